@@ -1,0 +1,196 @@
+import * as k8s from "@pulumi/kubernetes";
+import { checksumAnnotations } from "./checksum";
+import { HOST_ACCESS_ALLOWLIST, HostAccessName } from "./hostAccess";
+import { WorkloadIdentity, standardLabels } from "./labels";
+
+type Container = k8s.types.input.core.v1.Container;
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+type PodTemplateSpec = k8s.types.input.core.v1.PodTemplateSpec;
+type Probe = k8s.types.input.core.v1.Probe;
+type Volume = k8s.types.input.core.v1.Volume;
+type VolumeMount = k8s.types.input.core.v1.VolumeMount;
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+
+/** The unprivileged `nobody` user every container runs as unless its image needs another uid. */
+export const NON_ROOT_UID = 65534;
+
+export interface ResourceSpec {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+export interface ContainerPort {
+  readonly name: string;
+  readonly containerPort: number;
+  /** @default "TCP" */
+  readonly protocol?: "TCP" | "UDP";
+}
+
+/** What a component says about one of its containers; hardening is not optional and not here. */
+export interface InitContainerSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  readonly env?: readonly EnvVar[];
+  readonly ports?: readonly ContainerPort[];
+  readonly resources: ResourceSpec;
+  readonly volumeMounts?: readonly VolumeMount[];
+  /** Directories the process writes to; each gets its own emptyDir, as the root filesystem is read-only. */
+  readonly scratchPaths?: readonly string[];
+  /** @default NON_ROOT_UID */
+  readonly runAsUser?: number;
+}
+
+/** A long-running container: it must say how the kubelet knows it is alive and ready. */
+export interface ContainerSpec extends InitContainerSpec {
+  readonly livenessProbe: Probe;
+  readonly readinessProbe: Probe;
+  readonly startupProbe?: Probe;
+}
+
+export interface PodSpecArgs {
+  readonly containers: readonly ContainerSpec[];
+  readonly initContainers?: readonly InitContainerSpec[];
+  readonly volumes?: readonly Volume[];
+  /** Only workloads that call the Kubernetes API get a ServiceAccount token. */
+  readonly serviceAccountName?: string;
+  /** Node agents only: the allowlisted host access, mounted into the first container. */
+  readonly hostAccess?: HostAccessName;
+  /** @default 30 */
+  readonly terminationGracePeriodSeconds?: number;
+}
+
+function scratchVolumeName(containerName: string, path: string): string {
+  const slug = path
+    .replace(/^\/+|\/+$/g, "")
+    .replace(/[^a-z0-9]+/gi, "-")
+    .toLowerCase();
+  return `${containerName}-${slug}`.slice(0, 63).replace(/-+$/, "");
+}
+
+function buildContainer(
+  spec: InitContainerSpec,
+  probes: Pick<Container, "livenessProbe" | "readinessProbe" | "startupProbe">,
+  runAsRoot: boolean,
+  extraMounts: readonly VolumeMount[],
+): Container {
+  const uid = runAsRoot ? 0 : (spec.runAsUser ?? NON_ROOT_UID);
+  return {
+    name: spec.name,
+    image: spec.image,
+    imagePullPolicy: "IfNotPresent",
+    ...(spec.command === undefined ? {} : { command: [...spec.command] }),
+    ...(spec.args === undefined ? {} : { args: [...spec.args] }),
+    ...(spec.env === undefined ? {} : { env: [...spec.env] }),
+    ...(spec.ports === undefined
+      ? {}
+      : {
+          ports: spec.ports.map((p) => ({
+            name: p.name,
+            containerPort: p.containerPort,
+            protocol: p.protocol ?? "TCP",
+          })),
+        }),
+    resources: {
+      requests: { ...spec.resources.requests },
+      limits: { ...spec.resources.limits },
+    },
+    ...probes,
+    volumeMounts: [
+      ...(spec.volumeMounts ?? []),
+      ...(spec.scratchPaths ?? []).map((mountPath) => ({
+        name: scratchVolumeName(spec.name, mountPath),
+        mountPath,
+      })),
+      ...extraMounts,
+    ],
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      privileged: false,
+      runAsNonRoot: !runAsRoot,
+      runAsUser: uid,
+      runAsGroup: runAsRoot ? 0 : NON_ROOT_UID,
+      capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
+    },
+    terminationMessagePolicy: "FallbackToLogsOnError",
+  };
+}
+
+/**
+ * The one place pod specs are built: non-root, no privilege escalation, all capabilities dropped,
+ * RuntimeDefault seccomp, read-only root filesystem with emptyDirs where the app writes, requests
+ * and limits, probes on every long-running container, no API token unless asked for.
+ */
+export function hardenedPodSpec(args: PodSpecArgs): PodSpec {
+  const grant = args.hostAccess === undefined ? undefined : HOST_ACCESS_ALLOWLIST[args.hostAccess];
+  const runAsRoot = grant?.runAsRoot ?? false;
+  const hostMounts: VolumeMount[] = (grant?.hostPaths ?? []).map((h, i) => ({
+    name: `host-${i}`,
+    mountPath: h.mountPath,
+    readOnly: h.readOnly,
+  }));
+  const all: readonly InitContainerSpec[] = [...(args.initContainers ?? []), ...args.containers];
+  return {
+    ...(grant === undefined ? {} : { hostNetwork: grant.hostNetwork, hostPID: grant.hostPID }),
+    ...(grant?.hostNetwork === true ? { dnsPolicy: "ClusterFirstWithHostNet" } : {}),
+    enableServiceLinks: false,
+    automountServiceAccountToken: args.serviceAccountName !== undefined,
+    ...(args.serviceAccountName === undefined ? {} : { serviceAccountName: args.serviceAccountName }),
+    terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? 30,
+    securityContext: {
+      runAsNonRoot: !runAsRoot,
+      runAsUser: runAsRoot ? 0 : NON_ROOT_UID,
+      runAsGroup: runAsRoot ? 0 : NON_ROOT_UID,
+      fsGroup: NON_ROOT_UID,
+      fsGroupChangePolicy: "OnRootMismatch",
+      seccompProfile: { type: "RuntimeDefault" },
+    },
+    ...(args.initContainers === undefined
+      ? {}
+      : { initContainers: args.initContainers.map((c) => buildContainer(c, {}, runAsRoot, [])) }),
+    containers: args.containers.map((c, i) =>
+      buildContainer(
+        c,
+        {
+          livenessProbe: c.livenessProbe,
+          readinessProbe: c.readinessProbe,
+          ...(c.startupProbe === undefined ? {} : { startupProbe: c.startupProbe }),
+        },
+        runAsRoot,
+        i === 0 ? hostMounts : [],
+      ),
+    ),
+    volumes: [
+      ...(args.volumes ?? []),
+      ...all.flatMap((c) =>
+        (c.scratchPaths ?? []).map((path) => ({ name: scratchVolumeName(c.name, path), emptyDir: {} })),
+      ),
+      ...(grant?.hostPaths ?? []).map((h, i) => ({
+        name: `host-${i}`,
+        hostPath: { path: h.path, type: h.type },
+      })),
+    ],
+  };
+}
+
+/**
+ * A pod template with the standard labels and a checksum annotation per config the pods read,
+ * so that changing any of them rolls the pods.
+ */
+export function podTemplate(
+  id: WorkloadIdentity,
+  spec: PodSpec,
+  configs: Readonly<Record<string, string>> = {},
+): PodTemplateSpec {
+  const annotations = checksumAnnotations(configs);
+  return {
+    metadata: {
+      labels: standardLabels(id),
+      ...(Object.keys(annotations).length === 0 ? {} : { annotations }),
+    },
+    spec,
+  };
+}

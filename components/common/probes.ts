@@ -1,0 +1,33 @@
+import * as k8s from "@pulumi/kubernetes";
+
+type Probe = k8s.types.input.core.v1.Probe;
+
+export interface ProbeTiming {
+  /** @default 10 */
+  readonly initialDelaySeconds?: number;
+  /** @default 10 */
+  readonly periodSeconds?: number;
+  /** @default 5 */
+  readonly timeoutSeconds?: number;
+  /** @default 3 */
+  readonly failureThreshold?: number;
+}
+
+function timing(t: ProbeTiming): Probe {
+  return {
+    initialDelaySeconds: t.initialDelaySeconds ?? 10,
+    periodSeconds: t.periodSeconds ?? 10,
+    timeoutSeconds: t.timeoutSeconds ?? 5,
+    failureThreshold: t.failureThreshold ?? 3,
+  };
+}
+
+/** An HTTP GET probe on a named or numbered container port. */
+export function httpProbe(port: number | string, path: string, t: ProbeTiming = {}): Probe {
+  return { httpGet: { path, port }, ...timing(t) };
+}
+
+/** A TCP connect probe, for servers without a health endpoint. */
+export function tcpProbe(port: number | string, t: ProbeTiming = {}): Probe {
+  return { tcpSocket: { port }, ...timing(t) };
+}

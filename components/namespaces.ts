@@ -1,0 +1,44 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { namespaceArgs } from "./common/namespace";
+import { defaultDenyPolicy, dnsEgressPolicy } from "./common/networkPolicy";
+
+export interface StackNamespacesArgs {
+  /** Namespace of everything that needs no host access; enforces Pod Security `restricted`. */
+  readonly observability: string;
+  /** Namespace of the node agents that do; enforces `privileged`, warns and audits `restricted`. */
+  readonly node: string;
+}
+
+/**
+ * The stack's two namespaces, each closed by a default-deny NetworkPolicy that only lets pods
+ * resolve DNS; every other flow is opened by the component that needs it.
+ */
+export class StackNamespaces extends pulumi.ComponentResource {
+  /** Name of the restricted namespace, known once it exists. */
+  public readonly observability: pulumi.Output<string>;
+  /** Name of the node-agent namespace, known once it exists. */
+  public readonly node: pulumi.Output<string>;
+
+  constructor(name: string, args: StackNamespacesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("observability:index:Namespaces", name, {}, opts);
+
+    const create = (key: string, namespace: string, level: "restricted" | "privileged") => {
+      const ns = new k8s.core.v1.Namespace(`${name}-${key}`, namespaceArgs(namespace, level), {
+        parent: this,
+      });
+      const children = { parent: this, dependsOn: [ns] };
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-${key}-default-deny`,
+        defaultDenyPolicy(namespace),
+        children,
+      );
+      new k8s.networking.v1.NetworkPolicy(`${name}-${key}-dns-egress`, dnsEgressPolicy(namespace), children);
+      return ns.metadata.name;
+    };
+    this.observability = create("observability", args.observability, "restricted");
+    this.node = create("node", args.node, "privileged");
+
+    this.registerOutputs({ observability: this.observability, node: this.node });
+  }
+}

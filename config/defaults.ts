@@ -1,0 +1,144 @@
+import { ComponentName } from "./components";
+import { StackConfigInput } from "./schema";
+
+export type Profile = StackConfigInput["profile"];
+
+type Resources = StackConfigInput["resources"][ComponentName];
+
+const resources = (
+  requestCpu: string,
+  requestMemory: string,
+  limitCpu: string,
+  limitMemory: string,
+): Resources => ({
+  requests: { cpu: requestCpu, memory: requestMemory },
+  limits: { cpu: limitCpu, memory: limitMemory },
+});
+
+/** Image versions the stack is built and tested against; override per stack with `images.<component>`. */
+const images: StackConfigInput["images"] = {
+  prometheus: "quay.io/prometheus/prometheus:v3.5.0",
+  alertmanager: "quay.io/prometheus/alertmanager:v0.28.1",
+  kubeStateMetrics: "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0",
+  nodeExporter: "quay.io/prometheus/node-exporter:v1.9.1",
+  loki: "docker.io/grafana/loki:3.5.3",
+  alloy: "docker.io/grafana/alloy:v1.10.1",
+  otelCollector: "docker.io/otel/opentelemetry-collector-contrib:0.130.1",
+  tempo: "docker.io/grafana/tempo:2.8.2",
+  grafana: "docker.io/grafana/grafana:12.1.1",
+};
+
+/** Seed parity with the reference platform's kind overlay. */
+const seedNodePorts: StackConfigInput["exposure"]["nodePorts"] = {
+  grafana: 30006,
+  prometheus: 30090,
+  zipkin: 30411,
+  otlpHttp: 30318,
+};
+
+/**
+ * What each profile starts from. A stack file only states where it differs; objects merge
+ * key by key, arrays and scalars replace.
+ */
+export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
+  // Sized for a laptop: the whole stack requests under 1 CPU and 2 GiB.
+  kind: {
+    profile: "kind",
+    cluster: { name: "observability", env: "dev", region: "local", kubeContext: "kind-observability" },
+    namespaces: { observability: "observability", node: "observability-node" },
+    apps: { namespaces: [], defaults: { metricsPath: "/metrics", scrapeInterval: "15s" }, services: [] },
+    metrics: {
+      retentionTime: "7d",
+      retentionSize: "4GB",
+      storageSize: "5Gi",
+      scrapeInterval: "15s",
+      evaluationInterval: "15s",
+      replicas: 1,
+      alertmanagerReplicas: 1,
+    },
+    logs: {
+      retention: "168h",
+      storageSize: "5Gi",
+      collectionMode: "node",
+      maskIpAddresses: false,
+      dropPatterns: ["GET /actuator/health", "kube-probe/"],
+    },
+    tracing: {
+      samplingProbability: 1,
+      tailSampling: { enabled: false, latencyThresholdMs: 1000 },
+      retention: "72h",
+      storageSize: "5Gi",
+    },
+    grafana: {
+      adminUser: "admin",
+      credentialsRotation: "1",
+      storageSize: "1Gi",
+      dashboardsFolder: "Observability",
+    },
+    alerting: {},
+    exposure: { mode: "nodePort", nodePorts: seedNodePorts },
+    storage: { className: "standard" },
+    images,
+    resources: {
+      prometheus: resources("100m", "256Mi", "500m", "512Mi"),
+      alertmanager: resources("10m", "32Mi", "100m", "128Mi"),
+      kubeStateMetrics: resources("10m", "32Mi", "100m", "128Mi"),
+      nodeExporter: resources("10m", "24Mi", "100m", "64Mi"),
+      loki: resources("100m", "256Mi", "500m", "512Mi"),
+      alloy: resources("50m", "128Mi", "200m", "256Mi"),
+      otelCollector: resources("50m", "128Mi", "300m", "384Mi"),
+      tempo: resources("50m", "128Mi", "300m", "512Mi"),
+      grafana: resources("50m", "128Mi", "300m", "384Mi"),
+    },
+  },
+  // Sized for a small production cluster; the README's sizing note says which keys to raise.
+  eks: {
+    profile: "eks",
+    cluster: { name: "observability", env: "prod", region: "us-east-1", kubeContext: "observability-prod" },
+    namespaces: { observability: "observability", node: "observability-node" },
+    apps: { namespaces: [], defaults: { metricsPath: "/metrics", scrapeInterval: "15s" }, services: [] },
+    metrics: {
+      retentionTime: "15d",
+      retentionSize: "40GB",
+      storageSize: "50Gi",
+      scrapeInterval: "15s",
+      evaluationInterval: "15s",
+      replicas: 2,
+      alertmanagerReplicas: 3,
+    },
+    logs: {
+      retention: "720h",
+      storageSize: "20Gi",
+      collectionMode: "node",
+      maskIpAddresses: true,
+      dropPatterns: ["GET /actuator/health", "kube-probe/"],
+    },
+    tracing: {
+      samplingProbability: 0.1,
+      tailSampling: { enabled: true, latencyThresholdMs: 1000 },
+      retention: "336h",
+      storageSize: "20Gi",
+    },
+    grafana: {
+      adminUser: "admin",
+      credentialsRotation: "1",
+      storageSize: "10Gi",
+      dashboardsFolder: "Observability",
+    },
+    alerting: {},
+    exposure: { mode: "ingress", nodePorts: seedNodePorts },
+    storage: { className: "gp3" },
+    images,
+    resources: {
+      prometheus: resources("500m", "2Gi", "2", "4Gi"),
+      alertmanager: resources("50m", "64Mi", "200m", "256Mi"),
+      kubeStateMetrics: resources("50m", "128Mi", "200m", "256Mi"),
+      nodeExporter: resources("50m", "64Mi", "200m", "128Mi"),
+      loki: resources("500m", "1Gi", "2", "2Gi"),
+      alloy: resources("100m", "256Mi", "500m", "512Mi"),
+      otelCollector: resources("250m", "512Mi", "1", "1Gi"),
+      tempo: resources("250m", "1Gi", "1", "2Gi"),
+      grafana: resources("100m", "256Mi", "500m", "512Mi"),
+    },
+  },
+};

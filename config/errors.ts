@@ -1,0 +1,141 @@
+import { z } from "zod";
+
+export const CONFIG_NAMESPACE = "observability";
+
+/** Fields that hold credentials: never echoed back in an error, and must be set with --secret. */
+export const SECRET_PATHS: readonly (readonly string[])[] = [
+  ["alerting", "slack", "webhookUrl"],
+  ["alerting", "email", "password"],
+  ["alerting", "webhook", "url"],
+];
+
+/** One error for the whole stack config, listing every problem with its key path. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `Invalid stack config (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was deployed:\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** `observability:apps.services[2].port` */
+export function keyPath(path: readonly (string | number)[]): string {
+  const [top, ...rest] = path;
+  return (
+    `${CONFIG_NAMESPACE}:${String(top)}` +
+    rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("")
+  );
+}
+
+/** Turns zod issues into sentences that name the key, the allowed values and what was given. */
+export function describeIssues(
+  issues: readonly z.ZodIssue[],
+  input: unknown,
+  schema: z.ZodTypeAny,
+): string[] {
+  return issues.flatMap((issue) => {
+    const key = keyPath(issue.path);
+    if (issue.code === "unrecognized_keys") {
+      const allowed = objectKeysAt(schema, issue.path);
+      return issue.keys.map((unknownKey) => {
+        const where = issue.path.length === 0 ? `${CONFIG_NAMESPACE}:${unknownKey}` : `${key}.${unknownKey}`;
+        const hint = closest(unknownKey, allowed);
+        return (
+          `${where} is not a known key` +
+          (hint === undefined ? "" : ` (did you mean ${hint}?)`) +
+          `; allowed: ${allowed.join(", ")}`
+        );
+      });
+    }
+    const value = valueAt(input, issue.path);
+    if (issue.code === "invalid_type" && value === undefined) {
+      return [`${key} is required`];
+    }
+    return [`${key} ${sentence(issue)}` + (value === undefined ? "" : ` (got ${shown(value, issue.path)})`)];
+  });
+}
+
+function sentence(issue: z.ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_enum_value":
+      return `must be one of ${issue.options.map((o) => JSON.stringify(o)).join(", ")}`;
+    case "invalid_literal":
+      return `must be ${JSON.stringify(issue.expected)}`;
+    case "invalid_union":
+      return "must be a string or a number";
+    case "invalid_type":
+      return issue.message.startsWith("Expected") ? `must be ${article(issue.expected)}` : issue.message;
+    default:
+      return issue.message;
+  }
+}
+
+function article(expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function shown(value: unknown, path: readonly (string | number)[]): string {
+  if (SECRET_PATHS.some((secret) => secret.join(".") === path.join("."))) {
+    return "a secret value";
+  }
+  return JSON.stringify(value) ?? String(value);
+}
+
+function valueAt(input: unknown, path: readonly (string | number)[]): unknown {
+  return path.reduce<unknown>(
+    (node, key) =>
+      node !== null && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined,
+    input,
+  );
+}
+
+/** The keys the schema allows for the object at `path`, looking through wrappers. */
+function objectKeysAt(schema: z.ZodTypeAny, path: readonly (string | number)[]): string[] {
+  let node: z.ZodTypeAny | undefined = schema;
+  for (const segment of [...path, undefined]) {
+    while (node instanceof z.ZodEffects || node instanceof z.ZodOptional) {
+      node =
+        node instanceof z.ZodEffects ? (node.innerType() as z.ZodTypeAny) : (node.unwrap() as z.ZodTypeAny);
+    }
+    if (segment === undefined) {
+      break;
+    }
+    if (node instanceof z.ZodArray) {
+      node = node.element as z.ZodTypeAny;
+    } else if (node instanceof z.ZodObject) {
+      node = (node.shape as Record<string, z.ZodTypeAny>)[segment];
+    } else {
+      return [];
+    }
+  }
+  return node instanceof z.ZodObject ? Object.keys(node.shape as object) : [];
+}
+
+/** The allowed key nearest to a typo, if it is near enough to be a likely intent. */
+function closest(typo: string, allowed: readonly string[]): string | undefined {
+  const ranked = allowed
+    .map((candidate) => ({ candidate, distance: editDistance(typo.toLowerCase(), candidate.toLowerCase()) }))
+    .sort((a, b) => a.distance - b.distance);
+  const best = ranked[0];
+  return best !== undefined && best.distance <= Math.max(2, Math.floor(typo.length / 4))
+    ? best.candidate
+    : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

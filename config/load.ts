@@ -1,0 +1,124 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PROFILE_DEFAULTS, Profile } from "./defaults";
+import { CONFIG_NAMESPACE, ConfigError, SECRET_PATHS, describeIssues, keyPath } from "./errors";
+import { ParsedStackConfig, stackConfigSchema } from "./schema";
+
+type DeepReadonly<T> =
+  T extends pulumi.Output<unknown>
+    ? T
+    : T extends readonly (infer E)[]
+      ? readonly DeepReadonly<E>[]
+      : T extends object
+        ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+        : T;
+
+/** The validated, defaulted, frozen stack config every component reads. */
+export type StackConfig = DeepReadonly<ParsedStackConfig>;
+
+// Public in the SDK's JavaScript but left out of its typings: which config keys Pulumi holds encrypted.
+const runtimeWithSecrets = pulumi.runtime as unknown as { isConfigSecret(key: string): boolean };
+
+/** Reads the running stack's config (or the mocks') and validates it. */
+export function loadStackConfig(): StackConfig {
+  const all = pulumi.runtime.allConfig();
+  return parsePulumiConfig(
+    all,
+    Object.keys(all).filter((key) => runtimeWithSecrets.isConfigSecret(key)),
+  );
+}
+
+/**
+ * Validates config as Pulumi hands it to programs: `namespace:key` → text (structured values as
+ * JSON). Keys of other namespaces (`pulumi:`, `kubernetes:`) are not ours and are ignored.
+ */
+export function parsePulumiConfig(
+  all: Readonly<Record<string, string>>,
+  secretKeys: readonly string[],
+): StackConfig {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  const raw: Record<string, unknown> = {};
+  for (const [fullKey, value] of Object.entries(all)) {
+    if (fullKey.startsWith(prefix)) {
+      raw[fullKey.slice(prefix.length)] = decodeConfigValue(value);
+    }
+  }
+  const ours = secretKeys.filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
+  return parseStackConfig(raw, new Set(ours));
+}
+
+/**
+ * Validates raw stack config (top-level keys without the namespace) over its profile's defaults.
+ * Throws one ConfigError listing every problem; returns a deeply frozen object otherwise.
+ * `secretKeys` are the top-level keys Pulumi holds encrypted: credentials must be among them.
+ */
+export function parseStackConfig(
+  raw: Readonly<Record<string, unknown>>,
+  secretKeys: ReadonlySet<string>,
+): StackConfig {
+  const profile: Profile = raw.profile === "eks" ? "eks" : "kind";
+  const merged = deepMerge(PROFILE_DEFAULTS[profile], raw);
+  const result = stackConfigSchema.safeParse(merged);
+  const problems = [
+    ...(result.success ? [] : describeIssues(result.error.issues, merged, stackConfigSchema)),
+    ...plaintextCredentials(raw, secretKeys),
+  ];
+  if (problems.length > 0 || !result.success) {
+    throw new ConfigError(problems);
+  }
+  return deepFreeze(result.data);
+}
+
+function plaintextCredentials(
+  raw: Readonly<Record<string, unknown>>,
+  secretKeys: ReadonlySet<string>,
+): string[] {
+  return SECRET_PATHS.filter(([top]) => !secretKeys.has(top))
+    .filter((path) => valueAt(raw, path) !== undefined)
+    .map(
+      (path) =>
+        `${keyPath(path)} holds a credential and must be set with ` +
+        `\`pulumi config set --secret --path '${keyPath(path)}' <value>\``,
+    );
+}
+
+/** Pulumi hands structured config to programs as JSON text. */
+function decodeConfigValue(value: string): unknown {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === "object" || typeof parsed === "number" || typeof parsed === "boolean"
+      ? parsed
+      : value;
+  } catch {
+    return value;
+  }
+}
+
+function valueAt(node: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>((n, key) => (isPlainObject(n) ? n[key] : undefined), node);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** Objects merge key by key; arrays and scalars from `override` replace the default. */
+function deepMerge(base: unknown, override: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(override)) {
+    return override === undefined ? base : override;
+  }
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    merged[key] = deepMerge(base[key], value);
+  }
+  return merged;
+}
+
+function deepFreeze<T>(value: T): DeepReadonly<T> {
+  if (value !== null && typeof value === "object" && !pulumi.Output.isInstance(value)) {
+    for (const child of Object.values(value)) {
+      deepFreeze(child);
+    }
+    Object.freeze(value);
+  }
+  return value as DeepReadonly<T>;
+}

@@ -1,0 +1,333 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { COMPONENTS, ComponentName } from "./components";
+
+// Messages are phrased to follow the key path: "<key> must be ...". The formatter appends "(got …)".
+
+const dnsLabel = z
+  .string()
+  .regex(
+    /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    "must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)",
+  );
+
+/** A Prometheus/Go duration: 10s, 5m, 1h30m, 7d. */
+const duration = z
+  .string()
+  .regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, "must be a duration such as 30s, 5m, 24h or 7d");
+
+/** A Kubernetes resource quantity: 100m, 0.5, 256Mi, 10Gi. */
+const quantity = z
+  .string()
+  .regex(
+    /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/,
+    "must be a Kubernetes quantity such as 100m, 256Mi or 10Gi",
+  );
+
+/** Prometheus' --storage.tsdb.retention.size units. */
+const byteSize = z.string().regex(/^[0-9]+(B|KB|MB|GB|TB|PB)$/, "must be a size such as 512MB or 8GB");
+
+const port = z
+  .number({ invalid_type_error: "must be a port number between 1 and 65535" })
+  .int("must be a port number between 1 and 65535")
+  .min(1, "must be a port number between 1 and 65535")
+  .max(65535, "must be a port number between 1 and 65535");
+
+const nodePort = z
+  .number({ invalid_type_error: "must be a NodePort between 30000 and 32767" })
+  .int("must be a NodePort between 30000 and 32767")
+  .min(30000, "must be a NodePort between 30000 and 32767")
+  .max(32767, "must be a NodePort between 30000 and 32767");
+
+const replicas = (max: number) =>
+  z
+    .number({ invalid_type_error: `must be a whole number between 1 and ${max}` })
+    .int(`must be a whole number between 1 and ${max}`)
+    .min(1, `must be a whole number between 1 and ${max}`)
+    .max(max, `must be a whole number between 1 and ${max}`);
+
+const probability = z
+  .number({ invalid_type_error: "must be a number between 0 and 1" })
+  .min(0, "must be between 0 and 1")
+  .max(1, "must be between 0 and 1");
+
+const nonEmpty = z.string().min(1, "must not be empty");
+
+const httpsUrl = z
+  .string()
+  .url("must be a URL")
+  .refine((u) => u.startsWith("https://"), "must be an https:// URL");
+
+const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-[0-9]$/, "must be an AWS region such as eu-west-1");
+
+const iamRoleArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[A-Za-z0-9+=,.@_\/-]+$/,
+    "must be an IAM role ARN such as arn:aws:iam::123456789012:role/name",
+  );
+
+const s3Bucket = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name (3-63 lowercase characters)");
+
+/** Pinned: an explicit tag other than "latest", or a digest. */
+const pinnedImage = z
+  .string()
+  .regex(
+    /^[a-z0-9]([a-z0-9._\/-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._-]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
+    "must be an image reference such as registry/name:tag",
+  )
+  .refine((ref) => /@sha256:/.test(ref) || /:[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(ref.split("/").pop() ?? ""), {
+    message: "must be pinned with an explicit tag or digest",
+  })
+  .refine((ref) => !/:latest(@|$)/.test(ref), { message: "must not use the floating tag 'latest'" });
+
+/** Secret values are wrapped as Pulumi secrets the moment they are read, so they stay secret end to end. */
+const secretString = nonEmpty.transform((value) => pulumi.secret(value));
+
+const strict = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
+
+const resourceList = strict({ cpu: quantity, memory: quantity });
+const resourceRequirements = strict({ requests: resourceList, limits: resourceList });
+
+const byComponent = <T extends z.ZodTypeAny>(value: T) =>
+  strict(Object.fromEntries(COMPONENTS.map((c) => [c, value])) as Record<ComponentName, T>);
+
+const appService = strict({
+  name: dnsLabel,
+  /** @default the first of apps.namespaces */
+  namespace: dnsLabel.optional(),
+  port,
+  /** @default apps.defaults.metricsPath */
+  metricsPath: z.string().startsWith("/", "must start with '/'").optional(),
+  /** @default apps.defaults.scrapeInterval */
+  scrapeInterval: duration.optional(),
+});
+
+const apps = strict({
+  namespaces: z.array(dnsLabel),
+  defaults: strict({
+    metricsPath: z.string().startsWith("/", "must start with '/'"),
+    scrapeInterval: duration,
+  }),
+  services: z.array(appService),
+}).superRefine((value, ctx) => {
+  reportDuplicates([...value.namespaces.entries()], ["namespaces"], ctx);
+  reportDuplicates(
+    value.services.map((s, i) => [i, `${s.namespace ?? value.namespaces[0]}/${s.name}`] as const),
+    ["services"],
+    ctx,
+  );
+  if (value.namespaces.length === 0 && value.services.length > 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["namespaces"],
+      message: "must list at least one namespace when services are configured",
+    });
+  }
+  value.services.forEach((service, i) => {
+    if (
+      value.namespaces.length > 0 &&
+      service.namespace !== undefined &&
+      !value.namespaces.includes(service.namespace)
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["services", i, "namespace"],
+        message: `must be one of apps.namespaces: ${value.namespaces.join(", ")}`,
+      });
+    }
+  });
+});
+
+const s3Backend = strict({ bucket: s3Bucket, region: awsRegion, roleArn: iamRoleArn });
+
+const ingress = strict({
+  host: z
+    .string()
+    .regex(
+      /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/,
+      "must be a DNS host name such as grafana.example.com",
+    ),
+  className: nonEmpty,
+  annotations: z.record(z.string()),
+  tlsSecretName: dnsLabel.optional(),
+});
+
+/**
+ * The whole `observability:` stack config. Every key is required here: the profile's defaults
+ * (config/defaults.ts) fill what the stack file leaves out before this schema sees it.
+ */
+export const stackConfigSchema = strict({
+  profile: z.enum(["kind", "eks"]),
+  cluster: strict({
+    name: nonEmpty,
+    env: dnsLabel,
+    region: nonEmpty,
+    /** kubeconfig context the explicit provider uses; never the ambient current-context. */
+    kubeContext: nonEmpty,
+    /** Path to (or contents of) a kubeconfig; default: the usual kubeconfig lookup. */
+    kubeconfig: nonEmpty.optional(),
+  }),
+  namespaces: strict({ observability: dnsLabel, node: dnsLabel }),
+  apps,
+  metrics: strict({
+    retentionTime: duration,
+    retentionSize: byteSize,
+    storageSize: quantity,
+    scrapeInterval: duration,
+    evaluationInterval: duration,
+    replicas: replicas(3),
+    alertmanagerReplicas: replicas(5),
+    remoteWrite: strict({ url: httpsUrl, region: awsRegion, roleArn: iamRoleArn }).optional(),
+  }),
+  logs: strict({
+    retention: duration,
+    storageSize: quantity,
+    collectionMode: z.enum(["node", "api"]),
+    maskIpAddresses: z.boolean(),
+    dropPatterns: z.array(
+      z.string().refine(isValidRegex, "must be a valid regular expression (RE2 syntax, as Alloy uses)"),
+    ),
+  }),
+  tracing: strict({
+    samplingProbability: probability,
+    tailSampling: strict({
+      enabled: z.boolean(),
+      latencyThresholdMs: z
+        .number({ invalid_type_error: "must be a whole number of milliseconds above 0" })
+        .int("must be a whole number of milliseconds above 0")
+        .positive("must be a whole number of milliseconds above 0"),
+    }),
+    retention: duration,
+    storageSize: quantity,
+  }),
+  grafana: strict({
+    adminUser: nonEmpty,
+    /** Change this value to replace the admin password. */
+    credentialsRotation: z.union([z.string(), z.number()]).transform(String),
+    storageSize: quantity,
+    dashboardsFolder: nonEmpty,
+  }),
+  alerting: strict({
+    slack: strict({
+      webhookUrl: secretString,
+      channel: z.string().regex(/^#?[a-z0-9_-]+$/, "must be a Slack channel such as #alerts"),
+    }).optional(),
+    email: strict({
+      to: z.array(z.string().email("must be an e-mail address")).min(1, "must list at least one address"),
+      from: z.string().email("must be an e-mail address"),
+      smarthost: z
+        .string()
+        .regex(/^[A-Za-z0-9.-]+:[0-9]+$/, "must be host:port such as smtp.example.com:587"),
+      username: nonEmpty.optional(),
+      password: secretString.optional(),
+    }).optional(),
+    webhook: strict({ url: secretString }).optional(),
+  }),
+  exposure: strict({
+    mode: z.enum(["nodePort", "ingress"]),
+    nodePorts: strict({ grafana: nodePort, prometheus: nodePort, zipkin: nodePort, otlpHttp: nodePort }),
+    ingress: ingress.optional(),
+  }).superRefine((value, ctx) => {
+    if (value.mode === "ingress" && value.ingress === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ingress"],
+        message: "is required when exposure.mode is ingress (host, className, annotations)",
+      });
+    }
+    reportDuplicates(
+      Object.entries(value.nodePorts).map(([key, port]) => [key, String(port)] as const),
+      ["nodePorts"],
+      ctx,
+    );
+  }),
+  storage: strict({
+    className: dnsLabel,
+    s3: strict({ loki: s3Backend, tempo: s3Backend }).optional(),
+  }),
+  images: byComponent(pinnedImage),
+  resources: byComponent(resourceRequirements),
+})
+  .superRefine((value, ctx) => {
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: "custom", path, message });
+    if (value.namespaces.observability === value.namespaces.node) {
+      issue(["namespaces", "node"], "must differ from namespaces.observability");
+    }
+    for (const [i, ns] of value.apps.namespaces.entries()) {
+      if (ns === value.namespaces.observability || ns === value.namespaces.node) {
+        issue(["apps", "namespaces", i], "must not be one of the stack's own namespaces");
+      }
+    }
+    if (value.profile === "eks") {
+      if (value.storage.s3 === undefined) {
+        issue(
+          ["storage", "s3"],
+          "is required on profile eks (bucket, region and roleArn for loki and tempo)",
+        );
+      }
+      if (value.exposure.mode !== "ingress") {
+        issue(
+          ["exposure", "mode"],
+          "must be ingress on profile eks: only Grafana is exposed, through an Ingress",
+        );
+      }
+    } else {
+      if (value.storage.s3 !== undefined) {
+        issue(
+          ["storage", "s3"],
+          "is only supported on profile eks (it needs IRSA); kind keeps data on volumes",
+        );
+      }
+      if (value.metrics.remoteWrite !== undefined) {
+        issue(["metrics", "remoteWrite"], "is only supported on profile eks (SigV4 signing needs IRSA)");
+      }
+    }
+  })
+  .transform(({ apps, ...rest }) => ({
+    ...rest,
+    apps: {
+      namespaces: apps.namespaces,
+      services: apps.services.map((service) => ({
+        name: service.name,
+        namespace: service.namespace ?? apps.namespaces[0],
+        port: service.port,
+        metricsPath: service.metricsPath ?? apps.defaults.metricsPath,
+        scrapeInterval: service.scrapeInterval ?? apps.defaults.scrapeInterval,
+      })),
+    },
+  }));
+
+/** Flags every entry whose value an earlier entry already has; entries are [key or index, value]. */
+function reportDuplicates(
+  entries: readonly (readonly [string | number, string])[],
+  path: (string | number)[],
+  ctx: z.RefinementCtx,
+): void {
+  const seen = new Set<string>();
+  for (const [key, value] of entries) {
+    if (seen.has(value)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, key],
+        message: `must be unique: ${value} appears more than once`,
+      });
+    }
+    seen.add(value);
+  }
+}
+
+function isValidRegex(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
+export type ParsedStackConfig = z.output<typeof stackConfigSchema>;

@@ -1,0 +1,28 @@
+import * as k8s from "@pulumi/kubernetes";
+import { loadStackConfig } from "./config";
+import { StackNamespaces } from "./components/namespaces";
+
+/**
+ * The program. Config is validated before anything is registered, and every Kubernetes object
+ * goes through one explicit provider bound to the configured context (the stack files disable
+ * the default provider), so nothing can land in whatever cluster kubectl currently points at.
+ */
+function main() {
+  const config = loadStackConfig();
+
+  const provider = new k8s.Provider("kubernetes", {
+    context: config.cluster.kubeContext,
+    ...(config.cluster.kubeconfig === undefined ? {} : { kubeconfig: config.cluster.kubeconfig }),
+  });
+
+  const namespaces = new StackNamespaces("namespaces", config.namespaces, { provider });
+
+  return {
+    profile: config.profile,
+    kubeContext: config.cluster.kubeContext,
+    observabilityNamespace: namespaces.observability,
+    nodeNamespace: namespaces.node,
+  };
+}
+
+export = main;

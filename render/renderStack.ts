@@ -1,0 +1,43 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
+import main = require("../index");
+import { KubeObject, kubeObjects } from "./manifest";
+import { RecordingMocks, Registration } from "./mocks";
+import { readStackFile } from "./stackFile";
+
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+
+export interface RenderedStack {
+  readonly stack: string;
+  /** Every resource registered, Kubernetes or not, in registration order. */
+  readonly registrations: readonly Registration[];
+  /** The Kubernetes objects, in manifest order. */
+  readonly objects: readonly KubeObject[];
+  /** The stack outputs, resolved. */
+  readonly outputs: Record<string, unknown>;
+}
+
+// Exported by the SDK's JavaScript but not its typings: resolves once every registration is done.
+const runtimeRpcs = pulumi.runtime as unknown as { waitForRPCs(): Promise<void> };
+
+/** Runs the program under mocks with `Pulumi.<stack>.yaml` from the project root. */
+export async function renderStack(stack: string, projectDir: string = PROJECT_ROOT): Promise<RenderedStack> {
+  const { config, secretKeys } = readStackFile(stack, projectDir);
+  return renderWithConfig(stack, config, secretKeys);
+}
+
+/** Runs the program under mocks with the given `namespace:key` config. */
+export async function renderWithConfig(
+  stack: string,
+  config: Record<string, string>,
+  secretKeys: readonly string[] = [],
+): Promise<RenderedStack> {
+  const mocks = new RecordingMocks();
+  pulumi.runtime.setAllConfig(config, [...secretKeys]);
+  await pulumi.runtime.setMocks(mocks, "observability", stack, false);
+  const outputs = await new Promise<Record<string, unknown>>((resolve) =>
+    pulumi.output(main()).apply((value) => resolve(value as Record<string, unknown>)),
+  );
+  await runtimeRpcs.waitForRPCs();
+  return { stack, registrations: mocks.registrations, objects: kubeObjects(mocks.registrations), outputs };
+}

@@ -1,0 +1,353 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, PROFILE_DEFAULTS, parsePulumiConfig, parseStackConfig } from "../config";
+import { PROJECT_ROOT } from "../render/renderStack";
+import { readStackFile } from "../render/stackFile";
+
+function stackFileConfig(stack: string) {
+  const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
+  return parsePulumiConfig(config, secretKeys);
+}
+
+function problemsOf(raw: Record<string, unknown>, secretKeys: string[] = []): readonly string[] {
+  try {
+    parseStackConfig(raw, new Set(secretKeys));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      return error.problems;
+    }
+    throw error;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+const prodBase = () => {
+  const { config } = readStackFile("prod", PROJECT_ROOT);
+  return Object.fromEntries(
+    Object.entries(config)
+      .filter(([key]) => key.startsWith("observability:"))
+      .map(([key, value]) => [
+        key.slice("observability:".length),
+        value.startsWith("{") || value.startsWith("[") ? JSON.parse(value) : value,
+      ]),
+  ) as Record<string, any>;
+};
+
+describe("the committed stack files", () => {
+  test("Pulumi.kind.yaml: the ticketing platform's eight services, 7d retention, sampling 1.0, seed NodePorts", () => {
+    const config = stackFileConfig("kind");
+    expect(config.profile).toBe("kind");
+    expect(
+      config.apps.services.map(
+        (s) => `${s.namespace}/${s.name}:${s.port}${s.metricsPath}@${s.scrapeInterval}`,
+      ),
+    ).toEqual([
+      "tiketi-spring/auth-service:3005/actuator/prometheus@10s",
+      "tiketi-spring/gateway-service:3001/actuator/prometheus@10s",
+      "tiketi-spring/ticket-service:3002/actuator/prometheus@10s",
+      "tiketi-spring/payment-service:3003/actuator/prometheus@10s",
+      "tiketi-spring/stats-service:3004/actuator/prometheus@10s",
+      "tiketi-spring/queue-service:3007/actuator/prometheus@10s",
+      "tiketi-spring/community-service:3008/actuator/prometheus@10s",
+      "tiketi-spring/catalog-service:3009/actuator/prometheus@10s",
+    ]);
+    expect(config.metrics.retentionTime).toBe("7d");
+    expect(config.tracing.samplingProbability).toBe(1);
+    expect(config.tracing.tailSampling.enabled).toBe(false);
+    expect(config.exposure).toMatchObject({
+      mode: "nodePort",
+      nodePorts: { grafana: 30006, prometheus: 30090, zipkin: 30411 },
+    });
+    expect(config.storage.className).toBe("standard");
+    expect(config.grafana.dashboardsFolder).toBe("Tiketi");
+  });
+
+  test("Pulumi.prod.yaml: EKS, gp3, S3 with IRSA, 10 % sampling with tail sampling, Grafana behind an Ingress", () => {
+    const config = stackFileConfig("prod");
+    expect(config.profile).toBe("eks");
+    expect(config.storage.className).toBe("gp3");
+    expect(config.storage.s3?.loki.roleArn).toMatch(/^arn:aws:iam::\d{12}:role\//);
+    expect(config.storage.s3?.tempo.bucket).toBeDefined();
+    expect(config.tracing).toMatchObject({
+      samplingProbability: 0.1,
+      tailSampling: { enabled: true, latencyThresholdMs: 1000 },
+    });
+    expect(config.exposure.mode).toBe("ingress");
+    expect(config.exposure.ingress?.host).toBeDefined();
+    expect(config.logs.maskIpAddresses).toBe(true);
+    expect(config.metrics.alertmanagerReplicas).toBeGreaterThanOrEqual(3);
+  });
+
+  test("keys a stack file omits come from its profile's defaults", () => {
+    const config = stackFileConfig("kind");
+    expect(config.metrics.storageSize).toBe(PROFILE_DEFAULTS.kind.metrics.storageSize);
+    expect(config.images).toEqual(PROFILE_DEFAULTS.kind.images);
+    expect(config.resources.prometheus).toEqual({
+      requests: { cpu: "100m", memory: "256Mi" },
+      limits: { cpu: "500m", memory: "512Mi" },
+    });
+    expect(stackFileConfig("prod").metrics.replicas).toBe(PROFILE_DEFAULTS.eks.metrics.replicas);
+  });
+
+  test("an override replaces one leaf and keeps its siblings' defaults", () => {
+    const config = parseStackConfig({ resources: { grafana: { limits: { memory: "1Gi" } } } }, new Set());
+    expect(config.resources.grafana).toEqual({
+      requests: { cpu: "50m", memory: "128Mi" },
+      limits: { cpu: "300m", memory: "1Gi" },
+    });
+  });
+
+  test("the result is frozen all the way down", () => {
+    const config = stackFileConfig("kind");
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.apps.services[0])).toBe(true);
+    expect(() => {
+      (config.metrics as { replicas: number }).replicas = 9;
+    }).toThrow(TypeError);
+  });
+});
+
+describe("credentials", () => {
+  test("stay Pulumi secrets from config to program", async () => {
+    const config = parseStackConfig(
+      { alerting: { slack: { webhookUrl: "https://hooks.slack.test/T0/B0/x", channel: "#alerts" } } },
+      new Set(["alerting"]),
+    );
+    const webhook = config.alerting.slack?.webhookUrl;
+    expect(pulumi.Output.isInstance(webhook)).toBe(true);
+    expect(await (webhook as any).isSecret).toBe(true);
+  });
+
+  test("set in plain text are rejected, without echoing the value", () => {
+    const problems = problemsOf({
+      alerting: {
+        email: {
+          to: ["oncall@example.com"],
+          from: "am@example.com",
+          smarthost: "smtp.example.com:587",
+          password: "hunter2",
+        },
+      },
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^observability:alerting\.email\.password holds a credential and must be set with `pulumi config set --secret/,
+      ),
+    ]);
+    expect(problems.join()).not.toContain("hunter2");
+  });
+});
+
+// Each bad config must be rejected with the full key path and what is allowed.
+const badConfigs: [string, Record<string, unknown>, RegExp][] = [
+  [
+    "sampling above 1",
+    { tracing: { samplingProbability: 1.5 } },
+    /^observability:tracing\.samplingProbability must be between 0 and 1 \(got 1\.5\)$/,
+  ],
+  [
+    "sampling as text",
+    { tracing: { samplingProbability: "all" } },
+    /^observability:tracing\.samplingProbability must be a number between 0 and 1 \(got "all"\)$/,
+  ],
+  [
+    "an unknown profile",
+    { profile: "minikube" },
+    /^observability:profile must be one of "kind", "eks" \(got "minikube"\)$/,
+  ],
+  [
+    "a misspelt top-level key",
+    { metrcs: { replicas: 1 } },
+    /^observability:metrcs is not a known key \(did you mean metrics\?\); allowed: profile, cluster, /,
+  ],
+  [
+    "a misspelt nested key",
+    { tracing: { tailSampling: { enable: true } } },
+    /^observability:tracing\.tailSampling\.enable is not a known key \(did you mean enabled\?\); allowed: enabled, latencyThresholdMs$/,
+  ],
+  [
+    "a bad retention duration",
+    { metrics: { retentionTime: "7 days" } },
+    /^observability:metrics\.retentionTime must be a duration such as 30s, 5m, 24h or 7d \(got "7 days"\)$/,
+  ],
+  [
+    "a bad storage quantity",
+    { metrics: { storageSize: "10GB" } },
+    /^observability:metrics\.storageSize must be a Kubernetes quantity such as 100m, 256Mi or 10Gi \(got "10GB"\)$/,
+  ],
+  [
+    "zero replicas",
+    { metrics: { replicas: 0 } },
+    /^observability:metrics\.replicas must be a whole number between 1 and 3 \(got 0\)$/,
+  ],
+  [
+    "a service port out of range",
+    { apps: { namespaces: ["shop"], services: [{ name: "cart", port: 70000 }] } },
+    /^observability:apps\.services\[0\]\.port must be a port number between 1 and 65535 \(got 70000\)$/,
+  ],
+  [
+    "a service name that is not a DNS label",
+    { apps: { namespaces: ["shop"], services: [{ name: "Cart_Service", port: 80 }] } },
+    /^observability:apps\.services\[0\]\.name must be a DNS-1123 label/,
+  ],
+  [
+    "a service in an unlisted namespace",
+    { apps: { namespaces: ["shop"], services: [{ name: "cart", port: 80, namespace: "other" }] } },
+    /^observability:apps\.services\[0\]\.namespace must be one of apps\.namespaces: shop \(got "other"\)$/,
+  ],
+  [
+    "a duplicate service",
+    {
+      apps: {
+        namespaces: ["shop"],
+        services: [
+          { name: "cart", port: 80 },
+          { name: "cart", port: 81 },
+        ],
+      },
+    },
+    /^observability:apps\.services\[1\] must be unique: shop\/cart appears more than once/,
+  ],
+  [
+    "a metrics path without a slash",
+    { apps: { defaults: { metricsPath: "metrics", scrapeInterval: "10s" } } },
+    /^observability:apps\.defaults\.metricsPath must start with '\/' \(got "metrics"\)$/,
+  ],
+  [
+    "a NodePort outside the range",
+    { exposure: { nodePorts: { grafana: 3006 } } },
+    /^observability:exposure\.nodePorts\.grafana must be a NodePort between 30000 and 32767 \(got 3006\)$/,
+  ],
+  [
+    "two NodePorts alike",
+    { exposure: { nodePorts: { zipkin: 30090 } } },
+    /^observability:exposure\.nodePorts\.zipkin must be unique: 30090 appears more than once/,
+  ],
+  [
+    "ingress mode without an ingress",
+    { exposure: { mode: "ingress" } },
+    /^observability:exposure\.ingress is required when exposure\.mode is ingress/,
+  ],
+  [
+    "an unknown exposure mode",
+    { exposure: { mode: "loadBalancer" } },
+    /^observability:exposure\.mode must be one of "nodePort", "ingress" \(got "loadBalancer"\)$/,
+  ],
+  [
+    "an unpinned image",
+    { images: { grafana: "grafana/grafana" } },
+    /^observability:images\.grafana must be pinned with an explicit tag or digest \(got "grafana\/grafana"\)$/,
+  ],
+  [
+    "the latest tag",
+    { images: { loki: "grafana/loki:latest" } },
+    /^observability:images\.loki must not use the floating tag 'latest'/,
+  ],
+  [
+    "an image for an unknown component",
+    { images: { zipkin: "openzipkin/zipkin:3" } },
+    /^observability:images\.zipkin is not a known key; allowed: prometheus, alertmanager, /,
+  ],
+  [
+    "an invalid log collection mode",
+    { logs: { collectionMode: "sidecar" } },
+    /^observability:logs\.collectionMode must be one of "node", "api" \(got "sidecar"\)$/,
+  ],
+  [
+    "an invalid drop pattern",
+    { logs: { dropPatterns: ["(unclosed"] } },
+    /^observability:logs\.dropPatterns\[0\] must be a valid regular expression/,
+  ],
+  [
+    "a non-positive latency threshold",
+    { tracing: { tailSampling: { latencyThresholdMs: 0 } } },
+    /^observability:tracing\.tailSampling\.latencyThresholdMs must be a whole number of milliseconds above 0 \(got 0\)$/,
+  ],
+  [
+    "S3 storage on kind",
+    {
+      storage: {
+        s3: {
+          loki: { bucket: "b-loki", region: "eu-west-1", roleArn: "arn:aws:iam::123456789012:role/l" },
+          tempo: { bucket: "b-tempo", region: "eu-west-1", roleArn: "arn:aws:iam::123456789012:role/t" },
+        },
+      },
+    },
+    /^observability:storage\.s3 is only supported on profile eks/,
+  ],
+  [
+    "the same namespace twice",
+    { namespaces: { observability: "obs", node: "obs" } },
+    /^observability:namespaces\.node must differ from namespaces\.observability \(got "obs"\)$/,
+  ],
+  [
+    "a missing required key",
+    { exposure: { mode: "ingress", ingress: { host: "grafana.example.com", annotations: {} } } },
+    /^observability:exposure\.ingress\.className is required$/,
+  ],
+  [
+    "a bad e-mail receiver",
+    {
+      alerting: { email: { to: ["not-an-address"], from: "am@example.com", smarthost: "smtp.example.com" } },
+    },
+    /^observability:alerting\.email\.to\[0\] must be an e-mail address \(got "not-an-address"\)$/,
+  ],
+];
+
+describe("a bad config is rejected naming the key", () => {
+  test.each(badConfigs)("%s", (_, raw, expected) => {
+    const problems = problemsOf(raw);
+    expect(problems).toContainEqual(expect.stringMatching(expected));
+  });
+
+  test("prod: without S3 and with NodePorts", () => {
+    const raw = prodBase();
+    delete raw.storage.s3;
+    raw.exposure.mode = "nodePort";
+    expect(problemsOf(raw)).toEqual([
+      expect.stringMatching(/^observability:storage\.s3 is required on profile eks/),
+      expect.stringMatching(/^observability:exposure\.mode must be ingress on profile eks/),
+    ]);
+  });
+
+  test("prod: an IAM role that is not an ARN, remote write without https", () => {
+    const raw = prodBase();
+    raw.storage.s3.tempo.roleArn = "tempo-role";
+    raw.metrics = {
+      remoteWrite: {
+        url: "http://aps.example.com/write",
+        region: "ap-northeast-2",
+        roleArn: "arn:aws:iam::111111111111:role/amp",
+      },
+    };
+    expect(problemsOf(raw)).toEqual([
+      expect.stringMatching(/^observability:metrics\.remoteWrite\.url must be an https:\/\/ URL/),
+      expect.stringMatching(/^observability:storage\.s3\.tempo\.roleArn must be an IAM role ARN/),
+    ]);
+  });
+
+  test("every problem is reported at once, in one error", () => {
+    let error: unknown;
+    try {
+      parseStackConfig(
+        {
+          tracing: { samplingProbability: 2 },
+          metrcs: {},
+          images: { tempo: "tempo" },
+          exposure: { nodePorts: { grafana: 1 } },
+        },
+        new Set(),
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toHaveLength(4);
+    expect((error as ConfigError).message).toMatch(
+      /^Invalid stack config \(4 problems\); nothing was deployed:\n  - /,
+    );
+  });
+
+  test(`there are at least 15 distinct bad configs`, () => {
+    expect(new Set(badConfigs.map(([name]) => name)).size).toBeGreaterThanOrEqual(15);
+  });
+});

@@ -1,0 +1,74 @@
+// The checks every rendered object of both stacks must pass; later components are covered as
+// soon as they render anything.
+import { networkPolicyProblems } from "../checks/networkPolicyCoverage";
+import { podSecurityProblems } from "../checks/podSecurity";
+import { renderedPods } from "../checks/podSpecs";
+import { openApiProblems, strictDecodeProblems } from "../checks/kubernetesSchema";
+import { parsePulumiConfig } from "../config";
+import { readStackFile } from "../render/stackFile";
+import { PROJECT_ROOT } from "../render/renderStack";
+import { STACKS, rendered } from "./renderedStacks";
+
+function stackNamespaces(stack: string) {
+  const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
+  return parsePulumiConfig(config, secretKeys).namespaces;
+}
+
+describe.each(STACKS)("every object of stack %s", (stack) => {
+  test("renders at least the namespaces and their default-deny policies", async () => {
+    const { objects } = await rendered(stack);
+    const names = objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "Namespace//observability",
+        "Namespace//observability-node",
+        "NetworkPolicy/observability/default-deny",
+        "NetworkPolicy/observability-node/default-deny",
+      ]),
+    );
+  });
+
+  test("validates against the Kubernetes OpenAPI schema", async () => {
+    const { objects } = await rendered(stack);
+    expect(objects.flatMap(openApiProblems)).toEqual([]);
+  });
+
+  test("decodes strictly into the Kubernetes types (no unknown or duplicate fields)", async () => {
+    const { objects } = await rendered(stack);
+    expect(strictDecodeProblems(objects, process.env.KUBE_VALIDATE)).toEqual([]);
+  });
+
+  test("every pod meets Pod Security restricted and the hardening rules, host access only as allowlisted", async () => {
+    const { objects } = await rendered(stack);
+    const nodeNamespace = stackNamespaces(stack).node;
+    expect(renderedPods(objects).flatMap((pod) => podSecurityProblems(pod, { nodeNamespace }))).toEqual([]);
+  });
+
+  test("every pod is isolated by a NetworkPolicy for ingress and egress", async () => {
+    const { objects } = await rendered(stack);
+    expect(networkPolicyProblems(renderedPods(objects), objects)).toEqual([]);
+  });
+
+  test("every object is named, labelled as part of the stack, and in a stack namespace unless cluster-scoped", async () => {
+    const { objects } = await rendered(stack);
+    const namespaces = stackNamespaces(stack);
+    for (const object of objects) {
+      expect(object.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
+      expect(object.metadata.labels?.["app.kubernetes.io/part-of"]).toBe("observability");
+      if (object.metadata.namespace !== undefined) {
+        expect([namespaces.observability, namespaces.node]).toContain(object.metadata.namespace);
+      }
+    }
+  });
+
+  test("every Kubernetes resource goes through the one explicit provider", async () => {
+    const { registrations } = await rendered(stack);
+    const providers = registrations.filter((r) => r.type === "pulumi:providers:kubernetes");
+    expect(providers).toHaveLength(1);
+    const kubernetes = registrations.filter((r) => r.type.startsWith("kubernetes:"));
+    expect(kubernetes.length).toBeGreaterThan(0);
+    for (const r of kubernetes) {
+      expect(r.provider).toMatch(/::pulumi:providers:kubernetes::kubernetes::kubernetes-id$/);
+    }
+  });
+});

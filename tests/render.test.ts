@@ -1,0 +1,143 @@
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../config";
+import main = require("../index");
+import { KubeObject, redactSecrets, toManifest } from "../render/manifest";
+import { RecordingMocks } from "../render/mocks";
+import { PROJECT_ROOT, renderStack } from "../render/renderStack";
+import { SECRET_PLACEHOLDER, readStackFile } from "../render/stackFile";
+import { STACKS, rendered } from "./renderedStacks";
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function renderCli(stack: string): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      path.join(PROJECT_ROOT, "node_modules/.bin/ts-node"),
+      ["--transpile-only", "scripts/render.ts", stack],
+      { cwd: PROJECT_ROOT },
+      (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr }),
+    );
+  });
+}
+
+describe.each(STACKS)("npm run render -- %s", (stack) => {
+  test("prints every object as valid multi-document YAML, the same bytes on every run", async () => {
+    const [first, second] = await Promise.all([renderCli(stack), renderCli(stack)]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toBe(second.stdout);
+    const documents = yaml.loadAll(first.stdout) as KubeObject[];
+    const { objects } = await rendered(stack);
+    expect(documents).toEqual(objects.map(redactSecrets));
+    expect(first.stdout).toBe(toManifest(objects));
+  });
+
+  test("orders objects like an install: namespaces first, then by kind, namespace and name", async () => {
+    const { objects } = await rendered(stack);
+    expect(objects[0].kind).toBe("Namespace");
+    // Joined with a character that sorts below every name character, so the order is (namespace, name).
+    const policies = objects
+      .filter((o) => o.kind === "NetworkPolicy")
+      .map((o) => `${o.metadata.namespace}\u0000${o.metadata.name}`);
+    expect(policies.length).toBeGreaterThan(1);
+    expect(policies).toEqual([...policies].sort());
+  });
+});
+
+describe("a bad stack file", () => {
+  const name = `jest-bad-${process.pid}`;
+  const file = path.join(PROJECT_ROOT, `Pulumi.${name}.yaml`);
+  beforeAll(() =>
+    fs.writeFileSync(
+      file,
+      yaml.dump({
+        config: {
+          "observability:tracing": { samplingProbability: 1.5 },
+          "observability:metrcs": { replicas: 1 },
+          "observability:exposure": { mode: "ingress" },
+        },
+      }),
+    ),
+  );
+  afterAll(() => fs.rmSync(file, { force: true }));
+
+  test("makes render exit non-zero, name every wrong key, and print no YAML", async () => {
+    const result = await renderCli(name);
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain(
+      "observability:tracing.samplingProbability must be between 0 and 1 (got 1.5)",
+    );
+    expect(result.stderr).toContain("observability:metrcs is not a known key (did you mean metrics?)");
+    expect(result.stderr).toContain(
+      "observability:exposure.ingress is required when exposure.mode is ingress",
+    );
+  });
+
+  test("registers no resource at all: config fails before the provider or any namespace", async () => {
+    const mocks = new RecordingMocks();
+    pulumi.runtime.setAllConfig(readStackFile(name, PROJECT_ROOT).config, []);
+    await pulumi.runtime.setMocks(mocks, "observability", name, false);
+    expect(() => main()).toThrow(ConfigError);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(mocks.registrations).toEqual([]);
+  });
+
+  test("that does not exist is named", async () => {
+    await expect(renderStack("no-such-stack")).rejects.toThrow(/No stack file .*Pulumi\.no-such-stack\.yaml/);
+  });
+});
+
+describe("secrets in the render", () => {
+  test("encrypted stack-file values become a placeholder and mark their key secret", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "render-"));
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.s.yaml"),
+      yaml.dump({
+        config: {
+          "observability:alerting": { slack: { webhookUrl: { secure: "v1:abc" }, channel: "#ops" } },
+          "observability:profile": "kind",
+        },
+      }),
+    );
+    const { config, secretKeys } = readStackFile("s", dir);
+    expect(JSON.parse(config["observability:alerting"])).toEqual({
+      slack: { webhookUrl: SECRET_PLACEHOLDER, channel: "#ops" },
+    });
+    expect(config["observability:profile"]).toBe("kind");
+    expect(secretKeys).toEqual(["observability:alerting"]);
+  });
+
+  test("every value of a Secret is replaced, other objects are untouched", () => {
+    const secret: KubeObject = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "s" },
+      stringData: { password: "hunter2" },
+      data: { key: "aHVudGVyMg==" },
+    };
+    const manifest = toManifest([secret]);
+    expect(manifest).not.toContain("hunter2");
+    expect(manifest).not.toContain("aHVudGVyMg==");
+    expect(yaml.load(manifest)).toMatchObject({
+      stringData: { password: SECRET_PLACEHOLDER },
+      data: { key: SECRET_PLACEHOLDER },
+    });
+    const configMap: KubeObject = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "c" },
+      data: { a: "b" },
+    };
+    expect(redactSecrets(configMap)).toBe(configMap);
+  });
+});
