@@ -1,5 +1,10 @@
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, PROFILE_DEFAULTS, parsePulumiConfig, parseStackConfig } from "../config";
+import { z } from "zod";
+import { stackConfigSchema } from "../config/schema";
 import { PROJECT_ROOT } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 
@@ -75,6 +80,17 @@ describe("the committed stack files", () => {
     expect(config.exposure.ingress?.host).toBeDefined();
     expect(config.logs.maskIpAddresses).toBe(true);
     expect(config.metrics.alertmanagerReplicas).toBeGreaterThanOrEqual(3);
+  });
+
+  test("kind/cluster.yaml maps exactly the kind stack's NodePorts, on 127.0.0.1 only", () => {
+    const cluster = yaml.load(fs.readFileSync(path.join(PROJECT_ROOT, "kind/cluster.yaml"), "utf8")) as any;
+    const mappings = cluster.nodes[0].extraPortMappings as any[];
+    const nodePorts = Object.values(stackFileConfig("kind").exposure.nodePorts);
+    expect(mappings.map((m) => m.containerPort).sort()).toEqual([...nodePorts].sort());
+    for (const m of mappings) {
+      expect(m).toMatchObject({ hostPort: m.containerPort, listenAddress: "127.0.0.1" });
+    }
+    expect(`kind-${cluster.name}`).toBe(stackFileConfig("kind").cluster.kubeContext);
   });
 
   test("keys a stack file omits come from its profile's defaults", () => {
@@ -349,5 +365,45 @@ describe("a bad config is rejected naming the key", () => {
 
   test(`there are at least 15 distinct bad configs`, () => {
     expect(new Set(badConfigs.map(([name]) => name)).size).toBeGreaterThanOrEqual(15);
+  });
+});
+
+describe("the README's config reference", () => {
+  /** Every leaf key path of the schema; per-component maps are documented as `<component>`. */
+  function keyPaths(schema: z.ZodTypeAny, prefix: string): string[] {
+    let node = schema;
+    while (node instanceof z.ZodEffects || node instanceof z.ZodOptional) {
+      node = node instanceof z.ZodEffects ? node.innerType() : node.unwrap();
+    }
+    if (prefix === "images" || prefix === "resources") {
+      return [`${prefix}.<component>`];
+    }
+    if (!(node instanceof z.ZodObject) || prefix === "exposure.nodePorts") {
+      return [prefix];
+    }
+    const shape = node.shape as Record<string, z.ZodTypeAny>;
+    const opaque = [
+      "apps.services",
+      "metrics.remoteWrite",
+      "alerting.slack",
+      "alerting.email",
+      "alerting.webhook",
+      "exposure.ingress",
+      "storage.s3",
+    ];
+    if (opaque.includes(prefix)) {
+      return [prefix];
+    }
+    return Object.entries(shape).flatMap(([key, child]) =>
+      keyPaths(child, prefix === "" ? key : `${prefix}.${key}`),
+    );
+  }
+
+  test("documents every key of the schema", () => {
+    const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+    const keys = keyPaths(stackConfigSchema, "");
+    expect(keys.length).toBeGreaterThan(30);
+    const undocumented = keys.filter((key) => !readme.includes(`| \`${key}`));
+    expect(undocumented).toEqual([]);
   });
 });

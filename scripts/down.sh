@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# npm run down: destroys the kind stack's resources and removes the stack (its Pulumi.kind.yaml
+# is kept). `npm run down -- --delete-cluster` also deletes the kind cluster.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+readonly STACK=kind
+readonly CLUSTER=observability
+
+delete_cluster=0
+for arg in "$@"; do
+  case "$arg" in
+    --delete-cluster) delete_cluster=1 ;;
+    *)
+      echo "usage: npm run down [-- --delete-cluster]" >&2
+      exit 2
+      ;;
+  esac
+done
+
+if ! command -v pulumi >/dev/null 2>&1; then
+  echo "error: 'pulumi' is not installed." >&2
+  exit 1
+fi
+if [[ -z "${PULUMI_CONFIG_PASSPHRASE+set}" && -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]]; then
+  export PULUMI_CONFIG_PASSPHRASE=""
+fi
+
+if pulumi stack select "$STACK" >/dev/null 2>&1; then
+  pulumi destroy --stack "$STACK" --yes
+  pulumi stack rm "$STACK" --yes --preserve-config
+else
+  echo "No stack '$STACK' in the current backend; nothing to destroy."
+fi
+
+if [[ "$delete_cluster" -eq 1 ]]; then
+  kind delete cluster --name "$CLUSTER"
+fi
