@@ -65,6 +65,8 @@ describe.each(STACKS)("every object of stack %s", (stack) => {
     const { registrations } = await rendered(stack);
     const providers = registrations.filter((r) => r.type === "pulumi:providers:kubernetes");
     expect(providers).toHaveLength(1);
+    const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
+    expect(providers[0].inputs.context).toBe(parsePulumiConfig(config, secretKeys).cluster.kubeContext);
     const kubernetes = registrations.filter((r) => r.type.startsWith("kubernetes:"));
     expect(kubernetes.length).toBeGreaterThan(0);
     for (const r of kubernetes) {
