@@ -112,6 +112,21 @@ describe("the committed stack files", () => {
     });
   });
 
+  test("images may come from a private registry with a port, pinned by tag or digest", () => {
+    const digest = "sha256:" + "0123456789abcdef".repeat(4);
+    const config = parseStackConfig(
+      {
+        images: {
+          grafana: "registry.internal:5000/mirror/grafana:12.1.1",
+          loki: `registry.internal:5000/loki@${digest}`,
+        },
+      },
+      new Set(),
+    );
+    expect(config.images.grafana).toBe("registry.internal:5000/mirror/grafana:12.1.1");
+    expect(config.images.loki).toBe(`registry.internal:5000/loki@${digest}`);
+  });
+
   test("the result is frozen all the way down", () => {
     const config = stackFileConfig("kind");
     expect(Object.isFrozen(config)).toBe(true);
