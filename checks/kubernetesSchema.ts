@@ -1,5 +1,4 @@
 import { execFileSync } from "child_process";
-import * as path from "path";
 import { KubeObject, toManifest } from "../render/manifest";
 
 interface Validatable {
@@ -37,26 +36,13 @@ export function openApiProblems(object: KubeObject): string[] {
   }
 }
 
-export const KUBE_VALIDATE_BUILD_SCRIPT = path.resolve(__dirname, "../scripts/tools/kube-validate.sh");
-
-/** Builds kube-validate once per source version (cached outside the repo) and returns its path. */
-export function kubeValidateBinary(): string {
-  return execFileSync("bash", [KUBE_VALIDATE_BUILD_SCRIPT], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  }).trim();
-}
-
 /**
- * Decodes every object into the real Kubernetes Go types with strict field validation, as the
+ * Decodes every object, with the kube-validate binary (tools/kube-validate), into the real Kubernetes Go types with strict field validation, as the
  * API server does with fieldValidation=Strict: unknown or duplicate fields and wrong types fail.
  */
-export function strictDecodeProblems(
-  objects: readonly KubeObject[],
-  binary: string = kubeValidateBinary(),
-): string[] {
+export function strictDecodeProblems(objects: readonly KubeObject[], kubeValidate: string): string[] {
   try {
-    execFileSync(binary, [], {
+    execFileSync(kubeValidate, [], {
       input: toManifest(objects),
       encoding: "utf8",
       stdio: ["pipe", "pipe", "pipe"],

@@ -6,6 +6,7 @@ import { openApiProblems, strictDecodeProblems } from "../checks/kubernetesSchem
 import { defaultDenyPolicy } from "../components/common/networkPolicy";
 import { KubeObject } from "../render/manifest";
 import { exampleDeployment } from "./fixtures";
+import { tools } from "./support/tools";
 
 const policy = { nodeNamespace: "observability-node" };
 type Mutable = { spec: { template: { spec: Record<string, any> } } };
@@ -196,7 +197,7 @@ describe("schema checks", () => {
   test("pass a well-formed object", () => {
     const deployment = exampleDeployment();
     expect(openApiProblems(deployment)).toEqual([]);
-    expect(strictDecodeProblems([deployment], process.env.KUBE_VALIDATE)).toEqual([]);
+    expect(strictDecodeProblems([deployment], tools.kubeValidate())).toEqual([]);
   });
 
   test("OpenAPI validation rejects a missing required field and a wrong type", () => {
@@ -215,7 +216,7 @@ describe("schema checks", () => {
     const typo = exampleDeployment() as any;
     typo.spec.template.spec.containers[0].securityContext.readOnlyRootFileSystem = true;
     expect(openApiProblems(typo)).toEqual([]);
-    expect(strictDecodeProblems([typo], process.env.KUBE_VALIDATE).join()).toMatch(
+    expect(strictDecodeProblems([typo], tools.kubeValidate()).join()).toMatch(
       /unknown field.*readOnlyRootFileSystem/,
     );
   });

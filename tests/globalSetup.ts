@@ -1,6 +1,11 @@
-import { kubeValidateBinary } from "../checks/kubernetesSchema";
+import { toolDirectory } from "../checks/goTools";
 
-/** Builds (or finds in the cache) the strict Kubernetes decoder once for all test files. */
+/**
+ * Builds (or finds in the cache) the Go test tools once for all test files: the strict
+ * Kubernetes decoder, and Prometheus/promtool and Alertmanager/amtool of the deployed versions.
+ */
 export default function globalSetup(): void {
-  process.env.KUBE_VALIDATE = kubeValidateBinary();
+  process.env.KUBE_VALIDATE_DIR = toolDirectory("kube-validate");
+  process.env.PROMETHEUS_DIR = toolDirectory("prometheus");
+  process.env.ALERTMANAGER_DIR = toolDirectory("alertmanager");
 }

@@ -8,6 +8,7 @@ import { parsePulumiConfig } from "../config";
 import { readStackFile } from "../render/stackFile";
 import { PROJECT_ROOT } from "../render/renderStack";
 import { STACKS, rendered } from "./renderedStacks";
+import { tools } from "./support/tools";
 
 function stackNamespaces(stack: string) {
   const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
@@ -35,7 +36,7 @@ describe.each(STACKS)("every object of stack %s", (stack) => {
 
   test("decodes strictly into the Kubernetes types (no unknown or duplicate fields)", async () => {
     const { objects } = await rendered(stack);
-    expect(strictDecodeProblems(objects, process.env.KUBE_VALIDATE)).toEqual([]);
+    expect(strictDecodeProblems(objects, tools.kubeValidate())).toEqual([]);
   });
 
   test("every pod meets Pod Security restricted and the hardening rules, host access only as allowlisted", async () => {

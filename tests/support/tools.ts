@@ -1,0 +1,19 @@
+import * as path from "path";
+
+function fromSetup(variable: string, binary: string): string {
+  const dir = process.env[variable];
+  if (dir === undefined) {
+    throw new Error(
+      `${variable} is not set: run the tests through jest (tests/globalSetup.ts builds the tools)`,
+    );
+  }
+  return path.join(dir, binary);
+}
+
+export const tools = {
+  kubeValidate: () => fromSetup("KUBE_VALIDATE_DIR", "kube-validate"),
+  promtool: () => fromSetup("PROMETHEUS_DIR", "promtool"),
+  prometheus: () => fromSetup("PROMETHEUS_DIR", "prometheus"),
+  amtool: () => fromSetup("ALERTMANAGER_DIR", "amtool"),
+  alertmanager: () => fromSetup("ALERTMANAGER_DIR", "alertmanager"),
+};
