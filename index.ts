@@ -1,5 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { loadStackConfig } from "./config";
+import { MetricsStack } from "./components/metricsStack";
+import { ScrapeRegistry } from "./components/metrics/scrapeRegistry";
 import { StackNamespaces } from "./components/namespaces";
 
 /**
@@ -16,12 +18,22 @@ function main() {
   });
 
   const namespaces = new StackNamespaces("namespaces", config.namespaces, { provider });
+  const inNamespaces = { provider, dependsOn: [namespaces] };
+
+  // Stacks created before the MetricsStack register their scrape jobs here.
+  const scrapeJobs = new ScrapeRegistry();
+  const metrics = new MetricsStack("metrics", { config, scrapeJobs }, inNamespaces);
 
   return {
     profile: config.profile,
     kubeContext: config.cluster.kubeContext,
     observabilityNamespace: namespaces.observability,
     nodeNamespace: namespaces.node,
+    prometheusUrl: metrics.prometheusUrl,
+    alertmanagerUrl: metrics.alertmanagerUrl,
+    ...(config.exposure.mode === "nodePort"
+      ? { prometheusLocalUrl: `http://localhost:${config.exposure.nodePorts.prometheus}` }
+      : {}),
   };
 }
 

@@ -9,6 +9,7 @@ export const COMPONENTS = [
   "otelCollector",
   "tempo",
   "grafana",
+  "configReloader",
 ] as const;
 
 export type ComponentName = (typeof COMPONENTS)[number];

@@ -26,6 +26,28 @@ const images: StackConfigInput["images"] = {
   otelCollector: "docker.io/otel/opentelemetry-collector-contrib:0.130.1",
   tempo: "docker.io/grafana/tempo:2.8.2",
   grafana: "docker.io/grafana/grafana:12.1.1",
+  configReloader: "quay.io/prometheus-operator/prometheus-config-reloader:v0.85.0",
+};
+
+/** Where docs/runbooks.md is published; override per stack with your own copy. */
+const runbookBaseUrl = "https://runbooks.example.com/observability";
+
+/** Thresholds of the reference review's alert list. */
+const alerts: StackConfigInput["metrics"]["alerts"] = {
+  errorRatePercent: 5,
+  latencyP99Seconds: 2,
+  restartsPer15m: 5,
+  memoryPercentOfLimit: 85,
+  cpuPercentOfLimit: 80,
+  diskPercent: 85,
+  retryPercent: 10,
+};
+
+/** 99.5 % of requests succeed; 95 % are faster than 500 ms (a Micrometer SLO bucket, le="0.5"). */
+const slo: StackConfigInput["metrics"]["slo"] = {
+  availability: 0.995,
+  latencyObjective: 0.95,
+  latencyThresholdSeconds: 0.5,
 };
 
 /** Seed parity with the reference platform's kind overlay. */
@@ -55,6 +77,9 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       evaluationInterval: "15s",
       replicas: 1,
       alertmanagerReplicas: 1,
+      runbookBaseUrl,
+      alerts,
+      slo,
     },
     logs: {
       retention: "168h",
@@ -75,7 +100,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       storageSize: "1Gi",
       dashboardsFolder: "Observability",
     },
-    alerting: {},
+    alerting: { groupWait: "30s" },
     exposure: { mode: "nodePort", nodePorts: seedNodePorts },
     storage: { className: "standard" },
     images,
@@ -89,6 +114,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       otelCollector: resources("50m", "128Mi", "300m", "384Mi"),
       tempo: resources("50m", "128Mi", "300m", "512Mi"),
       grafana: resources("50m", "128Mi", "300m", "384Mi"),
+      configReloader: resources("5m", "16Mi", "50m", "32Mi"),
     },
   },
   // Sized for a small production cluster; the README's sizing note says which keys to raise.
@@ -105,6 +131,9 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       evaluationInterval: "15s",
       replicas: 2,
       alertmanagerReplicas: 3,
+      runbookBaseUrl,
+      alerts,
+      slo,
     },
     logs: {
       retention: "720h",
@@ -125,7 +154,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       storageSize: "10Gi",
       dashboardsFolder: "Observability",
     },
-    alerting: {},
+    alerting: { groupWait: "30s" },
     exposure: { mode: "ingress", nodePorts: seedNodePorts },
     storage: { className: "gp3" },
     images,
@@ -139,6 +168,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       otelCollector: resources("250m", "512Mi", "1", "1Gi"),
       tempo: resources("250m", "1Gi", "1", "2Gi"),
       grafana: resources("100m", "256Mi", "500m", "512Mi"),
+      configReloader: resources("10m", "32Mi", "100m", "64Mi"),
     },
   },
 };

@@ -7,6 +7,7 @@ export const SECRET_PATHS: readonly (readonly string[])[] = [
   ["alerting", "slack", "webhookUrl"],
   ["alerting", "email", "password"],
   ["alerting", "webhook", "url"],
+  ["alerting", "watchdog", "url"],
 ];
 
 /** One error for the whole stack config, listing every problem with its key path. */

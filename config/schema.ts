@@ -94,6 +94,26 @@ const resourceRequirements = strict({ requests: resourceList, limits: resourceLi
 const byComponent = <T extends z.ZodTypeAny>(value: T) =>
   strict(Object.fromEntries(COMPONENTS.map((c) => [c, value])) as Record<ComponentName, T>);
 
+const percent = z
+  .number({ invalid_type_error: "must be a percentage between 0 and 100" })
+  .gt(0, "must be a percentage above 0 and at most 100")
+  .max(100, "must be a percentage above 0 and at most 100");
+
+const positiveSeconds = z
+  .number({ invalid_type_error: "must be a number of seconds above 0" })
+  .positive("must be a number of seconds above 0");
+
+/** An objective such as 0.995: above 0.9 (looser is not an SLO) and below 1 (no error budget). */
+const objective = z
+  .number({ invalid_type_error: "must be a ratio such as 0.995" })
+  .min(0.9, "must be between 0.9 and 0.9999")
+  .max(0.9999, "must be between 0.9 and 0.9999");
+
+const sloOverride = strict({
+  availability: objective.optional(),
+  latencyThresholdSeconds: positiveSeconds.optional(),
+});
+
 const appService = strict({
   name: dnsLabel,
   /** @default the first of apps.namespaces */
@@ -103,6 +123,8 @@ const appService = strict({
   metricsPath: z.string().startsWith("/", "must start with '/'").optional(),
   /** @default apps.defaults.scrapeInterval */
   scrapeInterval: duration.optional(),
+  /** @default metrics.slo */
+  slo: sloOverride.optional(),
 });
 
 const apps = strict({
@@ -181,6 +203,27 @@ export const stackConfigSchema = strict({
     replicas: replicas(3),
     alertmanagerReplicas: replicas(5),
     remoteWrite: strict({ url: httpsUrl, region: awsRegion, roleArn: iamRoleArn }).optional(),
+    /** Every alert links to `<runbookBaseUrl>#<alertname in lowercase>` (see docs/runbooks.md). */
+    runbookBaseUrl: httpsUrl,
+    /** Alert thresholds; the alert rules read nothing else. */
+    alerts: strict({
+      errorRatePercent: percent,
+      latencyP99Seconds: positiveSeconds,
+      restartsPer15m: z
+        .number({ invalid_type_error: "must be a whole number above 0" })
+        .int("must be a whole number above 0")
+        .positive("must be a whole number above 0"),
+      memoryPercentOfLimit: percent,
+      cpuPercentOfLimit: percent,
+      diskPercent: percent,
+      retryPercent: percent,
+    }),
+    /** Default objectives of every service; `apps.services[].slo` overrides per service. */
+    slo: strict({
+      availability: objective,
+      latencyObjective: objective,
+      latencyThresholdSeconds: positiveSeconds,
+    }),
   }),
   logs: strict({
     retention: duration,
@@ -225,6 +268,10 @@ export const stackConfigSchema = strict({
       password: secretString.optional(),
     }).optional(),
     webhook: strict({ url: secretString }).optional(),
+    /** How long Alertmanager waits to batch the first notification of a new alert group. */
+    groupWait: duration,
+    /** A dead man's switch that expects the always-firing Watchdog alert. */
+    watchdog: strict({ url: secretString }).optional(),
   }),
   exposure: strict({
     mode: z.enum(["nodePort", "ingress"]),
@@ -297,6 +344,12 @@ export const stackConfigSchema = strict({
         port: service.port,
         metricsPath: service.metricsPath ?? apps.defaults.metricsPath,
         scrapeInterval: service.scrapeInterval ?? apps.defaults.scrapeInterval,
+        slo: {
+          availability: service.slo?.availability ?? rest.metrics.slo.availability,
+          latencyObjective: rest.metrics.slo.latencyObjective,
+          latencyThresholdSeconds:
+            service.slo?.latencyThresholdSeconds ?? rest.metrics.slo.latencyThresholdSeconds,
+        },
       })),
     },
   }));

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 
 /** One resource the program registered, as the engine would have received it. */
 export interface Registration {
@@ -20,6 +21,24 @@ function computedOutputs(type: string, name: string): Record<string, unknown> {
   }
 }
 
+/**
+ * The mock monitor hands over a value the SDK marked secret as a whole (e.g. a Secret's
+ * `stringData`) still in its wire envelope; the manifest wants the value itself.
+ */
+function unwrapSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(unwrapSecrets);
+  }
+  if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (record[specialSigKey] === specialSecretSig) {
+      return unwrapSecrets(record.value);
+    }
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}
+
 /** Pulumi mocks that record every registration instead of creating anything. */
 export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly registrations: Registration[] = [];
@@ -28,7 +47,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     this.registrations.push({
       type: args.type,
       name: args.name,
-      inputs: args.inputs as Record<string, unknown>,
+      inputs: unwrapSecrets(args.inputs) as Record<string, unknown>,
       provider: args.provider,
     });
     return {

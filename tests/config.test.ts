@@ -403,6 +403,7 @@ describe("the README's config reference", () => {
       "alerting.slack",
       "alerting.email",
       "alerting.webhook",
+      "alerting.watchdog",
       "exposure.ingress",
       "storage.s3",
     ];

@@ -3,6 +3,7 @@ import { PART_OF } from "./labels";
 
 type NetworkPolicyArgs = k8s.networking.v1.NetworkPolicyArgs;
 type NetworkPolicyPort = k8s.types.input.networking.v1.NetworkPolicyPort;
+type NetworkPolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 
 function metadata(name: string, namespace: string) {
   return {
@@ -43,6 +44,57 @@ export function dnsEgressPolicy(namespace: string): NetworkPolicyArgs {
           ports: DNS_PORTS,
         },
       ],
+    },
+  };
+}
+
+/** Pods of a namespace, all or those with the given labels. */
+export function podsIn(namespace: string, labels?: Record<string, string>): NetworkPolicyPeer {
+  return {
+    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } },
+    ...(labels === undefined ? {} : { podSelector: { matchLabels: labels } }),
+  };
+}
+
+/**
+ * Any address. Used only where the peer has no pod labels to select: the API server, node IPs
+ * (kubelet, host-network agents), NodePort clients and external receivers.
+ */
+export const ANY_ADDRESS: NetworkPolicyPeer = { ipBlock: { cidr: "0.0.0.0/0" } };
+
+export function tcp(...ports: number[]): NetworkPolicyPort[] {
+  return ports.map((port) => ({ protocol: "TCP", port }));
+}
+
+export interface PolicyRule {
+  readonly peers: readonly NetworkPolicyPeer[];
+  readonly ports: readonly NetworkPolicyPort[];
+}
+
+/** Opens the listed flows for the selected pods; both directions stay closed to everything else. */
+export function allowPolicy(args: {
+  readonly name: string;
+  readonly namespace: string;
+  readonly podSelector: Record<string, string>;
+  readonly ingress?: readonly PolicyRule[];
+  readonly egress?: readonly PolicyRule[];
+}): NetworkPolicyArgs {
+  // An empty port list means every port, as in Kubernetes; it is left out rather than written as [].
+  const ports = (r: PolicyRule) => (r.ports.length === 0 ? {} : { ports: [...r.ports] });
+  return {
+    metadata: metadata(args.name, args.namespace),
+    spec: {
+      podSelector: { matchLabels: args.podSelector },
+      policyTypes: [
+        ...(args.ingress === undefined ? [] : ["Ingress"]),
+        ...(args.egress === undefined ? [] : ["Egress"]),
+      ],
+      ...(args.ingress === undefined
+        ? {}
+        : { ingress: args.ingress.map((r) => ({ from: [...r.peers], ...ports(r) })) }),
+      ...(args.egress === undefined
+        ? {}
+        : { egress: args.egress.map((r) => ({ to: [...r.peers], ...ports(r) })) }),
     },
   };
 }

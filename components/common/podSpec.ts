@@ -10,6 +10,7 @@ type Probe = k8s.types.input.core.v1.Probe;
 type Volume = k8s.types.input.core.v1.Volume;
 type VolumeMount = k8s.types.input.core.v1.VolumeMount;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
+type Toleration = k8s.types.input.core.v1.Toleration;
 
 /** The unprivileged `nobody` user every container runs as unless its image needs another uid. */
 export const NON_ROOT_UID = 65534;
@@ -59,6 +60,8 @@ export interface PodSpecArgs {
   readonly hostAccess?: HostAccessName;
   /** @default 30 */
   readonly terminationGracePeriodSeconds?: number;
+  /** Node agents tolerate every taint so that they run on every node. */
+  readonly tolerations?: readonly Toleration[];
 }
 
 function scratchVolumeName(containerName: string, path: string): string {
@@ -140,6 +143,7 @@ export function hardenedPodSpec(args: PodSpecArgs): PodSpec {
     automountServiceAccountToken: args.serviceAccountName !== undefined,
     ...(args.serviceAccountName === undefined ? {} : { serviceAccountName: args.serviceAccountName }),
     terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? 30,
+    ...(args.tolerations === undefined ? {} : { tolerations: [...args.tolerations] }),
     securityContext: {
       runAsNonRoot: !runAsRoot,
       runAsUser: runAsRoot ? 0 : NON_ROOT_UID,

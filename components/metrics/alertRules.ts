@@ -1,0 +1,256 @@
+import { StackConfig } from "../../config";
+import { AlertRule, RuleGroup } from "./prometheusTypes";
+import { TIER_LABEL } from "./scrapeRegistry";
+
+type Thresholds = StackConfig["metrics"]["alerts"];
+type Severity = AlertRule["labels"]["severity"];
+
+/** Builds alerts that share a runbook base URL: `<base>#<alertname in lowercase>`. */
+export function alertFactory(runbookBaseUrl: string) {
+  return (
+    alert: string,
+    severity: Severity,
+    expr: string,
+    forDuration: string | undefined,
+    summary: string,
+    description: string,
+  ): AlertRule => ({
+    alert,
+    expr,
+    ...(forDuration === undefined ? {} : { for: forDuration }),
+    labels: { severity },
+    annotations: { summary, description, runbook_url: `${runbookBaseUrl}#${alert.toLowerCase()}` },
+  });
+}
+
+const ratio = (percent: number) => String(percent / 100);
+
+/** Windows the SLO burn-rate alerts read (5m also serves the plain error-rate alert). */
+export const SLI_WINDOWS = ["5m", "30m", "1h", "6h"] as const;
+
+/**
+ * Per-service request rates, error ratios and p99 latency, from Micrometer's
+ * `http_server_requests_seconds_*` or, for other apps, `http_requests_total` (status in `code` or
+ * `status`) and `http_request_duration_seconds_bucket`. The alerts read only these series.
+ */
+export function httpRecordingRules(): RuleGroup {
+  const perWindow = SLI_WINDOWS.flatMap((w) => {
+    const requests =
+      `sum by (service) (rate(http_server_requests_seconds_count[${w}]))` +
+      ` or sum by (service) (rate(http_requests_total[${w}]))`;
+    const errors =
+      `sum by (service) (rate(http_server_requests_seconds_count{status=~"5.."}[${w}]))` +
+      ` or sum by (service) (rate(http_requests_total{code=~"5.."}[${w}]))` +
+      ` or sum by (service) (rate(http_requests_total{status=~"5.."}[${w}]))`;
+    return [
+      { record: `service:http_requests:rate${w}`, expr: requests },
+      // A service that serves requests and has no 5xx series has an error rate of 0, not none.
+      { record: `service:http_errors:rate${w}`, expr: `(${errors}) or (0 * service:http_requests:rate${w})` },
+      {
+        record: `service:http_errors:ratio_rate${w}`,
+        expr: `service:http_errors:rate${w} / (service:http_requests:rate${w} > 0)`,
+      },
+    ];
+  });
+  const buckets =
+    "sum by (service, le) (rate(http_server_requests_seconds_bucket[5m]))" +
+    " or sum by (service, le) (rate(http_request_duration_seconds_bucket[5m]))";
+  return {
+    name: "http-red",
+    rules: [
+      ...perWindow,
+      {
+        record: "service:http_request_duration_seconds:p99_rate5m",
+        expr: `histogram_quantile(0.99, ${buckets})`,
+      },
+    ],
+  };
+}
+
+/** The reference review's alert list: critical service alerts and warning resource alerts. */
+export function serviceAlertRules(t: Thresholds, runbookBaseUrl: string): RuleGroup[] {
+  const alert = alertFactory(runbookBaseUrl);
+  return [
+    {
+      name: "services-critical",
+      rules: [
+        alert(
+          "ServiceDown",
+          "critical",
+          `up{${TIER_LABEL}="app"} == 0`,
+          "5m",
+          "{{ $labels.service }} is down",
+          "Prometheus has not been able to scrape {{ $labels.service }} ({{ $labels.pod }} in {{ $labels.namespace }}) for 5 minutes.",
+        ),
+        alert(
+          "HighErrorRate",
+          "critical",
+          `service:http_errors:ratio_rate5m > ${ratio(t.errorRatePercent)}`,
+          "5m",
+          "{{ $labels.service }} answers more than " + `${t.errorRatePercent} % of requests with 5xx`,
+          "{{ $value | humanizePercentage }} of the requests to {{ $labels.service }} failed with a 5xx status over the last 5 minutes.",
+        ),
+        alert(
+          "HighLatency",
+          "critical",
+          `service:http_request_duration_seconds:p99_rate5m > ${t.latencyP99Seconds}`,
+          "10m",
+          "{{ $labels.service }} p99 latency above " + `${t.latencyP99Seconds}s`,
+          "The 99th percentile of {{ $labels.service }}'s request duration is {{ $value | humanizeDuration }}.",
+        ),
+        alert(
+          "PodCrashLooping",
+          "critical",
+          `increase(kube_pod_container_status_restarts_total[15m]) > ${t.restartsPer15m}`,
+          undefined,
+          "{{ $labels.namespace }}/{{ $labels.pod }} is crash looping",
+          "Container {{ $labels.container }} restarted {{ $value | humanize }} times in 15 minutes.",
+        ),
+      ],
+    },
+    {
+      name: "resources-warning",
+      rules: [
+        alert(
+          "HighMemory",
+          "warning",
+          'sum by (namespace, pod, container) (container_memory_working_set_bytes{container!="", container!="POD"})' +
+            ' / sum by (namespace, pod, container) (kube_pod_container_resource_limits{resource="memory"})' +
+            ` > ${ratio(t.memoryPercentOfLimit)}`,
+          "10m",
+          "{{ $labels.namespace }}/{{ $labels.pod }} uses more than " +
+            `${t.memoryPercentOfLimit} % of its memory limit`,
+          "Container {{ $labels.container }} uses {{ $value | humanizePercentage }} of its memory limit; it will be OOM-killed at 100 %.",
+        ),
+        alert(
+          "HighCPU",
+          "warning",
+          'sum by (namespace, pod, container) (rate(container_cpu_usage_seconds_total{container!="", container!="POD"}[5m]))' +
+            ' / sum by (namespace, pod, container) (kube_pod_container_resource_limits{resource="cpu"})' +
+            ` > ${ratio(t.cpuPercentOfLimit)}`,
+          "10m",
+          "{{ $labels.namespace }}/{{ $labels.pod }} uses more than " +
+            `${t.cpuPercentOfLimit} % of its CPU limit`,
+          "Container {{ $labels.container }} uses {{ $value | humanizePercentage }} of its CPU limit and is likely throttled.",
+        ),
+        alert(
+          "DiskPressure",
+          "warning",
+          `kubelet_volume_stats_used_bytes / kubelet_volume_stats_capacity_bytes > ${ratio(t.diskPercent)}` +
+            ' or (1 - node_filesystem_avail_bytes{fstype!~"tmpfs|overlay|squashfs|nsfs"}' +
+            ' / node_filesystem_size_bytes{fstype!~"tmpfs|overlay|squashfs|nsfs"})' +
+            ` > ${ratio(t.diskPercent)}`,
+          "10m",
+          "A volume or node filesystem is more than " + `${t.diskPercent} % full`,
+          "{{ with $labels.persistentvolumeclaim }}Volume claim {{ $labels.namespace }}/{{ . }}{{ else }}Filesystem {{ $labels.mountpoint }} on {{ $labels.instance }}{{ end }} is {{ $value | humanizePercentage }} full.",
+        ),
+        alert(
+          "PendingPods",
+          "warning",
+          'sum by (namespace) (kube_pod_status_phase{phase="Pending"}) > 0',
+          "10m",
+          "Pods in {{ $labels.namespace }} have been pending for 10 minutes",
+          "{{ $value }} pods in {{ $labels.namespace }} cannot be scheduled or started.",
+        ),
+      ],
+    },
+    {
+      name: "resilience",
+      rules: [
+        alert(
+          "CircuitBreakerOpen",
+          "warning",
+          'resilience4j_circuitbreaker_state{state="open"} == 1',
+          "1m",
+          "Circuit breaker {{ $labels.name }} of {{ $labels.service }} is open",
+          "Calls through {{ $labels.name }} are failing fast; the downstream dependency is failing or slow.",
+        ),
+        alert(
+          "HighRetryRate",
+          "warning",
+          'sum by (service, name) (rate(resilience4j_retry_calls_total{kind=~"successful_with_retry|failed_with_retry"}[5m]))' +
+            " / sum by (service, name) (rate(resilience4j_retry_calls_total[5m]))" +
+            ` > ${ratio(t.retryPercent)}`,
+          "10m",
+          "More than " +
+            `${t.retryPercent} % of {{ $labels.service }}'s calls through {{ $labels.name }} need retries`,
+          "{{ $value | humanizePercentage }} of the calls needed at least one retry over the last 5 minutes.",
+        ),
+      ],
+    },
+  ];
+}
+
+/** Alerts on the observability stack itself, including the always-firing Watchdog. */
+export function selfMonitoringRules(runbookBaseUrl: string): RuleGroup {
+  const alert = alertFactory(runbookBaseUrl);
+  return {
+    name: "observability-self",
+    rules: [
+      alert(
+        "Watchdog",
+        "none",
+        "vector(1)",
+        undefined,
+        "The alerting pipeline is alive",
+        "Always firing. If a dead man's switch stops receiving it, Prometheus or Alertmanager is down.",
+      ),
+      alert(
+        "ObservabilityTargetDown",
+        "critical",
+        `up{${TIER_LABEL}="observability"} == 0`,
+        "5m",
+        "{{ $labels.job }} of the observability stack is down",
+        "Prometheus cannot scrape {{ $labels.job }} ({{ $labels.pod }}); its signals are missing.",
+      ),
+      alert(
+        "PrometheusConfigReloadFailed",
+        "warning",
+        "prometheus_config_last_reload_successful == 0",
+        "10m",
+        "Prometheus could not load its new configuration",
+        "{{ $labels.pod }} keeps running the previous configuration; check its log for the error.",
+      ),
+      alert(
+        "PrometheusRuleEvaluationFailures",
+        "warning",
+        "increase(prometheus_rule_evaluation_failures_total[5m]) > 0",
+        undefined,
+        "Prometheus fails to evaluate rules of group {{ $labels.rule_group }}",
+        "{{ $value | humanize }} rule evaluations failed in 5 minutes; alerts of that group may be missed.",
+      ),
+      alert(
+        "PrometheusNotificationsFailing",
+        "critical",
+        "increase(prometheus_notifications_errors_total[5m]) > 0",
+        undefined,
+        "Prometheus cannot send alerts to Alertmanager",
+        "{{ $value | humanize }} notifications to {{ $labels.alertmanager }} failed in 5 minutes.",
+      ),
+      alert(
+        "AlertmanagerNotificationsFailing",
+        "critical",
+        "increase(alertmanager_notifications_failed_total[5m]) > 0",
+        undefined,
+        "Alertmanager cannot deliver to {{ $labels.integration }}",
+        "{{ $value | humanize }} notifications through {{ $labels.integration }} failed in 5 minutes; check the receiver's credentials and reachability.",
+      ),
+      alert(
+        "AlertmanagerConfigReloadFailed",
+        "warning",
+        "alertmanager_config_last_reload_successful == 0",
+        "10m",
+        "Alertmanager could not load its new configuration",
+        "{{ $labels.pod }} keeps running the previous configuration.",
+      ),
+      alert(
+        "PrometheusTSDBCompactionsFailing",
+        "warning",
+        "increase(prometheus_tsdb_compactions_failed_total[3h]) > 0",
+        undefined,
+        "Prometheus TSDB compactions are failing",
+        "{{ $value | humanize }} compactions failed in 3 hours; the volume may be full or corrupt.",
+      ),
+    ],
+  };
+}

@@ -1,0 +1,167 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { StackConfig } from "../../config";
+import { selectorLabels } from "../common/labels";
+import { objectMeta } from "../common/metadata";
+import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
+import { hardenedPodSpec, podTemplate } from "../common/podSpec";
+import { httpProbe } from "../common/probes";
+import { volumeStatefulSetArgs } from "../common/statefulSet";
+import { toYaml } from "../common/yaml";
+import { alertmanagerConfig, receiverSecrets } from "./alertmanagerConfig";
+import { configReloaderContainer } from "./configReloader";
+import { ALERTMANAGER, ALERTMANAGER_PATHS } from "./names";
+
+/** Silences and the notification log are small; this volume only has to outlive restarts. */
+const DATA_SIZE = "1Gi";
+
+function peerArgs(namespace: string, replicas: number): string[] {
+  if (replicas === 1) {
+    return ["--cluster.listen-address="]; // a single replica gossips with nobody
+  }
+  return [
+    `--cluster.listen-address=0.0.0.0:${ALERTMANAGER.clusterPort}`,
+    `--cluster.advertise-address=$(POD_IP):${ALERTMANAGER.clusterPort}`,
+    ...Array.from(
+      { length: replicas },
+      (_, i) =>
+        `--cluster.peer=${ALERTMANAGER.name}-${i}.${ALERTMANAGER.peersService}.${namespace}.svc:${ALERTMANAGER.clusterPort}`,
+    ),
+  ];
+}
+
+/**
+ * Alertmanager as a StatefulSet. With more than one replica the pods form a gossip cluster
+ * through a headless Service, so each alert is notified once; Prometheus sends to every pod.
+ * Receiver credentials live in a Secret mounted as files that the config points at.
+ */
+export function deployAlertmanager(name: string, config: StackConfig, opts: pulumi.CustomResourceOptions) {
+  const namespace = config.namespaces.observability;
+  const replicas = config.metrics.alertmanagerReplicas;
+  const id = { name: ALERTMANAGER.name, component: "alerting", image: config.images.alertmanager };
+
+  const configMap = new k8s.core.v1.ConfigMap(
+    `${name}-alertmanager-config`,
+    {
+      metadata: objectMeta(id, namespace, "alertmanager-config"),
+      data: { "alertmanager.yml": toYaml(alertmanagerConfig(config.alerting)) },
+    },
+    opts,
+  );
+  const secret = new k8s.core.v1.Secret(
+    `${name}-alertmanager-receivers`,
+    {
+      metadata: objectMeta(id, namespace, "alertmanager-receivers"),
+      stringData: receiverSecrets(config.alerting),
+    },
+    opts,
+  );
+
+  const spec = hardenedPodSpec({
+    containers: [
+      {
+        name: "alertmanager",
+        image: config.images.alertmanager,
+        args: [
+          `--config.file=${ALERTMANAGER_PATHS.configFile}`,
+          `--storage.path=${ALERTMANAGER_PATHS.data}`,
+          `--web.listen-address=:${ALERTMANAGER.port}`,
+          ...peerArgs(namespace, replicas),
+        ],
+        env: [{ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
+        ports: [
+          { name: "http", containerPort: ALERTMANAGER.port },
+          { name: "mesh-tcp", containerPort: ALERTMANAGER.clusterPort },
+          { name: "mesh-udp", containerPort: ALERTMANAGER.clusterPort, protocol: "UDP" },
+        ],
+        resources: config.resources.alertmanager,
+        volumeMounts: [
+          { name: "config", mountPath: ALERTMANAGER_PATHS.configDir, readOnly: true },
+          { name: "receivers", mountPath: ALERTMANAGER_PATHS.secretsDir, readOnly: true },
+          { name: "data", mountPath: ALERTMANAGER_PATHS.data },
+        ],
+        livenessProbe: httpProbe("http", "/-/healthy"),
+        readinessProbe: httpProbe("http", "/-/ready", { initialDelaySeconds: 3, periodSeconds: 5 }),
+      },
+      configReloaderContainer(config, `http://127.0.0.1:${ALERTMANAGER.port}/-/reload`, [
+        { volume: "config", mountPath: ALERTMANAGER_PATHS.configDir },
+        { volume: "receivers", mountPath: ALERTMANAGER_PATHS.secretsDir },
+      ]),
+    ],
+    volumes: [
+      { name: "config", configMap: { name: configMap.metadata.name } },
+      { name: "receivers", secret: { secretName: secret.metadata.name, defaultMode: 0o440 } },
+    ],
+  });
+
+  const service = new k8s.core.v1.Service(
+    `${name}-alertmanager`,
+    {
+      metadata: objectMeta(id, namespace),
+      spec: {
+        selector: selectorLabels(id),
+        ports: [{ name: "http", port: ALERTMANAGER.port, targetPort: "http" }],
+      },
+    },
+    opts,
+  );
+  // Stable per-pod DNS names for peers and for Prometheus; not-ready pods must still gossip.
+  new k8s.core.v1.Service(
+    `${name}-alertmanager-peers`,
+    {
+      metadata: objectMeta(id, namespace, ALERTMANAGER.peersService),
+      spec: {
+        clusterIP: "None",
+        publishNotReadyAddresses: true,
+        selector: selectorLabels(id),
+        ports: [
+          { name: "http", port: ALERTMANAGER.port, targetPort: "http" },
+          { name: "mesh-tcp", port: ALERTMANAGER.clusterPort, targetPort: "mesh-tcp" },
+          { name: "mesh-udp", port: ALERTMANAGER.clusterPort, targetPort: "mesh-udp", protocol: "UDP" },
+        ],
+      },
+    },
+    opts,
+  );
+
+  new k8s.apps.v1.StatefulSet(
+    `${name}-alertmanager`,
+    volumeStatefulSetArgs({
+      id,
+      namespace,
+      replicas,
+      serviceName: ALERTMANAGER.peersService,
+      template: podTemplate(id, spec),
+      storageClassName: config.storage.className,
+      storageSize: DATA_SIZE,
+    }),
+    { ...opts, dependsOn: [configMap, secret] },
+  );
+
+  const peers = podsIn(namespace, selectorLabels(id));
+  const mesh = [
+    { protocol: "TCP", port: ALERTMANAGER.clusterPort },
+    { protocol: "UDP", port: ALERTMANAGER.clusterPort },
+  ];
+  const smtpPort = Number(config.alerting.email?.smarthost.split(":")[1] ?? 587);
+  new k8s.networking.v1.NetworkPolicy(
+    `${name}-alertmanager`,
+    allowPolicy({
+      name: "alertmanager",
+      namespace,
+      podSelector: selectorLabels(id),
+      ingress: [
+        { peers: [podsIn(namespace)], ports: tcp(ALERTMANAGER.port) },
+        { peers: [peers], ports: mesh },
+      ],
+      egress: [
+        { peers: [peers], ports: mesh },
+        // Slack, webhooks and SMTP are outside the cluster.
+        { peers: [ANY_ADDRESS], ports: tcp(...new Set([443, 80, smtpPort])) },
+      ],
+    }),
+    opts,
+  );
+
+  return { url: pulumi.interpolate`http://${service.metadata.name}.${namespace}.svc:${ALERTMANAGER.port}` };
+}

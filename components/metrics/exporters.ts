@@ -1,0 +1,216 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { StackConfig } from "../../config";
+import { selectorLabels } from "../common/labels";
+import { objectMeta } from "../common/metadata";
+import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
+import { hardenedPodSpec, podTemplate } from "../common/podSpec";
+import { httpProbe } from "../common/probes";
+import { KUBE_STATE_METRICS, NODE_EXPORTER, PROMETHEUS } from "./names";
+
+/**
+ * The object kinds kube-state-metrics reports on, each with its API group. Its `--resources`
+ * flag and its ClusterRole are both built from this list, so it can read nothing it does not export
+ * (no Secrets, no ConfigMaps).
+ */
+const KSM_RESOURCES: readonly { readonly flag: string; readonly group: string; readonly resource: string }[] =
+  [
+    { flag: "pods", group: "", resource: "pods" },
+    { flag: "nodes", group: "", resource: "nodes" },
+    { flag: "namespaces", group: "", resource: "namespaces" },
+    { flag: "services", group: "", resource: "services" },
+    { flag: "persistentvolumeclaims", group: "", resource: "persistentvolumeclaims" },
+    { flag: "persistentvolumes", group: "", resource: "persistentvolumes" },
+    { flag: "deployments", group: "apps", resource: "deployments" },
+    { flag: "statefulsets", group: "apps", resource: "statefulsets" },
+    { flag: "daemonsets", group: "apps", resource: "daemonsets" },
+    { flag: "replicasets", group: "apps", resource: "replicasets" },
+    { flag: "jobs", group: "batch", resource: "jobs" },
+    { flag: "cronjobs", group: "batch", resource: "cronjobs" },
+    { flag: "horizontalpodautoscalers", group: "autoscaling", resource: "horizontalpodautoscalers" },
+    { flag: "poddisruptionbudgets", group: "policy", resource: "poddisruptionbudgets" },
+  ];
+
+function ksmRbacRules() {
+  const groups = [...new Set(KSM_RESOURCES.map((r) => r.group))];
+  return groups.map((group) => ({
+    apiGroups: [group],
+    resources: KSM_RESOURCES.filter((r) => r.group === group).map((r) => r.resource),
+    verbs: ["list", "watch"],
+  }));
+}
+
+/** kube-state-metrics: object state (restarts, phases, limits) as metrics, with read-only RBAC. */
+export function deployKubeStateMetrics(
+  name: string,
+  config: StackConfig,
+  opts: pulumi.CustomResourceOptions,
+): void {
+  const namespace = config.namespaces.observability;
+  const id = { name: KUBE_STATE_METRICS.name, component: "metrics", image: config.images.kubeStateMetrics };
+
+  new k8s.core.v1.ServiceAccount(
+    `${name}-kube-state-metrics`,
+    { metadata: objectMeta(id, namespace), automountServiceAccountToken: false },
+    opts,
+  );
+  const clusterRole = new k8s.rbac.v1.ClusterRole(
+    `${name}-kube-state-metrics`,
+    { metadata: objectMeta(id, undefined, `${namespace}-kube-state-metrics`), rules: ksmRbacRules() },
+    opts,
+  );
+  new k8s.rbac.v1.ClusterRoleBinding(
+    `${name}-kube-state-metrics`,
+    {
+      metadata: objectMeta(id, undefined, `${namespace}-kube-state-metrics`),
+      roleRef: {
+        apiGroup: "rbac.authorization.k8s.io",
+        kind: "ClusterRole",
+        name: clusterRole.metadata.name,
+      },
+      subjects: [{ kind: "ServiceAccount", name: KUBE_STATE_METRICS.name, namespace }],
+    },
+    opts,
+  );
+
+  const spec = hardenedPodSpec({
+    serviceAccountName: KUBE_STATE_METRICS.name,
+    containers: [
+      {
+        name: "kube-state-metrics",
+        image: config.images.kubeStateMetrics,
+        args: [
+          `--port=${KUBE_STATE_METRICS.port}`,
+          `--telemetry-port=${KUBE_STATE_METRICS.telemetryPort}`,
+          `--resources=${KSM_RESOURCES.map((r) => r.flag).join(",")}`,
+          // The pods' `app` label, so restarts and phases can be joined to the service they belong to.
+          "--metric-labels-allowlist=pods=[app,app.kubernetes.io/name]",
+        ],
+        ports: [
+          { name: "http-metrics", containerPort: KUBE_STATE_METRICS.port },
+          { name: "telemetry", containerPort: KUBE_STATE_METRICS.telemetryPort },
+        ],
+        resources: config.resources.kubeStateMetrics,
+        livenessProbe: httpProbe("http-metrics", "/livez", { initialDelaySeconds: 5 }),
+        readinessProbe: httpProbe("telemetry", "/readyz", { initialDelaySeconds: 5 }),
+      },
+    ],
+  });
+  new k8s.apps.v1.Deployment(
+    `${name}-kube-state-metrics`,
+    {
+      metadata: objectMeta(id, namespace),
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: selectorLabels(id) },
+        template: podTemplate(id, spec),
+      },
+    },
+    opts,
+  );
+  new k8s.core.v1.Service(
+    `${name}-kube-state-metrics`,
+    {
+      metadata: objectMeta(id, namespace),
+      spec: {
+        selector: selectorLabels(id),
+        ports: [
+          { name: "http-metrics", port: KUBE_STATE_METRICS.port, targetPort: "http-metrics" },
+          { name: "telemetry", port: KUBE_STATE_METRICS.telemetryPort, targetPort: "telemetry" },
+        ],
+      },
+    },
+    opts,
+  );
+  new k8s.networking.v1.NetworkPolicy(
+    `${name}-kube-state-metrics`,
+    allowPolicy({
+      name: "kube-state-metrics",
+      namespace,
+      podSelector: selectorLabels(id),
+      ingress: [
+        {
+          peers: [podsIn(namespace, { "app.kubernetes.io/name": PROMETHEUS.name })],
+          ports: tcp(KUBE_STATE_METRICS.port, KUBE_STATE_METRICS.telemetryPort),
+        },
+      ],
+      egress: [{ peers: [ANY_ADDRESS], ports: tcp(443, 6443) }], // the API server
+    }),
+    opts,
+  );
+}
+
+/**
+ * node-exporter on every node, in the node namespace with exactly its allowlisted host access:
+ * host network and PID namespace, /proc, /sys and / read-only. It still runs as nobody.
+ */
+export function deployNodeExporter(
+  name: string,
+  config: StackConfig,
+  opts: pulumi.CustomResourceOptions,
+): void {
+  const namespace = config.namespaces.node;
+  const id = { name: NODE_EXPORTER.name, component: "metrics", image: config.images.nodeExporter };
+
+  const spec = hardenedPodSpec({
+    hostAccess: "node-exporter",
+    tolerations: [{ operator: "Exists" }],
+    containers: [
+      {
+        name: "node-exporter",
+        image: config.images.nodeExporter,
+        args: [
+          "--path.procfs=/host/proc",
+          "--path.sysfs=/host/sys",
+          "--path.rootfs=/host/root",
+          `--web.listen-address=:${NODE_EXPORTER.port}`,
+          "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/containerd/.+|var/lib/docker/.+|var/lib/kubelet/.+)($|/)",
+        ],
+        ports: [{ name: "http-metrics", containerPort: NODE_EXPORTER.port }],
+        resources: config.resources.nodeExporter,
+        livenessProbe: httpProbe("http-metrics", "/"),
+        readinessProbe: httpProbe("http-metrics", "/", { initialDelaySeconds: 2 }),
+      },
+    ],
+  });
+  new k8s.apps.v1.DaemonSet(
+    `${name}-node-exporter`,
+    {
+      metadata: objectMeta(id, namespace),
+      spec: {
+        selector: { matchLabels: selectorLabels(id) },
+        updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
+        template: podTemplate(id, spec),
+      },
+    },
+    opts,
+  );
+  new k8s.core.v1.Service(
+    `${name}-node-exporter`,
+    {
+      metadata: objectMeta(id, namespace),
+      spec: {
+        clusterIP: "None",
+        selector: selectorLabels(id),
+        ports: [{ name: "http-metrics", port: NODE_EXPORTER.port, targetPort: "http-metrics" }],
+      },
+    },
+    opts,
+  );
+  // Host-network pods are mostly outside NetworkPolicy's reach; this states the intent anyway.
+  new k8s.networking.v1.NetworkPolicy(
+    `${name}-node-exporter`,
+    allowPolicy({
+      name: "node-exporter",
+      namespace,
+      podSelector: selectorLabels(id),
+      ingress: [
+        {
+          peers: [podsIn(config.namespaces.observability, { "app.kubernetes.io/name": PROMETHEUS.name })],
+          ports: tcp(NODE_EXPORTER.port),
+        },
+      ],
+    }),
+    opts,
+  );
+}

@@ -1,0 +1,174 @@
+import { StackConfig } from "../../config";
+import { ALERTMANAGER, PROMETHEUS, PROMETHEUS_PATHS, SERVICE_ACCOUNT_TOKEN } from "./names";
+import { PrometheusConfig, RelabelConfig, ScrapeConfig } from "./prometheusTypes";
+import { TIER_LABEL, podIdentityRelabels } from "./scrapeRegistry";
+
+type AppService = StackConfig["apps"]["services"][number];
+
+function slug(text: string): string {
+  return text.replace(/[^a-zA-Z0-9]+/g, "-").replace(/^-|-$/g, "");
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+const appTier: RelabelConfig = { target_label: TIER_LABEL, replacement: "app" };
+
+/**
+ * The configured app services: one job per (metrics path, interval), every pod behind each Service
+ * a target of its own, labelled `service` like the reference platform's `spring-services` job.
+ */
+export function appServiceJobs(services: readonly AppService[]): ScrapeConfig[] {
+  const groups = new Map<string, AppService[]>();
+  for (const service of services) {
+    const key = `${service.metricsPath} ${service.scrapeInterval}`;
+    groups.set(key, [...(groups.get(key) ?? []), service]);
+  }
+  return [...groups.values()].map((group) => {
+    const { metricsPath, scrapeInterval } = group[0];
+    const namespaces = [...new Set(group.map((s) => s.namespace))].sort();
+    const endpoints = group
+      .map((s) => `${escapeRegex(s.namespace)};${escapeRegex(s.name)};${s.port}`)
+      .join("|");
+    return {
+      job_name: `services-${slug(metricsPath)}-${scrapeInterval}`,
+      scrape_interval: scrapeInterval,
+      metrics_path: metricsPath,
+      kubernetes_sd_configs: [{ role: "endpointslice", namespaces: { names: namespaces } }],
+      relabel_configs: [
+        {
+          source_labels: [
+            "__meta_kubernetes_namespace",
+            "__meta_kubernetes_service_name",
+            "__meta_kubernetes_endpointslice_port",
+          ],
+          regex: `(${endpoints})`,
+          action: "keep",
+        },
+        { source_labels: ["__meta_kubernetes_service_name"], target_label: "service" },
+        ...podIdentityRelabels,
+        appTier,
+      ],
+    };
+  });
+}
+
+/** Pods in the app namespaces that ask to be scraped with the `prometheus.io/*` annotations. */
+export function annotatedPodsJob(namespaces: readonly string[]): ScrapeConfig {
+  const annotation = (name: string) => `__meta_kubernetes_pod_annotation_prometheus_io_${name}`;
+  return {
+    job_name: "annotated-pods",
+    kubernetes_sd_configs: [{ role: "pod", namespaces: { names: namespaces } }],
+    relabel_configs: [
+      { source_labels: [annotation("scrape")], regex: "true", action: "keep" },
+      { source_labels: ["__meta_kubernetes_pod_phase"], regex: "Pending|Succeeded|Failed", action: "drop" },
+      { source_labels: [annotation("scheme")], regex: "(https?)", target_label: "__scheme__" },
+      { source_labels: [annotation("path")], regex: "(.+)", target_label: "__metrics_path__" },
+      {
+        source_labels: ["__address__", annotation("port")],
+        regex: "([^:]+)(?::\\d+)?;(\\d+)",
+        replacement: "$1:$2",
+        target_label: "__address__",
+      },
+      // `service` as for listed services: the `app` label the reference platform's pods carry, else the standard name label.
+      {
+        source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"],
+        regex: "(.+)",
+        target_label: "service",
+      },
+      { source_labels: ["__meta_kubernetes_pod_label_app"], regex: "(.+)", target_label: "service" },
+      { source_labels: ["__meta_kubernetes_pod_label_app"], regex: "(.+)", target_label: "app" },
+      ...podIdentityRelabels,
+      appTier,
+    ],
+  };
+}
+
+/**
+ * Kubelet and cAdvisor on every node, over HTTPS with the ServiceAccount token (RBAC
+ * `nodes/metrics`, no API-server proxy). Kubelet serving certificates are self-signed on kind and
+ * most EKS node groups, so the certificate is not verified; the token still authenticates.
+ */
+export function kubeletJobs(): ScrapeConfig[] {
+  const job = (name: string, path: string): ScrapeConfig => ({
+    job_name: name,
+    scheme: "https",
+    metrics_path: path,
+    authorization: { credentials_file: SERVICE_ACCOUNT_TOKEN },
+    tls_config: { insecure_skip_verify: true },
+    kubernetes_sd_configs: [{ role: "node" }],
+    relabel_configs: [
+      { source_labels: ["__meta_kubernetes_node_name"], target_label: "node" },
+      { target_label: TIER_LABEL, replacement: "kubernetes" },
+    ],
+  });
+  return [job("kubelet", "/metrics"), job("cadvisor", "/metrics/cadvisor")];
+}
+
+/** Each Prometheus replica scrapes itself. */
+export function prometheusSelfJob(): ScrapeConfig {
+  return {
+    job_name: PROMETHEUS.name,
+    static_configs: [
+      { targets: [`localhost:${PROMETHEUS.port}`], labels: { [TIER_LABEL]: "observability" } },
+    ],
+  };
+}
+
+/** Every Alertmanager pod by its stable name, so alerts reach each replica, not one behind a Service. */
+export function alertmanagerTargets(namespace: string, replicas: number): string[] {
+  return Array.from(
+    { length: replicas },
+    (_, i) => `${ALERTMANAGER.name}-${i}.${ALERTMANAGER.peersService}.${namespace}.svc:${ALERTMANAGER.port}`,
+  );
+}
+
+export interface PrometheusConfigArgs {
+  readonly config: StackConfig;
+  readonly jobs: readonly ScrapeConfig[];
+  readonly ruleFiles: readonly string[];
+}
+
+export function prometheusConfig({ config, jobs, ruleFiles }: PrometheusConfigArgs): PrometheusConfig {
+  const remoteWrite = config.metrics.remoteWrite;
+  return {
+    global: {
+      scrape_interval: config.metrics.scrapeInterval,
+      evaluation_interval: config.metrics.evaluationInterval,
+      external_labels: {
+        cluster: config.cluster.name,
+        env: config.cluster.env,
+        region: config.cluster.region,
+      },
+    },
+    alerting: {
+      alertmanagers: [
+        {
+          api_version: "v2",
+          static_configs: [
+            {
+              targets: alertmanagerTargets(
+                config.namespaces.observability,
+                config.metrics.alertmanagerReplicas,
+              ),
+            },
+          ],
+        },
+      ],
+    },
+    rule_files: ruleFiles.map((file) => `${PROMETHEUS_PATHS.rulesDir}/${file}`),
+    scrape_configs: jobs,
+    ...(remoteWrite === undefined
+      ? {}
+      : {
+          remote_write: [
+            {
+              url: remoteWrite.url,
+              sigv4: { region: remoteWrite.region },
+              queue_config: { max_samples_per_send: 1000, max_shards: 200, capacity: 2500 },
+            },
+          ],
+        }),
+  };
+}

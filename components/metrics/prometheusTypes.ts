@@ -1,0 +1,93 @@
+// The subset of Prometheus' configuration file the stack writes, typed so a misspelt field is a
+// compile error. Field names are Prometheus' own (snake_case).
+
+export type RelabelAction = "replace" | "keep" | "drop" | "labelmap" | "labeldrop" | "labelkeep";
+
+export interface RelabelConfig {
+  readonly source_labels?: readonly string[];
+  readonly separator?: string;
+  readonly regex?: string;
+  readonly target_label?: string;
+  readonly replacement?: string;
+  readonly action?: RelabelAction;
+}
+
+export interface KubernetesSdConfig {
+  readonly role: "node" | "pod" | "service" | "endpointslice";
+  readonly namespaces?: { readonly names: readonly string[] };
+}
+
+export interface StaticConfig {
+  readonly targets: readonly string[];
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface ScrapeConfig {
+  readonly job_name: string;
+  readonly scrape_interval?: string;
+  readonly scrape_timeout?: string;
+  readonly metrics_path?: string;
+  readonly scheme?: "http" | "https";
+  readonly honor_labels?: boolean;
+  readonly authorization?: { readonly credentials_file: string };
+  readonly tls_config?: { readonly ca_file?: string; readonly insecure_skip_verify?: boolean };
+  readonly static_configs?: readonly StaticConfig[];
+  readonly kubernetes_sd_configs?: readonly KubernetesSdConfig[];
+  readonly relabel_configs?: readonly RelabelConfig[];
+  readonly metric_relabel_configs?: readonly RelabelConfig[];
+}
+
+export interface RemoteWriteConfig {
+  readonly url: string;
+  readonly sigv4?: { readonly region: string };
+  readonly queue_config?: {
+    readonly max_samples_per_send?: number;
+    readonly max_shards?: number;
+    readonly capacity?: number;
+  };
+}
+
+export interface PrometheusConfig {
+  readonly global: {
+    readonly scrape_interval: string;
+    readonly evaluation_interval: string;
+    readonly external_labels: Readonly<Record<string, string>>;
+  };
+  readonly alerting: {
+    readonly alertmanagers: readonly {
+      readonly api_version: "v2";
+      readonly static_configs: readonly StaticConfig[];
+    }[];
+  };
+  readonly rule_files: readonly string[];
+  readonly scrape_configs: readonly ScrapeConfig[];
+  readonly remote_write?: readonly RemoteWriteConfig[];
+}
+
+export interface AlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for?: string;
+  readonly labels: { readonly severity: "critical" | "warning" | "none" } & Readonly<Record<string, string>>;
+  readonly annotations: {
+    readonly summary: string;
+    readonly description: string;
+    readonly runbook_url: string;
+  };
+}
+
+export interface RecordingRule {
+  readonly record: string;
+  readonly expr: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface RuleGroup {
+  readonly name: string;
+  readonly interval?: string;
+  readonly rules: readonly (AlertRule | RecordingRule)[];
+}
+
+export interface RuleFile {
+  readonly groups: readonly RuleGroup[];
+}

@@ -1,0 +1,206 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { StackConfig } from "../../config";
+import { objectMeta } from "../common/metadata";
+import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
+import { selectorLabels } from "../common/labels";
+import { hardenedPodSpec, podTemplate } from "../common/podSpec";
+import { httpProbe } from "../common/probes";
+import { volumeStatefulSetArgs } from "../common/statefulSet";
+import { toYaml } from "../common/yaml";
+import { configReloaderContainer } from "./configReloader";
+import { NODE_EXPORTER, PROMETHEUS, PROMETHEUS_PATHS } from "./names";
+import { prometheusConfig } from "./prometheusConfig";
+import { ScrapeConfig } from "./prometheusTypes";
+import { ruleFiles } from "./ruleFiles";
+
+export interface PrometheusWorkloadArgs {
+  readonly config: StackConfig;
+  readonly jobs: readonly ScrapeConfig[];
+}
+
+/** The rendered prometheus.yml and rule files, by ConfigMap key. */
+export function prometheusFiles(config: StackConfig, jobs: readonly ScrapeConfig[]) {
+  const rules = ruleFiles(config);
+  return {
+    config: { "prometheus.yml": toYaml(prometheusConfig({ config, jobs, ruleFiles: Object.keys(rules) })) },
+    rules: Object.fromEntries(Object.entries(rules).map(([file, content]) => [file, toYaml(content)])),
+  };
+}
+
+/**
+ * Prometheus as a StatefulSet: one ReadWriteOnce volume per replica holding TSDB and WAL (a pod
+ * is replaced, never doubled, on update), a config reloader instead of restarts, and the
+ * remote-write receiver on for the Collector's span metrics and service graph. Pushing them keeps
+ * one scrape job fewer and makes no difference once metrics go to Amazon Managed Prometheus.
+ */
+export function deployPrometheus(
+  name: string,
+  args: PrometheusWorkloadArgs,
+  opts: pulumi.CustomResourceOptions,
+) {
+  const { config } = args;
+  const namespace = config.namespaces.observability;
+  const id = { name: PROMETHEUS.name, component: "metrics", image: config.images.prometheus };
+  const files = prometheusFiles(config, args.jobs);
+  const remoteWrite = config.metrics.remoteWrite;
+
+  const serviceAccount = new k8s.core.v1.ServiceAccount(
+    `${name}-prometheus`,
+    {
+      metadata: {
+        ...objectMeta(id, namespace),
+        // IRSA: the pod signs remote writes to Amazon Managed Prometheus as this role.
+        ...(remoteWrite === undefined
+          ? {}
+          : { annotations: { "eks.amazonaws.com/role-arn": remoteWrite.roleArn } }),
+      },
+      automountServiceAccountToken: false,
+    },
+    opts,
+  );
+  // Read-only discovery of what Prometheus scrapes, plus kubelet metrics; no secrets, no proxy.
+  const clusterRole = new k8s.rbac.v1.ClusterRole(
+    `${name}-prometheus`,
+    {
+      metadata: objectMeta(id, undefined, `${namespace}-prometheus`),
+      rules: [
+        { apiGroups: [""], resources: ["nodes", "services", "pods"], verbs: ["get", "list", "watch"] },
+        { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
+        { apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] },
+      ],
+    },
+    opts,
+  );
+  new k8s.rbac.v1.ClusterRoleBinding(
+    `${name}-prometheus`,
+    {
+      metadata: objectMeta(id, undefined, `${namespace}-prometheus`),
+      roleRef: {
+        apiGroup: "rbac.authorization.k8s.io",
+        kind: "ClusterRole",
+        name: clusterRole.metadata.name,
+      },
+      subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace }],
+    },
+    opts,
+  );
+
+  const configMap = new k8s.core.v1.ConfigMap(
+    `${name}-prometheus-config`,
+    { metadata: objectMeta(id, namespace, "prometheus-config"), data: files.config },
+    opts,
+  );
+  const rulesMap = new k8s.core.v1.ConfigMap(
+    `${name}-prometheus-rules`,
+    { metadata: objectMeta(id, namespace, "prometheus-rules"), data: files.rules },
+    opts,
+  );
+
+  const spec = hardenedPodSpec({
+    serviceAccountName: PROMETHEUS.name,
+    terminationGracePeriodSeconds: 600, // lets the TSDB finish writing its head block
+    containers: [
+      {
+        name: "prometheus",
+        image: config.images.prometheus,
+        args: [
+          `--config.file=${PROMETHEUS_PATHS.configFile}`,
+          `--storage.tsdb.path=${PROMETHEUS_PATHS.data}`,
+          `--storage.tsdb.retention.time=${config.metrics.retentionTime}`,
+          `--storage.tsdb.retention.size=${config.metrics.retentionSize}`,
+          "--web.enable-lifecycle",
+          "--web.enable-remote-write-receiver",
+          "--enable-feature=exemplar-storage",
+          `--web.listen-address=:${PROMETHEUS.port}`,
+        ],
+        ports: [{ name: "http", containerPort: PROMETHEUS.port }],
+        resources: config.resources.prometheus,
+        volumeMounts: [
+          { name: "config", mountPath: PROMETHEUS_PATHS.configDir, readOnly: true },
+          { name: "rules", mountPath: PROMETHEUS_PATHS.rulesDir, readOnly: true },
+          { name: "data", mountPath: PROMETHEUS_PATHS.data },
+        ],
+        livenessProbe: httpProbe("http", "/-/healthy", { initialDelaySeconds: 15, periodSeconds: 10 }),
+        readinessProbe: httpProbe("http", "/-/ready", { initialDelaySeconds: 5, periodSeconds: 5 }),
+        // WAL replay after a crash can take minutes on a full volume; don't kill it for that.
+        startupProbe: httpProbe("http", "/-/ready", {
+          initialDelaySeconds: 5,
+          periodSeconds: 10,
+          failureThreshold: 60,
+        }),
+      },
+      configReloaderContainer(config, `http://127.0.0.1:${PROMETHEUS.port}/-/reload`, [
+        { volume: "config", mountPath: PROMETHEUS_PATHS.configDir },
+        { volume: "rules", mountPath: PROMETHEUS_PATHS.rulesDir },
+      ]),
+    ],
+    volumes: [
+      { name: "config", configMap: { name: configMap.metadata.name } },
+      { name: "rules", configMap: { name: rulesMap.metadata.name } },
+    ],
+  });
+
+  const nodePort = config.exposure.mode === "nodePort";
+  const service = new k8s.core.v1.Service(
+    `${name}-prometheus`,
+    {
+      metadata: objectMeta(id, namespace),
+      spec: {
+        type: nodePort ? "NodePort" : "ClusterIP",
+        selector: selectorLabels(id),
+        ports: [
+          {
+            name: "http",
+            port: PROMETHEUS.port,
+            targetPort: "http",
+            ...(nodePort ? { nodePort: config.exposure.nodePorts.prometheus } : {}),
+          },
+        ],
+      },
+    },
+    opts,
+  );
+
+  new k8s.apps.v1.StatefulSet(
+    `${name}-prometheus`,
+    volumeStatefulSetArgs({
+      id,
+      namespace,
+      replicas: config.metrics.replicas,
+      serviceName: PROMETHEUS.name,
+      template: podTemplate(id, spec),
+      storageClassName: config.storage.className,
+      storageSize: config.metrics.storageSize,
+    }),
+    { ...opts, dependsOn: [configMap, rulesMap] },
+  );
+
+  const appNamespaces = config.apps.namespaces.map((ns) => podsIn(ns));
+  new k8s.networking.v1.NetworkPolicy(
+    `${name}-prometheus`,
+    allowPolicy({
+      name: "prometheus",
+      namespace,
+      podSelector: selectorLabels(id),
+      ingress: [
+        // Grafana queries and the Collector's remote writes come from the stack's namespace.
+        { peers: [podsIn(namespace)], ports: tcp(PROMETHEUS.port) },
+        ...(nodePort ? [{ peers: [ANY_ADDRESS], ports: tcp(PROMETHEUS.port) }] : []),
+      ],
+      egress: [
+        ...(appNamespaces.length === 0 ? [] : [{ peers: appNamespaces, ports: [] }]),
+        { peers: [podsIn(namespace)], ports: [] },
+        // Host-network and node targets (node-exporter, kubelet), the API server for discovery,
+        // and Amazon Managed Prometheus.
+        { peers: [ANY_ADDRESS], ports: tcp(NODE_EXPORTER.port, 10250, 443, 6443) },
+      ],
+    }),
+    opts,
+  );
+
+  return {
+    service,
+    url: pulumi.interpolate`http://${service.metadata.name}.${namespace}.svc:${PROMETHEUS.port}`,
+  };
+}

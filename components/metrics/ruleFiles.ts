@@ -1,0 +1,14 @@
+import { StackConfig } from "../../config";
+import { httpRecordingRules, selfMonitoringRules, serviceAlertRules } from "./alertRules";
+import { RuleFile } from "./prometheusTypes";
+import { sloRules } from "./sloRules";
+
+/** Every rule file Prometheus loads, by file name. */
+export function ruleFiles(config: StackConfig): Record<string, RuleFile> {
+  const { alerts, slo, runbookBaseUrl } = config.metrics;
+  return {
+    "services.yaml": { groups: [httpRecordingRules(), ...serviceAlertRules(alerts, runbookBaseUrl)] },
+    "slo.yaml": { groups: sloRules(config.apps.services, slo, runbookBaseUrl) },
+    "self-monitoring.yaml": { groups: [selfMonitoringRules(runbookBaseUrl)] },
+  };
+}

@@ -1,0 +1,340 @@
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import { parseStackConfig } from "../../config";
+import { ScrapeRegistry, serviceScrapeJob } from "../../components/metrics/scrapeRegistry";
+import { registerMetricsScrapeJobs } from "../../components/metricsStack";
+import { prometheusFiles } from "../../components/metrics/prometheusWorkload";
+import { sloRules, leLabel } from "../../components/metrics/sloRules";
+import { KubeObject } from "../../render/manifest";
+import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
+import { readStackFile } from "../../render/stackFile";
+import { rendered } from "../renderedStacks";
+import { configMapData, objectNamed } from "../support/rendered";
+
+type Json = Record<string, any>;
+
+const container = (objects: readonly KubeObject[], kind: string, name: string, containerName = name): Json =>
+  objectNamed(objects, kind, name).spec.template.spec.containers.find((c: Json) => c.name === containerName);
+
+const prometheusYml = (objects: readonly KubeObject[]) =>
+  yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as Json;
+
+describe("Prometheus", () => {
+  test("kind: reference resources, 7d retention, lifecycle, exemplars, remote-write receiver, NodePort 30090", async () => {
+    const { objects } = await rendered("kind");
+    const prometheus = container(objects, "StatefulSet", "prometheus");
+    expect(prometheus.args).toEqual(
+      expect.arrayContaining([
+        "--storage.tsdb.retention.time=7d",
+        "--storage.tsdb.retention.size=4GB",
+        "--storage.tsdb.path=/prometheus",
+        "--web.enable-lifecycle",
+        "--web.enable-remote-write-receiver",
+        "--enable-feature=exemplar-storage",
+      ]),
+    );
+    expect(prometheus.resources).toEqual({
+      requests: { cpu: "100m", memory: "256Mi" },
+      limits: { cpu: "500m", memory: "512Mi" },
+    });
+    expect(prometheus.livenessProbe.httpGet.path).toBe("/-/healthy");
+    expect(prometheus.readinessProbe.httpGet.path).toBe("/-/ready");
+    const statefulSet = objectNamed(objects, "StatefulSet", "prometheus");
+    expect(statefulSet.spec.replicas).toBe(1);
+    expect(statefulSet.spec.volumeClaimTemplates[0].spec).toMatchObject({
+      accessModes: ["ReadWriteOnce"],
+      storageClassName: "standard",
+      resources: { requests: { storage: "5Gi" } },
+    });
+    expect(prometheus.volumeMounts).toContainEqual({ name: "data", mountPath: "/prometheus" });
+    const service = objectNamed(objects, "Service", "prometheus");
+    expect(service.spec).toMatchObject({ type: "NodePort", ports: [{ port: 9090, nodePort: 30090 }] });
+  });
+
+  test("prod: two replicas on gp3, ClusterIP only", async () => {
+    const { objects } = await rendered("prod");
+    expect(objectNamed(objects, "StatefulSet", "prometheus").spec).toMatchObject({
+      replicas: 2,
+      volumeClaimTemplates: [{ spec: { storageClassName: "gp3" } }],
+    });
+    const service = objectNamed(objects, "Service", "prometheus");
+    expect(service.spec.type).toBe("ClusterIP");
+    expect(service.spec.ports[0].nodePort).toBeUndefined();
+  });
+
+  test("config changes are reloaded by a sidecar watching the config and rules, not by a restart", async () => {
+    const { objects } = await rendered("kind");
+    const reloader = container(objects, "StatefulSet", "prometheus", "config-reloader");
+    expect(reloader.args).toEqual([
+      "--reload-url=http://127.0.0.1:9090/-/reload",
+      "--listen-address=:8080",
+      "--watched-dir=/etc/prometheus",
+      "--watched-dir=/etc/prometheus/rules",
+    ]);
+    expect(
+      objectNamed(objects, "StatefulSet", "prometheus").spec.template.metadata.annotations,
+    ).toBeUndefined();
+  });
+
+  test("discovery RBAC is read-only and has no secrets, configmaps or proxy", async () => {
+    const { objects } = await rendered("kind");
+    const role = objectNamed(objects, "ClusterRole", "observability-prometheus");
+    const verbs = new Set(role.rules.flatMap((r: Json) => r.verbs));
+    expect([...verbs].sort()).toEqual(["get", "list", "watch"]);
+    const resources = role.rules.flatMap((r: Json) => r.resources);
+    expect(resources).toEqual(
+      expect.arrayContaining(["pods", "services", "endpointslices", "nodes/metrics"]),
+    );
+    for (const forbidden of ["secrets", "configmaps", "nodes/proxy"]) {
+      expect(resources).not.toContain(forbidden);
+    }
+  });
+
+  test("prometheus.yml: external labels, every configured service, every Alertmanager pod", async () => {
+    const kind = prometheusYml((await rendered("kind")).objects);
+    expect(kind.global.external_labels).toEqual({ cluster: "observability", env: "dev", region: "local" });
+    const apps = kind.scrape_configs.find((j: Json) => j.job_name === "services-actuator-prometheus-10s");
+    expect(apps).toMatchObject({ scrape_interval: "10s", metrics_path: "/actuator/prometheus" });
+    for (const [name, port] of [
+      ["auth-service", 3005],
+      ["catalog-service", 3009],
+    ] as const) {
+      expect(apps.relabel_configs[0].regex).toContain(`tiketi-spring;${name};${port}`);
+    }
+    expect(kind.scrape_configs.map((j: Json) => j.job_name)).toEqual([
+      "prometheus",
+      "alertmanager",
+      "kube-state-metrics",
+      "node-exporter",
+      "kubelet",
+      "cadvisor",
+      "services-actuator-prometheus-10s",
+      "annotated-pods",
+    ]);
+    const prod = prometheusYml((await rendered("prod")).objects);
+    expect(prod.alerting.alertmanagers[0].static_configs[0].targets).toEqual([
+      "alertmanager-0.alertmanager-peers.observability.svc:9093",
+      "alertmanager-1.alertmanager-peers.observability.svc:9093",
+      "alertmanager-2.alertmanager-peers.observability.svc:9093",
+    ]);
+    expect(prod.global.external_labels).toEqual({
+      cluster: "tiketi-prod",
+      env: "prod",
+      region: "ap-northeast-2",
+    });
+  });
+
+  test("remote write to Amazon Managed Prometheus signs with SigV4 as the IRSA role", async () => {
+    const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
+    const metrics = {
+      remoteWrite: {
+        url: "https://aps-workspaces.ap-northeast-2.amazonaws.com/workspaces/ws-1/api/v1/remote_write",
+        region: "ap-northeast-2",
+        roleArn: "arn:aws:iam::111111111111:role/amp-writer",
+      },
+    };
+    const { objects } = await renderWithConfig(
+      "prod-amp",
+      { ...config, "observability:metrics": JSON.stringify(metrics) },
+      secretKeys,
+    );
+    expect(prometheusYml(objects).remote_write).toEqual([
+      expect.objectContaining({ url: metrics.remoteWrite.url, sigv4: { region: "ap-northeast-2" } }),
+    ]);
+    expect(objectNamed(objects, "ServiceAccount", "prometheus").metadata.annotations).toEqual({
+      "eks.amazonaws.com/role-arn": metrics.remoteWrite.roleArn,
+    });
+    expect(prometheusYml((await rendered("prod")).objects).remote_write).toBeUndefined();
+  });
+});
+
+describe("Alertmanager", () => {
+  test("prod: three replicas gossiping through the headless peers Service", async () => {
+    const { objects } = await rendered("prod");
+    const statefulSet = objectNamed(objects, "StatefulSet", "alertmanager");
+    expect(statefulSet.spec).toMatchObject({ replicas: 3, serviceName: "alertmanager-peers" });
+    const args = container(objects, "StatefulSet", "alertmanager").args as string[];
+    expect(args.filter((a) => a.startsWith("--cluster.peer="))).toEqual(
+      [0, 1, 2].map((i) => `--cluster.peer=alertmanager-${i}.alertmanager-peers.observability.svc:9094`),
+    );
+    expect(objectNamed(objects, "Service", "alertmanager-peers").spec).toMatchObject({
+      clusterIP: "None",
+      publishNotReadyAddresses: true,
+    });
+  });
+
+  test("kind: one replica, clustering off", async () => {
+    const { objects } = await rendered("kind");
+    expect(objectNamed(objects, "StatefulSet", "alertmanager").spec.replicas).toBe(1);
+    expect(container(objects, "StatefulSet", "alertmanager").args).toContain("--cluster.listen-address=");
+  });
+
+  test("receiver credentials reach only the Secret, as files the config points at", async () => {
+    const sentinel = "https://hooks.slack.com/services/T000/B000/sentinel-credential";
+    const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
+    const alerting = {
+      slack: { webhookUrl: sentinel, channel: "#tiketi-alerts" },
+      email: {
+        to: ["oncall@example.com"],
+        from: "alertmanager@example.com",
+        smarthost: "smtp.example.com:587",
+        username: "am",
+        password: "sentinel-password",
+      },
+    };
+    const { objects } = await renderWithConfig(
+      "prod-receivers",
+      { ...config, "observability:alerting": JSON.stringify(alerting) },
+      [...secretKeys, "observability:alerting"],
+    );
+    const secret = objectNamed(objects, "Secret", "alertmanager-receivers");
+    expect(secret.stringData).toEqual({
+      "slack-webhook-url": sentinel,
+      "email-password": "sentinel-password",
+    });
+    const everythingElse = JSON.stringify(objects.filter((o) => o.kind !== "Secret"));
+    expect(everythingElse).not.toContain("sentinel");
+    const am = yaml.load(configMapData(objects, "alertmanager-config")["alertmanager.yml"]) as Json;
+    const critical = am.receivers.find((r: Json) => r.name === "critical");
+    expect(critical.slack_configs[0]).toMatchObject({
+      api_url_file: "/etc/alertmanager/secrets/slack-webhook-url",
+      channel: "#tiketi-alerts",
+    });
+    expect(critical.email_configs[0]).toMatchObject({
+      auth_password_file: "/etc/alertmanager/secrets/email-password",
+      to: "oncall@example.com",
+    });
+    const warning = am.receivers.find((r: Json) => r.name === "warning");
+    expect(warning.email_configs).toBeUndefined();
+    expect(am.inhibit_rules).toEqual([
+      {
+        source_matchers: ['severity="critical"', 'service=~".+"'],
+        target_matchers: ['severity="warning"'],
+        equal: ["service"],
+      },
+    ]);
+    expect(am.route.group_by).toEqual(["alertname", "service"]);
+  });
+});
+
+describe("exporters", () => {
+  test("kube-state-metrics lists and watches only the kinds it exports", async () => {
+    const { objects } = await rendered("kind");
+    const role = objectNamed(objects, "ClusterRole", "observability-kube-state-metrics");
+    for (const rule of role.rules) {
+      expect(rule.verbs).toEqual(["list", "watch"]);
+      expect(rule.resources).not.toContain("secrets");
+      expect(rule.resources).not.toContain("configmaps");
+    }
+    const flag = (container(objects, "Deployment", "kube-state-metrics").args as string[]).find((a) =>
+      a.startsWith("--resources="),
+    );
+    const exported = flag?.slice("--resources=".length).split(",").sort();
+    expect(exported).toEqual(role.rules.flatMap((r: Json) => r.resources).sort());
+  });
+
+  test("node-exporter runs in the node namespace with its allowlisted host access, read-only", async () => {
+    const { objects } = await rendered("kind");
+    const daemonSet = objectNamed(objects, "DaemonSet", "node-exporter");
+    expect(daemonSet.metadata.namespace).toBe("observability-node");
+    const spec = daemonSet.spec.template.spec;
+    expect(spec).toMatchObject({ hostNetwork: true, hostPID: true, tolerations: [{ operator: "Exists" }] });
+    expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534 });
+    expect(spec.volumes.filter((v: Json) => v.hostPath).map((v: Json) => v.hostPath.path)).toEqual([
+      "/proc",
+      "/sys",
+      "/",
+    ]);
+  });
+});
+
+describe("scrape registry", () => {
+  const config = parseStackConfig(
+    { apps: { namespaces: ["shop"], services: [{ name: "cart", port: 8080 }] } },
+    new Set(),
+  );
+
+  test("a job another component registers lands in prometheus.yml beside the metrics jobs", () => {
+    const registry = new ScrapeRegistry().register(
+      serviceScrapeJob({ job: "loki", namespace: "observability", service: "loki", portName: "http" }),
+    );
+    const jobs = registerMetricsScrapeJobs(registry, config).jobs();
+    const prometheus = yaml.load(prometheusFiles(config, jobs).config["prometheus.yml"]) as Json;
+    expect(prometheus.scrape_configs.map((j: Json) => j.job_name)).toContain("loki");
+    expect(
+      prometheus.scrape_configs.find((j: Json) => j.job_name === "services-metrics-15s").metrics_path,
+    ).toBe("/metrics");
+  });
+
+  test("refuses the same job twice", () => {
+    const registry = registerMetricsScrapeJobs(new ScrapeRegistry(), config);
+    expect(() => registry.register({ job_name: "prometheus" })).toThrow(/prometheus is registered twice/);
+  });
+
+  test("services with their own interval or path get a job of their own", () => {
+    const mixed = parseStackConfig(
+      {
+        apps: {
+          namespaces: ["shop"],
+          services: [
+            { name: "cart", port: 8080 },
+            { name: "go-api", port: 9000, metricsPath: "/metrics", scrapeInterval: "30s" },
+          ],
+        },
+      },
+      new Set(),
+    );
+    const names = registerMetricsScrapeJobs(new ScrapeRegistry(), mixed)
+      .jobs()
+      .map((j) => j.job_name);
+    expect(names).toEqual(expect.arrayContaining(["services-metrics-15s", "services-metrics-30s"]));
+  });
+});
+
+describe("SLO rules", () => {
+  const config = parseStackConfig(
+    {
+      apps: {
+        namespaces: ["shop"],
+        services: [
+          { name: "cart", port: 8080 },
+          { name: "checkout", port: 8080, slo: { availability: 0.999, latencyThresholdSeconds: 1 } },
+        ],
+      },
+    },
+    new Set(),
+  );
+  const [sli] = sloRules(config.apps.services, config.metrics.slo, config.metrics.runbookBaseUrl);
+  const exprs = sli.rules.map((r) => r.expr);
+
+  test("per-service objectives override the default for that service only", () => {
+    expect(exprs).toContain('0 * service:http_requests:rate5m{service!~"checkout"} + 0.995');
+    expect(exprs).toContain('0 * service:http_requests:rate5m{service=~"checkout"} + 0.999');
+  });
+
+  test("latency SLIs read the bucket of each service's threshold, as Prometheus 3 labels it", () => {
+    expect(exprs.some((e) => e.includes('le="0.5", service!~"checkout"'))).toBe(true);
+    expect(exprs.some((e) => e.includes('le="1.0", service=~"checkout"'))).toBe(true);
+    expect([leLabel(0.25), leLabel(2), leLabel(10)]).toEqual(["0.25", "2.0", "10.0"]);
+  });
+});
+
+test("every alert has a runbook section at the anchor its runbook_url names", async () => {
+  const runbooks = fs.readFileSync(path.join(PROJECT_ROOT, "docs/runbooks.md"), "utf8");
+  const anchors = new Set([...runbooks.matchAll(/^## (\w+)$/gm)].map((m) => m[1].toLowerCase()));
+  const rules = configMapData((await rendered("kind")).objects, "prometheus-rules");
+  const alerts = Object.values(rules)
+    .flatMap((content) => (yaml.load(content) as Json).groups)
+    .flatMap((g: Json) => g.rules)
+    .filter((r: Json) => r.alert !== undefined);
+  expect(alerts.length).toBeGreaterThan(20);
+  for (const rule of alerts) {
+    expect(rule.annotations.runbook_url).toBe(
+      `https://runbooks.example.com/observability#${rule.alert.toLowerCase()}`,
+    );
+    expect(anchors).toContain(rule.alert.toLowerCase());
+    expect(rule.annotations.summary).not.toBe("");
+    expect(rule.annotations.description).not.toBe("");
+  }
+});

@@ -1,0 +1,129 @@
+// The generated Prometheus and Alertmanager configs, checked by promtool and amtool of the
+// versions the stack deploys (built from the Go module proxy by tests/globalSetup.ts).
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as os from "os";
+import * as path from "path";
+import { promisify } from "util";
+import { RECEIVERS } from "../../components/metrics/alertmanagerConfig";
+import { ALERTMANAGER_PATHS, PROMETHEUS_PATHS, SERVICE_ACCOUNT_TOKEN } from "../../components/metrics/names";
+import { RuleFile } from "../../components/metrics/prometheusTypes";
+import { STACKS, rendered } from "../renderedStacks";
+import { configMapData } from "../support/rendered";
+import { tools } from "../support/tools";
+import { ALERT_CASES, promtoolTestFile } from "./ruleUnitTests";
+
+const run = promisify(execFile);
+
+/**
+ * The stack's config files in a temporary directory. Only absolute in-pod paths are rewritten
+ * (rule files, the ServiceAccount token, receiver secrets), because promtool and amtool check
+ * that referenced files exist.
+ */
+function writeConfigs(objects: Parameters<typeof configMapData>[0]) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "metrics-"));
+  fs.mkdirSync(path.join(dir, "rules"));
+  fs.writeFileSync(path.join(dir, "token"), "test-token");
+  const rules = configMapData(objects, "prometheus-rules");
+  for (const [file, content] of Object.entries(rules)) {
+    fs.writeFileSync(path.join(dir, "rules", file), content);
+  }
+  const prometheusYml = configMapData(objects, "prometheus-config")
+    ["prometheus.yml"].replaceAll(PROMETHEUS_PATHS.rulesDir, path.join(dir, "rules"))
+    .replaceAll(SERVICE_ACCOUNT_TOKEN, path.join(dir, "token"));
+  fs.writeFileSync(path.join(dir, "prometheus.yml"), prometheusYml);
+  fs.mkdirSync(path.join(dir, "secrets"));
+  const alertmanagerYml = configMapData(objects, "alertmanager-config")["alertmanager.yml"].replaceAll(
+    ALERTMANAGER_PATHS.secretsDir,
+    path.join(dir, "secrets"),
+  );
+  fs.writeFileSync(path.join(dir, "alertmanager.yml"), alertmanagerYml);
+  return { dir, ruleFiles: Object.keys(rules).map((file) => path.join(dir, "rules", file)) };
+}
+
+describe.each(STACKS)("stack %s", (stack) => {
+  let files: ReturnType<typeof writeConfigs>;
+  beforeAll(async () => {
+    files = writeConfigs((await rendered(stack)).objects);
+  });
+  afterAll(() => fs.rmSync(files.dir, { recursive: true, force: true }));
+
+  test("promtool check config accepts prometheus.yml (Kubernetes discovery included)", async () => {
+    const { stdout } = await run(tools.promtool(), [
+      "check",
+      "config",
+      path.join(files.dir, "prometheus.yml"),
+    ]);
+    expect(stdout).toContain("SUCCESS");
+  });
+
+  test("promtool check rules accepts every rule file", async () => {
+    const { stdout } = await run(tools.promtool(), ["check", "rules", ...files.ruleFiles]);
+    expect(stdout.match(/SUCCESS/g)).toHaveLength(files.ruleFiles.length);
+  });
+
+  test("amtool check-config accepts alertmanager.yml", async () => {
+    const { stdout } = await run(tools.amtool(), ["check-config", path.join(files.dir, "alertmanager.yml")]);
+    expect(stdout).toContain("SUCCESS");
+  });
+
+  test.each([
+    [["severity=critical", "alertname=ServiceDown", "service=ticket-service"], RECEIVERS.critical],
+    [["severity=warning", "alertname=HighMemory"], RECEIVERS.warning],
+    [["severity=none", "alertname=Watchdog"], RECEIVERS.watchdog],
+    [["alertname=Unlabelled"], RECEIVERS.fallback],
+  ])("amtool routes %j to %s", async (labels, receiver) => {
+    const { stdout } = await run(tools.amtool(), [
+      "config",
+      "routes",
+      "test",
+      `--config.file=${path.join(files.dir, "alertmanager.yml")}`,
+      ...labels,
+    ]);
+    expect(stdout.trim()).toBe(receiver);
+  });
+});
+
+describe("promtool test rules", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "rule-tests-"));
+    const rules = configMapData((await rendered("kind")).objects, "prometheus-rules");
+    // Alert annotations are templates checked by `promtool check rules`; they are left out of the
+    // unit-test copy so each case asserts the alert's labels, not its prose.
+    for (const [file, content] of Object.entries(rules)) {
+      const parsed = yaml.load(content) as RuleFile;
+      const withoutAnnotations = {
+        groups: parsed.groups.map((g) => ({
+          ...g,
+          rules: g.rules.map((r) => ("alert" in r ? { ...r, annotations: undefined } : r)),
+        })),
+      };
+      fs.writeFileSync(path.join(dir, file), yaml.dump(withoutAnnotations, { skipInvalid: true }));
+    }
+    fs.writeFileSync(path.join(dir, "tests.yaml"), yaml.dump(promtoolTestFile(Object.keys(rules))));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test("every alert fires on its firing case and stays silent on its silent case", async () => {
+    const result = await run(tools.promtool(), ["test", "rules", path.join(dir, "tests.yaml")]).catch(
+      (error: { stdout: string; stderr: string }) => error,
+    );
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toContain("SUCCESS");
+  });
+
+  test("covers every alert of the generated rules, each both ways (Watchdog always fires)", async () => {
+    const rules = configMapData((await rendered("kind")).objects, "prometheus-rules");
+    const alerts = Object.values(rules)
+      .flatMap((content) => (yaml.load(content) as RuleFile).groups)
+      .flatMap((g) => g.rules)
+      .filter((r): r is Extract<typeof r, { alert: string }> => "alert" in r)
+      .map((r) => r.alert);
+    const firing = new Set(ALERT_CASES.filter((c) => c.fires !== undefined).map((c) => c.alert));
+    const silent = new Set(ALERT_CASES.filter((c) => c.fires === undefined).map((c) => c.alert));
+    expect([...firing].sort()).toEqual([...new Set(alerts)].sort());
+    expect([...silent].sort()).toEqual(alerts.filter((a) => a !== "Watchdog").sort());
+  });
+});

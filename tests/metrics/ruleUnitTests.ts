@@ -1,0 +1,289 @@
+// `promtool test rules` cases for every alert of the generated rule files: one input that must
+// make the alert fire with exactly the expected labels, and one close to it that must not.
+
+export interface AlertCase {
+  readonly alert: string;
+  /** Series as promtool writes them: `name{labels}` → `values` in expanding notation. */
+  readonly series: Readonly<Record<string, string>>;
+  readonly evalTime: string;
+  /** Labels of the firing alert; undefined for the case that must stay silent. */
+  readonly fires?: Readonly<Record<string, string>>;
+}
+
+const app = 'service="ticket-service"';
+
+/** Each alert: [firing input, silent input, eval time, labels of the firing alert]. */
+function pair(
+  alert: string,
+  evalTime: string,
+  firing: Record<string, string>,
+  silent: Record<string, string>,
+  labels: Record<string, string>,
+): AlertCase[] {
+  return [
+    { alert, series: firing, evalTime, fires: labels },
+    { alert, series: silent, evalTime },
+  ];
+}
+
+const requests = (service: string, ok: string, failed: string) => ({
+  [`http_server_requests_seconds_count{service="${service}",status="200",uri="/api"}`]: ok,
+  [`http_server_requests_seconds_count{service="${service}",status="500",uri="/api"}`]: failed,
+});
+
+const buckets = (service: string, fast: string, total: string) => ({
+  [`http_server_requests_seconds_bucket{service="${service}",le="0.5"}`]: fast,
+  [`http_server_requests_seconds_bucket{service="${service}",le="+Inf"}`]: total,
+  [`http_server_requests_seconds_count{service="${service}",status="200"}`]: total,
+});
+
+export const ALERT_CASES: readonly AlertCase[] = [
+  ...pair(
+    "ServiceDown",
+    "6m",
+    { [`up{job="services",tier="app",${app},namespace="tiketi-spring",pod="ticket-0"}`]: "0x10" },
+    {
+      [`up{job="services",tier="app",${app},namespace="tiketi-spring",pod="ticket-0"}`]: "1x10",
+      'up{job="alertmanager",tier="observability",pod="alertmanager-0"}': "0x10",
+    },
+    {
+      job: "services",
+      tier: "app",
+      service: "ticket-service",
+      namespace: "tiketi-spring",
+      pod: "ticket-0",
+      severity: "critical",
+    },
+  ),
+  ...pair(
+    "HighErrorRate",
+    "10m",
+    requests("payment-service", "0+60x20", "0+6x20"),
+    requests("payment-service", "0+600x20", "0+2x20"),
+    { service: "payment-service", severity: "critical" },
+  ),
+  ...pair(
+    "HighLatency",
+    "15m",
+    {
+      'http_server_requests_seconds_bucket{service="queue-service",le="2.0"}': "0x20",
+      'http_server_requests_seconds_bucket{service="queue-service",le="5.0"}': "0+10x20",
+      'http_server_requests_seconds_bucket{service="queue-service",le="+Inf"}': "0+10x20",
+    },
+    {
+      'http_server_requests_seconds_bucket{service="queue-service",le="2.0"}': "0+10x20",
+      'http_server_requests_seconds_bucket{service="queue-service",le="5.0"}': "0+10x20",
+      'http_server_requests_seconds_bucket{service="queue-service",le="+Inf"}': "0+10x20",
+    },
+    { service: "queue-service", severity: "critical" },
+  ),
+  ...pair(
+    "PodCrashLooping",
+    "16m",
+    {
+      'kube_pod_container_status_restarts_total{namespace="tiketi-spring",pod="ticket-0",container="app"}':
+        "0+1x20",
+    },
+    {
+      'kube_pod_container_status_restarts_total{namespace="tiketi-spring",pod="ticket-0",container="app"}':
+        "0+0.2x20",
+    },
+    { namespace: "tiketi-spring", pod: "ticket-0", container: "app", severity: "critical" },
+  ),
+  ...pair(
+    "HighMemory",
+    "11m",
+    {
+      'container_memory_working_set_bytes{namespace="ns",pod="p",container="c",id="/kubepods/x"}': "900x15",
+      'kube_pod_container_resource_limits{namespace="ns",pod="p",container="c",resource="memory",unit="byte"}':
+        "1000x15",
+    },
+    {
+      'container_memory_working_set_bytes{namespace="ns",pod="p",container="c",id="/kubepods/x"}': "800x15",
+      'kube_pod_container_resource_limits{namespace="ns",pod="p",container="c",resource="memory",unit="byte"}':
+        "1000x15",
+    },
+    { namespace: "ns", pod: "p", container: "c", severity: "warning" },
+  ),
+  ...pair(
+    "HighCPU",
+    "16m",
+    {
+      'container_cpu_usage_seconds_total{namespace="ns",pod="p",container="c",id="/kubepods/x"}': "0+54x20",
+      'kube_pod_container_resource_limits{namespace="ns",pod="p",container="c",resource="cpu",unit="core"}':
+        "1x20",
+    },
+    {
+      'container_cpu_usage_seconds_total{namespace="ns",pod="p",container="c",id="/kubepods/x"}': "0+42x20",
+      'kube_pod_container_resource_limits{namespace="ns",pod="p",container="c",resource="cpu",unit="core"}':
+        "1x20",
+    },
+    { namespace: "ns", pod: "p", container: "c", severity: "warning" },
+  ),
+  ...pair(
+    "DiskPressure",
+    "11m",
+    {
+      'kubelet_volume_stats_used_bytes{namespace="observability",persistentvolumeclaim="data-prometheus-0"}':
+        "90x15",
+      'kubelet_volume_stats_capacity_bytes{namespace="observability",persistentvolumeclaim="data-prometheus-0"}':
+        "100x15",
+    },
+    {
+      'kubelet_volume_stats_used_bytes{namespace="observability",persistentvolumeclaim="data-prometheus-0"}':
+        "80x15",
+      'kubelet_volume_stats_capacity_bytes{namespace="observability",persistentvolumeclaim="data-prometheus-0"}':
+        "100x15",
+      'node_filesystem_avail_bytes{instance="node-1",mountpoint="/",fstype="ext4"}': "50x15",
+      'node_filesystem_size_bytes{instance="node-1",mountpoint="/",fstype="ext4"}': "100x15",
+    },
+    { namespace: "observability", persistentvolumeclaim: "data-prometheus-0", severity: "warning" },
+  ),
+  ...pair(
+    "DiskPressure",
+    "11m",
+    {
+      'node_filesystem_avail_bytes{instance="node-1",mountpoint="/",fstype="ext4"}': "10x15",
+      'node_filesystem_size_bytes{instance="node-1",mountpoint="/",fstype="ext4"}': "100x15",
+    },
+    {
+      'node_filesystem_avail_bytes{instance="node-1",mountpoint="/run",fstype="tmpfs"}': "1x15",
+      'node_filesystem_size_bytes{instance="node-1",mountpoint="/run",fstype="tmpfs"}': "100x15",
+    },
+    { instance: "node-1", mountpoint: "/", fstype: "ext4", severity: "warning" },
+  ),
+  ...pair(
+    "PendingPods",
+    "11m",
+    { 'kube_pod_status_phase{namespace="tiketi-spring",pod="p",phase="Pending"}': "1x15" },
+    { 'kube_pod_status_phase{namespace="tiketi-spring",pod="p",phase="Pending"}': "1x5 0x10" },
+    { namespace: "tiketi-spring", severity: "warning" },
+  ),
+  ...pair(
+    "CircuitBreakerOpen",
+    "3m",
+    { [`resilience4j_circuitbreaker_state{${app},name="internalService",state="open"}`]: "1x5" },
+    { [`resilience4j_circuitbreaker_state{${app},name="internalService",state="open"}`]: "0x5" },
+    { service: "ticket-service", name: "internalService", state: "open", severity: "warning" },
+  ),
+  ...pair(
+    "HighRetryRate",
+    "16m",
+    {
+      [`resilience4j_retry_calls_total{${app},name="internalService",kind="successful_with_retry"}`]:
+        "0+20x20",
+      [`resilience4j_retry_calls_total{${app},name="internalService",kind="successful_without_retry"}`]:
+        "0+80x20",
+    },
+    {
+      [`resilience4j_retry_calls_total{${app},name="internalService",kind="successful_with_retry"}`]:
+        "0+5x20",
+      [`resilience4j_retry_calls_total{${app},name="internalService",kind="successful_without_retry"}`]:
+        "0+95x20",
+    },
+    { service: "ticket-service", name: "internalService", severity: "warning" },
+  ),
+  ...pair(
+    "ObservabilityTargetDown",
+    "6m",
+    { 'up{job="alertmanager",tier="observability",pod="alertmanager-0"}': "0x10" },
+    {
+      'up{job="alertmanager",tier="observability",pod="alertmanager-0"}': "1x10",
+      [`up{job="services",tier="app",${app}}`]: "0x10",
+    },
+    { job: "alertmanager", tier: "observability", pod: "alertmanager-0", severity: "critical" },
+  ),
+  ...pair(
+    "PrometheusConfigReloadFailed",
+    "11m",
+    { 'prometheus_config_last_reload_successful{pod="prometheus-0"}': "0x15" },
+    { 'prometheus_config_last_reload_successful{pod="prometheus-0"}': "0x5 1x10" },
+    { pod: "prometheus-0", severity: "warning" },
+  ),
+  ...pair(
+    "PrometheusRuleEvaluationFailures",
+    "5m",
+    { 'prometheus_rule_evaluation_failures_total{rule_group="slo"}': "0+1x10" },
+    { 'prometheus_rule_evaluation_failures_total{rule_group="slo"}': "0x10" },
+    { rule_group: "slo", severity: "warning" },
+  ),
+  ...pair(
+    "PrometheusNotificationsFailing",
+    "5m",
+    { 'prometheus_notifications_errors_total{alertmanager="am-0"}': "0+1x10" },
+    { 'prometheus_notifications_errors_total{alertmanager="am-0"}': "0x10" },
+    { alertmanager: "am-0", severity: "critical" },
+  ),
+  ...pair(
+    "AlertmanagerNotificationsFailing",
+    "5m",
+    { 'alertmanager_notifications_failed_total{integration="slack"}': "0+1x10" },
+    { 'alertmanager_notifications_failed_total{integration="slack"}': "0x10" },
+    { integration: "slack", severity: "critical" },
+  ),
+  ...pair(
+    "AlertmanagerConfigReloadFailed",
+    "11m",
+    { 'alertmanager_config_last_reload_successful{pod="alertmanager-0"}': "0x15" },
+    { 'alertmanager_config_last_reload_successful{pod="alertmanager-0"}': "1x15" },
+    { pod: "alertmanager-0", severity: "warning" },
+  ),
+  ...pair(
+    "PrometheusTSDBCompactionsFailing",
+    "10m",
+    { prometheus_tsdb_compactions_failed_total: "0+1x15" },
+    { prometheus_tsdb_compactions_failed_total: "0x15" },
+    { severity: "warning" },
+  ),
+  // Default objectives: availability 99.5 % (fast burn above 7.2 % errors, slow above 3 %),
+  // latency 95 % under 0.5 s (fast burn above 72 % slow requests, slow above 30 %).
+  ...pair(
+    "SLOAvailabilityBurnFast",
+    "65m",
+    requests("catalog-service", "0+90x70", "0+10x70"),
+    requests("catalog-service", "0+95x70", "0+5x70"),
+    { service: "catalog-service", severity: "critical" },
+  ),
+  ...pair(
+    "SLOAvailabilityBurnSlow",
+    "380m",
+    requests("catalog-service", "0+95x400", "0+5x400"),
+    requests("catalog-service", "0+98x400", "0+2x400"),
+    { service: "catalog-service", severity: "warning" },
+  ),
+  ...pair(
+    "SLOLatencyBurnFast",
+    "65m",
+    buckets("stats-service", "0+10x70", "0+100x70"),
+    buckets("stats-service", "0+50x70", "0+100x70"),
+    { service: "stats-service", severity: "critical" },
+  ),
+  ...pair(
+    "SLOLatencyBurnSlow",
+    "380m",
+    buckets("stats-service", "0+60x400", "0+100x400"),
+    buckets("stats-service", "0+80x400", "0+100x400"),
+    { service: "stats-service", severity: "warning" },
+  ),
+  { alert: "Watchdog", series: {}, evalTime: "1m", fires: { severity: "none" } },
+];
+
+/** The promtool test file for ALERT_CASES over the given rule files. */
+export function promtoolTestFile(ruleFiles: readonly string[]) {
+  return {
+    rule_files: ruleFiles,
+    evaluation_interval: "1m",
+    tests: ALERT_CASES.map((c) => ({
+      name: `${c.alert} ${c.fires === undefined ? "stays silent" : "fires"}`,
+      interval: "1m",
+      input_series: Object.entries(c.series).map(([series, values]) => ({ series, values })),
+      alert_rule_test: [
+        {
+          eval_time: c.evalTime,
+          alertname: c.alert,
+          exp_alerts: c.fires === undefined ? [] : [{ exp_labels: c.fires }],
+        },
+      ],
+    })),
+  };
+}

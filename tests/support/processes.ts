@@ -1,0 +1,82 @@
+import { ChildProcess, spawn } from "child_process";
+import * as net from "net";
+
+/** A free TCP port on 127.0.0.1, as the kernel hands it out. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address() as net.AddressInfo;
+      server.close(() => resolve(address.port));
+    });
+  });
+}
+
+export interface Server {
+  readonly process: ChildProcess;
+  /** Everything it printed, for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts a server binary and waits until `readyUrl` answers 200; kills it if it never does. */
+export async function startServer(
+  binary: string,
+  args: readonly string[],
+  readyUrl: string,
+  timeoutMs = 30000,
+): Promise<Server> {
+  const child = spawn(binary, [...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  const server: Server = {
+    process: child,
+    output: () => log,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          resolve();
+          return;
+        }
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+      }),
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`${binary} exited with ${child.exitCode}:\n${log}`);
+    }
+    try {
+      const response = await fetch(readyUrl);
+      if (response.ok) {
+        return server;
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await server.stop();
+  throw new Error(`${binary} was not ready at ${readyUrl} within ${timeoutMs} ms:\n${log}`);
+}
+
+/** Polls `probe` until it returns a value other than undefined, or fails after the timeout. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 20000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) {
+      return value;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -1,0 +1,23 @@
+import { KubeObject } from "../../render/manifest";
+
+/** The data of a rendered ConfigMap, by name. */
+export function configMapData(objects: readonly KubeObject[], name: string): Record<string, string> {
+  const configMap = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === name);
+  if (configMap === undefined) {
+    throw new Error(`no ConfigMap ${name} was rendered`);
+  }
+  return configMap.data as Record<string, string>;
+}
+
+/** A rendered object by kind and name. */
+export function objectNamed(
+  objects: readonly KubeObject[],
+  kind: string,
+  name: string,
+): KubeObject & Record<string, any> {
+  const object = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (object === undefined) {
+    throw new Error(`no ${kind} ${name} was rendered`);
+  }
+  return object as KubeObject & Record<string, any>;
+}
