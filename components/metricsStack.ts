@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config";
 import { deployAlertmanager } from "./metrics/alertmanagerWorkload";
+import { datastoreScrapeJobs, deployDatastoreExporters } from "./metrics/datastoreExporters";
 import { deployKubeStateMetrics, deployNodeExporter } from "./metrics/exporters";
 import { ALERTMANAGER, KUBE_STATE_METRICS, NODE_EXPORTER } from "./metrics/names";
 import { annotatedPodsJob, appServiceJobs, kubeletJobs, prometheusSelfJob } from "./metrics/prometheusConfig";
@@ -36,13 +37,15 @@ export function registerMetricsScrapeJobs(registry: ScrapeRegistry, config: Stac
       portName: "http-metrics",
     }),
     ...kubeletJobs(),
+    ...datastoreScrapeJobs(config),
     ...appServiceJobs(config.apps.services),
     ...(config.apps.namespaces.length === 0 ? [] : [annotatedPodsJob(config.apps.namespaces)]),
   );
 }
 
 /**
- * Prometheus, Alertmanager, kube-state-metrics and node-exporter, with alert, SLO and
+ * Prometheus, Alertmanager, kube-state-metrics, node-exporter and the configured datastore
+ * exporters, with alert, SLO and
  * self-monitoring rules. Outputs the in-cluster URLs Grafana and the Collector use.
  */
 export class MetricsStack extends pulumi.ComponentResource {
@@ -61,6 +64,7 @@ export class MetricsStack extends pulumi.ComponentResource {
     const alertmanager = deployAlertmanager(name, config, children);
     deployKubeStateMetrics(name, config, children);
     deployNodeExporter(name, config, children);
+    deployDatastoreExporters(name, config, children);
 
     this.prometheusUrl = prometheus.url;
     this.alertmanagerUrl = alertmanager.url;

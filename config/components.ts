@@ -10,6 +10,8 @@ export const COMPONENTS = [
   "tempo",
   "grafana",
   "configReloader",
+  "postgresExporter",
+  "redisExporter",
 ] as const;
 
 export type ComponentName = (typeof COMPONENTS)[number];

@@ -27,6 +27,8 @@ const images: StackConfigInput["images"] = {
   tempo: "docker.io/grafana/tempo:2.8.2",
   grafana: "docker.io/grafana/grafana:12.1.1",
   configReloader: "quay.io/prometheus-operator/prometheus-config-reloader:v0.85.0",
+  postgresExporter: "quay.io/prometheuscommunity/postgres-exporter:v0.17.1",
+  redisExporter: "docker.io/oliver006/redis_exporter:v1.74.0",
 };
 
 /** Where docs/runbooks.md is published; override per stack with your own copy. */
@@ -80,6 +82,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       runbookBaseUrl,
       alerts,
       slo,
+      exporters: { postgres: [], redis: [] },
     },
     logs: {
       retention: "168h",
@@ -115,6 +118,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       tempo: resources("50m", "128Mi", "300m", "512Mi"),
       grafana: resources("50m", "128Mi", "300m", "384Mi"),
       configReloader: resources("5m", "16Mi", "50m", "32Mi"),
+      postgresExporter: resources("10m", "32Mi", "100m", "64Mi"),
+      redisExporter: resources("10m", "16Mi", "100m", "64Mi"),
     },
   },
   // Sized for a small production cluster; the README's sizing note says which keys to raise.
@@ -134,6 +139,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       runbookBaseUrl,
       alerts,
       slo,
+      exporters: { postgres: [], redis: [] },
     },
     logs: {
       retention: "720h",
@@ -169,6 +175,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       tempo: resources("250m", "1Gi", "1", "2Gi"),
       grafana: resources("100m", "256Mi", "500m", "512Mi"),
       configReloader: resources("10m", "32Mi", "100m", "64Mi"),
+      postgresExporter: resources("20m", "64Mi", "200m", "128Mi"),
+      redisExporter: resources("20m", "32Mi", "200m", "64Mi"),
     },
   },
 };

@@ -2,13 +2,27 @@ import { z } from "zod";
 
 export const CONFIG_NAMESPACE = "observability";
 
-/** Fields that hold credentials: never echoed back in an error, and must be set with --secret. */
+/**
+ * Fields that hold credentials: never echoed back in an error, and must be set with --secret.
+ * `*` stands for any index of a list.
+ */
 export const SECRET_PATHS: readonly (readonly string[])[] = [
   ["alerting", "slack", "webhookUrl"],
   ["alerting", "email", "password"],
   ["alerting", "webhook", "url"],
   ["alerting", "watchdog", "url"],
+  ["metrics", "exporters", "postgres", "*", "dsn"],
+  ["metrics", "exporters", "redis", "*", "password"],
 ];
+
+/** Whether a concrete key path is one of SECRET_PATHS. */
+export function isSecretPath(path: readonly (string | number)[]): boolean {
+  return SECRET_PATHS.some(
+    (secret) =>
+      secret.length === path.length &&
+      secret.every((segment, i) => (segment === "*" ? typeof path[i] === "number" : segment === path[i])),
+  );
+}
 
 /** One error for the whole stack config, listing every problem with its key path. */
 export class ConfigError extends Error {
@@ -78,7 +92,7 @@ function article(expected: string): string {
 }
 
 function shown(value: unknown, path: readonly (string | number)[]): string {
-  if (SECRET_PATHS.some((secret) => secret.join(".") === path.join("."))) {
+  if (isSecretPath(path)) {
     return "a secret value";
   }
   return JSON.stringify(value) ?? String(value);

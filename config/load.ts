@@ -73,12 +73,28 @@ function plaintextCredentials(
   secretKeys: ReadonlySet<string>,
 ): string[] {
   return SECRET_PATHS.filter(([top]) => !secretKeys.has(top))
-    .filter((path) => valueAt(raw, path) !== undefined)
+    .flatMap((pattern) => concretePaths(raw, pattern))
     .map(
       (path) =>
         `${keyPath(path)} holds a credential and must be set with ` +
         `\`pulumi config set --secret --path '${keyPath(path)}' <value>\``,
     );
+}
+
+/** The key paths present in `node` that match a SECRET_PATHS pattern (`*`: every list index). */
+function concretePaths(
+  node: unknown,
+  pattern: readonly string[],
+  prefix: (string | number)[] = [],
+): (string | number)[][] {
+  if (pattern.length === 0) {
+    return node === undefined ? [] : [prefix];
+  }
+  const [head, ...rest] = pattern;
+  if (head === "*") {
+    return Array.isArray(node) ? node.flatMap((item, i) => concretePaths(item, rest, [...prefix, i])) : [];
+  }
+  return isPlainObject(node) ? concretePaths(node[head], rest, [...prefix, head]) : [];
 }
 
 /** Pulumi hands structured config to programs as JSON text. */
@@ -91,10 +107,6 @@ function decodeConfigValue(value: string): unknown {
   } catch {
     return value;
   }
-}
-
-function valueAt(node: unknown, path: readonly string[]): unknown {
-  return path.reduce<unknown>((n, key) => (isPlainObject(n) ? n[key] : undefined), node);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -165,6 +165,21 @@ const apps = strict({
 
 const s3Backend = strict({ bucket: s3Bucket, region: awsRegion, roleArn: iamRoleArn });
 
+/** A database the stack runs a postgres-exporter for; the DSN carries credentials, so it is a secret. */
+const postgresTarget = strict({
+  name: dnsLabel,
+  dsn: secretString,
+  /** Where the database listens, for the exporter's egress NetworkPolicy. @default 5432 */
+  port: port.default(5432),
+});
+
+/** A Redis the stack runs a redis-exporter for. */
+const redisTarget = strict({
+  name: dnsLabel,
+  address: z.string().regex(/^[A-Za-z0-9.-]+:[0-9]+$/, "must be host:port such as redis.shop.svc:6379"),
+  password: secretString.optional(),
+});
+
 const ingress = strict({
   host: z
     .string()
@@ -203,6 +218,21 @@ export const stackConfigSchema = strict({
     replicas: replicas(3),
     alertmanagerReplicas: replicas(5),
     remoteWrite: strict({ url: httpsUrl, region: awsRegion, roleArn: iamRoleArn }).optional(),
+    /** Databases and caches to export metrics for, one exporter Deployment each. */
+    exporters: strict({ postgres: z.array(postgresTarget), redis: z.array(redisTarget) }).superRefine(
+      (value, ctx) => {
+        reportDuplicates(
+          [...value.postgres.entries()].map(([i, t]) => [i, t.name] as const),
+          ["postgres"],
+          ctx,
+        );
+        reportDuplicates(
+          [...value.redis.entries()].map(([i, t]) => [i, t.name] as const),
+          ["redis"],
+          ctx,
+        );
+      },
+    ),
     /** Every alert links to `<runbookBaseUrl>#<alertname in lowercase>` (see docs/runbooks.md). */
     runbookBaseUrl: httpsUrl,
     /** Alert thresholds; the alert rules read nothing else. */

@@ -138,6 +138,16 @@ describe("the committed stack files", () => {
 });
 
 describe("credentials", () => {
+  test("in lists are found too: a plain-text DSN is rejected at its index", () => {
+    const problems = problemsOf({
+      metrics: { exporters: { postgres: [{ name: "a", dsn: "postgresql://u:pw@db:5432/a" }], redis: [] } },
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^observability:metrics\.exporters\.postgres\[0\]\.dsn holds a credential/),
+    ]);
+    expect(problems.join()).not.toContain("pw@db");
+  });
+
   test("stay Pulumi secrets from config to program", async () => {
     const config = parseStackConfig(
       { alerting: { slack: { webhookUrl: "https://hooks.slack.test/T0/B0/x", channel: "#alerts" } } },

@@ -155,6 +155,27 @@ export function serviceAlertRules(t: Thresholds, runbookBaseUrl: string): RuleGr
       ],
     },
     {
+      name: "datastores",
+      rules: [
+        alert(
+          "PostgresDown",
+          "critical",
+          "pg_up == 0",
+          "5m",
+          "PostgreSQL behind {{ $labels.job }} is unreachable",
+          "postgres-exporter has not been able to connect to its database for 5 minutes.",
+        ),
+        alert(
+          "RedisDown",
+          "critical",
+          "redis_up == 0",
+          "5m",
+          "Redis behind {{ $labels.job }} is unreachable",
+          "redis-exporter has not been able to connect to its Redis for 5 minutes.",
+        ),
+      ],
+    },
+    {
       name: "resilience",
       rules: [
         alert(

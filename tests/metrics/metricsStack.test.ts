@@ -9,7 +9,12 @@ import { sloRules, leLabel } from "../../components/metrics/sloRules";
 import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
+import { networkPolicyProblems } from "../../checks/networkPolicyCoverage";
+import { podSecurityProblems } from "../../checks/podSecurity";
+import { renderedPods } from "../../checks/podSpecs";
+import { openApiProblems, strictDecodeProblems } from "../../checks/kubernetesSchema";
 import { rendered } from "../renderedStacks";
+import { tools } from "../support/tools";
 import { configMapData, objectNamed } from "../support/rendered";
 
 type Json = Record<string, any>;
@@ -337,4 +342,67 @@ test("every alert has a runbook section at the anchor its runbook_url names", as
     expect(rule.annotations.summary).not.toBe("");
     expect(rule.annotations.description).not.toBe("");
   }
+});
+
+describe("datastore exporters", () => {
+  const exporters = {
+    exporters: {
+      postgres: [
+        {
+          name: "tickets",
+          dsn: "postgresql://app:sentinel-pg@tickets-db.tiketi-spring.svc:5432/tickets?sslmode=disable",
+        },
+      ],
+      redis: [{ name: "queue", address: "queue-redis.tiketi-spring.svc:6379", password: "sentinel-redis" }],
+    },
+  };
+  const render = async () => {
+    const { config, secretKeys } = readStackFile("kind", PROJECT_ROOT);
+    return renderWithConfig(
+      "kind-exporters",
+      { ...config, "observability:metrics": JSON.stringify(exporters) },
+      [...secretKeys, "observability:metrics"],
+    );
+  };
+
+  test("one exporter per datastore, credentials only in its Secret and read through secretKeyRef", async () => {
+    const { objects } = await render();
+    const postgres = container(objects, "Deployment", "postgres-exporter-tickets", "exporter");
+    expect(postgres.env).toEqual([
+      {
+        name: "DATA_SOURCE_NAME",
+        valueFrom: { secretKeyRef: { name: "postgres-exporter-tickets", key: "dsn" } },
+      },
+    ]);
+    const redis = container(objects, "Deployment", "redis-exporter-queue", "exporter");
+    expect(redis.env).toEqual([
+      { name: "REDIS_ADDR", value: "redis://queue-redis.tiketi-spring.svc:6379" },
+      {
+        name: "REDIS_PASSWORD",
+        valueFrom: { secretKeyRef: { name: "redis-exporter-queue", key: "password" } },
+      },
+    ]);
+    expect(objectNamed(objects, "Secret", "postgres-exporter-tickets").stringData.dsn).toContain(
+      "sentinel-pg",
+    );
+    expect(JSON.stringify(objects.filter((o) => o.kind !== "Secret"))).not.toMatch(/sentinel/);
+    const egress = objectNamed(objects, "NetworkPolicy", "redis-exporter-queue").spec.egress;
+    expect(egress).toEqual([
+      { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 6379 }] },
+    ]);
+    const jobs = prometheusYml(objects).scrape_configs.map((j: Json) => j.job_name);
+    expect(jobs).toEqual(expect.arrayContaining(["postgres-exporter-tickets", "redis-exporter-queue"]));
+  });
+
+  test("their objects pass the same schema, Pod Security and NetworkPolicy checks as the stacks", async () => {
+    const { objects } = await render();
+    const pods = renderedPods(objects).filter((p) => p.owner.includes("-exporter-"));
+    expect(pods).toHaveLength(2);
+    expect(pods.flatMap((pod) => podSecurityProblems(pod, { nodeNamespace: "observability-node" }))).toEqual(
+      [],
+    );
+    expect(networkPolicyProblems(pods, objects)).toEqual([]);
+    expect(objects.flatMap(openApiProblems)).toEqual([]);
+    expect(strictDecodeProblems(objects, tools.kubeValidate())).toEqual([]);
+  });
 });

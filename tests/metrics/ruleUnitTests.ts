@@ -160,6 +160,20 @@ export const ALERT_CASES: readonly AlertCase[] = [
     { namespace: "tiketi-spring", severity: "warning" },
   ),
   ...pair(
+    "PostgresDown",
+    "6m",
+    { 'pg_up{job="postgres-exporter-tickets",tier="observability"}': "0x10" },
+    { 'pg_up{job="postgres-exporter-tickets",tier="observability"}': "1x10" },
+    { job: "postgres-exporter-tickets", tier: "observability", severity: "critical" },
+  ),
+  ...pair(
+    "RedisDown",
+    "6m",
+    { 'redis_up{job="redis-exporter-queue",tier="observability"}': "0x10" },
+    { 'redis_up{job="redis-exporter-queue",tier="observability"}': "0x3 1x7" },
+    { job: "redis-exporter-queue", tier: "observability", severity: "critical" },
+  ),
+  ...pair(
     "CircuitBreakerOpen",
     "3m",
     { [`resilience4j_circuitbreaker_state{${app},name="internalService",state="open"}`]: "1x5" },
