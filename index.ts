@@ -3,6 +3,7 @@ import { loadStackConfig } from "./config";
 import { MetricsStack } from "./components/metricsStack";
 import { ScrapeRegistry } from "./components/metrics/scrapeRegistry";
 import { StackNamespaces } from "./components/namespaces";
+import { TracingStack } from "./components/tracingStack";
 
 /**
  * The program. Config is validated before anything is registered, and every Kubernetes object
@@ -22,6 +23,7 @@ function main() {
 
   // Stacks created before the MetricsStack register their scrape jobs here.
   const scrapeJobs = new ScrapeRegistry();
+  const tracing = new TracingStack("tracing", { config, scrapeJobs }, inNamespaces);
   const metrics = new MetricsStack("metrics", { config, scrapeJobs }, inNamespaces);
 
   return {
@@ -31,8 +33,13 @@ function main() {
     nodeNamespace: namespaces.node,
     prometheusUrl: metrics.prometheusUrl,
     alertmanagerUrl: metrics.alertmanagerUrl,
+    tempoUrl: tracing.tempoUrl,
     ...(config.exposure.mode === "nodePort"
-      ? { prometheusLocalUrl: `http://localhost:${config.exposure.nodePorts.prometheus}` }
+      ? {
+          prometheusLocalUrl: `http://localhost:${config.exposure.nodePorts.prometheus}`,
+          zipkinLocalEndpoint: `http://localhost:${config.exposure.nodePorts.zipkin}/api/v2/spans`,
+          otlpHttpLocalEndpoint: `http://localhost:${config.exposure.nodePorts.otlpHttp}`,
+        }
       : {}),
   };
 }

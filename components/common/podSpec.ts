@@ -54,8 +54,13 @@ export interface PodSpecArgs {
   readonly containers: readonly ContainerSpec[];
   readonly initContainers?: readonly InitContainerSpec[];
   readonly volumes?: readonly Volume[];
-  /** Only workloads that call the Kubernetes API get a ServiceAccount token. */
+  /** The workload's own ServiceAccount (for RBAC or an IRSA role). */
   readonly serviceAccountName?: string;
+  /**
+   * Only workloads that call the Kubernetes API get an API token.
+   * @default true when serviceAccountName is set
+   */
+  readonly mountServiceAccountToken?: boolean;
   /** Node agents only: the allowlisted host access, mounted into the first container. */
   readonly hostAccess?: HostAccessName;
   /** @default 30 */
@@ -140,7 +145,7 @@ export function hardenedPodSpec(args: PodSpecArgs): PodSpec {
     ...(grant === undefined ? {} : { hostNetwork: grant.hostNetwork, hostPID: grant.hostPID }),
     ...(grant?.hostNetwork === true ? { dnsPolicy: "ClusterFirstWithHostNet" } : {}),
     enableServiceLinks: false,
-    automountServiceAccountToken: args.serviceAccountName !== undefined,
+    automountServiceAccountToken: args.mountServiceAccountToken ?? args.serviceAccountName !== undefined,
     ...(args.serviceAccountName === undefined ? {} : { serviceAccountName: args.serviceAccountName }),
     terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? 30,
     ...(args.tolerations === undefined ? {} : { tolerations: [...args.tolerations] }),

@@ -7,6 +7,7 @@ import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { volumeStatefulSetArgs } from "../common/statefulSet";
+import { clusterUrl } from "../common/serviceUrl";
 import { toYaml } from "../common/yaml";
 import { alertmanagerConfig, receiverSecrets } from "./alertmanagerConfig";
 import { configReloaderContainer } from "./configReloader";
@@ -163,5 +164,5 @@ export function deployAlertmanager(name: string, config: StackConfig, opts: pulu
     opts,
   );
 
-  return { url: pulumi.interpolate`http://${service.metadata.name}.${namespace}.svc:${ALERTMANAGER.port}` };
+  return { url: service.metadata.name.apply((svc) => clusterUrl(svc, namespace, ALERTMANAGER.port)) };
 }

@@ -1,5 +1,5 @@
 /** Names and ports of the metrics workloads: one source for Services, targets and wiring. */
-export const PROMETHEUS = { name: "prometheus", port: 9090 } as const;
+export const PROMETHEUS = { name: "prometheus", port: 9090, peersService: "prometheus-peers" } as const;
 export const ALERTMANAGER = {
   name: "alertmanager",
   port: 9093,

@@ -124,6 +124,18 @@ export function alertmanagerTargets(namespace: string, replicas: number): string
   );
 }
 
+/**
+ * Every Prometheus replica's remote-write endpoint. Writers push to each replica by its stable
+ * name, as a load-balanced Service would give each replica only part of the series.
+ */
+export function prometheusRemoteWriteUrls(namespace: string, replicas: number): string[] {
+  return Array.from(
+    { length: replicas },
+    (_, i) =>
+      `http://${PROMETHEUS.name}-${i}.${PROMETHEUS.peersService}.${namespace}.svc:${PROMETHEUS.port}/api/v1/write`,
+  );
+}
+
 export interface PrometheusConfigArgs {
   readonly config: StackConfig;
   readonly jobs: readonly ScrapeConfig[];

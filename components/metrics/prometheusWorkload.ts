@@ -7,6 +7,7 @@ import { selectorLabels } from "../common/labels";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { volumeStatefulSetArgs } from "../common/statefulSet";
+import { clusterUrl } from "../common/serviceUrl";
 import { toYaml } from "../common/yaml";
 import { configReloaderContainer } from "./configReloader";
 import { NODE_EXPORTER, PROMETHEUS, PROMETHEUS_PATHS } from "./names";
@@ -162,13 +163,27 @@ export function deployPrometheus(
     opts,
   );
 
+  // Stable per-replica names (prometheus-0.prometheus-peers...) for remote writers.
+  new k8s.core.v1.Service(
+    `${name}-prometheus-peers`,
+    {
+      metadata: objectMeta(id, namespace, PROMETHEUS.peersService),
+      spec: {
+        clusterIP: "None",
+        selector: selectorLabels(id),
+        ports: [{ name: "http", port: PROMETHEUS.port, targetPort: "http" }],
+      },
+    },
+    opts,
+  );
+
   new k8s.apps.v1.StatefulSet(
     `${name}-prometheus`,
     volumeStatefulSetArgs({
       id,
       namespace,
       replicas: config.metrics.replicas,
-      serviceName: PROMETHEUS.name,
+      serviceName: PROMETHEUS.peersService,
       template: podTemplate(id, spec),
       storageClassName: config.storage.className,
       storageSize: config.metrics.storageSize,
@@ -199,8 +214,5 @@ export function deployPrometheus(
     opts,
   );
 
-  return {
-    service,
-    url: pulumi.interpolate`http://${service.metadata.name}.${namespace}.svc:${PROMETHEUS.port}`,
-  };
+  return { url: service.metadata.name.apply((svc) => clusterUrl(svc, namespace, PROMETHEUS.port)) };
 }

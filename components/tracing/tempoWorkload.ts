@@ -1,0 +1,110 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { StackConfig } from "../../config";
+import { selectorLabels } from "../common/labels";
+import { objectMeta } from "../common/metadata";
+import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
+import { hardenedPodSpec, podTemplate } from "../common/podSpec";
+import { httpProbe } from "../common/probes";
+import { clusterUrl } from "../common/serviceUrl";
+import { volumeStatefulSetArgs } from "../common/statefulSet";
+import { toYaml } from "../common/yaml";
+import { COLLECTOR, TEMPO, TEMPO_PATHS } from "./names";
+import { tempoConfig } from "./tempoConfig";
+
+/** Tempo single binary on one volume (WAL, and blocks on kind); S3 through IRSA on eks. */
+export function deployTempo(name: string, config: StackConfig, opts: pulumi.CustomResourceOptions) {
+  const namespace = config.namespaces.observability;
+  const id = { name: TEMPO.name, component: "tracing", image: config.images.tempo };
+  const configYaml = toYaml(tempoConfig(config));
+  const s3 = config.storage.s3?.tempo;
+
+  new k8s.core.v1.ServiceAccount(
+    `${name}-tempo`,
+    {
+      metadata: {
+        ...objectMeta(id, namespace),
+        ...(s3 === undefined ? {} : { annotations: { "eks.amazonaws.com/role-arn": s3.roleArn } }),
+      },
+      automountServiceAccountToken: false,
+    },
+    opts,
+  );
+  const configMap = new k8s.core.v1.ConfigMap(
+    `${name}-tempo-config`,
+    { metadata: objectMeta(id, namespace, "tempo-config"), data: { "tempo.yaml": configYaml } },
+    opts,
+  );
+  const spec = hardenedPodSpec({
+    serviceAccountName: TEMPO.name,
+    mountServiceAccountToken: false, // IRSA brings its own token; Tempo never calls the Kubernetes API
+    containers: [
+      {
+        name: "tempo",
+        image: config.images.tempo,
+        args: [`-config.file=${TEMPO_PATHS.config}/tempo.yaml`],
+        ports: [
+          { name: "http", containerPort: TEMPO.httpPort },
+          { name: "grpc", containerPort: TEMPO.grpcPort },
+          { name: "otlp-grpc", containerPort: TEMPO.otlpGrpcPort },
+        ],
+        resources: config.resources.tempo,
+        volumeMounts: [
+          { name: "config", mountPath: TEMPO_PATHS.config, readOnly: true },
+          { name: "data", mountPath: TEMPO_PATHS.data },
+        ],
+        scratchPaths: ["/tmp"],
+        livenessProbe: httpProbe("http", "/ready", { initialDelaySeconds: 30 }),
+        readinessProbe: httpProbe("http", "/ready", { initialDelaySeconds: 10, periodSeconds: 5 }),
+      },
+    ],
+    volumes: [{ name: "config", configMap: { name: configMap.metadata.name } }],
+  });
+  const service = new k8s.core.v1.Service(
+    `${name}-tempo`,
+    {
+      metadata: objectMeta(id, namespace),
+      spec: {
+        selector: selectorLabels(id),
+        ports: [
+          { name: "http", port: TEMPO.httpPort, targetPort: "http" },
+          { name: "otlp-grpc", port: TEMPO.otlpGrpcPort, targetPort: "otlp-grpc" },
+        ],
+      },
+    },
+    opts,
+  );
+  new k8s.apps.v1.StatefulSet(
+    `${name}-tempo`,
+    volumeStatefulSetArgs({
+      id,
+      namespace,
+      replicas: 1,
+      serviceName: TEMPO.name,
+      template: podTemplate(id, spec, { config: configYaml }),
+      storageClassName: config.storage.className,
+      storageSize: config.tracing.storageSize,
+    }),
+    { ...opts, dependsOn: [configMap] },
+  );
+  new k8s.networking.v1.NetworkPolicy(
+    `${name}-tempo`,
+    allowPolicy({
+      name: TEMPO.name,
+      namespace,
+      podSelector: selectorLabels(id),
+      ingress: [
+        // Only the collector writes traces.
+        {
+          peers: [podsIn(namespace, { "app.kubernetes.io/name": COLLECTOR.name })],
+          ports: tcp(TEMPO.otlpGrpcPort),
+        },
+        // Grafana queries and Prometheus scrapes the HTTP port.
+        { peers: [podsIn(namespace)], ports: tcp(TEMPO.httpPort) },
+      ],
+      egress: s3 === undefined ? [] : [{ peers: [ANY_ADDRESS], ports: tcp(443) }], // S3 and STS
+    }),
+    opts,
+  );
+  return { url: service.metadata.name.apply((svc) => clusterUrl(svc, namespace, TEMPO.httpPort)) };
+}

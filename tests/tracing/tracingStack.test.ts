@@ -1,0 +1,247 @@
+import * as yaml from "js-yaml";
+import { isDeepStrictEqual } from "util";
+import { KubeObject } from "../../render/manifest";
+import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
+import { readStackFile } from "../../render/stackFile";
+import { StackName, rendered } from "../renderedStacks";
+import { configMapData, objectNamed } from "../support/rendered";
+
+type Json = Record<string, any>;
+
+const collectorConfig = (objects: readonly KubeObject[]) =>
+  yaml.load(configMapData(objects, "otel-collector-config")["config.yaml"]) as Json;
+const tempoConfig = (objects: readonly KubeObject[]) =>
+  yaml.load(configMapData(objects, "tempo-config")["tempo.yaml"]) as Json;
+const servicePort = (objects: readonly KubeObject[], service: string, port: string): Json =>
+  objectNamed(objects, "Service", service).spec.ports.find((p: Json) => p.name === port);
+
+describe.each<StackName>(["kind", "prod"])("collector config, stack %s", (stack) => {
+  test("memory_limiter comes first in every pipeline, and every referenced component is defined", async () => {
+    const config = collectorConfig((await rendered(stack)).objects);
+    const pipelines: Json[] = Object.values(config.service.pipelines);
+    expect(pipelines).toHaveLength(3);
+    for (const pipeline of pipelines) {
+      expect(pipeline.processors[0]).toBe("memory_limiter");
+      for (const id of pipeline.processors) expect(config.processors).toHaveProperty([id]);
+      for (const id of [...pipeline.receivers, ...pipeline.exporters]) {
+        expect({ ...config.receivers, ...config.exporters, ...config.connectors }).toHaveProperty([id]);
+      }
+    }
+    expect(config.service.pipelines.traces.receivers).toEqual(["otlp", "zipkin"]);
+    expect(config.receivers.zipkin.endpoint).toBe("0.0.0.0:9411");
+  });
+
+  test("span metrics and the service graph see every span before sampling and reach every Prometheus replica", async () => {
+    const { objects } = await rendered(stack);
+    const config = collectorConfig(objects);
+    expect(config.service.pipelines.traces.exporters).toEqual(["spanmetrics", "servicegraph", "forward"]);
+    expect(config.connectors.spanmetrics.exemplars).toEqual({ enabled: true });
+    expect(config.service.pipelines.metrics.receivers).toEqual(["spanmetrics", "servicegraph"]);
+    const prometheus = objectNamed(objects, "StatefulSet", "prometheus");
+    const endpoints = config.service.pipelines.metrics.exporters.map(
+      (id: string) => config.exporters[id].endpoint,
+    );
+    expect(endpoints).toEqual(
+      Array.from(
+        { length: prometheus.spec.replicas },
+        (_, i) => `http://prometheus-${i}.${prometheus.spec.serviceName}.observability.svc:9090/api/v1/write`,
+      ),
+    );
+    expect(objectNamed(objects, "Service", prometheus.spec.serviceName).spec.clusterIP).toBe("None");
+    const args = prometheus.spec.template.spec.containers[0].args as string[];
+    expect(args).toContain("--web.enable-remote-write-receiver");
+  });
+
+  test("traces go to Tempo's OTLP port with a sending queue and retries", async () => {
+    const { objects } = await rendered(stack);
+    const exporter = collectorConfig(objects).exporters["otlp/tempo"];
+    const tempoPort = servicePort(objects, "tempo", "otlp-grpc").port as number;
+    expect(exporter.endpoint).toBe(`tempo.observability.svc:${tempoPort}`);
+    expect(tempoConfig(objects).distributor.receivers.otlp.protocols.grpc.endpoint).toBe(
+      `0.0.0.0:${tempoPort}`,
+    );
+    expect(exporter.sending_queue).toMatchObject({ enabled: true, queue_size: 5000 });
+    expect(exporter.retry_on_failure).toMatchObject({ enabled: true, max_elapsed_time: "300s" });
+  });
+});
+
+describe("sampling", () => {
+  test("kind: no tail sampling; the apps sample at the head with the stack's probability", async () => {
+    const { objects } = await rendered("kind");
+    const config = collectorConfig(objects);
+    expect(config.processors.tail_sampling).toBeUndefined();
+    expect(config.service.pipelines["traces/sampled"].processors).toEqual(["memory_limiter", "batch"]);
+    expect(objectNamed(objects, "ConfigMap", "observability-tracing").data).toEqual({
+      TRACING_SAMPLING_PROBABILITY: "1.0",
+      ZIPKIN_ENDPOINT: "http://zipkin.observability.svc:9411/api/v2/spans",
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://otel-collector.observability.svc:4318",
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
+      OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
+      OTEL_TRACES_SAMPLER_ARG: "1.0",
+      OTEL_RESOURCE_ATTRIBUTES: "deployment.environment=dev,k8s.cluster.name=observability",
+    });
+    expect(objectNamed(objects, "ConfigMap", "observability-tracing").metadata.namespace).toBe(
+      "tiketi-spring",
+    );
+  });
+
+  test("prod: the apps send everything; the collector keeps errors, traces over 1 s and 10 % of the rest", async () => {
+    const { objects } = await rendered("prod");
+    const config = collectorConfig(objects);
+    expect(config.service.pipelines["traces/sampled"].processors).toEqual([
+      "memory_limiter",
+      "tail_sampling",
+      "batch",
+    ]);
+    expect(config.processors.tail_sampling.policies).toEqual([
+      { name: "errors", type: "status_code", status_code: { status_codes: ["ERROR"] } },
+      { name: "slow", type: "latency", latency: { threshold_ms: 1000 } },
+      { name: "ordinary", type: "probabilistic", probabilistic: { sampling_percentage: 10 } },
+    ]);
+    const env = objectNamed(objects, "ConfigMap", "observability-tracing").data;
+    expect(env).toMatchObject({ TRACING_SAMPLING_PROBABILITY: "1.0", OTEL_TRACES_SAMPLER_ARG: "1.0" });
+    // One sampling tier, one replica: every span of a trace reaches the same sampler.
+    expect(objectNamed(objects, "Deployment", "otel-collector").spec.replicas).toBe(1);
+  });
+
+  /** The objects whose content differs between two renders, by kind/namespace/name. */
+  function changed(before: readonly KubeObject[], after: readonly KubeObject[]): string[] {
+    const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+    const byKey = new Map(before.map((o) => [key(o), o]));
+    expect(after.map(key).sort()).toEqual([...byKey.keys()].sort());
+    return after.filter((o) => !isDeepStrictEqual(o, byKey.get(key(o)))).map(key);
+  }
+
+  async function renderWithSampling(stack: StackName, probability: number) {
+    const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
+    const tracing = {
+      ...(JSON.parse(config["observability:tracing"]) as Json),
+      samplingProbability: probability,
+    };
+    return renderWithConfig(
+      stack,
+      { ...config, "observability:tracing": JSON.stringify(tracing) },
+      secretKeys,
+    );
+  }
+
+  test("kind: changing only the probability changes only the apps' tracing ConfigMaps", async () => {
+    const before = (await rendered("kind")).objects;
+    const after = (await renderWithSampling("kind", 0.25)).objects;
+    expect(changed(before, after)).toEqual(["ConfigMap/tiketi-spring/observability-tracing"]);
+    expect(objectNamed(after, "ConfigMap", "observability-tracing").data.TRACING_SAMPLING_PROBABILITY).toBe(
+      "0.25",
+    );
+  });
+
+  test("prod: changing only the probability changes only the collector's policy (and rolls the collector)", async () => {
+    const before = (await rendered("prod")).objects;
+    const after = (await renderWithSampling("prod", 0.2)).objects;
+    expect(changed(before, after)).toEqual([
+      "ConfigMap/observability/otel-collector-config",
+      "Deployment/observability/otel-collector",
+    ]);
+    const annotations = (objects: readonly KubeObject[]) =>
+      objectNamed(objects, "Deployment", "otel-collector").spec.template.metadata.annotations;
+    expect(annotations(after)["checksum/config"]).not.toBe(annotations(before)["checksum/config"]);
+    const withoutChecksum = (objects: readonly KubeObject[]) => {
+      const deployment = structuredClone(objectNamed(objects, "Deployment", "otel-collector"));
+      delete deployment.spec.template.metadata.annotations;
+      return deployment;
+    };
+    expect(withoutChecksum(after)).toEqual(withoutChecksum(before));
+    const policy = collectorConfig(after).processors.tail_sampling.policies[2];
+    expect(policy.probabilistic.sampling_percentage).toBe(20);
+  });
+});
+
+describe("Tempo", () => {
+  test("kind: WAL and blocks on the volume, 72h retention, no metrics generator", async () => {
+    const { objects } = await rendered("kind");
+    const config = tempoConfig(objects);
+    expect(config.storage.trace).toEqual({
+      wal: { path: "/var/tempo/wal" },
+      backend: "local",
+      local: { path: "/var/tempo/blocks" },
+    });
+    expect(config.compactor.compaction.block_retention).toBe("72h");
+    expect(config.metrics_generator).toBeUndefined();
+    const statefulSet = objectNamed(objects, "StatefulSet", "tempo");
+    expect(statefulSet.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("5Gi");
+    expect(statefulSet.spec.template.spec.containers[0].volumeMounts).toContainEqual({
+      name: "data",
+      mountPath: "/var/tempo",
+    });
+  });
+
+  test("prod: blocks in S3 through the IRSA role, retention from config", async () => {
+    const { objects } = await rendered("prod");
+    const config = tempoConfig(objects);
+    expect(config.storage.trace).toMatchObject({
+      backend: "s3",
+      s3: {
+        bucket: "tiketi-prod-tempo-traces",
+        region: "ap-northeast-2",
+        endpoint: "s3.ap-northeast-2.amazonaws.com",
+      },
+    });
+    expect(config.compactor.compaction.block_retention).toBe("336h");
+    expect(objectNamed(objects, "ServiceAccount", "tempo").metadata.annotations).toEqual({
+      "eks.amazonaws.com/role-arn": "arn:aws:iam::111111111111:role/tiketi-prod-tempo",
+    });
+  });
+
+  test("ports agree between the config, the container and the Service", async () => {
+    const { objects } = await rendered("kind");
+    const config = tempoConfig(objects);
+    const container = objectNamed(objects, "StatefulSet", "tempo").spec.template.spec.containers[0];
+    const httpPort = container.ports.find((p: Json) => p.name === "http").containerPort;
+    expect(config.server.http_listen_port).toBe(httpPort);
+    expect(servicePort(objects, "tempo", "http")).toMatchObject({ port: httpPort, targetPort: "http" });
+    expect(container.readinessProbe.httpGet).toEqual({ path: "/ready", port: "http" });
+  });
+});
+
+describe("ingest Services and network policies", () => {
+  test("kind: Zipkin on NodePort 30411 and OTLP/HTTP on 30318, both served by the collector", async () => {
+    const { objects } = await rendered("kind");
+    const zipkin = objectNamed(objects, "Service", "zipkin");
+    expect(zipkin.spec).toMatchObject({
+      type: "NodePort",
+      ports: [{ port: 9411, nodePort: 30411, targetPort: "zipkin" }],
+    });
+    expect(zipkin.spec.selector).toEqual(
+      objectNamed(objects, "Deployment", "otel-collector").spec.selector.matchLabels,
+    );
+    expect(servicePort(objects, "otel-collector", "otlp-http")).toMatchObject({
+      port: 4318,
+      nodePort: 30318,
+    });
+  });
+
+  test("prod: ingest is ClusterIP only", async () => {
+    const { objects } = await rendered("prod");
+    expect(objectNamed(objects, "Service", "zipkin").spec.type).toBe("ClusterIP");
+    expect(objectNamed(objects, "Service", "otel-collector").spec.type).toBe("ClusterIP");
+  });
+
+  test("apps may reach the collector's ingest ports; only the collector may write to Tempo", async () => {
+    const { objects } = await rendered("prod");
+    const collector = objectNamed(objects, "NetworkPolicy", "otel-collector").spec;
+    expect(collector.ingress[0]).toEqual({
+      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "tiketi-spring" } } }],
+      ports: [4317, 4318, 9411].map((port) => ({ protocol: "TCP", port })),
+    });
+    const tempo = objectNamed(objects, "NetworkPolicy", "tempo").spec;
+    expect(tempo.ingress[0]).toEqual({
+      from: [
+        {
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "observability" } },
+          podSelector: { matchLabels: { "app.kubernetes.io/name": "otel-collector" } },
+        },
+      ],
+      ports: [{ protocol: "TCP", port: 4317 }],
+    });
+    expect(tempo.ingress[1].ports).toEqual([{ protocol: "TCP", port: 3200 }]);
+  });
+});
