@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { loadStackConfig } from "./config";
+import { LogsStack } from "./components/logsStack";
 import { MetricsStack } from "./components/metricsStack";
 import { ScrapeRegistry } from "./components/metrics/scrapeRegistry";
 import { StackNamespaces } from "./components/namespaces";
@@ -23,6 +24,7 @@ function main() {
 
   // Stacks created before the MetricsStack register their scrape jobs here.
   const scrapeJobs = new ScrapeRegistry();
+  const logs = new LogsStack("logs", { config, scrapeJobs }, inNamespaces);
   const tracing = new TracingStack("tracing", { config, scrapeJobs }, inNamespaces);
   const metrics = new MetricsStack("metrics", { config, scrapeJobs }, inNamespaces);
 
@@ -33,6 +35,7 @@ function main() {
     nodeNamespace: namespaces.node,
     prometheusUrl: metrics.prometheusUrl,
     alertmanagerUrl: metrics.alertmanagerUrl,
+    lokiUrl: logs.lokiUrl,
     tempoUrl: tracing.tempoUrl,
     ...(config.exposure.mode === "nodePort"
       ? {

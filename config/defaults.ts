@@ -87,9 +87,13 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
     logs: {
       retention: "168h",
       storageSize: "5Gi",
-      collectionMode: "node",
+      // The API needs no host access and no root; a laptop's log volume is no load for it.
+      collectionMode: "api",
       maskIpAddresses: false,
       dropPatterns: ["GET /actuator/health", "kube-probe/"],
+      ingestionRateMb: 4,
+      ingestionBurstMb: 8,
+      alerts: { errorLinesPer5m: 100, silentFor: "15m" },
     },
     tracing: {
       samplingProbability: 1,
@@ -144,9 +148,15 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
     logs: {
       retention: "720h",
       storageSize: "20Gi",
+      // Files on each node scale with the cluster; the API server is not a log pipe.
       collectionMode: "node",
       maskIpAddresses: true,
       dropPatterns: ["GET /actuator/health", "kube-probe/"],
+      // One named tenant: the header is wired everywhere now, so per-team tenants need no rewiring.
+      tenant: "platform",
+      ingestionRateMb: 16,
+      ingestionBurstMb: 32,
+      alerts: { errorLinesPer5m: 100, silentFor: "15m" },
     },
     tracing: {
       samplingProbability: 0.1,

@@ -263,6 +263,24 @@ export const stackConfigSchema = strict({
     dropPatterns: z.array(
       z.string().refine(isValidRegex, "must be a valid regular expression (RE2 syntax, as Alloy uses)"),
     ),
+    /** Loki tenant for every log line; unset turns Loki's multi-tenancy off. */
+    tenant: dnsLabel.optional(),
+    /** Per-tenant ingestion rate and burst, in MB/s. */
+    ingestionRateMb: z
+      .number({ invalid_type_error: "must be a number of MB/s above 0" })
+      .positive("must be a number of MB/s above 0"),
+    ingestionBurstMb: z
+      .number({ invalid_type_error: "must be a number of MB above 0" })
+      .positive("must be a number of MB above 0"),
+    alerts: strict({
+      /** LogErrorBurst fires when a service logs more ERROR lines than this in five minutes. */
+      errorLinesPer5m: z
+        .number({ invalid_type_error: "must be a whole number above 0" })
+        .int("must be a whole number above 0")
+        .positive("must be a whole number above 0"),
+      /** LogsStopped fires when a service that logged in the hour before has been silent this long. */
+      silentFor: duration,
+    }),
   }),
   tracing: strict({
     samplingProbability: probability,

@@ -7,6 +7,7 @@ import { openApiProblems, strictDecodeProblems } from "../checks/kubernetesSchem
 import { parsePulumiConfig } from "../config";
 import { readStackFile } from "../render/stackFile";
 import { PROJECT_ROOT } from "../render/renderStack";
+import { alloyNamespace } from "../components/logs/lokiWorkload";
 import { APP_TRACING_CONFIGMAP } from "../components/tracing/names";
 import { STACKS, rendered } from "./renderedStacks";
 import { tools } from "./support/tools";
@@ -54,20 +55,26 @@ describe.each(STACKS)("every object of stack %s", (stack) => {
   test("every object is named, labelled as part of the stack, and in a stack namespace unless cluster-scoped", async () => {
     const { objects } = await rendered(stack);
     const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
-    const { namespaces, apps } = parsePulumiConfig(config, secretKeys);
+    const parsed = parsePulumiConfig(config, secretKeys);
+    const { namespaces, apps } = parsed;
     for (const object of objects) {
       expect(object.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
       expect(object.metadata.labels?.["app.kubernetes.io/part-of"]).toBe("observability");
       if (object.metadata.namespace === undefined) {
         continue;
       }
-      // The apps' namespaces get exactly one object: the tracing ConfigMap they envFrom.
+      // The apps' namespaces get only the tracing ConfigMap they envFrom and the log agent's
+      // read access to their pods.
       const where = apps.namespaces.includes(object.metadata.namespace)
         ? `${object.kind}/${object.metadata.name}`
         : object.metadata.namespace;
-      expect([namespaces.observability, namespaces.node, `ConfigMap/${APP_TRACING_CONFIGMAP}`]).toContain(
-        where,
-      );
+      const agentAccess = ["Role", "RoleBinding"].map((kind) => `${kind}/${alloyNamespace(parsed)}-alloy`);
+      expect([
+        namespaces.observability,
+        namespaces.node,
+        `ConfigMap/${APP_TRACING_CONFIGMAP}`,
+        ...agentAccess,
+      ]).toContain(where);
     }
   });
 

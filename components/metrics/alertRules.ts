@@ -265,6 +265,14 @@ export function selfMonitoringRules(runbookBaseUrl: string): RuleGroup {
         "{{ $labels.pod }} keeps running the previous configuration.",
       ),
       alert(
+        "LogsDropped",
+        "warning",
+        "sum by (namespace, pod) (increase(loki_write_dropped_entries_total[10m])) > 0",
+        undefined,
+        "The log agent {{ $labels.pod }} drops log lines",
+        "{{ $value | humanize }} lines were dropped in 10 minutes after Loki kept refusing them (retries exhausted, rate limits, or Loki down).",
+      ),
+      alert(
         "PrometheusTSDBCompactionsFailing",
         "warning",
         "increase(prometheus_tsdb_compactions_failed_total[3h]) > 0",

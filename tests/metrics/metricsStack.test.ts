@@ -108,6 +108,8 @@ describe("Prometheus", () => {
       expect(apps.relabel_configs[0].regex).toContain(`tiketi-spring;${name};${port}`);
     }
     expect(kind.scrape_configs.map((j: Json) => j.job_name)).toEqual([
+      "loki",
+      "alloy",
       "otel-collector",
       "tempo",
       "prometheus",

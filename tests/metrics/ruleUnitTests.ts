@@ -243,6 +243,19 @@ export const ALERT_CASES: readonly AlertCase[] = [
     { pod: "alertmanager-0", severity: "warning" },
   ),
   ...pair(
+    "LogsDropped",
+    "12m",
+    {
+      'loki_write_dropped_entries_total{namespace="observability-node",pod="alloy-x",reason="max_retries"}':
+        "0x5 0+10x10",
+    },
+    {
+      'loki_write_dropped_entries_total{namespace="observability-node",pod="alloy-x",reason="max_retries"}':
+        "5x15",
+    },
+    { namespace: "observability-node", pod: "alloy-x", severity: "warning" },
+  ),
+  ...pair(
     "PrometheusTSDBCompactionsFailing",
     "10m",
     { prometheus_tsdb_compactions_failed_total: "0+1x15" },

@@ -1,0 +1,160 @@
+import { StackConfig } from "../../config";
+import { clusterUrl } from "../common/serviceUrl";
+import { AlloyBlock, expression, renderAlloy } from "./alloySyntax";
+import {
+  IP_ADDRESS_REGEX,
+  IP_MASK,
+  JSON_LEVEL_REGEX,
+  SPAN_ID_REGEX,
+  SPRING_LEVEL_REGEX,
+  TRACE_ID_REGEX,
+} from "./logPatterns";
+import { LOKI } from "./names";
+
+const rule = (attributes: AlloyBlock["attributes"]): AlloyBlock => ({ name: "rule", attributes });
+
+/** Pods of the app namespaces; in `node` mode only those on this agent's node. */
+function discovery(config: StackConfig): AlloyBlock[] {
+  const node = config.logs.collectionMode === "node";
+  return [
+    {
+      name: "discovery.kubernetes",
+      label: "pods",
+      attributes: { role: "pod" },
+      blocks: [
+        { name: "namespaces", attributes: { names: [...config.apps.namespaces] } },
+        ...(node
+          ? [
+              {
+                name: "selectors",
+                attributes: { role: "pod", field: expression('"spec.nodeName=" + sys.env("NODE_NAME")') },
+              },
+            ]
+          : []),
+      ],
+    },
+    {
+      name: "discovery.relabel",
+      label: "pods",
+      attributes: { targets: expression("discovery.kubernetes.pods.targets") },
+      blocks: [
+        rule({ source_labels: ["__meta_kubernetes_namespace"], target_label: "namespace" }),
+        rule({ source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" }),
+        rule({ source_labels: ["__meta_kubernetes_pod_container_name"], target_label: "container" }),
+        // `app` as the reference platform's Promtail set it, else the standard name label.
+        rule({
+          source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"],
+          regex: "(.+)",
+          target_label: "app",
+        }),
+        rule({ source_labels: ["__meta_kubernetes_pod_label_app"], regex: "(.+)", target_label: "app" }),
+        ...(node
+          ? [
+              rule({
+                source_labels: [
+                  "__meta_kubernetes_namespace",
+                  "__meta_kubernetes_pod_name",
+                  "__meta_kubernetes_pod_uid",
+                  "__meta_kubernetes_pod_container_name",
+                ],
+                separator: "/",
+                regex: "(.+)/(.+)/(.+)/(.+)",
+                replacement: "/var/log/pods/${1}_${2}_${3}/${4}/*.log",
+                target_label: "__path__",
+              }),
+            ]
+          : []),
+      ],
+    },
+  ];
+}
+
+/** `node`: tail the kubelet's files (positions in the agent's storage); `api`: stream through the API. */
+function sources(config: StackConfig): AlloyBlock[] {
+  const forward = { forward_to: [expression("loki.process.pods.receiver")] };
+  if (config.logs.collectionMode === "api") {
+    return [
+      {
+        name: "loki.source.kubernetes",
+        label: "pods",
+        attributes: { targets: expression("discovery.relabel.pods.output"), ...forward },
+      },
+    ];
+  }
+  return [
+    {
+      name: "local.file_match",
+      label: "pods",
+      attributes: { path_targets: expression("discovery.relabel.pods.output") },
+    },
+    {
+      name: "loki.source.file",
+      label: "pods",
+      attributes: { targets: expression("local.file_match.pods.targets"), ...forward },
+    },
+  ];
+}
+
+/**
+ * The processing stages: CRI parsing (files only), noise dropped, trace and span IDs kept as
+ * structured metadata (not labels: one stream per trace would explode cardinality), `level` as a
+ * lowercase label, and addresses masked where configured.
+ */
+function processing(config: StackConfig): AlloyBlock {
+  const stage = (name: string, attributes: AlloyBlock["attributes"]): AlloyBlock => ({
+    name: `stage.${name}`,
+    attributes,
+  });
+  return {
+    name: "loki.process",
+    label: "pods",
+    attributes: { forward_to: [expression("loki.write.default.receiver")] },
+    blocks: [
+      ...(config.logs.collectionMode === "node" ? [stage("cri", {})] : []),
+      ...config.logs.dropPatterns.map((pattern) =>
+        stage("drop", { expression: pattern, drop_counter_reason: "noise" }),
+      ),
+      stage("regex", { expression: TRACE_ID_REGEX }),
+      stage("regex", { expression: SPAN_ID_REGEX }),
+      stage("regex", { expression: SPRING_LEVEL_REGEX }),
+      stage("regex", { expression: JSON_LEVEL_REGEX }),
+      stage("template", { source: "level", template: "{{ ToLower .Value }}" }),
+      stage("labels", { values: { level: "" } }),
+      stage("structured_metadata", { values: { trace_id: "", span_id: "" } }),
+      ...(config.logs.maskIpAddresses
+        ? [stage("replace", { expression: IP_ADDRESS_REGEX, replace: IP_MASK })]
+        : []),
+    ],
+  };
+}
+
+/** Batches to Loki with bounded retries (backing off to 5 minutes, 10 tries), tenant where set. */
+function write(config: StackConfig): AlloyBlock {
+  return {
+    name: "loki.write",
+    label: "default",
+    attributes: {
+      external_labels: { cluster: config.cluster.name, env: config.cluster.env },
+    },
+    blocks: [
+      {
+        name: "endpoint",
+        attributes: {
+          url: `${clusterUrl(LOKI.name, config.namespaces.observability, LOKI.httpPort)}/loki/api/v1/push`,
+          ...(config.logs.tenant === undefined ? {} : { tenant_id: config.logs.tenant }),
+          batch_wait: "1s",
+          batch_size: "1MiB",
+          min_backoff_period: "500ms",
+          max_backoff_period: "5m",
+          max_backoff_retries: 10,
+          retry_on_http_429: true,
+        },
+      },
+    ],
+  };
+}
+
+/** The Alloy configuration of the log agent, in either collection mode. */
+export function alloyConfig(config: StackConfig): string {
+  return renderAlloy([...discovery(config), ...sources(config), processing(config), write(config)]);
+}

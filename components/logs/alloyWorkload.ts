@@ -1,0 +1,155 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { StackConfig } from "../../config";
+import { selectorLabels } from "../common/labels";
+import { objectMeta } from "../common/metadata";
+import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
+import { ContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
+import { httpProbe } from "../common/probes";
+import { volumeStatefulSetArgs } from "../common/statefulSet";
+import { PROMETHEUS } from "../metrics/names";
+import { alloyConfig } from "./alloyConfig";
+import { alloyNamespace } from "./lokiWorkload";
+import { ALLOY, ALLOY_PATHS, LOKI } from "./names";
+
+/** Size of the `api`-mode agent's volume: read positions and component state only. */
+const API_MODE_STORAGE = "1Gi";
+
+/**
+ * Grafana Alloy as the log agent. `node` mode: a DaemonSet in the node namespace tailing
+ * /var/log/pods read-only, its positions on a host path so a restart neither loses nor re-ships
+ * lines. `api` mode: one replica in the restricted namespace streaming logs through the API, its
+ * positions on a volume. Either way it reads pods only in the app namespaces (namespaced Roles).
+ */
+export function deployAlloy(name: string, config: StackConfig, opts: pulumi.CustomResourceOptions): void {
+  const node = config.logs.collectionMode === "node";
+  const namespace = alloyNamespace(config);
+  const id = { name: ALLOY.name, component: "logs", image: config.images.alloy };
+  const configText = alloyConfig(config);
+
+  new k8s.core.v1.ServiceAccount(
+    `${name}-alloy`,
+    { metadata: objectMeta(id, namespace), automountServiceAccountToken: false },
+    opts,
+  );
+  for (const appNamespace of config.apps.namespaces) {
+    const role = new k8s.rbac.v1.Role(
+      `${name}-alloy-${appNamespace}`,
+      {
+        metadata: objectMeta(id, appNamespace, `${namespace}-alloy`),
+        rules: [
+          { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] },
+          ...(node ? [] : [{ apiGroups: [""], resources: ["pods/log"], verbs: ["get"] }]),
+        ],
+      },
+      opts,
+    );
+    new k8s.rbac.v1.RoleBinding(
+      `${name}-alloy-${appNamespace}`,
+      {
+        metadata: objectMeta(id, appNamespace, `${namespace}-alloy`),
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+        subjects: [{ kind: "ServiceAccount", name: ALLOY.name, namespace }],
+      },
+      opts,
+    );
+  }
+  const configMap = new k8s.core.v1.ConfigMap(
+    `${name}-alloy-config`,
+    { metadata: objectMeta(id, namespace, "alloy-config"), data: { "config.alloy": configText } },
+    opts,
+  );
+
+  const container: ContainerSpec = {
+    name: "alloy",
+    image: config.images.alloy,
+    args: [
+      "run",
+      `${ALLOY_PATHS.config}/config.alloy`,
+      `--server.http.listen-addr=0.0.0.0:${ALLOY.httpPort}`,
+      `--storage.path=${ALLOY_PATHS.data}`,
+      "--stability.level=generally-available",
+      "--disable-reporting",
+    ],
+    env: node ? [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }] : [],
+    ports: [{ name: "http", containerPort: ALLOY.httpPort }],
+    resources: config.resources.alloy,
+    volumeMounts: [
+      { name: "config", mountPath: ALLOY_PATHS.config, readOnly: true },
+      ...(node ? [] : [{ name: "data", mountPath: ALLOY_PATHS.data }]),
+    ],
+    scratchPaths: ["/tmp"],
+    livenessProbe: httpProbe("http", "/-/healthy"),
+    readinessProbe: httpProbe("http", "/-/ready", { initialDelaySeconds: 5, periodSeconds: 5 }),
+  };
+  const spec = hardenedPodSpec({
+    serviceAccountName: ALLOY.name,
+    containers: [container],
+    volumes: [{ name: "config", configMap: { name: configMap.metadata.name } }],
+    ...(node ? { hostAccess: "alloy" as const, tolerations: [{ operator: "Exists" }] } : {}),
+  });
+  // A config change rolls the agent; its positions survive on the host path or the volume.
+  const template = podTemplate(id, spec, { config: configText });
+  if (node) {
+    new k8s.apps.v1.DaemonSet(
+      `${name}-alloy`,
+      {
+        metadata: objectMeta(id, namespace),
+        spec: {
+          selector: { matchLabels: selectorLabels(id) },
+          updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
+          template,
+        },
+      },
+      { ...opts, dependsOn: [configMap] },
+    );
+  } else {
+    new k8s.apps.v1.StatefulSet(
+      `${name}-alloy`,
+      volumeStatefulSetArgs({
+        id,
+        namespace,
+        replicas: 1,
+        serviceName: ALLOY.name,
+        template,
+        storageClassName: config.storage.className,
+        storageSize: API_MODE_STORAGE,
+      }),
+      { ...opts, dependsOn: [configMap] },
+    );
+  }
+  new k8s.core.v1.Service(
+    `${name}-alloy`,
+    {
+      metadata: objectMeta(id, namespace),
+      spec: {
+        clusterIP: "None",
+        selector: selectorLabels(id),
+        ports: [{ name: "http", port: ALLOY.httpPort, targetPort: "http" }],
+      },
+    },
+    opts,
+  );
+  new k8s.networking.v1.NetworkPolicy(
+    `${name}-alloy`,
+    allowPolicy({
+      name: ALLOY.name,
+      namespace,
+      podSelector: selectorLabels(id),
+      ingress: [
+        {
+          peers: [podsIn(config.namespaces.observability, { "app.kubernetes.io/name": PROMETHEUS.name })],
+          ports: tcp(ALLOY.httpPort),
+        },
+      ],
+      egress: [
+        {
+          peers: [podsIn(config.namespaces.observability, { "app.kubernetes.io/name": LOKI.name })],
+          ports: tcp(LOKI.httpPort),
+        },
+        { peers: [ANY_ADDRESS], ports: tcp(443, 6443) }, // the API server: discovery (and logs in api mode)
+      ],
+    }),
+    opts,
+  );
+}

@@ -1,0 +1,34 @@
+// The expressions that find trace context and addresses in log lines. They are written in the
+// subset of syntax that Go's RE2 (Alloy) and JavaScript (Grafana's derived fields, and the
+// tests) read the same way, so the log pipeline and Grafana share one source.
+
+const HEX_ID = "[0-9a-fA-F]{16,32}";
+
+/**
+ * A trace ID in a Spring log line (`LEVEL [service,traceId,spanId]`, the reference pattern) or
+ * a JSON log line (`"trace_id":"…"` or `"traceId":"…"`). Its only capture group is the ID, so
+ * Grafana's derived field can use it as is.
+ */
+export const TRACE_ID_REGEX = `(?:\\[[^,\\]\\s]*,|"(?:trace_id|traceId)"\\s*:\\s*")(?<trace_id>${HEX_ID})`;
+
+/** The span ID, in the same two forms. */
+export const SPAN_ID_REGEX = `(?:\\[[^,\\]\\s]*,${HEX_ID},|"(?:span_id|spanId)"\\s*:\\s*")(?<span_id>[0-9a-fA-F]{16})`;
+
+/** The level in a Spring line: `%5p` right before the `[service,trace,span]` bracket. */
+export const SPRING_LEVEL_REGEX = "(?:^|\\s)(?<level>TRACE|DEBUG|INFO|WARN|ERROR|FATAL)\\s+\\[";
+
+/** The level in a JSON line: its `level` or `severity` field. */
+export const JSON_LEVEL_REGEX = '"(?:level|severity)"\\s*:\\s*"(?<level>[A-Za-z]+)"';
+
+const OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+const IPV4 = `\\b(?:${OCTET}\\.){3}${OCTET}\\b`;
+const H = "[0-9a-fA-F]{1,4}";
+// Full form, or compressed with at least one group on each side of "::", so that times
+// (10:00:00) and C++/Java method references (Foo::bar) are not taken for addresses.
+const IPV6 = `\\b(?:(?:${H}:){7}${H}|(?:${H}:){1,6}:(?:${H}:){0,5}${H})\\b`;
+
+/** Every IPv4 or IPv6 address, as the single capture group Alloy's replace stage masks. */
+export const IP_ADDRESS_REGEX = `(${IPV6}|${IPV4})`;
+
+/** What a masked address becomes. */
+export const IP_MASK = "<ip>";

@@ -1,0 +1,73 @@
+import { StackConfig } from "../../config";
+import { ALERTMANAGER } from "../metrics/names";
+import { clusterUrl } from "../common/serviceUrl";
+import { LOKI, LOKI_PATHS } from "./names";
+
+/** The day the v13/tsdb schema takes effect; fixed, as changing it would orphan stored logs. */
+export const SCHEMA_FROM = "2024-04-01";
+
+/**
+ * Loki single binary: schema v13 on the tsdb index, WAL and index on the volume, chunks on the
+ * volume (kind) or in S3 through IRSA (eks), compactor retention from config, structured metadata
+ * on (it holds trace and span IDs), and the ruler sending to Alertmanager.
+ */
+export function lokiConfig(config: StackConfig) {
+  const s3 = config.storage.s3?.loki;
+  const objectStore = s3 === undefined ? "filesystem" : "s3";
+  const data = LOKI_PATHS.data;
+  return {
+    auth_enabled: config.logs.tenant !== undefined,
+    server: { http_listen_port: LOKI.httpPort, grpc_listen_port: LOKI.grpcPort, log_level: "info" },
+    common: {
+      path_prefix: data,
+      replication_factor: 1,
+      ring: { kvstore: { store: "inmemory" } },
+      storage:
+        s3 === undefined
+          ? { filesystem: { chunks_directory: `${data}/chunks`, rules_directory: `${data}/rules` } }
+          : { s3: { bucketnames: s3.bucket, region: s3.region } },
+    },
+    schema_config: {
+      configs: [
+        {
+          from: SCHEMA_FROM,
+          store: "tsdb",
+          object_store: objectStore,
+          schema: "v13",
+          index: { prefix: "index_", period: "24h" },
+        },
+      ],
+    },
+    storage_config: {
+      tsdb_shipper: { active_index_directory: `${data}/tsdb-index`, cache_location: `${data}/tsdb-cache` },
+    },
+    ingester: { wal: { enabled: true, dir: `${data}/wal` } },
+    compactor: {
+      working_directory: `${data}/compactor`,
+      retention_enabled: true,
+      retention_delete_delay: "2h",
+      delete_request_store: objectStore,
+    },
+    limits_config: {
+      retention_period: config.logs.retention,
+      allow_structured_metadata: true,
+      volume_enabled: true,
+      ingestion_rate_mb: config.logs.ingestionRateMb,
+      ingestion_burst_size_mb: config.logs.ingestionBurstMb,
+      per_stream_rate_limit: "3MB",
+      per_stream_rate_limit_burst: "15MB",
+      max_line_size: "256KB",
+      max_label_names_per_series: 15,
+      reject_old_samples: true,
+      reject_old_samples_max_age: "168h",
+    },
+    ruler: {
+      alertmanager_url: clusterUrl(ALERTMANAGER.name, config.namespaces.observability, ALERTMANAGER.port),
+      storage: { type: "local", local: { directory: LOKI_PATHS.rules } },
+      rule_path: `${data}/rules-scratch`,
+      ring: { kvstore: { store: "inmemory" } },
+      enable_api: true,
+    },
+    analytics: { reporting_enabled: false },
+  };
+}

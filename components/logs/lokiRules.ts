@@ -1,0 +1,49 @@
+import { StackConfig } from "../../config";
+import { alertFactory } from "../metrics/alertRules";
+import { RuleFile } from "../metrics/prometheusTypes";
+
+/**
+ * Log-based alerts the Loki ruler evaluates (LogQL) and sends to Alertmanager, labelled like the
+ * metric alerts so the same routes and inhibitions apply.
+ */
+export function lokiRules(config: StackConfig): RuleFile {
+  if (config.apps.namespaces.length === 0) {
+    return { groups: [] }; // LogQL needs a selector that matches something
+  }
+  const alert = alertFactory(config.metrics.runbookBaseUrl);
+  const apps = `namespace=~"${config.apps.namespaces.join("|")}"`;
+  const { errorLinesPer5m, silentFor } = config.logs.alerts;
+  const linesBy = (range: string, offset = "") =>
+    `sum by (namespace, app) (count_over_time({${apps}}[${range}]${offset}))`;
+  return {
+    groups: [
+      {
+        name: "logs",
+        rules: [
+          {
+            ...alert(
+              "LogErrorBurst",
+              "warning",
+              `sum by (namespace, app) (count_over_time({${apps}, level="error"}[5m])) > ${errorLinesPer5m}`,
+              undefined,
+              "{{ $labels.app }} logged more than " + `${errorLinesPer5m} ERROR lines in 5 minutes`,
+              "{{ $value }} ERROR lines from {{ $labels.app }} in {{ $labels.namespace }}; open its logs in Grafana and follow a traceId.",
+            ),
+            labels: { severity: "warning", source: "logs" },
+          },
+          {
+            ...alert(
+              "LogsStopped",
+              "warning",
+              `(${linesBy("1h", ` offset ${silentFor}`)} > 0) unless (${linesBy(silentFor)} > 0)`,
+              undefined,
+              `{{ $labels.app }} has logged nothing for ${silentFor}`,
+              `{{ $labels.app }} in {{ $labels.namespace }} logged in the hour before and nothing in the last ${silentFor}: it stopped, hangs, or its logs are not collected.`,
+            ),
+            labels: { severity: "warning", source: "logs" },
+          },
+        ],
+      },
+    ],
+  };
+}

@@ -1,0 +1,138 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { StackConfig } from "../../config";
+import { selectorLabels } from "../common/labels";
+import { objectMeta } from "../common/metadata";
+import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
+import { hardenedPodSpec, podTemplate } from "../common/podSpec";
+import { httpProbe } from "../common/probes";
+import { clusterUrl } from "../common/serviceUrl";
+import { volumeStatefulSetArgs } from "../common/statefulSet";
+import { toYaml } from "../common/yaml";
+import { ALERTMANAGER } from "../metrics/names";
+import { lokiConfig } from "./lokiConfig";
+import { lokiRules } from "./lokiRules";
+import { ALLOY, LOKI, LOKI_PATHS, SINGLE_TENANT } from "./names";
+
+/** The namespace the log agent runs in: the node namespace for `node` mode. */
+export function alloyNamespace(config: StackConfig): string {
+  return config.logs.collectionMode === "node" ? config.namespaces.node : config.namespaces.observability;
+}
+
+/**
+ * Loki single binary as a StatefulSet on one volume. The ruler reads its rules from a ConfigMap
+ * mounted under the tenant's directory and re-reads them on its own; a change to the main config
+ * rolls the pod through its checksum (the WAL on the volume replays).
+ */
+export function deployLoki(name: string, config: StackConfig, opts: pulumi.CustomResourceOptions) {
+  const namespace = config.namespaces.observability;
+  const id = { name: LOKI.name, component: "logs", image: config.images.loki };
+  const configYaml = toYaml(lokiConfig(config));
+  const s3 = config.storage.s3?.loki;
+  const tenant = config.logs.tenant ?? SINGLE_TENANT;
+
+  new k8s.core.v1.ServiceAccount(
+    `${name}-loki`,
+    {
+      metadata: {
+        ...objectMeta(id, namespace),
+        ...(s3 === undefined ? {} : { annotations: { "eks.amazonaws.com/role-arn": s3.roleArn } }),
+      },
+      automountServiceAccountToken: false,
+    },
+    opts,
+  );
+  const configMap = new k8s.core.v1.ConfigMap(
+    `${name}-loki-config`,
+    { metadata: objectMeta(id, namespace, "loki-config"), data: { "loki.yaml": configYaml } },
+    opts,
+  );
+  const rulesMap = new k8s.core.v1.ConfigMap(
+    `${name}-loki-rules`,
+    { metadata: objectMeta(id, namespace, "loki-rules"), data: { "rules.yaml": toYaml(lokiRules(config)) } },
+    opts,
+  );
+
+  const spec = hardenedPodSpec({
+    serviceAccountName: LOKI.name,
+    mountServiceAccountToken: false, // IRSA brings its own token; Loki never calls the Kubernetes API
+    containers: [
+      {
+        name: "loki",
+        image: config.images.loki,
+        args: [`-config.file=${LOKI_PATHS.config}/loki.yaml`],
+        ports: [
+          { name: "http", containerPort: LOKI.httpPort },
+          { name: "grpc", containerPort: LOKI.grpcPort },
+        ],
+        resources: config.resources.loki,
+        volumeMounts: [
+          { name: "config", mountPath: LOKI_PATHS.config, readOnly: true },
+          { name: "rules", mountPath: `${LOKI_PATHS.rules}/${tenant}`, readOnly: true },
+          { name: "data", mountPath: LOKI_PATHS.data },
+        ],
+        scratchPaths: ["/tmp"],
+        livenessProbe: httpProbe("http", "/ready", { initialDelaySeconds: 45 }),
+        readinessProbe: httpProbe("http", "/ready", { initialDelaySeconds: 30, periodSeconds: 5 }),
+      },
+    ],
+    volumes: [
+      { name: "config", configMap: { name: configMap.metadata.name } },
+      { name: "rules", configMap: { name: rulesMap.metadata.name } },
+    ],
+  });
+  const service = new k8s.core.v1.Service(
+    `${name}-loki`,
+    {
+      metadata: objectMeta(id, namespace),
+      spec: {
+        selector: selectorLabels(id),
+        ports: [
+          { name: "http", port: LOKI.httpPort, targetPort: "http" },
+          { name: "grpc", port: LOKI.grpcPort, targetPort: "grpc" },
+        ],
+      },
+    },
+    opts,
+  );
+  new k8s.apps.v1.StatefulSet(
+    `${name}-loki`,
+    volumeStatefulSetArgs({
+      id,
+      namespace,
+      replicas: 1,
+      serviceName: LOKI.name,
+      template: podTemplate(id, spec, { config: configYaml }),
+      storageClassName: config.storage.className,
+      storageSize: config.logs.storageSize,
+    }),
+    { ...opts, dependsOn: [configMap, rulesMap] },
+  );
+  new k8s.networking.v1.NetworkPolicy(
+    `${name}-loki`,
+    allowPolicy({
+      name: LOKI.name,
+      namespace,
+      podSelector: selectorLabels(id),
+      ingress: [
+        // The agent pushes; Grafana queries and Prometheus scrapes from the stack's namespace.
+        {
+          peers: [
+            podsIn(alloyNamespace(config), { "app.kubernetes.io/name": ALLOY.name }),
+            podsIn(namespace),
+          ],
+          ports: tcp(LOKI.httpPort),
+        },
+      ],
+      egress: [
+        {
+          peers: [podsIn(namespace, { "app.kubernetes.io/name": ALERTMANAGER.name })],
+          ports: tcp(ALERTMANAGER.port),
+        },
+        ...(s3 === undefined ? [] : [{ peers: [ANY_ADDRESS], ports: tcp(443) }]), // S3 and STS
+      ],
+    }),
+    opts,
+  );
+  return { url: service.metadata.name.apply((svc) => clusterUrl(svc, namespace, LOKI.httpPort)) };
+}
