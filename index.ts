@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { loadStackConfig } from "./config";
+import { GrafanaStack } from "./components/grafanaStack";
 import { LogsStack } from "./components/logsStack";
 import { MetricsStack } from "./components/metricsStack";
 import { ScrapeRegistry } from "./components/metrics/scrapeRegistry";
@@ -26,10 +27,14 @@ function main() {
   const scrapeJobs = new ScrapeRegistry();
   const logs = new LogsStack("logs", { config, scrapeJobs }, inNamespaces);
   const tracing = new TracingStack("tracing", { config, scrapeJobs }, inNamespaces);
+  const grafana = new GrafanaStack("grafana", { config, scrapeJobs }, inNamespaces);
   const metrics = new MetricsStack("metrics", { config, scrapeJobs }, inNamespaces);
 
   return {
     profile: config.profile,
+    grafanaUrl: grafana.url,
+    grafanaAdminUser: grafana.adminUser,
+    grafanaAdminPassword: grafana.adminPassword,
     kubeContext: config.cluster.kubeContext,
     observabilityNamespace: namespaces.observability,
     nodeNamespace: namespaces.node,

@@ -6,4 +6,6 @@ module.exports = {
   transform: { "^.+\\.ts$": "ts-jest" },
   globalSetup: "<rootDir>/tests/globalSetup.ts",
   testTimeout: 60000,
+  // Much of the suite waits on real servers and child processes: two workers keep both cores busy.
+  maxWorkers: 2,
 };

@@ -78,6 +78,8 @@ function sentence(issue: z.ZodIssue): string {
       return `must be one of ${issue.options.map((o) => JSON.stringify(o)).join(", ")}`;
     case "invalid_literal":
       return `must be ${JSON.stringify(issue.expected)}`;
+    case "invalid_union_discriminator":
+      return `must be one of ${issue.options.map((o) => JSON.stringify(o)).join(", ")}`;
     case "invalid_union":
       return "must be a string or a number";
     case "invalid_type":

@@ -300,6 +300,19 @@ export const stackConfigSchema = strict({
     credentialsRotation: z.union([z.string(), z.number()]).transform(String),
     storageSize: quantity,
     dashboardsFolder: nonEmpty,
+    /** Datasources a team already runs (the reference architecture's ELK, Jaeger). */
+    extraDatasources: z.array(
+      z.discriminatedUnion("type", [
+        strict({
+          type: z.literal("elasticsearch"),
+          name: nonEmpty,
+          url: z.string().url("must be a URL"),
+          index: nonEmpty,
+          timeField: nonEmpty,
+        }),
+        strict({ type: z.literal("jaeger"), name: nonEmpty, url: z.string().url("must be a URL") }),
+      ]),
+    ),
   }),
   alerting: strict({
     slack: strict({

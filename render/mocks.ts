@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 
 /** One resource the program registered, as the engine would have received it. */
@@ -9,11 +10,15 @@ export interface Registration {
   readonly provider?: string;
 }
 
-/** Stand-in values for outputs the real providers compute, so the program can use them. */
-function computedOutputs(type: string, name: string): Record<string, unknown> {
+/**
+ * Stand-in values for outputs the real providers compute, so the program can use them. They
+ * depend on the inputs, as the real ones do: new keepers, new password.
+ */
+function computedOutputs(type: string, name: string, inputs: unknown): Record<string, unknown> {
+  const digest = createHash("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 16);
   switch (type) {
     case "random:index/randomPassword:RandomPassword":
-      return { result: `mock-password-${name}`, bcryptHash: `mock-bcrypt-${name}` };
+      return { result: `mock-password-${name}-${digest}`, bcryptHash: `mock-bcrypt-${name}-${digest}` };
     case "random:index/randomId:RandomId":
       return { hex: "00000000", b64Std: "AAAAAA==", b64Url: "AAAAAA", dec: "0" };
     default:
@@ -52,7 +57,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     });
     return {
       id: `${args.name}-id`,
-      state: { ...(args.inputs as object), ...computedOutputs(args.type, args.name) },
+      state: { ...(args.inputs as object), ...computedOutputs(args.type, args.name, args.inputs) },
     };
   }
 

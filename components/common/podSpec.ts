@@ -187,18 +187,19 @@ export function hardenedPodSpec(args: PodSpecArgs): PodSpec {
 
 /**
  * A pod template with the standard labels and a checksum annotation per config the pods read,
- * so that changing any of them rolls the pods.
+ * so that changing any of them rolls the pods; `annotations` adds others.
  */
 export function podTemplate(
   id: WorkloadIdentity,
   spec: PodSpec,
   configs: Readonly<Record<string, string>> = {},
+  annotations: Readonly<Record<string, string>> = {},
 ): PodTemplateSpec {
-  const annotations = checksumAnnotations(configs);
+  const all = { ...checksumAnnotations(configs), ...annotations };
   return {
     metadata: {
       labels: standardLabels(id),
-      ...(Object.keys(annotations).length === 0 ? {} : { annotations }),
+      ...(Object.keys(all).length === 0 ? {} : { annotations: all }),
     },
     spec,
   };

@@ -112,6 +112,7 @@ describe("Prometheus", () => {
       "alloy",
       "otel-collector",
       "tempo",
+      "grafana",
       "prometheus",
       "alertmanager",
       "kube-state-metrics",

@@ -1,0 +1,210 @@
+// A small typed SDK for Grafana dashboards: panels, queries and variables are built by functions
+// with typed options, and laid out on the 24-column grid automatically. The JSON model written
+// is Grafana's (schemaVersion 39).
+
+import { DATASOURCES, DatasourceRef } from "./names";
+
+export type Unit = "short" | "percentunit" | "s" | "bytes" | "reqps" | "ops" | "percent" | "none";
+
+export interface PromQuery {
+  readonly kind: "prometheus";
+  readonly expr: string;
+  readonly legend?: string;
+  /** Show exemplars (links to traces) on this series. */
+  readonly exemplar?: boolean;
+  readonly instant?: boolean;
+}
+
+export interface LokiQuery {
+  readonly kind: "loki";
+  readonly expr: string;
+  readonly legend?: string;
+}
+
+export interface TempoServiceMapQuery {
+  readonly kind: "tempo-service-map";
+}
+
+export interface AlertmanagerQuery {
+  readonly kind: "alertmanager";
+}
+
+export type Query = PromQuery | LokiQuery | TempoServiceMapQuery | AlertmanagerQuery;
+
+export const prom = (expr: string, legend?: string, extra: Partial<PromQuery> = {}): PromQuery => ({
+  kind: "prometheus",
+  expr,
+  ...(legend === undefined ? {} : { legend }),
+  ...extra,
+});
+export const loki = (expr: string, legend?: string): LokiQuery => ({
+  kind: "loki",
+  expr,
+  ...(legend === undefined ? {} : { legend }),
+});
+
+export type PanelType = "timeseries" | "stat" | "table" | "nodeGraph" | "logs" | "text" | "bargauge";
+
+export interface PanelSpec {
+  readonly type: PanelType;
+  readonly title: string;
+  readonly description?: string;
+  readonly queries?: readonly Query[];
+  readonly unit?: Unit;
+  /** Grid width out of 24. @default 12 */
+  readonly width?: number;
+  /** @default 8 */
+  readonly height?: number;
+  /** Text panels: markdown. */
+  readonly markdown?: string;
+  readonly stacked?: boolean;
+}
+
+export const panel = (
+  type: PanelType,
+  title: string,
+  queries: readonly Query[],
+  options: Partial<PanelSpec> = {},
+): PanelSpec => ({
+  type,
+  title,
+  queries,
+  ...options,
+});
+
+export interface VariableSpec {
+  readonly name: string;
+  readonly label: string;
+  /** A `label_values(metric, label)` query against Prometheus. */
+  readonly query: string;
+  readonly multi?: boolean;
+}
+
+export interface DashboardSpec {
+  readonly uid: string;
+  readonly title: string;
+  readonly description: string;
+  readonly tags: readonly string[];
+  readonly variables?: readonly VariableSpec[];
+  readonly panels: readonly PanelSpec[];
+  /** Links to other dashboards, by uid and title. */
+  readonly links?: readonly { readonly uid: string; readonly title: string }[];
+}
+
+function datasourceOf(query: Query): DatasourceRef {
+  switch (query.kind) {
+    case "prometheus":
+      return DATASOURCES.prometheus;
+    case "loki":
+      return DATASOURCES.loki;
+    case "tempo-service-map":
+      return DATASOURCES.tempo;
+    case "alertmanager":
+      return DATASOURCES.alertmanager;
+  }
+}
+
+function target(query: Query, refId: string) {
+  const datasource = datasourceOf(query);
+  switch (query.kind) {
+    case "prometheus":
+      return {
+        refId,
+        datasource,
+        expr: query.expr,
+        ...(query.legend === undefined ? {} : { legendFormat: query.legend }),
+        ...(query.exemplar === true ? { exemplar: true } : {}),
+        ...(query.instant === true ? { instant: true, range: false } : {}),
+      };
+    case "loki":
+      return {
+        refId,
+        datasource,
+        expr: query.expr,
+        ...(query.legend === undefined ? {} : { legendFormat: query.legend }),
+      };
+    case "tempo-service-map":
+      return { refId, datasource, queryType: "serviceMap" };
+    case "alertmanager":
+      return { refId, datasource };
+  }
+}
+
+/** Places panels left to right, wrapping at 24 columns. */
+function layout(panels: readonly PanelSpec[]) {
+  let x = 0;
+  let y = 0;
+  let rowHeight = 0;
+  return panels.map((p, i) => {
+    const w = p.width ?? 12;
+    const h = p.height ?? 8;
+    if (x + w > 24) {
+      x = 0;
+      y += rowHeight;
+      rowHeight = 0;
+    }
+    const gridPos = { x, y, w, h };
+    x += w;
+    rowHeight = Math.max(rowHeight, h);
+    const queries = p.queries ?? [];
+    const datasource = queries.length === 0 ? undefined : datasourceOf(queries[0]);
+    return {
+      id: i + 1,
+      type: p.type,
+      title: p.title,
+      ...(p.description === undefined ? {} : { description: p.description }),
+      gridPos,
+      ...(datasource === undefined ? {} : { datasource }),
+      targets: queries.map((q, j) => target(q, String.fromCharCode(65 + j))),
+      fieldConfig: {
+        defaults: {
+          ...(p.unit === undefined ? {} : { unit: p.unit }),
+          ...(p.stacked === true ? { custom: { stacking: { mode: "normal" } } } : {}),
+        },
+        overrides: [],
+      },
+      options: p.type === "text" ? { mode: "markdown", content: p.markdown ?? "" } : {},
+    };
+  });
+}
+
+/** The dashboard's JSON model, ready for a provisioning file. */
+export function dashboard(spec: DashboardSpec) {
+  return {
+    uid: spec.uid,
+    title: spec.title,
+    description: spec.description,
+    tags: [...spec.tags],
+    editable: true,
+    schemaVersion: 39,
+    version: 1,
+    refresh: "30s",
+    time: { from: "now-1h", to: "now" },
+    timezone: "browser",
+    links: (spec.links ?? []).map((l) => ({
+      type: "link",
+      title: l.title,
+      url: `/d/${l.uid}`,
+      keepTime: true,
+      includeVars: true,
+    })),
+    templating: {
+      list: (spec.variables ?? []).map((v) => ({
+        name: v.name,
+        label: v.label,
+        type: "query",
+        datasource: DATASOURCES.prometheus,
+        query: { query: v.query, refId: `${v.name}-variable` },
+        definition: v.query,
+        refresh: 2,
+        includeAll: true,
+        multi: v.multi ?? true,
+        allValue: ".*",
+        sort: 1,
+      })),
+    },
+    panels: layout(spec.panels),
+  };
+}
+
+export type Dashboard = ReturnType<typeof dashboard>;

@@ -1,0 +1,127 @@
+import { StackConfig } from "../../config";
+import { clusterUrl } from "../common/serviceUrl";
+import { TRACE_ID_REGEX } from "../logs/logPatterns";
+import { LOKI, TENANT_HEADER } from "../logs/names";
+import { ALERTMANAGER, PROMETHEUS } from "../metrics/names";
+import { TEMPO } from "../tracing/names";
+import { DATASOURCE_UIDS } from "./names";
+
+/** The label the collector's span-metric exemplars carry the trace ID in. */
+const EXEMPLAR_TRACE_LABEL = "trace_id";
+
+/**
+ * Grafana's datasource provisioning, every signal linked to the others: metric exemplars and log
+ * lines open their trace in Tempo; traces open their logs, metrics and the service map.
+ */
+export function datasourceProvisioning(config: StackConfig) {
+  const ns = config.namespaces.observability;
+  const tenant = config.logs.tenant;
+  return {
+    apiVersion: 1,
+    // Datasources are owned by the program: edits in the UI would be lost at the next start.
+    deleteDatasources: [],
+    datasources: [
+      {
+        name: "Prometheus",
+        uid: DATASOURCE_UIDS.prometheus,
+        type: "prometheus",
+        access: "proxy",
+        url: clusterUrl(PROMETHEUS.name, ns, PROMETHEUS.port),
+        isDefault: true,
+        editable: false,
+        jsonData: {
+          httpMethod: "POST",
+          exemplarTraceIdDestinations: [{ name: EXEMPLAR_TRACE_LABEL, datasourceUid: DATASOURCE_UIDS.tempo }],
+        },
+      },
+      {
+        name: "Loki",
+        uid: DATASOURCE_UIDS.loki,
+        type: "loki",
+        access: "proxy",
+        url: clusterUrl(LOKI.name, ns, LOKI.httpPort),
+        editable: false,
+        jsonData: {
+          maxLines: 1000,
+          derivedFields: [
+            {
+              name: "TraceID",
+              matcherRegex: TRACE_ID_REGEX,
+              url: "${__value.raw}",
+              datasourceUid: DATASOURCE_UIDS.tempo,
+              urlDisplayLabel: "View trace",
+            },
+          ],
+          ...(tenant === undefined ? {} : { httpHeaderName1: TENANT_HEADER }),
+        },
+        ...(tenant === undefined ? {} : { secureJsonData: { httpHeaderValue1: tenant } }),
+      },
+      {
+        name: "Tempo",
+        uid: DATASOURCE_UIDS.tempo,
+        type: "tempo",
+        access: "proxy",
+        url: clusterUrl(TEMPO.name, ns, TEMPO.httpPort),
+        editable: false,
+        jsonData: {
+          tracesToLogsV2: {
+            datasourceUid: DATASOURCE_UIDS.loki,
+            filterByTraceID: true,
+            spanStartTimeShift: "-5m",
+            spanEndTimeShift: "5m",
+            tags: [
+              { key: "k8s.namespace.name", value: "namespace" },
+              { key: "k8s.pod.name", value: "pod" },
+            ],
+          },
+          tracesToMetrics: {
+            datasourceUid: DATASOURCE_UIDS.prometheus,
+            spanStartTimeShift: "-5m",
+            spanEndTimeShift: "5m",
+            tags: [{ key: "service.name", value: "service_name" }],
+            queries: [
+              { name: "Request rate", query: "sum(rate(traces_spanmetrics_calls_total{$__tags}[5m]))" },
+              {
+                name: "p95 latency",
+                query:
+                  "histogram_quantile(0.95, sum by (le) (rate(traces_spanmetrics_duration_seconds_bucket{$__tags}[5m])))",
+              },
+            ],
+          },
+          serviceMap: { datasourceUid: DATASOURCE_UIDS.prometheus },
+          nodeGraph: { enabled: true },
+          lokiSearch: { datasourceUid: DATASOURCE_UIDS.loki },
+          search: { hide: false },
+        },
+      },
+      {
+        name: "Alertmanager",
+        uid: DATASOURCE_UIDS.alertmanager,
+        type: "alertmanager",
+        access: "proxy",
+        url: clusterUrl(ALERTMANAGER.name, ns, ALERTMANAGER.port),
+        editable: false,
+        jsonData: { implementation: "prometheus", handleGrafanaManagedAlerts: false },
+      },
+      ...config.grafana.extraDatasources.map((extra) => ({
+        name: extra.name,
+        uid: `extra-${extra.type}-${extra.name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`,
+        type: extra.type,
+        access: "proxy",
+        url: extra.url,
+        editable: false,
+        ...(extra.type === "elasticsearch"
+          ? { jsonData: { index: extra.index, timeField: extra.timeField } }
+          : {}),
+      })),
+    ],
+  };
+}
+
+/**
+ * Grafana expands `$NAME` in provisioning files from its environment; `$$` is a literal dollar.
+ * Datasource templates (`${__value.raw}`, `$__tags`) must reach Grafana as written.
+ */
+export function escapeForProvisioning(text: string): string {
+  return text.replaceAll("$", () => "$$"); // a function: in a replacement string "$$" means "$"
+}
