@@ -291,7 +291,7 @@ export class GrafanaStack extends pulumi.ComponentResource {
       allowPolicy({
         name: GRAFANA.name,
         namespace,
-        podSelector: selectorLabels(id),
+        workload: id,
         // Browsers arrive through the NodePort or the ingress controller, neither with pod labels.
         ingress: [{ peers: [ANY_ADDRESS], ports: tcp(GRAFANA.port) }],
         egress: [

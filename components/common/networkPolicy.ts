@@ -1,5 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
-import { PART_OF } from "./labels";
+import { PART_OF, WorkloadIdentity, selectorLabels, standardLabels } from "./labels";
 
 type NetworkPolicyArgs = k8s.networking.v1.NetworkPolicyArgs;
 type NetworkPolicyPort = k8s.types.input.networking.v1.NetworkPolicyPort;
@@ -71,20 +71,20 @@ export interface PolicyRule {
   readonly ports: readonly NetworkPolicyPort[];
 }
 
-/** Opens the listed flows for the selected pods; both directions stay closed to everything else. */
+/** Opens the listed flows for a workload's pods; both directions stay closed to everything else. */
 export function allowPolicy(args: {
   readonly name: string;
   readonly namespace: string;
-  readonly podSelector: Record<string, string>;
+  readonly workload: WorkloadIdentity;
   readonly ingress?: readonly PolicyRule[];
   readonly egress?: readonly PolicyRule[];
 }): NetworkPolicyArgs {
   // An empty port list means every port, as in Kubernetes; it is left out rather than written as [].
   const ports = (r: PolicyRule) => (r.ports.length === 0 ? {} : { ports: [...r.ports] });
   return {
-    metadata: metadata(args.name, args.namespace),
+    metadata: { name: args.name, namespace: args.namespace, labels: standardLabels(args.workload) },
     spec: {
-      podSelector: { matchLabels: args.podSelector },
+      podSelector: { matchLabels: selectorLabels(args.workload) },
       policyTypes: [
         ...(args.ingress === undefined ? [] : ["Ingress"]),
         ...(args.egress === undefined ? [] : ["Egress"]),

@@ -135,7 +135,7 @@ export function deployAlloy(name: string, config: StackConfig, opts: pulumi.Cust
     allowPolicy({
       name: ALLOY.name,
       namespace,
-      podSelector: selectorLabels(id),
+      workload: id,
       ingress: [
         {
           peers: [podsIn(config.namespaces.observability, { "app.kubernetes.io/name": PROMETHEUS.name })],

@@ -113,7 +113,7 @@ export function deployLoki(name: string, config: StackConfig, opts: pulumi.Custo
     allowPolicy({
       name: LOKI.name,
       namespace,
-      podSelector: selectorLabels(id),
+      workload: id,
       ingress: [
         // The agent pushes; Grafana queries and Prometheus scrapes from the stack's namespace.
         {

@@ -150,7 +150,7 @@ export function deployAlertmanager(name: string, config: StackConfig, opts: pulu
     allowPolicy({
       name: "alertmanager",
       namespace,
-      podSelector: selectorLabels(id),
+      workload: id,
       ingress: [
         { peers: [podsIn(namespace)], ports: tcp(ALERTMANAGER.port) },
         { peers: [peers], ports: mesh },

@@ -132,7 +132,7 @@ export function deployDatastoreExporters(
       allowPolicy({
         name: exporter.name,
         namespace,
-        podSelector: selectorLabels(id),
+        workload: id,
         ingress: [
           {
             peers: [podsIn(namespace, { "app.kubernetes.io/name": PROMETHEUS.name })],

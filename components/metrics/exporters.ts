@@ -127,7 +127,7 @@ export function deployKubeStateMetrics(
     allowPolicy({
       name: "kube-state-metrics",
       namespace,
-      podSelector: selectorLabels(id),
+      workload: id,
       ingress: [
         {
           peers: [podsIn(namespace, { "app.kubernetes.io/name": PROMETHEUS.name })],
@@ -203,7 +203,7 @@ export function deployNodeExporter(
     allowPolicy({
       name: "node-exporter",
       namespace,
-      podSelector: selectorLabels(id),
+      workload: id,
       ingress: [
         {
           peers: [podsIn(config.namespaces.observability, { "app.kubernetes.io/name": PROMETHEUS.name })],

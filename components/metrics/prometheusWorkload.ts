@@ -197,7 +197,7 @@ export function deployPrometheus(
     allowPolicy({
       name: "prometheus",
       namespace,
-      podSelector: selectorLabels(id),
+      workload: id,
       ingress: [
         // Grafana queries and the Collector's remote writes come from the stack's namespace.
         { peers: [podsIn(namespace)], ports: tcp(PROMETHEUS.port) },

@@ -147,7 +147,7 @@ export function deployCollector(name: string, config: StackConfig, opts: pulumi.
     allowPolicy({
       name: COLLECTOR.name,
       namespace,
-      podSelector: selectorLabels(id),
+      workload: id,
       ingress: [
         ...(config.apps.namespaces.length === 0
           ? []

@@ -92,7 +92,7 @@ export function deployTempo(name: string, config: StackConfig, opts: pulumi.Cust
     allowPolicy({
       name: TEMPO.name,
       namespace,
-      podSelector: selectorLabels(id),
+      workload: id,
       ingress: [
         // Only the collector writes traces.
         {
