@@ -46,6 +46,9 @@ function grafanaEnv(config: StackConfig) {
     GF_SERVER_HTTP_PORT: String(GRAFANA.port),
     ...(ingress === undefined ? {} : { GF_SERVER_ROOT_URL: `https://${ingress.host}` }),
     GF_PATHS_DATA: GRAFANA_PATHS.data,
+    // The root filesystem is read-only: everything Grafana writes goes to its volume.
+    GF_PATHS_LOGS: `${GRAFANA_PATHS.data}/log`,
+    GF_PATHS_PLUGINS: `${GRAFANA_PATHS.data}/plugins`,
     GF_PATHS_PROVISIONING: GRAFANA_PATHS.provisioning,
     GF_SECURITY_ADMIN_USER: config.grafana.adminUser,
     GF_SECURITY_ADMIN_PASSWORD__FILE: `${GRAFANA_PATHS.secrets}/${SECRET_KEYS.adminPassword}`,
