@@ -2,8 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { StackConfig } from "../config";
-import { selectorLabels } from "./common/labels";
 import { objectMeta } from "./common/metadata";
+import { serviceArgs } from "./common/service";
 import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "./common/networkPolicy";
 import { InitContainerSpec, hardenedPodSpec, podTemplate } from "./common/podSpec";
 import { httpProbe } from "./common/probes";
@@ -241,21 +241,17 @@ export class GrafanaStack extends pulumi.ComponentResource {
     const nodePort = config.exposure.mode === "nodePort";
     const service = new k8s.core.v1.Service(
       `${name}-grafana`,
-      {
-        metadata: objectMeta(id, namespace),
-        spec: {
-          type: nodePort ? "NodePort" : "ClusterIP",
-          selector: selectorLabels(id),
-          ports: [
-            {
-              name: "http",
-              port: GRAFANA.port,
-              targetPort: "http",
-              ...(nodePort ? { nodePort: config.exposure.nodePorts.grafana } : {}),
-            },
-          ],
-        },
-      },
+      serviceArgs({
+        id,
+        namespace,
+        ports: [
+          {
+            name: "http",
+            port: GRAFANA.port,
+            ...(nodePort ? { nodePort: config.exposure.nodePorts.grafana } : {}),
+          },
+        ],
+      }),
       children,
     );
     if (ingress !== undefined) {

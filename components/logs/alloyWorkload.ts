@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
+import { serviceArgs } from "../common/service";
 import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
 import { ContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
@@ -120,14 +121,7 @@ export function deployAlloy(name: string, config: StackConfig, opts: pulumi.Cust
   }
   new k8s.core.v1.Service(
     `${name}-alloy`,
-    {
-      metadata: objectMeta(id, namespace),
-      spec: {
-        clusterIP: "None",
-        selector: selectorLabels(id),
-        ports: [{ name: "http", port: ALLOY.httpPort, targetPort: "http" }],
-      },
-    },
+    serviceArgs({ id, namespace, headless: true, ports: [{ name: "http", port: ALLOY.httpPort }] }),
     opts,
   );
   new k8s.networking.v1.NetworkPolicy(

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
-import { selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
+import { serviceArgs } from "../common/service";
 import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
@@ -83,16 +83,14 @@ export function deployLoki(name: string, config: StackConfig, opts: pulumi.Custo
   });
   const service = new k8s.core.v1.Service(
     `${name}-loki`,
-    {
-      metadata: objectMeta(id, namespace),
-      spec: {
-        selector: selectorLabels(id),
-        ports: [
-          { name: "http", port: LOKI.httpPort, targetPort: "http" },
-          { name: "grpc", port: LOKI.grpcPort, targetPort: "grpc" },
-        ],
-      },
-    },
+    serviceArgs({
+      id,
+      namespace,
+      ports: [
+        { name: "http", port: LOKI.httpPort },
+        { name: "grpc", port: LOKI.grpcPort },
+      ],
+    }),
     opts,
   );
   new k8s.apps.v1.StatefulSet(

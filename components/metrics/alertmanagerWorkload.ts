@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
+import { serviceArgs } from "../common/service";
 import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
@@ -97,31 +98,24 @@ export function deployAlertmanager(name: string, config: StackConfig, opts: pulu
 
   const service = new k8s.core.v1.Service(
     `${name}-alertmanager`,
-    {
-      metadata: objectMeta(id, namespace),
-      spec: {
-        selector: selectorLabels(id),
-        ports: [{ name: "http", port: ALERTMANAGER.port, targetPort: "http" }],
-      },
-    },
+    serviceArgs({ id, namespace, ports: [{ name: "http", port: ALERTMANAGER.port }] }),
     opts,
   );
   // Stable per-pod DNS names for peers and for Prometheus; not-ready pods must still gossip.
   new k8s.core.v1.Service(
     `${name}-alertmanager-peers`,
-    {
-      metadata: objectMeta(id, namespace, ALERTMANAGER.peersService),
-      spec: {
-        clusterIP: "None",
-        publishNotReadyAddresses: true,
-        selector: selectorLabels(id),
-        ports: [
-          { name: "http", port: ALERTMANAGER.port, targetPort: "http" },
-          { name: "mesh-tcp", port: ALERTMANAGER.clusterPort, targetPort: "mesh-tcp" },
-          { name: "mesh-udp", port: ALERTMANAGER.clusterPort, targetPort: "mesh-udp", protocol: "UDP" },
-        ],
-      },
-    },
+    serviceArgs({
+      id,
+      namespace,
+      name: ALERTMANAGER.peersService,
+      headless: true,
+      publishNotReadyAddresses: true,
+      ports: [
+        { name: "http", port: ALERTMANAGER.port },
+        { name: "mesh-tcp", port: ALERTMANAGER.clusterPort },
+        { name: "mesh-udp", port: ALERTMANAGER.clusterPort, protocol: "UDP" },
+      ],
+    }),
     opts,
   );
 

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
+import { serviceArgs } from "../common/service";
 import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
 import { ContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
@@ -118,13 +119,7 @@ export function deployDatastoreExporters(
     );
     new k8s.core.v1.Service(
       `${name}-${exporter.name}`,
-      {
-        metadata: objectMeta(id, namespace),
-        spec: {
-          selector: selectorLabels(id),
-          ports: [{ name: "http-metrics", port: exporter.port, targetPort: "http-metrics" }],
-        },
-      },
+      serviceArgs({ id, namespace, ports: [{ name: "http-metrics", port: exporter.port }] }),
       opts,
     );
     new k8s.networking.v1.NetworkPolicy(

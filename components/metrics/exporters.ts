@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
+import { serviceArgs } from "../common/service";
 import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
@@ -110,16 +111,14 @@ export function deployKubeStateMetrics(
   );
   new k8s.core.v1.Service(
     `${name}-kube-state-metrics`,
-    {
-      metadata: objectMeta(id, namespace),
-      spec: {
-        selector: selectorLabels(id),
-        ports: [
-          { name: "http-metrics", port: KUBE_STATE_METRICS.port, targetPort: "http-metrics" },
-          { name: "telemetry", port: KUBE_STATE_METRICS.telemetryPort, targetPort: "telemetry" },
-        ],
-      },
-    },
+    serviceArgs({
+      id,
+      namespace,
+      ports: [
+        { name: "http-metrics", port: KUBE_STATE_METRICS.port },
+        { name: "telemetry", port: KUBE_STATE_METRICS.telemetryPort },
+      ],
+    }),
     opts,
   );
   new k8s.networking.v1.NetworkPolicy(
@@ -187,14 +186,12 @@ export function deployNodeExporter(
   );
   new k8s.core.v1.Service(
     `${name}-node-exporter`,
-    {
-      metadata: objectMeta(id, namespace),
-      spec: {
-        clusterIP: "None",
-        selector: selectorLabels(id),
-        ports: [{ name: "http-metrics", port: NODE_EXPORTER.port, targetPort: "http-metrics" }],
-      },
-    },
+    serviceArgs({
+      id,
+      namespace,
+      headless: true,
+      ports: [{ name: "http-metrics", port: NODE_EXPORTER.port }],
+    }),
     opts,
   );
   // Host-network pods are mostly outside NetworkPolicy's reach; this states the intent anyway.

@@ -2,8 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { objectMeta } from "../common/metadata";
+import { serviceArgs } from "../common/service";
 import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
-import { selectorLabels } from "../common/labels";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { volumeStatefulSetArgs } from "../common/statefulSet";
@@ -145,35 +145,30 @@ export function deployPrometheus(
   const nodePort = config.exposure.mode === "nodePort";
   const service = new k8s.core.v1.Service(
     `${name}-prometheus`,
-    {
-      metadata: objectMeta(id, namespace),
-      spec: {
-        type: nodePort ? "NodePort" : "ClusterIP",
-        selector: selectorLabels(id),
-        ports: [
-          {
-            name: "http",
-            port: PROMETHEUS.port,
-            targetPort: "http",
-            ...(nodePort ? { nodePort: config.exposure.nodePorts.prometheus } : {}),
-          },
-        ],
-      },
-    },
+    serviceArgs({
+      id,
+      namespace,
+      ports: [
+        {
+          name: "http",
+          port: PROMETHEUS.port,
+          ...(nodePort ? { nodePort: config.exposure.nodePorts.prometheus } : {}),
+        },
+      ],
+    }),
     opts,
   );
 
   // Stable per-replica names (prometheus-0.prometheus-peers...) for remote writers.
   new k8s.core.v1.Service(
     `${name}-prometheus-peers`,
-    {
-      metadata: objectMeta(id, namespace, PROMETHEUS.peersService),
-      spec: {
-        clusterIP: "None",
-        selector: selectorLabels(id),
-        ports: [{ name: "http", port: PROMETHEUS.port, targetPort: "http" }],
-      },
-    },
+    serviceArgs({
+      id,
+      namespace,
+      name: PROMETHEUS.peersService,
+      headless: true,
+      ports: [{ name: "http", port: PROMETHEUS.port }],
+    }),
     opts,
   );
 

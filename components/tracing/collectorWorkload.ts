@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
+import { serviceArgs } from "../common/service";
 import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
@@ -101,43 +102,36 @@ export function deployCollector(name: string, config: StackConfig, opts: pulumi.
   const nodePorts = config.exposure.mode === "nodePort";
   new k8s.core.v1.Service(
     `${name}-otel-collector`,
-    {
-      metadata: objectMeta(id, namespace),
-      spec: {
-        type: nodePorts ? "NodePort" : "ClusterIP",
-        selector: selectorLabels(id),
-        ports: [
-          { name: "otlp-grpc", port: COLLECTOR.otlpGrpcPort, targetPort: "otlp-grpc" },
-          {
-            name: "otlp-http",
-            port: COLLECTOR.otlpHttpPort,
-            targetPort: "otlp-http",
-            ...(nodePorts ? { nodePort: config.exposure.nodePorts.otlpHttp } : {}),
-          },
-          { name: "metrics", port: COLLECTOR.metricsPort, targetPort: "metrics" },
-        ],
-      },
-    },
+    serviceArgs({
+      id,
+      namespace,
+      ports: [
+        { name: "otlp-grpc", port: COLLECTOR.otlpGrpcPort },
+        {
+          name: "otlp-http",
+          port: COLLECTOR.otlpHttpPort,
+          ...(nodePorts ? { nodePort: config.exposure.nodePorts.otlpHttp } : {}),
+        },
+        { name: "metrics", port: COLLECTOR.metricsPort },
+      ],
+    }),
     opts,
   );
   // The apps' ZIPKIN_ENDPOINT names `zipkin:9411`; it keeps working, now served by the collector.
   new k8s.core.v1.Service(
     `${name}-zipkin`,
-    {
-      metadata: objectMeta(id, namespace, ZIPKIN_SERVICE),
-      spec: {
-        type: nodePorts ? "NodePort" : "ClusterIP",
-        selector: selectorLabels(id),
-        ports: [
-          {
-            name: "zipkin",
-            port: COLLECTOR.zipkinPort,
-            targetPort: "zipkin",
-            ...(nodePorts ? { nodePort: config.exposure.nodePorts.zipkin } : {}),
-          },
-        ],
-      },
-    },
+    serviceArgs({
+      id,
+      namespace,
+      name: ZIPKIN_SERVICE,
+      ports: [
+        {
+          name: "zipkin",
+          port: COLLECTOR.zipkinPort,
+          ...(nodePorts ? { nodePort: config.exposure.nodePorts.zipkin } : {}),
+        },
+      ],
+    }),
     opts,
   );
 

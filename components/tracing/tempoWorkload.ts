@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
-import { selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
+import { serviceArgs } from "../common/service";
 import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
@@ -62,16 +62,14 @@ export function deployTempo(name: string, config: StackConfig, opts: pulumi.Cust
   });
   const service = new k8s.core.v1.Service(
     `${name}-tempo`,
-    {
-      metadata: objectMeta(id, namespace),
-      spec: {
-        selector: selectorLabels(id),
-        ports: [
-          { name: "http", port: TEMPO.httpPort, targetPort: "http" },
-          { name: "otlp-grpc", port: TEMPO.otlpGrpcPort, targetPort: "otlp-grpc" },
-        ],
-      },
-    },
+    serviceArgs({
+      id,
+      namespace,
+      ports: [
+        { name: "http", port: TEMPO.httpPort },
+        { name: "otlp-grpc", port: TEMPO.otlpGrpcPort },
+      ],
+    }),
     opts,
   );
   new k8s.apps.v1.StatefulSet(

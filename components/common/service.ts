@@ -1,0 +1,45 @@
+import * as k8s from "@pulumi/kubernetes";
+import { WorkloadIdentity, selectorLabels } from "./labels";
+import { objectMeta } from "./metadata";
+
+export interface ServicePort {
+  /** Also the container port name it targets. */
+  readonly name: string;
+  readonly port: number;
+  /** @default "TCP" */
+  readonly protocol?: "TCP" | "UDP";
+  /** Exposes the port on every node (kind); the Service becomes type NodePort. */
+  readonly nodePort?: number;
+}
+
+export interface ServiceSpecArgs {
+  readonly id: WorkloadIdentity;
+  readonly namespace: string;
+  /** @default the workload's name */
+  readonly name?: string;
+  readonly ports: readonly ServicePort[];
+  /** No virtual IP: DNS returns the pods themselves (stable names for StatefulSet pods, discovery). */
+  readonly headless?: boolean;
+  /** Headless peers that must find each other before they are ready (gossip clusters). */
+  readonly publishNotReadyAddresses?: boolean;
+}
+
+/** A Service selecting a workload's pods, each port targeting the container port of the same name. */
+export function serviceArgs(args: ServiceSpecArgs): k8s.core.v1.ServiceArgs {
+  const nodePorts = args.ports.some((p) => p.nodePort !== undefined);
+  return {
+    metadata: objectMeta(args.id, args.namespace, args.name),
+    spec: {
+      ...(args.headless === true ? { clusterIP: "None" } : { type: nodePorts ? "NodePort" : "ClusterIP" }),
+      ...(args.publishNotReadyAddresses === true ? { publishNotReadyAddresses: true } : {}),
+      selector: selectorLabels(args.id),
+      ports: args.ports.map((p) => ({
+        name: p.name,
+        port: p.port,
+        targetPort: p.name,
+        ...(p.protocol === undefined ? {} : { protocol: p.protocol }),
+        ...(p.nodePort === undefined ? {} : { nodePort: p.nodePort }),
+      })),
+    },
+  };
+}
