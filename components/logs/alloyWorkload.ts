@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
+import { serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
 import { ContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
@@ -28,11 +29,7 @@ export function deployAlloy(name: string, config: StackConfig, opts: pulumi.Cust
   const id = { name: ALLOY.name, component: "logs", image: config.images.alloy };
   const configText = alloyConfig(config);
 
-  new k8s.core.v1.ServiceAccount(
-    `${name}-alloy`,
-    { metadata: objectMeta(id, namespace), automountServiceAccountToken: false },
-    opts,
-  );
+  new k8s.core.v1.ServiceAccount(`${name}-alloy`, serviceAccountArgs(id, namespace), opts);
   for (const appNamespace of config.apps.namespaces) {
     const role = new k8s.rbac.v1.Role(
       `${name}-alloy-${appNamespace}`,

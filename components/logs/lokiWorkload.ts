@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { objectMeta } from "../common/metadata";
+import { serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
@@ -31,17 +32,7 @@ export function deployLoki(name: string, config: StackConfig, opts: pulumi.Custo
   const s3 = config.storage.s3?.loki;
   const tenant = config.logs.tenant ?? SINGLE_TENANT;
 
-  new k8s.core.v1.ServiceAccount(
-    `${name}-loki`,
-    {
-      metadata: {
-        ...objectMeta(id, namespace),
-        ...(s3 === undefined ? {} : { annotations: { "eks.amazonaws.com/role-arn": s3.roleArn } }),
-      },
-      automountServiceAccountToken: false,
-    },
-    opts,
-  );
+  new k8s.core.v1.ServiceAccount(`${name}-loki`, serviceAccountArgs(id, namespace, s3?.roleArn), opts);
   const configMap = new k8s.core.v1.ConfigMap(
     `${name}-loki-config`,
     { metadata: objectMeta(id, namespace, "loki-config"), data: { "loki.yaml": configYaml } },

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
+import { clusterRoleArgs, clusterRoleBindingArgs, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
@@ -50,27 +51,15 @@ export function deployKubeStateMetrics(
   const namespace = config.namespaces.observability;
   const id = { name: KUBE_STATE_METRICS.name, component: "metrics", image: config.images.kubeStateMetrics };
 
-  new k8s.core.v1.ServiceAccount(
-    `${name}-kube-state-metrics`,
-    { metadata: objectMeta(id, namespace), automountServiceAccountToken: false },
-    opts,
-  );
+  new k8s.core.v1.ServiceAccount(`${name}-kube-state-metrics`, serviceAccountArgs(id, namespace), opts);
   const clusterRole = new k8s.rbac.v1.ClusterRole(
     `${name}-kube-state-metrics`,
-    { metadata: objectMeta(id, undefined, `${namespace}-kube-state-metrics`), rules: ksmRbacRules() },
+    clusterRoleArgs(id, namespace, ksmRbacRules()),
     opts,
   );
   new k8s.rbac.v1.ClusterRoleBinding(
     `${name}-kube-state-metrics`,
-    {
-      metadata: objectMeta(id, undefined, `${namespace}-kube-state-metrics`),
-      roleRef: {
-        apiGroup: "rbac.authorization.k8s.io",
-        kind: "ClusterRole",
-        name: clusterRole.metadata.name,
-      },
-      subjects: [{ kind: "ServiceAccount", name: KUBE_STATE_METRICS.name, namespace }],
-    },
+    clusterRoleBindingArgs(id, namespace, clusterRole.metadata.name),
     opts,
   );
 

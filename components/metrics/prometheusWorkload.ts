@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { objectMeta } from "../common/metadata";
+import { clusterRoleArgs, clusterRoleBindingArgs, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
@@ -46,44 +47,25 @@ export function deployPrometheus(
   const files = prometheusFiles(config, args.jobs);
   const remoteWrite = config.metrics.remoteWrite;
 
-  const serviceAccount = new k8s.core.v1.ServiceAccount(
+  // IRSA: with remote write to Amazon Managed Prometheus, the pods sign as this role.
+  new k8s.core.v1.ServiceAccount(
     `${name}-prometheus`,
-    {
-      metadata: {
-        ...objectMeta(id, namespace),
-        // IRSA: the pod signs remote writes to Amazon Managed Prometheus as this role.
-        ...(remoteWrite === undefined
-          ? {}
-          : { annotations: { "eks.amazonaws.com/role-arn": remoteWrite.roleArn } }),
-      },
-      automountServiceAccountToken: false,
-    },
+    serviceAccountArgs(id, namespace, remoteWrite?.roleArn),
     opts,
   );
   // Read-only discovery of what Prometheus scrapes, plus kubelet metrics; no secrets, no proxy.
   const clusterRole = new k8s.rbac.v1.ClusterRole(
     `${name}-prometheus`,
-    {
-      metadata: objectMeta(id, undefined, `${namespace}-prometheus`),
-      rules: [
-        { apiGroups: [""], resources: ["nodes", "services", "pods"], verbs: ["get", "list", "watch"] },
-        { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
-        { apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] },
-      ],
-    },
+    clusterRoleArgs(id, namespace, [
+      { apiGroups: [""], resources: ["nodes", "services", "pods"], verbs: ["get", "list", "watch"] },
+      { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
+      { apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] },
+    ]),
     opts,
   );
   new k8s.rbac.v1.ClusterRoleBinding(
     `${name}-prometheus`,
-    {
-      metadata: objectMeta(id, undefined, `${namespace}-prometheus`),
-      roleRef: {
-        apiGroup: "rbac.authorization.k8s.io",
-        kind: "ClusterRole",
-        name: clusterRole.metadata.name,
-      },
-      subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace }],
-    },
+    clusterRoleBindingArgs(id, namespace, clusterRole.metadata.name),
     opts,
   );
 

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
+import { clusterRoleArgs, clusterRoleBindingArgs, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
@@ -25,34 +26,19 @@ export function deployCollector(name: string, config: StackConfig, opts: pulumi.
   const id = { name: COLLECTOR.name, component: "tracing", image: config.images.otelCollector };
   const configYaml = toYaml(collectorConfig(config));
 
-  new k8s.core.v1.ServiceAccount(
-    `${name}-otel-collector`,
-    { metadata: objectMeta(id, namespace), automountServiceAccountToken: false },
-    opts,
-  );
+  new k8s.core.v1.ServiceAccount(`${name}-otel-collector`, serviceAccountArgs(id, namespace), opts);
   // k8sattributes: read pods, namespaces and ReplicaSets (for the Deployment name), nothing else.
   const clusterRole = new k8s.rbac.v1.ClusterRole(
     `${name}-otel-collector`,
-    {
-      metadata: objectMeta(id, undefined, `${namespace}-otel-collector`),
-      rules: [
-        { apiGroups: [""], resources: ["pods", "namespaces"], verbs: ["get", "list", "watch"] },
-        { apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get", "list", "watch"] },
-      ],
-    },
+    clusterRoleArgs(id, namespace, [
+      { apiGroups: [""], resources: ["pods", "namespaces"], verbs: ["get", "list", "watch"] },
+      { apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get", "list", "watch"] },
+    ]),
     opts,
   );
   new k8s.rbac.v1.ClusterRoleBinding(
     `${name}-otel-collector`,
-    {
-      metadata: objectMeta(id, undefined, `${namespace}-otel-collector`),
-      roleRef: {
-        apiGroup: "rbac.authorization.k8s.io",
-        kind: "ClusterRole",
-        name: clusterRole.metadata.name,
-      },
-      subjects: [{ kind: "ServiceAccount", name: COLLECTOR.name, namespace }],
-    },
+    clusterRoleBindingArgs(id, namespace, clusterRole.metadata.name),
     opts,
   );
   const configMap = new k8s.core.v1.ConfigMap(

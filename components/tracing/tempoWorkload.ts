@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { objectMeta } from "../common/metadata";
+import { serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
@@ -19,17 +20,7 @@ export function deployTempo(name: string, config: StackConfig, opts: pulumi.Cust
   const configYaml = toYaml(tempoConfig(config));
   const s3 = config.storage.s3?.tempo;
 
-  new k8s.core.v1.ServiceAccount(
-    `${name}-tempo`,
-    {
-      metadata: {
-        ...objectMeta(id, namespace),
-        ...(s3 === undefined ? {} : { annotations: { "eks.amazonaws.com/role-arn": s3.roleArn } }),
-      },
-      automountServiceAccountToken: false,
-    },
-    opts,
-  );
+  new k8s.core.v1.ServiceAccount(`${name}-tempo`, serviceAccountArgs(id, namespace, s3?.roleArn), opts);
   const configMap = new k8s.core.v1.ConfigMap(
     `${name}-tempo-config`,
     { metadata: objectMeta(id, namespace, "tempo-config"), data: { "tempo.yaml": configYaml } },
