@@ -7,7 +7,7 @@ import { serviceArgs } from "./common/service";
 import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "./common/networkPolicy";
 import { InitContainerSpec, hardenedPodSpec, podTemplate } from "./common/podSpec";
 import { httpProbe } from "./common/probes";
-import { volumeStatefulSetArgs } from "./common/statefulSet";
+import { dataProtection, volumeStatefulSetArgs } from "./common/statefulSet";
 import { toYaml } from "./common/yaml";
 import { datasourceProvisioning, escapeForProvisioning } from "./grafana/datasources";
 import { allDashboards } from "./grafana/dashboards";
@@ -234,7 +234,7 @@ export class GrafanaStack extends pulumi.ComponentResource {
         storageClassName: config.storage.className,
         storageSize: config.grafana.storageSize,
       }),
-      { ...children, dependsOn: [credentials, provisioning, dashboards] },
+      { ...children, ...dataProtection(config.profile), dependsOn: [credentials, provisioning, dashboards] },
     );
 
     const ingress = config.exposure.mode === "ingress" ? config.exposure.ingress : undefined;

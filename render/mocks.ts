@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 
 /** One resource the program registered, as the engine would have received it. */
@@ -8,7 +9,33 @@ export interface Registration {
   readonly name: string;
   readonly inputs: Record<string, unknown>;
   readonly provider?: string;
+  /** The resource options that decide what `pulumi destroy` may delete. */
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
 }
+
+interface RegisterResourceRequest {
+  getType(): string;
+  getName(): string;
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+}
+
+// The SDK's mock monitor hands mocks the inputs but not the resource options; this records
+// `protect` and `retainOnDelete` from the request before the mock sees it.
+const monitor = MockMonitor.prototype as unknown as {
+  registerResource(this: MockMonitor, req: RegisterResourceRequest, callback: unknown): Promise<void>;
+};
+const registerResource = monitor.registerResource;
+monitor.registerResource = function (this: MockMonitor, req: RegisterResourceRequest, callback: unknown) {
+  if (this.mocks instanceof RecordingMocks) {
+    this.mocks.noteOptions(req.getType(), req.getName(), {
+      protect: req.getProtect() === true,
+      retainOnDelete: req.getRetainondelete() === true,
+    });
+  }
+  return registerResource.call(this, req, callback);
+};
 
 /**
  * Stand-in values for outputs the real providers compute, so the program can use them. They
@@ -47,6 +74,11 @@ function unwrapSecrets(value: unknown): unknown {
 /** Pulumi mocks that record every registration instead of creating anything. */
 export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly registrations: Registration[] = [];
+  private readonly options = new Map<string, { protect: boolean; retainOnDelete: boolean }>();
+
+  noteOptions(type: string, name: string, options: { protect: boolean; retainOnDelete: boolean }): void {
+    this.options.set(`${type}::${name}`, options);
+  }
 
   newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
     this.registrations.push({
@@ -54,6 +86,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       name: args.name,
       inputs: unwrapSecrets(args.inputs) as Record<string, unknown>,
       provider: args.provider,
+      ...(this.options.get(`${args.type}::${args.name}`) ?? { protect: false, retainOnDelete: false }),
     });
     return {
       id: `${args.name}-id`,

@@ -11,6 +11,7 @@ type Volume = k8s.types.input.core.v1.Volume;
 type VolumeMount = k8s.types.input.core.v1.VolumeMount;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 type Toleration = k8s.types.input.core.v1.Toleration;
+type TopologySpreadConstraint = k8s.types.input.core.v1.TopologySpreadConstraint;
 
 /** The unprivileged `nobody` user every container runs as unless its image needs another uid. */
 export const NON_ROOT_UID = 65534;
@@ -67,6 +68,8 @@ export interface PodSpecArgs {
   readonly terminationGracePeriodSeconds?: number;
   /** Node agents tolerate every taint so that they run on every node. */
   readonly tolerations?: readonly Toleration[];
+  /** Where replicas should go; see spreadAcrossNodes. */
+  readonly topologySpreadConstraints?: readonly TopologySpreadConstraint[];
 }
 
 function scratchVolumeName(containerName: string, path: string): string {
@@ -149,6 +152,9 @@ export function hardenedPodSpec(args: PodSpecArgs): PodSpec {
     ...(args.serviceAccountName === undefined ? {} : { serviceAccountName: args.serviceAccountName }),
     terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? 30,
     ...(args.tolerations === undefined ? {} : { tolerations: [...args.tolerations] }),
+    ...(args.topologySpreadConstraints === undefined
+      ? {}
+      : { topologySpreadConstraints: [...args.topologySpreadConstraints] }),
     securityContext: {
       runAsNonRoot: !runAsRoot,
       runAsUser: runAsRoot ? 0 : NON_ROOT_UID,

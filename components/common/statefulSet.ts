@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { WorkloadIdentity, selectorLabels } from "./labels";
 import { objectMeta } from "./metadata";
 
@@ -44,4 +45,13 @@ export function volumeStatefulSetArgs(args: VolumeStatefulSetArgs): k8s.apps.v1.
       ],
     },
   };
+}
+
+/**
+ * Resource options for a workload that holds history. On eks it is protected and retained on
+ * delete, so neither a mistaken `pulumi destroy` nor a replacement can take its volumes with it;
+ * a kind stack can be destroyed freely.
+ */
+export function dataProtection(profile: "kind" | "eks"): pulumi.CustomResourceOptions {
+  return profile === "eks" ? { protect: true, retainOnDelete: true } : {};
 }

@@ -8,7 +8,7 @@ import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { clusterUrl } from "../common/serviceUrl";
-import { volumeStatefulSetArgs } from "../common/statefulSet";
+import { dataProtection, volumeStatefulSetArgs } from "../common/statefulSet";
 import { toYaml } from "../common/yaml";
 import { ALERTMANAGER } from "../metrics/names";
 import { lokiConfig } from "./lokiConfig";
@@ -95,7 +95,7 @@ export function deployLoki(name: string, config: StackConfig, opts: pulumi.Custo
       storageClassName: config.storage.className,
       storageSize: config.logs.storageSize,
     }),
-    { ...opts, dependsOn: [configMap, rulesMap] },
+    { ...opts, ...dataProtection(config.profile), dependsOn: [configMap, rulesMap] },
   );
   new k8s.networking.v1.NetworkPolicy(
     `${name}-loki`,

@@ -7,7 +7,8 @@ import { serviceArgs } from "../common/service";
 import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
-import { volumeStatefulSetArgs } from "../common/statefulSet";
+import { disruptionBudgetArgs, spreadAcrossNodes } from "../common/disruption";
+import { dataProtection, volumeStatefulSetArgs } from "../common/statefulSet";
 import { clusterUrl } from "../common/serviceUrl";
 import { toYaml } from "../common/yaml";
 import { alertmanagerConfig, receiverSecrets } from "./alertmanagerConfig";
@@ -60,6 +61,7 @@ export function deployAlertmanager(name: string, config: StackConfig, opts: pulu
   );
 
   const spec = hardenedPodSpec({
+    ...(replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {}),
     containers: [
       {
         name: "alertmanager",
@@ -130,8 +132,15 @@ export function deployAlertmanager(name: string, config: StackConfig, opts: pulu
       storageClassName: config.storage.className,
       storageSize: DATA_SIZE,
     }),
-    { ...opts, dependsOn: [configMap, secret] },
+    { ...opts, ...dataProtection(config.profile), dependsOn: [configMap, secret] },
   );
+  if (replicas > 1) {
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-alertmanager`,
+      disruptionBudgetArgs(id, namespace, replicas),
+      opts,
+    );
+  }
 
   const peers = podsIn(namespace, selectorLabels(id));
   const mesh = [

@@ -7,7 +7,8 @@ import { serviceArgs } from "../common/service";
 import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
-import { volumeStatefulSetArgs } from "../common/statefulSet";
+import { disruptionBudgetArgs, spreadAcrossNodes } from "../common/disruption";
+import { dataProtection, volumeStatefulSetArgs } from "../common/statefulSet";
 import { clusterUrl } from "../common/serviceUrl";
 import { toYaml } from "../common/yaml";
 import { configReloaderContainer } from "./configReloader";
@@ -80,8 +81,10 @@ export function deployPrometheus(
     opts,
   );
 
+  const replicas = config.metrics.replicas;
   const spec = hardenedPodSpec({
     serviceAccountName: PROMETHEUS.name,
+    ...(replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {}),
     terminationGracePeriodSeconds: 600, // lets the TSDB finish writing its head block
     containers: [
       {
@@ -159,14 +162,21 @@ export function deployPrometheus(
     volumeStatefulSetArgs({
       id,
       namespace,
-      replicas: config.metrics.replicas,
+      replicas,
       serviceName: PROMETHEUS.peersService,
       template: podTemplate(id, spec),
       storageClassName: config.storage.className,
       storageSize: config.metrics.storageSize,
     }),
-    { ...opts, dependsOn: [configMap, rulesMap] },
+    { ...opts, ...dataProtection(config.profile), dependsOn: [configMap, rulesMap] },
   );
+  if (replicas > 1) {
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-prometheus`,
+      disruptionBudgetArgs(id, namespace, replicas),
+      opts,
+    );
+  }
 
   const appNamespaces = config.apps.namespaces.map((ns) => podsIn(ns));
   new k8s.networking.v1.NetworkPolicy(

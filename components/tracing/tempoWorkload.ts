@@ -8,7 +8,7 @@ import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { clusterUrl } from "../common/serviceUrl";
-import { volumeStatefulSetArgs } from "../common/statefulSet";
+import { dataProtection, volumeStatefulSetArgs } from "../common/statefulSet";
 import { toYaml } from "../common/yaml";
 import { COLLECTOR, TEMPO, TEMPO_PATHS } from "./names";
 import { tempoConfig } from "./tempoConfig";
@@ -74,7 +74,7 @@ export function deployTempo(name: string, config: StackConfig, opts: pulumi.Cust
       storageClassName: config.storage.className,
       storageSize: config.tracing.storageSize,
     }),
-    { ...opts, dependsOn: [configMap] },
+    { ...opts, ...dataProtection(config.profile), dependsOn: [configMap] },
   );
   new k8s.networking.v1.NetworkPolicy(
     `${name}-tempo`,
