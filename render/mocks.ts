@@ -24,7 +24,7 @@ interface RegisterResourceRequest {
 // The SDK's mock monitor hands mocks the inputs but not the resource options; this records
 // `protect` and `retainOnDelete` from the request before the mock sees it.
 const monitor = MockMonitor.prototype as unknown as {
-  registerResource(this: MockMonitor, req: RegisterResourceRequest, callback: unknown): Promise<void>;
+  registerResource: (this: MockMonitor, req: RegisterResourceRequest, callback: unknown) => Promise<void>;
 };
 const registerResource = monitor.registerResource;
 monitor.registerResource = function (this: MockMonitor, req: RegisterResourceRequest, callback: unknown) {
