@@ -1,11 +1,14 @@
+import { checkovExecutable } from "../checks/checkov";
 import { toolDirectory } from "../checks/goTools";
 
 /**
  * Builds (or finds in the cache) the Go test tools once for all test files: the strict
- * Kubernetes decoder, and Prometheus/promtool and Alertmanager/amtool of the deployed versions.
+ * Kubernetes decoder, Prometheus/promtool and Alertmanager/amtool of the deployed versions, and
+ * Checkov.
  */
 export default function globalSetup(): void {
   process.env.KUBE_VALIDATE_DIR = toolDirectory("kube-validate");
   process.env.PROMETHEUS_DIR = toolDirectory("prometheus");
   process.env.ALERTMANAGER_DIR = toolDirectory("alertmanager");
+  process.env.CHECKOV = checkovExecutable();
 }

@@ -16,4 +16,11 @@ export const tools = {
   prometheus: () => fromSetup("PROMETHEUS_DIR", "prometheus"),
   amtool: () => fromSetup("ALERTMANAGER_DIR", "amtool"),
   alertmanager: () => fromSetup("ALERTMANAGER_DIR", "alertmanager"),
+  checkov: () => {
+    const executable = process.env.CHECKOV;
+    if (executable === undefined) {
+      throw new Error("CHECKOV is not set: run the tests through jest (tests/globalSetup.ts installs it)");
+    }
+    return executable;
+  },
 };

@@ -1,0 +1,65 @@
+// Checkov, an independent checker, runs every one of its Kubernetes checks on both stacks' rendered
+// manifests. Only the failures documented in checks/checkov-skips.yaml are accepted.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+  CheckovFailure,
+  checkovSkips,
+  runCheckov,
+  staleSkips,
+  unexplainedFailures,
+} from "../../checks/checkov";
+import { KubeObject, toManifest } from "../../render/manifest";
+import { exampleDeployment } from "../fixtures";
+import { rendered } from "../renderedStacks";
+import { tools } from "../support/tools";
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "checkov-"));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function check(name: string, manifest: string) {
+  const file = path.join(dir, `${name}.yaml`);
+  fs.writeFileSync(file, manifest);
+  return runCheckov(tools.checkov(), file);
+}
+
+test("both stacks pass every Checkov check but the documented skips, and every skip is still needed", async () => {
+  const failures: CheckovFailure[] = [];
+  for (const stack of ["kind", "prod"] as const) {
+    const result = await check(stack, toManifest((await rendered(stack)).objects));
+    expect(result.passed).toBeGreaterThan(500);
+    expect(unexplainedFailures(result.failed, checkovSkips())).toEqual([]);
+    failures.push(...result.failed);
+  }
+  expect(staleSkips(failures, checkovSkips())).toEqual([]);
+});
+
+test("every skip names its check and gives a one-line reason", () => {
+  const skips = checkovSkips();
+  expect(new Set(skips.map((s) => s.check)).size).toBe(skips.length);
+  for (const skip of skips) {
+    expect(skip.check).toMatch(/^CKV_K8S_\d+$/);
+    expect(skip.reason.length).toBeGreaterThan(30);
+    expect(skip.reason).not.toContain("\n");
+  }
+});
+
+test("self-test: a known-bad manifest fails, so the check cannot silently pass", async () => {
+  const bad = exampleDeployment({ name: "bad" }) as KubeObject & Record<string, any>;
+  const container = bad.spec.template.spec.containers[0];
+  container.image = "quay.io/prometheus/prometheus:latest";
+  container.securityContext = { privileged: true, allowPrivilegeEscalation: true, runAsUser: 0 };
+  delete container.resources;
+  bad.spec.template.spec.hostNetwork = true;
+  const result = await check("bad", toManifest([bad]));
+  const unexplained = unexplainedFailures(result.failed, checkovSkips());
+  for (const expected of ["CKV_K8S_16", "CKV_K8S_14", "CKV_K8S_20", "CKV_K8S_13", "CKV_K8S_19"]) {
+    expect(unexplained).toContainEqual(
+      expect.stringMatching(new RegExp(`^${expected} Deployment\\.observability\\.bad$`)),
+    );
+  }
+});
