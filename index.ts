@@ -20,7 +20,11 @@ function main() {
     ...(config.cluster.kubeconfig === undefined ? {} : { kubeconfig: config.cluster.kubeconfig }),
   });
 
-  const namespaces = new StackNamespaces("namespaces", config.namespaces, { provider });
+  const namespaces = new StackNamespaces(
+    "namespaces",
+    { ...config.namespaces, profile: config.profile },
+    { provider },
+  );
   const inNamespaces = { provider, dependsOn: [namespaces] };
 
   // Stacks created before the MetricsStack register their scrape jobs here.

@@ -56,11 +56,25 @@ export function isPinnedImage(image: string | undefined): boolean {
  * Returns one sentence per violation; empty when the pod passes.
  */
 export function podSecurityProblems(pod: RenderedPod, policy: PodSecurityPolicy): string[] {
+  return categorizedPodProblems(pod, policy).map((p) => p.message);
+}
+
+/** What a pod problem is about, so that policies can report each kind on its own. */
+export type PodProblemCategory = "host-access" | "hardening" | "resources" | "image" | "probes";
+
+export interface PodProblem {
+  readonly category: PodProblemCategory;
+  readonly message: string;
+}
+
+/** podSecurityProblems, each with its category. */
+export function categorizedPodProblems(pod: RenderedPod, policy: PodSecurityPolicy): PodProblem[] {
   const allowlist: Readonly<Record<string, HostAccessGrant>> = policy.allowlist ?? HOST_ACCESS_ALLOWLIST;
   const name = pod.labels["app.kubernetes.io/name"];
   const grant = pod.namespace === policy.nodeNamespace && name !== undefined ? allowlist[name] : undefined;
-  const problems: string[] = [];
-  const fail = (message: string) => problems.push(`${pod.owner}: ${message}`);
+  const problems: PodProblem[] = [];
+  let category: PodProblemCategory = "host-access";
+  const fail = (message: string) => problems.push({ category, message: `${pod.owner}: ${message}` });
   const spec = pod.spec;
   const podContext = spec.securityContext ?? {};
 
@@ -86,10 +100,14 @@ export function podSecurityProblems(pod: RenderedPod, policy: PodSecurityPolicy)
         }
       }
     } else if (!types.every((t) => RESTRICTED_VOLUME_TYPES.has(t))) {
-      fail(`volume ${volume.name} has type ${types.join(",")}, not allowed by restricted`);
+      problems.push({
+        category: "hardening",
+        message: `${pod.owner}: volume ${volume.name} has type ${types.join(",")}, not allowed by restricted`,
+      });
     }
   }
 
+  category = "hardening";
   for (const sysctl of podContext.sysctls ?? []) {
     if (!SAFE_SYSCTLS.has(sysctl.name)) fail(`sets unsafe sysctl ${sysctl.name}`);
   }
@@ -104,6 +122,7 @@ export function podSecurityProblems(pod: RenderedPod, policy: PodSecurityPolicy)
   for (const c of allContainers(spec)) {
     const where = `container ${c.name}`;
     const ctx = c.securityContext ?? {};
+    category = "hardening";
     if (ctx.privileged === true) fail(`${where} is privileged`);
     if (ctx.allowPrivilegeEscalation !== false) fail(`${where} must set allowPrivilegeEscalation: false`);
     if (!(ctx.capabilities?.drop ?? []).includes("ALL")) fail(`${where} must drop ALL capabilities`);
@@ -120,13 +139,16 @@ export function podSecurityProblems(pod: RenderedPod, policy: PodSecurityPolicy)
       fail(`${where} sets SELinux user or role`);
     }
     checkNonRoot(c, podContext, grant, where, fail);
+    if (ctx.readOnlyRootFilesystem !== true) fail(`${where} must set readOnlyRootFilesystem: true`);
+    category = "host-access";
     if ((c.ports ?? []).some((p) => p.hostPort !== undefined && p.hostPort !== 0))
       fail(`${where} uses a hostPort`);
-
-    if (ctx.readOnlyRootFilesystem !== true) fail(`${where} must set readOnlyRootFilesystem: true`);
+    category = "resources";
     checkResources(c, where, fail);
+    category = "image";
     if (!isPinnedImage(c.image))
       fail(`${where} image ${c.image ?? "(none)"} is not pinned to a tag or digest`);
+    category = "probes";
     if (longRunning && !initNames.has(c.name)) {
       if (c.livenessProbe === undefined) fail(`${where} has no livenessProbe`);
       if (c.readinessProbe === undefined) fail(`${where} has no readinessProbe`);

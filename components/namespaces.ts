@@ -8,6 +8,7 @@ export interface StackNamespacesArgs {
   readonly observability: string;
   /** Namespace of the node agents that do; enforces `privileged`, warns and audits `restricted`. */
   readonly node: string;
+  readonly profile: "kind" | "eks";
 }
 
 /**
@@ -24,7 +25,7 @@ export class StackNamespaces extends pulumi.ComponentResource {
     super("observability:index:Namespaces", name, {}, opts);
 
     const create = (key: string, namespace: string, level: "restricted" | "privileged") => {
-      const ns = new k8s.core.v1.Namespace(`${name}-${key}`, namespaceArgs(namespace, level), {
+      const ns = new k8s.core.v1.Namespace(`${name}-${key}`, namespaceArgs(namespace, level, args.profile), {
         parent: this,
       });
       const children = { parent: this, dependsOn: [ns] };

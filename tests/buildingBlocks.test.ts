@@ -111,12 +111,12 @@ describe("pod template checksums", () => {
 
 describe("namespaces and network policies", () => {
   test("the stack namespace enforces restricted; the node namespace only warns and audits it", () => {
-    expect((namespaceArgs("observability", "restricted").metadata as any).labels).toMatchObject({
+    expect((namespaceArgs("observability", "restricted", "kind").metadata as any).labels).toMatchObject({
       "pod-security.kubernetes.io/enforce": "restricted",
       "pod-security.kubernetes.io/warn": "restricted",
       "pod-security.kubernetes.io/audit": "restricted",
     });
-    expect((namespaceArgs("observability-node", "privileged").metadata as any).labels).toMatchObject({
+    expect((namespaceArgs("observability-node", "privileged", "kind").metadata as any).labels).toMatchObject({
       "pod-security.kubernetes.io/enforce": "privileged",
       "pod-security.kubernetes.io/warn": "restricted",
       "pod-security.kubernetes.io/audit": "restricted",

@@ -1,0 +1,169 @@
+// The policies of the pack as plain functions over the stack's resources, so that they are tested
+// offline against the rendered stacks (tests/safety/policy.test.ts) without the pack's server.
+import { PodProblemCategory, categorizedPodProblems } from "../checks/podSecurity";
+import { renderedPods } from "../checks/podSpecs";
+import { PROFILE_LABEL } from "../components/common/namespace";
+import { KubeObject } from "../render/manifest";
+
+/** A resource as a policy sees it: its type, its properties and whether it is protected. */
+export interface PolicyInput {
+  readonly type: string;
+  readonly props: Record<string, unknown>;
+  readonly protect: boolean;
+}
+
+export interface StackPolicy {
+  readonly name: string;
+  readonly description: string;
+  readonly check: (resources: readonly PolicyInput[]) => string[];
+}
+
+const isKubernetesObject = (r: PolicyInput) =>
+  r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers:");
+const kubeObjects = (resources: readonly PolicyInput[]) =>
+  resources.filter(isKubernetesObject).map((r) => r.props as unknown as KubeObject);
+
+/** The profile the stack's namespaces are labelled with; unknown counts as production. */
+function profileOf(resources: readonly PolicyInput[]): string {
+  const namespace = kubeObjects(resources).find(
+    (o) => o.kind === "Namespace" && o.metadata.labels?.[PROFILE_LABEL] !== undefined,
+  );
+  return namespace?.metadata.labels?.[PROFILE_LABEL] ?? "eks";
+}
+
+function nodeNamespace(resources: readonly PolicyInput[]): string {
+  const namespace = kubeObjects(resources).find(
+    (o) =>
+      o.kind === "Namespace" && o.metadata.labels?.["pod-security.kubernetes.io/enforce"] === "privileged",
+  );
+  return namespace?.metadata.name ?? "";
+}
+
+function podPolicy(name: string, description: string, category: PodProblemCategory): StackPolicy {
+  return {
+    name,
+    description,
+    check: (resources) => {
+      const nodeNs = nodeNamespace(resources);
+      return renderedPods(kubeObjects(resources))
+        .flatMap((pod) => categorizedPodProblems(pod, { nodeNamespace: nodeNs }))
+        .filter((p) => p.category === category)
+        .map((p) => p.message);
+    },
+  };
+}
+
+/** Names that say a value is a credential, unless the value is a path to one (`*_FILE`). */
+const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)$/i;
+/** Values shaped like credentials, wherever they appear. */
+const SECRET_VALUES: readonly [string, RegExp][] = [
+  ["an AWS access key", /\bAKIA[0-9A-Z]{16}\b/],
+  ["a private key", /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
+  ["a Slack webhook", /hooks\.slack\.com\/services\/[A-Za-z0-9/]+/],
+  ["a Slack token", /\bxox[abprs]-[A-Za-z0-9-]{10,}/],
+  ["a URL with a password", /[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s@/]+@/i],
+];
+
+function secretLiterals(resources: readonly PolicyInput[]): string[] {
+  const objects = kubeObjects(resources);
+  const inConfigMaps = objects
+    .filter((o) => o.kind === "ConfigMap")
+    .flatMap((o) =>
+      Object.entries((o.data as Record<string, string> | undefined) ?? {}).flatMap(([key, value]) =>
+        SECRET_VALUES.filter(([, pattern]) => pattern.test(value)).map(
+          ([what]) =>
+            `ConfigMap/${o.metadata.namespace ?? ""}/${o.metadata.name} key ${key} holds ${what}; put it in a Secret`,
+        ),
+      ),
+    );
+  const inEnv = renderedPods(objects).flatMap((pod) =>
+    [...(pod.spec.initContainers ?? []), ...pod.spec.containers].flatMap((c) =>
+      (c.env ?? [])
+        .filter((e) => e.value !== undefined && e.value !== "")
+        .filter(
+          (e) =>
+            (SECRET_NAME.test(e.name) && !/_FILE$/.test(e.name)) ||
+            SECRET_VALUES.some(([, pattern]) => pattern.test(e.value ?? "")),
+        )
+        .map((e) => `${pod.owner}: container ${c.name} sets ${e.name} as a literal; read it from a Secret`),
+    ),
+  );
+  return [...inConfigMaps, ...inEnv];
+}
+
+export const POLICIES: readonly StackPolicy[] = [
+  podPolicy("pinned-images", "Every image is pinned to a tag other than latest, or to a digest.", "image"),
+  podPolicy("requests-and-limits", "Every container requests and limits CPU and memory.", "resources"),
+  podPolicy(
+    "hardened-containers",
+    "Non-root, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp, read-only root filesystem.",
+    "hardening",
+  ),
+  podPolicy(
+    "host-access-allowlisted",
+    "Host network, PID, ports and paths only as allowlisted, and only in the node namespace.",
+    "host-access",
+  ),
+  {
+    name: "no-exposed-services-in-prod",
+    description: "In production nothing is reachable from outside but Grafana, through its Ingress.",
+    check: (resources) =>
+      profileOf(resources) === "kind"
+        ? []
+        : kubeObjects(resources)
+            .filter((o) => o.kind === "Service")
+            .filter((o) => ["NodePort", "LoadBalancer"].includes((o.spec as { type?: string }).type ?? ""))
+            .map(
+              (o) =>
+                `Service/${o.metadata.namespace ?? ""}/${o.metadata.name} is of type ${(o.spec as { type: string }).type} in production; expose Grafana through the Ingress only`,
+            ),
+  },
+  {
+    name: "no-secret-literals",
+    description: "No credential-shaped values in ConfigMaps, no credentials as env literals.",
+    check: secretLiterals,
+  },
+  {
+    name: "data-volumes-protected-in-prod",
+    description: "In production every workload with persistent volumes is protected from deletion.",
+    check: (resources) =>
+      profileOf(resources) === "kind"
+        ? []
+        : resources
+            .filter((r) => isKubernetesObject(r) && (r.props as unknown as KubeObject).kind === "StatefulSet")
+            .filter(
+              (r) =>
+                ((r.props.spec as { volumeClaimTemplates?: unknown[] }).volumeClaimTemplates ?? []).length >
+                0,
+            )
+            .filter((r) => !r.protect)
+            .map(
+              (r) =>
+                `StatefulSet/${(r.props as unknown as KubeObject).metadata.name} holds persistent volumes but is not protected; a destroy would delete history`,
+            ),
+  },
+  {
+    name: "grafana-no-default-password",
+    description: "Grafana's admin password comes from a Secret file, never from a literal (and never admin).",
+    check: (resources) =>
+      renderedPods(kubeObjects(resources))
+        .filter((pod) => pod.labels["app.kubernetes.io/name"] === "grafana")
+        .flatMap((pod) => {
+          const env = pod.spec.containers.flatMap((c) => c.env ?? []);
+          const literal = env.find((e) => e.name === "GF_SECURITY_ADMIN_PASSWORD");
+          const fromFile = env.some((e) => e.name === "GF_SECURITY_ADMIN_PASSWORD__FILE");
+          return [
+            ...(literal === undefined
+              ? []
+              : [
+                  `${pod.owner}: GF_SECURITY_ADMIN_PASSWORD is set directly; use GF_SECURITY_ADMIN_PASSWORD__FILE`,
+                ]),
+            ...(fromFile
+              ? []
+              : [
+                  `${pod.owner}: the admin password is not read from a Secret file, so Grafana falls back to admin/admin`,
+                ]),
+          ];
+        }),
+  },
+];

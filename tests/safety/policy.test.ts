@@ -1,0 +1,148 @@
+// The policy pack's rules, applied offline to what each stack registers, and to hand-made
+// violations. The pack itself (policy/index.ts) is not imported: it would start its server.
+import { POLICIES, PolicyInput } from "../../policy/rules";
+import { KubeObject } from "../../render/manifest";
+import { exampleDeployment } from "../fixtures";
+import { StackName, rendered } from "../renderedStacks";
+import { objectNamed } from "../support/rendered";
+
+type Json = Record<string, any>;
+
+async function inputs(stack: StackName): Promise<PolicyInput[]> {
+  const { registrations } = await rendered(stack);
+  return registrations.map((r) => ({ type: r.type, props: r.inputs, protect: r.protect }));
+}
+
+const resource = (object: KubeObject, protect = false): PolicyInput => ({
+  type: `kubernetes:${object.apiVersion.includes("/") ? object.apiVersion : `core/${object.apiVersion}`}:${object.kind}`,
+  props: object as unknown as Record<string, unknown>,
+  protect,
+});
+
+const policy = (name: string) => {
+  const found = POLICIES.find((p) => p.name === name);
+  if (found === undefined) throw new Error(`no policy ${name}`);
+  return found;
+};
+
+const prodNamespace = resource({
+  apiVersion: "v1",
+  kind: "Namespace",
+  metadata: {
+    name: "observability",
+    labels: { "observability.io/profile": "eks", "pod-security.kubernetes.io/enforce": "restricted" },
+  },
+});
+
+test.each<StackName>(["kind", "prod"])("the %s stack passes every policy", async (stack) => {
+  const resources = await inputs(stack);
+  expect(POLICIES.map((p) => [p.name, p.check(resources)])).toEqual(POLICIES.map((p) => [p.name, []]));
+});
+
+test("there are eight policies, each described", () => {
+  expect(POLICIES.map((p) => p.name)).toEqual([
+    "pinned-images",
+    "requests-and-limits",
+    "hardened-containers",
+    "host-access-allowlisted",
+    "no-exposed-services-in-prod",
+    "no-secret-literals",
+    "data-volumes-protected-in-prod",
+    "grafana-no-default-password",
+  ]);
+  for (const p of POLICIES) expect(p.description.length).toBeGreaterThan(20);
+});
+
+describe("hand-made violations fail with a clear message", () => {
+  const deployment = (mutate: (spec: Json) => void) => {
+    const object = exampleDeployment() as KubeObject & Json;
+    mutate(object.spec.template.spec);
+    return [prodNamespace, resource(object)];
+  };
+
+  test.each<[string, (spec: Json) => void, RegExp]>([
+    [
+      "pinned-images",
+      (s) => (s.containers[0].image = "grafana/grafana:latest"),
+      /image grafana\/grafana:latest is not pinned/,
+    ],
+    ["requests-and-limits", (s) => delete s.containers[0].resources.limits, /no cpu limit/],
+    [
+      "hardened-containers",
+      (s) => (s.containers[0].securityContext.readOnlyRootFilesystem = false),
+      /readOnlyRootFilesystem/,
+    ],
+    [
+      "hardened-containers",
+      (s) => (s.containers[0].securityContext.allowPrivilegeEscalation = true),
+      /allowPrivilegeEscalation/,
+    ],
+    ["host-access-allowlisted", (s) => (s.hostNetwork = true), /hostNetwork without an allowlist grant/],
+    [
+      "no-secret-literals",
+      (s) => s.containers[0].env.push({ name: "DB_PASSWORD", value: "hunter2" }),
+      /container server sets DB_PASSWORD as a literal/,
+    ],
+  ])("%s", (name, mutate, expected) => {
+    const violations = policy(name).check(
+      deployment((s) => {
+        s.containers[0].env = s.containers[0].env ?? [];
+        mutate(s);
+      }),
+    );
+    expect(violations).toContainEqual(expect.stringMatching(expected));
+  });
+
+  test("no-exposed-services-in-prod: a NodePort in prod, but not on kind", async () => {
+    const service = resource({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "prometheus", namespace: "observability" },
+      spec: { type: "NodePort" },
+    });
+    expect(policy("no-exposed-services-in-prod").check([prodNamespace, service])).toEqual([
+      "Service/observability/prometheus is of type NodePort in production; expose Grafana through the Ingress only",
+    ]);
+    expect(policy("no-exposed-services-in-prod").check(await inputs("kind"))).toEqual([]);
+  });
+
+  test("no-secret-literals: credential-shaped values in a ConfigMap", () => {
+    const configMap = resource({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "alertmanager-config", namespace: "observability" },
+      data: {
+        "alertmanager.yml": "slack_configs:\n  - api_url: https://hooks.slack.com/services/T000/B000/xyz\n",
+      },
+    });
+    expect(policy("no-secret-literals").check([configMap])).toEqual([
+      "ConfigMap/observability/alertmanager-config key alertmanager.yml holds a Slack webhook; put it in a Secret",
+    ]);
+  });
+
+  test("data-volumes-protected-in-prod: an unprotected StatefulSet with volumes", async () => {
+    const prod = await inputs("prod");
+    const unprotected = prod.map((r) =>
+      (r.props as Json).metadata?.name === "loki" && r.type.endsWith(":StatefulSet")
+        ? { ...r, protect: false }
+        : r,
+    );
+    expect(policy("data-volumes-protected-in-prod").check(unprotected)).toEqual([
+      "StatefulSet/loki holds persistent volumes but is not protected; a destroy would delete history",
+    ]);
+  });
+
+  test("grafana-no-default-password: a literal password, or none from a file", async () => {
+    const { objects } = await rendered("kind");
+    const grafana = structuredClone(objectNamed(objects, "StatefulSet", "grafana")) as KubeObject & Json;
+    const env = grafana.spec.template.spec.containers[0].env as Json[];
+    grafana.spec.template.spec.containers[0].env = [
+      ...env.filter((e) => e.name !== "GF_SECURITY_ADMIN_PASSWORD__FILE"),
+      { name: "GF_SECURITY_ADMIN_PASSWORD", value: "admin" },
+    ];
+    expect(policy("grafana-no-default-password").check([resource(grafana)])).toEqual([
+      "StatefulSet/observability/grafana: GF_SECURITY_ADMIN_PASSWORD is set directly; use GF_SECURITY_ADMIN_PASSWORD__FILE",
+      "StatefulSet/observability/grafana: the admin password is not read from a Secret file, so Grafana falls back to admin/admin",
+    ]);
+  });
+});
