@@ -6,6 +6,7 @@ import { MetricsStack } from "./components/metricsStack";
 import { ScrapeRegistry } from "./components/metrics/scrapeRegistry";
 import { StackNamespaces } from "./components/namespaces";
 import { TracingStack } from "./components/tracingStack";
+import { wiringGraph } from "./components/wiring/graph";
 
 /**
  * The program. Config is validated before anything is registered, and every Kubernetes object
@@ -22,7 +23,7 @@ function main() {
 
   const namespaces = new StackNamespaces(
     "namespaces",
-    { ...config.namespaces, profile: config.profile },
+    { ...config.namespaces, profile: config.profile, wiring: wiringGraph(config) },
     { provider },
   );
   const inNamespaces = { provider, dependsOn: [namespaces] };

@@ -25,7 +25,7 @@ export function selectorMatches(selector: ILabelSelector, labels: Readonly<Recor
 }
 
 /** Which directions a policy isolates, with the API server's default when policyTypes is unset. */
-function isolatedDirections(policy: INetworkPolicy): Set<string> {
+export function isolatedDirections(policy: INetworkPolicy): Set<string> {
   const types = policy.spec?.policyTypes ?? [
     "Ingress",
     ...(policy.spec?.egress === undefined ? [] : ["Egress"]),

@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import { StackConfig } from "../config";
 import { objectMeta } from "./common/metadata";
 import { serviceArgs } from "./common/service";
-import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "./common/networkPolicy";
+import { workloadPolicy } from "./wiring/policies";
 import { InitContainerSpec, hardenedPodSpec, podTemplate } from "./common/podSpec";
 import { httpProbe } from "./common/probes";
 import { dataProtection, volumeStatefulSetArgs } from "./common/statefulSet";
@@ -12,10 +12,7 @@ import { toYaml } from "./common/yaml";
 import { datasourceProvisioning, escapeForProvisioning } from "./grafana/datasources";
 import { allDashboards } from "./grafana/dashboards";
 import { GRAFANA, GRAFANA_PATHS } from "./grafana/names";
-import { LOKI } from "./logs/names";
-import { ALERTMANAGER, PROMETHEUS } from "./metrics/names";
 import { ScrapeRegistry, serviceScrapeJob } from "./metrics/scrapeRegistry";
-import { TEMPO } from "./tracing/names";
 
 export interface GrafanaStackArgs {
   readonly config: StackConfig;
@@ -64,14 +61,6 @@ function grafanaEnv(config: StackConfig) {
     GF_LOG_MODE: "console",
   };
   return Object.entries(settings).map(([name, value]) => ({ name, value }));
-}
-
-/** Ports of the extra datasources' URLs, for Grafana's egress. */
-function extraDatasourcePorts(config: StackConfig): number[] {
-  return config.grafana.extraDatasources.map((d) => {
-    const url = new URL(d.url);
-    return url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port);
-  });
 }
 
 /**
@@ -284,25 +273,7 @@ export class GrafanaStack extends pulumi.ComponentResource {
       );
     }
 
-    const extraPorts = extraDatasourcePorts(config);
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-grafana`,
-      allowPolicy({
-        name: GRAFANA.name,
-        namespace,
-        workload: id,
-        // Browsers arrive through the NodePort or the ingress controller, neither with pod labels.
-        ingress: [{ peers: [ANY_ADDRESS], ports: tcp(GRAFANA.port) }],
-        egress: [
-          {
-            peers: [podsIn(namespace)],
-            ports: tcp(PROMETHEUS.port, LOKI.httpPort, TEMPO.httpPort, ALERTMANAGER.port),
-          },
-          ...(extraPorts.length === 0 ? [] : [{ peers: [ANY_ADDRESS], ports: tcp(...new Set(extraPorts)) }]),
-        ],
-      }),
-      children,
-    );
+    new k8s.networking.v1.NetworkPolicy(`${name}-grafana`, workloadPolicy(config, namespace, id), children);
 
     this.url = pulumi.output(
       ingress === undefined

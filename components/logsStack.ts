@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config";
 import { deployAlloy } from "./logs/alloyWorkload";
-import { alloyNamespace, deployLoki } from "./logs/lokiWorkload";
+import { deployLoki } from "./logs/lokiWorkload";
+import { alloyNamespace } from "./logs/names";
 import { ALLOY, LOKI } from "./logs/names";
 import { ScrapeRegistry, serviceScrapeJob } from "./metrics/scrapeRegistry";
 

@@ -1,7 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { namespaceArgs } from "./common/namespace";
-import { defaultDenyPolicy, dnsEgressPolicy } from "./common/networkPolicy";
+import { defaultDenyPolicy } from "./common/networkPolicy";
+import { Flow } from "./wiring/graph";
+import { dnsEgressPolicy } from "./wiring/policies";
 
 export interface StackNamespacesArgs {
   /** Namespace of everything that needs no host access; enforces Pod Security `restricted`. */
@@ -9,6 +11,8 @@ export interface StackNamespacesArgs {
   /** Namespace of the node agents that do; enforces `privileged`, warns and audits `restricted`. */
   readonly node: string;
   readonly profile: "kind" | "eks";
+  /** The stack's wiring graph; each namespace gets the DNS egress it declares. */
+  readonly wiring: readonly Flow[];
 }
 
 /**
@@ -34,7 +38,11 @@ export class StackNamespaces extends pulumi.ComponentResource {
         defaultDenyPolicy(namespace),
         children,
       );
-      new k8s.networking.v1.NetworkPolicy(`${name}-${key}-dns-egress`, dnsEgressPolicy(namespace), children);
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-${key}-dns-egress`,
+        dnsEgressPolicy(args.wiring, namespace),
+        children,
+      );
       return ns.metadata.name;
     };
     this.observability = create("observability", args.observability, "restricted");

@@ -2,7 +2,10 @@ import { checksumAnnotations } from "../components/common/checksum";
 import { HOST_ACCESS_ALLOWLIST } from "../components/common/hostAccess";
 import { imageTag, selectorLabels, standardLabels } from "../components/common/labels";
 import { namespaceArgs } from "../components/common/namespace";
-import { defaultDenyPolicy, dnsEgressPolicy } from "../components/common/networkPolicy";
+import { defaultDenyPolicy } from "../components/common/networkPolicy";
+import { parseStackConfig } from "../config";
+import { wiringGraph } from "../components/wiring/graph";
+import { dnsEgressPolicy } from "../components/wiring/policies";
 import { NON_ROOT_UID, hardenedPodSpec, podTemplate } from "../components/common/podSpec";
 import { httpProbe } from "../components/common/probes";
 import { exampleContainer } from "./fixtures";
@@ -125,9 +128,10 @@ describe("namespaces and network policies", () => {
 
   test("default deny isolates every pod both ways; DNS egress only reaches kube-dns on port 53", () => {
     expect(defaultDenyPolicy("ns").spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
-    const dns = dnsEgressPolicy("ns").spec as any;
+    const config = parseStackConfig({}, new Set());
+    const dns = dnsEgressPolicy(wiringGraph(config), config.namespaces.observability).spec as any;
     expect(dns.policyTypes).toEqual(["Egress"]);
     expect(dns.egress[0].to[0].podSelector).toEqual({ matchLabels: { "k8s-app": "kube-dns" } });
-    expect(dns.egress[0].ports.map((p: any) => `${p.protocol}/${p.port}`)).toEqual(["UDP/53", "TCP/53"]);
+    expect(dns.egress[0].ports.map((p: any) => `${p.protocol}/${p.port}`)).toEqual(["TCP/53", "UDP/53"]);
   });
 });

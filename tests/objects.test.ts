@@ -7,7 +7,7 @@ import { openApiProblems, strictDecodeProblems } from "../checks/kubernetesSchem
 import { parsePulumiConfig } from "../config";
 import { readStackFile } from "../render/stackFile";
 import { PROJECT_ROOT } from "../render/renderStack";
-import { alloyNamespace } from "../components/logs/lokiWorkload";
+import { alloyNamespace } from "../components/logs/names";
 import { APP_TRACING_CONFIGMAP } from "../components/tracing/names";
 import { STACKS, rendered } from "./renderedStacks";
 import { tools } from "./support/tools";

@@ -1,4 +1,6 @@
-import { RenderedStack, renderStack } from "../render/renderStack";
+import { StackConfig, parsePulumiConfig } from "../config";
+import { PROJECT_ROOT, RenderedStack, renderStack } from "../render/renderStack";
+import { readStackFile } from "../render/stackFile";
 
 export const STACKS = ["kind", "prod"] as const;
 export type StackName = (typeof STACKS)[number];
@@ -16,4 +18,10 @@ export function rendered(stack: StackName): Promise<RenderedStack> {
     cache.set(stack, result);
   }
   return result;
+}
+
+/** The parsed config of a committed stack file, as the program sees it. */
+export function stackConfig(stack: StackName): StackConfig {
+  const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
+  return parsePulumiConfig(config, secretKeys);
 }

@@ -1,11 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
+import type { Port } from "../wiring/graph";
 import { PART_OF, WorkloadIdentity, selectorLabels, standardLabels } from "./labels";
 
 type NetworkPolicyArgs = k8s.networking.v1.NetworkPolicyArgs;
-type NetworkPolicyPort = k8s.types.input.networking.v1.NetworkPolicyPort;
 type NetworkPolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 
-function metadata(name: string, namespace: string) {
+/** Metadata of a policy that applies to a whole namespace rather than one workload. */
+export function namespacePolicyMetadata(name: string, namespace: string) {
   return {
     name,
     namespace,
@@ -16,35 +17,8 @@ function metadata(name: string, namespace: string) {
 /** Denies all ingress and egress to every pod of the namespace; allows are added per edge. */
 export function defaultDenyPolicy(namespace: string): NetworkPolicyArgs {
   return {
-    metadata: metadata("default-deny", namespace),
+    metadata: namespacePolicyMetadata("default-deny", namespace),
     spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-  };
-}
-
-const DNS_PORTS: NetworkPolicyPort[] = [
-  { protocol: "UDP", port: 53 },
-  { protocol: "TCP", port: 53 },
-];
-
-/** Every pod may resolve names through the cluster DNS (CoreDNS in kube-system), and nothing else. */
-export function dnsEgressPolicy(namespace: string): NetworkPolicyArgs {
-  return {
-    metadata: metadata("allow-dns-egress", namespace),
-    spec: {
-      podSelector: {},
-      policyTypes: ["Egress"],
-      egress: [
-        {
-          to: [
-            {
-              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-              podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-            },
-          ],
-          ports: DNS_PORTS,
-        },
-      ],
-    },
   };
 }
 
@@ -57,34 +31,33 @@ export function podsIn(namespace: string, labels?: Record<string, string>): Netw
 }
 
 /**
- * Any address. Used only where the peer has no pod labels to select: the API server, node IPs
- * (kubelet, host-network agents), NodePort clients and external receivers.
+ * Any address: the peer of the graph's `outside` endpoints and of host-network pods, which no pod
+ * selector can name.
  */
 export const ANY_ADDRESS: NetworkPolicyPeer = { ipBlock: { cidr: "0.0.0.0/0" } };
 
-export function tcp(...ports: number[]): NetworkPolicyPort[] {
-  return ports.map((port) => ({ protocol: "TCP", port }));
-}
-
 export interface PolicyRule {
   readonly peers: readonly NetworkPolicyPeer[];
-  readonly ports: readonly NetworkPolicyPort[];
+  /** Empty means every port. */
+  readonly ports: readonly Port[];
 }
 
-/** Opens the listed flows for a workload's pods; both directions stay closed to everything else. */
-export function allowPolicy(args: {
-  readonly name: string;
-  readonly namespace: string;
-  readonly workload: WorkloadIdentity;
+/**
+ * A policy opening the listed flows for the selected pods; each direction it lists stays closed to
+ * everything else.
+ */
+export function selectedPodsPolicy(args: {
+  readonly metadata: NetworkPolicyArgs["metadata"];
+  readonly podLabels: Record<string, string>;
   readonly ingress?: readonly PolicyRule[];
   readonly egress?: readonly PolicyRule[];
 }): NetworkPolicyArgs {
   // An empty port list means every port, as in Kubernetes; it is left out rather than written as [].
   const ports = (r: PolicyRule) => (r.ports.length === 0 ? {} : { ports: [...r.ports] });
   return {
-    metadata: { name: args.name, namespace: args.namespace, labels: standardLabels(args.workload) },
+    metadata: args.metadata,
     spec: {
-      podSelector: { matchLabels: selectorLabels(args.workload) },
+      podSelector: Object.keys(args.podLabels).length === 0 ? {} : { matchLabels: args.podLabels },
       policyTypes: [
         ...(args.ingress === undefined ? [] : ["Ingress"]),
         ...(args.egress === undefined ? [] : ["Egress"]),
@@ -97,4 +70,19 @@ export function allowPolicy(args: {
         : { egress: args.egress.map((r) => ({ to: [...r.peers], ...ports(r) })) }),
     },
   };
+}
+
+/** The policy of one workload's pods, named and labelled after it. */
+export function allowPolicy(args: {
+  readonly namespace: string;
+  readonly workload: WorkloadIdentity;
+  readonly ingress: readonly PolicyRule[];
+  readonly egress: readonly PolicyRule[];
+}): NetworkPolicyArgs {
+  return selectedPodsPolicy({
+    metadata: { name: args.workload.name, namespace: args.namespace, labels: standardLabels(args.workload) },
+    podLabels: selectorLabels(args.workload),
+    ingress: args.ingress,
+    egress: args.egress,
+  });
 }

@@ -5,14 +5,13 @@ import { selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
 import { serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
-import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
+import { workloadPolicy } from "../wiring/policies";
 import { ContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { volumeStatefulSetArgs } from "../common/statefulSet";
-import { PROMETHEUS } from "../metrics/names";
 import { alloyConfig } from "./alloyConfig";
-import { alloyNamespace } from "./lokiWorkload";
-import { ALLOY, ALLOY_PATHS, LOKI } from "./names";
+
+import { ALLOY, ALLOY_PATHS, alloyNamespace } from "./names";
 
 /** Size of the `api`-mode agent's volume: read positions and component state only. */
 const API_MODE_STORAGE = "1Gi";
@@ -121,26 +120,5 @@ export function deployAlloy(name: string, config: StackConfig, opts: pulumi.Cust
     serviceArgs({ id, namespace, headless: true, ports: [{ name: "http", port: ALLOY.httpPort }] }),
     opts,
   );
-  new k8s.networking.v1.NetworkPolicy(
-    `${name}-alloy`,
-    allowPolicy({
-      name: ALLOY.name,
-      namespace,
-      workload: id,
-      ingress: [
-        {
-          peers: [podsIn(config.namespaces.observability, { "app.kubernetes.io/name": PROMETHEUS.name })],
-          ports: tcp(ALLOY.httpPort),
-        },
-      ],
-      egress: [
-        {
-          peers: [podsIn(config.namespaces.observability, { "app.kubernetes.io/name": LOKI.name })],
-          ports: tcp(LOKI.httpPort),
-        },
-        { peers: [ANY_ADDRESS], ports: tcp(443, 6443) }, // the API server: discovery (and logs in api mode)
-      ],
-    }),
-    opts,
-  );
+  new k8s.networking.v1.NetworkPolicy(`${name}-alloy`, workloadPolicy(config, namespace, id), opts);
 }

@@ -4,21 +4,15 @@ import { StackConfig } from "../../config";
 import { objectMeta } from "../common/metadata";
 import { serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
-import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
+import { workloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { clusterUrl } from "../common/serviceUrl";
 import { dataProtection, volumeStatefulSetArgs } from "../common/statefulSet";
 import { toYaml } from "../common/yaml";
-import { ALERTMANAGER } from "../metrics/names";
 import { lokiConfig } from "./lokiConfig";
 import { lokiRules } from "./lokiRules";
-import { ALLOY, LOKI, LOKI_PATHS, SINGLE_TENANT } from "./names";
-
-/** The namespace the log agent runs in: the node namespace for `node` mode. */
-export function alloyNamespace(config: StackConfig): string {
-  return config.logs.collectionMode === "node" ? config.namespaces.node : config.namespaces.observability;
-}
+import { LOKI, LOKI_PATHS, SINGLE_TENANT } from "./names";
 
 /**
  * Loki single binary as a StatefulSet on one volume. The ruler reads its rules from a ConfigMap
@@ -97,31 +91,6 @@ export function deployLoki(name: string, config: StackConfig, opts: pulumi.Custo
     }),
     { ...opts, ...dataProtection(config.profile), dependsOn: [configMap, rulesMap] },
   );
-  new k8s.networking.v1.NetworkPolicy(
-    `${name}-loki`,
-    allowPolicy({
-      name: LOKI.name,
-      namespace,
-      workload: id,
-      ingress: [
-        // The agent pushes; Grafana queries and Prometheus scrapes from the stack's namespace.
-        {
-          peers: [
-            podsIn(alloyNamespace(config), { "app.kubernetes.io/name": ALLOY.name }),
-            podsIn(namespace),
-          ],
-          ports: tcp(LOKI.httpPort),
-        },
-      ],
-      egress: [
-        {
-          peers: [podsIn(namespace, { "app.kubernetes.io/name": ALERTMANAGER.name })],
-          ports: tcp(ALERTMANAGER.port),
-        },
-        ...(s3 === undefined ? [] : [{ peers: [ANY_ADDRESS], ports: tcp(443) }]), // S3 and STS
-      ],
-    }),
-    opts,
-  );
+  new k8s.networking.v1.NetworkPolicy(`${name}-loki`, workloadPolicy(config, namespace, id), opts);
   return { url: service.metadata.name.apply((svc) => clusterUrl(svc, namespace, LOKI.httpPort)) };
 }

@@ -1,10 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
-import { selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
 import { serviceArgs } from "../common/service";
-import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
+import { workloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { disruptionBudgetArgs, spreadAcrossNodes } from "../common/disruption";
@@ -142,30 +141,7 @@ export function deployAlertmanager(name: string, config: StackConfig, opts: pulu
     );
   }
 
-  const peers = podsIn(namespace, selectorLabels(id));
-  const mesh = [
-    { protocol: "TCP", port: ALERTMANAGER.clusterPort },
-    { protocol: "UDP", port: ALERTMANAGER.clusterPort },
-  ];
-  const smtpPort = Number(config.alerting.email?.smarthost.split(":")[1] ?? 587);
-  new k8s.networking.v1.NetworkPolicy(
-    `${name}-alertmanager`,
-    allowPolicy({
-      name: "alertmanager",
-      namespace,
-      workload: id,
-      ingress: [
-        { peers: [podsIn(namespace)], ports: tcp(ALERTMANAGER.port) },
-        { peers: [peers], ports: mesh },
-      ],
-      egress: [
-        { peers: [peers], ports: mesh },
-        // Slack, webhooks and SMTP are outside the cluster.
-        { peers: [ANY_ADDRESS], ports: tcp(...new Set([443, 80, smtpPort])) },
-      ],
-    }),
-    opts,
-  );
+  new k8s.networking.v1.NetworkPolicy(`${name}-alertmanager`, workloadPolicy(config, namespace, id), opts);
 
   return { url: service.metadata.name.apply((svc) => clusterUrl(svc, namespace, ALERTMANAGER.port)) };
 }

@@ -4,10 +4,9 @@ import { StackConfig } from "../../config";
 import { selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
 import { serviceArgs } from "../common/service";
-import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
+import { workloadPolicy } from "../wiring/policies";
 import { ContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
-import { PROMETHEUS } from "./names";
 import { ScrapeConfig } from "./prometheusTypes";
 import { serviceScrapeJob } from "./scrapeRegistry";
 
@@ -30,7 +29,7 @@ interface DatastoreExporter {
 const POSTGRES_PORT = 9187;
 const REDIS_PORT = 9121;
 
-function exporters(config: StackConfig): DatastoreExporter[] {
+export function datastoreExporters(config: StackConfig): DatastoreExporter[] {
   const fromSecret = (secretName: string, key: string): EnvVar["valueFrom"] => ({
     secretKeyRef: { name: secretName, key },
   });
@@ -69,7 +68,7 @@ function exporters(config: StackConfig): DatastoreExporter[] {
 
 /** The scrape job of each configured datastore exporter. */
 export function datastoreScrapeJobs(config: StackConfig): ScrapeConfig[] {
-  return exporters(config).map((e) =>
+  return datastoreExporters(config).map((e) =>
     serviceScrapeJob({
       job: e.name,
       namespace: config.namespaces.observability,
@@ -89,7 +88,7 @@ export function deployDatastoreExporters(
   opts: pulumi.CustomResourceOptions,
 ): void {
   const namespace = config.namespaces.observability;
-  for (const exporter of exporters(config)) {
+  for (const exporter of datastoreExporters(config)) {
     const id = { name: exporter.name, component: "metrics", image: exporter.image };
     const secret = new k8s.core.v1.Secret(
       `${name}-${exporter.name}`,
@@ -124,18 +123,7 @@ export function deployDatastoreExporters(
     );
     new k8s.networking.v1.NetworkPolicy(
       `${name}-${exporter.name}`,
-      allowPolicy({
-        name: exporter.name,
-        namespace,
-        workload: id,
-        ingress: [
-          {
-            peers: [podsIn(namespace, { "app.kubernetes.io/name": PROMETHEUS.name })],
-            ports: tcp(exporter.port),
-          },
-        ],
-        egress: [{ peers: [ANY_ADDRESS], ports: tcp(exporter.targetPort) }],
-      }),
+      workloadPolicy(config, namespace, id),
       opts,
     );
   }

@@ -5,10 +5,10 @@ import { selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
 import { clusterRoleArgs, clusterRoleBindingArgs, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
-import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
+import { workloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
-import { KUBE_STATE_METRICS, NODE_EXPORTER, PROMETHEUS } from "./names";
+import { KUBE_STATE_METRICS, NODE_EXPORTER } from "./names";
 
 /**
  * The object kinds kube-state-metrics reports on, each with its API group. Its `--resources`
@@ -112,18 +112,7 @@ export function deployKubeStateMetrics(
   );
   new k8s.networking.v1.NetworkPolicy(
     `${name}-kube-state-metrics`,
-    allowPolicy({
-      name: "kube-state-metrics",
-      namespace,
-      workload: id,
-      ingress: [
-        {
-          peers: [podsIn(namespace, { "app.kubernetes.io/name": PROMETHEUS.name })],
-          ports: tcp(KUBE_STATE_METRICS.port, KUBE_STATE_METRICS.telemetryPort),
-        },
-      ],
-      egress: [{ peers: [ANY_ADDRESS], ports: tcp(443, 6443) }], // the API server
-    }),
+    workloadPolicy(config, namespace, id),
     opts,
   );
 }
@@ -184,19 +173,5 @@ export function deployNodeExporter(
     opts,
   );
   // Host-network pods are mostly outside NetworkPolicy's reach; this states the intent anyway.
-  new k8s.networking.v1.NetworkPolicy(
-    `${name}-node-exporter`,
-    allowPolicy({
-      name: "node-exporter",
-      namespace,
-      workload: id,
-      ingress: [
-        {
-          peers: [podsIn(config.namespaces.observability, { "app.kubernetes.io/name": PROMETHEUS.name })],
-          ports: tcp(NODE_EXPORTER.port),
-        },
-      ],
-    }),
-    opts,
-  );
+  new k8s.networking.v1.NetworkPolicy(`${name}-node-exporter`, workloadPolicy(config, namespace, id), opts);
 }

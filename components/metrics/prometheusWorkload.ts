@@ -4,7 +4,7 @@ import { StackConfig } from "../../config";
 import { objectMeta } from "../common/metadata";
 import { clusterRoleArgs, clusterRoleBindingArgs, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
-import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
+import { workloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { disruptionBudgetArgs, spreadAcrossNodes } from "../common/disruption";
@@ -12,7 +12,7 @@ import { dataProtection, volumeStatefulSetArgs } from "../common/statefulSet";
 import { clusterUrl } from "../common/serviceUrl";
 import { toYaml } from "../common/yaml";
 import { configReloaderContainer } from "./configReloader";
-import { NODE_EXPORTER, PROMETHEUS, PROMETHEUS_PATHS } from "./names";
+import { PROMETHEUS, PROMETHEUS_PATHS } from "./names";
 import { prometheusConfig } from "./prometheusConfig";
 import { ScrapeConfig } from "./prometheusTypes";
 import { ruleFiles } from "./ruleFiles";
@@ -178,28 +178,7 @@ export function deployPrometheus(
     );
   }
 
-  const appNamespaces = config.apps.namespaces.map((ns) => podsIn(ns));
-  new k8s.networking.v1.NetworkPolicy(
-    `${name}-prometheus`,
-    allowPolicy({
-      name: "prometheus",
-      namespace,
-      workload: id,
-      ingress: [
-        // Grafana queries and the Collector's remote writes come from the stack's namespace.
-        { peers: [podsIn(namespace)], ports: tcp(PROMETHEUS.port) },
-        ...(nodePort ? [{ peers: [ANY_ADDRESS], ports: tcp(PROMETHEUS.port) }] : []),
-      ],
-      egress: [
-        ...(appNamespaces.length === 0 ? [] : [{ peers: appNamespaces, ports: [] }]),
-        { peers: [podsIn(namespace)], ports: [] },
-        // Host-network and node targets (node-exporter, kubelet), the API server for discovery,
-        // and Amazon Managed Prometheus.
-        { peers: [ANY_ADDRESS], ports: tcp(NODE_EXPORTER.port, 10250, 443, 6443) },
-      ],
-    }),
-    opts,
-  );
+  new k8s.networking.v1.NetworkPolicy(`${name}-prometheus`, workloadPolicy(config, namespace, id), opts);
 
   return { url: service.metadata.name.apply((svc) => clusterUrl(svc, namespace, PROMETHEUS.port)) };
 }

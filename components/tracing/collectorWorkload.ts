@@ -5,13 +5,12 @@ import { selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
 import { clusterRoleArgs, clusterRoleBindingArgs, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
-import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
+import { workloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { toYaml } from "../common/yaml";
-import { PROMETHEUS } from "../metrics/names";
 import { collectorConfig } from "./collectorConfig";
-import { COLLECTOR, TEMPO, ZIPKIN_SERVICE } from "./names";
+import { COLLECTOR, ZIPKIN_SERVICE } from "./names";
 
 const CONFIG_DIR = "/etc/otelcol";
 
@@ -121,38 +120,5 @@ export function deployCollector(name: string, config: StackConfig, opts: pulumi.
     opts,
   );
 
-  const ingest = tcp(COLLECTOR.otlpGrpcPort, COLLECTOR.otlpHttpPort, COLLECTOR.zipkinPort);
-  new k8s.networking.v1.NetworkPolicy(
-    `${name}-otel-collector`,
-    allowPolicy({
-      name: COLLECTOR.name,
-      namespace,
-      workload: id,
-      ingress: [
-        ...(config.apps.namespaces.length === 0
-          ? []
-          : [{ peers: config.apps.namespaces.map((ns) => podsIn(ns)), ports: ingest }]),
-        // Apps on the host send through the kind NodePorts.
-        ...(nodePorts
-          ? [{ peers: [ANY_ADDRESS], ports: tcp(COLLECTOR.otlpHttpPort, COLLECTOR.zipkinPort) }]
-          : []),
-        {
-          peers: [podsIn(namespace, { "app.kubernetes.io/name": PROMETHEUS.name })],
-          ports: tcp(COLLECTOR.metricsPort),
-        },
-      ],
-      egress: [
-        {
-          peers: [podsIn(namespace, { "app.kubernetes.io/name": TEMPO.name })],
-          ports: tcp(TEMPO.otlpGrpcPort),
-        },
-        {
-          peers: [podsIn(namespace, { "app.kubernetes.io/name": PROMETHEUS.name })],
-          ports: tcp(PROMETHEUS.port),
-        },
-        { peers: [ANY_ADDRESS], ports: tcp(443, 6443) }, // the API server, for k8sattributes
-      ],
-    }),
-    opts,
-  );
+  new k8s.networking.v1.NetworkPolicy(`${name}-otel-collector`, workloadPolicy(config, namespace, id), opts);
 }

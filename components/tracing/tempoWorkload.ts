@@ -4,13 +4,13 @@ import { StackConfig } from "../../config";
 import { objectMeta } from "../common/metadata";
 import { serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
-import { ANY_ADDRESS, allowPolicy, podsIn, tcp } from "../common/networkPolicy";
+import { workloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { clusterUrl } from "../common/serviceUrl";
 import { dataProtection, volumeStatefulSetArgs } from "../common/statefulSet";
 import { toYaml } from "../common/yaml";
-import { COLLECTOR, TEMPO, TEMPO_PATHS } from "./names";
+import { TEMPO, TEMPO_PATHS } from "./names";
 import { tempoConfig } from "./tempoConfig";
 
 /** Tempo single binary on one volume (WAL, and blocks on kind); S3 through IRSA on eks. */
@@ -76,24 +76,6 @@ export function deployTempo(name: string, config: StackConfig, opts: pulumi.Cust
     }),
     { ...opts, ...dataProtection(config.profile), dependsOn: [configMap] },
   );
-  new k8s.networking.v1.NetworkPolicy(
-    `${name}-tempo`,
-    allowPolicy({
-      name: TEMPO.name,
-      namespace,
-      workload: id,
-      ingress: [
-        // Only the collector writes traces.
-        {
-          peers: [podsIn(namespace, { "app.kubernetes.io/name": COLLECTOR.name })],
-          ports: tcp(TEMPO.otlpGrpcPort),
-        },
-        // Grafana queries and Prometheus scrapes the HTTP port.
-        { peers: [podsIn(namespace)], ports: tcp(TEMPO.httpPort) },
-      ],
-      egress: s3 === undefined ? [] : [{ peers: [ANY_ADDRESS], ports: tcp(443) }], // S3 and STS
-    }),
-    opts,
-  );
+  new k8s.networking.v1.NetworkPolicy(`${name}-tempo`, workloadPolicy(config, namespace, id), opts);
   return { url: service.metadata.name.apply((svc) => clusterUrl(svc, namespace, TEMPO.httpPort)) };
 }

@@ -232,7 +232,10 @@ describe("datasources", () => {
       }),
     ]);
     const egress = objectNamed(objects, "NetworkPolicy", "grafana").spec.egress;
-    expect(egress[1].ports).toEqual([9200, 16686].map((port) => ({ protocol: "TCP", port })));
+    expect(egress).toContainEqual({
+      to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
+      ports: [9200, 16686].map((port) => ({ protocol: "TCP", port })),
+    });
   });
 });
 

@@ -1,0 +1,213 @@
+import { StackConfig } from "../../config";
+import { HOST_ACCESS_ALLOWLIST } from "../common/hostAccess";
+import { GRAFANA } from "../grafana/names";
+import { ALLOY, LOKI, alloyNamespace } from "../logs/names";
+
+import { datastoreExporters } from "../metrics/datastoreExporters";
+import { ALERTMANAGER, KUBE_STATE_METRICS, NODE_EXPORTER, PROMETHEUS } from "../metrics/names";
+import { COLLECTOR, TEMPO } from "../tracing/names";
+
+export interface Port {
+  readonly protocol: "TCP" | "UDP";
+  readonly port: number;
+}
+
+/** One end of a flow. */
+export type Endpoint =
+  /** The pods of one of the stack's workloads, by `app.kubernetes.io/name`. */
+  | { readonly kind: "workload"; readonly namespace: string; readonly name: string }
+  /** Every pod of a namespace: the apps, or all of the stack's pods for DNS. */
+  | { readonly kind: "namespace"; readonly namespace: string }
+  /**
+   * Addresses no pod selector can name: the API server, node IPs (kubelet, host-network
+   * agents), browsers and load balancers, and services outside the cluster.
+   */
+  | { readonly kind: "outside"; readonly what: string }
+  /** The cluster DNS (CoreDNS, `k8s-app: kube-dns` in kube-system). */
+  | { readonly kind: "clusterDns" };
+
+/** A connection the stack needs: `from` opens it, `to` accepts it. */
+export interface Flow {
+  readonly from: Endpoint;
+  readonly to: Endpoint;
+  /** Destination ports; empty means every port. */
+  readonly ports: readonly Port[];
+  readonly why: string;
+}
+
+export const tcp = (...ports: number[]): Port[] =>
+  [...new Set(ports)].sort((a, b) => a - b).map((port) => ({ protocol: "TCP", port }));
+const tcpAndUdp = (port: number): Port[] => [
+  { protocol: "TCP", port },
+  { protocol: "UDP", port },
+];
+
+export const workload = (namespace: string, name: string): Endpoint => ({
+  kind: "workload",
+  namespace,
+  name,
+});
+export const outside = (what: string): Endpoint => ({ kind: "outside", what });
+
+/** Workloads on the host network: peers reach them at node IPs, which no pod selector matches. */
+export function onHostNetwork(name: string): boolean {
+  const grant = (HOST_ACCESS_ALLOWLIST as Record<string, { hostNetwork: boolean } | undefined>)[name];
+  return grant?.hostNetwork ?? false;
+}
+
+const API_SERVER = outside("the Kubernetes API server");
+const API_SERVER_PORTS = tcp(443, 6443);
+
+function portOf(url: string): number {
+  const parsed = new URL(url);
+  return parsed.port === "" ? (parsed.protocol === "https:" ? 443 : 80) : Number(parsed.port);
+}
+
+/**
+ * Who talks to whom, for the whole stack and nothing more. Every NetworkPolicy is generated from
+ * this list (`policies.ts`), and the network test evaluates the rendered policies against it.
+ */
+export function wiringGraph(config: StackConfig): Flow[] {
+  const obs = config.namespaces.observability;
+  const prometheus = workload(obs, PROMETHEUS.name);
+  const alertmanager = workload(obs, ALERTMANAGER.name);
+  const loki = workload(obs, LOKI.name);
+  const tempo = workload(obs, TEMPO.name);
+  const grafana = workload(obs, GRAFANA.name);
+  const collector = workload(obs, COLLECTOR.name);
+  const kubeStateMetrics = workload(obs, KUBE_STATE_METRICS.name);
+  const nodeExporter = workload(config.namespaces.node, NODE_EXPORTER.name);
+  const alloy = workload(alloyNamespace(config), ALLOY.name);
+  const apps = config.apps.namespaces.map((namespace): Endpoint => ({ kind: "namespace", namespace }));
+  const nodePorts = config.exposure.mode === "nodePort";
+  const s3 = config.storage.s3;
+  const smtpPort =
+    config.alerting.email === undefined ? [] : [Number(config.alerting.email.smarthost.split(":")[1])];
+
+  const scrape = (to: Endpoint, ports: Port[], why: string): Flow => ({ from: prometheus, to, ports, why });
+  const datastores = datastoreExporters(config);
+
+  return [
+    ...[obs, config.namespaces.node].map(
+      (namespace): Flow => ({
+        from: { kind: "namespace", namespace },
+        to: { kind: "clusterDns" },
+        ports: tcpAndUdp(53),
+        why: "name resolution",
+      }),
+    ),
+
+    // Metrics: Prometheus scrapes every target and notifies Alertmanager.
+    scrape(prometheus, tcp(PROMETHEUS.port), "self-scrape, and the other replica's metrics"),
+    scrape(alertmanager, tcp(ALERTMANAGER.port), "alerts and Alertmanager's metrics"),
+    scrape(kubeStateMetrics, tcp(KUBE_STATE_METRICS.port, KUBE_STATE_METRICS.telemetryPort), "object state"),
+    scrape(nodeExporter, tcp(NODE_EXPORTER.port), "node metrics"),
+    scrape(loki, tcp(LOKI.httpPort), "Loki's metrics"),
+    scrape(tempo, tcp(TEMPO.httpPort), "Tempo's metrics"),
+    scrape(collector, tcp(COLLECTOR.metricsPort), "the collector's metrics"),
+    scrape(alloy, tcp(ALLOY.httpPort), "the log agent's metrics"),
+    scrape(grafana, tcp(GRAFANA.port), "Grafana's metrics"),
+    ...datastores.map((e) => scrape(workload(obs, e.name), tcp(e.port), `${e.name} metrics`)),
+    ...apps.map((app) => scrape(app, [], "the configured services and annotated pods, on their own ports")),
+    scrape(outside("kubelets"), tcp(10250), "kubelet and cAdvisor metrics"),
+    {
+      from: prometheus,
+      to: API_SERVER,
+      ports: API_SERVER_PORTS,
+      why: "service discovery",
+    },
+    ...(config.metrics.remoteWrite === undefined
+      ? []
+      : [
+          {
+            from: prometheus,
+            to: outside("Amazon Managed Prometheus"),
+            ports: tcp(443),
+            why: "remote write",
+          },
+        ]),
+    ...(nodePorts
+      ? [{ from: outside("the host, via NodePort"), to: prometheus, ports: tcp(PROMETHEUS.port), why: "UI" }]
+      : []),
+    ...(config.metrics.alertmanagerReplicas > 1
+      ? [
+          {
+            from: alertmanager,
+            to: alertmanager,
+            ports: tcpAndUdp(ALERTMANAGER.clusterPort),
+            why: "HA gossip",
+          },
+        ]
+      : []),
+    {
+      from: alertmanager,
+      to: outside("Slack, webhooks and SMTP"),
+      ports: tcp(443, 80, ...smtpPort),
+      why: "notifications",
+    },
+    { from: kubeStateMetrics, to: API_SERVER, ports: API_SERVER_PORTS, why: "object state" },
+    ...datastores.map(
+      (e): Flow => ({
+        from: workload(obs, e.name),
+        to: outside(`the datastore ${e.name} watches`),
+        ports: tcp(e.targetPort),
+        why: "datastore statistics",
+      }),
+    ),
+
+    // Logs: the agent ships to Loki; Loki's ruler notifies Alertmanager.
+    { from: alloy, to: loki, ports: tcp(LOKI.httpPort), why: "log push" },
+    { from: alloy, to: API_SERVER, ports: API_SERVER_PORTS, why: "pod discovery (and logs in api mode)" },
+    { from: loki, to: alertmanager, ports: tcp(ALERTMANAGER.port), why: "log alerts from the ruler" },
+    ...(s3?.loki === undefined
+      ? []
+      : [{ from: loki, to: outside("S3 and STS"), ports: tcp(443), why: "chunks" }]),
+
+    // Traces: apps send to the collector, which writes to Tempo and Prometheus.
+    ...apps.map(
+      (app): Flow => ({
+        from: app,
+        to: collector,
+        ports: tcp(COLLECTOR.otlpGrpcPort, COLLECTOR.otlpHttpPort, COLLECTOR.zipkinPort),
+        why: "spans (OTLP and Zipkin)",
+      }),
+    ),
+    ...(nodePorts
+      ? [
+          {
+            from: outside("apps on the host, via NodePort"),
+            to: collector,
+            ports: tcp(COLLECTOR.otlpHttpPort, COLLECTOR.zipkinPort),
+            why: "spans",
+          },
+        ]
+      : []),
+    { from: collector, to: tempo, ports: tcp(TEMPO.otlpGrpcPort), why: "sampled traces" },
+    { from: collector, to: prometheus, ports: tcp(PROMETHEUS.port), why: "span and service-graph metrics" },
+    { from: collector, to: API_SERVER, ports: API_SERVER_PORTS, why: "k8s attributes" },
+    ...(s3?.tempo === undefined
+      ? []
+      : [{ from: tempo, to: outside("S3 and STS"), ports: tcp(443), why: "blocks" }]),
+
+    // Grafana queries every backend; people reach it through the NodePort or the Ingress.
+    { from: outside("browsers, via NodePort or Ingress"), to: grafana, ports: tcp(GRAFANA.port), why: "UI" },
+    ...(
+      [
+        [prometheus, PROMETHEUS.port],
+        [loki, LOKI.httpPort],
+        [tempo, TEMPO.httpPort],
+        [alertmanager, ALERTMANAGER.port],
+      ] as const
+    ).map(([to, port]): Flow => ({ from: grafana, to, ports: tcp(port), why: "queries" })),
+    ...(config.grafana.extraDatasources.length === 0
+      ? []
+      : [
+          {
+            from: grafana,
+            to: outside("extra datasources"),
+            ports: tcp(...config.grafana.extraDatasources.map((d) => portOf(d.url))),
+            why: "queries",
+          },
+        ]),
+  ];
+}

@@ -1,0 +1,87 @@
+import * as k8s from "@pulumi/kubernetes";
+import { StackConfig } from "../../config";
+import { WorkloadIdentity } from "../common/labels";
+import {
+  ANY_ADDRESS,
+  PolicyRule,
+  allowPolicy,
+  namespacePolicyMetadata,
+  podsIn,
+  selectedPodsPolicy,
+} from "../common/networkPolicy";
+import { Endpoint, Flow, onHostNetwork, wiringGraph } from "./graph";
+
+type NetworkPolicyArgs = k8s.networking.v1.NetworkPolicyArgs;
+type NetworkPolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
+
+const CLUSTER_DNS: NetworkPolicyPeer = {
+  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+  podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+};
+
+/** How a NetworkPolicy names an endpoint of the graph. */
+function peerOf(endpoint: Endpoint): NetworkPolicyPeer {
+  switch (endpoint.kind) {
+    case "workload":
+      // A host-network pod has its node's IP, which no pod selector matches.
+      return onHostNetwork(endpoint.name)
+        ? ANY_ADDRESS
+        : podsIn(endpoint.namespace, { "app.kubernetes.io/name": endpoint.name });
+    case "namespace":
+      return podsIn(endpoint.namespace);
+    case "outside":
+      return ANY_ADDRESS;
+    case "clusterDns":
+      return CLUSTER_DNS;
+  }
+}
+
+/** One rule per distinct port list, its peers in the order the graph lists them, without repeats. */
+function rules(peers: readonly { readonly endpoint: Endpoint; readonly flow: Flow }[]): PolicyRule[] {
+  const byPorts = new Map<string, { ports: Flow["ports"]; peers: NetworkPolicyPeer[] }>();
+  for (const { endpoint, flow } of peers) {
+    const key = JSON.stringify(flow.ports);
+    const rule = byPorts.get(key) ?? { ports: flow.ports, peers: [] };
+    const peer = peerOf(endpoint);
+    if (!rule.peers.some((p) => JSON.stringify(p) === JSON.stringify(peer))) {
+      rule.peers.push(peer);
+    }
+    byPorts.set(key, rule);
+  }
+  return [...byPorts.values()];
+}
+
+const isWorkload = (endpoint: Endpoint, namespace: string, name: string) =>
+  endpoint.kind === "workload" && endpoint.namespace === namespace && endpoint.name === name;
+
+/** The NetworkPolicy of one workload: exactly the graph's flows into and out of its pods. */
+export function workloadPolicy(
+  config: StackConfig,
+  namespace: string,
+  id: WorkloadIdentity,
+): NetworkPolicyArgs {
+  const flows = wiringGraph(config);
+  const inbound = flows.filter((f) => isWorkload(f.to, namespace, id.name));
+  const outbound = flows.filter((f) => isWorkload(f.from, namespace, id.name));
+  if (inbound.length === 0 && outbound.length === 0) {
+    throw new Error(`${namespace}/${id.name} is not in the wiring graph (components/wiring/graph.ts)`);
+  }
+  return allowPolicy({
+    namespace,
+    workload: id,
+    ingress: rules(inbound.map((flow) => ({ endpoint: flow.from, flow }))),
+    egress: rules(outbound.map((flow) => ({ endpoint: flow.to, flow }))),
+  });
+}
+
+/** Name resolution for every pod of one of the stack's namespaces, as the graph declares it. */
+export function dnsEgressPolicy(flows: readonly Flow[], namespace: string): NetworkPolicyArgs {
+  const outbound = flows.filter(
+    (f) => f.from.kind === "namespace" && f.from.namespace === namespace && f.to.kind === "clusterDns",
+  );
+  return selectedPodsPolicy({
+    metadata: namespacePolicyMetadata("allow-dns-egress", namespace),
+    podLabels: {},
+    egress: rules(outbound.map((flow) => ({ endpoint: flow.to, flow }))),
+  });
+}
