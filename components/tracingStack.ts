@@ -5,7 +5,8 @@ import { PART_OF } from "./common/labels";
 import { ScrapeRegistry, serviceScrapeJob } from "./metrics/scrapeRegistry";
 import { appTracingEnv } from "./tracing/appTracingEnv";
 import { deployCollector } from "./tracing/collectorWorkload";
-import { APP_TRACING_CONFIGMAP, COLLECTOR, TEMPO } from "./tracing/names";
+import { collectorTiered } from "./tracing/collectorConfig";
+import { APP_TRACING_CONFIGMAP, COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO } from "./tracing/names";
 import { deployTempo } from "./tracing/tempoWorkload";
 
 export interface TracingStackArgs {
@@ -17,8 +18,11 @@ export interface TracingStackArgs {
 /** Registers the tracing components' self-metrics with Prometheus. */
 export function registerTracingScrapeJobs(registry: ScrapeRegistry, config: StackConfig): ScrapeRegistry {
   const namespace = config.namespaces.observability;
+  const collectors = [COLLECTOR.name, ...(collectorTiered(config) ? [COLLECTOR_AGGREGATOR.name] : [])];
   return registry.register(
-    serviceScrapeJob({ job: COLLECTOR.name, namespace, service: COLLECTOR.name, portName: "metrics" }),
+    ...collectors.map((service) =>
+      serviceScrapeJob({ job: service, namespace, service, portName: "metrics" }),
+    ),
     serviceScrapeJob({ job: TEMPO.name, namespace, service: TEMPO.name, portName: "http" }),
   );
 }

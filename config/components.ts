@@ -15,3 +15,8 @@ export const COMPONENTS = [
 ] as const;
 
 export type ComponentName = (typeof COMPONENTS)[number];
+
+/** Every workload, for resource overrides: the components, plus the collector's aggregator tier (same image). */
+export const WORKLOADS = [...COMPONENTS, "otelCollectorAggregator"] as const;
+
+export type WorkloadName = (typeof WORKLOADS)[number];

@@ -1,9 +1,9 @@
-import { ComponentName } from "./components";
+import { WorkloadName } from "./components";
 import { StackConfigInput } from "./schema";
 
 export type Profile = StackConfigInput["profile"];
 
-type Resources = StackConfigInput["resources"][ComponentName];
+type Resources = StackConfigInput["resources"][WorkloadName];
 
 const resources = (
   requestCpu: string,
@@ -98,6 +98,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
     tracing: {
       samplingProbability: 1,
       tailSampling: { enabled: false, latencyThresholdMs: 1000 },
+      collectorReplicas: 1,
+      aggregatorReplicas: 1,
       retention: "72h",
       storageSize: "5Gi",
     },
@@ -120,6 +122,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       loki: resources("100m", "256Mi", "500m", "512Mi"),
       alloy: resources("50m", "128Mi", "200m", "256Mi"),
       otelCollector: resources("50m", "128Mi", "300m", "384Mi"),
+      otelCollectorAggregator: resources("50m", "128Mi", "300m", "384Mi"),
       tempo: resources("50m", "128Mi", "300m", "512Mi"),
       grafana: resources("50m", "128Mi", "300m", "384Mi"),
       configReloader: resources("5m", "16Mi", "50m", "32Mi"),
@@ -162,6 +165,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
     tracing: {
       samplingProbability: 0.1,
       tailSampling: { enabled: true, latencyThresholdMs: 1000 },
+      collectorReplicas: 2,
+      aggregatorReplicas: 2,
       retention: "336h",
       storageSize: "20Gi",
     },
@@ -183,7 +188,9 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       nodeExporter: resources("50m", "64Mi", "200m", "128Mi"),
       loki: resources("500m", "1Gi", "2", "2Gi"),
       alloy: resources("100m", "256Mi", "500m", "512Mi"),
-      otelCollector: resources("250m", "512Mi", "1", "1Gi"),
+      // The gateway only routes; the aggregators hold traces until the sampling decision.
+      otelCollector: resources("100m", "128Mi", "500m", "256Mi"),
+      otelCollectorAggregator: resources("250m", "512Mi", "1", "1Gi"),
       tempo: resources("250m", "1Gi", "1", "2Gi"),
       grafana: resources("100m", "256Mi", "500m", "512Mi"),
       configReloader: resources("10m", "32Mi", "100m", "64Mi"),

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { COMPONENTS, ComponentName } from "./components";
+import { COMPONENTS, ComponentName, WORKLOADS, WorkloadName } from "./components";
 
 // Messages are phrased to follow the key path: "<key> must be ...". The formatter appends "(got …)".
 
@@ -93,6 +93,8 @@ const resourceRequirements = strict({ requests: resourceList, limits: resourceLi
 
 const byComponent = <T extends z.ZodTypeAny>(value: T) =>
   strict(Object.fromEntries(COMPONENTS.map((c) => [c, value])) as Record<ComponentName, T>);
+const byWorkload = <T extends z.ZodTypeAny>(value: T) =>
+  strict(Object.fromEntries(WORKLOADS.map((w) => [w, value])) as Record<WorkloadName, T>);
 
 const percent = z
   .number({ invalid_type_error: "must be a percentage between 0 and 100" })
@@ -291,6 +293,10 @@ export const stackConfigSchema = strict({
         .int("must be a whole number of milliseconds above 0")
         .positive("must be a whole number of milliseconds above 0"),
     }),
+    /** Replicas of the collector the apps send to; above 1 the collector runs in two tiers. */
+    collectorReplicas: replicas(10),
+    /** Replicas of the trace-ID-routed aggregator tier, when there is one. */
+    aggregatorReplicas: replicas(10),
     retention: duration,
     storageSize: quantity,
   }),
@@ -357,7 +363,7 @@ export const stackConfigSchema = strict({
     s3: strict({ loki: s3Backend, tempo: s3Backend }).optional(),
   }),
   images: byComponent(pinnedImage),
-  resources: byComponent(resourceRequirements),
+  resources: byWorkload(resourceRequirements),
 })
   .superRefine((value, ctx) => {
     const issue = (path: (string | number)[], message: string) =>

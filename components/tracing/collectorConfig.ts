@@ -1,7 +1,7 @@
 import { StackConfig } from "../../config";
 import { prometheusRemoteWriteUrls } from "../metrics/prometheusConfig";
 import { clusterAddress } from "../common/serviceUrl";
-import { COLLECTOR, TEMPO } from "./names";
+import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO } from "./names";
 
 // The OpenTelemetry Collector (contrib 0.130) configuration, as typed data. Component names are
 // the ones that version registers.
@@ -59,29 +59,47 @@ function remoteWriteExporters(config: StackConfig): Record<string, object> {
 }
 
 /**
- * Pipelines: `traces` takes every span in and feeds the span-metrics and service-graph
- * connectors before any sampling (RED metrics count all requests), then forwards to
- * `traces/sampled`, which tail-samples when the stack enables it and exports to Tempo. The
- * connectors' output goes to Prometheus by remote write. memory_limiter is first everywhere.
+ * Whether the collector runs as two tiers: a gateway that receives spans and routes each trace by
+ * its ID to one aggregator, where span metrics, the service graph and tail sampling see every span
+ * of the trace. Needed as soon as tail sampling is on or the gateway has more than one replica.
  */
-export function collectorConfig(config: StackConfig) {
-  const tempo = clusterAddress(TEMPO.name, config.namespaces.observability, TEMPO.otlpGrpcPort);
-  const tail = config.tracing.tailSampling.enabled;
-  const remoteWrite = remoteWriteExporters(config);
+export function collectorTiered(config: StackConfig): boolean {
+  return config.tracing.tailSampling.enabled || config.tracing.collectorReplicas > 1;
+}
+
+/** The label on trace-derived metrics that names the collector pod which computed them. */
+export const COLLECTOR_POD_LABEL = "collector_pod";
+
+const HEALTH = { health_check: { endpoint: `0.0.0.0:${COLLECTOR.healthPort}` } };
+
+const MEMORY_LIMITER = {
+  // Relative to the container's memory limit, so resource overrides keep it right.
+  memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 25 },
+};
+
+const OTLP_GRPC = { grpc: { endpoint: `0.0.0.0:${COLLECTOR.otlpGrpcPort}` } };
+
+function serviceSettings(pipelines: Record<string, object>) {
   return {
-    extensions: { health_check: { endpoint: `0.0.0.0:${COLLECTOR.healthPort}` } },
-    receivers: {
-      otlp: {
-        protocols: {
-          grpc: { endpoint: `0.0.0.0:${COLLECTOR.otlpGrpcPort}` },
-          http: { endpoint: `0.0.0.0:${COLLECTOR.otlpHttpPort}` },
-        },
+    extensions: ["health_check"],
+    telemetry: {
+      metrics: {
+        level: "normal",
+        readers: [{ pull: { exporter: { prometheus: { host: "0.0.0.0", port: COLLECTOR.metricsPort } } } }],
       },
+    },
+    pipelines,
+  };
+}
+
+/** Where spans come in: OTLP and Zipkin, tagged with the sending pod's Kubernetes metadata. */
+function ingest() {
+  return {
+    receivers: {
+      otlp: { protocols: { ...OTLP_GRPC, http: { endpoint: `0.0.0.0:${COLLECTOR.otlpHttpPort}` } } },
       zipkin: { endpoint: `0.0.0.0:${COLLECTOR.zipkinPort}` },
     },
     processors: {
-      // Relative to the container's memory limit, so resource overrides keep it right.
-      memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 25 },
       k8sattributes: {
         auth_type: "serviceAccount",
         passthrough: false,
@@ -94,6 +112,22 @@ export function collectorConfig(config: StackConfig) {
           { sources: [{ from: "connection" }] },
         ],
       },
+    },
+  };
+}
+
+/**
+ * What needs whole traces: span metrics and the service graph from every span (RED metrics count
+ * all requests), then `traces/sampled`, which tail-samples when enabled and writes to Tempo. The
+ * connectors' output goes to Prometheus by remote write, labelled with the collector pod so that
+ * replicas never write the same series.
+ */
+function aggregation(config: StackConfig) {
+  const tempo = clusterAddress(TEMPO.name, config.namespaces.observability, TEMPO.otlpGrpcPort);
+  const tail = config.tracing.tailSampling.enabled;
+  const remoteWrite = remoteWriteExporters(config);
+  return {
+    processors: {
       ...(tail
         ? {
             tail_sampling: {
@@ -104,6 +138,9 @@ export function collectorConfig(config: StackConfig) {
             },
           }
         : {}),
+      "attributes/collector-pod": {
+        actions: [{ key: COLLECTOR_POD_LABEL, value: "${env:POD_NAME}", action: "upsert" }],
+      },
       batch: { send_batch_size: 1024, timeout: "5s" },
     },
     connectors: {
@@ -135,31 +172,77 @@ export function collectorConfig(config: StackConfig) {
       },
       ...remoteWrite,
     },
-    service: {
-      extensions: ["health_check"],
-      telemetry: {
-        metrics: {
-          level: "normal",
-          readers: [{ pull: { exporter: { prometheus: { host: "0.0.0.0", port: COLLECTOR.metricsPort } } } }],
-        },
+    pipelines: (receivers: string[], processors: string[]) => ({
+      traces: { receivers, processors, exporters: ["spanmetrics", "servicegraph", "forward"] },
+      "traces/sampled": {
+        receivers: ["forward"],
+        processors: ["memory_limiter", ...(tail ? ["tail_sampling"] : []), "batch"],
+        exporters: ["otlp/tempo"],
       },
-      pipelines: {
-        traces: {
-          receivers: ["otlp", "zipkin"],
-          processors: ["memory_limiter", "k8sattributes"],
-          exporters: ["spanmetrics", "servicegraph", "forward"],
+      metrics: {
+        receivers: ["spanmetrics", "servicegraph"],
+        processors: ["memory_limiter", "attributes/collector-pod", "batch"],
+        exporters: Object.keys(remoteWrite),
+      },
+    }),
+  };
+}
+
+/**
+ * The collector the apps send to. Untiered, it does everything; tiered, it is the gateway and
+ * routes every span by trace ID to the aggregators' headless Service.
+ */
+export function collectorConfig(config: StackConfig) {
+  const input = ingest();
+  if (!collectorTiered(config)) {
+    const rest = aggregation(config);
+    return {
+      extensions: HEALTH,
+      receivers: input.receivers,
+      processors: { ...MEMORY_LIMITER, ...input.processors, ...rest.processors },
+      connectors: rest.connectors,
+      exporters: rest.exporters,
+      service: serviceSettings(rest.pipelines(["otlp", "zipkin"], ["memory_limiter", "k8sattributes"])),
+    };
+  }
+  const aggregators = `${COLLECTOR_AGGREGATOR.name}.${config.namespaces.observability}.svc.cluster.local`;
+  return {
+    extensions: HEALTH,
+    receivers: input.receivers,
+    processors: { ...MEMORY_LIMITER, ...input.processors },
+    exporters: {
+      loadbalancing: {
+        routing_key: "traceID",
+        protocol: {
+          otlp: {
+            tls: { insecure: true },
+            sending_queue: { enabled: true, num_consumers: 4, queue_size: 5000 },
+            retry_on_failure: RETRY,
+          },
         },
-        "traces/sampled": {
-          receivers: ["forward"],
-          processors: ["memory_limiter", ...(tail ? ["tail_sampling"] : []), "batch"],
-          exporters: ["otlp/tempo"],
-        },
-        metrics: {
-          receivers: ["spanmetrics", "servicegraph"],
-          processors: ["memory_limiter", "batch"],
-          exporters: Object.keys(remoteWrite),
-        },
+        // Every ready aggregator pod, re-resolved every 5 s, so a rollout reshuffles few traces.
+        resolver: { dns: { hostname: aggregators, port: COLLECTOR.otlpGrpcPort, interval: "5s" } },
       },
     },
+    service: serviceSettings({
+      traces: {
+        receivers: ["otlp", "zipkin"],
+        processors: ["memory_limiter", "k8sattributes"],
+        exporters: ["loadbalancing"],
+      },
+    }),
+  };
+}
+
+/** The aggregator tier: OTLP from the gateways only, then everything that needs whole traces. */
+export function aggregatorConfig(config: StackConfig) {
+  const rest = aggregation(config);
+  return {
+    extensions: HEALTH,
+    receivers: { otlp: { protocols: OTLP_GRPC } },
+    processors: { ...MEMORY_LIMITER, ...rest.processors },
+    connectors: rest.connectors,
+    exporters: rest.exporters,
+    service: serviceSettings(rest.pipelines(["otlp"], ["memory_limiter"])),
   };
 }

@@ -1,29 +1,110 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
-import { selectorLabels } from "../common/labels";
+import { disruptionBudgetArgs, spreadAcrossNodes } from "../common/disruption";
+import { WorkloadIdentity, selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
+import { ContainerPort, hardenedPodSpec, podTemplate } from "../common/podSpec";
+import { httpProbe } from "../common/probes";
 import { clusterRoleArgs, clusterRoleBindingArgs, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
-import { workloadPolicy } from "../wiring/policies";
-import { hardenedPodSpec, podTemplate } from "../common/podSpec";
-import { httpProbe } from "../common/probes";
 import { toYaml } from "../common/yaml";
-import { collectorConfig } from "./collectorConfig";
-import { COLLECTOR, ZIPKIN_SERVICE } from "./names";
+import { workloadPolicy } from "../wiring/policies";
+import { aggregatorConfig, collectorConfig, collectorTiered } from "./collectorConfig";
+import { COLLECTOR, COLLECTOR_AGGREGATOR, ZIPKIN_SERVICE } from "./names";
 
 const CONFIG_DIR = "/etc/otelcol";
 
+interface CollectorTier {
+  readonly id: WorkloadIdentity;
+  readonly config: object;
+  readonly replicas: number;
+  readonly resources: StackConfig["resources"]["otelCollector"];
+  readonly ports: readonly ContainerPort[];
+  /** Only the tier that runs k8sattributes calls the API server. */
+  readonly serviceAccountName?: string;
+}
+
 /**
- * The OpenTelemetry Collector. Tail sampling needs every span of a trace in one collector, so the
- * sampling tier runs as exactly one replica; there is no replica setting to get wrong. (A
- * trace-ID-aware load-balancing tier in front is the way to scale it out.) The collector does not
- * reload its config, so a config change rolls the pod through the checksum annotation.
+ * One collector tier: its config, a Deployment that rolls on a config change (the collector does
+ * not reload), and, with more than one replica, spreading and a disruption budget. The new pod
+ * starts before the old one stops, so ingest never pauses.
+ */
+function deployTier(
+  name: string,
+  config: StackConfig,
+  tier: CollectorTier,
+  opts: pulumi.CustomResourceOptions,
+) {
+  const namespace = config.namespaces.observability;
+  const configYaml = toYaml(tier.config);
+  const configMap = new k8s.core.v1.ConfigMap(
+    `${name}-${tier.id.name}-config`,
+    {
+      metadata: objectMeta(tier.id, namespace, `${tier.id.name}-config`),
+      data: { "config.yaml": configYaml },
+    },
+    opts,
+  );
+  const spec = hardenedPodSpec({
+    ...(tier.serviceAccountName === undefined ? {} : { serviceAccountName: tier.serviceAccountName }),
+    ...(tier.replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(tier.id) } : {}),
+    containers: [
+      {
+        name: "otel-collector",
+        image: config.images.otelCollector,
+        args: [`--config=${CONFIG_DIR}/config.yaml`],
+        // Names the pod on the trace-derived metrics it computes.
+        env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
+        ports: [
+          ...tier.ports,
+          { name: "health", containerPort: COLLECTOR.healthPort },
+          { name: "metrics", containerPort: COLLECTOR.metricsPort },
+        ],
+        resources: tier.resources,
+        volumeMounts: [{ name: "config", mountPath: CONFIG_DIR, readOnly: true }],
+        livenessProbe: httpProbe("health", "/"),
+        readinessProbe: httpProbe("health", "/", { initialDelaySeconds: 3, periodSeconds: 5 }),
+      },
+    ],
+    volumes: [{ name: "config", configMap: { name: configMap.metadata.name } }],
+  });
+  new k8s.apps.v1.Deployment(
+    `${name}-${tier.id.name}`,
+    {
+      metadata: objectMeta(tier.id, namespace),
+      spec: {
+        replicas: tier.replicas,
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        selector: { matchLabels: selectorLabels(tier.id) },
+        template: podTemplate(tier.id, spec, { config: configYaml }),
+      },
+    },
+    opts,
+  );
+  if (tier.replicas > 1) {
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-${tier.id.name}`,
+      disruptionBudgetArgs(tier.id, namespace, tier.replicas),
+      opts,
+    );
+  }
+  new k8s.networking.v1.NetworkPolicy(
+    `${name}-${tier.id.name}`,
+    workloadPolicy(config, namespace, tier.id),
+    opts,
+  );
+}
+
+/**
+ * The OpenTelemetry Collector. Span metrics, the service graph and tail sampling each need every
+ * span of a trace in one process, so once there is more than one collector it runs in two tiers:
+ * gateways that receive and route by trace ID, and aggregators behind a headless Service that do
+ * the rest (see `collectorTiered`).
  */
 export function deployCollector(name: string, config: StackConfig, opts: pulumi.CustomResourceOptions): void {
   const namespace = config.namespaces.observability;
   const id = { name: COLLECTOR.name, component: "tracing", image: config.images.otelCollector };
-  const configYaml = toYaml(collectorConfig(config));
 
   new k8s.core.v1.ServiceAccount(`${name}-otel-collector`, serviceAccountArgs(id, namespace), opts);
   // k8sattributes: read pods, namespaces and ReplicaSets (for the Deployment name), nothing else.
@@ -40,46 +121,21 @@ export function deployCollector(name: string, config: StackConfig, opts: pulumi.
     clusterRoleBindingArgs(id, namespace, clusterRole.metadata.name),
     opts,
   );
-  const configMap = new k8s.core.v1.ConfigMap(
-    `${name}-otel-collector-config`,
-    { metadata: objectMeta(id, namespace, "otel-collector-config"), data: { "config.yaml": configYaml } },
-    opts,
-  );
 
-  const spec = hardenedPodSpec({
-    serviceAccountName: COLLECTOR.name,
-    containers: [
-      {
-        name: "otel-collector",
-        image: config.images.otelCollector,
-        args: [`--config=${CONFIG_DIR}/config.yaml`],
-        ports: [
-          { name: "otlp-grpc", containerPort: COLLECTOR.otlpGrpcPort },
-          { name: "otlp-http", containerPort: COLLECTOR.otlpHttpPort },
-          { name: "zipkin", containerPort: COLLECTOR.zipkinPort },
-          { name: "health", containerPort: COLLECTOR.healthPort },
-          { name: "metrics", containerPort: COLLECTOR.metricsPort },
-        ],
-        resources: config.resources.otelCollector,
-        volumeMounts: [{ name: "config", mountPath: CONFIG_DIR, readOnly: true }],
-        livenessProbe: httpProbe("health", "/"),
-        readinessProbe: httpProbe("health", "/", { initialDelaySeconds: 3, periodSeconds: 5 }),
-      },
-    ],
-    volumes: [{ name: "config", configMap: { name: configMap.metadata.name } }],
-  });
-  new k8s.apps.v1.Deployment(
-    `${name}-otel-collector`,
+  deployTier(
+    name,
+    config,
     {
-      metadata: objectMeta(id, namespace),
-      spec: {
-        replicas: 1,
-        // The new pod starts before the old one stops: no ingest gap, at the cost of a few
-        // seconds in which a trace's spans may reach two samplers.
-        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-        selector: { matchLabels: selectorLabels(id) },
-        template: podTemplate(id, spec, { config: configYaml }),
-      },
+      id,
+      config: collectorConfig(config),
+      replicas: config.tracing.collectorReplicas,
+      resources: config.resources.otelCollector,
+      serviceAccountName: COLLECTOR.name,
+      ports: [
+        { name: "otlp-grpc", containerPort: COLLECTOR.otlpGrpcPort },
+        { name: "otlp-http", containerPort: COLLECTOR.otlpHttpPort },
+        { name: "zipkin", containerPort: COLLECTOR.zipkinPort },
+      ],
     },
     opts,
   );
@@ -120,5 +176,37 @@ export function deployCollector(name: string, config: StackConfig, opts: pulumi.
     opts,
   );
 
-  new k8s.networking.v1.NetworkPolicy(`${name}-otel-collector`, workloadPolicy(config, namespace, id), opts);
+  if (collectorTiered(config)) {
+    const aggregator = {
+      name: COLLECTOR_AGGREGATOR.name,
+      component: "tracing",
+      image: config.images.otelCollector,
+    };
+    deployTier(
+      name,
+      config,
+      {
+        id: aggregator,
+        config: aggregatorConfig(config),
+        replicas: config.tracing.aggregatorReplicas,
+        resources: config.resources.otelCollectorAggregator,
+        ports: [{ name: "otlp-grpc", containerPort: COLLECTOR.otlpGrpcPort }],
+      },
+      opts,
+    );
+    // Headless: the gateways' DNS resolver sees each ready aggregator pod, not one virtual IP.
+    new k8s.core.v1.Service(
+      `${name}-otel-collector-aggregator`,
+      serviceArgs({
+        id: aggregator,
+        namespace,
+        headless: true,
+        ports: [
+          { name: "otlp-grpc", port: COLLECTOR.otlpGrpcPort },
+          { name: "metrics", port: COLLECTOR.metricsPort },
+        ],
+      }),
+      opts,
+    );
+  }
 }

@@ -8,6 +8,9 @@ export const COLLECTOR = {
   metricsPort: 8888,
 } as const;
 
+/** The collector's second tier, behind a headless Service the gateway resolves. */
+export const COLLECTOR_AGGREGATOR = { name: "otel-collector-aggregator" } as const;
+
 /** The Service the apps' ZIPKIN_ENDPOINT already names; it points at the collector. */
 export const ZIPKIN_SERVICE = "zipkin";
 

@@ -5,7 +5,8 @@ import { ALLOY, LOKI, alloyNamespace } from "../logs/names";
 
 import { datastoreExporters } from "../metrics/datastoreExporters";
 import { ALERTMANAGER, KUBE_STATE_METRICS, NODE_EXPORTER, PROMETHEUS } from "../metrics/names";
-import { COLLECTOR, TEMPO } from "../tracing/names";
+import { collectorTiered } from "../tracing/collectorConfig";
+import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO } from "../tracing/names";
 
 export interface Port {
   readonly protocol: "TCP" | "UDP";
@@ -75,6 +76,10 @@ export function wiringGraph(config: StackConfig): Flow[] {
   const tempo = workload(obs, TEMPO.name);
   const grafana = workload(obs, GRAFANA.name);
   const collector = workload(obs, COLLECTOR.name);
+  const aggregator = workload(obs, COLLECTOR_AGGREGATOR.name);
+  const tiered = collectorTiered(config);
+  // Whichever collector sees whole traces writes them on.
+  const traceAggregator = tiered ? aggregator : collector;
   const kubeStateMetrics = workload(obs, KUBE_STATE_METRICS.name);
   const nodeExporter = workload(config.namespaces.node, NODE_EXPORTER.name);
   const alloy = workload(alloyNamespace(config), ALLOY.name);
@@ -105,6 +110,7 @@ export function wiringGraph(config: StackConfig): Flow[] {
     scrape(loki, tcp(LOKI.httpPort), "Loki's metrics"),
     scrape(tempo, tcp(TEMPO.httpPort), "Tempo's metrics"),
     scrape(collector, tcp(COLLECTOR.metricsPort), "the collector's metrics"),
+    ...(tiered ? [scrape(aggregator, tcp(COLLECTOR.metricsPort), "the aggregators' metrics")] : []),
     scrape(alloy, tcp(ALLOY.httpPort), "the log agent's metrics"),
     scrape(grafana, tcp(GRAFANA.port), "Grafana's metrics"),
     ...datastores.map((e) => scrape(workload(obs, e.name), tcp(e.port), `${e.name} metrics`)),
@@ -182,8 +188,23 @@ export function wiringGraph(config: StackConfig): Flow[] {
           },
         ]
       : []),
-    { from: collector, to: tempo, ports: tcp(TEMPO.otlpGrpcPort), why: "sampled traces" },
-    { from: collector, to: prometheus, ports: tcp(PROMETHEUS.port), why: "span and service-graph metrics" },
+    ...(tiered
+      ? [
+          {
+            from: collector,
+            to: aggregator,
+            ports: tcp(COLLECTOR.otlpGrpcPort),
+            why: "spans, routed by trace ID",
+          },
+        ]
+      : []),
+    { from: traceAggregator, to: tempo, ports: tcp(TEMPO.otlpGrpcPort), why: "sampled traces" },
+    {
+      from: traceAggregator,
+      to: prometheus,
+      ports: tcp(PROMETHEUS.port),
+      why: "span and service-graph metrics",
+    },
     { from: collector, to: API_SERVER, ports: API_SERVER_PORTS, why: "k8s attributes" },
     ...(s3?.tempo === undefined
       ? []

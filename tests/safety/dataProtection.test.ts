@@ -1,7 +1,7 @@
+import { KubeObject } from "../../render/manifest";
 import { renderedPods } from "../../checks/podSpecs";
 import { selectorMatches } from "../../checks/networkPolicyCoverage";
 import { rendered } from "../renderedStacks";
-import { objectNamed } from "../support/rendered";
 
 type Json = Record<string, any>;
 
@@ -45,13 +45,41 @@ describe("data protection", () => {
   });
 });
 
+/**
+ * Prod high availability: Alertmanager clustered on 3, Prometheus on 2 (each scrapes everything),
+ * Grafana on 2 over a shared database, the collector's gateway and aggregator tiers on 2 each.
+ * Loki and Tempo stay single binaries on one volume (the README explains), kube-state-metrics is
+ * one replica by design (two would double every series).
+ */
+const PROD_REPLICAS: Record<string, number> = {
+  alertmanager: 3,
+  prometheus: 2,
+  grafana: 1,
+  "otel-collector": 2,
+  "otel-collector-aggregator": 2,
+  loki: 1,
+  tempo: 1,
+  "kube-state-metrics": 1,
+};
+
 describe("replicated workloads", () => {
+  const workloads = (objects: readonly KubeObject[]) =>
+    objects.filter((o) => ["Deployment", "StatefulSet"].includes(o.kind)) as (KubeObject & Json)[];
+
+  test("prod: the replica table", async () => {
+    const { objects } = await rendered("prod");
+    expect(Object.fromEntries(workloads(objects).map((w) => [w.metadata.name, w.spec.replicas]))).toEqual(
+      PROD_REPLICAS,
+    );
+  });
+
   test("prod: a PodDisruptionBudget per replicated workload that keeps all but one up and never blocks a drain", async () => {
     const { objects } = await rendered("prod");
+    const replicated = workloads(objects).filter((w) => w.spec.replicas > 1);
     const budgets = objects.filter((o) => o.kind === "PodDisruptionBudget");
-    expect(budgets.map((b) => b.metadata.name).sort()).toEqual(["alertmanager", "prometheus"]);
+    expect(budgets.map((b) => b.metadata.name).sort()).toEqual(replicated.map((w) => w.metadata.name).sort());
     for (const budget of budgets) {
-      const workload = objectNamed(objects, "StatefulSet", budget.metadata.name);
+      const workload = replicated.find((w) => w.metadata.name === budget.metadata.name) as Json;
       const spec = budget.spec as Json;
       expect(spec.minAvailable).toBe(workload.spec.replicas - 1);
       expect(spec.minAvailable).toBeLessThan(workload.spec.replicas);
@@ -62,16 +90,15 @@ describe("replicated workloads", () => {
 
   test("prod: replicas spread across nodes and zones without refusing to schedule on fewer", async () => {
     const { objects } = await rendered("prod");
-    for (const name of ["alertmanager", "prometheus"]) {
-      const spread = objectNamed(objects, "StatefulSet", name).spec.template.spec
-        .topologySpreadConstraints as Json[];
+    const replicated = workloads(objects).filter((w) => w.spec.replicas > 1);
+    expect(replicated.length).toBeGreaterThanOrEqual(4);
+    for (const workload of replicated) {
+      const spread = workload.spec.template.spec.topologySpreadConstraints as Json[];
       expect(spread.map((c) => [c.topologyKey, c.whenUnsatisfiable, c.maxSkew])).toEqual([
         ["kubernetes.io/hostname", "ScheduleAnyway", 1],
         ["topology.kubernetes.io/zone", "ScheduleAnyway", 1],
       ]);
-      expect(spread[0].labelSelector.matchLabels).toEqual(
-        objectNamed(objects, "StatefulSet", name).spec.selector.matchLabels,
-      );
+      expect(spread[0].labelSelector.matchLabels).toEqual(workload.spec.selector.matchLabels);
     }
   });
 

@@ -10,30 +10,47 @@ type Json = Record<string, any>;
 
 const collectorConfig = (objects: readonly KubeObject[]) =>
   yaml.load(configMapData(objects, "otel-collector-config")["config.yaml"]) as Json;
+const hasAggregators = (objects: readonly KubeObject[]) =>
+  objects.some((o) => o.kind === "ConfigMap" && o.metadata.name === "otel-collector-aggregator-config");
+/** The collector that sees whole traces: the aggregator tier when there is one. */
+const aggregatingConfig = (objects: readonly KubeObject[]) =>
+  hasAggregators(objects)
+    ? (yaml.load(configMapData(objects, "otel-collector-aggregator-config")["config.yaml"]) as Json)
+    : collectorConfig(objects);
 const tempoConfig = (objects: readonly KubeObject[]) =>
   yaml.load(configMapData(objects, "tempo-config")["tempo.yaml"]) as Json;
 const servicePort = (objects: readonly KubeObject[], service: string, port: string): Json =>
   objectNamed(objects, "Service", service).spec.ports.find((p: Json) => p.name === port);
 
 describe.each<StackName>(["kind", "prod"])("collector config, stack %s", (stack) => {
-  test("memory_limiter comes first in every pipeline, and every referenced component is defined", async () => {
-    const config = collectorConfig((await rendered(stack)).objects);
-    const pipelines: Json[] = Object.values(config.service.pipelines);
-    expect(pipelines).toHaveLength(3);
-    for (const pipeline of pipelines) {
-      expect(pipeline.processors[0]).toBe("memory_limiter");
-      for (const id of pipeline.processors) expect(config.processors).toHaveProperty([id]);
-      for (const id of [...pipeline.receivers, ...pipeline.exporters]) {
-        expect({ ...config.receivers, ...config.exporters, ...config.connectors }).toHaveProperty([id]);
+  test("memory_limiter comes first in every pipeline of every tier, and every referenced component is defined", async () => {
+    const { objects } = await rendered(stack);
+    const configs = [
+      collectorConfig(objects),
+      ...(hasAggregators(objects) ? [aggregatingConfig(objects)] : []),
+    ];
+    expect(configs).toHaveLength(stack === "prod" ? 2 : 1);
+    for (const config of configs) {
+      for (const pipeline of Object.values(config.service.pipelines)) {
+        expect(pipeline.processors[0]).toBe("memory_limiter");
+        for (const id of pipeline.processors) expect(config.processors).toHaveProperty([id]);
+        for (const id of [...pipeline.receivers, ...pipeline.exporters]) {
+          expect({ ...config.receivers, ...config.exporters, ...config.connectors }).toHaveProperty([id]);
+        }
       }
     }
-    expect(config.service.pipelines.traces.receivers).toEqual(["otlp", "zipkin"]);
-    expect(config.receivers.zipkin.endpoint).toBe("0.0.0.0:9411");
+    expect(Object.keys(aggregatingConfig(objects).service.pipelines)).toEqual([
+      "traces",
+      "traces/sampled",
+      "metrics",
+    ]);
+    expect(collectorConfig(objects).service.pipelines.traces.receivers).toEqual(["otlp", "zipkin"]);
+    expect(collectorConfig(objects).receivers.zipkin.endpoint).toBe("0.0.0.0:9411");
   });
 
   test("span metrics and the service graph see every span before sampling and reach every Prometheus replica", async () => {
     const { objects } = await rendered(stack);
-    const config = collectorConfig(objects);
+    const config = aggregatingConfig(objects);
     expect(config.service.pipelines.traces.exporters).toEqual(["spanmetrics", "servicegraph", "forward"]);
     expect(config.connectors.spanmetrics.exemplars).toEqual({ enabled: true });
     expect(config.service.pipelines.metrics.receivers).toEqual(["spanmetrics", "servicegraph"]);
@@ -54,7 +71,7 @@ describe.each<StackName>(["kind", "prod"])("collector config, stack %s", (stack)
 
   test("traces go to Tempo's OTLP port with a sending queue and retries", async () => {
     const { objects } = await rendered(stack);
-    const exporter = collectorConfig(objects).exporters["otlp/tempo"];
+    const exporter = aggregatingConfig(objects).exporters["otlp/tempo"];
     const tempoPort = servicePort(objects, "tempo", "otlp-grpc").port as number;
     expect(exporter.endpoint).toBe(`tempo.observability.svc:${tempoPort}`);
     expect(tempoConfig(objects).distributor.receivers.otlp.protocols.grpc.endpoint).toBe(
@@ -62,6 +79,69 @@ describe.each<StackName>(["kind", "prod"])("collector config, stack %s", (stack)
     );
     expect(exporter.sending_queue).toMatchObject({ enabled: true, queue_size: 5000 });
     expect(exporter.retry_on_failure).toMatchObject({ enabled: true, max_elapsed_time: "300s" });
+  });
+});
+
+describe("collector tiers", () => {
+  test("kind: one collector does everything; there is no aggregator tier", async () => {
+    const { objects } = await rendered("kind");
+    expect(hasAggregators(objects)).toBe(false);
+    expect(objects.filter((o) => o.metadata.name.startsWith("otel-collector-aggregator"))).toEqual([]);
+    expect(objectNamed(objects, "Deployment", "otel-collector").spec.replicas).toBe(1);
+    expect(collectorConfig(objects).exporters).not.toHaveProperty("loadbalancing");
+  });
+
+  test("prod: two gateways route every span by trace ID to two aggregators, so each trace is sampled whole", async () => {
+    const { objects } = await rendered("prod");
+    const gateway = collectorConfig(objects);
+    expect(gateway.service.pipelines).toEqual({
+      traces: {
+        receivers: ["otlp", "zipkin"],
+        processors: ["memory_limiter", "k8sattributes"],
+        exporters: ["loadbalancing"],
+      },
+    });
+    const service = objectNamed(objects, "Service", "otel-collector-aggregator");
+    expect(service.spec.clusterIP).toBe("None");
+    const otlpPort = service.spec.ports.find((p: Json) => p.name === "otlp-grpc").port as number;
+    expect(gateway.exporters.loadbalancing).toMatchObject({
+      routing_key: "traceID",
+      resolver: {
+        dns: { hostname: "otel-collector-aggregator.observability.svc.cluster.local", port: otlpPort },
+      },
+    });
+    const aggregator = aggregatingConfig(objects);
+    expect(aggregator.receivers).toEqual({
+      otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${otlpPort}` } } },
+    });
+    expect(aggregator.processors).not.toHaveProperty("k8sattributes");
+    for (const name of ["otel-collector", "otel-collector-aggregator"]) {
+      expect(objectNamed(objects, "Deployment", name).spec.replicas).toBe(2);
+      expect(objectNamed(objects, "PodDisruptionBudget", name).spec.minAvailable).toBe(1);
+    }
+    // Only the gateway reads pod metadata from the API server.
+    const aggregatorPod = objectNamed(objects, "Deployment", "otel-collector-aggregator").spec.template.spec;
+    expect(aggregatorPod.automountServiceAccountToken).toBe(false);
+    expect(aggregatorPod.serviceAccountName).toBeUndefined();
+  });
+
+  test("prod: each aggregator labels the metrics it computes with its pod, so replicas never write the same series", async () => {
+    const { objects } = await rendered("prod");
+    const aggregator = aggregatingConfig(objects);
+    expect(aggregator.service.pipelines.metrics.processors).toEqual([
+      "memory_limiter",
+      "attributes/collector-pod",
+      "batch",
+    ]);
+    expect(aggregator.processors["attributes/collector-pod"].actions).toEqual([
+      { key: "collector_pod", value: "${env:POD_NAME}", action: "upsert" },
+    ]);
+    const container = objectNamed(objects, "Deployment", "otel-collector-aggregator").spec.template.spec
+      .containers[0];
+    expect(container.env).toContainEqual({
+      name: "POD_NAME",
+      valueFrom: { fieldRef: { fieldPath: "metadata.name" } },
+    });
   });
 });
 
@@ -87,7 +167,7 @@ describe("sampling", () => {
 
   test("prod: the apps send everything; the collector keeps errors, traces over 1 s and 10 % of the rest", async () => {
     const { objects } = await rendered("prod");
-    const config = collectorConfig(objects);
+    const config = aggregatingConfig(objects);
     expect(config.service.pipelines["traces/sampled"].processors).toEqual([
       "memory_limiter",
       "tail_sampling",
@@ -100,8 +180,6 @@ describe("sampling", () => {
     ]);
     const env = objectNamed(objects, "ConfigMap", "observability-tracing").data;
     expect(env).toMatchObject({ TRACING_SAMPLING_PROBABILITY: "1.0", OTEL_TRACES_SAMPLER_ARG: "1.0" });
-    // One sampling tier, one replica: every span of a trace reaches the same sampler.
-    expect(objectNamed(objects, "Deployment", "otel-collector").spec.replicas).toBe(1);
   });
 
   /** The objects whose content differs between two renders, by kind/namespace/name. */
@@ -129,6 +207,7 @@ describe("sampling", () => {
     const before = (await rendered("kind")).objects;
     const after = (await renderWithSampling("kind", 0.25)).objects;
     expect(changed(before, after)).toEqual(["ConfigMap/tiketi-spring/observability-tracing"]);
+    expect(hasAggregators(after)).toBe(false);
     expect(objectNamed(after, "ConfigMap", "observability-tracing").data.TRACING_SAMPLING_PROBABILITY).toBe(
       "0.25",
     );
@@ -138,19 +217,19 @@ describe("sampling", () => {
     const before = (await rendered("prod")).objects;
     const after = (await renderWithSampling("prod", 0.2)).objects;
     expect(changed(before, after)).toEqual([
-      "ConfigMap/observability/otel-collector-config",
-      "Deployment/observability/otel-collector",
+      "ConfigMap/observability/otel-collector-aggregator-config",
+      "Deployment/observability/otel-collector-aggregator",
     ]);
     const annotations = (objects: readonly KubeObject[]) =>
-      objectNamed(objects, "Deployment", "otel-collector").spec.template.metadata.annotations;
+      objectNamed(objects, "Deployment", "otel-collector-aggregator").spec.template.metadata.annotations;
     expect(annotations(after)["checksum/config"]).not.toBe(annotations(before)["checksum/config"]);
     const withoutChecksum = (objects: readonly KubeObject[]) => {
-      const deployment = structuredClone(objectNamed(objects, "Deployment", "otel-collector"));
+      const deployment = structuredClone(objectNamed(objects, "Deployment", "otel-collector-aggregator"));
       delete deployment.spec.template.metadata.annotations;
       return deployment;
     };
     expect(withoutChecksum(after)).toEqual(withoutChecksum(before));
-    const policy = collectorConfig(after).processors.tail_sampling.policies[2];
+    const policy = aggregatingConfig(after).processors.tail_sampling.policies[2];
     expect(policy.probabilistic.sampling_percentage).toBe(20);
   });
 });
@@ -225,7 +304,7 @@ describe("ingest Services and network policies", () => {
     expect(objectNamed(objects, "Service", "otel-collector").spec.type).toBe("ClusterIP");
   });
 
-  test("apps may reach the collector's ingest ports; only the collector may write to Tempo", async () => {
+  test("apps may reach the collector's ingest ports; only the aggregators may write to Tempo", async () => {
     const { objects } = await rendered("prod");
     const collector = objectNamed(objects, "NetworkPolicy", "otel-collector").spec;
     expect(collector.ingress).toContainEqual({
@@ -237,7 +316,7 @@ describe("ingest Services and network policies", () => {
       from: [
         {
           namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "observability" } },
-          podSelector: { matchLabels: { "app.kubernetes.io/name": "otel-collector" } },
+          podSelector: { matchLabels: { "app.kubernetes.io/name": "otel-collector-aggregator" } },
         },
       ],
       ports: [{ protocol: "TCP", port: 4317 }],
