@@ -5,13 +5,11 @@ import { StackConfig } from "../config";
 import { objectMeta } from "./common/metadata";
 import { serviceArgs } from "./common/service";
 import { workloadPolicy } from "./wiring/policies";
-import { InitContainerSpec, hardenedPodSpec, podTemplate } from "./common/podSpec";
-import { httpProbe } from "./common/probes";
-import { dataProtection, volumeStatefulSetArgs } from "./common/statefulSet";
 import { toYaml } from "./common/yaml";
 import { datasourceProvisioning, escapeForProvisioning } from "./grafana/datasources";
 import { allDashboards } from "./grafana/dashboards";
 import { GRAFANA, GRAFANA_PATHS } from "./grafana/names";
+import { SECRET_KEYS, deployGrafanaWorkload } from "./grafana/grafanaWorkload";
 import { ScrapeRegistry, serviceScrapeJob } from "./metrics/scrapeRegistry";
 
 export interface GrafanaStackArgs {
@@ -19,11 +17,6 @@ export interface GrafanaStackArgs {
   /** Grafana's own metrics are registered here for Prometheus. */
   readonly scrapeJobs: ScrapeRegistry;
 }
-
-/** Pod annotation carrying the rotation key: changing it restarts Grafana, which applies the new password. */
-export const ROTATION_ANNOTATION = "observability.io/credentials-rotation";
-
-const SECRET_KEYS = { adminPassword: "admin-password", secretKey: "secret-key" } as const;
 
 export function registerGrafanaScrapeJobs(registry: ScrapeRegistry, config: StackConfig): ScrapeRegistry {
   return registry.register(
@@ -36,36 +29,9 @@ export function registerGrafanaScrapeJobs(registry: ScrapeRegistry, config: Stac
   );
 }
 
-/** Grafana's settings, as environment; credentials only as `__FILE` paths into the mounted Secret. */
-function grafanaEnv(config: StackConfig) {
-  const ingress = config.exposure.mode === "ingress" ? config.exposure.ingress : undefined;
-  const settings: Record<string, string> = {
-    GF_SERVER_HTTP_PORT: String(GRAFANA.port),
-    ...(ingress === undefined ? {} : { GF_SERVER_ROOT_URL: `https://${ingress.host}` }),
-    GF_PATHS_DATA: GRAFANA_PATHS.data,
-    // The root filesystem is read-only: everything Grafana writes goes to its volume.
-    GF_PATHS_LOGS: `${GRAFANA_PATHS.data}/log`,
-    GF_PATHS_PLUGINS: `${GRAFANA_PATHS.data}/plugins`,
-    GF_PATHS_PROVISIONING: GRAFANA_PATHS.provisioning,
-    GF_SECURITY_ADMIN_USER: config.grafana.adminUser,
-    GF_SECURITY_ADMIN_PASSWORD__FILE: `${GRAFANA_PATHS.secrets}/${SECRET_KEYS.adminPassword}`,
-    GF_SECURITY_SECRET_KEY__FILE: `${GRAFANA_PATHS.secrets}/${SECRET_KEYS.secretKey}`,
-    GF_SECURITY_COOKIE_SECURE: String(ingress !== undefined),
-    GF_SECURITY_COOKIE_SAMESITE: "lax",
-    GF_SECURITY_DISABLE_GRAVATAR: "true",
-    GF_USERS_ALLOW_SIGN_UP: "false",
-    GF_AUTH_ANONYMOUS_ENABLED: "false",
-    GF_ANALYTICS_REPORTING_ENABLED: "false",
-    GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
-    GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES: "false",
-    GF_LOG_MODE: "console",
-  };
-  return Object.entries(settings).map(([name, value]) => ({ name, value }));
-}
-
 /**
- * Grafana on its own volume (a StatefulSet, so an update never waits on a volume the old pod
- * holds), provisioned datasources wired to each other, dashboards built in TypeScript, a
+ * Grafana (see `deployGrafanaWorkload` for its pods, on a volume or over a shared database),
+ * provisioned datasources wired to each other, dashboards built in TypeScript, a
  * generated admin password that rotates with `grafana.credentialsRotation`, and a `secret_key`
  * that never rotates (it encrypts what Grafana stores).
  */
@@ -81,6 +47,7 @@ export class GrafanaStack extends pulumi.ComponentResource {
     const children = { parent: this };
     const namespace = config.namespaces.observability;
     const id = { name: GRAFANA.name, component: "dashboards", image: config.images.grafana };
+    const database = config.grafana.database;
     registerGrafanaScrapeJobs(args.scrapeJobs, config);
 
     const password = new random.RandomPassword(
@@ -100,6 +67,7 @@ export class GrafanaStack extends pulumi.ComponentResource {
         stringData: {
           [SECRET_KEYS.adminPassword]: password.result,
           [SECRET_KEYS.secretKey]: secretKey.result,
+          ...(database === undefined ? {} : { [SECRET_KEYS.databasePassword]: database.password }),
         },
       },
       children,
@@ -141,89 +109,12 @@ export class GrafanaStack extends pulumi.ComponentResource {
       children,
     );
 
-    const env = grafanaEnv(config);
-    const mounts = [
-      { name: "data", mountPath: GRAFANA_PATHS.data },
-      { name: "credentials", mountPath: GRAFANA_PATHS.secrets, readOnly: true },
-    ];
-    // Grafana applies GF_SECURITY_ADMIN_PASSWORD only when it creates its database. On every later
-    // start (a rotation restarts the pod) this sets the admin password to the mounted one.
-    const applyPassword: InitContainerSpec = {
-      name: "apply-admin-password",
-      image: config.images.grafana,
-      command: ["sh", "-c"],
-      args: [
-        `if [ -f "${GRAFANA_PATHS.data}/grafana.db" ]; then ` +
-          "grafana cli --homepath /usr/share/grafana admin reset-admin-password --password-from-stdin " +
-          `< "${GRAFANA_PATHS.secrets}/${SECRET_KEYS.adminPassword}"; fi`,
-      ],
-      env,
-      resources: config.resources.grafana,
-      volumeMounts: mounts,
-      scratchPaths: ["/tmp"],
-    };
-    const spec = hardenedPodSpec({
-      initContainers: [applyPassword],
-      containers: [
-        {
-          name: "grafana",
-          image: config.images.grafana,
-          env,
-          ports: [{ name: "http", containerPort: GRAFANA.port }],
-          resources: config.resources.grafana,
-          volumeMounts: [
-            ...mounts,
-            { name: "datasources", mountPath: `${GRAFANA_PATHS.provisioning}/datasources`, readOnly: true },
-            {
-              name: "dashboard-providers",
-              mountPath: `${GRAFANA_PATHS.provisioning}/dashboards`,
-              readOnly: true,
-            },
-            { name: "dashboards", mountPath: GRAFANA_PATHS.dashboards, readOnly: true },
-          ],
-          scratchPaths: ["/tmp"],
-          livenessProbe: httpProbe("http", "/api/health", { initialDelaySeconds: 30, periodSeconds: 10 }),
-          readinessProbe: httpProbe("http", "/api/health", { initialDelaySeconds: 10, periodSeconds: 5 }),
-        },
-      ],
-      volumes: [
-        { name: "credentials", secret: { secretName: credentials.metadata.name, defaultMode: 0o440 } },
-        {
-          name: "datasources",
-          configMap: {
-            name: provisioning.metadata.name,
-            items: [{ key: "datasources.yaml", path: "datasources.yaml" }],
-          },
-        },
-        {
-          name: "dashboard-providers",
-          configMap: {
-            name: provisioning.metadata.name,
-            items: [{ key: "dashboards.yaml", path: "dashboards.yaml" }],
-          },
-        },
-        { name: "dashboards", configMap: { name: dashboards.metadata.name } },
-      ],
-    });
-    // Datasources are read at start: a change rolls the pod. Dashboards reload every 30 s on their own.
-    const template = podTemplate(
+    deployGrafanaWorkload(
+      name,
+      config,
       id,
-      spec,
-      { datasources: datasourcesYaml, providers: providerYaml },
-      { [ROTATION_ANNOTATION]: config.grafana.credentialsRotation },
-    );
-    new k8s.apps.v1.StatefulSet(
-      `${name}-grafana`,
-      volumeStatefulSetArgs({
-        id,
-        namespace,
-        replicas: 1,
-        serviceName: GRAFANA.name,
-        template,
-        storageClassName: config.storage.className,
-        storageSize: config.grafana.storageSize,
-      }),
-      { ...children, ...dataProtection(config.profile), dependsOn: [credentials, provisioning, dashboards] },
+      { credentials, provisioning, dashboards, datasourcesYaml, providerYaml },
+      children,
     );
 
     const ingress = config.exposure.mode === "ingress" ? config.exposure.ingress : undefined;

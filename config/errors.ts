@@ -13,6 +13,7 @@ export const SECRET_PATHS: readonly (readonly string[])[] = [
   ["alerting", "watchdog", "url"],
   ["metrics", "exporters", "postgres", "*", "dsn"],
   ["metrics", "exporters", "redis", "*", "password"],
+  ["grafana", "database", "password"],
 ];
 
 /** Whether a concrete key path is one of SECRET_PATHS. */

@@ -86,6 +86,9 @@ const pinnedImage = z
 /** Secret values are wrapped as Pulumi secrets the moment they are read, so they stay secret end to end. */
 const secretString = nonEmpty.transform((value) => pulumi.secret(value));
 
+const hostPort = (example: string) =>
+  z.string().regex(/^[A-Za-z0-9.-]+:[0-9]{1,5}$/, `must be host:port such as ${example}`);
+
 const strict = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
 
 const resourceList = strict({ cpu: quantity, memory: quantity });
@@ -306,6 +309,16 @@ export const stackConfigSchema = strict({
     credentialsRotation: z.union([z.string(), z.number()]).transform(String),
     storageSize: quantity,
     dashboardsFolder: nonEmpty,
+    /** Above 1 needs `database`: replicas cannot share SQLite on a ReadWriteOnce volume. */
+    replicas: replicas(5),
+    /** A PostgreSQL database (e.g. Amazon RDS) for Grafana's state instead of SQLite on a volume. */
+    database: strict({
+      host: hostPort("grafana-db.example.internal:5432"),
+      name: nonEmpty,
+      user: nonEmpty,
+      password: secretString,
+      sslMode: z.enum(["disable", "require", "verify-ca", "verify-full"]),
+    }).optional(),
     /** Datasources a team already runs (the reference architecture's ELK, Jaeger). */
     extraDatasources: z.array(
       z.discriminatedUnion("type", [
@@ -328,9 +341,7 @@ export const stackConfigSchema = strict({
     email: strict({
       to: z.array(z.string().email("must be an e-mail address")).min(1, "must list at least one address"),
       from: z.string().email("must be an e-mail address"),
-      smarthost: z
-        .string()
-        .regex(/^[A-Za-z0-9.-]+:[0-9]+$/, "must be host:port such as smtp.example.com:587"),
+      smarthost: hostPort("smtp.example.com:587"),
       username: nonEmpty.optional(),
       password: secretString.optional(),
     }).optional(),
@@ -375,6 +386,12 @@ export const stackConfigSchema = strict({
       if (ns === value.namespaces.observability || ns === value.namespaces.node) {
         issue(["apps", "namespaces", i], "must not be one of the stack's own namespaces");
       }
+    }
+    if (value.grafana.replicas > 1 && value.grafana.database === undefined) {
+      issue(
+        ["grafana", "database"],
+        "is required when grafana.replicas is above 1 (host, name, user, password, sslMode): replicas cannot share SQLite on one volume",
+      );
     }
     if (value.profile === "eks") {
       if (value.storage.s3 === undefined) {

@@ -36,6 +36,9 @@ const prodBase = () => {
       ]),
   ) as Record<string, any>;
 };
+/** The keys the prod stack file encrypts, as parseStackConfig names them. */
+const prodSecretKeys = () =>
+  readStackFile("prod", PROJECT_ROOT).secretKeys.map((key) => key.slice("observability:".length));
 
 describe("the committed stack files", () => {
   test("Pulumi.kind.yaml: the ticketing platform's eight services, 7d retention, sampling 1.0, seed NodePorts", () => {
@@ -180,6 +183,23 @@ describe("credentials", () => {
 
 // Each bad config must be rejected with the full key path and what is allowed.
 const badConfigs: [string, Record<string, unknown>, RegExp][] = [
+  [
+    "two Grafana replicas on SQLite",
+    { grafana: { replicas: 2 } },
+    /^observability:grafana\.database is required when grafana\.replicas is above 1 \(host, name, user, password, sslMode\)/,
+  ],
+  [
+    "a Grafana database without a port",
+    {
+      grafana: { database: { host: "db.internal", name: "g", user: "g", password: "x", sslMode: "require" } },
+    },
+    /^observability:grafana\.database\.host must be host:port such as grafana-db\.example\.internal:5432 \(got "db\.internal"\)$/,
+  ],
+  [
+    "a Grafana database with an unknown SSL mode",
+    { grafana: { database: { host: "db:5432", name: "g", user: "g", password: "x", sslMode: "prefer" } } },
+    /^observability:grafana\.database\.sslMode must be one of "disable", "require", "verify-ca", "verify-full" \(got "prefer"\)$/,
+  ],
   [
     "sampling above 1",
     { tracing: { samplingProbability: 1.5 } },
@@ -344,7 +364,7 @@ describe("a bad config is rejected naming the key", () => {
     const raw = prodBase();
     delete raw.storage.s3;
     raw.exposure.mode = "nodePort";
-    expect(problemsOf(raw)).toEqual([
+    expect(problemsOf(raw, prodSecretKeys())).toEqual([
       expect.stringMatching(/^observability:storage\.s3 is required on profile eks/),
       expect.stringMatching(/^observability:exposure\.mode must be ingress on profile eks/),
     ]);
@@ -360,7 +380,7 @@ describe("a bad config is rejected naming the key", () => {
         roleArn: "arn:aws:iam::111111111111:role/amp",
       },
     };
-    expect(problemsOf(raw)).toEqual([
+    expect(problemsOf(raw, prodSecretKeys())).toEqual([
       expect.stringMatching(/^observability:metrics\.remoteWrite\.url must be an https:\/\/ URL/),
       expect.stringMatching(/^observability:storage\.s3\.tempo\.roleArn must be an IAM role ARN/),
     ]);

@@ -1,5 +1,10 @@
 /** Grafana's port (the reference platform's), paths, and the fixed datasource UIDs everything links by. */
-export const GRAFANA = { name: "grafana", port: 3006 } as const;
+export const GRAFANA = {
+  name: "grafana",
+  port: 3006,
+  clusterPort: 9094,
+  peersService: "grafana-peers",
+} as const;
 
 export const GRAFANA_PATHS = {
   data: "/var/lib/grafana",

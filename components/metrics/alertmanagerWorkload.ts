@@ -6,6 +6,7 @@ import { serviceArgs } from "../common/service";
 import { workloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
+import { gossipContainerPorts, gossipServicePorts } from "../common/gossip";
 import { disruptionBudgetArgs, spreadAcrossNodes } from "../common/disruption";
 import { dataProtection, volumeStatefulSetArgs } from "../common/statefulSet";
 import { clusterUrl } from "../common/serviceUrl";
@@ -74,8 +75,7 @@ export function deployAlertmanager(name: string, config: StackConfig, opts: pulu
         env: [{ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
         ports: [
           { name: "http", containerPort: ALERTMANAGER.port },
-          { name: "mesh-tcp", containerPort: ALERTMANAGER.clusterPort },
-          { name: "mesh-udp", containerPort: ALERTMANAGER.clusterPort, protocol: "UDP" },
+          ...gossipContainerPorts(ALERTMANAGER.clusterPort),
         ],
         resources: config.resources.alertmanager,
         volumeMounts: [
@@ -111,11 +111,7 @@ export function deployAlertmanager(name: string, config: StackConfig, opts: pulu
       name: ALERTMANAGER.peersService,
       headless: true,
       publishNotReadyAddresses: true,
-      ports: [
-        { name: "http", port: ALERTMANAGER.port },
-        { name: "mesh-tcp", port: ALERTMANAGER.clusterPort },
-        { name: "mesh-udp", port: ALERTMANAGER.clusterPort, protocol: "UDP" },
-      ],
+      ports: [{ name: "http", port: ALERTMANAGER.port }, ...gossipServicePorts(ALERTMANAGER.clusterPort)],
     }),
     opts,
   );

@@ -220,6 +220,19 @@ export function wiringGraph(config: StackConfig): Flow[] {
         [alertmanager, ALERTMANAGER.port],
       ] as const
     ).map(([to, port]): Flow => ({ from: grafana, to, ports: tcp(port), why: "queries" })),
+    ...(config.grafana.database === undefined
+      ? []
+      : [
+          {
+            from: grafana,
+            to: outside("Grafana's PostgreSQL database"),
+            ports: tcp(Number(config.grafana.database.host.split(":")[1])),
+            why: "dashboards, users and sessions",
+          },
+        ]),
+    ...(config.grafana.replicas > 1
+      ? [{ from: grafana, to: grafana, ports: tcpAndUdp(GRAFANA.clusterPort), why: "alerting HA gossip" }]
+      : []),
     ...(config.grafana.extraDatasources.length === 0
       ? []
       : [

@@ -3,7 +3,7 @@ import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import { isDeepStrictEqual } from "util";
-import { ROTATION_ANNOTATION } from "../../components/grafanaStack";
+import { ROTATION_ANNOTATION } from "../../components/grafana/grafanaWorkload";
 import { TRACE_ID_REGEX } from "../../components/logs/logPatterns";
 import { RuleFile } from "../../components/metrics/prometheusTypes";
 import { KubeObject, toManifest } from "../../render/manifest";
@@ -276,9 +276,56 @@ describe("Grafana", () => {
         },
       ],
     });
-    const env = objectNamed(objects, "StatefulSet", "grafana").spec.template.spec.containers[0].env as Json[];
+    const env = objectNamed(objects, "Deployment", "grafana").spec.template.spec.containers[0].env as Json[];
     expect(env).toContainEqual({ name: "GF_SECURITY_COOKIE_SECURE", value: "true" });
     expect(env).toContainEqual({ name: "GF_SERVER_ROOT_URL", value: "https://grafana.tiketi.example.com" });
+  });
+
+  test("prod: two replicas over PostgreSQL, without a volume, spread, with a budget and alerting gossip", async () => {
+    const { objects } = await rendered("prod");
+    const deployment = objectNamed(objects, "Deployment", "grafana");
+    expect(deployment.spec.replicas).toBe(2);
+    expect(deployment.spec.strategy.rollingUpdate).toEqual({ maxSurge: 1, maxUnavailable: 0 });
+    expect(objects.filter((o) => o.kind === "StatefulSet" && o.metadata.name === "grafana")).toEqual([]);
+    const pod = deployment.spec.template.spec;
+    expect(pod.volumes.filter((v: Json) => v.persistentVolumeClaim !== undefined)).toEqual([]);
+    const env = Object.fromEntries(
+      (pod.containers[0].env as Json[]).map((e) => [e.name, e.value ?? e.valueFrom]),
+    );
+    expect(env).toMatchObject({
+      GF_DATABASE_TYPE: "postgres",
+      GF_DATABASE_HOST: "tiketi-prod-grafana.cluster-abcdefghijkl.ap-northeast-2.rds.amazonaws.com:5432",
+      GF_DATABASE_NAME: "grafana",
+      GF_DATABASE_USER: "grafana",
+      GF_DATABASE_PASSWORD__FILE: "/etc/grafana/secrets/database-password",
+      GF_DATABASE_SSL_MODE: "require",
+      POD_IP: { fieldRef: { fieldPath: "status.podIP" } },
+      GF_UNIFIED_ALERTING_HA_PEERS: "grafana-peers.observability.svc.cluster.local:9094",
+      GF_UNIFIED_ALERTING_HA_ADVERTISE_ADDRESS: "$(POD_IP):9094",
+    });
+    expect(env).not.toHaveProperty("GF_DATABASE_PASSWORD");
+    // POD_IP comes before the variable that refers to it, or Kubernetes would not expand it.
+    const names = (pod.containers[0].env as Json[]).map((e) => e.name);
+    expect(names.indexOf("POD_IP")).toBeLessThan(names.indexOf("GF_UNIFIED_ALERTING_HA_ADVERTISE_ADDRESS"));
+    // The password stays a secret, in the credentials Secret the pod mounts.
+    const secret = objectNamed(objects, "Secret", "grafana-credentials");
+    expect(Object.keys(secret.stringData as Json).sort()).toEqual([
+      "admin-password",
+      "database-password",
+      "secret-key",
+    ]);
+    const peers = objectNamed(objects, "Service", "grafana-peers");
+    expect(peers.spec).toMatchObject({ clusterIP: "None", publishNotReadyAddresses: true });
+    expect(peers.spec.ports.map((p: Json) => `${p.protocol ?? "TCP"}/${p.port}`)).toEqual([
+      "TCP/9094",
+      "UDP/9094",
+    ]);
+    expect(objectNamed(objects, "PodDisruptionBudget", "grafana").spec.minAvailable).toBe(1);
+    // With a shared database the init container resets the password on every start, fresh database or not.
+    expect(pod.initContainers[0].args[0]).toBe(
+      "grafana cli --homepath /usr/share/grafana admin reset-admin-password " +
+        '--password-from-stdin < "/etc/grafana/secrets/admin-password"',
+    );
   });
 
   test("an init container applies the mounted password to an existing database", async () => {
@@ -327,7 +374,7 @@ describe("rotation", () => {
       (r) => !isDeepStrictEqual(r.inputs, beforeByKey.get(key(r.type, r.name))?.inputs),
     );
     expect(changed.map((r) => key(r.type, r.name)).sort()).toEqual([
-      "kubernetes:apps/v1:StatefulSet::grafana-grafana",
+      "kubernetes:apps/v1:Deployment::grafana-grafana",
       "kubernetes:core/v1:Secret::grafana-credentials",
       "random:index/randomPassword:RandomPassword::grafana-admin-password",
     ]);
@@ -338,7 +385,7 @@ describe("rotation", () => {
     expect(secret(after)["secret-key"]).toBe(secret(before)["secret-key"]);
 
     const template = (r: RenderedStack) =>
-      structuredClone(objectNamed(r.objects, "StatefulSet", "grafana").spec.template);
+      structuredClone(objectNamed(r.objects, "Deployment", "grafana").spec.template);
     expect(template(after).metadata.annotations[ROTATION_ANNOTATION]).toBe("2");
     const withoutRotation = (r: RenderedStack) => {
       const t = template(r);

@@ -1,22 +1,41 @@
 import { KubeObject } from "../../render/manifest";
 import { renderedPods } from "../../checks/podSpecs";
 import { selectorMatches } from "../../checks/networkPolicyCoverage";
+import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
+import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
 
 type Json = Record<string, any>;
 
-const DATA_WORKLOADS = ["alertmanager", "grafana", "loki", "prometheus", "tempo"];
+/** Workloads with data volumes in prod. Grafana keeps its state in the external database there. */
+const DATA_WORKLOADS = ["alertmanager", "loki", "prometheus", "tempo"];
+
+function guardedWorkloads({ registrations }: RenderedStack): string[] {
+  const guarded = registrations.filter((r) => r.protect || r.retainOnDelete);
+  for (const r of guarded) {
+    expect(r).toMatchObject({ protect: true, retainOnDelete: true });
+  }
+  return guarded.map((r) => `${r.type}::${(r.inputs.metadata as Json).name as string}`).sort();
+}
 
 describe("data protection", () => {
-  test("prod: every workload holding history is protected and retained on delete, and nothing else", async () => {
-    const { registrations } = await rendered("prod");
-    const guarded = registrations.filter((r) => r.protect || r.retainOnDelete);
-    expect(guarded.map((r) => `${r.type}::${(r.inputs.metadata as Json).name as string}`).sort()).toEqual(
+  test("prod: every workload holding history on a volume is protected and retained on delete, and nothing else", async () => {
+    expect(guardedWorkloads(await rendered("prod"))).toEqual(
       DATA_WORKLOADS.map((name) => `kubernetes:apps/v1:StatefulSet::${name}`),
     );
-    for (const r of guarded) {
-      expect(r).toMatchObject({ protect: true, retainOnDelete: true });
-    }
+  });
+
+  test("prod without a Grafana database: Grafana's volume is protected too", async () => {
+    const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
+    const grafana = JSON.parse(config["observability:grafana"]) as Json;
+    delete grafana.database;
+    const single = await renderWithConfig(
+      "prod",
+      { ...config, "observability:grafana": JSON.stringify({ ...grafana, replicas: 1 }) },
+      secretKeys.filter((key) => key !== "observability:grafana"),
+    );
+    expect(guardedWorkloads(single)).toContain("kubernetes:apps/v1:StatefulSet::grafana");
+    expect(guardedWorkloads(single)).toHaveLength(DATA_WORKLOADS.length + 1);
   });
 
   test("kind: nothing is protected, the stack can be destroyed freely", async () => {
@@ -54,7 +73,7 @@ describe("data protection", () => {
 const PROD_REPLICAS: Record<string, number> = {
   alertmanager: 3,
   prometheus: 2,
-  grafana: 1,
+  grafana: 2,
   "otel-collector": 2,
   "otel-collector-aggregator": 2,
   loki: 1,

@@ -31,7 +31,7 @@ describe.each<StackName>(["kind", "prod"])("collector config, stack %s", (stack)
     ];
     expect(configs).toHaveLength(stack === "prod" ? 2 : 1);
     for (const config of configs) {
-      for (const pipeline of Object.values(config.service.pipelines)) {
+      for (const pipeline of Object.values<Json>(config.service.pipelines)) {
         expect(pipeline.processors[0]).toBe("memory_limiter");
         for (const id of pipeline.processors) expect(config.processors).toHaveProperty([id]);
         for (const id of [...pipeline.receivers, ...pipeline.exporters]) {

@@ -1,0 +1,245 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { StackConfig } from "../../config";
+import { gossipContainerPorts, gossipServicePorts } from "../common/gossip";
+import { disruptionBudgetArgs, spreadAcrossNodes } from "../common/disruption";
+import { WorkloadIdentity, selectorLabels } from "../common/labels";
+import { objectMeta } from "../common/metadata";
+import { InitContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
+import { httpProbe } from "../common/probes";
+import { serviceArgs } from "../common/service";
+import { dataProtection, volumeStatefulSetArgs } from "../common/statefulSet";
+import { GRAFANA, GRAFANA_PATHS } from "./names";
+
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+
+/** Pod annotation carrying the rotation key: changing it restarts Grafana, which applies the new password. */
+export const ROTATION_ANNOTATION = "observability.io/credentials-rotation";
+
+/** Keys of the `grafana-credentials` Secret. */
+export const SECRET_KEYS = {
+  adminPassword: "admin-password",
+  secretKey: "secret-key",
+  databasePassword: "database-password",
+} as const;
+
+/** What the workload mounts: the credentials Secret and the provisioning ConfigMaps, with their content. */
+export interface GrafanaInputs {
+  readonly credentials: k8s.core.v1.Secret;
+  readonly provisioning: k8s.core.v1.ConfigMap;
+  readonly dashboards: k8s.core.v1.ConfigMap;
+  /** Hashed into the pod template: datasources are read at start, so a change rolls the pods. */
+  readonly datasourcesYaml: string;
+  readonly providerYaml: string;
+}
+
+const secretFile = (key: string) => `${GRAFANA_PATHS.secrets}/${key}`;
+
+/** Grafana's settings, as environment; credentials only as `__FILE` paths into the mounted Secret. */
+function grafanaEnv(config: StackConfig): EnvVar[] {
+  const ingress = config.exposure.mode === "ingress" ? config.exposure.ingress : undefined;
+  const database = config.grafana.database;
+  const settings: Record<string, string> = {
+    GF_SERVER_HTTP_PORT: String(GRAFANA.port),
+    ...(ingress === undefined ? {} : { GF_SERVER_ROOT_URL: `https://${ingress.host}` }),
+    GF_PATHS_DATA: GRAFANA_PATHS.data,
+    // The root filesystem is read-only: everything Grafana writes goes under its data path.
+    GF_PATHS_LOGS: `${GRAFANA_PATHS.data}/log`,
+    GF_PATHS_PLUGINS: `${GRAFANA_PATHS.data}/plugins`,
+    GF_PATHS_PROVISIONING: GRAFANA_PATHS.provisioning,
+    GF_SECURITY_ADMIN_USER: config.grafana.adminUser,
+    GF_SECURITY_ADMIN_PASSWORD__FILE: secretFile(SECRET_KEYS.adminPassword),
+    GF_SECURITY_SECRET_KEY__FILE: secretFile(SECRET_KEYS.secretKey),
+    GF_SECURITY_COOKIE_SECURE: String(ingress !== undefined),
+    GF_SECURITY_COOKIE_SAMESITE: "lax",
+    GF_SECURITY_DISABLE_GRAVATAR: "true",
+    GF_USERS_ALLOW_SIGN_UP: "false",
+    GF_AUTH_ANONYMOUS_ENABLED: "false",
+    GF_ANALYTICS_REPORTING_ENABLED: "false",
+    GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
+    GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES: "false",
+    GF_LOG_MODE: "console",
+    ...(database === undefined
+      ? {}
+      : {
+          GF_DATABASE_TYPE: "postgres",
+          GF_DATABASE_HOST: database.host,
+          GF_DATABASE_NAME: database.name,
+          GF_DATABASE_USER: database.user,
+          GF_DATABASE_PASSWORD__FILE: secretFile(SECRET_KEYS.databasePassword),
+          GF_DATABASE_SSL_MODE: database.sslMode,
+        }),
+  };
+  const env: EnvVar[] = Object.entries(settings).map(([name, value]) => ({ name, value }));
+  if (config.grafana.replicas === 1) {
+    return env;
+  }
+  // Grafana's own alerting: replicas gossip so that each alert is evaluated and sent once.
+  return [
+    { name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+    ...env,
+    {
+      name: "GF_UNIFIED_ALERTING_HA_PEERS",
+      value: `${GRAFANA.peersService}.${config.namespaces.observability}.svc.cluster.local:${GRAFANA.clusterPort}`,
+    },
+    { name: "GF_UNIFIED_ALERTING_HA_LISTEN_ADDRESS", value: `0.0.0.0:${GRAFANA.clusterPort}` },
+    { name: "GF_UNIFIED_ALERTING_HA_ADVERTISE_ADDRESS", value: `$(POD_IP):${GRAFANA.clusterPort}` },
+  ];
+}
+
+/**
+ * Grafana sets GF_SECURITY_ADMIN_PASSWORD only when it creates the admin user. This sets the
+ * mounted password on every start (a rotation restarts the pods). With SQLite it runs only once
+ * the database exists; with PostgreSQL, the CLI's own start-up creates the schema and the admin
+ * user first when the database is new.
+ */
+function applyPasswordScript(config: StackConfig): string {
+  const reset =
+    "grafana cli --homepath /usr/share/grafana admin reset-admin-password --password-from-stdin " +
+    `< "${secretFile(SECRET_KEYS.adminPassword)}"`;
+  return config.grafana.database === undefined
+    ? `if [ -f "${GRAFANA_PATHS.data}/grafana.db" ]; then ${reset}; fi`
+    : reset;
+}
+
+function grafanaPodSpec(config: StackConfig, id: WorkloadIdentity, inputs: GrafanaInputs) {
+  const env = grafanaEnv(config);
+  const shared = config.grafana.database !== undefined;
+  // With a shared database the data path holds only logs and plugins: scratch space per pod.
+  const dataMount = shared ? [] : [{ name: "data", mountPath: GRAFANA_PATHS.data }];
+  const scratchPaths = shared ? ["/tmp", GRAFANA_PATHS.data] : ["/tmp"];
+  const mounts = [...dataMount, { name: "credentials", mountPath: GRAFANA_PATHS.secrets, readOnly: true }];
+  const applyPassword: InitContainerSpec = {
+    name: "apply-admin-password",
+    image: config.images.grafana,
+    command: ["sh", "-c"],
+    args: [applyPasswordScript(config)],
+    env,
+    resources: config.resources.grafana,
+    volumeMounts: mounts,
+    scratchPaths,
+  };
+  const replicas = config.grafana.replicas;
+  return hardenedPodSpec({
+    initContainers: [applyPassword],
+    ...(replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {}),
+    containers: [
+      {
+        name: "grafana",
+        image: config.images.grafana,
+        env,
+        ports: [
+          { name: "http", containerPort: GRAFANA.port },
+          ...(replicas > 1 ? gossipContainerPorts(GRAFANA.clusterPort) : []),
+        ],
+        resources: config.resources.grafana,
+        volumeMounts: [
+          ...mounts,
+          { name: "datasources", mountPath: `${GRAFANA_PATHS.provisioning}/datasources`, readOnly: true },
+          {
+            name: "dashboard-providers",
+            mountPath: `${GRAFANA_PATHS.provisioning}/dashboards`,
+            readOnly: true,
+          },
+          { name: "dashboards", mountPath: GRAFANA_PATHS.dashboards, readOnly: true },
+        ],
+        scratchPaths,
+        livenessProbe: httpProbe("http", "/api/health", { initialDelaySeconds: 30, periodSeconds: 10 }),
+        readinessProbe: httpProbe("http", "/api/health", { initialDelaySeconds: 10, periodSeconds: 5 }),
+      },
+    ],
+    volumes: [
+      { name: "credentials", secret: { secretName: inputs.credentials.metadata.name, defaultMode: 0o440 } },
+      {
+        name: "datasources",
+        configMap: {
+          name: inputs.provisioning.metadata.name,
+          items: [{ key: "datasources.yaml", path: "datasources.yaml" }],
+        },
+      },
+      {
+        name: "dashboard-providers",
+        configMap: {
+          name: inputs.provisioning.metadata.name,
+          items: [{ key: "dashboards.yaml", path: "dashboards.yaml" }],
+        },
+      },
+      { name: "dashboards", configMap: { name: inputs.dashboards.metadata.name } },
+    ],
+  });
+}
+
+/**
+ * Grafana's pods. With SQLite (the default, kind): one replica as a StatefulSet on its own volume,
+ * so an update never waits on a volume the old pod holds. With `grafana.database`: a Deployment
+ * of `grafana.replicas` without a volume, its state in PostgreSQL, replicas spread with a
+ * disruption budget and gossiping through a headless Service for Grafana's own alerting.
+ */
+export function deployGrafanaWorkload(
+  name: string,
+  config: StackConfig,
+  id: WorkloadIdentity,
+  inputs: GrafanaInputs,
+  opts: pulumi.CustomResourceOptions,
+): void {
+  const namespace = config.namespaces.observability;
+  const replicas = config.grafana.replicas;
+  // Datasources are read at start: a change rolls the pods. Dashboards reload every 30 s on their own.
+  const template = podTemplate(
+    id,
+    grafanaPodSpec(config, id, inputs),
+    { datasources: inputs.datasourcesYaml, providers: inputs.providerYaml },
+    { [ROTATION_ANNOTATION]: config.grafana.credentialsRotation },
+  );
+  const dependsOn = [inputs.credentials, inputs.provisioning, inputs.dashboards];
+
+  if (config.grafana.database === undefined) {
+    new k8s.apps.v1.StatefulSet(
+      `${name}-grafana`,
+      volumeStatefulSetArgs({
+        id,
+        namespace,
+        replicas,
+        serviceName: GRAFANA.name,
+        template,
+        storageClassName: config.storage.className,
+        storageSize: config.grafana.storageSize,
+      }),
+      { ...opts, ...dataProtection(config.profile), dependsOn },
+    );
+    return;
+  }
+
+  new k8s.apps.v1.Deployment(
+    `${name}-grafana`,
+    {
+      metadata: objectMeta(id, namespace),
+      spec: {
+        replicas,
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        selector: { matchLabels: selectorLabels(id) },
+        template,
+      },
+    },
+    { ...opts, dependsOn },
+  );
+  if (replicas > 1) {
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-grafana`,
+      disruptionBudgetArgs(id, namespace, replicas),
+      opts,
+    );
+    new k8s.core.v1.Service(
+      `${name}-grafana-peers`,
+      serviceArgs({
+        id,
+        namespace,
+        name: GRAFANA.peersService,
+        headless: true,
+        publishNotReadyAddresses: true,
+        ports: gossipServicePorts(GRAFANA.clusterPort),
+      }),
+      opts,
+    );
+  }
+}
