@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
+  // The component tests boot real servers and run on their own: npm run test:components.
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/components/"],
   transform: { "^.+\\.ts$": "ts-jest" },
   globalSetup: "<rootDir>/tests/globalSetup.ts",
   testTimeout: 60000,

@@ -3,10 +3,17 @@ import * as path from "path";
 
 const BUILD_SCRIPT = path.resolve(__dirname, "../scripts/tools/build.sh");
 
-export type GoTool = "kube-validate" | "prometheus" | "alertmanager";
+export type GoTool =
+  | "kube-validate"
+  | "prometheus"
+  | "alertmanager"
+  | "loki"
+  | "otelcol"
+  | "alloy-syntax"
+  | "otlp-sink";
 
 /**
- * Builds the Go test tool module tools/<name> once per source version (cached outside the repo,
+ * Builds the Go test tool tools/<name> once per source version (cached outside the repo,
  * see scripts/tools/build.sh) and returns the directory holding its binaries.
  */
 export function toolDirectory(name: GoTool): string {

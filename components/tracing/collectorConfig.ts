@@ -220,8 +220,9 @@ export function collectorConfig(config: StackConfig) {
             retry_on_failure: RETRY,
           },
         },
-        // Every ready aggregator pod, re-resolved every 5 s, so a rollout reshuffles few traces.
-        resolver: { dns: { hostname: aggregators, port: COLLECTOR.otlpGrpcPort, interval: "5s" } },
+        // Every ready aggregator pod, re-resolved every 5 s, so a rollout reshuffles few traces. The
+        // port is a string in this resolver's schema.
+        resolver: { dns: { hostname: aggregators, port: String(COLLECTOR.otlpGrpcPort), interval: "5s" } },
       },
     },
     service: serviceSettings({

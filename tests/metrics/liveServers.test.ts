@@ -8,14 +8,13 @@ import * as os from "os";
 import * as path from "path";
 import { ALERTMANAGER_PATHS, PROMETHEUS_PATHS, SERVICE_ACCOUNT_TOKEN } from "../../components/metrics/names";
 import { PrometheusConfig, RuleFile, ScrapeConfig } from "../../components/metrics/prometheusTypes";
-import { KubeObject } from "../../render/manifest";
 import { renderWithConfig } from "../../render/renderStack";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
 import { LocalHttpServer, springActuator, webhookReceiver } from "../support/httpServers";
 import { Server, eventually, freePort, startServer } from "../support/processes";
-import { configMapData, objectNamed } from "../support/rendered";
+import { configMapData, containerArgs, objectNamed } from "../support/rendered";
 import { tools } from "../support/tools";
 
 type Json = Record<string, any>;
@@ -26,20 +25,6 @@ async function getJson(url: string): Promise<Json> {
     throw new Error(`${url}: ${response.status}`);
   }
   return (await response.json()) as Json;
-}
-
-/** The args of a rendered StatefulSet's container, with flag values replaced where given. */
-function containerArgs(
-  objects: readonly KubeObject[],
-  name: string,
-  overrides: Record<string, string>,
-): string[] {
-  const statefulSet = objectNamed(objects, "StatefulSet", name);
-  const container = statefulSet.spec.template.spec.containers.find((c: Json) => c.name === name);
-  return (container.args as string[]).map((arg) => {
-    const flag = arg.split("=")[0];
-    return flag in overrides ? `${flag}=${overrides[flag]}` : arg;
-  });
 }
 
 describe("a real Prometheus with the kind stack's config", () => {

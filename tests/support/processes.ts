@@ -20,14 +20,28 @@ export interface Server {
   stop(): Promise<void>;
 }
 
+export interface ServerOptions {
+  /** @default 30000 */
+  readonly timeoutMs?: number;
+  /** Working directory, for servers that write relative paths. */
+  readonly cwd?: string;
+  /** Added to the environment. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /** Starts a server binary and waits until `readyUrl` answers 200; kills it if it never does. */
 export async function startServer(
   binary: string,
   args: readonly string[],
   readyUrl: string,
-  timeoutMs = 30000,
+  options: ServerOptions = {},
 ): Promise<Server> {
-  const child = spawn(binary, [...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const timeoutMs = options.timeoutMs ?? 30000;
+  const child = spawn(binary, [...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+  });
   let log = "";
   child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));

@@ -21,3 +21,22 @@ export function objectNamed(
   }
   return object as KubeObject & Record<string, any>;
 }
+
+/** The args of a rendered workload's container, with flag values replaced where given. */
+export function containerArgs(
+  objects: readonly KubeObject[],
+  name: string,
+  overrides: Record<string, string>,
+): string[] {
+  const workload = objects.find(
+    (o) => ["StatefulSet", "Deployment"].includes(o.kind) && o.metadata.name === name,
+  ) as (KubeObject & Record<string, any>) | undefined;
+  if (workload === undefined) {
+    throw new Error(`no workload ${name} was rendered`);
+  }
+  const container = workload.spec.template.spec.containers.find((c: Record<string, any>) => c.name === name);
+  return (container.args as string[]).map((arg) => {
+    const flag = arg.split("=")[0];
+    return flag in overrides ? `${flag}=${overrides[flag]}` : arg;
+  });
+}

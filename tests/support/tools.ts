@@ -16,6 +16,11 @@ export const tools = {
   prometheus: () => fromSetup("PROMETHEUS_DIR", "prometheus"),
   amtool: () => fromSetup("ALERTMANAGER_DIR", "amtool"),
   alertmanager: () => fromSetup("ALERTMANAGER_DIR", "alertmanager"),
+  // Built by the component tests' setup (tests/components/globalSetup.ts) only.
+  loki: () => fromSetup("LOKI_DIR", "loki"),
+  otelcol: () => fromSetup("OTELCOL_DIR", "otelcol"),
+  otlpSink: () => fromSetup("OTLP_SINK_DIR", "otlp-sink"),
+  alloySyntax: () => fromSetup("ALLOY_SYNTAX_DIR", "alloy-syntax"),
   checkov: () => {
     const executable = process.env.CHECKOV;
     if (executable === undefined) {

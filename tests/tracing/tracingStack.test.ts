@@ -107,7 +107,10 @@ describe("collector tiers", () => {
     expect(gateway.exporters.loadbalancing).toMatchObject({
       routing_key: "traceID",
       resolver: {
-        dns: { hostname: "otel-collector-aggregator.observability.svc.cluster.local", port: otlpPort },
+        dns: {
+          hostname: "otel-collector-aggregator.observability.svc.cluster.local",
+          port: String(otlpPort),
+        },
       },
     });
     const aggregator = aggregatingConfig(objects);

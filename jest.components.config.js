@@ -1,0 +1,15 @@
+/**
+ * `npm run test:components`: the real Loki, collector, Prometheus and Alertmanager booted on
+ * 127.0.0.1 with the configs the program renders. One file at a time: they start servers.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/tests/components"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": "ts-jest" },
+  globalSetup: "<rootDir>/tests/components/globalSetup.ts",
+  testTimeout: 300000,
+  maxWorkers: 1,
+  verbose: true,
+};

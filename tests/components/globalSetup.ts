@@ -1,0 +1,16 @@
+import { toolDirectory } from "../../checks/goTools";
+
+/**
+ * Builds (or finds in the cache) the binaries the component tests boot: Loki, the collector
+ * (OpenTelemetry Collector Builder, from tools/otelcol/manifest.yaml), Prometheus and
+ * Alertmanager of the deployed versions, Alloy's parser, and the OTLP sink that stands in for
+ * Tempo (which the module proxy here does not serve).
+ */
+export default function globalSetup(): void {
+  process.env.LOKI_DIR = toolDirectory("loki");
+  process.env.OTELCOL_DIR = toolDirectory("otelcol");
+  process.env.PROMETHEUS_DIR = toolDirectory("prometheus");
+  process.env.ALERTMANAGER_DIR = toolDirectory("alertmanager");
+  process.env.ALLOY_SYNTAX_DIR = toolDirectory("alloy-syntax");
+  process.env.OTLP_SINK_DIR = toolDirectory("otlp-sink");
+}

@@ -1,0 +1,182 @@
+// Boots the stack's servers on 127.0.0.1 with the configs the program renders. Only what cannot
+// exist outside a cluster is rewritten: listen addresses and ports, peer and backend addresses,
+// data directories, and (prod) the object store, which becomes the local filesystem.
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import { LOKI_PATHS } from "../../components/logs/names";
+import { ALERTMANAGER_PATHS } from "../../components/metrics/names";
+import { KubeObject } from "../../render/manifest";
+import { Server, freePort, startServer } from "../support/processes";
+import { configMapData, containerArgs, objectNamed } from "../support/rendered";
+import { tools } from "../support/tools";
+
+type Json = Record<string, any>;
+
+/** Every server a test file starts, so that all of them stop, also when a start fails. */
+export class Servers {
+  private readonly started: Server[] = [];
+
+  async start(...args: Parameters<typeof startServer>): Promise<Server> {
+    const server = await startServer(...args);
+    this.started.push(server);
+    return server;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.started.splice(0).map((s) => s.stop()));
+  }
+}
+
+export interface Running {
+  readonly base: string;
+  readonly server: Server;
+}
+
+/** Alertmanager with the rendered config and receiver Secret, clustering off (one local process). */
+export async function startAlertmanager(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  dir: string,
+): Promise<Running> {
+  const secrets = path.join(dir, "alertmanager-secrets");
+  fs.mkdirSync(secrets, { recursive: true });
+  const secret = objectNamed(objects, "Secret", "alertmanager-receivers");
+  for (const [key, value] of Object.entries(secret.stringData as Record<string, string>)) {
+    fs.writeFileSync(path.join(secrets, key), value);
+  }
+  const config = configMapData(objects, "alertmanager-config")["alertmanager.yml"];
+  fs.writeFileSync(
+    path.join(dir, "alertmanager.yml"),
+    config.replaceAll(ALERTMANAGER_PATHS.secretsDir, secrets),
+  );
+  const port = await freePort();
+  const args = containerArgs(objects, "alertmanager", {
+    "--config.file": path.join(dir, "alertmanager.yml"),
+    "--storage.path": path.join(dir, "alertmanager-data"),
+    "--web.listen-address": `127.0.0.1:${port}`,
+    "--cluster.listen-address": "",
+  }).filter((arg) => !arg.startsWith("--cluster.peer") && !arg.startsWith("--cluster.advertise-address"));
+  const base = `http://127.0.0.1:${port}`;
+  return { base, server: await servers.start(tools.alertmanager(), args, `${base}/-/ready`) };
+}
+
+/** Rewrites in-pod paths under `from` to `to` in every string of a parsed config. */
+function movePaths(value: unknown, from: string, to: string): unknown {
+  if (typeof value === "string") {
+    return value === from || value.startsWith(`${from}/`) ? to + value.slice(from.length) : value;
+  }
+  if (Array.isArray(value)) {
+    return value.map((v) => movePaths(v, from, to));
+  }
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, movePaths(v, from, to)]));
+  }
+  return value;
+}
+
+export interface LocalLoki extends Running {
+  /** The tenant the ruler reads rules for, and the header value queries need where auth is on. */
+  readonly tenant: string;
+  readonly headers: Record<string, string>;
+}
+
+/**
+ * Loki with the rendered config and rules. Rewritten: listen addresses and ports, the ring's
+ * instance address, data and rule directories, the Alertmanager URL, and S3 (prod), which becomes
+ * the filesystem.
+ */
+export async function startLoki(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  dir: string,
+  alertmanagerUrl: string,
+): Promise<LocalLoki> {
+  const rulesMount = (
+    objectNamed(objects, "StatefulSet", "loki").spec.template.spec.containers[0].volumeMounts as Json[]
+  ).find((m) => m.name === "rules").mountPath as string;
+  const tenant = path.basename(rulesMount);
+  const rulesDir = path.join(dir, "loki-rules");
+  const dataDir = path.join(dir, "loki-data");
+  fs.mkdirSync(path.join(rulesDir, tenant), { recursive: true });
+  for (const [file, content] of Object.entries(configMapData(objects, "loki-rules"))) {
+    fs.writeFileSync(path.join(rulesDir, tenant, file), content);
+  }
+
+  const rendered = yaml.load(configMapData(objects, "loki-config")["loki.yaml"]) as Json;
+  const config = movePaths(movePaths(rendered, LOKI_PATHS.rules, rulesDir), LOKI_PATHS.data, dataDir) as Json;
+  const [httpPort, grpcPort] = [await freePort(), await freePort()];
+  config.server = {
+    ...config.server,
+    http_listen_address: "127.0.0.1",
+    http_listen_port: httpPort,
+    grpc_listen_address: "127.0.0.1",
+    grpc_listen_port: grpcPort,
+  };
+  config.common.instance_addr = "127.0.0.1";
+  config.ruler.alertmanager_url = alertmanagerUrl;
+  if (config.common.storage.s3 !== undefined) {
+    config.common.storage = {
+      filesystem: { chunks_directory: `${dataDir}/chunks`, rules_directory: `${dataDir}/rules` },
+    };
+    for (const period of config.schema_config.configs as Json[]) {
+      period.object_store = "filesystem";
+    }
+    config.compactor.delete_request_store = "filesystem";
+  }
+  const file = path.join(dir, "loki.yaml");
+  fs.writeFileSync(file, yaml.dump(config));
+
+  const base = `http://127.0.0.1:${httpPort}`;
+  const args = containerArgs(objects, "loki", { "-config.file": file });
+  // The ingester reports ready only after its ring settles (about 15 s).
+  const server = await servers.start(tools.loki(), args, `${base}/ready`, { timeoutMs: 90000, cwd: dir });
+  const headers = config.auth_enabled === true ? { "X-Scope-OrgID": tenant } : {};
+  return { base, server, tenant, headers };
+}
+
+/**
+ * Prometheus with the rendered flags (the remote-write receiver and exemplar storage among them)
+ * and the rendered global settings, without scrape jobs: Kubernetes discovery cannot run here, and
+ * these tests only need what the collector writes to it.
+ */
+export async function startPrometheus(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  dir: string,
+): Promise<Running> {
+  const rendered = yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as Json;
+  const own = fs.mkdtempSync(path.join(dir, "prometheus-"));
+  fs.writeFileSync(path.join(own, "prometheus.yml"), yaml.dump({ global: rendered.global }));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const args = containerArgs(objects, "prometheus", {
+    "--config.file": path.join(own, "prometheus.yml"),
+    "--storage.tsdb.path": path.join(own, "data"),
+    "--web.listen-address": `127.0.0.1:${port}`,
+  });
+  return { base, server: await servers.start(tools.prometheus(), args, `${base}/-/ready`) };
+}
+
+export async function getJson(url: string, headers: Record<string, string> = {}): Promise<Json> {
+  const response = await fetch(url, { headers });
+  if (!response.ok) {
+    throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  }
+  return (await response.json()) as Json;
+}
+
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<void> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) {
+    throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  }
+}

@@ -1,0 +1,172 @@
+// The real Loki (the deployed version, built from its module) with each stack's generated config
+// and rules, a real Alertmanager with the generated config, and a local webhook receiver.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { SPAN_ID_REGEX, TRACE_ID_REGEX } from "../../components/logs/logPatterns";
+import { KubeObject } from "../../render/manifest";
+import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
+import { readStackFile } from "../../render/stackFile";
+import { STACKS, StackName } from "../renderedStacks";
+import { webhookReceiver } from "../support/httpServers";
+import { eventually } from "../support/processes";
+import { LocalLoki, Servers, getJson, postJson, startAlertmanager, startLoki } from "./localStack";
+
+type Json = Record<string, any>;
+
+/** The stack as committed, with its alerts delivered to a local webhook (and grouped after 1 s). */
+async function renderWithWebhook(stack: StackName, url: string): Promise<readonly KubeObject[]> {
+  const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
+  const alerting = JSON.parse(config["observability:alerting"] ?? "{}") as Json;
+  const { objects } = await renderWithConfig(
+    stack,
+    {
+      ...config,
+      "observability:alerting": JSON.stringify({ ...alerting, webhook: { url }, groupWait: "1s" }),
+    },
+    [...secretKeys, "observability:alerting"],
+  );
+  return objects;
+}
+
+/** A line in the reference Spring pattern: `%5p [service,traceId,spanId]`. */
+function springLine(
+  level: string,
+  service: string,
+  traceId: string,
+  spanId: string,
+  message: string,
+): string {
+  return `2026-11-22 10:00:00.000 ${level.padStart(5)} [${service},${traceId},${spanId}] 1 --- [nio-8080-exec-1] c.t.TicketController : ${message}`;
+}
+
+const hex = (bytes: number) =>
+  Array.from({ length: bytes }, () =>
+    Math.floor(Math.random() * 256)
+      .toString(16)
+      .padStart(2, "0"),
+  ).join("");
+
+/**
+ * A push as Alloy makes it: the stream labels its relabel rules and level stage set, and the trace
+ * and span IDs as structured metadata, extracted with the very expressions Alloy's config uses.
+ */
+function alloyPush(service: string, lines: readonly { level: string; line: string }[]) {
+  const nowNs = BigInt(Date.now()) * 1_000_000n;
+  const byLevel = new Map<string, [string, string, Record<string, string>][]>();
+  lines.forEach(({ level, line }, i) => {
+    const metadata: Record<string, string> = {};
+    const traceId = new RegExp(TRACE_ID_REGEX).exec(line)?.groups?.trace_id;
+    const spanId = new RegExp(SPAN_ID_REGEX).exec(line)?.groups?.span_id;
+    if (traceId !== undefined) metadata.trace_id = traceId;
+    if (spanId !== undefined) metadata.span_id = spanId;
+    const values = byLevel.get(level) ?? [];
+    values.push([String(nowNs + BigInt(i)), line, metadata]);
+    byLevel.set(level, values);
+  });
+  return {
+    streams: [...byLevel].map(([level, values]) => ({
+      stream: {
+        namespace: "tiketi-spring",
+        app: service,
+        pod: `${service}-7d9f8-abcde`,
+        container: service,
+        level: level.toLowerCase(),
+        cluster: "observability",
+      },
+      values,
+    })),
+  };
+}
+
+describe.each(STACKS)("Loki with the %s stack's config", (stack) => {
+  const servers = new Servers();
+  let dir: string;
+  let loki: LocalLoki;
+  let webhook: Awaited<ReturnType<typeof webhookReceiver>>;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), `loki-${stack}-`));
+    webhook = await webhookReceiver();
+    const objects = await renderWithWebhook(stack, `http://127.0.0.1:${webhook.port}/alerts`);
+    const alertmanager = await startAlertmanager(servers, objects, dir);
+    loki = await startLoki(servers, objects, dir, alertmanager.base);
+  });
+
+  afterAll(async () => {
+    await servers.stopAll();
+    await webhook?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("1. Loki and Alertmanager start with the generated configs and report ready; Loki runs the generated limits", async () => {
+    const response = await fetch(`${loki.base}/ready`);
+    expect(response.status).toBe(200);
+    const config = await (await fetch(`${loki.base}/config`)).text();
+    expect(config).toMatch(/allow_structured_metadata: true/);
+    expect(config).toMatch(new RegExp(`ingestion_rate_mb: ${stack === "kind" ? 4 : 16}\n`));
+  });
+
+  test("2. Spring log lines come back from LogQL with their labels, and the traceId is structured metadata", async () => {
+    const traceId = hex(16);
+    const spanId = hex(8);
+    await postJson(
+      `${loki.base}/loki/api/v1/push`,
+      alloyPush("ticket-service", [
+        { level: "INFO", line: springLine("INFO", "ticket-service", traceId, spanId, "reserved seat A-12") },
+        { level: "INFO", line: springLine("INFO", "ticket-service", hex(16), hex(8), "another request") },
+      ]),
+      loki.headers,
+    );
+    const query = encodeURIComponent(
+      `{namespace="tiketi-spring", app="ticket-service"} | trace_id="${traceId}"`,
+    );
+    const result = await eventually(async () => {
+      const { data } = await getJson(
+        `${loki.base}/loki/api/v1/query_range?query=${query}&limit=10`,
+        loki.headers,
+      );
+      return (data.result as Json[]).length > 0 ? (data.result as Json[]) : undefined;
+    }, "the line by its trace ID");
+    expect(result).toHaveLength(1);
+    expect(result[0].stream).toMatchObject({
+      namespace: "tiketi-spring",
+      app: "ticket-service",
+      container: "ticket-service",
+      level: "info",
+      trace_id: traceId,
+      span_id: spanId,
+    });
+    expect(result[0].values).toHaveLength(1);
+    expect(result[0].values[0][1]).toContain(`[ticket-service,${traceId},${spanId}]`);
+  });
+
+  test("6. the ruler's error-burst alert reaches Alertmanager and then the webhook", async () => {
+    const errors = Array.from({ length: 150 }, (_, i) => ({
+      level: "ERROR",
+      line: springLine("ERROR", "payment-service", hex(16), hex(8), `payment ${i} declined: gateway timeout`),
+    }));
+    await postJson(`${loki.base}/loki/api/v1/push`, alloyPush("payment-service", errors), loki.headers);
+    // The ruler evaluates every minute; Alertmanager groups for 1 s.
+    const alert = await eventually(
+      () =>
+        Promise.resolve(
+          (webhook.received as Json[])
+            .flatMap((body) => body.alerts as Json[])
+            .find((a) => a.labels.alertname === "LogErrorBurst"),
+        ),
+      "LogErrorBurst at the webhook",
+      150000,
+    );
+    expect(alert).toMatchObject({
+      status: "firing",
+      labels: {
+        alertname: "LogErrorBurst",
+        app: "payment-service",
+        namespace: "tiketi-spring",
+        source: "logs",
+      },
+    });
+    expect(alert.annotations.summary).toBe("payment-service logged more than 100 ERROR lines in 5 minutes");
+  });
+});
