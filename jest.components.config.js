@@ -9,6 +9,7 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": "ts-jest" },
   globalSetup: "<rootDir>/tests/components/globalSetup.ts",
+  globalTeardown: "<rootDir>/tests/components/globalTeardown.ts",
   testTimeout: 300000,
   maxWorkers: 1,
   verbose: true,

@@ -180,3 +180,11 @@ export async function postJson(
     throw new Error(`${url}: ${response.status} ${await response.text()}`);
   }
 }
+
+/** `bytes` random bytes in hex: trace IDs (16) and span IDs (8). */
+export const hex = (bytes: number): string =>
+  Array.from({ length: bytes }, () =>
+    Math.floor(Math.random() * 256)
+      .toString(16)
+      .padStart(2, "0"),
+  ).join("");

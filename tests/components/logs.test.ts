@@ -10,7 +10,7 @@ import { readStackFile } from "../../render/stackFile";
 import { STACKS, StackName } from "../renderedStacks";
 import { webhookReceiver } from "../support/httpServers";
 import { eventually } from "../support/processes";
-import { LocalLoki, Servers, getJson, postJson, startAlertmanager, startLoki } from "./localStack";
+import { LocalLoki, Servers, getJson, hex, postJson, startAlertmanager, startLoki } from "./localStack";
 
 type Json = Record<string, any>;
 
@@ -39,13 +39,6 @@ function springLine(
 ): string {
   return `2026-11-22 10:00:00.000 ${level.padStart(5)} [${service},${traceId},${spanId}] 1 --- [nio-8080-exec-1] c.t.TicketController : ${message}`;
 }
-
-const hex = (bytes: number) =>
-  Array.from({ length: bytes }, () =>
-    Math.floor(Math.random() * 256)
-      .toString(16)
-      .padStart(2, "0"),
-  ).join("");
 
 /**
  * A push as Alloy makes it: the stream labels its relabel rules and level stage set, and the trace

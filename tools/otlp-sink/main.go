@@ -20,6 +20,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/ptrace/ptraceotlp"
 	"google.golang.org/grpc"
+	// The collector's otlp exporter compresses with gzip by default, as it does towards Tempo.
+	_ "google.golang.org/grpc/encoding/gzip"
 )
 
 type span struct {

@@ -1,0 +1,460 @@
+// The real collector (built with the OpenTelemetry Collector Builder from exactly the components
+// the configs use) with each stack's generated config, writing span metrics and the service graph
+// to real Prometheus processes. Tempo 2.x cannot be built from the module proxy here, so an OTLP
+// sink (tools/otlp-sink) takes its place at the `otlp/tempo` exporter's endpoint.
+//
+// Rewritten beyond addresses and ports: k8sattributes runs in passthrough mode, because there is
+// no API server to look pods up in; it then tags each span with the sending address only.
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as os from "os";
+import * as path from "path";
+import { promisify } from "util";
+import { KubeObject } from "../../render/manifest";
+import { STACKS, rendered } from "../renderedStacks";
+import { Server, eventually, freePort } from "../support/processes";
+import { configMapData } from "../support/rendered";
+import { tools } from "../support/tools";
+import { Running, Servers, getJson, hex, postJson, startPrometheus } from "./localStack";
+
+type Json = Record<string, any>;
+
+/** Every `0.0.0.0:PORT` listen address of a parsed config, moved to a free 127.0.0.1 port. */
+async function listenLocally(value: unknown, ports: Map<number, number>): Promise<unknown> {
+  if (typeof value === "string") {
+    const match = /^0\.0\.0\.0:(\d+)$/.exec(value);
+    if (match === null) {
+      return value;
+    }
+    const port = Number(match[1]);
+    if (!ports.has(port)) {
+      ports.set(port, await freePort());
+    }
+    return `127.0.0.1:${ports.get(port)}`;
+  }
+  if (Array.isArray(value)) {
+    return Promise.all(value.map((v) => listenLocally(v, ports)));
+  }
+  if (value !== null && typeof value === "object") {
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([k, v]) => [k, await listenLocally(v, ports)] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+interface LocalCollector extends Running {
+  /** Container port → local port. */
+  readonly ports: ReadonlyMap<number, number>;
+}
+
+/**
+ * One collector with a rendered config: listen addresses to free local ports (the telemetry
+ * reader's host and port too), Tempo to the sink, each Prometheus replica's remote write to a
+ * local Prometheus, the aggregators' DNS name to the local aggregator.
+ */
+async function startCollector(
+  servers: Servers,
+  name: string,
+  configText: string,
+  dir: string,
+  backends: { tempo: string; prometheus: readonly Running[]; aggregator?: number },
+): Promise<LocalCollector> {
+  const ports = new Map<number, number>();
+  const config = (await listenLocally(yaml.load(configText), ports)) as Json;
+  const reader = config.service.telemetry.metrics.readers[0].pull.exporter.prometheus;
+  const metricsPort = await freePort();
+  ports.set(reader.port as number, metricsPort);
+  Object.assign(reader, { host: "127.0.0.1", port: metricsPort });
+  if (config.processors.k8sattributes !== undefined) {
+    config.processors.k8sattributes.passthrough = true;
+  }
+  const remoteWrites = Object.keys(config.exporters).filter((id) => id.startsWith("prometheusremotewrite/"));
+  expect(remoteWrites).toHaveLength(backends.prometheus.length === 0 ? 0 : remoteWrites.length);
+  remoteWrites.forEach((id, i) => {
+    config.exporters[id].endpoint = `${backends.prometheus[i].base}/api/v1/write`;
+  });
+  if (config.exporters["otlp/tempo"] !== undefined) {
+    config.exporters["otlp/tempo"].endpoint = backends.tempo;
+  }
+  if (config.exporters.loadbalancing !== undefined) {
+    Object.assign(config.exporters.loadbalancing.resolver.dns, {
+      hostname: "127.0.0.1",
+      port: String(backends.aggregator),
+    });
+  }
+  const file = path.join(dir, `${name}.yaml`);
+  fs.writeFileSync(file, yaml.dump(config));
+  const health = config.extensions.health_check.endpoint as string;
+  const server = await servers.start(tools.otelcol(), [`--config=${file}`], `http://${health}/`, {
+    env: { POD_NAME: `${name}-0` },
+  });
+  return { base: `http://${health}`, server, ports };
+}
+
+async function startSink(servers: Servers): Promise<{ base: string; grpc: string; server: Server }> {
+  const [grpcPort, httpPort] = [await freePort(), await freePort()];
+  const base = `http://127.0.0.1:${httpPort}`;
+  const server = await servers.start(
+    tools.otlpSink(),
+    ["-grpc", `127.0.0.1:${grpcPort}`, "-http", `127.0.0.1:${httpPort}`],
+    `${base}/ready`,
+  );
+  return { base, grpc: `127.0.0.1:${grpcPort}`, server };
+}
+
+/**
+ * What the collector that sees whole traces writes to: the sink in Tempo's place, and one local
+ * Prometheus per replica its config writes to.
+ */
+async function startBackends(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  dir: string,
+  configMap: string,
+) {
+  const config = yaml.load(configMapData(objects, configMap)["config.yaml"]) as Json;
+  const replicas = Object.keys(config.exporters).filter((id) =>
+    id.startsWith("prometheusremotewrite/"),
+  ).length;
+  const sink = await startSink(servers);
+  const prometheus: Running[] = [];
+  for (let i = 0; i < replicas; i++) {
+    prometheus.push(await startPrometheus(servers, objects, dir));
+  }
+  return { sink, prometheus };
+}
+
+/** The series of a metric in a Prometheus, once there are any. */
+function seriesOf(prometheus: Running, query: string): Promise<Json[]> {
+  return eventually(
+    async () => {
+      const { data } = await getJson(`${prometheus.base}/api/v1/query?query=${encodeURIComponent(query)}`);
+      return (data.result as Json[]).length > 0 ? (data.result as Json[]) : undefined;
+    },
+    `${query} in Prometheus`,
+    90000,
+  );
+}
+
+/** Metric names the provisioned dashboards and the Tempo datasource query. */
+function traceMetricNames(objects: readonly KubeObject[]): string[] {
+  const text = [
+    ...Object.values(configMapData(objects, "grafana-dashboards")),
+    ...Object.values(configMapData(objects, "grafana-provisioning")),
+  ].join("\n");
+  return [...new Set(text.match(/traces_[a-z_]+/g) ?? [])].sort();
+}
+
+const micros = (ms: number) => ms * 1000;
+
+/** A call gateway-service → ticket-service as two Zipkin v2 spans (client and server). */
+function zipkinCall(traceId: string) {
+  const start = micros(Date.now() - 500);
+  const clientId = hex(8);
+  return [
+    {
+      traceId,
+      id: clientId,
+      name: "get /api/tickets",
+      kind: "CLIENT",
+      timestamp: start,
+      duration: micros(120),
+      localEndpoint: { serviceName: "gateway-service" },
+      remoteEndpoint: { serviceName: "ticket-service" },
+      tags: { "http.method": "GET", "http.path": "/api/tickets" },
+    },
+    {
+      traceId,
+      id: hex(8),
+      parentId: clientId,
+      name: "get /api/tickets",
+      kind: "SERVER",
+      timestamp: start + micros(5),
+      duration: micros(100),
+      localEndpoint: { serviceName: "ticket-service" },
+      tags: { "http.method": "GET", "http.status_code": "200" },
+    },
+  ];
+}
+
+/** One trace of one OTLP span, as an app with OTEL_RESOURCE_ATTRIBUTES sends it. */
+function otlpTrace(traceId: string, options: { durationMs: number; error: boolean; service?: string }) {
+  const end = BigInt(Date.now()) * 1_000_000n;
+  const start = end - BigInt(options.durationMs) * 1_000_000n;
+  return {
+    resourceSpans: [
+      {
+        resource: {
+          attributes: [
+            { key: "service.name", value: { stringValue: options.service ?? "queue-service" } },
+            { key: "deployment.environment", value: { stringValue: "test" } },
+            { key: "k8s.namespace.name", value: { stringValue: "tiketi-spring" } },
+          ],
+        },
+        scopeSpans: [
+          {
+            spans: [
+              {
+                traceId,
+                spanId: hex(8),
+                name: "POST /api/queue/enter",
+                kind: 2,
+                startTimeUnixNano: String(start),
+                endTimeUnixNano: String(end),
+                attributes: [{ key: "http.request.method", value: { stringValue: "POST" } }],
+                status: { code: options.error ? 2 : 1 },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+async function sinkTrace(sink: { base: string }, traceId: string): Promise<Json[] | undefined> {
+  const response = await fetch(`${sink.base}/traces/${traceId}`);
+  return response.ok ? ((await response.json()) as Json[]) : undefined;
+}
+
+test("the built collector has exactly the components the generated configs use, no more", async () => {
+  const sections = ["receivers", "processors", "exporters", "connectors", "extensions"] as const;
+  const used = new Map<string, Set<string>>(sections.map((s) => [s, new Set<string>()]));
+  for (const stack of STACKS) {
+    const { objects } = await rendered(stack);
+    for (const configMap of ["otel-collector-config", "otel-collector-aggregator-config"]) {
+      const data = objects.some((o) => o.kind === "ConfigMap" && o.metadata.name === configMap)
+        ? (yaml.load(configMapData(objects, configMap)["config.yaml"]) as Json)
+        : {};
+      for (const section of sections) {
+        Object.keys((data[section] as Json | undefined) ?? {}).forEach((id) =>
+          used.get(section)?.add(id.split("/")[0]),
+        );
+      }
+    }
+  }
+  const { stdout } = await promisify(execFile)(tools.otelcol(), ["components"]);
+  const built = yaml.load(stdout) as Record<string, { name: string }[]>;
+  for (const section of sections) {
+    expect([section, built[section].map((c) => c.name).sort()]).toEqual([
+      section,
+      [...(used.get(section) ?? [])].sort(),
+    ]);
+  }
+});
+
+describe("the collector with the kind stack's config (one tier, no tail sampling)", () => {
+  const servers = new Servers();
+  let dir: string;
+  let objects: readonly KubeObject[];
+  let sink: Awaited<ReturnType<typeof startSink>>;
+  let prometheus: Running[];
+  let collector: LocalCollector;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "collector-kind-"));
+    objects = (await rendered("kind")).objects;
+    ({ sink, prometheus } = await startBackends(servers, objects, dir, "otel-collector-config"));
+    collector = await startCollector(
+      servers,
+      "otel-collector",
+      configMapData(objects, "otel-collector-config")["config.yaml"],
+      dir,
+      { tempo: sink.grpc, prometheus },
+    );
+  });
+
+  afterAll(async () => {
+    await servers.stopAll();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("1. the collector starts with the generated config and reports healthy; Prometheus is ready", async () => {
+    expect((await fetch(`${collector.base}/`)).status).toBe(200);
+    for (const p of prometheus) expect((await fetch(`${p.base}/-/ready`)).status).toBe(200);
+  });
+
+  test("3. Zipkin spans on 9411 and OTLP spans on 4318 reach the trace store by trace ID, with their attributes", async () => {
+    const zipkinTrace = hex(16);
+    const otlpTraceId = hex(16);
+    await postJson(`http://127.0.0.1:${collector.ports.get(9411)}/api/v2/spans`, zipkinCall(zipkinTrace));
+    await postJson(
+      `http://127.0.0.1:${collector.ports.get(4318)}/v1/traces`,
+      otlpTrace(otlpTraceId, { durationMs: 30, error: false }),
+    );
+    const zipkin = await eventually(() => sinkTrace(sink, zipkinTrace), "the Zipkin trace", 30000);
+    expect(zipkin.map((s) => s.resourceAttributes["service.name"]).sort()).toEqual([
+      "gateway-service",
+      "ticket-service",
+    ]);
+    const server = zipkin.find((s) => s.resourceAttributes["service.name"] === "ticket-service") as Json;
+    expect(server.attributes).toMatchObject({ "http.method": "GET", "http.status_code": "200" });
+    // k8sattributes ran: it tagged the span with the address it came from.
+    expect(server.resourceAttributes["k8s.pod.ip"]).toBe("127.0.0.1");
+
+    const otlp = await eventually(() => sinkTrace(sink, otlpTraceId), "the OTLP trace", 30000);
+    expect(otlp[0].resourceAttributes).toMatchObject({
+      "service.name": "queue-service",
+      "deployment.environment": "test",
+      "k8s.namespace.name": "tiketi-spring",
+      "k8s.pod.ip": "127.0.0.1",
+    });
+    expect(otlp[0].attributes).toEqual({ "http.request.method": "POST" });
+  });
+
+  test("4. span metrics and the service graph reach every Prometheus replica under the names the dashboards query", async () => {
+    const names = traceMetricNames(objects);
+    expect(names).toEqual([
+      "traces_service_graph_request_total",
+      "traces_spanmetrics_calls_total",
+      "traces_spanmetrics_duration_seconds_bucket",
+    ]);
+    // A few more calls so that the connectors have fresh data at their next 15 s flush.
+    for (let i = 0; i < 5; i++) {
+      await postJson(`http://127.0.0.1:${collector.ports.get(9411)}/api/v2/spans`, zipkinCall(hex(16)));
+    }
+    for (const p of prometheus) {
+      for (const name of names) {
+        expect((await seriesOf(p, name))[0].metric).toHaveProperty("collector_pod", "otel-collector-0");
+      }
+      const edge = await seriesOf(
+        p,
+        'traces_service_graph_request_total{client="gateway-service",server="ticket-service"}',
+      );
+      expect(edge).toHaveLength(1);
+      expect(await seriesOf(p, 'traces_spanmetrics_calls_total{service_name="ticket-service"}')).not.toEqual(
+        [],
+      );
+    }
+  });
+});
+
+describe("the collector with the prod stack's config (gateway and aggregator tiers, tail sampling)", () => {
+  const servers = new Servers();
+  let dir: string;
+  let objects: readonly KubeObject[];
+  let sink: Awaited<ReturnType<typeof startSink>>;
+  let prometheus: Running[];
+  let aggregator: LocalCollector;
+  let gateway: LocalCollector;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "collector-prod-"));
+    objects = (await rendered("prod")).objects;
+    ({ sink, prometheus } = await startBackends(servers, objects, dir, "otel-collector-aggregator-config"));
+    aggregator = await startCollector(
+      servers,
+      "otel-collector-aggregator",
+      configMapData(objects, "otel-collector-aggregator-config")["config.yaml"],
+      dir,
+      { tempo: sink.grpc, prometheus },
+    );
+    gateway = await startCollector(
+      servers,
+      "otel-collector",
+      configMapData(objects, "otel-collector-config")["config.yaml"],
+      dir,
+      { tempo: sink.grpc, prometheus: [], aggregator: aggregator.ports.get(4317) },
+    );
+  });
+
+  afterAll(async () => {
+    await servers.stopAll();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const otlpUrl = () => `http://127.0.0.1:${gateway.ports.get(4318)}/v1/traces`;
+
+  test("1. both tiers start with the generated configs and report healthy; both Prometheus replicas are ready", async () => {
+    expect(prometheus).toHaveLength(2);
+    for (const base of [gateway.base, aggregator.base]) expect((await fetch(`${base}/`)).status).toBe(200);
+    for (const p of prometheus) expect((await fetch(`${p.base}/-/ready`)).status).toBe(200);
+  });
+
+  test("3. Zipkin and OTLP spans sent to the gateway reach the trace store through the aggregator, with their attributes", async () => {
+    // Both are kept whatever the probability: the Zipkin call is slow, the OTLP trace failed.
+    const zipkinTrace = hex(16);
+    const otlpTraceId = hex(16);
+    const slowCall = zipkinCall(zipkinTrace).map((span) => ({ ...span, duration: micros(1500) }));
+    await postJson(`http://127.0.0.1:${gateway.ports.get(9411)}/api/v2/spans`, slowCall);
+    await postJson(otlpUrl(), otlpTrace(otlpTraceId, { durationMs: 30, error: true }));
+    const zipkin = await eventually(() => sinkTrace(sink, zipkinTrace), "the Zipkin trace", 40000);
+    expect(zipkin.map((s) => s.resourceAttributes["service.name"]).sort()).toEqual([
+      "gateway-service",
+      "ticket-service",
+    ]);
+    // The gateway's k8sattributes tagged the spans before routing them.
+    for (const span of zipkin) expect(span.resourceAttributes["k8s.pod.ip"]).toBe("127.0.0.1");
+    const otlp = await eventually(() => sinkTrace(sink, otlpTraceId), "the OTLP trace", 40000);
+    expect(otlp[0]).toMatchObject({
+      status: "Error",
+      resourceAttributes: { "service.name": "queue-service", "k8s.namespace.name": "tiketi-spring" },
+    });
+  });
+
+  test("4. the aggregator's span metrics and service graph reach both Prometheus replicas, labelled with its pod", async () => {
+    for (const p of prometheus) {
+      for (const name of traceMetricNames(objects)) {
+        expect((await seriesOf(p, name))[0].metric).toHaveProperty(
+          "collector_pod",
+          "otel-collector-aggregator-0",
+        );
+      }
+    }
+  });
+
+  test("5. of 1,000 traces, every error and every slow trace is kept, and the kept share of the rest matches the probability", async () => {
+    const config = yaml.load(
+      configMapData(objects, "otel-collector-aggregator-config")["config.yaml"],
+    ) as Json;
+    const policies = config.processors.tail_sampling.policies as Json[];
+    const probability =
+      (policies.find((p) => p.type === "probabilistic") as Json).probabilistic.sampling_percentage / 100;
+    const thresholdMs = (policies.find((p) => p.type === "latency") as Json).latency.threshold_ms as number;
+    expect({ probability, thresholdMs }).toEqual({ probability: 0.1, thresholdMs: 1000 });
+
+    const kinds = [
+      ...Array.from({ length: 100 }, () => ({ kind: "error", durationMs: 40, error: true })),
+      ...Array.from({ length: 100 }, () => ({ kind: "slow", durationMs: thresholdMs + 500, error: false })),
+      ...Array.from({ length: 800 }, () => ({ kind: "ordinary", durationMs: 20, error: false })),
+    ];
+    const traces = kinds.map((k) => ({ ...k, traceId: hex(16) }));
+    for (let i = 0; i < traces.length; i += 50) {
+      const batch = traces.slice(i, i + 50);
+      await postJson(otlpUrl(), {
+        resourceSpans: batch.flatMap(
+          (t) => otlpTrace(t.traceId, { ...t, service: "sampling-probe" }).resourceSpans,
+        ),
+      });
+    }
+
+    // Decisions come 10 s (decision_wait) after a trace's first span; wait until the store settles.
+    const ids = async () => new Set((await getJson(`${sink.base}/traces`)) as unknown as string[]);
+    await new Promise((r) => setTimeout(r, 12000));
+    let previous = -1;
+    let kept = await ids();
+    while (kept.size !== previous) {
+      previous = kept.size;
+      await new Promise((r) => setTimeout(r, 3000));
+      kept = await ids();
+    }
+    const keptOf = (kind: string) => traces.filter((t) => t.kind === kind && kept.has(t.traceId)).length;
+    const ordinary = keptOf("ordinary");
+    console.log(
+      `tail sampling: kept ${keptOf("error")}/100 error, ${keptOf("slow")}/100 slow, ${ordinary}/800 ordinary traces`,
+    );
+    expect(keptOf("error")).toBe(100);
+    expect(keptOf("slow")).toBe(100);
+    // Each ordinary trace is kept independently with p = 0.1 (the policy hashes the random trace
+    // ID), so the count is Binomial(800, 0.1): mean 80, standard deviation sqrt(800·0.1·0.9) ≈ 8.5.
+    // Four standard deviations either side, [46, 114], fail a correct collector about once in
+    // 16,000 runs; a probability applied at 0.05 or 0.2 would land outside it almost surely.
+    const mean = 800 * probability;
+    const sd = Math.sqrt(800 * probability * (1 - probability));
+    expect(ordinary).toBeGreaterThanOrEqual(Math.floor(mean - 4 * sd));
+    expect(ordinary).toBeLessThanOrEqual(Math.ceil(mean + 4 * sd));
+  });
+});
