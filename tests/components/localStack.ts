@@ -92,9 +92,9 @@ export async function startLoki(
   dir: string,
   alertmanagerUrl: string,
 ): Promise<LocalLoki> {
-  const rulesMount = (
-    objectNamed(objects, "StatefulSet", "loki").spec.template.spec.containers[0].volumeMounts as Json[]
-  ).find((m) => m.name === "rules").mountPath as string;
+  const mounts = objectNamed(objects, "StatefulSet", "loki").spec.template.spec.containers[0]
+    .volumeMounts as Json[];
+  const rulesMount = (mounts.find((m) => m.name === "rules") as Json).mountPath as string;
   const tenant = path.basename(rulesMount);
   const rulesDir = path.join(dir, "loki-rules");
   const dataDir = path.join(dir, "loki-data");
@@ -131,7 +131,7 @@ export async function startLoki(
   const args = containerArgs(objects, "loki", { "-config.file": file });
   // The ingester reports ready only after its ring settles (about 15 s).
   const server = await servers.start(tools.loki(), args, `${base}/ready`, { timeoutMs: 90000, cwd: dir });
-  const headers = config.auth_enabled === true ? { "X-Scope-OrgID": tenant } : {};
+  const headers: Record<string, string> = config.auth_enabled === true ? { "X-Scope-OrgID": tenant } : {};
   return { base, server, tenant, headers };
 }
 
