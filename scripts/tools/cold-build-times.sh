@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Measures how long the test tools take to build on a machine that has never built them: every
+# tool CI builds, with an empty Go module cache, Go build cache and tool cache (all in a temporary
+# directory, removed afterwards), one after the other. Prints each time and the total.
+#   scripts/tools/cold-build-times.sh [tool ...]   (default: every tool CI builds)
+set -euo pipefail
+
+tools=("$@")
+if [[ ${#tools[@]} -eq 0 ]]; then
+  tools=(kube-validate prometheus alertmanager loki otelcol alloy-syntax otlp-sink)
+fi
+scratch="$(mktemp -d)"
+trap 'chmod -R u+w "$scratch" 2>/dev/null; rm -rf "$scratch"' EXIT
+export OBSERVABILITY_TOOLS_CACHE="$scratch/tools" GOMODCACHE="$scratch/mod" GOCACHE="$scratch/gocache"
+
+build="$(dirname "${BASH_SOURCE[0]}")/build.sh"
+total=$(date +%s)
+for tool in "${tools[@]}"; do
+  start=$(date +%s)
+  bash "$build" "$tool" >/dev/null 2>"$scratch/$tool.log" || { tail -20 "$scratch/$tool.log" >&2; exit 1; }
+  echo "$tool: $(($(date +%s) - start)) s"
+done
+echo "all: $(($(date +%s) - total)) s"
