@@ -127,15 +127,37 @@ async function startBackends(
   return { sink, prometheus };
 }
 
-/** The series of a metric in a Prometheus, once there are any. */
-function seriesOf(prometheus: Running, query: string): Promise<Json[]> {
-  return eventually(
-    async () => {
-      const { data } = await getJson(`${prometheus.base}/api/v1/query?query=${encodeURIComponent(query)}`);
-      return (data.result as Json[]).length > 0 ? (data.result as Json[]) : undefined;
-    },
-    `${query} in Prometheus`,
-    90000,
+/**
+ * The series of a metric in a Prometheus, once there are any. Meanwhile `traffic` runs every 5 s,
+ * as a live app keeps calling; on a timeout the collector's own log and telemetry explain why.
+ */
+async function seriesOf(
+  prometheus: Running,
+  query: string,
+  collector: LocalCollector,
+  traffic: () => Promise<void>,
+): Promise<Json[]> {
+  const deadline = Date.now() + 90000;
+  let lastTraffic = 0;
+  while (Date.now() < deadline) {
+    if (Date.now() - lastTraffic > 5000) {
+      await traffic();
+      lastTraffic = Date.now();
+    }
+    const { data } = await getJson(`${prometheus.base}/api/v1/query?query=${encodeURIComponent(query)}`);
+    if ((data.result as Json[]).length > 0) {
+      return data.result as Json[];
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const telemetry = await (await fetch(`http://127.0.0.1:${collector.ports.get(8888)}/metrics`)).text();
+  throw new Error(
+    `no ${query} in Prometheus after 90 s.\ncollector telemetry:\n` +
+      telemetry
+        .split("\n")
+        .filter((l) => /servicegraph|spanmetrics|sent|failed|refused|dropped/.test(l) && !l.startsWith("#"))
+        .join("\n") +
+      `\ncollector log:\n${collector.server.output().slice(-4000)}`,
   );
 }
 
@@ -312,22 +334,29 @@ describe("the collector with the kind stack's config (one tier, no tail sampling
       "traces_spanmetrics_calls_total",
       "traces_spanmetrics_duration_seconds_bucket",
     ]);
-    // A few more calls so that the connectors have fresh data at their next 15 s flush.
-    for (let i = 0; i < 5; i++) {
-      await postJson(`http://127.0.0.1:${collector.ports.get(9411)}/api/v2/spans`, zipkinCall(hex(16)));
-    }
+    const call = () =>
+      postJson(`http://127.0.0.1:${collector.ports.get(9411)}/api/v2/spans`, zipkinCall(hex(16)));
     for (const p of prometheus) {
       for (const name of names) {
-        expect((await seriesOf(p, name))[0].metric).toHaveProperty("collector_pod", "otel-collector-0");
+        expect((await seriesOf(p, name, collector, call))[0].metric).toHaveProperty(
+          "collector_pod",
+          "otel-collector-0",
+        );
       }
       const edge = await seriesOf(
         p,
         'traces_service_graph_request_total{client="gateway-service",server="ticket-service"}',
+        collector,
+        call,
       );
       expect(edge).toHaveLength(1);
-      expect(await seriesOf(p, 'traces_spanmetrics_calls_total{service_name="ticket-service"}')).not.toEqual(
-        [],
+      const calls = await seriesOf(
+        p,
+        'traces_spanmetrics_calls_total{service_name="ticket-service"}',
+        collector,
+        call,
       );
+      expect(calls).not.toEqual([]);
     }
   });
 });
@@ -396,9 +425,11 @@ describe("the collector with the prod stack's config (gateway and aggregator tie
   });
 
   test("4. the aggregator's span metrics and service graph reach both Prometheus replicas, labelled with its pod", async () => {
+    const call = () =>
+      postJson(`http://127.0.0.1:${gateway.ports.get(9411)}/api/v2/spans`, zipkinCall(hex(16)));
     for (const p of prometheus) {
       for (const name of traceMetricNames(objects)) {
-        expect((await seriesOf(p, name))[0].metric).toHaveProperty(
+        expect((await seriesOf(p, name, aggregator, call))[0].metric).toHaveProperty(
           "collector_pod",
           "otel-collector-aggregator-0",
         );
