@@ -8,6 +8,7 @@ import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { STACKS, StackName } from "../renderedStacks";
+import { dashboardExprs } from "../support/dashboards";
 import { webhookReceiver } from "../support/httpServers";
 import { eventually } from "../support/processes";
 import { LocalLoki, Servers, getJson, hex, postJson, startAlertmanager, startLoki } from "./localStack";
@@ -77,11 +78,12 @@ describe.each(STACKS)("Loki with the %s stack's config", (stack) => {
   let dir: string;
   let loki: LocalLoki;
   let webhook: Awaited<ReturnType<typeof webhookReceiver>>;
+  let objects: readonly KubeObject[];
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), `loki-${stack}-`));
     webhook = await webhookReceiver();
-    const objects = await renderWithWebhook(stack, `http://127.0.0.1:${webhook.port}/alerts`);
+    objects = await renderWithWebhook(stack, `http://127.0.0.1:${webhook.port}/alerts`);
     const alertmanager = await startAlertmanager(servers, objects, dir);
     loki = await startLoki(servers, objects, dir, alertmanager.base);
   });
@@ -132,6 +134,28 @@ describe.each(STACKS)("Loki with the %s stack's config", (stack) => {
     });
     expect(result[0].values).toHaveLength(1);
     expect(result[0].values[0][1]).toContain(`[ticket-service,${traceId},${spanId}]`);
+  });
+
+  test("every LogQL query of the dashboards runs in the real Loki", async () => {
+    const exprs = [...new Set(dashboardExprs(objects, "loki"))];
+    expect(exprs.length).toBeGreaterThanOrEqual(4);
+    const end = Date.now() * 1_000_000;
+    const failures: string[] = [];
+    for (const expr of exprs) {
+      // Grafana substitutes its step before the query reaches Loki.
+      const query = encodeURIComponent(expr.replaceAll("$__auto", "1m"));
+      const response = await fetch(
+        `${loki.base}/loki/api/v1/query_range?query=${query}&start=${end - 3600e9}&end=${end}&step=60`,
+        { headers: loki.headers },
+      );
+      if (!response.ok) failures.push(`${expr}: ${response.status} ${await response.text()}`);
+    }
+    expect(failures).toEqual([]);
+    // And a broken query is refused, so the check can fail.
+    const broken = encodeURIComponent("sum(count_over_time({app=} [1m]))");
+    expect(
+      (await fetch(`${loki.base}/loki/api/v1/query_range?query=${broken}`, { headers: loki.headers })).status,
+    ).toBe(400);
   });
 
   test("6. the ruler's error-burst alert reaches Alertmanager and then the webhook", async () => {

@@ -12,12 +12,10 @@ import { readStackFile } from "../../render/stackFile";
 import { StackName, rendered } from "../renderedStacks";
 import { Server, freePort, startServer } from "../support/processes";
 import { configMapData, objectNamed } from "../support/rendered";
+import { dashboardExprs, dashboards } from "../support/dashboards";
 import { tools } from "../support/tools";
 
 type Json = Record<string, any>;
-
-const dashboards = (objects: readonly KubeObject[]): Json[] =>
-  Object.values(configMapData(objects, "grafana-dashboards")).map((text) => JSON.parse(text) as Json);
 
 /** Grafana reads `$$` in provisioning files as a literal `$`. */
 const datasources = (objects: readonly KubeObject[]): Json[] =>
@@ -27,12 +25,7 @@ const datasources = (objects: readonly KubeObject[]): Json[] =>
     ) as Json
   ).datasources;
 
-const targets = (board: Json): Json[] => board.panels.flatMap((p: Json) => p.targets as Json[]);
-const promExprs = (objects: readonly KubeObject[]): string[] =>
-  dashboards(objects)
-    .flatMap(targets)
-    .filter((t) => t.datasource.type === "prometheus")
-    .map((t) => t.expr as string);
+const promExprs = (objects: readonly KubeObject[]): string[] => dashboardExprs(objects, "prometheus");
 
 describe("dashboards", () => {
   test("eleven dashboards with unique UIDs, each loading as JSON, refreshing every 30 s", async () => {
