@@ -59,6 +59,9 @@ export function onHostNetwork(name: string): boolean {
 const API_SERVER = outside("the Kubernetes API server");
 const API_SERVER_PORTS = tcp(443, 6443);
 
+/** The port of a `host:port` the config schema has already validated. */
+const portOfAddress = (hostPort: string): number => Number(hostPort.split(":")[1]);
+
 function portOf(url: string): number {
   const parsed = new URL(url);
   return parsed.port === "" ? (parsed.protocol === "https:" ? 443 : 80) : Number(parsed.port);
@@ -87,7 +90,7 @@ export function wiringGraph(config: StackConfig): Flow[] {
   const nodePorts = config.exposure.mode === "nodePort";
   const s3 = config.storage.s3;
   const smtpPort =
-    config.alerting.email === undefined ? [] : [Number(config.alerting.email.smarthost.split(":")[1])];
+    config.alerting.email === undefined ? [] : [portOfAddress(config.alerting.email.smarthost)];
 
   const scrape = (to: Endpoint, ports: Port[], why: string): Flow => ({ from: prometheus, to, ports, why });
   const datastores = datastoreExporters(config);
@@ -226,7 +229,7 @@ export function wiringGraph(config: StackConfig): Flow[] {
           {
             from: grafana,
             to: outside("Grafana's PostgreSQL database"),
-            ports: tcp(Number(config.grafana.database.host.split(":")[1])),
+            ports: tcp(portOfAddress(config.grafana.database.host)),
             why: "dashboards, users and sessions",
           },
         ]),
