@@ -5,61 +5,12 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { LOKI_PATHS } from "../../components/logs/names";
-import { ALERTMANAGER_PATHS } from "../../components/metrics/names";
 import { KubeObject } from "../../render/manifest";
-import { Server, freePort, startServer } from "../support/processes";
+import { Running, Servers, freePort } from "../support/processes";
 import { configMapData, containerArgs, objectNamed } from "../support/rendered";
 import { tools } from "../support/tools";
 
 type Json = Record<string, any>;
-
-/** Every server a test file starts, so that all of them stop, also when a start fails. */
-export class Servers {
-  private readonly started: Server[] = [];
-
-  async start(...args: Parameters<typeof startServer>): Promise<Server> {
-    const server = await startServer(...args);
-    this.started.push(server);
-    return server;
-  }
-
-  async stopAll(): Promise<void> {
-    await Promise.all(this.started.splice(0).map((s) => s.stop()));
-  }
-}
-
-export interface Running {
-  readonly base: string;
-  readonly server: Server;
-}
-
-/** Alertmanager with the rendered config and receiver Secret, clustering off (one local process). */
-export async function startAlertmanager(
-  servers: Servers,
-  objects: readonly KubeObject[],
-  dir: string,
-): Promise<Running> {
-  const secrets = path.join(dir, "alertmanager-secrets");
-  fs.mkdirSync(secrets, { recursive: true });
-  const secret = objectNamed(objects, "Secret", "alertmanager-receivers");
-  for (const [key, value] of Object.entries(secret.stringData as Record<string, string>)) {
-    fs.writeFileSync(path.join(secrets, key), value);
-  }
-  const config = configMapData(objects, "alertmanager-config")["alertmanager.yml"];
-  fs.writeFileSync(
-    path.join(dir, "alertmanager.yml"),
-    config.replaceAll(ALERTMANAGER_PATHS.secretsDir, secrets),
-  );
-  const port = await freePort();
-  const args = containerArgs(objects, "alertmanager", {
-    "--config.file": path.join(dir, "alertmanager.yml"),
-    "--storage.path": path.join(dir, "alertmanager-data"),
-    "--web.listen-address": `127.0.0.1:${port}`,
-    "--cluster.listen-address": "",
-  }).filter((arg) => !arg.startsWith("--cluster.peer") && !arg.startsWith("--cluster.advertise-address"));
-  const base = `http://127.0.0.1:${port}`;
-  return { base, server: await servers.start(tools.alertmanager(), args, `${base}/-/ready`) };
-}
 
 /** Rewrites in-pod paths under `from` to `to` in every string of a parsed config. */
 function movePaths(value: unknown, from: string, to: string): unknown {
@@ -156,29 +107,6 @@ export async function startPrometheus(
     "--web.listen-address": `127.0.0.1:${port}`,
   });
   return { base, server: await servers.start(tools.prometheus(), args, `${base}/-/ready`) };
-}
-
-export async function getJson(url: string, headers: Record<string, string> = {}): Promise<Json> {
-  const response = await fetch(url, { headers });
-  if (!response.ok) {
-    throw new Error(`${url}: ${response.status} ${await response.text()}`);
-  }
-  return (await response.json()) as Json;
-}
-
-export async function postJson(
-  url: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-): Promise<void> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", ...headers },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) {
-    throw new Error(`${url}: ${response.status} ${await response.text()}`);
-  }
 }
 
 /** `bytes` random bytes in hex: trace IDs (16) and span IDs (8). */

@@ -5,30 +5,16 @@ import * as os from "os";
 import * as path from "path";
 import { SPAN_ID_REGEX, TRACE_ID_REGEX } from "../../components/logs/logPatterns";
 import { KubeObject } from "../../render/manifest";
-import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
-import { readStackFile } from "../../render/stackFile";
-import { STACKS, StackName } from "../renderedStacks";
+import { STACKS } from "../renderedStacks";
 import { dashboardExprs } from "../support/dashboards";
 import { webhookReceiver } from "../support/httpServers";
 import { eventually } from "../support/processes";
-import { LocalLoki, Servers, getJson, hex, postJson, startAlertmanager, startLoki } from "./localStack";
+import { renderWithAlerting, startAlertmanager } from "../support/alertmanager";
+import { getJson, postJson } from "../support/http";
+import { Servers } from "../support/processes";
+import { LocalLoki, hex, startLoki } from "./localStack";
 
 type Json = Record<string, any>;
-
-/** The stack as committed, with its alerts delivered to a local webhook (and grouped after 1 s). */
-async function renderWithWebhook(stack: StackName, url: string): Promise<readonly KubeObject[]> {
-  const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
-  const alerting = JSON.parse(config["observability:alerting"] ?? "{}") as Json;
-  const { objects } = await renderWithConfig(
-    stack,
-    {
-      ...config,
-      "observability:alerting": JSON.stringify({ ...alerting, webhook: { url }, groupWait: "1s" }),
-    },
-    [...secretKeys, "observability:alerting"],
-  );
-  return objects;
-}
 
 /** A line in the reference Spring pattern: `%5p [service,traceId,spanId]`. */
 function springLine(
@@ -83,7 +69,11 @@ describe.each(STACKS)("Loki with the %s stack's config", (stack) => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), `loki-${stack}-`));
     webhook = await webhookReceiver();
-    objects = await renderWithWebhook(stack, `http://127.0.0.1:${webhook.port}/alerts`);
+    // Alerts go to a local webhook, grouped after 1 s.
+    objects = await renderWithAlerting(stack, {
+      webhook: { url: `http://127.0.0.1:${webhook.port}/alerts` },
+      groupWait: "1s",
+    });
     const alertmanager = await startAlertmanager(servers, objects, dir);
     loki = await startLoki(servers, objects, dir, alertmanager.base);
   });

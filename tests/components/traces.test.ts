@@ -16,7 +16,9 @@ import { STACKS, rendered } from "../renderedStacks";
 import { Server, eventually, freePort } from "../support/processes";
 import { configMapData } from "../support/rendered";
 import { tools } from "../support/tools";
-import { Running, Servers, getJson, hex, postJson, startPrometheus } from "./localStack";
+import { getJson, postJson } from "../support/http";
+import { Running, Servers } from "../support/processes";
+import { hex, startPrometheus } from "./localStack";
 
 type Json = Record<string, any>;
 
@@ -266,6 +268,19 @@ test("the built collector has exactly the components the generated configs use, 
       [...(used.get(section) ?? [])].sort(),
     ]);
   }
+});
+
+test("the collector's manifest and its builder are one release", () => {
+  const toolsDir = path.resolve(__dirname, "../../tools");
+  const builder = /go\.opentelemetry\.io\/collector\/cmd\/builder (v\S+)/.exec(
+    fs.readFileSync(path.join(toolsDir, "ocb/go.mod"), "utf8"),
+  )?.[1];
+  const manifest = yaml.load(fs.readFileSync(path.join(toolsDir, "otelcol/manifest.yaml"), "utf8")) as Json;
+  const versions = ["receivers", "processors", "exporters", "connectors", "extensions"].flatMap((section) =>
+    (manifest[section] as Json[]).map((c) => (c.gomod as string).split(" ")[1]),
+  );
+  expect(builder).toBeDefined();
+  expect(new Set([...versions, `v${manifest.dist.version as string}`])).toEqual(new Set([builder]));
 });
 
 describe("the collector with the kind stack's config (one tier, no tail sampling)", () => {

@@ -6,26 +6,17 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import { ALERTMANAGER_PATHS, PROMETHEUS_PATHS, SERVICE_ACCOUNT_TOKEN } from "../../components/metrics/names";
+import { PROMETHEUS_PATHS, SERVICE_ACCOUNT_TOKEN } from "../../components/metrics/names";
 import { PrometheusConfig, RuleFile, ScrapeConfig } from "../../components/metrics/prometheusTypes";
-import { renderWithConfig } from "../../render/renderStack";
-import { PROJECT_ROOT } from "../../render/renderStack";
-import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
 import { LocalHttpServer, springActuator, webhookReceiver } from "../support/httpServers";
-import { Server, eventually, freePort, startServer } from "../support/processes";
-import { configMapData, containerArgs, objectNamed } from "../support/rendered";
+import { renderWithAlerting, startAlertmanager } from "../support/alertmanager";
+import { getJson } from "../support/http";
+import { Server, Servers, eventually, freePort, startServer } from "../support/processes";
+import { configMapData, containerArgs } from "../support/rendered";
 import { tools } from "../support/tools";
 
 type Json = Record<string, any>;
-
-async function getJson(url: string): Promise<Json> {
-  const response = await fetch(url);
-  if (!response.ok) {
-    throw new Error(`${url}: ${response.status}`);
-  }
-  return (await response.json()) as Json;
-}
 
 describe("a real Prometheus with the kind stack's config", () => {
   const service = "ticket-service";
@@ -179,55 +170,27 @@ describe("a real Prometheus with the kind stack's config", () => {
 });
 
 describe("a real Alertmanager with a generated config", () => {
+  const servers = new Servers();
   let dir: string;
   let webhook: Awaited<ReturnType<typeof webhookReceiver>>;
-  let alertmanager: Server | undefined;
   let base: string;
 
   beforeAll(async () => {
     webhook = await webhookReceiver();
-    const { config, secretKeys } = readStackFile("kind", PROJECT_ROOT);
     const url = `http://127.0.0.1:${webhook.port}`;
-    const { objects } = await renderWithConfig(
-      "alertmanager-live",
-      {
-        ...config,
-        "observability:alerting": JSON.stringify({
-          webhook: { url: `${url}/critical-and-warning` },
-          watchdog: { url: `${url}/watchdog` },
-          groupWait: "1s",
-        }),
-      },
-      [...secretKeys, "observability:alerting"],
-    );
+    const objects = await renderWithAlerting("kind", {
+      webhook: { url: `${url}/critical-and-warning` },
+      watchdog: { url: `${url}/watchdog` },
+      groupWait: "1s",
+    });
+    // Receiver URLs are credentials: they reach Alertmanager only through its Secret.
+    expect(configMapData(objects, "alertmanager-config")["alertmanager.yml"]).not.toContain(url);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "alertmanager-"));
-    // The receivers Secret, as the kubelet would mount it.
-    fs.mkdirSync(path.join(dir, "secrets"));
-    const secret = objectNamed(objects, "Secret", "alertmanager-receivers");
-    for (const [key, value] of Object.entries(secret.stringData as Record<string, string>)) {
-      fs.writeFileSync(path.join(dir, "secrets", key), value);
-    }
-    const alertmanagerYml = configMapData(objects, "alertmanager-config")["alertmanager.yml"];
-    expect(alertmanagerYml).not.toContain(url);
-    fs.writeFileSync(
-      path.join(dir, "alertmanager.yml"),
-      alertmanagerYml.replaceAll(ALERTMANAGER_PATHS.secretsDir, path.join(dir, "secrets")),
-    );
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    alertmanager = await startServer(
-      tools.alertmanager(),
-      containerArgs(objects, "alertmanager", {
-        "--config.file": path.join(dir, "alertmanager.yml"),
-        "--storage.path": path.join(dir, "data"),
-        "--web.listen-address": `127.0.0.1:${port}`,
-      }),
-      `${base}/-/ready`,
-    );
+    ({ base } = await startAlertmanager(servers, objects, dir));
   });
 
   afterAll(async () => {
-    await alertmanager?.stop();
+    await servers.stopAll();
     await webhook?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });

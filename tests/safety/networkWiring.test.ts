@@ -79,6 +79,29 @@ describe.each(STACKS)("network wiring (%s)", (stack) => {
     expect(parties.filter((p) => p.workload !== undefined)).toHaveLength(renderedWorkloads.size);
   });
 
+  test("every port the graph opens to a workload of the stack is a port its pods listen on", async () => {
+    const { objects, flows } = await network(stack);
+    const listening = new Map<string, Set<string>>();
+    for (const pod of renderedPods(objects)) {
+      const key = `${pod.namespace}/${pod.labels["app.kubernetes.io/name"]}`;
+      const ports = listening.get(key) ?? new Set<string>();
+      for (const c of pod.spec.containers) {
+        (c.ports ?? []).forEach((p) => ports.add(`${p.protocol ?? "TCP"}/${p.containerPort}`));
+      }
+      listening.set(key, ports);
+    }
+    const unheard = flows.flatMap((f) => {
+      const to = f.to;
+      if (to.kind !== "workload") return [];
+      const ports = listening.get(`${to.namespace}/${to.name}`) ?? new Set<string>();
+      return f.ports
+        .map((p) => `${p.protocol}/${p.port}`)
+        .filter((p) => !ports.has(p))
+        .map((p) => `${describeFlow(f)}: nothing listens on ${p}`);
+    });
+    expect(unheard).toEqual([]);
+  });
+
   test("each edge of the graph is allowed by the rendered policies, from every pod of its source to every pod of its target", async () => {
     const { objects, flows, parties, allowed } = await network(stack);
     const denied = flows.flatMap((flow) =>

@@ -94,3 +94,23 @@ export async function eventually<T>(
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** Every server a test file starts, so that all of them stop, also when a start fails. */
+export class Servers {
+  private readonly started: Server[] = [];
+
+  async start(...args: Parameters<typeof startServer>): Promise<Server> {
+    const server = await startServer(...args);
+    this.started.push(server);
+    return server;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.started.splice(0).map((s) => s.stop()));
+  }
+}
+
+export interface Running {
+  readonly base: string;
+  readonly server: Server;
+}

@@ -1,0 +1,55 @@
+import * as fs from "fs";
+import * as path from "path";
+import { ALERTMANAGER_PATHS } from "../../components/metrics/names";
+import { KubeObject } from "../../render/manifest";
+import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
+import { readStackFile } from "../../render/stackFile";
+import { StackName } from "../renderedStacks";
+import { Running, Servers, freePort } from "./processes";
+import { configMapData, containerArgs, objectNamed } from "./rendered";
+import { tools } from "./tools";
+
+type Json = Record<string, any>;
+
+/**
+ * A committed stack rendered with its `alerting` settings changed as given, e.g. receivers that
+ * point at a local webhook. The block is marked secret, as receiver URLs are.
+ */
+export async function renderWithAlerting(stack: StackName, alerting: Json): Promise<readonly KubeObject[]> {
+  const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
+  const committed = JSON.parse(config["observability:alerting"] ?? "{}") as Json;
+  const { objects } = await renderWithConfig(
+    stack,
+    { ...config, "observability:alerting": JSON.stringify({ ...committed, ...alerting }) },
+    [...secretKeys, "observability:alerting"],
+  );
+  return objects;
+}
+
+/** Alertmanager with the rendered config and receiver Secret, clustering off (one local process). */
+export async function startAlertmanager(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  dir: string,
+): Promise<Running> {
+  const secrets = path.join(dir, "alertmanager-secrets");
+  fs.mkdirSync(secrets, { recursive: true });
+  const secret = objectNamed(objects, "Secret", "alertmanager-receivers");
+  for (const [key, value] of Object.entries(secret.stringData as Record<string, string>)) {
+    fs.writeFileSync(path.join(secrets, key), value);
+  }
+  const config = configMapData(objects, "alertmanager-config")["alertmanager.yml"];
+  fs.writeFileSync(
+    path.join(dir, "alertmanager.yml"),
+    config.replaceAll(ALERTMANAGER_PATHS.secretsDir, secrets),
+  );
+  const port = await freePort();
+  const args = containerArgs(objects, "alertmanager", {
+    "--config.file": path.join(dir, "alertmanager.yml"),
+    "--storage.path": path.join(dir, "alertmanager-data"),
+    "--web.listen-address": `127.0.0.1:${port}`,
+    "--cluster.listen-address": "",
+  }).filter((arg) => !arg.startsWith("--cluster.peer") && !arg.startsWith("--cluster.advertise-address"));
+  const base = `http://127.0.0.1:${port}`;
+  return { base, server: await servers.start(tools.alertmanager(), args, `${base}/-/ready`) };
+}
