@@ -1,5 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
-import { loadStackConfig } from "./config";
+import { ConfigError, loadStackConfig } from "./config";
+import {
+  DEPLOYED_VOLUMES_OUTPUT,
+  deployedVolumes,
+  readDeployedVolumes,
+  volumeChangeProblems,
+} from "./config/deployedVolumes";
 import { GrafanaStack } from "./components/grafanaStack";
 import { LogsStack } from "./components/logsStack";
 import { MetricsStack } from "./components/metricsStack";
@@ -13,8 +19,12 @@ import { wiringGraph } from "./components/wiring/graph";
  * goes through one explicit provider bound to the configured context (the stack files disable
  * the default provider), so nothing can land in whatever cluster kubectl currently points at.
  */
-function main() {
+async function main() {
   const config = loadStackConfig();
+  const volumeProblems = volumeChangeProblems(config, await readDeployedVolumes());
+  if (volumeProblems.length > 0) {
+    throw new ConfigError(volumeProblems);
+  }
 
   const provider = new k8s.Provider("kubernetes", {
     context: config.cluster.kubeContext,
@@ -23,7 +33,13 @@ function main() {
 
   const namespaces = new StackNamespaces(
     "namespaces",
-    { ...config.namespaces, profile: config.profile, wiring: wiringGraph(config) },
+    {
+      ...config.namespaces,
+      profile: config.profile,
+      apps: config.apps.namespaces,
+      createApps: config.apps.createNamespaces,
+      wiring: wiringGraph(config),
+    },
     { provider },
   );
   const inNamespaces = { provider, dependsOn: [namespaces] };
@@ -43,6 +59,8 @@ function main() {
     kubeContext: config.cluster.kubeContext,
     observabilityNamespace: namespaces.observability,
     nodeNamespace: namespaces.node,
+    appNamespaces: namespaces.apps,
+    [DEPLOYED_VOLUMES_OUTPUT]: deployedVolumes(config),
     prometheusUrl: metrics.prometheusUrl,
     alertmanagerUrl: metrics.alertmanagerUrl,
     lokiUrl: logs.lokiUrl,

@@ -11,19 +11,29 @@ export interface StackNamespacesArgs {
   /** Namespace of the node agents that do; enforces `privileged`, warns and audits `restricted`. */
   readonly node: string;
   readonly profile: "kind" | "eks";
+  /** Namespaces of the observed apps; the stack writes their tracing ConfigMap and Alloy's Roles there. */
+  readonly apps: readonly string[];
+  /**
+   * Whether the stack creates the app namespaces; otherwise it reads each one, so a missing
+   * namespace fails `pulumi preview` with its name before anything is written.
+   */
+  readonly createApps: boolean;
   /** The stack's wiring graph; each namespace gets the DNS egress it declares. */
   readonly wiring: readonly Flow[];
 }
 
 /**
  * The stack's two namespaces, each closed by a default-deny NetworkPolicy that only lets pods
- * resolve DNS; every other flow is opened by the component that needs it.
+ * resolve DNS; every other flow is opened by the component that needs it. Also the app
+ * namespaces, created or checked: every object of the stack lands in a namespace that exists.
  */
 export class StackNamespaces extends pulumi.ComponentResource {
   /** Name of the restricted namespace, known once it exists. */
   public readonly observability: pulumi.Output<string>;
   /** Name of the node-agent namespace, known once it exists. */
   public readonly node: pulumi.Output<string>;
+  /** Names of the app namespaces, known once each exists. */
+  public readonly apps: pulumi.Output<string>[];
 
   constructor(name: string, args: StackNamespacesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observability:index:Namespaces", name, {}, opts);
@@ -47,7 +57,16 @@ export class StackNamespaces extends pulumi.ComponentResource {
     };
     this.observability = create("observability", args.observability, "restricted");
     this.node = create("node", args.node, "privileged");
+    this.apps = args.apps.map((namespace) =>
+      args.createApps
+        ? new k8s.core.v1.Namespace(
+            `${name}-app-${namespace}`,
+            namespaceArgs(namespace, "baseline", args.profile),
+            { parent: this },
+          ).metadata.name
+        : k8s.core.v1.Namespace.get(`${name}-app-${namespace}`, namespace, { parent: this }).metadata.name,
+    );
 
-    this.registerOutputs({ observability: this.observability, node: this.node });
+    this.registerOutputs({ observability: this.observability, node: this.node, apps: this.apps });
   }
 }

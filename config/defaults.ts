@@ -70,7 +70,13 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
     profile: "kind",
     cluster: { name: "observability", env: "dev", region: "local", kubeContext: "kind-observability" },
     namespaces: { observability: "observability", node: "observability-node" },
-    apps: { namespaces: [], defaults: { metricsPath: "/metrics", scrapeInterval: "15s" }, services: [] },
+    // A laptop cluster is the stack's own: it creates the namespaces the apps deploy into.
+    apps: {
+      namespaces: [],
+      createNamespaces: true,
+      defaults: { metricsPath: "/metrics", scrapeInterval: "15s" },
+      services: [],
+    },
     metrics: {
       retentionTime: "7d",
       retentionSize: "4GB",
@@ -113,7 +119,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
     },
     alerting: { groupWait: "30s" },
     exposure: { mode: "nodePort", nodePorts: seedNodePorts },
-    storage: { className: "standard" },
+    // kind's `standard` class (local-path) cannot expand volumes.
+    storage: { className: "standard", allowVolumeExpansion: false },
     images,
     resources: {
       prometheus: resources("100m", "256Mi", "500m", "512Mi"),
@@ -136,7 +143,13 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
     profile: "eks",
     cluster: { name: "observability", env: "prod", region: "us-east-1", kubeContext: "observability-prod" },
     namespaces: { observability: "observability", node: "observability-node" },
-    apps: { namespaces: [], defaults: { metricsPath: "/metrics", scrapeInterval: "15s" }, services: [] },
+    // Production app namespaces belong to their teams: the stack requires them to exist.
+    apps: {
+      namespaces: [],
+      createNamespaces: false,
+      defaults: { metricsPath: "/metrics", scrapeInterval: "15s" },
+      services: [],
+    },
     metrics: {
       retentionTime: "15d",
       retentionSize: "40GB",
@@ -181,7 +194,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
     },
     alerting: { groupWait: "30s" },
     exposure: { mode: "ingress", nodePorts: seedNodePorts },
-    storage: { className: "gp3" },
+    // The gp3 class the README asks for sets allowVolumeExpansion (the preflight checks it).
+    storage: { className: "gp3", allowVolumeExpansion: true },
     images,
     resources: {
       prometheus: resources("500m", "2Gi", "2", "4Gi"),

@@ -134,6 +134,8 @@ const appService = strict({
 
 const apps = strict({
   namespaces: z.array(dnsLabel),
+  /** Whether the stack creates the app namespaces (kind) or requires them to exist (eks). */
+  createNamespaces: z.boolean(),
   defaults: strict({
     metricsPath: z.string().startsWith("/", "must start with '/'"),
     scrapeInterval: duration,
@@ -371,6 +373,8 @@ export const stackConfigSchema = strict({
   }),
   storage: strict({
     className: dnsLabel,
+    /** Whether that StorageClass has `allowVolumeExpansion`: a `*.storageSize` increase needs it. */
+    allowVolumeExpansion: z.boolean(),
     s3: strict({ loki: s3Backend, tempo: s3Backend }).optional(),
   }),
   images: byComponent(pinnedImage),
@@ -422,6 +426,7 @@ export const stackConfigSchema = strict({
     ...rest,
     apps: {
       namespaces: apps.namespaces,
+      createNamespaces: apps.createNamespaces,
       services: apps.services.map((service) => ({
         name: service.name,
         namespace: service.namespace ?? apps.namespaces[0],

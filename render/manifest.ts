@@ -46,12 +46,33 @@ const KIND_ORDER = [
   "Ingress",
 ];
 
-/** The Kubernetes objects among the registrations (the provider itself is not one). */
+const isPatch = (r: Registration) => r.type.endsWith("Patch");
+const isKubernetes = (r: Registration) => r.type.startsWith("kubernetes:") && !r.read;
+
+/**
+ * The Kubernetes objects the program creates (the provider is not one, nor an object it only
+ * reads or patches).
+ */
 export function kubeObjects(registrations: readonly Registration[]): KubeObject[] {
   return registrations
-    .filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers:"))
+    .filter((r) => isKubernetes(r) && !isPatch(r))
     .map((r) => r.inputs as unknown as KubeObject)
     .sort(compareObjects);
+}
+
+/** Server-side apply patches of objects that exist before them (e.g. claims a StatefulSet made). */
+export function kubePatches(registrations: readonly Registration[]): KubeObject[] {
+  return registrations
+    .filter((r) => isKubernetes(r) && isPatch(r))
+    .map((r) => r.inputs as unknown as KubeObject)
+    .sort(compareObjects);
+}
+
+/** The objects the program requires to exist and reads instead of creating, as kind/name. */
+export function kubeReads(registrations: readonly Registration[]): { kind: string; name: string }[] {
+  return registrations
+    .filter((r) => r.type.startsWith("kubernetes:") && r.read)
+    .map((r) => ({ kind: r.type.split(":").pop() ?? r.type, name: String(r.inputs.id) }));
 }
 
 function kindRank(kind: string): number {

@@ -9,20 +9,27 @@ export interface Registration {
   readonly name: string;
   readonly inputs: Record<string, unknown>;
   readonly provider?: string;
+  /** Read from the cluster (`X.get`), not created: the object must already exist. */
+  readonly read: boolean;
   /** The resource options that decide what `pulumi destroy` may delete. */
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
+  /** Input paths whose changes the engine ignores: what an update never changes. */
+  readonly ignoreChanges: readonly string[];
 }
+
+type RecordedOptions = Pick<Registration, "protect" | "retainOnDelete" | "ignoreChanges">;
 
 interface RegisterResourceRequest {
   getType(): string;
   getName(): string;
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
+  getIgnorechangesList(): string[];
 }
 
 // The SDK's mock monitor hands mocks the inputs but not the resource options; this records
-// `protect` and `retainOnDelete` from the request before the mock sees it.
+// `protect`, `retainOnDelete` and `ignoreChanges` from the request before the mock sees it.
 const monitor = MockMonitor.prototype as unknown as {
   registerResource: (this: MockMonitor, req: RegisterResourceRequest, callback: unknown) => Promise<void>;
 };
@@ -32,6 +39,7 @@ monitor.registerResource = function (this: MockMonitor, req: RegisterResourceReq
     this.mocks.noteOptions(req.getType(), req.getName(), {
       protect: req.getProtect() === true,
       retainOnDelete: req.getRetainondelete() === true,
+      ignoreChanges: req.getIgnorechangesList(),
     });
   }
   return registerResource.call(this, req, callback);
@@ -71,22 +79,46 @@ function unwrapSecrets(value: unknown): unknown {
   return value;
 }
 
-/** Pulumi mocks that record every registration instead of creating anything. */
+const STACK_REFERENCE = "pulumi:pulumi:StackReference";
+
+/**
+ * Pulumi mocks that record every registration instead of creating anything. A stack reference
+ * (the program reads its own previous outputs) sees `previousOutputs`: none is a first deployment.
+ */
 export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly registrations: Registration[] = [];
-  private readonly options = new Map<string, { protect: boolean; retainOnDelete: boolean }>();
+  private readonly options = new Map<string, RecordedOptions>();
 
-  noteOptions(type: string, name: string, options: { protect: boolean; retainOnDelete: boolean }): void {
+  constructor(private readonly previousOutputs: Record<string, unknown> = {}) {}
+
+  noteOptions(type: string, name: string, options: RecordedOptions): void {
     this.options.set(`${type}::${name}`, options);
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+    if (args.type === STACK_REFERENCE) {
+      return {
+        id: args.id ?? args.name,
+        state: {
+          name: (args.inputs as { name?: unknown }).name,
+          outputs: this.previousOutputs,
+          secretOutputNames: [],
+        },
+      };
+    }
+    // The mock monitor passes the id of a read, and an empty import id for a registration.
+    const read = args.id !== undefined && args.id !== "";
     this.registrations.push({
       type: args.type,
       name: args.name,
-      inputs: unwrapSecrets(args.inputs) as Record<string, unknown>,
+      inputs: unwrapSecrets(read ? { id: args.id } : args.inputs) as Record<string, unknown>,
       provider: args.provider,
-      ...(this.options.get(`${args.type}::${args.name}`) ?? { protect: false, retainOnDelete: false }),
+      read,
+      ...(this.options.get(`${args.type}::${args.name}`) ?? {
+        protect: false,
+        retainOnDelete: false,
+        ignoreChanges: [],
+      }),
     });
     return {
       id: `${args.name}-id`,

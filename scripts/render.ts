@@ -1,5 +1,6 @@
 // `npm run render -- <stack>`: every Kubernetes object the program would create for
-// Pulumi.<stack>.yaml, as multi-document YAML on stdout. No cluster, no pulumi CLI.
+// Pulumi.<stack>.yaml, as multi-document YAML on stdout, then the server-side apply patches it
+// makes to objects that exist before them. No cluster, no pulumi CLI.
 import { ConfigError } from "../config";
 import { toManifest } from "../render/manifest";
 import { renderStack } from "../render/renderStack";
@@ -10,7 +11,7 @@ async function run(): Promise<void> {
     throw new Error("usage: npm run render -- <stack>   (reads Pulumi.<stack>.yaml)");
   }
   const rendered = await renderStack(stack);
-  process.stdout.write(toManifest(rendered.objects));
+  process.stdout.write(toManifest([...rendered.objects, ...rendered.patches]));
 }
 
 run().catch((error: unknown) => {

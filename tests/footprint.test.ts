@@ -1,4 +1,5 @@
-import { footprint, parseQuantity } from "../render/footprint";
+import { parseQuantity } from "../config/quantity";
+import { footprint } from "../render/footprint";
 import { PROJECT_ROOT, renderWithConfig } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { rendered } from "./renderedStacks";

@@ -36,9 +36,9 @@ describe.each(STACKS)("npm run render -- %s", (stack) => {
     expect(first.code).toBe(0);
     expect(first.stdout).toBe(second.stdout);
     const documents = yaml.loadAll(first.stdout) as KubeObject[];
-    const { objects } = await rendered(stack);
-    expect(documents).toEqual(objects.map(redactSecrets));
-    expect(first.stdout).toBe(toManifest(objects));
+    const { objects, patches } = await rendered(stack);
+    expect(documents).toEqual([...objects, ...patches].map(redactSecrets));
+    expect(first.stdout).toBe(toManifest([...objects, ...patches]));
   });
 
   test("orders objects like an install: namespaces first, then by kind, namespace and name", async () => {
@@ -86,8 +86,8 @@ describe("a bad stack file", () => {
   test("registers no resource at all: config fails before the provider or any namespace", async () => {
     const mocks = new RecordingMocks();
     pulumi.runtime.setAllConfig(readStackFile(name, PROJECT_ROOT).config, []);
-    await pulumi.runtime.setMocks(mocks, "observability", name, false);
-    expect(() => main()).toThrow(ConfigError);
+    await pulumi.runtime.setMocks(mocks, "observability", name, false, "organization");
+    await expect(main()).rejects.toThrow(ConfigError);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(mocks.registrations).toEqual([]);
   });

@@ -1,16 +1,20 @@
 import * as k8s from "@pulumi/kubernetes";
 import { PART_OF } from "./labels";
 
-/** `restricted` for the stack; `privileged` only for the node agents' namespace. */
-export type PodSecurityLevel = "restricted" | "privileged";
-
 /**
- * A namespace enforcing a Pod Security level. Warnings and audit stay at `restricted` everywhere,
- * so anything the node namespace allows beyond it is visible.
+ * `restricted` for the stack; `privileged` only for the node agents' namespace; `baseline` for
+ * app namespaces the stack creates (apps written for any base image, e.g. running as root, still
+ * start; what `restricted` would refuse shows as warnings).
  */
+export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
+
 /** Label naming the stack's profile on its namespaces: policies and people can tell prod from kind. */
 export const PROFILE_LABEL = "observability.io/profile";
 
+/**
+ * A namespace enforcing a Pod Security level. Warnings and audit stay at `restricted` everywhere,
+ * so anything a namespace allows beyond it is visible.
+ */
 export function namespaceArgs(
   name: string,
   enforce: PodSecurityLevel,

@@ -47,6 +47,47 @@ export function volumeStatefulSetArgs(args: VolumeStatefulSetArgs): k8s.apps.v1.
   };
 }
 
+/** The claim the StatefulSet controller creates for replica `ordinal` from the `data` template. */
+export function dataClaimName(statefulSetName: string, ordinal: number): string {
+  return `data-${statefulSetName}-${ordinal}`;
+}
+
+/**
+ * Registers the StatefulSet and keeps every replica's claim at `storageSize`.
+ *
+ * Kubernetes cannot change `volumeClaimTemplates` in place, so the template keeps the size the
+ * StatefulSet was created with (`ignoreChanges`): a `*.storageSize` edit must never plan a
+ * replacement. The size is applied to each replica's existing claim instead, by a server-side
+ * apply patch that forces ownership of the one field (the StatefulSet controller created the
+ * claim). The patches are left behind on delete: a claim cannot shrink back, and the claims
+ * themselves are retained.
+ */
+export function volumeStatefulSet(
+  name: string,
+  args: VolumeStatefulSetArgs,
+  opts: pulumi.CustomResourceOptions,
+): k8s.apps.v1.StatefulSet {
+  const statefulSet = new k8s.apps.v1.StatefulSet(name, volumeStatefulSetArgs(args), {
+    ...opts,
+    ignoreChanges: ["spec.volumeClaimTemplates"],
+  });
+  for (let ordinal = 0; ordinal < args.replicas; ordinal++) {
+    new k8s.core.v1.PersistentVolumeClaimPatch(
+      `${name}-data-${ordinal}`,
+      {
+        metadata: {
+          name: dataClaimName(args.id.name, ordinal),
+          namespace: args.namespace,
+          annotations: { "pulumi.com/patchForce": "true" },
+        },
+        spec: { resources: { requests: { storage: args.storageSize } } },
+      },
+      { parent: opts.parent, provider: opts.provider, dependsOn: [statefulSet], retainOnDelete: true },
+    );
+  }
+  return statefulSet;
+}
+
 /**
  * Resource options for a workload that holds history. On eks it is protected and retained on
  * delete, so neither a mistaken `pulumi destroy` nor a replacement can take its volumes with it;

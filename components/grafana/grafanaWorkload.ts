@@ -8,7 +8,7 @@ import { objectMeta } from "../common/metadata";
 import { InitContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { serviceArgs } from "../common/service";
-import { dataProtection, volumeStatefulSetArgs } from "../common/statefulSet";
+import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
 import { GRAFANA, GRAFANA_PATHS } from "./names";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -194,9 +194,9 @@ export function deployGrafanaWorkload(
   const dependsOn = [inputs.credentials, inputs.provisioning, inputs.dashboards];
 
   if (config.grafana.database === undefined) {
-    new k8s.apps.v1.StatefulSet(
+    volumeStatefulSet(
       `${name}-grafana`,
-      volumeStatefulSetArgs({
+      {
         id,
         namespace,
         replicas,
@@ -204,7 +204,7 @@ export function deployGrafanaWorkload(
         template,
         storageClassName: config.storage.className,
         storageSize: config.grafana.storageSize,
-      }),
+      },
       { ...opts, ...dataProtection(config.profile), dependsOn },
     );
     return;

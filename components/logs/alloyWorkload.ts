@@ -8,7 +8,7 @@ import { serviceArgs } from "../common/service";
 import { workloadPolicy } from "../wiring/policies";
 import { ContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
-import { volumeStatefulSetArgs } from "../common/statefulSet";
+import { volumeStatefulSet } from "../common/statefulSet";
 import { alloyConfig } from "./alloyConfig";
 
 import { ALLOY, ALLOY_PATHS, alloyNamespace } from "./names";
@@ -101,9 +101,9 @@ export function deployAlloy(name: string, config: StackConfig, opts: pulumi.Cust
       { ...opts, dependsOn: [configMap] },
     );
   } else {
-    new k8s.apps.v1.StatefulSet(
+    volumeStatefulSet(
       `${name}-alloy`,
-      volumeStatefulSetArgs({
+      {
         id,
         namespace,
         replicas: 1,
@@ -111,7 +111,7 @@ export function deployAlloy(name: string, config: StackConfig, opts: pulumi.Cust
         template,
         storageClassName: config.storage.className,
         storageSize: API_MODE_STORAGE,
-      }),
+      },
       { ...opts, dependsOn: [configMap] },
     );
   }

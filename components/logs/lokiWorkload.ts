@@ -8,7 +8,7 @@ import { workloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { clusterUrl } from "../common/serviceUrl";
-import { dataProtection, volumeStatefulSetArgs } from "../common/statefulSet";
+import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
 import { toYaml } from "../common/yaml";
 import { lokiConfig } from "./lokiConfig";
 import { lokiRules } from "./lokiRules";
@@ -78,9 +78,9 @@ export function deployLoki(name: string, config: StackConfig, opts: pulumi.Custo
     }),
     opts,
   );
-  new k8s.apps.v1.StatefulSet(
+  volumeStatefulSet(
     `${name}-loki`,
-    volumeStatefulSetArgs({
+    {
       id,
       namespace,
       replicas: 1,
@@ -88,7 +88,7 @@ export function deployLoki(name: string, config: StackConfig, opts: pulumi.Custo
       template: podTemplate(id, spec, { config: configYaml }),
       storageClassName: config.storage.className,
       storageSize: config.logs.storageSize,
-    }),
+    },
     { ...opts, ...dataProtection(config.profile), dependsOn: [configMap, rulesMap] },
   );
   new k8s.networking.v1.NetworkPolicy(`${name}-loki`, workloadPolicy(config, namespace, id), opts);

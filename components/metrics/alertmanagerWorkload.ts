@@ -8,7 +8,7 @@ import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { gossipContainerPorts, gossipServicePorts } from "../common/gossip";
 import { disruptionBudgetArgs, spreadAcrossNodes } from "../common/disruption";
-import { dataProtection, volumeStatefulSetArgs } from "../common/statefulSet";
+import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
 import { clusterUrl } from "../common/serviceUrl";
 import { toYaml } from "../common/yaml";
 import { alertmanagerConfig, receiverSecrets } from "./alertmanagerConfig";
@@ -116,9 +116,9 @@ export function deployAlertmanager(name: string, config: StackConfig, opts: pulu
     opts,
   );
 
-  new k8s.apps.v1.StatefulSet(
+  volumeStatefulSet(
     `${name}-alertmanager`,
-    volumeStatefulSetArgs({
+    {
       id,
       namespace,
       replicas,
@@ -126,7 +126,7 @@ export function deployAlertmanager(name: string, config: StackConfig, opts: pulu
       template: podTemplate(id, spec),
       storageClassName: config.storage.className,
       storageSize: DATA_SIZE,
-    }),
+    },
     { ...opts, ...dataProtection(config.profile), dependsOn: [configMap, secret] },
   );
   if (replicas > 1) {

@@ -8,7 +8,7 @@ import { workloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { disruptionBudgetArgs, spreadAcrossNodes } from "../common/disruption";
-import { dataProtection, volumeStatefulSetArgs } from "../common/statefulSet";
+import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
 import { clusterUrl } from "../common/serviceUrl";
 import { toYaml } from "../common/yaml";
 import { configReloaderContainer } from "./configReloader";
@@ -157,9 +157,9 @@ export function deployPrometheus(
     opts,
   );
 
-  new k8s.apps.v1.StatefulSet(
+  volumeStatefulSet(
     `${name}-prometheus`,
-    volumeStatefulSetArgs({
+    {
       id,
       namespace,
       replicas,
@@ -167,7 +167,7 @@ export function deployPrometheus(
       template: podTemplate(id, spec),
       storageClassName: config.storage.className,
       storageSize: config.metrics.storageSize,
-    }),
+    },
     { ...opts, ...dataProtection(config.profile), dependsOn: [configMap, rulesMap] },
   );
   if (replicas > 1) {

@@ -8,7 +8,7 @@ import { workloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { clusterUrl } from "../common/serviceUrl";
-import { dataProtection, volumeStatefulSetArgs } from "../common/statefulSet";
+import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
 import { toYaml } from "../common/yaml";
 import { TEMPO, TEMPO_PATHS } from "./names";
 import { tempoConfig } from "./tempoConfig";
@@ -63,9 +63,9 @@ export function deployTempo(name: string, config: StackConfig, opts: pulumi.Cust
     }),
     opts,
   );
-  new k8s.apps.v1.StatefulSet(
+  volumeStatefulSet(
     `${name}-tempo`,
-    volumeStatefulSetArgs({
+    {
       id,
       namespace,
       replicas: 1,
@@ -73,7 +73,7 @@ export function deployTempo(name: string, config: StackConfig, opts: pulumi.Cust
       template: podTemplate(id, spec, { config: configYaml }),
       storageClassName: config.storage.className,
       storageSize: config.tracing.storageSize,
-    }),
+    },
     { ...opts, ...dataProtection(config.profile), dependsOn: [configMap] },
   );
   new k8s.networking.v1.NetworkPolicy(`${name}-tempo`, workloadPolicy(config, namespace, id), opts);
