@@ -2,6 +2,20 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { COMPONENTS, ComponentName, WORKLOADS, WorkloadName } from "./components";
 
+/**
+ * `pulumi config set --path` stores every value but integers and booleans as text (`0.25`), and
+ * top-level values always: a numeric key takes a number or the text of one.
+ */
+function fromCliText<T extends z.ZodTypeAny>(schema: T) {
+  return z.preprocess(
+    (value) =>
+      typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value))
+        ? Number(value)
+        : value,
+    schema,
+  );
+}
+
 // Messages are phrased to follow the key path: "<key> must be ...". The formatter appends "(got …)".
 
 const dnsLabel = z
@@ -27,29 +41,37 @@ const quantity = z
 /** Prometheus' --storage.tsdb.retention.size units. */
 const byteSize = z.string().regex(/^[0-9]+(B|KB|MB|GB|TB|PB)$/, "must be a size such as 512MB or 8GB");
 
-const port = z
-  .number({ invalid_type_error: "must be a port number between 1 and 65535" })
-  .int("must be a port number between 1 and 65535")
-  .min(1, "must be a port number between 1 and 65535")
-  .max(65535, "must be a port number between 1 and 65535");
+const port = fromCliText(
+  z
+    .number({ invalid_type_error: "must be a port number between 1 and 65535" })
+    .int("must be a port number between 1 and 65535")
+    .min(1, "must be a port number between 1 and 65535")
+    .max(65535, "must be a port number between 1 and 65535"),
+);
 
-const nodePort = z
-  .number({ invalid_type_error: "must be a NodePort between 30000 and 32767" })
-  .int("must be a NodePort between 30000 and 32767")
-  .min(30000, "must be a NodePort between 30000 and 32767")
-  .max(32767, "must be a NodePort between 30000 and 32767");
+const nodePort = fromCliText(
+  z
+    .number({ invalid_type_error: "must be a NodePort between 30000 and 32767" })
+    .int("must be a NodePort between 30000 and 32767")
+    .min(30000, "must be a NodePort between 30000 and 32767")
+    .max(32767, "must be a NodePort between 30000 and 32767"),
+);
 
 const replicas = (max: number) =>
-  z
-    .number({ invalid_type_error: `must be a whole number between 1 and ${max}` })
-    .int(`must be a whole number between 1 and ${max}`)
-    .min(1, `must be a whole number between 1 and ${max}`)
-    .max(max, `must be a whole number between 1 and ${max}`);
+  fromCliText(
+    z
+      .number({ invalid_type_error: `must be a whole number between 1 and ${max}` })
+      .int(`must be a whole number between 1 and ${max}`)
+      .min(1, `must be a whole number between 1 and ${max}`)
+      .max(max, `must be a whole number between 1 and ${max}`),
+  );
 
-const probability = z
-  .number({ invalid_type_error: "must be a number between 0 and 1" })
-  .min(0, "must be between 0 and 1")
-  .max(1, "must be between 0 and 1");
+const probability = fromCliText(
+  z
+    .number({ invalid_type_error: "must be a number between 0 and 1" })
+    .min(0, "must be between 0 and 1")
+    .max(1, "must be between 0 and 1"),
+);
 
 const nonEmpty = z.string().min(1, "must not be empty");
 
@@ -99,20 +121,26 @@ const byComponent = <T extends z.ZodTypeAny>(value: T) =>
 const byWorkload = <T extends z.ZodTypeAny>(value: T) =>
   strict(Object.fromEntries(WORKLOADS.map((w) => [w, value])) as Record<WorkloadName, T>);
 
-const percent = z
-  .number({ invalid_type_error: "must be a percentage between 0 and 100" })
-  .gt(0, "must be a percentage above 0 and at most 100")
-  .max(100, "must be a percentage above 0 and at most 100");
+const percent = fromCliText(
+  z
+    .number({ invalid_type_error: "must be a percentage between 0 and 100" })
+    .gt(0, "must be a percentage above 0 and at most 100")
+    .max(100, "must be a percentage above 0 and at most 100"),
+);
 
-const positiveSeconds = z
-  .number({ invalid_type_error: "must be a number of seconds above 0" })
-  .positive("must be a number of seconds above 0");
+const positiveSeconds = fromCliText(
+  z
+    .number({ invalid_type_error: "must be a number of seconds above 0" })
+    .positive("must be a number of seconds above 0"),
+);
 
 /** An objective such as 0.995: above 0.9 (looser is not an SLO) and below 1 (no error budget). */
-const objective = z
-  .number({ invalid_type_error: "must be a ratio such as 0.995" })
-  .min(0.9, "must be between 0.9 and 0.9999")
-  .max(0.9999, "must be between 0.9 and 0.9999");
+const objective = fromCliText(
+  z
+    .number({ invalid_type_error: "must be a ratio such as 0.995" })
+    .min(0.9, "must be between 0.9 and 0.9999")
+    .max(0.9999, "must be between 0.9 and 0.9999"),
+);
 
 const sloOverride = strict({
   availability: objective.optional(),
@@ -246,10 +274,12 @@ export const stackConfigSchema = strict({
     alerts: strict({
       errorRatePercent: percent,
       latencyP99Seconds: positiveSeconds,
-      restartsPer15m: z
-        .number({ invalid_type_error: "must be a whole number above 0" })
-        .int("must be a whole number above 0")
-        .positive("must be a whole number above 0"),
+      restartsPer15m: fromCliText(
+        z
+          .number({ invalid_type_error: "must be a whole number above 0" })
+          .int("must be a whole number above 0")
+          .positive("must be a whole number above 0"),
+      ),
       memoryPercentOfLimit: percent,
       cpuPercentOfLimit: percent,
       diskPercent: percent,
@@ -273,18 +303,24 @@ export const stackConfigSchema = strict({
     /** Loki tenant for every log line; unset turns Loki's multi-tenancy off. */
     tenant: dnsLabel.optional(),
     /** Per-tenant ingestion rate and burst, in MB/s. */
-    ingestionRateMb: z
-      .number({ invalid_type_error: "must be a number of MB/s above 0" })
-      .positive("must be a number of MB/s above 0"),
-    ingestionBurstMb: z
-      .number({ invalid_type_error: "must be a number of MB above 0" })
-      .positive("must be a number of MB above 0"),
+    ingestionRateMb: fromCliText(
+      z
+        .number({ invalid_type_error: "must be a number of MB/s above 0" })
+        .positive("must be a number of MB/s above 0"),
+    ),
+    ingestionBurstMb: fromCliText(
+      z
+        .number({ invalid_type_error: "must be a number of MB above 0" })
+        .positive("must be a number of MB above 0"),
+    ),
     alerts: strict({
       /** LogErrorBurst fires when a service logs more ERROR lines than this in five minutes. */
-      errorLinesPer5m: z
-        .number({ invalid_type_error: "must be a whole number above 0" })
-        .int("must be a whole number above 0")
-        .positive("must be a whole number above 0"),
+      errorLinesPer5m: fromCliText(
+        z
+          .number({ invalid_type_error: "must be a whole number above 0" })
+          .int("must be a whole number above 0")
+          .positive("must be a whole number above 0"),
+      ),
       /** LogsStopped fires when a service that logged in the hour before has been silent this long. */
       silentFor: duration,
     }),
@@ -293,10 +329,12 @@ export const stackConfigSchema = strict({
     samplingProbability: probability,
     tailSampling: strict({
       enabled: z.boolean(),
-      latencyThresholdMs: z
-        .number({ invalid_type_error: "must be a whole number of milliseconds above 0" })
-        .int("must be a whole number of milliseconds above 0")
-        .positive("must be a whole number of milliseconds above 0"),
+      latencyThresholdMs: fromCliText(
+        z
+          .number({ invalid_type_error: "must be a whole number of milliseconds above 0" })
+          .int("must be a whole number of milliseconds above 0")
+          .positive("must be a whole number of milliseconds above 0"),
+      ),
     }),
     /** Replicas of the collector the apps send to; above 1 the collector runs in two tiers. */
     collectorReplicas: replicas(10),
@@ -308,7 +346,7 @@ export const stackConfigSchema = strict({
   grafana: strict({
     adminUser: nonEmpty,
     /** Change this value to replace the admin password. */
-    credentialsRotation: z.union([z.string(), z.number()]).transform(String),
+    credentialsRotation: z.union([z.string(), fromCliText(z.number())]).transform(String),
     storageSize: quantity,
     dashboardsFolder: nonEmpty,
     /** Above 1 needs `database`: replicas cannot share SQLite on a ReadWriteOnce volume. */

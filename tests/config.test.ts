@@ -413,6 +413,45 @@ describe("a bad config is rejected naming the key", () => {
   });
 });
 
+describe("values as the Pulumi CLI stores them", () => {
+  // `pulumi config set --path` infers only integers and booleans; a decimal stays text in the
+  // stack file (`samplingProbability: "0.25"`), and `pulumi config set` of a top-level key
+  // stores text too. Pulumi hands the program what the file holds, structured values as JSON.
+  test("decimals and numbers written as text are read as numbers", () => {
+    const config = parsePulumiConfig(
+      {
+        "observability:profile": "kind",
+        "observability:tracing": JSON.stringify({
+          samplingProbability: "0.25",
+          tailSampling: { latencyThresholdMs: "750" },
+        }),
+        "observability:metrics": JSON.stringify({
+          replicas: "1",
+          slo: { availability: "0.999", latencyThresholdSeconds: "0.3" },
+          alerts: { errorRatePercent: "2.5" },
+        }),
+        "observability:logs": JSON.stringify({ ingestionRateMb: "6.5" }),
+      },
+      [],
+    );
+    expect(config.tracing.samplingProbability).toBe(0.25);
+    expect(config.tracing.tailSampling.latencyThresholdMs).toBe(750);
+    expect(config.metrics.replicas).toBe(1);
+    expect(config.metrics.slo.availability).toBe(0.999);
+    expect(config.metrics.alerts.errorRatePercent).toBe(2.5);
+    expect(config.logs.ingestionRateMb).toBe(6.5);
+  });
+
+  test("text that is not a number is still refused, naming the key and the value", () => {
+    expect(problemsOf({ profile: "kind", tracing: { samplingProbability: "half" } })).toEqual([
+      'observability:tracing.samplingProbability must be a number between 0 and 1 (got "half")',
+    ]);
+    expect(problemsOf({ profile: "kind", tracing: { samplingProbability: "1.5" } })).toEqual([
+      'observability:tracing.samplingProbability must be between 0 and 1 (got "1.5")',
+    ]);
+  });
+});
+
 describe("the README's config reference", () => {
   /** Every leaf key path of the schema; per-component maps are documented as `<component>`. */
   function keyPaths(schema: z.ZodTypeAny, prefix: string): string[] {
