@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { namespaceArgs } from "./common/namespace";
 import { defaultDenyPolicy } from "./common/networkPolicy";
+import { dataProtection } from "./common/statefulSet";
 import { Flow } from "./wiring/graph";
 import { dnsEgressPolicy } from "./wiring/policies";
 
@@ -38,9 +39,17 @@ export class StackNamespaces extends pulumi.ComponentResource {
   constructor(name: string, args: StackNamespacesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observability:index:Namespaces", name, {}, opts);
 
-    const create = (key: string, namespace: string, level: "restricted" | "privileged") => {
+    const create = (
+      key: string,
+      namespace: string,
+      level: "restricted" | "privileged",
+      holdsData: boolean,
+    ) => {
+      // Deleting a namespace deletes every claim in it: where the workloads' volumes are
+      // protected, so is the namespace that holds them.
       const ns = new k8s.core.v1.Namespace(`${name}-${key}`, namespaceArgs(namespace, level, args.profile), {
         parent: this,
+        ...(holdsData ? dataProtection(args.profile) : {}),
       });
       const children = { parent: this, dependsOn: [ns] };
       new k8s.networking.v1.NetworkPolicy(
@@ -55,8 +64,8 @@ export class StackNamespaces extends pulumi.ComponentResource {
       );
       return ns.metadata.name;
     };
-    this.observability = create("observability", args.observability, "restricted");
-    this.node = create("node", args.node, "privileged");
+    this.observability = create("observability", args.observability, "restricted", true);
+    this.node = create("node", args.node, "privileged", false);
     this.apps = args.apps.map((namespace) =>
       args.createApps
         ? new k8s.core.v1.Namespace(

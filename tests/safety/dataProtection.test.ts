@@ -33,9 +33,11 @@ function guardedWorkloads(stack: RenderedStack): string[] {
 
 describe("data protection", () => {
   test("prod: every workload holding history on a volume is protected and retained on delete, and nothing else", async () => {
-    expect(guardedWorkloads(await rendered("prod"))).toEqual(
-      DATA_WORKLOADS.map((name) => `kubernetes:apps/v1:StatefulSet::${name}`),
-    );
+    // The namespace too: deleting it would delete every claim in it.
+    expect(guardedWorkloads(await rendered("prod"))).toEqual([
+      ...DATA_WORKLOADS.map((name) => `kubernetes:apps/v1:StatefulSet::${name}`),
+      "kubernetes:core/v1:Namespace::observability",
+    ]);
   });
 
   test("prod without a Grafana database: Grafana's volume is protected too", async () => {
@@ -48,7 +50,7 @@ describe("data protection", () => {
       secretKeys.filter((key) => key !== "observability:grafana"),
     );
     expect(guardedWorkloads(single)).toContain("kubernetes:apps/v1:StatefulSet::grafana");
-    expect(guardedWorkloads(single)).toHaveLength(DATA_WORKLOADS.length + 1);
+    expect(guardedWorkloads(single)).toHaveLength(DATA_WORKLOADS.length + 2);
   });
 
   test("kind: nothing is protected, the stack can be destroyed freely", async () => {
