@@ -10,7 +10,10 @@ export type GoTool =
   | "loki"
   | "otelcol"
   | "alloy-syntax"
-  | "otlp-sink";
+  | "otlp-sink"
+  | "kubernetes"
+  | "etcd"
+  | "kwok";
 
 /**
  * Builds the Go test tool tools/<name> once per source version (cached outside the repo,

@@ -5,6 +5,7 @@
 # Outputs are cached outside the repo, keyed by a hash of the sources, so each version is built
 # once and nothing built is ever committed.
 #   scripts/tools/build.sh kube-validate | prometheus | alertmanager | loki | alloy-syntax | otelcol
+#                          | otlp-sink | kubernetes | etcd | kwok
 set -euo pipefail
 
 name="${1:?usage: build.sh <tool module under tools/>}"
