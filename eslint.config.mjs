@@ -2,7 +2,15 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "eslint.config.mjs", "jest.config.js", "jest.components.config.js"] },
+  {
+    ignores: [
+      "node_modules/**",
+      "eslint.config.mjs",
+      "jest.config.js",
+      "jest.components.config.js",
+      "jest.cluster.config.js",
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

@@ -29,11 +29,14 @@ export interface ServerOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** Starts a server binary and waits until `readyUrl` answers 200; kills it if it never does. */
+/**
+ * Starts a server binary and waits until it is ready: `ready` is a URL that must answer 200 or
+ * a check of its own (e.g. TLS with a CA). Kills it if it never is.
+ */
 export async function startServer(
   binary: string,
   args: readonly string[],
-  readyUrl: string,
+  ready: string | (() => Promise<boolean>),
   options: ServerOptions = {},
 ): Promise<Server> {
   const timeoutMs = options.timeoutMs ?? 30000;
@@ -65,8 +68,7 @@ export async function startServer(
       throw new Error(`${binary} exited with ${child.exitCode}:\n${log}`);
     }
     try {
-      const response = await fetch(readyUrl);
-      if (response.ok) {
+      if (typeof ready === "string" ? (await fetch(ready)).ok : await ready()) {
         return server;
       }
     } catch {
@@ -75,7 +77,9 @@ export async function startServer(
     await new Promise((r) => setTimeout(r, 200));
   }
   await server.stop();
-  throw new Error(`${binary} was not ready at ${readyUrl} within ${timeoutMs} ms:\n${log}`);
+  throw new Error(
+    `${binary} was not ready${typeof ready === "string" ? ` at ${ready}` : ""} within ${timeoutMs} ms:\n${log}`,
+  );
 }
 
 /** Polls `probe` until it returns a value other than undefined, or fails after the timeout. */

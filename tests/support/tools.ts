@@ -21,6 +21,12 @@ export const tools = {
   otelcol: () => fromSetup("OTELCOL_DIR", "otelcol"),
   otlpSink: () => fromSetup("OTLP_SINK_DIR", "otlp-sink"),
   alloySyntax: () => fromSetup("ALLOY_SYNTAX_DIR", "alloy-syntax"),
+  // Built by the cluster tests' setup (tests/cluster/globalSetup.ts) only.
+  etcd: () => fromSetup("ETCD_DIR", "server"),
+  kubeApiserver: () => fromSetup("KUBERNETES_DIR", "kube-apiserver"),
+  kubeControllerManager: () => fromSetup("KUBERNETES_DIR", "kube-controller-manager"),
+  kubeScheduler: () => fromSetup("KUBERNETES_DIR", "kube-scheduler"),
+  kwok: () => fromSetup("KWOK_DIR", "kwok"),
   checkov: () => {
     const executable = process.env.CHECKOV;
     if (executable === undefined) {
