@@ -125,7 +125,11 @@ test("workloads are scheduled by the real scheduler and made Running and Ready; 
       selector: web.selector,
       template: {
         metadata: { labels: web.labels },
-        spec: { initContainers: [container("init")], containers: [container("main")] },
+        spec: {
+          // A plain init container, and a native sidecar (an init container that keeps running).
+          initContainers: [container("init"), { ...container("sidecar"), restartPolicy: "Always" }],
+          containers: [container("main")],
+        },
       },
     },
   });
@@ -137,7 +141,13 @@ test("workloads are scheduled by the real scheduler and made Running and Ready; 
     expect(pod.spec?.nodeName).toBe(NODE);
     expect(pod.status?.podIP).toMatch(/^10\.244\./);
     if (app === "web") {
-      expect(pod.status?.initContainerStatuses?.[0]?.state?.terminated?.reason).toBe("Completed");
+      const init = pod.status?.initContainerStatuses ?? [];
+      expect(
+        init.map((c) => [c.name, c.state?.terminated?.reason ?? (c.state?.running ? "Running" : "")]),
+      ).toEqual([
+        ["init", "Completed"],
+        ["sidecar", "Running"],
+      ]);
     }
     const events = (
       await core.listNamespacedEvent(
