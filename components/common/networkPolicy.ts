@@ -54,6 +54,10 @@ export function selectedPodsPolicy(args: {
 }): NetworkPolicyArgs {
   // An empty port list means every port, as in Kubernetes; it is left out rather than written as [].
   const ports = (r: PolicyRule) => (r.ports.length === 0 ? {} : { ports: [...r.ports] });
+  // A direction in policyTypes with no rules is closed. Its empty rule list is left out too: the API
+  // server stores [] as absent, so writing it would make every apply a change.
+  const listed = (rules: readonly PolicyRule[] | undefined): rules is readonly PolicyRule[] =>
+    rules !== undefined && rules.length > 0;
   return {
     metadata: args.metadata,
     spec: {
@@ -62,12 +66,10 @@ export function selectedPodsPolicy(args: {
         ...(args.ingress === undefined ? [] : ["Ingress"]),
         ...(args.egress === undefined ? [] : ["Egress"]),
       ],
-      ...(args.ingress === undefined
-        ? {}
-        : { ingress: args.ingress.map((r) => ({ from: [...r.peers], ...ports(r) })) }),
-      ...(args.egress === undefined
-        ? {}
-        : { egress: args.egress.map((r) => ({ to: [...r.peers], ...ports(r) })) }),
+      ...(listed(args.ingress)
+        ? { ingress: args.ingress.map((r) => ({ from: [...r.peers], ...ports(r) })) }
+        : {}),
+      ...(listed(args.egress) ? { egress: args.egress.map((r) => ({ to: [...r.peers], ...ports(r) })) } : {}),
     },
   };
 }
