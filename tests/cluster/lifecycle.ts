@@ -1,0 +1,584 @@
+import * as k8s from "@kubernetes/client-node";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { KubeObject } from "../../render/manifest";
+import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
+import { readStackFile } from "../../render/stackFile";
+import { StackName } from "../renderedStacks";
+import {
+  ClusterOptions,
+  TestCluster,
+  describe as describeError,
+  startCluster,
+  waitFor,
+} from "../support/cluster";
+import { StackDeployer, ref } from "../support/kubeApply";
+import { PulumiConfig, USER_EDITS } from "../support/userEdits";
+
+type Json = Record<string, any>;
+
+/** Workloads whose volumes hold history: an edit must never delete them or their claims. */
+const DATA_WORKLOADS = ["prometheus", "alertmanager", "loki", "tempo", "grafana"];
+const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet"];
+
+export interface LifecycleOptions {
+  readonly stack: StackName;
+  readonly shape: ClusterOptions;
+  /** Namespaces the stack reads rather than creates: the team creates them before the first up. */
+  readonly preexistingNamespaces: readonly string[];
+}
+
+/**
+ * The life of a stack on a real API server, step by step, each logged with its result, wall
+ * time and object counts: preview and first apply on a fresh cluster, an idempotent re-apply,
+ * every edit users make, RBAC, Pod Security, destroy. Steps share the cluster and run in order.
+ */
+export function stackLifecycle(options: LifecycleOptions): void {
+  const { stack } = options;
+  const log: string[] = [];
+  let cluster: TestCluster;
+  let deployer: StackDeployer;
+  let api: {
+    core: k8s.CoreV1Api;
+    apps: k8s.AppsV1Api;
+    policy: k8s.PolicyV1Api;
+    authz: k8s.AuthorizationV1Api;
+  };
+  let config: PulumiConfig;
+  let secretKeys: readonly string[];
+  let current: RenderedStack;
+
+  const step = async <T>(name: string, body: () => Promise<T>, summary: (value: T) => string): Promise<T> => {
+    const start = Date.now();
+    try {
+      const value = await body();
+      log.push(`✓ ${stack} ${name} (${((Date.now() - start) / 1000).toFixed(1)} s): ${summary(value)}`);
+      return value;
+    } catch (error) {
+      log.push(`✗ ${stack} ${name} (${((Date.now() - start) / 1000).toFixed(1)} s): ${String(error)}`);
+      throw error;
+    }
+  };
+
+  beforeAll(async () => {
+    ({ config, secretKeys } = readStackFile(stack, PROJECT_ROOT));
+    await step(
+      "start the cluster",
+      async () => {
+        cluster = await startCluster(options.shape);
+        deployer = new StackDeployer(cluster.kubeConfig);
+        api = {
+          core: cluster.kubeConfig.makeApiClient(k8s.CoreV1Api),
+          apps: cluster.kubeConfig.makeApiClient(k8s.AppsV1Api),
+          policy: cluster.kubeConfig.makeApiClient(k8s.PolicyV1Api),
+          authz: cluster.kubeConfig.makeApiClient(k8s.AuthorizationV1Api),
+        };
+      },
+      () =>
+        `${options.shape.nodes.length} kwok node(s) ${options.shape.nodes.map((n) => `${n.cpu} CPU/${n.memory}${n.zone === undefined ? "" : ` in ${n.zone}`}`).join(", ")}; StorageClass ${options.shape.storageClasses.map((c) => `${c.name} (expansion ${c.allowVolumeExpansion ? "on" : "off"})`).join(", ")}`,
+    );
+    current = await renderWithConfig(stack, config, secretKeys);
+  });
+
+  afterAll(async () => {
+    const start = Date.now();
+    // What the control plane printed, for a failure's cause (CI keeps /tmp for the run).
+    fs.writeFileSync(path.join(os.tmpdir(), `test-cluster-${stack}.log`), cluster?.output() ?? "");
+    await cluster?.stop();
+    log.push(`✓ ${stack} stop every process (${((Date.now() - start) / 1000).toFixed(1)} s)`);
+    console.log(log.join("\n"));
+  });
+
+  test("a fresh cluster: the preview names what is missing, then the first up works", async () => {
+    const appNamespace = "tiketi-spring";
+    if (options.preexistingNamespaces.length === 0) {
+      // The render as the program made it before app namespaces were created: the bug reproduced.
+      const beforeFix: RenderedStack = {
+        ...current,
+        objects: current.objects.filter((o) => !(o.kind === "Namespace" && o.metadata.name === appNamespace)),
+      };
+      await step(
+        "preview of the render before the namespace fix",
+        async () => {
+          await expect(deployer.preview(beforeFix)).rejects.toThrow(
+            `namespace ${appNamespace} neither exists nor is created by the stack`,
+          );
+          const configMap = beforeFix.objects.find(
+            (o) => o.kind === "ConfigMap" && o.metadata.namespace === appNamespace,
+          );
+          const refused = await deployer.apply(configMap as KubeObject).then(
+            () => "accepted",
+            (error: unknown) => describeError(error),
+          );
+          expect(refused).toBe(`namespaces "${appNamespace}" not found`);
+          return refused;
+        },
+        (refused) =>
+          `fails as before the fix: preview names ${appNamespace}; the API server answers '${refused}'`,
+      );
+    } else {
+      await step(
+        "preview with the teams' namespaces missing",
+        async () => {
+          const failure = await deployer.preview(current).then(
+            () => "",
+            (error: unknown) => String(error),
+          );
+          expect(failure).toContain(`Namespace ${appNamespace} does not exist`);
+          for (const name of options.preexistingNamespaces) {
+            await api.core.createNamespace({ metadata: { name } });
+          }
+          return failure;
+        },
+        () =>
+          `refused, naming Namespace ${appNamespace}; the team then creates ${options.preexistingNamespaces.join(", ")}`,
+      );
+    }
+    await step(
+      "preview (server-side dry run)",
+      () => deployer.preview(current),
+      (dryRuns) => `passes; ${dryRuns} objects dry-run (the rest are in namespaces the apply creates)`,
+    );
+    const applied = await step(
+      "first up",
+      () => deployer.up(current),
+      (r) => `${r.created.length} objects created, ${current.patches.length} claim patches applied`,
+    );
+    expect(applied.created).toHaveLength(current.objects.length);
+  });
+
+  test("every object exists, every pod is Running and Ready on a node, every claim Bound", async () => {
+    await step(
+      "verify the first up",
+      async () => {
+        for (const object of current.objects) {
+          expect(await deployer.read(object)).toBeDefined();
+        }
+        const pods = await workloadPods();
+        for (const { workload, expected, running } of pods) {
+          expect(`${workload}: ${running}/${expected}`).toBe(`${workload}: ${expected}/${expected}`);
+        }
+        const claims = await stackClaims();
+        expect(claims.length).toBeGreaterThan(3);
+        for (const claim of claims) {
+          expect(`${claim.metadata?.name}: ${claim.status?.phase}`).toBe(`${claim.metadata?.name}: Bound`);
+        }
+        return {
+          pods: pods.reduce((n, p) => n + p.running, 0),
+          workloads: pods.length,
+          claims: claims.length,
+          pdbs: current.objects.filter((o) => o.kind === "PodDisruptionBudget").length,
+          policies: current.objects.filter((o) => o.kind === "NetworkPolicy").length,
+        };
+      },
+      (c) =>
+        `${current.objects.length} objects; ${c.pods} pods of ${c.workloads} workloads Running and Ready; ${c.claims} claims Bound; ${c.pdbs} PDBs and ${c.policies} NetworkPolicies accepted`,
+    );
+  });
+
+  test("applying the same render again changes nothing", async () => {
+    await step(
+      "second up of the same render",
+      async () => {
+        const before = await liveVersions();
+        const result = await deployer.up(current, current);
+        expect(result.updated).toEqual([]);
+        expect(result.created).toEqual([]);
+        expect(result.deleted).toEqual([]);
+        const after = await liveVersions();
+        const changed = [...before]
+          .filter(([key, version]) => after.get(key) !== version)
+          .map(([key]) => key);
+        expect(changed).toEqual([]);
+        return before.size;
+      },
+      (n) => `no new resourceVersion or generation on any of ${n} objects and claims`,
+    );
+  });
+
+  test("every replica is scheduled and spread as configured; each PDB allows the disruptions it should", async () => {
+    await step(
+      "spread and disruption budgets",
+      async () => {
+        const zones = new Map(
+          (await api.core.listNode()).body.items.map((n) => [
+            n.metadata?.name ?? "",
+            n.metadata?.labels?.["topology.kubernetes.io/zone"] ?? n.metadata?.name ?? "",
+          ]),
+        );
+        const spread: string[] = [];
+        for (const object of current.objects.filter((o) => ["Deployment", "StatefulSet"].includes(o.kind))) {
+          const spec = object.spec as Json;
+          const replicas = spec.replicas as number;
+          if (replicas < 2) {
+            continue;
+          }
+          const pods = await podsOf(object);
+          const used = new Set(pods.map((p) => zones.get(p.spec?.nodeName ?? "")));
+          // Each replica in its own zone while there are zones to spare (ScheduleAnyway spreads, it does not refuse).
+          expect(`${ref(object)}: ${used.size} zones`).toBe(
+            `${ref(object)}: ${Math.min(replicas, new Set(zones.values()).size)} zones`,
+          );
+          spread.push(`${object.metadata.name} ${replicas}×/${used.size} zones`);
+        }
+        const budgets: string[] = [];
+        for (const pdb of current.objects.filter((o) => o.kind === "PodDisruptionBudget")) {
+          const live = await waitFor(async () => {
+            const status = (
+              await api.policy.readNamespacedPodDisruptionBudget(
+                pdb.metadata.name,
+                pdb.metadata.namespace ?? "",
+              )
+            ).body.status;
+            return status?.observedGeneration === undefined ? undefined : status;
+          }, `status of PodDisruptionBudget ${pdb.metadata.name}`);
+          const minAvailable = (pdb.spec as Json).minAvailable as number;
+          expect(`${pdb.metadata.name}: ${live.disruptionsAllowed} of ${live.currentHealthy}`).toBe(
+            `${pdb.metadata.name}: ${live.expectedPods - minAvailable} of ${live.expectedPods}`,
+          );
+          budgets.push(`${pdb.metadata.name} allows ${live.disruptionsAllowed} of ${live.expectedPods}`);
+        }
+        return { spread, budgets };
+      },
+      ({ spread, budgets }) =>
+        `${spread.join(", ") || "no replicated workload"}; ${budgets.join(", ") || "no PDB"}`,
+    );
+  });
+
+  for (const userEdit of USER_EDITS.filter((e) => e.stacks.includes(stack))) {
+    test(`edit: ${userEdit.title}`, async () => {
+      const edited = userEdit.edit(config);
+      const refusal = userEdit.refusedOn?.[stack];
+      if (refusal !== undefined) {
+        await step(
+          `edit: ${userEdit.title}`,
+          async () => {
+            await expect(renderWithConfig(stack, edited, secretKeys, current.outputs)).rejects.toThrow(
+              refusal,
+            );
+            return (await liveVersions()).size;
+          },
+          () => `refused by config before anything was applied: "${refusal} …"`,
+        );
+        return;
+      }
+      const next = await renderWithConfig(stack, edited, secretKeys, current.outputs);
+      await step(
+        `edit: ${userEdit.title}`,
+        async () => {
+          const uids = await liveUids();
+          const generations = await workloadGenerations();
+          const sizesBefore = claimSizes(await stackClaims());
+          const result = await deployer.up(next, current);
+          const afterUids = await liveUids();
+          // Nothing that holds data is deleted or replaced: same UIDs for the data workloads and every claim.
+          for (const [key, uid] of uids) {
+            if (
+              key.startsWith("PersistentVolumeClaim ") ||
+              DATA_WORKLOADS.some((w) => key === `StatefulSet observability/${w}`)
+            ) {
+              expect(`${key} ${afterUids.get(key)}`).toBe(`${key} ${uid}`);
+            }
+          }
+          // What the server changed is exactly what the render changed.
+          expect(result.updated.sort()).toEqual(changedObjects(current, next).sort());
+          const rolled: string[] = [];
+          for (const [key, generation] of await workloadGenerations()) {
+            const was = generations.get(key);
+            if (was !== undefined && !Number.isNaN(generation) && was !== generation) {
+              rolled.push(key);
+            }
+          }
+          for (const { workload, expected, running } of await workloadPods(next)) {
+            expect(`${workload}: ${running}/${expected}`).toBe(`${workload}: ${expected}/${expected}`);
+          }
+          const sizesAfter = claimSizes(await stackClaims());
+          const grown = [...sizesAfter]
+            .filter(([name, size]) => sizesBefore.has(name) && sizesBefore.get(name) !== size)
+            .map(([name, size]) => `${name} ${sizesBefore.get(name)}→${size}`);
+          const added = [...sizesAfter]
+            .filter(([name]) => !sizesBefore.has(name))
+            .map(([n, size]) => `${n} ${size}`);
+          return { result, rolled, grown, added };
+        },
+        ({ result, rolled, grown, added }) =>
+          `in place: ${result.updated.length} updated [${result.updated.join(", ")}], ${result.created.length} created [${result.created.join(", ")}], ${result.deleted.length} deleted [${result.deleted.join(", ")}]; rolled out: ${rolled.join(", ") || "none"}; claims grown: ${grown.join(", ") || "none"}; new claims: ${added.join(", ") || "none"}`,
+      );
+      for (const patch of next.patches) {
+        const claim = await api.core.readNamespacedPersistentVolumeClaim(
+          patch.metadata.name,
+          patch.metadata.namespace ?? "",
+        );
+        expect(claim.body.status?.capacity?.storage).toBe((patch.spec as Json).resources.requests.storage);
+      }
+      current = next;
+      config = edited;
+    });
+  }
+
+  test("each ServiceAccount can do what its component needs and nothing more (SubjectAccessReview)", async () => {
+    const alloyNamespace = current.objects.some((o) => o.kind === "DaemonSet" && o.metadata.name === "alloy")
+      ? "observability-node"
+      : "observability";
+    const apiMode = alloyNamespace === "observability";
+    const cases: [string, string, Json, boolean][] = [
+      ["observability", "prometheus", { verb: "list", resource: "pods" }, true],
+      ["observability", "prometheus", { verb: "get", resource: "nodes", subresource: "metrics" }, true],
+      [
+        "observability",
+        "prometheus",
+        { verb: "watch", group: "discovery.k8s.io", resource: "endpointslices" },
+        true,
+      ],
+      [
+        "observability",
+        "prometheus",
+        { verb: "get", resource: "secrets", namespace: "observability" },
+        false,
+      ],
+      [
+        "observability",
+        "prometheus",
+        { verb: "create", resource: "pods", namespace: "tiketi-spring" },
+        false,
+      ],
+      ["observability", "kube-state-metrics", { verb: "list", group: "apps", resource: "deployments" }, true],
+      ["observability", "kube-state-metrics", { verb: "watch", resource: "nodes" }, true],
+      ["observability", "kube-state-metrics", { verb: "list", resource: "secrets" }, false],
+      ["observability", "kube-state-metrics", { verb: "list", resource: "configmaps" }, false],
+      [alloyNamespace, "alloy", { verb: "list", resource: "pods", namespace: "tiketi-spring" }, true],
+      [
+        alloyNamespace,
+        "alloy",
+        { verb: "get", resource: "pods", subresource: "log", namespace: "tiketi-spring" },
+        apiMode,
+      ],
+      [alloyNamespace, "alloy", { verb: "list", resource: "pods", namespace: "kube-system" }, false],
+      [
+        alloyNamespace,
+        "alloy",
+        { verb: "get", resource: "pods", subresource: "log", namespace: "observability" },
+        false,
+      ],
+      [alloyNamespace, "alloy", { verb: "get", resource: "secrets", namespace: "tiketi-spring" }, false],
+      ["observability", "otel-collector", { verb: "list", resource: "pods" }, true],
+      ["observability", "otel-collector", { verb: "watch", group: "apps", resource: "replicasets" }, true],
+      [
+        "observability",
+        "otel-collector",
+        { verb: "get", resource: "secrets", namespace: "observability" },
+        false,
+      ],
+    ];
+    // Every other account of the stack reads nothing at all.
+    for (const sa of current.objects.filter((o) => o.kind === "ServiceAccount")) {
+      const { name, namespace = "" } = sa.metadata;
+      if (!cases.some(([ns, account]) => ns === namespace && account === name)) {
+        cases.push([namespace, name, { verb: "list", resource: "pods", namespace }, false]);
+      }
+      cases.push([namespace, name, { verb: "get", resource: "secrets", namespace }, false]);
+    }
+    await step(
+      "RBAC (SubjectAccessReview per ServiceAccount)",
+      async () => {
+        const answers: string[] = [];
+        for (const [namespace, account, attributes, allowed] of cases) {
+          const review = await api.authz.createSubjectAccessReview({
+            apiVersion: "authorization.k8s.io/v1",
+            kind: "SubjectAccessReview",
+            spec: {
+              user: `system:serviceaccount:${namespace}:${account}`,
+              groups: [
+                "system:serviceaccounts",
+                `system:serviceaccounts:${namespace}`,
+                "system:authenticated",
+              ],
+              resourceAttributes: attributes,
+            },
+          });
+          answers.push(
+            `${namespace}/${account} ${JSON.stringify(attributes)} → ${String(review.body.status?.allowed)}`,
+          );
+          expect(answers[answers.length - 1]).toBe(
+            `${namespace}/${account} ${JSON.stringify(attributes)} → ${String(allowed)}`,
+          );
+        }
+        return answers.length;
+      },
+      (n) =>
+        `${n} reviews answered as expected (${cases.filter((c) => c[3]).length} allowed, ${cases.filter((c) => !c[3]).length} denied)`,
+    );
+  });
+
+  test("Pod Security admission refuses a non-compliant pod in the restricted namespace and admitted every stack pod", async () => {
+    await step(
+      "Pod Security admission",
+      async () => {
+        const refused = await api.core
+          .createNamespacedPod("observability", {
+            metadata: { name: "not-hardened" },
+            spec: {
+              containers: [{ name: "shell", image: "busybox:1.36", securityContext: { privileged: true } }],
+            },
+          })
+          .then(
+            () => "admitted",
+            (error: unknown) => describeError(error),
+          );
+        expect(refused).toContain('violates PodSecurity "restricted:latest"');
+        const admitted = (await workloadPods()).reduce((n, p) => n + p.running, 0);
+        return { refused, admitted };
+      },
+      ({ refused, admitted }) => `refused: ${refused.slice(0, 140)}…; ${admitted} stack pods admitted`,
+    );
+  });
+
+  test("destroy in reverse order leaves only what is deliberately retained", async () => {
+    await step(
+      "destroy",
+      async () => {
+        const retained = await deployer.destroy(current);
+        const left: string[] = [];
+        for (const object of current.objects) {
+          if ((await deployer.read(object)) !== undefined) {
+            left.push(ref(object));
+          }
+        }
+        expect(left.sort()).toEqual(retained.sort());
+        const claims = (await api.core.listPersistentVolumeClaimForAllNamespaces()).body.items.map(
+          (c) => `${c.metadata?.namespace}/${c.metadata?.name}`,
+        );
+        return { left, claims };
+      },
+      ({ left, claims }) =>
+        `left: ${left.join(", ") || "nothing"}; claims left: ${claims.join(", ") || "none"}`,
+    );
+  });
+
+  /** Per workload of the render: how many pods it should have and how many are Running and Ready. */
+  async function workloadPods(
+    rendered: RenderedStack = current,
+  ): Promise<{ workload: string; expected: number; running: number }[]> {
+    const nodes = (await api.core.listNode()).body.items.length;
+    const rows = [];
+    for (const object of rendered.objects.filter((o) => WORKLOAD_KINDS.includes(o.kind))) {
+      const spec = object.spec as Json;
+      const selector = Object.entries(spec.selector.matchLabels as Record<string, string>)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",");
+      const pods = (
+        await api.core.listNamespacedPod(
+          object.metadata.namespace ?? "",
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          selector,
+        )
+      ).body.items.filter((p) => p.metadata?.deletionTimestamp === undefined);
+      const running = pods.filter(
+        (p) =>
+          p.spec?.nodeName !== undefined &&
+          p.status?.phase === "Running" &&
+          p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+      ).length;
+      rows.push({
+        workload: ref(object),
+        expected: object.kind === "DaemonSet" ? nodes : (spec.replicas as number),
+        running,
+      });
+    }
+    return rows;
+  }
+
+  /** The live pods a workload selects, except those being deleted. */
+  async function podsOf(workload: KubeObject): Promise<k8s.V1Pod[]> {
+    const selector = Object.entries((workload.spec as Json).selector.matchLabels as Record<string, string>)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(",");
+    const pods = await api.core.listNamespacedPod(
+      workload.metadata.namespace ?? "",
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      selector,
+    );
+    return pods.body.items.filter((p) => p.metadata?.deletionTimestamp === undefined);
+  }
+
+  function claimSizes(claims: k8s.V1PersistentVolumeClaim[]): Map<string, string> {
+    return new Map(claims.map((c) => [c.metadata?.name ?? "", c.status?.capacity?.storage ?? "unbound"]));
+  }
+
+  async function stackClaims(): Promise<k8s.V1PersistentVolumeClaim[]> {
+    return (await api.core.listNamespacedPersistentVolumeClaim("observability")).body.items;
+  }
+
+  /** resourceVersion of every rendered object and every claim: what a no-op apply must not touch. */
+  async function liveVersions(): Promise<Map<string, string>> {
+    const versions = new Map<string, string>();
+    for (const object of current.objects) {
+      const live = (await deployer.read(object)) as Json;
+      // A workload's status moves with its pods; its spec's generation is what an apply changes.
+      versions.set(
+        ref(object),
+        WORKLOAD_KINDS.includes(object.kind)
+          ? `generation ${live.metadata.generation}`
+          : live.metadata.resourceVersion,
+      );
+    }
+    for (const claim of await stackClaims()) {
+      versions.set(
+        `PersistentVolumeClaim observability/${claim.metadata?.name}`,
+        `${claim.metadata?.resourceVersion}`,
+      );
+    }
+    return versions;
+  }
+
+  async function liveUids(): Promise<Map<string, string>> {
+    const uids = new Map<string, string>();
+    for (const object of current.objects) {
+      uids.set(ref(object), String((await deployer.read(object))?.metadata?.uid));
+    }
+    for (const claim of await stackClaims()) {
+      uids.set(`PersistentVolumeClaim observability/${claim.metadata?.name}`, String(claim.metadata?.uid));
+    }
+    return uids;
+  }
+
+  async function workloadGenerations(): Promise<Map<string, number>> {
+    const generations = new Map<string, number>();
+    for (const object of current.objects.filter((o) => WORKLOAD_KINDS.includes(o.kind))) {
+      generations.set(ref(object), Number((await deployer.read(object))?.metadata?.generation));
+    }
+    return generations;
+  }
+}
+
+/** The objects both renders have whose inputs differ, except where changes are ignored. */
+export function changedObjects(before: RenderedStack, after: RenderedStack): string[] {
+  const ignored = (stack: RenderedStack, object: KubeObject) =>
+    stack.registrations.find((r) => r.inputs === (object as unknown))?.ignoreChanges ?? [];
+  const comparable = (stack: RenderedStack, object: KubeObject) => {
+    const copy = JSON.parse(JSON.stringify(object)) as Json;
+    for (const dotted of ignored(stack, object)) {
+      const keys = dotted.split(".");
+      const last = keys.pop() as string;
+      const parent = keys.reduce<Json | undefined>((node, key) => node?.[key] as Json | undefined, copy);
+      if (parent !== undefined) {
+        delete parent[last];
+      }
+    }
+    return JSON.stringify(copy);
+  };
+  const previous = new Map(before.objects.map((o) => [`${o.apiVersion} ${ref(o)}`, comparable(before, o)]));
+  return after.objects
+    .filter((o) => {
+      const was = previous.get(`${o.apiVersion} ${ref(o)}`);
+      return was !== undefined && was !== comparable(after, o);
+    })
+    .map(ref);
+}

@@ -1,0 +1,100 @@
+import { StackName } from "../renderedStacks";
+
+type Json = Record<string, any>;
+
+/** Stack config as Pulumi hands it to the program: `namespace:key` → text (objects as JSON). */
+export type PulumiConfig = Readonly<Record<string, string>>;
+
+/**
+ * `pulumi config set --path 'observability:<path>' <value>`: the CLI stores integers and
+ * booleans as such and everything else as text, which is what the program then reads.
+ */
+export function configSetPath(config: PulumiConfig, path: string, value: string): Record<string, string> {
+  const [top, ...rest] = path.split(".");
+  const key = `observability:${top}`;
+  const stored: unknown = /^-?[0-9]+$/.test(value)
+    ? Number(value)
+    : value === "true" || value === "false"
+      ? value === "true"
+      : value;
+  if (rest.length === 0) {
+    return { ...config, [key]: value };
+  }
+  const root = JSON.parse(config[key] ?? "{}") as Json;
+  let node = root;
+  for (const segment of rest.slice(0, -1)) {
+    node[segment] = (node[segment] as Json | undefined) ?? {};
+    node = node[segment] as Json;
+  }
+  node[rest[rest.length - 1]] = stored;
+  return { ...config, [key]: JSON.stringify(root) };
+}
+
+export interface UserEdit {
+  /** What the user does, as the log and the README table say it. */
+  readonly title: string;
+  /** The stacks it applies to (some edits mean nothing on one profile). */
+  readonly stacks: readonly StackName[];
+  readonly edit: (config: PulumiConfig) => Record<string, string>;
+  /** The config refuses it on that stack, before anything is applied (message excerpt). */
+  readonly refusedOn?: Partial<Record<StackName, string>>;
+}
+
+/**
+ * The stack-config edits users make, each applied on top of the previous ones, as a stack's
+ * history would have them. Values are given as the CLI stores them.
+ */
+export const USER_EDITS: readonly UserEdit[] = [
+  {
+    title: "rotate Grafana's admin password (grafana.credentialsRotation)",
+    stacks: ["kind", "prod"],
+    edit: (c) => configSetPath(c, "grafana.credentialsRotation", "2"),
+  },
+  {
+    title: "sampling probability 0.25 (tracing.samplingProbability)",
+    stacks: ["kind", "prod"],
+    edit: (c) => configSetPath(c, "tracing.samplingProbability", "0.25"),
+  },
+  {
+    title: "metrics retention 30d (metrics.retentionTime)",
+    stacks: ["kind", "prod"],
+    edit: (c) => configSetPath(c, "metrics.retentionTime", "30d"),
+  },
+  {
+    title: "grow the Prometheus volume (metrics.storageSize)",
+    stacks: ["kind", "prod"],
+    edit: (c) =>
+      configSetPath(c, "metrics.storageSize", c["observability:profile"] === "eks" ? "80Gi" : "8Gi"),
+    refusedOn: { kind: "observability:metrics.storageSize cannot grow from 5Gi to 8Gi" },
+  },
+  {
+    title: "add an app service (apps.services)",
+    stacks: ["kind", "prod"],
+    edit: (c) => {
+      const apps = JSON.parse(c["observability:apps"]) as Json;
+      return {
+        ...c,
+        "observability:apps": JSON.stringify({
+          ...apps,
+          services: [...(apps.services as Json[]), { name: "notification-service", port: 3010 }],
+        }),
+      };
+    },
+  },
+  {
+    title: "three Alertmanagers (metrics.alertmanagerReplicas 1→3)",
+    stacks: ["kind"],
+    edit: (c) => configSetPath(c, "metrics.alertmanagerReplicas", "3"),
+  },
+  {
+    title: "turn tail sampling on (tracing.tailSampling.enabled)",
+    stacks: ["kind"],
+    edit: (c) => configSetPath(c, "tracing.tailSampling.enabled", "true"),
+  },
+  {
+    title: "switch Alloy's collection mode (logs.collectionMode; kind api→node, prod node→api)",
+    stacks: ["kind", "prod"],
+    edit: (c) =>
+      configSetPath(c, "logs.collectionMode", c["observability:profile"] === "eks" ? "api" : "node"),
+  },
+];
