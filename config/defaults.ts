@@ -52,6 +52,9 @@ const slo: StackConfigInput["metrics"]["slo"] = {
   latencyThresholdSeconds: 0.5,
 };
 
+/** Span-metric duration buckets (seconds); they contain every default latency threshold. */
+const latencyBucketsSeconds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
 /** Seed parity with the reference platform's kind overlay. */
 const seedNodePorts: StackConfigInput["exposure"]["nodePorts"] = {
   grafana: 30006,
@@ -104,6 +107,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
     tracing: {
       samplingProbability: 1,
       tailSampling: { enabled: false, latencyThresholdMs: 1000 },
+      latencyBucketsSeconds,
       collectorReplicas: 1,
       aggregatorReplicas: 1,
       retention: "72h",
@@ -179,6 +183,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
     tracing: {
       samplingProbability: 0.1,
       tailSampling: { enabled: true, latencyThresholdMs: 1000 },
+      latencyBucketsSeconds,
       collectorReplicas: 2,
       aggregatorReplicas: 2,
       retention: "336h",

@@ -336,6 +336,15 @@ export const stackConfigSchema = strict({
           .positive("must be a whole number of milliseconds above 0"),
       ),
     }),
+    /**
+     * Bucket bounds of the span-metric and service-graph duration histograms, in seconds. Every
+     * latency threshold of `metrics.slo` and `apps.services[].slo` must be one of them, so that the
+     * span metrics can serve as the latency SLI of a service whose own histogram cannot.
+     */
+    latencyBucketsSeconds: z
+      .array(positiveSeconds)
+      .min(1, "must list at least one bucket bound")
+      .refine((b) => b.every((v, i) => i === 0 || v > b[i - 1]), "must be in increasing order"),
     /** Replicas of the collector the apps send to; above 1 the collector runs in two tiers. */
     collectorReplicas: replicas(10),
     /** Replicas of the trace-ID-routed aggregator tier, when there is one. */
@@ -429,6 +438,27 @@ export const stackConfigSchema = strict({
         issue(["apps", "namespaces", i], "must not be one of the stack's own namespaces");
       }
     }
+    const buckets = value.tracing.latencyBucketsSeconds;
+    const notABucket = (seconds: number, path: (string | number)[]) => {
+      if (!buckets.includes(seconds)) {
+        issue(
+          path,
+          `must be one of tracing.latencyBucketsSeconds (${buckets.join(", ")}), the span-metric buckets the latency SLI falls back to`,
+        );
+      }
+    };
+    notABucket(value.metrics.slo.latencyThresholdSeconds, ["metrics", "slo", "latencyThresholdSeconds"]);
+    value.apps.services.forEach((service, i) => {
+      if (service.slo?.latencyThresholdSeconds !== undefined) {
+        notABucket(service.slo.latencyThresholdSeconds, [
+          "apps",
+          "services",
+          i,
+          "slo",
+          "latencyThresholdSeconds",
+        ]);
+      }
+    });
     if (value.grafana.replicas > 1 && value.grafana.database === undefined) {
       issue(
         ["grafana", "database"],

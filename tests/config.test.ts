@@ -319,6 +319,27 @@ const badConfigs: [string, Record<string, unknown>, RegExp][] = [
     /^observability:logs\.dropPatterns\[0\] must be a valid regular expression/,
   ],
   [
+    "a latency objective that is no span-metric bucket",
+    { metrics: { slo: { latencyThresholdSeconds: 0.3 } } },
+    /^observability:metrics\.slo\.latencyThresholdSeconds must be one of tracing\.latencyBucketsSeconds \(0\.005, 0\.01, 0\.025, 0\.05, 0\.1, 0\.25, 0\.5, 1, 2\.5, 5, 10\), the span-metric buckets the latency SLI falls back to \(got 0\.3\)$/,
+  ],
+  [
+    "a service's latency objective that is no bucket of the configured span metrics",
+    {
+      tracing: { latencyBucketsSeconds: [0.1, 0.5, 1] },
+      apps: {
+        namespaces: ["shop"],
+        services: [{ name: "cart", port: 8080, slo: { latencyThresholdSeconds: 2 } }],
+      },
+    },
+    /^observability:apps\.services\[0\]\.slo\.latencyThresholdSeconds must be one of tracing\.latencyBucketsSeconds \(0\.1, 0\.5, 1\), the span-metric buckets the latency SLI falls back to \(got 2\)$/,
+  ],
+  [
+    "span-metric buckets out of order",
+    { tracing: { latencyBucketsSeconds: [0.5, 0.1] } },
+    /^observability:tracing\.latencyBucketsSeconds must be in increasing order/,
+  ],
+  [
     "a non-positive latency threshold",
     { tracing: { tailSampling: { latencyThresholdMs: 0 } } },
     /^observability:tracing\.tailSampling\.latencyThresholdMs must be a whole number of milliseconds above 0 \(got 0\)$/,
@@ -427,7 +448,7 @@ describe("values as the Pulumi CLI stores them", () => {
         }),
         "observability:metrics": JSON.stringify({
           replicas: "1",
-          slo: { availability: "0.999", latencyThresholdSeconds: "0.3" },
+          slo: { availability: "0.999", latencyThresholdSeconds: "0.25" },
           alerts: { errorRatePercent: "2.5" },
         }),
         "observability:logs": JSON.stringify({ ingestionRateMb: "6.5" }),
@@ -438,6 +459,7 @@ describe("values as the Pulumi CLI stores them", () => {
     expect(config.tracing.tailSampling.latencyThresholdMs).toBe(750);
     expect(config.metrics.replicas).toBe(1);
     expect(config.metrics.slo.availability).toBe(0.999);
+    expect(config.metrics.slo.latencyThresholdSeconds).toBe(0.25);
     expect(config.metrics.alerts.errorRatePercent).toBe(2.5);
     expect(config.logs.ingestionRateMb).toBe(6.5);
   });

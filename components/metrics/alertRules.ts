@@ -1,5 +1,13 @@
 import { StackConfig } from "../../config";
 import { AlertRule, RuleGroup } from "./prometheusTypes";
+import {
+  LATENCY_SOURCES,
+  TRAFFIC_SOURCES,
+  matchingRate,
+  perService,
+  requestRate,
+  sumRate,
+} from "./httpSources";
 import { TIER_LABEL } from "./scrapeRegistry";
 
 type Thresholds = StackConfig["metrics"]["alerts"];
@@ -29,39 +37,59 @@ const ratio = (percent: number) => String(percent / 100);
 export const SLI_WINDOWS = ["5m", "30m", "1h", "6h"] as const;
 
 /**
- * Per-service request rates, error ratios and p99 latency, from Micrometer's
- * `http_server_requests_seconds_*` or, for other apps, `http_requests_total` (status in `code` or
- * `status`) and `http_request_duration_seconds_bucket`. The alerts read only these series.
+ * Per service, from the first source it has (see httpSources.ts), labelled `sli_source`: request
+ * rates, error rates and ratios over every SLI window, and the latency figures a panel can show —
+ * the 99th percentile where the service has a histogram, the average (`_sum / _count`) wherever it
+ * has a duration metric, and Micrometer's `_max`. Span-metric rates count only the spans apps send:
+ * with head sampling below 1 they are that share of the real rate; ratios are not affected.
  */
 export function httpRecordingRules(): RuleGroup {
-  const perWindow = SLI_WINDOWS.flatMap((w) => {
-    const requests =
-      `sum by (service) (rate(http_server_requests_seconds_count[${w}]))` +
-      ` or sum by (service) (rate(http_requests_total[${w}]))`;
-    const errors =
-      `sum by (service) (rate(http_server_requests_seconds_count{status=~"5.."}[${w}]))` +
-      ` or sum by (service) (rate(http_requests_total{code=~"5.."}[${w}]))` +
-      ` or sum by (service) (rate(http_requests_total{status=~"5.."}[${w}]))`;
-    return [
-      { record: `service:http_requests:rate${w}`, expr: requests },
-      // A service that serves requests and has no 5xx series has an error rate of 0, not none.
-      { record: `service:http_errors:rate${w}`, expr: `(${errors}) or (0 * service:http_requests:rate${w})` },
-      {
-        record: `service:http_errors:ratio_rate${w}`,
-        expr: `service:http_errors:rate${w} / (service:http_requests:rate${w} > 0)`,
-      },
-    ];
-  });
-  const buckets =
-    "sum by (service, le) (rate(http_server_requests_seconds_bucket[5m]))" +
-    " or sum by (service, le) (rate(http_request_duration_seconds_bucket[5m]))";
+  const perWindow = SLI_WINDOWS.flatMap((w) => [
+    {
+      record: `service:http_requests:rate${w}`,
+      expr: perService(TRAFFIC_SOURCES, (s) => requestRate(s, w)),
+    },
+    {
+      record: `service:http_errors:rate${w}`,
+      expr: perService(TRAFFIC_SOURCES, (s) => matchingRate(s, s.errors, w)),
+    },
+    // 0/0 (no requests in the window) is NaN: the SLI exists, and no alert fires on it.
+    {
+      record: `service:http_errors:ratio_rate${w}`,
+      expr: `service:http_errors:rate${w} / service:http_requests:rate${w}`,
+    },
+  ]);
   return {
     name: "http-red",
     rules: [
       ...perWindow,
       {
-        record: "service:http_request_duration_seconds:p99_rate5m",
-        expr: `histogram_quantile(0.99, ${buckets})`,
+        record: "service:http_client_errors:rate5m",
+        expr: perService(TRAFFIC_SOURCES, (s) => matchingRate(s, s.clientErrors, "5m")),
+      },
+      ...(
+        [
+          ["p50", 0.5],
+          ["p95", 0.95],
+          ["p99", 0.99],
+        ] as const
+      ).map(([name, q]) => ({
+        record: `service:http_request_duration_seconds:${name}_rate5m`,
+        expr: perService(
+          LATENCY_SOURCES,
+          (s) => `histogram_quantile(${q}, ${sumRate(s, `${s.family}_bucket`, [], "5m", { by: ["le"] })})`,
+        ),
+      })),
+      {
+        record: "service:http_request_duration_seconds:avg_rate5m",
+        expr: perService(
+          LATENCY_SOURCES,
+          (s) => `${sumRate(s, `${s.family}_sum`, [], "5m")} / ${sumRate(s, `${s.family}_count`, [], "5m")}`,
+        ),
+      },
+      {
+        record: "service:http_request_duration_seconds:max",
+        expr: perService(LATENCY_SOURCES.slice(0, 1), (s) => `max by (service) (${s.family}_max)`),
       },
     ],
   };
@@ -181,10 +209,12 @@ export function serviceAlertRules(t: Thresholds, runbookBaseUrl: string): RuleGr
         alert(
           "CircuitBreakerOpen",
           "warning",
-          'resilience4j_circuitbreaker_state{state="open"} == 1',
+          // Open or half-open at any scrape of the last 5 minutes: Resilience4j leaves the open state
+          // after seconds, so a breaker that keeps failing flips between the two faster than a `for`.
+          'max by (namespace, service, name) (max_over_time(resilience4j_circuitbreaker_state{state=~"open|half_open"}[5m])) == 1',
           "1m",
-          "Circuit breaker {{ $labels.name }} of {{ $labels.service }} is open",
-          "Calls through {{ $labels.name }} are failing fast; the downstream dependency is failing or slow.",
+          "Circuit breaker {{ $labels.name }} of {{ $labels.service }} keeps opening",
+          "Calls through {{ $labels.name }} were failing fast (open or half-open) within the last 5 minutes; the downstream dependency is failing or slow.",
         ),
         alert(
           "HighRetryRate",

@@ -1,5 +1,7 @@
 import { StackConfig } from "../../config";
 import { SLI_WINDOWS, alertFactory } from "./alertRules";
+import { LATENCY_SOURCES, SOURCE_LABEL, leMatcher, perService, sumRate } from "./httpSources";
+import { TIER_LABEL } from "./scrapeRegistry";
 import { RecordingRule, RuleGroup } from "./prometheusTypes";
 
 type Slo = StackConfig["metrics"]["slo"];
@@ -10,12 +12,6 @@ const BURN_RATES = [
   { speed: "Fast", long: "1h", short: "5m", factor: 14.4, severity: "critical" },
   { speed: "Slow", long: "6h", short: "30m", factor: 6, severity: "warning" },
 ] as const;
-
-/** The `le` label value Prometheus 3 stores for a bucket bound: integers gain ".0". */
-export function leLabel(seconds: number): string {
-  const text = String(seconds);
-  return text.includes(".") || text.includes("e") ? text : `${text}.0`;
-}
 
 /**
  * Services grouped by a per-service value. Listed services whose value differs from the default
@@ -45,9 +41,28 @@ function groupsBy(
 }
 
 /**
+ * 1 per scraped app service that has the SLI (labelled with its source), 0 with the reason for one
+ * that has not. Traffic does not matter: an idle service's SLI is NaN, not absent.
+ */
+function sliPresence(sli: string, record: string, reason: string): string {
+  const label = (expr: string, name: string, value: string) =>
+    `label_replace(${expr}, "${name}", "${value}", "", "")`;
+  const present = label(`group by (service, ${SOURCE_LABEL}) (${record})`, "sli", sli);
+  const missing = label(
+    label(label(`0 * group by (service) (up{${TIER_LABEL}="app"})`, "sli", sli), SOURCE_LABEL, "none"),
+    "reason",
+    reason,
+  );
+  return `(${present} or on (service) ${missing})`;
+}
+
+/**
  * SLO recording rules and burn-rate alerts for every service: availability (share of non-5xx
  * requests) and latency (share of requests faster than the threshold), objectives per service
- * from `apps.services[].slo`, defaults from `metrics.slo`.
+ * from `apps.services[].slo`, defaults from `metrics.slo`. The latency SLI reads, per service, the
+ * server's histogram where it has a bucket at the service's threshold, else the span metrics
+ * (whose buckets the config requires to contain every threshold), and says which in `sli_source`.
+ * Coverage: which scraped app services have each SLI, and why not.
  */
 export function sloRules(services: readonly AppService[], slo: Slo, runbookBaseUrl: string): RuleGroup[] {
   const alert = alertFactory(runbookBaseUrl);
@@ -57,22 +72,35 @@ export function sloRules(services: readonly AppService[], slo: Slo, runbookBaseU
       expr: `0 * service:http_requests:rate5m{${selector}} + ${value}`,
     }),
   );
-  const slowRatios: RecordingRule[] = groupsBy(
-    services,
-    (s) => s.slo.latencyThresholdSeconds,
-    slo.latencyThresholdSeconds,
-  ).flatMap(({ value, selector }) =>
-    SLI_WINDOWS.map((w) => {
-      const bucketSelector = [`le="${leLabel(value)}"`, ...(selector === "" ? [] : [selector])].join(", ");
-      const fast =
-        `sum by (service) (rate(http_server_requests_seconds_bucket{${bucketSelector}}[${w}]))` +
-        ` or sum by (service) (rate(http_request_duration_seconds_bucket{${bucketSelector}}[${w}]))`;
-      return {
-        record: `service:http_requests_slow:ratio_rate${w}`,
-        expr: `1 - (${fast}) / (service:http_requests:rate${w}{${selector}} > 0)`,
-      };
-    }),
-  );
+  const thresholds = groupsBy(services, (s) => s.slo.latencyThresholdSeconds, slo.latencyThresholdSeconds);
+  const slowRatios: RecordingRule[] = SLI_WINDOWS.map((w) => ({
+    record: `service:http_requests_slow:ratio_rate${w}`,
+    expr: thresholds
+      .map(({ value, selector }) =>
+        perService(LATENCY_SOURCES, (source) => {
+          const bucket = `${source.family}_bucket`;
+          const fast = sumRate(source, bucket, [leMatcher(source, value)], w, { services: selector });
+          const all = sumRate(source, bucket, ['le="+Inf"'], w, { services: selector });
+          return `1 - ${fast} / ${all}`;
+        }),
+      )
+      .join(" or on (service) "),
+  }));
+  const coverage: RecordingRule = {
+    record: "service:slo_sli:present",
+    expr: [
+      sliPresence(
+        "availability",
+        "service:http_requests:rate5m",
+        "no HTTP server metric and no span metrics",
+      ),
+      sliPresence(
+        "latency",
+        "service:http_requests_slow:ratio_rate5m",
+        "no histogram bucket at the latency threshold and no span metrics",
+      ),
+    ].join(" or "),
+  };
   const latencyBudget = +(1 - slo.latencyObjective).toFixed(6);
   const burnAlerts = BURN_RATES.flatMap(({ speed, long, short, factor, severity }) => [
     alert(
@@ -95,7 +123,20 @@ export function sloRules(services: readonly AppService[], slo: Slo, runbookBaseU
     ),
   ]);
   return [
-    { name: "slo-sli", rules: [...objectives, ...slowRatios] },
-    { name: "slo-burn-rate", rules: burnAlerts },
+    { name: "slo-sli", rules: [...objectives, ...slowRatios, coverage] },
+    {
+      name: "slo-burn-rate",
+      rules: [
+        ...burnAlerts,
+        alert(
+          "SLOCoverageMissing",
+          "warning",
+          "service:slo_sli:present == 0",
+          "30m",
+          "{{ $labels.service }} has no {{ $labels.sli }} SLI",
+          "{{ $labels.service }} has been scraped for 30 minutes without a {{ $labels.sli }} SLI ({{ $labels.reason }}), so its SLO alerts cannot fire. The README says what each framework must publish.",
+        ),
+      ],
+    },
   ];
 }

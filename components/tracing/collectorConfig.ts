@@ -13,8 +13,10 @@ const RETRY = {
   max_elapsed_time: "300s",
 } as const;
 
-/** Request-duration buckets shared by span metrics and the service graph. */
-const LATENCY_BUCKETS = ["5ms", "10ms", "25ms", "50ms", "100ms", "250ms", "500ms", "1s", "2.5s", "5s", "10s"];
+/** Request-duration buckets shared by span metrics and the service graph, as collector durations. */
+export function latencyBuckets(tracing: StackConfig["tracing"]): string[] {
+  return tracing.latencyBucketsSeconds.map((s) => (s < 1 ? `${+(s * 1000).toFixed(3)}ms` : `${s}s`));
+}
 
 export interface TailSamplingPolicy {
   readonly name: string;
@@ -126,6 +128,7 @@ function aggregation(config: StackConfig) {
   const tempo = clusterAddress(TEMPO.name, config.namespaces.observability, TEMPO.otlpGrpcPort);
   const tail = config.tracing.tailSampling.enabled;
   const remoteWrite = remoteWriteExporters(config);
+  const buckets = latencyBuckets(config.tracing);
   return {
     processors: {
       ...(tail
@@ -146,7 +149,7 @@ function aggregation(config: StackConfig) {
     connectors: {
       spanmetrics: {
         namespace: "traces.spanmetrics",
-        histogram: { unit: "s", explicit: { buckets: LATENCY_BUCKETS } },
+        histogram: { unit: "s", explicit: { buckets } },
         dimensions: [
           { name: "http.request.method" },
           { name: "http.response.status_code" },
@@ -157,7 +160,7 @@ function aggregation(config: StackConfig) {
         metrics_flush_interval: "15s",
       },
       servicegraph: {
-        latency_histogram_buckets: LATENCY_BUCKETS,
+        latency_histogram_buckets: buckets,
         store: { ttl: "10s", max_items: 10000 },
         metrics_flush_interval: "15s",
       },

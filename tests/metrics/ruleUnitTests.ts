@@ -1,13 +1,15 @@
 // `promtool test rules` cases for every alert of the generated rule files: one input that must
-// make the alert fire with exactly the expected labels, and one close to it that must not.
+// make the alert fire with exactly the expected labels, and one close to it that must not. The
+// latency alerts read fixture expositions (tests/expositions) of a slow and a fast service.
+import { promtoolSeries } from "../support/expositions";
 
 export interface AlertCase {
   readonly alert: string;
   /** Series as promtool writes them: `name{labels}` → `values` in expanding notation. */
   readonly series: Readonly<Record<string, string>>;
   readonly evalTime: string;
-  /** Labels of the firing alert; undefined for the case that must stay silent. */
-  readonly fires?: Readonly<Record<string, string>>;
+  /** Labels of each firing alert; undefined for the case that must stay silent. */
+  readonly fires?: Readonly<Record<string, string>> | readonly Readonly<Record<string, string>>[];
 }
 
 const app = 'service="ticket-service"';
@@ -18,7 +20,7 @@ function pair(
   evalTime: string,
   firing: Record<string, string>,
   silent: Record<string, string>,
-  labels: Record<string, string>,
+  labels: Record<string, string> | Record<string, string>[],
 ): AlertCase[] {
   return [
     { alert, series: firing, evalTime, fires: labels },
@@ -31,11 +33,16 @@ const requests = (service: string, ok: string, failed: string) => ({
   [`http_server_requests_seconds_count{service="${service}",status="500",uri="/api"}`]: failed,
 });
 
-const buckets = (service: string, fast: string, total: string) => ({
-  [`http_server_requests_seconds_bucket{service="${service}",le="0.5"}`]: fast,
-  [`http_server_requests_seconds_bucket{service="${service}",le="+Inf"}`]: total,
-  [`http_server_requests_seconds_count{service="${service}",status="200"}`]: total,
-});
+const micrometer = { sli_source: "micrometer" };
+
+/** The HTTP series of a Spring service with SLO boundaries, as scraped; slow or fast. */
+const spring = (service: string, slow: boolean, intervals: number) =>
+  promtoolSeries(
+    slow ? "spring-boot-slo-boundaries-slow" : "spring-boot-slo-boundaries",
+    { service },
+    intervals,
+    /^http_server_requests_seconds/,
+  );
 
 export const ALERT_CASES: readonly AlertCase[] = [
   ...pair(
@@ -60,23 +67,13 @@ export const ALERT_CASES: readonly AlertCase[] = [
     "10m",
     requests("payment-service", "0+60x20", "0+6x20"),
     requests("payment-service", "0+600x20", "0+2x20"),
-    { service: "payment-service", severity: "critical" },
+    { service: "payment-service", ...micrometer, severity: "critical" },
   ),
-  ...pair(
-    "HighLatency",
-    "15m",
-    {
-      'http_server_requests_seconds_bucket{service="queue-service",le="2.0"}': "0x20",
-      'http_server_requests_seconds_bucket{service="queue-service",le="5.0"}': "0+10x20",
-      'http_server_requests_seconds_bucket{service="queue-service",le="+Inf"}': "0+10x20",
-    },
-    {
-      'http_server_requests_seconds_bucket{service="queue-service",le="2.0"}': "0+10x20",
-      'http_server_requests_seconds_bucket{service="queue-service",le="5.0"}': "0+10x20",
-      'http_server_requests_seconds_bucket{service="queue-service",le="+Inf"}': "0+10x20",
-    },
-    { service: "queue-service", severity: "critical" },
-  ),
+  ...pair("HighLatency", "15m", spring("queue-service", true, 20), spring("queue-service", false, 20), {
+    service: "queue-service",
+    ...micrometer,
+    severity: "critical",
+  }),
   ...pair(
     "PodCrashLooping",
     "16m",
@@ -173,12 +170,21 @@ export const ALERT_CASES: readonly AlertCase[] = [
     { 'redis_up{job="redis-exporter-queue",tier="observability"}': "0x3 1x7" },
     { job: "redis-exporter-queue", tier: "observability", severity: "critical" },
   ),
+  // A breaker that keeps failing flips between open and half-open faster than any `for`.
   ...pair(
     "CircuitBreakerOpen",
-    "3m",
-    { [`resilience4j_circuitbreaker_state{${app},name="internalService",state="open"}`]: "1x5" },
-    { [`resilience4j_circuitbreaker_state{${app},name="internalService",state="open"}`]: "0x5" },
-    { service: "ticket-service", name: "internalService", state: "open", severity: "warning" },
+    "4m",
+    {
+      [`resilience4j_circuitbreaker_state{${app},name="internalService",state="closed"}`]: "0x5",
+      [`resilience4j_circuitbreaker_state{${app},name="internalService",state="open"}`]: "1 0 1 0 1 0",
+      [`resilience4j_circuitbreaker_state{${app},name="internalService",state="half_open"}`]: "0 1 0 1 0 1",
+    },
+    {
+      [`resilience4j_circuitbreaker_state{${app},name="internalService",state="closed"}`]: "1x5",
+      [`resilience4j_circuitbreaker_state{${app},name="internalService",state="open"}`]: "0x5",
+      [`resilience4j_circuitbreaker_state{${app},name="internalService",state="half_open"}`]: "0x5",
+    },
+    { service: "ticket-service", name: "internalService", severity: "warning" },
   ),
   ...pair(
     "HighRetryRate",
@@ -269,28 +275,69 @@ export const ALERT_CASES: readonly AlertCase[] = [
     "65m",
     requests("catalog-service", "0+90x70", "0+10x70"),
     requests("catalog-service", "0+95x70", "0+5x70"),
-    { service: "catalog-service", severity: "critical" },
+    { service: "catalog-service", ...micrometer, severity: "critical" },
   ),
   ...pair(
     "SLOAvailabilityBurnSlow",
     "380m",
     requests("catalog-service", "0+95x400", "0+5x400"),
     requests("catalog-service", "0+98x400", "0+2x400"),
-    { service: "catalog-service", severity: "warning" },
+    { service: "catalog-service", ...micrometer, severity: "warning" },
   ),
   ...pair(
     "SLOLatencyBurnFast",
     "65m",
-    buckets("stats-service", "0+10x70", "0+100x70"),
-    buckets("stats-service", "0+50x70", "0+100x70"),
-    { service: "stats-service", severity: "critical" },
+    spring("stats-service", true, 70),
+    spring("stats-service", false, 70),
+    { service: "stats-service", ...micrometer, severity: "critical" },
   ),
   ...pair(
     "SLOLatencyBurnSlow",
     "380m",
-    buckets("stats-service", "0+60x400", "0+100x400"),
-    buckets("stats-service", "0+80x400", "0+100x400"),
-    { service: "stats-service", severity: "warning" },
+    spring("stats-service", true, 400),
+    spring("stats-service", false, 400),
+    { service: "stats-service", ...micrometer, severity: "warning" },
+  ),
+  // A scraped service that prints no HTTP server metric and sends no spans has neither SLI; one
+  // with Micrometer's defaults and no spans has availability only.
+  ...pair(
+    "SLOCoverageMissing",
+    "35m",
+    {
+      ...promtoolSeries("spring-boot-no-web", { service: "mail-worker" }, 40),
+      'up{service="mail-worker",tier="app"}': "1x40",
+      ...promtoolSeries("spring-boot-defaults", { service: "auth-service" }, 40),
+      'up{service="auth-service",tier="app"}': "1x40",
+    },
+    {
+      ...promtoolSeries("spring-boot-no-web", { service: "mail-worker" }, 40),
+      'up{service="mail-worker",tier="app"}': "1x25 _x15",
+      ...spring("auth-service", false, 40),
+      'up{service="auth-service",tier="app"}': "1x40",
+    },
+    [
+      {
+        service: "mail-worker",
+        sli: "availability",
+        sli_source: "none",
+        reason: "no HTTP server metric and no span metrics",
+        severity: "warning",
+      },
+      {
+        service: "mail-worker",
+        sli: "latency",
+        sli_source: "none",
+        reason: "no histogram bucket at the latency threshold and no span metrics",
+        severity: "warning",
+      },
+      {
+        service: "auth-service",
+        sli: "latency",
+        sli_source: "none",
+        reason: "no histogram bucket at the latency threshold and no span metrics",
+        severity: "warning",
+      },
+    ],
   ),
   { alert: "Watchdog", series: {}, evalTime: "1m", fires: { severity: "none" } },
 ];
@@ -308,7 +355,7 @@ export function promtoolTestFile(ruleFiles: readonly string[]) {
         {
           eval_time: c.evalTime,
           alertname: c.alert,
-          exp_alerts: c.fires === undefined ? [] : [{ exp_labels: c.fires }],
+          exp_alerts: [c.fires ?? []].flat().map((labels) => ({ exp_labels: labels })),
         },
       ],
     })),

@@ -162,6 +162,9 @@ describe("sampling", () => {
       OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
       OTEL_TRACES_SAMPLER_ARG: "1.0",
       OTEL_RESOURCE_ATTRIBUTES: "deployment.environment=dev,k8s.cluster.name=observability",
+      // Spring Boot's relaxed binding: percentiles-histogram and slo keyed by http.server.requests.
+      MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS: "true",
+      MANAGEMENT_METRICS_DISTRIBUTION_SLO_HTTP_SERVER_REQUESTS: "500ms",
     });
     expect(objectNamed(objects, "ConfigMap", "observability-tracing").metadata.namespace).toBe(
       "tiketi-spring",
