@@ -4,18 +4,28 @@
 
 const HEX_ID = "[0-9a-fA-F]{16,32}";
 
+// Spring writes trace context in three shapes:
+// - `LEVEL [service,traceId,spanId]`: Micrometer Tracing with the `logging.pattern.level`
+//   Spring Boot 3.0/3.1 documented (`%5p [${spring.application.name:},%X{traceId:-},%X{spanId:-}]`,
+//   the reference pattern; the name may be empty), and Sleuth's `[service,traceId,spanId,exportable]`;
+// - `[traceId-spanId] `: Spring Boot 3.2+'s default correlation ID (32 and 16 hex digits), blank
+//   when there is no trace;
+// - JSON lines' `"trace_id":"…"` or `"traceId":"…"`.
+
 /**
- * A trace ID in a Spring log line (`LEVEL [service,traceId,spanId]`, the reference pattern) or
- * a JSON log line (`"trace_id":"…"` or `"traceId":"…"`). Its only capture group is the ID, so
- * Grafana's derived field can use it as is.
+ * A trace ID in any of those shapes. Its only capture group is the ID, so Grafana's derived field
+ * can use it as is.
  */
-export const TRACE_ID_REGEX = `(?:\\[[^,\\]\\s]*,|"(?:trace_id|traceId)"\\s*:\\s*")(?<trace_id>${HEX_ID})`;
+export const TRACE_ID_REGEX = `(?:\\[[^,\\]\\s]*,|\\[|"(?:trace_id|traceId)"\\s*:\\s*")(?<trace_id>${HEX_ID})`;
 
-/** The span ID, in the same two forms. */
-export const SPAN_ID_REGEX = `(?:\\[[^,\\]\\s]*,${HEX_ID},|"(?:span_id|spanId)"\\s*:\\s*")(?<span_id>[0-9a-fA-F]{16})`;
+/** The span ID, in the same shapes. */
+export const SPAN_ID_REGEX = `(?:\\[[^,\\]\\s]*,${HEX_ID},|\\[[0-9a-fA-F]{32}-|"(?:span_id|spanId)"\\s*:\\s*")(?<span_id>[0-9a-fA-F]{16})`;
 
-/** The level in a Spring line: `%5p` right before the `[service,trace,span]` bracket. */
-export const SPRING_LEVEL_REGEX = "(?:^|\\s)(?<level>TRACE|DEBUG|INFO|WARN|ERROR|FATAL)\\s+\\[";
+/**
+ * The level in a Spring line: `%5p` right before the `[service,trace,span]` bracket, or before
+ * the process ID of Spring Boot's default console pattern (`LEVEL <pid> --- [app] [thread]`).
+ */
+export const SPRING_LEVEL_REGEX = "(?:^|\\s)(?<level>TRACE|DEBUG|INFO|WARN|ERROR|FATAL)\\s+(?:\\[|\\d+ --- )";
 
 /** The level in a JSON line: its `level` or `severity` field. */
 export const JSON_LEVEL_REGEX = '"(?:level|severity)"\\s*:\\s*"(?<level>[A-Za-z]+)"';

@@ -15,6 +15,9 @@ export function lokiRules(config: StackConfig): RuleFile {
   const { errorLinesPer5m, silentFor } = config.logs.alerts;
   const linesBy = (range: string, offset = "") =>
     `sum by (namespace, app) (count_over_time({${apps}}[${range}]${offset}))`;
+  // `service` as the metric alerts name it (the pods' `app` label), so a service's critical alert
+  // inhibits its log warnings.
+  const asService = (expr: string) => `label_replace(${expr}, "service", "$1", "app", "(.*)")`;
   return {
     groups: [
       {
@@ -24,7 +27,7 @@ export function lokiRules(config: StackConfig): RuleFile {
             ...alert(
               "LogErrorBurst",
               "warning",
-              `sum by (namespace, app) (count_over_time({${apps}, level="error"}[5m])) > ${errorLinesPer5m}`,
+              `${asService(`sum by (namespace, app) (count_over_time({${apps}, level="error"}[5m]))`)} > ${errorLinesPer5m}`,
               undefined,
               "{{ $labels.app }} logged more than " + `${errorLinesPer5m} ERROR lines in 5 minutes`,
               "{{ $value }} ERROR lines from {{ $labels.app }} in {{ $labels.namespace }}; open its logs in Grafana and follow a traceId.",
@@ -35,7 +38,7 @@ export function lokiRules(config: StackConfig): RuleFile {
             ...alert(
               "LogsStopped",
               "warning",
-              `(${linesBy("1h", ` offset ${silentFor}`)} > 0) unless (${linesBy(silentFor)} > 0)`,
+              `${asService(`(${linesBy("1h", ` offset ${silentFor}`)} > 0) unless (${linesBy(silentFor)} > 0)`)}`,
               undefined,
               `{{ $labels.app }} has logged nothing for ${silentFor}`,
               `{{ $labels.app }} in {{ $labels.namespace }} logged in the hour before and nothing in the last ${silentFor}: it stopped, hangs, or its logs are not collected.`,

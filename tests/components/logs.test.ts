@@ -170,6 +170,7 @@ describe.each(STACKS)("Loki with the %s stack's config", (stack) => {
       labels: {
         alertname: "LogErrorBurst",
         app: "payment-service",
+        service: "payment-service",
         namespace: "tiketi-spring",
         source: "logs",
       },

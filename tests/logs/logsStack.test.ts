@@ -46,7 +46,37 @@ describe("trace context extraction", () => {
       "b7ad6b7169203331",
       "WARN",
     ],
+    // Spring Boot 3.0/3.1 with Micrometer Tracing and the documented logging.pattern.level, no
+    // spring.application.name set.
+    [
+      "2024-05-01T10:00:00.123+02:00  INFO [,7c1f5e2a9b3d4f60a8e2c4b6d8f0a1c3,a8e2c4b6d8f0a1c3] 4711 --- [nio-8080-exec-3] c.e.d.OrderController : order placed",
+      "7c1f5e2a9b3d4f60a8e2c4b6d8f0a1c3",
+      "a8e2c4b6d8f0a1c3",
+      "INFO",
+    ],
+    // Spring Cloud Sleuth: [application,traceId,spanId,exportable], 64-bit IDs.
+    [
+      "2021-03-09 14:02:11.907 ERROR [billing,5d2c8e1f7a3b9c40,1e9a7c5d3b2f4e6a,true] 913 --- [nio-8082-exec-7] c.e.b.InvoiceService : invoice failed",
+      "5d2c8e1f7a3b9c40",
+      "1e9a7c5d3b2f4e6a",
+      "ERROR",
+    ],
+    // Spring Boot 3.2+'s default console pattern with its correlation ID [traceId-spanId].
+    [
+      "2025-02-11T08:30:45.612Z  WARN 1 --- [ticket-service] [nio-3002-exec-2] [3f9d2b7e5c1a4f8e9b0d6c2a7e4f1b3d-9b0d6c2a7e4f1b3d] c.t.t.TicketService : seat lock contended",
+      "3f9d2b7e5c1a4f8e9b0d6c2a7e4f1b3d",
+      "9b0d6c2a7e4f1b3d",
+      "WARN",
+    ],
   ] as const;
+
+  test("Spring Boot 3.2+'s blank correlation ID outside a trace yields no IDs, but the level", () => {
+    const line =
+      "2025-02-11T08:30:40.001Z  INFO 1 --- [ticket-service] [           main] [                                                 ] c.t.t.Application : Started";
+    expect(extract(TRACE_ID_REGEX, line)).toBeUndefined();
+    expect(extract(SPAN_ID_REGEX, line)).toBeUndefined();
+    expect(extract(SPRING_LEVEL_REGEX, line)).toEqual({ level: "INFO" });
+  });
 
   test.each(traced)("Spring line %#: trace, span and level", (line, traceId, spanId, level) => {
     expect(extract(TRACE_ID_REGEX, line)).toEqual({ trace_id: traceId });
@@ -188,12 +218,13 @@ describe("Loki", () => {
       configMapData((await rendered("kind")).objects, "loki-rules")["rules.yaml"],
     ) as Json;
     const [burst, stopped] = rules.groups[0].rules;
+    // Labelled `service` from the pods' `app` label, as the metric alerts, so inhibitions apply.
     expect(burst.expr).toBe(
-      'sum by (namespace, app) (count_over_time({namespace=~"tiketi-spring", level="error"}[5m])) > 100',
+      'label_replace(sum by (namespace, app) (count_over_time({namespace=~"tiketi-spring", level="error"}[5m])), "service", "$1", "app", "(.*)") > 100',
     );
     expect(stopped.expr).toBe(
-      '(sum by (namespace, app) (count_over_time({namespace=~"tiketi-spring"}[1h] offset 15m)) > 0)' +
-        ' unless (sum by (namespace, app) (count_over_time({namespace=~"tiketi-spring"}[15m])) > 0)',
+      'label_replace((sum by (namespace, app) (count_over_time({namespace=~"tiketi-spring"}[1h] offset 15m)) > 0)' +
+        ' unless (sum by (namespace, app) (count_over_time({namespace=~"tiketi-spring"}[15m])) > 0), "service", "$1", "app", "(.*)")',
     );
     expect(burst.labels).toEqual({ severity: "warning", source: "logs" });
     expect(burst.annotations.runbook_url).toMatch(/#logerrorburst$/);
