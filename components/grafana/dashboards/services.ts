@@ -1,8 +1,10 @@
 import { StackConfig } from "../../../config";
+import { LATENCY_SOURCES, perService, sumRate } from "../../metrics/httpSources";
 import { DashboardSpec, VariableSpec, panel, prom } from "../dashboardSdk";
 
-// Service-level dashboards: they read the MetricsStack's recording rules (service:*) where one
-// exists, and Micrometer's http_server_requests_seconds_* otherwise.
+// Service-level dashboards: they read the MetricsStack's recording rules (service:*), which pick
+// each service's own source (see components/metrics/httpSources.ts), and say so where a panel can
+// only read one framework's labels.
 
 export const SERVICE_VARIABLE: VariableSpec = {
   name: "service",
@@ -11,8 +13,17 @@ export const SERVICE_VARIABLE: VariableSpec = {
 };
 
 const RATE = "$__rate_interval";
-const quantile = (q: number, by: string, selector = "") =>
-  `histogram_quantile(${q}, sum by (${by}, le) (rate(http_server_requests_seconds_bucket${selector}[${RATE}])))`;
+
+/** The quantile from each service's own histogram, else its span metrics, read raw for exemplars. */
+const quantile = (q: number) =>
+  perService(
+    LATENCY_SOURCES,
+    (s) =>
+      `histogram_quantile(${q}, ${sumRate(s, `${s.family}_bucket`, [], RATE, { by: ["le"], services: 'service=~"$service"' })})`,
+  );
+
+const MICROMETER_ONLY =
+  "Spring (Micrometer) services only: other frameworks label endpoints differently (prom-client `path`, OpenTelemetry `http_route`) or not at all (client_golang's promhttp); Service Overview covers every service.";
 
 export const UIDS = {
   landing: "obs-landing",
@@ -88,8 +99,16 @@ export function landing(config: StackConfig): DashboardSpec {
           prom("max by (service) (service:http_request_duration_seconds:p99_rate5m)", "{{service}}", {
             instant: true,
           }),
+          prom("max by (service) (service:http_request_duration_seconds:avg_rate5m)", "{{service}}", {
+            instant: true,
+          }),
         ],
-        { width: 16, height: 10 },
+        {
+          width: 16,
+          height: 10,
+          description:
+            "Requests / s, 5xx ratio, p99 latency (where the service or its spans give a histogram) and average latency, each from the service's own metrics or else its span metrics.",
+        },
       ),
       panel("text", "Dashboards", [], {
         width: 8,
@@ -106,7 +125,7 @@ export function serviceOverview(): DashboardSpec {
     uid: UIDS.overview,
     title: "Service Overview",
     description:
-      "RED per service: request rate, 4xx and 5xx errors, p50/p95/p99 latency with exemplars to traces.",
+      "RED per service, from its own HTTP metric or else its span metrics: request rate, 4xx and 5xx errors, p50/p95/p99 latency where a histogram exists (exemplars to traces), average and, for Spring, maximum latency.",
     tags: ["observability", "services", "red"],
     variables: [SERVICE_VARIABLE],
     panels: [
@@ -129,23 +148,42 @@ export function serviceOverview(): DashboardSpec {
       panel(
         "timeseries",
         "4xx rate",
-        [
-          prom(
-            `sum by (service) (rate(http_server_requests_seconds_count{service=~"$service", status=~"4.."}[${RATE}]))`,
-            "{{service}}",
-          ),
-        ],
+        [prom(`sum by (service) (service:http_client_errors:rate5m${selector})`, "{{service}}")],
         { unit: "reqps" },
       ),
       panel(
         "timeseries",
-        "Latency p50 / p95 / p99",
+        "Latency p50 / p95 / p99 (histograms)",
         [
-          prom(quantile(0.5, "service", selector), "p50 {{service}}", { exemplar: true }),
-          prom(quantile(0.95, "service", selector), "p95 {{service}}", { exemplar: true }),
-          prom(quantile(0.99, "service", selector), "p99 {{service}}", { exemplar: true }),
+          prom(quantile(0.5), "p50 {{service}}", { exemplar: true }),
+          prom(quantile(0.95), "p95 {{service}}", { exemplar: true }),
+          prom(quantile(0.99), "p99 {{service}}", { exemplar: true }),
         ],
-        { unit: "s" },
+        {
+          unit: "s",
+          description:
+            "From the service's own histogram, else the collector's span metrics. A Spring service publishes a histogram only with percentiles-histogram on (the app ConfigMap sets it).",
+        },
+      ),
+      panel(
+        "timeseries",
+        "Latency average (_sum / _count)",
+        [prom(`service:http_request_duration_seconds:avg_rate5m${selector}`, "avg {{service}}")],
+        {
+          unit: "s",
+          description:
+            "Every service with a duration metric, histogram or not (Spring's defaults print none).",
+        },
+      ),
+      panel(
+        "timeseries",
+        "Latency maximum (Micrometer _max)",
+        [prom(`service:http_request_duration_seconds:max${selector}`, "max {{service}}")],
+        {
+          unit: "s",
+          description:
+            "Spring (Micrometer) services only: Micrometer's _max gauge (largest request of a rolling window); no other framework prints a maximum.",
+        },
       ),
     ],
   };
@@ -169,7 +207,7 @@ export function serviceDetail(): DashboardSpec {
             "{{method}} {{uri}}",
           ),
         ],
-        { unit: "reqps" },
+        { unit: "reqps", description: MICROMETER_ONLY },
       ),
       panel(
         "timeseries",
@@ -180,21 +218,37 @@ export function serviceDetail(): DashboardSpec {
             "{{status}} {{method}} {{uri}}",
           ),
         ],
-        { unit: "reqps" },
+        { unit: "reqps", description: MICROMETER_ONLY },
       ),
       panel(
         "timeseries",
         "p95 by endpoint",
-        [prom(quantile(0.95, "method, uri", selector), "{{method}} {{uri}}", { exemplar: true })],
+        [
+          prom(
+            `histogram_quantile(0.95, sum by (method, uri, le) (rate(http_server_requests_seconds_bucket${selector}[${RATE}])))`,
+            "{{method}} {{uri}}",
+            { exemplar: true },
+          ),
+        ],
         {
           unit: "s",
+          description: `${MICROMETER_ONLY} Needs percentiles-histogram (the app ConfigMap sets it).`,
         },
       ),
-      panel("table", "Status codes", [
-        prom(`sum by (status) (increase(http_server_requests_seconds_count${selector}[1h]))`, "{{status}}", {
-          instant: true,
-        }),
-      ]),
+      panel(
+        "table",
+        "Status codes",
+        [
+          prom(
+            `sum by (status) (increase(http_server_requests_seconds_count${selector}[1h]))`,
+            "{{status}}",
+            {
+              instant: true,
+            },
+          ),
+        ],
+        { description: MICROMETER_ONLY },
+      ),
     ],
   };
 }
@@ -241,6 +295,26 @@ export function slo(config: StackConfig): DashboardSpec {
         prom(`service:http_requests_slow:ratio_rate1h{service=~"$service"} / ${budget}`, "1h {{service}}"),
         prom(`service:http_requests_slow:ratio_rate6h{service=~"$service"} / ${budget}`, "6h {{service}}"),
       ]),
+      panel(
+        "table",
+        "Services without an SLI, and why",
+        [prom('service:slo_sli:present{service=~"$service"} == 0', undefined, { instant: true })],
+        {
+          width: 24,
+          description:
+            "Scraped app services the SLO rules cannot cover (sli, reason). Their burn-rate alerts cannot fire; SLOCoverageMissing warns after 30 minutes. The README says what each framework must publish.",
+        },
+      ),
+      panel(
+        "table",
+        "SLI sources",
+        [prom('service:slo_sli:present{service=~"$service"} == 1', undefined, { instant: true })],
+        {
+          width: 24,
+          description:
+            "Where each service's SLIs come from (sli_source): its own HTTP metric, or the collector's span metrics, whose rates count only the spans apps send (a share of the requests when apps sample at the head; ratios are unaffected).",
+        },
+      ),
     ],
   };
 }
