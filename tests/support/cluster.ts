@@ -312,7 +312,9 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
       }
       return true;
     }, "the default ServiceAccount and Ready, untainted nodes");
-    return { kubeConfig, kubeconfigPath, output: () => started.map((s) => s.output()).join("\n"), stop };
+    const output = () =>
+      [...started.map((s) => s.output()), `claim binder: ${binder?.lastError ?? "no errors"}`].join("\n");
+    return { kubeConfig, kubeconfigPath, output, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -466,20 +468,52 @@ export function describe(error: unknown): string {
   return body?.message ?? String(error);
 }
 
+const QUANTITY_SUFFIXES: Record<string, number> = {
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
+
+/** A storage quantity ("1Gi", "500M", "1073741824") in bytes, so "1024Mi" equals "1Gi". */
+function bytes(quantity: string): number {
+  const match = /^([0-9.]+)([a-zA-Z]*)$/.exec(quantity);
+  const factor = match === null ? undefined : QUANTITY_SUFFIXES[match[2]];
+  if (match === null || factor === undefined) {
+    throw new Error(`unsupported storage quantity ${quantity}`);
+  }
+  return Number(match[1]) * factor;
+}
+
 /**
- * Stands in for the volume provisioner and resizer the cluster lacks (kwok has no storage).
- * Provisioning: for a claim of one of the test StorageClasses that the scheduler has given a
- * node (`volume.kubernetes.io/selected-node`, as WaitForFirstConsumer does), it creates a PV of
- * that class and the requested size, pinned to that node and pre-bound to the claim; the real PV
- * controller then binds the two. Expansion: when a bound claim asks for more than its
- * `status.capacity` (the API server has already checked the class's `allowVolumeExpansion`), it
- * grows the PV and sets the claim's capacity, as the CSI resizer and kubelet would. Released PVs
- * of a `Delete` class are deleted, as the provisioner would.
+ * Stands in for the storage side the cluster lacks (kwok has no storage): the dynamic provisioner
+ * (kind's local-path-provisioner, the EBS CSI driver's external-provisioner), the CSI
+ * external-resizer and the kubelet's file-system expansion. The real scheduler, PV controller,
+ * expand controller and admission plugins still do their part.
+ * - Provisioning keeps WaitForFirstConsumer, the binding mode the test StorageClasses have (as
+ *   kind's `standard` and EKS's gp3 do): nothing happens until the scheduler has chosen a node
+ *   for a pod using the claim and written it to `volume.kubernetes.io/selected-node`. Then it
+ *   creates a PV of the claim's class, size and access modes, pinned to that node and pre-bound
+ *   to the claim (`claimRef` with its UID); the real PV controller binds the two, and the
+ *   scheduler binds the pod. A claim no pod uses stays Pending, as on a real cluster.
+ * - Expansion: when a bound claim asks for more than its `status.capacity` (the API server's
+ *   PersistentVolumeClaimResize admission has already refused it if the class does not allow
+ *   expansion), it grows the PV's capacity and then sets the claim's `status.capacity`, as the
+ *   resizer and kubelet would. No resize conditions are set.
+ * - Released PVs (`reclaimPolicy: Delete`) are deleted, as the provisioner would.
+ * It polls every 200 ms; a failed pass is retried and its error kept for `output()`.
  */
 class ClaimBinder {
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
   private readonly core: k8s.CoreV1Api;
+  /** The last error of a pass, for failure messages (the next pass retries). */
+  lastError: string | undefined;
 
   constructor(
     kubeConfig: k8s.KubeConfig,
@@ -493,7 +527,7 @@ class ClaimBinder {
       if (!this.busy) {
         this.busy = true;
         this.reconcile()
-          .catch(() => undefined)
+          .catch((error: unknown) => (this.lastError = `${new Date().toISOString()} ${describe(error)}`))
           .finally(() => (this.busy = false));
       }
     }, 200);
@@ -514,7 +548,10 @@ class ClaimBinder {
       }
       if (claim.status?.phase === "Pending" && node !== undefined && claim.spec?.volumeName === undefined) {
         await this.provision(claim, cls, node, requested);
-      } else if (claim.status?.phase === "Bound" && claim.status.capacity?.storage !== requested) {
+      } else if (
+        claim.status?.phase === "Bound" &&
+        bytes(requested) > bytes(claim.status.capacity?.storage ?? "0")
+      ) {
         await this.expand(claim, requested);
       }
     }
