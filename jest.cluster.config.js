@@ -10,6 +10,7 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": "ts-jest" },
   globalSetup: "<rootDir>/tests/cluster/globalSetup.ts",
+  globalTeardown: "<rootDir>/tests/cluster/globalTeardown.ts",
   testTimeout: 600000,
   maxWorkers: 1,
   verbose: true,

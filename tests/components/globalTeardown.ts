@@ -1,15 +1,6 @@
-import { execFileSync } from "child_process";
-import * as fs from "fs";
+import * as path from "path";
+import { killLeftovers } from "../support/leftovers";
 import { TEST_RUN_VARIABLE } from "./globalSetup";
-
-/** Whether a process carries this run's marker in its environment (inherited from the jest run). */
-function startedByThisRun(pid: number, marker: string): boolean {
-  try {
-    return fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(marker);
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Every server the component tests started must be gone once they end, passed or failed: any
@@ -17,20 +8,11 @@ function startedByThisRun(pid: number, marker: string): boolean {
  * the run. Processes of other runs (a cluster test running beside it) are not this run's to kill.
  */
 export default function globalTeardown(): void {
-  const cache = process.env.LOKI_DIR?.replace(/\/[^/]+$/, "");
   const run = process.env[TEST_RUN_VARIABLE];
-  if (cache === undefined || run === undefined) {
+  if (process.env.LOKI_DIR === undefined || run === undefined) {
     return;
   }
-  const marker = `${TEST_RUN_VARIABLE}=${run}`;
-  const leftovers = execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" })
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line.split(/\s+/)[1]?.startsWith(cache))
-    .filter((line) => startedByThisRun(Number(line.split(/\s+/)[0]), marker));
-  for (const line of leftovers) {
-    process.kill(Number(line.split(/\s+/)[0]), "SIGKILL");
-  }
+  const leftovers = killLeftovers(path.dirname(process.env.LOKI_DIR), `${TEST_RUN_VARIABLE}=${run}`);
   if (leftovers.length > 0) {
     throw new Error(`servers left running after the component tests (now killed):\n${leftovers.join("\n")}`);
   }
