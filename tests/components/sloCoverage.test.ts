@@ -14,6 +14,7 @@ import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { Fixture, expositionServer, exposition, growth, remoteWrite, samples } from "../support/expositions";
+import { dashboards } from "../support/dashboards";
 import { getJson } from "../support/http";
 import { LocalHttpServer } from "../support/httpServers";
 import { Servers, eventually, freePort } from "../support/processes";
@@ -253,5 +254,36 @@ describe("RED and SLO signals for every service, from what its framework prints"
     const byService = coverage.get(signal) ?? new Map<string, string>();
     expect(SERVING.filter((s) => !byService.has(s))).toEqual([]);
     expect(SERVING.filter((s) => byService.get(s) === "")).toEqual([]);
+  });
+
+  /** Runtime dashboards are per framework (their descriptions say which); the rest cover every serving service. */
+  const RUNTIME: Readonly<Record<string, (app: App) => boolean>> = {
+    "obs-jvm": (app) => app.fixture.startsWith("spring-boot"),
+    "obs-nodejs": (app) => app.fixture === "prom-client-express-prom-bundle",
+  };
+
+  test("every dashboard panel that reads a per-service metric has data for each service, or says why not", async () => {
+    const gaps: string[] = [];
+    for (const board of dashboards(objects)) {
+      const inScope = RUNTIME[board.uid as string];
+      const expected = inScope === undefined ? SERVING : Object.keys(APPS).filter((s) => inScope(APPS[s]));
+      for (const panel of board.panels as Json[]) {
+        const exprs = (panel.targets as Json[])
+          .filter((t) => t.datasource.type === "prometheus" && /\$service|by \(service\b/.test(t.expr as string))
+          .map((t) => (t.expr as string).replaceAll("$service", ".*").replaceAll("$__rate_interval", "1m"));
+        if (exprs.length === 0) {
+          continue;
+        }
+        const results = await Promise.all(exprs.map(query));
+        const served = new Set(results.flat().map((r) => r.metric.service as string));
+        const missing = expected.filter((s) => !served.has(s));
+        // A panel that cannot cover some services says so: "… only", or it lists those without.
+        const explained = /\bonly\b|without/i.test(`${panel.title} ${panel.description ?? ""}`);
+        if (missing.length > 0 && !(explained && served.size > 0)) {
+          gaps.push(`${board.title} / ${panel.title}: no data for ${missing.join(", ")}`);
+        }
+      }
+    }
+    expect(gaps).toEqual([]);
   });
 });
