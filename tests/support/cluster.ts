@@ -5,6 +5,7 @@ import * as https from "https";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { parseQuantity } from "../../config/quantity";
 import { Server, Servers, freePort } from "./processes";
 import { tools } from "./tools";
 
@@ -180,18 +181,23 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
     );
     const kubeConfig = new k8s.KubeConfig();
     kubeConfig.loadFromFile(kubeconfigPath);
+    // The controller manager and the scheduler: the admin credential, their own serving certificate
+    // on 127.0.0.1, no leader election.
+    const componentFlags = (name: string, port: number) => [
+      `--kubeconfig=${kubeconfigPath}`,
+      `--authentication-kubeconfig=${kubeconfigPath}`,
+      `--authorization-kubeconfig=${kubeconfigPath}`,
+      "--bind-address=127.0.0.1",
+      `--secure-port=${port}`,
+      `--cert-dir=${path.join(dir, name)}`,
+      "--leader-elect=false",
+    ];
 
     started.push(
       await servers.start(
         tools.kubeControllerManager(),
         [
-          `--kubeconfig=${kubeconfigPath}`,
-          `--authentication-kubeconfig=${kubeconfigPath}`,
-          `--authorization-kubeconfig=${kubeconfigPath}`,
-          "--bind-address=127.0.0.1",
-          `--secure-port=${controllerPort}`,
-          `--cert-dir=${path.join(dir, "controller-manager")}`,
-          "--leader-elect=false",
+          ...componentFlags("controller-manager", controllerPort),
           "--use-service-account-credentials=true",
           `--service-account-private-key-file=${path.join(dir, "sa.key")}`,
           `--root-ca-file=${ca}`,
@@ -206,15 +212,7 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
     started.push(
       await servers.start(
         tools.kubeScheduler(),
-        [
-          `--kubeconfig=${kubeconfigPath}`,
-          `--authentication-kubeconfig=${kubeconfigPath}`,
-          `--authorization-kubeconfig=${kubeconfigPath}`,
-          "--bind-address=127.0.0.1",
-          `--secure-port=${schedulerPort}`,
-          `--cert-dir=${path.join(dir, "scheduler")}`,
-          "--leader-elect=false",
-        ],
+        [...componentFlags("scheduler", schedulerPort)],
         portListening(schedulerPort),
         { timeoutMs: 60000 },
       ),
@@ -468,28 +466,6 @@ export function describe(error: unknown): string {
   return body?.message ?? String(error);
 }
 
-const QUANTITY_SUFFIXES: Record<string, number> = {
-  "": 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-};
-
-/** A storage quantity ("1Gi", "500M", "1073741824") in bytes, so "1024Mi" equals "1Gi". */
-function bytes(quantity: string): number {
-  const match = /^([0-9.]+)([a-zA-Z]*)$/.exec(quantity);
-  const factor = match === null ? undefined : QUANTITY_SUFFIXES[match[2]];
-  if (match === null || factor === undefined) {
-    throw new Error(`unsupported storage quantity ${quantity}`);
-  }
-  return Number(match[1]) * factor;
-}
-
 /**
  * Stands in for the storage side the cluster lacks (kwok has no storage): the dynamic provisioner
  * (kind's local-path-provisioner, the EBS CSI driver's external-provisioner), the CSI
@@ -550,7 +526,7 @@ class ClaimBinder {
         await this.provision(claim, cls, node, requested);
       } else if (
         claim.status?.phase === "Bound" &&
-        bytes(requested) > bytes(claim.status.capacity?.storage ?? "0")
+        parseQuantity(requested) > parseQuantity(claim.status.capacity?.storage ?? "0")
       ) {
         await this.expand(claim, requested);
       }
