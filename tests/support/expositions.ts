@@ -149,19 +149,18 @@ export async function remoteWrite(url: string, series: readonly Sample[]): Promi
 }
 
 /**
- * A fixture as `promtool test rules` input series of one service: its series (those of the
- * metrics `only` matches) with `labels` added, totals growing by the fixture's value every
- * interval, gauges constant.
+ * A fixture as `promtool test rules` input series of one service: its samples (those `only`
+ * keeps) with `labels` added, totals growing by the fixture's value every interval, gauges constant.
  */
 export function promtoolSeries(
   fixture: Fixture,
   labels: Readonly<Record<string, string>>,
   intervals: number,
-  only = /./,
+  only: (sample: Sample) => boolean = () => true,
 ): Record<string, string> {
   return Object.fromEntries(
     samples(exposition(fixture))
-      .filter((s) => only.test(s.name))
+      .filter(only)
       .map((s) => {
         const all = Object.entries({ ...s.labels, ...labels }).map(([k, v]) => `${k}="${v}"`);
         const values = CUMULATIVE.test(s.name) ? `0+${s.value}x${intervals}` : `${s.value}x${intervals}`;
