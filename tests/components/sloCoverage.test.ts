@@ -269,7 +269,9 @@ describe("RED and SLO signals for every service, from what its framework prints"
       const expected = inScope === undefined ? SERVING : Object.keys(APPS).filter((s) => inScope(APPS[s]));
       for (const panel of board.panels as Json[]) {
         const exprs = (panel.targets as Json[])
-          .filter((t) => t.datasource.type === "prometheus" && /\$service|by \(service\b/.test(t.expr as string))
+          .filter(
+            (t) => t.datasource.type === "prometheus" && /\$service|by \(service\b/.test(t.expr as string),
+          )
           .map((t) => (t.expr as string).replaceAll("$service", ".*").replaceAll("$__rate_interval", "1m"));
         if (exprs.length === 0) {
           continue;
