@@ -121,7 +121,7 @@ export function sumRate(
     ...matchers,
     ...serviceMatcher(source, options.services ?? ""),
   ];
-  const rate = `rate(${metric}{${all.join(", ")}}[${window}])`;
+  const rate = `rate(${metric}${all.length === 0 ? "" : `{${all.join(", ")}}`}[${window}])`;
   const inner =
     source.serviceLabel === "service"
       ? rate

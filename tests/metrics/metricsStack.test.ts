@@ -5,7 +5,9 @@ import { parseStackConfig } from "../../config";
 import { ScrapeRegistry, serviceScrapeJob } from "../../components/metrics/scrapeRegistry";
 import { registerMetricsScrapeJobs } from "../../components/metricsStack";
 import { prometheusFiles } from "../../components/metrics/prometheusWorkload";
-import { leLabel } from "../../components/metrics/httpSources";
+import { httpRecordingRules } from "../../components/metrics/alertRules";
+import { LATENCY_SOURCES, TRAFFIC_SOURCES, leLabel, leMatcher } from "../../components/metrics/httpSources";
+import { springMetricsEnv } from "../../components/tracing/appTracingEnv";
 import { sloRules } from "../../components/metrics/sloRules";
 import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
@@ -324,10 +326,89 @@ describe("SLO rules", () => {
     expect(exprs).toContain('0 * service:http_requests:rate5m{service=~"checkout"} + 0.999');
   });
 
+  test("the latency SLI reads span metrics of the service's own threshold where its histogram has no such bucket", () => {
+    const slow = exprs.find((e) => e.includes("traces_spanmetrics")) ?? "";
+    expect(slow).toContain('service_name=~"checkout"');
+    expect(slow).toContain('le=~"1(\\\\.0)?", service_name=~"checkout"');
+  });
+
+  test("coverage: every scraped app service has each SLI with its source, or 0 and the reason", () => {
+    const coverage = sli.rules.find((r) => "record" in r && r.record === "service:slo_sli:present");
+    expect(coverage?.expr).toContain('0 * group by (service) (up{tier="app"})');
+    expect(coverage?.expr).toContain(
+      "group by (service, sli_source) (service:http_requests_slow:ratio_rate5m)",
+    );
+  });
+
   test("latency SLIs read the bucket of each service's threshold, as Prometheus 3 labels it", () => {
     expect(exprs.some((e) => e.includes('le="0.5", service!~"checkout"'))).toBe(true);
     expect(exprs.some((e) => e.includes('le="1.0", service=~"checkout"'))).toBe(true);
     expect([leLabel(0.25), leLabel(2), leLabel(10)]).toEqual(["0.25", "2.0", "10.0"]);
+  });
+});
+
+describe("per-service HTTP signals", () => {
+  const http = httpRecordingRules().rules;
+  const expr = (record: string) => http.find((r) => "record" in r && r.record === record)?.expr ?? "";
+
+  test("each signal takes, per service, the first source the service has, and names it", () => {
+    const requests = expr("service:http_requests:rate5m");
+    const alternatives = requests.split(" or on (service) ");
+    expect(alternatives).toHaveLength(TRAFFIC_SOURCES.length);
+    TRAFFIC_SOURCES.forEach((source, i) =>
+      expect(alternatives[i]).toContain(`"sli_source", "${source.name}"`),
+    );
+    // No plain `or` between sources: one service's metric never hides another service's absence.
+    expect(requests).not.toMatch(/\) or (?!on \(service\))/);
+    expect(requests).toContain("rate(http_request_duration_seconds_count[5m])");
+    expect(requests).toContain(
+      'label_replace(rate(traces_spanmetrics_duration_seconds_count{span_kind="SPAN_KIND_SERVER"}[5m]), "service", "$1", "service_name", "(.*)")',
+    );
+  });
+
+  test("a service with a source but no 5xx series has an error rate of 0 from that source", () => {
+    expect(expr("service:http_errors:rate5m")).toContain(
+      '(sum by (service) (rate(http_requests_total{code=~"5.."}[5m])) or sum by (service) (rate(http_requests_total{status=~"5.."}[5m])) or 0 * sum by (service) (rate(http_requests_total[5m])))',
+    );
+  });
+
+  test("latency figures: quantiles from histograms, averages from any duration metric, Micrometer's max", () => {
+    expect(expr("service:http_request_duration_seconds:p99_rate5m").split(" or on (service) ")).toHaveLength(
+      LATENCY_SOURCES.length,
+    );
+    expect(expr("service:http_request_duration_seconds:avg_rate5m")).toContain(
+      "sum by (service) (rate(http_server_requests_seconds_sum[5m])) / sum by (service) (rate(http_server_requests_seconds_count[5m]))",
+    );
+    expect(expr("service:http_request_duration_seconds:max")).toBe(
+      'label_replace(max by (service) (http_server_requests_seconds_max), "sli_source", "micrometer", "", "")',
+    );
+  });
+
+  test("span-metric buckets arrive by remote write unnormalised: 1 s is le=1 there, le=1.0 when scraped", () => {
+    const spans = LATENCY_SOURCES.find((s) => s.name === "span_metrics")!;
+    expect(leMatcher(spans, 1)).toBe('le=~"1(\\\\.0)?"');
+    expect(leMatcher(spans, 0.5)).toBe('le="0.5"');
+    expect(leMatcher(LATENCY_SOURCES[0], 1)).toBe('le="1.0"');
+  });
+
+  test("Spring apps get a histogram with a bucket at every configured latency threshold", () => {
+    const config = parseStackConfig(
+      {
+        apps: {
+          namespaces: ["shop"],
+          services: [
+            { name: "cart", port: 8080 },
+            { name: "checkout", port: 8080, slo: { latencyThresholdSeconds: 1 } },
+            { name: "search", port: 8080, slo: { latencyThresholdSeconds: 0.25 } },
+          ],
+        },
+      },
+      new Set(),
+    );
+    expect(springMetricsEnv(config)).toEqual({
+      MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS: "true",
+      MANAGEMENT_METRICS_DISTRIBUTION_SLO_HTTP_SERVER_REQUESTS: "250ms,500ms,1000ms",
+    });
   });
 });
 
