@@ -9,7 +9,6 @@ import {
 import { GrafanaStack } from "./components/grafanaStack";
 import { LogsStack } from "./components/logsStack";
 import { MetricsStack } from "./components/metricsStack";
-import { ScrapeRegistry } from "./components/metrics/scrapeRegistry";
 import { StackNamespaces } from "./components/namespaces";
 import { TracingStack } from "./components/tracingStack";
 import { wiringGraph } from "./components/wiring/graph";
@@ -31,6 +30,8 @@ async function main() {
     ...(config.cluster.kubeconfig === undefined ? {} : { kubeconfig: config.cluster.kubeconfig }),
   });
 
+  // Who talks to whom: built once; every NetworkPolicy comes from it.
+  const wiring = wiringGraph(config);
   const namespaces = new StackNamespaces(
     "namespaces",
     {
@@ -38,18 +39,59 @@ async function main() {
       profile: config.profile,
       apps: config.apps.namespaces,
       createApps: config.apps.createNamespaces,
-      wiring: wiringGraph(config),
+      wiring,
     },
     { provider },
   );
   const inNamespaces = { provider, dependsOn: [namespaces] };
 
-  // Stacks created before the MetricsStack register their scrape jobs here.
-  const scrapeJobs = new ScrapeRegistry();
-  const logs = new LogsStack("logs", { config, scrapeJobs }, inNamespaces);
-  const tracing = new TracingStack("tracing", { config, scrapeJobs }, inNamespaces);
-  const grafana = new GrafanaStack("grafana", { config, scrapeJobs }, inNamespaces);
-  const metrics = new MetricsStack("metrics", { config, scrapeJobs }, inNamespaces);
+  // Each stack reads its own slice of the config and what the others expose. Prometheus and
+  // Alertmanager come first, as everything else sends to them; the others' scrape jobs depend only
+  // on their settings, so Prometheus lists them from the start.
+  const metrics = new MetricsStack(
+    "metrics",
+    {
+      ...config,
+      wiring,
+      scrapeJobs: [
+        ...LogsStack.scrapeJobs(config),
+        ...TracingStack.scrapeJobs(config),
+        ...GrafanaStack.scrapeJobs(config),
+      ],
+    },
+    inNamespaces,
+  );
+  const logs = new LogsStack(
+    "logs",
+    {
+      ...config,
+      wiring,
+      alertmanagerUrl: metrics.alertmanagerUrl,
+      runbookBaseUrl: config.metrics.runbookBaseUrl,
+    },
+    inNamespaces,
+  );
+  const tracing = new TracingStack(
+    "tracing",
+    { ...config, wiring, prometheusWriteUrls: metrics.prometheusWriteUrls, slo: config.metrics.slo },
+    inNamespaces,
+  );
+  const grafana = new GrafanaStack(
+    "grafana",
+    {
+      ...config,
+      wiring,
+      backends: {
+        prometheusUrl: metrics.prometheusUrl,
+        alertmanagerUrl: metrics.alertmanagerUrl,
+        lokiUrl: logs.lokiUrl,
+        ...(logs.tenant === undefined ? {} : { lokiTenant: logs.tenant }),
+        traceIdExpression: logs.traceIdExpression,
+        tempoUrl: tracing.tempoUrl,
+      },
+    },
+    inNamespaces,
+  );
 
   return {
     profile: config.profile,

@@ -1,34 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../config";
 import { deployAlloy } from "./logs/alloyWorkload";
+import { TRACE_ID_REGEX } from "./logs/logPatterns";
 import { deployLoki } from "./logs/lokiWorkload";
-import { alloyNamespace } from "./logs/names";
-import { ALLOY, LOKI } from "./logs/names";
-import { ScrapeRegistry, serviceScrapeJob } from "./metrics/scrapeRegistry";
+import { ALLOY, LOKI, alloyNamespace } from "./logs/names";
+import { LogsSettings } from "./logs/settings";
+import { ScrapeConfig } from "./metrics/prometheusTypes";
+import { workloadScrapeJob } from "./metrics/scrapeJobs";
 
-export interface LogsStackArgs {
-  readonly config: StackConfig;
-  /** Loki's and Alloy's own metrics are registered here for Prometheus. */
-  readonly scrapeJobs: ScrapeRegistry;
-}
-
-/** Registers the logs components' self-metrics with Prometheus. */
-export function registerLogsScrapeJobs(registry: ScrapeRegistry, config: StackConfig): ScrapeRegistry {
-  return registry.register(
-    serviceScrapeJob({
-      job: LOKI.name,
-      namespace: config.namespaces.observability,
-      service: LOKI.name,
-      portName: "http",
-    }),
-    serviceScrapeJob({
-      job: ALLOY.name,
-      namespace: alloyNamespace(config),
-      service: ALLOY.name,
-      portName: "http",
-    }),
-  );
-}
+export type LogsStackArgs = LogsSettings;
 
 /**
  * Loki (single binary, schema v13/tsdb, ruler to Alertmanager) and Grafana Alloy collecting the
@@ -37,18 +16,30 @@ export function registerLogsScrapeJobs(registry: ScrapeRegistry, config: StackCo
  */
 export class LogsStack extends pulumi.ComponentResource {
   /** Loki's in-cluster URL. */
-  public readonly lokiUrl: pulumi.Output<string>;
+  public readonly lokiUrl: string;
+  /** The tenant Alloy writes as and queries must send, when multi-tenancy is on. */
+  public readonly tenant: string | undefined;
+  /** The expression that finds a trace ID in a log line, as the pipeline extracts it. */
+  public readonly traceIdExpression: string;
+
+  /** Loki's and Alloy's own metrics, for Prometheus: they depend only on the settings. */
+  static scrapeJobs(settings: Pick<LogsSettings, "namespaces" | "logs">): ScrapeConfig[] {
+    return [
+      workloadScrapeJob(LOKI, settings.namespaces.observability),
+      workloadScrapeJob(ALLOY, alloyNamespace(settings)),
+    ];
+  }
 
   constructor(name: string, args: LogsStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observability:index:LogsStack", name, {}, opts);
-    const { config } = args;
     const children = { parent: this };
 
-    registerLogsScrapeJobs(args.scrapeJobs, config);
-    const loki = deployLoki(name, config, children);
-    deployAlloy(name, config, children);
+    const loki = deployLoki(name, args, children);
+    deployAlloy(name, args, children);
 
     this.lokiUrl = loki.url;
+    this.tenant = args.logs.tenant;
+    this.traceIdExpression = TRACE_ID_REGEX;
     this.registerOutputs({ lokiUrl: this.lokiUrl });
   }
 }

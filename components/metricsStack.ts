@@ -1,73 +1,86 @@
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../config";
 import { deployAlertmanager } from "./metrics/alertmanagerWorkload";
-import { datastoreScrapeJobs, deployDatastoreExporters } from "./metrics/datastoreExporters";
+import { deployDatastoreExporters } from "./metrics/datastoreExporters";
 import { deployKubeStateMetrics, deployNodeExporter } from "./metrics/exporters";
-import { ALERTMANAGER, KUBE_STATE_METRICS, NODE_EXPORTER } from "./metrics/names";
-import { annotatedPodsJob, appServiceJobs, kubeletJobs, prometheusSelfJob } from "./metrics/prometheusConfig";
+import { ALERTMANAGER, KUBE_STATE_METRICS, NODE_EXPORTER, datastoreExporters } from "./metrics/names";
+import {
+  annotatedPodsJob,
+  appServiceJobs,
+  kubeletJobs,
+  prometheusRemoteWriteUrls,
+  prometheusSelfJob,
+} from "./metrics/prometheusConfig";
+import { ScrapeConfig } from "./metrics/prometheusTypes";
 import { deployPrometheus } from "./metrics/prometheusWorkload";
-import { ScrapeRegistry, serviceScrapeJob } from "./metrics/scrapeRegistry";
+import { workloadScrapeJob } from "./metrics/scrapeJobs";
+import { MetricsSettings } from "./metrics/settings";
 
-export interface MetricsStackArgs {
-  readonly config: StackConfig;
+export interface MetricsStackArgs extends MetricsSettings {
   /**
-   * Scrape jobs of the other stacks, registered before this stack is created. The MetricsStack
-   * adds its own (Prometheus, Alertmanager, exporters, kubelet, the apps) to the same registry.
+   * The other stacks' scrape jobs (their static `scrapeJobs`), listed before this stack's own in
+   * prometheus.yml. Job names must be unique.
    */
-  readonly scrapeJobs: ScrapeRegistry;
+  readonly scrapeJobs: readonly ScrapeConfig[];
 }
 
-/** The metrics jobs every stack has, whatever else registers: the apps and the Kubernetes layer. */
-export function registerMetricsScrapeJobs(registry: ScrapeRegistry, config: StackConfig): ScrapeRegistry {
-  const namespace = config.namespaces.observability;
-  return registry.register(
+/** The metrics jobs every stack has: Prometheus, Alertmanager, the exporters, the kubelets and the apps. */
+export function metricsScrapeJobs(settings: MetricsSettings): ScrapeConfig[] {
+  const namespace = settings.namespaces.observability;
+  return [
     prometheusSelfJob(),
-    serviceScrapeJob({ job: ALERTMANAGER.name, namespace, service: ALERTMANAGER.name, portName: "http" }),
-    serviceScrapeJob({
-      job: KUBE_STATE_METRICS.name,
-      namespace,
-      service: KUBE_STATE_METRICS.name,
-      portName: "http-metrics",
-      honorLabels: true,
-    }),
-    serviceScrapeJob({
-      job: NODE_EXPORTER.name,
-      namespace: config.namespaces.node,
-      service: NODE_EXPORTER.name,
-      portName: "http-metrics",
-    }),
+    workloadScrapeJob(ALERTMANAGER, namespace),
+    workloadScrapeJob(KUBE_STATE_METRICS, namespace, { honorLabels: true }),
+    workloadScrapeJob(NODE_EXPORTER, settings.namespaces.node),
     ...kubeletJobs(),
-    ...datastoreScrapeJobs(config),
-    ...appServiceJobs(config.apps.services),
-    ...(config.apps.namespaces.length === 0 ? [] : [annotatedPodsJob(config.apps.namespaces)]),
-  );
+    ...datastoreExporters(settings.metrics).map((e) => workloadScrapeJob(e.spec, namespace)),
+    ...appServiceJobs(settings.apps.services),
+    ...(settings.apps.namespaces.length === 0 ? [] : [annotatedPodsJob(settings.apps.namespaces)]),
+  ];
+}
+
+/** The first job name listed twice, if any: Prometheus refuses such a config. */
+export function duplicateJobName(jobs: readonly ScrapeConfig[]): string | undefined {
+  return jobs.find((job, i) => jobs.findIndex((j) => j.job_name === job.job_name) !== i)?.job_name;
 }
 
 /**
  * Prometheus, Alertmanager, kube-state-metrics, node-exporter and the configured datastore
- * exporters, with alert, SLO and
- * self-monitoring rules. Outputs the in-cluster URLs Grafana and the Collector use.
+ * exporters, with alert, SLO and self-monitoring rules. Created first: the other stacks send to
+ * Prometheus and Alertmanager at the URLs it exposes.
  */
 export class MetricsStack extends pulumi.ComponentResource {
-  /** Prometheus' in-cluster URL (queries, remote write at /api/v1/write). */
-  public readonly prometheusUrl: pulumi.Output<string>;
+  /** Prometheus' in-cluster query URL. */
+  public readonly prometheusUrl: string;
+  /** Every Prometheus replica's remote-write endpoint, for writers that must reach each one. */
+  public readonly prometheusWriteUrls: readonly string[];
   /** Alertmanager's in-cluster URL. */
-  public readonly alertmanagerUrl: pulumi.Output<string>;
+  public readonly alertmanagerUrl: string;
 
   constructor(name: string, args: MetricsStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observability:index:MetricsStack", name, {}, opts);
-    const { config } = args;
     const children = { parent: this };
 
-    const jobs = registerMetricsScrapeJobs(args.scrapeJobs, config).jobs();
-    const prometheus = deployPrometheus(name, { config, jobs }, children);
-    const alertmanager = deployAlertmanager(name, config, children);
-    deployKubeStateMetrics(name, config, children);
-    deployNodeExporter(name, config, children);
-    deployDatastoreExporters(name, config, children);
+    const jobs = [...args.scrapeJobs, ...metricsScrapeJobs(args)];
+    const duplicate = duplicateJobName(jobs);
+    if (duplicate !== undefined) {
+      throw new pulumi.ResourceError(`scrape job ${duplicate} is listed twice`, this);
+    }
+    const prometheus = deployPrometheus(name, { config: args, jobs }, children);
+    const alertmanager = deployAlertmanager(name, args, children);
+    deployKubeStateMetrics(name, args, children);
+    deployNodeExporter(name, args, children);
+    deployDatastoreExporters(name, args, children);
 
     this.prometheusUrl = prometheus.url;
     this.alertmanagerUrl = alertmanager.url;
-    this.registerOutputs({ prometheusUrl: this.prometheusUrl, alertmanagerUrl: this.alertmanagerUrl });
+    this.prometheusWriteUrls = prometheusRemoteWriteUrls(
+      args.namespaces.observability,
+      args.metrics.replicas,
+    );
+    this.registerOutputs({
+      prometheusUrl: this.prometheusUrl,
+      prometheusWriteUrls: this.prometheusWriteUrls,
+      alertmanagerUrl: this.alertmanagerUrl,
+    });
   }
 }

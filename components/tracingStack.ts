@@ -1,31 +1,21 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../config";
 import { PART_OF } from "./common/labels";
-import { ScrapeRegistry, serviceScrapeJob } from "./metrics/scrapeRegistry";
+import { ScrapeConfig } from "./metrics/prometheusTypes";
+import { workloadScrapeJob } from "./metrics/scrapeJobs";
 import { appTracingEnv } from "./tracing/appTracingEnv";
 import { deployCollector } from "./tracing/collectorWorkload";
-import { collectorTiered } from "./tracing/collectorConfig";
-import { APP_TRACING_CONFIGMAP, COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO } from "./tracing/names";
+import {
+  APP_TRACING_CONFIGMAP,
+  COLLECTOR,
+  COLLECTOR_AGGREGATOR,
+  TEMPO,
+  collectorTiered,
+} from "./tracing/names";
+import { TracingSettings } from "./tracing/settings";
 import { deployTempo } from "./tracing/tempoWorkload";
 
-export interface TracingStackArgs {
-  readonly config: StackConfig;
-  /** The collector's and Tempo's own metrics are registered here for Prometheus. */
-  readonly scrapeJobs: ScrapeRegistry;
-}
-
-/** Registers the tracing components' self-metrics with Prometheus. */
-export function registerTracingScrapeJobs(registry: ScrapeRegistry, config: StackConfig): ScrapeRegistry {
-  const namespace = config.namespaces.observability;
-  const collectors = [COLLECTOR.name, ...(collectorTiered(config) ? [COLLECTOR_AGGREGATOR.name] : [])];
-  return registry.register(
-    ...collectors.map((service) =>
-      serviceScrapeJob({ job: service, namespace, service, portName: "metrics" }),
-    ),
-    serviceScrapeJob({ job: TEMPO.name, namespace, service: TEMPO.name, portName: "http" }),
-  );
-}
+export type TracingStackArgs = TracingSettings;
 
 /**
  * The OpenTelemetry Collector (OTLP and Zipkin in, tail sampling where enabled, span metrics and
@@ -34,19 +24,27 @@ export function registerTracingScrapeJobs(registry: ScrapeRegistry, config: Stac
  */
 export class TracingStack extends pulumi.ComponentResource {
   /** Tempo's in-cluster query URL. */
-  public readonly tempoUrl: pulumi.Output<string>;
+  public readonly tempoUrl: string;
+
+  /** The collectors' and Tempo's own metrics, for Prometheus: they depend only on the settings. */
+  static scrapeJobs(settings: Pick<TracingSettings, "namespaces" | "tracing">): ScrapeConfig[] {
+    const namespace = settings.namespaces.observability;
+    return [
+      workloadScrapeJob(COLLECTOR, namespace),
+      ...(collectorTiered(settings.tracing) ? [workloadScrapeJob(COLLECTOR_AGGREGATOR, namespace)] : []),
+      workloadScrapeJob(TEMPO, namespace),
+    ];
+  }
 
   constructor(name: string, args: TracingStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observability:index:TracingStack", name, {}, opts);
-    const { config } = args;
     const children = { parent: this };
 
-    registerTracingScrapeJobs(args.scrapeJobs, config);
-    deployCollector(name, config, children);
-    const tempo = deployTempo(name, config, children);
+    deployCollector(name, args, children);
+    const tempo = deployTempo(name, args, children);
 
-    const data = appTracingEnv(config);
-    for (const namespace of config.apps.namespaces) {
+    const data = appTracingEnv(args);
+    for (const namespace of args.apps.namespaces) {
       new k8s.core.v1.ConfigMap(
         `${name}-app-env-${namespace}`,
         {

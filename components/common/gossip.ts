@@ -1,18 +1,12 @@
-import { ContainerPort } from "./podSpec";
-import { ServicePort } from "./service";
+import type { PortSpec } from "./workloadSpec";
 
-// Cluster gossip (memberlist: Alertmanager, Grafana's alerting) runs on one port over TCP and UDP.
-
-export function gossipContainerPorts(port: number): ContainerPort[] {
-  return [
-    { name: "mesh-tcp", containerPort: port },
-    { name: "mesh-udp", containerPort: port, protocol: "UDP" },
-  ];
-}
-
-export function gossipServicePorts(port: number): ServicePort[] {
-  return [
-    { name: "mesh-tcp", port },
-    { name: "mesh-udp", port, protocol: "UDP" },
-  ];
+/**
+ * Cluster gossip (memberlist: Alertmanager, Grafana's alerting) on one port over TCP and UDP. Only
+ * the peers' headless Service publishes it; clients never need it.
+ */
+export function gossipPorts(port: number): { readonly "mesh-tcp": PortSpec; readonly "mesh-udp": PortSpec } {
+  return {
+    "mesh-tcp": { port, containerOnly: true },
+    "mesh-udp": { port, protocol: "UDP", containerOnly: true },
+  };
 }

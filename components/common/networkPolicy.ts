@@ -1,5 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
-import type { Port } from "../wiring/graph";
+import type { Port } from "./workloadSpec";
 import { PART_OF, WorkloadIdentity, selectorLabels, standardLabels } from "./labels";
 
 type NetworkPolicyArgs = k8s.networking.v1.NetworkPolicyArgs;

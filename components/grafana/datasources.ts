@@ -1,10 +1,6 @@
-import { StackConfig } from "../../config";
-import { clusterUrl } from "../common/serviceUrl";
-import { TRACE_ID_REGEX } from "../logs/logPatterns";
-import { LOKI, TENANT_HEADER } from "../logs/names";
-import { ALERTMANAGER, PROMETHEUS } from "../metrics/names";
-import { TEMPO } from "../tracing/names";
+import { TENANT_HEADER } from "../logs/names";
 import { DATASOURCE_UIDS } from "./names";
+import { GrafanaBackends, GrafanaSettings } from "./settings";
 
 /** The label the collector's span-metric exemplars carry the trace ID in. */
 const EXEMPLAR_TRACE_LABEL = "trace_id";
@@ -13,9 +9,8 @@ const EXEMPLAR_TRACE_LABEL = "trace_id";
  * Grafana's datasource provisioning, every signal linked to the others: metric exemplars and log
  * lines open their trace in Tempo; traces open their logs, metrics and the service map.
  */
-export function datasourceProvisioning(config: StackConfig) {
-  const ns = config.namespaces.observability;
-  const tenant = config.logs.tenant;
+export function datasourceProvisioning(config: Pick<GrafanaSettings, "grafana">, backends: GrafanaBackends) {
+  const tenant = backends.lokiTenant;
   return {
     apiVersion: 1,
     // Datasources are owned by the program: edits in the UI would be lost at the next start.
@@ -26,7 +21,7 @@ export function datasourceProvisioning(config: StackConfig) {
         uid: DATASOURCE_UIDS.prometheus,
         type: "prometheus",
         access: "proxy",
-        url: clusterUrl(PROMETHEUS.name, ns, PROMETHEUS.port),
+        url: backends.prometheusUrl,
         isDefault: true,
         editable: false,
         jsonData: {
@@ -39,14 +34,14 @@ export function datasourceProvisioning(config: StackConfig) {
         uid: DATASOURCE_UIDS.loki,
         type: "loki",
         access: "proxy",
-        url: clusterUrl(LOKI.name, ns, LOKI.httpPort),
+        url: backends.lokiUrl,
         editable: false,
         jsonData: {
           maxLines: 1000,
           derivedFields: [
             {
               name: "TraceID",
-              matcherRegex: TRACE_ID_REGEX,
+              matcherRegex: backends.traceIdExpression,
               url: "${__value.raw}",
               datasourceUid: DATASOURCE_UIDS.tempo,
               urlDisplayLabel: "View trace",
@@ -61,7 +56,7 @@ export function datasourceProvisioning(config: StackConfig) {
         uid: DATASOURCE_UIDS.tempo,
         type: "tempo",
         access: "proxy",
-        url: clusterUrl(TEMPO.name, ns, TEMPO.httpPort),
+        url: backends.tempoUrl,
         editable: false,
         jsonData: {
           tracesToLogsV2: {
@@ -99,7 +94,7 @@ export function datasourceProvisioning(config: StackConfig) {
         uid: DATASOURCE_UIDS.alertmanager,
         type: "alertmanager",
         access: "proxy",
-        url: clusterUrl(ALERTMANAGER.name, ns, ALERTMANAGER.port),
+        url: backends.alertmanagerUrl,
         editable: false,
         jsonData: { implementation: "prometheus", handleGrafanaManagedAlerts: false },
       },

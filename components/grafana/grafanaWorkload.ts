@@ -1,7 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../../config";
-import { gossipContainerPorts, gossipServicePorts } from "../common/gossip";
 import { disruptionBudgetArgs, spreadAcrossNodes } from "../common/disruption";
 import { WorkloadIdentity, selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
@@ -9,7 +7,9 @@ import { InitContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSp
 import { httpProbe } from "../common/probes";
 import { serviceArgs } from "../common/service";
 import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
-import { GRAFANA, GRAFANA_PATHS } from "./names";
+import { containerPorts, servicePorts } from "../common/workloadSpec";
+import { GRAFANA, GRAFANA_PATHS, GRAFANA_PEERS_SERVICE } from "./names";
+import { GrafanaSettings } from "./settings";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
@@ -36,11 +36,11 @@ export interface GrafanaInputs {
 const secretFile = (key: string) => `${GRAFANA_PATHS.secrets}/${key}`;
 
 /** Grafana's settings, as environment; credentials only as `__FILE` paths into the mounted Secret. */
-function grafanaEnv(config: StackConfig): EnvVar[] {
+function grafanaEnv(config: GrafanaSettings): EnvVar[] {
   const ingress = config.exposure.mode === "ingress" ? config.exposure.ingress : undefined;
   const database = config.grafana.database;
   const settings: Record<string, string> = {
-    GF_SERVER_HTTP_PORT: String(GRAFANA.port),
+    GF_SERVER_HTTP_PORT: String(GRAFANA.ports.http.port),
     ...(ingress === undefined ? {} : { GF_SERVER_ROOT_URL: `https://${ingress.host}` }),
     GF_PATHS_DATA: GRAFANA_PATHS.data,
     // The root filesystem is read-only: everything Grafana writes goes under its data path.
@@ -80,10 +80,13 @@ function grafanaEnv(config: StackConfig): EnvVar[] {
     ...env,
     {
       name: "GF_UNIFIED_ALERTING_HA_PEERS",
-      value: `${GRAFANA.peersService}.${config.namespaces.observability}.svc.cluster.local:${GRAFANA.clusterPort}`,
+      value: `${GRAFANA_PEERS_SERVICE}.${config.namespaces.observability}.svc.cluster.local:${GRAFANA.ports["mesh-tcp"].port}`,
     },
-    { name: "GF_UNIFIED_ALERTING_HA_LISTEN_ADDRESS", value: `0.0.0.0:${GRAFANA.clusterPort}` },
-    { name: "GF_UNIFIED_ALERTING_HA_ADVERTISE_ADDRESS", value: `$(POD_IP):${GRAFANA.clusterPort}` },
+    { name: "GF_UNIFIED_ALERTING_HA_LISTEN_ADDRESS", value: `0.0.0.0:${GRAFANA.ports["mesh-tcp"].port}` },
+    {
+      name: "GF_UNIFIED_ALERTING_HA_ADVERTISE_ADDRESS",
+      value: `$(POD_IP):${GRAFANA.ports["mesh-tcp"].port}`,
+    },
   ];
 }
 
@@ -93,7 +96,7 @@ function grafanaEnv(config: StackConfig): EnvVar[] {
  * the database exists; with PostgreSQL, the CLI's own start-up creates the schema and the admin
  * user first when the database is new.
  */
-function applyPasswordScript(config: StackConfig): string {
+function applyPasswordScript(config: GrafanaSettings): string {
   const reset =
     "grafana cli --homepath /usr/share/grafana admin reset-admin-password --password-from-stdin " +
     `< "${secretFile(SECRET_KEYS.adminPassword)}"`;
@@ -102,7 +105,7 @@ function applyPasswordScript(config: StackConfig): string {
     : reset;
 }
 
-function grafanaPodSpec(config: StackConfig, id: WorkloadIdentity, inputs: GrafanaInputs) {
+function grafanaPodSpec(config: GrafanaSettings, id: WorkloadIdentity, inputs: GrafanaInputs) {
   const env = grafanaEnv(config);
   const shared = config.grafana.database !== undefined;
   // With a shared database the data path holds only logs and plugins: scratch space per pod.
@@ -128,10 +131,7 @@ function grafanaPodSpec(config: StackConfig, id: WorkloadIdentity, inputs: Grafa
         name: "grafana",
         image: config.images.grafana,
         env,
-        ports: [
-          { name: "http", containerPort: GRAFANA.port },
-          ...(replicas > 1 ? gossipContainerPorts(GRAFANA.clusterPort) : []),
-        ],
+        ports: containerPorts(GRAFANA, replicas > 1 ? ["http", "mesh-tcp", "mesh-udp"] : ["http"]),
         resources: config.resources.grafana,
         volumeMounts: [
           ...mounts,
@@ -177,7 +177,7 @@ function grafanaPodSpec(config: StackConfig, id: WorkloadIdentity, inputs: Grafa
  */
 export function deployGrafanaWorkload(
   name: string,
-  config: StackConfig,
+  config: GrafanaSettings,
   id: WorkloadIdentity,
   inputs: GrafanaInputs,
   opts: pulumi.CustomResourceOptions,
@@ -234,10 +234,10 @@ export function deployGrafanaWorkload(
       serviceArgs({
         id,
         namespace,
-        name: GRAFANA.peersService,
+        name: GRAFANA_PEERS_SERVICE,
         headless: true,
         publishNotReadyAddresses: true,
-        ports: gossipServicePorts(GRAFANA.clusterPort),
+        ports: servicePorts(GRAFANA, { names: ["mesh-tcp", "mesh-udp"] }),
       }),
       opts,
     );

@@ -1,10 +1,9 @@
-/** Grafana's port (the reference platform's), paths, and the fixed datasource UIDs everything links by. */
-export const GRAFANA = {
-  name: "grafana",
-  port: 3006,
-  clusterPort: 9094,
-  peersService: "grafana-peers",
-} as const;
+import { gossipPorts } from "../common/gossip";
+import { workloadSpec } from "../common/workloadSpec";
+
+// Grafana's ports (3006 is the reference platform's), paths, and the fixed datasource UIDs everything links by.
+export const GRAFANA = workloadSpec("grafana", { http: { port: 3006, scrape: true }, ...gossipPorts(9094) });
+export const GRAFANA_PEERS_SERVICE = "grafana-peers";
 
 export const GRAFANA_PATHS = {
   data: "/var/lib/grafana",

@@ -1,4 +1,3 @@
-import { StackConfig } from "../../config";
 import { clusterUrl } from "../common/serviceUrl";
 import { AlloyBlock, expression, renderAlloy } from "./alloySyntax";
 import {
@@ -10,11 +9,12 @@ import {
   TRACE_ID_REGEX,
 } from "./logPatterns";
 import { LOKI } from "./names";
+import { LogsSettings } from "./settings";
 
 const rule = (attributes: AlloyBlock["attributes"]): AlloyBlock => ({ name: "rule", attributes });
 
 /** Pods of the app namespaces; in `node` mode only those on this agent's node. */
-function discovery(config: StackConfig): AlloyBlock[] {
+function discovery(config: LogsSettings): AlloyBlock[] {
   const node = config.logs.collectionMode === "node";
   return [
     {
@@ -70,7 +70,7 @@ function discovery(config: StackConfig): AlloyBlock[] {
 }
 
 /** `node`: tail the kubelet's files (positions in the agent's storage); `api`: stream through the API. */
-function sources(config: StackConfig): AlloyBlock[] {
+function sources(config: LogsSettings): AlloyBlock[] {
   const forward = { forward_to: [expression("loki.process.pods.receiver")] };
   if (config.logs.collectionMode === "api") {
     return [
@@ -100,7 +100,7 @@ function sources(config: StackConfig): AlloyBlock[] {
  * structured metadata (not labels: one stream per trace would explode cardinality), `level` as a
  * lowercase label, and addresses masked where configured.
  */
-function processing(config: StackConfig): AlloyBlock {
+function processing(config: LogsSettings): AlloyBlock {
   const stage = (name: string, attributes: AlloyBlock["attributes"]): AlloyBlock => ({
     name: `stage.${name}`,
     attributes,
@@ -129,7 +129,7 @@ function processing(config: StackConfig): AlloyBlock {
 }
 
 /** Batches to Loki with bounded retries (backing off to 5 minutes, 10 tries), tenant where set. */
-function write(config: StackConfig): AlloyBlock {
+function write(config: LogsSettings): AlloyBlock {
   return {
     name: "loki.write",
     label: "default",
@@ -140,7 +140,7 @@ function write(config: StackConfig): AlloyBlock {
       {
         name: "endpoint",
         attributes: {
-          url: `${clusterUrl(LOKI.name, config.namespaces.observability, LOKI.httpPort)}/loki/api/v1/push`,
+          url: `${clusterUrl(LOKI.name, config.namespaces.observability, LOKI.ports.http.port)}/loki/api/v1/push`,
           ...(config.logs.tenant === undefined ? {} : { tenant_id: config.logs.tenant }),
           batch_wait: "1s",
           batch_size: "1MiB",
@@ -155,6 +155,6 @@ function write(config: StackConfig): AlloyBlock {
 }
 
 /** The Alloy configuration of the log agent, in either collection mode. */
-export function alloyConfig(config: StackConfig): string {
+export function alloyConfig(config: LogsSettings): string {
   return renderAlloy([...discovery(config), ...sources(config), processing(config), write(config)]);
 }

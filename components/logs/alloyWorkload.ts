@@ -1,10 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../../config";
 import { selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
 import { serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
+import { containerPorts, servicePorts } from "../common/workloadSpec";
 import { workloadPolicy } from "../wiring/policies";
 import { ContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
@@ -12,6 +12,7 @@ import { volumeStatefulSet } from "../common/statefulSet";
 import { alloyConfig } from "./alloyConfig";
 
 import { ALLOY, ALLOY_PATHS, alloyNamespace } from "./names";
+import { LogsSettings } from "./settings";
 
 /** Size of the `api`-mode agent's volume: read positions and component state only. */
 const API_MODE_STORAGE = "1Gi";
@@ -22,7 +23,7 @@ const API_MODE_STORAGE = "1Gi";
  * lines. `api` mode: one replica in the restricted namespace streaming logs through the API, its
  * positions on a volume. Either way it reads pods only in the app namespaces (namespaced Roles).
  */
-export function deployAlloy(name: string, config: StackConfig, opts: pulumi.CustomResourceOptions): void {
+export function deployAlloy(name: string, config: LogsSettings, opts: pulumi.CustomResourceOptions): void {
   const node = config.logs.collectionMode === "node";
   const namespace = alloyNamespace(config);
   const id = { name: ALLOY.name, component: "logs", image: config.images.alloy };
@@ -63,13 +64,13 @@ export function deployAlloy(name: string, config: StackConfig, opts: pulumi.Cust
     args: [
       "run",
       `${ALLOY_PATHS.config}/config.alloy`,
-      `--server.http.listen-addr=0.0.0.0:${ALLOY.httpPort}`,
+      `--server.http.listen-addr=0.0.0.0:${ALLOY.ports.http.port}`,
       `--storage.path=${ALLOY_PATHS.data}`,
       "--stability.level=generally-available",
       "--disable-reporting",
     ],
     env: node ? [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }] : [],
-    ports: [{ name: "http", containerPort: ALLOY.httpPort }],
+    ports: containerPorts(ALLOY),
     resources: config.resources.alloy,
     volumeMounts: [
       { name: "config", mountPath: ALLOY_PATHS.config, readOnly: true },
@@ -117,8 +118,8 @@ export function deployAlloy(name: string, config: StackConfig, opts: pulumi.Cust
   }
   new k8s.core.v1.Service(
     `${name}-alloy`,
-    serviceArgs({ id, namespace, headless: true, ports: [{ name: "http", port: ALLOY.httpPort }] }),
+    serviceArgs({ id, namespace, headless: true, ports: servicePorts(ALLOY) }),
     opts,
   );
-  new k8s.networking.v1.NetworkPolicy(`${name}-alloy`, workloadPolicy(config, namespace, id), opts);
+  new k8s.networking.v1.NetworkPolicy(`${name}-alloy`, workloadPolicy(config.wiring, namespace, id), opts);
 }

@@ -1,7 +1,5 @@
-import { StackConfig } from "../../config";
-import { ALERTMANAGER } from "../metrics/names";
-import { clusterUrl } from "../common/serviceUrl";
 import { LOKI, LOKI_PATHS } from "./names";
+import { LogsSettings } from "./settings";
 
 /** The day the v13/tsdb schema takes effect; fixed, as changing it would orphan stored logs. */
 export const SCHEMA_FROM = "2024-04-01";
@@ -11,13 +9,17 @@ export const SCHEMA_FROM = "2024-04-01";
  * volume (kind) or in S3 through IRSA (eks), compactor retention from config, structured metadata
  * on (it holds trace and span IDs), and the ruler sending to Alertmanager.
  */
-export function lokiConfig(config: StackConfig) {
+export function lokiConfig(config: LogsSettings) {
   const s3 = config.storage.s3?.loki;
   const objectStore = s3 === undefined ? "filesystem" : "s3";
   const data = LOKI_PATHS.data;
   return {
     auth_enabled: config.logs.tenant !== undefined,
-    server: { http_listen_port: LOKI.httpPort, grpc_listen_port: LOKI.grpcPort, log_level: "info" },
+    server: {
+      http_listen_port: LOKI.ports.http.port,
+      grpc_listen_port: LOKI.ports.grpc.port,
+      log_level: "info",
+    },
     common: {
       path_prefix: data,
       replication_factor: 1,
@@ -62,7 +64,7 @@ export function lokiConfig(config: StackConfig) {
       reject_old_samples_max_age: "168h",
     },
     ruler: {
-      alertmanager_url: clusterUrl(ALERTMANAGER.name, config.namespaces.observability, ALERTMANAGER.port),
+      alertmanager_url: config.alertmanagerUrl,
       storage: { type: "local", local: { directory: LOKI_PATHS.rules } },
       rule_path: `${data}/rules-scratch`,
       ring: { kvstore: { store: "inmemory" } },

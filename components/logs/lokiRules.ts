@@ -1,16 +1,16 @@
-import { StackConfig } from "../../config";
 import { alertFactory } from "../metrics/alertRules";
 import { RuleFile } from "../metrics/prometheusTypes";
+import { LogsSettings } from "./settings";
 
 /**
  * Log-based alerts the Loki ruler evaluates (LogQL) and sends to Alertmanager, labelled like the
  * metric alerts so the same routes and inhibitions apply.
  */
-export function lokiRules(config: StackConfig): RuleFile {
+export function lokiRules(config: LogsSettings): RuleFile {
   if (config.apps.namespaces.length === 0) {
     return { groups: [] }; // LogQL needs a selector that matches something
   }
-  const alert = alertFactory(config.metrics.runbookBaseUrl);
+  const alert = alertFactory(config.runbookBaseUrl);
   const apps = `namespace=~"${config.apps.namespaces.join("|")}"`;
   const { errorLinesPer5m, silentFor } = config.logs.alerts;
   const linesBy = (range: string, offset = "") =>

@@ -1,25 +1,25 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../../config";
 import { objectMeta } from "../common/metadata";
 import { serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { workloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
-import { clusterUrl } from "../common/serviceUrl";
+import { containerPorts, servicePorts, workloadUrl } from "../common/workloadSpec";
 import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
 import { toYaml } from "../common/yaml";
 import { lokiConfig } from "./lokiConfig";
 import { lokiRules } from "./lokiRules";
 import { LOKI, LOKI_PATHS, SINGLE_TENANT } from "./names";
+import { LogsSettings } from "./settings";
 
 /**
  * Loki single binary as a StatefulSet on one volume. The ruler reads its rules from a ConfigMap
  * mounted under the tenant's directory and re-reads them on its own; a change to the main config
  * rolls the pod through its checksum (the WAL on the volume replays).
  */
-export function deployLoki(name: string, config: StackConfig, opts: pulumi.CustomResourceOptions) {
+export function deployLoki(name: string, config: LogsSettings, opts: pulumi.CustomResourceOptions) {
   const namespace = config.namespaces.observability;
   const id = { name: LOKI.name, component: "logs", image: config.images.loki };
   const configYaml = toYaml(lokiConfig(config));
@@ -46,10 +46,7 @@ export function deployLoki(name: string, config: StackConfig, opts: pulumi.Custo
         name: "loki",
         image: config.images.loki,
         args: [`-config.file=${LOKI_PATHS.config}/loki.yaml`],
-        ports: [
-          { name: "http", containerPort: LOKI.httpPort },
-          { name: "grpc", containerPort: LOKI.grpcPort },
-        ],
+        ports: containerPorts(LOKI),
         resources: config.resources.loki,
         volumeMounts: [
           { name: "config", mountPath: LOKI_PATHS.config, readOnly: true },
@@ -66,15 +63,12 @@ export function deployLoki(name: string, config: StackConfig, opts: pulumi.Custo
       { name: "rules", configMap: { name: rulesMap.metadata.name } },
     ],
   });
-  const service = new k8s.core.v1.Service(
+  new k8s.core.v1.Service(
     `${name}-loki`,
     serviceArgs({
       id,
       namespace,
-      ports: [
-        { name: "http", port: LOKI.httpPort },
-        { name: "grpc", port: LOKI.grpcPort },
-      ],
+      ports: servicePorts(LOKI),
     }),
     opts,
   );
@@ -91,6 +85,6 @@ export function deployLoki(name: string, config: StackConfig, opts: pulumi.Custo
     },
     { ...opts, ...dataProtection(config.profile), dependsOn: [configMap, rulesMap] },
   );
-  new k8s.networking.v1.NetworkPolicy(`${name}-loki`, workloadPolicy(config, namespace, id), opts);
-  return { url: service.metadata.name.apply((svc) => clusterUrl(svc, namespace, LOKI.httpPort)) };
+  new k8s.networking.v1.NetworkPolicy(`${name}-loki`, workloadPolicy(config.wiring, namespace, id), opts);
+  return { url: workloadUrl(LOKI, namespace, "http") };
 }

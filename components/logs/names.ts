@@ -1,10 +1,11 @@
 import { StackConfig } from "../../config";
+import { workloadSpec } from "../common/workloadSpec";
 
-/** Names, ports and paths of the logs workloads: one source for Services, configs and wiring. */
-export const LOKI = { name: "loki", httpPort: 3100, grpcPort: 9096 } as const;
+// Names, ports and paths of the logs workloads: one source for containers, Services, configs and wiring.
+export const LOKI = workloadSpec("loki", { http: { port: 3100, scrape: true }, grpc: { port: 9096 } });
 export const LOKI_PATHS = { config: "/etc/loki/config", rules: "/etc/loki/rules", data: "/loki" } as const;
 
-export const ALLOY = { name: "alloy", httpPort: 12345 } as const;
+export const ALLOY = workloadSpec("alloy", { http: { port: 12345, scrape: true } });
 export const ALLOY_PATHS = { config: "/etc/alloy", data: "/var/lib/alloy/data" } as const;
 
 /** The tenant Loki files logs under when multi-tenancy is off. */
@@ -14,6 +15,6 @@ export const SINGLE_TENANT = "fake";
 export const TENANT_HEADER = "X-Scope-OrgID";
 
 /** The namespace the log agent runs in: the node namespace for `node` mode. */
-export function alloyNamespace(config: StackConfig): string {
+export function alloyNamespace(config: Pick<StackConfig, "logs" | "namespaces">): string {
   return config.logs.collectionMode === "node" ? config.namespaces.node : config.namespaces.observability;
 }

@@ -8,7 +8,7 @@ import {
   requestRate,
   sumRate,
 } from "./httpSources";
-import { TIER_LABEL } from "./scrapeRegistry";
+import { TIER_LABEL } from "./scrapeJobs";
 
 type Thresholds = StackConfig["metrics"]["alerts"];
 type Severity = AlertRule["labels"]["severity"];

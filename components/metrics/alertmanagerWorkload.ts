@@ -1,19 +1,18 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../../config";
 import { objectMeta } from "../common/metadata";
 import { serviceArgs } from "../common/service";
 import { workloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
-import { gossipContainerPorts, gossipServicePorts } from "../common/gossip";
+import { containerPorts, servicePorts, workloadUrl } from "../common/workloadSpec";
 import { disruptionBudgetArgs, spreadAcrossNodes } from "../common/disruption";
 import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
-import { clusterUrl } from "../common/serviceUrl";
 import { toYaml } from "../common/yaml";
 import { alertmanagerConfig, receiverSecrets } from "./alertmanagerConfig";
 import { configReloaderContainer } from "./configReloader";
-import { ALERTMANAGER, ALERTMANAGER_PATHS } from "./names";
+import { ALERTMANAGER, ALERTMANAGER_PATHS, ALERTMANAGER_PEERS_SERVICE } from "./names";
+import { MetricsSettings } from "./settings";
 
 /** Silences and the notification log are small; this volume only has to outlive restarts. */
 const DATA_SIZE = "1Gi";
@@ -23,12 +22,12 @@ function peerArgs(namespace: string, replicas: number): string[] {
     return ["--cluster.listen-address="]; // a single replica gossips with nobody
   }
   return [
-    `--cluster.listen-address=0.0.0.0:${ALERTMANAGER.clusterPort}`,
-    `--cluster.advertise-address=$(POD_IP):${ALERTMANAGER.clusterPort}`,
+    `--cluster.listen-address=0.0.0.0:${ALERTMANAGER.ports["mesh-tcp"].port}`,
+    `--cluster.advertise-address=$(POD_IP):${ALERTMANAGER.ports["mesh-tcp"].port}`,
     ...Array.from(
       { length: replicas },
       (_, i) =>
-        `--cluster.peer=${ALERTMANAGER.name}-${i}.${ALERTMANAGER.peersService}.${namespace}.svc:${ALERTMANAGER.clusterPort}`,
+        `--cluster.peer=${ALERTMANAGER.name}-${i}.${ALERTMANAGER_PEERS_SERVICE}.${namespace}.svc:${ALERTMANAGER.ports["mesh-tcp"].port}`,
     ),
   ];
 }
@@ -38,7 +37,11 @@ function peerArgs(namespace: string, replicas: number): string[] {
  * through a headless Service, so each alert is notified once; Prometheus sends to every pod.
  * Receiver credentials live in a Secret mounted as files that the config points at.
  */
-export function deployAlertmanager(name: string, config: StackConfig, opts: pulumi.CustomResourceOptions) {
+export function deployAlertmanager(
+  name: string,
+  config: MetricsSettings,
+  opts: pulumi.CustomResourceOptions,
+) {
   const namespace = config.namespaces.observability;
   const replicas = config.metrics.alertmanagerReplicas;
   const id = { name: ALERTMANAGER.name, component: "alerting", image: config.images.alertmanager };
@@ -69,14 +72,11 @@ export function deployAlertmanager(name: string, config: StackConfig, opts: pulu
         args: [
           `--config.file=${ALERTMANAGER_PATHS.configFile}`,
           `--storage.path=${ALERTMANAGER_PATHS.data}`,
-          `--web.listen-address=:${ALERTMANAGER.port}`,
+          `--web.listen-address=:${ALERTMANAGER.ports.http.port}`,
           ...peerArgs(namespace, replicas),
         ],
         env: [{ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
-        ports: [
-          { name: "http", containerPort: ALERTMANAGER.port },
-          ...gossipContainerPorts(ALERTMANAGER.clusterPort),
-        ],
+        ports: containerPorts(ALERTMANAGER),
         resources: config.resources.alertmanager,
         volumeMounts: [
           { name: "config", mountPath: ALERTMANAGER_PATHS.configDir, readOnly: true },
@@ -86,7 +86,7 @@ export function deployAlertmanager(name: string, config: StackConfig, opts: pulu
         livenessProbe: httpProbe("http", "/-/healthy"),
         readinessProbe: httpProbe("http", "/-/ready", { initialDelaySeconds: 3, periodSeconds: 5 }),
       },
-      configReloaderContainer(config, `http://127.0.0.1:${ALERTMANAGER.port}/-/reload`, [
+      configReloaderContainer(config, `http://127.0.0.1:${ALERTMANAGER.ports.http.port}/-/reload`, [
         { volume: "config", mountPath: ALERTMANAGER_PATHS.configDir },
         { volume: "receivers", mountPath: ALERTMANAGER_PATHS.secretsDir },
       ]),
@@ -97,9 +97,9 @@ export function deployAlertmanager(name: string, config: StackConfig, opts: pulu
     ],
   });
 
-  const service = new k8s.core.v1.Service(
+  new k8s.core.v1.Service(
     `${name}-alertmanager`,
-    serviceArgs({ id, namespace, ports: [{ name: "http", port: ALERTMANAGER.port }] }),
+    serviceArgs({ id, namespace, ports: servicePorts(ALERTMANAGER) }),
     opts,
   );
   // Stable per-pod DNS names for peers and for Prometheus; not-ready pods must still gossip.
@@ -108,10 +108,10 @@ export function deployAlertmanager(name: string, config: StackConfig, opts: pulu
     serviceArgs({
       id,
       namespace,
-      name: ALERTMANAGER.peersService,
+      name: ALERTMANAGER_PEERS_SERVICE,
       headless: true,
       publishNotReadyAddresses: true,
-      ports: [{ name: "http", port: ALERTMANAGER.port }, ...gossipServicePorts(ALERTMANAGER.clusterPort)],
+      ports: servicePorts(ALERTMANAGER, { names: ["http", "mesh-tcp", "mesh-udp"] }),
     }),
     opts,
   );
@@ -122,7 +122,7 @@ export function deployAlertmanager(name: string, config: StackConfig, opts: pulu
       id,
       namespace,
       replicas,
-      serviceName: ALERTMANAGER.peersService,
+      serviceName: ALERTMANAGER_PEERS_SERVICE,
       template: podTemplate(id, spec),
       storageClassName: config.storage.className,
       storageSize: DATA_SIZE,
@@ -137,7 +137,11 @@ export function deployAlertmanager(name: string, config: StackConfig, opts: pulu
     );
   }
 
-  new k8s.networking.v1.NetworkPolicy(`${name}-alertmanager`, workloadPolicy(config, namespace, id), opts);
+  new k8s.networking.v1.NetworkPolicy(
+    `${name}-alertmanager`,
+    workloadPolicy(config.wiring, namespace, id),
+    opts,
+  );
 
-  return { url: service.metadata.name.apply((svc) => clusterUrl(svc, namespace, ALERTMANAGER.port)) };
+  return { url: workloadUrl(ALERTMANAGER, namespace, "http") };
 }

@@ -1,7 +1,8 @@
-import { StackConfig } from "../../config";
 import { ContainerSpec } from "../common/podSpec";
 import { tcpProbe } from "../common/probes";
+import { containerPorts } from "../common/workloadSpec";
 import { CONFIG_RELOADER } from "./names";
+import { MetricsSettings } from "./settings";
 
 /**
  * A sidecar that calls the server's reload endpoint when a mounted ConfigMap or Secret changes,
@@ -9,7 +10,7 @@ import { CONFIG_RELOADER } from "./names";
  * (and without replaying the WAL).
  */
 export function configReloaderContainer(
-  config: StackConfig,
+  config: MetricsSettings,
   reloadUrl: string,
   watched: readonly { readonly volume: string; readonly mountPath: string }[],
 ): ContainerSpec {
@@ -18,10 +19,10 @@ export function configReloaderContainer(
     image: config.images.configReloader,
     args: [
       `--reload-url=${reloadUrl}`,
-      `--listen-address=:${CONFIG_RELOADER.port}`,
+      `--listen-address=:${CONFIG_RELOADER.ports.reloader.port}`,
       ...watched.map((w) => `--watched-dir=${w.mountPath}`),
     ],
-    ports: [{ name: "reloader", containerPort: CONFIG_RELOADER.port }],
+    ports: containerPorts(CONFIG_RELOADER),
     resources: config.resources.configReloader,
     volumeMounts: watched.map((w) => ({ name: w.volume, mountPath: w.mountPath, readOnly: true })),
     livenessProbe: tcpProbe("reloader"),

@@ -1,81 +1,51 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../../config";
 import { selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
-import { serviceArgs } from "../common/service";
-import { workloadPolicy } from "../wiring/policies";
 import { ContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
-import { ScrapeConfig } from "./prometheusTypes";
-import { serviceScrapeJob } from "./scrapeRegistry";
+import { serviceArgs } from "../common/service";
+import { containerPorts, servicePorts } from "../common/workloadSpec";
+import { workloadPolicy } from "../wiring/policies";
+import { DatastoreExporter, datastoreExporters } from "./names";
+import { MetricsSettings } from "./settings";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
-/** One exporter per database or cache listed in `metrics.exporters`. */
-interface DatastoreExporter {
-  readonly name: string;
-  readonly port: number;
+/** How an exporter of each kind runs: its image, resources, credentials and health endpoint. */
+function exporterContainer(
+  config: MetricsSettings,
+  exporter: DatastoreExporter,
+  secretName: string,
+): {
   readonly image: string;
-  readonly resources: StackConfig["resources"]["postgresExporter"];
+  readonly resources: MetricsSettings["resources"]["postgresExporter"];
   /** Secret keys → values (Pulumi secrets). */
   readonly credentials: Record<string, pulumi.Input<string>>;
-  readonly env: (secretName: string) => EnvVar[];
+  readonly env: EnvVar[];
   readonly healthPath: string;
-  /** The datastore's port, for egress. */
-  readonly targetPort: number;
-}
-
-const POSTGRES_PORT = 9187;
-const REDIS_PORT = 9121;
-
-export function datastoreExporters(config: StackConfig): DatastoreExporter[] {
-  const fromSecret = (secretName: string, key: string): EnvVar["valueFrom"] => ({
-    secretKeyRef: { name: secretName, key },
-  });
-  return [
-    ...config.metrics.exporters.postgres.map(
-      (target): DatastoreExporter => ({
-        name: `postgres-exporter-${target.name}`,
-        port: POSTGRES_PORT,
-        image: config.images.postgresExporter,
-        resources: config.resources.postgresExporter,
-        credentials: { dsn: target.dsn },
-        env: (secret: string) => [{ name: "DATA_SOURCE_NAME", valueFrom: fromSecret(secret, "dsn") }],
-        healthPath: "/",
-        targetPort: target.port,
-      }),
-    ),
-    ...config.metrics.exporters.redis.map(
-      (target): DatastoreExporter => ({
-        name: `redis-exporter-${target.name}`,
-        port: REDIS_PORT,
-        image: config.images.redisExporter,
-        resources: config.resources.redisExporter,
-        credentials: target.password === undefined ? {} : { password: target.password },
-        env: (secret: string) => [
-          { name: "REDIS_ADDR", value: `redis://${target.address}` },
-          ...(target.password === undefined
-            ? []
-            : [{ name: "REDIS_PASSWORD", valueFrom: fromSecret(secret, "password") }]),
-        ],
-        healthPath: "/health",
-        targetPort: Number(target.address.split(":")[1]),
-      }),
-    ),
-  ];
-}
-
-/** The scrape job of each configured datastore exporter. */
-export function datastoreScrapeJobs(config: StackConfig): ScrapeConfig[] {
-  return datastoreExporters(config).map((e) =>
-    serviceScrapeJob({
-      job: e.name,
-      namespace: config.namespaces.observability,
-      service: e.name,
-      portName: "http-metrics",
-    }),
-  );
+} {
+  const fromSecret = (key: string): EnvVar["valueFrom"] => ({ secretKeyRef: { name: secretName, key } });
+  if (exporter.kind === "postgres") {
+    return {
+      image: config.images.postgresExporter,
+      resources: config.resources.postgresExporter,
+      credentials: { dsn: exporter.target.dsn },
+      env: [{ name: "DATA_SOURCE_NAME", valueFrom: fromSecret("dsn") }],
+      healthPath: "/",
+    };
+  }
+  const password = exporter.target.password;
+  return {
+    image: config.images.redisExporter,
+    resources: config.resources.redisExporter,
+    credentials: password === undefined ? {} : { password },
+    env: [
+      { name: "REDIS_ADDR", value: `redis://${exporter.target.address}` },
+      ...(password === undefined ? [] : [{ name: "REDIS_PASSWORD", valueFrom: fromSecret("password") }]),
+    ],
+    healthPath: "/health",
+  };
 }
 
 /**
@@ -84,28 +54,30 @@ export function datastoreScrapeJobs(config: StackConfig): ScrapeConfig[] {
  */
 export function deployDatastoreExporters(
   name: string,
-  config: StackConfig,
+  config: MetricsSettings,
   opts: pulumi.CustomResourceOptions,
 ): void {
   const namespace = config.namespaces.observability;
-  for (const exporter of datastoreExporters(config)) {
-    const id = { name: exporter.name, component: "metrics", image: exporter.image };
+  for (const exporter of datastoreExporters(config.metrics)) {
+    const workload = exporter.spec.name;
+    const runs = exporterContainer(config, exporter, workload);
+    const id = { name: workload, component: "metrics", image: runs.image };
     const secret = new k8s.core.v1.Secret(
-      `${name}-${exporter.name}`,
-      { metadata: objectMeta(id, namespace), stringData: exporter.credentials },
+      `${name}-${workload}`,
+      { metadata: objectMeta(id, namespace), stringData: runs.credentials },
       opts,
     );
     const container: ContainerSpec = {
       name: "exporter",
-      image: exporter.image,
-      env: exporter.env(exporter.name),
-      ports: [{ name: "http-metrics", containerPort: exporter.port }],
-      resources: exporter.resources,
-      livenessProbe: httpProbe("http-metrics", exporter.healthPath),
-      readinessProbe: httpProbe("http-metrics", exporter.healthPath, { initialDelaySeconds: 2 }),
+      image: runs.image,
+      env: runs.env,
+      ports: containerPorts(exporter.spec),
+      resources: runs.resources,
+      livenessProbe: httpProbe("http-metrics", runs.healthPath),
+      readinessProbe: httpProbe("http-metrics", runs.healthPath, { initialDelaySeconds: 2 }),
     };
     new k8s.apps.v1.Deployment(
-      `${name}-${exporter.name}`,
+      `${name}-${workload}`,
       {
         metadata: objectMeta(id, namespace),
         spec: {
@@ -117,13 +89,13 @@ export function deployDatastoreExporters(
       { ...opts, dependsOn: [secret] },
     );
     new k8s.core.v1.Service(
-      `${name}-${exporter.name}`,
-      serviceArgs({ id, namespace, ports: [{ name: "http-metrics", port: exporter.port }] }),
+      `${name}-${workload}`,
+      serviceArgs({ id, namespace, ports: servicePorts(exporter.spec) }),
       opts,
     );
     new k8s.networking.v1.NetworkPolicy(
-      `${name}-${exporter.name}`,
-      workloadPolicy(config, namespace, id),
+      `${name}-${workload}`,
+      workloadPolicy(config.wiring, namespace, id),
       opts,
     );
   }

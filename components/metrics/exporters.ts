@@ -1,14 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../../config";
 import { selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
 import { clusterRoleArgs, clusterRoleBindingArgs, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
+import { containerPorts, servicePorts } from "../common/workloadSpec";
 import { workloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { KUBE_STATE_METRICS, NODE_EXPORTER } from "./names";
+import { MetricsSettings } from "./settings";
 
 /**
  * The object kinds kube-state-metrics reports on, each with its API group. Its `--resources`
@@ -45,7 +46,7 @@ function ksmRbacRules() {
 /** kube-state-metrics: object state (restarts, phases, limits) as metrics, with read-only RBAC. */
 export function deployKubeStateMetrics(
   name: string,
-  config: StackConfig,
+  config: MetricsSettings,
   opts: pulumi.CustomResourceOptions,
 ): void {
   const namespace = config.namespaces.observability;
@@ -70,16 +71,13 @@ export function deployKubeStateMetrics(
         name: "kube-state-metrics",
         image: config.images.kubeStateMetrics,
         args: [
-          `--port=${KUBE_STATE_METRICS.port}`,
-          `--telemetry-port=${KUBE_STATE_METRICS.telemetryPort}`,
+          `--port=${KUBE_STATE_METRICS.ports["http-metrics"].port}`,
+          `--telemetry-port=${KUBE_STATE_METRICS.ports.telemetry.port}`,
           `--resources=${KSM_RESOURCES.map((r) => r.flag).join(",")}`,
           // The pods' `app` label, so restarts and phases can be joined to the service they belong to.
           "--metric-labels-allowlist=pods=[app,app.kubernetes.io/name]",
         ],
-        ports: [
-          { name: "http-metrics", containerPort: KUBE_STATE_METRICS.port },
-          { name: "telemetry", containerPort: KUBE_STATE_METRICS.telemetryPort },
-        ],
+        ports: containerPorts(KUBE_STATE_METRICS),
         resources: config.resources.kubeStateMetrics,
         livenessProbe: httpProbe("http-metrics", "/livez", { initialDelaySeconds: 5 }),
         readinessProbe: httpProbe("telemetry", "/readyz", { initialDelaySeconds: 5 }),
@@ -103,16 +101,13 @@ export function deployKubeStateMetrics(
     serviceArgs({
       id,
       namespace,
-      ports: [
-        { name: "http-metrics", port: KUBE_STATE_METRICS.port },
-        { name: "telemetry", port: KUBE_STATE_METRICS.telemetryPort },
-      ],
+      ports: servicePorts(KUBE_STATE_METRICS),
     }),
     opts,
   );
   new k8s.networking.v1.NetworkPolicy(
     `${name}-kube-state-metrics`,
-    workloadPolicy(config, namespace, id),
+    workloadPolicy(config.wiring, namespace, id),
     opts,
   );
 }
@@ -123,7 +118,7 @@ export function deployKubeStateMetrics(
  */
 export function deployNodeExporter(
   name: string,
-  config: StackConfig,
+  config: MetricsSettings,
   opts: pulumi.CustomResourceOptions,
 ): void {
   const namespace = config.namespaces.node;
@@ -140,10 +135,10 @@ export function deployNodeExporter(
           "--path.procfs=/host/proc",
           "--path.sysfs=/host/sys",
           "--path.rootfs=/host/root",
-          `--web.listen-address=:${NODE_EXPORTER.port}`,
+          `--web.listen-address=:${NODE_EXPORTER.ports["http-metrics"].port}`,
           "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/containerd/.+|var/lib/docker/.+|var/lib/kubelet/.+)($|/)",
         ],
-        ports: [{ name: "http-metrics", containerPort: NODE_EXPORTER.port }],
+        ports: containerPorts(NODE_EXPORTER),
         resources: config.resources.nodeExporter,
         livenessProbe: httpProbe("http-metrics", "/"),
         readinessProbe: httpProbe("http-metrics", "/", { initialDelaySeconds: 2 }),
@@ -168,10 +163,14 @@ export function deployNodeExporter(
       id,
       namespace,
       headless: true,
-      ports: [{ name: "http-metrics", port: NODE_EXPORTER.port }],
+      ports: servicePorts(NODE_EXPORTER),
     }),
     opts,
   );
   // Host-network pods are mostly outside NetworkPolicy's reach; this states the intent anyway.
-  new k8s.networking.v1.NetworkPolicy(`${name}-node-exporter`, workloadPolicy(config, namespace, id), opts);
+  new k8s.networking.v1.NetworkPolicy(
+    `${name}-node-exporter`,
+    workloadPolicy(config.wiring, namespace, id),
+    opts,
+  );
 }

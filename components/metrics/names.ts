@@ -1,14 +1,22 @@
-/** Names and ports of the metrics workloads: one source for Services, targets and wiring. */
-export const PROMETHEUS = { name: "prometheus", port: 9090, peersService: "prometheus-peers" } as const;
-export const ALERTMANAGER = {
-  name: "alertmanager",
-  port: 9093,
-  clusterPort: 9094,
-  peersService: "alertmanager-peers",
-} as const;
-export const KUBE_STATE_METRICS = { name: "kube-state-metrics", port: 8080, telemetryPort: 8081 } as const;
-export const NODE_EXPORTER = { name: "node-exporter", port: 9100 } as const;
-export const CONFIG_RELOADER = { port: 8080 } as const;
+import { StackConfig } from "../../config";
+import { gossipPorts } from "../common/gossip";
+import { WorkloadSpec, workloadSpec } from "../common/workloadSpec";
+
+// Names and ports of the metrics workloads: one source for containers, Services, targets and wiring.
+export const PROMETHEUS = workloadSpec("prometheus", { http: { port: 9090, scrape: true } });
+export const PROMETHEUS_PEERS_SERVICE = "prometheus-peers";
+export const ALERTMANAGER = workloadSpec("alertmanager", {
+  http: { port: 9093, scrape: true },
+  ...gossipPorts(9094),
+});
+export const ALERTMANAGER_PEERS_SERVICE = "alertmanager-peers";
+export const KUBE_STATE_METRICS = workloadSpec("kube-state-metrics", {
+  "http-metrics": { port: 8080, scrape: true },
+  telemetry: { port: 8081 },
+});
+export const NODE_EXPORTER = workloadSpec("node-exporter", { "http-metrics": { port: 9100, scrape: true } });
+/** The reload sidecar beside Prometheus and Alertmanager. */
+export const CONFIG_RELOADER = workloadSpec("config-reloader", { reloader: { port: 8080 } });
 
 /** Where the Prometheus pod reads its config and rules. */
 export const PROMETHEUS_PATHS = {
@@ -27,3 +35,39 @@ export const ALERTMANAGER_PATHS = {
 } as const;
 
 export const SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+
+type PostgresTarget = StackConfig["metrics"]["exporters"]["postgres"][number];
+type RedisTarget = StackConfig["metrics"]["exporters"]["redis"][number];
+
+/** One exporter per database or cache listed in `metrics.exporters`: its workload and what it watches. */
+export type DatastoreExporter = {
+  readonly spec: WorkloadSpec<"http-metrics">;
+  /** The datastore's own port, which the exporter connects to. */
+  readonly targetPort: number;
+} & (
+  | { readonly kind: "postgres"; readonly target: PostgresTarget }
+  | { readonly kind: "redis"; readonly target: RedisTarget }
+);
+
+export function datastoreExporters(metrics: StackConfig["metrics"]): DatastoreExporter[] {
+  return [
+    ...metrics.exporters.postgres.map(
+      (target): DatastoreExporter => ({
+        kind: "postgres",
+        target,
+        spec: workloadSpec(`postgres-exporter-${target.name}`, {
+          "http-metrics": { port: 9187, scrape: true },
+        }),
+        targetPort: target.port,
+      }),
+    ),
+    ...metrics.exporters.redis.map(
+      (target): DatastoreExporter => ({
+        kind: "redis",
+        target,
+        spec: workloadSpec(`redis-exporter-${target.name}`, { "http-metrics": { port: 9121, scrape: true } }),
+        targetPort: Number(target.address.split(":")[1]),
+      }),
+    ),
+  ];
+}

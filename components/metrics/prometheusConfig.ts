@@ -1,7 +1,15 @@
 import { StackConfig } from "../../config";
-import { ALERTMANAGER, PROMETHEUS, PROMETHEUS_PATHS, SERVICE_ACCOUNT_TOKEN } from "./names";
+import {
+  ALERTMANAGER,
+  ALERTMANAGER_PEERS_SERVICE,
+  PROMETHEUS,
+  PROMETHEUS_PATHS,
+  PROMETHEUS_PEERS_SERVICE,
+  SERVICE_ACCOUNT_TOKEN,
+} from "./names";
 import { PrometheusConfig, RelabelConfig, ScrapeConfig } from "./prometheusTypes";
-import { TIER_LABEL, podIdentityRelabels } from "./scrapeRegistry";
+import { TIER_LABEL, podIdentityRelabels } from "./scrapeJobs";
+import { MetricsSettings } from "./settings";
 
 type AppService = StackConfig["apps"]["services"][number];
 
@@ -111,7 +119,7 @@ export function prometheusSelfJob(): ScrapeConfig {
   return {
     job_name: PROMETHEUS.name,
     static_configs: [
-      { targets: [`localhost:${PROMETHEUS.port}`], labels: { [TIER_LABEL]: "observability" } },
+      { targets: [`localhost:${PROMETHEUS.ports.http.port}`], labels: { [TIER_LABEL]: "observability" } },
     ],
   };
 }
@@ -120,7 +128,8 @@ export function prometheusSelfJob(): ScrapeConfig {
 export function alertmanagerTargets(namespace: string, replicas: number): string[] {
   return Array.from(
     { length: replicas },
-    (_, i) => `${ALERTMANAGER.name}-${i}.${ALERTMANAGER.peersService}.${namespace}.svc:${ALERTMANAGER.port}`,
+    (_, i) =>
+      `${ALERTMANAGER.name}-${i}.${ALERTMANAGER_PEERS_SERVICE}.${namespace}.svc:${ALERTMANAGER.ports.http.port}`,
   );
 }
 
@@ -132,12 +141,12 @@ export function prometheusRemoteWriteUrls(namespace: string, replicas: number): 
   return Array.from(
     { length: replicas },
     (_, i) =>
-      `http://${PROMETHEUS.name}-${i}.${PROMETHEUS.peersService}.${namespace}.svc:${PROMETHEUS.port}/api/v1/write`,
+      `http://${PROMETHEUS.name}-${i}.${PROMETHEUS_PEERS_SERVICE}.${namespace}.svc:${PROMETHEUS.ports.http.port}/api/v1/write`,
   );
 }
 
 export interface PrometheusConfigArgs {
-  readonly config: StackConfig;
+  readonly config: MetricsSettings;
   readonly jobs: readonly ScrapeConfig[];
   readonly ruleFiles: readonly string[];
 }

@@ -1,6 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../../config";
 import { objectMeta } from "../common/metadata";
 import { clusterRoleArgs, clusterRoleBindingArgs, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
@@ -9,21 +8,22 @@ import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { disruptionBudgetArgs, spreadAcrossNodes } from "../common/disruption";
 import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
-import { clusterUrl } from "../common/serviceUrl";
+import { containerPorts, servicePorts, workloadUrl } from "../common/workloadSpec";
 import { toYaml } from "../common/yaml";
 import { configReloaderContainer } from "./configReloader";
-import { PROMETHEUS, PROMETHEUS_PATHS } from "./names";
+import { PROMETHEUS, PROMETHEUS_PATHS, PROMETHEUS_PEERS_SERVICE } from "./names";
 import { prometheusConfig } from "./prometheusConfig";
 import { ScrapeConfig } from "./prometheusTypes";
 import { ruleFiles } from "./ruleFiles";
+import { MetricsSettings } from "./settings";
 
 export interface PrometheusWorkloadArgs {
-  readonly config: StackConfig;
+  readonly config: MetricsSettings;
   readonly jobs: readonly ScrapeConfig[];
 }
 
 /** The rendered prometheus.yml and rule files, by ConfigMap key. */
-export function prometheusFiles(config: StackConfig, jobs: readonly ScrapeConfig[]) {
+export function prometheusFiles(config: MetricsSettings, jobs: readonly ScrapeConfig[]) {
   const rules = ruleFiles(config);
   return {
     config: { "prometheus.yml": toYaml(prometheusConfig({ config, jobs, ruleFiles: Object.keys(rules) })) },
@@ -98,9 +98,9 @@ export function deployPrometheus(
           "--web.enable-lifecycle",
           "--web.enable-remote-write-receiver",
           "--enable-feature=exemplar-storage",
-          `--web.listen-address=:${PROMETHEUS.port}`,
+          `--web.listen-address=:${PROMETHEUS.ports.http.port}`,
         ],
-        ports: [{ name: "http", containerPort: PROMETHEUS.port }],
+        ports: containerPorts(PROMETHEUS),
         resources: config.resources.prometheus,
         volumeMounts: [
           { name: "config", mountPath: PROMETHEUS_PATHS.configDir, readOnly: true },
@@ -116,7 +116,7 @@ export function deployPrometheus(
           failureThreshold: 60,
         }),
       },
-      configReloaderContainer(config, `http://127.0.0.1:${PROMETHEUS.port}/-/reload`, [
+      configReloaderContainer(config, `http://127.0.0.1:${PROMETHEUS.ports.http.port}/-/reload`, [
         { volume: "config", mountPath: PROMETHEUS_PATHS.configDir },
         { volume: "rules", mountPath: PROMETHEUS_PATHS.rulesDir },
       ]),
@@ -128,18 +128,15 @@ export function deployPrometheus(
   });
 
   const nodePort = config.exposure.mode === "nodePort";
-  const service = new k8s.core.v1.Service(
+  new k8s.core.v1.Service(
     `${name}-prometheus`,
     serviceArgs({
       id,
       namespace,
-      ports: [
-        {
-          name: "http",
-          port: PROMETHEUS.port,
-          ...(nodePort ? { nodePort: config.exposure.nodePorts.prometheus } : {}),
-        },
-      ],
+      ports: servicePorts(
+        PROMETHEUS,
+        nodePort ? { nodePorts: { http: config.exposure.nodePorts.prometheus } } : {},
+      ),
     }),
     opts,
   );
@@ -150,9 +147,9 @@ export function deployPrometheus(
     serviceArgs({
       id,
       namespace,
-      name: PROMETHEUS.peersService,
+      name: PROMETHEUS_PEERS_SERVICE,
       headless: true,
-      ports: [{ name: "http", port: PROMETHEUS.port }],
+      ports: servicePorts(PROMETHEUS),
     }),
     opts,
   );
@@ -163,7 +160,7 @@ export function deployPrometheus(
       id,
       namespace,
       replicas,
-      serviceName: PROMETHEUS.peersService,
+      serviceName: PROMETHEUS_PEERS_SERVICE,
       template: podTemplate(id, spec),
       storageClassName: config.storage.className,
       storageSize: config.metrics.storageSize,
@@ -178,7 +175,11 @@ export function deployPrometheus(
     );
   }
 
-  new k8s.networking.v1.NetworkPolicy(`${name}-prometheus`, workloadPolicy(config, namespace, id), opts);
+  new k8s.networking.v1.NetworkPolicy(
+    `${name}-prometheus`,
+    workloadPolicy(config.wiring, namespace, id),
+    opts,
+  );
 
-  return { url: service.metadata.name.apply((svc) => clusterUrl(svc, namespace, PROMETHEUS.port)) };
+  return { url: workloadUrl(PROMETHEUS, namespace, "http") };
 }

@@ -1,10 +1,10 @@
-import { StackConfig } from "../../config";
 import { httpRecordingRules, selfMonitoringRules, serviceAlertRules } from "./alertRules";
 import { RuleFile } from "./prometheusTypes";
 import { sloRules } from "./sloRules";
+import { MetricsSettings } from "./settings";
 
 /** Every rule file Prometheus loads, by file name. */
-export function ruleFiles(config: StackConfig): Record<string, RuleFile> {
+export function ruleFiles(config: MetricsSettings): Record<string, RuleFile> {
   const { alerts, slo, runbookBaseUrl } = config.metrics;
   return {
     "services.yaml": { groups: [httpRecordingRules(), ...serviceAlertRules(alerts, runbookBaseUrl)] },

@@ -1,7 +1,7 @@
 import { StackConfig } from "../../config";
 import { SLI_WINDOWS, alertFactory } from "./alertRules";
 import { LATENCY_SOURCES, SOURCE_LABEL, leMatcher, perService, sumRate } from "./httpSources";
-import { TIER_LABEL } from "./scrapeRegistry";
+import { TIER_LABEL } from "./scrapeJobs";
 import { RecordingRule, RuleGroup } from "./prometheusTypes";
 
 type Slo = StackConfig["metrics"]["slo"];

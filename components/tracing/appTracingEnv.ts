@@ -1,15 +1,15 @@
-import { StackConfig } from "../../config";
 import { clusterUrl } from "../common/serviceUrl";
 import { COLLECTOR, ZIPKIN_SERVICE } from "./names";
+import { TracingSettings } from "./settings";
 
 function decimal(value: number): string {
   return Number.isInteger(value) ? value.toFixed(1) : String(value);
 }
 
 /** Every latency threshold of the SLOs, in increasing order. */
-function latencyThresholds(config: StackConfig): number[] {
+function latencyThresholds(config: Pick<TracingSettings, "slo" | "apps">): number[] {
   const all = [
-    config.metrics.slo.latencyThresholdSeconds,
+    config.slo.latencyThresholdSeconds,
     ...config.apps.services.map((s) => s.slo.latencyThresholdSeconds),
   ];
   return [...new Set(all)].sort((a, b) => a - b);
@@ -23,7 +23,7 @@ function latencyThresholds(config: StackConfig): number[] {
  * `management.metrics.distribution.percentiles-histogram[http.server.requests]`, the meter-name
  * prefix Micrometer matches. Other frameworks ignore them.
  */
-export function springMetricsEnv(config: StackConfig): Record<string, string> {
+export function springMetricsEnv(config: Pick<TracingSettings, "slo" | "apps">): Record<string, string> {
   return {
     MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS: "true",
     MANAGEMENT_METRICS_DISTRIBUTION_SLO_HTTP_SERVER_REQUESTS: latencyThresholds(config)
@@ -40,13 +40,13 @@ export function springMetricsEnv(config: StackConfig): Record<string, string> {
  * of `springMetricsEnv`; the OpenTelemetry SDKs have no environment variable for histogram bucket
  * bounds (only views in code), so OpenTelemetry apps rely on their advisory buckets or span metrics.
  */
-export function appTracingEnv(config: StackConfig): Record<string, string> {
+export function appTracingEnv(config: TracingSettings): Record<string, string> {
   const namespace = config.namespaces.observability;
   const headProbability = config.tracing.tailSampling.enabled ? 1 : config.tracing.samplingProbability;
   return {
     TRACING_SAMPLING_PROBABILITY: decimal(headProbability),
-    ZIPKIN_ENDPOINT: `${clusterUrl(ZIPKIN_SERVICE, namespace, COLLECTOR.zipkinPort)}/api/v2/spans`,
-    OTEL_EXPORTER_OTLP_ENDPOINT: clusterUrl(COLLECTOR.name, namespace, COLLECTOR.otlpHttpPort),
+    ZIPKIN_ENDPOINT: `${clusterUrl(ZIPKIN_SERVICE, namespace, COLLECTOR.ports.zipkin.port)}/api/v2/spans`,
+    OTEL_EXPORTER_OTLP_ENDPOINT: clusterUrl(COLLECTOR.name, namespace, COLLECTOR.ports["otlp-http"].port),
     OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
     OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
     OTEL_TRACES_SAMPLER_ARG: decimal(headProbability),

@@ -1,7 +1,7 @@
 import { StackConfig } from "../../config";
-import { prometheusRemoteWriteUrls } from "../metrics/prometheusConfig";
 import { clusterAddress } from "../common/serviceUrl";
-import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO } from "./names";
+import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO, collectorTiered } from "./names";
+import { TracingSettings } from "./settings";
 
 // The OpenTelemetry Collector (contrib 0.130) configuration, as typed data. Component names are
 // the ones that version registers.
@@ -43,8 +43,8 @@ export function tailSamplingPolicies(tracing: StackConfig["tracing"]): TailSampl
 }
 
 /** The prometheusremotewrite exporter of each Prometheus replica, by component id. */
-function remoteWriteExporters(config: StackConfig): Record<string, object> {
-  const urls = prometheusRemoteWriteUrls(config.namespaces.observability, config.metrics.replicas);
+function remoteWriteExporters(config: TracingSettings): Record<string, object> {
+  const urls = config.prometheusWriteUrls;
   return Object.fromEntries(
     urls.map((endpoint, i) => [
       `prometheusremotewrite/prometheus-${i}`,
@@ -60,26 +60,17 @@ function remoteWriteExporters(config: StackConfig): Record<string, object> {
   );
 }
 
-/**
- * Whether the collector runs as two tiers: a gateway that receives spans and routes each trace by
- * its ID to one aggregator, where span metrics, the service graph and tail sampling see every span
- * of the trace. Needed as soon as tail sampling is on or the gateway has more than one replica.
- */
-export function collectorTiered(config: StackConfig): boolean {
-  return config.tracing.tailSampling.enabled || config.tracing.collectorReplicas > 1;
-}
-
 /** The label on trace-derived metrics that names the collector pod which computed them. */
 export const COLLECTOR_POD_LABEL = "collector_pod";
 
-const HEALTH = { health_check: { endpoint: `0.0.0.0:${COLLECTOR.healthPort}` } };
+const HEALTH = { health_check: { endpoint: `0.0.0.0:${COLLECTOR.ports.health.port}` } };
 
 const MEMORY_LIMITER = {
   // Relative to the container's memory limit, so resource overrides keep it right.
   memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 25 },
 };
 
-const OTLP_GRPC = { grpc: { endpoint: `0.0.0.0:${COLLECTOR.otlpGrpcPort}` } };
+const OTLP_GRPC = { grpc: { endpoint: `0.0.0.0:${COLLECTOR.ports["otlp-grpc"].port}` } };
 
 function serviceSettings(pipelines: Record<string, object>) {
   return {
@@ -87,7 +78,9 @@ function serviceSettings(pipelines: Record<string, object>) {
     telemetry: {
       metrics: {
         level: "normal",
-        readers: [{ pull: { exporter: { prometheus: { host: "0.0.0.0", port: COLLECTOR.metricsPort } } } }],
+        readers: [
+          { pull: { exporter: { prometheus: { host: "0.0.0.0", port: COLLECTOR.ports.metrics.port } } } },
+        ],
       },
     },
     pipelines,
@@ -98,8 +91,10 @@ function serviceSettings(pipelines: Record<string, object>) {
 function ingest() {
   return {
     receivers: {
-      otlp: { protocols: { ...OTLP_GRPC, http: { endpoint: `0.0.0.0:${COLLECTOR.otlpHttpPort}` } } },
-      zipkin: { endpoint: `0.0.0.0:${COLLECTOR.zipkinPort}` },
+      otlp: {
+        protocols: { ...OTLP_GRPC, http: { endpoint: `0.0.0.0:${COLLECTOR.ports["otlp-http"].port}` } },
+      },
+      zipkin: { endpoint: `0.0.0.0:${COLLECTOR.ports.zipkin.port}` },
     },
     processors: {
       k8sattributes: {
@@ -124,8 +119,8 @@ function ingest() {
  * connectors' output goes to Prometheus by remote write, labelled with the collector pod so that
  * replicas never write the same series.
  */
-function aggregation(config: StackConfig) {
-  const tempo = clusterAddress(TEMPO.name, config.namespaces.observability, TEMPO.otlpGrpcPort);
+function aggregation(config: TracingSettings) {
+  const tempo = clusterAddress(TEMPO.name, config.namespaces.observability, TEMPO.ports["otlp-grpc"].port);
   const tail = config.tracing.tailSampling.enabled;
   const remoteWrite = remoteWriteExporters(config);
   const buckets = latencyBuckets(config.tracing);
@@ -195,9 +190,9 @@ function aggregation(config: StackConfig) {
  * The collector the apps send to. Untiered, it does everything; tiered, it is the gateway and
  * routes every span by trace ID to the aggregators' headless Service.
  */
-export function collectorConfig(config: StackConfig) {
+export function collectorConfig(config: TracingSettings) {
   const input = ingest();
-  if (!collectorTiered(config)) {
+  if (!collectorTiered(config.tracing)) {
     const rest = aggregation(config);
     return {
       extensions: HEALTH,
@@ -225,7 +220,9 @@ export function collectorConfig(config: StackConfig) {
         },
         // Every ready aggregator pod, re-resolved every 5 s, so a rollout reshuffles few traces. The
         // port is a string in this resolver's schema.
-        resolver: { dns: { hostname: aggregators, port: String(COLLECTOR.otlpGrpcPort), interval: "5s" } },
+        resolver: {
+          dns: { hostname: aggregators, port: String(COLLECTOR.ports["otlp-grpc"].port), interval: "5s" },
+        },
       },
     },
     service: serviceSettings({
@@ -239,7 +236,7 @@ export function collectorConfig(config: StackConfig) {
 }
 
 /** The aggregator tier: OTLP from the gateways only, then everything that needs whole traces. */
-export function aggregatorConfig(config: StackConfig) {
+export function aggregatorConfig(config: TracingSettings) {
   const rest = aggregation(config);
   return {
     extensions: HEALTH,

@@ -4,14 +4,16 @@ import { StackConfig } from "../../config";
 import { disruptionBudgetArgs, spreadAcrossNodes } from "../common/disruption";
 import { WorkloadIdentity, selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
-import { ContainerPort, hardenedPodSpec, podTemplate } from "../common/podSpec";
+import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { clusterRoleArgs, clusterRoleBindingArgs, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
+import { WorkloadSpec, containerPorts, servicePorts } from "../common/workloadSpec";
 import { toYaml } from "../common/yaml";
 import { workloadPolicy } from "../wiring/policies";
-import { aggregatorConfig, collectorConfig, collectorTiered } from "./collectorConfig";
-import { COLLECTOR, COLLECTOR_AGGREGATOR, ZIPKIN_SERVICE } from "./names";
+import { aggregatorConfig, collectorConfig } from "./collectorConfig";
+import { COLLECTOR, COLLECTOR_AGGREGATOR, ZIPKIN_SERVICE, collectorTiered } from "./names";
+import { TracingSettings } from "./settings";
 
 const CONFIG_DIR = "/etc/otelcol";
 
@@ -20,7 +22,8 @@ interface CollectorTier {
   readonly config: object;
   readonly replicas: number;
   readonly resources: StackConfig["resources"]["otelCollector"];
-  readonly ports: readonly ContainerPort[];
+  /** The tier's name and ports. */
+  readonly spec: WorkloadSpec;
   /** Only the tier that runs k8sattributes calls the API server. */
   readonly serviceAccountName?: string;
 }
@@ -32,7 +35,7 @@ interface CollectorTier {
  */
 function deployTier(
   name: string,
-  config: StackConfig,
+  config: TracingSettings,
   tier: CollectorTier,
   opts: pulumi.CustomResourceOptions,
 ) {
@@ -56,11 +59,7 @@ function deployTier(
         args: [`--config=${CONFIG_DIR}/config.yaml`],
         // Names the pod on the trace-derived metrics it computes.
         env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
-        ports: [
-          ...tier.ports,
-          { name: "health", containerPort: COLLECTOR.healthPort },
-          { name: "metrics", containerPort: COLLECTOR.metricsPort },
-        ],
+        ports: containerPorts(tier.spec),
         resources: tier.resources,
         volumeMounts: [{ name: "config", mountPath: CONFIG_DIR, readOnly: true }],
         livenessProbe: httpProbe("health", "/"),
@@ -91,7 +90,7 @@ function deployTier(
   }
   new k8s.networking.v1.NetworkPolicy(
     `${name}-${tier.id.name}`,
-    workloadPolicy(config, namespace, tier.id),
+    workloadPolicy(config.wiring, namespace, tier.id),
     opts,
   );
 }
@@ -102,7 +101,11 @@ function deployTier(
  * gateways that receive and route by trace ID, and aggregators behind a headless Service that do
  * the rest (see `collectorTiered`).
  */
-export function deployCollector(name: string, config: StackConfig, opts: pulumi.CustomResourceOptions): void {
+export function deployCollector(
+  name: string,
+  config: TracingSettings,
+  opts: pulumi.CustomResourceOptions,
+): void {
   const namespace = config.namespaces.observability;
   const id = { name: COLLECTOR.name, component: "tracing", image: config.images.otelCollector };
 
@@ -131,11 +134,7 @@ export function deployCollector(name: string, config: StackConfig, opts: pulumi.
       replicas: config.tracing.collectorReplicas,
       resources: config.resources.otelCollector,
       serviceAccountName: COLLECTOR.name,
-      ports: [
-        { name: "otlp-grpc", containerPort: COLLECTOR.otlpGrpcPort },
-        { name: "otlp-http", containerPort: COLLECTOR.otlpHttpPort },
-        { name: "zipkin", containerPort: COLLECTOR.zipkinPort },
-      ],
+      spec: COLLECTOR,
     },
     opts,
   );
@@ -146,15 +145,10 @@ export function deployCollector(name: string, config: StackConfig, opts: pulumi.
     serviceArgs({
       id,
       namespace,
-      ports: [
-        { name: "otlp-grpc", port: COLLECTOR.otlpGrpcPort },
-        {
-          name: "otlp-http",
-          port: COLLECTOR.otlpHttpPort,
-          ...(nodePorts ? { nodePort: config.exposure.nodePorts.otlpHttp } : {}),
-        },
-        { name: "metrics", port: COLLECTOR.metricsPort },
-      ],
+      ports: servicePorts(
+        COLLECTOR,
+        nodePorts ? { nodePorts: { "otlp-http": config.exposure.nodePorts.otlpHttp } } : {},
+      ),
     }),
     opts,
   );
@@ -165,18 +159,15 @@ export function deployCollector(name: string, config: StackConfig, opts: pulumi.
       id,
       namespace,
       name: ZIPKIN_SERVICE,
-      ports: [
-        {
-          name: "zipkin",
-          port: COLLECTOR.zipkinPort,
-          ...(nodePorts ? { nodePort: config.exposure.nodePorts.zipkin } : {}),
-        },
-      ],
+      ports: servicePorts(COLLECTOR, {
+        names: ["zipkin"],
+        ...(nodePorts ? { nodePorts: { zipkin: config.exposure.nodePorts.zipkin } } : {}),
+      }),
     }),
     opts,
   );
 
-  if (collectorTiered(config)) {
+  if (collectorTiered(config.tracing)) {
     const aggregator = {
       name: COLLECTOR_AGGREGATOR.name,
       component: "tracing",
@@ -190,7 +181,7 @@ export function deployCollector(name: string, config: StackConfig, opts: pulumi.
         config: aggregatorConfig(config),
         replicas: config.tracing.aggregatorReplicas,
         resources: config.resources.otelCollectorAggregator,
-        ports: [{ name: "otlp-grpc", containerPort: COLLECTOR.otlpGrpcPort }],
+        spec: COLLECTOR_AGGREGATOR,
       },
       opts,
     );
@@ -201,10 +192,7 @@ export function deployCollector(name: string, config: StackConfig, opts: pulumi.
         id: aggregator,
         namespace,
         headless: true,
-        ports: [
-          { name: "otlp-grpc", port: COLLECTOR.otlpGrpcPort },
-          { name: "metrics", port: COLLECTOR.metricsPort },
-        ],
+        ports: servicePorts(COLLECTOR_AGGREGATOR),
       }),
       opts,
     );

@@ -1,22 +1,42 @@
-/** Names and ports of the tracing workloads: one source for Services, configs and wiring. */
-export const COLLECTOR = {
-  name: "otel-collector",
-  otlpGrpcPort: 4317,
-  otlpHttpPort: 4318,
-  zipkinPort: 9411,
-  healthPort: 13133,
-  metricsPort: 8888,
-} as const;
+import { StackConfig } from "../../config";
+import { workloadSpec } from "../common/workloadSpec";
 
-/** The collector's second tier, behind a headless Service the gateway resolves. */
-export const COLLECTOR_AGGREGATOR = { name: "otel-collector-aggregator" } as const;
+// Names and ports of the tracing workloads: one source for containers, Services, configs and wiring.
+export const COLLECTOR = workloadSpec("otel-collector", {
+  "otlp-grpc": { port: 4317 },
+  "otlp-http": { port: 4318 },
+  // Published by the `zipkin` Service, under the name the apps already use.
+  zipkin: { port: 9411, containerOnly: true },
+  health: { port: 13133, containerOnly: true },
+  metrics: { port: 8888, scrape: true },
+});
+
+/** The collector's second tier, behind a headless Service the gateway resolves; same binary, same ports. */
+export const COLLECTOR_AGGREGATOR = workloadSpec("otel-collector-aggregator", {
+  "otlp-grpc": COLLECTOR.ports["otlp-grpc"],
+  health: COLLECTOR.ports.health,
+  metrics: COLLECTOR.ports.metrics,
+});
 
 /** The Service the apps' ZIPKIN_ENDPOINT already names; it points at the collector. */
 export const ZIPKIN_SERVICE = "zipkin";
 
-export const TEMPO = { name: "tempo", httpPort: 3200, grpcPort: 9095, otlpGrpcPort: 4317 } as const;
+export const TEMPO = workloadSpec("tempo", {
+  http: { port: 3200, scrape: true },
+  grpc: { port: 9095, containerOnly: true },
+  "otlp-grpc": { port: 4317 },
+});
 
 export const TEMPO_PATHS = { config: "/etc/tempo", data: "/var/tempo" } as const;
 
 /** The ConfigMap each app namespace gets, for the apps to `envFrom`. */
 export const APP_TRACING_CONFIGMAP = "observability-tracing";
+
+/**
+ * Whether the collector runs as two tiers: a gateway that receives spans and routes each trace by
+ * its ID to one aggregator, where span metrics, the service graph and tail sampling see every span
+ * of the trace. Needed as soon as tail sampling is on or the gateway has more than one replica.
+ */
+export function collectorTiered(tracing: StackConfig["tracing"]): boolean {
+  return tracing.tailSampling.enabled || tracing.collectorReplicas > 1;
+}

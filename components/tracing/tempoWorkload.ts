@@ -1,20 +1,20 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../../config";
 import { objectMeta } from "../common/metadata";
 import { serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { workloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
-import { clusterUrl } from "../common/serviceUrl";
+import { containerPorts, servicePorts, workloadUrl } from "../common/workloadSpec";
 import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
 import { toYaml } from "../common/yaml";
 import { TEMPO, TEMPO_PATHS } from "./names";
 import { tempoConfig } from "./tempoConfig";
+import { TracingSettings } from "./settings";
 
 /** Tempo single binary on one volume (WAL, and blocks on kind); S3 through IRSA on eks. */
-export function deployTempo(name: string, config: StackConfig, opts: pulumi.CustomResourceOptions) {
+export function deployTempo(name: string, config: TracingSettings, opts: pulumi.CustomResourceOptions) {
   const namespace = config.namespaces.observability;
   const id = { name: TEMPO.name, component: "tracing", image: config.images.tempo };
   const configYaml = toYaml(tempoConfig(config));
@@ -34,11 +34,7 @@ export function deployTempo(name: string, config: StackConfig, opts: pulumi.Cust
         name: "tempo",
         image: config.images.tempo,
         args: [`-config.file=${TEMPO_PATHS.config}/tempo.yaml`],
-        ports: [
-          { name: "http", containerPort: TEMPO.httpPort },
-          { name: "grpc", containerPort: TEMPO.grpcPort },
-          { name: "otlp-grpc", containerPort: TEMPO.otlpGrpcPort },
-        ],
+        ports: containerPorts(TEMPO),
         resources: config.resources.tempo,
         volumeMounts: [
           { name: "config", mountPath: TEMPO_PATHS.config, readOnly: true },
@@ -51,15 +47,12 @@ export function deployTempo(name: string, config: StackConfig, opts: pulumi.Cust
     ],
     volumes: [{ name: "config", configMap: { name: configMap.metadata.name } }],
   });
-  const service = new k8s.core.v1.Service(
+  new k8s.core.v1.Service(
     `${name}-tempo`,
     serviceArgs({
       id,
       namespace,
-      ports: [
-        { name: "http", port: TEMPO.httpPort },
-        { name: "otlp-grpc", port: TEMPO.otlpGrpcPort },
-      ],
+      ports: servicePorts(TEMPO),
     }),
     opts,
   );
@@ -76,6 +69,6 @@ export function deployTempo(name: string, config: StackConfig, opts: pulumi.Cust
     },
     { ...opts, ...dataProtection(config.profile), dependsOn: [configMap] },
   );
-  new k8s.networking.v1.NetworkPolicy(`${name}-tempo`, workloadPolicy(config, namespace, id), opts);
-  return { url: service.metadata.name.apply((svc) => clusterUrl(svc, namespace, TEMPO.httpPort)) };
+  new k8s.networking.v1.NetworkPolicy(`${name}-tempo`, workloadPolicy(config.wiring, namespace, id), opts);
+  return { url: workloadUrl(TEMPO, namespace, "http") };
 }

@@ -1,17 +1,18 @@
 import { StackConfig } from "../../config";
 import { HOST_ACCESS_ALLOWLIST } from "../common/hostAccess";
+import { Port, networkPorts } from "../common/workloadSpec";
 import { GRAFANA } from "../grafana/names";
 import { ALLOY, LOKI, alloyNamespace } from "../logs/names";
+import {
+  ALERTMANAGER,
+  KUBE_STATE_METRICS,
+  NODE_EXPORTER,
+  PROMETHEUS,
+  datastoreExporters,
+} from "../metrics/names";
+import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO, collectorTiered } from "../tracing/names";
 
-import { datastoreExporters } from "../metrics/datastoreExporters";
-import { ALERTMANAGER, KUBE_STATE_METRICS, NODE_EXPORTER, PROMETHEUS } from "../metrics/names";
-import { collectorTiered } from "../tracing/collectorConfig";
-import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO } from "../tracing/names";
-
-export interface Port {
-  readonly protocol: "TCP" | "UDP";
-  readonly port: number;
-}
+export type { Port };
 
 /** One end of a flow. */
 export type Endpoint =
@@ -80,7 +81,7 @@ export function wiringGraph(config: StackConfig): Flow[] {
   const grafana = workload(obs, GRAFANA.name);
   const collector = workload(obs, COLLECTOR.name);
   const aggregator = workload(obs, COLLECTOR_AGGREGATOR.name);
-  const tiered = collectorTiered(config);
+  const tiered = collectorTiered(config.tracing);
   // Whichever collector sees whole traces writes them on.
   const traceAggregator = tiered ? aggregator : collector;
   const kubeStateMetrics = workload(obs, KUBE_STATE_METRICS.name);
@@ -93,7 +94,7 @@ export function wiringGraph(config: StackConfig): Flow[] {
     config.alerting.email === undefined ? [] : [portOfAddress(config.alerting.email.smarthost)];
 
   const scrape = (to: Endpoint, ports: Port[], why: string): Flow => ({ from: prometheus, to, ports, why });
-  const datastores = datastoreExporters(config);
+  const datastores = datastoreExporters(config.metrics);
 
   return [
     ...[obs, config.namespaces.node].map(
@@ -106,17 +107,21 @@ export function wiringGraph(config: StackConfig): Flow[] {
     ),
 
     // Metrics: Prometheus scrapes every target and notifies Alertmanager.
-    scrape(prometheus, tcp(PROMETHEUS.port), "self-scrape, and the other replica's metrics"),
-    scrape(alertmanager, tcp(ALERTMANAGER.port), "alerts and Alertmanager's metrics"),
-    scrape(kubeStateMetrics, tcp(KUBE_STATE_METRICS.port, KUBE_STATE_METRICS.telemetryPort), "object state"),
-    scrape(nodeExporter, tcp(NODE_EXPORTER.port), "node metrics"),
-    scrape(loki, tcp(LOKI.httpPort), "Loki's metrics"),
-    scrape(tempo, tcp(TEMPO.httpPort), "Tempo's metrics"),
-    scrape(collector, tcp(COLLECTOR.metricsPort), "the collector's metrics"),
-    ...(tiered ? [scrape(aggregator, tcp(COLLECTOR.metricsPort), "the aggregators' metrics")] : []),
-    scrape(alloy, tcp(ALLOY.httpPort), "the log agent's metrics"),
-    scrape(grafana, tcp(GRAFANA.port), "Grafana's metrics"),
-    ...datastores.map((e) => scrape(workload(obs, e.name), tcp(e.port), `${e.name} metrics`)),
+    scrape(prometheus, networkPorts(PROMETHEUS, "http"), "self-scrape, and the other replica's metrics"),
+    scrape(alertmanager, networkPorts(ALERTMANAGER, "http"), "alerts and Alertmanager's metrics"),
+    scrape(kubeStateMetrics, networkPorts(KUBE_STATE_METRICS, "http-metrics", "telemetry"), "object state"),
+    scrape(nodeExporter, networkPorts(NODE_EXPORTER, "http-metrics"), "node metrics"),
+    scrape(loki, networkPorts(LOKI, "http"), "Loki's metrics"),
+    scrape(tempo, networkPorts(TEMPO, "http"), "Tempo's metrics"),
+    scrape(collector, networkPorts(COLLECTOR, "metrics"), "the collector's metrics"),
+    ...(tiered
+      ? [scrape(aggregator, networkPorts(COLLECTOR_AGGREGATOR, "metrics"), "the aggregators' metrics")]
+      : []),
+    scrape(alloy, networkPorts(ALLOY, "http"), "the log agent's metrics"),
+    scrape(grafana, networkPorts(GRAFANA, "http"), "Grafana's metrics"),
+    ...datastores.map((e) =>
+      scrape(workload(obs, e.spec.name), networkPorts(e.spec), `${e.spec.name} metrics`),
+    ),
     ...apps.map((app) => scrape(app, [], "the configured services and annotated pods, on their own ports")),
     scrape(outside("kubelets"), tcp(10250), "kubelet and cAdvisor metrics"),
     {
@@ -136,14 +141,21 @@ export function wiringGraph(config: StackConfig): Flow[] {
           },
         ]),
     ...(nodePorts
-      ? [{ from: outside("the host, via NodePort"), to: prometheus, ports: tcp(PROMETHEUS.port), why: "UI" }]
+      ? [
+          {
+            from: outside("the host, via NodePort"),
+            to: prometheus,
+            ports: networkPorts(PROMETHEUS, "http"),
+            why: "UI",
+          },
+        ]
       : []),
     ...(config.metrics.alertmanagerReplicas > 1
       ? [
           {
             from: alertmanager,
             to: alertmanager,
-            ports: tcpAndUdp(ALERTMANAGER.clusterPort),
+            ports: networkPorts(ALERTMANAGER, "mesh-tcp", "mesh-udp"),
             why: "HA gossip",
           },
         ]
@@ -157,17 +169,22 @@ export function wiringGraph(config: StackConfig): Flow[] {
     { from: kubeStateMetrics, to: API_SERVER, ports: API_SERVER_PORTS, why: "object state" },
     ...datastores.map(
       (e): Flow => ({
-        from: workload(obs, e.name),
-        to: outside(`the datastore ${e.name} watches`),
+        from: workload(obs, e.spec.name),
+        to: outside(`the datastore ${e.spec.name} watches`),
         ports: tcp(e.targetPort),
         why: "datastore statistics",
       }),
     ),
 
     // Logs: the agent ships to Loki; Loki's ruler notifies Alertmanager.
-    { from: alloy, to: loki, ports: tcp(LOKI.httpPort), why: "log push" },
+    { from: alloy, to: loki, ports: networkPorts(LOKI, "http"), why: "log push" },
     { from: alloy, to: API_SERVER, ports: API_SERVER_PORTS, why: "pod discovery (and logs in api mode)" },
-    { from: loki, to: alertmanager, ports: tcp(ALERTMANAGER.port), why: "log alerts from the ruler" },
+    {
+      from: loki,
+      to: alertmanager,
+      ports: networkPorts(ALERTMANAGER, "http"),
+      why: "log alerts from the ruler",
+    },
     ...(s3?.loki === undefined
       ? []
       : [{ from: loki, to: outside("S3 and STS"), ports: tcp(443), why: "chunks" }]),
@@ -177,7 +194,7 @@ export function wiringGraph(config: StackConfig): Flow[] {
       (app): Flow => ({
         from: app,
         to: collector,
-        ports: tcp(COLLECTOR.otlpGrpcPort, COLLECTOR.otlpHttpPort, COLLECTOR.zipkinPort),
+        ports: networkPorts(COLLECTOR, "otlp-grpc", "otlp-http", "zipkin"),
         why: "spans (OTLP and Zipkin)",
       }),
     ),
@@ -186,7 +203,7 @@ export function wiringGraph(config: StackConfig): Flow[] {
           {
             from: outside("apps on the host, via NodePort"),
             to: collector,
-            ports: tcp(COLLECTOR.otlpHttpPort, COLLECTOR.zipkinPort),
+            ports: networkPorts(COLLECTOR, "otlp-http", "zipkin"),
             why: "spans",
           },
         ]
@@ -196,16 +213,16 @@ export function wiringGraph(config: StackConfig): Flow[] {
           {
             from: collector,
             to: aggregator,
-            ports: tcp(COLLECTOR.otlpGrpcPort),
+            ports: networkPorts(COLLECTOR_AGGREGATOR, "otlp-grpc"),
             why: "spans, routed by trace ID",
           },
         ]
       : []),
-    { from: traceAggregator, to: tempo, ports: tcp(TEMPO.otlpGrpcPort), why: "sampled traces" },
+    { from: traceAggregator, to: tempo, ports: networkPorts(TEMPO, "otlp-grpc"), why: "sampled traces" },
     {
       from: traceAggregator,
       to: prometheus,
-      ports: tcp(PROMETHEUS.port),
+      ports: networkPorts(PROMETHEUS, "http"),
       why: "span and service-graph metrics",
     },
     { from: collector, to: API_SERVER, ports: API_SERVER_PORTS, why: "k8s attributes" },
@@ -214,15 +231,20 @@ export function wiringGraph(config: StackConfig): Flow[] {
       : [{ from: tempo, to: outside("S3 and STS"), ports: tcp(443), why: "blocks" }]),
 
     // Grafana queries every backend; people reach it through the NodePort or the Ingress.
-    { from: outside("browsers, via NodePort or Ingress"), to: grafana, ports: tcp(GRAFANA.port), why: "UI" },
+    {
+      from: outside("browsers, via NodePort or Ingress"),
+      to: grafana,
+      ports: networkPorts(GRAFANA, "http"),
+      why: "UI",
+    },
     ...(
       [
-        [prometheus, PROMETHEUS.port],
-        [loki, LOKI.httpPort],
-        [tempo, TEMPO.httpPort],
-        [alertmanager, ALERTMANAGER.port],
+        [prometheus, networkPorts(PROMETHEUS, "http")],
+        [loki, networkPorts(LOKI, "http")],
+        [tempo, networkPorts(TEMPO, "http")],
+        [alertmanager, networkPorts(ALERTMANAGER, "http")],
       ] as const
-    ).map(([to, port]): Flow => ({ from: grafana, to, ports: tcp(port), why: "queries" })),
+    ).map(([to, ports]): Flow => ({ from: grafana, to, ports, why: "queries" })),
     ...(config.grafana.database === undefined
       ? []
       : [
@@ -234,7 +256,14 @@ export function wiringGraph(config: StackConfig): Flow[] {
           },
         ]),
     ...(config.grafana.replicas > 1
-      ? [{ from: grafana, to: grafana, ports: tcpAndUdp(GRAFANA.clusterPort), why: "alerting HA gossip" }]
+      ? [
+          {
+            from: grafana,
+            to: grafana,
+            ports: networkPorts(GRAFANA, "mesh-tcp", "mesh-udp"),
+            why: "alerting HA gossip",
+          },
+        ]
       : []),
     ...(config.grafana.extraDatasources.length === 0
       ? []

@@ -1,5 +1,4 @@
 import * as k8s from "@pulumi/kubernetes";
-import { StackConfig } from "../../config";
 import { WorkloadIdentity } from "../common/labels";
 import {
   ANY_ADDRESS,
@@ -9,7 +8,7 @@ import {
   podsIn,
   selectedPodsPolicy,
 } from "../common/networkPolicy";
-import { Endpoint, Flow, onHostNetwork, wiringGraph } from "./graph";
+import { Endpoint, Flow, onHostNetwork } from "./graph";
 
 type NetworkPolicyArgs = k8s.networking.v1.NetworkPolicyArgs;
 type NetworkPolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
@@ -56,11 +55,10 @@ const isWorkload = (endpoint: Endpoint, namespace: string, name: string) =>
 
 /** The NetworkPolicy of one workload: exactly the graph's flows into and out of its pods. */
 export function workloadPolicy(
-  config: StackConfig,
+  flows: readonly Flow[],
   namespace: string,
   id: WorkloadIdentity,
 ): NetworkPolicyArgs {
-  const flows = wiringGraph(config);
   const inbound = flows.filter((f) => isWorkload(f.to, namespace, id.name));
   const outbound = flows.filter((f) => isWorkload(f.from, namespace, id.name));
   if (inbound.length === 0 && outbound.length === 0) {

@@ -2,8 +2,8 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { parseStackConfig } from "../../config";
-import { ScrapeRegistry, serviceScrapeJob } from "../../components/metrics/scrapeRegistry";
-import { registerMetricsScrapeJobs } from "../../components/metricsStack";
+import { duplicateJobName, metricsScrapeJobs } from "../../components/metricsStack";
+import { LogsStack } from "../../components/logsStack";
 import { prometheusFiles } from "../../components/metrics/prometheusWorkload";
 import { httpRecordingRules } from "../../components/metrics/alertRules";
 import { LATENCY_SOURCES, TRAFFIC_SOURCES, leLabel, leMatcher } from "../../components/metrics/httpSources";
@@ -262,27 +262,25 @@ describe("exporters", () => {
   });
 });
 
-describe("scrape registry", () => {
+describe("scrape jobs", () => {
   const config = parseStackConfig(
     { apps: { namespaces: ["shop"], services: [{ name: "cart", port: 8080 }] } },
     new Set(),
   );
+  const settings = { ...config, wiring: [] };
 
-  test("a job another component registers lands in prometheus.yml beside the metrics jobs", () => {
-    const registry = new ScrapeRegistry().register(
-      serviceScrapeJob({ job: "loki", namespace: "observability", service: "loki", portName: "http" }),
-    );
-    const jobs = registerMetricsScrapeJobs(registry, config).jobs();
-    const prometheus = yaml.load(prometheusFiles(config, jobs).config["prometheus.yml"]) as Json;
+  test("another stack's jobs land in prometheus.yml beside the metrics jobs", () => {
+    const jobs = [...LogsStack.scrapeJobs(config), ...metricsScrapeJobs(settings)];
+    const prometheus = yaml.load(prometheusFiles(settings, jobs).config["prometheus.yml"]) as Json;
     expect(prometheus.scrape_configs.map((j: Json) => j.job_name)).toContain("loki");
     expect(
       prometheus.scrape_configs.find((j: Json) => j.job_name === "services-metrics-15s").metrics_path,
     ).toBe("/metrics");
   });
 
-  test("refuses the same job twice", () => {
-    const registry = registerMetricsScrapeJobs(new ScrapeRegistry(), config);
-    expect(() => registry.register({ job_name: "prometheus" })).toThrow(/prometheus is registered twice/);
+  test("a job name listed twice is found", () => {
+    expect(duplicateJobName(metricsScrapeJobs(settings))).toBeUndefined();
+    expect(duplicateJobName([...metricsScrapeJobs(settings), { job_name: "prometheus" }])).toBe("prometheus");
   });
 
   test("services with their own interval or path get a job of their own", () => {
@@ -298,9 +296,7 @@ describe("scrape registry", () => {
       },
       new Set(),
     );
-    const names = registerMetricsScrapeJobs(new ScrapeRegistry(), mixed)
-      .jobs()
-      .map((j) => j.job_name);
+    const names = metricsScrapeJobs({ ...mixed, wiring: [] }).map((j) => j.job_name);
     expect(names).toEqual(expect.arrayContaining(["services-metrics-15s", "services-metrics-30s"]));
   });
 });
@@ -405,7 +401,7 @@ describe("per-service HTTP signals", () => {
       },
       new Set(),
     );
-    expect(springMetricsEnv(config)).toEqual({
+    expect(springMetricsEnv({ ...config, slo: config.metrics.slo })).toEqual({
       MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS: "true",
       MANAGEMENT_METRICS_DISTRIBUTION_SLO_HTTP_SERVER_REQUESTS: "250ms,500ms,1000ms",
     });

@@ -1,11 +1,11 @@
-import { StackConfig } from "../../../config";
+import { DashboardSettings } from "../settings";
 import { Dashboard, dashboard } from "../dashboardSdk";
 import { alerts, infrastructure, logs, stackHealth, tracing } from "./platform";
 import { jvm, nodejs } from "./runtimes";
 import { landing, serviceDetail, serviceOverview, slo } from "./services";
 
 /** Every provisioned dashboard, built from the stack config. */
-export function allDashboards(config: StackConfig): Dashboard[] {
+export function allDashboards(config: DashboardSettings): Dashboard[] {
   return [
     landing(config),
     serviceOverview(),

@@ -1,4 +1,4 @@
-import { StackConfig } from "../../../config";
+import { DashboardSettings } from "../settings";
 import { DashboardSpec, loki, panel, prom } from "../dashboardSdk";
 import { UIDS } from "./services";
 
@@ -71,7 +71,7 @@ export function infrastructure(): DashboardSpec {
 }
 
 /** Log volume and errors from Loki, by the labels Alloy sets. */
-export function logs(config: StackConfig): DashboardSpec {
+export function logs(config: DashboardSettings): DashboardSpec {
   const apps = `namespace=~"${config.apps.namespaces.join("|") || ".+"}"`;
   return {
     uid: UIDS.logs,

@@ -1,4 +1,4 @@
-import { StackConfig } from "../../../config";
+import { DashboardSettings } from "../settings";
 import { LATENCY_SOURCES, perService, sumRate } from "../../metrics/httpSources";
 import { DashboardSpec, VariableSpec, panel, prom } from "../dashboardSdk";
 
@@ -39,7 +39,7 @@ export const UIDS = {
   stack: "obs-stack-health",
 } as const;
 
-export function landing(config: StackConfig): DashboardSpec {
+export function landing(config: DashboardSettings): DashboardSpec {
   const links = [
     [UIDS.overview, "Service Overview"],
     [UIDS.detail, "Service Detail"],
@@ -253,7 +253,7 @@ export function serviceDetail(): DashboardSpec {
   };
 }
 
-export function slo(config: StackConfig): DashboardSpec {
+export function slo(config: DashboardSettings): DashboardSpec {
   const budget = +(1 - config.metrics.slo.latencyObjective).toFixed(6);
   return {
     uid: UIDS.slo,

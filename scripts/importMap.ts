@@ -1,0 +1,133 @@
+// `npm run -s import-map`: the program's import graph read from the source. It prints the
+// import cycles, every import that runs up the layers, and the file count and largest file per
+// folder. Exits non-zero when there is a cycle or an upward import, so the layering is held.
+//   npm run -s import-map [-- <project root>]
+import * as fs from "fs";
+import * as path from "path";
+
+/**
+ * The program's layers, lowest first: a file may import its own layer and those below it.
+ * The facts (`names.ts`: names and ports) sit above the building blocks, the wiring graph above
+ * the facts, the builders of each component above the graph, the Stacks above the builders.
+ */
+const LAYERS: readonly { readonly name: string; readonly matches: (file: string) => boolean }[] = [
+  { name: "config", matches: (f) => f.startsWith("config/") },
+  { name: "building blocks", matches: (f) => f.startsWith("components/common/") },
+  { name: "facts", matches: (f) => /^components\/[a-z]+\/names\.ts$/.test(f) },
+  { name: "wiring graph", matches: (f) => f.startsWith("components/wiring/") },
+  { name: "builders", matches: (f) => /^components\/[a-z]+\//.test(f) },
+  { name: "stacks", matches: (f) => f.startsWith("components/") },
+  { name: "program", matches: (f) => f === "index.ts" },
+  { name: "tooling", matches: (f) => /^(render|checks|policy)\//.test(f) },
+  { name: "scripts and tests", matches: () => true },
+];
+
+const layerOf = (file: string): number => LAYERS.findIndex((l) => l.matches(file));
+
+function sourceFiles(root: string, dir = ""): string[] {
+  return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const relative = path.posix.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      return entry.name === "node_modules" || entry.name.startsWith(".") ? [] : sourceFiles(root, relative);
+    }
+    return entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") ? [relative] : [];
+  });
+}
+
+/** The project files a file imports (relative specifiers only: packages are not layers). */
+function importsOf(root: string, file: string, known: ReadonlySet<string>): string[] {
+  const text = fs.readFileSync(path.join(root, file), "utf8");
+  const specifiers = [...text.matchAll(/(?:from\s+|require\(|import\s+)"(\.{1,2}\/[^"]*)"/g)].map(
+    (m) => m[1],
+  );
+  return [
+    ...new Set(
+      specifiers.map((specifier) => {
+        const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier));
+        return [`${base}.ts`, `${base}/index.ts`, base].find((candidate) => known.has(candidate)) ?? base;
+      }),
+    ),
+  ].filter((target) => known.has(target));
+}
+
+/** Strongly connected components of more than one file (Tarjan), each an import cycle. */
+function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const found: string[][] = [];
+  const visit = (node: string): void => {
+    index.set(node, counter);
+    low.set(node, counter++);
+    stack.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node) ?? 0, low.get(next) ?? 0));
+      } else if (stack.includes(next)) {
+        low.set(node, Math.min(low.get(node) ?? 0, index.get(next) ?? 0));
+      }
+    }
+    if (low.get(node) === index.get(node)) {
+      const component: string[] = [];
+      let member: string | undefined;
+      do {
+        member = stack.pop();
+        if (member !== undefined) {
+          component.push(member);
+        }
+      } while (member !== undefined && member !== node);
+      if (component.length > 1) {
+        found.push(component.sort());
+      }
+    }
+  };
+  for (const node of graph.keys()) {
+    if (!index.has(node)) {
+      visit(node);
+    }
+  }
+  return found;
+}
+
+function main(): number {
+  const root = path.resolve(process.argv[2] ?? path.join(__dirname, ".."));
+  const files = sourceFiles(root).sort();
+  const known = new Set(files);
+  const graph = new Map(files.map((file) => [file, importsOf(root, file, known)]));
+
+  const loops = cycles(graph);
+  const upward = [...graph].flatMap(([file, targets]) =>
+    targets
+      .filter((target) => layerOf(target) > layerOf(file))
+      .map(
+        (target) => `${file} (${LAYERS[layerOf(file)].name}) → ${target} (${LAYERS[layerOf(target)].name})`,
+      ),
+  );
+
+  const folders = new Map<string, { count: number; largest: string; lines: number }>();
+  for (const file of files) {
+    const folder = path.posix.dirname(file);
+    const lines = fs.readFileSync(path.join(root, file), "utf8").split("\n").length;
+    const row = folders.get(folder) ?? { count: 0, largest: "", lines: 0 };
+    folders.set(folder, {
+      ...row,
+      count: row.count + 1,
+      ...(lines > row.lines ? { largest: path.posix.basename(file), lines } : {}),
+    });
+  }
+
+  console.log(`${files.length} files, ${[...graph.values()].flat().length} project imports`);
+  console.log(`import cycles: ${loops.length}`);
+  loops.forEach((loop) => console.log(`  ${loop.join(" ↔ ")}`));
+  console.log(`imports that run up the layers (${LAYERS.map((l) => l.name).join(" < ")}): ${upward.length}`);
+  upward.forEach((line) => console.log(`  ${line}`));
+  console.log("folder | files | largest file (lines)");
+  for (const [folder, row] of [...folders].sort(([a], [b]) => a.localeCompare(b))) {
+    console.log(`${folder} | ${row.count} | ${row.largest} (${row.lines})`);
+  }
+  return loops.length + upward.length === 0 ? 0 : 1;
+}
+
+process.exitCode = main();
