@@ -9,7 +9,7 @@ import { GRAFANA } from "./grafana/names";
 import { GrafanaBackends, GrafanaSettings } from "./grafana/settings";
 import { ScrapeConfig } from "./metrics/prometheusTypes";
 import { workloadScrapeJob } from "./metrics/scrapeJobs";
-import { workloadPolicy } from "./wiring/policies";
+import { deployWorkloadPolicy } from "./wiring/policies";
 
 export interface GrafanaStackArgs extends GrafanaSettings {
   /** The other stacks' URLs, Loki tenant and trace-ID expression, for the datasources. */
@@ -66,11 +66,7 @@ export class GrafanaStack extends pulumi.ComponentResource {
     const provisioning = deployGrafanaProvisioning(name, args, args.backends, id, children);
     deployGrafanaWorkload(name, args, id, { credentials, ...provisioning }, children);
     this.url = deployGrafanaExposure(name, args, id, children);
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-grafana`,
-      workloadPolicy(args.wiring, namespace, id),
-      children,
-    );
+    deployWorkloadPolicy(`${name}-grafana`, args.wiring, namespace, id, children);
 
     this.adminUser = args.grafana.adminUser;
     this.adminPassword = pulumi.secret(password.result);

@@ -91,8 +91,18 @@ function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   return found;
 }
 
-function main(): number {
-  const root = path.resolve(process.argv[2] ?? path.join(__dirname, ".."));
+export interface ImportMap {
+  readonly files: number;
+  readonly imports: number;
+  /** Each import cycle, its files sorted. */
+  readonly cycles: readonly (readonly string[])[];
+  /** Each import from a lower layer to a higher one, as `importer (layer) → imported (layer)`. */
+  readonly upward: readonly string[];
+  readonly folders: ReadonlyMap<string, { count: number; largest: string; lines: number }>;
+}
+
+/** The import map of the TypeScript sources under `root` (node_modules and dot folders left out). */
+export function importMap(root: string): ImportMap {
   const files = sourceFiles(root).sort();
   const known = new Set(files);
   const graph = new Map(files.map((file) => [file, importsOf(root, file, known)]));
@@ -118,16 +128,31 @@ function main(): number {
     });
   }
 
-  console.log(`${files.length} files, ${[...graph.values()].flat().length} project imports`);
-  console.log(`import cycles: ${loops.length}`);
-  loops.forEach((loop) => console.log(`  ${loop.join(" ↔ ")}`));
-  console.log(`imports that run up the layers (${LAYERS.map((l) => l.name).join(" < ")}): ${upward.length}`);
-  upward.forEach((line) => console.log(`  ${line}`));
-  console.log("folder | files | largest file (lines)");
-  for (const [folder, row] of [...folders].sort(([a], [b]) => a.localeCompare(b))) {
-    console.log(`${folder} | ${row.count} | ${row.largest} (${row.lines})`);
-  }
-  return loops.length + upward.length === 0 ? 0 : 1;
+  return {
+    files: files.length,
+    imports: [...graph.values()].flat().length,
+    cycles: loops,
+    upward,
+    folders,
+  };
 }
 
-process.exitCode = main();
+function main(): number {
+  const map = importMap(path.resolve(process.argv[2] ?? path.join(__dirname, "..")));
+  console.log(`${map.files} files, ${map.imports} project imports`);
+  console.log(`import cycles: ${map.cycles.length}`);
+  map.cycles.forEach((loop) => console.log(`  ${loop.join(" ↔ ")}`));
+  console.log(
+    `imports that run up the layers (${LAYERS.map((l) => l.name).join(" < ")}): ${map.upward.length}`,
+  );
+  map.upward.forEach((line) => console.log(`  ${line}`));
+  console.log("folder | files | largest file (lines)");
+  for (const [folder, row] of [...map.folders].sort(([a], [b]) => a.localeCompare(b))) {
+    console.log(`${folder} | ${row.count} | ${row.largest} (${row.lines})`);
+  }
+  return map.cycles.length + map.upward.length === 0 ? 0 : 1;
+}
+
+if (require.main === module) {
+  process.exitCode = main();
+}

@@ -5,7 +5,7 @@ import { objectMeta } from "../common/metadata";
 import { serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { containerPorts, servicePorts } from "../common/workloadSpec";
-import { workloadPolicy } from "../wiring/policies";
+import { deployWorkloadPolicy } from "../wiring/policies";
 import { ContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { volumeStatefulSet } from "../common/statefulSet";
@@ -121,5 +121,5 @@ export function deployAlloy(name: string, config: LogsSettings, opts: pulumi.Cus
     serviceArgs({ id, namespace, headless: true, ports: servicePorts(ALLOY) }),
     opts,
   );
-  new k8s.networking.v1.NetworkPolicy(`${name}-alloy`, workloadPolicy(config.wiring, namespace, id), opts);
+  deployWorkloadPolicy(`${name}-alloy`, config.wiring, namespace, id, opts);
 }

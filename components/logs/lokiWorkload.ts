@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { objectMeta } from "../common/metadata";
 import { serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
-import { workloadPolicy } from "../wiring/policies";
+import { deployWorkloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { containerPorts, servicePorts, workloadUrl } from "../common/workloadSpec";
@@ -85,6 +85,6 @@ export function deployLoki(name: string, config: LogsSettings, opts: pulumi.Cust
     },
     { ...opts, ...dataProtection(config.profile), dependsOn: [configMap, rulesMap] },
   );
-  new k8s.networking.v1.NetworkPolicy(`${name}-loki`, workloadPolicy(config.wiring, namespace, id), opts);
+  deployWorkloadPolicy(`${name}-loki`, config.wiring, namespace, id, opts);
   return { url: workloadUrl(LOKI, namespace, "http") };
 }

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { objectMeta } from "../common/metadata";
 import { serviceArgs } from "../common/service";
-import { workloadPolicy } from "../wiring/policies";
+import { deployWorkloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { containerPorts, servicePorts, workloadUrl } from "../common/workloadSpec";
@@ -137,11 +137,7 @@ export function deployAlertmanager(
     );
   }
 
-  new k8s.networking.v1.NetworkPolicy(
-    `${name}-alertmanager`,
-    workloadPolicy(config.wiring, namespace, id),
-    opts,
-  );
+  deployWorkloadPolicy(`${name}-alertmanager`, config.wiring, namespace, id, opts);
 
   return { url: workloadUrl(ALERTMANAGER, namespace, "http") };
 }

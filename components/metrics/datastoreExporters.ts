@@ -6,7 +6,7 @@ import { ContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { serviceArgs } from "../common/service";
 import { containerPorts, servicePorts } from "../common/workloadSpec";
-import { workloadPolicy } from "../wiring/policies";
+import { deployWorkloadPolicy } from "../wiring/policies";
 import { DatastoreExporter, datastoreExporters } from "./names";
 import { MetricsSettings } from "./settings";
 
@@ -93,10 +93,6 @@ export function deployDatastoreExporters(
       serviceArgs({ id, namespace, ports: servicePorts(exporter.spec) }),
       opts,
     );
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-${workload}`,
-      workloadPolicy(config.wiring, namespace, id),
-      opts,
-    );
+    deployWorkloadPolicy(`${name}-${workload}`, config.wiring, namespace, id, opts);
   }
 }

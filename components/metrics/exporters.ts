@@ -5,7 +5,7 @@ import { objectMeta } from "../common/metadata";
 import { clusterRoleArgs, clusterRoleBindingArgs, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { containerPorts, servicePorts } from "../common/workloadSpec";
-import { workloadPolicy } from "../wiring/policies";
+import { deployWorkloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { KUBE_STATE_METRICS, NODE_EXPORTER } from "./names";
@@ -105,11 +105,7 @@ export function deployKubeStateMetrics(
     }),
     opts,
   );
-  new k8s.networking.v1.NetworkPolicy(
-    `${name}-kube-state-metrics`,
-    workloadPolicy(config.wiring, namespace, id),
-    opts,
-  );
+  deployWorkloadPolicy(`${name}-kube-state-metrics`, config.wiring, namespace, id, opts);
 }
 
 /**
@@ -168,9 +164,5 @@ export function deployNodeExporter(
     opts,
   );
   // Host-network pods are mostly outside NetworkPolicy's reach; this states the intent anyway.
-  new k8s.networking.v1.NetworkPolicy(
-    `${name}-node-exporter`,
-    workloadPolicy(config.wiring, namespace, id),
-    opts,
-  );
+  deployWorkloadPolicy(`${name}-node-exporter`, config.wiring, namespace, id, opts);
 }

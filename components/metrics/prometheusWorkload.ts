@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { objectMeta } from "../common/metadata";
 import { clusterRoleArgs, clusterRoleBindingArgs, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
-import { workloadPolicy } from "../wiring/policies";
+import { deployWorkloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { disruptionBudgetArgs, spreadAcrossNodes } from "../common/disruption";
@@ -175,11 +175,7 @@ export function deployPrometheus(
     );
   }
 
-  new k8s.networking.v1.NetworkPolicy(
-    `${name}-prometheus`,
-    workloadPolicy(config.wiring, namespace, id),
-    opts,
-  );
+  deployWorkloadPolicy(`${name}-prometheus`, config.wiring, namespace, id, opts);
 
   return { url: workloadUrl(PROMETHEUS, namespace, "http") };
 }

@@ -10,7 +10,7 @@ import { clusterRoleArgs, clusterRoleBindingArgs, serviceAccountArgs } from "../
 import { serviceArgs } from "../common/service";
 import { WorkloadSpec, containerPorts, servicePorts } from "../common/workloadSpec";
 import { toYaml } from "../common/yaml";
-import { workloadPolicy } from "../wiring/policies";
+import { deployWorkloadPolicy } from "../wiring/policies";
 import { aggregatorConfig, collectorConfig } from "./collectorConfig";
 import { COLLECTOR, COLLECTOR_AGGREGATOR, ZIPKIN_SERVICE, collectorTiered } from "./names";
 import { TracingSettings } from "./settings";
@@ -88,11 +88,7 @@ function deployTier(
       opts,
     );
   }
-  new k8s.networking.v1.NetworkPolicy(
-    `${name}-${tier.id.name}`,
-    workloadPolicy(config.wiring, namespace, tier.id),
-    opts,
-  );
+  deployWorkloadPolicy(`${name}-${tier.id.name}`, config.wiring, namespace, tier.id, opts);
 }
 
 /**

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { objectMeta } from "../common/metadata";
 import { serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
-import { workloadPolicy } from "../wiring/policies";
+import { deployWorkloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { containerPorts, servicePorts, workloadUrl } from "../common/workloadSpec";
@@ -69,6 +69,6 @@ export function deployTempo(name: string, config: TracingSettings, opts: pulumi.
     },
     { ...opts, ...dataProtection(config.profile), dependsOn: [configMap] },
   );
-  new k8s.networking.v1.NetworkPolicy(`${name}-tempo`, workloadPolicy(config.wiring, namespace, id), opts);
+  deployWorkloadPolicy(`${name}-tempo`, config.wiring, namespace, id, opts);
   return { url: workloadUrl(TEMPO, namespace, "http") };
 }

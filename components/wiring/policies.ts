@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { WorkloadIdentity } from "../common/labels";
 import {
   ANY_ADDRESS,
@@ -53,16 +54,19 @@ function rules(peers: readonly { readonly endpoint: Endpoint; readonly flow: Flo
 const isWorkload = (endpoint: Endpoint, namespace: string, name: string) =>
   endpoint.kind === "workload" && endpoint.namespace === namespace && endpoint.name === name;
 
-/** The NetworkPolicy of one workload: exactly the graph's flows into and out of its pods. */
+/**
+ * The NetworkPolicy of one workload: exactly the graph's flows into and out of its pods; none for
+ * a workload the graph does not name.
+ */
 export function workloadPolicy(
   flows: readonly Flow[],
   namespace: string,
   id: WorkloadIdentity,
-): NetworkPolicyArgs {
+): NetworkPolicyArgs | undefined {
   const inbound = flows.filter((f) => isWorkload(f.to, namespace, id.name));
   const outbound = flows.filter((f) => isWorkload(f.from, namespace, id.name));
   if (inbound.length === 0 && outbound.length === 0) {
-    throw new Error(`${namespace}/${id.name} is not in the wiring graph (components/wiring/graph.ts)`);
+    return undefined;
   }
   return allowPolicy({
     namespace,
@@ -82,4 +86,25 @@ export function dnsEgressPolicy(flows: readonly Flow[], namespace: string): Netw
     podLabels: {},
     egress: rules(outbound.map((flow) => ({ endpoint: flow.to, flow }))),
   });
+}
+
+/**
+ * Registers a workload's NetworkPolicy from the graph. A workload the graph does not name would be
+ * cut off by the namespace's default deny: that is an error of the component deploying it.
+ */
+export function deployWorkloadPolicy(
+  name: string,
+  flows: readonly Flow[],
+  namespace: string,
+  id: WorkloadIdentity,
+  opts: pulumi.CustomResourceOptions,
+): k8s.networking.v1.NetworkPolicy {
+  const policy = workloadPolicy(flows, namespace, id);
+  if (policy === undefined) {
+    throw new pulumi.ResourceError(
+      `${namespace}/${id.name} is not in the wiring graph (components/wiring/graph.ts)`,
+      opts.parent,
+    );
+  }
+  return new k8s.networking.v1.NetworkPolicy(name, policy, opts);
 }
