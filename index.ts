@@ -6,6 +6,7 @@ import {
   readDeployedVolumes,
   volumeChangeProblems,
 } from "./config/deployedVolumes";
+import { PlatformSettings } from "./components/common/settings";
 import { GrafanaStack } from "./components/grafanaStack";
 import { LogsStack } from "./components/logsStack";
 import { MetricsStack } from "./components/metricsStack";
@@ -45,13 +46,26 @@ async function main() {
   );
   const inNamespaces = { provider, dependsOn: [namespaces] };
 
-  // Each stack reads its own slice of the config and what the others expose. Prometheus and
+  // Each stack reads its own sections of the config and what the others expose. Prometheus and
   // Alertmanager come first, as everything else sends to them; the others' scrape jobs depend only
   // on their settings, so Prometheus lists them from the start.
+  const { profile, cluster, namespaces: stackNamespaces, apps, storage, images, resources } = config;
+  const platform: PlatformSettings = {
+    profile,
+    cluster,
+    namespaces: stackNamespaces,
+    apps,
+    storage,
+    images,
+    resources,
+  };
   const metrics = new MetricsStack(
     "metrics",
     {
-      ...config,
+      ...platform,
+      metrics: config.metrics,
+      alerting: config.alerting,
+      exposure: config.exposure,
       wiring,
       scrapeJobs: [
         ...LogsStack.scrapeJobs(config),
@@ -64,22 +78,33 @@ async function main() {
   const logs = new LogsStack(
     "logs",
     {
-      ...config,
-      wiring,
+      ...platform,
+      logs: config.logs,
       alertmanagerUrl: metrics.alertmanagerUrl,
       runbookBaseUrl: config.metrics.runbookBaseUrl,
+      wiring,
     },
     inNamespaces,
   );
   const tracing = new TracingStack(
     "tracing",
-    { ...config, wiring, prometheusWriteUrls: metrics.prometheusWriteUrls, slo: config.metrics.slo },
+    {
+      ...platform,
+      tracing: config.tracing,
+      exposure: config.exposure,
+      slo: config.metrics.slo,
+      prometheusWriteUrls: metrics.prometheusWriteUrls,
+      wiring,
+    },
     inNamespaces,
   );
   const grafana = new GrafanaStack(
     "grafana",
     {
-      ...config,
+      ...platform,
+      grafana: config.grafana,
+      exposure: config.exposure,
+      metrics: config.metrics,
       wiring,
       backends: {
         prometheusUrl: metrics.prometheusUrl,

@@ -39,10 +39,15 @@ export class StackNamespaces extends pulumi.ComponentResource {
   constructor(name: string, args: StackNamespacesArgs, opts?: pulumi.ComponentResourceOptions) {
     // Registered as `Namespaces` before it took its class's name; the alias keeps the URNs of the
     // namespaces (protected in prod) and their policies, so a stack deployed then updates in place.
-    super("observability:index:StackNamespaces", name, {}, {
-      ...opts,
-      aliases: [...(opts?.aliases ?? []), { type: "observability:index:Namespaces" }],
-    });
+    super(
+      "observability:index:StackNamespaces",
+      name,
+      {},
+      {
+        ...opts,
+        aliases: [...(opts?.aliases ?? []), { type: "observability:index:Namespaces" }],
+      },
+    );
 
     const create = (
       key: string,

@@ -1,4 +1,5 @@
 import { StackConfig } from "../../config";
+import { PlatformSettings } from "../common/settings";
 import type { Flow } from "../wiring/graph";
 
 /** The in-cluster URLs and settings Grafana's datasources take from the other stacks. */
@@ -13,26 +14,17 @@ export interface GrafanaBackends {
   readonly traceIdExpression: string;
 }
 
-/**
- * What the Grafana stack reads of the stack config: the keys of `config/schema.ts`, with each
- * profile's defaults in `config/defaults.ts`. Selected once, in index.ts.
- */
-export type GrafanaSettings = Pick<
-  StackConfig,
-  | "profile"
-  | "cluster"
-  | "namespaces"
-  | "apps"
-  | "metrics"
-  | "grafana"
-  | "storage"
-  | "exposure"
-  | "images"
-  | "resources"
-> & {
-  /** The wiring graph, built once: every NetworkPolicy of the stack comes from it. */
-  readonly wiring: readonly Flow[];
-};
-
 /** What the dashboards read: the cluster they title, the app namespaces they filter, the SLO objectives. */
 export type DashboardSettings = Pick<StackConfig, "cluster" | "apps" | "metrics">;
+
+/** What the Grafana stack reads: mapped once, in index.ts. */
+export interface GrafanaSettings extends PlatformSettings {
+  /** Admin user, rotation key, storage, folder, replicas, database, extra datasources. Defaults per profile (1 replica on SQLite on kind; 2 on PostgreSQL on eks). */
+  readonly grafana: StackConfig["grafana"];
+  /** NodePort 30006 (kind) or an Ingress for the configured host (eks). */
+  readonly exposure: StackConfig["exposure"];
+  /** `metrics.*`: the dashboards draw the SLO objectives and alert thresholds. */
+  readonly metrics: StackConfig["metrics"];
+  /** The wiring graph, built once: every NetworkPolicy of the stack comes from it. */
+  readonly wiring: readonly Flow[];
+}

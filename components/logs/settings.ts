@@ -1,18 +1,15 @@
 import { StackConfig } from "../../config";
+import { PlatformSettings } from "../common/settings";
 import type { Flow } from "../wiring/graph";
 
-/**
- * What the logs stack reads of the stack config: the keys of `config/schema.ts`, with each
- * profile's defaults in `config/defaults.ts`. Selected once, in index.ts.
- */
-export type LogsSettings = Pick<
-  StackConfig,
-  "profile" | "cluster" | "namespaces" | "apps" | "logs" | "storage" | "images" | "resources"
-> & {
-  /** The wiring graph, built once: every NetworkPolicy of the stack comes from it. */
-  readonly wiring: readonly Flow[];
+/** What the logs stack reads, and what it takes from the metrics stack: mapped once, in index.ts. */
+export interface LogsSettings extends PlatformSettings {
+  /** Retention, storage, collection mode, masking, tenant, limits and log alerts. Defaults per profile (api mode on kind, node mode and tenant `platform` on eks). */
+  readonly logs: StackConfig["logs"];
   /** Where the ruler sends log alerts: the metrics stack's Alertmanager. */
   readonly alertmanagerUrl: string;
   /** `metrics.runbookBaseUrl`: log alerts link to the same runbooks as metric alerts. */
   readonly runbookBaseUrl: string;
-};
+  /** The wiring graph, built once: every NetworkPolicy of the stack comes from it. */
+  readonly wiring: readonly Flow[];
+}

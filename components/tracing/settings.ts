@@ -1,18 +1,17 @@
 import { StackConfig } from "../../config";
+import { PlatformSettings } from "../common/settings";
 import type { Flow } from "../wiring/graph";
 
-/**
- * What the tracing stack reads of the stack config: the keys of `config/schema.ts`, with each
- * profile's defaults in `config/defaults.ts`. Selected once, in index.ts.
- */
-export type TracingSettings = Pick<
-  StackConfig,
-  "profile" | "cluster" | "namespaces" | "apps" | "tracing" | "storage" | "exposure" | "images" | "resources"
-> & {
-  /** The wiring graph, built once: every NetworkPolicy of the stack comes from it. */
-  readonly wiring: readonly Flow[];
+/** What the tracing stack reads, and what it takes from the metrics stack: mapped once, in index.ts. */
+export interface TracingSettings extends PlatformSettings {
+  /** Sampling, tail sampling, span-metric buckets, collector tiers, retention. Defaults per profile (everything kept by one collector on kind; 10 %, tail sampling and 2 + 2 collectors on eks). */
+  readonly tracing: StackConfig["tracing"];
+  /** NodePort (kind: OTLP/HTTP and Zipkin from the host) or Ingress (eks: no ingest from outside). */
+  readonly exposure: StackConfig["exposure"];
+  /** `metrics.slo`: every latency objective must be a span-metric bucket; the apps' histograms get them too. */
+  readonly slo: StackConfig["metrics"]["slo"];
   /** Every Prometheus replica's remote-write endpoint: span metrics and the service graph go to each. */
   readonly prometheusWriteUrls: readonly string[];
-  /** `metrics.slo`: each latency objective must be a span-metric bucket. */
-  readonly slo: StackConfig["metrics"]["slo"];
-};
+  /** The wiring graph, built once: every NetworkPolicy of the stack comes from it. */
+  readonly wiring: readonly Flow[];
+}
