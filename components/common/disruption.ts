@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { WorkloadIdentity, selectorLabels } from "./labels";
 import { objectMeta } from "./metadata";
 
@@ -34,4 +35,17 @@ export function disruptionBudgetArgs(
       selector: { matchLabels: selectorLabels(id) },
     },
   };
+}
+
+/** A replicated workload's disruption budget; a single replica gets none, as it could never be drained. */
+export function deployDisruptionBudget(
+  name: string,
+  id: WorkloadIdentity,
+  namespace: string,
+  replicas: number,
+  opts: pulumi.CustomResourceOptions,
+): void {
+  if (replicas > 1) {
+    new k8s.policy.v1.PodDisruptionBudget(name, disruptionBudgetArgs(id, namespace, replicas), opts);
+  }
 }

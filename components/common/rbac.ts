@@ -28,23 +28,30 @@ function clusterScopedName(id: WorkloadIdentity, namespace: string): string {
   return `${namespace}-${id.name}`;
 }
 
-export function clusterRoleArgs(
+/**
+ * A ClusterRole with exactly `rules`, bound to the workload's ServiceAccount: what a workload that
+ * reads the Kubernetes API across namespaces is allowed, and nothing more.
+ */
+export function deployClusterRole(
+  name: string,
   id: WorkloadIdentity,
   namespace: string,
   rules: PolicyRule[],
-): k8s.rbac.v1.ClusterRoleArgs {
-  return { metadata: objectMeta(id, undefined, clusterScopedName(id, namespace)), rules };
-}
-
-/** Binds a ClusterRole to the workload's ServiceAccount. */
-export function clusterRoleBindingArgs(
-  id: WorkloadIdentity,
-  namespace: string,
-  clusterRoleName: pulumi.Input<string>,
-): k8s.rbac.v1.ClusterRoleBindingArgs {
-  return {
-    metadata: objectMeta(id, undefined, clusterScopedName(id, namespace)),
-    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterRoleName },
-    subjects: [{ kind: "ServiceAccount", name: id.name, namespace }],
-  };
+  opts: pulumi.CustomResourceOptions,
+): void {
+  const metadata = objectMeta(id, undefined, clusterScopedName(id, namespace));
+  const clusterRole = new k8s.rbac.v1.ClusterRole(name, { metadata, rules }, opts);
+  new k8s.rbac.v1.ClusterRoleBinding(
+    name,
+    {
+      metadata,
+      roleRef: {
+        apiGroup: "rbac.authorization.k8s.io",
+        kind: "ClusterRole",
+        name: clusterRole.metadata.name,
+      },
+      subjects: [{ kind: "ServiceAccount", name: id.name, namespace }],
+    },
+    opts,
+  );
 }

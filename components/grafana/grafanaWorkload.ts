@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { disruptionBudgetArgs, spreadAcrossNodes } from "../common/disruption";
+import { deployDisruptionBudget, spreadAcrossNodes } from "../common/disruption";
 import { WorkloadIdentity, selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
 import { InitContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
@@ -223,12 +223,8 @@ export function deployGrafanaWorkload(
     },
     { ...opts, dependsOn },
   );
+  deployDisruptionBudget(`${name}-grafana`, id, namespace, replicas, opts);
   if (replicas > 1) {
-    new k8s.policy.v1.PodDisruptionBudget(
-      `${name}-grafana`,
-      disruptionBudgetArgs(id, namespace, replicas),
-      opts,
-    );
     new k8s.core.v1.Service(
       `${name}-grafana-peers`,
       serviceArgs({

@@ -6,7 +6,7 @@ import { deployWorkloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
 import { containerPorts, servicePorts, workloadUrl } from "../common/workloadSpec";
-import { disruptionBudgetArgs, spreadAcrossNodes } from "../common/disruption";
+import { deployDisruptionBudget, spreadAcrossNodes } from "../common/disruption";
 import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
 import { toYaml } from "../common/yaml";
 import { alertmanagerConfig, receiverSecrets } from "./alertmanagerConfig";
@@ -129,13 +129,7 @@ export function deployAlertmanager(
     },
     { ...opts, ...dataProtection(config.profile), dependsOn: [configMap, secret] },
   );
-  if (replicas > 1) {
-    new k8s.policy.v1.PodDisruptionBudget(
-      `${name}-alertmanager`,
-      disruptionBudgetArgs(id, namespace, replicas),
-      opts,
-    );
-  }
+  deployDisruptionBudget(`${name}-alertmanager`, id, namespace, replicas, opts);
 
   deployWorkloadPolicy(`${name}-alertmanager`, config.wiring, namespace, id, opts);
 

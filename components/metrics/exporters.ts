@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
-import { clusterRoleArgs, clusterRoleBindingArgs, serviceAccountArgs } from "../common/rbac";
+import { deployClusterRole, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { containerPorts, servicePorts } from "../common/workloadSpec";
 import { deployWorkloadPolicy } from "../wiring/policies";
@@ -53,16 +53,7 @@ export function deployKubeStateMetrics(
   const id = { name: KUBE_STATE_METRICS.name, component: "metrics", image: config.images.kubeStateMetrics };
 
   new k8s.core.v1.ServiceAccount(`${name}-kube-state-metrics`, serviceAccountArgs(id, namespace), opts);
-  const clusterRole = new k8s.rbac.v1.ClusterRole(
-    `${name}-kube-state-metrics`,
-    clusterRoleArgs(id, namespace, ksmRbacRules()),
-    opts,
-  );
-  new k8s.rbac.v1.ClusterRoleBinding(
-    `${name}-kube-state-metrics`,
-    clusterRoleBindingArgs(id, namespace, clusterRole.metadata.name),
-    opts,
-  );
+  deployClusterRole(`${name}-kube-state-metrics`, id, namespace, ksmRbacRules(), opts);
 
   const spec = hardenedPodSpec({
     serviceAccountName: KUBE_STATE_METRICS.name,

@@ -1,12 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { objectMeta } from "../common/metadata";
-import { clusterRoleArgs, clusterRoleBindingArgs, serviceAccountArgs } from "../common/rbac";
+import { deployClusterRole, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { deployWorkloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
-import { disruptionBudgetArgs, spreadAcrossNodes } from "../common/disruption";
+import { deployDisruptionBudget, spreadAcrossNodes } from "../common/disruption";
 import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
 import { containerPorts, servicePorts, workloadUrl } from "../common/workloadSpec";
 import { toYaml } from "../common/yaml";
@@ -55,18 +55,15 @@ export function deployPrometheus(
     opts,
   );
   // Read-only discovery of what Prometheus scrapes, plus kubelet metrics; no secrets, no proxy.
-  const clusterRole = new k8s.rbac.v1.ClusterRole(
+  deployClusterRole(
     `${name}-prometheus`,
-    clusterRoleArgs(id, namespace, [
+    id,
+    namespace,
+    [
       { apiGroups: [""], resources: ["nodes", "services", "pods"], verbs: ["get", "list", "watch"] },
       { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
       { apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] },
-    ]),
-    opts,
-  );
-  new k8s.rbac.v1.ClusterRoleBinding(
-    `${name}-prometheus`,
-    clusterRoleBindingArgs(id, namespace, clusterRole.metadata.name),
+    ],
     opts,
   );
 
@@ -167,13 +164,7 @@ export function deployPrometheus(
     },
     { ...opts, ...dataProtection(config.profile), dependsOn: [configMap, rulesMap] },
   );
-  if (replicas > 1) {
-    new k8s.policy.v1.PodDisruptionBudget(
-      `${name}-prometheus`,
-      disruptionBudgetArgs(id, namespace, replicas),
-      opts,
-    );
-  }
+  deployDisruptionBudget(`${name}-prometheus`, id, namespace, replicas, opts);
 
   deployWorkloadPolicy(`${name}-prometheus`, config.wiring, namespace, id, opts);
 

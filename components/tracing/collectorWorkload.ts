@@ -1,12 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
-import { disruptionBudgetArgs, spreadAcrossNodes } from "../common/disruption";
+import { deployDisruptionBudget, spreadAcrossNodes } from "../common/disruption";
 import { WorkloadIdentity, selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { httpProbe } from "../common/probes";
-import { clusterRoleArgs, clusterRoleBindingArgs, serviceAccountArgs } from "../common/rbac";
+import { deployClusterRole, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { WorkloadSpec, containerPorts, servicePorts } from "../common/workloadSpec";
 import { toYaml } from "../common/yaml";
@@ -81,13 +81,7 @@ function deployTier(
     },
     opts,
   );
-  if (tier.replicas > 1) {
-    new k8s.policy.v1.PodDisruptionBudget(
-      `${name}-${tier.id.name}`,
-      disruptionBudgetArgs(tier.id, namespace, tier.replicas),
-      opts,
-    );
-  }
+  deployDisruptionBudget(`${name}-${tier.id.name}`, tier.id, namespace, tier.replicas, opts);
   deployWorkloadPolicy(`${name}-${tier.id.name}`, config.wiring, namespace, tier.id, opts);
 }
 
@@ -107,17 +101,14 @@ export function deployCollector(
 
   new k8s.core.v1.ServiceAccount(`${name}-otel-collector`, serviceAccountArgs(id, namespace), opts);
   // k8sattributes: read pods, namespaces and ReplicaSets (for the Deployment name), nothing else.
-  const clusterRole = new k8s.rbac.v1.ClusterRole(
+  deployClusterRole(
     `${name}-otel-collector`,
-    clusterRoleArgs(id, namespace, [
+    id,
+    namespace,
+    [
       { apiGroups: [""], resources: ["pods", "namespaces"], verbs: ["get", "list", "watch"] },
       { apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get", "list", "watch"] },
-    ]),
-    opts,
-  );
-  new k8s.rbac.v1.ClusterRoleBinding(
-    `${name}-otel-collector`,
-    clusterRoleBindingArgs(id, namespace, clusterRole.metadata.name),
+    ],
     opts,
   );
 
