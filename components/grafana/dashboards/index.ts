@@ -1,5 +1,5 @@
 import { StackConfig } from "../../../config";
-import { Dashboard, dashboard } from "../dashboardSdk";
+import { Dashboard, dashboard } from "../dashboard/model";
 import { alerts, infrastructure, logs, stackHealth, tracing } from "./platform";
 import { jvm, nodejs } from "./runtimes";
 import { landing, serviceDetail, serviceOverview, slo } from "./services";

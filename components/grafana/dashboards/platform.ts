@@ -1,5 +1,5 @@
 import { StackConfig } from "../../../config";
-import { DashboardSpec, loki, panel, prom } from "../dashboardSdk";
+import { DashboardSpec, loki, panel, prom } from "../dashboard/model";
 import { UIDS } from "./services";
 
 const RATE = "$__rate_interval";

@@ -1,4 +1,4 @@
-import { DashboardSpec, panel, prom } from "../dashboardSdk";
+import { DashboardSpec, panel, prom } from "../dashboard/model";
 import { SERVICE_VARIABLE, UIDS } from "./services";
 
 const RATE = "$__rate_interval";

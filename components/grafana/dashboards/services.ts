@@ -1,6 +1,6 @@
 import { StackConfig } from "../../../config";
 import { LATENCY_SOURCES, perService, sumRate } from "../../metrics/httpSources";
-import { DashboardSpec, VariableSpec, panel, prom } from "../dashboardSdk";
+import { DashboardSpec, VariableSpec, panel, prom } from "../dashboard/model";
 
 // Service-level dashboards: they read the MetricsStack's recording rules (service:*), which pick
 // each service's own source (see components/metrics/httpSources.ts), and say so where a panel can
