@@ -13,6 +13,9 @@ import { DATASOURCES, DatasourceRef } from "../names";
  */
 export const SCHEMA_VERSION = 39;
 
+/** Grafana's window for `rate()`: never shorter than four scrape intervals, so every rate has samples. */
+export const RATE_INTERVAL = "$__rate_interval";
+
 export type Unit = "short" | "percentunit" | "s" | "bytes" | "reqps" | "ops" | "percent" | "none";
 
 export interface PromQuery {
