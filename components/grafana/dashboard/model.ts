@@ -24,6 +24,7 @@ export interface PromQuery {
   readonly legend?: string;
   /** Show exemplars (links to traces) on this series. */
   readonly exemplar?: boolean;
+  /** Read only the latest sample of each series, for panels that show one value. */
   readonly instant?: boolean;
 }
 
@@ -43,11 +44,15 @@ export interface AlertmanagerQuery {
 
 export type Query = PromQuery | LokiQuery | TempoServiceMapQuery | AlertmanagerQuery;
 
-export const prom = (expr: string, legend?: string, extra: Partial<PromQuery> = {}): PromQuery => ({
+export const prom = (
+  expr: string,
+  legend?: string,
+  options: Pick<PromQuery, "exemplar" | "instant"> = {},
+): PromQuery => ({
   kind: "prometheus",
   expr,
   ...(legend === undefined ? {} : { legend }),
-  ...extra,
+  ...options,
 });
 export const loki = (expr: string, legend?: string): LokiQuery => ({
   kind: "loki",
@@ -57,38 +62,34 @@ export const loki = (expr: string, legend?: string): LokiQuery => ({
 
 export type PanelType = "timeseries" | "stat" | "table" | "nodeGraph" | "logs" | "text" | "bargauge";
 
-export interface PanelSpec {
-  readonly type: PanelType;
+/** What every panel has, whatever it shows. */
+export interface PanelBase {
   readonly title: string;
+  /** Shown behind the panel's (i): where its data comes from, and which services it cannot show. */
   readonly description?: string;
-  readonly queries?: readonly Query[];
-  readonly unit?: Unit;
   /** Grid width out of 24. @default 12 */
   readonly width?: number;
-  /** @default 8 */
+  /** Grid height in rows. @default 8 */
   readonly height?: number;
-  /** Text panels: markdown. */
-  readonly markdown?: string;
-  readonly stacked?: boolean;
 }
 
-export const panel = (
-  type: PanelType,
-  title: string,
-  queries: readonly Query[],
-  options: Partial<PanelSpec> = {},
-): PanelSpec => ({
-  type,
-  title,
-  queries,
-  ...options,
-});
+/** A panel as the model writes it; the presets build the usual ones. */
+export interface PanelSpec extends PanelBase {
+  readonly type: PanelType;
+  readonly queries?: readonly Query[];
+  readonly unit?: Unit;
+  /** Text panels: markdown. */
+  readonly markdown?: string;
+  /** Series stacked on top of each other. @default false */
+  readonly stacked?: boolean;
+}
 
 export interface VariableSpec {
   readonly name: string;
   readonly label: string;
   /** A `label_values(metric, label)` query against Prometheus. */
   readonly query: string;
+  /** Several services at once. @default true */
   readonly multi?: boolean;
 }
 
