@@ -13,8 +13,8 @@ import { slos } from "./slos";
 import { stackHealth } from "./stackHealth";
 import { tracing } from "./tracing";
 
-const DASHBOARDS: readonly DashboardDefinition[] = [
-  landing,
+/** Every dashboard behind the landing page, in the order it links them. */
+export const LINKED_DASHBOARDS: readonly DashboardDefinition[] = [
   serviceOverview,
   serviceDetail,
   slos,
@@ -27,7 +27,9 @@ const DASHBOARDS: readonly DashboardDefinition[] = [
   stackHealth,
 ];
 
-/** Every provisioned dashboard, built from the stack config. */
+/** Every provisioned dashboard, built from the stack config: the landing page first. */
 export function allDashboards(config: StackConfig): Dashboard[] {
-  return DASHBOARDS.map((d) => dashboard({ uid: d.uid, title: d.title, ...d.content(config) }));
+  return [landing(LINKED_DASHBOARDS), ...LINKED_DASHBOARDS].map((d) =>
+    dashboard({ uid: d.uid, title: d.title, ...d.content(config) }),
+  );
 }

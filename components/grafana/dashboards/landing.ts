@@ -1,35 +1,16 @@
 import { prom } from "../dashboard/model";
 import { statTile, table } from "../dashboard/presets";
-import { defineDashboard } from "./definition";
-import { alerts } from "./alerts";
-import { infrastructure } from "./infrastructure";
-import { jvmSpring } from "./jvmSpring";
-import { logs } from "./logs";
-import { nodejsRuntime } from "./nodejsRuntime";
-import { serviceDetail } from "./serviceDetail";
-import { serviceOverview } from "./serviceOverview";
-import { slos } from "./slos";
-import { stackHealth } from "./stackHealth";
-import { tracing } from "./tracing";
+import { DashboardDefinition, DashboardIdentity, defineDashboard } from "./definition";
 
-/** The start page: the app services at a glance and a link to every other dashboard. */
-export const landing = defineDashboard({ uid: "obs-landing", title: "Landing" }, (config) => {
-  const links = [
-    [serviceOverview.uid, "Service Overview"],
-    [serviceDetail.uid, "Service Detail"],
-    [slos.uid, "SLOs"],
-    [jvmSpring.uid, "JVM / Spring"],
-    [nodejsRuntime.uid, "Node.js"],
-    [infrastructure.uid, "Infrastructure"],
-    [logs.uid, "Logs"],
-    [tracing.uid, "Tracing"],
-    [alerts.uid, "Alerts"],
-    [stackHealth.uid, "Stack health"],
-  ] as const;
-  return {
+/**
+ * The start page: the app services at a glance, and a link to each dashboard of `linked`, under
+ * its own uid and title, so that a dashboard added to the list is linked with no second edit.
+ */
+export const landing = (linked: readonly DashboardIdentity[]): DashboardDefinition =>
+  defineDashboard({ uid: "obs-landing", title: "Landing" }, (config) => ({
     description: `Start here: the services of ${config.cluster.name} (${config.cluster.env}) and where to look next.`,
     tags: ["observability", "landing"],
-    links: links.map(([uid, title]) => ({ uid, title })),
+    links: linked,
     panels: [
       statTile({ title: "Services up", expr: 'count(up{tier="app"} == 1)', height: 4 }),
       statTile({ title: "Services down", expr: 'count(up{tier="app"} == 0) or vector(0)', height: 4 }),
@@ -61,10 +42,9 @@ export const landing = defineDashboard({ uid: "obs-landing", title: "Landing" },
       {
         type: "text",
         title: "Dashboards",
-        markdown: links.map(([uid, title]) => `- [${title}](/d/${uid})`).join("\n"),
+        markdown: linked.map(({ uid, title }) => `- [${title}](/d/${uid})`).join("\n"),
         width: 8,
         height: 10,
       },
     ],
-  };
-});
+  }));
