@@ -1,7 +1,7 @@
 // The dashboards' model: panels, queries and variables as typed specs, laid out on Grafana's
 // 24-column grid and written as Grafana's classic dashboard JSON.
-// Kept over @grafana/grafana-foundation-sdk (no 12.x build): its JSON is 3-41% larger with defaults Grafana fills
-// anyway, it leaves panel ids and refIds empty, and its fixed key order cannot reproduce our provisioned files.
+// Ours, not @grafana/grafana-foundation-sdk (no 12.x build): its JSON is 3-41% larger, of defaults Grafana
+// fills in anyway, without panel ids or refIds, in a key order of its own that cannot reproduce these files.
 
 import { DATASOURCES, DatasourceRef } from "../names";
 

@@ -6,7 +6,10 @@ import { SERVICE_MATCHER, SERVICE_VARIABLE } from "./serviceVariable";
 const MICROMETER_ONLY =
   "Spring (Micrometer) services only: other frameworks label endpoints differently (prom-client `path`, OpenTelemetry `http_route`) or not at all (client_golang's promhttp); Service Overview covers every service.";
 
-/** One service by endpoint, from Micrometer's labels: its panels say so, as other frameworks label endpoints differently. */
+/**
+ * One service by endpoint, from Micrometer's labels: its panels say so, as other frameworks label
+ * endpoints differently.
+ */
 export const serviceDetail = defineDashboard({ uid: "obs-service-detail", title: "Service Detail" }, () => ({
   description: "One service by endpoint: rate, errors and latency per URI and method.",
   tags: ["observability", "services"],
