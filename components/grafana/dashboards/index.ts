@@ -1,22 +1,35 @@
 import { DashboardSettings } from "../settings";
-import { Dashboard, dashboard } from "../dashboardSdk";
-import { alerts, infrastructure, logs, stackHealth, tracing } from "./platform";
-import { jvm, nodejs } from "./runtimes";
-import { landing, serviceDetail, serviceOverview, slo } from "./services";
+import { Dashboard, dashboard } from "../dashboard/model";
+import { DashboardDefinition } from "./definition";
+import { alerts } from "./alerts";
+import { infrastructure } from "./infrastructure";
+import { jvmSpring } from "./jvmSpring";
+import { landing } from "./landing";
+import { logs } from "./logs";
+import { nodejsRuntime } from "./nodejsRuntime";
+import { serviceDetail } from "./serviceDetail";
+import { serviceOverview } from "./serviceOverview";
+import { slos } from "./slos";
+import { stackHealth } from "./stackHealth";
+import { tracing } from "./tracing";
 
-/** Every provisioned dashboard, built from the stack config. */
+/** Every dashboard behind the landing page, in the order it links them. */
+export const LINKED_DASHBOARDS: readonly DashboardDefinition[] = [
+  serviceOverview,
+  serviceDetail,
+  slos,
+  jvmSpring,
+  nodejsRuntime,
+  infrastructure,
+  logs,
+  tracing,
+  alerts,
+  stackHealth,
+];
+
+/** Every provisioned dashboard, built from the stack config: the landing page first. */
 export function allDashboards(config: DashboardSettings): Dashboard[] {
-  return [
-    landing(config),
-    serviceOverview(),
-    serviceDetail(),
-    slo(config),
-    jvm(),
-    nodejs(),
-    infrastructure(),
-    logs(config),
-    tracing(),
-    alerts(),
-    stackHealth(),
-  ].map(dashboard);
+  return [landing(LINKED_DASHBOARDS), ...LINKED_DASHBOARDS].map((d) =>
+    dashboard({ uid: d.uid, title: d.title, ...d.content(config) }),
+  );
 }

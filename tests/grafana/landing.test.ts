@@ -1,0 +1,50 @@
+import { parseStackConfig } from "../../config";
+import { dashboard, prom } from "../../components/grafana/dashboard/model";
+import { timeSeries } from "../../components/grafana/dashboard/presets";
+import { LINKED_DASHBOARDS, allDashboards } from "../../components/grafana/dashboards";
+import { DashboardDefinition, defineDashboard } from "../../components/grafana/dashboards/definition";
+import { landing } from "../../components/grafana/dashboards/landing";
+
+type Json = Record<string, any>;
+
+const config = parseStackConfig({}, new Set());
+
+/** The landing page's JSON for a list of dashboards. */
+const landingFor = (linked: readonly DashboardDefinition[]): Json => {
+  const page = landing(linked);
+  return JSON.parse(JSON.stringify(dashboard({ uid: page.uid, title: page.title, ...page.content(config) })));
+};
+
+/** Its header links and its "Dashboards" text panel, as [title, url] pairs. */
+const linksOf = (page: Json) => ({
+  header: page.links.map((l: Json) => [l.title, l.url]),
+  text: [
+    ...(page.panels.find((p: Json) => p.type === "text").options.content as string).matchAll(
+      /^- \[(.+)\]\((.+)\)$/gm,
+    ),
+  ].map((m) => [m[1], m[2]]),
+});
+
+test("a dashboard added to the list is linked from the landing page, in the header and the text, at its uid", () => {
+  const added = defineDashboard({ uid: "obs-added", title: "Added" }, () => ({
+    description: "A dashboard added to the list.",
+    tags: ["observability"],
+    panels: [timeSeries({ title: "Up", queries: [prom("up")] })],
+  }));
+  const before = linksOf(landingFor(LINKED_DASHBOARDS));
+  const after = linksOf(landingFor([...LINKED_DASHBOARDS, added]));
+  expect(after.header).toEqual([...before.header, ["Added", "/d/obs-added"]]);
+  expect(after.text).toEqual([...before.text, ["Added", "/d/obs-added"]]);
+});
+
+test("every landing link points at a provisioned dashboard by its own title, and every other dashboard is linked", () => {
+  const [page, ...others] = allDashboards(config).map((d) => JSON.parse(JSON.stringify(d)) as Json);
+  expect(page.uid).toBe("obs-landing");
+  const expected = others.map((d) => [d.title, `/d/${d.uid}`]);
+  expect(expected).toHaveLength(10);
+  const { header, text } = linksOf(page);
+  expect(header).toEqual(expected);
+  expect(text).toEqual(expected);
+  for (const link of page.links)
+    expect(link).toMatchObject({ type: "link", keepTime: true, includeVars: true });
+});
