@@ -52,7 +52,7 @@ export const tools = {
   prometheus: () => fromSetup("PROMETHEUS_DIR", "prometheus"),
   amtool: () => fromSetup("ALERTMANAGER_DIR", "amtool"),
   alertmanager: () => fromSetup("ALERTMANAGER_DIR", "alertmanager"),
-  // Built by the component tests' setup (tests/components/globalSetup.ts) only.
+  // Built by the component tests' setup (tests/live/globalSetup.ts) only.
   loki: () => fromSetup("LOKI_DIR", "loki"),
   otelcol: () => fromSetup("OTELCOL_DIR", "otelcol"),
   otlpSink: () => fromSetup("OTLP_SINK_DIR", "otlp-sink"),
