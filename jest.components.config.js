@@ -5,11 +5,11 @@
  */
 module.exports = {
   testEnvironment: "node",
-  roots: ["<rootDir>/tests/components"],
+  roots: ["<rootDir>/tests/live"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": "ts-jest" },
-  globalSetup: "<rootDir>/tests/components/globalSetup.ts",
-  globalTeardown: "<rootDir>/tests/components/globalTeardown.ts",
+  globalSetup: "<rootDir>/tests/live/globalSetup.ts",
+  globalTeardown: "<rootDir>/tests/live/globalTeardown.ts",
   testTimeout: 300000,
   maxWorkers: 1,
   verbose: true,

@@ -4,7 +4,7 @@ module.exports = {
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
   // The component tests boot real servers and run on their own: npm run test:components.
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/components/", "<rootDir>/tests/cluster/"],
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/live/", "<rootDir>/tests/cluster/"],
   transform: { "^.+\\.ts$": "ts-jest" },
   globalSetup: "<rootDir>/tests/globalSetup.ts",
   testTimeout: 60000,

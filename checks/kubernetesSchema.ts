@@ -1,5 +1,4 @@
-import { execFileSync } from "child_process";
-import { KubeObject, toManifest } from "../render/manifest";
+import { KubeObject } from "../render/manifest";
 
 interface Validatable {
   validate(): void;
@@ -33,24 +32,5 @@ export function openApiProblems(object: KubeObject): string[] {
     return [];
   } catch (error) {
     return [`${id}: ${error instanceof Error ? error.message : String(error)}`];
-  }
-}
-
-/**
- * Decodes every object, with the kube-validate binary (tools/kube-validate), into the real Kubernetes Go types with strict field validation, as the
- * API server does with fieldValidation=Strict: unknown or duplicate fields and wrong types fail.
- */
-export function strictDecodeProblems(objects: readonly KubeObject[], kubeValidate: string): string[] {
-  try {
-    execFileSync(kubeValidate, [], {
-      input: toManifest(objects),
-      encoding: "utf8",
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    return [];
-  } catch (error) {
-    const stdout = (error as { stdout?: string }).stdout ?? "";
-    const lines = stdout.split("\n").filter((line) => line.trim() !== "");
-    return lines.length > 0 ? lines : [`kube-validate failed: ${String(error)}`];
   }
 }

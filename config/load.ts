@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { runningStackConfig } from "../render/pulumiSdk";
 import { PROFILE_DEFAULTS, Profile } from "./defaults";
 import { CONFIG_NAMESPACE, ConfigError, SECRET_PATHS, describeIssues, keyPath } from "./errors";
 import { ParsedStackConfig, stackConfigSchema } from "./schema";
@@ -15,16 +16,10 @@ type DeepReadonly<T> =
 /** The validated, defaulted, frozen stack config every component reads. */
 export type StackConfig = DeepReadonly<ParsedStackConfig>;
 
-// Public in the SDK's JavaScript but left out of its typings: which config keys Pulumi holds encrypted.
-const runtimeWithSecrets = pulumi.runtime as unknown as { isConfigSecret(key: string): boolean };
-
 /** Reads the running stack's config (or the mocks') and validates it. */
 export function loadStackConfig(): StackConfig {
-  const all = pulumi.runtime.allConfig();
-  return parsePulumiConfig(
-    all,
-    Object.keys(all).filter((key) => runtimeWithSecrets.isConfigSecret(key)),
-  );
+  const { config, secretKeys } = runningStackConfig();
+  return parsePulumiConfig(config, secretKeys);
 }
 
 /**

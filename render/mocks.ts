@@ -1,49 +1,23 @@
-import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import {
+  MockCallArgs,
+  MockCallResult,
+  MockResourceArgs,
+  MockResourceResult,
+  OptionRecordingMocks,
+  RegisteredOptions,
+  isSecretEnvelope,
+} from "./pulumiSdk";
 
 /** One resource the program registered, as the engine would have received it. */
-export interface Registration {
+export interface Registration extends RegisteredOptions {
   readonly type: string;
   readonly name: string;
   readonly inputs: Record<string, unknown>;
   readonly provider?: string;
   /** Read from the cluster (`X.get`), not created: the object must already exist. */
   readonly read: boolean;
-  /** The resource options that decide what `pulumi destroy` may delete. */
-  readonly protect: boolean;
-  readonly retainOnDelete: boolean;
-  /** Input paths whose changes the engine ignores: what an update never changes. */
-  readonly ignoreChanges: readonly string[];
 }
-
-type RecordedOptions = Pick<Registration, "protect" | "retainOnDelete" | "ignoreChanges">;
-
-interface RegisterResourceRequest {
-  getType(): string;
-  getName(): string;
-  getProtect(): boolean | undefined;
-  getRetainondelete(): boolean | undefined;
-  getIgnorechangesList(): string[];
-}
-
-// The SDK's mock monitor hands mocks the inputs but not the resource options; this records
-// `protect`, `retainOnDelete` and `ignoreChanges` from the request before the mock sees it.
-const monitor = MockMonitor.prototype as unknown as {
-  registerResource: (this: MockMonitor, req: RegisterResourceRequest, callback: unknown) => Promise<void>;
-};
-const registerResource = monitor.registerResource;
-monitor.registerResource = function (this: MockMonitor, req: RegisterResourceRequest, callback: unknown) {
-  if (this.mocks instanceof RecordingMocks) {
-    this.mocks.noteOptions(req.getType(), req.getName(), {
-      protect: req.getProtect() === true,
-      retainOnDelete: req.getRetainondelete() === true,
-      ignoreChanges: req.getIgnorechangesList(),
-    });
-  }
-  return registerResource.call(this, req, callback);
-};
 
 /**
  * Stand-in values for outputs the real providers compute, so the program can use them. They
@@ -71,7 +45,7 @@ function unwrapSecrets(value: unknown): unknown {
   }
   if (value !== null && typeof value === "object") {
     const record = value as Record<string, unknown>;
-    if (record[specialSigKey] === specialSecretSig) {
+    if (isSecretEnvelope(record)) {
       return unwrapSecrets(record.value);
     }
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
@@ -85,17 +59,17 @@ const STACK_REFERENCE = "pulumi:pulumi:StackReference";
  * Pulumi mocks that record every registration instead of creating anything. A stack reference
  * (the program reads its own previous outputs) sees `previousOutputs`: none is a first deployment.
  */
-export class RecordingMocks implements pulumi.runtime.Mocks {
+export class RecordingMocks implements OptionRecordingMocks {
   readonly registrations: Registration[] = [];
-  private readonly options = new Map<string, RecordedOptions>();
+  private readonly options = new Map<string, RegisteredOptions>();
 
   constructor(private readonly previousOutputs: Record<string, unknown> = {}) {}
 
-  noteOptions(type: string, name: string, options: RecordedOptions): void {
+  noteOptions(type: string, name: string, options: RegisteredOptions): void {
     this.options.set(`${type}::${name}`, options);
   }
 
-  newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+  newResource(args: MockResourceArgs): MockResourceResult {
     if (args.type === STACK_REFERENCE) {
       return {
         id: args.id ?? args.name,
@@ -126,7 +100,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     };
   }
 
-  call(_args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+  call(_args: MockCallArgs): MockCallResult {
     return {};
   }
 }

@@ -3,6 +3,7 @@ import * as path from "path";
 import main = require("../index");
 import { KubeObject, kubeObjects, kubePatches, kubeReads } from "./manifest";
 import { RecordingMocks, Registration } from "./mocks";
+import { startMockDeployment, waitForRegistrations } from "./pulumiSdk";
 import { readStackFile } from "./stackFile";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
@@ -21,13 +22,28 @@ export interface RenderedStack {
   readonly outputs: Record<string, unknown>;
 }
 
-// Exported by the SDK's JavaScript but not its typings: resolves once every registration is done.
-const runtimeRpcs = pulumi.runtime as unknown as { waitForRPCs(): Promise<void> };
+// Pulumi.yaml's `name`: the program's stack reference and every URN carry it.
+const PROJECT = "observability";
 
 /** Runs the program under mocks with `Pulumi.<stack>.yaml` from the project root. */
 export async function renderStack(stack: string, projectDir: string = PROJECT_ROOT): Promise<RenderedStack> {
   const { config, secretKeys } = readStackFile(stack, projectDir);
   return renderWithConfig(stack, config, secretKeys);
+}
+
+/**
+ * Makes this process a mock deployment of `stack` with the given `namespace:key` config, recording
+ * what the program registers from now on. A stack reference sees `previousOutputs`.
+ */
+export async function recordDeployment(
+  stack: string,
+  config: Readonly<Record<string, string>>,
+  secretKeys: readonly string[] = [],
+  previousOutputs: Record<string, unknown> = {},
+): Promise<RecordingMocks> {
+  const mocks = new RecordingMocks(previousOutputs);
+  await startMockDeployment(mocks, { project: PROJECT, stack, config, secretKeys });
+  return mocks;
 }
 
 /**
@@ -40,16 +56,13 @@ export async function renderWithConfig(
   secretKeys: readonly string[] = [],
   previousOutputs: Record<string, unknown> = {},
 ): Promise<RenderedStack> {
-  const mocks = new RecordingMocks(previousOutputs);
-  pulumi.runtime.setAllConfig(config, [...secretKeys]);
-  // "organization" is the name the local backend gives every stack's organization.
-  await pulumi.runtime.setMocks(mocks, "observability", stack, false, "organization");
+  const mocks = await recordDeployment(stack, config, secretKeys, previousOutputs);
   // The program is async (it reads its previous outputs first); a config error rejects here.
   const exported = await main();
   const outputs = await new Promise<Record<string, unknown>>((resolve) =>
     pulumi.output(exported).apply((value) => resolve(value as Record<string, unknown>)),
   );
-  await runtimeRpcs.waitForRPCs();
+  await waitForRegistrations();
   return {
     stack,
     registrations: mocks.registrations,

@@ -3,9 +3,11 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { checkovExecutable, checkovSkips, runCheckov, unexplainedFailures } from "../checks/checkov";
+import { checkovSkips, unexplainedFailures } from "../checks/checkov";
 import { toManifest } from "../render/manifest";
 import { renderStack } from "../render/renderStack";
+import { runCheckov } from "../tests/support/checkov";
+import { checkovExecutable } from "../tests/support/tools";
 
 async function main(): Promise<void> {
   const checkov = checkovExecutable();

@@ -1,5 +1,4 @@
-import { checkovExecutable } from "../checks/checkov";
-import { toolDirectory } from "../checks/goTools";
+import { checkovExecutable, toolDirectory } from "./support/tools";
 
 /**
  * Builds (or finds in the cache) the Go test tools once for all test files: the strict

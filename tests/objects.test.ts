@@ -3,14 +3,14 @@
 import { networkPolicyProblems } from "../checks/networkPolicyCoverage";
 import { podSecurityProblems } from "../checks/podSecurity";
 import { renderedPods } from "../checks/podSpecs";
-import { openApiProblems, strictDecodeProblems } from "../checks/kubernetesSchema";
+import { openApiProblems } from "../checks/kubernetesSchema";
 import { parsePulumiConfig } from "../config";
 import { readStackFile } from "../render/stackFile";
 import { PROJECT_ROOT } from "../render/renderStack";
 import { alloyNamespace } from "../components/logs/names";
 import { APP_TRACING_CONFIGMAP } from "../components/tracing/names";
 import { STACKS, rendered } from "./renderedStacks";
-import { tools } from "./support/tools";
+import { strictDecodeProblems } from "./support/strictDecode";
 
 function stackNamespaces(stack: string) {
   const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
@@ -38,7 +38,7 @@ describe.each(STACKS)("every object of stack %s", (stack) => {
 
   test("decodes strictly into the Kubernetes types (no unknown or duplicate fields)", async () => {
     const { objects } = await rendered(stack);
-    expect(strictDecodeProblems(objects, tools.kubeValidate())).toEqual([]);
+    expect(strictDecodeProblems(objects)).toEqual([]);
   });
 
   test("every pod meets Pod Security restricted and the hardening rules, host access only as allowlisted", async () => {

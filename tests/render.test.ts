@@ -3,12 +3,10 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config";
 import main = require("../index");
 import { KubeObject, redactSecrets, toManifest } from "../render/manifest";
-import { RecordingMocks } from "../render/mocks";
-import { PROJECT_ROOT, renderStack } from "../render/renderStack";
+import { PROJECT_ROOT, recordDeployment, renderStack } from "../render/renderStack";
 import { SECRET_PLACEHOLDER, readStackFile } from "../render/stackFile";
 import { STACKS, rendered } from "./renderedStacks";
 
@@ -84,9 +82,7 @@ describe("a bad stack file", () => {
   });
 
   test("registers no resource at all: config fails before the provider or any namespace", async () => {
-    const mocks = new RecordingMocks();
-    pulumi.runtime.setAllConfig(readStackFile(name, PROJECT_ROOT).config, []);
-    await pulumi.runtime.setMocks(mocks, "observability", name, false, "organization");
+    const mocks = await recordDeployment(name, readStackFile(name, PROJECT_ROOT).config);
     await expect(main()).rejects.toThrow(ConfigError);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(mocks.registrations).toEqual([]);

@@ -3,16 +3,11 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import {
-  CheckovFailure,
-  checkovSkips,
-  runCheckov,
-  staleSkips,
-  unexplainedFailures,
-} from "../../checks/checkov";
+import { CheckovFailure, checkovSkips, staleSkips, unexplainedFailures } from "../../checks/checkov";
 import { KubeObject, toManifest } from "../../render/manifest";
 import { exampleDeployment } from "../fixtures";
 import { rendered } from "../renderedStacks";
+import { runCheckov } from "../support/checkov";
 import { tools } from "../support/tools";
 
 let dir: string;

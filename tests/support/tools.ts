@@ -1,4 +1,40 @@
+// The binaries the tests run: Go tools built from tools/<name> (scripts/tools/build.sh) and Checkov
+// (scripts/tools/checkov.sh), each once per version into a cache outside the repo. A jest global
+// setup gets them and hands their paths to the test files through the environment.
+import { execFileSync } from "child_process";
 import * as path from "path";
+
+const INSTALL_SCRIPTS = path.resolve(__dirname, "../../scripts/tools");
+
+export type GoTool =
+  | "kube-validate"
+  | "prometheus"
+  | "alertmanager"
+  | "loki"
+  | "otelcol"
+  | "alloy-syntax"
+  | "otlp-sink"
+  | "kubernetes"
+  | "etcd"
+  | "kwok";
+
+/** Runs a script of scripts/tools (its progress goes to stderr) and returns the path it prints. */
+function install(script: string, ...args: string[]): string {
+  return execFileSync("bash", [path.join(INSTALL_SCRIPTS, script), ...args], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
+}
+
+/** Builds tools/<name> unless its version is cached, and returns the directory holding its binaries. */
+export function toolDirectory(name: GoTool): string {
+  return install("build.sh", name);
+}
+
+/** Installs Checkov unless its version is cached, and returns its executable. */
+export function checkovExecutable(): string {
+  return install("checkov.sh");
+}
 
 function fromSetup(variable: string, binary: string): string {
   const dir = process.env[variable];
@@ -16,7 +52,7 @@ export const tools = {
   prometheus: () => fromSetup("PROMETHEUS_DIR", "prometheus"),
   amtool: () => fromSetup("ALERTMANAGER_DIR", "amtool"),
   alertmanager: () => fromSetup("ALERTMANAGER_DIR", "alertmanager"),
-  // Built by the component tests' setup (tests/components/globalSetup.ts) only.
+  // Built by the component tests' setup (tests/live/globalSetup.ts) only.
   loki: () => fromSetup("LOKI_DIR", "loki"),
   otelcol: () => fromSetup("OTELCOL_DIR", "otelcol"),
   otlpSink: () => fromSetup("OTLP_SINK_DIR", "otlp-sink"),
