@@ -92,6 +92,7 @@ export class RecordingMocks implements OptionRecordingMocks {
         protect: false,
         retainOnDelete: false,
         ignoreChanges: [],
+        aliases: [],
       }),
     });
     return {

@@ -49,6 +49,8 @@ export interface RegisteredOptions {
   readonly retainOnDelete: boolean;
   /** Input paths whose changes the engine ignores. */
   readonly ignoreChanges: readonly string[];
+  /** The former types (or URNs) the resource answers to: what keeps a renamed resource's state. */
+  readonly aliases: readonly string[];
 }
 
 /** Mocks that are also told each registration's resource options, before `newResource`. */
@@ -66,6 +68,7 @@ interface RegisterResourceRequest {
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
   getIgnorechangesList(): string[];
+  getAliasesList(): { getUrn(): string; hasSpec(): boolean; getSpec(): { getType(): string } | undefined }[];
 }
 
 // Patched on the first mock deployment, not on import: the real program imports this module too.
@@ -86,6 +89,9 @@ function patchMockMonitor(): void {
         protect: req.getProtect() === true,
         retainOnDelete: req.getRetainondelete() === true,
         ignoreChanges: req.getIgnorechangesList(),
+        aliases: req
+          .getAliasesList()
+          .map((alias) => (alias.hasSpec() ? (alias.getSpec()?.getType() ?? "") : alias.getUrn())),
       });
     }
     return registerResource.call(this, req, callback);

@@ -32,6 +32,19 @@ function guardedWorkloads(stack: RenderedStack): string[] {
 }
 
 describe("data protection", () => {
+  test("prod: the namespaces component answers to the type it was first deployed under, so the protected namespace keeps its URN", async () => {
+    const components = (await rendered("prod")).registrations.filter((r) =>
+      r.type.startsWith("observability:index:"),
+    );
+    expect(components.map((r) => `${r.type} ${r.aliases.join(",")}`).sort()).toEqual([
+      "observability:index:GrafanaStack ",
+      "observability:index:LogsStack ",
+      "observability:index:MetricsStack ",
+      "observability:index:StackNamespaces observability:index:Namespaces",
+      "observability:index:TracingStack ",
+    ]);
+  });
+
   test("prod: every workload holding history on a volume is protected and retained on delete, and nothing else", async () => {
     // The namespace too: deleting it would delete every claim in it.
     expect(guardedWorkloads(await rendered("prod"))).toEqual([
