@@ -60,7 +60,7 @@ export function podSecurityProblems(pod: RenderedPod, policy: PodSecurityPolicy)
 }
 
 /** What a pod problem is about, so that policies can report each kind on its own. */
-export type PodProblemCategory = "host-access" | "hardening" | "resources" | "image" | "probes";
+export type PodProblemCategory = "host-access" | "hardening" | "resources" | "scratch" | "image" | "probes";
 
 export interface PodProblem {
   readonly category: PodProblemCategory;
@@ -152,7 +152,52 @@ export function categorizedPodProblems(pod: RenderedPod, policy: PodSecurityPoli
     if (longRunning && !initNames.has(c.name)) {
       if (c.livenessProbe === undefined) fail(`${where} has no livenessProbe`);
       if (c.readinessProbe === undefined) fail(`${where} has no readinessProbe`);
+      probeProblems(c, spec, where).forEach(fail);
     }
+  }
+  category = "scratch";
+  for (const volume of spec.volumes ?? []) {
+    if (volume.emptyDir !== undefined && volume.emptyDir.sizeLimit === undefined) {
+      fail(`emptyDir ${volume.name} has no sizeLimit`);
+    }
+  }
+  return problems;
+}
+
+type Probe = NonNullable<Container["livenessProbe"]>;
+
+/** How long a probe tolerates failures before it acts, in seconds. */
+function failureBudget(probe: Probe): number {
+  return (probe.periodSeconds ?? 10) * (probe.failureThreshold ?? 3);
+}
+
+const handler = (probe: Probe) =>
+  JSON.stringify(probe.httpGet ?? probe.tcpSocket ?? probe.exec ?? probe.grpc);
+
+/**
+ * Probes that let a recovering server recover: liveness must not restart a process merely because
+ * it is not ready (another endpoint, or the same one with a larger failure budget), and a
+ * container that replays state from a persistent volume at start needs a startup probe, else
+ * liveness kills it mid-replay.
+ */
+function probeProblems(c: Container, spec: RenderedPod["spec"], where: string): string[] {
+  const problems: string[] = [];
+  const { livenessProbe: liveness, readinessProbe: readiness } = c;
+  if (
+    liveness !== undefined &&
+    readiness !== undefined &&
+    handler(liveness) === handler(readiness) &&
+    failureBudget(liveness) <= failureBudget(readiness)
+  ) {
+    problems.push(
+      `${where}: its livenessProbe is its readinessProbe (${handler(liveness)}) without a larger failure budget`,
+    );
+  }
+  // A mount of no volume of the pod spec is a claim from the StatefulSet's volumeClaimTemplates.
+  const declared = new Set((spec.volumes ?? []).map((v) => v.name));
+  const persistent = (c.volumeMounts ?? []).filter((m) => !declared.has(m.name));
+  if (persistent.length > 0 && c.startupProbe === undefined) {
+    problems.push(`${where} starts from persistent volume ${persistent[0].name} but has no startupProbe`);
   }
   return problems;
 }
@@ -174,7 +219,7 @@ function checkNonRoot(
 
 function checkResources(c: Container, where: string, fail: (message: string) => void): void {
   for (const kind of ["requests", "limits"] as const) {
-    for (const resource of ["cpu", "memory"]) {
+    for (const resource of ["cpu", "memory", "ephemeral-storage"]) {
       if (c.resources?.[kind]?.[resource] === undefined)
         fail(`${where} has no ${resource} ${kind.slice(0, -1)}`);
     }

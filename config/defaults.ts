@@ -5,14 +5,27 @@ export type Profile = StackConfigInput["profile"];
 
 type Resources = StackConfigInput["resources"][WorkloadName];
 
+/**
+ * Ephemeral storage (requested, limit) for the container's logs and scratch directories. The
+ * kubelet keeps up to 50Mi of a container's logs (5 files of 10Mi); `small` adds room for a little
+ * scratch, `scratch` for a process that writes temporary files (/tmp), `plugins` for Grafana's
+ * plugins and logs when its data path is scratch (with a shared database).
+ */
+const EPHEMERAL = {
+  small: ["32Mi", "128Mi"],
+  scratch: ["64Mi", "512Mi"],
+  plugins: ["128Mi", "1Gi"],
+} as const;
+
 const resources = (
   requestCpu: string,
   requestMemory: string,
   limitCpu: string,
   limitMemory: string,
+  ephemeral: readonly [string, string] = EPHEMERAL.small,
 ): Resources => ({
-  requests: { cpu: requestCpu, memory: requestMemory },
-  limits: { cpu: limitCpu, memory: limitMemory },
+  requests: { cpu: requestCpu, memory: requestMemory, ephemeralStorage: ephemeral[0] },
+  limits: { cpu: limitCpu, memory: limitMemory, ephemeralStorage: ephemeral[1] },
 });
 
 /** Image versions the stack is built and tested against; override per stack with `images.<component>`. */
@@ -131,12 +144,12 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       alertmanager: resources("10m", "32Mi", "100m", "128Mi"),
       kubeStateMetrics: resources("10m", "32Mi", "100m", "128Mi"),
       nodeExporter: resources("10m", "24Mi", "100m", "64Mi"),
-      loki: resources("100m", "256Mi", "500m", "512Mi"),
-      alloy: resources("50m", "128Mi", "200m", "256Mi"),
+      loki: resources("100m", "256Mi", "500m", "512Mi", EPHEMERAL.scratch),
+      alloy: resources("50m", "128Mi", "200m", "256Mi", EPHEMERAL.scratch),
       otelCollector: resources("50m", "128Mi", "300m", "384Mi"),
       otelCollectorAggregator: resources("50m", "128Mi", "300m", "384Mi"),
-      tempo: resources("50m", "128Mi", "300m", "512Mi"),
-      grafana: resources("50m", "128Mi", "300m", "384Mi"),
+      tempo: resources("50m", "128Mi", "300m", "512Mi", EPHEMERAL.scratch),
+      grafana: resources("50m", "128Mi", "300m", "384Mi", EPHEMERAL.plugins),
       configReloader: resources("5m", "16Mi", "50m", "32Mi"),
       postgresExporter: resources("10m", "32Mi", "100m", "64Mi"),
       redisExporter: resources("10m", "16Mi", "100m", "64Mi"),
@@ -207,13 +220,13 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       alertmanager: resources("50m", "64Mi", "200m", "256Mi"),
       kubeStateMetrics: resources("50m", "128Mi", "200m", "256Mi"),
       nodeExporter: resources("50m", "64Mi", "200m", "128Mi"),
-      loki: resources("500m", "1Gi", "2", "2Gi"),
-      alloy: resources("100m", "256Mi", "500m", "512Mi"),
+      loki: resources("500m", "1Gi", "2", "2Gi", EPHEMERAL.scratch),
+      alloy: resources("100m", "256Mi", "500m", "512Mi", EPHEMERAL.scratch),
       // The gateway only routes; the aggregators hold traces until the sampling decision.
       otelCollector: resources("100m", "128Mi", "500m", "256Mi"),
       otelCollectorAggregator: resources("250m", "512Mi", "1", "1Gi"),
-      tempo: resources("250m", "1Gi", "1", "2Gi"),
-      grafana: resources("100m", "256Mi", "500m", "512Mi"),
+      tempo: resources("250m", "1Gi", "1", "2Gi", EPHEMERAL.scratch),
+      grafana: resources("100m", "256Mi", "500m", "512Mi", EPHEMERAL.plugins),
       configReloader: resources("10m", "32Mi", "100m", "64Mi"),
       postgresExporter: resources("20m", "64Mi", "200m", "128Mi"),
       redisExporter: resources("20m", "32Mi", "200m", "64Mi"),

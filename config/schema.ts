@@ -113,7 +113,9 @@ const hostPort = (example: string) =>
 
 const strict = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
 
-const resourceList = strict({ cpu: quantity, memory: quantity });
+// Ephemeral storage: the container's logs and writable scratch directories (emptyDirs), which the
+// kubelet counts against it; a container over its limit is evicted instead of filling the node.
+const resourceList = strict({ cpu: quantity, memory: quantity, ephemeralStorage: quantity });
 const resourceRequirements = strict({ requests: resourceList, limits: resourceList });
 
 const byComponent = <T extends z.ZodTypeAny>(value: T) =>

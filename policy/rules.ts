@@ -1,6 +1,7 @@
 // The policies of the pack as plain functions over the stack's resources, so that they are tested
 // offline against the rendered stacks (tests/safety/policy.test.ts) without the pack's server.
 import { PodProblemCategory, categorizedPodProblems } from "../checks/podSecurity";
+import { governingServiceProblems } from "../checks/governingServices";
 import { renderedPods } from "../checks/podSpecs";
 import { PROFILE_LABEL } from "../components/common/namespace";
 import { KubeObject } from "../render/manifest";
@@ -93,7 +94,22 @@ function secretLiterals(resources: readonly PolicyInput[]): string[] {
 
 export const POLICIES: readonly StackPolicy[] = [
   podPolicy("pinned-images", "Every image is pinned to a tag other than latest, or to a digest.", "image"),
-  podPolicy("requests-and-limits", "Every container requests and limits CPU and memory.", "resources"),
+  podPolicy(
+    "requests-and-limits",
+    "Every container requests and limits CPU, memory and ephemeral storage.",
+    "resources",
+  ),
+  podPolicy("bounded-scratch", "Every emptyDir has a sizeLimit.", "scratch"),
+  podPolicy(
+    "recoverable-probes",
+    "Liveness is not readiness (another endpoint or a larger failure budget); a container starting from a persistent volume has a startup probe.",
+    "probes",
+  ),
+  {
+    name: "headless-governing-services",
+    description: "Every StatefulSet's serviceName names a headless Service that selects its pods.",
+    check: (resources) => governingServiceProblems(kubeObjects(resources)),
+  },
   podPolicy(
     "hardened-containers",
     "Non-root, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp, read-only root filesystem.",

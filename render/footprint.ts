@@ -1,5 +1,6 @@
-// What a rendered stack asks of the cluster: per workload its pods, CPU/memory requests and
-// limits (replicas included; a DaemonSet counted once, i.e. per node) and volumes.
+// What a rendered stack asks of the cluster: per workload its pods, CPU, memory and ephemeral
+// storage requests and limits (replicas included; a DaemonSet counted once, i.e. per node) and
+// volumes.
 import { IContainer } from "kubernetes-models/v1/Container";
 import { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import { IPodSpec } from "kubernetes-models/v1/PodSpec";
@@ -15,6 +16,8 @@ export interface Row {
   cpuLimit: number;
   memoryRequest: number;
   memoryLimit: number;
+  ephemeralRequest: number;
+  ephemeralLimit: number;
   volumes: number;
   storage: number;
 }
@@ -39,10 +42,11 @@ export function footprint(objects: readonly KubeObject[]): Row[] {
       const spec = o.spec as WorkloadSpec;
       const pods = o.kind === "DaemonSet" ? 1 : (spec.replicas ?? 1);
       const { containers, initContainers = [] } = spec.template.spec;
-      const amount = (c: IContainer, kind: "requests" | "limits", resource: "cpu" | "memory") =>
+      type Resource = "cpu" | "memory" | "ephemeral-storage";
+      const amount = (c: IContainer, kind: "requests" | "limits", resource: Resource) =>
         quantityOf(c.resources?.[kind], resource);
       // What the scheduler reserves: the larger of the biggest init container and all containers together.
-      const sum = (kind: "requests" | "limits", resource: "cpu" | "memory") =>
+      const sum = (kind: "requests" | "limits", resource: Resource) =>
         pods *
         Math.max(
           containers.reduce((n, c) => n + amount(c, kind, resource), 0),
@@ -57,6 +61,8 @@ export function footprint(objects: readonly KubeObject[]): Row[] {
         cpuLimit: sum("limits", "cpu"),
         memoryRequest: sum("requests", "memory"),
         memoryLimit: sum("limits", "memory"),
+        ephemeralRequest: sum("requests", "ephemeral-storage"),
+        ephemeralLimit: sum("limits", "ephemeral-storage"),
         volumes: pods * claims.length,
         storage: pods * claims.reduce((n, c) => n + quantityOf(c.spec?.resources?.requests, "storage"), 0),
       };

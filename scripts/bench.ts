@@ -25,21 +25,26 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 function printFootprint(profile: string, objects: readonly KubeObject[]): void {
   const rows = footprint(objects);
+  const fields = [
+    "pods",
+    "cpuRequest",
+    "cpuLimit",
+    "memoryRequest",
+    "memoryLimit",
+    "ephemeralRequest",
+    "ephemeralLimit",
+    "volumes",
+    "storage",
+  ] as const;
   const sum = (selected: readonly Row[]) =>
-    selected.reduce(
-      (t, r) => ({
-        pods: t.pods + r.pods,
-        cpuRequest: t.cpuRequest + r.cpuRequest,
-        cpuLimit: t.cpuLimit + r.cpuLimit,
-        memoryRequest: t.memoryRequest + r.memoryRequest,
-        memoryLimit: t.memoryLimit + r.memoryLimit,
-        volumes: t.volumes + r.volumes,
-        storage: t.storage + r.storage,
-      }),
-      { pods: 0, cpuRequest: 0, cpuLimit: 0, memoryRequest: 0, memoryLimit: 0, volumes: 0, storage: 0 },
-    );
+    Object.fromEntries(fields.map((f) => [f, selected.reduce((n, r) => n + r[f], 0)])) as Record<
+      (typeof fields)[number],
+      number
+    >;
   console.log(`\n${profile}`);
-  console.log("component".padEnd(14) + "objects  pods  cpu req/lim      memory req/lim     volumes");
+  console.log(
+    "component".padEnd(14) + "objects  pods  cpu req/lim      memory req/lim     ephemeral req/lim  volumes",
+  );
   for (const stack of [...STACKS, "Platform", "total"]) {
     const selected =
       stack === "total"
@@ -53,6 +58,7 @@ function printFootprint(profile: string, objects: readonly KubeObject[]): void {
         String(t.pods).padEnd(6) +
         `${cores(t.cpuRequest)}/${cores(t.cpuLimit)}`.padEnd(17) +
         `${mi(t.memoryRequest)}/${mi(t.memoryLimit)}`.padEnd(19) +
+        `${mi(t.ephemeralRequest)}/${mi(t.ephemeralLimit)}`.padEnd(19) +
         `${t.volumes} (${mi(t.storage)})`,
     );
   }

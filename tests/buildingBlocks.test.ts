@@ -60,7 +60,9 @@ describe("hardened pod spec", () => {
 
   test("gives each writable path its own emptyDir, since the root filesystem is read-only", () => {
     expect(container.volumeMounts).toEqual([{ name: "server-tmp", mountPath: "/tmp" }]);
-    expect(spec.volumes).toEqual([{ name: "server-tmp", emptyDir: {} }]);
+    // Bounded by the container's ephemeral-storage limit, so a runaway temp directory evicts this
+    // pod, not its neighbours.
+    expect(spec.volumes).toEqual([{ name: "server-tmp", emptyDir: { sizeLimit: "128Mi" } }]);
   });
 
   test("mounts no ServiceAccount token unless the workload names its ServiceAccount", () => {
@@ -78,7 +80,10 @@ describe("hardened pod spec", () => {
       httpGet: { path: "/-/ready", port: "http" },
       periodSeconds: 10,
     });
-    expect(container.resources).toEqual(exampleContainer.resources);
+    expect(container.resources).toEqual({
+      requests: { cpu: "100m", memory: "256Mi", "ephemeral-storage": "32Mi" },
+      limits: { cpu: "500m", memory: "512Mi", "ephemeral-storage": "128Mi" },
+    });
   });
 
   test("applies exactly the allowlisted host access of a node agent", () => {

@@ -101,8 +101,8 @@ describe("the committed stack files", () => {
     expect(config.metrics.storageSize).toBe(PROFILE_DEFAULTS.kind.metrics.storageSize);
     expect(config.images).toEqual(PROFILE_DEFAULTS.kind.images);
     expect(config.resources.prometheus).toEqual({
-      requests: { cpu: "100m", memory: "256Mi" },
-      limits: { cpu: "500m", memory: "512Mi" },
+      requests: { cpu: "100m", memory: "256Mi", ephemeralStorage: "32Mi" },
+      limits: { cpu: "500m", memory: "512Mi", ephemeralStorage: "128Mi" },
     });
     expect(stackFileConfig("prod").metrics.replicas).toBe(PROFILE_DEFAULTS.eks.metrics.replicas);
   });
@@ -110,8 +110,8 @@ describe("the committed stack files", () => {
   test("an override replaces one leaf and keeps its siblings' defaults", () => {
     const config = parseStackConfig({ resources: { grafana: { limits: { memory: "1Gi" } } } }, new Set());
     expect(config.resources.grafana).toEqual({
-      requests: { cpu: "50m", memory: "128Mi" },
-      limits: { cpu: "300m", memory: "1Gi" },
+      requests: { cpu: "50m", memory: "128Mi", ephemeralStorage: "128Mi" },
+      limits: { cpu: "300m", memory: "1Gi", ephemeralStorage: "1Gi" },
     });
   });
 

@@ -9,7 +9,10 @@ export const exampleContainer: ContainerSpec = {
   image: "quay.io/prometheus/prometheus:v3.5.0",
   args: ["--config.file=/etc/prometheus/prometheus.yml"],
   ports: [{ name: "http", containerPort: 9090 }],
-  resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+  resources: {
+    requests: { cpu: "100m", memory: "256Mi", ephemeralStorage: "32Mi" },
+    limits: { cpu: "500m", memory: "512Mi", ephemeralStorage: "128Mi" },
+  },
   livenessProbe: httpProbe("http", "/-/healthy"),
   readinessProbe: httpProbe("http", "/-/ready"),
   scratchPaths: ["/tmp"],

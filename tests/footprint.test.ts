@@ -21,15 +21,25 @@ test("footprint counts replicas and every container of a pod", async () => {
   expect(alertmanager?.cpuRequest).toBeCloseTo(0.18);
 });
 
-test("kind stays within the laptop budget: requests ≤ 1 CPU and 2 GiB, limits ≤ 4 CPU and 4 GiB, no container requests over 512 MiB", async () => {
+test("kind stays within the laptop budget: requests ≤ 1 CPU and 2 GiB, limits ≤ 4 CPU and 4 GiB, ephemeral storage ≤ 8 GiB, no container requests over 512 MiB", async () => {
   const { objects } = await rendered("kind");
   const rows = footprint(objects);
-  const total = (field: "cpuRequest" | "cpuLimit" | "memoryRequest" | "memoryLimit") =>
-    rows.reduce((n, r) => n + r[field], 0);
+  const total = (
+    field:
+      | "cpuRequest"
+      | "cpuLimit"
+      | "memoryRequest"
+      | "memoryLimit"
+      | "ephemeralRequest"
+      | "ephemeralLimit",
+  ) => rows.reduce((n, r) => n + r[field], 0);
   expect(total("cpuRequest")).toBeLessThanOrEqual(1);
   expect(total("memoryRequest")).toBeLessThanOrEqual(2 * 2 ** 30);
   expect(total("cpuLimit")).toBeLessThanOrEqual(4);
   expect(total("memoryLimit")).toBeLessThanOrEqual(4 * 2 ** 30);
+  // Logs and scratch on the laptop's disk: what the kubelet may keep before it evicts.
+  expect(total("ephemeralRequest")).toBeGreaterThan(0);
+  expect(total("ephemeralLimit")).toBeLessThanOrEqual(8 * 2 ** 30);
   // Everything is enabled: every stack's workloads are in the sum.
   expect(new Set(rows.map((r) => r.component))).toEqual(
     new Set(["metrics", "alerting", "logs", "tracing", "dashboards"]),

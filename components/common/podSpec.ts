@@ -16,10 +16,23 @@ type TopologySpreadConstraint = k8s.types.input.core.v1.TopologySpreadConstraint
 /** The unprivileged `nobody` user every container runs as unless its image needs another uid. */
 export const NON_ROOT_UID = 65534;
 
-export interface ResourceSpec {
-  readonly requests: { readonly cpu: string; readonly memory: string };
-  readonly limits: { readonly cpu: string; readonly memory: string };
+interface ResourceList {
+  readonly cpu: string;
+  readonly memory: string;
+  /** The container's logs and scratch directories; each of its emptyDirs is bounded by the limit. */
+  readonly ephemeralStorage: string;
 }
+
+export interface ResourceSpec {
+  readonly requests: ResourceList;
+  readonly limits: ResourceList;
+}
+
+const resourceList = (list: ResourceList) => ({
+  cpu: list.cpu,
+  memory: list.memory,
+  "ephemeral-storage": list.ephemeralStorage,
+});
 
 export interface ContainerPort {
   readonly name: string;
@@ -104,8 +117,8 @@ function buildContainer(
           })),
         }),
     resources: {
-      requests: { ...spec.resources.requests },
-      limits: { ...spec.resources.limits },
+      requests: resourceList(spec.resources.requests),
+      limits: resourceList(spec.resources.limits),
     },
     ...probes,
     volumeMounts: [
@@ -181,7 +194,10 @@ export function hardenedPodSpec(args: PodSpecArgs): PodSpec {
     volumes: [
       ...(args.volumes ?? []),
       ...all.flatMap((c) =>
-        (c.scratchPaths ?? []).map((path) => ({ name: scratchVolumeName(c.name, path), emptyDir: {} })),
+        (c.scratchPaths ?? []).map((path) => ({
+          name: scratchVolumeName(c.name, path),
+          emptyDir: { sizeLimit: c.resources.limits.ephemeralStorage },
+        })),
       ),
       ...(grant?.hostPaths ?? []).map((h, i) => ({
         name: `host-${i}`,

@@ -31,3 +31,9 @@ export function httpProbe(port: number | string, path: string, t: ProbeTiming = 
 export function tcpProbe(port: number | string, t: ProbeTiming = {}): Probe {
   return { tcpSocket: { port }, ...timing(t) };
 }
+
+/**
+ * Failures a liveness probe tolerates: a minute of a busy or briefly blocked process (a large
+ * query, a compaction, a GC pause) is not a wedged one, and a restart would only lose its state.
+ */
+export const LIVENESS_FAILURES = 6;

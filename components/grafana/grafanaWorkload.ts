@@ -4,12 +4,18 @@ import { deployDisruptionBudget, spreadAcrossNodes } from "../common/disruption"
 import { WorkloadIdentity, selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
 import { InitContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
-import { httpProbe } from "../common/probes";
+import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { serviceArgs } from "../common/service";
 import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
 import { containerPorts, servicePorts } from "../common/workloadSpec";
 import { GRAFANA, GRAFANA_PATHS, GRAFANA_PEERS_SERVICE } from "./names";
 import { GrafanaSettings } from "./settings";
+
+/**
+ * The start Grafana may take before the kubelet gives up: database migrations after an upgrade run
+ * before the server answers. Grafana cannot be built here (README "Probes").
+ */
+const GRAFANA_STARTUP = { initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 60 };
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
@@ -144,8 +150,14 @@ function grafanaPodSpec(config: GrafanaSettings, id: WorkloadIdentity, inputs: G
           { name: "dashboards", mountPath: GRAFANA_PATHS.dashboards, readOnly: true },
         ],
         scratchPaths,
-        livenessProbe: httpProbe("http", "/api/health", { initialDelaySeconds: 30, periodSeconds: 10 }),
-        readinessProbe: httpProbe("http", "/api/health", { initialDelaySeconds: 10, periodSeconds: 5 }),
+        // /api/health also checks the database: readiness follows it closely, liveness only after a
+        // minute of failures, so a database blip takes Grafana out of rotation without restarts.
+        livenessProbe: httpProbe("http", "/api/health", {
+          initialDelaySeconds: 0,
+          failureThreshold: LIVENESS_FAILURES,
+        }),
+        readinessProbe: httpProbe("http", "/api/health", { initialDelaySeconds: 0, periodSeconds: 5 }),
+        startupProbe: httpProbe("http", "/api/health", GRAFANA_STARTUP),
       },
     ],
     volumes: [
@@ -194,13 +206,26 @@ export function deployGrafanaWorkload(
   const dependsOn = [inputs.credentials, inputs.provisioning, inputs.dashboards];
 
   if (config.grafana.database === undefined) {
+    // The `grafana` Service is a NodePort or behind the Ingress; the StatefulSet's pod DNS names
+    // come from a headless one of its own.
+    new k8s.core.v1.Service(
+      `${name}-grafana-peers`,
+      serviceArgs({
+        id,
+        namespace,
+        name: GRAFANA_PEERS_SERVICE,
+        headless: true,
+        ports: servicePorts(GRAFANA, { names: ["http"] }),
+      }),
+      opts,
+    );
     volumeStatefulSet(
       `${name}-grafana`,
       {
         id,
         namespace,
         replicas,
-        serviceName: GRAFANA.name,
+        serviceName: GRAFANA_PEERS_SERVICE,
         template,
         storageClassName: config.storage.className,
         storageSize: config.grafana.storageSize,

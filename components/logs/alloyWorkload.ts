@@ -79,6 +79,12 @@ export function deployAlloy(name: string, config: LogsSettings, opts: pulumi.Cus
     scratchPaths: ["/tmp"],
     livenessProbe: httpProbe("http", "/-/healthy"),
     readinessProbe: httpProbe("http", "/-/ready", { initialDelaySeconds: 5, periodSeconds: 5 }),
+    // Positions and the write-ahead queue load before the config is applied and Alloy is ready.
+    startupProbe: httpProbe("http", "/-/ready", {
+      initialDelaySeconds: 0,
+      periodSeconds: 5,
+      failureThreshold: 24,
+    }),
   };
   const spec = hardenedPodSpec({
     serviceAccountName: ALLOY.name,

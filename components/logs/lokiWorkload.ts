@@ -5,7 +5,7 @@ import { serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { deployWorkloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
-import { httpProbe } from "../common/probes";
+import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { containerPorts, servicePorts, workloadUrl } from "../common/workloadSpec";
 import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
 import { toYaml } from "../common/yaml";
@@ -13,6 +13,12 @@ import { lokiConfig } from "./lokiConfig";
 import { lokiRules } from "./lokiRules";
 import { LOKI, LOKI_PATHS, SINGLE_TENANT } from "./names";
 import { LogsSettings } from "./settings";
+
+/**
+ * The start Loki may take before the kubelet gives up: WAL replay and the ring settling. Measured
+ * with the real binary (tests/live/startup.test.ts, README "Probes"): LOKI_MEASURED.
+ */
+const LOKI_STARTUP = { initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 60 };
 
 /**
  * Loki single binary as a StatefulSet on one volume. The ruler reads its rules from a ConfigMap
@@ -54,8 +60,14 @@ export function deployLoki(name: string, config: LogsSettings, opts: pulumi.Cust
           { name: "data", mountPath: LOKI_PATHS.data },
         ],
         scratchPaths: ["/tmp"],
-        livenessProbe: httpProbe("http", "/ready", { initialDelaySeconds: 45 }),
-        readinessProbe: httpProbe("http", "/ready", { initialDelaySeconds: 30, periodSeconds: 5 }),
+        // /ready stays false while the WAL replays and the ring settles: it gates traffic and the
+        // start, never the process's life. Build info answers as soon as the server listens.
+        livenessProbe: httpProbe("http", "/loki/api/v1/status/buildinfo", {
+          initialDelaySeconds: 0,
+          failureThreshold: LIVENESS_FAILURES,
+        }),
+        readinessProbe: httpProbe("http", "/ready", { initialDelaySeconds: 0, periodSeconds: 5 }),
+        startupProbe: httpProbe("http", "/ready", LOKI_STARTUP),
       },
     ],
     volumes: [
@@ -63,13 +75,11 @@ export function deployLoki(name: string, config: LogsSettings, opts: pulumi.Cust
       { name: "rules", configMap: { name: rulesMap.metadata.name } },
     ],
   });
+  // Headless: it governs the StatefulSet (stable pod DNS names), and with one replica clients
+  // resolve straight to the pod, so no virtual IP is needed beside it.
   new k8s.core.v1.Service(
     `${name}-loki`,
-    serviceArgs({
-      id,
-      namespace,
-      ports: servicePorts(LOKI),
-    }),
+    serviceArgs({ id, namespace, headless: true, ports: servicePorts(LOKI) }),
     opts,
   );
   volumeStatefulSet(

@@ -85,6 +85,12 @@ export function deployAlertmanager(
         ],
         livenessProbe: httpProbe("http", "/-/healthy"),
         readinessProbe: httpProbe("http", "/-/ready", { initialDelaySeconds: 3, periodSeconds: 5 }),
+        // Silences and the notification log load from the volume, and peers settle, before ready.
+        startupProbe: httpProbe("http", "/-/ready", {
+          initialDelaySeconds: 0,
+          periodSeconds: 5,
+          failureThreshold: 24,
+        }),
       },
       configReloaderContainer(config, `http://127.0.0.1:${ALERTMANAGER.ports.http.port}/-/reload`, [
         { volume: "config", mountPath: ALERTMANAGER_PATHS.configDir },

@@ -1,5 +1,5 @@
 import { ContainerSpec } from "../common/podSpec";
-import { tcpProbe } from "../common/probes";
+import { LIVENESS_FAILURES, tcpProbe } from "../common/probes";
 import { containerPorts } from "../common/workloadSpec";
 import { CONFIG_RELOADER } from "./names";
 import { MetricsSettings } from "./settings";
@@ -25,7 +25,7 @@ export function configReloaderContainer(
     ports: containerPorts(CONFIG_RELOADER),
     resources: config.resources.configReloader,
     volumeMounts: watched.map((w) => ({ name: w.volume, mountPath: w.mountPath, readOnly: true })),
-    livenessProbe: tcpProbe("reloader"),
+    livenessProbe: tcpProbe("reloader", { failureThreshold: LIVENESS_FAILURES }),
     readinessProbe: tcpProbe("reloader", { initialDelaySeconds: 2 }),
   };
 }

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
 import { ContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
-import { httpProbe } from "../common/probes";
+import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { serviceArgs } from "../common/service";
 import { containerPorts, servicePorts } from "../common/workloadSpec";
 import { deployWorkloadPolicy } from "../wiring/policies";
@@ -73,7 +73,7 @@ export function deployDatastoreExporters(
       env: runs.env,
       ports: containerPorts(exporter.spec),
       resources: runs.resources,
-      livenessProbe: httpProbe("http-metrics", runs.healthPath),
+      livenessProbe: httpProbe("http-metrics", runs.healthPath, { failureThreshold: LIVENESS_FAILURES }),
       readinessProbe: httpProbe("http-metrics", runs.healthPath, { initialDelaySeconds: 2 }),
     };
     new k8s.apps.v1.Deployment(

@@ -7,7 +7,7 @@ import { serviceArgs } from "../common/service";
 import { containerPorts, servicePorts } from "../common/workloadSpec";
 import { deployWorkloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
-import { httpProbe } from "../common/probes";
+import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { KUBE_STATE_METRICS, NODE_EXPORTER } from "./names";
 import { MetricsSettings } from "./settings";
 
@@ -127,7 +127,7 @@ export function deployNodeExporter(
         ],
         ports: containerPorts(NODE_EXPORTER),
         resources: config.resources.nodeExporter,
-        livenessProbe: httpProbe("http-metrics", "/"),
+        livenessProbe: httpProbe("http-metrics", "/", { failureThreshold: LIVENESS_FAILURES }),
         readinessProbe: httpProbe("http-metrics", "/", { initialDelaySeconds: 2 }),
       },
     ],

@@ -5,7 +5,7 @@ import { deployDisruptionBudget, spreadAcrossNodes } from "../common/disruption"
 import { WorkloadIdentity, selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
-import { httpProbe } from "../common/probes";
+import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { deployClusterRole, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { WorkloadSpec, containerPorts, servicePorts } from "../common/workloadSpec";
@@ -14,6 +14,9 @@ import { deployWorkloadPolicy } from "../wiring/policies";
 import { aggregatorConfig, collectorConfig } from "./collectorConfig";
 import { COLLECTOR, COLLECTOR_AGGREGATOR, ZIPKIN_SERVICE, collectorTiered } from "./names";
 import { TracingSettings } from "./settings";
+
+/** The collector builds every pipeline before it reports healthy; a large config takes seconds. */
+const COLLECTOR_STARTUP = { initialDelaySeconds: 0, periodSeconds: 2, failureThreshold: 30 };
 
 const CONFIG_DIR = "/etc/otelcol";
 
@@ -62,8 +65,13 @@ function deployTier(
         ports: containerPorts(tier.spec),
         resources: tier.resources,
         volumeMounts: [{ name: "config", mountPath: CONFIG_DIR, readOnly: true }],
-        livenessProbe: httpProbe("health", "/"),
-        readinessProbe: httpProbe("health", "/", { initialDelaySeconds: 3, periodSeconds: 5 }),
+        // One health endpoint: readiness follows it, liveness restarts only after a minute of failures.
+        livenessProbe: httpProbe("health", "/", {
+          initialDelaySeconds: 0,
+          failureThreshold: LIVENESS_FAILURES,
+        }),
+        readinessProbe: httpProbe("health", "/", { initialDelaySeconds: 0, periodSeconds: 5 }),
+        startupProbe: httpProbe("health", "/", COLLECTOR_STARTUP),
       },
     ],
     volumes: [{ name: "config", configMap: { name: configMap.metadata.name } }],

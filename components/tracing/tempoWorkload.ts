@@ -5,13 +5,19 @@ import { serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { deployWorkloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
-import { httpProbe } from "../common/probes";
+import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { containerPorts, servicePorts, workloadUrl } from "../common/workloadSpec";
 import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
 import { toYaml } from "../common/yaml";
 import { TEMPO, TEMPO_PATHS } from "./names";
 import { tempoConfig } from "./tempoConfig";
 import { TracingSettings } from "./settings";
+
+/**
+ * The start Tempo may take before the kubelet gives up: replaying its WAL (blocks being cut) like
+ * Loki's ingester. Tempo cannot be built here, so it gets Loki's measured budget (README "Probes").
+ */
+const TEMPO_STARTUP = { initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 60 };
 
 /** Tempo single binary on one volume (WAL, and blocks on kind); S3 through IRSA on eks. */
 export function deployTempo(name: string, config: TracingSettings, opts: pulumi.CustomResourceOptions) {
@@ -41,19 +47,23 @@ export function deployTempo(name: string, config: TracingSettings, opts: pulumi.
           { name: "data", mountPath: TEMPO_PATHS.data },
         ],
         scratchPaths: ["/tmp"],
-        livenessProbe: httpProbe("http", "/ready", { initialDelaySeconds: 30 }),
-        readinessProbe: httpProbe("http", "/ready", { initialDelaySeconds: 10, periodSeconds: 5 }),
+        // /ready stays false while the WAL replays: it gates traffic and the start. /metrics is
+        // served by the HTTP server from the first second, whatever the ingester is doing.
+        livenessProbe: httpProbe("http", "/metrics", {
+          initialDelaySeconds: 0,
+          failureThreshold: LIVENESS_FAILURES,
+        }),
+        readinessProbe: httpProbe("http", "/ready", { initialDelaySeconds: 0, periodSeconds: 5 }),
+        startupProbe: httpProbe("http", "/ready", TEMPO_STARTUP),
       },
     ],
     volumes: [{ name: "config", configMap: { name: configMap.metadata.name } }],
   });
+  // Headless: it governs the StatefulSet (stable pod DNS names), and with one replica clients
+  // resolve straight to the pod, so no virtual IP is needed beside it.
   new k8s.core.v1.Service(
     `${name}-tempo`,
-    serviceArgs({
-      id,
-      namespace,
-      ports: servicePorts(TEMPO),
-    }),
+    serviceArgs({ id, namespace, headless: true, ports: servicePorts(TEMPO) }),
     opts,
   );
   volumeStatefulSet(

@@ -39,10 +39,13 @@ test.each<StackName>(["kind", "prod"])("the %s stack passes every policy", async
   expect(POLICIES.map((p) => [p.name, p.check(resources)])).toEqual(POLICIES.map((p) => [p.name, []]));
 });
 
-test("there are eight policies, each described", () => {
+test("there are eleven policies, each described", () => {
   expect(POLICIES.map((p) => p.name)).toEqual([
     "pinned-images",
     "requests-and-limits",
+    "bounded-scratch",
+    "recoverable-probes",
+    "headless-governing-services",
     "hardened-containers",
     "host-access-allowlisted",
     "no-exposed-services-in-prod",
@@ -67,6 +70,26 @@ describe("hand-made violations fail with a clear message", () => {
       /image grafana\/grafana:latest is not pinned/,
     ],
     ["requests-and-limits", (s) => delete s.containers[0].resources.limits, /no cpu limit/],
+    [
+      "requests-and-limits",
+      (s) => delete s.containers[0].resources.requests["ephemeral-storage"],
+      /no ephemeral-storage request/,
+    ],
+    [
+      "bounded-scratch",
+      (s) => delete s.volumes[0].emptyDir.sizeLimit,
+      /emptyDir server-tmp has no sizeLimit/,
+    ],
+    [
+      "recoverable-probes",
+      (s) => (s.containers[0].livenessProbe = { ...s.containers[0].readinessProbe }),
+      /its livenessProbe is its readinessProbe .* without a larger failure budget/,
+    ],
+    [
+      "recoverable-probes",
+      (s) => s.containers[0].volumeMounts.push({ name: "data", mountPath: "/data" }),
+      /container server starts from persistent volume data but has no startupProbe/,
+    ],
     [
       "hardened-containers",
       (s) => (s.containers[0].securityContext.readOnlyRootFilesystem = false),
@@ -117,6 +140,22 @@ describe("hand-made violations fail with a clear message", () => {
     });
     expect(policy("no-secret-literals").check([configMap])).toEqual([
       "ConfigMap/observability/alertmanager-config key alertmanager.yml holds a Slack webhook; put it in a Secret",
+    ]);
+  });
+
+  test("headless-governing-services: a StatefulSet governed by a ClusterIP Service, or by none", async () => {
+    const { objects } = await rendered("prod");
+    const clusterIp = objects.map((o) =>
+      o.kind === "Service" && o.metadata.name === "loki"
+        ? { ...o, spec: { ...(o.spec as Json), clusterIP: undefined, type: "ClusterIP" } }
+        : o,
+    );
+    expect(policy("headless-governing-services").check(clusterIp.map((o) => resource(o)))).toEqual([
+      "StatefulSet/observability/loki: its governing Service loki is not headless (clusterIP: None)",
+    ]);
+    const missing = objects.filter((o) => !(o.kind === "Service" && o.metadata.name === "tempo"));
+    expect(policy("headless-governing-services").check(missing.map((o) => resource(o)))).toEqual([
+      "StatefulSet/observability/tempo: its serviceName tempo names no Service of the stack",
     ]);
   });
 
