@@ -78,7 +78,13 @@ async function timeStartup(server: Server, base: string, component: Component, s
     let ok: number | undefined;
     let failuresAfterOk = 0;
     let slowestMs = 0;
-    while (ready === undefined && Date.now() < deadline && server.process.exitCode === null) {
+    // Each path until its own first 200 (for at most 10 s after ready), so that a liveness poll
+    // that was refused while the readiness poll got its 200 is not taken for a failed one.
+    while (
+      (ready === undefined || (ok === undefined && since() < ready + 10000)) &&
+      Date.now() < deadline &&
+      server.process.exitCode === null
+    ) {
       const start = Date.now();
       let status = 0;
       try {
