@@ -26,6 +26,18 @@ function movePaths(value: unknown, from: string, to: string): unknown {
   return value;
 }
 
+export interface StartOptions {
+  /**
+   * false: return as soon as the process is spawned, for a caller that times the startup itself.
+   * @default true
+   */
+  readonly waitUntilReady?: boolean;
+}
+
+/** The readiness check `startServer` polls: the URL, or none at all. */
+const readiness = (url: string, options: StartOptions) =>
+  options.waitUntilReady === false ? () => Promise.resolve(true) : url;
+
 export interface LocalLoki extends Running {
   /** The tenant the ruler reads rules for, and the header value queries need where auth is on. */
   readonly tenant: string;
@@ -35,13 +47,14 @@ export interface LocalLoki extends Running {
 /**
  * Loki with the rendered config and rules. Rewritten: listen addresses and ports, the ring's
  * instance address, data and rule directories, the Alertmanager URL, and S3 (prod), which becomes
- * the filesystem.
+ * the filesystem. Started again with the same `dir`, it runs on the data the last one left.
  */
 export async function startLoki(
   servers: Servers,
   objects: readonly KubeObject[],
   dir: string,
   alertmanagerUrl: string,
+  options: StartOptions = {},
 ): Promise<LocalLoki> {
   const mounts = objectNamed(objects, "StatefulSet", "loki").spec.template.spec.containers[0]
     .volumeMounts as Json[];
@@ -81,7 +94,10 @@ export async function startLoki(
   const base = `http://127.0.0.1:${httpPort}`;
   const args = containerArgs(objects, "loki", { "-config.file": file });
   // The ingester reports ready only after its ring settles (about 15 s).
-  const server = await servers.start(tools.loki(), args, `${base}/ready`, { timeoutMs: 90000, cwd: dir });
+  const server = await servers.start(tools.loki(), args, readiness(`${base}/ready`, options), {
+    timeoutMs: 90000,
+    cwd: dir,
+  });
   const headers: Record<string, string> = config.auth_enabled === true ? { "X-Scope-OrgID": tenant } : {};
   return { base, server, tenant, headers };
 }
@@ -89,15 +105,19 @@ export async function startLoki(
 /**
  * Prometheus with the rendered flags (the remote-write receiver and exemplar storage among them)
  * and the rendered global settings, without scrape jobs: Kubernetes discovery cannot run here, and
- * these tests only need what the collector writes to it.
+ * these tests only need what the collector writes to it. Its config and data go to `directory`
+ * (a new one under `dir` by default); started again with the same one, it runs on the data the
+ * last one left.
  */
 export async function startPrometheus(
   servers: Servers,
   objects: readonly KubeObject[],
   dir: string,
+  options: StartOptions & { readonly directory?: string } = {},
 ): Promise<Running> {
   const rendered = yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as Json;
-  const own = fs.mkdtempSync(path.join(dir, "prometheus-"));
+  const own = options.directory ?? fs.mkdtempSync(path.join(dir, "prometheus-"));
+  fs.mkdirSync(own, { recursive: true });
   fs.writeFileSync(path.join(own, "prometheus.yml"), yaml.dump({ global: rendered.global }));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -106,7 +126,10 @@ export async function startPrometheus(
     "--storage.tsdb.path": path.join(own, "data"),
     "--web.listen-address": `127.0.0.1:${port}`,
   });
-  return { base, server: await servers.start(tools.prometheus(), args, `${base}/-/ready`) };
+  return {
+    base,
+    server: await servers.start(tools.prometheus(), args, readiness(`${base}/-/ready`, options)),
+  };
 }
 
 /** `bytes` random bytes in hex: trace IDs (16) and span IDs (8). */
