@@ -205,9 +205,10 @@ export function deployGrafanaWorkload(
   );
   const dependsOn = [inputs.credentials, inputs.provisioning, inputs.dashboards];
 
-  if (config.grafana.database === undefined) {
-    // The `grafana` Service is a NodePort or behind the Ingress; the StatefulSet's pod DNS names
-    // come from a headless one of its own.
+  // Headless `grafana-peers`: the StatefulSet's pod DNS names (the `grafana` Service is a NodePort
+  // or behind the Ingress), or the gossip of Deployment replicas, which must find each other before
+  // they are ready.
+  const peers = (gossip: boolean) =>
     new k8s.core.v1.Service(
       `${name}-grafana-peers`,
       serviceArgs({
@@ -215,10 +216,14 @@ export function deployGrafanaWorkload(
         namespace,
         name: GRAFANA_PEERS_SERVICE,
         headless: true,
-        ports: servicePorts(GRAFANA, { names: ["http"] }),
+        publishNotReadyAddresses: gossip,
+        ports: servicePorts(GRAFANA, { names: gossip ? ["mesh-tcp", "mesh-udp"] : ["http"] }),
       }),
       opts,
     );
+
+  if (config.grafana.database === undefined) {
+    peers(false);
     volumeStatefulSet(
       `${name}-grafana`,
       {
@@ -250,17 +255,6 @@ export function deployGrafanaWorkload(
   );
   deployDisruptionBudget(`${name}-grafana`, id, namespace, replicas, opts);
   if (replicas > 1) {
-    new k8s.core.v1.Service(
-      `${name}-grafana-peers`,
-      serviceArgs({
-        id,
-        namespace,
-        name: GRAFANA_PEERS_SERVICE,
-        headless: true,
-        publishNotReadyAddresses: true,
-        ports: servicePorts(GRAFANA, { names: ["mesh-tcp", "mesh-udp"] }),
-      }),
-      opts,
-    );
+    peers(true);
   }
 }

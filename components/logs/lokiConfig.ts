@@ -1,3 +1,4 @@
+import { parseQuantity } from "../../config/quantity";
 import { LOKI, LOKI_PATHS } from "./names";
 import { LogsSettings } from "./settings";
 
@@ -43,7 +44,16 @@ export function lokiConfig(config: LogsSettings) {
     storage_config: {
       tsdb_shipper: { active_index_directory: `${data}/tsdb-index`, cache_location: `${data}/tsdb-cache` },
     },
-    ingester: { wal: { enabled: true, dir: `${data}/wal` } },
+    ingester: {
+      wal: {
+        enabled: true,
+        dir: `${data}/wal`,
+        // Loki's default (4GB) is above the container's limit: a long replay would be OOM-killed
+        // on every start. Past the ceiling Loki flushes chunks while it replays instead.
+        // Bytes: Loki's size parser reads `MB` as MiB and refuses `MiB`.
+        replay_memory_ceiling: Math.floor(parseQuantity(config.resources.loki.limits.memory) * 0.75),
+      },
+    },
     compactor: {
       working_directory: `${data}/compactor`,
       retention_enabled: true,

@@ -14,10 +14,11 @@ import { tempoConfig } from "./tempoConfig";
 import { TracingSettings } from "./settings";
 
 /**
- * The start Tempo may take before the kubelet gives up: replaying its WAL (blocks being cut) like
- * Loki's ingester. Tempo cannot be built here, so it gets Loki's measured budget (README "Probes").
+ * The start Tempo may take before the kubelet gives up (305 s): replaying its WAL like Loki's
+ * ingester. Tempo 2.x cannot be built here (the module proxy refuses it), so it gets Loki's
+ * measured budget (README "Probes and scratch space").
  */
-const TEMPO_STARTUP = { initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 60 };
+const TEMPO_STARTUP = { initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 30 };
 
 /** Tempo single binary on one volume (WAL, and blocks on kind); S3 through IRSA on eks. */
 export function deployTempo(name: string, config: TracingSettings, opts: pulumi.CustomResourceOptions) {

@@ -1,4 +1,5 @@
 import * as yaml from "js-yaml";
+import { parseQuantity } from "../../config/quantity";
 import { HOST_ACCESS_ALLOWLIST } from "../../components/common/hostAccess";
 import { expression, renderAlloy } from "../../components/logs/alloySyntax";
 import {
@@ -200,8 +201,19 @@ describe("Loki", () => {
         allow_structured_metadata: true,
       });
       expect(config.compactor).toMatchObject({ retention_enabled: true, delete_request_store: store });
-      expect(config.ingester.wal).toEqual({ enabled: true, dir: "/loki/wal" });
+      expect(config.ingester.wal).toMatchObject({ enabled: true, dir: "/loki/wal" });
       expect(config.server).toMatchObject({ http_listen_port: 3100, grpc_listen_port: 9096 });
+    },
+  );
+
+  test.each(["kind", "prod"] as const)(
+    "%s: the WAL replays within three quarters of the container's memory limit, so a long replay is not OOM-killed",
+    async (stack) => {
+      const { objects } = await rendered(stack);
+      const loki = objectNamed(objects, "StatefulSet", "loki").spec.template.spec.containers[0];
+      expect(lokiConfig(objects).ingester.wal.replay_memory_ceiling).toBe(
+        Math.floor(parseQuantity(loki.resources.limits.memory as string) * 0.75),
+      );
     },
   );
 
