@@ -540,4 +540,25 @@ describe.each(STACKS)("the %s stack's startup probes", (stack) => {
       expect(slowest).toBeLessThan(budget);
     },
   );
+
+  test.each(["loki", "prometheus"] as const)(
+    "%s: the rendered liveness probe answers before the server is ready, and never fails after",
+    (component) => {
+      const s = state.get(stack) as StackState;
+      const container = (
+        objectNamed(s.objects, "StatefulSet", component).spec.template.spec.containers as Json[]
+      ).find((c) => c.name === component) as Json;
+      const livenessPath = container.livenessProbe.httpGet.path as string;
+      for (const m of measured.filter((x) => x.stack === stack && x.component === component)) {
+        const polled = m.timeline.liveness.find((l) => l.path === livenessPath);
+        expect(`${m.start}: ${livenessPath} polled ${polled !== undefined}`).toBe(
+          `${m.start}: ${livenessPath} polled true`,
+        );
+        // At the latest with readiness (within one poll: the paths are polled side by side): a
+        // liveness probe must not wait for what readiness waits for.
+        expect(polled?.ok).toBeLessThanOrEqual((m.timeline.ready as number) + POLL_MS);
+        expect(polled?.failuresAfterOk).toBe(0);
+      }
+    },
+  );
 });
