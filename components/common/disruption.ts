@@ -22,7 +22,7 @@ export function spreadAcrossNodes(id: WorkloadIdentity): TopologySpreadConstrain
  * Keeps all but one replica up during voluntary disruptions (node drains, upgrades). It never
  * blocks a drain: one pod may always go, and pods that are not ready may always be evicted.
  */
-export function disruptionBudgetArgs(
+function disruptionBudgetArgs(
   id: WorkloadIdentity,
   namespace: string,
   replicas: number,

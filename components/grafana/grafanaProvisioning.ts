@@ -9,7 +9,7 @@ import { GRAFANA_PATHS } from "./names";
 import { GrafanaBackends, GrafanaSettings } from "./settings";
 
 /** Grafana's file provider: every dashboard of the program, in the configured folder. */
-export function dashboardProviders(config: GrafanaSettings) {
+function dashboardProviders(config: GrafanaSettings) {
   return {
     apiVersion: 1,
     providers: [

@@ -1,4 +1,4 @@
-import { clusterUrl } from "../common/serviceUrl";
+import { workloadUrl } from "../common/workloadSpec";
 import { AlloyBlock, expression, renderAlloy } from "./alloySyntax";
 import {
   IP_ADDRESS_REGEX,
@@ -140,7 +140,7 @@ function write(config: LogsSettings): AlloyBlock {
       {
         name: "endpoint",
         attributes: {
-          url: `${clusterUrl(LOKI.name, config.namespaces.observability, LOKI.ports.http.port)}/loki/api/v1/push`,
+          url: `${workloadUrl(LOKI, config.namespaces.observability, "http")}/loki/api/v1/push`,
           ...(config.logs.tenant === undefined ? {} : { tenant_id: config.logs.tenant }),
           batch_wait: "1s",
           batch_size: "1MiB",

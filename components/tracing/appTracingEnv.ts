@@ -1,4 +1,5 @@
 import { clusterUrl } from "../common/serviceUrl";
+import { workloadUrl } from "../common/workloadSpec";
 import { COLLECTOR, ZIPKIN_SERVICE } from "./names";
 import { TracingSettings } from "./settings";
 
@@ -46,7 +47,7 @@ export function appTracingEnv(config: TracingSettings): Record<string, string> {
   return {
     TRACING_SAMPLING_PROBABILITY: decimal(headProbability),
     ZIPKIN_ENDPOINT: `${clusterUrl(ZIPKIN_SERVICE, namespace, COLLECTOR.ports.zipkin.port)}/api/v2/spans`,
-    OTEL_EXPORTER_OTLP_ENDPOINT: clusterUrl(COLLECTOR.name, namespace, COLLECTOR.ports["otlp-http"].port),
+    OTEL_EXPORTER_OTLP_ENDPOINT: workloadUrl(COLLECTOR, namespace, "otlp-http"),
     OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
     OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
     OTEL_TRACES_SAMPLER_ARG: decimal(headProbability),

@@ -1,5 +1,5 @@
 import { StackConfig } from "../../config";
-import { clusterAddress } from "../common/serviceUrl";
+import { workloadAddress } from "../common/workloadSpec";
 import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO, collectorTiered } from "./names";
 import { TracingSettings } from "./settings";
 
@@ -120,7 +120,7 @@ function ingest() {
  * replicas never write the same series.
  */
 function aggregation(config: TracingSettings) {
-  const tempo = clusterAddress(TEMPO.name, config.namespaces.observability, TEMPO.ports["otlp-grpc"].port);
+  const tempo = workloadAddress(TEMPO, config.namespaces.observability, "otlp-grpc");
   const tail = config.tracing.tailSampling.enabled;
   const remoteWrite = remoteWriteExporters(config);
   const buckets = latencyBuckets(config.tracing);

@@ -58,7 +58,7 @@ const isWorkload = (endpoint: Endpoint, namespace: string, name: string) =>
  * The NetworkPolicy of one workload: exactly the graph's flows into and out of its pods; none for
  * a workload the graph does not name.
  */
-export function workloadPolicy(
+function workloadPolicy(
   flows: readonly Flow[],
   namespace: string,
   id: WorkloadIdentity,
