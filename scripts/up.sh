@@ -51,13 +51,20 @@ if ! pulumi whoami >/dev/null 2>&1; then
 fi
 
 if [[ -z "${PULUMI_CONFIG_PASSPHRASE+set}" && -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]]; then
-  echo "==> PULUMI_CONFIG_PASSPHRASE is not set: using an empty passphrase for this local stack."
-  echo "    Set it before adding secrets (e.g. alerting credentials) to Pulumi.kind.yaml."
+  echo "==> PULUMI_CONFIG_PASSPHRASE is not set: using the empty passphrase Pulumi.kind.yaml's salt is for."
   export PULUMI_CONFIG_PASSPHRASE=""
 fi
 
 if ! pulumi stack select "$STACK" >/dev/null 2>&1; then
+  if [[ -n "${PULUMI_CONFIG_PASSPHRASE:-}${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]] &&
+    grep -q '^encryptionsalt:' "Pulumi.$STACK.yaml"; then
+    echo "error: Pulumi.$STACK.yaml carries the salt of the empty passphrase, so Pulumi would refuse" >&2
+    echo "       yours. Unset PULUMI_CONFIG_PASSPHRASE(_FILE), or delete the encryptionsalt line to have" >&2
+    echo "       Pulumi write a salt for your passphrase (a local change; keep it out of commits)." >&2
+    exit 1
+  fi
   echo "==> Creating stack '$STACK'"
+  # Reuses the committed salt: Pulumi has nothing to save, and the tracked stack file stays as it is.
   pulumi stack init "$STACK" --secrets-provider passphrase
 fi
 
