@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { matchesKeyPattern } from "./keyPattern";
+import { migrationHint } from "./migrations";
 
 export const CONFIG_NAMESPACE = "observability";
 
@@ -18,11 +20,7 @@ export const SECRET_PATHS: readonly (readonly string[])[] = [
 
 /** Whether a concrete key path is one of SECRET_PATHS. */
 export function isSecretPath(path: readonly (string | number)[]): boolean {
-  return SECRET_PATHS.some(
-    (secret) =>
-      secret.length === path.length &&
-      secret.every((segment, i) => (segment === "*" ? typeof path[i] === "number" : segment === path[i])),
-  );
+  return SECRET_PATHS.some((secret) => matchesKeyPattern(secret, path));
 }
 
 /** One error for the whole stack config, listing every problem with its key path. */
@@ -58,19 +56,31 @@ export function describeIssues(
       return issue.keys.map((unknownKey) => {
         const where = issue.path.length === 0 ? `${CONFIG_NAMESPACE}:${unknownKey}` : `${key}.${unknownKey}`;
         const hint = closest(unknownKey, allowed);
-        return (
+        return withMigration(
           `${where} is not a known key` +
-          (hint === undefined ? "" : ` (did you mean ${hint}?)`) +
-          `; allowed: ${allowed.join(", ")}`
+            (hint === undefined ? "" : ` (did you mean ${hint}?)`) +
+            `; allowed: ${allowed.join(", ")}`,
+          [...issue.path, unknownKey],
         );
       });
     }
     const value = valueAt(input, issue.path);
     if (issue.code === "invalid_type" && value === undefined) {
-      return [`${key} is required`];
+      return [withMigration(`${key} is required`, issue.path)];
     }
-    return [`${key} ${sentence(issue)}` + (value === undefined ? "" : ` (got ${shown(value, issue.path)})`)];
+    return [
+      withMigration(
+        `${key} ${sentence(issue)}` + (value === undefined ? "" : ` (got ${shown(value, issue.path)})`),
+        issue.path,
+      ),
+    ];
   });
+}
+
+/** A problem on a key an earlier release used differently ends with how to migrate. */
+function withMigration(problem: string, path: readonly (string | number)[]): string {
+  const hint = migrationHint(path);
+  return hint === undefined ? problem : `${problem}; ${hint}`;
 }
 
 function sentence(issue: z.ZodIssue): string {
