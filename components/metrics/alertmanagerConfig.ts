@@ -123,7 +123,7 @@ const emailConfig = (email: NonNullable<Alerting["email"]>, passwordFile: string
   text,
 });
 
-const nonEmpty = <K extends keyof Receiver>(key: K, list: NonNullable<Receiver[K]>) =>
+const ifAny = <K extends keyof Receiver>(key: K, list: NonNullable<Receiver[K]>) =>
   list.length === 0 ? {} : { [key]: list };
 
 /** A team's receiver: every credential read from its file in the receivers Secret. */
@@ -131,11 +131,11 @@ function teamReceiver(r: TeamReceiver): Receiver {
   const file = (type: Credentialed, i: number) => secretFile(teamSecretKey(r.name, type, i));
   return {
     name: r.name,
-    ...nonEmpty(
+    ...ifAny(
       "slack_configs",
       (r.slack ?? []).map((s, i) => slackConfig(file("slack", i), s.channel)),
     ),
-    ...nonEmpty(
+    ...ifAny(
       "pagerduty_configs",
       (r.pagerduty ?? []).map(
         (_, i): PagerdutyConfig => ({
@@ -149,7 +149,7 @@ function teamReceiver(r: TeamReceiver): Receiver {
         }),
       ),
     ),
-    ...nonEmpty(
+    ...ifAny(
       "opsgenie_configs",
       (r.opsgenie ?? []).map(
         (o, i): OpsgenieConfig => ({
@@ -162,7 +162,7 @@ function teamReceiver(r: TeamReceiver): Receiver {
         }),
       ),
     ),
-    ...nonEmpty(
+    ...ifAny(
       "msteamsv2_configs",
       (r.msteams ?? []).map(
         (_, i): MsteamsV2Config => ({
@@ -173,11 +173,11 @@ function teamReceiver(r: TeamReceiver): Receiver {
         }),
       ),
     ),
-    ...nonEmpty(
+    ...ifAny(
       "email_configs",
       (r.email ?? []).map((e, i) => emailConfig(e, file("email", i))),
     ),
-    ...nonEmpty(
+    ...ifAny(
       "webhook_configs",
       (r.webhook ?? []).map((_, i): WebhookConfig => ({ url_file: file("webhook", i), send_resolved: true })),
     ),
@@ -217,9 +217,9 @@ export function alertmanagerConfig(alerting: Alerting): AlertmanagerConfig {
       : [emailConfig(alerting.email, secretFile(RECEIVER_SECRET_KEYS.emailPassword))];
   const receiver = (name: string, s: SlackConfig[], e: EmailConfig[], w: WebhookConfig[]): Receiver => ({
     name,
-    ...nonEmpty("slack_configs", s),
-    ...nonEmpty("email_configs", e),
-    ...nonEmpty("webhook_configs", w),
+    ...ifAny("slack_configs", s),
+    ...ifAny("email_configs", e),
+    ...ifAny("webhook_configs", w),
   });
   const watchdog: WebhookConfig[] =
     alerting.watchdog === undefined
