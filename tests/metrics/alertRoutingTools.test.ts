@@ -39,7 +39,7 @@ describe("the routes stack file under amtool", () => {
   });
 
   // One case per route of Pulumi.routes.yaml, plus the cases `continue` and the order decide.
-  test.each([
+  const ROUTE_CASES: readonly (readonly [string[], string])[] = [
     // continue: the payments team and the platform's severity receiver both get it.
     [["namespace=payments", "severity=critical", "alertname=ServiceDown"], "payments-oncall,critical"],
     [["namespace=payments", "severity=warning", "alertname=HighMemory"], "payments-oncall,warning"],
@@ -53,7 +53,16 @@ describe("the routes stack file under amtool", () => {
     // Routes above the teams' and below them keep working.
     [["alertname=Watchdog", "namespace=payments", "severity=none"], RECEIVERS.watchdog],
     [["service=ticket-service", "severity=critical", "alertname=ServiceDown"], RECEIVERS.critical],
-  ])("amtool routes %j to exactly %s", async (labels, receivers) => {
+  ];
+
+  test("every route of the stack file has a case that reaches its receiver first", () => {
+    const { config, secretKeys } = readStackFile("routes", EXTEND_DIR);
+    const routes = parsePulumiConfig(config, secretKeys).alerting.routes;
+    const reached = new Set(ROUTE_CASES.map(([, receivers]) => receivers.split(",")[0]));
+    expect(routes.map((r) => r.receiver).filter((r) => !reached.has(r))).toEqual([]);
+  });
+
+  test.each(ROUTE_CASES)("amtool routes %j to exactly %s", async (labels, receivers) => {
     const { stdout } = await run(tools.amtool(), [
       "config",
       "routes",
