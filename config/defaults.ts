@@ -134,7 +134,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       replicas: 1,
       extraDatasources: [],
     },
-    alerting: { groupWait: "30s" },
+    alerting: { groupWait: "30s", receivers: [], routes: [], externalUrls: {} },
     exposure: { mode: "nodePort", nodePorts: seedNodePorts },
     // kind's `standard` class (local-path) cannot expand volumes.
     storage: { className: "standard", allowVolumeExpansion: false },
@@ -210,7 +210,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       replicas: 2,
       extraDatasources: [],
     },
-    alerting: { groupWait: "30s" },
+    alerting: { groupWait: "30s", receivers: [], routes: [], externalUrls: {} },
     exposure: { mode: "ingress", nodePorts: seedNodePorts },
     // The gp3 class the README asks for sets allowVolumeExpansion (the preflight checks it).
     storage: { className: "gp3", allowVolumeExpansion: true },

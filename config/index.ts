@@ -3,5 +3,6 @@ export type { ComponentName } from "./components";
 export { PROFILE_DEFAULTS } from "./defaults";
 export type { Profile } from "./defaults";
 export { CONFIG_NAMESPACE, ConfigError } from "./errors";
+export { PLATFORM_RECEIVERS } from "./schema";
 export { loadStackConfig, parsePulumiConfig, parseStackConfig } from "./load";
 export type { StackConfig } from "./load";

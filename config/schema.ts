@@ -229,6 +229,90 @@ const ingress = strict({
   tlsSecretName: dnsLabel.optional(),
 });
 
+/** The receivers of the platform's own alerts (components/metrics/alertmanagerConfig.ts routes to them). */
+export const PLATFORM_RECEIVERS = {
+  critical: "critical",
+  warning: "warning",
+  watchdog: "watchdog",
+  fallback: "default",
+} as const;
+const platformReceiverNames: readonly string[] = Object.values(PLATFORM_RECEIVERS);
+
+/** Alertmanager's matcher syntax, with the value quoted: `namespace="payments"`, `team=~"a|b"`. */
+const ALERT_MATCHER = /^([a-zA-Z_][a-zA-Z0-9_]*)(=~|!~|!=|=)"((?:[^"\\]|\\.)*)"$/;
+const alertMatcher = z
+  .string()
+  .regex(ALERT_MATCHER, 'must be a matcher such as namespace="payments" or team=~"a|b"')
+  .refine((matcher) => {
+    const [, , op, value] = ALERT_MATCHER.exec(matcher) ?? [];
+    return !op?.includes("~") || isValidRegex(`^(?:${value})$`);
+  }, "must have a valid regular expression after =~ or !~");
+const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "must be a label name such as namespace");
+const slackChannel = z.string().regex(/^#?[a-z0-9_-]+$/, "must be a Slack channel such as #alerts");
+const emailReceiver = strict({
+  to: z.array(z.string().email("must be an e-mail address")).min(1, "must list at least one address"),
+  from: z.string().email("must be an e-mail address"),
+  smarthost: hostPort("smtp.example.com:587"),
+  username: nonEmpty.optional(),
+  password: secretString.optional(),
+});
+/** An external URL as people open it: no trailing slash, so links can append paths. */
+const externalUrl = z
+  .string()
+  .url("must be a URL")
+  .regex(/^https?:\/\/[^\s?#]*[^/?#]$/, "must be an http(s) URL without a trailing slash, query or fragment");
+
+/** The integrations of a team's receiver: each a list, so one receiver can post to several channels. */
+const RECEIVER_INTEGRATIONS = ["slack", "pagerduty", "opsgenie", "msteams", "webhook", "email"] as const;
+const teamReceiver = strict({
+  name: dnsLabel,
+  slack: z.array(strict({ webhookUrl: secretString, channel: slackChannel })).optional(),
+  /** PagerDuty Events API v2. */
+  pagerduty: z.array(strict({ routingKey: secretString })).optional(),
+  opsgenie: z
+    .array(
+      strict({
+        apiKey: secretString,
+        /** @default Alertmanager's https://api.opsgenie.com/ (EU accounts: https://api.eu.opsgenie.com) */
+        apiUrl: httpsUrl.optional(),
+        responders: z
+          .array(strict({ type: z.enum(["team", "user", "escalation", "schedule"]), name: nonEmpty }))
+          .optional(),
+      }),
+    )
+    .optional(),
+  /** A Teams Workflows ("Post to a channel when a webhook request is received") URL. */
+  msteams: z.array(strict({ webhookUrl: secretString })).optional(),
+  webhook: z
+    .array(
+      strict({
+        url: secretString,
+        /** The port the URL names, for Alertmanager's egress NetworkPolicy. @default 443 */
+        port: port.default(443),
+      }),
+    )
+    .optional(),
+  email: z.array(emailReceiver).optional(),
+}).superRefine((value, ctx) => {
+  if (RECEIVER_INTEGRATIONS.every((type) => (value[type]?.length ?? 0) === 0)) {
+    ctx.addIssue({
+      code: "custom",
+      path: [],
+      message: `must configure at least one integration (${RECEIVER_INTEGRATIONS.join(", ")})`,
+    });
+  }
+});
+const teamRoute = strict({
+  matchers: z.array(alertMatcher).min(1, "must list at least one matcher"),
+  receiver: dnsLabel,
+  /** Keep matching the routes after this one (and the platform's severity routes). */
+  continue: z.boolean().default(false),
+  groupBy: z.array(labelName).optional(),
+  groupWait: duration.optional(),
+  groupInterval: duration.optional(),
+  repeatInterval: duration.optional(),
+});
+
 /**
  * The whole `observability:` stack config. Every key is required here: the profile's defaults
  * (config/defaults.ts) fill what the stack file leaves out before this schema sees it.
@@ -385,22 +469,47 @@ export const stackConfigSchema = strict({
     ),
   }),
   alerting: strict({
-    slack: strict({
-      webhookUrl: secretString,
-      channel: z.string().regex(/^#?[a-z0-9_-]+$/, "must be a Slack channel such as #alerts"),
-    }).optional(),
-    email: strict({
-      to: z.array(z.string().email("must be an e-mail address")).min(1, "must list at least one address"),
-      from: z.string().email("must be an e-mail address"),
-      smarthost: hostPort("smtp.example.com:587"),
-      username: nonEmpty.optional(),
-      password: secretString.optional(),
-    }).optional(),
+    slack: strict({ webhookUrl: secretString, channel: slackChannel }).optional(),
+    email: emailReceiver.optional(),
     webhook: strict({ url: secretString }).optional(),
     /** How long Alertmanager waits to batch the first notification of a new alert group. */
     groupWait: duration,
     /** A dead man's switch that expects the always-firing Watchdog alert. */
     watchdog: strict({ url: secretString }).optional(),
+    /** Teams' receivers, by name; the platform's own (critical, warning, watchdog, default) stay. */
+    receivers: z.array(teamReceiver),
+    /** Routes below the Watchdog's and above the platform's severity routes, first match wins. */
+    routes: z.array(teamRoute),
+    /** Where people open each UI; links in notifications use them. @default see externalUrls() */
+    externalUrls: strict({
+      prometheus: externalUrl.optional(),
+      alertmanager: externalUrl.optional(),
+      grafana: externalUrl.optional(),
+    }),
+  }).superRefine((value, ctx) => {
+    const names = value.receivers.map((r) => r.name);
+    reportDuplicates([...names.entries()], ["receivers"], ctx);
+    names.forEach((name, i) => {
+      if (platformReceiverNames.includes(name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["receivers", i, "name"],
+          message: `must not be one of the platform's receivers (${platformReceiverNames.join(", ")})`,
+        });
+      }
+    });
+    value.routes.forEach((route, i) => {
+      if (!names.includes(route.receiver)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["routes", i, "receiver"],
+          message:
+            names.length === 0
+              ? "must name a receiver of alerting.receivers, and none is configured"
+              : `must name a receiver of alerting.receivers: ${names.join(", ")}`,
+        });
+      }
+    });
   }),
   exposure: strict({
     mode: z.enum(["nodePort", "ingress"]),

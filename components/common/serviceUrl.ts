@@ -7,3 +7,12 @@ export function clusterUrl(service: string, namespace: string, port: number, sch
 export function clusterAddress(service: string, namespace: string, port: number): string {
   return `${service}.${namespace}.svc:${port}`;
 }
+
+/** The port of a `host:port` the config schema has already validated. */
+export const portOfAddress = (hostPort: string): number => Number(hostPort.split(":")[1]);
+
+/** The port a URL connects to, explicit or its scheme's. */
+export function portOfUrl(url: string): number {
+  const parsed = new URL(url);
+  return parsed.port === "" ? (parsed.protocol === "https:" ? 443 : 80) : Number(parsed.port);
+}

@@ -4,7 +4,7 @@ import { WorkloadIdentity } from "../common/labels";
 import { objectMeta } from "../common/metadata";
 import { serviceArgs } from "../common/service";
 import { servicePorts } from "../common/workloadSpec";
-import { GRAFANA } from "./names";
+import { GRAFANA, grafanaPublicUrl } from "./names";
 import { GrafanaSettings } from "./settings";
 
 /**
@@ -33,7 +33,7 @@ export function deployGrafanaExposure(
     opts,
   );
   if (ingress === undefined) {
-    return `http://localhost:${config.exposure.nodePorts.grafana}`;
+    return grafanaPublicUrl(config.exposure);
   }
   new k8s.networking.v1.Ingress(
     `${name}-grafana`,
@@ -62,5 +62,5 @@ export function deployGrafanaExposure(
     },
     opts,
   );
-  return `https://${ingress.host}`;
+  return grafanaPublicUrl(config.exposure);
 }

@@ -1,9 +1,17 @@
+import { StackConfig } from "../../config";
 import { gossipPorts } from "../common/gossip";
 import { workloadSpec } from "../common/workloadSpec";
 
 // Grafana's ports (3006 is the reference platform's), paths, and the fixed datasource UIDs everything links by.
 export const GRAFANA = workloadSpec("grafana", { http: { port: 3006, scrape: true }, ...gossipPorts(9094) });
 export const GRAFANA_PEERS_SERVICE = "grafana-peers";
+
+/** Where people open Grafana: the Ingress host on eks, the NodePort on kind. */
+export function grafanaPublicUrl(exposure: StackConfig["exposure"]): string {
+  return exposure.mode === "ingress" && exposure.ingress !== undefined
+    ? `https://${exposure.ingress.host}`
+    : `http://localhost:${exposure.nodePorts.grafana}`;
+}
 
 export const GRAFANA_PATHS = {
   data: "/var/lib/grafana",

@@ -1,4 +1,6 @@
-import { StackConfig } from "../../config";
+import * as pulumi from "@pulumi/pulumi";
+import { PLATFORM_RECEIVERS, StackConfig } from "../../config";
+import { TEMPLATE, useTemplate } from "./notificationTemplates";
 import { ALERTMANAGER_PATHS } from "./names";
 
 // The subset of Alertmanager's configuration the stack writes; field names are Alertmanager's.
@@ -7,6 +9,9 @@ interface SlackConfig {
   readonly api_url_file: string;
   readonly channel: string;
   readonly send_resolved: boolean;
+  readonly title: string;
+  readonly title_link: string;
+  readonly text: string;
 }
 interface EmailConfig {
   readonly to: string;
@@ -16,20 +21,47 @@ interface EmailConfig {
   readonly auth_username?: string;
   readonly auth_password_file?: string;
   readonly send_resolved: boolean;
+  readonly headers: { readonly Subject: string };
+  readonly text: string;
 }
 interface WebhookConfig {
   readonly url_file: string;
   readonly send_resolved: boolean;
 }
+interface PagerdutyConfig {
+  readonly routing_key_file: string;
+  readonly description: string;
+  readonly links: readonly { readonly href: string; readonly text: string }[];
+  readonly send_resolved: boolean;
+}
+interface OpsgenieConfig {
+  readonly api_key_file: string;
+  readonly api_url?: string;
+  readonly message: string;
+  readonly description: string;
+  readonly responders?: readonly { readonly type: string; readonly name: string }[];
+  readonly send_resolved: boolean;
+}
+/** Teams Workflows (Power Automate) webhooks; the Office 365 connectors msteams_configs posts to are retired. */
+interface MsteamsV2Config {
+  readonly webhook_url_file: string;
+  readonly title: string;
+  readonly text: string;
+  readonly send_resolved: boolean;
+}
 export interface Receiver {
   readonly name: string;
   readonly slack_configs?: readonly SlackConfig[];
+  readonly pagerduty_configs?: readonly PagerdutyConfig[];
+  readonly opsgenie_configs?: readonly OpsgenieConfig[];
+  readonly msteamsv2_configs?: readonly MsteamsV2Config[];
   readonly email_configs?: readonly EmailConfig[];
   readonly webhook_configs?: readonly WebhookConfig[];
 }
 interface Route {
   readonly receiver: string;
   readonly matchers?: readonly string[];
+  readonly continue?: boolean;
   readonly group_by?: readonly string[];
   readonly group_wait?: string;
   readonly group_interval?: string;
@@ -44,6 +76,7 @@ export interface AlertmanagerConfig {
     readonly equal: readonly string[];
   }[];
   readonly receivers: readonly Receiver[];
+  readonly templates: readonly string[];
 }
 
 /** Keys of the receivers Secret, mounted as files at ALERTMANAGER_PATHS.secretsDir. */
@@ -54,32 +87,126 @@ export const RECEIVER_SECRET_KEYS = {
   watchdogUrl: "watchdog-url",
 } as const;
 
-export const RECEIVERS = {
-  critical: "critical",
-  warning: "warning",
-  watchdog: "watchdog",
-  fallback: "default",
-} as const;
+export const RECEIVERS = PLATFORM_RECEIVERS;
 
 const secretFile = (key: string) => `${ALERTMANAGER_PATHS.secretsDir}/${key}`;
 
+type Alerting = StackConfig["alerting"];
+type TeamReceiver = Alerting["receivers"][number];
+type Credentialed = "slack" | "pagerduty" | "opsgenie" | "msteams" | "webhook" | "email";
+
+/** The Secret key of a team receiver's credential: receiver names are DNS labels, so the dots keep keys distinct. */
+export const teamSecretKey = (receiver: string, type: Credentialed, index: number): string =>
+  `${receiver}.${type}.${index}`;
+
+const title = useTemplate(TEMPLATE.title);
+const text = useTemplate(TEMPLATE.text);
+
+const slackConfig = (file: string, channel: string): SlackConfig => ({
+  api_url_file: file,
+  channel,
+  send_resolved: true,
+  title,
+  title_link: useTemplate(TEMPLATE.grafanaUrl),
+  text,
+});
+
+const emailConfig = (email: NonNullable<Alerting["email"]>, passwordFile: string): EmailConfig => ({
+  to: email.to.join(", "),
+  from: email.from,
+  smarthost: email.smarthost,
+  require_tls: true,
+  ...(email.username === undefined ? {} : { auth_username: email.username }),
+  ...(email.password === undefined ? {} : { auth_password_file: passwordFile }),
+  send_resolved: true,
+  headers: { Subject: title },
+  text,
+});
+
+const ifAny = <K extends keyof Receiver>(key: K, list: NonNullable<Receiver[K]>) =>
+  list.length === 0 ? {} : { [key]: list };
+
+/** A team's receiver: every credential read from its file in the receivers Secret. */
+function teamReceiver(r: TeamReceiver): Receiver {
+  const file = (type: Credentialed, i: number) => secretFile(teamSecretKey(r.name, type, i));
+  return {
+    name: r.name,
+    ...ifAny(
+      "slack_configs",
+      (r.slack ?? []).map((s, i) => slackConfig(file("slack", i), s.channel)),
+    ),
+    ...ifAny(
+      "pagerduty_configs",
+      (r.pagerduty ?? []).map(
+        (_, i): PagerdutyConfig => ({
+          routing_key_file: file("pagerduty", i),
+          description: title,
+          links: [
+            { href: useTemplate(TEMPLATE.runbookUrl), text: "Runbook" },
+            { href: useTemplate(TEMPLATE.silenceUrl), text: "Silence" },
+          ],
+          send_resolved: true,
+        }),
+      ),
+    ),
+    ...ifAny(
+      "opsgenie_configs",
+      (r.opsgenie ?? []).map(
+        (o, i): OpsgenieConfig => ({
+          api_key_file: file("opsgenie", i),
+          ...(o.apiUrl === undefined ? {} : { api_url: o.apiUrl }),
+          message: title,
+          description: text,
+          ...(o.responders === undefined ? {} : { responders: o.responders }),
+          send_resolved: true,
+        }),
+      ),
+    ),
+    ...ifAny(
+      "msteamsv2_configs",
+      (r.msteams ?? []).map(
+        (_, i): MsteamsV2Config => ({
+          webhook_url_file: file("msteams", i),
+          title,
+          text,
+          send_resolved: true,
+        }),
+      ),
+    ),
+    ...ifAny(
+      "email_configs",
+      (r.email ?? []).map((e, i) => emailConfig(e, file("email", i))),
+    ),
+    ...ifAny(
+      "webhook_configs",
+      (r.webhook ?? []).map((_, i): WebhookConfig => ({ url_file: file("webhook", i), send_resolved: true })),
+    ),
+  };
+}
+
+const teamRoute = (route: Alerting["routes"][number]): Route => ({
+  receiver: route.receiver,
+  matchers: route.matchers,
+  ...(route.continue ? { continue: true } : {}),
+  ...(route.groupBy === undefined ? {} : { group_by: route.groupBy }),
+  ...(route.groupWait === undefined ? {} : { group_wait: route.groupWait }),
+  ...(route.groupInterval === undefined ? {} : { group_interval: route.groupInterval }),
+  ...(route.repeatInterval === undefined ? {} : { repeat_interval: route.repeatInterval }),
+});
+
 /**
  * Routing by severity: critical to every configured integration, warning to chat and webhook
- * (not e-mail), Watchdog to its own receiver (a dead man's switch, if configured). Alerts group by
- * alertname and service; a critical alert of a service silences that service's warnings.
- * Credentials are read from mounted files, so this config holds none.
+ * (not e-mail), Watchdog to its own receiver (a dead man's switch, if configured). Teams' routes
+ * come between the Watchdog's and the severity routes, in their order: the first that matches
+ * takes the alert, unless it says `continue`, which lets the platform's receivers have it too.
+ * Alerts group by alertname and service; a critical alert of a service silences that service's
+ * warnings. Credentials are read from mounted files, so this config holds none.
  */
-export function alertmanagerConfig(alerting: StackConfig["alerting"]): AlertmanagerConfig {
+export function alertmanagerConfig(alerting: Alerting): AlertmanagerConfig {
   const slack: SlackConfig[] =
     alerting.slack === undefined
       ? []
-      : [
-          {
-            api_url_file: secretFile(RECEIVER_SECRET_KEYS.slackWebhookUrl),
-            channel: alerting.slack.channel,
-            send_resolved: true,
-          },
-        ];
+      : [slackConfig(secretFile(RECEIVER_SECRET_KEYS.slackWebhookUrl), alerting.slack.channel)];
   const webhook: WebhookConfig[] =
     alerting.webhook === undefined
       ? []
@@ -87,24 +214,12 @@ export function alertmanagerConfig(alerting: StackConfig["alerting"]): Alertmana
   const email: EmailConfig[] =
     alerting.email === undefined
       ? []
-      : [
-          {
-            to: alerting.email.to.join(", "),
-            from: alerting.email.from,
-            smarthost: alerting.email.smarthost,
-            require_tls: true,
-            ...(alerting.email.username === undefined ? {} : { auth_username: alerting.email.username }),
-            ...(alerting.email.password === undefined
-              ? {}
-              : { auth_password_file: secretFile(RECEIVER_SECRET_KEYS.emailPassword) }),
-            send_resolved: true,
-          },
-        ];
+      : [emailConfig(alerting.email, secretFile(RECEIVER_SECRET_KEYS.emailPassword))];
   const receiver = (name: string, s: SlackConfig[], e: EmailConfig[], w: WebhookConfig[]): Receiver => ({
     name,
-    ...(s.length === 0 ? {} : { slack_configs: s }),
-    ...(e.length === 0 ? {} : { email_configs: e }),
-    ...(w.length === 0 ? {} : { webhook_configs: w }),
+    ...ifAny("slack_configs", s),
+    ...ifAny("email_configs", e),
+    ...ifAny("webhook_configs", w),
   });
   const watchdog: WebhookConfig[] =
     alerting.watchdog === undefined
@@ -126,6 +241,7 @@ export function alertmanagerConfig(alerting: StackConfig["alerting"]): Alertmana
           group_interval: "1m",
           repeat_interval: "5m",
         },
+        ...alerting.routes.map(teamRoute),
         { receiver: RECEIVERS.critical, matchers: ['severity="critical"'], repeat_interval: "1h" },
         { receiver: RECEIVERS.warning, matchers: ['severity="warning"'] },
       ],
@@ -143,12 +259,35 @@ export function alertmanagerConfig(alerting: StackConfig["alerting"]): Alertmana
       receiver(RECEIVERS.critical, slack, email, webhook),
       receiver(RECEIVERS.warning, slack, [], webhook),
       receiver(RECEIVERS.watchdog, [], [], watchdog),
+      ...alerting.receivers.map(teamReceiver),
     ],
+    templates: [ALERTMANAGER_PATHS.templatesFile],
   };
 }
 
+/** The credential of each team integration that has one, under its Secret key. */
+function teamSecrets(r: TeamReceiver) {
+  const keyed = <T>(
+    type: Credentialed,
+    list: readonly T[] | undefined,
+    value: (item: T) => pulumi.Output<string> | undefined,
+  ) =>
+    (list ?? []).flatMap((item, i) => {
+      const secret = value(item);
+      return secret === undefined ? [] : [[teamSecretKey(r.name, type, i), secret] as const];
+    });
+  return [
+    ...keyed("slack", r.slack, (s) => s.webhookUrl),
+    ...keyed("pagerduty", r.pagerduty, (p) => p.routingKey),
+    ...keyed("opsgenie", r.opsgenie, (o) => o.apiKey),
+    ...keyed("msteams", r.msteams, (m) => m.webhookUrl),
+    ...keyed("webhook", r.webhook, (w) => w.url),
+    ...keyed("email", r.email, (e) => e.password),
+  ];
+}
+
 /** The receivers Secret's content: only the credentials that are configured. */
-export function receiverSecrets(alerting: StackConfig["alerting"]) {
+export function receiverSecrets(alerting: Alerting) {
   return {
     ...(alerting.slack === undefined
       ? {}
@@ -158,5 +297,6 @@ export function receiverSecrets(alerting: StackConfig["alerting"]) {
       : { [RECEIVER_SECRET_KEYS.emailPassword]: alerting.email.password }),
     ...(alerting.webhook === undefined ? {} : { [RECEIVER_SECRET_KEYS.webhookUrl]: alerting.webhook.url }),
     ...(alerting.watchdog === undefined ? {} : { [RECEIVER_SECRET_KEYS.watchdogUrl]: alerting.watchdog.url }),
+    ...Object.fromEntries(alerting.receivers.flatMap(teamSecrets)),
   };
 }

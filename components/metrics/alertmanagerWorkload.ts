@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
 import { objectMeta } from "../common/metadata";
 import { serviceArgs } from "../common/service";
 import { deployWorkloadPolicy } from "../wiring/policies";
@@ -10,6 +11,8 @@ import { deployDisruptionBudget, spreadAcrossNodes } from "../common/disruption"
 import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
 import { toYaml } from "../common/yaml";
 import { alertmanagerConfig, receiverSecrets } from "./alertmanagerConfig";
+import { externalUrls } from "./externalUrls";
+import { notificationTemplates } from "./notificationTemplates";
 import { configReloaderContainer } from "./configReloader";
 import { ALERTMANAGER, ALERTMANAGER_PATHS, ALERTMANAGER_PEERS_SERVICE } from "./names";
 import { MetricsSettings } from "./settings";
@@ -45,12 +48,16 @@ export function deployAlertmanager(
   const namespace = config.namespaces.observability;
   const replicas = config.metrics.alertmanagerReplicas;
   const id = { name: ALERTMANAGER.name, component: "alerting", image: config.images.alertmanager };
+  const urls = externalUrls(config);
 
   const configMap = new k8s.core.v1.ConfigMap(
     `${name}-alertmanager-config`,
     {
       metadata: objectMeta(id, namespace, "alertmanager-config"),
-      data: { "alertmanager.yml": toYaml(alertmanagerConfig(config.alerting)) },
+      data: {
+        "alertmanager.yml": toYaml(alertmanagerConfig(config.alerting)),
+        [path.basename(ALERTMANAGER_PATHS.templatesFile)]: notificationTemplates(urls.grafana),
+      },
     },
     opts,
   );
@@ -73,6 +80,9 @@ export function deployAlertmanager(
           `--config.file=${ALERTMANAGER_PATHS.configFile}`,
           `--storage.path=${ALERTMANAGER_PATHS.data}`,
           `--web.listen-address=:${ALERTMANAGER.ports.http.port}`,
+          // Silence links open where people reach Alertmanager; the API and probes stay at the root.
+          `--web.external-url=${urls.alertmanager}`,
+          "--web.route-prefix=/",
           ...peerArgs(namespace, replicas),
         ],
         env: [{ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],

@@ -1,5 +1,6 @@
 import { StackConfig } from "../../config";
 import { gossipPorts } from "../common/gossip";
+import { portOfAddress, portOfUrl } from "../common/serviceUrl";
 import { WorkloadSpec, workloadSpec } from "../common/workloadSpec";
 
 // Names and ports of the metrics workloads: one source for containers, Services, targets and wiring.
@@ -30,6 +31,8 @@ export const PROMETHEUS_PATHS = {
 export const ALERTMANAGER_PATHS = {
   configDir: "/etc/alertmanager",
   configFile: "/etc/alertmanager/alertmanager.yml",
+  /** A key of the config ConfigMap, so the reloader that watches the config sees template edits. */
+  templatesFile: "/etc/alertmanager/notifications.tmpl",
   secretsDir: "/etc/alertmanager/secrets",
   data: "/alertmanager",
 } as const;
@@ -66,8 +69,30 @@ export function datastoreExporters(metrics: StackConfig["metrics"]): DatastoreEx
         kind: "redis",
         target,
         spec: workloadSpec(`redis-exporter-${target.name}`, { "http-metrics": { port: 9121, scrape: true } }),
-        targetPort: Number(target.address.split(":")[1]),
+        targetPort: portOfAddress(target.address),
       }),
     ),
   ];
+}
+
+/**
+ * The ports Alertmanager's notifications leave on, for the receivers configured and no others:
+ * HTTPS for the SaaS integrations, the SMTP smarthosts' ports, each team webhook's port. The
+ * platform's own webhook and Watchdog URLs are secrets whose port the graph cannot read, so they
+ * keep 443 and 80.
+ */
+export function notificationPorts(alerting: StackConfig["alerting"]): number[] {
+  const teams = alerting.receivers;
+  const ports = [
+    ...(alerting.slack === undefined ? [] : [443]),
+    ...(alerting.email === undefined ? [] : [portOfAddress(alerting.email.smarthost)]),
+    ...(alerting.webhook === undefined && alerting.watchdog === undefined ? [] : [443, 80]),
+    ...teams.flatMap((r) => [
+      ...[...(r.slack ?? []), ...(r.pagerduty ?? []), ...(r.msteams ?? [])].map(() => 443),
+      ...(r.opsgenie ?? []).map((o) => (o.apiUrl === undefined ? 443 : portOfUrl(o.apiUrl))),
+      ...(r.webhook ?? []).map((w) => w.port),
+      ...(r.email ?? []).map((e) => portOfAddress(e.smarthost)),
+    ]),
+  ];
+  return [...new Set(ports)].sort((a, b) => a - b);
 }

@@ -11,6 +11,7 @@ import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
 import { containerPorts, servicePorts, workloadUrl } from "../common/workloadSpec";
 import { toYaml } from "../common/yaml";
 import { configReloaderContainer } from "./configReloader";
+import { externalUrls } from "./externalUrls";
 import { PROMETHEUS, PROMETHEUS_PATHS, PROMETHEUS_PEERS_SERVICE } from "./names";
 import { prometheusConfig } from "./prometheusConfig";
 import { ScrapeConfig } from "./prometheusTypes";
@@ -96,6 +97,9 @@ export function deployPrometheus(
           "--web.enable-remote-write-receiver",
           "--enable-feature=exemplar-storage",
           `--web.listen-address=:${PROMETHEUS.ports.http.port}`,
+          // Alerts' generatorURL opens where people reach Prometheus; the API and probes stay at the root.
+          `--web.external-url=${externalUrls(config).prometheus}`,
+          "--web.route-prefix=/",
         ],
         ports: containerPorts(PROMETHEUS),
         resources: config.resources.prometheus,

@@ -1,5 +1,6 @@
 import { StackConfig } from "../../config";
 import { HOST_ACCESS_ALLOWLIST } from "../common/hostAccess";
+import { portOfAddress, portOfUrl } from "../common/serviceUrl";
 import { Port, networkPorts } from "../common/workloadSpec";
 import { GRAFANA } from "../grafana/names";
 import { ALLOY, LOKI, alloyNamespace } from "../logs/names";
@@ -9,6 +10,7 @@ import {
   NODE_EXPORTER,
   PROMETHEUS,
   datastoreExporters,
+  notificationPorts,
 } from "../metrics/names";
 import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO, collectorTiered } from "../tracing/names";
 
@@ -60,14 +62,6 @@ export function onHostNetwork(name: string): boolean {
 const API_SERVER = outside("the Kubernetes API server");
 const API_SERVER_PORTS = tcp(443, 6443);
 
-/** The port of a `host:port` the config schema has already validated. */
-const portOfAddress = (hostPort: string): number => Number(hostPort.split(":")[1]);
-
-function portOf(url: string): number {
-  const parsed = new URL(url);
-  return parsed.port === "" ? (parsed.protocol === "https:" ? 443 : 80) : Number(parsed.port);
-}
-
 /**
  * Who talks to whom, for the whole stack and nothing more. Every NetworkPolicy is generated from
  * this list (`policies.ts`), and the network test evaluates the rendered policies against it.
@@ -90,8 +84,7 @@ export function wiringGraph(config: StackConfig): Flow[] {
   const apps = config.apps.namespaces.map((namespace): Endpoint => ({ kind: "namespace", namespace }));
   const nodePorts = config.exposure.mode === "nodePort";
   const s3 = config.storage.s3;
-  const smtpPort =
-    config.alerting.email === undefined ? [] : [portOfAddress(config.alerting.email.smarthost)];
+  const notifying = notificationPorts(config.alerting);
 
   const scrape = (to: Endpoint, ports: Port[], why: string): Flow => ({ from: prometheus, to, ports, why });
   const datastores = datastoreExporters(config.metrics);
@@ -160,12 +153,17 @@ export function wiringGraph(config: StackConfig): Flow[] {
           },
         ]
       : []),
-    {
-      from: alertmanager,
-      to: outside("Slack, webhooks and SMTP"),
-      ports: tcp(443, 80, ...smtpPort),
-      why: "notifications",
-    },
+    // No receiver, no egress: an empty port list would open every port.
+    ...(notifying.length === 0
+      ? []
+      : [
+          {
+            from: alertmanager,
+            to: outside("the receivers"),
+            ports: tcp(...notifying),
+            why: "notifications",
+          },
+        ]),
     { from: kubeStateMetrics, to: API_SERVER, ports: API_SERVER_PORTS, why: "object state" },
     ...datastores.map(
       (e): Flow => ({
@@ -271,7 +269,7 @@ export function wiringGraph(config: StackConfig): Flow[] {
           {
             from: grafana,
             to: outside("extra datasources"),
-            ports: tcp(...config.grafana.extraDatasources.map((d) => portOf(d.url))),
+            ports: tcp(...config.grafana.extraDatasources.map((d) => portOfUrl(d.url))),
             why: "queries",
           },
         ]),

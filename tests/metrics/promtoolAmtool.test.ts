@@ -7,9 +7,10 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { RECEIVERS } from "../../components/metrics/alertmanagerConfig";
-import { ALERTMANAGER_PATHS, PROMETHEUS_PATHS, SERVICE_ACCOUNT_TOKEN } from "../../components/metrics/names";
+import { PROMETHEUS_PATHS, SERVICE_ACCOUNT_TOKEN } from "../../components/metrics/names";
 import { RuleFile } from "../../components/metrics/prometheusTypes";
 import { STACKS, rendered } from "../renderedStacks";
+import { writeAlertmanagerFiles } from "../support/alertmanager";
 import { configMapData } from "../support/rendered";
 import { tools } from "../support/tools";
 import { ALERT_CASES, promtoolTestFiles } from "./ruleUnitTests";
@@ -18,8 +19,8 @@ const run = promisify(execFile);
 
 /**
  * The stack's config files in a temporary directory. Only absolute in-pod paths are rewritten
- * (rule files, the ServiceAccount token, receiver secrets), because promtool and amtool check
- * that referenced files exist.
+ * (rule files, the ServiceAccount token, receiver secrets, notification templates), because
+ * promtool and amtool read the files a config refers to.
  */
 function writeConfigs(objects: Parameters<typeof configMapData>[0]) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "metrics-"));
@@ -33,12 +34,7 @@ function writeConfigs(objects: Parameters<typeof configMapData>[0]) {
     ["prometheus.yml"].replaceAll(PROMETHEUS_PATHS.rulesDir, path.join(dir, "rules"))
     .replaceAll(SERVICE_ACCOUNT_TOKEN, path.join(dir, "token"));
   fs.writeFileSync(path.join(dir, "prometheus.yml"), prometheusYml);
-  fs.mkdirSync(path.join(dir, "secrets"));
-  const alertmanagerYml = configMapData(objects, "alertmanager-config")["alertmanager.yml"].replaceAll(
-    ALERTMANAGER_PATHS.secretsDir,
-    path.join(dir, "secrets"),
-  );
-  fs.writeFileSync(path.join(dir, "alertmanager.yml"), alertmanagerYml);
+  writeAlertmanagerFiles(objects, dir);
   return { dir, ruleFiles: Object.keys(rules).map((file) => path.join(dir, "rules", file)) };
 }
 

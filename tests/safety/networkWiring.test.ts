@@ -198,9 +198,9 @@ describe.each(STACKS)("network wiring (%s)", (stack) => {
       ],
     });
     const { mismatches } = compareWithGraph(drifted);
-    // Alertmanager may open port 443 anywhere (its receivers), and now Tempo would accept it.
+    // Prometheus may open port 10250 anywhere (the kubelets), and now Tempo would accept it.
     expect(mismatches).toContain(
-      `${config.namespaces.observability}/alertmanager -> ${config.namespaces.observability}/tempo TCP/443: policies allow`,
+      `${config.namespaces.observability}/prometheus -> ${config.namespaces.observability}/tempo TCP/10250: policies allow`,
     );
     const withoutLoki = policies.filter((p) => p.metadata?.name !== "loki");
     expect(compareWithGraph(withoutLoki).mismatches.length).toBeGreaterThan(0);

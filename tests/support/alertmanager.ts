@@ -26,26 +26,39 @@ export async function renderWithAlerting(stack: StackName, alerting: Json): Prom
   return objects;
 }
 
-/** Alertmanager with the rendered config and receiver Secret, clustering off (one local process). */
-export async function startAlertmanager(
-  servers: Servers,
-  objects: readonly KubeObject[],
-  dir: string,
-): Promise<Running> {
+/**
+ * The rendered alertmanager.yml, its notification templates and the receiver Secret's files in
+ * `dir`, with the in-pod paths rewritten to them; returns the config file's path.
+ */
+export function writeAlertmanagerFiles(objects: readonly KubeObject[], dir: string): string {
   const secrets = path.join(dir, "alertmanager-secrets");
   fs.mkdirSync(secrets, { recursive: true });
   const secret = objectNamed(objects, "Secret", "alertmanager-receivers");
   for (const [key, value] of Object.entries(secret.stringData as Record<string, string>)) {
     fs.writeFileSync(path.join(secrets, key), value);
   }
-  const config = configMapData(objects, "alertmanager-config")["alertmanager.yml"];
+  const data = configMapData(objects, "alertmanager-config");
+  const templates = path.join(dir, path.basename(ALERTMANAGER_PATHS.templatesFile));
+  fs.writeFileSync(templates, data[path.basename(ALERTMANAGER_PATHS.templatesFile)]);
+  const file = path.join(dir, "alertmanager.yml");
   fs.writeFileSync(
-    path.join(dir, "alertmanager.yml"),
-    config.replaceAll(ALERTMANAGER_PATHS.secretsDir, secrets),
+    file,
+    data["alertmanager.yml"]
+      .replaceAll(ALERTMANAGER_PATHS.secretsDir, secrets)
+      .replaceAll(ALERTMANAGER_PATHS.templatesFile, templates),
   );
+  return file;
+}
+
+/** Alertmanager with the rendered config and receiver Secret, clustering off (one local process). */
+export async function startAlertmanager(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  dir: string,
+): Promise<Running> {
   const port = await freePort();
   const args = containerArgs(objects, "alertmanager", {
-    "--config.file": path.join(dir, "alertmanager.yml"),
+    "--config.file": writeAlertmanagerFiles(objects, dir),
     "--storage.path": path.join(dir, "alertmanager-data"),
     "--web.listen-address": `127.0.0.1:${port}`,
     "--cluster.listen-address": "",

@@ -92,6 +92,35 @@ export const USER_EDITS: readonly UserEdit[] = [
     edit: (c) => configSetPath(c, "tracing.tailSampling.enabled", "true"),
   },
   {
+    // E-mail without SMTP auth needs no credential, so the stack's secret keys stay as they are.
+    title:
+      "route a team's alerts to its mailbox, with silence links at a public URL (alerting.receivers, alerting.routes, alerting.externalUrls)",
+    stacks: ["kind", "prod"],
+    edit: (c) => {
+      const alerting = JSON.parse(c["observability:alerting"] ?? "{}") as Json;
+      return {
+        ...c,
+        "observability:alerting": JSON.stringify({
+          ...alerting,
+          externalUrls: { alertmanager: "https://alertmanager.tiketi.example.com" },
+          receivers: [
+            {
+              name: "payments-team",
+              email: [
+                {
+                  to: ["payments@tiketi.example.com"],
+                  from: "alertmanager@tiketi.example.com",
+                  smarthost: "smtp-relay.tiketi.example.com:25",
+                },
+              ],
+            },
+          ],
+          routes: [{ matchers: ['service="payment-service"'], receiver: "payments-team", continue: true }],
+        }),
+      };
+    },
+  },
+  {
     title: "switch Alloy's collection mode (logs.collectionMode; kind api→node, prod node→api)",
     stacks: ["kind", "prod"],
     edit: (c) =>
