@@ -82,7 +82,12 @@ function describe(issue: z.ZodIssue): string {
         : issue.code === "invalid_type" && issue.message.startsWith("Expected")
           ? `must be ${issue.expected === "object" ? "a mapping" : `a ${issue.expected}`}`
           : issue.message;
-  return where === "" ? `the file ${what}` : `${where} ${what}`;
+  if (where === "") {
+    return issue.code === "invalid_type" && issue.received === "undefined"
+      ? "the file is empty"
+      : `the file ${what}`;
+  }
+  return `${where} ${what}`;
 }
 
 /**
