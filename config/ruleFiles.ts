@@ -4,10 +4,10 @@ import * as path from "path";
 import { z } from "zod";
 
 // A team's own rule file, read when the config loads so that a missing or malformed file stops the
-// deployment before anything is touched. The shape is Prometheus 3.5's rule file format (the
-// deployed version, which Loki's ruler shares); Prometheus decodes it strictly, so unknown fields
-// are errors here too. PromQL and LogQL themselves are left to promtool and Loki's own validator,
-// which npm test runs on every extra file.
+// deployment before anything is touched. The shape is the rule file format of Prometheus 3.5 (the
+// deployed version; Loki's ruler reads the same format), which both decode strictly, so unknown
+// fields are errors here too. PromQL and LogQL themselves are left to promtool and Loki's own
+// validator, which npm test runs on every extra file.
 
 /** Prometheus' duration format inside a rule file (model.Duration): 0, 30s, 5m, 1h30m. */
 const ruleDuration = z
@@ -18,11 +18,9 @@ const labels = z.record(z.string({ invalid_type_error: "must be text" }));
 
 const rule = z
   .object({
-    record: z
-      .string()
-      .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "must be a metric name such as job:http_requests:rate5m"),
+    record: z.string().min(1, "must not be empty"),
     alert: z.string().min(1, "must not be empty"),
-    expr: z.string({ invalid_type_error: "must be an expression (text)" }),
+    expr: z.string({ invalid_type_error: "must be an expression (text)" }).min(1, "must not be empty"),
     for: ruleDuration,
     keep_firing_for: ruleDuration,
     labels,
@@ -63,7 +61,7 @@ const ruleFileContent = z
   .strict();
 
 /** An extra rule file, read and checked at load time. */
-export interface ExtraRuleFile {
+interface ExtraRuleFile {
   /** The path as the stack config gives it, relative to the project root. */
   readonly file: string;
   /** Its ConfigMap key and file name in the pod: the file's own name, so `pulumi preview` shows it. */
