@@ -21,9 +21,15 @@ import { wiringGraph } from "./components/wiring/graph";
  */
 async function main() {
   const config = loadStackConfig();
-  const volumeProblems = volumeChangeProblems(config, await readDeployedVolumes());
-  if (volumeProblems.length > 0) {
-    throw new ConfigError(volumeProblems);
+  // Teams' rule files against the stack's own rules, and volumes against what is deployed: both
+  // need more than the schema sees, and both must fail before anything is registered.
+  const problems = [
+    ...MetricsStack.ruleFileProblems(config),
+    ...LogsStack.ruleFileProblems({ ...config, runbookBaseUrl: config.metrics.runbookBaseUrl }),
+    ...volumeChangeProblems(config, await readDeployedVolumes()),
+  ];
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
   }
 
   const provider = new k8s.Provider("kubernetes", {

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { deployAlloy } from "./logs/alloyWorkload";
 import { TRACE_ID_REGEX } from "./logs/logPatterns";
+import { extraLokiRuleFileProblems } from "./logs/lokiRules";
 import { deployLoki } from "./logs/lokiWorkload";
 import { ALLOY, LOKI, alloyNamespace } from "./logs/names";
 import { LogsSettings } from "./logs/settings";
@@ -28,6 +29,11 @@ export class LogsStack extends pulumi.ComponentResource {
       workloadScrapeJob(LOKI, settings.namespaces.observability),
       workloadScrapeJob(ALLOY, alloyNamespace(settings)),
     ];
+  }
+
+  /** Why `logs.extraRuleFiles` cannot load beside the stack's log alerts; index.ts checks first. */
+  static ruleFileProblems(settings: Pick<LogsSettings, "apps" | "logs" | "runbookBaseUrl">): string[] {
+    return extraLokiRuleFileProblems(settings);
   }
 
   constructor(name: string, args: LogsStackArgs, opts?: pulumi.ComponentResourceOptions) {

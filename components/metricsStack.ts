@@ -12,6 +12,7 @@ import {
 } from "./metrics/prometheusConfig";
 import { ScrapeConfig } from "./metrics/prometheusTypes";
 import { deployPrometheus } from "./metrics/prometheusWorkload";
+import { extraRuleFileProblems } from "./metrics/ruleFiles";
 import { workloadScrapeJob } from "./metrics/scrapeJobs";
 import { MetricsSettings } from "./metrics/settings";
 
@@ -55,6 +56,11 @@ export class MetricsStack extends pulumi.ComponentResource {
   public readonly prometheusWriteUrls: readonly string[];
   /** Alertmanager's in-cluster URL. */
   public readonly alertmanagerUrl: string;
+
+  /** Why `metrics.extraRuleFiles` cannot load beside the stack's own rules; index.ts checks first. */
+  static ruleFileProblems(settings: Pick<MetricsSettings, "metrics" | "apps">): string[] {
+    return extraRuleFileProblems(settings);
+  }
 
   constructor(name: string, args: MetricsStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observability:index:MetricsStack", name, {}, opts);

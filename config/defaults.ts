@@ -105,6 +105,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       alerts,
       slo,
       exporters: { postgres: [], redis: [] },
+      extraRuleFiles: [],
     },
     logs: {
       retention: "168h",
@@ -116,6 +117,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       ingestionRateMb: 4,
       ingestionBurstMb: 8,
       alerts: { errorLinesPer5m: 100, silentFor: "15m" },
+      extraRuleFiles: [],
     },
     tracing: {
       samplingProbability: 1,
@@ -179,6 +181,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       alerts,
       slo,
       exporters: { postgres: [], redis: [] },
+      extraRuleFiles: [],
     },
     logs: {
       retention: "720h",
@@ -192,6 +195,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       ingestionRateMb: 16,
       ingestionBurstMb: 32,
       alerts: { errorLinesPer5m: 100, silentFor: "15m" },
+      extraRuleFiles: [],
     },
     tracing: {
       samplingProbability: 0.1,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { COMPONENTS, ComponentName, WORKLOADS, WorkloadName } from "./components";
+import { extraRuleFile } from "./ruleFiles";
 
 /**
  * `pulumi config set --path` stores every value but integers and booleans as text (`0.25`), and
@@ -377,6 +378,8 @@ export const stackConfigSchema = strict({
       latencyObjective: objective,
       latencyThresholdSeconds: positiveSeconds,
     }),
+    /** Teams' own Prometheus rule files (paths from the project root), loaded beside the stack's. */
+    extraRuleFiles: z.array(extraRuleFile),
   }),
   logs: strict({
     retention: duration,
@@ -410,6 +413,8 @@ export const stackConfigSchema = strict({
       /** LogsStopped fires when a service that logged in the hour before has been silent this long. */
       silentFor: duration,
     }),
+    /** Teams' own Loki (LogQL) rule files (paths from the project root), loaded beside the stack's. */
+    extraRuleFiles: z.array(extraRuleFile),
   }),
   tracing: strict({
     samplingProbability: probability,

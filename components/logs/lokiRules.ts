@@ -1,12 +1,38 @@
 import { alertFactory } from "../metrics/alertRules";
 import { RuleFile } from "../metrics/prometheusTypes";
+import { DeployedRuleFile, ruleFileClashes } from "../metrics/ruleClashes";
 import { LogsSettings } from "./settings";
+
+type RuleSettings = Pick<LogsSettings, "apps" | "logs" | "runbookBaseUrl">;
+
+/** The stack's own log alerts' file: one ruler namespace of its own. */
+const OWN_FILE = "rules.yaml";
+
+/**
+ * The files the ruler loads, by file name (each is a ruler namespace): the stack's log alerts,
+ * then `logs.extraRuleFiles`.
+ */
+export function lokiRuleFiles(config: RuleSettings): Record<string, DeployedRuleFile> {
+  return {
+    [OWN_FILE]: lokiRules(config),
+    ...Object.fromEntries(config.logs.extraRuleFiles.map((extra) => [extra.name, { groups: extra.groups }])),
+  };
+}
+
+/** Why `logs.extraRuleFiles` cannot load beside the stack's log alerts: checked before anything deploys. */
+export function extraLokiRuleFileProblems(config: RuleSettings): string[] {
+  return ruleFileClashes(
+    ["logs", "extraRuleFiles"],
+    { [OWN_FILE]: lokiRules(config) },
+    config.logs.extraRuleFiles,
+  );
+}
 
 /**
  * Log-based alerts the Loki ruler evaluates (LogQL) and sends to Alertmanager, labelled like the
  * metric alerts so the same routes and inhibitions apply.
  */
-export function lokiRules(config: LogsSettings): RuleFile {
+function lokiRules(config: RuleSettings): RuleFile {
   if (config.apps.namespaces.length === 0) {
     return { groups: [] }; // LogQL needs a selector that matches something
   }

@@ -10,7 +10,7 @@ import { containerPorts, servicePorts, workloadUrl } from "../common/workloadSpe
 import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
 import { toYaml } from "../common/yaml";
 import { lokiConfig } from "./lokiConfig";
-import { lokiRules } from "./lokiRules";
+import { lokiRuleFiles } from "./lokiRules";
 import { LOKI, LOKI_PATHS, SINGLE_TENANT } from "./names";
 import { LogsSettings } from "./settings";
 
@@ -43,7 +43,12 @@ export function deployLoki(name: string, config: LogsSettings, opts: pulumi.Cust
   );
   const rulesMap = new k8s.core.v1.ConfigMap(
     `${name}-loki-rules`,
-    { metadata: objectMeta(id, namespace, "loki-rules"), data: { "rules.yaml": toYaml(lokiRules(config)) } },
+    {
+      metadata: objectMeta(id, namespace, "loki-rules"),
+      data: Object.fromEntries(
+        Object.entries(lokiRuleFiles(config)).map(([file, rules]) => [file, toYaml(rules)]),
+      ),
+    },
     opts,
   );
 

@@ -4,7 +4,7 @@
 # directory with an OpenTelemetry Collector Builder manifest.yaml, the collector it describes.
 # Outputs are cached outside the repo, keyed by a hash of the sources, so each version is built
 # once and nothing built is ever committed.
-#   scripts/tools/build.sh kube-validate | prometheus | alertmanager | loki | alloy-syntax | otelcol
+#   scripts/tools/build.sh kube-validate | prometheus | alertmanager | loki | lokitool | alloy-syntax | otelcol
 #                          | otlp-sink | kubernetes | etcd | kwok
 set -euo pipefail
 

@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { PROMETHEUS_PATHS, SERVICE_ACCOUNT_TOKEN } from "../../components/metrics/names";
 import { PrometheusConfig, RuleFile, ScrapeConfig } from "../../components/metrics/prometheusTypes";
-import { rendered } from "../renderedStacks";
+import { renderedExtended } from "../support/extendedStack";
 import { LocalHttpServer, springActuator, webhookReceiver } from "../support/httpServers";
 import { renderWithAlerting, startAlertmanager } from "../support/alertmanager";
 import { getJson } from "../support/http";
@@ -18,7 +18,8 @@ import { tools } from "../support/tools";
 
 type Json = Record<string, any>;
 
-describe("a real Prometheus with the kind stack's config", () => {
+// The kind stack with a team's rule files (tests/extend): they must load beside the stack's own.
+describe("a real Prometheus with the kind stack's config and a team's extra rule files", () => {
   const service = "ticket-service";
   let dir: string;
   let actuator: LocalHttpServer;
@@ -76,7 +77,7 @@ describe("a real Prometheus with the kind stack's config", () => {
   }
 
   beforeAll(async () => {
-    const { objects } = await rendered("kind");
+    const { objects } = await renderedExtended("kind");
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "prometheus-"));
     actuator = await springActuator(service);
     fs.mkdirSync(path.join(dir, "rules"));
@@ -152,6 +153,24 @@ describe("a real Prometheus with the kind stack's config", () => {
     const loaded = (data.groups as Json[]).reduce((n, g) => n + (g.rules as unknown[]).length, 0);
     expect(loaded).toBe(ruleCount);
     expect(ruleCount).toBeGreaterThan(30);
+  });
+
+  test("loads the team's rule file from metrics.extraRuleFiles, healthy, beside the stack's own", async () => {
+    const { data } = await getJson(`${base}/api/v1/rules`);
+    const groups = data.groups as Json[];
+    const payments = groups.find((g) => g.name === "payments-http");
+    expect(payments?.file).toBe(path.join(dir, "rules", "payments.rules.yml"));
+    expect((payments?.rules as Json[]).map((r) => [r.type, r.name, r.health])).toEqual([
+      [
+        "recording",
+        "payments:http_server_requests:server_error_ratio_rate5m",
+        expect.stringMatching(/^(ok|unknown)$/),
+      ],
+      ["alerting", "PaymentsEndpointFailing", expect.stringMatching(/^(ok|unknown)$/)],
+    ]);
+    expect(new Set(groups.map((g) => path.basename(g.file as string)))).toEqual(
+      new Set(["services.yaml", "slo.yaml", "self-monitoring.yaml", "payments.rules.yml"]),
+    );
   });
 
   test("applies a changed config on /-/reload without a restart", async () => {

@@ -11,6 +11,7 @@ export type GoTool =
   | "prometheus"
   | "alertmanager"
   | "loki"
+  | "lokitool"
   | "otelcol"
   | "alloy-syntax"
   | "otlp-sink"
@@ -54,6 +55,8 @@ export const tools = {
   alertmanager: () => fromSetup("ALERTMANAGER_DIR", "alertmanager"),
   // Built by the component tests' setup (tests/live/globalSetup.ts) only.
   loki: () => fromSetup("LOKI_DIR", "loki"),
+  // Loki's rule-file validator (LogQL included), built apart from Loki so npm test need not build Loki.
+  lokitool: () => fromSetup("LOKITOOL_DIR", "lokitool"),
   otelcol: () => fromSetup("OTELCOL_DIR", "otelcol"),
   otlpSink: () => fromSetup("OTLP_SINK_DIR", "otlp-sink"),
   alloySyntax: () => fromSetup("ALLOY_SYNTAX_DIR", "alloy-syntax"),

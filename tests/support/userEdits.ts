@@ -126,4 +126,21 @@ export const USER_EDITS: readonly UserEdit[] = [
     edit: (c) =>
       configSetPath(c, "logs.collectionMode", c["observability:profile"] === "eks" ? "api" : "node"),
   },
+  {
+    title: "add a team's rule files (metrics.extraRuleFiles, logs.extraRuleFiles)",
+    stacks: ["kind", "prod"],
+    edit: (c) => {
+      const add = (section: string, file: string) => ({
+        [`observability:${section}`]: JSON.stringify({
+          ...(JSON.parse(c[`observability:${section}`] ?? "{}") as Json),
+          extraRuleFiles: [file],
+        }),
+      });
+      return {
+        ...c,
+        ...add("metrics", "tests/extend/rules/payments.rules.yml"),
+        ...add("logs", "tests/extend/rules/payments.logs.yml"),
+      };
+    },
+  },
 ];

@@ -1,0 +1,68 @@
+// The extension test stack: tests/extend/Pulumi.rules.yaml is Pulumi.kind.yaml plus the keys a
+// team adds to make the platform its own. The prod variant lays those same keys over
+// Pulumi.prod.yaml, so every extension is tested on both profiles from one stack file.
+import * as path from "path";
+import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
+import { readStackFile } from "../../render/stackFile";
+import type { StackName } from "../renderedStacks";
+
+export const EXTEND_DIR = path.join(PROJECT_ROOT, "tests/extend");
+export const EXTENDED_STACK = "rules";
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
+const decode = (text: string): unknown => (/^[[{]/.test(text) ? JSON.parse(text) : text);
+
+/** What `extended` has that `base` does not, key by key. */
+function added(extended: unknown, base: unknown): unknown {
+  if (!isObject(extended) || !isObject(base)) {
+    return base === undefined ? extended : undefined;
+  }
+  const entries = Object.entries(extended)
+    .map(([key, value]) => [key, added(value, base[key])] as const)
+    .filter(([, value]) => value !== undefined);
+  return entries.length === 0 ? undefined : Object.fromEntries(entries);
+}
+
+function merged(base: unknown, extra: unknown): unknown {
+  if (!isObject(base) || !isObject(extra)) {
+    return extra ?? base;
+  }
+  const result: Json = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    result[key] = merged(base[key], value);
+  }
+  return result;
+}
+
+/** The committed stack file of `profile` with the extension keys of the extended stack file laid over it. */
+export function extendedConfig(profile: StackName): { config: Record<string, string>; secretKeys: string[] } {
+  const extended = readStackFile(EXTENDED_STACK, EXTEND_DIR);
+  const kind = readStackFile("kind", PROJECT_ROOT).config;
+  const target = readStackFile(profile, PROJECT_ROOT);
+  const config = { ...target.config };
+  for (const [key, text] of Object.entries(extended.config)) {
+    const extension = added(decode(text), kind[key] === undefined ? undefined : decode(kind[key]));
+    if (extension !== undefined) {
+      const value = merged(config[key] === undefined ? undefined : decode(config[key]), extension);
+      config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+  }
+  return { config, secretKeys: [...new Set([...target.secretKeys, ...extended.secretKeys])] };
+}
+
+const cache = new Map<StackName, Promise<RenderedStack>>();
+
+/** The extended stack on a profile's committed stack file, rendered once per test file. */
+export function renderedExtended(profile: StackName): Promise<RenderedStack> {
+  let result = cache.get(profile);
+  if (result === undefined) {
+    const { config, secretKeys } = extendedConfig(profile);
+    // Renders must not overlap: the Pulumi runtime is process-global.
+    const previous = [...cache.values()].map((p) => p.catch(() => undefined));
+    result = Promise.all(previous).then(() => renderWithConfig(profile, config, secretKeys));
+    cache.set(profile, result);
+  }
+  return result;
+}
