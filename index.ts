@@ -7,6 +7,7 @@ import {
   volumeChangeProblems,
 } from "./config/deployedVolumes";
 import { PlatformSettings } from "./components/common/settings";
+import { readExtraDashboards } from "./components/grafana/extraDashboards";
 import { GrafanaStack } from "./components/grafanaStack";
 import { LogsStack } from "./components/logsStack";
 import { MetricsStack } from "./components/metricsStack";
@@ -21,9 +22,14 @@ import { wiringGraph } from "./components/wiring/graph";
  */
 async function main() {
   const config = loadStackConfig();
-  const volumeProblems = volumeChangeProblems(config, await readDeployedVolumes());
-  if (volumeProblems.length > 0) {
-    throw new ConfigError(volumeProblems);
+  // Dashboard files are config too: read from the repository (paths relative to this directory).
+  const extraDashboards = readExtraDashboards(config, __dirname);
+  const problems = [
+    ...extraDashboards.problems,
+    ...volumeChangeProblems(config, await readDeployedVolumes()),
+  ];
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
   }
 
   const provider = new k8s.Provider("kubernetes", {
@@ -106,6 +112,7 @@ async function main() {
       exposure: config.exposure,
       metrics: config.metrics,
       wiring,
+      extraDashboards: extraDashboards.folders,
       backends: {
         prometheusUrl: metrics.prometheusUrl,
         alertmanagerUrl: metrics.alertmanagerUrl,

@@ -7,16 +7,24 @@ import { servicePorts } from "../common/workloadSpec";
 import { GRAFANA } from "./names";
 import { GrafanaSettings } from "./settings";
 
+/** The URL people open: Grafana's root URL, which OAuth redirects and links are built from. */
+export function grafanaUrl(config: Pick<GrafanaSettings, "exposure">): string {
+  return config.exposure.mode === "ingress" && config.exposure.ingress !== undefined
+    ? `https://${config.exposure.ingress.host}`
+    : `http://localhost:${config.exposure.nodePorts.grafana}`;
+}
+
 /**
  * How people reach Grafana: its Service (a NodePort on kind) and, with `exposure.mode: ingress`,
- * an Ingress for the configured host. Returns the URL they open.
+ * an Ingress for the configured host. Returns the object that must be ready before people (or
+ * `pulumi up`) can reach it.
  */
 export function deployGrafanaExposure(
   name: string,
   config: GrafanaSettings,
   id: WorkloadIdentity,
   opts: pulumi.CustomResourceOptions,
-): string {
+): pulumi.CustomResource {
   const namespace = config.namespaces.observability;
   const ingress = config.exposure.mode === "ingress" ? config.exposure.ingress : undefined;
   const nodePort = config.exposure.mode === "nodePort";
@@ -33,9 +41,9 @@ export function deployGrafanaExposure(
     opts,
   );
   if (ingress === undefined) {
-    return `http://localhost:${config.exposure.nodePorts.grafana}`;
+    return service;
   }
-  new k8s.networking.v1.Ingress(
+  return new k8s.networking.v1.Ingress(
     `${name}-grafana`,
     {
       metadata: { ...objectMeta(id, namespace), annotations: { ...ingress.annotations } },
@@ -62,5 +70,4 @@ export function deployGrafanaExposure(
     },
     opts,
   );
-  return `https://${ingress.host}`;
 }

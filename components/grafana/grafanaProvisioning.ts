@@ -5,11 +5,15 @@ import { objectMeta } from "../common/metadata";
 import { toYaml } from "../common/yaml";
 import { allDashboards } from "./dashboards";
 import { datasourceProvisioning, escapeForProvisioning } from "./datasources";
-import { GRAFANA_PATHS } from "./names";
+import { ExtraDashboardFolder } from "./extraDashboards";
+import { GRAFANA_PATHS, extraDashboardsPath } from "./names";
 import { GrafanaBackends, GrafanaSettings } from "./settings";
 
-/** Grafana's file provider: every dashboard of the program, in the configured folder. */
-function dashboardProviders(config: GrafanaSettings) {
+/**
+ * Grafana's file providers: every dashboard of the program, in the configured folder, and each
+ * `grafana.extraDashboards` folder in its own, under a fixed UID that permissions name.
+ */
+export function dashboardProviders(config: GrafanaSettings, extra: readonly ExtraDashboardFolder[]) {
   return {
     apiVersion: 1,
     providers: [
@@ -24,25 +28,38 @@ function dashboardProviders(config: GrafanaSettings) {
         allowUiUpdates: config.profile === "kind",
         options: { path: GRAFANA_PATHS.dashboards, foldersFromFilesStructure: false },
       },
+      ...extra.map((folder) => ({
+        name: folder.folderUid,
+        orgId: 1,
+        folder: folder.folder,
+        folderUid: folder.folderUid,
+        type: "file",
+        disableDeletion: true,
+        updateIntervalSeconds: 30,
+        allowUiUpdates: config.profile === "kind",
+        options: { path: extraDashboardsPath(folder.slug), foldersFromFilesStructure: false },
+      })),
     ],
   };
 }
 
 /**
- * The ConfigMaps Grafana provisions from: datasources and the dashboard provider in one, the
- * dashboards' JSON in another. Returns them with the provisioning files' text, which the pod
+ * The ConfigMaps Grafana provisions from: datasources and the dashboard providers in one, the
+ * dashboards' JSON in another, and one per extra dashboards folder (read and checked with the
+ * config, `readExtraDashboards`). Returns them with the provisioning files' text, which the pod
  * template hashes (Grafana reads both only at start).
  */
 export function deployGrafanaProvisioning(
   name: string,
   config: GrafanaSettings,
   backends: GrafanaBackends,
+  extra: readonly ExtraDashboardFolder[],
   id: WorkloadIdentity,
   opts: pulumi.CustomResourceOptions,
 ) {
   const namespace = config.namespaces.observability;
   const datasourcesYaml = escapeForProvisioning(toYaml(datasourceProvisioning(config, backends)));
-  const providerYaml = toYaml(dashboardProviders(config));
+  const providerYaml = toYaml(dashboardProviders(config, extra));
   const provisioning = new k8s.core.v1.ConfigMap(
     `${name}-provisioning`,
     {
@@ -61,5 +78,13 @@ export function deployGrafanaProvisioning(
     },
     opts,
   );
-  return { provisioning, dashboards, datasourcesYaml, providerYaml };
+  const extraDashboards = extra.map((folder) => ({
+    folder,
+    configMap: new k8s.core.v1.ConfigMap(
+      `${name}-dashboards-${folder.slug}`,
+      { metadata: objectMeta(id, namespace, `grafana-dashboards-${folder.slug}`), data: { ...folder.files } },
+      opts,
+    ),
+  }));
+  return { provisioning, dashboards, extraDashboards, datasourcesYaml, providerYaml };
 }
