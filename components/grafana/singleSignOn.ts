@@ -6,20 +6,21 @@ type Role = Sso["roleMapping"][string];
 /** Strongest first: a user in several mapped groups gets the strongest of their roles. */
 const ROLE_ORDER: readonly Role[] = ["GrafanaAdmin", "Admin", "Editor", "Viewer"];
 
-/** A JMESPath raw string literal: `'` and `\` are the only characters it escapes. */
-const rawString = (text: string) => `'${text.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+/** A JMESPath JSON literal: any group name, quotes and backslashes included, reads back as written. */
+const jsonLiteral = (text: string) => `\`${JSON.stringify(text).replace(/`/g, "\\`")}\``;
 
 /**
  * Grafana's `role_attribute_path` for a `{group: role}` map: a JMESPath expression over the
  * identity provider's claims that yields the role of the strongest mapped group the user is in,
- * and nothing otherwise (Grafana then gives its default role, or denies with `roleAttributeStrict`).
+ * and null otherwise (Grafana then gives its default role, or denies with `roleAttributeStrict`).
  * A user without the groups claim matches no group instead of failing the expression.
  */
 export function roleAttributePath(mapping: Readonly<Record<string, Role>>, groupsClaim: string): string {
   const groups = `(${groupsClaim} || \`[]\`)`;
   return Object.entries(mapping)
     .sort(([, a], [, b]) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b))
-    .map(([group, role]) => `contains(${groups}, ${rawString(group)}) && ${rawString(role)}`)
+    .map(([group, role]) => `contains(${groups}, ${jsonLiteral(group)}) && '${role}'`)
+    .concat("`null`")
     .join(" || ");
 }
 
