@@ -85,13 +85,14 @@ function substitute(node: Json, values: ReadonlyMap<string, string>): Json {
 function resolveInputs(
   board: JsonObject,
   datasources: readonly ProvisionedDatasource[],
-): { board: JsonObject; problems: string[] } {
+): { board: JsonObject; problems: string[]; unresolved: Set<string> } {
   const inputs = board.__inputs;
+  const unresolved = new Set<string>();
   if (inputs === undefined) {
-    return { board, problems: [] };
+    return { board, problems: [], unresolved };
   }
   if (!Array.isArray(inputs)) {
-    return { board, problems: ["__inputs must be a list"] };
+    return { board, problems: ["__inputs must be a list"], unresolved };
   }
   const values = new Map<string, string>();
   const problems: string[] = [];
@@ -103,6 +104,7 @@ function resolveInputs(
     if (input.type === "datasource") {
       const match = datasources.find((d) => d.type === input.pluginId);
       if (match === undefined) {
+        unresolved.add(input.name);
         problems.push(
           `__inputs ${input.name} needs a datasource of type ${JSON.stringify(input.pluginId)}, and none is provisioned ` +
             `(types: ${[...new Set(datasources.map((d) => d.type))].join(", ")}; add one in grafana.extraDatasources)`,
@@ -115,7 +117,7 @@ function resolveInputs(
     }
   }
   const { __inputs: _resolved, ...rest } = board;
-  return { board: substitute(rest, values) as JsonObject, problems };
+  return { board: substitute(rest, values) as JsonObject, problems, unresolved };
 }
 
 /** The names of the dashboard's datasource variables, which panels may reference as `$name`. */
@@ -130,8 +132,15 @@ function datasourceVariables(board: JsonObject): Map<string, Json> {
   );
 }
 
-/** Every datasource reference of the dashboard (panels, rows, targets, variables, annotations) that resolves to nothing. */
-function unresolvedReferences(board: JsonObject, datasources: readonly ProvisionedDatasource[]): string[] {
+/**
+ * Every datasource reference of the dashboard (panels, rows, targets, variables, annotations) that
+ * resolves to nothing; references to `reported` inputs (already refused) are left out.
+ */
+function unresolvedReferences(
+  board: JsonObject,
+  datasources: readonly ProvisionedDatasource[],
+  reported: ReadonlySet<string>,
+): string[] {
   const variables = datasourceVariables(board);
   const uids = new Set(datasources.map((d) => d.uid));
   const names = new Set(datasources.map((d) => d.name));
@@ -150,7 +159,7 @@ function unresolvedReferences(board: JsonObject, datasources: readonly Provision
     if (typeof ref === "string") {
       const name = variable(ref);
       if (name !== undefined) {
-        if (!variables.has(name)) {
+        if (!variables.has(name) && !reported.has(name)) {
           problems.push(`${where} uses $${name}, which is not a datasource variable of the dashboard`);
         }
       } else if (!BUILT_IN_DATASOURCES.has(ref) && !names.has(ref) && !uids.has(ref)) {
@@ -168,7 +177,7 @@ function unresolvedReferences(board: JsonObject, datasources: readonly Provision
     if (typeof uid === "string") {
       const name = variable(uid);
       if (name !== undefined) {
-        if (!variables.has(name)) {
+        if (!variables.has(name) && !reported.has(name)) {
           problems.push(`${where} uses $${name}, which is not a datasource variable of the dashboard`);
         }
       } else if (!BUILT_IN_DATASOURCES.has(uid) && !uids.has(uid)) {
@@ -294,7 +303,7 @@ export function readExtraDashboards(
         continue;
       }
       owners.set(board.uid, file);
-      unresolvedReferences(board, datasources).forEach(inFile);
+      unresolvedReferences(board, datasources, resolved.unresolved).forEach(inFile);
       files[`${board.uid}.json`] = JSON.stringify(board, null, 2);
     }
     const sizes = Object.entries(files).map(
