@@ -116,7 +116,8 @@ function resolveInputs(
       values.set(input.name, input.value);
     }
   }
-  const { __inputs: _resolved, ...rest } = board;
+  // Resolved: Grafana would only show them again in its import dialog.
+  const rest = Object.fromEntries(Object.entries(board).filter(([key]) => key !== "__inputs"));
   return { board: substitute(rest, values) as JsonObject, problems, unresolved };
 }
 

@@ -108,7 +108,8 @@ describe("bad Grafana extension config is refused before anything registers, nam
   });
 
   test("a dashboard without a UID", async () => {
-    const { uid: _uid, ...board } = fixture("queue-latency.json");
+    const board = fixture("queue-latency.json");
+    delete board.uid;
     await expectRefused(
       withPaymentsFolder(dashboardFolder({ "no-uid.json": board })),
       /^observability:grafana\.extraDashboards\[0\]\.path \(.*no-uid\.json\): must have a uid .*\(got null\)/,
