@@ -1,4 +1,7 @@
 import * as jmespath from "jmespath";
+import { openApiProblems } from "../../checks/kubernetesSchema";
+import { podSecurityProblems } from "../../checks/podSecurity";
+import { renderedPods } from "../../checks/podSpecs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { parsePulumiConfig } from "../../config";
@@ -10,6 +13,7 @@ import { PROJECT_ROOT, RenderedStack, renderStack, renderWithConfig } from "../.
 import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
 import { configMapData, objectNamed } from "../support/rendered";
+import { strictDecodeProblems } from "../support/strictDecode";
 
 type Json = Record<string, any>;
 
@@ -50,6 +54,20 @@ const envOf = (objects: readonly KubeObject[]): Record<string, string> =>
   );
 const ofType = (registrations: readonly Registration[], type: string) =>
   registrations.filter((r) => r.type === type);
+
+test.each(["kind", "prod"] as const)(
+  "%s with every Grafana extension key: the Kubernetes schema, strict decoding and Pod Security still hold",
+  async (stack) => {
+    const { objects } = (await both)[stack];
+    expect(objects.flatMap(openApiProblems)).toEqual([]);
+    expect(strictDecodeProblems(objects)).toEqual([]);
+    expect(
+      renderedPods(objects).flatMap((pod) =>
+        podSecurityProblems(pod, { nodeNamespace: "observability-node" }),
+      ),
+    ).toEqual([]);
+  },
+);
 
 describe("grafana.extraDashboards", () => {
   const config = () => {
