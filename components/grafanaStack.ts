@@ -24,8 +24,9 @@ export interface GrafanaStackArgs extends GrafanaSettings {
  * Grafana (see `deployGrafanaWorkload` for its pods, on a volume or over a shared database),
  * provisioned datasources wired to each other, dashboards built in TypeScript and the team's own
  * from `grafana.extraDashboards`, single sign-on from `grafana.sso`, teams and folder permissions
- * through Grafana's API (`deployGrafanaAccess`), a generated admin password that rotates with `grafana.credentialsRotation`, and a `secret_key`
- * that never rotates (it encrypts what Grafana stores).
+ * through Grafana's API (`deployGrafanaAccess`), a generated admin password that rotates with
+ * `grafana.credentialsRotation`, and a `secret_key` that never rotates (it encrypts what Grafana
+ * stores).
  */
 export class GrafanaStack extends pulumi.ComponentResource {
   public readonly url: string;

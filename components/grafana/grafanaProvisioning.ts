@@ -11,34 +11,27 @@ import { GrafanaBackends, GrafanaSettings } from "./settings";
 
 /**
  * Grafana's file providers: every dashboard of the program, in the configured folder, and each
- * `grafana.extraDashboards` folder in its own, under a fixed UID that permissions name.
+ * `grafana.extraDashboards` folder in its own, under a fixed UID that permissions name. The
+ * stack's folder keeps the UID Grafana gave it, so running stacks' folders are left as they are.
  */
-export function dashboardProviders(config: GrafanaSettings, extra: readonly ExtraDashboardFolder[]) {
+function dashboardProviders(config: GrafanaSettings, extra: readonly ExtraDashboardFolder[]) {
+  const provider = (name: string, folder: string, path: string, folderUid?: string) => ({
+    name,
+    orgId: 1,
+    folder,
+    ...(folderUid === undefined ? {} : { folderUid }),
+    type: "file",
+    disableDeletion: true,
+    updateIntervalSeconds: 30,
+    // UI edits are for experimenting on a laptop; in prod the code is the dashboard.
+    allowUiUpdates: config.profile === "kind",
+    options: { path, foldersFromFilesStructure: false },
+  });
   return {
     apiVersion: 1,
     providers: [
-      {
-        name: "observability",
-        orgId: 1,
-        folder: config.grafana.dashboardsFolder,
-        type: "file",
-        disableDeletion: true,
-        updateIntervalSeconds: 30,
-        // UI edits are for experimenting on a laptop; in prod the code is the dashboard.
-        allowUiUpdates: config.profile === "kind",
-        options: { path: GRAFANA_PATHS.dashboards, foldersFromFilesStructure: false },
-      },
-      ...extra.map((folder) => ({
-        name: folder.folderUid,
-        orgId: 1,
-        folder: folder.folder,
-        folderUid: folder.folderUid,
-        type: "file",
-        disableDeletion: true,
-        updateIntervalSeconds: 30,
-        allowUiUpdates: config.profile === "kind",
-        options: { path: extraDashboardsPath(folder.slug), foldersFromFilesStructure: false },
-      })),
+      provider("observability", config.grafana.dashboardsFolder, GRAFANA_PATHS.dashboards),
+      ...extra.map((f) => provider(f.folderUid, f.folder, extraDashboardsPath(f.slug), f.folderUid)),
     ],
   };
 }
