@@ -130,6 +130,7 @@ async function main() {
     grafanaUrl: grafana.url,
     grafanaAdminUser: grafana.adminUser,
     grafanaAdminPassword: grafana.adminPassword,
+    ...(grafana.oauthRedirectUrl === undefined ? {} : { grafanaOAuthRedirectUrl: grafana.oauthRedirectUrl }),
     kubeContext: config.cluster.kubeContext,
     observabilityNamespace: namespaces.observability,
     nodeNamespace: namespaces.node,

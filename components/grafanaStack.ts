@@ -30,6 +30,8 @@ export interface GrafanaStackArgs extends GrafanaSettings {
  */
 export class GrafanaStack extends pulumi.ComponentResource {
   public readonly url: string;
+  /** With `grafana.sso`: the redirect URI to register with the identity provider. */
+  public readonly oauthRedirectUrl?: string;
   public readonly adminUser: string;
   /** A Pulumi secret. */
   public readonly adminPassword: pulumi.Output<string>;
@@ -82,6 +84,9 @@ export class GrafanaStack extends pulumi.ComponentResource {
     const workload = deployGrafanaWorkload(name, args, id, { credentials, ...provisioning }, children);
     const exposure = deployGrafanaExposure(name, args, id, children);
     this.url = grafanaUrl(args);
+    if (sso !== undefined) {
+      this.oauthRedirectUrl = `${this.url}/login/${sso.provider}`;
+    }
     deployWorkloadPolicy(`${name}-grafana`, args.wiring, namespace, id, children);
     deployGrafanaAccess(
       name,
@@ -92,6 +97,11 @@ export class GrafanaStack extends pulumi.ComponentResource {
 
     this.adminUser = args.grafana.adminUser;
     this.adminPassword = pulumi.secret(password.result);
-    this.registerOutputs({ url: this.url, adminUser: this.adminUser, adminPassword: this.adminPassword });
+    this.registerOutputs({
+      url: this.url,
+      adminUser: this.adminUser,
+      adminPassword: this.adminPassword,
+      oauthRedirectUrl: this.oauthRedirectUrl,
+    });
   }
 }

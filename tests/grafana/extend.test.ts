@@ -215,7 +215,18 @@ describe("grafana.sso", () => {
     },
   );
 
-  test("without grafana.sso: no auth provider, and the login form stays", async () => {
+  test.each([
+    ["kind", "http://localhost:30006/login/generic_oauth"],
+    ["prod", "https://grafana.tiketi.example.com/login/generic_oauth"],
+  ] as const)(
+    "%s: the redirect URI to register with the identity provider is a stack output",
+    async (stack, uri) => {
+      expect((await both)[stack].outputs.grafanaOAuthRedirectUrl).toBe(uri);
+    },
+  );
+
+  test("without grafana.sso: no auth provider, no redirect URI, and the login form stays", async () => {
+    expect((await rendered("kind")).outputs).not.toHaveProperty("grafanaOAuthRedirectUrl");
     const env = envOf((await rendered("kind")).objects);
     expect(
       Object.keys(env).filter((k) => k.startsWith("GF_AUTH_") && k !== "GF_AUTH_ANONYMOUS_ENABLED"),
