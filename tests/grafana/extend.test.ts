@@ -274,6 +274,7 @@ describe("grafana.teams and grafana.folderPermissions", () => {
     async (stack, url) => {
       const { registrations } = (await both)[stack];
       const [provider] = ofType(registrations, API.provider);
+      expect(provider.name).toBe("grafana-api");
       expect(provider.inputs.url).toBe(url);
       const password = registrations.find(
         (r) => r.type === "random:index/randomPassword:RandomPassword" && r.name.endsWith("admin-password"),
@@ -299,7 +300,9 @@ describe("grafana.teams and grafana.folderPermissions", () => {
         },
         { name: "support", members: ["park@tiketi.example.com"] },
       ]);
+      expect(teams.map((t) => t.name)).toEqual(["grafana-team-payments", "grafana-team-support"]);
       const permissions = ofType(registrations, API.permission);
+      expect(permissions.map((p) => p.name)).toEqual(["grafana-folder-permission-extra-payments"]);
       expect(permissions.map((p) => p.inputs)).toEqual([
         {
           folderUid: "extra-payments",
