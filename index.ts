@@ -7,6 +7,7 @@ import {
   volumeChangeProblems,
 } from "./config/deployedVolumes";
 import { PlatformSettings } from "./components/common/settings";
+import { readExtraDashboards } from "./components/grafana/extraDashboards";
 import { GrafanaStack } from "./components/grafanaStack";
 import { LogsStack } from "./components/logsStack";
 import { MetricsStack } from "./components/metricsStack";
@@ -21,11 +22,14 @@ import { wiringGraph } from "./components/wiring/graph";
  */
 async function main() {
   const config = loadStackConfig();
-  // Teams' rule files against the stack's own rules, and volumes against what is deployed: both
-  // need more than the schema sees, and both must fail before anything is registered.
+  // Teams' rule files and dashboards against the stack's own, and volumes against what is deployed:
+  // all need more than the schema sees, and all must fail before anything is registered. Dashboard
+  // files are read from the repository (paths relative to this directory).
+  const extraDashboards = readExtraDashboards(config, __dirname);
   const problems = [
     ...MetricsStack.ruleFileProblems(config),
     ...LogsStack.ruleFileProblems({ ...config, runbookBaseUrl: config.metrics.runbookBaseUrl }),
+    ...extraDashboards.problems,
     ...volumeChangeProblems(config, await readDeployedVolumes()),
   ];
   if (problems.length > 0) {
@@ -112,6 +116,7 @@ async function main() {
       exposure: config.exposure,
       metrics: config.metrics,
       wiring,
+      extraDashboards: extraDashboards.folders,
       backends: {
         prometheusUrl: metrics.prometheusUrl,
         alertmanagerUrl: metrics.alertmanagerUrl,
@@ -129,6 +134,7 @@ async function main() {
     grafanaUrl: grafana.url,
     grafanaAdminUser: grafana.adminUser,
     grafanaAdminPassword: grafana.adminPassword,
+    ...(grafana.oauthRedirectUrl === undefined ? {} : { grafanaOAuthRedirectUrl: grafana.oauthRedirectUrl }),
     kubeContext: config.cluster.kubeContext,
     observabilityNamespace: namespaces.observability,
     nodeNamespace: namespaces.node,

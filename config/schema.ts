@@ -314,6 +314,40 @@ const teamRoute = strict({
   repeatInterval: duration.optional(),
 });
 
+/** Grafana's basic roles, and GrafanaAdmin (server admin), which an identity provider's groups may grant. */
+const grafanaRole = z.enum(["Viewer", "Editor", "Admin", "GrafanaAdmin"]);
+
+/** The sections of grafana.ini Grafana 12 has for each provider (`[auth.<provider>]`). */
+const SSO_PROVIDERS = ["generic_oauth", "github", "google", "okta", "azuread"] as const;
+
+const grafanaSso = strict({
+  provider: z.enum(SSO_PROVIDERS),
+  /** The login button's label (generic_oauth, okta). */
+  name: nonEmpty.optional(),
+  clientId: nonEmpty,
+  clientSecret: secretString,
+  /** Grafana's defaults per provider when omitted. */
+  scopes: z.array(nonEmpty).optional(),
+  authUrl: httpsUrl.optional(),
+  tokenUrl: httpsUrl.optional(),
+  apiUrl: httpsUrl.optional(),
+  allowedDomains: z.array(nonEmpty).optional(),
+  allowedGroups: z.array(nonEmpty).optional(),
+  /** GitHub organisations, or Entra ID tenant IDs. */
+  allowedOrganizations: z.array(nonEmpty).optional(),
+  /** The claim holding the user's groups, read by `roleMapping`. */
+  groupsClaim: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a claim name such as groups")
+    .default("groups"),
+  /** Group → role, the strongest role of a user's groups wins. */
+  roleMapping: z.record(nonEmpty, grafanaRole).default({}),
+  /** Deny login to users none of whose groups is mapped (instead of making them Viewers). */
+  roleAttributeStrict: z.boolean().default(false),
+  /** Turn off the username/password form; the admin API login (basic auth) stays for automation. */
+  disableLoginForm: z.boolean().default(false),
+});
+
 /**
  * The whole `observability:` stack config. Every key is required here: the profile's defaults
  * (config/defaults.ts) fill what the stack file leaves out before this schema sees it.
@@ -472,7 +506,25 @@ export const stackConfigSchema = strict({
         strict({ type: z.literal("jaeger"), name: nonEmpty, url: z.string().url("must be a URL") }),
       ]),
     ),
-  }),
+    /** Folders of dashboard JSON files (relative to the project root), each provisioned into its own Grafana folder. */
+    extraDashboards: z.array(strict({ path: nonEmpty, folder: nonEmpty })),
+    /** Single sign-on through one OAuth2/OIDC identity provider. */
+    sso: grafanaSso.optional(),
+    /** Teams managed through Grafana's API; members must have logged in once (by SSO) or exist. */
+    teams: z.array(
+      strict({
+        name: nonEmpty,
+        email: z.string().email("must be an e-mail address").optional(),
+        members: z.array(z.string().email("must be an e-mail address")),
+      }),
+    ),
+    /** Team grants on the folders of `extraDashboards`. */
+    folderPermissions: z.array(
+      strict({ folder: nonEmpty, team: nonEmpty, permission: z.enum(["View", "Edit", "Admin"]) }),
+    ),
+    /** Where `pulumi up` reaches Grafana's API for teams and permissions; defaults to the URL people open. */
+    apiUrl: z.string().url("must be a URL").optional(),
+  }).superRefine((value, ctx) => grafanaReferences(value, ctx)),
   alerting: strict({
     slack: strict({ webhookUrl: secretString, channel: slackChannel }).optional(),
     email: emailReceiver.optional(),
@@ -626,6 +678,76 @@ export const stackConfigSchema = strict({
       })),
     },
   }));
+
+/** Providers whose endpoints depend on the tenant: Grafana has no default for them. */
+const SSO_ENDPOINTS: Partial<
+  Record<(typeof SSO_PROVIDERS)[number], readonly ("authUrl" | "tokenUrl" | "apiUrl")[]>
+> = {
+  generic_oauth: ["authUrl", "tokenUrl", "apiUrl"],
+  okta: ["authUrl", "tokenUrl", "apiUrl"],
+  azuread: ["authUrl", "tokenUrl"],
+};
+
+/** References between grafana's own keys: endpoints the provider needs, teams and folders permissions name. */
+function grafanaReferences(
+  value: {
+    extraDashboards: readonly { folder: string }[];
+    dashboardsFolder: string;
+    sso?: z.output<typeof grafanaSso>;
+    teams: readonly { name: string }[];
+    folderPermissions: readonly { folder: string; team: string }[];
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: "custom", path, message });
+  const sso = value.sso;
+  if (sso !== undefined) {
+    for (const key of SSO_ENDPOINTS[sso.provider] ?? []) {
+      if (sso[key] === undefined) {
+        issue(["sso", key], `is required for provider ${sso.provider}: it depends on your tenant`);
+      }
+    }
+    if (sso.provider === "azuread" && Object.keys(sso.roleMapping).length > 0) {
+      issue(
+        ["sso", "roleMapping"],
+        "must be empty for provider azuread: Entra ID grants Grafana roles through the app registration's app roles",
+      );
+    }
+  }
+  reportDuplicates(
+    value.extraDashboards.map((d, i) => [i, d.folder] as const),
+    ["extraDashboards"],
+    ctx,
+  );
+  value.extraDashboards.forEach((d, i) => {
+    if (d.folder === value.dashboardsFolder) {
+      issue(
+        ["extraDashboards", i, "folder"],
+        "must differ from grafana.dashboardsFolder, which holds the stack's own dashboards",
+      );
+    }
+  });
+  reportDuplicates(
+    value.teams.map((t, i) => [i, t.name] as const),
+    ["teams"],
+    ctx,
+  );
+  const listed = (names: readonly string[]) => (names.length === 0 ? "none configured" : names.join(", "));
+  const teams = value.teams.map((t) => t.name);
+  const folders = value.extraDashboards.map((d) => d.folder);
+  value.folderPermissions.forEach((grant, i) => {
+    if (!teams.includes(grant.team)) {
+      issue(["folderPermissions", i, "team"], `must name one of grafana.teams (${listed(teams)})`);
+    }
+    if (!folders.includes(grant.folder)) {
+      issue(
+        ["folderPermissions", i, "folder"],
+        `must name the folder of one of grafana.extraDashboards (${listed(folders)})`,
+      );
+    }
+  });
+}
 
 /** Flags every entry whose value an earlier entry already has; entries are [key or index, value]. */
 function reportDuplicates(

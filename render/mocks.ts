@@ -93,6 +93,7 @@ export class RecordingMocks implements OptionRecordingMocks {
         retainOnDelete: false,
         ignoreChanges: [],
         aliases: [],
+        dependencies: [],
       }),
     });
     return {

@@ -51,6 +51,8 @@ export interface RegisteredOptions {
   readonly ignoreChanges: readonly string[];
   /** The former types (or URNs) the resource answers to: what keeps a renamed resource's state. */
   readonly aliases: readonly string[];
+  /** URNs of the resources it waits for: `dependsOn` and those whose outputs it takes. */
+  readonly dependencies: readonly string[];
 }
 
 /** Mocks that are also told each registration's resource options, before `newResource`. */
@@ -68,6 +70,7 @@ interface RegisterResourceRequest {
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
   getIgnorechangesList(): string[];
+  getDependenciesList(): string[];
   getAliasesList(): { getUrn(): string; hasSpec(): boolean; getSpec(): { getType(): string } | undefined }[];
 }
 
@@ -92,6 +95,7 @@ function patchMockMonitor(): void {
         aliases: req
           .getAliasesList()
           .map((alias) => (alias.hasSpec() ? (alias.getSpec()?.getType() ?? "") : alias.getUrn())),
+        dependencies: req.getDependenciesList(),
       });
     }
     return registerResource.call(this, req, callback);

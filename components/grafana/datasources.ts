@@ -1,9 +1,33 @@
 import { TENANT_HEADER } from "../logs/names";
-import { DATASOURCE_UIDS } from "./names";
+import { DATASOURCE_UIDS, DatasourceRef } from "./names";
 import { GrafanaBackends, GrafanaSettings } from "./settings";
 
 /** The label the collector's span-metric exemplars carry the trace ID in. */
 const EXEMPLAR_TRACE_LABEL = "trace_id";
+
+/** A provisioned datasource as dashboards reference it: by UID and type, or (legacy) by name. */
+export interface ProvisionedDatasource extends DatasourceRef {
+  readonly name: string;
+}
+
+type ExtraDatasource = GrafanaSettings["grafana"]["extraDatasources"][number];
+
+const extraDatasource = (extra: ExtraDatasource): ProvisionedDatasource => ({
+  name: extra.name,
+  uid: `extra-${extra.type}-${extra.name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`,
+  type: extra.type,
+});
+
+/** Every datasource Grafana is provisioned with, the stack's own first. */
+export function provisionedDatasources(config: Pick<GrafanaSettings, "grafana">): ProvisionedDatasource[] {
+  return [
+    { name: "Prometheus", uid: DATASOURCE_UIDS.prometheus, type: "prometheus" },
+    { name: "Loki", uid: DATASOURCE_UIDS.loki, type: "loki" },
+    { name: "Tempo", uid: DATASOURCE_UIDS.tempo, type: "tempo" },
+    { name: "Alertmanager", uid: DATASOURCE_UIDS.alertmanager, type: "alertmanager" },
+    ...config.grafana.extraDatasources.map(extraDatasource),
+  ];
+}
 
 /**
  * Grafana's datasource provisioning, every signal linked to the others: metric exemplars and log
@@ -11,15 +35,14 @@ const EXEMPLAR_TRACE_LABEL = "trace_id";
  */
 export function datasourceProvisioning(config: Pick<GrafanaSettings, "grafana">, backends: GrafanaBackends) {
   const tenant = backends.lokiTenant;
+  const [prometheus, loki, tempo, alertmanager] = provisionedDatasources(config);
   return {
     apiVersion: 1,
     // Datasources are owned by the program: edits in the UI would be lost at the next start.
     deleteDatasources: [],
     datasources: [
       {
-        name: "Prometheus",
-        uid: DATASOURCE_UIDS.prometheus,
-        type: "prometheus",
+        ...prometheus,
         access: "proxy",
         url: backends.prometheusUrl,
         isDefault: true,
@@ -30,9 +53,7 @@ export function datasourceProvisioning(config: Pick<GrafanaSettings, "grafana">,
         },
       },
       {
-        name: "Loki",
-        uid: DATASOURCE_UIDS.loki,
-        type: "loki",
+        ...loki,
         access: "proxy",
         url: backends.lokiUrl,
         editable: false,
@@ -52,9 +73,7 @@ export function datasourceProvisioning(config: Pick<GrafanaSettings, "grafana">,
         ...(tenant === undefined ? {} : { secureJsonData: { httpHeaderValue1: tenant } }),
       },
       {
-        name: "Tempo",
-        uid: DATASOURCE_UIDS.tempo,
-        type: "tempo",
+        ...tempo,
         access: "proxy",
         url: backends.tempoUrl,
         editable: false,
@@ -90,18 +109,14 @@ export function datasourceProvisioning(config: Pick<GrafanaSettings, "grafana">,
         },
       },
       {
-        name: "Alertmanager",
-        uid: DATASOURCE_UIDS.alertmanager,
-        type: "alertmanager",
+        ...alertmanager,
         access: "proxy",
         url: backends.alertmanagerUrl,
         editable: false,
         jsonData: { implementation: "prometheus", handleGrafanaManagedAlerts: false },
       },
       ...config.grafana.extraDatasources.map((extra) => ({
-        name: extra.name,
-        uid: `extra-${extra.type}-${extra.name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`,
-        type: extra.type,
+        ...extraDatasource(extra),
         access: "proxy",
         url: extra.url,
         editable: false,

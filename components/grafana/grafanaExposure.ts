@@ -4,19 +4,20 @@ import { WorkloadIdentity } from "../common/labels";
 import { objectMeta } from "../common/metadata";
 import { serviceArgs } from "../common/service";
 import { servicePorts } from "../common/workloadSpec";
-import { GRAFANA, grafanaPublicUrl } from "./names";
+import { GRAFANA } from "./names";
 import { GrafanaSettings } from "./settings";
 
 /**
  * How people reach Grafana: its Service (a NodePort on kind) and, with `exposure.mode: ingress`,
- * an Ingress for the configured host. Returns the URL they open.
+ * an Ingress for the configured host. Returns the object that must be ready before people (or
+ * `pulumi up`) can reach it.
  */
 export function deployGrafanaExposure(
   name: string,
   config: GrafanaSettings,
   id: WorkloadIdentity,
   opts: pulumi.CustomResourceOptions,
-): string {
+): pulumi.CustomResource {
   const namespace = config.namespaces.observability;
   const ingress = config.exposure.mode === "ingress" ? config.exposure.ingress : undefined;
   const nodePort = config.exposure.mode === "nodePort";
@@ -33,9 +34,9 @@ export function deployGrafanaExposure(
     opts,
   );
   if (ingress === undefined) {
-    return grafanaPublicUrl(config.exposure);
+    return service;
   }
-  new k8s.networking.v1.Ingress(
+  return new k8s.networking.v1.Ingress(
     `${name}-grafana`,
     {
       metadata: { ...objectMeta(id, namespace), annotations: { ...ingress.annotations } },
@@ -62,5 +63,4 @@ export function deployGrafanaExposure(
     },
     opts,
   );
-  return grafanaPublicUrl(config.exposure);
 }

@@ -5,44 +5,54 @@ import { objectMeta } from "../common/metadata";
 import { toYaml } from "../common/yaml";
 import { allDashboards } from "./dashboards";
 import { datasourceProvisioning, escapeForProvisioning } from "./datasources";
-import { GRAFANA_PATHS } from "./names";
+import { ExtraDashboardFolder } from "./extraDashboards";
+import { GRAFANA_PATHS, extraDashboardsPath } from "./names";
 import { GrafanaBackends, GrafanaSettings } from "./settings";
 
-/** Grafana's file provider: every dashboard of the program, in the configured folder. */
-function dashboardProviders(config: GrafanaSettings) {
+/**
+ * Grafana's file providers: every dashboard of the program, in the configured folder, and each
+ * `grafana.extraDashboards` folder in its own, under a fixed UID that permissions name. The
+ * stack's folder keeps the UID Grafana gave it, so running stacks' folders are left as they are.
+ */
+function dashboardProviders(config: GrafanaSettings, extra: readonly ExtraDashboardFolder[]) {
+  const provider = (name: string, folder: string, path: string, folderUid?: string) => ({
+    name,
+    orgId: 1,
+    folder,
+    ...(folderUid === undefined ? {} : { folderUid }),
+    type: "file",
+    disableDeletion: true,
+    updateIntervalSeconds: 30,
+    // UI edits are for experimenting on a laptop; in prod the code is the dashboard.
+    allowUiUpdates: config.profile === "kind",
+    options: { path, foldersFromFilesStructure: false },
+  });
   return {
     apiVersion: 1,
     providers: [
-      {
-        name: "observability",
-        orgId: 1,
-        folder: config.grafana.dashboardsFolder,
-        type: "file",
-        disableDeletion: true,
-        updateIntervalSeconds: 30,
-        // UI edits are for experimenting on a laptop; in prod the code is the dashboard.
-        allowUiUpdates: config.profile === "kind",
-        options: { path: GRAFANA_PATHS.dashboards, foldersFromFilesStructure: false },
-      },
+      provider("observability", config.grafana.dashboardsFolder, GRAFANA_PATHS.dashboards),
+      ...extra.map((f) => provider(f.folderUid, f.folder, extraDashboardsPath(f.slug), f.folderUid)),
     ],
   };
 }
 
 /**
- * The ConfigMaps Grafana provisions from: datasources and the dashboard provider in one, the
- * dashboards' JSON in another. Returns them with the provisioning files' text, which the pod
+ * The ConfigMaps Grafana provisions from: datasources and the dashboard providers in one, the
+ * dashboards' JSON in another, and one per extra dashboards folder (read and checked with the
+ * config, `readExtraDashboards`). Returns them with the provisioning files' text, which the pod
  * template hashes (Grafana reads both only at start).
  */
 export function deployGrafanaProvisioning(
   name: string,
   config: GrafanaSettings,
   backends: GrafanaBackends,
+  extra: readonly ExtraDashboardFolder[],
   id: WorkloadIdentity,
   opts: pulumi.CustomResourceOptions,
 ) {
   const namespace = config.namespaces.observability;
   const datasourcesYaml = escapeForProvisioning(toYaml(datasourceProvisioning(config, backends)));
-  const providerYaml = toYaml(dashboardProviders(config));
+  const providerYaml = toYaml(dashboardProviders(config, extra));
   const provisioning = new k8s.core.v1.ConfigMap(
     `${name}-provisioning`,
     {
@@ -61,5 +71,13 @@ export function deployGrafanaProvisioning(
     },
     opts,
   );
-  return { provisioning, dashboards, datasourcesYaml, providerYaml };
+  const extraDashboards = extra.map((folder) => ({
+    folder,
+    configMap: new k8s.core.v1.ConfigMap(
+      `${name}-dashboards-${folder.slug}`,
+      { metadata: objectMeta(id, namespace, `grafana-dashboards-${folder.slug}`), data: { ...folder.files } },
+      opts,
+    ),
+  }));
+  return { provisioning, dashboards, extraDashboards, datasourcesYaml, providerYaml };
 }

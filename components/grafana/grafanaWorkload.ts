@@ -8,8 +8,16 @@ import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { serviceArgs } from "../common/service";
 import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
 import { containerPorts, servicePorts } from "../common/workloadSpec";
-import { GRAFANA, GRAFANA_PATHS, GRAFANA_PEERS_SERVICE } from "./names";
+import { ExtraDashboardFolder } from "./extraDashboards";
+import {
+  GRAFANA,
+  GRAFANA_PATHS,
+  GRAFANA_PEERS_SERVICE,
+  extraDashboardsPath,
+  grafanaPublicUrl,
+} from "./names";
 import { GrafanaSettings } from "./settings";
+import { ssoEnv } from "./singleSignOn";
 
 /**
  * The start Grafana may take before the kubelet gives up: database migrations after an upgrade run
@@ -27,6 +35,7 @@ export const SECRET_KEYS = {
   adminPassword: "admin-password",
   secretKey: "secret-key",
   databasePassword: "database-password",
+  ssoClientSecret: "sso-client-secret",
 } as const;
 
 /** What the workload mounts: the credentials Secret and the provisioning ConfigMaps, with their content. */
@@ -34,6 +43,11 @@ export interface GrafanaInputs {
   readonly credentials: k8s.core.v1.Secret;
   readonly provisioning: k8s.core.v1.ConfigMap;
   readonly dashboards: k8s.core.v1.ConfigMap;
+  /** One ConfigMap per `grafana.extraDashboards` folder. */
+  readonly extraDashboards: readonly {
+    readonly folder: ExtraDashboardFolder;
+    readonly configMap: k8s.core.v1.ConfigMap;
+  }[];
   /** Hashed into the pod template: datasources are read at start, so a change rolls the pods. */
   readonly datasourcesYaml: string;
   readonly providerYaml: string;
@@ -45,9 +59,12 @@ const secretFile = (key: string) => `${GRAFANA_PATHS.secrets}/${key}`;
 function grafanaEnv(config: GrafanaSettings): EnvVar[] {
   const ingress = config.exposure.mode === "ingress" ? config.exposure.ingress : undefined;
   const database = config.grafana.database;
+  const sso = config.grafana.sso;
   const settings: Record<string, string> = {
     GF_SERVER_HTTP_PORT: String(GRAFANA.ports.http.port),
-    ...(ingress === undefined ? {} : { GF_SERVER_ROOT_URL: `https://${ingress.host}` }),
+    // What the browser opens: OAuth redirect URIs and links are built from it (on kind the NodePort,
+    // not Grafana's own port).
+    GF_SERVER_ROOT_URL: grafanaPublicUrl(config.exposure),
     GF_PATHS_DATA: GRAFANA_PATHS.data,
     // The root filesystem is read-only: everything Grafana writes goes under its data path.
     GF_PATHS_LOGS: `${GRAFANA_PATHS.data}/log`,
@@ -75,6 +92,7 @@ function grafanaEnv(config: GrafanaSettings): EnvVar[] {
           GF_DATABASE_PASSWORD__FILE: secretFile(SECRET_KEYS.databasePassword),
           GF_DATABASE_SSL_MODE: database.sslMode,
         }),
+    ...(sso === undefined ? {} : ssoEnv(sso, secretFile(SECRET_KEYS.ssoClientSecret))),
   };
   const env: EnvVar[] = Object.entries(settings).map(([name, value]) => ({ name, value }));
   if (config.grafana.replicas === 1) {
@@ -148,6 +166,11 @@ function grafanaPodSpec(config: GrafanaSettings, id: WorkloadIdentity, inputs: G
             readOnly: true,
           },
           { name: "dashboards", mountPath: GRAFANA_PATHS.dashboards, readOnly: true },
+          ...inputs.extraDashboards.map(({ folder }) => ({
+            name: `extra-${folder.slug}`,
+            mountPath: extraDashboardsPath(folder.slug),
+            readOnly: true,
+          })),
         ],
         scratchPaths,
         // /api/health also checks the database: readiness follows it closely, liveness only after a
@@ -177,6 +200,10 @@ function grafanaPodSpec(config: GrafanaSettings, id: WorkloadIdentity, inputs: G
         },
       },
       { name: "dashboards", configMap: { name: inputs.dashboards.metadata.name } },
+      ...inputs.extraDashboards.map(({ folder, configMap }) => ({
+        name: `extra-${folder.slug}`,
+        configMap: { name: configMap.metadata.name },
+      })),
     ],
   });
 }
@@ -193,7 +220,7 @@ export function deployGrafanaWorkload(
   id: WorkloadIdentity,
   inputs: GrafanaInputs,
   opts: pulumi.CustomResourceOptions,
-): void {
+): pulumi.CustomResource {
   const namespace = config.namespaces.observability;
   const replicas = config.grafana.replicas;
   // Datasources are read at start: a change rolls the pods. Dashboards reload every 30 s on their own.
@@ -203,7 +230,12 @@ export function deployGrafanaWorkload(
     { datasources: inputs.datasourcesYaml, providers: inputs.providerYaml },
     { [ROTATION_ANNOTATION]: config.grafana.credentialsRotation },
   );
-  const dependsOn = [inputs.credentials, inputs.provisioning, inputs.dashboards];
+  const dependsOn = [
+    inputs.credentials,
+    inputs.provisioning,
+    inputs.dashboards,
+    ...inputs.extraDashboards.map((d) => d.configMap),
+  ];
 
   // Headless `grafana-peers`: the StatefulSet's pod DNS names (the `grafana` Service is a NodePort
   // or behind the Ingress), or the gossip of Deployment replicas, which must find each other before
@@ -224,7 +256,7 @@ export function deployGrafanaWorkload(
 
   if (config.grafana.database === undefined) {
     peers(false);
-    volumeStatefulSet(
+    return volumeStatefulSet(
       `${name}-grafana`,
       {
         id,
@@ -237,10 +269,9 @@ export function deployGrafanaWorkload(
       },
       { ...opts, ...dataProtection(config.profile), dependsOn },
     );
-    return;
   }
 
-  new k8s.apps.v1.Deployment(
+  const deployment = new k8s.apps.v1.Deployment(
     `${name}-grafana`,
     {
       metadata: objectMeta(id, namespace),
@@ -257,4 +288,5 @@ export function deployGrafanaWorkload(
   if (replicas > 1) {
     peers(true);
   }
+  return deployment;
 }

@@ -18,7 +18,11 @@ export const GRAFANA_PATHS = {
   provisioning: "/etc/grafana/provisioning",
   dashboards: "/etc/grafana/dashboards",
   secrets: "/etc/grafana/secrets",
+  extraDashboards: "/etc/grafana/extra-dashboards",
 } as const;
+
+/** Where the dashboards of one `grafana.extraDashboards` folder are mounted. */
+export const extraDashboardsPath = (slug: string): string => `${GRAFANA_PATHS.extraDashboards}/${slug}`;
 
 export const DATASOURCE_UIDS = {
   prometheus: "prometheus",

@@ -263,6 +263,24 @@ export function wiringGraph(config: StackConfig): Flow[] {
           },
         ]
       : []),
+    // The browser follows the login redirects; Grafana itself exchanges the code and reads the
+    // user's claims over HTTPS. A NetworkPolicy cannot name the provider's hosts: Grafana may reach
+    // any address on these ports. Narrower takes an egress proxy or a CNI with FQDN policies.
+    ...(config.grafana.sso === undefined
+      ? []
+      : [
+          {
+            from: grafana,
+            to: outside("the single sign-on identity provider"),
+            ports: tcp(
+              443,
+              ...[config.grafana.sso.tokenUrl, config.grafana.sso.apiUrl]
+                .filter((url) => url !== undefined)
+                .map(portOfUrl),
+            ),
+            why: "OAuth token and user-info requests",
+          },
+        ]),
     ...(config.grafana.extraDatasources.length === 0
       ? []
       : [
