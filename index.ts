@@ -49,7 +49,16 @@ async function main() {
   // Each stack reads its own sections of the config and what the others expose. Prometheus and
   // Alertmanager come first, as everything else sends to them; the others' scrape jobs depend only
   // on their settings, so Prometheus lists them from the start.
-  const { profile, cluster, namespaces: stackNamespaces, apps, storage, images, resources } = config;
+  const {
+    profile,
+    cluster,
+    namespaces: stackNamespaces,
+    apps,
+    storage,
+    images,
+    resources,
+    placement,
+  } = config;
   const platform: PlatformSettings = {
     profile,
     cluster,
@@ -58,6 +67,7 @@ async function main() {
     storage,
     images,
     resources,
+    placement,
   };
   const metrics = new MetricsStack(
     "metrics",

@@ -1,5 +1,5 @@
 export { COMPONENTS } from "./components";
-export type { ComponentName } from "./components";
+export type { ComponentName, PlacedWorkloadName } from "./components";
 export { PROFILE_DEFAULTS } from "./defaults";
 export type { Profile } from "./defaults";
 export { CONFIG_NAMESPACE, ConfigError } from "./errors";
