@@ -63,7 +63,6 @@ export function placementFields(
   stackTolerations: readonly Toleration[] = [],
 ): Pick<PodSpec, "nodeSelector" | "tolerations" | "affinity" | "priorityClassName" | "imagePullSecrets"> {
   const { nodeSelector, affinity, priorityClassName } = platform.placement;
-  // The config is frozen with readonly arrays; the Kubernetes input types want mutable copies.
   const tolerations: Toleration[] = [
     ...stackTolerations,
     ...(platform.placement.tolerations ?? []).map((t) => ({ ...t })),
@@ -71,9 +70,8 @@ export function placementFields(
   return {
     ...(nodeSelector === undefined ? {} : { nodeSelector: { ...nodeSelector } }),
     ...(tolerations.length === 0 ? {} : { tolerations }),
-    ...(affinity === undefined
-      ? {}
-      : { affinity: structuredClone(affinity) as k8s.types.input.core.v1.Affinity }),
+    // The frozen config as is: the provider only reads it; the input type just lacks `readonly`.
+    ...(affinity === undefined ? {} : { affinity: affinity as k8s.types.input.core.v1.Affinity }),
     ...(priorityClassName === undefined ? {} : { priorityClassName }),
     ...(platform.pullSecrets.length === 0
       ? {}

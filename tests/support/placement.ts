@@ -1,0 +1,106 @@
+import { PLACED_WORKLOADS, PlacedWorkloadName } from "../../config/components";
+import { PulumiConfig } from "./userEdits";
+
+type Json = Record<string, any>;
+
+/** The node pool a platform team dedicates to the stack: a label, a taint, a priority class. */
+export const POOL_LABEL = "observability.example.com/pool";
+export const POOL = "observability";
+export const POOL_TAINT = { key: "dedicated", value: "observability", effect: "NoSchedule" } as const;
+export const PRIORITY_CLASS = "observability-critical";
+export const MIRROR = "registry.example.com/mirror";
+export const PULL_SECRET = "mirror-pull";
+/** A digest-pinned override, so that the mirror is shown to keep a digest as well as a tag. */
+export const GRAFANA_BY_DIGEST = `docker.io/grafana/grafana:12.1.1@sha256:${"4f".repeat(32)}`;
+
+/** The label each workload's own override selects, beside the pool's: the merge rule made visible. */
+export const workloadLabel = (workload: PlacedWorkloadName) => `observability.example.com/${workload}`;
+
+/** The pods' `app.kubernetes.io/name` → their key in `placement`. */
+export function workloadOfPod(name: string): PlacedWorkloadName {
+  const byName: Record<string, PlacedWorkloadName> = {
+    "kube-state-metrics": "kubeStateMetrics",
+    "node-exporter": "nodeExporter",
+    "otel-collector": "otelCollector",
+    "otel-collector-aggregator": "otelCollectorAggregator",
+  };
+  if (name.startsWith("postgres-exporter-")) return "postgresExporter";
+  if (name.startsWith("redis-exporter-")) return "redisExporter";
+  const workload = byName[name] ?? name;
+  if (!(PLACED_WORKLOADS as readonly string[]).includes(workload)) {
+    throw new Error(`no placement key for pod ${name}`);
+  }
+  return workload as PlacedWorkloadName;
+}
+
+/** Prometheus kept off Loki's nodes (both hold much in memory), on top of the stack's spread of its replicas. */
+export const PROMETHEUS_ANTI_AFFINITY = {
+  preferredDuringSchedulingIgnoredDuringExecution: [
+    {
+      weight: 100,
+      podAffinityTerm: {
+        labelSelector: { matchLabels: { "app.kubernetes.io/name": "loki" } },
+        topologyKey: "kubernetes.io/hostname",
+      },
+    },
+  ],
+};
+
+/**
+ * A stack file with placement for every workload, a registry mirror, a pull Secret and one
+ * exporter of each kind (so that every workload the program can run is rendered), as the stack
+ * file holds it: YAML integers stay numbers.
+ */
+export function withPlacementEverywhere(config: PulumiConfig): {
+  config: Record<string, string>;
+  secretKey: string;
+} {
+  const parsed = (key: string): Json => JSON.parse(config[`observability:${key}`] ?? "{}") as Json;
+  const placement: Json = {
+    default: {
+      nodeSelector: { [POOL_LABEL]: POOL },
+      tolerations: [
+        { key: POOL_TAINT.key, operator: "Equal", value: POOL_TAINT.value, effect: POOL_TAINT.effect },
+      ],
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [
+              {
+                matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: ["amd64", "arm64"] }],
+              },
+            ],
+          },
+        },
+      },
+      priorityClassName: PRIORITY_CLASS,
+    },
+    ...Object.fromEntries(
+      PLACED_WORKLOADS.map((w) => [w, { nodeSelector: { [workloadLabel(w)]: "allowed" } }]),
+    ),
+  };
+  placement.prometheus.affinity = { podAntiAffinity: PROMETHEUS_ANTI_AFFINITY };
+  return {
+    config: {
+      ...config,
+      "observability:placement": JSON.stringify(placement),
+      "observability:images": JSON.stringify({
+        ...parsed("images"),
+        registry: MIRROR,
+        pullSecrets: [PULL_SECRET],
+        grafana: GRAFANA_BY_DIGEST,
+      }),
+      "observability:metrics": JSON.stringify({
+        ...parsed("metrics"),
+        exporters: {
+          postgres: [
+            { name: "tickets", dsn: "postgresql://exporter:pw@tickets-db.tiketi-spring.svc:5432/tickets" },
+          ],
+          redis: [{ name: "queue", address: "queue-redis.tiketi-spring.svc:6379" }],
+        },
+      }),
+    },
+    // The DSN is a credential: the stack file holds `metrics` encrypted.
+    secretKey: "observability:metrics",
+  };
+}
