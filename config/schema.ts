@@ -397,21 +397,29 @@ function placementOf(all: z.output<typeof placement>, workload: PlacedWorkloadNa
  * A mirror's host and optional path, e.g. `registry.example.com/mirror` or `localhost:5000`. The
  * host needs a '.' or a port (or is localhost): anything else a runtime reads as a Docker Hub path.
  */
-const imageRegistry = z
-  .string()
-  .refine(
-    (r) => !r.includes("://"),
-    "must be a registry host without a scheme, such as registry.example.com/mirror",
-  )
-  .refine((r) => !r.endsWith("/"), "must not end with '/'")
-  .refine(
-    (r) =>
-      /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/.test(
-        r,
-      ) &&
-      (/^[^/]*[.:]/.test(r) || /^localhost(\/|$)/.test(r)),
-    "must be a registry host with a '.' or a port and an optional path, such as registry.example.com/mirror",
-  );
+const REGISTRY =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+
+function registryProblem(registry: string): string | undefined {
+  if (registry.includes("://")) {
+    return "must be a registry host without a scheme, such as registry.example.com/mirror";
+  }
+  if (registry.endsWith("/")) {
+    return "must not end with '/'";
+  }
+  const host = registry.split("/")[0];
+  if (!REGISTRY.test(registry) || !(/[.:]/.test(host) || host === "localhost")) {
+    return "must be a registry host with a '.' or a port and an optional path, such as registry.example.com/mirror";
+  }
+  return undefined;
+}
+
+const imageRegistry = z.string().superRefine((registry, ctx) => {
+  const message = registryProblem(registry);
+  if (message !== undefined) {
+    ctx.addIssue({ code: "custom", message });
+  }
+});
 
 /**
  * The whole `observability:` stack config. Every key is required here: the profile's defaults
