@@ -41,6 +41,9 @@ async function main() {
       apps: config.apps.namespaces,
       createApps: config.apps.createNamespaces,
       wiring,
+      ...(config.images.registryCredentials === undefined
+        ? {}
+        : { registryCredentials: config.images.registryCredentials }),
     },
     { provider },
   );

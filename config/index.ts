@@ -4,4 +4,5 @@ export { PROFILE_DEFAULTS } from "./defaults";
 export type { Profile } from "./defaults";
 export { CONFIG_NAMESPACE, ConfigError } from "./errors";
 export { loadStackConfig, parsePulumiConfig, parseStackConfig } from "./load";
+export { REGISTRY_CREDENTIALS_SECRET } from "./schema";
 export type { StackConfig } from "./load";

@@ -414,6 +414,22 @@ function registryProblem(registry: string): string | undefined {
   return undefined;
 }
 
+/** The Secret the stack creates from `images.registryCredentials` in both of its namespaces. */
+export const REGISTRY_CREDENTIALS_SECRET = "registry-credentials";
+
+/** `~/.docker/config.json` as `docker login` writes it: an `auths` object keyed by registry. */
+function isDockerConfigJson(text: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    const auths = (parsed as { auths?: unknown } | null)?.auths;
+    return (
+      auths !== null && typeof auths === "object" && !Array.isArray(auths) && Object.keys(auths).length > 0
+    );
+  } catch {
+    return false;
+  }
+}
+
 const imageRegistry = z.string().superRefine((registry, ctx) => {
   const message = registryProblem(registry);
   if (message !== undefined) {
@@ -622,6 +638,17 @@ export const stackConfigSchema = strict({
     /** Pull every image through this mirror: its host replaces each image's registry host. */
     registry: imageRegistry.optional(),
     /** Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets. */
+    /**
+     * The mirror's pull credentials as Docker config JSON; the stack creates the Secret
+     * `registry-credentials` from it in both of its namespaces and every pod pulls with it.
+     */
+    registryCredentials: nonEmpty
+      .refine(
+        isDockerConfigJson,
+        'must be Docker config JSON such as {"auths":{"registry.example.com":{"auth":"…"}}}',
+      )
+      .transform((value) => pulumi.secret(value))
+      .optional(),
     pullSecrets: z
       .array(dnsSubdomain)
       .superRefine((names, ctx) => reportDuplicates([...names.entries()], [], ctx)),
@@ -661,6 +688,16 @@ export const stackConfigSchema = strict({
         ]);
       }
     });
+    if (value.images.registryCredentials !== undefined) {
+      value.images.pullSecrets.forEach((name, i) => {
+        if (name === REGISTRY_CREDENTIALS_SECRET) {
+          issue(
+            ["images", "pullSecrets", i],
+            `must not be ${REGISTRY_CREDENTIALS_SECRET}: the stack creates that Secret from images.registryCredentials`,
+          );
+        }
+      });
+    }
     if (value.grafana.replicas > 1 && value.grafana.database === undefined) {
       issue(
         ["grafana", "database"],

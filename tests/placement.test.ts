@@ -2,8 +2,8 @@
 // stack file that places every workload, pulls through a mirror and names a pull Secret.
 import { podSecurityProblems, isPinnedImage } from "../checks/podSecurity";
 import { renderedPods } from "../checks/podSpecs";
-import { mirroredImage } from "../components/common/placement";
-import { PROFILE_DEFAULTS, parseStackConfig } from "../config";
+import { mirroredImage, podPlatform } from "../components/common/placement";
+import { PROFILE_DEFAULTS, REGISTRY_CREDENTIALS_SECRET, parseStackConfig } from "../config";
 import { PLACED_WORKLOADS } from "../config/components";
 import { POLICIES } from "../policy/rules";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../render/renderStack";
@@ -17,7 +17,7 @@ import {
   POOL_TAINT,
   PRIORITY_CLASS,
   PROMETHEUS_ANTI_AFFINITY,
-  PULL_SECRET,
+  REGISTRY_CREDENTIALS,
   withPlacementEverywhere,
   workloadLabel,
   workloadOfPod,
@@ -131,6 +131,22 @@ describe("placement.<workload> over placement.default", () => {
     expect(Object.keys(config.placement).sort()).toEqual([...PLACED_WORKLOADS].sort());
   });
 
+  test("pull Secrets the team created are listed before the one made from registryCredentials", () => {
+    const withSecrets = parseStackConfig(
+      {
+        profile: "kind",
+        images: { pullSecrets: ["dockerhub-pull", "mirror-pull"], registryCredentials: REGISTRY_CREDENTIALS },
+      },
+      new Set(["images"]),
+    );
+    expect(podPlatform(withSecrets, "alloy").pullSecrets).toEqual([
+      "dockerhub-pull",
+      "mirror-pull",
+      REGISTRY_CREDENTIALS_SECRET,
+    ]);
+    expect(podPlatform(config, "alloy").pullSecrets).toEqual([]);
+  });
+
   test.each(["kind", "eks"] as const)(
     "profile %s places nothing by default and pulls from the public registries",
     (profile) => {
@@ -154,7 +170,10 @@ describe.each(STACKS)(
       baseline = await rendered(stack);
       const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
       const edited = withPlacementEverywhere(config);
-      placed = await renderWithConfig(`${stack}-placed`, edited.config, [...secretKeys, edited.secretKey]);
+      placed = await renderWithConfig(`${stack}-placed`, edited.config, [
+        ...secretKeys,
+        ...edited.secretKeys,
+      ]);
     });
 
     const pods = () => renderedPods(placed.objects);
@@ -179,7 +198,7 @@ describe.each(STACKS)(
           { matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: ["amd64", "arm64"] }] },
         ]);
         expect(spec.priorityClassName).toBe(PRIORITY_CLASS);
-        expect(spec.imagePullSecrets).toEqual([{ name: PULL_SECRET }]);
+        expect(spec.imagePullSecrets).toEqual([{ name: REGISTRY_CREDENTIALS_SECRET }]);
         return workload;
       });
       // Every workload the stack runs on this profile, exporters included; kind runs one collector tier.
@@ -252,6 +271,19 @@ describe.each(STACKS)(
         initContainers += where.endsWith("/apply-admin-password") ? 1 : 0;
       }
       expect(initContainers).toBe(1);
+    });
+
+    test("the mirror's credentials become a dockerconfigjson Secret in both stack namespaces", () => {
+      const secrets = placed.objects.filter(
+        (o) => o.kind === "Secret" && o.metadata.name === REGISTRY_CREDENTIALS_SECRET,
+      );
+      expect(
+        secrets.map((s) => [s.metadata.namespace, s.type, (s.stringData as Json)[".dockerconfigjson"]]),
+      ).toEqual([
+        ["observability", "kubernetes.io/dockerconfigjson", REGISTRY_CREDENTIALS],
+        ["observability-node", "kubernetes.io/dockerconfigjson", REGISTRY_CREDENTIALS],
+      ]);
+      expect(baseline.objects.filter((o) => o.metadata.name === REGISTRY_CREDENTIALS_SECRET)).toEqual([]);
     });
 
     test("passes Pod Security, the strict decoder and every policy of the pack", () => {

@@ -4,9 +4,9 @@ import { ConfigError, parseStackConfig } from "../config";
 import { PROJECT_ROOT, recordDeployment } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 
-function problemsOf(raw: Record<string, unknown>): readonly string[] {
+function problemsOf(raw: Record<string, unknown>, secretKeys: readonly string[] = []): readonly string[] {
   try {
-    parseStackConfig({ profile: "kind", ...raw }, new Set());
+    parseStackConfig({ profile: "kind", ...raw }, new Set(secretKeys));
   } catch (error) {
     if (error instanceof ConfigError) {
       return error.problems;
@@ -192,10 +192,37 @@ describe("images.registry and images.pullSecrets", () => {
     ]);
   });
 
-  test("an unknown images key is still named, with registry and pullSecrets among the allowed", () => {
+  test("an unknown images key is still named, with registry, registryCredentials and pullSecrets among the allowed", () => {
     expect(problemsOf({ images: { mirror: "registry.example.com" } })[0]).toMatch(
-      /^observability:images\.mirror is not a known key; allowed: prometheus, .*, redisExporter, registry, pullSecrets$/,
+      /^observability:images\.mirror is not a known key; allowed: prometheus, .*, redisExporter, registry, registryCredentials, pullSecrets$/,
     );
+  });
+
+  const credentials = JSON.stringify({ auths: { "registry.example.com": { auth: "cm9ib3Q6dG9rZW4=" } } });
+
+  test("registry credentials are a credential: refused unless set with --secret", () => {
+    expect(problemsOf({ images: { registryCredentials: credentials } })).toEqual([
+      "observability:images.registryCredentials holds a credential and must be set with " +
+        "`pulumi config set --secret --path 'observability:images.registryCredentials' <value>`",
+    ]);
+  });
+
+  test("registry credentials that are not Docker config JSON are named, the value never shown", () => {
+    const problems = problemsOf({ images: { registryCredentials: "robot:cm9ib3Q6dG9rZW4=" } }, ["images"]);
+    expect(problems).toEqual([
+      'observability:images.registryCredentials must be Docker config JSON such as {"auths":{"registry.example.com":{"auth":"…"}}} (got a secret value)',
+    ]);
+    expect(problemsOf({ images: { registryCredentials: '{"auths":{}}' } }, ["images"])).toHaveLength(1);
+  });
+
+  test("a pull Secret named like the one the stack creates from the credentials clashes", () => {
+    expect(
+      problemsOf({ images: { registryCredentials: credentials, pullSecrets: ["registry-credentials"] } }, [
+        "images",
+      ]),
+    ).toEqual([
+      'observability:images.pullSecrets[0] must not be registry-credentials: the stack creates that Secret from images.registryCredentials (got "registry-credentials")',
+    ]);
   });
 
   test("existing stack files that pin images.<component> keep working beside a registry", () => {

@@ -1,5 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
-import { PlacedWorkloadName, StackConfig } from "../../config";
+import { PlacedWorkloadName, REGISTRY_CREDENTIALS_SECRET, StackConfig } from "../../config";
 import { PlatformSettings } from "./settings";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
@@ -11,7 +11,7 @@ export interface PodPlatform {
   readonly placement: StackConfig["placement"][PlacedWorkloadName];
   /** `images.registry`: the mirror every image is pulled through. */
   readonly registry?: string;
-  /** `images.pullSecrets`. */
+  /** `images.pullSecrets`, and the Secret made from `images.registryCredentials` when set. */
   readonly pullSecrets: readonly string[];
 }
 
@@ -23,7 +23,10 @@ export function podPlatform(
   return {
     placement: settings.placement[workload],
     ...(settings.images.registry === undefined ? {} : { registry: settings.images.registry }),
-    pullSecrets: settings.images.pullSecrets,
+    pullSecrets: [
+      ...settings.images.pullSecrets,
+      ...(settings.images.registryCredentials === undefined ? [] : [REGISTRY_CREDENTIALS_SECRET]),
+    ],
   };
 }
 

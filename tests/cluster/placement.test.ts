@@ -2,6 +2,7 @@ import * as k8s from "@kubernetes/client-node";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { REGISTRY_CREDENTIALS_SECRET } from "../../config";
 import { PLACED_WORKLOADS } from "../../config/components";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
@@ -13,7 +14,7 @@ import {
   POOL_LABEL,
   POOL_TAINT,
   PRIORITY_CLASS,
-  PULL_SECRET,
+  REGISTRY_CREDENTIALS,
   withPlacementEverywhere,
   workloadLabel,
 } from "../support/placement";
@@ -22,10 +23,10 @@ const MERGE_PATCH = { headers: { "Content-Type": k8s.PatchUtils.PATCH_FORMAT_JSO
 const PRIORITY = 1000000;
 
 // The platform team's side of placement on an EKS-shaped cluster: a dedicated node pool (every node
-// labelled and tainted for the stack), a PriorityClass, and the mirror's pull Secret created in
-// the stack's namespaces before the first up. The stack must then be admitted, scheduled onto the
-// tainted nodes and rolled out, by the real API server and scheduler.
-describe("the prod render with placement, a registry mirror and pull Secrets on an EKS-shaped cluster", () => {
+// labelled and tainted for the stack) and a PriorityClass. The stack, with the mirror's credentials
+// in its config, must then be admitted, scheduled onto the tainted nodes and rolled out by the real
+// API server and scheduler, its pull Secret created with its namespaces.
+describe("the prod render with placement and a registry mirror with credentials on an EKS-shaped cluster", () => {
   let cluster: TestCluster;
   let core: k8s.CoreV1Api;
   let deployer: StackDeployer;
@@ -37,7 +38,7 @@ describe("the prod render with placement, a registry mirror and pull Secrets on 
     deployer = new StackDeployer(cluster.kubeConfig);
     const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
     const edited = withPlacementEverywhere(config);
-    placed = await renderWithConfig("prod-placed", edited.config, [...secretKeys, edited.secretKey]);
+    placed = await renderWithConfig("prod-placed", edited.config, [...secretKeys, ...edited.secretKeys]);
   });
 
   afterAll(async () => {
@@ -85,22 +86,16 @@ describe("the prod render with placement, a registry mirror and pull Secrets on 
       description: "The observability stack: evicted after the apps it observes",
     } as k8s.KubernetesObject);
     await core.createNamespace({ metadata: { name: "tiketi-spring" } });
-    for (const namespace of ["observability", "observability-node"]) {
-      await core.createNamespace({ metadata: { name: namespace } });
-      await core.createNamespacedSecret(namespace, {
-        metadata: { name: PULL_SECRET },
-        type: "kubernetes.io/dockerconfigjson",
-        stringData: {
-          ".dockerconfigjson": JSON.stringify({
-            auths: { "registry.example.com": { auth: Buffer.from("robot:token").toString("base64") } },
-          }),
-        },
-      });
-    }
-
     // Server-side apply of every object, each workload awaited until rolled out, as the provider does.
     const applied = await deployer.up(placed);
-    expect(applied.created.length + applied.updated.length).toBe(placed.objects.length);
+    expect(applied.created).toHaveLength(placed.objects.length);
+    for (const namespace of ["observability", "observability-node"]) {
+      const secret = (await core.readNamespacedSecret(REGISTRY_CREDENTIALS_SECRET, namespace)).body;
+      expect(secret.type).toBe("kubernetes.io/dockerconfigjson");
+      expect(Buffer.from(secret.data?.[".dockerconfigjson"] ?? "", "base64").toString()).toBe(
+        REGISTRY_CREDENTIALS,
+      );
+    }
 
     const pods = (
       await Promise.all(
@@ -125,7 +120,7 @@ describe("the prod render with placement, a registry mirror and pull Secrets on 
         PRIORITY_CLASS,
         PRIORITY,
       ]);
-      expect([where, pod.spec?.imagePullSecrets]).toEqual([where, [{ name: PULL_SECRET }]]);
+      expect([where, pod.spec?.imagePullSecrets]).toEqual([where, [{ name: REGISTRY_CREDENTIALS_SECRET }]]);
       for (const container of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
         expect([where, container.image?.startsWith(`${MIRROR}/`)]).toEqual([where, true]);
       }

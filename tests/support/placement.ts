@@ -9,7 +9,12 @@ export const POOL = "observability";
 export const POOL_TAINT = { key: "dedicated", value: "observability", effect: "NoSchedule" } as const;
 export const PRIORITY_CLASS = "observability-critical";
 export const MIRROR = "registry.example.com/mirror";
-export const PULL_SECRET = "mirror-pull";
+/** What `docker login registry.example.com` writes to ~/.docker/config.json for a robot account. */
+export const REGISTRY_CREDENTIALS = JSON.stringify({
+  auths: {
+    "registry.example.com": { auth: Buffer.from("robot$observability:s3cr3t-token").toString("base64") },
+  },
+});
 /** A digest-pinned override, so that the mirror is shown to keep a digest as well as a tag. */
 export const GRAFANA_BY_DIGEST = `docker.io/grafana/grafana:12.1.1@sha256:${"4f".repeat(32)}`;
 
@@ -47,13 +52,13 @@ export const PROMETHEUS_ANTI_AFFINITY = {
 };
 
 /**
- * A stack file with placement for every workload, a registry mirror, a pull Secret and one
+ * A stack file with placement for every workload, a registry mirror and its credentials, and one
  * exporter of each kind (so that every workload the program can run is rendered), as the stack
  * file holds it: YAML integers stay numbers.
  */
 export function withPlacementEverywhere(config: PulumiConfig): {
   config: Record<string, string>;
-  secretKey: string;
+  secretKeys: string[];
 } {
   const parsed = (key: string): Json => JSON.parse(config[`observability:${key}`] ?? "{}") as Json;
   const placement: Json = {
@@ -87,7 +92,7 @@ export function withPlacementEverywhere(config: PulumiConfig): {
       "observability:images": JSON.stringify({
         ...parsed("images"),
         registry: MIRROR,
-        pullSecrets: [PULL_SECRET],
+        registryCredentials: REGISTRY_CREDENTIALS,
         grafana: GRAFANA_BY_DIGEST,
       }),
       "observability:metrics": JSON.stringify({
@@ -100,7 +105,7 @@ export function withPlacementEverywhere(config: PulumiConfig): {
         },
       }),
     },
-    // The DSN is a credential: the stack file holds `metrics` encrypted.
-    secretKey: "observability:metrics",
+    // The DSN and the registry credentials are credentials: the stack file holds both keys encrypted.
+    secretKeys: ["observability:metrics", "observability:images"],
   };
 }
