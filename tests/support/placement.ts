@@ -31,11 +31,11 @@ export function workloadOfPod(name: string): PlacedWorkloadName {
   };
   if (name.startsWith("postgres-exporter-")) return "postgresExporter";
   if (name.startsWith("redis-exporter-")) return "redisExporter";
-  const workload = byName[name] ?? name;
-  if (!(PLACED_WORKLOADS as readonly string[]).includes(workload)) {
+  const workload = PLACED_WORKLOADS.find((w) => w === (byName[name] ?? name));
+  if (workload === undefined) {
     throw new Error(`no placement key for pod ${name}`);
   }
-  return workload as PlacedWorkloadName;
+  return workload;
 }
 
 /** Prometheus kept off Loki's nodes (both hold much in memory), on top of the stack's spread of its replicas. */
