@@ -264,22 +264,26 @@ const labelValue = z
   );
 
 /** In/NotIn need values, Exists/DoesNotExist take none, Gt/Lt one integer (node selectors only). */
-function requirement<O extends [string, ...string[]]>(operators: O) {
+function requirementProblem(operator: string, values: readonly string[]): string | undefined {
+  if ((operator === "In" || operator === "NotIn") && values.length === 0) {
+    return `must list values for operator ${operator}`;
+  }
+  if ((operator === "Exists" || operator === "DoesNotExist") && values.length > 0) {
+    return `must be empty for operator ${operator}`;
+  }
+  if ((operator === "Gt" || operator === "Lt") && !(values.length === 1 && /^-?[0-9]+$/.test(values[0]))) {
+    return `must be one integer for operator ${operator}`;
+  }
+  return undefined;
+}
+
+function requirement(operators: [string, ...string[]]) {
   return strict({
     key: labelKey,
     operator: z.enum(operators),
     values: z.array(labelValue).optional(),
   }).superRefine((value, ctx) => {
-    const count = value.values?.length ?? 0;
-    const problem =
-      (value.operator === "In" || value.operator === "NotIn") && count === 0
-        ? `must list values for operator ${value.operator}`
-        : (value.operator === "Exists" || value.operator === "DoesNotExist") && count > 0
-          ? `must be empty for operator ${value.operator}`
-          : (value.operator === "Gt" || value.operator === "Lt") &&
-              (count !== 1 || !/^-?[0-9]+$/.test(value.values?.[0] ?? ""))
-            ? `must be one integer for operator ${value.operator}`
-            : undefined;
+    const problem = requirementProblem(value.operator, value.values ?? []);
     if (problem !== undefined) {
       ctx.addIssue({ code: "custom", path: ["values"], message: problem });
     }
