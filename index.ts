@@ -51,6 +51,9 @@ async function main() {
       apps: config.apps.namespaces,
       createApps: config.apps.createNamespaces,
       wiring,
+      ...(config.images.registryCredentials === undefined
+        ? {}
+        : { registryCredentials: config.images.registryCredentials }),
     },
     { provider },
   );
@@ -59,7 +62,16 @@ async function main() {
   // Each stack reads its own sections of the config and what the others expose. Prometheus and
   // Alertmanager come first, as everything else sends to them; the others' scrape jobs depend only
   // on their settings, so Prometheus lists them from the start.
-  const { profile, cluster, namespaces: stackNamespaces, apps, storage, images, resources } = config;
+  const {
+    profile,
+    cluster,
+    namespaces: stackNamespaces,
+    apps,
+    storage,
+    images,
+    resources,
+    placement,
+  } = config;
   const platform: PlatformSettings = {
     profile,
     cluster,
@@ -68,6 +80,7 @@ async function main() {
     storage,
     images,
     resources,
+    placement,
   };
   const metrics = new MetricsStack(
     "metrics",

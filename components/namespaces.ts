@@ -1,5 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { REGISTRY_CREDENTIALS_SECRET } from "../config";
+import { objectMeta } from "./common/metadata";
 import { namespaceArgs } from "./common/namespace";
 import { defaultDenyPolicy } from "./common/networkPolicy";
 import { dataProtection } from "./common/statefulSet";
@@ -21,11 +23,17 @@ export interface StackNamespacesArgs {
   readonly createApps: boolean;
   /** The stack's wiring graph; each namespace gets the DNS egress it declares. */
   readonly wiring: readonly Flow[];
+  /**
+   * `images.registryCredentials`: made the pull Secret of both stack namespaces here, with the
+   * namespaces, so that it exists before any pod that pulls with it.
+   */
+  readonly registryCredentials?: pulumi.Input<string>;
 }
 
 /**
  * The stack's two namespaces, each closed by a default-deny NetworkPolicy that only lets pods
- * resolve DNS; every other flow is opened by the component that needs it. Also the app
+ * resolve DNS (and holding the mirror's pull Secret when the config gives its credentials); every
+ * other flow is opened by the component that needs it. Also the app
  * namespaces, created or checked: every object of the stack lands in a namespace that exists.
  */
 export class StackNamespaces extends pulumi.ComponentResource {
@@ -72,6 +80,17 @@ export class StackNamespaces extends pulumi.ComponentResource {
         dnsEgressPolicy(args.wiring, namespace),
         children,
       );
+      if (args.registryCredentials !== undefined) {
+        new k8s.core.v1.Secret(
+          `${name}-${key}-registry-credentials`,
+          {
+            metadata: objectMeta({ name: REGISTRY_CREDENTIALS_SECRET, component: "images" }, namespace),
+            type: "kubernetes.io/dockerconfigjson",
+            stringData: { ".dockerconfigjson": args.registryCredentials },
+          },
+          children,
+        );
+      }
       return ns.metadata.name;
     };
     this.observability = create("observability", args.observability, "restricted", true);

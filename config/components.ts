@@ -20,3 +20,13 @@ export type ComponentName = (typeof COMPONENTS)[number];
 export const WORKLOADS = [...COMPONENTS, "otelCollectorAggregator"] as const;
 
 export type WorkloadName = (typeof WORKLOADS)[number];
+
+/**
+ * Workloads that own pods, for placement: every workload but the config reloader, a sidecar that
+ * runs wherever the Prometheus and Alertmanager pods it serves are placed.
+ */
+export const PLACED_WORKLOADS = WORKLOADS.filter(
+  (w): w is Exclude<WorkloadName, "configReloader"> => w !== "configReloader",
+);
+
+export type PlacedWorkloadName = (typeof PLACED_WORKLOADS)[number];

@@ -42,6 +42,8 @@ const images: StackConfigInput["images"] = {
   configReloader: "quay.io/prometheus-operator/prometheus-config-reloader:v0.85.0",
   postgresExporter: "quay.io/prometheuscommunity/postgres-exporter:v0.17.1",
   redisExporter: "docker.io/oliver006/redis_exporter:v1.74.0",
+  // Public registries, pulled anonymously: no mirror, no pull Secrets.
+  pullSecrets: [],
 };
 
 /** Where docs/runbooks.md is published; override per stack with your own copy. */
@@ -144,6 +146,9 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
     // kind's `standard` class (local-path) cannot expand volumes.
     storage: { className: "standard", allowVolumeExpansion: false },
     images,
+    // The stack's own rules only (replicas spread over nodes and zones, node agents tolerate every
+    // taint): node pools, taints and priority classes are the cluster's, so placement is opt-in.
+    placement: { default: {} },
     resources: {
       prometheus: resources("100m", "256Mi", "500m", "512Mi"),
       alertmanager: resources("10m", "32Mi", "100m", "128Mi"),
@@ -225,6 +230,9 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
     // The gp3 class the README asks for sets allowVolumeExpansion (the preflight checks it).
     storage: { className: "gp3", allowVolumeExpansion: true },
     images,
+    // The stack's own rules only (replicas spread over nodes and zones, node agents tolerate every
+    // taint): node pools, taints and priority classes are the cluster's, so placement is opt-in.
+    placement: { default: {} },
     resources: {
       prometheus: resources("500m", "2Gi", "2", "4Gi"),
       alertmanager: resources("50m", "64Mi", "200m", "256Mi"),

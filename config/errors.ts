@@ -23,6 +23,7 @@ export const SECRET_PATHS: readonly (readonly string[])[] = [
   ["metrics", "exporters", "redis", "*", "password"],
   ["grafana", "database", "password"],
   ["grafana", "sso", "clientSecret"],
+  ["images", "registryCredentials"],
 ];
 
 /** Whether a concrete key path is one of SECRET_PATHS. */

@@ -1,8 +1,9 @@
 export { COMPONENTS } from "./components";
-export type { ComponentName } from "./components";
+export type { ComponentName, PlacedWorkloadName } from "./components";
 export { PROFILE_DEFAULTS } from "./defaults";
 export type { Profile } from "./defaults";
 export { CONFIG_NAMESPACE, ConfigError, keyPath } from "./errors";
 export { PLATFORM_RECEIVERS } from "./schema";
 export { loadStackConfig, parsePulumiConfig, parseStackConfig } from "./load";
+export { REGISTRY_CREDENTIALS_SECRET } from "./schema";
 export type { StackConfig } from "./load";

@@ -1,6 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { COMPONENTS, ComponentName, WORKLOADS, WorkloadName } from "./components";
+import {
+  COMPONENTS,
+  ComponentName,
+  PLACED_WORKLOADS,
+  PlacedWorkloadName,
+  WORKLOADS,
+  WorkloadName,
+} from "./components";
 import { extraRuleFile } from "./ruleFiles";
 
 /**
@@ -348,6 +355,211 @@ const grafanaSso = strict({
   disableLoginForm: z.boolean().default(false),
 });
 
+// Placement and image supply: Kubernetes' own shapes, validated as the API server would, so that a
+// mistake is named with its key before anything is applied.
+
+/** A Kubernetes object name such as a Secret's or a PriorityClass's. */
+const dnsSubdomain = z
+  .string()
+  .max(253, "must be at most 253 characters")
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    "must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.')",
+  );
+
+/** A label key or taint key: `name` or `prefix/name`, as in `node.kubernetes.io/instance-type`. */
+const labelKey = z
+  .string()
+  .regex(
+    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
+    "must be a label key such as workload or node.kubernetes.io/instance-type",
+  );
+
+const labelValue = z
+  .string()
+  .regex(
+    /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/,
+    "must be a label value (letters, digits, '-', '_' and '.', at most 63 characters)",
+  );
+
+/** In/NotIn need values, Exists/DoesNotExist take none, Gt/Lt one integer (node selectors only). */
+function requirementProblem(operator: string, values: readonly string[]): string | undefined {
+  if ((operator === "In" || operator === "NotIn") && values.length === 0) {
+    return `must list values for operator ${operator}`;
+  }
+  if ((operator === "Exists" || operator === "DoesNotExist") && values.length > 0) {
+    return `must be empty for operator ${operator}`;
+  }
+  if ((operator === "Gt" || operator === "Lt") && !(values.length === 1 && /^-?[0-9]+$/.test(values[0]))) {
+    return `must be one integer for operator ${operator}`;
+  }
+  return undefined;
+}
+
+function requirement(operators: [string, ...string[]]) {
+  return strict({
+    key: labelKey,
+    operator: z.enum(operators),
+    values: z.array(labelValue).optional(),
+  }).superRefine((value, ctx) => {
+    const problem = requirementProblem(value.operator, value.values ?? []);
+    if (problem !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["values"], message: problem });
+    }
+  });
+}
+
+const weight = fromCliText(
+  z
+    .number({ invalid_type_error: "must be a whole number between 1 and 100" })
+    .int("must be a whole number between 1 and 100")
+    .min(1, "must be a whole number between 1 and 100")
+    .max(100, "must be a whole number between 1 and 100"),
+);
+
+const nodeSelectorTerm = strict({
+  matchExpressions: z
+    .array(requirement(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]))
+    .min(1, "must list at least one expression"),
+});
+
+const podAffinityTerm = strict({
+  labelSelector: strict({
+    matchLabels: z.record(labelKey, labelValue).optional(),
+    matchExpressions: z.array(requirement(["In", "NotIn", "Exists", "DoesNotExist"])).optional(),
+  }),
+  /** @default the pod's own namespace */
+  namespaces: z.array(dnsLabel).optional(),
+  topologyKey: labelKey,
+});
+
+const podAffinity = strict({
+  requiredDuringSchedulingIgnoredDuringExecution: z.array(podAffinityTerm).optional(),
+  preferredDuringSchedulingIgnoredDuringExecution: z.array(strict({ weight, podAffinityTerm })).optional(),
+});
+
+const toleration = strict({
+  /** Empty with operator Exists: every taint. */
+  key: labelKey.optional(),
+  /** @default "Equal" */
+  operator: z.enum(["Exists", "Equal"]).optional(),
+  value: labelValue.optional(),
+  /** Empty: every effect. */
+  effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
+  tolerationSeconds: fromCliText(
+    z
+      .number({ invalid_type_error: "must be a whole number of seconds" })
+      .int("must be a whole number of seconds")
+      .min(0, "must be a whole number of seconds"),
+  ).optional(),
+}).superRefine((value, ctx) => {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+  if (value.operator === "Exists" && (value.value ?? "") !== "") {
+    issue("value", "must be empty when operator is Exists");
+  }
+  if (value.key === undefined && value.operator !== "Exists") {
+    issue("operator", "must be Exists when no key is given (a toleration of every taint)");
+  }
+  if (value.tolerationSeconds !== undefined && value.effect !== "NoExecute") {
+    issue("tolerationSeconds", "is only allowed with effect NoExecute");
+  }
+});
+
+/** Where a workload's pods may run. The stack's own spread of replicas is kept beside it. */
+const placementSpec = strict({
+  nodeSelector: z.record(labelKey, labelValue).optional(),
+  tolerations: z.array(toleration).optional(),
+  affinity: strict({
+    nodeAffinity: strict({
+      requiredDuringSchedulingIgnoredDuringExecution: strict({
+        nodeSelectorTerms: z.array(nodeSelectorTerm).min(1, "must list at least one term"),
+      }).optional(),
+      preferredDuringSchedulingIgnoredDuringExecution: z
+        .array(strict({ weight, preference: nodeSelectorTerm }))
+        .optional(),
+    }).optional(),
+    podAffinity: podAffinity.optional(),
+    podAntiAffinity: podAffinity.optional(),
+  }).optional(),
+  /** An existing PriorityClass (system-cluster-critical, or one the platform team created). */
+  priorityClassName: dnsSubdomain.optional(),
+});
+
+export type PlacementSpec = z.output<typeof placementSpec>;
+
+/** `placement.default` for every workload, `placement.<workload>` over it. */
+const placement = strict({
+  default: placementSpec,
+  ...(Object.fromEntries(PLACED_WORKLOADS.map((w) => [w, placementSpec.optional()])) as Record<
+    PlacedWorkloadName,
+    z.ZodOptional<typeof placementSpec>
+  >),
+});
+
+/**
+ * A workload's own placement over the default: node selector labels merge (the workload's win);
+ * tolerations, priorityClassName and each of nodeAffinity, podAffinity and podAntiAffinity are
+ * the workload's when it sets them, the default's otherwise.
+ */
+function placementOf(all: z.output<typeof placement>, workload: PlacedWorkloadName): PlacementSpec {
+  const base = all.default;
+  const own = all[workload] ?? {};
+  const nodeSelector = { ...base.nodeSelector, ...own.nodeSelector };
+  const affinity = { ...base.affinity, ...own.affinity };
+  const tolerations = own.tolerations ?? base.tolerations;
+  const priorityClassName = own.priorityClassName ?? base.priorityClassName;
+  return {
+    ...(Object.keys(nodeSelector).length === 0 ? {} : { nodeSelector }),
+    ...(tolerations === undefined ? {} : { tolerations }),
+    ...(Object.keys(affinity).length === 0 ? {} : { affinity }),
+    ...(priorityClassName === undefined ? {} : { priorityClassName }),
+  };
+}
+
+/**
+ * A mirror's host and optional path, e.g. `registry.example.com/mirror` or `localhost:5000`. The
+ * host needs a '.' or a port (or is localhost): anything else a runtime reads as a Docker Hub path.
+ */
+const REGISTRY =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+
+function registryProblem(registry: string): string | undefined {
+  if (registry.includes("://")) {
+    return "must be a registry host without a scheme, such as registry.example.com/mirror";
+  }
+  if (registry.endsWith("/")) {
+    return "must not end with '/'";
+  }
+  const host = registry.split("/")[0];
+  if (!REGISTRY.test(registry) || !(/[.:]/.test(host) || host === "localhost")) {
+    return "must be a registry host with a '.' or a port and an optional path, such as registry.example.com/mirror";
+  }
+  return undefined;
+}
+
+/** The Secret the stack creates from `images.registryCredentials` in both of its namespaces. */
+export const REGISTRY_CREDENTIALS_SECRET = "registry-credentials";
+
+/** `~/.docker/config.json` as `docker login` writes it: an `auths` object keyed by registry. */
+function isDockerConfigJson(text: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    const auths = (parsed as { auths?: unknown } | null)?.auths;
+    return (
+      auths !== null && typeof auths === "object" && !Array.isArray(auths) && Object.keys(auths).length > 0
+    );
+  } catch {
+    return false;
+  }
+}
+
+const imageRegistry = z.string().superRefine((registry, ctx) => {
+  const message = registryProblem(registry);
+  if (message !== undefined) {
+    ctx.addIssue({ code: "custom", message });
+  }
+});
+
 /**
  * The whole `observability:` stack config. Every key is required here: the profile's defaults
  * (config/defaults.ts) fill what the stack file leaves out before this schema sees it.
@@ -592,8 +804,27 @@ export const stackConfigSchema = strict({
     allowVolumeExpansion: z.boolean(),
     s3: strict({ loki: s3Backend, tempo: s3Backend }).optional(),
   }),
-  images: byComponent(pinnedImage),
+  images: byComponent(pinnedImage).extend({
+    /** Pull every image through this mirror: its host replaces each image's registry host. */
+    registry: imageRegistry.optional(),
+    /** Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets. */
+    /**
+     * The mirror's pull credentials as Docker config JSON; the stack creates the Secret
+     * `registry-credentials` from it in both of its namespaces and every pod pulls with it.
+     */
+    registryCredentials: nonEmpty
+      .refine(
+        isDockerConfigJson,
+        'must be Docker config JSON such as {"auths":{"registry.example.com":{"auth":"…"}}}',
+      )
+      .transform((value) => pulumi.secret(value))
+      .optional(),
+    pullSecrets: z
+      .array(dnsSubdomain)
+      .superRefine((names, ctx) => reportDuplicates([...names.entries()], [], ctx)),
+  }),
   resources: byWorkload(resourceRequirements),
+  placement,
 })
   .superRefine((value, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -627,6 +858,16 @@ export const stackConfigSchema = strict({
         ]);
       }
     });
+    if (value.images.registryCredentials !== undefined) {
+      value.images.pullSecrets.forEach((name, i) => {
+        if (name === REGISTRY_CREDENTIALS_SECRET) {
+          issue(
+            ["images", "pullSecrets", i],
+            `must not be ${REGISTRY_CREDENTIALS_SECRET}: the stack creates that Secret from images.registryCredentials`,
+          );
+        }
+      });
+    }
     if (value.grafana.replicas > 1 && value.grafana.database === undefined) {
       issue(
         ["grafana", "database"],
@@ -658,8 +899,12 @@ export const stackConfigSchema = strict({
       }
     }
   })
-  .transform(({ apps, ...rest }) => ({
+  .transform(({ apps, placement: placed, ...rest }) => ({
     ...rest,
+    placement: Object.fromEntries(PLACED_WORKLOADS.map((w) => [w, placementOf(placed, w)])) as Record<
+      PlacedWorkloadName,
+      PlacementSpec
+    >,
     apps: {
       namespaces: apps.namespaces,
       createNamespaces: apps.createNamespaces,

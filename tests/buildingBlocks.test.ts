@@ -8,7 +8,7 @@ import { wiringGraph } from "../components/wiring/graph";
 import { dnsEgressPolicy } from "../components/wiring/policies";
 import { NON_ROOT_UID, hardenedPodSpec, podTemplate } from "../components/common/podSpec";
 import { httpProbe } from "../components/common/probes";
-import { exampleContainer } from "./fixtures";
+import { exampleContainer, examplePlatform } from "./fixtures";
 
 describe("labels", () => {
   const id = { name: "prometheus", component: "metrics", image: "quay.io/prometheus/prometheus:v3.5.0" };
@@ -37,7 +37,7 @@ describe("labels", () => {
 });
 
 describe("hardened pod spec", () => {
-  const spec = hardenedPodSpec({ containers: [exampleContainer] });
+  const spec = hardenedPodSpec({ platform: examplePlatform, containers: [exampleContainer] });
   const container = (spec.containers as any[])[0];
 
   test("runs as nobody with no privileges, all capabilities dropped, RuntimeDefault seccomp, read-only root", () => {
@@ -67,7 +67,11 @@ describe("hardened pod spec", () => {
 
   test("mounts no ServiceAccount token unless the workload names its ServiceAccount", () => {
     expect(spec.automountServiceAccountToken).toBe(false);
-    const withAccount = hardenedPodSpec({ containers: [exampleContainer], serviceAccountName: "prometheus" });
+    const withAccount = hardenedPodSpec({
+      platform: examplePlatform,
+      containers: [exampleContainer],
+      serviceAccountName: "prometheus",
+    });
     expect(withAccount).toMatchObject({
       automountServiceAccountToken: true,
       serviceAccountName: "prometheus",
@@ -87,7 +91,11 @@ describe("hardened pod spec", () => {
   });
 
   test("applies exactly the allowlisted host access of a node agent", () => {
-    const agent = hardenedPodSpec({ containers: [exampleContainer], hostAccess: "node-exporter" });
+    const agent = hardenedPodSpec({
+      platform: examplePlatform,
+      containers: [exampleContainer],
+      hostAccess: "node-exporter",
+    });
     expect(agent).toMatchObject({ hostNetwork: true, hostPID: true, dnsPolicy: "ClusterFirstWithHostNet" });
     const grant = HOST_ACCESS_ALLOWLIST["node-exporter"];
     expect(
@@ -103,7 +111,7 @@ describe("hardened pod spec", () => {
 
 describe("pod template checksums", () => {
   test("change when a config changes, so pods roll", () => {
-    const spec = hardenedPodSpec({ containers: [exampleContainer] });
+    const spec = hardenedPodSpec({ platform: examplePlatform, containers: [exampleContainer] });
     const id = { name: "x", component: "y" };
     const before = podTemplate(id, spec, { config: "a: 1" }).metadata as any;
     const after = podTemplate(id, spec, { config: "a: 2" }).metadata as any;

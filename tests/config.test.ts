@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, PROFILE_DEFAULTS, parsePulumiConfig, parseStackConfig } from "../config";
+import { COMPONENTS, ConfigError, PROFILE_DEFAULTS, parsePulumiConfig, parseStackConfig } from "../config";
 import { z } from "zod";
 import { stackConfigSchema } from "../config/schema";
 import { PROJECT_ROOT } from "../render/renderStack";
@@ -481,8 +481,16 @@ describe("the README's config reference", () => {
     while (node instanceof z.ZodEffects || node instanceof z.ZodOptional) {
       node = node instanceof z.ZodEffects ? node.innerType() : node.unwrap();
     }
-    if (prefix === "images" || prefix === "resources") {
-      return [`${prefix}.<component>`];
+    if (prefix === "resources") {
+      return ["resources.<component>"];
+    }
+    // images holds one key per component beside the registry and pull Secrets.
+    if ((COMPONENTS as readonly string[]).some((c) => prefix === `images.${c}`)) {
+      return ["images.<component>"];
+    }
+    // placement.default is documented field by field, the workloads' overrides as one row.
+    if (/^placement\.[A-Za-z]+$/.test(prefix) && prefix !== "placement.default") {
+      return ["placement.<workload>"];
     }
     if (!(node instanceof z.ZodObject) || prefix === "exposure.nodePorts") {
       return [prefix];
@@ -497,6 +505,7 @@ describe("the README's config reference", () => {
       "alerting.watchdog",
       "exposure.ingress",
       "storage.s3",
+      "placement.default.affinity",
     ];
     if (opaque.includes(prefix)) {
       return [prefix];

@@ -1,6 +1,7 @@
 import { hardenedPodSpec, podTemplate, ContainerSpec } from "../components/common/podSpec";
 import { httpProbe } from "../components/common/probes";
 import { HostAccessName } from "../components/common/hostAccess";
+import { PodPlatform } from "../components/common/placement";
 import { KubeObject } from "../render/manifest";
 
 /** A container as a component would describe it. */
@@ -18,6 +19,9 @@ export const exampleContainer: ContainerSpec = {
   scratchPaths: ["/tmp"],
 };
 
+/** Stack config that places nothing and pulls from the public registries (both profiles' default). */
+export const examplePlatform: PodPlatform = { placement: {}, pullSecrets: [] };
+
 /** A Deployment built with the shared building blocks, for checks to pass or to be broken by hand. */
 export function exampleDeployment(
   options: { name?: string; namespace?: string; hostAccess?: HostAccessName; container?: ContainerSpec } = {},
@@ -25,6 +29,7 @@ export function exampleDeployment(
   const name = options.name ?? "example";
   const id = { name, component: "test", image: exampleContainer.image };
   const spec = hardenedPodSpec({
+    platform: examplePlatform,
     containers: [options.container ?? exampleContainer],
     ...(options.hostAccess === undefined ? {} : { hostAccess: options.hostAccess }),
   });

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { checksumAnnotations } from "./checksum";
 import { HOST_ACCESS_ALLOWLIST, HostAccessName } from "./hostAccess";
 import { WorkloadIdentity, standardLabels } from "./labels";
+import { PodPlatform, mirroredImage, placementFields } from "./placement";
 
 type Container = k8s.types.input.core.v1.Container;
 type PodSpec = k8s.types.input.core.v1.PodSpec;
@@ -65,6 +66,8 @@ export interface ContainerSpec extends InitContainerSpec {
 }
 
 export interface PodSpecArgs {
+  /** Placement and image supply from stack config (`podPlatform(settings, "<workload>")`). */
+  readonly platform: PodPlatform;
   readonly containers: readonly ContainerSpec[];
   readonly initContainers?: readonly InitContainerSpec[];
   readonly volumes?: readonly Volume[];
@@ -98,11 +101,12 @@ function buildContainer(
   probes: Pick<Container, "livenessProbe" | "readinessProbe" | "startupProbe">,
   runAsRoot: boolean,
   extraMounts: readonly VolumeMount[],
+  registry: string | undefined,
 ): Container {
   const uid = runAsRoot ? 0 : (spec.runAsUser ?? NON_ROOT_UID);
   return {
     name: spec.name,
-    image: spec.image,
+    image: mirroredImage(spec.image, registry),
     imagePullPolicy: "IfNotPresent",
     ...(spec.command === undefined ? {} : { command: [...spec.command] }),
     ...(spec.args === undefined ? {} : { args: [...spec.args] }),
@@ -146,7 +150,8 @@ function buildContainer(
 /**
  * The one place pod specs are built: non-root, no privilege escalation, all capabilities dropped,
  * RuntimeDefault seccomp, read-only root filesystem with emptyDirs where the app writes, requests
- * and limits, probes on every long-running container, no API token unless asked for.
+ * and limits, probes on every long-running container, no API token unless asked for; placed,
+ * pulled through the mirror and with the pull Secrets the stack config names.
  */
 export function hardenedPodSpec(args: PodSpecArgs): PodSpec {
   const grant = args.hostAccess === undefined ? undefined : HOST_ACCESS_ALLOWLIST[args.hostAccess];
@@ -164,7 +169,7 @@ export function hardenedPodSpec(args: PodSpecArgs): PodSpec {
     automountServiceAccountToken: args.mountServiceAccountToken ?? args.serviceAccountName !== undefined,
     ...(args.serviceAccountName === undefined ? {} : { serviceAccountName: args.serviceAccountName }),
     terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? 30,
-    ...(args.tolerations === undefined ? {} : { tolerations: [...args.tolerations] }),
+    ...placementFields(args.platform, args.tolerations),
     ...(args.topologySpreadConstraints === undefined
       ? {}
       : { topologySpreadConstraints: [...args.topologySpreadConstraints] }),
@@ -178,7 +183,11 @@ export function hardenedPodSpec(args: PodSpecArgs): PodSpec {
     },
     ...(args.initContainers === undefined
       ? {}
-      : { initContainers: args.initContainers.map((c) => buildContainer(c, {}, runAsRoot, [])) }),
+      : {
+          initContainers: args.initContainers.map((c) =>
+            buildContainer(c, {}, runAsRoot, [], args.platform.registry),
+          ),
+        }),
     containers: args.containers.map((c, i) =>
       buildContainer(
         c,
@@ -189,6 +198,7 @@ export function hardenedPodSpec(args: PodSpecArgs): PodSpec {
         },
         runAsRoot,
         i === 0 ? hostMounts : [],
+        args.platform.registry,
       ),
     ),
     volumes: [

@@ -17,8 +17,13 @@ export interface PlatformSettings {
   readonly apps: StackConfig["apps"];
   /** The volumes' StorageClass (and S3 on eks). Defaults to `standard` on kind, `gp3` on eks. */
   readonly storage: StackConfig["storage"];
-  /** Pinned image per component. Defaults to the versions the stack is tested against. */
+  /**
+   * Pinned image per component, the mirror they are pulled through and the pull Secrets. Defaults
+   * to the versions the stack is tested against, from their public registries.
+   */
   readonly images: StackConfig["images"];
+  /** Node selector, tolerations, affinity and priority class per workload. Defaults to none. */
+  readonly placement: StackConfig["placement"];
   /** Requests and limits per container. Defaults to the laptop budget on kind, production sizes on eks. */
   readonly resources: StackConfig["resources"];
 }

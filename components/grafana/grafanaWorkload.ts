@@ -4,6 +4,7 @@ import { deployDisruptionBudget, spreadAcrossNodes } from "../common/disruption"
 import { WorkloadIdentity, selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
 import { InitContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
+import { podPlatform } from "../common/placement";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { serviceArgs } from "../common/service";
 import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
@@ -148,6 +149,7 @@ function grafanaPodSpec(config: GrafanaSettings, id: WorkloadIdentity, inputs: G
   };
   const replicas = config.grafana.replicas;
   return hardenedPodSpec({
+    platform: podPlatform(config, "grafana"),
     initContainers: [applyPassword],
     ...(replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {}),
     containers: [

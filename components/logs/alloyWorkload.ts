@@ -7,6 +7,7 @@ import { serviceArgs } from "../common/service";
 import { containerPorts, servicePorts } from "../common/workloadSpec";
 import { deployWorkloadPolicy } from "../wiring/policies";
 import { ContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
+import { podPlatform } from "../common/placement";
 import { httpProbe } from "../common/probes";
 import { volumeStatefulSet } from "../common/statefulSet";
 import { alloyConfig } from "./alloyConfig";
@@ -87,6 +88,7 @@ export function deployAlloy(name: string, config: LogsSettings, opts: pulumi.Cus
     }),
   };
   const spec = hardenedPodSpec({
+    platform: podPlatform(config, "alloy"),
     serviceAccountName: ALLOY.name,
     containers: [container],
     volumes: [{ name: "config", configMap: { name: configMap.metadata.name } }],

@@ -5,6 +5,7 @@ import { serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { deployWorkloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
+import { podPlatform } from "../common/placement";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { containerPorts, servicePorts, workloadUrl } from "../common/workloadSpec";
 import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
@@ -53,6 +54,7 @@ export function deployLoki(name: string, config: LogsSettings, opts: pulumi.Cust
   );
 
   const spec = hardenedPodSpec({
+    platform: podPlatform(config, "loki"),
     serviceAccountName: LOKI.name,
     mountServiceAccountToken: false, // IRSA brings its own token; Loki never calls the Kubernetes API
     containers: [

@@ -5,6 +5,7 @@ import { objectMeta } from "../common/metadata";
 import { serviceArgs } from "../common/service";
 import { deployWorkloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
+import { podPlatform } from "../common/placement";
 import { httpProbe } from "../common/probes";
 import { containerPorts, servicePorts, workloadUrl } from "../common/workloadSpec";
 import { deployDisruptionBudget, spreadAcrossNodes } from "../common/disruption";
@@ -71,6 +72,7 @@ export function deployAlertmanager(
   );
 
   const spec = hardenedPodSpec({
+    platform: podPlatform(config, "alertmanager"),
     ...(replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {}),
     containers: [
       {

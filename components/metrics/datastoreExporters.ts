@@ -1,8 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { PlacedWorkloadName } from "../../config";
 import { selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
 import { ContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
+import { podPlatform } from "../common/placement";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { serviceArgs } from "../common/service";
 import { containerPorts, servicePorts } from "../common/workloadSpec";
@@ -18,6 +20,8 @@ function exporterContainer(
   exporter: DatastoreExporter,
   secretName: string,
 ): {
+  /** The placement key (`placement.postgresExporter` or `placement.redisExporter`). */
+  readonly workload: PlacedWorkloadName;
   readonly image: string;
   readonly resources: MetricsSettings["resources"]["postgresExporter"];
   /** Secret keys → values (Pulumi secrets). */
@@ -28,6 +32,7 @@ function exporterContainer(
   const fromSecret = (key: string): EnvVar["valueFrom"] => ({ secretKeyRef: { name: secretName, key } });
   if (exporter.kind === "postgres") {
     return {
+      workload: "postgresExporter",
       image: config.images.postgresExporter,
       resources: config.resources.postgresExporter,
       credentials: { dsn: exporter.target.dsn },
@@ -37,6 +42,7 @@ function exporterContainer(
   }
   const password = exporter.target.password;
   return {
+    workload: "redisExporter",
     image: config.images.redisExporter,
     resources: config.resources.redisExporter,
     credentials: password === undefined ? {} : { password },
@@ -83,7 +89,10 @@ export function deployDatastoreExporters(
         spec: {
           replicas: 1,
           selector: { matchLabels: selectorLabels(id) },
-          template: podTemplate(id, hardenedPodSpec({ containers: [container] })),
+          template: podTemplate(
+            id,
+            hardenedPodSpec({ platform: podPlatform(config, runs.workload), containers: [container] }),
+          ),
         },
       },
       { ...opts, dependsOn: [secret] },

@@ -7,6 +7,7 @@ import { serviceArgs } from "../common/service";
 import { containerPorts, servicePorts } from "../common/workloadSpec";
 import { deployWorkloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
+import { podPlatform } from "../common/placement";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { KUBE_STATE_METRICS, NODE_EXPORTER } from "./names";
 import { MetricsSettings } from "./settings";
@@ -56,6 +57,7 @@ export function deployKubeStateMetrics(
   deployClusterRole(`${name}-kube-state-metrics`, id, namespace, ksmRbacRules(), opts);
 
   const spec = hardenedPodSpec({
+    platform: podPlatform(config, "kubeStateMetrics"),
     serviceAccountName: KUBE_STATE_METRICS.name,
     containers: [
       {
@@ -112,6 +114,7 @@ export function deployNodeExporter(
   const id = { name: NODE_EXPORTER.name, component: "metrics", image: config.images.nodeExporter };
 
   const spec = hardenedPodSpec({
+    platform: podPlatform(config, "nodeExporter"),
     hostAccess: "node-exporter",
     tolerations: [{ operator: "Exists" }],
     containers: [

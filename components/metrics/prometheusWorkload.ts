@@ -5,6 +5,7 @@ import { deployClusterRole, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { deployWorkloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
+import { podPlatform } from "../common/placement";
 import { httpProbe } from "../common/probes";
 import { deployDisruptionBudget, spreadAcrossNodes } from "../common/disruption";
 import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
@@ -81,6 +82,7 @@ export function deployPrometheus(
 
   const replicas = config.metrics.replicas;
   const spec = hardenedPodSpec({
+    platform: podPlatform(config, "prometheus"),
     serviceAccountName: PROMETHEUS.name,
     ...(replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {}),
     terminationGracePeriodSeconds: 600, // lets the TSDB finish writing its head block

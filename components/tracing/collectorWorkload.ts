@@ -1,10 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../../config";
+import { PlacedWorkloadName, StackConfig } from "../../config";
 import { deployDisruptionBudget, spreadAcrossNodes } from "../common/disruption";
 import { WorkloadIdentity, selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
+import { podPlatform } from "../common/placement";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { deployClusterRole, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
@@ -22,6 +23,8 @@ const CONFIG_DIR = "/etc/otelcol";
 
 interface CollectorTier {
   readonly id: WorkloadIdentity;
+  /** Its key in `placement`. */
+  readonly workload: PlacedWorkloadName;
   readonly config: object;
   readonly replicas: number;
   readonly resources: StackConfig["resources"]["otelCollector"];
@@ -53,6 +56,7 @@ function deployTier(
     opts,
   );
   const spec = hardenedPodSpec({
+    platform: podPlatform(config, tier.workload),
     ...(tier.serviceAccountName === undefined ? {} : { serviceAccountName: tier.serviceAccountName }),
     ...(tier.replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(tier.id) } : {}),
     containers: [
@@ -125,6 +129,7 @@ export function deployCollector(
     config,
     {
       id,
+      workload: "otelCollector",
       config: collectorConfig(config),
       replicas: config.tracing.collectorReplicas,
       resources: config.resources.otelCollector,
@@ -173,6 +178,7 @@ export function deployCollector(
       config,
       {
         id: aggregator,
+        workload: "otelCollectorAggregator",
         config: aggregatorConfig(config),
         replicas: config.tracing.aggregatorReplicas,
         resources: config.resources.otelCollectorAggregator,

@@ -5,6 +5,7 @@ import { serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { deployWorkloadPolicy } from "../wiring/policies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
+import { podPlatform } from "../common/placement";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { containerPorts, servicePorts, workloadUrl } from "../common/workloadSpec";
 import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
@@ -34,6 +35,7 @@ export function deployTempo(name: string, config: TracingSettings, opts: pulumi.
     opts,
   );
   const spec = hardenedPodSpec({
+    platform: podPlatform(config, "tempo"),
     serviceAccountName: TEMPO.name,
     mountServiceAccountToken: false, // IRSA brings its own token; Tempo never calls the Kubernetes API
     containers: [

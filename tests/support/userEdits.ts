@@ -121,6 +121,18 @@ export const USER_EDITS: readonly UserEdit[] = [
     },
   },
   {
+    title:
+      "pull every image through a mirror, Linux nodes only (images.registry, placement.default.nodeSelector)",
+    stacks: ["kind", "prod"],
+    edit: (c) => {
+      const placement = { default: { nodeSelector: { "kubernetes.io/os": "linux" } } };
+      return {
+        ...configSetPath(c, "images.registry", "registry.example.com/mirror"),
+        "observability:placement": JSON.stringify(placement),
+      };
+    },
+  },
+  {
     title: "switch Alloy's collection mode (logs.collectionMode; kind api→node, prod node→api)",
     stacks: ["kind", "prod"],
     edit: (c) =>
