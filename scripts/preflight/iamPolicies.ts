@@ -176,15 +176,16 @@ export function iamRoles(
 
 /** The roles as text to paste: one block per role, each policy as JSON. */
 export function formatIamRoles(roles: readonly IamRole[], config: StackConfig): string {
-  const blocks = roles.map((role) =>
-    [
+  const blocks = roles.map((role) => {
+    const name = role.roleArn.split("/").pop() ?? "";
+    return [
       `# ${role.roleArn}  (${role.uses.map((u) => `${u.purpose}: ${u.configKey}`).join("; ")})`,
-      `# trust policy (aws iam create-role --role-name ${role.roleArn.split("/").pop() ?? ""} --assume-role-policy-document file://trust.json)`,
+      `# trust policy: aws iam create-role --role-name ${name} --assume-role-policy-document file://trust.json`,
       JSON.stringify(role.trustPolicy, null, 2),
-      "# permission policy (aws iam put-role-policy --policy-name observability --policy-document file://permissions.json)",
+      `# permission policy: aws iam put-role-policy --role-name ${name} --policy-name observability --policy-document file://permissions.json`,
       JSON.stringify(role.permissionPolicy, null, 2),
-    ].join("\n"),
-  );
+    ].join("\n");
+  });
   const placeholder = roles.some((role) => JSON.stringify(role.trustPolicy).includes(OIDC_ID_PLACEHOLDER))
     ? [
         `# ${OIDC_ID_PLACEHOLDER}: the cluster's issuer could not be read; it is the last part of ` +
