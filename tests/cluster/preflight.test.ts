@@ -1,4 +1,7 @@
 import * as k8s from "@kubernetes/client-node";
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { PreflightPlan, exitCode, formatFindings } from "../../scripts/preflight/findings";
@@ -37,6 +40,33 @@ describe("npm run preflight on a real API server", () => {
       [clusterKey]: JSON.stringify({ ...own, kubeContext: "test", kubeconfig: cluster.kubeconfigPath }),
     };
     return preflightPlan(stack, pointed, secretKeys);
+  };
+
+  /**
+   * The script itself, `npm run preflight -- prod`, on the committed stack file: $KUBECONFIG holds
+   * the test cluster under the context name Pulumi.prod.yaml's cluster.kubeContext gives.
+   */
+  const cli = async (label: string, ...flags: string[]) => {
+    const { config } = readStackFile("prod", PROJECT_ROOT);
+    const context = (JSON.parse(config["observability:cluster"]) as Json).kubeContext as string;
+    const kubeconfig = JSON.parse(fs.readFileSync(cluster.kubeconfigPath, "utf8")) as Json;
+    kubeconfig.contexts[0].name = context;
+    kubeconfig["current-context"] = "none";
+    const file = path.join(path.dirname(cluster.kubeconfigPath), "kubeconfig-prod");
+    fs.writeFileSync(file, JSON.stringify(kubeconfig));
+    const result = await new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(
+        path.join(PROJECT_ROOT, "node_modules", ".bin", "ts-node"),
+        ["--transpile-only", "scripts/preflight.ts", "prod", ...flags],
+        { cwd: PROJECT_ROOT, env: { ...process.env, KUBECONFIG: file } },
+        (error, stdout, stderr) =>
+          resolve({ code: error === null ? 0 : Number(error.code), stdout: stdout + stderr }),
+      );
+    });
+    transcripts.push(
+      `--- npm run preflight -- prod ${flags.join(" ")}: ${label} (exit ${result.code})\n${result.stdout}`,
+    );
+    return result;
   };
 
   const create = async (object: Json) => {
@@ -212,7 +242,13 @@ describe("npm run preflight on a real API server", () => {
   });
 
   test("prod on a cluster with none of the prerequisites: every one is named, exit 1", async () => {
-    const bare = await preflight("prod", "a bare cluster");
+    const script = await cli("a bare cluster");
+    expect(script.code).toBe(1);
+    expect(script.stdout).toMatch(
+      /^preflight of stack prod \(profile eks, context arn:aws:eks:ap-northeast-2:111111111111:cluster\/tiketi-prod\)$/m,
+    );
+    expect(script.stdout).toMatch(/^4 blocking, 1 warning\(s\): fix the ✗ lines before pulumi up$/m);
+    const bare = await preflight("prod", "a bare cluster", false);
     expect(bare.code).toBe(1);
     const blockingLines = bare.findings.filter((f) => f.status === "blocking").map((f) => f.message);
     expect(blockingLines).toEqual([
@@ -241,8 +277,20 @@ describe("npm run preflight on a real API server", () => {
       await daemonSetReady("aws-node");
     });
 
+    test("the script: exit 0, and with --iam each role's policies federating the cluster's issuer", async () => {
+      const script = await cli("a complete cluster", "--iam");
+      expect(script.code).toBe(0);
+      expect(script.stdout).toMatch(/^nothing blocking, 1 warning\(s\)$/m);
+      expect(script.stdout).toContain(
+        '"Federated": "arn:aws:iam::111111111111:oidc-provider/kubernetes.default.svc.cluster.local"',
+      );
+      expect(script.stdout).toContain(
+        '"kubernetes.default.svc.cluster.local:sub": "system:serviceaccount:observability:tempo"',
+      );
+    });
+
     test("passes: every prerequisite found, the trust subjects and the issuer printed, exit 0", async () => {
-      const complete = await preflight("prod", "a complete cluster");
+      const complete = await preflight("prod", "a complete cluster", false);
       expect(complete.code).toBe(0);
       expect(complete.findings.filter((f) => f.status === "blocking")).toEqual([]);
       expect(complete.text).toContain("✓ StorageClass gp3 exists (provisioner ebs.csi.aws.com)");
