@@ -62,17 +62,19 @@ export const ALB_CONTROLLER_SELECTOR = "app.kubernetes.io/name=aws-load-balancer
 export function stackKubeConfig(cluster: StackConfig["cluster"]): k8s.KubeConfig {
   const kubeConfig = new k8s.KubeConfig();
   const source = cluster.kubeconfig;
-  const file = source?.startsWith("~/") === true ? path.join(os.homedir(), source.slice(2)) : source;
   // Contents are never echoed: a kubeconfig may hold a token.
   let where = "the default kubeconfig ($KUBECONFIG or ~/.kube/config)";
-  if (source === undefined || file === undefined) {
+  if (source === undefined) {
     kubeConfig.loadFromDefault();
-  } else if (fs.existsSync(file)) {
-    kubeConfig.loadFromFile(file);
-    where = file;
   } else {
-    kubeConfig.loadFromString(source);
-    where = "the kubeconfig given in cluster.kubeconfig";
+    const file = source.startsWith("~/") ? path.join(os.homedir(), source.slice(2)) : source;
+    if (fs.existsSync(file)) {
+      kubeConfig.loadFromFile(file);
+      where = file;
+    } else {
+      kubeConfig.loadFromString(source);
+      where = "the kubeconfig given in cluster.kubeconfig";
+    }
   }
   if (kubeConfig.getContextObject(cluster.kubeContext) === null) {
     const known = kubeConfig.getContexts().map((c) => c.name);

@@ -176,6 +176,9 @@ export function iamRoles(
 
 /** The roles as text to paste: one block per role, each policy as JSON. */
 export function formatIamRoles(roles: readonly IamRole[], config: StackConfig): string {
+  if (roles.length === 0) {
+    return "# no IAM role: the stack config names none (storage.s3.*.roleArn, metrics.remoteWrite.roleArn)\n";
+  }
   const blocks = roles.map((role) => {
     const name = role.roleArn.split("/").pop() ?? "";
     return [

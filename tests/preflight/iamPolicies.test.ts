@@ -166,7 +166,11 @@ describe("the IAM policy documents", () => {
     expect(printed).toEqual(roles.flatMap((role) => [role.trustPolicy, role.permissionPolicy]));
   });
 
-  test("kind: no role", () => {
-    expect(iamRoles(stackConfig("kind"), [], undefined)).toEqual([]);
+  test("kind: no role, and --iam says which keys would name one", () => {
+    const config = stackConfig("kind");
+    expect(iamRoles(config, [], undefined)).toEqual([]);
+    expect(formatIamRoles([], config)).toBe(
+      "# no IAM role: the stack config names none (storage.s3.*.roleArn, metrics.remoteWrite.roleArn)\n",
+    );
   });
 });
