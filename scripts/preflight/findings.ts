@@ -1,6 +1,6 @@
 import { StackConfig } from "../../config";
 import { ALB_CONTROLLER_SELECTOR, ClusterFacts, KNOWN_CRDS } from "./clusterFacts";
-import { iamRoles, oidcProviderPath } from "./iamPolicies";
+import { eksCluster, iamRoles, oidcProviderPath } from "./iamPolicies";
 import { IrsaServiceAccount, trustSubject } from "./irsa";
 
 /** ok ✓; blocking ✗ (the stack would not work: the preflight fails); warning ! (it would, with a gap). */
@@ -36,6 +36,7 @@ const AUTO_MODE_ALB_CONTROLLER = "eks.amazonaws.com/alb";
 const FIRST_ENFORCING_KINDNETD = 20240813;
 
 function storageFindings({ profile, cluster, storage }: StackConfig, facts: ClusterFacts): Finding[] {
+  const eks = eksCluster(cluster);
   const found = facts.storageClasses.find((sc) => sc.name === storage.className);
   if (found === undefined) {
     return [
@@ -54,7 +55,7 @@ function storageFindings({ profile, cluster, storage }: StackConfig, facts: Clus
       findings.push(
         blocking(
           `CSIDriver ${driver} is not registered: no volume of StorageClass ${found.name} can be provisioned`,
-          `install the Amazon EBS CSI driver: aws eks create-addon --cluster-name ${cluster.name} --addon-name aws-ebs-csi-driver --service-account-role-arn <role with AmazonEBSCSIDriverPolicy>`,
+          `install the Amazon EBS CSI driver: aws eks create-addon --cluster-name ${eks.name} --region ${eks.region} --addon-name aws-ebs-csi-driver --service-account-role-arn <role with AmazonEBSCSIDriverPolicy>`,
         ),
       );
     } else if (!EBS_DRIVERS.includes(driver)) {
@@ -132,7 +133,7 @@ function ingressFindings({ exposure, cluster }: StackConfig, facts: ClusterFacts
       ok(`IngressClass ${className} exists (controller ${found.controller})`),
       blocking(
         `the AWS Load Balancer Controller is not running (${seen.join("; ")}): Grafana's Ingress would never get an ALB`,
-        `install it with its IAM role: helm install aws-load-balancer-controller eks/aws-load-balancer-controller -n kube-system --set clusterName=${cluster.name} --set serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=<role>`,
+        `install it with its IAM role: helm install aws-load-balancer-controller eks/aws-load-balancer-controller -n kube-system --set clusterName=${eksCluster(cluster).name} --set serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=<role>`,
       ),
     ];
   }
@@ -215,6 +216,7 @@ const ENFORCERS: readonly Enforcer[] = [
 ];
 
 function networkPolicyFindings({ profile, cluster }: StackConfig, facts: ClusterFacts): Finding[] {
+  const eks = eksCluster(cluster);
   const verdicts = facts.daemonSets.flatMap((ds) =>
     ENFORCERS.flatMap((enforcer) => {
       const verdict = enforcer.verdict(ds, facts);
@@ -235,7 +237,7 @@ function networkPolicyFindings({ profile, cluster }: StackConfig, facts: Cluster
     ? [
         blocking(
           message,
-          `enable the VPC CNI agent (VPC CNI >= 1.14, EKS >= 1.25): aws eks update-addon --cluster-name ${cluster.name} --addon-name vpc-cni --configuration-values '{"enableNetworkPolicy":"true"}'; or install Calico or Cilium`,
+          `enable the VPC CNI agent (VPC CNI >= 1.14, EKS >= 1.25): aws eks update-addon --cluster-name ${eks.name} --region ${eks.region} --addon-name vpc-cni --configuration-values '{"enableNetworkPolicy":"true"}'; or install Calico or Cilium`,
         ),
       ]
     : [
@@ -266,6 +268,7 @@ function irsaFindings(plan: PreflightPlan, facts: ClusterFacts): Finding[] {
   if (plan.accounts.length === 0) {
     return [];
   }
+  const eks = eksCluster(plan.config.cluster);
   const accounts = plan.accounts.map((account) => {
     const existing = facts.existingAccounts.find(
       (e) => e.namespace === account.namespace && e.name === account.name,
@@ -290,11 +293,11 @@ function irsaFindings(plan: PreflightPlan, facts: ClusterFacts): Finding[] {
     facts.oidcIssuer === undefined
       ? warning(
           "the cluster's service-account issuer could not be read (/.well-known/openid-configuration)",
-          `aws eks describe-cluster --name ${plan.config.cluster.name} --query cluster.identity.oidc.issuer`,
+          `aws eks describe-cluster --name ${eks.name} --region ${eks.region} --query cluster.identity.oidc.issuer`,
         )
       : facts.oidcIssuer.startsWith("https://oidc.eks.")
         ? ok(
-            `service-account issuer ${facts.oidcIssuer}: trust policies federate oidc-provider/${oidcProviderPath(facts.oidcIssuer)} (it must exist in IAM: eksctl utils associate-iam-oidc-provider --cluster ${plan.config.cluster.name} --approve)`,
+            `service-account issuer ${facts.oidcIssuer}: trust policies federate oidc-provider/${oidcProviderPath(facts.oidcIssuer)} (it must exist in IAM: eksctl utils associate-iam-oidc-provider --cluster ${eks.name} --region ${eks.region} --approve)`,
           )
         : warning(
             `service-account issuer ${facts.oidcIssuer} is not an EKS OIDC issuer: IRSA works only once IAM has an OIDC provider for it that can fetch its keys`,

@@ -119,6 +119,18 @@ export function roleUses(config: StackConfig): RoleUse[] {
   return ROLE_USES.map((use) => use(config)).filter((use): use is RoleUse => use !== undefined);
 }
 
+/**
+ * The EKS cluster the `aws eks` commands name: from the context when it is an EKS cluster ARN (as
+ * `aws eks update-kubeconfig` names contexts), else the stack's `cluster.name` and region.
+ */
+export function eksCluster(cluster: StackConfig["cluster"]): {
+  readonly name: string;
+  readonly region: string;
+} {
+  const arn = /^arn:aws[a-z-]*:eks:([a-z0-9-]+):[0-9]{12}:cluster\/(.+)$/.exec(cluster.kubeContext);
+  return arn === null ? { name: cluster.name, region: cluster.region } : { name: arn[2], region: arn[1] };
+}
+
 /** Stands for the cluster's OIDC id when the issuer could not be read; formatIamRoles says where it is. */
 export const OIDC_ID_PLACEHOLDER = "<OIDC-ID>";
 
@@ -189,10 +201,11 @@ export function formatIamRoles(roles: readonly IamRole[], config: StackConfig): 
       JSON.stringify(role.permissionPolicy, null, 2),
     ].join("\n");
   });
+  const eks = eksCluster(config.cluster);
   const placeholder = roles.some((role) => JSON.stringify(role.trustPolicy).includes(OIDC_ID_PLACEHOLDER))
     ? [
         `# ${OIDC_ID_PLACEHOLDER}: the cluster's issuer could not be read; it is the last part of ` +
-          `aws eks describe-cluster --name ${config.cluster.name} --query cluster.identity.oidc.issuer --output text`,
+          `aws eks describe-cluster --name ${eks.name} --region ${eks.region} --query cluster.identity.oidc.issuer --output text`,
       ]
     : [];
   const grafanaNote =

@@ -338,7 +338,7 @@ describe("npm run preflight on a real API server", () => {
         name: "the EBS CSI driver",
         take: () => remove(csiDriver),
         finding:
-          /^✗ CSIDriver ebs.csi.aws.com is not registered: .*Fix: install the Amazon EBS CSI driver: aws eks create-addon --cluster-name tiketi-prod --addon-name aws-ebs-csi-driver/m,
+          /^✗ CSIDriver ebs.csi.aws.com is not registered: .*Fix: install the Amazon EBS CSI driver: aws eks create-addon --cluster-name tiketi-prod --region ap-northeast-2 --addon-name aws-ebs-csi-driver/m,
         blocks: true,
         restore: () => create(csiDriver),
       },

@@ -83,7 +83,7 @@ describe("preflight findings on recorded clusters", () => {
     expect(lines(findings, "warning")).toEqual([]);
     expect(exitCode(findings)).toBe(0);
     expect(lines(findings, "ok")).toContain(
-      `service-account issuer ${ISSUER}: trust policies federate oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE (it must exist in IAM: eksctl utils associate-iam-oidc-provider --cluster tiketi-prod --approve)`,
+      `service-account issuer ${ISSUER}: trust policies federate oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE (it must exist in IAM: eksctl utils associate-iam-oidc-provider --cluster tiketi-prod --region ap-northeast-2 --approve)`,
     );
   });
 

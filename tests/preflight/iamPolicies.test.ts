@@ -1,7 +1,13 @@
 import { parsePulumiConfig } from "../../config";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { AMP_QUERY_ACTIONS, formatIamRoles, iamRoles, roleUses } from "../../scripts/preflight/iamPolicies";
+import {
+  AMP_QUERY_ACTIONS,
+  eksCluster,
+  formatIamRoles,
+  iamRoles,
+  roleUses,
+} from "../../scripts/preflight/iamPolicies";
 import { irsaServiceAccounts } from "../../scripts/preflight/irsa";
 import { rendered, stackConfig } from "../renderedStacks";
 
@@ -159,11 +165,24 @@ describe("the IAM policy documents", () => {
     );
     const text = formatIamRoles(roles, config);
     expect(text).toContain(
-      "# <OIDC-ID>: the cluster's issuer could not be read; it is the last part of aws eks describe-cluster --name tiketi-prod --query cluster.identity.oidc.issuer --output text",
+      "# <OIDC-ID>: the cluster's issuer could not be read; it is the last part of aws eks describe-cluster --name tiketi-prod --region ap-northeast-2 --query cluster.identity.oidc.issuer --output text",
     );
     // Each policy prints as JSON that parses back to the document, ready to paste.
     const printed = [...text.matchAll(/^\{\n[\s\S]*?^\}$/gm)].map((m) => JSON.parse(m[0]) as unknown);
     expect(printed).toEqual(roles.flatMap((role) => [role.trustPolicy, role.permissionPolicy]));
+  });
+
+  test("the aws commands name the EKS cluster of the context's ARN, else cluster.name and region", () => {
+    const { cluster } = stackConfig("prod");
+    const context = "arn:aws:eks:eu-west-1:222222222222:cluster/platform-a";
+    expect(eksCluster({ ...cluster, kubeContext: context })).toEqual({
+      name: "platform-a",
+      region: "eu-west-1",
+    });
+    expect(eksCluster({ ...cluster, kubeContext: "observability-prod" })).toEqual({
+      name: "tiketi-prod",
+      region: "ap-northeast-2",
+    });
   });
 
   test("kind: no role, and --iam says which keys would name one", () => {
