@@ -1,0 +1,49 @@
+import { parsePulumiConfig } from "../../config";
+import { renderWithConfig } from "../../render/renderStack";
+import { ClusterFacts, readClusterFacts, stackKubeConfig } from "./clusterFacts";
+import { Finding, PreflightPlan, preflightFindings } from "./findings";
+import { irsaServiceAccounts } from "./irsa";
+
+/**
+ * What the stack needs, from its `namespace:key` config exactly as the program reads it: the
+ * validated config (a ConfigError names every bad key) and the ServiceAccounts its render
+ * annotates with IAM roles.
+ */
+export async function preflightPlan(
+  stack: string,
+  config: Readonly<Record<string, string>>,
+  secretKeys: readonly string[],
+): Promise<PreflightPlan> {
+  const parsed = parsePulumiConfig(config, secretKeys);
+  const rendered = await renderWithConfig(stack, { ...config }, secretKeys);
+  return { config: parsed, accounts: irsaServiceAccounts(rendered.objects) };
+}
+
+export interface PreflightResult {
+  readonly findings: readonly Finding[];
+  /** What was read, for the IAM documents (undefined: the cluster could not be reached). */
+  readonly facts?: ClusterFacts;
+}
+
+/**
+ * Reads the cluster through the stack's own context and checks it against the plan. A cluster
+ * that cannot be reached is itself a blocking finding.
+ */
+export async function runPreflight(plan: PreflightPlan): Promise<PreflightResult> {
+  const { cluster } = plan.config;
+  let facts: ClusterFacts;
+  try {
+    facts = await readClusterFacts(stackKubeConfig(cluster), plan.accounts);
+  } catch (error) {
+    return {
+      findings: [
+        {
+          status: "blocking",
+          message: `cannot read the cluster through context ${cluster.kubeContext}: ${error instanceof Error ? error.message : String(error)}`,
+          fix: "check cluster.kubeContext and cluster.kubeconfig, and that your credentials may list cluster-scoped objects",
+        },
+      ],
+    };
+  }
+  return { findings: preflightFindings(plan, facts), facts };
+}

@@ -1,0 +1,86 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ConfigError, parsePulumiConfig } from "../../config";
+import * as renderStack from "../../render/renderStack";
+import { PROJECT_ROOT } from "../../render/renderStack";
+import { readStackFile } from "../../render/stackFile";
+import { stackKubeConfig } from "../../scripts/preflight/clusterFacts";
+import { exitCode } from "../../scripts/preflight/findings";
+import { preflightPlan, runPreflight } from "../../scripts/preflight/plan";
+
+/** The prod stack file with one section replaced, as the CLI would have stored it. */
+function prodWith(section: string, change: (value: Record<string, unknown>) => void) {
+  const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
+  const key = `observability:${section}`;
+  const value = JSON.parse(config[key]) as Record<string, unknown>;
+  change(value);
+  return { config: { ...config, [key]: JSON.stringify(value) }, secretKeys };
+}
+
+/** A kubeconfig with one context, `test`, whose server refuses connections. */
+const KUBECONFIG = JSON.stringify({
+  apiVersion: "v1",
+  kind: "Config",
+  clusters: [{ name: "test", cluster: { server: "https://127.0.0.1:1" } }],
+  users: [{ name: "admin", user: { token: "not-a-real-token" } }],
+  contexts: [{ name: "test", context: { cluster: "test", user: "admin" } }],
+  "current-context": "test",
+});
+
+describe("the preflight reads the stack's config and context as the program does", () => {
+  test("bad config is the program's ConfigError, naming the key, before anything is rendered or read", async () => {
+    const { config, secretKeys } = prodWith("storage", (storage) => {
+      storage.className = "GP3 volumes";
+      storage.allowVolumeExpansion = "yes";
+    });
+    const render = jest.spyOn(renderStack, "renderWithConfig");
+    const error = await preflightPlan("prod", config, secretKeys).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      "observability:storage.className must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters) (got \"GP3 volumes\")",
+      'observability:storage.allowVolumeExpansion must be a boolean (got "yes")',
+    ]);
+    expect(render).not.toHaveBeenCalled();
+    render.mockRestore();
+  });
+
+  test("an unknown cluster.kubeContext names the key and the contexts the kubeconfig has", () => {
+    const { config, secretKeys } = prodWith("cluster", (cluster) => {
+      cluster.kubeconfig = KUBECONFIG;
+    });
+    expect(() => stackKubeConfig(parsePulumiConfig(config, secretKeys).cluster)).toThrow(
+      "cluster.kubeContext arn:aws:eks:ap-northeast-2:111111111111:cluster/tiketi-prod is not a context of " +
+        "the kubeconfig given in cluster.kubeconfig (it has: test)",
+    );
+  });
+
+  test("cluster.kubeconfig as a path or as the file's contents, as the provider takes it", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "preflight-")), "config");
+    fs.writeFileSync(file, KUBECONFIG);
+    for (const kubeconfig of [file, KUBECONFIG]) {
+      const { config, secretKeys } = prodWith("cluster", (cluster) => {
+        cluster.kubeconfig = kubeconfig;
+        cluster.kubeContext = "test";
+      });
+      const kubeConfig = stackKubeConfig(parsePulumiConfig(config, secretKeys).cluster);
+      expect(kubeConfig.getCurrentCluster()?.server).toBe("https://127.0.0.1:1");
+    }
+    fs.rmSync(path.dirname(file), { recursive: true });
+  });
+
+  test("a cluster that cannot be reached is one blocking finding naming the context: exit 1", async () => {
+    const { config, secretKeys } = prodWith("cluster", (cluster) => {
+      cluster.kubeconfig = KUBECONFIG;
+      cluster.kubeContext = "test";
+    });
+    const { findings } = await runPreflight({ config: parsePulumiConfig(config, secretKeys), accounts: [] });
+    expect(findings).toEqual([
+      expect.objectContaining({
+        status: "blocking",
+        message: expect.stringMatching(/^cannot read the cluster through context test: .*ECONNREFUSED/),
+      }),
+    ]);
+    expect(exitCode(findings)).toBe(1);
+  });
+});
