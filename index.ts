@@ -9,7 +9,7 @@ import {
 import { PlatformSettings } from "./components/common/settings";
 import { GrafanaStack } from "./components/grafanaStack";
 import { LogsStack } from "./components/logsStack";
-import { MetricsStack } from "./components/metricsStack";
+import { MetricsStack, jobNameProblems, metricsScrapeJobs } from "./components/metricsStack";
 import { StackNamespaces } from "./components/namespaces";
 import { TracingStack } from "./components/tracingStack";
 import { wiringGraph } from "./components/wiring/graph";
@@ -21,9 +21,19 @@ import { wiringGraph } from "./components/wiring/graph";
  */
 async function main() {
   const config = loadStackConfig();
-  const volumeProblems = volumeChangeProblems(config, await readDeployedVolumes());
-  if (volumeProblems.length > 0) {
-    throw new ConfigError(volumeProblems);
+  // The other stacks' scrape jobs depend only on their settings, so Prometheus lists them from the
+  // start, and a team's job that takes one of their names fails here, before anything is registered.
+  const otherScrapeJobs = [
+    ...LogsStack.scrapeJobs(config),
+    ...TracingStack.scrapeJobs(config),
+    ...GrafanaStack.scrapeJobs(config),
+  ];
+  const problems = [
+    ...volumeChangeProblems(config, await readDeployedVolumes()),
+    ...jobNameProblems([...otherScrapeJobs, ...metricsScrapeJobs(config)], config.metrics.extraScrapeConfigs),
+  ];
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
   }
 
   const provider = new k8s.Provider("kubernetes", {
@@ -47,8 +57,7 @@ async function main() {
   const inNamespaces = { provider, dependsOn: [namespaces] };
 
   // Each stack reads its own sections of the config and what the others expose. Prometheus and
-  // Alertmanager come first, as everything else sends to them; the others' scrape jobs depend only
-  // on their settings, so Prometheus lists them from the start.
+  // Alertmanager come first, as everything else sends to them.
   const { profile, cluster, namespaces: stackNamespaces, apps, storage, images, resources } = config;
   const platform: PlatformSettings = {
     profile,
@@ -67,11 +76,7 @@ async function main() {
       alerting: config.alerting,
       exposure: config.exposure,
       wiring,
-      scrapeJobs: [
-        ...LogsStack.scrapeJobs(config),
-        ...TracingStack.scrapeJobs(config),
-        ...GrafanaStack.scrapeJobs(config),
-      ],
+      scrapeJobs: otherScrapeJobs,
     },
     inNamespaces,
   );

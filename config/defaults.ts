@@ -105,6 +105,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       alerts,
       slo,
       exporters: { postgres: [], redis: [] },
+      extraScrapeConfigs: [],
+      annotationDiscovery: { namespaces: [] },
     },
     logs: {
       retention: "168h",
@@ -179,6 +181,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       alerts,
       slo,
       exporters: { postgres: [], redis: [] },
+      extraScrapeConfigs: [],
+      annotationDiscovery: { namespaces: [] },
     },
     logs: {
       retention: "720h",

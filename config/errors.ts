@@ -14,6 +14,8 @@ export const SECRET_PATHS: readonly (readonly string[])[] = [
   ["metrics", "exporters", "postgres", "*", "dsn"],
   ["metrics", "exporters", "redis", "*", "password"],
   ["grafana", "database", "password"],
+  ["metrics", "extraScrapeConfigs", "*", "basic_auth", "password"],
+  ["metrics", "extraScrapeConfigs", "*", "authorization", "credentials"],
 ];
 
 /** Whether a concrete key path is one of SECRET_PATHS. */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { COMPONENTS, ComponentName, WORKLOADS, WorkloadName } from "./components";
+import { clusterServiceNamespace } from "./scrapeTargets";
 
 /**
  * `pulumi config set --path` stores every value but integers and booleans as text (`0.25`), and
@@ -217,6 +218,81 @@ const redisTarget = strict({
   password: secretString.optional(),
 });
 
+/** A Prometheus label name; a relabel rule may only write such a label. */
+const labelName = z
+  .string()
+  .regex(
+    /^[a-zA-Z_][a-zA-Z0-9_]*$/,
+    "must be a label name (letters, digits and '_', not starting with a digit)",
+  );
+
+/** Prometheus' relabel_config, with the actions teams use (field names are Prometheus' own). */
+const relabelConfig = strict({
+  source_labels: z.array(labelName).optional(),
+  separator: z.string().optional(),
+  regex: z.string().refine(isValidRegex, "must be a valid regular expression (RE2 syntax)").optional(),
+  target_label: nonEmpty.optional(),
+  replacement: z.string().optional(),
+  action: z.enum(["replace", "keep", "drop", "labelmap", "labeldrop", "labelkeep"]).optional(),
+});
+
+/**
+ * A team's own scrape job: the part of Prometheus' scrape_config teams use, under Prometheus' own
+ * field names so a job from its docs or an additionalScrapeConfigs value carries over. Two
+ * differences: credentials are Pulumi secrets (`basic_auth.password`, `authorization.credentials`)
+ * that reach Prometheus as mounted files, and Kubernetes discovery names its namespaces (and may
+ * name its `ports`), so RBAC and the NetworkPolicy open exactly those.
+ */
+const extraScrapeConfig = strict({
+  // Also the key of the job's credential files: the Secret key alphabet.
+  job_name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "must be letters, digits, '_', '.' and '-'"),
+  scrape_interval: duration.optional(),
+  scrape_timeout: duration.optional(),
+  metrics_path: z.string().startsWith("/", "must start with '/'").optional(),
+  scheme: z.enum(["http", "https"]).optional(),
+  params: z.record(z.array(z.string())).optional(),
+  honor_labels: z.boolean().optional(),
+  static_configs: z
+    .array(
+      strict({
+        targets: z.array(hostPort("orders.shop.svc:8080")).min(1, "must list at least one target"),
+        labels: z.record(z.string()).optional(),
+      }),
+    )
+    .optional(),
+  kubernetes_sd_configs: z
+    .array(
+      strict({
+        role: z.enum(["pod", "service", "endpointslice"]),
+        namespaces: strict({ names: z.array(dnsLabel).min(1, "must list at least one namespace") }),
+        /** Where Prometheus may connect in those namespaces. @default every port */
+        ports: z.array(port).min(1, "must list at least one port").optional(),
+      }),
+    )
+    .optional(),
+  relabel_configs: z.array(relabelConfig).optional(),
+  metric_relabel_configs: z.array(relabelConfig).optional(),
+  basic_auth: strict({ username: nonEmpty, password: secretString }).optional(),
+  authorization: strict({ type: nonEmpty.optional(), credentials: secretString }).optional(),
+  tls_config: strict({
+    /** The CA certificate (PEM) that signed the targets' serving certificates. */
+    ca: z.string().startsWith("-----BEGIN CERTIFICATE-----", "must be a PEM certificate").optional(),
+    server_name: nonEmpty.optional(),
+    insecure_skip_verify: z.boolean().optional(),
+  }).optional(),
+}).superRefine((job, ctx) => {
+  if ((job.static_configs ?? []).length + (job.kubernetes_sd_configs ?? []).length === 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["static_configs"],
+      message: "or kubernetes_sd_configs must list where the job's targets are",
+    });
+  }
+  if (job.basic_auth !== undefined && job.authorization !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["authorization"], message: "must not be set beside basic_auth" });
+  }
+});
+
 const ingress = strict({
   host: z
     .string()
@@ -269,6 +345,12 @@ export const stackConfigSchema = strict({
           ctx,
         );
       },
+    ),
+    /** Teams' own scrape jobs, merged into prometheus.yml with `tier="app"`. */
+    extraScrapeConfigs: z.array(extraScrapeConfig),
+    /** Namespaces whose `prometheus.io/scrape` pods are scraped besides apps.namespaces' (no Alloy, no tracing ConfigMap). */
+    annotationDiscovery: strict({ namespaces: z.array(dnsLabel) }).superRefine((value, ctx) =>
+      reportDuplicates([...value.namespaces.entries()], ["namespaces"], ctx),
     ),
     /** Every alert links to `<runbookBaseUrl>#<alertname in lowercase>` (see docs/runbooks.md). */
     runbookBaseUrl: httpsUrl,
@@ -440,6 +522,31 @@ export const stackConfigSchema = strict({
         issue(["apps", "namespaces", i], "must not be one of the stack's own namespaces");
       }
     }
+    const stackNamespaces = [value.namespaces.observability, value.namespaces.node];
+    const ownNamespace = (ns: string | undefined, path: (string | number)[]) => {
+      if (ns !== undefined && stackNamespaces.includes(ns)) {
+        issue(
+          path,
+          `must not be one of the stack's own namespaces (${stackNamespaces.join(", ")}): their jobs are the stack's`,
+        );
+      }
+    };
+    value.metrics.annotationDiscovery.namespaces.forEach((ns, i) =>
+      ownNamespace(ns, ["metrics", "annotationDiscovery", "namespaces", i]),
+    );
+    value.metrics.extraScrapeConfigs.forEach((job, j) => {
+      const at = ["metrics", "extraScrapeConfigs", j];
+      job.kubernetes_sd_configs?.forEach((sd, k) =>
+        sd.namespaces.names.forEach((ns, n) =>
+          ownNamespace(ns, [...at, "kubernetes_sd_configs", k, "namespaces", "names", n]),
+        ),
+      );
+      job.static_configs?.forEach((group, k) =>
+        group.targets.forEach((target, t) =>
+          ownNamespace(clusterServiceNamespace(target), [...at, "static_configs", k, "targets", t]),
+        ),
+      );
+    });
     const buckets = value.tracing.latencyBucketsSeconds;
     const notABucket = (seconds: number, path: (string | number)[]) => {
       if (!buckets.includes(seconds)) {

@@ -23,6 +23,8 @@ export const PROMETHEUS_PATHS = {
   configDir: "/etc/prometheus",
   configFile: "/etc/prometheus/prometheus.yml",
   rulesDir: "/etc/prometheus/rules",
+  /** Credentials and CA certificates of the extra scrape jobs, from a Secret. */
+  secretsDir: "/etc/prometheus/secrets",
   data: "/prometheus",
 } as const;
 

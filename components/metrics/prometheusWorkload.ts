@@ -11,6 +11,7 @@ import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
 import { containerPorts, servicePorts, workloadUrl } from "../common/workloadSpec";
 import { toYaml } from "../common/yaml";
 import { configReloaderContainer } from "./configReloader";
+import { scrapeCredentials } from "./extraScrapeJobs";
 import { PROMETHEUS, PROMETHEUS_PATHS, PROMETHEUS_PEERS_SERVICE } from "./names";
 import { prometheusConfig } from "./prometheusConfig";
 import { ScrapeConfig } from "./prometheusTypes";
@@ -78,6 +79,17 @@ export function deployPrometheus(
     opts,
   );
 
+  // Teams' scrape credentials: a Secret mounted as files the jobs point at, never in the ConfigMap.
+  const credentials = scrapeCredentials(config.metrics.extraScrapeConfigs);
+  const credentialsSecret =
+    Object.keys(credentials).length === 0
+      ? undefined
+      : new k8s.core.v1.Secret(
+          `${name}-prometheus-scrape-credentials`,
+          { metadata: objectMeta(id, namespace, "prometheus-scrape-credentials"), stringData: credentials },
+          opts,
+        );
+
   const replicas = config.metrics.replicas;
   const spec = hardenedPodSpec({
     serviceAccountName: PROMETHEUS.name,
@@ -103,6 +115,9 @@ export function deployPrometheus(
           { name: "config", mountPath: PROMETHEUS_PATHS.configDir, readOnly: true },
           { name: "rules", mountPath: PROMETHEUS_PATHS.rulesDir, readOnly: true },
           { name: "data", mountPath: PROMETHEUS_PATHS.data },
+          ...(credentialsSecret === undefined
+            ? []
+            : [{ name: "scrape-credentials", mountPath: PROMETHEUS_PATHS.secretsDir, readOnly: true }]),
         ],
         livenessProbe: httpProbe("http", "/-/healthy", { initialDelaySeconds: 15, periodSeconds: 10 }),
         readinessProbe: httpProbe("http", "/-/ready", { initialDelaySeconds: 5, periodSeconds: 5 }),
@@ -124,6 +139,14 @@ export function deployPrometheus(
     volumes: [
       { name: "config", configMap: { name: configMap.metadata.name } },
       { name: "rules", configMap: { name: rulesMap.metadata.name } },
+      ...(credentialsSecret === undefined
+        ? []
+        : [
+            {
+              name: "scrape-credentials",
+              secret: { secretName: credentialsSecret.metadata.name, defaultMode: 0o440 },
+            },
+          ]),
     ],
   });
 
@@ -165,7 +188,11 @@ export function deployPrometheus(
       storageClassName: config.storage.className,
       storageSize: config.metrics.storageSize,
     },
-    { ...opts, ...dataProtection(config.profile), dependsOn: [configMap, rulesMap] },
+    {
+      ...opts,
+      ...dataProtection(config.profile),
+      dependsOn: [configMap, rulesMap, ...(credentialsSecret === undefined ? [] : [credentialsSecret])],
+    },
   );
   deployDisruptionBudget(`${name}-prometheus`, id, namespace, replicas, opts);
 
