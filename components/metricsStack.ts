@@ -3,7 +3,14 @@ import { StackConfig, keyPath } from "../config";
 import { deployAlertmanager } from "./metrics/alertmanagerWorkload";
 import { deployDatastoreExporters } from "./metrics/datastoreExporters";
 import { deployKubeStateMetrics, deployNodeExporter } from "./metrics/exporters";
-import { ALERTMANAGER, KUBE_STATE_METRICS, NODE_EXPORTER, datastoreExporters } from "./metrics/names";
+import {
+  ALERTMANAGER,
+  KUBE_STATE_METRICS,
+  MONITOR_SCRAPER,
+  NODE_EXPORTER,
+  datastoreExporters,
+} from "./metrics/names";
+import { deployMonitorScraper } from "./metrics/monitorScraper";
 import {
   annotatedPodsJob,
   appServiceJobs,
@@ -43,6 +50,9 @@ export function metricsScrapeJobs(
     ...datastoreExporters(settings.metrics).map((e) => workloadScrapeJob(e.spec, namespace)),
     ...appServiceJobs(settings.apps.services),
     ...(annotated.length === 0 ? [] : [annotatedPodsJob([...new Set(annotated)])]),
+    ...(settings.metrics.prometheusOperatorMonitors.enabled
+      ? [workloadScrapeJob(MONITOR_SCRAPER, namespace)]
+      : []),
     ...settings.metrics.extraScrapeConfigs.map(extraScrapeJob),
   ];
 }
@@ -110,6 +120,9 @@ export class MetricsStack extends pulumi.ComponentResource {
       args.namespaces.observability,
       args.metrics.replicas,
     );
+    if (args.metrics.prometheusOperatorMonitors.enabled) {
+      deployMonitorScraper(name, args, this.prometheusWriteUrls, children);
+    }
     this.registerOutputs({
       prometheusUrl: this.prometheusUrl,
       prometheusWriteUrls: this.prometheusWriteUrls,

@@ -352,6 +352,19 @@ export const stackConfigSchema = strict({
     annotationDiscovery: strict({ namespaces: z.array(dnsLabel) }).superRefine((value, ctx) =>
       reportDuplicates([...value.namespaces.entries()], ["namespaces"], ctx),
     ),
+    /** ServiceMonitors and PodMonitors in these namespaces, scraped by an Alloy Deployment without the operator. */
+    prometheusOperatorMonitors: strict({ enabled: z.boolean(), namespaces: z.array(dnsLabel) }).superRefine(
+      (value, ctx) => {
+        reportDuplicates([...value.namespaces.entries()], ["namespaces"], ctx);
+        if (value.enabled && value.namespaces.length === 0) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["namespaces"],
+            message: "must list at least one namespace when enabled (the scraper is never cluster-wide)",
+          });
+        }
+      },
+    ),
     /** Every alert links to `<runbookBaseUrl>#<alertname in lowercase>` (see docs/runbooks.md). */
     runbookBaseUrl: httpsUrl,
     /** Alert thresholds; the alert rules read nothing else. */
@@ -527,12 +540,15 @@ export const stackConfigSchema = strict({
       if (ns !== undefined && stackNamespaces.includes(ns)) {
         issue(
           path,
-          `must not be one of the stack's own namespaces (${stackNamespaces.join(", ")}): their jobs are the stack's`,
+          `must not be one of the stack's own namespaces (${stackNamespaces.join(", ")}), which the stack scrapes itself`,
         );
       }
     };
     value.metrics.annotationDiscovery.namespaces.forEach((ns, i) =>
       ownNamespace(ns, ["metrics", "annotationDiscovery", "namespaces", i]),
+    );
+    value.metrics.prometheusOperatorMonitors.namespaces.forEach((ns, i) =>
+      ownNamespace(ns, ["metrics", "prometheusOperatorMonitors", "namespaces", i]),
     );
     value.metrics.extraScrapeConfigs.forEach((job, j) => {
       const at = ["metrics", "extraScrapeConfigs", j];

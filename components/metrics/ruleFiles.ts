@@ -1,4 +1,5 @@
 import { httpRecordingRules, selfMonitoringRules, serviceAlertRules } from "./alertRules";
+import { monitorRules } from "./monitorRules";
 import { RuleFile } from "./prometheusTypes";
 import { sloRules } from "./sloRules";
 import { MetricsSettings } from "./settings";
@@ -10,5 +11,8 @@ export function ruleFiles(config: MetricsSettings): Record<string, RuleFile> {
     "services.yaml": { groups: [httpRecordingRules(), ...serviceAlertRules(alerts, runbookBaseUrl)] },
     "slo.yaml": { groups: sloRules(config.apps.services, slo, runbookBaseUrl) },
     "self-monitoring.yaml": { groups: [selfMonitoringRules(runbookBaseUrl)] },
+    ...(config.metrics.prometheusOperatorMonitors.enabled
+      ? { "monitors.yaml": { groups: [monitorRules(runbookBaseUrl)] } }
+      : {}),
   };
 }

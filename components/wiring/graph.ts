@@ -7,6 +7,7 @@ import { ALLOY, LOKI, alloyNamespace } from "../logs/names";
 import {
   ALERTMANAGER,
   KUBE_STATE_METRICS,
+  MONITOR_SCRAPER,
   NODE_EXPORTER,
   PROMETHEUS,
   datastoreExporters,
@@ -127,6 +128,8 @@ export function wiringGraph(config: StackConfig): Flow[] {
     config.alerting.email === undefined ? [] : [portOfAddress(config.alerting.email.smarthost)];
 
   const scrape = (to: Endpoint, ports: Port[], why: string): Flow => ({ from: prometheus, to, ports, why });
+  const monitors = config.metrics.prometheusOperatorMonitors;
+  const monitorScraper = workload(obs, MONITOR_SCRAPER.name);
   const datastores = datastoreExporters(config.metrics);
 
   return [
@@ -171,6 +174,31 @@ export function wiringGraph(config: StackConfig): Flow[] {
       ports: API_SERVER_PORTS,
       why: "service discovery",
     },
+    ...(monitors.enabled
+      ? [
+          scrape(monitorScraper, networkPorts(MONITOR_SCRAPER, "http"), "the monitor scraper's metrics"),
+          {
+            from: monitorScraper,
+            to: API_SERVER,
+            ports: API_SERVER_PORTS,
+            why: "ServiceMonitors, PodMonitors and their targets",
+          },
+          ...monitors.namespaces.map(
+            (namespace): Flow => ({
+              from: monitorScraper,
+              to: { kind: "namespace", namespace },
+              ports: [],
+              why: "ServiceMonitor and PodMonitor targets, on the ports they name",
+            }),
+          ),
+          {
+            from: monitorScraper,
+            to: prometheus,
+            ports: networkPorts(PROMETHEUS, "http"),
+            why: "monitor targets' samples, remote-written",
+          },
+        ]
+      : []),
     ...(config.metrics.remoteWrite === undefined
       ? []
       : [

@@ -96,7 +96,8 @@ describe("metrics.extraScrapeConfigs rejects, naming the key", () => {
       ],
       annotationDiscovery: { namespaces: ["observability"] },
     });
-    const notOurs = "must not be one of the stack's own namespaces (observability, observability-node)";
+    const notOurs =
+      "must not be one of the stack's own namespaces (observability, observability-node), which the stack scrapes itself";
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringContaining(`${key}[0].kubernetes_sd_configs[0].namespaces.names[1] ${notOurs}`),
@@ -132,6 +133,34 @@ describe("metrics.extraScrapeConfigs rejects, naming the key", () => {
     expect(problemsOf({ annotationDiscovery: { namespaces: ["batch", "batch"] } })).toEqual([
       'observability:metrics.annotationDiscovery.namespaces[1] must be unique: batch appears more than once (got "batch")',
     ]);
+  });
+});
+
+describe("metrics.prometheusOperatorMonitors rejects, naming the key", () => {
+  const monitors = "observability:metrics.prometheusOperatorMonitors";
+  test.each([
+    [
+      "text for a boolean",
+      { enabled: "yes", namespaces: ["cert-manager"] },
+      `${monitors}.enabled must be a boolean (got "yes")`,
+    ],
+    [
+      "enabled with no namespace (it would watch the whole cluster)",
+      { enabled: true, namespaces: [] },
+      `${monitors}.namespaces must list at least one namespace when enabled (the scraper is never cluster-wide) (got [])`,
+    ],
+    [
+      "one of the stack's own namespaces",
+      { enabled: true, namespaces: ["cert-manager", "observability"] },
+      `${monitors}.namespaces[1] must not be one of the stack's own namespaces (observability, observability-node), which the stack scrapes itself (got "observability")`,
+    ],
+    [
+      "a namespace that is no DNS label",
+      { enabled: true, namespaces: ["Cert_Manager"] },
+      `${monitors}.namespaces[0] must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters) (got "Cert_Manager")`,
+    ],
+  ])("%s", (_what, value, problem) => {
+    expect(problemsOf({ prometheusOperatorMonitors: value })).toEqual([problem]);
   });
 });
 
