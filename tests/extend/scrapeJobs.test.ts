@@ -57,7 +57,9 @@ describe.each(RENDERS)("stack %s with extra scrape jobs", (_stack, renderExtende
   test("the three team jobs follow the stack's own, as given, each labelled tier=app last", () => {
     const names = prometheusYml(objects).scrape_configs.map((j: Json) => j.job_name);
     expect(names.slice(-3)).toEqual(["kafka", "billing-legacy", "ledger-db-host"]);
-    expect(names.length).toBe(prometheusYml(plain).scrape_configs.length + 3);
+    // Plus the monitor scraper's own job (tests/extend/monitorScraper.test.ts).
+    expect(names.length).toBe(prometheusYml(plain).scrape_configs.length + 4);
+    expect(names).toContain("monitor-scraper");
     expect(job(objects, "kafka")).toEqual({
       job_name: "kafka",
       scrape_interval: "30s",
@@ -139,7 +141,8 @@ describe.each(RENDERS)("stack %s with extra scrape jobs", (_stack, renderExtende
       (rule) => rule.ports?.length === 1 && rule.ports[0].port === 9100,
     );
     expect(anywhere9100?.to).toEqual([{ ipBlock: { cidr: "0.0.0.0/0" } }]);
-    expect(added).toHaveLength(3); // the widened app rule, kafka, billing
+    // The widened app rule, kafka, billing, and the 12345 rule that gains the monitor scraper.
+    expect(added).toHaveLength(4);
   });
 
   test("annotation discovery in payments-batch grants neither Alloy nor the tracing ConfigMap there", () => {
@@ -251,5 +254,54 @@ test("credentials given as Pulumi secrets appear in the Secret and nowhere else"
   expect(job(objects, "ledger").authorization).toEqual({
     type: "Bearer",
     credentials_file: "/etc/prometheus/secrets/ledger.credentials",
+  });
+});
+
+describe("day two: adding team jobs edits Prometheus in place", () => {
+  const renderKindWith = async (metrics: Json) => {
+    const { config, secretKeys } = readStackFile("kind", PROJECT_ROOT);
+    return (
+      await renderWithConfig(
+        "kind-day-two",
+        { ...config, "observability:metrics": JSON.stringify({ retentionTime: "7d", ...metrics }) },
+        [...secretKeys, "observability:metrics"],
+      )
+    ).objects;
+  };
+  const statefulSet = (objects: readonly KubeObject[]) => objectNamed(objects, "StatefulSet", "prometheus");
+
+  test("a job without credentials changes only prometheus.yml, which the reloader applies", async () => {
+    const before = (await rendered("kind")).objects;
+    const after = await renderKindWith({
+      extraScrapeConfigs: [
+        { job_name: "billing-legacy", static_configs: [{ targets: ["billing-exporter.billing.svc:9187"] }] },
+      ],
+      annotationDiscovery: { namespaces: ["payments-batch"] },
+    });
+    expect(statefulSet(after)).toEqual(statefulSet(before));
+    expect(configMapData(after, "prometheus-config")).not.toEqual(configMapData(before, "prometheus-config"));
+  });
+
+  test("the first credential adds a Secret volume: a rolling restart, same volumes claimed, nothing replaced", async () => {
+    const before = statefulSet((await rendered("kind")).objects);
+    const after = statefulSet(
+      await renderKindWith({
+        extraScrapeConfigs: [
+          {
+            job_name: "billing-legacy",
+            static_configs: [{ targets: ["billing-exporter.billing.svc:9187"] }],
+            basic_auth: { username: "prometheus", password: "s3cret" },
+          },
+        ],
+      }),
+    );
+    expect(after.metadata).toEqual(before.metadata);
+    expect(after.spec.volumeClaimTemplates).toEqual(before.spec.volumeClaimTemplates);
+    expect(after.spec.selector).toEqual(before.spec.selector);
+    expect(after.spec.serviceName).toEqual(before.spec.serviceName);
+    expect(after.spec.template.spec.volumes.map((v: Json) => v.name)).toEqual([
+      ...before.spec.template.spec.volumes.map((v: Json) => v.name),
+      "scrape-credentials",
+    ]);
   });
 });
