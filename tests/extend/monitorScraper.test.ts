@@ -6,12 +6,18 @@ import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
+import { openApiProblems } from "../../checks/kubernetesSchema";
+import { networkPolicyProblems } from "../../checks/networkPolicyCoverage";
+import { podSecurityProblems } from "../../checks/podSecurity";
+import { renderedPods } from "../../checks/podSpecs";
 import { MONITOR_SCRAPER_RULES } from "../../components/metrics/monitorScraper";
+import { POLICIES } from "../../policy/rules";
 import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, RenderedStack, renderStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
 import { configMapData, objectNamed } from "../support/rendered";
+import { strictDecodeProblems } from "../support/strictDecode";
 import { tools } from "../support/tools";
 
 type Json = Record<string, any>;
@@ -43,9 +49,28 @@ const prometheusPeer = {
 };
 
 describe.each(RENDERS)("stack %s with prometheusOperatorMonitors", (stack, render, prometheusReplicas) => {
+  let renderedStack: RenderedStack;
   let objects: readonly KubeObject[];
   beforeAll(async () => {
-    objects = (await render()).objects;
+    renderedStack = await render();
+    objects = renderedStack.objects;
+  });
+
+  test("every object decodes strictly and passes the policy pack; the scraper pod is restricted and isolated", () => {
+    const pods = renderedPods(objects).filter((p) => p.owner.includes("monitor-scraper"));
+    expect(pods).toHaveLength(1);
+    expect(pods.flatMap((pod) => podSecurityProblems(pod, { nodeNamespace: "observability-node" }))).toEqual(
+      [],
+    );
+    expect(networkPolicyProblems(pods, objects)).toEqual([]);
+    expect(objects.flatMap(openApiProblems)).toEqual([]);
+    expect(strictDecodeProblems(objects)).toEqual([]);
+    const inputs = renderedStack.registrations.map((r) => ({
+      type: r.type,
+      props: r.inputs,
+      protect: r.protect,
+    }));
+    expect(POLICIES.map((p) => [p.name, p.check(inputs)])).toEqual(POLICIES.map((p) => [p.name, []]));
   });
 
   test("one Alloy replica in the restricted namespace, replaced (never doubled) on a change", () => {
