@@ -31,6 +31,24 @@ const duration = z
   .string()
   .regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, "must be a duration such as 30s, 5m, 24h or 7d");
 
+const DURATION_UNIT_MS: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1e3,
+  m: 6e4,
+  h: 3.6e6,
+  d: 8.64e7,
+  w: 6.048e8,
+  y: 3.1536e10,
+};
+
+/** Milliseconds of a duration the schema has accepted (`1h30m` → 5,400,000). */
+function durationMs(text: string): number {
+  return [...text.matchAll(/([0-9]+)(ms|s|m|h|d|w|y)/g)].reduce(
+    (sum, [, count, unit]) => sum + Number(count) * DURATION_UNIT_MS[unit],
+    0,
+  );
+}
+
 /** A Kubernetes resource quantity: 100m, 0.5, 256Mi, 10Gi. */
 const quantity = z
   .string()
@@ -256,7 +274,7 @@ const extraScrapeConfig = strict({
     .array(
       strict({
         targets: z.array(hostPort("orders.shop.svc:8080")).min(1, "must list at least one target"),
-        labels: z.record(z.string()).optional(),
+        labels: z.record(labelName, z.string()).optional(),
       }),
     )
     .optional(),
@@ -552,6 +570,11 @@ export const stackConfigSchema = strict({
     );
     value.metrics.extraScrapeConfigs.forEach((job, j) => {
       const at = ["metrics", "extraScrapeConfigs", j];
+      // Prometheus refuses the whole file otherwise, and the reloader would keep the old one.
+      const interval = job.scrape_interval ?? value.metrics.scrapeInterval;
+      if (job.scrape_timeout !== undefined && durationMs(job.scrape_timeout) > durationMs(interval)) {
+        issue([...at, "scrape_timeout"], `must not be longer than the job's scrape interval (${interval})`);
+      }
       job.kubernetes_sd_configs?.forEach((sd, k) =>
         sd.namespaces.names.forEach((ns, n) =>
           ownNamespace(ns, [...at, "kubernetes_sd_configs", k, "namespaces", "names", n]),

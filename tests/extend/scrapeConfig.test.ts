@@ -72,6 +72,26 @@ describe("metrics.extraScrapeConfigs rejects, naming the key", () => {
       `${key}[0].static_configs or kubernetes_sd_configs must list where the job's targets are`,
     ],
     [
+      "a timeout longer than the interval (Prometheus would refuse the whole file)",
+      { ...billing, scrape_interval: "30s", scrape_timeout: "1m" },
+      `${key}[0].scrape_timeout must not be longer than the job's scrape interval (30s) (got "1m")`,
+    ],
+    [
+      "a timeout longer than the global interval it inherits",
+      { ...billing, scrape_timeout: "20s" },
+      `${key}[0].scrape_timeout must not be longer than the job's scrape interval (15s) (got "20s")`,
+    ],
+    [
+      "a static label that is no label name",
+      {
+        ...billing,
+        static_configs: [
+          { targets: ["billing-exporter.billing.svc:9187"], labels: { "team-name": "billing" } },
+        ],
+      },
+      `${key}[0].static_configs[0].labels.team-name must be a label name`,
+    ],
+    [
       "basic auth and a bearer token at once",
       {
         ...billing,
