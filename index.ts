@@ -10,7 +10,7 @@ import { PlatformSettings } from "./components/common/settings";
 import { readExtraDashboards } from "./components/grafana/extraDashboards";
 import { GrafanaStack } from "./components/grafanaStack";
 import { LogsStack } from "./components/logsStack";
-import { MetricsStack } from "./components/metricsStack";
+import { MetricsStack, jobNameProblems, metricsScrapeJobs } from "./components/metricsStack";
 import { StackNamespaces } from "./components/namespaces";
 import { TracingStack } from "./components/tracingStack";
 import { wiringGraph } from "./components/wiring/graph";
@@ -22,14 +22,22 @@ import { wiringGraph } from "./components/wiring/graph";
  */
 async function main() {
   const config = loadStackConfig();
-  // Teams' rule files and dashboards against the stack's own, and volumes against what is deployed:
-  // all need more than the schema sees, and all must fail before anything is registered. Dashboard
-  // files are read from the repository (paths relative to this directory).
+  // Teams' rule files, dashboards and scrape jobs against the stack's own, and volumes against what
+  // is deployed: all need more than the schema sees, and all must fail before anything is
+  // registered. Dashboard files are read from the repository (paths relative to this directory).
+  // The other stacks' scrape jobs depend only on their settings, so Prometheus lists them from the
+  // start.
   const extraDashboards = readExtraDashboards(config, __dirname);
+  const otherScrapeJobs = [
+    ...LogsStack.scrapeJobs(config),
+    ...TracingStack.scrapeJobs(config),
+    ...GrafanaStack.scrapeJobs(config),
+  ];
   const problems = [
     ...MetricsStack.ruleFileProblems(config),
     ...LogsStack.ruleFileProblems({ ...config, runbookBaseUrl: config.metrics.runbookBaseUrl }),
     ...extraDashboards.problems,
+    ...jobNameProblems([...otherScrapeJobs, ...metricsScrapeJobs(config)], config.metrics.extraScrapeConfigs),
     ...volumeChangeProblems(config, await readDeployedVolumes()),
   ];
   if (problems.length > 0) {
@@ -60,8 +68,7 @@ async function main() {
   const inNamespaces = { provider, dependsOn: [namespaces] };
 
   // Each stack reads its own sections of the config and what the others expose. Prometheus and
-  // Alertmanager come first, as everything else sends to them; the others' scrape jobs depend only
-  // on their settings, so Prometheus lists them from the start.
+  // Alertmanager come first, as everything else sends to them.
   const {
     profile,
     cluster,
@@ -90,11 +97,7 @@ async function main() {
       alerting: config.alerting,
       exposure: config.exposure,
       wiring,
-      scrapeJobs: [
-        ...LogsStack.scrapeJobs(config),
-        ...TracingStack.scrapeJobs(config),
-        ...GrafanaStack.scrapeJobs(config),
-      ],
+      scrapeJobs: otherScrapeJobs,
     },
     inNamespaces,
   );

@@ -1,8 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
+import { StackConfig, keyPath } from "../config";
 import { deployAlertmanager } from "./metrics/alertmanagerWorkload";
 import { deployDatastoreExporters } from "./metrics/datastoreExporters";
 import { deployKubeStateMetrics, deployNodeExporter } from "./metrics/exporters";
-import { ALERTMANAGER, KUBE_STATE_METRICS, NODE_EXPORTER, datastoreExporters } from "./metrics/names";
+import {
+  ALERTMANAGER,
+  KUBE_STATE_METRICS,
+  MONITOR_SCRAPER,
+  NODE_EXPORTER,
+  datastoreExporters,
+} from "./metrics/names";
+import { deployMonitorScraper } from "./metrics/monitorScraper";
 import {
   annotatedPodsJob,
   appServiceJobs,
@@ -13,6 +21,7 @@ import {
 import { ScrapeConfig } from "./metrics/prometheusTypes";
 import { deployPrometheus } from "./metrics/prometheusWorkload";
 import { extraRuleFileProblems } from "./metrics/ruleFiles";
+import { extraScrapeJob } from "./metrics/extraScrapeJobs";
 import { workloadScrapeJob } from "./metrics/scrapeJobs";
 import { MetricsSettings } from "./metrics/settings";
 
@@ -24,9 +33,15 @@ export interface MetricsStackArgs extends MetricsSettings {
   readonly scrapeJobs: readonly ScrapeConfig[];
 }
 
-/** The metrics jobs every stack has: Prometheus, Alertmanager, the exporters, the kubelets and the apps. */
-export function metricsScrapeJobs(settings: MetricsSettings): ScrapeConfig[] {
+/**
+ * The metrics jobs: Prometheus, Alertmanager, the exporters, the kubelets, the apps, and last the
+ * teams' `metrics.extraScrapeConfigs`.
+ */
+export function metricsScrapeJobs(
+  settings: Pick<MetricsSettings, "namespaces" | "apps" | "metrics">,
+): ScrapeConfig[] {
   const namespace = settings.namespaces.observability;
+  const annotated = [...settings.apps.namespaces, ...settings.metrics.annotationDiscovery.namespaces];
   return [
     prometheusSelfJob(),
     workloadScrapeJob(ALERTMANAGER, namespace),
@@ -35,13 +50,40 @@ export function metricsScrapeJobs(settings: MetricsSettings): ScrapeConfig[] {
     ...kubeletJobs(),
     ...datastoreExporters(settings.metrics).map((e) => workloadScrapeJob(e.spec, namespace)),
     ...appServiceJobs(settings.apps.services),
-    ...(settings.apps.namespaces.length === 0 ? [] : [annotatedPodsJob(settings.apps.namespaces)]),
+    ...(annotated.length === 0 ? [] : [annotatedPodsJob([...new Set(annotated)])]),
+    ...(settings.metrics.prometheusOperatorMonitors.enabled
+      ? [workloadScrapeJob(MONITOR_SCRAPER, namespace)]
+      : []),
+    ...settings.metrics.extraScrapeConfigs.map(extraScrapeJob),
   ];
 }
 
-/** The first job name listed twice, if any: Prometheus refuses such a config. */
-export function duplicateJobName(jobs: readonly ScrapeConfig[]): string | undefined {
-  return jobs.find((job, i) => jobs.findIndex((j) => j.job_name === job.job_name) !== i)?.job_name;
+/**
+ * Every job name an earlier job already has, as a problem naming the later job's key: Prometheus
+ * refuses such a config. `jobs` are the other stacks' followed by metricsScrapeJobs', so a clash
+ * is the extra job's fault when the later one is an extra; among the stack's own, it is a bug.
+ */
+export function jobNameProblems(
+  jobs: readonly ScrapeConfig[],
+  extras: StackConfig["metrics"]["extraScrapeConfigs"],
+): string[] {
+  const firstExtra = jobs.length - extras.length;
+  return jobs.flatMap((job, i) => {
+    const first = jobs.findIndex((j) => j.job_name === job.job_name);
+    if (first === i) {
+      return [];
+    }
+    const clashesWith =
+      first >= firstExtra
+        ? `${keyPath(["metrics", "extraScrapeConfigs", first - firstExtra, "job_name"])} has it already`
+        : "it is one of the stack's own jobs";
+    return i >= firstExtra
+      ? [
+          `${keyPath(["metrics", "extraScrapeConfigs", i - firstExtra, "job_name"])} must be unique: ` +
+            `${job.job_name} is taken (${clashesWith})`,
+        ]
+      : [`scrape job ${job.job_name} is listed twice among the stack's own jobs`];
+  });
 }
 
 /**
@@ -66,10 +108,11 @@ export class MetricsStack extends pulumi.ComponentResource {
     super("observability:index:MetricsStack", name, {}, opts);
     const children = { parent: this };
 
+    // index.ts runs the same check before anything is registered; this guards other callers.
     const jobs = [...args.scrapeJobs, ...metricsScrapeJobs(args)];
-    const duplicate = duplicateJobName(jobs);
-    if (duplicate !== undefined) {
-      throw new pulumi.ResourceError(`scrape job ${duplicate} is listed twice`, this);
+    const clashes = jobNameProblems(jobs, args.metrics.extraScrapeConfigs);
+    if (clashes.length > 0) {
+      throw new pulumi.ResourceError(clashes.join("; "), this);
     }
     const prometheus = deployPrometheus(name, { config: args, jobs }, children);
     const alertmanager = deployAlertmanager(name, args, children);
@@ -83,6 +126,9 @@ export class MetricsStack extends pulumi.ComponentResource {
       args.namespaces.observability,
       args.metrics.replicas,
     );
+    if (args.metrics.prometheusOperatorMonitors.enabled) {
+      deployMonitorScraper(name, args, this.prometheusWriteUrls, children);
+    }
     this.registerOutputs({
       prometheusUrl: this.prometheusUrl,
       prometheusWriteUrls: this.prometheusWriteUrls,

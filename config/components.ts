@@ -16,8 +16,11 @@ export const COMPONENTS = [
 
 export type ComponentName = (typeof COMPONENTS)[number];
 
-/** Every workload, for resource overrides: the components, plus the collector's aggregator tier (same image). */
-export const WORKLOADS = [...COMPONENTS, "otelCollectorAggregator"] as const;
+/**
+ * Every workload, for resource overrides: the components, plus the collector's aggregator tier
+ * (same image) and the ServiceMonitor/PodMonitor scraper (the `alloy` image).
+ */
+export const WORKLOADS = [...COMPONENTS, "otelCollectorAggregator", "monitorScraper"] as const;
 
 export type WorkloadName = (typeof WORKLOADS)[number];
 

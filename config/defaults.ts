@@ -108,6 +108,9 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       slo,
       exporters: { postgres: [], redis: [] },
       extraRuleFiles: [],
+      extraScrapeConfigs: [],
+      annotationDiscovery: { namespaces: [] },
+      prometheusOperatorMonitors: { enabled: false, namespaces: [] },
     },
     logs: {
       retention: "168h",
@@ -163,6 +166,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       configReloader: resources("5m", "16Mi", "50m", "32Mi"),
       postgresExporter: resources("10m", "32Mi", "100m", "64Mi"),
       redisExporter: resources("10m", "16Mi", "100m", "64Mi"),
+      monitorScraper: resources("20m", "64Mi", "200m", "256Mi", EPHEMERAL.scratch),
     },
   },
   // Sized for a small production cluster; the README's sizing note says which keys to raise.
@@ -190,6 +194,9 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       slo,
       exporters: { postgres: [], redis: [] },
       extraRuleFiles: [],
+      extraScrapeConfigs: [],
+      annotationDiscovery: { namespaces: [] },
+      prometheusOperatorMonitors: { enabled: false, namespaces: [] },
     },
     logs: {
       retention: "720h",
@@ -248,6 +255,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       configReloader: resources("10m", "32Mi", "100m", "64Mi"),
       postgresExporter: resources("20m", "64Mi", "200m", "128Mi"),
       redisExporter: resources("20m", "32Mi", "200m", "64Mi"),
+      monitorScraper: resources("50m", "128Mi", "500m", "512Mi", EPHEMERAL.scratch),
     },
   },
 };

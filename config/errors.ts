@@ -24,6 +24,8 @@ export const SECRET_PATHS: readonly (readonly string[])[] = [
   ["grafana", "database", "password"],
   ["grafana", "sso", "clientSecret"],
   ["images", "registryCredentials"],
+  ["metrics", "extraScrapeConfigs", "*", "basic_auth", "password"],
+  ["metrics", "extraScrapeConfigs", "*", "authorization", "credentials"],
 ];
 
 /** Whether a concrete key path is one of SECRET_PATHS. */

@@ -9,6 +9,7 @@ import {
   WorkloadName,
 } from "./components";
 import { extraRuleFile } from "./ruleFiles";
+import { clusterServiceNamespace } from "./scrapeTargets";
 
 /**
  * `pulumi config set --path` stores every value but integers and booleans as text (`0.25`), and
@@ -37,6 +38,24 @@ const dnsLabel = z
 const duration = z
   .string()
   .regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, "must be a duration such as 30s, 5m, 24h or 7d");
+
+const DURATION_UNIT_MS: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1e3,
+  m: 6e4,
+  h: 3.6e6,
+  d: 8.64e7,
+  w: 6.048e8,
+  y: 3.1536e10,
+};
+
+/** Milliseconds of a duration the schema has accepted (`1h30m` → 5,400,000). */
+function durationMs(text: string): number {
+  return [...text.matchAll(/([0-9]+)(ms|s|m|h|d|w|y)/g)].reduce(
+    (sum, [, count, unit]) => sum + Number(count) * DURATION_UNIT_MS[unit],
+    0,
+  );
+}
 
 /** A Kubernetes resource quantity: 100m, 0.5, 256Mi, 10Gi. */
 const quantity = z
@@ -225,6 +244,81 @@ const redisTarget = strict({
   password: secretString.optional(),
 });
 
+/** A Prometheus label name, as relabel rules write and routes group by. */
+const labelName = z
+  .string()
+  .regex(
+    /^[a-zA-Z_][a-zA-Z0-9_]*$/,
+    "must be a label name (letters, digits and '_', not starting with a digit)",
+  );
+
+/** Prometheus' relabel_config, with the actions teams use (field names are Prometheus' own). */
+const relabelConfig = strict({
+  source_labels: z.array(labelName).optional(),
+  separator: z.string().optional(),
+  regex: z.string().refine(isValidRegex, "must be a valid regular expression (RE2 syntax)").optional(),
+  target_label: nonEmpty.optional(),
+  replacement: z.string().optional(),
+  action: z.enum(["replace", "keep", "drop", "labelmap", "labeldrop", "labelkeep"]).optional(),
+});
+
+/**
+ * A team's own scrape job: the part of Prometheus' scrape_config teams use, under Prometheus' own
+ * field names so a job from its docs or an additionalScrapeConfigs value carries over. Two
+ * differences: credentials are Pulumi secrets (`basic_auth.password`, `authorization.credentials`)
+ * that reach Prometheus as mounted files, and Kubernetes discovery names its namespaces (and may
+ * name its `ports`), so RBAC and the NetworkPolicy open exactly those.
+ */
+const extraScrapeConfig = strict({
+  // Also the key of the job's credential files: the Secret key alphabet.
+  job_name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "must be letters, digits, '_', '.' and '-'"),
+  scrape_interval: duration.optional(),
+  scrape_timeout: duration.optional(),
+  metrics_path: z.string().startsWith("/", "must start with '/'").optional(),
+  scheme: z.enum(["http", "https"]).optional(),
+  params: z.record(z.array(z.string())).optional(),
+  honor_labels: z.boolean().optional(),
+  static_configs: z
+    .array(
+      strict({
+        targets: z.array(hostPort("orders.shop.svc:8080")).min(1, "must list at least one target"),
+        labels: z.record(labelName, z.string()).optional(),
+      }),
+    )
+    .optional(),
+  kubernetes_sd_configs: z
+    .array(
+      strict({
+        role: z.enum(["pod", "service", "endpointslice"]),
+        namespaces: strict({ names: z.array(dnsLabel).min(1, "must list at least one namespace") }),
+        /** Where Prometheus may connect in those namespaces. @default every port */
+        ports: z.array(port).min(1, "must list at least one port").optional(),
+      }),
+    )
+    .optional(),
+  relabel_configs: z.array(relabelConfig).optional(),
+  metric_relabel_configs: z.array(relabelConfig).optional(),
+  basic_auth: strict({ username: nonEmpty, password: secretString }).optional(),
+  authorization: strict({ type: nonEmpty.optional(), credentials: secretString }).optional(),
+  tls_config: strict({
+    /** The CA certificate (PEM) that signed the targets' serving certificates. */
+    ca: z.string().startsWith("-----BEGIN CERTIFICATE-----", "must be a PEM certificate").optional(),
+    server_name: nonEmpty.optional(),
+    insecure_skip_verify: z.boolean().optional(),
+  }).optional(),
+}).superRefine((job, ctx) => {
+  if ((job.static_configs ?? []).length + (job.kubernetes_sd_configs ?? []).length === 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["static_configs"],
+      message: "or kubernetes_sd_configs must list where the job's targets are",
+    });
+  }
+  if (job.basic_auth !== undefined && job.authorization !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["authorization"], message: "must not be set beside basic_auth" });
+  }
+});
+
 const ingress = strict({
   host: z
     .string()
@@ -255,7 +349,6 @@ const alertMatcher = z
     const [, , op, value] = ALERT_MATCHER.exec(matcher) ?? [];
     return !op?.includes("~") || isValidRegex(`^(?:${value})$`);
   }, "must have a valid regular expression after =~ or !~");
-const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "must be a label name such as namespace");
 const slackChannel = z.string().regex(/^#?[a-z0-9_-]+$/, "must be a Slack channel such as #alerts");
 const emailReceiver = strict({
   to: z.array(z.string().email("must be an e-mail address")).min(1, "must list at least one address"),
@@ -601,6 +694,25 @@ export const stackConfigSchema = strict({
         );
       },
     ),
+    /** Teams' own scrape jobs, merged into prometheus.yml with `tier="app"`. */
+    extraScrapeConfigs: z.array(extraScrapeConfig),
+    /** Namespaces whose `prometheus.io/scrape` pods are scraped besides apps.namespaces' (no Alloy, no tracing ConfigMap). */
+    annotationDiscovery: strict({ namespaces: z.array(dnsLabel) }).superRefine((value, ctx) =>
+      reportDuplicates([...value.namespaces.entries()], ["namespaces"], ctx),
+    ),
+    /** ServiceMonitors and PodMonitors in these namespaces, scraped by an Alloy Deployment without the operator. */
+    prometheusOperatorMonitors: strict({ enabled: z.boolean(), namespaces: z.array(dnsLabel) }).superRefine(
+      (value, ctx) => {
+        reportDuplicates([...value.namespaces.entries()], ["namespaces"], ctx);
+        if (value.enabled && value.namespaces.length === 0) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["namespaces"],
+            message: "must list at least one namespace when enabled (the scraper is never cluster-wide)",
+          });
+        }
+      },
+    ),
     /** Every alert links to `<runbookBaseUrl>#<alertname in lowercase>` (see docs/runbooks.md). */
     runbookBaseUrl: httpsUrl,
     /** Alert thresholds; the alert rules read nothing else. */
@@ -837,6 +949,39 @@ export const stackConfigSchema = strict({
         issue(["apps", "namespaces", i], "must not be one of the stack's own namespaces");
       }
     }
+    const stackNamespaces = [value.namespaces.observability, value.namespaces.node];
+    const ownNamespace = (ns: string | undefined, path: (string | number)[]) => {
+      if (ns !== undefined && stackNamespaces.includes(ns)) {
+        issue(
+          path,
+          `must not be one of the stack's own namespaces (${stackNamespaces.join(", ")}), which the stack scrapes itself`,
+        );
+      }
+    };
+    value.metrics.annotationDiscovery.namespaces.forEach((ns, i) =>
+      ownNamespace(ns, ["metrics", "annotationDiscovery", "namespaces", i]),
+    );
+    value.metrics.prometheusOperatorMonitors.namespaces.forEach((ns, i) =>
+      ownNamespace(ns, ["metrics", "prometheusOperatorMonitors", "namespaces", i]),
+    );
+    value.metrics.extraScrapeConfigs.forEach((job, j) => {
+      const at = ["metrics", "extraScrapeConfigs", j];
+      // Prometheus refuses the whole file otherwise, and the reloader would keep the old one.
+      const interval = job.scrape_interval ?? value.metrics.scrapeInterval;
+      if (job.scrape_timeout !== undefined && durationMs(job.scrape_timeout) > durationMs(interval)) {
+        issue([...at, "scrape_timeout"], `must not be longer than the job's scrape interval (${interval})`);
+      }
+      job.kubernetes_sd_configs?.forEach((sd, k) =>
+        sd.namespaces.names.forEach((ns, n) =>
+          ownNamespace(ns, [...at, "kubernetes_sd_configs", k, "namespaces", "names", n]),
+        ),
+      );
+      job.static_configs?.forEach((group, k) =>
+        group.targets.forEach((target, t) =>
+          ownNamespace(clusterServiceNamespace(target), [...at, "static_configs", k, "targets", t]),
+        ),
+      );
+    });
     const buckets = value.tracing.latencyBucketsSeconds;
     const notABucket = (seconds: number, path: (string | number)[]) => {
       if (!buckets.includes(seconds)) {

@@ -16,6 +16,9 @@ export const KUBE_STATE_METRICS = workloadSpec("kube-state-metrics", {
   telemetry: { port: 8081 },
 });
 export const NODE_EXPORTER = workloadSpec("node-exporter", { "http-metrics": { port: 9100, scrape: true } });
+/** Grafana Alloy scraping ServiceMonitors and PodMonitors into Prometheus (metrics.prometheusOperatorMonitors). */
+export const MONITOR_SCRAPER = workloadSpec("monitor-scraper", { http: { port: 12345, scrape: true } });
+export const MONITOR_SCRAPER_PATHS = { config: "/etc/alloy", data: "/var/lib/alloy/data" } as const;
 /** The reload sidecar beside Prometheus and Alertmanager. */
 export const CONFIG_RELOADER = workloadSpec("config-reloader", { reloader: { port: 8080 } });
 
@@ -24,6 +27,8 @@ export const PROMETHEUS_PATHS = {
   configDir: "/etc/prometheus",
   configFile: "/etc/prometheus/prometheus.yml",
   rulesDir: "/etc/prometheus/rules",
+  /** Credentials and CA certificates of the extra scrape jobs, from a Secret. */
+  secretsDir: "/etc/prometheus/secrets",
   data: "/prometheus",
 } as const;
 

@@ -28,9 +28,15 @@ export interface ScrapeConfig {
   readonly scrape_timeout?: string;
   readonly metrics_path?: string;
   readonly scheme?: "http" | "https";
+  readonly params?: Readonly<Record<string, readonly string[]>>;
   readonly honor_labels?: boolean;
-  readonly authorization?: { readonly credentials_file: string };
-  readonly tls_config?: { readonly ca_file?: string; readonly insecure_skip_verify?: boolean };
+  readonly basic_auth?: { readonly username: string; readonly password_file: string };
+  readonly authorization?: { readonly type?: string; readonly credentials_file: string };
+  readonly tls_config?: {
+    readonly ca_file?: string;
+    readonly server_name?: string;
+    readonly insecure_skip_verify?: boolean;
+  };
   readonly static_configs?: readonly StaticConfig[];
   readonly kubernetes_sd_configs?: readonly KubernetesSdConfig[];
   readonly relabel_configs?: readonly RelabelConfig[];

@@ -13,6 +13,7 @@ import { containerPorts, servicePorts, workloadUrl } from "../common/workloadSpe
 import { toYaml } from "../common/yaml";
 import { configReloaderContainer } from "./configReloader";
 import { externalUrls } from "./externalUrls";
+import { scrapeCredentials } from "./extraScrapeJobs";
 import { PROMETHEUS, PROMETHEUS_PATHS, PROMETHEUS_PEERS_SERVICE } from "./names";
 import { prometheusConfig } from "./prometheusConfig";
 import { ScrapeConfig } from "./prometheusTypes";
@@ -80,6 +81,17 @@ export function deployPrometheus(
     opts,
   );
 
+  // Teams' scrape credentials: a Secret mounted as files the jobs point at, never in the ConfigMap.
+  const credentials = scrapeCredentials(config.metrics.extraScrapeConfigs);
+  const credentialsSecret =
+    Object.keys(credentials).length === 0
+      ? undefined
+      : new k8s.core.v1.Secret(
+          `${name}-prometheus-scrape-credentials`,
+          { metadata: objectMeta(id, namespace, "prometheus-scrape-credentials"), stringData: credentials },
+          opts,
+        );
+
   const replicas = config.metrics.replicas;
   const spec = hardenedPodSpec({
     platform: podPlatform(config, "prometheus"),
@@ -109,6 +121,9 @@ export function deployPrometheus(
           { name: "config", mountPath: PROMETHEUS_PATHS.configDir, readOnly: true },
           { name: "rules", mountPath: PROMETHEUS_PATHS.rulesDir, readOnly: true },
           { name: "data", mountPath: PROMETHEUS_PATHS.data },
+          ...(credentialsSecret === undefined
+            ? []
+            : [{ name: "scrape-credentials", mountPath: PROMETHEUS_PATHS.secretsDir, readOnly: true }]),
         ],
         livenessProbe: httpProbe("http", "/-/healthy", { initialDelaySeconds: 15, periodSeconds: 10 }),
         readinessProbe: httpProbe("http", "/-/ready", { initialDelaySeconds: 5, periodSeconds: 5 }),
@@ -130,6 +145,14 @@ export function deployPrometheus(
     volumes: [
       { name: "config", configMap: { name: configMap.metadata.name } },
       { name: "rules", configMap: { name: rulesMap.metadata.name } },
+      ...(credentialsSecret === undefined
+        ? []
+        : [
+            {
+              name: "scrape-credentials",
+              secret: { secretName: credentialsSecret.metadata.name, defaultMode: 0o440 },
+            },
+          ]),
     ],
   });
 
@@ -171,7 +194,11 @@ export function deployPrometheus(
       storageClassName: config.storage.className,
       storageSize: config.metrics.storageSize,
     },
-    { ...opts, ...dataProtection(config.profile), dependsOn: [configMap, rulesMap] },
+    {
+      ...opts,
+      ...dataProtection(config.profile),
+      dependsOn: [configMap, rulesMap, ...(credentialsSecret === undefined ? [] : [credentialsSecret])],
+    },
   );
   deployDisruptionBudget(`${name}-prometheus`, id, namespace, replicas, opts);
 

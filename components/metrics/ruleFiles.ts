@@ -1,4 +1,5 @@
 import { httpRecordingRules, selfMonitoringRules, serviceAlertRules } from "./alertRules";
+import { monitorRules } from "./monitorRules";
 import { RuleFile } from "./prometheusTypes";
 import { DeployedRuleFile, ruleFileClashes } from "./ruleClashes";
 import { sloRules } from "./sloRules";
@@ -13,6 +14,9 @@ function ownRuleFiles(config: RuleSettings): Record<string, RuleFile> {
     "services.yaml": { groups: [httpRecordingRules(), ...serviceAlertRules(alerts, runbookBaseUrl)] },
     "slo.yaml": { groups: sloRules(config.apps.services, slo, runbookBaseUrl) },
     "self-monitoring.yaml": { groups: [selfMonitoringRules(runbookBaseUrl)] },
+    ...(config.metrics.prometheusOperatorMonitors.enabled
+      ? { "monitors.yaml": { groups: [monitorRules(runbookBaseUrl)] } }
+      : {}),
   };
 }
 

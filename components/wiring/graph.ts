@@ -1,4 +1,5 @@
 import { StackConfig } from "../../config";
+import { clusterServiceNamespace } from "../../config/scrapeTargets";
 import { HOST_ACCESS_ALLOWLIST } from "../common/hostAccess";
 import { portOfAddress, portOfUrl } from "../common/serviceUrl";
 import { Port, networkPorts } from "../common/workloadSpec";
@@ -7,6 +8,7 @@ import { ALLOY, LOKI, alloyNamespace } from "../logs/names";
 import {
   ALERTMANAGER,
   KUBE_STATE_METRICS,
+  MONITOR_SCRAPER,
   NODE_EXPORTER,
   PROMETHEUS,
   datastoreExporters,
@@ -63,6 +65,38 @@ const API_SERVER = outside("the Kubernetes API server");
 const API_SERVER_PORTS = tcp(443, 6443);
 
 /**
+ * Where the teams' extra scrape jobs connect: each discovery's namespaces on its `ports` (every
+ * port when it names none, as discovery finds them), each static target's Service namespace or,
+ * for any other host, outside the cluster, on the target's port.
+ */
+function extraScrapeFlows(
+  jobs: StackConfig["metrics"]["extraScrapeConfigs"],
+): { to: Endpoint; ports: Port[]; why: string }[] {
+  return jobs.flatMap((job) => {
+    const why = `extra scrape job ${job.job_name}`;
+    const discovered = (job.kubernetes_sd_configs ?? []).flatMap((sd) =>
+      sd.namespaces.names.map((namespace) => ({
+        to: { kind: "namespace", namespace } as const,
+        ports: tcp(...(sd.ports ?? [])),
+        why,
+      })),
+    );
+    const targets = (job.static_configs ?? []).flatMap((group) => group.targets);
+    const byDestination = new Map<string, number[]>();
+    for (const target of targets) {
+      const key = clusterServiceNamespace(target) ?? "";
+      byDestination.set(key, [...(byDestination.get(key) ?? []), portOfAddress(target)]);
+    }
+    const fixed = [...byDestination].map(([namespace, ports]) => ({
+      to: namespace === "" ? outside(`the targets of ${why}`) : ({ kind: "namespace", namespace } as const),
+      ports: tcp(...ports),
+      why,
+    }));
+    return [...discovered, ...fixed];
+  });
+}
+
+/**
  * Who talks to whom, for the whole stack and nothing more. Every NetworkPolicy is generated from
  * this list (`policies.ts`), and the network test evaluates the rendered policies against it.
  */
@@ -87,6 +121,8 @@ export function wiringGraph(config: StackConfig): Flow[] {
   const notifying = notificationPorts(config.alerting);
 
   const scrape = (to: Endpoint, ports: Port[], why: string): Flow => ({ from: prometheus, to, ports, why });
+  const monitors = config.metrics.prometheusOperatorMonitors;
+  const monitorScraper = workload(obs, MONITOR_SCRAPER.name);
   const datastores = datastoreExporters(config.metrics);
 
   return [
@@ -116,6 +152,14 @@ export function wiringGraph(config: StackConfig): Flow[] {
       scrape(workload(obs, e.spec.name), networkPorts(e.spec), `${e.spec.name} metrics`),
     ),
     ...apps.map((app) => scrape(app, [], "the configured services and annotated pods, on their own ports")),
+    ...config.metrics.annotationDiscovery.namespaces
+      .filter((namespace) => !config.apps.namespaces.includes(namespace))
+      .map((namespace) =>
+        scrape({ kind: "namespace", namespace }, [], "annotated pods, on the port each one names"),
+      ),
+    ...extraScrapeFlows(config.metrics.extraScrapeConfigs).map(({ to, ports, why }) =>
+      scrape(to, ports, why),
+    ),
     scrape(outside("kubelets"), tcp(10250), "kubelet and cAdvisor metrics"),
     {
       from: prometheus,
@@ -123,6 +167,31 @@ export function wiringGraph(config: StackConfig): Flow[] {
       ports: API_SERVER_PORTS,
       why: "service discovery",
     },
+    ...(monitors.enabled
+      ? [
+          scrape(monitorScraper, networkPorts(MONITOR_SCRAPER, "http"), "the monitor scraper's metrics"),
+          {
+            from: monitorScraper,
+            to: API_SERVER,
+            ports: API_SERVER_PORTS,
+            why: "ServiceMonitors, PodMonitors and their targets",
+          },
+          ...monitors.namespaces.map(
+            (namespace): Flow => ({
+              from: monitorScraper,
+              to: { kind: "namespace", namespace },
+              ports: [],
+              why: "ServiceMonitor and PodMonitor targets, on the ports they name",
+            }),
+          ),
+          {
+            from: monitorScraper,
+            to: prometheus,
+            ports: networkPorts(PROMETHEUS, "http"),
+            why: "monitor targets' samples, remote-written",
+          },
+        ]
+      : []),
     ...(config.metrics.remoteWrite === undefined
       ? []
       : [

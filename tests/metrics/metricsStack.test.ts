@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { parseStackConfig } from "../../config";
-import { duplicateJobName, metricsScrapeJobs } from "../../components/metricsStack";
+import { jobNameProblems, metricsScrapeJobs } from "../../components/metricsStack";
 import { LogsStack } from "../../components/logsStack";
 import { prometheusFiles } from "../../components/metrics/prometheusWorkload";
 import { httpRecordingRules } from "../../components/metrics/alertRules";
@@ -279,8 +279,10 @@ describe("scrape jobs", () => {
   });
 
   test("a job name listed twice is found", () => {
-    expect(duplicateJobName(metricsScrapeJobs(settings))).toBeUndefined();
-    expect(duplicateJobName([...metricsScrapeJobs(settings), { job_name: "prometheus" }])).toBe("prometheus");
+    expect(jobNameProblems(metricsScrapeJobs(settings), [])).toEqual([]);
+    expect(jobNameProblems([...metricsScrapeJobs(settings), { job_name: "prometheus" }], [])).toEqual([
+      "scrape job prometheus is listed twice among the stack's own jobs",
+    ]);
   });
 
   test("services with their own interval or path get a job of their own", () => {
@@ -296,7 +298,7 @@ describe("scrape jobs", () => {
       },
       new Set(),
     );
-    const names = metricsScrapeJobs({ ...mixed, wiring: [] }).map((j) => j.job_name);
+    const names = metricsScrapeJobs(mixed).map((j) => j.job_name);
     expect(names).toEqual(expect.arrayContaining(["services-metrics-15s", "services-metrics-30s"]));
   });
 });

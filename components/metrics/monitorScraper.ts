@@ -1,0 +1,151 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { podPlatform } from "../common/placement";
+import { selectorLabels } from "../common/labels";
+import { objectMeta } from "../common/metadata";
+import { hardenedPodSpec, podTemplate } from "../common/podSpec";
+import { httpProbe } from "../common/probes";
+import { deployClusterRole, serviceAccountArgs } from "../common/rbac";
+import { serviceArgs } from "../common/service";
+import { containerPorts, servicePorts } from "../common/workloadSpec";
+import { AlloyBlock, expression, renderAlloy } from "../logs/alloySyntax";
+import { deployWorkloadPolicy } from "../wiring/policies";
+import { MONITOR_SCRAPER, MONITOR_SCRAPER_PATHS } from "./names";
+import { TIER_LABEL } from "./scrapeJobs";
+import { MetricsSettings } from "./settings";
+
+type PolicyRule = k8s.types.input.rbac.v1.PolicyRule;
+
+const READ = ["get", "list", "watch"];
+
+/**
+ * What the scraper reads, cluster-wide (a Role would need every monitored namespace to exist
+ * before the stack): the monitors, and what their selectors resolve to. The Prometheus Operator's
+ * own Prometheus reads the same. No Secrets: a monitor that takes credentials from a Secret is
+ * not supported.
+ */
+export const MONITOR_SCRAPER_RULES: PolicyRule[] = [
+  { apiGroups: ["monitoring.coreos.com"], resources: ["servicemonitors", "podmonitors"], verbs: READ },
+  { apiGroups: [""], resources: ["services", "endpoints", "pods"], verbs: READ },
+  { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: READ },
+];
+
+/** The Alloy components' label: their metrics carry `component_id="prometheus.operator.<kind>.<label>"`. */
+const LABEL = "teams";
+
+/**
+ * The scraper's Alloy configuration: every ServiceMonitor and PodMonitor in the configured
+ * namespaces, scraped as the operator would configure Prometheus, their samples labelled
+ * `tier="app"` and remote-written to every Prometheus replica (Prometheus' own receiver).
+ */
+export function monitorScraperConfig(
+  config: Pick<MetricsSettings, "metrics">,
+  prometheusWriteUrls: readonly string[],
+): string {
+  const monitors = (kind: "servicemonitors" | "podmonitors"): AlloyBlock => ({
+    name: `prometheus.operator.${kind}`,
+    label: LABEL,
+    attributes: {
+      namespaces: [...config.metrics.prometheusOperatorMonitors.namespaces],
+      forward_to: [expression("prometheus.remote_write.prometheus.receiver")],
+    },
+    blocks: [{ name: "scrape", attributes: { default_scrape_interval: config.metrics.scrapeInterval } }],
+  });
+  return renderAlloy([
+    monitors("servicemonitors"),
+    monitors("podmonitors"),
+    {
+      name: "prometheus.remote_write",
+      label: "prometheus",
+      blocks: prometheusWriteUrls.map(
+        (url): AlloyBlock => ({
+          name: "endpoint",
+          attributes: { url },
+          blocks: [
+            {
+              name: "write_relabel_config",
+              attributes: { target_label: TIER_LABEL, replacement: "app" },
+            },
+          ],
+        }),
+      ),
+    },
+  ]);
+}
+
+/**
+ * Grafana Alloy as a one-replica Deployment in the restricted namespace, scraping ServiceMonitors
+ * and PodMonitors without the Prometheus Operator. One replica: a second would scrape every
+ * target again (Alloy's clustering would split them, at the cost of a gossip mesh), and the
+ * Recreate strategy keeps a rollout from running two for a moment. Its write-ahead log is scratch:
+ * a restart loses at most the samples not yet written.
+ */
+export function deployMonitorScraper(
+  name: string,
+  config: MetricsSettings,
+  prometheusWriteUrls: readonly string[],
+  opts: pulumi.CustomResourceOptions,
+): void {
+  const namespace = config.namespaces.observability;
+  const id = { name: MONITOR_SCRAPER.name, component: "metrics", image: config.images.alloy };
+  const configText = monitorScraperConfig(config, prometheusWriteUrls);
+
+  new k8s.core.v1.ServiceAccount(`${name}-monitor-scraper`, serviceAccountArgs(id, namespace), opts);
+  deployClusterRole(`${name}-monitor-scraper`, id, namespace, MONITOR_SCRAPER_RULES, opts);
+  const configMap = new k8s.core.v1.ConfigMap(
+    `${name}-monitor-scraper-config`,
+    { metadata: objectMeta(id, namespace, "monitor-scraper-config"), data: { "config.alloy": configText } },
+    opts,
+  );
+  const spec = hardenedPodSpec({
+    platform: podPlatform(config, "monitorScraper"),
+    serviceAccountName: MONITOR_SCRAPER.name,
+    containers: [
+      {
+        name: "alloy",
+        image: config.images.alloy,
+        args: [
+          "run",
+          `${MONITOR_SCRAPER_PATHS.config}/config.alloy`,
+          `--server.http.listen-addr=0.0.0.0:${MONITOR_SCRAPER.ports.http.port}`,
+          `--storage.path=${MONITOR_SCRAPER_PATHS.data}`,
+          "--stability.level=generally-available",
+          "--disable-reporting",
+        ],
+        ports: containerPorts(MONITOR_SCRAPER),
+        resources: config.resources.monitorScraper,
+        volumeMounts: [{ name: "config", mountPath: MONITOR_SCRAPER_PATHS.config, readOnly: true }],
+        scratchPaths: [MONITOR_SCRAPER_PATHS.data, "/tmp"],
+        livenessProbe: httpProbe("http", "/-/healthy"),
+        readinessProbe: httpProbe("http", "/-/ready", { initialDelaySeconds: 5, periodSeconds: 5 }),
+        startupProbe: httpProbe("http", "/-/ready", {
+          initialDelaySeconds: 0,
+          periodSeconds: 5,
+          failureThreshold: 24,
+        }),
+      },
+    ],
+    volumes: [{ name: "config", configMap: { name: configMap.metadata.name } }],
+  });
+  new k8s.apps.v1.Deployment(
+    `${name}-monitor-scraper`,
+    {
+      metadata: objectMeta(id, namespace),
+      spec: {
+        replicas: 1,
+        strategy: { type: "Recreate" },
+        selector: { matchLabels: selectorLabels(id) },
+        // Alloy does not watch its file: a config change rolls the pod.
+        template: podTemplate(id, spec, { config: configText }),
+      },
+    },
+    { ...opts, dependsOn: [configMap] },
+  );
+  // Prometheus scrapes the scraper's own metrics (and its per-monitor target counts) through it.
+  new k8s.core.v1.Service(
+    `${name}-monitor-scraper`,
+    serviceArgs({ id, namespace, ports: servicePorts(MONITOR_SCRAPER) }),
+    opts,
+  );
+  deployWorkloadPolicy(`${name}-monitor-scraper`, config.wiring, namespace, id, opts);
+}
