@@ -107,7 +107,7 @@ async function main() {
       metrics: config.metrics,
       wiring,
       backends: {
-        prometheusUrl: metrics.prometheusUrl,
+        prometheus: metrics.prometheusQuery,
         alertmanagerUrl: metrics.alertmanagerUrl,
         lokiUrl: logs.lokiUrl,
         ...(logs.tenant === undefined ? {} : { lokiTenant: logs.tenant }),

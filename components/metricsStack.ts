@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { deployAlertmanager } from "./metrics/alertmanagerWorkload";
 import { deployDatastoreExporters } from "./metrics/datastoreExporters";
 import { deployKubeStateMetrics, deployNodeExporter } from "./metrics/exporters";
+import { deployMetricsExposure, metricsPublicUrls } from "./metrics/metricsExposure";
 import { ALERTMANAGER, KUBE_STATE_METRICS, NODE_EXPORTER, datastoreExporters } from "./metrics/names";
 import {
   annotatedPodsJob,
@@ -12,6 +13,7 @@ import {
 } from "./metrics/prometheusConfig";
 import { ScrapeConfig } from "./metrics/prometheusTypes";
 import { deployPrometheus } from "./metrics/prometheusWorkload";
+import { PrometheusQueryEndpoint, prometheusQueryEndpoint } from "./metrics/queryEndpoint";
 import { workloadScrapeJob } from "./metrics/scrapeJobs";
 import { MetricsSettings } from "./metrics/settings";
 
@@ -49,8 +51,12 @@ export function duplicateJobName(jobs: readonly ScrapeConfig[]): string | undefi
  * Prometheus and Alertmanager at the URLs it exposes.
  */
 export class MetricsStack extends pulumi.ComponentResource {
-  /** Prometheus' in-cluster query URL. */
+  /** Prometheus' in-cluster query URL: the `prometheus-query` Service, one replica (`metrics.queryReplica`). */
   public readonly prometheusUrl: string;
+  /** Where dashboards read metrics: that Service, or Amazon Managed Prometheus with remote write. */
+  public readonly prometheusQuery: PrometheusQueryEndpoint;
+  /** Public URLs of Prometheus and Alertmanager when `exposure.ingress` exposes them (for `--web.external-url`). */
+  public readonly publicUrls: ReturnType<typeof metricsPublicUrls>;
   /** Every Prometheus replica's remote-write endpoint, for writers that must reach each one. */
   public readonly prometheusWriteUrls: readonly string[];
   /** Alertmanager's in-cluster URL. */
@@ -70,8 +76,11 @@ export class MetricsStack extends pulumi.ComponentResource {
     deployKubeStateMetrics(name, args, children);
     deployNodeExporter(name, args, children);
     deployDatastoreExporters(name, args, children);
+    deployMetricsExposure(name, args, children);
 
     this.prometheusUrl = prometheus.url;
+    this.prometheusQuery = prometheusQueryEndpoint(args);
+    this.publicUrls = metricsPublicUrls(args.exposure);
     this.alertmanagerUrl = alertmanager.url;
     this.prometheusWriteUrls = prometheusRemoteWriteUrls(
       args.namespaces.observability,
@@ -79,6 +88,7 @@ export class MetricsStack extends pulumi.ComponentResource {
     );
     this.registerOutputs({
       prometheusUrl: this.prometheusUrl,
+      prometheusQueryUrl: this.prometheusQuery.url,
       prometheusWriteUrls: this.prometheusWriteUrls,
       alertmanagerUrl: this.alertmanagerUrl,
     });

@@ -14,6 +14,7 @@ export const SECRET_PATHS: readonly (readonly string[])[] = [
   ["metrics", "exporters", "postgres", "*", "dsn"],
   ["metrics", "exporters", "redis", "*", "password"],
   ["grafana", "database", "password"],
+  ["exposure", "ingress", "auth", "clientSecret"],
 ];
 
 /** Whether a concrete key path is one of SECRET_PATHS. */

@@ -2,6 +2,7 @@
 // offline against the rendered stacks (tests/safety/policy.test.ts) without the pack's server.
 import { PodProblemCategory, categorizedPodProblems } from "../checks/podSecurity";
 import { governingServiceProblems } from "../checks/governingServices";
+import { roundRobinDatasourceProblems, unauthenticatedUiProblems } from "../checks/exposedBackends";
 import { renderedPods } from "../checks/podSpecs";
 import { PROFILE_LABEL } from "../components/common/namespace";
 import { KubeObject } from "../render/manifest";
@@ -133,6 +134,19 @@ export const POLICIES: readonly StackPolicy[] = [
               (o) =>
                 `Service/${o.metadata.namespace ?? ""}/${o.metadata.name} is of type ${(o.spec as { type: string }).type} in production; expose Grafana through the Ingress only`,
             ),
+  },
+  {
+    name: "authenticated-metrics-uis-in-prod",
+    description:
+      "In production an Ingress to Prometheus or Alertmanager has the ALB authenticate every request (oidc or cognito).",
+    check: (resources) =>
+      profileOf(resources) === "kind" ? [] : unauthenticatedUiProblems(kubeObjects(resources)),
+  },
+  {
+    name: "one-prometheus-view",
+    description:
+      "Grafana's Prometheus datasource never queries a Service that selects more than one Prometheus replica.",
+    check: (resources) => roundRobinDatasourceProblems(kubeObjects(resources)),
   },
   {
     name: "no-secret-literals",

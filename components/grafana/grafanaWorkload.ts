@@ -3,12 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { deployDisruptionBudget, spreadAcrossNodes } from "../common/disruption";
 import { WorkloadIdentity, selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
+import { serviceAccountArgs } from "../common/rbac";
 import { InitContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { serviceArgs } from "../common/service";
 import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
 import { containerPorts, servicePorts } from "../common/workloadSpec";
-import { GRAFANA, GRAFANA_PATHS, GRAFANA_PEERS_SERVICE } from "./names";
+import { GRAFANA, GRAFANA_HEALTH_PATH, GRAFANA_PATHS, GRAFANA_PEERS_SERVICE } from "./names";
 import { GrafanaSettings } from "./settings";
 
 /**
@@ -65,6 +66,10 @@ function grafanaEnv(config: GrafanaSettings): EnvVar[] {
     GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
     GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES: "false",
     GF_LOG_MODE: "console",
+    // Amazon Managed Prometheus: SigV4 with the pod's IRSA role, and no other AWS credentials.
+    ...(config.metrics.remoteWrite === undefined
+      ? {}
+      : { GF_AUTH_SIGV4_AUTH_ENABLED: "true", GF_AWS_ALLOWED_AUTH_PROVIDERS: "default" }),
     ...(database === undefined
       ? {}
       : {
@@ -130,6 +135,11 @@ function grafanaPodSpec(config: GrafanaSettings, id: WorkloadIdentity, inputs: G
   };
   const replicas = config.grafana.replicas;
   return hardenedPodSpec({
+    // IRSA: the pods query Amazon Managed Prometheus as metrics.remoteWrite.queryRoleArn. The
+    // identity webhook projects its own token; the Kubernetes API token stays unmounted.
+    ...(config.metrics.remoteWrite === undefined
+      ? {}
+      : { serviceAccountName: GRAFANA.name, mountServiceAccountToken: false }),
     initContainers: [applyPassword],
     ...(replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {}),
     containers: [
@@ -152,12 +162,12 @@ function grafanaPodSpec(config: GrafanaSettings, id: WorkloadIdentity, inputs: G
         scratchPaths,
         // /api/health also checks the database: readiness follows it closely, liveness only after a
         // minute of failures, so a database blip takes Grafana out of rotation without restarts.
-        livenessProbe: httpProbe("http", "/api/health", {
+        livenessProbe: httpProbe("http", GRAFANA_HEALTH_PATH, {
           initialDelaySeconds: 0,
           failureThreshold: LIVENESS_FAILURES,
         }),
-        readinessProbe: httpProbe("http", "/api/health", { initialDelaySeconds: 0, periodSeconds: 5 }),
-        startupProbe: httpProbe("http", "/api/health", GRAFANA_STARTUP),
+        readinessProbe: httpProbe("http", GRAFANA_HEALTH_PATH, { initialDelaySeconds: 0, periodSeconds: 5 }),
+        startupProbe: httpProbe("http", GRAFANA_HEALTH_PATH, GRAFANA_STARTUP),
       },
     ],
     volumes: [
@@ -203,7 +213,18 @@ export function deployGrafanaWorkload(
     { datasources: inputs.datasourcesYaml, providers: inputs.providerYaml },
     { [ROTATION_ANNOTATION]: config.grafana.credentialsRotation },
   );
-  const dependsOn = [inputs.credentials, inputs.provisioning, inputs.dashboards];
+  const remoteWrite = config.metrics.remoteWrite;
+  const serviceAccount =
+    remoteWrite === undefined
+      ? []
+      : [
+          new k8s.core.v1.ServiceAccount(
+            `${name}-grafana`,
+            serviceAccountArgs(id, namespace, remoteWrite.queryRoleArn),
+            opts,
+          ),
+        ];
+  const dependsOn = [inputs.credentials, inputs.provisioning, inputs.dashboards, ...serviceAccount];
 
   // Headless `grafana-peers`: the StatefulSet's pod DNS names (the `grafana` Service is a NodePort
   // or behind the Ingress), or the gossip of Deployment replicas, which must find each other before
