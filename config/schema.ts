@@ -302,7 +302,8 @@ export const stackConfigSchema = strict({
       /** The workspace's remote-write endpoint; Grafana queries the workspace URL it starts with. */
       url: httpsUrl.refine(
         // An http:// URL already has its own message.
-        (u) => !u.startsWith("https://") || /^https:\/\/[^/]+\/workspaces\/[^/]+\/api\/v1\/remote_write$/.test(u),
+        (u) =>
+          !u.startsWith("https://") || /^https:\/\/[^/]+\/workspaces\/[^/]+\/api\/v1\/remote_write$/.test(u),
         "must be an Amazon Managed Prometheus remote-write endpoint (https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/api/v1/remote_write)",
       ),
       region: awsRegion,
@@ -637,7 +638,11 @@ function ingressProblems(value: z.output<typeof ingress>): [(string | number)[],
     ]);
   }
   if (!alb && value.auth !== undefined) {
-    problems.push([["auth"], "needs className alb: the authentication is the ALB's (oidc or cognito)"]);
+    // On the type, not the whole object: an error echoes its value, and the object holds the client secret.
+    problems.push([
+      ["auth", "type"],
+      "needs className alb: the authentication is the ALB's (oidc or cognito)",
+    ]);
   }
   if (alb) {
     for (const name of Object.keys(value.annotations)) {

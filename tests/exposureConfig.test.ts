@@ -161,7 +161,7 @@ describe("exposure.ingress on an ALB", () => {
       `observability:exposure.ingress.certificateArn applies only with className alb; for nginx use tlsSecretName (got "${CERTIFICATE}")`,
     ]);
     expect(problemsOf(secretIngress({ ...nginx, auth: OIDC }))).toEqual([
-      "observability:exposure.ingress.auth needs className alb: the authentication is the ALB's (oidc or cognito)",
+      'observability:exposure.ingress.auth.type needs className alb: the authentication is the ALB\'s (oidc or cognito) (got "oidc")',
     ]);
   });
 });
@@ -245,4 +245,21 @@ test("a bad exposure registers nothing: the program stops before the provider or
   await expect(run).rejects.toThrow("observability:exposure.ingress.prometheus");
   await new Promise((resolve) => setTimeout(resolve, 50));
   expect(mocks.registrations).toEqual([]);
+});
+
+test("the OIDC client secret is a Pulumi secret from the moment it is read", async () => {
+  const stack = secretIngress({ prometheus: { host: "prometheus.tiketi.example.com" }, auth: OIDC });
+  const auth = parsePulumiConfig(stack.config, stack.secretKeys).exposure.ingress?.auth;
+  expect(auth?.type).toBe("oidc");
+  expect(await (auth?.type === "oidc" ? (auth.clientSecret as any).isSecret : undefined)).toBe(true);
+});
+
+test("no error echoes the OIDC client secret", () => {
+  const problems = [
+    ingress({ className: "nginx", certificateArn: undefined, auth: OIDC }),
+    ingress({ prometheus: { host: "prometheus.tiketi.example.com" }, auth: { ...OIDC, type: "saml" } }),
+    ingress({ prometheus: { host: "grafana.tiketi.example.com" }, auth: { ...OIDC, issuer: "login" } }),
+  ].flatMap(problemsOf);
+  expect(problems.length).toBeGreaterThan(3);
+  expect(problems.join("\n")).not.toContain(OIDC.clientSecret);
 });
