@@ -156,7 +156,9 @@ describe("with remote write, each replica labels what it sends with its pod name
     await remoteWrite(`${replica.base}/api/v1/write`, [
       { name: METRIC, labels: { service: "ticket-service" }, value: 1 },
     ]);
-    const response = await fetch(`${replica.base}/federate?${new URLSearchParams({ "match[]": METRIC })}`);
+    const response = await fetch(
+      `${replica.base}/federate?${new URLSearchParams({ "match[]": METRIC }).toString()}`,
+    );
     const federated = await response.text();
     expect(federated).toMatch(/__replica__="prometheus-1"/);
     expect(federated).toMatch(/cluster="tiketi-prod"/);
