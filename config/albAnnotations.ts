@@ -24,12 +24,15 @@ export const ALB_ANNOTATION = {
  */
 export const ALB_MANAGED_ANNOTATIONS: Readonly<Record<string, string>> = {
   [ALB_ANNOTATION.scheme]: "exposure.ingress.scheme",
-  [ALB_ANNOTATION.targetType]: "the NetworkPolicies (target type ip: the ALB reaches the pods directly)",
+  [ALB_ANNOTATION.targetType]:
+    "the wiring graph (target type ip: its NetworkPolicies admit the ALB to the pods)",
   [ALB_ANNOTATION.listenPorts]: "exposure.ingress.certificateArn (HTTPS on 443, HTTP 80 redirects)",
   [ALB_ANNOTATION.sslRedirect]: "exposure.ingress.certificateArn (HTTPS on 443, HTTP 80 redirects)",
   [ALB_ANNOTATION.certificateArn]: "exposure.ingress.certificateArn",
-  [ALB_ANNOTATION.healthcheckPath]: "each backend's health endpoint",
-  [ALB_ANNOTATION.successCodes]: "each backend's health endpoint",
+  [ALB_ANNOTATION.healthcheckPath]:
+    "each UI's health endpoint (Grafana /api/health, Prometheus and Alertmanager /-/healthy)",
+  [ALB_ANNOTATION.successCodes]:
+    "each UI's health endpoint (Grafana /api/health, Prometheus and Alertmanager /-/healthy)",
   [ALB_ANNOTATION.authType]: "exposure.ingress.auth",
   [ALB_ANNOTATION.authIdpOidc]: "exposure.ingress.auth",
   [ALB_ANNOTATION.authIdpCognito]: "exposure.ingress.auth",
