@@ -6,6 +6,7 @@
 // documented (README), not emulated; what the replicas send it, their `__replica__` label, is
 // checked on the real binary.
 import * as fs from "fs";
+import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import {
@@ -20,8 +21,10 @@ import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
 import { remoteWrite } from "../support/expositions";
-import { Running, Servers } from "../support/processes";
-import { objectNamed } from "../support/rendered";
+import { webhookReceiver } from "../support/httpServers";
+import { Running, Servers, eventually, freePort } from "../support/processes";
+import { configMapData, containerArgs, objectNamed } from "../support/rendered";
+import { tools } from "../support/tools";
 import { startPrometheus } from "./localStack";
 
 type Json = Record<string, any>;
@@ -32,6 +35,12 @@ const ROUNDS = 12;
 const GAP = [4, 5, 6, 7];
 const QUERY = `count_over_time(${METRIC}[5m])`;
 const REPEATS = 20;
+const AMP = {
+  url: "https://aps-workspaces.ap-northeast-2.amazonaws.com/workspaces/ws-3f1e2d4c-5b6a-4789-9abc-def012345678/api/v1/remote_write",
+  region: "ap-northeast-2",
+  roleArn: "arn:aws:iam::111111111111:role/tiketi-prod-amp-writer",
+  queryRoleArn: "arn:aws:iam::111111111111:role/tiketi-prod-grafana-amp",
+};
 
 /** An instant query as Grafana's datasource sends it (httpMethod POST): the value, or none. */
 async function query(base: string, expr: string): Promise<string> {
@@ -125,42 +134,103 @@ describe("Grafana's query path over two real Prometheus replicas", () => {
   });
 });
 
-describe("with remote write, each replica labels what it sends with its pod name", () => {
+describe("with remote write, each replica labels what it sends, and its alerts stay equal", () => {
   const servers = new Servers();
   let dir: string;
+  let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
+  const replicas = new Map<string, string>();
 
-  afterAll(async () => {
-    await servers.stopAll();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  test("Prometheus expands ${POD_NAME} in the rendered external labels; __replica__ and cluster reach federation", async () => {
+  beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "ha-replica-"));
     const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
-    const remote = {
-      url: "https://aps-workspaces.ap-northeast-2.amazonaws.com/workspaces/ws-3f1e2d4c-5b6a-4789-9abc-def012345678/api/v1/remote_write",
-      region: "ap-northeast-2",
-      roleArn: "arn:aws:iam::111111111111:role/tiketi-prod-amp-writer",
-      queryRoleArn: "arn:aws:iam::111111111111:role/tiketi-prod-grafana-amp",
-    };
     const { objects } = await renderWithConfig(
       "prod-amp-live",
-      { ...config, "observability:metrics": JSON.stringify({ remoteWrite: remote }) },
+      { ...config, "observability:metrics": JSON.stringify({ remoteWrite: AMP }) },
       secretKeys,
     );
     // The pod's name, as the rendered fieldRef gives it.
     const env = objectNamed(objects, "StatefulSet", "prometheus").spec.template.spec.containers[0]
       .env as Json[];
     expect(env).toEqual([{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }]);
-    const replica = await startPrometheus(servers, objects, dir, { env: { POD_NAME: "prometheus-1" } });
-    await remoteWrite(`${replica.base}/api/v1/write`, [
-      { name: METRIC, labels: { service: "ticket-service" }, value: 1 },
-    ]);
-    const response = await fetch(
-      `${replica.base}/federate?${new URLSearchParams({ "match[]": METRIC }).toString()}`,
+    const rendered = yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as Json;
+    receiver = await webhookReceiver();
+    // The rendered global and alerting sections; Alertmanager is this receiver, the rule fires at once.
+    for (const pod of ["prometheus-0", "prometheus-1"]) {
+      const own = fs.mkdtempSync(path.join(dir, `${pod}-`));
+      fs.writeFileSync(
+        path.join(own, "rules.yml"),
+        yaml.dump({
+          groups: [
+            { name: "ha", rules: [{ alert: "HaProbe", expr: "vector(1)", labels: { severity: "warning" } }] },
+          ],
+        }),
+      );
+      fs.writeFileSync(
+        path.join(own, "prometheus.yml"),
+        yaml.dump({
+          global: { ...rendered.global, evaluation_interval: "1s" },
+          alerting: {
+            ...rendered.alerting,
+            alertmanagers: [
+              { api_version: "v2", static_configs: [{ targets: [`127.0.0.1:${receiver.port}`] }] },
+            ],
+          },
+          rule_files: [path.join(own, "rules.yml")],
+        }),
+      );
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      const args = containerArgs(objects, "prometheus", {
+        "--config.file": path.join(own, "prometheus.yml"),
+        "--storage.tsdb.path": path.join(own, "data"),
+        "--web.listen-address": `127.0.0.1:${port}`,
+      });
+      // The first notification can leave before the Alertmanager target is discovered; the
+      // resend comes after a minute by default, here after a second.
+      args.push("--rules.alert.resend-delay=1s");
+      await servers.start(tools.prometheus(), args, `${base}/-/ready`, { env: { POD_NAME: pod } });
+      replicas.set(pod, base);
+    }
+  });
+
+  afterAll(async () => {
+    await servers.stopAll();
+    await receiver?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("Prometheus expands ${POD_NAME} in the rendered external labels: what AMP deduplicates by", async () => {
+    for (const [pod, base] of replicas) {
+      await remoteWrite(`${base}/api/v1/write`, [
+        { name: METRIC, labels: { service: "ticket-service" }, value: 1 },
+      ]);
+      const federated = await (
+        await fetch(`${base}/federate?${new URLSearchParams({ "match[]": METRIC }).toString()}`)
+      ).text();
+      expect(federated).toContain(`__replica__="${pod}"`);
+      expect(federated).toContain('cluster="tiketi-prod"');
+    }
+  });
+
+  test("both replicas send Alertmanager the same alert, without __replica__", async () => {
+    const alerts = await eventually(
+      async () => {
+        const sent = (receiver.received as Json[][]).flat().filter((a) => a.labels?.alertname === "HaProbe");
+        const senders = new Set(sent.map((a) => new URL(a.generatorURL as string).port));
+        return senders.size === 2 ? sent : undefined;
+      },
+      "HaProbe from both replicas",
+      30000,
     );
-    const federated = await response.text();
-    expect(federated).toMatch(/__replica__="prometheus-1"/);
-    expect(federated).toMatch(/cluster="tiketi-prod"/);
+    const labelSets = new Set(alerts.map((a) => JSON.stringify(a.labels)));
+    expect([...labelSets].map((l) => JSON.parse(l) as Json)).toEqual([
+      {
+        alertname: "HaProbe",
+        severity: "warning",
+        cluster: "tiketi-prod",
+        env: "prod",
+        region: "ap-northeast-2",
+      },
+    ]);
   });
 });
