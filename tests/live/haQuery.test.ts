@@ -214,10 +214,10 @@ describe("with remote write, each replica labels what it sends, and its alerts s
 
   test("both replicas send Alertmanager the same alert, without __replica__", async () => {
     const alerts = await eventually(
-      async () => {
+      () => {
         const sent = (receiver.received as Json[][]).flat().filter((a) => a.labels?.alertname === "HaProbe");
         const senders = new Set(sent.map((a) => new URL(a.generatorURL as string).port));
-        return senders.size === 2 ? sent : undefined;
+        return Promise.resolve(senders.size === 2 ? sent : undefined);
       },
       "HaProbe from both replicas",
       30000,
