@@ -123,7 +123,8 @@ export const POLICIES: readonly StackPolicy[] = [
   ),
   {
     name: "no-exposed-services-in-prod",
-    description: "In production nothing is reachable from outside but Grafana, through its Ingress.",
+    description:
+      "In production no Service is a NodePort or LoadBalancer: people reach Grafana (and, authenticated, Prometheus and Alertmanager) only through Ingresses.",
     check: (resources) =>
       profileOf(resources) === "kind"
         ? []
