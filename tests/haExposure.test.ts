@@ -10,7 +10,10 @@ import {
   statefulSetPods,
   unauthenticatedUiProblems,
 } from "../checks/exposedBackends";
+import { Connection, connectionAllowed } from "../checks/networkReachability";
 import { IngressConfig, ingressAnnotations } from "../components/common/ingress";
+import { wiringGraph } from "../components/wiring/graph";
+import { parsePulumiConfig } from "../config";
 import { metricsPublicUrls } from "../components/metrics/metricsExposure";
 import { ampQueryUrl } from "../components/metrics/queryEndpoint";
 import { POLICIES } from "../policy/rules";
@@ -18,6 +21,7 @@ import { KubeObject } from "../render/manifest";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { StackName, rendered, stackConfig } from "./renderedStacks";
+import { NamedParty, graphAllows, networkParties, networkPolicies } from "./support/network";
 import { configMapData, objectNamed } from "./support/rendered";
 
 type Json = Record<string, any>;
@@ -45,28 +49,29 @@ const REMOTE_WRITE = {
 };
 
 /** prod with Prometheus and Alertmanager behind the ALB, AMP remote write, and replica 1 as the queried one. */
+function exposedConfig(): { config: Record<string, string>; secretKeys: string[] } {
+  const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
+  const exposure = JSON.parse(config["observability:exposure"]) as Json;
+  exposure.ingress = {
+    ...exposure.ingress,
+    annotations: { "alb.ingress.kubernetes.io/wafv2-acl-arn": WAF },
+    prometheus: { host: "prometheus.tiketi.example.com" },
+    alertmanager: { host: "alertmanager.tiketi.example.com" },
+    auth: OIDC,
+  };
+  return {
+    config: {
+      ...config,
+      "observability:exposure": JSON.stringify(exposure),
+      "observability:metrics": JSON.stringify({ remoteWrite: REMOTE_WRITE, queryReplica: 1 }),
+    },
+    secretKeys: [...secretKeys, "observability:exposure"],
+  };
+}
 let exposed: Promise<RenderedStack> | undefined;
 function renderExposed(): Promise<RenderedStack> {
-  exposed ??= (async () => {
-    const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
-    const exposure = JSON.parse(config["observability:exposure"]) as Json;
-    exposure.ingress = {
-      ...exposure.ingress,
-      annotations: { "alb.ingress.kubernetes.io/wafv2-acl-arn": WAF },
-      prometheus: { host: "prometheus.tiketi.example.com" },
-      alertmanager: { host: "alertmanager.tiketi.example.com" },
-      auth: OIDC,
-    };
-    return renderWithConfig(
-      "prod-exposed-amp",
-      {
-        ...config,
-        "observability:exposure": JSON.stringify(exposure),
-        "observability:metrics": JSON.stringify({ remoteWrite: REMOTE_WRITE, queryReplica: 1 }),
-      },
-      [...secretKeys, "observability:exposure"],
-    );
-  })();
+  const { config, secretKeys } = exposedConfig();
+  exposed ??= renderWithConfig("prod-exposed-amp", config, secretKeys);
   return exposed;
 }
 
@@ -261,6 +266,44 @@ describe("Prometheus and Alertmanager behind the ALB, authenticated", () => {
     const prodPrometheus = objectNamed((await rendered("prod")).objects, "NetworkPolicy", "prometheus").spec
       .ingress as Json[];
     expect(JSON.stringify(prodPrometheus)).not.toContain("0.0.0.0/0");
+  });
+
+  test("the rendered NetworkPolicies allow exactly the wiring graph of the exposed stack with AMP", async () => {
+    const { objects } = await renderExposed();
+    const { config, secretKeys } = exposedConfig();
+    const stack = parsePulumiConfig(config, secretKeys);
+    const flows = wiringGraph(stack);
+    const parties = networkParties(objects, stack.apps.namespaces);
+    const policies = networkPolicies(objects);
+    const namespaces = [stack.namespaces.observability, stack.namespaces.node];
+    const ports = [
+      ...new Set([443, 3006, 9090, 9093, 5555, ...flows.flatMap((f) => f.ports.map((p) => p.port))]),
+    ];
+    const mismatches = parties.flatMap((from) =>
+      parties.flatMap((to) =>
+        ports
+          .map((port): Connection => ({ protocol: "TCP", port }))
+          .filter(
+            (c) =>
+              connectionAllowed(policies, from.party, to.party, c) !==
+              graphAllows(flows, namespaces, from, to, c),
+          )
+          .map((c) => `${from.name} -> ${to.name} TCP/${c.port}`),
+      ),
+    );
+    expect(mismatches).toEqual([]);
+    const outside = parties.find((p) => p.name === "outside") as NamedParty;
+    const party = (name: string) => parties.find((p) => p.name === name) as NamedParty;
+    const tcp = (port: number): Connection => ({ protocol: "TCP", port });
+    expect(
+      connectionAllowed(policies, outside.party, party("observability/prometheus").party, tcp(9090)),
+    ).toBe(true);
+    expect(
+      connectionAllowed(policies, outside.party, party("observability/alertmanager").party, tcp(9093)),
+    ).toBe(true);
+    expect(connectionAllowed(policies, party("observability/grafana").party, outside.party, tcp(443))).toBe(
+      true,
+    );
   });
 
   test("the policy pack passes the exposed stack, and fails an Ingress to Prometheus without authentication", async () => {
