@@ -134,7 +134,7 @@ async function main() {
       wiring,
       extraDashboards: extraDashboards.folders,
       backends: {
-        prometheusUrl: metrics.prometheusUrl,
+        prometheus: metrics.prometheusQuery,
         alertmanagerUrl: metrics.alertmanagerUrl,
         lokiUrl: logs.lokiUrl,
         ...(logs.tenant === undefined ? {} : { lokiTenant: logs.tenant }),

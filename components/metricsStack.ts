@@ -11,6 +11,7 @@ import {
   datastoreExporters,
 } from "./metrics/names";
 import { deployMonitorScraper } from "./metrics/monitorScraper";
+import { deployMetricsExposure, metricsPublicUrls } from "./metrics/metricsExposure";
 import {
   annotatedPodsJob,
   appServiceJobs,
@@ -22,6 +23,7 @@ import { ScrapeConfig } from "./metrics/prometheusTypes";
 import { deployPrometheus } from "./metrics/prometheusWorkload";
 import { extraRuleFileProblems } from "./metrics/ruleFiles";
 import { extraScrapeJob } from "./metrics/extraScrapeJobs";
+import { PrometheusQueryEndpoint, prometheusQueryEndpoint } from "./metrics/queryEndpoint";
 import { workloadScrapeJob } from "./metrics/scrapeJobs";
 import { MetricsSettings } from "./metrics/settings";
 
@@ -92,8 +94,12 @@ export function jobNameProblems(
  * Prometheus and Alertmanager at the URLs it exposes.
  */
 export class MetricsStack extends pulumi.ComponentResource {
-  /** Prometheus' in-cluster query URL. */
+  /** Prometheus' in-cluster query URL: the `prometheus-query` Service, one replica (`metrics.queryReplica`). */
   public readonly prometheusUrl: string;
+  /** Where dashboards read metrics: that Service, or Amazon Managed Prometheus with remote write. */
+  public readonly prometheusQuery: PrometheusQueryEndpoint;
+  /** Public URLs of Prometheus and Alertmanager when `exposure.ingress` exposes them (for `--web.external-url`). */
+  public readonly publicUrls: ReturnType<typeof metricsPublicUrls>;
   /** Every Prometheus replica's remote-write endpoint, for writers that must reach each one. */
   public readonly prometheusWriteUrls: readonly string[];
   /** Alertmanager's in-cluster URL. */
@@ -119,8 +125,11 @@ export class MetricsStack extends pulumi.ComponentResource {
     deployKubeStateMetrics(name, args, children);
     deployNodeExporter(name, args, children);
     deployDatastoreExporters(name, args, children);
+    deployMetricsExposure(name, args, children);
 
     this.prometheusUrl = prometheus.url;
+    this.prometheusQuery = prometheusQueryEndpoint(args);
+    this.publicUrls = metricsPublicUrls(args.exposure);
     this.alertmanagerUrl = alertmanager.url;
     this.prometheusWriteUrls = prometheusRemoteWriteUrls(
       args.namespaces.observability,
@@ -131,6 +140,7 @@ export class MetricsStack extends pulumi.ComponentResource {
     }
     this.registerOutputs({
       prometheusUrl: this.prometheusUrl,
+      prometheusQueryUrl: this.prometheusQuery.url,
       prometheusWriteUrls: this.prometheusWriteUrls,
       alertmanagerUrl: this.alertmanagerUrl,
     });

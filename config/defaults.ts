@@ -103,6 +103,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       evaluationInterval: "15s",
       replicas: 1,
       alertmanagerReplicas: 1,
+      queryReplica: 0,
       runbookBaseUrl,
       alerts,
       slo,
@@ -189,6 +190,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       evaluationInterval: "15s",
       replicas: 2,
       alertmanagerReplicas: 3,
+      // Grafana reads prometheus-0 alone (or AMP with remote write); set 1 to fail over.
+      queryReplica: 0,
       runbookBaseUrl,
       alerts,
       slo,

@@ -26,6 +26,7 @@ export const SECRET_PATHS: readonly (readonly string[])[] = [
   ["images", "registryCredentials"],
   ["metrics", "extraScrapeConfigs", "*", "basic_auth", "password"],
   ["metrics", "extraScrapeConfigs", "*", "authorization", "credentials"],
+  ["exposure", "ingress", "auth", "clientSecret"],
 ];
 
 /** Whether a concrete key path is one of SECRET_PATHS. */

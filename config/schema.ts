@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { ALB_INGRESS_CLASS, ALB_MANAGED_ANNOTATIONS } from "./albAnnotations";
 import {
   COMPONENTS,
   ComponentName,
@@ -319,16 +320,59 @@ const extraScrapeConfig = strict({
   }
 });
 
+const hostName = z
+  .string()
+  .regex(
+    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/,
+    "must be a DNS host name such as grafana.example.com",
+  );
+
+/** Who may open an Ingress: the ALB authenticates every request before it reaches the pods. */
+const ingressAuth = z.discriminatedUnion("type", [
+  strict({
+    type: z.literal("oidc"),
+    issuer: httpsUrl,
+    authorizationEndpoint: httpsUrl,
+    tokenEndpoint: httpsUrl,
+    userInfoEndpoint: httpsUrl,
+    clientId: nonEmpty,
+    clientSecret: secretString,
+  }),
+  strict({
+    type: z.literal("cognito"),
+    userPoolArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:[0-9]{12}:userpool\/[A-Za-z0-9_-]+$/,
+        "must be a Cognito user pool ARN such as arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf",
+      ),
+    userPoolClientId: nonEmpty,
+    /** The domain prefix, not the full URL. */
+    userPoolDomain: dnsLabel,
+  }),
+]);
+
 const ingress = strict({
-  host: z
+  host: hostName,
+  className: nonEmpty,
+  /** Anything the program does not set itself; the ALB annotations it generates cannot be overridden. */
+  annotations: z.record(z.string()),
+  /** For controllers that terminate TLS with a Secret (nginx); the ALB ignores it. */
+  tlsSecretName: dnsLabel.optional(),
+  /** className alb: an ACM certificate the ALB terminates TLS with. */
+  certificateArn: z
     .string()
     .regex(
-      /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/,
-      "must be a DNS host name such as grafana.example.com",
-    ),
-  className: nonEmpty,
-  annotations: z.record(z.string()),
-  tlsSecretName: dnsLabel.optional(),
+      /^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[A-Za-z0-9-]+$/,
+      "must be an ACM certificate ARN such as arn:aws:acm:eu-west-1:123456789012:certificate/<id>",
+    )
+    .optional(),
+  /** className alb: internal needs no public subnets and exposes nothing to the internet. */
+  scheme: z.enum(["internal", "internet-facing"]).default("internal"),
+  /** Prometheus and Alertmanager behind the same kind of Ingress; on eks only with `auth`. */
+  prometheus: strict({ host: hostName }).optional(),
+  alertmanager: strict({ host: hostName }).optional(),
+  auth: ingressAuth.optional(),
 });
 
 /** The receivers of the platform's own alerts (components/metrics/alertmanagerConfig.ts routes to them). */
@@ -678,7 +722,29 @@ export const stackConfigSchema = strict({
     evaluationInterval: duration,
     replicas: replicas(3),
     alertmanagerReplicas: replicas(5),
-    remoteWrite: strict({ url: httpsUrl, region: awsRegion, roleArn: iamRoleArn }).optional(),
+    remoteWrite: strict({
+      /** The workspace's remote-write endpoint; Grafana queries the workspace URL it starts with. */
+      url: httpsUrl.refine(
+        // An http:// URL already has its own message.
+        (u) =>
+          !u.startsWith("https://") || /^https:\/\/[^/]+\/workspaces\/[^/]+\/api\/v1\/remote_write$/.test(u),
+        "must be an Amazon Managed Prometheus remote-write endpoint (https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/api/v1/remote_write)",
+      ),
+      region: awsRegion,
+      roleArn: iamRoleArn,
+      /** Grafana's IRSA role for querying the workspace (aps:QueryMetrics, GetSeries, GetLabels, GetMetricMetadata). */
+      queryRoleArn: iamRoleArn,
+    }).optional(),
+    /**
+     * The one replica Grafana queries without remote write (all replicas scrape and alert alike).
+     * The fail-over switch: set another ordinal and `pulumi up`.
+     */
+    queryReplica: fromCliText(
+      z
+        .number({ invalid_type_error: "must be a replica ordinal (0, 1, ...)" })
+        .int("must be a replica ordinal (0, 1, ...)")
+        .min(0, "must be a replica ordinal (0, 1, ...)"),
+    ),
     /** Databases and caches to export metrics for, one exporter Deployment each. */
     exporters: strict({ postgres: z.array(postgresTarget), redis: z.array(redisTarget) }).superRefine(
       (value, ctx) => {
@@ -909,6 +975,23 @@ export const stackConfigSchema = strict({
       ["nodePorts"],
       ctx,
     );
+    if (value.ingress !== undefined) {
+      ingressProblems(value.ingress).forEach(([path, message]) =>
+        ctx.addIssue({ code: "custom", path: ["ingress", ...path], message }),
+      );
+      // Each UI has its own host: one host cannot route to two backends.
+      reportDuplicates(
+        [
+          ["host", value.ingress.host] as const,
+          ...(["prometheus", "alertmanager"] as const).flatMap((ui) => {
+            const host = value.ingress?.[ui]?.host;
+            return host === undefined ? [] : [[ui, host] as const];
+          }),
+        ],
+        ["ingress"],
+        ctx,
+      );
+    }
   }),
   storage: strict({
     className: dnsLabel,
@@ -1013,6 +1096,12 @@ export const stackConfigSchema = strict({
         }
       });
     }
+    if (value.metrics.queryReplica >= value.metrics.replicas) {
+      issue(
+        ["metrics", "queryReplica"],
+        `must be below metrics.replicas (${value.metrics.replicas}): it names the replica Grafana queries, prometheus-${value.metrics.queryReplica} does not exist`,
+      );
+    }
     if (value.grafana.replicas > 1 && value.grafana.database === undefined) {
       issue(
         ["grafana", "database"],
@@ -1031,6 +1120,15 @@ export const stackConfigSchema = strict({
           ["exposure", "mode"],
           "must be ingress on profile eks: only Grafana is exposed, through an Ingress",
         );
+      }
+      const ingress = value.exposure.ingress;
+      for (const ui of ["prometheus", "alertmanager"] as const) {
+        if (ingress?.[ui] !== undefined && ingress.auth === undefined) {
+          issue(
+            ["exposure", "ingress", ui],
+            "needs exposure.ingress.auth on profile eks (oidc or cognito): Prometheus and Alertmanager have no login of their own",
+          );
+        }
       }
     } else {
       if (value.storage.s3 !== undefined) {
@@ -1137,6 +1235,53 @@ function grafanaReferences(
       );
     }
   });
+}
+
+/**
+ * What an Ingress config cannot mean: the ALB ignores a TLS Secret and serves no HTTPS without an
+ * ACM certificate; ALB authentication exists only on an ALB; the generated annotations are not
+ * silently replaced by hand-written ones.
+ */
+function ingressProblems(value: z.output<typeof ingress>): [(string | number)[], string][] {
+  const alb = value.className === ALB_INGRESS_CLASS;
+  const problems: [(string | number)[], string][] = [];
+  if (alb && value.tlsSecretName !== undefined) {
+    problems.push([
+      ["tlsSecretName"],
+      "is ignored by the AWS Load Balancer Controller (className alb): remove it and set exposure.ingress.certificateArn to an ACM certificate",
+    ]);
+  }
+  if (alb && value.certificateArn === undefined) {
+    problems.push([
+      ["certificateArn"],
+      "is required with className alb: the ALB serves HTTPS only with an ACM certificate, and Grafana's cookies are secure-only",
+    ]);
+  }
+  if (!alb && value.certificateArn !== undefined) {
+    problems.push([
+      ["certificateArn"],
+      `applies only with className alb; for ${value.className} use tlsSecretName`,
+    ]);
+  }
+  if (!alb && value.auth !== undefined) {
+    // On the type, not the whole object: an error echoes its value, and the object holds the client secret.
+    problems.push([
+      ["auth", "type"],
+      "needs className alb: the authentication is the ALB's (oidc or cognito)",
+    ]);
+  }
+  if (alb) {
+    for (const name of Object.keys(value.annotations)) {
+      const key = ALB_MANAGED_ANNOTATIONS[name];
+      if (key !== undefined) {
+        problems.push([
+          ["annotations", name],
+          `is set by the program from ${key}; remove it from annotations`,
+        ]);
+      }
+    }
+  }
+  return problems;
 }
 
 /** Flags every entry whose value an earlier entry already has; entries are [key or index, value]. */

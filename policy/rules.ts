@@ -2,6 +2,7 @@
 // offline against the rendered stacks (tests/safety/policy.test.ts) without the pack's server.
 import { PodProblemCategory, categorizedPodProblems } from "../checks/podSecurity";
 import { governingServiceProblems } from "../checks/governingServices";
+import { roundRobinDatasourceProblems, unauthenticatedUiProblems } from "../checks/exposedBackends";
 import { renderedPods } from "../checks/podSpecs";
 import { PROFILE_LABEL } from "../components/common/namespace";
 import { KubeObject } from "../render/manifest";
@@ -122,7 +123,8 @@ export const POLICIES: readonly StackPolicy[] = [
   ),
   {
     name: "no-exposed-services-in-prod",
-    description: "In production nothing is reachable from outside but Grafana, through its Ingress.",
+    description:
+      "In production no Service is a NodePort or LoadBalancer: people reach Grafana (and, authenticated, Prometheus and Alertmanager) only through Ingresses.",
     check: (resources) =>
       profileOf(resources) === "kind"
         ? []
@@ -133,6 +135,19 @@ export const POLICIES: readonly StackPolicy[] = [
               (o) =>
                 `Service/${o.metadata.namespace ?? ""}/${o.metadata.name} is of type ${(o.spec as { type: string }).type} in production; expose Grafana through the Ingress only`,
             ),
+  },
+  {
+    name: "authenticated-metrics-uis-in-prod",
+    description:
+      "In production an Ingress to Prometheus or Alertmanager has the ALB authenticate every request (oidc or cognito).",
+    check: (resources) =>
+      profileOf(resources) === "kind" ? [] : unauthenticatedUiProblems(kubeObjects(resources)),
+  },
+  {
+    name: "one-prometheus-view",
+    description:
+      "Grafana's Prometheus datasource never queries a Service that selects more than one Prometheus replica.",
+    check: (resources) => roundRobinDatasourceProblems(kubeObjects(resources)),
   },
   {
     name: "no-secret-literals",

@@ -399,6 +399,7 @@ describe("a bad config is rejected naming the key", () => {
         url: "http://aps.example.com/write",
         region: "ap-northeast-2",
         roleArn: "arn:aws:iam::111111111111:role/amp",
+        queryRoleArn: "arn:aws:iam::111111111111:role/amp-query",
       },
     };
     expect(problemsOf(raw, prodSecretKeys())).toEqual([

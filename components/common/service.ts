@@ -22,7 +22,12 @@ export interface ServiceSpecArgs {
   readonly headless?: boolean;
   /** Headless peers that must find each other before they are ready (gossip clusters). */
   readonly publishNotReadyAddresses?: boolean;
+  /** Selects this one StatefulSet pod alone, by the label its controller gives each pod. */
+  readonly pod?: string;
 }
+
+/** The label the StatefulSet controller puts on each of its pods: the pod's own name. */
+export const STATEFULSET_POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
 
 /** A Service selecting a workload's pods, each port targeting the container port of the same name. */
 export function serviceArgs(args: ServiceSpecArgs): k8s.core.v1.ServiceArgs {
@@ -32,7 +37,10 @@ export function serviceArgs(args: ServiceSpecArgs): k8s.core.v1.ServiceArgs {
     spec: {
       ...(args.headless === true ? { clusterIP: "None" } : { type: nodePorts ? "NodePort" : "ClusterIP" }),
       ...(args.publishNotReadyAddresses === true ? { publishNotReadyAddresses: true } : {}),
-      selector: selectorLabels(args.id),
+      selector: {
+        ...selectorLabels(args.id),
+        ...(args.pod === undefined ? {} : { [STATEFULSET_POD_NAME_LABEL]: args.pod }),
+      },
       ports: args.ports.map((p) => ({
         name: p.name,
         port: p.port,

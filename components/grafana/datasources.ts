@@ -44,11 +44,15 @@ export function datasourceProvisioning(config: Pick<GrafanaSettings, "grafana">,
       {
         ...prometheus,
         access: "proxy",
-        url: backends.prometheusUrl,
+        url: backends.prometheus.url,
         isDefault: true,
         editable: false,
         jsonData: {
           httpMethod: "POST",
+          // AMP: signed with the pod's IRSA role (the AWS SDK's default chain).
+          ...(backends.prometheus.sigV4Region === undefined
+            ? {}
+            : { sigV4Auth: true, sigV4AuthType: "default", sigV4Region: backends.prometheus.sigV4Region }),
           exemplarTraceIdDestinations: [{ name: EXEMPLAR_TRACE_LABEL, datasourceUid: DATASOURCE_UIDS.tempo }],
         },
       },

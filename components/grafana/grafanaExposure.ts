@@ -1,10 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkloadIdentity } from "../common/labels";
-import { objectMeta } from "../common/metadata";
+import { deployIngress } from "../common/ingress";
 import { serviceArgs } from "../common/service";
 import { servicePorts } from "../common/workloadSpec";
-import { GRAFANA } from "./names";
+import { GRAFANA, GRAFANA_HEALTH_PATH } from "./names";
 import { GrafanaSettings } from "./settings";
 
 /**
@@ -36,30 +36,18 @@ export function deployGrafanaExposure(
   if (ingress === undefined) {
     return service;
   }
-  return new k8s.networking.v1.Ingress(
+  return deployIngress(
     `${name}-grafana`,
+    id,
+    namespace,
+    ingress,
     {
-      metadata: { ...objectMeta(id, namespace), annotations: { ...ingress.annotations } },
-      spec: {
-        ingressClassName: ingress.className,
-        ...(ingress.tlsSecretName === undefined
-          ? {}
-          : { tls: [{ hosts: [ingress.host], secretName: ingress.tlsSecretName }] }),
-        rules: [
-          {
-            host: ingress.host,
-            http: {
-              paths: [
-                {
-                  path: "/",
-                  pathType: "Prefix",
-                  backend: { service: { name: service.metadata.name, port: { name: "http" } } },
-                },
-              ],
-            },
-          },
-        ],
-      },
+      host: ingress.host,
+      serviceName: service.metadata.name,
+      port: "http",
+      healthCheckPath: GRAFANA_HEALTH_PATH,
+      // Grafana has its own login.
+      authenticated: false,
     },
     opts,
   );

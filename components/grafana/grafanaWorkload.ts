@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { deployDisruptionBudget, spreadAcrossNodes } from "../common/disruption";
 import { WorkloadIdentity, selectorLabels } from "../common/labels";
 import { objectMeta } from "../common/metadata";
+import { serviceAccountArgs } from "../common/rbac";
 import { InitContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { podPlatform } from "../common/placement";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
@@ -15,6 +16,7 @@ import {
   GRAFANA_PATHS,
   GRAFANA_PEERS_SERVICE,
   extraDashboardsPath,
+  GRAFANA_HEALTH_PATH,
   grafanaPublicUrl,
 } from "./names";
 import { GrafanaSettings } from "./settings";
@@ -83,6 +85,10 @@ function grafanaEnv(config: GrafanaSettings): EnvVar[] {
     GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
     GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES: "false",
     GF_LOG_MODE: "console",
+    // Amazon Managed Prometheus: SigV4 with the pod's IRSA role, and no other AWS credentials.
+    ...(config.metrics.remoteWrite === undefined
+      ? {}
+      : { GF_AUTH_SIGV4_AUTH_ENABLED: "true", GF_AWS_ALLOWED_AUTH_PROVIDERS: "default" }),
     ...(database === undefined
       ? {}
       : {
@@ -150,6 +156,11 @@ function grafanaPodSpec(config: GrafanaSettings, id: WorkloadIdentity, inputs: G
   const replicas = config.grafana.replicas;
   return hardenedPodSpec({
     platform: podPlatform(config, "grafana"),
+    // IRSA: the pods query Amazon Managed Prometheus as metrics.remoteWrite.queryRoleArn. The
+    // identity webhook projects its own token; the Kubernetes API token stays unmounted.
+    ...(config.metrics.remoteWrite === undefined
+      ? {}
+      : { serviceAccountName: GRAFANA.name, mountServiceAccountToken: false }),
     initContainers: [applyPassword],
     ...(replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {}),
     containers: [
@@ -177,12 +188,12 @@ function grafanaPodSpec(config: GrafanaSettings, id: WorkloadIdentity, inputs: G
         scratchPaths,
         // /api/health also checks the database: readiness follows it closely, liveness only after a
         // minute of failures, so a database blip takes Grafana out of rotation without restarts.
-        livenessProbe: httpProbe("http", "/api/health", {
+        livenessProbe: httpProbe("http", GRAFANA_HEALTH_PATH, {
           initialDelaySeconds: 0,
           failureThreshold: LIVENESS_FAILURES,
         }),
-        readinessProbe: httpProbe("http", "/api/health", { initialDelaySeconds: 0, periodSeconds: 5 }),
-        startupProbe: httpProbe("http", "/api/health", GRAFANA_STARTUP),
+        readinessProbe: httpProbe("http", GRAFANA_HEALTH_PATH, { initialDelaySeconds: 0, periodSeconds: 5 }),
+        startupProbe: httpProbe("http", GRAFANA_HEALTH_PATH, GRAFANA_STARTUP),
       },
     ],
     volumes: [
@@ -232,11 +243,23 @@ export function deployGrafanaWorkload(
     { datasources: inputs.datasourcesYaml, providers: inputs.providerYaml },
     { [ROTATION_ANNOTATION]: config.grafana.credentialsRotation },
   );
+  const remoteWrite = config.metrics.remoteWrite;
+  const serviceAccount =
+    remoteWrite === undefined
+      ? []
+      : [
+          new k8s.core.v1.ServiceAccount(
+            `${name}-grafana`,
+            serviceAccountArgs(id, namespace, remoteWrite.queryRoleArn),
+            opts,
+          ),
+        ];
   const dependsOn = [
     inputs.credentials,
     inputs.provisioning,
     inputs.dashboards,
     ...inputs.extraDashboards.map((d) => d.configMap),
+    ...serviceAccount,
   ];
 
   // Headless `grafana-peers`: the StatefulSet's pod DNS names (the `grafana` Service is a NodePort

@@ -5,6 +5,8 @@ import { workloadSpec } from "../common/workloadSpec";
 // Grafana's ports (3006 is the reference platform's), paths, and the fixed datasource UIDs everything links by.
 export const GRAFANA = workloadSpec("grafana", { http: { port: 3006, scrape: true }, ...gossipPorts(9094) });
 export const GRAFANA_PEERS_SERVICE = "grafana-peers";
+/** Answers without a login: the probes and the load balancer's health check. */
+export const GRAFANA_HEALTH_PATH = "/api/health";
 
 /** Where people open Grafana: the Ingress host on eks, the NodePort on kind. */
 export function grafanaPublicUrl(exposure: StackConfig["exposure"]): string {

@@ -4,7 +4,8 @@ import type { Flow } from "../wiring/graph";
 
 /** The in-cluster URLs and settings Grafana's datasources take from the other stacks. */
 export interface GrafanaBackends {
-  readonly prometheusUrl: string;
+  /** One consistent view of the Prometheus replicas: one replica's Service, or AMP signed with SigV4. */
+  readonly prometheus: { readonly url: string; readonly sigV4Region?: string };
   readonly alertmanagerUrl: string;
   readonly lokiUrl: string;
   /** The Loki tenant the log agent writes as, sent in the datasource's tenant header; none without multi-tenancy. */

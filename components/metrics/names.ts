@@ -6,6 +6,12 @@ import { WorkloadSpec, workloadSpec } from "../common/workloadSpec";
 // Names and ports of the metrics workloads: one source for containers, Services, targets and wiring.
 export const PROMETHEUS = workloadSpec("prometheus", { http: { port: 9090, scrape: true } });
 export const PROMETHEUS_PEERS_SERVICE = "prometheus-peers";
+/** Selects the one replica queries go to (`metrics.queryReplica`), never several. */
+export const PROMETHEUS_QUERY_SERVICE = "prometheus-query";
+/** The external label Amazon Managed Prometheus deduplicates HA replicas by (with `cluster`). */
+export const REPLICA_LABEL = "__replica__";
+/** The environment variable holding the pod's name, which `__replica__` expands. */
+export const POD_NAME_ENV = "POD_NAME";
 export const ALERTMANAGER = workloadSpec("alertmanager", {
   http: { port: 9093, scrape: true },
   ...gossipPorts(9094),

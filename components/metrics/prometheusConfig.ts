@@ -2,9 +2,11 @@ import { StackConfig } from "../../config";
 import {
   ALERTMANAGER,
   ALERTMANAGER_PEERS_SERVICE,
+  POD_NAME_ENV,
   PROMETHEUS,
   PROMETHEUS_PATHS,
   PROMETHEUS_PEERS_SERVICE,
+  REPLICA_LABEL,
   SERVICE_ACCOUNT_TOKEN,
 } from "./names";
 import { PrometheusConfig, RelabelConfig, ScrapeConfig } from "./prometheusTypes";
@@ -161,9 +163,17 @@ export function prometheusConfig({ config, jobs, ruleFiles }: PrometheusConfigAr
         cluster: config.cluster.name,
         env: config.cluster.env,
         region: config.cluster.region,
+        // AMP keeps one replica's samples per `cluster` and drops the other's while it sends.
+        // Prometheus 3 expands environment variables in external label values.
+        ...(remoteWrite === undefined ? {} : { [REPLICA_LABEL]: `\${${POD_NAME_ENV}}` }),
       },
     },
     alerting: {
+      // Both replicas alert alike: without their own name the alerts are equal and Alertmanager
+      // notifies once.
+      ...(remoteWrite === undefined
+        ? {}
+        : { alert_relabel_configs: [{ action: "labeldrop" as const, regex: REPLICA_LABEL }] }),
       alertmanagers: [
         {
           api_version: "v2",

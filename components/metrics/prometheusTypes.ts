@@ -60,6 +60,7 @@ export interface PrometheusConfig {
     readonly external_labels: Readonly<Record<string, string>>;
   };
   readonly alerting: {
+    readonly alert_relabel_configs?: readonly RelabelConfig[];
     readonly alertmanagers: readonly {
       readonly api_version: "v2";
       readonly static_configs: readonly StaticConfig[];

@@ -9,13 +9,20 @@ import { podPlatform } from "../common/placement";
 import { httpProbe } from "../common/probes";
 import { deployDisruptionBudget, spreadAcrossNodes } from "../common/disruption";
 import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
-import { containerPorts, servicePorts, workloadUrl } from "../common/workloadSpec";
+import { containerPorts, servicePorts } from "../common/workloadSpec";
 import { toYaml } from "../common/yaml";
 import { configReloaderContainer } from "./configReloader";
 import { externalUrls } from "./externalUrls";
 import { scrapeCredentials } from "./extraScrapeJobs";
-import { PROMETHEUS, PROMETHEUS_PATHS, PROMETHEUS_PEERS_SERVICE } from "./names";
+import {
+  POD_NAME_ENV,
+  PROMETHEUS,
+  PROMETHEUS_PATHS,
+  PROMETHEUS_PEERS_SERVICE,
+  PROMETHEUS_QUERY_SERVICE,
+} from "./names";
 import { prometheusConfig } from "./prometheusConfig";
+import { queryPodName, queryServiceUrl } from "./queryEndpoint";
 import { ScrapeConfig } from "./prometheusTypes";
 import { ruleFiles } from "./ruleFiles";
 import { MetricsSettings } from "./settings";
@@ -116,6 +123,10 @@ export function deployPrometheus(
           "--web.route-prefix=/",
         ],
         ports: containerPorts(PROMETHEUS),
+        // The `__replica__` external label AMP deduplicates by.
+        ...(remoteWrite === undefined
+          ? {}
+          : { env: [{ name: POD_NAME_ENV, valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }] }),
         resources: config.resources.prometheus,
         volumeMounts: [
           { name: "config", mountPath: PROMETHEUS_PATHS.configDir, readOnly: true },
@@ -183,6 +194,19 @@ export function deployPrometheus(
     opts,
   );
 
+  // What Grafana queries without remote write: one replica, the same every time.
+  new k8s.core.v1.Service(
+    `${name}-prometheus-query`,
+    serviceArgs({
+      id,
+      namespace,
+      name: PROMETHEUS_QUERY_SERVICE,
+      pod: queryPodName(config.metrics),
+      ports: servicePorts(PROMETHEUS),
+    }),
+    opts,
+  );
+
   volumeStatefulSet(
     `${name}-prometheus`,
     {
@@ -204,5 +228,5 @@ export function deployPrometheus(
 
   deployWorkloadPolicy(`${name}-prometheus`, config.wiring, namespace, id, opts);
 
-  return { url: workloadUrl(PROMETHEUS, namespace, "http") };
+  return { url: queryServiceUrl(namespace) };
 }

@@ -117,6 +117,7 @@ export function wiringGraph(config: StackConfig): Flow[] {
   const alloy = workload(alloyNamespace(config), ALLOY.name);
   const apps = config.apps.namespaces.map((namespace): Endpoint => ({ kind: "namespace", namespace }));
   const nodePorts = config.exposure.mode === "nodePort";
+  const ingress = config.exposure.mode === "ingress" ? config.exposure.ingress : undefined;
   const s3 = config.storage.s3;
   const notifying = notificationPorts(config.alerting);
 
@@ -212,6 +213,27 @@ export function wiringGraph(config: StackConfig): Flow[] {
           },
         ]
       : []),
+    // Target type ip: the load balancer connects to the pods themselves, from the VPC.
+    ...(ingress?.prometheus === undefined
+      ? []
+      : [
+          {
+            from: outside("the Ingress load balancer"),
+            to: prometheus,
+            ports: networkPorts(PROMETHEUS, "http"),
+            why: "UI, authenticated by the load balancer",
+          },
+        ]),
+    ...(ingress?.alertmanager === undefined
+      ? []
+      : [
+          {
+            from: outside("the Ingress load balancer"),
+            to: alertmanager,
+            ports: networkPorts(ALERTMANAGER, "http"),
+            why: "UI, authenticated by the load balancer",
+          },
+        ]),
     ...(config.metrics.alertmanagerReplicas > 1
       ? [
           {
@@ -299,7 +321,7 @@ export function wiringGraph(config: StackConfig): Flow[] {
 
     // Grafana queries every backend; people reach it through the NodePort or the Ingress.
     {
-      from: outside("browsers, via NodePort or Ingress"),
+      from: outside("browsers, via NodePort or the Ingress load balancer (target type ip)"),
       to: grafana,
       ports: networkPorts(GRAFANA, "http"),
       why: "UI",
@@ -312,6 +334,16 @@ export function wiringGraph(config: StackConfig): Flow[] {
         [alertmanager, networkPorts(ALERTMANAGER, "http")],
       ] as const
     ).map(([to, ports]): Flow => ({ from: grafana, to, ports, why: "queries" })),
+    ...(config.metrics.remoteWrite === undefined
+      ? []
+      : [
+          {
+            from: grafana,
+            to: outside("Amazon Managed Prometheus and STS"),
+            ports: tcp(443),
+            why: "queries, deduplicated across the replicas",
+          },
+        ]),
     ...(config.grafana.database === undefined
       ? []
       : [

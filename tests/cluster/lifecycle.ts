@@ -2,6 +2,7 @@ import * as k8s from "@kubernetes/client-node";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parsePulumiConfig } from "../../config";
 import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
@@ -174,6 +175,44 @@ export function stackLifecycle(options: LifecycleOptions): void {
       },
       (c) =>
         `${current.objects.length} objects; ${c.pods} pods of ${c.workloads} workloads Running and Ready; ${c.claims} claims Bound; ${c.pdbs} PDBs and ${c.policies} NetworkPolicies accepted`,
+    );
+  });
+
+  test("the real endpoints controller puts exactly the queried replica behind prometheus-query", async () => {
+    const discovery = cluster.kubeConfig.makeApiClient(k8s.DiscoveryV1Api);
+    const { replicas, queryReplica } = parsePulumiConfig(config, secretKeys).metrics;
+    /** The pods behind a Service once every replica is ready, by the EndpointSlices' targetRefs. */
+    const endpointPods = (service: string, count: number) =>
+      waitFor(async () => {
+        const slices = await discovery.listNamespacedEndpointSlice(
+          "observability",
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          `kubernetes.io/service-name=${service}`,
+        );
+        const pods = slices.body.items
+          .flatMap((slice) => slice.endpoints)
+          .filter((e) => e.conditions?.ready === true)
+          .map((e) => e.targetRef?.name ?? "")
+          .sort();
+        return pods.length === count ? pods : undefined;
+      }, `${count} ready endpoint(s) of Service ${service}`);
+    await step(
+      "the query Service's EndpointSlices",
+      async () => {
+        const queried = await endpointPods("prometheus-query", 1);
+        expect(queried).toEqual([`prometheus-${queryReplica}`]);
+        // The Service over every replica, which Grafana does not query, holds them all.
+        const all = await endpointPods("prometheus", replicas);
+        expect(all).toEqual(Array.from({ length: replicas }, (_, i) => `prometheus-${i}`));
+        // Settling: the query Service never gains a second endpoint.
+        await new Promise((r) => setTimeout(r, 2000));
+        expect(await endpointPods("prometheus-query", 1)).toEqual(queried);
+        return { queried, all };
+      },
+      ({ queried, all }) => `prometheus-query → ${queried.join(", ")}; prometheus → ${all.join(", ")}`,
     );
   });
 

@@ -147,7 +147,7 @@ describe("datasources", () => {
     expect(Object.keys(byUid)).toEqual(["prometheus", "loki", "tempo", "alertmanager"]);
     expect(byUid.prometheus).toMatchObject({
       isDefault: true,
-      url: "http://prometheus.observability.svc:9090",
+      url: "http://prometheus-query.observability.svc:9090",
       jsonData: { exemplarTraceIdDestinations: [{ name: "trace_id", datasourceUid: "tempo" }] },
     });
     expect(byUid.loki.jsonData.derivedFields).toEqual([
@@ -256,12 +256,10 @@ describe("Grafana", () => {
     const { objects } = await rendered("prod");
     expect(objectNamed(objects, "Service", "grafana").spec.type).toBe("ClusterIP");
     const ingress = objectNamed(objects, "Ingress", "grafana");
-    expect(ingress.metadata.annotations).toMatchObject({
-      "alb.ingress.kubernetes.io/scheme": "internet-facing",
-    });
+    // The ALB terminates TLS with the ACM certificate; spec.tls would be ignored.
+    expect(ingress.spec.tls).toBeUndefined();
     expect(ingress.spec).toMatchObject({
       ingressClassName: "alb",
-      tls: [{ hosts: ["grafana.tiketi.example.com"], secretName: "grafana-tls" }],
       rules: [
         {
           host: "grafana.tiketi.example.com",

@@ -113,7 +113,10 @@ export async function startPrometheus(
   servers: Servers,
   objects: readonly KubeObject[],
   dir: string,
-  options: StartOptions & { readonly directory?: string } = {},
+  options: StartOptions & {
+    readonly directory?: string;
+    readonly env?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<Running> {
   const rendered = yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as Json;
   const own = options.directory ?? fs.mkdtempSync(path.join(dir, "prometheus-"));
@@ -128,7 +131,9 @@ export async function startPrometheus(
   });
   return {
     base,
-    server: await servers.start(tools.prometheus(), args, readiness(`${base}/-/ready`, options)),
+    server: await servers.start(tools.prometheus(), args, readiness(`${base}/-/ready`, options), {
+      env: options.env ?? {},
+    }),
   };
 }
 

@@ -145,6 +145,7 @@ describe("Prometheus", () => {
         url: "https://aps-workspaces.ap-northeast-2.amazonaws.com/workspaces/ws-1/api/v1/remote_write",
         region: "ap-northeast-2",
         roleArn: "arn:aws:iam::111111111111:role/amp-writer",
+        queryRoleArn: "arn:aws:iam::111111111111:role/amp-reader",
       },
     };
     const { objects } = await renderWithConfig(

@@ -39,7 +39,7 @@ test.each<StackName>(["kind", "prod"])("the %s stack passes every policy", async
   expect(POLICIES.map((p) => [p.name, p.check(resources)])).toEqual(POLICIES.map((p) => [p.name, []]));
 });
 
-test("there are eleven policies, each described", () => {
+test("there are thirteen policies, each described", () => {
   expect(POLICIES.map((p) => p.name)).toEqual([
     "pinned-images",
     "requests-and-limits",
@@ -49,6 +49,8 @@ test("there are eleven policies, each described", () => {
     "hardened-containers",
     "host-access-allowlisted",
     "no-exposed-services-in-prod",
+    "authenticated-metrics-uis-in-prod",
+    "one-prometheus-view",
     "no-secret-literals",
     "data-volumes-protected-in-prod",
     "grafana-no-default-password",

@@ -133,6 +133,12 @@ export const USER_EDITS: readonly UserEdit[] = [
     },
   },
   {
+    title: "fail Grafana's queries over to Prometheus replica 1 (metrics.queryReplica)",
+    stacks: ["kind", "prod"],
+    edit: (c) => configSetPath(c, "metrics.queryReplica", "1"),
+    refusedOn: { kind: "observability:metrics.queryReplica must be below metrics.replicas (1)" },
+  },
+  {
     title: "switch Alloy's collection mode (logs.collectionMode; kind api→node, prod node→api)",
     stacks: ["kind", "prod"],
     edit: (c) =>

@@ -1,0 +1,96 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { StackConfig } from "../../config";
+import { OIDC_CLIENT_SECRET, deployIngress } from "../common/ingress";
+import { objectMeta } from "../common/metadata";
+import { ALERTMANAGER, PROMETHEUS, PROMETHEUS_QUERY_SERVICE } from "./names";
+import { MetricsSettings } from "./settings";
+
+/** Both answer 200 on it without a login, and only once they run. */
+const HEALTH_PATH = "/-/healthy";
+
+/**
+ * The URLs people open Prometheus and Alertmanager at, when they are exposed (plain strings, for
+ * `--web.external-url` and alert links); none otherwise.
+ */
+export function metricsPublicUrls(exposure: StackConfig["exposure"]): {
+  readonly prometheus?: string;
+  readonly alertmanager?: string;
+} {
+  const ingress = exposure.mode === "ingress" ? exposure.ingress : undefined;
+  if (ingress === undefined) {
+    return {};
+  }
+  return {
+    ...(ingress.prometheus === undefined ? {} : { prometheus: `https://${ingress.prometheus.host}` }),
+    ...(ingress.alertmanager === undefined ? {} : { alertmanager: `https://${ingress.alertmanager.host}` }),
+  };
+}
+
+/**
+ * Prometheus and Alertmanager behind the same kind of Ingress as Grafana, each on its own host,
+ * authenticated by the ALB (`exposure.ingress.auth`; the schema requires it on eks). Prometheus is
+ * reached through its query Service: the same replica Grafana reads.
+ */
+export function deployMetricsExposure(
+  name: string,
+  config: MetricsSettings,
+  opts: pulumi.CustomResourceOptions,
+): void {
+  const ingress = config.exposure.mode === "ingress" ? config.exposure.ingress : undefined;
+  if (ingress === undefined) {
+    return;
+  }
+  const namespace = config.namespaces.observability;
+  if (ingress.prometheus === undefined && ingress.alertmanager === undefined) {
+    return;
+  }
+  const auth = ingress.auth;
+  // The controller reads the OIDC client from a Secret beside the Ingress.
+  const client =
+    auth?.type === "oidc"
+      ? [
+          new k8s.core.v1.Secret(
+            `${name}-${OIDC_CLIENT_SECRET}`,
+            {
+              metadata: objectMeta({ name: OIDC_CLIENT_SECRET, component: "metrics" }, namespace),
+              stringData: { clientID: auth.clientId, clientSecret: auth.clientSecret },
+            },
+            opts,
+          ),
+        ]
+      : [];
+  const withClient = { ...opts, dependsOn: client };
+  if (ingress.prometheus !== undefined) {
+    deployIngress(
+      `${name}-prometheus`,
+      { name: PROMETHEUS.name, component: "metrics", image: config.images.prometheus },
+      namespace,
+      ingress,
+      {
+        host: ingress.prometheus.host,
+        serviceName: PROMETHEUS_QUERY_SERVICE,
+        port: "http",
+        healthCheckPath: HEALTH_PATH,
+        authenticated: true,
+      },
+      withClient,
+    );
+  }
+  if (ingress.alertmanager !== undefined) {
+    deployIngress(
+      `${name}-alertmanager`,
+      { name: ALERTMANAGER.name, component: "metrics", image: config.images.alertmanager },
+      namespace,
+      ingress,
+      {
+        host: ingress.alertmanager.host,
+        serviceName: ALERTMANAGER.name,
+        port: "http",
+        healthCheckPath: HEALTH_PATH,
+        authenticated: true,
+      },
+      withClient,
+    );
+  }
+}

@@ -1,0 +1,465 @@
+// The ALB in front of Grafana (and, authenticated, Prometheus and Alertmanager), and the one
+// consistent view Grafana reads of the Prometheus replicas, on both stacks and on prod with the
+// UIs exposed and remote write to Amazon Managed Prometheus.
+import * as yaml from "js-yaml";
+import {
+  podsSelectedBy,
+  provisionedDatasources,
+  roundRobinDatasourceProblems,
+  serviceOfUrl,
+  statefulSetPods,
+  unauthenticatedUiProblems,
+} from "../checks/exposedBackends";
+import { Connection, connectionAllowed } from "../checks/networkReachability";
+import { IngressConfig, ingressAnnotations } from "../components/common/ingress";
+import { wiringGraph } from "../components/wiring/graph";
+import { parsePulumiConfig } from "../config";
+import { metricsPublicUrls } from "../components/metrics/metricsExposure";
+import { ampQueryUrl } from "../components/metrics/queryEndpoint";
+import { POLICIES } from "../policy/rules";
+import { KubeObject } from "../render/manifest";
+import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../render/renderStack";
+import { readStackFile } from "../render/stackFile";
+import { StackName, rendered, stackConfig } from "./renderedStacks";
+import { NamedParty, graphAllows, networkParties, networkPolicies } from "./support/network";
+import { configMapData, objectNamed } from "./support/rendered";
+
+type Json = Record<string, any>;
+
+const CERTIFICATE =
+  "arn:aws:acm:ap-northeast-2:111111111111:certificate/00000000-0000-0000-0000-000000000000";
+const WAF =
+  "arn:aws:wafv2:ap-northeast-2:111111111111:regional/webacl/tiketi/0b5e1c2d-3f4a-4b5c-8d9e-0f1a2b3c4d5e";
+const OIDC = {
+  type: "oidc",
+  issuer: "https://login.example.com",
+  authorizationEndpoint: "https://login.example.com/oauth2/v1/authorize",
+  tokenEndpoint: "https://login.example.com/oauth2/v1/token",
+  userInfoEndpoint: "https://login.example.com/oauth2/v1/userinfo",
+  clientId: "0oa1b2c3d4e5f6g7h8i9",
+  clientSecret: "sentinel-oidc-client-secret",
+};
+const WORKSPACE =
+  "https://aps-workspaces.ap-northeast-2.amazonaws.com/workspaces/ws-3f1e2d4c-5b6a-4789-9abc-def012345678";
+const REMOTE_WRITE = {
+  url: `${WORKSPACE}/api/v1/remote_write`,
+  region: "ap-northeast-2",
+  roleArn: "arn:aws:iam::111111111111:role/tiketi-prod-amp-writer",
+  queryRoleArn: "arn:aws:iam::111111111111:role/tiketi-prod-grafana-amp",
+};
+
+/** prod with Prometheus and Alertmanager behind the ALB, AMP remote write, and replica 1 as the queried one. */
+function exposedConfig(): { config: Record<string, string>; secretKeys: string[] } {
+  const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
+  const exposure = JSON.parse(config["observability:exposure"]) as Json;
+  exposure.ingress = {
+    ...exposure.ingress,
+    annotations: { "alb.ingress.kubernetes.io/wafv2-acl-arn": WAF },
+    prometheus: { host: "prometheus.tiketi.example.com" },
+    alertmanager: { host: "alertmanager.tiketi.example.com" },
+    auth: OIDC,
+  };
+  return {
+    config: {
+      ...config,
+      "observability:exposure": JSON.stringify(exposure),
+      "observability:metrics": JSON.stringify({ remoteWrite: REMOTE_WRITE, queryReplica: 1 }),
+    },
+    secretKeys: [...secretKeys, "observability:exposure"],
+  };
+}
+let exposed: Promise<RenderedStack> | undefined;
+function renderExposed(): Promise<RenderedStack> {
+  const { config, secretKeys } = exposedConfig();
+  exposed ??= renderWithConfig("prod-exposed-amp", config, secretKeys);
+  return exposed;
+}
+
+const policyInputs = (stack: RenderedStack) =>
+  stack.registrations.map((r) => ({ type: r.type, props: r.inputs, protect: r.protect }));
+const asInputs = (objects: readonly KubeObject[]) =>
+  objects.map((o) => ({
+    type: `kubernetes:x:${o.kind}`,
+    props: o as unknown as Record<string, unknown>,
+    protect: true,
+  }));
+const prometheusYml = (objects: readonly KubeObject[]) =>
+  yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as Json;
+const prometheusDatasource = (objects: readonly KubeObject[]) => {
+  const found = provisionedDatasources(objects).find((d) => d.type === "prometheus");
+  if (found === undefined) throw new Error("no Prometheus datasource");
+  return found as unknown as Json;
+};
+const prometheusPods = (objects: readonly KubeObject[]) =>
+  statefulSetPods(objects).filter((p) => p.labels["app.kubernetes.io/name"] === "prometheus");
+
+describe("the ALB in front of Grafana", () => {
+  test("prod: the program sets what the ALB needs; no TLS Secret, which the ALB would ignore", async () => {
+    const ingress = objectNamed((await rendered("prod")).objects, "Ingress", "grafana");
+    expect(ingress.metadata.annotations).toEqual({
+      "alb.ingress.kubernetes.io/scheme": "internal",
+      "alb.ingress.kubernetes.io/target-type": "ip",
+      "alb.ingress.kubernetes.io/healthcheck-path": "/api/health",
+      "alb.ingress.kubernetes.io/success-codes": "200",
+      "alb.ingress.kubernetes.io/certificate-arn": CERTIFICATE,
+      "alb.ingress.kubernetes.io/listen-ports": '[{"HTTP":80},{"HTTPS":443}]',
+      "alb.ingress.kubernetes.io/ssl-redirect": "443",
+    });
+    expect(ingress.spec.tls).toBeUndefined();
+    expect(ingress.spec.ingressClassName).toBe("alb");
+  });
+
+  test("prod: the health-check path is the one Grafana's own probes use", async () => {
+    const { objects } = await rendered("prod");
+    const container = objectNamed(objects, "Deployment", "grafana").spec.template.spec.containers[0];
+    expect(objectNamed(objects, "Ingress", "grafana").metadata.annotations).toMatchObject({
+      "alb.ingress.kubernetes.io/healthcheck-path": container.readinessProbe.httpGet.path,
+    });
+  });
+
+  test("kind: no Ingress, Prometheus and Alertmanager not exposed, no public URLs", async () => {
+    const { objects } = await rendered("kind");
+    expect(objects.filter((o) => o.kind === "Ingress")).toEqual([]);
+    expect(objects.filter((o) => o.kind === "Secret" && o.metadata.name === "alb-oidc-client")).toEqual([]);
+  });
+
+  test("user annotations merge for anything the program does not set", async () => {
+    const ingress = objectNamed((await renderExposed()).objects, "Ingress", "grafana");
+    expect(ingress.metadata.annotations?.["alb.ingress.kubernetes.io/wafv2-acl-arn"]).toBe(WAF);
+    // Grafana has its own login: the ALB does not authenticate in front of it.
+    expect(ingress.metadata.annotations?.["alb.ingress.kubernetes.io/auth-type"]).toBeUndefined();
+  });
+
+  test("a non-ALB controller gets the user's annotations and the TLS Secret, nothing ALB-specific", () => {
+    const nginx: IngressConfig = {
+      host: "grafana.example.com",
+      className: "nginx",
+      annotations: { "nginx.ingress.kubernetes.io/proxy-body-size": "8m" },
+      tlsSecretName: "grafana-tls",
+      scheme: "internal",
+    };
+    expect(
+      ingressAnnotations(nginx, {
+        host: nginx.host,
+        serviceName: "grafana",
+        port: "http",
+        healthCheckPath: "/api/health",
+        authenticated: false,
+      }),
+    ).toEqual({ "nginx.ingress.kubernetes.io/proxy-body-size": "8m" });
+  });
+});
+
+describe("Prometheus and Alertmanager behind the ALB, authenticated", () => {
+  test.each([
+    ["prometheus", "prometheus.tiketi.example.com", "prometheus-query"],
+    ["alertmanager", "alertmanager.tiketi.example.com", "alertmanager"],
+  ])("%s: its own host, OIDC before every request, its health endpoint", async (name, host, service) => {
+    const ingress = objectNamed((await renderExposed()).objects, "Ingress", name);
+    expect(ingress.spec.rules).toEqual([
+      {
+        host,
+        http: {
+          paths: [
+            {
+              path: "/",
+              pathType: "Prefix",
+              backend: { service: { name: service, port: { name: "http" } } },
+            },
+          ],
+        },
+      },
+    ]);
+    const annotations = ingress.metadata.annotations as Record<string, string>;
+    expect(annotations).toMatchObject({
+      "alb.ingress.kubernetes.io/auth-type": "oidc",
+      "alb.ingress.kubernetes.io/auth-on-unauthenticated-request": "authenticate",
+      "alb.ingress.kubernetes.io/healthcheck-path": "/-/healthy",
+      "alb.ingress.kubernetes.io/target-type": "ip",
+      "alb.ingress.kubernetes.io/certificate-arn": CERTIFICATE,
+      "alb.ingress.kubernetes.io/scheme": "internal",
+    });
+    expect(JSON.parse(annotations["alb.ingress.kubernetes.io/auth-idp-oidc"])).toEqual({
+      issuer: OIDC.issuer,
+      authorizationEndpoint: OIDC.authorizationEndpoint,
+      tokenEndpoint: OIDC.tokenEndpoint,
+      userInfoEndpoint: OIDC.userInfoEndpoint,
+      secretName: "alb-oidc-client",
+    });
+  });
+
+  test("the OIDC client is a Secret beside the Ingresses with the keys the controller reads, nowhere else", async () => {
+    const { objects } = await renderExposed();
+    const secret = objectNamed(objects, "Secret", "alb-oidc-client");
+    expect(secret.metadata.namespace).toBe("observability");
+    expect(secret.stringData).toEqual({ clientID: OIDC.clientId, clientSecret: OIDC.clientSecret });
+    expect(JSON.stringify(objects.filter((o) => o.kind !== "Secret"))).not.toContain(OIDC.clientSecret);
+  });
+
+  test("Cognito: the user pool in the annotation, no client Secret needed", () => {
+    const cognito: IngressConfig = {
+      host: "grafana.example.com",
+      className: "alb",
+      annotations: {},
+      certificateArn: CERTIFICATE,
+      scheme: "internet-facing",
+      prometheus: { host: "prometheus.example.com" },
+      auth: {
+        type: "cognito",
+        userPoolArn: "arn:aws:cognito-idp:ap-northeast-2:111111111111:userpool/ap-northeast-2_AbCdEfGhI",
+        userPoolClientId: "1example23456789",
+        userPoolDomain: "tiketi",
+      },
+    };
+    const annotations = ingressAnnotations(cognito, {
+      host: "prometheus.example.com",
+      serviceName: "prometheus-query",
+      port: "http",
+      healthCheckPath: "/-/healthy",
+      authenticated: true,
+    });
+    expect(annotations["alb.ingress.kubernetes.io/scheme"]).toBe("internet-facing");
+    expect(annotations["alb.ingress.kubernetes.io/auth-type"]).toBe("cognito");
+    expect(JSON.parse(annotations["alb.ingress.kubernetes.io/auth-idp-cognito"])).toEqual({
+      userPoolARN: "arn:aws:cognito-idp:ap-northeast-2:111111111111:userpool/ap-northeast-2_AbCdEfGhI",
+      userPoolClientID: "1example23456789",
+      userPoolDomain: "tiketi",
+    });
+  });
+
+  test("their public URLs, as plain strings for --web.external-url and alert links", () => {
+    const exposure = stackConfig("prod").exposure;
+    const ingress = exposure.ingress as IngressConfig;
+    expect(metricsPublicUrls(exposure)).toEqual({});
+    expect(
+      metricsPublicUrls({
+        ...exposure,
+        ingress: {
+          ...ingress,
+          prometheus: { host: "prometheus.tiketi.example.com" },
+          alertmanager: { host: "alertmanager.tiketi.example.com" },
+        },
+      }),
+    ).toEqual({
+      prometheus: "https://prometheus.tiketi.example.com",
+      alertmanager: "https://alertmanager.tiketi.example.com",
+    });
+    expect(metricsPublicUrls({ mode: "nodePort", nodePorts: exposure.nodePorts })).toEqual({});
+  });
+
+  test("target type ip: the NetworkPolicies admit the load balancer to the pods' HTTP ports", async () => {
+    const { objects } = await renderExposed();
+    for (const [name, port] of [
+      ["prometheus", 9090],
+      ["alertmanager", 9093],
+      ["grafana", 3006],
+    ] as const) {
+      const ingress = objectNamed(objects, "NetworkPolicy", name).spec.ingress as Json[];
+      expect(ingress).toContainEqual(
+        expect.objectContaining({
+          from: expect.arrayContaining([{ ipBlock: expect.objectContaining({ cidr: "0.0.0.0/0" }) }]),
+          ports: expect.arrayContaining([{ protocol: "TCP", port }]),
+        }),
+      );
+    }
+    // Committed prod exposes only Grafana: Prometheus accepts no one from outside.
+    const prodPrometheus = objectNamed((await rendered("prod")).objects, "NetworkPolicy", "prometheus").spec
+      .ingress as Json[];
+    expect(JSON.stringify(prodPrometheus)).not.toContain("0.0.0.0/0");
+  });
+
+  test("the rendered NetworkPolicies allow exactly the wiring graph of the exposed stack with AMP", async () => {
+    const { objects } = await renderExposed();
+    const { config, secretKeys } = exposedConfig();
+    const stack = parsePulumiConfig(config, secretKeys);
+    const flows = wiringGraph(stack);
+    const parties = networkParties(objects, stack.apps.namespaces);
+    const policies = networkPolicies(objects);
+    const namespaces = [stack.namespaces.observability, stack.namespaces.node];
+    const ports = [
+      ...new Set([443, 3006, 9090, 9093, 5555, ...flows.flatMap((f) => f.ports.map((p) => p.port))]),
+    ];
+    const mismatches = parties.flatMap((from) =>
+      parties.flatMap((to) =>
+        ports
+          .map((port): Connection => ({ protocol: "TCP", port }))
+          .filter(
+            (c) =>
+              connectionAllowed(policies, from.party, to.party, c) !==
+              graphAllows(flows, namespaces, from, to, c),
+          )
+          .map((c) => `${from.name} -> ${to.name} TCP/${c.port}`),
+      ),
+    );
+    expect(mismatches).toEqual([]);
+    const outside = parties.find((p) => p.name === "outside") as NamedParty;
+    const party = (name: string) => parties.find((p) => p.name === name) as NamedParty;
+    const tcp = (port: number): Connection => ({ protocol: "TCP", port });
+    expect(
+      connectionAllowed(policies, outside.party, party("observability/prometheus").party, tcp(9090)),
+    ).toBe(true);
+    expect(
+      connectionAllowed(policies, outside.party, party("observability/alertmanager").party, tcp(9093)),
+    ).toBe(true);
+    expect(connectionAllowed(policies, party("observability/grafana").party, outside.party, tcp(443))).toBe(
+      true,
+    );
+  });
+
+  test("the policy pack passes the exposed stack, and fails an Ingress to Prometheus without authentication", async () => {
+    const stack = await renderExposed();
+    expect(POLICIES.map((p) => [p.name, p.check(policyInputs(stack))])).toEqual(
+      POLICIES.map((p) => [p.name, []]),
+    );
+    const stripped = stack.objects.map((o) =>
+      o.kind === "Ingress" && o.metadata.name === "prometheus"
+        ? {
+            ...o,
+            metadata: {
+              ...o.metadata,
+              annotations: Object.fromEntries(
+                Object.entries(o.metadata.annotations ?? {}).filter(([k]) => !k.includes("/auth-")),
+              ),
+            },
+          }
+        : o,
+    );
+    expect(unauthenticatedUiProblems(stripped)).toEqual([
+      "Ingress/observability/prometheus routes to Service/prometheus-query (prometheus) without ALB authentication (alb.ingress.kubernetes.io/auth-type: none); set exposure.ingress.auth",
+    ]);
+    const policy = POLICIES.find((p) => p.name === "authenticated-metrics-uis-in-prod");
+    const namespace = objectNamed(stack.objects, "Namespace", "observability");
+    expect(policy?.check(asInputs([namespace, ...stripped]))).toHaveLength(1);
+  });
+});
+
+describe("one consistent view of the Prometheus replicas", () => {
+  test.each<[StackName, number]>([
+    ["kind", 1],
+    ["prod", 2],
+  ])("%s: Grafana's datasource resolves to prometheus-0 alone of %i replicas", async (stack, replicas) => {
+    const { objects } = await rendered(stack);
+    const datasource = prometheusDatasource(objects);
+    expect(datasource.url).toBe("http://prometheus-query.observability.svc:9090");
+    expect(datasource.jsonData.sigV4Auth).toBeUndefined();
+    const pods = prometheusPods(objects);
+    expect(pods.map((p) => p.name)).toEqual(Array.from({ length: replicas }, (_, i) => `prometheus-${i}`));
+    const service = serviceOfUrl(objects, datasource.url);
+    expect(service?.spec).toMatchObject({
+      type: "ClusterIP",
+      selector: {
+        "app.kubernetes.io/name": "prometheus",
+        "statefulset.kubernetes.io/pod-name": "prometheus-0",
+      },
+    });
+    expect(podsSelectedBy(service as KubeObject, pods).map((p) => p.name)).toEqual(["prometheus-0"]);
+    // The Service over every replica, which Grafana no longer uses, would round-robin.
+    expect(podsSelectedBy(objectNamed(objects, "Service", "prometheus"), pods)).toHaveLength(replicas);
+    expect(roundRobinDatasourceProblems(objects)).toEqual([]);
+  });
+
+  test("prod: the span metrics still reach every replica, by its own name", async () => {
+    const { objects } = await rendered("prod");
+    const collector = yaml.load(
+      Object.values(
+        objects.find((o) => o.kind === "ConfigMap" && JSON.stringify(o.data ?? {}).includes("/api/v1/write"))
+          ?.data as Record<string, string>,
+      )[0],
+    ) as Json;
+    const endpoints = Object.values(collector.exporters as Json)
+      .map((e) => (e as Json).endpoint as string | undefined)
+      .filter((e) => e?.endsWith("/api/v1/write"));
+    expect(endpoints.sort()).toEqual([
+      "http://prometheus-0.prometheus-peers.observability.svc:9090/api/v1/write",
+      "http://prometheus-1.prometheus-peers.observability.svc:9090/api/v1/write",
+    ]);
+  });
+
+  test("the policy fails a datasource on the Service over both replicas", async () => {
+    const { objects } = await rendered("prod");
+    const roundRobin = objects.map((o) =>
+      o.kind === "ConfigMap" &&
+      (o.data as Record<string, string> | undefined)?.["datasources.yaml"] !== undefined
+        ? {
+            ...o,
+            data: {
+              ...(o.data as Record<string, string>),
+              "datasources.yaml": (o.data as Record<string, string>)["datasources.yaml"].replace(
+                "prometheus-query.observability.svc",
+                "prometheus.observability.svc",
+              ),
+            },
+          }
+        : o,
+    );
+    expect(roundRobinDatasourceProblems(roundRobin)).toEqual([
+      "Grafana datasource Prometheus queries Service/prometheus, which selects 2 Prometheus replicas (prometheus-0, prometheus-1); point it at one replica or at the deduplicating store",
+    ]);
+    const policy = POLICIES.find((p) => p.name === "one-prometheus-view");
+    expect(policy?.check(asInputs(roundRobin))).toHaveLength(1);
+  });
+
+  test("fail-over: metrics.queryReplica 1 moves the query Service to prometheus-1", async () => {
+    const { objects } = await renderExposed();
+    const service = objectNamed(objects, "Service", "prometheus-query");
+    expect(podsSelectedBy(service, prometheusPods(objects)).map((p) => p.name)).toEqual(["prometheus-1"]);
+  });
+
+  test("with AMP: Grafana queries the workspace, signed with SigV4 as its own IRSA role", async () => {
+    const { objects } = await renderExposed();
+    expect(ampQueryUrl(REMOTE_WRITE.url)).toBe(WORKSPACE);
+    expect(prometheusDatasource(objects)).toMatchObject({
+      url: WORKSPACE,
+      jsonData: {
+        httpMethod: "POST",
+        sigV4Auth: true,
+        sigV4AuthType: "default",
+        sigV4Region: "ap-northeast-2",
+      },
+    });
+    expect(objectNamed(objects, "ServiceAccount", "grafana").metadata.annotations).toEqual({
+      "eks.amazonaws.com/role-arn": REMOTE_WRITE.queryRoleArn,
+    });
+    const pod = objectNamed(objects, "Deployment", "grafana").spec.template.spec;
+    expect(pod.serviceAccountName).toBe("grafana");
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.containers[0].env).toEqual(
+      expect.arrayContaining([
+        { name: "GF_AUTH_SIGV4_AUTH_ENABLED", value: "true" },
+        { name: "GF_AWS_ALLOWED_AUTH_PROVIDERS", value: "default" },
+      ]),
+    );
+    const egress = objectNamed(objects, "NetworkPolicy", "grafana").spec.egress as Json[];
+    expect(egress).toContainEqual(
+      expect.objectContaining({
+        to: expect.arrayContaining([{ ipBlock: expect.objectContaining({ cidr: "0.0.0.0/0" }) }]),
+        ports: expect.arrayContaining([{ protocol: "TCP", port: 443 }]),
+      }),
+    );
+    // Without remote write Grafana keeps the default ServiceAccount and no AWS settings.
+    const prod = (await rendered("prod")).objects;
+    expect(prod.filter((o) => o.kind === "ServiceAccount" && o.metadata.name === "grafana")).toEqual([]);
+    expect(JSON.stringify(objectNamed(prod, "Deployment", "grafana"))).not.toContain("SIGV4");
+  });
+
+  test("with AMP: each replica labels its samples __replica__=<pod name>, and alerts drop it", async () => {
+    const { objects } = await renderExposed();
+    const config = prometheusYml(objects);
+    expect(config.global.external_labels).toEqual({
+      cluster: "tiketi-prod",
+      env: "prod",
+      region: "ap-northeast-2",
+      __replica__: "${POD_NAME}",
+    });
+    expect(config.alerting.alert_relabel_configs).toEqual([{ action: "labeldrop", regex: "__replica__" }]);
+    const container = objectNamed(objects, "StatefulSet", "prometheus").spec.template.spec.containers[0];
+    expect(container.env).toEqual([
+      { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+    ]);
+    for (const stack of ["kind", "prod"] as const) {
+      const plain = prometheusYml((await rendered(stack)).objects);
+      expect(Object.keys(plain.global.external_labels)).toEqual(["cluster", "env", "region"]);
+      expect(plain.alerting.alert_relabel_configs).toBeUndefined();
+    }
+  });
+});
