@@ -1,3 +1,4 @@
+import { ALB_ANNOTATION, ALB_MANAGED_ANNOTATIONS } from "./albAnnotations";
 import { matchesKeyPattern } from "./keyPattern";
 
 /**
@@ -12,7 +13,31 @@ export interface KeyChange {
   readonly how: string;
 }
 
-export const KEY_CHANGES: readonly KeyChange[] = [];
+export const KEY_CHANGES: readonly KeyChange[] = [
+  {
+    path: ["exposure", "ingress", "tlsSecretName"],
+    release: "0.2.0",
+    how: "the ALB never read it; set exposure.ingress.certificateArn to the ACM certificate of the host instead (nginx keeps tlsSecretName)",
+  },
+  {
+    path: ["exposure", "ingress", "certificateArn"],
+    release: "0.2.0",
+    how: "with className alb the program writes the HTTPS listener, the redirect and the health check itself, from the ACM certificate named here",
+  },
+  ...Object.keys(ALB_MANAGED_ANNOTATIONS).map((annotation) => ({
+    path: ["exposure", "ingress", "annotations", annotation],
+    release: "0.2.0",
+    how:
+      annotation === ALB_ANNOTATION.scheme
+        ? "the scheme is exposure.ingress.scheme now, internal unless you set internet-facing (an existing public ALB is replaced by an internal one otherwise)"
+        : "the program writes this annotation itself since then, so the stack file no longer needs it",
+  })),
+  {
+    path: ["metrics", "remoteWrite", "queryRoleArn"],
+    release: "0.2.0",
+    how: "Grafana now reads Amazon Managed Prometheus itself (one view of the replicas); give its ServiceAccount a role with the query actions `npm run preflight -- <stack> --iam` prints",
+  },
+];
 
 /** The change behind a problem at `path`, phrased to follow the problem. */
 export function migrationHint(path: readonly (string | number)[]): string | undefined {

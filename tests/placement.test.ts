@@ -260,13 +260,14 @@ describe.each(STACKS)(
           where.endsWith("/grafana") || where.endsWith("/apply-admin-password")
             ? GRAFANA_BY_DIGEST
             : original.get(where);
-        // The exporters are not in the committed stack files' renders: they run the default images.
-        const expected = (
-          before ??
-          (where.includes("postgres")
-            ? PROFILE_DEFAULTS.kind.images.postgresExporter
-            : PROFILE_DEFAULTS.kind.images.redisExporter)
-        ).replace(/^[^/]+\//, `${MIRROR}/`);
+        // The exporters and the monitor scraper are not in the committed stack files' renders: they
+        // run the default images.
+        const notCommitted = where.includes("postgres")
+          ? PROFILE_DEFAULTS.kind.images.postgresExporter
+          : where.includes("monitor-scraper")
+            ? PROFILE_DEFAULTS.kind.images.alloy
+            : PROFILE_DEFAULTS.kind.images.redisExporter;
+        const expected = (before ?? notCommitted).replace(/^[^/]+\//, `${MIRROR}/`);
         expect([where, image]).toEqual([where, expected]);
         initContainers += where.endsWith("/apply-admin-password") ? 1 : 0;
       }

@@ -28,6 +28,7 @@ export function workloadOfPod(name: string): PlacedWorkloadName {
     "node-exporter": "nodeExporter",
     "otel-collector": "otelCollector",
     "otel-collector-aggregator": "otelCollectorAggregator",
+    "monitor-scraper": "monitorScraper",
   };
   if (name.startsWith("postgres-exporter-")) return "postgresExporter";
   if (name.startsWith("redis-exporter-")) return "redisExporter";
@@ -103,6 +104,8 @@ export function withPlacementEverywhere(config: PulumiConfig): {
           ],
           redis: [{ name: "queue", address: "queue-redis.tiketi-spring.svc:6379" }],
         },
+        // The monitor scraper runs only with monitors to scrape.
+        prometheusOperatorMonitors: { enabled: true, namespaces: ["cert-manager"] },
       }),
     },
     // The DSN and the registry credentials are credentials: the stack file holds both keys encrypted.
