@@ -1,19 +1,17 @@
 // Bad per-team routing config (alerting.receivers, alerting.routes, alerting.externalUrls): each
 // edit of tests/extend/Pulumi.routes.yaml fails before anything is registered, and the error names
 // the key.
-import * as path from "path";
 import { ConfigError } from "../config";
 import main = require("../index");
-import { PROJECT_ROOT, recordDeployment } from "../render/renderStack";
+import { recordDeployment } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
+import { EXTEND_DIR, EXTENDED_STACK } from "./support/extendedStack";
 
 type Json = Record<string, any>;
 
-const EXTEND_DIR = path.join(PROJECT_ROOT, "tests/extend");
-
 /** The routes stack's `alerting` block, edited; `secret: false` leaves it out of the encrypted keys. */
 async function attempt(edit: (alerting: Json) => void, { secret = true } = {}) {
-  const { config, secretKeys } = readStackFile("routes", EXTEND_DIR);
+  const { config, secretKeys } = readStackFile(EXTENDED_STACK, EXTEND_DIR);
   const alerting = JSON.parse(config["observability:alerting"]) as Json;
   edit(alerting);
   const mocks = await recordDeployment(

@@ -10,16 +10,16 @@ import main = require("../index");
 import { PROJECT_ROOT, recordDeployment, renderWithConfig } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { configMapData } from "./support/rendered";
+import { EXTEND_DIR, EXTENDED_STACK } from "./support/extendedStack";
 
 type Json = Record<string, any>;
 
-const EXTEND_DIR = path.join(PROJECT_ROOT, "tests/extend");
 const PAYMENTS = "tests/extend/rules/payments.rules.yml";
 const PAYMENTS_LOGS = "tests/extend/rules/payments.logs.yml";
 
 /** The rules stack file with its `observability:<section>.extraRuleFiles` replaced. */
 function withExtraRuleFiles(lists: { metrics?: unknown; logs?: unknown }): Record<string, string> {
-  const { config } = readStackFile("rules", EXTEND_DIR);
+  const { config } = readStackFile(EXTENDED_STACK, EXTEND_DIR);
   const edited = { ...config };
   for (const [section, files] of Object.entries(lists)) {
     const key = `observability:${section}`;

@@ -19,14 +19,14 @@ import { rendered } from "../renderedStacks";
 import { configMapData, objectNamed } from "../support/rendered";
 import { strictDecodeProblems } from "../support/strictDecode";
 import { tools } from "../support/tools";
+import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 
 type Json = Record<string, any>;
 const run = promisify(execFile);
-const EXTEND_DIR = path.join(PROJECT_ROOT, "tests/extend");
 
 function renderProdWithMonitors(): Promise<RenderedStack> {
   const prod = readStackFile("prod", PROJECT_ROOT);
-  const metrics = readStackFile("scrape", EXTEND_DIR).config["observability:metrics"];
+  const metrics = readStackFile(EXTENDED_STACK, EXTEND_DIR).config["observability:metrics"];
   return renderWithConfig("prod-monitors", { ...prod.config, "observability:metrics": metrics }, [
     ...prod.secretKeys,
     "observability:metrics",
@@ -34,7 +34,7 @@ function renderProdWithMonitors(): Promise<RenderedStack> {
 }
 
 const RENDERS: readonly [string, () => Promise<RenderedStack>, number][] = [
-  ["kind", () => renderStack("scrape", EXTEND_DIR), 1],
+  ["kind", () => renderStack(EXTENDED_STACK, EXTEND_DIR), 1],
   ["prod", renderProdWithMonitors, 2],
 ];
 
@@ -173,7 +173,7 @@ describe("a ServiceMonitor whose selector matches nothing is reported", () => {
   const emptyPods = "podMonitor/ingress-nginx/admission-webhook/0";
 
   test("promtool: MonitorSelectsNothing fires after 15 minutes for the empty pools only", async () => {
-    const { objects } = await renderStack("scrape", EXTEND_DIR);
+    const { objects } = await renderStack(EXTENDED_STACK, EXTEND_DIR);
     const rulesText = configMapData(objects, "prometheus-rules")["monitors.yaml"];
     const rule = (yaml.load(rulesText) as Json).groups[0].rules[0];
     const annotations = (job: string) =>

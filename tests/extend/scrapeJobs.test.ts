@@ -14,12 +14,12 @@ import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
 import { configMapData, objectNamed } from "../support/rendered";
 import { tools } from "../support/tools";
+import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 
 type Json = Record<string, any>;
 const run = promisify(execFile);
-const EXTEND_DIR = path.join(PROJECT_ROOT, "tests/extend");
 
-const scrapeStackFile = () => readStackFile("scrape", EXTEND_DIR);
+const scrapeStackFile = () => readStackFile(EXTENDED_STACK, EXTEND_DIR);
 
 /** Pulumi.prod.yaml with the scrape stack's metrics block: the same team jobs on the eks profile. */
 function renderProdWithScrapeJobs(): Promise<RenderedStack> {
@@ -32,7 +32,7 @@ function renderProdWithScrapeJobs(): Promise<RenderedStack> {
 }
 
 const RENDERS: readonly [string, () => Promise<RenderedStack>, () => Promise<RenderedStack>][] = [
-  ["kind", () => renderStack("scrape", EXTEND_DIR), () => rendered("kind")],
+  ["kind", () => renderStack(EXTENDED_STACK, EXTEND_DIR), () => rendered("kind")],
   ["prod", renderProdWithScrapeJobs, () => rendered("prod")],
 ];
 

@@ -1,22 +1,21 @@
 // The scrape stack's NetworkPolicies, evaluated with Kubernetes semantics against the wiring
 // graph: the team jobs, the discovery namespace and the monitor scraper open exactly their flows,
 // with a pod in every namespace they name.
-import * as path from "path";
 import { Connection, connectionAllowed } from "../../checks/networkReachability";
 import { renderedPods } from "../../checks/podSpecs";
 import { wiringGraph } from "../../components/wiring/graph";
 import { parsePulumiConfig } from "../../config";
-import { PROJECT_ROOT, renderStack } from "../../render/renderStack";
+import { renderStack } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { NamedParty, graphAllows, networkParties, networkPolicies } from "../support/network";
+import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 
-const EXTEND_DIR = path.join(PROJECT_ROOT, "tests/extend");
 const TEAM_NAMESPACES = ["kafka", "billing", "payments-batch", "cert-manager", "ingress-nginx"];
 
 async function network() {
-  const { config: raw, secretKeys } = readStackFile("scrape", EXTEND_DIR);
+  const { config: raw, secretKeys } = readStackFile(EXTENDED_STACK, EXTEND_DIR);
   const config = parsePulumiConfig(raw, secretKeys);
-  const { objects } = await renderStack("scrape", EXTEND_DIR);
+  const { objects } = await renderStack(EXTENDED_STACK, EXTEND_DIR);
   const flows = wiringGraph(config);
   const parties = networkParties(objects, [...config.apps.namespaces, ...TEAM_NAMESPACES]);
   const policies = networkPolicies(objects);

@@ -3,7 +3,6 @@ import { openApiProblems } from "../../checks/kubernetesSchema";
 import { podSecurityProblems } from "../../checks/podSecurity";
 import { renderedPods } from "../../checks/podSpecs";
 import * as yaml from "js-yaml";
-import * as path from "path";
 import { parsePulumiConfig } from "../../config";
 import { readExtraDashboards } from "../../components/grafana/extraDashboards";
 import { roleAttributePath } from "../../components/grafana/singleSignOn";
@@ -14,11 +13,11 @@ import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
 import { configMapData, objectNamed } from "../support/rendered";
 import { strictDecodeProblems } from "../support/strictDecode";
+import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 
 type Json = Record<string, any>;
 
-const EXTEND_DIR = path.join(PROJECT_ROOT, "tests/extend");
-const extendFile = () => readStackFile("grafana", EXTEND_DIR);
+const extendFile = () => readStackFile(EXTENDED_STACK, EXTEND_DIR);
 
 /** The prod stack with the extension stack file's `observability:grafana` keys merged in. */
 function prodWithGrafanaKeys() {
@@ -34,7 +33,7 @@ function prodWithGrafanaKeys() {
 
 const both: Promise<Record<"kind" | "prod", RenderedStack>> = (async () => {
   // Renders share the process-global Pulumi runtime: one after the other.
-  const kind = await renderStack("grafana", EXTEND_DIR);
+  const kind = await renderStack(EXTENDED_STACK, EXTEND_DIR);
   const { config, secretKeys } = prodWithGrafanaKeys();
   const prod = await renderWithConfig("prod", config, secretKeys);
   return { kind, prod };

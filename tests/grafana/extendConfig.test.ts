@@ -4,12 +4,12 @@ import * as path from "path";
 import main = require("../../index");
 import { ConfigError } from "../../config";
 import { CONFIGMAP_LIMIT_BYTES } from "../../components/grafana/extraDashboards";
-import { PROJECT_ROOT, recordDeployment } from "../../render/renderStack";
+import { recordDeployment } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
+import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 
 type Json = Record<string, any>;
 
-const EXTEND_DIR = path.join(PROJECT_ROOT, "tests/extend");
 const GOOD_DASHBOARDS = path.join(EXTEND_DIR, "dashboards/payments");
 
 /** The extension stack file's `observability:grafana`, edited. */
@@ -17,7 +17,7 @@ function grafanaKeys(edit: (grafana: Json) => void): {
   config: Record<string, string>;
   secretKeys: string[];
 } {
-  const { config, secretKeys } = readStackFile("grafana", EXTEND_DIR);
+  const { config, secretKeys } = readStackFile(EXTENDED_STACK, EXTEND_DIR);
   const grafana = JSON.parse(config["observability:grafana"]) as Json;
   edit(grafana);
   return { config: { ...config, "observability:grafana": JSON.stringify(grafana) }, secretKeys };

@@ -12,21 +12,21 @@ import { promisify } from "util";
 import { PROMETHEUS_PATHS } from "../../components/metrics/names";
 import { PrometheusConfig } from "../../components/metrics/prometheusTypes";
 import { KubeObject } from "../../render/manifest";
-import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
+import { renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { getJson } from "../support/http";
 import { Server, eventually, freePort, startServer } from "../support/processes";
 import { configMapData, containerArgs, objectNamed } from "../support/rendered";
 import { tools } from "../support/tools";
+import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 
 type Json = Record<string, any>;
 const run = promisify(execFile);
-const EXTEND_DIR = path.join(PROJECT_ROOT, "tests/extend");
 const PASSWORD = "billing-scrape-password-7f3a";
 
 /** The scrape stack with a real password, as `pulumi config set --secret` would hand it over. */
 async function renderScrapeStack(): Promise<readonly KubeObject[]> {
-  const { config, secretKeys } = readStackFile("scrape", EXTEND_DIR);
+  const { config, secretKeys } = readStackFile(EXTENDED_STACK, EXTEND_DIR);
   const metrics = JSON.parse(config["observability:metrics"]) as Json;
   metrics.extraScrapeConfigs[1].basic_auth.password = PASSWORD;
   const { objects } = await renderWithConfig(

@@ -2,20 +2,19 @@
 // tests/extend/Pulumi.routes.yaml (every key). What Alertmanager makes of it is
 // alertRoutingTools.test.ts' job; this file checks the objects the program registers.
 import * as yaml from "js-yaml";
-import * as path from "path";
 import { notificationPorts } from "../../components/metrics/names";
 import { TEMPLATE } from "../../components/metrics/notificationTemplates";
 import { externalUrls } from "../../components/metrics/externalUrls";
 import { PROFILE_DEFAULTS, parseStackConfig } from "../../config";
 import { KubeObject } from "../../render/manifest";
-import { PROJECT_ROOT, renderStack, renderWithConfig } from "../../render/renderStack";
+import { renderStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { STACKS, rendered } from "../renderedStacks";
 import { configMapData, containerArgs, objectNamed } from "../support/rendered";
+import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 
 type Json = Record<string, any>;
 
-const EXTEND_DIR = path.join(PROJECT_ROOT, "tests/extend");
 const SECRETS = "/etc/alertmanager/secrets";
 
 const alertmanagerYml = (objects: readonly KubeObject[]) =>
@@ -66,7 +65,7 @@ describe("the routes stack (every team routing key)", () => {
   let objects: readonly KubeObject[];
   beforeAll(async () => {
     await Promise.all(STACKS.map((s) => rendered(s))); // the Pulumi runtime renders one stack at a time
-    ({ objects } = await renderStack("routes", EXTEND_DIR));
+    ({ objects } = await renderStack(EXTENDED_STACK, EXTEND_DIR));
   });
 
   test("team routes sit between the Watchdog's and the severity routes, in the file's order, with their options", () => {
@@ -161,7 +160,7 @@ describe("the routes stack (every team routing key)", () => {
   });
 
   test("credentials reach only the Secret, one key per integration, whatever their values", async () => {
-    const { config, secretKeys } = readStackFile("routes", EXTEND_DIR);
+    const { config, secretKeys } = readStackFile(EXTENDED_STACK, EXTEND_DIR);
     const sentinel = (key: string) => `sentinel-credential-${key}`;
     const alerting = JSON.parse(config["observability:alerting"]) as Json;
     const byName = (name: string) => (alerting.receivers as Json[]).find((r) => r.name === name) as Json;

@@ -9,25 +9,24 @@ import * as path from "path";
 import { promisify } from "util";
 import { RECEIVERS } from "../../components/metrics/alertmanagerConfig";
 import { parsePulumiConfig } from "../../config";
-import { PROJECT_ROOT, renderStack, renderWithConfig } from "../../render/renderStack";
+import { renderStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { startAlertmanager, writeAlertmanagerFiles } from "../support/alertmanager";
 import { LocalHttpServer, webhookReceiver } from "../support/httpServers";
 import { Servers, eventually } from "../support/processes";
 import { configMapData } from "../support/rendered";
 import { tools } from "../support/tools";
+import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 
 const run = promisify(execFile);
 type Json = Record<string, any>;
-
-const EXTEND_DIR = path.join(PROJECT_ROOT, "tests/extend");
 
 describe("the routes stack file under amtool", () => {
   let dir: string;
   let configFile: string;
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "routes-"));
-    configFile = writeAlertmanagerFiles((await renderStack("routes", EXTEND_DIR)).objects, dir);
+    configFile = writeAlertmanagerFiles((await renderStack(EXTENDED_STACK, EXTEND_DIR)).objects, dir);
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -56,7 +55,7 @@ describe("the routes stack file under amtool", () => {
   ];
 
   test("every route of the stack file has a case that reaches its receiver first", () => {
-    const { config, secretKeys } = readStackFile("routes", EXTEND_DIR);
+    const { config, secretKeys } = readStackFile(EXTENDED_STACK, EXTEND_DIR);
     const routes = parsePulumiConfig(config, secretKeys).alerting.routes;
     const reached = new Set(ROUTE_CASES.map(([, receivers]) => receivers.split(",")[0]));
     expect(routes.map((r) => r.receiver).filter((r) => !reached.has(r))).toEqual([]);
@@ -77,7 +76,7 @@ describe("the routes stack file under amtool", () => {
 
 /** The routes stack with its credentials replaced by local receivers, as `pulumi config set --secret` would hold them. */
 async function renderRoutesTo(urls: Readonly<Record<"slack" | "teams" | "webhook", string>>) {
-  const { config, secretKeys } = readStackFile("routes", EXTEND_DIR);
+  const { config, secretKeys } = readStackFile(EXTENDED_STACK, EXTEND_DIR);
   const alerting = JSON.parse(config["observability:alerting"]) as Json;
   const receiver = (name: string) => (alerting.receivers as Json[]).find((r) => r.name === name) as Json;
   receiver("payments-oncall").slack[0].webhookUrl = urls.slack;
@@ -127,7 +126,7 @@ describe("a real Alertmanager with the routes stack's config and templates", () 
   });
 
   // As the stack's alert rules annotate: `<metrics.runbookBaseUrl>#<alertname in lowercase>`.
-  const { config, secretKeys } = readStackFile("routes", EXTEND_DIR);
+  const { config, secretKeys } = readStackFile(EXTENDED_STACK, EXTEND_DIR);
   const runbook = `${parsePulumiConfig(config, secretKeys).metrics.runbookBaseUrl}#paymentlatencyhigh`;
   const alerts = [
     {

@@ -1,4 +1,4 @@
-// The extension test stack: tests/extend/Pulumi.rules.yaml is Pulumi.kind.yaml plus the keys a
+// The extension test stack: tests/extend/Pulumi.extended.yaml is Pulumi.kind.yaml plus every key a
 // team adds to make the platform its own. The prod variant lays those same keys over
 // Pulumi.prod.yaml, so every extension is tested on both profiles from one stack file.
 import * as path from "path";
@@ -7,7 +7,7 @@ import { readStackFile } from "../../render/stackFile";
 import type { StackName } from "../renderedStacks";
 
 export const EXTEND_DIR = path.join(PROJECT_ROOT, "tests/extend");
-export const EXTENDED_STACK = "rules";
+export const EXTENDED_STACK = "extended";
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
