@@ -237,7 +237,7 @@ function networkPolicyFindings({ profile, cluster }: StackConfig, facts: Cluster
     ? [
         blocking(
           message,
-          `enable the VPC CNI agent (VPC CNI >= 1.14, EKS >= 1.25): aws eks update-addon --cluster-name ${eks.name} --region ${eks.region} --addon-name vpc-cni --configuration-values '{"enableNetworkPolicy":"true"}'; or install Calico or Cilium`,
+          `enable the VPC CNI agent (VPC CNI >= 1.14, EKS >= 1.25): aws eks update-addon --cluster-name ${eks.name} --region ${eks.region} --addon-name vpc-cni --configuration-values '{"enableNetworkPolicy":"true"}' (the managed add-on turns on the agent and its controller; a self-managed VPC CNI also needs enable-network-policy-controller: "true" in kube-system/amazon-vpc-cni); or install Calico or Cilium`,
         ),
       ]
     : [

@@ -46,16 +46,8 @@ const LOKI_S3_OBJECT_ACTIONS = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject
 // Tempo's documented minimum ("Amazon S3 permissions"): Loki's plus the object tagging it uses.
 const TEMPO_S3_OBJECT_ACTIONS = [...LOKI_S3_OBJECT_ACTIONS, "s3:GetObjectTagging", "s3:PutObjectTagging"];
 
-/**
- * What Grafana would need to query Amazon Managed Prometheus through SigV4. No stack key gives
- * Grafana a role yet; a role use for it is one entry in ROLE_USES with these actions.
- */
-export const AMP_QUERY_ACTIONS = [
-  "aps:QueryMetrics",
-  "aps:GetSeries",
-  "aps:GetLabels",
-  "aps:GetMetricMetadata",
-];
+// What Grafana needs to query Amazon Managed Prometheus through SigV4.
+const AMP_QUERY_ACTIONS = ["aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels", "aps:GetMetricMetadata"];
 
 const partitionOf = (arn: string): string => arn.split(":")[1];
 const accountOf = (arn: string): string => arn.split(":")[4];
@@ -84,6 +76,28 @@ function ampWorkspaceArn(url: string, region: string, roleArn: string): string {
   return `arn:${partitionOf(roleArn)}:aps:${region}:${accountOf(roleArn)}:workspace/${workspace}`;
 }
 
+function ampUse(
+  purpose: string,
+  configKey: string,
+  roleArn: string,
+  actions: readonly string[],
+  remoteWrite: { readonly url: string; readonly region: string },
+): RoleUse {
+  return {
+    purpose,
+    configKey,
+    roleArn,
+    statements: [
+      {
+        Sid: `${purpose}Amp`,
+        Effect: "Allow",
+        Action: actions,
+        Resource: [ampWorkspaceArn(remoteWrite.url, remoteWrite.region, roleArn)],
+      },
+    ],
+  };
+}
+
 /** Every workload that assumes an IAM role, one entry each: adding a role is adding an entry. */
 const ROLE_USES: readonly ((config: StackConfig) => RoleUse | undefined)[] = [
   (config) =>
@@ -98,19 +112,25 @@ const ROLE_USES: readonly ((config: StackConfig) => RoleUse | undefined)[] = [
     const remoteWrite = config.metrics.remoteWrite;
     return remoteWrite === undefined
       ? undefined
-      : {
-          purpose: "Prometheus",
-          configKey: "metrics.remoteWrite.roleArn",
-          roleArn: remoteWrite.roleArn,
-          statements: [
-            {
-              Sid: "PrometheusRemoteWrite",
-              Effect: "Allow",
-              Action: ["aps:RemoteWrite"],
-              Resource: [ampWorkspaceArn(remoteWrite.url, remoteWrite.region, remoteWrite.roleArn)],
-            },
-          ],
-        };
+      : ampUse(
+          "Prometheus",
+          "metrics.remoteWrite.roleArn",
+          remoteWrite.roleArn,
+          ["aps:RemoteWrite"],
+          remoteWrite,
+        );
+  },
+  (config) => {
+    const remoteWrite = config.metrics.remoteWrite;
+    return remoteWrite === undefined
+      ? undefined
+      : ampUse(
+          "Grafana",
+          "metrics.remoteWrite.queryRoleArn",
+          remoteWrite.queryRoleArn,
+          AMP_QUERY_ACTIONS,
+          remoteWrite,
+        );
   },
 ];
 
@@ -208,9 +228,5 @@ export function formatIamRoles(roles: readonly IamRole[], config: StackConfig): 
           `aws eks describe-cluster --name ${eks.name} --region ${eks.region} --query cluster.identity.oidc.issuer --output text`,
       ]
     : [];
-  const grafanaNote =
-    config.metrics.remoteWrite === undefined
-      ? []
-      : [`# Grafana querying AMP through SigV4 would need ${AMP_QUERY_ACTIONS.join(", ")} on the workspace.`];
-  return [...placeholder, ...blocks, ...grafanaNote].join("\n\n") + "\n";
+  return [...placeholder, ...blocks].join("\n\n") + "\n";
 }

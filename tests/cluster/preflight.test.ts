@@ -64,7 +64,7 @@ describe("npm run preflight on a real API server", () => {
       );
     });
     transcripts.push(
-      `--- npm run preflight -- prod ${flags.join(" ")}: ${label} (exit ${result.code})\n${result.stdout}`,
+      `--- npm run preflight -- ${["prod", ...flags].join(" ")}: ${label} (exit ${result.code})\n${result.stdout}`,
     );
     return result;
   };
@@ -75,11 +75,18 @@ describe("npm run preflight on a real API server", () => {
   const remove = async (object: Json) => {
     await objects.delete(object as k8s.KubernetesObject);
   };
+  /** Read, change, replace; again on a conflict (the DaemonSet controller writes status meanwhile). */
   const edit = async (object: Json, change: (current: Json) => void) => {
-    const current = (await objects.read(object as k8s.KubernetesObject & { metadata: { name: string } }))
-      .body as Json;
-    change(current);
-    await objects.replace(current as k8s.KubernetesObject);
+    await waitFor(
+      async () => {
+        const read = await objects.read(object as k8s.KubernetesObject & { metadata: { name: string } });
+        const current = read.body as Json;
+        change(current);
+        await objects.replace(current as k8s.KubernetesObject);
+        return true;
+      },
+      `${String(object.kind)} ${String(object.metadata.name)} edited`,
+    );
   };
 
   const storageClass = (name: string, provisioner: string, allowVolumeExpansion: boolean): Json => ({

@@ -1,13 +1,7 @@
 import { parsePulumiConfig } from "../../config";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import {
-  AMP_QUERY_ACTIONS,
-  eksCluster,
-  formatIamRoles,
-  iamRoles,
-  roleUses,
-} from "../../scripts/preflight/iamPolicies";
+import { eksCluster, formatIamRoles, iamRoles, roleUses } from "../../scripts/preflight/iamPolicies";
 import { irsaServiceAccounts } from "../../scripts/preflight/irsa";
 import { rendered, stackConfig } from "../renderedStacks";
 
@@ -17,6 +11,7 @@ const PROVIDER = "oidc.eks.ap-northeast-2.amazonaws.com/id/EXAMPLED539D4633E53DE
 const LOKI_ROLE = "arn:aws:iam::111111111111:role/tiketi-prod-loki";
 const TEMPO_ROLE = "arn:aws:iam::111111111111:role/tiketi-prod-tempo";
 const AMP_ROLE = "arn:aws:iam::111111111111:role/tiketi-prod-prometheus";
+const GRAFANA_ROLE = "arn:aws:iam::111111111111:role/tiketi-prod-grafana";
 const AMP_URL =
   "https://aps-workspaces.ap-northeast-2.amazonaws.com/workspaces/ws-0a1b2c3d-4e5f-6789-abcd-ef0123456789/api/v1/remote_write";
 
@@ -29,7 +24,12 @@ function prodWithRemoteWrite() {
       ...config,
       "observability:metrics": JSON.stringify({
         ...metrics,
-        remoteWrite: { url: AMP_URL, region: "ap-northeast-2", roleArn: AMP_ROLE },
+        remoteWrite: {
+          url: AMP_URL,
+          region: "ap-northeast-2",
+          roleArn: AMP_ROLE,
+          queryRoleArn: GRAFANA_ROLE,
+        },
       }),
     },
     secretKeys,
@@ -44,10 +44,11 @@ describe("the IRSA ServiceAccounts come from the render", () => {
     ]);
   });
 
-  test("with AMP remote write, Prometheus's too, and every annotated ServiceAccount has a role use", async () => {
+  test("with AMP remote write, Prometheus's and Grafana's too, and every annotated ServiceAccount has a role use", async () => {
     const { config, secretKeys } = prodWithRemoteWrite();
     const accounts = irsaServiceAccounts((await renderWithConfig("prod", config, secretKeys)).objects);
     expect(accounts).toContainEqual({ namespace: "observability", name: "prometheus", roleArn: AMP_ROLE });
+    expect(accounts).toContainEqual({ namespace: "observability", name: "grafana", roleArn: GRAFANA_ROLE });
     // A workload that gains a role without an entry in ROLE_USES fails here.
     const uses = roleUses(parsePulumiConfig(config, secretKeys));
     expect(accounts.filter((a) => !uses.some((u) => u.roleArn === a.roleArn))).toEqual([]);
@@ -108,24 +109,29 @@ describe("the IAM policy documents", () => {
     });
   });
 
-  test("AMP remote write: aps:RemoteWrite on the workspace of the URL; Grafana's query actions noted", () => {
+  test("AMP: Prometheus may remote-write and Grafana query, each on the workspace of the URL only", () => {
     const { config, secretKeys } = prodWithRemoteWrite();
     const parsed = parsePulumiConfig(config, secretKeys);
-    const accounts = [{ namespace: "observability", name: "prometheus", roleArn: AMP_ROLE }];
-    const amp = iamRoles(parsed, accounts, ISSUER).find((role) => role.roleArn === AMP_ROLE);
-    expect(amp?.permissionPolicy.Statement).toEqual([
+    const accounts = [
+      { namespace: "observability", name: "prometheus", roleArn: AMP_ROLE },
+      { namespace: "observability", name: "grafana", roleArn: GRAFANA_ROLE },
+    ];
+    const roles = iamRoles(parsed, accounts, ISSUER);
+    const workspace =
+      "arn:aws:aps:ap-northeast-2:111111111111:workspace/ws-0a1b2c3d-4e5f-6789-abcd-ef0123456789";
+    expect(roles.find((role) => role.roleArn === AMP_ROLE)?.permissionPolicy.Statement).toEqual([
+      { Sid: "PrometheusAmp", Effect: "Allow", Action: ["aps:RemoteWrite"], Resource: [workspace] },
+    ]);
+    const grafana = roles.find((role) => role.roleArn === GRAFANA_ROLE);
+    expect(grafana?.subjects).toEqual(["system:serviceaccount:observability:grafana"]);
+    expect(grafana?.permissionPolicy.Statement).toEqual([
       {
-        Sid: "PrometheusRemoteWrite",
+        Sid: "GrafanaAmp",
         Effect: "Allow",
-        Action: ["aps:RemoteWrite"],
-        Resource: [
-          "arn:aws:aps:ap-northeast-2:111111111111:workspace/ws-0a1b2c3d-4e5f-6789-abcd-ef0123456789",
-        ],
+        Action: ["aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels", "aps:GetMetricMetadata"],
+        Resource: [workspace],
       },
     ]);
-    expect(formatIamRoles(iamRoles(parsed, accounts, ISSUER), parsed)).toContain(
-      `# Grafana querying AMP through SigV4 would need ${AMP_QUERY_ACTIONS.join(", ")} on the workspace.`,
-    );
   });
 
   test("two workloads sharing a role: one role, both subjects, both permission sets", () => {
