@@ -72,25 +72,27 @@ export function describeIssues(
             (hint === undefined ? "" : ` (did you mean ${hint}?)`) +
             `; allowed: ${allowed.join(", ")}`,
           [...issue.path, unknownKey],
+          true,
         );
       });
     }
     const value = valueAt(input, issue.path);
     if (issue.code === "invalid_type" && value === undefined) {
-      return [withMigration(`${key} is required`, issue.path)];
+      return [withMigration(`${key} is required`, issue.path, false)];
     }
     return [
       withMigration(
         `${key} ${sentence(issue)}` + (value === undefined ? "" : ` (got ${shown(value, issue.path)})`),
         issue.path,
+        value !== undefined,
       ),
     ];
   });
 }
 
 /** A problem on a key an earlier release used differently ends with how to migrate. */
-function withMigration(problem: string, path: readonly (string | number)[]): string {
-  const hint = migrationHint(path);
+function withMigration(problem: string, path: readonly (string | number)[], present: boolean): string {
+  const hint = migrationHint(path, present);
   return hint === undefined ? problem : `${problem}; ${hint}`;
 }
 

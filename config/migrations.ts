@@ -11,6 +11,8 @@ export interface KeyChange {
   /** The release (package.json version) that made the change. */
   readonly release: string;
   readonly how: string;
+  /** Only for a problem about the key being absent (a key the release made required). */
+  readonly whenAbsent?: boolean;
 }
 
 export const KEY_CHANGES: readonly KeyChange[] = [
@@ -23,6 +25,7 @@ export const KEY_CHANGES: readonly KeyChange[] = [
     path: ["exposure", "ingress", "certificateArn"],
     release: "0.2.0",
     how: "with className alb the program writes the HTTPS listener, the redirect and the health check itself, from the ACM certificate named here",
+    whenAbsent: true,
   },
   ...Object.keys(ALB_MANAGED_ANNOTATIONS).map((annotation) => ({
     path: ["exposure", "ingress", "annotations", annotation],
@@ -36,11 +39,14 @@ export const KEY_CHANGES: readonly KeyChange[] = [
     path: ["metrics", "remoteWrite", "queryRoleArn"],
     release: "0.2.0",
     how: "Grafana now reads Amazon Managed Prometheus itself (one view of the replicas); give its ServiceAccount a role with the query actions `npm run preflight -- <stack> --iam` prints",
+    whenAbsent: true,
   },
 ];
 
-/** The change behind a problem at `path`, phrased to follow the problem. */
-export function migrationHint(path: readonly (string | number)[]): string | undefined {
-  const change = KEY_CHANGES.find((c) => matchesKeyPattern(c.path, path));
+/** The change behind a problem at `path` (whose key has a value or not), phrased to follow the problem. */
+export function migrationHint(path: readonly (string | number)[], present: boolean): string | undefined {
+  const change = KEY_CHANGES.find(
+    (c) => matchesKeyPattern(c.path, path) && !(c.whenAbsent === true && present),
+  );
   return change === undefined ? undefined : `changed in ${change.release}: ${change.how}`;
 }

@@ -1,5 +1,5 @@
 // Bad per-team routing config (alerting.receivers, alerting.routes, alerting.externalUrls): each
-// edit of tests/extend/Pulumi.routes.yaml fails before anything is registered, and the error names
+// edit of tests/extend/Pulumi.extended.yaml fails before anything is registered, and the error names
 // the key.
 import { ConfigError } from "../config";
 import main = require("../index");

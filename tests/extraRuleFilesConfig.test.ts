@@ -17,7 +17,7 @@ type Json = Record<string, any>;
 const PAYMENTS = "tests/extend/rules/payments.rules.yml";
 const PAYMENTS_LOGS = "tests/extend/rules/payments.logs.yml";
 
-/** The rules stack file with its `observability:<section>.extraRuleFiles` replaced. */
+/** The extension stack file's keys with its `observability:<section>.extraRuleFiles` replaced. */
 function withExtraRuleFiles(lists: { metrics?: unknown; logs?: unknown }): Record<string, string> {
   const { config } = readStackFile(EXTENDED_STACK, EXTEND_DIR);
   const edited = { ...config };
@@ -30,7 +30,7 @@ function withExtraRuleFiles(lists: { metrics?: unknown; logs?: unknown }): Recor
 
 /** Runs the program; returns the problems it refused the config with and what it registered. */
 async function refused(config: Record<string, string>) {
-  const mocks = await recordDeployment("rules", config);
+  const mocks = await recordDeployment("rules", config, readStackFile(EXTENDED_STACK, EXTEND_DIR).secretKeys);
   const error: unknown = await main().then(
     () => undefined,
     (e: unknown) => e,
@@ -189,7 +189,11 @@ describe("extra rule files that clash", () => {
         "",
       ].join("\n"),
     );
-    const { objects } = await renderWithConfig("rules", withExtraRuleFiles({ metrics: [PAYMENTS, file] }));
+    const { objects } = await renderWithConfig(
+      "rules",
+      withExtraRuleFiles({ metrics: [PAYMENTS, file] }),
+      readStackFile(EXTENDED_STACK, EXTEND_DIR).secretKeys,
+    );
     const rules = yaml.load(configMapData(objects, "prometheus-rules")["orders.rules.yml"]) as Json;
     expect(rules.groups[0].rules.map((r: Json) => r.labels.severity)).toEqual(["warning", "critical"]);
   });

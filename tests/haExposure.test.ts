@@ -22,7 +22,7 @@ import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../render/renderS
 import { readStackFile } from "../render/stackFile";
 import { StackName, rendered, stackConfig } from "./renderedStacks";
 import { NamedParty, graphAllows, networkParties, networkPolicies } from "./support/network";
-import { configMapData, objectNamed } from "./support/rendered";
+import { configMapData, containerArgs, objectNamed } from "./support/rendered";
 
 type Json = Record<string, any>;
 
@@ -245,6 +245,14 @@ describe("Prometheus and Alertmanager behind the ALB, authenticated", () => {
       alertmanager: "https://alertmanager.tiketi.example.com",
     });
     expect(metricsPublicUrls({ mode: "nodePort", nodePorts: exposure.nodePorts })).toEqual({});
+  });
+
+  test("exposed, Prometheus and Alertmanager build their alert and silence links on their public hosts", async () => {
+    const { objects } = await renderExposed();
+    const externalUrl = (workload: string) =>
+      containerArgs(objects, workload, {}).find((a) => a.startsWith("--web.external-url="));
+    expect(externalUrl("prometheus")).toBe("--web.external-url=https://prometheus.tiketi.example.com");
+    expect(externalUrl("alertmanager")).toBe("--web.external-url=https://alertmanager.tiketi.example.com");
   });
 
   test("target type ip: the NetworkPolicies admit the load balancer to the pods' HTTP ports", async () => {

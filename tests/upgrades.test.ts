@@ -40,3 +40,24 @@ test("every key change names a release no later than this one", () => {
     expect(releases.length).toBeGreaterThan(0);
   }
 });
+
+test("the 0.1.0 prod stack file fails on exactly the ALB keys 0.2.0 changed, each saying how to migrate", async () => {
+  const error = await renderStack("prod", path.join(RELEASES_DIR, "0.1.0")).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ConfigError);
+  const keys = (error as ConfigError).problems.map((p) => p.split(" ")[0]).sort();
+  expect(keys).toEqual(
+    [
+      "observability:exposure.ingress.annotations.alb.ingress.kubernetes.io/listen-ports",
+      "observability:exposure.ingress.annotations.alb.ingress.kubernetes.io/scheme",
+      "observability:exposure.ingress.annotations.alb.ingress.kubernetes.io/ssl-redirect",
+      "observability:exposure.ingress.annotations.alb.ingress.kubernetes.io/target-type",
+      "observability:exposure.ingress.certificateArn",
+      "observability:exposure.ingress.tlsSecretName",
+    ].sort(),
+  );
+  const scheme = (error as ConfigError).problems.find((p) => p.includes("/scheme"));
+  expect(scheme).toMatch(/changed in 0\.2\.0: the scheme is exposure\.ingress\.scheme now, internal unless/);
+});

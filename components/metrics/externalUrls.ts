@@ -1,6 +1,7 @@
 import { StackConfig } from "../../config";
 import { workloadUrl } from "../common/workloadSpec";
 import { grafanaPublicUrl } from "../grafana/names";
+import { metricsPublicUrls } from "./metricsExposure";
 import { ALERTMANAGER, PROMETHEUS } from "./names";
 
 export interface ExternalUrls {
@@ -12,8 +13,8 @@ export interface ExternalUrls {
 /**
  * Where people open each UI, for the links in alerts: Prometheus' `generatorURL`, Alertmanager's
  * silence links, Grafana in the notification templates. `alerting.externalUrls` wins; otherwise
- * the NodePort on kind, and the in-cluster URL for what is not exposed (as before the keys
- * existed). The one place to add Ingress hosts for Prometheus and Alertmanager.
+ * their Ingress host (`exposure.ingress.prometheus`/`alertmanager`), the NodePort on kind, and the
+ * in-cluster URL for what is not exposed.
  */
 export function externalUrls(
   config: Pick<StackConfig, "alerting" | "exposure" | "namespaces">,
@@ -21,13 +22,15 @@ export function externalUrls(
   const set = config.alerting.externalUrls;
   const namespace = config.namespaces.observability;
   const nodePort = config.exposure.mode === "nodePort";
+  const exposed = metricsPublicUrls(config.exposure);
   return {
     prometheus:
       set.prometheus ??
+      exposed.prometheus ??
       (nodePort
         ? `http://localhost:${config.exposure.nodePorts.prometheus}`
         : workloadUrl(PROMETHEUS, namespace, "http")),
-    alertmanager: set.alertmanager ?? workloadUrl(ALERTMANAGER, namespace, "http"),
+    alertmanager: set.alertmanager ?? exposed.alertmanager ?? workloadUrl(ALERTMANAGER, namespace, "http"),
     grafana: set.grafana ?? grafanaPublicUrl(config.exposure),
   };
 }

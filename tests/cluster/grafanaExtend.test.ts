@@ -1,12 +1,14 @@
 import * as k8s from "@kubernetes/client-node";
-import * as path from "path";
-import { PROJECT_ROOT, RenderedStack, renderStack } from "../../render/renderStack";
+import { PROJECT_ROOT, RenderedStack, renderStack, renderWithConfig } from "../../render/renderStack";
+import { readStackFile } from "../../render/stackFile";
 import { KIND_SHAPE, TestCluster, startCluster, waitFor } from "../support/cluster";
+import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 import { StackDeployer } from "../support/kubeApply";
 
 type Json = Record<string, any>;
 
-// The kind stack, then the same stack with Grafana's extension keys (tests/extend/Pulumi.grafana.yaml):
+// The kind stack, then the same stack with Grafana's extension keys (observability:grafana of
+// tests/extend/Pulumi.extended.yaml):
 // what a team does on day two. Both renders are made before the cluster starts (one Pulumi runtime).
 describe("Grafana's extension keys on a real API server", () => {
   let cluster: TestCluster;
@@ -16,7 +18,13 @@ describe("Grafana's extension keys on a real API server", () => {
 
   beforeAll(async () => {
     plain = await renderStack("kind");
-    extended = await renderStack("grafana", path.join(PROJECT_ROOT, "tests/extend"));
+    const kind = readStackFile("kind", PROJECT_ROOT);
+    const extension = readStackFile(EXTENDED_STACK, EXTEND_DIR);
+    const grafana = "observability:grafana";
+    extended = await renderWithConfig("kind", { ...kind.config, [grafana]: extension.config[grafana] }, [
+      ...kind.secretKeys,
+      grafana,
+    ]);
     cluster = await startCluster(KIND_SHAPE);
     deployer = new StackDeployer(cluster.kubeConfig);
   });

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { KubeObject } from "../../render/manifest";
-import { PROJECT_ROOT, RenderedStack, renderStack } from "../../render/renderStack";
+import { RenderedStack, renderStack } from "../../render/renderStack";
 import {
   KIND_SHAPE,
   TestCluster,
@@ -16,6 +16,7 @@ import {
   waitFor,
 } from "../support/cluster";
 import { StackDeployer } from "../support/kubeApply";
+import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 
 type Json = Record<string, any>;
 
@@ -35,7 +36,7 @@ let authz: k8s.AuthorizationV1Api;
 let custom: k8s.CustomObjectsApi;
 
 beforeAll(async () => {
-  stack = await renderStack("scrape", path.join(PROJECT_ROOT, "tests/extend"));
+  stack = await renderStack(EXTENDED_STACK, EXTEND_DIR);
   cluster = await startCluster(KIND_SHAPE);
   deployer = new StackDeployer(cluster.kubeConfig);
   objects = k8s.KubernetesObjectApi.makeApiClient(cluster.kubeConfig);

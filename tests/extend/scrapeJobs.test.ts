@@ -1,5 +1,5 @@
 // Issue 18 (a): teams' scrape jobs and widened annotation discovery, rendered from
-// tests/extend/Pulumi.scrape.yaml (kind) and from Pulumi.prod.yaml with the same metrics block,
+// tests/extend/Pulumi.extended.yaml (kind) and from Pulumi.prod.yaml with the same metrics block,
 // then checked by the real promtool.
 import { execFile } from "child_process";
 import * as fs from "fs";

@@ -8,7 +8,7 @@ import { readExtraDashboards } from "../../components/grafana/extraDashboards";
 import { roleAttributePath } from "../../components/grafana/singleSignOn";
 import { KubeObject } from "../../render/manifest";
 import { Registration } from "../../render/mocks";
-import { PROJECT_ROOT, RenderedStack, renderStack, renderWithConfig } from "../../render/renderStack";
+import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
 import { configMapData, objectNamed } from "../support/rendered";
@@ -31,10 +31,23 @@ function prodWithGrafanaKeys() {
   };
 }
 
+/**
+ * Offline every encrypted value renders alike, and the extension stack file holds several: the
+ * client secret gets a value of its own, so the render shows where it (and only it) went.
+ */
+const SSO_SENTINEL = "sso-client-secret-sentinel";
+function withSentinel(stack: { config: Record<string, string>; secretKeys: string[] }) {
+  const key = "observability:grafana";
+  const grafana = JSON.parse(stack.config[key]) as Json;
+  grafana.sso = { ...grafana.sso, clientSecret: SSO_SENTINEL };
+  return { ...stack, config: { ...stack.config, [key]: JSON.stringify(grafana) } };
+}
+
 const both: Promise<Record<"kind" | "prod", RenderedStack>> = (async () => {
   // Renders share the process-global Pulumi runtime: one after the other.
-  const kind = await renderStack(EXTENDED_STACK, EXTEND_DIR);
-  const { config, secretKeys } = prodWithGrafanaKeys();
+  const extended = withSentinel(extendFile());
+  const kind = await renderWithConfig("kind", extended.config, extended.secretKeys);
+  const { config, secretKeys } = withSentinel(prodWithGrafanaKeys());
   const prod = await renderWithConfig("prod", config, secretKeys);
   return { kind, prod };
 })();
@@ -209,6 +222,7 @@ describe("grafana.sso", () => {
       );
       // The secret's value is nowhere but in the Secret.
       const secretValue = (credentials.stringData as Json)["sso-client-secret"] as string;
+      expect(secretValue).toBe(SSO_SENTINEL);
       const elsewhere = objects.filter((o) => o !== credentials && JSON.stringify(o).includes(secretValue));
       expect(elsewhere).toEqual([]);
     },

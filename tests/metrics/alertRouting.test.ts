@@ -1,5 +1,5 @@
 // Per-team alert routing as rendered under mocks: the committed stacks (no team keys) and
-// tests/extend/Pulumi.routes.yaml (every key). What Alertmanager makes of it is
+// tests/extend/Pulumi.extended.yaml (every key). What Alertmanager makes of it is
 // alertRoutingTools.test.ts' job; this file checks the objects the program registers.
 import * as yaml from "js-yaml";
 import { notificationPorts } from "../../components/metrics/names";

@@ -1,5 +1,5 @@
 // Per-team alert routing checked by the real amtool and Alertmanager of the deployed version
-// (v0.28.1): the stack file that uses every routing key (tests/extend/Pulumi.routes.yaml) passes
+// (v0.28.1): the stack file that uses every routing key (tests/extend/Pulumi.extended.yaml) passes
 // `amtool check-config`, every route sends a matching alert to exactly its receivers, and a real
 // Alertmanager renders the notification templates into what Slack, Teams and a webhook receive.
 import { execFile } from "child_process";
@@ -37,7 +37,7 @@ describe("the routes stack file under amtool", () => {
     expect(stdout).toContain(" - 1 templates");
   });
 
-  // One case per route of Pulumi.routes.yaml, plus the cases `continue` and the order decide.
+  // One case per route of Pulumi.extended.yaml, plus the cases `continue` and the order decide.
   const ROUTE_CASES: readonly (readonly [string[], string])[] = [
     // continue: the payments team and the platform's severity receiver both get it.
     [["namespace=payments", "severity=critical", "alertname=ServiceDown"], "payments-oncall,critical"],

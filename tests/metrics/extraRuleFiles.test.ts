@@ -15,7 +15,7 @@ import { toYaml } from "../../components/common/yaml";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { STACKS } from "../renderedStacks";
-import { EXTEND_DIR, renderedExtended } from "../support/extendedStack";
+import { EXTEND_DIR, EXTENDED_STACK, renderedExtended } from "../support/extendedStack";
 import { configMapData, objectNamed } from "../support/rendered";
 import { tools } from "../support/tools";
 
@@ -52,6 +52,8 @@ describe.each(STACKS)("stack %s with the extension stack file's rule files", (st
   test("Prometheus: the team's file is one more key of the rules ConfigMap, listed in rule_files", () => {
     const rules = configMapData(objects, "prometheus-rules");
     expect(Object.keys(rules).sort()).toEqual([
+      // The extension stack also scrapes ServiceMonitors, whose rule file comes with them.
+      "monitors.yaml",
       "payments.rules.yml",
       "self-monitoring.yaml",
       "services.yaml",
@@ -79,7 +81,8 @@ describe.each(STACKS)("stack %s with the extension stack file's rule files", (st
     const { dir, paths } = writeAll(configMapData(objects, "prometheus-rules"), "extra-rules-");
     try {
       const { stdout } = await run(tools.promtool(), ["check", "rules", ...paths]);
-      expect(stdout.match(/SUCCESS/g)).toHaveLength(4);
+      expect(stdout.match(/SUCCESS/g)).toHaveLength(paths.length);
+      expect(paths).toHaveLength(5);
       expect(stdout).toContain("SUCCESS: 2 rules found"); // the payments file's record and alert
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -130,7 +133,7 @@ describe("every stack file's extra rule files, as deployed", () => {
   };
 
   test("the extension stack lists rule files for both servers, and the Prometheus one has unit tests", () => {
-    expect(stackFiles.map((s) => s.stack)).toEqual(expect.arrayContaining(["kind", "prod", "rules"]));
+    expect(stackFiles.map((s) => s.stack)).toEqual(expect.arrayContaining(["kind", "prod", EXTENDED_STACK]));
     expect(prometheusFiles.map((f) => f.file)).toContain(PAYMENTS);
     expect(lokiFiles.map((f) => f.file)).toContain(PAYMENTS_LOGS);
     expect(fs.existsSync(unitTestFileOf(PAYMENTS))).toBe(true);

@@ -169,7 +169,8 @@ describe("a real Prometheus with the kind stack's config and a team's extra rule
       ["alerting", "PaymentsEndpointFailing", expect.stringMatching(/^(ok|unknown)$/)],
     ]);
     expect(new Set(groups.map((g) => path.basename(g.file as string)))).toEqual(
-      new Set(["services.yaml", "slo.yaml", "self-monitoring.yaml", "payments.rules.yml"]),
+      // monitors.yaml: the extension stack also scrapes ServiceMonitors, whose alert comes with them.
+      new Set(["services.yaml", "slo.yaml", "self-monitoring.yaml", "monitors.yaml", "payments.rules.yml"]),
     );
   });
 

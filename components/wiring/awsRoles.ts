@@ -1,0 +1,52 @@
+import { StackConfig } from "../../config";
+import { GRAFANA } from "../grafana/names";
+import { LOKI } from "../logs/names";
+import { PROMETHEUS } from "../metrics/names";
+import { TEMPO } from "../tracing/names";
+
+/** A ServiceAccount the stack annotates with an IAM role (IRSA), and the key that names the role. */
+export interface AwsRoleServiceAccount {
+  /** `<namespace>/<name>`, the trust policy's subject `system:serviceaccount:<namespace>:<name>`. */
+  readonly serviceAccount: string;
+  readonly roleArn: string;
+  readonly configKey: string;
+}
+
+/**
+ * Who needs an IAM role on eks, for the stack outputs: Loki and Tempo for their S3 buckets,
+ * Prometheus to remote-write to Amazon Managed Prometheus and Grafana to query it. The workload
+ * builders annotate these ServiceAccounts; a test holds this list equal to the render's.
+ */
+export function awsRoleServiceAccounts(
+  config: Pick<StackConfig, "namespaces" | "storage" | "metrics">,
+): AwsRoleServiceAccount[] {
+  const account = (name: string) => `${config.namespaces.observability}/${name}`;
+  const { s3 } = config.storage;
+  const { remoteWrite } = config.metrics;
+  return [
+    ...(s3 === undefined
+      ? []
+      : [
+          { serviceAccount: account(LOKI.name), roleArn: s3.loki.roleArn, configKey: "storage.s3.loki.roleArn" },
+          {
+            serviceAccount: account(TEMPO.name),
+            roleArn: s3.tempo.roleArn,
+            configKey: "storage.s3.tempo.roleArn",
+          },
+        ]),
+    ...(remoteWrite === undefined
+      ? []
+      : [
+          {
+            serviceAccount: account(PROMETHEUS.name),
+            roleArn: remoteWrite.roleArn,
+            configKey: "metrics.remoteWrite.roleArn",
+          },
+          {
+            serviceAccount: account(GRAFANA.name),
+            roleArn: remoteWrite.queryRoleArn,
+            configKey: "metrics.remoteWrite.queryRoleArn",
+          },
+        ]),
+  ];
+}
