@@ -14,6 +14,9 @@ import { MetricsStack, jobNameProblems, metricsScrapeJobs } from "./components/m
 import { StackNamespaces } from "./components/namespaces";
 import { TracingStack } from "./components/tracingStack";
 import { wiringGraph } from "./components/wiring/graph";
+import { metricsAccess } from "./components/metrics/metricsExposure";
+import { APP_TRACING_CONFIGMAP } from "./components/tracing/names";
+import { awsRoleServiceAccounts } from "./components/wiring/awsRoles";
 
 /**
  * The program. Config is validated before anything is registered, and every Kubernetes object
@@ -145,6 +148,7 @@ async function main() {
     inNamespaces,
   );
 
+  const access = metricsAccess(config);
   return {
     profile: config.profile,
     grafanaUrl: grafana.url,
@@ -158,6 +162,11 @@ async function main() {
     [DEPLOYED_VOLUMES_OUTPUT]: deployedVolumes(config),
     prometheusUrl: metrics.prometheusUrl,
     alertmanagerUrl: metrics.alertmanagerUrl,
+    prometheusAccess: access.prometheus,
+    alertmanagerAccess: access.alertmanager,
+    // What a platform team sets up next: the IAM roles to create, the ConfigMap apps `envFrom`.
+    awsRoleServiceAccounts: awsRoleServiceAccounts(config),
+    appTracingConfigMap: { name: APP_TRACING_CONFIGMAP, namespaces: config.apps.namespaces },
     lokiUrl: logs.lokiUrl,
     tempoUrl: tracing.tempoUrl,
     ...(config.exposure.mode === "nodePort"

@@ -28,6 +28,28 @@ export function metricsPublicUrls(exposure: StackConfig["exposure"]): {
 }
 
 /**
+ * How people reach Prometheus and Alertmanager, for the stack outputs: their public URL when
+ * exposed, Prometheus' NodePort on kind, otherwise a port-forward through the stack's own context.
+ */
+export function metricsAccess(config: Pick<StackConfig, "exposure" | "namespaces" | "cluster">): {
+  readonly prometheus: string;
+  readonly alertmanager: string;
+} {
+  const exposed = metricsPublicUrls(config.exposure);
+  const forward = (service: string, port: number) =>
+    `kubectl --context ${config.cluster.kubeContext} -n ${config.namespaces.observability} ` +
+    `port-forward service/${service} ${port}, then open http://localhost:${port}`;
+  return {
+    prometheus:
+      exposed.prometheus ??
+      (config.exposure.mode === "nodePort"
+        ? `http://localhost:${config.exposure.nodePorts.prometheus}`
+        : forward(PROMETHEUS_QUERY_SERVICE, PROMETHEUS.ports.http.port)),
+    alertmanager: exposed.alertmanager ?? forward(ALERTMANAGER.name, ALERTMANAGER.ports.http.port),
+  };
+}
+
+/**
  * Prometheus and Alertmanager behind the same kind of Ingress as Grafana, each on its own host,
  * authenticated by the ALB (`exposure.ingress.auth`; the schema requires it on eks). Prometheus is
  * reached through its query Service: the same replica Grafana reads.

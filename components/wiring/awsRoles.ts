@@ -27,7 +27,11 @@ export function awsRoleServiceAccounts(
     ...(s3 === undefined
       ? []
       : [
-          { serviceAccount: account(LOKI.name), roleArn: s3.loki.roleArn, configKey: "storage.s3.loki.roleArn" },
+          {
+            serviceAccount: account(LOKI.name),
+            roleArn: s3.loki.roleArn,
+            configKey: "storage.s3.loki.roleArn",
+          },
           {
             serviceAccount: account(TEMPO.name),
             roleArn: s3.tempo.roleArn,

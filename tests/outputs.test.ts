@@ -1,0 +1,105 @@
+import { KubeObject } from "../render/manifest";
+import { PROJECT_ROOT, renderWithConfig } from "../render/renderStack";
+import { readStackFile } from "../render/stackFile";
+import { irsaServiceAccounts } from "../scripts/preflight/irsa";
+import { rendered } from "./renderedStacks";
+
+type Json = Record<string, any>;
+
+/** The role-carrying ServiceAccounts of a render, as the outputs name them. */
+const annotatedAccounts = (objects: readonly KubeObject[]) =>
+  irsaServiceAccounts(objects)
+    .map((a) => ({ serviceAccount: `${a.namespace}/${a.name}`, roleArn: a.roleArn }))
+    .sort((a, b) => a.serviceAccount.localeCompare(b.serviceAccount));
+const outputAccounts = (outputs: Json) =>
+  (outputs.awsRoleServiceAccounts as Json[])
+    .map(({ serviceAccount, roleArn }) => ({ serviceAccount, roleArn }))
+    .sort((a, b) => a.serviceAccount.localeCompare(b.serviceAccount));
+
+/** prod with AMP remote write and Prometheus and Alertmanager behind the ALB with OIDC. */
+function prodWithAmpAndExposedUis() {
+  const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
+  const exposure = JSON.parse(config["observability:exposure"]) as Json;
+  exposure.ingress = {
+    ...exposure.ingress,
+    prometheus: { host: "prometheus.tiketi.example.com" },
+    alertmanager: { host: "alertmanager.tiketi.example.com" },
+    auth: {
+      type: "oidc",
+      issuer: "https://login.example.com",
+      authorizationEndpoint: "https://login.example.com/oauth2/v1/authorize",
+      tokenEndpoint: "https://login.example.com/oauth2/v1/token",
+      userInfoEndpoint: "https://login.example.com/oauth2/v1/userinfo",
+      clientId: "grafana-uis",
+      clientSecret: "oidc-client-secret",
+    },
+  };
+  const workspace = "https://aps-workspaces.ap-northeast-2.amazonaws.com/workspaces/ws-0a1b2c3d";
+  const remoteWrite = {
+    url: `${workspace}/api/v1/remote_write`,
+    region: "ap-northeast-2",
+    roleArn: "arn:aws:iam::111111111111:role/tiketi-prod-amp-writer",
+    queryRoleArn: "arn:aws:iam::111111111111:role/tiketi-prod-grafana-amp",
+  };
+  return renderWithConfig(
+    "prod-outputs",
+    {
+      ...config,
+      "observability:exposure": JSON.stringify(exposure),
+      "observability:metrics": JSON.stringify({ remoteWrite }),
+    },
+    [...secretKeys, "observability:exposure"],
+  );
+}
+
+describe("the outputs a platform team needs next", () => {
+  test("kind: Prometheus on its NodePort, Alertmanager by port-forward through the stack's context, no IAM roles", async () => {
+    const { outputs } = await rendered("kind");
+    expect(outputs.prometheusAccess).toBe("http://localhost:30090");
+    expect(outputs.alertmanagerAccess).toBe(
+      "kubectl --context kind-observability -n observability port-forward service/alertmanager 9093, then open http://localhost:9093",
+    );
+    expect(outputs.awsRoleServiceAccounts).toEqual([]);
+  });
+
+  test.each(["kind", "prod"] as const)(
+    "%s: the app ConfigMap to envFrom is the one the stack publishes in every app namespace",
+    async (stack) => {
+      const { outputs, objects } = await rendered(stack);
+      const { name, namespaces } = outputs.appTracingConfigMap as { name: string; namespaces: string[] };
+      expect(namespaces).toEqual(["tiketi-spring"]);
+      for (const namespace of namespaces) {
+        expect(
+          objects.filter(
+            (o) => o.kind === "ConfigMap" && o.metadata.name === name && o.metadata.namespace === namespace,
+          ),
+        ).toHaveLength(1);
+      }
+    },
+  );
+
+  test("prod: the ServiceAccounts that need IAM roles are exactly those the render annotates, with the key naming each role", async () => {
+    const { outputs, objects } = await rendered("prod");
+    expect(outputAccounts(outputs)).toEqual(annotatedAccounts(objects));
+    expect((outputs.awsRoleServiceAccounts as Json[]).map((a) => [a.serviceAccount, a.configKey])).toEqual([
+      ["observability/loki", "storage.s3.loki.roleArn"],
+      ["observability/tempo", "storage.s3.tempo.roleArn"],
+    ]);
+    expect(outputs.prometheusAccess).toBe(
+      "kubectl --context arn:aws:eks:ap-northeast-2:111111111111:cluster/tiketi-prod -n observability port-forward service/prometheus-query 9090, then open http://localhost:9090",
+    );
+  });
+
+  test("prod with AMP and the UIs behind the ALB: Prometheus' and Grafana's roles join, and the UIs are URLs", async () => {
+    const { outputs, objects } = await prodWithAmpAndExposedUis();
+    expect(outputAccounts(outputs)).toEqual(annotatedAccounts(objects));
+    expect(outputAccounts(outputs).map((a) => a.serviceAccount)).toEqual([
+      "observability/grafana",
+      "observability/loki",
+      "observability/prometheus",
+      "observability/tempo",
+    ]);
+    expect(outputs.prometheusAccess).toBe("https://prometheus.tiketi.example.com");
+    expect(outputs.alertmanagerAccess).toBe("https://alertmanager.tiketi.example.com");
+  });
+});
