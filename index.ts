@@ -72,25 +72,15 @@ async function main() {
 
   // Each stack reads its own sections of the config and what the others expose. Prometheus and
   // Alertmanager come first, as everything else sends to them.
-  const {
-    profile,
-    cluster,
-    namespaces: stackNamespaces,
-    apps,
-    storage,
-    images,
-    resources,
-    placement,
-  } = config;
   const platform: PlatformSettings = {
-    profile,
-    cluster,
-    namespaces: stackNamespaces,
-    apps,
-    storage,
-    images,
-    resources,
-    placement,
+    profile: config.profile,
+    cluster: config.cluster,
+    namespaces: config.namespaces,
+    apps: config.apps,
+    storage: config.storage,
+    images: config.images,
+    resources: config.resources,
+    placement: config.placement,
   };
   const metrics = new MetricsStack(
     "metrics",

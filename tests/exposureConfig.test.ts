@@ -5,20 +5,12 @@ import { ConfigError, parsePulumiConfig } from "../config";
 import { PROJECT_ROOT, recordDeployment } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { configSetPath } from "./support/userEdits";
+import { OIDC } from "./support/exposedProd";
 
 type Json = Record<string, any>;
 
 const CERTIFICATE =
   "arn:aws:acm:ap-northeast-2:111111111111:certificate/0b5e1c2d-3f4a-4b5c-8d9e-0f1a2b3c4d5e";
-const OIDC = {
-  type: "oidc",
-  issuer: "https://login.example.com",
-  authorizationEndpoint: "https://login.example.com/oauth2/v1/authorize",
-  tokenEndpoint: "https://login.example.com/oauth2/v1/token",
-  userInfoEndpoint: "https://login.example.com/oauth2/v1/userinfo",
-  clientId: "0oa1b2c3d4e5f6g7h8i9",
-  clientSecret: "s3cr3t-value-from-the-idp",
-};
 const AMP_WRITE =
   "https://aps-workspaces.ap-northeast-2.amazonaws.com/workspaces/ws-3f1e2d4c-5b6a-4789-9abc-def012345678/api/v1/remote_write";
 

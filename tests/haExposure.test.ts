@@ -18,63 +18,16 @@ import { metricsPublicUrls } from "../components/metrics/metricsExposure";
 import { ampQueryUrl } from "../components/metrics/queryEndpoint";
 import { POLICIES } from "../policy/rules";
 import { KubeObject } from "../render/manifest";
-import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../render/renderStack";
-import { readStackFile } from "../render/stackFile";
+import { RenderedStack } from "../render/renderStack";
 import { StackName, rendered, stackConfig } from "./renderedStacks";
 import { NamedParty, graphAllows, networkParties, networkPolicies } from "./support/network";
 import { configMapData, containerArgs, objectNamed } from "./support/rendered";
+import { OIDC, REMOTE_WRITE, WAF, WORKSPACE, exposedConfig, renderExposed } from "./support/exposedProd";
 
 type Json = Record<string, any>;
 
 const CERTIFICATE =
   "arn:aws:acm:ap-northeast-2:111111111111:certificate/00000000-0000-0000-0000-000000000000";
-const WAF =
-  "arn:aws:wafv2:ap-northeast-2:111111111111:regional/webacl/tiketi/0b5e1c2d-3f4a-4b5c-8d9e-0f1a2b3c4d5e";
-const OIDC = {
-  type: "oidc",
-  issuer: "https://login.example.com",
-  authorizationEndpoint: "https://login.example.com/oauth2/v1/authorize",
-  tokenEndpoint: "https://login.example.com/oauth2/v1/token",
-  userInfoEndpoint: "https://login.example.com/oauth2/v1/userinfo",
-  clientId: "0oa1b2c3d4e5f6g7h8i9",
-  clientSecret: "sentinel-oidc-client-secret",
-};
-const WORKSPACE =
-  "https://aps-workspaces.ap-northeast-2.amazonaws.com/workspaces/ws-3f1e2d4c-5b6a-4789-9abc-def012345678";
-const REMOTE_WRITE = {
-  url: `${WORKSPACE}/api/v1/remote_write`,
-  region: "ap-northeast-2",
-  roleArn: "arn:aws:iam::111111111111:role/tiketi-prod-amp-writer",
-  queryRoleArn: "arn:aws:iam::111111111111:role/tiketi-prod-grafana-amp",
-};
-
-/** prod with Prometheus and Alertmanager behind the ALB, AMP remote write, and replica 1 as the queried one. */
-function exposedConfig(): { config: Record<string, string>; secretKeys: string[] } {
-  const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
-  const exposure = JSON.parse(config["observability:exposure"]) as Json;
-  exposure.ingress = {
-    ...exposure.ingress,
-    annotations: { "alb.ingress.kubernetes.io/wafv2-acl-arn": WAF },
-    prometheus: { host: "prometheus.tiketi.example.com" },
-    alertmanager: { host: "alertmanager.tiketi.example.com" },
-    auth: OIDC,
-  };
-  return {
-    config: {
-      ...config,
-      "observability:exposure": JSON.stringify(exposure),
-      "observability:metrics": JSON.stringify({ remoteWrite: REMOTE_WRITE, queryReplica: 1 }),
-    },
-    secretKeys: [...secretKeys, "observability:exposure"],
-  };
-}
-let exposed: Promise<RenderedStack> | undefined;
-function renderExposed(): Promise<RenderedStack> {
-  const { config, secretKeys } = exposedConfig();
-  exposed ??= renderWithConfig("prod-exposed-amp", config, secretKeys);
-  return exposed;
-}
-
 const policyInputs = (stack: RenderedStack) =>
   stack.registrations.map((r) => ({ type: r.type, props: r.inputs, protect: r.protect }));
 const asInputs = (objects: readonly KubeObject[]) =>

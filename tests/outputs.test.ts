@@ -1,8 +1,7 @@
 import { KubeObject } from "../render/manifest";
-import { PROJECT_ROOT, renderWithConfig } from "../render/renderStack";
-import { readStackFile } from "../render/stackFile";
 import { irsaServiceAccounts } from "../scripts/preflight/irsa";
 import { rendered } from "./renderedStacks";
+import { renderExposed } from "./support/exposedProd";
 
 type Json = Record<string, any>;
 
@@ -15,42 +14,6 @@ const outputAccounts = (outputs: Json) =>
   (outputs.awsRoleServiceAccounts as Json[])
     .map(({ serviceAccount, roleArn }) => ({ serviceAccount, roleArn }))
     .sort((a, b) => a.serviceAccount.localeCompare(b.serviceAccount));
-
-/** prod with AMP remote write and Prometheus and Alertmanager behind the ALB with OIDC. */
-function prodWithAmpAndExposedUis() {
-  const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
-  const exposure = JSON.parse(config["observability:exposure"]) as Json;
-  exposure.ingress = {
-    ...exposure.ingress,
-    prometheus: { host: "prometheus.tiketi.example.com" },
-    alertmanager: { host: "alertmanager.tiketi.example.com" },
-    auth: {
-      type: "oidc",
-      issuer: "https://login.example.com",
-      authorizationEndpoint: "https://login.example.com/oauth2/v1/authorize",
-      tokenEndpoint: "https://login.example.com/oauth2/v1/token",
-      userInfoEndpoint: "https://login.example.com/oauth2/v1/userinfo",
-      clientId: "grafana-uis",
-      clientSecret: "oidc-client-secret",
-    },
-  };
-  const workspace = "https://aps-workspaces.ap-northeast-2.amazonaws.com/workspaces/ws-0a1b2c3d";
-  const remoteWrite = {
-    url: `${workspace}/api/v1/remote_write`,
-    region: "ap-northeast-2",
-    roleArn: "arn:aws:iam::111111111111:role/tiketi-prod-amp-writer",
-    queryRoleArn: "arn:aws:iam::111111111111:role/tiketi-prod-grafana-amp",
-  };
-  return renderWithConfig(
-    "prod-outputs",
-    {
-      ...config,
-      "observability:exposure": JSON.stringify(exposure),
-      "observability:metrics": JSON.stringify({ remoteWrite }),
-    },
-    [...secretKeys, "observability:exposure"],
-  );
-}
 
 describe("the outputs a platform team needs next", () => {
   test("kind: Prometheus on its NodePort, Alertmanager by port-forward through the stack's context, no IAM roles", async () => {
@@ -91,7 +54,7 @@ describe("the outputs a platform team needs next", () => {
   });
 
   test("prod with AMP and the UIs behind the ALB: Prometheus' and Grafana's roles join, and the UIs are URLs", async () => {
-    const { outputs, objects } = await prodWithAmpAndExposedUis();
+    const { outputs, objects } = await renderExposed();
     expect(outputAccounts(outputs)).toEqual(annotatedAccounts(objects));
     expect(outputAccounts(outputs).map((a) => a.serviceAccount)).toEqual([
       "observability/grafana",

@@ -16,7 +16,7 @@ import { renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { getJson } from "../support/http";
 import { Server, eventually, freePort, startServer } from "../support/processes";
-import { configMapData, containerArgs, objectNamed } from "../support/rendered";
+import { configMapData, localPrometheusArgs, objectNamed } from "../support/rendered";
 import { tools } from "../support/tools";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 
@@ -117,11 +117,7 @@ describe("a real Prometheus runs the team's basic-auth job as rendered", () => {
     base = `http://127.0.0.1:${port}`;
     prometheus = await startServer(
       tools.prometheus(),
-      containerArgs(objects, "prometheus", {
-        "--config.file": path.join(dir, "prometheus.yml"),
-        "--storage.tsdb.path": path.join(dir, "data"),
-        "--web.listen-address": `127.0.0.1:${port}`,
-      }),
+      localPrometheusArgs(objects, dir, port),
       `${base}/-/ready`,
     );
   });

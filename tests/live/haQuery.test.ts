@@ -23,7 +23,7 @@ import { rendered } from "../renderedStacks";
 import { remoteWrite } from "../support/expositions";
 import { webhookReceiver } from "../support/httpServers";
 import { Running, Servers, eventually, freePort } from "../support/processes";
-import { configMapData, containerArgs, objectNamed } from "../support/rendered";
+import { configMapData, localPrometheusArgs, objectNamed } from "../support/rendered";
 import { tools } from "../support/tools";
 import { startPrometheus } from "./localStack";
 
@@ -180,11 +180,7 @@ describe("with remote write, each replica labels what it sends, and its alerts s
       );
       const port = await freePort();
       const base = `http://127.0.0.1:${port}`;
-      const args = containerArgs(objects, "prometheus", {
-        "--config.file": path.join(own, "prometheus.yml"),
-        "--storage.tsdb.path": path.join(own, "data"),
-        "--web.listen-address": `127.0.0.1:${port}`,
-      });
+      const args = localPrometheusArgs(objects, own, port);
       // The first notification can leave before the Alertmanager target is discovered; the
       // resend comes after a minute by default, here after a second.
       args.push("--rules.alert.resend-delay=1s");

@@ -7,7 +7,7 @@ import * as path from "path";
 import { LOKI_PATHS } from "../../components/logs/names";
 import { KubeObject } from "../../render/manifest";
 import { Running, Servers, freePort } from "../support/processes";
-import { configMapData, containerArgs, objectNamed } from "../support/rendered";
+import { configMapData, containerArgs, localPrometheusArgs, objectNamed } from "../support/rendered";
 import { tools } from "../support/tools";
 
 type Json = Record<string, any>;
@@ -124,11 +124,7 @@ export async function startPrometheus(
   fs.writeFileSync(path.join(own, "prometheus.yml"), yaml.dump({ global: rendered.global }));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const args = containerArgs(objects, "prometheus", {
-    "--config.file": path.join(own, "prometheus.yml"),
-    "--storage.tsdb.path": path.join(own, "data"),
-    "--web.listen-address": `127.0.0.1:${port}`,
-  });
+  const args = localPrometheusArgs(objects, own, port);
   return {
     base,
     server: await servers.start(tools.prometheus(), args, readiness(`${base}/-/ready`, options), {

@@ -18,7 +18,7 @@ import { dashboards } from "../support/dashboards";
 import { getJson } from "../support/http";
 import { LocalHttpServer } from "../support/httpServers";
 import { Servers, eventually, freePort } from "../support/processes";
-import { configMapData, containerArgs } from "../support/rendered";
+import { configMapData, localPrometheusArgs } from "../support/rendered";
 import { tools } from "../support/tools";
 
 type Json = Record<string, any>;
@@ -152,15 +152,7 @@ describe("RED and SLO signals for every service, from what its framework prints"
     );
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    await servers.start(
-      tools.prometheus(),
-      containerArgs(objects, "prometheus", {
-        "--config.file": path.join(dir, "prometheus.yml"),
-        "--storage.tsdb.path": path.join(dir, "data"),
-        "--web.listen-address": `127.0.0.1:${port}`,
-      }),
-      `${base}/-/ready`,
-    );
+    await servers.start(tools.prometheus(), localPrometheusArgs(objects, dir, port), `${base}/-/ready`);
 
     // The collector's span metrics for every service that sends spans, by remote write every 5 s.
     const start = Date.now();

@@ -13,7 +13,7 @@ import { LocalHttpServer, springActuator, webhookReceiver } from "../support/htt
 import { renderWithAlerting, startAlertmanager } from "../support/alertmanager";
 import { getJson } from "../support/http";
 import { Server, Servers, eventually, freePort, startServer } from "../support/processes";
-import { configMapData, containerArgs } from "../support/rendered";
+import { configMapData, localPrometheusArgs } from "../support/rendered";
 import { tools } from "../support/tools";
 
 type Json = Record<string, any>;
@@ -102,11 +102,7 @@ describe("a real Prometheus with the kind stack's config and a team's extra rule
     base = `http://127.0.0.1:${port}`;
     prometheus = await startServer(
       tools.prometheus(),
-      containerArgs(objects, "prometheus", {
-        "--config.file": path.join(dir, "prometheus.yml"),
-        "--storage.tsdb.path": path.join(dir, "data"),
-        "--web.listen-address": `127.0.0.1:${port}`,
-      }),
+      localPrometheusArgs(objects, dir, port),
       `${base}/-/ready`,
     );
   });

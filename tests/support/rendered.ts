@@ -1,3 +1,4 @@
+import * as path from "path";
 import { KubeObject } from "../../render/manifest";
 
 /** The data of a rendered ConfigMap, by name. */
@@ -38,5 +39,21 @@ export function containerArgs(
   return (container.args as string[]).map((arg) => {
     const flag = arg.split("=")[0];
     return flag in overrides ? `${flag}=${overrides[flag]}` : arg;
+  });
+}
+
+/**
+ * The rendered Prometheus container's flags, run on this machine: config and data in `directory`
+ * (its `prometheus.yml`, `data/`), listening on 127.0.0.1:`port`.
+ */
+export function localPrometheusArgs(
+  objects: readonly KubeObject[],
+  directory: string,
+  port: number,
+): string[] {
+  return containerArgs(objects, "prometheus", {
+    "--config.file": path.join(directory, "prometheus.yml"),
+    "--storage.tsdb.path": path.join(directory, "data"),
+    "--web.listen-address": `127.0.0.1:${port}`,
   });
 }
