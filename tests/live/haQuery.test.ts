@@ -180,7 +180,11 @@ describe("with remote write, each replica labels what it sends, and its alerts s
       );
       const port = await freePort();
       const base = `http://127.0.0.1:${port}`;
-      const args = localPrometheusArgs(objects, own, port);
+      // Both replicas render the same --web.external-url (the alerts' generatorURL); here each
+      // gets its own, so the receiver can tell which replica sent an alert.
+      const args = localPrometheusArgs(objects, own, port).map((arg) =>
+        arg.startsWith("--web.external-url=") ? `--web.external-url=${base}` : arg,
+      );
       // The first notification can leave before the Alertmanager target is discovered; the
       // resend comes after a minute by default, here after a second.
       args.push("--rules.alert.resend-delay=1s");
