@@ -12,7 +12,7 @@ import { httpProbe } from "../common/probes";
 import { volumeStatefulSet } from "../common/statefulSet";
 import { alloyConfig } from "./alloyConfig";
 
-import { ALLOY, ALLOY_PATHS, alloyNamespace } from "./names";
+import { ALLOY, ALLOY_PATHS, alloyNamespace, alloyRunArgs } from "./names";
 import { LogsSettings } from "./settings";
 
 /** Size of the `api`-mode agent's volume: read positions and component state only. */
@@ -62,14 +62,7 @@ export function deployAlloy(name: string, config: LogsSettings, opts: pulumi.Cus
   const container: ContainerSpec = {
     name: "alloy",
     image: config.images.alloy,
-    args: [
-      "run",
-      `${ALLOY_PATHS.config}/config.alloy`,
-      `--server.http.listen-addr=0.0.0.0:${ALLOY.ports.http.port}`,
-      `--storage.path=${ALLOY_PATHS.data}`,
-      "--stability.level=generally-available",
-      "--disable-reporting",
-    ],
+    args: alloyRunArgs(ALLOY_PATHS, ALLOY.ports.http.port),
     env: node ? [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }] : [],
     ports: containerPorts(ALLOY),
     resources: config.resources.alloy,

@@ -9,6 +9,7 @@ import { deployClusterRole, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { containerPorts, servicePorts } from "../common/workloadSpec";
 import { AlloyBlock, expression, renderAlloy } from "../logs/alloySyntax";
+import { alloyRunArgs } from "../logs/names";
 import { deployWorkloadPolicy } from "../wiring/policies";
 import { MONITOR_SCRAPER, MONITOR_SCRAPER_PATHS } from "./names";
 import { TIER_LABEL } from "./scrapeJobs";
@@ -104,14 +105,7 @@ export function deployMonitorScraper(
       {
         name: "alloy",
         image: config.images.alloy,
-        args: [
-          "run",
-          `${MONITOR_SCRAPER_PATHS.config}/config.alloy`,
-          `--server.http.listen-addr=0.0.0.0:${MONITOR_SCRAPER.ports.http.port}`,
-          `--storage.path=${MONITOR_SCRAPER_PATHS.data}`,
-          "--stability.level=generally-available",
-          "--disable-reporting",
-        ],
+        args: alloyRunArgs(MONITOR_SCRAPER_PATHS, MONITOR_SCRAPER.ports.http.port),
         ports: containerPorts(MONITOR_SCRAPER),
         resources: config.resources.monitorScraper,
         volumeMounts: [{ name: "config", mountPath: MONITOR_SCRAPER_PATHS.config, readOnly: true }],
