@@ -83,36 +83,37 @@ export function deployMetricsExposure(
         ]
       : [];
   const withClient = { ...opts, dependsOn: client };
-  if (ingress.prometheus !== undefined) {
-    deployIngress(
-      `${name}-prometheus`,
-      { name: PROMETHEUS.name, component: "metrics", image: config.images.prometheus },
-      namespace,
-      ingress,
-      {
-        host: ingress.prometheus.host,
-        serviceName: PROMETHEUS_QUERY_SERVICE,
-        port: "http",
-        healthCheckPath: HEALTH_PATH,
-        authenticated: true,
-      },
-      withClient,
-    );
-  }
-  if (ingress.alertmanager !== undefined) {
-    deployIngress(
-      `${name}-alertmanager`,
-      { name: ALERTMANAGER.name, component: "metrics", image: config.images.alertmanager },
-      namespace,
-      ingress,
-      {
-        host: ingress.alertmanager.host,
-        serviceName: ALERTMANAGER.name,
-        port: "http",
-        healthCheckPath: HEALTH_PATH,
-        authenticated: true,
-      },
-      withClient,
-    );
+  // Prometheus through its query Service: the same replica Grafana reads.
+  const uis = [
+    {
+      spec: PROMETHEUS,
+      host: ingress.prometheus?.host,
+      service: PROMETHEUS_QUERY_SERVICE,
+      image: config.images.prometheus,
+    },
+    {
+      spec: ALERTMANAGER,
+      host: ingress.alertmanager?.host,
+      service: ALERTMANAGER.name,
+      image: config.images.alertmanager,
+    },
+  ];
+  for (const ui of uis) {
+    if (ui.host !== undefined) {
+      deployIngress(
+        `${name}-${ui.spec.name}`,
+        { name: ui.spec.name, component: "metrics", image: ui.image },
+        namespace,
+        ingress,
+        {
+          host: ui.host,
+          serviceName: ui.service,
+          port: "http",
+          healthCheckPath: HEALTH_PATH,
+          authenticated: true,
+        },
+        withClient,
+      );
+    }
   }
 }

@@ -176,36 +176,14 @@ test("with the CRDs and a ServiceMonitor, the scraper's ServiceAccount may list 
   expect(answers.filter((a) => !/→ (true \(want true\)|false \(want false\))$/.test(a))).toEqual([]);
 
   // And for real: the API server answers the scraper's own list, impersonated, with the monitor.
-  const asScraper = {
-    headers: { "Impersonate-User": SCRAPER, "Impersonate-Group": SCRAPER_GROUPS as unknown as string },
-  };
-  const list = await custom.listNamespacedCustomObject(
-    "monitoring.coreos.com",
-    "v1",
-    MONITORED,
-    "servicemonitors",
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    asScraper,
-  );
-  const names = ((list.body as Json).items as Json[]).map(
-    (m) => `${String(m.metadata.namespace)}/${String(m.metadata.name)}`,
-  );
-  expect(names).toEqual([`${MONITORED}/cert-manager`]);
-  const forbidden = await custom
-    .listNamespacedCustomObject(
+  const listMonitorsAs = (user: string) =>
+    custom.listNamespacedCustomObject(
       "monitoring.coreos.com",
       "v1",
       MONITORED,
       "servicemonitors",
+      // pretty, allowWatchBookmarks, continue, fieldSelector, labelSelector, limit,
+      // resourceVersion, resourceVersionMatch, timeoutSeconds, watch
       undefined,
       undefined,
       undefined,
@@ -216,17 +194,17 @@ test("with the CRDs and a ServiceMonitor, the scraper's ServiceAccount may list 
       undefined,
       undefined,
       undefined,
-      {
-        headers: {
-          "Impersonate-User": "system:serviceaccount:observability:alloy",
-          "Impersonate-Group": SCRAPER_GROUPS as unknown as string,
-        },
-      },
-    )
-    .then(
-      () => "allowed",
-      (error: { statusCode?: number }) => String(error.statusCode),
+      { headers: { "Impersonate-User": user, "Impersonate-Group": SCRAPER_GROUPS as unknown as string } },
     );
+  const list = await listMonitorsAs(SCRAPER);
+  const names = ((list.body as Json).items as Json[]).map(
+    (m) => `${String(m.metadata.namespace)}/${String(m.metadata.name)}`,
+  );
+  expect(names).toEqual([`${MONITORED}/cert-manager`]);
+  const forbidden = await listMonitorsAs("system:serviceaccount:observability:alloy").then(
+    () => "allowed",
+    (error: { statusCode?: number }) => String(error.statusCode),
+  );
   // The log agent's ServiceAccount is not the scraper's: it gets no monitor access.
   expect(forbidden).toBe("403");
 });
