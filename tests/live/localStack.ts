@@ -6,7 +6,7 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import { LOKI_PATHS } from "../../components/logs/names";
 import { KubeObject } from "../../render/manifest";
-import { Running, Servers, freePort } from "../support/processes";
+import { Running, Server, Servers, freePort } from "../support/processes";
 import { configMapData, containerArgs, localPrometheusArgs, objectNamed } from "../support/rendered";
 import { tools } from "../support/tools";
 
@@ -131,6 +131,117 @@ export async function startPrometheus(
       env: options.env ?? {},
     }),
   };
+}
+
+/** Every `0.0.0.0:PORT` listen address of a parsed config, moved to a free 127.0.0.1 port. */
+async function listenLocally(value: unknown, ports: Map<number, number>): Promise<unknown> {
+  if (typeof value === "string") {
+    const match = /^0\.0\.0\.0:(\d+)$/.exec(value);
+    if (match === null) {
+      return value;
+    }
+    const port = Number(match[1]);
+    if (!ports.has(port)) {
+      ports.set(port, await freePort());
+    }
+    return `127.0.0.1:${ports.get(port)}`;
+  }
+  if (Array.isArray(value)) {
+    return Promise.all(value.map((v) => listenLocally(v, ports)));
+  }
+  if (value !== null && typeof value === "object") {
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([k, v]) => [k, await listenLocally(v, ports)] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+export interface LocalCollector extends Running {
+  /** Container port → local port. */
+  readonly ports: ReadonlyMap<number, number>;
+}
+
+/**
+ * One collector with a rendered config: listen addresses to free local ports (the telemetry
+ * reader's host and port too), Tempo to the sink, each Prometheus replica's remote write to a
+ * local Prometheus, the aggregators' DNS name to the local aggregator.
+ */
+export async function startCollector(
+  servers: Servers,
+  name: string,
+  configText: string,
+  dir: string,
+  backends: { tempo: string; prometheus: readonly Running[]; aggregator?: number },
+): Promise<LocalCollector> {
+  const ports = new Map<number, number>();
+  const config = (await listenLocally(yaml.load(configText), ports)) as Json;
+  const reader = config.service.telemetry.metrics.readers[0].pull.exporter.prometheus;
+  const metricsPort = await freePort();
+  ports.set(reader.port as number, metricsPort);
+  Object.assign(reader, { host: "127.0.0.1", port: metricsPort });
+  if (config.processors.k8sattributes !== undefined) {
+    config.processors.k8sattributes.passthrough = true;
+  }
+  const remoteWrites = Object.keys(config.exporters).filter((id) => id.startsWith("prometheusremotewrite/"));
+  if (backends.prometheus.length > 0 && backends.prometheus.length !== remoteWrites.length) {
+    throw new Error(
+      `${name}: ${remoteWrites.length} remote writes, ${backends.prometheus.length} Prometheus`,
+    );
+  }
+  remoteWrites.forEach((id, i) => {
+    config.exporters[id].endpoint = `${backends.prometheus[i].base}/api/v1/write`;
+  });
+  if (config.exporters["otlp/tempo"] !== undefined) {
+    config.exporters["otlp/tempo"].endpoint = backends.tempo;
+  }
+  if (config.exporters.loadbalancing !== undefined) {
+    Object.assign(config.exporters.loadbalancing.resolver.dns, {
+      hostname: "127.0.0.1",
+      port: String(backends.aggregator),
+    });
+  }
+  const file = path.join(dir, `${name}.yaml`);
+  fs.writeFileSync(file, yaml.dump(config));
+  const health = config.extensions.health_check.endpoint as string;
+  const server = await servers.start(tools.otelcol(), [`--config=${file}`], `http://${health}/`, {
+    env: { POD_NAME: `${name}-0` },
+  });
+  return { base: `http://${health}`, server, ports };
+}
+
+export async function startSink(servers: Servers): Promise<{ base: string; grpc: string; server: Server }> {
+  const [grpcPort, httpPort] = [await freePort(), await freePort()];
+  const base = `http://127.0.0.1:${httpPort}`;
+  const server = await servers.start(
+    tools.otlpSink(),
+    ["-grpc", `127.0.0.1:${grpcPort}`, "-http", `127.0.0.1:${httpPort}`],
+    `${base}/ready`,
+  );
+  return { base, grpc: `127.0.0.1:${grpcPort}`, server };
+}
+
+/**
+ * What the collector that sees whole traces writes to: the sink in Tempo's place, and one local
+ * Prometheus per replica its config writes to.
+ */
+export async function startBackends(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  dir: string,
+  configMap: string,
+) {
+  const config = yaml.load(configMapData(objects, configMap)["config.yaml"]) as Json;
+  const replicas = Object.keys(config.exporters).filter((id) =>
+    id.startsWith("prometheusremotewrite/"),
+  ).length;
+  const sink = await startSink(servers);
+  const prometheus: Running[] = [];
+  for (let i = 0; i < replicas; i++) {
+    prometheus.push(await startPrometheus(servers, objects, dir));
+  }
+  return { sink, prometheus };
 }
 
 /** `bytes` random bytes in hex: trace IDs (16) and span IDs (8). */
