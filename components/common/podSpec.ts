@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { checksumAnnotations } from "./checksum";
+import { goMemoryLimitEnv } from "./goMemoryLimit";
 import { HOST_ACCESS_ALLOWLIST, HostAccessName } from "./hostAccess";
 import { WorkloadIdentity, standardLabels } from "./labels";
 import { PodPlatform, mirroredImage, placementFields } from "./placement";
@@ -56,6 +57,13 @@ export interface InitContainerSpec {
   readonly scratchPaths?: readonly string[];
   /** @default NON_ROOT_UID */
   readonly runAsUser?: number;
+  /**
+   * false for a process that is not a Go program. Every image the stack runs is one, and its
+   * runtime gets GOMEMLIMIT from the memory limit (goMemoryLimit.ts), so that it collects garbage
+   * harder before the kernel kills it rather than growing until it is.
+   * @default true
+   */
+  readonly goRuntime?: false;
 }
 
 /** A long-running container: it must say how the kubelet knows it is alive and ready. */
@@ -104,13 +112,17 @@ function buildContainer(
   registry: string | undefined,
 ): Container {
   const uid = runAsRoot ? 0 : (spec.runAsUser ?? NON_ROOT_UID);
+  const env = [
+    ...(spec.env ?? []),
+    ...(spec.goRuntime === false ? [] : [goMemoryLimitEnv(spec.resources.limits.memory)]),
+  ];
   return {
     name: spec.name,
     image: mirroredImage(spec.image, registry),
     imagePullPolicy: "IfNotPresent",
     ...(spec.command === undefined ? {} : { command: [...spec.command] }),
     ...(spec.args === undefined ? {} : { args: [...spec.args] }),
-    ...(spec.env === undefined ? {} : { env: [...spec.env] }),
+    ...(env.length === 0 ? {} : { env }),
     ...(spec.ports === undefined
       ? {}
       : {

@@ -1,4 +1,5 @@
 import { StackConfig } from "../../config";
+import { goMemoryLimitMiB } from "../common/goMemoryLimit";
 import { workloadAddress } from "../common/workloadSpec";
 import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO, collectorTiered } from "./names";
 import { TracingSettings } from "./settings";
@@ -65,10 +66,26 @@ export const COLLECTOR_POD_LABEL = "collector_pod";
 
 const HEALTH = { health_check: { endpoint: `0.0.0.0:${COLLECTOR.ports.health.port}` } };
 
-const MEMORY_LIMITER = {
-  // Relative to the container's memory limit, so resource overrides keep it right.
-  memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 25 },
-};
+/** The spike the limiter expects within one check (1 s), as a share of its hard limit: its README's starting point. */
+const SPIKE_SHARE = 0.2;
+
+/**
+ * The memory_limiter in agreement with the runtime: its hard limit is the GOMEMLIMIT the container
+ * gets (both from the configured memory limit, so a resource edit moves both), and it refuses data
+ * from the soft limit (hard minus the spike) on. It measures the heap, which is part of what
+ * GOMEMLIMIT counts, so it pushes back on the receivers while the runtime still has room, not
+ * after it has had to collect hard to stay under the limit.
+ */
+export function memoryLimiter(containerLimit: string) {
+  const limitMiB = goMemoryLimitMiB(containerLimit);
+  return {
+    memory_limiter: {
+      check_interval: "1s",
+      limit_mib: limitMiB,
+      spike_limit_mib: Math.floor(limitMiB * SPIKE_SHARE),
+    },
+  };
+}
 
 const OTLP_GRPC = { grpc: { endpoint: `0.0.0.0:${COLLECTOR.ports["otlp-grpc"].port}` } };
 
@@ -197,7 +214,11 @@ export function collectorConfig(config: TracingSettings) {
     return {
       extensions: HEALTH,
       receivers: input.receivers,
-      processors: { ...MEMORY_LIMITER, ...input.processors, ...rest.processors },
+      processors: {
+        ...memoryLimiter(config.resources.otelCollector.limits.memory),
+        ...input.processors,
+        ...rest.processors,
+      },
       connectors: rest.connectors,
       exporters: rest.exporters,
       service: serviceSettings(rest.pipelines(["otlp", "zipkin"], ["memory_limiter", "k8sattributes"])),
@@ -207,7 +228,7 @@ export function collectorConfig(config: TracingSettings) {
   return {
     extensions: HEALTH,
     receivers: input.receivers,
-    processors: { ...MEMORY_LIMITER, ...input.processors },
+    processors: { ...memoryLimiter(config.resources.otelCollector.limits.memory), ...input.processors },
     exporters: {
       loadbalancing: {
         routing_key: "traceID",
@@ -241,7 +262,10 @@ export function aggregatorConfig(config: TracingSettings) {
   return {
     extensions: HEALTH,
     receivers: { otlp: { protocols: OTLP_GRPC } },
-    processors: { ...MEMORY_LIMITER, ...rest.processors },
+    processors: {
+      ...memoryLimiter(config.resources.otelCollectorAggregator.limits.memory),
+      ...rest.processors,
+    },
     connectors: rest.connectors,
     exporters: rest.exporters,
     service: serviceSettings(rest.pipelines(["otlp"], ["memory_limiter"])),

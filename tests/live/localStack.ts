@@ -7,7 +7,13 @@ import * as path from "path";
 import { LOKI_PATHS } from "../../components/logs/names";
 import { KubeObject } from "../../render/manifest";
 import { Running, Server, Servers, freePort } from "../support/processes";
-import { configMapData, containerArgs, localPrometheusArgs, objectNamed } from "../support/rendered";
+import {
+  configMapData,
+  containerArgs,
+  containerEnv,
+  localPrometheusArgs,
+  objectNamed,
+} from "../support/rendered";
 import { tools } from "../support/tools";
 
 type Json = Record<string, any>;
@@ -97,6 +103,7 @@ export async function startLoki(
   const server = await servers.start(tools.loki(), args, readiness(`${base}/ready`, options), {
     timeoutMs: 90000,
     cwd: dir,
+    env: containerEnv(objects, "loki"),
   });
   const headers: Record<string, string> = config.auth_enabled === true ? { "X-Scope-OrgID": tenant } : {};
   return { base, server, tenant, headers };
@@ -128,7 +135,7 @@ export async function startPrometheus(
   return {
     base,
     server: await servers.start(tools.prometheus(), args, readiness(`${base}/-/ready`, options), {
-      env: options.env ?? {},
+      env: { ...containerEnv(objects, "prometheus"), ...options.env },
     }),
   };
 }
@@ -174,6 +181,8 @@ export async function startCollector(
   configText: string,
   dir: string,
   backends: { tempo: string; prometheus: readonly Running[]; aggregator?: number },
+  /** The rendered container's (`containerEnv`): GOMEMLIMIT among it. */
+  env: Readonly<Record<string, string>> = {},
 ): Promise<LocalCollector> {
   const ports = new Map<number, number>();
   const config = (await listenLocally(yaml.load(configText), ports)) as Json;
@@ -206,7 +215,7 @@ export async function startCollector(
   fs.writeFileSync(file, yaml.dump(config));
   const health = config.extensions.health_check.endpoint as string;
   const server = await servers.start(tools.otelcol(), [`--config=${file}`], `http://${health}/`, {
-    env: { POD_NAME: `${name}-0` },
+    env: { ...env, POD_NAME: `${name}-0` },
   });
   return { base: `http://${health}`, server, ports };
 }

@@ -459,6 +459,8 @@ describe("datastore exporters", () => {
         name: "DATA_SOURCE_NAME",
         valueFrom: { secretKeyRef: { name: "postgres-exporter-tickets", key: "dsn" } },
       },
+      // Both exporters are Go programs with a 64Mi limit.
+      { name: "GOMEMLIMIT", value: "51MiB" },
     ]);
     const redis = container(objects, "Deployment", "redis-exporter-queue", "exporter");
     expect(redis.env).toEqual([
@@ -467,6 +469,7 @@ describe("datastore exporters", () => {
         name: "REDIS_PASSWORD",
         valueFrom: { secretKeyRef: { name: "redis-exporter-queue", key: "password" } },
       },
+      { name: "GOMEMLIMIT", value: "51MiB" },
     ]);
     expect(objectNamed(objects, "Secret", "postgres-exporter-tickets").stringData.dsn).toContain(
       "sentinel-pg",

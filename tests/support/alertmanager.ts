@@ -6,7 +6,7 @@ import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { StackName } from "../renderedStacks";
 import { Running, Servers, freePort } from "./processes";
-import { configMapData, containerArgs, objectNamed } from "./rendered";
+import { configMapData, containerArgs, containerEnv, objectNamed } from "./rendered";
 import { tools } from "./tools";
 
 type Json = Record<string, any>;
@@ -64,5 +64,10 @@ export async function startAlertmanager(
     "--cluster.listen-address": "",
   }).filter((arg) => !arg.startsWith("--cluster.peer") && !arg.startsWith("--cluster.advertise-address"));
   const base = `http://127.0.0.1:${port}`;
-  return { base, server: await servers.start(tools.alertmanager(), args, `${base}/-/ready`) };
+  return {
+    base,
+    server: await servers.start(tools.alertmanager(), args, `${base}/-/ready`, {
+      env: containerEnv(objects, "alertmanager"),
+    }),
+  };
 }

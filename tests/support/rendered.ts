@@ -23,20 +23,48 @@ export function objectNamed(
   return object as KubeObject & Record<string, any>;
 }
 
+/** A rendered workload's container (by default the one named like the workload). */
+function renderedContainer(
+  objects: readonly KubeObject[],
+  name: string,
+  containerName: string = name,
+): Record<string, any> {
+  const workload = objects.find(
+    (o) => ["StatefulSet", "Deployment", "DaemonSet"].includes(o.kind) && o.metadata.name === name,
+  ) as (KubeObject & Record<string, any>) | undefined;
+  if (workload === undefined) {
+    throw new Error(`no workload ${name} was rendered`);
+  }
+  const container = (workload.spec.template.spec.containers as Record<string, any>[]).find(
+    (c) => c.name === containerName,
+  );
+  if (container === undefined) {
+    throw new Error(`workload ${name} has no container ${containerName}`);
+  }
+  return container;
+}
+
+/**
+ * The environment a rendered workload's container is given as literal values (GOMEMLIMIT among
+ * them), for starting its binary here as the pod would; values the kubelet fills in from the pod
+ * (`valueFrom`) exist only in a cluster and are left out.
+ */
+export function containerEnv(
+  objects: readonly KubeObject[],
+  name: string,
+  containerName: string = name,
+): Record<string, string> {
+  const env = (renderedContainer(objects, name, containerName).env ?? []) as Record<string, any>[];
+  return Object.fromEntries(env.filter((e) => typeof e.value === "string").map((e) => [e.name, e.value]));
+}
+
 /** The args of a rendered workload's container, with flag values replaced where given. */
 export function containerArgs(
   objects: readonly KubeObject[],
   name: string,
   overrides: Record<string, string>,
 ): string[] {
-  const workload = objects.find(
-    (o) => ["StatefulSet", "Deployment"].includes(o.kind) && o.metadata.name === name,
-  ) as (KubeObject & Record<string, any>) | undefined;
-  if (workload === undefined) {
-    throw new Error(`no workload ${name} was rendered`);
-  }
-  const container = workload.spec.template.spec.containers.find((c: Record<string, any>) => c.name === name);
-  return (container.args as string[]).map((arg) => {
+  return (renderedContainer(objects, name).args as string[]).map((arg) => {
     const flag = arg.split("=")[0];
     return flag in overrides ? `${flag}=${overrides[flag]}` : arg;
   });
