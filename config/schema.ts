@@ -9,6 +9,7 @@ import {
   WORKLOADS,
   WorkloadName,
 } from "./components";
+import { parseQuantity } from "./quantity";
 import { extraRuleFile } from "./ruleFiles";
 import { clusterServiceNamespace } from "./scrapeTargets";
 
@@ -144,7 +145,27 @@ const strict = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
 // Ephemeral storage: the container's logs and writable scratch directories (emptyDirs), which the
 // kubelet counts against it; a container over its limit is evicted instead of filling the node.
 const resourceList = strict({ cpu: quantity, memory: quantity, ephemeralStorage: quantity });
-const resourceRequirements = strict({ requests: resourceList, limits: resourceList });
+// Each container's Go runtime gets a share of its memory limit as GOMEMLIMIT: below 16Mi it would
+// collect garbage almost constantly, and the collector's memory_limiter would get a hard limit of 0 or 1 MiB.
+const MIN_MEMORY_LIMIT = "16Mi";
+const resourceRequirements = strict({ requests: resourceList, limits: resourceList }).superRefine(
+  (value, ctx) => {
+    const { requests, limits } = value;
+    // Refinements also see values whose fields failed; those are reported already.
+    if (![requests.memory, limits.memory].every((q) => quantity.safeParse(q).success)) {
+      return;
+    }
+    const message =
+      parseQuantity(limits.memory) < parseQuantity(MIN_MEMORY_LIMIT)
+        ? `must be at least ${MIN_MEMORY_LIMIT}: the Go runtime gets a share of it as GOMEMLIMIT`
+        : parseQuantity(limits.memory) < parseQuantity(requests.memory)
+          ? `must be at least requests.memory (${requests.memory}): Kubernetes refuses a limit below the request`
+          : undefined;
+    if (message !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["limits", "memory"], message });
+    }
+  },
+);
 
 const byComponent = <T extends z.ZodTypeAny>(value: T) =>
   strict(Object.fromEntries(COMPONENTS.map((c) => [c, value])) as Record<ComponentName, T>);
