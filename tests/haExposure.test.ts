@@ -416,6 +416,8 @@ describe("one consistent view of the Prometheus replicas", () => {
     const container = objectNamed(objects, "StatefulSet", "prometheus").spec.template.spec.containers[0];
     expect(container.env).toEqual([
       { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+      // 80 % of prod's 4Gi limit.
+      { name: "GOMEMLIMIT", value: "3276MiB" },
     ]);
     for (const stack of ["kind", "prod"] as const) {
       const plain = prometheusYml((await rendered(stack)).objects);
