@@ -76,7 +76,7 @@ const SPIKE_SHARE = 0.2;
  * GOMEMLIMIT counts, so it pushes back on the receivers while the runtime still has room, not
  * after it has had to collect hard to stay under the limit.
  */
-export function memoryLimiter(containerLimit: string) {
+function memoryLimiter(containerLimit: string) {
   const limitMiB = goMemoryLimitMiB(containerLimit);
   return {
     memory_limiter: {
