@@ -9,7 +9,32 @@ import { ALLOY, LOKI, alloyNamespace } from "../../components/logs/names";
 import { COLLECTOR, TEMPO } from "../../components/tracing/names";
 import { KubeObject } from "../../render/manifest";
 
-type Json = Record<string, any>;
+/** The parts of rendered objects and config files verify reads. */
+interface RenderedService {
+  readonly metadata: { readonly namespace: string };
+  readonly spec: {
+    readonly selector: Record<string, string>;
+    readonly ports: readonly {
+      readonly port: number;
+      readonly targetPort?: number | string;
+      readonly nodePort?: number;
+    }[];
+  };
+}
+interface RenderedWorkload {
+  readonly metadata: { readonly namespace: string };
+  readonly spec: {
+    readonly template: {
+      readonly spec: {
+        readonly volumes: readonly {
+          readonly name: string;
+          readonly secret?: { readonly secretName: string };
+        }[];
+      };
+    };
+  };
+}
+type ConfigMapData = { readonly data: Record<string, string> };
 
 export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet"] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
@@ -72,12 +97,12 @@ export interface VerifyExpectations {
   readonly endpoints: Readonly<Record<EndpointName, ServicePort>>;
 }
 
-function find(objects: readonly KubeObject[], kind: string, name: string): Json {
+function find<T>(objects: readonly KubeObject[], kind: string, name: string): T {
   const object = objects.find((o) => o.kind === kind && o.metadata.name === name);
   if (object === undefined) {
     throw new Error(`the render has no ${kind} ${name}`);
   }
-  return object;
+  return object as unknown as T;
 }
 
 function servicePort(
@@ -86,16 +111,15 @@ function servicePort(
   port: number,
   kind: boolean,
 ): ServicePort {
-  const object = find(objects, "Service", service);
-  const exposed = (object.spec.ports as Json[]).find(
-    (p) => (p.targetPort ?? p.port) === port || p.port === port,
-  );
+  const object = find<RenderedService>(objects, "Service", service);
+  // The program publishes every container port on the same Service port number.
+  const exposed = object.spec.ports.find((p) => p.port === port);
   return {
-    namespace: object.metadata.namespace as string,
+    namespace: object.metadata.namespace,
     service,
-    selector: object.spec.selector as Record<string, string>,
+    selector: object.spec.selector,
     port,
-    ...(kind && exposed?.nodePort !== undefined ? { nodePort: exposed.nodePort as number } : {}),
+    ...(kind && exposed?.nodePort !== undefined ? { nodePort: exposed.nodePort } : {}),
   };
 }
 
@@ -116,9 +140,9 @@ export function verifyExpectations(config: StackConfig, objects: readonly KubeOb
     .map((o) => ({ kind: o.kind, namespace: o.metadata.namespace ?? "default", name: o.metadata.name }));
 
   const prometheus = yaml.load(
-    find(objects, "ConfigMap", "prometheus-config").data["prometheus.yml"],
-  ) as Json;
-  const jobs = (prometheus.scrape_configs as Json[]).map((job) => job.job_name as string);
+    find<ConfigMapData>(objects, "ConfigMap", "prometheus-config").data["prometheus.yml"],
+  ) as { scrape_configs: { job_name: string }[] };
+  const jobs = prometheus.scrape_configs.map((job) => job.job_name);
   const annotated = [...config.apps.namespaces, ...config.metrics.annotationDiscovery.namespaces];
   const foreign = new Set([
     ...appServiceJobs(config.apps.services).map((job) => job.job_name),
@@ -126,16 +150,20 @@ export function verifyExpectations(config: StackConfig, objects: readonly KubeOb
     ...config.metrics.extraScrapeConfigs.map((job) => extraScrapeJob(job).job_name),
   ]);
 
-  const provisioning = find(objects, "ConfigMap", "grafana-provisioning").data as Record<string, string>;
-  const datasources = (yaml.load(provisioning["datasources.yaml"]) as Json).datasources as Json[];
-  const dashboards = Object.values(
-    find(objects, "ConfigMap", "grafana-dashboards").data as Record<string, string>,
-  )
-    .map((text) => JSON.parse(text) as Json)
-    .map((d) => ({ uid: d.uid as string, title: d.title as string }));
+  const provisioning = find<ConfigMapData>(objects, "ConfigMap", "grafana-provisioning").data;
+  const { datasources } = yaml.load(provisioning["datasources.yaml"]) as {
+    datasources: { uid: string; name: string; type: string; url: string }[];
+  };
+  const dashboards = Object.values(find<ConfigMapData>(objects, "ConfigMap", "grafana-dashboards").data)
+    .map((text) => JSON.parse(text) as { uid: string; title: string })
+    .map((d) => ({ uid: d.uid, title: d.title }));
   // A StatefulSet with its own volume, or a Deployment when replicas share a database.
-  const grafana = find(objects, grafanaKind(objects), GRAFANA.name);
-  const credentials = grafana.spec.template.spec.volumes.find((v: Json) => v.name === "credentials") as Json;
+  const grafana = find<RenderedWorkload>(objects, grafanaKind(objects), GRAFANA.name);
+  const secretName = grafana.spec.template.spec.volumes.find((v) => v.name === "credentials")?.secret
+    ?.secretName;
+  if (secretName === undefined) {
+    throw new Error("the render's Grafana mounts no credentials Secret");
+  }
 
   const agentNamespace = alloyNamespace(config);
   const agent = workloads.find((w) => w.name === ALLOY.name && w.namespace === agentNamespace);
@@ -158,8 +186,8 @@ export function verifyExpectations(config: StackConfig, objects: readonly KubeOb
     grafana: {
       adminUser: config.grafana.adminUser,
       secret: {
-        namespace: grafana.metadata.namespace as string,
-        name: credentials.secret.secretName as string,
+        namespace: grafana.metadata.namespace,
+        name: secretName,
         key: SECRET_KEYS.adminPassword,
       },
     },

@@ -18,7 +18,7 @@ interface SearchHit {
 }
 
 /** GET with basic auth; the answer's status and JSON body (or its text when it is not JSON). */
-async function get(target: GrafanaTarget, path: string): Promise<{ status: number; body: any }> {
+async function get(target: GrafanaTarget, path: string): Promise<{ status: number; body: unknown }> {
   const auth = Buffer.from(`${target.user}:${target.password}`).toString("base64");
   const response = await request(`${target.grafana}${path}`, { headers: { Authorization: `Basic ${auth}` } });
   const text = await response.text();
@@ -53,13 +53,18 @@ export async function grafanaFindings(
         ? `/api/datasources/proxy/uid/${ds.uid}/api/v2/status`
         : `/api/datasources/uid/${ds.uid}/health`;
     const { status, body } = await get(target, path);
-    const healthy = status === 200 && (ds.type === "alertmanager" || body?.status === "OK");
+    // Health: 200 {"status":"OK","message":...}, 400 {"status":"ERROR","message":...}; errors {"message":...}.
+    const answer = (typeof body === "object" && body !== null ? body : {}) as {
+      status?: string;
+      message?: string;
+    };
+    const healthy = status === 200 && (ds.type === "alertmanager" || answer.status === "OK");
     findings.push(
       healthy
         ? { status: "ok", message: `Grafana datasource ${ds.name} (uid ${ds.uid}) is healthy` }
         : {
             status: "blocking",
-            message: `Grafana datasource ${ds.name} (uid ${ds.uid}) is unhealthy (${status}): ${typeof body === "string" ? body.slice(0, 200) : (body?.message ?? JSON.stringify(body))}`,
+            message: `Grafana datasource ${ds.name} (uid ${ds.uid}) is unhealthy (${status}): ${typeof body === "string" ? body.slice(0, 200) : (answer.message ?? JSON.stringify(body))}`,
             fix:
               status === 404
                 ? `the datasource is not provisioned: kubectl -n ${target.namespace} logs sts/grafana | grep -i provisioning`

@@ -1,6 +1,10 @@
 import * as k8s from "@kubernetes/client-node";
 import * as net from "net";
 
+interface Closable {
+  close(): void;
+}
+
 export interface LocalForward {
   /** `http://127.0.0.1:<local port>`. */
   readonly base: string;
@@ -25,8 +29,11 @@ export async function forwardToPod(
     socket.on("close", () => sockets.delete(socket));
     forward
       .portForward(namespace, pod, [port], socket, null, socket)
-      .then((connection) => {
-        const ws = typeof connection === "function" ? connection() : connection;
+      // A WebSocket, or a getter of the current one when the client reconnects (not asked for here).
+      .then((connection: unknown) => {
+        const ws = (
+          typeof connection === "function" ? (connection as () => unknown)() : connection
+        ) as Closable | null;
         socket.on("close", () => ws?.close());
       })
       // The HTTP client sees the connection reset and reports the request failed.
