@@ -18,7 +18,9 @@ export interface RunOptions {
 }
 
 const describe = (error: unknown): string => {
-  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
+  // fetch's TypeError("fetch failed") says why only in its cause (ECONNREFUSED, a reset stream).
+  const reason = (error as { cause?: { message?: string } }).cause?.message;
+  const cause = reason === undefined ? "" : `: ${reason}`;
   return `${error instanceof Error ? error.message : String(error)}${cause}`;
 };
 

@@ -47,7 +47,7 @@ export async function targetFindings(
           target.health === "unknown"
             ? `target ${job} ${where(target)} not scraped yet`
             : `target ${job} ${where(target)} down: ${target.lastError || "no error given"}`,
-        fix: `check the NetworkPolicy that lets Prometheus reach ${job} (kubectl get networkpolicy -A) and the pod itself (kubectl -n ${target.labels.namespace ?? namespace} describe pod ${target.labels.pod ?? ""})`,
+        fix: `check the NetworkPolicy that lets Prometheus reach ${job} (kubectl get networkpolicy -A)${target.labels.pod === undefined ? "" : ` and the pod itself (kubectl -n ${target.labels.namespace} describe pod ${target.labels.pod})`}`,
       });
     }
     if (notUp.length === 0) {
