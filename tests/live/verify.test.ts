@@ -74,7 +74,7 @@ function scrapeJobs(down: readonly string[]): Record<string, unknown>[] {
 let closedPort: number;
 
 /** Prometheus configured as in the render (its rules, Alertmanager) with local targets, reloaded. */
-async function configurePrometheus(down: readonly string[] = []): Promise<void> {
+function configurePrometheus(down: readonly string[] = []): void {
   const renderedConfig = yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as Record<
     string,
     unknown
@@ -184,7 +184,7 @@ beforeAll(async () => {
       alertmanager: { type: "alertmanager", url: alertmanager.base },
     },
   });
-  await configurePrometheus();
+  configurePrometheus();
 }, 240000);
 
 afterAll(async () => {
@@ -266,7 +266,7 @@ test("a healthy stack passes every check, exit code 0", async () => {
 });
 
 test("a target down is named with the scrape's last error and the NetworkPolicy fix", async () => {
-  await configurePrometheus(["node-exporter"]);
+  configurePrometheus(["node-exporter"]);
   await eventually(
     async () => {
       const findings = await verify("node-exporter on a closed port", ["Prometheus targets"], 0, false);
@@ -287,7 +287,7 @@ test("a target down is named with the scrape's last error and the NetworkPolicy 
     }),
   ]);
   expect(exitCode(findings)).toBe(1);
-  await configurePrometheus();
+  configurePrometheus();
 });
 
 test("a datasource whose backend is unreachable is reported with Grafana's error and its fix", async () => {
