@@ -21,7 +21,7 @@ const describe = (error: unknown): string => {
   // fetch's TypeError("fetch failed") says why only in its cause (ECONNREFUSED, a reset stream).
   const reason = (error as { cause?: { message?: string } }).cause?.message;
   const cause = reason === undefined ? "" : `: ${reason}`;
-  return `${error instanceof Error ? error.message : String(error)}${cause}`;
+  return `${(error as { message?: string }).message ?? String(error)}${cause}`;
 };
 
 /** A check's findings, a throw turned into a blocking finding that names the check. */

@@ -1,8 +1,17 @@
 import * as k8s from "@kubernetes/client-node";
 import * as net from "net";
+import { PassThrough } from "stream";
 
 interface Closable {
   close(): void;
+}
+
+/** Closes what PortForward returns: a WebSocket, or a getter of the current one when it reconnects. */
+function closeStream(connection: unknown): void {
+  const ws = (
+    typeof connection === "function" ? (connection as () => unknown)() : connection
+  ) as Closable | null;
+  ws?.close();
 }
 
 export interface LocalForward {
@@ -23,19 +32,27 @@ export async function forwardToPod(
   port: number,
 ): Promise<LocalForward> {
   const forward = new k8s.PortForward(kubeConfig, true);
+  // One stream first, so that a refusal (no kubelet streaming, RBAC without pods/portforward) is
+  // reported as such rather than as a reset connection on every request.
+  const probe = new PassThrough();
+  const first = await forward
+    .portForward(namespace, pod, [port], new PassThrough(), null, probe)
+    .then((connection: unknown) => connection)
+    .catch((error: unknown) => {
+      throw new Error(
+        `the API server refused a port-forward to pod ${namespace}/${pod}:${port}: ${(error as { message?: string }).message ?? String(error)}`,
+      );
+    });
+  closeStream(first);
+  probe.end();
+
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     forward
       .portForward(namespace, pod, [port], socket, null, socket)
-      // A WebSocket, or a getter of the current one when the client reconnects (not asked for here).
-      .then((connection: unknown) => {
-        const ws = (
-          typeof connection === "function" ? (connection as () => unknown)() : connection
-        ) as Closable | null;
-        socket.on("close", () => ws?.close());
-      })
+      .then((connection: unknown) => socket.on("close", () => closeStream(connection)))
       // The HTTP client sees the connection reset and reports the request failed.
       .catch(() => socket.destroy());
   });
