@@ -1,7 +1,7 @@
 import * as k8s from "@kubernetes/client-node";
 import { Check } from "./checks";
 import { Endpoints } from "./endpoints";
-import { VerifyExpectations } from "./expectations";
+import { EndpointName, VerifyExpectations } from "./expectations";
 import { grafanaFindings } from "./grafanaChecks";
 import { logsFindings } from "./logsChecks";
 import { alertmanagerClusterFindings, targetFindings, watchdogFindings } from "./metricsChecks";
@@ -23,8 +23,13 @@ export interface CheckContext {
   readonly exportWithinMs?: number;
 }
 
-const forwardHint = (ctx: CheckContext, service: string): string =>
-  `is the pod up? kubectl -n ${ctx.namespace} get pods; try kubectl -n ${ctx.namespace} port-forward svc/${service} <port> to see why it cannot be reached`;
+/** Why an endpoint may be unreachable: kind's port mapping for a NodePort, the pod for a port-forward. */
+const unreachableHint = (ctx: CheckContext, name: EndpointName): string => {
+  const { nodePort, namespace, service, port } = ctx.expected.endpoints[name];
+  return nodePort === undefined
+    ? `is the pod up? kubectl -n ${namespace} get pods; kubectl -n ${namespace} port-forward svc/${service} ${port} shows why it cannot be reached`
+    : `kind maps NodePort ${nodePort} to 127.0.0.1 only when the cluster was created from kind/cluster.yaml (npm run up does); is svc/${service} up? kubectl -n ${namespace} get pods`;
+};
 
 /** The checks in the order a user fixes them: workloads first, then each signal, then Grafana. */
 export function verifyChecks(ctx: CheckContext): Check[] {
@@ -43,13 +48,13 @@ export function verifyChecks(ctx: CheckContext): Check[] {
         ]),
     {
       name: "Prometheus targets",
-      fixWhenUnreachable: forwardHint(ctx, "prometheus"),
+      fixWhenUnreachable: unreachableHint(ctx, "prometheus"),
       run: async () =>
         targetFindings(await endpoints.url("prometheus"), expected.stackJobs, expected.otherJobs, namespace),
     },
     {
       name: "Alertmanager cluster",
-      fixWhenUnreachable: forwardHint(ctx, "alertmanager"),
+      fixWhenUnreachable: unreachableHint(ctx, "alertmanager"),
       run: async () =>
         alertmanagerClusterFindings(
           await endpoints.url("alertmanager"),
@@ -59,12 +64,12 @@ export function verifyChecks(ctx: CheckContext): Check[] {
     },
     {
       name: "Watchdog",
-      fixWhenUnreachable: forwardHint(ctx, "alertmanager"),
+      fixWhenUnreachable: unreachableHint(ctx, "alertmanager"),
       run: async () => watchdogFindings(await endpoints.url("alertmanager"), namespace),
     },
     {
       name: "Loki",
-      fixWhenUnreachable: forwardHint(ctx, "loki"),
+      fixWhenUnreachable: unreachableHint(ctx, "loki"),
       run: async () =>
         logsFindings({
           loki: await endpoints.url("loki"),
@@ -75,7 +80,7 @@ export function verifyChecks(ctx: CheckContext): Check[] {
     },
     {
       name: "collector and Tempo",
-      fixWhenUnreachable: forwardHint(ctx, "otel-collector"),
+      fixWhenUnreachable: unreachableHint(ctx, "collectorTelemetry"),
       run: async () =>
         tracesFindings({
           otlpHttp: await endpoints.url("collectorOtlpHttp"),
@@ -87,7 +92,7 @@ export function verifyChecks(ctx: CheckContext): Check[] {
     },
     {
       name: "Grafana",
-      fixWhenUnreachable: forwardHint(ctx, "grafana"),
+      fixWhenUnreachable: unreachableHint(ctx, "grafana"),
       run: async () =>
         grafanaFindings(
           {

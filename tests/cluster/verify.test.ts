@@ -79,7 +79,7 @@ describe("npm run verify on a real API server", () => {
           message: expect.stringMatching(
             /^Loki: cannot check \(the API server refused a port-forward to pod observability\/loki-0:3100: .+\)$/,
           ),
-          fix: expect.stringContaining("kubectl -n observability port-forward svc/loki"),
+          fix: expect.stringContaining("kubectl -n observability port-forward svc/loki 3100 shows why"),
         }),
       ]);
     } finally {
