@@ -3,7 +3,8 @@
 // the Alertmanager cluster whole, the Watchdog alert delivered, Loki ready and receiving, the
 // collector receiving and exporting, Tempo ready, Grafana's datasources healthy and dashboards
 // provisioned. It reaches the services through the kind NodePorts or port-forwards through the
-// stack's own kube context, and changes nothing. Exits 0 only when nothing is blocking.
+// stack's own kube context. It changes no object; it sends one probe span (service
+// observability-verify) through the collector. Exits 0 only when nothing is blocking.
 import * as k8s from "@kubernetes/client-node";
 import { ConfigError, parsePulumiConfig } from "../config";
 import { PROJECT_ROOT, renderWithConfig } from "../render/renderStack";
