@@ -1,31 +1,30 @@
 import * as k8s from "@kubernetes/client-node";
+import { ifExists } from "../preflight/clusterFacts";
 import { Finding } from "../preflight/findings";
 import { WorkloadRef } from "./expectations";
-
-const isNotFound = (error: unknown): boolean =>
-  error instanceof k8s.HttpError && (error.statusCode ?? error.response?.statusCode) === 404;
 
 /** Ready and desired pods of one workload, or undefined when it does not exist. */
 async function readiness(
   apps: k8s.AppsV1Api,
   w: WorkloadRef,
 ): Promise<{ ready: number; desired: number } | undefined> {
-  try {
-    if (w.kind === "DaemonSet") {
-      const { body } = await apps.readNamespacedDaemonSet(w.name, w.namespace);
-      return { ready: body.status?.numberReady ?? 0, desired: body.status?.desiredNumberScheduled ?? 0 };
-    }
-    const { body } =
-      w.kind === "Deployment"
-        ? await apps.readNamespacedDeployment(w.name, w.namespace)
-        : await apps.readNamespacedStatefulSet(w.name, w.namespace);
-    return { ready: body.status?.readyReplicas ?? 0, desired: body.spec?.replicas ?? 1 };
-  } catch (error) {
-    if (isNotFound(error)) {
-      return undefined;
-    }
-    throw error;
+  if (w.kind === "DaemonSet") {
+    const found = await ifExists(() => apps.readNamespacedDaemonSet(w.name, w.namespace));
+    return found === undefined
+      ? undefined
+      : {
+          ready: found.body.status?.numberReady ?? 0,
+          desired: found.body.status?.desiredNumberScheduled ?? 0,
+        };
   }
+  const found = await ifExists(() =>
+    w.kind === "Deployment"
+      ? apps.readNamespacedDeployment(w.name, w.namespace)
+      : apps.readNamespacedStatefulSet(w.name, w.namespace),
+  );
+  return found === undefined
+    ? undefined
+    : { ready: found.body.status?.readyReplicas ?? 0, desired: found.body.spec?.replicas ?? 1 };
 }
 
 /** Every Deployment, StatefulSet and DaemonSet of the render exists with all its pods ready. */
