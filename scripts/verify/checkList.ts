@@ -1,4 +1,5 @@
 import * as k8s from "@kubernetes/client-node";
+import { GRAFANA } from "../../components/grafana/names";
 import { Check } from "./checks";
 import { Endpoints } from "./endpoints";
 import { EndpointName, VerifyExpectations } from "./expectations";
@@ -100,6 +101,7 @@ export function verifyChecks(ctx: CheckContext): Check[] {
             user: expected.grafana.adminUser,
             password: await ctx.grafanaPassword(),
             namespace,
+            workload: `${expected.workloads.find((w) => w.name === GRAFANA.name)?.kind.toLowerCase() ?? "statefulset"}/${GRAFANA.name}`,
           },
           expected,
         ),

@@ -8,6 +8,8 @@ export interface GrafanaTarget {
   /** Read from the stack's Secret; it goes into the Authorization header and nowhere else. */
   readonly password: string;
   readonly namespace: string;
+  /** `statefulset/grafana` or `deployment/grafana`, for the fixes. */
+  readonly workload: string;
 }
 
 /** One hit of Grafana's GET /api/search?type=dash-db. */
@@ -28,11 +30,6 @@ async function get(target: GrafanaTarget, path: string): Promise<{ status: numbe
   } catch {
     // Not JSON: keep the text for the message.
   }
-  if (response.status === 401) {
-    throw new Error(
-      `Grafana refused the admin login (401): the Secret's password is not the one Grafana runs with`,
-    );
-  }
   return { status: response.status, body };
 }
 
@@ -46,6 +43,16 @@ export async function grafanaFindings(
   target: GrafanaTarget,
   expected: Pick<VerifyExpectations, "datasources" | "dashboards">,
 ): Promise<Finding[]> {
+  const login = await get(target, "/api/user");
+  if (login.status === 401) {
+    return [
+      {
+        status: "blocking",
+        message: `Grafana refuses the admin login of user ${target.user} with the password in the stack's Secret (401)`,
+        fix: `Grafana sets the Secret's password when it starts (its apply-admin-password init container), so it was changed in Grafana since: kubectl -n ${target.namespace} rollout restart ${target.workload}`,
+      },
+    ];
+  }
   const findings: Finding[] = [];
   for (const ds of expected.datasources) {
     const path =
@@ -67,7 +74,7 @@ export async function grafanaFindings(
             message: `Grafana datasource ${ds.name} (uid ${ds.uid}) is unhealthy (${status}): ${typeof body === "string" ? body.slice(0, 200) : (answer.message ?? JSON.stringify(body))}`,
             fix:
               status === 404
-                ? `the datasource is not provisioned: kubectl -n ${target.namespace} logs sts/grafana | grep -i provisioning`
+                ? `the datasource is not provisioned: kubectl -n ${target.namespace} logs ${target.workload} | grep -i provisioning`
                 : `Grafana cannot query ${ds.url}: check that pod is ready and the NetworkPolicy from grafana to it (kubectl -n ${target.namespace} get networkpolicy)`,
           },
     );
@@ -89,7 +96,7 @@ export async function grafanaFindings(
       : {
           status: "blocking",
           message: `Grafana folder ${expected.dashboards.folder} lacks ${missing.length} of ${expected.dashboards.list.length} dashboards: ${missing.map((d) => d.title).join(", ")}`,
-          fix: `kubectl -n ${target.namespace} logs sts/grafana | grep -i -e provisioning -e dashboard`,
+          fix: `kubectl -n ${target.namespace} logs ${target.workload} | grep -i -e provisioning -e dashboard`,
         },
   );
   return findings;

@@ -307,6 +307,23 @@ test("a datasource whose backend is unreachable is reported with Grafana's error
   expect(findings.filter((f) => f.status === "ok")).toHaveLength(expected.datasources.length);
 });
 
+test("a Grafana that refuses the Secret's password says so, once", async () => {
+  const findings = await runChecks(
+    verifyChecks({ ...context(), grafanaPassword: () => Promise.resolve("changed-in-the-ui") }).filter(
+      (c) => c.name === "Grafana",
+    ),
+    { deadline: Date.now() },
+  );
+  transcript.push(`--- Grafana password changed in the UI\n${findings.map(findingLine).join("\n")}`);
+  expect(findings).toEqual([
+    {
+      status: "blocking",
+      message: "Grafana refuses the admin login of user admin with the password in the stack's Secret (401)",
+      fix: expect.stringContaining("kubectl -n observability rollout restart statefulset/grafana"),
+    },
+  ]);
+});
+
 test("a collector that cannot export is reported, the probe span accepted but not sent", async () => {
   // The collector's Tempo is the sink; a second collector pointed at a closed port stands for Tempo unreachable.
   const stuck = await startCollector(

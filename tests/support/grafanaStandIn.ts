@@ -8,6 +8,7 @@ import { AddressInfo } from "net";
  *     datasource's backend answers its query, 400 {"status":"ERROR","message":"<the error>"} when
  *     it does not; an unknown uid → 404 {"message":"Data source not found"};
  *   GET /api/datasources/proxy/uid/<uid>/<path> → the datasource's answer, passed through;
+ *   GET /api/user → the signed-in user ({id, uid, login, email, name, isGrafanaAdmin, orgId, ...});
  *   GET /api/search?type=dash-db → [{id, uid, title, uri, url, slug, type: "dash-db", tags,
  *     isStarred, folderId, folderUid, folderTitle, folderUrl, sortMeta}] (folder_dashboard_search docs);
  * all behind basic auth (401 {"message":"Invalid username or password"} otherwise). The health
@@ -73,6 +74,18 @@ export async function startGrafanaStandIn(options: {
           const cause = (error as { cause?: { message?: string } }).cause?.message ?? String(error);
           send(res, proxy !== null ? 502 : 400, { status: "ERROR", message: `Get "${target}": ${cause}` });
         });
+      return;
+    }
+    if (url.pathname === "/api/user") {
+      send(res, 200, {
+        id: 1,
+        uid: "admin-uid",
+        login: options.user,
+        email: "admin@localhost",
+        name: "",
+        isGrafanaAdmin: true,
+        orgId: 1,
+      });
       return;
     }
     if (url.pathname === "/api/search" && url.searchParams.get("type") === "dash-db") {
