@@ -73,3 +73,8 @@ pulumi up --stack "$STACK" --yes "$@"
 echo
 echo "==> Stack outputs (NodePorts are mapped to 127.0.0.1 by kind/cluster.yaml)"
 pulumi stack output --stack "$STACK"
+
+echo
+echo "==> Checking the running stack end to end (npm run verify -- $STACK)"
+# Its exit code is up's: a stack that deployed but does not work is not up.
+npm run -s verify -- "$STACK"

@@ -319,11 +319,14 @@ export function preflightFindings(plan: PreflightPlan, facts: ClusterFacts): Fin
 
 const MARK: Readonly<Record<Status, string>> = { ok: "✓", blocking: "✗", warning: "!" };
 
+/** A finding as one line: its mark, what was found and, unless it is ok, the fix. */
+export function findingLine(f: Finding): string {
+  return `${MARK[f.status]} ${f.message}${f.fix === undefined ? "" : `. Fix: ${f.fix}`}`;
+}
+
 /** One line per finding, then a summary line. */
 export function formatFindings(findings: readonly Finding[]): string {
-  const lines = findings.map(
-    (f) => `${MARK[f.status]} ${f.message}${f.fix === undefined ? "" : `. Fix: ${f.fix}`}`,
-  );
+  const lines = findings.map(findingLine);
   const count = (status: Status) => findings.filter((f) => f.status === status).length;
   const summary =
     count("blocking") > 0
