@@ -73,3 +73,7 @@ pulumi up --stack "$STACK" --yes "$@"
 echo
 echo "==> Stack outputs (NodePorts are mapped to 127.0.0.1 by kind/cluster.yaml)"
 pulumi stack output --stack "$STACK"
+
+echo
+echo "==> First look (README, \"First ten minutes\")"
+pulumi stack output --stack "$STACK" firstLook
