@@ -6,6 +6,9 @@ import { serviceDetail } from "./dashboards/serviceDetail";
 /** The demo service whose error lines the first look opens: payments fails, the others pass it on. */
 export const FIRST_LOOK_SERVICE = "demo-payments";
 
+/** The LogQL the first look's Explore link opens: that service's error lines. */
+export const FIRST_LOOK_ERRORS = `{namespace="${DEMO_NAMESPACE}", app="${FIRST_LOOK_SERVICE}", level="error"}`;
+
 /**
  * A Grafana Explore URL (Grafana 10 and later: `schemaVersion=1` with one pane) that opens
  * Loki with `expr` filled in over the last hour.
@@ -46,10 +49,9 @@ export function firstLook(args: FirstLookArgs): string[] {
   if (!args.demo) {
     return lines;
   }
-  const errors = `{namespace="${DEMO_NAMESPACE}", app="${FIRST_LOOK_SERVICE}", level="error"}`;
   return [
     ...lines,
-    `Error logs     ${lokiExploreUrl(url, errors)}`,
+    `Error logs     ${lokiExploreUrl(url, FIRST_LOOK_ERRORS)}`,
     "               open a line, then its TraceID link: the whole trace in Tempo (frontend -> checkout -> payments);",
     "               on a span, its Request rate link (Tempo's traces-to-metrics) opens the service's rate in Prometheus",
     `Service        ${url}/d/${serviceDetail.uid}?var-service=${FIRST_LOOK_SERVICE}  (requests, errors, latency, logs)`,

@@ -7,6 +7,7 @@ import { renderedPods } from "../../checks/podSpecs";
 import { demoProgram } from "../../components/demo/demoProgram";
 import { DEMO_NAMESPACE, DEMO_PROGRAM_CONFIGMAP, DEMO_SERVICES } from "../../components/demo/names";
 import { PROFILE_DEFAULTS } from "../../config";
+import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { rendered, stackConfig } from "../renderedStacks";
@@ -14,7 +15,7 @@ import { configMapData } from "../support/rendered";
 
 type Json = Record<string, any>;
 
-const inDemo = (objects: readonly { metadata: { namespace?: string; name: string } }[]) =>
+const inDemo = (objects: readonly KubeObject[]) =>
   objects.filter((o) => o.metadata.namespace === DEMO_NAMESPACE || o.metadata.name === DEMO_NAMESPACE);
 
 async function kindWithoutDemo() {
