@@ -163,7 +163,7 @@ describe("the demo through the real collector, Loki and Prometheus (kind render)
           ((sd.namespaces?.names as string[] | undefined) ?? []).includes(DEMO_NAMESPACE),
         ) && (job.relabel_configs as Json[]).some((r) => r.target_label === "service"),
     ) as Json;
-    const { kubernetes_sd_configs: _, ...job } = appJob;
+    const job = Object.fromEntries(Object.entries(appJob).filter(([key]) => key !== "kubernetes_sd_configs"));
     const scraping = {
       global: { ...prometheusYml.global, scrape_interval: "2s" },
       scrape_configs: [
