@@ -2,7 +2,12 @@
 // demo error line to its trace and on to its metrics is wired in the provisioned datasources.
 import * as yaml from "js-yaml";
 import { DEMO_NAMESPACE } from "../../components/demo/names";
-import { FIRST_LOOK_ERRORS, FIRST_LOOK_SERVICE, firstLook, lokiExploreUrl } from "../../components/grafana/firstLook";
+import {
+  FIRST_LOOK_ERRORS,
+  FIRST_LOOK_SERVICE,
+  firstLook,
+  lokiExploreUrl,
+} from "../../components/grafana/firstLook";
 import { DATASOURCE_UIDS } from "../../components/grafana/names";
 import { rendered } from "../renderedStacks";
 import { configMapData } from "../support/rendered";
@@ -43,7 +48,9 @@ test("kind prints Grafana with its login, the Landing dashboard and the demo's e
   expect(url("Landing")).toBe(`${outputs.grafanaUrl as string}/d/obs-landing`);
   const pane = paneOf(url("Error logs"));
   expect(pane.queries[0].expr).toBe(FIRST_LOOK_ERRORS);
-  expect(FIRST_LOOK_ERRORS).toBe(`{namespace="${DEMO_NAMESPACE}", app="${FIRST_LOOK_SERVICE}", level="error"}`);
+  expect(FIRST_LOOK_ERRORS).toBe(
+    `{namespace="${DEMO_NAMESPACE}", app="${FIRST_LOOK_SERVICE}", level="error"}`,
+  );
   expect(url("Service")).toBe(
     `${outputs.grafanaUrl as string}/d/obs-service-detail?var-service=${FIRST_LOOK_SERVICE}`,
   );
