@@ -8,6 +8,9 @@ import {
 } from "./config/deployedVolumes";
 import { PlatformSettings } from "./components/common/settings";
 import { readExtraDashboards } from "./components/grafana/extraDashboards";
+import { DemoStack } from "./components/demoStack";
+import { DEMO_NAMESPACE } from "./components/demo/names";
+import { firstLook } from "./components/grafana/firstLook";
 import { GrafanaStack } from "./components/grafanaStack";
 import { LogsStack } from "./components/logsStack";
 import { MetricsStack, jobNameProblems, metricsScrapeJobs } from "./components/metricsStack";
@@ -62,6 +65,7 @@ async function main() {
       apps: config.apps.namespaces,
       createApps: config.apps.createNamespaces,
       wiring,
+      ...(config.demo.enabled ? { demo: DEMO_NAMESPACE } : {}),
       ...(config.images.registryCredentials === undefined
         ? {}
         : { registryCredentials: config.images.registryCredentials }),
@@ -138,12 +142,27 @@ async function main() {
     inNamespaces,
   );
 
+  // After the tracing stack: the demo pods read its ConfigMap in their namespace.
+  if (config.demo.enabled) {
+    new DemoStack(
+      "demo",
+      { images: config.images, demo: config.demo, wiring },
+      { provider, dependsOn: [namespaces, tracing] },
+    );
+  }
+
   const access = metricsAccess(config);
   return {
     profile: config.profile,
     grafanaUrl: grafana.url,
     grafanaAdminUser: grafana.adminUser,
     grafanaAdminPassword: grafana.adminPassword,
+    // Printed at the end of `npm run up`: where to click first.
+    firstLook: firstLook({
+      grafanaUrl: grafana.url,
+      adminUser: grafana.adminUser,
+      demo: config.demo.enabled,
+    }).join("\n"),
     ...(grafana.oauthRedirectUrl === undefined ? {} : { grafanaOAuthRedirectUrl: grafana.oauthRedirectUrl }),
     kubeContext: config.cluster.kubeContext,
     observabilityNamespace: namespaces.observability,

@@ -24,6 +24,11 @@ export interface StackNamespacesArgs {
   /** The stack's wiring graph; each namespace gets the DNS egress it declares. */
   readonly wiring: readonly Flow[];
   /**
+   * The demo's namespace, one of `apps` when `demo.enabled`: created like the stack's own
+   * (restricted, default deny, DNS egress, pull Secret), as its pods are the stack's.
+   */
+  readonly demo?: string;
+  /**
    * `images.registryCredentials`: made the pull Secret of both stack namespaces here, with the
    * namespaces, so that it exists before any pod that pulls with it.
    */
@@ -96,13 +101,15 @@ export class StackNamespaces extends pulumi.ComponentResource {
     this.observability = create("observability", args.observability, "restricted", true);
     this.node = create("node", args.node, "privileged", false);
     this.apps = args.apps.map((namespace) =>
-      args.createApps
-        ? new k8s.core.v1.Namespace(
-            `${name}-app-${namespace}`,
-            namespaceArgs(namespace, "baseline", args.profile),
-            { parent: this },
-          ).metadata.name
-        : k8s.core.v1.Namespace.get(`${name}-app-${namespace}`, namespace, { parent: this }).metadata.name,
+      namespace === args.demo
+        ? create("demo", namespace, "restricted", false)
+        : args.createApps
+          ? new k8s.core.v1.Namespace(
+              `${name}-app-${namespace}`,
+              namespaceArgs(namespace, "baseline", args.profile),
+              { parent: this },
+            ).metadata.name
+          : k8s.core.v1.Namespace.get(`${name}-app-${namespace}`, namespace, { parent: this }).metadata.name,
     );
 
     this.registerOutputs({ observability: this.observability, node: this.node, apps: this.apps });

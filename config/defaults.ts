@@ -46,6 +46,16 @@ const images: StackConfigInput["images"] = {
   pullSecrets: [],
 };
 
+/**
+ * Off unless a stack file turns it on (Pulumi.kind.yaml does). Node's official image runs the demo
+ * services; each is a small Node.js process (about 45 MiB resident).
+ */
+const demo: StackConfigInput["demo"] = {
+  enabled: false,
+  image: "docker.io/library/node:22.20.0-alpine3.22",
+  resources: resources("10m", "48Mi", "100m", "128Mi"),
+};
+
 /** Where docs/runbooks.md is published; override per stack with your own copy. */
 const runbookBaseUrl = "https://runbooks.example.com/observability";
 
@@ -169,6 +179,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       redisExporter: resources("10m", "16Mi", "100m", "64Mi"),
       monitorScraper: resources("20m", "64Mi", "200m", "256Mi", EPHEMERAL.scratch),
     },
+    demo,
   },
   // Sized for a small production cluster; the README's sizing note says which keys to raise.
   eks: {
@@ -260,5 +271,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       redisExporter: resources("20m", "32Mi", "200m", "64Mi"),
       monitorScraper: resources("50m", "128Mi", "500m", "512Mi", EPHEMERAL.scratch),
     },
+    // Refused on eks (config/schema.ts); present so that both profiles have every key.
+    demo,
   },
 };

@@ -11,6 +11,7 @@ import {
 } from "./components";
 import { parseQuantity } from "./quantity";
 import { extraRuleFile } from "./ruleFiles";
+import { DEMO_METRICS_PATH, DEMO_NAMESPACE, DEMO_SCRAPE_INTERVAL, DEMO_SERVICES } from "./demo";
 import { clusterServiceNamespace } from "./scrapeTargets";
 
 /**
@@ -1041,6 +1042,8 @@ export const stackConfigSchema = strict({
   }),
   resources: byWorkload(resourceRequirements),
   placement,
+  /** Made-up traffic of three linked services on kind, so a new stack shows data at once. */
+  demo: strict({ enabled: z.boolean(), image: pinnedImage, resources: resourceRequirements }),
 })
   .superRefine((value, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -1129,7 +1132,16 @@ export const stackConfigSchema = strict({
         "is required when grafana.replicas is above 1 (host, name, user, password, sslMode): replicas cannot share SQLite on one volume",
       );
     }
+    if (value.demo.enabled && value.apps.namespaces.includes(DEMO_NAMESPACE)) {
+      issue(["apps", "namespaces"], `must not list ${DEMO_NAMESPACE} while demo.enabled: the demo owns it`);
+    }
     if (value.profile === "eks") {
+      if (value.demo.enabled) {
+        issue(
+          ["demo", "enabled"],
+          "is for the kind profile only: the demo generates made-up traffic for a laptop cluster; set it to false on eks",
+        );
+      }
       if (value.storage.s3 === undefined) {
         issue(
           ["storage", "s3"],
@@ -1163,6 +1175,8 @@ export const stackConfigSchema = strict({
       }
     }
   })
+  // The demo is an app like any other, so that it exercises the path real apps take.
+  .transform((value) => (value.demo.enabled ? { ...value, apps: withDemo(value.apps) } : value))
   .transform(({ apps, placement: placed, ...rest }) => ({
     ...rest,
     placement: Object.fromEntries(PLACED_WORKLOADS.map((w) => [w, placementOf(placed, w)])) as Record<
@@ -1187,6 +1201,24 @@ export const stackConfigSchema = strict({
       })),
     },
   }));
+
+/** `apps` with the demo's namespace and services added after the configured ones. */
+function withDemo(listed: z.output<typeof apps>): z.output<typeof apps> {
+  return {
+    ...listed,
+    namespaces: [...listed.namespaces, DEMO_NAMESPACE],
+    services: [
+      ...listed.services,
+      ...DEMO_SERVICES.map((s) => ({
+        name: s.name,
+        namespace: DEMO_NAMESPACE,
+        port: s.port,
+        metricsPath: DEMO_METRICS_PATH,
+        scrapeInterval: DEMO_SCRAPE_INTERVAL,
+      })),
+    ],
+  };
+}
 
 /** Providers whose endpoints depend on the tenant: Grafana has no default for them. */
 const SSO_ENDPOINTS: Partial<

@@ -14,8 +14,9 @@ const STACK_OF_COMPONENT: Record<string, string> = {
   logs: "LogsStack",
   tracing: "TracingStack",
   dashboards: "GrafanaStack",
+  demo: "DemoStack",
 };
-const STACKS = ["MetricsStack", "LogsStack", "TracingStack", "GrafanaStack"];
+const STACKS = ["MetricsStack", "LogsStack", "TracingStack", "GrafanaStack", "DemoStack"];
 
 const stackOf = (o: KubeObject) =>
   STACK_OF_COMPONENT[o.metadata.labels?.["app.kubernetes.io/component"] ?? ""] ?? "Platform";

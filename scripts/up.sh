@@ -76,5 +76,14 @@ pulumi stack output --stack "$STACK"
 
 echo
 echo "==> Checking the running stack end to end (npm run verify -- $STACK)"
-# Its exit code is up's: a stack that deployed but does not work is not up.
-npm run -s verify -- "$STACK"
+# Its exit code is up's (a stack that deployed but does not work is not up); the first look is
+# printed either way, as it says where to look.
+verified=0
+npm run -s verify -- "$STACK" || verified=$?
+
+echo
+echo "==> First look (README, \"First ten minutes\")"
+# An array of lines in the stack's outputs: one per line here.
+pulumi stack output --stack "$STACK" --json firstLook |
+  node -e 'for (const line of JSON.parse(require("fs").readFileSync(0, "utf8"))) console.log(line)'
+exit "$verified"

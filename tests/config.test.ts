@@ -57,6 +57,10 @@ describe("the committed stack files", () => {
       "tiketi-spring/queue-service:3007/actuator/prometheus@10s",
       "tiketi-spring/community-service:3008/actuator/prometheus@10s",
       "tiketi-spring/catalog-service:3009/actuator/prometheus@10s",
+      // The demo the stack file turns on joins the apps after them.
+      "observability-demo/demo-frontend:8080/actuator/prometheus@10s",
+      "observability-demo/demo-checkout:8080/actuator/prometheus@10s",
+      "observability-demo/demo-payments:8080/actuator/prometheus@10s",
     ]);
     expect(config.metrics.retentionTime).toBe("7d");
     expect(config.tracing.samplingProbability).toBe(1);

@@ -40,9 +40,9 @@ test("kind stays within the laptop budget: requests ≤ 1 CPU and 2 GiB, limits 
   // Logs and scratch on the laptop's disk: what the kubelet may keep before it evicts.
   expect(total("ephemeralRequest")).toBeGreaterThan(0);
   expect(total("ephemeralLimit")).toBeLessThanOrEqual(8 * 2 ** 30);
-  // Everything is enabled: every stack's workloads are in the sum.
+  // Everything is enabled: every stack's workloads are in the sum, and the demo Pulumi.kind.yaml turns on.
   expect(new Set(rows.map((r) => r.component))).toEqual(
-    new Set(["metrics", "alerting", "logs", "tracing", "dashboards"]),
+    new Set(["metrics", "alerting", "logs", "tracing", "dashboards", "demo"]),
   );
   const containers = objects
     .filter((o) => ["Deployment", "StatefulSet", "DaemonSet"].includes(o.kind))

@@ -20,8 +20,16 @@ export function podPlatform(
   settings: Pick<PlatformSettings, "placement" | "images">,
   workload: PlacedWorkloadName,
 ): PodPlatform {
+  return { ...unplacedPlatform(settings), placement: settings.placement[workload] };
+}
+
+/**
+ * The platform of pods the placement config does not name (the kind-only demo): no node
+ * selector or affinity of their own, images from the same mirror with the same pull Secrets.
+ */
+export function unplacedPlatform(settings: Pick<PlatformSettings, "images">): PodPlatform {
   return {
-    placement: settings.placement[workload],
+    placement: {},
     ...(settings.images.registry === undefined ? {} : { registry: settings.images.registry }),
     pullSecrets: [
       ...settings.images.pullSecrets,

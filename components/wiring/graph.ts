@@ -3,6 +3,7 @@ import { clusterServiceNamespace } from "../../config/scrapeTargets";
 import { HOST_ACCESS_ALLOWLIST } from "../common/hostAccess";
 import { portOfAddress, portOfUrl } from "../common/serviceUrl";
 import { Port, networkPorts } from "../common/workloadSpec";
+import { DEMO_NAMESPACE, DEMO_SERVICES, demoWorkload } from "../demo/names";
 import { GRAFANA } from "../grafana/names";
 import { ALLOY, LOKI, alloyNamespace } from "../logs/names";
 import {
@@ -97,6 +98,52 @@ function extraScrapeFlows(
 }
 
 /**
+ * The namespaces the stack closes with a default deny, so that only the graph's flows reach or
+ * leave their pods: its own two, and the demo's when it runs.
+ */
+export function closedNamespaces(config: Pick<StackConfig, "namespaces" | "demo">): string[] {
+  return [
+    config.namespaces.observability,
+    config.namespaces.node,
+    ...(config.demo.enabled ? [DEMO_NAMESPACE] : []),
+  ];
+}
+
+/**
+ * The demo's flows, workload by workload: each service sends its spans to the collector on the
+ * one receiver it uses, Prometheus scrapes it, and it calls the next service.
+ */
+function demoFlows(config: StackConfig, collector: Endpoint, prometheus: Endpoint): Flow[] {
+  if (!config.demo.enabled) {
+    return [];
+  }
+  return DEMO_SERVICES.flatMap((service): Flow[] => {
+    const self = workload(DEMO_NAMESPACE, service.name);
+    const http = networkPorts(demoWorkload(service), "http");
+    const callee = DEMO_SERVICES.find((s) => s.name === service.calls);
+    return [
+      {
+        from: self,
+        to: collector,
+        ports: networkPorts(COLLECTOR, service.traces === "zipkin" ? "zipkin" : "otlp-http"),
+        why: `the demo's spans (${service.traces})`,
+      },
+      { from: prometheus, to: self, ports: http, why: "the demo's metrics" },
+      ...(callee === undefined
+        ? []
+        : [
+            {
+              from: self,
+              to: workload(DEMO_NAMESPACE, callee.name),
+              ports: networkPorts(demoWorkload(callee), "http"),
+              why: "the demo's requests",
+            },
+          ]),
+    ];
+  });
+}
+
+/**
  * Who talks to whom, for the whole stack and nothing more. Every NetworkPolicy is generated from
  * this list (`policies.ts`), and the network test evaluates the rendered policies against it.
  */
@@ -115,7 +162,10 @@ export function wiringGraph(config: StackConfig): Flow[] {
   const kubeStateMetrics = workload(obs, KUBE_STATE_METRICS.name);
   const nodeExporter = workload(config.namespaces.node, NODE_EXPORTER.name);
   const alloy = workload(alloyNamespace(config), ALLOY.name);
-  const apps = config.apps.namespaces.map((namespace): Endpoint => ({ kind: "namespace", namespace }));
+  // The demo's namespace is closed: its pods get flows of their own (demoFlows), not an app's.
+  const apps = config.apps.namespaces
+    .filter((namespace) => !config.demo.enabled || namespace !== DEMO_NAMESPACE)
+    .map((namespace): Endpoint => ({ kind: "namespace", namespace }));
   const nodePorts = config.exposure.mode === "nodePort";
   const ingress = config.exposure.mode === "ingress" ? config.exposure.ingress : undefined;
   const s3 = config.storage.s3;
@@ -127,7 +177,7 @@ export function wiringGraph(config: StackConfig): Flow[] {
   const datastores = datastoreExporters(config.metrics);
 
   return [
-    ...[obs, config.namespaces.node].map(
+    ...closedNamespaces(config).map(
       (namespace): Flow => ({
         from: { kind: "namespace", namespace },
         to: { kind: "clusterDns" },
@@ -318,6 +368,8 @@ export function wiringGraph(config: StackConfig): Flow[] {
     ...(s3?.tempo === undefined
       ? []
       : [{ from: tempo, to: outside("S3 and STS"), ports: tcp(443), why: "blocks" }]),
+
+    ...demoFlows(config, collector, prometheus),
 
     // Grafana queries every backend; people reach it through the NodePort or the Ingress.
     {

@@ -48,3 +48,20 @@ test("every landing link points at a provisioned dashboard by its own title, and
   for (const link of page.links)
     expect(link).toMatchObject({ type: "link", keepTime: true, includeVars: true });
 });
+
+test("at a glance: services found, targets up and down, alerts firing, and the request, log-line and span rates", () => {
+  const page = landingFor(LINKED_DASHBOARDS);
+  const tiles = (page.panels as Json[])
+    .filter((p) => p.type === "stat")
+    .map((p) => [p.title, p.targets[0].expr]);
+  expect(tiles).toEqual([
+    ["Services found", 'count(count by (namespace, service) (up{tier="app"})) or vector(0)'],
+    ["Targets up", "count(up == 1) or vector(0)"],
+    ["Targets down", "count(up == 0) or vector(0)"],
+    ["Firing alerts", 'count(ALERTS{alertstate="firing", severity!="none"}) or vector(0)'],
+    ["Requests / s", "sum(service:http_requests:rate5m)"],
+    ["Log lines / s", "sum(rate(loki_distributor_lines_received_total[5m]))"],
+    // The first tier only: with aggregators, each span is accepted twice.
+    ["Spans / s", 'sum(rate(otelcol_receiver_accepted_spans_total{job="otel-collector"}[5m]))'],
+  ]);
+});

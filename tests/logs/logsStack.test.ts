@@ -232,11 +232,11 @@ describe("Loki", () => {
     const [burst, stopped] = rules.groups[0].rules;
     // Labelled `service` from the pods' `app` label, as the metric alerts, so inhibitions apply.
     expect(burst.expr).toBe(
-      'label_replace(sum by (namespace, app) (count_over_time({namespace=~"tiketi-spring", level="error"}[5m])), "service", "$1", "app", "(.*)") > 100',
+      'label_replace(sum by (namespace, app) (count_over_time({namespace=~"tiketi-spring|observability-demo", level="error"}[5m])), "service", "$1", "app", "(.*)") > 100',
     );
     expect(stopped.expr).toBe(
-      'label_replace((sum by (namespace, app) (count_over_time({namespace=~"tiketi-spring"}[1h] offset 15m)) > 0)' +
-        ' unless (sum by (namespace, app) (count_over_time({namespace=~"tiketi-spring"}[15m])) > 0), "service", "$1", "app", "(.*)")',
+      'label_replace((sum by (namespace, app) (count_over_time({namespace=~"tiketi-spring|observability-demo"}[1h] offset 15m)) > 0)' +
+        ' unless (sum by (namespace, app) (count_over_time({namespace=~"tiketi-spring|observability-demo"}[15m])) > 0), "service", "$1", "app", "(.*)")',
     );
     expect(burst.labels).toEqual({ severity: "warning", source: "logs" });
     expect(burst.annotations.runbook_url).toMatch(/#logerrorburst$/);
@@ -315,7 +315,8 @@ describe("Alloy", () => {
         ),
       );
     }
-    expect(config).toMatch(/namespaces \{\n\s+names = \["tiketi-spring"\]/);
+    // The ticketing platform, and the demo Pulumi.kind.yaml turns on.
+    expect(config).toMatch(/namespaces \{\n\s+names = \["tiketi-spring", "observability-demo"\]/);
   });
 
   test("drops health-check noise and writes with bounded retries", async () => {

@@ -197,7 +197,9 @@ describe("preflight findings on recorded clusters", () => {
     });
     expect(exitCode(findings)).toBe(0);
     expect(lines(findings, "warning")).toEqual([expect.stringMatching(/^NETWORKPOLICIES ARE NOT ENFORCED/)]);
-    expect(lines(findings, "ok")).toContain("apps.namespaces tiketi-spring are created by the stack");
+    expect(lines(findings, "ok")).toContain(
+      "apps.namespaces tiketi-spring, observability-demo are created by the stack",
+    );
   });
 
   test("the report: one line per finding with its mark and fix, then what to do", () => {

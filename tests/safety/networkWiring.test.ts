@@ -1,7 +1,7 @@
 import { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { connectionAllowed, Connection } from "../../checks/networkReachability";
 import { renderedPods } from "../../checks/podSpecs";
-import { Flow, wiringGraph } from "../../components/wiring/graph";
+import { Flow, closedNamespaces, wiringGraph } from "../../components/wiring/graph";
 import { STACKS, StackName, rendered, stackConfig } from "../renderedStacks";
 import {
   NamedParty,
@@ -39,7 +39,7 @@ async function network(stack: StackName) {
     ...[...ports].map((port): Connection => ({ protocol: "TCP", port })),
     ...[53, 9094, 5555].map((port): Connection => ({ protocol: "UDP", port })),
   ];
-  const stackNamespaces = [config.namespaces.observability, config.namespaces.node];
+  const stackNamespaces = closedNamespaces(config);
   const compareWithGraph = (candidate: readonly INetworkPolicy[]) => {
     const mismatches: string[] = [];
     let checked = 0;

@@ -166,9 +166,12 @@ describe("sampling", () => {
       MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS: "true",
       MANAGEMENT_METRICS_DISTRIBUTION_SLO_HTTP_SERVER_REQUESTS: "500ms",
     });
-    expect(objectNamed(objects, "ConfigMap", "observability-tracing").metadata.namespace).toBe(
-      "tiketi-spring",
-    );
+    // The ticketing platform's namespace, and the demo's (Pulumi.kind.yaml turns it on).
+    expect(
+      objects
+        .filter((o) => o.kind === "ConfigMap" && o.metadata.name === "observability-tracing")
+        .map((o) => o.metadata.namespace),
+    ).toEqual(["observability-demo", "tiketi-spring"]);
   });
 
   test("prod: the apps send everything; the collector keeps errors, traces over 1 s and 10 % of the rest", async () => {
@@ -212,7 +215,11 @@ describe("sampling", () => {
   test("kind: changing only the probability changes only the apps' tracing ConfigMaps", async () => {
     const before = (await rendered("kind")).objects;
     const after = (await renderWithSampling("kind", 0.25)).objects;
-    expect(changed(before, after)).toEqual(["ConfigMap/tiketi-spring/observability-tracing"]);
+    // The demo reads the ConfigMap key by key, so its pods need no rollout either.
+    expect(changed(before, after)).toEqual([
+      "ConfigMap/observability-demo/observability-tracing",
+      "ConfigMap/tiketi-spring/observability-tracing",
+    ]);
     expect(hasAggregators(after)).toBe(false);
     expect(objectNamed(after, "ConfigMap", "observability-tracing").data.TRACING_SAMPLING_PROBABILITY).toBe(
       "0.25",

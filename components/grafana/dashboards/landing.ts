@@ -1,5 +1,6 @@
 import { prom } from "../dashboard/model";
 import { statTile, table } from "../dashboard/presets";
+import { COLLECTOR } from "../../tracing/names";
 import { DashboardDefinition, DashboardIdentity, defineDashboard } from "./definition";
 
 /**
@@ -11,9 +12,26 @@ export const landing = (linked: readonly DashboardIdentity[]): DashboardDefiniti
     description: `Start here: the services of ${config.cluster.name} (${config.cluster.env}) and where to look next.`,
     tags: ["observability", "landing"],
     links: linked,
+    // What the stack sees, at a glance: the apps it found, its targets, its alerts, and the rate of
+    // each signal coming in (requests from metrics, log lines into Loki, spans into the collector).
     panels: [
-      statTile({ title: "Services up", expr: 'count(up{tier="app"} == 1)', height: 4 }),
-      statTile({ title: "Services down", expr: 'count(up{tier="app"} == 0) or vector(0)', height: 4 }),
+      statTile({
+        title: "Services found",
+        description: "App services Prometheus discovers, up or not.",
+        expr: 'count(count by (namespace, service) (up{tier="app"})) or vector(0)',
+        height: 4,
+      }),
+      statTile({
+        title: "Targets up",
+        description: "Scrape targets answering, the stack's own and the apps'.",
+        expr: "count(up == 1) or vector(0)",
+        height: 4,
+      }),
+      statTile({
+        title: "Targets down",
+        expr: "count(up == 0) or vector(0)",
+        height: 4,
+      }),
       statTile({
         title: "Firing alerts",
         expr: 'count(ALERTS{alertstate="firing", severity!="none"}) or vector(0)',
@@ -24,6 +42,25 @@ export const landing = (linked: readonly DashboardIdentity[]): DashboardDefiniti
         expr: "sum(service:http_requests:rate5m)",
         unit: "reqps",
         sparkline: true,
+        width: 8,
+        height: 4,
+      }),
+      statTile({
+        title: "Log lines / s",
+        description: "Lines Loki's distributor accepts, from every namespace Alloy reads.",
+        expr: "sum(rate(loki_distributor_lines_received_total[5m]))",
+        unit: "ops",
+        sparkline: true,
+        width: 8,
+        height: 4,
+      }),
+      statTile({
+        title: "Spans / s",
+        description: "Spans the collector's receivers accept (OTLP and Zipkin).",
+        expr: `sum(rate(otelcol_receiver_accepted_spans_total{job="${COLLECTOR.name}"}[5m]))`,
+        unit: "ops",
+        sparkline: true,
+        width: 8,
         height: 4,
       }),
       table({

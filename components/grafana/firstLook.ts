@@ -1,0 +1,60 @@
+import { DEMO_NAMESPACE } from "../demo/names";
+import { DATASOURCE_UIDS } from "./names";
+import { landing } from "./dashboards/landing";
+import { serviceDetail } from "./dashboards/serviceDetail";
+
+/** The demo service whose error lines the first look opens: payments fails, the others pass it on. */
+export const FIRST_LOOK_SERVICE = "demo-payments";
+
+/** The LogQL the first look's Explore link opens: that service's error lines. */
+export const FIRST_LOOK_ERRORS = `{namespace="${DEMO_NAMESPACE}", app="${FIRST_LOOK_SERVICE}", level="error"}`;
+
+/**
+ * A Grafana Explore URL (Grafana 10 and later: `schemaVersion=1` with one pane) that opens
+ * Loki with `expr` filled in over the last hour.
+ */
+export function lokiExploreUrl(grafanaUrl: string, expr: string): string {
+  const panes = {
+    first: {
+      datasource: DATASOURCE_UIDS.loki,
+      queries: [
+        { refId: "A", datasource: { type: "loki", uid: DATASOURCE_UIDS.loki }, expr, queryType: "range" },
+      ],
+      range: { from: "now-1h", to: "now" },
+    },
+  };
+  return `${grafanaUrl}/explore?schemaVersion=1&panes=${encodeURIComponent(JSON.stringify(panes))}&orgId=1`;
+}
+
+export interface FirstLookArgs {
+  /** Where a browser reaches Grafana (the NodePort on kind, the Ingress host on eks). */
+  readonly grafanaUrl: string;
+  readonly adminUser: string;
+  /** `demo.enabled`: the demo's error lines are the first thing to open. */
+  readonly demo: boolean;
+}
+
+/**
+ * Where to click first, as `npm run up` prints it: Grafana and its login, the Landing dashboard,
+ * and with the demo an Explore link to a demo service's error lines. From a line, the TraceID
+ * link (Loki's derived field) opens the trace in Tempo; from a span, Tempo's "Request rate" link
+ * opens the service's span metrics in Prometheus; the Service Detail link shows its dashboard.
+ */
+export function firstLook(args: FirstLookArgs): string[] {
+  const url = args.grafanaUrl;
+  const lines = [
+    `Grafana        ${url}  (user ${args.adminUser}; password: pulumi stack output grafanaAdminPassword --show-secrets)`,
+    `Landing        ${url}/d/${landing([]).uid}  (services found, targets up, alerts firing, log and span rates)`,
+  ];
+  if (!args.demo) {
+    return lines;
+  }
+  return [
+    ...lines,
+    `Error logs     ${lokiExploreUrl(url, FIRST_LOOK_ERRORS)}`,
+    "               open a line, then its TraceID link: the whole trace in Tempo (frontend -> checkout -> payments);",
+    "               on a span, its Request rate link (Tempo's traces-to-metrics) opens the service's rate in Prometheus",
+    `Service        ${url}/d/${serviceDetail.uid}?var-service=${FIRST_LOOK_SERVICE}  (requests, errors, latency, logs)`,
+    "Demo off       pulumi config set --path demo.enabled false && npm run up",
+  ];
+}

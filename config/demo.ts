@@ -1,0 +1,41 @@
+/**
+ * The demo workload's facts, known to the config so that, when `demo.enabled`, its namespace and
+ * services join `apps` like any observed app (scrape job, tracing ConfigMap, log collection, SLOs).
+ */
+export const DEMO_NAMESPACE = "observability-demo";
+
+/** How a demo service sends its spans: OTLP/HTTP JSON, or Zipkin v2 JSON to the `zipkin` Service. */
+export type DemoTraceProtocol = "otlp" | "zipkin";
+
+export interface DemoService {
+  readonly name: string;
+  readonly port: number;
+  readonly traces: DemoTraceProtocol;
+  /** The one endpoint it serves. */
+  readonly route: { readonly method: "GET" | "POST"; readonly path: string };
+  /** The demo service it calls for every request, if any. */
+  readonly calls?: string;
+}
+
+/** A frontend calls checkout, which calls payments: one trace crosses all three. */
+export const DEMO_SERVICES: readonly DemoService[] = [
+  {
+    name: "demo-frontend",
+    port: 8080,
+    traces: "otlp",
+    route: { method: "GET", path: "/api/orders" },
+    calls: "demo-checkout",
+  },
+  {
+    name: "demo-checkout",
+    port: 8080,
+    traces: "otlp",
+    route: { method: "POST", path: "/api/checkout" },
+    calls: "demo-payments",
+  },
+  { name: "demo-payments", port: 8080, traces: "zipkin", route: { method: "POST", path: "/api/payments" } },
+];
+
+/** Where the demo services publish their metrics, as a Spring Boot service does. */
+export const DEMO_METRICS_PATH = "/actuator/prometheus";
+export const DEMO_SCRAPE_INTERVAL = "10s";
