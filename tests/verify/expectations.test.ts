@@ -4,13 +4,16 @@ import { rendered, stackConfig } from "../renderedStacks";
 
 // What verify expects of each running stack comes from the render: these are the committed stacks'.
 describe("what npm run verify expects, read off the render", () => {
-  test("kind: nine workloads, the stack's own jobs apart from the apps', the NodePorts kind maps", async () => {
+  test("kind: twelve workloads (the demo's three among them), the stack's own jobs apart from the apps', the NodePorts kind maps", async () => {
     const config = stackConfig("kind");
     const expected = verifyExpectations(config, (await rendered("kind")).objects);
     expect(expected.workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}`)).toEqual([
       "DaemonSet observability-node/node-exporter",
       "Deployment observability/kube-state-metrics",
       "Deployment observability/otel-collector",
+      "Deployment observability-demo/demo-checkout",
+      "Deployment observability-demo/demo-frontend",
+      "Deployment observability-demo/demo-payments",
       "StatefulSet observability/alertmanager",
       "StatefulSet observability/alloy",
       "StatefulSet observability/grafana",
@@ -51,7 +54,7 @@ describe("what npm run verify expects, read off the render", () => {
     expect(expected.dashboards.folder).toBe(config.grafana.dashboardsFolder);
     expect(expected.dashboards.list.map((d) => d.uid)).toContain("obs-landing");
     expect(expected.logs).toEqual({
-      namespaces: ["tiketi-spring"],
+      namespaces: ["tiketi-spring", "observability-demo"],
       agent: { kind: "StatefulSet", namespace: "observability", name: "alloy" },
     });
     expect(expected.grafana).toEqual({
