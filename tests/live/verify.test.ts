@@ -202,7 +202,7 @@ test("Loki without lines while app pods run is reported with its fix", async () 
     expect.objectContaining({
       status: "blocking",
       message: expect.stringMatching(
-        /^Loki receives no lines from Alloy: none from tiketi-spring in the last 15m, though 2 pod\(s\) run there$/,
+        /^Loki receives no lines from Alloy: none from tiketi-spring, observability-demo in the last 15m, though 2 pod\(s\) run there$/,
       ),
       fix: expect.stringContaining("kubectl -n observability logs statefulset/alloy | grep -i error"),
     }),
@@ -212,7 +212,7 @@ test("Loki without lines while app pods run is reported with its fix", async () 
   expect(idle).toEqual([
     expect.objectContaining({
       status: "warning",
-      message: expect.stringContaining("no pod runs in tiketi-spring yet"),
+      message: expect.stringContaining("no pod runs in tiketi-spring, observability-demo yet"),
     }),
   ]);
 });
