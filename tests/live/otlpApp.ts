@@ -30,10 +30,8 @@ export interface AppStats {
   failed: number;
   /** Acknowledged (2xx) by the collector. */
   acknowledged: number;
-  /** Of those, acknowledged only after a retry. */
-  acknowledgedAfterRetry: number;
-  /** Every acknowledged span with the time of its acknowledgement. */
-  readonly acks: { readonly traceId: string; readonly at: number }[];
+  /** Every acknowledged span: when, and whether only a retry got it through. */
+  readonly acks: { readonly traceId: string; readonly at: number; readonly retried: boolean }[];
 }
 
 export interface OtlpApp {
@@ -102,7 +100,6 @@ export function startOtlpApp(url: string, service: string, spansPerSecond: numbe
     droppedQueueFull: 0,
     failed: 0,
     acknowledged: 0,
-    acknowledgedAfterRetry: 0,
     acks: [],
   };
   const queue: QueuedSpan[] = [];
@@ -141,8 +138,7 @@ export function startOtlpApp(url: string, service: string, spansPerSecond: numbe
       if (ok) {
         const at = Date.now();
         stats.acknowledged += batch.length;
-        stats.acknowledgedAfterRetry += attempts > 1 ? batch.length : 0;
-        stats.acks.push(...batch.map((s) => ({ traceId: s.traceId, at })));
+        stats.acks.push(...batch.map((s) => ({ traceId: s.traceId, at, retried: attempts > 1 })));
       } else {
         stats.failed += batch.length;
       }
