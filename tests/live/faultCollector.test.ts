@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { rendered } from "../renderedStacks";
 import { getJson } from "../support/http";
-import { Servers } from "../support/processes";
+import { Servers, restartServer } from "../support/processes";
 import { configMapData } from "../support/rendered";
 import { logFault, seconds } from "./faultLog";
 import { startBackends, startCollector } from "./localStack";
@@ -54,9 +54,9 @@ describe("the collector killed mid-stream (kind render)", () => {
     const killedAt = Date.now();
     collector.server.process.kill("SIGKILL");
     await new Promise((r) => setTimeout(r, RESTART_AFTER_MS));
-    // The same binary, config and ports, as the container restarts in its pod.
-    const [binary, ...args] = collector.server.process.spawnargs;
-    await servers.start(binary, args, `${collector.base}/`, { env: { POD_NAME: "otel-collector-0" } });
+    await restartServer(servers, collector.server, `${collector.base}/`, {
+      env: { POD_NAME: "otel-collector-0" },
+    });
     const upAfterMs = Date.now() - killedAt;
     await new Promise((r) => setTimeout(r, AFTER_RESTART_MS));
     await app.stop();
