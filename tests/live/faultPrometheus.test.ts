@@ -39,24 +39,31 @@ describe("Prometheus killed with SIGKILL mid-ingest (kind render)", () => {
     const url = `${first.base}/api/v1/write`;
 
     // One series, one sample per write, the value its sequence number, written back to back as
-    // a remote-write queue does; the kill lands while a write is in flight.
+    // a remote-write queue does.
     const acknowledged: number[] = [];
     let attempted = 0;
+    let inFlight = false;
     let stop = false;
     const writer = (async () => {
       for (let seq = 0; !stop; seq++) {
         attempted = seq + 1;
+        inFlight = true;
         try {
           await remoteWrite(url, [{ name: METRIC, labels: { service: "ticket-service" }, value: seq }]);
           acknowledged.push(seq);
         } catch {
           return;
         }
+        inFlight = false;
         // Apart by more than the millisecond a sample is stamped with.
         await new Promise((r) => setTimeout(r, 2));
       }
     })();
     await new Promise((r) => setTimeout(r, INGEST_MS));
+    // The kill lands while a write is on its way.
+    while (!inFlight) {
+      await new Promise((r) => setImmediate(r));
+    }
     const killedAt = Date.now();
     first.server.process.kill("SIGKILL");
     stop = true;
