@@ -160,14 +160,15 @@ describe("the trace store unreachable (kind render)", () => {
       },
     );
     await evaluateRulesOn(objects, prometheus, directory, collector);
-    // Far more batches than the queue and its consumers hold while the store is down.
+    // Far more batches than the queue and its consumers hold while the store is down, spread over
+    // several scrapes: increase() sees a counter grow only between two of them.
     const sendingFrom = Date.now();
     const app = startOtlpApp(
       `http://127.0.0.1:${collector.ports.get(4318)}/v1/traces`,
       "ticket-service",
-      2000,
+      1000,
     );
-    await new Promise((r) => setTimeout(r, 10000));
+    await new Promise((r) => setTimeout(r, 30000));
     await app.stop();
     const { stats } = app;
     const alert = await eventually(
@@ -201,7 +202,7 @@ describe("the trace store unreachable (kind render)", () => {
     const counted = await dropped();
     logFault({
       fault: `trace store unreachable, more than the queue holds (kind collector with queue_size ${queueSize} instead of 5000)`,
-      sent: `${stats.ended} spans at 2000/s for 10 s; ${stats.acknowledged} acknowledged by the collector, ${stats.failed + stats.droppedQueueFull} lost in the SDK`,
+      sent: `${stats.ended} spans at 1000/s for 30 s; ${stats.acknowledged} acknowledged by the collector, ${stats.failed + stats.droppedQueueFull} lost in the SDK`,
       arrived: `${arrived} spans in the trace store after it came back`,
       lost: `${counted.total} spans, counted by the collector (enqueue_failed ${counted.queueFull}, send_failed ${counted.retriesExhausted}); TracesDropped fired (reason=${alert.labels.reason}, value ${Number(alert.value).toFixed(0)})`,
       gap: `TracesDropped firing ${seconds(firedAfterMs)} after the traffic began (scrape and evaluation every 15 s)`,
