@@ -303,6 +303,19 @@ export function selfMonitoringRules(runbookBaseUrl: string): RuleGroup {
         "{{ $value | humanize }} lines were dropped in 10 minutes after Loki kept refusing them (retries exhausted, rate limits, or Loki down).",
       ),
       alert(
+        "TracesDropped",
+        "warning",
+        // Both counters are per exporter and have the same labels: `reason` keeps them apart.
+        `sum by (namespace, pod, exporter, reason) (
+  label_replace(increase(otelcol_exporter_enqueue_failed_spans_total[10m]), "reason", "queue_full", "", "")
+  or
+  label_replace(increase(otelcol_exporter_send_failed_spans_total[10m]), "reason", "retries_exhausted", "", "")
+) > 0`,
+        undefined,
+        "The collector {{ $labels.pod }} drops spans ({{ $labels.reason }})",
+        "{{ $value | humanize }} spans for {{ $labels.exporter }} were dropped in 10 minutes: its sending queue was full or it gave up retrying (the trace store unreachable for longer than the queue and retries cover).",
+      ),
+      alert(
         "PrometheusTSDBCompactionsFailing",
         "warning",
         "increase(prometheus_tsdb_compactions_failed_total[3h]) > 0",

@@ -220,15 +220,19 @@ export async function startCollector(
   return { base: `http://${health}`, server, ports };
 }
 
-export async function startSink(servers: Servers): Promise<{ base: string; grpc: string; server: Server }> {
-  const [grpcPort, httpPort] = [await freePort(), await freePort()];
+/** The OTLP sink in Tempo's place; on `grpcPort` when given, e.g. where a collector already sends. */
+export async function startSink(
+  servers: Servers,
+  grpcPort?: number,
+): Promise<{ base: string; grpc: string; server: Server }> {
+  const [grpc, httpPort] = [grpcPort ?? (await freePort()), await freePort()];
   const base = `http://127.0.0.1:${httpPort}`;
   const server = await servers.start(
     tools.otlpSink(),
-    ["-grpc", `127.0.0.1:${grpcPort}`, "-http", `127.0.0.1:${httpPort}`],
+    ["-grpc", `127.0.0.1:${grpc}`, "-http", `127.0.0.1:${httpPort}`],
     `${base}/ready`,
   );
-  return { base, grpc: `127.0.0.1:${grpcPort}`, server };
+  return { base, grpc: `127.0.0.1:${grpc}`, server };
 }
 
 /**

@@ -270,6 +270,30 @@ export const ALERT_CASES: readonly AlertCase[] = [
     },
     { namespace: "observability-node", pod: "alloy-x", severity: "warning" },
   ),
+  // The collector's own telemetry as it exposes it (labels as the stack's scrape adds them).
+  ...pair(
+    "TracesDropped",
+    "6m",
+    {
+      'otelcol_exporter_enqueue_failed_spans_total{namespace="observability",pod="otel-collector-7d9f8c6b5-x2k4q",exporter="otlp/tempo"}':
+        "0x5 1024+1024x10",
+      'otelcol_exporter_send_failed_spans_total{namespace="observability",pod="otel-collector-7d9f8c6b5-x2k4q",exporter="otlp/tempo"}':
+        "0x15",
+    },
+    {
+      'otelcol_exporter_enqueue_failed_spans_total{namespace="observability",pod="otel-collector-7d9f8c6b5-x2k4q",exporter="otlp/tempo"}':
+        "0x15",
+      'otelcol_exporter_send_failed_spans_total{namespace="observability",pod="otel-collector-7d9f8c6b5-x2k4q",exporter="otlp/tempo"}':
+        "0x15",
+    },
+    {
+      namespace: "observability",
+      pod: "otel-collector-7d9f8c6b5-x2k4q",
+      exporter: "otlp/tempo",
+      reason: "queue_full",
+      severity: "warning",
+    },
+  ),
   ...pair(
     "PrometheusTSDBCompactionsFailing",
     "10m",

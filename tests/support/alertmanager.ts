@@ -71,3 +71,42 @@ export async function startAlertmanager(
     }),
   };
 }
+
+/**
+ * The rendered Alertmanager replicas as a local gossip cluster: one process per rendered
+ * `--cluster.peer`, each on its own ports and data directory, gossiping with the others on their
+ * local mesh ports. Started in peer order, so replica 0 holds the lowest member name (peer
+ * position 0, the one that notifies first).
+ */
+export async function startAlertmanagerCluster(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  dir: string,
+): Promise<Running[]> {
+  const replicas = containerArgs(objects, "alertmanager", {}).filter((a) => a.startsWith("--cluster.peer="));
+  if (replicas.length < 2) {
+    throw new Error(`the rendered Alertmanager has ${replicas.length} peers: not a cluster`);
+  }
+  const config = writeAlertmanagerFiles(objects, dir);
+  const ports: { web: number; mesh: number }[] = [];
+  for (let i = 0; i < replicas.length; i++) {
+    ports.push({ web: await freePort(), mesh: await freePort() });
+  }
+  const running: Running[] = [];
+  for (const [i, { web, mesh }] of ports.entries()) {
+    const args = containerArgs(objects, "alertmanager", {
+      "--config.file": config,
+      "--storage.path": path.join(dir, `alertmanager-data-${i}`),
+      "--web.listen-address": `127.0.0.1:${web}`,
+      "--cluster.listen-address": `127.0.0.1:${mesh}`,
+      "--cluster.advertise-address": `127.0.0.1:${mesh}`,
+    }).filter((arg) => !arg.startsWith("--cluster.peer="));
+    const peers = ports.map((p) => `--cluster.peer=127.0.0.1:${p.mesh}`);
+    const base = `http://127.0.0.1:${web}`;
+    running.push({
+      base,
+      server: await servers.start(tools.alertmanager(), [...args, ...peers], `${base}/-/ready`),
+    });
+  }
+  return running;
+}

@@ -82,6 +82,20 @@ export async function startServer(
   );
 }
 
+/**
+ * Starts a stopped or killed server's command again: the same binary and arguments, so the same
+ * ports, config and data directory, as a container restarts in its pod.
+ */
+export function restartServer(
+  servers: Servers,
+  server: Server,
+  ready: Parameters<typeof startServer>[2],
+  options: ServerOptions = {},
+): Promise<Server> {
+  const [binary, ...args] = server.process.spawnargs;
+  return servers.start(binary, args, ready, options);
+}
+
 /** Polls `probe` until it returns a value other than undefined, or fails after the timeout. */
 export async function eventually<T>(
   probe: () => Promise<T | undefined>,
