@@ -57,3 +57,30 @@ export function localPrometheusArgs(
     "--web.listen-address": `127.0.0.1:${port}`,
   });
 }
+
+/** A rendered Deployment, StatefulSet or DaemonSet by name. */
+export function workloadNamed(
+  objects: readonly KubeObject[],
+  name: string,
+): KubeObject & Record<string, any> {
+  const object = objects.find(
+    (o) => ["StatefulSet", "Deployment", "DaemonSet"].includes(o.kind) && o.metadata.name === name,
+  );
+  if (object === undefined) {
+    throw new Error(`no workload ${name} was rendered`);
+  }
+  return object as KubeObject & Record<string, any>;
+}
+
+/**
+ * The literal `value` env entries of a rendered workload's first container (GOMEMLIMIT among
+ * them), for a local process started in its place. Entries read from the pod (`valueFrom`) have no
+ * meaning here and are left out.
+ */
+export function containerEnv(objects: readonly KubeObject[], workload: string): Record<string, string> {
+  const env = (workloadNamed(objects, workload).spec.template.spec.containers[0].env ?? []) as {
+    name: string;
+    value?: string;
+  }[];
+  return Object.fromEntries(env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]));
+}
