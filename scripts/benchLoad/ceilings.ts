@@ -1,0 +1,60 @@
+// Ramps one ingest path step by step while the rest of the load stays at its rated level, until
+// the component refuses (HTTP errors, refused or discarded items), drops (exporter queue full) or
+// falls behind (accepts less than offered, scrapes slower than their interval, RSS over its
+// limit), and reports the last level it sustained. Bounded: a fixed number of steps.
+export type Counters = Readonly<Record<string, number>>;
+
+export interface IngestPath {
+  /** e.g. "spans/s into the collector". */
+  readonly label: string;
+  /** Sets the offered load (a rate, or a series count for Prometheus) and returns what it is. */
+  apply(level: number): Promise<number>;
+  measure(): Promise<Counters>;
+  /** Why the step failed, from the counters before and after it, or undefined. */
+  judge(before: Counters, after: Counters, level: number, seconds: number): string | undefined;
+  /** RSS of the process that takes the path, and its limit. */
+  rss(): { readonly rss: number; readonly limit: number };
+}
+
+export interface Ceiling {
+  readonly label: string;
+  /** The last level sustained for a whole step. */
+  readonly sustained: number;
+  readonly rssAtSustained: number;
+  readonly limit: number;
+  /** The level that failed and why, or undefined if every step held (the ceiling is higher). */
+  readonly failed?: { readonly level: number; readonly reason: string };
+}
+
+const sleep = (seconds: number) => new Promise((r) => setTimeout(r, seconds * 1000));
+
+/** Doubles the level from `start` each step. */
+export async function findCeiling(
+  path: IngestPath,
+  start: number,
+  steps: number,
+  stepSeconds: number,
+  log: (line: string) => void,
+): Promise<Ceiling> {
+  let sustained = 0;
+  let rssAtSustained = 0;
+  let level = start;
+  for (let step = 0; step < steps; step++) {
+    const offered = await path.apply(level);
+    const before = await path.measure();
+    await sleep(stepSeconds);
+    const after = await path.measure();
+    const { rss, limit } = path.rss();
+    const reason = path.judge(before, after, offered, stepSeconds);
+    log(
+      `  ${path.label}: ${offered} ${reason === undefined ? "held" : `failed: ${reason}`} (RSS ${Math.round(rss / 2 ** 20)}Mi)`,
+    );
+    if (reason !== undefined) {
+      return { label: path.label, sustained, rssAtSustained, limit, failed: { level: offered, reason } };
+    }
+    sustained = offered;
+    rssAtSustained = rss;
+    level *= 2;
+  }
+  return { label: path.label, sustained, rssAtSustained, limit: path.rss().limit };
+}
