@@ -137,33 +137,8 @@ async function runProfile(profile: Profile, durations: Durations, short: boolean
     const writer = stack.processes.has("otel-collector-aggregator")
       ? "otel-collector-aggregator"
       : "otel-collector";
+    // Series last: the pods it adds stay, and would weigh on the other two ramps.
     const paths: [IngestPath, number][] = [
-      [
-        {
-          label: "series scraped by Prometheus",
-          apply: async (podsPerService) => {
-            await stack.targets.scaleServices(podsPerService);
-            return stack.targets.series();
-          },
-          measure: async () => ({
-            down: await instant(prom, `count(up{${SCRAPED_JOBS}} == 0)`),
-            targets: await instant(prom, `count(up{${SCRAPED_JOBS}})`),
-            slowest: await instant(prom, `max(scrape_duration_seconds{${SCRAPED_JOBS}})`),
-          }),
-          judge: (_before, after) => {
-            const { rss, limit } = rssOf("prometheus")();
-            const expected = stack.targets.pods().length + load.nodes + 1;
-            if (after.down > 0) return `${after.down} targets down`;
-            if (after.targets < expected)
-              return `falls behind: ${after.targets} of ${expected} targets scraped`;
-            if (after.slowest > 10)
-              return `falls behind: a scrape takes ${after.slowest.toFixed(1)} s of a 10 s interval`;
-            return rss > limit ? `RSS ${mi(rss)} over the ${mi(limit)} limit` : undefined;
-          },
-          rss: rssOf("prometheus"),
-        },
-        load.podsPerService * 2,
-      ],
       [
         pacerPath(
           "lines/s into Loki",
@@ -193,6 +168,32 @@ async function runProfile(profile: Profile, durations: Durations, short: boolean
           rssOf(writer),
         ),
         load.spansPerSecond * 2,
+      ],
+      [
+        {
+          label: "series scraped by Prometheus",
+          apply: async (podsPerService) => {
+            await stack.targets.scaleServices(podsPerService);
+            return stack.targets.series();
+          },
+          measure: async () => ({
+            down: await instant(prom, `count(up{${SCRAPED_JOBS}} == 0)`),
+            targets: await instant(prom, `count(up{${SCRAPED_JOBS}})`),
+            slowest: await instant(prom, `max(scrape_duration_seconds{${SCRAPED_JOBS}})`),
+          }),
+          judge: (_before, after) => {
+            const { rss, limit } = rssOf("prometheus")();
+            const expected = stack.targets.pods().length + load.nodes + 1;
+            if (after.down > 0) return `${after.down} targets down`;
+            if (after.targets < expected)
+              return `falls behind: ${after.targets} of ${expected} targets scraped`;
+            if (after.slowest > 10)
+              return `falls behind: a scrape takes ${after.slowest.toFixed(1)} s of a 10 s interval`;
+            return rss > limit ? `RSS ${mi(rss)} over the ${mi(limit)} limit` : undefined;
+          },
+          rss: rssOf("prometheus"),
+        },
+        load.podsPerService * 2,
       ],
     ];
     console.log(
