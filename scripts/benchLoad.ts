@@ -52,6 +52,7 @@ function pacerPath(
       return Promise.resolve(rate);
     },
     measure: async () => ({ ...pacer.counts(), ...(await extra()) }) as unknown as Counters,
+    offered: (before, after, rate, seconds) => after.sent - before.sent >= 0.9 * rate * seconds,
     judge: (before, after, rate, seconds) => {
       if (after.refused > before.refused) {
         return `refused ${after.refused - before.refused} (${String((pacer.counts() as { lastError: string }).lastError)})`;
@@ -181,6 +182,8 @@ async function runProfile(profile: Profile, durations: Durations, short: boolean
             targets: await instant(prom, `count(up{${SCRAPED_JOBS}})`),
             slowest: await instant(prom, `max(scrape_duration_seconds{${SCRAPED_JOBS}})`),
           }),
+          // The targets exist once apply returns; whether they answer in time is the judge's.
+          offered: () => true,
           judge: (_before, after) => {
             const { rss, limit } = rssOf("prometheus")();
             const expected = stack.targets.pods().length + load.nodes + 1;
@@ -197,7 +200,7 @@ async function runProfile(profile: Profile, durations: Durations, short: boolean
       ],
     ];
     console.log(
-      `ceilings on this machine (${durations.steps} doubling step(s) of ${durations.step} s, the rest at rated load):`,
+      `ceilings on this machine (${durations.steps} step(s) of ${durations.step} s, each 4x the last, the rest at rated load):`,
     );
     const ceilings: Ceiling[] = [];
     for (const [ingest, start] of paths) {
@@ -208,9 +211,11 @@ async function runProfile(profile: Profile, durations: Durations, short: boolean
     for (const c of ceilings) {
       console.log(
         `${c.label.padEnd(30)} sustained ${String(c.sustained).padEnd(8)} RSS ${mi(c.rssAtSustained)} of ${mi(c.limit)} limit` +
-          (c.failed === undefined
-            ? ` (every step held${short ? ", short run" : ""}: the ceiling is higher)`
-            : `; at ${c.failed.level}: ${c.failed.reason}`),
+          (c.generatorLimited
+            ? " (the bench could offer no more on this machine: the ceiling is higher)"
+            : c.failed === undefined
+              ? ` (every step held${short ? ", short run" : ""}: the ceiling is higher)`
+              : `; at ${c.failed.level}: ${c.failed.reason}`),
       );
     }
   } finally {

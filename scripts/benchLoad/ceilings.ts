@@ -1,7 +1,9 @@
 // Ramps one ingest path step by step while the rest of the load stays at its rated level, until
 // the component refuses (HTTP errors, refused or discarded items), drops (exporter queue full) or
 // falls behind (accepts less than offered, scrapes slower than their interval, RSS over its
-// limit), and reports the last level it sustained. Bounded: a fixed number of steps.
+// limit), and reports the last level it sustained. Bounded: a fixed number of steps, each
+// offering four times the last. When the bench itself cannot offer a level (this process is the
+// bottleneck), the search stops there and says so: the component's ceiling is higher.
 export type Counters = Readonly<Record<string, number>>;
 
 export interface IngestPath {
@@ -10,6 +12,8 @@ export interface IngestPath {
   /** Sets the offered load (a rate, or a series count for Prometheus) and returns what it is. */
   apply(level: number): Promise<number>;
   measure(): Promise<Counters>;
+  /** Whether the bench offered the whole level (the counters before and after the step). */
+  offered(before: Counters, after: Counters, level: number, seconds: number): boolean;
   /** Why the step failed, from the counters before and after it, or undefined. */
   judge(before: Counters, after: Counters, level: number, seconds: number): string | undefined;
   /** RSS of the process that takes the path, and its limit. */
@@ -24,11 +28,15 @@ export interface Ceiling {
   readonly limit: number;
   /** The level that failed and why, or undefined if every step held (the ceiling is higher). */
   readonly failed?: { readonly level: number; readonly reason: string };
+  /** The bench could offer no more than `sustained`: the component's ceiling is higher. */
+  readonly generatorLimited: boolean;
 }
 
 const sleep = (seconds: number) => new Promise((r) => setTimeout(r, seconds * 1000));
 
-/** Doubles the level from `start` each step. */
+const FACTOR = 4;
+
+/** Multiplies the level from `start` by four each step. */
 export async function findCeiling(
   path: IngestPath,
   start: number,
@@ -45,16 +53,27 @@ export async function findCeiling(
     await sleep(stepSeconds);
     const after = await path.measure();
     const { rss, limit } = path.rss();
+    if (!path.offered(before, after, offered, stepSeconds)) {
+      log(`  ${path.label}: ${offered} not offered in full: the bench is the bottleneck here`);
+      return { label: path.label, sustained, rssAtSustained, limit, generatorLimited: true };
+    }
     const reason = path.judge(before, after, offered, stepSeconds);
     log(
       `  ${path.label}: ${offered} ${reason === undefined ? "held" : `failed: ${reason}`} (RSS ${Math.round(rss / 2 ** 20)}Mi)`,
     );
     if (reason !== undefined) {
-      return { label: path.label, sustained, rssAtSustained, limit, failed: { level: offered, reason } };
+      return {
+        label: path.label,
+        sustained,
+        rssAtSustained,
+        limit,
+        failed: { level: offered, reason },
+        generatorLimited: false,
+      };
     }
     sustained = offered;
     rssAtSustained = rss;
-    level *= 2;
+    level *= FACTOR;
   }
-  return { label: path.label, sustained, rssAtSustained, limit: path.rss().limit };
+  return { label: path.label, sustained, rssAtSustained, limit: path.rss().limit, generatorLimited: false };
 }

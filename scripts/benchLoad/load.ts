@@ -30,6 +30,6 @@ export interface Durations {
 }
 
 export const DURATIONS: Readonly<Record<"full" | "short", Durations>> = {
-  full: { warmUp: 30, steady: 60, step: 20, steps: 5 },
+  full: { warmUp: 30, steady: 60, step: 20, steps: 4 },
   short: { warmUp: 8, steady: 10, step: 10, steps: 1 },
 };

@@ -3,6 +3,8 @@
 // bigger batches rather than fewer items. A batch that is still in flight when the next is due is not waited for: a slow receiver
 // shows as requests piling up (in flight), not as a lower offered rate.
 export interface PacerCounts {
+  /** Items whose request was sent: less than the rate when this process cannot keep up. */
+  readonly sent: number;
   /** Items whose request answered 2xx. */
   readonly accepted: number;
   /** Items whose request answered otherwise or failed. */
@@ -15,6 +17,7 @@ export interface PacerCounts {
 const TICK_MS = 100;
 
 export class Pacer {
+  private sent = 0;
   private accepted = 0;
   private refused = 0;
   private inFlight = 0;
@@ -48,6 +51,7 @@ export class Pacer {
       return;
     }
     this.owed -= count;
+    this.sent += count;
     this.inFlight++;
     this.send(count)
       .then(async (response) => {
@@ -67,6 +71,7 @@ export class Pacer {
 
   counts(): PacerCounts {
     return {
+      sent: this.sent,
       accepted: this.accepted,
       refused: this.refused,
       inFlight: this.inFlight,
