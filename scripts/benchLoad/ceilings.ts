@@ -57,7 +57,11 @@ export async function findCeiling(
       log(`  ${path.label}: ${offered} not offered in full: the bench is the bottleneck here`);
       return { label: path.label, sustained, rssAtSustained, limit, generatorLimited: true };
     }
-    const reason = path.judge(before, after, offered, stepSeconds);
+    // In a pod, the kernel would kill the process here.
+    const reason =
+      rss > limit
+        ? `RSS ${Math.round(rss / 2 ** 20)}Mi over the ${Math.round(limit / 2 ** 20)}Mi limit`
+        : path.judge(before, after, offered, stepSeconds);
     log(
       `  ${path.label}: ${offered} ${reason === undefined ? "held" : `failed: ${reason}`} (RSS ${Math.round(rss / 2 ** 20)}Mi)`,
     );

@@ -110,3 +110,20 @@ export async function startBenchStack(
     targets,
   };
 }
+
+/**
+ * The RSS at which a collector's rendered memory_limiter starts refusing in its pod: `limit_mib`,
+ * or `limit_percentage` of the container limit. Here it would read the host's memory instead, so
+ * the bench judges against this.
+ */
+export function memoryLimiterBytes(
+  objects: readonly KubeObject[],
+  collector: string,
+  containerLimit: number,
+): number {
+  const { processors } = yaml.load(configMapData(objects, `${collector}-config`)["config.yaml"]) as {
+    processors: { memory_limiter: { limit_mib?: number; limit_percentage?: number } };
+  };
+  const { limit_mib: mib, limit_percentage: percentage } = processors.memory_limiter;
+  return mib !== undefined ? mib * 2 ** 20 : ((percentage ?? 100) / 100) * containerLimit;
+}

@@ -4,6 +4,7 @@ import { logPush } from "../../scripts/benchLoad/logs";
 import { Pacer } from "../../scripts/benchLoad/pacer";
 import { sizing, useTable } from "../../scripts/benchLoad/report";
 import { SPANS_PER_TRACE, otlpBatch } from "../../scripts/benchLoad/spans";
+import { memoryLimiterBytes } from "../../scripts/benchLoad/stack";
 import { rendered } from "../renderedStacks";
 import { containerEnv, objectNamed } from "../support/rendered";
 
@@ -99,4 +100,20 @@ test("span batches are whole five-span traces across services, some failed and s
     ...spans.map((s) => Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / 1e6),
   );
   expect(slowest).toBeGreaterThan(1000);
+});
+
+test("the collector is judged against the RSS its memory_limiter refuses at in a pod", () => {
+  const configMap = (limiter: string) => [
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "otel-collector-config" },
+      data: { "config.yaml": `processors:\n  memory_limiter:\n    check_interval: 1s\n${limiter}` },
+    },
+  ];
+  const limit = 384 * 2 ** 20;
+  expect(memoryLimiterBytes(configMap("    limit_percentage: 80\n"), "otel-collector", limit)).toBe(
+    0.8 * limit,
+  );
+  expect(memoryLimiterBytes(configMap("    limit_mib: 300\n"), "otel-collector", limit)).toBe(300 * 2 ** 20);
 });
