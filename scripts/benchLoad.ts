@@ -30,6 +30,9 @@ const TOOLS: Readonly<Record<string, GoTool>> = {
 /** The services job's scrape interval in seconds (seed parity: 10 s). */
 const SCRAPED_JOBS = `job=~"services-.*|node-exporter|kube-state-metrics"`;
 
+/** About 1 MiB of lines with their labels and metadata: Alloy's default loki.write batch size. */
+const LINES_PER_PUSH = 4000;
+
 const sleep = (seconds: number) => new Promise((r) => setTimeout(r, seconds * 1000));
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, {
@@ -98,8 +101,10 @@ async function runProfile(profile: Profile, durations: Durations, short: boolean
       [...stack.processes].map(([name, p]) => [name, sizing(objects, p.workload)]),
     );
     const pods = stack.targets.pods();
-    const logs = new Pacer(load.linesPerSecond, (n) =>
-      post(`${stack.loki.base}/loki/api/v1/push`, logPush(pods, n), stack.loki.headers),
+    const logs = new Pacer(
+      load.linesPerSecond,
+      (n) => post(`${stack.loki.base}/loki/api/v1/push`, logPush(pods, n), stack.loki.headers),
+      LINES_PER_PUSH,
     );
     const services = [...new Set(pods.map(([, service]) => service))];
     const spans = new Pacer(load.spansPerSecond, (n) =>

@@ -26,10 +26,14 @@ export class Pacer {
   private lastTick = Date.now();
   private readonly timer: NodeJS.Timeout;
 
-  /** `send(n)` posts n items and resolves to the response (or throws). */
+  /**
+   * `send(n)` posts n items and resolves to the response (or throws); a tick's items go in requests
+   * of at most `maxBatch`, as a real client batches (Alloy's loki.write: 1 MiB).
+   */
   constructor(
     private perSecond: number,
     private readonly send: (count: number) => Promise<Response>,
+    private readonly maxBatch = Infinity,
   ) {
     this.timer = setInterval(() => this.tick(), TICK_MS);
   }
@@ -46,11 +50,14 @@ export class Pacer {
     const now = Date.now();
     this.owed += (this.perSecond * (now - this.lastTick)) / 1000;
     this.lastTick = now;
-    const count = Math.floor(this.owed);
-    if (count === 0) {
-      return;
+    const due = Math.floor(this.owed);
+    this.owed -= due;
+    for (let left = due; left > 0; left -= this.maxBatch) {
+      this.request(Math.min(left, this.maxBatch));
     }
-    this.owed -= count;
+  }
+
+  private request(count: number): void {
     this.sent += count;
     this.inFlight++;
     this.send(count)
