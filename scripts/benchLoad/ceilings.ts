@@ -51,8 +51,20 @@ export async function findCeiling(
     const offered = await path.apply(level);
     const before = await path.measure();
     await sleep(stepSeconds);
-    const after = await path.measure();
+    const after = await path.measure().catch((error: unknown) => error as Error);
     const { rss, limit } = path.rss();
+    if (after instanceof Error) {
+      const reason = `stopped answering: ${after.message}`;
+      log(`  ${path.label}: ${offered} failed: ${reason}`);
+      return {
+        label: path.label,
+        sustained,
+        rssAtSustained,
+        limit,
+        failed: { level: offered, reason },
+        generatorLimited: false,
+      };
+    }
     if (!path.offered(before, after, offered, stepSeconds)) {
       log(`  ${path.label}: ${offered} not offered in full: the bench is the bottleneck here`);
       return { label: path.label, sustained, rssAtSustained, limit, generatorLimited: true };

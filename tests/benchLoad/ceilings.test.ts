@@ -42,3 +42,17 @@ test("when every step holds, the last one is reported and nothing failed", async
   expect(ceiling).toMatchObject({ sustained: 400, generatorLimited: false });
   expect(ceiling.failed).toBeUndefined();
 });
+
+test("a component that stops answering during a step fails that step", async () => {
+  const p = path(Infinity, Infinity);
+  let calls = 0;
+  const dying = {
+    ...p,
+    measure: () => (++calls > 3 ? Promise.reject(new Error("fetch failed")) : p.measure()),
+  };
+  const ceiling = await findCeiling(dying, 100, 5, 0, () => undefined);
+  expect(ceiling).toMatchObject({
+    sustained: 100,
+    failed: { level: 400, reason: "stopped answering: fetch failed" },
+  });
+});
