@@ -214,6 +214,10 @@ async function runProfile(profile: Profile, durations: Durations, short: boolean
       ceilings.push(await findCeiling(ingest, start, durations.steps, durations.step, (l) => console.log(l)));
       logs.setRate(load.linesPerSecond);
       spans.setRate(load.spansPerSecond);
+      // A refused ramp leaves requests in flight; the next path starts once they are answered.
+      for (let waited = 0; waited < 60 && logs.counts().inFlight + spans.counts().inFlight > 2; waited++) {
+        await sleep(1);
+      }
     }
     for (const c of ceilings) {
       console.log(

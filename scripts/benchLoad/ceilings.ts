@@ -49,9 +49,12 @@ export async function findCeiling(
   let level = start;
   for (let step = 0; step < steps; step++) {
     const offered = await path.apply(level);
-    const before = await path.measure();
-    await sleep(stepSeconds);
-    const after = await path.measure().catch((error: unknown) => error as Error);
+    const before = await path.measure().catch((error: unknown) => error as Error);
+    if (!(before instanceof Error)) {
+      await sleep(stepSeconds);
+    }
+    const after =
+      before instanceof Error ? before : await path.measure().catch((error: unknown) => error as Error);
     const { rss, limit } = path.rss();
     if (after instanceof Error) {
       const reason = `stopped answering: ${after.message}`;
@@ -65,7 +68,7 @@ export async function findCeiling(
         generatorLimited: false,
       };
     }
-    if (!path.offered(before, after, offered, stepSeconds)) {
+    if (!path.offered(before as Counters, after, offered, stepSeconds)) {
       log(`  ${path.label}: ${offered} not offered in full: the bench is the bottleneck here`);
       return { label: path.label, sustained, rssAtSustained, limit, generatorLimited: true };
     }
@@ -73,7 +76,7 @@ export async function findCeiling(
     const reason =
       rss > limit
         ? `RSS ${Math.round(rss / 2 ** 20)}Mi over the ${Math.round(limit / 2 ** 20)}Mi limit`
-        : path.judge(before, after, offered, stepSeconds);
+        : path.judge(before as Counters, after, offered, stepSeconds);
     log(
       `  ${path.label}: ${offered} ${reason === undefined ? "held" : `failed: ${reason}`} (RSS ${Math.round(rss / 2 ** 20)}Mi)`,
     );
