@@ -192,6 +192,8 @@ async function runProfile(profile: Profile, durations: Durations, short: boolean
           }),
           // The targets exist once apply returns; whether they answer in time is the judge's.
           offered: () => true,
+          // A new target's first scrape comes within one interval of discovery.
+          minStepSeconds: 20,
           judge: (_before, after) => {
             const expected = stack.targets.pods().length + load.nodes + 1;
             if (after.down > 0) return `${after.down} targets down`;

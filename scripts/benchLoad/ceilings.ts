@@ -16,6 +16,8 @@ export interface IngestPath {
   offered(before: Counters, after: Counters, level: number, seconds: number): boolean;
   /** Why the step failed, from the counters before and after it, or undefined. */
   judge(before: Counters, after: Counters, level: number, seconds: number): string | undefined;
+  /** A step no shorter than this, e.g. two scrape intervals for new targets to be scraped. */
+  readonly minStepSeconds?: number;
   /** RSS of the process that takes the path, and its limit. */
   rss(): { readonly rss: number; readonly limit: number };
 }
@@ -49,9 +51,10 @@ export async function findCeiling(
   let level = start;
   for (let step = 0; step < steps; step++) {
     const offered = await path.apply(level);
+    const seconds = Math.max(stepSeconds, path.minStepSeconds ?? 0);
     const before = await path.measure().catch((error: unknown) => error as Error);
     if (!(before instanceof Error)) {
-      await sleep(stepSeconds);
+      await sleep(seconds);
     }
     const after =
       before instanceof Error ? before : await path.measure().catch((error: unknown) => error as Error);
@@ -68,7 +71,7 @@ export async function findCeiling(
         generatorLimited: false,
       };
     }
-    if (!path.offered(before as Counters, after, offered, stepSeconds)) {
+    if (!path.offered(before as Counters, after, offered, seconds)) {
       log(`  ${path.label}: ${offered} not offered in full: the bench is the bottleneck here`);
       return { label: path.label, sustained, rssAtSustained, limit, generatorLimited: true };
     }
@@ -76,7 +79,7 @@ export async function findCeiling(
     const reason =
       rss > limit
         ? `RSS ${Math.round(rss / 2 ** 20)}Mi over the ${Math.round(limit / 2 ** 20)}Mi limit`
-        : path.judge(before as Counters, after, offered, stepSeconds);
+        : path.judge(before as Counters, after, offered, seconds);
     log(
       `  ${path.label}: ${offered} ${reason === undefined ? "held" : `failed: ${reason}`} (RSS ${Math.round(rss / 2 ** 20)}Mi)`,
     );
