@@ -164,13 +164,14 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
     // taint): node pools, taints and priority classes are the cluster's, so placement is opt-in.
     placement: { default: {} },
     resources: {
-      prometheus: resources("100m", "256Mi", "500m", "512Mi"),
-      alertmanager: resources("10m", "32Mi", "100m", "128Mi"),
+      // Measured by `npm run bench:load` (README "Footprint"): requests near steady RSS at the rated load.
+      prometheus: resources("100m", "192Mi", "500m", "512Mi"),
+      alertmanager: resources("10m", "48Mi", "100m", "128Mi"),
       kubeStateMetrics: resources("10m", "32Mi", "100m", "128Mi"),
       nodeExporter: resources("10m", "24Mi", "100m", "64Mi"),
-      loki: resources("100m", "256Mi", "500m", "512Mi", EPHEMERAL.scratch),
+      loki: resources("100m", "160Mi", "500m", "512Mi", EPHEMERAL.scratch),
       alloy: resources("50m", "128Mi", "200m", "256Mi", EPHEMERAL.scratch),
-      otelCollector: resources("50m", "128Mi", "300m", "384Mi"),
+      otelCollector: resources("50m", "96Mi", "300m", "384Mi"),
       otelCollectorAggregator: resources("50m", "128Mi", "300m", "384Mi"),
       tempo: resources("50m", "128Mi", "300m", "512Mi", EPHEMERAL.scratch),
       grafana: resources("50m", "128Mi", "300m", "384Mi", EPHEMERAL.plugins),
@@ -255,15 +256,17 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
     // taint): node pools, taints and priority classes are the cluster's, so placement is opt-in.
     placement: { default: {} },
     resources: {
-      prometheus: resources("500m", "2Gi", "2", "4Gi"),
-      alertmanager: resources("50m", "64Mi", "200m", "256Mi"),
+      // Measured by `npm run bench:load` (README "Footprint"). Limits keep the headroom a 90 s run
+      // cannot show: the head growing to its 2 h compaction, dashboard and rule queries.
+      prometheus: resources("500m", "1Gi", "2", "4Gi"),
+      alertmanager: resources("50m", "48Mi", "200m", "256Mi"),
       kubeStateMetrics: resources("50m", "128Mi", "200m", "256Mi"),
       nodeExporter: resources("50m", "64Mi", "200m", "128Mi"),
-      loki: resources("500m", "1Gi", "2", "2Gi", EPHEMERAL.scratch),
+      loki: resources("500m", "512Mi", "2", "2Gi", EPHEMERAL.scratch),
       alloy: resources("100m", "256Mi", "500m", "512Mi", EPHEMERAL.scratch),
       // The gateway only routes; the aggregators hold traces until the sampling decision.
-      otelCollector: resources("100m", "128Mi", "500m", "256Mi"),
-      otelCollectorAggregator: resources("250m", "512Mi", "1", "1Gi"),
+      otelCollector: resources("100m", "96Mi", "500m", "256Mi"),
+      otelCollectorAggregator: resources("250m", "256Mi", "1", "1Gi"),
       tempo: resources("250m", "1Gi", "1", "2Gi", EPHEMERAL.scratch),
       grafana: resources("100m", "256Mi", "500m", "512Mi", EPHEMERAL.plugins),
       configReloader: resources("10m", "32Mi", "100m", "64Mi"),

@@ -105,7 +105,7 @@ describe("the committed stack files", () => {
     expect(config.metrics.storageSize).toBe(PROFILE_DEFAULTS.kind.metrics.storageSize);
     expect(config.images).toEqual(PROFILE_DEFAULTS.kind.images);
     expect(config.resources.prometheus).toEqual({
-      requests: { cpu: "100m", memory: "256Mi", ephemeralStorage: "32Mi" },
+      requests: { cpu: "100m", memory: "192Mi", ephemeralStorage: "32Mi" },
       limits: { cpu: "500m", memory: "512Mi", ephemeralStorage: "128Mi" },
     });
     expect(stackFileConfig("prod").metrics.replicas).toBe(PROFILE_DEFAULTS.eks.metrics.replicas);

@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { LOKI_PATHS } from "../../components/logs/names";
+import { PROMETHEUS_PATHS } from "../../components/metrics/names";
 import { KubeObject } from "../../render/manifest";
 import { Running, Server, Servers, freePort } from "../support/processes";
 import {
@@ -38,6 +39,8 @@ export interface StartOptions {
    * @default true
    */
   readonly waitUntilReady?: boolean;
+  /** Added to the process environment, e.g. the rendered container's (`containerEnv`). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** The readiness check `startServer` polls: the URL, or none at all. */
@@ -103,7 +106,7 @@ export async function startLoki(
   const server = await servers.start(tools.loki(), args, readiness(`${base}/ready`, options), {
     timeoutMs: 90000,
     cwd: dir,
-    env: containerEnv(objects, "loki"),
+    env: { ...containerEnv(objects, "loki"), ...options.env },
   });
   const headers: Record<string, string> = config.auth_enabled === true ? { "X-Scope-OrgID": tenant } : {};
   return { base, server, tenant, headers };
@@ -114,7 +117,9 @@ export async function startLoki(
  * and the rendered global settings, without scrape jobs: Kubernetes discovery cannot run here, and
  * these tests only need what the collector writes to it. Its config and data go to `directory`
  * (a new one under `dir` by default); started again with the same one, it runs on the data the
- * last one left.
+ * last one left. A caller that needs the whole load gives `scrapeConfigs` (jobs with local
+ * targets) and `alertmanager`: the rendered rule files are then evaluated and their alerts sent
+ * there.
  */
 export async function startPrometheus(
   servers: Servers,
@@ -122,13 +127,28 @@ export async function startPrometheus(
   dir: string,
   options: StartOptions & {
     readonly directory?: string;
-    readonly env?: Readonly<Record<string, string>>;
+    readonly scrapeConfigs?: readonly Json[];
+    readonly alertmanager?: string;
   } = {},
 ): Promise<Running> {
   const rendered = yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as Json;
   const own = options.directory ?? fs.mkdtempSync(path.join(dir, "prometheus-"));
   fs.mkdirSync(own, { recursive: true });
-  fs.writeFileSync(path.join(own, "prometheus.yml"), yaml.dump({ global: rendered.global }));
+  const config: Json = { global: rendered.global, scrape_configs: options.scrapeConfigs ?? [] };
+  if (options.alertmanager !== undefined) {
+    const rulesDir = path.join(own, "rules");
+    fs.mkdirSync(rulesDir, { recursive: true });
+    for (const [file, content] of Object.entries(configMapData(objects, "prometheus-rules"))) {
+      fs.writeFileSync(path.join(rulesDir, file), content);
+    }
+    config.rule_files = movePaths(rendered.rule_files, PROMETHEUS_PATHS.rulesDir, rulesDir);
+    config.alerting = {
+      alertmanagers: [
+        { api_version: "v2", static_configs: [{ targets: [new URL(options.alertmanager).host] }] },
+      ],
+    };
+  }
+  fs.writeFileSync(path.join(own, "prometheus.yml"), yaml.dump(config));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const args = localPrometheusArgs(objects, own, port);

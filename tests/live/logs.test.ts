@@ -3,7 +3,6 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { SPAN_ID_REGEX, TRACE_ID_REGEX } from "../../components/logs/logPatterns";
 import { KubeObject } from "../../render/manifest";
 import { STACKS } from "../renderedStacks";
 import { dashboardExprs } from "../support/dashboards";
@@ -12,52 +11,10 @@ import { eventually } from "../support/processes";
 import { renderWithAlerting, startAlertmanager } from "../support/alertmanager";
 import { getJson, postJson } from "../support/http";
 import { Servers } from "../support/processes";
+import { alloyPush, springLine } from "../support/springLogs";
 import { LocalLoki, hex, startLoki } from "./localStack";
 
 type Json = Record<string, any>;
-
-/** A line in the reference Spring pattern: `%5p [service,traceId,spanId]`. */
-function springLine(
-  level: string,
-  service: string,
-  traceId: string,
-  spanId: string,
-  message: string,
-): string {
-  return `2026-11-22 10:00:00.000 ${level.padStart(5)} [${service},${traceId},${spanId}] 1 --- [nio-8080-exec-1] c.t.TicketController : ${message}`;
-}
-
-/**
- * A push as Alloy makes it: the stream labels its relabel rules and level stage set, and the trace
- * and span IDs as structured metadata, extracted with the very expressions Alloy's config uses.
- */
-function alloyPush(service: string, lines: readonly { level: string; line: string }[]) {
-  const nowNs = BigInt(Date.now()) * 1_000_000n;
-  const byLevel = new Map<string, [string, string, Record<string, string>][]>();
-  lines.forEach(({ level, line }, i) => {
-    const metadata: Record<string, string> = {};
-    const traceId = new RegExp(TRACE_ID_REGEX).exec(line)?.groups?.trace_id;
-    const spanId = new RegExp(SPAN_ID_REGEX).exec(line)?.groups?.span_id;
-    if (traceId !== undefined) metadata.trace_id = traceId;
-    if (spanId !== undefined) metadata.span_id = spanId;
-    const values = byLevel.get(level) ?? [];
-    values.push([String(nowNs + BigInt(i)), line, metadata]);
-    byLevel.set(level, values);
-  });
-  return {
-    streams: [...byLevel].map(([level, values]) => ({
-      stream: {
-        namespace: "tiketi-spring",
-        app: service,
-        pod: `${service}-7d9f8-abcde`,
-        container: service,
-        level: level.toLowerCase(),
-        cluster: "observability",
-      },
-      values,
-    })),
-  };
-}
 
 describe.each(STACKS)("Loki with the %s stack's config", (stack) => {
   const servers = new Servers();

@@ -43,7 +43,7 @@ describe("Prometheus", () => {
       ]),
     );
     expect(prometheus.resources).toEqual({
-      requests: { cpu: "100m", memory: "256Mi", "ephemeral-storage": "32Mi" },
+      requests: { cpu: "100m", memory: "192Mi", "ephemeral-storage": "32Mi" },
       limits: { cpu: "500m", memory: "512Mi", "ephemeral-storage": "128Mi" },
     });
     expect(prometheus.livenessProbe.httpGet.path).toBe("/-/healthy");

@@ -18,7 +18,9 @@ export type Fixture =
   | "prom-client-express-prom-bundle"
   | "client-golang-promhttp"
   | "opentelemetry-java-prometheus-exporter"
-  | "otel-collector-spanmetrics";
+  | "otel-collector-spanmetrics"
+  | "node-exporter"
+  | "kube-state-metrics";
 
 export interface Sample {
   readonly name: string;

@@ -29,15 +29,9 @@ function renderedContainer(
   name: string,
   containerName: string = name,
 ): Record<string, any> {
-  const workload = objects.find(
-    (o) => ["StatefulSet", "Deployment", "DaemonSet"].includes(o.kind) && o.metadata.name === name,
-  ) as (KubeObject & Record<string, any>) | undefined;
-  if (workload === undefined) {
-    throw new Error(`no workload ${name} was rendered`);
-  }
-  const container = (workload.spec.template.spec.containers as Record<string, any>[]).find(
-    (c) => c.name === containerName,
-  );
+  const container = (
+    workloadNamed(objects, name).spec.template.spec.containers as Record<string, any>[]
+  ).find((c) => c.name === containerName);
   if (container === undefined) {
     throw new Error(`workload ${name} has no container ${containerName}`);
   }
@@ -84,4 +78,18 @@ export function localPrometheusArgs(
     "--storage.tsdb.path": path.join(directory, "data"),
     "--web.listen-address": `127.0.0.1:${port}`,
   });
+}
+
+/** A rendered Deployment, StatefulSet or DaemonSet by name. */
+export function workloadNamed(
+  objects: readonly KubeObject[],
+  name: string,
+): KubeObject & Record<string, any> {
+  const object = objects.find(
+    (o) => ["StatefulSet", "Deployment", "DaemonSet"].includes(o.kind) && o.metadata.name === name,
+  );
+  if (object === undefined) {
+    throw new Error(`no workload ${name} was rendered`);
+  }
+  return object as KubeObject & Record<string, any>;
 }

@@ -1,0 +1,272 @@
+// `npm run bench:load [-- --profile kind|prod] [--short]`: the real Prometheus, Alertmanager, Loki
+// and collector (its real tail sampling and connectors) on the rendered configs of a profile,
+// driven at the load the profile is sized for (scripts/benchLoad/load.ts). Prints each process's
+// steady and peak RSS and CPU next to its rendered request and limit, then ramps each ingest path
+// until the component refuses, drops or falls behind and prints the last level it sustained.
+// `--short` is the CI-sized run: the same processes and load, shorter phases, one ramp step.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { renderStack } from "../render/renderStack";
+import { Servers } from "../tests/support/processes";
+import { GoTool, toolDirectory } from "../tests/support/tools";
+import { Ceiling, Counters, IngestPath, findCeiling } from "./benchLoad/ceilings";
+import { DURATIONS, Durations, Profile, RATED } from "./benchLoad/load";
+import { logPush } from "./benchLoad/logs";
+import { Pacer } from "./benchLoad/pacer";
+import { Sizing, UseRow, mi, sizing, useTable } from "./benchLoad/report";
+import { Sampler } from "./benchLoad/sampler";
+import { otlpBatch } from "./benchLoad/spans";
+import { BenchStack, memoryLimiterBytes, startBenchStack } from "./benchLoad/stack";
+import { instant, metricTotal, metricValues } from "./benchLoad/telemetry";
+
+const TOOLS: Readonly<Record<string, GoTool>> = {
+  PROMETHEUS_DIR: "prometheus",
+  ALERTMANAGER_DIR: "alertmanager",
+  LOKI_DIR: "loki",
+  OTELCOL_DIR: "otelcol",
+  OTLP_SINK_DIR: "otlp-sink",
+};
+/** The services job's scrape interval in seconds (seed parity: 10 s). */
+const SCRAPED_JOBS = `job=~"services-.*|node-exporter|kube-state-metrics"`;
+
+/** About 1 MiB of lines with their labels and metadata: Alloy's default loki.write batch size. */
+const LINES_PER_PUSH = 4000;
+
+const sleep = (seconds: number) => new Promise((r) => setTimeout(r, seconds * 1000));
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+
+function pacerPath(
+  label: string,
+  pacer: Pacer,
+  extra: () => Promise<Counters>,
+  extraReason: (before: Counters, after: Counters) => string | undefined,
+  rss: () => { rss: number; limit: number },
+): IngestPath {
+  return {
+    label,
+    apply: (rate) => {
+      pacer.setRate(rate);
+      return Promise.resolve(rate);
+    },
+    measure: async () => ({ ...pacer.counts(), ...(await extra()) }) as unknown as Counters,
+    offered: (before, after, rate, seconds) => after.sent - before.sent >= 0.9 * rate * seconds,
+    judge: (before, after, rate, seconds) => {
+      if (after.refused > before.refused) {
+        return `refused ${after.refused - before.refused} (${String((pacer.counts() as { lastError: string }).lastError)})`;
+      }
+      const own = extraReason(before, after);
+      if (own !== undefined) {
+        return own;
+      }
+      const accepted = (after.accepted - before.accepted) / seconds;
+      return after.inFlight > 10 || accepted < 0.9 * rate
+        ? `falls behind: ${Math.round(accepted)}/s accepted, ${after.inFlight} requests in flight`
+        : undefined;
+    },
+    rss,
+  };
+}
+
+async function collectorCounters(stack: BenchStack): Promise<Counters> {
+  const total = async (name: string) =>
+    (
+      await Promise.all(
+        stack.collectors.map((c) => metricTotal(`http://127.0.0.1:${c.ports.get(8888)}/metrics`, name)),
+      )
+    ).reduce((a, b) => a + b, 0);
+  return {
+    collectorRefused: await total("otelcol_receiver_refused_spans"),
+    enqueueFailed: await total("otelcol_exporter_enqueue_failed_spans"),
+  };
+}
+
+async function runProfile(profile: Profile, durations: Durations, short: boolean): Promise<void> {
+  const load = RATED[profile];
+  const { objects } = await renderStack(profile);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-load-${profile}-`));
+  const servers = new Servers();
+  const pacers: Pacer[] = [];
+  let sampler: Sampler | undefined;
+  try {
+    const stack = await startBenchStack(servers, objects, dir, load.podsPerService, load.nodes);
+    sampler = new Sampler(new Map([...stack.processes].map(([name, p]) => [name, p.pid])));
+    const measured = sampler;
+    const sizes = new Map<string, Sizing>(
+      [...stack.processes].map(([name, p]) => [name, sizing(objects, p.workload)]),
+    );
+    const pods = stack.targets.pods();
+    const logs = new Pacer(
+      load.linesPerSecond,
+      (n) => post(`${stack.loki.base}/loki/api/v1/push`, logPush(pods, n), stack.loki.headers),
+      LINES_PER_PUSH,
+    );
+    const services = [...new Set(pods.map(([, service]) => service))];
+    const spans = new Pacer(load.spansPerSecond, (n) =>
+      post(`http://127.0.0.1:${stack.gateway.ports.get(4318)}/v1/traces`, otlpBatch(services, n)),
+    );
+    pacers.push(logs, spans);
+
+    console.log(
+      `\n${profile}: rated load ${load.podsPerService * services.length} service pods + ${load.nodes} node(s) + kube-state-metrics ` +
+        `(${stack.targets.series()} series at 10 s), ${load.linesPerSecond} lines/s, ${load.spansPerSecond} spans/s; ` +
+        `warm-up ${durations.warmUp} s, steady ${durations.steady} s`,
+    );
+    await sleep(durations.warmUp + durations.steady);
+    const rows: UseRow[] = [...stack.processes.keys()].map((name) => ({
+      component: name,
+      sizing: sizes.get(name) as Sizing,
+      use: measured.summary(name, durations.warmUp),
+    }));
+    console.log(useTable(rows));
+    const prom = stack.prometheus.base;
+    const alerts = ((await (await fetch(`${stack.alertmanager.base}/api/v2/alerts`)).json()) as unknown[])
+      .length;
+    console.log(
+      `at rated load: head series ${await metricTotal(`${prom}/metrics`, "prometheus_tsdb_head_series")}, ` +
+        `targets up ${await instant(prom, `count(up{${SCRAPED_JOBS}} == 1)`)}, ` +
+        `slowest scrape ${(await instant(prom, `max(scrape_duration_seconds{${SCRAPED_JOBS}})`)).toFixed(3)} s, ` +
+        `slowest rule group ${Math.max(0, ...(await metricValues(`${prom}/metrics`, "prometheus_rule_group_last_duration_seconds"))).toFixed(3)} s, ` +
+        `alerts in Alertmanager ${alerts}; lines accepted/refused ${logs.counts().accepted}/${logs.counts().refused}, ` +
+        `spans accepted/refused ${spans.counts().accepted}/${spans.counts().refused}`,
+    );
+
+    const rssOf = (name: string) => () => ({
+      rss: measured.rss(name),
+      limit: (sizes.get(name) as Sizing).memoryLimit,
+    });
+    const writer = stack.processes.has("otel-collector-aggregator")
+      ? "otel-collector-aggregator"
+      : "otel-collector";
+    const refuseAt = memoryLimiterBytes(objects, writer, (sizes.get(writer) as Sizing).memoryLimit);
+    // Series last: the pods it adds stay, and would weigh on the other two ramps.
+    const paths: [IngestPath, number][] = [
+      [
+        pacerPath(
+          "lines/s into Loki",
+          logs,
+          async () => ({
+            discarded: await metricTotal(`${stack.loki.base}/metrics`, "loki_discarded_samples"),
+          }),
+          (before, after) =>
+            after.discarded > before.discarded
+              ? `Loki discarded ${after.discarded - before.discarded} lines`
+              : undefined,
+          rssOf("loki"),
+        ),
+        load.linesPerSecond * 2,
+      ],
+      [
+        pacerPath(
+          "spans/s into the collector",
+          spans,
+          () => collectorCounters(stack),
+          (before, after) =>
+            after.collectorRefused > before.collectorRefused
+              ? `collector refused ${after.collectorRefused - before.collectorRefused} spans (memory_limiter)`
+              : after.enqueueFailed > before.enqueueFailed
+                ? `exporter queue full: ${after.enqueueFailed - before.enqueueFailed} spans dropped`
+                : measured.rss(writer) > refuseAt
+                  ? `RSS ${mi(measured.rss(writer))} over the memory_limiter's ${mi(refuseAt)}: in its pod it refuses spans`
+                  : undefined,
+          rssOf(writer),
+        ),
+        load.spansPerSecond * 2,
+      ],
+      [
+        {
+          label: "series scraped by Prometheus",
+          apply: async (podsPerService) => {
+            await stack.targets.scaleServices(podsPerService);
+            return stack.targets.series();
+          },
+          measure: async () => ({
+            down: await instant(prom, `count(up{${SCRAPED_JOBS}} == 0)`),
+            targets: await instant(prom, `count(up{${SCRAPED_JOBS}})`),
+            slowest: await instant(prom, `max(scrape_duration_seconds{${SCRAPED_JOBS}})`),
+          }),
+          // The targets exist once apply returns; whether they answer in time is the judge's.
+          offered: () => true,
+          // A new target's first scrape comes within one interval of discovery.
+          minStepSeconds: 20,
+          judge: (_before, after) => {
+            const expected = stack.targets.pods().length + load.nodes + 1;
+            if (after.down > 0) return `${after.down} targets down`;
+            if (after.targets < expected)
+              return `falls behind: ${after.targets} of ${expected} targets scraped`;
+            return after.slowest > 10
+              ? `falls behind: a scrape takes ${after.slowest.toFixed(1)} s of a 10 s interval`
+              : undefined;
+          },
+          rss: rssOf("prometheus"),
+        },
+        load.podsPerService * 2,
+      ],
+    ];
+    console.log(
+      `ceilings on this machine (${durations.steps} step(s) of ${durations.step} s, each 4x the last, the rest at rated load):`,
+    );
+    const ceilings: Ceiling[] = [];
+    for (const [ingest, start] of paths) {
+      ceilings.push(await findCeiling(ingest, start, durations.steps, durations.step, (l) => console.log(l)));
+      logs.setRate(load.linesPerSecond);
+      spans.setRate(load.spansPerSecond);
+      // A refused ramp leaves requests in flight; the next path starts once they are answered.
+      for (let waited = 0; waited < 60 && logs.counts().inFlight + spans.counts().inFlight > 2; waited++) {
+        await sleep(1);
+      }
+    }
+    for (const c of ceilings) {
+      console.log(
+        `${c.label.padEnd(30)} sustained ${String(c.sustained).padEnd(8)} RSS ${mi(c.rssAtSustained)} of ${mi(c.limit)} limit` +
+          (c.generatorLimited
+            ? " (the bench could offer no more on this machine: the ceiling is higher)"
+            : c.failed === undefined
+              ? ` (every step held${short ? ", short run" : ""}: the ceiling is higher)`
+              : `; at ${c.failed.level}: ${c.failed.reason}`),
+      );
+    }
+  } finally {
+    pacers.forEach((p) => p.stop());
+    sampler?.stop();
+    await servers.stopAll();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const short = args.includes("--short");
+  const index = args.indexOf("--profile");
+  const profiles: Profile[] = index >= 0 ? [args[index + 1] as Profile] : ["kind", "prod"];
+  if (!profiles.every((p) => p in RATED)) {
+    throw new Error(`--profile must be kind or prod, got ${args[index + 1]}`);
+  }
+  for (const [variable, tool] of Object.entries(TOOLS)) {
+    process.env[variable] ??= toolDirectory(tool);
+  }
+  const cpu = /^model name\s*:\s*(.*)$/m.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown CPU";
+  console.log(
+    `bench:load${short ? " --short" : ""} on ${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
+  );
+  for (const profile of profiles) {
+    await runProfile(profile, DURATIONS[short ? "short" : "full"], short);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.stack : String(error));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,129 @@
+// The profile's stack on this machine, booted by the component tests' starters with the rendered
+// configs and each container's rendered env: Alertmanager, Prometheus scraping the load's targets
+// through the rendered jobs and evaluating the rendered rules, Loki, the collector tier(s) with
+// the OTLP sink in Tempo's place, and (prod) the second Prometheus replica the collector writes to.
+import * as yaml from "js-yaml";
+import { KubeObject } from "../../render/manifest";
+import {
+  LocalCollector,
+  LocalLoki,
+  startCollector,
+  startLoki,
+  startPrometheus,
+  startSink,
+} from "../../tests/live/localStack";
+import { startAlertmanager } from "../../tests/support/alertmanager";
+import { Running, Servers } from "../../tests/support/processes";
+import { configMapData, containerEnv } from "../../tests/support/rendered";
+import { ScrapeJob, ScrapeTargets } from "./targets";
+
+export interface BenchStack {
+  /** Measured process → the rendered workload whose requests and limits it runs under. */
+  readonly processes: ReadonlyMap<string, { readonly pid: number; readonly workload: string }>;
+  readonly prometheus: Running;
+  readonly loki: LocalLoki;
+  /** Where apps send spans: the only collector (kind) or the gateway tier (prod). */
+  readonly gateway: LocalCollector;
+  /** The collectors whose telemetry tells refusals and drops. */
+  readonly collectors: readonly LocalCollector[];
+  readonly alertmanager: Running;
+  readonly targets: ScrapeTargets;
+}
+
+const hasConfigMap = (objects: readonly KubeObject[], name: string) =>
+  objects.some((o) => o.kind === "ConfigMap" && o.metadata.name === name);
+
+export async function startBenchStack(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  dir: string,
+  podsPerService: number,
+  nodes: number,
+): Promise<BenchStack> {
+  const processes = new Map<string, { pid: number; workload: string }>();
+  const track = (name: string, running: Running, workload = name) =>
+    processes.set(name, { pid: running.server.process.pid as number, workload });
+
+  const alertmanager = await startAlertmanager(servers, objects, dir);
+  track("alertmanager", alertmanager);
+
+  const rendered = yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as {
+    scrape_configs: ScrapeJob[];
+  };
+  const targets = new ScrapeTargets(rendered.scrape_configs, dir);
+  await targets.start(nodes);
+  await targets.scaleServices(podsPerService);
+  const prometheus = await startPrometheus(servers, objects, dir, {
+    scrapeConfigs: targets.scrapeConfigs(),
+    alertmanager: alertmanager.base,
+    env: containerEnv(objects, "prometheus"),
+  });
+  track("prometheus", prometheus);
+
+  const loki = await startLoki(servers, objects, dir, alertmanager.base, {
+    env: containerEnv(objects, "loki"),
+  });
+  track("loki", loki);
+
+  const sink = await startSink(servers);
+  const tiered = hasConfigMap(objects, "otel-collector-aggregator-config");
+  const writer = tiered ? "otel-collector-aggregator" : "otel-collector";
+  const writerConfig = configMapData(objects, `${writer}-config`)["config.yaml"];
+  const replicas = Object.keys((yaml.load(writerConfig) as { exporters: object }).exporters).filter((id) =>
+    id.startsWith("prometheusremotewrite/"),
+  ).length;
+  // The measured Prometheus is replica 0; the others only receive the collector's writes.
+  const written = [prometheus];
+  for (let i = 1; i < replicas; i++) {
+    written.push(await startPrometheus(servers, objects, dir, { env: containerEnv(objects, "prometheus") }));
+  }
+  const backends = { tempo: sink.grpc, prometheus: written };
+  const first = await startCollector(
+    servers,
+    writer,
+    writerConfig,
+    dir,
+    backends,
+    containerEnv(objects, writer, "otel-collector"),
+  );
+  track(writer, first);
+  const collectors = [first];
+  if (tiered) {
+    const gateway = await startCollector(
+      servers,
+      "otel-collector",
+      configMapData(objects, "otel-collector-config")["config.yaml"],
+      dir,
+      { tempo: sink.grpc, prometheus: [], aggregator: first.ports.get(4317) },
+      containerEnv(objects, "otel-collector"),
+    );
+    track("otel-collector", gateway);
+    collectors.push(gateway);
+  }
+  return {
+    processes,
+    prometheus,
+    loki,
+    gateway: collectors[collectors.length - 1],
+    collectors,
+    alertmanager,
+    targets,
+  };
+}
+
+/**
+ * The RSS at which a collector's rendered memory_limiter starts refusing in its pod: `limit_mib`,
+ * or `limit_percentage` of the container limit. Here it would read the host's memory instead, so
+ * the bench judges against this.
+ */
+export function memoryLimiterBytes(
+  objects: readonly KubeObject[],
+  collector: string,
+  containerLimit: number,
+): number {
+  const { processors } = yaml.load(configMapData(objects, `${collector}-config`)["config.yaml"]) as {
+    processors: { memory_limiter: { limit_mib?: number; limit_percentage?: number } };
+  };
+  const { limit_mib: mib, limit_percentage: percentage } = processors.memory_limiter;
+  return mib !== undefined ? mib * 2 ** 20 : ((percentage ?? 100) / 100) * containerLimit;
+}
