@@ -16,20 +16,28 @@ type Json = Record<string, any>;
 
 const MIB = 2 ** 20;
 
-/** Every container of every rendered pod, init containers too, with the `resources` key it is sized by. */
+/** The demo's pods run Node.js, the one runtime of the render that is not Go. */
+const isDemo = (pod: RenderedPod): boolean => pod.labels["app.kubernetes.io/component"] === "demo";
+
+/**
+ * Every container of every rendered pod of the stack (the demo's aside), init containers too, with
+ * the `resources` key it is sized by.
+ */
 function containers(
   objects: readonly KubeObject[],
 ): { pod: RenderedPod; container: Container; workload: WorkloadName }[] {
-  return renderedPods(objects).flatMap((pod) =>
-    [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((container) => ({
-      pod,
-      container,
-      workload:
-        container.name === "config-reloader"
-          ? "configReloader"
-          : workloadOfPod(pod.labels["app.kubernetes.io/name"]),
-    })),
-  );
+  return renderedPods(objects)
+    .filter((pod) => !isDemo(pod))
+    .flatMap((pod) =>
+      [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((container) => ({
+        pod,
+        container,
+        workload:
+          container.name === "config-reloader"
+            ? "configReloader"
+            : workloadOfPod(pod.labels["app.kubernetes.io/name"]),
+      })),
+    );
 }
 
 /** GOMEMLIMIT as the container is given it, in bytes (the runtime's suffixes: only MiB is rendered). */
@@ -64,6 +72,16 @@ describe.each(STACKS)("stack %s: the Go runtimes know their memory limit", (stac
         Math.floor((limit * 0.8) / MIB) * MIB,
       ]);
       expect(soft).toBeLessThan(limit);
+    }
+  });
+
+  test("the demo's Node.js containers (kind) get no GOMEMLIMIT", () => {
+    const demo = renderedPods(objects).filter(isDemo);
+    expect(demo).toHaveLength(stack === "kind" ? 3 : 0);
+    for (const pod of demo) {
+      expect(pod.spec.containers.flatMap((c) => (c.env ?? []).map((e) => e.name))).not.toContain(
+        "GOMEMLIMIT",
+      );
     }
   });
 

@@ -40,10 +40,10 @@ test.each<[string, StackName, [string, string], string]>([
     'observability:resources.otelCollector.limits.memory must be at least 16Mi: the Go runtime gets a share of it as GOMEMLIMIT (got "1Mi")',
   ],
   [
-    "a limit below the profile's request (prod aggregator requests 512Mi)",
+    "a limit below the profile's request (prod aggregator requests 256Mi)",
     "prod",
-    ["resources.otelCollectorAggregator.limits.memory", "256Mi"],
-    'observability:resources.otelCollectorAggregator.limits.memory must be at least requests.memory (512Mi): Kubernetes refuses a limit below the request (got "256Mi")',
+    ["resources.otelCollectorAggregator.limits.memory", "128Mi"],
+    'observability:resources.otelCollectorAggregator.limits.memory must be at least requests.memory (256Mi): Kubernetes refuses a limit below the request (got "128Mi")',
   ],
   [
     "a limit that is no quantity (reported once, as such)",
@@ -57,13 +57,13 @@ test.each<[string, StackName, [string, string], string]>([
 
 test("a limit equal to the request, and the 16Mi floor itself, are accepted", () => {
   const { config, secretKeys } = edited("kind", [
-    ["resources.prometheus.limits.memory", "256Mi"],
+    ["resources.prometheus.limits.memory", "192Mi"],
     ["resources.configReloader.requests.memory", "16Mi"],
     ["resources.configReloader.limits.memory", "16Mi"],
   ]);
   const parsed = parsePulumiConfig(config, secretKeys);
   expect([parsed.resources.prometheus.limits.memory, parsed.resources.configReloader.limits.memory]).toEqual([
-    "256Mi",
+    "192Mi",
     "16Mi",
   ]);
 });

@@ -105,6 +105,8 @@ export function deployDemo(name: string, config: DemoSettings, opts: pulumi.Cust
           volumeMounts: [{ name: "program", mountPath: DEMO_PROGRAM_PATH, readOnly: true }],
           livenessProbe: httpProbe("http", "/actuator/health", { failureThreshold: LIVENESS_FAILURES }),
           readinessProbe: httpProbe("http", "/actuator/health"),
+          // Node.js sizes its heap from the cgroup limit itself.
+          goRuntime: false,
         },
       ],
       volumes: [{ name: "program", configMap: { name: DEMO_PROGRAM_CONFIGMAP } }],

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
+import { DEMO_NAMESPACE } from "../../config/demo";
 import { Fixture, exposition, grown, growth, samples } from "../../tests/support/expositions";
 import { springPodExposition } from "./springPod";
 
@@ -46,12 +47,16 @@ async function serve(text: string, metricsPath: string): Promise<{ address: stri
 /** The namespace;service;port triples a rendered services job keeps, from its keep rule. */
 export function keptServices(job: ScrapeJob): { namespace: string; service: string; port: string }[] {
   const keep = (job.relabel_configs ?? []).find((r) => r.action === "keep");
-  return String(keep?.regex ?? "")
-    .replace(/^\(|\)$/g, "")
-    .split("|")
-    .map((triple) => triple.split(";"))
-    .filter((parts) => parts.length === 3)
-    .map(([namespace, service, port]) => ({ namespace, service, port }));
+  return (
+    String(keep?.regex ?? "")
+      .replace(/^\(|\)$/g, "")
+      .split("|")
+      .map((triple) => triple.split(";"))
+      .filter((parts) => parts.length === 3)
+      .map(([namespace, service, port]) => ({ namespace, service, port }))
+      // The rated load is the reference services'; the demo kind runs is not part of it.
+      .filter(({ namespace }) => namespace !== DEMO_NAMESPACE)
+  );
 }
 
 const metaLabels = (namespace: string, service: string, port: string, pod: string, node: string) => ({
