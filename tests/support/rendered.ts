@@ -30,7 +30,7 @@ export function containerArgs(
   overrides: Record<string, string>,
 ): string[] {
   const workload = objects.find(
-    (o) => ["StatefulSet", "Deployment"].includes(o.kind) && o.metadata.name === name,
+    (o) => ["StatefulSet", "Deployment", "DaemonSet"].includes(o.kind) && o.metadata.name === name,
   ) as (KubeObject & Record<string, any>) | undefined;
   if (workload === undefined) {
     throw new Error(`no workload ${name} was rendered`);
