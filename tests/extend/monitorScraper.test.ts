@@ -82,7 +82,7 @@ describe.each(RENDERS)("stack %s with prometheusOperatorMonitors", (stack, rende
     expect(spec.serviceAccountName).toBe("monitor-scraper");
     expect(spec.automountServiceAccountToken).toBe(true);
     expect(spec.containers).toHaveLength(1);
-    expect(spec.containers[0].image).toBe("docker.io/grafana/alloy:v1.10.1");
+    expect(spec.containers[0].image).toBe("docker.io/grafana/alloy:v1.19.0");
     expect(spec.containers[0].resources.limits.memory).toBe(stack === "kind" ? "256Mi" : "512Mi");
     expect(spec.hostNetwork).toBeUndefined();
     // Not the log agent: its config scrapes no monitors, and the monitored namespaces get no Role.

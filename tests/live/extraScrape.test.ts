@@ -148,23 +148,18 @@ describe("a real Prometheus runs the team's basic-auth job as rendered", () => {
   });
 });
 
-test("Alloy's parser accepts the monitor scraper's configuration and finds its three components", async () => {
+test("Alloy validates the monitor scraper's configuration at the rendered stability level", async () => {
   const objects = await renderScrapeStack();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "monitor-scraper-"));
   try {
     const file = path.join(dir, "config.alloy");
     fs.writeFileSync(file, configMapData(objects, "monitor-scraper-config")["config.alloy"]);
-    const { stdout } = await run(tools.alloySyntax(), [file]);
-    const blocks = stdout
-      .trim()
-      .split("\n")
-      .map((line) => line.split(": ")[1])
-      .slice(0, -1);
-    expect(blocks).toEqual([
-      "prometheus.operator.servicemonitors teams",
-      "prometheus.operator.podmonitors teams",
-      "prometheus.remote_write prometheus",
-    ]);
+    const args = objectNamed(objects, "Deployment", "monitor-scraper").spec.template.spec.containers[0]
+      .args as string[];
+    const stability = args.filter((arg) => arg.startsWith("--stability.level="));
+    expect(stability).toHaveLength(1);
+    // Exit code 0: every component exists at that level and takes these arguments.
+    await run(tools.alloy(), ["validate", ...stability, file]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

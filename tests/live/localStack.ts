@@ -284,3 +284,157 @@ export const hex = (bytes: number): string =>
       .toString(16)
       .padStart(2, "0"),
   ).join("");
+
+/** A pod whose container's log file the node-mode agent tails, as Kubernetes discovery sees it. */
+export interface LogPod {
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string;
+  readonly container: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly node: string;
+  readonly ip: string;
+}
+
+/** The directory standing in for the host's `/var/log/pods` in a test's `dir`. */
+const podLogRoot = (dir: string): string => path.join(dir, "var/log/pods");
+
+/** Where the kubelet keeps a container's log, under the test's `dir`. */
+export const podLogFile = (dir: string, pod: LogPod): string =>
+  path.join(podLogRoot(dir), `${pod.namespace}_${pod.name}_${pod.uid}`, pod.container, "0.log");
+
+// Nanoseconds since the epoch from the monotonic clock, so consecutive lines never go back in time.
+const epochOffset = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+
+/**
+ * A line as containerd writes it to a pod log file: the time in RFC 3339 with nanoseconds (Go's
+ * RFC3339Nano, trailing zeros dropped), the stream, the full-line tag and the text.
+ */
+export function criLine(line: string): string {
+  const nanos = process.hrtime.bigint() + epochOffset;
+  const seconds = new Date(Number(nanos / 1_000_000n)).toISOString().slice(0, 19);
+  const fraction = String(nanos % 1_000_000_000n)
+    .padStart(9, "0")
+    .replace(/0+$/, "");
+  return `${seconds}${fraction === "" ? "" : `.${fraction}`}Z stdout F ${line}\n`;
+}
+
+/** Appends lines to a pod's log file under `dir` as containerd does, creating it on first use. */
+export function writePodLog(dir: string, pod: LogPod, lines: readonly string[]): void {
+  const file = podLogFile(dir, pod);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.appendFileSync(file, lines.map(criLine).join(""));
+}
+
+/** The targets Kubernetes pod discovery gives for these pods (one per container), in Alloy syntax. */
+function discoveredTargets(pods: readonly LogPod[]): string {
+  const sanitize = (name: string) => name.replace(/[^a-zA-Z0-9_]/g, "_");
+  const targets = pods.map((pod) => ({
+    __address__: pod.ip,
+    __meta_kubernetes_namespace: pod.namespace,
+    __meta_kubernetes_pod_name: pod.name,
+    __meta_kubernetes_pod_uid: pod.uid,
+    __meta_kubernetes_pod_ip: pod.ip,
+    __meta_kubernetes_pod_node_name: pod.node,
+    __meta_kubernetes_pod_phase: "Running",
+    __meta_kubernetes_pod_ready: "true",
+    __meta_kubernetes_pod_container_name: pod.container,
+    __meta_kubernetes_pod_container_init: "false",
+    ...Object.fromEntries(
+      Object.entries(pod.labels).flatMap(([key, value]) => [
+        [`__meta_kubernetes_pod_label_${sanitize(key)}`, value],
+        [`__meta_kubernetes_pod_labelpresent_${sanitize(key)}`, "true"],
+      ]),
+    ),
+  }));
+  const object = (target: Record<string, string>) =>
+    `{${Object.entries(target)
+      .map(([key, value]) => `${JSON.stringify(key)} = ${JSON.stringify(value)}`)
+      .join(", ")}}`;
+  return `[${targets.map(object).join(", ")}]`;
+}
+
+/** The text of an Alloy config without the block that starts with `header` (braces balanced). */
+function withoutBlock(text: string, header: string): string {
+  const start = text.indexOf(header);
+  if (start < 0) {
+    throw new Error(`no ${header} block in the Alloy config`);
+  }
+  let depth = 0;
+  let quoted = false;
+  for (let i = start + header.length - 1; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      i += c === "\\" ? 1 : 0;
+      quoted = c !== '"';
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === "{" || c === "}") {
+      depth += c === "{" ? 1 : -1;
+      if (depth === 0) {
+        return text.slice(0, start) + text.slice(i + 1);
+      }
+    }
+  }
+  throw new Error(`unbalanced ${header} block in the Alloy config`);
+}
+
+/**
+ * The log agent in `node` mode: the real Alloy with the rendered config, args and environment.
+ * Rewritten, as nothing else can exist outside a cluster: Kubernetes discovery becomes the static
+ * targets it would find for `pods` (this node's), the host's pod log directory `dir`/var/log/pods
+ * (write to it with `writePodLog`), the Loki URL `lokiBase`, the listen address a free local port, the storage path a
+ * directory under `dir` (started again with the same `dir`, it resumes from its positions).
+ */
+export async function startAlloy(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  dir: string,
+  lokiBase: string,
+  pods: readonly LogPod[],
+  options: StartOptions = {},
+): Promise<Running> {
+  const workload = objectNamed(objects, "DaemonSet", "alloy");
+  const spec = workload.spec.template.spec as Json;
+  const container = (spec.containers as Json[]).find((c) => c.name === "alloy") as Json;
+  const mountOf = (volume: string) =>
+    ((container.volumeMounts as Json[]).find((m) => m.name === volume) as Json).mountPath as string;
+  const hostLogs = ((spec.volumes as Json[]).find((v) => v.hostPath?.path === "/var/log/pods") as Json)
+    .name as string;
+  const podLogs = podLogRoot(dir);
+  const storage = path.join(dir, "alloy-data");
+  fs.mkdirSync(podLogs, { recursive: true });
+
+  const rendered = configMapData(objects, "alloy-config")["config.alloy"];
+  const text = withoutBlock(rendered, 'discovery.kubernetes "pods" {')
+    .replace("discovery.kubernetes.pods.targets", discoveredTargets(pods))
+    .replaceAll(`"${mountOf(hostLogs)}/`, `"${podLogs}/`)
+    .replace(/url = "http:\/\/[^"/]+\/loki\/api\/v1\/push"/, `url = "${lokiBase}/loki/api/v1/push"`);
+  const file = path.join(dir, "config.alloy");
+  fs.writeFileSync(file, text);
+
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const configMount = mountOf("config");
+  const args = containerArgs(objects, "alloy", {
+    "--server.http.listen-addr": `127.0.0.1:${port}`,
+    "--storage.path": storage,
+  }).map((arg) => (arg.startsWith(`${configMount}/`) ? file : arg));
+  const node = pods[0]?.node ?? "local-node";
+  const env = Object.fromEntries(
+    ((container.env ?? []) as Json[]).map((variable) => {
+      if (variable.value !== undefined) {
+        return [variable.name, variable.value];
+      }
+      if (variable.valueFrom?.fieldRef?.fieldPath === "spec.nodeName") {
+        return [variable.name, node];
+      }
+      throw new Error(`startAlloy: no local value for the rendered variable ${variable.name}`);
+    }),
+  );
+  const server = await servers.start(tools.alloy(), args, readiness(`${base}/-/ready`, options), {
+    env,
+    timeoutMs: 60000,
+  });
+  return { base, server };
+}

@@ -13,7 +13,7 @@ export type GoTool =
   | "loki"
   | "lokitool"
   | "otelcol"
-  | "alloy-syntax"
+  | "alloy"
   | "otlp-sink"
   | "kubernetes"
   | "etcd"
@@ -59,7 +59,7 @@ export const tools = {
   lokitool: () => fromSetup("LOKITOOL_DIR", "lokitool"),
   otelcol: () => fromSetup("OTELCOL_DIR", "otelcol"),
   otlpSink: () => fromSetup("OTLP_SINK_DIR", "otlp-sink"),
-  alloySyntax: () => fromSetup("ALLOY_SYNTAX_DIR", "alloy-syntax"),
+  alloy: () => fromSetup("ALLOY_DIR", "alloy"),
   // Built by the cluster tests' setup (tests/cluster/globalSetup.ts) only.
   etcd: () => fromSetup("ETCD_DIR", "server"),
   kubeApiserver: () => fromSetup("KUBERNETES_DIR", "kube-apiserver"),
