@@ -180,6 +180,28 @@ describe.each(CASES)("Alloy with the $stack stack's config in node mode", ({ sta
     expect(stream.values).toHaveLength(1);
   });
 
+  test("the streams are indexed by the stack's labels, the file and stream the agent adds, and Loki's service_name; trace IDs stay out", async () => {
+    await arrived(`{namespace="${namespace}"} |= "queued user"`);
+    const { data } = await getJson(
+      `${loki.base}/loki/api/v1/labels?query=${encodeURIComponent(`{namespace="${namespace}"}`)}`,
+      loki.headers,
+    );
+    // `filename` from loki.source.file, `stream` (stdout/stderr) from stage.cri, `service_name`
+    // derived by Loki from `app`: none has more values than the pod and container labels.
+    expect([...(data as string[])].sort()).toEqual([
+      "app",
+      "cluster",
+      "container",
+      "env",
+      "filename",
+      "level",
+      "namespace",
+      "pod",
+      "service_name",
+      "stream",
+    ]);
+  });
+
   test("a pino JSON line arrives with its trace and span IDs as structured metadata, `app` from the pod's app label", async () => {
     const [stream] = await arrived(
       `{namespace="${namespace}", app="queue-service"} | trace_id="${queued.trace}"`,
