@@ -4,6 +4,7 @@ import {
   IP_ADDRESS_REGEX,
   IP_MASK,
   JSON_LEVEL_REGEX,
+  LEVEL_TEMPLATE,
   SPAN_ID_REGEX,
   SPRING_LEVEL_REGEX,
   TRACE_ID_REGEX,
@@ -118,7 +119,7 @@ function processing(config: LogsSettings): AlloyBlock {
       stage("regex", { expression: SPAN_ID_REGEX }),
       stage("regex", { expression: SPRING_LEVEL_REGEX }),
       stage("regex", { expression: JSON_LEVEL_REGEX }),
-      stage("template", { source: "level", template: "{{ ToLower .Value }}" }),
+      stage("template", { source: "level", template: LEVEL_TEMPLATE }),
       stage("labels", { values: { level: "" } }),
       stage("structured_metadata", { values: { trace_id: "", span_id: "" } }),
       ...(config.logs.maskIpAddresses

@@ -27,8 +27,29 @@ export const SPAN_ID_REGEX = `(?:\\[[^,\\]\\s]*,${HEX_ID},|\\[[0-9a-fA-F]{32}-|"
  */
 export const SPRING_LEVEL_REGEX = "(?:^|\\s)(?<level>TRACE|DEBUG|INFO|WARN|ERROR|FATAL)\\s+(?:\\[|\\d+ --- )";
 
-/** The level in a JSON line: its `level` or `severity` field. */
-export const JSON_LEVEL_REGEX = '"(?:level|severity)"\\s*:\\s*"(?<level>[A-Za-z]+)"';
+/**
+ * The level in a JSON line: its `level` or `severity` field, a word, or pino's default number
+ * (10 trace … 60 fatal), which LEVEL_TEMPLATE turns into the word.
+ */
+export const JSON_LEVEL_REGEX = '"(?:level|severity)"\\s*:\\s*"?(?<level>[A-Za-z]+|[1-6]0)\\b';
+
+/** pino's numeric levels, by the words the other formats print. */
+const PINO_LEVELS: Readonly<Record<string, string>> = {
+  "10": "trace",
+  "20": "debug",
+  "30": "info",
+  "40": "warn",
+  "50": "error",
+  "60": "fatal",
+};
+
+/** Alloy's template for the extracted level: lowercase words, pino's numbers as their words. */
+export const LEVEL_TEMPLATE =
+  "{{ $level := ToLower .Value }}" +
+  Object.entries(PINO_LEVELS)
+    .map(([n, word], i) => `{{ ${i === 0 ? "if" : "else if"} eq $level "${n}" }}${word}`)
+    .join("") +
+  "{{ else }}{{ $level }}{{ end }}";
 
 const OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
 const IPV4 = `\\b(?:${OCTET}\\.){3}${OCTET}\\b`;

@@ -105,6 +105,13 @@ describe("trace context extraction", () => {
       "3c5d7e9f1a2b4c6d",
       "WARN",
     ],
+    [
+      // pino's default: a numeric level (30 info), the trace fields its OpenTelemetry instrumentation adds.
+      '{"level":30,"time":1763884800000,"pid":1,"hostname":"queue-7c9","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7","trace_flags":"01","msg":"queued"}',
+      "4bf92f3577b34da6a3ce929d0e0e4736",
+      "00f067aa0ba902b7",
+      "30",
+    ],
   ])("JSON line %#: trace, span and level", (line, traceId, spanId, level) => {
     expect(extract(TRACE_ID_REGEX, line)).toEqual({ trace_id: traceId });
     expect(extract(SPAN_ID_REGEX, line)).toEqual({ span_id: spanId });
