@@ -1,5 +1,5 @@
-// `npm run bench:load [-- --profile kind|prod] [--short]`: the real Prometheus, Alertmanager, Loki
-// and collector (its real tail sampling and connectors) on the rendered configs of a profile,
+// `npm run bench:load [-- --profile kind|prod] [--short]`: the real Prometheus, Alertmanager, Loki, Alloy
+// (tailing the pod log files the bench writes) and collector (its real tail sampling and connectors) on the rendered configs of a profile,
 // driven at the load the profile is sized for (scripts/benchLoad/load.ts). Prints each process's
 // steady and peak RSS and CPU next to its rendered request and limit, then ramps each ingest path
 // until the component refuses, drops or falls behind and prints the last level it sustained.
@@ -7,12 +7,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { renderStack } from "../render/renderStack";
+import { renderNodeMode } from "../tests/live/localStack";
 import { Servers } from "../tests/support/processes";
 import { GoTool, toolDirectory } from "../tests/support/tools";
 import { Ceiling, Counters, IngestPath, findCeiling } from "./benchLoad/ceilings";
 import { DURATIONS, Durations, Profile, RATED } from "./benchLoad/load";
-import { logPush } from "./benchLoad/logs";
+import { writeLogs } from "./benchLoad/logs";
 import { Pacer } from "./benchLoad/pacer";
 import { Sizing, UseRow, mi, sizing, useTable } from "./benchLoad/report";
 import { Sampler } from "./benchLoad/sampler";
@@ -24,14 +24,12 @@ const TOOLS: Readonly<Record<string, GoTool>> = {
   PROMETHEUS_DIR: "prometheus",
   ALERTMANAGER_DIR: "alertmanager",
   LOKI_DIR: "loki",
+  ALLOY_DIR: "alloy",
   OTELCOL_DIR: "otelcol",
   OTLP_SINK_DIR: "otlp-sink",
 };
 /** The services job's scrape interval in seconds (seed parity: 10 s). */
 const SCRAPED_JOBS = `job=~"services-.*|node-exporter|kube-state-metrics"`;
-
-/** About 1 MiB of lines with their labels and metadata: Alloy's default loki.write batch size. */
-const LINES_PER_PUSH = 4000;
 
 const sleep = (seconds: number) => new Promise((r) => setTimeout(r, seconds * 1000));
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -45,7 +43,7 @@ function pacerPath(
   label: string,
   pacer: Pacer,
   extra: () => Promise<Counters>,
-  extraReason: (before: Counters, after: Counters) => string | undefined,
+  extraReason: (before: Counters, after: Counters, rate: number, seconds: number) => string | undefined,
   rss: () => { rss: number; limit: number },
 ): IngestPath {
   return {
@@ -60,7 +58,7 @@ function pacerPath(
       if (after.refused > before.refused) {
         return `refused ${after.refused - before.refused} (${String((pacer.counts() as { lastError: string }).lastError)})`;
       }
-      const own = extraReason(before, after);
+      const own = extraReason(before, after, rate, seconds);
       if (own !== undefined) {
         return own;
       }
@@ -86,9 +84,20 @@ async function collectorCounters(stack: BenchStack): Promise<Counters> {
   };
 }
 
+/** Alloy's loki.write counters: entries Loki accepted, batches retried, entries dropped. */
+async function alloyCounters(stack: BenchStack): Promise<Counters> {
+  const url = `${stack.alloy.base}/metrics`;
+  return {
+    alloySent: await metricTotal(url, "loki_write_sent_entries"),
+    alloyRetries: await metricTotal(url, "loki_write_batch_retries"),
+    alloyDropped: await metricTotal(url, "loki_write_dropped_entries"),
+  };
+}
+
 async function runProfile(profile: Profile, durations: Durations, short: boolean): Promise<void> {
   const load = RATED[profile];
-  const { objects } = await renderStack(profile);
+  // Node mode (prod's own; kind's option, api by default) so that Alloy tails the pods' log files.
+  const objects = await renderNodeMode(profile);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-load-${profile}-`));
   const servers = new Servers();
   const pacers: Pacer[] = [];
@@ -101,11 +110,11 @@ async function runProfile(profile: Profile, durations: Durations, short: boolean
       [...stack.processes].map(([name, p]) => [name, sizing(objects, p.workload)]),
     );
     const pods = stack.targets.pods();
-    const logs = new Pacer(
-      load.linesPerSecond,
-      (n) => post(`${stack.loki.base}/loki/api/v1/push`, logPush(pods, n), stack.loki.headers),
-      LINES_PER_PUSH,
-    );
+    // Its "accepted" are lines written to the pod log files; what reaches Loki is Alloy's to count.
+    const logs = new Pacer(load.linesPerSecond, (n) => {
+      writeLogs(dir, stack.logPods, n);
+      return Promise.resolve(new Response(null, { status: 204 }));
+    });
     const services = [...new Set(pods.map(([, service]) => service))];
     const spans = new Pacer(load.spansPerSecond, (n) =>
       post(`http://127.0.0.1:${stack.gateway.ports.get(4318)}/v1/traces`, otlpBatch(services, n)),
@@ -132,7 +141,7 @@ async function runProfile(profile: Profile, durations: Durations, short: boolean
         `targets up ${await instant(prom, `count(up{${SCRAPED_JOBS}} == 1)`)}, ` +
         `slowest scrape ${(await instant(prom, `max(scrape_duration_seconds{${SCRAPED_JOBS}})`)).toFixed(3)} s, ` +
         `slowest rule group ${Math.max(0, ...(await metricValues(`${prom}/metrics`, "prometheus_rule_group_last_duration_seconds"))).toFixed(3)} s, ` +
-        `alerts in Alertmanager ${alerts}; lines accepted/refused ${logs.counts().accepted}/${logs.counts().refused}, ` +
+        `alerts in Alertmanager ${alerts}; lines written ${logs.counts().accepted}, sent to Loki by Alloy ${(await alloyCounters(stack)).alloySent}, ` +
         `spans accepted/refused ${spans.counts().accepted}/${spans.counts().refused}`,
     );
 
@@ -148,16 +157,25 @@ async function runProfile(profile: Profile, durations: Durations, short: boolean
     const paths: [IngestPath, number][] = [
       [
         pacerPath(
-          "lines/s into Loki",
+          "lines/s through Alloy to Loki",
           logs,
           async () => ({
+            ...(await alloyCounters(stack)),
             discarded: await metricTotal(`${stack.loki.base}/metrics`, "loki_discarded_samples"),
           }),
-          (before, after) =>
-            after.discarded > before.discarded
-              ? `Loki discarded ${after.discarded - before.discarded} lines`
-              : undefined,
-          rssOf("loki"),
+          (before, after, rate, seconds) => {
+            const sent = (after.alloySent - before.alloySent) / seconds;
+            return after.alloyDropped > before.alloyDropped
+              ? `Alloy dropped ${after.alloyDropped - before.alloyDropped} lines`
+              : after.discarded > before.discarded
+                ? `Loki discarded ${after.discarded - before.discarded} lines`
+                : after.alloyRetries > before.alloyRetries
+                  ? `Loki falls behind: Alloy retried ${after.alloyRetries - before.alloyRetries} batches`
+                  : sent < 0.9 * rate
+                    ? `Alloy falls behind: ${Math.round(sent)}/s sent to Loki of ${rate}/s written`
+                    : undefined;
+          },
+          rssOf("alloy"),
         ),
         load.linesPerSecond * 2,
       ],

@@ -1,9 +1,8 @@
-// Log lines of the reference services' pods, in their Spring pattern with trace and span IDs, pushed
-// to Loki's push API the way Alloy sends them (stream labels and structured metadata from Alloy's
-// own expressions). The bench drives Loki directly: the real Alloy binary was not built on this
-// branch's machine in time, so Alloy's own cost is not in these numbers.
-import { hex } from "../../tests/live/localStack";
-import { alloyPush, springLine } from "../../tests/support/springLogs";
+// Log lines of the reference services' pods, in their Spring pattern with trace and span IDs,
+// appended to the pods' CRI log files as containerd writes them; the real Alloy (node mode, the
+// rendered config) tails them and pushes to Loki, so its cost and its limits are in the numbers.
+import { LogPod, hex, writePodLog } from "../../tests/live/localStack";
+import { springLine } from "../../tests/support/springLogs";
 
 const MESSAGES = [
   ["INFO", "Completed GET /api/tickets in 23 ms"],
@@ -13,24 +12,30 @@ const MESSAGES = [
   ["ERROR", "Payment 7731 declined: gateway timeout after 3000 ms"],
 ] as const;
 
-let sent = 0;
+/** The bench's service pods (name, service, namespace) as the node agent discovers them, all on `node`. */
+export function logPods(pods: readonly (readonly [string, string, string])[], node: string): LogPod[] {
+  return pods.map(([name, service, namespace], i) => ({
+    namespace,
+    name,
+    uid: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+    container: service,
+    labels: { "app.kubernetes.io/name": service },
+    node,
+    ip: `10.0.${Math.floor(i / 250)}.${(i % 250) + 2}`,
+  }));
+}
 
-/** One push of `count` lines spread over `pods` (pod name → its service), round robin. */
-export function logPush(pods: readonly (readonly [string, string])[], count: number) {
-  const byPod = new Map<string, { level: string; line: string }[]>();
+let written = 0;
+
+/** Appends `count` lines to the pods' log files under `dir`, round robin. */
+export function writeLogs(dir: string, pods: readonly LogPod[], count: number): void {
+  const byPod = new Map<LogPod, string[]>();
   for (let i = 0; i < count; i++) {
-    const [pod] = pods[sent % pods.length];
+    const pod = pods[written % pods.length];
     // Mostly INFO, as a healthy service logs; one line in fifty an ERROR.
-    const [level, message] = MESSAGES[sent % 50 === 0 ? 4 : sent % 10 === 0 ? 3 : sent % 3];
-    const service = pods[sent % pods.length][1];
-    byPod.set(pod, [
-      ...(byPod.get(pod) ?? []),
-      { level, line: springLine(level, service, hex(16), hex(8), message) },
-    ]);
-    sent++;
+    const [level, message] = MESSAGES[written % 50 === 0 ? 4 : written % 10 === 0 ? 3 : written % 3];
+    byPod.set(pod, [...(byPod.get(pod) ?? []), springLine(level, pod.container, hex(16), hex(8), message)]);
+    written++;
   }
-  const services = new Map(pods);
-  return {
-    streams: [...byPod].flatMap(([pod, lines]) => alloyPush(services.get(pod) as string, lines, pod).streams),
-  };
+  byPod.forEach((lines, pod) => writePodLog(dir, pod, lines));
 }

@@ -1,12 +1,15 @@
 // The profile's stack on this machine, booted by the component tests' starters with the rendered
 // configs and each container's rendered env: Alertmanager, Prometheus scraping the load's targets
-// through the rendered jobs and evaluating the rendered rules, Loki, the collector tier(s) with
+// through the rendered jobs and evaluating the rendered rules, Loki, Alloy in node mode tailing the
+// service pods' log files (the render must be in node mode), the collector tier(s) with
 // the OTLP sink in Tempo's place, and (prod) the second Prometheus replica the collector writes to.
 import * as yaml from "js-yaml";
 import { KubeObject } from "../../render/manifest";
 import {
   LocalCollector,
   LocalLoki,
+  LogPod,
+  startAlloy,
   startCollector,
   startLoki,
   startPrometheus,
@@ -15,6 +18,7 @@ import {
 import { startAlertmanager } from "../../tests/support/alertmanager";
 import { Running, Servers } from "../../tests/support/processes";
 import { configMapData, containerEnv } from "../../tests/support/rendered";
+import { logPods } from "./logs";
 import { ScrapeJob, ScrapeTargets } from "./targets";
 
 export interface BenchStack {
@@ -22,6 +26,9 @@ export interface BenchStack {
   readonly processes: ReadonlyMap<string, { readonly pid: number; readonly workload: string }>;
   readonly prometheus: Running;
   readonly loki: LocalLoki;
+  readonly alloy: Running;
+  /** The service pods whose log files Alloy tails, under the stack's `dir`. */
+  readonly logPods: readonly LogPod[];
   /** Where apps send spans: the only collector (kind) or the gateway tier (prod). */
   readonly gateway: LocalCollector;
   /** The collectors whose telemetry tells refusals and drops. */
@@ -64,6 +71,10 @@ export async function startBenchStack(
     env: containerEnv(objects, "loki"),
   });
   track("loki", loki);
+  // Alloy discovers the pods at rated load; the series ramp's extra pods add no log files.
+  const pods = logPods(targets.pods(), "bench-node-0");
+  const alloy = await startAlloy(servers, objects, dir, loki.base, pods);
+  track("alloy", alloy);
 
   const sink = await startSink(servers);
   const tiered = hasConfigMap(objects, "otel-collector-aggregator-config");
@@ -104,6 +115,8 @@ export async function startBenchStack(
     processes,
     prometheus,
     loki,
+    alloy,
+    logPods: pods,
     gateway: collectors[collectors.length - 1],
     collectors,
     alertmanager,

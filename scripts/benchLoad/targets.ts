@@ -148,11 +148,15 @@ export class ScrapeTargets {
     this.write();
   }
 
-  /** Every service pod as [pod name, service], the log streams' sources. */
-  pods(): [string, string][] {
-    const services = keptServices(this.job("services")).map((k) => k.service);
+  /** Every service pod as [pod name, service, namespace], the log streams' sources. */
+  pods(): [string, string, string][] {
+    const services = keptServices(this.job("services"));
     return Array.from({ length: this.podsPerService }, (_, pod) =>
-      services.map((service): [string, string] => [`${service}-${pod}`, service]),
+      services.map(({ service, namespace }): [string, string, string] => [
+        `${service}-${pod}`,
+        service,
+        namespace,
+      ]),
     ).flat();
   }
 

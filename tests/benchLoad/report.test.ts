@@ -1,10 +1,14 @@
 import * as http from "http";
 import { AddressInfo } from "net";
-import { logPush } from "../../scripts/benchLoad/logs";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { logPods, writeLogs } from "../../scripts/benchLoad/logs";
 import { Pacer } from "../../scripts/benchLoad/pacer";
 import { sizing, useTable } from "../../scripts/benchLoad/report";
 import { SPANS_PER_TRACE, otlpBatch } from "../../scripts/benchLoad/spans";
 import { memoryLimiterBytes } from "../../scripts/benchLoad/stack";
+import { podLogFile } from "../live/localStack";
 import { rendered } from "../renderedStacks";
 import { containerEnv, objectNamed } from "../support/rendered";
 
@@ -72,21 +76,31 @@ test("the pacer offers its rate and counts what a receiver refuses, with the rec
   expect(counts.lastError).toBe("429 ingestion rate limit exceeded for user fake");
 });
 
-test("log pushes carry Spring-pattern lines of the given pods, trace and span IDs as structured metadata", () => {
-  const push = logPush(
-    [
-      ["ticket-service-0", "ticket-service"],
-      ["payment-service-0", "payment-service"],
-    ],
-    10,
-  );
-  const values = push.streams.flatMap((s: Json) => s.values as [string, string, Record<string, string>][]);
-  expect(values).toHaveLength(10);
-  expect(new Set(push.streams.map((s: Json) => s.stream.pod))).toEqual(
-    new Set(["ticket-service-0", "payment-service-0"]),
-  );
-  for (const [, line, metadata] of values) {
-    expect(line).toContain(`,${metadata.trace_id},${metadata.span_id}]`);
+test("log lines go to the pods' CRI log files in the Spring pattern with trace and span IDs, round robin", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-logs-"));
+  try {
+    const pods = logPods(
+      [
+        ["ticket-service-0", "ticket-service", "tiketi-spring"],
+        ["payment-service-0", "payment-service", "tiketi-spring"],
+      ],
+      "bench-node-0",
+    );
+    writeLogs(dir, pods, 10);
+    const lines = pods.map((pod) => fs.readFileSync(podLogFile(dir, pod), "utf8").trimEnd().split("\n"));
+    expect(lines.map((l) => l.length)).toEqual([5, 5]);
+    for (const [i, pod] of pods.entries()) {
+      expect(pod.labels["app.kubernetes.io/name"]).toBe(pod.container);
+      for (const line of lines[i]) {
+        expect(line).toMatch(
+          new RegExp(
+            `^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z stdout F [\\d-]+ [\\d:.]+ +[A-Z]+ \\[${pod.container},[0-9a-f]{32},[0-9a-f]{16}\\] `,
+          ),
+        );
+      }
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 

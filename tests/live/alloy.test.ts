@@ -8,30 +8,16 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { KubeObject } from "../../render/manifest";
-import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
-import { readStackFile } from "../../render/stackFile";
-import { STACKS, StackName, rendered, stackConfig } from "../renderedStacks";
+import { STACKS, rendered, stackConfig } from "../renderedStacks";
 import { getJson } from "../support/http";
 import { configMapData, objectNamed } from "../support/rendered";
 import { tools } from "../support/tools";
 import { Servers, eventually, freePort } from "../support/processes";
-import { LocalLoki, LogPod, hex, startAlloy, startLoki, writePodLog } from "./localStack";
+import { LocalLoki, LogPod, hex, renderNodeMode, startAlloy, startLoki, writePodLog } from "./localStack";
 
 type Json = Record<string, any>;
 
 const run = promisify(execFile);
-
-/** A committed stack rendered with the log agent in `node` mode (prod's own mode, kind's option). */
-async function renderNodeMode(stack: StackName): Promise<readonly KubeObject[]> {
-  const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
-  const logs = JSON.parse(config["observability:logs"] ?? "{}") as Json;
-  const { objects } = await renderWithConfig(
-    `${stack}-node-logs`,
-    { ...config, "observability:logs": JSON.stringify({ ...logs, collectionMode: "node" }) },
-    secretKeys,
-  );
-  return objects;
-}
 
 /** A Spring Boot 3 console line with Micrometer Tracing's `[application,traceId,spanId]`. */
 const springLine = (level: string, ids: { trace: string; span: string }, thread: string, text: string) =>

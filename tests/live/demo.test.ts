@@ -1,31 +1,35 @@
 // The demo's three services, run by the local `node` from the very JavaScript the kind render puts
 // in their ConfigMap and with their rendered environment, against the real collector (kind's
 // config), the OTLP sink in Tempo's place, the real Loki and a real Prometheus scraping them
-// through the rendered app scrape job's relabeling.
+// through the rendered app scrape job's relabeling. Their stdout goes to their pods' CRI log files,
+// which the real Alloy tails and pushes to the real Loki. kind's log agent runs in `api` mode by
+// default, which needs the Kubernetes API; the stack is rendered with `logs.collectionMode: node`
+// so that Alloy reads the files (nothing else in the render depends on the mode).
 //
 // Rewritten beyond addresses and ports: the load (20 requests a second instead of 2, so that the
-// 3 % of failing payments show within seconds). The real Alloy cannot run here yet, so the
-// services' stdout goes to Loki as the log agent would send it: one entry per line, the labels
-// its relabel rules give the pod, and its own stages' expressions for level, trace and span IDs.
+// 3 % of failing payments show within seconds).
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import { DEMO_NAMESPACE, DEMO_PROGRAM_CONFIGMAP, DEMO_SERVICES } from "../../components/demo/names";
 import { FIRST_LOOK_ERRORS, FIRST_LOOK_SERVICE } from "../../components/grafana/firstLook";
-import {
-  JSON_LEVEL_REGEX,
-  SPAN_ID_REGEX,
-  SPRING_LEVEL_REGEX,
-  TRACE_ID_REGEX,
-} from "../../components/logs/logPatterns";
 import { APP_TRACING_CONFIGMAP } from "../../components/tracing/names";
 import { KubeObject } from "../../render/manifest";
-import { rendered, stackConfig } from "../renderedStacks";
-import { getJson, postJson } from "../support/http";
+import { getJson } from "../support/http";
 import { Running, Server, Servers, eventually, freePort } from "../support/processes";
-import { configMapData } from "../support/rendered";
-import { LocalCollector, LocalLoki, startBackends, startCollector, startLoki } from "./localStack";
+import { configMapData, objectNamed } from "../support/rendered";
+import {
+  LocalCollector,
+  LocalLoki,
+  LogPod,
+  renderNodeMode,
+  startAlloy,
+  startBackends,
+  startCollector,
+  startLoki,
+  writePodLog,
+} from "./localStack";
 
 type Json = Record<string, any>;
 
@@ -51,50 +55,21 @@ function renderedEnv(objects: readonly KubeObject[], service: string): Record<st
   );
 }
 
-/**
- * What Alloy pushes for these stdout lines of a pod: its relabel rules' labels, each stage of its
- * pipeline in order (drop patterns, trace ID, span ID, level from a Spring or JSON line, lower-cased),
- * the IDs as structured metadata.
- */
-function asAlloyPushes(service: string, output: string, dropPatterns: readonly string[]) {
-  const streams = new Map<string, [string, string, Record<string, string>][]>();
-  const nowNs = BigInt(Date.now()) * 1_000_000n;
-  output
-    .split("\n")
-    .filter((line) => line !== "" && !dropPatterns.some((p) => new RegExp(p).test(line)))
-    .forEach((line, i) => {
-      const trace = new RegExp(TRACE_ID_REGEX).exec(line)?.groups?.trace_id;
-      const span = new RegExp(SPAN_ID_REGEX).exec(line)?.groups?.span_id;
-      const level = (
-        new RegExp(SPRING_LEVEL_REGEX).exec(line)?.groups?.level ??
-        new RegExp(JSON_LEVEL_REGEX).exec(line)?.groups?.level ??
-        ""
-      ).toLowerCase();
-      const metadata: Record<string, string> = {
-        ...(trace === undefined ? {} : { trace_id: trace }),
-        ...(span === undefined ? {} : { span_id: span }),
-      };
-      streams.set(level, [
-        ...(streams.get(level) ?? []),
-        [String(nowNs - 1000n + BigInt(i)), line, metadata],
-      ]);
-    });
+/** A demo service's pod as the render makes it: its namespace, pod template labels and container. */
+function demoPod(objects: readonly KubeObject[], service: string, index: number): LogPod {
+  const template = objectNamed(objects, "Deployment", service).spec.template as Json;
   return {
-    streams: [...streams].map(([level, values]) => ({
-      stream: {
-        namespace: DEMO_NAMESPACE,
-        app: service,
-        pod: `${service}-6c9d7f-x2kq4`,
-        container: "app",
-        ...(level === "" ? {} : { level }),
-        cluster: "observability",
-      },
-      values,
-    })),
+    namespace: DEMO_NAMESPACE,
+    name: `${service}-6c9d7f-x2kq4`,
+    uid: `6c9d7f00-0000-4000-8000-00000000000${index}`,
+    container: (template.spec.containers as Json[])[0].name as string,
+    labels: template.metadata.labels as Record<string, string>,
+    node: "observability-control-plane",
+    ip: `10.244.0.${10 + index}`,
   };
 }
 
-describe("the demo through the real collector, Loki and Prometheus (kind render)", () => {
+describe("the demo through the real collector, Alloy, Loki and Prometheus (kind render, logs in node mode)", () => {
   const servers = new Servers();
   let dir: string;
   let objects: readonly KubeObject[];
@@ -106,7 +81,7 @@ describe("the demo through the real collector, Loki and Prometheus (kind render)
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "demo-"));
-    objects = (await rendered("kind")).objects;
+    objects = await renderNodeMode("kind");
     const backends = await startBackends(servers, objects, dir, "otel-collector-config");
     sink = backends.sink;
     [prometheus] = backends.prometheus;
@@ -119,6 +94,15 @@ describe("the demo through the real collector, Loki and Prometheus (kind render)
     );
     // Nothing here fires a log alert: the Alertmanager address is never called.
     loki = await startLoki(servers, objects, dir, "http://127.0.0.1:9");
+    // The pods' log files exist before Alloy starts, as the kubelet creates them with the container.
+    DEMO_SERVICES.forEach((service, i) => writePodLog(dir, demoPod(objects, service.name, i), []));
+    await startAlloy(
+      servers,
+      objects,
+      dir,
+      loki.base,
+      DEMO_SERVICES.map((service, i) => demoPod(objects, service.name, i)),
+    );
 
     const program = path.join(dir, "demo.js");
     fs.writeFileSync(program, configMapData(objects, DEMO_PROGRAM_CONFIGMAP)["demo.js"]);
@@ -209,26 +193,31 @@ describe("the demo through the real collector, Loki and Prometheus (kind render)
       "an ERROR line from demo-payments",
       60000,
     );
-    // Give the callers time to log their side of the failure, then ship everything.
+    // Give the callers time to log their side of the failure, then write everything to the pods'
+    // log files for Alloy to tail.
     await new Promise((r) => setTimeout(r, 1500));
-    const dropPatterns = stackConfig("kind").logs.dropPatterns;
-    for (const [service, { server }] of demo) {
-      await postJson(
-        `${loki.base}/loki/api/v1/push`,
-        asAlloyPushes(service, server.output(), dropPatterns),
-        loki.headers,
+    DEMO_SERVICES.forEach((service, i) => {
+      const output = demo.get(service.name)?.server.output() ?? "";
+      writePodLog(
+        dir,
+        demoPod(objects, service.name, i),
+        output.split("\n").filter((line) => line !== ""),
       );
-    }
+    });
 
     // 2. The query the first look opens finds error lines; each carries its trace ID as metadata.
     const query = encodeURIComponent(FIRST_LOOK_ERRORS);
-    const streams = await eventually(async () => {
-      const { data } = await getJson(
-        `${loki.base}/loki/api/v1/query_range?query=${query}&limit=100`,
-        loki.headers,
-      );
-      return (data.result as Json[]).length > 0 ? (data.result as Json[]) : undefined;
-    }, "the demo's error lines in Loki");
+    const streams = await eventually(
+      async () => {
+        const { data } = await getJson(
+          `${loki.base}/loki/api/v1/query_range?query=${query}&limit=100`,
+          loki.headers,
+        );
+        return (data.result as Json[]).length > 0 ? (data.result as Json[]) : undefined;
+      },
+      "the demo's error lines in Loki",
+      30000,
+    );
     const lines = streams.flatMap((s) =>
       (s.values as [string, string][]).map(([, line]) => ({ stream: s.stream as Json, line })),
     );

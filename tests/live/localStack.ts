@@ -7,6 +7,9 @@ import * as path from "path";
 import { LOKI_PATHS } from "../../components/logs/names";
 import { PROMETHEUS_PATHS } from "../../components/metrics/names";
 import { KubeObject } from "../../render/manifest";
+import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
+import { readStackFile } from "../../render/stackFile";
+import { StackName } from "../renderedStacks";
 import { Running, Server, Servers, freePort } from "../support/processes";
 import {
   configMapData,
@@ -294,6 +297,18 @@ export interface LogPod {
   readonly labels: Readonly<Record<string, string>>;
   readonly node: string;
   readonly ip: string;
+}
+
+/** A committed stack rendered with the log agent in `node` mode (prod's own mode, kind's option). */
+export async function renderNodeMode(stack: StackName): Promise<readonly KubeObject[]> {
+  const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
+  const logs = JSON.parse(config["observability:logs"] ?? "{}") as Json;
+  const { objects } = await renderWithConfig(
+    `${stack}-node-logs`,
+    { ...config, "observability:logs": JSON.stringify({ ...logs, collectionMode: "node" }) },
+    secretKeys,
+  );
+  return objects;
 }
 
 /** The directory standing in for the host's `/var/log/pods` in a test's `dir`. */
