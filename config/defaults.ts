@@ -170,7 +170,9 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       kubeStateMetrics: resources("10m", "32Mi", "100m", "128Mi"),
       nodeExporter: resources("10m", "24Mi", "100m", "64Mi"),
       loki: resources("100m", "160Mi", "500m", "512Mi", EPHEMERAL.scratch),
-      alloy: resources("50m", "128Mi", "200m", "256Mi", EPHEMERAL.scratch),
+      // Alloy tailing 8 pods at 50 lines/s held 196Mi steady: 128Mi requested was far below it, and
+      // 256Mi left its Go heap at its GOMEMLIMIT.
+      alloy: resources("50m", "192Mi", "200m", "384Mi", EPHEMERAL.scratch),
       otelCollector: resources("50m", "96Mi", "300m", "384Mi"),
       otelCollectorAggregator: resources("50m", "128Mi", "300m", "384Mi"),
       tempo: resources("50m", "128Mi", "300m", "512Mi", EPHEMERAL.scratch),
@@ -263,7 +265,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       kubeStateMetrics: resources("50m", "128Mi", "200m", "256Mi"),
       nodeExporter: resources("50m", "64Mi", "200m", "128Mi"),
       loki: resources("500m", "512Mi", "2", "2Gi", EPHEMERAL.scratch),
-      alloy: resources("100m", "256Mi", "500m", "512Mi", EPHEMERAL.scratch),
+      // Its start-up catch-up over 80 pods' files peaked at 510m CPU: 500m would throttle it.
+      alloy: resources("100m", "256Mi", "1", "512Mi", EPHEMERAL.scratch),
       // The gateway only routes; the aggregators hold traces until the sampling decision.
       otelCollector: resources("100m", "96Mi", "500m", "256Mi"),
       otelCollectorAggregator: resources("250m", "256Mi", "1", "1Gi"),
