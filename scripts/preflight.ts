@@ -4,10 +4,9 @@
 // enforcement, app namespaces, IRSA ServiceAccounts and the OIDC issuer), one line per finding,
 // each with its fix. Exits 1 when anything blocking is missing. `--iam` also prints the trust and
 // permission policy of every IAM role the stack uses, ready to paste.
-import { ConfigError } from "../config";
 import { PROJECT_ROOT } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
-import { exitCode, formatFindings } from "./preflight/findings";
+import { exitCode, exitWith, formatFindings } from "./preflight/findings";
 import { formatIamRoles, iamRoles } from "./preflight/iamPolicies";
 import { preflightPlan, runPreflight } from "./preflight/plan";
 
@@ -31,11 +30,4 @@ async function run(): Promise<number> {
   return exitCode(result.findings);
 }
 
-run()
-  .then((code) => process.exit(code))
-  .catch((error: unknown) => {
-    process.stderr.write(
-      `${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`,
-    );
-    process.exit(1);
-  });
+exitWith(run);

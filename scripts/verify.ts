@@ -6,10 +6,10 @@
 // stack's own kube context. It changes no object; it sends one probe span (service
 // observability-verify) through the collector. Exits 0 only when nothing is blocking.
 import * as k8s from "@kubernetes/client-node";
-import { ConfigError, parsePulumiConfig } from "../config";
+import { parsePulumiConfig } from "../config";
 import { PROJECT_ROOT, renderWithConfig } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
-import { exitCode, findingLine } from "./preflight/findings";
+import { exitCode, exitWith, findingLine } from "./preflight/findings";
 import { stackKubeConfig } from "./preflight/clusterFacts";
 import { verifyChecks } from "./verify/checkList";
 import { runChecks } from "./verify/checks";
@@ -97,11 +97,4 @@ async function run(): Promise<number> {
   }
 }
 
-run()
-  .then((code) => process.exit(code))
-  .catch((error: unknown) => {
-    process.stderr.write(
-      `${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`,
-    );
-    process.exit(1);
-  });
+exitWith(run);

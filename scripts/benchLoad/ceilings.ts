@@ -59,17 +59,18 @@ export async function findCeiling(
     const after =
       before instanceof Error ? before : await path.measure().catch((error: unknown) => error as Error);
     const { rss, limit } = path.rss();
+    const failedAt = (reason: string): Ceiling => ({
+      label: path.label,
+      sustained,
+      rssAtSustained,
+      limit,
+      failed: { level: offered, reason },
+      generatorLimited: false,
+    });
     if (after instanceof Error) {
       const reason = `stopped answering: ${after.message}`;
       log(`  ${path.label}: ${offered} failed: ${reason}`);
-      return {
-        label: path.label,
-        sustained,
-        rssAtSustained,
-        limit,
-        failed: { level: offered, reason },
-        generatorLimited: false,
-      };
+      return failedAt(reason);
     }
     if (!path.offered(before as Counters, after, offered, seconds)) {
       log(`  ${path.label}: ${offered} not offered in full: the bench is the bottleneck here`);
@@ -84,14 +85,7 @@ export async function findCeiling(
       `  ${path.label}: ${offered} ${reason === undefined ? "held" : `failed: ${reason}`} (RSS ${Math.round(rss / 2 ** 20)}Mi)`,
     );
     if (reason !== undefined) {
-      return {
-        label: path.label,
-        sustained,
-        rssAtSustained,
-        limit,
-        failed: { level: offered, reason },
-        generatorLimited: false,
-      };
+      return failedAt(reason);
     }
     sustained = offered;
     rssAtSustained = rss;
