@@ -1,5 +1,5 @@
 /**
- * `npm run test:components`: the real Loki, collector, Prometheus and Alertmanager booted on
+ * `npm run test:components`: the real Loki, Alloy, collector, Prometheus and Alertmanager booted on
  * 127.0.0.1 with the configs the program renders. One file at a time: they start servers.
  * @type {import('jest').Config}
  */
