@@ -266,12 +266,16 @@ function logPush(service: string, namespace: string, cluster: string, lines: num
 }
 
 /** Pushes `LOG_LINES_PER_SECOND` lines a second across the stack's services for `FILL_SECONDS`. */
+/** The namespace of each of the stack's app services, as their log lines carry it. */
+function serviceNamespaces(stack: StackName): string[] {
+  const config = stackConfig(stack);
+  return config.apps.services.map((s) => s.namespace ?? config.apps.namespaces[0]);
+}
+
 async function fillLoki(loki: LocalLoki, stack: StackName): Promise<{ lines: number; bytes: number }> {
   const config = stackConfig(stack);
-  const services = config.apps.services.map((s) => ({
-    name: s.name,
-    namespace: s.namespace ?? config.apps.namespaces[0],
-  }));
+  const namespaces = serviceNamespaces(stack);
+  const services = config.apps.services.map((s, i) => ({ name: s.name, namespace: namespaces[i] }));
   const clock = { ns: BigInt(Date.now()) * 1_000_000n };
   let lines = 0;
   let bytes = 0;
@@ -297,8 +301,9 @@ async function fillLoki(loki: LocalLoki, stack: StackName): Promise<{ lines: num
 }
 
 async function lokiCount(loki: LocalLoki, stack: StackName): Promise<number | undefined> {
-  const namespace = stackConfig(stack).apps.namespaces[0];
-  const query = encodeURIComponent(`sum(count_over_time({namespace="${namespace}"}[1h]))`);
+  // fillLoki writes to every service's namespace: on kind the demo's is one of them.
+  const namespaces = [...new Set(serviceNamespaces(stack))].join("|");
+  const query = encodeURIComponent(`sum(count_over_time({namespace=~"${namespaces}"}[1h]))`);
   const { data } = await getJson(`${loki.base}/loki/api/v1/query?query=${query}`, loki.headers);
   const result = data.result as Json[];
   return result.length === 0 ? 0 : Number(result[0].value[1]);
