@@ -151,7 +151,11 @@ describe("with remote write, each replica labels what it sends, and its alerts s
     // The pod's name, as the rendered fieldRef gives it.
     const env = objectNamed(objects, "StatefulSet", "prometheus").spec.template.spec.containers[0]
       .env as Json[];
-    expect(env).toEqual([{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }]);
+    expect(env).toEqual([
+      { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+      // 80 % of prod's 4Gi limit (components/common/goMemoryLimit.ts).
+      { name: "GOMEMLIMIT", value: "3276MiB" },
+    ]);
     const rendered = yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as Json;
     receiver = await webhookReceiver();
     // The rendered global and alerting sections; Alertmanager is this receiver, the rule fires at once.
