@@ -8,7 +8,9 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { KubeObject } from "../../render/manifest";
-import { STACKS, rendered, stackConfig } from "../renderedStacks";
+import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
+import { readStackFile } from "../../render/stackFile";
+import { STACKS, StackName, rendered, stackConfig } from "../renderedStacks";
 import { getJson } from "../support/http";
 import { configMapData, objectNamed } from "../support/rendered";
 import { tools } from "../support/tools";
@@ -319,5 +321,96 @@ describe("alloy validate and the binary's own checks", () => {
     const { code, output } = await alloy("validate", file);
     expect(code).not.toBe(0);
     expect(output).toMatch(/broken\.alloy:4:3: expected expression/);
+  });
+});
+
+/**
+ * A committed stack rendered with the log agent in `mode` and the monitor scraper on: every Alloy
+ * config the program can render for that stack.
+ */
+async function renderEveryAlloy(stack: StackName, mode: "node" | "api"): Promise<readonly KubeObject[]> {
+  const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
+  const section = (key: string) => JSON.parse(config[`observability:${key}`] ?? "{}") as Json;
+  const { objects } = await renderWithConfig(
+    `${stack}-${mode}-alloys`,
+    {
+      ...config,
+      "observability:logs": JSON.stringify({ ...section("logs"), collectionMode: mode }),
+      "observability:metrics": JSON.stringify({
+        ...section("metrics"),
+        prometheusOperatorMonitors: { enabled: true, namespaces: ["cert-manager"] },
+      }),
+    },
+    secretKeys,
+  );
+  return objects;
+}
+
+/** The Alloy workloads a render holds, by the name of their config's ConfigMap. */
+const ALLOY_WORKLOADS = [
+  { kinds: ["DaemonSet", "StatefulSet"], name: "alloy", configMap: "alloy-config" },
+  { kinds: ["Deployment"], name: "monitor-scraper", configMap: "monitor-scraper-config" },
+];
+
+/** The components a config instantiates: its top-level blocks (`<component> "<label>" {`). */
+const componentsOf = (config: string): string[] => [
+  ...new Set([...config.matchAll(/^([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+) "/gm)].map((m) => m[1])),
+];
+
+describe("the Alloy build the tests run: the shipped release, with every component the renders use", () => {
+  const configs: { name: string; text: string; args: string[]; image: string }[] = [];
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "alloy-build-"));
+    for (const stack of STACKS) {
+      for (const mode of ["node", "api"] as const) {
+        const objects = await renderEveryAlloy(stack, mode);
+        for (const workload of ALLOY_WORKLOADS) {
+          const object = objects.find(
+            (o) => workload.kinds.includes(o.kind) && o.metadata.name === workload.name,
+          );
+          const container = (object as Json).spec.template.spec.containers[0];
+          configs.push({
+            name: `${stack}-${mode}-${workload.name}`,
+            text: configMapData(objects, workload.configMap)["config.alloy"],
+            args: container.args,
+            image: container.image,
+          });
+        }
+      }
+    }
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test("every rendered Alloy config (both stacks, both collection modes, the monitor scraper) validates", async () => {
+    expect(configs.map((c) => c.name)).toHaveLength(STACKS.length * 2 * ALLOY_WORKLOADS.length);
+    for (const config of configs) {
+      const file = path.join(dir, `${config.name}.alloy`);
+      fs.writeFileSync(file, config.text);
+      const stability = config.args.filter((arg) => arg.startsWith("--stability.level="));
+      const { stdout, stderr } = await run(tools.alloy(), ["validate", ...stability, file]);
+      expect({ config: config.name, output: stdout + stderr }).toEqual({ config: config.name, output: "" });
+    }
+  });
+
+  test("the binary registers every component the configs use", async () => {
+    const used = [...new Set(configs.flatMap((c) => componentsOf(c.text)))].sort();
+    // Both collection modes and the monitor scraper are among them.
+    expect(used).toEqual(
+      expect.arrayContaining([
+        "loki.source.file",
+        "loki.source.kubernetes",
+        "prometheus.operator.servicemonitors",
+      ]),
+    );
+    const registered = (await run(tools.alloy(), ["components"])).stdout.trim().split("\n");
+    expect(used.filter((name) => !registered.includes(name))).toEqual([]);
+  });
+
+  test("the binary is the release of the image the stack ships", async () => {
+    const tags = [...new Set(configs.map((c) => c.image.split(":").pop()))];
+    expect(tags).toHaveLength(1);
+    const { stdout } = await run(tools.alloy(), ["--version"]);
+    expect(stdout).toMatch(new RegExp(`^alloy, version ${tags[0]} `));
   });
 });

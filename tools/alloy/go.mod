@@ -1,4 +1,4 @@
-module observability/tools/alloy
+module github.com/grafana/alloy/observabilitytestbuild
 
 go 1.26.7
 
