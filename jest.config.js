@@ -7,6 +7,7 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/live/", "<rootDir>/tests/cluster/"],
   transform: { "^.+\\.ts$": "ts-jest" },
   globalSetup: "<rootDir>/tests/globalSetup.ts",
+  globalTeardown: "<rootDir>/tests/globalTeardown.ts",
   testTimeout: 60000,
   // Much of the suite waits on real servers and child processes: two workers keep both cores busy.
   maxWorkers: 2,
