@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { SHARED_RENDERS_VARIABLE } from "./renderedStacks";
+import { SHARED_RENDERS_VARIABLE } from "./support/sharedRenders";
 
 /** Removes the renders the global setup shared. */
 export default function globalTeardown(): void {

@@ -8,7 +8,8 @@ import main = require("../index");
 import { KubeObject, redactSecrets, toManifest } from "../render/manifest";
 import { PROJECT_ROOT, recordDeployment, renderStack } from "../render/renderStack";
 import { SECRET_PLACEHOLDER, readStackFile } from "../render/stackFile";
-import { SHARED_RENDERS_VARIABLE, STACKS, rendered } from "./renderedStacks";
+import { STACKS, rendered } from "./renderedStacks";
+import { SHARED_RENDERS_VARIABLE } from "./support/sharedRenders";
 
 interface CliResult {
   code: number;

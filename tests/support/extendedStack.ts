@@ -4,7 +4,8 @@
 import * as path from "path";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import type { StackName } from "../renderedStacks";
+import { STACKS, StackName } from "../renderedStacks";
+import { shareRender, sharedRender } from "./sharedRenders";
 
 export const EXTEND_DIR = path.join(PROJECT_ROOT, "tests/extend");
 export const EXTENDED_STACK = "extended";
@@ -52,17 +53,19 @@ export function extendedConfig(profile: StackName): { config: Record<string, str
   return { config, secretKeys: [...new Set([...target.secretKeys, ...extended.secretKeys])] };
 }
 
-const cache = new Map<StackName, Promise<RenderedStack>>();
+function renderExtended(profile: StackName): Promise<RenderedStack> {
+  const { config, secretKeys } = extendedConfig(profile);
+  return renderWithConfig(profile, config, secretKeys);
+}
 
-/** The extended stack on a profile's committed stack file, rendered once per test file. */
+/** The extended stack on a profile's committed stack file, rendered once per test run (tests/globalSetup.ts). */
 export function renderedExtended(profile: StackName): Promise<RenderedStack> {
-  let result = cache.get(profile);
-  if (result === undefined) {
-    const { config, secretKeys } = extendedConfig(profile);
-    // Renders must not overlap: the Pulumi runtime is process-global.
-    const previous = [...cache.values()].map((p) => p.catch(() => undefined));
-    result = Promise.all(previous).then(() => renderWithConfig(profile, config, secretKeys));
-    cache.set(profile, result);
+  return sharedRender(`extended-${profile}`, () => renderExtended(profile));
+}
+
+/** Renders the extended stack on every profile into `dir` for `renderedExtended`. */
+export async function shareExtendedStacks(dir: string): Promise<void> {
+  for (const profile of STACKS) {
+    await shareRender(dir, `extended-${profile}`, () => renderExtended(profile));
   }
-  return result;
 }
