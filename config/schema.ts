@@ -284,7 +284,7 @@ const s3Backend = strict({
 
 /** A database the stack runs a postgres-exporter for; the DSN carries credentials, so it is a secret. */
 const postgresTarget = strict({
-  name: dnsLabel.describe("Names the exporter Deployment and the `database` label."),
+  name: dnsLabel.describe("Names the exporter Deployment."),
   dsn: secretString.describe("The connection string the exporter uses; it carries credentials."),
   port: port.default(5432).describe("Where the database listens, for the exporter's egress NetworkPolicy."),
 });
@@ -976,7 +976,7 @@ export const stackConfigSchema = strict({
   }).describe("Prometheus, Alertmanager, exporters and rules."),
   logs: strict({
     retention: duration.describe("How long Loki keeps log lines."),
-    storageSize: quantity.describe("Loki's volume (on kind; S3 holds chunks on eks)."),
+    storageSize: quantity.describe("Loki's volume."),
     collectionMode: z
       .enum(["node", "api"])
       .describe(
@@ -1043,7 +1043,7 @@ export const stackConfigSchema = strict({
         "Span-metric and service-graph histogram bounds, increasing; every latency threshold must be one of them.",
       ),
     collectorReplicas: replicas(10).describe(
-      "Replicas of the collector the apps send to; above 1 the collector runs in two tiers.",
+      "Replicas of the collector the apps send to; above 1, or with tail sampling, the collector runs in two tiers.",
     ),
     aggregatorReplicas: replicas(10).describe(
       "Replicas of the trace-ID-routed aggregator tier, when there is one.",
@@ -1187,9 +1187,7 @@ export const stackConfigSchema = strict({
   exposure: strict({
     mode: z
       .enum(["nodePort", "ingress"])
-      .describe(
-        "nodePort (kind, mapped to 127.0.0.1 by kind/cluster.yaml) or ingress (required on eks: only Grafana is exposed).",
-      ),
+      .describe("nodePort (kind, mapped to 127.0.0.1 by kind/cluster.yaml) or ingress (required on eks)."),
     nodePorts: strict({
       grafana: nodePort,
       prometheus: nodePort,
