@@ -164,7 +164,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
     // taint): node pools, taints and priority classes are the cluster's, so placement is opt-in.
     placement: { default: {} },
     resources: {
-      // Measured by `npm run bench:load` (README "Footprint"): requests near steady RSS at the rated load.
+      // Measured by `npm run bench:load` (docs/operations.md, "Footprint"): requests near steady RSS at the rated load.
       prometheus: resources("100m", "192Mi", "500m", "512Mi"),
       alertmanager: resources("10m", "48Mi", "100m", "128Mi"),
       kubeStateMetrics: resources("10m", "32Mi", "100m", "128Mi"),
@@ -184,7 +184,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
     },
     demo,
   },
-  // Sized for a small production cluster; the README's sizing note says which keys to raise.
+  // Sized for a small production cluster; docs/operations.md's sizing note says which keys to raise.
   eks: {
     profile: "eks",
     cluster: { name: "observability", env: "prod", region: "us-east-1", kubeContext: "observability-prod" },
@@ -251,14 +251,14 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
     },
     alerting: { groupWait: "30s", receivers: [], routes: [], externalUrls: {} },
     exposure: { mode: "ingress", nodePorts: seedNodePorts },
-    // The gp3 class the README asks for sets allowVolumeExpansion (the preflight checks it).
+    // The gp3 class docs/production.md asks for sets allowVolumeExpansion (the preflight checks it).
     storage: { className: "gp3", allowVolumeExpansion: true },
     images,
     // The stack's own rules only (replicas spread over nodes and zones, node agents tolerate every
     // taint): node pools, taints and priority classes are the cluster's, so placement is opt-in.
     placement: { default: {} },
     resources: {
-      // Measured by `npm run bench:load` (README "Footprint"). Limits keep the headroom a 90 s run
+      // Measured by `npm run bench:load` (docs/operations.md, "Footprint"). Limits keep the headroom a 90 s run
       // cannot show: the head growing to its 2 h compaction, dashboard and rule queries.
       prometheus: resources("500m", "1Gi", "2", "4Gi"),
       alertmanager: resources("50m", "48Mi", "200m", "256Mi"),

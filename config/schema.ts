@@ -133,7 +133,8 @@ const pinnedImage = z
   .refine((ref) => /@sha256:/.test(ref) || /:[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(ref.split("/").pop() ?? ""), {
     message: "must be pinned with an explicit tag or digest",
   })
-  .refine((ref) => !/:latest(@|$)/.test(ref), { message: "must not use the floating tag 'latest'" });
+  .refine((ref) => !/:latest(@|$)/.test(ref), { message: "must not use the floating tag 'latest'" })
+  .describe("The image, pinned by a tag other than latest or by a digest.");
 
 /** Secret values are wrapped as Pulumi secrets the moment they are read, so they stay secret end to end. */
 const secretString = nonEmpty.transform((value) => pulumi.secret(value));
@@ -145,28 +146,33 @@ const strict = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
 
 // Ephemeral storage: the container's logs and writable scratch directories (emptyDirs), which the
 // kubelet counts against it; a container over its limit is evicted instead of filling the node.
-const resourceList = strict({ cpu: quantity, memory: quantity, ephemeralStorage: quantity });
+const resourceList = strict({
+  cpu: quantity.describe("CPU."),
+  memory: quantity.describe("Memory."),
+  ephemeralStorage: quantity.describe("The container's logs and scratch directories."),
+});
 // Each container's Go runtime gets a share of its memory limit as GOMEMLIMIT: below 16Mi it would
 // collect garbage almost constantly, and the collector's memory_limiter would get a hard limit of 0 or 1 MiB.
 const MIN_MEMORY_LIMIT = "16Mi";
-const resourceRequirements = strict({ requests: resourceList, limits: resourceList }).superRefine(
-  (value, ctx) => {
-    const { requests, limits } = value;
-    // Refinements also see values whose fields failed; those are reported already.
-    if (![requests.memory, limits.memory].every((q) => quantity.safeParse(q).success)) {
-      return;
-    }
-    const message =
-      parseQuantity(limits.memory) < parseQuantity(MIN_MEMORY_LIMIT)
-        ? `must be at least ${MIN_MEMORY_LIMIT}: the Go runtime gets a share of it as GOMEMLIMIT`
-        : parseQuantity(limits.memory) < parseQuantity(requests.memory)
-          ? `must be at least requests.memory (${requests.memory}): Kubernetes refuses a limit below the request`
-          : undefined;
-    if (message !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["limits", "memory"], message });
-    }
-  },
-);
+const resourceRequirements = strict({
+  requests: resourceList.describe("What the scheduler reserves."),
+  limits: resourceList.describe("Where the container is throttled, killed or evicted."),
+}).superRefine((value, ctx) => {
+  const { requests, limits } = value;
+  // Refinements also see values whose fields failed; those are reported already.
+  if (![requests.memory, limits.memory].every((q) => quantity.safeParse(q).success)) {
+    return;
+  }
+  const message =
+    parseQuantity(limits.memory) < parseQuantity(MIN_MEMORY_LIMIT)
+      ? `must be at least ${MIN_MEMORY_LIMIT}: the Go runtime gets a share of it as GOMEMLIMIT`
+      : parseQuantity(limits.memory) < parseQuantity(requests.memory)
+        ? `must be at least requests.memory (${requests.memory}): Kubernetes refuses a limit below the request`
+        : undefined;
+  if (message !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["limits", "memory"], message });
+  }
+});
 
 const byComponent = <T extends z.ZodTypeAny>(value: T) =>
   strict(Object.fromEntries(COMPONENTS.map((c) => [c, value])) as Record<ComponentName, T>);
@@ -195,32 +201,52 @@ const objective = fromCliText(
 );
 
 const sloOverride = strict({
-  availability: objective.optional(),
-  latencyThresholdSeconds: positiveSeconds.optional(),
+  availability: objective
+    .optional()
+    .describe("This service's availability objective, over metrics.slo.availability."),
+  latencyThresholdSeconds: positiveSeconds
+    .optional()
+    .describe(
+      "This service's latency threshold, over metrics.slo.latencyThresholdSeconds; one of tracing.latencyBucketsSeconds.",
+    ),
 });
 
 const appService = strict({
-  name: dnsLabel,
-  /** @default the first of apps.namespaces */
-  namespace: dnsLabel.optional(),
-  port,
-  /** @default apps.defaults.metricsPath */
-  metricsPath: z.string().startsWith("/", "must start with '/'").optional(),
-  /** @default apps.defaults.scrapeInterval */
-  scrapeInterval: duration.optional(),
-  /** @default metrics.slo */
-  slo: sloOverride.optional(),
+  name: dnsLabel.describe("The Service's name: the `service` label of its metrics."),
+  namespace: dnsLabel.optional().describe("Where the Service runs; the first of apps.namespaces when unset."),
+  port: port.describe("The port its metrics are scraped on."),
+  metricsPath: z
+    .string()
+    .startsWith("/", "must start with '/'")
+    .optional()
+    .describe("Its metrics path; apps.defaults.metricsPath when unset."),
+  scrapeInterval: duration
+    .optional()
+    .describe("Its scrape interval; apps.defaults.scrapeInterval when unset."),
+  slo: sloOverride.optional().describe("Objectives of this service over metrics.slo."),
 });
 
 const apps = strict({
-  namespaces: z.array(dnsLabel),
-  /** Whether the stack creates the app namespaces (kind) or requires them to exist (eks). */
-  createNamespaces: z.boolean(),
+  namespaces: z
+    .array(dnsLabel)
+    .describe(
+      "Namespaces the apps run in: scraped, their logs collected, the tracing ConfigMap published there.",
+    ),
+  createNamespaces: z
+    .boolean()
+    .describe(
+      "true: the stack creates apps.namespaces (Pod Security baseline, warn/audit restricted); false: they must exist, and a missing one fails the preview by name.",
+    ),
   defaults: strict({
-    metricsPath: z.string().startsWith("/", "must start with '/'"),
-    scrapeInterval: duration,
+    metricsPath: z
+      .string()
+      .startsWith("/", "must start with '/'")
+      .describe("Metrics path of services that set none."),
+    scrapeInterval: duration.describe("Scrape interval of services that set none."),
   }),
-  services: z.array(appService),
+  services: z
+    .array(appService)
+    .describe("The services to scrape, each with RED and SLO rules and dashboards."),
 }).superRefine((value, ctx) => {
   reportDuplicates([...value.namespaces.entries()], ["namespaces"], ctx);
   reportDuplicates(
@@ -250,21 +276,27 @@ const apps = strict({
   });
 });
 
-const s3Backend = strict({ bucket: s3Bucket, region: awsRegion, roleArn: iamRoleArn });
+const s3Backend = strict({
+  bucket: s3Bucket.describe("The bucket."),
+  region: awsRegion.describe("The bucket's region."),
+  roleArn: iamRoleArn.describe("The IRSA role that reads and writes it."),
+});
 
 /** A database the stack runs a postgres-exporter for; the DSN carries credentials, so it is a secret. */
 const postgresTarget = strict({
-  name: dnsLabel,
-  dsn: secretString,
-  /** Where the database listens, for the exporter's egress NetworkPolicy. @default 5432 */
-  port: port.default(5432),
+  name: dnsLabel.describe("Names the exporter Deployment."),
+  dsn: secretString.describe("The connection string the exporter uses; it carries credentials."),
+  port: port.default(5432).describe("Where the database listens, for the exporter's egress NetworkPolicy."),
 });
 
 /** A Redis the stack runs a redis-exporter for. */
 const redisTarget = strict({
-  name: dnsLabel,
-  address: z.string().regex(/^[A-Za-z0-9.-]+:[0-9]+$/, "must be host:port such as redis.shop.svc:6379"),
-  password: secretString.optional(),
+  name: dnsLabel.describe("Names the exporter Deployment."),
+  address: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+:[0-9]+$/, "must be host:port such as redis.shop.svc:6379")
+    .describe("Where Redis listens."),
+  password: secretString.optional().describe("Redis' password."),
 });
 
 /** A Prometheus label name, as relabel rules write and routes group by. */
@@ -277,12 +309,22 @@ const labelName = z
 
 /** Prometheus' relabel_config, with the actions teams use (field names are Prometheus' own). */
 const relabelConfig = strict({
-  source_labels: z.array(labelName).optional(),
+  source_labels: z
+    .array(labelName)
+    .optional()
+    .describe("Labels whose values are joined and matched (Prometheus' relabel_config)."),
   separator: z.string().optional(),
-  regex: z.string().refine(isValidRegex, "must be a valid regular expression (RE2 syntax)").optional(),
-  target_label: nonEmpty.optional(),
+  regex: z
+    .string()
+    .refine(isValidRegex, "must be a valid regular expression (RE2 syntax)")
+    .optional()
+    .describe("Matched against the joined source labels (RE2)."),
+  target_label: nonEmpty.optional().describe("The label a replace writes."),
   replacement: z.string().optional(),
-  action: z.enum(["replace", "keep", "drop", "labelmap", "labeldrop", "labelkeep"]).optional(),
+  action: z
+    .enum(["replace", "keep", "drop", "labelmap", "labeldrop", "labelkeep"])
+    .optional()
+    .describe("What the rule does; replace when unset."),
 });
 
 /**
@@ -294,41 +336,75 @@ const relabelConfig = strict({
  */
 const extraScrapeConfig = strict({
   // Also the key of the job's credential files: the Secret key alphabet.
-  job_name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "must be letters, digits, '_', '.' and '-'"),
-  scrape_interval: duration.optional(),
-  scrape_timeout: duration.optional(),
-  metrics_path: z.string().startsWith("/", "must start with '/'").optional(),
-  scheme: z.enum(["http", "https"]).optional(),
-  params: z.record(z.array(z.string())).optional(),
-  honor_labels: z.boolean().optional(),
+  job_name: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "must be letters, digits, '_', '.' and '-'")
+    .describe("The job's name (Prometheus' field names throughout); also keys its credential files."),
+  scrape_interval: duration
+    .optional()
+    .describe("The job's scrape interval; metrics.scrapeInterval when unset."),
+  scrape_timeout: duration.optional().describe("At most the job's scrape interval."),
+  metrics_path: z
+    .string()
+    .startsWith("/", "must start with '/'")
+    .optional()
+    .describe("Prometheus' default /metrics when unset."),
+  scheme: z.enum(["http", "https"]).optional().describe("http when unset."),
+  params: z.record(z.array(z.string())).optional().describe("URL parameters of each scrape."),
+  honor_labels: z.boolean().optional().describe("Keep the target's labels where they clash with the job's."),
   static_configs: z
     .array(
       strict({
-        targets: z.array(hostPort("orders.shop.svc:8080")).min(1, "must list at least one target"),
-        labels: z.record(labelName, z.string()).optional(),
+        targets: z
+          .array(hostPort("orders.shop.svc:8080"))
+          .min(1, "must list at least one target")
+          .describe("host:port of each target."),
+        labels: z.record(labelName, z.string()).optional().describe("Labels added to these targets' series."),
       }),
     )
-    .optional(),
+    .optional()
+    .describe("Fixed targets; a Service in the cluster opens the NetworkPolicy to its namespace."),
   kubernetes_sd_configs: z
     .array(
       strict({
-        role: z.enum(["pod", "service", "endpointslice"]),
+        role: z
+          .enum(["pod", "service", "endpointslice"])
+          .describe("What discovery lists: pods, Services or EndpointSlices."),
         namespaces: strict({ names: z.array(dnsLabel).min(1, "must list at least one namespace") }),
-        /** Where Prometheus may connect in those namespaces. @default every port */
-        ports: z.array(port).min(1, "must list at least one port").optional(),
+        ports: z
+          .array(port)
+          .min(1, "must list at least one port")
+          .optional()
+          .describe("Where Prometheus may connect in those namespaces; every port when unset."),
       }),
     )
-    .optional(),
-  relabel_configs: z.array(relabelConfig).optional(),
-  metric_relabel_configs: z.array(relabelConfig).optional(),
-  basic_auth: strict({ username: nonEmpty, password: secretString }).optional(),
-  authorization: strict({ type: nonEmpty.optional(), credentials: secretString }).optional(),
+    .optional()
+    .describe("Kubernetes discovery in named namespaces: RBAC and NetworkPolicy open exactly those."),
+  relabel_configs: z
+    .array(relabelConfig)
+    .optional()
+    .describe("Rules over the targets' labels before the scrape."),
+  metric_relabel_configs: z
+    .array(relabelConfig)
+    .optional()
+    .describe("Rules over the scraped series before they are stored."),
+  basic_auth: strict({ username: nonEmpty, password: secretString })
+    .optional()
+    .describe("Credentials mounted as a file; not beside authorization."),
+  authorization: strict({ type: nonEmpty.optional(), credentials: secretString })
+    .optional()
+    .describe("A bearer credential mounted as a file."),
   tls_config: strict({
-    /** The CA certificate (PEM) that signed the targets' serving certificates. */
-    ca: z.string().startsWith("-----BEGIN CERTIFICATE-----", "must be a PEM certificate").optional(),
-    server_name: nonEmpty.optional(),
-    insecure_skip_verify: z.boolean().optional(),
-  }).optional(),
+    ca: z
+      .string()
+      .startsWith("-----BEGIN CERTIFICATE-----", "must be a PEM certificate")
+      .optional()
+      .describe("The CA certificate (PEM) that signed the targets' serving certificates."),
+    server_name: nonEmpty.optional().describe("The name the targets' certificates are checked against."),
+    insecure_skip_verify: z.boolean().optional().describe("Skip checking the targets' certificates."),
+  })
+    .optional()
+    .describe("TLS towards the targets."),
 }).superRefine((job, ctx) => {
   if ((job.static_configs ?? []).length + (job.kubernetes_sd_configs ?? []).length === 0) {
     ctx.addIssue({
@@ -375,26 +451,39 @@ const ingressAuth = z.discriminatedUnion("type", [
 ]);
 
 const ingress = strict({
-  host: hostName,
-  className: nonEmpty,
-  /** Anything the program does not set itself; the ALB annotations it generates cannot be overridden. */
-  annotations: z.record(z.string()),
-  /** For controllers that terminate TLS with a Secret (nginx); the ALB ignores it. */
-  tlsSecretName: dnsLabel.optional(),
-  /** className alb: an ACM certificate the ALB terminates TLS with. */
+  host: hostName.describe("The host Grafana is served on."),
+  className: nonEmpty.describe(
+    "The IngressClass; `alb` gets the AWS Load Balancer Controller's annotations generated.",
+  ),
+  annotations: z
+    .record(z.string())
+    .describe(
+      "Anything the program does not set itself; the ALB annotations it generates cannot be overridden.",
+    ),
+  tlsSecretName: dnsLabel
+    .optional()
+    .describe("For controllers that terminate TLS with a Secret (nginx); refused with className alb."),
   certificateArn: z
     .string()
     .regex(
       /^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[A-Za-z0-9-]+$/,
       "must be an ACM certificate ARN such as arn:aws:acm:eu-west-1:123456789012:certificate/<id>",
     )
-    .optional(),
-  /** className alb: internal needs no public subnets and exposes nothing to the internet. */
-  scheme: z.enum(["internal", "internet-facing"]).default("internal"),
-  /** Prometheus and Alertmanager behind the same kind of Ingress; on eks only with `auth`. */
-  prometheus: strict({ host: hostName }).optional(),
-  alertmanager: strict({ host: hostName }).optional(),
-  auth: ingressAuth.optional(),
+    .optional()
+    .describe("className alb: the ACM certificate the ALB terminates TLS with (required there)."),
+  scheme: z
+    .enum(["internal", "internet-facing"])
+    .default("internal")
+    .describe("className alb: internal needs no public subnets and exposes nothing to the internet."),
+  prometheus: strict({ host: hostName })
+    .optional()
+    .describe("Prometheus behind the same kind of Ingress, on its own host; on eks only with auth."),
+  alertmanager: strict({ host: hostName })
+    .optional()
+    .describe("Alertmanager behind the same kind of Ingress, on its own host; on eks only with auth."),
+  auth: ingressAuth
+    .optional()
+    .describe("Who may open the Ingress: the ALB authenticates every request (oidc or cognito)."),
 });
 
 /** The receivers of the platform's own alerts (components/metrics/alertmanagerConfig.ts routes to them). */
@@ -417,11 +506,14 @@ const alertMatcher = z
   }, "must have a valid regular expression after =~ or !~");
 const slackChannel = z.string().regex(/^#?[a-z0-9_-]+$/, "must be a Slack channel such as #alerts");
 const emailReceiver = strict({
-  to: z.array(z.string().email("must be an e-mail address")).min(1, "must list at least one address"),
-  from: z.string().email("must be an e-mail address"),
-  smarthost: hostPort("smtp.example.com:587"),
-  username: nonEmpty.optional(),
-  password: secretString.optional(),
+  to: z
+    .array(z.string().email("must be an e-mail address"))
+    .min(1, "must list at least one address")
+    .describe("Recipients."),
+  from: z.string().email("must be an e-mail address").describe("The sender address."),
+  smarthost: hostPort("smtp.example.com:587").describe("The SMTP server."),
+  username: nonEmpty.optional().describe("SMTP login."),
+  password: secretString.optional().describe("SMTP password."),
 });
 /** An external URL as people open it: no trailing slash, so links can append paths. */
 const externalUrl = z
@@ -432,34 +524,45 @@ const externalUrl = z
 /** The integrations of a team's receiver: each a list, so one receiver can post to several channels. */
 const RECEIVER_INTEGRATIONS = ["slack", "pagerduty", "opsgenie", "msteams", "webhook", "email"] as const;
 const teamReceiver = strict({
-  name: dnsLabel,
-  slack: z.array(strict({ webhookUrl: secretString, channel: slackChannel })).optional(),
-  /** PagerDuty Events API v2. */
-  pagerduty: z.array(strict({ routingKey: secretString })).optional(),
+  name: dnsLabel.describe("The receiver's name, which alerting.routes name; not one of the platform's."),
+  slack: z
+    .array(strict({ webhookUrl: secretString, channel: slackChannel }))
+    .optional()
+    .describe("Slack incoming webhooks."),
+  pagerduty: z
+    .array(strict({ routingKey: secretString }))
+    .optional()
+    .describe("PagerDuty Events API v2 routing keys."),
   opsgenie: z
     .array(
       strict({
         apiKey: secretString,
-        /** @default Alertmanager's https://api.opsgenie.com/ (EU accounts: https://api.eu.opsgenie.com) */
-        apiUrl: httpsUrl.optional(),
+        apiUrl: httpsUrl
+          .optional()
+          .describe(
+            "Alertmanager's https://api.opsgenie.com/ when unset (EU accounts: https://api.eu.opsgenie.com).",
+          ),
         responders: z
           .array(strict({ type: z.enum(["team", "user", "escalation", "schedule"]), name: nonEmpty }))
           .optional(),
-      }),
+      }).describe("Who Opsgenie notifies."),
     )
-    .optional(),
-  /** A Teams Workflows ("Post to a channel when a webhook request is received") URL. */
-  msteams: z.array(strict({ webhookUrl: secretString })).optional(),
+    .optional()
+    .describe("Opsgenie API keys, with the EU apiUrl where needed."),
+  msteams: z
+    .array(strict({ webhookUrl: secretString }))
+    .optional()
+    .describe('Teams Workflows ("Post to a channel when a webhook request is received") URLs.'),
   webhook: z
     .array(
       strict({
         url: secretString,
-        /** The port the URL names, for Alertmanager's egress NetworkPolicy. @default 443 */
-        port: port.default(443),
+        port: port.default(443).describe("The port the URL names, for Alertmanager's egress NetworkPolicy."),
       }),
     )
-    .optional(),
-  email: z.array(emailReceiver).optional(),
+    .optional()
+    .describe("Generic webhooks, with the port the URL names for the egress NetworkPolicy."),
+  email: z.array(emailReceiver).optional().describe("E-mail through an SMTP smarthost."),
 }).superRefine((value, ctx) => {
   if (RECEIVER_INTEGRATIONS.every((type) => (value[type]?.length ?? 0) === 0)) {
     ctx.addIssue({
@@ -470,14 +573,19 @@ const teamReceiver = strict({
   }
 });
 const teamRoute = strict({
-  matchers: z.array(alertMatcher).min(1, "must list at least one matcher"),
-  receiver: dnsLabel,
-  /** Keep matching the routes after this one (and the platform's severity routes). */
-  continue: z.boolean().default(false),
-  groupBy: z.array(labelName).optional(),
-  groupWait: duration.optional(),
-  groupInterval: duration.optional(),
-  repeatInterval: duration.optional(),
+  matchers: z
+    .array(alertMatcher)
+    .min(1, "must list at least one matcher")
+    .describe('Alertmanager matchers with a quoted value: namespace="payments", team=~"a|b".'),
+  receiver: dnsLabel.describe("The receiver of alerting.receivers this route sends to."),
+  continue: z
+    .boolean()
+    .default(false)
+    .describe("Keep matching the routes after this one (and the platform's severity routes)."),
+  groupBy: z.array(labelName).optional().describe("Labels that group alerts into one notification."),
+  groupWait: duration.optional().describe("Wait before a new group's first notification."),
+  groupInterval: duration.optional().describe("Wait before notifying about new alerts in a group."),
+  repeatInterval: duration.optional().describe("Wait before re-sending a notification that is still firing."),
 });
 
 /** Grafana's basic roles, and GrafanaAdmin (server admin), which an identity provider's groups may grant. */
@@ -487,31 +595,39 @@ const grafanaRole = z.enum(["Viewer", "Editor", "Admin", "GrafanaAdmin"]);
 const SSO_PROVIDERS = ["generic_oauth", "github", "google", "okta", "azuread"] as const;
 
 const grafanaSso = strict({
-  provider: z.enum(SSO_PROVIDERS),
-  /** The login button's label (generic_oauth, okta). */
-  name: nonEmpty.optional(),
-  clientId: nonEmpty,
-  clientSecret: secretString,
-  /** Grafana's defaults per provider when omitted. */
-  scopes: z.array(nonEmpty).optional(),
-  authUrl: httpsUrl.optional(),
-  tokenUrl: httpsUrl.optional(),
-  apiUrl: httpsUrl.optional(),
-  allowedDomains: z.array(nonEmpty).optional(),
-  allowedGroups: z.array(nonEmpty).optional(),
-  /** GitHub organisations, or Entra ID tenant IDs. */
-  allowedOrganizations: z.array(nonEmpty).optional(),
-  /** The claim holding the user's groups, read by `roleMapping`. */
+  provider: z.enum(SSO_PROVIDERS).describe("The identity provider: its section of grafana.ini."),
+  name: nonEmpty.optional().describe("The login button's label (generic_oauth, okta)."),
+  clientId: nonEmpty.describe("The OAuth2 client ID."),
+  clientSecret: secretString.describe("The OAuth2 client secret, mounted as a file."),
+  scopes: z.array(nonEmpty).optional().describe("Grafana's defaults per provider when unset."),
+  authUrl: httpsUrl.optional().describe("Required for generic_oauth, okta and azuread."),
+  tokenUrl: httpsUrl.optional().describe("Required for generic_oauth, okta and azuread."),
+  apiUrl: httpsUrl.optional().describe("The user-info URL; required for generic_oauth and okta."),
+  allowedDomains: z.array(nonEmpty).optional().describe("E-mail domains allowed to log in."),
+  allowedGroups: z.array(nonEmpty).optional().describe("Groups allowed to log in."),
+  allowedOrganizations: z
+    .array(nonEmpty)
+    .optional()
+    .describe("GitHub organisations, or Entra ID tenant IDs."),
   groupsClaim: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a claim name such as groups")
-    .default("groups"),
-  /** Group → role, the strongest role of a user's groups wins. */
-  roleMapping: z.record(nonEmpty, grafanaRole).default({}),
-  /** Deny login to users none of whose groups is mapped (instead of making them Viewers). */
-  roleAttributeStrict: z.boolean().default(false),
-  /** Turn off the username/password form; the admin API login (basic auth) stays for automation. */
-  disableLoginForm: z.boolean().default(false),
+    .default("groups")
+    .describe("The claim holding the user's groups, read by roleMapping."),
+  roleMapping: z
+    .record(nonEmpty, grafanaRole)
+    .default({})
+    .describe(
+      "Group to Grafana role; the strongest role of a user's groups wins. Empty for azuread (app roles).",
+    ),
+  roleAttributeStrict: z
+    .boolean()
+    .default(false)
+    .describe("Deny login to users none of whose groups is mapped (instead of making them Viewers)."),
+  disableLoginForm: z
+    .boolean()
+    .default(false)
+    .describe("Turn off the username/password form; the admin API login (basic auth) stays for automation."),
 });
 
 // Placement and image supply: Kubernetes' own shapes, validated as the API server would, so that a
@@ -626,8 +742,11 @@ const toleration = strict({
 
 /** Where a workload's pods may run. The stack's own spread of replicas is kept beside it. */
 const placementSpec = strict({
-  nodeSelector: z.record(labelKey, labelValue).optional(),
-  tolerations: z.array(toleration).optional(),
+  nodeSelector: z
+    .record(labelKey, labelValue)
+    .optional()
+    .describe("Node labels the pods require; a workload's merge over placement.default's."),
+  tolerations: z.array(toleration).optional().describe("Taints the pods tolerate (Kubernetes' own shape)."),
   affinity: strict({
     nodeAffinity: strict({
       requiredDuringSchedulingIgnoredDuringExecution: strict({
@@ -639,9 +758,14 @@ const placementSpec = strict({
     }).optional(),
     podAffinity: podAffinity.optional(),
     podAntiAffinity: podAffinity.optional(),
-  }).optional(),
-  /** An existing PriorityClass (system-cluster-critical, or one the platform team created). */
-  priorityClassName: dnsSubdomain.optional(),
+  })
+    .optional()
+    .describe(
+      "Kubernetes' own affinity: nodeAffinity, podAffinity, podAntiAffinity; the stack's own spread is kept beside it.",
+    ),
+  priorityClassName: dnsSubdomain
+    .optional()
+    .describe("An existing PriorityClass (system-cluster-critical, or one the platform team created)."),
 });
 
 export type PlacementSpec = z.output<typeof placementSpec>;
@@ -724,52 +848,68 @@ const imageRegistry = z.string().superRefine((registry, ctx) => {
  * (config/defaults.ts) fill what the stack file leaves out before this schema sees it.
  */
 export const stackConfigSchema = strict({
-  profile: z.enum(["kind", "eks"]),
+  profile: z
+    .enum(["kind", "eks"])
+    .describe("Which defaults the stack starts from: a laptop kind cluster or EKS."),
   cluster: strict({
-    name: nonEmpty,
-    env: dnsLabel,
-    region: nonEmpty,
-    /** kubeconfig context the explicit provider uses; never the ambient current-context. */
-    kubeContext: nonEmpty,
-    /** Path to (or contents of) a kubeconfig; default: the usual kubeconfig lookup. */
-    kubeconfig: nonEmpty.optional(),
-  }),
-  namespaces: strict({ observability: dnsLabel, node: dnsLabel }),
-  apps,
+    name: nonEmpty.describe("The `cluster` external label."),
+    env: dnsLabel.describe("The `env` external label."),
+    region: nonEmpty.describe("The `region` external label."),
+    kubeContext: nonEmpty.describe(
+      "The kubeconfig context the explicit provider and npm run preflight use; never the ambient current context.",
+    ),
+    kubeconfig: nonEmpty
+      .optional()
+      .describe("Path to (or contents of) a kubeconfig; the usual kubeconfig lookup when unset."),
+  }).describe("Where the stack runs; name, env and region become Prometheus' external labels."),
+  namespaces: strict({
+    observability: dnsLabel.describe("Metrics, logs, traces and Grafana; Pod Security restricted."),
+    node: dnsLabel.describe(
+      "Node agents that need host access; Pod Security privileged, warn and audit restricted.",
+    ),
+  }).describe("The stack's own two namespaces."),
+  apps: apps.describe("The applications the stack observes."),
   metrics: strict({
-    retentionTime: duration,
-    retentionSize: byteSize,
-    storageSize: quantity,
-    scrapeInterval: duration,
-    evaluationInterval: duration,
-    replicas: replicas(3),
-    alertmanagerReplicas: replicas(5),
+    retentionTime: duration.describe("How long Prometheus keeps samples."),
+    retentionSize: byteSize.describe("Prometheus' size-based retention; keep it below metrics.storageSize."),
+    storageSize: quantity.describe("Prometheus' volume, per replica."),
+    scrapeInterval: duration.describe(
+      "Scrape interval of the platform's own jobs and teams' jobs that set none.",
+    ),
+    evaluationInterval: duration.describe("How often rules are evaluated."),
+    replicas: replicas(3).describe("Prometheus replicas; each scrapes and alerts alike."),
+    alertmanagerReplicas: replicas(5).describe("Alertmanager replicas, clustered as peers above 1."),
     remoteWrite: strict({
-      /** The workspace's remote-write endpoint; Grafana queries the workspace URL it starts with. */
-      url: httpsUrl.refine(
-        // An http:// URL already has its own message.
-        (u) =>
-          !u.startsWith("https://") || /^https:\/\/[^/]+\/workspaces\/[^/]+\/api\/v1\/remote_write$/.test(u),
-        "must be an Amazon Managed Prometheus remote-write endpoint (https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/api/v1/remote_write)",
+      url: httpsUrl
+        .refine(
+          // An http:// URL already has its own message.
+          (u) =>
+            !u.startsWith("https://") ||
+            /^https:\/\/[^/]+\/workspaces\/[^/]+\/api\/v1\/remote_write$/.test(u),
+          "must be an Amazon Managed Prometheus remote-write endpoint (https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/api/v1/remote_write)",
+        )
+        .describe("The workspace's remote-write endpoint; Grafana queries the workspace URL it starts with."),
+      region: awsRegion.describe("The workspace's region."),
+      roleArn: iamRoleArn.describe("Prometheus' IRSA role (aps:RemoteWrite)."),
+      queryRoleArn: iamRoleArn.describe(
+        "Grafana's IRSA role for querying the workspace (aps:QueryMetrics, GetSeries, GetLabels, GetMetricMetadata).",
       ),
-      region: awsRegion,
-      roleArn: iamRoleArn,
-      /** Grafana's IRSA role for querying the workspace (aps:QueryMetrics, GetSeries, GetLabels, GetMetricMetadata). */
-      queryRoleArn: iamRoleArn,
-    }).optional(),
-    /**
-     * The one replica Grafana queries without remote write (all replicas scrape and alert alike).
-     * The fail-over switch: set another ordinal and `pulumi up`.
-     */
+    })
+      .optional()
+      .describe("Amazon Managed Prometheus via SigV4 and IRSA; eks only."),
     queryReplica: fromCliText(
       z
         .number({ invalid_type_error: "must be a replica ordinal (0, 1, ...)" })
         .int("must be a replica ordinal (0, 1, ...)")
         .min(0, "must be a replica ordinal (0, 1, ...)"),
+    ).describe(
+      "The one replica Grafana queries without remote write; the fail-over switch: set another ordinal and pulumi up.",
     ),
-    /** Databases and caches to export metrics for, one exporter Deployment each. */
-    exporters: strict({ postgres: z.array(postgresTarget), redis: z.array(redisTarget) }).superRefine(
-      (value, ctx) => {
+    exporters: strict({
+      postgres: z.array(postgresTarget).describe("PostgreSQL databases, one postgres-exporter each."),
+      redis: z.array(redisTarget).describe("Redis instances, one redis-exporter each."),
+    })
+      .superRefine((value, ctx) => {
         reportDuplicates(
           [...value.postgres.entries()].map(([i, t]) => [i, t.name] as const),
           ["postgres"],
@@ -780,17 +920,18 @@ export const stackConfigSchema = strict({
           ["redis"],
           ctx,
         );
-      },
-    ),
-    /** Teams' own scrape jobs, merged into prometheus.yml with `tier="app"`. */
-    extraScrapeConfigs: z.array(extraScrapeConfig),
-    /** Namespaces whose `prometheus.io/scrape` pods are scraped besides apps.namespaces' (no Alloy, no tracing ConfigMap). */
-    annotationDiscovery: strict({ namespaces: z.array(dnsLabel) }).superRefine((value, ctx) =>
-      reportDuplicates([...value.namespaces.entries()], ["namespaces"], ctx),
-    ),
-    /** ServiceMonitors and PodMonitors in these namespaces, scraped by an Alloy Deployment without the operator. */
-    prometheusOperatorMonitors: strict({ enabled: z.boolean(), namespaces: z.array(dnsLabel) }).superRefine(
-      (value, ctx) => {
+      })
+      .describe("Databases and caches to export metrics for, one exporter Deployment each."),
+    extraScrapeConfigs: z
+      .array(extraScrapeConfig)
+      .describe('Teams\' own scrape jobs, merged into prometheus.yml with tier="app".'),
+    annotationDiscovery: strict({ namespaces: z.array(dnsLabel) })
+      .superRefine((value, ctx) => reportDuplicates([...value.namespaces.entries()], ["namespaces"], ctx))
+      .describe(
+        "Namespaces whose prometheus.io/scrape pods are scraped besides apps.namespaces' (no Alloy, no tracing ConfigMap); not the stack's own.",
+      ),
+    prometheusOperatorMonitors: strict({ enabled: z.boolean(), namespaces: z.array(dnsLabel) })
+      .superRefine((value, ctx) => {
         reportDuplicates([...value.namespaces.entries()], ["namespaces"], ctx);
         if (value.enabled && value.namespaces.length === 0) {
           ctx.addIssue({
@@ -799,251 +940,345 @@ export const stackConfigSchema = strict({
             message: "must list at least one namespace when enabled (the scraper is never cluster-wide)",
           });
         }
-      },
+      })
+      .describe(
+        "ServiceMonitors and PodMonitors in these namespaces, scraped by an Alloy Deployment without the operator; never cluster-wide.",
+      ),
+    runbookBaseUrl: httpsUrl.describe(
+      "Every alert links to <runbookBaseUrl>#<alertname in lowercase> (docs/runbooks.md).",
     ),
-    /** Every alert links to `<runbookBaseUrl>#<alertname in lowercase>` (see docs/runbooks.md). */
-    runbookBaseUrl: httpsUrl,
-    /** Alert thresholds; the alert rules read nothing else. */
     alerts: strict({
-      errorRatePercent: percent,
-      latencyP99Seconds: positiveSeconds,
+      errorRatePercent: percent.describe("HighErrorRate: % of requests answered with 5xx."),
+      latencyP99Seconds: positiveSeconds.describe("HighLatency: p99 latency."),
       restartsPer15m: fromCliText(
         z
           .number({ invalid_type_error: "must be a whole number above 0" })
           .int("must be a whole number above 0")
           .positive("must be a whole number above 0"),
-      ),
-      memoryPercentOfLimit: percent,
-      cpuPercentOfLimit: percent,
-      diskPercent: percent,
-      retryPercent: percent,
-    }),
-    /** Default objectives of every service; `apps.services[].slo` overrides per service. */
+      ).describe("PodCrashLooping: container restarts in 15 minutes."),
+      memoryPercentOfLimit: percent.describe("HighMemory: working set, % of the memory limit."),
+      cpuPercentOfLimit: percent.describe("HighCPU: usage, % of the CPU limit."),
+      diskPercent: percent.describe("DiskPressure: % of a volume used."),
+      retryPercent: percent.describe("HighRetryRate: % of calls retried."),
+    }).describe("Alert thresholds; the alert rules read nothing else."),
     slo: strict({
-      availability: objective,
-      latencyObjective: objective,
-      latencyThresholdSeconds: positiveSeconds,
-    }),
-    /** Teams' own Prometheus rule files (paths from the project root), loaded beside the stack's. */
-    extraRuleFiles: z.array(extraRuleFile),
-  }),
+      availability: objective.describe("Share of requests that succeed."),
+      latencyObjective: objective.describe("Share of requests faster than the latency threshold."),
+      latencyThresholdSeconds: positiveSeconds.describe(
+        "The latency threshold; one of tracing.latencyBucketsSeconds.",
+      ),
+    }).describe("Default objectives of every service; apps.services[].slo overrides per service."),
+    extraRuleFiles: z
+      .array(extraRuleFile)
+      .describe(
+        "Teams' own Prometheus rule files (paths from the project root), checked when the config loads and loaded beside the stack's.",
+      ),
+  }).describe("Prometheus, Alertmanager, exporters and rules."),
   logs: strict({
-    retention: duration,
-    storageSize: quantity,
-    collectionMode: z.enum(["node", "api"]),
-    maskIpAddresses: z.boolean(),
-    dropPatterns: z.array(
-      z.string().refine(isValidRegex, "must be a valid regular expression (RE2 syntax, as Alloy uses)"),
-    ),
-    /** Loki tenant for every log line; unset turns Loki's multi-tenancy off. */
-    tenant: dnsLabel.optional(),
-    /** Per-tenant ingestion rate and burst, in MB/s. */
+    retention: duration.describe("How long Loki keeps log lines."),
+    storageSize: quantity.describe("Loki's volume."),
+    collectionMode: z
+      .enum(["node", "api"])
+      .describe(
+        "node: a DaemonSet in the node namespace tailing /var/log/pods; api: one replica in the restricted namespace reading logs through the API.",
+      ),
+    maskIpAddresses: z.boolean().describe("Replace IP addresses in log lines before they are stored."),
+    dropPatterns: z
+      .array(
+        z.string().refine(isValidRegex, "must be a valid regular expression (RE2 syntax, as Alloy uses)"),
+      )
+      .describe("Lines matching any of these regular expressions are dropped."),
+    tenant: dnsLabel
+      .optional()
+      .describe("Loki tenant for every log line; unset turns Loki's multi-tenancy off."),
     ingestionRateMb: fromCliText(
       z
         .number({ invalid_type_error: "must be a number of MB/s above 0" })
         .positive("must be a number of MB/s above 0"),
-    ),
+    ).describe("Per-tenant ingestion rate, in MB/s."),
     ingestionBurstMb: fromCliText(
       z
         .number({ invalid_type_error: "must be a number of MB above 0" })
         .positive("must be a number of MB above 0"),
-    ),
+    ).describe("Per-tenant ingestion burst, in MB."),
     alerts: strict({
-      /** LogErrorBurst fires when a service logs more ERROR lines than this in five minutes. */
       errorLinesPer5m: fromCliText(
         z
           .number({ invalid_type_error: "must be a whole number above 0" })
           .int("must be a whole number above 0")
           .positive("must be a whole number above 0"),
+      ).describe("LogErrorBurst fires when a service logs more ERROR lines than this in five minutes."),
+      silentFor: duration.describe(
+        "LogsStopped fires when a service that logged in the hour before has been silent this long.",
       ),
-      /** LogsStopped fires when a service that logged in the hour before has been silent this long. */
-      silentFor: duration,
-    }),
-    /** Teams' own Loki (LogQL) rule files (paths from the project root), loaded beside the stack's. */
-    extraRuleFiles: z.array(extraRuleFile),
-  }),
+    }).describe("Log alert thresholds."),
+    extraRuleFiles: z
+      .array(extraRuleFile)
+      .describe(
+        "Teams' own Loki (LogQL) rule files (paths from the project root), loaded beside the stack's.",
+      ),
+  }).describe("Loki and the Alloy log agent."),
   tracing: strict({
-    samplingProbability: probability,
+    samplingProbability: probability.describe(
+      "Share of ordinary traces kept: applied by the apps, or by the collector when tail sampling is on.",
+    ),
     tailSampling: strict({
-      enabled: z.boolean(),
+      enabled: z
+        .boolean()
+        .describe(
+          "On: apps send every span and the collector keeps every error trace, every slow trace and samplingProbability of the rest.",
+        ),
       latencyThresholdMs: fromCliText(
         z
           .number({ invalid_type_error: "must be a whole number of milliseconds above 0" })
           .int("must be a whole number of milliseconds above 0")
           .positive("must be a whole number of milliseconds above 0"),
-      ),
-    }),
-    /**
-     * Bucket bounds of the span-metric and service-graph duration histograms, in seconds. Every
-     * latency threshold of `metrics.slo` and `apps.services[].slo` must be one of them, so that the
-     * span metrics can serve as the latency SLI of a service whose own histogram cannot.
-     */
+      ).describe("Traces slower than this are always kept."),
+    }).describe("Sampling in the collector on whole traces."),
     latencyBucketsSeconds: z
       .array(positiveSeconds)
       .min(1, "must list at least one bucket bound")
-      .refine((b) => b.every((v, i) => i === 0 || v > b[i - 1]), "must be in increasing order"),
-    /** Replicas of the collector the apps send to; above 1 the collector runs in two tiers. */
-    collectorReplicas: replicas(10),
-    /** Replicas of the trace-ID-routed aggregator tier, when there is one. */
-    aggregatorReplicas: replicas(10),
-    retention: duration,
-    storageSize: quantity,
-  }),
+      .refine((b) => b.every((v, i) => i === 0 || v > b[i - 1]), "must be in increasing order")
+      .describe(
+        "Span-metric and service-graph histogram bounds, increasing; every latency threshold must be one of them.",
+      ),
+    collectorReplicas: replicas(10).describe(
+      "Replicas of the collector the apps send to; above 1, or with tail sampling, the collector runs in two tiers.",
+    ),
+    aggregatorReplicas: replicas(10).describe(
+      "Replicas of the trace-ID-routed aggregator tier, when there is one.",
+    ),
+    retention: duration.describe("How long Tempo keeps traces."),
+    storageSize: quantity.describe("Tempo's volume."),
+  }).describe("The OpenTelemetry Collector and Tempo."),
   grafana: strict({
-    adminUser: nonEmpty,
-    /** Change this value to replace the admin password. */
-    credentialsRotation: z.union([z.string(), fromCliText(z.number())]).transform(String),
-    storageSize: quantity,
-    dashboardsFolder: nonEmpty,
-    /** Above 1 needs `database`: replicas cannot share SQLite on a ReadWriteOnce volume. */
-    replicas: replicas(5),
-    /** A PostgreSQL database (e.g. Amazon RDS) for Grafana's state instead of SQLite on a volume. */
+    adminUser: nonEmpty.describe("The admin user's name."),
+    credentialsRotation: z
+      .union([z.string(), fromCliText(z.number())])
+      .transform(String)
+      .describe("Change this value to replace the admin password."),
+    storageSize: quantity.describe("Grafana's volume (unused with a database)."),
+    dashboardsFolder: nonEmpty.describe("The Grafana folder of the stack's own dashboards."),
+    replicas: replicas(5).describe("Grafana replicas; above 1 needs grafana.database."),
     database: strict({
-      host: hostPort("grafana-db.example.internal:5432"),
-      name: nonEmpty,
-      user: nonEmpty,
-      password: secretString,
-      sslMode: z.enum(["disable", "require", "verify-ca", "verify-full"]),
-    }).optional(),
-    /** Datasources a team already runs (the reference architecture's ELK, Jaeger). */
-    extraDatasources: z.array(
-      z.discriminatedUnion("type", [
-        strict({
-          type: z.literal("elasticsearch"),
-          name: nonEmpty,
-          url: z.string().url("must be a URL"),
-          index: nonEmpty,
-          timeField: nonEmpty,
-        }),
-        strict({ type: z.literal("jaeger"), name: nonEmpty, url: z.string().url("must be a URL") }),
-      ]),
-    ),
-    /** Folders of dashboard JSON files (relative to the project root), each provisioned into its own Grafana folder. */
-    extraDashboards: z.array(strict({ path: nonEmpty, folder: nonEmpty })),
-    /** Single sign-on through one OAuth2/OIDC identity provider. */
-    sso: grafanaSso.optional(),
-    /** Teams managed through Grafana's API; members must have logged in once (by SSO) or exist. */
-    teams: z.array(
-      strict({
-        name: nonEmpty,
-        email: z.string().email("must be an e-mail address").optional(),
-        members: z.array(z.string().email("must be an e-mail address")),
-      }),
-    ),
-    /** Team grants on the folders of `extraDashboards`. */
-    folderPermissions: z.array(
-      strict({ folder: nonEmpty, team: nonEmpty, permission: z.enum(["View", "Edit", "Admin"]) }),
-    ),
-    /** Where `pulumi up` reaches Grafana's API for teams and permissions; defaults to the URL people open. */
-    apiUrl: z.string().url("must be a URL").optional(),
-  }).superRefine((value, ctx) => grafanaReferences(value, ctx)),
-  alerting: strict({
-    slack: strict({ webhookUrl: secretString, channel: slackChannel }).optional(),
-    email: emailReceiver.optional(),
-    webhook: strict({ url: secretString }).optional(),
-    /** How long Alertmanager waits to batch the first notification of a new alert group. */
-    groupWait: duration,
-    /** A dead man's switch that expects the always-firing Watchdog alert. */
-    watchdog: strict({ url: secretString }).optional(),
-    /** Teams' receivers, by name; the platform's own (critical, warning, watchdog, default) stay. */
-    receivers: z.array(teamReceiver),
-    /** Routes below the Watchdog's and above the platform's severity routes, first match wins. */
-    routes: z.array(teamRoute),
-    /** Where people open each UI; links in notifications use them. @default see externalUrls() */
-    externalUrls: strict({
-      prometheus: externalUrl.optional(),
-      alertmanager: externalUrl.optional(),
-      grafana: externalUrl.optional(),
-    }),
-  }).superRefine((value, ctx) => {
-    const names = value.receivers.map((r) => r.name);
-    reportDuplicates([...names.entries()], ["receivers"], ctx);
-    names.forEach((name, i) => {
-      if (platformReceiverNames.includes(name)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["receivers", i, "name"],
-          message: `must not be one of the platform's receivers (${platformReceiverNames.join(", ")})`,
-        });
-      }
-    });
-    value.routes.forEach((route, i) => {
-      if (!names.includes(route.receiver)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["routes", i, "receiver"],
-          message:
-            names.length === 0
-              ? "must name a receiver of alerting.receivers, and none is configured"
-              : `must name a receiver of alerting.receivers: ${names.join(", ")}`,
-        });
-      }
-    });
-  }),
-  exposure: strict({
-    mode: z.enum(["nodePort", "ingress"]),
-    nodePorts: strict({ grafana: nodePort, prometheus: nodePort, zipkin: nodePort, otlpHttp: nodePort }),
-    ingress: ingress.optional(),
-  }).superRefine((value, ctx) => {
-    if (value.mode === "ingress" && value.ingress === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["ingress"],
-        message: "is required when exposure.mode is ingress (host, className, annotations)",
-      });
-    }
-    reportDuplicates(
-      Object.entries(value.nodePorts).map(([key, port]) => [key, String(port)] as const),
-      ["nodePorts"],
-      ctx,
-    );
-    if (value.ingress !== undefined) {
-      ingressProblems(value.ingress).forEach(([path, message]) =>
-        ctx.addIssue({ code: "custom", path: ["ingress", ...path], message }),
-      );
-      // Each UI has its own host: one host cannot route to two backends.
-      reportDuplicates(
-        [
-          ["host", value.ingress.host] as const,
-          ...(["prometheus", "alertmanager"] as const).flatMap((ui) => {
-            const host = value.ingress?.[ui]?.host;
-            return host === undefined ? [] : [[ui, host] as const];
+      host: hostPort("grafana-db.example.internal:5432").describe(
+        "host:port of the PostgreSQL database; with it Grafana runs without a volume.",
+      ),
+      name: nonEmpty.describe("The database's name."),
+      user: nonEmpty.describe("The database user."),
+      password: secretString.describe("The database user's password."),
+      sslMode: z
+        .enum(["disable", "require", "verify-ca", "verify-full"])
+        .describe("How Grafana checks the database's TLS."),
+    })
+      .optional()
+      .describe("A PostgreSQL database (e.g. Amazon RDS) for Grafana's state instead of SQLite on a volume."),
+    extraDatasources: z
+      .array(
+        z.discriminatedUnion("type", [
+          strict({
+            type: z.literal("elasticsearch"),
+            name: nonEmpty.describe("The team's name; unique."),
+            url: z.string().url("must be a URL"),
+            index: nonEmpty,
+            timeField: nonEmpty,
           }),
-        ],
-        ["ingress"],
+          strict({ type: z.literal("jaeger"), name: nonEmpty, url: z.string().url("must be a URL") }),
+        ]),
+      )
+      .describe("Datasources a team already runs (Elasticsearch, Jaeger)."),
+    extraDashboards: z
+      .array(strict({ path: nonEmpty, folder: nonEmpty }))
+      .describe(
+        "Folders of dashboard JSON files (relative to the project root), each provisioned into its own Grafana folder.",
+      ),
+    sso: grafanaSso.optional().describe("Single sign-on through one OAuth2/OIDC identity provider."),
+    teams: z
+      .array(
+        strict({
+          name: nonEmpty,
+          email: z
+            .string()
+            .email("must be an e-mail address")
+            .optional()
+            .describe("The team's e-mail address."),
+          members: z
+            .array(z.string().email("must be an e-mail address"))
+            .describe("Members' e-mail addresses."),
+        }),
+      )
+      .describe("Teams managed through Grafana's API; members must have logged in once (by SSO) or exist."),
+    folderPermissions: z
+      .array(
+        strict({
+          folder: nonEmpty.describe("The title of a folder of grafana.extraDashboards."),
+          team: nonEmpty.describe("A team of grafana.teams."),
+          permission: z.enum(["View", "Edit", "Admin"]).describe("What the team may do in the folder."),
+        }),
+      )
+      .describe("Team grants on the folders of extraDashboards."),
+    apiUrl: z
+      .string()
+      .url("must be a URL")
+      .optional()
+      .describe(
+        "Where pulumi up reaches Grafana's API for teams and permissions; the URL people open when unset.",
+      ),
+  })
+    .superRefine((value, ctx) => grafanaReferences(value, ctx))
+    .describe("Grafana, its datasources, dashboards and access."),
+  alerting: strict({
+    slack: strict({
+      webhookUrl: secretString.describe("The Slack incoming webhook."),
+      channel: slackChannel.describe("The channel alerts are posted to."),
+    })
+      .optional()
+      .describe("The platform's Slack channel."),
+    email: emailReceiver.optional().describe("The platform's e-mail receiver."),
+    webhook: strict({ url: secretString.describe("Where Alertmanager posts.") })
+      .optional()
+      .describe("The platform's webhook receiver."),
+    groupWait: duration.describe(
+      "How long Alertmanager waits to batch the first notification of a new alert group.",
+    ),
+    watchdog: strict({ url: secretString.describe("The dead man's switch's URL.") })
+      .optional()
+      .describe("A dead man's switch that expects the always-firing Watchdog alert."),
+    receivers: z
+      .array(teamReceiver)
+      .describe("Teams' receivers, by name; the platform's own (critical, warning, watchdog, default) stay."),
+    routes: z
+      .array(teamRoute)
+      .describe(
+        "Routes below the Watchdog's and above the platform's severity routes; the first match wins.",
+      ),
+    externalUrls: strict({
+      prometheus: externalUrl.optional().describe("Prometheus' --web.external-url (alerts' generatorURL)."),
+      alertmanager: externalUrl.optional().describe("Alertmanager's --web.external-url (silence links)."),
+      grafana: externalUrl.optional().describe("Where notification links open Grafana."),
+    }).describe("Where people open each UI; links in notifications use them."),
+  })
+    .superRefine((value, ctx) => {
+      const names = value.receivers.map((r) => r.name);
+      reportDuplicates([...names.entries()], ["receivers"], ctx);
+      names.forEach((name, i) => {
+        if (platformReceiverNames.includes(name)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["receivers", i, "name"],
+            message: `must not be one of the platform's receivers (${platformReceiverNames.join(", ")})`,
+          });
+        }
+      });
+      value.routes.forEach((route, i) => {
+        if (!names.includes(route.receiver)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["routes", i, "receiver"],
+            message:
+              names.length === 0
+                ? "must name a receiver of alerting.receivers, and none is configured"
+                : `must name a receiver of alerting.receivers: ${names.join(", ")}`,
+          });
+        }
+      });
+    })
+    .describe("Where the platform's alerts go, and teams' receivers and routes."),
+  exposure: strict({
+    mode: z
+      .enum(["nodePort", "ingress"])
+      .describe("nodePort (kind, mapped to 127.0.0.1 by kind/cluster.yaml) or ingress (required on eks)."),
+    nodePorts: strict({
+      grafana: nodePort,
+      prometheus: nodePort,
+      zipkin: nodePort,
+      otlpHttp: nodePort,
+    }).describe("The NodePorts of Grafana, Prometheus, the Zipkin and OTLP/HTTP ingest; distinct."),
+    ingress: ingress.optional().describe("The Ingress in front of Grafana; required with mode ingress."),
+  })
+    .superRefine((value, ctx) => {
+      if (value.mode === "ingress" && value.ingress === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["ingress"],
+          message: "is required when exposure.mode is ingress (host, className, annotations)",
+        });
+      }
+      reportDuplicates(
+        Object.entries(value.nodePorts).map(([key, port]) => [key, String(port)] as const),
+        ["nodePorts"],
         ctx,
       );
-    }
-  }),
+      if (value.ingress !== undefined) {
+        ingressProblems(value.ingress).forEach(([path, message]) =>
+          ctx.addIssue({ code: "custom", path: ["ingress", ...path], message }),
+        );
+        // Each UI has its own host: one host cannot route to two backends.
+        reportDuplicates(
+          [
+            ["host", value.ingress.host] as const,
+            ...(["prometheus", "alertmanager"] as const).flatMap((ui) => {
+              const host = value.ingress?.[ui]?.host;
+              return host === undefined ? [] : [[ui, host] as const];
+            }),
+          ],
+          ["ingress"],
+          ctx,
+        );
+      }
+    })
+    .describe("How people reach the UIs and apps reach the ingest ports."),
   storage: strict({
-    className: dnsLabel,
-    /** Whether that StorageClass has `allowVolumeExpansion`: a `*.storageSize` increase needs it. */
-    allowVolumeExpansion: z.boolean(),
-    s3: strict({ loki: s3Backend, tempo: s3Backend }).optional(),
-  }),
-  images: byComponent(pinnedImage).extend({
-    /** Pull every image through this mirror: its host replaces each image's registry host. */
-    registry: imageRegistry.optional(),
-    /** Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets. */
-    /**
-     * The mirror's pull credentials as Docker config JSON; the stack creates the Secret
-     * `registry-credentials` from it in both of its namespaces and every pod pulls with it.
-     */
-    registryCredentials: nonEmpty
-      .refine(
-        isDockerConfigJson,
-        'must be Docker config JSON such as {"auths":{"registry.example.com":{"auth":"…"}}}',
-      )
-      .transform((value) => pulumi.secret(value))
-      .optional(),
-    pullSecrets: z
-      .array(dnsSubdomain)
-      .superRefine((names, ctx) => reportDuplicates([...names.entries()], [], ctx)),
-  }),
-  resources: byWorkload(resourceRequirements),
-  placement,
-  /** Made-up traffic of three linked services on kind, so a new stack shows data at once. */
-  demo: strict({ enabled: z.boolean(), image: pinnedImage, resources: resourceRequirements }),
+    className: dnsLabel.describe("StorageClass of every volume."),
+    allowVolumeExpansion: z
+      .boolean()
+      .describe("Whether that StorageClass has allowVolumeExpansion: a *.storageSize increase needs it."),
+    s3: strict({
+      loki: s3Backend.describe("Loki's chunks and index."),
+      tempo: s3Backend.describe("Tempo's blocks."),
+    })
+      .optional()
+      .describe("Loki's and Tempo's buckets with their IRSA roles; required on eks, refused on kind."),
+  }).describe("Volumes and object storage."),
+  images: byComponent(pinnedImage)
+    .extend({
+      registry: imageRegistry
+        .optional()
+        .describe(
+          "Pull every image through this mirror: its host and path replace each image's registry host.",
+        ),
+      /** Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets. */
+      registryCredentials: nonEmpty
+        .refine(
+          isDockerConfigJson,
+          'must be Docker config JSON such as {"auths":{"registry.example.com":{"auth":"…"}}}',
+        )
+        .transform((value) => pulumi.secret(value))
+        .optional()
+        .describe(
+          "The mirror's pull credentials as Docker config JSON; the stack creates the Secret registry-credentials from it in both of its namespaces.",
+        ),
+      pullSecrets: z
+        .array(dnsSubdomain)
+        .superRefine((names, ctx) => reportDuplicates([...names.entries()], [], ctx)),
+    })
+    .describe(
+      "Pinned images of every component (a tag other than latest, or a digest), and where they are pulled from.",
+    )
+    .describe(
+      "Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.",
+    ),
+  resources: byWorkload(resourceRequirements).describe(
+    "Requests and limits of each workload's container; limits.memory also sets GOMEMLIMIT and the collector's memory_limiter.",
+  ),
+  placement: placement.describe(
+    "Where pods run: placement.default for every workload, placement.<workload> over it.",
+  ),
+  demo: strict({
+    enabled: z.boolean().describe("Run the demo in observability-demo; kind only, refused on eks."),
+    image: pinnedImage.describe("The Node.js image that runs the demo services."),
+    resources: resourceRequirements.describe("Requests and limits of each demo container."),
+  }).describe("Made-up traffic of three linked services on kind, so a new stack shows data at once."),
 })
   .superRefine((value, ctx) => {
     const issue = (path: (string | number)[], message: string) =>

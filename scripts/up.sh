@@ -10,27 +10,10 @@ readonly STACK=kind
 readonly CLUSTER=observability
 readonly CONTEXT="kind-${CLUSTER}"
 
-missing=0
-require() {
-  if ! command -v "$1" >/dev/null 2>&1; then
-    echo "error: '$1' is not installed. $2" >&2
-    missing=1
-  fi
-}
-require pulumi "Install the Pulumi CLI (https://www.pulumi.com/docs/install/)."
-require kind "Install kind (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)."
-require kubectl "Install kubectl (https://kubernetes.io/docs/tasks/tools/)."
-require node "Install Node.js 20 or newer."
-if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
-  :
-elif command -v podman >/dev/null 2>&1 && podman info >/dev/null 2>&1; then
+# Names every missing or too-old tool, with how to install it; prints the container runtime.
+runtime=$(bash scripts/prerequisites.sh) || exit 1
+if [[ "$runtime" == podman ]]; then
   export KIND_EXPERIMENTAL_PROVIDER=podman
-else
-  echo "error: kind needs a running container runtime: start Docker (or Podman) and try again." >&2
-  missing=1
-fi
-if [[ "$missing" -ne 0 ]]; then
-  exit 1
 fi
 
 if [[ ! -d node_modules ]]; then
@@ -39,11 +22,21 @@ if [[ ! -d node_modules ]]; then
 fi
 
 if ! kind get clusters 2>/dev/null | grep -qx "$CLUSTER"; then
-  echo "==> Creating kind cluster '$CLUSTER' (kind/cluster.yaml)"
+  echo "==> Creating kind cluster '$CLUSTER' (kind/cluster.yaml): pulling the node image and starting"
+  echo "    Kubernetes takes one to three minutes; kind shows each step"
   kind create cluster --config kind/cluster.yaml --wait 120s
 fi
-# The program deploys only to the context named in Pulumi.kind.yaml, never the current one.
-kubectl config get-contexts "$CONTEXT" >/dev/null
+# The program deploys only to the context named in Pulumi.kind.yaml, never the current one. A
+# cluster outlives its context when the kubeconfig was replaced or the context deleted.
+if ! kubectl config get-contexts "$CONTEXT" >/dev/null 2>&1; then
+  echo "==> kind cluster '$CLUSTER' exists but your kubeconfig has no context '$CONTEXT': restoring it"
+  if ! kind export kubeconfig --name "$CLUSTER" || ! kubectl config get-contexts "$CONTEXT" >/dev/null 2>&1; then
+    echo "error: could not restore context '$CONTEXT' (kind export kubeconfig --name $CLUSTER failed)." >&2
+    echo "       If KUBECONFIG names several files, kind writes to the first; or delete the cluster" >&2
+    echo "       (kind delete cluster --name $CLUSTER) and run npm run up again." >&2
+    exit 1
+  fi
+fi
 
 if ! pulumi whoami >/dev/null 2>&1; then
   echo "==> Not logged in to a Pulumi backend: using local state in ~/.pulumi"
@@ -75,14 +68,15 @@ echo "==> Stack outputs (NodePorts are mapped to 127.0.0.1 by kind/cluster.yaml)
 pulumi stack output --stack "$STACK"
 
 echo
-echo "==> Checking the running stack end to end (npm run verify -- $STACK)"
+echo "==> Checking the running stack end to end (npm run verify -- $STACK): right after an up, targets"
+echo "    and alerts take a minute or two to converge; each check that waits prints its retries"
 # Its exit code is up's (a stack that deployed but does not work is not up); the first look is
 # printed either way, as it says where to look.
 verified=0
 npm run -s verify -- "$STACK" || verified=$?
 
 echo
-echo "==> First look (README, \"First ten minutes\")"
+echo "==> First look (docs/getting-started.md, \"First ten minutes\")"
 # An array of lines in the stack's outputs: one per line here.
 pulumi stack output --stack "$STACK" --json firstLook |
   node -e 'for (const line of JSON.parse(require("fs").readFileSync(0, "utf8"))) console.log(line)'

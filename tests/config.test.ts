@@ -2,9 +2,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { COMPONENTS, ConfigError, PROFILE_DEFAULTS, parsePulumiConfig, parseStackConfig } from "../config";
-import { z } from "zod";
-import { stackConfigSchema } from "../config/schema";
+import { ConfigError, PROFILE_DEFAULTS, parsePulumiConfig, parseStackConfig } from "../config";
 import { PROJECT_ROOT } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 
@@ -476,55 +474,5 @@ describe("values as the Pulumi CLI stores them", () => {
     expect(problemsOf({ profile: "kind", tracing: { samplingProbability: "1.5" } })).toEqual([
       'observability:tracing.samplingProbability must be between 0 and 1 (got "1.5")',
     ]);
-  });
-});
-
-describe("the README's config reference", () => {
-  /** Every leaf key path of the schema; per-component maps are documented as `<component>`. */
-  function keyPaths(schema: z.ZodTypeAny, prefix: string): string[] {
-    let node = schema;
-    while (node instanceof z.ZodEffects || node instanceof z.ZodOptional) {
-      node = node instanceof z.ZodEffects ? node.innerType() : node.unwrap();
-    }
-    if (prefix === "resources") {
-      return ["resources.<component>"];
-    }
-    // images holds one key per component beside the registry and pull Secrets.
-    if ((COMPONENTS as readonly string[]).some((c) => prefix === `images.${c}`)) {
-      return ["images.<component>"];
-    }
-    // placement.default is documented field by field, the workloads' overrides as one row.
-    if (/^placement\.[A-Za-z]+$/.test(prefix) && prefix !== "placement.default") {
-      return ["placement.<workload>"];
-    }
-    if (!(node instanceof z.ZodObject) || prefix === "exposure.nodePorts") {
-      return [prefix];
-    }
-    const shape = node.shape as Record<string, z.ZodTypeAny>;
-    const opaque = [
-      "apps.services",
-      "metrics.remoteWrite",
-      "alerting.slack",
-      "alerting.email",
-      "alerting.webhook",
-      "alerting.watchdog",
-      "exposure.ingress",
-      "storage.s3",
-      "placement.default.affinity",
-    ];
-    if (opaque.includes(prefix)) {
-      return [prefix];
-    }
-    return Object.entries(shape).flatMap(([key, child]) =>
-      keyPaths(child, prefix === "" ? key : `${prefix}.${key}`),
-    );
-  }
-
-  test("documents every key of the schema", () => {
-    const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
-    const keys = keyPaths(stackConfigSchema, "");
-    expect(keys.length).toBeGreaterThan(30);
-    const undocumented = keys.filter((key) => !readme.includes(`| \`${key}`));
-    expect(undocumented).toEqual([]);
   });
 });

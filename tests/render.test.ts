@@ -140,8 +140,8 @@ describe("secrets in the render", () => {
   });
 });
 
-test.each(STACKS)("the README documents every output of stack %s", async (stack) => {
-  const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+test.each(STACKS)("docs/getting-started.md documents every output of stack %s", async (stack) => {
+  const readme = fs.readFileSync(path.join(PROJECT_ROOT, "docs", "getting-started.md"), "utf8");
   const { outputs } = await rendered(stack);
   expect(Object.keys(outputs).length).toBeGreaterThan(5);
   expect(Object.keys(outputs).filter((key) => !new RegExp(`^\\| \`${key}\` +\\|`, "m").test(readme))).toEqual(

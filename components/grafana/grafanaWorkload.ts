@@ -24,7 +24,7 @@ import { ssoEnv } from "./singleSignOn";
 
 /**
  * The start Grafana may take before the kubelet gives up: database migrations after an upgrade run
- * before the server answers. Grafana cannot be built here (README "Probes").
+ * before the server answers. Grafana cannot be built here (docs/operations.md, "Probes and scratch space").
  */
 const GRAFANA_STARTUP = { initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 60 };
 

@@ -17,7 +17,7 @@ import { TracingSettings } from "./settings";
 /**
  * The start Tempo may take before the kubelet gives up (305 s): replaying its WAL like Loki's
  * ingester. Tempo 2.x cannot be built here (the module proxy refuses it), so it gets Loki's
- * measured budget (README "Probes and scratch space").
+ * measured budget (docs/operations.md, "Probes and scratch space").
  */
 const TEMPO_STARTUP = { initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 30 };
 

@@ -1,6 +1,6 @@
 // The fault tests' record: each fault, what was sent, what arrived (counted by the receiving
 // server's own API), what was lost and how long the gap was. Printed and appended to
-// out/faults.log, which the README's loss table is read from.
+// out/faults.log, which docs/operations.md's loss table is read from.
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "../../render/renderStack";

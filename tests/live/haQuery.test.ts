@@ -3,7 +3,7 @@
 // names a Service, whose selector picks pods among those the rendered StatefulSet creates. Through
 // that path every query gets the same answer; through the Service over both replicas consecutive
 // queries alternate between the two histories. Amazon Managed Prometheus' deduplication is
-// documented (README), not emulated; what the replicas send it, their `__replica__` label, is
+// documented (docs/components.md), not emulated; what the replicas send it, their `__replica__` label, is
 // checked on the real binary.
 import * as fs from "fs";
 import * as yaml from "js-yaml";

@@ -94,7 +94,7 @@ describe("data protection", () => {
 /**
  * Prod high availability: Alertmanager clustered on 3, Prometheus on 2 (each scrapes everything),
  * Grafana on 2 over a shared database, the collector's gateway and aggregator tiers on 2 each.
- * Loki and Tempo stay single binaries on one volume (the README explains), kube-state-metrics is
+ * Loki and Tempo stay single binaries on one volume (docs/operations.md explains), kube-state-metrics is
  * one replica by design (two would double every series).
  */
 const PROD_REPLICAS: Record<string, number> = {
