@@ -20,7 +20,10 @@ export type Fixture =
   | "opentelemetry-java-prometheus-exporter"
   | "otel-collector-spanmetrics"
   | "node-exporter"
-  | "kube-state-metrics";
+  | "kube-state-metrics"
+  | "cadvisor"
+  | "kubelet"
+  | "coredns";
 
 export interface Sample {
   readonly name: string;
