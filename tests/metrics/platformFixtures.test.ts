@@ -2,7 +2,7 @@
 // declared, and the kubelet's pods, claims and node are kube-state-metrics' own.
 import { Fixture, exposition, samples } from "../support/expositions";
 
-const PLATFORM: readonly Fixture[] = ["kube-state-metrics", "cadvisor", "kubelet", "coredns"];
+const PLATFORM: readonly Fixture[] = ["kube-state-metrics", "cadvisor", "kubelet", "coredns", "apiserver"];
 
 describe.each(PLATFORM)("the %s fixture", (fixture) => {
   const lines = exposition(fixture).split("\n");

@@ -23,7 +23,8 @@ export type Fixture =
   | "kube-state-metrics"
   | "cadvisor"
   | "kubelet"
-  | "coredns";
+  | "coredns"
+  | "apiserver";
 
 export interface Sample {
   readonly name: string;
