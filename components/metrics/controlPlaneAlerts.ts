@@ -25,7 +25,7 @@ export function controlPlaneAlertRules(runbookBaseUrl: string, grafanaUrl: strin
           "critical",
           `up{${TIER_LABEL}="kubernetes"} == 0`,
           "5m",
-          "{{ $labels.job }} at {{ $labels.instance }} cannot be scraped",
+          "{{ $labels.job }} at {{ $labels.instance }}{{ with $labels.node }} on node {{ . }}{{ end }} cannot be scraped",
           "Prometheus has not scraped {{ $labels.job }} {{ with $labels.node }}on node {{ . }} {{ end }}for 5 minutes: the platform alerts that read it are blind there.",
         ),
         node,
