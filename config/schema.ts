@@ -960,6 +960,11 @@ export const stackConfigSchema = strict({
       cpuPercentOfLimit: percent.describe("HighCPU: usage, % of the CPU limit."),
       diskPercent: percent.describe("DiskPressure: % of a volume used."),
       retryPercent: percent.describe("HighRetryRate: % of calls retried."),
+      cpuThrottlingPercent: percent.describe(
+        "CPUThrottlingHigh: % of a container's CFS periods throttled over 5 minutes.",
+      ),
+      quotaPercent: percent.describe("ResourceQuotaNearlyFull: % of a namespace's quota in use."),
+      nodeMemoryPercent: percent.describe("NodeMemoryHighUtilisation: % of a node's memory not available."),
     }).describe("Alert thresholds; the alert rules read nothing else."),
     slo: strict({
       availability: objective.describe("Share of requests that succeed."),

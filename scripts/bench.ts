@@ -2,6 +2,8 @@
 // size as the number of observed services grows, and the time of `npm test`. Every number comes
 // from the program's rendered output; nothing is kept by hand. `-- --no-test` skips the test run.
 import { spawnSync } from "child_process";
+import * as yaml from "js-yaml";
+import { RuleFile } from "../components/metrics/prometheusTypes";
 import { KubeObject } from "../render/manifest";
 import { Row, footprint } from "../render/footprint";
 import { PROJECT_ROOT, renderStack, renderWithConfig } from "../render/renderStack";
@@ -65,6 +67,40 @@ function printFootprint(profile: string, objects: readonly KubeObject[]): void {
   }
 }
 
+interface Panel {
+  readonly type?: string;
+  readonly panels?: readonly Panel[];
+}
+
+/** Panels of a dashboard, those inside collapsed rows included; rows themselves are not panels. */
+const panelCount = (panels: readonly Panel[] = []): number =>
+  panels.reduce((n, p) => n + (p.type === "row" ? panelCount(p.panels) : 1), 0);
+
+/** Alert and recording rules per rule file Prometheus loads, and the provisioned dashboards and panels. */
+function printRulesAndDashboards(profile: string, objects: readonly KubeObject[]): void {
+  const configMap = (name: string) =>
+    (objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === name)?.data ?? {}) as Record<
+      string,
+      string
+    >;
+  console.log(`
+${profile}`);
+  console.log("rule file".padEnd(26) + "alerts  recording rules");
+  const totals = { alerts: 0, records: 0 };
+  for (const [file, content] of Object.entries(configMap("prometheus-rules"))) {
+    const rules = (yaml.load(content) as RuleFile).groups.flatMap((g) => g.rules);
+    const alerts = rules.filter((r) => "alert" in r).length;
+    totals.alerts += alerts;
+    totals.records += rules.length - alerts;
+    console.log(file.padEnd(26) + String(alerts).padEnd(8) + String(rules.length - alerts));
+  }
+  console.log("total".padEnd(26) + String(totals.alerts).padEnd(8) + String(totals.records));
+  const dashboards = Object.values(configMap("grafana-dashboards")).map((json) => JSON.parse(json) as Panel);
+  console.log(
+    `dashboards ${dashboards.length}, panels ${dashboards.reduce((n, d) => n + panelCount(d.panels), 0)}`,
+  );
+}
+
 /** The kind stack file with `count` generated services in place of the configured ones. */
 function syntheticConfig(count: number): Record<string, string> {
   const { config } = readStackFile("kind", PROJECT_ROOT);
@@ -110,6 +146,14 @@ async function main(): Promise<void> {
     ["eks profile (Pulumi.prod.yaml)", "prod"],
   ]) {
     printFootprint(profile, (await renderStack(stack)).objects);
+  }
+
+  console.log("\nRules and dashboards");
+  for (const [profile, stack] of [
+    ["kind profile (Pulumi.kind.yaml)", "kind"],
+    ["eks profile (Pulumi.prod.yaml)", "prod"],
+  ]) {
+    printRulesAndDashboards(profile, (await renderStack(stack)).objects);
   }
 
   console.log("\nRender under mocks (median of 5 runs)");

@@ -122,6 +122,8 @@ describe("Prometheus", () => {
       "node-exporter",
       "kubelet",
       "cadvisor",
+      "apiserver",
+      "coredns",
       "services-actuator-prometheus-10s",
       "annotated-pods",
     ]);
@@ -226,6 +228,26 @@ describe("Alertmanager", () => {
         source_matchers: ['severity="critical"', 'service=~".+"'],
         target_matchers: ['severity="warning"'],
         equal: ["service"],
+      },
+      {
+        source_matchers: ['alertname="NodeNotReady"'],
+        target_matchers: ['node=~".+"', 'alertname!="NodeNotReady"'],
+        equal: ["node"],
+      },
+      {
+        source_matchers: ['severity="critical"', 'pod=~".+"'],
+        target_matchers: ['severity="warning"'],
+        equal: ["namespace", "pod"],
+      },
+      {
+        source_matchers: ['severity="critical"', 'persistentvolumeclaim=~".+"'],
+        target_matchers: ['severity="warning"'],
+        equal: ["namespace", "persistentvolumeclaim"],
+      },
+      {
+        source_matchers: ['severity="critical"', 'mountpoint=~".+"'],
+        target_matchers: ['severity="warning"'],
+        equal: ["node", "mountpoint"],
       },
     ]);
     expect(am.route.group_by).toEqual(["alertname", "service"]);
