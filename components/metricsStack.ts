@@ -15,6 +15,7 @@ import { deployMetricsExposure, metricsPublicUrls } from "./metrics/metricsExpos
 import {
   annotatedPodsJob,
   appServiceJobs,
+  controlPlaneJobs,
   kubeletJobs,
   prometheusRemoteWriteUrls,
   prometheusSelfJob,
@@ -50,6 +51,7 @@ export function metricsScrapeJobs(
     workloadScrapeJob(KUBE_STATE_METRICS, namespace, { honorLabels: true }),
     workloadScrapeJob(NODE_EXPORTER, settings.namespaces.node),
     ...kubeletJobs(),
+    ...controlPlaneJobs(),
     ...datastoreExporters(settings.metrics).map((e) => workloadScrapeJob(e.spec, namespace)),
     ...appServiceJobs(settings.apps.services),
     ...(annotated.length === 0 ? [] : [annotatedPodsJob([...new Set(annotated)])]),
@@ -106,7 +108,9 @@ export class MetricsStack extends pulumi.ComponentResource {
   public readonly alertmanagerUrl: string;
 
   /** Why `metrics.extraRuleFiles` cannot load beside the stack's own rules; index.ts checks first. */
-  static ruleFileProblems(settings: Pick<MetricsSettings, "metrics" | "apps">): string[] {
+  static ruleFileProblems(
+    settings: Pick<MetricsSettings, "metrics" | "apps" | "alerting" | "exposure" | "namespaces">,
+  ): string[] {
     return extraRuleFileProblems(settings);
   }
 

@@ -68,6 +68,9 @@ const alerts: StackConfigInput["metrics"]["alerts"] = {
   cpuPercentOfLimit: 80,
   diskPercent: 85,
   retryPercent: 10,
+  cpuThrottlingPercent: 25,
+  quotaPercent: 90,
+  nodeMemoryPercent: 90,
 };
 
 /** 99.5 % of requests succeed; 95 % are faster than 500 ms (a Micrometer SLO bucket, le="0.5"). */

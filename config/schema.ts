@@ -817,6 +817,12 @@ export const stackConfigSchema = strict({
       cpuPercentOfLimit: percent,
       diskPercent: percent,
       retryPercent: percent,
+      /** `CPUThrottlingHigh`: share of a container's CFS periods throttled over 5 minutes. */
+      cpuThrottlingPercent: percent,
+      /** `ResourceQuotaNearlyFull`: share of a namespace's quota in use. */
+      quotaPercent: percent,
+      /** `NodeMemoryHighUtilisation`: share of a node's memory not available. */
+      nodeMemoryPercent: percent,
     }),
     /** Default objectives of every service; `apps.services[].slo` overrides per service. */
     slo: strict({

@@ -126,14 +126,6 @@ export function serviceAlertRules(t: Thresholds, runbookBaseUrl: string): RuleGr
           "{{ $labels.service }} p99 latency above " + `${t.latencyP99Seconds}s`,
           "The 99th percentile of {{ $labels.service }}'s request duration is {{ $value | humanizeDuration }}.",
         ),
-        alert(
-          "PodCrashLooping",
-          "critical",
-          `increase(kube_pod_container_status_restarts_total[15m]) > ${t.restartsPer15m}`,
-          undefined,
-          "{{ $labels.namespace }}/{{ $labels.pod }} is crash looping",
-          "Container {{ $labels.container }} restarted {{ $value | humanize }} times in 15 minutes.",
-        ),
       ],
     },
     {

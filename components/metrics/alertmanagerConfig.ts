@@ -253,6 +253,23 @@ export function alertmanagerConfig(alerting: Alerting): AlertmanagerConfig {
         target_matchers: ['severity="warning"'],
         equal: ["service"],
       },
+      // A node that is not ready explains everything about it and its pods: their alerts, its
+      // kubelet's and cAdvisor's target-down, its exporters'.
+      {
+        source_matchers: ['alertname="NodeNotReady"'],
+        target_matchers: ['node=~".+"', 'alertname!="NodeNotReady"'],
+        equal: ["node"],
+      },
+      // Critical over warning of the same object: a pod, a volume claim, a node's filesystem.
+      ...[
+        ["namespace", "pod"],
+        ["namespace", "persistentvolumeclaim"],
+        ["node", "mountpoint"],
+      ].map((object) => ({
+        source_matchers: ['severity="critical"', `${object[object.length - 1]}=~".+"`],
+        target_matchers: ['severity="warning"'],
+        equal: object,
+      })),
     ],
     receivers: [
       receiver(RECEIVERS.fallback, [], [], []),

@@ -33,6 +33,7 @@ const KSM_RESOURCES: readonly { readonly flag: string; readonly group: string; r
     { flag: "cronjobs", group: "batch", resource: "cronjobs" },
     { flag: "horizontalpodautoscalers", group: "autoscaling", resource: "horizontalpodautoscalers" },
     { flag: "poddisruptionbudgets", group: "policy", resource: "poddisruptionbudgets" },
+    { flag: "resourcequotas", group: "", resource: "resourcequotas" },
   ];
 
 function ksmRbacRules() {

@@ -49,6 +49,8 @@ export const ALERTMANAGER_PATHS = {
 } as const;
 
 export const SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+/** The cluster CA, mounted beside the token: it signs the API server's serving certificate. */
+export const SERVICE_ACCOUNT_CA = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt";
 
 type PostgresTarget = StackConfig["metrics"]["exporters"]["postgres"][number];
 type RedisTarget = StackConfig["metrics"]["exporters"]["redis"][number];
@@ -107,3 +109,6 @@ export function notificationPorts(alerting: StackConfig["alerting"]): number[] {
   ];
   return [...new Set(ports)].sort((a, b) => a - b);
 }
+
+/** The port CoreDNS serves its metrics on, in kind and in the EKS add-on alike. */
+export const COREDNS_METRICS_PORT = 9153;

@@ -7,6 +7,8 @@ import {
   PROMETHEUS_PATHS,
   PROMETHEUS_PEERS_SERVICE,
   REPLICA_LABEL,
+  COREDNS_METRICS_PORT,
+  SERVICE_ACCOUNT_CA,
   SERVICE_ACCOUNT_TOKEN,
 } from "./names";
 import { PrometheusConfig, RelabelConfig, ScrapeConfig } from "./prometheusTypes";
@@ -114,6 +116,47 @@ export function kubeletJobs(): ScrapeConfig[] {
     ],
   });
   return [job("kubelet", "/metrics"), job("cadvisor", "/metrics/cadvisor")];
+}
+
+/**
+ * The control-plane components a user can scrape on kind and on EKS alike: the API server through
+ * the `kubernetes` Service (RBAC `get` on the `/metrics` non-resource URL; its certificate is the
+ * cluster CA's, valid for the name `kubernetes`) and CoreDNS (`k8s-app=kube-dns`). The scheduler,
+ * controller manager and etcd are not: EKS runs them out of reach, and kind binds their metrics to
+ * the node's localhost.
+ */
+export function controlPlaneJobs(): ScrapeConfig[] {
+  const kubernetesTier: RelabelConfig = { target_label: TIER_LABEL, replacement: "kubernetes" };
+  return [
+    {
+      job_name: "apiserver",
+      scheme: "https",
+      authorization: { credentials_file: SERVICE_ACCOUNT_TOKEN },
+      tls_config: { ca_file: SERVICE_ACCOUNT_CA, server_name: "kubernetes" },
+      kubernetes_sd_configs: [{ role: "endpointslice", namespaces: { names: ["default"] } }],
+      relabel_configs: [
+        {
+          source_labels: ["__meta_kubernetes_service_name", "__meta_kubernetes_endpointslice_port_name"],
+          regex: "kubernetes;https",
+          action: "keep",
+        },
+        kubernetesTier,
+      ],
+    },
+    {
+      job_name: "coredns",
+      kubernetes_sd_configs: [{ role: "endpointslice", namespaces: { names: ["kube-system"] } }],
+      relabel_configs: [
+        {
+          source_labels: ["__meta_kubernetes_service_label_k8s_app", "__meta_kubernetes_endpointslice_port"],
+          regex: `kube-dns;${COREDNS_METRICS_PORT}`,
+          action: "keep",
+        },
+        ...podIdentityRelabels,
+        kubernetesTier,
+      ],
+    },
+  ];
 }
 
 /** Each Prometheus replica scrapes itself. */

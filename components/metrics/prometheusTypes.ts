@@ -80,6 +80,8 @@ export interface AlertRule {
     readonly summary: string;
     readonly description: string;
     readonly runbook_url: string;
+    /** The Grafana dashboard that shows the alert's object, its variables filled in. */
+    readonly dashboard_url?: string;
   };
 }
 

@@ -73,6 +73,7 @@ export function deployPrometheus(
       { apiGroups: [""], resources: ["nodes", "services", "pods"], verbs: ["get", "list", "watch"] },
       { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
       { apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] },
+      { nonResourceURLs: ["/metrics"], verbs: ["get"] },
     ],
     opts,
   );

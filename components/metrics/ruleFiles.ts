@@ -1,11 +1,13 @@
 import { httpRecordingRules, selfMonitoringRules, serviceAlertRules } from "./alertRules";
+import { externalUrls } from "./externalUrls";
 import { monitorRules } from "./monitorRules";
+import { platformRuleGroups } from "./platformRules";
 import { RuleFile } from "./prometheusTypes";
 import { DeployedRuleFile, ruleFileClashes } from "./ruleClashes";
 import { sloRules } from "./sloRules";
 import { MetricsSettings } from "./settings";
 
-type RuleSettings = Pick<MetricsSettings, "metrics" | "apps">;
+type RuleSettings = Pick<MetricsSettings, "metrics" | "apps" | "alerting" | "exposure" | "namespaces">;
 
 /** The stack's own rule files, by file name. */
 function ownRuleFiles(config: RuleSettings): Record<string, RuleFile> {
@@ -14,6 +16,7 @@ function ownRuleFiles(config: RuleSettings): Record<string, RuleFile> {
     "services.yaml": { groups: [httpRecordingRules(), ...serviceAlertRules(alerts, runbookBaseUrl)] },
     "slo.yaml": { groups: sloRules(config.apps.services, slo, runbookBaseUrl) },
     "self-monitoring.yaml": { groups: [selfMonitoringRules(runbookBaseUrl)] },
+    "platform.yaml": { groups: platformRuleGroups(alerts, runbookBaseUrl, externalUrls(config).grafana) },
     ...(config.metrics.prometheusOperatorMonitors.enabled
       ? { "monitors.yaml": { groups: [monitorRules(runbookBaseUrl)] } }
       : {}),

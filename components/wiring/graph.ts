@@ -8,6 +8,7 @@ import { GRAFANA } from "../grafana/names";
 import { ALLOY, LOKI, alloyNamespace } from "../logs/names";
 import {
   ALERTMANAGER,
+  COREDNS_METRICS_PORT,
   KUBE_STATE_METRICS,
   MONITOR_SCRAPER,
   NODE_EXPORTER,
@@ -212,11 +213,12 @@ export function wiringGraph(config: StackConfig): Flow[] {
       scrape(to, ports, why),
     ),
     scrape(outside("kubelets"), tcp(10250), "kubelet and cAdvisor metrics"),
+    scrape({ kind: "clusterDns" }, tcp(COREDNS_METRICS_PORT), "CoreDNS metrics"),
     {
       from: prometheus,
       to: API_SERVER,
       ports: API_SERVER_PORTS,
-      why: "service discovery",
+      why: "service discovery and the API server's metrics",
     },
     ...(monitors.enabled
       ? [

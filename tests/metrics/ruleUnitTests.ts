@@ -2,6 +2,7 @@
 // make the alert fire with exactly the expected labels, and one close to it that must not. The
 // latency alerts read fixture expositions (tests/expositions) of a slow and a fast service.
 import { Sample, promtoolSeries } from "../support/expositions";
+import { PLATFORM_ALERT_CASES, healthyCluster } from "./platformRuleCases";
 
 export interface AlertCase {
   readonly alert: string;
@@ -83,19 +84,6 @@ export const ALERT_CASES: readonly AlertCase[] = [
     ...micrometer,
     severity: "critical",
   }),
-  ...pair(
-    "PodCrashLooping",
-    "16m",
-    {
-      'kube_pod_container_status_restarts_total{namespace="tiketi-spring",pod="ticket-0",container="app"}':
-        "0+1x20",
-    },
-    {
-      'kube_pod_container_status_restarts_total{namespace="tiketi-spring",pod="ticket-0",container="app"}':
-        "0+0.2x20",
-    },
-    { namespace: "tiketi-spring", pod: "ticket-0", container: "app", severity: "critical" },
-  ),
   ...pair(
     "HighMemory",
     "11m",
@@ -373,39 +361,75 @@ export const ALERT_CASES: readonly AlertCase[] = [
     ],
   ),
   { alert: "Watchdog", series: {}, evalTime: "1m", fires: { severity: "none" } },
+  ...PLATFORM_ALERT_CASES,
 ];
 
 const minutes = (evalTime: string) => Number(/^(\d+)m$/.exec(evalTime)?.[1] ?? 0);
 
+/** The rule file of the platform alerts: their cases load it alone, as it reads no other file's rules. */
+export const PLATFORM_RULE_FILE = "platform.yaml";
+
+/** Minutes of healthy series each profile's cluster is evaluated over. */
+export const HEALTHY_MINUTES = 60;
+
 /**
- * The promtool test files for ALERT_CASES over the given rule files, by name. Rules are evaluated
- * every minute, except for the cases over 6-hour windows: every 4 minutes, which keeps the run
- * short, is finer than their `for` durations, and stays inside the 5-minute lookback through
+ * The promtool test files for ALERT_CASES over the given rule files, by name, and one healthy-cluster
+ * test per profile over all of them, expecting only the Watchdog among `alerts` after an hour. Rules
+ * are evaluated every minute, except for the cases over 6-hour windows: every 4 minutes, which keeps
+ * the run short, is finer than their `for` durations, and stays inside the 5-minute lookback through
  * which an alert reads the previous round of another group's recording rules.
  */
-export function promtoolTestFiles(ruleFiles: readonly string[]): Record<string, object> {
-  const file = (evaluationInterval: string, cases: readonly AlertCase[]) => ({
-    rule_files: ruleFiles,
+export function promtoolTestFiles(
+  ruleFiles: readonly string[],
+  alerts: readonly string[],
+): Record<string, object> {
+  const test = (name: string, series: Readonly<Record<string, string>>, checks: object[]) => ({
+    name,
+    interval: "1m",
+    input_series: Object.entries(series).map(([s, values]) => ({ series: s, values })),
+    alert_rule_test: checks,
+  });
+  const file = (evaluationInterval: string, files: readonly string[], cases: readonly AlertCase[]) => ({
+    rule_files: files,
     evaluation_interval: evaluationInterval,
-    tests: cases.map((c) => ({
-      name: `${c.alert} ${c.fires === undefined ? "stays silent" : "fires"}`,
-      interval: "1m",
-      input_series: Object.entries(c.series).map(([series, values]) => ({ series, values })),
-      alert_rule_test: [
+    tests: cases.map((c) =>
+      test(`${c.alert} ${c.fires === undefined ? "stays silent" : "fires"}`, c.series, [
         {
           eval_time: c.evalTime,
           alertname: c.alert,
           exp_alerts: [c.fires ?? []].flat().map((labels) => ({ exp_labels: labels })),
         },
-      ],
-    })),
+      ]),
+    ),
   });
   const long = (c: AlertCase) => minutes(c.evalTime) >= 360;
+  const platform = new Set(PLATFORM_ALERT_CASES);
+  const others = ALERT_CASES.filter((c) => !platform.has(c));
+  const healthy = (shape: "kind" | "prod") => ({
+    rule_files: ruleFiles,
+    evaluation_interval: "1m",
+    tests: [
+      test(
+        `a healthy ${shape} cluster`,
+        healthyCluster(shape, HEALTHY_MINUTES),
+        alerts.map((alertname) => ({
+          eval_time: `${HEALTHY_MINUTES}m`,
+          alertname,
+          exp_alerts: alertname === "Watchdog" ? [{ exp_labels: { severity: "none" } }] : [],
+        })),
+      ),
+    ],
+  });
+  const appFiles = ruleFiles.filter((f) => f !== PLATFORM_RULE_FILE);
   return {
     "tests.yaml": file(
       "1m",
-      ALERT_CASES.filter((c) => !long(c)),
+      appFiles,
+      others.filter((c) => !long(c)),
     ),
-    "tests-6h.yaml": file("4m", ALERT_CASES.filter(long)),
+    "tests-6h.yaml": file("4m", appFiles, others.filter(long)),
+    "tests-platform.yaml": file("1m", [PLATFORM_RULE_FILE], PLATFORM_ALERT_CASES),
+    "healthy-kind.yaml": healthy("kind"),
+    "healthy-prod.yaml": healthy("prod"),
   };
 }

@@ -39,7 +39,7 @@ export const exposition = (fixture: Fixture): string =>
 const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)$/;
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
 /** Monotonic series: their fixture value is a total at one moment, and grows with time. */
-const CUMULATIVE = /(_total|_count|_sum|_bucket)$/;
+export const CUMULATIVE = /(_total|_count|_sum|_bucket)$/;
 
 /** Every sample line of an exposition, in order. */
 export function samples(text: string): Sample[] {

@@ -1,0 +1,971 @@
+// `promtool test rules` cases for the platform alerts, made of what the exporters print: each
+// case takes the fixture series of one object (tests/expositions) as Prometheus stores them after
+// the scrape, and changes only the values the exporter changes in that failure. Counters grow at
+// their fixture's average rate since the exporter started.
+import { CUMULATIVE, Fixture, Sample, exposition, samples } from "../support/expositions";
+import type { AlertCase } from "./ruleUnitTests";
+
+type Labels = Readonly<Record<string, string>>;
+
+/** Seconds each fixture's exporter had run when its totals were taken. */
+const UPTIME: Partial<Record<Fixture, number>> = {
+  "kube-state-metrics": 86400,
+  cadvisor: 86400,
+  kubelet: 86400,
+  coredns: 86400,
+  apiserver: 20,
+  // node_time_seconds - node_boot_time_seconds of the capture.
+  "node-exporter": 17514,
+};
+
+export const KIND_NODE = "kind-control-plane";
+
+/** Target labels of each job, as the rendered relabelling sets them for the kind node's pods. */
+export const TARGETS = (node: string) =>
+  ({
+    "kube-state-metrics": {
+      job: "kube-state-metrics",
+      tier: "observability",
+      namespace: "observability",
+      pod: "kube-state-metrics-6b9f7d8c5-hx2lq",
+      node: KIND_NODE,
+      instance: "10.244.0.13:8080",
+    },
+    cadvisor: { job: "cadvisor", tier: "kubernetes", node, instance: `${node}:10250` },
+    kubelet: { job: "kubelet", tier: "kubernetes", node, instance: `${node}:10250` },
+    coredns: {
+      job: "coredns",
+      tier: "kubernetes",
+      namespace: "kube-system",
+      pod: "coredns-674b8bbfcf-7xk2p",
+      node: KIND_NODE,
+      instance: "10.244.0.2:9153",
+    },
+    apiserver: { job: "apiserver", tier: "kubernetes", instance: "172.18.0.2:6443" },
+    "node-exporter": {
+      job: "node-exporter",
+      tier: "observability",
+      namespace: "observability-node",
+      pod: `node-exporter-${node}`,
+      node,
+      instance: `${node}:9100`,
+    },
+  }) as const satisfies Partial<Record<Fixture, Labels>>;
+
+export type PlatformFixture = keyof ReturnType<typeof TARGETS>;
+
+const num = (n: number) =>
+  Number.isInteger(n) ? String(n) : n.toFixed(6).replace(/0+$/, "").replace(/\.$/, "");
+
+export const seriesKey = (name: string, labels: Labels) =>
+  `${name}{${Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(",")}}`;
+
+/**
+ * A sample's labels as Prometheus stores them: kube-state-metrics is scraped with honor_labels, so
+ * its own labels win; for the other jobs the target's win and a clashing exposed label is kept as
+ * `exported_<name>` (the kubelet's kubelet_node_name{node}).
+ */
+function stored(fixture: PlatformFixture, target: Labels, labels: Labels): Labels {
+  if (fixture === "kube-state-metrics") {
+    return { ...target, ...labels };
+  }
+  const exported = Object.fromEntries(
+    Object.entries(labels)
+      .filter(([k, v]) => k in target && v !== "")
+      .map(([k, v]) => [`exported_${k}`, v]),
+  );
+  return { ...labels, ...exported, ...target };
+}
+
+/**
+ * A fixture's samples (those `only` keeps) as promtool input over `minutes`: labels as stored after
+ * the scrape of `node`'s target, gauges constant, counters growing at their average rate. `values`
+ * overrides a sample's values (promtool's expanding notation) where a failure changes it.
+ */
+export function scraped(
+  fixture: PlatformFixture,
+  minutes: number,
+  only: (s: Sample) => boolean = () => true,
+  values: (s: Sample) => string | undefined = () => undefined,
+  node = KIND_NODE,
+): Record<string, string> {
+  const target = TARGETS(node)[fixture];
+  const uptime = UPTIME[fixture] as number;
+  return Object.fromEntries(
+    samples(exposition(fixture))
+      .filter(only)
+      .map((s) => [
+        seriesKey(s.name, stored(fixture, target, s.labels)),
+        values(s) ??
+          (CUMULATIVE.test(s.name)
+            ? `${num(s.value)}+${num((s.value * 60) / uptime)}x${minutes}`
+            : `${num(s.value)}x${minutes}`),
+      ]),
+  );
+}
+
+/** A series the exporter prints only in the failure state, with the labels it prints beside `of`'s. */
+export function printedAs(
+  fixture: PlatformFixture,
+  name: string,
+  of: Sample,
+  extra: Labels,
+  values: string,
+  node = KIND_NODE,
+): Record<string, string> {
+  return { [seriesKey(name, stored(fixture, TARGETS(node)[fixture], { ...of.labels, ...extra }))]: values };
+}
+
+const ksm = () => samples(exposition("kube-state-metrics"));
+const family = (name: string) => (s: Sample) => s.name === name;
+const named =
+  (...names: string[]) =>
+  (s: Sample) =>
+    names.includes(s.name);
+const about = (labels: Labels) => (s: Sample) => Object.entries(labels).every(([k, v]) => s.labels[k] === v);
+const both =
+  (...filters: ((s: Sample) => boolean)[]) =>
+  (s: Sample) =>
+    filters.every((f) => f(s));
+
+const CATALOG = { namespace: "tiketi-spring", pod: "catalog-service-7f9df154-w94hf" };
+const CATALOG_CONTAINER = { ...CATALOG, container: "catalog-service" };
+const catalogContainer = () =>
+  ksm().find((s) => s.name === "kube_pod_container_info" && about(CATALOG_CONTAINER)(s)) as Sample;
+/** What kube-state-metrics prints of the catalog pod: its info (for the node join) and containers' restarts. */
+const catalogPod = (minutes: number, restarts?: string) =>
+  scraped(
+    "kube-state-metrics",
+    minutes,
+    both(named("kube_pod_info", "kube_pod_container_status_restarts_total"), about(CATALOG)),
+    (s) => (s.name === "kube_pod_container_status_restarts_total" ? restarts : undefined),
+  );
+const waitingAs = (reason: string, values: string) =>
+  printedAs(
+    "kube-state-metrics",
+    "kube_pod_container_status_waiting_reason",
+    { ...catalogContainer(), labels: CATALOG_CONTAINER },
+    { uid: catalogContainer().labels.uid, reason },
+    values,
+  );
+const lastTerminatedAs = (reason: string) =>
+  printedAs(
+    "kube-state-metrics",
+    "kube_pod_container_status_last_terminated_reason",
+    catalogContainer(),
+    { reason },
+    "1x80",
+  );
+const podAlert = { ...CATALOG_CONTAINER, node: KIND_NODE };
+/** An alert's labels: Prometheus drops the empty ones (node-exporter's `device_error=""`). */
+const alertLabels = (labels: Labels) =>
+  Object.fromEntries(Object.entries(labels).filter(([, v]) => v !== ""));
+
+function pair(
+  alert: string,
+  evalTime: string,
+  firing: Record<string, string>,
+  silent: Record<string, string>,
+  labels: Labels | Labels[],
+): AlertCase[] {
+  return [
+    { alert, series: firing, evalTime, fires: labels },
+    { alert, series: silent, evalTime },
+  ];
+}
+
+/** Back-off waits (5 minutes at the cap) between runs of a minute: the reason is absent while it runs. */
+const crashLoop = (cycles: number) => Array.from({ length: cycles }, () => "1 1 1 1 1 _").join(" ");
+
+const GATEWAY_DEPLOYMENT = { namespace: "tiketi-spring", deployment: "gateway-service" };
+const PROMETHEUS_SET = { namespace: "observability", statefulset: "prometheus" };
+const NODE_EXPORTER_SET = { namespace: "observability-node", daemonset: "node-exporter" };
+const ROLLUP_JOB = { namespace: "tiketi-spring", job_name: "stats-rollup-29400360" };
+const ROLLUP = { namespace: "tiketi-spring", cronjob: "stats-rollup" };
+const GATEWAY_HPA = { namespace: "tiketi-spring", horizontalpodautoscaler: "gateway-service" };
+const PROMETHEUS_CLAIM = { namespace: "observability", persistentvolumeclaim: "data-prometheus-0" };
+const ROOT_FS = { mountpoint: "/" };
+
+/** The kubelet's volume stats of Prometheus' claim with one family's values replaced. */
+const claimStats = (minutes: number, replaced: Record<string, string>) =>
+  scraped(
+    "kubelet",
+    minutes,
+    both((s) => s.name.startsWith("kubelet_volume_stats_"), about(PROMETHEUS_CLAIM)),
+    (s) => replaced[s.name],
+  );
+
+const rootFilesystemLabels = () => ({
+  ...TARGETS(KIND_NODE)["node-exporter"],
+  ...(
+    samples(exposition("node-exporter")).find(
+      (s) => s.name === "node_filesystem_size_bytes" && about(ROOT_FS)(s),
+    ) as Sample
+  ).labels,
+});
+
+/** node-exporter's root filesystem series with some values replaced. */
+const rootFilesystem = (minutes: number, replaced: Record<string, string>) =>
+  scraped(
+    "node-exporter",
+    minutes,
+    both((s) => s.name.startsWith("node_filesystem_"), about(ROOT_FS)),
+    (s) => replaced[s.name],
+  );
+
+const nodeExporter = (names: string[], minutes: number, replaced: Record<string, string> = {}) =>
+  scraped(
+    "node-exporter",
+    minutes,
+    named(...names),
+    (s) => replaced[seriesKey(s.name, s.labels)] ?? replaced[s.name],
+  );
+
+const TIMEX = ["node_timex_sync_status", "node_timex_maxerror_seconds", "node_timex_status"];
+/** A kernel clock NTP keeps synchronised: STA_PLL set, STA_UNSYNC clear, a small maximum error. */
+const SYNCHRONISED = {
+  node_timex_sync_status: "1x80",
+  node_timex_maxerror_seconds: "0.25x80",
+  node_timex_status: "1x80",
+};
+
+const sizeOf = (fixture: PlatformFixture, name: string, labels: Labels = {}) =>
+  (samples(exposition(fixture)).find((s) => s.name === name && about(labels)(s)) as Sample).value;
+
+/** Allocatable CPU and memory of `count` nodes like the kind node, and pods' requests scaled to `share` of it. */
+function requestsAgainstNodes(count: number, share: number): Record<string, string> {
+  const nodes = Array.from({ length: count }, (_, i) => `ip-10-0-${i}-10.ec2.internal`);
+  const allocatable = ksm().filter(
+    (s) => s.name === "kube_node_status_allocatable" && ["cpu", "memory"].includes(s.labels.resource),
+  );
+  const requests = ksm().filter((s) => s.name === "kube_pod_container_resource_requests");
+  const total = (resource: string) =>
+    requests.filter((s) => s.labels.resource === resource).reduce((sum, s) => sum + s.value, 0);
+  const target = TARGETS(KIND_NODE)["kube-state-metrics"];
+  return {
+    ...Object.fromEntries(
+      nodes.flatMap((node) =>
+        allocatable.map((s) => [seriesKey(s.name, { ...target, ...s.labels, node }), `${num(s.value)}x20`]),
+      ),
+    ),
+    ...Object.fromEntries(
+      requests.map((s) => {
+        const capacity = (allocatable.find((a) => a.labels.resource === s.labels.resource) as Sample).value;
+        const scale = (share * count * capacity) / total(s.labels.resource);
+        return [seriesKey(s.name, { ...target, ...s.labels }), `${num(s.value * scale)}x20`];
+      }),
+    ),
+  };
+}
+
+const apiserverRequests = (minutes: number, values?: (s: Sample) => string | undefined) =>
+  scraped("apiserver", minutes, family("apiserver_request_total"), values);
+const podList = () =>
+  samples(exposition("apiserver")).find(
+    (s) => s.name === "apiserver_request_total" && s.labels.resource === "pods" && s.labels.verb === "LIST",
+  ) as Sample;
+const bound = (s: Sample) => (s.labels.le === "+Inf" ? Infinity : Number(s.labels.le));
+/** The API server's request durations, `values` overriding some. */
+const requestDurations = (minutes: number, values?: (s: Sample) => string | undefined) =>
+  scraped(
+    "apiserver",
+    minutes,
+    (s) =>
+      s.name === "apiserver_request_duration_seconds_bucket" ||
+      s.name === "apiserver_request_duration_seconds_count",
+    values,
+  );
+/** Pod reads slowed past a second: 500 more a minute land above the 1 s bucket of one series. */
+const slowGets = (s: Sample) => {
+  const slowed =
+    s.labels.verb === "GET" && s.labels.resource === "namespaces" && s.labels.scope === "resource";
+  return slowed && (s.name.endsWith("_count") || bound(s) > 1)
+    ? `${s.value}+${500 + s.value * 3}x20`
+    : undefined;
+};
+
+/**
+ * A free-space (or free-inode) gauge falling from 14.5 % to 10 % of its total over 80 minutes,
+ * its used counterpart rising as much: full within a day at that rate.
+ */
+function declining(free: string, used: string | undefined, total: string, labels: Labels = PROMETHEUS_CLAIM) {
+  const fixture: PlatformFixture = free.startsWith("node_") ? "node-exporter" : "kubelet";
+  const size = sizeOf(fixture, total, labels);
+  const step = (size * 0.045) / 80;
+  return {
+    [free]: `${num(size * 0.145)}-${num(step)}x80`,
+    ...(used === undefined ? {} : { [used]: `${num(size * 0.855)}+${num(step)}x80` }),
+  };
+}
+/** The same gauges held at 14.5 % free. */
+function held(free: string, used: string | undefined, total: string, labels: Labels = PROMETHEUS_CLAIM) {
+  const fixture: PlatformFixture = free.startsWith("node_") ? "node-exporter" : "kubelet";
+  const size = sizeOf(fixture, total, labels);
+  return {
+    [free]: `${num(size * 0.145)}x80`,
+    ...(used === undefined ? {} : { [used]: `${num(size * 0.855)}x80` }),
+  };
+}
+
+export const PLATFORM_ALERT_CASES: readonly AlertCase[] = [
+  // Workloads. The old rule (restarts in 15 minutes, no `for`) went silent once the back-off
+  // reached its cap: at 75 minutes of crash looping this one still fires.
+  ...pair(
+    "PodCrashLooping",
+    "75m",
+    { ...catalogPod(80, "1+0.17x80"), ...waitingAs("CrashLoopBackOff", crashLoop(14)) },
+    { ...catalogPod(80), ...lastTerminatedAs("Error") },
+    { ...podAlert, severity: "critical" },
+  ),
+  // Restarting faster than the threshold before the back-off holds it waiting.
+  {
+    alert: "PodCrashLooping",
+    series: catalogPod(40, "1+1x40"),
+    evalTime: "35m",
+    fires: { ...podAlert, severity: "critical" },
+  },
+  ...pair(
+    "ContainerOOMKilledRepeatedly",
+    "70m",
+    { ...catalogPod(80, "1+0.05x80"), ...lastTerminatedAs("OOMKilled") },
+    { ...catalogPod(80, "1+0.05x80"), ...lastTerminatedAs("Error") },
+    { ...podAlert, severity: "warning" },
+  ),
+  ...pair(
+    "ContainerImagePullFailing",
+    "15m",
+    { ...catalogPod(20), ...waitingAs("ImagePullBackOff", "1x20") },
+    { ...catalogPod(20), ...waitingAs("ContainerCreating", "1x20") },
+    { ...podAlert, reason: "ImagePullBackOff", severity: "warning" },
+  ),
+  ...pair(
+    "ContainerWaiting",
+    "65m",
+    { ...catalogPod(70), ...waitingAs("CreateContainerConfigError", "1x70") },
+    { ...catalogPod(70), ...waitingAs("ContainerCreating", "1x30") },
+    { ...podAlert, reason: "CreateContainerConfigError", severity: "warning" },
+  ),
+  ...pair(
+    "PodNotReady",
+    "20m",
+    scraped(
+      "kube-state-metrics",
+      25,
+      both(
+        named("kube_pod_info", "kube_pod_status_ready", "kube_pod_status_phase", "kube_pod_owner"),
+        about(CATALOG),
+      ),
+      (s) =>
+        s.name === "kube_pod_status_ready" ? (s.labels.condition === "false" ? "1x25" : "0x25") : undefined,
+    ),
+    scraped(
+      "kube-state-metrics",
+      25,
+      both(
+        named("kube_pod_info", "kube_pod_status_ready", "kube_pod_status_phase", "kube_pod_owner"),
+        about(CATALOG),
+      ),
+    ),
+    { namespace: CATALOG.namespace, pod: CATALOG.pod, node: KIND_NODE, severity: "warning" },
+  ),
+  ...pair(
+    "DeploymentRolloutStuck",
+    "20m",
+    scraped(
+      "kube-state-metrics",
+      25,
+      both((s) => s.name.startsWith("kube_deployment_"), about(GATEWAY_DEPLOYMENT)),
+      (s) =>
+        s.name === "kube_deployment_status_condition" && s.labels.condition === "Progressing"
+          ? s.labels.status === "false"
+            ? "1x25"
+            : "0x25"
+          : undefined,
+    ),
+    scraped(
+      "kube-state-metrics",
+      25,
+      both((s) => s.name.startsWith("kube_deployment_"), about(GATEWAY_DEPLOYMENT)),
+    ),
+    { ...GATEWAY_DEPLOYMENT, severity: "warning" },
+  ),
+  ...pair(
+    "DeploymentReplicasMissing",
+    "20m",
+    scraped(
+      "kube-state-metrics",
+      25,
+      both((s) => s.name.startsWith("kube_deployment_"), about(GATEWAY_DEPLOYMENT)),
+      (s) => ({ kube_deployment_spec_replicas: "2x25" })[s.name],
+    ),
+    // A rollout that moves: replicas are updated one by one.
+    scraped(
+      "kube-state-metrics",
+      25,
+      both((s) => s.name.startsWith("kube_deployment_"), about(GATEWAY_DEPLOYMENT)),
+      (s) =>
+        ({
+          kube_deployment_spec_replicas: "2x25",
+          kube_deployment_status_replicas_updated: "0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1",
+        })[s.name],
+    ),
+    { ...GATEWAY_DEPLOYMENT, severity: "warning" },
+  ),
+  ...pair(
+    "StatefulSetReplicasMissing",
+    "20m",
+    scraped(
+      "kube-state-metrics",
+      25,
+      both((s) => s.name.startsWith("kube_statefulset_"), about(PROMETHEUS_SET)),
+      (s) => ({ kube_statefulset_status_replicas_ready: "0x25" })[s.name],
+    ),
+    scraped(
+      "kube-state-metrics",
+      25,
+      both((s) => s.name.startsWith("kube_statefulset_"), about(PROMETHEUS_SET)),
+    ),
+    { ...PROMETHEUS_SET, severity: "warning" },
+  ),
+  ...pair(
+    "StatefulSetRolloutStuck",
+    "20m",
+    scraped(
+      "kube-state-metrics",
+      25,
+      both((s) => s.name.startsWith("kube_statefulset_"), about(PROMETHEUS_SET)),
+      (s) =>
+        ({
+          kube_statefulset_metadata_generation: `${sizeOf("kube-state-metrics", "kube_statefulset_metadata_generation", PROMETHEUS_SET) + 1}x25`,
+        })[s.name],
+    ),
+    scraped(
+      "kube-state-metrics",
+      25,
+      both((s) => s.name.startsWith("kube_statefulset_"), about(PROMETHEUS_SET)),
+    ),
+    { ...PROMETHEUS_SET, severity: "warning" },
+  ),
+  ...pair(
+    "DaemonSetPodsMissing",
+    "20m",
+    scraped(
+      "kube-state-metrics",
+      25,
+      both((s) => s.name.startsWith("kube_daemonset_"), about(NODE_EXPORTER_SET)),
+      (s) => ({ kube_daemonset_status_desired_number_scheduled: "2x25" })[s.name],
+    ),
+    scraped(
+      "kube-state-metrics",
+      25,
+      both((s) => s.name.startsWith("kube_daemonset_"), about(NODE_EXPORTER_SET)),
+    ),
+    { ...NODE_EXPORTER_SET, severity: "warning" },
+  ),
+  ...pair(
+    "DaemonSetRolloutStuck",
+    "20m",
+    scraped(
+      "kube-state-metrics",
+      25,
+      both((s) => s.name.startsWith("kube_daemonset_"), about(NODE_EXPORTER_SET)),
+      (s) => ({ kube_daemonset_status_updated_number_scheduled: "0x25" })[s.name],
+    ),
+    scraped(
+      "kube-state-metrics",
+      25,
+      both((s) => s.name.startsWith("kube_daemonset_"), about(NODE_EXPORTER_SET)),
+    ),
+    { ...NODE_EXPORTER_SET, severity: "warning" },
+  ),
+  ...pair(
+    "JobFailed",
+    "5m",
+    scraped(
+      "kube-state-metrics",
+      10,
+      both((s) => s.name.startsWith("kube_job_"), about(ROLLUP_JOB)),
+      (s) =>
+        s.name === "kube_job_failed" || s.name === "kube_job_complete"
+          ? (s.labels.condition === "true") === (s.name === "kube_job_failed")
+            ? "1x10"
+            : "0x10"
+          : undefined,
+    ),
+    scraped(
+      "kube-state-metrics",
+      10,
+      both((s) => s.name.startsWith("kube_job_"), about(ROLLUP_JOB)),
+    ),
+    { ...ROLLUP_JOB, severity: "warning" },
+  ),
+  // promtool's clock starts at 0: start times are seconds relative to it.
+  ...pair(
+    "JobRunningTooLong",
+    "10m",
+    scraped(
+      "kube-state-metrics",
+      10,
+      both((s) => s.name.startsWith("kube_job_"), about(ROLLUP_JOB)),
+      (s) => ({ kube_job_status_start_time: "-43000x10", kube_job_status_active: "1x10" })[s.name],
+    ),
+    scraped(
+      "kube-state-metrics",
+      10,
+      both((s) => s.name.startsWith("kube_job_"), about(ROLLUP_JOB)),
+      (s) => ({ kube_job_status_start_time: "-43000x10" })[s.name],
+    ),
+    { ...ROLLUP_JOB, severity: "warning" },
+  ),
+  ...pair(
+    "CronJobNotScheduled",
+    "10m",
+    scraped(
+      "kube-state-metrics",
+      10,
+      both((s) => s.name.startsWith("kube_cronjob_"), about(ROLLUP)),
+      (s) => ({ kube_cronjob_next_schedule_time: "-7200x10" })[s.name],
+    ),
+    scraped(
+      "kube-state-metrics",
+      10,
+      both((s) => s.name.startsWith("kube_cronjob_"), about(ROLLUP)),
+      (s) => ({ kube_cronjob_next_schedule_time: "-7200x10", kube_cronjob_spec_suspend: "1x10" })[s.name],
+    ),
+    { ...ROLLUP, severity: "warning" },
+  ),
+  ...pair(
+    "HPAMaxedOut",
+    "20m",
+    scraped(
+      "kube-state-metrics",
+      25,
+      both((s) => s.name.startsWith("kube_horizontalpodautoscaler_"), about(GATEWAY_HPA)),
+      (s) =>
+        ({
+          kube_horizontalpodautoscaler_status_current_replicas: "4x25",
+          kube_horizontalpodautoscaler_status_desired_replicas: "4x25",
+        })[s.name],
+    ),
+    // Pinned by design: minimum equals maximum.
+    scraped(
+      "kube-state-metrics",
+      25,
+      both((s) => s.name.startsWith("kube_horizontalpodautoscaler_"), about(GATEWAY_HPA)),
+      (s) =>
+        ({
+          kube_horizontalpodautoscaler_status_current_replicas: "4x25",
+          kube_horizontalpodautoscaler_spec_min_replicas: "4x25",
+        })[s.name],
+    ),
+    { ...GATEWAY_HPA, severity: "warning" },
+  ),
+  // Resources.
+  ...pair(
+    "CPUThrottlingHigh",
+    "25m",
+    {
+      ...scraped("kube-state-metrics", 30, both(family("kube_pod_info"), about(CATALOG))),
+      ...scraped(
+        "cadvisor",
+        30,
+        both((s) => s.name.startsWith("container_cpu_cfs_"), about(CATALOG_CONTAINER)),
+        (s) =>
+          s.name === "container_cpu_cfs_throttled_periods_total"
+            ? `${s.value}+240x30`
+            : s.name === "container_cpu_cfs_periods_total"
+              ? `${s.value}+600x30`
+              : undefined,
+      ),
+    },
+    {
+      ...scraped("kube-state-metrics", 30, both(family("kube_pod_info"), about(CATALOG))),
+      ...scraped(
+        "cadvisor",
+        30,
+        both((s) => s.name.startsWith("container_cpu_cfs_"), about(CATALOG_CONTAINER)),
+      ),
+    },
+    { ...podAlert, severity: "warning" },
+  ),
+  ...pair(
+    "ResourceQuotaNearlyFull",
+    "20m",
+    scraped("kube-state-metrics", 25, family("kube_resourcequota"), (s) =>
+      s.labels.resource === "pods" && s.labels.type === "used" ? "19x25" : undefined,
+    ),
+    scraped("kube-state-metrics", 25, family("kube_resourcequota")),
+    { namespace: "tiketi-spring", resourcequota: "compute", resource: "pods", severity: "warning" },
+  ),
+  ...pair("ClusterCPUOvercommitted", "15m", requestsAgainstNodes(3, 0.8), requestsAgainstNodes(3, 0.6), {
+    severity: "warning",
+  }),
+  ...pair("ClusterMemoryOvercommitted", "15m", requestsAgainstNodes(3, 0.8), requestsAgainstNodes(3, 0.6), {
+    severity: "warning",
+  }),
+  // Storage.
+  ...pair(
+    "VolumeAlmostFull",
+    "5m",
+    claimStats(10, {
+      kubelet_volume_stats_available_bytes: `${sizeOf("kubelet", "kubelet_volume_stats_capacity_bytes", PROMETHEUS_CLAIM) * 0.02}x10`,
+    }),
+    claimStats(10, {}),
+    { ...PROMETHEUS_CLAIM, severity: "critical" },
+  ),
+  ...pair(
+    "VolumeInodesAlmostExhausted",
+    "5m",
+    claimStats(10, {
+      kubelet_volume_stats_inodes_free: `${sizeOf("kubelet", "kubelet_volume_stats_inodes", PROMETHEUS_CLAIM) * 0.02}x10`,
+    }),
+    claimStats(10, {}),
+    { ...PROMETHEUS_CLAIM, severity: "critical" },
+  ),
+  ...pair(
+    "PersistentVolumeFailed",
+    "10m",
+    scraped("kube-state-metrics", 15, family("kube_persistentvolume_status_phase"), (s) =>
+      s.labels.persistentvolume === "pvc-c04660a8-8332-e41f-26fc-9b69ba96aa4a"
+        ? s.labels.phase === "Failed"
+          ? "1x15"
+          : "0x15"
+        : undefined,
+    ),
+    scraped("kube-state-metrics", 15, family("kube_persistentvolume_status_phase")),
+    { persistentvolume: "pvc-c04660a8-8332-e41f-26fc-9b69ba96aa4a", phase: "Failed", severity: "critical" },
+  ),
+  // Nodes.
+  ...pair(
+    "NodeNotReady",
+    "20m",
+    scraped("kube-state-metrics", 25, family("kube_node_status_condition"), (s) =>
+      s.labels.condition === "Ready" ? (s.labels.status === "unknown" ? "1x25" : "0x25") : undefined,
+    ),
+    scraped("kube-state-metrics", 25, family("kube_node_status_condition")),
+    { node: KIND_NODE, severity: "critical" },
+  ),
+  ...pair(
+    "NodeUnderPressure",
+    "10m",
+    scraped("kube-state-metrics", 15, family("kube_node_status_condition"), (s) =>
+      s.labels.condition === "DiskPressure" ? (s.labels.status === "true" ? "1x15" : "0x15") : undefined,
+    ),
+    scraped("kube-state-metrics", 15, family("kube_node_status_condition")),
+    { node: KIND_NODE, condition: "DiskPressure", severity: "warning" },
+  ),
+  ...pair(
+    "NodeFilesystemAlmostFull",
+    "35m",
+    rootFilesystem(40, {
+      node_filesystem_avail_bytes: `${sizeOf("node-exporter", "node_filesystem_size_bytes", ROOT_FS) * 0.04}x40`,
+    }),
+    rootFilesystem(40, {}),
+    alertLabels({ ...rootFilesystemLabels(), severity: "critical" }),
+  ),
+  ...pair(
+    "NodeFilesystemInodesAlmostExhausted",
+    "65m",
+    rootFilesystem(70, {
+      node_filesystem_files_free: `${sizeOf("node-exporter", "node_filesystem_files", ROOT_FS) * 0.02}x70`,
+    }),
+    rootFilesystem(70, {}),
+    alertLabels({ ...rootFilesystemLabels(), severity: "critical" }),
+  ),
+  ...pair(
+    "NodeMemoryHighUtilisation",
+    "20m",
+    nodeExporter(["node_memory_MemAvailable_bytes", "node_memory_MemTotal_bytes"], 25, {
+      node_memory_MemAvailable_bytes: `${sizeOf("node-exporter", "node_memory_MemTotal_bytes") * 0.05}x25`,
+    }),
+    nodeExporter(["node_memory_MemAvailable_bytes", "node_memory_MemTotal_bytes"], 25),
+    { node: KIND_NODE, severity: "warning" },
+  ),
+  ...pair(
+    "NodeClockSkewDetected",
+    "20m",
+    nodeExporter(["node_timex_offset_seconds"], 25, { node_timex_offset_seconds: "0.06+0.001x25" }),
+    nodeExporter(["node_timex_offset_seconds"], 25),
+    { ...TARGETS(KIND_NODE)["node-exporter"], severity: "warning" },
+  ),
+  // The capture's own clock was unsynchronised (node_timex_status 64, STA_UNSYNC; maximum error at
+  // its 16 s cap): the failure as node_exporter printed it, against a synchronised kernel clock.
+  ...pair(
+    "NodeClockNotSynchronising",
+    "20m",
+    nodeExporter(TIMEX, 25),
+    nodeExporter(TIMEX, 25, SYNCHRONISED),
+    { ...TARGETS(KIND_NODE)["node-exporter"], severity: "warning" },
+  ),
+  ...pair(
+    "NodeConntrackNearlyFull",
+    "10m",
+    nodeExporter(["node_nf_conntrack_entries", "node_nf_conntrack_entries_limit"], 15, {
+      node_nf_conntrack_entries: `${sizeOf("node-exporter", "node_nf_conntrack_entries_limit") * 0.8}x15`,
+    }),
+    nodeExporter(["node_nf_conntrack_entries", "node_nf_conntrack_entries_limit"], 15),
+    { ...TARGETS(KIND_NODE)["node-exporter"], severity: "warning" },
+  ),
+  ...pair(
+    "NodeNetworkErrors",
+    "70m",
+    nodeExporter(["node_network_receive_errs_total", "node_network_receive_packets_total"], 75, {
+      [seriesKey("node_network_receive_errs_total", { device: "eth0" })]: "0+1200x75",
+      [seriesKey("node_network_receive_packets_total", { device: "eth0" })]: "200205+60000x75",
+    }),
+    nodeExporter(["node_network_receive_errs_total", "node_network_receive_packets_total"], 75),
+    { ...TARGETS(KIND_NODE)["node-exporter"], device: "eth0", direction: "receive", severity: "warning" },
+  ),
+  ...pair(
+    "NodeTooManyPods",
+    "20m",
+    {
+      ...scraped("kubelet", 25, family("kubelet_running_pods"), () => "108x25"),
+      ...scraped(
+        "kube-state-metrics",
+        25,
+        both(family("kube_node_status_capacity"), about({ resource: "pods" })),
+      ),
+    },
+    {
+      ...scraped("kubelet", 25, family("kubelet_running_pods")),
+      ...scraped(
+        "kube-state-metrics",
+        25,
+        both(family("kube_node_status_capacity"), about({ resource: "pods" })),
+      ),
+    },
+    { node: KIND_NODE, severity: "warning" },
+  ),
+  // Control plane and targets.
+  ...pair(
+    "PlatformTargetDown",
+    "10m",
+    { [seriesKey("up", TARGETS(KIND_NODE).kubelet)]: "1 1 0x13" },
+    { [seriesKey("up", TARGETS(KIND_NODE).kubelet)]: "1 1 0 0 1x11" },
+    { ...TARGETS(KIND_NODE).kubelet, severity: "critical" },
+  ),
+  ...pair(
+    "APIServerErrorsHigh",
+    "15m",
+    // Storage (etcd) failing: listing pods answers 503.
+    {
+      ...apiserverRequests(20),
+      ...printedAs("apiserver", "apiserver_request_total", podList(), { code: "503" }, "0+300x20"),
+    },
+    apiserverRequests(20),
+    { severity: "critical" },
+  ),
+  ...pair("APIServerLatencyHigh", "15m", requestDurations(20, slowGets), requestDurations(20), {
+    verb: "GET",
+    severity: "warning",
+  }),
+  ...pair(
+    "APIServerClientCertificateExpiring",
+    "10m",
+    scraped(
+      "apiserver",
+      15,
+      (s) => s.name.startsWith("apiserver_client_certificate_expiration_seconds"),
+      (s) =>
+        s.name.endsWith("_count") || (s.name.endsWith("_bucket") && bound(s) >= 345600)
+          ? "0+10x15"
+          : undefined,
+    ),
+    scraped("apiserver", 15, (s) => s.name.startsWith("apiserver_client_certificate_expiration_seconds")),
+    { ...TARGETS(KIND_NODE).apiserver, severity: "warning" },
+  ),
+  ...pair(
+    "KubeletCertificateExpiring",
+    "5m",
+    scraped("kubelet", 10, family("kubelet_certificate_manager_client_ttl_seconds"), () => `${3 * 86400}x10`),
+    scraped("kubelet", 10, family("kubelet_certificate_manager_client_ttl_seconds")),
+    { node: KIND_NODE, certificate: "client", severity: "warning" },
+  ),
+  ...pair(
+    "KubeletCertificateRenewalFailing",
+    "25m",
+    scraped(
+      "kubelet",
+      30,
+      family("kubelet_certificate_manager_client_expiration_renew_errors"),
+      () => "0+1x30",
+    ),
+    scraped("kubelet", 30, family("kubelet_certificate_manager_client_expiration_renew_errors")),
+    { node: KIND_NODE, certificate: "client", severity: "warning" },
+  ),
+  ...pair(
+    "KubeletPLEGDurationHigh",
+    "15m",
+    scraped(
+      "kubelet",
+      20,
+      (s) => s.name.startsWith("kubelet_pleg_relist_duration_seconds"),
+      (s) => (s.labels.le === "+Inf" || s.name.endsWith("_count") ? `${s.value}+600x20` : undefined),
+    ),
+    scraped("kubelet", 20, (s) => s.name.startsWith("kubelet_pleg_relist_duration_seconds")),
+    { node: KIND_NODE, severity: "warning" },
+  ),
+  ...pair(
+    "CoreDNSErrorsHigh",
+    "15m",
+    {
+      ...scraped("coredns", 20, family("coredns_dns_responses_total")),
+      ...printedAs(
+        "coredns",
+        "coredns_dns_responses_total",
+        samples(exposition("coredns")).find(
+          (s) => s.name === "coredns_dns_responses_total" && s.labels.plugin === "forward",
+        ) as Sample,
+        { rcode: "SERVFAIL" },
+        "0+300x20",
+      ),
+    },
+    scraped("coredns", 20, family("coredns_dns_responses_total")),
+    { severity: "warning" },
+  ),
+  ...pair(
+    "CoreDNSLatencyHigh",
+    "15m",
+    scraped(
+      "coredns",
+      20,
+      (s) => s.name.startsWith("coredns_dns_request_duration_seconds"),
+      (s) => (s.labels.le === "+Inf" || s.name.endsWith("_count") ? `${s.value}+600x20` : undefined),
+    ),
+    scraped("coredns", 20, (s) => s.name.startsWith("coredns_dns_request_duration_seconds")),
+    { server: "dns://:53", zone: ".", severity: "warning" },
+  ),
+  // Predictions from the last hour and more of a steady decline, against the same level held.
+  ...pair(
+    "VolumeFillingUp",
+    "75m",
+    claimStats(
+      80,
+      declining(
+        "kubelet_volume_stats_available_bytes",
+        "kubelet_volume_stats_used_bytes",
+        "kubelet_volume_stats_capacity_bytes",
+      ),
+    ),
+    claimStats(
+      80,
+      held(
+        "kubelet_volume_stats_available_bytes",
+        "kubelet_volume_stats_used_bytes",
+        "kubelet_volume_stats_capacity_bytes",
+      ),
+    ),
+    { ...PROMETHEUS_CLAIM, severity: "warning" },
+  ),
+  ...pair(
+    "VolumeInodesFillingUp",
+    "75m",
+    claimStats(
+      80,
+      declining(
+        "kubelet_volume_stats_inodes_free",
+        "kubelet_volume_stats_inodes_used",
+        "kubelet_volume_stats_inodes",
+      ),
+    ),
+    claimStats(
+      80,
+      held(
+        "kubelet_volume_stats_inodes_free",
+        "kubelet_volume_stats_inodes_used",
+        "kubelet_volume_stats_inodes",
+      ),
+    ),
+    { ...PROMETHEUS_CLAIM, severity: "warning" },
+  ),
+  ...pair(
+    "NodeFilesystemFillingUp",
+    "75m",
+    rootFilesystem(
+      80,
+      declining("node_filesystem_avail_bytes", undefined, "node_filesystem_size_bytes", ROOT_FS),
+    ),
+    rootFilesystem(80, held("node_filesystem_avail_bytes", undefined, "node_filesystem_size_bytes", ROOT_FS)),
+    alertLabels({ ...rootFilesystemLabels(), severity: "warning" }),
+  ),
+  ...pair(
+    "NodeFilesystemInodesFillingUp",
+    "75m",
+    rootFilesystem(80, declining("node_filesystem_files_free", undefined, "node_filesystem_files", ROOT_FS)),
+    rootFilesystem(80, held("node_filesystem_files_free", undefined, "node_filesystem_files", ROOT_FS)),
+    alertLabels({ ...rootFilesystemLabels(), severity: "warning" }),
+  ),
+];
+
+/** The nodes of the EKS shape (tests/support/cluster.ts EKS_SHAPE). */
+const EKS_NODES = ["a", "b", "c"].map((zone) => `ip-10-0-${zone.charCodeAt(0)}-10.ec2.internal`);
+/** What EKS runs out of the cluster's reach: no pods of these exist there. */
+const EKS_HIDDEN = /^(etcd|kube-apiserver|kube-controller-manager|kube-scheduler)-|^kindnet-/;
+
+const upOf = (target: Labels, minutes: number) => ({ [seriesKey("up", target)]: `1x${minutes}` });
+
+/**
+ * An hour of a healthy cluster of each profile's shape, from the fixtures. kind: one node running the
+ * control plane. prod (EKS): three nodes, no control-plane pods, the apps on the first node; the
+ * kubelet, cAdvisor and node-exporter of each node, kube-state-metrics' node series for each.
+ * node-exporter's clock is a synchronised node's: the capture's was not (see NodeClockNotSynchronising).
+ */
+export function healthyCluster(shape: "kind" | "prod", minutes: number): Record<string, string> {
+  const nodes = shape === "kind" ? [KIND_NODE] : EKS_NODES;
+  const first = nodes[0];
+  const onFirst = (s: Sample) => ({
+    ...s,
+    labels: s.labels.node === KIND_NODE ? { ...s.labels, node: first } : s.labels,
+  });
+  const ksmTarget = TARGETS(first)["kube-state-metrics"];
+  const kubeStateMetrics = Object.fromEntries(
+    ksm()
+      .filter(
+        (s) => shape === "kind" || (!EKS_HIDDEN.test(s.labels.pod ?? "") && s.name !== "kube_node_role"),
+      )
+      .flatMap((s) =>
+        s.name.startsWith("kube_node_")
+          ? nodes.map((node) => ({ ...s, labels: { ...s.labels, node } }))
+          : [onFirst(s)],
+      )
+      .map((s) => [
+        seriesKey(s.name, { ...ksmTarget, node: first, ...s.labels }),
+        CUMULATIVE.test(s.name)
+          ? `${num(s.value)}+${num((s.value * 60) / 86400)}x${minutes}`
+          : `${num(s.value)}x${minutes}`,
+      ]),
+  );
+  const perNode = nodes.map((node, i) => ({
+    ...scraped(
+      "kubelet",
+      minutes,
+      (s) => i === 0 || !s.name.startsWith("kubelet_volume_stats_"),
+      undefined,
+      node,
+    ),
+    ...scraped("cadvisor", minutes, (s) => i === 0 || s.labels.id === "/", undefined, node),
+    ...scraped(
+      "node-exporter",
+      minutes,
+      () => true,
+      (s) => (SYNCHRONISED as Record<string, string>)[s.name],
+      node,
+    ),
+    ...upOf(TARGETS(node).kubelet, minutes),
+    ...upOf(TARGETS(node).cadvisor, minutes),
+    ...upOf(TARGETS(node)["node-exporter"], minutes),
+  }));
+  return Object.assign(
+    {},
+    kubeStateMetrics,
+    ...perNode,
+    scraped("coredns", minutes, () => true, undefined, first),
+    scraped("apiserver", minutes),
+    upOf(ksmTarget, minutes),
+    upOf(TARGETS(first).coredns, minutes),
+    upOf(TARGETS(first).apiserver, minutes),
+  );
+}
