@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from "util";
 import { ROTATION_ANNOTATION } from "../../components/grafana/grafanaWorkload";
 import { TRACE_ID_REGEX } from "../../components/logs/logPatterns";
 import { RuleFile } from "../../components/metrics/prometheusTypes";
+import { USE_DASHBOARDS } from "../../components/metrics/useDashboards";
 import { KubeObject, toManifest } from "../../render/manifest";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
@@ -87,25 +88,21 @@ describe("dashboards", () => {
     expect(broken).toEqual([]);
   });
 
-  test("the Kubernetes dashboards take the variables platform alerts link them with", async () => {
+  test("the Kubernetes dashboards take the variables platform alerts link them with, at their UIDs", async () => {
     const boards = dashboards((await rendered("kind")).objects);
     const variablesOf = (uid: string) =>
       boards.find((b) => b.uid === uid)?.templating.list.map((v: Json) => v.name as string);
-    expect(
-      Object.fromEntries(
-        ["cluster", "namespace", "workload", "pod", "node", "volumes"].map((d) => [
-          d,
-          variablesOf(`obs-k8s-${d}`),
-        ]),
-      ),
-    ).toEqual({
-      cluster: [],
-      namespace: ["namespace"],
-      workload: ["namespace", "workload"],
-      pod: ["namespace", "pod"],
-      node: ["node"],
-      volumes: ["namespace", "persistentvolumeclaim"],
-    });
+    const linked = Object.entries(USE_DASHBOARDS);
+    expect(linked.map(([, d]) => d.uid).sort()).toEqual(
+      boards
+        .filter((b) => (b.uid as string).startsWith("obs-k8s-"))
+        .map((b) => b.uid)
+        .sort(),
+    );
+    expect(linked.map(([, d]) => [d.uid, variablesOf(d.uid)])).toEqual(
+      linked.map(([, d]) => [d.uid, [...d.variables]]),
+    );
+    expect(linked).toHaveLength(6);
   });
 
   test.each<StackName>(["kind", "prod"])(

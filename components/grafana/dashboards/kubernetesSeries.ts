@@ -2,17 +2,18 @@
 // by these), the selectors of the series the exporters print, and the joins between their objects.
 
 import { DataLink, RATE_INTERVAL, VariableSpec } from "../dashboard/model";
+import { USE_DASHBOARDS } from "../../metrics/useDashboards";
 import { DashboardIdentity } from "./definition";
 
-/** The six dashboards by UID; alerts fill in their variables from their labels (`var-<name>=`). */
+/** The six dashboards at the UIDs platform alerts link, which fill in their variables from alert labels. */
 export const KUBERNETES_DASHBOARDS = {
-  cluster: { uid: "obs-k8s-cluster", title: "Kubernetes / Cluster" },
-  namespace: { uid: "obs-k8s-namespace", title: "Kubernetes / Namespace" },
-  workload: { uid: "obs-k8s-workload", title: "Kubernetes / Workload" },
-  pod: { uid: "obs-k8s-pod", title: "Kubernetes / Pod" },
-  node: { uid: "obs-k8s-node", title: "Kubernetes / Node" },
-  volumes: { uid: "obs-k8s-volumes", title: "Kubernetes / Volumes" },
-} as const satisfies Record<string, DashboardIdentity>;
+  cluster: { uid: USE_DASHBOARDS.cluster.uid, title: "Kubernetes / Cluster" },
+  namespace: { uid: USE_DASHBOARDS.namespace.uid, title: "Kubernetes / Namespace" },
+  workload: { uid: USE_DASHBOARDS.workload.uid, title: "Kubernetes / Workload" },
+  pod: { uid: USE_DASHBOARDS.pod.uid, title: "Kubernetes / Pod" },
+  node: { uid: USE_DASHBOARDS.node.uid, title: "Kubernetes / Node" },
+  volumes: { uid: USE_DASHBOARDS.volumes.uid, title: "Kubernetes / Volumes" },
+} as const satisfies Record<keyof typeof USE_DASHBOARDS, DashboardIdentity>;
 
 export const NAMESPACE_VARIABLE: VariableSpec = {
   name: "namespace",
