@@ -134,7 +134,7 @@ describe("grafana.extraDashboards", () => {
         readOnly: true,
       });
       // The stack's own dashboards are all still there, beside the team's.
-      expect(Object.keys(configMapData(objects, "grafana-dashboards"))).toHaveLength(11);
+      expect(Object.keys(configMapData(objects, "grafana-dashboards"))).toHaveLength(17);
     },
   );
 

@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from "util";
 import { ROTATION_ANNOTATION } from "../../components/grafana/grafanaWorkload";
 import { TRACE_ID_REGEX } from "../../components/logs/logPatterns";
 import { RuleFile } from "../../components/metrics/prometheusTypes";
+import { USE_DASHBOARDS } from "../../components/metrics/useDashboards";
 import { KubeObject, toManifest } from "../../render/manifest";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
@@ -28,7 +29,7 @@ const datasources = (objects: readonly KubeObject[]): Json[] =>
 const promExprs = (objects: readonly KubeObject[]): string[] => dashboardExprs(objects, "prometheus");
 
 describe("dashboards", () => {
-  test("eleven dashboards with unique UIDs, each loading as JSON, refreshing every 30 s", async () => {
+  test("seventeen dashboards with unique UIDs, each loading as JSON, refreshing every 30 s", async () => {
     const boards = dashboards((await rendered("kind")).objects);
     expect(boards.map((b) => b.title).sort()).toEqual(
       [
@@ -38,7 +39,13 @@ describe("dashboards", () => {
         "SLOs",
         "JVM / Spring",
         "Node.js runtime",
-        "Infrastructure",
+        "Kubernetes / Cluster",
+        "Kubernetes / Namespace",
+        "Kubernetes / Workload",
+        "Kubernetes / Pod",
+        "Kubernetes / Node",
+        "Kubernetes / Volumes",
+        "Infrastructure (moved)",
         "Logs",
         "Tracing",
         "Alerts",
@@ -46,10 +53,56 @@ describe("dashboards", () => {
       ].sort(),
     );
     expect(new Set(boards.map((b) => b.uid)).size).toBe(boards.length);
-    for (const board of boards) {
+    for (const board of boards.filter((b) => b.uid !== "obs-infrastructure")) {
       expect(board.refresh).toBe("30s");
       expect(board.panels.length).toBeGreaterThan(2);
     }
+  });
+
+  test("every link between dashboards leads to a provisioned one, with variables it declares", async () => {
+    const boards = dashboards((await rendered("kind")).objects);
+    const variables = new Map(
+      boards.map((b) => [b.uid as string, b.templating.list.map((v: Json) => v.name)]),
+    );
+    const links = boards.flatMap((b) => [
+      ...(b.links as Json[]).map((l) => ({ from: b.title as string, url: l.url as string })),
+      ...(b.panels as Json[]).flatMap((p) =>
+        [
+          ...((p.fieldConfig.defaults.links as Json[] | undefined) ?? []).map((l) => l.url as string),
+          ...[...((p.options.content as string | undefined) ?? "").matchAll(/\]\((\/d\/[^)]+)\)/g)].map(
+            (m) => m[1],
+          ),
+        ].map((url) => ({ from: `${b.title as string} / ${p.title as string}`, url })),
+      ),
+    ]);
+    const broken = links.flatMap(({ from, url }) => {
+      const [, uid, query] = /^\/d\/([^?]+)(?:\?(.*))?$/.exec(url) ?? [];
+      const declared = variables.get(uid);
+      if (declared === undefined) return [`${from}: ${url} leads to no dashboard`];
+      const passed = [...(query ?? "").matchAll(/var-([^=&]+)=/g)].map((m) => m[1]);
+      return passed
+        .filter((v) => !declared.includes(v))
+        .map((v) => `${from}: ${url} sets ${v}, not a variable there`);
+    });
+    expect(links.filter((l) => l.url.includes("?")).length).toBeGreaterThan(20);
+    expect(broken).toEqual([]);
+  });
+
+  test("the Kubernetes dashboards take the variables platform alerts link them with, at their UIDs", async () => {
+    const boards = dashboards((await rendered("kind")).objects);
+    const variablesOf = (uid: string) =>
+      boards.find((b) => b.uid === uid)?.templating.list.map((v: Json) => v.name as string);
+    const linked = Object.entries(USE_DASHBOARDS);
+    expect(linked.map(([, d]) => d.uid).sort()).toEqual(
+      boards
+        .filter((b) => (b.uid as string).startsWith("obs-k8s-"))
+        .map((b) => b.uid)
+        .sort(),
+    );
+    expect(linked.map(([, d]) => [d.uid, variablesOf(d.uid)])).toEqual(
+      linked.map(([, d]) => [d.uid, [...d.variables]]),
+    );
+    expect(linked).toHaveLength(6);
   });
 
   test.each<StackName>(["kind", "prod"])(

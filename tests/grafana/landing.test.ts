@@ -1,7 +1,7 @@
 import { parseStackConfig } from "../../config";
 import { dashboard, prom } from "../../components/grafana/dashboard/model";
 import { timeSeries } from "../../components/grafana/dashboard/presets";
-import { LINKED_DASHBOARDS, allDashboards } from "../../components/grafana/dashboards";
+import { LINKED_DASHBOARDS, MOVED_DASHBOARDS, allDashboards } from "../../components/grafana/dashboards";
 import { DashboardDefinition, defineDashboard } from "../../components/grafana/dashboards/definition";
 import { landing } from "../../components/grafana/dashboards/landing";
 
@@ -37,11 +37,13 @@ test("a dashboard added to the list is linked from the landing page, in the head
   expect(after.text).toEqual([...before.text, ["Added", "/d/obs-added"]]);
 });
 
-test("every landing link points at a provisioned dashboard by its own title, and every other dashboard is linked", () => {
+test("every landing link points at a provisioned dashboard by its own title, and every other dashboard but the moved pages is linked", () => {
   const [page, ...others] = allDashboards(config).map((d) => JSON.parse(JSON.stringify(d)) as Json);
   expect(page.uid).toBe("obs-landing");
-  const expected = others.map((d) => [d.title, `/d/${d.uid}`]);
-  expect(expected).toHaveLength(10);
+  const moved = new Set(MOVED_DASHBOARDS.map((d) => d.uid));
+  expect([...moved]).toEqual(["obs-infrastructure"]);
+  const expected = others.filter((d) => !moved.has(d.uid)).map((d) => [d.title, `/d/${d.uid}`]);
+  expect(expected).toHaveLength(15);
   const { header, text } = linksOf(page);
   expect(header).toEqual(expected);
   expect(text).toEqual(expected);

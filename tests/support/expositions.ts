@@ -3,6 +3,7 @@
 // turned into promtool input series.
 import * as fs from "fs";
 import * as http from "http";
+import * as https from "https";
 import { AddressInfo } from "net";
 import * as path from "path";
 import { LocalHttpServer } from "./httpServers";
@@ -70,10 +71,17 @@ export function grown(text: string, factor: number): string {
 /** Growth since `start`: the fixture's totals once per 10 s, so rates are a tenth of them. */
 export const growth = (start: number): number => 1 + (Date.now() - start) / 10000;
 
-/** A local server standing in for an app pod: `metricsPath` answers with the fixture, its totals growing. */
-export async function expositionServer(fixture: Fixture, metricsPath: string): Promise<LocalHttpServer> {
+/**
+ * A local server standing in for an app pod: `metricsPath` answers with the fixture, its totals
+ * growing. Over HTTPS with `tls` (PEM key and certificate), as the kubelet serves.
+ */
+export async function expositionServer(
+  fixture: Fixture,
+  metricsPath: string,
+  tls?: { readonly key: string; readonly cert: string },
+): Promise<LocalHttpServer> {
   const start = Date.now();
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     if (req.url !== metricsPath) {
       res.writeHead(404);
       res.end();
@@ -81,7 +89,8 @@ export async function expositionServer(fixture: Fixture, metricsPath: string): P
     }
     res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" });
     res.end(grown(exposition(fixture), growth(start)));
-  });
+  };
+  const server = tls === undefined ? http.createServer(handler) : https.createServer(tls, handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     port: (server.address() as AddressInfo).port,

@@ -16,7 +16,17 @@ export const SCHEMA_VERSION = 39;
 /** Grafana's window for `rate()`: never shorter than four scrape intervals, so every rate has samples. */
 export const RATE_INTERVAL = "$__rate_interval";
 
-export type Unit = "short" | "percentunit" | "s" | "bytes" | "reqps" | "ops" | "percent" | "none";
+export type Unit =
+  | "short"
+  | "percentunit"
+  | "s"
+  | "bytes"
+  | "Bps"
+  | "pps"
+  | "reqps"
+  | "ops"
+  | "percent"
+  | "none";
 
 export interface PromQuery {
   readonly kind: "prometheus";
@@ -71,6 +81,11 @@ export interface PanelBase {
   readonly width?: number;
   /** Grid height in rows. @default 8 */
   readonly height?: number;
+  /**
+   * Links from each value to another dashboard, e.g. `/d/<uid>?var-pod=${__field.labels.pod}`:
+   * Grafana fills in the labels of the series clicked.
+   */
+  readonly links?: readonly DataLink[];
 }
 
 /** A panel as the model writes it; the presets build the usual ones. */
@@ -84,11 +99,19 @@ export interface PanelSpec extends PanelBase {
   readonly stacked?: boolean;
 }
 
+/** A link from a panel's values, by title and URL. */
+export interface DataLink {
+  readonly title: string;
+  readonly url: string;
+}
+
 export interface VariableSpec {
   readonly name: string;
   readonly label: string;
-  /** A `label_values(metric, label)` query against Prometheus. */
+  /** A `label_values(metric, label)` or `query_result(expr)` query against Prometheus. */
   readonly query: string;
+  /** Extracts each value from the query's result lines, e.g. `/workload="([^"]+)"/` for `query_result`. */
+  readonly regex?: string;
   /** Several services at once. @default true */
   readonly multi?: boolean;
 }
@@ -167,6 +190,7 @@ function layout(panels: readonly PanelSpec[]) {
         defaults: {
           ...(p.unit === undefined ? {} : { unit: p.unit }),
           ...(p.stacked === true ? { custom: { stacking: { mode: "normal" } } } : {}),
+          ...(p.links === undefined ? {} : { links: p.links.map((l) => ({ title: l.title, url: l.url })) }),
         },
         overrides: [],
       },
@@ -203,6 +227,7 @@ export function dashboard(spec: DashboardSpec) {
         datasource: DATASOURCES.prometheus,
         query: { query: v.query, refId: `${v.name}-variable` },
         definition: v.query,
+        ...(v.regex === undefined ? {} : { regex: v.regex }),
         refresh: 2,
         includeAll: true,
         multi: v.multi ?? true,

@@ -4,6 +4,12 @@ import { DashboardDefinition } from "./definition";
 import { alerts } from "./alerts";
 import { infrastructure } from "./infrastructure";
 import { jvmSpring } from "./jvmSpring";
+import { kubernetesCluster } from "./kubernetesCluster";
+import { kubernetesNamespace } from "./kubernetesNamespace";
+import { kubernetesNode } from "./kubernetesNode";
+import { kubernetesPod } from "./kubernetesPod";
+import { kubernetesVolumes } from "./kubernetesVolumes";
+import { kubernetesWorkload } from "./kubernetesWorkload";
 import { landing } from "./landing";
 import { logs } from "./logs";
 import { nodejsRuntime } from "./nodejsRuntime";
@@ -20,16 +26,24 @@ export const LINKED_DASHBOARDS: readonly DashboardDefinition[] = [
   slos,
   jvmSpring,
   nodejsRuntime,
-  infrastructure,
+  kubernetesCluster,
+  kubernetesNamespace,
+  kubernetesWorkload,
+  kubernetesPod,
+  kubernetesNode,
+  kubernetesVolumes,
   logs,
   tracing,
   alerts,
   stackHealth,
 ];
 
+/** Addresses kept for bookmarks: each page says where its panels went. Landing does not link them. */
+export const MOVED_DASHBOARDS: readonly DashboardDefinition[] = [infrastructure];
+
 /** Every provisioned dashboard, built from the stack config: the landing page first. */
 export function allDashboards(config: DashboardSettings): Dashboard[] {
-  return [landing(LINKED_DASHBOARDS), ...LINKED_DASHBOARDS].map((d) =>
+  return [landing(LINKED_DASHBOARDS), ...LINKED_DASHBOARDS, ...MOVED_DASHBOARDS].map((d) =>
     dashboard({ uid: d.uid, title: d.title, ...d.content(config) }),
   );
 }
