@@ -57,6 +57,7 @@ steps_finish() {
   printf '\n==> Time per step (%s)\n\n' "$(steps_machine)"
   steps_summary
   if [[ -n "${steps_record:-}" ]]; then
+    mkdir -p "$(dirname "$steps_record")"
     {
       echo "# ${steps_record_title:-Time per step}"
       echo
