@@ -109,6 +109,13 @@ function allowedOf(core: z.ZodTypeAny): string {
       .filter((s) => s !== "")
       .join("; ");
   }
+  if (core instanceof z.ZodDiscriminatedUnion) {
+    const discriminator = (core._def as { discriminator: string }).discriminator;
+    const tags = (core.options as z.ZodObject<z.ZodRawShape>[]).map(
+      (option) => (option.shape[discriminator] as z.ZodLiteral<string>).value,
+    );
+    return `${discriminator}: ${tags.map((t) => `\`${t}\``).join(", ")}`;
+  }
   if (core instanceof z.ZodUnion) {
     return (core.options as z.ZodTypeAny[]).map((o) => typeOf(unwrap(o).core)).join(" or ");
   }

@@ -27,6 +27,9 @@ function label(endpoint: Endpoint): string {
   return endpoint.kind === "workload" ? endpoint.name : nodeId(endpoint);
 }
 
+/** Arrows leaving one node share a colour, so a busy node's flows can be followed. */
+const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"];
+
 const quoted = (text: string): string =>
   `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
 
@@ -67,11 +70,12 @@ export function wiringDot(flows: readonly Flow[], title: string): string {
     edge.lines.push(`${portsText(flow.ports)}: ${flow.why}`);
     edges.set(key, edge);
   }
+  const sources = [...new Set([...edges.values()].map((e) => e.from))].sort();
   return [
     "digraph wiring {",
-    `  graph [label=${quoted(`${title}\nEvery arrow is a NetworkPolicy allow (port: why); every pod also reaches the cluster DNS on 53.`)}, labelloc=t, rankdir=LR, fontname="Helvetica", fontsize=12, nodesep=0.25, ranksep=1.2];`,
-    '  node [shape=box, style="rounded", fontname="Helvetica", fontsize=11];',
-    '  edge [fontname="Helvetica", fontsize=8, color="#555555"];',
+    `  graph [label=${quoted(`${title}\nEvery arrow is a NetworkPolicy allow (port: why); every pod also reaches the cluster DNS on 53.`)}, labelloc=t, rankdir=TB, fontname="Helvetica", fontsize=12, nodesep=0.4, ranksep=0.9];`,
+    '  node [shape=box, style="rounded", fontname="Helvetica", fontsize=11, margin="0.25,0.08"];',
+    '  edge [fontname="Helvetica", fontsize=8];',
     ...[...groups].flatMap(([namespace, lines], i) => [
       `  subgraph cluster_${i} {`,
       `    label=${quoted(`namespace ${namespace}`)}; style="rounded,filled"; fillcolor="#f4f6fa"; color="#8899aa";`,
@@ -79,9 +83,10 @@ export function wiringDot(flows: readonly Flow[], title: string): string {
       "  }",
     ]),
     ...loose.map((l) => `  ${l}`),
-    ...[...edges.values()].map(
-      ({ from, to, lines }) => `  ${quoted(from)} -> ${quoted(to)} [label=${quoted(lines.join("\n"))}];`,
-    ),
+    ...[...edges.values()].map(({ from, to, lines }) => {
+      const color = PALETTE[sources.indexOf(from) % PALETTE.length];
+      return `  ${quoted(from)} -> ${quoted(to)} [label=${quoted(lines.join("\n"))}, color="${color}", fontcolor="${color}"];`;
+    }),
     "}",
     "",
   ].join("\n");

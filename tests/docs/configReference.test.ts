@@ -22,6 +22,11 @@ describe("configuration reference", () => {
     });
     expect(row("metrics.replicas")).toMatchObject({ type: "number", allowed: "whole, 1–3" });
     expect(row("logs.collectionMode").allowed).toBe("`node`, `api`");
+    expect(row("exposure.ingress.auth")).toMatchObject({
+      type: "one of, optional",
+      allowed: "type: `oidc`, `cognito`",
+    });
+    expect(row("grafana.extraDatasources").allowed).toBe("type: `elasticsearch`, `jaeger`");
   });
 
   it("marks credentials secret and optional keys unset", () => {

@@ -13,8 +13,8 @@ describe("wiring diagram", () => {
   );
 
   it("draws one arrow per pair of ends, labelled with each flow's port and why", () => {
-    expect(dot).toContain('"obs/grafana" -> "obs/loki" [label="3100: queries\\n9095: tail"];');
-    expect(dot).toContain('"obs/loki" -> "S3" [label="443: chunks"];');
+    expect(dot).toContain('"obs/grafana" -> "obs/loki" [label="3100: queries\\n9095: tail", color="#1f77b4"');
+    expect(dot).toContain('"obs/loki" -> "S3" [label="443: chunks", color="#d62728"');
   });
 
   it("boxes workloads by namespace and leaves name resolution to the caption", () => {
