@@ -3,7 +3,7 @@
 // the scrape, and changes only the values the exporter changes in that failure. Counters grow at
 // their fixture's average rate since the exporter started.
 import { CUMULATIVE, Fixture, Sample, exposition, samples } from "../support/expositions";
-import type { AlertCase } from "./ruleUnitTests";
+import { AlertCase } from "./alertCase";
 
 type Labels = Readonly<Record<string, string>>;
 

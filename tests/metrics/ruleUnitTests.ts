@@ -2,16 +2,8 @@
 // make the alert fire with exactly the expected labels, and one close to it that must not. The
 // latency alerts read fixture expositions (tests/expositions) of a slow and a fast service.
 import { Sample, promtoolSeries } from "../support/expositions";
+import { AlertCase } from "./alertCase";
 import { PLATFORM_ALERT_CASES, healthyCluster } from "./platformRuleCases";
-
-export interface AlertCase {
-  readonly alert: string;
-  /** Series as promtool writes them: `name{labels}` → `values` in expanding notation. */
-  readonly series: Readonly<Record<string, string>>;
-  readonly evalTime: string;
-  /** Labels of each firing alert; undefined for the case that must stay silent. */
-  readonly fires?: Readonly<Record<string, string>> | readonly Readonly<Record<string, string>>[];
-}
 
 const app = 'service="ticket-service"';
 
