@@ -55,6 +55,7 @@ describe.each(STACKS)("stack %s with the extension stack file's rule files", (st
       // The extension stack also scrapes ServiceMonitors, whose rule file comes with them.
       "monitors.yaml",
       "payments.rules.yml",
+      "platform.yaml",
       "self-monitoring.yaml",
       "services.yaml",
       "slo.yaml",
@@ -82,7 +83,7 @@ describe.each(STACKS)("stack %s with the extension stack file's rule files", (st
     try {
       const { stdout } = await run(tools.promtool(), ["check", "rules", ...paths]);
       expect(stdout.match(/SUCCESS/g)).toHaveLength(paths.length);
-      expect(paths).toHaveLength(5);
+      expect(paths).toHaveLength(6);
       expect(stdout).toContain("SUCCESS: 2 rules found"); // the payments file's record and alert
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

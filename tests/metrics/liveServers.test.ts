@@ -166,7 +166,14 @@ describe("a real Prometheus with the kind stack's config and a team's extra rule
     ]);
     expect(new Set(groups.map((g) => path.basename(g.file as string)))).toEqual(
       // monitors.yaml: the extension stack also scrapes ServiceMonitors, whose alert comes with them.
-      new Set(["services.yaml", "slo.yaml", "self-monitoring.yaml", "monitors.yaml", "payments.rules.yml"]),
+      new Set([
+        "services.yaml",
+        "slo.yaml",
+        "platform.yaml",
+        "self-monitoring.yaml",
+        "monitors.yaml",
+        "payments.rules.yml",
+      ]),
     );
   });
 

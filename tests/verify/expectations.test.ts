@@ -33,6 +33,8 @@ describe("what npm run verify expects, read off the render", () => {
       "node-exporter",
       "kubelet",
       "cadvisor",
+      "apiserver",
+      "coredns",
     ]);
     expect(expected.otherJobs).toEqual(["services-actuator-prometheus-10s", "annotated-pods"]);
     expect(expected.alertmanagerReplicas).toBe(1);
