@@ -8,7 +8,14 @@ import * as ts from "typescript";
  * change to the ConfigMap (and, through its checksum, a rollout).
  */
 export function demoProgram(): string {
-  const source = fs.readFileSync(path.join(__dirname, "demoService.ts"), "utf8");
+  transpiled ??= transpile(fs.readFileSync(path.join(__dirname, "demoService.ts"), "utf8"));
+  return transpiled;
+}
+
+// Once per process: the source does not change while the program runs.
+let transpiled: string | undefined;
+
+function transpile(source: string): string {
   return ts.transpileModule(source, {
     compilerOptions: {
       module: ts.ModuleKind.CommonJS,
