@@ -2,6 +2,7 @@
 // make the alert fire with exactly the expected labels, and one close to it that must not. The
 // latency alerts read fixture expositions (tests/expositions) of a slow and a fast service.
 import { Sample, promtoolSeries } from "../support/expositions";
+import { AlertRule, RecordingRule, RuleFile } from "../../components/metrics/prometheusTypes";
 import { AlertCase } from "./alertCase";
 import { PLATFORM_ALERT_CASES, healthyCluster } from "./platformRuleCases";
 
@@ -358,31 +359,74 @@ export const ALERT_CASES: readonly AlertCase[] = [
 
 const minutes = (evalTime: string) => Number(/^(\d+)m$/.exec(evalTime)?.[1] ?? 0);
 
-/** The rule file of the platform alerts: their cases load it alone, as it reads no other file's rules. */
-export const PLATFORM_RULE_FILE = "platform.yaml";
-
 /** Minutes of healthy series each profile's cluster is evaluated over. */
 export const HEALTHY_MINUTES = 60;
 
+/** Every name-like token of a PromQL expression: metrics, recording rules, functions, labels. */
+const identifiers = (expr: string) => new Set(expr.match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? []);
+
+const rulesIn = (files: Readonly<Record<string, RuleFile>>) =>
+  Object.values(files).flatMap((f) => f.groups.flatMap((g) => g.rules));
+
 /**
- * The promtool test files for ALERT_CASES over the given rule files, by name, and one healthy-cluster
- * test per profile over all of them, expecting only the Watchdog among `alerts` after an hour. Rules
- * are evaluated every minute, except for the cases over 6-hour windows: every 4 minutes, which keeps
- * the run short, is finer than their `for` durations, and stays inside the 5-minute lookback through
+ * The rules of `files` that `alert` reads, in their groups and order: its own and the recording rules
+ * it reads, directly or through other recording rules. A case of one alert asserts nothing of the
+ * others, so it evaluates only these.
+ */
+function rulesOfAlert(alert: string, files: Readonly<Record<string, RuleFile>>): RuleFile {
+  const rules = rulesIn(files);
+  const needed = new Set<AlertRule | RecordingRule>(rules.filter((r) => "alert" in r && r.alert === alert));
+  for (let added = true; added; ) {
+    const read = new Set([...needed].flatMap((r) => [...identifiers(r.expr)]));
+    const more = rules.filter((r) => "record" in r && read.has(r.record) && !needed.has(r));
+    more.forEach((r) => needed.add(r));
+    added = more.length > 0;
+  }
+  return {
+    groups: Object.values(files)
+      .flatMap((f) => f.groups)
+      .map((g) => ({ ...g, rules: g.rules.filter((r) => needed.has(r)) }))
+      .filter((g) => g.rules.length > 0),
+  };
+}
+
+/**
+ * Only the series whose metric name some rule reads: no other series can change a result. A rule that
+ * selects by labels alone (`{job="x"}`) reads every series, so then all are kept.
+ */
+function seriesRead(series: Readonly<Record<string, string>>, files: Readonly<Record<string, RuleFile>>) {
+  const exprs = rulesIn(files).map((r) => r.expr);
+  if (exprs.some((e) => /(^|[^a-zA-Z0-9_:])\{/.test(e))) return series;
+  const read = new Set(exprs.flatMap((e) => [...identifiers(e)]));
+  return Object.fromEntries(
+    Object.entries(series).filter(([s]) => read.has(/^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(s)![0])),
+  );
+}
+
+/**
+ * The promtool files for ALERT_CASES over the given rule files, by name: one rule file and one or two
+ * test files per alert with the rules it reads (see `rulesOfAlert`), and one healthy-cluster test per
+ * profile over all rules, expecting only the Watchdog among `alerts` after an hour. Rules are
+ * evaluated every minute, except for the cases over 6-hour windows: every 4 minutes, which keeps the
+ * run short, is finer than their `for` durations, and stays inside the 5-minute lookback through
  * which an alert reads the previous round of another group's recording rules.
  */
-export function promtoolTestFiles(
-  ruleFiles: readonly string[],
-  alerts: readonly string[],
-): Record<string, object> {
+export function promtoolTestFiles(files: Readonly<Record<string, RuleFile>>): {
+  ruleFiles: Record<string, object>;
+  testFiles: Record<string, object>;
+} {
   const test = (name: string, series: Readonly<Record<string, string>>, checks: object[]) => ({
     name,
     interval: "1m",
     input_series: Object.entries(series).map(([s, values]) => ({ series: s, values })),
     alert_rule_test: checks,
   });
-  const file = (evaluationInterval: string, files: readonly string[], cases: readonly AlertCase[]) => ({
-    rule_files: files,
+  const testFile = (
+    evaluationInterval: string,
+    ruleFiles: readonly string[],
+    cases: readonly AlertCase[],
+  ) => ({
+    rule_files: ruleFiles,
     evaluation_interval: evaluationInterval,
     tests: cases.map((c) =>
       test(`${c.alert} ${c.fires === undefined ? "stays silent" : "fires"}`, c.series, [
@@ -394,16 +438,14 @@ export function promtoolTestFiles(
       ]),
     ),
   });
-  const long = (c: AlertCase) => minutes(c.evalTime) >= 360;
-  const platform = new Set(PLATFORM_ALERT_CASES);
-  const others = ALERT_CASES.filter((c) => !platform.has(c));
+  const alerts = rulesIn(files).flatMap((r) => ("alert" in r ? [r.alert] : []));
   const healthy = (shape: "kind" | "prod") => ({
-    rule_files: ruleFiles,
+    rule_files: Object.keys(files),
     evaluation_interval: "1m",
     tests: [
       test(
         `a healthy ${shape} cluster`,
-        healthyCluster(shape, HEALTHY_MINUTES),
+        seriesRead(healthyCluster(shape, HEALTHY_MINUTES), files),
         alerts.map((alertname) => ({
           eval_time: `${HEALTHY_MINUTES}m`,
           alertname,
@@ -412,16 +454,32 @@ export function promtoolTestFiles(
       ),
     ],
   });
-  const appFiles = ruleFiles.filter((f) => f !== PLATFORM_RULE_FILE);
-  return {
-    "tests.yaml": file(
-      "1m",
-      appFiles,
-      others.filter((c) => !long(c)),
-    ),
-    "tests-6h.yaml": file("4m", appFiles, others.filter(long)),
-    "tests-platform.yaml": file("1m", [PLATFORM_RULE_FILE], PLATFORM_ALERT_CASES),
+  const long = (c: AlertCase) => minutes(c.evalTime) >= 360;
+  // Alert annotations are templates checked by `promtool check rules`; they are left out of the
+  // unit-test copies so each case asserts the alert's labels, not its prose.
+  const withoutAnnotations = (file: RuleFile) => ({
+    groups: file.groups.map((g) => ({
+      ...g,
+      rules: g.rules.map((r) => ("alert" in r ? { ...r, annotations: undefined } : r)),
+    })),
+  });
+  const ruleFiles = Object.fromEntries(
+    Object.entries(files).map(([name, f]) => [name, withoutAnnotations(f)]),
+  );
+  const testFiles: Record<string, object> = {
     "healthy-kind.yaml": healthy("kind"),
     "healthy-prod.yaml": healthy("prod"),
   };
+  for (const alert of new Set(alerts)) {
+    const rules = `rules-${alert}.yaml`;
+    ruleFiles[rules] = withoutAnnotations(rulesOfAlert(alert, files));
+    const cases = ALERT_CASES.filter((c) => c.alert === alert);
+    for (const [name, interval, some] of [
+      [`tests-${alert}.yaml`, "1m", cases.filter((c) => !long(c))],
+      [`tests-${alert}-6h.yaml`, "4m", cases.filter(long)],
+    ] as const) {
+      if (some.length > 0) testFiles[name] = testFile(interval, [rules], some);
+    }
+  }
+  return { ruleFiles, testFiles };
 }
