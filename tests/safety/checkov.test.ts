@@ -7,25 +7,38 @@ import { CheckovFailure, checkovSkips, staleSkips, unexplainedFailures } from ".
 import { KubeObject, toManifest } from "../../render/manifest";
 import { exampleDeployment } from "../fixtures";
 import { rendered } from "../renderedStacks";
-import { runCheckov } from "../support/checkov";
+import { CheckovResult, runCheckov } from "../support/checkov";
 import { tools } from "../support/tools";
 
+let results: Record<string, CheckovResult>;
 let dir: string;
-beforeAll(() => {
+const file = (name: string) => path.join(dir, `${name}.yaml`);
+
+/** One Checkov run over both stacks and a known-bad manifest. */
+beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "checkov-"));
-});
+  for (const stack of ["kind", "prod"] as const) {
+    fs.writeFileSync(file(stack), toManifest((await rendered(stack)).objects));
+  }
+  fs.writeFileSync(file("bad"), toManifest([knownBad()]));
+  results = await runCheckov(tools.checkov(), ["kind", "prod", "bad"].map(file));
+}, 120000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function check(name: string, manifest: string) {
-  const file = path.join(dir, `${name}.yaml`);
-  fs.writeFileSync(file, manifest);
-  return runCheckov(tools.checkov(), file);
+function knownBad(): KubeObject {
+  const bad = exampleDeployment({ name: "bad" }) as KubeObject & Record<string, any>;
+  const container = bad.spec.template.spec.containers[0];
+  container.image = "quay.io/prometheus/prometheus:latest";
+  container.securityContext = { privileged: true, allowPrivilegeEscalation: true, runAsUser: 0 };
+  delete container.resources;
+  bad.spec.template.spec.hostNetwork = true;
+  return bad;
 }
 
-test("both stacks pass every Checkov check but the documented skips, and every skip is still needed", async () => {
+test("both stacks pass every Checkov check but the documented skips, and every skip is still needed", () => {
   const failures: CheckovFailure[] = [];
-  for (const stack of ["kind", "prod"] as const) {
-    const result = await check(stack, toManifest((await rendered(stack)).objects));
+  for (const stack of ["kind", "prod"]) {
+    const result = results[file(stack)];
     expect(result.passed).toBeGreaterThan(500);
     expect(unexplainedFailures(result.failed, checkovSkips())).toEqual([]);
     failures.push(...result.failed);
@@ -43,15 +56,8 @@ test("every skip names its check and gives a one-line reason", () => {
   }
 });
 
-test("self-test: a known-bad manifest fails, so the check cannot silently pass", async () => {
-  const bad = exampleDeployment({ name: "bad" }) as KubeObject & Record<string, any>;
-  const container = bad.spec.template.spec.containers[0];
-  container.image = "quay.io/prometheus/prometheus:latest";
-  container.securityContext = { privileged: true, allowPrivilegeEscalation: true, runAsUser: 0 };
-  delete container.resources;
-  bad.spec.template.spec.hostNetwork = true;
-  const result = await check("bad", toManifest([bad]));
-  const unexplained = unexplainedFailures(result.failed, checkovSkips());
+test("self-test: a known-bad manifest fails, so the check cannot silently pass", () => {
+  const unexplained = unexplainedFailures(results[file("bad")].failed, checkovSkips());
   for (const expected of ["CKV_K8S_16", "CKV_K8S_14", "CKV_K8S_20", "CKV_K8S_13", "CKV_K8S_19"]) {
     expect(unexplained).toContainEqual(
       expect.stringMatching(new RegExp(`^${expected} Deployment\\.observability\\.bad$`)),
