@@ -19,5 +19,5 @@ test("npm run up runs npm run verify -- kind after pulumi up, and exits with its
   const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
     scripts: Record<string, string>;
   };
-  expect(pkg.scripts.verify).toBe("ts-node --transpile-only scripts/verify.ts");
+  expect(pkg.scripts.verify).toBe("ts-node --swc scripts/verify.ts");
 });
