@@ -1,12 +1,14 @@
-// `npm run bench:load [-- --profile kind|prod] [--short]`: the real Prometheus, Alertmanager, Loki, Alloy
+// `npm run bench:load [-- --profile kind|prod] [--short] [--record]`: the real Prometheus, Alertmanager, Loki, Alloy
 // (tailing the pod log files the bench writes) and collector (its real tail sampling and connectors) on the rendered configs of a profile,
 // driven at the load the profile is sized for (scripts/benchLoad/load.ts). Prints each process's
 // steady and peak RSS and CPU next to its rendered request and limit, then ramps each ingest path
 // until the component refuses, drops or falls behind and prints the last level it sustained.
 // `--short` is the CI-sized run: the same processes and load, shorter phases, one ramp step.
+// `--record` also writes the report, dated, to docs/measured/bench-load[-options].md.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { PROJECT_ROOT } from "../render/renderStack";
 import { renderNodeMode } from "../tests/live/localStack";
 import { Servers } from "../tests/support/processes";
 import { GoTool, toolDirectory } from "../tests/support/tools";
@@ -121,7 +123,7 @@ async function runProfile(profile: Profile, durations: Durations, short: boolean
     );
     pacers.push(logs, spans);
 
-    console.log(
+    print(
       `\n${profile}: rated load ${load.podsPerService * services.length} service pods + ${load.nodes} node(s) + kube-state-metrics ` +
         `(${stack.targets.series()} series at 10 s), ${load.linesPerSecond} lines/s, ${load.spansPerSecond} spans/s; ` +
         `warm-up ${durations.warmUp} s, steady ${durations.steady} s`,
@@ -132,11 +134,11 @@ async function runProfile(profile: Profile, durations: Durations, short: boolean
       sizing: sizes.get(name) as Sizing,
       use: measured.summary(name, durations.warmUp),
     }));
-    console.log(useTable(rows));
+    print(useTable(rows));
     const prom = stack.prometheus.base;
     const alerts = ((await (await fetch(`${stack.alertmanager.base}/api/v2/alerts`)).json()) as unknown[])
       .length;
-    console.log(
+    print(
       `at rated load: head series ${await metricTotal(`${prom}/metrics`, "prometheus_tsdb_head_series")}, ` +
         `targets up ${await instant(prom, `count(up{${SCRAPED_JOBS}} == 1)`)}, ` +
         `slowest scrape ${(await instant(prom, `max(scrape_duration_seconds{${SCRAPED_JOBS}})`)).toFixed(3)} s, ` +
@@ -226,12 +228,12 @@ async function runProfile(profile: Profile, durations: Durations, short: boolean
         load.podsPerService * 2,
       ],
     ];
-    console.log(
+    print(
       `ceilings on this machine (${durations.steps} step(s) of ${durations.step} s, each 4x the last, the rest at rated load):`,
     );
     const ceilings: Ceiling[] = [];
     for (const [ingest, start] of paths) {
-      ceilings.push(await findCeiling(ingest, start, durations.steps, durations.step, (l) => console.log(l)));
+      ceilings.push(await findCeiling(ingest, start, durations.steps, durations.step, (l) => print(l)));
       logs.setRate(load.linesPerSecond);
       spans.setRate(load.spansPerSecond);
       // A refused ramp leaves requests in flight; the next path starts once they are answered.
@@ -240,7 +242,7 @@ async function runProfile(profile: Profile, durations: Durations, short: boolean
       }
     }
     for (const c of ceilings) {
-      console.log(
+      print(
         `${c.label.padEnd(30)} sustained ${String(c.sustained).padEnd(8)} RSS ${mi(c.rssAtSustained)} of ${mi(c.limit)} limit` +
           (c.generatorLimited
             ? " (the bench could offer no more on this machine: the ceiling is higher)"
@@ -257,6 +259,29 @@ async function runProfile(profile: Profile, durations: Durations, short: boolean
   }
 }
 
+/** What the bench prints, kept for `--record`. */
+const printed: string[] = [];
+
+function print(text: string): void {
+  console.log(text);
+  printed.push(text);
+}
+
+/** The printed report as docs/measured/bench-load*.md, with the command, the machine and the date. */
+function record(args: readonly string[]): void {
+  const name = ["bench-load", ...args.filter((a) => a !== "--record").map((a) => a.replace(/^--/, ""))].join(
+    "-",
+  );
+  const command = ["npm run bench:load --", ...args].join(" ");
+  const file = path.join(PROJECT_ROOT, "docs", "measured", `${name}.md`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(
+    file,
+    `# Load bench\n\nWritten by \`${command}\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC ` +
+      `(do not edit by hand).\n\n\`\`\`text\n${printed.join("\n").trim()}\n\`\`\`\n`,
+  );
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const short = args.includes("--short");
@@ -269,7 +294,7 @@ async function main(): Promise<void> {
     process.env[variable] ??= toolDirectory(tool);
   }
   const cpu = /^model name\s*:\s*(.*)$/m.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown CPU";
-  console.log(
+  print(
     `bench:load${short ? " --short" : ""} on ${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
       `load average ${os
         .loadavg()
@@ -278,6 +303,9 @@ async function main(): Promise<void> {
   );
   for (const profile of profiles) {
     await runProfile(profile, DURATIONS[short ? "short" : "full"], short);
+  }
+  if (args.includes("--record")) {
+    record(args);
   }
 }
 
