@@ -10,6 +10,7 @@ import {
   WorkloadName,
 } from "./components";
 import { parseQuantity } from "./quantity";
+import { anchoredRe2Problem, re2Problem } from "./re2";
 import { extraRuleFile } from "./ruleFiles";
 import { DEMO_METRICS_PATH, DEMO_NAMESPACE, DEMO_SCRAPE_INTERVAL, DEMO_SERVICES } from "./demo";
 import { clusterServiceNamespace } from "./scrapeTargets";
@@ -104,6 +105,21 @@ const probability = fromCliText(
 );
 
 const nonEmpty = z.string().min(1, "must not be empty");
+
+/**
+ * A regular expression `server` compiles with Go's regexp (RE2); `anchor`: it compiles it wrapped
+ * in `^(?:…)$`, as Prometheus does.
+ */
+const re2Regex = (server: string, anchor: boolean) =>
+  z.string().superRefine((pattern, ctx) => {
+    const problem = anchor ? anchoredRe2Problem(pattern) : re2Problem(pattern);
+    if (problem !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be a regular expression in RE2 syntax, as ${server} compiles it (no lookaround or backreferences): ${problem}`,
+      });
+    }
+  });
 
 const httpsUrl = z
   .string()
@@ -314,11 +330,7 @@ const relabelConfig = strict({
     .optional()
     .describe("Labels whose values are joined and matched (Prometheus' relabel_config)."),
   separator: z.string().optional(),
-  regex: z
-    .string()
-    .refine(isValidRegex, "must be a valid regular expression (RE2 syntax)")
-    .optional()
-    .describe("Matched against the joined source labels (RE2)."),
+  regex: re2Regex("Prometheus", true).optional().describe("Matched against the joined source labels (RE2)."),
   target_label: nonEmpty.optional().describe("The label a replace writes."),
   replacement: z.string().optional(),
   action: z
@@ -500,10 +512,16 @@ const ALERT_MATCHER = /^([a-zA-Z_][a-zA-Z0-9_]*)(=~|!~|!=|=)"((?:[^"\\]|\\.)*)"$
 const alertMatcher = z
   .string()
   .regex(ALERT_MATCHER, 'must be a matcher such as namespace="payments" or team=~"a|b"')
-  .refine((matcher) => {
+  .superRefine((matcher, ctx) => {
     const [, , op, value] = ALERT_MATCHER.exec(matcher) ?? [];
-    return !op?.includes("~") || isValidRegex(`^(?:${value})$`);
-  }, "must have a valid regular expression after =~ or !~");
+    const problem = op?.includes("~") ? anchoredRe2Problem(unquoted(value)) : undefined;
+    if (problem !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must have a regular expression in RE2 syntax after ${op}, as Alertmanager compiles it (no lookaround or backreferences): ${problem}`,
+      });
+    }
+  });
 const slackChannel = z.string().regex(/^#?[a-z0-9_-]+$/, "must be a Slack channel such as #alerts");
 const emailReceiver = strict({
   to: z
@@ -974,7 +992,7 @@ export const stackConfigSchema = strict({
       ),
     }).describe("Default objectives of every service; apps.services[].slo overrides per service."),
     extraRuleFiles: z
-      .array(extraRuleFile)
+      .array(extraRuleFile("PromQL"))
       .describe(
         "Teams' own Prometheus rule files (paths from the project root), checked when the config loads and loaded beside the stack's.",
       ),
@@ -989,9 +1007,7 @@ export const stackConfigSchema = strict({
       ),
     maskIpAddresses: z.boolean().describe("Replace IP addresses in log lines before they are stored."),
     dropPatterns: z
-      .array(
-        z.string().refine(isValidRegex, "must be a valid regular expression (RE2 syntax, as Alloy uses)"),
-      )
+      .array(re2Regex("Alloy", false))
       .describe("Lines matching any of these regular expressions are dropped."),
     tenant: dnsLabel
       .optional()
@@ -1018,7 +1034,7 @@ export const stackConfigSchema = strict({
       ),
     }).describe("Log alert thresholds."),
     extraRuleFiles: z
-      .array(extraRuleFile)
+      .array(extraRuleFile("LogQL"))
       .describe(
         "Teams' own Loki (LogQL) rule files (paths from the project root), loaded beside the stack's.",
       ),
@@ -1596,13 +1612,12 @@ function reportDuplicates(
   }
 }
 
-function isValidRegex(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * A matcher's quoted value as Alertmanager reads it: `\n`, `\"` and `\\` are escapes, any other
+ * backslash is itself (`\d` stays `\d`).
+ */
+function unquoted(value: string): string {
+  return value.replace(/\\([n"\\])/g, (_, escaped: string) => (escaped === "n" ? "\n" : escaped));
 }
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
