@@ -175,18 +175,20 @@ const resourceRequirements = strict({
   limits: resourceList.describe("Where the container is throttled, killed or evicted."),
 }).superRefine((value, ctx) => {
   const { requests, limits } = value;
-  // Refinements also see values whose fields failed; those are reported already.
-  if (![requests.memory, limits.memory].every((q) => quantity.safeParse(q).success)) {
-    return;
-  }
-  const message =
-    parseQuantity(limits.memory) < parseQuantity(MIN_MEMORY_LIMIT)
-      ? `must be at least ${MIN_MEMORY_LIMIT}: the Go runtime gets a share of it as GOMEMLIMIT`
-      : parseQuantity(limits.memory) < parseQuantity(requests.memory)
-        ? `must be at least requests.memory (${requests.memory}): Kubernetes refuses a limit below the request`
-        : undefined;
-  if (message !== undefined) {
-    ctx.addIssue({ code: "custom", path: ["limits", "memory"], message });
+  for (const resource of ["cpu", "memory", "ephemeralStorage"] as const) {
+    // Refinements also see values whose fields failed; those are reported already.
+    if (![requests[resource], limits[resource]].every((q) => quantity.safeParse(q).success)) {
+      continue;
+    }
+    const message =
+      resource === "memory" && parseQuantity(limits.memory) < parseQuantity(MIN_MEMORY_LIMIT)
+        ? `must be at least ${MIN_MEMORY_LIMIT}: the Go runtime gets a share of it as GOMEMLIMIT`
+        : parseQuantity(limits[resource]) < parseQuantity(requests[resource])
+          ? `must be at least requests.${resource} (${requests[resource]}): Kubernetes refuses a limit below the request`
+          : undefined;
+    if (message !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["limits", resource], message });
+    }
   }
 });
 
