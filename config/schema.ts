@@ -9,6 +9,7 @@ import {
   WORKLOADS,
   WorkloadName,
 } from "./components";
+import { kubeconfigProblem } from "./kubeconfig";
 import { parseQuantity } from "./quantity";
 import { anchoredRe2Problem, re2Problem } from "./re2";
 import { extraRuleFile } from "./ruleFiles";
@@ -879,6 +880,12 @@ export const stackConfigSchema = strict({
       "The kubeconfig context the explicit provider and npm run preflight use; never the ambient current context.",
     ),
     kubeconfig: nonEmpty
+      .superRefine((value, ctx) => {
+        const problem = kubeconfigProblem(value);
+        if (problem !== undefined) {
+          ctx.addIssue({ code: "custom", message: problem });
+        }
+      })
       .optional()
       .describe("Path to (or contents of) a kubeconfig; the usual kubeconfig lookup when unset."),
   }).describe("Where the stack runs; name, env and region become Prometheus' external labels."),

@@ -41,7 +41,7 @@ async function run(): Promise<number> {
   const config = parsePulumiConfig(raw, secretKeys);
   const { objects } = await renderWithConfig(stack, { ...raw }, secretKeys);
   const expected = verifyExpectations(config, objects);
-  const kubeConfig = stackKubeConfig(config.cluster);
+  const kubeConfig = stackKubeConfig(config);
   const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
   const endpoints = stackEndpoints(kubeConfig, expected.endpoints);
   process.stdout.write(
