@@ -15,6 +15,9 @@ import { verifyChecks } from "./verify/checkList";
 import { runChecks } from "./verify/checks";
 import { stackEndpoints } from "./verify/endpoints";
 import { verifyExpectations } from "./verify/expectations";
+import { endQuietlyWhenPipeCloses } from "./closedPipe";
+
+endQuietlyWhenPipeCloses();
 
 const USAGE = "usage: npm run verify -- <stack> [--wait <seconds>]   (reads Pulumi.<stack>.yaml)";
 /** Right after `up`, pods start, targets get scraped and the first rules evaluate: wait that long. */
