@@ -62,13 +62,19 @@ function durationMs(text: string): number {
   );
 }
 
-/** A Kubernetes resource quantity: 100m, 0.5, 256Mi, 10Gi. */
-const quantity = z
-  .string()
-  .regex(
-    /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/,
-    "must be a Kubernetes quantity such as 100m, 256Mi or 10Gi",
-  );
+/**
+ * A Kubernetes resource quantity: 100m, 0.5, 256Mi, 10Gi. Whole cores may be a number, as
+ * Kubernetes takes them and `pulumi config set --path` stores them (`cpu: 1`).
+ */
+const quantity = z.preprocess(
+  (value) => (typeof value === "number" ? String(value) : value),
+  z
+    .string()
+    .regex(
+      /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/,
+      "must be a Kubernetes quantity such as 100m, 256Mi or 10Gi",
+    ),
+);
 
 /** Prometheus' --storage.tsdb.retention.size units. */
 const byteSize = z.string().regex(/^[0-9]+(B|KB|MB|GB|TB|PB)$/, "must be a size such as 512MB or 8GB");
