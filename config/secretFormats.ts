@@ -41,7 +41,7 @@ const SLACK_WEBHOOK: SecretFormat = {
     return (
       url !== undefined &&
       (url.hostname !== "hooks.slack.com" ||
-        /^\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+$|^\/(triggers|workflows)\/[^/]+\/[^/]+/.test(
+        /^\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[\w-]+$|^\/(triggers|workflows)\/[^/]+\/[^/]+/.test(
           url.pathname,
         ))
     );
