@@ -302,6 +302,15 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     key: "observability:grafana.replicas",
     allowed: "must be a whole number between 1 and 5",
   },
+  {
+    section: "grafana",
+    title: "a dashboards folder given from the wrong directory",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(c, "grafana.extraDashboards", [{ path: "dashboards/payments", folder: "Payments" }]),
+    key: "observability:grafana.extraDashboards[0].path",
+    allowed: `must be a folder of dashboard JSON files, relative to the project root; tried ${path.resolve("dashboards/payments")}`,
+  },
   // alerting
   {
     section: "alerting",
@@ -556,6 +565,15 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
     title: "sampling 0.25 as the CLI stores it",
     stack: "kind",
     edit: (c) => configSetPath(c, "tracing.samplingProbability", "0.25"),
+  },
+  {
+    section: "grafana",
+    title: "a team's dashboards folder",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(c, "grafana.extraDashboards", [
+        { path: "tests/extend/dashboards/payments", folder: "Payments" },
+      ]),
   },
   {
     section: "grafana",
