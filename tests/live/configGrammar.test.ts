@@ -2,8 +2,9 @@
 // config/queryGrammar.ts); this holds them to the real servers. Every regex and expression the
 // config accepts, over the bad-input suite's good edits, the committed stack files and the extended
 // example stack, is accepted by the real Prometheus (promtool), Alertmanager (amtool), Loki
-// (lokitool) and Alloy: no false acceptance. Every one the suite's mistakes are refused for is
+// (lokitool, and Loki's log pipeline as Alloy builds it) and Alloy: no false acceptance. Every one the suite's mistakes are refused for is
 // refused by that server too: no false rejection.
+import { parser as logqlParser } from "@grafana/lezer-logql";
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
@@ -137,6 +138,43 @@ const alloyConfig = (patterns: readonly string[]) =>
     },
   ]);
 
+/**
+ * The log queries inside a LogQL expression (stream selector and pipeline), as Alloy's stage.match
+ * takes them: Loki builds the same pipeline, compiling its line filters' regexes, only when a query
+ * or a rule runs, so its rule validator passes a line filter Go's regexp refuses.
+ */
+function logQueries(expr: string): string[] {
+  const queries: string[] = [];
+  logqlParser.parse(expr).iterate({
+    enter: (node) => {
+      if (node.name !== "LogRangeExpr" && node.name !== "LogExpr") {
+        return undefined;
+      }
+      const selector = node.node.getChild("Selector");
+      const pipeline = node.node.getChild("PipelineExpr");
+      if (selector !== null) {
+        queries.push(
+          [selector, pipeline]
+            .flatMap((part) => (part === null ? [] : [expr.slice(part.from, part.to)]))
+            .join(" "),
+        );
+      }
+      return false;
+    },
+  });
+  return queries;
+}
+
+const alloyMatchConfig = (queries: readonly string[]) =>
+  renderAlloy([
+    {
+      name: "loki.process",
+      label: "match",
+      attributes: { forward_to: [] },
+      blocks: queries.map((selector) => ({ name: "stage.match", attributes: { selector, action: "drop" } })),
+    },
+  ]);
+
 describe("the real servers agree with the config on every regex and expression", () => {
   const servers = new Servers();
   let lokitool: string;
@@ -199,14 +237,38 @@ describe("the real servers agree with the config on every regex and expression",
     }
   });
 
-  test("Loki's validator accepts every LogQL rule file the config accepts, and refuses each expression it refuses", async () => {
+  test("Loki's validator and pipeline accept every LogQL rule the config accepts, and refuse each it refuses", async () => {
     const files = rules.LogQL.filter((content) => (content.groups as unknown[]).length > 0).map((content) =>
       write("rules.yml", yaml.dump(content)),
     );
     expect(await verdict(lokitool, ["rules", "check", ...files])).toBe("accepted");
+    const alloyRun = async (file: string) =>
+      verdict(tools.alloy(), [
+        "run",
+        `--server.http.listen-addr=127.0.0.1:${await freePort()}`,
+        `--storage.path=${path.join(dir, "alloy-data")}`,
+        file,
+      ]);
+    const pipelines = write("match.alloy", alloyMatchConfig([...new Set(texts.LogQL.flatMap(logQueries))]));
+    const port = await freePort();
+    await servers.start(
+      tools.alloy(),
+      [
+        "run",
+        `--server.http.listen-addr=127.0.0.1:${port}`,
+        `--storage.path=${path.join(dir, "alloy-data")}`,
+        pipelines,
+      ],
+      `http://127.0.0.1:${port}/-/ready`,
+    );
+    await servers.stopAll();
     for (const expr of refused("LogQL")) {
-      const one = write("rules.yml", ruleFile(expr));
-      expect({ expr, verdict: await verdict(lokitool, ["rules", "check", one]) }).toEqual({
+      const loader = await verdict(lokitool, ["rules", "check", write("rules.yml", ruleFile(expr))]);
+      const pipeline =
+        loader === "accepted"
+          ? await alloyRun(write("match.alloy", alloyMatchConfig(logQueries(expr))))
+          : loader;
+      expect({ expr, verdict: pipeline }).toEqual({
         expr,
         verdict: expect.stringMatching(/^refused: /),
       });

@@ -203,6 +203,19 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
   },
   {
     section: "metrics",
+    title: "a team rule whose label matcher has a lookahead",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(c, "metrics.extraRuleFiles", [
+        teamFile("orders-regex.rules.yml", ruleFile("OrdersDown", 'up{job=~"(?!canary).*orders"} == 0')),
+      ]),
+    key: "observability:metrics.extraRuleFiles[0]",
+    allowed:
+      "(groups[0].rules[0].expr) has a regular expression at 1:9 that is not RE2, as Prometheus compiles it",
+    refused: { grammar: "PromQL", text: 'up{job=~"(?!canary).*orders"} == 0' },
+  },
+  {
+    section: "metrics",
     title: "a rule file that is not there",
     stack: "kind",
     edit: (c) => configSetJson(c, "metrics.extraRuleFiles", ["rules/orders.rules.yml"]),
@@ -250,6 +263,24 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     key: "observability:logs.extraRuleFiles[0]",
     allowed: "must hold valid LogQL in every rule",
     refused: { grammar: "LogQL", text: 'sum(count_over_time({app="orders"} |= "ERROR")) > 5' },
+  },
+  {
+    section: "logs",
+    title: "a team log alert whose line filter has a lookbehind",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(c, "logs.extraRuleFiles", [
+        teamFile(
+          "orders-regex.logs.yml",
+          ruleFile("OrdersTimeouts", 'sum(count_over_time({app="orders"} |~ "(?<!read )timeout" [5m])) > 5'),
+        ),
+      ]),
+    key: "observability:logs.extraRuleFiles[0]",
+    allowed: "has a regular expression at 1:39 that is not RE2, as Loki compiles it",
+    refused: {
+      grammar: "LogQL",
+      text: 'sum(count_over_time({app="orders"} |~ "(?<!read )timeout" [5m])) > 5',
+    },
   },
   {
     section: "logs",
