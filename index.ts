@@ -6,6 +6,7 @@ import {
   readDeployedVolumes,
   volumeChangeProblems,
 } from "./config/deployedVolumes";
+import { secretFormatProblems } from "./config/secretFormats";
 import { PlatformSettings } from "./components/common/settings";
 import { readExtraDashboards } from "./components/grafana/extraDashboards";
 import { DemoStack } from "./components/demoStack";
@@ -28,9 +29,9 @@ import { awsRoleServiceAccounts } from "./components/wiring/awsRoles";
  */
 async function main() {
   const config = loadStackConfig();
-  // Teams' rule files, dashboards and scrape jobs against the stack's own, and volumes against what
-  // is deployed: all need more than the schema sees, and all must fail before anything is
-  // registered. Dashboard files are read from the repository (paths relative to this directory).
+  // Teams' rule files, dashboards and scrape jobs against the stack's own, volumes against what is
+  // deployed, and the secrets' formats once decrypted: all need more than the schema sees, and all
+  // must fail before anything is registered. Dashboard files are read from the repository (paths relative to this directory).
   // The other stacks' scrape jobs depend only on their settings, so Prometheus lists them from the
   // start.
   const extraDashboards = readExtraDashboards(config, __dirname);
@@ -45,6 +46,7 @@ async function main() {
     ...extraDashboards.problems,
     ...jobNameProblems([...otherScrapeJobs, ...metricsScrapeJobs(config)], config.metrics.extraScrapeConfigs),
     ...volumeChangeProblems(config, await readDeployedVolumes()),
+    ...(await secretFormatProblems(config)),
   ];
   if (problems.length > 0) {
     throw new ConfigError(problems);

@@ -124,7 +124,8 @@ function shown(value: unknown, path: readonly (string | number)[]): string {
   return JSON.stringify(value) ?? String(value);
 }
 
-function valueAt(input: unknown, path: readonly (string | number)[]): unknown {
+/** The value at `path` of a config tree, or undefined. */
+export function valueAt(input: unknown, path: readonly (string | number)[]): unknown {
   return path.reduce<unknown>(
     (node, key) =>
       node !== null && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined,
@@ -155,7 +156,7 @@ function objectKeysAt(schema: z.ZodTypeAny, path: readonly (string | number)[]):
 }
 
 /** The allowed key nearest to a typo, if it is near enough to be a likely intent. */
-function closest(typo: string, allowed: readonly string[]): string | undefined {
+export function closest(typo: string, allowed: readonly string[]): string | undefined {
   const ranked = allowed
     .map((candidate) => ({ candidate, distance: editDistance(typo.toLowerCase(), candidate.toLowerCase()) }))
     .sort((a, b) => a.distance - b.distance);

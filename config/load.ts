@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { runningStackConfig } from "../render/pulumiSdk";
 import { PROFILE_DEFAULTS, Profile } from "./defaults";
-import { CONFIG_NAMESPACE, ConfigError, SECRET_PATHS, describeIssues, keyPath } from "./errors";
+import { CONFIG_NAMESPACE, ConfigError, SECRET_PATHS, closest, describeIssues, keyPath } from "./errors";
+import { concretePaths, isPlainObject } from "./keyPattern";
 import { ParsedStackConfig, stackConfigSchema } from "./schema";
 
 type DeepReadonly<T> =
@@ -23,8 +24,15 @@ export function loadStackConfig(): StackConfig {
 }
 
 /**
+ * The config namespaces besides ours that a stack file may hold: the engine's own and those of the
+ * providers a program like this one configures there.
+ */
+const PROVIDER_NAMESPACES = ["pulumi", "kubernetes", "aws", "random", "grafana"] as const;
+
+/**
  * Validates config as Pulumi hands it to programs: `namespace:key` → text (structured values as
- * JSON). Keys of other namespaces (`pulumi:`, `kubernetes:`) are not ours and are ignored.
+ * JSON). Keys of the providers' namespaces (`pulumi:`, `kubernetes:`) are not ours; a key of any
+ * other namespace is a typo that nothing would read, and an error.
  */
 export function parsePulumiConfig(
   all: Readonly<Record<string, string>>,
@@ -32,28 +40,46 @@ export function parsePulumiConfig(
 ): StackConfig {
   const prefix = `${CONFIG_NAMESPACE}:`;
   const raw: Record<string, unknown> = {};
+  const strayKeys: string[] = [];
   for (const [fullKey, value] of Object.entries(all)) {
     if (fullKey.startsWith(prefix)) {
       raw[fullKey.slice(prefix.length)] = decodeConfigValue(value);
+    } else if (!(PROVIDER_NAMESPACES as readonly string[]).includes(fullKey.split(":")[0])) {
+      strayKeys.push(fullKey);
     }
   }
   const ours = secretKeys.filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
-  return parseStackConfig(raw, new Set(ours));
+  return parseStackConfig(raw, new Set(ours), strayKeys.map(strayKeyProblem));
+}
+
+function strayKeyProblem(fullKey: string): string {
+  const namespace = fullKey.includes(":") ? fullKey.slice(0, fullKey.indexOf(":")) : "";
+  const key = fullKey.slice(namespace.length + 1);
+  const known = [CONFIG_NAMESPACE, ...PROVIDER_NAMESPACES];
+  const hint = closest(namespace, known);
+  return (
+    `${fullKey} is in namespace ${JSON.stringify(namespace)}, which nothing reads` +
+    (hint === undefined ? "" : ` (did you mean ${hint}:${key}?)`) +
+    `; the stack's keys are ${CONFIG_NAMESPACE}:<key>, beside the namespaces ${PROVIDER_NAMESPACES.map((n) => `${n}:`).join(", ")}`
+  );
 }
 
 /**
  * Validates raw stack config (top-level keys without the namespace) over its profile's defaults.
  * Throws one ConfigError listing every problem; returns a deeply frozen object otherwise.
  * `secretKeys` are the top-level keys Pulumi holds encrypted: credentials must be among them.
+ * `otherProblems` were found outside the `observability:` keys, and are listed with theirs.
  */
 export function parseStackConfig(
   raw: Readonly<Record<string, unknown>>,
   secretKeys: ReadonlySet<string>,
+  otherProblems: readonly string[] = [],
 ): StackConfig {
   const profile: Profile = raw.profile === "eks" ? "eks" : "kind";
   const merged = deepMerge(PROFILE_DEFAULTS[profile], raw);
   const result = stackConfigSchema.safeParse(merged);
   const problems = [
+    ...otherProblems,
     ...(result.success ? [] : describeIssues(result.error.issues, merged, stackConfigSchema)),
     ...plaintextCredentials(raw, secretKeys),
   ];
@@ -76,22 +102,6 @@ function plaintextCredentials(
     );
 }
 
-/** The key paths present in `node` that match a SECRET_PATHS pattern (`*`: every list index). */
-function concretePaths(
-  node: unknown,
-  pattern: readonly string[],
-  prefix: (string | number)[] = [],
-): (string | number)[][] {
-  if (pattern.length === 0) {
-    return node === undefined ? [] : [prefix];
-  }
-  const [head, ...rest] = pattern;
-  if (head === "*") {
-    return Array.isArray(node) ? node.flatMap((item, i) => concretePaths(item, rest, [...prefix, i])) : [];
-  }
-  return isPlainObject(node) ? concretePaths(node[head], rest, [...prefix, head]) : [];
-}
-
 /** Pulumi hands structured config to programs as JSON text. */
 function decodeConfigValue(value: string): unknown {
   try {
@@ -102,10 +112,6 @@ function decodeConfigValue(value: string): unknown {
   } catch {
     return value;
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /** Objects merge key by key; arrays and scalars from `override` replace the default. */

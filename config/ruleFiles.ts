@@ -2,12 +2,14 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { z } from "zod";
+import { QueryLanguage, queryParseProblem } from "./queryGrammar";
 
 // A team's own rule file, read when the config loads so that a missing or malformed file stops the
 // deployment before anything is touched. The shape is the rule file format of Prometheus 3.5 (the
 // deployed version; Loki's ruler reads the same format), which both decode strictly, so unknown
-// fields are errors here too. PromQL and LogQL themselves are left to promtool and Loki's own
-// validator, which npm test runs on every extra file.
+// fields are errors here too. Each expression is parsed with the grammar of its server (PromQL for
+// Prometheus, LogQL for Loki's ruler); what only evaluation finds (a function's argument types) is
+// left to promtool and Loki's own validator, which npm test runs on every extra file.
 
 /** Prometheus' duration format inside a rule file (model.Duration): 0, 30s, 5m, 1h30m. */
 const ruleDuration = z
@@ -60,6 +62,28 @@ const ruleFileContent = z
   .object({ groups: z.array(group, { invalid_type_error: "must be a list" }) })
   .strict();
 
+/** The rules of a rule file, as far as their expressions go. */
+interface QueryGroup {
+  readonly name: string;
+  readonly rules: readonly { readonly alert?: string; readonly record?: string; readonly expr: string }[];
+}
+
+/**
+ * Every rule whose expression is not valid `language`, each named by group, rule and place:
+ * `group "payments", alert PaymentsDown (groups[0].rules[1].expr) does not parse as PromQL at 1:9, …`.
+ */
+export function ruleQueryProblems(language: QueryLanguage, groups: readonly QueryGroup[]): string[] {
+  return groups.flatMap((group, g) =>
+    group.rules.flatMap((rule, r) => {
+      const problem = queryParseProblem(language, rule.expr);
+      const name = rule.alert === undefined ? `record ${rule.record ?? "?"}` : `alert ${rule.alert}`;
+      return problem === undefined
+        ? []
+        : [`group ${JSON.stringify(group.name)}, ${name} (groups[${g}].rules[${r}].expr) ${problem}`];
+    }),
+  );
+}
+
 /** An extra rule file, read and checked at load time. */
 interface ExtraRuleFile {
   /** The path as the stack config gives it, relative to the project root. */
@@ -90,41 +114,49 @@ function describe(issue: z.ZodIssue): string {
 
 /**
  * A path, relative to the project root (the directory `pulumi` runs the program in), to a rule file
- * in the standard `groups:` format; becomes the file's content. Problems are reported on the key
- * and index of the list entry, and the formatter appends the path.
+ * in the standard `groups:` format whose expressions are `language`; becomes the file's content.
+ * Problems are reported on the key and index of the list entry, and the formatter appends the path.
  */
-export const extraRuleFile = z
-  .string({ invalid_type_error: "must be a path to a rule file" })
-  .min(1, "must not be empty")
-  .transform((file, ctx): ExtraRuleFile => {
-    const fail = (message: string) => {
-      ctx.addIssue({ code: "custom", message });
-      return z.NEVER;
-    };
-    if (path.isAbsolute(file)) {
-      return fail("must be a path relative to the project root, so the stack file works in every checkout");
-    }
-    const name = path.basename(file);
-    if (!/^[-._a-zA-Z0-9]+$/.test(name)) {
-      return fail(
-        "must name a file of letters, digits, '-', '_' and '.' only (its name becomes a ConfigMap key)",
-      );
-    }
-    let text: string;
-    try {
-      text = fs.readFileSync(path.resolve(file), "utf8");
-    } catch (error) {
-      return fail(`must name a readable file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-    }
-    let parsed: unknown;
-    try {
-      parsed = yaml.load(text);
-    } catch (error) {
-      return fail(`must be valid YAML: ${(error as yaml.YAMLException).reason}`);
-    }
-    const content = ruleFileContent.safeParse(parsed);
-    if (!content.success) {
-      return fail(`must be a rule file with groups: ${content.error.issues.map(describe).join("; ")}`);
-    }
-    return { file, name, groups: content.data.groups };
-  });
+export const extraRuleFile = (language: QueryLanguage) =>
+  z
+    .string({ invalid_type_error: "must be a path to a rule file" })
+    .min(1, "must not be empty")
+    .transform((file, ctx): ExtraRuleFile => {
+      const fail = (message: string) => {
+        ctx.addIssue({ code: "custom", message });
+        return z.NEVER;
+      };
+      if (path.isAbsolute(file)) {
+        return fail("must be a path relative to the project root, so the stack file works in every checkout");
+      }
+      const name = path.basename(file);
+      if (!/^[-._a-zA-Z0-9]+$/.test(name)) {
+        return fail(
+          "must name a file of letters, digits, '-', '_' and '.' only (its name becomes a ConfigMap key)",
+        );
+      }
+      const tried = path.resolve(file);
+      let text: string;
+      try {
+        text = fs.readFileSync(tried, "utf8");
+      } catch (error) {
+        return fail(
+          `must name a readable rule file, relative to the project root; tried ${tried} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+        );
+      }
+      let parsed: unknown;
+      try {
+        parsed = yaml.load(text);
+      } catch (error) {
+        return fail(`must be valid YAML: ${(error as yaml.YAMLException).reason}`);
+      }
+      const content = ruleFileContent.safeParse(parsed);
+      if (!content.success) {
+        return fail(`must be a rule file with groups: ${content.error.issues.map(describe).join("; ")}`);
+      }
+      const queries = ruleQueryProblems(language, content.data.groups);
+      if (queries.length > 0) {
+        return fail(`must hold valid ${language} in every rule: ${queries.join("; ")}`);
+      }
+      return { file, name, groups: content.data.groups };
+    });

@@ -9,7 +9,9 @@ import {
   WORKLOADS,
   WorkloadName,
 } from "./components";
+import { kubeconfigProblem } from "./kubeconfig";
 import { parseQuantity } from "./quantity";
+import { anchoredRe2Problem, re2Problem } from "./re2";
 import { extraRuleFile } from "./ruleFiles";
 import { DEMO_METRICS_PATH, DEMO_NAMESPACE, DEMO_SCRAPE_INTERVAL, DEMO_SERVICES } from "./demo";
 import { clusterServiceNamespace } from "./scrapeTargets";
@@ -60,13 +62,19 @@ function durationMs(text: string): number {
   );
 }
 
-/** A Kubernetes resource quantity: 100m, 0.5, 256Mi, 10Gi. */
-const quantity = z
-  .string()
-  .regex(
-    /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/,
-    "must be a Kubernetes quantity such as 100m, 256Mi or 10Gi",
-  );
+/**
+ * A Kubernetes resource quantity: 100m, 0.5, 256Mi, 10Gi. Whole cores may be a number, as
+ * Kubernetes takes them and `pulumi config set --path` stores them (`cpu: 1`).
+ */
+const quantity = z.preprocess(
+  (value) => (typeof value === "number" ? String(value) : value),
+  z
+    .string()
+    .regex(
+      /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/,
+      "must be a Kubernetes quantity such as 100m, 256Mi or 10Gi",
+    ),
+);
 
 /** Prometheus' --storage.tsdb.retention.size units. */
 const byteSize = z.string().regex(/^[0-9]+(B|KB|MB|GB|TB|PB)$/, "must be a size such as 512MB or 8GB");
@@ -104,6 +112,21 @@ const probability = fromCliText(
 );
 
 const nonEmpty = z.string().min(1, "must not be empty");
+
+/**
+ * A regular expression `server` compiles with Go's regexp (RE2); `anchor`: it compiles it wrapped
+ * in `^(?:…)$`, as Prometheus does.
+ */
+const re2Regex = (server: string, anchor: boolean) =>
+  z.string().superRefine((pattern, ctx) => {
+    const problem = anchor ? anchoredRe2Problem(pattern) : re2Problem(pattern);
+    if (problem !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be a regular expression in RE2 syntax, as ${server} compiles it (no lookaround or backreferences): ${problem}`,
+      });
+    }
+  });
 
 const httpsUrl = z
   .string()
@@ -159,18 +182,20 @@ const resourceRequirements = strict({
   limits: resourceList.describe("Where the container is throttled, killed or evicted."),
 }).superRefine((value, ctx) => {
   const { requests, limits } = value;
-  // Refinements also see values whose fields failed; those are reported already.
-  if (![requests.memory, limits.memory].every((q) => quantity.safeParse(q).success)) {
-    return;
-  }
-  const message =
-    parseQuantity(limits.memory) < parseQuantity(MIN_MEMORY_LIMIT)
-      ? `must be at least ${MIN_MEMORY_LIMIT}: the Go runtime gets a share of it as GOMEMLIMIT`
-      : parseQuantity(limits.memory) < parseQuantity(requests.memory)
-        ? `must be at least requests.memory (${requests.memory}): Kubernetes refuses a limit below the request`
-        : undefined;
-  if (message !== undefined) {
-    ctx.addIssue({ code: "custom", path: ["limits", "memory"], message });
+  for (const resource of ["cpu", "memory", "ephemeralStorage"] as const) {
+    // Refinements also see values whose fields failed; those are reported already.
+    if (![requests[resource], limits[resource]].every((q) => quantity.safeParse(q).success)) {
+      continue;
+    }
+    const message =
+      resource === "memory" && parseQuantity(limits.memory) < parseQuantity(MIN_MEMORY_LIMIT)
+        ? `must be at least ${MIN_MEMORY_LIMIT}: the Go runtime gets a share of it as GOMEMLIMIT`
+        : parseQuantity(limits[resource]) < parseQuantity(requests[resource])
+          ? `must be at least requests.${resource} (${requests[resource]}): Kubernetes refuses a limit below the request`
+          : undefined;
+    if (message !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["limits", resource], message });
+    }
   }
 });
 
@@ -314,11 +339,7 @@ const relabelConfig = strict({
     .optional()
     .describe("Labels whose values are joined and matched (Prometheus' relabel_config)."),
   separator: z.string().optional(),
-  regex: z
-    .string()
-    .refine(isValidRegex, "must be a valid regular expression (RE2 syntax)")
-    .optional()
-    .describe("Matched against the joined source labels (RE2)."),
+  regex: re2Regex("Prometheus", true).optional().describe("Matched against the joined source labels (RE2)."),
   target_label: nonEmpty.optional().describe("The label a replace writes."),
   replacement: z.string().optional(),
   action: z
@@ -500,10 +521,16 @@ const ALERT_MATCHER = /^([a-zA-Z_][a-zA-Z0-9_]*)(=~|!~|!=|=)"((?:[^"\\]|\\.)*)"$
 const alertMatcher = z
   .string()
   .regex(ALERT_MATCHER, 'must be a matcher such as namespace="payments" or team=~"a|b"')
-  .refine((matcher) => {
+  .superRefine((matcher, ctx) => {
     const [, , op, value] = ALERT_MATCHER.exec(matcher) ?? [];
-    return !op?.includes("~") || isValidRegex(`^(?:${value})$`);
-  }, "must have a valid regular expression after =~ or !~");
+    const problem = op?.includes("~") ? anchoredRe2Problem(unquoted(value)) : undefined;
+    if (problem !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must have a regular expression in RE2 syntax after ${op}, as Alertmanager compiles it (no lookaround or backreferences): ${problem}`,
+      });
+    }
+  });
 const slackChannel = z.string().regex(/^#?[a-z0-9_-]+$/, "must be a Slack channel such as #alerts");
 const emailReceiver = strict({
   to: z
@@ -859,6 +886,12 @@ export const stackConfigSchema = strict({
       "The kubeconfig context the explicit provider and npm run preflight use; never the ambient current context.",
     ),
     kubeconfig: nonEmpty
+      .superRefine((value, ctx) => {
+        const problem = kubeconfigProblem(value);
+        if (problem !== undefined) {
+          ctx.addIssue({ code: "custom", message: problem });
+        }
+      })
       .optional()
       .describe("Path to (or contents of) a kubeconfig; the usual kubeconfig lookup when unset."),
   }).describe("Where the stack runs; name, env and region become Prometheus' external labels."),
@@ -974,7 +1007,7 @@ export const stackConfigSchema = strict({
       ),
     }).describe("Default objectives of every service; apps.services[].slo overrides per service."),
     extraRuleFiles: z
-      .array(extraRuleFile)
+      .array(extraRuleFile("PromQL"))
       .describe(
         "Teams' own Prometheus rule files (paths from the project root), checked when the config loads and loaded beside the stack's.",
       ),
@@ -989,9 +1022,7 @@ export const stackConfigSchema = strict({
       ),
     maskIpAddresses: z.boolean().describe("Replace IP addresses in log lines before they are stored."),
     dropPatterns: z
-      .array(
-        z.string().refine(isValidRegex, "must be a valid regular expression (RE2 syntax, as Alloy uses)"),
-      )
+      .array(re2Regex("Alloy", false))
       .describe("Lines matching any of these regular expressions are dropped."),
     tenant: dnsLabel
       .optional()
@@ -1018,7 +1049,7 @@ export const stackConfigSchema = strict({
       ),
     }).describe("Log alert thresholds."),
     extraRuleFiles: z
-      .array(extraRuleFile)
+      .array(extraRuleFile("LogQL"))
       .describe(
         "Teams' own Loki (LogQL) rule files (paths from the project root), loaded beside the stack's.",
       ),
@@ -1596,13 +1627,12 @@ function reportDuplicates(
   }
 }
 
-function isValidRegex(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * A matcher's quoted value as Alertmanager reads it: `\n`, `\"` and `\\` are escapes, any other
+ * backslash is itself (`\d` stays `\d`).
+ */
+function unquoted(value: string): string {
+  return value.replace(/\\([n"\\])/g, (_, escaped: string) => (escaped === "n" ? "\n" : escaped));
 }
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;

@@ -1,9 +1,10 @@
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
+import { SECRET_PLACEHOLDER } from "../config/secretFormats";
 
-/** What an encrypted value of a stack file becomes offline: the render never holds the key. */
-export const SECRET_PLACEHOLDER = "[secret]";
+// An encrypted value of a stack file becomes SECRET_PLACEHOLDER offline: the render never holds the key.
+export { SECRET_PLACEHOLDER };
 
 export interface StackFileConfig {
   /** `namespace:key` → value as Pulumi passes it to programs (structured values as JSON text). */

@@ -9,6 +9,9 @@ import { readStackFile } from "../render/stackFile";
 import { exitCode, exitWith, formatFindings } from "./preflight/findings";
 import { formatIamRoles, iamRoles } from "./preflight/iamPolicies";
 import { preflightPlan, runPreflight } from "./preflight/plan";
+import { endQuietlyWhenPipeCloses } from "./closedPipe";
+
+endQuietlyWhenPipeCloses();
 
 async function run(): Promise<number> {
   const [stack, ...flags] = process.argv.slice(2);

@@ -4,6 +4,9 @@
 import { ConfigError } from "../config";
 import { toManifest } from "../render/manifest";
 import { renderStack } from "../render/renderStack";
+import { endQuietlyWhenPipeCloses } from "./closedPipe";
+
+endQuietlyWhenPipeCloses();
 
 async function run(): Promise<void> {
   const stack = process.argv[2];

@@ -15,6 +15,9 @@ import { verifyChecks } from "./verify/checkList";
 import { runChecks } from "./verify/checks";
 import { stackEndpoints } from "./verify/endpoints";
 import { verifyExpectations } from "./verify/expectations";
+import { endQuietlyWhenPipeCloses } from "./closedPipe";
+
+endQuietlyWhenPipeCloses();
 
 const USAGE = "usage: npm run verify -- <stack> [--wait <seconds>]   (reads Pulumi.<stack>.yaml)";
 /** Right after `up`, pods start, targets get scraped and the first rules evaluate: wait that long. */
@@ -41,7 +44,7 @@ async function run(): Promise<number> {
   const config = parsePulumiConfig(raw, secretKeys);
   const { objects } = await renderWithConfig(stack, { ...raw }, secretKeys);
   const expected = verifyExpectations(config, objects);
-  const kubeConfig = stackKubeConfig(config.cluster);
+  const kubeConfig = stackKubeConfig(config);
   const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
   const endpoints = stackEndpoints(kubeConfig, expected.endpoints);
   process.stdout.write(

@@ -108,7 +108,7 @@ describe("bad alert routing config renders nothing and names the key", () => {
     });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(
-      /^observability:alerting\.routes\[1\]\.matchers\[0\] must (be a matcher|have a valid)/,
+      /^observability:alerting\.routes\[1\]\.matchers\[0\] must (be a matcher|have a regular expression in RE2 syntax)/,
     );
   });
 

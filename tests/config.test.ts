@@ -318,7 +318,7 @@ const badConfigs: [string, Record<string, unknown>, RegExp][] = [
   [
     "an invalid drop pattern",
     { logs: { dropPatterns: ["(unclosed"] } },
-    /^observability:logs\.dropPatterns\[0\] must be a valid regular expression/,
+    /^observability:logs\.dropPatterns\[0\] must be a regular expression in RE2 syntax, as Alloy compiles it/,
   ],
   [
     "a latency objective that is no span-metric bucket",

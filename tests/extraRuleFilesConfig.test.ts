@@ -70,7 +70,7 @@ describe("extra rule files that cannot be read", () => {
     const missing = "tests/extend/rules/orders.rules.yml";
     const { problems, registrations } = await refused(withExtraRuleFiles({ metrics: [PAYMENTS, missing] }));
     expect(problems).toEqual([
-      `observability:metrics.extraRuleFiles[1] must name a readable file (ENOENT) (got "${missing}")`,
+      `observability:metrics.extraRuleFiles[1] must name a readable rule file, relative to the project root; tried ${path.resolve(missing)} (ENOENT) (got "${missing}")`,
     ]);
     expect(registrations).toEqual([]);
   });

@@ -259,7 +259,7 @@ export function readExtraDashboards(
     const dir = path.resolve(root, entry.path);
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
       problems.push(
-        `${key} must be a folder of dashboard JSON files, relative to the project root; ${entry.path} is not one`,
+        `${key} must be a folder of dashboard JSON files, relative to the project root; tried ${dir}, which is not one`,
       );
       return { folder: entry.folder, folderUid, slug, files: {} };
     }

@@ -1,3 +1,4 @@
+import { ruleQueryProblems } from "../../config/ruleFiles";
 import { alertFactory } from "../metrics/alertRules";
 import { RuleFile } from "../metrics/prometheusTypes";
 import { DeployedRuleFile, ruleFileClashes } from "../metrics/ruleClashes";
@@ -19,13 +20,19 @@ export function lokiRuleFiles(config: RuleSettings): Record<string, DeployedRule
   };
 }
 
-/** Why `logs.extraRuleFiles` cannot load beside the stack's log alerts: checked before anything deploys. */
+/**
+ * Why the ruler would not load its files: an expression of the stack's log alerts that is not LogQL
+ * (they embed namespaces and durations from the config), or a `logs.extraRuleFiles` entry that
+ * clashes with them. Checked before anything deploys.
+ */
 export function extraLokiRuleFileProblems(config: RuleSettings): string[] {
-  return ruleFileClashes(
-    ["logs", "extraRuleFiles"],
-    { [OWN_FILE]: lokiRules(config) },
-    config.logs.extraRuleFiles,
-  );
+  const own = lokiRules(config);
+  return [
+    ...ruleQueryProblems("LogQL", own.groups).map(
+      (problem) => `the stack's Loki rule file ${OWN_FILE}: ${problem}`,
+    ),
+    ...ruleFileClashes(["logs", "extraRuleFiles"], { [OWN_FILE]: own }, config.logs.extraRuleFiles),
+  ];
 }
 
 /**

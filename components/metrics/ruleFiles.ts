@@ -1,4 +1,5 @@
 import { httpRecordingRules, selfMonitoringRules, serviceAlertRules } from "./alertRules";
+import { ruleQueryProblems } from "../../config/ruleFiles";
 import { externalUrls } from "./externalUrls";
 import { monitorRules } from "./monitorRules";
 import { platformRuleGroups } from "./platformRules";
@@ -33,7 +34,17 @@ export function ruleFiles(config: RuleSettings): Record<string, DeployedRuleFile
   };
 }
 
-/** Why `metrics.extraRuleFiles` cannot load beside the stack's own rules: checked before anything deploys. */
+/**
+ * Why the rule files would not load: an expression of the stack's own rules that Prometheus would not
+ * parse (they embed thresholds and names from the config), or a `metrics.extraRuleFiles` entry that
+ * clashes with them. Checked before anything deploys.
+ */
 export function extraRuleFileProblems(config: RuleSettings): string[] {
-  return ruleFileClashes(["metrics", "extraRuleFiles"], ownRuleFiles(config), config.metrics.extraRuleFiles);
+  const own = ownRuleFiles(config);
+  return [
+    ...Object.entries(own).flatMap(([name, file]) =>
+      ruleQueryProblems("PromQL", file.groups).map((problem) => `the stack's rule file ${name}: ${problem}`),
+    ),
+    ...ruleFileClashes(["metrics", "extraRuleFiles"], own, config.metrics.extraRuleFiles),
+  ];
 }

@@ -277,6 +277,13 @@ export function configReference(schema: z.ZodTypeAny): string {
     'list; `<name>` is any of the names its description lists. "unset" means the key is absent unless',
     "a stack file sets it.",
     "",
+    "Besides `observability:`, a stack file may hold the `pulumi:`, `kubernetes:`, `aws:`, `random:` and",
+    "`grafana:` namespaces; a key under any other is an error that names the namespace it likely meant.",
+    "Regular expressions are RE2, as the Go servers compile them (`(?i)` works, lookarounds and",
+    "backreferences do not), and every rule expression is parsed as PromQL or LogQL when the config",
+    "loads. Webhook URLs, Slack webhooks and PagerDuty routing keys are checked once Pulumi decrypts",
+    "them, before anything deploys; the error names the key, never the value.",
+    "",
     "| key | type | allowed | kind | eks | description |",
     "| --- | --- | --- | --- | --- | --- |",
     ...rows.map(

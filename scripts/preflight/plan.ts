@@ -1,6 +1,6 @@
 import { parsePulumiConfig } from "../../config";
 import { renderWithConfig } from "../../render/renderStack";
-import { ClusterFacts, readClusterFacts, stackKubeConfig } from "./clusterFacts";
+import { ClusterFacts, MissingContextError, readClusterFacts, stackKubeConfig } from "./clusterFacts";
 import { Finding, PreflightPlan, preflightFindings } from "./findings";
 import { irsaServiceAccounts } from "./irsa";
 
@@ -33,8 +33,11 @@ export async function runPreflight(plan: PreflightPlan): Promise<PreflightResult
   const { cluster } = plan.config;
   let facts: ClusterFacts;
   try {
-    facts = await readClusterFacts(stackKubeConfig(cluster), plan.accounts);
+    facts = await readClusterFacts(stackKubeConfig(plan.config), plan.accounts);
   } catch (error) {
+    if (error instanceof MissingContextError) {
+      return { findings: [{ status: "blocking", message: error.problem, fix: error.fix }] };
+    }
     return {
       findings: [
         {

@@ -163,7 +163,7 @@ describe("bad Grafana extension config is refused before anything registers, nam
   test("a path that is not a folder", async () => {
     await expectRefused(
       withPaymentsFolder("tests/extend/dashboards/nowhere"),
-      /^observability:grafana\.extraDashboards\[0\]\.path must be a folder of dashboard JSON files, relative to the project root; tests\/extend\/dashboards\/nowhere is not one$/,
+      /^observability:grafana\.extraDashboards\[0\]\.path must be a folder of dashboard JSON files, relative to the project root; tried \/.*\/tests\/extend\/dashboards\/nowhere, which is not one$/,
     );
   });
 

@@ -159,9 +159,17 @@ describe("the routes stack (every team routing key)", () => {
     expect(templates(objects)).toContain('"https://grafana.tiketi.example.com"');
   });
 
-  test("credentials reach only the Secret, one key per integration, whatever their values", async () => {
+  test("credentials reach only the Secret, one key per integration", async () => {
     const { config, secretKeys } = readStackFile(EXTENDED_STACK, EXTEND_DIR);
-    const sentinel = (key: string) => `sentinel-credential-${key}`;
+    // Each in its integration's format (the program checks them once decrypted), and each marked.
+    const sentinel = (key: string) =>
+      ({
+        pd: `sentinelpd${"0".repeat(22)}`,
+        slack0: "https://hooks.slack.com/services/T0/B0/sentinel-slack0",
+        slack1: "https://hooks.slack.com/services/T0/B0/sentinel-slack1",
+        teams: "https://teams.example.com/webhook/sentinel-teams",
+        hook: "https://audit.example.com/sentinel-hook",
+      })[key] ?? `sentinel-credential-${key}`;
     const alerting = JSON.parse(config["observability:alerting"]) as Json;
     const byName = (name: string) => (alerting.receivers as Json[]).find((r) => r.name === name) as Json;
     byName("payments-oncall").pagerduty[0].routingKey = sentinel("pd");

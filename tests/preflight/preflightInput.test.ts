@@ -49,7 +49,7 @@ describe("the preflight reads the stack's config and context as the program does
     const { config, secretKeys } = prodWith("cluster", (cluster) => {
       cluster.kubeconfig = KUBECONFIG;
     });
-    expect(() => stackKubeConfig(parsePulumiConfig(config, secretKeys).cluster)).toThrow(
+    expect(() => stackKubeConfig(parsePulumiConfig(config, secretKeys))).toThrow(
       "cluster.kubeContext arn:aws:eks:ap-northeast-2:111111111111:cluster/tiketi-prod is not a context of " +
         "the kubeconfig given in cluster.kubeconfig (it has: test)",
     );
@@ -63,7 +63,7 @@ describe("the preflight reads the stack's config and context as the program does
         cluster.kubeconfig = kubeconfig;
         cluster.kubeContext = "test";
       });
-      const kubeConfig = stackKubeConfig(parsePulumiConfig(config, secretKeys).cluster);
+      const kubeConfig = stackKubeConfig(parsePulumiConfig(config, secretKeys));
       expect(kubeConfig.getCurrentCluster()?.server).toBe("https://127.0.0.1:1");
     }
     fs.rmSync(path.dirname(file), { recursive: true });
@@ -82,5 +82,46 @@ describe("the preflight reads the stack's config and context as the program does
       }),
     ]);
     expect(exitCode(findings)).toBe(1);
+  });
+
+  describe("without the stack's context: one line naming it, the kubeconfig read and the profile's fix", () => {
+    const kubeconfigVariable = process.env.KUBECONFIG;
+    afterEach(() => {
+      if (kubeconfigVariable === undefined) {
+        delete process.env.KUBECONFIG;
+      } else {
+        process.env.KUBECONFIG = kubeconfigVariable;
+      }
+    });
+
+    test("kind with no kubeconfig at all: never a context the user did not have", async () => {
+      const missing = path.join(os.tmpdir(), "no-such-kubeconfig");
+      process.env.KUBECONFIG = missing;
+      const { config, secretKeys } = readStackFile("kind", PROJECT_ROOT);
+      const { findings } = await runPreflight({
+        config: parsePulumiConfig(config, secretKeys),
+        accounts: [],
+      });
+      expect(findings).toEqual([
+        {
+          status: "blocking",
+          message: `cluster.kubeContext kind-observability is not a context of ${missing} (no such file)`,
+          fix: "npm run up (it creates the kind cluster and its context), or for a running cluster kind export kubeconfig --name observability",
+        },
+      ]);
+    });
+
+    test("eks with a cluster.kubeconfig file that lacks the context", () => {
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "preflight-")), "config");
+      fs.writeFileSync(file, KUBECONFIG);
+      const { config, secretKeys } = prodWith("cluster", (cluster) => {
+        cluster.kubeconfig = file;
+      });
+      expect(() => stackKubeConfig(parsePulumiConfig(config, secretKeys))).toThrow(
+        `cluster.kubeContext arn:aws:eks:ap-northeast-2:111111111111:cluster/tiketi-prod is not a context of ${file} (it has: test). ` +
+          `Fix: aws eks update-kubeconfig --name tiketi-prod --region ap-northeast-2 --kubeconfig ${file}`,
+      );
+      fs.rmSync(path.dirname(file), { recursive: true });
+    });
   });
 });

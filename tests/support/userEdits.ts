@@ -10,15 +10,23 @@ export type PulumiConfig = Readonly<Record<string, string>>;
  * booleans as such and everything else as text, which is what the program then reads.
  */
 export function configSetPath(config: PulumiConfig, path: string, value: string): Record<string, string> {
-  const [top, ...rest] = path.split(".");
-  const key = `observability:${top}`;
+  if (!path.includes(".")) {
+    return { ...config, [`observability:${path}`]: value };
+  }
   const stored: unknown = /^-?[0-9]+$/.test(value)
     ? Number(value)
     : value === "true" || value === "false"
       ? value === "true"
       : value;
+  return configSetJson(config, path, stored);
+}
+
+/** `pulumi config set --path --json 'observability:<path>' <value>`: a structured value, lists included. */
+export function configSetJson(config: PulumiConfig, path: string, value: unknown): Record<string, string> {
+  const [top, ...rest] = path.split(".");
+  const key = `observability:${top}`;
   if (rest.length === 0) {
-    return { ...config, [key]: value };
+    return { ...config, [key]: typeof value === "string" ? value : JSON.stringify(value) };
   }
   const root = JSON.parse(config[key] ?? "{}") as Json;
   let node = root;
@@ -26,7 +34,7 @@ export function configSetPath(config: PulumiConfig, path: string, value: string)
     node[segment] = (node[segment] as Json | undefined) ?? {};
     node = node[segment] as Json;
   }
-  node[rest[rest.length - 1]] = stored;
+  node[rest[rest.length - 1]] = value;
   return { ...config, [key]: JSON.stringify(root) };
 }
 

@@ -1,0 +1,678 @@
+// The mistakes users make in a stack file, and the ordinary edits they make, section by section:
+// each a change of a committed stack file as the CLI would store it. The bad-input suite
+// (tests/configChecks/badInput.test.ts) holds the config to them; the component test
+// (tests/live/configGrammar.test.ts) holds the real servers to the same regexes and expressions.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { StackName } from "../renderedStacks";
+import { PulumiConfig, configSetJson, configSetPath } from "./userEdits";
+
+/** Where a regex or an expression ends up, and so which server's grammar decides it. */
+export type Grammar = "relabel" | "drop" | "matcher" | "PromQL" | "LogQL";
+
+export interface Mutation {
+  /** The config section (`metrics`, `alerting`…), or `stack file` for the file as a whole. */
+  readonly section: string;
+  readonly title: string;
+  readonly stack: StackName;
+  readonly edit: (config: PulumiConfig) => Record<string, string>;
+  /** `namespace:key`s the edit sets with --secret. */
+  readonly secretKeys?: readonly string[];
+}
+
+export interface BadMutation extends Mutation {
+  /** The key the problem must name, as the message starts. */
+  readonly key: string;
+  /** What the message must say is allowed. */
+  readonly allowed: string;
+  /** The refused text as its server gets it: that server must refuse it too. */
+  readonly refused?: { readonly grammar: Grammar; readonly text: string };
+}
+
+let scratch: string | undefined;
+/** A team's file outside the repository, by the path relative to the project root a stack file gives. */
+function teamFile(name: string, text: string): string {
+  scratch ??= fs.mkdtempSync(path.join(os.tmpdir(), "config-mutations-"));
+  const file = path.join(scratch, name);
+  fs.writeFileSync(file, text);
+  return path.relative(process.cwd(), file);
+}
+
+/** Removes the files the mutations wrote. */
+export function removeTeamFiles(): void {
+  if (scratch !== undefined) {
+    fs.rmSync(scratch, { recursive: true, force: true });
+    scratch = undefined;
+  }
+}
+
+const ruleFile = (alert: string, expr: string) =>
+  `groups:\n  - name: team-${alert.toLowerCase()}\n    rules:\n      - alert: ${alert}\n        expr: ${JSON.stringify(expr)}\n        labels:\n          severity: warning\n`;
+
+/** A team's scrape job whose relabel rules (and metric relabel rules) use `regex`. */
+const jobWithRegex = (
+  regex: string,
+  where: "relabel_configs" | "metric_relabel_configs" = "relabel_configs",
+) => [
+  {
+    job_name: "orders",
+    static_configs: [{ targets: ["orders.shop.svc:8080"] }],
+    [where]: [{ source_labels: ["__name__"], regex, action: "drop" }],
+  },
+];
+
+const routeTo = (matchers: readonly string[]) => ({
+  receivers: [{ name: "payments", webhook: [{ url: "https://alerts.example.com/payments" }] }],
+  routes: [{ matchers, receiver: "payments" }],
+});
+
+const KUBECONFIG_CONTENTS = JSON.stringify({
+  apiVersion: "v1",
+  kind: "Config",
+  clusters: [{ name: "kind-observability", cluster: { server: "https://127.0.0.1:6443" } }],
+  contexts: [{ name: "kind-observability", context: { cluster: "kind-observability", user: "admin" } }],
+  users: [{ name: "admin", user: {} }],
+});
+
+const SLACK_WEBHOOK = "https://hooks.slack.com/services/T0123ABCD/B0123ABCD/abcdEFGH1234";
+
+export const BAD_MUTATIONS: readonly BadMutation[] = [
+  // The stack file as a whole
+  {
+    section: "stack file",
+    title: "a misspelt project namespace",
+    stack: "kind",
+    edit: (c) => {
+      const { "observability:metrics": metrics, ...rest } = c;
+      return { ...rest, "observabilty:metrics": metrics ?? '{"retentionTime":"30d"}' };
+    },
+    key: "observabilty:metrics",
+    allowed: "did you mean observability:metrics?",
+  },
+  {
+    section: "stack file",
+    title: "a misspelt provider namespace",
+    stack: "prod",
+    edit: (c) => ({ ...c, "kubernets:enableServerSideApply": "true" }),
+    key: "kubernets:enableServerSideApply",
+    allowed: "did you mean kubernetes:enableServerSideApply?",
+  },
+  // cluster
+  {
+    section: "cluster",
+    title: "a kubeconfig path with a typo",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "cluster.kubeconfig", "kind/no-such-kubeconfig"),
+    key: "observability:cluster.kubeconfig",
+    allowed: `must be the path of a kubeconfig file or its contents (YAML with apiVersion and clusters); there is no file at ${path.resolve("kind/no-such-kubeconfig")}`,
+  },
+  {
+    section: "cluster",
+    title: "an env label in capitals",
+    stack: "prod",
+    edit: (c) => configSetPath(c, "cluster.env", "Prod"),
+    key: "observability:cluster.env",
+    allowed: "must be a DNS-1123 label",
+  },
+  // apps
+  {
+    section: "apps",
+    title: "a service name with an underscore",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "apps.services", [{ name: "auth_service", port: 3005 }]),
+    key: "observability:apps.services[0].name",
+    allowed: "must be a DNS-1123 label",
+  },
+  {
+    section: "apps",
+    title: "a port given as host:port",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "apps.services", [{ name: "auth-service", port: "auth:3005" }]),
+    key: "observability:apps.services[0].port",
+    allowed: "must be a port number between 1 and 65535",
+  },
+  // metrics
+  {
+    section: "metrics",
+    title: "a retention in words",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "metrics.retentionTime", "7 days"),
+    key: "observability:metrics.retentionTime",
+    allowed: "must be a duration such as 30s, 5m, 24h or 7d",
+  },
+  {
+    section: "metrics",
+    title: "a relabel regex with a negative lookahead",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "metrics.extraScrapeConfigs", jobWithRegex("(?!go_).*")),
+    key: "observability:metrics.extraScrapeConfigs[0].relabel_configs[0].regex",
+    allowed: "must be a regular expression in RE2 syntax, as Prometheus compiles it",
+    refused: { grammar: "relabel", text: "(?!go_).*" },
+  },
+  {
+    section: "metrics",
+    title: "a metric relabel regex with a lookbehind",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(
+        c,
+        "metrics.extraScrapeConfigs",
+        jobWithRegex("(?<!_total)_count", "metric_relabel_configs"),
+      ),
+    key: "observability:metrics.extraScrapeConfigs[0].metric_relabel_configs[0].regex",
+    allowed: "must be a regular expression in RE2 syntax, as Prometheus compiles it",
+    refused: { grammar: "relabel", text: "(?<!_total)_count" },
+  },
+  {
+    section: "metrics",
+    title: "a relabel regex with a backreference",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "metrics.extraScrapeConfigs", jobWithRegex("(a+)\\1")),
+    key: "observability:metrics.extraScrapeConfigs[0].relabel_configs[0].regex",
+    allowed: "must be a regular expression in RE2 syntax, as Prometheus compiles it",
+    refused: { grammar: "relabel", text: "(a+)\\1" },
+  },
+  {
+    section: "metrics",
+    title: "a team rule with an unclosed parenthesis",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(c, "metrics.extraRuleFiles", [
+        teamFile("orders.rules.yml", ruleFile("OrdersErrors", "sum(rate(http_requests_total[5m]) > 1")),
+      ]),
+    key: "observability:metrics.extraRuleFiles[0]",
+    allowed:
+      'must hold valid PromQL in every rule: group "team-orderserrors", alert OrdersErrors (groups[0].rules[0].expr) does not parse as PromQL at 1:',
+    refused: { grammar: "PromQL", text: "sum(rate(http_requests_total[5m]) > 1" },
+  },
+  {
+    section: "metrics",
+    title: "a team rule with a LogQL line filter in PromQL",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(c, "metrics.extraRuleFiles", [
+        teamFile(
+          "orders-logs.rules.yml",
+          ruleFile("OrdersLogErrors", 'count_over_time({app="orders"} |= "ERROR" [5m]) > 0'),
+        ),
+      ]),
+    key: "observability:metrics.extraRuleFiles[0]",
+    allowed: "does not parse as PromQL at 1:",
+    refused: { grammar: "PromQL", text: 'count_over_time({app="orders"} |= "ERROR" [5m]) > 0' },
+  },
+  {
+    section: "metrics",
+    title: "a team rule whose label matcher has a lookahead",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(c, "metrics.extraRuleFiles", [
+        teamFile("orders-regex.rules.yml", ruleFile("OrdersDown", 'up{job=~"(?!canary).*orders"} == 0')),
+      ]),
+    key: "observability:metrics.extraRuleFiles[0]",
+    allowed:
+      "(groups[0].rules[0].expr) has a regular expression at 1:9 that is not RE2, as Prometheus compiles it",
+    refused: { grammar: "PromQL", text: 'up{job=~"(?!canary).*orders"} == 0' },
+  },
+  {
+    section: "metrics",
+    title: "a rule file that is not there",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "metrics.extraRuleFiles", ["rules/orders.rules.yml"]),
+    key: "observability:metrics.extraRuleFiles[0]",
+    allowed: `must name a readable rule file, relative to the project root; tried ${path.resolve("rules/orders.rules.yml")}`,
+  },
+  {
+    section: "metrics",
+    title: "an error-rate threshold above 100 %",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "metrics.alerts.errorRatePercent", "150"),
+    key: "observability:metrics.alerts.errorRatePercent",
+    allowed: "must be a percentage above 0 and at most 100",
+  },
+  // logs
+  {
+    section: "logs",
+    title: "a drop pattern with a lookahead",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "logs.dropPatterns", ["^(?!.*ERROR).*GET /actuator/health"]),
+    key: "observability:logs.dropPatterns[0]",
+    allowed: "must be a regular expression in RE2 syntax, as Alloy compiles it",
+    refused: { grammar: "drop", text: "^(?!.*ERROR).*GET /actuator/health" },
+  },
+  {
+    section: "logs",
+    title: "a drop pattern with Perl's end-of-text \\Z",
+    stack: "prod",
+    edit: (c) => configSetJson(c, "logs.dropPatterns", ["healthcheck\\Z"]),
+    key: "observability:logs.dropPatterns[0]",
+    allowed: "must be a regular expression in RE2 syntax, as Alloy compiles it",
+    refused: { grammar: "drop", text: "healthcheck\\Z" },
+  },
+  {
+    section: "logs",
+    title: "a team log alert whose range is missing",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(c, "logs.extraRuleFiles", [
+        teamFile(
+          "orders.logs.yml",
+          ruleFile("OrdersLogBurst", 'sum(count_over_time({app="orders"} |= "ERROR")) > 5'),
+        ),
+      ]),
+    key: "observability:logs.extraRuleFiles[0]",
+    allowed: "must hold valid LogQL in every rule",
+    refused: { grammar: "LogQL", text: 'sum(count_over_time({app="orders"} |= "ERROR")) > 5' },
+  },
+  {
+    section: "logs",
+    title: "a team log alert whose line filter has a lookbehind",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(c, "logs.extraRuleFiles", [
+        teamFile(
+          "orders-regex.logs.yml",
+          ruleFile("OrdersTimeouts", 'sum(count_over_time({app="orders"} |~ "(?<!read )timeout" [5m])) > 5'),
+        ),
+      ]),
+    key: "observability:logs.extraRuleFiles[0]",
+    allowed: "has a regular expression at 1:39 that is not RE2, as Loki compiles it",
+    refused: {
+      grammar: "LogQL",
+      text: 'sum(count_over_time({app="orders"} |~ "(?<!read )timeout" [5m])) > 5',
+    },
+  },
+  {
+    section: "logs",
+    title: "a retention in words",
+    stack: "prod",
+    edit: (c) => configSetPath(c, "logs.retention", "two weeks"),
+    key: "observability:logs.retention",
+    allowed: "must be a duration such as 30s, 5m, 24h or 7d",
+  },
+  // tracing
+  {
+    section: "tracing",
+    title: "a sampling probability as a percentage",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "tracing.samplingProbability", "25"),
+    key: "observability:tracing.samplingProbability",
+    allowed: "must be between 0 and 1",
+  },
+  {
+    section: "tracing",
+    title: "latency buckets out of order",
+    stack: "prod",
+    edit: (c) => configSetJson(c, "tracing.latencyBucketsSeconds", [0.1, 0.5, 0.25, 1]),
+    key: "observability:tracing.latencyBucketsSeconds",
+    allowed: "must be in increasing order",
+  },
+  // grafana
+  {
+    section: "grafana",
+    title: "an SSO token URL over http",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(c, "grafana.sso", {
+        provider: "generic_oauth",
+        clientId: "grafana",
+        clientSecret: "s3cret",
+        authUrl: "https://id.example.com/auth",
+        tokenUrl: "http://id.example.com/token",
+        apiUrl: "https://id.example.com/userinfo",
+      }),
+    secretKeys: ["observability:grafana"],
+    key: "observability:grafana.sso.tokenUrl",
+    allowed: "must be an https:// URL",
+  },
+  {
+    section: "grafana",
+    title: "a replica count in words",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "grafana.replicas", "two"),
+    key: "observability:grafana.replicas",
+    allowed: "must be a whole number between 1 and 5",
+  },
+  {
+    section: "grafana",
+    title: "a dashboards folder given from the wrong directory",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(c, "grafana.extraDashboards", [{ path: "dashboards/payments", folder: "Payments" }]),
+    key: "observability:grafana.extraDashboards[0].path",
+    allowed: `must be a folder of dashboard JSON files, relative to the project root; tried ${path.resolve("dashboards/payments")}`,
+  },
+  // alerting
+  {
+    section: "alerting",
+    title: "a route matcher with a negative lookahead",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "alerting", routeTo(['team=~"(?!payments).*"'])),
+    secretKeys: ["observability:alerting"],
+    key: "observability:alerting.routes[0].matchers[0]",
+    allowed: "must have a regular expression in RE2 syntax after =~, as Alertmanager compiles it",
+    refused: { grammar: "matcher", text: 'team=~"(?!payments).*"' },
+  },
+  {
+    section: "alerting",
+    title: "a matcher without quotes",
+    stack: "prod",
+    edit: (c) => configSetJson(c, "alerting", routeTo(["team=payments"])),
+    secretKeys: ["observability:alerting"],
+    key: "observability:alerting.routes[0].matchers[0]",
+    allowed: 'must be a matcher such as namespace="payments" or team=~"a|b"',
+  },
+  {
+    section: "alerting",
+    title: "a Slack webhook pasted without its scheme",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(c, "alerting", {
+        slack: { webhookUrl: SLACK_WEBHOOK.replace("https://", ""), channel: "#alerts" },
+      }),
+    secretKeys: ["observability:alerting"],
+    key: "observability:alerting.slack.webhookUrl",
+    allowed: "must be a Slack incoming webhook URL such as https://hooks.slack.com/services/T…/B…/…",
+  },
+  {
+    section: "alerting",
+    title: "a PagerDuty service URL instead of its routing key",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(c, "alerting", {
+        receivers: [
+          { name: "payments", pagerduty: [{ routingKey: "https://acme.pagerduty.com/services/PABC123" }] },
+        ],
+        routes: [{ matchers: ['team="payments"'], receiver: "payments" }],
+      }),
+    secretKeys: ["observability:alerting"],
+    key: "observability:alerting.receivers[0].pagerduty[0].routingKey",
+    allowed: "must be a PagerDuty Events API v2 routing key",
+  },
+  // exposure
+  {
+    section: "exposure",
+    title: "a NodePort outside the NodePort range",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "exposure.nodePorts.grafana", "3000"),
+    key: "observability:exposure.nodePorts.grafana",
+    allowed: "must be a NodePort between 30000 and 32767",
+  },
+  {
+    section: "exposure",
+    title: "a mode of another chart",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "exposure.mode", "loadBalancer"),
+    key: "observability:exposure.mode",
+    allowed: 'must be one of "nodePort", "ingress"',
+  },
+  // storage
+  {
+    section: "storage",
+    title: "a StorageClass by its description",
+    stack: "prod",
+    edit: (c) => configSetPath(c, "storage.className", "GP3 volumes"),
+    key: "observability:storage.className",
+    allowed: "must be a DNS-1123 label",
+  },
+  // images
+  {
+    section: "images",
+    title: "a floating tag",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "images.grafana", "grafana/grafana:latest"),
+    key: "observability:images.grafana",
+    allowed: "must not use the floating tag 'latest'",
+  },
+  // resources
+  {
+    section: "resources",
+    title: "a CPU limit below its request",
+    stack: "kind",
+    edit: (c) =>
+      configSetPath(
+        configSetPath(c, "resources.grafana.requests.cpu", "250m"),
+        "resources.grafana.limits.cpu",
+        "100m",
+      ),
+    key: "observability:resources.grafana.limits.cpu",
+    allowed: "must be at least requests.cpu (250m): Kubernetes refuses a limit below the request",
+  },
+  {
+    section: "resources",
+    title: "an ephemeral-storage limit below its request",
+    stack: "prod",
+    edit: (c) =>
+      configSetPath(
+        configSetPath(c, "resources.prometheus.requests.ephemeralStorage", "2Gi"),
+        "resources.prometheus.limits.ephemeralStorage",
+        "1Gi",
+      ),
+    key: "observability:resources.prometheus.limits.ephemeralStorage",
+    allowed: "must be at least requests.ephemeralStorage (2Gi)",
+  },
+  {
+    section: "resources",
+    title: "memory in bytes units of another tool",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "resources.loki.limits.memory", "512MB"),
+    key: "observability:resources.loki.limits.memory",
+    allowed: "must be a Kubernetes quantity such as 100m, 256Mi or 10Gi",
+  },
+  // placement
+  {
+    section: "placement",
+    title: "a toleration of every value with a value",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(c, "placement.default.tolerations", [
+        { key: "dedicated", operator: "Exists", value: "observability", effect: "NoSchedule" },
+      ]),
+    key: "observability:placement.default.tolerations[0].value",
+    allowed: "must be empty when operator is Exists",
+  },
+  // demo
+  {
+    section: "demo",
+    title: "a demo CPU limit below its request",
+    stack: "kind",
+    edit: (c) =>
+      configSetPath(
+        configSetPath(c, "demo.resources.requests.cpu", "0.5"),
+        "demo.resources.limits.cpu",
+        "200m",
+      ),
+    key: "observability:demo.resources.limits.cpu",
+    allowed: "must be at least requests.cpu (0.5)",
+  },
+];
+
+export const GOOD_MUTATIONS: readonly Mutation[] = [
+  {
+    section: "stack file",
+    title: "a provider's own key",
+    stack: "kind",
+    edit: (c) => ({ ...c, "kubernetes:enableServerSideApply": "true" }),
+  },
+  {
+    section: "cluster",
+    title: "a kubeconfig given as its contents",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "cluster.kubeconfig", KUBECONFIG_CONTENTS),
+  },
+  {
+    section: "cluster",
+    title: "a kubeconfig given as a path that exists",
+    stack: "prod",
+    edit: (c) => configSetPath(c, "cluster.kubeconfig", teamFile("kubeconfig", KUBECONFIG_CONTENTS)),
+  },
+  {
+    section: "apps",
+    title: "a service with its own scrape interval",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "apps.services", [{ name: "orders", port: 8080, scrapeInterval: "30s" }]),
+  },
+  {
+    section: "metrics",
+    title: "retention 30d",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "metrics.retentionTime", "30d"),
+  },
+  {
+    section: "metrics",
+    title: "a case-insensitive relabel regex",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "metrics.extraScrapeConfigs", jobWithRegex("(?i)go_gc_.*")),
+  },
+  {
+    section: "metrics",
+    title: "relabel regexes with POSIX classes, named groups and an alternation Prometheus anchors",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(c, "metrics.extraScrapeConfigs", [
+        {
+          job_name: "orders",
+          static_configs: [{ targets: ["orders.shop.svc:8080"] }],
+          relabel_configs: [
+            {
+              source_labels: ["__address__"],
+              regex: "(?P<host>[[:alnum:].-]+):\\d+",
+              target_label: "host",
+              replacement: "$1",
+            },
+            { source_labels: ["__meta_x"], regex: "a)|(b", action: "keep" },
+          ],
+          metric_relabel_configs: [
+            { source_labels: ["__name__"], regex: "(?i)(jvm|process)_.+", action: "drop" },
+          ],
+        },
+      ]),
+  },
+  {
+    section: "metrics",
+    title: "a team rule file with a multi-line expression and a case-insensitive matcher",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(c, "metrics.extraRuleFiles", [
+        teamFile(
+          "orders-ok.rules.yml",
+          ruleFile(
+            "OrdersSlow",
+            'histogram_quantile(0.99,\n  sum by (le) (rate(http_server_requests_seconds_bucket{uri=~"(?i)/orders.*"}[5m]))\n) > 1',
+          ),
+        ),
+      ]),
+  },
+  {
+    section: "metrics",
+    title: "an alert threshold as the CLI stores a decimal",
+    stack: "prod",
+    edit: (c) => configSetPath(c, "metrics.alerts.latencyP99Seconds", "0.75"),
+  },
+  {
+    section: "logs",
+    title: "case-insensitive drop patterns",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(c, "logs.dropPatterns", ["(?i)healthcheck", "^GET /actuator/(health|prometheus)\\b"]),
+  },
+  {
+    section: "logs",
+    title: "a team log alert with a regex line filter",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(c, "logs.extraRuleFiles", [
+        teamFile(
+          "orders-ok.logs.yml",
+          ruleFile(
+            "OrdersLogTimeouts",
+            'sum by (app) (count_over_time({app="orders"} |~ "(?i)timeout" [5m])) > 5',
+          ),
+        ),
+      ]),
+  },
+  {
+    section: "tracing",
+    title: "sampling 0.25 as the CLI stores it",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "tracing.samplingProbability", "0.25"),
+  },
+  {
+    section: "grafana",
+    title: "a team's dashboards folder",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(c, "grafana.extraDashboards", [
+        { path: "tests/extend/dashboards/payments", folder: "Payments" },
+      ]),
+  },
+  {
+    section: "grafana",
+    title: "two replicas with a database",
+    stack: "prod",
+    edit: (c) => configSetPath(c, "grafana.replicas", "2"),
+  },
+  {
+    section: "alerting",
+    title: "a case-insensitive route matcher",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "alerting", routeTo(['team=~"(?i)payments|orders"', 'severity!="info"'])),
+    secretKeys: ["observability:alerting"],
+  },
+  {
+    section: "alerting",
+    title: "a Slack webhook and a PagerDuty routing key",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(c, "alerting", {
+        slack: { webhookUrl: SLACK_WEBHOOK, channel: "#alerts" },
+        receivers: [{ name: "payments", pagerduty: [{ routingKey: "e93facc04764012d7bfb002500d5d1a6" }] }],
+        routes: [{ matchers: ['team="payments"'], receiver: "payments" }],
+      }),
+    secretKeys: ["observability:alerting"],
+  },
+  {
+    section: "exposure",
+    title: "another NodePort",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "exposure.nodePorts.grafana", "30007"),
+  },
+  {
+    section: "storage",
+    title: "volume expansion off",
+    stack: "prod",
+    edit: (c) => configSetPath(c, "storage.allowVolumeExpansion", "false"),
+  },
+  {
+    section: "images",
+    title: "an image pinned by digest",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "images.grafana", `grafana/grafana:12.1.0@sha256:${"a".repeat(64)}`),
+  },
+  {
+    section: "resources",
+    title: "a CPU limit equal to its request, in whole cores as text",
+    stack: "kind",
+    edit: (c) =>
+      configSetPath(
+        configSetPath(c, "resources.grafana.requests.cpu", "1"),
+        "resources.grafana.limits.cpu",
+        "1000m",
+      ),
+  },
+  {
+    section: "placement",
+    title: "a toleration of a dedicated node pool",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(c, "placement.default.tolerations", [
+        { key: "dedicated", operator: "Equal", value: "observability", effect: "NoSchedule" },
+      ]),
+  },
+  {
+    section: "demo",
+    title: "the demo off",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "demo.enabled", "false"),
+  },
+];
