@@ -21,7 +21,7 @@ function renderCli(stack: string): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       path.join(PROJECT_ROOT, "node_modules/.bin/ts-node"),
-      ["--swc", "scripts/render.ts", stack],
+      ["--transpiler", "sucrase/ts-node-plugin", "scripts/render.ts", stack],
       { cwd: PROJECT_ROOT },
       (error, stdout, stderr) =>
         resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr }),

@@ -57,7 +57,7 @@ describe("npm run preflight on a real API server", () => {
     const result = await new Promise<{ code: number; stdout: string }>((resolve) => {
       execFile(
         path.join(PROJECT_ROOT, "node_modules", ".bin", "ts-node"),
-        ["--swc", "scripts/preflight.ts", "prod", ...flags],
+        ["--transpiler", "sucrase/ts-node-plugin", "scripts/preflight.ts", "prod", ...flags],
         { cwd: PROJECT_ROOT, env: { ...process.env, KUBECONFIG: file } },
         (error, stdout, stderr) =>
           resolve({ code: error === null ? 0 : Number(error.code), stdout: stdout + stderr }),

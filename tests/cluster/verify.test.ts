@@ -135,7 +135,7 @@ describe("npm run verify on a real API server", () => {
     const result = await new Promise<{ code: number; stdout: string }>((resolve) => {
       execFile(
         path.join(PROJECT_ROOT, "node_modules", ".bin", "ts-node"),
-        ["--swc", "scripts/verify.ts", "kind", "--wait", "0"],
+        ["--transpiler", "sucrase/ts-node-plugin", "scripts/verify.ts", "kind", "--wait", "0"],
         { cwd: PROJECT_ROOT, env: { ...process.env, KUBECONFIG: file } },
         (error, stdout) => resolve({ code: error === null ? 0 : Number(error.code), stdout }),
       );

@@ -19,5 +19,5 @@ test("npm run up runs npm run verify -- kind after pulumi up, and exits with its
   const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
     scripts: Record<string, string>;
   };
-  expect(pkg.scripts.verify).toBe("ts-node --swc scripts/verify.ts");
+  expect(pkg.scripts.verify).toBe("ts-node --transpiler sucrase/ts-node-plugin scripts/verify.ts");
 });
