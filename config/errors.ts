@@ -117,9 +117,16 @@ function article(expected: string): string {
   return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 }
 
+/**
+ * The value a problem quotes. Secrets are never quoted, nor is text of several lines: it is no
+ * one-line value, and it may be a file's contents with credentials in it (a kubeconfig).
+ */
 function shown(value: unknown, path: readonly (string | number)[]): string {
   if (isSecretPath(path)) {
     return "a secret value";
+  }
+  if (typeof value === "string" && value.includes("\n")) {
+    return `${value.split("\n").length} lines of text, not shown`;
   }
   return JSON.stringify(value) ?? String(value);
 }

@@ -26,7 +26,12 @@ export function kubeconfigSource(value: string): KubeconfigSource {
 /** Why `cluster.kubeconfig` names nothing the provider could read, or undefined. */
 export function kubeconfigProblem(value: string): string | undefined {
   const source = kubeconfigSource(value);
-  return "file" in source && !fs.existsSync(source.file)
-    ? `must be the path of a kubeconfig file or its contents (YAML with apiVersion and clusters); there is no file at ${source.file}`
-    : undefined;
+  if (!("file" in source)) {
+    return undefined;
+  }
+  const allowed = "must be the path of a kubeconfig file or its contents (YAML with apiVersion and clusters)";
+  if (value.includes("\n")) {
+    return `${allowed}; it holds text of several lines, which is neither`;
+  }
+  return fs.existsSync(source.file) ? undefined : `${allowed}; there is no file at ${source.file}`;
 }

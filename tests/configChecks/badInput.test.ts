@@ -47,6 +47,9 @@ describe("a mistake is refused with one line naming the key and what is allowed"
     expect(problems[0]).not.toContain("\n");
     expect(problems[0].startsWith(`${mutation.key} `)).toBe(true);
     expect(problems[0]).toContain(mutation.allowed);
+    if (mutation.hidden !== undefined) {
+      expect(problems[0]).not.toContain(mutation.hidden);
+    }
     count(mutation.section).rejected++;
   });
 });

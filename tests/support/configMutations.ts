@@ -26,6 +26,8 @@ export interface BadMutation extends Mutation {
   readonly key: string;
   /** What the message must say is allowed. */
   readonly allowed: string;
+  /** Text of the edit the message must not show (a credential). */
+  readonly hidden?: string;
   /** The refused text as its server gets it: that server must refuse it too. */
   readonly refused?: { readonly grammar: Grammar; readonly text: string };
 }
@@ -75,6 +77,10 @@ const KUBECONFIG_CONTENTS = JSON.stringify({
   users: [{ name: "admin", user: {} }],
 });
 
+const KUBECONFIG_TOKEN = "sentinel-kubeconfig-token";
+/** The `users:` part of a kubeconfig alone, as a paste cut short leaves it. */
+const KUBECONFIG_USERS_ONLY = `users:\n- name: admin\n  user:\n    token: ${KUBECONFIG_TOKEN}\n`;
+
 const SLACK_WEBHOOK = "https://hooks.slack.com/services/T0123ABCD/B0123ABCD/abcdEFGH1234";
 
 export const BAD_MUTATIONS: readonly BadMutation[] = [
@@ -106,6 +112,15 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     edit: (c) => configSetPath(c, "cluster.kubeconfig", "kind/no-such-kubeconfig"),
     key: "observability:cluster.kubeconfig",
     allowed: `must be the path of a kubeconfig file or its contents (YAML with apiVersion and clusters); there is no file at ${path.resolve("kind/no-such-kubeconfig")}`,
+  },
+  {
+    section: "cluster",
+    title: "a kubeconfig's contents pasted without its clusters",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "cluster.kubeconfig", KUBECONFIG_USERS_ONLY),
+    key: "observability:cluster.kubeconfig",
+    allowed: "it holds text of several lines, which is neither",
+    hidden: KUBECONFIG_TOKEN,
   },
   {
     section: "cluster",
