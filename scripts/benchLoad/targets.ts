@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
 import { DEMO_NAMESPACE } from "../../config/demo";
-import { Fixture, exposition, grown, growth, samples } from "../../tests/support/expositions";
+import { Fixture, SAMPLE, exposition, grown, growth, samples } from "../../tests/support/expositions";
 import { springPodExposition } from "./springPod";
 
 /** A rendered scrape job: the fields the bench reads, and the rest passed on as rendered. */
@@ -57,6 +57,28 @@ export function keptServices(job: ScrapeJob): { namespace: string; service: stri
       // The rated load is the reference services'; the demo kind runs is not part of it.
       .filter(({ namespace }) => namespace !== DEMO_NAMESPACE)
   );
+}
+
+/** kube-state-metrics' families whose values are Unix times. */
+const UNIX_TIME = /_(created|time|timestamp)$/;
+
+/**
+ * The kube-state-metrics capture as if taken now: its Unix times moved by the same offset, so that
+ * its newest object was created at `now`. Replayed as captured, its CronJob's next run is long
+ * overdue and `CronJobNotScheduled` fires.
+ */
+export function capturedNow(text: string, now: number): string {
+  const created = samples(text).filter((s) => s.name.endsWith("_created"));
+  const offset = now - Math.max(...created.map((s) => s.value));
+  return text
+    .split("\n")
+    .map((line) => {
+      const match = SAMPLE.exec(line);
+      return match === null || !UNIX_TIME.test(match[1])
+        ? line
+        : line.slice(0, line.length - match[3].length) + String(Number(match[3]) + offset);
+    })
+    .join("\n");
 }
 
 const metaLabels = (namespace: string, service: string, port: string, pod: string, node: string) => ({
@@ -123,7 +145,7 @@ export class ScrapeTargets {
     }
     await this.add(
       this.job("kube-state-metrics").job_name,
-      exposition("kube-state-metrics"),
+      capturedNow(exposition("kube-state-metrics"), Math.floor(Date.now() / 1000)),
       "/metrics",
       metaLabels("observability", "kube-state-metrics", "8080", "kube-state-metrics-0", "node-0"),
     );

@@ -1,6 +1,6 @@
 import * as yaml from "js-yaml";
 import { springPodExposition, uriTemplates } from "../../scripts/benchLoad/springPod";
-import { ScrapeJob, ScrapeTargets, keptServices } from "../../scripts/benchLoad/targets";
+import { ScrapeJob, ScrapeTargets, capturedNow, keptServices } from "../../scripts/benchLoad/targets";
 import { rendered } from "../renderedStacks";
 import { exposition, samples } from "../support/expositions";
 import { configMapData } from "../support/rendered";
@@ -65,5 +65,22 @@ describe.each(["kind", "prod"] as const)("the %s render's scrape jobs in the ben
       expect(config.scrape_interval).toEqual(job.scrape_interval);
       expect(config.file_sd_configs[0].files[0]).toBe(`/tmp/bench/targets-${job.job_name}.json`);
     }
+  });
+});
+
+test("the kube-state-metrics capture is served as if taken now: its newest object created now, its CronJob's next run still ahead", () => {
+  const now = 1_900_000_000;
+  const captured = samples(exposition("kube-state-metrics"));
+  const served = samples(capturedNow(exposition("kube-state-metrics"), now));
+  const value = (list: typeof served, name: string) => list.find((s) => s.name === name)!.value;
+  expect(Math.max(...served.filter((s) => s.name.endsWith("_created")).map((s) => s.value))).toBe(now);
+  const nextRun = value(served, "kube_cronjob_next_schedule_time");
+  expect(nextRun).toBeGreaterThan(now);
+  expect(nextRun - now).toBeLessThanOrEqual(3600);
+  // Every time moves by one offset; everything else is the capture's.
+  const offset = now - Math.max(...captured.filter((s) => s.name.endsWith("_created")).map((s) => s.value));
+  served.forEach((s, i) => {
+    const moved = /_(created|time|timestamp)$/.test(s.name);
+    expect(s.value).toBe(captured[i].value + (moved ? offset : 0));
   });
 });

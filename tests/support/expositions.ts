@@ -36,7 +36,7 @@ export interface Sample {
 export const exposition = (fixture: Fixture): string =>
   fs.readFileSync(path.join(DIR, `${fixture}.prom`), "utf8");
 
-const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)$/;
+export const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)$/;
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
 /** Monotonic series: their fixture value is a total at one moment, and grows with time. */
 export const CUMULATIVE = /(_total|_count|_sum|_bucket)$/;
