@@ -103,6 +103,24 @@ async function verdict(binary: string, args: readonly string[]): Promise<string>
   }
 }
 
+/** `alloy run` of one config file, listening on `port`, its data in the test directory. */
+const alloyRun = (file: string, port: number) => [
+  "run",
+  `--server.http.listen-addr=127.0.0.1:${port}`,
+  `--storage.path=${path.join(dir, "alloy-data")}`,
+  file,
+];
+
+/** Alloy runs `file` until it reports ready, every component built; then it is stopped. */
+async function alloyStarts(servers: Servers, file: string): Promise<void> {
+  const port = await freePort();
+  await servers.start(tools.alloy(), alloyRun(file, port), `http://127.0.0.1:${port}/-/ready`);
+  await servers.stopAll();
+}
+
+/** What Alloy says of `file` as it starts: "refused: …" when it cannot build a component. */
+const alloyVerdict = async (file: string) => verdict(tools.alloy(), alloyRun(file, await freePort()));
+
 const prometheusConfig = (regexes: readonly string[]) =>
   yaml.dump({
     scrape_configs: [
@@ -242,31 +260,15 @@ describe("the real servers agree with the config on every regex and expression",
       write("rules.yml", yaml.dump(content)),
     );
     expect(await verdict(lokitool, ["rules", "check", ...files])).toBe("accepted");
-    const alloyRun = async (file: string) =>
-      verdict(tools.alloy(), [
-        "run",
-        `--server.http.listen-addr=127.0.0.1:${await freePort()}`,
-        `--storage.path=${path.join(dir, "alloy-data")}`,
-        file,
-      ]);
-    const pipelines = write("match.alloy", alloyMatchConfig([...new Set(texts.LogQL.flatMap(logQueries))]));
-    const port = await freePort();
-    await servers.start(
-      tools.alloy(),
-      [
-        "run",
-        `--server.http.listen-addr=127.0.0.1:${port}`,
-        `--storage.path=${path.join(dir, "alloy-data")}`,
-        pipelines,
-      ],
-      `http://127.0.0.1:${port}/-/ready`,
+    await alloyStarts(
+      servers,
+      write("match.alloy", alloyMatchConfig([...new Set(texts.LogQL.flatMap(logQueries))])),
     );
-    await servers.stopAll();
     for (const expr of refused("LogQL")) {
       const loader = await verdict(lokitool, ["rules", "check", write("rules.yml", ruleFile(expr))]);
       const pipeline =
         loader === "accepted"
-          ? await alloyRun(write("match.alloy", alloyMatchConfig(logQueries(expr))))
+          ? await alloyVerdict(write("match.alloy", alloyMatchConfig(logQueries(expr))))
           : loader;
       expect({ expr, verdict: pipeline }).toEqual({
         expr,
@@ -290,27 +292,10 @@ describe("the real servers agree with the config on every regex and expression",
   test("Alloy builds a drop stage of every pattern the config accepts, and refuses each it refuses", async () => {
     const file = write("drop.alloy", alloyConfig(texts.drop));
     expect(await verdict(tools.alloy(), ["validate", file])).toBe("accepted");
-    const port = await freePort();
-    await servers.start(
-      tools.alloy(),
-      [
-        "run",
-        `--server.http.listen-addr=127.0.0.1:${port}`,
-        `--storage.path=${path.join(dir, "alloy-data")}`,
-        file,
-      ],
-      `http://127.0.0.1:${port}/-/ready`,
-    );
-    await servers.stopAll();
+    await alloyStarts(servers, file);
     for (const pattern of refused("drop")) {
       const one = write("drop.alloy", alloyConfig([pattern]));
-      const args = [
-        "run",
-        `--server.http.listen-addr=127.0.0.1:${await freePort()}`,
-        `--storage.path=${path.join(dir, "alloy-data")}`,
-        one,
-      ];
-      expect({ pattern, verdict: await verdict(tools.alloy(), args) }).toEqual({
+      expect({ pattern, verdict: await alloyVerdict(one) }).toEqual({
         pattern,
         verdict: expect.stringMatching(/^refused: .*regex compilation error/s),
       });
