@@ -3,7 +3,7 @@
 # the scripts this one starts, so the outermost script's summary covers the whole run and a nested
 # one's covers its own steps. Log lines, tab-separated:
 #   step <depth> <name> <seconds> <ok|failed>
-#   build <name> <seconds> <cold|warm>
+#   build <name> <seconds> <cold|warm|waited|cold, in the background>
 # shellcheck shell=bash
 
 if [[ -z "${OBSERVABILITY_STEP_LOG:-}" ]]; then
@@ -38,10 +38,38 @@ steps_summary() {
   tail -n "+$steps_first_line" "$OBSERVABILITY_STEP_LOG" | awk -F'\t' -v top="$steps_depth" '
     $1 == "step" { indent = ""; for (i = top; i < $2; i++) indent = indent "↳ "
                    printf "| %s%s | %d | %s |\n", indent, $3, $4, $5 }
-    $1 == "build" && !seen[$2]++ { printf "| ↳ tool build: %s | %d | %s |\n", $2, $3, $4
-                                   if ($4 == "cold") { cold += $3; built++ } }
-    END { printf "| tool builds, cold (%d, within the steps above) | %d | |\n", built, cold }'
+    $1 == "build" && !seen[$2 FS $4]++ {
+      printf "| ↳ tool build: %s | %d | %s |\n", $2, $3, $4
+      if ($4 == "cold") { cold += $3; built++ }
+      else if ($4 == "waited") { waited += $3 }
+      else if ($4 != "warm") { background += $3; prebuilt++ } }
+    END { printf "| tool builds, cold (%d, within the steps above) | %d | |\n", built, cold
+          if (prebuilt) {
+            printf "| tool builds in the background (%d, overlapping the steps above) | %d | |\n", prebuilt, background
+            printf "| waiting for builds under way in the background (within the steps above) | %d | |\n", waited } }'
   echo "| **total** | **$total** | |"
+}
+
+# tier_tools <tier>...: the Go tools the test tiers (unit, components, cluster) run, once each, in
+# the order the tiers need them (each tier's jest global setup builds its own).
+tier_tools() {
+  local tier
+  for tier in "$@"; do
+    case "$tier" in
+      unit) printf '%s\n' kube-validate prometheus alertmanager lokitool ;;
+      components) printf '%s\n' prometheus alertmanager loki otelcol otlp-sink alloy ;;
+      cluster) printf '%s\n' kubernetes etcd kwok ;;
+    esac
+  done | awk '!seen[$0]++'
+}
+
+# prebuild_in_background <tool>...: builds the tools (scripts/tools/prebuild.sh) in the background at
+# the lowest CPU priority, so that on a cold machine the builds overlap the steps before the suites
+# that need them; a suite whose tool is still building waits for it. Stopped when the script ends.
+prebuild_in_background() {
+  steps_prebuild_log="$(mktemp)"
+  setsid nice -n 19 bash scripts/tools/prebuild.sh "$@" 2>"$steps_prebuild_log" &
+  steps_prebuild_pid=$!
 }
 
 # steps_machine: what the figures were measured on.
@@ -50,12 +78,23 @@ steps_machine() {
     "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end, $(date -u '+%Y-%m-%d %H:%M UTC')"
 }
 
-# steps_finish: prints the summary on exit, and writes it to $steps_record when the sourcing
-# script set it; the script that created the log also removes it.
+# steps_finish: stops the background builds, prints the summary on exit, and writes it to
+# $steps_record when the sourcing script set it ($steps_record_cold instead when a tool was built);
+# the script that created the log also removes it.
 steps_finish() {
   local status=$?
+  if [[ -n "${steps_prebuild_pid:-}" ]]; then
+    kill -- "-$steps_prebuild_pid" 2>/dev/null || true
+    [[ -s "$steps_prebuild_log" ]] && printf '\n==> Background tool builds\n' && cat "$steps_prebuild_log"
+    rm -f "$steps_prebuild_log"
+  fi
   printf '\n==> Time per step (%s)\n\n' "$(steps_machine)"
   steps_summary
+  if [[ -n "${steps_record_cold:-}" ]] &&
+    tail -n "+$steps_first_line" "$OBSERVABILITY_STEP_LOG" | grep -q $'^build\t.*\tcold'; then
+    steps_record="$steps_record_cold"
+    steps_record_title+=", cold"
+  fi
   if [[ -n "${steps_record:-}" ]]; then
     mkdir -p "$(dirname "$steps_record")"
     {

@@ -12,6 +12,11 @@ tiers=("$@")
 if [[ ${#tiers[@]} -eq 0 ]]; then
   tiers=(unit components cluster)
 fi
+# Run on its own (.ci/run starts them itself), the tiers' tools build in the background.
+if [[ -n "${steps_own_log:-}" ]]; then
+  mapfile -t tools < <(tier_tools "${tiers[@]}")
+  prebuild_in_background "${tools[@]}"
+fi
 for tier in "${tiers[@]}"; do
   case "$tier" in
     unit) step "Unit tests (npm test)" npm test ;;
