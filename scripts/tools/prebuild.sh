@@ -15,5 +15,6 @@ done
 wait
 export OBSERVABILITY_BUILD_BACKGROUND=1
 for tool in "$@"; do
-  bash "$(dirname "${BASH_SOURCE[0]}")/build.sh" "$tool" >/dev/null || echo "prebuild: $tool failed; its suite builds it" >&2
+  # Each build in a process group of its own, which a caller waiting for it raises to its priority.
+  setsid --wait bash "$(dirname "${BASH_SOURCE[0]}")/build.sh" "$tool" >/dev/null || echo "prebuild: $tool failed; its suite builds it" >&2
 done
