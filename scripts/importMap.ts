@@ -8,7 +8,9 @@ import * as path from "path";
 /**
  * The program's layers, lowest first: a file may import its own layer and those below it.
  * The facts (`names.ts`: names and ports) sit above the building blocks, the wiring graph above
- * the facts, the builders of each component above the graph, the Stacks above the builders.
+ * the facts, the builders of each component above the graph, the Stacks above the builders. The
+ * test kit sits below the scripts and the tests, which both use it; a test may import the script
+ * it tests, a script never imports a test.
  */
 const LAYERS: readonly { readonly name: string; readonly matches: (file: string) => boolean }[] = [
   // The one module that touches Pulumi SDK internals imports nothing of the repo (a test holds it),
@@ -22,7 +24,10 @@ const LAYERS: readonly { readonly name: string; readonly matches: (file: string)
   { name: "stacks", matches: (f) => f.startsWith("components/") },
   { name: "program", matches: (f) => f === "index.ts" },
   { name: "tooling", matches: (f) => /^(render|checks|policy)\//.test(f) },
-  { name: "scripts and tests", matches: () => true },
+  // What the scripts and the tests both use: servers, tools, the test cluster, fixtures.
+  { name: "test kit", matches: (f) => f.startsWith("testkit/") },
+  { name: "scripts", matches: (f) => f.startsWith("scripts/") },
+  { name: "tests", matches: () => true },
 ];
 
 const layerOf = (file: string): number => LAYERS.findIndex((l) => l.matches(file));

@@ -9,7 +9,7 @@ import { ConfigError } from "../config";
 import main = require("../index");
 import { PROJECT_ROOT, recordDeployment, renderWithConfig } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
-import { configMapData } from "./support/rendered";
+import { configMapData } from "../testkit/rendered";
 import { EXTEND_DIR, EXTENDED_STACK } from "./support/extendedStack";
 
 type Json = Record<string, any>;

@@ -19,9 +19,10 @@ import { ampQueryUrl } from "../components/metrics/queryEndpoint";
 import { POLICIES } from "../policy/rules";
 import { KubeObject } from "../render/manifest";
 import { RenderedStack } from "../render/renderStack";
-import { StackName, rendered, stackConfig } from "./renderedStacks";
+import { rendered, stackConfig } from "./renderedStacks";
+import { StackName } from "../testkit/stacks";
 import { NamedParty, graphAllows, networkParties, networkPolicies } from "./support/network";
-import { configMapData, containerArgs, objectNamed } from "./support/rendered";
+import { configMapData, containerArgs, objectNamed } from "../testkit/rendered";
 import { OIDC, REMOTE_WRITE, WAF, WORKSPACE, exposedConfig, renderExposed } from "./support/exposedProd";
 
 type Json = Record<string, any>;

@@ -4,7 +4,7 @@ import main = require("../index");
 import { ConfigError, parsePulumiConfig } from "../config";
 import { PROJECT_ROOT, recordDeployment } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
-import { StackName } from "./renderedStacks";
+import { StackName } from "../testkit/stacks";
 import { configSetPath } from "./support/userEdits";
 
 /** A committed stack file with `pulumi config set --path` edits applied. */

@@ -8,7 +8,8 @@ import main = require("../index");
 import { KubeObject, redactSecrets, toManifest } from "../render/manifest";
 import { PROJECT_ROOT, recordDeployment, renderStack } from "../render/renderStack";
 import { SECRET_PLACEHOLDER, readStackFile } from "../render/stackFile";
-import { STACKS, rendered } from "./renderedStacks";
+import { rendered } from "./renderedStacks";
+import { STACKS } from "../testkit/stacks";
 import { SHARED_RENDERS_VARIABLE } from "./support/sharedRenders";
 
 interface CliResult {

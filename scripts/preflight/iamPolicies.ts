@@ -1,4 +1,5 @@
 import { StackConfig } from "../../config";
+import { eksCluster } from "../cli/eksCluster";
 import { IrsaServiceAccount, trustSubject } from "./irsa";
 
 export interface PolicyStatement {
@@ -137,18 +138,6 @@ const ROLE_USES: readonly ((config: StackConfig) => RoleUse | undefined)[] = [
 /** The role uses the stack config asks for. */
 export function roleUses(config: StackConfig): RoleUse[] {
   return ROLE_USES.map((use) => use(config)).filter((use): use is RoleUse => use !== undefined);
-}
-
-/**
- * The EKS cluster the `aws eks` commands name: from the context when it is an EKS cluster ARN (as
- * `aws eks update-kubeconfig` names contexts), else the stack's `cluster.name` and region.
- */
-export function eksCluster(cluster: StackConfig["cluster"]): {
-  readonly name: string;
-  readonly region: string;
-} {
-  const arn = /^arn:aws[a-z-]*:eks:([a-z0-9-]+):[0-9]{12}:cluster\/(.+)$/.exec(cluster.kubeContext);
-  return arn === null ? { name: cluster.name, region: cluster.region } : { name: arn[2], region: arn[1] };
 }
 
 /** Stands for the cluster's OIDC id when the issuer could not be read; formatIamRoles says where it is. */

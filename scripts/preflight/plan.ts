@@ -1,7 +1,9 @@
 import { parsePulumiConfig } from "../../config";
 import { renderWithConfig } from "../../render/renderStack";
-import { ClusterFacts, MissingContextError, readClusterFacts, stackKubeConfig } from "./clusterFacts";
-import { Finding, PreflightPlan, preflightFindings } from "./findings";
+import { ClusterFacts, readClusterFacts } from "./clusterFacts";
+import { MissingContextError, stackKubeConfig } from "../cli/kubeConfig";
+import { PreflightPlan, preflightFindings } from "./findings";
+import { Finding } from "../cli/findings";
 import { irsaServiceAccounts } from "./irsa";
 
 /**

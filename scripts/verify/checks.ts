@@ -1,4 +1,4 @@
-import { Finding } from "../preflight/findings";
+import { Finding } from "../cli/findings";
 
 /** One area of the running stack, checked as a whole; its findings are its output lines. */
 export interface Check {

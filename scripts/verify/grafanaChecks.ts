@@ -1,4 +1,4 @@
-import { Finding } from "../preflight/findings";
+import { Finding } from "../cli/findings";
 import { VerifyExpectations } from "./expectations";
 import { request } from "./httpJson";
 

@@ -1,5 +1,5 @@
 import { TENANT_HEADER } from "../../components/logs/names";
-import { Finding } from "../preflight/findings";
+import { Finding } from "../cli/findings";
 import { WorkloadRef } from "./expectations";
 import { getJson, request } from "./httpJson";
 

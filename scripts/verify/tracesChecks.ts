@@ -1,5 +1,5 @@
 import { randomBytes } from "crypto";
-import { Finding } from "../preflight/findings";
+import { Finding } from "../cli/findings";
 import { request } from "./httpJson";
 
 /** The collector's own counters (its telemetry endpoint), summed over every receiver or exporter. */

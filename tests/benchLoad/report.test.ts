@@ -8,9 +8,9 @@ import { Pacer } from "../../scripts/benchLoad/pacer";
 import { sizing, useTable } from "../../scripts/benchLoad/report";
 import { SPANS_PER_TRACE, otlpBatch } from "../../scripts/benchLoad/spans";
 import { memoryLimiterBytes } from "../../scripts/benchLoad/stack";
-import { podLogFile } from "../live/localStack";
+import { podLogFile } from "../../testkit/localServers";
 import { rendered } from "../renderedStacks";
-import { containerEnv, objectNamed } from "../support/rendered";
+import { containerEnv, objectNamed } from "../../testkit/rendered";
 
 type Json = Record<string, any>;
 

@@ -2,8 +2,8 @@ import * as yaml from "js-yaml";
 import { springPodExposition, uriTemplates } from "../../scripts/benchLoad/springPod";
 import { ScrapeJob, ScrapeTargets, capturedNow, keptServices } from "../../scripts/benchLoad/targets";
 import { rendered } from "../renderedStacks";
-import { exposition, samples } from "../support/expositions";
-import { configMapData } from "../support/rendered";
+import { exposition, samples } from "../../testkit/expositions/index";
+import { configMapData } from "../../testkit/rendered";
 
 type Json = Record<string, any>;
 

@@ -6,15 +6,15 @@ import { parsePulumiConfig } from "../../config";
 import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { StackName } from "../renderedStacks";
+import { StackName } from "../../testkit/stacks";
 import {
   ClusterOptions,
   TestCluster,
   describe as describeError,
   startCluster,
   waitFor,
-} from "../support/cluster";
-import { StackDeployer, ref } from "../support/kubeApply";
+} from "../../testkit/cluster";
+import { StackDeployer, ref } from "../../testkit/kubeApply";
 import { PulumiConfig, USER_EDITS } from "../support/userEdits";
 
 type Json = Record<string, any>;

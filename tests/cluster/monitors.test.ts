@@ -14,8 +14,8 @@ import {
   describe as describeError,
   startCluster,
   waitFor,
-} from "../support/cluster";
-import { StackDeployer } from "../support/kubeApply";
+} from "../../testkit/cluster";
+import { StackDeployer } from "../../testkit/kubeApply";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 
 type Json = Record<string, any>;

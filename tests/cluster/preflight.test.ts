@@ -4,9 +4,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { PreflightPlan, exitCode, formatFindings } from "../../scripts/preflight/findings";
+import { PreflightPlan } from "../../scripts/preflight/findings";
+import { exitCode, formatFindings } from "../../scripts/cli/findings";
 import { preflightPlan, runPreflight } from "../../scripts/preflight/plan";
-import { EKS_SHAPE, TestCluster, startCluster, waitFor } from "../support/cluster";
+import { EKS_SHAPE, TestCluster, startCluster, waitFor } from "../../testkit/cluster";
 
 type Json = Record<string, any>;
 

@@ -11,7 +11,7 @@ import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { rendered, stackConfig } from "../renderedStacks";
-import { configMapData } from "../support/rendered";
+import { configMapData } from "../../testkit/rendered";
 
 type Json = Record<string, any>;
 

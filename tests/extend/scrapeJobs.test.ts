@@ -12,8 +12,8 @@ import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, RenderedStack, renderStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
-import { configMapData, objectNamed } from "../support/rendered";
-import { tools } from "../support/tools";
+import { configMapData, objectNamed } from "../../testkit/rendered";
+import { tools } from "../../testkit/tools";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 
 type Json = Record<string, any>;

@@ -11,7 +11,7 @@ import { Registration } from "../../render/mocks";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
-import { configMapData, objectNamed } from "../support/rendered";
+import { configMapData, objectNamed } from "../../testkit/rendered";
 import { strictDecodeProblems } from "../support/strictDecode";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 

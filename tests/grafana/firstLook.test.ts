@@ -10,7 +10,7 @@ import {
 } from "../../components/grafana/firstLook";
 import { DATASOURCE_UIDS } from "../../components/grafana/names";
 import { rendered } from "../renderedStacks";
-import { configMapData } from "../support/rendered";
+import { configMapData } from "../../testkit/rendered";
 
 type Json = Record<string, any>;
 

@@ -10,11 +10,12 @@ import { USE_DASHBOARDS } from "../../components/metrics/useDashboards";
 import { KubeObject, toManifest } from "../../render/manifest";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { StackName, rendered } from "../renderedStacks";
-import { Server, freePort, startServer } from "../support/processes";
-import { configMapData, objectNamed } from "../support/rendered";
+import { rendered } from "../renderedStacks";
+import { StackName } from "../../testkit/stacks";
+import { Server, freePort, startServer } from "../../testkit/processes";
+import { configMapData, objectNamed } from "../../testkit/rendered";
 import { dashboardExprs, dashboards } from "../support/dashboards";
-import { tools } from "../support/tools";
+import { tools } from "../../testkit/tools";
 
 type Json = Record<string, any>;
 

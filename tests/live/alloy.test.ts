@@ -10,12 +10,21 @@ import { promisify } from "util";
 import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { STACKS, StackName, rendered, stackConfig } from "../renderedStacks";
-import { getJson } from "../support/http";
-import { configMapData, objectNamed } from "../support/rendered";
-import { tools } from "../support/tools";
-import { Servers, eventually, freePort } from "../support/processes";
-import { LocalLoki, LogPod, hex, renderNodeMode, startAlloy, startLoki, writePodLog } from "./localStack";
+import { rendered, stackConfig } from "../renderedStacks";
+import { STACKS, StackName } from "../../testkit/stacks";
+import { getJson } from "../../testkit/http";
+import { configMapData, objectNamed } from "../../testkit/rendered";
+import { tools } from "../../testkit/tools";
+import { Servers, eventually, freePort } from "../../testkit/processes";
+import {
+  LocalLoki,
+  LogPod,
+  hex,
+  renderNodeMode,
+  startAlloy,
+  startLoki,
+  writePodLog,
+} from "../../testkit/localServers";
 
 type Json = Record<string, any>;
 

@@ -17,11 +17,11 @@ import { lokiRuleFiles } from "../../components/logs/lokiRules";
 import { ruleFiles } from "../../components/metrics/ruleFiles";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { STACKS } from "../renderedStacks";
+import { STACKS } from "../../testkit/stacks";
 import { BAD_MUTATIONS, GOOD_MUTATIONS, Grammar, removeTeamFiles } from "../support/configMutations";
 import { extendedConfig } from "../support/extendedStack";
-import { Servers, freePort } from "../support/processes";
-import { toolDirectory, tools } from "../support/tools";
+import { Servers, freePort } from "../../testkit/processes";
+import { toolDirectory, tools } from "../../testkit/tools";
 
 const run = promisify(execFile);
 

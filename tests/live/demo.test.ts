@@ -16,9 +16,9 @@ import { DEMO_NAMESPACE, DEMO_PROGRAM_CONFIGMAP, DEMO_SERVICES } from "../../com
 import { FIRST_LOOK_ERRORS, FIRST_LOOK_SERVICE } from "../../components/grafana/firstLook";
 import { APP_TRACING_CONFIGMAP } from "../../components/tracing/names";
 import { KubeObject } from "../../render/manifest";
-import { getJson } from "../support/http";
-import { Running, Server, Servers, eventually, freePort } from "../support/processes";
-import { configMapData, objectNamed } from "../support/rendered";
+import { getJson } from "../../testkit/http";
+import { Running, Server, Servers, eventually, freePort } from "../../testkit/processes";
+import { configMapData, objectNamed } from "../../testkit/rendered";
 import {
   LocalCollector,
   LocalLoki,
@@ -29,7 +29,7 @@ import {
   startCollector,
   startLoki,
   writePodLog,
-} from "./localStack";
+} from "../../testkit/localServers";
 
 type Json = Record<string, any>;
 

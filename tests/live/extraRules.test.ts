@@ -3,11 +3,11 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { STACKS } from "../renderedStacks";
+import { STACKS } from "../../testkit/stacks";
 import { renderedExtended } from "../support/extendedStack";
-import { getJson, postJson } from "../support/http";
-import { Servers, eventually, freePort } from "../support/processes";
-import { LocalLoki, startLoki } from "./localStack";
+import { getJson, postJson } from "../../testkit/http";
+import { Servers, eventually, freePort } from "../../testkit/processes";
+import { LocalLoki, startLoki } from "../../testkit/localServers";
 
 type Json = Record<string, any>;
 

@@ -14,10 +14,10 @@ import { PrometheusConfig } from "../../components/metrics/prometheusTypes";
 import { KubeObject } from "../../render/manifest";
 import { renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { getJson } from "../support/http";
-import { Server, eventually, freePort, startServer } from "../support/processes";
-import { configMapData, localPrometheusArgs, objectNamed } from "../support/rendered";
-import { tools } from "../support/tools";
+import { getJson } from "../../testkit/http";
+import { Server, eventually, freePort, startServer } from "../../testkit/processes";
+import { configMapData, localPrometheusArgs, objectNamed } from "../../testkit/rendered";
+import { tools } from "../../testkit/tools";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 
 type Json = Record<string, any>;

@@ -7,11 +7,11 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { renderWithAlerting, startAlertmanagerCluster } from "../support/alertmanager";
-import { getJson } from "../support/http";
-import { webhookReceiver } from "../support/httpServers";
-import { Running, Servers, eventually } from "../support/processes";
-import { containerArgs } from "../support/rendered";
+import { renderWithAlerting, startAlertmanagerCluster } from "../../testkit/alertmanager";
+import { getJson } from "../../testkit/http";
+import { webhookReceiver } from "../../testkit/httpServers";
+import { Running, Servers, eventually } from "../../testkit/processes";
+import { containerArgs } from "../../testkit/rendered";
 import { logFault, seconds } from "./faultLog";
 
 type Json = Record<string, any>;

@@ -8,11 +8,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { rendered } from "../renderedStacks";
-import { getJson } from "../support/http";
-import { Servers, restartServer } from "../support/processes";
-import { configMapData } from "../support/rendered";
+import { getJson } from "../../testkit/http";
+import { Servers, restartServer } from "../../testkit/processes";
+import { configMapData } from "../../testkit/rendered";
 import { logFault, seconds } from "./faultLog";
-import { startBackends, startCollector } from "./localStack";
+import { startBackends, startCollector } from "../../testkit/localServers";
 import { startOtlpApp } from "./otlpApp";
 
 const RATE = 200;

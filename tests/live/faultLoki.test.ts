@@ -9,12 +9,12 @@ import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import { rendered, stackConfig } from "../renderedStacks";
-import { samples } from "../support/expositions";
-import { getJson } from "../support/http";
-import { Servers, eventually, restartServer } from "../support/processes";
-import { configMapData } from "../support/rendered";
+import { samples } from "../../testkit/expositions/index";
+import { getJson } from "../../testkit/http";
+import { Servers, eventually, restartServer } from "../../testkit/processes";
+import { configMapData } from "../../testkit/rendered";
 import { logFault, seconds } from "./faultLog";
-import { LocalLoki, LogPod, hex, startAlloy, startLoki, writePodLog } from "./localStack";
+import { LocalLoki, LogPod, hex, startAlloy, startLoki, writePodLog } from "../../testkit/localServers";
 
 type Json = Record<string, any>;
 

@@ -7,11 +7,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { rendered } from "../renderedStacks";
-import { remoteWrite } from "../support/expositions";
-import { getJson } from "../support/http";
-import { Servers } from "../support/processes";
+import { remoteWrite } from "../../testkit/expositions/index";
+import { getJson } from "../../testkit/http";
+import { Servers } from "../../testkit/processes";
 import { logFault, seconds } from "./faultLog";
-import { startPrometheus } from "./localStack";
+import { startPrometheus } from "../../testkit/localServers";
 
 type Json = Record<string, any>;
 

@@ -12,11 +12,11 @@ import * as path from "path";
 import { PROMETHEUS_PATHS } from "../../components/metrics/names";
 import { KubeObject } from "../../render/manifest";
 import { rendered } from "../renderedStacks";
-import { getJson } from "../support/http";
-import { Running, Servers, eventually, freePort } from "../support/processes";
-import { configMapData } from "../support/rendered";
+import { getJson } from "../../testkit/http";
+import { Running, Servers, eventually, freePort } from "../../testkit/processes";
+import { configMapData } from "../../testkit/rendered";
 import { logFault, seconds } from "./faultLog";
-import { LocalCollector, startCollector, startPrometheus, startSink } from "./localStack";
+import { LocalCollector, startCollector, startPrometheus, startSink } from "../../testkit/localServers";
 import { startOtlpApp } from "./otlpApp";
 
 type Json = Record<string, any>;

@@ -1,4 +1,4 @@
-import { toolDirectory } from "../support/tools";
+import { toolDirectory } from "../../testkit/tools";
 
 /** Marks every process of one component-test run (servers inherit it), so teardown finds only its own. */
 export const TEST_RUN_VARIABLE = "OBSERVABILITY_COMPONENT_TEST_RUN";

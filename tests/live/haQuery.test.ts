@@ -20,12 +20,12 @@ import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
-import { remoteWrite } from "../support/expositions";
-import { webhookReceiver } from "../support/httpServers";
-import { Running, Servers, eventually, freePort } from "../support/processes";
-import { configMapData, localPrometheusArgs, objectNamed } from "../support/rendered";
-import { tools } from "../support/tools";
-import { startPrometheus } from "./localStack";
+import { remoteWrite } from "../../testkit/expositions/index";
+import { webhookReceiver } from "../../testkit/httpServers";
+import { Running, Servers, eventually, freePort } from "../../testkit/processes";
+import { configMapData, localPrometheusArgs, objectNamed } from "../../testkit/rendered";
+import { tools } from "../../testkit/tools";
+import { startPrometheus } from "../../testkit/localServers";
 
 type Json = Record<string, any>;
 

@@ -4,15 +4,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { KubeObject } from "../../render/manifest";
-import { STACKS } from "../renderedStacks";
+import { STACKS } from "../../testkit/stacks";
 import { dashboardExprs } from "../support/dashboards";
-import { webhookReceiver } from "../support/httpServers";
-import { eventually } from "../support/processes";
-import { renderWithAlerting, startAlertmanager } from "../support/alertmanager";
-import { getJson, postJson } from "../support/http";
-import { Servers } from "../support/processes";
-import { alloyPush, springLine } from "../support/springLogs";
-import { LocalLoki, hex, startLoki } from "./localStack";
+import { webhookReceiver } from "../../testkit/httpServers";
+import { eventually } from "../../testkit/processes";
+import { renderWithAlerting, startAlertmanager } from "../../testkit/alertmanager";
+import { getJson, postJson } from "../../testkit/http";
+import { Servers } from "../../testkit/processes";
+import { alloyPush, springLine } from "../../testkit/springLogs";
+import { LocalLoki, hex, startLoki } from "../../testkit/localServers";
 
 type Json = Record<string, any>;
 

@@ -6,12 +6,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { KubeObject } from "../../render/manifest";
-import { STACKS, StackName, rendered } from "../renderedStacks";
-import { startAlertmanager } from "../support/alertmanager";
-import { samples } from "../support/expositions";
-import { Running, Servers } from "../support/processes";
-import { configMapData, containerEnv } from "../support/rendered";
-import { startBackends, startCollector, startLoki, startPrometheus } from "./localStack";
+import { rendered } from "../renderedStacks";
+import { STACKS, StackName } from "../../testkit/stacks";
+import { startAlertmanager } from "../../testkit/alertmanager";
+import { samples } from "../../testkit/expositions/index";
+import { Running, Servers } from "../../testkit/processes";
+import { configMapData, containerEnv } from "../../testkit/rendered";
+import { startBackends, startCollector, startLoki, startPrometheus } from "../../testkit/localServers";
 
 const MIB = 2 ** 20;
 

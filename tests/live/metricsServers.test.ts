@@ -9,12 +9,12 @@ import * as path from "path";
 import { PROMETHEUS_PATHS, SERVICE_ACCOUNT_TOKEN } from "../../components/metrics/names";
 import { PrometheusConfig, RuleFile, ScrapeConfig } from "../../components/metrics/prometheusTypes";
 import { renderedExtended } from "../support/extendedStack";
-import { LocalHttpServer, springActuator, webhookReceiver } from "../support/httpServers";
-import { renderWithAlerting, startAlertmanager } from "../support/alertmanager";
-import { getJson } from "../support/http";
-import { Server, Servers, eventually, freePort, startServer } from "../support/processes";
-import { configMapData, localPrometheusArgs } from "../support/rendered";
-import { tools } from "../support/tools";
+import { LocalHttpServer, springActuator, webhookReceiver } from "../../testkit/httpServers";
+import { renderWithAlerting, startAlertmanager } from "../../testkit/alertmanager";
+import { getJson } from "../../testkit/http";
+import { Server, Servers, eventually, freePort, startServer } from "../../testkit/processes";
+import { configMapData, localPrometheusArgs } from "../../testkit/rendered";
+import { tools } from "../../testkit/tools";
 
 type Json = Record<string, any>;
 

@@ -5,7 +5,7 @@
 // 5 s, each wait jittered 0.8-1.2x; retried on connection failures and on 429/502/503/504). Each
 // span is its own trace, so the sink's trace count is its span count. The numbers it keeps are the
 // SDK's own view: what it dropped, gave up on, and saw acknowledged.
-import { hex } from "./localStack";
+import { hex } from "../../testkit/localServers";
 
 const MAX_QUEUE_SIZE = 2048;
 const MAX_EXPORT_BATCH_SIZE = 512;

@@ -1,7 +1,7 @@
 // Every configured service gets its RED and SLO signals whatever its framework prints by default.
 // The real Prometheus runs the kind stack's generated config, relabelling and rules; only target
 // addresses are rewritten, to local servers answering with the fixture expositions of
-// tests/expositions (Spring Boot with Micrometer's defaults, with percentiles-histogram, with SLO
+// testkit/expositions (Spring Boot with Micrometer's defaults, with percentiles-histogram, with SLO
 // boundaries; prom-client; client_golang; the OpenTelemetry SDK), and the collector's span
 // metrics arrive by remote write, as the collector writes them.
 import * as fs from "fs";
@@ -13,13 +13,20 @@ import { PrometheusConfig, ScrapeConfig } from "../../components/metrics/prometh
 import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { Fixture, expositionServer, exposition, growth, remoteWrite, samples } from "../support/expositions";
+import {
+  Fixture,
+  expositionServer,
+  exposition,
+  growth,
+  remoteWrite,
+  samples,
+} from "../../testkit/expositions/index";
 import { dashboards } from "../support/dashboards";
-import { getJson } from "../support/http";
-import { LocalHttpServer } from "../support/httpServers";
-import { Servers, eventually, freePort } from "../support/processes";
-import { configMapData, localPrometheusArgs } from "../support/rendered";
-import { tools } from "../support/tools";
+import { getJson } from "../../testkit/http";
+import { LocalHttpServer } from "../../testkit/httpServers";
+import { Servers, eventually, freePort } from "../../testkit/processes";
+import { configMapData, localPrometheusArgs } from "../../testkit/rendered";
+import { tools } from "../../testkit/tools";
 
 type Json = Record<string, any>;
 

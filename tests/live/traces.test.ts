@@ -12,12 +12,13 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { KubeObject } from "../../render/manifest";
-import { STACKS, rendered } from "../renderedStacks";
-import { configMapData } from "../support/rendered";
-import { tools } from "../support/tools";
-import { getJson, postJson } from "../support/http";
-import { Running, Servers, eventually } from "../support/processes";
-import { LocalCollector, hex, startBackends, startCollector, startSink } from "./localStack";
+import { rendered } from "../renderedStacks";
+import { STACKS } from "../../testkit/stacks";
+import { configMapData } from "../../testkit/rendered";
+import { tools } from "../../testkit/tools";
+import { getJson, postJson } from "../../testkit/http";
+import { Running, Servers, eventually } from "../../testkit/processes";
+import { LocalCollector, hex, startBackends, startCollector, startSink } from "../../testkit/localServers";
 
 type Json = Record<string, any>;
 

@@ -1,9 +1,9 @@
 // The platform's rules and USE dashboards on what the real exporters print. The real Prometheus of
 // each profile runs its rendered prometheus.yml and every rendered rule file; only discovery and
 // addresses are rewritten: kube-state-metrics, node-exporter, CoreDNS, the kubelet and cAdvisor
-// become local servers answering with their fixture expositions (tests/expositions, the kubelet's
+// become local servers answering with their fixture expositions (testkit/expositions, the kubelet's
 // two over HTTPS as it serves them), and the API server is the test control plane's real one
-// (tests/support/cluster.ts), reached with its CA and an admin token in place of the ServiceAccount's.
+// (testkit/cluster.ts), reached with its CA and an admin token in place of the ServiceAccount's.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
@@ -19,15 +19,16 @@ import {
 import { scrapePortName } from "../../components/common/workloadSpec";
 import { PrometheusConfig, ScrapeConfig } from "../../components/metrics/prometheusTypes";
 import { KubeObject } from "../../render/manifest";
-import { StackName, rendered } from "../renderedStacks";
-import { KIND_SHAPE, TestCluster, startCluster } from "../support/cluster";
+import { rendered } from "../renderedStacks";
+import { StackName } from "../../testkit/stacks";
+import { KIND_SHAPE, TestCluster, startCluster } from "../../testkit/cluster";
 import { dashboards } from "../support/dashboards";
-import { Fixture, expositionServer, samples } from "../support/expositions";
-import { getJson } from "../support/http";
-import { LocalHttpServer } from "../support/httpServers";
-import { Servers, eventually, freePort } from "../support/processes";
-import { configMapData, containerEnv, localPrometheusArgs } from "../support/rendered";
-import { tools } from "../support/tools";
+import { Fixture, expositionServer, samples } from "../../testkit/expositions/index";
+import { getJson } from "../../testkit/http";
+import { LocalHttpServer } from "../../testkit/httpServers";
+import { Servers, eventually, freePort } from "../../testkit/processes";
+import { configMapData, containerEnv, localPrometheusArgs } from "../../testkit/rendered";
+import { tools } from "../../testkit/tools";
 
 type Json = Record<string, any>;
 

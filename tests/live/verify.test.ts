@@ -2,7 +2,7 @@
 // render: Prometheus (scraping the real Alertmanager, Loki, collector and itself; the jobs whose
 // servers cannot run here scrape a Micrometer exposition stand-in), Alertmanager, Loki, the
 // collector with the OTLP sink in Tempo's place, and a Grafana stand-in (Grafana 12 cannot be
-// built here; tests/support/grafanaStandIn.ts answers its health, proxy and search APIs with the
+// built here; testkit/grafanaStandIn.ts answers its health, proxy and search APIs with the
 // shapes Grafana returns). A healthy stack passes; each failure verify must report is made for
 // real (a target on a closed port, a datasource whose backend is unreachable, Loki without lines)
 // and must come out as its line with its fix.
@@ -11,17 +11,17 @@ import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import { KubeObject } from "../../render/manifest";
-import { Finding, exitCode, findingLine } from "../../scripts/preflight/findings";
+import { Finding, exitCode, findingLine } from "../../scripts/cli/findings";
 import { CheckContext, verifyChecks } from "../../scripts/verify/checkList";
 import { runChecks } from "../../scripts/verify/checks";
 import { EndpointName, VerifyExpectations, verifyExpectations } from "../../scripts/verify/expectations";
 import { rendered, stackConfig } from "../renderedStacks";
-import { startAlertmanager } from "../support/alertmanager";
-import { GrafanaStandIn, startGrafanaStandIn } from "../support/grafanaStandIn";
-import { postJson } from "../support/http";
-import { LocalHttpServer, springActuator } from "../support/httpServers";
-import { Running, Servers, eventually, freePort } from "../support/processes";
-import { configMapData } from "../support/rendered";
+import { startAlertmanager } from "../../testkit/alertmanager";
+import { GrafanaStandIn, startGrafanaStandIn } from "../../testkit/grafanaStandIn";
+import { postJson } from "../../testkit/http";
+import { LocalHttpServer, springActuator } from "../../testkit/httpServers";
+import { Running, Servers, eventually, freePort } from "../../testkit/processes";
+import { configMapData } from "../../testkit/rendered";
 import {
   LocalCollector,
   LocalLoki,
@@ -29,7 +29,7 @@ import {
   startCollector,
   startLoki,
   startPrometheus,
-} from "./localStack";
+} from "../../testkit/localServers";
 
 const PASSWORD = "verify-test-password";
 const servers = new Servers();

@@ -13,7 +13,7 @@ import {
 import { ALLOY_PATHS } from "../../components/logs/names";
 import { KubeObject } from "../../render/manifest";
 import { rendered } from "../renderedStacks";
-import { configMapData, objectNamed } from "../support/rendered";
+import { configMapData, objectNamed } from "../../testkit/rendered";
 
 type Json = Record<string, any>;
 

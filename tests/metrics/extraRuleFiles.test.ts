@@ -14,10 +14,10 @@ import { PROMETHEUS_PATHS } from "../../components/metrics/names";
 import { toYaml } from "../../components/common/yaml";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { STACKS } from "../renderedStacks";
+import { STACKS } from "../../testkit/stacks";
 import { EXTEND_DIR, EXTENDED_STACK, renderedExtended } from "../support/extendedStack";
-import { configMapData, objectNamed } from "../support/rendered";
-import { tools } from "../support/tools";
+import { configMapData, objectNamed } from "../../testkit/rendered";
+import { tools } from "../../testkit/tools";
 
 const run = promisify(execFile);
 type Json = Record<string, any>;

@@ -18,7 +18,7 @@ import { renderedPods } from "../../checks/podSpecs";
 import { openApiProblems } from "../../checks/kubernetesSchema";
 import { rendered } from "../renderedStacks";
 import { strictDecodeProblems } from "../support/strictDecode";
-import { configMapData, objectNamed } from "../support/rendered";
+import { configMapData, objectNamed } from "../../testkit/rendered";
 
 type Json = Record<string, any>;
 

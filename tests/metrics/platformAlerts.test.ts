@@ -7,10 +7,11 @@ import * as os from "os";
 import * as path from "path";
 import { AlertRule, RuleFile } from "../../components/metrics/prometheusTypes";
 import { USE_DASHBOARDS } from "../../components/metrics/useDashboards";
-import { STACKS, rendered } from "../renderedStacks";
-import { Servers } from "../support/processes";
-import { startAlertmanager } from "../support/alertmanager";
-import { configMapData, objectNamed } from "../support/rendered";
+import { rendered } from "../renderedStacks";
+import { STACKS } from "../../testkit/stacks";
+import { Servers } from "../../testkit/processes";
+import { startAlertmanager } from "../../testkit/alertmanager";
+import { configMapData, objectNamed } from "../../testkit/rendered";
 import { PLATFORM_ALERT_CASES } from "./platformRuleCases";
 
 type Json = Record<string, any>;

@@ -1,8 +1,8 @@
 // `promtool test rules` cases for the platform alerts, made of what the exporters print: each
-// case takes the fixture series of one object (tests/expositions) as Prometheus stores them after
+// case takes the fixture series of one object (testkit/expositions) as Prometheus stores them after
 // the scrape, and changes only the values the exporter changes in that failure. Counters grow at
 // their fixture's average rate since the exporter started.
-import { CUMULATIVE, Fixture, Sample, exposition, samples } from "../support/expositions";
+import { CUMULATIVE, Fixture, Sample, exposition, samples } from "../../testkit/expositions/index";
 import { AlertCase } from "./alertCase";
 
 type Labels = Readonly<Record<string, string>>;
@@ -900,7 +900,7 @@ export const PLATFORM_ALERT_CASES: readonly AlertCase[] = [
   ),
 ];
 
-/** The nodes of the EKS shape (tests/support/cluster.ts EKS_SHAPE). */
+/** The nodes of the EKS shape (testkit/cluster.ts EKS_SHAPE). */
 const EKS_NODES = ["a", "b", "c"].map((zone) => `ip-10-0-${zone.charCodeAt(0)}-10.ec2.internal`);
 /** What EKS runs out of the cluster's reach: no pods of these exist there. */
 const EKS_HIDDEN = /^(etcd|kube-apiserver|kube-controller-manager|kube-scheduler)-|^kindnet-/;

@@ -4,7 +4,8 @@ import { dataClaimName } from "../../components/common/statefulSet";
 import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { STACKS, StackName, rendered, stackConfig } from "../renderedStacks";
+import { rendered, stackConfig } from "../renderedStacks";
+import { STACKS, StackName } from "../../testkit/stacks";
 
 type Json = Record<string, any>;
 

@@ -2,7 +2,8 @@ import { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPo
 import { connectionAllowed, Connection } from "../../checks/networkReachability";
 import { renderedPods } from "../../checks/podSpecs";
 import { Flow, closedNamespaces, wiringGraph } from "../../components/wiring/graph";
-import { STACKS, StackName, rendered, stackConfig } from "../renderedStacks";
+import { rendered, stackConfig } from "../renderedStacks";
+import { STACKS, StackName } from "../../testkit/stacks";
 import {
   NamedParty,
   OUTSIDE,

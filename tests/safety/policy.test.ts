@@ -3,8 +3,9 @@
 import { POLICIES, PolicyInput } from "../../policy/rules";
 import { KubeObject } from "../../render/manifest";
 import { exampleDeployment } from "../fixtures";
-import { StackName, rendered } from "../renderedStacks";
-import { objectNamed } from "../support/rendered";
+import { rendered } from "../renderedStacks";
+import { StackName } from "../../testkit/stacks";
+import { objectNamed } from "../../testkit/rendered";
 
 type Json = Record<string, any>;
 

@@ -3,7 +3,8 @@
 // gives the stack's own workloads.
 import { governingServiceProblems } from "../../checks/governingServices";
 import { renderedPods } from "../../checks/podSpecs";
-import { StackName, rendered } from "../renderedStacks";
+import { rendered } from "../renderedStacks";
+import { StackName } from "../../testkit/stacks";
 
 type Json = Record<string, any>;
 

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { StackName } from "../renderedStacks";
+import { StackName } from "../../testkit/stacks";
 import { PulumiConfig, configSetJson, configSetPath } from "./userEdits";
 
 /** Where a regex or an expression ends up, and so which server's grammar decides it. */

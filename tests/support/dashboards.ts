@@ -1,5 +1,5 @@
 import { KubeObject } from "../../render/manifest";
-import { configMapData } from "./rendered";
+import { configMapData } from "../../testkit/rendered";
 
 type Json = Record<string, any>;
 

@@ -4,7 +4,7 @@
 import * as path from "path";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { STACKS, StackName } from "../renderedStacks";
+import { STACKS, StackName } from "../../testkit/stacks";
 import { shareRender, sharedRender } from "./sharedRenders";
 
 export const EXTEND_DIR = path.join(PROJECT_ROOT, "tests/extend");

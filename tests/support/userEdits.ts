@@ -1,4 +1,4 @@
-import { StackName } from "../renderedStacks";
+import { StackName } from "../../testkit/stacks";
 
 type Json = Record<string, any>;
 

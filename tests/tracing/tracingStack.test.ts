@@ -3,8 +3,9 @@ import { isDeepStrictEqual } from "util";
 import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { StackName, rendered } from "../renderedStacks";
-import { configMapData, objectNamed } from "../support/rendered";
+import { rendered } from "../renderedStacks";
+import { StackName } from "../../testkit/stacks";
+import { configMapData, objectNamed } from "../../testkit/rendered";
 
 type Json = Record<string, any>;
 

@@ -1,6 +1,6 @@
 import * as k8s from "@kubernetes/client-node";
-import { KubeObject } from "../../render/manifest";
-import { RenderedStack } from "../../render/renderStack";
+import { KubeObject } from "../render/manifest";
+import { RenderedStack } from "../render/renderStack";
 import { describe, waitFor } from "./cluster";
 
 type Json = Record<string, any>;

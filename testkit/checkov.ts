@@ -2,7 +2,7 @@
 import { execFile } from "child_process";
 import * as path from "path";
 import { promisify } from "util";
-import { CheckovFailure } from "../../checks/checkov";
+import { CheckovFailure } from "../checks/checkov";
 
 const run = promisify(execFile);
 

@@ -4,7 +4,7 @@
 import { execFileSync } from "child_process";
 import * as path from "path";
 
-const INSTALL_SCRIPTS = path.resolve(__dirname, "../../scripts/tools");
+const INSTALL_SCRIPTS = path.resolve(__dirname, "../scripts/tools");
 
 export type GoTool =
   | "kube-validate"

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { KubeObject } from "../../render/manifest";
+import { KubeObject } from "../render/manifest";
 
 /** The data of a rendered ConfigMap, by name. */
 export function configMapData(objects: readonly KubeObject[], name: string): Record<string, string> {

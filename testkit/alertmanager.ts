@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
-import { ALERTMANAGER_PATHS } from "../../components/metrics/names";
-import { KubeObject } from "../../render/manifest";
-import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
-import { readStackFile } from "../../render/stackFile";
-import { StackName } from "../renderedStacks";
+import { ALERTMANAGER_PATHS } from "../components/metrics/names";
+import { KubeObject } from "../render/manifest";
+import { PROJECT_ROOT, renderWithConfig } from "../render/renderStack";
+import { readStackFile } from "../render/stackFile";
+import { StackName } from "./stacks";
 import { Running, Servers, freePort } from "./processes";
 import { configMapData, containerArgs, containerEnv, objectNamed } from "./rendered";
 import { tools } from "./tools";

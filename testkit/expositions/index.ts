@@ -1,4 +1,4 @@
-// The fixture expositions under tests/expositions, as apps print them: served over HTTP in place
+// The fixture expositions in this folder, as apps print them: served over HTTP in place
 // of an app's metrics endpoint, written by remote write as the collector's exporter does, or
 // turned into promtool input series.
 import * as fs from "fs";
@@ -6,9 +6,9 @@ import * as http from "http";
 import * as https from "https";
 import { AddressInfo } from "net";
 import * as path from "path";
-import { LocalHttpServer } from "./httpServers";
+import { LocalHttpServer } from "../httpServers";
 
-const DIR = path.join(__dirname, "..", "expositions");
+const DIR = __dirname;
 
 export type Fixture =
   | "spring-boot-defaults"

@@ -5,7 +5,7 @@ import * as https from "https";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { parseQuantity } from "../../config/quantity";
+import { parseQuantity } from "../config/quantity";
 import { Server, Servers, freePort } from "./processes";
 import { tools } from "./tools";
 

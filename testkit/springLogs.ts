@@ -1,6 +1,6 @@
 // Log lines as the reference Spring services print them, and pushes as Alloy sends them to Loki:
 // shared by the Loki component tests and the load bench.
-import { SPAN_ID_REGEX, TRACE_ID_REGEX } from "../../components/logs/logPatterns";
+import { SPAN_ID_REGEX, TRACE_ID_REGEX } from "../components/logs/logPatterns";
 
 /** A line in the reference Spring pattern: `%5p [service,traceId,spanId]`. */
 export function springLine(

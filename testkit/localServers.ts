@@ -4,21 +4,15 @@
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { LOKI_PATHS } from "../../components/logs/names";
-import { PROMETHEUS_PATHS } from "../../components/metrics/names";
-import { KubeObject } from "../../render/manifest";
-import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
-import { readStackFile } from "../../render/stackFile";
-import { StackName } from "../renderedStacks";
-import { Running, Server, Servers, freePort } from "../support/processes";
-import {
-  configMapData,
-  containerArgs,
-  containerEnv,
-  localPrometheusArgs,
-  objectNamed,
-} from "../support/rendered";
-import { tools } from "../support/tools";
+import { LOKI_PATHS } from "../components/logs/names";
+import { PROMETHEUS_PATHS } from "../components/metrics/names";
+import { KubeObject } from "../render/manifest";
+import { PROJECT_ROOT, renderWithConfig } from "../render/renderStack";
+import { readStackFile } from "../render/stackFile";
+import { StackName } from "./stacks";
+import { Running, Server, Servers, freePort } from "./processes";
+import { configMapData, containerArgs, containerEnv, localPrometheusArgs, objectNamed } from "./rendered";
+import { tools } from "./tools";
 
 type Json = Record<string, any>;
 
