@@ -53,7 +53,7 @@ export const tools = {
   prometheus: () => fromSetup("PROMETHEUS_DIR", "prometheus"),
   amtool: () => fromSetup("ALERTMANAGER_DIR", "amtool"),
   alertmanager: () => fromSetup("ALERTMANAGER_DIR", "alertmanager"),
-  // Built by the component tests' setup (tests/live/globalSetup.ts) only.
+  // Built by the component tests' setup (tests/components/globalSetup.ts) only.
   loki: () => fromSetup("LOKI_DIR", "loki"),
   // Loki's rule-file validator (LogQL included), built apart from Loki so npm test need not build Loki.
   lokitool: () => fromSetup("LOKITOOL_DIR", "lokitool"),

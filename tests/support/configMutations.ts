@@ -1,7 +1,7 @@
 // The mistakes users make in a stack file, and the ordinary edits they make, section by section:
 // each a change of a committed stack file as the CLI would store it. The bad-input suite
 // (tests/configChecks/badInput.test.ts) holds the config to them; the component test
-// (tests/live/configGrammar.test.ts) holds the real servers to the same regexes and expressions.
+// (tests/components/configGrammar.test.ts) holds the real servers to the same regexes and expressions.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
