@@ -1,6 +1,7 @@
 // `npm run -s import-map`: the program's import graph read from the source. It prints the
-// import cycles, every import that runs up the layers, and the file count and largest file per
-// folder. Exits non-zero when there is a cycle or an upward import, so the layering is held.
+// import cycles, every import that runs up the layers, the pairs of folders that import each
+// other, and the file count and largest file per folder. Exits non-zero when there is a cycle or
+// an upward import, so the layering is held.
 //   npm run -s import-map [-- <project root>]
 import * as fs from "fs";
 import * as path from "path";
@@ -99,6 +100,36 @@ function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   return found;
 }
 
+/**
+ * The folder a file counts in for two-way imports: `components/<x>` and `tests/<x>` each on
+ * their own (a file directly in `components/` or `tests/` counts in that folder), any other file
+ * in its top folder.
+ */
+function folderOf(file: string): string {
+  const parts = file.split("/");
+  if (parts.length === 1) {
+    return ".";
+  }
+  return ["components", "tests"].includes(parts[0]) && parts.length > 2
+    ? `${parts[0]}/${parts[1]}`
+    : parts[0];
+}
+
+/** Each pair of folders where a file of one imports a file of the other and back, as `a ↔ b`. */
+function twoWayFolders(graph: ReadonlyMap<string, readonly string[]>): string[] {
+  const edges = new Set(
+    [...graph].flatMap(([file, targets]) =>
+      targets.map((target) => `${folderOf(file)} → ${folderOf(target)}`),
+    ),
+  );
+  const folders = [...new Set([...graph.keys()].map(folderOf))].sort();
+  return folders.flatMap((a, i) =>
+    folders
+      .slice(i + 1)
+      .flatMap((b) => (edges.has(`${a} → ${b}`) && edges.has(`${b} → ${a}`) ? [`${a} ↔ ${b}`] : [])),
+  );
+}
+
 export interface ImportMap {
   readonly files: number;
   readonly imports: number;
@@ -106,6 +137,8 @@ export interface ImportMap {
   readonly cycles: readonly (readonly string[])[];
   /** Each import from a lower layer to a higher one, as `importer (layer) → imported (layer)`. */
   readonly upward: readonly string[];
+  /** Each pair of folders that import each other (see `folderOf`), as `a ↔ b`, sorted. */
+  readonly twoWay: readonly string[];
   readonly folders: ReadonlyMap<string, { count: number; largest: string; lines: number }>;
 }
 
@@ -141,6 +174,7 @@ export function importMap(root: string): ImportMap {
     imports: [...graph.values()].flat().length,
     cycles: loops,
     upward,
+    twoWay: twoWayFolders(graph),
     folders,
   };
 }
@@ -154,6 +188,8 @@ function main(): number {
     `imports that run up the layers (${LAYERS.map((l) => l.name).join(" < ")}): ${map.upward.length}`,
   );
   map.upward.forEach((line) => console.log(`  ${line}`));
+  console.log(`folders that import each other (components/<x> and tests/<x> apart): ${map.twoWay.length}`);
+  map.twoWay.forEach((pair) => console.log(`  ${pair}`));
   console.log("folder | files | largest file (lines)");
   for (const [folder, row] of [...map.folders].sort(([a], [b]) => a.localeCompare(b))) {
     console.log(`${folder} | ${row.count} | ${row.largest} (${row.lines})`);

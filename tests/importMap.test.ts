@@ -36,4 +36,36 @@ describe("the import map", () => {
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
+
+  test("finds folders that import each other, though no file does, and counts each component folder apart", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "import-map-"));
+    const write = (file: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      fs.writeFileSync(path.join(root, file), text);
+    };
+    // metrics/rules.ts → logs/syntax.ts and logs/agent.ts → metrics/types.ts: no cycle of files.
+    write("components/metrics/types.ts", "export type T = 1;\n");
+    write("components/metrics/rules.ts", 'import { s } from "../logs/syntax";\nexport const r = s;\n');
+    write("components/logs/syntax.ts", "export const s = 1;\n");
+    write("components/logs/agent.ts", 'import { T } from "../metrics/types";\nexport const a: T = 1;\n');
+    // The Stacks import the wiring graph, which imports nothing back; the tests of a folder may
+    // import tests/support, which imports the files directly in tests/.
+    write("components/wiring/graph.ts", "export const g = 1;\n");
+    write("components/metricsStack.ts", 'import { g } from "./wiring/graph";\nexport const m = g;\n');
+    write("tests/fixtures.ts", "export const f = 1;\n");
+    write("tests/support/edits.ts", 'import { f } from "../fixtures";\nexport const e = f;\n');
+    write("tests/metrics/a.test.ts", 'import { e } from "../support/edits";\nexport const t = e;\n');
+    try {
+      const map = importMap(root);
+      expect(map.cycles).toEqual([]);
+      expect(map.twoWay).toEqual(["components/logs ↔ components/metrics"]);
+      write("tests/a.test.ts", 'import { e } from "./support/edits";\nexport const t = e;\n');
+      expect(importMap(root).twoWay).toEqual([
+        "components/logs ↔ components/metrics",
+        "tests ↔ tests/support",
+      ]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
