@@ -8,8 +8,7 @@ import { StackName } from "./stacks";
 import { Running, Servers, freePort } from "./processes";
 import { configMapData, containerArgs, containerEnv, objectNamed } from "./rendered";
 import { tools } from "./tools";
-
-type Json = Record<string, any>;
+import { Json } from "./json";
 
 /**
  * A committed stack rendered with its `alerting` settings changed as given, e.g. receivers that

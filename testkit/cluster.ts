@@ -8,8 +8,8 @@ import * as path from "path";
 import { parseQuantity } from "../config/quantity";
 import { Server, Servers, freePort } from "./processes";
 import { tools } from "./tools";
-
-type Json = Record<string, any>;
+import { Json } from "./json";
+import { sleep } from "./sleep";
 
 export interface FakeNode {
   readonly name: string;
@@ -455,7 +455,7 @@ export async function waitFor<T>(
     } catch (error) {
       last = error;
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
   throw new Error(`timed out waiting for ${what}${last === undefined ? "" : `: ${describe(last)}`}`);
 }

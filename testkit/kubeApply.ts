@@ -2,8 +2,7 @@ import * as k8s from "@kubernetes/client-node";
 import { KubeObject } from "../render/manifest";
 import { RenderedStack } from "../render/renderStack";
 import { describe, waitFor } from "./cluster";
-
-type Json = Record<string, any>;
+import { Json } from "./json";
 
 /** The field manager the Pulumi Kubernetes provider applies objects with. */
 export const FIELD_MANAGER = "pulumi-kubernetes";

@@ -13,8 +13,7 @@ import { StackName } from "./stacks";
 import { Running, Server, Servers, freePort } from "./processes";
 import { configMapData, containerArgs, containerEnv, localPrometheusArgs, objectNamed } from "./rendered";
 import { tools } from "./tools";
-
-type Json = Record<string, any>;
+import { Json } from "./json";
 
 /** Rewrites in-pod paths under `from` to `to` in every string of a parsed config. */
 function movePaths(value: unknown, from: string, to: string): unknown {

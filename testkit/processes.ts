@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from "child_process";
 import * as net from "net";
+import { sleep } from "./sleep";
 
 /** A free TCP port on 127.0.0.1, as the kernel hands it out. */
 export function freePort(): Promise<number> {
@@ -74,7 +75,7 @@ export async function startServer(
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   await server.stop();
   throw new Error(
@@ -108,7 +109,7 @@ export async function eventually<T>(
     if (value !== undefined) {
       return value;
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
   throw new Error(`timed out waiting for ${what}`);
 }

@@ -1,5 +1,7 @@
+import * as yaml from "js-yaml";
 import * as path from "path";
 import { KubeObject } from "../render/manifest";
+import { Json } from "./json";
 
 /** The data of a rendered ConfigMap, by name. */
 export function configMapData(objects: readonly KubeObject[], name: string): Record<string, string> {
@@ -8,6 +10,11 @@ export function configMapData(objects: readonly KubeObject[], name: string): Rec
     throw new Error(`no ConfigMap ${name} was rendered`);
   }
   return configMap.data as Record<string, string>;
+}
+
+/** The rendered prometheus.yml, parsed. */
+export function prometheusYml(objects: readonly KubeObject[]): Json {
+  return yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as Json;
 }
 
 /** A rendered object by kind and name. */

@@ -12,8 +12,7 @@ import { STACKS, StackName } from "../testkit/stacks";
 import { withPlacementEverywhere, workloadOfPod } from "./support/placement";
 import { configMapData } from "../testkit/rendered";
 import { configSetPath } from "./support/userEdits";
-
-type Json = Record<string, any>;
+import { Json } from "../testkit/json";
 
 const MIB = 2 ** 20;
 

@@ -1,8 +1,7 @@
 import { KubeObject } from "../render/manifest";
 import { rendered } from "./renderedStacks";
 import { renderExposed } from "./support/exposedProd";
-
-type Json = Record<string, any>;
+import { Json } from "../testkit/json";
 
 /** The role-carrying ServiceAccounts of a render, as the outputs name them. */
 const annotatedAccounts = (objects: readonly KubeObject[]) =>

@@ -25,8 +25,7 @@ import {
   workloadOfPod,
 } from "./support/placement";
 import { strictDecodeProblems } from "./support/strictDecode";
-
-type Json = Record<string, any>;
+import { Json } from "../testkit/json";
 
 describe("an image pulled through a mirror", () => {
   test.each([

@@ -11,6 +11,7 @@ import { SECRET_PLACEHOLDER, readStackFile } from "../render/stackFile";
 import { rendered } from "./renderedStacks";
 import { STACKS } from "../testkit/stacks";
 import { SHARED_RENDERS_VARIABLE } from "./support/sharedRenders";
+import { sleep } from "../testkit/sleep";
 
 interface CliResult {
   code: number;
@@ -87,7 +88,7 @@ describe("a bad stack file", () => {
   test("registers no resource at all: config fails before the provider or any namespace", async () => {
     const mocks = await recordDeployment(name, readStackFile(name, PROJECT_ROOT).config);
     await expect(main()).rejects.toThrow(ConfigError);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     expect(mocks.registrations).toEqual([]);
   });
 

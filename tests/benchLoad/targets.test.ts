@@ -4,8 +4,7 @@ import { ScrapeJob, ScrapeTargets, capturedNow, keptServices } from "../../scrip
 import { rendered } from "../renderedStacks";
 import { exposition, samples } from "../../testkit/expositions/index";
 import { configMapData } from "../../testkit/rendered";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 test("a bench pod exposes the Spring Boot fixture with its request timer on ten URI templates: 1,534 series", () => {
   const pod = samples(springPodExposition("ticket-service"));

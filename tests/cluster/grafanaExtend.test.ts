@@ -4,8 +4,7 @@ import { readStackFile } from "../../render/stackFile";
 import { KIND_SHAPE, TestCluster, startCluster, waitFor } from "../../testkit/cluster";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 import { StackDeployer } from "../../testkit/kubeApply";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 // The kind stack, then the same stack with Grafana's extension keys (observability:grafana of
 // tests/extend/Pulumi.extended.yaml):

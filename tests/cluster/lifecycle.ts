@@ -16,8 +16,8 @@ import {
 } from "../../testkit/cluster";
 import { StackDeployer, ref } from "../../testkit/kubeApply";
 import { PulumiConfig, USER_EDITS } from "../support/userEdits";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
+import { sleep } from "../../testkit/sleep";
 
 /** Workloads whose volumes hold history: an edit must never delete them or their claims. */
 const DATA_WORKLOADS = ["prometheus", "alertmanager", "loki", "tempo", "grafana"];
@@ -208,7 +208,7 @@ export function stackLifecycle(options: LifecycleOptions): void {
         const all = await endpointPods("prometheus", replicas);
         expect(all).toEqual(Array.from({ length: replicas }, (_, i) => `prometheus-${i}`));
         // Settling: the query Service never gains a second endpoint.
-        await new Promise((r) => setTimeout(r, 2000));
+        await sleep(2000);
         expect(await endpointPods("prometheus-query", 1)).toEqual(queried);
         return { queried, all };
       },

@@ -8,8 +8,7 @@ import { PreflightPlan } from "../../scripts/preflight/findings";
 import { exitCode, formatFindings } from "../../scripts/cli/findings";
 import { preflightPlan, runPreflight } from "../../scripts/preflight/plan";
 import { EKS_SHAPE, TestCluster, startCluster, waitFor } from "../../testkit/cluster";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 /**
  * `npm run preflight` against a real API server: one control plane, first shaped like kind, then

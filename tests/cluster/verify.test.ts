@@ -12,8 +12,7 @@ import { workloadFindings } from "../../scripts/verify/workloads";
 import { rendered, stackConfig } from "../renderedStacks";
 import { KIND_SHAPE, TestCluster, startCluster, waitFor } from "../../testkit/cluster";
 import { StackDeployer } from "../../testkit/kubeApply";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 /**
  * `npm run verify`'s cluster side against a real API server with kwok nodes: the workload check on

@@ -25,8 +25,7 @@ import {
   startLoki,
   writePodLog,
 } from "../../testkit/localServers";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 const run = promisify(execFile);
 

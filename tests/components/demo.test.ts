@@ -18,7 +18,7 @@ import { APP_TRACING_CONFIGMAP } from "../../components/tracing/names";
 import { KubeObject } from "../../render/manifest";
 import { getJson } from "../../testkit/http";
 import { Running, Server, Servers, eventually, freePort } from "../../testkit/processes";
-import { configMapData, objectNamed } from "../../testkit/rendered";
+import { configMapData, objectNamed, prometheusYml } from "../../testkit/rendered";
 import {
   LocalCollector,
   LocalLoki,
@@ -30,8 +30,8 @@ import {
   startLoki,
   writePodLog,
 } from "../../testkit/localServers";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
+import { sleep } from "../../testkit/sleep";
 
 const LOAD_PER_SECOND = "20";
 
@@ -140,8 +140,8 @@ describe("the demo through the real collector, Alloy, Loki and Prometheus (kind 
 
     // The rendered app job, unchanged, over static targets that carry the discovery labels an
     // EndpointSlice of each demo Service would: its relabeling keeps them and names `service`.
-    const prometheusYml = yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as Json;
-    const appJob = (prometheusYml.scrape_configs as Json[]).find(
+    const prometheusConfig = prometheusYml(objects);
+    const appJob = (prometheusConfig.scrape_configs as Json[]).find(
       (job) =>
         (job.kubernetes_sd_configs as Json[] | undefined)?.some((sd) =>
           ((sd.namespaces?.names as string[] | undefined) ?? []).includes(DEMO_NAMESPACE),
@@ -149,7 +149,7 @@ describe("the demo through the real collector, Alloy, Loki and Prometheus (kind 
     ) as Json;
     const job = Object.fromEntries(Object.entries(appJob).filter(([key]) => key !== "kubernetes_sd_configs"));
     const scraping = {
-      global: { ...prometheusYml.global, scrape_interval: "2s" },
+      global: { ...prometheusConfig.global, scrape_interval: "2s" },
       scrape_configs: [
         {
           ...job,
@@ -195,7 +195,7 @@ describe("the demo through the real collector, Alloy, Loki and Prometheus (kind 
     );
     // Give the callers time to log their side of the failure, then write everything to the pods'
     // log files for Alloy to tail.
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     DEMO_SERVICES.forEach((service, i) => {
       const output = demo.get(service.name)?.server.output() ?? "";
       writePodLog(

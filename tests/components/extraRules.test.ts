@@ -8,8 +8,7 @@ import { renderedExtended } from "../support/extendedStack";
 import { getJson, postJson } from "../../testkit/http";
 import { Servers, eventually, freePort } from "../../testkit/processes";
 import { LocalLoki, startLoki } from "../../testkit/localServers";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 describe.each(STACKS)("Loki's ruler with the %s stack and a team's rule file", (stack) => {
   const servers = new Servers();

@@ -19,8 +19,8 @@ import { Server, eventually, freePort, startServer } from "../../testkit/process
 import { configMapData, localPrometheusArgs, objectNamed } from "../../testkit/rendered";
 import { tools } from "../../testkit/tools";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
+import { Json } from "../../testkit/json";
 
-type Json = Record<string, any>;
 const run = promisify(execFile);
 const PASSWORD = "billing-scrape-password-7f3a";
 

@@ -13,8 +13,8 @@ import { webhookReceiver } from "../../testkit/httpServers";
 import { Running, Servers, eventually } from "../../testkit/processes";
 import { containerArgs } from "../../testkit/rendered";
 import { logFault, seconds } from "./faultLog";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
+import { sleep } from "../../testkit/sleep";
 
 const GROUP_WAIT_S = 10;
 /** Alertmanager's --cluster.peer-timeout default; the render sets no other. */
@@ -73,7 +73,7 @@ describe("one of three Alertmanagers killed while an alert fires (prod render)",
       expect(response.status).toBe(200);
     }
     // Mid group_wait, the replica at peer position 0 (the one that would notify first) dies.
-    await new Promise((r) => setTimeout(r, (GROUP_WAIT_S / 2) * 1000));
+    await sleep((GROUP_WAIT_S / 2) * 1000);
     replicas[0].server.process.kill("SIGKILL");
 
     const ours = () =>
@@ -82,7 +82,7 @@ describe("one of three Alertmanagers killed while an alert fires (prod render)",
     await eventually(() => Promise.resolve(ours().length > 0 ? true : undefined), "the notification", bound);
     const firstAfterMs = Date.now() - postedAt;
     // The third replica's turn comes one more peer_timeout later: wait it out, and some.
-    await new Promise((r) => setTimeout(r, (PEER_TIMEOUT_S + 10) * 1000));
+    await sleep((PEER_TIMEOUT_S + 10) * 1000);
     const byGroupKey = new Map<string, number>();
     for (const n of ours()) {
       byGroupKey.set(n.groupKey as string, (byGroupKey.get(n.groupKey as string) ?? 0) + 1);

@@ -14,6 +14,7 @@ import { configMapData } from "../../testkit/rendered";
 import { logFault, seconds } from "./faultLog";
 import { startBackends, startCollector } from "../../testkit/localServers";
 import { startOtlpApp } from "./otlpApp";
+import { sleep } from "../../testkit/sleep";
 
 const RATE = 200;
 const BEFORE_KILL_MS = 12000;
@@ -49,19 +50,19 @@ describe("the collector killed mid-stream (kind render)", () => {
       "ticket-service",
       RATE,
     );
-    await new Promise((r) => setTimeout(r, BEFORE_KILL_MS));
+    await sleep(BEFORE_KILL_MS);
 
     const killedAt = Date.now();
     collector.server.process.kill("SIGKILL");
-    await new Promise((r) => setTimeout(r, RESTART_AFTER_MS));
+    await sleep(RESTART_AFTER_MS);
     await restartServer(servers, collector.server, `${collector.base}/`, {
       env: { POD_NAME: "otel-collector-0" },
     });
     const upAfterMs = Date.now() - killedAt;
-    await new Promise((r) => setTimeout(r, AFTER_RESTART_MS));
+    await sleep(AFTER_RESTART_MS);
     await app.stop();
     // Whatever the restarted collector holds leaves it within one batch timeout.
-    await new Promise((r) => setTimeout(r, BATCH_TIMEOUT_MS + 3000));
+    await sleep(BATCH_TIMEOUT_MS + 3000);
 
     const { stats } = app;
     const arrived = new Set((await getJson(`${sink.base}/traces`)) as unknown as string[]);

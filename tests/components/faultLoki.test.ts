@@ -15,8 +15,8 @@ import { Servers, eventually, restartServer } from "../../testkit/processes";
 import { configMapData } from "../../testkit/rendered";
 import { logFault, seconds } from "./faultLog";
 import { LocalLoki, LogPod, hex, startAlloy, startLoki, writePodLog } from "../../testkit/localServers";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
+import { sleep } from "../../testkit/sleep";
 
 const SERVICE = "ticket-service";
 const POD: LogPod = {
@@ -32,8 +32,6 @@ const LINES_PER_SECOND = 50;
 const BEFORE_KILL_MS = 10000;
 const DOWN_MS = 5000;
 const AFTER_RESTART_MS = 15000;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A Spring Boot 3 console line (`%5p [service,traceId,spanId]`) carrying its sequence number. */
 const springLine = (seq: number) =>

@@ -12,8 +12,8 @@ import { getJson } from "../../testkit/http";
 import { Servers } from "../../testkit/processes";
 import { logFault, seconds } from "./faultLog";
 import { startPrometheus } from "../../testkit/localServers";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
+import { sleep } from "../../testkit/sleep";
 
 const METRIC = "tiketi_fault_probe";
 /** How long writes flow before the kill. */
@@ -56,10 +56,10 @@ describe("Prometheus killed with SIGKILL mid-ingest (kind render)", () => {
         }
         inFlight = false;
         // Apart by more than the millisecond a sample is stamped with.
-        await new Promise((r) => setTimeout(r, 2));
+        await sleep(2);
       }
     })();
-    await new Promise((r) => setTimeout(r, INGEST_MS));
+    await sleep(INGEST_MS);
     // The kill lands while a write is on its way.
     while (!inFlight) {
       await new Promise((r) => setImmediate(r));

@@ -18,8 +18,8 @@ import { configMapData } from "../../testkit/rendered";
 import { logFault, seconds } from "./faultLog";
 import { LocalCollector, startCollector, startPrometheus, startSink } from "../../testkit/localServers";
 import { startOtlpApp } from "./otlpApp";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
+import { sleep } from "../../testkit/sleep";
 
 const OUTAGE_MS = 60000;
 const EXPORTER = "otlp/tempo";
@@ -115,7 +115,7 @@ describe("the trace store unreachable (kind render)", () => {
     let queuedMax = 0;
     const outageEnds = Date.now() + OUTAGE_MS;
     while (Date.now() < outageEnds) {
-      await new Promise((r) => setTimeout(r, 5000));
+      await sleep(5000);
       queuedMax = Math.max(queuedMax, (await exporterTelemetry(collector)).otelcol_exporter_queue_size ?? 0);
     }
     const sink = await startSink(servers, tempoPort);
@@ -168,7 +168,7 @@ describe("the trace store unreachable (kind render)", () => {
       "ticket-service",
       1000,
     );
-    await new Promise((r) => setTimeout(r, 30000));
+    await sleep(30000);
     await app.stop();
     const { stats } = app;
     const alert = await eventually(

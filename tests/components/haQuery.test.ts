@@ -26,8 +26,8 @@ import { Running, Servers, eventually, freePort } from "../../testkit/processes"
 import { configMapData, localPrometheusArgs, objectNamed } from "../../testkit/rendered";
 import { tools } from "../../testkit/tools";
 import { startPrometheus } from "../../testkit/localServers";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
+import { sleep } from "../../testkit/sleep";
 
 const METRIC = "tiketi_ha_probe";
 const ROUNDS = 12;
@@ -81,7 +81,7 @@ describe("Grafana's query path over two real Prometheus replicas", () => {
           { name: METRIC, labels: { service: "ticket-service" }, value: 100 + round },
         ]);
       }
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(250);
     }
   });
 

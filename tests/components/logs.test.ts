@@ -7,14 +7,12 @@ import { KubeObject } from "../../render/manifest";
 import { STACKS } from "../../testkit/stacks";
 import { dashboardExprs } from "../support/dashboards";
 import { webhookReceiver } from "../../testkit/httpServers";
-import { eventually } from "../../testkit/processes";
+import { eventually, Servers } from "../../testkit/processes";
 import { renderWithAlerting, startAlertmanager } from "../../testkit/alertmanager";
 import { getJson, postJson } from "../../testkit/http";
-import { Servers } from "../../testkit/processes";
 import { alloyPush, springLine } from "../../testkit/springLogs";
 import { LocalLoki, hex, startLoki } from "../../testkit/localServers";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 describe.each(STACKS)("Loki with the %s stack's config", (stack) => {
   const servers = new Servers();

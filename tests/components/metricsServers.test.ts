@@ -15,8 +15,7 @@ import { getJson } from "../../testkit/http";
 import { Server, Servers, eventually, freePort, startServer } from "../../testkit/processes";
 import { configMapData, localPrometheusArgs } from "../../testkit/rendered";
 import { tools } from "../../testkit/tools";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 // The kind stack with a team's rule files (tests/extend): they must load beside the stack's own.
 describe("a real Prometheus with the kind stack's config and a team's extra rule files", () => {

@@ -6,6 +6,7 @@
 // span is its own trace, so the sink's trace count is its span count. The numbers it keeps are the
 // SDK's own view: what it dropped, gave up on, and saw acknowledged.
 import { hex } from "../../testkit/localServers";
+import { sleep } from "../../testkit/sleep";
 
 const MAX_QUEUE_SIZE = 2048;
 const MAX_EXPORT_BATCH_SIZE = 512;
@@ -64,8 +65,6 @@ function payload(service: string, spans: readonly QueuedSpan[]) {
     ],
   };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One export with the default retry policy: true when acknowledged, and after how many attempts. */
 async function exportBatch(url: string, body: string): Promise<{ ok: boolean; attempts: number }> {

@@ -27,8 +27,7 @@ import { LocalHttpServer } from "../../testkit/httpServers";
 import { Servers, eventually, freePort } from "../../testkit/processes";
 import { configMapData, localPrometheusArgs } from "../../testkit/rendered";
 import { tools } from "../../testkit/tools";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 interface App {
   readonly fixture: Fixture;

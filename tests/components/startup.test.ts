@@ -19,8 +19,9 @@ import { getJson, postJson } from "../../testkit/http";
 import { Running, Server, Servers, eventually, freePort } from "../../testkit/processes";
 import { objectNamed } from "../../testkit/rendered";
 import { LocalLoki, hex, startLoki, startPrometheus } from "../../testkit/localServers";
+import { Json } from "../../testkit/json";
+import { sleep } from "../../testkit/sleep";
 
-type Json = Record<string, any>;
 type Component = "loki" | "prometheus";
 
 /** The fill: how long, and at what rate, the servers take writes before they are killed. */
@@ -48,8 +49,6 @@ const PROBES: Record<Component, { readiness: string; liveness: readonly string[]
 };
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 interface Timeline {
   /** Milliseconds from the spawn; undefined: never. */
   readonly firstAnswer?: number;

@@ -19,8 +19,8 @@ import { tools } from "../../testkit/tools";
 import { getJson, postJson } from "../../testkit/http";
 import { Running, Servers, eventually } from "../../testkit/processes";
 import { LocalCollector, hex, startBackends, startCollector, startSink } from "../../testkit/localServers";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
+import { sleep } from "../../testkit/sleep";
 
 /**
  * The series of a metric in a Prometheus, once there are any. Meanwhile `traffic` runs every 5 s,
@@ -43,7 +43,7 @@ async function seriesOf(
     if ((data.result as Json[]).length > 0) {
       return data.result as Json[];
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
   }
   const telemetry = await (await fetch(`http://127.0.0.1:${collector.ports.get(8888)}/metrics`)).text();
   throw new Error(
@@ -372,12 +372,12 @@ describe("the collector with the prod stack's config (gateway and aggregator tie
 
     // Decisions come 10 s (decision_wait) after a trace's first span; wait until the store settles.
     const ids = async () => new Set((await getJson(`${sink.base}/traces`)) as unknown as string[]);
-    await new Promise((r) => setTimeout(r, 12000));
+    await sleep(12000);
     let previous = -1;
     let kept = await ids();
     while (kept.size !== previous) {
       previous = kept.size;
-      await new Promise((r) => setTimeout(r, 3000));
+      await sleep(3000);
       kept = await ids();
     }
     const keptOf = (kind: string) => traces.filter((t) => t.kind === kind && kept.has(t.traceId)).length;

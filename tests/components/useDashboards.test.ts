@@ -29,8 +29,7 @@ import { LocalHttpServer } from "../../testkit/httpServers";
 import { Servers, eventually, freePort } from "../../testkit/processes";
 import { configMapData, containerEnv, localPrometheusArgs } from "../../testkit/rendered";
 import { tools } from "../../testkit/tools";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 /** The node of the fixtures' one-node cluster. */
 const NODE = "kind-control-plane";

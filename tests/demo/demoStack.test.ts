@@ -12,8 +12,7 @@ import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { rendered, stackConfig } from "../renderedStacks";
 import { configMapData } from "../../testkit/rendered";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 const inDemo = (objects: readonly KubeObject[]) =>
   objects.filter((o) => o.metadata.namespace === DEMO_NAMESPACE || o.metadata.name === DEMO_NAMESPACE);

@@ -20,8 +20,8 @@ import { configMapData, objectNamed } from "../../testkit/rendered";
 import { strictDecodeProblems } from "../support/strictDecode";
 import { tools } from "../../testkit/tools";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
+import { Json } from "../../testkit/json";
 
-type Json = Record<string, any>;
 const run = promisify(execFile);
 
 function renderProdWithMonitors(): Promise<RenderedStack> {

@@ -14,8 +14,7 @@ import { rendered } from "../renderedStacks";
 import { configMapData, objectNamed } from "../../testkit/rendered";
 import { strictDecodeProblems } from "../support/strictDecode";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 const extendFile = () => readStackFile(EXTENDED_STACK, EXTEND_DIR);
 

@@ -11,8 +11,7 @@ import {
 import { DATASOURCE_UIDS } from "../../components/grafana/names";
 import { rendered } from "../renderedStacks";
 import { configMapData } from "../../testkit/rendered";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 /** The Explore pane a URL opens, decoded as Grafana reads its `panes` parameter. */
 function paneOf(url: string): Json {

@@ -16,8 +16,7 @@ import { Server, freePort, startServer } from "../../testkit/processes";
 import { configMapData, objectNamed } from "../../testkit/rendered";
 import { dashboardExprs, dashboards } from "../support/dashboards";
 import { tools } from "../../testkit/tools";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 /** Grafana reads `$$` in provisioning files as a literal `$`. */
 const datasources = (objects: readonly KubeObject[]): Json[] =>

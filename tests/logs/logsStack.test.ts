@@ -14,8 +14,7 @@ import { ALLOY_PATHS } from "../../components/logs/names";
 import { KubeObject } from "../../render/manifest";
 import { rendered } from "../renderedStacks";
 import { configMapData, objectNamed } from "../../testkit/rendered";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 const lokiConfig = (objects: readonly KubeObject[]) =>
   yaml.load(configMapData(objects, "loki-config")["loki.yaml"]) as Json;

@@ -13,8 +13,7 @@ import { rendered } from "../renderedStacks";
 import { STACKS } from "../../testkit/stacks";
 import { configMapData, containerArgs, objectNamed } from "../../testkit/rendered";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 const SECRETS = "/etc/alertmanager/secrets";
 

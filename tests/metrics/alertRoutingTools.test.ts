@@ -17,10 +17,9 @@ import { Servers, eventually } from "../../testkit/processes";
 import { configMapData } from "../../testkit/rendered";
 import { tools } from "../../testkit/tools";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
+import { Json } from "../../testkit/json";
 
 const run = promisify(execFile);
-type Json = Record<string, any>;
-
 describe("the routes stack file under amtool", () => {
   let dir: string;
   let configFile: string;

@@ -6,8 +6,7 @@ import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { rendered, stackConfig } from "../renderedStacks";
 import { STACKS, StackName } from "../../testkit/stacks";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 /** Renders a committed stack file with some top-level keys edited, as an update after `previous`. */
 async function renderEdited(

@@ -6,8 +6,7 @@ import { exampleDeployment } from "../fixtures";
 import { rendered } from "../renderedStacks";
 import { StackName } from "../../testkit/stacks";
 import { objectNamed } from "../../testkit/rendered";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 async function inputs(stack: StackName): Promise<PolicyInput[]> {
   const { registrations } = await rendered(stack);

@@ -5,8 +5,7 @@ import { governingServiceProblems } from "../../checks/governingServices";
 import { renderedPods } from "../../checks/podSpecs";
 import { rendered } from "../renderedStacks";
 import { StackName } from "../../testkit/stacks";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 const STACKS: readonly StackName[] = ["kind", "prod"];
 

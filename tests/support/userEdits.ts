@@ -1,6 +1,5 @@
 import { StackName } from "../../testkit/stacks";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 /** Stack config as Pulumi hands it to the program: `namespace:key` → text (objects as JSON). */
 export type PulumiConfig = Readonly<Record<string, string>>;

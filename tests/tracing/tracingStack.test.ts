@@ -6,8 +6,7 @@ import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
 import { StackName } from "../../testkit/stacks";
 import { configMapData, objectNamed } from "../../testkit/rendered";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 const collectorConfig = (objects: readonly KubeObject[]) =>
   yaml.load(configMapData(objects, "otel-collector-config")["config.yaml"]) as Json;
