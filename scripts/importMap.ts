@@ -130,7 +130,7 @@ function twoWayFolders(graph: ReadonlyMap<string, readonly string[]>): string[] 
   );
 }
 
-export interface ImportMap {
+interface ImportMap {
   readonly files: number;
   readonly imports: number;
   /** Each import cycle, its files sorted. */

@@ -11,7 +11,7 @@ import { tools } from "./tools";
 import { Json } from "./json";
 import { sleep } from "./sleep";
 
-export interface FakeNode {
+interface FakeNode {
   readonly name: string;
   /** `topology.kubernetes.io/zone`. */
   readonly zone?: string;
@@ -19,7 +19,7 @@ export interface FakeNode {
   readonly memory: string;
 }
 
-export interface TestStorageClass {
+interface TestStorageClass {
   readonly name: string;
   readonly provisioner: string;
   readonly default?: boolean;

@@ -5,7 +5,7 @@ import { describe, waitFor } from "./cluster";
 import { Json } from "./json";
 
 /** The field manager the Pulumi Kubernetes provider applies objects with. */
-export const FIELD_MANAGER = "pulumi-kubernetes";
+const FIELD_MANAGER = "pulumi-kubernetes";
 
 const APPLY = { headers: { "Content-type": k8s.PatchUtils.PATCH_FORMAT_APPLY_YAML } };
 
@@ -16,7 +16,7 @@ export function ref(object: { kind: string; metadata: { name: string; namespace?
 
 const identity = (o: KubeObject) => `${o.apiVersion} ${ref(o)}`;
 
-export interface Applied {
+interface Applied {
   readonly created: string[];
   readonly updated: string[];
   readonly unchanged: string[];

@@ -29,7 +29,7 @@ function movePaths(value: unknown, from: string, to: string): unknown {
   return value;
 }
 
-export interface StartOptions {
+interface StartOptions {
   /**
    * false: return as soon as the process is spawned, for a caller that times the startup itself.
    * @default true
@@ -318,7 +318,7 @@ const epochOffset = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
  * A line as containerd writes it to a pod log file: the time in RFC 3339 with nanoseconds (Go's
  * RFC3339Nano, trailing zeros dropped), the stream, the full-line tag and the text.
  */
-export function criLine(line: string): string {
+function criLine(line: string): string {
   const nanos = process.hrtime.bigint() + epochOffset;
   const seconds = new Date(Number(nanos / 1_000_000n)).toISOString().slice(0, 19);
   const fraction = String(nanos % 1_000_000_000n)

@@ -21,7 +21,7 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-export interface ServerOptions {
+interface ServerOptions {
   /** @default 30000 */
   readonly timeoutMs?: number;
   /** Working directory, for servers that write relative paths. */

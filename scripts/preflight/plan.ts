@@ -21,7 +21,7 @@ export async function preflightPlan(
   return { config: parsed, accounts: irsaServiceAccounts(rendered.objects) };
 }
 
-export interface PreflightResult {
+interface PreflightResult {
   readonly findings: readonly Finding[];
   /** What was read, for the IAM documents (undefined: the cluster could not be reached). */
   readonly facts?: ClusterFacts;

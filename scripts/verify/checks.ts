@@ -9,7 +9,7 @@ export interface Check {
   readonly run: () => Promise<Finding[]>;
 }
 
-export interface RunOptions {
+interface RunOptions {
   /** Until when a failing check is tried again: right after `up`, targets and alerts converge. */
   readonly deadline: number;
   /** @default 5000 */

@@ -58,7 +58,7 @@ export function probeSpan(now = Date.now()): string {
   });
 }
 
-export interface TracesTarget {
+interface TracesTarget {
   readonly otlpHttp: string;
   readonly telemetry: string;
   readonly tempo: string;

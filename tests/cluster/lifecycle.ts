@@ -23,7 +23,7 @@ import { sleep } from "../../testkit/sleep";
 const DATA_WORKLOADS = ["prometheus", "alertmanager", "loki", "tempo", "grafana"];
 const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet"];
 
-export interface LifecycleOptions {
+interface LifecycleOptions {
   readonly stack: StackName;
   readonly shape: ClusterOptions;
   /** Namespaces the stack reads rather than creates: the team creates them before the first up. */
@@ -598,7 +598,7 @@ export function stackLifecycle(options: LifecycleOptions): void {
 }
 
 /** The objects both renders have whose inputs differ, except where changes are ignored. */
-export function changedObjects(before: RenderedStack, after: RenderedStack): string[] {
+function changedObjects(before: RenderedStack, after: RenderedStack): string[] {
   const ignored = (stack: RenderedStack, object: KubeObject) =>
     stack.registrations.find((r) => r.inputs === (object as unknown))?.ignoreChanges ?? [];
   const comparable = (stack: RenderedStack, object: KubeObject) => {

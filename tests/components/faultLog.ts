@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "../../render/renderStack";
 
-export interface FaultRecord {
+interface FaultRecord {
   readonly fault: string;
   readonly sent: string;
   readonly arrived: string;
@@ -13,7 +13,7 @@ export interface FaultRecord {
   readonly gap: string;
 }
 
-export const FAULT_LOG = path.join(PROJECT_ROOT, "out", "faults.log");
+const FAULT_LOG = path.join(PROJECT_ROOT, "out", "faults.log");
 
 export function logFault(record: FaultRecord): void {
   const block = [

@@ -22,7 +22,7 @@ interface QueuedSpan {
   readonly endedAt: number;
 }
 
-export interface AppStats {
+interface AppStats {
   /** Spans the app ended. */
   ended: number;
   /** Dropped because the processor's queue was full. */
@@ -35,7 +35,7 @@ export interface AppStats {
   readonly acks: { readonly traceId: string; readonly at: number; readonly retried: boolean }[];
 }
 
-export interface OtlpApp {
+interface OtlpApp {
   readonly stats: AppStats;
   /** Stops ending spans, flushes the queue (as the SDK's shutdown does) and resolves when done. */
   stop(): Promise<void>;

@@ -18,10 +18,10 @@ const UPTIME: Partial<Record<Fixture, number>> = {
   "node-exporter": 17514,
 };
 
-export const KIND_NODE = "kind-control-plane";
+const KIND_NODE = "kind-control-plane";
 
 /** Target labels of each job, as the rendered relabelling sets them for the kind node's pods. */
-export const TARGETS = (node: string) =>
+const TARGETS = (node: string) =>
   ({
     "kube-state-metrics": {
       job: "kube-state-metrics",
@@ -52,12 +52,12 @@ export const TARGETS = (node: string) =>
     },
   }) as const satisfies Partial<Record<Fixture, Labels>>;
 
-export type PlatformFixture = keyof ReturnType<typeof TARGETS>;
+type PlatformFixture = keyof ReturnType<typeof TARGETS>;
 
 const num = (n: number) =>
   Number.isInteger(n) ? String(n) : n.toFixed(6).replace(/0+$/, "").replace(/\.$/, "");
 
-export const seriesKey = (name: string, labels: Labels) =>
+const seriesKey = (name: string, labels: Labels) =>
   `${name}{${Object.entries(labels)
     .map(([k, v]) => `${k}="${v}"`)
     .join(",")}}`;
@@ -107,7 +107,7 @@ export function scraped(
 }
 
 /** A series the exporter prints only in the failure state, with the labels it prints beside `of`'s. */
-export function printedAs(
+function printedAs(
   fixture: PlatformFixture,
   name: string,
   of: Sample,

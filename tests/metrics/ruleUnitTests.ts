@@ -360,7 +360,7 @@ export const ALERT_CASES: readonly AlertCase[] = [
 const minutes = (evalTime: string) => Number(/^(\d+)m$/.exec(evalTime)?.[1] ?? 0);
 
 /** Minutes of healthy series each profile's cluster is evaluated over. */
-export const HEALTHY_MINUTES = 60;
+const HEALTHY_MINUTES = 60;
 
 /** Every name-like token of a PromQL expression: metrics, recording rules, functions, labels. */
 const identifiers = (expr: string) => new Set(expr.match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? []);

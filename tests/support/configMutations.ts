@@ -21,7 +21,7 @@ export interface Mutation {
   readonly secretKeys?: readonly string[];
 }
 
-export interface BadMutation extends Mutation {
+interface BadMutation extends Mutation {
   /** The key the problem must name, as the message starts. */
   readonly key: string;
   /** What the message must say is allowed. */

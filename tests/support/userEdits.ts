@@ -37,7 +37,7 @@ export function configSetJson(config: PulumiConfig, path: string, value: unknown
   return { ...config, [key]: JSON.stringify(root) };
 }
 
-export interface UserEdit {
+interface UserEdit {
   /** What the user does, as the log and the README table say it. */
   readonly title: string;
   /** The stacks it applies to (some edits mean nothing on one profile). */
