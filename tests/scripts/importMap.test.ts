@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PROJECT_ROOT } from "../render/renderStack";
-import { importMap } from "../scripts/importMap";
+import { PROJECT_ROOT } from "../../render/renderStack";
+import { importMap } from "../../scripts/importMap";
 
 describe("the import map", () => {
   test("the program has no import cycle and no import that runs up the layers", () => {
