@@ -1,12 +1,12 @@
 // The checks themselves: each must pass what the building blocks produce and catch each violation.
-import { networkPolicyProblems, selectorMatches } from "../checks/networkPolicyCoverage";
-import { isPinnedImage, podSecurityProblems } from "../checks/podSecurity";
-import { renderedPods } from "../checks/podSpecs";
-import { openApiProblems } from "../checks/kubernetesSchema";
-import { defaultDenyPolicy } from "../components/common/networkPolicy";
-import { KubeObject } from "../render/manifest";
-import { exampleDeployment } from "./fixtures";
-import { strictDecodeProblems } from "./support/strictDecode";
+import { networkPolicyProblems, selectorMatches } from "../../checks/networkPolicyCoverage";
+import { isPinnedImage, podSecurityProblems } from "../../checks/podSecurity";
+import { renderedPods } from "../../checks/podSpecs";
+import { openApiProblems } from "../../checks/kubernetesSchema";
+import { defaultDenyPolicy } from "../../components/common/networkPolicy";
+import { KubeObject } from "../../render/manifest";
+import { exampleDeployment } from "../fixtures";
+import { strictDecodeProblems } from "../support/strictDecode";
 
 const policy = { nodeNamespace: "observability-node" };
 type Mutable = { spec: { template: { spec: Record<string, any> } } };

@@ -1,14 +1,14 @@
-import { checksumAnnotations } from "../components/common/checksum";
-import { HOST_ACCESS_ALLOWLIST } from "../components/common/hostAccess";
-import { imageTag, selectorLabels, standardLabels } from "../components/common/labels";
-import { namespaceArgs } from "../components/common/namespace";
-import { defaultDenyPolicy } from "../components/common/networkPolicy";
-import { parseStackConfig } from "../config";
-import { wiringGraph } from "../components/wiring/graph";
-import { dnsEgressPolicy } from "../components/wiring/policies";
-import { NON_ROOT_UID, hardenedPodSpec, podTemplate } from "../components/common/podSpec";
-import { httpProbe } from "../components/common/probes";
-import { exampleContainer, examplePlatform } from "./fixtures";
+import { checksumAnnotations } from "../../components/common/checksum";
+import { HOST_ACCESS_ALLOWLIST } from "../../components/common/hostAccess";
+import { imageTag, selectorLabels, standardLabels } from "../../components/common/labels";
+import { namespaceArgs } from "../../components/common/namespace";
+import { defaultDenyPolicy } from "../../components/common/networkPolicy";
+import { parseStackConfig } from "../../config";
+import { wiringGraph } from "../../components/wiring/graph";
+import { dnsEgressPolicy } from "../../components/wiring/policies";
+import { NON_ROOT_UID, hardenedPodSpec, podTemplate } from "../../components/common/podSpec";
+import { httpProbe } from "../../components/common/probes";
+import { exampleContainer, examplePlatform } from "../fixtures";
 
 describe("labels", () => {
   const id = { name: "prometheus", component: "metrics", image: "quay.io/prometheus/prometheus:v3.5.0" };

@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
-import { PROJECT_ROOT } from "../render/renderStack";
+import { PROJECT_ROOT } from "../../render/renderStack";
 
 const ADAPTER = "render/pulumiSdk.ts";
 // Its examples below are uses too.

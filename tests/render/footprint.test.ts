@@ -1,8 +1,8 @@
-import { parseQuantity } from "../config/quantity";
-import { footprint } from "../render/footprint";
-import { PROJECT_ROOT, renderWithConfig } from "../render/renderStack";
-import { readStackFile } from "../render/stackFile";
-import { rendered } from "./renderedStacks";
+import { parseQuantity } from "../../config/quantity";
+import { footprint } from "../../render/footprint";
+import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
+import { readStackFile } from "../../render/stackFile";
+import { rendered } from "../renderedStacks";
 
 test("quantities parse as Kubernetes reads them", () => {
   expect(parseQuantity("100m")).toBeCloseTo(0.1);
