@@ -1,4 +1,5 @@
 import { Json } from "./json";
+
 /** GETs JSON, failing with the status and body on anything but 2xx. */
 export async function getJson(url: string, headers: Record<string, string> = {}): Promise<Json> {
   const response = await fetch(url, { headers });

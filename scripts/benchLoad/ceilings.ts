@@ -5,6 +5,7 @@
 // offering four times the last. When the bench itself cannot offer a level (this process is the
 // bottleneck), the search stops there and says so: the component's ceiling is higher.
 import { sleep } from "../../testkit/sleep";
+
 export type Counters = Readonly<Record<string, number>>;
 
 export interface IngestPath {
