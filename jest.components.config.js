@@ -5,11 +5,11 @@
  */
 module.exports = {
   testEnvironment: "node",
-  roots: ["<rootDir>/tests/live"],
+  roots: ["<rootDir>/tests/components"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": "ts-jest" },
-  globalSetup: "<rootDir>/tests/live/globalSetup.ts",
-  globalTeardown: "<rootDir>/tests/live/globalTeardown.ts",
+  globalSetup: "<rootDir>/tests/components/globalSetup.ts",
+  globalTeardown: "<rootDir>/tests/components/globalTeardown.ts",
   testTimeout: 300000,
   maxWorkers: 1,
   verbose: true,

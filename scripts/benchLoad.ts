@@ -9,9 +9,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PROJECT_ROOT } from "../render/renderStack";
-import { renderNodeMode } from "../tests/live/localStack";
-import { Servers } from "../tests/support/processes";
-import { GoTool, toolDirectory } from "../tests/support/tools";
+import { renderNodeMode } from "../testkit/localServers";
+import { Servers } from "../testkit/processes";
+import { GoTool, toolDirectory } from "../testkit/tools";
 import { Ceiling, Counters, IngestPath, findCeiling } from "./benchLoad/ceilings";
 import { DURATIONS, Durations, Profile, RATED } from "./benchLoad/load";
 import { writeLogs } from "./benchLoad/logs";
@@ -21,6 +21,7 @@ import { Sampler } from "./benchLoad/sampler";
 import { otlpBatch } from "./benchLoad/spans";
 import { BenchStack, memoryLimiterBytes, startBenchStack } from "./benchLoad/stack";
 import { instant, metricTotal, metricValues } from "./benchLoad/telemetry";
+import { sleep } from "../testkit/sleep";
 
 const TOOLS: Readonly<Record<string, GoTool>> = {
   PROMETHEUS_DIR: "prometheus",
@@ -33,7 +34,6 @@ const TOOLS: Readonly<Record<string, GoTool>> = {
 /** The services job's scrape interval in seconds (seed parity: 10 s). */
 const SCRAPED_JOBS = `job=~"services-.*|node-exporter|kube-state-metrics"`;
 
-const sleep = (seconds: number) => new Promise((r) => setTimeout(r, seconds * 1000));
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, {
     method: "POST",
@@ -128,7 +128,7 @@ async function runProfile(profile: Profile, durations: Durations, short: boolean
         `(${stack.targets.series()} series at 10 s), ${load.linesPerSecond} lines/s, ${load.spansPerSecond} spans/s; ` +
         `warm-up ${durations.warmUp} s, steady ${durations.steady} s`,
     );
-    await sleep(durations.warmUp + durations.steady);
+    await sleep((durations.warmUp + durations.steady) * 1000);
     const rows: UseRow[] = [...stack.processes.keys()].map((name) => ({
       component: name,
       sizing: sizes.get(name) as Sizing,
@@ -238,7 +238,7 @@ async function runProfile(profile: Profile, durations: Durations, short: boolean
       spans.setRate(load.spansPerSecond);
       // A refused ramp leaves requests in flight; the next path starts once they are answered.
       for (let waited = 0; waited < 60 && logs.counts().inFlight + spans.counts().inFlight > 2; waited++) {
-        await sleep(1);
+        await sleep(1000);
       }
     }
     for (const c of ceilings) {

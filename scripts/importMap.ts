@@ -1,6 +1,7 @@
 // `npm run -s import-map`: the program's import graph read from the source. It prints the
-// import cycles, every import that runs up the layers, and the file count and largest file per
-// folder. Exits non-zero when there is a cycle or an upward import, so the layering is held.
+// import cycles, every import that runs up the layers, the pairs of folders that import each
+// other, and the file count and largest file per folder. Exits non-zero when there is a cycle or
+// an upward import, so the layering is held.
 //   npm run -s import-map [-- <project root>]
 import * as fs from "fs";
 import * as path from "path";
@@ -8,7 +9,9 @@ import * as path from "path";
 /**
  * The program's layers, lowest first: a file may import its own layer and those below it.
  * The facts (`names.ts`: names and ports) sit above the building blocks, the wiring graph above
- * the facts, the builders of each component above the graph, the Stacks above the builders.
+ * the facts, the builders of each component above the graph, the Stacks above the builders. The
+ * test kit sits below the scripts and the tests, which both use it; a test may import the script
+ * it tests, a script never imports a test.
  */
 const LAYERS: readonly { readonly name: string; readonly matches: (file: string) => boolean }[] = [
   // The one module that touches Pulumi SDK internals imports nothing of the repo (a test holds it),
@@ -22,7 +25,10 @@ const LAYERS: readonly { readonly name: string; readonly matches: (file: string)
   { name: "stacks", matches: (f) => f.startsWith("components/") },
   { name: "program", matches: (f) => f === "index.ts" },
   { name: "tooling", matches: (f) => /^(render|checks|policy)\//.test(f) },
-  { name: "scripts and tests", matches: () => true },
+  // What the scripts and the tests both use: servers, tools, the test cluster, fixtures.
+  { name: "test kit", matches: (f) => f.startsWith("testkit/") },
+  { name: "scripts", matches: (f) => f.startsWith("scripts/") },
+  { name: "tests", matches: () => true },
 ];
 
 const layerOf = (file: string): number => LAYERS.findIndex((l) => l.matches(file));
@@ -94,13 +100,45 @@ function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   return found;
 }
 
-export interface ImportMap {
+/**
+ * The folder a file counts in for two-way imports: `components/<x>` and `tests/<x>` each on
+ * their own (a file directly in `components/` or `tests/` counts in that folder), any other file
+ * in its top folder.
+ */
+function folderOf(file: string): string {
+  const parts = file.split("/");
+  if (parts.length === 1) {
+    return ".";
+  }
+  return ["components", "tests"].includes(parts[0]) && parts.length > 2
+    ? `${parts[0]}/${parts[1]}`
+    : parts[0];
+}
+
+/** Each pair of folders where a file of one imports a file of the other and back, as `a ↔ b`. */
+function twoWayFolders(graph: ReadonlyMap<string, readonly string[]>): string[] {
+  const edges = new Set(
+    [...graph].flatMap(([file, targets]) =>
+      targets.map((target) => `${folderOf(file)} → ${folderOf(target)}`),
+    ),
+  );
+  const folders = [...new Set([...graph.keys()].map(folderOf))].sort();
+  return folders.flatMap((a, i) =>
+    folders
+      .slice(i + 1)
+      .flatMap((b) => (edges.has(`${a} → ${b}`) && edges.has(`${b} → ${a}`) ? [`${a} ↔ ${b}`] : [])),
+  );
+}
+
+interface ImportMap {
   readonly files: number;
   readonly imports: number;
   /** Each import cycle, its files sorted. */
   readonly cycles: readonly (readonly string[])[];
   /** Each import from a lower layer to a higher one, as `importer (layer) → imported (layer)`. */
   readonly upward: readonly string[];
+  /** Each pair of folders that import each other (see `folderOf`), as `a ↔ b`, sorted. */
+  readonly twoWay: readonly string[];
   readonly folders: ReadonlyMap<string, { count: number; largest: string; lines: number }>;
 }
 
@@ -136,6 +174,7 @@ export function importMap(root: string): ImportMap {
     imports: [...graph.values()].flat().length,
     cycles: loops,
     upward,
+    twoWay: twoWayFolders(graph),
     folders,
   };
 }
@@ -149,6 +188,8 @@ function main(): number {
     `imports that run up the layers (${LAYERS.map((l) => l.name).join(" < ")}): ${map.upward.length}`,
   );
   map.upward.forEach((line) => console.log(`  ${line}`));
+  console.log(`folders that import each other (components/<x> and tests/<x> apart): ${map.twoWay.length}`);
+  map.twoWay.forEach((pair) => console.log(`  ${pair}`));
   console.log("folder | files | largest file (lines)");
   for (const [folder, row] of [...map.folders].sort(([a], [b]) => a.localeCompare(b))) {
     console.log(`${folder} | ${row.count} | ${row.largest} (${row.lines})`);

@@ -6,7 +6,8 @@
 // permission policy of every IAM role the stack uses, ready to paste.
 import { PROJECT_ROOT } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
-import { exitCode, exitWith, formatFindings } from "./preflight/findings";
+import { exitWith } from "./cli/exitWith";
+import { exitCode, formatFindings } from "./cli/findings";
 import { formatIamRoles, iamRoles } from "./preflight/iamPolicies";
 import { preflightPlan, runPreflight } from "./preflight/plan";
 import { endQuietlyWhenPipeCloses } from "./closedPipe";

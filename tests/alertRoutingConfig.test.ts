@@ -6,8 +6,8 @@ import main = require("../index");
 import { recordDeployment } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { EXTEND_DIR, EXTENDED_STACK } from "./support/extendedStack";
-
-type Json = Record<string, any>;
+import { Json } from "../testkit/json";
+import { sleep } from "../testkit/sleep";
 
 /** The routes stack's `alerting` block, edited; `secret: false` leaves it out of the encrypted keys. */
 async function attempt(edit: (alerting: Json) => void, { secret = true } = {}) {
@@ -23,7 +23,7 @@ async function attempt(edit: (alerting: Json) => void, { secret = true } = {}) {
     () => undefined,
     (e: unknown) => e,
   );
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await sleep(50);
   expect(error).toBeInstanceOf(ConfigError);
   expect(mocks.registrations).toEqual([]);
   return (error as ConfigError).problems;

@@ -5,22 +5,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, PROFILE_DEFAULTS, parsePulumiConfig, parseStackConfig } from "../config";
 import { PROJECT_ROOT } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
+import { sectionProblems } from "./support/configProblems";
 
 function stackFileConfig(stack: string) {
   const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
   return parsePulumiConfig(config, secretKeys);
-}
-
-function problemsOf(raw: Record<string, unknown>, secretKeys: string[] = []): readonly string[] {
-  try {
-    parseStackConfig(raw, new Set(secretKeys));
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      return error.problems;
-    }
-    throw error;
-  }
-  throw new Error("expected the config to be rejected");
 }
 
 const prodBase = () => {
@@ -144,7 +133,7 @@ describe("the committed stack files", () => {
 
 describe("credentials", () => {
   test("in lists are found too: a plain-text DSN is rejected at its index", () => {
-    const problems = problemsOf({
+    const problems = sectionProblems({
       metrics: { exporters: { postgres: [{ name: "a", dsn: "postgresql://u:pw@db:5432/a" }], redis: [] } },
     });
     expect(problems).toEqual([
@@ -164,7 +153,7 @@ describe("credentials", () => {
   });
 
   test("set in plain text are rejected, without echoing the value", () => {
-    const problems = problemsOf({
+    const problems = sectionProblems({
       alerting: {
         email: {
           to: ["oncall@example.com"],
@@ -379,7 +368,7 @@ const badConfigs: [string, Record<string, unknown>, RegExp][] = [
 
 describe("a bad config is rejected naming the key", () => {
   test.each(badConfigs)("%s", (_, raw, expected) => {
-    const problems = problemsOf(raw);
+    const problems = sectionProblems(raw);
     expect(problems).toContainEqual(expect.stringMatching(expected));
   });
 
@@ -387,7 +376,7 @@ describe("a bad config is rejected naming the key", () => {
     const raw = prodBase();
     delete raw.storage.s3;
     raw.exposure.mode = "nodePort";
-    expect(problemsOf(raw, prodSecretKeys())).toEqual([
+    expect(sectionProblems(raw, prodSecretKeys())).toEqual([
       expect.stringMatching(/^observability:storage\.s3 is required on profile eks/),
       expect.stringMatching(/^observability:exposure\.mode must be ingress on profile eks/),
     ]);
@@ -404,7 +393,7 @@ describe("a bad config is rejected naming the key", () => {
         queryRoleArn: "arn:aws:iam::111111111111:role/amp-query",
       },
     };
-    expect(problemsOf(raw, prodSecretKeys())).toEqual([
+    expect(sectionProblems(raw, prodSecretKeys())).toEqual([
       expect.stringMatching(/^observability:metrics\.remoteWrite\.url must be an https:\/\/ URL/),
       expect.stringMatching(/^observability:storage\.s3\.tempo\.roleArn must be an IAM role ARN/),
     ]);
@@ -468,10 +457,10 @@ describe("values as the Pulumi CLI stores them", () => {
   });
 
   test("text that is not a number is still refused, naming the key and the value", () => {
-    expect(problemsOf({ profile: "kind", tracing: { samplingProbability: "half" } })).toEqual([
+    expect(sectionProblems({ profile: "kind", tracing: { samplingProbability: "half" } })).toEqual([
       'observability:tracing.samplingProbability must be a number between 0 and 1 (got "half")',
     ]);
-    expect(problemsOf({ profile: "kind", tracing: { samplingProbability: "1.5" } })).toEqual([
+    expect(sectionProblems({ profile: "kind", tracing: { samplingProbability: "1.5" } })).toEqual([
       'observability:tracing.samplingProbability must be between 0 and 1 (got "1.5")',
     ]);
   });

@@ -6,8 +6,9 @@ import { PROJECT_ROOT, recordDeployment } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { configSetPath } from "./support/userEdits";
 import { OIDC } from "./support/exposedProd";
-
-type Json = Record<string, any>;
+import { Json } from "../testkit/json";
+import { sleep } from "../testkit/sleep";
+import { stackFileProblems } from "./support/configProblems";
 
 const CERTIFICATE =
   "arn:aws:acm:ap-northeast-2:111111111111:certificate/0b5e1c2d-3f4a-4b5c-8d9e-0f1a2b3c4d5e";
@@ -23,21 +24,6 @@ function prodWith(
   const full = `observability:${key}`;
   const current = config[full] === undefined ? {} : (JSON.parse(config[full]) as Json);
   return { config: { ...config, [full]: JSON.stringify(edit(current)) }, secretKeys };
-}
-
-function problemsOf(stack: {
-  config: Record<string, string>;
-  secretKeys: readonly string[];
-}): readonly string[] {
-  try {
-    parsePulumiConfig(stack.config, stack.secretKeys);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      return error.problems;
-    }
-    throw error;
-  }
-  throw new Error("expected the config to be rejected");
 }
 
 const ingress = (changes: Json) =>
@@ -143,16 +129,16 @@ describe("exposure.ingress on an ALB", () => {
       "observability:exposure.ingress.auth.userPoolArn must be a Cognito user pool ARN",
     ],
   ])("%s", (_, stack, expected) => {
-    expect(problemsOf(stack)).toContainEqual(expect.stringContaining(expected));
+    expect(stackFileProblems(stack)).toContainEqual(expect.stringContaining(expected));
   });
 
   test("nginx keeps its TLS Secret, and refuses what only an ALB does", () => {
     const nginx = { className: "nginx", tlsSecretName: "grafana-tls", certificateArn: undefined };
     expect(() => parsePulumiConfig(ingress(nginx).config, ingress(nginx).secretKeys)).not.toThrow();
-    expect(problemsOf(ingress({ ...nginx, certificateArn: CERTIFICATE }))).toEqual([
+    expect(stackFileProblems(ingress({ ...nginx, certificateArn: CERTIFICATE }))).toEqual([
       `observability:exposure.ingress.certificateArn applies only with className alb; for nginx use tlsSecretName (got "${CERTIFICATE}")`,
     ]);
-    expect(problemsOf(secretIngress({ ...nginx, auth: OIDC }))).toEqual([
+    expect(stackFileProblems(secretIngress({ ...nginx, auth: OIDC }))).toEqual([
       'observability:exposure.ingress.auth.type needs className alb: the authentication is the ALB\'s (oidc or cognito) (got "oidc")',
     ]);
   });
@@ -204,13 +190,13 @@ describe("the queried replica and Amazon Managed Prometheus", () => {
       "observability:metrics.remoteWrite.url must be an Amazon Managed Prometheus remote-write endpoint",
     ],
   ])("%s", (_, stack, expected) => {
-    expect(problemsOf(stack)).toContainEqual(expect.stringContaining(expected));
+    expect(stackFileProblems(stack)).toContainEqual(expect.stringContaining(expected));
   });
 
   test("kind: the single replica is the only one to query", () => {
     const { config, secretKeys } = readStackFile("kind", PROJECT_ROOT);
     const edited = configSetPath(config, "metrics.queryReplica", "1");
-    expect(problemsOf({ config: edited, secretKeys })).toEqual([
+    expect(stackFileProblems({ config: edited, secretKeys })).toEqual([
       "observability:metrics.queryReplica must be below metrics.replicas (1): it names the replica Grafana queries, prometheus-1 does not exist (got 1)",
     ]);
   });
@@ -235,7 +221,7 @@ test("a bad exposure registers nothing: the program stops before the provider or
   await expect(run).rejects.toThrow(ConfigError);
   await expect(run).rejects.toThrow("observability:exposure.ingress.tlsSecretName");
   await expect(run).rejects.toThrow("observability:exposure.ingress.prometheus");
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await sleep(50);
   expect(mocks.registrations).toEqual([]);
 });
 
@@ -251,7 +237,7 @@ test("no error echoes the OIDC client secret", () => {
     ingress({ className: "nginx", certificateArn: undefined, auth: OIDC }),
     ingress({ prometheus: { host: "prometheus.tiketi.example.com" }, auth: { ...OIDC, type: "saml" } }),
     ingress({ prometheus: { host: "grafana.tiketi.example.com" }, auth: { ...OIDC, issuer: "login" } }),
-  ].flatMap(problemsOf);
+  ].flatMap(stackFileProblems);
   expect(problems.length).toBeGreaterThan(3);
   expect(problems.join("\n")).not.toContain(OIDC.clientSecret);
 });

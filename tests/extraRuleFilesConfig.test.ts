@@ -9,10 +9,10 @@ import { ConfigError } from "../config";
 import main = require("../index");
 import { PROJECT_ROOT, recordDeployment, renderWithConfig } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
-import { configMapData } from "./support/rendered";
+import { configMapData } from "../testkit/rendered";
 import { EXTEND_DIR, EXTENDED_STACK } from "./support/extendedStack";
-
-type Json = Record<string, any>;
+import { Json } from "../testkit/json";
+import { sleep } from "../testkit/sleep";
 
 const PAYMENTS = "tests/extend/rules/payments.rules.yml";
 const PAYMENTS_LOGS = "tests/extend/rules/payments.logs.yml";
@@ -35,7 +35,7 @@ async function refused(config: Record<string, string>) {
     () => undefined,
     (e: unknown) => e,
   );
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await sleep(50);
   expect(error).toBeInstanceOf(ConfigError);
   return { problems: (error as ConfigError).problems, registrations: mocks.registrations };
 }

@@ -4,7 +4,7 @@ import * as path from "path";
 import { shareCommittedStacks } from "./renderedStacks";
 import { shareExtendedStacks } from "./support/extendedStack";
 import { SHARED_RENDERS_VARIABLE } from "./support/sharedRenders";
-import { checkovExecutable, toolDirectory } from "./support/tools";
+import { checkovExecutable, toolDirectory } from "../testkit/tools";
 
 /**
  * Builds (or finds in the cache) the tools once for all test files: the strict Kubernetes decoder,

@@ -19,12 +19,12 @@ import { ampQueryUrl } from "../components/metrics/queryEndpoint";
 import { POLICIES } from "../policy/rules";
 import { KubeObject } from "../render/manifest";
 import { RenderedStack } from "../render/renderStack";
-import { StackName, rendered, stackConfig } from "./renderedStacks";
+import { rendered, stackConfig } from "./renderedStacks";
+import { StackName } from "../testkit/stacks";
 import { NamedParty, graphAllows, networkParties, networkPolicies } from "./support/network";
-import { configMapData, containerArgs, objectNamed } from "./support/rendered";
+import { containerArgs, objectNamed, prometheusYml } from "../testkit/rendered";
 import { OIDC, REMOTE_WRITE, WAF, WORKSPACE, exposedConfig, renderExposed } from "./support/exposedProd";
-
-type Json = Record<string, any>;
+import { Json } from "../testkit/json";
 
 const CERTIFICATE =
   "arn:aws:acm:ap-northeast-2:111111111111:certificate/00000000-0000-0000-0000-000000000000";
@@ -36,8 +36,6 @@ const asInputs = (objects: readonly KubeObject[]) =>
     props: o as unknown as Record<string, unknown>,
     protect: true,
   }));
-const prometheusYml = (objects: readonly KubeObject[]) =>
-  yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as Json;
 const prometheusDatasource = (objects: readonly KubeObject[]) => {
   const found = provisionedDatasources(objects).find((d) => d.type === "prometheus");
   if (found === undefined) throw new Error("no Prometheus datasource");

@@ -7,12 +7,12 @@ import { KubeObject } from "../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { exampleContainer, examplePlatform } from "./fixtures";
-import { STACKS, StackName, rendered } from "./renderedStacks";
+import { rendered } from "./renderedStacks";
+import { STACKS, StackName } from "../testkit/stacks";
 import { withPlacementEverywhere, workloadOfPod } from "./support/placement";
-import { configMapData } from "./support/rendered";
+import { configMapData } from "../testkit/rendered";
 import { configSetPath } from "./support/userEdits";
-
-type Json = Record<string, any>;
+import { Json } from "../testkit/json";
 
 const MIB = 2 ** 20;
 

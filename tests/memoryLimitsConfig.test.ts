@@ -4,26 +4,15 @@ import main = require("../index");
 import { ConfigError, parsePulumiConfig } from "../config";
 import { PROJECT_ROOT, recordDeployment } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
-import { StackName } from "./renderedStacks";
+import { StackName } from "../testkit/stacks";
 import { configSetPath } from "./support/userEdits";
+import { sleep } from "../testkit/sleep";
+import { stackFileProblems } from "./support/configProblems";
 
 /** A committed stack file with `pulumi config set --path` edits applied. */
 function edited(stack: StackName, edits: readonly (readonly [string, string])[]) {
   const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
   return { config: edits.reduce((c, [path, value]) => configSetPath(c, path, value), config), secretKeys };
-}
-
-function problemsOf(stack: StackName, edits: readonly (readonly [string, string])[]): readonly string[] {
-  const { config, secretKeys } = edited(stack, edits);
-  try {
-    parsePulumiConfig(config, secretKeys);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      return error.problems;
-    }
-    throw error;
-  }
-  throw new Error("expected the config to be rejected");
 }
 
 test.each<[string, StackName, [string, string], string]>([
@@ -52,7 +41,7 @@ test.each<[string, StackName, [string, string], string]>([
     'observability:resources.loki.limits.memory must be a Kubernetes quantity such as 100m, 256Mi or 10Gi (got "lots")',
   ],
 ])("%s is refused, naming the key", (_title, stack, edit, problem) => {
-  expect(problemsOf(stack, [edit])).toEqual([problem]);
+  expect(stackFileProblems(edited(stack, [edit]))).toEqual([problem]);
 });
 
 test("a limit equal to the request, and the 16Mi floor itself, are accepted", () => {
@@ -82,6 +71,6 @@ test("with both problems at once, both keys are named and nothing is registered"
   await expect(run).rejects.toThrow(
     "observability:resources.grafana.limits.memory must be at least requests.memory (128Mi)",
   );
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await sleep(50);
   expect(mocks.registrations).toEqual([]);
 });

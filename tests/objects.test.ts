@@ -10,7 +10,8 @@ import { PROJECT_ROOT } from "../render/renderStack";
 import { alloyNamespace } from "../components/logs/names";
 import { APP_TRACING_CONFIGMAP } from "../components/tracing/names";
 import { closedNamespaces } from "../components/wiring/graph";
-import { STACKS, rendered } from "./renderedStacks";
+import { rendered } from "./renderedStacks";
+import { STACKS } from "../testkit/stacks";
 import { strictDecodeProblems } from "./support/strictDecode";
 
 function stackNamespaces(stack: string) {

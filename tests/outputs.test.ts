@@ -1,14 +1,16 @@
 import { KubeObject } from "../render/manifest";
-import { irsaServiceAccounts } from "../scripts/preflight/irsa";
 import { rendered } from "./renderedStacks";
 import { renderExposed } from "./support/exposedProd";
-
-type Json = Record<string, any>;
+import { Json } from "../testkit/json";
 
 /** The role-carrying ServiceAccounts of a render, as the outputs name them. */
 const annotatedAccounts = (objects: readonly KubeObject[]) =>
-  irsaServiceAccounts(objects)
-    .map((a) => ({ serviceAccount: `${a.namespace}/${a.name}`, roleArn: a.roleArn }))
+  objects
+    .filter((o) => o.kind === "ServiceAccount" && o.metadata.annotations?.["eks.amazonaws.com/role-arn"])
+    .map((o) => ({
+      serviceAccount: `${o.metadata.namespace}/${o.metadata.name}`,
+      roleArn: o.metadata.annotations?.["eks.amazonaws.com/role-arn"],
+    }))
     .sort((a, b) => a.serviceAccount.localeCompare(b.serviceAccount));
 const outputAccounts = (outputs: Json) =>
   (outputs.awsRoleServiceAccounts as Json[])

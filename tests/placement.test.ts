@@ -9,7 +9,8 @@ import { DEMO_NAMESPACE } from "../config/demo";
 import { POLICIES } from "../policy/rules";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
-import { STACKS, StackName, rendered } from "./renderedStacks";
+import { rendered } from "./renderedStacks";
+import { STACKS, StackName } from "../testkit/stacks";
 import {
   GRAFANA_BY_DIGEST,
   MIRROR,
@@ -24,8 +25,7 @@ import {
   workloadOfPod,
 } from "./support/placement";
 import { strictDecodeProblems } from "./support/strictDecode";
-
-type Json = Record<string, any>;
+import { Json } from "../testkit/json";
 
 describe("an image pulled through a mirror", () => {
   test.each([

@@ -1,20 +1,13 @@
 // Bad placement and image-supply config: each problem names its key, and nothing is registered.
-import main = require("../index");
 import { ConfigError, parseStackConfig } from "../config";
+import main = require("../index");
 import { PROJECT_ROOT, recordDeployment } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
+import { sleep } from "../testkit/sleep";
+import { sectionProblems } from "./support/configProblems";
 
-function problemsOf(raw: Record<string, unknown>, secretKeys: readonly string[] = []): readonly string[] {
-  try {
-    parseStackConfig({ profile: "kind", ...raw }, new Set(secretKeys));
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      return error.problems;
-    }
-    throw error;
-  }
-  throw new Error("expected the config to be rejected");
-}
+const kindProblems = (raw: Record<string, unknown>, secretKeys: readonly string[] = []) =>
+  sectionProblems({ profile: "kind", ...raw }, secretKeys);
 
 const nodeTerm = (expression: Record<string, unknown>) => ({
   affinity: {
@@ -141,13 +134,13 @@ describe("placement", () => {
       "observability:placement.alloy.nodeSelector.pool must be a label value",
     ],
   ])("refuses %s, naming the key", (_what, placement, message) => {
-    const problems = problemsOf({ placement });
+    const problems = kindProblems({ placement });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(message);
   });
 
   test("a node selector that is not a map is refused with its key", () => {
-    expect(problemsOf({ placement: { default: { nodeSelector: ["pool=observability"] } } })).toEqual([
+    expect(kindProblems({ placement: { default: { nodeSelector: ["pool=observability"] } } })).toEqual([
       'observability:placement.default.nodeSelector must be an object (got ["pool=observability"])',
     ]);
   });
@@ -177,23 +170,23 @@ describe("images.registry and images.pullSecrets", () => {
     ],
     ["a number", 5000, "observability:images.registry must be a string (got 5000)"],
   ])("a registry with %s is refused", (_what, registry, message) => {
-    const problems = problemsOf({ images: { registry } });
+    const problems = kindProblems({ images: { registry } });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(message);
   });
 
   test("pull Secrets must be Secret names, each once", () => {
-    expect(problemsOf({ images: { pullSecrets: ["mirror-pull", "Mirror_Pull", "mirror-pull"] } })).toEqual([
+    expect(kindProblems({ images: { pullSecrets: ["mirror-pull", "Mirror_Pull", "mirror-pull"] } })).toEqual([
       "observability:images.pullSecrets[1] must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.') (got \"Mirror_Pull\")",
       'observability:images.pullSecrets[2] must be unique: mirror-pull appears more than once (got "mirror-pull")',
     ]);
-    expect(problemsOf({ images: { pullSecrets: "mirror-pull" } })).toEqual([
+    expect(kindProblems({ images: { pullSecrets: "mirror-pull" } })).toEqual([
       'observability:images.pullSecrets must be an array (got "mirror-pull")',
     ]);
   });
 
   test("an unknown images key is still named, with registry, registryCredentials and pullSecrets among the allowed", () => {
-    expect(problemsOf({ images: { mirror: "registry.example.com" } })[0]).toMatch(
+    expect(kindProblems({ images: { mirror: "registry.example.com" } })[0]).toMatch(
       /^observability:images\.mirror is not a known key; allowed: prometheus, .*, redisExporter, registry, registryCredentials, pullSecrets$/,
     );
   });
@@ -201,23 +194,23 @@ describe("images.registry and images.pullSecrets", () => {
   const credentials = JSON.stringify({ auths: { "registry.example.com": { auth: "cm9ib3Q6dG9rZW4=" } } });
 
   test("registry credentials are a credential: refused unless set with --secret", () => {
-    expect(problemsOf({ images: { registryCredentials: credentials } })).toEqual([
+    expect(kindProblems({ images: { registryCredentials: credentials } })).toEqual([
       "observability:images.registryCredentials holds a credential and must be set with " +
         "`pulumi config set --secret --path 'observability:images.registryCredentials' <value>`",
     ]);
   });
 
   test("registry credentials that are not Docker config JSON are named, the value never shown", () => {
-    const problems = problemsOf({ images: { registryCredentials: "robot:cm9ib3Q6dG9rZW4=" } }, ["images"]);
+    const problems = kindProblems({ images: { registryCredentials: "robot:cm9ib3Q6dG9rZW4=" } }, ["images"]);
     expect(problems).toEqual([
       'observability:images.registryCredentials must be Docker config JSON such as {"auths":{"registry.example.com":{"auth":"…"}}} (got a secret value)',
     ]);
-    expect(problemsOf({ images: { registryCredentials: '{"auths":{}}' } }, ["images"])).toHaveLength(1);
+    expect(kindProblems({ images: { registryCredentials: '{"auths":{}}' } }, ["images"])).toHaveLength(1);
   });
 
   test("a pull Secret named like the one the stack creates from the credentials clashes", () => {
     expect(
-      problemsOf({ images: { registryCredentials: credentials, pullSecrets: ["registry-credentials"] } }, [
+      kindProblems({ images: { registryCredentials: credentials, pullSecrets: ["registry-credentials"] } }, [
         "images",
       ]),
     ).toEqual([
@@ -252,6 +245,6 @@ test("a bad placement registers nothing: the program stops before the provider o
   await expect(run).rejects.toThrow(ConfigError);
   await expect(run).rejects.toThrow("observability:placement.default.tolerations[0].effect");
   await expect(run).rejects.toThrow("observability:images.registry");
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await sleep(50);
   expect(mocks.registrations).toEqual([]);
 });

@@ -8,8 +8,10 @@ import main = require("../index");
 import { KubeObject, redactSecrets, toManifest } from "../render/manifest";
 import { PROJECT_ROOT, recordDeployment, renderStack } from "../render/renderStack";
 import { SECRET_PLACEHOLDER, readStackFile } from "../render/stackFile";
-import { STACKS, rendered } from "./renderedStacks";
+import { rendered } from "./renderedStacks";
+import { STACKS } from "../testkit/stacks";
 import { SHARED_RENDERS_VARIABLE } from "./support/sharedRenders";
+import { sleep } from "../testkit/sleep";
 
 interface CliResult {
   code: number;
@@ -86,7 +88,7 @@ describe("a bad stack file", () => {
   test("registers no resource at all: config fails before the provider or any namespace", async () => {
     const mocks = await recordDeployment(name, readStackFile(name, PROJECT_ROOT).config);
     await expect(main()).rejects.toThrow(ConfigError);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     expect(mocks.registrations).toEqual([]);
   });
 

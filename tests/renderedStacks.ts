@@ -1,10 +1,8 @@
 import { StackConfig, parsePulumiConfig } from "../config";
 import { PROJECT_ROOT, RenderedStack, renderStack } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
+import { STACKS, StackName } from "../testkit/stacks";
 import { shareRender, sharedRender } from "./support/sharedRenders";
-
-export const STACKS = ["kind", "prod"] as const;
-export type StackName = (typeof STACKS)[number];
 
 /** Each stack rendered from its committed Pulumi.<stack>.yaml, once per test run (tests/globalSetup.ts). */
 export function rendered(stack: StackName): Promise<RenderedStack> {

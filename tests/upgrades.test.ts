@@ -3,7 +3,7 @@ import * as path from "path";
 import { ConfigError } from "../config";
 import { KEY_CHANGES } from "../config/migrations";
 import { PROJECT_ROOT, renderStack } from "../render/renderStack";
-import { STACKS } from "./renderedStacks";
+import { STACKS } from "../testkit/stacks";
 
 /**
  * Each earlier release's committed stack files, as a team that adopted that release has them. With

@@ -4,6 +4,8 @@
 // limit), and reports the last level it sustained. Bounded: a fixed number of steps, each
 // offering four times the last. When the bench itself cannot offer a level (this process is the
 // bottleneck), the search stops there and says so: the component's ceiling is higher.
+import { sleep } from "../../testkit/sleep";
+
 export type Counters = Readonly<Record<string, number>>;
 
 export interface IngestPath {
@@ -34,8 +36,6 @@ export interface Ceiling {
   readonly generatorLimited: boolean;
 }
 
-const sleep = (seconds: number) => new Promise((r) => setTimeout(r, seconds * 1000));
-
 const FACTOR = 4;
 
 /** Multiplies the level from `start` by four each step. */
@@ -54,7 +54,7 @@ export async function findCeiling(
     const seconds = Math.max(stepSeconds, path.minStepSeconds ?? 0);
     const before = await path.measure().catch((error: unknown) => error as Error);
     if (!(before instanceof Error)) {
-      await sleep(seconds);
+      await sleep(seconds * 1000);
     }
     const after =
       before instanceof Error ? before : await path.measure().catch((error: unknown) => error as Error);

@@ -4,7 +4,7 @@
 
 export type Profile = "kind" | "prod";
 
-export interface RatedLoad {
+interface RatedLoad {
   /** Pods per configured service, each a scrape target of ~1,550 series (see springPod.ts). */
   readonly podsPerService: number;
   /** node-exporter targets, one per node. */

@@ -1,8 +1,8 @@
 // Log lines of the reference services' pods, in their Spring pattern with trace and span IDs,
 // appended to the pods' CRI log files as containerd writes them; the real Alloy (node mode, the
 // rendered config) tails them and pushes to Loki, so its cost and its limits are in the numbers.
-import { LogPod, hex, writePodLog } from "../../tests/live/localStack";
-import { springLine } from "../../tests/support/springLogs";
+import { LogPod, hex, writePodLog } from "../../testkit/localServers";
+import { springLine } from "../../testkit/springLogs";
 
 const MESSAGES = [
   ["INFO", "Completed GET /api/tickets in 23 ms"],

@@ -2,7 +2,7 @@
 // refused. What is owed accrues by the clock, not by timer ticks, so a busy event loop sends
 // bigger batches rather than fewer items. A batch that is still in flight when the next is due is not waited for: a slow receiver
 // shows as requests piling up (in flight), not as a lower offered rate.
-export interface PacerCounts {
+interface PacerCounts {
   /** Items whose request was sent: less than the rate when this process cannot keep up. */
   readonly sent: number;
   /** Items whose request answered 2xx. */

@@ -1,7 +1,7 @@
 // The bench's tables: measured use next to what the rendered workload requests and is limited to.
 import { parseQuantity } from "../../config/quantity";
 import { KubeObject } from "../../render/manifest";
-import { workloadNamed } from "../../tests/support/rendered";
+import { workloadNamed } from "../../testkit/rendered";
 import { Summary } from "./sampler";
 
 interface PodOwner {
@@ -37,7 +37,7 @@ export function sizing(objects: readonly KubeObject[], workload: string): Sizing
 }
 
 export const mi = (bytes: number) => `${Math.round(bytes / 2 ** 20)}Mi`;
-export const milli = (cores: number) => `${Math.round(cores * 1000)}m`;
+const milli = (cores: number) => `${Math.round(cores * 1000)}m`;
 const percent = (part: number, whole: number) => (whole === 0 ? "-" : `${Math.round((100 * part) / whole)}%`);
 
 export interface UseRow {

@@ -14,10 +14,10 @@ import {
   startLoki,
   startPrometheus,
   startSink,
-} from "../../tests/live/localStack";
-import { startAlertmanager } from "../../tests/support/alertmanager";
-import { Running, Servers } from "../../tests/support/processes";
-import { configMapData, containerEnv } from "../../tests/support/rendered";
+} from "../../testkit/localServers";
+import { startAlertmanager } from "../../testkit/alertmanager";
+import { Running, Servers } from "../../testkit/processes";
+import { configMapData, containerEnv } from "../../testkit/rendered";
 import { logPods } from "./logs";
 import { ScrapeJob, ScrapeTargets } from "./targets";
 

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
 import { DEMO_NAMESPACE } from "../../config/demo";
-import { Fixture, SAMPLE, exposition, grown, growth, samples } from "../../tests/support/expositions";
+import { Fixture, SAMPLE, exposition, grown, growth, samples } from "../../testkit/expositions/index";
 import { springPodExposition } from "./springPod";
 
 /** A rendered scrape job: the fields the bench reads, and the rest passed on as rendered. */

@@ -5,7 +5,7 @@ import { PROFILE_DEFAULTS, Profile } from "../../config/defaults";
 import { isSecretPath } from "../../config/errors";
 
 /** One documented key: `metrics.alerts.errorRatePercent`, `alerting.receivers[].name`. */
-export interface ConfigKey {
+interface ConfigKey {
   readonly key: string;
   readonly type: string;
   readonly allowed: string;

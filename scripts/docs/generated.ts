@@ -11,9 +11,9 @@ import { configReference } from "./configReference";
 import { wiringDot } from "./wiringDiagram";
 
 /** The stack the architecture picture is drawn for: production, with both collector tiers. */
-export const DIAGRAM_STACK = "prod";
+const DIAGRAM_STACK = "prod";
 
-export interface GeneratedFile {
+interface GeneratedFile {
   readonly path: string;
   readonly content: string;
 }

@@ -1,18 +1,9 @@
 import { StackConfig } from "../../config";
 import { ALB_CONTROLLER_SELECTOR, ClusterFacts, KNOWN_CRDS } from "./clusterFacts";
-import { eksCluster, iamRoles, oidcProviderPath } from "./iamPolicies";
+import { iamRoles, oidcProviderPath } from "./iamPolicies";
+import { eksCluster } from "../cli/eksCluster";
 import { IrsaServiceAccount, trustSubject } from "./irsa";
-
-/** ok ✓; blocking ✗ (the stack would not work: the preflight fails); warning ! (it would, with a gap). */
-export type Status = "ok" | "blocking" | "warning";
-
-export interface Finding {
-  readonly status: Status;
-  /** What is there or what is missing. */
-  readonly message: string;
-  /** How to fix it (not for ok findings). */
-  readonly fix?: string;
-}
+import { Finding } from "../cli/findings";
 
 const ok = (message: string): Finding => ({ status: "ok", message });
 const blocking = (message: string, fix: string): Finding => ({ status: "blocking", message, fix });
@@ -315,37 +306,4 @@ export function preflightFindings(plan: PreflightPlan, facts: ClusterFacts): Fin
     ...namespaceFindings(plan.config, facts),
     ...irsaFindings(plan, facts),
   ];
-}
-
-const MARK: Readonly<Record<Status, string>> = { ok: "✓", blocking: "✗", warning: "!" };
-
-/** A finding as one line: its mark, what was found and, unless it is ok, the fix. */
-export function findingLine(f: Finding): string {
-  return `${MARK[f.status]} ${f.message}${f.fix === undefined ? "" : `. Fix: ${f.fix}`}`;
-}
-
-/** One line per finding, then a summary line. */
-export function formatFindings(findings: readonly Finding[]): string {
-  const lines = findings.map(findingLine);
-  const count = (status: Status) => findings.filter((f) => f.status === status).length;
-  const summary =
-    count("blocking") > 0
-      ? `${count("blocking")} blocking, ${count("warning")} warning(s): fix the ✗ lines before pulumi up`
-      : `nothing blocking, ${count("warning")} warning(s)`;
-  return [...lines, summary].join("\n") + "\n";
-}
-
-/** Non-zero when anything blocking is missing; warnings never fail. */
-export function exitCode(findings: readonly Finding[]): number {
-  return findings.some((f) => f.status === "blocking") ? 1 : 0;
-}
-
-/** Runs a command line's checks and exits with their code; an error (a config error too) is one line and 1. */
-export function exitWith(run: () => Promise<number>): void {
-  run()
-    .then((code) => process.exit(code))
-    .catch((error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    });
 }

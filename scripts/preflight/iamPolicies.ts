@@ -1,19 +1,20 @@
 import { StackConfig } from "../../config";
+import { eksCluster } from "../cli/eksCluster";
 import { IrsaServiceAccount, trustSubject } from "./irsa";
 
-export interface PolicyStatement {
+interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: "Allow";
   readonly Action: readonly string[];
   readonly Resource: readonly string[];
 }
 
-export interface PermissionPolicy {
+interface PermissionPolicy {
   readonly Version: "2012-10-17";
   readonly Statement: readonly PolicyStatement[];
 }
 
-export interface TrustPolicy {
+interface TrustPolicy {
   readonly Version: "2012-10-17";
   readonly Statement: readonly {
     readonly Effect: "Allow";
@@ -24,7 +25,7 @@ export interface TrustPolicy {
 }
 
 /** One workload's use of an IAM role: which key names the role and what the workload does on AWS. */
-export interface RoleUse {
+interface RoleUse {
   readonly purpose: string;
   readonly configKey: string;
   readonly roleArn: string;
@@ -32,7 +33,7 @@ export interface RoleUse {
 }
 
 /** A role to create in IAM, with what every workload using it needs. */
-export interface IamRole {
+interface IamRole {
   readonly roleArn: string;
   readonly uses: readonly RoleUse[];
   /** `system:serviceaccount:<ns>:<name>` of each ServiceAccount the stack annotates with the role. */
@@ -139,20 +140,8 @@ export function roleUses(config: StackConfig): RoleUse[] {
   return ROLE_USES.map((use) => use(config)).filter((use): use is RoleUse => use !== undefined);
 }
 
-/**
- * The EKS cluster the `aws eks` commands name: from the context when it is an EKS cluster ARN (as
- * `aws eks update-kubeconfig` names contexts), else the stack's `cluster.name` and region.
- */
-export function eksCluster(cluster: StackConfig["cluster"]): {
-  readonly name: string;
-  readonly region: string;
-} {
-  const arn = /^arn:aws[a-z-]*:eks:([a-z0-9-]+):[0-9]{12}:cluster\/(.+)$/.exec(cluster.kubeContext);
-  return arn === null ? { name: cluster.name, region: cluster.region } : { name: arn[2], region: arn[1] };
-}
-
 /** Stands for the cluster's OIDC id when the issuer could not be read; formatIamRoles says where it is. */
-export const OIDC_ID_PLACEHOLDER = "<OIDC-ID>";
+const OIDC_ID_PLACEHOLDER = "<OIDC-ID>";
 
 /** The issuer as IAM names its OIDC provider: host and path, no scheme. */
 export function oidcProviderPath(issuer: string): string {

@@ -1,7 +1,9 @@
 import { parsePulumiConfig } from "../../config";
 import { renderWithConfig } from "../../render/renderStack";
-import { ClusterFacts, MissingContextError, readClusterFacts, stackKubeConfig } from "./clusterFacts";
-import { Finding, PreflightPlan, preflightFindings } from "./findings";
+import { ClusterFacts, readClusterFacts } from "./clusterFacts";
+import { MissingContextError, stackKubeConfig } from "../cli/kubeConfig";
+import { PreflightPlan, preflightFindings } from "./findings";
+import { Finding } from "../cli/findings";
 import { irsaServiceAccounts } from "./irsa";
 
 /**
@@ -19,7 +21,7 @@ export async function preflightPlan(
   return { config: parsed, accounts: irsaServiceAccounts(rendered.objects) };
 }
 
-export interface PreflightResult {
+interface PreflightResult {
   readonly findings: readonly Finding[];
   /** What was read, for the IAM documents (undefined: the cluster could not be reached). */
   readonly facts?: ClusterFacts;

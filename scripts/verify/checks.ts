@@ -1,4 +1,5 @@
-import { Finding } from "../preflight/findings";
+import { Finding } from "../cli/findings";
+import { sleep } from "../../testkit/sleep";
 
 /** One area of the running stack, checked as a whole; its findings are its output lines. */
 export interface Check {
@@ -8,7 +9,7 @@ export interface Check {
   readonly run: () => Promise<Finding[]>;
 }
 
-export interface RunOptions {
+interface RunOptions {
   /** Until when a failing check is tried again: right after `up`, targets and alerts converge. */
   readonly deadline: number;
   /** @default 5000 */
@@ -55,7 +56,7 @@ export async function runChecks(checks: readonly Check[], options: RunOptions): 
     ) {
       const first = findings.find((f) => f.status === "blocking");
       options.progress?.(`… ${check.name}: waiting (try ${tries}: ${first?.message ?? ""})`);
-      await new Promise((resolve) => setTimeout(resolve, interval));
+      await sleep(interval);
       findings = await attempt(check);
     }
     all.push(...findings);

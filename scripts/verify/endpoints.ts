@@ -14,7 +14,7 @@ const selectorText = (selector: Readonly<Record<string, string>>): string =>
     .join(",");
 
 /** A pod of the Service that is Ready, as the Service itself would pick one. */
-export async function readyPod(core: k8s.CoreV1Api, target: ServicePort): Promise<string> {
+async function readyPod(core: k8s.CoreV1Api, target: ServicePort): Promise<string> {
   const { body } = await core.listNamespacedPod(
     target.namespace,
     undefined,

@@ -1,8 +1,8 @@
-import { Finding } from "../preflight/findings";
+import { Finding } from "../cli/findings";
 import { VerifyExpectations } from "./expectations";
 import { request } from "./httpJson";
 
-export interface GrafanaTarget {
+interface GrafanaTarget {
   readonly grafana: string;
   readonly user: string;
   /** Read from the stack's Secret; it goes into the Authorization header and nowhere else. */

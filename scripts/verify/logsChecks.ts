@@ -1,17 +1,17 @@
 import { TENANT_HEADER } from "../../components/logs/names";
-import { Finding } from "../preflight/findings";
+import { Finding } from "../cli/findings";
 import { WorkloadRef } from "./expectations";
 import { getJson, request } from "./httpJson";
 
 /** How far back Loki must hold lines for the log path to count as receiving. */
-export const RECEIVING_WINDOW = "15m";
+const RECEIVING_WINDOW = "15m";
 
 /** Loki's GET /loki/api/v1/query answer for a vector expression. */
 interface VectorResult {
   readonly data: { readonly result: readonly { readonly value: readonly [number, string] }[] };
 }
 
-export interface LogsTarget {
+interface LogsTarget {
   readonly loki: string;
   readonly namespaces: readonly string[];
   readonly tenant?: string;

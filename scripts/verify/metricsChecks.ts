@@ -1,4 +1,4 @@
-import { Finding } from "../preflight/findings";
+import { Finding } from "../cli/findings";
 import { getJson } from "./httpJson";
 
 /** One entry of Prometheus' GET /api/v1/targets `activeTargets`. */

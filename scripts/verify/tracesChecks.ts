@@ -1,6 +1,7 @@
 import { randomBytes } from "crypto";
-import { Finding } from "../preflight/findings";
+import { Finding } from "../cli/findings";
 import { request } from "./httpJson";
+import { sleep } from "../../testkit/sleep";
 
 /** The collector's own counters (its telemetry endpoint), summed over every receiver or exporter. */
 export const COLLECTOR_COUNTERS = {
@@ -57,7 +58,7 @@ export function probeSpan(now = Date.now()): string {
   });
 }
 
-export interface TracesTarget {
+interface TracesTarget {
   readonly otlpHttp: string;
   readonly telemetry: string;
   readonly tempo: string;
@@ -91,7 +92,7 @@ export async function tracesFindings(target: TracesTarget): Promise<Finding[]> {
     const deadline = Date.now() + target.exportWithinMs;
     let after = await counters(target.telemetry);
     while (after.sent <= before.sent && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await sleep(500);
       after = await counters(target.telemetry);
     }
     const failed = after.failed - before.failed;

@@ -1,6 +1,6 @@
 import * as k8s from "@kubernetes/client-node";
-import { ifExists } from "../preflight/clusterFacts";
-import { Finding } from "../preflight/findings";
+import { ifExists } from "../cli/ifExists";
+import { Finding } from "../cli/findings";
 import { WorkloadRef } from "./expectations";
 
 /** Ready and desired pods of one workload, or undefined when it does not exist. */

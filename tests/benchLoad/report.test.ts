@@ -8,11 +8,11 @@ import { Pacer } from "../../scripts/benchLoad/pacer";
 import { sizing, useTable } from "../../scripts/benchLoad/report";
 import { SPANS_PER_TRACE, otlpBatch } from "../../scripts/benchLoad/spans";
 import { memoryLimiterBytes } from "../../scripts/benchLoad/stack";
-import { podLogFile } from "../live/localStack";
+import { podLogFile } from "../../testkit/localServers";
 import { rendered } from "../renderedStacks";
-import { containerEnv, objectNamed } from "../support/rendered";
-
-type Json = Record<string, any>;
+import { containerEnv, objectNamed } from "../../testkit/rendered";
+import { Json } from "../../testkit/json";
+import { sleep } from "../../testkit/sleep";
 
 test("requests and limits are the rendered main container's, as quantities", async () => {
   const { objects } = await rendered("kind");
@@ -61,10 +61,10 @@ test("the pacer offers its rate and counts what a receiver refuses, with the rec
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   const start = Date.now();
   const pacer = new Pacer(100, () => fetch(url, { method: "POST" }));
-  await new Promise((r) => setTimeout(r, 1550));
+  await sleep(1550);
   pacer.stop();
   const seconds = (Date.now() - start) / 1000;
-  await new Promise((r) => setTimeout(r, 300));
+  await sleep(300);
   server.close();
   const counts = pacer.counts();
   // The first five requests (ten items each at 100/s) are accepted, however late the timer fires.

@@ -2,10 +2,9 @@ import * as yaml from "js-yaml";
 import { springPodExposition, uriTemplates } from "../../scripts/benchLoad/springPod";
 import { ScrapeJob, ScrapeTargets, capturedNow, keptServices } from "../../scripts/benchLoad/targets";
 import { rendered } from "../renderedStacks";
-import { exposition, samples } from "../support/expositions";
-import { configMapData } from "../support/rendered";
-
-type Json = Record<string, any>;
+import { exposition, samples } from "../../testkit/expositions/index";
+import { configMapData } from "../../testkit/rendered";
+import { Json } from "../../testkit/json";
 
 test("a bench pod exposes the Spring Boot fixture with its request timer on ten URI templates: 1,534 series", () => {
   const pod = samples(springPodExposition("ticket-service"));

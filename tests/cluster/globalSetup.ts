@@ -1,4 +1,4 @@
-import { toolDirectory } from "../support/tools";
+import { toolDirectory } from "../../testkit/tools";
 
 /** Marks every process of one cluster-test run (they inherit it), so teardown finds only its own. */
 export const CLUSTER_TEST_RUN_VARIABLE = "OBSERVABILITY_CLUSTER_TEST_RUN";

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { killLeftovers } from "../support/leftovers";
+import { killLeftovers } from "../../testkit/leftovers";
 import { CLUSTER_TEST_RUN_VARIABLE } from "./globalSetup";
 
 /**

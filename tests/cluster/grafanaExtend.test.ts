@@ -1,11 +1,10 @@
 import * as k8s from "@kubernetes/client-node";
 import { PROJECT_ROOT, RenderedStack, renderStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { KIND_SHAPE, TestCluster, startCluster, waitFor } from "../support/cluster";
+import { KIND_SHAPE, TestCluster, startCluster, waitFor } from "../../testkit/cluster";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
-import { StackDeployer } from "../support/kubeApply";
-
-type Json = Record<string, any>;
+import { StackDeployer } from "../../testkit/kubeApply";
+import { Json } from "../../testkit/json";
 
 // The kind stack, then the same stack with Grafana's extension keys (observability:grafana of
 // tests/extend/Pulumi.extended.yaml):

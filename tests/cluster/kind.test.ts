@@ -1,4 +1,4 @@
-import { KIND_SHAPE } from "../support/cluster";
+import { KIND_SHAPE } from "../../testkit/cluster";
 import { stackLifecycle } from "./lifecycle";
 
 // A fresh kind cluster: one node with a laptop's capacity, kind's default `standard` class

@@ -6,24 +6,24 @@ import { parsePulumiConfig } from "../../config";
 import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { StackName } from "../renderedStacks";
+import { StackName } from "../../testkit/stacks";
 import {
   ClusterOptions,
   TestCluster,
   describe as describeError,
   startCluster,
   waitFor,
-} from "../support/cluster";
-import { StackDeployer, ref } from "../support/kubeApply";
+} from "../../testkit/cluster";
+import { StackDeployer, ref } from "../../testkit/kubeApply";
 import { PulumiConfig, USER_EDITS } from "../support/userEdits";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
+import { sleep } from "../../testkit/sleep";
 
 /** Workloads whose volumes hold history: an edit must never delete them or their claims. */
 const DATA_WORKLOADS = ["prometheus", "alertmanager", "loki", "tempo", "grafana"];
 const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet"];
 
-export interface LifecycleOptions {
+interface LifecycleOptions {
   readonly stack: StackName;
   readonly shape: ClusterOptions;
   /** Namespaces the stack reads rather than creates: the team creates them before the first up. */
@@ -208,7 +208,7 @@ export function stackLifecycle(options: LifecycleOptions): void {
         const all = await endpointPods("prometheus", replicas);
         expect(all).toEqual(Array.from({ length: replicas }, (_, i) => `prometheus-${i}`));
         // Settling: the query Service never gains a second endpoint.
-        await new Promise((r) => setTimeout(r, 2000));
+        await sleep(2000);
         expect(await endpointPods("prometheus-query", 1)).toEqual(queried);
         return { queried, all };
       },
@@ -598,7 +598,7 @@ export function stackLifecycle(options: LifecycleOptions): void {
 }
 
 /** The objects both renders have whose inputs differ, except where changes are ignored. */
-export function changedObjects(before: RenderedStack, after: RenderedStack): string[] {
+function changedObjects(before: RenderedStack, after: RenderedStack): string[] {
   const ignored = (stack: RenderedStack, object: KubeObject) =>
     stack.registrations.find((r) => r.inputs === (object as unknown))?.ignoreChanges ?? [];
   const comparable = (stack: RenderedStack, object: KubeObject) => {

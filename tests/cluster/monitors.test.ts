@@ -14,11 +14,10 @@ import {
   describe as describeError,
   startCluster,
   waitFor,
-} from "../support/cluster";
-import { StackDeployer } from "../support/kubeApply";
+} from "../../testkit/cluster";
+import { StackDeployer } from "../../testkit/kubeApply";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 const SCRAPER = "system:serviceaccount:observability:monitor-scraper";
 const SCRAPER_GROUPS = [

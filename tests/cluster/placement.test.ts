@@ -6,8 +6,8 @@ import { REGISTRY_CREDENTIALS_SECRET } from "../../config";
 import { PLACED_WORKLOADS } from "../../config/components";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { EKS_SHAPE, TestCluster, startCluster, waitFor } from "../support/cluster";
-import { StackDeployer } from "../support/kubeApply";
+import { EKS_SHAPE, TestCluster, startCluster, waitFor } from "../../testkit/cluster";
+import { StackDeployer } from "../../testkit/kubeApply";
 import {
   MIRROR,
   POOL,

@@ -4,11 +4,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { PreflightPlan, exitCode, formatFindings } from "../../scripts/preflight/findings";
+import { PreflightPlan } from "../../scripts/preflight/findings";
+import { exitCode, formatFindings } from "../../scripts/cli/findings";
 import { preflightPlan, runPreflight } from "../../scripts/preflight/plan";
-import { EKS_SHAPE, TestCluster, startCluster, waitFor } from "../support/cluster";
-
-type Json = Record<string, any>;
+import { EKS_SHAPE, TestCluster, startCluster, waitFor } from "../../testkit/cluster";
+import { Json } from "../../testkit/json";
 
 /**
  * `npm run preflight` against a real API server: one control plane, first shaped like kind, then

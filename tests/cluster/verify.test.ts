@@ -3,17 +3,16 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT, RenderedStack } from "../../render/renderStack";
-import { Finding, findingLine } from "../../scripts/preflight/findings";
+import { Finding, findingLine } from "../../scripts/cli/findings";
 import { verifyChecks } from "../../scripts/verify/checkList";
 import { runChecks } from "../../scripts/verify/checks";
 import { stackEndpoints } from "../../scripts/verify/endpoints";
 import { VerifyExpectations, verifyExpectations } from "../../scripts/verify/expectations";
 import { workloadFindings } from "../../scripts/verify/workloads";
 import { rendered, stackConfig } from "../renderedStacks";
-import { KIND_SHAPE, TestCluster, startCluster, waitFor } from "../support/cluster";
-import { StackDeployer } from "../support/kubeApply";
-
-type Json = Record<string, any>;
+import { KIND_SHAPE, TestCluster, startCluster, waitFor } from "../../testkit/cluster";
+import { StackDeployer } from "../../testkit/kubeApply";
+import { Json } from "../../testkit/json";
 
 /**
  * `npm run verify`'s cluster side against a real API server with kwok nodes: the workload check on

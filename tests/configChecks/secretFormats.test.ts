@@ -6,8 +6,7 @@ import { secretFormatProblems } from "../../config/secretFormats";
 import main = require("../../index");
 import { PROJECT_ROOT, recordDeployment } from "../../render/renderStack";
 import { SECRET_PLACEHOLDER, readStackFile } from "../../render/stackFile";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 /** Pulumi.kind.yaml with `observability:alerting` edited, that key held encrypted as `--secret` leaves it. */
 function withAlerting(edit: (alerting: Json) => void): {

@@ -5,20 +5,9 @@ import { ConfigError, PROFILE_DEFAULTS, parsePulumiConfig, parseStackConfig } fr
 import { DEMO_NAMESPACE } from "../../config/demo";
 import { PROJECT_ROOT, recordDeployment } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-
-type Json = Record<string, any>;
-
-function problemsOf(raw: Json): readonly string[] {
-  try {
-    parseStackConfig(raw, new Set());
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      return error.problems;
-    }
-    throw error;
-  }
-  throw new Error("expected the config to be rejected");
-}
+import { Json } from "../../testkit/json";
+import { sleep } from "../../testkit/sleep";
+import { sectionProblems } from "../support/configProblems";
 
 /** The prod stack file with the demo turned on, as `pulumi config set --path demo.enabled true` leaves it. */
 function prodWithDemo(): { config: Record<string, string>; secretKeys: string[] } {
@@ -85,7 +74,7 @@ test.each<[string, Json, string[]]>([
   ],
   ["with an unknown key", { profile: "kind", demo: { enable: true } }, ["observability:demo"]],
 ])("refused %s, naming the key", (_, raw, expected) => {
-  const problems = problemsOf(raw);
+  const problems = sectionProblems(raw);
   expect(problems).toHaveLength(expected.length);
   expected.forEach((start, i) => expect(problems[i].startsWith(start)).toBe(true));
 });
@@ -109,6 +98,6 @@ test("the demo on the prod stack registers nothing", async () => {
   const run = main();
   await expect(run).rejects.toThrow(ConfigError);
   await expect(run).rejects.toThrow("observability:demo.enabled is for the kind profile only");
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await sleep(50);
   expect(mocks.registrations).toEqual([]);
 });

@@ -11,9 +11,8 @@ import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { rendered, stackConfig } from "../renderedStacks";
-import { configMapData } from "../support/rendered";
-
-type Json = Record<string, any>;
+import { configMapData } from "../../testkit/rendered";
+import { Json } from "../../testkit/json";
 
 const inDemo = (objects: readonly KubeObject[]) =>
   objects.filter((o) => o.metadata.namespace === DEMO_NAMESPACE || o.metadata.name === DEMO_NAMESPACE);

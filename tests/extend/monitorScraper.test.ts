@@ -16,12 +16,12 @@ import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, RenderedStack, renderStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
-import { configMapData, objectNamed } from "../support/rendered";
+import { configMapData, objectNamed } from "../../testkit/rendered";
 import { strictDecodeProblems } from "../support/strictDecode";
-import { tools } from "../support/tools";
+import { tools } from "../../testkit/tools";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
+import { Json } from "../../testkit/json";
 
-type Json = Record<string, any>;
 const run = promisify(execFile);
 
 function renderProdWithMonitors(): Promise<RenderedStack> {

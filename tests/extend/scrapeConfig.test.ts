@@ -1,9 +1,10 @@
 // Bad input to metrics.extraScrapeConfigs and metrics.annotationDiscovery: every problem names its
 // key, and the program registers nothing.
+import { ConfigError } from "../../config";
 import main = require("../../index");
-import { ConfigError, parseStackConfig } from "../../config";
 import { PROJECT_ROOT, recordDeployment } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
+import { sectionProblems } from "../support/configProblems";
 
 const billing = {
   job_name: "billing-legacy",
@@ -15,17 +16,8 @@ const kafka = {
 };
 
 /** The problems of a kind stack whose `metrics` block is `metrics`; `secret`: set with --secret. */
-function problemsOf(metrics: Record<string, unknown>, secret = true): readonly string[] {
-  try {
-    parseStackConfig({ metrics }, new Set(secret ? ["metrics"] : []));
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      return error.problems;
-    }
-    throw error;
-  }
-  throw new Error("expected the config to be rejected");
-}
+const metricsProblems = (metrics: Record<string, unknown>, secret = true) =>
+  sectionProblems({ metrics }, secret ? ["metrics"] : []);
 
 const key = "observability:metrics.extraScrapeConfigs";
 
@@ -101,12 +93,12 @@ describe("metrics.extraScrapeConfigs rejects, naming the key", () => {
       `${key}[0].authorization must not be set beside basic_auth`,
     ],
   ])("%s", (_what, job, problem) => {
-    const problems = problemsOf({ extraScrapeConfigs: [job] });
+    const problems = metricsProblems({ extraScrapeConfigs: [job] });
     expect(problems.some((p) => p.startsWith(problem))).toBe(true);
   });
 
   test("a discovery namespace or static target in the stack's own namespaces", () => {
-    const problems = problemsOf({
+    const problems = metricsProblems({
       extraScrapeConfigs: [
         {
           ...kafka,
@@ -129,12 +121,12 @@ describe("metrics.extraScrapeConfigs rejects, naming the key", () => {
 
   test("a missing or plaintext credential", () => {
     expect(
-      problemsOf({ extraScrapeConfigs: [{ ...billing, basic_auth: { username: "prometheus" } }] }),
+      metricsProblems({ extraScrapeConfigs: [{ ...billing, basic_auth: { username: "prometheus" } }] }),
     ).toEqual([`${key}[0].basic_auth.password is required`]);
-    expect(problemsOf({ extraScrapeConfigs: [{ ...billing, authorization: { type: "Bearer" } }] })).toEqual([
-      `${key}[0].authorization.credentials is required`,
-    ]);
-    const plaintext = problemsOf(
+    expect(
+      metricsProblems({ extraScrapeConfigs: [{ ...billing, authorization: { type: "Bearer" } }] }),
+    ).toEqual([`${key}[0].authorization.credentials is required`]);
+    const plaintext = metricsProblems(
       {
         extraScrapeConfigs: [
           { ...billing, basic_auth: { username: "prometheus", password: "sentinel-plaintext" } },
@@ -150,7 +142,7 @@ describe("metrics.extraScrapeConfigs rejects, naming the key", () => {
   });
 
   test("a repeated annotation discovery namespace", () => {
-    expect(problemsOf({ annotationDiscovery: { namespaces: ["batch", "batch"] } })).toEqual([
+    expect(metricsProblems({ annotationDiscovery: { namespaces: ["batch", "batch"] } })).toEqual([
       'observability:metrics.annotationDiscovery.namespaces[1] must be unique: batch appears more than once (got "batch")',
     ]);
   });
@@ -180,7 +172,7 @@ describe("metrics.prometheusOperatorMonitors rejects, naming the key", () => {
       `${monitors}.namespaces[0] must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters) (got "Cert_Manager")`,
     ],
   ])("%s", (_what, value, problem) => {
-    expect(problemsOf({ prometheusOperatorMonitors: value })).toEqual([problem]);
+    expect(metricsProblems({ prometheusOperatorMonitors: value })).toEqual([problem]);
   });
 });
 

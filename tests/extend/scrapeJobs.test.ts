@@ -3,7 +3,6 @@
 // then checked by the real promtool.
 import { execFile } from "child_process";
 import * as fs from "fs";
-import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
@@ -12,11 +11,11 @@ import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, RenderedStack, renderStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
-import { configMapData, objectNamed } from "../support/rendered";
-import { tools } from "../support/tools";
+import { configMapData, objectNamed, prometheusYml } from "../../testkit/rendered";
+import { tools } from "../../testkit/tools";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
+import { Json } from "../../testkit/json";
 
-type Json = Record<string, any>;
 const run = promisify(execFile);
 
 const scrapeStackFile = () => readStackFile(EXTENDED_STACK, EXTEND_DIR);
@@ -36,8 +35,6 @@ const RENDERS: readonly [string, () => Promise<RenderedStack>, () => Promise<Ren
   ["prod", renderProdWithScrapeJobs, () => rendered("prod")],
 ];
 
-const prometheusYml = (objects: readonly KubeObject[]) =>
-  yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as Json;
 const job = (objects: readonly KubeObject[], name: string): Json =>
   prometheusYml(objects).scrape_configs.find((j: Json) => j.job_name === name);
 const prometheusEgress = (objects: readonly KubeObject[]): Json[] =>

@@ -7,7 +7,7 @@ import { wiringGraph } from "../../components/wiring/graph";
 import { parsePulumiConfig } from "../../config";
 import { renderStack } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { NamedParty, graphAllows, networkParties, networkPolicies } from "../support/network";
+import { NamedParty, graphAllows, networkParties, networkPolicies, partyNamed } from "../support/network";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 
 const TEAM_NAMESPACES = ["kafka", "billing", "payments-batch", "cert-manager", "ingress-nginx"];
@@ -19,13 +19,7 @@ async function network() {
   const flows = wiringGraph(config);
   const parties = networkParties(objects, [...config.apps.namespaces, ...TEAM_NAMESPACES]);
   const policies = networkPolicies(objects);
-  const party = (name: string): NamedParty => {
-    const found = parties.find((p) => p.name === name);
-    if (found === undefined) {
-      throw new Error(`no party ${name}; have ${parties.map((p) => p.name).join(", ")}`);
-    }
-    return found;
-  };
+  const party = (name: string): NamedParty => partyNamed(parties, name);
   return { config, objects, flows, parties, policies, party };
 }
 

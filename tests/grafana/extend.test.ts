@@ -11,11 +11,10 @@ import { Registration } from "../../render/mocks";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
-import { configMapData, objectNamed } from "../support/rendered";
+import { configMapData, objectNamed } from "../../testkit/rendered";
 import { strictDecodeProblems } from "../support/strictDecode";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 const extendFile = () => readStackFile(EXTENDED_STACK, EXTEND_DIR);
 

@@ -7,8 +7,7 @@ import { CONFIGMAP_LIMIT_BYTES } from "../../components/grafana/extraDashboards"
 import { recordDeployment } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 const GOOD_DASHBOARDS = path.join(EXTEND_DIR, "dashboards/payments");
 

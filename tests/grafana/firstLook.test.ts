@@ -10,9 +10,8 @@ import {
 } from "../../components/grafana/firstLook";
 import { DATASOURCE_UIDS } from "../../components/grafana/names";
 import { rendered } from "../renderedStacks";
-import { configMapData } from "../support/rendered";
-
-type Json = Record<string, any>;
+import { configMapData } from "../../testkit/rendered";
+import { Json } from "../../testkit/json";
 
 /** The Explore pane a URL opens, decoded as Grafana reads its `panes` parameter. */
 function paneOf(url: string): Json {

@@ -10,13 +10,13 @@ import { USE_DASHBOARDS } from "../../components/metrics/useDashboards";
 import { KubeObject, toManifest } from "../../render/manifest";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { StackName, rendered } from "../renderedStacks";
-import { Server, freePort, startServer } from "../support/processes";
-import { configMapData, objectNamed } from "../support/rendered";
+import { rendered } from "../renderedStacks";
+import { StackName } from "../../testkit/stacks";
+import { Server, freePort, startServer } from "../../testkit/processes";
+import { configMapData, objectNamed } from "../../testkit/rendered";
 import { dashboardExprs, dashboards } from "../support/dashboards";
-import { tools } from "../support/tools";
-
-type Json = Record<string, any>;
+import { tools } from "../../testkit/tools";
+import { Json } from "../../testkit/json";
 
 /** Grafana reads `$$` in provisioning files as a literal `$`. */
 const datasources = (objects: readonly KubeObject[]): Json[] =>

@@ -4,8 +4,7 @@ import { timeSeries } from "../../components/grafana/dashboard/presets";
 import { LINKED_DASHBOARDS, MOVED_DASHBOARDS, allDashboards } from "../../components/grafana/dashboards";
 import { DashboardDefinition, defineDashboard } from "../../components/grafana/dashboards/definition";
 import { landing } from "../../components/grafana/dashboards/landing";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 const config = parseStackConfig({}, new Set());
 

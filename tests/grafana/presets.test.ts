@@ -1,7 +1,6 @@
 import { PanelSpec, dashboard, loki, prom } from "../../components/grafana/dashboard/model";
 import { statTile, table, timeSeries } from "../../components/grafana/dashboard/presets";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 /** The JSON Grafana reads for each panel, as the provisioning file carries it. */
 const rendered = (...panels: PanelSpec[]): Json[] =>

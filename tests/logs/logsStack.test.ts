@@ -13,9 +13,8 @@ import {
 import { ALLOY_PATHS } from "../../components/logs/names";
 import { KubeObject } from "../../render/manifest";
 import { rendered } from "../renderedStacks";
-import { configMapData, objectNamed } from "../support/rendered";
-
-type Json = Record<string, any>;
+import { configMapData, objectNamed } from "../../testkit/rendered";
+import { Json } from "../../testkit/json";
 
 const lokiConfig = (objects: readonly KubeObject[]) =>
   yaml.load(configMapData(objects, "loki-config")["loki.yaml"]) as Json;

@@ -9,11 +9,11 @@ import { PROFILE_DEFAULTS, parseStackConfig } from "../../config";
 import { KubeObject } from "../../render/manifest";
 import { renderStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { STACKS, rendered } from "../renderedStacks";
-import { configMapData, containerArgs, objectNamed } from "../support/rendered";
+import { rendered } from "../renderedStacks";
+import { STACKS } from "../../testkit/stacks";
+import { configMapData, containerArgs, objectNamed } from "../../testkit/rendered";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 const SECRETS = "/etc/alertmanager/secrets";
 

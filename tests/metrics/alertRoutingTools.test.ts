@@ -11,16 +11,15 @@ import { RECEIVERS } from "../../components/metrics/alertmanagerConfig";
 import { parsePulumiConfig } from "../../config";
 import { renderStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { startAlertmanager, writeAlertmanagerFiles } from "../support/alertmanager";
-import { LocalHttpServer, webhookReceiver } from "../support/httpServers";
-import { Servers, eventually } from "../support/processes";
-import { configMapData } from "../support/rendered";
-import { tools } from "../support/tools";
+import { startAlertmanager, writeAlertmanagerFiles } from "../../testkit/alertmanager";
+import { LocalHttpServer, webhookReceiver } from "../../testkit/httpServers";
+import { Servers, eventually } from "../../testkit/processes";
+import { configMapData } from "../../testkit/rendered";
+import { tools } from "../../testkit/tools";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
+import { Json } from "../../testkit/json";
 
 const run = promisify(execFile);
-type Json = Record<string, any>;
-
 describe("the routes stack file under amtool", () => {
   let dir: string;
   let configFile: string;

@@ -14,14 +14,12 @@ import { PROMETHEUS_PATHS } from "../../components/metrics/names";
 import { toYaml } from "../../components/common/yaml";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { STACKS } from "../renderedStacks";
+import { STACKS } from "../../testkit/stacks";
 import { EXTEND_DIR, EXTENDED_STACK, renderedExtended } from "../support/extendedStack";
-import { configMapData, objectNamed } from "../support/rendered";
-import { tools } from "../support/tools";
+import { configMapData, objectNamed, prometheusYml } from "../../testkit/rendered";
+import { tools } from "../../testkit/tools";
 
 const run = promisify(execFile);
-type Json = Record<string, any>;
-
 const PAYMENTS = "tests/extend/rules/payments.rules.yml";
 const PAYMENTS_LOGS = "tests/extend/rules/payments.logs.yml";
 
@@ -61,8 +59,8 @@ describe.each(STACKS)("stack %s with the extension stack file's rule files", (st
       "slo.yaml",
     ]);
     expect(yaml.load(rules["payments.rules.yml"])).toEqual(yaml.load(fs.readFileSync(PAYMENTS, "utf8")));
-    const prometheusYml = yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as Json;
-    expect(prometheusYml.rule_files).toContain(`${PROMETHEUS_PATHS.rulesDir}/payments.rules.yml`);
+    const prometheusConfig = prometheusYml(objects);
+    expect(prometheusConfig.rule_files).toContain(`${PROMETHEUS_PATHS.rulesDir}/payments.rules.yml`);
   });
 
   test("Loki: the team's file is one more ruler namespace in the tenant's rules directory", () => {

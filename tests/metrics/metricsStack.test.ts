@@ -18,15 +18,11 @@ import { renderedPods } from "../../checks/podSpecs";
 import { openApiProblems } from "../../checks/kubernetesSchema";
 import { rendered } from "../renderedStacks";
 import { strictDecodeProblems } from "../support/strictDecode";
-import { configMapData, objectNamed } from "../support/rendered";
-
-type Json = Record<string, any>;
+import { configMapData, objectNamed, prometheusYml } from "../../testkit/rendered";
+import { Json } from "../../testkit/json";
 
 const container = (objects: readonly KubeObject[], kind: string, name: string, containerName = name): Json =>
   objectNamed(objects, kind, name).spec.template.spec.containers.find((c: Json) => c.name === containerName);
-
-const prometheusYml = (objects: readonly KubeObject[]) =>
-  yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as Json;
 
 describe("Prometheus", () => {
   test("kind: reference resources, 7d retention, lifecycle, exemplars, remote-write receiver, NodePort 30090", async () => {

@@ -7,13 +7,13 @@ import * as os from "os";
 import * as path from "path";
 import { AlertRule, RuleFile } from "../../components/metrics/prometheusTypes";
 import { USE_DASHBOARDS } from "../../components/metrics/useDashboards";
-import { STACKS, rendered } from "../renderedStacks";
-import { Servers } from "../support/processes";
-import { startAlertmanager } from "../support/alertmanager";
-import { configMapData, objectNamed } from "../support/rendered";
+import { rendered } from "../renderedStacks";
+import { STACKS } from "../../testkit/stacks";
+import { Servers } from "../../testkit/processes";
+import { startAlertmanager } from "../../testkit/alertmanager";
+import { configMapData, objectNamed, prometheusYml } from "../../testkit/rendered";
 import { PLATFORM_ALERT_CASES } from "./platformRuleCases";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 const GRAFANA = { kind: "http://localhost:30006", prod: "https://grafana.tiketi.example.com" };
 
@@ -81,11 +81,11 @@ describe.each(STACKS)("the %s render's platform rules", (stack) => {
   test("no rule reads the scheduler, the controller manager or etcd, which EKS does not expose", () => {
     const hidden = /\b(scheduler_|etcd_|workqueue_|leader_election_|kube-scheduler|kube-controller-manager)/;
     expect(expressions.filter((e) => hidden.test(e))).toEqual([]);
-    const prometheusYml = yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as Json;
-    expect(prometheusYml.scrape_configs.map((j: Json) => j.job_name)).toEqual(
+    const prometheusConfig = prometheusYml(objects);
+    expect(prometheusConfig.scrape_configs.map((j: Json) => j.job_name)).toEqual(
       expect.arrayContaining(["kubelet", "cadvisor", "apiserver", "coredns"]),
     );
-    expect(JSON.stringify(prometheusYml)).not.toMatch(/scheduler|controller-manager|etcd/);
+    expect(JSON.stringify(prometheusConfig)).not.toMatch(/scheduler|controller-manager|etcd/);
   });
 
   test("Prometheus may read the API server's /metrics and nothing more of its non-resource URLs", () => {

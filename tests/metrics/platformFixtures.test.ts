@@ -1,6 +1,6 @@
 // The platform exporters' fixtures describe one cluster: every line is read, every family is
 // declared, and the kubelet's pods, claims and node are kube-state-metrics' own.
-import { Fixture, exposition, samples } from "../support/expositions";
+import { Fixture, exposition, samples } from "../../testkit/expositions/index";
 
 const PLATFORM: readonly Fixture[] = ["kube-state-metrics", "cadvisor", "kubelet", "coredns", "apiserver"];
 

@@ -1,8 +1,8 @@
 // `promtool test rules` cases for the platform alerts, made of what the exporters print: each
-// case takes the fixture series of one object (tests/expositions) as Prometheus stores them after
+// case takes the fixture series of one object (testkit/expositions) as Prometheus stores them after
 // the scrape, and changes only the values the exporter changes in that failure. Counters grow at
 // their fixture's average rate since the exporter started.
-import { CUMULATIVE, Fixture, Sample, exposition, samples } from "../support/expositions";
+import { CUMULATIVE, Fixture, Sample, exposition, samples } from "../../testkit/expositions/index";
 import { AlertCase } from "./alertCase";
 
 type Labels = Readonly<Record<string, string>>;
@@ -18,10 +18,10 @@ const UPTIME: Partial<Record<Fixture, number>> = {
   "node-exporter": 17514,
 };
 
-export const KIND_NODE = "kind-control-plane";
+const KIND_NODE = "kind-control-plane";
 
 /** Target labels of each job, as the rendered relabelling sets them for the kind node's pods. */
-export const TARGETS = (node: string) =>
+const TARGETS = (node: string) =>
   ({
     "kube-state-metrics": {
       job: "kube-state-metrics",
@@ -52,12 +52,12 @@ export const TARGETS = (node: string) =>
     },
   }) as const satisfies Partial<Record<Fixture, Labels>>;
 
-export type PlatformFixture = keyof ReturnType<typeof TARGETS>;
+type PlatformFixture = keyof ReturnType<typeof TARGETS>;
 
 const num = (n: number) =>
   Number.isInteger(n) ? String(n) : n.toFixed(6).replace(/0+$/, "").replace(/\.$/, "");
 
-export const seriesKey = (name: string, labels: Labels) =>
+const seriesKey = (name: string, labels: Labels) =>
   `${name}{${Object.entries(labels)
     .map(([k, v]) => `${k}="${v}"`)
     .join(",")}}`;
@@ -107,7 +107,7 @@ export function scraped(
 }
 
 /** A series the exporter prints only in the failure state, with the labels it prints beside `of`'s. */
-export function printedAs(
+function printedAs(
   fixture: PlatformFixture,
   name: string,
   of: Sample,
@@ -900,7 +900,7 @@ export const PLATFORM_ALERT_CASES: readonly AlertCase[] = [
   ),
 ];
 
-/** The nodes of the EKS shape (tests/support/cluster.ts EKS_SHAPE). */
+/** The nodes of the EKS shape (testkit/cluster.ts EKS_SHAPE). */
 const EKS_NODES = ["a", "b", "c"].map((zone) => `ip-10-0-${zone.charCodeAt(0)}-10.ec2.internal`);
 /** What EKS runs out of the cluster's reach: no pods of these exist there. */
 const EKS_HIDDEN = /^(etcd|kube-apiserver|kube-controller-manager|kube-scheduler)-|^kindnet-/;

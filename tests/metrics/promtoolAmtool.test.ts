@@ -9,10 +9,11 @@ import { promisify } from "util";
 import { RECEIVERS } from "../../components/metrics/alertmanagerConfig";
 import { PROMETHEUS_PATHS, SERVICE_ACCOUNT_TOKEN } from "../../components/metrics/names";
 import { RuleFile } from "../../components/metrics/prometheusTypes";
-import { STACKS, rendered } from "../renderedStacks";
-import { writeAlertmanagerFiles } from "../support/alertmanager";
-import { configMapData } from "../support/rendered";
-import { tools } from "../support/tools";
+import { rendered } from "../renderedStacks";
+import { STACKS } from "../../testkit/stacks";
+import { writeAlertmanagerFiles } from "../../testkit/alertmanager";
+import { configMapData } from "../../testkit/rendered";
+import { tools } from "../../testkit/tools";
 import { ALERT_CASES, promtoolTestFiles } from "./ruleUnitTests";
 
 const run = promisify(execFile);

@@ -1,7 +1,7 @@
 // `promtool test rules` cases for every alert of the generated rule files: one input that must
 // make the alert fire with exactly the expected labels, and one close to it that must not. The
-// latency alerts read fixture expositions (tests/expositions) of a slow and a fast service.
-import { Sample, promtoolSeries } from "../support/expositions";
+// latency alerts read fixture expositions (testkit/expositions) of a slow and a fast service.
+import { Sample, promtoolSeries } from "../../testkit/expositions/index";
 import { AlertRule, RecordingRule, RuleFile } from "../../components/metrics/prometheusTypes";
 import { AlertCase } from "./alertCase";
 import { PLATFORM_ALERT_CASES, healthyCluster } from "./platformRuleCases";
@@ -360,7 +360,7 @@ export const ALERT_CASES: readonly AlertCase[] = [
 const minutes = (evalTime: string) => Number(/^(\d+)m$/.exec(evalTime)?.[1] ?? 0);
 
 /** Minutes of healthy series each profile's cluster is evaluated over. */
-export const HEALTHY_MINUTES = 60;
+const HEALTHY_MINUTES = 60;
 
 /** Every name-like token of a PromQL expression: metrics, recording rules, functions, labels. */
 const identifiers = (expr: string) => new Set(expr.match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? []);

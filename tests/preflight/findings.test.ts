@@ -2,13 +2,8 @@ import { parsePulumiConfig } from "../../config";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { ClusterFacts } from "../../scripts/preflight/clusterFacts";
-import {
-  Finding,
-  PreflightPlan,
-  exitCode,
-  formatFindings,
-  preflightFindings,
-} from "../../scripts/preflight/findings";
+import { PreflightPlan, preflightFindings } from "../../scripts/preflight/findings";
+import { Finding, exitCode, formatFindings } from "../../scripts/cli/findings";
 import { stackConfig } from "../renderedStacks";
 
 // Recorded from what EKS, its add-ons and the AWS Load Balancer Controller chart create; the

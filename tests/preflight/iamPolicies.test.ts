@@ -1,7 +1,8 @@
 import { parsePulumiConfig } from "../../config";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { eksCluster, formatIamRoles, iamRoles, roleUses } from "../../scripts/preflight/iamPolicies";
+import { formatIamRoles, iamRoles, roleUses } from "../../scripts/preflight/iamPolicies";
+import { eksCluster } from "../../scripts/cli/eksCluster";
 import { irsaServiceAccounts } from "../../scripts/preflight/irsa";
 import { rendered, stackConfig } from "../renderedStacks";
 

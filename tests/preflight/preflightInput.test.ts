@@ -5,8 +5,8 @@ import { ConfigError, parsePulumiConfig } from "../../config";
 import * as renderStack from "../../render/renderStack";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { stackKubeConfig } from "../../scripts/preflight/clusterFacts";
-import { exitCode } from "../../scripts/preflight/findings";
+import { stackKubeConfig } from "../../scripts/cli/kubeConfig";
+import { exitCode } from "../../scripts/cli/findings";
 import { preflightPlan, runPreflight } from "../../scripts/preflight/plan";
 
 /** The prod stack file with one section replaced, as the CLI would have stored it. */

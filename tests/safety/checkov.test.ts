@@ -7,8 +7,8 @@ import { CheckovFailure, checkovSkips, staleSkips, unexplainedFailures } from ".
 import { KubeObject, toManifest } from "../../render/manifest";
 import { exampleDeployment } from "../fixtures";
 import { rendered } from "../renderedStacks";
-import { CheckovResult, runCheckov } from "../support/checkov";
-import { tools } from "../support/tools";
+import { CheckovResult, runCheckov } from "../../testkit/checkov";
+import { tools } from "../../testkit/tools";
 
 let results: Record<string, CheckovResult>;
 let dir: string;

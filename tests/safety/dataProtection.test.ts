@@ -4,8 +4,7 @@ import { selectorMatches } from "../../checks/networkPolicyCoverage";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 /** Workloads with data volumes in prod. Grafana keeps its state in the external database there. */
 const DATA_WORKLOADS = ["alertmanager", "loki", "prometheus", "tempo"];

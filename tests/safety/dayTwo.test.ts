@@ -4,9 +4,9 @@ import { dataClaimName } from "../../components/common/statefulSet";
 import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { STACKS, StackName, rendered, stackConfig } from "../renderedStacks";
-
-type Json = Record<string, any>;
+import { rendered, stackConfig } from "../renderedStacks";
+import { STACKS, StackName } from "../../testkit/stacks";
+import { Json } from "../../testkit/json";
 
 /** Renders a committed stack file with some top-level keys edited, as an update after `previous`. */
 async function renderEdited(

@@ -2,7 +2,8 @@ import { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPo
 import { connectionAllowed, Connection } from "../../checks/networkReachability";
 import { renderedPods } from "../../checks/podSpecs";
 import { Flow, closedNamespaces, wiringGraph } from "../../components/wiring/graph";
-import { STACKS, StackName, rendered, stackConfig } from "../renderedStacks";
+import { rendered, stackConfig } from "../renderedStacks";
+import { STACKS, StackName } from "../../testkit/stacks";
 import {
   NamedParty,
   OUTSIDE,
@@ -11,6 +12,7 @@ import {
   networkParties,
   networkPolicies,
   partiesOf,
+  partyNamed,
 } from "../support/network";
 
 async function network(stack: StackName) {
@@ -19,13 +21,7 @@ async function network(stack: StackName) {
   const flows = wiringGraph(config);
   const parties = networkParties(objects, config.apps.namespaces);
   const policies = networkPolicies(objects);
-  const party = (name: string): NamedParty => {
-    const found = parties.find((p) => p.name === name);
-    if (found === undefined) {
-      throw new Error(`no party ${name}; have ${parties.map((p) => p.name).join(", ")}`);
-    }
-    return found;
-  };
+  const party = (name: string): NamedParty => partyNamed(parties, name);
   const allowed = (from: NamedParty, to: NamedParty, connection: Connection) =>
     connectionAllowed(policies, from.party, to.party, connection);
 

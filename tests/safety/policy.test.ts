@@ -3,10 +3,10 @@
 import { POLICIES, PolicyInput } from "../../policy/rules";
 import { KubeObject } from "../../render/manifest";
 import { exampleDeployment } from "../fixtures";
-import { StackName, rendered } from "../renderedStacks";
-import { objectNamed } from "../support/rendered";
-
-type Json = Record<string, any>;
+import { rendered } from "../renderedStacks";
+import { StackName } from "../../testkit/stacks";
+import { objectNamed } from "../../testkit/rendered";
+import { Json } from "../../testkit/json";
 
 async function inputs(stack: StackName): Promise<PolicyInput[]> {
   const { registrations } = await rendered(stack);

@@ -3,9 +3,9 @@
 // gives the stack's own workloads.
 import { governingServiceProblems } from "../../checks/governingServices";
 import { renderedPods } from "../../checks/podSpecs";
-import { StackName, rendered } from "../renderedStacks";
-
-type Json = Record<string, any>;
+import { rendered } from "../renderedStacks";
+import { StackName } from "../../testkit/stacks";
+import { Json } from "../../testkit/json";
 
 const STACKS: readonly StackName[] = ["kind", "prod"];
 

@@ -1,11 +1,11 @@
 // The mistakes users make in a stack file, and the ordinary edits they make, section by section:
 // each a change of a committed stack file as the CLI would store it. The bad-input suite
 // (tests/configChecks/badInput.test.ts) holds the config to them; the component test
-// (tests/live/configGrammar.test.ts) holds the real servers to the same regexes and expressions.
+// (tests/components/configGrammar.test.ts) holds the real servers to the same regexes and expressions.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { StackName } from "../renderedStacks";
+import { StackName } from "../../testkit/stacks";
 import { PulumiConfig, configSetJson, configSetPath } from "./userEdits";
 
 /** Where a regex or an expression ends up, and so which server's grammar decides it. */
@@ -21,7 +21,7 @@ export interface Mutation {
   readonly secretKeys?: readonly string[];
 }
 
-export interface BadMutation extends Mutation {
+interface BadMutation extends Mutation {
   /** The key the problem must name, as the message starts. */
   readonly key: string;
   /** What the message must say is allowed. */

@@ -1,7 +1,6 @@
 import { KubeObject } from "../../render/manifest";
-import { configMapData } from "./rendered";
-
-type Json = Record<string, any>;
+import { configMapData } from "../../testkit/rendered";
+import { Json } from "../../testkit/json";
 
 /** The provisioned dashboards, parsed. */
 export const dashboards = (objects: readonly KubeObject[]): Json[] =>

@@ -4,13 +4,13 @@
 import * as path from "path";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { STACKS, StackName } from "../renderedStacks";
+import { STACKS, StackName } from "../../testkit/stacks";
 import { shareRender, sharedRender } from "./sharedRenders";
+import { Json } from "../../testkit/json";
 
 export const EXTEND_DIR = path.join(PROJECT_ROOT, "tests/extend");
 export const EXTENDED_STACK = "extended";
 
-type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
   value !== null && typeof value === "object" && !Array.isArray(value);
 const decode = (text: string): unknown => (/^[[{]/.test(text) ? JSON.parse(text) : text);

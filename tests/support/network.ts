@@ -47,6 +47,15 @@ export function networkParties(
   return [...pods, ...apps, KUBE_DNS, OUTSIDE];
 }
 
+/** The party of that name; an error naming those there are when there is none. */
+export function partyNamed(parties: readonly NamedParty[], name: string): NamedParty {
+  const found = parties.find((p) => p.name === name);
+  if (found === undefined) {
+    throw new Error(`no party ${name}; have ${parties.map((p) => p.name).join(", ")}`);
+  }
+  return found;
+}
+
 /** The parties a graph endpoint stands for. */
 export function partiesOf(endpoint: Endpoint, parties: readonly NamedParty[]): NamedParty[] {
   return parties.filter((p) => {

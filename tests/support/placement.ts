@@ -1,7 +1,6 @@
 import { PLACED_WORKLOADS, PlacedWorkloadName } from "../../config/components";
 import { PulumiConfig } from "./userEdits";
-
-type Json = Record<string, any>;
+import { Json } from "../../testkit/json";
 
 /** The node pool a platform team dedicates to the stack: a label, a taint, a priority class. */
 export const POOL_LABEL = "observability.example.com/pool";

@@ -1,6 +1,5 @@
-import { StackName } from "../renderedStacks";
-
-type Json = Record<string, any>;
+import { StackName } from "../../testkit/stacks";
+import { Json } from "../../testkit/json";
 
 /** Stack config as Pulumi hands it to the program: `namespace:key` → text (objects as JSON). */
 export type PulumiConfig = Readonly<Record<string, string>>;
@@ -38,7 +37,7 @@ export function configSetJson(config: PulumiConfig, path: string, value: unknown
   return { ...config, [key]: JSON.stringify(root) };
 }
 
-export interface UserEdit {
+interface UserEdit {
   /** What the user does, as the log and the README table say it. */
   readonly title: string;
   /** The stacks it applies to (some edits mean nothing on one profile). */

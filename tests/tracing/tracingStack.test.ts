@@ -3,10 +3,10 @@ import { isDeepStrictEqual } from "util";
 import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { StackName, rendered } from "../renderedStacks";
-import { configMapData, objectNamed } from "../support/rendered";
-
-type Json = Record<string, any>;
+import { rendered } from "../renderedStacks";
+import { StackName } from "../../testkit/stacks";
+import { configMapData, objectNamed } from "../../testkit/rendered";
+import { Json } from "../../testkit/json";
 
 const collectorConfig = (objects: readonly KubeObject[]) =>
   yaml.load(configMapData(objects, "otel-collector-config")["config.yaml"]) as Json;

@@ -1,6 +1,6 @@
-import { Finding } from "../../scripts/preflight/findings";
+import { Finding } from "../../scripts/cli/findings";
 import { Check, runChecks } from "../../scripts/verify/checks";
-import { freePort } from "../support/processes";
+import { freePort } from "../../testkit/processes";
 import { COLLECTOR_COUNTERS, probeSpan, sumSamples } from "../../scripts/verify/tracesChecks";
 
 const blocking = (message: string): Finding => ({ status: "blocking", message, fix: "fix it" });

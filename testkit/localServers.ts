@@ -1,0 +1,448 @@
+// Boots the stack's servers on 127.0.0.1 with the configs the program renders. Only what cannot
+// exist outside a cluster is rewritten: listen addresses and ports, peer and backend addresses,
+// data directories, and (prod) the object store, which becomes the local filesystem.
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import { LOKI_PATHS } from "../components/logs/names";
+import { PROMETHEUS_PATHS } from "../components/metrics/names";
+import { KubeObject } from "../render/manifest";
+import { PROJECT_ROOT, renderWithConfig } from "../render/renderStack";
+import { readStackFile } from "../render/stackFile";
+import { StackName } from "./stacks";
+import { Running, Server, Servers, freePort } from "./processes";
+import { configMapData, containerArgs, containerEnv, localPrometheusArgs, objectNamed } from "./rendered";
+import { tools } from "./tools";
+import { Json } from "./json";
+
+/** Rewrites in-pod paths under `from` to `to` in every string of a parsed config. */
+function movePaths(value: unknown, from: string, to: string): unknown {
+  if (typeof value === "string") {
+    return value === from || value.startsWith(`${from}/`) ? to + value.slice(from.length) : value;
+  }
+  if (Array.isArray(value)) {
+    return value.map((v) => movePaths(v, from, to));
+  }
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, movePaths(v, from, to)]));
+  }
+  return value;
+}
+
+interface StartOptions {
+  /**
+   * false: return as soon as the process is spawned, for a caller that times the startup itself.
+   * @default true
+   */
+  readonly waitUntilReady?: boolean;
+  /** Added to the process environment, e.g. the rendered container's (`containerEnv`). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** The readiness check `startServer` polls: the URL, or none at all. */
+const readiness = (url: string, options: StartOptions) =>
+  options.waitUntilReady === false ? () => Promise.resolve(true) : url;
+
+export interface LocalLoki extends Running {
+  /** The tenant the ruler reads rules for, and the header value queries need where auth is on. */
+  readonly tenant: string;
+  readonly headers: Record<string, string>;
+}
+
+/**
+ * Loki with the rendered config and rules. Rewritten: listen addresses and ports, the ring's
+ * instance address, data and rule directories, the Alertmanager URL, and S3 (prod), which becomes
+ * the filesystem. Started again with the same `dir`, it runs on the data the last one left.
+ */
+export async function startLoki(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  dir: string,
+  alertmanagerUrl: string,
+  options: StartOptions = {},
+): Promise<LocalLoki> {
+  const mounts = objectNamed(objects, "StatefulSet", "loki").spec.template.spec.containers[0]
+    .volumeMounts as Json[];
+  const rulesMount = (mounts.find((m) => m.name === "rules") as Json).mountPath as string;
+  const tenant = path.basename(rulesMount);
+  const rulesDir = path.join(dir, "loki-rules");
+  const dataDir = path.join(dir, "loki-data");
+  fs.mkdirSync(path.join(rulesDir, tenant), { recursive: true });
+  for (const [file, content] of Object.entries(configMapData(objects, "loki-rules"))) {
+    fs.writeFileSync(path.join(rulesDir, tenant, file), content);
+  }
+
+  const rendered = yaml.load(configMapData(objects, "loki-config")["loki.yaml"]) as Json;
+  const config = movePaths(movePaths(rendered, LOKI_PATHS.rules, rulesDir), LOKI_PATHS.data, dataDir) as Json;
+  const [httpPort, grpcPort] = [await freePort(), await freePort()];
+  config.server = {
+    ...config.server,
+    http_listen_address: "127.0.0.1",
+    http_listen_port: httpPort,
+    grpc_listen_address: "127.0.0.1",
+    grpc_listen_port: grpcPort,
+  };
+  config.common.instance_addr = "127.0.0.1";
+  config.ruler.alertmanager_url = alertmanagerUrl;
+  if (config.common.storage.s3 !== undefined) {
+    config.common.storage = {
+      filesystem: { chunks_directory: `${dataDir}/chunks`, rules_directory: `${dataDir}/rules` },
+    };
+    for (const period of config.schema_config.configs as Json[]) {
+      period.object_store = "filesystem";
+    }
+    config.compactor.delete_request_store = "filesystem";
+  }
+  const file = path.join(dir, "loki.yaml");
+  fs.writeFileSync(file, yaml.dump(config));
+
+  const base = `http://127.0.0.1:${httpPort}`;
+  const args = containerArgs(objects, "loki", { "-config.file": file });
+  // The ingester reports ready only after its ring settles (about 15 s).
+  const server = await servers.start(tools.loki(), args, readiness(`${base}/ready`, options), {
+    timeoutMs: 90000,
+    cwd: dir,
+    env: { ...containerEnv(objects, "loki"), ...options.env },
+  });
+  const headers: Record<string, string> = config.auth_enabled === true ? { "X-Scope-OrgID": tenant } : {};
+  return { base, server, tenant, headers };
+}
+
+/**
+ * Prometheus with the rendered flags (the remote-write receiver and exemplar storage among them)
+ * and the rendered global settings, without scrape jobs: Kubernetes discovery cannot run here, and
+ * these tests only need what the collector writes to it. Its config and data go to `directory`
+ * (a new one under `dir` by default); started again with the same one, it runs on the data the
+ * last one left. A caller that needs the whole load gives `scrapeConfigs` (jobs with local
+ * targets) and `alertmanager`: the rendered rule files are then evaluated and their alerts sent
+ * there.
+ */
+export async function startPrometheus(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  dir: string,
+  options: StartOptions & {
+    readonly directory?: string;
+    readonly scrapeConfigs?: readonly Json[];
+    readonly alertmanager?: string;
+  } = {},
+): Promise<Running> {
+  const rendered = yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as Json;
+  const own = options.directory ?? fs.mkdtempSync(path.join(dir, "prometheus-"));
+  fs.mkdirSync(own, { recursive: true });
+  const config: Json = { global: rendered.global, scrape_configs: options.scrapeConfigs ?? [] };
+  if (options.alertmanager !== undefined) {
+    const rulesDir = path.join(own, "rules");
+    fs.mkdirSync(rulesDir, { recursive: true });
+    for (const [file, content] of Object.entries(configMapData(objects, "prometheus-rules"))) {
+      fs.writeFileSync(path.join(rulesDir, file), content);
+    }
+    config.rule_files = movePaths(rendered.rule_files, PROMETHEUS_PATHS.rulesDir, rulesDir);
+    config.alerting = {
+      alertmanagers: [
+        { api_version: "v2", static_configs: [{ targets: [new URL(options.alertmanager).host] }] },
+      ],
+    };
+  }
+  fs.writeFileSync(path.join(own, "prometheus.yml"), yaml.dump(config));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const args = localPrometheusArgs(objects, own, port);
+  return {
+    base,
+    server: await servers.start(tools.prometheus(), args, readiness(`${base}/-/ready`, options), {
+      env: { ...containerEnv(objects, "prometheus"), ...options.env },
+    }),
+  };
+}
+
+/** Every `0.0.0.0:PORT` listen address of a parsed config, moved to a free 127.0.0.1 port. */
+async function listenLocally(value: unknown, ports: Map<number, number>): Promise<unknown> {
+  if (typeof value === "string") {
+    const match = /^0\.0\.0\.0:(\d+)$/.exec(value);
+    if (match === null) {
+      return value;
+    }
+    const port = Number(match[1]);
+    if (!ports.has(port)) {
+      ports.set(port, await freePort());
+    }
+    return `127.0.0.1:${ports.get(port)}`;
+  }
+  if (Array.isArray(value)) {
+    return Promise.all(value.map((v) => listenLocally(v, ports)));
+  }
+  if (value !== null && typeof value === "object") {
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([k, v]) => [k, await listenLocally(v, ports)] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+export interface LocalCollector extends Running {
+  /** Container port → local port. */
+  readonly ports: ReadonlyMap<number, number>;
+}
+
+/**
+ * One collector with a rendered config: listen addresses to free local ports (the telemetry
+ * reader's host and port too), Tempo to the sink, each Prometheus replica's remote write to a
+ * local Prometheus, the aggregators' DNS name to the local aggregator.
+ */
+export async function startCollector(
+  servers: Servers,
+  name: string,
+  configText: string,
+  dir: string,
+  backends: { tempo: string; prometheus: readonly Running[]; aggregator?: number },
+  /** The rendered container's (`containerEnv`): GOMEMLIMIT among it. */
+  env: Readonly<Record<string, string>> = {},
+): Promise<LocalCollector> {
+  const ports = new Map<number, number>();
+  const config = (await listenLocally(yaml.load(configText), ports)) as Json;
+  const reader = config.service.telemetry.metrics.readers[0].pull.exporter.prometheus;
+  const metricsPort = await freePort();
+  ports.set(reader.port as number, metricsPort);
+  Object.assign(reader, { host: "127.0.0.1", port: metricsPort });
+  if (config.processors.k8sattributes !== undefined) {
+    config.processors.k8sattributes.passthrough = true;
+  }
+  const remoteWrites = Object.keys(config.exporters).filter((id) => id.startsWith("prometheusremotewrite/"));
+  if (backends.prometheus.length > 0 && backends.prometheus.length !== remoteWrites.length) {
+    throw new Error(
+      `${name}: ${remoteWrites.length} remote writes, ${backends.prometheus.length} Prometheus`,
+    );
+  }
+  remoteWrites.forEach((id, i) => {
+    config.exporters[id].endpoint = `${backends.prometheus[i].base}/api/v1/write`;
+  });
+  if (config.exporters["otlp/tempo"] !== undefined) {
+    config.exporters["otlp/tempo"].endpoint = backends.tempo;
+  }
+  if (config.exporters.loadbalancing !== undefined) {
+    Object.assign(config.exporters.loadbalancing.resolver.dns, {
+      hostname: "127.0.0.1",
+      port: String(backends.aggregator),
+    });
+  }
+  const file = path.join(dir, `${name}.yaml`);
+  fs.writeFileSync(file, yaml.dump(config));
+  const health = config.extensions.health_check.endpoint as string;
+  const server = await servers.start(tools.otelcol(), [`--config=${file}`], `http://${health}/`, {
+    env: { ...env, POD_NAME: `${name}-0` },
+  });
+  return { base: `http://${health}`, server, ports };
+}
+
+/** The OTLP sink in Tempo's place; on `grpcPort` when given, e.g. where a collector already sends. */
+export async function startSink(
+  servers: Servers,
+  grpcPort?: number,
+): Promise<{ base: string; grpc: string; server: Server }> {
+  const [grpc, httpPort] = [grpcPort ?? (await freePort()), await freePort()];
+  const base = `http://127.0.0.1:${httpPort}`;
+  const server = await servers.start(
+    tools.otlpSink(),
+    ["-grpc", `127.0.0.1:${grpc}`, "-http", `127.0.0.1:${httpPort}`],
+    `${base}/ready`,
+  );
+  return { base, grpc: `127.0.0.1:${grpc}`, server };
+}
+
+/**
+ * What the collector that sees whole traces writes to: the sink in Tempo's place, and one local
+ * Prometheus per replica its config writes to.
+ */
+export async function startBackends(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  dir: string,
+  configMap: string,
+) {
+  const config = yaml.load(configMapData(objects, configMap)["config.yaml"]) as Json;
+  const replicas = Object.keys(config.exporters).filter((id) =>
+    id.startsWith("prometheusremotewrite/"),
+  ).length;
+  const sink = await startSink(servers);
+  const prometheus: Running[] = [];
+  for (let i = 0; i < replicas; i++) {
+    prometheus.push(await startPrometheus(servers, objects, dir));
+  }
+  return { sink, prometheus };
+}
+
+/** `bytes` random bytes in hex: trace IDs (16) and span IDs (8). */
+export const hex = (bytes: number): string =>
+  Array.from({ length: bytes }, () =>
+    Math.floor(Math.random() * 256)
+      .toString(16)
+      .padStart(2, "0"),
+  ).join("");
+
+/** A pod whose container's log file the node-mode agent tails, as Kubernetes discovery sees it. */
+export interface LogPod {
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string;
+  readonly container: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly node: string;
+  readonly ip: string;
+}
+
+/** A committed stack rendered with the log agent in `node` mode (prod's own mode, kind's option). */
+export async function renderNodeMode(stack: StackName): Promise<readonly KubeObject[]> {
+  const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
+  const logs = JSON.parse(config["observability:logs"] ?? "{}") as Json;
+  const { objects } = await renderWithConfig(
+    `${stack}-node-logs`,
+    { ...config, "observability:logs": JSON.stringify({ ...logs, collectionMode: "node" }) },
+    secretKeys,
+  );
+  return objects;
+}
+
+/** The directory standing in for the host's `/var/log/pods` in a test's `dir`. */
+const podLogRoot = (dir: string): string => path.join(dir, "var/log/pods");
+
+/** Where the kubelet keeps a container's log, under the test's `dir`. */
+export const podLogFile = (dir: string, pod: LogPod): string =>
+  path.join(podLogRoot(dir), `${pod.namespace}_${pod.name}_${pod.uid}`, pod.container, "0.log");
+
+// Nanoseconds since the epoch from the monotonic clock, so consecutive lines never go back in time.
+const epochOffset = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+
+/**
+ * A line as containerd writes it to a pod log file: the time in RFC 3339 with nanoseconds (Go's
+ * RFC3339Nano, trailing zeros dropped), the stream, the full-line tag and the text.
+ */
+function criLine(line: string): string {
+  const nanos = process.hrtime.bigint() + epochOffset;
+  const seconds = new Date(Number(nanos / 1_000_000n)).toISOString().slice(0, 19);
+  const fraction = String(nanos % 1_000_000_000n)
+    .padStart(9, "0")
+    .replace(/0+$/, "");
+  return `${seconds}${fraction === "" ? "" : `.${fraction}`}Z stdout F ${line}\n`;
+}
+
+/** Appends lines to a pod's log file under `dir` as containerd does, creating it on first use. */
+export function writePodLog(dir: string, pod: LogPod, lines: readonly string[]): void {
+  const file = podLogFile(dir, pod);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.appendFileSync(file, lines.map(criLine).join(""));
+}
+
+/** The targets Kubernetes pod discovery gives for these pods (one per container), in Alloy syntax. */
+function discoveredTargets(pods: readonly LogPod[]): string {
+  const sanitize = (name: string) => name.replace(/[^a-zA-Z0-9_]/g, "_");
+  const targets = pods.map((pod) => ({
+    __address__: pod.ip,
+    __meta_kubernetes_namespace: pod.namespace,
+    __meta_kubernetes_pod_name: pod.name,
+    __meta_kubernetes_pod_uid: pod.uid,
+    __meta_kubernetes_pod_ip: pod.ip,
+    __meta_kubernetes_pod_node_name: pod.node,
+    __meta_kubernetes_pod_phase: "Running",
+    __meta_kubernetes_pod_ready: "true",
+    __meta_kubernetes_pod_container_name: pod.container,
+    __meta_kubernetes_pod_container_init: "false",
+    ...Object.fromEntries(
+      Object.entries(pod.labels).flatMap(([key, value]) => [
+        [`__meta_kubernetes_pod_label_${sanitize(key)}`, value],
+        [`__meta_kubernetes_pod_labelpresent_${sanitize(key)}`, "true"],
+      ]),
+    ),
+  }));
+  const object = (target: Record<string, string>) =>
+    `{${Object.entries(target)
+      .map(([key, value]) => `${JSON.stringify(key)} = ${JSON.stringify(value)}`)
+      .join(", ")}}`;
+  return `[${targets.map(object).join(", ")}]`;
+}
+
+/** The text of an Alloy config without the block that starts with `header` (braces balanced). */
+function withoutBlock(text: string, header: string): string {
+  const start = text.indexOf(header);
+  if (start < 0) {
+    throw new Error(`no ${header} block in the Alloy config`);
+  }
+  let depth = 0;
+  let quoted = false;
+  for (let i = start + header.length - 1; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      i += c === "\\" ? 1 : 0;
+      quoted = c !== '"';
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === "{" || c === "}") {
+      depth += c === "{" ? 1 : -1;
+      if (depth === 0) {
+        return text.slice(0, start) + text.slice(i + 1);
+      }
+    }
+  }
+  throw new Error(`unbalanced ${header} block in the Alloy config`);
+}
+
+/**
+ * The log agent in `node` mode: the real Alloy with the rendered config, args and environment.
+ * Rewritten, as nothing else can exist outside a cluster: Kubernetes discovery becomes the static
+ * targets it would find for `pods` (this node's), the host's pod log directory `dir`/var/log/pods
+ * (write to it with `writePodLog`), the Loki URL `lokiBase`, the listen address a free local port, the storage path a
+ * directory under `dir` (started again with the same `dir`, it resumes from its positions).
+ */
+export async function startAlloy(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  dir: string,
+  lokiBase: string,
+  pods: readonly LogPod[],
+  options: StartOptions = {},
+): Promise<Running> {
+  const workload = objectNamed(objects, "DaemonSet", "alloy");
+  const spec = workload.spec.template.spec as Json;
+  const container = (spec.containers as Json[]).find((c) => c.name === "alloy") as Json;
+  const mountOf = (volume: string) =>
+    ((container.volumeMounts as Json[]).find((m) => m.name === volume) as Json).mountPath as string;
+  const hostLogs = ((spec.volumes as Json[]).find((v) => v.hostPath?.path === "/var/log/pods") as Json)
+    .name as string;
+  const podLogs = podLogRoot(dir);
+  const storage = path.join(dir, "alloy-data");
+  fs.mkdirSync(podLogs, { recursive: true });
+
+  const rendered = configMapData(objects, "alloy-config")["config.alloy"];
+  const text = withoutBlock(rendered, 'discovery.kubernetes "pods" {')
+    .replace("discovery.kubernetes.pods.targets", discoveredTargets(pods))
+    .replaceAll(`"${mountOf(hostLogs)}/`, `"${podLogs}/`)
+    .replace(/url = "http:\/\/[^"/]+\/loki\/api\/v1\/push"/, `url = "${lokiBase}/loki/api/v1/push"`);
+  const file = path.join(dir, "config.alloy");
+  fs.writeFileSync(file, text);
+
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const configMount = mountOf("config");
+  const args = containerArgs(objects, "alloy", {
+    "--server.http.listen-addr": `127.0.0.1:${port}`,
+    "--storage.path": storage,
+  }).map((arg) => (arg.startsWith(`${configMount}/`) ? file : arg));
+  const node = pods[0]?.node ?? "local-node";
+  const env = Object.fromEntries(
+    ((container.env ?? []) as Json[]).map((variable) => {
+      if (variable.value !== undefined) {
+        return [variable.name, variable.value];
+      }
+      if (variable.valueFrom?.fieldRef?.fieldPath === "spec.nodeName") {
+        return [variable.name, node];
+      }
+      throw new Error(`startAlloy: no local value for the rendered variable ${variable.name}`);
+    }),
+  );
+  const server = await servers.start(tools.alloy(), args, readiness(`${base}/-/ready`, options), {
+    env,
+    timeoutMs: 60000,
+  });
+  return { base, server };
+}
