@@ -1,8 +1,8 @@
 import { StackConfig } from "../../config";
 import { clusterServiceNamespace } from "../../config/scrapeTargets";
-import { HOST_ACCESS_ALLOWLIST } from "../common/hostAccess";
+import { Endpoint, Flow, Port, outside, tcp, workload } from "../common/flow";
 import { portOfAddress, portOfUrl } from "../common/serviceUrl";
-import { Port, networkPorts } from "../common/workloadSpec";
+import { networkPorts } from "../common/workloadSpec";
 import { DEMO_NAMESPACE, DEMO_SERVICES, demoWorkload } from "../demo/names";
 import { GRAFANA } from "../grafana/names";
 import { ALLOY, LOKI, alloyNamespace } from "../logs/names";
@@ -18,50 +18,10 @@ import {
 } from "../metrics/names";
 import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO, collectorTiered } from "../tracing/names";
 
-export type { Port };
-
-/** One end of a flow. */
-export type Endpoint =
-  /** The pods of one of the stack's workloads, by `app.kubernetes.io/name`. */
-  | { readonly kind: "workload"; readonly namespace: string; readonly name: string }
-  /** Every pod of a namespace: the apps, or all of the stack's pods for DNS. */
-  | { readonly kind: "namespace"; readonly namespace: string }
-  /**
-   * Addresses no pod selector can name: the API server, node IPs (kubelet, host-network
-   * agents), browsers and load balancers, and services outside the cluster.
-   */
-  | { readonly kind: "outside"; readonly what: string }
-  /** The cluster DNS (CoreDNS, `k8s-app: kube-dns` in kube-system). */
-  | { readonly kind: "clusterDns" };
-
-/** A connection the stack needs: `from` opens it, `to` accepts it. */
-export interface Flow {
-  readonly from: Endpoint;
-  readonly to: Endpoint;
-  /** Destination ports; empty means every port. */
-  readonly ports: readonly Port[];
-  readonly why: string;
-}
-
-export const tcp = (...ports: number[]): Port[] =>
-  [...new Set(ports)].sort((a, b) => a - b).map((port) => ({ protocol: "TCP", port }));
 const tcpAndUdp = (port: number): Port[] => [
   { protocol: "TCP", port },
   { protocol: "UDP", port },
 ];
-
-export const workload = (namespace: string, name: string): Endpoint => ({
-  kind: "workload",
-  namespace,
-  name,
-});
-export const outside = (what: string): Endpoint => ({ kind: "outside", what });
-
-/** Workloads on the host network: peers reach them at node IPs, which no pod selector matches. */
-export function onHostNetwork(name: string): boolean {
-  const grant = (HOST_ACCESS_ALLOWLIST as Record<string, { hostNetwork: boolean } | undefined>)[name];
-  return grant?.hostNetwork ?? false;
-}
 
 const API_SERVER = outside("the Kubernetes API server");
 const API_SERVER_PORTS = tcp(443, 6443);
@@ -146,7 +106,7 @@ function demoFlows(config: StackConfig, collector: Endpoint, prometheus: Endpoin
 
 /**
  * Who talks to whom, for the whole stack and nothing more. Every NetworkPolicy is generated from
- * this list (`policies.ts`), and the network test evaluates the rendered policies against it.
+ * this list (`components/common/flowPolicies.ts`), and the network test evaluates the rendered policies against it.
  */
 export function wiringGraph(config: StackConfig): Flow[] {
   const obs = config.namespaces.observability;
