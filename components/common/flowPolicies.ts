@@ -102,7 +102,7 @@ export function deployWorkloadPolicy(
   const policy = workloadPolicy(flows, namespace, id);
   if (policy === undefined) {
     throw new pulumi.ResourceError(
-      `${namespace}/${id.name} is not in the wiring graph (components/wiring/graph.ts)`,
+      `${namespace}/${id.name} is not in the wiring graph: no flow of its component (flows.ts) names it`,
       opts.parent,
     );
   }
