@@ -36,6 +36,11 @@ export const workload = (namespace: string, name: string): Endpoint => ({
 });
 export const outside = (what: string): Endpoint => ({ kind: "outside", what });
 
+/** The flows one endpoint opens, e.g. `const scrape = flowsFrom(prometheus)`. */
+export const flowsFrom =
+  (from: Endpoint) =>
+  (to: Endpoint, ports: readonly Port[], why: string): Flow => ({ from, to, ports, why });
+
 /** Workloads on the host network: peers reach them at node IPs, which no pod selector matches. */
 export function onHostNetwork(name: string): boolean {
   const grant = (HOST_ACCESS_ALLOWLIST as Record<string, { hostNetwork: boolean } | undefined>)[name];

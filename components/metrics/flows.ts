@@ -1,5 +1,5 @@
 import { StackConfig } from "../../config";
-import { Endpoint, Flow, outside, tcp, workload } from "../common/flow";
+import { Endpoint, Flow, flowsFrom, outside, tcp, workload } from "../common/flow";
 import { networkPorts } from "../common/workloadSpec";
 import {
   ALERTMANAGER,
@@ -35,12 +35,7 @@ export function metricsFlows(config: StackConfig, clients: MetricsClients): Flow
   const datastores = datastoreExporters(config.metrics);
   const ingress = config.exposure.mode === "ingress" ? config.exposure.ingress : undefined;
   const notifying = notificationPorts(config.alerting);
-  const scrape = (to: Endpoint, ports: Flow["ports"], why: string): Flow => ({
-    from: prometheus,
-    to,
-    ports,
-    why,
-  });
+  const scrape = flowsFrom(prometheus);
 
   return [
     scrape(prometheus, networkPorts(PROMETHEUS, "http"), "self-scrape, and the other replica's metrics"),

@@ -1,5 +1,5 @@
 import { StackConfig } from "../../config";
-import { Endpoint, Flow, outside, tcp, workload } from "../common/flow";
+import { Endpoint, Flow, flowsFrom, outside, tcp, workload } from "../common/flow";
 import { networkPorts } from "../common/workloadSpec";
 import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO, collectorTiered } from "./names";
 
@@ -29,12 +29,7 @@ export function tracingFlows(config: StackConfig, clients: TracingClients): Flow
   const aggregator = workload(obs, COLLECTOR_AGGREGATOR.name);
   const tempo = workload(obs, TEMPO.name);
   const tiered = collectorTiered(config.tracing);
-  const scrape = (to: Endpoint, ports: Flow["ports"], why: string): Flow => ({
-    from: clients.scraper,
-    to,
-    ports,
-    why,
-  });
+  const scrape = flowsFrom(clients.scraper);
   return [
     scrape(tempo, networkPorts(TEMPO, "http"), "Tempo's metrics"),
     scrape(collector, networkPorts(COLLECTOR, "metrics"), "the collector's metrics"),

@@ -1,6 +1,6 @@
 import { StackConfig } from "../../config";
 import { clusterServiceNamespace } from "../../config/scrapeTargets";
-import { Endpoint, Flow, Port, outside, tcp, workload } from "../common/flow";
+import { Endpoint, Flow, Port, flowsFrom, outside, tcp, workload } from "../common/flow";
 import { portOfAddress } from "../common/serviceUrl";
 import { demoFlows } from "../demo/flows";
 import { DEMO_NAMESPACE } from "../demo/names";
@@ -81,7 +81,7 @@ export function wiringGraph(config: StackConfig): Flow[] {
     .filter((namespace) => !config.demo.enabled || namespace !== DEMO_NAMESPACE)
     .map((namespace): Endpoint => ({ kind: "namespace", namespace }));
   const monitors = config.metrics.prometheusOperatorMonitors;
-  const scrape = (to: Endpoint, ports: Port[], why: string): Flow => ({ from: prometheus, to, ports, why });
+  const scrape = flowsFrom(prometheus);
   const toApiServer = (from: Endpoint, why: string): Flow => ({
     from,
     to: API_SERVER,
@@ -98,13 +98,13 @@ export function wiringGraph(config: StackConfig): Flow[] {
         why: "name resolution",
       }),
     ),
+    ...tracingFlows(config, { scraper: prometheus, querier: grafana, apps }),
     ...metricsFlows(config, {
       logRuler: workload(obs, LOKI.name),
       traceWriter: traceWriter(config),
       querier: grafana,
     }),
     ...logsFlows(config, { scraper: prometheus, querier: grafana }),
-    ...tracingFlows(config, { scraper: prometheus, querier: grafana, apps }),
     ...demoFlows(config, { scraper: prometheus }),
     ...grafanaFlows(config, { scraper: prometheus }),
 
