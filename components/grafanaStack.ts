@@ -9,9 +9,9 @@ import { deployGrafanaProvisioning } from "./grafana/grafanaProvisioning";
 import { SECRET_KEYS, deployGrafanaWorkload } from "./grafana/grafanaWorkload";
 import { GRAFANA, grafanaPublicUrl } from "./grafana/names";
 import { GrafanaBackends, GrafanaSettings } from "./grafana/settings";
-import { ScrapeConfig } from "./metrics/prometheusTypes";
+import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./metrics/scrapeJobs";
-import { deployWorkloadPolicy } from "./wiring/policies";
+import { deployWorkloadPolicy } from "./common/flowPolicies";
 
 export interface GrafanaStackArgs extends GrafanaSettings {
   /** The other stacks' URLs, Loki tenant and trace-ID expression, for the datasources. */

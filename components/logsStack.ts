@@ -5,7 +5,7 @@ import { extraLokiRuleFileProblems } from "./logs/lokiRules";
 import { deployLoki } from "./logs/lokiWorkload";
 import { ALLOY, LOKI, alloyNamespace } from "./logs/names";
 import { LogsSettings } from "./logs/settings";
-import { ScrapeConfig } from "./metrics/prometheusTypes";
+import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./metrics/scrapeJobs";
 
 export type LogsStackArgs = LogsSettings;

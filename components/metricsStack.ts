@@ -20,7 +20,7 @@ import {
   prometheusRemoteWriteUrls,
   prometheusSelfJob,
 } from "./metrics/prometheusConfig";
-import { ScrapeConfig } from "./metrics/prometheusTypes";
+import { ScrapeConfig } from "./common/prometheusTypes";
 import { deployPrometheus } from "./metrics/prometheusWorkload";
 import { extraRuleFileProblems } from "./metrics/ruleFiles";
 import { extraScrapeJob } from "./metrics/extraScrapeJobs";

@@ -5,8 +5,8 @@ import { objectMeta } from "./common/metadata";
 import { namespaceArgs } from "./common/namespace";
 import { defaultDenyPolicy } from "./common/networkPolicy";
 import { dataProtection } from "./common/statefulSet";
-import { Flow } from "./wiring/graph";
-import { dnsEgressPolicy } from "./wiring/policies";
+import { Flow } from "./common/flow";
+import { dnsEgressPolicy } from "./common/flowPolicies";
 
 export interface StackNamespacesArgs {
   /** Namespace of everything that needs no host access; enforces Pod Security `restricted`. */

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PART_OF } from "./common/labels";
-import { ScrapeConfig } from "./metrics/prometheusTypes";
+import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./metrics/scrapeJobs";
 import { appTracingEnv } from "./tracing/appTracingEnv";
 import { deployCollector } from "./tracing/collectorWorkload";

@@ -3,7 +3,7 @@
 // from the program's rendered output; nothing is kept by hand. `-- --no-test` skips the test run.
 import { spawnSync } from "child_process";
 import * as yaml from "js-yaml";
-import { RuleFile } from "../components/metrics/prometheusTypes";
+import { RuleFile } from "../components/common/prometheusTypes";
 import { KubeObject } from "../render/manifest";
 import { Row, footprint } from "../render/footprint";
 import { PROJECT_ROOT, renderStack, renderWithConfig } from "../render/renderStack";

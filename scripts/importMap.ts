@@ -8,10 +8,11 @@ import * as path from "path";
 
 /**
  * The program's layers, lowest first: a file may import its own layer and those below it.
- * The facts (`names.ts`: names and ports) sit above the building blocks, the wiring graph above
- * the facts, the builders of each component above the graph, the Stacks above the builders. The
- * test kit sits below the scripts and the tests, which both use it; a test may import the script
- * it tests, a script never imports a test.
+ * The facts (`names.ts`: names and ports) sit above the building blocks, the builders of each
+ * component (its flows among them) above the facts, the wiring graph, which joins the components'
+ * flows, above the builders, the Stacks above the graph. The test kit sits below the scripts and
+ * the tests, which both use it; a test may import the script it tests, a script never imports a
+ * test.
  */
 const LAYERS: readonly { readonly name: string; readonly matches: (file: string) => boolean }[] = [
   // The one module that touches Pulumi SDK internals imports nothing of the repo (a test holds it),
@@ -20,8 +21,8 @@ const LAYERS: readonly { readonly name: string; readonly matches: (file: string)
   { name: "config", matches: (f) => f.startsWith("config/") },
   { name: "building blocks", matches: (f) => f.startsWith("components/common/") },
   { name: "facts", matches: (f) => /^components\/[a-z]+\/names\.ts$/.test(f) },
+  { name: "builders", matches: (f) => /^components\/(?!wiring\/)[a-z]+\//.test(f) },
   { name: "wiring graph", matches: (f) => f.startsWith("components/wiring/") },
-  { name: "builders", matches: (f) => /^components\/[a-z]+\//.test(f) },
   { name: "stacks", matches: (f) => f.startsWith("components/") },
   { name: "program", matches: (f) => f === "index.ts" },
   { name: "tooling", matches: (f) => /^(render|checks|policy)\//.test(f) },

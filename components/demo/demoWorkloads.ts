@@ -9,7 +9,7 @@ import { serviceArgs } from "../common/service";
 import { clusterUrl } from "../common/serviceUrl";
 import { containerPorts, servicePorts } from "../common/workloadSpec";
 import { APP_TRACING_CONFIGMAP } from "../tracing/names";
-import { deployWorkloadPolicy } from "../wiring/policies";
+import { deployWorkloadPolicy } from "../common/flowPolicies";
 import { demoProgram } from "./demoProgram";
 import {
   DEMO_NAMESPACE,

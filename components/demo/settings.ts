@@ -1,6 +1,6 @@
 import { StackConfig } from "../../config";
 import { PlatformSettings } from "../common/settings";
-import type { Flow } from "../wiring/graph";
+import type { Flow } from "../common/flow";
 
 /** What the demo reads: its own section, the image supply, the wiring graph. Mapped in index.ts. */
 export interface DemoSettings extends Pick<PlatformSettings, "images"> {

@@ -47,3 +47,17 @@ export const DATASOURCES: Readonly<Record<DatasourceType, DatasourceRef>> = {
   tempo: { type: "tempo", uid: DATASOURCE_UIDS.tempo },
   alertmanager: { type: "alertmanager", uid: DATASOURCE_UIDS.alertmanager },
 };
+
+/**
+ * The USE dashboards of the platform (utilisation, saturation, errors), by UID, with the variables
+ * each one takes. Platform alerts link the dashboard that shows their object, variables filled in
+ * from the alert's labels; the dashboards use these UIDs and variable names.
+ */
+export const USE_DASHBOARDS = {
+  cluster: { uid: "obs-k8s-cluster", variables: [] },
+  namespace: { uid: "obs-k8s-namespace", variables: ["namespace"] },
+  workload: { uid: "obs-k8s-workload", variables: ["namespace", "workload"] },
+  pod: { uid: "obs-k8s-pod", variables: ["namespace", "pod"] },
+  node: { uid: "obs-k8s-node", variables: ["node"] },
+  volumes: { uid: "obs-k8s-volumes", variables: ["namespace", "persistentvolumeclaim"] },
+} as const;

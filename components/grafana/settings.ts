@@ -1,6 +1,6 @@
 import { StackConfig } from "../../config";
 import { PlatformSettings } from "../common/settings";
-import type { Flow } from "../wiring/graph";
+import type { Flow } from "../common/flow";
 
 /** The in-cluster URLs and settings Grafana's datasources take from the other stacks. */
 export interface GrafanaBackends {

@@ -1,5 +1,5 @@
 import { workloadUrl } from "../common/workloadSpec";
-import { AlloyBlock, expression, renderAlloy } from "./alloySyntax";
+import { AlloyBlock, expression, renderAlloy } from "../common/alloySyntax";
 import {
   IP_ADDRESS_REGEX,
   IP_MASK,

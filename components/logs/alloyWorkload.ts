@@ -5,14 +5,15 @@ import { objectMeta } from "../common/metadata";
 import { serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { containerPorts, servicePorts } from "../common/workloadSpec";
-import { deployWorkloadPolicy } from "../wiring/policies";
+import { deployWorkloadPolicy } from "../common/flowPolicies";
 import { ContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { podPlatform } from "../common/placement";
 import { httpProbe } from "../common/probes";
 import { volumeStatefulSet } from "../common/statefulSet";
 import { alloyConfig } from "./alloyConfig";
 
-import { ALLOY, ALLOY_PATHS, alloyNamespace, alloyRunArgs } from "./names";
+import { alloyRunArgs } from "../common/alloyRun";
+import { ALLOY, ALLOY_PATHS, alloyNamespace } from "./names";
 import { LogsSettings } from "./settings";
 
 /** Size of the `api`-mode agent's volume: read positions and component state only. */

@@ -1,7 +1,7 @@
 import { ruleQueryProblems } from "../../config/ruleFiles";
-import { alertFactory } from "../metrics/alertRules";
-import { RuleFile } from "../metrics/prometheusTypes";
-import { DeployedRuleFile, ruleFileClashes } from "../metrics/ruleClashes";
+import { alertFactory } from "../common/alertFactory";
+import { RuleFile } from "../common/prometheusTypes";
+import { DeployedRuleFile, ruleFileClashes } from "../common/ruleClashes";
 import { LogsSettings } from "./settings";
 
 type RuleSettings = Pick<LogsSettings, "apps" | "logs" | "runbookBaseUrl">;

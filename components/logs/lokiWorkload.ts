@@ -1,14 +1,7 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { objectMeta } from "../common/metadata";
-import { serviceAccountArgs } from "../common/rbac";
-import { serviceArgs } from "../common/service";
-import { deployWorkloadPolicy } from "../wiring/policies";
-import { hardenedPodSpec, podTemplate } from "../common/podSpec";
-import { podPlatform } from "../common/placement";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
-import { containerPorts, servicePorts, workloadUrl } from "../common/workloadSpec";
-import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
+import { deployDataWorkload } from "../common/workload";
+import { workloadUrl } from "../common/workloadSpec";
 import { toYaml } from "../common/yaml";
 import { lokiConfig } from "./lokiConfig";
 import { lokiRuleFiles } from "./lokiRules";
@@ -30,39 +23,27 @@ const LOKI_STARTUP = { initialDelaySeconds: 5, periodSeconds: 10, failureThresho
  * rolls the pod through its checksum (the WAL on the volume replays).
  */
 export function deployLoki(name: string, config: LogsSettings, opts: pulumi.CustomResourceOptions) {
-  const namespace = config.namespaces.observability;
-  const id = { name: LOKI.name, component: "logs", image: config.images.loki };
   const configYaml = toYaml(lokiConfig(config));
-  const s3 = config.storage.s3?.loki;
   const tenant = config.logs.tenant ?? SINGLE_TENANT;
-
-  new k8s.core.v1.ServiceAccount(`${name}-loki`, serviceAccountArgs(id, namespace, s3?.roleArn), opts);
-  const configMap = new k8s.core.v1.ConfigMap(
-    `${name}-loki-config`,
-    { metadata: objectMeta(id, namespace, "loki-config"), data: { "loki.yaml": configYaml } },
-    opts,
+  const rules = Object.fromEntries(
+    Object.entries(lokiRuleFiles(config)).map(([file, ruleFile]) => [file, toYaml(ruleFile)]),
   );
-  const rulesMap = new k8s.core.v1.ConfigMap(
-    `${name}-loki-rules`,
+  deployDataWorkload(
+    name,
     {
-      metadata: objectMeta(id, namespace, "loki-rules"),
-      data: Object.fromEntries(
-        Object.entries(lokiRuleFiles(config)).map(([file, rules]) => [file, toYaml(rules)]),
-      ),
-    },
-    opts,
-  );
-
-  const spec = hardenedPodSpec({
-    platform: podPlatform(config, "loki"),
-    serviceAccountName: LOKI.name,
-    mountServiceAccountToken: false, // IRSA brings its own token; Loki never calls the Kubernetes API
-    containers: [
-      {
-        name: "loki",
-        image: config.images.loki,
+      spec: LOKI,
+      component: "logs",
+      image: config.images.loki,
+      settings: config,
+      placement: "loki",
+      roleArn: config.storage.s3?.loki?.roleArn,
+      configMaps: [
+        { name: "loki-config", volume: "config", data: { "loki.yaml": configYaml } },
+        { name: "loki-rules", volume: "rules", data: rules },
+      ],
+      rolledBy: { config: configYaml },
+      container: {
         args: [`-config.file=${LOKI_PATHS.config}/loki.yaml`],
-        ports: containerPorts(LOKI),
         resources: config.resources.loki,
         volumeMounts: [
           { name: "config", mountPath: LOKI_PATHS.config, readOnly: true },
@@ -79,32 +60,10 @@ export function deployLoki(name: string, config: LogsSettings, opts: pulumi.Cust
         readinessProbe: httpProbe("http", "/ready", { initialDelaySeconds: 0, periodSeconds: 5 }),
         startupProbe: httpProbe("http", "/ready", LOKI_STARTUP),
       },
-    ],
-    volumes: [
-      { name: "config", configMap: { name: configMap.metadata.name } },
-      { name: "rules", configMap: { name: rulesMap.metadata.name } },
-    ],
-  });
-  // Headless: it governs the StatefulSet (stable pod DNS names), and with one replica clients
-  // resolve straight to the pod, so no virtual IP is needed beside it.
-  new k8s.core.v1.Service(
-    `${name}-loki`,
-    serviceArgs({ id, namespace, headless: true, ports: servicePorts(LOKI) }),
+      storageSize: config.logs.storageSize,
+      wiring: config.wiring,
+    },
     opts,
   );
-  volumeStatefulSet(
-    `${name}-loki`,
-    {
-      id,
-      namespace,
-      replicas: 1,
-      serviceName: LOKI.name,
-      template: podTemplate(id, spec, { config: configYaml }),
-      storageClassName: config.storage.className,
-      storageSize: config.logs.storageSize,
-    },
-    { ...opts, ...dataProtection(config.profile), dependsOn: [configMap, rulesMap] },
-  );
-  deployWorkloadPolicy(`${name}-loki`, config.wiring, namespace, id, opts);
-  return { url: workloadUrl(LOKI, namespace, "http") };
+  return { url: workloadUrl(LOKI, config.namespaces.observability, "http") };
 }

@@ -8,21 +8,6 @@ export const LOKI_PATHS = { config: "/etc/loki/config", rules: "/etc/loki/rules"
 export const ALLOY = workloadSpec("alloy", { http: { port: 12345, scrape: true } });
 export const ALLOY_PATHS = { config: "/etc/alloy", data: "/var/lib/alloy/data" } as const;
 
-/** How every Alloy of the stack runs: its config file, UI/metrics port and data directory; no telemetry home. */
-export function alloyRunArgs(
-  paths: { readonly config: string; readonly data: string },
-  port: number,
-): string[] {
-  return [
-    "run",
-    `${paths.config}/config.alloy`,
-    `--server.http.listen-addr=0.0.0.0:${port}`,
-    `--storage.path=${paths.data}`,
-    "--stability.level=generally-available",
-    "--disable-reporting",
-  ];
-}
-
 /** The tenant Loki files logs under when multi-tenancy is off. */
 export const SINGLE_TENANT = "fake";
 

@@ -1,5 +1,5 @@
 import { StackConfig } from "../../config";
-import { AlertRule, RuleGroup } from "./prometheusTypes";
+import { RuleGroup } from "../common/prometheusTypes";
 import {
   LATENCY_SOURCES,
   TRAFFIC_SOURCES,
@@ -7,29 +7,11 @@ import {
   perService,
   requestRate,
   sumRate,
-} from "./httpSources";
+} from "../common/httpSources";
 import { TIER_LABEL } from "./scrapeJobs";
+import { alertFactory } from "../common/alertFactory";
 
 type Thresholds = StackConfig["metrics"]["alerts"];
-type Severity = AlertRule["labels"]["severity"];
-
-/** Builds alerts that share a runbook base URL: `<base>#<alertname in lowercase>`. */
-export function alertFactory(runbookBaseUrl: string) {
-  return (
-    alert: string,
-    severity: Severity,
-    expr: string,
-    forDuration: string | undefined,
-    summary: string,
-    description: string,
-  ): AlertRule => ({
-    alert,
-    expr,
-    ...(forDuration === undefined ? {} : { for: forDuration }),
-    labels: { severity },
-    annotations: { summary, description, runbook_url: `${runbookBaseUrl}#${alert.toLowerCase()}` },
-  });
-}
 
 const ratio = (percent: number) => String(percent / 100);
 

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { objectMeta } from "../common/metadata";
 import { serviceArgs } from "../common/service";
-import { deployWorkloadPolicy } from "../wiring/policies";
+import { deployWorkloadPolicy } from "../common/flowPolicies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { podPlatform } from "../common/placement";
 import { httpProbe } from "../common/probes";

@@ -1,5 +1,5 @@
-import { alertFactory } from "./alertRules";
-import { RuleGroup } from "./prometheusTypes";
+import { alertFactory } from "../common/alertFactory";
+import { RuleGroup } from "../common/prometheusTypes";
 import { TIER_LABEL } from "./scrapeJobs";
 import { dashboardLink, withDashboard } from "./useDashboards";
 

@@ -8,7 +8,7 @@ import { podPlatform } from "../common/placement";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { serviceArgs } from "../common/service";
 import { containerPorts, servicePorts } from "../common/workloadSpec";
-import { deployWorkloadPolicy } from "../wiring/policies";
+import { deployWorkloadPolicy } from "../common/flowPolicies";
 import { DatastoreExporter, datastoreExporters } from "./names";
 import { MetricsSettings } from "./settings";
 

@@ -5,7 +5,7 @@ import { objectMeta } from "../common/metadata";
 import { deployClusterRole, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { containerPorts, servicePorts } from "../common/workloadSpec";
-import { deployWorkloadPolicy } from "../wiring/policies";
+import { deployWorkloadPolicy } from "../common/flowPolicies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { podPlatform } from "../common/placement";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { PROMETHEUS_PATHS } from "./names";
-import { ScrapeConfig } from "./prometheusTypes";
+import { ScrapeConfig } from "../common/prometheusTypes";
 import { TIER_LABEL } from "./scrapeJobs";
 
 type ExtraScrapeConfig = StackConfig["metrics"]["extraScrapeConfigs"][number];

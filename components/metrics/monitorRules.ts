@@ -1,6 +1,6 @@
-import { alertFactory } from "./alertRules";
+import { alertFactory } from "../common/alertFactory";
 import { MONITOR_SCRAPER } from "./names";
-import { RuleGroup } from "./prometheusTypes";
+import { RuleGroup } from "../common/prometheusTypes";
 
 /**
  * A ServiceMonitor or PodMonitor whose selector (or port name) matches nothing is the classic

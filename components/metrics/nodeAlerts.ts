@@ -1,6 +1,6 @@
 import { StackConfig } from "../../config";
-import { alertFactory } from "./alertRules";
-import { RuleGroup } from "./prometheusTypes";
+import { alertFactory } from "../common/alertFactory";
+import { RuleGroup } from "../common/prometheusTypes";
 import { dashboardLink, withDashboard } from "./useDashboards";
 
 type Thresholds = StackConfig["metrics"]["alerts"];

@@ -1,5 +1,5 @@
 import { CONTAINERS } from "./platformSeries";
-import { RuleGroup } from "./prometheusTypes";
+import { RuleGroup } from "../common/prometheusTypes";
 
 const APISERVER_REQUESTS = 'apiserver_request_total{subresource!~"/(healthz|livez|readyz).*"}';
 

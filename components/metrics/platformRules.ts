@@ -2,7 +2,7 @@ import { StackConfig } from "../../config";
 import { controlPlaneAlertRules } from "./controlPlaneAlerts";
 import { nodeAlertRules } from "./nodeAlerts";
 import { platformRecordingRules } from "./platformRecordingRules";
-import { RuleGroup } from "./prometheusTypes";
+import { RuleGroup } from "../common/prometheusTypes";
 import { resourceAlertRules } from "./resourceAlerts";
 import { storageAlertRules } from "./storageAlerts";
 import { workloadAlertRules } from "./workloadAlerts";

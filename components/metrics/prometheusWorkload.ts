@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { objectMeta } from "../common/metadata";
 import { deployClusterRole, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
-import { deployWorkloadPolicy } from "../wiring/policies";
+import { deployWorkloadPolicy } from "../common/flowPolicies";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { podPlatform } from "../common/placement";
 import { httpProbe } from "../common/probes";
@@ -23,7 +23,7 @@ import {
 } from "./names";
 import { prometheusConfig } from "./prometheusConfig";
 import { queryPodName, queryServiceUrl } from "./queryEndpoint";
-import { ScrapeConfig } from "./prometheusTypes";
+import { ScrapeConfig } from "../common/prometheusTypes";
 import { ruleFiles } from "./ruleFiles";
 import { MetricsSettings } from "./settings";
 

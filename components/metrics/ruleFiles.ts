@@ -3,8 +3,8 @@ import { ruleQueryProblems } from "../../config/ruleFiles";
 import { externalUrls } from "./externalUrls";
 import { monitorRules } from "./monitorRules";
 import { platformRuleGroups } from "./platformRules";
-import { RuleFile } from "./prometheusTypes";
-import { DeployedRuleFile, ruleFileClashes } from "./ruleClashes";
+import { RuleFile } from "../common/prometheusTypes";
+import { DeployedRuleFile, ruleFileClashes } from "../common/ruleClashes";
 import { sloRules } from "./sloRules";
 import { MetricsSettings } from "./settings";
 

@@ -1,6 +1,6 @@
 import { StackConfig } from "../../config";
 import { PlatformSettings } from "../common/settings";
-import type { Flow } from "../wiring/graph";
+import type { Flow } from "../common/flow";
 
 /** What the metrics stack reads: mapped once, in index.ts. */
 export interface MetricsSettings extends PlatformSettings {

@@ -1,8 +1,9 @@
 import { StackConfig } from "../../config";
-import { SLI_WINDOWS, alertFactory } from "./alertRules";
-import { LATENCY_SOURCES, SOURCE_LABEL, leMatcher, perService, sumRate } from "./httpSources";
+import { alertFactory } from "../common/alertFactory";
+import { SLI_WINDOWS } from "./alertRules";
+import { LATENCY_SOURCES, SOURCE_LABEL, leMatcher, perService, sumRate } from "../common/httpSources";
 import { TIER_LABEL } from "./scrapeJobs";
-import { RecordingRule, RuleGroup } from "./prometheusTypes";
+import { RecordingRule, RuleGroup } from "../common/prometheusTypes";
 
 type Slo = StackConfig["metrics"]["slo"];
 type AppService = StackConfig["apps"]["services"][number];

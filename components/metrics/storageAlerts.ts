@@ -1,5 +1,5 @@
-import { alertFactory } from "./alertRules";
-import { RuleGroup } from "./prometheusTypes";
+import { alertFactory } from "../common/alertFactory";
+import { RuleGroup } from "../common/prometheusTypes";
 import { dashboardLink, withDashboard } from "./useDashboards";
 
 /** Claims mounted read-only by design never fill up through their pods. */

@@ -1,18 +1,5 @@
-import { AlertRule } from "./prometheusTypes";
-
-/**
- * The USE dashboards of the platform (utilisation, saturation, errors), by UID, with the variables
- * each one takes. Platform alerts link the dashboard that shows their object, variables filled in
- * from the alert's labels; the dashboards use these UIDs and variable names.
- */
-export const USE_DASHBOARDS = {
-  cluster: { uid: "obs-k8s-cluster", variables: [] },
-  namespace: { uid: "obs-k8s-namespace", variables: ["namespace"] },
-  workload: { uid: "obs-k8s-workload", variables: ["namespace", "workload"] },
-  pod: { uid: "obs-k8s-pod", variables: ["namespace", "pod"] },
-  node: { uid: "obs-k8s-node", variables: ["node"] },
-  volumes: { uid: "obs-k8s-volumes", variables: ["namespace", "persistentvolumeclaim"] },
-} as const;
+import { AlertRule } from "../common/prometheusTypes";
+import { USE_DASHBOARDS } from "../grafana/names";
 
 type Dashboards = typeof USE_DASHBOARDS;
 type Variables<D extends keyof Dashboards> = Dashboards[D]["variables"][number];

@@ -1,7 +1,7 @@
 import { StackConfig } from "../../config";
-import { alertFactory } from "./alertRules";
+import { alertFactory } from "../common/alertFactory";
 import { withPodNode } from "./platformSeries";
-import { RuleGroup } from "./prometheusTypes";
+import { RuleGroup } from "../common/prometheusTypes";
 import { dashboardLink, withDashboard } from "./useDashboards";
 
 type Thresholds = StackConfig["metrics"]["alerts"];

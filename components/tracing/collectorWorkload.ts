@@ -11,7 +11,7 @@ import { deployClusterRole, serviceAccountArgs } from "../common/rbac";
 import { serviceArgs } from "../common/service";
 import { WorkloadSpec, containerPorts, servicePorts } from "../common/workloadSpec";
 import { toYaml } from "../common/yaml";
-import { deployWorkloadPolicy } from "../wiring/policies";
+import { deployWorkloadPolicy } from "../common/flowPolicies";
 import { aggregatorConfig, collectorConfig } from "./collectorConfig";
 import { COLLECTOR, COLLECTOR_AGGREGATOR, ZIPKIN_SERVICE, collectorTiered } from "./names";
 import { TracingSettings } from "./settings";

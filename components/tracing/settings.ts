@@ -1,6 +1,6 @@
 import { StackConfig } from "../../config";
 import { PlatformSettings } from "../common/settings";
-import type { Flow } from "../wiring/graph";
+import type { Flow } from "../common/flow";
 
 /** What the tracing stack reads, and what it takes from the metrics stack: mapped once, in index.ts. */
 export interface TracingSettings extends PlatformSettings {

@@ -1,6 +1,6 @@
 // The architecture picture (docs/architecture.svg): the wiring graph every NetworkPolicy is
 // generated from, drawn as Graphviz DOT, so the picture cannot show a flow the cluster refuses.
-import { Endpoint, Flow, Port } from "../../components/wiring/graph";
+import { Endpoint, Flow, Port } from "../../components/common/flow";
 
 /** Name resolution is every pod's flow; drawn, it would hide the others. */
 const isNameResolution = (flow: Flow): boolean => flow.to.kind === "clusterDns";

@@ -5,7 +5,7 @@ import { namespaceArgs } from "../../components/common/namespace";
 import { defaultDenyPolicy } from "../../components/common/networkPolicy";
 import { parseStackConfig } from "../../config";
 import { wiringGraph } from "../../components/wiring/graph";
-import { dnsEgressPolicy } from "../../components/wiring/policies";
+import { dnsEgressPolicy } from "../../components/common/flowPolicies";
 import { NON_ROOT_UID, hardenedPodSpec, podTemplate } from "../../components/common/podSpec";
 import { httpProbe } from "../../components/common/probes";
 import { exampleContainer, examplePlatform } from "../fixtures";

@@ -12,7 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { StackConfig, parsePulumiConfig } from "../../config";
-import { renderAlloy } from "../../components/logs/alloySyntax";
+import { renderAlloy } from "../../components/common/alloySyntax";
 import { lokiRuleFiles } from "../../components/logs/lokiRules";
 import { ruleFiles } from "../../components/metrics/ruleFiles";
 import { PROJECT_ROOT } from "../../render/renderStack";

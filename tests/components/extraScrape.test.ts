@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { PROMETHEUS_PATHS } from "../../components/metrics/names";
-import { PrometheusConfig } from "../../components/metrics/prometheusTypes";
+import { PrometheusConfig } from "../../components/common/prometheusTypes";
 import { KubeObject } from "../../render/manifest";
 import { renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";

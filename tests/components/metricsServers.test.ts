@@ -7,7 +7,7 @@ import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import { PROMETHEUS_PATHS, SERVICE_ACCOUNT_TOKEN } from "../../components/metrics/names";
-import { PrometheusConfig, RuleFile, ScrapeConfig } from "../../components/metrics/prometheusTypes";
+import { PrometheusConfig, RuleFile, ScrapeConfig } from "../../components/common/prometheusTypes";
 import { renderedExtended } from "../support/extendedStack";
 import { LocalHttpServer, springActuator, webhookReceiver } from "../../testkit/httpServers";
 import { renderWithAlerting, startAlertmanager } from "../../testkit/alertmanager";

@@ -9,7 +9,7 @@ import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import { PROMETHEUS_PATHS, SERVICE_ACCOUNT_TOKEN } from "../../components/metrics/names";
-import { PrometheusConfig, ScrapeConfig } from "../../components/metrics/prometheusTypes";
+import { PrometheusConfig, ScrapeConfig } from "../../components/common/prometheusTypes";
 import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";

@@ -17,7 +17,7 @@ import {
   SERVICE_ACCOUNT_TOKEN,
 } from "../../components/metrics/names";
 import { scrapePortName } from "../../components/common/workloadSpec";
-import { PrometheusConfig, ScrapeConfig } from "../../components/metrics/prometheusTypes";
+import { PrometheusConfig, ScrapeConfig } from "../../components/common/prometheusTypes";
 import { KubeObject } from "../../render/manifest";
 import { rendered } from "../renderedStacks";
 import { StackName } from "../../testkit/stacks";

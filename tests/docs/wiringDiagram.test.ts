@@ -1,4 +1,4 @@
-import { outside, tcp, workload } from "../../components/wiring/graph";
+import { outside, tcp, workload } from "../../components/common/flow";
 import { wiringDot } from "../../scripts/docs/wiringDiagram";
 
 describe("wiring diagram", () => {

@@ -121,9 +121,11 @@ describe.each(RENDERS)("stack %s with prometheusOperatorMonitors", (stack, rende
     ]);
   });
 
-  test("its NetworkPolicy: the API server, the monitored namespaces, Prometheus' write port; only Prometheus scrapes it", () => {
+  test("its NetworkPolicy: Prometheus' write port, the monitored namespaces, the API server; only Prometheus scrapes it", () => {
     const policy = objectNamed(objects, "NetworkPolicy", "monitor-scraper").spec;
     expect(policy.egress).toEqual([
+      { ports: [{ protocol: "TCP", port: 9090 }], to: [prometheusPeer] },
+      { to: [namespacePeer("cert-manager"), namespacePeer("ingress-nginx")] },
       {
         ports: [
           { protocol: "TCP", port: 443 },
@@ -131,8 +133,6 @@ describe.each(RENDERS)("stack %s with prometheusOperatorMonitors", (stack, rende
         ],
         to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
       },
-      { to: [namespacePeer("cert-manager"), namespacePeer("ingress-nginx")] },
-      { ports: [{ protocol: "TCP", port: 9090 }], to: [prometheusPeer] },
     ]);
     expect(policy.ingress).toEqual([{ ports: [{ protocol: "TCP", port: 12345 }], from: [prometheusPeer] }]);
     const prometheusIngress = objectNamed(objects, "NetworkPolicy", "prometheus").spec.ingress as Json[];

@@ -1,7 +1,7 @@
 import * as yaml from "js-yaml";
 import { parseQuantity } from "../../config/quantity";
 import { HOST_ACCESS_ALLOWLIST } from "../../components/common/hostAccess";
-import { expression, renderAlloy } from "../../components/logs/alloySyntax";
+import { expression, renderAlloy } from "../../components/common/alloySyntax";
 import {
   IP_ADDRESS_REGEX,
   IP_MASK,

@@ -6,7 +6,7 @@ import { jobNameProblems, metricsScrapeJobs } from "../../components/metricsStac
 import { LogsStack } from "../../components/logsStack";
 import { prometheusFiles } from "../../components/metrics/prometheusWorkload";
 import { httpRecordingRules } from "../../components/metrics/alertRules";
-import { LATENCY_SOURCES, TRAFFIC_SOURCES, leLabel, leMatcher } from "../../components/metrics/httpSources";
+import { LATENCY_SOURCES, TRAFFIC_SOURCES, leLabel, leMatcher } from "../../components/common/httpSources";
 import { springMetricsEnv } from "../../components/tracing/appTracingEnv";
 import { sloRules } from "../../components/metrics/sloRules";
 import { KubeObject } from "../../render/manifest";

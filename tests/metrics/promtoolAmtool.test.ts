@@ -8,7 +8,7 @@ import * as path from "path";
 import { promisify } from "util";
 import { RECEIVERS } from "../../components/metrics/alertmanagerConfig";
 import { PROMETHEUS_PATHS, SERVICE_ACCOUNT_TOKEN } from "../../components/metrics/names";
-import { RuleFile } from "../../components/metrics/prometheusTypes";
+import { RuleFile } from "../../components/common/prometheusTypes";
 import { rendered } from "../renderedStacks";
 import { STACKS } from "../../testkit/stacks";
 import { writeAlertmanagerFiles } from "../../testkit/alertmanager";

@@ -2,7 +2,7 @@
 // make the alert fire with exactly the expected labels, and one close to it that must not. The
 // latency alerts read fixture expositions (testkit/expositions) of a slow and a fast service.
 import { Sample, promtoolSeries } from "../../testkit/expositions/index";
-import { AlertRule, RecordingRule, RuleFile } from "../../components/metrics/prometheusTypes";
+import { AlertRule, RecordingRule, RuleFile } from "../../components/common/prometheusTypes";
 import { AlertCase } from "./alertCase";
 import { PLATFORM_ALERT_CASES, healthyCluster } from "./platformRuleCases";
 

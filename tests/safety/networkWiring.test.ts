@@ -1,7 +1,8 @@
 import { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { connectionAllowed, Connection } from "../../checks/networkReachability";
 import { renderedPods } from "../../checks/podSpecs";
-import { Flow, closedNamespaces, wiringGraph } from "../../components/wiring/graph";
+import { Flow } from "../../components/common/flow";
+import { closedNamespaces, wiringGraph } from "../../components/wiring/graph";
 import { rendered, stackConfig } from "../renderedStacks";
 import { STACKS, StackName } from "../../testkit/stacks";
 import {

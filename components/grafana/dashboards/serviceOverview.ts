@@ -1,4 +1,4 @@
-import { LATENCY_SOURCES, perService, sumRate } from "../../metrics/httpSources";
+import { LATENCY_SOURCES, perService, sumRate } from "../../common/httpSources";
 import { RATE_INTERVAL, prom } from "../dashboard/model";
 import { timeSeries } from "../dashboard/presets";
 import { defineDashboard } from "./definition";
@@ -14,7 +14,7 @@ const quantile = (q: number) =>
 
 /**
  * RED of every service from the MetricsStack's recording rules (service:*), which pick each service's
- * own source (components/metrics/httpSources.ts).
+ * own source (components/common/httpSources.ts).
  */
 export const serviceOverview = defineDashboard(
   { uid: "obs-service-overview", title: "Service Overview" },

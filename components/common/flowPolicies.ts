@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { WorkloadIdentity } from "../common/labels";
+import { WorkloadIdentity } from "./labels";
 import {
   ANY_ADDRESS,
   PolicyRule,
@@ -8,8 +8,8 @@ import {
   namespacePolicyMetadata,
   podsIn,
   selectedPodsPolicy,
-} from "../common/networkPolicy";
-import { Endpoint, Flow, onHostNetwork } from "./graph";
+} from "./networkPolicy";
+import { Endpoint, Flow, onHostNetwork } from "./flow";
 
 type NetworkPolicyArgs = k8s.networking.v1.NetworkPolicyArgs;
 type NetworkPolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
@@ -102,7 +102,7 @@ export function deployWorkloadPolicy(
   const policy = workloadPolicy(flows, namespace, id);
   if (policy === undefined) {
     throw new pulumi.ResourceError(
-      `${namespace}/${id.name} is not in the wiring graph (components/wiring/graph.ts)`,
+      `${namespace}/${id.name} is not in the wiring graph: no flow of its component (flows.ts) names it`,
       opts.parent,
     );
   }

@@ -1,0 +1,27 @@
+import { StackConfig } from "../../config";
+import { Endpoint, Flow, outside, tcp, workload } from "../common/flow";
+import { networkPorts } from "../common/workloadSpec";
+import { ALLOY, LOKI, alloyNamespace } from "./names";
+
+/** The other components' workloads that open connections into Loki and the log agent. */
+export interface LogsClients {
+  /** Prometheus, which scrapes their metrics. */
+  readonly scraper: Endpoint;
+  /** Grafana, which queries Loki. */
+  readonly querier: Endpoint;
+}
+
+/** The flows into Loki and the log agent, and Loki's to its object store. */
+export function logsFlows(config: StackConfig, clients: LogsClients): Flow[] {
+  const loki = workload(config.namespaces.observability, LOKI.name);
+  const alloy = workload(alloyNamespace(config), ALLOY.name);
+  return [
+    { from: clients.scraper, to: loki, ports: networkPorts(LOKI, "http"), why: "Loki's metrics" },
+    { from: clients.scraper, to: alloy, ports: networkPorts(ALLOY, "http"), why: "the log agent's metrics" },
+    { from: alloy, to: loki, ports: networkPorts(LOKI, "http"), why: "log push" },
+    ...(config.storage.s3?.loki === undefined
+      ? []
+      : [{ from: loki, to: outside("S3 and STS"), ports: tcp(443), why: "chunks" }]),
+    { from: clients.querier, to: loki, ports: networkPorts(LOKI, "http"), why: "queries" },
+  ];
+}

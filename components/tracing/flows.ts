@@ -1,0 +1,73 @@
+import { StackConfig } from "../../config";
+import { Endpoint, Flow, flowsFrom, outside, tcp, workload } from "../common/flow";
+import { networkPorts } from "../common/workloadSpec";
+import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO, collectorTiered } from "./names";
+
+/** Who opens connections into the collectors and Tempo. */
+export interface TracingClients {
+  /** Prometheus, which scrapes their metrics. */
+  readonly scraper: Endpoint;
+  /** Grafana, which queries Tempo. */
+  readonly querier: Endpoint;
+  /** The apps' namespaces, which send spans. */
+  readonly apps: readonly Endpoint[];
+}
+
+/**
+ * The collector that sees whole traces and writes them on: the aggregator when the collector runs
+ * in two tiers, the gateway otherwise.
+ */
+export function traceWriter(config: StackConfig): Endpoint {
+  const writer = collectorTiered(config.tracing) ? COLLECTOR_AGGREGATOR : COLLECTOR;
+  return workload(config.namespaces.observability, writer.name);
+}
+
+/** The flows into the collectors and Tempo, and Tempo's to its object store. */
+export function tracingFlows(config: StackConfig, clients: TracingClients): Flow[] {
+  const obs = config.namespaces.observability;
+  const collector = workload(obs, COLLECTOR.name);
+  const aggregator = workload(obs, COLLECTOR_AGGREGATOR.name);
+  const tempo = workload(obs, TEMPO.name);
+  const tiered = collectorTiered(config.tracing);
+  const scrape = flowsFrom(clients.scraper);
+  return [
+    scrape(tempo, networkPorts(TEMPO, "http"), "Tempo's metrics"),
+    scrape(collector, networkPorts(COLLECTOR, "metrics"), "the collector's metrics"),
+    ...(tiered
+      ? [scrape(aggregator, networkPorts(COLLECTOR_AGGREGATOR, "metrics"), "the aggregators' metrics")]
+      : []),
+    ...clients.apps.map(
+      (app): Flow => ({
+        from: app,
+        to: collector,
+        ports: networkPorts(COLLECTOR, "otlp-grpc", "otlp-http", "zipkin"),
+        why: "spans (OTLP and Zipkin)",
+      }),
+    ),
+    ...(config.exposure.mode === "nodePort"
+      ? [
+          {
+            from: outside("apps on the host, via NodePort"),
+            to: collector,
+            ports: networkPorts(COLLECTOR, "otlp-http", "zipkin"),
+            why: "spans",
+          },
+        ]
+      : []),
+    ...(tiered
+      ? [
+          {
+            from: collector,
+            to: aggregator,
+            ports: networkPorts(COLLECTOR_AGGREGATOR, "otlp-grpc"),
+            why: "spans, routed by trace ID",
+          },
+        ]
+      : []),
+    { from: traceWriter(config), to: tempo, ports: networkPorts(TEMPO, "otlp-grpc"), why: "sampled traces" },
+    ...(config.storage.s3?.tempo === undefined
+      ? []
+      : [{ from: tempo, to: outside("S3 and STS"), ports: tcp(443), why: "blocks" }]),
+    { from: clients.querier, to: tempo, ports: networkPorts(TEMPO, "http"), why: "queries" },
+  ];
+}
