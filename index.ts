@@ -1,12 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
-import { ConfigError, loadStackConfig } from "./config";
-import {
-  DEPLOYED_VOLUMES_OUTPUT,
-  deployedVolumes,
-  readDeployedVolumes,
-  volumeChangeProblems,
-} from "./config/deployedVolumes";
-import { secretFormatProblems } from "./config/secretFormats";
+import { ConfigError } from "./config";
+import { loadStackConfig, readDeployedVolumes, secretFormatProblems } from "./config/load";
+import { DEPLOYED_VOLUMES_OUTPUT, deployedVolumes, volumeChangeProblems } from "./config/deployedVolumes";
 import { PlatformSettings } from "./components/common/settings";
 import { readExtraDashboards } from "./components/grafana/extraDashboards";
 import { DemoStack } from "./components/demoStack";

@@ -4,6 +4,6 @@ export { PROFILE_DEFAULTS } from "./defaults";
 export type { Profile } from "./defaults";
 export { CONFIG_NAMESPACE, ConfigError, keyPath } from "./errors";
 export { PLATFORM_RECEIVERS } from "./schema";
-export { loadStackConfig, parsePulumiConfig, parseStackConfig } from "./load";
 export { REGISTRY_CREDENTIALS_SECRET } from "./schema";
-export type { StackConfig } from "./load";
+export type { StackConfig } from "./stackConfig";
+export type { PulumiConfig } from "./pulumiConfig";

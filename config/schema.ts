@@ -1,4 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ALB_INGRESS_CLASS, ALB_MANAGED_ANNOTATIONS } from "./albAnnotations";
 import {
@@ -159,8 +158,15 @@ const pinnedImage = z
   .refine((ref) => !/:latest(@|$)/.test(ref), { message: "must not use the floating tag 'latest'" })
   .describe("The image, pinned by a tag other than latest or by a digest.");
 
-/** Secret values are wrapped as Pulumi secrets the moment they are read, so they stay secret end to end. */
-const secretString = nonEmpty.transform((value) => pulumi.secret(value));
+declare const secretMark: unique symbol;
+
+/**
+ * A credential as validated: plain text that config/load.ts wraps as a Pulumi secret before any
+ * component sees it (StackConfig types it as an Output), so it stays secret end to end.
+ */
+export type Secret = string & { readonly [secretMark]: true };
+
+const secretString = nonEmpty.transform((value) => value as Secret);
 
 const hostPort = (example: string) =>
   z.string().regex(/^[A-Za-z0-9.-]+:[0-9]{1,5}$/, `must be host:port such as ${example}`);
@@ -1289,7 +1295,7 @@ export const stackConfigSchema = strict({
           isDockerConfigJson,
           'must be Docker config JSON such as {"auths":{"registry.example.com":{"auth":"…"}}}',
         )
-        .transform((value) => pulumi.secret(value))
+        .transform((value) => value as Secret)
         .optional()
         .describe(
           "The mirror's pull credentials as Docker config JSON; the stack creates the Secret registry-credentials from it in both of its namespaces.",

@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, PROFILE_DEFAULTS, parsePulumiConfig, parseStackConfig } from "../config";
+import { ConfigError, PROFILE_DEFAULTS } from "../config";
+import { parsePulumiConfig, parseStackConfig } from "../config/load";
 import { PROJECT_ROOT } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 

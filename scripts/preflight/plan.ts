@@ -1,4 +1,4 @@
-import { parsePulumiConfig } from "../../config";
+import { parsePulumiConfig } from "../../config/load";
 import { renderWithConfig } from "../../render/renderStack";
 import { ClusterFacts, MissingContextError, readClusterFacts, stackKubeConfig } from "./clusterFacts";
 import { Finding, PreflightPlan, preflightFindings } from "./findings";

@@ -2,8 +2,8 @@
 // each refused with one line that names the key and says what is allowed, and the ordinary edits,
 // each accepted. Everything runs in-process: the schema, then the checks the program runs on the
 // validated config before it registers anything (rule files, dashboards, decrypted secrets).
-import { ConfigError, StackConfig, parsePulumiConfig } from "../../config";
-import { secretFormatProblems } from "../../config/secretFormats";
+import { ConfigError, StackConfig } from "../../config";
+import { parsePulumiConfig, secretFormatProblems } from "../../config/load";
 import { readExtraDashboards } from "../../components/grafana/extraDashboards";
 import { LogsStack } from "../../components/logsStack";
 import { MetricsStack } from "../../components/metricsStack";

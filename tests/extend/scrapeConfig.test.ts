@@ -1,7 +1,8 @@
 // Bad input to metrics.extraScrapeConfigs and metrics.annotationDiscovery: every problem names its
 // key, and the program registers nothing.
 import main = require("../../index");
-import { ConfigError, parseStackConfig } from "../../config";
+import { ConfigError } from "../../config";
+import { parseStackConfig } from "../../config/load";
 import { PROJECT_ROOT, recordDeployment } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 

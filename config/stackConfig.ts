@@ -1,0 +1,13 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { ParsedStackConfig, Secret } from "./schema";
+
+type Loaded<T> = T extends Secret
+  ? pulumi.Output<string>
+  : T extends readonly (infer E)[]
+    ? readonly Loaded<E>[]
+    : T extends object
+      ? { readonly [K in keyof T]: Loaded<T[K]> }
+      : T;
+
+/** The validated, defaulted, frozen stack config every component reads; credentials are secrets. */
+export type StackConfig = Loaded<ParsedStackConfig>;
