@@ -15,7 +15,8 @@ import {
   waitFor,
 } from "../support/cluster";
 import { StackDeployer, ref } from "../support/kubeApply";
-import { PulumiConfig, USER_EDITS } from "../support/userEdits";
+import type { PulumiConfig } from "../../config";
+import { USER_EDITS } from "../support/userEdits";
 
 type Json = Record<string, any>;
 

@@ -1,5 +1,5 @@
 import { PLACED_WORKLOADS, PlacedWorkloadName } from "../../config/components";
-import { PulumiConfig } from "./userEdits";
+import type { PulumiConfig } from "../../config";
 
 type Json = Record<string, any>;
 

@@ -1,9 +1,7 @@
+import type { PulumiConfig } from "../../config";
 import { StackName } from "../renderedStacks";
 
 type Json = Record<string, any>;
-
-/** Stack config as Pulumi hands it to the program: `namespace:key` → text (objects as JSON). */
-export type PulumiConfig = Readonly<Record<string, string>>;
 
 /**
  * `pulumi config set --path 'observability:<path>' <value>`: the CLI stores integers and
