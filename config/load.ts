@@ -3,8 +3,8 @@
 // deployment recorded; everything else in config/ works on plain values.
 import * as pulumi from "@pulumi/pulumi";
 import { runningStackConfig } from "../render/pulumiSdk";
-import { DEPLOYED_VOLUMES_OUTPUT, DeployedVolumes } from "./deployedVolumes";
-import { SECRET_PATHS, valueAt } from "./errors";
+import { DEPLOYED_VOLUMES_OUTPUT, DeployedVolumes, volumeChangeProblems } from "./deployedVolumes";
+import { ConfigError, SECRET_PATHS, valueAt } from "./errors";
 import { concretePaths } from "./keyPattern";
 import { PulumiConfig } from "./pulumiConfig";
 import { ParsedStackConfig } from "./schema";
@@ -12,10 +12,41 @@ import { secretFormatChecks } from "./secretFormats";
 import type { StackConfig } from "./stackConfig";
 import { validatePulumiConfig, validateStackConfig } from "./validate";
 
-/** Reads the running stack's config (or the mocks') and validates it. */
-export function loadStackConfig(): StackConfig {
+/**
+ * A check that needs more than the schema sees (the files the config names, the components' own
+ * rules, dashboards and scrape jobs): the problems of a config the schema accepted.
+ */
+export type ConfigCheck = (config: StackConfig) => readonly string[];
+
+/**
+ * The config phase: reads the running stack's config (or the mocks'), validates it, then runs
+ * `checks`, compares the volumes with the last deployment's and the secrets with their formats.
+ * Returns a config that is valid in every respect, or throws one ConfigError listing every problem,
+ * before any resource is registered.
+ */
+export async function loadStackConfig(checks: readonly ConfigCheck[]): Promise<StackConfig> {
   const { config, secretKeys } = runningStackConfig();
-  return parsePulumiConfig(config, secretKeys);
+  return checkStackConfig(parsePulumiConfig(config, secretKeys), checks, await readDeployedVolumes());
+}
+
+/**
+ * The checks of the config phase past the schema: `checks`, volume changes against `previous` (the
+ * last deployment's volumes, if any) and the secrets' formats, as one ConfigError.
+ */
+export async function checkStackConfig(
+  config: StackConfig,
+  checks: readonly ConfigCheck[],
+  previous: DeployedVolumes | undefined,
+): Promise<StackConfig> {
+  const problems = [
+    ...checks.flatMap((check) => check(config)),
+    ...volumeChangeProblems(config, previous),
+    ...(await secretFormatProblems(config)),
+  ];
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  return config;
 }
 
 /** Validates config as Pulumi hands it to programs (see validatePulumiConfig). */
@@ -70,7 +101,7 @@ export function secretFormatProblems(config: StackConfig): Promise<string[]> {
  * reference (undefined before the first deployment). It is read, and awaited, before any
  * resource is registered.
  */
-export async function readDeployedVolumes(): Promise<DeployedVolumes | undefined> {
+async function readDeployedVolumes(): Promise<DeployedVolumes | undefined> {
   const self = new pulumi.StackReference("previous-deployment", {
     name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
   });
