@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { loadStackConfig } from "./config/load";
 import { DEPLOYED_VOLUMES_OUTPUT, deployedVolumes } from "./config/deployedVolumes";
+import { PROJECT_ROOT } from "./config/projectRoot";
 import { componentConfigChecks, otherScrapeJobs } from "./components/configChecks";
 import { PlatformSettings } from "./components/common/settings";
 import { readExtraDashboards } from "./components/grafana/extraDashboards";
@@ -23,9 +24,8 @@ import { awsRoleServiceAccounts } from "./components/wiring/awsRoles";
  * the default provider), so nothing can land in whatever cluster kubectl currently points at.
  */
 async function main() {
-  // Dashboards are read from the project root: this directory, where pulumi runs the program.
-  const config = await loadStackConfig(componentConfigChecks(__dirname));
-  const extraDashboards = readExtraDashboards(config, __dirname);
+  const config = await loadStackConfig(componentConfigChecks(PROJECT_ROOT));
+  const extraDashboards = readExtraDashboards(config, PROJECT_ROOT);
 
   const provider = new k8s.Provider("kubernetes", {
     context: config.cluster.kubeContext,
