@@ -7,7 +7,7 @@ import { DEPLOYED_VOLUMES_OUTPUT, DeployedVolumes, volumeChangeProblems } from "
 import { ConfigError, SECRET_PATHS, valueAt } from "./errors";
 import { concretePaths } from "./keyPattern";
 import { PulumiConfig } from "./pulumiConfig";
-import { ParsedStackConfig } from "./schema";
+import { ParsedStackConfig } from "./shape";
 import { secretFormatChecks } from "./secretFormats";
 import type { StackConfig } from "./stackConfig";
 import { validatePulumiConfig, validateStackConfig } from "./validate";

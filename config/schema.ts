@@ -12,7 +12,7 @@ import { kubeconfigProblem } from "./kubeconfig";
 import { parseQuantity } from "./quantity";
 import { anchoredRe2Problem, re2Problem } from "./re2";
 import { extraRuleFile } from "./ruleFiles";
-import { DEMO_METRICS_PATH, DEMO_NAMESPACE, DEMO_SCRAPE_INTERVAL, DEMO_SERVICES } from "./demo";
+import { DEMO_NAMESPACE } from "./demo";
 import { clusterServiceNamespace } from "./scrapeTargets";
 
 /**
@@ -813,26 +813,6 @@ const placement = strict({
 });
 
 /**
- * A workload's own placement over the default: node selector labels merge (the workload's win);
- * tolerations, priorityClassName and each of nodeAffinity, podAffinity and podAntiAffinity are
- * the workload's when it sets them, the default's otherwise.
- */
-function placementOf(all: z.output<typeof placement>, workload: PlacedWorkloadName): PlacementSpec {
-  const base = all.default;
-  const own = all[workload] ?? {};
-  const nodeSelector = { ...base.nodeSelector, ...own.nodeSelector };
-  const affinity = { ...base.affinity, ...own.affinity };
-  const tolerations = own.tolerations ?? base.tolerations;
-  const priorityClassName = own.priorityClassName ?? base.priorityClassName;
-  return {
-    ...(Object.keys(nodeSelector).length === 0 ? {} : { nodeSelector }),
-    ...(tolerations === undefined ? {} : { tolerations }),
-    ...(Object.keys(affinity).length === 0 ? {} : { affinity }),
-    ...(priorityClassName === undefined ? {} : { priorityClassName }),
-  };
-}
-
-/**
  * A mirror's host and optional path, e.g. `registry.example.com/mirror` or `localhost:5000`. The
  * host needs a '.' or a port (or is localhost): anything else a runtime reads as a Docker Hub path.
  */
@@ -1321,181 +1301,133 @@ export const stackConfigSchema = strict({
     image: pinnedImage.describe("The Node.js image that runs the demo services."),
     resources: resourceRequirements.describe("Requests and limits of each demo container."),
   }).describe("Made-up traffic of three linked services on kind, so a new stack shows data at once."),
-})
-  .superRefine((value, ctx) => {
-    const issue = (path: (string | number)[], message: string) =>
-      ctx.addIssue({ code: "custom", path, message });
-    if (value.namespaces.observability === value.namespaces.node) {
-      issue(["namespaces", "node"], "must differ from namespaces.observability");
+}).superRefine((value, ctx) => {
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: "custom", path, message });
+  if (value.namespaces.observability === value.namespaces.node) {
+    issue(["namespaces", "node"], "must differ from namespaces.observability");
+  }
+  for (const [i, ns] of value.apps.namespaces.entries()) {
+    if (ns === value.namespaces.observability || ns === value.namespaces.node) {
+      issue(["apps", "namespaces", i], "must not be one of the stack's own namespaces");
     }
-    for (const [i, ns] of value.apps.namespaces.entries()) {
-      if (ns === value.namespaces.observability || ns === value.namespaces.node) {
-        issue(["apps", "namespaces", i], "must not be one of the stack's own namespaces");
-      }
-    }
-    const stackNamespaces = [value.namespaces.observability, value.namespaces.node];
-    const ownNamespace = (ns: string | undefined, path: (string | number)[]) => {
-      if (ns !== undefined && stackNamespaces.includes(ns)) {
-        issue(
-          path,
-          `must not be one of the stack's own namespaces (${stackNamespaces.join(", ")}), which the stack scrapes itself`,
-        );
-      }
-    };
-    value.metrics.annotationDiscovery.namespaces.forEach((ns, i) =>
-      ownNamespace(ns, ["metrics", "annotationDiscovery", "namespaces", i]),
-    );
-    value.metrics.prometheusOperatorMonitors.namespaces.forEach((ns, i) =>
-      ownNamespace(ns, ["metrics", "prometheusOperatorMonitors", "namespaces", i]),
-    );
-    value.metrics.extraScrapeConfigs.forEach((job, j) => {
-      const at = ["metrics", "extraScrapeConfigs", j];
-      // Prometheus refuses the whole file otherwise, and the reloader would keep the old one.
-      const interval = job.scrape_interval ?? value.metrics.scrapeInterval;
-      if (job.scrape_timeout !== undefined && durationMs(job.scrape_timeout) > durationMs(interval)) {
-        issue([...at, "scrape_timeout"], `must not be longer than the job's scrape interval (${interval})`);
-      }
-      job.kubernetes_sd_configs?.forEach((sd, k) =>
-        sd.namespaces.names.forEach((ns, n) =>
-          ownNamespace(ns, [...at, "kubernetes_sd_configs", k, "namespaces", "names", n]),
-        ),
-      );
-      job.static_configs?.forEach((group, k) =>
-        group.targets.forEach((target, t) =>
-          ownNamespace(clusterServiceNamespace(target), [...at, "static_configs", k, "targets", t]),
-        ),
-      );
-    });
-    const buckets = value.tracing.latencyBucketsSeconds;
-    const notABucket = (seconds: number, path: (string | number)[]) => {
-      if (!buckets.includes(seconds)) {
-        issue(
-          path,
-          `must be one of tracing.latencyBucketsSeconds (${buckets.join(", ")}), the span-metric buckets the latency SLI falls back to`,
-        );
-      }
-    };
-    notABucket(value.metrics.slo.latencyThresholdSeconds, ["metrics", "slo", "latencyThresholdSeconds"]);
-    value.apps.services.forEach((service, i) => {
-      if (service.slo?.latencyThresholdSeconds !== undefined) {
-        notABucket(service.slo.latencyThresholdSeconds, [
-          "apps",
-          "services",
-          i,
-          "slo",
-          "latencyThresholdSeconds",
-        ]);
-      }
-    });
-    if (value.images.registryCredentials !== undefined) {
-      value.images.pullSecrets.forEach((name, i) => {
-        if (name === REGISTRY_CREDENTIALS_SECRET) {
-          issue(
-            ["images", "pullSecrets", i],
-            `must not be ${REGISTRY_CREDENTIALS_SECRET}: the stack creates that Secret from images.registryCredentials`,
-          );
-        }
-      });
-    }
-    if (value.metrics.queryReplica >= value.metrics.replicas) {
+  }
+  const stackNamespaces = [value.namespaces.observability, value.namespaces.node];
+  const ownNamespace = (ns: string | undefined, path: (string | number)[]) => {
+    if (ns !== undefined && stackNamespaces.includes(ns)) {
       issue(
-        ["metrics", "queryReplica"],
-        `must be below metrics.replicas (${value.metrics.replicas}): it names the replica Grafana queries, prometheus-${value.metrics.queryReplica} does not exist`,
+        path,
+        `must not be one of the stack's own namespaces (${stackNamespaces.join(", ")}), which the stack scrapes itself`,
       );
     }
-    if (value.grafana.replicas > 1 && value.grafana.database === undefined) {
-      issue(
-        ["grafana", "database"],
-        "is required when grafana.replicas is above 1 (host, name, user, password, sslMode): replicas cannot share SQLite on one volume",
-      );
-    }
-    if (value.demo.enabled && value.apps.namespaces.includes(DEMO_NAMESPACE)) {
-      issue(["apps", "namespaces"], `must not list ${DEMO_NAMESPACE} while demo.enabled: the demo owns it`);
-    }
-    if (value.profile === "eks") {
-      if (value.demo.enabled) {
-        issue(
-          ["demo", "enabled"],
-          "is for the kind profile only: the demo generates made-up traffic for a laptop cluster; set it to false on eks",
-        );
-      }
-      if (value.storage.s3 === undefined) {
-        issue(
-          ["storage", "s3"],
-          "is required on profile eks (bucket, region and roleArn for loki and tempo)",
-        );
-      }
-      if (value.exposure.mode !== "ingress") {
-        issue(
-          ["exposure", "mode"],
-          "must be ingress on profile eks: only Grafana is exposed, through an Ingress",
-        );
-      }
-      const ingress = value.exposure.ingress;
-      for (const ui of ["prometheus", "alertmanager"] as const) {
-        if (ingress?.[ui] !== undefined && ingress.auth === undefined) {
-          issue(
-            ["exposure", "ingress", ui],
-            "needs exposure.ingress.auth on profile eks (oidc or cognito): Prometheus and Alertmanager have no login of their own",
-          );
-        }
-      }
-    } else {
-      if (value.storage.s3 !== undefined) {
-        issue(
-          ["storage", "s3"],
-          "is only supported on profile eks (it needs IRSA); kind keeps data on volumes",
-        );
-      }
-      if (value.metrics.remoteWrite !== undefined) {
-        issue(["metrics", "remoteWrite"], "is only supported on profile eks (SigV4 signing needs IRSA)");
-      }
-    }
-  })
-  // The demo is an app like any other, so that it exercises the path real apps take.
-  .transform((value) => (value.demo.enabled ? { ...value, apps: withDemo(value.apps) } : value))
-  .transform(({ apps, placement: placed, ...rest }) => ({
-    ...rest,
-    placement: Object.fromEntries(PLACED_WORKLOADS.map((w) => [w, placementOf(placed, w)])) as Record<
-      PlacedWorkloadName,
-      PlacementSpec
-    >,
-    apps: {
-      namespaces: apps.namespaces,
-      createNamespaces: apps.createNamespaces,
-      services: apps.services.map((service) => ({
-        name: service.name,
-        namespace: service.namespace ?? apps.namespaces[0],
-        port: service.port,
-        metricsPath: service.metricsPath ?? apps.defaults.metricsPath,
-        scrapeInterval: service.scrapeInterval ?? apps.defaults.scrapeInterval,
-        slo: {
-          availability: service.slo?.availability ?? rest.metrics.slo.availability,
-          latencyObjective: rest.metrics.slo.latencyObjective,
-          latencyThresholdSeconds:
-            service.slo?.latencyThresholdSeconds ?? rest.metrics.slo.latencyThresholdSeconds,
-        },
-      })),
-    },
-  }));
-
-/** `apps` with the demo's namespace and services added after the configured ones. */
-function withDemo(listed: z.output<typeof apps>): z.output<typeof apps> {
-  return {
-    ...listed,
-    namespaces: [...listed.namespaces, DEMO_NAMESPACE],
-    services: [
-      ...listed.services,
-      ...DEMO_SERVICES.map((s) => ({
-        name: s.name,
-        namespace: DEMO_NAMESPACE,
-        port: s.port,
-        metricsPath: DEMO_METRICS_PATH,
-        scrapeInterval: DEMO_SCRAPE_INTERVAL,
-      })),
-    ],
   };
-}
+  value.metrics.annotationDiscovery.namespaces.forEach((ns, i) =>
+    ownNamespace(ns, ["metrics", "annotationDiscovery", "namespaces", i]),
+  );
+  value.metrics.prometheusOperatorMonitors.namespaces.forEach((ns, i) =>
+    ownNamespace(ns, ["metrics", "prometheusOperatorMonitors", "namespaces", i]),
+  );
+  value.metrics.extraScrapeConfigs.forEach((job, j) => {
+    const at = ["metrics", "extraScrapeConfigs", j];
+    // Prometheus refuses the whole file otherwise, and the reloader would keep the old one.
+    const interval = job.scrape_interval ?? value.metrics.scrapeInterval;
+    if (job.scrape_timeout !== undefined && durationMs(job.scrape_timeout) > durationMs(interval)) {
+      issue([...at, "scrape_timeout"], `must not be longer than the job's scrape interval (${interval})`);
+    }
+    job.kubernetes_sd_configs?.forEach((sd, k) =>
+      sd.namespaces.names.forEach((ns, n) =>
+        ownNamespace(ns, [...at, "kubernetes_sd_configs", k, "namespaces", "names", n]),
+      ),
+    );
+    job.static_configs?.forEach((group, k) =>
+      group.targets.forEach((target, t) =>
+        ownNamespace(clusterServiceNamespace(target), [...at, "static_configs", k, "targets", t]),
+      ),
+    );
+  });
+  const buckets = value.tracing.latencyBucketsSeconds;
+  const notABucket = (seconds: number, path: (string | number)[]) => {
+    if (!buckets.includes(seconds)) {
+      issue(
+        path,
+        `must be one of tracing.latencyBucketsSeconds (${buckets.join(", ")}), the span-metric buckets the latency SLI falls back to`,
+      );
+    }
+  };
+  notABucket(value.metrics.slo.latencyThresholdSeconds, ["metrics", "slo", "latencyThresholdSeconds"]);
+  value.apps.services.forEach((service, i) => {
+    if (service.slo?.latencyThresholdSeconds !== undefined) {
+      notABucket(service.slo.latencyThresholdSeconds, [
+        "apps",
+        "services",
+        i,
+        "slo",
+        "latencyThresholdSeconds",
+      ]);
+    }
+  });
+  if (value.images.registryCredentials !== undefined) {
+    value.images.pullSecrets.forEach((name, i) => {
+      if (name === REGISTRY_CREDENTIALS_SECRET) {
+        issue(
+          ["images", "pullSecrets", i],
+          `must not be ${REGISTRY_CREDENTIALS_SECRET}: the stack creates that Secret from images.registryCredentials`,
+        );
+      }
+    });
+  }
+  if (value.metrics.queryReplica >= value.metrics.replicas) {
+    issue(
+      ["metrics", "queryReplica"],
+      `must be below metrics.replicas (${value.metrics.replicas}): it names the replica Grafana queries, prometheus-${value.metrics.queryReplica} does not exist`,
+    );
+  }
+  if (value.grafana.replicas > 1 && value.grafana.database === undefined) {
+    issue(
+      ["grafana", "database"],
+      "is required when grafana.replicas is above 1 (host, name, user, password, sslMode): replicas cannot share SQLite on one volume",
+    );
+  }
+  if (value.demo.enabled && value.apps.namespaces.includes(DEMO_NAMESPACE)) {
+    issue(["apps", "namespaces"], `must not list ${DEMO_NAMESPACE} while demo.enabled: the demo owns it`);
+  }
+  if (value.profile === "eks") {
+    if (value.demo.enabled) {
+      issue(
+        ["demo", "enabled"],
+        "is for the kind profile only: the demo generates made-up traffic for a laptop cluster; set it to false on eks",
+      );
+    }
+    if (value.storage.s3 === undefined) {
+      issue(["storage", "s3"], "is required on profile eks (bucket, region and roleArn for loki and tempo)");
+    }
+    if (value.exposure.mode !== "ingress") {
+      issue(
+        ["exposure", "mode"],
+        "must be ingress on profile eks: only Grafana is exposed, through an Ingress",
+      );
+    }
+    const ingress = value.exposure.ingress;
+    for (const ui of ["prometheus", "alertmanager"] as const) {
+      if (ingress?.[ui] !== undefined && ingress.auth === undefined) {
+        issue(
+          ["exposure", "ingress", ui],
+          "needs exposure.ingress.auth on profile eks (oidc or cognito): Prometheus and Alertmanager have no login of their own",
+        );
+      }
+    }
+  } else {
+    if (value.storage.s3 !== undefined) {
+      issue(
+        ["storage", "s3"],
+        "is only supported on profile eks (it needs IRSA); kind keeps data on volumes",
+      );
+    }
+    if (value.metrics.remoteWrite !== undefined) {
+      issue(["metrics", "remoteWrite"], "is only supported on profile eks (SigV4 signing needs IRSA)");
+    }
+  }
+});
 
 /** Providers whose endpoints depend on the tenant: Grafana has no default for them. */
 const SSO_ENDPOINTS: Partial<
@@ -1642,4 +1574,7 @@ function unquoted(value: string): string {
 }
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
-export type ParsedStackConfig = z.output<typeof stackConfigSchema>;
+/** The stack config as validated, before shapeStackConfig. */
+export type ValidStackConfig = z.output<typeof stackConfigSchema>;
+export type AppsConfig = z.output<typeof apps>;
+export type PlacementConfig = z.output<typeof placement>;

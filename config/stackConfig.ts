@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { ParsedStackConfig, Secret } from "./schema";
+import type { Secret } from "./schema";
+import type { ParsedStackConfig } from "./shape";
 
 type Loaded<T> = T extends Secret
   ? pulumi.Output<string>

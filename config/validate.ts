@@ -2,7 +2,8 @@ import { PROFILE_DEFAULTS, Profile } from "./defaults";
 import { CONFIG_NAMESPACE, ConfigError, SECRET_PATHS, closest, describeIssues, keyPath } from "./errors";
 import { concretePaths, isPlainObject } from "./keyPattern";
 import { PulumiConfig } from "./pulumiConfig";
-import { ParsedStackConfig, stackConfigSchema } from "./schema";
+import { stackConfigSchema } from "./schema";
+import { ParsedStackConfig, shapeStackConfig } from "./shape";
 
 /**
  * The config namespaces besides ours that a stack file may hold: the engine's own and those of the
@@ -43,9 +44,9 @@ function strayKeyProblem(fullKey: string): string {
 }
 
 /**
- * Validates raw stack config (top-level keys without the namespace) over its profile's defaults.
- * Throws one ConfigError listing every problem. `secretKeys` are the top-level keys Pulumi holds
- * encrypted: credentials must be among them. `otherProblems` were found outside the
+ * Validates raw stack config (top-level keys without the namespace) over its profile's defaults,
+ * then shapes it. Throws one ConfigError listing every problem. `secretKeys` are the top-level keys
+ * Pulumi holds encrypted: credentials must be among them. `otherProblems` were found outside the
  * `observability:` keys, and are listed with theirs.
  */
 export function validateStackConfig(
@@ -64,7 +65,7 @@ export function validateStackConfig(
   if (problems.length > 0 || !result.success) {
     throw new ConfigError(problems);
   }
-  return result.data;
+  return shapeStackConfig(result.data);
 }
 
 function plaintextCredentials(
