@@ -1,6 +1,10 @@
 import { PLACED_WORKLOADS, PlacedWorkloadName } from "./components";
 import { DEMO_METRICS_PATH, DEMO_NAMESPACE, DEMO_SCRAPE_INTERVAL, DEMO_SERVICES } from "./demo";
-import { AppsConfig, PlacementConfig, PlacementSpec, ValidStackConfig } from "./schema";
+import { ValidStackConfig } from "./schema";
+
+type AppsConfig = ValidStackConfig["apps"];
+type PlacementConfig = ValidStackConfig["placement"];
+type PlacementSpec = PlacementConfig["default"];
 
 /**
  * The one step from the config as validated to the config the components read: the demo added to

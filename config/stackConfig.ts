@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { Secret } from "./schema";
+import type { Secret } from "./fields";
 import type { ParsedStackConfig } from "./shape";
 
 type Loaded<T> = T extends Secret
