@@ -1,12 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
-import { ConfigError, loadStackConfig } from "./config";
-import {
-  DEPLOYED_VOLUMES_OUTPUT,
-  deployedVolumes,
-  readDeployedVolumes,
-  volumeChangeProblems,
-} from "./config/deployedVolumes";
-import { secretFormatProblems } from "./config/secretFormats";
+import { loadStackConfig } from "./config/load";
+import { DEPLOYED_VOLUMES_OUTPUT, deployedVolumes } from "./config/deployedVolumes";
+import { PROJECT_ROOT } from "./config/projectRoot";
+import { componentConfigChecks, otherScrapeJobs } from "./components/configChecks";
 import { PlatformSettings } from "./components/common/settings";
 import { readExtraDashboards } from "./components/grafana/extraDashboards";
 import { DemoStack } from "./components/demoStack";
@@ -14,7 +10,7 @@ import { DEMO_NAMESPACE } from "./components/demo/names";
 import { firstLook } from "./components/grafana/firstLook";
 import { GrafanaStack } from "./components/grafanaStack";
 import { LogsStack } from "./components/logsStack";
-import { MetricsStack, jobNameProblems, metricsScrapeJobs } from "./components/metricsStack";
+import { MetricsStack } from "./components/metricsStack";
 import { StackNamespaces } from "./components/namespaces";
 import { TracingStack } from "./components/tracingStack";
 import { wiringGraph } from "./components/wiring/graph";
@@ -28,29 +24,8 @@ import { awsRoleServiceAccounts } from "./components/wiring/awsRoles";
  * the default provider), so nothing can land in whatever cluster kubectl currently points at.
  */
 async function main() {
-  const config = loadStackConfig();
-  // Teams' rule files, dashboards and scrape jobs against the stack's own, volumes against what is
-  // deployed, and the secrets' formats once decrypted: all need more than the schema sees, and all
-  // must fail before anything is registered. Dashboard files are read from the repository (paths relative to this directory).
-  // The other stacks' scrape jobs depend only on their settings, so Prometheus lists them from the
-  // start.
-  const extraDashboards = readExtraDashboards(config, __dirname);
-  const otherScrapeJobs = [
-    ...LogsStack.scrapeJobs(config),
-    ...TracingStack.scrapeJobs(config),
-    ...GrafanaStack.scrapeJobs(config),
-  ];
-  const problems = [
-    ...MetricsStack.ruleFileProblems(config),
-    ...LogsStack.ruleFileProblems({ ...config, runbookBaseUrl: config.metrics.runbookBaseUrl }),
-    ...extraDashboards.problems,
-    ...jobNameProblems([...otherScrapeJobs, ...metricsScrapeJobs(config)], config.metrics.extraScrapeConfigs),
-    ...volumeChangeProblems(config, await readDeployedVolumes()),
-    ...(await secretFormatProblems(config)),
-  ];
-  if (problems.length > 0) {
-    throw new ConfigError(problems);
-  }
+  const config = await loadStackConfig(componentConfigChecks(PROJECT_ROOT));
+  const extraDashboards = readExtraDashboards(config, PROJECT_ROOT);
 
   const provider = new k8s.Provider("kubernetes", {
     context: config.cluster.kubeContext,
@@ -96,7 +71,7 @@ async function main() {
       alerting: config.alerting,
       exposure: config.exposure,
       wiring,
-      scrapeJobs: otherScrapeJobs,
+      scrapeJobs: otherScrapeJobs(config),
     },
     inNamespaces,
   );

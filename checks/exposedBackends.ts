@@ -2,7 +2,7 @@ import * as yaml from "js-yaml";
 import { ALB_ANNOTATION } from "../config/albAnnotations";
 import { STATEFULSET_POD_NAME_LABEL } from "../components/common/service";
 import { ALERTMANAGER, PROMETHEUS } from "../components/metrics/names";
-import { KubeObject } from "../render/manifest";
+import type { KubeObject } from "../render/manifest";
 
 /** A pod as its controller creates it: its name and the labels a Service selects it by. */
 export interface ReplicaPod {

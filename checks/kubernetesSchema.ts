@@ -1,4 +1,4 @@
-import { KubeObject } from "../render/manifest";
+import type { KubeObject } from "../render/manifest";
 
 interface Validatable {
   validate(): void;

@@ -1,6 +1,6 @@
 import { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { ILabelSelector } from "@kubernetes-models/apimachinery/apis/meta/v1/LabelSelector";
-import { KubeObject } from "../render/manifest";
+import type { KubeObject } from "../render/manifest";
 import { RenderedPod } from "./podSpecs";
 
 /** Kubernetes label-selector semantics: matchLabels and every matchExpressions operator. */

@@ -1,6 +1,6 @@
 import { IContainer } from "kubernetes-models/v1/Container";
 import { IPodSpec } from "kubernetes-models/v1/PodSpec";
-import { KubeObject } from "../render/manifest";
+import type { KubeObject } from "../render/manifest";
 
 export type PodSpec = IPodSpec;
 export type Container = IContainer;

@@ -31,7 +31,7 @@ export class LogsStack extends pulumi.ComponentResource {
     ];
   }
 
-  /** Why `logs.extraRuleFiles` cannot load beside the stack's log alerts; index.ts checks first. */
+  /** Why `logs.extraRuleFiles` cannot load beside the stack's log alerts (a check of the config phase). */
   static ruleFileProblems(settings: Pick<LogsSettings, "apps" | "logs" | "runbookBaseUrl">): string[] {
     return extraLokiRuleFileProblems(settings);
   }

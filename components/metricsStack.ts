@@ -107,7 +107,7 @@ export class MetricsStack extends pulumi.ComponentResource {
   /** Alertmanager's in-cluster URL. */
   public readonly alertmanagerUrl: string;
 
-  /** Why `metrics.extraRuleFiles` cannot load beside the stack's own rules; index.ts checks first. */
+  /** Why `metrics.extraRuleFiles` cannot load beside the stack's own rules (a check of the config phase). */
   static ruleFileProblems(
     settings: Pick<MetricsSettings, "metrics" | "apps" | "alerting" | "exposure" | "namespaces">,
   ): string[] {
@@ -118,12 +118,8 @@ export class MetricsStack extends pulumi.ComponentResource {
     super("observability:index:MetricsStack", name, {}, opts);
     const children = { parent: this };
 
-    // index.ts runs the same check before anything is registered; this guards other callers.
+    // The config phase (componentConfigChecks) has refused job names that clash.
     const jobs = [...args.scrapeJobs, ...metricsScrapeJobs(args)];
-    const clashes = jobNameProblems(jobs, args.metrics.extraScrapeConfigs);
-    if (clashes.length > 0) {
-      throw new pulumi.ResourceError(clashes.join("; "), this);
-    }
     const prometheus = deployPrometheus(name, { config: args, jobs }, children);
     const alertmanager = deployAlertmanager(name, args, children);
     deployKubeStateMetrics(name, args, children);

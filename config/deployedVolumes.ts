@@ -1,6 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
 import { keyPath } from "./errors";
-import type { StackConfig } from "./load";
+import type { StackConfig } from "./stackConfig";
 import { parseQuantity } from "./quantity";
 
 /**
@@ -16,19 +15,6 @@ export interface DeployedVolumes {
 
 /** The stack output that records DeployedVolumes for the next update. */
 export const DEPLOYED_VOLUMES_OUTPUT = "deployedVolumes";
-
-/**
- * The volumes of this stack's last deployment, read from its own outputs through a stack
- * reference (undefined before the first deployment). It is read, and awaited, before any
- * resource is registered.
- */
-export async function readDeployedVolumes(): Promise<DeployedVolumes | undefined> {
-  const self = new pulumi.StackReference("previous-deployment", {
-    name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
-  });
-  const details = await self.getOutputDetails(DEPLOYED_VOLUMES_OUTPUT);
-  return details.value as DeployedVolumes | undefined;
-}
 
 /** The config keys that size a volume, for the workloads this config gives one. */
 export function deployedVolumes(config: StackConfig): DeployedVolumes {

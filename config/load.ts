@@ -1,137 +1,110 @@
+// The edge of the config phase: the one file of config/ that uses the Pulumi SDK at run time. It
+// reads the running stack's config, wraps the credentials as Pulumi secrets and reads what the last
+// deployment recorded; everything else in config/ works on plain values.
 import * as pulumi from "@pulumi/pulumi";
 import { runningStackConfig } from "../render/pulumiSdk";
-import { PROFILE_DEFAULTS, Profile } from "./defaults";
-import { CONFIG_NAMESPACE, ConfigError, SECRET_PATHS, closest, describeIssues, keyPath } from "./errors";
-import { concretePaths, isPlainObject } from "./keyPattern";
-import { ParsedStackConfig, stackConfigSchema } from "./schema";
+import { DEPLOYED_VOLUMES_OUTPUT, DeployedVolumes, volumeChangeProblems } from "./deployedVolumes";
+import { ConfigError, SECRET_PATHS, valueAt } from "./errors";
+import { concretePaths } from "./keyPattern";
+import { PulumiConfig } from "./pulumiConfig";
+import { ParsedStackConfig } from "./shape";
+import { secretFormatChecks } from "./secretFormats";
+import type { StackConfig } from "./stackConfig";
+import { validatePulumiConfig, validateStackConfig } from "./validate";
 
-type DeepReadonly<T> =
-  T extends pulumi.Output<unknown>
-    ? T
-    : T extends readonly (infer E)[]
-      ? readonly DeepReadonly<E>[]
-      : T extends object
-        ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
-        : T;
+/**
+ * A check that needs more than the schema sees (the files the config names, the components' own
+ * rules, dashboards and scrape jobs): the problems of a config the schema accepted.
+ */
+export type ConfigCheck = (config: StackConfig) => readonly string[];
 
-/** The validated, defaulted, frozen stack config every component reads. */
-export type StackConfig = DeepReadonly<ParsedStackConfig>;
-
-/** Reads the running stack's config (or the mocks') and validates it. */
-export function loadStackConfig(): StackConfig {
+/**
+ * The config phase: reads the running stack's config (or the mocks'), validates it, then runs
+ * `checks`, compares the volumes with the last deployment's and the secrets with their formats.
+ * Returns a config that is valid in every respect, or throws one ConfigError listing every problem,
+ * before any resource is registered.
+ */
+export async function loadStackConfig(checks: readonly ConfigCheck[]): Promise<StackConfig> {
   const { config, secretKeys } = runningStackConfig();
-  return parsePulumiConfig(config, secretKeys);
+  return checkStackConfig(parsePulumiConfig(config, secretKeys), checks, await readDeployedVolumes());
 }
 
 /**
- * The config namespaces besides ours that a stack file may hold: the engine's own and those of the
- * providers a program like this one configures there.
+ * The checks of the config phase past the schema: `checks`, volume changes against `previous` (the
+ * last deployment's volumes, if any) and the secrets' formats, as one ConfigError.
  */
-const PROVIDER_NAMESPACES = ["pulumi", "kubernetes", "aws", "random", "grafana"] as const;
-
-/**
- * Validates config as Pulumi hands it to programs: `namespace:key` → text (structured values as
- * JSON). Keys of the providers' namespaces (`pulumi:`, `kubernetes:`) are not ours; a key of any
- * other namespace is a typo that nothing would read, and an error.
- */
-export function parsePulumiConfig(
-  all: Readonly<Record<string, string>>,
-  secretKeys: readonly string[],
-): StackConfig {
-  const prefix = `${CONFIG_NAMESPACE}:`;
-  const raw: Record<string, unknown> = {};
-  const strayKeys: string[] = [];
-  for (const [fullKey, value] of Object.entries(all)) {
-    if (fullKey.startsWith(prefix)) {
-      raw[fullKey.slice(prefix.length)] = decodeConfigValue(value);
-    } else if (!(PROVIDER_NAMESPACES as readonly string[]).includes(fullKey.split(":")[0])) {
-      strayKeys.push(fullKey);
-    }
+export async function checkStackConfig(
+  config: StackConfig,
+  checks: readonly ConfigCheck[],
+  previous: DeployedVolumes | undefined,
+): Promise<StackConfig> {
+  const problems = [
+    ...checks.flatMap((check) => check(config)),
+    ...volumeChangeProblems(config, previous),
+    ...(await secretFormatProblems(config)),
+  ];
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
   }
-  const ours = secretKeys.filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
-  return parseStackConfig(raw, new Set(ours), strayKeys.map(strayKeyProblem));
+  return config;
 }
 
-function strayKeyProblem(fullKey: string): string {
-  const namespace = fullKey.includes(":") ? fullKey.slice(0, fullKey.indexOf(":")) : "";
-  const key = fullKey.slice(namespace.length + 1);
-  const known = [CONFIG_NAMESPACE, ...PROVIDER_NAMESPACES];
-  const hint = closest(namespace, known);
-  return (
-    `${fullKey} is in namespace ${JSON.stringify(namespace)}, which nothing reads` +
-    (hint === undefined ? "" : ` (did you mean ${hint}:${key}?)`) +
-    `; the stack's keys are ${CONFIG_NAMESPACE}:<key>, beside the namespaces ${PROVIDER_NAMESPACES.map((n) => `${n}:`).join(", ")}`
-  );
+/** Validates config as Pulumi hands it to programs (see validatePulumiConfig). */
+export function parsePulumiConfig(all: PulumiConfig, secretKeys: readonly string[]): StackConfig {
+  return loaded(validatePulumiConfig(all, secretKeys));
 }
 
-/**
- * Validates raw stack config (top-level keys without the namespace) over its profile's defaults.
- * Throws one ConfigError listing every problem; returns a deeply frozen object otherwise.
- * `secretKeys` are the top-level keys Pulumi holds encrypted: credentials must be among them.
- * `otherProblems` were found outside the `observability:` keys, and are listed with theirs.
- */
+/** Validates raw stack config, top-level keys without the namespace (see validateStackConfig). */
 export function parseStackConfig(
   raw: Readonly<Record<string, unknown>>,
   secretKeys: ReadonlySet<string>,
   otherProblems: readonly string[] = [],
 ): StackConfig {
-  const profile: Profile = raw.profile === "eks" ? "eks" : "kind";
-  const merged = deepMerge(PROFILE_DEFAULTS[profile], raw);
-  const result = stackConfigSchema.safeParse(merged);
-  const problems = [
-    ...otherProblems,
-    ...(result.success ? [] : describeIssues(result.error.issues, merged, stackConfigSchema)),
-    ...plaintextCredentials(raw, secretKeys),
-  ];
-  if (problems.length > 0 || !result.success) {
-    throw new ConfigError(problems);
-  }
-  return deepFreeze(result.data);
+  return loaded(validateStackConfig(raw, secretKeys, otherProblems));
 }
 
-function plaintextCredentials(
-  raw: Readonly<Record<string, unknown>>,
-  secretKeys: ReadonlySet<string>,
-): string[] {
-  return SECRET_PATHS.filter(([top]) => !secretKeys.has(top))
-    .flatMap((pattern) => concretePaths(raw, pattern))
-    .map(
-      (path) =>
-        `${keyPath(path)} holds a credential and must be set with ` +
-        `\`pulumi config set --secret --path '${keyPath(path)}' <value>\``,
-    );
+/** Wraps every credential as a Pulumi secret and freezes the rest. */
+function loaded(config: ParsedStackConfig): StackConfig {
+  for (const path of SECRET_PATHS.flatMap((pattern) => concretePaths(config, pattern))) {
+    const parent = valueAt(config, path.slice(0, -1)) as Record<string | number, unknown>;
+    const key = path[path.length - 1];
+    parent[key] = pulumi.secret(parent[key] as string);
+  }
+  return deepFreeze(config) as unknown as StackConfig;
 }
 
-/** Pulumi hands structured config to programs as JSON text. */
-function decodeConfigValue(value: string): unknown {
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return typeof parsed === "object" || typeof parsed === "number" || typeof parsed === "boolean"
-      ? parsed
-      : value;
-  } catch {
-    return value;
-  }
-}
-
-/** Objects merge key by key; arrays and scalars from `override` replace the default. */
-function deepMerge(base: unknown, override: unknown): unknown {
-  if (!isPlainObject(base) || !isPlainObject(override)) {
-    return override === undefined ? base : override;
-  }
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    merged[key] = deepMerge(base[key], value);
-  }
-  return merged;
-}
-
-function deepFreeze<T>(value: T): DeepReadonly<T> {
+function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === "object" && !pulumi.Output.isInstance(value)) {
     for (const child of Object.values(value)) {
       deepFreeze(child);
     }
     Object.freeze(value);
   }
-  return value as DeepReadonly<T>;
+  return value;
+}
+
+/**
+ * Every secret of `config` whose decrypted value does not have its format, each as
+ * "<key> must be …; its value is not shown". Resolves once the secrets are known.
+ */
+export function secretFormatProblems(config: StackConfig): Promise<string[]> {
+  const checks = secretFormatChecks(config).map(({ path, problemOf }) =>
+    pulumi.output(valueAt(config, path) as pulumi.Input<string>).apply(problemOf),
+  );
+  return new Promise((resolve) =>
+    pulumi.all(checks).apply((problems) => resolve(problems.filter((p) => p !== undefined))),
+  );
+}
+
+/**
+ * The volumes of this stack's last deployment, read from its own outputs through a stack
+ * reference (undefined before the first deployment). It is read, and awaited, before any
+ * resource is registered.
+ */
+async function readDeployedVolumes(): Promise<DeployedVolumes | undefined> {
+  const self = new pulumi.StackReference("previous-deployment", {
+    name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
+  });
+  const details = await self.getOutputDetails(DEPLOYED_VOLUMES_OUTPUT);
+  return details.value as DeployedVolumes | undefined;
 }

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { z } from "zod";
+import { PROJECT_ROOT } from "./projectRoot";
 import { QueryLanguage, queryParseProblem } from "./queryGrammar";
 
 // A team's own rule file, read when the config loads so that a missing or malformed file stops the
@@ -113,8 +114,8 @@ function describe(issue: z.ZodIssue): string {
 }
 
 /**
- * A path, relative to the project root (the directory `pulumi` runs the program in), to a rule file
- * in the standard `groups:` format whose expressions are `language`; becomes the file's content.
+ * A path, relative to the project root, to a rule file in the standard `groups:` format whose
+ * expressions are `language`; becomes the file's content.
  * Problems are reported on the key and index of the list entry, and the formatter appends the path.
  */
 export const extraRuleFile = (language: QueryLanguage) =>
@@ -135,7 +136,7 @@ export const extraRuleFile = (language: QueryLanguage) =>
           "must name a file of letters, digits, '-', '_' and '.' only (its name becomes a ConfigMap key)",
         );
       }
-      const tried = path.resolve(file);
+      const tried = path.resolve(PROJECT_ROOT, file);
       let text: string;
       try {
         text = fs.readFileSync(tried, "utf8");

@@ -1,7 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
-import { keyPath, valueAt } from "./errors";
+import { keyPath } from "./errors";
 import { concretePaths } from "./keyPattern";
-import { StackConfig } from "./load";
 
 // Credentials are Pulumi secrets from the moment the config is read, so their format is checked
 // where the program holds them decrypted: inside an apply, the error naming the key and never the
@@ -67,23 +65,21 @@ const SECRET_FORMATS: readonly (readonly [readonly string[], SecretFormat])[] = 
   [["alerting", "receivers", "*", "webhook", "*", "url"], WEBHOOK_URL],
 ];
 
-/**
- * Every secret of `config` whose decrypted value does not have its format, each as
- * "<key> must be …; its value is not shown". Resolves once the secrets are known.
- */
-export function secretFormatProblems(config: StackConfig): Promise<string[]> {
-  const checks = SECRET_FORMATS.flatMap(([pattern, format]) =>
-    concretePaths(config, pattern).map((path) =>
-      pulumi
-        .output(valueAt(config, path) as pulumi.Input<string>)
-        .apply((value) =>
-          value === SECRET_PLACEHOLDER || (format.accepts(value) && !/\s/.test(value))
-            ? undefined
-            : `${keyPath(path)} ${format.expected}; its value is not shown`,
-        ),
-    ),
-  );
-  return new Promise((resolve) =>
-    pulumi.all(checks).apply((problems) => resolve(problems.filter((p) => p !== undefined))),
+/** A secret of a config that has a format, and the problem a decrypted value of it has, if any. */
+export interface SecretFormatCheck {
+  readonly path: readonly (string | number)[];
+  readonly problemOf: (value: string) => string | undefined;
+}
+
+/** The checks of every secret of `config` that has a format, each problem saying "<key> must be …". */
+export function secretFormatChecks(config: object): SecretFormatCheck[] {
+  return SECRET_FORMATS.flatMap(([pattern, format]) =>
+    concretePaths(config, pattern).map((path) => ({
+      path,
+      problemOf: (value: string) =>
+        value === SECRET_PLACEHOLDER || (format.accepts(value) && !/\s/.test(value))
+          ? undefined
+          : `${keyPath(path)} ${format.expected}; its value is not shown`,
+    })),
   );
 }

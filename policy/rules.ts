@@ -5,7 +5,7 @@ import { governingServiceProblems } from "../checks/governingServices";
 import { roundRobinDatasourceProblems, unauthenticatedUiProblems } from "../checks/exposedBackends";
 import { renderedPods } from "../checks/podSpecs";
 import { PROFILE_LABEL } from "../components/common/namespace";
-import { KubeObject } from "../render/manifest";
+import type { KubeObject } from "../render/manifest";
 
 /** A resource as a policy sees it: its type, its properties and whether it is protected. */
 export interface PolicyInput {

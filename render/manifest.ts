@@ -1,5 +1,5 @@
 import * as yaml from "js-yaml";
-import { Registration } from "./mocks";
+import type { Registration } from "./mocks";
 import { SECRET_PLACEHOLDER } from "./stackFile";
 
 /** A Kubernetes object as the program asked the provider to create it. */

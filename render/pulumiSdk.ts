@@ -26,7 +26,7 @@ export type MockCallArgs = pulumi.runtime.MockCallArgs;
 export type MockCallResult = pulumi.runtime.MockCallResult;
 
 /** Config as Pulumi hands it to programs: `namespace:key` → text (structured values as JSON). */
-export interface PulumiConfig {
+export interface DeploymentConfig {
   readonly config: Readonly<Record<string, string>>;
   /** The `namespace:key`s Pulumi holds encrypted. */
   readonly secretKeys: readonly string[];
@@ -38,7 +38,7 @@ const untypedRuntime = pulumi.runtime as unknown as {
 };
 
 /** The running stack's config, or the one a mock deployment was given. */
-export function runningStackConfig(): PulumiConfig {
+export function runningStackConfig(): DeploymentConfig {
   const config = pulumi.runtime.allConfig();
   return { config, secretKeys: Object.keys(config).filter((key) => untypedRuntime.isConfigSecret(key)) };
 }
@@ -102,7 +102,7 @@ function patchMockMonitor(): void {
   };
 }
 
-export interface MockDeployment extends PulumiConfig {
+export interface MockDeployment extends DeploymentConfig {
   readonly project: string;
   readonly stack: string;
 }

@@ -1,13 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as path from "path";
 import { ConfigError } from "../config";
+import { PROJECT_ROOT } from "../config/projectRoot";
 import main = require("../index");
 import { KubeObject, kubeObjects, kubePatches, kubeReads } from "./manifest";
 import { RecordingMocks, Registration } from "./mocks";
 import { startMockDeployment, waitForRegistrations } from "./pulumiSdk";
 import { readStackFile } from "./stackFile";
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..");
+export { PROJECT_ROOT };
 
 export interface RenderedStack {
   readonly stack: string;

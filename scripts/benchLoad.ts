@@ -13,7 +13,7 @@ import { renderNodeMode } from "../testkit/localServers";
 import { Servers } from "../testkit/processes";
 import { GoTool, toolDirectory } from "../testkit/tools";
 import { Ceiling, Counters, IngestPath, findCeiling } from "./benchLoad/ceilings";
-import { DURATIONS, Durations, Profile, RATED } from "./benchLoad/load";
+import { DURATIONS, Durations, RATED, StackName } from "./benchLoad/load";
 import { writeLogs } from "./benchLoad/logs";
 import { Pacer } from "./benchLoad/pacer";
 import { Sizing, UseRow, mi, sizing, useTable } from "./benchLoad/report";
@@ -96,11 +96,11 @@ async function alloyCounters(stack: BenchStack): Promise<Counters> {
   };
 }
 
-async function runProfile(profile: Profile, durations: Durations, short: boolean): Promise<void> {
-  const load = RATED[profile];
+async function runStack(stackName: StackName, durations: Durations, short: boolean): Promise<void> {
+  const load = RATED[stackName];
   // Node mode (prod's own; kind's option, api by default) so that Alloy tails the pods' log files.
-  const objects = await renderNodeMode(profile);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-load-${profile}-`));
+  const objects = await renderNodeMode(stackName);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-load-${stackName}-`));
   const servers = new Servers();
   const pacers: Pacer[] = [];
   let sampler: Sampler | undefined;
@@ -124,7 +124,7 @@ async function runProfile(profile: Profile, durations: Durations, short: boolean
     pacers.push(logs, spans);
 
     print(
-      `\n${profile}: rated load ${load.podsPerService * services.length} service pods + ${load.nodes} node(s) + kube-state-metrics ` +
+      `\n${stackName}: rated load ${load.podsPerService * services.length} service pods + ${load.nodes} node(s) + kube-state-metrics ` +
         `(${stack.targets.series()} series at 10 s), ${load.linesPerSecond} lines/s, ${load.spansPerSecond} spans/s; ` +
         `warm-up ${durations.warmUp} s, steady ${durations.steady} s`,
     );
@@ -286,8 +286,8 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const short = args.includes("--short");
   const index = args.indexOf("--profile");
-  const profiles: Profile[] = index >= 0 ? [args[index + 1] as Profile] : ["kind", "prod"];
-  if (!profiles.every((p) => p in RATED)) {
+  const stacks: StackName[] = index >= 0 ? [args[index + 1] as StackName] : ["kind", "prod"];
+  if (!stacks.every((s) => s in RATED)) {
     throw new Error(`--profile must be kind or prod, got ${args[index + 1]}`);
   }
   for (const [variable, tool] of Object.entries(TOOLS)) {
@@ -301,8 +301,8 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(2))
         .join(" ")}`,
   );
-  for (const profile of profiles) {
-    await runProfile(profile, DURATIONS[short ? "short" : "full"], short);
+  for (const stack of stacks) {
+    await runStack(stack, DURATIONS[short ? "short" : "full"], short);
   }
   if (args.includes("--record")) {
     record(args);

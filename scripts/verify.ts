@@ -6,7 +6,7 @@
 // stack's own kube context. It changes no object; it sends one probe span (service
 // observability-verify) through the collector. Exits 0 only when nothing is blocking.
 import * as k8s from "@kubernetes/client-node";
-import { parsePulumiConfig } from "../config";
+import { parsePulumiConfig } from "../config/load";
 import { PROJECT_ROOT, renderWithConfig } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { exitWith } from "./cli/exitWith";

@@ -1,7 +1,8 @@
 // Bad exposure and query-path config (ALB Ingress, authentication, the queried replica, AMP): each
 // problem names its key, and nothing is registered.
 import main = require("../index");
-import { ConfigError, parsePulumiConfig } from "../config";
+import { ConfigError } from "../config";
+import { parsePulumiConfig } from "../config/load";
 import { PROJECT_ROOT, recordDeployment } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { configSetPath } from "./support/userEdits";

@@ -13,7 +13,7 @@ import {
 import { Connection, connectionAllowed } from "../checks/networkReachability";
 import { IngressConfig, ingressAnnotations } from "../components/common/ingress";
 import { wiringGraph } from "../components/wiring/graph";
-import { parsePulumiConfig } from "../config";
+import { parsePulumiConfig } from "../config/load";
 import { metricsPublicUrls } from "../components/metrics/metricsExposure";
 import { ampQueryUrl } from "../components/metrics/queryEndpoint";
 import { POLICIES } from "../policy/rules";

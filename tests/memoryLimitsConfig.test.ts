@@ -1,7 +1,8 @@
 // Memory limits the Go runtimes could not live with (resources.<workload>.limits.memory): each
 // problem names its key, and nothing is registered.
 import main = require("../index");
-import { ConfigError, parsePulumiConfig } from "../config";
+import { ConfigError } from "../config";
+import { parsePulumiConfig } from "../config/load";
 import { PROJECT_ROOT, recordDeployment } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { StackName } from "../testkit/stacks";

@@ -4,7 +4,7 @@ import { networkPolicyProblems } from "../checks/networkPolicyCoverage";
 import { podSecurityProblems } from "../checks/podSecurity";
 import { renderedPods } from "../checks/podSpecs";
 import { openApiProblems } from "../checks/kubernetesSchema";
-import { parsePulumiConfig } from "../config";
+import { parsePulumiConfig } from "../config/load";
 import { readStackFile } from "../render/stackFile";
 import { PROJECT_ROOT } from "../render/renderStack";
 import { alloyNamespace } from "../components/logs/names";

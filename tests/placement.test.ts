@@ -3,7 +3,8 @@
 import { podSecurityProblems, isPinnedImage } from "../checks/podSecurity";
 import { renderedPods } from "../checks/podSpecs";
 import { mirroredImage, podPlatform } from "../components/common/placement";
-import { PROFILE_DEFAULTS, REGISTRY_CREDENTIALS_SECRET, parseStackConfig } from "../config";
+import { PROFILE_DEFAULTS, REGISTRY_CREDENTIALS_SECRET } from "../config";
+import { parseStackConfig } from "../config/load";
 import { PLACED_WORKLOADS } from "../config/components";
 import { DEMO_NAMESPACE } from "../config/demo";
 import { POLICIES } from "../policy/rules";

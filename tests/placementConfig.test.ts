@@ -1,6 +1,7 @@
 // Bad placement and image-supply config: each problem names its key, and nothing is registered.
-import { ConfigError, parseStackConfig } from "../config";
 import main = require("../index");
+import { ConfigError } from "../config";
+import { parseStackConfig } from "../config/load";
 import { PROJECT_ROOT, recordDeployment } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { sleep } from "../testkit/sleep";

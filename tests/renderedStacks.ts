@@ -1,4 +1,5 @@
-import { StackConfig, parsePulumiConfig } from "../config";
+import { StackConfig } from "../config";
+import { parsePulumiConfig } from "../config/load";
 import { PROJECT_ROOT, RenderedStack, renderStack } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { STACKS, StackName } from "../testkit/stacks";

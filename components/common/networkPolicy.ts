@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import type { Port } from "./workloadSpec";
 import { PART_OF, WorkloadIdentity, selectorLabels, standardLabels } from "./labels";
 

@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import { PlacedWorkloadName, REGISTRY_CREDENTIALS_SECRET, StackConfig } from "../../config";
 import { PlatformSettings } from "./settings";
 

@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import { checksumAnnotations } from "./checksum";
 import { goMemoryLimitEnv } from "./goMemoryLimit";
 import { HOST_ACCESS_ALLOWLIST, HostAccessName } from "./hostAccess";

@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 
 type Probe = k8s.types.input.core.v1.Probe;
 

@@ -1,8 +1,9 @@
-// The load each profile is sized for (issue 19): what the bench drives the real binaries at.
+// The load each stack is sized for: what the bench drives the real binaries at.
 // kind: the eight reference services with one pod each, one node; prod: ten pods per service and
 // ten nodes (10x the series), 10x the log lines and spans, tail sampling on (the prod render's).
 
-export type Profile = "kind" | "prod";
+/** The stacks the bench drives: `kind` and `prod`, as their stack files name them. */
+export type StackName = "kind" | "prod";
 
 interface RatedLoad {
   /** Pods per configured service, each a scrape target of ~1,550 series (see springPod.ts). */
@@ -13,7 +14,7 @@ interface RatedLoad {
   readonly spansPerSecond: number;
 }
 
-export const RATED: Readonly<Record<Profile, RatedLoad>> = {
+export const RATED: Readonly<Record<StackName, RatedLoad>> = {
   kind: { podsPerService: 1, nodes: 1, linesPerSecond: 50, spansPerSecond: 100 },
   prod: { podsPerService: 10, nodes: 10, linesPerSecond: 500, spansPerSecond: 1000 },
 };

@@ -2,7 +2,7 @@
 // writes them and a unit test can tell when the committed copies are stale.
 import { instance } from "@viz-js/viz";
 import * as path from "path";
-import { parsePulumiConfig } from "../../config";
+import { parsePulumiConfig } from "../../config/load";
 import { stackConfigSchema } from "../../config/schema";
 import { wiringGraph } from "../../components/wiring/graph";
 import { PROJECT_ROOT } from "../../render/renderStack";

@@ -1,4 +1,4 @@
-import { parsePulumiConfig } from "../../config";
+import { parsePulumiConfig } from "../../config/load";
 import { renderWithConfig } from "../../render/renderStack";
 import { ClusterFacts, readClusterFacts } from "./clusterFacts";
 import { MissingContextError, stackKubeConfig } from "../cli/kubeConfig";

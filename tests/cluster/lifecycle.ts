@@ -2,7 +2,7 @@ import * as k8s from "@kubernetes/client-node";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parsePulumiConfig } from "../../config";
+import { parsePulumiConfig } from "../../config/load";
 import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
@@ -15,7 +15,8 @@ import {
   waitFor,
 } from "../../testkit/cluster";
 import { StackDeployer, ref } from "../../testkit/kubeApply";
-import { PulumiConfig, USER_EDITS } from "../support/userEdits";
+import type { PulumiConfig } from "../../config";
+import { USER_EDITS } from "../support/userEdits";
 import { Json } from "../../testkit/json";
 import { sleep } from "../../testkit/sleep";
 

@@ -3,7 +3,7 @@ import { HOST_ACCESS_ALLOWLIST } from "../../components/common/hostAccess";
 import { imageTag, selectorLabels, standardLabels } from "../../components/common/labels";
 import { namespaceArgs } from "../../components/common/namespace";
 import { defaultDenyPolicy } from "../../components/common/networkPolicy";
-import { parseStackConfig } from "../../config";
+import { parseStackConfig } from "../../config/load";
 import { wiringGraph } from "../../components/wiring/graph";
 import { dnsEgressPolicy } from "../../components/common/flowPolicies";
 import { NON_ROOT_UID, hardenedPodSpec, podTemplate } from "../../components/common/podSpec";

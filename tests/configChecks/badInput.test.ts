@@ -1,12 +1,10 @@
 // The bad-input suite: for each config section, the mistakes users make in a committed stack file,
 // each refused with one line that names the key and says what is allowed, and the ordinary edits,
 // each accepted. Everything runs in-process: the schema, then the checks the program runs on the
-// validated config before it registers anything (rule files, dashboards, decrypted secrets).
-import { ConfigError, StackConfig, parsePulumiConfig } from "../../config";
-import { secretFormatProblems } from "../../config/secretFormats";
-import { readExtraDashboards } from "../../components/grafana/extraDashboards";
-import { LogsStack } from "../../components/logsStack";
-import { MetricsStack } from "../../components/metricsStack";
+// validated config before it registers anything (rule files, dashboards, job names, decrypted secrets).
+import { ConfigError, StackConfig } from "../../config";
+import { checkStackConfig, parsePulumiConfig } from "../../config/load";
+import { componentConfigChecks } from "../../components/configChecks";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { BAD_MUTATIONS, GOOD_MUTATIONS, Mutation, removeTeamFiles } from "../support/configMutations";
@@ -22,12 +20,16 @@ async function problemsOf(mutation: Mutation): Promise<readonly string[]> {
     }
     throw error;
   }
-  return [
-    ...MetricsStack.ruleFileProblems(parsed),
-    ...LogsStack.ruleFileProblems({ ...parsed, runbookBaseUrl: parsed.metrics.runbookBaseUrl }),
-    ...readExtraDashboards(parsed, PROJECT_ROOT).problems,
-    ...(await secretFormatProblems(parsed)),
-  ];
+  // A first deployment: no volumes to compare with.
+  return checkStackConfig(parsed, componentConfigChecks(PROJECT_ROOT), undefined).then(
+    () => [],
+    (error: unknown) => {
+      if (error instanceof ConfigError) {
+        return error.problems;
+      }
+      throw error;
+    },
+  );
 }
 
 const counts = new Map<string, { rejected: number; bad: number; accepted: number; good: number }>();

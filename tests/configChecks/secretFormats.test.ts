@@ -1,8 +1,8 @@
 // Credentials are checked where the program holds them decrypted: the program runs with each secret
 // as the engine hands it over (the decrypted text, its key listed as secret), and a malformed one
 // stops it before anything is registered, naming the key and never printing the value.
-import { ConfigError, parsePulumiConfig } from "../../config";
-import { secretFormatProblems } from "../../config/secretFormats";
+import { ConfigError } from "../../config";
+import { parsePulumiConfig, secretFormatProblems } from "../../config/load";
 import main = require("../../index");
 import { PROJECT_ROOT, recordDeployment } from "../../render/renderStack";
 import { SECRET_PLACEHOLDER, readStackFile } from "../../render/stackFile";

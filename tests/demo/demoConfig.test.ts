@@ -1,7 +1,8 @@
 // demo.enabled: off unless a stack file turns it on, refused on eks with the key named, and
 // nothing registered when it is refused.
 import main = require("../../index");
-import { ConfigError, PROFILE_DEFAULTS, parsePulumiConfig, parseStackConfig } from "../../config";
+import { ConfigError, PROFILE_DEFAULTS } from "../../config";
+import { parsePulumiConfig, parseStackConfig } from "../../config/load";
 import { DEMO_NAMESPACE } from "../../config/demo";
 import { PROJECT_ROOT, recordDeployment } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";

@@ -4,7 +4,7 @@
 import { Connection, connectionAllowed } from "../../checks/networkReachability";
 import { renderedPods } from "../../checks/podSpecs";
 import { wiringGraph } from "../../components/wiring/graph";
-import { parsePulumiConfig } from "../../config";
+import { parsePulumiConfig } from "../../config/load";
 import { renderStack } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { NamedParty, graphAllows, networkParties, networkPolicies, partyNamed } from "../support/network";

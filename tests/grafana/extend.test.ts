@@ -3,7 +3,7 @@ import { openApiProblems } from "../../checks/kubernetesSchema";
 import { podSecurityProblems } from "../../checks/podSecurity";
 import { renderedPods } from "../../checks/podSpecs";
 import * as yaml from "js-yaml";
-import { parsePulumiConfig } from "../../config";
+import { parsePulumiConfig } from "../../config/load";
 import { readExtraDashboards } from "../../components/grafana/extraDashboards";
 import { roleAttributePath } from "../../components/grafana/singleSignOn";
 import { KubeObject } from "../../render/manifest";

@@ -1,4 +1,4 @@
-import { parseStackConfig } from "../../config";
+import { parseStackConfig } from "../../config/load";
 import { dashboard, prom } from "../../components/grafana/dashboard/model";
 import { timeSeries } from "../../components/grafana/dashboard/presets";
 import { LINKED_DASHBOARDS, MOVED_DASHBOARDS, allDashboards } from "../../components/grafana/dashboards";

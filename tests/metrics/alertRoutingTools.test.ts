@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { RECEIVERS } from "../../components/metrics/alertmanagerConfig";
-import { parsePulumiConfig } from "../../config";
+import { parsePulumiConfig } from "../../config/load";
 import { renderStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { startAlertmanager, writeAlertmanagerFiles } from "../../testkit/alertmanager";

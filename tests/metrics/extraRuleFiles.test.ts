@@ -8,7 +8,7 @@ import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import { parsePulumiConfig } from "../../config";
+import { parsePulumiConfig } from "../../config/load";
 import { LOKI_PATHS } from "../../components/logs/names";
 import { PROMETHEUS_PATHS } from "../../components/metrics/names";
 import { toYaml } from "../../components/common/yaml";

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { parseStackConfig } from "../../config";
+import { parseStackConfig } from "../../config/load";
 import { jobNameProblems, metricsScrapeJobs } from "../../components/metricsStack";
 import { LogsStack } from "../../components/logsStack";
 import { prometheusFiles } from "../../components/metrics/prometheusWorkload";

@@ -1,4 +1,4 @@
-import { parsePulumiConfig } from "../../config";
+import { parsePulumiConfig } from "../../config/load";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { formatIamRoles, iamRoles, roleUses } from "../../scripts/preflight/iamPolicies";

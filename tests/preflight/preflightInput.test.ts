@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError, parsePulumiConfig } from "../../config";
+import { ConfigError } from "../../config";
+import { parsePulumiConfig } from "../../config/load";
 import * as renderStack from "../../render/renderStack";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";

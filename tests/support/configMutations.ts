@@ -6,7 +6,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { StackName } from "../../testkit/stacks";
-import { PulumiConfig, configSetJson, configSetPath } from "./userEdits";
+import type { PulumiConfig } from "../../config";
+import { configSetJson, configSetPath } from "./userEdits";
 
 /** Where a regex or an expression ends up, and so which server's grammar decides it. */
 export type Grammar = "relabel" | "drop" | "matcher" | "PromQL" | "LogQL";

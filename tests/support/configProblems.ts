@@ -1,4 +1,5 @@
-import { ConfigError, parsePulumiConfig, parseStackConfig } from "../../config";
+import { ConfigError } from "../../config";
+import { parsePulumiConfig, parseStackConfig } from "../../config/load";
 
 /** The problems the config error lists when `parse` refuses a config; a test failure when it accepts it. */
 function problemsOf(parse: () => unknown): readonly string[] {

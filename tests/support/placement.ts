@@ -1,5 +1,5 @@
 import { PLACED_WORKLOADS, PlacedWorkloadName } from "../../config/components";
-import { PulumiConfig } from "./userEdits";
+import type { PulumiConfig } from "../../config";
 import { Json } from "../../testkit/json";
 
 /** The node pool a platform team dedicates to the stack: a label, a taint, a priority class. */

@@ -1,8 +1,6 @@
+import type { PulumiConfig } from "../../config";
 import { StackName } from "../../testkit/stacks";
 import { Json } from "../../testkit/json";
-
-/** Stack config as Pulumi hands it to the program: `namespace:key` → text (objects as JSON). */
-export type PulumiConfig = Readonly<Record<string, string>>;
 
 /**
  * `pulumi config set --path 'observability:<path>' <value>`: the CLI stores integers and

@@ -1,0 +1,216 @@
+import { z } from "zod";
+import { COMPONENTS, ComponentName, WORKLOADS, WorkloadName } from "./components";
+import { parseQuantity } from "./quantity";
+import { anchoredRe2Problem, re2Problem } from "./re2";
+
+// The field types that more than one section of the stack config (config/sections/) uses.
+
+/**
+ * `pulumi config set --path` stores every value but integers and booleans as text (`0.25`), and
+ * top-level values always: a numeric key takes a number or the text of one.
+ */
+export function fromCliText<T extends z.ZodTypeAny>(schema: T) {
+  return z.preprocess(
+    (value) =>
+      typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value))
+        ? Number(value)
+        : value,
+    schema,
+  );
+}
+
+// Messages are phrased to follow the key path: "<key> must be ...". The formatter appends "(got …)".
+
+export const dnsLabel = z
+  .string()
+  .regex(
+    /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    "must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)",
+  );
+
+/** A Prometheus/Go duration: 10s, 5m, 1h30m, 7d. */
+export const duration = z
+  .string()
+  .regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, "must be a duration such as 30s, 5m, 24h or 7d");
+
+/**
+ * A Kubernetes resource quantity: 100m, 0.5, 256Mi, 10Gi. Whole cores may be a number, as
+ * Kubernetes takes them and `pulumi config set --path` stores them (`cpu: 1`).
+ */
+export const quantity = z.preprocess(
+  (value) => (typeof value === "number" ? String(value) : value),
+  z
+    .string()
+    .regex(
+      /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/,
+      "must be a Kubernetes quantity such as 100m, 256Mi or 10Gi",
+    ),
+);
+
+export const port = fromCliText(
+  z
+    .number({ invalid_type_error: "must be a port number between 1 and 65535" })
+    .int("must be a port number between 1 and 65535")
+    .min(1, "must be a port number between 1 and 65535")
+    .max(65535, "must be a port number between 1 and 65535"),
+);
+
+export const replicas = (max: number) =>
+  fromCliText(
+    z
+      .number({ invalid_type_error: `must be a whole number between 1 and ${max}` })
+      .int(`must be a whole number between 1 and ${max}`)
+      .min(1, `must be a whole number between 1 and ${max}`)
+      .max(max, `must be a whole number between 1 and ${max}`),
+  );
+
+export const nonEmpty = z.string().min(1, "must not be empty");
+
+/**
+ * A regular expression `server` compiles with Go's regexp (RE2); `anchor`: it compiles it wrapped
+ * in `^(?:…)$`, as Prometheus does.
+ */
+export const re2Regex = (server: string, anchor: boolean) =>
+  z.string().superRefine((pattern, ctx) => {
+    const problem = anchor ? anchoredRe2Problem(pattern) : re2Problem(pattern);
+    if (problem !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be a regular expression in RE2 syntax, as ${server} compiles it (no lookaround or backreferences): ${problem}`,
+      });
+    }
+  });
+
+export const httpsUrl = z
+  .string()
+  .url("must be a URL")
+  .refine((u) => u.startsWith("https://"), "must be an https:// URL");
+
+export const awsRegion = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-[0-9]$/, "must be an AWS region such as eu-west-1");
+
+export const iamRoleArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[A-Za-z0-9+=,.@_\/-]+$/,
+    "must be an IAM role ARN such as arn:aws:iam::123456789012:role/name",
+  );
+
+/** Pinned: an explicit tag other than "latest", or a digest. */
+export const pinnedImage = z
+  .string()
+  .regex(
+    /^[a-z0-9]([a-z0-9._\/-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._-]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
+    "must be an image reference such as registry/name:tag",
+  )
+  .refine((ref) => /@sha256:/.test(ref) || /:[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(ref.split("/").pop() ?? ""), {
+    message: "must be pinned with an explicit tag or digest",
+  })
+  .refine((ref) => !/:latest(@|$)/.test(ref), { message: "must not use the floating tag 'latest'" })
+  .describe("The image, pinned by a tag other than latest or by a digest.");
+
+export declare const secretMark: unique symbol;
+
+/**
+ * A credential as validated: plain text that config/load.ts wraps as a Pulumi secret before any
+ * component sees it (StackConfig types it as an Output), so it stays secret end to end.
+ */
+export type Secret = string & { readonly [secretMark]: true };
+
+export const secretString = nonEmpty.transform((value) => value as Secret);
+
+export const hostPort = (example: string) =>
+  z.string().regex(/^[A-Za-z0-9.-]+:[0-9]{1,5}$/, `must be host:port such as ${example}`);
+
+export const strict = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
+
+// Ephemeral storage: the container's logs and writable scratch directories (emptyDirs), which the
+// kubelet counts against it; a container over its limit is evicted instead of filling the node.
+export const resourceList = strict({
+  cpu: quantity.describe("CPU."),
+  memory: quantity.describe("Memory."),
+  ephemeralStorage: quantity.describe("The container's logs and scratch directories."),
+});
+// Each container's Go runtime gets a share of its memory limit as GOMEMLIMIT: below 16Mi it would
+// collect garbage almost constantly, and the collector's memory_limiter would get a hard limit of 0 or 1 MiB.
+export const MIN_MEMORY_LIMIT = "16Mi";
+export const resourceRequirements = strict({
+  requests: resourceList.describe("What the scheduler reserves."),
+  limits: resourceList.describe("Where the container is throttled, killed or evicted."),
+}).superRefine((value, ctx) => {
+  const { requests, limits } = value;
+  for (const resource of ["cpu", "memory", "ephemeralStorage"] as const) {
+    // Refinements also see values whose fields failed; those are reported already.
+    if (![requests[resource], limits[resource]].every((q) => quantity.safeParse(q).success)) {
+      continue;
+    }
+    const message =
+      resource === "memory" && parseQuantity(limits.memory) < parseQuantity(MIN_MEMORY_LIMIT)
+        ? `must be at least ${MIN_MEMORY_LIMIT}: the Go runtime gets a share of it as GOMEMLIMIT`
+        : parseQuantity(limits[resource]) < parseQuantity(requests[resource])
+          ? `must be at least requests.${resource} (${requests[resource]}): Kubernetes refuses a limit below the request`
+          : undefined;
+    if (message !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["limits", resource], message });
+    }
+  }
+});
+
+export const byComponent = <T extends z.ZodTypeAny>(value: T) =>
+  strict(Object.fromEntries(COMPONENTS.map((c) => [c, value])) as Record<ComponentName, T>);
+export const byWorkload = <T extends z.ZodTypeAny>(value: T) =>
+  strict(Object.fromEntries(WORKLOADS.map((w) => [w, value])) as Record<WorkloadName, T>);
+
+export const positiveSeconds = fromCliText(
+  z
+    .number({ invalid_type_error: "must be a number of seconds above 0" })
+    .positive("must be a number of seconds above 0"),
+);
+
+/** An objective such as 0.995: above 0.9 (looser is not an SLO) and below 1 (no error budget). */
+export const objective = fromCliText(
+  z
+    .number({ invalid_type_error: "must be a ratio such as 0.995" })
+    .min(0.9, "must be between 0.9 and 0.9999")
+    .max(0.9999, "must be between 0.9 and 0.9999"),
+);
+
+/** A Prometheus label name, as relabel rules write and routes group by. */
+export const labelName = z
+  .string()
+  .regex(
+    /^[a-zA-Z_][a-zA-Z0-9_]*$/,
+    "must be a label name (letters, digits and '_', not starting with a digit)",
+  );
+
+// Placement and image supply: Kubernetes' own shapes, validated as the API server would, so that a
+// mistake is named with its key before anything is applied.
+
+/** A Kubernetes object name such as a Secret's or a PriorityClass's. */
+export const dnsSubdomain = z
+  .string()
+  .max(253, "must be at most 253 characters")
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    "must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.')",
+  );
+
+/** Flags every entry whose value an earlier entry already has; entries are [key or index, value]. */
+export function reportDuplicates(
+  entries: readonly (readonly [string | number, string])[],
+  path: (string | number)[],
+  ctx: z.RefinementCtx,
+): void {
+  const seen = new Set<string>();
+  for (const [key, value] of entries) {
+    if (seen.has(value)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, key],
+        message: `must be unique: ${value} appears more than once`,
+      });
+    }
+    seen.add(value);
+  }
+}

@@ -1,0 +1,2 @@
+/** Config as Pulumi hands it to programs: `namespace:key` → text (structured values as JSON). */
+export type PulumiConfig = Readonly<Record<string, string>>;

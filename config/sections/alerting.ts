@@ -1,0 +1,186 @@
+import { z } from "zod";
+import { anchoredRe2Problem } from "../re2";
+import {
+  dnsLabel,
+  duration,
+  hostPort,
+  httpsUrl,
+  labelName,
+  nonEmpty,
+  port,
+  reportDuplicates,
+  secretString,
+  strict,
+} from "../fields";
+
+/** The receivers of the platform's own alerts (components/metrics/alertmanagerConfig.ts routes to them). */
+export const PLATFORM_RECEIVERS = {
+  critical: "critical",
+  warning: "warning",
+  watchdog: "watchdog",
+  fallback: "default",
+} as const;
+const platformReceiverNames: readonly string[] = Object.values(PLATFORM_RECEIVERS);
+
+/** Alertmanager's matcher syntax, with the value quoted: `namespace="payments"`, `team=~"a|b"`. */
+const ALERT_MATCHER = /^([a-zA-Z_][a-zA-Z0-9_]*)(=~|!~|!=|=)"((?:[^"\\]|\\.)*)"$/;
+const alertMatcher = z
+  .string()
+  .regex(ALERT_MATCHER, 'must be a matcher such as namespace="payments" or team=~"a|b"')
+  .superRefine((matcher, ctx) => {
+    const [, , op, value] = ALERT_MATCHER.exec(matcher) ?? [];
+    const problem = op?.includes("~") ? anchoredRe2Problem(unquoted(value)) : undefined;
+    if (problem !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must have a regular expression in RE2 syntax after ${op}, as Alertmanager compiles it (no lookaround or backreferences): ${problem}`,
+      });
+    }
+  });
+const slackChannel = z.string().regex(/^#?[a-z0-9_-]+$/, "must be a Slack channel such as #alerts");
+const emailReceiver = strict({
+  to: z
+    .array(z.string().email("must be an e-mail address"))
+    .min(1, "must list at least one address")
+    .describe("Recipients."),
+  from: z.string().email("must be an e-mail address").describe("The sender address."),
+  smarthost: hostPort("smtp.example.com:587").describe("The SMTP server."),
+  username: nonEmpty.optional().describe("SMTP login."),
+  password: secretString.optional().describe("SMTP password."),
+});
+/** An external URL as people open it: no trailing slash, so links can append paths. */
+const externalUrl = z
+  .string()
+  .url("must be a URL")
+  .regex(/^https?:\/\/[^\s?#]*[^/?#]$/, "must be an http(s) URL without a trailing slash, query or fragment");
+
+/** The integrations of a team's receiver: each a list, so one receiver can post to several channels. */
+const RECEIVER_INTEGRATIONS = ["slack", "pagerduty", "opsgenie", "msteams", "webhook", "email"] as const;
+const teamReceiver = strict({
+  name: dnsLabel.describe("The receiver's name, which alerting.routes name; not one of the platform's."),
+  slack: z
+    .array(strict({ webhookUrl: secretString, channel: slackChannel }))
+    .optional()
+    .describe("Slack incoming webhooks."),
+  pagerduty: z
+    .array(strict({ routingKey: secretString }))
+    .optional()
+    .describe("PagerDuty Events API v2 routing keys."),
+  opsgenie: z
+    .array(
+      strict({
+        apiKey: secretString,
+        apiUrl: httpsUrl
+          .optional()
+          .describe(
+            "Alertmanager's https://api.opsgenie.com/ when unset (EU accounts: https://api.eu.opsgenie.com).",
+          ),
+        responders: z
+          .array(strict({ type: z.enum(["team", "user", "escalation", "schedule"]), name: nonEmpty }))
+          .optional(),
+      }).describe("Who Opsgenie notifies."),
+    )
+    .optional()
+    .describe("Opsgenie API keys, with the EU apiUrl where needed."),
+  msteams: z
+    .array(strict({ webhookUrl: secretString }))
+    .optional()
+    .describe('Teams Workflows ("Post to a channel when a webhook request is received") URLs.'),
+  webhook: z
+    .array(
+      strict({
+        url: secretString,
+        port: port.default(443).describe("The port the URL names, for Alertmanager's egress NetworkPolicy."),
+      }),
+    )
+    .optional()
+    .describe("Generic webhooks, with the port the URL names for the egress NetworkPolicy."),
+  email: z.array(emailReceiver).optional().describe("E-mail through an SMTP smarthost."),
+}).superRefine((value, ctx) => {
+  if (RECEIVER_INTEGRATIONS.every((type) => (value[type]?.length ?? 0) === 0)) {
+    ctx.addIssue({
+      code: "custom",
+      path: [],
+      message: `must configure at least one integration (${RECEIVER_INTEGRATIONS.join(", ")})`,
+    });
+  }
+});
+const teamRoute = strict({
+  matchers: z
+    .array(alertMatcher)
+    .min(1, "must list at least one matcher")
+    .describe('Alertmanager matchers with a quoted value: namespace="payments", team=~"a|b".'),
+  receiver: dnsLabel.describe("The receiver of alerting.receivers this route sends to."),
+  continue: z
+    .boolean()
+    .default(false)
+    .describe("Keep matching the routes after this one (and the platform's severity routes)."),
+  groupBy: z.array(labelName).optional().describe("Labels that group alerts into one notification."),
+  groupWait: duration.optional().describe("Wait before a new group's first notification."),
+  groupInterval: duration.optional().describe("Wait before notifying about new alerts in a group."),
+  repeatInterval: duration.optional().describe("Wait before re-sending a notification that is still firing."),
+});
+
+/**
+ * A matcher's quoted value as Alertmanager reads it: `\n`, `\"` and `\\` are escapes, any other
+ * backslash is itself (`\d` stays `\d`).
+ */
+function unquoted(value: string): string {
+  return value.replace(/\\([n"\\])/g, (_, escaped: string) => (escaped === "n" ? "\n" : escaped));
+}
+
+export const alertingSection = strict({
+  slack: strict({
+    webhookUrl: secretString.describe("The Slack incoming webhook."),
+    channel: slackChannel.describe("The channel alerts are posted to."),
+  })
+    .optional()
+    .describe("The platform's Slack channel."),
+  email: emailReceiver.optional().describe("The platform's e-mail receiver."),
+  webhook: strict({ url: secretString.describe("Where Alertmanager posts.") })
+    .optional()
+    .describe("The platform's webhook receiver."),
+  groupWait: duration.describe(
+    "How long Alertmanager waits to batch the first notification of a new alert group.",
+  ),
+  watchdog: strict({ url: secretString.describe("The dead man's switch's URL.") })
+    .optional()
+    .describe("A dead man's switch that expects the always-firing Watchdog alert."),
+  receivers: z
+    .array(teamReceiver)
+    .describe("Teams' receivers, by name; the platform's own (critical, warning, watchdog, default) stay."),
+  routes: z
+    .array(teamRoute)
+    .describe("Routes below the Watchdog's and above the platform's severity routes; the first match wins."),
+  externalUrls: strict({
+    prometheus: externalUrl.optional().describe("Prometheus' --web.external-url (alerts' generatorURL)."),
+    alertmanager: externalUrl.optional().describe("Alertmanager's --web.external-url (silence links)."),
+    grafana: externalUrl.optional().describe("Where notification links open Grafana."),
+  }).describe("Where people open each UI; links in notifications use them."),
+})
+  .superRefine((value, ctx) => {
+    const names = value.receivers.map((r) => r.name);
+    reportDuplicates([...names.entries()], ["receivers"], ctx);
+    names.forEach((name, i) => {
+      if (platformReceiverNames.includes(name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["receivers", i, "name"],
+          message: `must not be one of the platform's receivers (${platformReceiverNames.join(", ")})`,
+        });
+      }
+    });
+    value.routes.forEach((route, i) => {
+      if (!names.includes(route.receiver)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["routes", i, "receiver"],
+          message:
+            names.length === 0
+              ? "must name a receiver of alerting.receivers, and none is configured"
+              : `must name a receiver of alerting.receivers: ${names.join(", ")}`,
+        });
+      }
+    });
+  })
+  .describe("Where the platform's alerts go, and teams' receivers and routes.");

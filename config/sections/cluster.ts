@@ -1,0 +1,20 @@
+import { kubeconfigProblem } from "../kubeconfig";
+import { dnsLabel, nonEmpty, strict } from "../fields";
+
+export const clusterSection = strict({
+  name: nonEmpty.describe("The `cluster` external label."),
+  env: dnsLabel.describe("The `env` external label."),
+  region: nonEmpty.describe("The `region` external label."),
+  kubeContext: nonEmpty.describe(
+    "The kubeconfig context the explicit provider and npm run preflight use; never the ambient current context.",
+  ),
+  kubeconfig: nonEmpty
+    .superRefine((value, ctx) => {
+      const problem = kubeconfigProblem(value);
+      if (problem !== undefined) {
+        ctx.addIssue({ code: "custom", message: problem });
+      }
+    })
+    .optional()
+    .describe("Path to (or contents of) a kubeconfig; the usual kubeconfig lookup when unset."),
+}).describe("Where the stack runs; name, env and region become Prometheus' external labels.");

@@ -1,0 +1,171 @@
+import { z } from "zod";
+import { ALB_INGRESS_CLASS, ALB_MANAGED_ANNOTATIONS } from "../albAnnotations";
+import { dnsLabel, fromCliText, httpsUrl, nonEmpty, reportDuplicates, secretString, strict } from "../fields";
+
+const nodePort = fromCliText(
+  z
+    .number({ invalid_type_error: "must be a NodePort between 30000 and 32767" })
+    .int("must be a NodePort between 30000 and 32767")
+    .min(30000, "must be a NodePort between 30000 and 32767")
+    .max(32767, "must be a NodePort between 30000 and 32767"),
+);
+
+const hostName = z
+  .string()
+  .regex(
+    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/,
+    "must be a DNS host name such as grafana.example.com",
+  );
+
+/** Who may open an Ingress: the ALB authenticates every request before it reaches the pods. */
+const ingressAuth = z.discriminatedUnion("type", [
+  strict({
+    type: z.literal("oidc"),
+    issuer: httpsUrl,
+    authorizationEndpoint: httpsUrl,
+    tokenEndpoint: httpsUrl,
+    userInfoEndpoint: httpsUrl,
+    clientId: nonEmpty,
+    clientSecret: secretString,
+  }),
+  strict({
+    type: z.literal("cognito"),
+    userPoolArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:[0-9]{12}:userpool\/[A-Za-z0-9_-]+$/,
+        "must be a Cognito user pool ARN such as arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf",
+      ),
+    userPoolClientId: nonEmpty,
+    /** The domain prefix, not the full URL. */
+    userPoolDomain: dnsLabel,
+  }),
+]);
+
+const ingress = strict({
+  host: hostName.describe("The host Grafana is served on."),
+  className: nonEmpty.describe(
+    "The IngressClass; `alb` gets the AWS Load Balancer Controller's annotations generated.",
+  ),
+  annotations: z
+    .record(z.string())
+    .describe(
+      "Anything the program does not set itself; the ALB annotations it generates cannot be overridden.",
+    ),
+  tlsSecretName: dnsLabel
+    .optional()
+    .describe("For controllers that terminate TLS with a Secret (nginx); refused with className alb."),
+  certificateArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[A-Za-z0-9-]+$/,
+      "must be an ACM certificate ARN such as arn:aws:acm:eu-west-1:123456789012:certificate/<id>",
+    )
+    .optional()
+    .describe("className alb: the ACM certificate the ALB terminates TLS with (required there)."),
+  scheme: z
+    .enum(["internal", "internet-facing"])
+    .default("internal")
+    .describe("className alb: internal needs no public subnets and exposes nothing to the internet."),
+  prometheus: strict({ host: hostName })
+    .optional()
+    .describe("Prometheus behind the same kind of Ingress, on its own host; on eks only with auth."),
+  alertmanager: strict({ host: hostName })
+    .optional()
+    .describe("Alertmanager behind the same kind of Ingress, on its own host; on eks only with auth."),
+  auth: ingressAuth
+    .optional()
+    .describe("Who may open the Ingress: the ALB authenticates every request (oidc or cognito)."),
+});
+
+/**
+ * What an Ingress config cannot mean: the ALB ignores a TLS Secret and serves no HTTPS without an
+ * ACM certificate; ALB authentication exists only on an ALB; the generated annotations are not
+ * silently replaced by hand-written ones.
+ */
+function ingressProblems(value: z.output<typeof ingress>): [(string | number)[], string][] {
+  const alb = value.className === ALB_INGRESS_CLASS;
+  const problems: [(string | number)[], string][] = [];
+  if (alb && value.tlsSecretName !== undefined) {
+    problems.push([
+      ["tlsSecretName"],
+      "is ignored by the AWS Load Balancer Controller (className alb): remove it and set exposure.ingress.certificateArn to an ACM certificate",
+    ]);
+  }
+  if (alb && value.certificateArn === undefined) {
+    problems.push([
+      ["certificateArn"],
+      "is required with className alb: the ALB serves HTTPS only with an ACM certificate, and Grafana's cookies are secure-only",
+    ]);
+  }
+  if (!alb && value.certificateArn !== undefined) {
+    problems.push([
+      ["certificateArn"],
+      `applies only with className alb; for ${value.className} use tlsSecretName`,
+    ]);
+  }
+  if (!alb && value.auth !== undefined) {
+    // On the type, not the whole object: an error echoes its value, and the object holds the client secret.
+    problems.push([
+      ["auth", "type"],
+      "needs className alb: the authentication is the ALB's (oidc or cognito)",
+    ]);
+  }
+  if (alb) {
+    for (const name of Object.keys(value.annotations)) {
+      const key = ALB_MANAGED_ANNOTATIONS[name];
+      if (key !== undefined) {
+        problems.push([
+          ["annotations", name],
+          `is set by the program from ${key}; remove it from annotations`,
+        ]);
+      }
+    }
+  }
+  return problems;
+}
+
+export const exposureSection = strict({
+  mode: z
+    .enum(["nodePort", "ingress"])
+    .describe("nodePort (kind, mapped to 127.0.0.1 by kind/cluster.yaml) or ingress (required on eks)."),
+  nodePorts: strict({
+    grafana: nodePort,
+    prometheus: nodePort,
+    zipkin: nodePort,
+    otlpHttp: nodePort,
+  }).describe("The NodePorts of Grafana, Prometheus, the Zipkin and OTLP/HTTP ingest; distinct."),
+  ingress: ingress.optional().describe("The Ingress in front of Grafana; required with mode ingress."),
+})
+  .superRefine((value, ctx) => {
+    if (value.mode === "ingress" && value.ingress === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ingress"],
+        message: "is required when exposure.mode is ingress (host, className, annotations)",
+      });
+    }
+    reportDuplicates(
+      Object.entries(value.nodePorts).map(([key, port]) => [key, String(port)] as const),
+      ["nodePorts"],
+      ctx,
+    );
+    if (value.ingress !== undefined) {
+      ingressProblems(value.ingress).forEach(([path, message]) =>
+        ctx.addIssue({ code: "custom", path: ["ingress", ...path], message }),
+      );
+      // Each UI has its own host: one host cannot route to two backends.
+      reportDuplicates(
+        [
+          ["host", value.ingress.host] as const,
+          ...(["prometheus", "alertmanager"] as const).flatMap((ui) => {
+            const host = value.ingress?.[ui]?.host;
+            return host === undefined ? [] : [[ui, host] as const];
+          }),
+        ],
+        ["ingress"],
+        ctx,
+      );
+    }
+  })
+  .describe("How people reach the UIs and apps reach the ingest ports.");

@@ -1,0 +1,201 @@
+import { z } from "zod";
+import {
+  fromCliText,
+  hostPort,
+  httpsUrl,
+  nonEmpty,
+  quantity,
+  replicas,
+  reportDuplicates,
+  secretString,
+  strict,
+} from "../fields";
+
+/** Grafana's basic roles, and GrafanaAdmin (server admin), which an identity provider's groups may grant. */
+const grafanaRole = z.enum(["Viewer", "Editor", "Admin", "GrafanaAdmin"]);
+
+/** The sections of grafana.ini Grafana 12 has for each provider (`[auth.<provider>]`). */
+const SSO_PROVIDERS = ["generic_oauth", "github", "google", "okta", "azuread"] as const;
+
+const grafanaSso = strict({
+  provider: z.enum(SSO_PROVIDERS).describe("The identity provider: its section of grafana.ini."),
+  name: nonEmpty.optional().describe("The login button's label (generic_oauth, okta)."),
+  clientId: nonEmpty.describe("The OAuth2 client ID."),
+  clientSecret: secretString.describe("The OAuth2 client secret, mounted as a file."),
+  scopes: z.array(nonEmpty).optional().describe("Grafana's defaults per provider when unset."),
+  authUrl: httpsUrl.optional().describe("Required for generic_oauth, okta and azuread."),
+  tokenUrl: httpsUrl.optional().describe("Required for generic_oauth, okta and azuread."),
+  apiUrl: httpsUrl.optional().describe("The user-info URL; required for generic_oauth and okta."),
+  allowedDomains: z.array(nonEmpty).optional().describe("E-mail domains allowed to log in."),
+  allowedGroups: z.array(nonEmpty).optional().describe("Groups allowed to log in."),
+  allowedOrganizations: z
+    .array(nonEmpty)
+    .optional()
+    .describe("GitHub organisations, or Entra ID tenant IDs."),
+  groupsClaim: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a claim name such as groups")
+    .default("groups")
+    .describe("The claim holding the user's groups, read by roleMapping."),
+  roleMapping: z
+    .record(nonEmpty, grafanaRole)
+    .default({})
+    .describe(
+      "Group to Grafana role; the strongest role of a user's groups wins. Empty for azuread (app roles).",
+    ),
+  roleAttributeStrict: z
+    .boolean()
+    .default(false)
+    .describe("Deny login to users none of whose groups is mapped (instead of making them Viewers)."),
+  disableLoginForm: z
+    .boolean()
+    .default(false)
+    .describe("Turn off the username/password form; the admin API login (basic auth) stays for automation."),
+});
+
+/** Providers whose endpoints depend on the tenant: Grafana has no default for them. */
+const SSO_ENDPOINTS: Partial<
+  Record<(typeof SSO_PROVIDERS)[number], readonly ("authUrl" | "tokenUrl" | "apiUrl")[]>
+> = {
+  generic_oauth: ["authUrl", "tokenUrl", "apiUrl"],
+  okta: ["authUrl", "tokenUrl", "apiUrl"],
+  azuread: ["authUrl", "tokenUrl"],
+};
+
+/** References between grafana's own keys: endpoints the provider needs, teams and folders permissions name. */
+function grafanaReferences(
+  value: {
+    extraDashboards: readonly { folder: string }[];
+    dashboardsFolder: string;
+    sso?: z.output<typeof grafanaSso>;
+    teams: readonly { name: string }[];
+    folderPermissions: readonly { folder: string; team: string }[];
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: "custom", path, message });
+  const sso = value.sso;
+  if (sso !== undefined) {
+    for (const key of SSO_ENDPOINTS[sso.provider] ?? []) {
+      if (sso[key] === undefined) {
+        issue(["sso", key], `is required for provider ${sso.provider}: it depends on your tenant`);
+      }
+    }
+    if (sso.provider === "azuread" && Object.keys(sso.roleMapping).length > 0) {
+      issue(
+        ["sso", "roleMapping"],
+        "must be empty for provider azuread: Entra ID grants Grafana roles through the app registration's app roles",
+      );
+    }
+  }
+  reportDuplicates(
+    value.extraDashboards.map((d, i) => [i, d.folder] as const),
+    ["extraDashboards"],
+    ctx,
+  );
+  value.extraDashboards.forEach((d, i) => {
+    if (d.folder === value.dashboardsFolder) {
+      issue(
+        ["extraDashboards", i, "folder"],
+        "must differ from grafana.dashboardsFolder, which holds the stack's own dashboards",
+      );
+    }
+  });
+  reportDuplicates(
+    value.teams.map((t, i) => [i, t.name] as const),
+    ["teams"],
+    ctx,
+  );
+  const listed = (names: readonly string[]) => (names.length === 0 ? "none configured" : names.join(", "));
+  const teams = value.teams.map((t) => t.name);
+  const folders = value.extraDashboards.map((d) => d.folder);
+  value.folderPermissions.forEach((grant, i) => {
+    if (!teams.includes(grant.team)) {
+      issue(["folderPermissions", i, "team"], `must name one of grafana.teams (${listed(teams)})`);
+    }
+    if (!folders.includes(grant.folder)) {
+      issue(
+        ["folderPermissions", i, "folder"],
+        `must name the folder of one of grafana.extraDashboards (${listed(folders)})`,
+      );
+    }
+  });
+}
+
+export const grafanaSection = strict({
+  adminUser: nonEmpty.describe("The admin user's name."),
+  credentialsRotation: z
+    .union([z.string(), fromCliText(z.number())])
+    .transform(String)
+    .describe("Change this value to replace the admin password."),
+  storageSize: quantity.describe("Grafana's volume (unused with a database)."),
+  dashboardsFolder: nonEmpty.describe("The Grafana folder of the stack's own dashboards."),
+  replicas: replicas(5).describe("Grafana replicas; above 1 needs grafana.database."),
+  database: strict({
+    host: hostPort("grafana-db.example.internal:5432").describe(
+      "host:port of the PostgreSQL database; with it Grafana runs without a volume.",
+    ),
+    name: nonEmpty.describe("The database's name."),
+    user: nonEmpty.describe("The database user."),
+    password: secretString.describe("The database user's password."),
+    sslMode: z
+      .enum(["disable", "require", "verify-ca", "verify-full"])
+      .describe("How Grafana checks the database's TLS."),
+  })
+    .optional()
+    .describe("A PostgreSQL database (e.g. Amazon RDS) for Grafana's state instead of SQLite on a volume."),
+  extraDatasources: z
+    .array(
+      z.discriminatedUnion("type", [
+        strict({
+          type: z.literal("elasticsearch"),
+          name: nonEmpty.describe("The team's name; unique."),
+          url: z.string().url("must be a URL"),
+          index: nonEmpty,
+          timeField: nonEmpty,
+        }),
+        strict({ type: z.literal("jaeger"), name: nonEmpty, url: z.string().url("must be a URL") }),
+      ]),
+    )
+    .describe("Datasources a team already runs (Elasticsearch, Jaeger)."),
+  extraDashboards: z
+    .array(strict({ path: nonEmpty, folder: nonEmpty }))
+    .describe(
+      "Folders of dashboard JSON files (relative to the project root), each provisioned into its own Grafana folder.",
+    ),
+  sso: grafanaSso.optional().describe("Single sign-on through one OAuth2/OIDC identity provider."),
+  teams: z
+    .array(
+      strict({
+        name: nonEmpty,
+        email: z
+          .string()
+          .email("must be an e-mail address")
+          .optional()
+          .describe("The team's e-mail address."),
+        members: z
+          .array(z.string().email("must be an e-mail address"))
+          .describe("Members' e-mail addresses."),
+      }),
+    )
+    .describe("Teams managed through Grafana's API; members must have logged in once (by SSO) or exist."),
+  folderPermissions: z
+    .array(
+      strict({
+        folder: nonEmpty.describe("The title of a folder of grafana.extraDashboards."),
+        team: nonEmpty.describe("A team of grafana.teams."),
+        permission: z.enum(["View", "Edit", "Admin"]).describe("What the team may do in the folder."),
+      }),
+    )
+    .describe("Team grants on the folders of extraDashboards."),
+  apiUrl: z
+    .string()
+    .url("must be a URL")
+    .optional()
+    .describe(
+      "Where pulumi up reaches Grafana's API for teams and permissions; the URL people open when unset.",
+    ),
+})
+  .superRefine((value, ctx) => grafanaReferences(value, ctx))
+  .describe("Grafana, its datasources, dashboards and access.");

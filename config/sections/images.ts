@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { Secret, byComponent, dnsSubdomain, nonEmpty, pinnedImage, reportDuplicates } from "../fields";
+
+/**
+ * A mirror's host and optional path, e.g. `registry.example.com/mirror` or `localhost:5000`. The
+ * host needs a '.' or a port (or is localhost): anything else a runtime reads as a Docker Hub path.
+ */
+const REGISTRY =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+
+function registryProblem(registry: string): string | undefined {
+  if (registry.includes("://")) {
+    return "must be a registry host without a scheme, such as registry.example.com/mirror";
+  }
+  if (registry.endsWith("/")) {
+    return "must not end with '/'";
+  }
+  const host = registry.split("/")[0];
+  if (!REGISTRY.test(registry) || !(/[.:]/.test(host) || host === "localhost")) {
+    return "must be a registry host with a '.' or a port and an optional path, such as registry.example.com/mirror";
+  }
+  return undefined;
+}
+
+/** The Secret the stack creates from `images.registryCredentials` in both of its namespaces. */
+export const REGISTRY_CREDENTIALS_SECRET = "registry-credentials";
+
+/** `~/.docker/config.json` as `docker login` writes it: an `auths` object keyed by registry. */
+function isDockerConfigJson(text: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    const auths = (parsed as { auths?: unknown } | null)?.auths;
+    return (
+      auths !== null && typeof auths === "object" && !Array.isArray(auths) && Object.keys(auths).length > 0
+    );
+  } catch {
+    return false;
+  }
+}
+
+const imageRegistry = z.string().superRefine((registry, ctx) => {
+  const message = registryProblem(registry);
+  if (message !== undefined) {
+    ctx.addIssue({ code: "custom", message });
+  }
+});
+
+export const imagesSection = byComponent(pinnedImage)
+  .extend({
+    registry: imageRegistry
+      .optional()
+      .describe(
+        "Pull every image through this mirror: its host and path replace each image's registry host.",
+      ),
+    /** Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets. */
+    registryCredentials: nonEmpty
+      .refine(
+        isDockerConfigJson,
+        'must be Docker config JSON such as {"auths":{"registry.example.com":{"auth":"…"}}}',
+      )
+      .transform((value) => value as Secret)
+      .optional()
+      .describe(
+        "The mirror's pull credentials as Docker config JSON; the stack creates the Secret registry-credentials from it in both of its namespaces.",
+      ),
+    pullSecrets: z
+      .array(dnsSubdomain)
+      .superRefine((names, ctx) => reportDuplicates([...names.entries()], [], ctx)),
+  })
+  .describe(
+    "Pinned images of every component (a tag other than latest, or a digest), and where they are pulled from.",
+  )
+  .describe(
+    "Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.",
+  );

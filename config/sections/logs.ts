@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { extraRuleFile } from "../ruleFiles";
+import { dnsLabel, duration, fromCliText, quantity, re2Regex, strict } from "../fields";
+
+export const logsSection = strict({
+  retention: duration.describe("How long Loki keeps log lines."),
+  storageSize: quantity.describe("Loki's volume."),
+  collectionMode: z
+    .enum(["node", "api"])
+    .describe(
+      "node: a DaemonSet in the node namespace tailing /var/log/pods; api: one replica in the restricted namespace reading logs through the API.",
+    ),
+  maskIpAddresses: z.boolean().describe("Replace IP addresses in log lines before they are stored."),
+  dropPatterns: z
+    .array(re2Regex("Alloy", false))
+    .describe("Lines matching any of these regular expressions are dropped."),
+  tenant: dnsLabel
+    .optional()
+    .describe("Loki tenant for every log line; unset turns Loki's multi-tenancy off."),
+  ingestionRateMb: fromCliText(
+    z
+      .number({ invalid_type_error: "must be a number of MB/s above 0" })
+      .positive("must be a number of MB/s above 0"),
+  ).describe("Per-tenant ingestion rate, in MB/s."),
+  ingestionBurstMb: fromCliText(
+    z
+      .number({ invalid_type_error: "must be a number of MB above 0" })
+      .positive("must be a number of MB above 0"),
+  ).describe("Per-tenant ingestion burst, in MB."),
+  alerts: strict({
+    errorLinesPer5m: fromCliText(
+      z
+        .number({ invalid_type_error: "must be a whole number above 0" })
+        .int("must be a whole number above 0")
+        .positive("must be a whole number above 0"),
+    ).describe("LogErrorBurst fires when a service logs more ERROR lines than this in five minutes."),
+    silentFor: duration.describe(
+      "LogsStopped fires when a service that logged in the hour before has been silent this long.",
+    ),
+  }).describe("Log alert thresholds."),
+  extraRuleFiles: z
+    .array(extraRuleFile("LogQL"))
+    .describe("Teams' own Loki (LogQL) rule files (paths from the project root), loaded beside the stack's."),
+}).describe("Loki and the Alloy log agent.");

@@ -1,0 +1,266 @@
+import { z } from "zod";
+import { extraRuleFile } from "../ruleFiles";
+import {
+  awsRegion,
+  dnsLabel,
+  duration,
+  fromCliText,
+  hostPort,
+  httpsUrl,
+  iamRoleArn,
+  labelName,
+  nonEmpty,
+  objective,
+  port,
+  positiveSeconds,
+  quantity,
+  re2Regex,
+  replicas,
+  reportDuplicates,
+  secretString,
+  strict,
+} from "../fields";
+
+/** Prometheus' --storage.tsdb.retention.size units. */
+const byteSize = z.string().regex(/^[0-9]+(B|KB|MB|GB|TB|PB)$/, "must be a size such as 512MB or 8GB");
+
+const percent = fromCliText(
+  z
+    .number({ invalid_type_error: "must be a percentage between 0 and 100" })
+    .gt(0, "must be a percentage above 0 and at most 100")
+    .max(100, "must be a percentage above 0 and at most 100"),
+);
+
+/** A database the stack runs a postgres-exporter for; the DSN carries credentials, so it is a secret. */
+const postgresTarget = strict({
+  name: dnsLabel.describe("Names the exporter Deployment."),
+  dsn: secretString.describe("The connection string the exporter uses; it carries credentials."),
+  port: port.default(5432).describe("Where the database listens, for the exporter's egress NetworkPolicy."),
+});
+
+/** A Redis the stack runs a redis-exporter for. */
+const redisTarget = strict({
+  name: dnsLabel.describe("Names the exporter Deployment."),
+  address: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+:[0-9]+$/, "must be host:port such as redis.shop.svc:6379")
+    .describe("Where Redis listens."),
+  password: secretString.optional().describe("Redis' password."),
+});
+
+/** Prometheus' relabel_config, with the actions teams use (field names are Prometheus' own). */
+const relabelConfig = strict({
+  source_labels: z
+    .array(labelName)
+    .optional()
+    .describe("Labels whose values are joined and matched (Prometheus' relabel_config)."),
+  separator: z.string().optional(),
+  regex: re2Regex("Prometheus", true).optional().describe("Matched against the joined source labels (RE2)."),
+  target_label: nonEmpty.optional().describe("The label a replace writes."),
+  replacement: z.string().optional(),
+  action: z
+    .enum(["replace", "keep", "drop", "labelmap", "labeldrop", "labelkeep"])
+    .optional()
+    .describe("What the rule does; replace when unset."),
+});
+
+/**
+ * A team's own scrape job: the part of Prometheus' scrape_config teams use, under Prometheus' own
+ * field names so a job from its docs or an additionalScrapeConfigs value carries over. Two
+ * differences: credentials are Pulumi secrets (`basic_auth.password`, `authorization.credentials`)
+ * that reach Prometheus as mounted files, and Kubernetes discovery names its namespaces (and may
+ * name its `ports`), so RBAC and the NetworkPolicy open exactly those.
+ */
+const extraScrapeConfig = strict({
+  // Also the key of the job's credential files: the Secret key alphabet.
+  job_name: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "must be letters, digits, '_', '.' and '-'")
+    .describe("The job's name (Prometheus' field names throughout); also keys its credential files."),
+  scrape_interval: duration
+    .optional()
+    .describe("The job's scrape interval; metrics.scrapeInterval when unset."),
+  scrape_timeout: duration.optional().describe("At most the job's scrape interval."),
+  metrics_path: z
+    .string()
+    .startsWith("/", "must start with '/'")
+    .optional()
+    .describe("Prometheus' default /metrics when unset."),
+  scheme: z.enum(["http", "https"]).optional().describe("http when unset."),
+  params: z.record(z.array(z.string())).optional().describe("URL parameters of each scrape."),
+  honor_labels: z.boolean().optional().describe("Keep the target's labels where they clash with the job's."),
+  static_configs: z
+    .array(
+      strict({
+        targets: z
+          .array(hostPort("orders.shop.svc:8080"))
+          .min(1, "must list at least one target")
+          .describe("host:port of each target."),
+        labels: z.record(labelName, z.string()).optional().describe("Labels added to these targets' series."),
+      }),
+    )
+    .optional()
+    .describe("Fixed targets; a Service in the cluster opens the NetworkPolicy to its namespace."),
+  kubernetes_sd_configs: z
+    .array(
+      strict({
+        role: z
+          .enum(["pod", "service", "endpointslice"])
+          .describe("What discovery lists: pods, Services or EndpointSlices."),
+        namespaces: strict({ names: z.array(dnsLabel).min(1, "must list at least one namespace") }),
+        ports: z
+          .array(port)
+          .min(1, "must list at least one port")
+          .optional()
+          .describe("Where Prometheus may connect in those namespaces; every port when unset."),
+      }),
+    )
+    .optional()
+    .describe("Kubernetes discovery in named namespaces: RBAC and NetworkPolicy open exactly those."),
+  relabel_configs: z
+    .array(relabelConfig)
+    .optional()
+    .describe("Rules over the targets' labels before the scrape."),
+  metric_relabel_configs: z
+    .array(relabelConfig)
+    .optional()
+    .describe("Rules over the scraped series before they are stored."),
+  basic_auth: strict({ username: nonEmpty, password: secretString })
+    .optional()
+    .describe("Credentials mounted as a file; not beside authorization."),
+  authorization: strict({ type: nonEmpty.optional(), credentials: secretString })
+    .optional()
+    .describe("A bearer credential mounted as a file."),
+  tls_config: strict({
+    ca: z
+      .string()
+      .startsWith("-----BEGIN CERTIFICATE-----", "must be a PEM certificate")
+      .optional()
+      .describe("The CA certificate (PEM) that signed the targets' serving certificates."),
+    server_name: nonEmpty.optional().describe("The name the targets' certificates are checked against."),
+    insecure_skip_verify: z.boolean().optional().describe("Skip checking the targets' certificates."),
+  })
+    .optional()
+    .describe("TLS towards the targets."),
+}).superRefine((job, ctx) => {
+  if ((job.static_configs ?? []).length + (job.kubernetes_sd_configs ?? []).length === 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["static_configs"],
+      message: "or kubernetes_sd_configs must list where the job's targets are",
+    });
+  }
+  if (job.basic_auth !== undefined && job.authorization !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["authorization"], message: "must not be set beside basic_auth" });
+  }
+});
+
+export const metricsSection = strict({
+  retentionTime: duration.describe("How long Prometheus keeps samples."),
+  retentionSize: byteSize.describe("Prometheus' size-based retention; keep it below metrics.storageSize."),
+  storageSize: quantity.describe("Prometheus' volume, per replica."),
+  scrapeInterval: duration.describe(
+    "Scrape interval of the platform's own jobs and teams' jobs that set none.",
+  ),
+  evaluationInterval: duration.describe("How often rules are evaluated."),
+  replicas: replicas(3).describe("Prometheus replicas; each scrapes and alerts alike."),
+  alertmanagerReplicas: replicas(5).describe("Alertmanager replicas, clustered as peers above 1."),
+  remoteWrite: strict({
+    url: httpsUrl
+      .refine(
+        // An http:// URL already has its own message.
+        (u) =>
+          !u.startsWith("https://") || /^https:\/\/[^/]+\/workspaces\/[^/]+\/api\/v1\/remote_write$/.test(u),
+        "must be an Amazon Managed Prometheus remote-write endpoint (https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/api/v1/remote_write)",
+      )
+      .describe("The workspace's remote-write endpoint; Grafana queries the workspace URL it starts with."),
+    region: awsRegion.describe("The workspace's region."),
+    roleArn: iamRoleArn.describe("Prometheus' IRSA role (aps:RemoteWrite)."),
+    queryRoleArn: iamRoleArn.describe(
+      "Grafana's IRSA role for querying the workspace (aps:QueryMetrics, GetSeries, GetLabels, GetMetricMetadata).",
+    ),
+  })
+    .optional()
+    .describe("Amazon Managed Prometheus via SigV4 and IRSA; eks only."),
+  queryReplica: fromCliText(
+    z
+      .number({ invalid_type_error: "must be a replica ordinal (0, 1, ...)" })
+      .int("must be a replica ordinal (0, 1, ...)")
+      .min(0, "must be a replica ordinal (0, 1, ...)"),
+  ).describe(
+    "The one replica Grafana queries without remote write; the fail-over switch: set another ordinal and pulumi up.",
+  ),
+  exporters: strict({
+    postgres: z.array(postgresTarget).describe("PostgreSQL databases, one postgres-exporter each."),
+    redis: z.array(redisTarget).describe("Redis instances, one redis-exporter each."),
+  })
+    .superRefine((value, ctx) => {
+      reportDuplicates(
+        [...value.postgres.entries()].map(([i, t]) => [i, t.name] as const),
+        ["postgres"],
+        ctx,
+      );
+      reportDuplicates(
+        [...value.redis.entries()].map(([i, t]) => [i, t.name] as const),
+        ["redis"],
+        ctx,
+      );
+    })
+    .describe("Databases and caches to export metrics for, one exporter Deployment each."),
+  extraScrapeConfigs: z
+    .array(extraScrapeConfig)
+    .describe('Teams\' own scrape jobs, merged into prometheus.yml with tier="app".'),
+  annotationDiscovery: strict({ namespaces: z.array(dnsLabel) })
+    .superRefine((value, ctx) => reportDuplicates([...value.namespaces.entries()], ["namespaces"], ctx))
+    .describe(
+      "Namespaces whose prometheus.io/scrape pods are scraped besides apps.namespaces' (no Alloy, no tracing ConfigMap); not the stack's own.",
+    ),
+  prometheusOperatorMonitors: strict({ enabled: z.boolean(), namespaces: z.array(dnsLabel) })
+    .superRefine((value, ctx) => {
+      reportDuplicates([...value.namespaces.entries()], ["namespaces"], ctx);
+      if (value.enabled && value.namespaces.length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["namespaces"],
+          message: "must list at least one namespace when enabled (the scraper is never cluster-wide)",
+        });
+      }
+    })
+    .describe(
+      "ServiceMonitors and PodMonitors in these namespaces, scraped by an Alloy Deployment without the operator; never cluster-wide.",
+    ),
+  runbookBaseUrl: httpsUrl.describe(
+    "Every alert links to <runbookBaseUrl>#<alertname in lowercase> (docs/runbooks.md).",
+  ),
+  alerts: strict({
+    errorRatePercent: percent.describe("HighErrorRate: % of requests answered with 5xx."),
+    latencyP99Seconds: positiveSeconds.describe("HighLatency: p99 latency."),
+    restartsPer15m: fromCliText(
+      z
+        .number({ invalid_type_error: "must be a whole number above 0" })
+        .int("must be a whole number above 0")
+        .positive("must be a whole number above 0"),
+    ).describe("PodCrashLooping: container restarts in 15 minutes."),
+    memoryPercentOfLimit: percent.describe("HighMemory: working set, % of the memory limit."),
+    cpuPercentOfLimit: percent.describe("HighCPU: usage, % of the CPU limit."),
+    diskPercent: percent.describe("DiskPressure: % of a volume used."),
+    retryPercent: percent.describe("HighRetryRate: % of calls retried."),
+    cpuThrottlingPercent: percent.describe(
+      "CPUThrottlingHigh: % of a container's CFS periods throttled over 5 minutes.",
+    ),
+    quotaPercent: percent.describe("ResourceQuotaNearlyFull: % of a namespace's quota in use."),
+    nodeMemoryPercent: percent.describe("NodeMemoryHighUtilisation: % of a node's memory not available."),
+  }).describe("Alert thresholds; the alert rules read nothing else."),
+  slo: strict({
+    availability: objective.describe("Share of requests that succeed."),
+    latencyObjective: objective.describe("Share of requests faster than the latency threshold."),
+    latencyThresholdSeconds: positiveSeconds.describe(
+      "The latency threshold; one of tracing.latencyBucketsSeconds.",
+    ),
+  }).describe("Default objectives of every service; apps.services[].slo overrides per service."),
+  extraRuleFiles: z
+    .array(extraRuleFile("PromQL"))
+    .describe(
+      "Teams' own Prometheus rule files (paths from the project root), checked when the config loads and loaded beside the stack's.",
+    ),
+}).describe("Prometheus, Alertmanager, exporters and rules.");

@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { awsRegion, dnsLabel, iamRoleArn, strict } from "../fields";
+
+const s3Bucket = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name (3-63 lowercase characters)");
+
+const s3Backend = strict({
+  bucket: s3Bucket.describe("The bucket."),
+  region: awsRegion.describe("The bucket's region."),
+  roleArn: iamRoleArn.describe("The IRSA role that reads and writes it."),
+});
+
+export const storageSection = strict({
+  className: dnsLabel.describe("StorageClass of every volume."),
+  allowVolumeExpansion: z
+    .boolean()
+    .describe("Whether that StorageClass has allowVolumeExpansion: a *.storageSize increase needs it."),
+  s3: strict({
+    loki: s3Backend.describe("Loki's chunks and index."),
+    tempo: s3Backend.describe("Tempo's blocks."),
+  })
+    .optional()
+    .describe("Loki's and Tempo's buckets with their IRSA roles; required on eks, refused on kind."),
+}).describe("Volumes and object storage.");

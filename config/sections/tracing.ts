@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { duration, fromCliText, positiveSeconds, quantity, replicas, strict } from "../fields";
+
+const probability = fromCliText(
+  z
+    .number({ invalid_type_error: "must be a number between 0 and 1" })
+    .min(0, "must be between 0 and 1")
+    .max(1, "must be between 0 and 1"),
+);
+
+export const tracingSection = strict({
+  samplingProbability: probability.describe(
+    "Share of ordinary traces kept: applied by the apps, or by the collector when tail sampling is on.",
+  ),
+  tailSampling: strict({
+    enabled: z
+      .boolean()
+      .describe(
+        "On: apps send every span and the collector keeps every error trace, every slow trace and samplingProbability of the rest.",
+      ),
+    latencyThresholdMs: fromCliText(
+      z
+        .number({ invalid_type_error: "must be a whole number of milliseconds above 0" })
+        .int("must be a whole number of milliseconds above 0")
+        .positive("must be a whole number of milliseconds above 0"),
+    ).describe("Traces slower than this are always kept."),
+  }).describe("Sampling in the collector on whole traces."),
+  latencyBucketsSeconds: z
+    .array(positiveSeconds)
+    .min(1, "must list at least one bucket bound")
+    .refine((b) => b.every((v, i) => i === 0 || v > b[i - 1]), "must be in increasing order")
+    .describe(
+      "Span-metric and service-graph histogram bounds, increasing; every latency threshold must be one of them.",
+    ),
+  collectorReplicas: replicas(10).describe(
+    "Replicas of the collector the apps send to; above 1, or with tail sampling, the collector runs in two tiers.",
+  ),
+  aggregatorReplicas: replicas(10).describe(
+    "Replicas of the trace-ID-routed aggregator tier, when there is one.",
+  ),
+  retention: duration.describe("How long Tempo keeps traces."),
+  storageSize: quantity.describe("Tempo's volume."),
+}).describe("The OpenTelemetry Collector and Tempo.");

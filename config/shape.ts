@@ -1,0 +1,82 @@
+import { PLACED_WORKLOADS, PlacedWorkloadName } from "./components";
+import { DEMO_METRICS_PATH, DEMO_NAMESPACE, DEMO_SCRAPE_INTERVAL, DEMO_SERVICES } from "./demo";
+import { ValidStackConfig } from "./schema";
+
+type AppsConfig = ValidStackConfig["apps"];
+type PlacementConfig = ValidStackConfig["placement"];
+type PlacementSpec = PlacementConfig["default"];
+
+/**
+ * The one step from the config as validated to the config the components read: the demo added to
+ * `apps` (when enabled), each service's namespace, metrics path, scrape interval and objectives
+ * resolved over their defaults, and each workload's placement merged over `placement.default`.
+ */
+export function shapeStackConfig(valid: ValidStackConfig) {
+  // The demo is an app like any other, so that it exercises the path real apps take.
+  const { apps, placement, ...rest } = valid.demo.enabled ? { ...valid, apps: withDemo(valid.apps) } : valid;
+  return {
+    ...rest,
+    placement: Object.fromEntries(PLACED_WORKLOADS.map((w) => [w, placementOf(placement, w)])) as Record<
+      PlacedWorkloadName,
+      PlacementSpec
+    >,
+    apps: {
+      namespaces: apps.namespaces,
+      createNamespaces: apps.createNamespaces,
+      services: apps.services.map((service) => ({
+        name: service.name,
+        namespace: service.namespace ?? apps.namespaces[0],
+        port: service.port,
+        metricsPath: service.metricsPath ?? apps.defaults.metricsPath,
+        scrapeInterval: service.scrapeInterval ?? apps.defaults.scrapeInterval,
+        slo: {
+          availability: service.slo?.availability ?? rest.metrics.slo.availability,
+          latencyObjective: rest.metrics.slo.latencyObjective,
+          latencyThresholdSeconds:
+            service.slo?.latencyThresholdSeconds ?? rest.metrics.slo.latencyThresholdSeconds,
+        },
+      })),
+    },
+  };
+}
+
+/** The stack config as shaped: what StackConfig freezes and types. */
+export type ParsedStackConfig = ReturnType<typeof shapeStackConfig>;
+
+/** `apps` with the demo's namespace and services added after the configured ones. */
+function withDemo(listed: AppsConfig): AppsConfig {
+  return {
+    ...listed,
+    namespaces: [...listed.namespaces, DEMO_NAMESPACE],
+    services: [
+      ...listed.services,
+      ...DEMO_SERVICES.map((s) => ({
+        name: s.name,
+        namespace: DEMO_NAMESPACE,
+        port: s.port,
+        metricsPath: DEMO_METRICS_PATH,
+        scrapeInterval: DEMO_SCRAPE_INTERVAL,
+      })),
+    ],
+  };
+}
+
+/**
+ * A workload's own placement over the default: node selector labels merge (the workload's win);
+ * tolerations, priorityClassName and each of nodeAffinity, podAffinity and podAntiAffinity are
+ * the workload's when it sets them, the default's otherwise.
+ */
+function placementOf(all: PlacementConfig, workload: PlacedWorkloadName): PlacementSpec {
+  const base = all.default;
+  const own = all[workload] ?? {};
+  const nodeSelector = { ...base.nodeSelector, ...own.nodeSelector };
+  const affinity = { ...base.affinity, ...own.affinity };
+  const tolerations = own.tolerations ?? base.tolerations;
+  const priorityClassName = own.priorityClassName ?? base.priorityClassName;
+  return {
+    ...(Object.keys(nodeSelector).length === 0 ? {} : { nodeSelector }),
+    ...(tolerations === undefined ? {} : { tolerations }),
+    ...(Object.keys(affinity).length === 0 ? {} : { affinity }),
+    ...(priorityClassName === undefined ? {} : { priorityClassName }),
+  };
+}
