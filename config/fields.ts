@@ -110,15 +110,14 @@ export const pinnedImage = z
   .refine((ref) => !/:latest(@|$)/.test(ref), { message: "must not use the floating tag 'latest'" })
   .describe("The image, pinned by a tag other than latest or by a digest.");
 
-export declare const secretMark: unique symbol;
-
 /**
  * A credential as validated: plain text that config/load.ts wraps as a Pulumi secret before any
- * component sees it (StackConfig types it as an Output), so it stays secret end to end.
+ * component sees it (StackConfig types it as an Output), so it stays secret end to end. The brand
+ * is visible in the schema too, so a test holds the list of secret paths to it.
  */
-export type Secret = string & { readonly [secretMark]: true };
+export type Secret = string & z.BRAND<"Secret">;
 
-export const secretString = nonEmpty.transform((value) => value as Secret);
+export const secretString = nonEmpty.brand<"Secret">();
 
 export const hostPort = (example: string) =>
   z.string().regex(/^[A-Za-z0-9.-]+:[0-9]{1,5}$/, `must be host:port such as ${example}`);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Secret, byComponent, dnsSubdomain, nonEmpty, pinnedImage, reportDuplicates } from "../fields";
+import { byComponent, dnsSubdomain, nonEmpty, pinnedImage, reportDuplicates } from "../fields";
 
 /**
  * A mirror's host and optional path, e.g. `registry.example.com/mirror` or `localhost:5000`. The
@@ -58,7 +58,7 @@ export const imagesSection = byComponent(pinnedImage)
         isDockerConfigJson,
         'must be Docker config JSON such as {"auths":{"registry.example.com":{"auth":"…"}}}',
       )
-      .transform((value) => value as Secret)
+      .brand<"Secret">()
       .optional()
       .describe(
         "The mirror's pull credentials as Docker config JSON; the stack creates the Secret registry-credentials from it in both of its namespaces.",

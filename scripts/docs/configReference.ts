@@ -32,6 +32,9 @@ function unwrapOnce(schema: z.ZodTypeAny): { inner: z.ZodTypeAny; optional: bool
   if (schema instanceof z.ZodEffects) {
     return { inner: schema.innerType() as z.ZodTypeAny, optional: false };
   }
+  if (schema instanceof z.ZodBranded) {
+    return { inner: schema.unwrap() as z.ZodTypeAny, optional: false };
+  }
   return undefined;
 }
 
