@@ -5,14 +5,14 @@ import { PROJECT_ROOT } from "./config/projectRoot";
 import { componentConfigChecks, otherScrapeJobs } from "./components/configChecks";
 import { PlatformSettings } from "./components/common/settings";
 import { readExtraDashboards } from "./components/grafana/extraDashboards";
-import { DemoStack } from "./components/demoStack";
+import { Demo } from "./components/demo";
 import { DEMO_NAMESPACE } from "./components/demo/names";
 import { firstLook } from "./components/grafana/firstLook";
-import { GrafanaStack } from "./components/grafanaStack";
-import { LogsStack } from "./components/logsStack";
-import { MetricsStack } from "./components/metricsStack";
-import { StackNamespaces } from "./components/namespaces";
-import { TracingStack } from "./components/tracingStack";
+import { Grafana } from "./components/grafana";
+import { Logs } from "./components/logs";
+import { Metrics } from "./components/metrics";
+import { Namespaces } from "./components/namespaces";
+import { Tracing } from "./components/tracing";
 import { wiringGraph } from "./components/wiring/graph";
 import { metricsAccess } from "./components/metrics/metricsExposure";
 import { APP_TRACING_CONFIGMAP } from "./components/tracing/names";
@@ -34,7 +34,7 @@ async function main() {
 
   // Who talks to whom: built once; every NetworkPolicy comes from it.
   const wiring = wiringGraph(config);
-  const namespaces = new StackNamespaces(
+  const namespaces = new Namespaces(
     "namespaces",
     {
       ...config.namespaces,
@@ -63,7 +63,7 @@ async function main() {
     resources: config.resources,
     placement: config.placement,
   };
-  const metrics = new MetricsStack(
+  const metrics = new Metrics(
     "metrics",
     {
       ...platform,
@@ -75,7 +75,7 @@ async function main() {
     },
     inNamespaces,
   );
-  const logs = new LogsStack(
+  const logs = new Logs(
     "logs",
     {
       ...platform,
@@ -86,7 +86,7 @@ async function main() {
     },
     inNamespaces,
   );
-  const tracing = new TracingStack(
+  const tracing = new Tracing(
     "tracing",
     {
       ...platform,
@@ -98,7 +98,7 @@ async function main() {
     },
     inNamespaces,
   );
-  const grafana = new GrafanaStack(
+  const grafana = new Grafana(
     "grafana",
     {
       ...platform,
@@ -121,7 +121,7 @@ async function main() {
 
   // After the tracing stack: the demo pods read its ConfigMap in their namespace.
   if (config.demo.enabled) {
-    new DemoStack(
+    new Demo(
       "demo",
       { images: config.images, demo: config.demo, wiring },
       { provider, dependsOn: [namespaces, tracing] },

@@ -1,11 +1,11 @@
 import type { StackConfig } from "../config";
 import type { ConfigCheck } from "../config/load";
 import { readExtraDashboards } from "./grafana/extraDashboards";
-import { GrafanaStack } from "./grafanaStack";
-import { LogsStack } from "./logsStack";
+import { Grafana } from "./grafana";
+import { Logs } from "./logs";
 import { ScrapeConfig } from "./common/prometheusTypes";
-import { MetricsStack, jobNameProblems, metricsScrapeJobs } from "./metricsStack";
-import { TracingStack } from "./tracingStack";
+import { Metrics, jobNameProblems, metricsScrapeJobs } from "./metrics";
+import { Tracing } from "./tracing";
 
 /**
  * What the config phase checks against the components: teams' rule files and dashboards (read from
@@ -14,8 +14,8 @@ import { TracingStack } from "./tracingStack";
  */
 export function componentConfigChecks(root: string): ConfigCheck[] {
   return [
-    (config) => MetricsStack.ruleFileProblems(config),
-    (config) => LogsStack.ruleFileProblems({ ...config, runbookBaseUrl: config.metrics.runbookBaseUrl }),
+    (config) => Metrics.ruleFileProblems(config),
+    (config) => Logs.ruleFileProblems({ ...config, runbookBaseUrl: config.metrics.runbookBaseUrl }),
     (config) => readExtraDashboards(config, root).problems,
     (config) =>
       jobNameProblems(
@@ -27,9 +27,5 @@ export function componentConfigChecks(root: string): ConfigCheck[] {
 
 /** The scrape jobs of the stacks besides Prometheus': they depend only on their settings. */
 export function otherScrapeJobs(config: StackConfig): ScrapeConfig[] {
-  return [
-    ...LogsStack.scrapeJobs(config),
-    ...TracingStack.scrapeJobs(config),
-    ...GrafanaStack.scrapeJobs(config),
-  ];
+  return [...Logs.scrapeJobs(config), ...Tracing.scrapeJobs(config), ...Grafana.scrapeJobs(config)];
 }

@@ -7,8 +7,9 @@ import { defaultDenyPolicy } from "./common/networkPolicy";
 import { dataProtection } from "./common/statefulSet";
 import { Flow } from "./common/flow";
 import { dnsEgressPolicy } from "./common/flowPolicies";
+import { withFormerType } from "./common/formerType";
 
-export interface StackNamespacesArgs {
+export interface NamespacesArgs {
   /** Namespace of everything that needs no host access; enforces Pod Security `restricted`. */
   readonly observability: string;
   /** Namespace of the node agents that do; enforces `privileged`, warns and audits `restricted`. */
@@ -41,7 +42,7 @@ export interface StackNamespacesArgs {
  * other flow is opened by the component that needs it. Also the app
  * namespaces, created or checked: every object of the stack lands in a namespace that exists.
  */
-export class StackNamespaces extends pulumi.ComponentResource {
+export class Namespaces extends pulumi.ComponentResource {
   /** Name of the restricted namespace, known once it exists. */
   public readonly observability: pulumi.Output<string>;
   /** Name of the node-agent namespace, known once it exists. */
@@ -49,17 +50,13 @@ export class StackNamespaces extends pulumi.ComponentResource {
   /** Names of the app namespaces, known once each exists. */
   public readonly apps: pulumi.Output<string>[];
 
-  constructor(name: string, args: StackNamespacesArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Registered as `Namespaces` before it took its class's name; the alias keeps the URNs of the
-    // namespaces (protected in prod) and their policies, so a stack deployed then updates in place.
+  constructor(name: string, args: NamespacesArgs, opts?: pulumi.ComponentResourceOptions) {
+    // The alias keeps the URNs of the namespaces (protected in prod) and their policies.
     super(
-      "observability:index:StackNamespaces",
+      "observability:index:Namespaces",
       name,
       {},
-      {
-        ...opts,
-        aliases: [...(opts?.aliases ?? []), { type: "observability:index:Namespaces" }],
-      },
+      withFormerType("observability:index:StackNamespaces", opts),
     );
 
     const create = (

@@ -10,18 +10,18 @@ import { PROJECT_ROOT, renderStack, renderWithConfig } from "../render/renderSta
 import { readStackFile } from "../render/stackFile";
 
 /** The ComponentResource each workload's component label belongs to. */
-const STACK_OF_COMPONENT: Record<string, string> = {
-  metrics: "MetricsStack",
-  alerting: "MetricsStack",
-  logs: "LogsStack",
-  tracing: "TracingStack",
-  dashboards: "GrafanaStack",
-  demo: "DemoStack",
+const RESOURCE_OF_COMPONENT: Record<string, string> = {
+  metrics: "Metrics",
+  alerting: "Metrics",
+  logs: "Logs",
+  tracing: "Tracing",
+  dashboards: "Grafana",
+  demo: "Demo",
 };
-const STACKS = ["MetricsStack", "LogsStack", "TracingStack", "GrafanaStack", "DemoStack"];
+const RESOURCES = ["Metrics", "Logs", "Tracing", "Grafana", "Demo"];
 
-const stackOf = (o: KubeObject) =>
-  STACK_OF_COMPONENT[o.metadata.labels?.["app.kubernetes.io/component"] ?? ""] ?? "Platform";
+const resourceOf = (o: KubeObject) =>
+  RESOURCE_OF_COMPONENT[o.metadata.labels?.["app.kubernetes.io/component"] ?? ""] ?? "Platform";
 const mi = (bytes: number) => `${Math.round(bytes / 2 ** 20)}Mi`;
 const cores = (n: number) => `${Math.round(n * 1000)}m`;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -48,15 +48,16 @@ function printFootprint(profile: string, objects: readonly KubeObject[]): void {
   console.log(
     "component".padEnd(14) + "objects  pods  cpu req/lim      memory req/lim     ephemeral req/lim  volumes",
   );
-  for (const stack of [...STACKS, "Platform", "total"]) {
+  for (const resource of [...RESOURCES, "Platform", "total"]) {
     const selected =
-      stack === "total"
+      resource === "total"
         ? rows
-        : rows.filter((r) => (STACK_OF_COMPONENT[r.component] ?? "Platform") === stack);
-    const count = stack === "total" ? objects.length : objects.filter((o) => stackOf(o) === stack).length;
+        : rows.filter((r) => (RESOURCE_OF_COMPONENT[r.component] ?? "Platform") === resource);
+    const count =
+      resource === "total" ? objects.length : objects.filter((o) => resourceOf(o) === resource).length;
     const t = sum(selected);
     console.log(
-      stack.padEnd(14) +
+      resource.padEnd(14) +
         String(count).padEnd(9) +
         String(t.pods).padEnd(6) +
         `${cores(t.cpuRequest)}/${cores(t.cpuLimit)}`.padEnd(17) +

@@ -10,7 +10,7 @@ import * as path from "path";
  * The program's layers, lowest first: a file may import its own layer and those below it.
  * The facts (`names.ts`: names and ports) sit above the building blocks, the builders of each
  * component (its flows among them) above the facts, the wiring graph, which joins the components'
- * flows, above the builders, the Stacks above the graph. The test kit sits below the scripts and
+ * flows, above the builders, the component resources above the graph. The test kit sits below the scripts and
  * the tests, which both use it; a test may import the script it tests, a script never imports a
  * test.
  */
@@ -23,7 +23,7 @@ const LAYERS: readonly { readonly name: string; readonly matches: (file: string)
   { name: "facts", matches: (f) => /^components\/[a-z]+\/names\.ts$/.test(f) },
   { name: "builders", matches: (f) => /^components\/(?!wiring\/)[a-z]+\//.test(f) },
   { name: "wiring graph", matches: (f) => f.startsWith("components/wiring/") },
-  { name: "stacks", matches: (f) => f.startsWith("components/") },
+  { name: "component resources", matches: (f) => f.startsWith("components/") },
   { name: "program", matches: (f) => f === "index.ts" },
   { name: "tooling", matches: (f) => /^(render|checks|policy)\//.test(f) },
   // What the scripts and the tests both use: servers, tools, the test cluster, fixtures.

@@ -120,7 +120,7 @@ describe("dashboards", () => {
     },
   );
 
-  test("every recording rule a panel reads exists in the MetricsStack's rules", async () => {
+  test("every recording rule a panel reads exists in the Metrics component's rules", async () => {
     const { objects } = await rendered("kind");
     const recorded = new Set(
       Object.values(configMapData(objects, "prometheus-rules"))

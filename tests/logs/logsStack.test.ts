@@ -223,7 +223,7 @@ describe("Loki", () => {
     },
   );
 
-  test("the ruler sends to the Alertmanager Service the MetricsStack creates", async () => {
+  test("the ruler sends to the Alertmanager Service the Metrics component creates", async () => {
     const { objects } = await rendered("prod");
     const service = objectNamed(objects, "Service", "alertmanager");
     expect(lokiConfig(objects).ruler.alertmanager_url).toBe(

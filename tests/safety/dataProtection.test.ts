@@ -31,16 +31,16 @@ function guardedWorkloads(stack: RenderedStack): string[] {
 }
 
 describe("data protection", () => {
-  test("prod: the namespaces component answers to the type it was first deployed under, so the protected namespace keeps its URN", async () => {
+  test("prod: every component answers to the type it was deployed under, so the protected namespace keeps its URN", async () => {
     const components = (await rendered("prod")).registrations.filter((r) =>
       r.type.startsWith("observability:index:"),
     );
     expect(components.map((r) => `${r.type} ${r.aliases.join(",")}`).sort()).toEqual([
-      "observability:index:GrafanaStack ",
-      "observability:index:LogsStack ",
-      "observability:index:MetricsStack ",
-      "observability:index:StackNamespaces observability:index:Namespaces",
-      "observability:index:TracingStack ",
+      "observability:index:Grafana observability:index:GrafanaStack",
+      "observability:index:Logs observability:index:LogsStack",
+      "observability:index:Metrics observability:index:MetricsStack",
+      "observability:index:Namespaces observability:index:StackNamespaces",
+      "observability:index:Tracing observability:index:TracingStack",
     ]);
   });
 

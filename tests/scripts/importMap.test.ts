@@ -48,10 +48,10 @@ describe("the import map", () => {
     write("components/metrics/rules.ts", 'import { s } from "../logs/syntax";\nexport const r = s;\n');
     write("components/logs/syntax.ts", "export const s = 1;\n");
     write("components/logs/agent.ts", 'import { T } from "../metrics/types";\nexport const a: T = 1;\n');
-    // The Stacks import the wiring graph, which imports nothing back; the tests of a folder may
+    // The components import the wiring graph, which imports nothing back; the tests of a folder may
     // import tests/support, which imports the files directly in tests/.
     write("components/wiring/graph.ts", "export const g = 1;\n");
-    write("components/metricsStack.ts", 'import { g } from "./wiring/graph";\nexport const m = g;\n');
+    write("components/metrics.ts", 'import { g } from "./wiring/graph";\nexport const m = g;\n');
     write("tests/fixtures.ts", "export const f = 1;\n");
     write("tests/support/edits.ts", 'import { f } from "../fixtures";\nexport const e = f;\n');
     write("tests/metrics/a.test.ts", 'import { e } from "../support/edits";\nexport const t = e;\n');

@@ -13,7 +13,7 @@ const quantile = (q: number) =>
   );
 
 /**
- * RED of every service from the MetricsStack's recording rules (service:*), which pick each service's
+ * RED of every service from the Metrics component's recording rules (service:*), which pick each service's
  * own source (components/common/httpSources.ts).
  */
 export const serviceOverview = defineDashboard(

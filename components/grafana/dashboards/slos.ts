@@ -3,7 +3,7 @@ import { statTile, table, timeSeries } from "../dashboard/presets";
 import { defineDashboard } from "./definition";
 import { SERVICE_MATCHER, SERVICE_VARIABLE } from "./serviceVariable";
 
-/** Objectives, SLIs and burn rates from the MetricsStack's SLO recording rules. */
+/** Objectives, SLIs and burn rates from the Metrics component's SLO recording rules. */
 export const slos = defineDashboard({ uid: "obs-slo", title: "SLOs" }, (config) => {
   const budget = +(1 - config.metrics.slo.latencyObjective).toFixed(6);
   return {

@@ -14,15 +14,16 @@ import {
 } from "./tracing/names";
 import { TracingSettings } from "./tracing/settings";
 import { deployTempo } from "./tracing/tempoWorkload";
+import { withFormerType } from "./common/formerType";
 
-export type TracingStackArgs = TracingSettings;
+export type TracingArgs = TracingSettings;
 
 /**
  * The OpenTelemetry Collector (OTLP and Zipkin in, tail sampling where enabled, span metrics and
  * service graph to Prometheus, traces to Tempo), Tempo, and in each app namespace the ConfigMap
  * that tells the apps where to send spans and how much to sample.
  */
-export class TracingStack extends pulumi.ComponentResource {
+export class Tracing extends pulumi.ComponentResource {
   /** Tempo's in-cluster query URL. */
   public readonly tempoUrl: string;
 
@@ -36,8 +37,8 @@ export class TracingStack extends pulumi.ComponentResource {
     ];
   }
 
-  constructor(name: string, args: TracingStackArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("observability:index:TracingStack", name, {}, opts);
+  constructor(name: string, args: TracingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("observability:index:Tracing", name, {}, withFormerType("observability:index:TracingStack", opts));
     const children = { parent: this };
 
     deployCollector(name, args, children);

@@ -1,17 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { deployDemo } from "./demo/demoWorkloads";
 import { DemoSettings } from "./demo/settings";
+import { withFormerType } from "./common/formerType";
 
-export type DemoStackArgs = DemoSettings;
+export type DemoArgs = DemoSettings;
 
 /**
  * Three made-up services that call each other a few times a second, so that a new kind stack
  * has linked metrics, logs and traces before any app of the user's is deployed. Index.ts creates
  * it only when `demo.enabled`; the config refuses that on eks.
  */
-export class DemoStack extends pulumi.ComponentResource {
-  constructor(name: string, args: DemoStackArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("observability:index:DemoStack", name, {}, opts);
+export class Demo extends pulumi.ComponentResource {
+  constructor(name: string, args: DemoArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("observability:index:Demo", name, {}, withFormerType("observability:index:DemoStack", opts));
     deployDemo(name, args, { parent: this });
     this.registerOutputs({});
   }

@@ -7,15 +7,16 @@ import { ALLOY, LOKI, alloyNamespace } from "./logs/names";
 import { LogsSettings } from "./logs/settings";
 import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./metrics/scrapeJobs";
+import { withFormerType } from "./common/formerType";
 
-export type LogsStackArgs = LogsSettings;
+export type LogsArgs = LogsSettings;
 
 /**
  * Loki (single binary, schema v13/tsdb, ruler to Alertmanager) and Grafana Alloy collecting the
  * app namespaces' logs with the reference labels, trace context as structured metadata and
  * optional address masking.
  */
-export class LogsStack extends pulumi.ComponentResource {
+export class Logs extends pulumi.ComponentResource {
   /** Loki's in-cluster URL. */
   public readonly lokiUrl: string;
   /** The tenant Alloy writes as and queries must send, when multi-tenancy is on. */
@@ -36,8 +37,8 @@ export class LogsStack extends pulumi.ComponentResource {
     return extraLokiRuleFileProblems(settings);
   }
 
-  constructor(name: string, args: LogsStackArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("observability:index:LogsStack", name, {}, opts);
+  constructor(name: string, args: LogsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("observability:index:Logs", name, {}, withFormerType("observability:index:LogsStack", opts));
     const children = { parent: this };
 
     const loki = deployLoki(name, args, children);

@@ -12,8 +12,9 @@ import { GrafanaBackends, GrafanaSettings } from "./grafana/settings";
 import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./metrics/scrapeJobs";
 import { deployWorkloadPolicy } from "./common/flowPolicies";
+import { withFormerType } from "./common/formerType";
 
-export interface GrafanaStackArgs extends GrafanaSettings {
+export interface GrafanaArgs extends GrafanaSettings {
   /** The other stacks' URLs, Loki tenant and trace-ID expression, for the datasources. */
   readonly backends: GrafanaBackends;
   /** `grafana.extraDashboards`, read from the repository and checked with the config (`readExtraDashboards`). */
@@ -28,7 +29,7 @@ export interface GrafanaStackArgs extends GrafanaSettings {
  * `grafana.credentialsRotation`, and a `secret_key` that never rotates (it encrypts what Grafana
  * stores).
  */
-export class GrafanaStack extends pulumi.ComponentResource {
+export class Grafana extends pulumi.ComponentResource {
   public readonly url: string;
   /** With `grafana.sso`: the redirect URI to register with the identity provider. */
   public readonly oauthRedirectUrl?: string;
@@ -41,8 +42,8 @@ export class GrafanaStack extends pulumi.ComponentResource {
     return [workloadScrapeJob(GRAFANA, settings.namespaces.observability)];
   }
 
-  constructor(name: string, args: GrafanaStackArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("observability:index:GrafanaStack", name, {}, opts);
+  constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("observability:index:Grafana", name, {}, withFormerType("observability:index:GrafanaStack", opts));
     const children = { parent: this };
     const namespace = args.namespaces.observability;
     const id = { name: GRAFANA.name, component: "dashboards", image: args.images.grafana };

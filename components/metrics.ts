@@ -27,8 +27,9 @@ import { extraScrapeJob } from "./metrics/extraScrapeJobs";
 import { PrometheusQueryEndpoint, prometheusQueryEndpoint } from "./metrics/queryEndpoint";
 import { workloadScrapeJob } from "./metrics/scrapeJobs";
 import { MetricsSettings } from "./metrics/settings";
+import { withFormerType } from "./common/formerType";
 
-export interface MetricsStackArgs extends MetricsSettings {
+export interface MetricsArgs extends MetricsSettings {
   /**
    * The other stacks' scrape jobs (their static `scrapeJobs`), listed before this stack's own in
    * prometheus.yml. Job names must be unique.
@@ -95,7 +96,7 @@ export function jobNameProblems(
  * exporters, with alert, SLO and self-monitoring rules. Created first: the other stacks send to
  * Prometheus and Alertmanager at the URLs it exposes.
  */
-export class MetricsStack extends pulumi.ComponentResource {
+export class Metrics extends pulumi.ComponentResource {
   /** Prometheus' in-cluster query URL: the `prometheus-query` Service, one replica (`metrics.queryReplica`). */
   public readonly prometheusUrl: string;
   /** Where dashboards read metrics: that Service, or Amazon Managed Prometheus with remote write. */
@@ -114,8 +115,8 @@ export class MetricsStack extends pulumi.ComponentResource {
     return extraRuleFileProblems(settings);
   }
 
-  constructor(name: string, args: MetricsStackArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("observability:index:MetricsStack", name, {}, opts);
+  constructor(name: string, args: MetricsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("observability:index:Metrics", name, {}, withFormerType("observability:index:MetricsStack", opts));
     const children = { parent: this };
 
     // The config phase (componentConfigChecks) has refused job names that clash.
