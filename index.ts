@@ -51,7 +51,7 @@ async function main() {
   );
   const inNamespaces = { provider, dependsOn: [namespaces] };
 
-  // Each stack reads its own sections of the config and what the others expose. Prometheus and
+  // Each component reads its own sections of the config and what the others expose. Prometheus and
   // Alertmanager come first, as everything else sends to them.
   const platform: PlatformSettings = {
     profile: config.profile,
@@ -119,7 +119,7 @@ async function main() {
     inNamespaces,
   );
 
-  // After the tracing stack: the demo pods read its ConfigMap in their namespace.
+  // After Tracing: the demo pods read its ConfigMap in their namespace.
   if (config.demo.enabled) {
     new Demo(
       "demo",

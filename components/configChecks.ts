@@ -25,7 +25,7 @@ export function componentConfigChecks(root: string): ConfigCheck[] {
   ];
 }
 
-/** The scrape jobs of the stacks besides Prometheus': they depend only on their settings. */
+/** The scrape jobs of the components besides Metrics: they depend only on their settings. */
 export function otherScrapeJobs(config: StackConfig): ScrapeConfig[] {
   return [...Logs.scrapeJobs(config), ...Tracing.scrapeJobs(config), ...Grafana.scrapeJobs(config)];
 }

@@ -15,7 +15,7 @@ import { deployWorkloadPolicy } from "./common/flowPolicies";
 import { withFormerType } from "./common/formerType";
 
 export interface GrafanaArgs extends GrafanaSettings {
-  /** The other stacks' URLs, Loki tenant and trace-ID expression, for the datasources. */
+  /** The other components' URLs, Loki tenant and trace-ID expression, for the datasources. */
   readonly backends: GrafanaBackends;
   /** `grafana.extraDashboards`, read from the repository and checked with the config (`readExtraDashboards`). */
   readonly extraDashboards: readonly ExtraDashboardFolder[];

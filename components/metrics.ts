@@ -31,7 +31,7 @@ import { withFormerType } from "./common/formerType";
 
 export interface MetricsArgs extends MetricsSettings {
   /**
-   * The other stacks' scrape jobs (their static `scrapeJobs`), listed before this stack's own in
+   * The other components' scrape jobs (their static `scrapeJobs`), listed before this component's own in
    * prometheus.yml. Job names must be unique.
    */
   readonly scrapeJobs: readonly ScrapeConfig[];
@@ -65,7 +65,7 @@ export function metricsScrapeJobs(
 
 /**
  * Every job name an earlier job already has, as a problem naming the later job's key: Prometheus
- * refuses such a config. `jobs` are the other stacks' followed by metricsScrapeJobs', so a clash
+ * refuses such a config. `jobs` are the other components' followed by metricsScrapeJobs', so a clash
  * is the extra job's fault when the later one is an extra; among the stack's own, it is a bug.
  */
 export function jobNameProblems(
@@ -93,7 +93,7 @@ export function jobNameProblems(
 
 /**
  * Prometheus, Alertmanager, kube-state-metrics, node-exporter and the configured datastore
- * exporters, with alert, SLO and self-monitoring rules. Created first: the other stacks send to
+ * exporters, with alert, SLO and self-monitoring rules. Created first: the other components send to
  * Prometheus and Alertmanager at the URLs it exposes.
  */
 export class Metrics extends pulumi.ComponentResource {

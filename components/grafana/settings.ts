@@ -2,7 +2,7 @@ import { StackConfig } from "../../config";
 import { PlatformSettings } from "../common/settings";
 import type { Flow } from "../common/flow";
 
-/** The in-cluster URLs and settings Grafana's datasources take from the other stacks. */
+/** The in-cluster URLs and settings Grafana's datasources take from the other components. */
 export interface GrafanaBackends {
   /** One consistent view of the Prometheus replicas: one replica's Service, or AMP signed with SigV4. */
   readonly prometheus: { readonly url: string; readonly sigV4Region?: string };

@@ -2,7 +2,7 @@ import { StackConfig } from "../../config";
 import { PlatformSettings } from "../common/settings";
 import type { Flow } from "../common/flow";
 
-/** What the metrics stack reads: mapped once, in index.ts. */
+/** What the Metrics component reads: mapped once, in index.ts. */
 export interface MetricsSettings extends PlatformSettings {
   /** Retention, storage, replicas, exporters, alert thresholds and SLOs. Defaults per profile (1 Prometheus and 1 Alertmanager on kind, 2 and 3 on eks). */
   readonly metrics: StackConfig["metrics"];

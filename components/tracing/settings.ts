@@ -2,7 +2,7 @@ import { StackConfig } from "../../config";
 import { PlatformSettings } from "../common/settings";
 import type { Flow } from "../common/flow";
 
-/** What the tracing stack reads, and what it takes from the metrics stack: mapped once, in index.ts. */
+/** What the Tracing component reads, and what it takes from Metrics: mapped once, in index.ts. */
 export interface TracingSettings extends PlatformSettings {
   /** Sampling, tail sampling, span-metric buckets, collector tiers, retention. Defaults per profile (everything kept by one collector on kind; 10 %, tail sampling and 2 + 2 collectors on eks). */
   readonly tracing: StackConfig["tracing"];
