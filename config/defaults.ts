@@ -173,8 +173,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       kubeStateMetrics: resources("10m", "32Mi", "100m", "128Mi"),
       nodeExporter: resources("10m", "24Mi", "100m", "64Mi"),
       loki: resources("100m", "160Mi", "500m", "512Mi", EPHEMERAL.scratch),
-      // Alloy tailing 8 pods at 50 lines/s held 196Mi steady: 128Mi requested was far below it, and
-      // 256Mi left its Go heap at its GOMEMLIMIT.
+      // Alloy's steady use at the rated load is close to this request; a tighter limit holds its Go
+      // heap at its GOMEMLIMIT.
       alloy: resources("50m", "192Mi", "200m", "384Mi", EPHEMERAL.scratch),
       otelCollector: resources("50m", "96Mi", "300m", "384Mi"),
       otelCollectorAggregator: resources("50m", "128Mi", "300m", "384Mi"),
@@ -225,7 +225,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       collectionMode: "node",
       maskIpAddresses: true,
       dropPatterns: ["GET /actuator/health", "kube-probe/"],
-      // One named tenant: the header is wired everywhere now, so per-team tenants need no rewiring.
+      // One named tenant: the header is wired everywhere, so per-team tenants need no rewiring.
       tenant: "platform",
       ingestionRateMb: 16,
       ingestionBurstMb: 32,
@@ -261,14 +261,14 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
     // taint): node pools, taints and priority classes are the cluster's, so placement is opt-in.
     placement: { default: {} },
     resources: {
-      // Measured by `npm run bench:load` (docs/operations.md, "Footprint"). Limits keep the headroom a 90 s run
+      // Measured by `npm run bench:load` (docs/operations.md, "Footprint"). Limits keep the headroom a short run
       // cannot show: the head growing to its 2 h compaction, dashboard and rule queries.
       prometheus: resources("500m", "1Gi", "2", "4Gi"),
       alertmanager: resources("50m", "48Mi", "200m", "256Mi"),
       kubeStateMetrics: resources("50m", "128Mi", "200m", "256Mi"),
       nodeExporter: resources("50m", "64Mi", "200m", "128Mi"),
       loki: resources("500m", "512Mi", "2", "2Gi", EPHEMERAL.scratch),
-      // Its start-up catch-up over 80 pods' files peaked at 510m CPU: 500m would throttle it.
+      // Its start-up catch-up over the rated pods' files needs more than half a core: less would throttle it.
       alloy: resources("100m", "256Mi", "1", "512Mi", EPHEMERAL.scratch),
       // The gateway only routes; the aggregators hold traces until the sampling decision.
       otelCollector: resources("100m", "96Mi", "500m", "256Mi"),

@@ -312,7 +312,7 @@ describe("one consistent view of the Prometheus replicas", () => {
       },
     });
     expect(podsSelectedBy(service as KubeObject, pods).map((p) => p.name)).toEqual(["prometheus-0"]);
-    // The Service over every replica, which Grafana no longer uses, would round-robin.
+    // The Service over every replica, which Grafana does not query, would round-robin.
     expect(podsSelectedBy(objectNamed(objects, "Service", "prometheus"), pods)).toHaveLength(replicas);
     expect(roundRobinDatasourceProblems(objects)).toEqual([]);
   });

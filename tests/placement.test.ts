@@ -1,4 +1,4 @@
-// Placement and image supply (issue 17, item 5): the pure rules, and both stacks rendered with a
+// Placement and image supply: the pure rules, and both stacks rendered with a
 // stack file that places every workload, pulls through a mirror and names a pull Secret.
 import { podSecurityProblems, isPinnedImage } from "../checks/podSecurity";
 import { renderedPods } from "../checks/podSpecs";

@@ -95,18 +95,18 @@ export function stackLifecycle(options: LifecycleOptions): void {
   test("a fresh cluster: the preview names what is missing, then the first up works", async () => {
     const appNamespace = "tiketi-spring";
     if (options.preexistingNamespaces.length === 0) {
-      // The render as the program made it before app namespaces were created: the bug reproduced.
-      const beforeFix: RenderedStack = {
+      // The render without the app namespace it writes into: the preview must name it.
+      const withoutAppNamespace: RenderedStack = {
         ...current,
         objects: current.objects.filter((o) => !(o.kind === "Namespace" && o.metadata.name === appNamespace)),
       };
       await step(
-        "preview of the render before the namespace fix",
+        "preview of a render that writes into a namespace nobody creates",
         async () => {
-          await expect(deployer.preview(beforeFix)).rejects.toThrow(
+          await expect(deployer.preview(withoutAppNamespace)).rejects.toThrow(
             `namespace ${appNamespace} neither exists nor is created by the stack`,
           );
-          const configMap = beforeFix.objects.find(
+          const configMap = withoutAppNamespace.objects.find(
             (o) => o.kind === "ConfigMap" && o.metadata.namespace === appNamespace,
           );
           const refused = await deployer.apply(configMap as KubeObject).then(

@@ -1,4 +1,4 @@
-// Issue 18 (a) with the real tools: a real Prometheus runs a team's basic-auth job exactly as
+// Teams' scrape jobs with the real tools: a real Prometheus runs a team's basic-auth job exactly as
 // rendered (password read from the mounted Secret's file), and Alloy's own parser accepts the
 // ServiceMonitor/PodMonitor scraper's configuration.
 import { execFile } from "child_process";

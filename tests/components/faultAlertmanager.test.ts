@@ -1,4 +1,4 @@
-// Issue 19, item 5: one of the prod render's three Alertmanagers killed (SIGKILL) during the
+// One of the prod render's three Alertmanagers killed (SIGKILL) during the
 // group_wait of a firing alert. Prometheus posts every alert to every replica; the replicas
 // notify in peer order, each waiting peer_timeout (15 s, Alertmanager's default, which the render
 // keeps) per position and skipping a notification the gossiped notification log already holds.

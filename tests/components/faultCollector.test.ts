@@ -1,4 +1,4 @@
-// Issue 19, item 5: the collector (kind render, one tier) killed with SIGKILL while an app streams
+// The collector (kind render, one tier) killed with SIGKILL while an app streams
 // spans to it as the Java SDK does by default, and started again on the same ports 3 s later, as
 // the kubelet restarts a killed container. The SDK's exports that meet the dead collector are
 // retried (5 attempts over about 8 s) and arrive. What the collector had acknowledged but not yet

@@ -1,4 +1,4 @@
-// Issue 19, item 5: Prometheus killed with SIGKILL while the collector's remote write flows into
+// Prometheus killed with SIGKILL while the collector's remote write flows into
 // it, then restarted on the same volume. Every sample whose write Prometheus acknowledged (2xx)
 // before the kill is queryable afterwards: the head block is replayed from the WAL, which the
 // append path writes before it answers. A write in flight at the kill is not acknowledged; the

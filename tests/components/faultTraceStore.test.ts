@@ -1,4 +1,4 @@
-// Issue 19, item 5: the trace store unreachable. The kind render's collector exports to a port
+// The trace store unreachable. The kind render's collector exports to a port
 // nothing listens on for 60 s while an app sends spans as the Java SDK does; then the sink (in
 // Tempo's place) starts there. The exporter's in-memory sending queue (5000 batches) and retry
 // (5 s growing to 30 s, for up to 300 s) hold every span and deliver it. Beyond the queue: the

@@ -1,4 +1,4 @@
-// Issue 17, item 4: two real Prometheus replicas holding different samples, and Grafana's
+// Two real Prometheus replicas holding different samples, and Grafana's
 // configured query path resolved the way Kubernetes would route it: the rendered datasource URL
 // names a Service, whose selector picks pods among those the rendered StatefulSet creates. Through
 // that path every query gets the same answer; through the Service over both replicas consecutive

@@ -1,6 +1,6 @@
 // How long the real Loki and Prometheus take to start, on each stack's rendered config: cold (an
 // empty data directory) and after a crash (SIGKILL, no flush) with a WAL filled at a defined load,
-// which they replay before they report ready. Issue 21: the kubelet must not kill them mid-replay,
+// which they replay before they report ready. The kubelet must not kill them mid-replay,
 // so each needs a startup probe budget above the measured time, and a liveness endpoint that
 // answers while the WAL replays.
 //

@@ -1,4 +1,4 @@
-// Issue 18 (a): ServiceMonitors and PodMonitors scraped without the Prometheus Operator, by an
+// ServiceMonitors and PodMonitors scraped without the Prometheus Operator, by an
 // Alloy Deployment that remote-writes into Prometheus (metrics.prometheusOperatorMonitors).
 import { execFile } from "child_process";
 import * as fs from "fs";

@@ -1,4 +1,4 @@
-// Issue 18 (a): teams' scrape jobs and widened annotation discovery, rendered from
+// Teams' scrape jobs and widened annotation discovery, rendered from
 // tests/extend/Pulumi.extended.yaml (kind) and from Pulumi.prod.yaml with the same metrics block,
 // then checked by the real promtool.
 import { execFile } from "child_process";

@@ -310,8 +310,8 @@ function held(free: string, used: string | undefined, total: string, labels: Lab
 }
 
 export const PLATFORM_ALERT_CASES: readonly AlertCase[] = [
-  // Workloads. The old rule (restarts in 15 minutes, no `for`) went silent once the back-off
-  // reached its cap: at 75 minutes of crash looping this one still fires.
+  // Workloads. A rule on restarts in 15 minutes without `for` goes silent once the back-off reaches
+  // its cap: at 75 minutes of crash looping this one still fires.
   ...pair(
     "PodCrashLooping",
     "75m",
