@@ -8,7 +8,7 @@ import { objectMeta } from "./metadata";
 import { podPlatform } from "./placement";
 import { deployDisruptionBudget } from "./disruption";
 import { ContainerSpec, PodSpecArgs, hardenedPodSpec, podTemplate } from "./podSpec";
-import { deployClusterRole, serviceAccountArgs } from "./rbac";
+import { NamespacedAccess, deployClusterRole, deployNamespacedRoles, serviceAccountArgs } from "./rbac";
 import { serviceArgs } from "./service";
 import { PlatformSettings } from "./settings";
 import { dataProtection, volumeStatefulSet } from "./statefulSet";
@@ -62,6 +62,8 @@ export interface WorkloadServiceAccount {
   readonly roleArn?: string;
   /** Read access across namespaces, through a ClusterRole bound to it. */
   readonly clusterRules?: PolicyRule[];
+  /** Access in namespaces it does not run in, through a Role in each. */
+  readonly namespacedAccess?: NamespacedAccess;
 }
 
 /** A Service of the workload's pods; its ports come from the workload spec. */
@@ -90,7 +92,7 @@ export type WorkloadController =
       readonly serviceName: string;
       /** Each replica's `data` volume. */
       readonly storageSize: string;
-      /** Protected and retained on eks (`dataProtection`). */
+      /** Protected and retained on eks (`dataProtection`): the volume holds history, not only state. */
       readonly holdsHistory: boolean;
     };
 
@@ -150,6 +152,9 @@ export function deployWorkload(
     );
     if (args.serviceAccount.clusterRules !== undefined) {
       deployClusterRole(resourceName, id, namespace, args.serviceAccount.clusterRules, opts);
+    }
+    if (args.serviceAccount.namespacedAccess !== undefined) {
+      deployNamespacedRoles(resourceName, id, namespace, args.serviceAccount.namespacedAccess, opts);
     }
   }
   const configMaps = (args.configMaps ?? []).map((map) => ({
