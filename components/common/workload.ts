@@ -3,15 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlacedWorkloadName } from "../../config";
 import { Flow } from "./flow";
 import { deployWorkloadPolicy } from "./flowPolicies";
-import { WorkloadIdentity, selectorLabels } from "./labels";
+import { WorkloadIdentity } from "./labels";
 import { objectMeta } from "./metadata";
 import { podPlatform } from "./placement";
+import { WorkloadController, deployController } from "./controller";
 import { deployDisruptionBudget } from "./disruption";
 import { ContainerSpec, PodSpecArgs, hardenedPodSpec, podTemplate } from "./podSpec";
 import { NamespacedAccess, deployClusterRole, deployNamespacedRoles, serviceAccountArgs } from "./rbac";
 import { serviceArgs } from "./service";
 import { PlatformSettings } from "./settings";
-import { dataProtection, volumeStatefulSet } from "./statefulSet";
 import { WorkloadSpec, containerPorts, servicePorts } from "./workloadSpec";
 
 /** Config files from one ConfigMap, mounted through the pod volume of the same role. */
@@ -74,27 +74,9 @@ export interface WorkloadService {
   readonly publishNotReadyAddresses?: boolean;
   /** @default every port that is not container-only */
   readonly portNames?: readonly string[];
+  /** Ports also exposed on every node, by port name. */
+  readonly nodePorts?: Readonly<Record<string, number>>;
 }
-
-/** What runs the pods. */
-export type WorkloadController =
-  | {
-      readonly kind: "Deployment";
-      readonly replicas: number;
-      /** @default RollingUpdate */
-      readonly strategy?: "Recreate";
-    }
-  | { readonly kind: "DaemonSet" }
-  | {
-      readonly kind: "StatefulSet";
-      readonly replicas: number;
-      /** The Service that gives its pods stable DNS names. */
-      readonly serviceName: string;
-      /** Each replica's `data` volume. */
-      readonly storageSize: string;
-      /** Protected and retained on eks (`dataProtection`): the volume holds history, not only state. */
-      readonly holdsHistory: boolean;
-    };
 
 export interface WorkloadArgs {
   readonly spec: WorkloadSpec;
@@ -133,8 +115,8 @@ export interface Workload {
 /**
  * A workload and everything it runs with, registered in one order: its ServiceAccount and RBAC,
  * ConfigMaps and Secrets, the hardened pod template that mounts them, the controller (waiting for
- * its config), the Services from the spec's ports, a disruption budget when it is replicated, and
- * its NetworkPolicy. A StatefulSet's Services come before it, as one of them names its pods.
+ * its config), a disruption budget when it is replicated, its NetworkPolicy, and the Services from
+ * the spec's ports. A StatefulSet's Services come before it instead, as one of them names its pods.
  */
 export function deployWorkload(
   name: string,
@@ -195,7 +177,6 @@ export function deployWorkload(
   });
   const template = podTemplate(id, podSpec, args.rolledBy);
   const config = [...configMaps, ...secrets].map(({ resource }) => resource);
-  const controllerOpts = config.length === 0 ? opts : { ...opts, dependsOn: config };
   const deployServices = () =>
     args.services.map(
       (service) =>
@@ -207,67 +188,22 @@ export function deployWorkload(
             name: service.name,
             headless: service.headless,
             publishNotReadyAddresses: service.publishNotReadyAddresses,
-            ports: servicePorts(spec, { names: service.portNames }),
+            ports: servicePorts(spec, { names: service.portNames, nodePorts: service.nodePorts }),
           }),
           opts,
         ),
     );
-  let services: k8s.core.v1.Service[];
-  if (controller.kind === "StatefulSet") {
-    services = deployServices();
-    volumeStatefulSet(
-      resourceName,
-      {
-        id,
-        namespace,
-        replicas: controller.replicas,
-        serviceName: controller.serviceName,
-        template,
-        storageClassName: args.settings.storage.className,
-        storageSize: controller.storageSize,
-      },
-      controller.holdsHistory
-        ? { ...controllerOpts, ...dataProtection(args.settings.profile) }
-        : controllerOpts,
-    );
-  } else {
-    const metadata = objectMeta(id, namespace);
-    const selector = { matchLabels: selectorLabels(id) };
-    if (controller.kind === "Deployment") {
-      new k8s.apps.v1.Deployment(
-        resourceName,
-        {
-          metadata,
-          spec: {
-            replicas: controller.replicas,
-            ...(controller.strategy === undefined ? {} : { strategy: { type: controller.strategy } }),
-            selector,
-            template,
-          },
-        },
-        controllerOpts,
-      );
-    } else {
-      new k8s.apps.v1.DaemonSet(
-        resourceName,
-        {
-          metadata,
-          spec: {
-            selector,
-            updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
-            template,
-          },
-        },
-        controllerOpts,
-      );
-    }
-    services = deployServices();
-  }
+  const governing = controller.kind === "StatefulSet" ? deployServices() : undefined;
+  deployController(
+    resourceName,
+    { id, namespace, controller, template, settings: args.settings },
+    config.length === 0 ? opts : { ...opts, dependsOn: config },
+  );
   if (controller.kind !== "DaemonSet") {
     deployDisruptionBudget(resourceName, id, namespace, controller.replicas, opts);
   }
   deployWorkloadPolicy(resourceName, args.wiring, namespace, id, opts);
-  return { services };
+  return { services: governing ?? deployServices() };
 }
 
 /**

@@ -110,7 +110,7 @@ export function deployMonitorScraper(
       },
       // Alloy does not watch its file: a config change rolls the pod.
       rolledBy: { config: configText },
-      controller: { kind: "Deployment", replicas: 1, strategy: "Recreate" },
+      controller: { kind: "Deployment", replicas: 1, strategy: { type: "Recreate" } },
       // Prometheus scrapes the scraper's own metrics (and its per-monitor target counts) through it.
       services: [{}],
       wiring: config.wiring,
