@@ -76,6 +76,8 @@ export interface WorkloadService {
   readonly portNames?: readonly string[];
   /** Ports also exposed on every node, by port name. */
   readonly nodePorts?: Readonly<Record<string, number>>;
+  /** Selects this one StatefulSet pod alone. */
+  readonly pod?: string;
 }
 
 export interface WorkloadArgs {
@@ -94,10 +96,14 @@ export interface WorkloadArgs {
   /** Its first container, on the workload's image and with the spec's ports. */
   readonly container: Omit<ContainerSpec, "image" | "ports">;
   readonly sidecars?: readonly ContainerSpec[];
-  /** What else the pod says: API token, host access, tolerations, spread. */
+  /** What else the pod says: API token, host access, tolerations, spread, grace period. */
   readonly pod?: Pick<
     PodSpecArgs,
-    "mountServiceAccountToken" | "hostAccess" | "tolerations" | "topologySpreadConstraints"
+    | "mountServiceAccountToken"
+    | "hostAccess"
+    | "tolerations"
+    | "topologySpreadConstraints"
+    | "terminationGracePeriodSeconds"
   >;
   /** The config whose change rolls the pods (through the template's checksum annotation). */
   readonly rolledBy?: Readonly<Record<string, string>>;
@@ -188,6 +194,7 @@ export function deployWorkload(
             name: service.name,
             headless: service.headless,
             publishNotReadyAddresses: service.publishNotReadyAddresses,
+            pod: service.pod,
             ports: servicePorts(spec, { names: service.portNames, nodePorts: service.nodePorts }),
           }),
           opts,
