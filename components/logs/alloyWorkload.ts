@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { httpProbe } from "../common/probes";
-import { alloyRunArgs } from "../common/alloyRun";
+import { alloyProbes, alloyRunArgs } from "../common/alloyRun";
 import { deployWorkload } from "../common/workload";
 import { alloyConfig } from "./alloyConfig";
 import { ALLOY, ALLOY_PATHS, alloyNamespace } from "./names";
@@ -47,14 +46,7 @@ export function deployAlloy(name: string, config: LogsSettings, opts: pulumi.Cus
           ...(node ? [] : [{ name: "data", mountPath: ALLOY_PATHS.data }]),
         ],
         scratchPaths: ["/tmp"],
-        livenessProbe: httpProbe("http", "/-/healthy"),
-        readinessProbe: httpProbe("http", "/-/ready", { initialDelaySeconds: 5, periodSeconds: 5 }),
-        // Positions and the write-ahead queue load before the config is applied and Alloy is ready.
-        startupProbe: httpProbe("http", "/-/ready", {
-          initialDelaySeconds: 0,
-          periodSeconds: 5,
-          failureThreshold: 24,
-        }),
+        ...alloyProbes(),
       },
       pod: node ? { hostAccess: "alloy", tolerations: [{ operator: "Exists" }] } : {},
       // A config change rolls the agent; its positions survive on the host path or the volume.

@@ -1,8 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { httpProbe } from "../common/probes";
 import { AlloyBlock, expression, renderAlloy } from "../common/alloySyntax";
-import { alloyRunArgs } from "../common/alloyRun";
+import { alloyProbes, alloyRunArgs } from "../common/alloyRun";
 import { deployWorkload } from "../common/workload";
 import { MONITOR_SCRAPER, MONITOR_SCRAPER_PATHS } from "./names";
 import { TIER_LABEL } from "./scrapeJobs";
@@ -100,13 +99,7 @@ export function deployMonitorScraper(
         resources: config.resources.monitorScraper,
         volumeMounts: [{ name: "config", mountPath: MONITOR_SCRAPER_PATHS.config, readOnly: true }],
         scratchPaths: [MONITOR_SCRAPER_PATHS.data, "/tmp"],
-        livenessProbe: httpProbe("http", "/-/healthy"),
-        readinessProbe: httpProbe("http", "/-/ready", { initialDelaySeconds: 5, periodSeconds: 5 }),
-        startupProbe: httpProbe("http", "/-/ready", {
-          initialDelaySeconds: 0,
-          periodSeconds: 5,
-          failureThreshold: 24,
-        }),
+        ...alloyProbes(),
       },
       // Alloy does not watch its file: a config change rolls the pod.
       rolledBy: { config: configText },
