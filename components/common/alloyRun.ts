@@ -1,3 +1,5 @@
+import { httpProbe } from "./probes";
+
 /** How every Alloy of the stack runs: its config file, UI/metrics port and data directory; no telemetry home. */
 export function alloyRunArgs(
   paths: { readonly config: string; readonly data: string },
@@ -11,4 +13,20 @@ export function alloyRunArgs(
     "--stability.level=generally-available",
     "--disable-reporting",
   ];
+}
+
+/**
+ * How the kubelet watches every Alloy of the stack. Positions, the write-ahead queue and the config
+ * load before Alloy is ready, which the startup probe waits for.
+ */
+export function alloyProbes() {
+  return {
+    livenessProbe: httpProbe("http", "/-/healthy"),
+    readinessProbe: httpProbe("http", "/-/ready", { initialDelaySeconds: 5, periodSeconds: 5 }),
+    startupProbe: httpProbe("http", "/-/ready", {
+      initialDelaySeconds: 0,
+      periodSeconds: 5,
+      failureThreshold: 24,
+    }),
+  };
 }

@@ -23,6 +23,12 @@ export function serviceAccountArgs(
   };
 }
 
+/** The same rules in each of a few namespaces. */
+export interface NamespacedAccess {
+  readonly namespaces: readonly string[];
+  readonly rules: PolicyRule[];
+}
+
 /** Cluster-wide objects are prefixed with the namespace, so two stacks in one cluster do not collide. */
 function clusterScopedName(id: WorkloadIdentity, namespace: string): string {
   return `${namespace}-${id.name}`;
@@ -54,4 +60,30 @@ export function deployClusterRole(
     },
     opts,
   );
+}
+
+/**
+ * A Role with exactly `rules` in each of `namespaces`, bound to the workload's ServiceAccount: what
+ * a workload that reads the Kubernetes API in a few namespaces it does not own is allowed.
+ */
+export function deployNamespacedRoles(
+  name: string,
+  id: WorkloadIdentity,
+  namespace: string,
+  access: NamespacedAccess,
+  opts: pulumi.CustomResourceOptions,
+): void {
+  for (const granted of access.namespaces) {
+    const metadata = objectMeta(id, granted, clusterScopedName(id, namespace));
+    const role = new k8s.rbac.v1.Role(`${name}-${granted}`, { metadata, rules: access.rules }, opts);
+    new k8s.rbac.v1.RoleBinding(
+      `${name}-${granted}`,
+      {
+        metadata,
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+        subjects: [{ kind: "ServiceAccount", name: id.name, namespace }],
+      },
+      opts,
+    );
+  }
 }

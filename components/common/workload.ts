@@ -6,11 +6,12 @@ import { deployWorkloadPolicy } from "./flowPolicies";
 import { WorkloadIdentity } from "./labels";
 import { objectMeta } from "./metadata";
 import { podPlatform } from "./placement";
-import { ContainerSpec, hardenedPodSpec, podTemplate } from "./podSpec";
-import { serviceAccountArgs } from "./rbac";
+import { WorkloadController, deployController } from "./controller";
+import { deployDisruptionBudget } from "./disruption";
+import { ContainerSpec, PodSpecArgs, hardenedPodSpec, podTemplate } from "./podSpec";
+import { NamespacedAccess, deployClusterRole, deployNamespacedRoles, serviceAccountArgs } from "./rbac";
 import { serviceArgs } from "./service";
 import { PlatformSettings } from "./settings";
-import { dataProtection, volumeStatefulSet } from "./statefulSet";
 import { WorkloadSpec, containerPorts, servicePorts } from "./workloadSpec";
 
 /** Config files from one ConfigMap, mounted through the pod volume of the same role. */
@@ -43,6 +44,175 @@ export interface DataWorkloadArgs {
   readonly wiring: readonly Flow[];
 }
 
+type PolicyRule = k8s.types.input.rbac.v1.PolicyRule;
+
+/** A Secret of the workload, named `<name of the caller>-<name>` (or for the workload). */
+export interface WorkloadSecret {
+  /** @default the workload's name */
+  readonly name?: string;
+  /** Key → value; Pulumi secrets stay secrets. */
+  readonly stringData: Readonly<Record<string, pulumi.Input<string>>>;
+  /** The pod volume it is mounted through (group-readable files); without one, env reads it. */
+  readonly volume?: string;
+}
+
+/** Its own ServiceAccount, named for the workload, with what it may do. */
+export interface WorkloadServiceAccount {
+  /** The IAM role it assumes through IRSA. */
+  readonly roleArn?: string;
+  /** Read access across namespaces, through a ClusterRole bound to it. */
+  readonly clusterRules?: PolicyRule[];
+  /** Access in namespaces it does not run in, through a Role in each. */
+  readonly namespacedAccess?: NamespacedAccess;
+}
+
+/** A Service of the workload's pods; its ports come from the workload spec. */
+export interface WorkloadService {
+  /** @default the workload's name */
+  readonly name?: string;
+  readonly headless?: boolean;
+  readonly publishNotReadyAddresses?: boolean;
+  /** @default every port that is not container-only */
+  readonly portNames?: readonly string[];
+  /** Ports also exposed on every node, by port name. */
+  readonly nodePorts?: Readonly<Record<string, number>>;
+  /** Selects this one StatefulSet pod alone. */
+  readonly pod?: string;
+}
+
+export interface WorkloadArgs {
+  readonly spec: WorkloadSpec;
+  /** Its role in the stack (`WorkloadIdentity.component`). */
+  readonly component: string;
+  readonly image: string;
+  readonly namespace: string;
+  readonly settings: PlatformSettings;
+  /** Its placement entry in `placement`. */
+  readonly placement: PlacedWorkloadName;
+  /** Without one, its pods run as the namespace's default account, without an API token. */
+  readonly serviceAccount?: WorkloadServiceAccount;
+  readonly configMaps?: readonly WorkloadConfigMap[];
+  readonly secrets?: readonly WorkloadSecret[];
+  /** Its first container, on the workload's image and with the spec's ports. */
+  readonly container: Omit<ContainerSpec, "image" | "ports">;
+  readonly sidecars?: readonly ContainerSpec[];
+  /** What else the pod says: API token, host access, tolerations, spread, grace period. */
+  readonly pod?: Pick<
+    PodSpecArgs,
+    | "mountServiceAccountToken"
+    | "hostAccess"
+    | "tolerations"
+    | "topologySpreadConstraints"
+    | "terminationGracePeriodSeconds"
+  >;
+  /** The config whose change rolls the pods (through the template's checksum annotation). */
+  readonly rolledBy?: Readonly<Record<string, string>>;
+  readonly controller: WorkloadController;
+  readonly services: readonly WorkloadService[];
+  /** The wiring graph, whose flows into and out of this workload make its NetworkPolicy. */
+  readonly wiring: readonly Flow[];
+}
+
+/** What other workloads use of it. */
+export interface Workload {
+  readonly services: readonly k8s.core.v1.Service[];
+}
+
+/**
+ * A workload and everything it runs with, registered in one order: its ServiceAccount and RBAC,
+ * ConfigMaps and Secrets, the hardened pod template that mounts them, the controller (waiting for
+ * its config), a disruption budget when it is replicated, its NetworkPolicy, and the Services from
+ * the spec's ports. A StatefulSet's Services come before it instead, as one of them names its pods.
+ */
+export function deployWorkload(
+  name: string,
+  args: WorkloadArgs,
+  opts: pulumi.CustomResourceOptions,
+): Workload {
+  const { spec, namespace, controller } = args;
+  const id: WorkloadIdentity = { name: spec.name, component: args.component, image: args.image };
+  const resourceName = `${name}-${spec.name}`;
+  if (args.serviceAccount !== undefined) {
+    new k8s.core.v1.ServiceAccount(
+      resourceName,
+      serviceAccountArgs(id, namespace, args.serviceAccount.roleArn),
+      opts,
+    );
+    if (args.serviceAccount.clusterRules !== undefined) {
+      deployClusterRole(resourceName, id, namespace, args.serviceAccount.clusterRules, opts);
+    }
+    if (args.serviceAccount.namespacedAccess !== undefined) {
+      deployNamespacedRoles(resourceName, id, namespace, args.serviceAccount.namespacedAccess, opts);
+    }
+  }
+  const configMaps = (args.configMaps ?? []).map((map) => ({
+    volume: map.volume,
+    resource: new k8s.core.v1.ConfigMap(
+      `${name}-${map.name}`,
+      { metadata: objectMeta(id, namespace, map.name), data: { ...map.data } },
+      opts,
+    ),
+  }));
+  const secrets = (args.secrets ?? []).map((secret) => ({
+    volume: secret.volume,
+    resource: new k8s.core.v1.Secret(
+      `${name}-${secret.name ?? spec.name}`,
+      { metadata: objectMeta(id, namespace, secret.name), stringData: { ...secret.stringData } },
+      opts,
+    ),
+  }));
+  const podSpec = hardenedPodSpec({
+    platform: podPlatform(args.settings, args.placement),
+    ...(args.serviceAccount === undefined ? {} : { serviceAccountName: spec.name }),
+    ...args.pod,
+    containers: [
+      { ...args.container, image: args.image, ports: containerPorts(spec) },
+      ...(args.sidecars ?? []),
+    ],
+    volumes: [
+      ...configMaps.map(({ volume, resource }) => ({
+        name: volume,
+        configMap: { name: resource.metadata.name },
+      })),
+      ...secrets.flatMap(({ volume, resource }) =>
+        volume === undefined
+          ? []
+          : [{ name: volume, secret: { secretName: resource.metadata.name, defaultMode: 0o440 } }],
+      ),
+    ],
+  });
+  const template = podTemplate(id, podSpec, args.rolledBy);
+  const config = [...configMaps, ...secrets].map(({ resource }) => resource);
+  const deployServices = () =>
+    args.services.map(
+      (service) =>
+        new k8s.core.v1.Service(
+          `${name}-${service.name ?? spec.name}`,
+          serviceArgs({
+            id,
+            namespace,
+            name: service.name,
+            headless: service.headless,
+            publishNotReadyAddresses: service.publishNotReadyAddresses,
+            pod: service.pod,
+            ports: servicePorts(spec, { names: service.portNames, nodePorts: service.nodePorts }),
+          }),
+          opts,
+        ),
+    );
+  const governing = controller.kind === "StatefulSet" ? deployServices() : undefined;
+  deployController(
+    resourceName,
+    { id, namespace, controller, template, settings: args.settings },
+    config.length === 0 ? opts : { ...opts, dependsOn: config },
+  );
+  if (controller.kind !== "DaemonSet") {
+    deployDisruptionBudget(resourceName, id, namespace, controller.replicas, opts);
+  }
+  deployWorkloadPolicy(resourceName, args.wiring, namespace, id, opts);
+  return { services: governing ?? deployServices() };
+}
+
 /**
  * A single-binary server that keeps its data on one volume: its ServiceAccount, its ConfigMaps, a
  * hardened pod without an API token (it never calls the Kubernetes API; IRSA brings its own token),
@@ -55,45 +225,30 @@ export function deployDataWorkload(
   opts: pulumi.CustomResourceOptions,
 ): void {
   const { spec, settings } = args;
-  const id: WorkloadIdentity = { name: spec.name, component: args.component, image: args.image };
-  const namespace = settings.namespaces.observability;
-  const resourceName = `${name}-${spec.name}`;
-  new k8s.core.v1.ServiceAccount(resourceName, serviceAccountArgs(id, namespace, args.roleArn), opts);
-  const configMaps = args.configMaps.map(
-    (map) =>
-      new k8s.core.v1.ConfigMap(
-        `${name}-${map.name}`,
-        { metadata: objectMeta(id, namespace, map.name), data: { ...map.data } },
-        opts,
-      ),
-  );
-  const podSpec = hardenedPodSpec({
-    platform: podPlatform(settings, args.placement),
-    serviceAccountName: spec.name,
-    mountServiceAccountToken: false,
-    containers: [{ ...args.container, name: spec.name, image: args.image, ports: containerPorts(spec) }],
-    volumes: args.configMaps.map((map, i) => ({
-      name: map.volume,
-      configMap: { name: configMaps[i].metadata.name },
-    })),
-  });
-  new k8s.core.v1.Service(
-    resourceName,
-    serviceArgs({ id, namespace, headless: true, ports: servicePorts(spec) }),
+  deployWorkload(
+    name,
+    {
+      spec,
+      component: args.component,
+      image: args.image,
+      namespace: settings.namespaces.observability,
+      settings,
+      placement: args.placement,
+      serviceAccount: { roleArn: args.roleArn },
+      configMaps: args.configMaps,
+      container: { ...args.container, name: spec.name },
+      pod: { mountServiceAccountToken: false },
+      rolledBy: args.rolledBy,
+      controller: {
+        kind: "StatefulSet",
+        replicas: 1,
+        serviceName: spec.name,
+        storageSize: args.storageSize,
+        holdsHistory: true,
+      },
+      services: [{ headless: true }],
+      wiring: args.wiring,
+    },
     opts,
   );
-  volumeStatefulSet(
-    resourceName,
-    {
-      id,
-      namespace,
-      replicas: 1,
-      serviceName: spec.name,
-      template: podTemplate(id, podSpec, args.rolledBy),
-      storageClassName: settings.storage.className,
-      storageSize: args.storageSize,
-    },
-    { ...opts, ...dataProtection(settings.profile), dependsOn: configMaps },
-  );
-  deployWorkloadPolicy(resourceName, args.wiring, namespace, id, opts);
 }

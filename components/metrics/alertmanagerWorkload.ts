@@ -1,15 +1,9 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { objectMeta } from "../common/metadata";
-import { serviceArgs } from "../common/service";
-import { deployWorkloadPolicy } from "../common/flowPolicies";
-import { hardenedPodSpec, podTemplate } from "../common/podSpec";
-import { podPlatform } from "../common/placement";
+import { spreadAcrossNodes } from "../common/disruption";
 import { httpProbe } from "../common/probes";
-import { containerPorts, servicePorts, workloadUrl } from "../common/workloadSpec";
-import { deployDisruptionBudget, spreadAcrossNodes } from "../common/disruption";
-import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
+import { deployWorkload } from "../common/workload";
+import { workloadUrl } from "../common/workloadSpec";
 import { toYaml } from "../common/yaml";
 import { alertmanagerConfig, receiverSecrets } from "./alertmanagerConfig";
 import { externalUrls } from "./externalUrls";
@@ -50,34 +44,30 @@ export function deployAlertmanager(
   const replicas = config.metrics.alertmanagerReplicas;
   const id = { name: ALERTMANAGER.name, component: "alerting", image: config.images.alertmanager };
   const urls = externalUrls(config);
-
-  const configMap = new k8s.core.v1.ConfigMap(
-    `${name}-alertmanager-config`,
+  deployWorkload(
+    name,
     {
-      metadata: objectMeta(id, namespace, "alertmanager-config"),
-      data: {
-        "alertmanager.yml": toYaml(alertmanagerConfig(config.alerting)),
-        [path.basename(ALERTMANAGER_PATHS.templatesFile)]: notificationTemplates(urls.grafana),
-      },
-    },
-    opts,
-  );
-  const secret = new k8s.core.v1.Secret(
-    `${name}-alertmanager-receivers`,
-    {
-      metadata: objectMeta(id, namespace, "alertmanager-receivers"),
-      stringData: receiverSecrets(config.alerting),
-    },
-    opts,
-  );
-
-  const spec = hardenedPodSpec({
-    platform: podPlatform(config, "alertmanager"),
-    ...(replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {}),
-    containers: [
-      {
+      spec: ALERTMANAGER,
+      component: id.component,
+      image: id.image,
+      namespace,
+      settings: config,
+      placement: "alertmanager",
+      configMaps: [
+        {
+          name: "alertmanager-config",
+          volume: "config",
+          data: {
+            "alertmanager.yml": toYaml(alertmanagerConfig(config.alerting)),
+            [path.basename(ALERTMANAGER_PATHS.templatesFile)]: notificationTemplates(urls.grafana),
+          },
+        },
+      ],
+      secrets: [
+        { name: "alertmanager-receivers", volume: "receivers", stringData: receiverSecrets(config.alerting) },
+      ],
+      container: {
         name: "alertmanager",
-        image: config.images.alertmanager,
         args: [
           `--config.file=${ALERTMANAGER_PATHS.configFile}`,
           `--storage.path=${ALERTMANAGER_PATHS.data}`,
@@ -88,7 +78,6 @@ export function deployAlertmanager(
           ...peerArgs(namespace, replicas),
         ],
         env: [{ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
-        ports: containerPorts(ALERTMANAGER),
         resources: config.resources.alertmanager,
         volumeMounts: [
           { name: "config", mountPath: ALERTMANAGER_PATHS.configDir, readOnly: true },
@@ -104,52 +93,33 @@ export function deployAlertmanager(
           failureThreshold: 24,
         }),
       },
-      configReloaderContainer(config, `http://127.0.0.1:${ALERTMANAGER.ports.http.port}/-/reload`, [
-        { volume: "config", mountPath: ALERTMANAGER_PATHS.configDir },
-        { volume: "receivers", mountPath: ALERTMANAGER_PATHS.secretsDir },
-      ]),
-    ],
-    volumes: [
-      { name: "config", configMap: { name: configMap.metadata.name } },
-      { name: "receivers", secret: { secretName: secret.metadata.name, defaultMode: 0o440 } },
-    ],
-  });
-
-  new k8s.core.v1.Service(
-    `${name}-alertmanager`,
-    serviceArgs({ id, namespace, ports: servicePorts(ALERTMANAGER) }),
-    opts,
-  );
-  // Stable per-pod DNS names for peers and for Prometheus; not-ready pods must still gossip.
-  new k8s.core.v1.Service(
-    `${name}-alertmanager-peers`,
-    serviceArgs({
-      id,
-      namespace,
-      name: ALERTMANAGER_PEERS_SERVICE,
-      headless: true,
-      publishNotReadyAddresses: true,
-      ports: servicePorts(ALERTMANAGER, { names: ["http", "mesh-tcp", "mesh-udp"] }),
-    }),
-    opts,
-  );
-
-  volumeStatefulSet(
-    `${name}-alertmanager`,
-    {
-      id,
-      namespace,
-      replicas,
-      serviceName: ALERTMANAGER_PEERS_SERVICE,
-      template: podTemplate(id, spec),
-      storageClassName: config.storage.className,
-      storageSize: DATA_SIZE,
+      sidecars: [
+        configReloaderContainer(config, `http://127.0.0.1:${ALERTMANAGER.ports.http.port}/-/reload`, [
+          { volume: "config", mountPath: ALERTMANAGER_PATHS.configDir },
+          { volume: "receivers", mountPath: ALERTMANAGER_PATHS.secretsDir },
+        ]),
+      ],
+      pod: replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {},
+      controller: {
+        kind: "StatefulSet",
+        replicas,
+        serviceName: ALERTMANAGER_PEERS_SERVICE,
+        storageSize: DATA_SIZE,
+        holdsHistory: true,
+      },
+      services: [
+        {},
+        // Stable per-pod DNS names for peers and for Prometheus; not-ready pods must still gossip.
+        {
+          name: ALERTMANAGER_PEERS_SERVICE,
+          headless: true,
+          publishNotReadyAddresses: true,
+          portNames: ["http", "mesh-tcp", "mesh-udp"],
+        },
+      ],
+      wiring: config.wiring,
     },
-    { ...opts, ...dataProtection(config.profile), dependsOn: [configMap, secret] },
+    opts,
   );
-  deployDisruptionBudget(`${name}-alertmanager`, id, namespace, replicas, opts);
-
-  deployWorkloadPolicy(`${name}-alertmanager`, config.wiring, namespace, id, opts);
-
   return { url: workloadUrl(ALERTMANAGER, namespace, "http") };
 }

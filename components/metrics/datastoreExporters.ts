@@ -1,14 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PlacedWorkloadName } from "../../config";
-import { selectorLabels } from "../common/labels";
-import { objectMeta } from "../common/metadata";
-import { ContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
-import { podPlatform } from "../common/placement";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
-import { serviceArgs } from "../common/service";
-import { containerPorts, servicePorts } from "../common/workloadSpec";
-import { deployWorkloadPolicy } from "../common/flowPolicies";
+import { deployWorkload } from "../common/workload";
 import { DatastoreExporter, datastoreExporters } from "./names";
 import { MetricsSettings } from "./settings";
 
@@ -63,45 +57,30 @@ export function deployDatastoreExporters(
   config: MetricsSettings,
   opts: pulumi.CustomResourceOptions,
 ): void {
-  const namespace = config.namespaces.observability;
   for (const exporter of datastoreExporters(config.metrics)) {
-    const workload = exporter.spec.name;
-    const runs = exporterContainer(config, exporter, workload);
-    const id = { name: workload, component: "metrics", image: runs.image };
-    const secret = new k8s.core.v1.Secret(
-      `${name}-${workload}`,
-      { metadata: objectMeta(id, namespace), stringData: runs.credentials },
-      opts,
-    );
-    const container: ContainerSpec = {
-      name: "exporter",
-      image: runs.image,
-      env: runs.env,
-      ports: containerPorts(exporter.spec),
-      resources: runs.resources,
-      livenessProbe: httpProbe("http-metrics", runs.healthPath, { failureThreshold: LIVENESS_FAILURES }),
-      readinessProbe: httpProbe("http-metrics", runs.healthPath, { initialDelaySeconds: 2 }),
-    };
-    new k8s.apps.v1.Deployment(
-      `${name}-${workload}`,
+    const runs = exporterContainer(config, exporter, exporter.spec.name);
+    deployWorkload(
+      name,
       {
-        metadata: objectMeta(id, namespace),
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: selectorLabels(id) },
-          template: podTemplate(
-            id,
-            hardenedPodSpec({ platform: podPlatform(config, runs.workload), containers: [container] }),
-          ),
+        spec: exporter.spec,
+        component: "metrics",
+        image: runs.image,
+        namespace: config.namespaces.observability,
+        settings: config,
+        placement: runs.workload,
+        secrets: [{ stringData: runs.credentials }],
+        container: {
+          name: "exporter",
+          env: runs.env,
+          resources: runs.resources,
+          livenessProbe: httpProbe("http-metrics", runs.healthPath, { failureThreshold: LIVENESS_FAILURES }),
+          readinessProbe: httpProbe("http-metrics", runs.healthPath, { initialDelaySeconds: 2 }),
         },
+        controller: { kind: "Deployment", replicas: 1 },
+        services: [{}],
+        wiring: config.wiring,
       },
-      { ...opts, dependsOn: [secret] },
-    );
-    new k8s.core.v1.Service(
-      `${name}-${workload}`,
-      serviceArgs({ id, namespace, ports: servicePorts(exporter.spec) }),
       opts,
     );
-    deployWorkloadPolicy(`${name}-${workload}`, config.wiring, namespace, id, opts);
   }
 }

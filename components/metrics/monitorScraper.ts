@@ -1,16 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { podPlatform } from "../common/placement";
-import { selectorLabels } from "../common/labels";
-import { objectMeta } from "../common/metadata";
-import { hardenedPodSpec, podTemplate } from "../common/podSpec";
-import { httpProbe } from "../common/probes";
-import { deployClusterRole, serviceAccountArgs } from "../common/rbac";
-import { serviceArgs } from "../common/service";
-import { containerPorts, servicePorts } from "../common/workloadSpec";
 import { AlloyBlock, expression, renderAlloy } from "../common/alloySyntax";
-import { alloyRunArgs } from "../common/alloyRun";
-import { deployWorkloadPolicy } from "../common/flowPolicies";
+import { alloyProbes, alloyRunArgs } from "../common/alloyRun";
+import { deployWorkload } from "../common/workload";
 import { MONITOR_SCRAPER, MONITOR_SCRAPER_PATHS } from "./names";
 import { TIER_LABEL } from "./scrapeJobs";
 import { MetricsSettings } from "./settings";
@@ -87,59 +79,35 @@ export function deployMonitorScraper(
   prometheusWriteUrls: readonly string[],
   opts: pulumi.CustomResourceOptions,
 ): void {
-  const namespace = config.namespaces.observability;
-  const id = { name: MONITOR_SCRAPER.name, component: "metrics", image: config.images.alloy };
   const configText = monitorScraperConfig(config, prometheusWriteUrls);
-
-  new k8s.core.v1.ServiceAccount(`${name}-monitor-scraper`, serviceAccountArgs(id, namespace), opts);
-  deployClusterRole(`${name}-monitor-scraper`, id, namespace, MONITOR_SCRAPER_RULES, opts);
-  const configMap = new k8s.core.v1.ConfigMap(
-    `${name}-monitor-scraper-config`,
-    { metadata: objectMeta(id, namespace, "monitor-scraper-config"), data: { "config.alloy": configText } },
-    opts,
-  );
-  const spec = hardenedPodSpec({
-    platform: podPlatform(config, "monitorScraper"),
-    serviceAccountName: MONITOR_SCRAPER.name,
-    containers: [
-      {
+  deployWorkload(
+    name,
+    {
+      spec: MONITOR_SCRAPER,
+      component: "metrics",
+      image: config.images.alloy,
+      namespace: config.namespaces.observability,
+      settings: config,
+      placement: "monitorScraper",
+      serviceAccount: { clusterRules: MONITOR_SCRAPER_RULES },
+      configMaps: [
+        { name: "monitor-scraper-config", volume: "config", data: { "config.alloy": configText } },
+      ],
+      container: {
         name: "alloy",
-        image: config.images.alloy,
         args: alloyRunArgs(MONITOR_SCRAPER_PATHS, MONITOR_SCRAPER.ports.http.port),
-        ports: containerPorts(MONITOR_SCRAPER),
         resources: config.resources.monitorScraper,
         volumeMounts: [{ name: "config", mountPath: MONITOR_SCRAPER_PATHS.config, readOnly: true }],
         scratchPaths: [MONITOR_SCRAPER_PATHS.data, "/tmp"],
-        livenessProbe: httpProbe("http", "/-/healthy"),
-        readinessProbe: httpProbe("http", "/-/ready", { initialDelaySeconds: 5, periodSeconds: 5 }),
-        startupProbe: httpProbe("http", "/-/ready", {
-          initialDelaySeconds: 0,
-          periodSeconds: 5,
-          failureThreshold: 24,
-        }),
+        ...alloyProbes(),
       },
-    ],
-    volumes: [{ name: "config", configMap: { name: configMap.metadata.name } }],
-  });
-  new k8s.apps.v1.Deployment(
-    `${name}-monitor-scraper`,
-    {
-      metadata: objectMeta(id, namespace),
-      spec: {
-        replicas: 1,
-        strategy: { type: "Recreate" },
-        selector: { matchLabels: selectorLabels(id) },
-        // Alloy does not watch its file: a config change rolls the pod.
-        template: podTemplate(id, spec, { config: configText }),
-      },
+      // Alloy does not watch its file: a config change rolls the pod.
+      rolledBy: { config: configText },
+      controller: { kind: "Deployment", replicas: 1, strategy: { type: "Recreate" } },
+      // Prometheus scrapes the scraper's own metrics (and its per-monitor target counts) through it.
+      services: [{}],
+      wiring: config.wiring,
     },
-    { ...opts, dependsOn: [configMap] },
-  );
-  // Prometheus scrapes the scraper's own metrics (and its per-monitor target counts) through it.
-  new k8s.core.v1.Service(
-    `${name}-monitor-scraper`,
-    serviceArgs({ id, namespace, ports: servicePorts(MONITOR_SCRAPER) }),
     opts,
   );
-  deployWorkloadPolicy(`${name}-monitor-scraper`, config.wiring, namespace, id, opts);
 }

@@ -1,15 +1,7 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { objectMeta } from "../common/metadata";
-import { deployClusterRole, serviceAccountArgs } from "../common/rbac";
-import { serviceArgs } from "../common/service";
-import { deployWorkloadPolicy } from "../common/flowPolicies";
-import { hardenedPodSpec, podTemplate } from "../common/podSpec";
-import { podPlatform } from "../common/placement";
+import { spreadAcrossNodes } from "../common/disruption";
 import { httpProbe } from "../common/probes";
-import { deployDisruptionBudget, spreadAcrossNodes } from "../common/disruption";
-import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
-import { containerPorts, servicePorts } from "../common/workloadSpec";
+import { deployWorkload } from "../common/workload";
 import { toYaml } from "../common/yaml";
 import { configReloaderContainer } from "./configReloader";
 import { externalUrls } from "./externalUrls";
@@ -57,59 +49,40 @@ export function deployPrometheus(
   const id = { name: PROMETHEUS.name, component: "metrics", image: config.images.prometheus };
   const files = prometheusFiles(config, args.jobs);
   const remoteWrite = config.metrics.remoteWrite;
-
-  // IRSA: with remote write to Amazon Managed Prometheus, the pods sign as this role.
-  new k8s.core.v1.ServiceAccount(
-    `${name}-prometheus`,
-    serviceAccountArgs(id, namespace, remoteWrite?.roleArn),
-    opts,
-  );
-  // Read-only discovery of what Prometheus scrapes, plus kubelet metrics; no secrets, no proxy.
-  deployClusterRole(
-    `${name}-prometheus`,
-    id,
-    namespace,
-    [
-      { apiGroups: [""], resources: ["nodes", "services", "pods"], verbs: ["get", "list", "watch"] },
-      { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
-      { apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] },
-      { nonResourceURLs: ["/metrics"], verbs: ["get"] },
-    ],
-    opts,
-  );
-
-  const configMap = new k8s.core.v1.ConfigMap(
-    `${name}-prometheus-config`,
-    { metadata: objectMeta(id, namespace, "prometheus-config"), data: files.config },
-    opts,
-  );
-  const rulesMap = new k8s.core.v1.ConfigMap(
-    `${name}-prometheus-rules`,
-    { metadata: objectMeta(id, namespace, "prometheus-rules"), data: files.rules },
-    opts,
-  );
-
+  const replicas = config.metrics.replicas;
   // Teams' scrape credentials: a Secret mounted as files the jobs point at, never in the ConfigMap.
   const credentials = scrapeCredentials(config.metrics.extraScrapeConfigs);
-  const credentialsSecret =
-    Object.keys(credentials).length === 0
-      ? undefined
-      : new k8s.core.v1.Secret(
-          `${name}-prometheus-scrape-credentials`,
-          { metadata: objectMeta(id, namespace, "prometheus-scrape-credentials"), stringData: credentials },
-          opts,
-        );
-
-  const replicas = config.metrics.replicas;
-  const spec = hardenedPodSpec({
-    platform: podPlatform(config, "prometheus"),
-    serviceAccountName: PROMETHEUS.name,
-    ...(replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {}),
-    terminationGracePeriodSeconds: 600, // lets the TSDB finish writing its head block
-    containers: [
-      {
+  const hasCredentials = Object.keys(credentials).length > 0;
+  const nodePort = config.exposure.mode === "nodePort";
+  deployWorkload(
+    name,
+    {
+      spec: PROMETHEUS,
+      component: id.component,
+      image: id.image,
+      namespace,
+      settings: config,
+      placement: "prometheus",
+      serviceAccount: {
+        // IRSA: with remote write to Amazon Managed Prometheus, the pods sign as this role.
+        roleArn: remoteWrite?.roleArn,
+        // Read-only discovery of what Prometheus scrapes, plus kubelet metrics; no secrets, no proxy.
+        clusterRules: [
+          { apiGroups: [""], resources: ["nodes", "services", "pods"], verbs: ["get", "list", "watch"] },
+          { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
+          { apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] },
+          { nonResourceURLs: ["/metrics"], verbs: ["get"] },
+        ],
+      },
+      configMaps: [
+        { name: "prometheus-config", volume: "config", data: files.config },
+        { name: "prometheus-rules", volume: "rules", data: files.rules },
+      ],
+      secrets: hasCredentials
+        ? [{ name: "prometheus-scrape-credentials", volume: "scrape-credentials", stringData: credentials }]
+        : [],
+      container: {
         name: "prometheus",
-        image: config.images.prometheus,
         args: [
           `--config.file=${PROMETHEUS_PATHS.configFile}`,
           `--storage.tsdb.path=${PROMETHEUS_PATHS.data}`,
@@ -123,7 +96,6 @@ export function deployPrometheus(
           `--web.external-url=${externalUrls(config).prometheus}`,
           "--web.route-prefix=/",
         ],
-        ports: containerPorts(PROMETHEUS),
         // The `__replica__` external label AMP deduplicates by.
         ...(remoteWrite === undefined
           ? {}
@@ -133,9 +105,9 @@ export function deployPrometheus(
           { name: "config", mountPath: PROMETHEUS_PATHS.configDir, readOnly: true },
           { name: "rules", mountPath: PROMETHEUS_PATHS.rulesDir, readOnly: true },
           { name: "data", mountPath: PROMETHEUS_PATHS.data },
-          ...(credentialsSecret === undefined
-            ? []
-            : [{ name: "scrape-credentials", mountPath: PROMETHEUS_PATHS.secretsDir, readOnly: true }]),
+          ...(hasCredentials
+            ? [{ name: "scrape-credentials", mountPath: PROMETHEUS_PATHS.secretsDir, readOnly: true }]
+            : []),
         ],
         livenessProbe: httpProbe("http", "/-/healthy", { initialDelaySeconds: 15, periodSeconds: 10 }),
         readinessProbe: httpProbe("http", "/-/ready", { initialDelaySeconds: 5, periodSeconds: 5 }),
@@ -149,85 +121,33 @@ export function deployPrometheus(
           failureThreshold: 60,
         }),
       },
-      configReloaderContainer(config, `http://127.0.0.1:${PROMETHEUS.ports.http.port}/-/reload`, [
-        { volume: "config", mountPath: PROMETHEUS_PATHS.configDir },
-        { volume: "rules", mountPath: PROMETHEUS_PATHS.rulesDir },
-      ]),
-    ],
-    volumes: [
-      { name: "config", configMap: { name: configMap.metadata.name } },
-      { name: "rules", configMap: { name: rulesMap.metadata.name } },
-      ...(credentialsSecret === undefined
-        ? []
-        : [
-            {
-              name: "scrape-credentials",
-              secret: { secretName: credentialsSecret.metadata.name, defaultMode: 0o440 },
-            },
-          ]),
-    ],
-  });
-
-  const nodePort = config.exposure.mode === "nodePort";
-  new k8s.core.v1.Service(
-    `${name}-prometheus`,
-    serviceArgs({
-      id,
-      namespace,
-      ports: servicePorts(
-        PROMETHEUS,
+      sidecars: [
+        configReloaderContainer(config, `http://127.0.0.1:${PROMETHEUS.ports.http.port}/-/reload`, [
+          { volume: "config", mountPath: PROMETHEUS_PATHS.configDir },
+          { volume: "rules", mountPath: PROMETHEUS_PATHS.rulesDir },
+        ]),
+      ],
+      pod: {
+        ...(replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {}),
+        terminationGracePeriodSeconds: 600, // lets the TSDB finish writing its head block
+      },
+      controller: {
+        kind: "StatefulSet",
+        replicas,
+        serviceName: PROMETHEUS_PEERS_SERVICE,
+        storageSize: config.metrics.storageSize,
+        holdsHistory: true,
+      },
+      services: [
         nodePort ? { nodePorts: { http: config.exposure.nodePorts.prometheus } } : {},
-      ),
-    }),
-    opts,
-  );
-
-  // Stable per-replica names (prometheus-0.prometheus-peers...) for remote writers.
-  new k8s.core.v1.Service(
-    `${name}-prometheus-peers`,
-    serviceArgs({
-      id,
-      namespace,
-      name: PROMETHEUS_PEERS_SERVICE,
-      headless: true,
-      ports: servicePorts(PROMETHEUS),
-    }),
-    opts,
-  );
-
-  // What Grafana queries without remote write: one replica, the same every time.
-  new k8s.core.v1.Service(
-    `${name}-prometheus-query`,
-    serviceArgs({
-      id,
-      namespace,
-      name: PROMETHEUS_QUERY_SERVICE,
-      pod: queryPodName(config.metrics),
-      ports: servicePorts(PROMETHEUS),
-    }),
-    opts,
-  );
-
-  volumeStatefulSet(
-    `${name}-prometheus`,
-    {
-      id,
-      namespace,
-      replicas,
-      serviceName: PROMETHEUS_PEERS_SERVICE,
-      template: podTemplate(id, spec),
-      storageClassName: config.storage.className,
-      storageSize: config.metrics.storageSize,
+        // Stable per-replica names (prometheus-0.prometheus-peers...) for remote writers.
+        { name: PROMETHEUS_PEERS_SERVICE, headless: true },
+        // What Grafana queries without remote write: one replica, the same every time.
+        { name: PROMETHEUS_QUERY_SERVICE, pod: queryPodName(config.metrics) },
+      ],
+      wiring: config.wiring,
     },
-    {
-      ...opts,
-      ...dataProtection(config.profile),
-      dependsOn: [configMap, rulesMap, ...(credentialsSecret === undefined ? [] : [credentialsSecret])],
-    },
+    opts,
   );
-  deployDisruptionBudget(`${name}-prometheus`, id, namespace, replicas, opts);
-
-  deployWorkloadPolicy(`${name}-prometheus`, config.wiring, namespace, id, opts);
-
   return { url: queryServiceUrl(namespace) };
 }

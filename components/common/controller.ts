@@ -1,0 +1,90 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { WorkloadIdentity, selectorLabels } from "./labels";
+import { objectMeta } from "./metadata";
+import { PlatformSettings } from "./settings";
+import { dataProtection, volumeStatefulSet } from "./statefulSet";
+
+/** What runs the pods. */
+export type WorkloadController =
+  | {
+      readonly kind: "Deployment";
+      readonly replicas: number;
+      /** @default RollingUpdate, a quarter of the pods at a time */
+      readonly strategy?: k8s.types.input.apps.v1.DeploymentStrategy;
+    }
+  | { readonly kind: "DaemonSet" }
+  | {
+      readonly kind: "StatefulSet";
+      readonly replicas: number;
+      /** The Service that gives its pods stable DNS names. */
+      readonly serviceName: string;
+      /** Each replica's `data` volume. */
+      readonly storageSize: string;
+      /** Protected and retained on eks (`dataProtection`): the volume holds history, not only state. */
+      readonly holdsHistory: boolean;
+    };
+
+export interface ControllerArgs {
+  readonly id: WorkloadIdentity;
+  readonly namespace: string;
+  readonly controller: WorkloadController;
+  readonly template: k8s.types.input.core.v1.PodTemplateSpec;
+  /** The StorageClass and profile of a StatefulSet's volumes. */
+  readonly settings: PlatformSettings;
+}
+
+/** Registers the controller that runs a workload's pods from `template`. */
+export function deployController(
+  name: string,
+  args: ControllerArgs,
+  opts: pulumi.CustomResourceOptions,
+): void {
+  const { id, namespace, controller, template } = args;
+  if (controller.kind === "StatefulSet") {
+    volumeStatefulSet(
+      name,
+      {
+        id,
+        namespace,
+        replicas: controller.replicas,
+        serviceName: controller.serviceName,
+        template,
+        storageClassName: args.settings.storage.className,
+        storageSize: controller.storageSize,
+      },
+      controller.holdsHistory ? { ...opts, ...dataProtection(args.settings.profile) } : opts,
+    );
+    return;
+  }
+  const metadata = objectMeta(id, namespace);
+  const selector = { matchLabels: selectorLabels(id) };
+  if (controller.kind === "Deployment") {
+    new k8s.apps.v1.Deployment(
+      name,
+      {
+        metadata,
+        spec: {
+          replicas: controller.replicas,
+          ...(controller.strategy === undefined ? {} : { strategy: controller.strategy }),
+          selector,
+          template,
+        },
+      },
+      opts,
+    );
+    return;
+  }
+  new k8s.apps.v1.DaemonSet(
+    name,
+    {
+      metadata,
+      spec: {
+        selector,
+        updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
+        template,
+      },
+    },
+    opts,
+  );
+}
