@@ -58,7 +58,7 @@ tier_tools() {
     case "$tier" in
       unit) printf '%s\n' kube-validate prometheus alertmanager lokitool ;;
       components) printf '%s\n' prometheus alertmanager loki otelcol otlp-sink alloy ;;
-      cluster) printf '%s\n' kubernetes etcd kwok ;;
+      cluster) printf '%s\n' kubernetes etcd kwok prometheus ;;
     esac
   done | awk '!seen[$0]++'
 }

@@ -7,7 +7,7 @@ export const TEST_RUN_VARIABLE = "OBSERVABILITY_COMPONENT_TEST_RUN";
  * Builds (or finds in the cache) the binaries the component tests boot: Loki, the collector
  * (OpenTelemetry Collector Builder, from tools/otelcol/manifest.yaml), Prometheus and
  * Alertmanager of the deployed versions, Alloy (the log agent and monitor scraper), the OTLP sink that stands in for
- * Tempo (which the module proxy here does not serve), and the test control plane (kube-apiserver, etcd, kwok).
+ * Tempo (which the module proxy here does not serve).
  */
 export default function globalSetup(): void {
   process.env[TEST_RUN_VARIABLE] = String(process.pid);
@@ -17,8 +17,4 @@ export default function globalSetup(): void {
   process.env.ALERTMANAGER_DIR = toolDirectory("alertmanager");
   process.env.ALLOY_DIR = toolDirectory("alloy");
   process.env.OTLP_SINK_DIR = toolDirectory("otlp-sink");
-  // The test control plane, whose API server the platform rules scrape (useDashboards.test.ts).
-  process.env.KUBERNETES_DIR = toolDirectory("kubernetes");
-  process.env.ETCD_DIR = toolDirectory("etcd");
-  process.env.KWOK_DIR = toolDirectory("kwok");
 }
