@@ -89,8 +89,9 @@ if [[ ! -f "$out/.complete" ]]; then
   echo "$name: built in $(($(date +%s) - start)) s" >&2
 fi
 # scripts/steps.sh reports this build in the time summary of the script that started it.
-# A background build that found the tool cached did nothing worth reporting.
-if [[ -n "${OBSERVABILITY_STEP_LOG:-}" && ! ($temperature == warm && -n "${OBSERVABILITY_BUILD_BACKGROUND:-}") ]]; then
+# A background build that found the tool cached, or built by a suite it waited for, did nothing
+# worth reporting: only the suites' waits are the run's.
+if [[ -n "${OBSERVABILITY_STEP_LOG:-}" && ! ($temperature =~ ^(warm|waited)$ && -n "${OBSERVABILITY_BUILD_BACKGROUND:-}") ]]; then
   printf 'build\t%s\t%s\t%s\n' "$name" "$(($(date +%s) - start))" "$temperature" >>"$OBSERVABILITY_STEP_LOG"
 fi
 echo "$out"
