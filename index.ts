@@ -3,7 +3,7 @@ import { loadStackConfig } from "./config/load";
 import { DEPLOYED_VOLUMES_OUTPUT, deployedVolumes } from "./config/deployedVolumes";
 import { PROJECT_ROOT } from "./config/projectRoot";
 import { componentConfigChecks, otherScrapeJobs } from "./components/configChecks";
-import { PlatformSettings } from "./components/common/settings";
+import { platformSettings } from "./components/common/settings";
 import { readExtraDashboards } from "./components/grafana/extraDashboards";
 import { Demo } from "./components/demo";
 import { DEMO_NAMESPACE } from "./components/demo/names";
@@ -53,16 +53,7 @@ async function main() {
 
   // Each component reads its own sections of the config and what the others expose. Prometheus and
   // Alertmanager come first, as everything else sends to them.
-  const platform: PlatformSettings = {
-    profile: config.profile,
-    cluster: config.cluster,
-    namespaces: config.namespaces,
-    apps: config.apps,
-    storage: config.storage,
-    images: config.images,
-    resources: config.resources,
-    placement: config.placement,
-  };
+  const platform = platformSettings(config);
   const metrics = new Metrics(
     "metrics",
     {

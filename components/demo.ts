@@ -3,6 +3,7 @@ import { deployDemo } from "./demo/demoWorkloads";
 import { DemoSettings } from "./demo/settings";
 import { withFormerType } from "./common/formerType";
 
+/** What the demo takes (see DemoSettings for each field, with its default). index.ts maps it. */
 export type DemoArgs = DemoSettings;
 
 /**

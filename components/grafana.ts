@@ -14,11 +14,18 @@ import { workloadScrapeJob } from "./metrics/scrapeJobs";
 import { deployWorkloadPolicy } from "./common/flowPolicies";
 import { withFormerType } from "./common/formerType";
 
+/**
+ * What Grafana takes: its sections of the validated stack config (see GrafanaSettings for each, with
+ * its default), the other components' URLs and the teams' dashboards. index.ts maps them.
+ */
 export interface GrafanaArgs extends GrafanaSettings {
   /** The other components' URLs, Loki tenant and trace-ID expression, for the datasources. */
   readonly backends: GrafanaBackends;
-  /** `grafana.extraDashboards`, read from the repository and checked with the config (`readExtraDashboards`). */
-  readonly extraDashboards: readonly ExtraDashboardFolder[];
+  /**
+   * `grafana.extraDashboards`, read from the repository and checked with the config (`readExtraDashboards`).
+   * @default none
+   */
+  readonly extraDashboards?: readonly ExtraDashboardFolder[];
 }
 
 /**
@@ -78,7 +85,7 @@ export class Grafana extends pulumi.ComponentResource {
       name,
       args,
       args.backends,
-      args.extraDashboards,
+      args.extraDashboards ?? [],
       id,
       children,
     );

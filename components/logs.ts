@@ -9,6 +9,10 @@ import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./metrics/scrapeJobs";
 import { withFormerType } from "./common/formerType";
 
+/**
+ * What Logs takes: its section of the validated stack config and what it takes from Metrics (see
+ * LogsSettings for each field, with its default). index.ts maps them.
+ */
 export type LogsArgs = LogsSettings;
 
 /**

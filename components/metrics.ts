@@ -29,12 +29,17 @@ import { workloadScrapeJob } from "./metrics/scrapeJobs";
 import { MetricsSettings } from "./metrics/settings";
 import { withFormerType } from "./common/formerType";
 
+/**
+ * What Metrics takes: its sections of the validated stack config (see MetricsSettings for each, with
+ * its default) and the other components' scrape jobs. index.ts maps them from the config.
+ */
 export interface MetricsArgs extends MetricsSettings {
   /**
    * The other components' scrape jobs (their static `scrapeJobs`), listed before this component's own in
    * prometheus.yml. Job names must be unique.
+   * @default none
    */
-  readonly scrapeJobs: readonly ScrapeConfig[];
+  readonly scrapeJobs?: readonly ScrapeConfig[];
 }
 
 /**
@@ -120,7 +125,7 @@ export class Metrics extends pulumi.ComponentResource {
     const children = { parent: this };
 
     // The config phase (componentConfigChecks) has refused job names that clash.
-    const jobs = [...args.scrapeJobs, ...metricsScrapeJobs(args)];
+    const jobs = [...(args.scrapeJobs ?? []), ...metricsScrapeJobs(args)];
     const prometheus = deployPrometheus(name, { config: args, jobs }, children);
     const alertmanager = deployAlertmanager(name, args, children);
     deployKubeStateMetrics(name, args, children);

@@ -16,6 +16,10 @@ import { TracingSettings } from "./tracing/settings";
 import { deployTempo } from "./tracing/tempoWorkload";
 import { withFormerType } from "./common/formerType";
 
+/**
+ * What Tracing takes: its sections of the validated stack config and Prometheus' write endpoints
+ * from Metrics (see TracingSettings for each field, with its default). index.ts maps them.
+ */
 export type TracingArgs = TracingSettings;
 
 /**

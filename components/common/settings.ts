@@ -1,7 +1,7 @@
 import { StackConfig } from "../../config";
 
 /**
- * The parts of the stack config every stack reads. Each field is a section of
+ * The parts of the stack config every component reads. Each field is a section of
  * `Pulumi.<stack>.yaml` (`observability:<section>`), validated by `config/schema.ts`; what a
  * stack file leaves out comes from its profile's defaults, `PROFILE_DEFAULTS` in
  * `config/defaults.ts`.
@@ -26,4 +26,10 @@ export interface PlatformSettings {
   readonly placement: StackConfig["placement"];
   /** Requests and limits per container. Defaults to the laptop budget on kind, production sizes on eks. */
   readonly resources: StackConfig["resources"];
+}
+
+/** The platform sections of a validated stack config: what index.ts hands every component. */
+export function platformSettings(config: StackConfig): PlatformSettings {
+  const { profile, cluster, namespaces, apps, storage, images, placement, resources } = config;
+  return { profile, cluster, namespaces, apps, storage, images, placement, resources };
 }

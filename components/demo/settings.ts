@@ -6,6 +6,10 @@ import type { Flow } from "../common/flow";
 export interface DemoSettings extends Pick<PlatformSettings, "images"> {
   /** `demo.enabled`, the runtime image and each demo container's resources. Off by default; kind only. */
   readonly demo: StackConfig["demo"];
-  /** The wiring graph, built once: every NetworkPolicy of the stack comes from it. */
+  /**
+   * The stack's flows (`wiringGraph`, built once in index.ts): those into and out of this
+   * component's workloads make their NetworkPolicies, and a workload no flow names is refused.
+   * No default.
+   */
   readonly wiring: readonly Flow[];
 }

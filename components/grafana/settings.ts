@@ -16,7 +16,9 @@ export interface GrafanaBackends {
 }
 
 /** What the dashboards read: the cluster they title, the app namespaces they filter, the SLO objectives. */
-export type DashboardSettings = Pick<StackConfig, "cluster" | "apps" | "metrics">;
+export interface DashboardSettings extends Pick<StackConfig, "cluster" | "apps"> {
+  readonly metrics: Pick<StackConfig["metrics"], "slo">;
+}
 
 /** What the Grafana stack reads: mapped once, in index.ts. */
 export interface GrafanaSettings extends PlatformSettings {
@@ -24,8 +26,15 @@ export interface GrafanaSettings extends PlatformSettings {
   readonly grafana: StackConfig["grafana"];
   /** NodePort 30006 (kind) or an Ingress for the configured host (eks). */
   readonly exposure: StackConfig["exposure"];
-  /** `metrics.*`: the dashboards draw the SLO objectives and alert thresholds. */
-  readonly metrics: StackConfig["metrics"];
-  /** The wiring graph, built once: every NetworkPolicy of the stack comes from it. */
+  /**
+   * `metrics.slo`, whose objectives the dashboards draw, and `metrics.remoteWrite`: with Amazon
+   * Managed Prometheus, Grafana's pods assume its query role.
+   */
+  readonly metrics: Pick<StackConfig["metrics"], "slo" | "remoteWrite">;
+  /**
+   * The stack's flows (`wiringGraph`, built once in index.ts): those into and out of this
+   * component's workloads make their NetworkPolicies, and a workload no flow names is refused.
+   * No default.
+   */
   readonly wiring: readonly Flow[];
 }

@@ -6,10 +6,14 @@ import type { Flow } from "../common/flow";
 export interface LogsSettings extends PlatformSettings {
   /** Retention, storage, collection mode, masking, tenant, limits and log alerts. Defaults per profile (api mode on kind, node mode and tenant `platform` on eks). */
   readonly logs: StackConfig["logs"];
-  /** Where the ruler sends log alerts: the Alertmanager of Metrics. */
+  /** Where the ruler sends log alerts: `Metrics.alertmanagerUrl`. No default. */
   readonly alertmanagerUrl: string;
-  /** `metrics.runbookBaseUrl`: log alerts link to the same runbooks as metric alerts. */
+  /** `metrics.runbookBaseUrl`: log alerts link to the same runbooks as metric alerts. Defaults to `https://runbooks.example.com/observability`. */
   readonly runbookBaseUrl: string;
-  /** The wiring graph, built once: every NetworkPolicy of the stack comes from it. */
+  /**
+   * The stack's flows (`wiringGraph`, built once in index.ts): those into and out of this
+   * component's workloads make their NetworkPolicies, and a workload no flow names is refused.
+   * No default.
+   */
   readonly wiring: readonly Flow[];
 }

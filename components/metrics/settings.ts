@@ -10,6 +10,10 @@ export interface MetricsSettings extends PlatformSettings {
   readonly alerting: StackConfig["alerting"];
   /** NodePort (kind) or Ingress (eks): Prometheus gets a NodePort on kind. */
   readonly exposure: StackConfig["exposure"];
-  /** The wiring graph, built once: every NetworkPolicy of the stack comes from it. */
+  /**
+   * The stack's flows (`wiringGraph`, built once in index.ts): those into and out of this
+   * component's workloads make their NetworkPolicies, and a workload no flow names is refused.
+   * No default.
+   */
   readonly wiring: readonly Flow[];
 }
