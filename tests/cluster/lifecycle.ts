@@ -15,6 +15,7 @@ import {
   waitFor,
 } from "../../testkit/cluster";
 import { StackDeployer, ref } from "../../testkit/kubeApply";
+import { drainEachNode } from "./drain";
 import type { PulumiConfig } from "../../config";
 import { USER_EDITS } from "../support/userEdits";
 import { Json } from "../../testkit/json";
@@ -285,6 +286,35 @@ export function stackLifecycle(options: LifecycleOptions): void {
         `${spread.join(", ") || "no replicated workload"}; ${budgets.join(", ") || "no PDB"}`,
     );
   });
+
+  if (options.shape.nodes.length > 1) {
+    test("each node drained in turn through the Eviction API: every drain finishes, every replicated workload keeps a ready pod", async () => {
+      await step(
+        "drain each node, then its replacement in the zone",
+        async () => {
+          const report = await drainEachNode(api.core, current.objects);
+          for (const w of report.workloads.filter((w) => w.replicas > 1)) {
+            expect(`${w.ref}: fewest ready ${w.fewestReady}`).not.toBe(`${w.ref}: fewest ready 0`);
+          }
+          return report;
+        },
+        ({ drains, workloads }) =>
+          [
+            ...drains.map(
+              (d) =>
+                `${d.node} (${d.zone}): ${d.evicted.length} pods evicted in ${d.drainSeconds.toFixed(1)} s, ${d.refusals} refused by a budget first; all ready ${d.recoverySeconds.toFixed(1)} s after its replacement`,
+            ),
+            `fewest ready: ${workloads.map((w) => `${w.ref} ${w.fewestReady}/${w.replicas}`).join(", ")}`,
+            `no ready pod for: ${
+              workloads
+                .filter((w) => w.unavailableSeconds > 0)
+                .map((w) => `${w.ref} ${w.unavailableSeconds.toFixed(1)} s`)
+                .join(", ") || "none"
+            }`,
+          ].join("; "),
+      );
+    });
+  }
 
   for (const userEdit of USER_EDITS.filter((e) => e.stacks.includes(stack))) {
     test(`edit: ${userEdit.title}`, async () => {

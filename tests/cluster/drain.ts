@@ -1,0 +1,206 @@
+import * as k8s from "@kubernetes/client-node";
+import { KubeObject } from "../../render/manifest";
+import { describe as describeError, waitFor } from "../../testkit/cluster";
+import { Json } from "../../testkit/json";
+import { sleep } from "../../testkit/sleep";
+
+const MERGE_PATCH = { headers: { "Content-Type": k8s.PatchUtils.PATCH_FORMAT_JSON_MERGE_PATCH } };
+const SAMPLE_MS = 250;
+/** How long a drain may wait on disruption budgets before it counts as blocked. */
+const EVICTION_DEADLINE_MS = 120_000;
+
+export interface NodeDrain {
+  readonly node: string;
+  readonly zone: string;
+  /** From cordon to the last evicted pod gone. */
+  readonly drainSeconds: number;
+  readonly evicted: readonly string[];
+  /** Evictions a disruption budget refused (429) before it let them through. */
+  readonly refusals: number;
+  /** From uncordoning the node (its replacement in the zone) to every workload fully ready. */
+  readonly recoverySeconds: number;
+}
+
+export interface WorkloadDuringDrains {
+  readonly ref: string;
+  readonly replicas: number;
+  /** The fewest ready pods seen while the nodes were drained and replaced. */
+  readonly fewestReady: number;
+  /** Seconds with no ready pod at all. */
+  readonly unavailableSeconds: number;
+}
+
+export interface DrainReport {
+  readonly drains: readonly NodeDrain[];
+  readonly workloads: readonly WorkloadDuringDrains[];
+}
+
+interface Workload {
+  readonly ref: string;
+  readonly namespace: string;
+  readonly selector: Readonly<Record<string, string>>;
+  readonly replicas: number;
+}
+
+/**
+ * Drains each node in turn as a managed node group update does: cordon, evict every pod but the
+ * DaemonSets' through the Eviction API (a 429 from a disruption budget is retried, as kubectl drain
+ * does), wait until the evicted pods are gone, then uncordon, standing for the replacement node
+ * in the same zone, and wait until every workload is ready again before the next node. Samples
+ * every workload's ready pods throughout.
+ */
+export async function drainEachNode(
+  core: k8s.CoreV1Api,
+  objects: readonly KubeObject[],
+): Promise<DrainReport> {
+  const workloads: Workload[] = objects
+    .filter((o) => o.kind === "Deployment" || o.kind === "StatefulSet")
+    .map((o) => {
+      const spec = o.spec as Json;
+      return {
+        ref: `${o.kind}/${o.metadata.name}`,
+        namespace: o.metadata.namespace ?? "",
+        selector: spec.selector.matchLabels as Record<string, string>,
+        replicas: spec.replicas as number,
+      };
+    });
+  const fewestReady = new Map(workloads.map((w) => [w.ref, w.replicas]));
+  const unavailableMs = new Map(workloads.map((w) => [w.ref, 0]));
+
+  const readyCounts = async (): Promise<Map<string, number>> => {
+    const pods = (await core.listPodForAllNamespaces()).body.items.filter(
+      (p) =>
+        p.metadata?.deletionTimestamp === undefined &&
+        p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true,
+    );
+    return new Map(
+      workloads.map((w) => [
+        w.ref,
+        pods.filter(
+          (p) =>
+            p.metadata?.namespace === w.namespace &&
+            Object.entries(w.selector).every(([k, v]) => p.metadata?.labels?.[k] === v),
+        ).length,
+      ]),
+    );
+  };
+
+  let sampling = true;
+  const sampler = (async () => {
+    let last = Date.now();
+    while (sampling) {
+      const counts = await readyCounts();
+      const now = Date.now();
+      for (const [ref, ready] of counts) {
+        fewestReady.set(ref, Math.min(fewestReady.get(ref) ?? ready, ready));
+        if (ready === 0) {
+          unavailableMs.set(ref, (unavailableMs.get(ref) ?? 0) + now - last);
+        }
+      }
+      last = now;
+      await sleep(SAMPLE_MS);
+    }
+  })();
+
+  const drains: NodeDrain[] = [];
+  try {
+    for (const node of (await core.listNode()).body.items) {
+      const name = node.metadata?.name ?? "";
+      const zone = node.metadata?.labels?.["topology.kubernetes.io/zone"] ?? "";
+      const start = Date.now();
+      await core.patchNode(
+        name,
+        { spec: { unschedulable: true } },
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        MERGE_PATCH,
+      );
+      const pods = (
+        await core.listPodForAllNamespaces(undefined, undefined, `spec.nodeName=${name}`)
+      ).body.items.filter((p) => !(p.metadata?.ownerReferences ?? []).some((o) => o.kind === "DaemonSet"));
+      const refusals = await Promise.all(pods.map((pod) => evict(core, pod)));
+      for (const pod of pods) {
+        await waitFor(
+          async () =>
+            (await core
+              .readNamespacedPod(pod.metadata?.name ?? "", pod.metadata?.namespace ?? "")
+              .then((r) => r.body.metadata?.uid !== pod.metadata?.uid)
+              .catch(() => true))
+              ? true
+              : undefined,
+          `evicted pod ${pod.metadata?.namespace}/${pod.metadata?.name} gone`,
+        );
+      }
+      const drained = Date.now();
+      await core.patchNode(
+        name,
+        { spec: { unschedulable: false } },
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        MERGE_PATCH,
+      );
+      await waitFor(
+        async () => {
+          const counts = await readyCounts();
+          return workloads.every((w) => counts.get(w.ref) === w.replicas) ? true : undefined;
+        },
+        `every workload ready again after draining ${name}`,
+        120_000,
+      );
+      drains.push({
+        node: name,
+        zone,
+        drainSeconds: (drained - start) / 1000,
+        evicted: pods.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`),
+        refusals: refusals.reduce((a, b) => a + b, 0),
+        recoverySeconds: (Date.now() - drained) / 1000,
+      });
+    }
+  } finally {
+    sampling = false;
+    await sampler;
+  }
+  return {
+    drains,
+    workloads: workloads.map((w) => ({
+      ref: w.ref,
+      replicas: w.replicas,
+      fewestReady: fewestReady.get(w.ref) ?? 0,
+      unavailableSeconds: (unavailableMs.get(w.ref) ?? 0) / 1000,
+    })),
+  };
+}
+
+/** Evicts `pod`, retrying while a disruption budget refuses; returns how many times one did. */
+async function evict(core: k8s.CoreV1Api, pod: k8s.V1Pod): Promise<number> {
+  const name = pod.metadata?.name ?? "";
+  const namespace = pod.metadata?.namespace ?? "";
+  const deadline = Date.now() + EVICTION_DEADLINE_MS;
+  for (let refusals = 0; ; refusals++) {
+    try {
+      await core.createNamespacedPodEviction(name, namespace, {
+        apiVersion: "policy/v1",
+        kind: "Eviction",
+        metadata: { name, namespace },
+      });
+      return refusals;
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 404) {
+        return refusals;
+      }
+      if (status !== 429 || Date.now() > deadline) {
+        throw new Error(
+          `eviction of ${namespace}/${name} ${status === 429 ? `still refused by its disruption budget after ${EVICTION_DEADLINE_MS / 1000} s` : "failed"}: ${describeError(error)}`,
+        );
+      }
+      await sleep(1000);
+    }
+  }
+}
