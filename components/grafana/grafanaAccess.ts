@@ -1,8 +1,8 @@
 import * as grafana from "@pulumiverse/grafana";
 import * as pulumi from "@pulumi/pulumi";
 import { extraFolderUid } from "./extraDashboards";
-import { grafanaPublicUrl } from "./names";
 import { GrafanaSettings } from "./settings";
+import { grafanaPublicUrl } from "./publicUrl";
 
 /**
  * What every folder with team grants keeps: Grafana's own defaults for a new folder. A folder

@@ -1,8 +1,9 @@
 import { StackConfig } from "../../config";
 import { goMemoryLimitMiB } from "../common/goMemoryLimit";
 import { workloadAddress } from "../common/workloadSpec";
-import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO, collectorTiered } from "./names";
+import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO } from "./names";
 import { TracingSettings } from "./settings";
+import { collectorTiered } from "./collectorTiers";
 
 // The OpenTelemetry Collector (contrib 0.130) configuration, as typed data. Component names are
 // the ones that version registers.
