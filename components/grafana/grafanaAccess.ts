@@ -15,7 +15,7 @@ const BASIC_ROLE_GRANTS = [
 ] as const;
 
 /** What `pulumi up` logs in to Grafana's API with. */
-export interface GrafanaApiLogin {
+interface GrafanaApiLogin {
   readonly adminUser: string;
   /** A Pulumi secret. */
   readonly adminPassword: pulumi.Input<string>;

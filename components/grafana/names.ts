@@ -25,7 +25,7 @@ export const DATASOURCE_UIDS = {
   alertmanager: "alertmanager",
 } as const;
 
-export type DatasourceType = "prometheus" | "loki" | "tempo" | "alertmanager";
+type DatasourceType = "prometheus" | "loki" | "tempo" | "alertmanager";
 
 /** A panel's or target's reference to a provisioned datasource. */
 export interface DatasourceRef {

@@ -5,7 +5,7 @@ import { ALLOY, LOKI } from "./names";
 import { alloyNamespace } from "./alloyNamespace";
 
 /** The other components' workloads that open connections into Loki and the log agent. */
-export interface LogsClients {
+interface LogsClients {
   /** Prometheus, which scrapes their metrics. */
   readonly scraper: Endpoint;
   /** Grafana, which queries Loki. */

@@ -4,7 +4,7 @@ import { metricsPublicUrls } from "./metricsExposure";
 import { ALERTMANAGER, PROMETHEUS } from "./names";
 import { grafanaPublicUrl } from "../grafana/publicUrl";
 
-export interface ExternalUrls {
+interface ExternalUrls {
   readonly prometheus: string;
   readonly alertmanager: string;
   readonly grafana: string;

@@ -6,7 +6,7 @@ import { datastoreExporters } from "./datastores";
 import { notificationPorts } from "./notificationPorts";
 
 /** The other components' workloads that open connections into the metrics workloads. */
-export interface MetricsClients {
+interface MetricsClients {
   /** Loki's ruler, which sends log alerts. */
   readonly logRuler: Endpoint;
   /** The collector that writes span and service-graph metrics. */

@@ -5,7 +5,7 @@ import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO } from "./names";
 import { collectorTiered } from "./collectorTiers";
 
 /** Who opens connections into the collectors and Tempo. */
-export interface TracingClients {
+interface TracingClients {
   /** Prometheus, which scrapes their metrics. */
   readonly scraper: Endpoint;
   /** Grafana, which queries Tempo. */

@@ -37,7 +37,7 @@ interface RenderedWorkload {
 }
 type ConfigMapData = { readonly data: Record<string, string> };
 
-export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet"] as const;
+const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet"] as const;
 type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
 export interface WorkloadRef {
