@@ -4,9 +4,9 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 
-export const CHECKOV_SKIPS_FILE = path.resolve(__dirname, "checkov-skips.yaml");
+const CHECKOV_SKIPS_FILE = path.resolve(__dirname, "checkov-skips.yaml");
 
-export interface CheckovSkip {
+interface CheckovSkip {
   readonly check: string;
   /** `Kind.namespace.name` of the objects the failure is accepted for, or "*" for every one. */
   readonly resources: "*" | readonly string[];

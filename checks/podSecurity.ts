@@ -29,7 +29,7 @@ const SAFE_SYSCTLS = new Set([
 
 const SECCOMP_OK = new Set(["RuntimeDefault", "Localhost"]);
 
-export interface PodSecurityPolicy {
+interface PodSecurityPolicy {
   /** The node-agent namespace; the only place an allowlisted pod may use its host access. */
   readonly nodeNamespace: string;
   /** @default HOST_ACCESS_ALLOWLIST */
@@ -62,7 +62,7 @@ export function podSecurityProblems(pod: RenderedPod, policy: PodSecurityPolicy)
 /** What a pod problem is about, so that policies can report each kind on its own. */
 export type PodProblemCategory = "host-access" | "hardening" | "resources" | "scratch" | "image" | "probes";
 
-export interface PodProblem {
+interface PodProblem {
   readonly category: PodProblemCategory;
   readonly message: string;
 }

@@ -2,7 +2,7 @@ import { IContainer } from "kubernetes-models/v1/Container";
 import { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import type { KubeObject } from "../render/manifest";
 
-export type PodSpec = IPodSpec;
+type PodSpec = IPodSpec;
 export type Container = IContainer;
 
 /** A pod (template) found in a rendered object, with where it runs and what it is called. */

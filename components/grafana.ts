@@ -7,12 +7,13 @@ import { deployGrafanaAccess } from "./grafana/grafanaAccess";
 import { deployGrafanaExposure } from "./grafana/grafanaExposure";
 import { deployGrafanaProvisioning } from "./grafana/grafanaProvisioning";
 import { SECRET_KEYS, deployGrafanaWorkload } from "./grafana/grafanaWorkload";
-import { GRAFANA, grafanaPublicUrl } from "./grafana/names";
+import { GRAFANA } from "./grafana/names";
 import { GrafanaBackends, GrafanaSettings } from "./grafana/settings";
 import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./metrics/scrapeJobs";
 import { deployWorkloadPolicy } from "./common/flowPolicies";
 import { withFormerType } from "./common/formerType";
+import { grafanaPublicUrl } from "./grafana/publicUrl";
 
 /**
  * What Grafana takes: its sections of the validated stack config (see GrafanaSettings for each, with

@@ -3,11 +3,12 @@ import { deployAlloy } from "./logs/alloyWorkload";
 import { TRACE_ID_REGEX } from "./logs/logPatterns";
 import { extraLokiRuleFileProblems } from "./logs/lokiRules";
 import { deployLoki } from "./logs/lokiWorkload";
-import { ALLOY, LOKI, alloyNamespace } from "./logs/names";
+import { ALLOY, LOKI } from "./logs/names";
 import { LogsSettings } from "./logs/settings";
 import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./metrics/scrapeJobs";
 import { withFormerType } from "./common/formerType";
+import { alloyNamespace } from "./logs/alloyNamespace";
 
 /**
  * What Logs takes: its section of the validated stack config and what it takes from Metrics (see

@@ -3,13 +3,7 @@ import { StackConfig, keyPath } from "../config";
 import { deployAlertmanager } from "./metrics/alertmanagerWorkload";
 import { deployDatastoreExporters } from "./metrics/datastoreExporters";
 import { deployKubeStateMetrics, deployNodeExporter } from "./metrics/exporters";
-import {
-  ALERTMANAGER,
-  KUBE_STATE_METRICS,
-  MONITOR_SCRAPER,
-  NODE_EXPORTER,
-  datastoreExporters,
-} from "./metrics/names";
+import { ALERTMANAGER, KUBE_STATE_METRICS, MONITOR_SCRAPER, NODE_EXPORTER } from "./metrics/names";
 import { deployMonitorScraper } from "./metrics/monitorScraper";
 import { deployMetricsExposure, metricsPublicUrls } from "./metrics/metricsExposure";
 import {
@@ -28,6 +22,7 @@ import { PrometheusQueryEndpoint, prometheusQueryEndpoint } from "./metrics/quer
 import { workloadScrapeJob } from "./metrics/scrapeJobs";
 import { MetricsSettings } from "./metrics/settings";
 import { withFormerType } from "./common/formerType";
+import { datastoreExporters } from "./metrics/datastores";
 
 /**
  * What Metrics takes: its sections of the validated stack config (see MetricsSettings for each, with

@@ -5,16 +5,11 @@ import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./metrics/scrapeJobs";
 import { appTracingEnv } from "./tracing/appTracingEnv";
 import { deployCollector } from "./tracing/collectorWorkload";
-import {
-  APP_TRACING_CONFIGMAP,
-  COLLECTOR,
-  COLLECTOR_AGGREGATOR,
-  TEMPO,
-  collectorTiered,
-} from "./tracing/names";
+import { APP_TRACING_CONFIGMAP, COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO } from "./tracing/names";
 import { TracingSettings } from "./tracing/settings";
 import { deployTempo } from "./tracing/tempoWorkload";
 import { withFormerType } from "./common/formerType";
+import { collectorTiered } from "./tracing/collectorTiers";
 
 /**
  * What Tracing takes: its sections of the validated stack config and Prometheus' write endpoints

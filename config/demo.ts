@@ -5,7 +5,7 @@
 export const DEMO_NAMESPACE = "observability-demo";
 
 /** How a demo service sends its spans: OTLP/HTTP JSON, or Zipkin v2 JSON to the `zipkin` Service. */
-export type DemoTraceProtocol = "otlp" | "zipkin";
+type DemoTraceProtocol = "otlp" | "zipkin";
 
 export interface DemoService {
   readonly name: string;

@@ -126,14 +126,14 @@ export const strict = <T extends z.ZodRawShape>(shape: T) => z.object(shape).str
 
 // Ephemeral storage: the container's logs and writable scratch directories (emptyDirs), which the
 // kubelet counts against it; a container over its limit is evicted instead of filling the node.
-export const resourceList = strict({
+const resourceList = strict({
   cpu: quantity.describe("CPU."),
   memory: quantity.describe("Memory."),
   ephemeralStorage: quantity.describe("The container's logs and scratch directories."),
 });
 // Each container's Go runtime gets a share of its memory limit as GOMEMLIMIT: below 16Mi it would
 // collect garbage almost constantly, and the collector's memory_limiter would get a hard limit of 0 or 1 MiB.
-export const MIN_MEMORY_LIMIT = "16Mi";
+const MIN_MEMORY_LIMIT = "16Mi";
 export const resourceRequirements = strict({
   requests: resourceList.describe("What the scheduler reserves."),
   limits: resourceList.describe("Where the container is throttled, killed or evicted."),

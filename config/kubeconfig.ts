@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 
 /** What `cluster.kubeconfig` holds: a kubeconfig itself, or the path of its file. */
-export type KubeconfigSource = { readonly contents: string } | { readonly file: string };
+type KubeconfigSource = { readonly contents: string } | { readonly file: string };
 
 /**
  * The provider takes either; a kubeconfig is YAML (or JSON) with `apiVersion` or `clusters`, and

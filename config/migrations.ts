@@ -6,7 +6,7 @@ import { matchesKeyPattern } from "./keyPattern";
  * stack file of the earlier release must do. A config error on such a key ends with the change, so
  * an upgrade that breaks a stack file says how to fix it. `*` stands for any list index.
  */
-export interface KeyChange {
+interface KeyChange {
   readonly path: readonly string[];
   /** The release (package.json version) that made the change. */
   readonly release: string;

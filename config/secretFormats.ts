@@ -66,7 +66,7 @@ const SECRET_FORMATS: readonly (readonly [readonly string[], SecretFormat])[] = 
 ];
 
 /** A secret of a config that has a format, and the problem a decrypted value of it has, if any. */
-export interface SecretFormatCheck {
+interface SecretFormatCheck {
   readonly path: readonly (string | number)[];
   readonly problemOf: (value: string) => string | undefined;
 }

@@ -14,7 +14,7 @@ export interface PolicyInput {
   readonly protect: boolean;
 }
 
-export interface StackPolicy {
+interface StackPolicy {
   readonly name: string;
   readonly description: string;
   readonly check: (resources: readonly PolicyInput[]) => string[];

@@ -19,14 +19,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 
-export type Mocks = pulumi.runtime.Mocks;
+type Mocks = pulumi.runtime.Mocks;
 export type MockResourceArgs = pulumi.runtime.MockResourceArgs;
 export type MockResourceResult = pulumi.runtime.MockResourceResult;
 export type MockCallArgs = pulumi.runtime.MockCallArgs;
 export type MockCallResult = pulumi.runtime.MockCallResult;
 
 /** Config as Pulumi hands it to programs: `namespace:key` → text (structured values as JSON). */
-export interface DeploymentConfig {
+interface DeploymentConfig {
   readonly config: Readonly<Record<string, string>>;
   /** The `namespace:key`s Pulumi holds encrypted. */
   readonly secretKeys: readonly string[];
@@ -102,7 +102,7 @@ function patchMockMonitor(): void {
   };
 }
 
-export interface MockDeployment extends DeploymentConfig {
+interface MockDeployment extends DeploymentConfig {
   readonly project: string;
   readonly stack: string;
 }

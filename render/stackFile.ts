@@ -6,14 +6,14 @@ import { SECRET_PLACEHOLDER } from "../config/secretFormats";
 // An encrypted value of a stack file becomes SECRET_PLACEHOLDER offline: the render never holds the key.
 export { SECRET_PLACEHOLDER };
 
-export interface StackFileConfig {
+interface StackFileConfig {
   /** `namespace:key` → value as Pulumi passes it to programs (structured values as JSON text). */
   readonly config: Record<string, string>;
   /** Top-level keys that hold an encrypted value somewhere inside. */
   readonly secretKeys: string[];
 }
 
-export function stackFilePath(stack: string, projectDir: string): string {
+function stackFilePath(stack: string, projectDir: string): string {
   return path.join(projectDir, `Pulumi.${stack}.yaml`);
 }
 

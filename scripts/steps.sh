@@ -51,16 +51,14 @@ steps_summary() {
 }
 
 # tier_tools <tier>...: the Go tools the test tiers (unit, components, cluster) run, once each, in
-# the order the tiers need them (each tier's jest global setup builds its own).
+# the order the tiers need them: testkit/tierTools.json, from which each tier's jest global setup
+# builds its own.
 tier_tools() {
-  local tier
-  for tier in "$@"; do
-    case "$tier" in
-      unit) printf '%s\n' kube-validate prometheus alertmanager lokitool ;;
-      components) printf '%s\n' prometheus alertmanager loki otelcol otlp-sink alloy ;;
-      cluster) printf '%s\n' kubernetes etcd kwok prometheus ;;
-    esac
-  done | awk '!seen[$0]++'
+  node -e '
+    const tiers = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const tools = process.argv.slice(2).flatMap((tier) => tiers[tier] ?? []);
+    process.stdout.write([...new Set(tools)].map((tool) => tool + "\n").join(""));
+  ' "$(dirname "${BASH_SOURCE[0]}")/../testkit/tierTools.json" "$@"
 }
 
 # prebuild_in_background <tool>...: builds the tools (scripts/tools/prebuild.sh) in the background at

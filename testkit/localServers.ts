@@ -5,13 +5,21 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { LOKI_PATHS } from "../components/logs/names";
-import { PROMETHEUS_PATHS } from "../components/metrics/names";
+import { PROMETHEUS_PATHS, SERVICE_ACCOUNT_CA, SERVICE_ACCOUNT_TOKEN } from "../components/metrics/names";
+import { PrometheusConfig } from "../components/common/prometheusTypes";
 import { KubeObject } from "../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { StackName } from "./stacks";
 import { Running, Server, Servers, freePort } from "./processes";
-import { configMapData, containerArgs, containerEnv, localPrometheusArgs, objectNamed } from "./rendered";
+import {
+  configMapData,
+  containerArgs,
+  containerEnv,
+  localPrometheusArgs,
+  objectNamed,
+  prometheusYml,
+} from "./rendered";
 import { tools } from "./tools";
 import { Json } from "./json";
 
@@ -108,6 +116,47 @@ export async function startLoki(
   return { base, server, tenant, headers };
 }
 
+interface PrometheusOptions extends StartOptions {
+  /** The rendered flags as run here, given the local base URL, for a test that sets more. */
+  readonly args?: (args: string[], base: string) => string[];
+}
+
+/**
+ * Prometheus in `directory` (its `prometheus.yml`, `data/`) on `port`, with the rendered flags and
+ * environment.
+ */
+async function bootPrometheus(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  directory: string,
+  port: number,
+  config: Json,
+  options: PrometheusOptions,
+): Promise<Running> {
+  fs.writeFileSync(path.join(directory, "prometheus.yml"), yaml.dump(config, { skipInvalid: true }));
+  const base = `http://127.0.0.1:${port}`;
+  const args = localPrometheusArgs(objects, directory, port);
+  return {
+    base,
+    server: await servers.start(
+      tools.prometheus(),
+      options.args?.(args, base) ?? args,
+      readiness(`${base}/-/ready`, options),
+      { env: { ...containerEnv(objects, "prometheus"), ...options.env } },
+    ),
+  };
+}
+
+/** Writes the rendered rule files to `<directory>/rules` and returns that directory. */
+function writePrometheusRules(objects: readonly KubeObject[], directory: string): string {
+  const rulesDir = path.join(directory, "rules");
+  fs.mkdirSync(rulesDir, { recursive: true });
+  for (const [file, content] of Object.entries(configMapData(objects, "prometheus-rules"))) {
+    fs.writeFileSync(path.join(rulesDir, file), content);
+  }
+  return rulesDir;
+}
+
 /**
  * Prometheus with the rendered flags (the remote-write receiver and exemplar storage among them)
  * and the rendered global settings, without scrape jobs: Kubernetes discovery cannot run here, and
@@ -121,22 +170,18 @@ export async function startPrometheus(
   servers: Servers,
   objects: readonly KubeObject[],
   dir: string,
-  options: StartOptions & {
+  options: PrometheusOptions & {
     readonly directory?: string;
     readonly scrapeConfigs?: readonly Json[];
     readonly alertmanager?: string;
   } = {},
 ): Promise<Running> {
-  const rendered = yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as Json;
+  const rendered = prometheusYml(objects);
   const own = options.directory ?? fs.mkdtempSync(path.join(dir, "prometheus-"));
   fs.mkdirSync(own, { recursive: true });
   const config: Json = { global: rendered.global, scrape_configs: options.scrapeConfigs ?? [] };
   if (options.alertmanager !== undefined) {
-    const rulesDir = path.join(own, "rules");
-    fs.mkdirSync(rulesDir, { recursive: true });
-    for (const [file, content] of Object.entries(configMapData(objects, "prometheus-rules"))) {
-      fs.writeFileSync(path.join(rulesDir, file), content);
-    }
+    const rulesDir = writePrometheusRules(objects, own);
     config.rule_files = movePaths(rendered.rule_files, PROMETHEUS_PATHS.rulesDir, rulesDir);
     config.alerting = {
       alertmanagers: [
@@ -144,16 +189,58 @@ export async function startPrometheus(
       ],
     };
   }
-  fs.writeFileSync(path.join(own, "prometheus.yml"), yaml.dump(config));
+  return bootPrometheus(servers, objects, own, await freePort(), config, options);
+}
+
+/**
+ * Prometheus on the whole rendered prometheus.yml, its in-pod files in `directory`: the rule
+ * files (`rules/`), the ServiceAccount's token and CA (`serviceaccount/`: a stand-in token and no
+ * CA unless `serviceAccount` gives a real API server's) and the extra scrape jobs' credentials
+ * (`secrets/`). `localise` rewrites what cannot run here, given the port Prometheus will listen on:
+ * Kubernetes discovery first (its jobs over local targets that carry the discovery labels, so the
+ * relabelling runs as rendered).
+ */
+export async function startRenderedPrometheus(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  directory: string,
+  localise: (rendered: PrometheusConfig, port: number) => Json,
+  options: PrometheusOptions & {
+    readonly serviceAccount?: { readonly token: string; readonly ca: string };
+  } = {},
+): Promise<Running> {
+  const rulesDir = writePrometheusRules(objects, directory);
+  const accountDir = path.join(directory, "serviceaccount");
+  fs.mkdirSync(accountDir, { recursive: true });
+  fs.writeFileSync(
+    path.join(accountDir, path.basename(SERVICE_ACCOUNT_TOKEN)),
+    options.serviceAccount?.token ?? "test-token",
+  );
+  if (options.serviceAccount !== undefined) {
+    fs.writeFileSync(path.join(accountDir, path.basename(SERVICE_ACCOUNT_CA)), options.serviceAccount.ca);
+  }
+  const secretsDir = path.join(directory, "secrets");
+  fs.mkdirSync(secretsDir, { recursive: true });
+  const secret = objects.find(
+    (o) => o.kind === "Secret" && o.metadata.name === "prometheus-scrape-credentials",
+  );
+  for (const [key, value] of Object.entries((secret?.stringData ?? {}) as Record<string, string>)) {
+    fs.writeFileSync(path.join(secretsDir, key), value);
+  }
+  const moved = [
+    [PROMETHEUS_PATHS.rulesDir, rulesDir],
+    [PROMETHEUS_PATHS.secretsDir, secretsDir],
+    [path.dirname(SERVICE_ACCOUNT_TOKEN), accountDir],
+  ].reduce<unknown>((config, [from, to]) => movePaths(config, from, to), prometheusYml(objects));
   const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const args = localPrometheusArgs(objects, own, port);
-  return {
-    base,
-    server: await servers.start(tools.prometheus(), args, readiness(`${base}/-/ready`, options), {
-      env: { ...containerEnv(objects, "prometheus"), ...options.env },
-    }),
-  };
+  return bootPrometheus(
+    servers,
+    objects,
+    directory,
+    port,
+    localise(moved as PrometheusConfig, port),
+    options,
+  );
 }
 
 /** Every `0.0.0.0:PORT` listen address of a parsed config, moved to a free 127.0.0.1 port. */

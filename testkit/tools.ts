@@ -3,6 +3,7 @@
 // setup gets them and hands their paths to the test files through the environment.
 import { execFileSync } from "child_process";
 import * as path from "path";
+import tierTools from "./tierTools.json";
 
 const INSTALL_SCRIPTS = path.resolve(__dirname, "../scripts/tools");
 
@@ -37,7 +38,42 @@ export function checkovExecutable(): string {
   return install("checkov.sh");
 }
 
-function fromSetup(variable: string, binary: string): string {
+/** The environment variable through which a jest global setup hands each tool's directory to the test files. */
+const DIRECTORY_VARIABLES: Readonly<Record<GoTool, string>> = {
+  "kube-validate": "KUBE_VALIDATE_DIR",
+  prometheus: "PROMETHEUS_DIR",
+  alertmanager: "ALERTMANAGER_DIR",
+  loki: "LOKI_DIR",
+  lokitool: "LOKITOOL_DIR",
+  otelcol: "OTELCOL_DIR",
+  alloy: "ALLOY_DIR",
+  "otlp-sink": "OTLP_SINK_DIR",
+  kubernetes: "KUBERNETES_DIR",
+  etcd: "ETCD_DIR",
+  kwok: "KWOK_DIR",
+};
+
+export type TestTier = keyof typeof tierTools;
+
+/** The Go tools each test tier runs, from testkit/tierTools.json, which scripts/steps.sh reads too. */
+export function toolsOfTier(tier: TestTier): GoTool[] {
+  return tierTools[tier].map((tool) => {
+    if (!(tool in DIRECTORY_VARIABLES)) {
+      throw new Error(`testkit/tierTools.json: ${tier} lists ${tool}, which is not a tool of tools/`);
+    }
+    return tool as GoTool;
+  });
+}
+
+/** A tier's jest global setup: builds (or finds in the cache) its tools and hands their directories on. */
+export function setUpTierTools(tier: TestTier): void {
+  for (const tool of toolsOfTier(tier)) {
+    process.env[DIRECTORY_VARIABLES[tool]] = toolDirectory(tool);
+  }
+}
+
+function fromSetup(tool: GoTool, binary: string): string {
+  const variable = DIRECTORY_VARIABLES[tool];
   const dir = process.env[variable];
   if (dir === undefined) {
     throw new Error(
@@ -48,24 +84,24 @@ function fromSetup(variable: string, binary: string): string {
 }
 
 export const tools = {
-  kubeValidate: () => fromSetup("KUBE_VALIDATE_DIR", "kube-validate"),
-  promtool: () => fromSetup("PROMETHEUS_DIR", "promtool"),
-  prometheus: () => fromSetup("PROMETHEUS_DIR", "prometheus"),
-  amtool: () => fromSetup("ALERTMANAGER_DIR", "amtool"),
-  alertmanager: () => fromSetup("ALERTMANAGER_DIR", "alertmanager"),
+  kubeValidate: () => fromSetup("kube-validate", "kube-validate"),
+  promtool: () => fromSetup("prometheus", "promtool"),
+  prometheus: () => fromSetup("prometheus", "prometheus"),
+  amtool: () => fromSetup("alertmanager", "amtool"),
+  alertmanager: () => fromSetup("alertmanager", "alertmanager"),
   // Built by the component tests' setup (tests/components/globalSetup.ts) only.
-  loki: () => fromSetup("LOKI_DIR", "loki"),
+  loki: () => fromSetup("loki", "loki"),
   // Loki's rule-file validator (LogQL included), built apart from Loki so npm test need not build Loki.
-  lokitool: () => fromSetup("LOKITOOL_DIR", "lokitool"),
-  otelcol: () => fromSetup("OTELCOL_DIR", "otelcol"),
-  otlpSink: () => fromSetup("OTLP_SINK_DIR", "otlp-sink"),
-  alloy: () => fromSetup("ALLOY_DIR", "alloy"),
+  lokitool: () => fromSetup("lokitool", "lokitool"),
+  otelcol: () => fromSetup("otelcol", "otelcol"),
+  otlpSink: () => fromSetup("otlp-sink", "otlp-sink"),
+  alloy: () => fromSetup("alloy", "alloy"),
   // Built by the cluster tests' setup (tests/cluster/globalSetup.ts) only.
-  etcd: () => fromSetup("ETCD_DIR", "server"),
-  kubeApiserver: () => fromSetup("KUBERNETES_DIR", "kube-apiserver"),
-  kubeControllerManager: () => fromSetup("KUBERNETES_DIR", "kube-controller-manager"),
-  kubeScheduler: () => fromSetup("KUBERNETES_DIR", "kube-scheduler"),
-  kwok: () => fromSetup("KWOK_DIR", "kwok"),
+  etcd: () => fromSetup("etcd", "server"),
+  kubeApiserver: () => fromSetup("kubernetes", "kube-apiserver"),
+  kubeControllerManager: () => fromSetup("kubernetes", "kube-controller-manager"),
+  kubeScheduler: () => fromSetup("kubernetes", "kube-scheduler"),
+  kwok: () => fromSetup("kwok", "kwok"),
   checkov: () => {
     const executable = process.env.CHECKOV;
     if (executable === undefined) {

@@ -4,18 +4,16 @@ import * as path from "path";
 import { shareCommittedStacks } from "./renderedStacks";
 import { shareExtendedStacks } from "./support/extendedStack";
 import { SHARED_RENDERS_VARIABLE } from "./support/sharedRenders";
-import { checkovExecutable, toolDirectory } from "../testkit/tools";
+import { checkovExecutable, setUpTierTools } from "../testkit/tools";
 
 /**
- * Builds (or finds in the cache) the tools once for all test files: the strict Kubernetes decoder,
- * Prometheus/promtool, Alertmanager/amtool and Loki's lokitool of the deployed versions, and
- * Checkov. Renders the stacks most files read once, for every file and worker.
+ * Builds (or finds in the cache) the tools once for all test files: the unit tier's Go tools
+ * (testkit/tierTools.json: the strict Kubernetes decoder, Prometheus/promtool, Alertmanager/amtool
+ * and Loki's lokitool of the deployed versions) and Checkov. Renders the stacks most files read
+ * once, for every file and worker.
  */
 export default async function globalSetup(): Promise<void> {
-  process.env.KUBE_VALIDATE_DIR = toolDirectory("kube-validate");
-  process.env.PROMETHEUS_DIR = toolDirectory("prometheus");
-  process.env.ALERTMANAGER_DIR = toolDirectory("alertmanager");
-  process.env.LOKITOOL_DIR = toolDirectory("lokitool");
+  setUpTierTools("unit");
   process.env.CHECKOV = checkovExecutable();
   const renders = fs.mkdtempSync(path.join(os.tmpdir(), "observability-renders-"));
   await shareCommittedStacks(renders);

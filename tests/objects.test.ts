@@ -7,12 +7,12 @@ import { openApiProblems } from "../checks/kubernetesSchema";
 import { parsePulumiConfig } from "../config/load";
 import { readStackFile } from "../render/stackFile";
 import { PROJECT_ROOT } from "../render/renderStack";
-import { alloyNamespace } from "../components/logs/names";
 import { APP_TRACING_CONFIGMAP } from "../components/tracing/names";
 import { closedNamespaces } from "../components/wiring/graph";
 import { rendered } from "./renderedStacks";
 import { STACKS } from "../testkit/stacks";
 import { strictDecodeProblems } from "./support/strictDecode";
+import { alloyNamespace } from "../components/logs/alloyNamespace";
 
 function stackNamespaces(stack: string) {
   const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);

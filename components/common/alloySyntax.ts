@@ -2,7 +2,7 @@
 // template string. Values are strings, numbers, booleans, lists, objects, or raw expressions
 // (references to other components' exports and function calls).
 
-export class AlloyExpression {
+class AlloyExpression {
   constructor(readonly text: string) {}
 }
 
@@ -11,7 +11,7 @@ export function expression(text: string): AlloyExpression {
   return new AlloyExpression(text);
 }
 
-export type AlloyValue =
+type AlloyValue =
   | string
   | number
   | boolean

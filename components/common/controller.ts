@@ -25,7 +25,7 @@ export type WorkloadController =
       readonly holdsHistory: boolean;
     };
 
-export interface ControllerArgs {
+interface ControllerArgs {
   readonly id: WorkloadIdentity;
   readonly namespace: string;
   readonly controller: WorkloadController;

@@ -8,7 +8,7 @@ import { parseQuantity } from "../../config/quantity";
  * allocation. 80 % is what the collector's memory_limiter README recommends; automemlimit's 90 %
  * (behind Prometheus', Alertmanager's and Alloy's own flags) leaves half that room.
  */
-export const GO_MEMORY_LIMIT_RATIO = 0.8;
+const GO_MEMORY_LIMIT_RATIO = 0.8;
 
 const MIB = 2 ** 20;
 

@@ -1,5 +1,5 @@
 /** A host directory a node agent may mount. */
-export interface HostPathGrant {
+interface HostPathGrant {
   readonly path: string;
   readonly mountPath: string;
   readonly readOnly: boolean;

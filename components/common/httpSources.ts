@@ -6,7 +6,7 @@
 /** The label that names the source of a recorded service signal. */
 export const SOURCE_LABEL = "sli_source";
 
-export interface HttpSource {
+interface HttpSource {
   /** The `sli_source` value. */
   readonly name: string;
   /** The metric family: `<family>_count`, `_sum`, `_bucket` (histograms) of server requests. */
@@ -81,7 +81,7 @@ export const LATENCY_SOURCES: readonly HttpSource[] = TRAFFIC_SOURCES.filter(
 );
 
 /** The counter of requests: `_total` for a counter family, `_count` for a histogram or timer. */
-export const requestCounter = (source: HttpSource): string =>
+const requestCounter = (source: HttpSource): string =>
   source.family === "http_requests" ? "http_requests_total" : `${source.family}_count`;
 
 /** The `le` label value Prometheus 3 stores for a scraped bucket bound: integers gain ".0". */

@@ -12,7 +12,7 @@ type IngressAuth = NonNullable<IngressConfig["auth"]>;
 export const OIDC_CLIENT_SECRET = "alb-oidc-client";
 
 /** One UI behind an Ingress: its host, its Service and the endpoint that says it is up. */
-export interface IngressBackend {
+interface IngressBackend {
   readonly host: string;
   readonly serviceName: pulumi.Input<string>;
   /** The Service port's name. */

@@ -6,7 +6,7 @@ import { PART_OF } from "./labels";
  * app namespaces the stack creates (apps written for any base image, e.g. running as root, still
  * start; what `restricted` would refuse shows as warnings).
  */
-export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
+type PodSecurityLevel = "restricted" | "baseline" | "privileged";
 
 /** Label naming the stack's profile on its namespaces: policies and people can tell prod from kind. */
 export const PROFILE_LABEL = "observability.io/profile";

@@ -25,7 +25,7 @@ interface ResourceList {
   readonly ephemeralStorage: string;
 }
 
-export interface ResourceSpec {
+interface ResourceSpec {
   readonly requests: ResourceList;
   readonly limits: ResourceList;
 }

@@ -2,7 +2,7 @@ import type * as k8s from "@pulumi/kubernetes";
 
 type Probe = k8s.types.input.core.v1.Probe;
 
-export interface ProbeTiming {
+interface ProbeTiming {
   /** @default 10 */
   readonly initialDelaySeconds?: number;
   /** @default 10 */

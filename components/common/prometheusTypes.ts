@@ -1,7 +1,7 @@
 // The subset of Prometheus' configuration file the stack writes, typed so a misspelt field is a
 // compile error. Field names are Prometheus' own (snake_case).
 
-export type RelabelAction = "replace" | "keep" | "drop" | "labelmap" | "labeldrop" | "labelkeep";
+type RelabelAction = "replace" | "keep" | "drop" | "labelmap" | "labeldrop" | "labelkeep";
 
 export interface RelabelConfig {
   readonly source_labels?: readonly string[];
@@ -12,12 +12,12 @@ export interface RelabelConfig {
   readonly action?: RelabelAction;
 }
 
-export interface KubernetesSdConfig {
+interface KubernetesSdConfig {
   readonly role: "node" | "pod" | "service" | "endpointslice";
   readonly namespaces?: { readonly names: readonly string[] };
 }
 
-export interface StaticConfig {
+interface StaticConfig {
   readonly targets: readonly string[];
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -43,7 +43,7 @@ export interface ScrapeConfig {
   readonly metric_relabel_configs?: readonly RelabelConfig[];
 }
 
-export interface RemoteWriteConfig {
+interface RemoteWriteConfig {
   readonly url: string;
   readonly sigv4?: { readonly region: string };
   readonly queue_config?: {

@@ -3,7 +3,7 @@ import { keyPath } from "../../config/errors";
 import { RuleFile } from "./prometheusTypes";
 
 /** Teams' rule files as the config loaded them (`metrics.extraRuleFiles`, `logs.extraRuleFiles`). */
-export type ExtraRuleFiles = StackConfig["metrics"]["extraRuleFiles"];
+type ExtraRuleFiles = StackConfig["metrics"]["extraRuleFiles"];
 
 /** A rule file as it is deployed: the stack's own, or a team's. */
 export type DeployedRuleFile = RuleFile | { readonly groups: ExtraRuleFiles[number]["groups"] };

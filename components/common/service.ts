@@ -12,7 +12,7 @@ export interface ServicePort {
   readonly nodePort?: number;
 }
 
-export interface ServiceSpecArgs {
+interface ServiceSpecArgs {
   readonly id: WorkloadIdentity;
   readonly namespace: string;
   /** @default the workload's name */

@@ -5,7 +5,7 @@ import { objectMeta } from "./metadata";
 
 type PodTemplateSpec = k8s.types.input.core.v1.PodTemplateSpec;
 
-export interface VolumeStatefulSetArgs {
+interface VolumeStatefulSetArgs {
   readonly id: WorkloadIdentity;
   readonly namespace: string;
   readonly replicas: number;
@@ -22,7 +22,7 @@ export interface VolumeStatefulSetArgs {
  * replaces a pod (stop, then start on the same claim), so two pods never wait on one volume.
  * Claims are kept when the StatefulSet is deleted or scaled down: history outlives the workload.
  */
-export function volumeStatefulSetArgs(args: VolumeStatefulSetArgs): k8s.apps.v1.StatefulSetArgs {
+function volumeStatefulSetArgs(args: VolumeStatefulSetArgs): k8s.apps.v1.StatefulSetArgs {
   return {
     metadata: objectMeta(args.id, args.namespace),
     spec: {

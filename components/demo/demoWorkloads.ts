@@ -24,7 +24,7 @@ import { DemoSettings } from "./settings";
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
 /** Requests a second the frontend sends itself: enough for every panel, little for a laptop. */
-export const DEMO_LOAD_PER_SECOND = 2;
+const DEMO_LOAD_PER_SECOND = 2;
 
 /** Share of payments that fail, and of checkouts that wait for a lock: the red and the slow in the demo. */
 const FAILURES: Readonly<Record<string, { errors?: number; slow?: number }>> = {
@@ -45,7 +45,7 @@ const TRACING_KEYS = [
 ];
 
 /** The environment that gives the demo program its role: demoService.ts reads exactly these. */
-export function demoServiceEnv(service: DemoService): Record<string, string> {
+function demoServiceEnv(service: DemoService): Record<string, string> {
   const callee = DEMO_SERVICES.find((s) => s.name === service.calls);
   const failures = FAILURES[service.name] ?? {};
   return {

@@ -5,7 +5,7 @@ import { COLLECTOR } from "../tracing/names";
 import { DEMO_NAMESPACE, DEMO_SERVICES, demoWorkload } from "./names";
 
 /** Who opens connections into the demo's services besides the services themselves. */
-export interface DemoClients {
+interface DemoClients {
   /** Prometheus, which scrapes them. */
   readonly scraper: Endpoint;
 }

@@ -41,7 +41,7 @@ export interface ExtraDashboardFolder {
 }
 
 /** `grafana.extraDashboards` read from the repository, or every problem found, each naming the key and the file. */
-export interface ExtraDashboards {
+interface ExtraDashboards {
   readonly folders: readonly ExtraDashboardFolder[];
   readonly problems: readonly string[];
 }

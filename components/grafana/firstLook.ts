@@ -26,7 +26,7 @@ export function lokiExploreUrl(grafanaUrl: string, expr: string): string {
   return `${grafanaUrl}/explore?schemaVersion=1&panes=${encodeURIComponent(JSON.stringify(panes))}&orgId=1`;
 }
 
-export interface FirstLookArgs {
+interface FirstLookArgs {
   /** Where a browser reaches Grafana (the NodePort on kind, the Ingress host on eks). */
   readonly grafanaUrl: string;
   readonly adminUser: string;

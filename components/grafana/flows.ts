@@ -5,7 +5,7 @@ import { networkPorts } from "../common/workloadSpec";
 import { GRAFANA } from "./names";
 
 /** Who opens connections into Grafana besides people. */
-export interface GrafanaClients {
+interface GrafanaClients {
   /** Prometheus, which scrapes its metrics. */
   readonly scraper: Endpoint;
 }

@@ -1,8 +1,8 @@
 import * as grafana from "@pulumiverse/grafana";
 import * as pulumi from "@pulumi/pulumi";
 import { extraFolderUid } from "./extraDashboards";
-import { grafanaPublicUrl } from "./names";
 import { GrafanaSettings } from "./settings";
+import { grafanaPublicUrl } from "./publicUrl";
 
 /**
  * What every folder with team grants keeps: Grafana's own defaults for a new folder. A folder
@@ -15,7 +15,7 @@ const BASIC_ROLE_GRANTS = [
 ] as const;
 
 /** What `pulumi up` logs in to Grafana's API with. */
-export interface GrafanaApiLogin {
+interface GrafanaApiLogin {
   readonly adminUser: string;
   /** A Pulumi secret. */
   readonly adminPassword: pulumi.Input<string>;

@@ -17,8 +17,8 @@ import {
   GRAFANA_PEERS_SERVICE,
   extraDashboardsPath,
   GRAFANA_HEALTH_PATH,
-  grafanaPublicUrl,
 } from "./names";
+import { grafanaPublicUrl } from "./publicUrl";
 import { GrafanaSettings } from "./settings";
 import { ssoEnv } from "./singleSignOn";
 

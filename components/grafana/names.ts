@@ -1,4 +1,3 @@
-import { StackConfig } from "../../config";
 import { gossipPorts } from "../common/gossip";
 import { workloadSpec } from "../common/workloadSpec";
 
@@ -7,13 +6,6 @@ export const GRAFANA = workloadSpec("grafana", { http: { port: 3006, scrape: tru
 export const GRAFANA_PEERS_SERVICE = "grafana-peers";
 /** Answers without a login: the probes and the load balancer's health check. */
 export const GRAFANA_HEALTH_PATH = "/api/health";
-
-/** Where people open Grafana: the Ingress host on eks, the NodePort on kind. */
-export function grafanaPublicUrl(exposure: StackConfig["exposure"]): string {
-  return exposure.mode === "ingress" && exposure.ingress !== undefined
-    ? `https://${exposure.ingress.host}`
-    : `http://localhost:${exposure.nodePorts.grafana}`;
-}
 
 export const GRAFANA_PATHS = {
   data: "/var/lib/grafana",
@@ -33,7 +25,7 @@ export const DATASOURCE_UIDS = {
   alertmanager: "alertmanager",
 } as const;
 
-export type DatasourceType = "prometheus" | "loki" | "tempo" | "alertmanager";
+type DatasourceType = "prometheus" | "loki" | "tempo" | "alertmanager";
 
 /** A panel's or target's reference to a provisioned datasource. */
 export interface DatasourceRef {

@@ -2,8 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { alloyProbes, alloyRunArgs } from "../common/alloyRun";
 import { deployWorkload } from "../common/workload";
 import { alloyConfig } from "./alloyConfig";
-import { ALLOY, ALLOY_PATHS, alloyNamespace } from "./names";
+import { ALLOY, ALLOY_PATHS } from "./names";
 import { LogsSettings } from "./settings";
+import { alloyNamespace } from "./alloyNamespace";
 
 /** Size of the `api`-mode agent's volume: read positions and component state only. */
 const API_MODE_STORAGE = "1Gi";

@@ -1,10 +1,11 @@
 import { StackConfig } from "../../config";
 import { Endpoint, Flow, outside, tcp, workload } from "../common/flow";
 import { networkPorts } from "../common/workloadSpec";
-import { ALLOY, LOKI, alloyNamespace } from "./names";
+import { ALLOY, LOKI } from "./names";
+import { alloyNamespace } from "./alloyNamespace";
 
 /** The other components' workloads that open connections into Loki and the log agent. */
-export interface LogsClients {
+interface LogsClients {
   /** Prometheus, which scrapes their metrics. */
   readonly scraper: Endpoint;
   /** Grafana, which queries Loki. */

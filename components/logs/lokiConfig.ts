@@ -3,7 +3,7 @@ import { LOKI, LOKI_PATHS } from "./names";
 import { LogsSettings } from "./settings";
 
 /** The day the v13/tsdb schema takes effect; fixed, as changing it would orphan stored logs. */
-export const SCHEMA_FROM = "2024-04-01";
+const SCHEMA_FROM = "2024-04-01";
 
 /**
  * Loki single binary: schema v13 on the tsdb index, WAL and index on the volume, chunks on the

@@ -1,4 +1,3 @@
-import { StackConfig } from "../../config";
 import { workloadSpec } from "../common/workloadSpec";
 
 // Names, ports and paths of the logs workloads: one source for containers, Services, configs and wiring.
@@ -13,8 +12,3 @@ export const SINGLE_TENANT = "fake";
 
 /** The header that names the Loki tenant; Grafana's datasource sends it too. */
 export const TENANT_HEADER = "X-Scope-OrgID";
-
-/** The namespace the log agent runs in: the node namespace for `node` mode. */
-export function alloyNamespace(config: Pick<StackConfig, "logs" | "namespaces">): string {
-  return config.logs.collectionMode === "node" ? config.namespaces.node : config.namespaces.observability;
-}

@@ -49,7 +49,7 @@ interface MsteamsV2Config {
   readonly text: string;
   readonly send_resolved: boolean;
 }
-export interface Receiver {
+interface Receiver {
   readonly name: string;
   readonly slack_configs?: readonly SlackConfig[];
   readonly pagerduty_configs?: readonly PagerdutyConfig[];
@@ -68,7 +68,7 @@ interface Route {
   readonly repeat_interval?: string;
   readonly routes?: readonly Route[];
 }
-export interface AlertmanagerConfig {
+interface AlertmanagerConfig {
   readonly route: Route;
   readonly inhibit_rules: readonly {
     readonly source_matchers: readonly string[];
@@ -80,7 +80,7 @@ export interface AlertmanagerConfig {
 }
 
 /** Keys of the receivers Secret, mounted as files at ALERTMANAGER_PATHS.secretsDir. */
-export const RECEIVER_SECRET_KEYS = {
+const RECEIVER_SECRET_KEYS = {
   slackWebhookUrl: "slack-webhook-url",
   emailPassword: "email-password",
   webhookUrl: "webhook-url",
@@ -96,7 +96,7 @@ type TeamReceiver = Alerting["receivers"][number];
 type Credentialed = "slack" | "pagerduty" | "opsgenie" | "msteams" | "webhook" | "email";
 
 /** The Secret key of a team receiver's credential: receiver names are DNS labels, so the dots keep keys distinct. */
-export const teamSecretKey = (receiver: string, type: Credentialed, index: number): string =>
+const teamSecretKey = (receiver: string, type: Credentialed, index: number): string =>
   `${receiver}.${type}.${index}`;
 
 const title = useTemplate(TEMPLATE.title);

@@ -3,8 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlacedWorkloadName } from "../../config";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { deployWorkload } from "../common/workload";
-import { DatastoreExporter, datastoreExporters } from "./names";
 import { MetricsSettings } from "./settings";
+import { DatastoreExporter, datastoreExporters } from "./datastores";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 

@@ -1,10 +1,10 @@
 import { StackConfig } from "../../config";
 import { workloadUrl } from "../common/workloadSpec";
-import { grafanaPublicUrl } from "../grafana/names";
 import { metricsPublicUrls } from "./metricsExposure";
 import { ALERTMANAGER, PROMETHEUS } from "./names";
+import { grafanaPublicUrl } from "../grafana/publicUrl";
 
-export interface ExternalUrls {
+interface ExternalUrls {
   readonly prometheus: string;
   readonly alertmanager: string;
   readonly grafana: string;

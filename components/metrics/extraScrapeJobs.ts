@@ -7,7 +7,7 @@ import { TIER_LABEL } from "./scrapeJobs";
 type ExtraScrapeConfig = StackConfig["metrics"]["extraScrapeConfigs"][number];
 
 /** Keys of the scrape-credentials Secret: one file per job and kind, named after the job. */
-export const scrapeSecretKey = {
+const scrapeSecretKey = {
   password: (job: string) => `${job}.password`,
   credentials: (job: string) => `${job}.credentials`,
   ca: (job: string) => `${job}.ca.crt`,

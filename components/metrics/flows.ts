@@ -1,18 +1,12 @@
 import { StackConfig } from "../../config";
 import { Endpoint, Flow, flowsFrom, outside, tcp, workload } from "../common/flow";
 import { networkPorts } from "../common/workloadSpec";
-import {
-  ALERTMANAGER,
-  KUBE_STATE_METRICS,
-  MONITOR_SCRAPER,
-  NODE_EXPORTER,
-  PROMETHEUS,
-  datastoreExporters,
-  notificationPorts,
-} from "./names";
+import { ALERTMANAGER, KUBE_STATE_METRICS, MONITOR_SCRAPER, NODE_EXPORTER, PROMETHEUS } from "./names";
+import { datastoreExporters } from "./datastores";
+import { notificationPorts } from "./notificationPorts";
 
 /** The other components' workloads that open connections into the metrics workloads. */
-export interface MetricsClients {
+interface MetricsClients {
   /** Loki's ruler, which sends log alerts. */
   readonly logRuler: Endpoint;
   /** The collector that writes span and service-graph metrics. */

@@ -31,7 +31,7 @@ const LABEL = "teams";
  * namespaces, scraped as the operator would configure Prometheus, their samples labelled
  * `tier="app"` and remote-written to every Prometheus replica (Prometheus' own receiver).
  */
-export function monitorScraperConfig(
+function monitorScraperConfig(
   config: Pick<MetricsSettings, "metrics">,
   prometheusWriteUrls: readonly string[],
 ): string {

@@ -1,7 +1,5 @@
-import { StackConfig } from "../../config";
 import { gossipPorts } from "../common/gossip";
-import { portOfAddress, portOfUrl } from "../common/serviceUrl";
-import { WorkloadSpec, workloadSpec } from "../common/workloadSpec";
+import { workloadSpec } from "../common/workloadSpec";
 
 // Names and ports of the metrics workloads: one source for containers, Services, targets and wiring.
 export const PROMETHEUS = workloadSpec("prometheus", { http: { port: 9090, scrape: true } });
@@ -51,64 +49,6 @@ export const ALERTMANAGER_PATHS = {
 export const SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 /** The cluster CA, mounted beside the token: it signs the API server's serving certificate. */
 export const SERVICE_ACCOUNT_CA = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt";
-
-type PostgresTarget = StackConfig["metrics"]["exporters"]["postgres"][number];
-type RedisTarget = StackConfig["metrics"]["exporters"]["redis"][number];
-
-/** One exporter per database or cache listed in `metrics.exporters`: its workload and what it watches. */
-export type DatastoreExporter = {
-  readonly spec: WorkloadSpec<"http-metrics">;
-  /** The datastore's own port, which the exporter connects to. */
-  readonly targetPort: number;
-} & (
-  | { readonly kind: "postgres"; readonly target: PostgresTarget }
-  | { readonly kind: "redis"; readonly target: RedisTarget }
-);
-
-export function datastoreExporters(metrics: StackConfig["metrics"]): DatastoreExporter[] {
-  return [
-    ...metrics.exporters.postgres.map(
-      (target): DatastoreExporter => ({
-        kind: "postgres",
-        target,
-        spec: workloadSpec(`postgres-exporter-${target.name}`, {
-          "http-metrics": { port: 9187, scrape: true },
-        }),
-        targetPort: target.port,
-      }),
-    ),
-    ...metrics.exporters.redis.map(
-      (target): DatastoreExporter => ({
-        kind: "redis",
-        target,
-        spec: workloadSpec(`redis-exporter-${target.name}`, { "http-metrics": { port: 9121, scrape: true } }),
-        targetPort: portOfAddress(target.address),
-      }),
-    ),
-  ];
-}
-
-/**
- * The ports Alertmanager's notifications leave on, for the receivers configured and no others:
- * HTTPS for the SaaS integrations, the SMTP smarthosts' ports, each team webhook's port. The
- * platform's own webhook and Watchdog URLs are secrets whose port the graph cannot read, so they
- * keep 443 and 80.
- */
-export function notificationPorts(alerting: StackConfig["alerting"]): number[] {
-  const teams = alerting.receivers;
-  const ports = [
-    ...(alerting.slack === undefined ? [] : [443]),
-    ...(alerting.email === undefined ? [] : [portOfAddress(alerting.email.smarthost)]),
-    ...(alerting.webhook === undefined && alerting.watchdog === undefined ? [] : [443, 80]),
-    ...teams.flatMap((r) => [
-      ...[...(r.slack ?? []), ...(r.pagerduty ?? []), ...(r.msteams ?? [])].map(() => 443),
-      ...(r.opsgenie ?? []).map((o) => (o.apiUrl === undefined ? 443 : portOfUrl(o.apiUrl))),
-      ...(r.webhook ?? []).map((w) => w.port),
-      ...(r.email ?? []).map((e) => portOfAddress(e.smarthost)),
-    ]),
-  ];
-  return [...new Set(ports)].sort((a, b) => a - b);
-}
 
 /** The port CoreDNS serves its metrics on, in kind and in the EKS add-on alike. */
 export const COREDNS_METRICS_PORT = 9153;

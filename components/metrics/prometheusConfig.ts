@@ -170,7 +170,7 @@ export function prometheusSelfJob(): ScrapeConfig {
 }
 
 /** Every Alertmanager pod by its stable name, so alerts reach each replica, not one behind a Service. */
-export function alertmanagerTargets(namespace: string, replicas: number): string[] {
+function alertmanagerTargets(namespace: string, replicas: number): string[] {
   return Array.from(
     { length: replicas },
     (_, i) =>
@@ -190,7 +190,7 @@ export function prometheusRemoteWriteUrls(namespace: string, replicas: number): 
   );
 }
 
-export interface PrometheusConfigArgs {
+interface PrometheusConfigArgs {
   readonly config: MetricsSettings;
   readonly jobs: readonly ScrapeConfig[];
   readonly ruleFiles: readonly string[];

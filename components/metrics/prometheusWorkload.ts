@@ -19,7 +19,7 @@ import { ScrapeConfig } from "../common/prometheusTypes";
 import { ruleFiles } from "./ruleFiles";
 import { MetricsSettings } from "./settings";
 
-export interface PrometheusWorkloadArgs {
+interface PrometheusWorkloadArgs {
   readonly config: MetricsSettings;
   readonly jobs: readonly ScrapeConfig[];
 }

@@ -1,8 +1,9 @@
 import { StackConfig } from "../../config";
 import { goMemoryLimitMiB } from "../common/goMemoryLimit";
 import { workloadAddress } from "../common/workloadSpec";
-import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO, collectorTiered } from "./names";
+import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO } from "./names";
 import { TracingSettings } from "./settings";
+import { collectorTiered } from "./collectorTiers";
 
 // The OpenTelemetry Collector (contrib 0.130) configuration, as typed data. Component names are
 // the ones that version registers.
@@ -15,11 +16,11 @@ const RETRY = {
 } as const;
 
 /** Request-duration buckets shared by span metrics and the service graph, as collector durations. */
-export function latencyBuckets(tracing: StackConfig["tracing"]): string[] {
+function latencyBuckets(tracing: StackConfig["tracing"]): string[] {
   return tracing.latencyBucketsSeconds.map((s) => (s < 1 ? `${+(s * 1000).toFixed(3)}ms` : `${s}s`));
 }
 
-export interface TailSamplingPolicy {
+interface TailSamplingPolicy {
   readonly name: string;
   readonly type: "status_code" | "latency" | "probabilistic";
   readonly status_code?: { readonly status_codes: readonly string[] };
@@ -31,7 +32,7 @@ export interface TailSamplingPolicy {
  * Keep every trace with an error, every trace slower than the threshold, and the configured share
  * of the rest. Policies are alternatives: a trace any policy samples is kept.
  */
-export function tailSamplingPolicies(tracing: StackConfig["tracing"]): TailSamplingPolicy[] {
+function tailSamplingPolicies(tracing: StackConfig["tracing"]): TailSamplingPolicy[] {
   return [
     { name: "errors", type: "status_code", status_code: { status_codes: ["ERROR"] } },
     { name: "slow", type: "latency", latency: { threshold_ms: tracing.tailSampling.latencyThresholdMs } },
@@ -62,7 +63,7 @@ function remoteWriteExporters(config: TracingSettings): Record<string, object> {
 }
 
 /** The label on trace-derived metrics that names the collector pod which computed them. */
-export const COLLECTOR_POD_LABEL = "collector_pod";
+const COLLECTOR_POD_LABEL = "collector_pod";
 
 const HEALTH = { health_check: { endpoint: `0.0.0.0:${COLLECTOR.ports.health.port}` } };
 

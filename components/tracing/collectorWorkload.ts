@@ -6,8 +6,9 @@ import { WorkloadService, WorkloadServiceAccount, deployWorkload } from "../comm
 import { WorkloadSpec } from "../common/workloadSpec";
 import { toYaml } from "../common/yaml";
 import { aggregatorConfig, collectorConfig } from "./collectorConfig";
-import { COLLECTOR, COLLECTOR_AGGREGATOR, ZIPKIN_SERVICE, collectorTiered } from "./names";
+import { COLLECTOR, COLLECTOR_AGGREGATOR, ZIPKIN_SERVICE } from "./names";
 import { TracingSettings } from "./settings";
+import { collectorTiered } from "./collectorTiers";
 
 /** The collector builds every pipeline before it reports healthy; a large config takes seconds. */
 const COLLECTOR_STARTUP = { initialDelaySeconds: 0, periodSeconds: 2, failureThreshold: 30 };

@@ -1,10 +1,11 @@
 import { StackConfig } from "../../config";
 import { Endpoint, Flow, flowsFrom, outside, tcp, workload } from "../common/flow";
 import { networkPorts } from "../common/workloadSpec";
-import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO, collectorTiered } from "./names";
+import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO } from "./names";
+import { collectorTiered } from "./collectorTiers";
 
 /** Who opens connections into the collectors and Tempo. */
-export interface TracingClients {
+interface TracingClients {
   /** Prometheus, which scrapes their metrics. */
   readonly scraper: Endpoint;
   /** Grafana, which queries Tempo. */

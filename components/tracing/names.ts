@@ -1,4 +1,3 @@
-import { StackConfig } from "../../config";
 import { workloadSpec } from "../common/workloadSpec";
 
 // Names and ports of the tracing workloads: one source for containers, Services, configs and wiring.
@@ -31,12 +30,3 @@ export const TEMPO_PATHS = { config: "/etc/tempo", data: "/var/tempo" } as const
 
 /** The ConfigMap each app namespace gets, for the apps to `envFrom`. */
 export const APP_TRACING_CONFIGMAP = "observability-tracing";
-
-/**
- * Whether the collector runs as two tiers: a gateway that receives spans and routes each trace by
- * its ID to one aggregator, where span metrics, the service graph and tail sampling see every span
- * of the trace. Needed as soon as tail sampling is on or the gateway has more than one replica.
- */
-export function collectorTiered(tracing: StackConfig["tracing"]): boolean {
-  return tracing.tailSampling.enabled || tracing.collectorReplicas > 1;
-}

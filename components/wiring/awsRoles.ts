@@ -5,7 +5,7 @@ import { PROMETHEUS } from "../metrics/names";
 import { TEMPO } from "../tracing/names";
 
 /** A ServiceAccount the stack annotates with an IAM role (IRSA), and the key that names the role. */
-export interface AwsRoleServiceAccount {
+interface AwsRoleServiceAccount {
   /** `<namespace>/<name>`, the trust policy's subject `system:serviceaccount:<namespace>:<name>`. */
   readonly serviceAccount: string;
   readonly roleArn: string;

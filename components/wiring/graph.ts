@@ -7,11 +7,12 @@ import { DEMO_NAMESPACE } from "../demo/names";
 import { grafanaFlows } from "../grafana/flows";
 import { GRAFANA } from "../grafana/names";
 import { logsFlows } from "../logs/flows";
-import { ALLOY, LOKI, alloyNamespace } from "../logs/names";
+import { ALLOY, LOKI } from "../logs/names";
 import { metricsFlows } from "../metrics/flows";
 import { COREDNS_METRICS_PORT, KUBE_STATE_METRICS, MONITOR_SCRAPER, PROMETHEUS } from "../metrics/names";
 import { tracingFlows, traceWriter } from "../tracing/flows";
 import { COLLECTOR } from "../tracing/names";
+import { alloyNamespace } from "../logs/alloyNamespace";
 const tcpAndUdp = (port: number): Port[] => [
   { protocol: "TCP", port },
   { protocol: "UDP", port },

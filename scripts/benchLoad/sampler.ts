@@ -20,7 +20,7 @@ export function cpuSeconds(stat: string): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
-export interface Sample {
+interface Sample {
   /** Seconds since sampling began. */
   readonly at: number;
   readonly rss: number;

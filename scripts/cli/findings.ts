@@ -1,5 +1,5 @@
 /** ok ✓; blocking ✗ (the stack would not work: the preflight fails); warning ! (it would, with a gap). */
-export type Status = "ok" | "blocking" | "warning";
+type Status = "ok" | "blocking" | "warning";
 
 export interface Finding {
   readonly status: Status;

@@ -5,9 +5,10 @@ import { SECRET_KEYS } from "../../components/grafana/grafanaWorkload";
 import { extraScrapeJob } from "../../components/metrics/extraScrapeJobs";
 import { ALERTMANAGER, PROMETHEUS } from "../../components/metrics/names";
 import { annotatedPodsJob, appServiceJobs } from "../../components/metrics/prometheusConfig";
-import { ALLOY, LOKI, alloyNamespace } from "../../components/logs/names";
+import { ALLOY, LOKI } from "../../components/logs/names";
 import { COLLECTOR, TEMPO } from "../../components/tracing/names";
 import { KubeObject } from "../../render/manifest";
+import { alloyNamespace } from "../../components/logs/alloyNamespace";
 
 /** The parts of rendered objects and config files verify reads. */
 interface RenderedService {
@@ -36,7 +37,7 @@ interface RenderedWorkload {
 }
 type ConfigMapData = { readonly data: Record<string, string> };
 
-export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet"] as const;
+const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet"] as const;
 type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
 export interface WorkloadRef {

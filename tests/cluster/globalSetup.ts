@@ -1,17 +1,15 @@
-import { toolDirectory } from "../../testkit/tools";
+import { setUpTierTools } from "../../testkit/tools";
 
 /** Marks every process of one cluster-test run (they inherit it), so teardown finds only its own. */
 export const CLUSTER_TEST_RUN_VARIABLE = "OBSERVABILITY_CLUSTER_TEST_RUN";
 
 /**
- * Builds (or finds in the cache) the control plane the cluster tests start: kube-apiserver,
- * kube-controller-manager and kube-scheduler from k8s.io/kubernetes, etcd, and kwok; and Prometheus,
- * which scrapes the control plane's API server with the platform rules (useDashboards.test.ts).
+ * Builds (or finds in the cache) the control plane the cluster tests start (testkit/tierTools.json):
+ * kube-apiserver, kube-controller-manager and kube-scheduler from k8s.io/kubernetes, etcd, and
+ * kwok; and Prometheus, which scrapes the control plane's API server with the platform rules
+ * (useDashboards.test.ts).
  */
 export default function globalSetup(): void {
   process.env[CLUSTER_TEST_RUN_VARIABLE] = String(process.pid);
-  process.env.KUBERNETES_DIR = toolDirectory("kubernetes");
-  process.env.ETCD_DIR = toolDirectory("etcd");
-  process.env.KWOK_DIR = toolDirectory("kwok");
-  process.env.PROMETHEUS_DIR = toolDirectory("prometheus");
+  setUpTierTools("cluster");
 }

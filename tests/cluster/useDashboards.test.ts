@@ -6,18 +6,11 @@
 // (testkit/cluster.ts), reached with its CA and an admin token in place of the ServiceAccount's.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import {
-  KUBE_STATE_METRICS,
-  NODE_EXPORTER,
-  PROMETHEUS,
-  PROMETHEUS_PATHS,
-  SERVICE_ACCOUNT_TOKEN,
-} from "../../components/metrics/names";
+import { KUBE_STATE_METRICS, NODE_EXPORTER, PROMETHEUS } from "../../components/metrics/names";
 import { scrapePortName } from "../../components/common/workloadSpec";
-import { PrometheusConfig, ScrapeConfig } from "../../components/common/prometheusTypes";
+import { ScrapeConfig } from "../../components/common/prometheusTypes";
 import { KubeObject } from "../../render/manifest";
 import { rendered } from "../renderedStacks";
 import { StackName } from "../../testkit/stacks";
@@ -26,9 +19,8 @@ import { dashboards } from "../support/dashboards";
 import { Fixture, expositionServer, samples } from "../../testkit/expositions/index";
 import { getJson } from "../../testkit/http";
 import { LocalHttpServer } from "../../testkit/httpServers";
-import { Servers, eventually, freePort } from "../../testkit/processes";
-import { configMapData, containerEnv, localPrometheusArgs } from "../../testkit/rendered";
-import { tools } from "../../testkit/tools";
+import { Servers, eventually } from "../../testkit/processes";
+import { startRenderedPrometheus } from "../../testkit/localServers";
 import { Json } from "../../testkit/json";
 
 /** The node of the fixtures' one-node cluster. */
@@ -182,31 +174,18 @@ describe("platform rules and USE dashboards on what the real exporters print, bo
 
   async function startProfile(stack: StackName): Promise<Profile> {
     const { objects } = await rendered(stack);
-    const own = path.join(dir, stack);
-    const credentials = path.join(own, "serviceaccount");
-    fs.mkdirSync(path.join(own, "rules"), { recursive: true });
-    fs.mkdirSync(credentials, { recursive: true });
     const api = apiServer();
-    fs.writeFileSync(path.join(credentials, path.basename(SERVICE_ACCOUNT_TOKEN)), api.token);
-    fs.writeFileSync(path.join(credentials, "ca.crt"), api.ca);
-    for (const [file, content] of Object.entries(configMapData(objects, "prometheus-rules"))) {
-      fs.writeFileSync(path.join(own, "rules", file), content);
-    }
-    const generated = yaml.load(
-      configMapData(objects, "prometheus-config")
-        ["prometheus.yml"].replaceAll(PROMETHEUS_PATHS.rulesDir, path.join(own, "rules"))
-        .replaceAll(path.dirname(SERVICE_ACCOUNT_TOKEN), credentials),
-    ) as PrometheusConfig;
-    const port = await freePort();
-    const scrapeConfigs = generated.scrape_configs.map((j) => localTargets(j, port, api.address));
-    fs.writeFileSync(
-      path.join(own, "prometheus.yml"),
-      yaml.dump({ ...generated, scrape_configs: scrapeConfigs }, { skipInvalid: true }),
+    let scrapeConfigs: readonly ScrapeConfig[] = [];
+    const { base } = await startRenderedPrometheus(
+      servers,
+      objects,
+      path.join(dir, stack),
+      (generated, port) => {
+        scrapeConfigs = generated.scrape_configs.map((j) => localTargets(j, port, api.address));
+        return { ...generated, scrape_configs: scrapeConfigs };
+      },
+      { serviceAccount: api },
     );
-    const base = `http://127.0.0.1:${port}`;
-    await servers.start(tools.prometheus(), localPrometheusArgs(objects, own, port), `${base}/-/ready`, {
-      env: containerEnv(objects, "prometheus"),
-    });
     const jobs = scrapeConfigs
       .map((j) => j.job_name)
       .filter((name) => name in FIXTURE_SOURCES || name === APISERVER_JOB);

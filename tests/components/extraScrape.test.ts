@@ -4,19 +4,17 @@
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
-import * as yaml from "js-yaml";
 import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import { PROMETHEUS_PATHS } from "../../components/metrics/names";
-import { PrometheusConfig } from "../../components/common/prometheusTypes";
 import { KubeObject } from "../../render/manifest";
 import { renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { getJson } from "../../testkit/http";
-import { Server, eventually, freePort, startServer } from "../../testkit/processes";
-import { configMapData, localPrometheusArgs, objectNamed } from "../../testkit/rendered";
+import { Servers, eventually } from "../../testkit/processes";
+import { configMapData, objectNamed } from "../../testkit/rendered";
+import { startRenderedPrometheus } from "../../testkit/localServers";
 import { tools } from "../../testkit/tools";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 import { Json } from "../../testkit/json";
@@ -73,57 +71,36 @@ function billingExporter() {
 describe("a real Prometheus runs the team's basic-auth job as rendered", () => {
   let dir: string;
   let exporter: Awaited<ReturnType<typeof billingExporter>>;
-  let prometheus: Server | undefined;
+  const servers = new Servers();
   let base: string;
 
   beforeAll(async () => {
     const objects = await renderScrapeStack();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "extra-scrape-"));
     exporter = await billingExporter();
-    const secrets = path.join(dir, "secrets");
-    fs.mkdirSync(secrets);
-    const data = objectNamed(objects, "Secret", "prometheus-scrape-credentials").stringData as Record<
-      string,
-      string
-    >;
-    for (const [key, value] of Object.entries(data)) {
-      fs.writeFileSync(path.join(secrets, key), value);
-    }
-    const generated = yaml.load(
-      configMapData(objects, "prometheus-config")["prometheus.yml"].replaceAll(
-        PROMETHEUS_PATHS.secretsDir,
-        secrets,
-      ),
-    ) as PrometheusConfig;
     // Only the team's job, its Service address replaced by the local stand-in: everything else
     // (path, params, auth, labels) is as rendered.
-    const job = generated.scrape_configs.find((j) => j.job_name === "billing-legacy");
-    const local: PrometheusConfig = {
-      ...generated,
-      rule_files: [],
-      scrape_configs: [
-        {
-          ...job!,
-          scrape_interval: "1s",
-          static_configs: job!.static_configs!.map((group) => ({
-            ...group,
-            targets: [`127.0.0.1:${exporter.port}`],
-          })),
-        },
-      ],
-    };
-    fs.writeFileSync(path.join(dir, "prometheus.yml"), yaml.dump(local));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    prometheus = await startServer(
-      tools.prometheus(),
-      localPrometheusArgs(objects, dir, port),
-      `${base}/-/ready`,
-    );
+    ({ base } = await startRenderedPrometheus(servers, objects, dir, (generated) => {
+      const job = generated.scrape_configs.find((j) => j.job_name === "billing-legacy");
+      return {
+        ...generated,
+        rule_files: [],
+        scrape_configs: [
+          {
+            ...job!,
+            scrape_interval: "1s",
+            static_configs: job!.static_configs!.map((group) => ({
+              ...group,
+              targets: [`127.0.0.1:${exporter.port}`],
+            })),
+          },
+        ],
+      };
+    }));
   });
 
   afterAll(async () => {
-    await prometheus?.stop();
+    await servers.stopAll();
     await exporter?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -22,10 +22,9 @@ import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
 import { remoteWrite } from "../../testkit/expositions/index";
 import { webhookReceiver } from "../../testkit/httpServers";
-import { Running, Servers, eventually, freePort } from "../../testkit/processes";
-import { configMapData, localPrometheusArgs, objectNamed } from "../../testkit/rendered";
-import { tools } from "../../testkit/tools";
-import { startPrometheus } from "../../testkit/localServers";
+import { Running, Servers, eventually } from "../../testkit/processes";
+import { objectNamed } from "../../testkit/rendered";
+import { startPrometheus, startRenderedPrometheus } from "../../testkit/localServers";
 import { Json } from "../../testkit/json";
 import { sleep } from "../../testkit/sleep";
 
@@ -156,7 +155,6 @@ describe("with remote write, each replica labels what it sends, and its alerts s
       // 80 % of prod's 4Gi limit (components/common/goMemoryLimit.ts).
       { name: "GOMEMLIMIT", value: "3276MiB" },
     ]);
-    const rendered = yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as Json;
     receiver = await webhookReceiver();
     // The rendered global and alerting sections; Alertmanager is this receiver, the rule fires at once.
     for (const pod of ["prometheus-0", "prometheus-1"]) {
@@ -169,9 +167,11 @@ describe("with remote write, each replica labels what it sends, and its alerts s
           ],
         }),
       );
-      fs.writeFileSync(
-        path.join(own, "prometheus.yml"),
-        yaml.dump({
+      const { base } = await startRenderedPrometheus(
+        servers,
+        objects,
+        own,
+        (rendered) => ({
           global: { ...rendered.global, evaluation_interval: "1s" },
           alerting: {
             ...rendered.alerting,
@@ -181,18 +181,20 @@ describe("with remote write, each replica labels what it sends, and its alerts s
           },
           rule_files: [path.join(own, "rules.yml")],
         }),
+        {
+          env: { POD_NAME: pod },
+          // Both replicas render the same --web.external-url (the alerts' generatorURL); here each
+          // gets its own, so the receiver can tell which replica sent an alert. The first
+          // notification can leave before the Alertmanager target is discovered; the resend comes
+          // after a minute by default, here after a second.
+          args: (args, local) => [
+            ...args.map((arg) =>
+              arg.startsWith("--web.external-url=") ? `--web.external-url=${local}` : arg,
+            ),
+            "--rules.alert.resend-delay=1s",
+          ],
+        },
       );
-      const port = await freePort();
-      const base = `http://127.0.0.1:${port}`;
-      // Both replicas render the same --web.external-url (the alerts' generatorURL); here each
-      // gets its own, so the receiver can tell which replica sent an alert.
-      const args = localPrometheusArgs(objects, own, port).map((arg) =>
-        arg.startsWith("--web.external-url=") ? `--web.external-url=${base}` : arg,
-      );
-      // The first notification can leave before the Alertmanager target is discovered; the
-      // resend comes after a minute by default, here after a second.
-      args.push("--rules.alert.resend-delay=1s");
-      await servers.start(tools.prometheus(), args, `${base}/-/ready`, { env: { POD_NAME: pod } });
       replicas.set(pod, base);
     }
   });

@@ -6,20 +6,20 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import { PROMETHEUS_PATHS, SERVICE_ACCOUNT_TOKEN } from "../../components/metrics/names";
-import { PrometheusConfig, RuleFile, ScrapeConfig } from "../../components/common/prometheusTypes";
+import { RuleFile, ScrapeConfig } from "../../components/common/prometheusTypes";
 import { renderedExtended } from "../support/extendedStack";
 import { LocalHttpServer, springActuator, webhookReceiver } from "../../testkit/httpServers";
 import { renderWithAlerting, startAlertmanager } from "../../testkit/alertmanager";
 import { getJson } from "../../testkit/http";
-import { Server, Servers, eventually, freePort, startServer } from "../../testkit/processes";
-import { configMapData, localPrometheusArgs } from "../../testkit/rendered";
-import { tools } from "../../testkit/tools";
+import { Server, Servers, eventually } from "../../testkit/processes";
+import { configMapData } from "../../testkit/rendered";
+import { startRenderedPrometheus } from "../../testkit/localServers";
 import { Json } from "../../testkit/json";
 
 // The kind stack with a team's rule files (tests/extend): they must load beside the stack's own.
 describe("a real Prometheus with the kind stack's config and a team's extra rule files", () => {
   const service = "ticket-service";
+  const servers = new Servers();
   let dir: string;
   let actuator: LocalHttpServer;
   let prometheus: Server | undefined;
@@ -79,35 +79,19 @@ describe("a real Prometheus with the kind stack's config and a team's extra rule
     const { objects } = await renderedExtended("kind");
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "prometheus-"));
     actuator = await springActuator(service);
-    fs.mkdirSync(path.join(dir, "rules"));
-    fs.writeFileSync(path.join(dir, "token"), "test-token");
     const rules = configMapData(objects, "prometheus-rules");
     ruleCount = Object.values(rules).reduce(
       (n, content) => n + (yaml.load(content) as RuleFile).groups.reduce((m, g) => m + g.rules.length, 0),
       0,
     );
-    for (const [file, content] of Object.entries(rules)) {
-      fs.writeFileSync(path.join(dir, "rules", file), content);
-    }
-    const generated = yaml.load(
-      configMapData(objects, "prometheus-config")
-        ["prometheus.yml"].replaceAll(PROMETHEUS_PATHS.rulesDir, path.join(dir, "rules"))
-        .replaceAll(SERVICE_ACCOUNT_TOKEN, path.join(dir, "token")),
-    ) as PrometheusConfig;
-    const local = { ...generated, scrape_configs: generated.scrape_configs.map(localTargets) };
-    fs.writeFileSync(path.join(dir, "prometheus.yml"), yaml.dump(local, { skipInvalid: true }));
-
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    prometheus = await startServer(
-      tools.prometheus(),
-      localPrometheusArgs(objects, dir, port),
-      `${base}/-/ready`,
-    );
+    ({ base, server: prometheus } = await startRenderedPrometheus(servers, objects, dir, (generated) => ({
+      ...generated,
+      scrape_configs: generated.scrape_configs.map(localTargets),
+    })));
   });
 
   afterAll(async () => {
-    await prometheus?.stop();
+    await servers.stopAll();
     await actuator?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });

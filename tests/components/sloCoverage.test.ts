@@ -5,11 +5,9 @@
 // boundaries; prom-client; client_golang; the OpenTelemetry SDK), and the collector's span
 // metrics arrive by remote write, as the collector writes them.
 import * as fs from "fs";
-import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import { PROMETHEUS_PATHS, SERVICE_ACCOUNT_TOKEN } from "../../components/metrics/names";
-import { PrometheusConfig, ScrapeConfig } from "../../components/common/prometheusTypes";
+import { ScrapeConfig } from "../../components/common/prometheusTypes";
 import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
@@ -24,9 +22,8 @@ import {
 import { dashboards } from "../support/dashboards";
 import { getJson } from "../../testkit/http";
 import { LocalHttpServer } from "../../testkit/httpServers";
-import { Servers, eventually, freePort } from "../../testkit/processes";
-import { configMapData, localPrometheusArgs } from "../../testkit/rendered";
-import { tools } from "../../testkit/tools";
+import { Servers, eventually } from "../../testkit/processes";
+import { startRenderedPrometheus } from "../../testkit/localServers";
 import { Json } from "../../testkit/json";
 
 interface App {
@@ -139,26 +136,10 @@ describe("RED and SLO signals for every service, from what its framework prints"
     for (const [service, app] of Object.entries(APPS)) {
       local.set(service, await expositionServer(app.fixture, app.path));
     }
-    fs.mkdirSync(path.join(dir, "rules"));
-    fs.writeFileSync(path.join(dir, "token"), "test-token");
-    for (const [file, content] of Object.entries(configMapData(objects, "prometheus-rules"))) {
-      fs.writeFileSync(path.join(dir, "rules", file), content);
-    }
-    const generated = yaml.load(
-      configMapData(objects, "prometheus-config")
-        ["prometheus.yml"].replaceAll(PROMETHEUS_PATHS.rulesDir, path.join(dir, "rules"))
-        .replaceAll(SERVICE_ACCOUNT_TOKEN, path.join(dir, "token")),
-    ) as PrometheusConfig;
-    fs.writeFileSync(
-      path.join(dir, "prometheus.yml"),
-      yaml.dump(
-        { ...generated, scrape_configs: generated.scrape_configs.map(localTargets) },
-        { skipInvalid: true },
-      ),
-    );
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    await servers.start(tools.prometheus(), localPrometheusArgs(objects, dir, port), `${base}/-/ready`);
+    ({ base } = await startRenderedPrometheus(servers, objects, dir, (generated) => ({
+      ...generated,
+      scrape_configs: generated.scrape_configs.map(localTargets),
+    })));
 
     // The collector's span metrics for every service that sends spans, by remote write every 5 s.
     const start = Date.now();

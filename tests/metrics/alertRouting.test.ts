@@ -2,7 +2,6 @@
 // tests/extend/Pulumi.extended.yaml (every key). What Alertmanager makes of it is
 // alertRoutingTools.test.ts' job; this file checks the objects the program registers.
 import * as yaml from "js-yaml";
-import { notificationPorts } from "../../components/metrics/names";
 import { TEMPLATE } from "../../components/metrics/notificationTemplates";
 import { externalUrls } from "../../components/metrics/externalUrls";
 import { PROFILE_DEFAULTS } from "../../config";
@@ -15,6 +14,7 @@ import { STACKS } from "../../testkit/stacks";
 import { configMapData, containerArgs, objectNamed } from "../../testkit/rendered";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 import { Json } from "../../testkit/json";
+import { notificationPorts } from "../../components/metrics/notificationPorts";
 
 const SECRETS = "/etc/alertmanager/secrets";
 

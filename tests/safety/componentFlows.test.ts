@@ -12,12 +12,12 @@ import {
   MONITOR_SCRAPER,
   NODE_EXPORTER,
   PROMETHEUS,
-  datastoreExporters,
 } from "../../components/metrics/names";
 import { tracingFlows } from "../../components/tracing/flows";
 import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO } from "../../components/tracing/names";
 import { stackConfig } from "../renderedStacks";
 import { STACKS } from "../../testkit/stacks";
+import { datastoreExporters } from "../../components/metrics/datastores";
 
 const client = (name: string): Endpoint => workload("elsewhere", name);
 const clients = {

@@ -11,7 +11,7 @@ import { DATASOURCES, DatasourceRef } from "../names";
  * 39 (a `refresh` that is not a string becomes "", `timepicker.time_options` is dropped) touch
  * nothing written here, so 39 loads as 41 would, and raising it would only rewrite every file.
  */
-export const SCHEMA_VERSION = 39;
+const SCHEMA_VERSION = 39;
 
 /** Grafana's window for `rate()`: never shorter than four scrape intervals, so every rate has samples. */
 export const RATE_INTERVAL = "$__rate_interval";
@@ -38,17 +38,17 @@ export interface PromQuery {
   readonly instant?: boolean;
 }
 
-export interface LokiQuery {
+interface LokiQuery {
   readonly kind: "loki";
   readonly expr: string;
   readonly legend?: string;
 }
 
-export interface TempoServiceMapQuery {
+interface TempoServiceMapQuery {
   readonly kind: "tempo-service-map";
 }
 
-export interface AlertmanagerQuery {
+interface AlertmanagerQuery {
   readonly kind: "alertmanager";
 }
 
@@ -70,7 +70,7 @@ export const loki = (expr: string, legend?: string): LokiQuery => ({
   ...(legend === undefined ? {} : { legend }),
 });
 
-export type PanelType = "timeseries" | "stat" | "table" | "nodeGraph" | "logs" | "text" | "bargauge";
+type PanelType = "timeseries" | "stat" | "table" | "nodeGraph" | "logs" | "text" | "bargauge";
 
 /** What every panel has, whatever it shows. */
 export interface PanelBase {

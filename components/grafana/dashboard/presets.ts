@@ -6,7 +6,7 @@ import { PanelBase, PanelSpec, PromQuery, Query, Unit, prom } from "./model";
 /** A panel that shows one value per series reads only the latest sample, not the whole range. */
 const latest = (query: PromQuery): PromQuery => ({ ...query, instant: true });
 
-export interface StatTileOptions extends PanelBase {
+interface StatTileOptions extends PanelBase {
   /** PromQL whose latest value is the tile's number (one per series). */
   readonly expr: string;
   /** The name of each series, e.g. `{{service}}`, where the expression returns several. */
@@ -34,7 +34,7 @@ export function statTile(options: StatTileOptions): PanelSpec {
   };
 }
 
-export interface TimeSeriesOptions extends PanelBase {
+interface TimeSeriesOptions extends PanelBase {
   /** A line per series, the queries' in order. */
   readonly queries: readonly Query[];
   readonly unit?: Unit;
@@ -47,7 +47,7 @@ export function timeSeries(options: TimeSeriesOptions): PanelSpec {
   return { ...options, type: "timeseries" };
 }
 
-export interface TableOptions extends PanelBase {
+interface TableOptions extends PanelBase {
   /** Read for their latest values only. */
   readonly queries: readonly PromQuery[];
 }

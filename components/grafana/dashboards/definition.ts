@@ -9,7 +9,7 @@ export interface DashboardIdentity {
 }
 
 /** What a dashboard shows, which may depend on the stack's config. */
-export type DashboardContent = Omit<DashboardSpec, "uid" | "title">;
+type DashboardContent = Omit<DashboardSpec, "uid" | "title">;
 
 /** One provisioned dashboard. */
 export interface DashboardDefinition extends DashboardIdentity {

@@ -32,7 +32,7 @@ const asWorkload = (expr: string, label: string): string =>
   `label_replace(${expr}, "workload", "$1", "${label}", "(.+)")`;
 
 /** Each controller kind's series for one fact (replicas wanted, ready, ...), by its own name label. */
-export interface PerKind {
+interface PerKind {
   readonly deployment?: string;
   readonly statefulset?: string;
   readonly daemonset?: string;
