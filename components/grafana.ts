@@ -11,7 +11,6 @@ import { GRAFANA } from "./grafana/names";
 import { GrafanaBackends, GrafanaSettings } from "./grafana/settings";
 import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./metrics/scrapeJobs";
-import { deployWorkloadPolicy } from "./common/flowPolicies";
 import { withFormerType } from "./common/formerType";
 import { grafanaPublicUrl } from "./grafana/publicUrl";
 
@@ -91,16 +90,19 @@ export class Grafana extends pulumi.ComponentResource {
       children,
     );
     const workload = deployGrafanaWorkload(name, args, id, { credentials, ...provisioning }, children);
-    const exposure = deployGrafanaExposure(name, args, id, children);
+    const exposure = deployGrafanaExposure(name, args, id, workload.services[0], children);
     this.url = grafanaPublicUrl(args.exposure);
     if (sso !== undefined) {
       this.oauthRedirectUrl = `${this.url}/login/${sso.provider}`;
     }
-    deployWorkloadPolicy(`${name}-grafana`, args.wiring, namespace, id, children);
     deployGrafanaAccess(
       name,
       args,
-      { adminUser: args.grafana.adminUser, adminPassword: password.result, ready: [workload, exposure] },
+      {
+        adminUser: args.grafana.adminUser,
+        adminPassword: password.result,
+        ready: [workload.controller, exposure],
+      },
       children,
     );
 

@@ -39,10 +39,10 @@ export function deployController(
   name: string,
   args: ControllerArgs,
   opts: pulumi.CustomResourceOptions,
-): void {
+): pulumi.CustomResource {
   const { id, namespace, controller, template } = args;
   if (controller.kind === "StatefulSet") {
-    volumeStatefulSet(
+    return volumeStatefulSet(
       name,
       {
         id,
@@ -55,12 +55,11 @@ export function deployController(
       },
       controller.holdsHistory ? { ...opts, ...dataProtection(args.settings.profile) } : opts,
     );
-    return;
   }
   const metadata = objectMeta(id, namespace);
   const selector = { matchLabels: selectorLabels(id) };
   if (controller.kind === "Deployment") {
-    new k8s.apps.v1.Deployment(
+    return new k8s.apps.v1.Deployment(
       name,
       {
         metadata,
@@ -73,9 +72,8 @@ export function deployController(
       },
       opts,
     );
-    return;
   }
-  new k8s.apps.v1.DaemonSet(
+  return new k8s.apps.v1.DaemonSet(
     name,
     {
       metadata,

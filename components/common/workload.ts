@@ -45,6 +45,13 @@ export interface DataWorkloadArgs {
 }
 
 type PolicyRule = k8s.types.input.rbac.v1.PolicyRule;
+type Volume = k8s.types.input.core.v1.Volume;
+
+/** A ConfigMap or Secret the caller made itself, mounted through the pod volumes it names. */
+export interface MountedConfig {
+  readonly resource: k8s.core.v1.ConfigMap | k8s.core.v1.Secret;
+  readonly volumes: readonly Volume[];
+}
 
 /** A Secret of the workload, named `<name of the caller>-<name>` (or for the workload). */
 export interface WorkloadSecret {
@@ -93,12 +100,17 @@ export interface WorkloadArgs {
   readonly serviceAccount?: WorkloadServiceAccount;
   readonly configMaps?: readonly WorkloadConfigMap[];
   readonly secrets?: readonly WorkloadSecret[];
+  /** Config objects made elsewhere; like its own, the controller waits for them. */
+  readonly mountedConfig?: readonly MountedConfig[];
   /** Its first container, on the workload's image and with the spec's ports. */
   readonly container: Omit<ContainerSpec, "image" | "ports">;
+  /** The spec's ports the first container opens. @default all of them */
+  readonly containerPortNames?: readonly string[];
   readonly sidecars?: readonly ContainerSpec[];
-  /** What else the pod says: API token, host access, tolerations, spread, grace period. */
+  /** What else the pod says: init containers, API token, host access, tolerations, spread, grace period. */
   readonly pod?: Pick<
     PodSpecArgs,
+    | "initContainers"
     | "mountServiceAccountToken"
     | "hostAccess"
     | "tolerations"
@@ -107,6 +119,8 @@ export interface WorkloadArgs {
   >;
   /** The config whose change rolls the pods (through the template's checksum annotation). */
   readonly rolledBy?: Readonly<Record<string, string>>;
+  /** Other annotations of the pod template; changing one rolls the pods too. */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
   readonly controller: WorkloadController;
   readonly services: readonly WorkloadService[];
   /** The wiring graph, whose flows into and out of this workload make its NetworkPolicy. */
@@ -115,13 +129,16 @@ export interface WorkloadArgs {
 
 /** What other workloads use of it. */
 export interface Workload {
+  /** In the order the args list them. */
   readonly services: readonly k8s.core.v1.Service[];
+  /** The Deployment, DaemonSet or StatefulSet: ready once its pods are. */
+  readonly controller: pulumi.CustomResource;
 }
 
 /**
  * A workload and everything it runs with, registered in one order: its ServiceAccount and RBAC,
- * ConfigMaps and Secrets, the hardened pod template that mounts them, the controller (waiting for
- * its config), a disruption budget when it is replicated, its NetworkPolicy, and the Services from
+ * ConfigMaps and Secrets, the hardened pod template that mounts them (and the config made
+ * elsewhere), the controller (waiting for all its config), a disruption budget when it is replicated, its NetworkPolicy, and the Services from
  * the spec's ports. A StatefulSet's Services come before it instead, as one of them names its pods.
  */
 export function deployWorkload(
@@ -166,7 +183,7 @@ export function deployWorkload(
     ...(args.serviceAccount === undefined ? {} : { serviceAccountName: spec.name }),
     ...args.pod,
     containers: [
-      { ...args.container, image: args.image, ports: containerPorts(spec) },
+      { ...args.container, image: args.image, ports: containerPorts(spec, args.containerPortNames) },
       ...(args.sidecars ?? []),
     ],
     volumes: [
@@ -179,10 +196,11 @@ export function deployWorkload(
           ? []
           : [{ name: volume, secret: { secretName: resource.metadata.name, defaultMode: 0o440 } }],
       ),
+      ...(args.mountedConfig ?? []).flatMap(({ volumes }) => volumes),
     ],
   });
-  const template = podTemplate(id, podSpec, args.rolledBy);
-  const config = [...configMaps, ...secrets].map(({ resource }) => resource);
+  const template = podTemplate(id, podSpec, args.rolledBy, args.podAnnotations);
+  const config = [...configMaps, ...secrets, ...(args.mountedConfig ?? [])].map(({ resource }) => resource);
   const deployServices = () =>
     args.services.map(
       (service) =>
@@ -201,7 +219,7 @@ export function deployWorkload(
         ),
     );
   const governing = controller.kind === "StatefulSet" ? deployServices() : undefined;
-  deployController(
+  const pods = deployController(
     resourceName,
     { id, namespace, controller, template, settings: args.settings },
     config.length === 0 ? opts : { ...opts, dependsOn: config },
@@ -210,7 +228,7 @@ export function deployWorkload(
     deployDisruptionBudget(resourceName, id, namespace, controller.replicas, opts);
   }
   deployWorkloadPolicy(resourceName, args.wiring, namespace, id, opts);
-  return { services: governing ?? deployServices() };
+  return { services: governing ?? deployServices(), controller: pods };
 }
 
 /**

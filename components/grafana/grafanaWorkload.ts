@@ -1,15 +1,9 @@
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { deployDisruptionBudget, spreadAcrossNodes } from "../common/disruption";
-import { WorkloadIdentity, selectorLabels } from "../common/labels";
-import { objectMeta } from "../common/metadata";
-import { serviceAccountArgs } from "../common/rbac";
-import { InitContainerSpec, hardenedPodSpec, podTemplate } from "../common/podSpec";
-import { podPlatform } from "../common/placement";
+import { spreadAcrossNodes } from "../common/disruption";
+import { WorkloadIdentity } from "../common/labels";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
-import { serviceArgs } from "../common/service";
-import { dataProtection, volumeStatefulSet } from "../common/statefulSet";
-import { containerPorts, servicePorts } from "../common/workloadSpec";
+import { Workload, deployWorkload } from "../common/workload";
 import { ExtraDashboardFolder } from "./extraDashboards";
 import {
   GRAFANA,
@@ -136,39 +130,76 @@ function applyPasswordScript(config: GrafanaSettings): string {
     : reset;
 }
 
-function grafanaPodSpec(config: GrafanaSettings, id: WorkloadIdentity, inputs: GrafanaInputs) {
-  const env = grafanaEnv(config);
+/**
+ * Grafana's pods. With SQLite (the default, kind): one replica as a StatefulSet on its own volume,
+ * so an update never waits on a volume the old pod holds, with the headless `grafana-peers` giving
+ * its pod a DNS name (the `grafana` Service is a NodePort or behind the Ingress). With
+ * `grafana.database`: a Deployment of `grafana.replicas` without a volume, its state in PostgreSQL,
+ * replicas spread with a disruption budget and gossiping through `grafana-peers` for Grafana's own
+ * alerting, where they must find each other before they are ready. Returns the `grafana` Service
+ * first.
+ */
+export function deployGrafanaWorkload(
+  name: string,
+  config: GrafanaSettings,
+  id: WorkloadIdentity,
+  inputs: GrafanaInputs,
+  opts: pulumi.CustomResourceOptions,
+): Workload {
+  const replicas = config.grafana.replicas;
+  const gossip = replicas > 1;
   const shared = config.grafana.database !== undefined;
+  const remoteWrite = config.metrics.remoteWrite;
+  const env = grafanaEnv(config);
   // With a shared database the data path holds only logs and plugins: scratch space per pod.
   const dataMount = shared ? [] : [{ name: "data", mountPath: GRAFANA_PATHS.data }];
   const scratchPaths = shared ? ["/tmp", GRAFANA_PATHS.data] : ["/tmp"];
   const mounts = [...dataMount, { name: "credentials", mountPath: GRAFANA_PATHS.secrets, readOnly: true }];
-  const applyPassword: InitContainerSpec = {
-    name: "apply-admin-password",
-    image: config.images.grafana,
-    command: ["sh", "-c"],
-    args: [applyPasswordScript(config)],
-    env,
-    resources: config.resources.grafana,
-    volumeMounts: mounts,
-    scratchPaths,
-  };
-  const replicas = config.grafana.replicas;
-  return hardenedPodSpec({
-    platform: podPlatform(config, "grafana"),
-    // IRSA: the pods query Amazon Managed Prometheus as metrics.remoteWrite.queryRoleArn. The
-    // identity webhook projects its own token; the Kubernetes API token stays unmounted.
-    ...(config.metrics.remoteWrite === undefined
-      ? {}
-      : { serviceAccountName: GRAFANA.name, mountServiceAccountToken: false }),
-    initContainers: [applyPassword],
-    ...(replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {}),
-    containers: [
-      {
+  const provisioningItem = (key: string) => ({
+    name: inputs.provisioning.metadata.name,
+    items: [{ key, path: key }],
+  });
+  return deployWorkload(
+    name,
+    {
+      spec: GRAFANA,
+      component: id.component,
+      image: config.images.grafana,
+      namespace: config.namespaces.observability,
+      settings: config,
+      placement: "grafana",
+      // IRSA: the pods query Amazon Managed Prometheus as metrics.remoteWrite.queryRoleArn. The
+      // identity webhook projects its own token; the Kubernetes API token stays unmounted.
+      ...(remoteWrite === undefined ? {} : { serviceAccount: { roleArn: remoteWrite.queryRoleArn } }),
+      mountedConfig: [
+        {
+          resource: inputs.credentials,
+          volumes: [
+            {
+              name: "credentials",
+              secret: { secretName: inputs.credentials.metadata.name, defaultMode: 0o440 },
+            },
+          ],
+        },
+        {
+          resource: inputs.provisioning,
+          volumes: [
+            { name: "datasources", configMap: provisioningItem("datasources.yaml") },
+            { name: "dashboard-providers", configMap: provisioningItem("dashboards.yaml") },
+          ],
+        },
+        {
+          resource: inputs.dashboards,
+          volumes: [{ name: "dashboards", configMap: { name: inputs.dashboards.metadata.name } }],
+        },
+        ...inputs.extraDashboards.map(({ folder, configMap }) => ({
+          resource: configMap,
+          volumes: [{ name: `extra-${folder.slug}`, configMap: { name: configMap.metadata.name } }],
+        })),
+      ],
+      container: {
         name: "grafana",
-        image: config.images.grafana,
         env,
-        ports: containerPorts(GRAFANA, replicas > 1 ? ["http", "mesh-tcp", "mesh-udp"] : ["http"]),
         resources: config.resources.grafana,
         volumeMounts: [
           ...mounts,
@@ -195,123 +226,59 @@ function grafanaPodSpec(config: GrafanaSettings, id: WorkloadIdentity, inputs: G
         readinessProbe: httpProbe("http", GRAFANA_HEALTH_PATH, { initialDelaySeconds: 0, periodSeconds: 5 }),
         startupProbe: httpProbe("http", GRAFANA_HEALTH_PATH, GRAFANA_STARTUP),
       },
-    ],
-    volumes: [
-      { name: "credentials", secret: { secretName: inputs.credentials.metadata.name, defaultMode: 0o440 } },
-      {
-        name: "datasources",
-        configMap: {
-          name: inputs.provisioning.metadata.name,
-          items: [{ key: "datasources.yaml", path: "datasources.yaml" }],
+      containerPortNames: gossip ? ["http", "mesh-tcp", "mesh-udp"] : ["http"],
+      pod: {
+        initContainers: [
+          {
+            name: "apply-admin-password",
+            image: config.images.grafana,
+            command: ["sh", "-c"],
+            args: [applyPasswordScript(config)],
+            env,
+            resources: config.resources.grafana,
+            volumeMounts: mounts,
+            scratchPaths,
+          },
+        ],
+        mountServiceAccountToken: false,
+        ...(gossip ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {}),
+      },
+      // Datasources are read at start: a change rolls the pods. Dashboards reload every 30 s on their own.
+      rolledBy: { datasources: inputs.datasourcesYaml, providers: inputs.providerYaml },
+      podAnnotations: { [ROTATION_ANNOTATION]: config.grafana.credentialsRotation },
+      controller: shared
+        ? {
+            kind: "Deployment",
+            replicas,
+            strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+          }
+        : {
+            kind: "StatefulSet",
+            replicas,
+            serviceName: GRAFANA_PEERS_SERVICE,
+            storageSize: config.grafana.storageSize,
+            holdsHistory: true,
+          },
+      services: [
+        {
+          portNames: ["http"],
+          ...(config.exposure.mode === "nodePort"
+            ? { nodePorts: { http: config.exposure.nodePorts.grafana } }
+            : {}),
         },
-      },
-      {
-        name: "dashboard-providers",
-        configMap: {
-          name: inputs.provisioning.metadata.name,
-          items: [{ key: "dashboards.yaml", path: "dashboards.yaml" }],
-        },
-      },
-      { name: "dashboards", configMap: { name: inputs.dashboards.metadata.name } },
-      ...inputs.extraDashboards.map(({ folder, configMap }) => ({
-        name: `extra-${folder.slug}`,
-        configMap: { name: configMap.metadata.name },
-      })),
-    ],
-  });
-}
-
-/**
- * Grafana's pods. With SQLite (the default, kind): one replica as a StatefulSet on its own volume,
- * so an update never waits on a volume the old pod holds. With `grafana.database`: a Deployment
- * of `grafana.replicas` without a volume, its state in PostgreSQL, replicas spread with a
- * disruption budget and gossiping through a headless Service for Grafana's own alerting.
- */
-export function deployGrafanaWorkload(
-  name: string,
-  config: GrafanaSettings,
-  id: WorkloadIdentity,
-  inputs: GrafanaInputs,
-  opts: pulumi.CustomResourceOptions,
-): pulumi.CustomResource {
-  const namespace = config.namespaces.observability;
-  const replicas = config.grafana.replicas;
-  // Datasources are read at start: a change rolls the pods. Dashboards reload every 30 s on their own.
-  const template = podTemplate(
-    id,
-    grafanaPodSpec(config, id, inputs),
-    { datasources: inputs.datasourcesYaml, providers: inputs.providerYaml },
-    { [ROTATION_ANNOTATION]: config.grafana.credentialsRotation },
-  );
-  const remoteWrite = config.metrics.remoteWrite;
-  const serviceAccount =
-    remoteWrite === undefined
-      ? []
-      : [
-          new k8s.core.v1.ServiceAccount(
-            `${name}-grafana`,
-            serviceAccountArgs(id, namespace, remoteWrite.queryRoleArn),
-            opts,
-          ),
-        ];
-  const dependsOn = [
-    inputs.credentials,
-    inputs.provisioning,
-    inputs.dashboards,
-    ...inputs.extraDashboards.map((d) => d.configMap),
-    ...serviceAccount,
-  ];
-
-  // Headless `grafana-peers`: the StatefulSet's pod DNS names (the `grafana` Service is a NodePort
-  // or behind the Ingress), or the gossip of Deployment replicas, which must find each other before
-  // they are ready.
-  const peers = (gossip: boolean) =>
-    new k8s.core.v1.Service(
-      `${name}-grafana-peers`,
-      serviceArgs({
-        id,
-        namespace,
-        name: GRAFANA_PEERS_SERVICE,
-        headless: true,
-        publishNotReadyAddresses: gossip,
-        ports: servicePorts(GRAFANA, { names: gossip ? ["mesh-tcp", "mesh-udp"] : ["http"] }),
-      }),
-      opts,
-    );
-
-  if (config.grafana.database === undefined) {
-    peers(false);
-    return volumeStatefulSet(
-      `${name}-grafana`,
-      {
-        id,
-        namespace,
-        replicas,
-        serviceName: GRAFANA_PEERS_SERVICE,
-        template,
-        storageClassName: config.storage.className,
-        storageSize: config.grafana.storageSize,
-      },
-      { ...opts, ...dataProtection(config.profile), dependsOn },
-    );
-  }
-
-  const deployment = new k8s.apps.v1.Deployment(
-    `${name}-grafana`,
-    {
-      metadata: objectMeta(id, namespace),
-      spec: {
-        replicas,
-        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-        selector: { matchLabels: selectorLabels(id) },
-        template,
-      },
+        ...(shared && !gossip
+          ? []
+          : [
+              {
+                name: GRAFANA_PEERS_SERVICE,
+                headless: true,
+                publishNotReadyAddresses: gossip,
+                portNames: gossip ? ["mesh-tcp", "mesh-udp"] : ["http"],
+              },
+            ]),
+      ],
+      wiring: config.wiring,
     },
-    { ...opts, dependsOn },
+    opts,
   );
-  deployDisruptionBudget(`${name}-grafana`, id, namespace, replicas, opts);
-  if (replicas > 1) {
-    peers(true);
-  }
-  return deployment;
 }
