@@ -3,7 +3,13 @@ import { StackConfig, keyPath } from "../config";
 import { deployAlertmanager } from "./metrics/alertmanagerWorkload";
 import { deployDatastoreExporters } from "./metrics/datastoreExporters";
 import { deployKubeStateMetrics, deployNodeExporter } from "./metrics/exporters";
-import { ALERTMANAGER, KUBE_STATE_METRICS, MONITOR_SCRAPER, NODE_EXPORTER } from "./metrics/names";
+import {
+  ALERTMANAGER,
+  KUBE_STATE_METRICS,
+  MONITOR_SCRAPER,
+  NODE_EXPORTER,
+  THANOS_QUERY,
+} from "./metrics/names";
 import { deployMonitorScraper } from "./metrics/monitorScraper";
 import { deployMetricsExposure, metricsPublicUrls } from "./metrics/metricsExposure";
 import {
@@ -18,7 +24,13 @@ import { ScrapeConfig } from "./common/prometheusTypes";
 import { deployPrometheus } from "./metrics/prometheusWorkload";
 import { extraRuleFileProblems } from "./metrics/ruleFiles";
 import { extraScrapeJob } from "./metrics/extraScrapeJobs";
-import { PrometheusQueryEndpoint, prometheusQueryEndpoint } from "./metrics/queryEndpoint";
+import {
+  PrometheusQueryEndpoint,
+  prometheusQueryEndpoint,
+  queryServiceUrl,
+  thanosQueryRuns,
+} from "./metrics/queryEndpoint";
+import { deployThanosQuery } from "./metrics/thanosQueryWorkload";
 import { workloadScrapeJob } from "./metrics/scrapeJobs";
 import { MetricsSettings } from "./metrics/settings";
 import { withFormerType } from "./common/formerType";
@@ -56,6 +68,7 @@ export function metricsScrapeJobs(
     ...datastoreExporters(settings.metrics).map((e) => workloadScrapeJob(e.spec, namespace)),
     ...appServiceJobs(settings.apps.services),
     ...(annotated.length === 0 ? [] : [annotatedPodsJob([...new Set(annotated)])]),
+    ...(thanosQueryRuns(settings.metrics) ? [workloadScrapeJob(THANOS_QUERY, namespace)] : []),
     ...(settings.metrics.prometheusOperatorMonitors.enabled
       ? [workloadScrapeJob(MONITOR_SCRAPER, namespace)]
       : []),
@@ -97,7 +110,7 @@ export function jobNameProblems(
  * Prometheus and Alertmanager at the URLs it exposes.
  */
 export class Metrics extends pulumi.ComponentResource {
-  /** Prometheus' in-cluster query URL: the `prometheus-query` Service, one replica (`metrics.queryReplica`). */
+  /** Prometheus' in-cluster query URL: Thanos Query over several replicas, else the one replica's Service. */
   public readonly prometheusUrl: string;
   /** Where dashboards read metrics: that Service, or Amazon Managed Prometheus with remote write. */
   public readonly prometheusQuery: PrometheusQueryEndpoint;
@@ -121,14 +134,17 @@ export class Metrics extends pulumi.ComponentResource {
 
     // The config phase (componentConfigChecks) has refused job names that clash.
     const jobs = [...(args.scrapeJobs ?? []), ...metricsScrapeJobs(args)];
-    const prometheus = deployPrometheus(name, { config: args, jobs }, children);
+    deployPrometheus(name, { config: args, jobs }, children);
+    if (thanosQueryRuns(args.metrics)) {
+      deployThanosQuery(name, args, children);
+    }
     const alertmanager = deployAlertmanager(name, args, children);
     deployKubeStateMetrics(name, args, children);
     deployNodeExporter(name, args, children);
     deployDatastoreExporters(name, args, children);
     deployMetricsExposure(name, args, children);
 
-    this.prometheusUrl = prometheus.url;
+    this.prometheusUrl = queryServiceUrl(args);
     this.prometheusQuery = prometheusQueryEndpoint(args);
     this.publicUrls = metricsPublicUrls(args.exposure);
     this.alertmanagerUrl = alertmanager.url;

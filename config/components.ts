@@ -10,6 +10,8 @@ export const COMPONENTS = [
   "tempo",
   "grafana",
   "configReloader",
+  "thanosSidecar",
+  "thanosQuery",
   "postgresExporter",
   "redisExporter",
 ] as const;
@@ -24,12 +26,17 @@ export const WORKLOADS = [...COMPONENTS, "otelCollectorAggregator", "monitorScra
 
 export type WorkloadName = (typeof WORKLOADS)[number];
 
+/** Containers that run in other workloads' pods, placed with them. */
+const SIDECARS = ["configReloader", "thanosSidecar"] as const;
+type Sidecar = (typeof SIDECARS)[number];
+
 /**
- * Workloads that own pods, for placement: every workload but the config reloader, a sidecar that
- * runs wherever the Prometheus and Alertmanager pods it serves are placed.
+ * Workloads that own pods, for placement: every workload but the sidecars (the config reloader
+ * beside Prometheus and Alertmanager, the Thanos sidecar beside Prometheus), which run wherever
+ * the pods they serve are placed.
  */
 export const PLACED_WORKLOADS = WORKLOADS.filter(
-  (w): w is Exclude<WorkloadName, "configReloader"> => w !== "configReloader",
+  (w): w is Exclude<WorkloadName, Sidecar> => !(SIDECARS as readonly string[]).includes(w),
 );
 
 export type PlacedWorkloadName = (typeof PLACED_WORKLOADS)[number];

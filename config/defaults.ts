@@ -40,6 +40,8 @@ const images: StackConfigInput["images"] = {
   tempo: "docker.io/grafana/tempo:2.8.2",
   grafana: "docker.io/grafana/grafana:12.1.1",
   configReloader: "quay.io/prometheus-operator/prometheus-config-reloader:v0.85.0",
+  thanosSidecar: "quay.io/thanos/thanos:v0.42.4",
+  thanosQuery: "quay.io/thanos/thanos:v0.42.4",
   postgresExporter: "quay.io/prometheuscommunity/postgres-exporter:v0.17.1",
   redisExporter: "docker.io/oliver006/redis_exporter:v1.74.0",
   // Public registries, pulled anonymously: no mirror, no pull Secrets.
@@ -116,7 +118,6 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       evaluationInterval: "15s",
       replicas: 1,
       alertmanagerReplicas: 1,
-      queryReplica: 0,
       runbookBaseUrl,
       alerts,
       slo,
@@ -181,6 +182,9 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       tempo: resources("50m", "128Mi", "300m", "512Mi", EPHEMERAL.scratch),
       grafana: resources("50m", "128Mi", "300m", "384Mi", EPHEMERAL.plugins),
       configReloader: resources("5m", "16Mi", "50m", "32Mi"),
+      // Only with more than one Prometheus replica: kind runs one, and queries it directly.
+      thanosSidecar: resources("10m", "32Mi", "100m", "128Mi"),
+      thanosQuery: resources("10m", "64Mi", "200m", "256Mi"),
       postgresExporter: resources("10m", "32Mi", "100m", "64Mi"),
       redisExporter: resources("10m", "16Mi", "100m", "64Mi"),
       monitorScraper: resources("20m", "64Mi", "200m", "256Mi", EPHEMERAL.scratch),
@@ -208,7 +212,6 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       replicas: 2,
       alertmanagerReplicas: 3,
       // Grafana reads prometheus-0 alone (or AMP with remote write); set 1 to fail over.
-      queryReplica: 0,
       runbookBaseUrl,
       alerts,
       slo,
@@ -276,6 +279,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       tempo: resources("250m", "1Gi", "1", "2Gi", EPHEMERAL.scratch),
       grafana: resources("100m", "256Mi", "500m", "512Mi", EPHEMERAL.plugins),
       configReloader: resources("10m", "32Mi", "100m", "64Mi"),
+      thanosSidecar: resources("50m", "64Mi", "500m", "256Mi"),
+      thanosQuery: resources("100m", "128Mi", "1", "512Mi"),
       postgresExporter: resources("20m", "64Mi", "200m", "128Mi"),
       redisExporter: resources("20m", "32Mi", "200m", "64Mi"),
       monitorScraper: resources("50m", "128Mi", "500m", "512Mi", EPHEMERAL.scratch),

@@ -36,6 +36,11 @@ export const KEY_CHANGES: readonly KeyChange[] = [
         : "the program writes this annotation itself since then, so the stack file no longer needs it",
   })),
   {
+    path: ["metrics", "queryReplica"],
+    release: "0.4.0",
+    how: "queries no longer go to one replica: with more than one, Thanos Query answers from both and fails over by itself; remove the key",
+  },
+  {
     path: ["metrics", "remoteWrite", "queryRoleArn"],
     release: "0.2.0",
     how: "Grafana now reads Amazon Managed Prometheus itself (one view of the replicas); give its ServiceAccount a role with the query actions `npm run preflight -- <stack> --iam` prints",

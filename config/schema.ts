@@ -132,12 +132,6 @@ export const stackConfigSchema = strict({
       }
     });
   }
-  if (value.metrics.queryReplica >= value.metrics.replicas) {
-    issue(
-      ["metrics", "queryReplica"],
-      `must be below metrics.replicas (${value.metrics.replicas}): it names the replica Grafana queries, prometheus-${value.metrics.queryReplica} does not exist`,
-    );
-  }
   if (value.grafana.replicas > 1 && value.grafana.database === undefined) {
     issue(
       ["grafana", "database"],

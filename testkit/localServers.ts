@@ -243,6 +243,71 @@ export async function startRenderedPrometheus(
   );
 }
 
+/** A Thanos process serving HTTP at `base` and the StoreAPI (gRPC) at `grpc`. */
+export interface RunningThanos extends Running {
+  readonly grpc: string;
+}
+
+/**
+ * The rendered Thanos sidecar of a Prometheus pod, beside `prometheus` running here on the TSDB in
+ * `tsdbPath`, with its listen addresses on free 127.0.0.1 ports.
+ */
+export async function startThanosSidecar(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  prometheus: Running,
+  tsdbPath: string,
+): Promise<RunningThanos> {
+  const [http, grpc] = [await freePort(), await freePort()];
+  const args = containerArgs(
+    objects,
+    "prometheus",
+    {
+      "--prometheus.url": prometheus.base,
+      "--tsdb.path": tsdbPath,
+      "--grpc-address": `127.0.0.1:${grpc}`,
+      "--http-address": `127.0.0.1:${http}`,
+    },
+    "thanos-sidecar",
+  );
+  const base = `http://127.0.0.1:${http}`;
+  const server = await servers.start(tools.thanos(), args, `${base}/-/ready`, {
+    env: containerEnv(objects, "prometheus", "thanos-sidecar"),
+  });
+  return { base, server, grpc: `127.0.0.1:${grpc}` };
+}
+
+/** The StoreAPI addresses the rendered Thanos Query reads, in the order it lists them. */
+export function renderedQueryEndpoints(objects: readonly KubeObject[]): string[] {
+  const flag = "--endpoint.sd-config=";
+  const arg = containerArgs(objects, "thanos-query", {}).find((a) => a.startsWith(flag)) ?? "";
+  const config = yaml.load(arg.slice(flag.length)) as { endpoints: { address: string }[] };
+  return config.endpoints.map((e) => e.address);
+}
+
+/**
+ * The rendered Thanos Query with each rendered endpoint replaced by the address `local` maps it to
+ * (a sidecar running here), on free 127.0.0.1 ports.
+ */
+export async function startThanosQuery(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  local: (renderedEndpoint: string) => string,
+): Promise<RunningThanos> {
+  const [http, grpc] = [await freePort(), await freePort()];
+  const endpoints = { endpoints: renderedQueryEndpoints(objects).map((e) => ({ address: local(e) })) };
+  const args = containerArgs(objects, "thanos-query", {
+    "--http-address": `127.0.0.1:${http}`,
+    "--grpc-address": `127.0.0.1:${grpc}`,
+    "--endpoint.sd-config": yaml.dump(endpoints),
+  });
+  const base = `http://127.0.0.1:${http}`;
+  const server = await servers.start(tools.thanos(), args, `${base}/-/ready`, {
+    env: containerEnv(objects, "thanos-query"),
+  });
+  return { base, server, grpc: `127.0.0.1:${grpc}` };
+}
+
 /** Every `0.0.0.0:PORT` listen address of a parsed config, moved to a free 127.0.0.1 port. */
 async function listenLocally(value: unknown, ports: Map<number, number>): Promise<unknown> {
   if (typeof value === "string") {

@@ -64,8 +64,9 @@ export function containerArgs(
   objects: readonly KubeObject[],
   name: string,
   overrides: Record<string, string>,
+  containerName: string = name,
 ): string[] {
-  return (renderedContainer(objects, name).args as string[]).map((arg) => {
+  return (renderedContainer(objects, name, containerName).args as string[]).map((arg) => {
     const flag = arg.split("=")[0];
     return flag in overrides ? `${flag}=${overrides[flag]}` : arg;
   });

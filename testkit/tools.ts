@@ -18,7 +18,8 @@ export type GoTool =
   | "otlp-sink"
   | "kubernetes"
   | "etcd"
-  | "kwok";
+  | "kwok"
+  | "thanos";
 
 /** Runs a script of scripts/tools (its progress goes to stderr) and returns the path it prints. */
 function install(script: string, ...args: string[]): string {
@@ -51,6 +52,7 @@ const DIRECTORY_VARIABLES: Readonly<Record<GoTool, string>> = {
   kubernetes: "KUBERNETES_DIR",
   etcd: "ETCD_DIR",
   kwok: "KWOK_DIR",
+  thanos: "THANOS_DIR",
 };
 
 export type TestTier = keyof typeof tierTools;
@@ -96,6 +98,7 @@ export const tools = {
   otelcol: () => fromSetup("otelcol", "otelcol"),
   otlpSink: () => fromSetup("otlp-sink", "otlp-sink"),
   alloy: () => fromSetup("alloy", "alloy"),
+  thanos: () => fromSetup("thanos", "thanos"),
   // Built by the cluster tests' setup (tests/cluster/globalSetup.ts) only.
   etcd: () => fromSetup("etcd", "server"),
   kubeApiserver: () => fromSetup("kubernetes", "kube-apiserver"),

@@ -145,7 +145,7 @@ describe("exposure.ingress on an ALB", () => {
   });
 });
 
-describe("the queried replica and Amazon Managed Prometheus", () => {
+describe("the query path and Amazon Managed Prometheus", () => {
   const metrics = (changes: Json) => prodWith("metrics", (m) => ({ ...m, ...changes }));
   const remoteWrite = {
     url: AMP_WRITE,
@@ -155,19 +155,9 @@ describe("the queried replica and Amazon Managed Prometheus", () => {
 
   test.each<[string, { config: Record<string, string>; secretKeys: readonly string[] }, string]>([
     [
-      "a replica that does not exist",
-      metrics({ queryReplica: 2 }),
-      "observability:metrics.queryReplica must be below metrics.replicas (2): it names the replica Grafana queries, prometheus-2 does not exist (got 2)",
-    ],
-    [
-      "a replica that is not a number",
-      metrics({ queryReplica: "first" }),
-      'observability:metrics.queryReplica must be a replica ordinal (0, 1, ...) (got "first")',
-    ],
-    [
-      "a negative replica",
-      metrics({ queryReplica: -1 }),
-      "observability:metrics.queryReplica must be a replica ordinal",
+      "the queried replica of 0.3.0, which Thanos Query replaced",
+      metrics({ queryReplica: 1 }),
+      "observability:metrics.queryReplica is not a known key",
     ],
     [
       "remote write without Grafana's query role",
@@ -194,21 +184,15 @@ describe("the queried replica and Amazon Managed Prometheus", () => {
     expect(stackFileProblems(stack)).toContainEqual(expect.stringContaining(expected));
   });
 
-  test("kind: the single replica is the only one to query", () => {
-    const { config, secretKeys } = readStackFile("kind", PROJECT_ROOT);
-    const edited = configSetPath(config, "metrics.queryReplica", "1");
-    expect(stackFileProblems({ config: edited, secretKeys })).toEqual([
-      "observability:metrics.queryReplica must be below metrics.replicas (1): it names the replica Grafana queries, prometheus-1 does not exist (got 1)",
-    ]);
-  });
-
-  test("the fail-over switch as the CLI stores it, an integer or the top-level text", () => {
+  test("metrics.queryReplica, as the CLI stores it, says how to migrate", () => {
     const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
     expect(
-      parsePulumiConfig(configSetPath(config, "metrics.queryReplica", "1"), secretKeys).metrics.queryReplica,
-    ).toBe(1);
-    const asText = { ...config, "observability:metrics": JSON.stringify({ queryReplica: "1" }) };
-    expect(parsePulumiConfig(asText, secretKeys).metrics.queryReplica).toBe(1);
+      stackFileProblems({ config: configSetPath(config, "metrics.queryReplica", "1"), secretKeys }),
+    ).toEqual([
+      expect.stringMatching(
+        /^observability:metrics\.queryReplica is not a known key.*changed in 0\.4\.0: queries no longer go to one replica/,
+      ),
+    ]);
   });
 });
 

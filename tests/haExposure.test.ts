@@ -20,9 +20,9 @@ import { POLICIES } from "../policy/rules";
 import { KubeObject } from "../render/manifest";
 import { RenderedStack } from "../render/renderStack";
 import { rendered, stackConfig } from "./renderedStacks";
-import { StackName } from "../testkit/stacks";
 import { NamedParty, graphAllows, networkParties, networkPolicies } from "./support/network";
 import { containerArgs, objectNamed, prometheusYml } from "../testkit/rendered";
+import { renderedQueryEndpoints } from "../testkit/localServers";
 import { OIDC, REMOTE_WRITE, WAF, WORKSPACE, exposedConfig, renderExposed } from "./support/exposedProd";
 import { Json } from "../testkit/json";
 
@@ -103,7 +103,8 @@ describe("the ALB in front of Grafana", () => {
 
 describe("Prometheus and Alertmanager behind the ALB, authenticated", () => {
   test.each([
-    ["prometheus", "prometheus.tiketi.example.com", "prometheus-query"],
+    // With AMP there is no Thanos Query: the UI reaches the replicas through their Service.
+    ["prometheus", "prometheus.tiketi.example.com", "prometheus"],
     ["alertmanager", "alertmanager.tiketi.example.com", "alertmanager"],
   ])("%s: its own host, OIDC before every request, its health endpoint", async (name, host, service) => {
     const ingress = objectNamed((await renderExposed()).objects, "Ingress", name);
@@ -164,7 +165,7 @@ describe("Prometheus and Alertmanager behind the ALB, authenticated", () => {
     };
     const annotations = ingressAnnotations(cognito, {
       host: "prometheus.example.com",
-      serviceName: "prometheus-query",
+      serviceName: "thanos-query",
       port: "http",
       healthCheckPath: "/-/healthy",
       authenticated: true,
@@ -284,7 +285,7 @@ describe("Prometheus and Alertmanager behind the ALB, authenticated", () => {
         : o,
     );
     expect(unauthenticatedUiProblems(stripped)).toEqual([
-      "Ingress/observability/prometheus routes to Service/prometheus-query (prometheus) without ALB authentication (alb.ingress.kubernetes.io/auth-type: none); set exposure.ingress.auth",
+      "Ingress/observability/prometheus routes to Service/prometheus (prometheus) without ALB authentication (alb.ingress.kubernetes.io/auth-type: none); set exposure.ingress.auth",
     ]);
     const policy = POLICIES.find((p) => p.name === "authenticated-metrics-uis-in-prod");
     const namespace = objectNamed(stack.objects, "Namespace", "observability");
@@ -293,28 +294,42 @@ describe("Prometheus and Alertmanager behind the ALB, authenticated", () => {
 });
 
 describe("one consistent view of the Prometheus replicas", () => {
-  test.each<[StackName, number]>([
-    ["kind", 1],
-    ["prod", 2],
-  ])("%s: Grafana's datasource resolves to prometheus-0 alone of %i replicas", async (stack, replicas) => {
-    const { objects } = await rendered(stack);
+  test("kind: Grafana's datasource is the one replica's Service", async () => {
+    const { objects } = await rendered("kind");
     const datasource = prometheusDatasource(objects);
-    expect(datasource.url).toBe("http://prometheus-query.observability.svc:9090");
-    expect(datasource.jsonData.sigV4Auth).toBeUndefined();
-    const pods = prometheusPods(objects);
-    expect(pods.map((p) => p.name)).toEqual(Array.from({ length: replicas }, (_, i) => `prometheus-${i}`));
-    const service = serviceOfUrl(objects, datasource.url);
-    expect(service?.spec).toMatchObject({
-      type: "ClusterIP",
-      selector: {
-        "app.kubernetes.io/name": "prometheus",
-        "statefulset.kubernetes.io/pod-name": "prometheus-0",
-      },
-    });
-    expect(podsSelectedBy(service as KubeObject, pods).map((p) => p.name)).toEqual(["prometheus-0"]);
-    // The Service over every replica, which Grafana does not query, would round-robin.
-    expect(podsSelectedBy(objectNamed(objects, "Service", "prometheus"), pods)).toHaveLength(replicas);
+    expect(datasource.url).toBe("http://prometheus.observability.svc:9090");
+    expect(
+      podsSelectedBy(serviceOfUrl(objects, datasource.url) as KubeObject, prometheusPods(objects)),
+    ).toHaveLength(1);
+    expect(objects.filter((o) => o.metadata.name === "thanos-query")).toEqual([]);
     expect(roundRobinDatasourceProblems(objects)).toEqual([]);
+  });
+
+  test("prod: Grafana's datasource is Thanos Query, over every replica's sidecar, deduplicating by the label each replica sets", async () => {
+    const { objects } = await rendered("prod");
+    const datasource = prometheusDatasource(objects);
+    expect(datasource.url).toBe("http://thanos-query.observability.svc:10902");
+    expect(datasource.jsonData.sigV4Auth).toBeUndefined();
+    expect(serviceOfUrl(objects, datasource.url)?.spec).toMatchObject({
+      selector: { "app.kubernetes.io/name": "thanos-query" },
+    });
+    expect(roundRobinDatasourceProblems(objects)).toEqual([]);
+    const args = containerArgs(objects, "thanos-query", {});
+    const label = args.find((a) => a.startsWith("--query.replica-label="))?.split("=")[1];
+    const prometheus = prometheusYml(objects);
+    expect(prometheus.global.external_labels[label ?? ""]).toBe("${POD_NAME}");
+    expect(prometheus.alerting.alert_relabel_configs).toEqual([{ action: "labeldrop", regex: label }]);
+    expect(renderedQueryEndpoints(objects)).toEqual(
+      prometheusPods(objects).map((p) => `${p.name}.prometheus-peers.observability.svc.cluster.local:10901`),
+    );
+    const sidecar = (
+      objectNamed(objects, "StatefulSet", "prometheus").spec.template.spec.containers as Json[]
+    ).find((c) => c.name === "thanos-sidecar");
+    expect(sidecar?.ports).toEqual([
+      { name: "sidecar-grpc", containerPort: 10901, protocol: "TCP" },
+      { name: "sidecar-http", containerPort: 10902, protocol: "TCP" },
+    ]);
+    expect(objectNamed(objects, "PodDisruptionBudget", "thanos-query").spec.minAvailable).toBe(1);
   });
 
   test("prod: the span metrics still reach every replica, by its own name", async () => {
@@ -344,8 +359,8 @@ describe("one consistent view of the Prometheus replicas", () => {
             data: {
               ...(o.data as Record<string, string>),
               "datasources.yaml": (o.data as Record<string, string>)["datasources.yaml"].replace(
-                "prometheus-query.observability.svc",
-                "prometheus.observability.svc",
+                "thanos-query.observability.svc:10902",
+                "prometheus.observability.svc:9090",
               ),
             },
           }
@@ -356,12 +371,6 @@ describe("one consistent view of the Prometheus replicas", () => {
     ]);
     const policy = POLICIES.find((p) => p.name === "one-prometheus-view");
     expect(policy?.check(asInputs(roundRobin))).toHaveLength(1);
-  });
-
-  test("fail-over: metrics.queryReplica 1 moves the query Service to prometheus-1", async () => {
-    const { objects } = await renderExposed();
-    const service = objectNamed(objects, "Service", "prometheus-query");
-    expect(podsSelectedBy(service, prometheusPods(objects)).map((p) => p.name)).toEqual(["prometheus-1"]);
   });
 
   test("with AMP: Grafana queries the workspace, signed with SigV4 as its own IRSA role", async () => {
@@ -417,10 +426,16 @@ describe("one consistent view of the Prometheus replicas", () => {
       // 80 % of prod's 4Gi limit.
       { name: "GOMEMLIMIT", value: "3276MiB" },
     ]);
-    for (const stack of ["kind", "prod"] as const) {
-      const plain = prometheusYml((await rendered(stack)).objects);
-      expect(Object.keys(plain.global.external_labels)).toEqual(["cluster", "env", "region"]);
-      expect(plain.alerting.alert_relabel_configs).toBeUndefined();
-    }
+    // One replica (kind) needs no replica label; two without AMP (prod) carry Thanos Query's.
+    const kind = prometheusYml((await rendered("kind")).objects);
+    expect(Object.keys(kind.global.external_labels)).toEqual(["cluster", "env", "region"]);
+    expect(kind.alerting.alert_relabel_configs).toBeUndefined();
+    const prod = prometheusYml((await rendered("prod")).objects);
+    expect(Object.keys(prod.global.external_labels)).toEqual([
+      "cluster",
+      "env",
+      "region",
+      "prometheus_replica",
+    ]);
   });
 });

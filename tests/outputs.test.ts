@@ -54,7 +54,7 @@ describe("the outputs a platform team needs next", () => {
       ["observability/tempo", "storage.s3.tempo.roleArn"],
     ]);
     expect(outputs.prometheusAccess).toBe(
-      "kubectl --context arn:aws:eks:ap-northeast-2:111111111111:cluster/tiketi-prod -n observability port-forward service/prometheus-query 9090, then open http://localhost:9090",
+      "kubectl --context arn:aws:eks:ap-northeast-2:111111111111:cluster/tiketi-prod -n observability port-forward service/thanos-query 10902, then open http://localhost:10902",
     );
   });
 

@@ -1,7 +1,15 @@
 import { StackConfig } from "../../config";
 import { Endpoint, Flow, flowsFrom, outside, tcp, workload } from "../common/flow";
 import { networkPorts } from "../common/workloadSpec";
-import { ALERTMANAGER, KUBE_STATE_METRICS, MONITOR_SCRAPER, NODE_EXPORTER, PROMETHEUS } from "./names";
+import {
+  ALERTMANAGER,
+  KUBE_STATE_METRICS,
+  MONITOR_SCRAPER,
+  NODE_EXPORTER,
+  PROMETHEUS,
+  THANOS_QUERY,
+} from "./names";
+import { thanosQueryRuns } from "./queryEndpoint";
 import { datastoreExporters } from "./datastores";
 import { notificationPorts } from "./notificationPorts";
 
@@ -30,6 +38,12 @@ export function metricsFlows(config: StackConfig, clients: MetricsClients): Flow
   const ingress = config.exposure.mode === "ingress" ? config.exposure.ingress : undefined;
   const notifying = notificationPorts(config.alerting);
   const scrape = flowsFrom(prometheus);
+  const thanosQuery = workload(obs, THANOS_QUERY.name);
+  const thanos = thanosQueryRuns(config.metrics);
+  // Where queries land: Thanos Query over several replicas, the one replica otherwise.
+  const queried = thanos
+    ? { to: thanosQuery, ports: networkPorts(THANOS_QUERY, "http") }
+    : { to: prometheus, ports: networkPorts(PROMETHEUS, "http") };
 
   return [
     scrape(prometheus, networkPorts(PROMETHEUS, "http"), "self-scrape, and the other replica's metrics"),
@@ -39,6 +53,17 @@ export function metricsFlows(config: StackConfig, clients: MetricsClients): Flow
     ...datastores.map((e) =>
       scrape(workload(obs, e.spec.name), networkPorts(e.spec), `${e.spec.name} metrics`),
     ),
+    ...(thanos
+      ? [
+          scrape(thanosQuery, networkPorts(THANOS_QUERY, "http"), "Thanos Query's metrics"),
+          {
+            from: thanosQuery,
+            to: prometheus,
+            ports: networkPorts(PROMETHEUS, "sidecar-grpc"),
+            why: "each replica's samples, through its Thanos sidecar",
+          },
+        ]
+      : []),
     ...(config.metrics.prometheusOperatorMonitors.enabled
       ? [
           scrape(monitorScraper, networkPorts(MONITOR_SCRAPER, "http"), "the monitor scraper's metrics"),
@@ -76,8 +101,7 @@ export function metricsFlows(config: StackConfig, clients: MetricsClients): Flow
       : [
           {
             from: outside("the Ingress load balancer"),
-            to: prometheus,
-            ports: networkPorts(PROMETHEUS, "http"),
+            ...queried,
             why: "UI, authenticated by the load balancer",
           },
         ]),
@@ -132,7 +156,7 @@ export function metricsFlows(config: StackConfig, clients: MetricsClients): Flow
       ports: networkPorts(PROMETHEUS, "http"),
       why: "span and service-graph metrics",
     },
-    { from: clients.querier, to: prometheus, ports: networkPorts(PROMETHEUS, "http"), why: "queries" },
+    { from: clients.querier, ...queried, why: "queries" },
     { from: clients.querier, to: alertmanager, ports: networkPorts(ALERTMANAGER, "http"), why: "queries" },
   ];
 }

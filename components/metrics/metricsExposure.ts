@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { OIDC_CLIENT_SECRET, deployIngress } from "../common/ingress";
 import { objectMeta } from "../common/metadata";
-import { ALERTMANAGER, PROMETHEUS, PROMETHEUS_QUERY_SERVICE } from "./names";
+import { ALERTMANAGER, PROMETHEUS } from "./names";
+import { queryService } from "./queryEndpoint";
 import { MetricsSettings } from "./settings";
 
 /** Both answer 200 on it without a login, and only once they run. */
@@ -31,11 +32,12 @@ export function metricsPublicUrls(exposure: StackConfig["exposure"]): {
  * How people reach Prometheus and Alertmanager, for the stack outputs: their public URL when
  * exposed, Prometheus' NodePort on kind, otherwise a port-forward through the stack's own context.
  */
-export function metricsAccess(config: Pick<StackConfig, "exposure" | "namespaces" | "cluster">): {
+export function metricsAccess(config: Pick<StackConfig, "exposure" | "namespaces" | "cluster" | "metrics">): {
   readonly prometheus: string;
   readonly alertmanager: string;
 } {
   const exposed = metricsPublicUrls(config.exposure);
+  const query = queryService(config.metrics);
   const forward = (service: string, port: number) =>
     `kubectl --context ${config.cluster.kubeContext} -n ${config.namespaces.observability} ` +
     `port-forward service/${service} ${port}, then open http://localhost:${port}`;
@@ -44,7 +46,7 @@ export function metricsAccess(config: Pick<StackConfig, "exposure" | "namespaces
       exposed.prometheus ??
       (config.exposure.mode === "nodePort"
         ? `http://localhost:${config.exposure.nodePorts.prometheus}`
-        : forward(PROMETHEUS_QUERY_SERVICE, PROMETHEUS.ports.http.port)),
+        : forward(query.name, query.port)),
     alertmanager: exposed.alertmanager ?? forward(ALERTMANAGER.name, ALERTMANAGER.ports.http.port),
   };
 }
@@ -52,7 +54,7 @@ export function metricsAccess(config: Pick<StackConfig, "exposure" | "namespaces
 /**
  * Prometheus and Alertmanager behind the same kind of Ingress as Grafana, each on its own host,
  * authenticated by the ALB (`exposure.ingress.auth`; the schema requires it on eks). Prometheus is
- * reached through its query Service: the same replica Grafana reads.
+ * reached through its query Service: the same view Grafana reads.
  */
 export function deployMetricsExposure(
   name: string,
@@ -83,12 +85,12 @@ export function deployMetricsExposure(
         ]
       : [];
   const withClient = { ...opts, dependsOn: client };
-  // Prometheus through its query Service: the same replica Grafana reads.
+  // Prometheus through its query Service: the same view Grafana reads.
   const uis = [
     {
       spec: PROMETHEUS,
       host: ingress.prometheus?.host,
-      service: PROMETHEUS_QUERY_SERVICE,
+      service: queryService(config.metrics).name,
       image: config.images.prometheus,
     },
     {

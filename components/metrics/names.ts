@@ -2,12 +2,22 @@ import { gossipPorts } from "../common/gossip";
 import { workloadSpec } from "../common/workloadSpec";
 
 // Names and ports of the metrics workloads: one source for containers, Services, targets and wiring.
-export const PROMETHEUS = workloadSpec("prometheus", { http: { port: 9090, scrape: true } });
+// The Thanos sidecar's ports are the Prometheus pod's too: Thanos Query reads each replica through them.
+export const PROMETHEUS = workloadSpec("prometheus", {
+  http: { port: 9090, scrape: true },
+  "sidecar-grpc": { port: 10901, containerOnly: true },
+  "sidecar-http": { port: 10902, containerOnly: true },
+});
 export const PROMETHEUS_PEERS_SERVICE = "prometheus-peers";
-/** Selects the one replica queries go to (`metrics.queryReplica`), never several. */
-export const PROMETHEUS_QUERY_SERVICE = "prometheus-query";
 /** The external label Amazon Managed Prometheus deduplicates HA replicas by (with `cluster`). */
 export const REPLICA_LABEL = "__replica__";
+/** The external label that tells the replicas apart, by which Thanos Query deduplicates them. */
+export const THANOS_REPLICA_LABEL = "prometheus_replica";
+/** Thanos Query: one view of every Prometheus replica, deduplicated, that answers while one is down. */
+export const THANOS_QUERY = workloadSpec("thanos-query", {
+  http: { port: 10902, scrape: true },
+  grpc: { port: 10901, containerOnly: true },
+});
 /** The environment variable holding the pod's name, which `__replica__` expands. */
 export const POD_NAME_ENV = "POD_NAME";
 export const ALERTMANAGER = workloadSpec("alertmanager", {

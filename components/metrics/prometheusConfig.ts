@@ -6,13 +6,13 @@ import {
   PROMETHEUS,
   PROMETHEUS_PATHS,
   PROMETHEUS_PEERS_SERVICE,
-  REPLICA_LABEL,
   COREDNS_METRICS_PORT,
   SERVICE_ACCOUNT_CA,
   SERVICE_ACCOUNT_TOKEN,
 } from "./names";
 import { PrometheusConfig, RelabelConfig, ScrapeConfig } from "../common/prometheusTypes";
 import { TIER_LABEL, podIdentityRelabels } from "./scrapeJobs";
+import { replicaLabel } from "./queryEndpoint";
 import { MetricsSettings } from "./settings";
 
 type AppService = StackConfig["apps"]["services"][number];
@@ -198,6 +198,7 @@ interface PrometheusConfigArgs {
 
 export function prometheusConfig({ config, jobs, ruleFiles }: PrometheusConfigArgs): PrometheusConfig {
   const remoteWrite = config.metrics.remoteWrite;
+  const replica = replicaLabel(config.metrics);
   return {
     global: {
       scrape_interval: config.metrics.scrapeInterval,
@@ -206,17 +207,18 @@ export function prometheusConfig({ config, jobs, ruleFiles }: PrometheusConfigAr
         cluster: config.cluster.name,
         env: config.cluster.env,
         region: config.cluster.region,
-        // AMP keeps one replica's samples per `cluster` and drops the other's while it sends.
-        // Prometheus 3 expands environment variables in external label values.
-        ...(remoteWrite === undefined ? {} : { [REPLICA_LABEL]: `\${${POD_NAME_ENV}}` }),
+        // The query path (AMP, or Thanos Query) keeps one replica's samples where both have them
+        // and fills one's gaps from the other. Prometheus 3 expands environment variables in
+        // external label values.
+        ...(replica === undefined ? {} : { [replica]: `\${${POD_NAME_ENV}}` }),
       },
     },
     alerting: {
       // Both replicas alert alike: without their own name the alerts are equal and Alertmanager
       // notifies once.
-      ...(remoteWrite === undefined
+      ...(replica === undefined
         ? {}
-        : { alert_relabel_configs: [{ action: "labeldrop" as const, regex: REPLICA_LABEL }] }),
+        : { alert_relabel_configs: [{ action: "labeldrop" as const, regex: replica }] }),
       alertmanagers: [
         {
           api_version: "v2",

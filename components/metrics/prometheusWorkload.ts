@@ -6,15 +6,10 @@ import { toYaml } from "../common/yaml";
 import { configReloaderContainer } from "./configReloader";
 import { externalUrls } from "./externalUrls";
 import { scrapeCredentials } from "./extraScrapeJobs";
-import {
-  POD_NAME_ENV,
-  PROMETHEUS,
-  PROMETHEUS_PATHS,
-  PROMETHEUS_PEERS_SERVICE,
-  PROMETHEUS_QUERY_SERVICE,
-} from "./names";
+import { POD_NAME_ENV, PROMETHEUS, PROMETHEUS_PATHS, PROMETHEUS_PEERS_SERVICE } from "./names";
 import { prometheusConfig } from "./prometheusConfig";
-import { queryPodName, queryServiceUrl } from "./queryEndpoint";
+import { replicaLabel, thanosQueryRuns } from "./queryEndpoint";
+import { thanosSidecarContainer } from "./thanosSidecar";
 import { ScrapeConfig } from "../common/prometheusTypes";
 import { ruleFiles } from "./ruleFiles";
 import { MetricsSettings } from "./settings";
@@ -96,8 +91,8 @@ export function deployPrometheus(
           `--web.external-url=${externalUrls(config).prometheus}`,
           "--web.route-prefix=/",
         ],
-        // The `__replica__` external label AMP deduplicates by.
-        ...(remoteWrite === undefined
+        // The replica's external label (see replicaLabel) is its pod name.
+        ...(replicaLabel(config.metrics) === undefined
           ? {}
           : { env: [{ name: POD_NAME_ENV, valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }] }),
         resources: config.resources.prometheus,
@@ -121,11 +116,13 @@ export function deployPrometheus(
           failureThreshold: 60,
         }),
       },
+      containerPortNames: ["http"],
       sidecars: [
         configReloaderContainer(config, `http://127.0.0.1:${PROMETHEUS.ports.http.port}/-/reload`, [
           { volume: "config", mountPath: PROMETHEUS_PATHS.configDir },
           { volume: "rules", mountPath: PROMETHEUS_PATHS.rulesDir },
         ]),
+        ...(thanosQueryRuns(config.metrics) ? [thanosSidecarContainer(config)] : []),
       ],
       pod: {
         ...(replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {}),
@@ -140,14 +137,11 @@ export function deployPrometheus(
       },
       services: [
         nodePort ? { nodePorts: { http: config.exposure.nodePorts.prometheus } } : {},
-        // Stable per-replica names (prometheus-0.prometheus-peers...) for remote writers.
+        // Stable per-replica names (prometheus-0.prometheus-peers...) for remote writers and Thanos Query.
         { name: PROMETHEUS_PEERS_SERVICE, headless: true },
-        // What Grafana queries without remote write: one replica, the same every time.
-        { name: PROMETHEUS_QUERY_SERVICE, pod: queryPodName(config.metrics) },
       ],
       wiring: config.wiring,
     },
     opts,
   );
-  return { url: queryServiceUrl(namespace) };
 }

@@ -1,11 +1,13 @@
 import { StackConfig } from "../../config";
 import { clusterUrl } from "../common/serviceUrl";
-import { PROMETHEUS, PROMETHEUS_QUERY_SERVICE } from "./names";
+import { PROMETHEUS, REPLICA_LABEL, THANOS_QUERY, THANOS_REPLICA_LABEL } from "./names";
+
+type ReplicaSettings = Pick<StackConfig["metrics"], "replicas" | "remoteWrite">;
 
 /**
- * Where dashboards read metrics: one consistent view of the replicas. Queries never go through a
- * Service over all replicas, whose answers would alternate between replicas with different gaps;
- * writes go to every replica (`prometheusRemoteWriteUrls`).
+ * Where dashboards read metrics: one consistent view of the replicas that keeps answering while
+ * one is down. Queries never go through a Service over all replicas, whose answers would alternate
+ * between replicas with different gaps; writes go to every replica (`prometheusRemoteWriteUrls`).
  */
 export interface PrometheusQueryEndpoint {
   readonly url: string;
@@ -22,25 +24,49 @@ export function ampQueryUrl(remoteWriteUrl: string): string {
     : remoteWriteUrl;
 }
 
-/** The name of the replica queries go to without remote write (`metrics.queryReplica`). */
-export function queryPodName(metrics: Pick<StackConfig["metrics"], "queryReplica">): string {
-  return `${PROMETHEUS.name}-${metrics.queryReplica}`;
+/**
+ * Whether Thanos Query reads the replicas: with more than one, unless they remote-write to Amazon
+ * Managed Prometheus, which deduplicates them itself.
+ */
+export function thanosQueryRuns(metrics: ReplicaSettings): boolean {
+  return metrics.remoteWrite === undefined && metrics.replicas > 1;
 }
 
-/** The in-cluster URL of the `prometheus-query` Service (one replica). */
-export function queryServiceUrl(namespace: string): string {
-  return clusterUrl(PROMETHEUS_QUERY_SERVICE, namespace, PROMETHEUS.ports.http.port);
+/**
+ * The external label each replica carries with its pod name, by which the query path tells the
+ * replicas apart and deduplicates them: AMP's, or Thanos Query's; none with one replica in the
+ * cluster.
+ */
+export function replicaLabel(metrics: ReplicaSettings): string | undefined {
+  return metrics.remoteWrite !== undefined
+    ? REPLICA_LABEL
+    : thanosQueryRuns(metrics)
+      ? THANOS_REPLICA_LABEL
+      : undefined;
+}
+
+/** The Service in-cluster queries go to: Thanos Query over several replicas, else the one replica's. */
+export function queryService(metrics: ReplicaSettings): { readonly name: string; readonly port: number } {
+  return thanosQueryRuns(metrics)
+    ? { name: THANOS_QUERY.name, port: THANOS_QUERY.ports.http.port }
+    : { name: PROMETHEUS.name, port: PROMETHEUS.ports.http.port };
+}
+
+/** The in-cluster query URL (see queryService). */
+export function queryServiceUrl(config: Pick<StackConfig, "metrics" | "namespaces">): string {
+  const service = queryService(config.metrics);
+  return clusterUrl(service.name, config.namespaces.observability, service.port);
 }
 
 /**
  * With remote write: the AMP workspace, which deduplicates the replicas by `cluster` and
- * `__replica__`. Without: the `prometheus-query` Service, which selects one replica alone.
+ * `__replica__`. Without: the in-cluster query Service.
  */
 export function prometheusQueryEndpoint(
   config: Pick<StackConfig, "metrics" | "namespaces">,
 ): PrometheusQueryEndpoint {
   const remoteWrite = config.metrics.remoteWrite;
   return remoteWrite === undefined
-    ? { url: queryServiceUrl(config.namespaces.observability) }
+    ? { url: queryServiceUrl(config) }
     : { url: ampQueryUrl(remoteWrite.url), sigV4Region: remoteWrite.region };
 }

@@ -182,14 +182,6 @@ export const metricsSection = strict({
   })
     .optional()
     .describe("Amazon Managed Prometheus via SigV4 and IRSA; eks only."),
-  queryReplica: fromCliText(
-    z
-      .number({ invalid_type_error: "must be a replica ordinal (0, 1, ...)" })
-      .int("must be a replica ordinal (0, 1, ...)")
-      .min(0, "must be a replica ordinal (0, 1, ...)"),
-  ).describe(
-    "The one replica Grafana queries without remote write; the fail-over switch: set another ordinal and pulumi up.",
-  ),
   exporters: strict({
     postgres: z.array(postgresTarget).describe("PostgreSQL databases, one postgres-exporter each."),
     redis: z.array(redisTarget).describe("Redis instances, one redis-exporter each."),

@@ -8,7 +8,7 @@
 # Binaries carry no symbol table or DWARF (-s -w): the tests never debug them, and linking without
 # them takes less than half the time.
 #   scripts/tools/build.sh kube-validate | prometheus | alertmanager | loki | lokitool | alloy | otelcol
-#                          | otlp-sink | kubernetes | etcd | kwok
+#                          | otlp-sink | kubernetes | etcd | kwok | thanos
 set -euo pipefail
 
 name="${1:?usage: build.sh <tool module under tools/>}"
@@ -16,7 +16,7 @@ src="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../tools/$name" && pwd)"
 cache="${OBSERVABILITY_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/observability-tools}"
 shopt -s nullglob globstar
 sources=()
-for file in "$src"/go.mod "$src"/go.sum "$src"/*.go "$src"/manifest.yaml "$src"/overlay/**/*.go; do
+for file in "$src"/go.mod "$src"/go.sum "$src"/build-tags "$src"/*.go "$src"/manifest.yaml "$src"/overlay/**/*.go; do
   [[ -f "$file" ]] && sources+=("$file")
 done
 # A collector's build also depends on the builder's version.
@@ -60,7 +60,9 @@ if [[ ! -f "$out/.complete" ]]; then
     mv "$out.tmp/build/$name" "$out.tmp/$name"
     rm -rf "$out.tmp/build"
   elif grep -q '^tool ' "$src/go.mod"; then
-    (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$out.tmp/" tool)
+    # A tool's build-tags file holds the tags its own release builds use.
+    tags="$(cat "$src/build-tags" 2>/dev/null || true)"
+    (cd "$src" && CGO_ENABLED=0 go build -tags "$tags" -trimpath -ldflags "-s -w" -o "$out.tmp/" tool)
   elif [[ "$name" == alloy ]]; then
     # The checksum database answers 404 for some of Alloy's grafana pseudo-versions; go.sum, written
     # from the module proxy's sources, still pins every module the build reads.

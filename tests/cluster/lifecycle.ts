@@ -16,10 +16,10 @@ import {
 } from "../../testkit/cluster";
 import { StackDeployer, ref } from "../../testkit/kubeApply";
 import { drainEachNode } from "./drain";
+import { provisionedDatasources, serviceOfUrl } from "../../checks/exposedBackends";
 import type { PulumiConfig } from "../../config";
 import { USER_EDITS } from "../support/userEdits";
 import { Json } from "../../testkit/json";
-import { sleep } from "../../testkit/sleep";
 
 /** Workloads whose volumes hold history: an edit must never delete them or their claims. */
 const DATA_WORKLOADS = ["prometheus", "alertmanager", "loki", "tempo", "grafana"];
@@ -180,10 +180,10 @@ export function stackLifecycle(options: LifecycleOptions): void {
     );
   });
 
-  test("the real endpoints controller puts exactly the queried replica behind prometheus-query", async () => {
+  test("the real endpoints controller puts the queriers behind Grafana's datasource, every replica behind the peers' names", async () => {
     const discovery = cluster.kubeConfig.makeApiClient(k8s.DiscoveryV1Api);
-    const { replicas, queryReplica } = parsePulumiConfig(config, secretKeys).metrics;
-    /** The pods behind a Service once every replica is ready, by the EndpointSlices' targetRefs. */
+    const { replicas } = parsePulumiConfig(config, secretKeys).metrics;
+    /** The pods behind a Service once as many as expected are ready, by the EndpointSlices' targetRefs. */
     const endpointPods = (service: string, count: number) =>
       waitFor(async () => {
         const slices = await discovery.listNamespacedEndpointSlice(
@@ -204,17 +204,20 @@ export function stackLifecycle(options: LifecycleOptions): void {
     await step(
       "the query Service's EndpointSlices",
       async () => {
-        const queried = await endpointPods("prometheus-query", 1);
-        expect(queried).toEqual([`prometheus-${queryReplica}`]);
-        // The Service over every replica, which Grafana does not query, holds them all.
-        const all = await endpointPods("prometheus", replicas);
-        expect(all).toEqual(Array.from({ length: replicas }, (_, i) => `prometheus-${i}`));
-        // Settling: the query Service never gains a second endpoint.
-        await sleep(2000);
-        expect(await endpointPods("prometheus-query", 1)).toEqual(queried);
-        return { queried, all };
+        const datasource = provisionedDatasources(current.objects).find((d) => d.type === "prometheus");
+        const service = serviceOfUrl(current.objects, datasource?.url ?? "")?.metadata.name ?? "";
+        // One replica is queried directly (kind); several through Thanos Query's two pods (prod).
+        const queried = await endpointPods(service, replicas > 1 ? 2 : 1);
+        expect(queried.every((pod) => pod.startsWith(replicas > 1 ? "thanos-query-" : "prometheus-0"))).toBe(
+          true,
+        );
+        // Thanos Query dials each replica as <pod>.prometheus-peers: the headless Service holds them all.
+        const peers = await endpointPods("prometheus-peers", replicas);
+        expect(peers).toEqual(Array.from({ length: replicas }, (_, i) => `prometheus-${i}`));
+        return { service, queried, peers };
       },
-      ({ queried, all }) => `prometheus-query → ${queried.join(", ")}; prometheus → ${all.join(", ")}`,
+      ({ service, queried, peers }) =>
+        `${service} → ${queried.join(", ")}; prometheus-peers → ${peers.join(", ")}`,
     );
   });
 

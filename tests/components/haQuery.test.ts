@@ -1,39 +1,40 @@
-// Two real Prometheus replicas holding different samples, and Grafana's
-// configured query path resolved the way Kubernetes would route it: the rendered datasource URL
-// names a Service, whose selector picks pods among those the rendered StatefulSet creates. Through
-// that path every query gets the same answer; through the Service over both replicas consecutive
-// queries alternate between the two histories. Amazon Managed Prometheus' deduplication is
-// documented (docs/components.md), not emulated; what the replicas send it, their `__replica__` label, is
-// checked on the real binary.
+// Grafana's query path over the two real Prometheus replicas of the prod render: each with its
+// rendered Thanos sidecar, under the rendered Thanos Query that the datasource names, all on
+// 127.0.0.1. Both replicas scrape the same target, as in the cluster. Each replica in turn is killed
+// (SIGKILL of Prometheus and its sidecar: the pod is gone) for two minutes while a reader queries
+// every second as Grafana does, then restarted on its data; the second replica goes down 22 s after
+// the first is back, as the next pod of a rolling update would. Amazon Managed Prometheus'
+// deduplication is documented (docs/components.md), not emulated; what the replicas send it, their
+// `__replica__` label, is checked on the real binary.
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import {
-  ReplicaPod,
-  podsSelectedBy,
-  provisionedDatasources,
-  serviceOfUrl,
-  statefulSetPods,
-} from "../../checks/exposedBackends";
+import { provisionedDatasources, serviceOfUrl, statefulSetPods } from "../../checks/exposedBackends";
 import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
 import { remoteWrite } from "../../testkit/expositions/index";
-import { webhookReceiver } from "../../testkit/httpServers";
-import { Running, Servers, eventually } from "../../testkit/processes";
-import { objectNamed } from "../../testkit/rendered";
-import { startPrometheus, startRenderedPrometheus } from "../../testkit/localServers";
+import { LocalHttpServer, springActuator, webhookReceiver } from "../../testkit/httpServers";
+import { Running, Servers, eventually, restartServer } from "../../testkit/processes";
+import { objectNamed, workloadNamed } from "../../testkit/rendered";
+import {
+  RunningThanos,
+  renderedQueryEndpoints,
+  startRenderedPrometheus,
+  startThanosQuery,
+  startThanosSidecar,
+} from "../../testkit/localServers";
 import { Json } from "../../testkit/json";
 import { sleep } from "../../testkit/sleep";
+import { logFault, seconds } from "./faultLog";
 
 const METRIC = "tiketi_ha_probe";
-const ROUNDS = 12;
-/** Rounds replica 1 misses, as after a restart: its history has a gap replica 0's has not. */
-const GAP = [4, 5, 6, 7];
-const QUERY = `count_over_time(${METRIC}[5m])`;
-const REPEATS = 20;
+const DOWN_MS = 120_000;
+const READ_EVERY_MS = 1000;
+/** What the reader asks, as a dashboard panel would: the target's request count. */
+const QUERY = 'http_server_requests_seconds_count{application="ticket-service"}';
 const AMP = {
   url: "https://aps-workspaces.ap-northeast-2.amazonaws.com/workspaces/ws-3f1e2d4c-5b6a-4789-9abc-def012345678/api/v1/remote_write",
   region: "ap-northeast-2",
@@ -41,96 +42,222 @@ const AMP = {
   queryRoleArn: "arn:aws:iam::111111111111:role/tiketi-prod-grafana-amp",
 };
 
-/** An instant query as Grafana's datasource sends it (httpMethod POST): the value, or none. */
-async function query(base: string, expr: string): Promise<string> {
-  const response = await fetch(`${base}/api/v1/query`, {
+/** A query as Grafana's datasource sends it (httpMethod POST); throws unless it succeeds. */
+async function api(
+  base: string,
+  endpoint: "query" | "query_range",
+  params: Record<string, string>,
+): Promise<Json> {
+  const response = await fetch(`${base}/api/v1/${endpoint}`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ query: expr }).toString(),
+    body: new URLSearchParams(params).toString(),
   });
   const body = (await response.json()) as Json;
   if (body.status !== "success") {
-    throw new Error(`${expr}: ${JSON.stringify(body)}`);
+    throw new Error(`${endpoint} ${JSON.stringify(params)}: ${response.status} ${JSON.stringify(body)}`);
   }
-  return JSON.stringify((body.data.result as Json[]).map((r) => [r.metric, r.value[1]]));
+  return body.data;
 }
 
-describe("Grafana's query path over two real Prometheus replicas", () => {
+/** The series and values of an answer, as a panel would draw them. */
+const drawn = (data: Json) =>
+  JSON.stringify((data.result as Json[]).map((r) => [r.metric, r.value ?? r.values]));
+
+/** The longest time between consecutive raw samples of each series of a range-vector answer, in ms. */
+function longestGaps(data: Json): number[] {
+  return (data.result as Json[]).map((series) => {
+    const times = (series.values as [number, string][]).map(([t]) => t * 1000);
+    return Math.max(0, ...times.slice(1).map((t, i) => t - times[i]));
+  });
+}
+
+interface Replica {
+  readonly pod: string;
+  readonly directory: string;
+  prometheus: Running;
+  sidecar: RunningThanos;
+}
+
+describe("Thanos Query over two real Prometheus replicas of the prod render", () => {
   const servers = new Servers();
   let dir: string;
   let objects: readonly KubeObject[];
-  const byPod = new Map<string, Running>();
+  let target: LocalHttpServer;
+  let query: RunningThanos;
+  let scrapeIntervalMs: number;
+  const replicas: Replica[] = [];
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "ha-query-"));
     objects = (await rendered("prod")).objects;
+    target = await springActuator("ticket-service");
     for (const pod of statefulSetPods(objects).filter(
       (p) => p.labels["app.kubernetes.io/name"] === "prometheus",
     )) {
-      byPod.set(pod.name, await startPrometheus(servers, objects, dir));
+      const directory = fs.mkdtempSync(path.join(dir, `${pod.name}-`));
+      // The rendered global section (external labels, intervals); one job over the local target.
+      const prometheus = await startRenderedPrometheus(
+        servers,
+        objects,
+        directory,
+        (config) => {
+          scrapeIntervalMs = Number(/^(\d+)s$/.exec(String(config.global.scrape_interval))?.[1]) * 1000;
+          return {
+            global: config.global,
+            scrape_configs: [
+              {
+                job_name: "ticket-service",
+                metrics_path: "/actuator/prometheus",
+                static_configs: [{ targets: [`127.0.0.1:${target.port}`] }],
+              },
+            ],
+          };
+        },
+        { env: { POD_NAME: pod.name } },
+      );
+      const sidecar = await startThanosSidecar(servers, objects, prometheus, path.join(directory, "data"));
+      replicas.push({ pod: pod.name, directory, prometheus, sidecar });
     }
-    // Each replica ingests through its remote-write receiver, as from the collector; replica 1
-    // misses some rounds and holds other values.
-    for (let round = 0; round < ROUNDS; round++) {
-      await remoteWrite(`${byPod.get("prometheus-0")?.base}/api/v1/write`, [
-        { name: METRIC, labels: { service: "ticket-service" }, value: round },
-      ]);
-      if (!GAP.includes(round)) {
-        await remoteWrite(`${byPod.get("prometheus-1")?.base}/api/v1/write`, [
-          { name: METRIC, labels: { service: "ticket-service" }, value: 100 + round },
-        ]);
+    query = await startThanosQuery(servers, objects, (endpoint) => {
+      const replica = replicas.find((r) => endpoint.startsWith(`${r.pod}.`));
+      if (replica === undefined) {
+        throw new Error(`${endpoint} names no replica of the rendered StatefulSet`);
       }
-      await sleep(250);
-    }
+      return replica.sidecar.grpc;
+    });
+    // Both replicas answer through the querier once each has scraped twice.
+    await eventually(
+      async () => {
+        const raw = await api(query.base, "query", { query: `${QUERY}[1m]`, dedup: "false" });
+        return (raw.result as Json[]).length === 2 &&
+          (raw.result as Json[]).every((s) => (s.values as unknown[]).length >= 2)
+          ? true
+          : undefined;
+      },
+      "both replicas' samples through Thanos Query",
+      60000,
+    );
   });
 
   afterAll(async () => {
     await servers.stopAll();
+    await target?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The pods a rendered Service routes to, among the replicas running here. */
-  function routed(service: KubeObject): ReplicaPod[] {
-    const pods = podsSelectedBy(service, statefulSetPods(objects));
-    expect(pods.every((p) => byPod.has(p.name))).toBe(true);
-    return pods;
-  }
-
-  test("the replicas really hold different histories", async () => {
-    const answers = await Promise.all(
-      ["prometheus-0", "prometheus-1"].map((pod) => query(byPod.get(pod)?.base ?? "", QUERY)),
+  test("Grafana's datasource is the rendered Thanos Query, which reads every replica's sidecar by its stable name", () => {
+    const datasource = provisionedDatasources(objects).find((d) => d.type === "prometheus");
+    expect(serviceOfUrl(objects, datasource?.url ?? "")?.metadata.name).toBe("thanos-query");
+    const prometheus = workloadNamed(objects, "prometheus");
+    const sidecarPort = (prometheus.spec.template.spec.containers as Json[])
+      .find((c) => c.name === "thanos-sidecar")
+      ?.ports.find((p: Json) => p.name === "sidecar-grpc").containerPort;
+    expect(renderedQueryEndpoints(objects)).toEqual(
+      replicas.map(
+        (r) =>
+          `${r.pod}.${prometheus.spec.serviceName}.${prometheus.metadata.namespace}.svc.cluster.local:${sidecarPort}`,
+      ),
     );
-    expect(answers).toEqual([
-      JSON.stringify([[{ service: "ticket-service" }, String(ROUNDS)]]),
-      JSON.stringify([[{ service: "ticket-service" }, String(ROUNDS - GAP.length)]]),
+  });
+
+  test("both replicas hold the series; the querier answers with one, without the replica label", async () => {
+    const raw = await api(query.base, "query", { query: QUERY, dedup: "false" });
+    expect((raw.result as Json[]).map((r) => r.metric.prometheus_replica).sort()).toEqual(
+      replicas.map((r) => r.pod),
+    );
+    const answer = await api(query.base, "query", { query: QUERY });
+    expect((answer.result as Json[]).map((r) => r.metric)).toEqual([
+      expect.not.objectContaining({ prometheus_replica: expect.anything() }),
     ]);
   });
 
-  test("through the rendered datasource's Service: one replica, the same answer every time", async () => {
-    const datasource = provisionedDatasources(objects).find((d) => d.type === "prometheus");
-    const service = serviceOfUrl(objects, datasource?.url ?? "");
-    expect(service?.metadata.name).toBe("prometheus-query");
-    const pods = routed(service as KubeObject);
-    expect(pods.map((p) => p.name)).toEqual(["prometheus-0"]);
-    const answers = new Set<string>();
-    for (let i = 0; i < REPEATS; i++) {
-      // Whichever endpoint kube-proxy picks: there is only one.
-      const pod = pods[i % pods.length];
-      answers.add(await query(byPod.get(pod.name)?.base ?? "", QUERY));
-    }
-    expect([...answers]).toEqual([JSON.stringify([[{ service: "ticket-service" }, String(ROUNDS)]])]);
-  });
+  for (const index of [0, 1]) {
+    test(`replica ${index} killed for two minutes: every query answered, the same answers, its gap filled`, async () => {
+      const replica = replicas[index];
+      const other = replicas[1 - index];
+      const windowEnd = Date.now() / 1000;
+      const range = { query: QUERY, start: String(windowEnd - 60), end: String(windowEnd), step: "10" };
+      const before = drawn(await api(query.base, "query_range", range));
 
-  test("through the Service over both replicas, consecutive answers alternate", async () => {
-    const pods = routed(objectNamed(objects, "Service", "prometheus"));
-    expect(pods.map((p) => p.name)).toEqual(["prometheus-0", "prometheus-1"]);
-    const answers: string[] = [];
-    for (let i = 0; i < REPEATS; i++) {
-      answers.push(await query(byPod.get(pods[i % pods.length].name)?.base ?? "", QUERY));
-    }
-    expect(new Set(answers).size).toBe(2);
-    expect(answers.filter((a, i) => i > 0 && a !== answers[i - 1])).toHaveLength(REPEATS - 1);
-  });
+      const reads: { at: number; answer?: string; error?: string }[] = [];
+      let reading = true;
+      const reader = (async () => {
+        while (reading) {
+          const at = Date.now();
+          await api(query.base, "query", { query: QUERY })
+            .then((data) =>
+              (data.result as Json[]).length === 1
+                ? reads.push({
+                    at,
+                    answer: drawn({
+                      result: (data.result as Json[]).map((r) => ({
+                        metric: r.metric,
+                        value: [0, r.value[1]],
+                      })),
+                    }),
+                  })
+                : reads.push({ at, error: `${(data.result as Json[]).length} series` }),
+            )
+            .catch((error: unknown) => reads.push({ at, error: String(error) }));
+          await sleep(Math.max(0, READ_EVERY_MS - (Date.now() - at)));
+        }
+      })();
+
+      const killedAt = Date.now();
+      replica.prometheus.server.process.kill("SIGKILL");
+      replica.sidecar.server.process.kill("SIGKILL");
+      await sleep(DOWN_MS / 2);
+      const during = drawn(await api(query.base, "query_range", range));
+      await sleep(killedAt + DOWN_MS - Date.now());
+      replica.prometheus = {
+        ...replica.prometheus,
+        server: await restartServer(
+          servers,
+          replica.prometheus.server,
+          `${replica.prometheus.base}/-/ready`,
+          {
+            env: { POD_NAME: replica.pod },
+          },
+        ),
+      };
+      replica.sidecar = {
+        ...replica.sidecar,
+        server: await restartServer(servers, replica.sidecar.server, `${replica.sidecar.base}/-/ready`),
+      };
+      const upAfterMs = Date.now() - killedAt;
+      // Two scrapes of the restarted replica, so that its gap has an end.
+      await sleep(2 * scrapeIntervalMs + 2000);
+      reading = false;
+      await reader;
+      const after = drawn(await api(query.base, "query_range", range));
+
+      const lookback = `${Math.ceil((Date.now() - killedAt) / 1000) + 30}s`;
+      const merged = longestGaps(await api(query.base, "query", { query: `${QUERY}[${lookback}]` }));
+      const own = longestGaps(
+        await api(replica.prometheus.base, "query", { query: `${QUERY}[${lookback}]` }),
+      );
+      const failed = reads.filter((r) => r.error !== undefined);
+      const answers = new Set(reads.flatMap((r) => (r.answer === undefined ? [] : [r.answer])));
+      logFault({
+        fault: `Prometheus ${replica.pod} and its Thanos sidecar SIGKILLed for ${seconds(DOWN_MS)} (prod render, Thanos Query over both replicas)`,
+        sent: `${reads.length} instant queries, one a second, through Thanos Query; a 60 s range query before, during and after`,
+        arrived: `${reads.length - failed.length} answered, ${answers.size} distinct answer(s); the range answer ${before === during && during === after ? "identical" : "changed"} before, during and after`,
+        lost: `${failed.length} failed queries${failed.length === 0 ? "" : ` (first: ${failed[0].error})`}; longest gap between samples: ${seconds(own[0] ?? 0)} in ${replica.pod} alone, ${seconds(Math.max(...merged))} through the querier`,
+        gap: `${replica.pod} down ${seconds(upAfterMs)}, ${other.pod} up throughout`,
+      });
+      expect(failed).toEqual([]);
+      expect(answers.size).toBe(1);
+      expect(during).toBe(before);
+      expect(after).toBe(before);
+      expect(own[0]).toBeGreaterThanOrEqual(DOWN_MS - scrapeIntervalMs);
+      expect(merged).toHaveLength(1);
+      // Thanos' penalty deduplication moves to the other replica once the one it reads has been
+      // silent for twice the last spacing between the samples it took (10 s to 20 s here): the
+      // merged series keeps a gap of a few intervals where the killed replica's lasts two minutes.
+      expect(merged[0]).toBeLessThanOrEqual(5 * scrapeIntervalMs);
+    });
+  }
 });
 
 describe("with remote write, each replica labels what it sends, and its alerts stay equal", () => {

@@ -200,7 +200,7 @@ describe("datasources", () => {
     expect(Object.keys(byUid)).toEqual(["prometheus", "loki", "tempo", "alertmanager"]);
     expect(byUid.prometheus).toMatchObject({
       isDefault: true,
-      url: "http://prometheus-query.observability.svc:9090",
+      url: "http://prometheus.observability.svc:9090",
       jsonData: { exemplarTraceIdDestinations: [{ name: "trace_id", datasourceUid: "tempo" }] },
     });
     expect(byUid.loki.jsonData.derivedFields).toEqual([

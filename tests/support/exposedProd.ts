@@ -39,7 +39,7 @@ export function exposedConfig(): { config: Record<string, string>; secretKeys: s
     config: {
       ...config,
       "observability:exposure": JSON.stringify(exposure),
-      "observability:metrics": JSON.stringify({ remoteWrite: REMOTE_WRITE, queryReplica: 1 }),
+      "observability:metrics": JSON.stringify({ remoteWrite: REMOTE_WRITE }),
     },
     secretKeys: [...secretKeys, "observability:exposure"],
   };

@@ -138,10 +138,9 @@ export const USER_EDITS: readonly UserEdit[] = [
     },
   },
   {
-    title: "fail Grafana's queries over to Prometheus replica 1 (metrics.queryReplica)",
+    title: "scale Prometheus (metrics.replicas; prod 2→3, kind 1→2, which adds Thanos Query)",
     stacks: ["kind", "prod"],
-    edit: (c) => configSetPath(c, "metrics.queryReplica", "1"),
-    refusedOn: { kind: "observability:metrics.queryReplica must be below metrics.replicas (1)" },
+    edit: (c) => configSetPath(c, "metrics.replicas", c["observability:profile"] === "eks" ? "3" : "2"),
   },
   {
     title: "switch Alloy's collection mode (logs.collectionMode; kind api→node, prod node→api)",
