@@ -147,6 +147,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       aggregatorReplicas: 1,
       retention: "72h",
       storageSize: "5Gi",
+      // The rated load on kind (docs/measured/bench-load-short.md); 15 minutes take 220Mi.
+      queue: { outageMinutes: 15, spansPerSecond: 100, storageSize: "256Mi" },
     },
     grafana: {
       adminUser: "admin",
@@ -243,6 +245,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       aggregatorReplicas: 2,
       retention: "336h",
       storageSize: "20Gi",
+      // The rated load in prod (docs/measured/bench-load-short.md); 30 minutes take 4.3Gi.
+      queue: { outageMinutes: 30, spansPerSecond: 1000, storageSize: "5Gi" },
     },
     grafana: {
       adminUser: "admin",

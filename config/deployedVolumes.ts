@@ -24,6 +24,7 @@ export function deployedVolumes(config: StackConfig): DeployedVolumes {
       "metrics.storageSize": config.metrics.storageSize,
       "logs.storageSize": config.logs.storageSize,
       "tracing.storageSize": config.tracing.storageSize,
+      "tracing.queue.storageSize": config.tracing.queue.storageSize,
       // With a database Grafana keeps no volume.
       ...(config.grafana.database === undefined ? { "grafana.storageSize": config.grafana.storageSize } : {}),
     },

@@ -55,6 +55,13 @@ export const port = fromCliText(
     .max(65535, "must be a port number between 1 and 65535"),
 );
 
+export const positiveWholeNumber = fromCliText(
+  z
+    .number({ invalid_type_error: "must be a whole number above 0" })
+    .int("must be a whole number above 0")
+    .positive("must be a whole number above 0"),
+);
+
 export const replicas = (max: number) =>
   fromCliText(
     z

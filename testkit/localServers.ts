@@ -341,7 +341,8 @@ export interface LocalCollector extends Running {
 /**
  * One collector with a rendered config: listen addresses to free local ports (the telemetry
  * reader's host and port too), Tempo to the sink, each Prometheus replica's remote write to a
- * local Prometheus, the aggregators' DNS name to the local aggregator.
+ * local Prometheus, the aggregators' DNS name to the local aggregator, its queue storage to a
+ * directory under `dir` named for it.
  */
 export async function startCollector(
   servers: Servers,
@@ -378,6 +379,13 @@ export async function startCollector(
       hostname: "127.0.0.1",
       port: String(backends.aggregator),
     });
+  }
+  for (const [id, extension] of Object.entries<Json>(config.extensions)) {
+    if (id.startsWith("file_storage")) {
+      // The pod's volume: a directory of this collector's own, kept across its restarts.
+      extension.directory = path.join(dir, `${name}-${id.replace("/", "-")}`);
+      fs.mkdirSync(extension.directory, { recursive: true });
+    }
   }
   const file = path.join(dir, `${name}.yaml`);
   fs.writeFileSync(file, yaml.dump(config));

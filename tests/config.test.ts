@@ -198,6 +198,16 @@ const badConfigs: [string, Record<string, unknown>, RegExp][] = [
     /^observability:tracing\.samplingProbability must be between 0 and 1 \(got 1\.5\)$/,
   ],
   [
+    "a collector queue volume too small for its stated outage",
+    { tracing: { queue: { outageMinutes: 60 } } },
+    /^observability:tracing\.queue\.storageSize must hold 60 minutes at 100 spans\/s: at least 879Mi \(2048 bytes per queued span, plus a quarter for the queue file's growth\) \(got "256Mi"\)$/,
+  ],
+  [
+    "a collector queue sized for no outage",
+    { tracing: { queue: { outageMinutes: 0 } } },
+    /^observability:tracing\.queue\.outageMinutes must be a whole number above 0 \(got 0\)$/,
+  ],
+  [
     "sampling as text",
     { tracing: { samplingProbability: "all" } },
     /^observability:tracing\.samplingProbability must be a number between 0 and 1 \(got "all"\)$/,

@@ -5,8 +5,8 @@ import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { WorkloadService, WorkloadServiceAccount, deployWorkload } from "../common/workload";
 import { WorkloadSpec } from "../common/workloadSpec";
 import { toYaml } from "../common/yaml";
-import { aggregatorConfig, collectorConfig } from "./collectorConfig";
-import { COLLECTOR, COLLECTOR_AGGREGATOR, ZIPKIN_SERVICE } from "./names";
+import { QUEUE_DIR, aggregatorConfig, collectorConfig } from "./collectorConfig";
+import { COLLECTOR, COLLECTOR_AGGREGATOR, COLLECTOR_PEERS_SERVICE, ZIPKIN_SERVICE } from "./names";
 import { TracingSettings } from "./settings";
 import { collectorTiered } from "./collectorTiers";
 
@@ -26,12 +26,17 @@ interface CollectorTier {
   /** Only the tier that runs k8sattributes calls the API server. */
   readonly serviceAccount?: WorkloadServiceAccount;
   readonly services: readonly WorkloadService[];
+  /** The headless one of `services`, which governs the StatefulSet. */
+  readonly governingService: string;
 }
 
 /**
- * One collector tier: its config, a Deployment that rolls on a config change (the collector does
- * not reload), and, with more than one replica, spreading and a disruption budget. The new pod
- * starts before the old one stops, so ingest never pauses.
+ * One collector tier: its config, and a StatefulSet that gives each pod its own volume for the
+ * persistent sending queues (a replacement pod of the same ordinal takes over its claim and sends
+ * what it holds), rolling one pod at a time on a config change (the collector does not reload);
+ * with more than one replica, spreading and a disruption budget. A pod is stopped before its
+ * replacement starts on the same claim: one replica pauses ingest for that restart, and the apps'
+ * exporters retry.
  */
 function deployTier(
   name: string,
@@ -60,7 +65,10 @@ function deployTier(
         // Names the pod on the trace-derived metrics it computes.
         env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
         resources: tier.resources,
-        volumeMounts: [{ name: "config", mountPath: CONFIG_DIR, readOnly: true }],
+        volumeMounts: [
+          { name: "config", mountPath: CONFIG_DIR, readOnly: true },
+          { name: "data", mountPath: QUEUE_DIR },
+        ],
         // One health endpoint: readiness follows it, liveness restarts only after a minute of failures.
         livenessProbe: httpProbe("health", "/", {
           initialDelaySeconds: 0,
@@ -72,9 +80,12 @@ function deployTier(
       pod: tier.replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {},
       rolledBy: { config: configYaml },
       controller: {
-        kind: "Deployment",
+        kind: "StatefulSet",
         replicas: tier.replicas,
-        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        serviceName: tier.governingService,
+        storageSize: config.tracing.queue.storageSize,
+        // Acknowledged spans Tempo does not have yet: protected in prod like any data.
+        holdsHistory: true,
       },
       services: tier.services,
       wiring: config.wiring,
@@ -119,7 +130,9 @@ export function deployCollector(
           portNames: ["zipkin"],
           ...(nodePorts ? { nodePorts: { zipkin: config.exposure.nodePorts.zipkin } } : {}),
         },
+        { name: COLLECTOR_PEERS_SERVICE, headless: true },
       ],
+      governingService: COLLECTOR_PEERS_SERVICE,
     },
     opts,
   );
@@ -135,6 +148,7 @@ export function deployCollector(
         resources: config.resources.otelCollectorAggregator,
         // Headless: the gateways' DNS resolver sees each ready aggregator pod, not one virtual IP.
         services: [{ headless: true }],
+        governingService: COLLECTOR_AGGREGATOR.name,
       },
       opts,
     );

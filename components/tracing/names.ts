@@ -10,6 +10,9 @@ export const COLLECTOR = workloadSpec("otel-collector", {
   metrics: { port: 8888, scrape: true },
 });
 
+/** The headless Service that governs the collector's StatefulSet; nothing sends to it. */
+export const COLLECTOR_PEERS_SERVICE = "otel-collector-pods";
+
 /** The collector's second tier, behind a headless Service the gateway resolves; same binary, same ports. */
 export const COLLECTOR_AGGREGATOR = workloadSpec("otel-collector-aggregator", {
   "otlp-grpc": COLLECTOR.ports["otlp-grpc"],

@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { duration, fromCliText, positiveSeconds, quantity, replicas, strict } from "../fields";
+import {
+  duration,
+  fromCliText,
+  positiveSeconds,
+  positiveWholeNumber,
+  quantity,
+  replicas,
+  strict,
+} from "../fields";
+import { queueVolumeShortfall } from "../traceQueue";
 
 const probability = fromCliText(
   z
@@ -40,4 +49,22 @@ export const tracingSection = strict({
   ),
   retention: duration.describe("How long Tempo keeps traces."),
   storageSize: quantity.describe("Tempo's volume."),
+  queue: strict({
+    outageMinutes: positiveWholeNumber.describe(
+      "Minutes of trace-store outage each collector's persistent sending queue holds at spansPerSecond; beyond them the collector refuses spans and counts them (TracesDropped).",
+    ),
+    spansPerSecond: positiveWholeNumber.describe(
+      "The span rate the queue is sized for: the rated load into one collector tier (each pod is sized to take it all while another is down).",
+    ),
+    storageSize: quantity.describe(
+      "Each collector pod's queue volume; must hold outageMinutes at spansPerSecond (2 KiB per span, measured, plus a quarter).",
+    ),
+  })
+    .superRefine((queue, ctx) => {
+      const shortfall = queueVolumeShortfall(queue);
+      if (shortfall !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["storageSize"], message: shortfall });
+      }
+    })
+    .describe("The collectors' persistent sending queues, which hold spans while Tempo is unreachable."),
 }).describe("The OpenTelemetry Collector and Tempo.");

@@ -74,7 +74,7 @@ interface TracesTarget {
  * Then Tempo's readiness.
  */
 export async function tracesFindings(target: TracesTarget): Promise<Finding[]> {
-  const logs = `kubectl -n ${target.namespace} logs deploy/otel-collector | grep -i -e error -e refused`;
+  const logs = `kubectl -n ${target.namespace} logs sts/otel-collector | grep -i -e error -e refused`;
   const before = await counters(target.telemetry);
   const posted = await request(`${target.otlpHttp}/v1/traces`, {
     method: "POST",

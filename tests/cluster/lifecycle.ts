@@ -319,6 +319,59 @@ export function stackLifecycle(options: LifecycleOptions): void {
     });
   }
 
+  if (stack === "kind") {
+    test("upgrade from a release whose collector was a Deployment: a StatefulSet of the same name replaces it, nothing is left behind", async () => {
+      const before = withCollectorDeployments(current);
+      await step(
+        "down to the collector as a Deployment (the earlier release's shape)",
+        () => deployer.up(before, current),
+        (r) => `${r.created.join(", ")} created; ${r.deleted.join(", ")} deleted`,
+      );
+      const collector = current.objects.find(
+        (o) => o.kind === "StatefulSet" && o.metadata.name === "otel-collector",
+      ) as KubeObject;
+      const replicaSets = async () =>
+        (
+          await api.apps.listNamespacedReplicaSet(
+            "observability",
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            "app.kubernetes.io/name=otel-collector",
+          )
+        ).body.items.map((r) => r.metadata?.name ?? "");
+      expect(await replicaSets()).toHaveLength(1);
+      await step(
+        "up to this release",
+        async () => {
+          const result = await deployer.up(current, before);
+          expect(result.deleted).toEqual(["Deployment observability/otel-collector"]);
+          expect(result.created).toEqual(
+            expect.arrayContaining([
+              "StatefulSet observability/otel-collector",
+              "Service observability/otel-collector-pods",
+            ]),
+          );
+          // The garbage collector takes the Deployment's ReplicaSet and its pod.
+          await waitFor(
+            async () => ((await replicaSets()).length === 0 ? true : undefined),
+            "no ReplicaSet of the collector",
+          );
+          const pods = await waitFor(async () => {
+            const live = await podsOf(collector);
+            return live.length === 1 && live[0].metadata?.name === "otel-collector-0" ? live : undefined;
+          }, "the StatefulSet's pod alone");
+          const claim = (await stackClaims()).find((c) => c.metadata?.name === "data-otel-collector-0");
+          expect(claim?.status?.phase).toBe("Bound");
+          return { result, pod: pods[0].metadata?.name, claim: claim?.metadata?.name };
+        },
+        ({ result, pod, claim }) =>
+          `${result.created.length} created, ${result.deleted.join(", ")} deleted, no ReplicaSet left; ${pod} Ready on ${claim} (Bound)`,
+      );
+    });
+  }
+
   for (const userEdit of USER_EDITS.filter((e) => e.stacks.includes(stack))) {
     test(`edit: ${userEdit.title}`, async () => {
       const edited = userEdit.edit(config);
@@ -629,6 +682,46 @@ export function stackLifecycle(options: LifecycleOptions): void {
     }
     return generations;
   }
+}
+
+/**
+ * The render as the release before persistent trace queues had it: each collector tier a
+ * Deployment of the same name and pod template, without the queue volume or the headless Service
+ * that governs the StatefulSet.
+ */
+function withCollectorDeployments(stack: RenderedStack): RenderedStack {
+  const collectors = ["otel-collector", "otel-collector-aggregator"];
+  const objects = stack.objects.flatMap((object): KubeObject[] => {
+    if (object.kind === "Service" && object.metadata.name === "otel-collector-pods") {
+      return [];
+    }
+    if (object.kind !== "StatefulSet" || !collectors.includes(object.metadata.name)) {
+      return [object];
+    }
+    const spec = object.spec as Json;
+    const template = JSON.parse(JSON.stringify(spec.template)) as Json;
+    for (const container of template.spec.containers as Json[]) {
+      container.volumeMounts = (container.volumeMounts as Json[]).filter((m) => m.name !== "data");
+    }
+    return [
+      {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: object.metadata,
+        spec: {
+          replicas: spec.replicas,
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+          selector: spec.selector,
+          template,
+        },
+      },
+    ];
+  });
+  return {
+    ...stack,
+    objects,
+    patches: stack.patches.filter((p) => !collectors.some((c) => p.metadata.name.startsWith(`data-${c}-`))),
+  };
 }
 
 /** The objects both renders have whose inputs differ, except where changes are ignored. */

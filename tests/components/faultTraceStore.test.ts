@@ -1,10 +1,12 @@
-// The trace store unreachable. The kind render's collector exports to a port
-// nothing listens on for 60 s while an app sends spans as the Java SDK does; then the sink (in
-// Tempo's place) starts there. The exporter's in-memory sending queue (5000 batches) and retry
-// (5 s growing to 30 s, for up to 300 s) hold every span and deliver it. Beyond the queue: the
-// same collector with only its queue shrunk (a few batches, so a test can fill it) drops what does
-// not fit, counts it in its own telemetry, and the stack's TracesDropped alert, evaluated by a
-// real Prometheus with the rendered rules on that telemetry, fires.
+// The trace store unreachable. The kind render's collector exports to a port nothing listens on
+// for 60 s while an app sends spans as the Java SDK does, and is SIGKILLed and restarted half-way
+// through; then the sink (in Tempo's place) starts there. The exporter's persistent sending queue
+// (on disk, as many requests as the stated outage has spans) and its retry (5 s growing to 30 s,
+// never giving up) hold every span across the kill and deliver it. Beyond the queue: the same
+// collector with only its queue shrunk (a few requests, so a test can fill it) refuses what does
+// not fit with an error, so the app knows it was never acknowledged; it counts each refusal in its
+// own telemetry, and the stack's TracesDropped alert, evaluated by a real Prometheus with the
+// rendered rules on that telemetry, fires.
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
@@ -13,7 +15,7 @@ import { PROMETHEUS_PATHS } from "../../components/metrics/names";
 import { KubeObject } from "../../render/manifest";
 import { rendered } from "../renderedStacks";
 import { getJson } from "../../testkit/http";
-import { Running, Servers, eventually, freePort } from "../../testkit/processes";
+import { Running, Servers, eventually, freePort, restartServer } from "../../testkit/processes";
 import { configMapData } from "../../testkit/rendered";
 import { logFault, seconds } from "./faultLog";
 import { LocalCollector, startCollector, startPrometheus, startSink } from "../../testkit/localServers";
@@ -22,7 +24,15 @@ import { Json } from "../../testkit/json";
 import { sleep } from "../../testkit/sleep";
 
 const OUTAGE_MS = 60000;
+const KILL_AFTER_MS = 30000;
 const EXPORTER = "otlp/tempo";
+
+/** Bytes the files under `directory` take on disk. */
+function diskBytes(directory: string): number {
+  return fs
+    .readdirSync(directory)
+    .reduce((sum, file) => sum + fs.statSync(path.join(directory, file)).blocks * 512, 0);
+}
 
 /** The collector's own counters and gauges for the Tempo exporter, by metric name. */
 async function exporterTelemetry(collector: LocalCollector): Promise<Record<string, number>> {
@@ -41,8 +51,8 @@ const sinkCount = async (sink: { base: string }) =>
   ((await getJson(`${sink.base}/traces`)) as unknown as string[]).length;
 
 /**
- * The kind collector's config with its Tempo exporter's sending queue holding `queueSize` batches
- * instead of the rendered one; nothing else changes.
+ * The kind collector's config with its Tempo exporter's persistent sending queue holding
+ * `queueSize` requests instead of the rendered number; nothing else changes.
  */
 function withQueueSize(objects: readonly KubeObject[], queueSize: number): string {
   const config = yaml.load(configMapData(objects, "otel-collector-config")["config.yaml"]) as Json;
@@ -101,7 +111,7 @@ describe("the trace store unreachable (kind render)", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test("for 60 s: the collector's queue holds every span and delivers it afterwards", async () => {
+  test("for 60 s, with a collector kill in it: the persistent queue holds every span and delivers it afterwards", async () => {
     const prometheus = await startPrometheus(servers, objects, dir);
     const tempoPort = await freePort();
     const collector = await startCollector(
@@ -113,11 +123,26 @@ describe("the trace store unreachable (kind render)", () => {
     );
     const app = startOtlpApp(`http://127.0.0.1:${collector.ports.get(4318)}/v1/traces`, "ticket-service", 20);
     let queuedMax = 0;
-    const outageEnds = Date.now() + OUTAGE_MS;
+    const outageStarts = Date.now();
+    const outageEnds = outageStarts + OUTAGE_MS;
+    let killed = false;
+    let ackedAtKill = 0;
     while (Date.now() < outageEnds) {
       await sleep(5000);
       queuedMax = Math.max(queuedMax, (await exporterTelemetry(collector)).otelcol_exporter_queue_size ?? 0);
+      if (!killed && Date.now() - outageStarts >= KILL_AFTER_MS) {
+        killed = true;
+        ackedAtKill = app.stats.acknowledged;
+        collector.server.process.kill("SIGKILL");
+        await sleep(3000);
+        await restartServer(servers, collector.server, `${collector.base}/`, {
+          env: { POD_NAME: "otel-collector-0" },
+        });
+      }
     }
+    const queueDirectory = path.join(dir, "otel-collector-file_storage-queue");
+    const queuedBytes = diskBytes(queueDirectory);
+    const queuedSpans = app.stats.acknowledged;
     const sink = await startSink(servers, tempoPort);
     const upAt = Date.now();
     await app.stop();
@@ -125,30 +150,33 @@ describe("the trace store unreachable (kind render)", () => {
     await eventually(
       async () => ((await sinkCount(sink)) === stats.acknowledged ? true : undefined),
       "every acknowledged span in the sink",
-      60000,
+      // As below: the exporter's retry and gRPC's reconnect backoff.
+      150000,
     ).catch(() => undefined);
     const deliveredAfterMs = Date.now() - upAt;
     const arrived = await sinkCount(sink);
     const telemetry = await exporterTelemetry(collector);
     logFault({
-      fault: "trace store unreachable for 60 s (kind collector, rendered sending_queue and retry)",
+      fault: `trace store unreachable for 60 s, the collector SIGKILLed and restarted on its queue directory at ${seconds(KILL_AFTER_MS)} (kind collector, rendered persistent sending_queue and retry)`,
       sent: `${stats.ended} spans ended by the app at 20/s; ${stats.acknowledged} acknowledged by the collector, ${stats.failed} given up by the SDK, ${stats.droppedQueueFull} dropped in its queue`,
-      arrived: `${arrived} spans in the trace store; the exporter queue held up to ${queuedMax} batches during the outage`,
+      arrived: `${arrived} spans in the trace store; the exporter queue held up to ${queuedMax} requests during the outage, ${ackedAtKill} spans acknowledged before the SIGKILL at ${seconds(KILL_AFTER_MS)} among them; ${(queuedBytes / queuedSpans).toFixed(0)} bytes per queued span on disk at the end of the outage`,
       lost: `${stats.acknowledged - arrived} spans; collector counted enqueue_failed ${telemetry.otelcol_exporter_enqueue_failed_spans_total ?? 0}, send_failed ${telemetry.otelcol_exporter_send_failed_spans_total ?? 0}`,
       gap: `outage ${seconds(OUTAGE_MS)}; everything delivered ${seconds(deliveredAfterMs)} after the store came back (retry backoff up to 30 s)`,
     });
     expect(stats.failed + stats.droppedQueueFull).toBe(0);
     expect(queuedMax).toBeGreaterThan(0);
+    expect(ackedAtKill).toBeGreaterThan(0);
     expect(arrived).toBe(stats.acknowledged);
     expect(telemetry.otelcol_exporter_enqueue_failed_spans_total ?? 0).toBe(0);
     expect(telemetry.otelcol_exporter_send_failed_spans_total ?? 0).toBe(0);
-  }, 200000);
+  }, 260000);
 
-  test("beyond the queue: what is dropped is counted and raises TracesDropped", async () => {
+  test("beyond the queue: what does not fit is refused, never acknowledged, counted, and raises TracesDropped", async () => {
     const directory = path.join(dir, "prometheus-alerts");
     const prometheus = await startPrometheus(servers, objects, dir, { directory });
     const tempoPort = await freePort();
     const queueSize = 2;
+    const renderedConfig = yaml.load(configMapData(objects, "otel-collector-config")["config.yaml"]) as Json;
     const collector = await startCollector(
       servers,
       "otel-collector-small-queue",
@@ -160,7 +188,7 @@ describe("the trace store unreachable (kind render)", () => {
       },
     );
     await evaluateRulesOn(objects, prometheus, directory, collector);
-    // Far more batches than the queue and its consumers hold while the store is down, spread over
+    // Far more requests than the queue and its consumers hold while the store is down, spread over
     // several scrapes: increase() sees a counter grow only between two of them.
     const sendingFrom = Date.now();
     const app = startOtlpApp(
@@ -171,6 +199,8 @@ describe("the trace store unreachable (kind render)", () => {
     await sleep(30000);
     await app.stop();
     const { stats } = app;
+    // The store comes back once the traffic ends; the counters the alert reads stop there anyway.
+    const sink = await startSink(servers, tempoPort);
     const alert = await eventually(
       async () => {
         const { data } = await getJson(`${prometheus.base}/api/v1/alerts`);
@@ -182,33 +212,36 @@ describe("the trace store unreachable (kind render)", () => {
       90000,
     );
     const firedAfterMs = Date.now() - sendingFrom;
-    const sink = await startSink(servers, tempoPort);
     const dropped = async () => {
       const t = await exporterTelemetry(collector);
       const [queueFull, retriesExhausted] = [
         t.otelcol_exporter_enqueue_failed_spans_total ?? 0,
         t.otelcol_exporter_send_failed_spans_total ?? 0,
       ];
-      return { queueFull, retriesExhausted, total: queueFull + retriesExhausted };
+      return { queueFull, retriesExhausted };
     };
-    // Everything acknowledged is either delivered or counted as dropped: nothing vanishes unseen.
+    // A full persistent queue makes the receiver answer with an error: what it acknowledged is
+    // on disk and is delivered; what it refused the SDK retries, then gives up on.
     await eventually(
-      async () =>
-        (await sinkCount(sink)) + (await dropped()).total === stats.acknowledged ? true : undefined,
+      async () => ((await sinkCount(sink)) === stats.acknowledged ? true : undefined),
       "the queue delivered",
-      60000,
+      // The exporter's retry waits up to 30 s, and gRPC's reconnect backoff after a long outage up to 120 s.
+      150000,
     ).catch(() => undefined);
     const arrived = await sinkCount(sink);
     const counted = await dropped();
     logFault({
-      fault: `trace store unreachable, more than the queue holds (kind collector with queue_size ${queueSize} instead of 5000)`,
-      sent: `${stats.ended} spans at 1000/s for 30 s; ${stats.acknowledged} acknowledged by the collector, ${stats.failed + stats.droppedQueueFull} lost in the SDK`,
+      fault: `trace store unreachable, more than the queue holds (kind collector with its persistent queue_size ${queueSize} instead of ${renderedConfig.exporters[EXPORTER].sending_queue.queue_size})`,
+      sent: `${stats.ended} spans at 1000/s for 30 s; ${stats.acknowledged} acknowledged by the collector; ${stats.failed} refused until the SDK gave up, ${stats.droppedQueueFull} dropped in the SDK's full queue meanwhile`,
       arrived: `${arrived} spans in the trace store after it came back`,
-      lost: `${counted.total} spans, counted by the collector (enqueue_failed ${counted.queueFull}, send_failed ${counted.retriesExhausted}); TracesDropped fired (reason=${alert.labels.reason}, value ${Number(alert.value).toFixed(0)})`,
+      lost: `0 acknowledged spans (${stats.acknowledged - arrived} missing); ${stats.failed + stats.droppedQueueFull} never acknowledged; the collector counted ${counted.queueFull} refused span exports (enqueue_failed, every SDK attempt), send_failed ${counted.retriesExhausted}; TracesDropped fired (reason=${alert.labels.reason}, value ${Number(alert.value).toFixed(0)})`,
       gap: `TracesDropped firing ${seconds(firedAfterMs)} after the traffic began (scrape and evaluation every 15 s)`,
     });
-    expect(counted.queueFull).toBeGreaterThan(0);
-    expect(arrived + counted.total).toBe(stats.acknowledged);
+    expect(stats.failed).toBeGreaterThan(0);
+    // Every span the SDK gave up on was refused, and counted, at least once.
+    expect(counted.queueFull).toBeGreaterThanOrEqual(stats.failed);
+    expect(counted.retriesExhausted).toBe(0);
+    expect(arrived).toBe(stats.acknowledged);
     expect(alert.labels).toMatchObject({ exporter: EXPORTER, reason: "queue_full", severity: "warning" });
-  }, 240000);
+  }, 300000);
 });

@@ -7,7 +7,15 @@ import { rendered } from "../renderedStacks";
 import { Json } from "../../testkit/json";
 
 /** Workloads with data volumes in prod. Grafana keeps its state in the external database there. */
-const DATA_WORKLOADS = ["alertmanager", "loki", "prometheus", "tempo"];
+// The collectors' volumes hold acknowledged spans Tempo does not have yet.
+const DATA_WORKLOADS = [
+  "alertmanager",
+  "loki",
+  "otel-collector",
+  "otel-collector-aggregator",
+  "prometheus",
+  "tempo",
+];
 
 /**
  * The claim patches are retained on delete everywhere (a claim cannot give its size back, so the

@@ -63,12 +63,15 @@ describe.each(STACKS)("the %s render", (stack) => {
             "alloy ← alloy",
             "grafana ← grafana-peers",
             "loki ← loki",
+            "otel-collector ← otel-collector-pods",
             "prometheus ← prometheus-peers",
             "tempo ← tempo",
           ]
         : [
             "alertmanager ← alertmanager-peers",
             "loki ← loki",
+            "otel-collector ← otel-collector-pods",
+            "otel-collector-aggregator ← otel-collector-aggregator",
             "prometheus ← prometheus-peers",
             "tempo ← tempo",
           ],

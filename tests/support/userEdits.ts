@@ -73,6 +73,17 @@ export const USER_EDITS: readonly UserEdit[] = [
     refusedOn: { kind: "observability:metrics.storageSize cannot grow from 5Gi to 8Gi" },
   },
   {
+    title: "hold an hour of Tempo outage (tracing.queue.outageMinutes, tracing.queue.storageSize)",
+    stacks: ["kind", "prod"],
+    edit: (c) =>
+      configSetPath(
+        configSetPath(c, "tracing.queue.outageMinutes", "60"),
+        "tracing.queue.storageSize",
+        c["observability:profile"] === "eks" ? "10Gi" : "1Gi",
+      ),
+    refusedOn: { kind: "observability:tracing.queue.storageSize cannot grow from 256Mi to 1Gi" },
+  },
+  {
     title: "add an app service (apps.services)",
     stacks: ["kind", "prod"],
     edit: (c) => {

@@ -69,7 +69,7 @@ describe.each<StackName>(["kind", "prod"])("collector config, stack %s", (stack)
     expect(args).toContain("--web.enable-remote-write-receiver");
   });
 
-  test("traces go to Tempo's OTLP port with a sending queue and retries", async () => {
+  test("traces go to Tempo's OTLP port through the persistent queue, retried until delivered", async () => {
     const { objects } = await rendered(stack);
     const exporter = aggregatingConfig(objects).exporters["otlp/tempo"];
     const tempoPort = servicePort(objects, "tempo", "otlp-grpc").port as number;
@@ -77,8 +77,50 @@ describe.each<StackName>(["kind", "prod"])("collector config, stack %s", (stack)
     expect(tempoConfig(objects).distributor.receivers.otlp.protocols.grpc.endpoint).toBe(
       `0.0.0.0:${tempoPort}`,
     );
-    expect(exporter.sending_queue).toMatchObject({ enabled: true, queue_size: 5000 });
-    expect(exporter.retry_on_failure).toMatchObject({ enabled: true, max_elapsed_time: "300s" });
+    expect(exporter.sending_queue).toMatchObject({ enabled: true, storage: "file_storage/queue" });
+    expect(exporter.retry_on_failure).toMatchObject({ enabled: true, max_elapsed_time: "0s" });
+  });
+
+  test("every tier's queues are written through file_storage to the pod's own volume, sized for the stated outage", async () => {
+    const { objects } = await rendered(stack);
+    const tiers = hasAggregators(objects)
+      ? ["otel-collector", "otel-collector-aggregator"]
+      : ["otel-collector"];
+    const queue =
+      stack === "prod"
+        ? { minutes: 30, perSecond: 1000, size: "5Gi" }
+        : { minutes: 15, perSecond: 100, size: "256Mi" };
+    for (const tier of tiers) {
+      const config = yaml.load(configMapData(objects, `${tier}-config`)["config.yaml"]) as Json;
+      expect(config.service.extensions).toEqual(["health_check", "file_storage/queue"]);
+      const statefulSet = objectNamed(objects, "StatefulSet", tier);
+      const mount = (statefulSet.spec.template.spec.containers[0].volumeMounts as Json[]).find(
+        (m) => m.name === "data",
+      );
+      expect(config.extensions["file_storage/queue"].directory).toBe(mount?.mountPath);
+      expect(statefulSet.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(queue.size);
+      expect(objectNamed(objects, "Service", statefulSet.spec.serviceName).spec.clusterIP).toBe("None");
+      // Every exporter that carries spans queues them on that volume, and nothing holds an
+      // acknowledged span in memory before it: no batch processor on a span pipeline.
+      const spanExporters = Object.entries<Json>(config.exporters).filter(
+        ([id]) => id === "otlp/tempo" || id === "loadbalancing",
+      );
+      expect(spanExporters).toHaveLength(1);
+      for (const [, exporter] of spanExporters) {
+        expect(exporter.sending_queue).toEqual({
+          enabled: true,
+          num_consumers: 4,
+          sizer: "requests",
+          queue_size: queue.minutes * 60 * queue.perSecond,
+          storage: "file_storage/queue",
+        });
+      }
+      for (const [id, pipeline] of Object.entries<Json>(config.service.pipelines)) {
+        if (id.startsWith("traces")) {
+          expect(pipeline.processors).not.toContain("batch");
+        }
+      }
+    }
   });
 });
 
@@ -87,7 +129,7 @@ describe("collector tiers", () => {
     const { objects } = await rendered("kind");
     expect(hasAggregators(objects)).toBe(false);
     expect(objects.filter((o) => o.metadata.name.startsWith("otel-collector-aggregator"))).toEqual([]);
-    expect(objectNamed(objects, "Deployment", "otel-collector").spec.replicas).toBe(1);
+    expect(objectNamed(objects, "StatefulSet", "otel-collector").spec.replicas).toBe(1);
     expect(collectorConfig(objects).exporters).not.toHaveProperty("loadbalancing");
   });
 
@@ -106,6 +148,8 @@ describe("collector tiers", () => {
     const otlpPort = service.spec.ports.find((p: Json) => p.name === "otlp-grpc").port as number;
     expect(gateway.exporters.loadbalancing).toMatchObject({
       routing_key: "traceID",
+      // The load balancer's own persistent queue waits for the aggregators: nothing queues in memory after it.
+      protocol: { otlp: { sending_queue: { enabled: false }, retry_on_failure: { enabled: false } } },
       resolver: {
         dns: {
           hostname: "otel-collector-aggregator.observability.svc.cluster.local",
@@ -119,11 +163,11 @@ describe("collector tiers", () => {
     });
     expect(aggregator.processors).not.toHaveProperty("k8sattributes");
     for (const name of ["otel-collector", "otel-collector-aggregator"]) {
-      expect(objectNamed(objects, "Deployment", name).spec.replicas).toBe(2);
+      expect(objectNamed(objects, "StatefulSet", name).spec.replicas).toBe(2);
       expect(objectNamed(objects, "PodDisruptionBudget", name).spec.minAvailable).toBe(1);
     }
     // Only the gateway reads pod metadata from the API server.
-    const aggregatorPod = objectNamed(objects, "Deployment", "otel-collector-aggregator").spec.template.spec;
+    const aggregatorPod = objectNamed(objects, "StatefulSet", "otel-collector-aggregator").spec.template.spec;
     expect(aggregatorPod.automountServiceAccountToken).toBe(false);
     expect(aggregatorPod.serviceAccountName).toBeUndefined();
   });
@@ -139,7 +183,7 @@ describe("collector tiers", () => {
     expect(aggregator.processors["attributes/collector-pod"].actions).toEqual([
       { key: "collector_pod", value: "${env:POD_NAME}", action: "upsert" },
     ]);
-    const container = objectNamed(objects, "Deployment", "otel-collector-aggregator").spec.template.spec
+    const container = objectNamed(objects, "StatefulSet", "otel-collector-aggregator").spec.template.spec
       .containers[0];
     expect(container.env).toContainEqual({
       name: "POD_NAME",
@@ -153,7 +197,7 @@ describe("sampling", () => {
     const { objects } = await rendered("kind");
     const config = collectorConfig(objects);
     expect(config.processors.tail_sampling).toBeUndefined();
-    expect(config.service.pipelines["traces/sampled"].processors).toEqual(["memory_limiter", "batch"]);
+    expect(config.service.pipelines["traces/sampled"].processors).toEqual(["memory_limiter"]);
     expect(objectNamed(objects, "ConfigMap", "observability-tracing").data).toEqual({
       TRACING_SAMPLING_PROBABILITY: "1.0",
       ZIPKIN_ENDPOINT: "http://zipkin.observability.svc:9411/api/v2/spans",
@@ -180,7 +224,6 @@ describe("sampling", () => {
     expect(config.service.pipelines["traces/sampled"].processors).toEqual([
       "memory_limiter",
       "tail_sampling",
-      "batch",
     ]);
     expect(config.processors.tail_sampling.policies).toEqual([
       { name: "errors", type: "status_code", status_code: { status_codes: ["ERROR"] } },
@@ -231,13 +274,13 @@ describe("sampling", () => {
     const after = (await renderWithSampling("prod", 0.2)).objects;
     expect(changed(before, after)).toEqual([
       "ConfigMap/observability/otel-collector-aggregator-config",
-      "Deployment/observability/otel-collector-aggregator",
+      "StatefulSet/observability/otel-collector-aggregator",
     ]);
     const annotations = (objects: readonly KubeObject[]) =>
-      objectNamed(objects, "Deployment", "otel-collector-aggregator").spec.template.metadata.annotations;
+      objectNamed(objects, "StatefulSet", "otel-collector-aggregator").spec.template.metadata.annotations;
     expect(annotations(after)["checksum/config"]).not.toBe(annotations(before)["checksum/config"]);
     const withoutChecksum = (objects: readonly KubeObject[]) => {
-      const deployment = structuredClone(objectNamed(objects, "Deployment", "otel-collector-aggregator"));
+      const deployment = structuredClone(objectNamed(objects, "StatefulSet", "otel-collector-aggregator"));
       delete deployment.spec.template.metadata.annotations;
       return deployment;
     };
@@ -303,7 +346,7 @@ describe("ingest Services and network policies", () => {
       ports: [{ port: 9411, nodePort: 30411, targetPort: "zipkin" }],
     });
     expect(zipkin.spec.selector).toEqual(
-      objectNamed(objects, "Deployment", "otel-collector").spec.selector.matchLabels,
+      objectNamed(objects, "StatefulSet", "otel-collector").spec.selector.matchLabels,
     );
     expect(servicePort(objects, "otel-collector", "otlp-http")).toMatchObject({
       port: 4318,

@@ -10,7 +10,6 @@ describe("what npm run verify expects, read off the render", () => {
     expect(expected.workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}`)).toEqual([
       "DaemonSet observability-node/node-exporter",
       "Deployment observability/kube-state-metrics",
-      "Deployment observability/otel-collector",
       "Deployment observability-demo/demo-checkout",
       "Deployment observability-demo/demo-frontend",
       "Deployment observability-demo/demo-payments",
@@ -18,6 +17,7 @@ describe("what npm run verify expects, read off the render", () => {
       "StatefulSet observability/alloy",
       "StatefulSet observability/grafana",
       "StatefulSet observability/loki",
+      "StatefulSet observability/otel-collector",
       "StatefulSet observability/prometheus",
       "StatefulSet observability/tempo",
     ]);
