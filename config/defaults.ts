@@ -283,7 +283,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       tempo: resources("250m", "1Gi", "1", "2Gi", EPHEMERAL.scratch),
       grafana: resources("100m", "256Mi", "500m", "512Mi", EPHEMERAL.plugins),
       configReloader: resources("10m", "32Mi", "100m", "64Mi"),
-      thanosSidecar: resources("50m", "64Mi", "500m", "256Mi"),
+      thanosSidecar: resources("50m", "80Mi", "500m", "256Mi"),
       thanosQuery: resources("100m", "128Mi", "1", "512Mi"),
       postgresExporter: resources("20m", "64Mi", "200m", "128Mi"),
       redisExporter: resources("20m", "32Mi", "200m", "64Mi"),

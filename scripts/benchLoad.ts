@@ -30,9 +30,44 @@ const TOOLS: Readonly<Record<string, GoTool>> = {
   ALLOY_DIR: "alloy",
   OTELCOL_DIR: "otelcol",
   OTLP_SINK_DIR: "otlp-sink",
+  THANOS_DIR: "thanos",
 };
 /** The services job's scrape interval in seconds (seed parity: 10 s). */
 const SCRAPED_JOBS = `job=~"services-.*|node-exporter|kube-state-metrics"`;
+
+/** What a dashboard refresh asks every 5 s: every target's state and its samples, by job. */
+const DASHBOARD_QUERIES = ["count by (job) (up == 1)", "sum by (job) (scrape_samples_scraped)"];
+
+/** Grafana's refreshes of a dashboard through the query path at `base`, until stopped. */
+function dashboardLoad(base: string) {
+  const counts = { answered: 0, failed: 0, slowestMs: 0 };
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      for (const query of DASHBOARD_QUERIES) {
+        const start = Date.now();
+        const ok = await fetch(`${base}/api/v1/query`, {
+          method: "POST",
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ query }).toString(),
+        }).then(
+          (r) => r.ok,
+          () => false,
+        );
+        counts.slowestMs = Math.max(counts.slowestMs, Date.now() - start);
+        counts[ok ? "answered" : "failed"]++;
+      }
+      await sleep(5000);
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return counts;
+    },
+  };
+}
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, {
@@ -109,7 +144,7 @@ async function runStack(stackName: StackName, durations: Durations, short: boole
     sampler = new Sampler(new Map([...stack.processes].map(([name, p]) => [name, p.pid])));
     const measured = sampler;
     const sizes = new Map<string, Sizing>(
-      [...stack.processes].map(([name, p]) => [name, sizing(objects, p.workload)]),
+      [...stack.processes].map(([name, p]) => [name, sizing(objects, p.workload, p.container)]),
     );
     const pods = stack.targets.pods();
     // Its "accepted" are lines written to the pod log files; what reaches Loki is Alloy's to count.
@@ -128,7 +163,9 @@ async function runStack(stackName: StackName, durations: Durations, short: boole
         `(${stack.targets.series()} series at 10 s), ${load.linesPerSecond} lines/s, ${load.spansPerSecond} spans/s; ` +
         `warm-up ${durations.warmUp} s, steady ${durations.steady} s`,
     );
+    const dashboards = stack.query === undefined ? undefined : dashboardLoad(stack.query.base);
     await sleep((durations.warmUp + durations.steady) * 1000);
+    const queried = await dashboards?.stop();
     const rows: UseRow[] = [...stack.processes.keys()].map((name) => ({
       component: name,
       sizing: sizes.get(name) as Sizing,
@@ -144,7 +181,10 @@ async function runStack(stackName: StackName, durations: Durations, short: boole
         `slowest scrape ${(await instant(prom, `max(scrape_duration_seconds{${SCRAPED_JOBS}})`)).toFixed(3)} s, ` +
         `slowest rule group ${Math.max(0, ...(await metricValues(`${prom}/metrics`, "prometheus_rule_group_last_duration_seconds"))).toFixed(3)} s, ` +
         `alerts in Alertmanager ${alerts}; lines written ${logs.counts().accepted}, sent to Loki by Alloy ${(await alloyCounters(stack)).alloySent}, ` +
-        `spans accepted/refused ${spans.counts().accepted}/${spans.counts().refused}`,
+        `spans accepted/refused ${spans.counts().accepted}/${spans.counts().refused}` +
+        (queried === undefined
+          ? ""
+          : `; through Thanos Query ${queried.answered} dashboard queries answered, ${queried.failed} failed, slowest ${queried.slowestMs} ms`),
     );
 
     const rssOf = (name: string) => () => ({

@@ -35,7 +35,9 @@ function containers(
         workload:
           container.name === "config-reloader"
             ? "configReloader"
-            : workloadOfPod(pod.labels["app.kubernetes.io/name"]),
+            : container.name === "thanos-sidecar"
+              ? "thanosSidecar"
+              : workloadOfPod(pod.labels["app.kubernetes.io/name"]),
       })),
     );
 }
@@ -145,8 +147,9 @@ describe.each(STACKS)("stack %s with every workload's memory limit edited", (sta
 
   test("the edit moves each container's limit and its GOMEMLIMIT together", () => {
     const all = containers(objects);
-    // kind runs one collector tier: no aggregators.
-    const running = WORKLOADS.filter((w) => stack === "prod" || w !== "otelCollectorAggregator");
+    // kind runs one collector tier (no aggregators) and one Prometheus (no Thanos).
+    const onlyProd: readonly WorkloadName[] = ["otelCollectorAggregator", "thanosQuery", "thanosSidecar"];
+    const running = WORKLOADS.filter((w) => stack === "prod" || !onlyProd.includes(w));
     expect(new Set(all.map((c) => c.workload))).toEqual(new Set(running));
     for (const { container, workload } of all) {
       expect([container.name, container.resources?.limits?.memory, goMemLimitBytes(container) / MIB]).toEqual(

@@ -206,7 +206,9 @@ describe.each(STACKS)(
         return workload;
       });
       // Every workload the stack runs on this profile, exporters included; kind runs one collector tier.
-      const expected = PLACED_WORKLOADS.filter((w) => stack === "prod" || w !== "otelCollectorAggregator");
+      const expected = PLACED_WORKLOADS.filter(
+        (w) => stack === "prod" || !["otelCollectorAggregator", "thanosQuery"].includes(w),
+      );
       expect([...new Set(workloads)].sort()).toEqual([...expected].sort());
       expect(
         pods()

@@ -24,7 +24,9 @@ export function thanosSidecarContainer(config: MetricsSettings): ContainerSpec {
     resources: config.resources.thanosSidecar,
     volumeMounts: [{ name: "data", mountPath: PROMETHEUS_PATHS.data, readOnly: true }],
     livenessProbe: httpProbe("sidecar-http", "/-/healthy", { failureThreshold: LIVENESS_FAILURES }),
-    // Ready once Prometheus answers it with its external labels.
+    // Ready once Prometheus answers it with its external labels, which waits for Prometheus' WAL
+    // replay: the same budget as Prometheus' own startup probe.
     readinessProbe: httpProbe("sidecar-http", "/-/ready", { periodSeconds: 5 }),
+    startupProbe: httpProbe("sidecar-http", "/-/ready", { periodSeconds: 10, failureThreshold: 60 }),
   };
 }

@@ -9,6 +9,7 @@ interface PodOwner {
     readonly template: {
       readonly spec: {
         readonly containers: readonly {
+          readonly name: string;
           readonly resources: { readonly requests: Quantities; readonly limits: Quantities };
         }[];
       };
@@ -24,10 +25,10 @@ export interface Sizing {
   readonly memoryLimit: number;
 }
 
-/** Requests and limits of a rendered workload's main container (the process the bench runs). */
-export function sizing(objects: readonly KubeObject[], workload: string): Sizing {
-  const { resources } = (workloadNamed(objects, workload) as unknown as PodOwner).spec.template.spec
-    .containers[0];
+/** Requests and limits of a rendered workload's container (the process the bench runs): its main one by default. */
+export function sizing(objects: readonly KubeObject[], workload: string, container?: string): Sizing {
+  const { containers } = (workloadNamed(objects, workload) as unknown as PodOwner).spec.template.spec;
+  const { resources } = containers.find((c) => c.name === container) ?? containers[0];
   return {
     cpuRequest: parseQuantity(String(resources.requests.cpu)),
     memoryRequest: parseQuantity(String(resources.requests.memory)),

@@ -2,8 +2,11 @@
 // configs and each container's rendered env: Alertmanager, Prometheus scraping the load's targets
 // through the rendered jobs and evaluating the rendered rules, Loki, Alloy in node mode tailing the
 // service pods' log files (the render must be in node mode), the collector tier(s) with
-// the OTLP sink in Tempo's place, and (prod) the second Prometheus replica the collector writes to.
+// the OTLP sink in Tempo's place, and (prod) the second Prometheus replica the collector writes to,
+// each replica's Thanos sidecar and Thanos Query over them.
 import * as yaml from "js-yaml";
+import * as path from "path";
+import { THANOS_QUERY } from "../../components/metrics/names";
 import { KubeObject } from "../../render/manifest";
 import {
   LocalCollector,
@@ -14,6 +17,9 @@ import {
   startLoki,
   startPrometheus,
   startSink,
+  startThanosQuery,
+  startThanosSidecar,
+  RunningThanos,
 } from "../../testkit/localServers";
 import { startAlertmanager } from "../../testkit/alertmanager";
 import { Running, Servers } from "../../testkit/processes";
@@ -23,7 +29,10 @@ import { ScrapeJob, ScrapeTargets } from "./targets";
 
 export interface BenchStack {
   /** Measured process → the rendered workload whose requests and limits it runs under. */
-  readonly processes: ReadonlyMap<string, { readonly pid: number; readonly workload: string }>;
+  readonly processes: ReadonlyMap<
+    string,
+    { readonly pid: number; readonly workload: string; readonly container?: string }
+  >;
   readonly prometheus: Running;
   readonly loki: LocalLoki;
   readonly alloy: Running;
@@ -35,6 +44,8 @@ export interface BenchStack {
   readonly collectors: readonly LocalCollector[];
   readonly alertmanager: Running;
   readonly targets: ScrapeTargets;
+  /** Thanos Query over the replicas' sidecars, where the profile queries through it (prod). */
+  readonly query?: Running;
 }
 
 const hasConfigMap = (objects: readonly KubeObject[], name: string) =>
@@ -47,9 +58,9 @@ export async function startBenchStack(
   podsPerService: number,
   nodes: number,
 ): Promise<BenchStack> {
-  const processes = new Map<string, { pid: number; workload: string }>();
-  const track = (name: string, running: Running, workload = name) =>
-    processes.set(name, { pid: running.server.process.pid as number, workload });
+  const processes = new Map<string, { pid: number; workload: string; container?: string }>();
+  const track = (name: string, running: Running, workload = name, container?: string) =>
+    processes.set(name, { pid: running.server.process.pid as number, workload, container });
 
   const alertmanager = await startAlertmanager(servers, objects, dir);
   track("alertmanager", alertmanager);
@@ -60,7 +71,9 @@ export async function startBenchStack(
   const targets = new ScrapeTargets(rendered.scrape_configs, dir);
   await targets.start(nodes);
   await targets.scaleServices(podsPerService);
+  const prometheusDirs = [path.join(dir, "prometheus-0")];
   const prometheus = await startPrometheus(servers, objects, dir, {
+    directory: prometheusDirs[0],
     scrapeConfigs: targets.scrapeConfigs(),
     alertmanager: alertmanager.base,
     env: containerEnv(objects, "prometheus"),
@@ -86,7 +99,29 @@ export async function startBenchStack(
   // The measured Prometheus is replica 0; the others only receive the collector's writes.
   const written = [prometheus];
   for (let i = 1; i < replicas; i++) {
-    written.push(await startPrometheus(servers, objects, dir, { env: containerEnv(objects, "prometheus") }));
+    prometheusDirs.push(path.join(dir, `prometheus-${i}`));
+    written.push(
+      await startPrometheus(servers, objects, dir, {
+        directory: prometheusDirs[i],
+        env: containerEnv(objects, "prometheus"),
+      }),
+    );
+  }
+  // The query path over the replicas (prod): each replica's sidecar, and Thanos Query over them.
+  let query: Running | undefined;
+  if (objects.some((o) => o.kind === "Deployment" && o.metadata.name === THANOS_QUERY.name)) {
+    const sidecars: RunningThanos[] = [];
+    for (const [i, replica] of written.entries()) {
+      sidecars.push(
+        await startThanosSidecar(servers, objects, replica, path.join(prometheusDirs[i], "data")),
+      );
+    }
+    track("thanos-sidecar", sidecars[0], "prometheus", "thanos-sidecar");
+    query = await startThanosQuery(servers, objects, (endpoint) => {
+      const i = Number(/^prometheus-(\d+)\./.exec(endpoint)?.[1]);
+      return sidecars[i].grpc;
+    });
+    track(THANOS_QUERY.name, query);
   }
   const backends = { tempo: sink.grpc, prometheus: written };
   const first = await startCollector(
@@ -121,6 +156,7 @@ export async function startBenchStack(
     collectors,
     alertmanager,
     targets,
+    query,
   };
 }
 

@@ -133,6 +133,7 @@ describe("Prometheus", () => {
       cluster: "tiketi-prod",
       env: "prod",
       region: "ap-northeast-2",
+      prometheus_replica: "${POD_NAME}",
     });
   });
 

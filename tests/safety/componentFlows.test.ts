@@ -12,6 +12,7 @@ import {
   MONITOR_SCRAPER,
   NODE_EXPORTER,
   PROMETHEUS,
+  THANOS_QUERY,
 } from "../../components/metrics/names";
 import { tracingFlows } from "../../components/tracing/flows";
 import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO } from "../../components/tracing/names";
@@ -40,6 +41,7 @@ describe.each([...STACKS])("each component's flows, %s stack", (stack) => {
         KUBE_STATE_METRICS,
         NODE_EXPORTER,
         MONITOR_SCRAPER,
+        THANOS_QUERY,
         ...datastoreExporters(config.metrics).map((e) => e.spec),
       ].map((s) => s.name),
     ],

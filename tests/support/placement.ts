@@ -28,6 +28,7 @@ export function workloadOfPod(name: string): PlacedWorkloadName {
     "otel-collector": "otelCollector",
     "otel-collector-aggregator": "otelCollectorAggregator",
     "monitor-scraper": "monitorScraper",
+    "thanos-query": "thanosQuery",
   };
   if (name.startsWith("postgres-exporter-")) return "postgresExporter";
   if (name.startsWith("redis-exporter-")) return "redisExporter";
