@@ -305,7 +305,11 @@ export function stackLifecycle(options: LifecycleOptions): void {
           [
             ...drains.map(
               (d) =>
-                `${d.node} (${d.zone}): ${d.evicted.length} pods evicted in ${d.drainSeconds.toFixed(1)} s, ${d.refusals} refused by a budget first; all ready ${d.recoverySeconds.toFixed(1)} s after its replacement`,
+                `${d.node} (${d.zone}): ${d.evicted.length} pods evicted in ${d.drainSeconds.toFixed(1)} s, ${
+                  Object.entries(d.refusals)
+                    .map(([pod, n]) => `${pod} refused ${n} times by its budget first`)
+                    .join(", ") || "no eviction refused"
+                }; all ready ${d.recoverySeconds.toFixed(1)} s after its replacement`,
             ),
             `fewest ready: ${workloads.map((w) => `${w.ref} ${w.fewestReady}/${w.replicas}`).join(", ")}`,
             `no ready pod for: ${
