@@ -2,7 +2,7 @@
 // reads the running stack's config, wraps the credentials as Pulumi secrets and reads what the last
 // deployment recorded; everything else in config/ works on plain values.
 import * as pulumi from "@pulumi/pulumi";
-import { runningStackConfig } from "../render/pulumiSdk";
+import { runningStackConfig } from "../sdk/pulumiSdk";
 import { DEPLOYED_VOLUMES_OUTPUT, DeployedVolumes, volumeChangeProblems } from "./deployedVolumes";
 import { ConfigError, SECRET_PATHS, valueAt } from "./errors";
 import { concretePaths } from "./keyPattern";

@@ -7,7 +7,7 @@ import {
   OptionRecordingMocks,
   RegisteredOptions,
   isSecretEnvelope,
-} from "./pulumiSdk";
+} from "../sdk/pulumiSdk";
 
 /** One resource the program registered, as the engine would have received it. */
 export interface Registration extends RegisteredOptions {

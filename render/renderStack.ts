@@ -4,7 +4,7 @@ import { PROJECT_ROOT } from "../config/projectRoot";
 import main = require("../index");
 import { KubeObject, kubeObjects, kubePatches, kubeReads } from "./manifest";
 import { RecordingMocks, Registration } from "./mocks";
-import { startMockDeployment, waitForRegistrations } from "./pulumiSdk";
+import { startMockDeployment, waitForRegistrations } from "../sdk/pulumiSdk";
 import { readStackFile } from "./stackFile";
 
 export { PROJECT_ROOT };

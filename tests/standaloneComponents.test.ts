@@ -13,7 +13,7 @@ import { Tracing } from "../components/tracing";
 import { wiringGraph } from "../components/wiring/graph";
 import { KubeObject, kubeObjects } from "../render/manifest";
 import { Registration } from "../render/mocks";
-import { waitForRegistrations } from "../render/pulumiSdk";
+import { waitForRegistrations } from "../sdk/pulumiSdk";
 import { recordDeployment } from "../render/renderStack";
 import { stackConfig } from "./renderedStacks";
 

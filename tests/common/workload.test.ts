@@ -7,7 +7,7 @@ import { WorkloadArgs, deployDataWorkload, deployWorkload } from "../../componen
 import { workloadSpec } from "../../components/common/workloadSpec";
 import { KubeObject, kubeObjects } from "../../render/manifest";
 import { Registration } from "../../render/mocks";
-import { waitForRegistrations } from "../../render/pulumiSdk";
+import { waitForRegistrations } from "../../sdk/pulumiSdk";
 import { recordDeployment } from "../../render/renderStack";
 import { stackConfig } from "../renderedStacks";
 import { Json } from "../../testkit/json";
