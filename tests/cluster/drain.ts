@@ -113,16 +113,7 @@ export async function drainEachNode(
       const name = node.metadata?.name ?? "";
       const zone = node.metadata?.labels?.["topology.kubernetes.io/zone"] ?? "";
       const start = Date.now();
-      await core.patchNode(
-        name,
-        { spec: { unschedulable: true } },
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        MERGE_PATCH,
-      );
+      await cordon(core, name, true);
       const pods = (
         await core.listPodForAllNamespaces(undefined, undefined, `spec.nodeName=${name}`)
       ).body.items.filter((p) => !(p.metadata?.ownerReferences ?? []).some((o) => o.kind === "DaemonSet"));
@@ -140,16 +131,7 @@ export async function drainEachNode(
         );
       }
       const drained = Date.now();
-      await core.patchNode(
-        name,
-        { spec: { unschedulable: false } },
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        MERGE_PATCH,
-      );
+      await cordon(core, name, false);
       await waitFor(
         async () => {
           const counts = await readyCounts();
@@ -184,6 +166,12 @@ export async function drainEachNode(
       unavailableSeconds: (unavailableMs.get(w.ref) ?? 0) / 1000,
     })),
   };
+}
+
+/** Cordons the node (`true`) or makes it schedulable again. */
+function cordon(core: k8s.CoreV1Api, node: string, unschedulable: boolean) {
+  const options = [undefined, undefined, undefined, undefined, undefined, MERGE_PATCH] as const;
+  return core.patchNode(node, { spec: { unschedulable } }, ...options);
 }
 
 /** Evicts `pod`, retrying while a disruption budget refuses; returns how many times one did. */
