@@ -1,6 +1,7 @@
 /**
  * `npm run test:components`: the real Loki, Alloy, collector, Prometheus and Alertmanager booted on
- * 127.0.0.1 with the configs the program renders. One file at a time: they start servers.
+ * 127.0.0.1 with the configs the program renders. One file at a time in each of the two lanes
+ * scripts/testComponents.sh runs at once (tests/components/faults/ beside the rest).
  * @type {import('jest').Config}
  */
 module.exports = {

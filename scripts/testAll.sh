@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# `npm run test:all [-- <tier>...]`: the test tiers in order, each building (once per version,
-# cached) the tools it needs: unit (npm test), components (the real servers) and cluster (a real
-# control plane); every tier when none is named. Stops at the first tier that fails; ends with the
-# time each took.
+# `npm run test:all [-- <tier>...]`: the test tiers, each building (once per version, cached) the
+# tools it needs: unit (npm test), components (the real servers) and cluster (a real control
+# plane); every tier when none is named. Unit first; with both others named, the components'
+# faults lane (scripts/testComponents.sh) runs beside their servers lane and then the cluster
+# tier. Stops at the first tier that fails; ends with the time each step took.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/steps.sh
@@ -17,20 +18,43 @@ if [[ -n "${steps_own_log:-}" ]]; then
   mapfile -t tools < <(tier_tools "${tiers[@]}")
   prebuild_in_background "${tools[@]}"
 fi
+tier_named() {
+  local tier
+  for tier in "${tiers[@]}"; do
+    [[ "$tier" == "$1" ]] && return 0
+  done
+  return 1
+}
 for tier in "${tiers[@]}"; do
-  case "$tier" in
-    unit) step "Unit tests (npm test)" npm test ;;
-    components)
-      step "Component tests: the real Loki, Alloy, collector, Prometheus and Alertmanager (npm run test:components)" \
-        npm run test:components
-      ;;
-    cluster)
-      step "Cluster tests: a real kube-apiserver, scheduler and controller manager with kwok nodes (npm run test:cluster)" \
-        npm run test:cluster
-      ;;
-    *)
-      echo "test:all: no tier $tier (unit, components, cluster)" >&2
-      exit 2
-      ;;
-  esac
+  if [[ ! "$tier" =~ ^(unit|components|cluster)$ ]]; then
+    echo "test:all: no tier $tier (unit, components, cluster)" >&2
+    exit 2
+  fi
 done
+
+components="Component tests: the real Loki, Alloy, collector, Prometheus and Alertmanager"
+cluster="Cluster tests: a real kube-apiserver, scheduler and controller manager with kwok nodes (npm run test:cluster)"
+if tier_named unit; then
+  step "Unit tests (npm test)" npm test
+fi
+if tier_named components && tier_named cluster; then
+  # The components' faults lane mostly waits through its outages: it runs beside their servers
+  # lane and then the cluster tier, which keep the cores busy.
+  step "$components, faults lane, beside the next two steps (npm run test:components -- faults)" \
+    npm run -s test:components -- faults &
+  faults=$!
+  status=0
+  step "$components, servers lane (npm run test:components -- servers)" \
+    npm run -s test:components -- servers || status=$?
+  if [[ $status -eq 0 ]]; then
+    step "$cluster" npm run test:cluster || status=$?
+  fi
+  wait "$faults" || status=$?
+  exit "$status"
+fi
+if tier_named components; then
+  step "$components (npm run test:components)" npm run test:components
+fi
+if tier_named cluster; then
+  step "$cluster" npm run test:cluster
+fi

@@ -7,14 +7,14 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { renderWithAlerting, startAlertmanagerCluster } from "../../testkit/alertmanager";
-import { getJson } from "../../testkit/http";
-import { webhookReceiver } from "../../testkit/httpServers";
-import { Running, Servers, eventually } from "../../testkit/processes";
-import { containerArgs } from "../../testkit/rendered";
+import { renderWithAlerting, startAlertmanagerCluster } from "../../../testkit/alertmanager";
+import { getJson } from "../../../testkit/http";
+import { webhookReceiver } from "../../../testkit/httpServers";
+import { Running, Servers, eventually } from "../../../testkit/processes";
+import { containerArgs } from "../../../testkit/rendered";
 import { logFault, seconds } from "./faultLog";
-import { Json } from "../../testkit/json";
-import { sleep } from "../../testkit/sleep";
+import { Json } from "../../../testkit/json";
+import { sleep } from "../../../testkit/sleep";
 
 const GROUP_WAIT_S = 10;
 /** Alertmanager's --cluster.peer-timeout default; the render sets no other. */

@@ -8,15 +8,15 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import { rendered, stackConfig } from "../renderedStacks";
-import { samples } from "../../testkit/expositions/index";
-import { getJson } from "../../testkit/http";
-import { Servers, eventually, restartServer } from "../../testkit/processes";
-import { configMapData } from "../../testkit/rendered";
+import { rendered, stackConfig } from "../../renderedStacks";
+import { samples } from "../../../testkit/expositions/index";
+import { getJson } from "../../../testkit/http";
+import { Servers, eventually, restartServer } from "../../../testkit/processes";
+import { configMapData } from "../../../testkit/rendered";
 import { logFault, seconds } from "./faultLog";
-import { LocalLoki, LogPod, hex, startAlloy, startLoki, writePodLog } from "../../testkit/localServers";
-import { Json } from "../../testkit/json";
-import { sleep } from "../../testkit/sleep";
+import { LocalLoki, LogPod, hex, startAlloy, startLoki, writePodLog } from "../../../testkit/localServers";
+import { Json } from "../../../testkit/json";
+import { sleep } from "../../../testkit/sleep";
 
 const SERVICE = "ticket-service";
 const POD: LogPod = {

@@ -11,17 +11,17 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import { PROMETHEUS_PATHS } from "../../components/metrics/names";
-import { KubeObject } from "../../render/manifest";
-import { rendered } from "../renderedStacks";
-import { getJson } from "../../testkit/http";
-import { Running, Servers, eventually, freePort, restartServer } from "../../testkit/processes";
-import { configMapData } from "../../testkit/rendered";
+import { PROMETHEUS_PATHS } from "../../../components/metrics/names";
+import { KubeObject } from "../../../render/manifest";
+import { rendered } from "../../renderedStacks";
+import { getJson } from "../../../testkit/http";
+import { Running, Servers, eventually, freePort, restartServer } from "../../../testkit/processes";
+import { configMapData } from "../../../testkit/rendered";
 import { logFault, seconds } from "./faultLog";
-import { LocalCollector, startCollector, startPrometheus, startSink } from "../../testkit/localServers";
-import { startOtlpApp } from "./otlpApp";
-import { Json } from "../../testkit/json";
-import { sleep } from "../../testkit/sleep";
+import { LocalCollector, startCollector, startPrometheus, startSink } from "../../../testkit/localServers";
+import { startOtlpApp } from "../otlpApp";
+import { Json } from "../../../testkit/json";
+import { sleep } from "../../../testkit/sleep";
 
 /**
  * 60 s in CI. FAULT_TRACE_STORE_OUTAGE_S runs it for longer by hand: past the 300 s after which

@@ -10,24 +10,24 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import { provisionedDatasources, serviceOfUrl, statefulSetPods } from "../../checks/exposedBackends";
-import { KubeObject } from "../../render/manifest";
-import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
-import { readStackFile } from "../../render/stackFile";
-import { rendered } from "../renderedStacks";
-import { remoteWrite } from "../../testkit/expositions/index";
-import { LocalHttpServer, springActuator, webhookReceiver } from "../../testkit/httpServers";
-import { Running, Servers, eventually, restartServer } from "../../testkit/processes";
-import { objectNamed, workloadNamed } from "../../testkit/rendered";
+import { provisionedDatasources, serviceOfUrl, statefulSetPods } from "../../../checks/exposedBackends";
+import { KubeObject } from "../../../render/manifest";
+import { PROJECT_ROOT, renderWithConfig } from "../../../render/renderStack";
+import { readStackFile } from "../../../render/stackFile";
+import { rendered } from "../../renderedStacks";
+import { remoteWrite } from "../../../testkit/expositions/index";
+import { LocalHttpServer, springActuator, webhookReceiver } from "../../../testkit/httpServers";
+import { Running, Servers, eventually, restartServer } from "../../../testkit/processes";
+import { objectNamed, workloadNamed } from "../../../testkit/rendered";
 import {
   RunningThanos,
   renderedQueryEndpoints,
   startRenderedPrometheus,
   startThanosQuery,
   startThanosSidecar,
-} from "../../testkit/localServers";
-import { Json } from "../../testkit/json";
-import { sleep } from "../../testkit/sleep";
+} from "../../../testkit/localServers";
+import { Json } from "../../../testkit/json";
+import { sleep } from "../../../testkit/sleep";
 import { logFault, seconds } from "./faultLog";
 
 const METRIC = "tiketi_ha_probe";

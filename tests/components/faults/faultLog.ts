@@ -3,7 +3,7 @@
 // out/faults.log, which docs/operations.md's loss table is read from.
 import * as fs from "fs";
 import * as path from "path";
-import { PROJECT_ROOT } from "../../render/renderStack";
+import { PROJECT_ROOT } from "../../../render/renderStack";
 
 interface FaultRecord {
   readonly fault: string;

@@ -6,14 +6,14 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { rendered } from "../renderedStacks";
-import { remoteWrite } from "../../testkit/expositions/index";
-import { getJson } from "../../testkit/http";
-import { Servers } from "../../testkit/processes";
+import { rendered } from "../../renderedStacks";
+import { remoteWrite } from "../../../testkit/expositions/index";
+import { getJson } from "../../../testkit/http";
+import { Servers } from "../../../testkit/processes";
 import { logFault, seconds } from "./faultLog";
-import { startPrometheus } from "../../testkit/localServers";
-import { Json } from "../../testkit/json";
-import { sleep } from "../../testkit/sleep";
+import { startPrometheus } from "../../../testkit/localServers";
+import { Json } from "../../../testkit/json";
+import { sleep } from "../../../testkit/sleep";
 
 const METRIC = "tiketi_fault_probe";
 /** How long writes flow before the kill. */

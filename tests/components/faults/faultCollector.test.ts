@@ -8,14 +8,14 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { rendered } from "../renderedStacks";
-import { getJson } from "../../testkit/http";
-import { Servers, restartServer } from "../../testkit/processes";
-import { configMapData } from "../../testkit/rendered";
+import { rendered } from "../../renderedStacks";
+import { getJson } from "../../../testkit/http";
+import { Servers, restartServer } from "../../../testkit/processes";
+import { configMapData } from "../../../testkit/rendered";
 import { logFault, seconds } from "./faultLog";
-import { startBackends, startCollector } from "../../testkit/localServers";
-import { startOtlpApp } from "./otlpApp";
-import { sleep } from "../../testkit/sleep";
+import { startBackends, startCollector } from "../../../testkit/localServers";
+import { startOtlpApp } from "../otlpApp";
+import { sleep } from "../../../testkit/sleep";
 
 const RATE = 200;
 const BEFORE_KILL_MS = 12000;
