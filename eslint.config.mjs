@@ -9,6 +9,7 @@ export default tseslint.config(
       "jest.config.js",
       "jest.components.config.js",
       "jest.cluster.config.js",
+      "jest.transform.js",
     ],
   },
   ...tseslint.configs.recommendedTypeChecked,

@@ -8,7 +8,7 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests/cluster"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": "ts-jest" },
+  transform: { "^.+\\.ts$": "<rootDir>/jest.transform.js" },
   globalSetup: "<rootDir>/tests/cluster/globalSetup.ts",
   globalTeardown: "<rootDir>/tests/cluster/globalTeardown.ts",
   testTimeout: 600000,

@@ -8,7 +8,7 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests/components"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": "ts-jest" },
+  transform: { "^.+\\.ts$": "<rootDir>/jest.transform.js" },
   globalSetup: "<rootDir>/tests/components/globalSetup.ts",
   globalTeardown: "<rootDir>/tests/components/globalTeardown.ts",
   testTimeout: 300000,

@@ -5,7 +5,7 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   // The component tests boot real servers and run on their own: npm run test:components.
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/components/", "<rootDir>/tests/cluster/"],
-  transform: { "^.+\\.ts$": "ts-jest" },
+  transform: { "^.+\\.ts$": "<rootDir>/jest.transform.js" },
   // The Pulumi SDK loads npm's Arborist at start-up for serializing closures to code, which this
   // program never does: half of every test file's start-up time.
   moduleNameMapper: { "^@npmcli/arborist$": "<rootDir>/tests/support/notLoaded.ts" },
