@@ -59,8 +59,8 @@ export interface LocalLoki extends Running {
 
 /**
  * Loki with the rendered config and rules. Rewritten: listen addresses and ports, the ring's
- * instance address, data and rule directories, the Alertmanager URL, and S3 (prod), which becomes
- * the filesystem. Started again with the same `dir`, it runs on the data the last one left.
+ * instance address, data and rule directories, the Alertmanager URL, and in prod S3, which becomes
+ * the filesystem, and the replicated ring, which becomes one process's. Started again with the same `dir`, it runs on the data the last one left.
  */
 export async function startLoki(
   servers: Servers,
@@ -91,6 +91,12 @@ export async function startLoki(
     grpc_listen_port: grpcPort,
   };
   config.common.instance_addr = "127.0.0.1";
+  if (config.memberlist !== undefined) {
+    // One process stands for the replicated ring (prod): its rings in memory, each line on it alone.
+    delete config.memberlist;
+    config.common.replication_factor = 1;
+    config.common.ring = { kvstore: { store: "inmemory" } };
+  }
   config.ruler.alertmanager_url = alertmanagerUrl;
   if (config.common.storage.s3 !== undefined) {
     config.common.storage = {
