@@ -80,6 +80,7 @@ const slo: StackConfigInput["metrics"]["slo"] = {
   availability: 0.995,
   latencyObjective: 0.95,
   latencyThresholdSeconds: 0.5,
+  window: "30d",
 };
 
 /** Span-metric duration buckets (seconds); they contain every default latency threshold. */
@@ -121,6 +122,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       runbookBaseUrl,
       alerts,
       slo,
+      slos: [],
       exporters: { postgres: [], redis: [] },
       extraRuleFiles: [],
       extraScrapeConfigs: [],
@@ -217,6 +219,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       runbookBaseUrl,
       alerts,
       slo,
+      slos: [],
       exporters: { postgres: [], redis: [] },
       extraRuleFiles: [],
       extraScrapeConfigs: [],

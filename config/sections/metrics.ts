@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { extraRuleFile } from "../ruleFiles";
+import { complianceWindow, slosField } from "./slos";
 import {
   awsRegion,
   dnsLabel,
@@ -249,7 +250,11 @@ export const metricsSection = strict({
     latencyThresholdSeconds: positiveSeconds.describe(
       "The latency threshold; one of tracing.latencyBucketsSeconds.",
     ),
-  }).describe("Default objectives of every service; apps.services[].slo overrides per service."),
+    window: complianceWindow.describe("The compliance window the error budgets are counted over."),
+  }).describe(
+    "Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.",
+  ),
+  slos: slosField,
   extraRuleFiles: z
     .array(extraRuleFile("PromQL"))
     .describe(

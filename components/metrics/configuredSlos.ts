@@ -1,0 +1,114 @@
+import { StackConfig } from "../../config";
+import { selectorParts } from "../../config/promqlSelector";
+import { anyLeMatcher } from "../common/httpSources";
+import { RecordingRule, RuleGroup } from "../common/prometheusTypes";
+import {
+  BUDGET_EVALUATION_INTERVAL,
+  BURN_WINDOWS,
+  SloAlertNames,
+  burnRatesInWords,
+  errorBudget,
+  sloBudgetAndAlerts,
+} from "./sloEngine";
+
+type Slo = StackConfig["metrics"]["slos"][number];
+type Indicator = Slo["indicator"];
+
+/** The alerts of every `metrics.slos` entry, told apart by their `slo` label. */
+export const CONFIGURED_SLO_ALERTS: SloAlertNames = { page: "SLOBurnFast", ticket: "SLOBurnSlow" };
+
+/** The recorded series of `metrics.slos`, each labelled `slo` and `service`. */
+export const SLO_SERIES = {
+  errorRatio: (window: string) => `slo:sli_error:ratio_rate${window}`,
+  /** Threshold indicators: 1 in an evaluation interval in which the bound is broken, else 0. */
+  errorSample: "slo:sli_error:sample",
+  objective: "slo:objective:ratio",
+  budgetRemaining: "slo:error_budget_remaining:ratio",
+} as const;
+
+const sumRate = (selector: string, window: string) => `sum(rate(${selector}[${window}]))`;
+
+/** A selector of the histogram's bucket at `bound`: `<family>_bucket{<matchers>, le=…}`. */
+function bucket(histogram: string, bound: string): string {
+  const { metric, matchers } = selectorParts(histogram)!;
+  return `${metric}_bucket{${[matchers, bound].filter((m) => m !== "").join(", ")}}`;
+}
+
+/** The share of bad events (or of evaluation intervals) over `window`. */
+function errorRatio(indicator: Indicator, sample: string, window: string): string {
+  switch (indicator.kind) {
+    case "ratio":
+      return indicator.errors !== undefined
+        ? `${sumRate(indicator.errors, window)} / ${sumRate(indicator.total, window)}`
+        : `1 - ${sumRate(indicator.good!, window)} / ${sumRate(indicator.total, window)}`;
+    case "latency":
+      return `1 - ${sumRate(bucket(indicator.histogram, anyLeMatcher(indicator.threshold)), window)} / ${sumRate(bucket(indicator.histogram, 'le="+Inf"'), window)}`;
+    case "threshold":
+      return `avg_over_time(${sample}[${window}])`;
+  }
+}
+
+/**
+ * Whether the threshold indicator's bound is broken now, as 1 or 0: by any of the series the
+ * expression returns (the highest against `below`, the lowest against `above`).
+ */
+function brokenBound(indicator: Extract<Indicator, { kind: "threshold" }>): string {
+  return indicator.below !== undefined
+    ? `max(${indicator.expr}) >= bool ${indicator.below}`
+    : `min(${indicator.expr}) <= bool ${indicator.above!}`;
+}
+
+/**
+ * Two rule groups per SLO of `metrics.slos`: its error ratio over every burn-rate window and its page
+ * and ticket alerts (one group, so that the alerts read the ratios of the same evaluation); and its
+ * error ratio over the compliance window, objective and remaining error budget.
+ */
+export function configuredSloRules(slos: readonly Slo[], runbookBaseUrl: string): RuleGroup[] {
+  return slos.flatMap((slo): RuleGroup[] => {
+    const labels = { slo: slo.name, service: slo.service };
+    const selector = `slo="${slo.name}"`;
+    const sample = `${SLO_SERIES.errorSample}{${selector}}`;
+    const samples: RecordingRule[] =
+      slo.indicator.kind === "threshold"
+        ? [{ record: SLO_SERIES.errorSample, expr: brokenBound(slo.indicator), labels }]
+        : [];
+    const ratio = (window: string): RecordingRule => ({
+      record: SLO_SERIES.errorRatio(window),
+      expr: errorRatio(slo.indicator, sample, window),
+      labels,
+    });
+    const { budget, alerts } = sloBudgetAndAlerts(
+      {
+        errorRatio: SLO_SERIES.errorRatio,
+        selector,
+        budget: String(errorBudget(slo.objective)),
+        window: slo.window,
+        budgetRemaining: SLO_SERIES.budgetRemaining,
+        alerts: CONFIGURED_SLO_ALERTS,
+        alertText: {
+          page: {
+            summary: "{{ $labels.service }}'s SLO {{ $labels.slo }} burns its error budget fast",
+            description: `The error budget of {{ $labels.slo }} (objective ${slo.objective} over ${slo.window}) burns ${burnRatesInWords("page")}.`,
+          },
+          ticket: {
+            summary: "{{ $labels.service }}'s SLO {{ $labels.slo }} burns its error budget",
+            description: `The error budget of {{ $labels.slo }} (objective ${slo.objective} over ${slo.window}) burns ${burnRatesInWords("ticket")}.`,
+          },
+        },
+      },
+      runbookBaseUrl,
+    );
+    return [
+      { name: `slo/${slo.name}`, rules: [...samples, ...BURN_WINDOWS.map(ratio), ...alerts] },
+      {
+        name: `slo/${slo.name}/budget`,
+        interval: BUDGET_EVALUATION_INTERVAL,
+        rules: [
+          ratio(slo.window),
+          { record: SLO_SERIES.objective, expr: `vector(${slo.objective})`, labels },
+          { ...budget, labels },
+        ],
+      },
+    ];
+  });
+}
