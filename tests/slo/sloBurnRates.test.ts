@@ -1,0 +1,62 @@
+// The SLO engine's rules under the real promtool: for every indicator kind, the page and ticket
+// alerts fire at their burn rates and stay silent just below, and the remaining budget is what a
+// hand calculation gives.
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as os from "os";
+import * as path from "path";
+import { promisify } from "util";
+import { configuredSloRules } from "../../components/metrics/configuredSlos";
+import { tools } from "../../testkit/tools";
+import { SLOS_OF_EVERY_KIND, budgetTestFile, burnRateTestFile } from "./sloPromtoolCases";
+
+const run = promisify(execFile);
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "slo-rules-"));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** The SLO's rule groups, without annotations (the cases assert labels; promtool check rules reads the prose). */
+function writeRules(name: string, slos: typeof SLOS_OF_EVERY_KIND): string {
+  const groups = configuredSloRules(slos, "https://runbooks.example.com/observability").map((g) => ({
+    ...g,
+    rules: g.rules.map((r) => ("alert" in r ? { ...r, annotations: undefined } : r)),
+  }));
+  fs.writeFileSync(path.join(dir, name), yaml.dump({ groups }, { skipInvalid: true }));
+  return name;
+}
+
+async function promtoolTest(files: Record<string, object>): Promise<string> {
+  for (const [file, content] of Object.entries(files)) {
+    fs.writeFileSync(path.join(dir, file), yaml.dump(content));
+  }
+  const result = await run(tools.promtool(), ["test", "rules", ...Object.keys(files)], { cwd: dir }).catch(
+    (error: { stdout: string; stderr: string }) => error,
+  );
+  return `${result.stdout}${result.stderr}`;
+}
+
+describe.each(SLOS_OF_EVERY_KIND.map((slo) => [`${slo.name} (${slo.indicator.kind})`, slo] as const))(
+  "%s",
+  (_, slo) => {
+    test("the page fires at 16x (14.4x over 1h) and 7x (6x over 6h), not at 12x or 5x; the ticket at 3.5x (3x over 1d) and 1.2x (1x over 3d), not at 2.5x or 0.8x", async () => {
+      const rules = writeRules(`rules-${slo.name}.yaml`, [slo]);
+      const output = await promtoolTest({
+        [`page-${slo.name}.yaml`]: burnRateTestFile(slo, rules, 1),
+        [`ticket-${slo.name}.yaml`]: burnRateTestFile(slo, rules, 10),
+      });
+      expect(output).not.toContain("FAILED");
+      expect(output.match(/SUCCESS/g)).toHaveLength(2);
+    }, 120000);
+  },
+);
+
+test("the SLI over the compliance window and the remaining budget of every kind match the hand-computed values", async () => {
+  const rules = writeRules("rules-all.yaml", SLOS_OF_EVERY_KIND);
+  const output = await promtoolTest({ "budget.yaml": budgetTestFile(rules) });
+  expect(output).not.toContain("FAILED");
+  expect(output).toContain("SUCCESS");
+}, 120000);
