@@ -85,6 +85,7 @@ export function configuredSloRules(slos: readonly Slo[], runbookBaseUrl: string)
         window: slo.window,
         budgetRemaining: SLO_SERIES.budgetRemaining,
         alerts: CONFIGURED_SLO_ALERTS,
+        alertLabels: labels,
         alertText: {
           page: {
             summary: "{{ $labels.service }}'s SLO {{ $labels.slo }} burns its error budget fast",

@@ -59,6 +59,8 @@ export interface SloDefinition {
   /** The recording rule of the share of the error budget left over the compliance window. */
   readonly budgetRemaining: string;
   readonly alerts: SloAlertNames;
+  /** Labels the alerts carry besides `severity`: one SLO's alerts must differ from another's by their labels. */
+  readonly alertLabels: Readonly<Record<string, string>>;
   readonly alertText: Readonly<Record<keyof SloAlertNames, AlertText>>;
 }
 
@@ -88,16 +90,17 @@ export function sloBudgetAndAlerts(
       .join(" or ");
   return {
     budget: { record: slo.budgetRemaining, expr: `1 - ${ratio(slo.window)} / ${slo.budget}` },
-    alerts: (["page", "ticket"] as const).map((kind) =>
-      alert(
+    alerts: (["page", "ticket"] as const).map((kind) => {
+      const rule = alert(
         slo.alerts[kind],
         kind === "page" ? "critical" : "warning",
         burning(BURN_RATES[kind]),
         FOR[kind],
         slo.alertText[kind].summary,
         slo.alertText[kind].description,
-      ),
-    ),
+      );
+      return { ...rule, labels: { ...slo.alertLabels, ...rule.labels } };
+    }),
   };
 }
 

@@ -129,6 +129,7 @@ export function sloRules(services: readonly AppService[], slo: Slo, runbookBaseU
         window: slo.window,
         budgetRemaining: `service:slo_${sli}:error_budget_remaining`,
         alerts: HTTP_SLO_ALERTS[sli],
+        alertLabels: {},
         alertText: {
           page: {
             summary: `{{ $labels.service }} burns its ${sli} error budget fast`,

@@ -39,6 +39,12 @@ async function promtoolTest(files: Record<string, object>): Promise<string> {
   return `${result.stdout}${result.stderr}`;
 }
 
+test("promtool check rules accepts the rules of SLOs of every kind side by side", async () => {
+  const rules = writeRules("rules-check.yaml", SLOS_OF_EVERY_KIND);
+  const { stdout } = await run(tools.promtool(), ["check", "rules", rules], { cwd: dir });
+  expect(stdout).toContain("SUCCESS");
+});
+
 describe.each(SLOS_OF_EVERY_KIND.map((slo) => [`${slo.name} (${slo.indicator.kind})`, slo] as const))(
   "%s",
   (_, slo) => {
