@@ -66,7 +66,7 @@ const thresholdIndicator = strict({
   above: number.optional().describe("The expression holds while above this bound; or give below."),
 });
 
-const slo = strict({
+export const sloSpec = strict({
   name: dnsLabel.describe("The SLO's name: the `slo` label of its series and alerts."),
   service: dnsLabel.describe("The service it belongs to: the `service` label of its series and alerts."),
   objective: sloObjective.describe("Share of good events (or of evaluation intervals for threshold)."),
@@ -98,7 +98,7 @@ const slo = strict({
 });
 
 export const slosField = z
-  .array(slo)
+  .array(sloSpec)
   .superRefine((list, ctx) =>
     reportDuplicates(
       list.map((s, i) => [i, s.name] as const),
