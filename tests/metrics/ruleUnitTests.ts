@@ -375,7 +375,7 @@ const rulesIn = (files: Readonly<Record<string, RuleFile>>) =>
  * it reads, directly or through other recording rules. A case of one alert asserts nothing of the
  * others, so it evaluates only these.
  */
-function rulesOfAlert(alert: string, files: Readonly<Record<string, RuleFile>>): RuleFile {
+export function rulesOfAlert(alert: string, files: Readonly<Record<string, RuleFile>>): RuleFile {
   const rules = rulesIn(files);
   const needed = new Set<AlertRule | RecordingRule>(rules.filter((r) => "alert" in r && r.alert === alert));
   for (let added = true; added; ) {

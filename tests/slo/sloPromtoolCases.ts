@@ -130,7 +130,9 @@ const healthy = (minutes: number): Phase => ({ minutes, badShare: 0 });
  * Each burn-rate pair of the SRE workbook, just above and just below its factor: a factor above
  * (below) `f` burns `f` times the budget. The page's pairs: 14.4x over 1h and 5m after six healthy
  * hours (so that the 6-hour pair stays below 6x), and 6x over 6h and 30m. The ticket's: 3x over 1d and
- * 2h after two healthy days (so that the 3-day window stays below 1x), and 1x over 3d and 6h.
+ * 2h after two healthy days (so that the 3-day window stays below 1x), and 1x over 3d and 6h. No input
+ * fires the ticket's 3x pair alone: a 3-day window holds its 1-day one and a 6-hour its 2-hour one, so
+ * above 3x over 1d and 2h is always above 1x over 3d and 6h; its cases show the ticket at those rates.
  */
 export function burnCases(budget: number): BurnCase[] {
   const at = (factor: number) => factor * budget;
