@@ -2,6 +2,7 @@ import { StackConfig } from "../../config";
 import { selectorParts } from "../../config/promqlSelector";
 import { anyLeMatcher } from "../common/httpSources";
 import { RecordingRule, RuleGroup } from "../common/prometheusTypes";
+import { alertFactory } from "../common/alertFactory";
 import {
   BUDGET_EVALUATION_INTERVAL,
   BURN_WINDOWS,
@@ -24,7 +25,12 @@ export const SLO_SERIES = {
   errorSample: "slo:sli_error:sample",
   objective: "slo:objective:ratio",
   budgetRemaining: "slo:error_budget_remaining:ratio",
+  /** 1 while the indicator selects series, 0 while it selects none. */
+  present: "slo:sli:present",
 } as const;
+
+/** Warns of an SLO of `metrics.slos` whose indicator has selected no series for 30 minutes. */
+export const SLO_INDICATOR_MISSING = "SLOIndicatorMissing";
 
 const sumRate = (selector: string, window: string) => `sum(rate(${selector}[${window}]))`;
 
@@ -37,14 +43,31 @@ function bucket(histogram: string, bound: string): string {
 /** The share of bad events (or of evaluation intervals) over `window`. */
 function errorRatio(indicator: Indicator, sample: string, window: string): string {
   switch (indicator.kind) {
-    case "ratio":
+    case "ratio": {
+      // A counter of one outcome is often exported only once it counts (Micrometer registers a
+      // tagged counter at its first increment): until then it is 0, not absent.
+      const total = sumRate(indicator.total, window);
+      const counted = (selector: string) => `(${sumRate(selector, window)} or 0 * ${total})`;
       return indicator.errors !== undefined
-        ? `${sumRate(indicator.errors, window)} / ${sumRate(indicator.total, window)}`
-        : `1 - ${sumRate(indicator.good!, window)} / ${sumRate(indicator.total, window)}`;
+        ? `${counted(indicator.errors)} / ${total}`
+        : `1 - ${counted(indicator.good!)} / ${total}`;
+    }
     case "latency":
       return `1 - ${sumRate(bucket(indicator.histogram, anyLeMatcher(indicator.threshold)), window)} / ${sumRate(bucket(indicator.histogram, 'le="+Inf"'), window)}`;
     case "threshold":
       return `avg_over_time(${sample}[${window}])`;
+  }
+}
+
+/** The series an indicator has whenever its service publishes it: a ratio's total, a histogram's +Inf bucket. */
+function indicatorSeries(indicator: Indicator): string {
+  switch (indicator.kind) {
+    case "ratio":
+      return indicator.total;
+    case "latency":
+      return bucket(indicator.histogram, 'le="+Inf"');
+    case "threshold":
+      return indicator.expr;
   }
 }
 
@@ -59,11 +82,13 @@ function brokenBound(indicator: Extract<Indicator, { kind: "threshold" }>): stri
 }
 
 /**
- * Two rule groups per SLO of `metrics.slos`: its error ratio over every burn-rate window and its page
- * and ticket alerts (one group, so that the alerts read the ratios of the same evaluation); and its
- * error ratio over the compliance window, objective and remaining error budget.
+ * Two rule groups per SLO of `metrics.slos`: its error ratio over every burn-rate window, its page
+ * and ticket alerts (one group, so that the alerts read the ratios of the same evaluation) and
+ * whether its indicator has data; and its error ratio over the compliance window, objective and
+ * remaining error budget.
  */
 export function configuredSloRules(slos: readonly Slo[], runbookBaseUrl: string): RuleGroup[] {
+  const alert = alertFactory(runbookBaseUrl);
   return slos.flatMap((slo): RuleGroup[] => {
     const labels = { slo: slo.name, service: slo.service };
     const selector = `slo="${slo.name}"`;
@@ -99,8 +124,30 @@ export function configuredSloRules(slos: readonly Slo[], runbookBaseUrl: string)
       },
       runbookBaseUrl,
     );
+    const present: RecordingRule = {
+      record: SLO_SERIES.present,
+      expr: `group(${indicatorSeries(slo.indicator)}) or vector(0)`,
+      labels,
+    };
+    const missing = alert(
+      SLO_INDICATOR_MISSING,
+      "warning",
+      `${SLO_SERIES.present}{${selector}} == 0`,
+      "30m",
+      "{{ $labels.service }}'s SLO {{ $labels.slo }} has no data",
+      `The indicator of {{ $labels.slo }} has selected no series for 30 minutes (${indicatorSeries(slo.indicator)}), so its burn-rate alerts cannot fire. Check the metric's name and labels against what {{ $labels.service }} publishes.`,
+    );
     return [
-      { name: `slo/${slo.name}`, rules: [...samples, ...BURN_WINDOWS.map(ratio), ...alerts] },
+      {
+        name: `slo/${slo.name}`,
+        rules: [
+          ...samples,
+          ...BURN_WINDOWS.map(ratio),
+          present,
+          ...alerts,
+          { ...missing, labels: { ...labels, ...missing.labels } },
+        ],
+      },
       {
         name: `slo/${slo.name}/budget`,
         interval: BUDGET_EVALUATION_INTERVAL,

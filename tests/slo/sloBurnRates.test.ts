@@ -7,10 +7,19 @@ import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import { CONFIGURED_SLO_ALERTS, configuredSloRules } from "../../components/metrics/configuredSlos";
+import {
+  CONFIGURED_SLO_ALERTS,
+  SLO_INDICATOR_MISSING,
+  configuredSloRules,
+} from "../../components/metrics/configuredSlos";
 import { rulesOfAlert } from "../metrics/ruleUnitTests";
 import { tools } from "../../testkit/tools";
-import { SLOS_OF_EVERY_KIND, budgetTestFile, burnRateTestFile } from "./sloPromtoolCases";
+import {
+  SLOS_OF_EVERY_KIND,
+  budgetTestFile,
+  burnRateTestFile,
+  indicatorMissingTestFile,
+} from "./sloPromtoolCases";
 
 const run = promisify(execFile);
 
@@ -76,6 +85,13 @@ describe.each(SLOS_OF_EVERY_KIND.map((slo) => [`${slo.name} (${slo.indicator.kin
 test("the SLI over the compliance window and the remaining budget of every kind match the hand-computed values", async () => {
   const rules = writeRules("rules-all.yaml", SLOS_OF_EVERY_KIND);
   const output = await promtoolTest({ "budget.yaml": budgetTestFile(rules) });
+  expect(output).not.toContain("FAILED");
+  expect(output).toContain("SUCCESS");
+}, 120000);
+
+test("SLOIndicatorMissing of every kind fires after 30 minutes without the indicator's series, and not while they exist", async () => {
+  const rules = writeRules("rules-missing.yaml", SLOS_OF_EVERY_KIND, SLO_INDICATOR_MISSING);
+  const output = await promtoolTest({ "missing.yaml": indicatorMissingTestFile(rules) });
   expect(output).not.toContain("FAILED");
   expect(output).toContain("SUCCESS");
 }, 120000);

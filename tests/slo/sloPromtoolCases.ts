@@ -216,6 +216,8 @@ export const BUDGET_CASES: readonly {
   readonly errorRatio: number;
   readonly remaining: number;
 }[] = [
+  // No payment failed yet, so the failed counter is not exported: nothing spent.
+  { slo: "payment-failures", badShare: 0, errorRatio: 0, remaining: 1 },
   // 0.4 % failed of a 1 % budget: 40 % spent.
   { slo: "payment-failures", badShare: 0.004, errorRatio: 0.004, remaining: 0.6 },
   // 0.25 % conflicts of a 1 % budget: a quarter spent.
@@ -241,9 +243,11 @@ export function budgetTestFile(ruleFile: string): object {
       return {
         name: `${slo.name} (${slo.indicator.kind}): remaining budget ${c.remaining}`,
         interval: "1m",
-        input_series: Object.entries(seriesBurning(slo, [{ minutes, badShare: c.badShare }], 1)).map(
-          ([series, values]) => ({ series, values }),
-        ),
+        // A counter that never counted is not exported (Micrometer registers a tagged counter at
+        // its first increment).
+        input_series: Object.entries(seriesBurning(slo, [{ minutes, badShare: c.badShare }], 1))
+          .filter(([, values]) => !/^0( 0)*$/.test(values))
+          .map(([series, values]) => ({ series, values })),
         promql_expr_test: [
           {
             expr: rounded(`slo:sli_error:ratio_rate${slo.window}`),
@@ -257,6 +261,45 @@ export function budgetTestFile(ruleFile: string): object {
           },
         ],
       };
+    }),
+  };
+}
+
+/**
+ * SLOIndicatorMissing of every SLO: it fires after 30 minutes in which the indicator selects no series
+ * (here a misspelt metric), and stays silent while the service publishes it.
+ */
+export function indicatorMissingTestFile(ruleFile: string): object {
+  const minutes = 40;
+  return {
+    rule_files: [ruleFile],
+    evaluation_interval: "1m",
+    tests: SLOS_OF_EVERY_KIND.flatMap((slo) => {
+      const seriesOf = (s: Slo) => seriesBurning(s, [{ minutes, badShare: 0.5 }], 1);
+      const others = Object.assign({}, ...SLOS_OF_EVERY_KIND.filter((s) => s !== slo).map(seriesOf));
+      const misspelt = Object.fromEntries(
+        Object.entries(seriesOf(slo)).map(([name, values]) => [name.replace(/^([a-z]+)_/, "$1s_"), values]),
+      );
+      return [
+        [{ ...others, ...misspelt }, true],
+        [{ ...others, ...seriesOf(slo) }, false],
+      ].map(([input, fires]) => ({
+        name: `${slo.name} (${slo.indicator.kind}): SLOIndicatorMissing ${fires ? "fires" : "stays silent"}`,
+        interval: "1m",
+        input_series: Object.entries(input as Record<string, string>).map(([s, values]) => ({
+          series: s,
+          values,
+        })),
+        alert_rule_test: [
+          {
+            eval_time: `${minutes}m`,
+            alertname: "SLOIndicatorMissing",
+            exp_alerts: fires
+              ? [{ exp_labels: { slo: slo.name, service: slo.service, severity: "warning" } }]
+              : [],
+          },
+        ],
+      }));
     }),
   };
 }
