@@ -80,6 +80,7 @@ const slo: StackConfigInput["metrics"]["slo"] = {
   availability: 0.995,
   latencyObjective: 0.95,
   latencyThresholdSeconds: 0.5,
+  window: "30d",
 };
 
 /** Span-metric duration buckets (seconds); they contain every default latency threshold. */
@@ -121,6 +122,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       runbookBaseUrl,
       alerts,
       slo,
+      slos: [],
+      openSloFiles: [],
       exporters: { postgres: [], redis: [] },
       extraRuleFiles: [],
       extraScrapeConfigs: [],
@@ -219,6 +222,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       runbookBaseUrl,
       alerts,
       slo,
+      slos: [],
+      openSloFiles: [],
       exporters: { postgres: [], redis: [] },
       extraRuleFiles: [],
       extraScrapeConfigs: [],

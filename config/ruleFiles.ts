@@ -1,8 +1,7 @@
-import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { z } from "zod";
-import { PROJECT_ROOT } from "./projectRoot";
+import { readProjectFile } from "./projectRoot";
 import { QueryLanguage, queryParseProblem } from "./queryGrammar";
 
 // A team's own rule file, read when the config loads so that a missing or malformed file stops the
@@ -127,24 +126,17 @@ export const extraRuleFile = (language: QueryLanguage) =>
         ctx.addIssue({ code: "custom", message });
         return z.NEVER;
       };
-      if (path.isAbsolute(file)) {
-        return fail("must be a path relative to the project root, so the stack file works in every checkout");
-      }
       const name = path.basename(file);
-      if (!/^[-._a-zA-Z0-9]+$/.test(name)) {
+      if (!path.isAbsolute(file) && !/^[-._a-zA-Z0-9]+$/.test(name)) {
         return fail(
           "must name a file of letters, digits, '-', '_' and '.' only (its name becomes a ConfigMap key)",
         );
       }
-      const tried = path.resolve(PROJECT_ROOT, file);
-      let text: string;
-      try {
-        text = fs.readFileSync(tried, "utf8");
-      } catch (error) {
-        return fail(
-          `must name a readable rule file, relative to the project root; tried ${tried} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-        );
+      const read = readProjectFile(file, "rule file");
+      if ("problem" in read) {
+        return fail(read.problem);
       }
+      const text = read.text;
       let parsed: unknown;
       try {
         parsed = yaml.load(text);

@@ -122,6 +122,19 @@ export const stackConfigSchema = strict({
       ]);
     }
   });
+  const sloNames = new Set(value.metrics.slos.map((s) => s.name));
+  value.metrics.openSloFiles.forEach((slos, i) =>
+    // A file that failed to translate holds no list; its own error says why.
+    (Array.isArray(slos) ? slos : []).forEach((slo) => {
+      if (sloNames.has(slo.name)) {
+        issue(
+          ["metrics", "openSloFiles", i],
+          `must not name an SLO twice: ${slo.name} is already in metrics.slos or an earlier file`,
+        );
+      }
+      sloNames.add(slo.name);
+    }),
+  );
   if (value.images.registryCredentials !== undefined) {
     value.images.pullSecrets.forEach((name, i) => {
       if (name === REGISTRY_CREDENTIALS_SECRET) {

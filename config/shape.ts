@@ -9,13 +9,17 @@ type PlacementSpec = PlacementConfig["default"];
 /**
  * The one step from the config as validated to the config the components read: the demo added to
  * `apps` (when enabled), each service's namespace, metrics path, scrape interval and objectives
- * resolved over their defaults, and each workload's placement merged over `placement.default`.
+ * resolved over their defaults, the SLOs of `metrics.openSloFiles` added to `metrics.slos`, and each
+ * workload's placement merged over `placement.default`.
  */
 export function shapeStackConfig(valid: ValidStackConfig) {
   // The demo is an app like any other, so that it exercises the path real apps take.
   const { apps, placement, ...rest } = valid.demo.enabled ? { ...valid, apps: withDemo(valid.apps) } : valid;
+  const { openSloFiles, ...metrics } = rest.metrics;
   return {
     ...rest,
+    // An SLO is an SLO whether the stack file or an OpenSLO document states it.
+    metrics: { ...metrics, slos: [...metrics.slos, ...openSloFiles.flat()] },
     placement: Object.fromEntries(PLACED_WORKLOADS.map((w) => [w, placementOf(placement, w)])) as Record<
       PlacedWorkloadName,
       PlacementSpec

@@ -90,11 +90,14 @@ export function leLabel(seconds: number): string {
   return text.includes(".") || text.includes("e") ? text : `${text}.0`;
 }
 
+/** A matcher for the bucket at `bound` whether it arrived scraped ("1.0") or by remote write ("1"). */
+export function anyLeMatcher(bound: number): string {
+  return Number.isInteger(bound) ? `le=~"${bound}(\\\\.0)?"` : `le="${bound}"`;
+}
+
 /** A matcher for the bucket at `seconds`, as the source's bounds arrive. */
 export function leMatcher(source: HttpSource, seconds: number): string {
-  return source.scraped || !Number.isInteger(seconds)
-    ? `le="${leLabel(seconds)}"`
-    : `le=~"${seconds}(\\\\.0)?"`;
+  return source.scraped ? `le="${leLabel(seconds)}"` : anyLeMatcher(seconds);
 }
 
 /**

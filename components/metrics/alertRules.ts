@@ -10,23 +10,22 @@ import {
 } from "../common/httpSources";
 import { TIER_LABEL } from "./scrapeJobs";
 import { alertFactory } from "../common/alertFactory";
+import { BURN_WINDOWS } from "./sloEngine";
 
 type Thresholds = StackConfig["metrics"]["alerts"];
 
 const ratio = (percent: number) => String(percent / 100);
 
-/** Windows the SLO burn-rate alerts read (5m also serves the plain error-rate alert). */
-export const SLI_WINDOWS = ["5m", "30m", "1h", "6h"] as const;
-
 /**
  * Per service, from the first source it has (see httpSources.ts), labelled `sli_source`: request
- * rates, error rates and ratios over every SLI window, and the latency figures a panel can show —
+ * rates, error rates and ratios over every window the SLO burn-rate alerts read (5m also serves the
+ * plain error-rate alert), and the latency figures a panel can show —
  * the 99th percentile where the service has a histogram, the average (`_sum / _count`) wherever it
  * has a duration metric, and Micrometer's `_max`. Span-metric rates count only the spans apps send:
  * with head sampling below 1 they are that share of the real rate; ratios are not affected.
  */
 export function httpRecordingRules(): RuleGroup {
-  const perWindow = SLI_WINDOWS.flatMap((w) => [
+  const perWindow = BURN_WINDOWS.flatMap((w) => [
     {
       record: `service:http_requests:rate${w}`,
       expr: perService(TRAFFIC_SOURCES, (s) => requestRate(s, w)),

@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { PLATFORM_RECEIVERS, StackConfig } from "../../config";
 import { TEMPLATE, useTemplate } from "./notificationTemplates";
 import { ALERTMANAGER_PATHS } from "./names";
+import { HTTP_SLO_ALERTS } from "./sloRules";
+import { CONFIGURED_SLO_ALERTS } from "./configuredSlos";
 
 // The subset of Alertmanager's configuration the stack writes; field names are Alertmanager's.
 
@@ -260,6 +262,12 @@ export function alertmanagerConfig(alerting: Alerting): AlertmanagerConfig {
         target_matchers: ['node=~".+"', 'alertname!="NodeNotReady"'],
         equal: ["node"],
       },
+      // An SLO's page over its ticket: the fast burn already says what the slow one would.
+      ...[...Object.values(HTTP_SLO_ALERTS), CONFIGURED_SLO_ALERTS].map(({ page, ticket }) => ({
+        source_matchers: [`alertname="${page}"`],
+        target_matchers: [`alertname="${ticket}"`],
+        equal: ["service", "slo"],
+      })),
       // Critical over warning of the same object: a pod, a volume claim, a node's filesystem.
       ...[
         ["namespace", "pod"],

@@ -6,6 +6,7 @@ import { platformRuleGroups } from "./platformRules";
 import { RuleFile } from "../common/prometheusTypes";
 import { DeployedRuleFile, ruleFileClashes } from "../common/ruleClashes";
 import { sloRules } from "./sloRules";
+import { configuredSloRules } from "./configuredSlos";
 import { MetricsSettings } from "./settings";
 
 type RuleSettings = Pick<MetricsSettings, "metrics" | "apps" | "alerting" | "exposure" | "namespaces">;
@@ -15,7 +16,12 @@ function ownRuleFiles(config: RuleSettings): Record<string, RuleFile> {
   const { alerts, slo, runbookBaseUrl } = config.metrics;
   return {
     "services.yaml": { groups: [httpRecordingRules(), ...serviceAlertRules(alerts, runbookBaseUrl)] },
-    "slo.yaml": { groups: sloRules(config.apps.services, slo, runbookBaseUrl) },
+    "slo.yaml": {
+      groups: [
+        ...sloRules(config.apps.services, slo, runbookBaseUrl),
+        ...configuredSloRules(config.metrics.slos, runbookBaseUrl),
+      ],
+    },
     "self-monitoring.yaml": { groups: [selfMonitoringRules(runbookBaseUrl)] },
     "platform.yaml": { groups: platformRuleGroups(alerts, runbookBaseUrl, externalUrls(config).grafana) },
     ...(config.metrics.prometheusOperatorMonitors.enabled

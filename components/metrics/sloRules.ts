@@ -1,6 +1,13 @@
 import { StackConfig } from "../../config";
 import { alertFactory } from "../common/alertFactory";
-import { SLI_WINDOWS } from "./alertRules";
+import {
+  BUDGET_EVALUATION_INTERVAL,
+  BURN_WINDOWS,
+  SloAlertNames,
+  burnRatesInWords,
+  errorBudget,
+  sloBudgetAndAlerts,
+} from "./sloEngine";
 import { LATENCY_SOURCES, SOURCE_LABEL, leMatcher, perService, sumRate } from "../common/httpSources";
 import { TIER_LABEL } from "./scrapeJobs";
 import { RecordingRule, RuleGroup } from "../common/prometheusTypes";
@@ -8,11 +15,15 @@ import { RecordingRule, RuleGroup } from "../common/prometheusTypes";
 type Slo = StackConfig["metrics"]["slo"];
 type AppService = StackConfig["apps"]["services"][number];
 
-/** Multi-window, multi-burn-rate: page on a 2 % budget burn in 1 h, ticket on 5 % in 6 h (SRE workbook). */
-const BURN_RATES = [
-  { speed: "Fast", long: "1h", short: "5m", factor: 14.4, severity: "critical" },
-  { speed: "Slow", long: "6h", short: "30m", factor: 6, severity: "warning" },
-] as const;
+/** The page and ticket alerts of every service's HTTP SLOs, told apart by their `service` label. */
+export const HTTP_SLO_ALERTS: Readonly<Record<"availability" | "latency", SloAlertNames>> = {
+  availability: { page: "SLOAvailabilityBurnFast", ticket: "SLOAvailabilityBurnSlow" },
+  latency: { page: "SLOLatencyBurnFast", ticket: "SLOLatencyBurnSlow" },
+};
+
+/** Share of a service's requests that failed (recorded by the http-red group) or were slow, over a window. */
+const HTTP_ERROR_RATIO = (window: string) => `service:http_errors:ratio_rate${window}`;
+const SLOW_RATIO = (window: string) => `service:http_requests_slow:ratio_rate${window}`;
 
 /**
  * Services grouped by a per-service value. Listed services whose value differs from the default
@@ -63,6 +74,8 @@ function sliPresence(sli: string, record: string, reason: string): string {
  * from `apps.services[].slo`, defaults from `metrics.slo`. The latency SLI reads, per service, the
  * server's histogram where it has a bucket at the service's threshold, else the span metrics
  * (whose buckets the config requires to contain every threshold), and says which in `sli_source`.
+ * Both are SLOs of the engine (sloEngine.ts) recorded as one series per service: error ratios over
+ * every burn-rate window and the compliance window, remaining budget, page and ticket alerts.
  * Coverage: which scraped app services have each SLI, and why not.
  */
 export function sloRules(services: readonly AppService[], slo: Slo, runbookBaseUrl: string): RuleGroup[] {
@@ -74,8 +87,8 @@ export function sloRules(services: readonly AppService[], slo: Slo, runbookBaseU
     }),
   );
   const thresholds = groupsBy(services, (s) => s.slo.latencyThresholdSeconds, slo.latencyThresholdSeconds);
-  const slowRatios: RecordingRule[] = SLI_WINDOWS.map((w) => ({
-    record: `service:http_requests_slow:ratio_rate${w}`,
+  const slowRatio = (w: string): RecordingRule => ({
+    record: SLOW_RATIO(w),
     expr: thresholds
       .map(({ value, selector }) =>
         perService(LATENCY_SOURCES, (source) => {
@@ -86,7 +99,7 @@ export function sloRules(services: readonly AppService[], slo: Slo, runbookBaseU
         }),
       )
       .join(" or on (service) "),
-  }));
+  });
   const coverage: RecordingRule = {
     record: "service:slo_sli:present",
     expr: [
@@ -102,33 +115,67 @@ export function sloRules(services: readonly AppService[], slo: Slo, runbookBaseU
       ),
     ].join(" or "),
   };
-  const latencyBudget = +(1 - slo.latencyObjective).toFixed(6);
-  const burnAlerts = BURN_RATES.flatMap(({ speed, long, short, factor, severity }) => [
-    alert(
-      `SLOAvailabilityBurn${speed}`,
-      severity,
-      `service:http_errors:ratio_rate${long} > ${factor} * (1 - service:slo_availability:objective)` +
-        ` and service:http_errors:ratio_rate${short} > ${factor} * (1 - service:slo_availability:objective)`,
-      speed === "Fast" ? "2m" : "15m",
-      `{{ $labels.service }} burns its availability error budget ${factor}x too fast`,
-      `Errors over the last ${long} and ${short} exceed ${factor} times the error budget of the availability objective.`,
-    ),
-    alert(
-      `SLOLatencyBurn${speed}`,
-      severity,
-      `service:http_requests_slow:ratio_rate${long} > ${factor} * ${latencyBudget}` +
-        ` and service:http_requests_slow:ratio_rate${short} > ${factor} * ${latencyBudget}`,
-      speed === "Fast" ? "2m" : "15m",
-      `{{ $labels.service }} burns its latency error budget ${factor}x too fast`,
-      `Requests slower than the latency threshold over the last ${long} and ${short} exceed ${factor} times the budget of the ${slo.latencyObjective * 100} % objective.`,
-    ),
-  ]);
+  const http = (
+    sli: "availability" | "latency",
+    errorRatio: (window: string) => string,
+    budget: string,
+    objectiveInWords: string,
+  ) =>
+    sloBudgetAndAlerts(
+      {
+        errorRatio,
+        selector: "",
+        budget,
+        window: slo.window,
+        budgetRemaining: `service:slo_${sli}:error_budget_remaining`,
+        alerts: HTTP_SLO_ALERTS[sli],
+        alertLabels: {},
+        alertText: {
+          page: {
+            summary: `{{ $labels.service }} burns its ${sli} error budget fast`,
+            description: `The ${sli} error budget (${objectiveInWords}) burns ${burnRatesInWords("page")}.`,
+          },
+          ticket: {
+            summary: `{{ $labels.service }} burns its ${sli} error budget`,
+            description: `The ${sli} error budget (${objectiveInWords}) burns ${burnRatesInWords("ticket")}.`,
+          },
+        },
+      },
+      runbookBaseUrl,
+    );
+  const availability = http(
+    "availability",
+    HTTP_ERROR_RATIO,
+    "(1 - service:slo_availability:objective)",
+    "the service's availability objective",
+  );
+  const latency = http(
+    "latency",
+    SLOW_RATIO,
+    String(errorBudget(slo.latencyObjective)),
+    `${slo.latencyObjective * 100} % of requests faster than the latency threshold`,
+  );
+  // Over the compliance window the ratio of the 5-minute rates' sums, which weighs each stretch by
+  // its traffic and stays a number through idle stretches (where the 5-minute ratio is NaN).
+  const availabilityOverWindow: RecordingRule = {
+    record: HTTP_ERROR_RATIO(slo.window),
+    expr: `sum_over_time(service:http_errors:rate5m[${slo.window}]) / sum_over_time(service:http_requests:rate5m[${slo.window}])`,
+  };
   return [
-    { name: "slo-sli", rules: [...objectives, ...slowRatios, coverage] },
+    {
+      name: "slo-sli",
+      rules: [...objectives, ...BURN_WINDOWS.map(slowRatio), coverage],
+    },
+    {
+      name: "slo-budget",
+      interval: BUDGET_EVALUATION_INTERVAL,
+      rules: [availabilityOverWindow, slowRatio(slo.window), availability.budget, latency.budget],
+    },
     {
       name: "slo-burn-rate",
       rules: [
-        ...burnAlerts,
+        ...availability.alerts,
+        ...latency.alerts,
         alert(
           "SLOCoverageMissing",
           "warning",

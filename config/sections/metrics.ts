@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { extraRuleFile } from "../ruleFiles";
+import { complianceWindow, slosField } from "./slos";
+import { openSloFile } from "../openSlo";
 import {
   awsRegion,
   dnsLabel,
@@ -249,7 +251,16 @@ export const metricsSection = strict({
     latencyThresholdSeconds: positiveSeconds.describe(
       "The latency threshold; one of tracing.latencyBucketsSeconds.",
     ),
-  }).describe("Default objectives of every service; apps.services[].slo overrides per service."),
+    window: complianceWindow.describe("The compliance window the error budgets are counted over."),
+  }).describe(
+    "Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.",
+  ),
+  slos: slosField,
+  openSloFiles: z
+    .array(openSloFile)
+    .describe(
+      "Files of OpenSLO v1 SLO documents (paths from the project root; ratioMetric or thresholdMetric of type Prometheus), translated to metrics.slos entries; a field the translation does not read is an error.",
+    ),
   extraRuleFiles: z
     .array(extraRuleFile("PromQL"))
     .describe(

@@ -22,6 +22,7 @@ import { LocalHttpServer } from "../../testkit/httpServers";
 import { Servers, eventually } from "../../testkit/processes";
 import { startRenderedPrometheus } from "../../testkit/localServers";
 import { Json } from "../../testkit/json";
+import { everyGroupEvaluatedSince } from "../../testkit/ruleEvaluation";
 
 /** The node of the fixtures' one-node cluster. */
 const NODE = "kind-control-plane";
@@ -245,9 +246,7 @@ describe("platform rules and USE dashboards on what the real exporters print, bo
         await eventually(
           async () => {
             const { data } = await getJson(`${base}/api/v1/rules`);
-            return (data.groups as Json[]).every((g) => Date.parse(g.lastEvaluation as string) / 1000 > since)
-              ? true
-              : undefined;
+            return everyGroupEvaluatedSince(data.groups as Json[], since) ? true : undefined;
           },
           `${stack}: a rule evaluation of every group`,
           90000,

@@ -25,6 +25,7 @@ import { LocalHttpServer } from "../../testkit/httpServers";
 import { Servers, eventually } from "../../testkit/processes";
 import { startRenderedPrometheus } from "../../testkit/localServers";
 import { Json } from "../../testkit/json";
+import { everyGroupEvaluatedSince } from "../../testkit/ruleEvaluation";
 
 interface App {
   readonly fixture: Fixture;
@@ -174,10 +175,7 @@ describe("RED and SLO signals for every service, from what its framework prints"
       await eventually(
         async () => {
           const { data } = await getJson(`${base}/api/v1/rules`);
-          const groups = data.groups as Json[];
-          return groups.every((g) => Date.parse(g.lastEvaluation as string) / 1000 > since)
-            ? true
-            : undefined;
+          return everyGroupEvaluatedSince(data.groups as Json[], since) ? true : undefined;
         },
         "a rule evaluation of every group",
         60000,

@@ -231,6 +231,15 @@ describe("Alertmanager", () => {
         target_matchers: ['node=~".+"', 'alertname!="NodeNotReady"'],
         equal: ["node"],
       },
+      ...[
+        ["SLOAvailabilityBurnFast", "SLOAvailabilityBurnSlow"],
+        ["SLOLatencyBurnFast", "SLOLatencyBurnSlow"],
+        ["SLOBurnFast", "SLOBurnSlow"],
+      ].map(([page, ticket]) => ({
+        source_matchers: [`alertname="${page}"`],
+        target_matchers: [`alertname="${ticket}"`],
+        equal: ["service", "slo"],
+      })),
       {
         source_matchers: ['severity="critical"', 'pod=~".+"'],
         target_matchers: ['severity="warning"'],

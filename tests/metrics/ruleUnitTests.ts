@@ -282,20 +282,22 @@ export const ALERT_CASES: readonly AlertCase[] = [
     { prometheus_tsdb_compactions_failed_total: "0x15" },
     { severity: "warning" },
   ),
-  // Default objectives: availability 99.5 % (fast burn above 7.2 % errors, slow above 3 %),
-  // latency 95 % under 0.5 s (fast burn above 72 % slow requests, slow above 30 %).
+  // Default objectives: availability 99.5 % (the page fires above 7.2 % errors over 1h and 5m or
+  // 3 % over 6h and 30m, the ticket above 1.5 % over 1d and 2h or 0.5 % over 3d and 6h), latency
+  // 95 % under 0.5 s (page above 72 % or 30 % slow requests, ticket above 15 % or 5 %). Windows
+  // longer than the series read all of it: a steady rate is that rate over every window.
   ...pair(
     "SLOAvailabilityBurnFast",
     "65m",
     requests("catalog-service", "0+90x70", "0+10x70"),
-    requests("catalog-service", "0+95x70", "0+5x70"),
+    requests("catalog-service", "0+39x70", "0+1x70"),
     { service: "catalog-service", ...micrometer, severity: "critical" },
   ),
   ...pair(
     "SLOAvailabilityBurnSlow",
     "380m",
-    requests("catalog-service", "0+95x400", "0+5x400"),
-    requests("catalog-service", "0+98x400", "0+2x400"),
+    requests("catalog-service", "0+49x400", "0+1x400"),
+    requests("catalog-service", "0+249x400", "0+1x400"),
     { service: "catalog-service", ...micrometer, severity: "warning" },
   ),
   ...pair(
@@ -373,7 +375,7 @@ const rulesIn = (files: Readonly<Record<string, RuleFile>>) =>
  * it reads, directly or through other recording rules. A case of one alert asserts nothing of the
  * others, so it evaluates only these.
  */
-function rulesOfAlert(alert: string, files: Readonly<Record<string, RuleFile>>): RuleFile {
+export function rulesOfAlert(alert: string, files: Readonly<Record<string, RuleFile>>): RuleFile {
   const rules = rulesIn(files);
   const needed = new Set<AlertRule | RecordingRule>(rules.filter((r) => "alert" in r && r.alert === alert));
   for (let added = true; added; ) {

@@ -1,0 +1,15 @@
+import { BUDGET_EVALUATION_INTERVAL } from "../components/metrics/sloEngine";
+import { Json } from "./json";
+
+const seconds = (duration: string) => Number(/^(\d+)m$/.exec(duration)![1]) * 60;
+
+/**
+ * Whether Prometheus has evaluated every rule group of an /api/v1/rules answer after `since` (Unix
+ * seconds). The SLO budget groups, evaluated every BUDGET_EVALUATION_INTERVAL, are left out: a test
+ * would wait minutes for them, and they record only the budgets over the compliance window.
+ */
+export function everyGroupEvaluatedSince(groups: readonly Json[], since: number): boolean {
+  return groups
+    .filter((g) => (g.interval as number) < seconds(BUDGET_EVALUATION_INTERVAL))
+    .every((g) => Date.parse(g.lastEvaluation as string) / 1000 > since);
+}

@@ -1,0 +1,63 @@
+// The per-service HTTP SLOs as instances of the SLO engine: every series and alert they had keeps its
+// name, and they gain what the engine gives every SLO.
+import * as yaml from "js-yaml";
+import { RuleFile } from "../../components/common/prometheusTypes";
+import { configMapData } from "../../testkit/rendered";
+import { STACKS } from "../../testkit/stacks";
+import { rendered } from "../renderedStacks";
+
+/** The HTTP SLOs' recorded series and alerts in the release before the engine (0.4.0). */
+const BEFORE = [
+  ...["5m", "30m", "1h", "6h"].flatMap((w) => [
+    `service:http_requests:rate${w}`,
+    `service:http_errors:rate${w}`,
+    `service:http_errors:ratio_rate${w}`,
+    `service:http_requests_slow:ratio_rate${w}`,
+  ]),
+  "service:slo_availability:objective",
+  "service:slo_sli:present",
+  "SLOAvailabilityBurnFast",
+  "SLOAvailabilityBurnSlow",
+  "SLOLatencyBurnFast",
+  "SLOLatencyBurnSlow",
+  "SLOCoverageMissing",
+];
+
+const ADDED = [
+  ...["2h", "1d", "3d"].flatMap((w) => [
+    `service:http_requests:rate${w}`,
+    `service:http_errors:rate${w}`,
+    `service:http_errors:ratio_rate${w}`,
+    `service:http_requests_slow:ratio_rate${w}`,
+  ]),
+  "service:http_errors:ratio_rate30d",
+  "service:http_requests_slow:ratio_rate30d",
+  "service:slo_availability:error_budget_remaining",
+  "service:slo_latency:error_budget_remaining",
+];
+
+test.each(STACKS)(
+  "stack %s: the HTTP SLOs keep every name they had and add the engine's windows and budgets",
+  async (stack) => {
+    const files = configMapData((await rendered(stack)).objects, "prometheus-rules");
+    const rules = Object.values(files)
+      .flatMap((content) => (yaml.load(content) as RuleFile).groups)
+      .flatMap((g) => g.rules)
+      .map((r) => ("alert" in r ? r.alert : r.record));
+    expect(rules).toEqual(expect.arrayContaining([...BEFORE, ...ADDED]));
+  },
+);
+
+test("the ticket reads the 1d, 2h, 3d and 6h ratios; the page the 1h, 5m, 6h and 30m ones", async () => {
+  const files = configMapData((await rendered("kind")).objects, "prometheus-rules");
+  const alerts = (yaml.load(files["slo.yaml"]) as RuleFile).groups
+    .flatMap((g) => g.rules)
+    .flatMap((r) => ("alert" in r ? [[r.alert, r.expr] as const] : []));
+  const windows = (expr: string) => [...expr.matchAll(/ratio_rate(\w+)/g)].map((m) => m[1]);
+  expect(Object.fromEntries(alerts.map(([name, expr]) => [name, windows(expr)]))).toMatchObject({
+    SLOAvailabilityBurnFast: ["1h", "5m", "6h", "30m"],
+    SLOAvailabilityBurnSlow: ["1d", "2h", "3d", "6h"],
+    SLOLatencyBurnFast: ["1h", "5m", "6h", "30m"],
+    SLOLatencyBurnSlow: ["1d", "2h", "3d", "6h"],
+  });
+});
