@@ -130,6 +130,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
     logs: {
       retention: "168h",
       storageSize: "5Gi",
+      replicas: 1,
+      replicationFactor: 1,
       // The API needs no host access and no root; a laptop's log volume is no load for it.
       collectionMode: "api",
       maskIpAddresses: false,
@@ -226,6 +228,9 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
     logs: {
       retention: "720h",
       storageSize: "20Gi",
+      // One per zone: losing a pod, a node or a zone leaves a write majority of every line's copies.
+      replicas: 3,
+      replicationFactor: 3,
       // Files on each node scale with the cluster; the API server is not a log pipe.
       collectionMode: "node",
       maskIpAddresses: true,

@@ -138,6 +138,12 @@ export const stackConfigSchema = strict({
       "is required when grafana.replicas is above 1 (host, name, user, password, sslMode): replicas cannot share SQLite on one volume",
     );
   }
+  if (value.logs.replicas > 1 && value.storage.s3?.loki === undefined) {
+    issue(
+      ["logs", "replicas"],
+      "above 1 needs storage.s3.loki (bucket, region, roleArn): replicas cannot share chunks and index kept on a volume",
+    );
+  }
   if (value.demo.enabled && value.apps.namespaces.includes(DEMO_NAMESPACE)) {
     issue(["apps", "namespaces"], `must not list ${DEMO_NAMESPACE} while demo.enabled: the demo owns it`);
   }

@@ -181,6 +181,16 @@ const badConfigs: [string, Record<string, unknown>, RegExp][] = [
     /^observability:grafana\.database is required when grafana\.replicas is above 1 \(host, name, user, password, sslMode\)/,
   ],
   [
+    "a Loki replication factor above its replicas",
+    { logs: { replicationFactor: 2 } },
+    /^observability:logs\.replicationFactor must be at most logs\.replicas \(1\): each line is written to that many distinct replicas, got 2/,
+  ],
+  [
+    "replicated Loki without an object store",
+    { logs: { replicas: 3, replicationFactor: 3 } },
+    /^observability:logs\.replicas above 1 needs storage\.s3\.loki \(bucket, region, roleArn\): replicas cannot share chunks and index kept on a volume/,
+  ],
+  [
     "a Grafana database without a port",
     {
       grafana: { database: { host: "db.internal", name: "g", user: "g", password: "x", sslMode: "require" } },
@@ -388,6 +398,7 @@ describe("a bad config is rejected naming the key", () => {
     delete raw.storage.s3;
     raw.exposure.mode = "nodePort";
     expect(sectionProblems(raw, prodSecretKeys())).toEqual([
+      expect.stringMatching(/^observability:logs\.replicas above 1 needs storage\.s3\.loki/),
       expect.stringMatching(/^observability:storage\.s3 is required on profile eks/),
       expect.stringMatching(/^observability:exposure\.mode must be ingress on profile eks/),
     ]);

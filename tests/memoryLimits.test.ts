@@ -19,8 +19,11 @@ const MIB = 2 ** 20;
 /** The demo's pods run Node.js, the one runtime of the render that is not Go. */
 const isDemo = (pod: RenderedPod): boolean => pod.labels["app.kubernetes.io/component"] === "demo";
 
+/** Loki's zone reader (prod) is a shell script around curl: no Go runtime to tell. */
+const NOT_GO = ["zone-reader"];
+
 /**
- * Every container of every rendered pod of the stack (the demo's aside), init containers too, with
+ * Every container of every rendered pod of the stack (the demo's and the zone reader aside), init containers too, with
  * the `resources` key it is sized by.
  */
 function containers(
@@ -29,16 +32,18 @@ function containers(
   return renderedPods(objects)
     .filter((pod) => !isDemo(pod))
     .flatMap((pod) =>
-      [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((container) => ({
-        pod,
-        container,
-        workload:
-          container.name === "config-reloader"
-            ? "configReloader"
-            : container.name === "thanos-sidecar"
-              ? "thanosSidecar"
-              : workloadOfPod(pod.labels["app.kubernetes.io/name"]),
-      })),
+      [...(pod.spec.initContainers ?? []), ...pod.spec.containers]
+        .filter((container) => !NOT_GO.includes(container.name))
+        .map((container) => ({
+          pod,
+          container,
+          workload:
+            container.name === "config-reloader"
+              ? "configReloader"
+              : container.name === "thanos-sidecar"
+                ? "thanosSidecar"
+                : workloadOfPod(pod.labels["app.kubernetes.io/name"]),
+        })),
     );
 }
 
@@ -75,6 +80,14 @@ describe.each(STACKS)("stack %s: the Go runtimes know their memory limit", (stac
       ]);
       expect(soft).toBeLessThan(limit);
     }
+  });
+
+  test("Loki's zone reader (prod) gets no GOMEMLIMIT", () => {
+    const readers = renderedPods(objects).flatMap((pod) =>
+      (pod.spec.initContainers ?? []).filter((c) => NOT_GO.includes(c.name)),
+    );
+    expect(readers).toHaveLength(stack === "prod" ? 1 : 0);
+    readers.forEach((c) => expect(c.env?.map((e) => e.name)).not.toContain("GOMEMLIMIT"));
   });
 
   test("the demo's Node.js containers (kind) get no GOMEMLIMIT", () => {

@@ -1,8 +1,11 @@
 import * as fs from "fs";
+import * as yaml from "js-yaml";
 import * as path from "path";
 import { ConfigError } from "../config";
 import { KEY_CHANGES } from "../config/migrations";
-import { PROJECT_ROOT, renderStack } from "../render/renderStack";
+import { PROJECT_ROOT, RenderedStack, renderStack, renderWithConfig } from "../render/renderStack";
+import { readStackFile } from "../render/stackFile";
+import { Json } from "../testkit/json";
 import { STACKS } from "../testkit/stacks";
 
 /**
@@ -60,4 +63,73 @@ test("the 0.1.0 prod stack file fails on exactly the ALB keys 0.2.0 changed, eac
   );
   const scheme = (error as ConfigError).problems.find((p) => p.includes("/scheme"));
   expect(scheme).toMatch(/changed in 0\.2\.0: the scheme is exposure\.ingress\.scheme now, internal unless/);
+});
+
+describe("a single Loki (0.3.0, 0.4.0) becomes the replicated one by scaling up in place", () => {
+  const release = path.join(RELEASES_DIR, "0.3.0");
+  /**
+   * The single Loki those releases deploy: the 0.3.0 prod stack file with one replica renders the
+   * same Loki objects as they do (the whole render equals 0.4.0's byte for byte).
+   */
+  const renderSingle = () => {
+    const { config, secretKeys } = readStackFile("prod", release);
+    const logs = JSON.parse(config["observability:logs"] ?? "{}") as Record<string, unknown>;
+    return renderWithConfig(
+      "prod",
+      { ...config, "observability:logs": JSON.stringify({ ...logs, replicas: 1, replicationFactor: 1 }) },
+      secretKeys,
+    );
+  };
+  const lokiSet = (r: RenderedStack) =>
+    r.registrations.find((g) => g.type === "kubernetes:apps/v1:StatefulSet" && g.name === "logs-loki");
+
+  test("the same protected StatefulSet with the same immutable fields: replicas and template change, nothing is replaced", async () => {
+    const single = await renderSingle();
+    const replicated = await renderWithConfig(
+      "prod",
+      readStackFile("prod", release).config,
+      readStackFile("prod", release).secretKeys,
+      single.outputs,
+    );
+    const [before, after] = [lokiSet(single), lokiSet(replicated)];
+    // The same URN (type, name, provider): an update of the deployed StatefulSet, not a new one.
+    expect(before).toBeDefined();
+    expect(after).toMatchObject({
+      type: before?.type,
+      name: before?.name,
+      provider: before?.provider,
+      aliases: before?.aliases,
+      protect: true,
+      retainOnDelete: true,
+      ignoreChanges: ["spec.volumeClaimTemplates"],
+    });
+    const immutable = (g: typeof before) => {
+      const spec = g?.inputs.spec as Json;
+      return [spec.selector, spec.serviceName, spec.podManagementPolicy, spec.volumeClaimTemplates];
+    };
+    expect(immutable(after)).toEqual(immutable(before));
+    expect([(before?.inputs.spec as Json).replicas, (after?.inputs.spec as Json).replicas]).toEqual([1, 3]);
+    // The first replica keeps the single Loki's claim, and with it the WAL not yet flushed to S3.
+    const claims = (r: RenderedStack) =>
+      r.patches.filter((p) => p.metadata.name.startsWith("data-loki-")).map((p) => p.metadata.name);
+    expect(claims(single)).toEqual(["data-loki-0"]);
+    expect(claims(replicated)).toEqual(["data-loki-0", "data-loki-1", "data-loki-2"]);
+    const wal = (r: RenderedStack) => {
+      const loki = r.objects.find((o) => o.kind === "StatefulSet" && o.metadata.name === "loki") as Json;
+      const config = yaml.load(
+        (r.objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "loki-config") as Json).data[
+          "loki.yaml"
+        ],
+      ) as Json;
+      const mount = loki.spec.template.spec.containers[0].volumeMounts.find(
+        (m: Json) => m.name === "data",
+      ) as Json;
+      return [config.ingester.wal.dir, mount.mountPath, config.common.storage];
+    };
+    expect(wal(replicated)).toEqual(wal(single));
+    // Alloy and Grafana keep their address: the `loki` Service is the same object.
+    const service = (r: RenderedStack) =>
+      r.objects.find((o) => o.kind === "Service" && o.metadata.name === "loki");
+    expect(service(replicated)).toEqual(service(single));
+  });
 });

@@ -7,8 +7,8 @@ import { WorkloadIdentity } from "./labels";
 import { objectMeta } from "./metadata";
 import { podPlatform } from "./placement";
 import { WorkloadController, deployController } from "./controller";
-import { deployDisruptionBudget } from "./disruption";
-import { ContainerSpec, PodSpecArgs, hardenedPodSpec, podTemplate } from "./podSpec";
+import { deployDisruptionBudget, spreadAcrossNodes } from "./disruption";
+import { ContainerSpec, InitContainerSpec, PodSpecArgs, hardenedPodSpec, podTemplate } from "./podSpec";
 import { NamespacedAccess, deployClusterRole, deployNamespacedRoles, serviceAccountArgs } from "./rbac";
 import { serviceArgs } from "./service";
 import { PlatformSettings } from "./settings";
@@ -38,6 +38,24 @@ export interface DataWorkloadArgs {
   readonly rolledBy: Readonly<Record<string, string>>;
   /** Its one container, named for the workload; it mounts the volume `data` and the ConfigMaps' volumes itself. */
   readonly container: Omit<ContainerSpec, "name" | "image" | "ports">;
+  /** The spec's ports the container opens. @default all of them */
+  readonly containerPortNames?: readonly string[];
+  /** Containers that run to completion before it, sharing its volumes. */
+  readonly initContainers?: readonly InitContainerSpec[];
+  /** Volumes of the pod beside the ConfigMaps' and the data volume, as emptyDirs its containers share. */
+  readonly volumes?: readonly Volume[];
+  /**
+   * Read access across namespaces. The pod still mounts no API token: the container that calls
+   * the API mounts a projected one itself (from `volumes`).
+   */
+  readonly clusterRules?: PolicyRule[];
+  /**
+   * Above 1, each replica on its own data volume, spread over nodes and zones, with a disruption
+   * budget that lets one go at a time. @default 1
+   */
+  readonly replicas?: number;
+  /** Services beside the governing headless one that names the pods (peers finding each other). */
+  readonly extraServices?: readonly WorkloadService[];
   /** The data volume's size. */
   readonly storageSize: string;
   /** The wiring graph, whose flows into and out of this workload make its NetworkPolicy. */
@@ -102,6 +120,8 @@ export interface WorkloadArgs {
   readonly secrets?: readonly WorkloadSecret[];
   /** Config objects made elsewhere; like its own, the controller waits for them. */
   readonly mountedConfig?: readonly MountedConfig[];
+  /** Volumes its containers share that hold no config (emptyDirs). */
+  readonly volumes?: readonly Volume[];
   /** Its first container, on the workload's image and with the spec's ports. */
   readonly container: Omit<ContainerSpec, "image" | "ports">;
   /** The spec's ports the first container opens. @default all of them */
@@ -197,6 +217,7 @@ export function deployWorkload(
           : [{ name: volume, secret: { secretName: resource.metadata.name, defaultMode: 0o440 } }],
       ),
       ...(args.mountedConfig ?? []).flatMap(({ volumes }) => volumes),
+      ...(args.volumes ?? []),
     ],
   });
   const template = podTemplate(id, podSpec, args.rolledBy, args.podAnnotations);
@@ -232,10 +253,11 @@ export function deployWorkload(
 }
 
 /**
- * A single-binary server that keeps its data on one volume: its ServiceAccount, its ConfigMaps, a
- * hardened pod without an API token (it never calls the Kubernetes API; IRSA brings its own token),
- * the headless Service that governs a one-replica StatefulSet (clients resolve straight to the pod,
- * so no virtual IP is needed beside it), the StatefulSet, protected on eks, and its NetworkPolicy.
+ * A single-binary server that keeps its data on one volume per replica: its ServiceAccount, its
+ * ConfigMaps, a hardened pod that mounts no API token (IRSA brings its own; a container granted
+ * cluster reads mounts a projected one itself), the headless Service that governs the StatefulSet (clients resolve straight to
+ * the ready pods, so no virtual IP is needed beside it), the StatefulSet, protected on eks, and its
+ * NetworkPolicy; replicated, also its spread over nodes and zones and its disruption budget.
  */
 export function deployDataWorkload(
   name: string,
@@ -243,6 +265,8 @@ export function deployDataWorkload(
   opts: pulumi.CustomResourceOptions,
 ): void {
   const { spec, settings } = args;
+  const replicas = args.replicas ?? 1;
+  const id = { name: spec.name, component: args.component, image: args.image };
   deployWorkload(
     name,
     {
@@ -252,19 +276,28 @@ export function deployDataWorkload(
       namespace: settings.namespaces.observability,
       settings,
       placement: args.placement,
-      serviceAccount: { roleArn: args.roleArn },
+      serviceAccount: {
+        roleArn: args.roleArn,
+        ...(args.clusterRules === undefined ? {} : { clusterRules: args.clusterRules }),
+      },
       configMaps: args.configMaps,
+      ...(args.volumes === undefined ? {} : { volumes: args.volumes }),
       container: { ...args.container, name: spec.name },
-      pod: { mountServiceAccountToken: false },
+      ...(args.containerPortNames === undefined ? {} : { containerPortNames: args.containerPortNames }),
+      pod: {
+        mountServiceAccountToken: false,
+        ...(args.initContainers === undefined ? {} : { initContainers: args.initContainers }),
+        ...(replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {}),
+      },
       rolledBy: args.rolledBy,
       controller: {
         kind: "StatefulSet",
-        replicas: 1,
+        replicas,
         serviceName: spec.name,
         storageSize: args.storageSize,
         holdsHistory: true,
       },
-      services: [{ headless: true }],
+      services: [{ headless: true }, ...(args.extraServices ?? [])],
       wiring: args.wiring,
     },
     opts,

@@ -24,5 +24,15 @@ export function logsFlows(config: StackConfig, clients: LogsClients): Flow[] {
       ? []
       : [{ from: loki, to: outside("S3 and STS"), ports: tcp(443), why: "chunks" }]),
     { from: clients.querier, to: loki, ports: networkPorts(LOKI, "http"), why: "queries" },
+    ...(config.logs.replicas > 1
+      ? [
+          {
+            from: loki,
+            to: loki,
+            ports: networkPorts(LOKI, "grpc", "memberlist"),
+            why: "ring gossip, replicated pushes and queries to the ingesters",
+          },
+        ]
+      : []),
   ];
 }

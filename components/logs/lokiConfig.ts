@@ -1,16 +1,50 @@
 import { parseQuantity } from "../../config/quantity";
-import { LOKI, LOKI_PATHS } from "./names";
+import { LOKI, LOKI_MEMBERLIST_SERVICE, LOKI_PATHS } from "./names";
 import { LogsSettings } from "./settings";
+import { NODE_ZONE_PLACEHOLDER } from "./zoneReader";
 
 /** The day the v13/tsdb schema takes effect; fixed, as changing it would orphan stored logs. */
 const SCHEMA_FROM = "2024-04-01";
 
 /**
+ * The ring of replicated Loki: memberlist through the headless Service that publishes replicas
+ * before they are ready (they must join to become ready), every line on `replicationFactor`
+ * replicas in distinct zones, each replica's zone written in by its zone reader. Every ring of the
+ * single binary (ingesters, distributors, ruler, compactor, scheduler) takes this one.
+ */
+function replicatedRing(config: LogsSettings) {
+  const port = LOKI.ports.memberlist.port;
+  return {
+    common: {
+      replication_factor: config.logs.replicationFactor,
+      ring: {
+        kvstore: { store: "memberlist" },
+        zone_awareness_enabled: true,
+        instance_availability_zone: NODE_ZONE_PLACEHOLDER,
+      },
+    },
+    memberlist: {
+      join_members: [
+        `dns+${LOKI_MEMBERLIST_SERVICE}.${config.namespaces.observability}.svc.cluster.local:${port}`,
+      ],
+      bind_port: port,
+    },
+  };
+}
+
+/**
  * Loki single binary: schema v13 on the tsdb index, WAL and index on the volume, chunks on the
  * volume (kind) or in S3 through IRSA (eks), compactor retention from config, structured metadata
  * on (it holds trace and span IDs), and the ruler sending to Alertmanager.
+ *
+ * One replica keeps its rings in memory. Replicas share one memberlist ring, and the tsdb shipper
+ * uploads each replica's index to S3 beside the chunks, so any replica answers any query. The
+ * ruler and the compactor still run once: the ruler shards rule groups over the ruler ring, each
+ * group evaluated by the one replica that owns it; every compactor joins the compactor ring and
+ * only the owner of its single key compacts and applies retention, the others stand by.
  */
 export function lokiConfig(config: LogsSettings) {
+  const ring = config.logs.replicas > 1 ? replicatedRing(config) : undefined;
   const s3 = config.storage.s3?.loki;
   const objectStore = s3 === undefined ? "filesystem" : "s3";
   const data = LOKI_PATHS.data;
@@ -25,11 +59,13 @@ export function lokiConfig(config: LogsSettings) {
       path_prefix: data,
       replication_factor: 1,
       ring: { kvstore: { store: "inmemory" } },
+      ...ring?.common,
       storage:
         s3 === undefined
           ? { filesystem: { chunks_directory: `${data}/chunks`, rules_directory: `${data}/rules` } }
           : { s3: { bucketnames: s3.bucket, region: s3.region } },
     },
+    ...(ring === undefined ? {} : { memberlist: ring.memberlist }),
     schema_config: {
       configs: [
         {
@@ -77,7 +113,7 @@ export function lokiConfig(config: LogsSettings) {
       alertmanager_url: config.alertmanagerUrl,
       storage: { type: "local", local: { directory: LOKI_PATHS.rules } },
       rule_path: `${data}/rules-scratch`,
-      ring: { kvstore: { store: "inmemory" } },
+      ...(ring === undefined ? { ring: { kvstore: { store: "inmemory" } } } : { enable_sharding: true }),
       enable_api: true,
     },
     analytics: { reporting_enabled: false },

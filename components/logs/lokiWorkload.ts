@@ -5,8 +5,9 @@ import { workloadUrl } from "../common/workloadSpec";
 import { toYaml } from "../common/yaml";
 import { lokiConfig } from "./lokiConfig";
 import { lokiRuleFiles } from "./lokiRules";
-import { LOKI, LOKI_PATHS, SINGLE_TENANT } from "./names";
+import { LOKI, LOKI_MEMBERLIST_SERVICE, LOKI_PATHS, SINGLE_TENANT } from "./names";
 import { LogsSettings } from "./settings";
+import { ZONED_CONFIG_VOLUME, zoneReaderContainer, zoneReaderVolumes } from "./zoneReader";
 
 /**
  * The start Loki may take before the kubelet gives up (305 s): WAL replay, then `min_ready_duration`
@@ -18,12 +19,21 @@ import { LogsSettings } from "./settings";
 const LOKI_STARTUP = { initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 30 };
 
 /**
- * Loki single binary as a StatefulSet on one volume. The ruler reads its rules from a ConfigMap
- * mounted under the tenant's directory and re-reads them on its own; a change to the main config
- * rolls the pod through its checksum (the WAL on the volume replays).
+ * Loki single binary as the StatefulSet `loki`, each replica on its own volume (its WAL). The ruler
+ * reads its rules from a ConfigMap mounted under the tenant's directory and re-reads them on its
+ * own; a change to the main config rolls the pods through its checksum (each WAL replays).
+ *
+ * Replicated (eks), the same StatefulSet scales up, so a single Loki's pod and claim `data-loki-0`
+ * become the first replica in place. Replicas start from the config their zone reader wrote their
+ * node's zone into, gossip the ring through `loki-memberlist` (which lists them before they are
+ * ready, as they must join to become ready) and are spread over zones with a disruption budget that
+ * lets a drain take one at a time. Clients keep using the `loki` Service: it resolves to every
+ * ready replica, and whichever one a push or a query reaches hands it to the owners in the ring.
  */
 export function deployLoki(name: string, config: LogsSettings, opts: pulumi.CustomResourceOptions) {
+  const replicated = config.logs.replicas > 1;
   const configYaml = toYaml(lokiConfig(config));
+  const configDir = replicated ? LOKI_PATHS.zonedConfig : LOKI_PATHS.config;
   const tenant = config.logs.tenant ?? SINGLE_TENANT;
   const rules = Object.fromEntries(
     Object.entries(lokiRuleFiles(config)).map(([file, ruleFile]) => [file, toYaml(ruleFile)]),
@@ -42,11 +52,29 @@ export function deployLoki(name: string, config: LogsSettings, opts: pulumi.Cust
         { name: "loki-rules", volume: "rules", data: rules },
       ],
       rolledBy: { config: configYaml },
+      ...(replicated
+        ? {
+            replicas: config.logs.replicas,
+            initContainers: [zoneReaderContainer(config)],
+            clusterRules: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }],
+            volumes: zoneReaderVolumes(config),
+            extraServices: [
+              {
+                name: LOKI_MEMBERLIST_SERVICE,
+                headless: true,
+                publishNotReadyAddresses: true,
+                portNames: ["memberlist"],
+              },
+            ],
+          }
+        : { containerPortNames: ["http", "grpc"] }),
       container: {
-        args: [`-config.file=${LOKI_PATHS.config}/loki.yaml`],
+        args: [`-config.file=${configDir}/loki.yaml`],
         resources: config.resources.loki,
         volumeMounts: [
-          { name: "config", mountPath: LOKI_PATHS.config, readOnly: true },
+          replicated
+            ? { name: ZONED_CONFIG_VOLUME, mountPath: LOKI_PATHS.zonedConfig, readOnly: true }
+            : { name: "config", mountPath: LOKI_PATHS.config, readOnly: true },
           { name: "rules", mountPath: `${LOKI_PATHS.rules}/${tenant}`, readOnly: true },
           { name: "data", mountPath: LOKI_PATHS.data },
         ],

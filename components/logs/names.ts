@@ -1,8 +1,22 @@
 import { workloadSpec } from "../common/workloadSpec";
 
 // Names, ports and paths of the logs workloads: one source for containers, Services, configs and wiring.
-export const LOKI = workloadSpec("loki", { http: { port: 3100, scrape: true }, grpc: { port: 9096 } });
-export const LOKI_PATHS = { config: "/etc/loki/config", rules: "/etc/loki/rules", data: "/loki" } as const;
+/** Replicas gossip the ring on `memberlist` (Loki's memberlist runs over TCP only). */
+export const LOKI = workloadSpec("loki", {
+  http: { port: 3100, scrape: true },
+  grpc: { port: 9096 },
+  memberlist: { port: 7946, containerOnly: true },
+});
+export const LOKI_PATHS = {
+  config: "/etc/loki/config",
+  /** Where replicas read their config once the zone reader has written their node's zone into it. */
+  zonedConfig: "/etc/loki/zoned",
+  rules: "/etc/loki/rules",
+  data: "/loki",
+} as const;
+
+/** The headless Service through which replicas find each other, ready or not, to join the ring. */
+export const LOKI_MEMBERLIST_SERVICE = "loki-memberlist";
 
 export const ALLOY = workloadSpec("alloy", { http: { port: 12345, scrape: true } });
 export const ALLOY_PATHS = { config: "/etc/alloy", data: "/var/lib/alloy/data" } as const;

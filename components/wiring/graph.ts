@@ -137,5 +137,6 @@ export function wiringGraph(config: StackConfig): Flow[] {
     toApiServer(workload(obs, KUBE_STATE_METRICS.name), "object state"),
     toApiServer(workload(alloyNamespace(config), ALLOY.name), "pod discovery (and logs in api mode)"),
     toApiServer(workload(obs, COLLECTOR.name), "k8s attributes"),
+    ...(config.logs.replicas > 1 ? [toApiServer(workload(obs, LOKI.name), "its node's zone")] : []),
   ];
 }

@@ -1,10 +1,18 @@
 import { z } from "zod";
 import { extraRuleFile } from "../ruleFiles";
-import { dnsLabel, duration, fromCliText, quantity, re2Regex, strict } from "../fields";
+import { dnsLabel, duration, fromCliText, quantity, re2Regex, replicas, strict } from "../fields";
 
 export const logsSection = strict({
   retention: duration.describe("How long Loki keeps log lines."),
-  storageSize: quantity.describe("Loki's volume."),
+  storageSize: quantity.describe(
+    "Loki's volume (each replica's: its WAL, and on kind its chunks and index).",
+  ),
+  replicas: replicas(9).describe(
+    "Loki replicas. Above 1 they form one memberlist ring across zones and need storage.s3.loki, as chunks on a volume cannot be shared.",
+  ),
+  replicationFactor: replicas(9).describe(
+    "Replicas each log line is written to (a push succeeds on a majority of them); at most logs.replicas.",
+  ),
   collectionMode: z
     .enum(["node", "api"])
     .describe(
@@ -41,4 +49,14 @@ export const logsSection = strict({
   extraRuleFiles: z
     .array(extraRuleFile("LogQL"))
     .describe("Teams' own Loki (LogQL) rule files (paths from the project root), loaded beside the stack's."),
-}).describe("Loki and the Alloy log agent.");
+})
+  .superRefine((value, ctx) => {
+    if (value.replicationFactor > value.replicas) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["replicationFactor"],
+        message: `must be at most logs.replicas (${value.replicas}): each line is written to that many distinct replicas, got ${value.replicationFactor}`,
+      });
+    }
+  })
+  .describe("Loki and the Alloy log agent.");

@@ -10,7 +10,8 @@ import {
   SPRING_LEVEL_REGEX,
   TRACE_ID_REGEX,
 } from "../../components/logs/logPatterns";
-import { ALLOY_PATHS } from "../../components/logs/names";
+import { ALLOY_PATHS, LOKI, LOKI_MEMBERLIST_SERVICE, LOKI_PATHS } from "../../components/logs/names";
+import { NODE_ZONE_PLACEHOLDER, ZONE_LABEL } from "../../components/logs/zoneReader";
 import { KubeObject } from "../../render/manifest";
 import { rendered } from "../renderedStacks";
 import { configMapData, objectNamed } from "../../testkit/rendered";
@@ -222,6 +223,109 @@ describe("Loki", () => {
       );
     },
   );
+
+  test("kind: one replica with its rings in memory, no gossip, no zone reader, no disruption budget", async () => {
+    const { objects } = await rendered("kind");
+    const config = lokiConfig(objects);
+    expect(config.common).toMatchObject({ replication_factor: 1, ring: { kvstore: { store: "inmemory" } } });
+    expect(config.memberlist).toBeUndefined();
+    expect(config.ruler.ring).toEqual({ kvstore: { store: "inmemory" } });
+    const loki = objectNamed(objects, "StatefulSet", "loki");
+    expect(loki.spec.replicas).toBe(1);
+    expect(loki.spec.template.spec.initContainers).toBeUndefined();
+    expect(loki.spec.template.spec.containers[0].ports.map((p: { name: string }) => p.name)).toEqual([
+      "http",
+      "grpc",
+    ]);
+    expect(objects.filter((o) => o.kind === "PodDisruptionBudget" && o.metadata.name === "loki")).toEqual([]);
+    expect(
+      objects.filter((o) => o.kind === "Service" && o.metadata.name === LOKI_MEMBERLIST_SERVICE),
+    ).toEqual([]);
+  });
+
+  test("prod: three replicas in one memberlist ring, each line on three of them in distinct zones, rules sharded", async () => {
+    const { objects } = await rendered("prod");
+    const config = lokiConfig(objects);
+    expect(config.common.replication_factor).toBe(3);
+    expect(config.common.ring).toEqual({
+      kvstore: { store: "memberlist" },
+      zone_awareness_enabled: true,
+      instance_availability_zone: NODE_ZONE_PLACEHOLDER,
+    });
+    const gossip = objectNamed(objects, "Service", LOKI_MEMBERLIST_SERVICE);
+    expect(config.memberlist).toEqual({
+      join_members: [
+        `dns+${gossip.metadata.name}.${gossip.metadata.namespace}.svc.cluster.local:${gossip.spec.ports[0].port}`,
+      ],
+      bind_port: LOKI.ports.memberlist.port,
+    });
+    // Each rule group is evaluated by the one replica that owns it in the ruler ring.
+    expect(config.ruler).toMatchObject({ enable_sharding: true });
+    expect(config.ruler.ring).toBeUndefined();
+    expect(config.common.storage).toEqual({
+      s3: { bucketnames: "tiketi-prod-loki-chunks", region: "ap-northeast-2" },
+    });
+    expect(config.schema_config.configs[0]).toMatchObject({ store: "tsdb", object_store: "s3" });
+  });
+
+  test("prod: the memberlist Service is headless and lists replicas before they are ready, on the gossip port only", async () => {
+    const { objects } = await rendered("prod");
+    const gossip = objectNamed(objects, "Service", LOKI_MEMBERLIST_SERVICE);
+    const loki = objectNamed(objects, "StatefulSet", "loki");
+    expect(gossip.spec).toMatchObject({
+      clusterIP: "None",
+      publishNotReadyAddresses: true,
+      selector: loki.spec.selector.matchLabels,
+      ports: [{ name: "memberlist", port: LOKI.ports.memberlist.port, targetPort: "memberlist" }],
+    });
+    const container = loki.spec.template.spec.containers[0];
+    expect(container.ports).toContainEqual({
+      name: "memberlist",
+      containerPort: LOKI.ports.memberlist.port,
+      protocol: "TCP",
+    });
+    // Clients keep the governing `loki` Service: it publishes only ready replicas, and no gossip.
+    const clients = objectNamed(objects, "Service", "loki");
+    expect(loki.spec.serviceName).toBe("loki");
+    expect(clients.spec.publishNotReadyAddresses).toBeUndefined();
+    expect(clients.spec.ports.map((p: { name: string }) => p.name)).toEqual(["http", "grpc"]);
+  });
+
+  test("prod: replicas on their own volumes, spread over zones, drained one at a time", async () => {
+    const { objects } = await rendered("prod");
+    const loki = objectNamed(objects, "StatefulSet", "loki");
+    expect(loki.spec.replicas).toBe(3);
+    expect(
+      loki.spec.volumeClaimTemplates.map((t: { metadata: { name: string } }) => t.metadata.name),
+    ).toEqual(["data"]);
+    expect(
+      loki.spec.template.spec.topologySpreadConstraints.map((c: { topologyKey: string }) => c.topologyKey),
+    ).toContain(ZONE_LABEL);
+    const budget = objectNamed(objects, "PodDisruptionBudget", "loki");
+    expect(budget.spec.selector).toEqual(loki.spec.selector);
+    // Two of three stay: a push still reaches a majority of each line's replicas during a drain.
+    expect(budget.spec.minAvailable).toBe(loki.spec.replicas - 1);
+  });
+
+  test("prod: each replica starts from the config its zone reader wrote its node's zone into", async () => {
+    const { objects } = await rendered("prod");
+    const pod = objectNamed(objects, "StatefulSet", "loki").spec.template.spec;
+    const [reader] = pod.initContainers;
+    expect(reader.name).toBe("zone-reader");
+    expect(reader.env).toEqual([
+      { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+    ]);
+    expect(pod.containers[0].args).toContain(`-config.file=${LOKI_PATHS.zonedConfig}/loki.yaml`);
+    const shared = pod.volumes.find((v: { name: string }) => v.name === "zoned-config");
+    expect(shared.emptyDir).toBeDefined();
+    for (const container of [reader, pod.containers[0]]) {
+      expect(container.volumeMounts).toContainEqual(
+        expect.objectContaining({ name: "zoned-config", mountPath: LOKI_PATHS.zonedConfig }),
+      );
+    }
+    const role = objects.find((o) => o.kind === "ClusterRole" && o.metadata.name.endsWith("-loki"));
+    expect(role?.rules).toEqual([{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }]);
+  });
 
   test("the ruler sends to the Alertmanager Service the Metrics component creates", async () => {
     const { objects } = await rendered("prod");

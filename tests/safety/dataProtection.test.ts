@@ -101,8 +101,8 @@ describe("data protection", () => {
 /**
  * Prod high availability: Alertmanager clustered on 3, Prometheus on 2 (each scrapes everything),
  * Grafana on 2 over a shared database, the collector's gateway and aggregator tiers on 2 each, and
- * Thanos Query, the query path over the Prometheus replicas, on 2.
- * Loki and Tempo stay single binaries on one volume (docs/operations.md explains), kube-state-metrics is
+ * Thanos Query, the query path over the Prometheus replicas, on 2, Loki on 3 in one ring (each line
+ * on a majority of them). Tempo stays a single binary on one volume (docs/operations.md explains), kube-state-metrics is
  * one replica by design (two would double every series).
  */
 const PROD_REPLICAS: Record<string, number> = {
@@ -112,7 +112,7 @@ const PROD_REPLICAS: Record<string, number> = {
   "otel-collector": 2,
   "otel-collector-aggregator": 2,
   "thanos-query": 2,
-  loki: 1,
+  loki: 3,
   tempo: 1,
   "kube-state-metrics": 1,
 };

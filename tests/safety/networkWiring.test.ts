@@ -2,6 +2,7 @@ import { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPo
 import { connectionAllowed, Connection } from "../../checks/networkReachability";
 import { renderedPods } from "../../checks/podSpecs";
 import { Flow } from "../../components/common/flow";
+import { LOKI } from "../../components/logs/names";
 import { closedNamespaces, wiringGraph } from "../../components/wiring/graph";
 import { rendered, stackConfig } from "../renderedStacks";
 import { STACKS, StackName } from "../../testkit/stacks";
@@ -171,6 +172,21 @@ describe.each(STACKS)("network wiring (%s)", (stack) => {
         .filter(([from, to, c]) => allowed(from, to, c))
         .map(([f, t, c]) => `${f.name} -> ${t.name} ${c.port}`),
     ).toEqual([]);
+  });
+
+  test("Loki replicas gossip the ring and call each other's gRPC; nothing else reaches the gossip port", async () => {
+    const { config, party, allowed } = await network(stack);
+    const obs = config.namespaces.observability;
+    const loki = party(`${obs}/loki`);
+    const tcp = (port: number): Connection => ({ protocol: "TCP", port });
+    const replicated = config.logs.replicas > 1;
+    expect(replicated).toBe(stack === "prod");
+    expect(allowed(loki, loki, tcp(LOKI.ports.memberlist.port))).toBe(replicated);
+    expect(allowed(loki, loki, tcp(LOKI.ports.grpc.port))).toBe(replicated);
+    for (const other of [party(`${obs}/grafana`), party(`${config.apps.namespaces[0]}/an-app`), OUTSIDE]) {
+      expect(allowed(other, loki, tcp(LOKI.ports.memberlist.port))).toBe(false);
+      expect(allowed(other, loki, tcp(LOKI.ports.grpc.port))).toBe(false);
+    }
   });
 
   test("the rendered policies allow exactly what the graph declares, for every pair of parties and every port in play", async () => {
