@@ -22,6 +22,7 @@ import {
 } from "./rendered";
 import { tools } from "./tools";
 import { Json } from "./json";
+import { samples } from "./expositions/index";
 
 /** Rewrites in-pod paths under `from` to `to` in every string of a parsed config. */
 function movePaths(value: unknown, from: string, to: string): unknown {
@@ -37,7 +38,7 @@ function movePaths(value: unknown, from: string, to: string): unknown {
   return value;
 }
 
-interface StartOptions {
+export interface StartOptions {
   /**
    * false: return as soon as the process is spawned, for a caller that times the startup itself.
    * @default true
@@ -57,18 +58,24 @@ export interface LocalLoki extends Running {
   readonly headers: Record<string, string>;
 }
 
+/** The rendered Loki config as run under `dir`, before its storage and ring are decided. */
+export interface LocalLokiConfig {
+  readonly config: Json;
+  readonly tenant: string;
+  /** Stands in for the pod's data volume. */
+  readonly dataDir: string;
+  readonly httpPort: number;
+}
+
 /**
- * Loki with the rendered config and rules. Rewritten: listen addresses and ports, the ring's
- * instance address, data and rule directories, the Alertmanager URL, and S3 (prod), which becomes
- * the filesystem. Started again with the same `dir`, it runs on the data the last one left.
+ * The rendered Loki config and rules under `dir`: listen addresses and ports (free 127.0.0.1
+ * ones), the ring's instance address, data and rule directories, the Alertmanager URL rewritten.
  */
-export async function startLoki(
-  servers: Servers,
+export async function localLokiConfig(
   objects: readonly KubeObject[],
   dir: string,
   alertmanagerUrl: string,
-  options: StartOptions = {},
-): Promise<LocalLoki> {
+): Promise<LocalLokiConfig> {
   const mounts = objectNamed(objects, "StatefulSet", "loki").spec.template.spec.containers[0]
     .volumeMounts as Json[];
   const rulesMount = (mounts.find((m) => m.name === "rules") as Json).mountPath as string;
@@ -92,6 +99,45 @@ export async function startLoki(
   };
   config.common.instance_addr = "127.0.0.1";
   config.ruler.alertmanager_url = alertmanagerUrl;
+  return { config, tenant, dataDir, httpPort };
+}
+
+/** Writes a local Loki config to `dir`/loki.yaml and starts Loki on it with the rendered flags. */
+export async function bootLoki(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  dir: string,
+  local: LocalLokiConfig,
+  options: StartOptions = {},
+): Promise<LocalLoki> {
+  const file = path.join(dir, "loki.yaml");
+  fs.writeFileSync(file, yaml.dump(local.config));
+  const base = `http://127.0.0.1:${local.httpPort}`;
+  const args = containerArgs(objects, "loki", { "-config.file": file });
+  // The ingester reports ready only after its ring settles (about 15 s).
+  const server = await servers.start(tools.loki(), args, readiness(`${base}/ready`, options), {
+    timeoutMs: 90000,
+    cwd: dir,
+    env: { ...containerEnv(objects, "loki"), ...options.env },
+  });
+  const headers: Record<string, string> =
+    local.config.auth_enabled === true ? { "X-Scope-OrgID": local.tenant } : {};
+  return { base, server, tenant: local.tenant, headers };
+}
+
+/**
+ * Loki with the rendered config and rules (`localLokiConfig`), and S3 (prod) replaced by the
+ * filesystem. Started again with the same `dir`, it runs on the data the last one left.
+ */
+export async function startLoki(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  dir: string,
+  alertmanagerUrl: string,
+  options: StartOptions = {},
+): Promise<LocalLoki> {
+  const local = await localLokiConfig(objects, dir, alertmanagerUrl);
+  const { config, dataDir } = local;
   if (config.common.storage.s3 !== undefined) {
     config.common.storage = {
       filesystem: { chunks_directory: `${dataDir}/chunks`, rules_directory: `${dataDir}/rules` },
@@ -101,19 +147,7 @@ export async function startLoki(
     }
     config.compactor.delete_request_store = "filesystem";
   }
-  const file = path.join(dir, "loki.yaml");
-  fs.writeFileSync(file, yaml.dump(config));
-
-  const base = `http://127.0.0.1:${httpPort}`;
-  const args = containerArgs(objects, "loki", { "-config.file": file });
-  // The ingester reports ready only after its ring settles (about 15 s).
-  const server = await servers.start(tools.loki(), args, readiness(`${base}/ready`, options), {
-    timeoutMs: 90000,
-    cwd: dir,
-    env: { ...containerEnv(objects, "loki"), ...options.env },
-  });
-  const headers: Record<string, string> = config.auth_enabled === true ? { "X-Scope-OrgID": tenant } : {};
-  return { base, server, tenant, headers };
+  return bootLoki(servers, objects, dir, local, options);
 }
 
 interface PrometheusOptions extends StartOptions {
@@ -605,4 +639,17 @@ export async function startAlloy(
     timeoutMs: 60000,
   });
   return { base, server };
+}
+
+/** The log agent's loki.write counters from its /metrics, summed over endpoints and reasons. */
+export async function alloyWriteCounters(
+  alloy: Running,
+): Promise<Record<"sent" | "dropped" | "retries", number>> {
+  const all = samples(await (await fetch(`${alloy.base}/metrics`)).text());
+  const total = (name: string) => all.filter((s) => s.name === name).reduce((n, s) => n + s.value, 0);
+  return {
+    sent: total("loki_write_sent_entries_total"),
+    dropped: total("loki_write_dropped_entries_total"),
+    retries: total("loki_write_batch_retries_total"),
+  };
 }
