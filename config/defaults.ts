@@ -34,7 +34,7 @@ const images: StackConfigInput["images"] = {
   alertmanager: "quay.io/prometheus/alertmanager:v0.28.1",
   kubeStateMetrics: "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0",
   nodeExporter: "quay.io/prometheus/node-exporter:v1.9.1",
-  loki: "docker.io/grafana/loki:3.5.3",
+  loki: "docker.io/grafana/loki:3.7.8",
   alloy: "docker.io/grafana/alloy:v1.19.0",
   otelCollector: "docker.io/otel/opentelemetry-collector-contrib:0.130.1",
   tempo: "docker.io/grafana/tempo:2.8.2",
