@@ -126,8 +126,10 @@ export async function bootLoki(
 }
 
 /**
- * Loki with the rendered config and rules (`localLokiConfig`), and S3 (prod) replaced by the
- * filesystem. Started again with the same `dir`, it runs on the data the last one left.
+ * Loki with the rendered config and rules (`localLokiConfig`), as one process: S3 (prod) replaced
+ * by the filesystem, and prod's replicated ring by one replica's (in memory, replication factor 1;
+ * `startLokiReplicas` runs the replicated one). Started again with the same `dir`, it runs on the
+ * data the last one left.
  */
 export async function startLoki(
   servers: Servers,
@@ -146,6 +148,12 @@ export async function startLoki(
       period.object_store = "filesystem";
     }
     config.compactor.delete_request_store = "filesystem";
+  }
+  if (config.memberlist !== undefined) {
+    config.common.replication_factor = 1;
+    config.common.ring = { kvstore: { store: "inmemory" } };
+    delete config.memberlist;
+    delete config.frontend_worker;
   }
   return bootLoki(servers, objects, dir, local, options);
 }

@@ -1,6 +1,7 @@
-// Loki (prod render, filesystem in place of S3) killed with SIGKILL while the
-// real Alloy (the prod render's node-mode config, startAlloy) tails a Spring pod's CRI log file and
-// pushes, then started again on the same data directory and ports 5 s later, as its pod restarts.
+// Loki (the prod render as one process: the filesystem in place of S3, one replica's ring) killed
+// with SIGKILL while the real Alloy (the prod render's node-mode config, startAlloy) tails a Spring
+// pod's CRI log file and pushes, then started again on the same data directory and ports 5 s later,
+// as its pod restarts.
 // Every line written to the file is queryable afterwards, once; the gap is measured from the kill
 // until a line written after it is queryable. Alloy's own loki.write counters say what it sent,
 // retried and dropped.
