@@ -4,6 +4,7 @@ import { describe as describeError, waitFor } from "../../testkit/cluster";
 import { Json } from "../../testkit/json";
 import { sleep } from "../../testkit/sleep";
 
+const ZONE_LABEL = "topology.kubernetes.io/zone";
 const MERGE_PATCH = { headers: { "Content-Type": k8s.PatchUtils.PATCH_FORMAT_JSON_MERGE_PATCH } };
 const SAMPLE_MS = 250;
 /**
@@ -31,6 +32,8 @@ export interface WorkloadDuringDrains {
   readonly replicas: number;
   /** The fewest ready pods seen while the nodes were drained and replaced. */
   readonly fewestReady: number;
+  /** The fewest zones (`topology.kubernetes.io/zone` of their nodes) with a ready pod, seen meanwhile. */
+  readonly fewestReadyZones: number;
   /** Seconds with no ready pod at all. */
   readonly unavailableSeconds: number;
 }
@@ -69,24 +72,29 @@ export async function drainEachNode(
         replicas: spec.replicas as number,
       };
     });
+  const nodes = (await core.listNode()).body.items;
+  const zoneOf = new Map(nodes.map((n) => [n.metadata?.name, n.metadata?.labels?.[ZONE_LABEL] ?? ""]));
   const fewestReady = new Map(workloads.map((w) => [w.ref, w.replicas]));
+  const fewestReadyZones = new Map(workloads.map((w) => [w.ref, Number.POSITIVE_INFINITY]));
   const unavailableMs = new Map(workloads.map((w) => [w.ref, 0]));
 
-  const readyCounts = async (): Promise<Map<string, number>> => {
+  /** Each workload's ready pods and the zones they run in. */
+  const readyPods = async (): Promise<Map<string, { count: number; zones: number }>> => {
     const pods = (await core.listPodForAllNamespaces()).body.items.filter(
       (p) =>
         p.metadata?.deletionTimestamp === undefined &&
         p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true,
     );
     return new Map(
-      workloads.map((w) => [
-        w.ref,
-        pods.filter(
+      workloads.map((w) => {
+        const ready = pods.filter(
           (p) =>
             p.metadata?.namespace === w.namespace &&
             Object.entries(w.selector).every(([k, v]) => p.metadata?.labels?.[k] === v),
-        ).length,
-      ]),
+        );
+        const zones = new Set(ready.map((p) => zoneOf.get(p.spec?.nodeName) ?? ""));
+        return [w.ref, { count: ready.length, zones: zones.size }];
+      }),
     );
   };
 
@@ -94,10 +102,11 @@ export async function drainEachNode(
   const sampler = (async () => {
     let last = Date.now();
     while (sampling) {
-      const counts = await readyCounts();
+      const counts = await readyPods();
       const now = Date.now();
-      for (const [ref, ready] of counts) {
+      for (const [ref, { count: ready, zones }] of counts) {
         fewestReady.set(ref, Math.min(fewestReady.get(ref) ?? ready, ready));
+        fewestReadyZones.set(ref, Math.min(fewestReadyZones.get(ref) ?? zones, zones));
         if (ready === 0) {
           unavailableMs.set(ref, (unavailableMs.get(ref) ?? 0) + now - last);
         }
@@ -109,9 +118,9 @@ export async function drainEachNode(
 
   const drains: NodeDrain[] = [];
   try {
-    for (const node of (await core.listNode()).body.items) {
+    for (const node of nodes) {
       const name = node.metadata?.name ?? "";
-      const zone = node.metadata?.labels?.["topology.kubernetes.io/zone"] ?? "";
+      const zone = zoneOf.get(name) ?? "";
       const start = Date.now();
       await cordon(core, name, true);
       const pods = (
@@ -134,8 +143,8 @@ export async function drainEachNode(
       await cordon(core, name, false);
       await waitFor(
         async () => {
-          const counts = await readyCounts();
-          return workloads.every((w) => counts.get(w.ref) === w.replicas) ? true : undefined;
+          const counts = await readyPods();
+          return workloads.every((w) => counts.get(w.ref)?.count === w.replicas) ? true : undefined;
         },
         `every workload ready again after draining ${name}`,
         120_000,
@@ -163,6 +172,7 @@ export async function drainEachNode(
       ref: w.ref,
       replicas: w.replicas,
       fewestReady: fewestReady.get(w.ref) ?? 0,
+      fewestReadyZones: Math.min(fewestReadyZones.get(w.ref) ?? 0, w.replicas),
       unavailableSeconds: (unavailableMs.get(w.ref) ?? 0) / 1000,
     })),
   };

@@ -291,13 +291,19 @@ export function stackLifecycle(options: LifecycleOptions): void {
   });
 
   if (options.shape.nodes.length > 1) {
-    test("each node drained in turn through the Eviction API: every drain finishes, every replicated workload keeps a ready pod", async () => {
+    test("each node drained in turn through the Eviction API: every drain finishes, every replicated workload keeps a ready pod, Loki a ready replica in two zones", async () => {
       await step(
         "drain each node, then its replacement in the zone",
         async () => {
           const report = await drainEachNode(api.core, current.objects);
           for (const w of report.workloads.filter((w) => w.replicas > 1)) {
             expect(`${w.ref}: fewest ready ${w.fewestReady}`).not.toBe(`${w.ref}: fewest ready 0`);
+          }
+          // Replicated Loki writes each line to a majority of its zones: two must stay ready.
+          const loki = report.workloads.find((w) => w.ref === "StatefulSet/loki");
+          if (stack === "prod") {
+            expect(loki?.replicas).toBeGreaterThan(1);
+            expect(loki?.fewestReadyZones).toBeGreaterThanOrEqual(2);
           }
           return report;
         },
@@ -312,6 +318,10 @@ export function stackLifecycle(options: LifecycleOptions): void {
                 }; all ready ${d.recoverySeconds.toFixed(1)} s after its replacement`,
             ),
             `fewest ready: ${workloads.map((w) => `${w.ref} ${w.fewestReady}/${w.replicas}`).join(", ")}`,
+            `fewest zones with a ready pod: ${workloads
+              .filter((w) => w.replicas > 1)
+              .map((w) => `${w.ref} ${w.fewestReadyZones}`)
+              .join(", ")}`,
             `no ready pod for: ${
               workloads
                 .filter((w) => w.unavailableSeconds > 0)
