@@ -4,6 +4,9 @@ import { workloadSpec } from "../common/workloadSpec";
 export const LOKI = workloadSpec("loki", { http: { port: 3100, scrape: true }, grpc: { port: 9096 } });
 export const LOKI_PATHS = { config: "/etc/loki/config", rules: "/etc/loki/rules", data: "/loki" } as const;
 
+/** Loki's canary: writes known lines to its stdout and reads them back from Loki; metrics on `http`. */
+export const LOKI_CANARY = workloadSpec("loki-canary", { http: { port: 3500, scrape: true } });
+
 export const ALLOY = workloadSpec("alloy", { http: { port: 12345, scrape: true } });
 export const ALLOY_PATHS = { config: "/etc/alloy", data: "/var/lib/alloy/data" } as const;
 

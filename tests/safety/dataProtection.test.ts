@@ -103,7 +103,8 @@ describe("data protection", () => {
  * Grafana on 2 over a shared database, the collector's gateway and aggregator tiers on 2 each, and
  * Thanos Query, the query path over the Prometheus replicas, on 2.
  * Loki and Tempo stay single binaries on one volume (docs/operations.md explains), kube-state-metrics is
- * one replica by design (two would double every series).
+ * one replica by design (two would double every series), and so is Loki's canary (a second one
+ * would only prove the same path twice; a lost canary pod loses no one's data).
  */
 const PROD_REPLICAS: Record<string, number> = {
   alertmanager: 3,
@@ -115,6 +116,7 @@ const PROD_REPLICAS: Record<string, number> = {
   loki: 1,
   tempo: 1,
   "kube-state-metrics": 1,
+  "loki-canary": 1,
 };
 
 describe("replicated workloads", () => {
