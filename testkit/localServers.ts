@@ -520,20 +520,25 @@ const epochOffset = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
  * A line as containerd writes it to a pod log file: the time in RFC 3339 with nanoseconds (Go's
  * RFC3339Nano, trailing zeros dropped), the stream, the full-line tag and the text.
  */
-function criLine(line: string): string {
+function criLine(line: string, stream: "stdout" | "stderr"): string {
   const nanos = process.hrtime.bigint() + epochOffset;
   const seconds = new Date(Number(nanos / 1_000_000n)).toISOString().slice(0, 19);
   const fraction = String(nanos % 1_000_000_000n)
     .padStart(9, "0")
     .replace(/0+$/, "");
-  return `${seconds}${fraction === "" ? "" : `.${fraction}`}Z stdout F ${line}\n`;
+  return `${seconds}${fraction === "" ? "" : `.${fraction}`}Z ${stream} F ${line}\n`;
 }
 
 /** Appends lines to a pod's log file under `dir` as containerd does, creating it on first use. */
-export function writePodLog(dir: string, pod: LogPod, lines: readonly string[]): void {
+export function writePodLog(
+  dir: string,
+  pod: LogPod,
+  lines: readonly string[],
+  stream: "stdout" | "stderr" = "stdout",
+): void {
   const file = podLogFile(dir, pod);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.appendFileSync(file, lines.map(criLine).join(""));
+  fs.appendFileSync(file, lines.map((line) => criLine(line, stream)).join(""));
 }
 
 /** The targets Kubernetes pod discovery gives for these pods (one per container), in Alloy syntax. */
@@ -591,8 +596,8 @@ function withoutBlock(text: string, header: string): string {
 
 /**
  * The log agent in `node` mode: the real Alloy with the rendered config, args and environment.
- * Rewritten, as nothing else can exist outside a cluster: Kubernetes discovery becomes the static
- * targets it would find for `pods` (this node's), the host's pod log directory `dir`/var/log/pods
+ * Rewritten, as nothing else can exist outside a cluster: Kubernetes discovery (the apps' pods and
+ * the canary) becomes the static targets it would find for `pods` (this node's), the host's pod log directory `dir`/var/log/pods
  * (write to it with `writePodLog`), the Loki URL `lokiBase`, the listen address a free local port, the storage path a
  * directory under `dir` (started again with the same `dir`, it resumes from its positions).
  */
@@ -616,8 +621,11 @@ export async function startAlloy(
   fs.mkdirSync(podLogs, { recursive: true });
 
   const rendered = configMapData(objects, "alloy-config")["config.alloy"];
-  const text = withoutBlock(rendered, 'discovery.kubernetes "pods" {')
-    .replace("discovery.kubernetes.pods.targets", discoveredTargets(pods))
+  const text = withoutBlock(
+    withoutBlock(rendered, 'discovery.kubernetes "pods" {'),
+    'discovery.kubernetes "canary" {',
+  )
+    .replace(/array\.concat\(discovery\.kubernetes\.[^)]*\)/, () => discoveredTargets(pods))
     .replaceAll(`"${mountOf(hostLogs)}/`, `"${podLogs}/`)
     .replace(/url = "http:\/\/[^"/]+\/loki\/api\/v1\/push"/, `url = "${lokiBase}/loki/api/v1/push"`);
   const file = path.join(dir, "config.alloy");

@@ -110,6 +110,8 @@ export const tools = {
   alertmanager: () => fromSetup("alertmanager", "alertmanager"),
   // Built by the component tests' setup (tests/components/globalSetup.ts) only.
   loki: () => fromSetup("loki", "loki"),
+  // Loki's canary, built from the same module as Loki (a second tool of tools/loki).
+  lokiCanary: () => fromSetup("loki", "loki-canary"),
   // Loki's rule-file validator (LogQL included), built apart from Loki so npm test need not build Loki.
   lokitool: () => fromSetup("lokitool", "lokitool"),
   otelcol: () => fromSetup("otelcol", "otelcol"),
