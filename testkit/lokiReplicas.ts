@@ -5,7 +5,7 @@ import * as path from "path";
 import { NODE_ZONE_PLACEHOLDER } from "../components/logs/zoneReader";
 import { KubeObject } from "../render/manifest";
 import { Json } from "./json";
-import { LocalLoki, bootLoki, localLokiConfig } from "./localServers";
+import { LocalLoki, LocalLokiConfig, bootLoki, localLokiConfig } from "./localServers";
 import { LocalS3 } from "./objectStore";
 import { Servers, freePort, restartServer } from "./processes";
 import { containerEnv } from "./rendered";
@@ -33,49 +33,69 @@ export async function startLokiReplicas(
   s3: LocalS3,
   zones: readonly string[],
 ): Promise<LokiReplica[]> {
-  const gossipPorts = await Promise.all(zones.map(() => freePort()));
-  const locals = await Promise.all(
-    zones.map(async (zone, i) => {
-      const own = path.join(dir, `loki-${i}`);
-      fs.mkdirSync(own, { recursive: true });
-      const local = await localLokiConfig(objects, own, "http://127.0.0.1:9");
-      const { config } = local;
-      const s3Config = config.common.storage.s3 as Json;
-      if (s3Config?.bucketnames !== s3.bucket || s3Config?.region !== s3.region) {
-        throw new Error(`the rendered Loki does not store in ${s3.bucket} (${s3.region})`);
-      }
-      config.common.storage.s3 = {
-        ...s3Config,
-        endpoint: s3.endpoint,
-        insecure: true,
-        s3forcepathstyle: true,
-        access_key_id: s3.accessKeyId,
-        secret_access_key: s3.secretAccessKey,
-      };
-      if (config.common.ring.instance_availability_zone !== NODE_ZONE_PLACEHOLDER) {
-        throw new Error("the rendered Loki config has no zone for the zone reader to fill in");
-      }
-      config.common.ring = {
-        ...config.common.ring,
-        instance_id: `loki-${i}`,
-        instance_addr: "127.0.0.1",
-        instance_availability_zone: zone,
-      };
-      if (!/^localhost:\d+$/.test(String(config.frontend_worker?.frontend_address))) {
-        throw new Error("the rendered Loki config does not point its queriers at their own frontend");
-      }
-      config.frontend_worker.frontend_address = `127.0.0.1:${config.server.grpc_listen_port}`;
-      config.memberlist = {
-        ...config.memberlist,
-        bind_addr: ["127.0.0.1"],
-        bind_port: gossipPorts[i],
-        advertise_addr: "127.0.0.1",
-        advertise_port: gossipPorts[i],
-        join_members: gossipPorts.map((port) => `127.0.0.1:${port}`),
-      };
-      return { own, local, zone, name: `loki-${i}` };
-    }),
-  );
+  // Every port of every process distinct: a free port is free only until someone binds it, and a
+  // port handed out twice here would stop a replica at its start.
+  const taken = new Set<number>();
+  const distinctPorts = (ports: number[]) =>
+    new Set(ports).size === ports.length && ports.every((port) => !taken.has(port));
+  const configs: LocalLokiConfig[] = [];
+  for (const i of zones.keys()) {
+    const own = path.join(dir, `loki-${i}`);
+    fs.mkdirSync(own, { recursive: true });
+    let local = await localLokiConfig(objects, own, "http://127.0.0.1:9");
+    while (!distinctPorts([local.httpPort, local.config.server.grpc_listen_port as number])) {
+      local = await localLokiConfig(objects, own, "http://127.0.0.1:9");
+    }
+    taken.add(local.httpPort).add(local.config.server.grpc_listen_port as number);
+    configs.push(local);
+  }
+  const gossipPorts: number[] = [];
+  while (gossipPorts.length < zones.length) {
+    const port = await freePort();
+    if (distinctPorts([port])) {
+      taken.add(port);
+      gossipPorts.push(port);
+    }
+  }
+  const locals = zones.map((zone, i) => {
+    const own = path.join(dir, `loki-${i}`);
+    const local = configs[i];
+    const { config } = local;
+    const s3Config = config.common.storage.s3 as Json;
+    if (s3Config?.bucketnames !== s3.bucket || s3Config?.region !== s3.region) {
+      throw new Error(`the rendered Loki does not store in ${s3.bucket} (${s3.region})`);
+    }
+    config.common.storage.s3 = {
+      ...s3Config,
+      endpoint: s3.endpoint,
+      insecure: true,
+      s3forcepathstyle: true,
+      access_key_id: s3.accessKeyId,
+      secret_access_key: s3.secretAccessKey,
+    };
+    if (config.common.ring.instance_availability_zone !== NODE_ZONE_PLACEHOLDER) {
+      throw new Error("the rendered Loki config has no zone for the zone reader to fill in");
+    }
+    config.common.ring = {
+      ...config.common.ring,
+      instance_id: `loki-${i}`,
+      instance_addr: "127.0.0.1",
+      instance_availability_zone: zone,
+    };
+    if (!/^localhost:\d+$/.test(String(config.frontend_worker?.frontend_address))) {
+      throw new Error("the rendered Loki config does not point its queriers at their own frontend");
+    }
+    config.frontend_worker.frontend_address = `127.0.0.1:${config.server.grpc_listen_port}`;
+    config.memberlist = {
+      ...config.memberlist,
+      bind_addr: ["127.0.0.1"],
+      bind_port: gossipPorts[i],
+      advertise_addr: "127.0.0.1",
+      advertise_port: gossipPorts[i],
+      join_members: gossipPorts.map((port) => `127.0.0.1:${port}`),
+    };
+    return { own, local, zone, name: `loki-${i}` };
+  });
   return Promise.all(
     locals.map(async ({ own, local, zone, name }) => ({
       ...(await bootLoki(servers, objects, own, local)),

@@ -4,7 +4,7 @@
 // readiness probe `failureThreshold` times in a row; it comes back once the probe passes again. Nothing is retried: a request that
 // reaches a process as it dies fails, as it would through kube-proxy.
 import * as http from "http";
-import { AddressInfo } from "net";
+import * as net from "net";
 
 /** The response header naming the endpoint that answered. */
 export const ENDPOINT_HEADER = "x-service-endpoint";
@@ -50,14 +50,18 @@ export async function startServiceStandIn(
   await Promise.all(endpoints.map(probe));
   const prober = setInterval(() => endpoints.forEach((e) => void probe(e)), readiness.periodMs);
 
-  const server = http.createServer((req, res) => {
+  const pick = (): string | undefined => {
     const live = endpoints.filter((e) => ready.has(e));
-    if (live.length === 0) {
+    return live.length === 0 ? undefined : live[next++ % live.length];
+  };
+  const server = http.createServer((req, res) => {
+    const endpoint = pick();
+    if (endpoint === undefined) {
       res.writeHead(503);
       res.end("no ready endpoint");
       return;
     }
-    const target = new URL(req.url ?? "/", live[next++ % live.length]);
+    const target = new URL(req.url ?? "/", endpoint);
     const upstream = http.request(
       target,
       { method: req.method, headers: { ...req.headers, host: target.host } },
@@ -74,9 +78,33 @@ export async function startServiceStandIn(
     });
     req.pipe(upstream);
   });
+  const tunnels = new Set<net.Socket>();
+  // A WebSocket (Loki's tail) is a connection to one endpoint for its whole life, as through kube-proxy.
+  server.on("upgrade", (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+    const endpoint = pick();
+    if (endpoint === undefined) {
+      client.destroy();
+      return;
+    }
+    const { hostname, port } = new URL(endpoint);
+    const upstream = net.connect(Number(port), hostname, () => {
+      const headers = Object.entries(req.headers).flatMap(([name, value]) =>
+        (Array.isArray(value) ? value : [value ?? ""]).map((v) => `${name}: ${v}\r\n`),
+      );
+      upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers.join("")}\r\n`);
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    tunnels.add(client).add(upstream);
+    upstream.on("close", () => client.destroy());
+    client.on("close", () => upstream.destroy());
+    upstream.on("error", () => client.destroy());
+    client.on("error", () => upstream.destroy());
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    base: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
     notReady: (endpoint) => {
       ready.delete(endpoint);
       // A probe in flight when the process stopped may still pass: the one after it decides.
@@ -87,6 +115,7 @@ export async function startServiceStandIn(
       new Promise((resolve) => {
         clearInterval(prober);
         server.closeAllConnections();
+        tunnels.forEach((socket) => socket.destroy());
         server.close(() => resolve());
       }),
   };
