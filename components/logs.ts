@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { deployAlloy } from "./logs/alloyWorkload";
+import { deployLokiCanary } from "./logs/canaryWorkload";
 import { TRACE_ID_REGEX } from "./logs/logPatterns";
 import { extraLokiRuleFileProblems } from "./logs/lokiRules";
 import { deployLoki } from "./logs/lokiWorkload";
-import { ALLOY, LOKI } from "./logs/names";
+import { ALLOY, LOKI, LOKI_CANARY } from "./logs/names";
 import { LogsSettings } from "./logs/settings";
 import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./metrics/scrapeJobs";
@@ -17,9 +18,10 @@ import { alloyNamespace } from "./logs/alloyNamespace";
 export type LogsArgs = LogsSettings;
 
 /**
- * Loki (single binary, schema v13/tsdb, ruler to Alertmanager) and Grafana Alloy collecting the
+ * Loki (single binary, schema v13/tsdb, ruler to Alertmanager), Grafana Alloy collecting the
  * app namespaces' logs with the reference labels, trace context as structured metadata and
- * optional address masking.
+ * optional address masking, and Loki's canary proving that lines written to a pod's stdout come
+ * back from Loki.
  */
 export class Logs extends pulumi.ComponentResource {
   /** Loki's in-cluster URL. */
@@ -29,11 +31,12 @@ export class Logs extends pulumi.ComponentResource {
   /** The expression that finds a trace ID in a log line, as the pipeline extracts it. */
   public readonly traceIdExpression: string;
 
-  /** Loki's and Alloy's own metrics, for Prometheus: they depend only on the settings. */
+  /** Loki's, Alloy's and the canary's own metrics, for Prometheus: they depend only on the settings. */
   static scrapeJobs(settings: Pick<LogsSettings, "namespaces" | "logs">): ScrapeConfig[] {
     return [
       workloadScrapeJob(LOKI, settings.namespaces.observability),
       workloadScrapeJob(ALLOY, alloyNamespace(settings)),
+      workloadScrapeJob(LOKI_CANARY, settings.namespaces.observability),
     ];
   }
 
@@ -48,6 +51,7 @@ export class Logs extends pulumi.ComponentResource {
 
     const loki = deployLoki(name, args, children);
     deployAlloy(name, args, children);
+    deployLokiCanary(name, args, children);
 
     this.lokiUrl = loki.url;
     this.tenant = args.logs.tenant;

@@ -6,6 +6,7 @@ export const COMPONENTS = [
   "nodeExporter",
   "loki",
   "alloy",
+  "lokiCanary",
   "otelCollector",
   "tempo",
   "grafana",

@@ -34,7 +34,9 @@ const images: StackConfigInput["images"] = {
   alertmanager: "quay.io/prometheus/alertmanager:v0.28.1",
   kubeStateMetrics: "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0",
   nodeExporter: "quay.io/prometheus/node-exporter:v1.9.1",
-  loki: "docker.io/grafana/loki:3.5.3",
+  loki: "docker.io/grafana/loki:3.7.8",
+  // The same release as Loki: its canary is built from Loki's module (tools/loki).
+  lokiCanary: "docker.io/grafana/loki-canary:3.7.8",
   alloy: "docker.io/grafana/alloy:v1.19.0",
   otelCollector: "docker.io/otel/opentelemetry-collector-contrib:0.130.1",
   tempo: "docker.io/grafana/tempo:2.8.2",
@@ -184,6 +186,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       // Alloy's steady use at the rated load is close to this request; a tighter limit holds its Go
       // heap at its GOMEMLIMIT.
       alloy: resources("50m", "192Mi", "200m", "384Mi", EPHEMERAL.scratch),
+      lokiCanary: resources("5m", "24Mi", "50m", "64Mi"),
       otelCollector: resources("50m", "96Mi", "300m", "384Mi"),
       otelCollectorAggregator: resources("50m", "128Mi", "300m", "384Mi"),
       tempo: resources("50m", "128Mi", "300m", "512Mi", EPHEMERAL.scratch),
@@ -287,6 +290,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       loki: resources("500m", "512Mi", "2", "2Gi", EPHEMERAL.scratch),
       // Its start-up catch-up over the rated pods' files needs more than half a core: less would throttle it.
       alloy: resources("100m", "256Mi", "1", "512Mi", EPHEMERAL.scratch),
+      lokiCanary: resources("10m", "32Mi", "100m", "64Mi"),
       // The gateway only routes; the aggregators hold traces until the sampling decision.
       otelCollector: resources("100m", "96Mi", "500m", "256Mi"),
       otelCollectorAggregator: resources("250m", "256Mi", "1", "1Gi"),

@@ -1,8 +1,8 @@
 // `npm run verify -- <stack> [--wait <seconds>]`: after `up`, checks the running stack end to end
 // and prints one line per check, each failure with its fix: workloads ready, Prometheus targets up,
-// the Alertmanager cluster whole, the Watchdog alert delivered, Loki ready and receiving, the
-// collector receiving and exporting, Tempo ready, Grafana's datasources healthy and dashboards
-// provisioned. It reaches the services through the kind NodePorts or port-forwards through the
+// the Alertmanager cluster whole, the Watchdog alert delivered, Loki ready and receiving, the Loki
+// canary's lines coming back with none missing, the collector receiving and exporting, Tempo
+// ready, Grafana's datasources healthy and dashboards provisioned. It reaches the services through the kind NodePorts or port-forwards through the
 // stack's own kube context. It changes no object; it sends one probe span (service
 // observability-verify) through the collector. Exits 0 only when nothing is blocking.
 import * as k8s from "@kubernetes/client-node";

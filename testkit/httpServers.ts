@@ -6,7 +6,8 @@ export interface LocalHttpServer {
   close(): Promise<void>;
 }
 
-function listen(handler: http.RequestListener): Promise<LocalHttpServer> {
+/** A local HTTP server on a free 127.0.0.1 port, answering with `handler`. */
+export function listen(handler: http.RequestListener): Promise<LocalHttpServer> {
   const server = http.createServer(handler);
   return new Promise((resolve) => {
     server.listen(0, "127.0.0.1", () =>

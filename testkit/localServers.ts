@@ -22,6 +22,7 @@ import {
 } from "./rendered";
 import { tools } from "./tools";
 import { Json } from "./json";
+import { samples } from "./expositions/index";
 
 /** Rewrites in-pod paths under `from` to `to` in every string of a parsed config. */
 function movePaths(value: unknown, from: string, to: string): unknown {
@@ -37,7 +38,7 @@ function movePaths(value: unknown, from: string, to: string): unknown {
   return value;
 }
 
-interface StartOptions {
+export interface StartOptions {
   /**
    * false: return as soon as the process is spawned, for a caller that times the startup itself.
    * @default true
@@ -57,18 +58,24 @@ export interface LocalLoki extends Running {
   readonly headers: Record<string, string>;
 }
 
+/** The rendered Loki config as run under `dir`, before its storage and ring are decided. */
+export interface LocalLokiConfig {
+  readonly config: Json;
+  readonly tenant: string;
+  /** Stands in for the pod's data volume. */
+  readonly dataDir: string;
+  readonly httpPort: number;
+}
+
 /**
- * Loki with the rendered config and rules. Rewritten: listen addresses and ports, the ring's
- * instance address, data and rule directories, the Alertmanager URL, and in prod S3, which becomes
- * the filesystem, and the replicated ring, which becomes one process's. Started again with the same `dir`, it runs on the data the last one left.
+ * The rendered Loki config and rules under `dir`: listen addresses and ports (free 127.0.0.1
+ * ones), the ring's instance address, data and rule directories, the Alertmanager URL rewritten.
  */
-export async function startLoki(
-  servers: Servers,
+export async function localLokiConfig(
   objects: readonly KubeObject[],
   dir: string,
   alertmanagerUrl: string,
-  options: StartOptions = {},
-): Promise<LocalLoki> {
+): Promise<LocalLokiConfig> {
   const mounts = objectNamed(objects, "StatefulSet", "loki").spec.template.spec.containers[0]
     .volumeMounts as Json[];
   const rulesMount = (mounts.find((m) => m.name === "rules") as Json).mountPath as string;
@@ -91,13 +98,48 @@ export async function startLoki(
     grpc_listen_port: grpcPort,
   };
   config.common.instance_addr = "127.0.0.1";
-  if (config.memberlist !== undefined) {
-    // One process stands for the replicated ring (prod): its rings in memory, each line on it alone.
-    delete config.memberlist;
-    config.common.replication_factor = 1;
-    config.common.ring = { kvstore: { store: "inmemory" } };
-  }
   config.ruler.alertmanager_url = alertmanagerUrl;
+  return { config, tenant, dataDir, httpPort };
+}
+
+/** Writes a local Loki config to `dir`/loki.yaml and starts Loki on it with the rendered flags. */
+export async function bootLoki(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  dir: string,
+  local: LocalLokiConfig,
+  options: StartOptions = {},
+): Promise<LocalLoki> {
+  const file = path.join(dir, "loki.yaml");
+  fs.writeFileSync(file, yaml.dump(local.config));
+  const base = `http://127.0.0.1:${local.httpPort}`;
+  const args = containerArgs(objects, "loki", { "-config.file": file });
+  // The ingester reports ready only after its ring settles (about 15 s).
+  const server = await servers.start(tools.loki(), args, readiness(`${base}/ready`, options), {
+    timeoutMs: 90000,
+    cwd: dir,
+    env: { ...containerEnv(objects, "loki"), ...options.env },
+  });
+  const headers: Record<string, string> =
+    local.config.auth_enabled === true ? { "X-Scope-OrgID": local.tenant } : {};
+  return { base, server, tenant: local.tenant, headers };
+}
+
+/**
+ * Loki with the rendered config and rules (`localLokiConfig`), as one process: S3 (prod) replaced
+ * by the filesystem, and prod's replicated ring by one replica's (in memory, replication factor 1;
+ * `startLokiReplicas` runs the replicated one). Started again with the same `dir`, it runs on the
+ * data the last one left.
+ */
+export async function startLoki(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  dir: string,
+  alertmanagerUrl: string,
+  options: StartOptions = {},
+): Promise<LocalLoki> {
+  const local = await localLokiConfig(objects, dir, alertmanagerUrl);
+  const { config, dataDir } = local;
   if (config.common.storage.s3 !== undefined) {
     config.common.storage = {
       filesystem: { chunks_directory: `${dataDir}/chunks`, rules_directory: `${dataDir}/rules` },
@@ -107,19 +149,13 @@ export async function startLoki(
     }
     config.compactor.delete_request_store = "filesystem";
   }
-  const file = path.join(dir, "loki.yaml");
-  fs.writeFileSync(file, yaml.dump(config));
-
-  const base = `http://127.0.0.1:${httpPort}`;
-  const args = containerArgs(objects, "loki", { "-config.file": file });
-  // The ingester reports ready only after its ring settles (about 15 s).
-  const server = await servers.start(tools.loki(), args, readiness(`${base}/ready`, options), {
-    timeoutMs: 90000,
-    cwd: dir,
-    env: { ...containerEnv(objects, "loki"), ...options.env },
-  });
-  const headers: Record<string, string> = config.auth_enabled === true ? { "X-Scope-OrgID": tenant } : {};
-  return { base, server, tenant, headers };
+  if (config.memberlist !== undefined) {
+    config.common.replication_factor = 1;
+    config.common.ring = { kvstore: { store: "inmemory" } };
+    delete config.memberlist;
+    delete config.frontend_worker;
+  }
+  return bootLoki(servers, objects, dir, local, options);
 }
 
 interface PrometheusOptions extends StartOptions {
@@ -484,20 +520,25 @@ const epochOffset = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
  * A line as containerd writes it to a pod log file: the time in RFC 3339 with nanoseconds (Go's
  * RFC3339Nano, trailing zeros dropped), the stream, the full-line tag and the text.
  */
-function criLine(line: string): string {
+function criLine(line: string, stream: "stdout" | "stderr"): string {
   const nanos = process.hrtime.bigint() + epochOffset;
   const seconds = new Date(Number(nanos / 1_000_000n)).toISOString().slice(0, 19);
   const fraction = String(nanos % 1_000_000_000n)
     .padStart(9, "0")
     .replace(/0+$/, "");
-  return `${seconds}${fraction === "" ? "" : `.${fraction}`}Z stdout F ${line}\n`;
+  return `${seconds}${fraction === "" ? "" : `.${fraction}`}Z ${stream} F ${line}\n`;
 }
 
 /** Appends lines to a pod's log file under `dir` as containerd does, creating it on first use. */
-export function writePodLog(dir: string, pod: LogPod, lines: readonly string[]): void {
+export function writePodLog(
+  dir: string,
+  pod: LogPod,
+  lines: readonly string[],
+  stream: "stdout" | "stderr" = "stdout",
+): void {
   const file = podLogFile(dir, pod);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.appendFileSync(file, lines.map(criLine).join(""));
+  fs.appendFileSync(file, lines.map((line) => criLine(line, stream)).join(""));
 }
 
 /** The targets Kubernetes pod discovery gives for these pods (one per container), in Alloy syntax. */
@@ -555,8 +596,8 @@ function withoutBlock(text: string, header: string): string {
 
 /**
  * The log agent in `node` mode: the real Alloy with the rendered config, args and environment.
- * Rewritten, as nothing else can exist outside a cluster: Kubernetes discovery becomes the static
- * targets it would find for `pods` (this node's), the host's pod log directory `dir`/var/log/pods
+ * Rewritten, as nothing else can exist outside a cluster: Kubernetes discovery (the apps' pods and
+ * the canary) becomes the static targets it would find for `pods` (this node's), the host's pod log directory `dir`/var/log/pods
  * (write to it with `writePodLog`), the Loki URL `lokiBase`, the listen address a free local port, the storage path a
  * directory under `dir` (started again with the same `dir`, it resumes from its positions).
  */
@@ -580,8 +621,11 @@ export async function startAlloy(
   fs.mkdirSync(podLogs, { recursive: true });
 
   const rendered = configMapData(objects, "alloy-config")["config.alloy"];
-  const text = withoutBlock(rendered, 'discovery.kubernetes "pods" {')
-    .replace("discovery.kubernetes.pods.targets", discoveredTargets(pods))
+  const text = withoutBlock(
+    withoutBlock(rendered, 'discovery.kubernetes "pods" {'),
+    'discovery.kubernetes "canary" {',
+  )
+    .replace(/array\.concat\(discovery\.kubernetes\.[^)]*\)/, () => discoveredTargets(pods))
     .replaceAll(`"${mountOf(hostLogs)}/`, `"${podLogs}/`)
     .replace(/url = "http:\/\/[^"/]+\/loki\/api\/v1\/push"/, `url = "${lokiBase}/loki/api/v1/push"`);
   const file = path.join(dir, "config.alloy");
@@ -611,4 +655,17 @@ export async function startAlloy(
     timeoutMs: 60000,
   });
   return { base, server };
+}
+
+/** The log agent's loki.write counters from its /metrics, summed over endpoints and reasons. */
+export async function alloyWriteCounters(
+  alloy: Running,
+): Promise<Record<"sent" | "dropped" | "retries", number>> {
+  const all = samples(await (await fetch(`${alloy.base}/metrics`)).text());
+  const total = (name: string) => all.filter((s) => s.name === name).reduce((n, s) => n + s.value, 0);
+  return {
+    sent: total("loki_write_sent_entries_total"),
+    dropped: total("loki_write_dropped_entries_total"),
+    retries: total("loki_write_batch_retries_total"),
+  };
 }

@@ -1,6 +1,7 @@
 // Log lines as the reference Spring services print them, and pushes as Alloy sends them to Loki:
 // shared by the Loki component tests and the load bench.
 import { SPAN_ID_REGEX, TRACE_ID_REGEX } from "../components/logs/logPatterns";
+import { hex } from "./localServers";
 
 /** A line in the reference Spring pattern: `%5p [service,traceId,spanId]`. */
 export function springLine(
@@ -12,6 +13,16 @@ export function springLine(
 ): string {
   return `2026-11-22 10:00:00.000 ${level.padStart(5)} [${service},${traceId},${spanId}] 1 --- [nio-8080-exec-1] c.t.TicketController : ${message}`;
 }
+
+/**
+ * A Spring Boot 3 console line (`%5p [service,traceId,spanId]`, the time now) carrying a sequence
+ * number, so a fault test can tell which lines arrived and how often.
+ */
+export const faultProbeLine = (service: string, seq: number): string =>
+  `${new Date().toISOString()}  INFO [${service},${hex(16)},${hex(8)}] 1 --- [nio-3002-exec-1] c.t.TicketController : fault probe seq=${seq}`;
+
+/** The sequence number of a `faultProbeLine`. */
+export const faultProbeSequence = (line: string): number => Number(/seq=(\d+)/.exec(line)?.[1]);
 
 /**
  * A push as Alloy makes it: the stream labels its relabel rules and level stage set, and the trace

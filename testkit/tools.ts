@@ -1,5 +1,5 @@
-// The binaries the tests run: Go tools built from tools/<name> (scripts/tools/build.sh) and Checkov
-// (scripts/tools/checkov.sh), each once per version into a cache outside the repo. A jest global
+// The binaries the tests run: Go tools built from tools/<name> (scripts/tools/build.sh), Checkov
+// (scripts/tools/checkov.sh) and moto's S3 server (scripts/tools/moto.sh), each once per version into a cache outside the repo. A jest global
 // setup gets them and hands their paths to the test files through the environment.
 import { execFileSync } from "child_process";
 import * as path from "path";
@@ -37,6 +37,11 @@ export function toolDirectory(name: GoTool): string {
 /** Installs Checkov unless its version is cached, and returns its executable. */
 export function checkovExecutable(): string {
   return install("checkov.sh");
+}
+
+/** Installs moto's S3 server unless its version is cached, and returns its executable. */
+export function motoServerExecutable(): string {
+  return install("moto.sh");
 }
 
 /** The environment variable through which a jest global setup hands each tool's directory to the test files. */
@@ -85,6 +90,18 @@ function fromSetup(tool: GoTool, binary: string): string {
   return path.join(dir, binary);
 }
 
+/** The variable through which the component tests' global setup hands on moto's server. */
+export const MOTO_SERVER_VARIABLE = "MOTO_SERVER";
+
+/** An executable a jest global setup installed and handed on in `variable`. */
+function installedBySetup(variable: string, setup: string): string {
+  const executable = process.env[variable];
+  if (executable === undefined) {
+    throw new Error(`${variable} is not set: run the tests through jest (${setup} installs it)`);
+  }
+  return executable;
+}
+
 export const tools = {
   kubeValidate: () => fromSetup("kube-validate", "kube-validate"),
   promtool: () => fromSetup("prometheus", "promtool"),
@@ -93,6 +110,8 @@ export const tools = {
   alertmanager: () => fromSetup("alertmanager", "alertmanager"),
   // Built by the component tests' setup (tests/components/globalSetup.ts) only.
   loki: () => fromSetup("loki", "loki"),
+  // Loki's canary, built from the same module as Loki (a second tool of tools/loki).
+  lokiCanary: () => fromSetup("loki", "loki-canary"),
   // Loki's rule-file validator (LogQL included), built apart from Loki so npm test need not build Loki.
   lokitool: () => fromSetup("lokitool", "lokitool"),
   otelcol: () => fromSetup("otelcol", "otelcol"),
@@ -105,11 +124,6 @@ export const tools = {
   kubeControllerManager: () => fromSetup("kubernetes", "kube-controller-manager"),
   kubeScheduler: () => fromSetup("kubernetes", "kube-scheduler"),
   kwok: () => fromSetup("kwok", "kwok"),
-  checkov: () => {
-    const executable = process.env.CHECKOV;
-    if (executable === undefined) {
-      throw new Error("CHECKOV is not set: run the tests through jest (tests/globalSetup.ts installs it)");
-    }
-    return executable;
-  },
+  checkov: () => installedBySetup("CHECKOV", "tests/globalSetup.ts"),
+  motoServer: () => installedBySetup(MOTO_SERVER_VARIABLE, "tests/components/globalSetup.ts"),
 };

@@ -9,35 +9,45 @@ import {
   SPRING_LEVEL_REGEX,
   TRACE_ID_REGEX,
 } from "./logPatterns";
-import { LOKI } from "./names";
+import { LOKI, LOKI_CANARY } from "./names";
 import { LogsSettings } from "./settings";
+
+type Attributes = NonNullable<AlloyBlock["attributes"]>;
 
 const rule = (attributes: AlloyBlock["attributes"]): AlloyBlock => ({ name: "rule", attributes });
 
-/** Pods of the app namespaces; in `node` mode only those on this agent's node. */
+/**
+ * Pods of the app namespaces, and the Loki canary in the stack's namespace (its lines take the
+ * apps' path); in `node` mode only those on this agent's node.
+ */
 function discovery(config: LogsSettings): AlloyBlock[] {
   const node = config.logs.collectionMode === "node";
+  const onThisNode: Attributes = node ? { field: expression('"spec.nodeName=" + sys.env("NODE_NAME")') } : {};
+  const pods = (label: string, namespaces: readonly string[], selector: Attributes): AlloyBlock => ({
+    name: "discovery.kubernetes",
+    label,
+    attributes: { role: "pod" },
+    blocks: [
+      { name: "namespaces", attributes: { names: [...namespaces] } },
+      ...(Object.keys(selector).length === 0
+        ? []
+        : [{ name: "selectors", attributes: { role: "pod", ...selector } }]),
+    ],
+  });
   return [
-    {
-      name: "discovery.kubernetes",
-      label: "pods",
-      attributes: { role: "pod" },
-      blocks: [
-        { name: "namespaces", attributes: { names: [...config.apps.namespaces] } },
-        ...(node
-          ? [
-              {
-                name: "selectors",
-                attributes: { role: "pod", field: expression('"spec.nodeName=" + sys.env("NODE_NAME")') },
-              },
-            ]
-          : []),
-      ],
-    },
+    pods("pods", config.apps.namespaces, onThisNode),
+    pods("canary", [config.namespaces.observability], {
+      label: `app.kubernetes.io/name=${LOKI_CANARY.name}`,
+      ...onThisNode,
+    }),
     {
       name: "discovery.relabel",
       label: "pods",
-      attributes: { targets: expression("discovery.kubernetes.pods.targets") },
+      attributes: {
+        targets: expression(
+          "array.concat(discovery.kubernetes.pods.targets, discovery.kubernetes.canary.targets)",
+        ),
+      },
       blocks: [
         rule({ source_labels: ["__meta_kubernetes_namespace"], target_label: "namespace" }),
         rule({ source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" }),

@@ -13,7 +13,8 @@ const API_MODE_STORAGE = "1Gi";
  * Grafana Alloy as the log agent. `node` mode: a DaemonSet in the node namespace tailing
  * /var/log/pods read-only, its positions on a host path so a restart neither loses nor re-ships
  * lines. `api` mode: one replica in the restricted namespace streaming logs through the API, its
- * positions on a volume. Either way it reads pods only in the app namespaces (namespaced Roles).
+ * positions on a volume. Either way it reads pods only in the app namespaces and, for the Loki
+ * canary, the stack's (namespaced Roles).
  */
 export function deployAlloy(name: string, config: LogsSettings, opts: pulumi.CustomResourceOptions): void {
   const node = config.logs.collectionMode === "node";
@@ -29,7 +30,8 @@ export function deployAlloy(name: string, config: LogsSettings, opts: pulumi.Cus
       placement: "alloy",
       serviceAccount: {
         namespacedAccess: {
-          namespaces: config.apps.namespaces,
+          // The stack's own namespace for the Loki canary, whose lines take the apps' path.
+          namespaces: [...config.apps.namespaces, config.namespaces.observability],
           rules: [
             { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] },
             ...(node ? [] : [{ apiGroups: [""], resources: ["pods/log"], verbs: ["get"] }]),

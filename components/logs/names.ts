@@ -18,6 +18,9 @@ export const LOKI_PATHS = {
 /** The headless Service through which replicas find each other, ready or not, to join the ring. */
 export const LOKI_MEMBERLIST_SERVICE = "loki-memberlist";
 
+/** Loki's canary: writes known lines to its stdout and reads them back from Loki; metrics on `http`. */
+export const LOKI_CANARY = workloadSpec("loki-canary", { http: { port: 3500, scrape: true } });
+
 export const ALLOY = workloadSpec("alloy", { http: { port: 12345, scrape: true } });
 export const ALLOY_PATHS = { config: "/etc/alloy", data: "/var/lib/alloy/data" } as const;
 

@@ -276,6 +276,14 @@ export function selfMonitoringRules(runbookBaseUrl: string): RuleGroup {
         "{{ $value | humanize }} lines were dropped in 10 minutes after Loki kept refusing them (retries exhausted, rate limits, or Loki down).",
       ),
       alert(
+        "LogLinesMissing",
+        "critical",
+        "sum by (namespace, pod) (increase(loki_canary_missing_entries_total[15m])) > 0",
+        undefined,
+        "Lines the log canary {{ $labels.pod }} wrote never came back from Loki",
+        "{{ $value | humanize }} of its lines were still not in Loki 10 minutes after it wrote them (its tail and a direct query both missed them): the log path loses lines.",
+      ),
+      alert(
         "TracesDropped",
         "warning",
         // Both counters are per exporter and have the same labels: `reason` keeps them apart.

@@ -4,6 +4,7 @@ import { Check } from "./checks";
 import { Endpoints } from "./endpoints";
 import { EndpointName, VerifyExpectations } from "./expectations";
 import { grafanaFindings } from "./grafanaChecks";
+import { canaryFindings } from "./canaryChecks";
 import { logsFindings } from "./logsChecks";
 import { alertmanagerClusterFindings, targetFindings, watchdogFindings } from "./metricsChecks";
 import { tracesFindings } from "./tracesChecks";
@@ -78,6 +79,11 @@ export function verifyChecks(ctx: CheckContext): Check[] {
           namespace,
           runningPods: ctx.runningAppPods,
         }),
+    },
+    {
+      name: "Loki canary",
+      fixWhenUnreachable: unreachableHint(ctx, "prometheus"),
+      run: async () => canaryFindings(await endpoints.url("prometheus"), namespace),
     },
     {
       name: "collector and Tempo",

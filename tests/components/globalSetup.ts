@@ -1,4 +1,4 @@
-import { setUpTierTools } from "../../testkit/tools";
+import { MOTO_SERVER_VARIABLE, motoServerExecutable, setUpTierTools } from "../../testkit/tools";
 
 /** Marks every process of one component-test run (servers inherit it), so teardown finds only its own. */
 export const TEST_RUN_VARIABLE = "OBSERVABILITY_COMPONENT_TEST_RUN";
@@ -7,9 +7,11 @@ export const TEST_RUN_VARIABLE = "OBSERVABILITY_COMPONENT_TEST_RUN";
  * Builds (or finds in the cache) the binaries the component tests boot (testkit/tierTools.json):
  * Loki, the collector (OpenTelemetry Collector Builder, from tools/otelcol/manifest.yaml),
  * Prometheus and Alertmanager of the deployed versions, Alloy (the log agent and monitor scraper),
- * the OTLP sink that stands in for Tempo (which the module proxy here does not serve).
+ * the OTLP sink that stands in for Tempo (which the module proxy here does not serve); and moto's
+ * S3 server (from PyPI), the object store of the replicated Loki.
  */
 export default function globalSetup(): void {
   process.env[TEST_RUN_VARIABLE] = String(process.pid);
   setUpTierTools("components");
+  process.env[MOTO_SERVER_VARIABLE] = motoServerExecutable();
 }

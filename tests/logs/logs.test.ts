@@ -229,6 +229,7 @@ describe("Loki", () => {
     const config = lokiConfig(objects);
     expect(config.common).toMatchObject({ replication_factor: 1, ring: { kvstore: { store: "inmemory" } } });
     expect(config.memberlist).toBeUndefined();
+    expect(config.frontend_worker).toBeUndefined();
     expect(config.ruler.ring).toEqual({ kvstore: { store: "inmemory" } });
     const loki = objectNamed(objects, "StatefulSet", "loki");
     expect(loki.spec.replicas).toBe(1);
@@ -259,6 +260,9 @@ describe("Loki", () => {
       ],
       bind_port: LOKI.ports.memberlist.port,
     });
+    // Each replica's queriers take the queries of its own frontend, not of a scheduler ring.
+    expect(config.frontend_worker).toEqual({ frontend_address: `localhost:${LOKI.ports.grpc.port}` });
+    expect(config.query_scheduler).toBeUndefined();
     // Each rule group is evaluated by the one replica that owns it in the ruler ring.
     expect(config.ruler).toMatchObject({ enable_sharding: true });
     expect(config.ruler.ring).toBeUndefined();

@@ -109,6 +109,7 @@ describe("Prometheus", () => {
     expect(kind.scrape_configs.map((j: Json) => j.job_name)).toEqual([
       "loki",
       "alloy",
+      "loki-canary",
       "otel-collector",
       "tempo",
       "grafana",

@@ -251,6 +251,20 @@ export const ALERT_CASES: readonly AlertCase[] = [
     },
     { namespace: "observability-node", pod: "alloy-x", severity: "warning" },
   ),
+  // The canary's counter as the stack's scrape labels it; it counts a line once, 10 minutes late.
+  ...pair(
+    "LogLinesMissing",
+    "12m",
+    {
+      'loki_canary_missing_entries_total{namespace="observability",pod="loki-canary-6f7c9d8b4-q2w5e"}':
+        "0x5 0 0 3 3 3 3 3 3 3 3",
+    },
+    {
+      'loki_canary_missing_entries_total{namespace="observability",pod="loki-canary-6f7c9d8b4-q2w5e"}':
+        "0x15",
+    },
+    { namespace: "observability", pod: "loki-canary-6f7c9d8b4-q2w5e", severity: "critical" },
+  ),
   // The collector's own telemetry as it exposes it (labels as the stack's scrape adds them).
   ...pair(
     "TracesDropped",

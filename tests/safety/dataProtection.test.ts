@@ -102,8 +102,9 @@ describe("data protection", () => {
  * Prod high availability: Alertmanager clustered on 3, Prometheus on 2 (each scrapes everything),
  * Grafana on 2 over a shared database, the collector's gateway and aggregator tiers on 2 each, and
  * Thanos Query, the query path over the Prometheus replicas, on 2, Loki on 3 in one ring (each line
- * on a majority of them). Tempo stays a single binary on one volume (docs/operations.md explains), kube-state-metrics is
- * one replica by design (two would double every series).
+ * on a majority of them). Tempo stays a single binary on one volume (docs/operations.md explains),
+ * kube-state-metrics is one replica by design (two would double every series), and so is Loki's
+ * canary (a second one would only prove the same path twice; a lost canary pod loses no one's data).
  */
 const PROD_REPLICAS: Record<string, number> = {
   alertmanager: 3,
@@ -115,6 +116,7 @@ const PROD_REPLICAS: Record<string, number> = {
   loki: 3,
   tempo: 1,
   "kube-state-metrics": 1,
+  "loki-canary": 1,
 };
 
 describe("replicated workloads", () => {

@@ -29,6 +29,7 @@ export function workloadOfPod(name: string): PlacedWorkloadName {
     "otel-collector-aggregator": "otelCollectorAggregator",
     "monitor-scraper": "monitorScraper",
     "thanos-query": "thanosQuery",
+    "loki-canary": "lokiCanary",
   };
   if (name.startsWith("postgres-exporter-")) return "postgresExporter";
   if (name.startsWith("redis-exporter-")) return "redisExporter";

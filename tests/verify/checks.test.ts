@@ -2,6 +2,8 @@ import { Finding } from "../../scripts/cli/findings";
 import { Check, runChecks } from "../../scripts/verify/checks";
 import { freePort } from "../../testkit/processes";
 import { COLLECTOR_COUNTERS, probeSpan, sumSamples } from "../../scripts/verify/tracesChecks";
+import { canaryFindings } from "../../scripts/verify/canaryChecks";
+import { LocalHttpServer, listen } from "../../testkit/httpServers";
 
 const blocking = (message: string): Finding => ({ status: "blocking", message, fix: "fix it" });
 
@@ -89,5 +91,47 @@ describe("the collector's counters and the probe span", () => {
     expect(span.spanId).toMatch(/^[0-9a-f]{16}$/);
     expect(span.endTimeUnixNano).toBe("1700000000000000000");
     expect(JSON.parse(probeSpan()).resourceSpans[0].scopeSpans[0].spans[0].traceId).not.toBe(span.traceId);
+  });
+});
+
+describe("the Loki canary's counters, read through Prometheus", () => {
+  /** A stand-in for Prometheus' instant-query API answering `sum(<counter>)` from `values`. */
+  function prometheusWith(values: Record<string, number>): Promise<LocalHttpServer> {
+    return listen((request, response) => {
+      const query = new URL(request.url ?? "/", "http://x").searchParams.get("query") ?? "";
+      const metric = /^sum\((\w+)\)$/.exec(query)?.[1] ?? "";
+      const result = metric in values ? [{ metric: {}, value: [0, String(values[metric])] }] : [];
+      response.setHeader("content-type", "application/json");
+      response.end(JSON.stringify({ status: "success", data: { resultType: "vector", result } }));
+    });
+  }
+
+  const counters = (written: number, received: number, missing: number) => ({
+    loki_canary_entries_total: written,
+    loki_canary_response_latency_seconds_count: received,
+    loki_canary_missing_entries_total: missing,
+    loki_canary_websocket_missing_entries_total: 2,
+    loki_canary_duplicate_entries_total: 0,
+  });
+
+  test.each([
+    [
+      "lines come back, none missing",
+      counters(120, 118, 0),
+      "ok",
+      /120 written, 118 back through its tail, 2 late, 0 missing/,
+    ],
+    ["lines missing", counters(120, 110, 3), "blocking", /lines go missing: .*3 missing/],
+    ["nothing came back yet", counters(30, 0, 0), "blocking", /none of the Loki canary's lines came back/],
+    ["no canary series at all", {}, "blocking", /has written no line that Prometheus knows of/],
+  ] as const)("%s", async (_, values, status, message) => {
+    const prometheus = await prometheusWith(values);
+    try {
+      const [finding] = await canaryFindings(`http://127.0.0.1:${prometheus.port}`, "observability");
+      expect(finding.status).toBe(status);
+      expect(finding.message).toMatch(message);
+    } finally {
+      await prometheus.close();
+    }
   });
 });

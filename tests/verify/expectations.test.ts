@@ -4,12 +4,13 @@ import { rendered, stackConfig } from "../renderedStacks";
 
 // What verify expects of each running stack comes from the render: these are the committed stacks'.
 describe("what npm run verify expects, read off the render", () => {
-  test("kind: twelve workloads (the demo's three among them), the stack's own jobs apart from the apps', the NodePorts kind maps", async () => {
+  test("kind: thirteen workloads (the demo's three and the Loki canary among them), the stack's own jobs apart from the apps', the NodePorts kind maps", async () => {
     const config = stackConfig("kind");
     const expected = verifyExpectations(config, (await rendered("kind")).objects);
     expect(expected.workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}`)).toEqual([
       "DaemonSet observability-node/node-exporter",
       "Deployment observability/kube-state-metrics",
+      "Deployment observability/loki-canary",
       "Deployment observability-demo/demo-checkout",
       "Deployment observability-demo/demo-frontend",
       "Deployment observability-demo/demo-payments",
@@ -24,6 +25,7 @@ describe("what npm run verify expects, read off the render", () => {
     expect(expected.stackJobs).toEqual([
       "loki",
       "alloy",
+      "loki-canary",
       "otel-collector",
       "tempo",
       "grafana",

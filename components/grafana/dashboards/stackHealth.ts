@@ -10,7 +10,8 @@ const perSecond = (counters: Readonly<Record<string, string>>) =>
 
 /** Ingestion and errors of every component of the stack itself. */
 export const stackHealth = defineDashboard({ uid: "obs-stack-health", title: "Stack health" }, () => ({
-  description: "Ingestion and errors of Prometheus, Loki, Tempo, the OpenTelemetry Collector and Alloy.",
+  description:
+    "Ingestion and errors of Prometheus, Loki, Tempo, the OpenTelemetry Collector and Alloy, and Loki's canary.",
   tags: ["observability", "self-monitoring"],
   panels: [
     table({
@@ -64,6 +65,17 @@ export const stackHealth = defineDashboard({ uid: "obs-stack-health", title: "St
         dropped: "loki_write_dropped_entries_total",
       }),
       unit: "ops",
+    }),
+    timeSeries({
+      title: "Loki canary lines per 5 min",
+      description:
+        "Lines Loki's canary wrote to its stdout, and of those: late (not back on its tail within a minute), missing (not in Loki 10 minutes later), duplicated.",
+      queries: Object.entries({
+        written: "loki_canary_entries_total",
+        late: "loki_canary_websocket_missing_entries_total",
+        missing: "loki_canary_missing_entries_total",
+        duplicate: "loki_canary_duplicate_entries_total",
+      }).map(([legend, counter]) => prom(`sum(increase(${counter}[5m]))`, legend)),
     }),
     timeSeries({
       title: "Alertmanager notifications failed",

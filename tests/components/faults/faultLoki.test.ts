@@ -1,6 +1,7 @@
-// Loki (prod render, filesystem in place of S3) killed with SIGKILL while the
-// real Alloy (the prod render's node-mode config, startAlloy) tails a Spring pod's CRI log file and
-// pushes, then started again on the same data directory and ports 5 s later, as its pod restarts.
+// Loki (the prod render as one process: the filesystem in place of S3, one replica's ring) killed
+// with SIGKILL while the real Alloy (the prod render's node-mode config, startAlloy) tails a Spring
+// pod's CRI log file and pushes, then started again on the same data directory and ports 5 s later,
+// as its pod restarts.
 // Every line written to the file is queryable afterwards, once; the gap is measured from the kill
 // until a line written after it is queryable. Alloy's own loki.write counters say what it sent,
 // retried and dropped.
@@ -9,12 +10,19 @@ import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import { rendered, stackConfig } from "../../renderedStacks";
-import { samples } from "../../../testkit/expositions/index";
 import { getJson } from "../../../testkit/http";
 import { Servers, eventually, restartServer } from "../../../testkit/processes";
 import { configMapData } from "../../../testkit/rendered";
 import { logFault, seconds } from "./faultLog";
-import { LocalLoki, LogPod, hex, startAlloy, startLoki, writePodLog } from "../../../testkit/localServers";
+import {
+  LocalLoki,
+  LogPod,
+  alloyWriteCounters,
+  startAlloy,
+  startLoki,
+  writePodLog,
+} from "../../../testkit/localServers";
+import { faultProbeLine, faultProbeSequence } from "../../../testkit/springLogs";
 import { Json } from "../../../testkit/json";
 import { sleep } from "../../../testkit/sleep";
 
@@ -33,21 +41,6 @@ const BEFORE_KILL_MS = 10000;
 const DOWN_MS = 5000;
 const AFTER_RESTART_MS = 15000;
 
-/** A Spring Boot 3 console line (`%5p [service,traceId,spanId]`) carrying its sequence number. */
-const springLine = (seq: number) =>
-  `${new Date().toISOString()}  INFO [${SERVICE},${hex(16)},${hex(8)}] 1 --- [nio-3002-exec-1] c.t.TicketController : fault probe seq=${seq}`;
-
-/** Alloy's loki.write counters from its /metrics, summed over endpoints and reasons. */
-async function writeCounters(alloy: string): Promise<Record<"sent" | "dropped" | "retries", number>> {
-  const all = samples(await (await fetch(`${alloy}/metrics`)).text());
-  const total = (name: string) => all.filter((s) => s.name === name).reduce((n, s) => n + s.value, 0);
-  return {
-    sent: total("loki_write_sent_entries_total"),
-    dropped: total("loki_write_dropped_entries_total"),
-    retries: total("loki_write_batch_retries_total"),
-  };
-}
-
 /** The probe lines Loki returns, by sequence number (a line Loki stored twice counts twice). */
 async function storedSequence(loki: LocalLoki, since: number): Promise<number[]> {
   const params = new URLSearchParams({
@@ -59,7 +52,7 @@ async function storedSequence(loki: LocalLoki, since: number): Promise<number[]>
   });
   const { data } = await getJson(`${loki.base}/loki/api/v1/query_range?${params.toString()}`, loki.headers);
   return (data.result as Json[]).flatMap((stream) =>
-    (stream.values as [string, string][]).map(([, line]) => Number(/seq=(\d+)/.exec(line)?.[1])),
+    (stream.values as [string, string][]).map(([, line]) => faultProbeSequence(line)),
   );
 }
 
@@ -86,7 +79,10 @@ describe("Loki killed and restarted while Alloy pushes (prod render)", () => {
     const alloy = await startAlloy(servers, objects, dir, loki.base, [POD]);
 
     let written = 0;
-    const writer = setInterval(() => writePodLog(dir, POD, [springLine(written++)]), 1000 / LINES_PER_SECOND);
+    const writer = setInterval(
+      () => writePodLog(dir, POD, [faultProbeLine(SERVICE, written++)]),
+      1000 / LINES_PER_SECOND,
+    );
 
     await sleep(BEFORE_KILL_MS);
     const killedAt = Date.now();
@@ -113,7 +109,7 @@ describe("Loki killed and restarted while Alloy pushes (prod render)", () => {
       "every written line in Loki",
       30000,
     ).catch(() => storedSequence(loki, startedAt));
-    const counters = await writeCounters(alloy.base);
+    const counters = await alloyWriteCounters(alloy);
     const distinct = new Set(stored);
     const missing = Array.from({ length: written }, (_, i) => i).filter((i) => !distinct.has(i));
     logFault({
