@@ -186,7 +186,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       // Alloy's steady use at the rated load is close to this request; a tighter limit holds its Go
       // heap at its GOMEMLIMIT.
       alloy: resources("50m", "192Mi", "200m", "384Mi", EPHEMERAL.scratch),
-      lokiCanary: resources("5m", "24Mi", "50m", "64Mi"),
+      // Measured: 35 MiB resident at its peak (tests/components/canary.test.ts).
+      lokiCanary: resources("5m", "40Mi", "50m", "64Mi"),
       otelCollector: resources("50m", "96Mi", "300m", "384Mi"),
       otelCollectorAggregator: resources("50m", "128Mi", "300m", "384Mi"),
       tempo: resources("50m", "128Mi", "300m", "512Mi", EPHEMERAL.scratch),
@@ -290,7 +291,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       loki: resources("500m", "512Mi", "2", "2Gi", EPHEMERAL.scratch),
       // Its start-up catch-up over the rated pods' files needs more than half a core: less would throttle it.
       alloy: resources("100m", "256Mi", "1", "512Mi", EPHEMERAL.scratch),
-      lokiCanary: resources("10m", "32Mi", "100m", "64Mi"),
+      lokiCanary: resources("10m", "40Mi", "100m", "64Mi"),
       // The gateway only routes; the aggregators hold traces until the sampling decision.
       otelCollector: resources("100m", "96Mi", "500m", "256Mi"),
       otelCollectorAggregator: resources("250m", "256Mi", "1", "1Gi"),

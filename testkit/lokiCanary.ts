@@ -7,7 +7,7 @@ import { KubeObject } from "../render/manifest";
 import { samples } from "./expositions";
 import { LogPod, writePodLog } from "./localServers";
 import { Running, Servers, eventually, freePort } from "./processes";
-import { containerArgs } from "./rendered";
+import { containerArgs, containerEnv } from "./rendered";
 import { tools } from "./tools";
 
 /** The canary's counters (pkg/canary/comparator), read from its /metrics. */
@@ -51,7 +51,7 @@ const COUNTERS: Readonly<Record<keyof CanaryCounts, string>> = {
 };
 
 /**
- * Starts loki-canary with the rendered Deployment's flags. Rewritten: Loki's address (`lokiBase`),
+ * Starts loki-canary with the rendered Deployment's flags and environment. Rewritten: Loki's address (`lokiBase`),
  * the metrics port, and the pod name the kubelet would substitute. Ready once it serves /metrics.
  */
 export async function startLokiCanary(
@@ -77,6 +77,7 @@ export async function startLokiCanary(
     tools.lokiCanary(),
     [...args, ...added, ...(options.podLog === undefined ? ["-push"] : [])],
     () => Promise.resolve(true),
+    { env: containerEnv(objects, LOKI_CANARY.name) },
   );
 
   const stdout = { dropped: 0, forwarded: 0 };

@@ -495,11 +495,14 @@ export function stackLifecycle(options: LifecycleOptions): void {
         apiMode,
       ],
       [alloyNamespace, "alloy", { verb: "list", resource: "pods", namespace: "kube-system" }, false],
+      // The Loki canary runs in the stack's namespace and its lines take the apps' path; through
+      // the API (api mode) that takes reading its log, and RBAC cannot name a Deployment's pods.
+      [alloyNamespace, "alloy", { verb: "list", resource: "pods", namespace: "observability" }, true],
       [
         alloyNamespace,
         "alloy",
         { verb: "get", resource: "pods", subresource: "log", namespace: "observability" },
-        false,
+        apiMode,
       ],
       [alloyNamespace, "alloy", { verb: "get", resource: "secrets", namespace: "tiketi-spring" }, false],
       ["observability", "otel-collector", { verb: "list", resource: "pods" }, true],

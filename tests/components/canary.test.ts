@@ -9,6 +9,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parseQuantity } from "../../config/quantity";
 import { rendered, stackConfig } from "../renderedStacks";
 import { getJson } from "../../testkit/http";
 import { CanaryCounts, LocalCanary, startLokiCanary } from "../../testkit/lokiCanary";
@@ -148,4 +149,39 @@ describe("Loki's canary through Alloy and Loki (prod render)", () => {
     expect(judged.duplicates).toBe(0);
     expect(stored).toEqual({ lines: canary.stdout.forwarded, distinct: canary.stdout.forwarded });
   }, 300000);
+});
+
+describe("Loki's canary pushing straight to Loki (kind render: no tenant)", () => {
+  const servers = new Servers();
+  let dir: string;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "loki-canary-push-"));
+  });
+
+  afterAll(async () => {
+    await servers.stopAll();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("its pushed lines all come back; its resident memory stays under the rendered limit", async () => {
+    const { objects } = await rendered("kind");
+    const loki = await startLoki(servers, objects, dir, "http://127.0.0.1:9");
+    expect(loki.headers).toEqual({});
+    const canary = await startLokiCanary(servers, objects, loki.base, {
+      flags: { "-wait": `${WAIT_S}s`, "-max-wait": `${MAX_WAIT_S}s`, "-pruneinterval": `${PRUNE_S}s` },
+    });
+    await sleep(JUDGED_MS);
+    const counts = await canary.counts();
+    const status = fs.readFileSync(`/proc/${canary.server.process.pid}/status`, "utf8");
+    const residentMiB = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1]) / 1024;
+    console.log(
+      `loki-canary push mode: ${JSON.stringify(counts)}, peak resident ${residentMiB.toFixed(1)} MiB`,
+    );
+    expect(counts.written).toBeGreaterThan(MAX_WAIT_S);
+    expect(counts).toMatchObject({ missing: 0, duplicates: 0, unexpected: 0 });
+    expect(residentMiB * 2 ** 20).toBeLessThan(
+      parseQuantity(stackConfig("kind").resources.lokiCanary.limits.memory),
+    );
+  }, 180000);
 });
