@@ -15,6 +15,7 @@ import * as path from "path";
 import { DEMO_NAMESPACE, DEMO_PROGRAM_CONFIGMAP, DEMO_SERVICES } from "../../components/demo/names";
 import { FIRST_LOOK_ERRORS, FIRST_LOOK_SERVICE } from "../../components/grafana/firstLook";
 import { APP_TRACING_CONFIGMAP } from "../../components/tracing/names";
+import { RecordingRule, RuleFile } from "../../components/common/prometheusTypes";
 import { KubeObject } from "../../render/manifest";
 import { getJson } from "../../testkit/http";
 import { Running, Server, Servers, eventually, freePort } from "../../testkit/processes";
@@ -294,5 +295,31 @@ describe("the demo through the real collector, Alloy, Loki and Prometheus (kind 
       90000,
     );
     expect(Number(spanCalls.value[1])).toBeGreaterThan(0);
+  });
+
+  test("the kind stack's business SLOs have data: their 5-minute error ratios over the counters the demo publishes", async () => {
+    const ratios = Object.values(configMapData(objects, "prometheus-rules"))
+      .flatMap((text) => (yaml.load(text) as RuleFile).groups.flatMap((g) => g.rules))
+      .filter((r): r is RecordingRule => "record" in r && r.record === "slo:sli_error:ratio_rate5m");
+    expect(ratios.map((r) => r.labels?.slo).sort()).toEqual([
+      "demo-payment-failures",
+      "demo-seat-lock-conflicts",
+    ]);
+    for (const rule of ratios) {
+      const ratio = await eventually(
+        async () => {
+          const { data } = await getJson(
+            `${prometheus.base}/api/v1/query?query=${encodeURIComponent(rule.expr)}`,
+          );
+          const [series] = data.result as Json[];
+          return series !== undefined && Number(series.value[1]) > 0 ? Number(series.value[1]) : undefined;
+        },
+        `the error ratio of ${rule.labels?.slo}`,
+        60000,
+      );
+      console.log(`${rule.labels?.slo}: error ratio ${ratio.toFixed(4)} over the last 5 minutes`);
+      // The demo fails 3 % of payments and makes 5 % of checkouts wait for the seat lock.
+      expect(ratio).toBeLessThan(0.3);
+    }
   });
 });
