@@ -15,6 +15,11 @@ export interface DemoService {
   readonly route: { readonly method: "GET" | "POST"; readonly path: string };
   /** The demo service it calls for every request, if any. */
   readonly calls?: string;
+  /**
+   * A business counter it publishes, as a Micrometer Counter tagged `outcome`: one increment per
+   * request, `bad` when the request met the service's simulated trouble (a failure or a lock wait).
+   */
+  readonly events?: { readonly counter: string; readonly bad: string; readonly good: string };
 }
 
 /** A frontend calls checkout, which calls payments: one trace crosses all three. */
@@ -32,8 +37,15 @@ export const DEMO_SERVICES: readonly DemoService[] = [
     traces: "otlp",
     route: { method: "POST", path: "/api/checkout" },
     calls: "demo-payments",
+    events: { counter: "seat_locks", bad: "conflict", good: "acquired" },
   },
-  { name: "demo-payments", port: 8080, traces: "zipkin", route: { method: "POST", path: "/api/payments" } },
+  {
+    name: "demo-payments",
+    port: 8080,
+    traces: "zipkin",
+    route: { method: "POST", path: "/api/payments" },
+    events: { counter: "payments", bad: "failed", good: "succeeded" },
+  },
 ];
 
 /** Where the demo services publish their metrics, as a Spring Boot service does. */

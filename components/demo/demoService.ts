@@ -57,6 +57,8 @@ const DOWNSTREAM_B3 = process.env.DEMO_DOWNSTREAM_B3 === "true";
 const ERROR_RATIO = Number(setting("DEMO_ERROR_RATIO", "0"));
 const SLOW_RATIO = Number(setting("DEMO_SLOW_RATIO", "0"));
 const LOAD_PER_SECOND = Number(setting("DEMO_LOAD_PER_SECOND", "0"));
+/** `payments failed succeeded`: a counter of requests by outcome, bad when this service's trouble struck. */
+const EVENTS = process.env.DEMO_EVENTS?.split(" ");
 const SAMPLING = Number(setting("TRACING_SAMPLING_PROBABILITY", "1"));
 const RESOURCE = ROUTE.path.split("/").pop() ?? "api";
 const LOGGER = `c.e.demo.${SERVICE.replace(/^demo-/, "")}.${RESOURCE[0].toUpperCase()}${RESOURCE.slice(1)}Controller`;
@@ -93,7 +95,7 @@ function logError(context: TraceContext, exception: string, message: string): vo
   );
 }
 
-// --- Metrics: Micrometer's http.server.requests timer, as /actuator/prometheus prints it. ---
+// --- Metrics: Micrometer's http.server.requests timer and a business counter, as /actuator/prometheus prints them. ---
 
 /**
  * Micrometer's percentile-histogram buckets for a timer between 1 ms and 30 s (Spring's defaults),
@@ -138,6 +140,16 @@ function record(status: number, exception: string, seconds: number, path: string
   timers.set(labels, timer);
 }
 
+/** The business counter of DEMO_EVENTS, by outcome. */
+const events = new Map<string, number>();
+
+function countEvent(troubled: boolean): void {
+  if (EVENTS !== undefined) {
+    const outcome = troubled ? EVENTS[1] : EVENTS[2];
+    events.set(outcome, (events.get(outcome) ?? 0) + 1);
+  }
+}
+
 const number = (value: number): string => (Number.isInteger(value) ? value.toFixed(1) : String(value));
 
 function exposition(): string {
@@ -155,6 +167,15 @@ function exposition(): string {
     `# HELP ${name}_max  `,
     `# TYPE ${name}_max gauge`,
     ...all.map((t) => `${name}_max{${t.labels}} ${t.max}`),
+    ...(EVENTS === undefined
+      ? []
+      : [
+          `# HELP ${EVENTS[0]}_total  `,
+          `# TYPE ${EVENTS[0]}_total counter`,
+          ...[...events].map(
+            ([outcome, count]) => `${EVENTS[0]}_total{outcome="${outcome}"} ${number(count)}`,
+          ),
+        ]),
     "",
   ].join("\n");
 }
@@ -319,8 +340,10 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
   let status = 200;
   let exception = "none";
   let failure: string | undefined;
+  let troubled = false;
 
   if (Math.random() < SLOW_RATIO) {
+    troubled = true;
     const delay = 600 + Math.round(Math.random() * 900);
     await sleep(delay);
     log("WARN", server, `Slow ${ROUTE.method} ${ROUTE.path}: waited ${delay} ms for a lock`);
@@ -350,6 +373,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
       failure = `${answer === 0 ? "No response" : `${answer} Internal Server Error`} from ${DOWNSTREAM.path}`;
     }
   } else if (Math.random() < ERROR_RATIO) {
+    troubled = true;
     status = 500;
     exception = "IllegalStateException";
     failure = "Card declined by the issuer (simulated)";
@@ -386,6 +410,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
     pending.push(...spans);
   }
   record(status, exception, durationMicros / 1e6, ROUTE.path);
+  countEvent(troubled);
   res
     .writeHead(status, { "Content-Type": "application/json" })
     .end(JSON.stringify({ service: SERVICE, status }));

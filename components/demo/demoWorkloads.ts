@@ -61,6 +61,9 @@ function demoServiceEnv(service: DemoService): Record<string, string> {
         }),
     ...(failures.errors === undefined ? {} : { DEMO_ERROR_RATIO: String(failures.errors) }),
     ...(failures.slow === undefined ? {} : { DEMO_SLOW_RATIO: String(failures.slow) }),
+    ...(service.events === undefined
+      ? {}
+      : { DEMO_EVENTS: `${service.events.counter} ${service.events.bad} ${service.events.good}` }),
     // The first service drives the others: nothing calls it.
     ...(DEMO_SERVICES.some((s) => s.calls === service.name)
       ? {}

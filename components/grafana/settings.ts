@@ -15,9 +15,9 @@ export interface GrafanaBackends {
   readonly traceIdExpression: string;
 }
 
-/** What the dashboards read: the cluster they title, the app namespaces they filter, the SLO objectives. */
+/** What the dashboards read: the cluster they title, the app namespaces they filter, the SLOs. */
 export interface DashboardSettings extends Pick<StackConfig, "cluster" | "apps"> {
-  readonly metrics: Pick<StackConfig["metrics"], "slo">;
+  readonly metrics: Pick<StackConfig["metrics"], "slo" | "slos">;
 }
 
 /** What the Grafana stack reads: mapped once, in index.ts. */
@@ -27,10 +27,10 @@ export interface GrafanaSettings extends PlatformSettings {
   /** NodePort 30006 (kind) or an Ingress for the configured host (eks). */
   readonly exposure: StackConfig["exposure"];
   /**
-   * `metrics.slo`, whose objectives the dashboards draw, and `metrics.remoteWrite`: with Amazon
+   * `metrics.slo` and `metrics.slos`, whose SLOs the dashboards draw, and `metrics.remoteWrite`: with Amazon
    * Managed Prometheus, Grafana's pods assume its query role.
    */
-  readonly metrics: Pick<StackConfig["metrics"], "slo" | "remoteWrite">;
+  readonly metrics: Pick<StackConfig["metrics"], "slo" | "slos" | "remoteWrite">;
   /**
    * The stack's flows (`wiringGraph`, built once in index.ts): those into and out of this
    * component's workloads make their NetworkPolicies, and a workload no flow names is refused.

@@ -14,7 +14,7 @@ import * as os from "os";
 import * as path from "path";
 import { DEMO_NAMESPACE, DEMO_PROGRAM_CONFIGMAP, DEMO_SERVICES } from "../../components/demo/names";
 import { FIRST_LOOK_ERRORS, FIRST_LOOK_SERVICE } from "../../components/grafana/firstLook";
-import { APP_TRACING_CONFIGMAP } from "../../components/tracing/names";
+import { RecordingRule, RuleFile } from "../../components/common/prometheusTypes";
 import { KubeObject } from "../../render/manifest";
 import { getJson } from "../../testkit/http";
 import { Running, Server, Servers, eventually, freePort } from "../../testkit/processes";
@@ -31,29 +31,10 @@ import {
   writePodLog,
 } from "../../testkit/localServers";
 import { Json } from "../../testkit/json";
+import { demoScrapeJob, renderedDemoEnv } from "../../testkit/demo";
 import { sleep } from "../../testkit/sleep";
 
 const LOAD_PER_SECOND = "20";
-
-/** The rendered env of a demo Deployment, ConfigMap references resolved from the rendered ConfigMap. */
-function renderedEnv(objects: readonly KubeObject[], service: string): Record<string, string> {
-  const deployment = objects.find(
-    (o) => o.kind === "Deployment" && o.metadata.namespace === DEMO_NAMESPACE && o.metadata.name === service,
-  ) as unknown as Json;
-  const tracing = objects.find(
-    (o) =>
-      o.kind === "ConfigMap" &&
-      o.metadata.namespace === DEMO_NAMESPACE &&
-      o.metadata.name === APP_TRACING_CONFIGMAP,
-  ) as unknown as Json;
-  const env = deployment.spec.template.spec.containers[0].env as Json[];
-  return Object.fromEntries(
-    env.map((e) => [
-      e.name,
-      (e.value as string | undefined) ?? (tracing.data[e.valueFrom.configMapKeyRef.key] as string),
-    ]),
-  );
-}
 
 /** A demo service's pod as the render makes it: its namespace, pod template labels and container. */
 function demoPod(objects: readonly KubeObject[], service: string, index: number): LogPod {
@@ -111,7 +92,7 @@ describe("the demo through the real collector, Alloy, Loki and Prometheus (kind 
     // Callees first, so that the frontend's first requests find them.
     for (const service of [...DEMO_SERVICES].reverse()) {
       const port = ports.get(service.name) as number;
-      const env = renderedEnv(objects, service.name);
+      const env = renderedDemoEnv(objects, service.name);
       const local: Record<string, string> = {
         ...env,
         PORT: String(port),
@@ -138,32 +119,11 @@ describe("the demo through the real collector, Alloy, Loki and Prometheus (kind 
       demo.set(service.name, { server, port });
     }
 
-    // The rendered app job, unchanged, over static targets that carry the discovery labels an
-    // EndpointSlice of each demo Service would: its relabeling keeps them and names `service`.
     const prometheusConfig = prometheusYml(objects);
-    const appJob = (prometheusConfig.scrape_configs as Json[]).find(
-      (job) =>
-        (job.kubernetes_sd_configs as Json[] | undefined)?.some((sd) =>
-          ((sd.namespaces?.names as string[] | undefined) ?? []).includes(DEMO_NAMESPACE),
-        ) && (job.relabel_configs as Json[]).some((r) => r.target_label === "service"),
-    ) as Json;
-    const job = Object.fromEntries(Object.entries(appJob).filter(([key]) => key !== "kubernetes_sd_configs"));
     const scraping = {
       global: { ...prometheusConfig.global, scrape_interval: "2s" },
       scrape_configs: [
-        {
-          ...job,
-          scrape_interval: "2s",
-          static_configs: DEMO_SERVICES.map((service) => ({
-            targets: [`127.0.0.1:${demo.get(service.name)?.port}`],
-            labels: {
-              __meta_kubernetes_namespace: DEMO_NAMESPACE,
-              __meta_kubernetes_service_name: service.name,
-              __meta_kubernetes_endpointslice_port: String(service.port),
-              __meta_kubernetes_pod_name: `${service.name}-6c9d7f-x2kq4`,
-            },
-          })),
-        },
+        demoScrapeJob(objects, new Map([...demo].map(([name, { port }]) => [name, port])), "2s"),
       ],
     };
     const configFile = (
@@ -294,5 +254,31 @@ describe("the demo through the real collector, Alloy, Loki and Prometheus (kind 
       90000,
     );
     expect(Number(spanCalls.value[1])).toBeGreaterThan(0);
+  });
+
+  test("the kind stack's business SLOs have data: their 5-minute error ratios over the counters the demo publishes", async () => {
+    const ratios = Object.values(configMapData(objects, "prometheus-rules"))
+      .flatMap((text) => (yaml.load(text) as RuleFile).groups.flatMap((g) => g.rules))
+      .filter((r): r is RecordingRule => "record" in r && r.record === "slo:sli_error:ratio_rate5m");
+    expect(ratios.map((r) => r.labels?.slo).sort()).toEqual([
+      "demo-payment-failures",
+      "demo-seat-lock-conflicts",
+    ]);
+    for (const rule of ratios) {
+      const ratio = await eventually(
+        async () => {
+          const { data } = await getJson(
+            `${prometheus.base}/api/v1/query?query=${encodeURIComponent(rule.expr)}`,
+          );
+          const [series] = data.result as Json[];
+          return series !== undefined && Number(series.value[1]) > 0 ? Number(series.value[1]) : undefined;
+        },
+        `the error ratio of ${rule.labels?.slo}`,
+        60000,
+      );
+      console.log(`${rule.labels?.slo}: error ratio ${ratio.toFixed(4)} over the last 5 minutes`);
+      // The demo fails 3 % of payments and makes 5 % of checkouts wait for the seat lock.
+      expect(ratio).toBeLessThan(0.3);
+    }
   });
 });

@@ -47,6 +47,28 @@ const spring = (
 const sloBuckets = (s: Sample) =>
   s.name.startsWith("http_") && (s.labels.le === undefined || ["0.5", "+Inf"].includes(s.labels.le));
 
+/**
+ * The counters of the kind stack's business SLOs (Pulumi.kind.yaml's metrics.slos) as the demo
+ * prints them: payments by outcome (objective 0.95: the page fires above 72 % failures over 1h and
+ * 5m or 30 % over 6h and 30m, the ticket above 15 % over 1d and 2h or 5 % over 3d and 6h), and
+ * seat locks by outcome (objective 0.93).
+ */
+const payments = (succeeded: string, failed: string) => ({
+  'payments_total{service="demo-payments",outcome="succeeded"}': succeeded,
+  'payments_total{service="demo-payments",outcome="failed"}': failed,
+});
+const seatLocks = (acquired: string, conflict: string) => ({
+  'seat_locks_total{service="demo-checkout",outcome="acquired"}': acquired,
+  'seat_locks_total{service="demo-checkout",outcome="conflict"}': conflict,
+});
+const paymentSlo = { slo: "demo-payment-failures", service: "demo-payments" };
+
+/** The demo's business counters at its own failure shares (3 % of payments, 5 % of seat locks). */
+const demoBusiness = (minutes: number) => ({
+  ...payments(`0+97x${minutes}`, `0+3x${minutes}`),
+  ...seatLocks(`0+95x${minutes}`, `0+5x${minutes}`),
+});
+
 export const ALERT_CASES: readonly AlertCase[] = [
   ...pair(
     "ServiceDown",
@@ -369,6 +391,19 @@ export const ALERT_CASES: readonly AlertCase[] = [
       },
     ],
   ),
+  ...pair("SLOBurnFast", "65m", payments("0+20x70", "0+80x70"), payments("0+75x70", "0+25x70"), {
+    ...paymentSlo,
+    severity: "critical",
+  }),
+  ...pair("SLOBurnSlow", "380m", payments("0+80x400", "0+20x400"), payments("0+97x400", "0+3x400"), {
+    ...paymentSlo,
+    severity: "warning",
+  }),
+  // Only the seat locks are published: the payments SLO has had no data for 30 minutes.
+  ...pair("SLOIndicatorMissing", "35m", seatLocks("0+95x40", "0+5x40"), demoBusiness(40), {
+    ...paymentSlo,
+    severity: "warning",
+  }),
   { alert: "Watchdog", series: {}, evalTime: "1m", fires: { severity: "none" } },
   ...PLATFORM_ALERT_CASES,
 ];
@@ -422,7 +457,7 @@ function seriesRead(series: Readonly<Record<string, string>>, files: Readonly<Re
 /**
  * The promtool files for ALERT_CASES over the given rule files, by name: one rule file and one or two
  * test files per alert with the rules it reads (see `rulesOfAlert`), and one healthy-cluster test per
- * profile over all rules, expecting only the Watchdog among `alerts` after an hour. Rules are
+ * profile over all rules (with the demo publishing its business counters), expecting only the Watchdog among `alerts` after an hour. Rules are
  * evaluated every minute, except for the cases over 6-hour windows: every 4 minutes, which keeps the
  * run short, is finer than their `for` durations, and stays inside the 5-minute lookback through
  * which an alert reads the previous round of another group's recording rules.
@@ -461,7 +496,7 @@ export function promtoolTestFiles(files: Readonly<Record<string, RuleFile>>): {
     tests: [
       test(
         `a healthy ${shape} cluster`,
-        seriesRead(healthyCluster(shape, HEALTHY_MINUTES), files),
+        seriesRead({ ...healthyCluster(shape, HEALTHY_MINUTES), ...demoBusiness(HEALTHY_MINUTES) }, files),
         alerts.map((alertname) => ({
           eval_time: `${HEALTHY_MINUTES}m`,
           alertname,

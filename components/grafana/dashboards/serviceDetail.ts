@@ -1,6 +1,7 @@
 import { RATE_INTERVAL, prom } from "../dashboard/model";
 import { table, timeSeries } from "../dashboard/presets";
 import { defineDashboard } from "./definition";
+import { slos } from "./slos";
 import { SERVICE_MATCHER, SERVICE_VARIABLE } from "./serviceVariable";
 
 const MICROMETER_ONLY =
@@ -11,7 +12,7 @@ const MICROMETER_ONLY =
  * endpoints differently.
  */
 export const serviceDetail = defineDashboard({ uid: "obs-service-detail", title: "Service Detail" }, () => ({
-  description: "One service by endpoint: rate, errors and latency per URI and method.",
+  description: "One service: rate, errors and latency per URI and method, and the error budgets of its SLOs.",
   tags: ["observability", "services"],
   variables: [{ ...SERVICE_VARIABLE, multi: false }],
   panels: [
@@ -48,6 +49,18 @@ export const serviceDetail = defineDashboard({ uid: "obs-service-detail", title:
         ),
       ],
       unit: "s",
+    }),
+    timeSeries({
+      title: "Error budget remaining of its SLOs",
+      description:
+        "Its HTTP availability and latency SLOs and the metrics.slos entries labelled with its service: the share of each compliance window's error budget left (1 untouched, 0 spent). The SLOs dashboard has their SLIs, burn rates and time to exhaustion.",
+      queries: [
+        prom(`service:slo_availability:error_budget_remaining{${SERVICE_MATCHER}}`, "availability"),
+        prom(`service:slo_latency:error_budget_remaining{${SERVICE_MATCHER}}`, "latency"),
+        prom(`slo:error_budget_remaining:ratio{${SERVICE_MATCHER}}`, "{{slo}}"),
+      ],
+      unit: "percentunit",
+      links: [{ title: "SLOs", url: `/d/${slos.uid}?var-service=\${__field.labels.service}` }],
     }),
     table({
       title: "Status codes",
