@@ -1,5 +1,5 @@
 // Jest's TypeScript transform for every tier: sucrase only strips the types and turns imports into
-// requires, which costs less than ts-jest's compiler on a fresh clone's empty cache. Types are
+// requires, which costs less than a TypeScript compiler on a fresh clone's empty cache. Types are
 // checked once, by `npm run build` (tsconfig.json covers the tests).
 const { createHash } = require("crypto");
 const { transform } = require("sucrase");
