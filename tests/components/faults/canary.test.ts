@@ -9,16 +9,16 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseQuantity } from "../../config/quantity";
-import { rendered, stackConfig } from "../renderedStacks";
-import { getJson } from "../../testkit/http";
-import { CanaryCounts, LocalCanary, startLokiCanary } from "../../testkit/lokiCanary";
-import { LocalLoki, LogPod, startAlloy, startLoki, writePodLog } from "../../testkit/localServers";
-import { CANARY_LINE_FILTER } from "../../components/logs/canaryWorkload";
-import { Servers, eventually, restartServer } from "../../testkit/processes";
-import { Json } from "../../testkit/json";
-import { sleep } from "../../testkit/sleep";
-import { logFault, seconds } from "./faults/faultLog";
+import { parseQuantity } from "../../../config/quantity";
+import { rendered, stackConfig } from "../../renderedStacks";
+import { getJson } from "../../../testkit/http";
+import { CanaryCounts, LocalCanary, startLokiCanary } from "../../../testkit/lokiCanary";
+import { LocalLoki, LogPod, startAlloy, startLoki, writePodLog } from "../../../testkit/localServers";
+import { CANARY_LINE_FILTER } from "../../../components/logs/canaryWorkload";
+import { Servers, eventually, restartServer } from "../../../testkit/processes";
+import { Json } from "../../../testkit/json";
+import { sleep } from "../../../testkit/sleep";
+import { logFault, seconds } from "./faultLog";
 
 const WAIT_S = 10;
 const MAX_WAIT_S = 45;
