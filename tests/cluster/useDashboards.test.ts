@@ -284,7 +284,13 @@ describe("platform rules and USE dashboards on what the real exporters print, bo
     test("every rule group evaluates without an error", async () => {
       const { base } = profile(stack);
       const { data } = await getJson(`${base}/api/v1/rules`);
-      const groups = data.groups as Json[];
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      const startedAt = samples(metrics).find((s) => s.name === "process_start_time_seconds")?.value ?? 0;
+      // A group not evaluated yet because its interval (the SLO budgets': 5 minutes) is longer than
+      // Prometheus has run; promtool evaluates those rules in npm test.
+      const notYetDue = (g: Json) =>
+        String(g.lastEvaluation).startsWith("0001-") && Date.now() / 1000 - startedAt < Number(g.interval);
+      const groups = (data.groups as Json[]).filter((g) => !notYetDue(g));
       const failing = groups.flatMap((g) =>
         (g.rules as Json[])
           .filter((r) => r.health !== "ok")
@@ -293,12 +299,16 @@ describe("platform rules and USE dashboards on what the real exporters print, bo
               `${g.name as string}/${(r.name as string) ?? ""}: ${r.health as string} ${r.lastError ?? ""}`,
           ),
       );
-      const metrics = await (await fetch(`${base}/metrics`)).text();
       const failures = samples(metrics)
         .filter((s) => s.name === "prometheus_rule_evaluation_failures_total")
         .reduce((sum, s) => sum + s.value, 0);
       console.log(
-        `${stack}: ${groups.length} rule groups, ${groups.flatMap((g) => g.rules as Json[]).length} rules, ${failures} evaluation failures`,
+        `${stack}: ${groups.length} rule groups evaluated, ${groups.flatMap((g) => g.rules as Json[]).length} rules, ${failures} evaluation failures; not yet due: ${
+          (data.groups as Json[])
+            .filter(notYetDue)
+            .map((g) => g.name as string)
+            .join(", ") || "none"
+        }`,
       );
       expect(groups.length).toBeGreaterThan(5);
       expect(failing).toEqual([]);

@@ -50,8 +50,8 @@ describe("npm run verify on a real API server", () => {
         message: `all ${expected.workloads.length} workloads ready (${expected.workloads.map((w) => w.name).join(", ")})`,
       },
     ]);
-    // The stack's nine and the three of the demo Pulumi.kind.yaml turns on.
-    expect(expected.workloads.length).toBe(12);
+    // The stack's ten (the Loki canary among them) and the three of the demo Pulumi.kind.yaml turns on.
+    expect(expected.workloads.length).toBe(13);
   });
 
   test("the port-forward through a kubelet-less node fails as a line with its fix", async () => {
