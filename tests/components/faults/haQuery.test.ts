@@ -176,8 +176,21 @@ describe("Thanos Query over two real Prometheus replicas of the prod render", ()
     test(`replica ${index} killed for two minutes: every query answered, the same answers, its gap filled`, async () => {
       const replica = replicas[index];
       const other = replicas[1 - index];
+      // The range both replicas hold, up to the last minute and at least half of one: a replica
+      // that took its first scrape later (a slow start) leaves earlier steps to the other alone.
+      const firstSamples = await Promise.all(
+        replicas.map(async (r) => {
+          const raw = await api(r.prometheus.base, "query", { query: `${QUERY}[5m]` });
+          return Math.min(
+            ...(raw.result as Json[]).flatMap((s) => (s.values as [number, string][]).map(([t]) => t)),
+          );
+        }),
+      );
+      const coveredFrom = Math.ceil(Math.max(...firstSamples));
+      await sleep(Math.max(0, (coveredFrom + 30) * 1000 - Date.now()));
       const windowEnd = Date.now() / 1000;
-      const range = { query: QUERY, start: String(windowEnd - 60), end: String(windowEnd), step: "10" };
+      const windowStart = Math.max(windowEnd - 60, coveredFrom);
+      const range = { query: QUERY, start: String(windowStart), end: String(windowEnd), step: "10" };
       const before = drawn(await api(query.base, "query_range", range));
 
       const reads: { at: number; answer?: string; error?: string }[] = [];
