@@ -1,26 +1,32 @@
-// `npm run bench:load [-- --profile kind|prod] [--short] [--record]`: the real Prometheus, Alertmanager, Loki, Alloy
+// `npm run bench:load [-- --profile kind|prod] [--short] [--single-loki] [--record]`: the real Prometheus, Alertmanager, Loki, Alloy
 // (tailing the pod log files the bench writes) and collector (its real tail sampling and connectors) on the rendered configs of a profile,
 // driven at the load the profile is sized for (scripts/benchLoad/load.ts). Prints each process's
 // steady and peak RSS and CPU next to its rendered request and limit, then ramps each ingest path
 // until the component refuses, drops or falls behind and prints the last level it sustained.
 // `--short` is the CI-sized run: the same processes and load, shorter phases, one ramp step.
+// `--single-loki` renders one Loki replica (logs.replicas and logs.replicationFactor 1: prod's
+// shape before it was replicated), for its ceiling beside the replicated one's.
 // `--record` also writes the report, dated, to docs/measured/bench-load[-options].md.
 import * as fs from "fs";
+import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import { PROJECT_ROOT } from "../render/renderStack";
 import { renderNodeMode } from "../testkit/localServers";
 import { Servers } from "../testkit/processes";
-import { GoTool, toolDirectory } from "../testkit/tools";
+import { GoTool, MOTO_SERVER_VARIABLE, motoServerExecutable, toolDirectory } from "../testkit/tools";
 import { Ceiling, Counters, IngestPath, findCeiling } from "./benchLoad/ceilings";
 import { DURATIONS, Durations, RATED, StackName } from "./benchLoad/load";
-import { writeLogs } from "./benchLoad/logs";
+import { pushBody, writeLogs } from "./benchLoad/logs";
 import { Pacer } from "./benchLoad/pacer";
 import { Sizing, UseRow, mi, sizing, useTable } from "./benchLoad/report";
 import { Sampler } from "./benchLoad/sampler";
 import { otlpBatch } from "./benchLoad/spans";
-import { BenchStack, memoryLimiterBytes, startBenchStack } from "./benchLoad/stack";
+import { BenchStack, lokiReplicas, memoryLimiterBytes, startBenchStack } from "./benchLoad/stack";
 import { instant, metricTotal, metricValues } from "./benchLoad/telemetry";
+import { KubeObject } from "../render/manifest";
+import { configMapData } from "../testkit/rendered";
+import { ServiceStandIn } from "../testkit/serviceStandIn";
 import { sleep } from "../testkit/sleep";
 
 const TOOLS: Readonly<Record<string, GoTool>> = {
@@ -32,7 +38,9 @@ const TOOLS: Readonly<Record<string, GoTool>> = {
   OTLP_SINK_DIR: "otlp-sink",
   THANOS_DIR: "thanos",
 };
-/** The services job's scrape interval in seconds (seed parity: 10 s). */
+/** Lines per push request, about Alloy's 1 MiB batch of these lines. */
+const PUSH_BATCH_LINES = 5000;
+/** The scrape jobs of the load's targets. */
 const SCRAPED_JOBS = `job=~"services-.*|node-exporter|kube-state-metrics"`;
 
 /** What a dashboard refresh asks every 5 s: every target's state and its samples, by job. */
@@ -90,7 +98,8 @@ function pacerPath(
       return Promise.resolve(rate);
     },
     measure: async () => ({ ...pacer.counts(), ...(await extra()) }) as unknown as Counters,
-    offered: (before, after, rate, seconds) => after.sent - before.sent >= 0.9 * rate * seconds,
+    offered: (before, after, rate, seconds) =>
+      after.sent + after.heldBack - (before.sent + before.heldBack) >= 0.9 * rate * seconds,
     judge: (before, after, rate, seconds) => {
       if (after.refused > before.refused) {
         return `refused ${after.refused - before.refused} (${String((pacer.counts() as { lastError: string }).lastError)})`;
@@ -100,8 +109,10 @@ function pacerPath(
         return own;
       }
       const accepted = (after.accepted - before.accepted) / seconds;
+      const held = after.heldBack - before.heldBack;
       return after.inFlight > 10 || accepted < 0.9 * rate
-        ? `falls behind: ${Math.round(accepted)}/s accepted, ${after.inFlight} requests in flight`
+        ? `falls behind: ${Math.round(accepted)}/s accepted, ${after.inFlight} requests in flight` +
+            (held > 0 ? `, ${held} items held back` : "")
         : undefined;
     },
     rss,
@@ -131,16 +142,34 @@ async function alloyCounters(stack: BenchStack): Promise<Counters> {
   };
 }
 
-async function runStack(stackName: StackName, durations: Durations, short: boolean): Promise<void> {
+/** How many Loki replicas the render runs, and how many of them keep each line. */
+function lokiShape(objects: readonly KubeObject[]): string {
+  const { common } = yaml.load(configMapData(objects, "loki-config")["loki.yaml"]) as {
+    common: { replication_factor: number };
+  };
+  return `${lokiReplicas(objects)} Loki replica(s) (replication factor ${common.replication_factor})`;
+}
+
+/** The logs keys `--single-loki` sets. */
+const SINGLE_LOKI = { replicas: 1, replicationFactor: 1 };
+
+async function runStack(
+  stackName: StackName,
+  durations: Durations,
+  short: boolean,
+  singleLoki: boolean,
+): Promise<void> {
   const load = RATED[stackName];
   // Node mode (prod's own; kind's option, api by default) so that Alloy tails the pods' log files.
-  const objects = await renderNodeMode(stackName);
+  const objects = await renderNodeMode(stackName, singleLoki ? SINGLE_LOKI : {});
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-load-${stackName}-`));
   const servers = new Servers();
   const pacers: Pacer[] = [];
   let sampler: Sampler | undefined;
+  let lokiService: ServiceStandIn | undefined;
   try {
     const stack = await startBenchStack(servers, objects, dir, load.podsPerService, load.nodes);
+    lokiService = stack.lokiService;
     sampler = new Sampler(new Map([...stack.processes].map(([name, p]) => [name, p.pid])));
     const measured = sampler;
     const sizes = new Map<string, Sizing>(
@@ -156,11 +185,24 @@ async function runStack(stackName: StackName, durations: Durations, short: boole
     const spans = new Pacer(load.spansPerSecond, (n) =>
       post(`http://127.0.0.1:${stack.gateway.ports.get(4318)}/v1/traces`, otlpBatch(services, n)),
     );
-    pacers.push(logs, spans);
+    // Loki's own ceiling: push requests spread over its processes in turn, as the `loki` Service
+    // spreads them (straight, not through the stand-in, which runs in this process), at no rate until ramped.
+    let pushes = 0;
+    const pushed = new Pacer(
+      0,
+      (n) =>
+        fetch(`${stack.lokis[pushes++ % stack.lokis.length].base}/loki/api/v1/push`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", ...stack.lokis[0].headers },
+          body: pushBody(stack.logPods, n),
+        }),
+      PUSH_BATCH_LINES,
+    );
+    pacers.push(logs, spans, pushed);
 
     print(
-      `\n${stackName}: rated load ${load.podsPerService * services.length} service pods + ${load.nodes} node(s) + kube-state-metrics ` +
-        `(${stack.targets.series()} series at 10 s), ${load.linesPerSecond} lines/s, ${load.spansPerSecond} spans/s; ` +
+      `\n${stackName}${singleLoki ? ` with ${JSON.stringify(SINGLE_LOKI)} in logs` : ""}: rated load ${load.podsPerService * services.length} service pods + ${load.nodes} node(s) + kube-state-metrics ` +
+        `(${stack.targets.series()} series at 10 s), ${load.linesPerSecond} lines/s into ${lokiShape(objects)}, ${load.spansPerSecond} spans/s; ` +
         `warm-up ${durations.warmUp} s, steady ${durations.steady} s`,
     );
     const dashboards = stack.query === undefined ? undefined : dashboardLoad(stack.query.base);
@@ -191,6 +233,21 @@ async function runStack(stackName: StackName, durations: Durations, short: boole
       rss: measured.rss(name),
       limit: (sizes.get(name) as Sizing).memoryLimit,
     });
+    const lokiRows = [...stack.processes].filter(([, p]) => p.workload === "loki").map(([name]) => name);
+    // The replica nearest its limit: each runs under the same rendered one.
+    const lokiRss = () => ({
+      rss: Math.max(...lokiRows.map((name) => measured.rss(name))),
+      limit: (sizes.get(lokiRows[0]) as Sizing).memoryLimit,
+    });
+    const lokiDiscarded = async () => ({
+      discarded: (
+        await Promise.all(stack.lokis.map((l) => metricTotal(`${l.base}/metrics`, "loki_discarded_samples")))
+      ).reduce((a, b) => a + b, 0),
+    });
+    const discardedReason = (before: Counters, after: Counters) =>
+      after.discarded > before.discarded
+        ? `Loki discarded ${after.discarded - before.discarded} lines`
+        : undefined;
     const writer = stack.processes.has("otel-collector-aggregator")
       ? "otel-collector-aggregator"
       : "otel-collector";
@@ -201,25 +258,25 @@ async function runStack(stackName: StackName, durations: Durations, short: boole
         pacerPath(
           "lines/s through Alloy to Loki",
           logs,
-          async () => ({
-            ...(await alloyCounters(stack)),
-            discarded: await metricTotal(`${stack.loki.base}/metrics`, "loki_discarded_samples"),
-          }),
+          async () => ({ ...(await alloyCounters(stack)), ...(await lokiDiscarded()) }),
           (before, after, rate, seconds) => {
             const sent = (after.alloySent - before.alloySent) / seconds;
             return after.alloyDropped > before.alloyDropped
               ? `Alloy dropped ${after.alloyDropped - before.alloyDropped} lines`
-              : after.discarded > before.discarded
-                ? `Loki discarded ${after.discarded - before.discarded} lines`
-                : after.alloyRetries > before.alloyRetries
-                  ? `Loki falls behind: Alloy retried ${after.alloyRetries - before.alloyRetries} batches`
-                  : sent < 0.9 * rate
-                    ? `Alloy falls behind: ${Math.round(sent)}/s sent to Loki of ${rate}/s written`
-                    : undefined;
+              : (discardedReason(before, after) ??
+                  (after.alloyRetries > before.alloyRetries
+                    ? `Loki falls behind: Alloy retried ${after.alloyRetries - before.alloyRetries} batches`
+                    : sent < 0.9 * rate
+                      ? `Alloy falls behind: ${Math.round(sent)}/s sent to Loki of ${rate}/s written`
+                      : undefined));
           },
           rssOf("alloy"),
         ),
         load.linesPerSecond * 2,
+      ],
+      [
+        pacerPath("lines/s pushed to Loki", pushed, lokiDiscarded, discardedReason, lokiRss),
+        load.linesPerSecond * 4,
       ],
       [
         pacerPath(
@@ -276,14 +333,15 @@ async function runStack(stackName: StackName, durations: Durations, short: boole
       ceilings.push(await findCeiling(ingest, start, durations.steps, durations.step, (l) => print(l)));
       logs.setRate(load.linesPerSecond);
       spans.setRate(load.spansPerSecond);
+      pushed.setRate(0);
       // A refused ramp leaves requests in flight; the next path starts once they are answered.
-      for (let waited = 0; waited < 60 && logs.counts().inFlight + spans.counts().inFlight > 2; waited++) {
+      for (let waited = 0; waited < 60 && pacers.reduce((n, p) => n + p.counts().inFlight, 0) > 2; waited++) {
         await sleep(1000);
       }
     }
     for (const c of ceilings) {
       print(
-        `${c.label.padEnd(30)} sustained ${String(c.sustained).padEnd(8)} RSS ${mi(c.rssAtSustained)} of ${mi(c.limit)} limit` +
+        `${c.label.padEnd(36)} sustained ${String(c.sustained).padEnd(8)} RSS ${mi(c.rssAtSustained)} of ${mi(c.limit)} limit` +
           (c.generatorLimited
             ? " (the bench could offer no more on this machine: the ceiling is higher)"
             : c.failed === undefined
@@ -294,6 +352,7 @@ async function runStack(stackName: StackName, durations: Durations, short: boole
   } finally {
     pacers.forEach((p) => p.stop());
     sampler?.stop();
+    await lokiService?.close();
     await servers.stopAll();
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -333,6 +392,8 @@ async function main(): Promise<void> {
   for (const [variable, tool] of Object.entries(TOOLS)) {
     process.env[variable] ??= toolDirectory(tool);
   }
+  // The S3 store a prod Loki keeps its chunks and index in.
+  process.env[MOTO_SERVER_VARIABLE] ??= motoServerExecutable();
   const cpu = /^model name\s*:\s*(.*)$/m.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown CPU";
   print(
     `bench:load${short ? " --short" : ""} on ${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
@@ -342,7 +403,7 @@ async function main(): Promise<void> {
         .join(" ")}`,
   );
   for (const stack of stacks) {
-    await runStack(stack, DURATIONS[short ? "short" : "full"], short);
+    await runStack(stack, DURATIONS[short ? "short" : "full"], short, args.includes("--single-loki"));
   }
   if (args.includes("--record")) {
     record(args);

@@ -11,6 +11,7 @@ import { KubeObject } from "../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { StackName } from "./stacks";
+import { LocalS3 } from "./objectStore";
 import { Running, Server, Servers, freePort } from "./processes";
 import {
   configMapData,
@@ -126,21 +127,48 @@ export async function bootLoki(
 }
 
 /**
+ * Points a local Loki config's S3 store at the local store `s3`: its endpoint, path-style plain
+ * HTTP, and static credentials in place of IRSA's. The rendered bucket and region must be the
+ * store's.
+ */
+export function storeInLocalS3(config: Json, s3: LocalS3): void {
+  const rendered = config.common.storage.s3 as Json;
+  if (rendered?.bucketnames !== s3.bucket || rendered?.region !== s3.region) {
+    throw new Error(`the rendered Loki does not store in ${s3.bucket} (${s3.region})`);
+  }
+  config.common.storage.s3 = {
+    ...rendered,
+    endpoint: s3.endpoint,
+    insecure: true,
+    s3forcepathstyle: true,
+    access_key_id: s3.accessKeyId,
+    secret_access_key: s3.secretAccessKey,
+  };
+}
+
+interface LokiOptions extends StartOptions {
+  /** Where the rendered S3 store is (prod), instead of the filesystem. */
+  readonly s3?: LocalS3;
+}
+
+/**
  * Loki with the rendered config and rules (`localLokiConfig`), as one process: S3 (prod) replaced
- * by the filesystem, and prod's replicated ring by one replica's (in memory, replication factor 1;
- * `startLokiReplicas` runs the replicated one). Started again with the same `dir`, it runs on the
- * data the last one left.
+ * by the filesystem unless `options.s3` is given, and prod's replicated ring by one replica's (in
+ * memory, replication factor 1; `startLokiReplicas` runs the replicated one). Started again with
+ * the same `dir`, it runs on the data the last one left.
  */
 export async function startLoki(
   servers: Servers,
   objects: readonly KubeObject[],
   dir: string,
   alertmanagerUrl: string,
-  options: StartOptions = {},
+  options: LokiOptions = {},
 ): Promise<LocalLoki> {
   const local = await localLokiConfig(objects, dir, alertmanagerUrl);
   const { config, dataDir } = local;
-  if (config.common.storage.s3 !== undefined) {
+  if (options.s3 !== undefined) {
+    storeInLocalS3(config, options.s3);
+  } else if (config.common.storage.s3 !== undefined) {
     config.common.storage = {
       filesystem: { chunks_directory: `${dataDir}/chunks`, rules_directory: `${dataDir}/rules` },
     };
@@ -494,13 +522,16 @@ export interface LogPod {
   readonly ip: string;
 }
 
-/** A committed stack rendered with the log agent in `node` mode (prod's own mode, kind's option). */
-export async function renderNodeMode(stack: StackName): Promise<readonly KubeObject[]> {
+/**
+ * A committed stack rendered with the log agent in `node` mode (prod's own mode, kind's option),
+ * and with `logs` keys set over the stack file's.
+ */
+export async function renderNodeMode(stack: StackName, logs: Json = {}): Promise<readonly KubeObject[]> {
   const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
-  const logs = JSON.parse(config["observability:logs"] ?? "{}") as Json;
+  const own = JSON.parse(config["observability:logs"] ?? "{}") as Json;
   const { objects } = await renderWithConfig(
     `${stack}-node-logs`,
-    { ...config, "observability:logs": JSON.stringify({ ...logs, collectionMode: "node" }) },
+    { ...config, "observability:logs": JSON.stringify({ ...own, ...logs, collectionMode: "node" }) },
     secretKeys,
   );
   return objects;

@@ -4,11 +4,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { NODE_ZONE_PLACEHOLDER } from "../components/logs/zoneReader";
 import { KubeObject } from "../render/manifest";
-import { Json } from "./json";
-import { LocalLoki, LocalLokiConfig, bootLoki, localLokiConfig } from "./localServers";
+import { LocalLoki, LocalLokiConfig, bootLoki, localLokiConfig, storeInLocalS3 } from "./localServers";
 import { LocalS3 } from "./objectStore";
 import { Servers, freePort, restartServer } from "./processes";
-import { containerEnv } from "./rendered";
+import { containerEnv, objectNamed } from "./rendered";
+import { ServiceStandIn, startServiceStandIn } from "./serviceStandIn";
 
 export interface LokiReplica extends LocalLoki {
   /** The pod's name: the ring's instance ID. */
@@ -32,6 +32,7 @@ export async function startLokiReplicas(
   dir: string,
   s3: LocalS3,
   zones: readonly string[],
+  alertmanagerUrl: string,
 ): Promise<LokiReplica[]> {
   // Every port of every process distinct: a free port is free only until someone binds it, and a
   // port handed out twice here would stop a replica at its start.
@@ -42,9 +43,9 @@ export async function startLokiReplicas(
   for (const i of zones.keys()) {
     const own = path.join(dir, `loki-${i}`);
     fs.mkdirSync(own, { recursive: true });
-    let local = await localLokiConfig(objects, own, "http://127.0.0.1:9");
+    let local = await localLokiConfig(objects, own, alertmanagerUrl);
     while (!distinctPorts([local.httpPort, local.config.server.grpc_listen_port as number])) {
-      local = await localLokiConfig(objects, own, "http://127.0.0.1:9");
+      local = await localLokiConfig(objects, own, alertmanagerUrl);
     }
     taken.add(local.httpPort).add(local.config.server.grpc_listen_port as number);
     configs.push(local);
@@ -61,18 +62,7 @@ export async function startLokiReplicas(
     const own = path.join(dir, `loki-${i}`);
     const local = configs[i];
     const { config } = local;
-    const s3Config = config.common.storage.s3 as Json;
-    if (s3Config?.bucketnames !== s3.bucket || s3Config?.region !== s3.region) {
-      throw new Error(`the rendered Loki does not store in ${s3.bucket} (${s3.region})`);
-    }
-    config.common.storage.s3 = {
-      ...s3Config,
-      endpoint: s3.endpoint,
-      insecure: true,
-      s3forcepathstyle: true,
-      access_key_id: s3.accessKeyId,
-      secret_access_key: s3.secretAccessKey,
-    };
+    storeInLocalS3(config, s3);
     if (config.common.ring.instance_availability_zone !== NODE_ZONE_PLACEHOLDER) {
       throw new Error("the rendered Loki config has no zone for the zone reader to fill in");
     }
@@ -118,4 +108,20 @@ export async function restartLokiReplica(
     env: containerEnv(objects, "loki"),
   });
   return { ...replica, server };
+}
+
+/** The `loki` Service in front of the replicas: a replica gets requests while the rendered readiness probe passes. */
+export function startLokiService(
+  objects: readonly KubeObject[],
+  replicas: readonly LokiReplica[],
+): Promise<ServiceStandIn> {
+  const probe = objectNamed(objects, "StatefulSet", "loki").spec.template.spec.containers[0].readinessProbe;
+  return startServiceStandIn(
+    replicas.map((r) => r.base),
+    {
+      path: probe.httpGet.path,
+      periodMs: probe.periodSeconds * 1000,
+      failureThreshold: probe.failureThreshold,
+    },
+  );
 }

@@ -1,6 +1,7 @@
 // Log lines of the reference services' pods, in their Spring pattern with trace and span IDs,
 // appended to the pods' CRI log files as containerd writes them; the real Alloy (node mode, the
 // rendered config) tails them and pushes to Loki, so its cost and its limits are in the numbers.
+// The same lines as push requests, for Loki's own ceiling without the agent in front of it.
 import { LogPod, hex, writePodLog } from "../../testkit/localServers";
 import { springLine } from "../../testkit/springLogs";
 
@@ -27,15 +28,32 @@ export function logPods(pods: readonly (readonly [string, string, string])[], no
 
 let written = 0;
 
-/** Appends `count` lines to the pods' log files under `dir`, round robin. */
-export function writeLogs(dir: string, pods: readonly LogPod[], count: number): void {
+/** The next `count` lines, round robin over the pods: mostly INFO, as a healthy service logs; one in fifty an ERROR. */
+function nextLines(pods: readonly LogPod[], count: number): Map<LogPod, string[]> {
   const byPod = new Map<LogPod, string[]>();
   for (let i = 0; i < count; i++) {
     const pod = pods[written % pods.length];
-    // Mostly INFO, as a healthy service logs; one line in fifty an ERROR.
     const [level, message] = MESSAGES[written % 50 === 0 ? 4 : written % 10 === 0 ? 3 : written % 3];
     byPod.set(pod, [...(byPod.get(pod) ?? []), springLine(level, pod.container, hex(16), hex(8), message)]);
     written++;
   }
-  byPod.forEach((lines, pod) => writePodLog(dir, pod, lines));
+  return byPod;
+}
+
+/** Appends `count` lines to the pods' log files under `dir`. */
+export function writeLogs(dir: string, pods: readonly LogPod[], count: number): void {
+  nextLines(pods, count).forEach((lines, pod) => writePodLog(dir, pod, lines));
+}
+
+/**
+ * A Loki push request (JSON) of `count` lines, one stream per pod with the labels the rendered
+ * agent gives a pod's lines, each line stamped now.
+ */
+export function pushBody(pods: readonly LogPod[], count: number): string {
+  const now = String(BigInt(Date.now()) * 1_000_000n);
+  const streams = [...nextLines(pods, count)].map(([pod, lines]) => ({
+    stream: { namespace: pod.namespace, pod: pod.name, container: pod.container, app: pod.container },
+    values: lines.map((line) => [now, line]),
+  }));
+  return JSON.stringify({ streams });
 }

@@ -1,7 +1,9 @@
 // Sends items at a set rate in batches, ten times a second, and counts what the receiver took and
 // refused. What is owed accrues by the clock, not by timer ticks, so a busy event loop sends
 // bigger batches rather than fewer items. A batch that is still in flight when the next is due is not waited for: a slow receiver
-// shows as requests piling up (in flight), not as a lower offered rate.
+// shows as requests piling up (in flight), not as a lower offered rate. Past MAX_IN_FLIGHT requests
+// the items due are held back instead, counted, so that a receiver that stops answering cannot
+// fill this process's memory with request bodies.
 interface PacerCounts {
   /** Items whose request was sent: less than the rate when this process cannot keep up. */
   readonly sent: number;
@@ -10,17 +12,21 @@ interface PacerCounts {
   /** Items whose request answered otherwise or failed. */
   readonly refused: number;
   readonly inFlight: number;
+  /** Items due while MAX_IN_FLIGHT requests were unanswered, never sent: the receiver fell behind. */
+  readonly heldBack: number;
   /** The last refusal, e.g. "429 Too Many Requests: ...". */
   readonly lastError: string;
 }
 
 const TICK_MS = 100;
+const MAX_IN_FLIGHT = 32;
 
 export class Pacer {
   private sent = 0;
   private accepted = 0;
   private refused = 0;
   private inFlight = 0;
+  private heldBack = 0;
   private lastError = "";
   private owed = 0;
   private lastTick = Date.now();
@@ -53,6 +59,10 @@ export class Pacer {
     const due = Math.floor(this.owed);
     this.owed -= due;
     for (let left = due; left > 0; left -= this.maxBatch) {
+      if (this.inFlight >= MAX_IN_FLIGHT) {
+        this.heldBack += left;
+        return;
+      }
       this.request(Math.min(left, this.maxBatch));
     }
   }
@@ -82,6 +92,7 @@ export class Pacer {
       accepted: this.accepted,
       refused: this.refused,
       inFlight: this.inFlight,
+      heldBack: this.heldBack,
       lastError: this.lastError,
     };
   }

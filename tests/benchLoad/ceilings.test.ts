@@ -19,16 +19,30 @@ function path(capacity: number, offerable: number): IngestPath & { levels: numbe
   };
 }
 
-test("the ceiling is the last level held before the component refused, each step four times the last", async () => {
+test("the ceiling is the last level held, each step four times the last, then one step between the held level and the refused one, after a step back at the held level", async () => {
   const p = path(1000, Infinity);
   const ceiling = await findCeiling(p, 100, 5, 0, () => undefined);
-  expect(p.levels).toEqual([100, 400, 1600]);
+  expect(p.levels).toEqual([100, 400, 1600, 400, 800]);
   expect(ceiling).toMatchObject({
-    sustained: 400,
-    rssAtSustained: 400000,
+    sustained: 800,
+    rssAtSustained: 800000,
     failed: { level: 1600, reason: "refused at 1600" },
     generatorLimited: false,
   });
+});
+
+test("when the step between fails too, the ceiling is the last level held and the failure the nearer one", async () => {
+  const p = path(700, Infinity);
+  const ceiling = await findCeiling(p, 100, 5, 0, () => undefined);
+  expect(p.levels).toEqual([100, 400, 1600, 400, 800]);
+  expect(ceiling).toMatchObject({ sustained: 400, failed: { level: 800, reason: "refused at 800" } });
+});
+
+test("a failure at the first step is the whole answer: nothing held to search above", async () => {
+  const p = path(50, Infinity);
+  const ceiling = await findCeiling(p, 100, 5, 0, () => undefined);
+  expect(p.levels).toEqual([100]);
+  expect(ceiling).toMatchObject({ sustained: 0, failed: { level: 100 } });
 });
 
 test("a level the bench cannot offer ends the search without blaming the component", async () => {
@@ -53,6 +67,6 @@ test("a component that stops answering during a step fails that step", async () 
   const ceiling = await findCeiling(dying, 100, 5, 0, () => undefined);
   expect(ceiling).toMatchObject({
     sustained: 100,
-    failed: { level: 400, reason: "stopped answering: fetch failed" },
+    failed: { level: 200, reason: "stopped answering: fetch failed" },
   });
 });

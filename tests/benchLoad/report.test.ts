@@ -3,7 +3,7 @@ import { AddressInfo } from "net";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { logPods, writeLogs } from "../../scripts/benchLoad/logs";
+import { logPods, pushBody, writeLogs } from "../../scripts/benchLoad/logs";
 import { Pacer } from "../../scripts/benchLoad/pacer";
 import { sizing, useTable } from "../../scripts/benchLoad/report";
 import { SPANS_PER_TRACE, otlpBatch } from "../../scripts/benchLoad/spans";
@@ -74,6 +74,50 @@ test("the pacer offers its rate and counts what a receiver refuses, with the rec
   expect(counts.accepted + counts.refused).toBeGreaterThanOrEqual(Math.floor(100 * (seconds - 0.2)));
   expect(counts.accepted + counts.refused).toBeLessThanOrEqual(Math.ceil(100 * seconds));
   expect(counts.lastError).toBe("429 ingestion rate limit exceeded for user fake");
+});
+
+test("the pacer holds items back once 32 requests go unanswered, and counts them", async () => {
+  const pending: http.ServerResponse[] = [];
+  const server = http.createServer((_req, res) => pending.push(res));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  // Ten requests of ten items a tick, none answered while the pacer runs.
+  const pacer = new Pacer(1000, () => fetch(url, { method: "POST" }), 10);
+  await sleep(1050);
+  pacer.stop();
+  const counts = pacer.counts();
+  pending.forEach((res) => res.end());
+  server.close();
+  expect(counts.inFlight).toBe(32);
+  expect(counts.sent).toBeLessThanOrEqual(320);
+  expect(counts.heldBack).toBeGreaterThanOrEqual(500);
+  expect(counts.sent + counts.heldBack).toBeGreaterThanOrEqual(900);
+});
+
+test("a push request holds the lines of each pod as one stream with the agent's labels", () => {
+  const pods = logPods(
+    [
+      ["ticket-service-0", "ticket-service", "tiketi-spring"],
+      ["payment-service-0", "payment-service", "tiketi-spring"],
+    ],
+    "bench-node-0",
+  );
+  const { streams } = JSON.parse(pushBody(pods, 6)) as { streams: { stream: Json; values: string[][] }[] };
+  expect(streams.map((s) => s.stream)).toEqual(
+    pods.map((pod) => ({
+      namespace: "tiketi-spring",
+      pod: pod.name,
+      container: pod.container,
+      app: pod.container,
+    })),
+  );
+  for (const { stream, values } of streams) {
+    expect(values).toHaveLength(3);
+    for (const [ns, line] of values) {
+      expect(ns).toMatch(/^\d{19}$/);
+      expect(line).toContain(`[${String(stream.container)},`);
+    }
+  }
 });
 
 test("log lines go to the pods' CRI log files in the Spring pattern with trace and span IDs, round robin", () => {

@@ -16,13 +16,18 @@ import { KubeObject } from "../../../render/manifest";
 import { RATED } from "../../../scripts/benchLoad/load";
 import { rendered, stackConfig } from "../../renderedStacks";
 import { getJson } from "../../../testkit/http";
-import { LokiReplica, restartLokiReplica, startLokiReplicas } from "../../../testkit/lokiReplicas";
+import {
+  LokiReplica,
+  restartLokiReplica,
+  startLokiReplicas,
+  startLokiService,
+} from "../../../testkit/lokiReplicas";
 import { LogPod, alloyWriteCounters, startAlloy, writePodLog } from "../../../testkit/localServers";
 import { faultProbeLine, faultProbeSequence } from "../../../testkit/springLogs";
 import { LocalS3, listObjects, startS3 } from "../../../testkit/objectStore";
 import { Running, Servers, eventually } from "../../../testkit/processes";
 import { configMapData, objectNamed } from "../../../testkit/rendered";
-import { ENDPOINT_HEADER, ServiceStandIn, startServiceStandIn } from "../../../testkit/serviceStandIn";
+import { ENDPOINT_HEADER, ServiceStandIn } from "../../../testkit/serviceStandIn";
 import { Json } from "../../../testkit/json";
 import { sleep } from "../../../testkit/sleep";
 import { LocalCanary, startLokiCanary } from "../../../testkit/lokiCanary";
@@ -147,17 +152,9 @@ describe("three Loki replicas of the prod render on S3, under faults while Alloy
       throw new Error("the prod stack file names no Loki bucket (storage.s3.loki)");
     }
     s3 = await startS3(servers, bucket.bucket, bucket.region);
-    replicas = await startLokiReplicas(servers, objects, dir, s3, ZONES);
+    replicas = await startLokiReplicas(servers, objects, dir, s3, ZONES, "http://127.0.0.1:9");
     headers = replicas[0].headers;
-    const probe = objectNamed(objects, "StatefulSet", "loki").spec.template.spec.containers[0].readinessProbe;
-    service = await startServiceStandIn(
-      replicas.map((r) => r.base),
-      {
-        path: probe.httpGet.path,
-        periodMs: probe.periodSeconds * 1000,
-        failureThreshold: probe.failureThreshold,
-      },
-    );
+    service = await startLokiService(objects, replicas);
     // The kubelet creates the container's log file as it starts it; the agent finds it from its start.
     writePodLog(dir, CANARY_POD, []);
     alloy = await startAlloy(servers, objects, dir, service.base, [POD, CANARY_POD]);
