@@ -309,6 +309,7 @@ async function runStack(
           }),
           // The targets exist once apply returns; whether they answer in time is the judge's.
           offered: () => true,
+          growsOnly: true,
           // A new target's first scrape comes within one interval of discovery.
           minStepSeconds: 20,
           judge: (_before, after) => {

@@ -18,6 +18,8 @@ export interface IngestPath {
   offered(before: Counters, after: Counters, level: number, seconds: number): boolean;
   /** Why the step failed, from the counters before and after it, or undefined. */
   judge(before: Counters, after: Counters, level: number, seconds: number): string | undefined;
+  /** Levels only grow (what a step adds stays): no step back down between held and failed. */
+  readonly growsOnly?: boolean;
   /** A step no shorter than this, e.g. two scrape intervals for new targets to be scraped. */
   readonly minStepSeconds?: number;
   /** RSS of the process that takes the path, and its limit. */
@@ -114,7 +116,7 @@ export async function findCeiling(
       level *= FACTOR;
       continue;
     }
-    if (outcome.kind === "generator" || sustained === 0) {
+    if (outcome.kind === "generator" || sustained === 0 || path.growsOnly === true) {
       return result(outcome);
     }
     // The failed step leaves a backlog: the component recovers at the level it held first.

@@ -76,7 +76,7 @@ export class Pacer {
           this.accepted += count;
         } else {
           this.refused += count;
-          this.lastError = `${response.status} ${(await response.text()).slice(0, 200)}`;
+          this.lastError = `${response.status} ${(await response.text()).trim().slice(0, 200)}`;
         }
       })
       .catch((error: unknown) => {

@@ -45,6 +45,13 @@ test("a failure at the first step is the whole answer: nothing held to search ab
   expect(ceiling).toMatchObject({ sustained: 0, failed: { level: 100 } });
 });
 
+test("a path whose levels only grow ends at its first failure", async () => {
+  const p = { ...path(1000, Infinity), growsOnly: true };
+  const ceiling = await findCeiling(p, 100, 5, 0, () => undefined);
+  expect(p.levels).toEqual([100, 400, 1600]);
+  expect(ceiling).toMatchObject({ sustained: 400, failed: { level: 1600 } });
+});
+
 test("a level the bench cannot offer ends the search without blaming the component", async () => {
   const ceiling = await findCeiling(path(Infinity, 500), 100, 5, 0, () => undefined);
   expect(ceiling).toMatchObject({ sustained: 400, generatorLimited: true });
