@@ -425,8 +425,16 @@ const rulesIn = (files: Readonly<Record<string, RuleFile>>) =>
  * others, so it evaluates only these.
  */
 export function rulesOfAlert(alert: string, files: Readonly<Record<string, RuleFile>>): RuleFile {
+  return rulesReadBy((r) => "alert" in r && r.alert === alert, files);
+}
+
+/** The rules `isRoot` picks out of `files` and the recording rules they read, in their groups and order. */
+export function rulesReadBy(
+  isRoot: (rule: AlertRule | RecordingRule) => boolean,
+  files: Readonly<Record<string, RuleFile>>,
+): RuleFile {
   const rules = rulesIn(files);
-  const needed = new Set<AlertRule | RecordingRule>(rules.filter((r) => "alert" in r && r.alert === alert));
+  const needed = new Set<AlertRule | RecordingRule>(rules.filter(isRoot));
   for (let added = true; added; ) {
     const read = new Set([...needed].flatMap((r) => [...identifiers(r.expr)]));
     const more = rules.filter((r) => "record" in r && read.has(r.record) && !needed.has(r));
