@@ -5,14 +5,14 @@ import { PROJECT_ROOT } from "./config/projectRoot";
 import { componentConfigChecks, otherScrapeJobs } from "./components/configChecks";
 import { platformSettings } from "./components/common/settings";
 import { readExtraDashboards } from "./components/grafana/extraDashboards";
-import { Demo } from "./components/demo";
+import { DemoStack } from "./components/demoStack";
 import { DEMO_NAMESPACE } from "./components/demo/names";
 import { firstLook } from "./components/grafana/firstLook";
-import { Grafana } from "./components/grafana";
-import { Logs } from "./components/logs";
-import { Metrics } from "./components/metrics";
-import { Namespaces } from "./components/namespaces";
-import { Tracing } from "./components/tracing";
+import { GrafanaStack } from "./components/grafanaStack";
+import { LogsStack } from "./components/logsStack";
+import { MetricsStack } from "./components/metricsStack";
+import { StackNamespaces } from "./components/stackNamespaces";
+import { TracingStack } from "./components/tracingStack";
 import { wiringGraph } from "./components/wiring/graph";
 import { metricsAccess } from "./components/metrics/metricsExposure";
 import { APP_TRACING_CONFIGMAP } from "./components/tracing/names";
@@ -34,7 +34,7 @@ async function main() {
 
   // Who talks to whom: built once; every NetworkPolicy comes from it.
   const wiring = wiringGraph(config);
-  const namespaces = new Namespaces(
+  const namespaces = new StackNamespaces(
     "namespaces",
     {
       ...config.namespaces,
@@ -54,7 +54,7 @@ async function main() {
   // Each component reads its own sections of the config and what the others expose. Prometheus and
   // Alertmanager come first, as everything else sends to them.
   const platform = platformSettings(config);
-  const metrics = new Metrics(
+  const metrics = new MetricsStack(
     "metrics",
     {
       ...platform,
@@ -66,7 +66,7 @@ async function main() {
     },
     inNamespaces,
   );
-  const logs = new Logs(
+  const logs = new LogsStack(
     "logs",
     {
       ...platform,
@@ -77,7 +77,7 @@ async function main() {
     },
     inNamespaces,
   );
-  const tracing = new Tracing(
+  const tracing = new TracingStack(
     "tracing",
     {
       ...platform,
@@ -89,7 +89,7 @@ async function main() {
     },
     inNamespaces,
   );
-  const grafana = new Grafana(
+  const grafana = new GrafanaStack(
     "grafana",
     {
       ...platform,
@@ -112,7 +112,7 @@ async function main() {
 
   // After Tracing: the demo pods read its ConfigMap in their namespace.
   if (config.demo.enabled) {
-    new Demo(
+    new DemoStack(
       "demo",
       { images: config.images, demo: config.demo, wiring },
       { provider, dependsOn: [namespaces, tracing] },

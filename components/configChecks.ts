@@ -1,11 +1,11 @@
 import type { StackConfig } from "../config";
 import type { ConfigCheck } from "../config/load";
 import { readExtraDashboards } from "./grafana/extraDashboards";
-import { Grafana } from "./grafana";
-import { Logs } from "./logs";
+import { GrafanaStack } from "./grafanaStack";
+import { LogsStack } from "./logsStack";
 import { ScrapeConfig } from "./common/prometheusTypes";
-import { Metrics, jobNameProblems, metricsScrapeJobs } from "./metrics";
-import { Tracing } from "./tracing";
+import { MetricsStack, jobNameProblems, metricsScrapeJobs } from "./metricsStack";
+import { TracingStack } from "./tracingStack";
 
 /**
  * What the config phase checks against the components: teams' rule files and dashboards (read from
@@ -14,8 +14,8 @@ import { Tracing } from "./tracing";
  */
 export function componentConfigChecks(root: string): ConfigCheck[] {
   return [
-    (config) => Metrics.ruleFileProblems(config),
-    (config) => Logs.ruleFileProblems({ ...config, runbookBaseUrl: config.metrics.runbookBaseUrl }),
+    (config) => MetricsStack.ruleFileProblems(config),
+    (config) => LogsStack.ruleFileProblems({ ...config, runbookBaseUrl: config.metrics.runbookBaseUrl }),
     (config) => readExtraDashboards(config, root).problems,
     (config) =>
       jobNameProblems(
@@ -27,5 +27,9 @@ export function componentConfigChecks(root: string): ConfigCheck[] {
 
 /** The scrape jobs of the components besides Metrics: they depend only on their settings. */
 export function otherScrapeJobs(config: StackConfig): ScrapeConfig[] {
-  return [...Logs.scrapeJobs(config), ...Tracing.scrapeJobs(config), ...Grafana.scrapeJobs(config)];
+  return [
+    ...LogsStack.scrapeJobs(config),
+    ...TracingStack.scrapeJobs(config),
+    ...GrafanaStack.scrapeJobs(config),
+  ];
 }

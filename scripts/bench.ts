@@ -11,14 +11,14 @@ import { readStackFile } from "../render/stackFile";
 
 /** The ComponentResource each workload's component label belongs to. */
 const RESOURCE_OF_COMPONENT: Record<string, string> = {
-  metrics: "Metrics",
-  alerting: "Metrics",
-  logs: "Logs",
-  tracing: "Tracing",
-  dashboards: "Grafana",
-  demo: "Demo",
+  metrics: "MetricsStack",
+  alerting: "MetricsStack",
+  logs: "LogsStack",
+  tracing: "TracingStack",
+  dashboards: "GrafanaStack",
+  demo: "DemoStack",
 };
-const RESOURCES = ["Metrics", "Logs", "Tracing", "Grafana", "Demo"];
+const RESOURCES = ["MetricsStack", "LogsStack", "TracingStack", "GrafanaStack", "DemoStack"];
 
 const resourceOf = (o: KubeObject) =>
   RESOURCE_OF_COMPONENT[o.metadata.labels?.["app.kubernetes.io/component"] ?? ""] ?? "Platform";

@@ -4,12 +4,12 @@
 import { StackConfig } from "../config";
 import { parseStackConfig } from "../config/load";
 import { platformSettings } from "../components/common/settings";
-import { Demo } from "../components/demo";
-import { Grafana } from "../components/grafana";
-import { Logs } from "../components/logs";
-import { Metrics } from "../components/metrics";
-import { Namespaces } from "../components/namespaces";
-import { Tracing } from "../components/tracing";
+import { DemoStack } from "../components/demoStack";
+import { GrafanaStack } from "../components/grafanaStack";
+import { LogsStack } from "../components/logsStack";
+import { MetricsStack } from "../components/metricsStack";
+import { StackNamespaces } from "../components/stackNamespaces";
+import { TracingStack } from "../components/tracingStack";
 import { wiringGraph } from "../components/wiring/graph";
 import { KubeObject, kubeObjects } from "../render/manifest";
 import { Registration } from "../render/mocks";
@@ -67,7 +67,7 @@ describe.each(CONFIGS)("each component alone, from %s", (_, configOf) => {
   test("Namespaces: the stack's two namespaces and the app namespaces", async () => {
     const built = await alone(
       () =>
-        new Namespaces("namespaces", {
+        new StackNamespaces("namespaces", {
           ...config.namespaces,
           profile: config.profile,
           apps: ["shop"],
@@ -75,7 +75,7 @@ describe.each(CONFIGS)("each component alone, from %s", (_, configOf) => {
           wiring: wiringGraph(config),
         }),
     );
-    expect(components(built)).toEqual(["observability:index:Namespaces"]);
+    expect(components(built)).toEqual(["observability:index:StackNamespaces"]);
     expect(built.objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name)).toEqual([
       config.namespaces.observability,
       config.namespaces.node,
@@ -87,7 +87,7 @@ describe.each(CONFIGS)("each component alone, from %s", (_, configOf) => {
     const handed = { job_name: "handed-job", static_configs: [{ targets: ["handed.test:8080"] }] };
     const built = await alone(
       () =>
-        new Metrics("metrics", {
+        new MetricsStack("metrics", {
           ...common(),
           metrics: config.metrics,
           alerting: config.alerting,
@@ -95,7 +95,7 @@ describe.each(CONFIGS)("each component alone, from %s", (_, configOf) => {
           scrapeJobs: [handed],
         }),
     );
-    expect(components(built)).toEqual(["observability:index:Metrics"]);
+    expect(components(built)).toEqual(["observability:index:MetricsStack"]);
     expect(controllers(built)).toEqual(
       expect.arrayContaining([
         "DaemonSet/node-exporter",
@@ -108,7 +108,7 @@ describe.each(CONFIGS)("each component alone, from %s", (_, configOf) => {
 
     const without = await alone(
       () =>
-        new Metrics("metrics", {
+        new MetricsStack("metrics", {
           ...common(),
           metrics: config.metrics,
           alerting: config.alerting,
@@ -122,14 +122,14 @@ describe.each(CONFIGS)("each component alone, from %s", (_, configOf) => {
   test("Logs: Loki and Alloy, its ruler sending to the Alertmanager it is handed", async () => {
     const built = await alone(
       () =>
-        new Logs("logs", {
+        new LogsStack("logs", {
           ...common(),
           logs: config.logs,
           alertmanagerUrl: STAND_IN.alertmanagerUrl,
           runbookBaseUrl: config.metrics.runbookBaseUrl,
         }),
     );
-    expect(components(built)).toEqual(["observability:index:Logs"]);
+    expect(components(built)).toEqual(["observability:index:LogsStack"]);
     expect(controllers(built)).toEqual(
       expect.arrayContaining([expect.stringMatching(/^(StatefulSet|DaemonSet)\/alloy$/), "StatefulSet/loki"]),
     );
@@ -139,7 +139,7 @@ describe.each(CONFIGS)("each component alone, from %s", (_, configOf) => {
   test("Tracing: the collector and Tempo, span metrics written to the Prometheus it is handed", async () => {
     const built = await alone(
       () =>
-        new Tracing("tracing", {
+        new TracingStack("tracing", {
           ...common(),
           tracing: config.tracing,
           exposure: config.exposure,
@@ -147,7 +147,7 @@ describe.each(CONFIGS)("each component alone, from %s", (_, configOf) => {
           prometheusWriteUrls: [STAND_IN.prometheusWriteUrl],
         }),
     );
-    expect(components(built)).toEqual(["observability:index:Tracing"]);
+    expect(components(built)).toEqual(["observability:index:TracingStack"]);
     expect(controllers(built)).toEqual(
       expect.arrayContaining(["StatefulSet/otel-collector", "StatefulSet/tempo"]),
     );
@@ -157,7 +157,7 @@ describe.each(CONFIGS)("each component alone, from %s", (_, configOf) => {
   test("Grafana: its datasources point at the URLs it is handed, with no teams' dashboards by default", async () => {
     const built = await alone(
       () =>
-        new Grafana("grafana", {
+        new GrafanaStack("grafana", {
           ...common(),
           grafana: config.grafana,
           exposure: config.exposure,
@@ -171,7 +171,7 @@ describe.each(CONFIGS)("each component alone, from %s", (_, configOf) => {
           },
         }),
     );
-    expect(components(built)).toEqual(["observability:index:Grafana"]);
+    expect(components(built)).toEqual(["observability:index:GrafanaStack"]);
     expect(controllers(built)).toEqual([expect.stringMatching(/^(Deployment|StatefulSet)\/grafana$/)]);
     for (const url of [
       STAND_IN.prometheusUrl,
@@ -188,8 +188,8 @@ describe.each(CONFIGS)("each component alone, from %s", (_, configOf) => {
 test("Demo alone, from `profile: kind` with the demo on: its three services", async () => {
   const config = parseStackConfig({ profile: "kind", demo: { enabled: true } }, new Set());
   const built = await alone(
-    () => new Demo("demo", { images: config.images, demo: config.demo, wiring: wiringGraph(config) }),
+    () => new DemoStack("demo", { images: config.images, demo: config.demo, wiring: wiringGraph(config) }),
   );
-  expect(components(built)).toEqual(["observability:index:Demo"]);
+  expect(components(built)).toEqual(["observability:index:DemoStack"]);
   expect(controllers(built)).toHaveLength(3);
 });

@@ -2,8 +2,8 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { parseStackConfig } from "../../config/load";
-import { jobNameProblems, metricsScrapeJobs } from "../../components/metrics";
-import { Logs } from "../../components/logs";
+import { jobNameProblems, metricsScrapeJobs } from "../../components/metricsStack";
+import { LogsStack } from "../../components/logsStack";
 import { prometheusFiles } from "../../components/metrics/prometheusWorkload";
 import { httpRecordingRules } from "../../components/metrics/alertRules";
 import { LATENCY_SOURCES, TRAFFIC_SOURCES, leLabel, leMatcher } from "../../components/common/httpSources";
@@ -300,7 +300,7 @@ describe("scrape jobs", () => {
   const settings = { ...config, wiring: [] };
 
   test("another stack's jobs land in prometheus.yml beside the metrics jobs", () => {
-    const jobs = [...Logs.scrapeJobs(config), ...metricsScrapeJobs(settings)];
+    const jobs = [...LogsStack.scrapeJobs(config), ...metricsScrapeJobs(settings)];
     const prometheus = yaml.load(prometheusFiles(settings, jobs).config["prometheus.yml"]) as Json;
     expect(prometheus.scrape_configs.map((j: Json) => j.job_name)).toContain("loki");
     expect(

@@ -1,17 +1,18 @@
 import { rendered } from "../renderedStacks";
 
 /**
- * Each component's type token and the one its deployed stacks hold it under. A component's URN
- * embeds its type and every child's URN embeds its parent's, so without the alias an update would
- * replace the component and everything under it, protected volumes included.
+ * Each component's type token (the one 0.3.0 deployed it under) and the one 0.4.0 deployed it
+ * under. A component's URN embeds its type and every child's URN embeds its parent's, so without
+ * the alias an update of a 0.4.0 stack would replace the component and everything under it,
+ * protected volumes included.
  */
 const FORMER_TYPES: Record<string, string> = {
-  "observability:index:Namespaces": "observability:index:StackNamespaces",
-  "observability:index:Metrics": "observability:index:MetricsStack",
-  "observability:index:Logs": "observability:index:LogsStack",
-  "observability:index:Tracing": "observability:index:TracingStack",
-  "observability:index:Grafana": "observability:index:GrafanaStack",
-  "observability:index:Demo": "observability:index:DemoStack",
+  "observability:index:StackNamespaces": "observability:index:Namespaces",
+  "observability:index:MetricsStack": "observability:index:Metrics",
+  "observability:index:LogsStack": "observability:index:Logs",
+  "observability:index:TracingStack": "observability:index:Tracing",
+  "observability:index:GrafanaStack": "observability:index:Grafana",
+  "observability:index:DemoStack": "observability:index:Demo",
 };
 
 describe("component type tokens", () => {

@@ -44,11 +44,11 @@ describe("data protection", () => {
       r.type.startsWith("observability:index:"),
     );
     expect(components.map((r) => `${r.type} ${r.aliases.join(",")}`).sort()).toEqual([
-      "observability:index:Grafana observability:index:GrafanaStack",
-      "observability:index:Logs observability:index:LogsStack",
-      "observability:index:Metrics observability:index:MetricsStack",
-      "observability:index:Namespaces observability:index:StackNamespaces",
-      "observability:index:Tracing observability:index:TracingStack",
+      "observability:index:GrafanaStack observability:index:Grafana",
+      "observability:index:LogsStack observability:index:Logs",
+      "observability:index:MetricsStack observability:index:Metrics",
+      "observability:index:StackNamespaces observability:index:Namespaces",
+      "observability:index:TracingStack observability:index:Tracing",
     ]);
   });
 

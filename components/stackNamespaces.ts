@@ -9,7 +9,7 @@ import { Flow } from "./common/flow";
 import { dnsEgressPolicy } from "./common/flowPolicies";
 import { withFormerType } from "./common/formerType";
 
-export interface NamespacesArgs {
+export interface StackNamespacesArgs {
   /** Namespace of everything that needs no host access; enforces Pod Security `restricted`. */
   readonly observability: string;
   /** Namespace of the node agents that do; enforces `privileged`, warns and audits `restricted`. */
@@ -42,7 +42,7 @@ export interface NamespacesArgs {
  * other flow is opened by the component that needs it. Also the app
  * namespaces, created or checked: every object of the stack lands in a namespace that exists.
  */
-export class Namespaces extends pulumi.ComponentResource {
+export class StackNamespaces extends pulumi.ComponentResource {
   /** Name of the restricted namespace, known once it exists. */
   public readonly observability: pulumi.Output<string>;
   /** Name of the node-agent namespace, known once it exists. */
@@ -50,13 +50,13 @@ export class Namespaces extends pulumi.ComponentResource {
   /** Names of the app namespaces, known once each exists. */
   public readonly apps: pulumi.Output<string>[];
 
-  constructor(name: string, args: NamespacesArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: StackNamespacesArgs, opts?: pulumi.ComponentResourceOptions) {
     // The alias keeps the URNs of the namespaces (protected in prod) and their policies.
     super(
-      "observability:index:Namespaces",
+      "observability:index:StackNamespaces",
       name,
       {},
-      withFormerType("observability:index:StackNamespaces", opts),
+      withFormerType("observability:index:Namespaces", opts),
     );
 
     const create = (

@@ -18,7 +18,7 @@ import { grafanaPublicUrl } from "./grafana/publicUrl";
  * What Grafana takes: its sections of the validated stack config (see GrafanaSettings for each, with
  * its default), the other components' URLs and the teams' dashboards. index.ts maps them.
  */
-export interface GrafanaArgs extends GrafanaSettings {
+export interface GrafanaStackArgs extends GrafanaSettings {
   /** The other components' URLs, Loki tenant and trace-ID expression, for the datasources. */
   readonly backends: GrafanaBackends;
   /**
@@ -36,7 +36,7 @@ export interface GrafanaArgs extends GrafanaSettings {
  * `grafana.credentialsRotation`, and a `secret_key` that never rotates (it encrypts what Grafana
  * stores).
  */
-export class Grafana extends pulumi.ComponentResource {
+export class GrafanaStack extends pulumi.ComponentResource {
   public readonly url: string;
   /** With `grafana.sso`: the redirect URI to register with the identity provider. */
   public readonly oauthRedirectUrl?: string;
@@ -49,8 +49,8 @@ export class Grafana extends pulumi.ComponentResource {
     return [workloadScrapeJob(GRAFANA, settings.namespaces.observability)];
   }
 
-  constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("observability:index:Grafana", name, {}, withFormerType("observability:index:GrafanaStack", opts));
+  constructor(name: string, args: GrafanaStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("observability:index:GrafanaStack", name, {}, withFormerType("observability:index:Grafana", opts));
     const children = { parent: this };
     const namespace = args.namespaces.observability;
     const id = { name: GRAFANA.name, component: "dashboards", image: args.images.grafana };

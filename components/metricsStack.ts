@@ -40,7 +40,7 @@ import { datastoreExporters } from "./metrics/datastores";
  * What Metrics takes: its sections of the validated stack config (see MetricsSettings for each, with
  * its default) and the other components' scrape jobs. index.ts maps them from the config.
  */
-export interface MetricsArgs extends MetricsSettings {
+export interface MetricsStackArgs extends MetricsSettings {
   /**
    * The other components' scrape jobs (their static `scrapeJobs`), listed before this component's own in
    * prometheus.yml. Job names must be unique.
@@ -109,7 +109,7 @@ export function jobNameProblems(
  * exporters, with alert, SLO and self-monitoring rules. Created first: the other components send to
  * Prometheus and Alertmanager at the URLs it exposes.
  */
-export class Metrics extends pulumi.ComponentResource {
+export class MetricsStack extends pulumi.ComponentResource {
   /** Prometheus' in-cluster query URL: Thanos Query over several replicas, else the one replica's Service. */
   public readonly prometheusUrl: string;
   /** Where dashboards read metrics: that Service, or Amazon Managed Prometheus with remote write. */
@@ -128,8 +128,8 @@ export class Metrics extends pulumi.ComponentResource {
     return extraRuleFileProblems(settings);
   }
 
-  constructor(name: string, args: MetricsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("observability:index:Metrics", name, {}, withFormerType("observability:index:MetricsStack", opts));
+  constructor(name: string, args: MetricsStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("observability:index:MetricsStack", name, {}, withFormerType("observability:index:Metrics", opts));
     const children = { parent: this };
 
     // The config phase (componentConfigChecks) has refused job names that clash.

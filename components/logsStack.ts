@@ -15,7 +15,7 @@ import { alloyNamespace } from "./logs/alloyNamespace";
  * What Logs takes: its section of the validated stack config and what it takes from Metrics (see
  * LogsSettings for each field, with its default). index.ts maps them.
  */
-export type LogsArgs = LogsSettings;
+export type LogsStackArgs = LogsSettings;
 
 /**
  * Loki (single binary, schema v13/tsdb, ruler to Alertmanager), Grafana Alloy collecting the
@@ -23,7 +23,7 @@ export type LogsArgs = LogsSettings;
  * optional address masking, and Loki's canary proving that lines written to a pod's stdout come
  * back from Loki.
  */
-export class Logs extends pulumi.ComponentResource {
+export class LogsStack extends pulumi.ComponentResource {
   /** Loki's in-cluster URL. */
   public readonly lokiUrl: string;
   /** The tenant Alloy writes as and queries must send, when multi-tenancy is on. */
@@ -45,8 +45,8 @@ export class Logs extends pulumi.ComponentResource {
     return extraLokiRuleFileProblems(settings);
   }
 
-  constructor(name: string, args: LogsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("observability:index:Logs", name, {}, withFormerType("observability:index:LogsStack", opts));
+  constructor(name: string, args: LogsStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("observability:index:LogsStack", name, {}, withFormerType("observability:index:Logs", opts));
     const children = { parent: this };
 
     const loki = deployLoki(name, args, children);

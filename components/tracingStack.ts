@@ -15,14 +15,14 @@ import { collectorTiered } from "./tracing/collectorTiers";
  * What Tracing takes: its sections of the validated stack config and Prometheus' write endpoints
  * from Metrics (see TracingSettings for each field, with its default). index.ts maps them.
  */
-export type TracingArgs = TracingSettings;
+export type TracingStackArgs = TracingSettings;
 
 /**
  * The OpenTelemetry Collector (OTLP and Zipkin in, tail sampling where enabled, span metrics and
  * service graph to Prometheus, traces to Tempo), Tempo, and in each app namespace the ConfigMap
  * that tells the apps where to send spans and how much to sample.
  */
-export class Tracing extends pulumi.ComponentResource {
+export class TracingStack extends pulumi.ComponentResource {
   /** Tempo's in-cluster query URL. */
   public readonly tempoUrl: string;
 
@@ -36,8 +36,8 @@ export class Tracing extends pulumi.ComponentResource {
     ];
   }
 
-  constructor(name: string, args: TracingArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("observability:index:Tracing", name, {}, withFormerType("observability:index:TracingStack", opts));
+  constructor(name: string, args: TracingStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("observability:index:TracingStack", name, {}, withFormerType("observability:index:Tracing", opts));
     const children = { parent: this };
 
     deployCollector(name, args, children);
