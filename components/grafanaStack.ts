@@ -2,7 +2,15 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { objectMeta } from "./common/metadata";
-import { ExtraDashboardFolder } from "./grafana/extraDashboards";
+import { StackConfig } from "../config";
+import { componentConfig, componentConfigError } from "../config/componentArgs";
+import { ConfigRead } from "../config/schema";
+import { projectRootDirectory } from "../sdk/pulumiSdk";
+import { Endpoint, Flow, dnsFlows } from "./common/flow";
+import { Peer, peerFlow, peerProblems } from "./common/peer";
+import { PLATFORM_SECTIONS, PlatformArgs, SectionArgs, platformSettings } from "./common/settings";
+import { readExtraDashboards } from "./grafana/extraDashboards";
+import { GrafanaClients, grafanaEndpoint, grafanaFlows } from "./grafana/flows";
 import { deployGrafanaAccess } from "./grafana/grafanaAccess";
 import { deployGrafanaExposure } from "./grafana/grafanaExposure";
 import { deployGrafanaProvisioning } from "./grafana/grafanaProvisioning";
@@ -10,31 +18,103 @@ import { SECRET_KEYS, deployGrafanaWorkload } from "./grafana/grafanaWorkload";
 import { GRAFANA } from "./grafana/names";
 import { GrafanaBackends, GrafanaSettings } from "./grafana/settings";
 import { ScrapeConfig } from "./common/prometheusTypes";
-import { workloadScrapeJob } from "./metrics/scrapeJobs";
+import { workloadScrapeJob } from "./common/scrapeJobs";
 import { withFormerType } from "./common/formerType";
 import { grafanaPublicUrl } from "./grafana/publicUrl";
 
+/** The stack-config sections GrafanaStack reads. */
+const READS: readonly ConfigRead[] = [
+  ...PLATFORM_SECTIONS,
+  "grafana",
+  "exposure",
+  "metrics.slo",
+  "metrics.slos",
+  "metrics.openSloFiles",
+  "metrics.remoteWrite",
+];
+
 /**
- * What Grafana takes: its sections of the validated stack config (see GrafanaSettings for each, with
- * its default), the other components' URLs and the teams' dashboards. index.ts maps them.
+ * What GrafanaStack takes: the stack config's `grafana` and `exposure` over the platform sections,
+ * each key defaulting as in a stack file of the profile, and the services its datasources query.
  */
-export interface GrafanaStackArgs extends GrafanaSettings {
-  /** The other components' URLs, Loki tenant and trace-ID expression, for the datasources. */
-  readonly backends: GrafanaBackends;
+export interface GrafanaStackArgs extends PlatformArgs {
   /**
-   * `grafana.extraDashboards`, read from the repository and checked with the config (`readExtraDashboards`).
-   * @default none
+   * Admin user and its rotation, storage, folder, replicas, database, extra datasources and
+   * dashboards, single sign-on, teams and folder permissions (stack config `grafana`).
+   * @default kind: one replica on SQLite; eks: two on PostgreSQL (`grafana.database` required)
    */
-  readonly extraDashboards?: readonly ExtraDashboardFolder[];
+  readonly grafana?: SectionArgs<"grafana">;
+  /** How people reach Grafana. @default kind: NodePort 30006; eks: an Ingress (`exposure.ingress` required) */
+  readonly exposure?: SectionArgs<"exposure">;
+  /**
+   * The SLOs the dashboards draw (`slo`, `slos`, `openSloFiles`, as MetricsStack is given them), and
+   * `remoteWrite`: with Amazon Managed Prometheus, Grafana's pods assume its query role.
+   * @default the per-service HTTP SLOs at 99.5 % and 95 % within 0.5 s, no other SLO, no AMP
+   */
+  readonly metrics?: Pick<SectionArgs<"metrics">, "slo" | "slos" | "openSloFiles" | "remoteWrite">;
+  /**
+   * The Prometheus the default datasource queries (Thanos Query, one replica, or Amazon Managed
+   * Prometheus with `sigV4Region`). Dashboards read it.
+   * @default none: no Prometheus datasource, and no dashboard, as every dashboard reads it
+   */
+  readonly prometheus?: Peer & { readonly sigV4Region?: string };
+  /** The Alertmanager of the Alertmanager datasource. @default none */
+  readonly alertmanager?: Peer;
+  /**
+   * The Loki of the Loki datasource, its tenant, and the expression of a trace ID in a line that
+   * links it to Tempo. @default none
+   */
+  readonly loki?: Peer & { readonly tenant?: string; readonly traceIdExpression?: string };
+  /** The Tempo of the Tempo datasource. @default none */
+  readonly tempo?: Peer;
+  /** The Prometheus job of the collectors apps send spans to, for Landing's span rate. @default none: every collector's spans */
+  readonly spanIngestJob?: string;
+  /** The workloads of other components that connect to Grafana: a Prometheus scraping it. @default none */
+  readonly clients?: GrafanaClients;
+  /**
+   * Every flow of a deployment of several components (`wiringGraph`): its workloads' NetworkPolicies
+   * are made of those into and out of them.
+   * @default its own: browsers, its database, SSO, extra datasources, DNS, the backends and `clients`
+   */
+  readonly wiring?: readonly Flow[];
 }
+
+/** The backends GrafanaStack's args give, as its datasources take them. */
+function backendsOf(args: GrafanaStackArgs): GrafanaBackends {
+  return {
+    ...(args.prometheus === undefined
+      ? {}
+      : {
+          prometheus: {
+            url: args.prometheus.url,
+            ...(args.prometheus.sigV4Region === undefined
+              ? {}
+              : { sigV4Region: args.prometheus.sigV4Region }),
+          },
+        }),
+    ...(args.alertmanager === undefined ? {} : { alertmanagerUrl: args.alertmanager.url }),
+    ...(args.loki === undefined
+      ? {}
+      : {
+          lokiUrl: args.loki.url,
+          ...(args.loki.tenant === undefined ? {} : { lokiTenant: args.loki.tenant }),
+          ...(args.loki.traceIdExpression === undefined
+            ? {}
+            : { traceIdExpression: args.loki.traceIdExpression }),
+        }),
+    ...(args.tempo === undefined ? {} : { tempoUrl: args.tempo.url }),
+  };
+}
+
+const PEERS = ["prometheus", "alertmanager", "loki", "tempo"] as const;
 
 /**
  * Grafana (see `deployGrafanaWorkload` for its pods, on a volume or over a shared database),
- * provisioned datasources wired to each other, dashboards built in TypeScript and the team's own
- * from `grafana.extraDashboards`, single sign-on from `grafana.sso`, teams and folder permissions
- * through Grafana's API (`deployGrafanaAccess`), a generated admin password that rotates with
- * `grafana.credentialsRotation`, and a `secret_key` that never rotates (it encrypts what Grafana
- * stores).
+ * provisioned datasources for the backends it is given, linked to each other, dashboards built in
+ * TypeScript and the team's own from `grafana.extraDashboards`, single sign-on from `grafana.sso`,
+ * teams and folder permissions through Grafana's API (`deployGrafanaAccess`), a generated admin
+ * password that rotates with `grafana.credentialsRotation`, and a `secret_key` that never rotates
+ * (it encrypts what Grafana stores).
  */
 export class GrafanaStack extends pulumi.ComponentResource {
   public readonly url: string;
@@ -43,23 +123,64 @@ export class GrafanaStack extends pulumi.ComponentResource {
   public readonly adminUser: string;
   /** A Pulumi secret. */
   public readonly adminPassword: pulumi.Output<string>;
+  /** Its pods, for the NetworkPolicies of the backends it queries. */
+  public readonly endpoint: Endpoint;
+  /** The flows its NetworkPolicies are made of. */
+  public readonly flows: readonly Flow[];
 
   /** Grafana's own metrics, for Prometheus: they depend only on the settings. */
   static scrapeJobs(settings: Pick<GrafanaSettings, "namespaces">): ScrapeConfig[] {
     return [workloadScrapeJob(GRAFANA, settings.namespaces.observability)];
   }
 
-  constructor(name: string, args: GrafanaStackArgs, opts?: pulumi.ComponentResourceOptions) {
+  /** Where people open Grafana, known from the settings alone (for links in other components). */
+  static publicUrl(settings: Pick<GrafanaSettings, "exposure">): string {
+    return grafanaPublicUrl(settings.exposure);
+  }
+
+  /** The flows of its workload deployed alone: browsers, what it reaches outside, its DNS, the backends and `clients`. */
+  static flows(
+    config: StackConfig,
+    args: Pick<GrafanaStackArgs, (typeof PEERS)[number] | "clients"> = {},
+  ): Flow[] {
+    const grafana = grafanaEndpoint(config);
+    return [
+      ...grafanaFlows(config, args.clients),
+      ...PEERS.flatMap((key) => {
+        const peer = args[key];
+        return peer === undefined ? [] : [peerFlow(grafana, peer, "queries")];
+      }),
+      ...dnsFlows([grafana]),
+    ];
+  }
+
+  constructor(name: string, args: GrafanaStackArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    const subject = `GrafanaStack "${name}"`;
+    const config = componentConfig(subject, args, READS);
+    const backends = backendsOf(args);
+    const extraDashboards = readExtraDashboards(config, backends, projectRootDirectory());
+    const problems = [...PEERS.flatMap((key) => peerProblems(args[key], key)), ...extraDashboards.problems];
+    if (problems.length > 0) {
+      throw componentConfigError(subject, problems);
+    }
+    const settings: GrafanaSettings = {
+      ...platformSettings(config),
+      grafana: config.grafana,
+      exposure: config.exposure,
+      metrics: config.metrics,
+      ...(args.spanIngestJob === undefined ? {} : { spanIngestJob: args.spanIngestJob }),
+      wiring: args.wiring ?? GrafanaStack.flows(config, args),
+    };
     super("observability:index:GrafanaStack", name, {}, withFormerType("observability:index:Grafana", opts));
     const children = { parent: this };
-    const namespace = args.namespaces.observability;
-    const id = { name: GRAFANA.name, component: "dashboards", image: args.images.grafana };
-    const database = args.grafana.database;
-    const sso = args.grafana.sso;
+    const namespace = settings.namespaces.observability;
+    const id = { name: GRAFANA.name, component: "dashboards", image: settings.images.grafana };
+    const database = settings.grafana.database;
+    const sso = settings.grafana.sso;
 
     const password = new random.RandomPassword(
       `${name}-admin-password`,
-      { length: 32, special: false, keepers: { rotation: args.grafana.credentialsRotation } },
+      { length: 32, special: false, keepers: { rotation: settings.grafana.credentialsRotation } },
       children,
     );
     const secretKey = new random.RandomPassword(
@@ -83,31 +204,33 @@ export class GrafanaStack extends pulumi.ComponentResource {
 
     const provisioning = deployGrafanaProvisioning(
       name,
-      args,
-      args.backends,
-      args.extraDashboards ?? [],
+      settings,
+      backends,
+      extraDashboards.folders,
       id,
       children,
     );
-    const workload = deployGrafanaWorkload(name, args, id, { credentials, ...provisioning }, children);
-    const exposure = deployGrafanaExposure(name, args, id, workload.services[0], children);
-    this.url = grafanaPublicUrl(args.exposure);
+    const workload = deployGrafanaWorkload(name, settings, id, { credentials, ...provisioning }, children);
+    const exposure = deployGrafanaExposure(name, settings, id, workload.services[0], children);
+    this.url = GrafanaStack.publicUrl(settings);
     if (sso !== undefined) {
       this.oauthRedirectUrl = `${this.url}/login/${sso.provider}`;
     }
     deployGrafanaAccess(
       name,
-      args,
+      settings,
       {
-        adminUser: args.grafana.adminUser,
+        adminUser: settings.grafana.adminUser,
         adminPassword: password.result,
         ready: [workload.controller, exposure],
       },
       children,
     );
 
-    this.adminUser = args.grafana.adminUser;
+    this.adminUser = settings.grafana.adminUser;
     this.adminPassword = pulumi.secret(password.result);
+    this.endpoint = grafanaEndpoint(config);
+    this.flows = settings.wiring;
     this.registerOutputs({
       url: this.url,
       adminUser: this.adminUser,

@@ -1,4 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
+import { StackConfig } from "../config";
+import { componentConfig, componentConfigError } from "../config/componentArgs";
+import { ConfigRead } from "../config/schema";
+import { Endpoint, Flow, dnsFlows, workloadsOf } from "./common/flow";
+import { Peer, peerFlow, peerProblems } from "./common/peer";
+import { PLATFORM_SECTIONS, PlatformArgs, SectionArgs, platformSettings } from "./common/settings";
+import { LogsClients, logsApiFlows, logsFlows, lokiEndpoint } from "./logs/flows";
 import { deployAlloy } from "./logs/alloyWorkload";
 import { deployLokiCanary } from "./logs/canaryWorkload";
 import { TRACE_ID_REGEX } from "./logs/logPatterns";
@@ -7,15 +14,37 @@ import { deployLoki } from "./logs/lokiWorkload";
 import { ALLOY, LOKI, LOKI_CANARY } from "./logs/names";
 import { LogsSettings } from "./logs/settings";
 import { ScrapeConfig } from "./common/prometheusTypes";
-import { workloadScrapeJob } from "./metrics/scrapeJobs";
+import { workloadScrapeJob } from "./common/scrapeJobs";
 import { withFormerType } from "./common/formerType";
 import { alloyNamespace } from "./logs/alloyNamespace";
 
+/** The stack-config sections LogsStack reads. */
+const READS: readonly ConfigRead[] = [...PLATFORM_SECTIONS, "logs", "metrics.runbookBaseUrl"];
+
 /**
- * What Logs takes: its section of the validated stack config and what it takes from Metrics (see
- * LogsSettings for each field, with its default). index.ts maps them.
+ * What LogsStack takes: the stack config's `logs` over the platform sections, each key defaulting as
+ * in a stack file of the profile, and the services it sends to.
  */
-export type LogsStackArgs = LogsSettings;
+export interface LogsStackArgs extends PlatformArgs {
+  /**
+   * Retention, storage, replicas, collection mode, masking, tenant, limits, log alerts and rule
+   * files (stack config `logs`).
+   * @default kind: one Loki on a volume, logs read through the API; eks: three replicas on S3, read from each node
+   */
+  readonly logs?: SectionArgs<"logs">;
+  /** `runbookBaseUrl`: log alerts link to the same runbooks as metric alerts. @default https://runbooks.example.com/observability */
+  readonly metrics?: Pick<SectionArgs<"metrics">, "runbookBaseUrl">;
+  /** The Alertmanager Loki's ruler sends its log alerts to. @default none: the log rules are evaluated, and nothing is sent */
+  readonly alertmanager?: Peer;
+  /** The workloads of other components that connect to Loki and the log agent: a Prometheus scraping, a Grafana querying. @default none */
+  readonly clients?: LogsClients;
+  /**
+   * Every flow of a deployment of several components (`wiringGraph`): its workloads' NetworkPolicies
+   * are made of those into and out of them.
+   * @default its own: its workloads, the API server, DNS, `alertmanager` and `clients`
+   */
+  readonly wiring?: readonly Flow[];
+}
 
 /**
  * Loki (single binary, schema v13/tsdb, ruler to Alertmanager), Grafana Alloy collecting the
@@ -30,6 +59,10 @@ export class LogsStack extends pulumi.ComponentResource {
   public readonly tenant: string | undefined;
   /** The expression that finds a trace ID in a log line, as the pipeline extracts it. */
   public readonly traceIdExpression: string;
+  /** Loki's pods and its ruler's, for the NetworkPolicies of components that reach them or that it reaches. */
+  public readonly endpoints: { readonly loki: Endpoint; readonly ruler: Endpoint };
+  /** The flows its NetworkPolicies are made of. */
+  public readonly flows: readonly Flow[];
 
   /** Loki's, Alloy's and the canary's own metrics, for Prometheus: they depend only on the settings. */
   static scrapeJobs(settings: Pick<LogsSettings, "namespaces" | "logs">): ScrapeConfig[] {
@@ -45,17 +78,49 @@ export class LogsStack extends pulumi.ComponentResource {
     return extraLokiRuleFileProblems(settings);
   }
 
-  constructor(name: string, args: LogsStackArgs, opts?: pulumi.ComponentResourceOptions) {
+  /** The flows of its workloads deployed alone: among themselves, the API server, each workload's DNS, to `alertmanager` and from `clients`. */
+  static flows(config: StackConfig, args: Pick<LogsStackArgs, "alertmanager" | "clients"> = {}): Flow[] {
+    const own = logsFlows(config);
+    const ruler = lokiEndpoint(config);
+    return [
+      ...logsFlows(config, args.clients),
+      ...logsApiFlows(config),
+      ...(args.alertmanager === undefined
+        ? []
+        : [peerFlow(ruler, args.alertmanager, "log alerts from the ruler")]),
+      ...dnsFlows(workloadsOf(own)),
+    ];
+  }
+
+  constructor(name: string, args: LogsStackArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    const subject = `LogsStack "${name}"`;
+    const config = componentConfig(subject, args, READS);
+    const settings: LogsSettings = {
+      ...platformSettings(config),
+      logs: config.logs,
+      runbookBaseUrl: config.metrics.runbookBaseUrl,
+      ...(args.alertmanager === undefined ? {} : { alertmanagerUrl: args.alertmanager.url }),
+      wiring: args.wiring ?? LogsStack.flows(config, args),
+    };
+    const problems = [
+      ...peerProblems(args.alertmanager, "alertmanager"),
+      ...LogsStack.ruleFileProblems(settings),
+    ];
+    if (problems.length > 0) {
+      throw componentConfigError(subject, problems);
+    }
     super("observability:index:LogsStack", name, {}, withFormerType("observability:index:Logs", opts));
     const children = { parent: this };
 
-    const loki = deployLoki(name, args, children);
-    deployAlloy(name, args, children);
-    deployLokiCanary(name, args, children);
+    const loki = deployLoki(name, settings, children);
+    deployAlloy(name, settings, children);
+    deployLokiCanary(name, settings, children);
 
     this.lokiUrl = loki.url;
-    this.tenant = args.logs.tenant;
+    this.tenant = settings.logs.tenant;
     this.traceIdExpression = TRACE_ID_REGEX;
+    this.endpoints = { loki: lokiEndpoint(config), ruler: lokiEndpoint(config) };
+    this.flows = settings.wiring;
     this.registerOutputs({ lokiUrl: this.lokiUrl });
   }
 }

@@ -1,5 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig, keyPath } from "../config";
+import { componentConfig, componentConfigError } from "../config/componentArgs";
+import { ConfigRead } from "../config/schema";
+import { Endpoint, Flow, dnsFlows, workloadsOf } from "./common/flow";
+import { PLATFORM_SECTIONS, PlatformArgs, SectionArgs, platformSettings } from "./common/settings";
+import {
+  MetricsClients,
+  metricsApiFlows,
+  metricsEndpoints,
+  metricsFlows,
+  metricsReachFlows,
+} from "./metrics/flows";
 import { deployAlertmanager } from "./metrics/alertmanagerWorkload";
 import { deployDatastoreExporters } from "./metrics/datastoreExporters";
 import { deployKubeStateMetrics, deployNodeExporter } from "./metrics/exporters";
@@ -31,22 +42,65 @@ import {
   thanosQueryRuns,
 } from "./metrics/queryEndpoint";
 import { deployThanosQuery } from "./metrics/thanosQueryWorkload";
-import { workloadScrapeJob } from "./metrics/scrapeJobs";
+import { workloadScrapeJob } from "./common/scrapeJobs";
 import { MetricsSettings } from "./metrics/settings";
 import { withFormerType } from "./common/formerType";
 import { datastoreExporters } from "./metrics/datastores";
 
+/** The stack-config sections MetricsStack reads. */
+const READS: readonly ConfigRead[] = [
+  ...PLATFORM_SECTIONS,
+  "metrics",
+  "alerting",
+  "exposure",
+  "tracing.latencyBucketsSeconds",
+];
+
 /**
- * What Metrics takes: its sections of the validated stack config (see MetricsSettings for each, with
- * its default) and the other components' scrape jobs. index.ts maps them from the config.
+ * What MetricsStack takes: the stack config's `metrics`, `alerting` and `exposure` over the
+ * platform sections, each key defaulting as in a stack file of the profile, and what it offers the
+ * components beside it.
  */
-export interface MetricsStackArgs extends MetricsSettings {
+export interface MetricsStackArgs extends PlatformArgs {
   /**
-   * The other components' scrape jobs (their static `scrapeJobs`), listed before this component's own in
-   * prometheus.yml. Job names must be unique.
+   * Retention, storage, replicas, scrape and evaluation intervals, exporters, alert thresholds,
+   * SLOs, rule and OpenSLO files, extra scrape jobs (stack config `metrics`).
+   * @default kind: one Prometheus and one Alertmanager, 7 days; eks: two and three, 15 days
+   */
+  readonly metrics?: SectionArgs<"metrics">;
+  /** Receivers, routes and grouping of the alerts. @default no receiver but the Watchdog's own route */
+  readonly alerting?: SectionArgs<"alerting">;
+  /** How people reach Prometheus and Alertmanager. @default kind: Prometheus on NodePort 30090; eks: neither exposed */
+  readonly exposure?: SectionArgs<"exposure">;
+  /**
+   * `latencyBucketsSeconds` of the span metrics a TracingStack writes here: the latency SLIs fall
+   * back to them, so each latency threshold must be one.
+   * @default the stack's buckets (0.005 s to 10 s)
+   */
+  readonly tracing?: Pick<SectionArgs<"tracing">, "latencyBucketsSeconds">;
+  /**
+   * Where people open Grafana: alerts link its USE dashboards, notifications its Explore.
+   * @default none: alerts and notifications carry no Grafana link
+   */
+  readonly grafanaUrl?: string;
+  /**
+   * Scrape jobs of the components deployed beside it (their static `scrapeJobs`), listed before
+   * its own; their NetworkPolicies come with `wiring`. Job names must be unique.
    * @default none
    */
   readonly scrapeJobs?: readonly ScrapeConfig[];
+  /**
+   * The workloads of other components that connect to Prometheus and Alertmanager: a log ruler
+   * sending alerts, a collector writing span metrics, a Grafana querying.
+   * @default none: only Prometheus, the apps' pods and the UIs' exposure reach them
+   */
+  readonly clients?: MetricsClients;
+  /**
+   * Every flow of a deployment of several components (`wiringGraph`): its workloads' NetworkPolicies
+   * are made of those into and out of them.
+   * @default its own: its workloads, the apps, kubelets, CoreDNS, the API server, DNS and `clients`
+   */
+  readonly wiring?: readonly Flow[];
 }
 
 /**
@@ -106,8 +160,8 @@ export function jobNameProblems(
 
 /**
  * Prometheus, Alertmanager, kube-state-metrics, node-exporter and the configured datastore
- * exporters, with alert, SLO and self-monitoring rules. Created first: the other components send to
- * Prometheus and Alertmanager at the URLs it exposes.
+ * exporters, with alert, SLO and self-monitoring rules. Alone it is a working, hardened Prometheus
+ * and Alertmanager for a kind-sized cluster; the other components send to it at the URLs it exposes.
  */
 export class MetricsStack extends pulumi.ComponentResource {
   /** Prometheus' in-cluster query URL: Thanos Query over several replicas, else the one replica's Service. */
@@ -120,40 +174,79 @@ export class MetricsStack extends pulumi.ComponentResource {
   public readonly prometheusWriteUrls: readonly string[];
   /** Alertmanager's in-cluster URL. */
   public readonly alertmanagerUrl: string;
+  /** Its Prometheus and Alertmanager pods, for the NetworkPolicies of components that reach them. */
+  public readonly endpoints: { readonly prometheus: Endpoint; readonly alertmanager: Endpoint };
+  /** The flows its NetworkPolicies are made of. */
+  public readonly flows: readonly Flow[];
 
   /** Why `metrics.extraRuleFiles` cannot load beside the stack's own rules (a check of the config phase). */
   static ruleFileProblems(
-    settings: Pick<MetricsSettings, "metrics" | "apps" | "alerting" | "exposure" | "namespaces">,
+    settings: Pick<
+      MetricsSettings,
+      "metrics" | "apps" | "alerting" | "exposure" | "namespaces" | "grafanaUrl"
+    >,
   ): string[] {
     return extraRuleFileProblems(settings);
   }
 
-  constructor(name: string, args: MetricsStackArgs, opts?: pulumi.ComponentResourceOptions) {
+  /**
+   * The flows of its workloads deployed alone: among themselves, to the apps, kubelets, CoreDNS
+   * and the API server, each workload's DNS, and from `clients`.
+   */
+  static flows(config: StackConfig, clients: MetricsClients = {}): Flow[] {
+    const own = metricsFlows(config);
+    return [
+      ...metricsFlows(config, clients),
+      ...metricsReachFlows(config),
+      ...metricsApiFlows(config),
+      ...dnsFlows(workloadsOf(own)),
+    ];
+  }
+
+  constructor(name: string, args: MetricsStackArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    const subject = `MetricsStack "${name}"`;
+    const config = componentConfig(subject, args, READS);
+    const settings: MetricsSettings = {
+      ...platformSettings(config),
+      metrics: config.metrics,
+      alerting: config.alerting,
+      exposure: config.exposure,
+      ...(args.grafanaUrl === undefined ? {} : { grafanaUrl: args.grafanaUrl }),
+      wiring: args.wiring ?? MetricsStack.flows(config, args.clients),
+    };
+    const jobs = [...(args.scrapeJobs ?? []), ...metricsScrapeJobs(settings)];
+    const problems = [
+      ...MetricsStack.ruleFileProblems(settings),
+      ...jobNameProblems(jobs, config.metrics.extraScrapeConfigs),
+    ];
+    if (problems.length > 0) {
+      throw componentConfigError(subject, problems);
+    }
     super("observability:index:MetricsStack", name, {}, withFormerType("observability:index:Metrics", opts));
     const children = { parent: this };
 
-    // The config phase (componentConfigChecks) has refused job names that clash.
-    const jobs = [...(args.scrapeJobs ?? []), ...metricsScrapeJobs(args)];
-    deployPrometheus(name, { config: args, jobs }, children);
-    if (thanosQueryRuns(args.metrics)) {
-      deployThanosQuery(name, args, children);
+    deployPrometheus(name, { config: settings, jobs }, children);
+    if (thanosQueryRuns(settings.metrics)) {
+      deployThanosQuery(name, settings, children);
     }
-    const alertmanager = deployAlertmanager(name, args, children);
-    deployKubeStateMetrics(name, args, children);
-    deployNodeExporter(name, args, children);
-    deployDatastoreExporters(name, args, children);
-    deployMetricsExposure(name, args, children);
+    const alertmanager = deployAlertmanager(name, settings, children);
+    deployKubeStateMetrics(name, settings, children);
+    deployNodeExporter(name, settings, children);
+    deployDatastoreExporters(name, settings, children);
+    deployMetricsExposure(name, settings, children);
 
-    this.prometheusUrl = queryServiceUrl(args);
-    this.prometheusQuery = prometheusQueryEndpoint(args);
-    this.publicUrls = metricsPublicUrls(args.exposure);
+    this.prometheusUrl = queryServiceUrl(settings);
+    this.prometheusQuery = prometheusQueryEndpoint(settings);
+    this.publicUrls = metricsPublicUrls(settings.exposure);
     this.alertmanagerUrl = alertmanager.url;
     this.prometheusWriteUrls = prometheusRemoteWriteUrls(
-      args.namespaces.observability,
-      args.metrics.replicas,
+      settings.namespaces.observability,
+      settings.metrics.replicas,
     );
-    if (args.metrics.prometheusOperatorMonitors.enabled) {
-      deployMonitorScraper(name, args, this.prometheusWriteUrls, children);
+    this.endpoints = metricsEndpoints(settings);
+    this.flows = settings.wiring;
+    if (settings.metrics.prometheusOperatorMonitors.enabled) {
+      deployMonitorScraper(name, settings, this.prometheusWriteUrls, children);
     }
     this.registerOutputs({
       prometheusUrl: this.prometheusUrl,

@@ -1,39 +1,49 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { REGISTRY_CREDENTIALS_SECRET } from "../config";
+import { componentConfig } from "../config/componentArgs";
+import { ConfigRead } from "../config/schema";
+import { SectionArgs } from "./common/settings";
 import { objectMeta } from "./common/metadata";
 import { namespaceArgs } from "./common/namespace";
 import { defaultDenyPolicy } from "./common/networkPolicy";
 import { dataProtection } from "./common/statefulSet";
-import { Flow } from "./common/flow";
+import { DNS_PORTS, Flow } from "./common/flow";
 import { dnsEgressPolicy } from "./common/flowPolicies";
 import { withFormerType } from "./common/formerType";
 
+/** The stack-config sections StackNamespaces reads. */
+const READS: readonly ConfigRead[] = ["profile", "namespaces", "apps", "images"];
+
+/** What StackNamespaces takes: the stack config's namespaces and app namespaces. */
 export interface StackNamespacesArgs {
-  /** Namespace of everything that needs no host access; enforces Pod Security `restricted`. */
-  readonly observability: string;
-  /** Namespace of the node agents that do; enforces `privileged`, warns and audits `restricted`. */
-  readonly node: string;
-  readonly profile: "kind" | "eks";
-  /** Namespaces of the observed apps; the stack writes their tracing ConfigMap and Alloy's Roles there. */
-  readonly apps: readonly string[];
+  /** eks protects the namespace that holds the data volumes. @default "kind" */
+  readonly profile?: SectionArgs<"profile">;
   /**
-   * Whether the stack creates the app namespaces; otherwise it reads each one, so a missing
-   * namespace fails `pulumi preview` with its name before anything is written.
+   * `observability`, for everything that needs no host access (Pod Security restricted), and
+   * `node`, for the node agents that do (privileged; warns and audits restricted).
+   * @default observability and observability-node
    */
-  readonly createApps: boolean;
-  /** The stack's wiring graph; each namespace gets the DNS egress it declares. */
-  readonly wiring: readonly Flow[];
+  readonly namespaces?: SectionArgs<"namespaces">;
   /**
-   * The demo's namespace, one of `apps` when `demo.enabled`: created like the stack's own
-   * (restricted, default deny, DNS egress, pull Secret), as its pods are the stack's.
+   * `namespaces` of the observed apps, and `createNamespaces`: whether it creates them, or reads
+   * each one so that a missing namespace fails `pulumi preview` before anything is written.
+   * @default none; kind creates them, eks reads them
+   */
+  readonly apps?: SectionArgs<"apps">;
+  /** `registryCredentials`: made the pull Secret of both stack namespaces, before any pod pulls with it. @default none */
+  readonly images?: Pick<SectionArgs<"images">, "registryCredentials">;
+  /**
+   * The demo's namespace (`DemoStack.namespace`), one of `apps.namespaces`, created like the stack's
+   * own (restricted, default deny, DNS egress, pull Secret), as its pods are the stack's.
+   * @default none
    */
   readonly demo?: string;
   /**
-   * `images.registryCredentials`: made the pull Secret of both stack namespaces here, with the
-   * namespaces, so that it exists before any pod that pulls with it.
+   * Every flow of a deployment of several components (`wiringGraph`): each namespace gets the DNS
+   * egress it declares. @default name resolution for every pod of the namespaces it closes
    */
-  readonly registryCredentials?: pulumi.Input<string>;
+  readonly wiring?: readonly Flow[];
 }
 
 /**
@@ -50,7 +60,24 @@ export class StackNamespaces extends pulumi.ComponentResource {
   /** Names of the app namespaces, known once each exists. */
   public readonly apps: pulumi.Output<string>[];
 
-  constructor(name: string, args: StackNamespacesArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: StackNamespacesArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    const config = componentConfig(`StackNamespaces "${name}"`, args, READS);
+    const closed = [
+      config.namespaces.observability,
+      config.namespaces.node,
+      ...(args.demo === undefined ? [] : [args.demo]),
+    ];
+    const wiring =
+      args.wiring ??
+      closed.map(
+        (namespace): Flow => ({
+          from: { kind: "namespace", namespace },
+          to: { kind: "clusterDns" },
+          ports: DNS_PORTS,
+          why: "name resolution",
+        }),
+      );
+    const credentials = config.images.registryCredentials;
     // The alias keeps the URNs of the namespaces (protected in prod) and their policies.
     super(
       "observability:index:StackNamespaces",
@@ -67,10 +94,14 @@ export class StackNamespaces extends pulumi.ComponentResource {
     ) => {
       // Deleting a namespace deletes every claim in it: where the workloads' volumes are
       // protected, so is the namespace that holds them.
-      const ns = new k8s.core.v1.Namespace(`${name}-${key}`, namespaceArgs(namespace, level, args.profile), {
-        parent: this,
-        ...(holdsData ? dataProtection(args.profile) : {}),
-      });
+      const ns = new k8s.core.v1.Namespace(
+        `${name}-${key}`,
+        namespaceArgs(namespace, level, config.profile),
+        {
+          parent: this,
+          ...(holdsData ? dataProtection(config.profile) : {}),
+        },
+      );
       const children = { parent: this, dependsOn: [ns] };
       new k8s.networking.v1.NetworkPolicy(
         `${name}-${key}-default-deny`,
@@ -79,31 +110,31 @@ export class StackNamespaces extends pulumi.ComponentResource {
       );
       new k8s.networking.v1.NetworkPolicy(
         `${name}-${key}-dns-egress`,
-        dnsEgressPolicy(args.wiring, namespace),
+        dnsEgressPolicy(wiring, namespace),
         children,
       );
-      if (args.registryCredentials !== undefined) {
+      if (credentials !== undefined) {
         new k8s.core.v1.Secret(
           `${name}-${key}-registry-credentials`,
           {
             metadata: objectMeta({ name: REGISTRY_CREDENTIALS_SECRET, component: "images" }, namespace),
             type: "kubernetes.io/dockerconfigjson",
-            stringData: { ".dockerconfigjson": args.registryCredentials },
+            stringData: { ".dockerconfigjson": credentials },
           },
           children,
         );
       }
       return ns.metadata.name;
     };
-    this.observability = create("observability", args.observability, "restricted", true);
-    this.node = create("node", args.node, "privileged", false);
-    this.apps = args.apps.map((namespace) =>
+    this.observability = create("observability", config.namespaces.observability, "restricted", true);
+    this.node = create("node", config.namespaces.node, "privileged", false);
+    this.apps = config.apps.namespaces.map((namespace) =>
       namespace === args.demo
         ? create("demo", namespace, "restricted", false)
-        : args.createApps
+        : config.apps.createNamespaces
           ? new k8s.core.v1.Namespace(
               `${name}-app-${namespace}`,
-              namespaceArgs(namespace, "baseline", args.profile),
+              namespaceArgs(namespace, "baseline", config.profile),
               { parent: this },
             ).metadata.name
           : k8s.core.v1.Namespace.get(`${name}-app-${namespace}`, namespace, { parent: this }).metadata.name,

@@ -1,8 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { StackConfig } from "../config";
+import { componentConfig, componentConfigError } from "../config/componentArgs";
+import { ConfigRead } from "../config/schema";
+import { Endpoint, Flow, SpanReceiver, dnsFlows, workloadsOf } from "./common/flow";
+import { Peer, peerFlow, peerProblems } from "./common/peer";
+import { PLATFORM_SECTIONS, PlatformArgs, SectionArgs, platformSettings } from "./common/settings";
+import { TracingClients, spanReceiver, traceWriter, tracingApiFlows, tracingFlows } from "./tracing/flows";
 import { PART_OF } from "./common/labels";
 import { ScrapeConfig } from "./common/prometheusTypes";
-import { workloadScrapeJob } from "./metrics/scrapeJobs";
+import { workloadScrapeJob } from "./common/scrapeJobs";
 import { appTracingEnv } from "./tracing/appTracingEnv";
 import { deployCollector } from "./tracing/collectorWorkload";
 import { APP_TRACING_CONFIGMAP, COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO } from "./tracing/names";
@@ -11,11 +18,42 @@ import { deployTempo } from "./tracing/tempoWorkload";
 import { withFormerType } from "./common/formerType";
 import { collectorTiered } from "./tracing/collectorTiers";
 
+/** The stack-config sections TracingStack reads. */
+const READS: readonly ConfigRead[] = [...PLATFORM_SECTIONS, "tracing", "exposure", "metrics.slo"];
+
 /**
- * What Tracing takes: its sections of the validated stack config and Prometheus' write endpoints
- * from Metrics (see TracingSettings for each field, with its default). index.ts maps them.
+ * What TracingStack takes: the stack config's `tracing` and `exposure` over the platform sections,
+ * each key defaulting as in a stack file of the profile, and the Prometheus it writes span metrics to.
  */
-export type TracingStackArgs = TracingSettings;
+export interface TracingStackArgs extends PlatformArgs {
+  /**
+   * Sampling, tail sampling, span-metric buckets, collector tiers, retention and sending queues
+   * (stack config `tracing`).
+   * @default kind: every trace kept, one collector; eks: 10 %, tail sampling, two gateways and two aggregators
+   */
+  readonly tracing?: SectionArgs<"tracing">;
+  /** How apps outside the cluster send spans. @default kind: OTLP/HTTP and Zipkin on NodePorts 30318 and 30411; eks: none */
+  readonly exposure?: SectionArgs<"exposure">;
+  /**
+   * `slo`: every latency threshold must be a span-metric bucket, and the apps' histograms get it
+   * through their tracing ConfigMap. @default 99.5 % available, 95 % within 0.5 s
+   */
+  readonly metrics?: Pick<SectionArgs<"metrics">, "slo">;
+  /**
+   * Every replica of the Prometheus that span metrics and the service graph are written to (its
+   * remote-write receiver, `/api/v1/write`).
+   * @default none: no span metrics or service graph are computed
+   */
+  readonly prometheusWrites?: readonly Peer[];
+  /** The workloads of other components that connect to the collectors and Tempo: a Prometheus scraping, a Grafana querying. @default none */
+  readonly clients?: Omit<TracingClients, "apps">;
+  /**
+   * Every flow of a deployment of several components (`wiringGraph`): its workloads' NetworkPolicies
+   * are made of those into and out of them.
+   * @default its own: its workloads, the apps' spans, the API server, DNS, `prometheusWrites` and `clients`
+   */
+  readonly wiring?: readonly Flow[];
+}
 
 /**
  * The OpenTelemetry Collector (OTLP and Zipkin in, tail sampling where enabled, span metrics and
@@ -25,6 +63,15 @@ export type TracingStackArgs = TracingSettings;
 export class TracingStack extends pulumi.ComponentResource {
   /** Tempo's in-cluster query URL. */
   public readonly tempoUrl: string;
+  /** The ConfigMap each app namespace gets: where apps send spans and how much they sample (`envFrom`). */
+  public readonly appConfigMap: string;
+  /** The collector pods apps send spans to, and its receivers' ports, for the NetworkPolicies of workloads that send. */
+  public readonly collector: SpanReceiver;
+  /** The flows its NetworkPolicies are made of. */
+  public readonly flows: readonly Flow[];
+
+  /** The Prometheus job of the collectors apps send spans to, whose accepted spans are the stack's span rate. */
+  static readonly spanIngestJob = COLLECTOR.name;
 
   /** The collectors' and Tempo's own metrics, for Prometheus: they depend only on the settings. */
   static scrapeJobs(settings: Pick<TracingSettings, "namespaces" | "tracing">): ScrapeConfig[] {
@@ -36,15 +83,52 @@ export class TracingStack extends pulumi.ComponentResource {
     ];
   }
 
-  constructor(name: string, args: TracingStackArgs, opts?: pulumi.ComponentResourceOptions) {
+  /**
+   * The flows of its workloads deployed alone: among themselves, the apps' spans, the API server,
+   * each workload's DNS, to `prometheusWrites` and from `clients`.
+   */
+  static flows(
+    config: StackConfig,
+    args: Pick<TracingStackArgs, "prometheusWrites" | "clients"> = {},
+  ): Flow[] {
+    const apps = config.apps.namespaces.map((namespace): Endpoint => ({ kind: "namespace", namespace }));
+    const own = tracingFlows(config, { apps: [] });
+    const writer = traceWriter(config);
+    return [
+      ...tracingFlows(config, { ...args.clients, apps }),
+      ...tracingApiFlows(config),
+      ...(args.prometheusWrites ?? []).map((peer) =>
+        peerFlow(writer, peer, "span and service-graph metrics"),
+      ),
+      ...dnsFlows(workloadsOf(own)),
+    ];
+  }
+
+  constructor(name: string, args: TracingStackArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    const subject = `TracingStack "${name}"`;
+    const config = componentConfig(subject, args, READS);
+    const problems = (args.prometheusWrites ?? []).flatMap((peer, i) =>
+      peerProblems(peer, `prometheusWrites[${i}]`),
+    );
+    if (problems.length > 0) {
+      throw componentConfigError(subject, problems);
+    }
+    const settings: TracingSettings = {
+      ...platformSettings(config),
+      tracing: config.tracing,
+      exposure: config.exposure,
+      slo: config.metrics.slo,
+      prometheusWriteUrls: (args.prometheusWrites ?? []).map((peer) => peer.url),
+      wiring: args.wiring ?? TracingStack.flows(config, args),
+    };
     super("observability:index:TracingStack", name, {}, withFormerType("observability:index:Tracing", opts));
     const children = { parent: this };
 
-    deployCollector(name, args, children);
-    const tempo = deployTempo(name, args, children);
+    deployCollector(name, settings, children);
+    const tempo = deployTempo(name, settings, children);
 
-    const data = appTracingEnv(args);
-    for (const namespace of args.apps.namespaces) {
+    const data = appTracingEnv(settings);
+    for (const namespace of settings.apps.namespaces) {
       new k8s.core.v1.ConfigMap(
         `${name}-app-env-${namespace}`,
         {
@@ -64,6 +148,9 @@ export class TracingStack extends pulumi.ComponentResource {
     }
 
     this.tempoUrl = tempo.url;
+    this.appConfigMap = APP_TRACING_CONFIGMAP;
+    this.collector = spanReceiver(settings);
+    this.flows = settings.wiring;
     this.registerOutputs({ tempoUrl: this.tempoUrl });
   }
 }

@@ -51,3 +51,41 @@ export const DEMO_SERVICES: readonly DemoService[] = [
 /** Where the demo services publish their metrics, as a Spring Boot service does. */
 export const DEMO_METRICS_PATH = "/actuator/prometheus";
 export const DEMO_SCRAPE_INTERVAL = "10s";
+
+/** A demo service as `apps.services` lists it. */
+interface DemoListedService {
+  readonly name: string;
+  readonly namespace: string;
+  readonly port: number;
+  readonly metricsPath: string;
+  readonly scrapeInterval: string;
+  readonly slo?: undefined;
+}
+
+type ListedApps = { readonly namespaces?: readonly string[]; readonly services?: readonly unknown[] };
+
+/**
+ * `apps` with the demo's namespace and services after the listed ones: the demo is an app like any
+ * other, so that it exercises the path real apps take.
+ */
+export function appsWithDemo<A extends ListedApps>(
+  apps: A,
+): Omit<A, "namespaces" | "services"> & {
+  readonly namespaces: readonly string[];
+  readonly services: readonly (NonNullable<A["services"]>[number] | DemoListedService)[];
+} {
+  return {
+    ...apps,
+    namespaces: [...(apps.namespaces ?? []), DEMO_NAMESPACE],
+    services: [
+      ...((apps.services ?? []) as NonNullable<A["services"]>),
+      ...DEMO_SERVICES.map((s) => ({
+        name: s.name,
+        namespace: DEMO_NAMESPACE,
+        port: s.port,
+        metricsPath: DEMO_METRICS_PATH,
+        scrapeInterval: DEMO_SCRAPE_INTERVAL,
+      })),
+    ],
+  };
+}

@@ -34,11 +34,17 @@ export function isSecretPath(path: readonly (string | number)[]): boolean {
   return SECRET_PATHS.some((secret) => matchesKeyPattern(secret, path));
 }
 
-/** One error for the whole stack config, listing every problem with its key path. */
+/**
+ * One error for the whole stack config (or a component's args, the `subject`), listing every
+ * problem with its key path.
+ */
 export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
+  constructor(
+    readonly problems: readonly string[],
+    subject = "stack config",
+  ) {
     super(
-      `Invalid stack config (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was deployed:\n` +
+      `Invalid ${subject} (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was deployed:\n` +
         problems.map((p) => `  - ${p}`).join("\n"),
     );
     this.name = "ConfigError";
@@ -60,7 +66,11 @@ export function describeIssues(
   input: unknown,
   schema: z.ZodTypeAny,
 ): string[] {
-  return issues.flatMap((issue) => {
+  return issues.flatMap((issue): string[] => {
+    const valueOnly = valueBranch(issue);
+    if (valueOnly !== undefined) {
+      return describeIssues(valueOnly, input, schema);
+    }
     const key = keyPath(issue.path);
     if (issue.code === "unrecognized_keys") {
       const allowed = objectKeysAt(schema, issue.path);
@@ -88,6 +98,21 @@ export function describeIssues(
       ),
     ];
   });
+}
+
+/**
+ * The issues of a value that fits no branch of a union, as the branch it comes nearest (the fewest
+ * issues) states them; an Output branch is for programs only, and a stack file never holds one.
+ */
+function valueBranch(issue: z.ZodIssue): z.ZodIssue[] | undefined {
+  if (issue.code !== "invalid_union") {
+    return undefined;
+  }
+  const branches = issue.unionErrors
+    .map((error) => error.issues)
+    .filter((issues) => !(issues.length === 1 && issues[0].message === "must be a Pulumi Output"))
+    .sort((a, b) => a.length - b.length);
+  return branches[0];
 }
 
 /** A problem on a key an earlier release used differently ends with how to migrate. */

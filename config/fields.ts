@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { COMPONENTS, ComponentName, WORKLOADS, WorkloadName } from "./components";
 import { parseQuantity } from "./quantity";
@@ -124,7 +125,16 @@ export const pinnedImage = z
  */
 export type Secret = string & z.BRAND<"Secret">;
 
-export const secretString = nonEmpty.brand<"Secret">();
+/** A value a program gives as another resource's Pulumi Output: checked once it is known. */
+export const pulumiOutput = z.custom<pulumi.Output<string>>(
+  (value) => pulumi.Output.isInstance(value),
+  "must be a Pulumi Output",
+);
+
+/** `schema`'s value, or, from a program, an Output of one (a stack file holds only values). */
+export const orOutput = <T extends z.ZodTypeAny>(schema: T) => z.union([schema, pulumiOutput]);
+
+export const secretString = orOutput(nonEmpty.brand<"Secret">());
 
 export const hostPort = (example: string) =>
   z.string().regex(/^[A-Za-z0-9.-]+:[0-9]{1,5}$/, `must be host:port such as ${example}`);

@@ -2,21 +2,33 @@
 // reads the running stack's config, wraps the credentials as Pulumi secrets and reads what the last
 // deployment recorded; everything else in config/ works on plain values.
 import * as pulumi from "@pulumi/pulumi";
-import { runningStackConfig } from "../sdk/pulumiSdk";
+import { projectRootDirectory, runningStackConfig } from "../sdk/pulumiSdk";
+import type { ConfigArgs } from "./componentArgs";
 import { DEPLOYED_VOLUMES_OUTPUT, DeployedVolumes, volumeChangeProblems } from "./deployedVolumes";
-import { ConfigError, SECRET_PATHS, valueAt } from "./errors";
-import { concretePaths } from "./keyPattern";
+import { ConfigError, valueAt } from "./errors";
+import { asSecrets, loaded } from "./loaded";
 import { PulumiConfig } from "./pulumiConfig";
-import { ParsedStackConfig } from "./shape";
 import { secretFormatChecks } from "./secretFormats";
 import type { StackConfig } from "./stackConfig";
-import { validatePulumiConfig, validateStackConfig } from "./validate";
+import { ownKeys, validatePulumiConfig, validateStackConfig } from "./validate";
 
 /**
  * A check that needs more than the schema sees (the files the config names, the components' own
- * rules, dashboards and scrape jobs): the problems of a config the schema accepted.
+ * rules, dashboards and scrape jobs): the problems of a config the schema accepted. `root` is the
+ * project root the config's paths start from.
  */
-export type ConfigCheck = (config: StackConfig) => readonly string[];
+export type ConfigCheck = (config: StackConfig, root: string) => readonly string[];
+
+/** The running stack's config: validated, and as the stack file gives it. */
+export interface LoadedStackConfig {
+  /** Validated over the profile's defaults, shaped and frozen; credentials are secrets. */
+  readonly config: StackConfig;
+  /**
+   * The `observability:` keys as the stack file gives them (credentials as secrets): what the
+   * components take as args, each validating its own sections again.
+   */
+  readonly args: ConfigArgs;
+}
 
 /**
  * The config phase: reads the running stack's config (or the mocks'), validates it, then runs
@@ -24,9 +36,16 @@ export type ConfigCheck = (config: StackConfig) => readonly string[];
  * Returns a config that is valid in every respect, or throws one ConfigError listing every problem,
  * before any resource is registered.
  */
-export async function loadStackConfig(checks: readonly ConfigCheck[]): Promise<StackConfig> {
+export async function loadConfig(checks: readonly ConfigCheck[]): Promise<LoadedStackConfig> {
   const { config, secretKeys } = runningStackConfig();
-  return checkStackConfig(parsePulumiConfig(config, secretKeys), checks, await readDeployedVolumes());
+  const root = projectRootDirectory();
+  const stack = await checkStackConfig(
+    loaded(validatePulumiConfig(config, secretKeys, root)),
+    checks.map((check) => (valid: StackConfig) => check(valid, root)),
+    await readDeployedVolumes(),
+  );
+  const own = ownKeys(config, secretKeys);
+  return { config: stack, args: asSecrets(own.raw) as ConfigArgs };
 }
 
 /**
@@ -35,7 +54,7 @@ export async function loadStackConfig(checks: readonly ConfigCheck[]): Promise<S
  */
 export async function checkStackConfig(
   config: StackConfig,
-  checks: readonly ConfigCheck[],
+  checks: readonly ((config: StackConfig) => readonly string[])[],
   previous: DeployedVolumes | undefined,
 ): Promise<StackConfig> {
   const problems = [
@@ -61,26 +80,6 @@ export function parseStackConfig(
   otherProblems: readonly string[] = [],
 ): StackConfig {
   return loaded(validateStackConfig(raw, secretKeys, otherProblems));
-}
-
-/** Wraps every credential as a Pulumi secret and freezes the rest. */
-function loaded(config: ParsedStackConfig): StackConfig {
-  for (const path of SECRET_PATHS.flatMap((pattern) => concretePaths(config, pattern))) {
-    const parent = valueAt(config, path.slice(0, -1)) as Record<string | number, unknown>;
-    const key = path[path.length - 1];
-    parent[key] = pulumi.secret(parent[key] as string);
-  }
-  return deepFreeze(config) as unknown as StackConfig;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !pulumi.Output.isInstance(value)) {
-    for (const child of Object.values(value)) {
-      deepFreeze(child);
-    }
-    Object.freeze(value);
-  }
-  return value;
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as yaml from "js-yaml";
 import { z } from "zod";
-import { readProjectFile } from "./projectRoot";
+import { fileSource, readConfigFile } from "./projectFiles";
 import { sloSpec } from "./sections/slos";
 
 // OpenSLO v1 `SLO` documents, translated to the spec of metrics.slos. The schema below is the part
@@ -205,21 +205,18 @@ export function openSloFileSlos(text: string): { slos: SloSpec[]; problems: stri
   return { slos, problems };
 }
 
-/** A path, relative to the project root, to a file of OpenSLO v1 `SLO` documents; becomes its SLOs. */
-export const openSloFile = z
-  .string({ invalid_type_error: "must be a path to a file of OpenSLO documents" })
-  .min(1, "must not be empty")
-  .transform((file, ctx): SloSpec[] => {
-    const fail = (message: string) => {
-      ctx.addIssue({ code: "custom", message });
-      return z.NEVER;
-    };
-    const read = readProjectFile(file, "file");
-    if ("problem" in read) {
-      return fail(read.problem);
-    }
-    const { slos, problems } = openSloFileSlos(read.text);
-    return problems.length > 0
-      ? fail(`must hold OpenSLO v1 SLOs the stack can translate: ${problems.join("; ")}`)
-      : slos;
-  });
+/** A file of OpenSLO v1 `SLO` documents (a path, relative to the project root, or a name and content); becomes its SLOs. */
+export const openSloFile = fileSource.transform((source, ctx): SloSpec[] => {
+  const fail = (message: string) => {
+    ctx.addIssue({ code: "custom", message });
+    return z.NEVER;
+  };
+  const read = readConfigFile(source, "file");
+  if ("problem" in read) {
+    return fail(read.problem);
+  }
+  const { slos, problems } = openSloFileSlos(read.text);
+  return problems.length > 0
+    ? fail(`must hold OpenSLO v1 SLOs the stack can translate: ${problems.join("; ")}`)
+    : slos;
+});

@@ -1,7 +1,6 @@
 import * as yaml from "js-yaml";
-import * as path from "path";
 import { z } from "zod";
-import { readProjectFile } from "./projectRoot";
+import { fileSource, readConfigFile } from "./projectFiles";
 import { QueryLanguage, queryParseProblem } from "./queryGrammar";
 
 // A team's own rule file, read when the config loads so that a missing or malformed file stops the
@@ -86,7 +85,7 @@ export function ruleQueryProblems(language: QueryLanguage, groups: readonly Quer
 
 /** An extra rule file, read and checked at load time. */
 interface ExtraRuleFile {
-  /** The path as the stack config gives it, relative to the project root. */
+  /** The path as the config gives it, or the name of content given directly: how errors name it. */
   readonly file: string;
   /** Its ConfigMap key and file name in the pod: the file's own name, so `pulumi preview` shows it. */
   readonly name: string;
@@ -113,43 +112,38 @@ function describe(issue: z.ZodIssue): string {
 }
 
 /**
- * A path, relative to the project root, to a rule file in the standard `groups:` format whose
- * expressions are `language`; becomes the file's content.
+ * A rule file in the standard `groups:` format whose expressions are `language` (a path, relative
+ * to the project root, or a name and content); becomes the file's content.
  * Problems are reported on the key and index of the list entry, and the formatter appends the path.
  */
 export const extraRuleFile = (language: QueryLanguage) =>
-  z
-    .string({ invalid_type_error: "must be a path to a rule file" })
-    .min(1, "must not be empty")
-    .transform((file, ctx): ExtraRuleFile => {
-      const fail = (message: string) => {
-        ctx.addIssue({ code: "custom", message });
-        return z.NEVER;
-      };
-      const name = path.basename(file);
-      if (!path.isAbsolute(file) && !/^[-._a-zA-Z0-9]+$/.test(name)) {
-        return fail(
-          "must name a file of letters, digits, '-', '_' and '.' only (its name becomes a ConfigMap key)",
-        );
-      }
-      const read = readProjectFile(file, "rule file");
-      if ("problem" in read) {
-        return fail(read.problem);
-      }
-      const text = read.text;
-      let parsed: unknown;
-      try {
-        parsed = yaml.load(text);
-      } catch (error) {
-        return fail(`must be valid YAML: ${(error as yaml.YAMLException).reason}`);
-      }
-      const content = ruleFileContent.safeParse(parsed);
-      if (!content.success) {
-        return fail(`must be a rule file with groups: ${content.error.issues.map(describe).join("; ")}`);
-      }
-      const queries = ruleQueryProblems(language, content.data.groups);
-      if (queries.length > 0) {
-        return fail(`must hold valid ${language} in every rule: ${queries.join("; ")}`);
-      }
-      return { file, name, groups: content.data.groups };
-    });
+  fileSource.transform((source, ctx): ExtraRuleFile => {
+    const fail = (message: string) => {
+      ctx.addIssue({ code: "custom", message });
+      return z.NEVER;
+    };
+    const read = readConfigFile(source, "rule file");
+    if ("problem" in read) {
+      return fail(read.problem);
+    }
+    if (!/^[-._a-zA-Z0-9]+$/.test(read.name)) {
+      return fail(
+        "must name a file of letters, digits, '-', '_' and '.' only (its name becomes a ConfigMap key)",
+      );
+    }
+    let parsed: unknown;
+    try {
+      parsed = yaml.load(read.text);
+    } catch (error) {
+      return fail(`must be valid YAML: ${(error as yaml.YAMLException).reason}`);
+    }
+    const content = ruleFileContent.safeParse(parsed);
+    if (!content.success) {
+      return fail(`must be a rule file with groups: ${content.error.issues.map(describe).join("; ")}`);
+    }
+    const queries = ruleQueryProblems(language, content.data.groups);
+    if (queries.length > 0) {
+      return fail(`must hold valid ${language} in every rule: ${queries.join("; ")}`);
+    }
+    return { file: read.label, name: read.name, groups: content.data.groups };
+  });

@@ -35,11 +35,8 @@ function durationMs(text: string): number {
   );
 }
 
-/**
- * The whole `observability:` stack config. Every key is required here: the profile's defaults
- * (config/defaults.ts) fill what the stack file leaves out before this schema sees it.
- */
-export const stackConfigSchema = strict({
+/** The sections of the stack config: top-level keys, each validated by its own schema. */
+const sections = {
   profile: z
     .enum(["kind", "eks"])
     .describe("Which defaults the stack starts from: a laptop kind cluster or EKS."),
@@ -57,146 +54,283 @@ export const stackConfigSchema = strict({
   resources: resourcesSection,
   placement: placementSection,
   demo: demoSection,
-}).superRefine((value, ctx) => {
-  const issue = (path: (string | number)[], message: string) =>
-    ctx.addIssue({ code: "custom", path, message });
-  if (value.namespaces.observability === value.namespaces.node) {
-    issue(["namespaces", "node"], "must differ from namespaces.observability");
-  }
-  for (const [i, ns] of value.apps.namespaces.entries()) {
-    if (ns === value.namespaces.observability || ns === value.namespaces.node) {
-      issue(["apps", "namespaces", i], "must not be one of the stack's own namespaces");
-    }
-  }
-  const stackNamespaces = [value.namespaces.observability, value.namespaces.node];
-  const ownNamespace = (ns: string | undefined, path: (string | number)[]) => {
-    if (ns !== undefined && stackNamespaces.includes(ns)) {
-      issue(
-        path,
-        `must not be one of the stack's own namespaces (${stackNamespaces.join(", ")}), which the stack scrapes itself`,
+};
+
+export type Section = keyof typeof sections;
+export const SECTIONS = Object.keys(sections) as Section[];
+
+/**
+ * What a caller reads of the config: a section, or one key of a section (`tracing.latencyBucketsSeconds`).
+ * A component that reads a key of another component's section is held to no rule of that section.
+ */
+export type ConfigRead = Section | `${Section}.${string}`;
+
+/** The sections some of whose keys `reads` names. */
+export const sectionsRead = (reads: readonly ConfigRead[]): Section[] => [
+  ...new Set(reads.map((read) => read.split(".")[0] as Section)),
+];
+
+/** Whether reading `reads` covers `path`: the path's section, or the path itself or one above it. */
+const covers = (reads: readonly ConfigRead[], path: string): boolean =>
+  reads.some((read) => path === read || path.startsWith(`${read}.`));
+
+type Sections = z.output<z.ZodObject<typeof sections>>;
+type Issue = (path: (string | number)[], message: string) => void;
+
+/**
+ * A rule across keys of several sections. `reads` are the sections (or keys) it looks at: a
+ * component is held to the rules whose every read it reads.
+ */
+interface CrossCheck {
+  readonly reads: readonly ConfigRead[];
+  readonly check: (value: Sections, issue: Issue) => void;
+}
+
+const CROSS_CHECKS: readonly CrossCheck[] = [
+  {
+    reads: ["namespaces"],
+    check: (value, issue) => {
+      if (value.namespaces.observability === value.namespaces.node) {
+        issue(["namespaces", "node"], "must differ from namespaces.observability");
+      }
+    },
+  },
+  {
+    reads: ["namespaces", "apps"],
+    check: (value, issue) => {
+      for (const [i, ns] of value.apps.namespaces.entries()) {
+        if (ns === value.namespaces.observability || ns === value.namespaces.node) {
+          issue(["apps", "namespaces", i], "must not be one of the stack's own namespaces");
+        }
+      }
+    },
+  },
+  {
+    reads: ["namespaces", "metrics"],
+    check: (value, issue) => {
+      const stackNamespaces = [value.namespaces.observability, value.namespaces.node];
+      const ownNamespace = (ns: string | undefined, path: (string | number)[]) => {
+        if (ns !== undefined && stackNamespaces.includes(ns)) {
+          issue(
+            path,
+            `must not be one of the stack's own namespaces (${stackNamespaces.join(", ")}), which the stack scrapes itself`,
+          );
+        }
+      };
+      value.metrics.annotationDiscovery.namespaces.forEach((ns, i) =>
+        ownNamespace(ns, ["metrics", "annotationDiscovery", "namespaces", i]),
       );
-    }
-  };
-  value.metrics.annotationDiscovery.namespaces.forEach((ns, i) =>
-    ownNamespace(ns, ["metrics", "annotationDiscovery", "namespaces", i]),
-  );
-  value.metrics.prometheusOperatorMonitors.namespaces.forEach((ns, i) =>
-    ownNamespace(ns, ["metrics", "prometheusOperatorMonitors", "namespaces", i]),
-  );
-  value.metrics.extraScrapeConfigs.forEach((job, j) => {
-    const at = ["metrics", "extraScrapeConfigs", j];
-    // Prometheus refuses the whole file otherwise, and the reloader would keep the old one.
-    const interval = job.scrape_interval ?? value.metrics.scrapeInterval;
-    if (job.scrape_timeout !== undefined && durationMs(job.scrape_timeout) > durationMs(interval)) {
-      issue([...at, "scrape_timeout"], `must not be longer than the job's scrape interval (${interval})`);
-    }
-    job.kubernetes_sd_configs?.forEach((sd, k) =>
-      sd.namespaces.names.forEach((ns, n) =>
-        ownNamespace(ns, [...at, "kubernetes_sd_configs", k, "namespaces", "names", n]),
-      ),
-    );
-    job.static_configs?.forEach((group, k) =>
-      group.targets.forEach((target, t) =>
-        ownNamespace(clusterServiceNamespace(target), [...at, "static_configs", k, "targets", t]),
-      ),
-    );
-  });
-  const buckets = value.tracing.latencyBucketsSeconds;
-  const notABucket = (seconds: number, path: (string | number)[]) => {
-    if (!buckets.includes(seconds)) {
-      issue(
-        path,
-        `must be one of tracing.latencyBucketsSeconds (${buckets.join(", ")}), the span-metric buckets the latency SLI falls back to`,
+      value.metrics.prometheusOperatorMonitors.namespaces.forEach((ns, i) =>
+        ownNamespace(ns, ["metrics", "prometheusOperatorMonitors", "namespaces", i]),
       );
-    }
-  };
-  notABucket(value.metrics.slo.latencyThresholdSeconds, ["metrics", "slo", "latencyThresholdSeconds"]);
-  value.apps.services.forEach((service, i) => {
-    if (service.slo?.latencyThresholdSeconds !== undefined) {
-      notABucket(service.slo.latencyThresholdSeconds, [
-        "apps",
-        "services",
-        i,
-        "slo",
-        "latencyThresholdSeconds",
-      ]);
-    }
-  });
-  const sloNames = new Set(value.metrics.slos.map((s) => s.name));
-  value.metrics.openSloFiles.forEach((slos, i) =>
-    // A file that failed to translate holds no list; its own error says why.
-    (Array.isArray(slos) ? slos : []).forEach((slo) => {
-      if (sloNames.has(slo.name)) {
+      value.metrics.extraScrapeConfigs.forEach((job, j) => {
+        const at = ["metrics", "extraScrapeConfigs", j];
+        job.kubernetes_sd_configs?.forEach((sd, k) =>
+          sd.namespaces.names.forEach((ns, n) =>
+            ownNamespace(ns, [...at, "kubernetes_sd_configs", k, "namespaces", "names", n]),
+          ),
+        );
+        job.static_configs?.forEach((group, k) =>
+          group.targets.forEach((target, t) =>
+            ownNamespace(clusterServiceNamespace(target), [...at, "static_configs", k, "targets", t]),
+          ),
+        );
+      });
+    },
+  },
+  {
+    reads: ["metrics.extraScrapeConfigs", "metrics.scrapeInterval"],
+    check: (value, issue) => {
+      value.metrics.extraScrapeConfigs.forEach((job, j) => {
+        // Prometheus refuses the whole file otherwise, and the reloader would keep the old one.
+        const interval = job.scrape_interval ?? value.metrics.scrapeInterval;
+        if (job.scrape_timeout !== undefined && durationMs(job.scrape_timeout) > durationMs(interval)) {
+          issue(
+            ["metrics", "extraScrapeConfigs", j, "scrape_timeout"],
+            `must not be longer than the job's scrape interval (${interval})`,
+          );
+        }
+      });
+    },
+  },
+  {
+    reads: ["metrics.slos", "metrics.openSloFiles"],
+    check: (value, issue) => {
+      const sloNames = new Set(value.metrics.slos.map((s) => s.name));
+      value.metrics.openSloFiles.forEach((slos, i) =>
+        // A file that failed to translate holds no list; its own error says why.
+        (Array.isArray(slos) ? slos : []).forEach((slo) => {
+          if (sloNames.has(slo.name)) {
+            issue(
+              ["metrics", "openSloFiles", i],
+              `must not name an SLO twice: ${slo.name} is already in metrics.slos or an earlier file`,
+            );
+          }
+          sloNames.add(slo.name);
+        }),
+      );
+    },
+  },
+  {
+    reads: ["metrics.slo", "tracing.latencyBucketsSeconds", "apps"],
+    check: (value, issue) => {
+      const buckets = value.tracing.latencyBucketsSeconds;
+      const notABucket = (seconds: number, path: (string | number)[]) => {
+        if (!buckets.includes(seconds)) {
+          issue(
+            path,
+            `must be one of tracing.latencyBucketsSeconds (${buckets.join(", ")}), the span-metric buckets the latency SLI falls back to`,
+          );
+        }
+      };
+      notABucket(value.metrics.slo.latencyThresholdSeconds, ["metrics", "slo", "latencyThresholdSeconds"]);
+      value.apps.services.forEach((service, i) => {
+        if (service.slo?.latencyThresholdSeconds !== undefined) {
+          notABucket(service.slo.latencyThresholdSeconds, [
+            "apps",
+            "services",
+            i,
+            "slo",
+            "latencyThresholdSeconds",
+          ]);
+        }
+      });
+    },
+  },
+  {
+    reads: ["images"],
+    check: (value, issue) => {
+      if (value.images.registryCredentials !== undefined) {
+        value.images.pullSecrets.forEach((name, i) => {
+          if (name === REGISTRY_CREDENTIALS_SECRET) {
+            issue(
+              ["images", "pullSecrets", i],
+              `must not be ${REGISTRY_CREDENTIALS_SECRET}: the stack creates that Secret from images.registryCredentials`,
+            );
+          }
+        });
+      }
+    },
+  },
+  {
+    reads: ["grafana"],
+    check: (value, issue) => {
+      if (value.grafana.replicas > 1 && value.grafana.database === undefined) {
         issue(
-          ["metrics", "openSloFiles", i],
-          `must not name an SLO twice: ${slo.name} is already in metrics.slos or an earlier file`,
+          ["grafana", "database"],
+          "is required when grafana.replicas is above 1 (host, name, user, password, sslMode): replicas cannot share SQLite on one volume",
         );
       }
-      sloNames.add(slo.name);
+    },
+  },
+  {
+    reads: ["logs", "storage"],
+    check: (value, issue) => {
+      if (value.logs.replicas > 1 && value.storage.s3?.loki === undefined) {
+        issue(
+          ["logs", "replicas"],
+          "above 1 needs storage.s3.loki (bucket, region, roleArn): replicas cannot share chunks and index kept on a volume",
+        );
+      }
+    },
+  },
+  {
+    reads: ["demo", "apps"],
+    check: (value, issue) => {
+      if (value.demo.enabled && value.apps.namespaces.includes(DEMO_NAMESPACE)) {
+        issue(["apps", "namespaces"], `must not list ${DEMO_NAMESPACE} while demo.enabled: the demo owns it`);
+      }
+    },
+  },
+  {
+    reads: ["profile", "demo"],
+    check: (value, issue) => {
+      if (value.profile === "eks" && value.demo.enabled) {
+        issue(
+          ["demo", "enabled"],
+          "is for the kind profile only: the demo generates made-up traffic for a laptop cluster; set it to false on eks",
+        );
+      }
+    },
+  },
+  ...(["logs", "tracing"] as const).map(
+    (section): CrossCheck => ({
+      reads: ["profile", "storage", section],
+      check: (value, issue) => {
+        const backend = section === "logs" ? "loki" : "tempo";
+        if (value.profile === "eks" && value.storage.s3?.[backend] === undefined) {
+          issue(
+            ["storage", "s3", backend],
+            `is required on profile eks (bucket, region and roleArn): ${backend === "loki" ? "Loki keeps chunks and index" : "Tempo keeps blocks"} in S3`,
+          );
+        }
+      },
     }),
-  );
-  if (value.images.registryCredentials !== undefined) {
-    value.images.pullSecrets.forEach((name, i) => {
-      if (name === REGISTRY_CREDENTIALS_SECRET) {
+  ),
+  {
+    reads: ["profile", "storage"],
+    check: (value, issue) => {
+      if (value.profile === "kind" && value.storage.s3 !== undefined) {
         issue(
-          ["images", "pullSecrets", i],
-          `must not be ${REGISTRY_CREDENTIALS_SECRET}: the stack creates that Secret from images.registryCredentials`,
+          ["storage", "s3"],
+          "is only supported on profile eks (it needs IRSA); kind keeps data on volumes",
         );
       }
-    });
-  }
-  if (value.grafana.replicas > 1 && value.grafana.database === undefined) {
-    issue(
-      ["grafana", "database"],
-      "is required when grafana.replicas is above 1 (host, name, user, password, sslMode): replicas cannot share SQLite on one volume",
-    );
-  }
-  if (value.logs.replicas > 1 && value.storage.s3?.loki === undefined) {
-    issue(
-      ["logs", "replicas"],
-      "above 1 needs storage.s3.loki (bucket, region, roleArn): replicas cannot share chunks and index kept on a volume",
-    );
-  }
-  if (value.demo.enabled && value.apps.namespaces.includes(DEMO_NAMESPACE)) {
-    issue(["apps", "namespaces"], `must not list ${DEMO_NAMESPACE} while demo.enabled: the demo owns it`);
-  }
-  if (value.profile === "eks") {
-    if (value.demo.enabled) {
-      issue(
-        ["demo", "enabled"],
-        "is for the kind profile only: the demo generates made-up traffic for a laptop cluster; set it to false on eks",
-      );
-    }
-    if (value.storage.s3 === undefined) {
-      issue(["storage", "s3"], "is required on profile eks (bucket, region and roleArn for loki and tempo)");
-    }
-    if (value.exposure.mode !== "ingress") {
-      issue(
-        ["exposure", "mode"],
-        "must be ingress on profile eks: only Grafana is exposed, through an Ingress",
-      );
-    }
-    const ingress = value.exposure.ingress;
-    for (const ui of ["prometheus", "alertmanager"] as const) {
-      if (ingress?.[ui] !== undefined && ingress.auth === undefined) {
+    },
+  },
+  {
+    reads: ["profile", "exposure"],
+    check: (value, issue) => {
+      if (value.profile !== "eks") {
+        return;
+      }
+      if (value.exposure.mode !== "ingress") {
         issue(
-          ["exposure", "ingress", ui],
-          "needs exposure.ingress.auth on profile eks (oidc or cognito): Prometheus and Alertmanager have no login of their own",
+          ["exposure", "mode"],
+          "must be ingress on profile eks: only Grafana is exposed, through an Ingress",
         );
       }
+      const ingress = value.exposure.ingress;
+      for (const ui of ["prometheus", "alertmanager"] as const) {
+        if (ingress?.[ui] !== undefined && ingress.auth === undefined) {
+          issue(
+            ["exposure", "ingress", ui],
+            "needs exposure.ingress.auth on profile eks (oidc or cognito): Prometheus and Alertmanager have no login of their own",
+          );
+        }
+      }
+    },
+  },
+  {
+    reads: ["profile", "metrics.remoteWrite"],
+    check: (value, issue) => {
+      if (value.profile === "kind" && value.metrics.remoteWrite !== undefined) {
+        issue(["metrics", "remoteWrite"], "is only supported on profile eks (SigV4 signing needs IRSA)");
+      }
+    },
+  },
+];
+
+/**
+ * The schema of the sections `reads` names: each section's own rules, and the cross-section rules
+ * among what it reads. Every key is required here: the profile's defaults (config/defaults.ts) fill what the
+ * config leaves out before this schema sees it.
+ */
+export function configSchema(reads: readonly ConfigRead[]) {
+  const checks = CROSS_CHECKS.filter((c) => c.reads.every((path) => covers(reads, path)));
+  const read = Object.fromEntries(
+    sectionsRead(reads).map((section) => [section, sections[section]]),
+  ) as typeof sections;
+  return strict(read).superRefine((value, ctx) => {
+    const issue: Issue = (path, message) => ctx.addIssue({ code: "custom", path, message });
+    for (const { check } of checks) {
+      check(value, issue);
     }
-  } else {
-    if (value.storage.s3 !== undefined) {
-      issue(
-        ["storage", "s3"],
-        "is only supported on profile eks (it needs IRSA); kind keeps data on volumes",
-      );
-    }
-    if (value.metrics.remoteWrite !== undefined) {
-      issue(["metrics", "remoteWrite"], "is only supported on profile eks (SigV4 signing needs IRSA)");
-    }
-  }
-});
+  });
+}
+
+/** The whole `observability:` stack config: every section read. */
+export const stackConfigSchema = configSchema(SECTIONS);
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
 /** The stack config as validated, before shapeStackConfig. */

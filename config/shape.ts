@@ -1,8 +1,7 @@
 import { PLACED_WORKLOADS, PlacedWorkloadName } from "./components";
-import { DEMO_METRICS_PATH, DEMO_NAMESPACE, DEMO_SCRAPE_INTERVAL, DEMO_SERVICES } from "./demo";
+import { appsWithDemo } from "./demo";
 import { ValidStackConfig } from "./schema";
 
-type AppsConfig = ValidStackConfig["apps"];
 type PlacementConfig = ValidStackConfig["placement"];
 type PlacementSpec = PlacementConfig["default"];
 
@@ -14,7 +13,9 @@ type PlacementSpec = PlacementConfig["default"];
  */
 export function shapeStackConfig(valid: ValidStackConfig) {
   // The demo is an app like any other, so that it exercises the path real apps take.
-  const { apps, placement, ...rest } = valid.demo.enabled ? { ...valid, apps: withDemo(valid.apps) } : valid;
+  const { apps, placement, ...rest } = valid.demo.enabled
+    ? { ...valid, apps: appsWithDemo(valid.apps) }
+    : valid;
   const { openSloFiles, ...metrics } = rest.metrics;
   return {
     ...rest,
@@ -46,24 +47,6 @@ export function shapeStackConfig(valid: ValidStackConfig) {
 
 /** The stack config as shaped: what StackConfig freezes and types. */
 export type ParsedStackConfig = ReturnType<typeof shapeStackConfig>;
-
-/** `apps` with the demo's namespace and services added after the configured ones. */
-function withDemo(listed: AppsConfig): AppsConfig {
-  return {
-    ...listed,
-    namespaces: [...listed.namespaces, DEMO_NAMESPACE],
-    services: [
-      ...listed.services,
-      ...DEMO_SERVICES.map((s) => ({
-        name: s.name,
-        namespace: DEMO_NAMESPACE,
-        port: s.port,
-        metricsPath: DEMO_METRICS_PATH,
-        scrapeInterval: DEMO_SCRAPE_INTERVAL,
-      })),
-    ],
-  };
-}
 
 /**
  * A workload's own placement over the default: node selector labels merge (the workload's win);

@@ -2,7 +2,16 @@ import { PROFILE_DEFAULTS, Profile } from "./defaults";
 import { CONFIG_NAMESPACE, ConfigError, SECRET_PATHS, closest, describeIssues, keyPath } from "./errors";
 import { concretePaths, isPlainObject } from "./keyPattern";
 import { PulumiConfig } from "./pulumiConfig";
-import { stackConfigSchema } from "./schema";
+import {
+  ConfigRead,
+  SECTIONS,
+  Section,
+  ValidStackConfig,
+  configSchema,
+  sectionsRead,
+  stackConfigSchema,
+} from "./schema";
+import { withProjectRoot } from "./projectFiles";
 import { ParsedStackConfig, shapeStackConfig } from "./shape";
 
 /**
@@ -11,12 +20,22 @@ import { ParsedStackConfig, shapeStackConfig } from "./shape";
  */
 const PROVIDER_NAMESPACES = ["pulumi", "kubernetes", "aws", "random", "grafana"] as const;
 
+/** The `observability:` keys of config as Pulumi hands it to programs, each decoded, and the others' problems. */
+interface OwnKeys {
+  /** Top-level keys without the namespace → their values. */
+  readonly raw: Readonly<Record<string, unknown>>;
+  /** Those Pulumi holds encrypted. */
+  readonly secretKeys: ReadonlySet<string>;
+  /** Keys of a namespace nothing reads. */
+  readonly strayProblems: readonly string[];
+}
+
 /**
- * Validates config as Pulumi hands it to programs. Keys of the providers' namespaces (`pulumi:`,
+ * Our keys of config as Pulumi hands it to programs. Keys of the providers' namespaces (`pulumi:`,
  * `kubernetes:`) are not ours; a key of any other namespace is a typo that nothing would read, and
  * an error.
  */
-export function validatePulumiConfig(all: PulumiConfig, secretKeys: readonly string[]): ParsedStackConfig {
+export function ownKeys(all: PulumiConfig, secretKeys: readonly string[]): OwnKeys {
   const prefix = `${CONFIG_NAMESPACE}:`;
   const raw: Record<string, unknown> = {};
   const strayKeys: string[] = [];
@@ -28,7 +47,17 @@ export function validatePulumiConfig(all: PulumiConfig, secretKeys: readonly str
     }
   }
   const ours = secretKeys.filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
-  return validateStackConfig(raw, new Set(ours), strayKeys.map(strayKeyProblem));
+  return { raw, secretKeys: new Set(ours), strayProblems: strayKeys.map(strayKeyProblem) };
+}
+
+/** Validates config as Pulumi hands it to programs (see ownKeys and validateStackConfig). */
+export function validatePulumiConfig(
+  all: PulumiConfig,
+  secretKeys: readonly string[],
+  root?: string,
+): ParsedStackConfig {
+  const own = ownKeys(all, secretKeys);
+  return validateStackConfig(own.raw, own.secretKeys, own.strayProblems, { root });
 }
 
 function strayKeyProblem(fullKey: string): string {
@@ -43,6 +72,14 @@ function strayKeyProblem(fullKey: string): string {
   );
 }
 
+/** Which sections a validation reads, and where the config's file paths start. */
+export interface ValidationScope {
+  /** What is read; the cross-section rules among it apply. @default every section */
+  readonly reads?: readonly ConfigRead[];
+  /** The Pulumi project's root, where the config's file paths are relative to. @default the working directory */
+  readonly root?: string;
+}
+
 /**
  * Validates raw stack config (top-level keys without the namespace) over its profile's defaults,
  * then shapes it. Throws one ConfigError listing every problem. `secretKeys` are the top-level keys
@@ -53,19 +90,31 @@ export function validateStackConfig(
   raw: Readonly<Record<string, unknown>>,
   secretKeys: ReadonlySet<string>,
   otherProblems: readonly string[] = [],
+  scope: ValidationScope = {},
 ): ParsedStackConfig {
   const profile: Profile = raw.profile === "eks" ? "eks" : "kind";
-  const merged = deepMerge(PROFILE_DEFAULTS[profile], raw);
-  const result = stackConfigSchema.safeParse(merged);
+  const read = sectionsRead(scope.reads ?? SECTIONS);
+  const defaults = PROFILE_DEFAULTS[profile];
+  const merged = deepMerge(
+    Object.fromEntries(read.map((section) => [section, defaults[section]])),
+    Object.fromEntries(
+      Object.entries(raw).filter(
+        ([key]) => !SECTIONS.includes(key as Section) || read.includes(key as Section),
+      ),
+    ),
+  );
+  const schema = scope.reads === undefined ? stackConfigSchema : configSchema(scope.reads);
+  const result = withProjectRoot(scope.root ?? process.cwd(), () => schema.safeParse(merged));
   const problems = [
     ...otherProblems,
-    ...(result.success ? [] : describeIssues(result.error.issues, merged, stackConfigSchema)),
+    ...(result.success ? [] : describeIssues(result.error.issues, merged, schema)),
     ...plaintextCredentials(raw, secretKeys),
   ];
   if (problems.length > 0 || !result.success) {
     throw new ConfigError(problems);
   }
-  return shapeStackConfig(result.data);
+  // A section not read keeps its defaults, unchecked: nothing of the caller's reads it.
+  return shapeStackConfig({ ...defaults, ...result.data } as ValidStackConfig);
 }
 
 function plaintextCredentials(

@@ -1,13 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config";
-import { PROJECT_ROOT } from "../config/projectRoot";
+import * as path from "path";
 import main = require("../index");
 import { KubeObject, kubeObjects, kubePatches, kubeReads } from "./manifest";
 import { RecordingMocks, Registration } from "./mocks";
 import { startMockDeployment, waitForRegistrations } from "../sdk/pulumiSdk";
 import { readStackFile } from "./stackFile";
 
-export { PROJECT_ROOT };
+/** This repository: its stack files, and where their paths start. */
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
 
 export interface RenderedStack {
   readonly stack: string;
@@ -34,16 +35,18 @@ export async function renderStack(stack: string, projectDir: string = PROJECT_RO
 
 /**
  * Makes this process a mock deployment of `stack` with the given `namespace:key` config, recording
- * what the program registers from now on. A stack reference sees `previousOutputs`.
+ * what the program registers from now on. A stack reference sees `previousOutputs`; the program's
+ * project root is `rootDirectory`.
  */
 export async function recordDeployment(
   stack: string,
   config: Readonly<Record<string, string>>,
   secretKeys: readonly string[] = [],
   previousOutputs: Record<string, unknown> = {},
+  rootDirectory: string = PROJECT_ROOT,
 ): Promise<RecordingMocks> {
   const mocks = new RecordingMocks(previousOutputs);
-  await startMockDeployment(mocks, { project: PROJECT, stack, config, secretKeys });
+  await startMockDeployment(mocks, { project: PROJECT, stack, config, secretKeys, rootDirectory });
   return mocks;
 }
 

@@ -1,7 +1,8 @@
 // `npm run -s import-map`: the program's import graph read from the source. It prints the
 // import cycles, every import that runs up the layers, the pairs of folders that import each
-// other, and the file count and largest file per folder. Exits non-zero when there is a cycle or
-// an upward import, so the layering is held.
+// other, every import of one component's files from another's, and the file count and largest file
+// per folder. Exits non-zero when there is a cycle, an upward import or a cross-component import,
+// so the layering is held.
 //   npm run -s import-map [-- <project root>]
 import * as fs from "fs";
 import * as path from "path";
@@ -10,7 +11,8 @@ import * as path from "path";
  * The program's layers, lowest first: a file may import its own layer and those below it.
  * The facts (`names.ts`: names and ports) sit above the building blocks, the builders of each
  * component (its flows among them) above the facts, the wiring graph, which joins the components'
- * flows, above the builders, the component resources above the graph. The test kit sits below the scripts and
+ * flows, above the builders, the component resources above the graph, the library's entry point
+ * above them and the program, its consumer, above that. The test kit sits below the scripts and
  * the tests, which both use it; a test may import the script it tests, a script never imports a
  * test.
  */
@@ -24,6 +26,7 @@ const LAYERS: readonly { readonly name: string; readonly matches: (file: string)
   { name: "builders", matches: (f) => /^components\/(?!wiring\/)[a-z]+\//.test(f) },
   { name: "wiring graph", matches: (f) => f.startsWith("components/wiring/") },
   { name: "component resources", matches: (f) => f.startsWith("components/") },
+  { name: "library", matches: (f) => f === "lib.ts" },
   { name: "program", matches: (f) => f === "index.ts" },
   { name: "tooling", matches: (f) => /^(render|checks|policy)\//.test(f) },
   // What the scripts and the tests both use: servers, tools, the test cluster, fixtures.
@@ -116,6 +119,41 @@ function folderOf(file: string): string {
     : parts[0];
 }
 
+/** Folders of components/ that belong to no one component: the building blocks and the wiring graph. */
+const SHARED_FOLDERS = ["common", "wiring"];
+
+/**
+ * The component a file of components/ belongs to: its folder (`components/metrics/…`), or the
+ * folder its resource is named for (`components/metricsStack.ts`); none for the shared folders and
+ * the files that compose the components. `folders` are the component folders.
+ */
+function componentOf(file: string, folders: ReadonlySet<string>): string | undefined {
+  const component =
+    /^components\/([a-z]+)\//.exec(file)?.[1] ?? /^components\/([a-z]+)Stack\.ts$/.exec(file)?.[1];
+  return component !== undefined && folders.has(component) ? component : undefined;
+}
+
+/** Each import from one component's files into another's, as `importer → imported`. */
+function crossComponentImports(graph: ReadonlyMap<string, readonly string[]>): string[] {
+  const folders = new Set(
+    [...graph.keys()].flatMap((file) => {
+      const folder = /^components\/([a-z]+)\//.exec(file)?.[1];
+      return folder === undefined || SHARED_FOLDERS.includes(folder) ? [] : [folder];
+    }),
+  );
+  return [...graph].flatMap(([file, targets]) => {
+    const own = componentOf(file, folders);
+    return own === undefined
+      ? []
+      : targets
+          .filter((target) => {
+            const other = componentOf(target, folders);
+            return other !== undefined && other !== own;
+          })
+          .map((target) => `${file} → ${target}`);
+  });
+}
+
 /** Each pair of folders where a file of one imports a file of the other and back, as `a ↔ b`. */
 function twoWayFolders(graph: ReadonlyMap<string, readonly string[]>): string[] {
   const edges = new Set(
@@ -140,6 +178,11 @@ interface ImportMap {
   readonly upward: readonly string[];
   /** Each pair of folders that import each other (see `folderOf`), as `a ↔ b`, sorted. */
   readonly twoWay: readonly string[];
+  /**
+   * Each import of one component's files from another's (see `componentOf`): what one component
+   * needs of another arrives in its args.
+   */
+  readonly crossComponent: readonly string[];
   readonly folders: ReadonlyMap<string, { count: number; largest: string; lines: number }>;
 }
 
@@ -176,6 +219,7 @@ export function importMap(root: string): ImportMap {
     cycles: loops,
     upward,
     twoWay: twoWayFolders(graph),
+    crossComponent: crossComponentImports(graph),
     folders,
   };
 }
@@ -191,11 +235,13 @@ function main(): number {
   map.upward.forEach((line) => console.log(`  ${line}`));
   console.log(`folders that import each other (components/<x> and tests/<x> apart): ${map.twoWay.length}`);
   map.twoWay.forEach((pair) => console.log(`  ${pair}`));
+  console.log(`imports of one component's files from another's: ${map.crossComponent.length}`);
+  map.crossComponent.forEach((line) => console.log(`  ${line}`));
   console.log("folder | files | largest file (lines)");
   for (const [folder, row] of [...map.folders].sort(([a], [b]) => a.localeCompare(b))) {
     console.log(`${folder} | ${row.count} | ${row.largest} (${row.lines})`);
   }
-  return map.cycles.length + map.upward.length === 0 ? 0 : 1;
+  return map.cycles.length + map.upward.length + map.crossComponent.length === 0 ? 0 : 1;
 }
 
 if (require.main === module) {

@@ -5,7 +5,8 @@
 //   typings): the running stack's config, and which keys Pulumi holds encrypted, so that
 //   config/load.ts can refuse credentials set in plain text.
 // - `runtime.setAllConfig` and `runtime.setMocks`: run the program as a deployment of a stack
-//   without an engine, for the render and the tests.
+//   without an engine, for the render and the tests; `runtime/state`'s store, to give that
+//   deployment the project root the engine would (the mocks leave the placeholder "rootDirectory").
 // - `runtime.waitForRPCs` (JavaScript only): resolves once every registration has reached the mocks.
 // - `MockMonitor.prototype.registerResource` (`runtime/mocks`): patched, because the mock monitor
 //   hands mocks the inputs of a registration but not its resource options (`protect`,
@@ -18,6 +19,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import * as runtimeState from "@pulumi/pulumi/runtime/state";
 
 type Mocks = pulumi.runtime.Mocks;
 export type MockResourceArgs = pulumi.runtime.MockResourceArgs;
@@ -31,6 +33,10 @@ interface DeploymentConfig {
   /** The `namespace:key`s Pulumi holds encrypted. */
   readonly secretKeys: readonly string[];
 }
+
+const untypedState = runtimeState as unknown as {
+  getStore(): { settings: { options: { rootDirectory?: string } } };
+};
 
 const untypedRuntime = pulumi.runtime as unknown as {
   isConfigSecret(key: string): boolean;
@@ -105,6 +111,8 @@ function patchMockMonitor(): void {
 interface MockDeployment extends DeploymentConfig {
   readonly project: string;
   readonly stack: string;
+  /** The folder of the project's Pulumi.yaml, as the engine tells a program. */
+  readonly rootDirectory: string;
 }
 
 /**
@@ -116,6 +124,12 @@ export async function startMockDeployment(mocks: Mocks, deployment: MockDeployme
   pulumi.runtime.setAllConfig(deployment.config, [...deployment.secretKeys]);
   // "organization" is the name the local backend gives every stack's organization.
   await pulumi.runtime.setMocks(mocks, deployment.project, deployment.stack, false, "organization");
+  untypedState.getStore().settings.options.rootDirectory = deployment.rootDirectory;
+}
+
+/** The folder of the running project's Pulumi.yaml: where the paths in its config start. */
+export function projectRootDirectory(): string {
+  return pulumi.getRootDirectory();
 }
 
 /** Resolves once every resource the program has registered so far has reached the mocks. */

@@ -65,8 +65,8 @@ describe("the committed stack files", () => {
     const config = stackFileConfig("prod");
     expect(config.profile).toBe("eks");
     expect(config.storage.className).toBe("gp3");
-    expect(config.storage.s3?.loki.roleArn).toMatch(/^arn:aws:iam::\d{12}:role\//);
-    expect(config.storage.s3?.tempo.bucket).toBeDefined();
+    expect(config.storage.s3?.loki?.roleArn).toMatch(/^arn:aws:iam::\d{12}:role\//);
+    expect(config.storage.s3?.tempo?.bucket).toBeDefined();
     expect(config.tracing).toMatchObject({
       samplingProbability: 0.1,
       tailSampling: { enabled: true, latencyThresholdMs: 1000 },
@@ -399,7 +399,8 @@ describe("a bad config is rejected naming the key", () => {
     raw.exposure.mode = "nodePort";
     expect(sectionProblems(raw, prodSecretKeys())).toEqual([
       expect.stringMatching(/^observability:logs\.replicas above 1 needs storage\.s3\.loki/),
-      expect.stringMatching(/^observability:storage\.s3 is required on profile eks/),
+      expect.stringMatching(/^observability:storage\.s3\.loki is required on profile eks/),
+      expect.stringMatching(/^observability:storage\.s3\.tempo is required on profile eks/),
       expect.stringMatching(/^observability:exposure\.mode must be ingress on profile eks/),
     ]);
   });

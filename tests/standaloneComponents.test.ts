@@ -1,49 +1,64 @@
-// Each component built on its own under mocks, from the config of a one-line stack file and
-// stand-ins for what the other components would hand it: it needs no other component, and what
-// it takes from them reaches its config files instead of being worked out again.
-import { StackConfig } from "../config";
-import { parseStackConfig } from "../config/load";
-import { platformSettings } from "../components/common/settings";
-import { DemoStack } from "../components/demoStack";
-import { GrafanaStack } from "../components/grafanaStack";
-import { LogsStack } from "../components/logsStack";
-import { MetricsStack } from "../components/metricsStack";
-import { StackNamespaces } from "../components/stackNamespaces";
-import { TracingStack } from "../components/tracingStack";
-import { wiringGraph } from "../components/wiring/graph";
+// Each component alone, as a program that installs the package constructs it: from `{}` (a
+// kind-sized stack), from the prod stack file's sections, and with peers of the user's own. Each
+// render passes the checks the main stacks pass, and points at nothing it was not given.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../config";
+import { GrafanaStack, LogsStack, MetricsStack, StackNamespaces, TracingStack } from "../lib";
+import { Flow } from "../components/common/flow";
 import { KubeObject, kubeObjects } from "../render/manifest";
 import { Registration } from "../render/mocks";
+import { PROJECT_ROOT, recordDeployment } from "../render/renderStack";
+import { readStackFile } from "../render/stackFile";
+import { ownKeys } from "../config/validate";
 import { waitForRegistrations } from "../sdk/pulumiSdk";
-import { recordDeployment } from "../render/renderStack";
-import { stackConfig } from "./renderedStacks";
-
-const STAND_IN = {
-  alertmanagerUrl: "http://alertmanager.stand-in.test:9093",
-  prometheusWriteUrl: "http://prometheus-0.stand-in.test:9090/api/v1/write",
-  prometheusUrl: "http://prometheus.stand-in.test:9090",
-  lokiUrl: "http://loki.stand-in.test:3100",
-  tempoUrl: "http://tempo.stand-in.test:3200",
-  traceIdExpression: "stand-in-trace-id=(\\w+)",
-};
+import { Json } from "../testkit/json";
+import { connectionAllowed } from "../checks/networkReachability";
+import { networkParties, networkPolicies, partyNamed } from "../testkit/network";
+import { PASSED, checkRender } from "../testkit/renderChecks";
+import { configMapData } from "../testkit/rendered";
+import { sleep } from "../testkit/sleep";
 
 interface Built {
   readonly registrations: readonly Registration[];
   readonly objects: readonly KubeObject[];
-  /** Every object, as one string: where a stand-in value must show up. */
-  readonly text: string;
+  readonly flows: readonly Flow[];
 }
 
-/** Registers what `build` constructs, alone, in a fresh mock deployment. */
-async function alone(build: () => void): Promise<Built> {
-  const mocks = await recordDeployment("alone", {});
-  build();
+/**
+ * Registers what `build` constructs, with nothing but the namespaces it deploys into (StackNamespaces
+ * of the same `sections`, whose labels tell the policy pack the profile and the node agents'
+ * namespace), in a fresh mock deployment whose project root is `root`.
+ */
+async function alone(
+  build: () => { readonly flows: readonly Flow[] },
+  sections: Record<string, unknown> = {},
+  root = process.cwd(),
+): Promise<Built> {
+  const mocks = await recordDeployment("alone", {}, [], {}, root);
+  new StackNamespaces("namespaces", sections);
+  const { flows } = build();
   await waitForRegistrations();
-  const objects = kubeObjects(mocks.registrations);
-  return { registrations: mocks.registrations, objects, text: JSON.stringify(objects) };
+  return { registrations: mocks.registrations, objects: kubeObjects(mocks.registrations), flows };
 }
 
-const components = (built: Built) =>
-  built.registrations.filter((r) => r.type.startsWith("observability:index:")).map((r) => r.type);
+/** The error `build` throws, and what it registered first (nothing, for a config error). */
+async function refused(
+  build: () => unknown,
+): Promise<{ error: unknown; registrations: readonly Registration[] }> {
+  const mocks = await recordDeployment("alone", {});
+  let error: unknown;
+  try {
+    build();
+  } catch (e) {
+    error = e;
+  }
+  await sleep(50);
+  return { error, registrations: mocks.registrations };
+}
 
 const controllers = (built: Built) =>
   built.objects
@@ -51,145 +66,215 @@ const controllers = (built: Built) =>
     .map((o) => `${o.kind}/${o.metadata.name}`)
     .sort();
 
-/** The configs a stack file of one line gives, and the committed prod stack's. */
-const CONFIGS: [string, () => StackConfig][] = [
-  ["profile: kind alone", () => parseStackConfig({ profile: "kind" }, new Set())],
-  ["Pulumi.prod.yaml", () => stackConfig("prod")],
-];
+const components = (built: Built) =>
+  built.registrations
+    .filter((r) => r.type.startsWith("observability:index:") && !r.type.endsWith(":StackNamespaces"))
+    .map((r) => r.type);
 
-describe.each(CONFIGS)("each component alone, from %s", (_, configOf) => {
-  let config: StackConfig;
-  beforeAll(() => {
-    config = configOf();
-  });
-  const common = () => ({ ...platformSettings(config), wiring: wiringGraph(config) });
+/** The checks of the main stacks, with the component's namespaces closed by its own policies. */
+const checks = (built: Built, appNamespaces: readonly string[] = []) =>
+  checkRender({
+    ...built,
+    nodeNamespace: "observability-node",
+    closedNamespaces: ["observability", "observability-node"],
+    appNamespaces,
+  }).problems;
 
-  test("Namespaces: the stack's two namespaces and the app namespaces", async () => {
-    const built = await alone(
-      () =>
-        new StackNamespaces("namespaces", {
-          ...config.namespaces,
-          profile: config.profile,
-          apps: ["shop"],
-          createApps: true,
-          wiring: wiringGraph(config),
-        }),
-    );
-    expect(components(built)).toEqual(["observability:index:StackNamespaces"]);
-    expect(built.objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name)).toEqual([
-      config.namespaces.observability,
-      config.namespaces.node,
-      "shop",
-    ]);
-  });
+/** The workloads a component's flows name that are not among its own pods. */
+const foreignWorkloads = (built: Built) => {
+  const own = new Set(
+    built.objects
+      .filter((o) => ["Deployment", "StatefulSet", "DaemonSet"].includes(o.kind))
+      .map((o) => `${o.metadata.namespace}/${o.metadata.name}`),
+  );
+  return built.flows
+    .flatMap((f) => [f.from, f.to])
+    .flatMap((e) => (e.kind === "workload" ? [`${e.namespace}/${e.name}`] : []))
+    .filter((w) => !own.has(w));
+};
 
-  test("Metrics: its workloads, the scrape jobs it is handed first, none when it is handed none", async () => {
-    const handed = { job_name: "handed-job", static_configs: [{ targets: ["handed.test:8080"] }] };
-    const built = await alone(
-      () =>
-        new MetricsStack("metrics", {
-          ...common(),
-          metrics: config.metrics,
-          alerting: config.alerting,
-          exposure: config.exposure,
-          scrapeJobs: [handed],
-        }),
-    );
+/** The prod stack file's `observability:` sections, as a program would pass them. */
+function prodSections(): Record<string, unknown> {
+  const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
+  return { ...ownKeys(config, secretKeys).raw };
+}
+
+describe("each component alone, from {}", () => {
+  test("MetricsStack: Prometheus, Alertmanager and the exporters, passing every check, with no link to a Grafana it was not given", async () => {
+    const built = await alone(() => new MetricsStack("m", {}));
     expect(components(built)).toEqual(["observability:index:MetricsStack"]);
-    expect(controllers(built)).toEqual(
-      expect.arrayContaining([
-        "DaemonSet/node-exporter",
-        "Deployment/kube-state-metrics",
-        "StatefulSet/alertmanager",
-        "StatefulSet/prometheus",
-      ]),
-    );
-    expect(built.text).toContain("handed-job");
-
-    const without = await alone(
-      () =>
-        new MetricsStack("metrics", {
-          ...common(),
-          metrics: config.metrics,
-          alerting: config.alerting,
-          exposure: config.exposure,
-        }),
-    );
-    expect(without.text).not.toContain("handed-job");
-    expect(controllers(without)).toEqual(controllers(built));
+    expect(controllers(built)).toEqual([
+      "DaemonSet/node-exporter",
+      "Deployment/kube-state-metrics",
+      "StatefulSet/alertmanager",
+      "StatefulSet/prometheus",
+    ]);
+    expect(checks(built)).toEqual(PASSED);
+    expect(foreignWorkloads(built)).toEqual([]);
+    const rules = Object.values(configMapData(built.objects, "prometheus-rules")).join("\n");
+    expect(rules).not.toContain("dashboard_url");
+    const templates = Object.values(configMapData(built.objects, "alertmanager-config")).join("\n");
+    expect(templates).not.toContain("/explore?");
   });
 
-  test("Logs: Loki and Alloy, its ruler sending to the Alertmanager it is handed", async () => {
-    const built = await alone(
-      () =>
-        new LogsStack("logs", {
-          ...common(),
-          logs: config.logs,
-          alertmanagerUrl: STAND_IN.alertmanagerUrl,
-          runbookBaseUrl: config.metrics.runbookBaseUrl,
-        }),
-    );
+  test("LogsStack: Loki, Alloy and the canary, passing every check; its ruler sends to no Alertmanager", async () => {
+    const built = await alone(() => new LogsStack("l", {}));
     expect(components(built)).toEqual(["observability:index:LogsStack"]);
-    expect(controllers(built)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^(StatefulSet|DaemonSet)\/alloy$/), "StatefulSet/loki"]),
-    );
-    expect(built.text).toContain(STAND_IN.alertmanagerUrl);
+    expect(controllers(built)).toEqual(["Deployment/loki-canary", "StatefulSet/alloy", "StatefulSet/loki"]);
+    expect(checks(built)).toEqual(PASSED);
+    expect(foreignWorkloads(built)).toEqual([]);
+    const loki = yaml.load(configMapData(built.objects, "loki-config")["loki.yaml"]) as Json;
+    expect(loki.ruler.alertmanager_url).toBeUndefined();
   });
 
-  test("Tracing: the collector and Tempo, span metrics written to the Prometheus it is handed", async () => {
-    const built = await alone(
-      () =>
-        new TracingStack("tracing", {
-          ...common(),
-          tracing: config.tracing,
-          exposure: config.exposure,
-          slo: config.metrics.slo,
-          prometheusWriteUrls: [STAND_IN.prometheusWriteUrl],
-        }),
-    );
+  test("TracingStack: the collector and Tempo, passing every check; no span metrics without a Prometheus to write them to", async () => {
+    const built = await alone(() => new TracingStack("t", {}));
     expect(components(built)).toEqual(["observability:index:TracingStack"]);
-    expect(controllers(built)).toEqual(
-      expect.arrayContaining(["StatefulSet/otel-collector", "StatefulSet/tempo"]),
-    );
-    expect(built.text).toContain(STAND_IN.prometheusWriteUrl);
+    expect(controllers(built)).toEqual(["StatefulSet/otel-collector", "StatefulSet/tempo"]);
+    expect(checks(built)).toEqual(PASSED);
+    expect(foreignWorkloads(built)).toEqual([]);
+    const collector = yaml.load(configMapData(built.objects, "otel-collector-config")["config.yaml"]) as Json;
+    expect(Object.keys(collector.exporters)).toEqual(["otlp/tempo"]);
+    expect(Object.keys(collector.connectors)).toEqual(["forward"]);
+    expect(Object.keys(collector.service.pipelines)).toEqual(["traces", "traces/sampled"]);
   });
 
-  test("Grafana: its datasources point at the URLs it is handed, with no teams' dashboards by default", async () => {
-    const built = await alone(
-      () =>
-        new GrafanaStack("grafana", {
-          ...common(),
-          grafana: config.grafana,
-          exposure: config.exposure,
-          metrics: config.metrics,
-          backends: {
-            prometheus: { url: STAND_IN.prometheusUrl },
-            alertmanagerUrl: STAND_IN.alertmanagerUrl,
-            lokiUrl: STAND_IN.lokiUrl,
-            traceIdExpression: STAND_IN.traceIdExpression,
-            tempoUrl: STAND_IN.tempoUrl,
-          },
-        }),
-    );
+  test("GrafanaStack: Grafana with no datasource and no dashboard, passing every check", async () => {
+    const built = await alone(() => new GrafanaStack("g", {}));
     expect(components(built)).toEqual(["observability:index:GrafanaStack"]);
-    expect(controllers(built)).toEqual([expect.stringMatching(/^(Deployment|StatefulSet)\/grafana$/)]);
-    for (const url of [
-      STAND_IN.prometheusUrl,
-      STAND_IN.alertmanagerUrl,
-      STAND_IN.lokiUrl,
-      STAND_IN.tempoUrl,
-      JSON.stringify(STAND_IN.traceIdExpression).slice(1, -1),
-    ]) {
-      expect(built.text).toContain(url);
-    }
+    expect(controllers(built)).toEqual(["StatefulSet/grafana"]);
+    expect(checks(built)).toEqual(PASSED);
+    expect(foreignWorkloads(built)).toEqual([]);
+    const provisioning = configMapData(built.objects, "grafana-provisioning");
+    expect((yaml.load(provisioning["datasources.yaml"]) as Json).datasources).toEqual([]);
+    expect(configMapData(built.objects, "grafana-dashboards")).toEqual({});
   });
 });
 
-test("Demo alone, from `profile: kind` with the demo on: its three services", async () => {
-  const config = parseStackConfig({ profile: "kind", demo: { enabled: true } }, new Set());
-  const built = await alone(
-    () => new DemoStack("demo", { images: config.images, demo: config.demo, wiring: wiringGraph(config) }),
-  );
-  expect(components(built)).toEqual(["observability:index:DemoStack"]);
-  expect(controllers(built)).toHaveLength(3);
+describe("each component alone, from the prod stack file's sections", () => {
+  const sections = prodSections();
+
+  test.each([
+    ["MetricsStack", () => new MetricsStack("m", sections)],
+    ["LogsStack", () => new LogsStack("l", sections)],
+    ["TracingStack", () => new TracingStack("t", sections)],
+    ["GrafanaStack", () => new GrafanaStack("g", sections)],
+  ])("%s passes every check and names no workload but its own", async (_, build) => {
+    const built = await alone(build, sections);
+    expect(checks(built, (sections.apps as { namespaces: string[] }).namespaces)).toEqual(PASSED);
+    expect(foreignWorkloads(built)).toEqual([]);
+  });
+});
+
+describe("peers of the user's own", () => {
+  test("LogsStack beside the user's Alertmanager: its ruler sends there, and Loki may reach that namespace on that port only", async () => {
+    const url = "http://alertmanager.monitoring.svc:9093";
+    const built = await alone(() => new LogsStack("l", { alertmanager: { url } }));
+    const loki = yaml.load(configMapData(built.objects, "loki-config")["loki.yaml"]) as Json;
+    expect(loki.ruler.alertmanager_url).toBe(url);
+    expect(checks(built, ["monitoring"])).toEqual(PASSED);
+    const parties = networkParties(built.objects, ["monitoring"]);
+    const policies = networkPolicies(built.objects);
+    const [from, to] = [partyNamed(parties, "observability/loki"), partyNamed(parties, "monitoring/an-app")];
+    expect(connectionAllowed(policies, from.party, to.party, { protocol: "TCP", port: 9093 })).toBe(true);
+    expect(connectionAllowed(policies, from.party, to.party, { protocol: "TCP", port: 9094 })).toBe(false);
+  });
+
+  test("TracingStack beside the user's Prometheus: span metrics are written to it, scraped by it", async () => {
+    const prometheus = { kind: "namespace", namespace: "monitoring" } as const;
+    const url = "http://prometheus-server.monitoring.svc:9090/api/v1/write";
+    const built = await alone(
+      () => new TracingStack("t", { prometheusWrites: [{ url }], clients: { scraper: prometheus } }),
+    );
+    const collector = yaml.load(configMapData(built.objects, "otel-collector-config")["config.yaml"]) as Json;
+    expect(collector.exporters["prometheusremotewrite/prometheus-0"].endpoint).toBe(url);
+    expect(checks(built, ["monitoring"])).toEqual(PASSED);
+  });
+
+  test("a peer's URL from another resource (an Output) needs its endpoint, and is written once known", async () => {
+    const { error, registrations } = await refused(
+      () => new LogsStack("l", { alertmanager: { url: pulumi.output("http://am.monitoring.svc:9093") } }),
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain('Invalid LogsStack "l" args');
+    expect((error as ConfigError).problems).toEqual([
+      "args.alertmanager.endpoint is required when args.alertmanager.url is an Output: it names the pods the component may reach",
+    ]);
+    expect(registrations).toEqual([]);
+
+    const endpoint = { kind: "namespace", namespace: "monitoring" } as const;
+    const built = await alone(
+      () =>
+        new LogsStack("l", {
+          alertmanager: { url: pulumi.output("http://am.monitoring.svc:9093"), endpoint },
+        }),
+    );
+    const loki = yaml.load(configMapData(built.objects, "loki-config")["loki.yaml"]) as Json;
+    expect(loki.ruler.alertmanager_url).toBe("http://am.monitoring.svc:9093");
+  });
+});
+
+describe("args are checked as the stack config is", () => {
+  test("every problem at once, each named by its arg path, and nothing registered", async () => {
+    const { error, registrations } = await refused(
+      () => new MetricsStack("m", { metrics: { retentionTime: "a week", replicas: 0 }, profile: "eks" }),
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'args.metrics.retentionTime must be a duration such as 30s, 5m, 24h or 7d (got "a week")',
+      "args.metrics.replicas must be a whole number between 1 and 3 (got 0)",
+      "args.exposure.ingress is required when exposure.mode is ingress (host, className, annotations)",
+    ]);
+    expect(registrations).toEqual([]);
+  });
+});
+
+describe("files belong to the consumer", () => {
+  const rule = (alert: string) =>
+    yaml.dump({ groups: [{ name: alert, rules: [{ alert, expr: "vector(1) == 0", for: "5m" }] }] });
+  let root: string;
+  beforeAll(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "consumer-"));
+    fs.mkdirSync(path.join(root, "rules"));
+    fs.writeFileSync(path.join(root, "rules", "orders.rules.yml"), rule("OrdersStuck"));
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  test("a rule file's path is read from the consumer's project root, and a program may pass a file's content", async () => {
+    const built = await alone(
+      () =>
+        new MetricsStack("m", {
+          metrics: {
+            extraRuleFiles: [
+              "rules/orders.rules.yml",
+              { name: "refunds.rules.yml", content: rule("RefundsStuck") },
+            ],
+          },
+        }),
+      {},
+      root,
+    );
+    const rules = configMapData(built.objects, "prometheus-rules");
+    expect(yaml.load(rules["orders.rules.yml"])).toEqual(yaml.load(rule("OrdersStuck")));
+    expect(yaml.load(rules["refunds.rules.yml"])).toEqual(yaml.load(rule("RefundsStuck")));
+  });
+});
+
+test("StackNamespaces alone: the stack's two namespaces, each closed but for name resolution, and the app namespaces", async () => {
+  const built = await alone(() => ({ flows: [] }), { apps: { namespaces: ["shop"] } });
+  expect(built.objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name)).toEqual([
+    "observability",
+    "observability-node",
+    "shop",
+  ]);
+  expect(
+    built.objects
+      .filter((o) => o.kind === "NetworkPolicy")
+      .map((o) => `${o.metadata.namespace}/${o.metadata.name}`),
+  ).toEqual([
+    "observability/allow-dns-egress",
+    "observability/default-deny",
+    "observability-node/allow-dns-egress",
+    "observability-node/default-deny",
+  ]);
 });

@@ -46,3 +46,44 @@ export function onHostNetwork(name: string): boolean {
   const grant = (HOST_ACCESS_ALLOWLIST as Record<string, { hostNetwork: boolean } | undefined>)[name];
   return grant?.hostNetwork ?? false;
 }
+
+/** The cluster's name resolution, on both protocols. */
+export const DNS_PORTS: readonly Port[] = [
+  { protocol: "TCP", port: 53 },
+  { protocol: "UDP", port: 53 },
+];
+
+/**
+ * Name resolution for each of a component's own workloads. A namespace of the stack resolves for
+ * all its pods at once; a component deployed alone, maybe in a namespace it did not create, carries
+ * its own.
+ */
+export const dnsFlows = (workloads: readonly Endpoint[]): Flow[] =>
+  workloads.map((from) => ({ from, to: { kind: "clusterDns" }, ports: DNS_PORTS, why: "name resolution" }));
+
+export const API_SERVER = outside("the Kubernetes API server");
+
+/** A workload's calls to the API server (on EKS 443, on kind 6443). */
+export const toApiServer = (from: Endpoint, why: string): Flow => ({
+  from,
+  to: API_SERVER,
+  ports: tcp(443, 6443),
+  why,
+});
+
+/** Every workload a list of flows names, once each. */
+export function workloadsOf(flows: readonly Flow[]): Endpoint[] {
+  const seen = new Map<string, Endpoint>();
+  for (const endpoint of flows.flatMap((f) => [f.from, f.to])) {
+    if (endpoint.kind === "workload") {
+      seen.set(`${endpoint.namespace}/${endpoint.name}`, endpoint);
+    }
+  }
+  return [...seen.values()];
+}
+
+/** A collector's pods and the ports of its OTLP/HTTP and Zipkin receivers: where workloads send spans. */
+export interface SpanReceiver {
+  readonly endpoint: Endpoint;
+  readonly ports: { readonly otlpHttp: readonly Port[]; readonly zipkin: readonly Port[] };
+}

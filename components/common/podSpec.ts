@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { checksumAnnotations } from "./checksum";
 import { goMemoryLimitEnv } from "./goMemoryLimit";
@@ -236,14 +237,22 @@ export function hardenedPodSpec(args: PodSpecArgs): PodSpec {
 export function podTemplate(
   id: WorkloadIdentity,
   spec: PodSpec,
-  configs: Readonly<Record<string, string>> = {},
+  configs: Readonly<Record<string, pulumi.Input<string>>> = {},
   annotations: Readonly<Record<string, string>> = {},
 ): PodTemplateSpec {
-  const all = { ...checksumAnnotations(configs), ...annotations };
+  const known = Object.values(configs).every((config) => typeof config === "string");
+  const all = known
+    ? { ...checksumAnnotations(configs as Readonly<Record<string, string>>), ...annotations }
+    : undefined;
   return {
     metadata: {
       labels: standardLabels(id),
-      ...(Object.keys(all).length === 0 ? {} : { annotations: all }),
+      ...(all === undefined
+        ? // A config built from a program's Outputs is hashed once they are known.
+          { annotations: pulumi.all(configs).apply((c) => ({ ...checksumAnnotations(c), ...annotations })) }
+        : Object.keys(all).length === 0
+          ? {}
+          : { annotations: all }),
     },
     spec,
   };

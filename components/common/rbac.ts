@@ -12,7 +12,7 @@ type PolicyRule = k8s.types.input.rbac.v1.PolicyRule;
 export function serviceAccountArgs(
   id: WorkloadIdentity,
   namespace: string,
-  iamRoleArn?: string,
+  iamRoleArn?: pulumi.Input<string>,
 ): k8s.core.v1.ServiceAccountArgs {
   return {
     metadata: {

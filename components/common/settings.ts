@@ -1,4 +1,6 @@
 import { StackConfig } from "../../config";
+import type { ArgsOf } from "../../config/componentArgs";
+import type { ConfigRead, Section, StackConfigInput } from "../../config/schema";
 
 /**
  * The parts of the stack config every component reads. Each field is a section of
@@ -33,3 +35,49 @@ export function platformSettings(config: StackConfig): PlatformSettings {
   const { profile, cluster, namespaces, apps, storage, images, placement, resources } = config;
   return { profile, cluster, namespaces, apps, storage, images, placement, resources };
 }
+
+/** A section of the stack config as a program gives it: every key optional, defaulting per profile. */
+export type SectionArgs<S extends Section> = ArgsOf<StackConfigInput[S]>;
+
+/**
+ * The stack-config sections every component reads, as a program gives them: each optional, every
+ * key defaulting as in a stack file of the same profile. docs/configuration.md lists every key with
+ * its kind and eks defaults.
+ */
+export interface PlatformArgs {
+  /** Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data. @default "kind" */
+  readonly profile?: SectionArgs<"profile">;
+  /**
+   * `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
+   * @default kind: observability, dev, local; eks: observability, prod, us-east-1
+   */
+  readonly cluster?: SectionArgs<"cluster">;
+  /**
+   * The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
+   * agents that need host access). They must exist; StackNamespaces creates and closes them.
+   * @default observability and observability-node
+   */
+  readonly namespaces?: SectionArgs<"namespaces">;
+  /** The observed services and their namespaces. @default none */
+  readonly apps?: SectionArgs<"apps">;
+  /** The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles. @default kind: standard; eks: gp3 */
+  readonly storage?: SectionArgs<"storage">;
+  /** Pinned image per workload, a mirror and pull Secrets. @default the versions the stack is tested against */
+  readonly images?: SectionArgs<"images">;
+  /** Node selector, tolerations, affinity and priority class per workload. @default none */
+  readonly placement?: SectionArgs<"placement">;
+  /** Requests and limits per container. @default kind: the laptop budget; eks: production sizes */
+  readonly resources?: SectionArgs<"resources">;
+}
+
+/** The sections PlatformArgs holds. */
+export const PLATFORM_SECTIONS: readonly ConfigRead[] = [
+  "profile",
+  "cluster",
+  "namespaces",
+  "apps",
+  "storage",
+  "images",
+  "placement",
+  "resources",
+];

@@ -20,7 +20,7 @@ export interface WorkloadConfigMap {
   readonly name: string;
   /** The pod volume the container mounts it from. */
   readonly volume: string;
-  readonly data: Readonly<Record<string, string>>;
+  readonly data: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 export interface DataWorkloadArgs {
@@ -32,10 +32,10 @@ export interface DataWorkloadArgs {
   /** Its placement entry in `placement`. */
   readonly placement: PlacedWorkloadName;
   /** The IAM role its ServiceAccount assumes through IRSA, for its object store. */
-  readonly roleArn?: string;
+  readonly roleArn?: pulumi.Input<string>;
   readonly configMaps: readonly WorkloadConfigMap[];
   /** The config whose change rolls the pod (through the template's checksum annotation). */
-  readonly rolledBy: Readonly<Record<string, string>>;
+  readonly rolledBy: Readonly<Record<string, pulumi.Input<string>>>;
   /** Its one container, named for the workload; it mounts the volume `data` and the ConfigMaps' volumes itself. */
   readonly container: Omit<ContainerSpec, "name" | "image" | "ports">;
   /** The spec's ports the container opens. @default all of them */
@@ -84,7 +84,7 @@ export interface WorkloadSecret {
 /** Its own ServiceAccount, named for the workload, with what it may do. */
 export interface WorkloadServiceAccount {
   /** The IAM role it assumes through IRSA. */
-  readonly roleArn?: string;
+  readonly roleArn?: pulumi.Input<string>;
   /** Read access across namespaces, through a ClusterRole bound to it. */
   readonly clusterRules?: PolicyRule[];
   /** Access in namespaces it does not run in, through a Role in each. */
@@ -138,7 +138,7 @@ export interface WorkloadArgs {
     | "terminationGracePeriodSeconds"
   >;
   /** The config whose change rolls the pods (through the template's checksum annotation). */
-  readonly rolledBy?: Readonly<Record<string, string>>;
+  readonly rolledBy?: Readonly<Record<string, pulumi.Input<string>>>;
   /** Other annotations of the pod template; changing one rolls the pods too. */
   readonly podAnnotations?: Readonly<Record<string, string>>;
   readonly controller: WorkloadController;

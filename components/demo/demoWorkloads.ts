@@ -8,7 +8,6 @@ import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { serviceArgs } from "../common/service";
 import { clusterUrl } from "../common/serviceUrl";
 import { containerPorts, servicePorts } from "../common/workloadSpec";
-import { APP_TRACING_CONFIGMAP } from "../tracing/names";
 import { deployWorkloadPolicy } from "../common/flowPolicies";
 import { demoProgram } from "./demoProgram";
 import {
@@ -92,7 +91,7 @@ export function deployDemo(name: string, config: DemoSettings, opts: pulumi.Cust
       ...Object.entries(demoServiceEnv(service)).map(([key, value]) => ({ name: key, value })),
       ...TRACING_KEYS.map((key) => ({
         name: key,
-        valueFrom: { configMapKeyRef: { name: APP_TRACING_CONFIGMAP, key } },
+        valueFrom: { configMapKeyRef: { name: config.tracingConfigMap, key } },
       })),
     ];
     const podSpec = hardenedPodSpec({

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { StackConfig, keyPath } from "../../config";
 import { allDashboards } from "./dashboards";
-import { ProvisionedDatasource, provisionedDatasources } from "./datasources";
+import { ProvisionedDatasource, WiredBackends, provisionedDatasources } from "./datasources";
 
 /** What a ConfigMap's data may hold in all (the API server refuses more). */
 export const CONFIGMAP_LIMIT_BYTES = 1024 * 1024;
@@ -227,8 +227,35 @@ function unresolvedReferences(
 
 const mebibytes = (bytes: number) => `${(bytes / CONFIGMAP_LIMIT_BYTES).toFixed(2)} MiB`;
 
+type ExtraDashboardsEntry = StackConfig["grafana"]["extraDashboards"][number];
+
+/**
+ * The dashboard JSON texts of one `grafana.extraDashboards` entry by file name: its folder's
+ * `.json` files (relative to `root`), or the dashboards a program gave, with how errors name them.
+ */
+function dashboardTexts(
+  entry: ExtraDashboardsEntry,
+  root: string,
+): { label: string; texts: Record<string, string> } | { problem: string } {
+  if (entry.path === undefined) {
+    return { label: entry.folder, texts: { ...entry.dashboards } };
+  }
+  const dir = path.resolve(root, entry.path);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    return {
+      problem: `must be a folder of dashboard JSON files, relative to the project root; tried ${dir}, which is not one`,
+    };
+  }
+  const names = fs.readdirSync(dir).filter((f) => f.endsWith(".json"));
+  return {
+    label: entry.path,
+    texts: Object.fromEntries(names.map((name) => [name, fs.readFileSync(path.join(dir, name), "utf8")])),
+  };
+}
+
 /**
  * Reads every `grafana.extraDashboards` folder (paths relative to `root`, the project's directory)
+ * against the datasources of the backends Grafana has
  * and checks each dashboard before anything is deployed: valid JSON, a dashboard object with a
  * title and a UID of its own (links and bookmarks are `/d/<uid>`: a UID derived from the file name
  * would change when the file is renamed), unique across the stack's dashboards and all extra ones,
@@ -237,16 +264,17 @@ const mebibytes = (bytes: number) => `${(bytes / CONFIGMAP_LIMIT_BYTES).toFixed(
  */
 export function readExtraDashboards(
   config: Pick<StackConfig, "grafana" | "cluster" | "apps" | "metrics">,
+  backends: WiredBackends,
   root: string,
 ): ExtraDashboards {
-  const datasources = provisionedDatasources(config);
+  const datasources = provisionedDatasources(config, backends);
   const owners = new Map<string, string>(
     allDashboards(config).map((d) => [d.uid, `the stack's own dashboard ${JSON.stringify(d.title)}`]),
   );
   const problems: string[] = [];
   const folderUids = new Map<string, string>();
   const folders = config.grafana.extraDashboards.map((entry, i): ExtraDashboardFolder => {
-    const key = keyPath(["grafana", "extraDashboards", i, "path"]);
+    const key = keyPath(["grafana", "extraDashboards", i, entry.path === undefined ? "dashboards" : "path"]);
     const folderUid = extraFolderUid(entry.folder);
     const clash = folderUids.get(folderUid);
     if (clash !== undefined) {
@@ -256,27 +284,22 @@ export function readExtraDashboards(
     }
     folderUids.set(folderUid, entry.folder);
     const slug = folderUid.slice("extra-".length);
-    const dir = path.resolve(root, entry.path);
-    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-      problems.push(
-        `${key} must be a folder of dashboard JSON files, relative to the project root; tried ${dir}, which is not one`,
-      );
+    const given = dashboardTexts(entry, root);
+    if ("problem" in given) {
+      problems.push(`${key} ${given.problem}`);
       return { folder: entry.folder, folderUid, slug, files: {} };
     }
-    const names = fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith(".json"))
-      .sort();
+    const names = Object.keys(given.texts).sort();
     if (names.length === 0) {
-      problems.push(`${key} must hold at least one .json dashboard; ${entry.path} has none`);
+      problems.push(`${key} must hold at least one .json dashboard; ${given.label} has none`);
     }
     const files: Record<string, string> = {};
     for (const name of names) {
-      const file = path.join(entry.path, name);
+      const file = path.join(given.label, name);
       const inFile = (problem: string) => problems.push(`${key} (${file}): ${problem}`);
       let parsed: Json;
       try {
-        parsed = JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")) as Json;
+        parsed = JSON.parse(given.texts[name]) as Json;
       } catch (error) {
         inFile(`must be valid JSON: ${(error as Error).message}`);
         continue;
@@ -314,7 +337,7 @@ export function readExtraDashboards(
     if (total > CONFIGMAP_LIMIT_BYTES) {
       const [largest, bytes] = [...sizes].sort((a, b) => b[1] - a[1])[0];
       problems.push(
-        `${key} (${entry.path}) must fit in one ConfigMap (at most 1 MiB); its dashboards are ${mebibytes(total)}, ` +
+        `${key} (${given.label}) must fit in one ConfigMap (at most 1 MiB); its dashboards are ${mebibytes(total)}, ` +
           `the largest ${largest} ${mebibytes(bytes)}: split the folder over two entries, or trim the dashboard`,
       );
     }

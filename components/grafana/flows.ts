@@ -4,21 +4,30 @@ import { portOfAddress, portOfUrl } from "../common/serviceUrl";
 import { networkPorts } from "../common/workloadSpec";
 import { GRAFANA } from "./names";
 
-/** Who opens connections into Grafana besides people. */
-interface GrafanaClients {
+/** Who opens connections into Grafana besides people; absent when not deployed. */
+export interface GrafanaClients {
   /** Prometheus, which scrapes its metrics. */
-  readonly scraper: Endpoint;
+  readonly scraper?: Endpoint;
 }
 
 /**
  * The flows into Grafana and the ones it opens outside the cluster; its queries to the backends are
  * declared by each backend.
  */
-export function grafanaFlows(config: StackConfig, clients: GrafanaClients): Flow[] {
+export function grafanaFlows(config: StackConfig, clients: GrafanaClients = {}): Flow[] {
   const grafana = workload(config.namespaces.observability, GRAFANA.name);
   const { database, sso, extraDatasources } = config.grafana;
   return [
-    { from: clients.scraper, to: grafana, ports: networkPorts(GRAFANA, "http"), why: "Grafana's metrics" },
+    ...(clients.scraper === undefined
+      ? []
+      : [
+          {
+            from: clients.scraper,
+            to: grafana,
+            ports: networkPorts(GRAFANA, "http"),
+            why: "Grafana's metrics",
+          },
+        ]),
     {
       from: outside("browsers, via NodePort or the Ingress load balancer (target type ip)"),
       to: grafana,
@@ -80,3 +89,7 @@ export function grafanaFlows(config: StackConfig, clients: GrafanaClients): Flow
         ]),
   ];
 }
+
+/** Grafana's pods, as NetworkPolicies name them. */
+export const grafanaEndpoint = (config: Pick<StackConfig, "namespaces">): Endpoint =>
+  workload(config.namespaces.observability, GRAFANA.name);

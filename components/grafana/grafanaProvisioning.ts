@@ -2,9 +2,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkloadIdentity } from "../common/labels";
 import { objectMeta } from "../common/metadata";
-import { toYaml } from "../common/yaml";
-import { allDashboards } from "./dashboards";
-import { datasourceProvisioning, escapeForProvisioning } from "./datasources";
+import { toYaml, toYamlInput } from "../common/yaml";
+import { provisionedDashboards } from "./dashboards";
+import { datasourceProvisioning, escapeForProvisioning, provisionedDatasources } from "./datasources";
 import { ExtraDashboardFolder } from "./extraDashboards";
 import { GRAFANA_PATHS, extraDashboardsPath } from "./names";
 import { GrafanaBackends, GrafanaSettings } from "./settings";
@@ -51,7 +51,11 @@ export function deployGrafanaProvisioning(
   opts: pulumi.CustomResourceOptions,
 ) {
   const namespace = config.namespaces.observability;
-  const datasourcesYaml = escapeForProvisioning(toYaml(datasourceProvisioning(config, backends)));
+  const datasources = toYamlInput(datasourceProvisioning(config, backends));
+  const datasourcesYaml =
+    typeof datasources === "string"
+      ? escapeForProvisioning(datasources)
+      : pulumi.output(datasources).apply(escapeForProvisioning);
   const providerYaml = toYaml(dashboardProviders(config, extra));
   const provisioning = new k8s.core.v1.ConfigMap(
     `${name}-provisioning`,
@@ -66,7 +70,10 @@ export function deployGrafanaProvisioning(
     {
       metadata: objectMeta(id, namespace, "grafana-dashboards"),
       data: Object.fromEntries(
-        allDashboards(config).map((d) => [`${d.uid}.json`, JSON.stringify(d, null, 2)]),
+        provisionedDashboards(config, provisionedDatasources(config, backends)).map((d) => [
+          `${d.uid}.json`,
+          JSON.stringify(d, null, 2),
+        ]),
       ),
     },
     opts,

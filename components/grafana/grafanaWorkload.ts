@@ -46,7 +46,7 @@ export interface GrafanaInputs {
     readonly configMap: k8s.core.v1.ConfigMap;
   }[];
   /** Hashed into the pod template: datasources are read at start, so a change rolls the pods. */
-  readonly datasourcesYaml: string;
+  readonly datasourcesYaml: pulumi.Input<string>;
   readonly providerYaml: string;
 }
 

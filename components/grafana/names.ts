@@ -1,7 +1,7 @@
 import { gossipPorts } from "../common/gossip";
 import { workloadSpec } from "../common/workloadSpec";
 
-// Grafana's ports (3006 is the reference platform's), paths, and the fixed datasource UIDs everything links by.
+// Grafana's ports (3006 is the reference platform's) and paths.
 export const GRAFANA = workloadSpec("grafana", { http: { port: 3006, scrape: true }, ...gossipPorts(9094) });
 export const GRAFANA_PEERS_SERVICE = "grafana-peers";
 /** Answers without a login: the probes and the load balancer's health check. */
@@ -17,39 +17,3 @@ export const GRAFANA_PATHS = {
 
 /** Where the dashboards of one `grafana.extraDashboards` folder are mounted. */
 export const extraDashboardsPath = (slug: string): string => `${GRAFANA_PATHS.extraDashboards}/${slug}`;
-
-export const DATASOURCE_UIDS = {
-  prometheus: "prometheus",
-  loki: "loki",
-  tempo: "tempo",
-  alertmanager: "alertmanager",
-} as const;
-
-type DatasourceType = "prometheus" | "loki" | "tempo" | "alertmanager";
-
-/** A panel's or target's reference to a provisioned datasource. */
-export interface DatasourceRef {
-  readonly type: string;
-  readonly uid: string;
-}
-
-export const DATASOURCES: Readonly<Record<DatasourceType, DatasourceRef>> = {
-  prometheus: { type: "prometheus", uid: DATASOURCE_UIDS.prometheus },
-  loki: { type: "loki", uid: DATASOURCE_UIDS.loki },
-  tempo: { type: "tempo", uid: DATASOURCE_UIDS.tempo },
-  alertmanager: { type: "alertmanager", uid: DATASOURCE_UIDS.alertmanager },
-};
-
-/**
- * The USE dashboards of the platform (utilisation, saturation, errors), by UID, with the variables
- * each one takes. Platform alerts link the dashboard that shows their object, variables filled in
- * from the alert's labels; the dashboards use these UIDs and variable names.
- */
-export const USE_DASHBOARDS = {
-  cluster: { uid: "obs-k8s-cluster", variables: [] },
-  namespace: { uid: "obs-k8s-namespace", variables: ["namespace"] },
-  workload: { uid: "obs-k8s-workload", variables: ["namespace", "workload"] },
-  pod: { uid: "obs-k8s-pod", variables: ["namespace", "pod"] },
-  node: { uid: "obs-k8s-node", variables: ["node"] },
-  volumes: { uid: "obs-k8s-volumes", variables: ["namespace", "persistentvolumeclaim"] },
-} as const;

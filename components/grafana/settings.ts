@@ -1,26 +1,32 @@
+import type * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { PlatformSettings } from "../common/settings";
 import type { Flow } from "../common/flow";
 
-/** The in-cluster URLs and settings Grafana's datasources take from the other components. */
+/** The services Grafana's datasources query, and how; each absent when it is not there. */
 export interface GrafanaBackends {
-  /** One consistent view of the Prometheus replicas: one replica's Service, or AMP signed with SigV4. */
-  readonly prometheus: { readonly url: string; readonly sigV4Region?: string };
-  readonly alertmanagerUrl: string;
-  readonly lokiUrl: string;
+  /** One consistent view of the Prometheus replicas: Thanos Query or one replica's Service, or AMP signed with SigV4. */
+  readonly prometheus?: { readonly url: pulumi.Input<string>; readonly sigV4Region?: string };
+  readonly alertmanagerUrl?: pulumi.Input<string>;
+  readonly lokiUrl?: pulumi.Input<string>;
   /** The Loki tenant the log agent writes as, sent in the datasource's tenant header; none without multi-tenancy. */
   readonly lokiTenant?: string;
-  readonly tempoUrl: string;
-  /** The expression that finds a trace ID in a log line, for the Loki datasource's derived field. */
-  readonly traceIdExpression: string;
+  readonly tempoUrl?: pulumi.Input<string>;
+  /** The expression that finds a trace ID in a log line, for the Loki datasource's derived field to Tempo. */
+  readonly traceIdExpression?: string;
 }
 
 /** What the dashboards read: the cluster they title, the app namespaces they filter, the SLOs. */
 export interface DashboardSettings extends Pick<StackConfig, "cluster" | "apps"> {
   readonly metrics: Pick<StackConfig["metrics"], "slo" | "slos">;
+  /**
+   * The Prometheus job of the collectors apps send spans to, whose accepted spans Landing counts;
+   * without one it counts every collector's.
+   */
+  readonly spanIngestJob?: string;
 }
 
-/** What the Grafana stack reads: mapped once, in index.ts. */
+/** What GrafanaStack reads: its args, validated and defaulted. */
 export interface GrafanaSettings extends PlatformSettings {
   /** Admin user, rotation key, storage, folder, replicas, database, extra datasources. Defaults per profile (1 replica on SQLite on kind; 2 on PostgreSQL on eks). */
   readonly grafana: StackConfig["grafana"];
@@ -31,10 +37,11 @@ export interface GrafanaSettings extends PlatformSettings {
    * Managed Prometheus, Grafana's pods assume its query role.
    */
   readonly metrics: Pick<StackConfig["metrics"], "slo" | "slos" | "remoteWrite">;
+  /** Landing's span rate: see DashboardSettings. */
+  readonly spanIngestJob?: string;
   /**
-   * The stack's flows (`wiringGraph`, built once in index.ts): those into and out of this
-   * component's workloads make their NetworkPolicies, and a workload no flow names is refused.
-   * No default.
+   * The flows into and out of this component's workloads, which make their NetworkPolicies; a
+   * workload no flow names is refused.
    */
   readonly wiring: readonly Flow[];
 }

@@ -114,7 +114,7 @@ export function lokiConfig(config: LogsSettings) {
       reject_old_samples_max_age: "168h",
     },
     ruler: {
-      alertmanager_url: config.alertmanagerUrl,
+      ...(config.alertmanagerUrl === undefined ? {} : { alertmanager_url: config.alertmanagerUrl }),
       storage: { type: "local", local: { directory: LOKI_PATHS.rules } },
       rule_path: `${data}/rules-scratch`,
       ...(ring === undefined ? { ring: { kvstore: { store: "inmemory" } } } : { enable_sharding: true }),

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { deployDataWorkload } from "../common/workload";
 import { workloadUrl } from "../common/workloadSpec";
-import { toYaml } from "../common/yaml";
+import { toYaml, toYamlInput } from "../common/yaml";
 import { lokiConfig } from "./lokiConfig";
 import { lokiRuleFiles } from "./lokiRules";
 import { LOKI, LOKI_MEMBERLIST_SERVICE, LOKI_PATHS, SINGLE_TENANT } from "./names";
@@ -32,7 +32,7 @@ const LOKI_STARTUP = { initialDelaySeconds: 5, periodSeconds: 10, failureThresho
  */
 export function deployLoki(name: string, config: LogsSettings, opts: pulumi.CustomResourceOptions) {
   const replicated = config.logs.replicas > 1;
-  const configYaml = toYaml(lokiConfig(config));
+  const configYaml = toYamlInput(lokiConfig(config));
   const configDir = replicated ? LOKI_PATHS.zonedConfig : LOKI_PATHS.config;
   const tenant = config.logs.tenant ?? SINGLE_TENANT;
   const rules = Object.fromEntries(

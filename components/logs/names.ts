@@ -26,6 +26,3 @@ export const ALLOY_PATHS = { config: "/etc/alloy", data: "/var/lib/alloy/data" }
 
 /** The tenant Loki files logs under when multi-tenancy is off. */
 export const SINGLE_TENANT = "fake";
-
-/** The header that names the Loki tenant; Grafana's datasource sends it too. */
-export const TENANT_HEADER = "X-Scope-OrgID";

@@ -1,19 +1,19 @@
+import type * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { PlatformSettings } from "../common/settings";
 import type { Flow } from "../common/flow";
 
-/** What the Logs component reads, and what it takes from Metrics: mapped once, in index.ts. */
+/** What LogsStack reads: its args, validated and defaulted. */
 export interface LogsSettings extends PlatformSettings {
   /** Retention, storage, collection mode, masking, tenant, limits and log alerts. Defaults per profile (api mode on kind, node mode and tenant `platform` on eks). */
   readonly logs: StackConfig["logs"];
-  /** Where the ruler sends log alerts: `Metrics.alertmanagerUrl`. No default. */
-  readonly alertmanagerUrl: string;
+  /** Where the ruler sends log alerts; none without an Alertmanager. */
+  readonly alertmanagerUrl?: pulumi.Input<string>;
   /** `metrics.runbookBaseUrl`: log alerts link to the same runbooks as metric alerts. Defaults to `https://runbooks.example.com/observability`. */
   readonly runbookBaseUrl: string;
   /**
-   * The stack's flows (`wiringGraph`, built once in index.ts): those into and out of this
-   * component's workloads make their NetworkPolicies, and a workload no flow names is refused.
-   * No default.
+   * The flows into and out of this component's workloads, which make their NetworkPolicies; a
+   * workload no flow names is refused.
    */
   readonly wiring: readonly Flow[];
 }

@@ -8,7 +8,7 @@ import {
   requestRate,
   sumRate,
 } from "../common/httpSources";
-import { TIER_LABEL } from "./scrapeJobs";
+import { TIER_LABEL } from "../common/scrapeJobs";
 import { alertFactory } from "../common/alertFactory";
 import { BURN_WINDOWS } from "./sloEngine";
 

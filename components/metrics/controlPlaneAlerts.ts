@@ -1,6 +1,6 @@
 import { alertFactory } from "../common/alertFactory";
 import { RuleGroup } from "../common/prometheusTypes";
-import { TIER_LABEL } from "./scrapeJobs";
+import { TIER_LABEL } from "../common/scrapeJobs";
 import { dashboardLink, withDashboard } from "./useDashboards";
 
 /** A week: certificates expiring sooner need someone to act (kubernetes-mixin's warning threshold). */
@@ -12,7 +12,7 @@ const CERTIFICATE_WARNING_SECONDS = 7 * 24 * 3600;
  * kubelets' certificates and pod lifecycle loop, CoreDNS, and the targets themselves. Nothing here
  * reads the scheduler, controller manager or etcd, which EKS does not expose.
  */
-export function controlPlaneAlertRules(runbookBaseUrl: string, grafanaUrl: string): RuleGroup {
+export function controlPlaneAlertRules(runbookBaseUrl: string, grafanaUrl: string | undefined): RuleGroup {
   const alert = alertFactory(runbookBaseUrl);
   const cluster = dashboardLink(grafanaUrl, "cluster");
   const node = dashboardLink(grafanaUrl, "node");

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { PROMETHEUS_PATHS } from "./names";
 import { ScrapeConfig } from "../common/prometheusTypes";
-import { TIER_LABEL } from "./scrapeJobs";
+import { TIER_LABEL } from "../common/scrapeJobs";
 
 type ExtraScrapeConfig = StackConfig["metrics"]["extraScrapeConfigs"][number];
 

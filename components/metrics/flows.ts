@@ -1,8 +1,11 @@
 import { StackConfig } from "../../config";
-import { Endpoint, Flow, flowsFrom, outside, tcp, workload } from "../common/flow";
+import { clusterServiceNamespace } from "../../config/scrapeTargets";
+import { Endpoint, Flow, Port, flowsFrom, outside, tcp, toApiServer, workload } from "../common/flow";
+import { portOfAddress } from "../common/serviceUrl";
 import { networkPorts } from "../common/workloadSpec";
 import {
   ALERTMANAGER,
+  COREDNS_METRICS_PORT,
   KUBE_STATE_METRICS,
   MONITOR_SCRAPER,
   NODE_EXPORTER,
@@ -13,21 +16,21 @@ import { thanosQueryRuns } from "./queryEndpoint";
 import { datastoreExporters } from "./datastores";
 import { notificationPorts } from "./notificationPorts";
 
-/** The other components' workloads that open connections into the metrics workloads. */
-interface MetricsClients {
+/** The other components' workloads that open connections into the metrics workloads; each absent when not deployed. */
+export interface MetricsClients {
   /** Loki's ruler, which sends log alerts. */
-  readonly logRuler: Endpoint;
+  readonly logRuler?: Endpoint;
   /** The collector that writes span and service-graph metrics. */
-  readonly traceWriter: Endpoint;
+  readonly traceWriter?: Endpoint;
   /** Grafana, which queries Prometheus and Alertmanager. */
-  readonly querier: Endpoint;
+  readonly querier?: Endpoint;
 }
 
 /**
  * The flows into Prometheus, Alertmanager, the exporters and the monitor scraper, and the ones they
  * open to addresses outside the cluster.
  */
-export function metricsFlows(config: StackConfig, clients: MetricsClients): Flow[] {
+export function metricsFlows(config: StackConfig, clients: MetricsClients = {}): Flow[] {
   const obs = config.namespaces.observability;
   const prometheus = workload(obs, PROMETHEUS.name);
   const alertmanager = workload(obs, ALERTMANAGER.name);
@@ -144,19 +147,130 @@ export function metricsFlows(config: StackConfig, clients: MetricsClients): Flow
         why: "datastore statistics",
       }),
     ),
-    {
-      from: clients.logRuler,
-      to: alertmanager,
-      ports: networkPorts(ALERTMANAGER, "http"),
-      why: "log alerts from the ruler",
-    },
-    {
-      from: clients.traceWriter,
-      to: prometheus,
-      ports: networkPorts(PROMETHEUS, "http"),
-      why: "span and service-graph metrics",
-    },
-    { from: clients.querier, ...queried, why: "queries" },
-    { from: clients.querier, to: alertmanager, ports: networkPorts(ALERTMANAGER, "http"), why: "queries" },
+    ...(clients.logRuler === undefined
+      ? []
+      : [
+          {
+            from: clients.logRuler,
+            to: alertmanager,
+            ports: networkPorts(ALERTMANAGER, "http"),
+            why: "log alerts from the ruler",
+          },
+        ]),
+    ...(clients.traceWriter === undefined
+      ? []
+      : [
+          {
+            from: clients.traceWriter,
+            to: prometheus,
+            ports: networkPorts(PROMETHEUS, "http"),
+            why: "span and service-graph metrics",
+          },
+        ]),
+    ...(clients.querier === undefined
+      ? []
+      : [
+          { from: clients.querier, ...queried, why: "queries" },
+          {
+            from: clients.querier,
+            to: alertmanager,
+            ports: networkPorts(ALERTMANAGER, "http"),
+            why: "queries",
+          },
+        ]),
   ];
+}
+
+/**
+ * Where the teams' extra scrape jobs connect: each discovery's namespaces on its `ports` (every
+ * port when it names none, as discovery finds them), each static target's Service namespace or,
+ * for any other host, outside the cluster, on the target's port.
+ */
+function extraScrapeFlows(
+  jobs: StackConfig["metrics"]["extraScrapeConfigs"],
+): { to: Endpoint; ports: Port[]; why: string }[] {
+  return jobs.flatMap((job) => {
+    const why = `extra scrape job ${job.job_name}`;
+    const discovered = (job.kubernetes_sd_configs ?? []).flatMap((sd) =>
+      sd.namespaces.names.map((namespace) => ({
+        to: { kind: "namespace", namespace } as const,
+        ports: tcp(...(sd.ports ?? [])),
+        why,
+      })),
+    );
+    const targets = (job.static_configs ?? []).flatMap((group) => group.targets);
+    const byDestination = new Map<string, number[]>();
+    for (const target of targets) {
+      const key = clusterServiceNamespace(target) ?? "";
+      byDestination.set(key, [...(byDestination.get(key) ?? []), portOfAddress(target)]);
+    }
+    const fixed = [...byDestination].map(([namespace, ports]) => ({
+      to: namespace === "" ? outside(`the targets of ${why}`) : ({ kind: "namespace", namespace } as const),
+      ports: tcp(...ports),
+      why,
+    }));
+    return [...discovered, ...fixed];
+  });
+}
+
+/**
+ * What Prometheus and the monitor scraper reach across the cluster: the apps' namespaces (but those
+ * `closed`, whose pods have flows of their own), annotated pods, the teams' extra targets, the
+ * monitors' namespaces, the kubelets and CoreDNS.
+ */
+export function metricsReachFlows(
+  config: Pick<StackConfig, "namespaces" | "metrics" | "apps">,
+  closed: readonly string[] = [],
+): Flow[] {
+  const obs = config.namespaces.observability;
+  const prometheus = workload(obs, PROMETHEUS.name);
+  const scrape = flowsFrom(prometheus);
+  const monitors = config.metrics.prometheusOperatorMonitors;
+  const apps = config.apps.namespaces
+    .filter((namespace) => !closed.includes(namespace))
+    .map((namespace): Endpoint => ({ kind: "namespace", namespace }));
+  return [
+    ...apps.map((app) => scrape(app, [], "the configured services and annotated pods, on their own ports")),
+    ...config.metrics.annotationDiscovery.namespaces
+      .filter((namespace) => !config.apps.namespaces.includes(namespace))
+      .map((namespace) =>
+        scrape({ kind: "namespace", namespace }, [], "annotated pods, on the port each one names"),
+      ),
+    ...extraScrapeFlows(config.metrics.extraScrapeConfigs).map(({ to, ports, why }) =>
+      scrape(to, ports, why),
+    ),
+    ...(monitors.enabled
+      ? monitors.namespaces.map(
+          (namespace): Flow => ({
+            from: workload(obs, MONITOR_SCRAPER.name),
+            to: { kind: "namespace", namespace },
+            ports: [],
+            why: "ServiceMonitor and PodMonitor targets, on the ports they name",
+          }),
+        )
+      : []),
+    scrape(outside("kubelets"), tcp(10250), "kubelet and cAdvisor metrics"),
+    scrape({ kind: "clusterDns" }, tcp(COREDNS_METRICS_PORT), "CoreDNS metrics"),
+  ];
+}
+
+/** The metrics workloads' calls to the API server: discovery and metrics, monitors, object state. */
+export function metricsApiFlows(config: Pick<StackConfig, "namespaces" | "metrics">): Flow[] {
+  const obs = config.namespaces.observability;
+  return [
+    toApiServer(workload(obs, PROMETHEUS.name), "service discovery and the API server's metrics"),
+    ...(config.metrics.prometheusOperatorMonitors.enabled
+      ? [toApiServer(workload(obs, MONITOR_SCRAPER.name), "ServiceMonitors, PodMonitors and their targets")]
+      : []),
+    toApiServer(workload(obs, KUBE_STATE_METRICS.name), "object state"),
+  ];
+}
+
+/** The Prometheus and Alertmanager pods, as other components' NetworkPolicies name them. */
+export function metricsEndpoints(config: Pick<StackConfig, "namespaces">): {
+  readonly prometheus: Endpoint;
+  readonly alertmanager: Endpoint;
+} {
+  const obs = config.namespaces.observability;
+  return { prometheus: workload(obs, PROMETHEUS.name), alertmanager: workload(obs, ALERTMANAGER.name) };
 }

@@ -4,7 +4,7 @@ import { AlloyBlock, expression, renderAlloy } from "../common/alloySyntax";
 import { alloyProbes, alloyRunArgs } from "../common/alloyRun";
 import { deployWorkload } from "../common/workload";
 import { MONITOR_SCRAPER, MONITOR_SCRAPER_PATHS } from "./names";
-import { TIER_LABEL } from "./scrapeJobs";
+import { TIER_LABEL } from "../common/scrapeJobs";
 import { MetricsSettings } from "./settings";
 
 type PolicyRule = k8s.types.input.rbac.v1.PolicyRule;

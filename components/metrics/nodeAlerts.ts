@@ -14,7 +14,11 @@ const FILESYSTEMS = 'fstype!~"tmpfs|overlay|squashfs|nsfs|ramfs|fuse.*", mountpo
  * Nodes: readiness and pressure conditions (kube-state-metrics), filesystems, memory, clock,
  * conntrack and network errors (node-exporter), and pods against the node's capacity.
  */
-export function nodeAlertRules(t: Thresholds, runbookBaseUrl: string, grafanaUrl: string): RuleGroup {
+export function nodeAlertRules(
+  t: Thresholds,
+  runbookBaseUrl: string,
+  grafanaUrl: string | undefined,
+): RuleGroup {
   const alert = alertFactory(runbookBaseUrl);
   const node = dashboardLink(grafanaUrl, "node");
   const fs = (family: string) => `node_filesystem_${family}{${FILESYSTEMS}}`;

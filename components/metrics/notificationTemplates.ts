@@ -1,4 +1,4 @@
-import { DATASOURCE_UIDS } from "../grafana/names";
+import { DATASOURCE_UIDS } from "../common/grafanaUids";
 
 /** The templates every receiver that takes text uses; alertmanager.yml refers to them by name. */
 export const TEMPLATE = {
@@ -24,13 +24,14 @@ const exploreLink = (alertname: string): string =>
 /**
  * Alertmanager's notification templates (Go text/template), one file mounted beside
  * alertmanager.yml. Every message names the alert and links to the runbook (the rules'
- * `runbook_url`), to Grafana Explore on the alert's series, to the rule in Prometheus
- * (`generatorURL`, which opens with Prometheus' external URL) and to a pre-filled silence
+ * `runbook_url`), to Grafana Explore on the alert's series when there is a Grafana, to the rule in
+ * Prometheus (`generatorURL`, which opens with Prometheus' external URL) and to a pre-filled silence
  * (`.ExternalURL`, Alertmanager's external URL).
  */
-export function notificationTemplates(grafanaUrl: string): string {
+export function notificationTemplates(grafanaUrl: string | undefined): string {
+  const grafana = grafanaUrl === undefined ? "" : `{{ $grafana := "${grafanaUrl}" }}`;
   return [
-    `{{ define "${TEMPLATE.grafanaUrl}" }}${grafanaUrl}{{ end }}`,
+    `{{ define "${TEMPLATE.grafanaUrl}" }}${grafanaUrl ?? ""}{{ end }}`,
     "",
     `{{ define "${TEMPLATE.title}" -}}`,
     `[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] ` +
@@ -46,18 +47,18 @@ export function notificationTemplates(grafanaUrl: string): string {
     "",
     // Alerts without a runbook (rules a team added without one) link to their series instead.
     `{{ define "${TEMPLATE.runbookUrl}" -}}`,
-    `{{ $grafana := "${grafanaUrl}" }}` +
-      `{{ with .CommonAnnotations.runbook_url }}{{ . }}{{ else }}${exploreLink(".CommonLabels.alertname")}{{ end }}`,
+    grafana +
+      `{{ with .CommonAnnotations.runbook_url }}{{ . }}{{ else }}${grafanaUrl === undefined ? "{{ (index .Alerts 0).GeneratorURL }}" : exploreLink(".CommonLabels.alertname")}{{ end }}`,
     "{{- end }}",
     "",
     `{{ define "${TEMPLATE.text}" -}}`,
-    `{{ $grafana := "${grafanaUrl}" }}`,
+    ...(grafanaUrl === undefined ? [] : [grafana]),
     "{{- range .Alerts }}",
     "*{{ .Labels.alertname }}*{{ with .Labels.service }} {{ . }}{{ end }}{{ with .Labels.namespace }} in {{ . }}{{ end }}: " +
       "{{ with .Annotations.summary }}{{ . }}{{ end }}",
     "{{ with .Annotations.description }}{{ . }}\n{{ end -}}",
     "{{ with .Annotations.runbook_url }}Runbook: {{ . }}\n{{ end -}}",
-    `Grafana: ${exploreLink(".Labels.alertname")}`,
+    ...(grafanaUrl === undefined ? [] : [`Grafana: ${exploreLink(".Labels.alertname")}`]),
     "Source: {{ .GeneratorURL }}",
     "",
     "{{ end -}}",

@@ -11,7 +11,7 @@ import { workloadAlertRules } from "./workloadAlerts";
 export function platformRuleGroups(
   alerts: StackConfig["metrics"]["alerts"],
   runbookBaseUrl: string,
-  grafanaUrl: string,
+  grafanaUrl: string | undefined,
 ): RuleGroup[] {
   return [
     platformRecordingRules(),

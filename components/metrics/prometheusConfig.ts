@@ -11,7 +11,7 @@ import {
   SERVICE_ACCOUNT_TOKEN,
 } from "./names";
 import { PrometheusConfig, RelabelConfig, ScrapeConfig } from "../common/prometheusTypes";
-import { TIER_LABEL, podIdentityRelabels } from "./scrapeJobs";
+import { TIER_LABEL, podIdentityRelabels } from "../common/scrapeJobs";
 import { replicaLabel } from "./queryEndpoint";
 import { MetricsSettings } from "./settings";
 

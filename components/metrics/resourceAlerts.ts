@@ -12,7 +12,11 @@ const ratio = (percent: number) => String(percent / 100);
  * Containers throttled by their CPU limit, namespaces near their quota, and a cluster whose
  * requests would not fit on its nodes if the largest one failed.
  */
-export function resourceAlertRules(t: Thresholds, runbookBaseUrl: string, grafanaUrl: string): RuleGroup {
+export function resourceAlertRules(
+  t: Thresholds,
+  runbookBaseUrl: string,
+  grafanaUrl: string | undefined,
+): RuleGroup {
   const alert = alertFactory(runbookBaseUrl);
   // Requests beyond what is left when the largest node is lost; a one-node cluster (kind) has no
   // node to lose and is left out.

@@ -9,7 +9,10 @@ import { sloRules } from "./sloRules";
 import { configuredSloRules } from "./configuredSlos";
 import { MetricsSettings } from "./settings";
 
-type RuleSettings = Pick<MetricsSettings, "metrics" | "apps" | "alerting" | "exposure" | "namespaces">;
+type RuleSettings = Pick<
+  MetricsSettings,
+  "metrics" | "apps" | "alerting" | "exposure" | "namespaces" | "grafanaUrl"
+>;
 
 /** The stack's own rule files, by file name. */
 function ownRuleFiles(config: RuleSettings): Record<string, RuleFile> {

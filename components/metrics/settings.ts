@@ -2,7 +2,7 @@ import { StackConfig } from "../../config";
 import { PlatformSettings } from "../common/settings";
 import type { Flow } from "../common/flow";
 
-/** What the Metrics component reads: mapped once, in index.ts. */
+/** What MetricsStack reads: its args, validated and defaulted. */
 export interface MetricsSettings extends PlatformSettings {
   /** Retention, storage, replicas, exporters, alert thresholds and SLOs. Defaults per profile (1 Prometheus and 1 Alertmanager on kind, 2 and 3 on eks). */
   readonly metrics: StackConfig["metrics"];
@@ -10,10 +10,11 @@ export interface MetricsSettings extends PlatformSettings {
   readonly alerting: StackConfig["alerting"];
   /** NodePort (kind) or Ingress (eks): Prometheus gets a NodePort on kind. */
   readonly exposure: StackConfig["exposure"];
+  /** Where people open Grafana, for the links in alerts and notifications; none without a Grafana. */
+  readonly grafanaUrl?: string;
   /**
-   * The stack's flows (`wiringGraph`, built once in index.ts): those into and out of this
-   * component's workloads make their NetworkPolicies, and a workload no flow names is refused.
-   * No default.
+   * The flows into and out of this component's workloads, which make their NetworkPolicies; a
+   * workload no flow names is refused.
    */
   readonly wiring: readonly Flow[];
 }

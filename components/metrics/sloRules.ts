@@ -9,7 +9,7 @@ import {
   sloBudgetAndAlerts,
 } from "./sloEngine";
 import { LATENCY_SOURCES, SOURCE_LABEL, leMatcher, perService, sumRate } from "../common/httpSources";
-import { TIER_LABEL } from "./scrapeJobs";
+import { TIER_LABEL } from "../common/scrapeJobs";
 import { RecordingRule, RuleGroup } from "../common/prometheusTypes";
 
 type Slo = StackConfig["metrics"]["slo"];

@@ -13,7 +13,7 @@ const claim = (family: string) =>
  * Volume claims running out of space or inodes, now or within four days at the last six hours'
  * rate (the kubelet's volume stats), and PersistentVolumes the cluster failed to bind or reclaim.
  */
-export function storageAlertRules(runbookBaseUrl: string, grafanaUrl: string): RuleGroup {
+export function storageAlertRules(runbookBaseUrl: string, grafanaUrl: string | undefined): RuleGroup {
   const alert = alertFactory(runbookBaseUrl);
   const volume = dashboardLink(grafanaUrl, "volumes");
   const filling = (free: string, total: string, used: string) => ({

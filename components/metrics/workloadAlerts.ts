@@ -16,7 +16,11 @@ const IMAGE_PULL = "ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNever
  * fail, from kube-state-metrics. Pod alerts carry the pod's `node`, so a node that is not ready
  * silences them (alertmanagerConfig.ts).
  */
-export function workloadAlertRules(t: Thresholds, runbookBaseUrl: string, grafanaUrl: string): RuleGroup {
+export function workloadAlertRules(
+  t: Thresholds,
+  runbookBaseUrl: string,
+  grafanaUrl: string | undefined,
+): RuleGroup {
   const alert = alertFactory(runbookBaseUrl);
   const pod = dashboardLink(grafanaUrl, "pod");
   const workload = (label: string) => dashboardLink(grafanaUrl, "workload", { workload: label });

@@ -167,6 +167,29 @@ function ingest() {
   };
 }
 
+/** Span metrics and the service graph, computed from every span, with the latency `buckets`. */
+function metricConnectors(buckets: readonly string[]) {
+  return {
+    spanmetrics: {
+      namespace: "traces.spanmetrics",
+      histogram: { unit: "s", explicit: { buckets } },
+      dimensions: [
+        { name: "http.request.method" },
+        { name: "http.response.status_code" },
+        { name: "http.method" },
+        { name: "http.status_code" },
+      ],
+      exemplars: { enabled: true },
+      metrics_flush_interval: "15s",
+    },
+    servicegraph: {
+      latency_histogram_buckets: buckets,
+      store: { ttl: "10s", max_items: 10000 },
+      metrics_flush_interval: "15s",
+    },
+  };
+}
+
 /**
  * What needs whole traces: span metrics and the service graph from every span (RED metrics count
  * all requests), then `traces/sampled`, which tail-samples when enabled and writes to Tempo. The
@@ -177,6 +200,8 @@ function aggregation(config: TracingSettings) {
   const tempo = workloadAddress(TEMPO, config.namespaces.observability, "otlp-grpc");
   const tail = config.tracing.tailSampling.enabled;
   const remoteWrite = remoteWriteExporters(config);
+  // Without a Prometheus to write to, no span metrics and no service graph are computed.
+  const metrics = Object.keys(remoteWrite).length > 0;
   const buckets = latencyBuckets(config.tracing);
   return {
     processors: {
@@ -190,31 +215,19 @@ function aggregation(config: TracingSettings) {
             },
           }
         : {}),
-      "attributes/collector-pod": {
-        actions: [{ key: COLLECTOR_POD_LABEL, value: "${env:POD_NAME}", action: "upsert" }],
-      },
-      // Only on the metrics the connectors compute: on a span's path it would acknowledge spans it
-      // holds in memory. The persistent queue cannot batch in v0.128 (it measures only requests).
-      batch: { send_batch_size: 1024, timeout: "5s" },
+      ...(metrics
+        ? {
+            "attributes/collector-pod": {
+              actions: [{ key: COLLECTOR_POD_LABEL, value: "${env:POD_NAME}", action: "upsert" }],
+            },
+            // Only on the metrics the connectors compute: on a span's path it would acknowledge spans
+            // it holds in memory. The persistent queue cannot batch in v0.128 (it measures only requests).
+            batch: { send_batch_size: 1024, timeout: "5s" },
+          }
+        : {}),
     },
     connectors: {
-      spanmetrics: {
-        namespace: "traces.spanmetrics",
-        histogram: { unit: "s", explicit: { buckets } },
-        dimensions: [
-          { name: "http.request.method" },
-          { name: "http.response.status_code" },
-          { name: "http.method" },
-          { name: "http.status_code" },
-        ],
-        exemplars: { enabled: true },
-        metrics_flush_interval: "15s",
-      },
-      servicegraph: {
-        latency_histogram_buckets: buckets,
-        store: { ttl: "10s", max_items: 10000 },
-        metrics_flush_interval: "15s",
-      },
+      ...(metrics ? metricConnectors(buckets) : {}),
       forward: {},
     },
     exporters: {
@@ -227,17 +240,25 @@ function aggregation(config: TracingSettings) {
       ...remoteWrite,
     },
     pipelines: (receivers: string[], processors: string[]) => ({
-      traces: { receivers, processors, exporters: ["spanmetrics", "servicegraph", "forward"] },
+      traces: {
+        receivers,
+        processors,
+        exporters: [...(metrics ? ["spanmetrics", "servicegraph"] : []), "forward"],
+      },
       "traces/sampled": {
         receivers: ["forward"],
         processors: ["memory_limiter", ...(tail ? ["tail_sampling"] : [])],
         exporters: ["otlp/tempo"],
       },
-      metrics: {
-        receivers: ["spanmetrics", "servicegraph"],
-        processors: ["memory_limiter", "attributes/collector-pod", "batch"],
-        exporters: Object.keys(remoteWrite),
-      },
+      ...(metrics
+        ? {
+            metrics: {
+              receivers: ["spanmetrics", "servicegraph"],
+              processors: ["memory_limiter", "attributes/collector-pod", "batch"],
+              exporters: Object.keys(remoteWrite),
+            },
+          }
+        : {}),
     }),
   };
 }

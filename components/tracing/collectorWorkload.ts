@@ -4,7 +4,7 @@ import { spreadAcrossNodes } from "../common/disruption";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { WorkloadService, WorkloadServiceAccount, deployWorkload } from "../common/workload";
 import { WorkloadSpec } from "../common/workloadSpec";
-import { toYaml } from "../common/yaml";
+import { toYamlInput } from "../common/yaml";
 import { QUEUE_DIR, aggregatorConfig, collectorConfig } from "./collectorConfig";
 import { COLLECTOR, COLLECTOR_AGGREGATOR, COLLECTOR_PEERS_SERVICE, ZIPKIN_SERVICE } from "./names";
 import { TracingSettings } from "./settings";
@@ -45,7 +45,7 @@ function deployTier(
   opts: pulumi.CustomResourceOptions,
 ): void {
   const id = { name: tier.spec.name, component: "tracing", image: config.images.otelCollector };
-  const configYaml = toYaml(tier.config);
+  const configYaml = toYamlInput(tier.config);
   deployWorkload(
     name,
     {

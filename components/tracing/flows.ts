@@ -1,15 +1,15 @@
 import { StackConfig } from "../../config";
-import { Endpoint, Flow, flowsFrom, outside, tcp, workload } from "../common/flow";
+import { Endpoint, Flow, SpanReceiver, outside, tcp, toApiServer, workload } from "../common/flow";
 import { networkPorts } from "../common/workloadSpec";
 import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO } from "./names";
 import { collectorTiered } from "./collectorTiers";
 
-/** Who opens connections into the collectors and Tempo. */
-interface TracingClients {
+/** Who opens connections into the collectors and Tempo; each absent when not deployed. */
+export interface TracingClients {
   /** Prometheus, which scrapes their metrics. */
-  readonly scraper: Endpoint;
+  readonly scraper?: Endpoint;
   /** Grafana, which queries Tempo. */
-  readonly querier: Endpoint;
+  readonly querier?: Endpoint;
   /** The apps' namespaces, which send spans. */
   readonly apps: readonly Endpoint[];
 }
@@ -30,12 +30,14 @@ export function tracingFlows(config: StackConfig, clients: TracingClients): Flow
   const aggregator = workload(obs, COLLECTOR_AGGREGATOR.name);
   const tempo = workload(obs, TEMPO.name);
   const tiered = collectorTiered(config.tracing);
-  const scrape = flowsFrom(clients.scraper);
+  const { scraper, querier } = clients;
+  const scrape = (to: Endpoint, ports: Flow["ports"], why: string): Flow[] =>
+    scraper === undefined ? [] : [{ from: scraper, to, ports, why }];
   return [
-    scrape(tempo, networkPorts(TEMPO, "http"), "Tempo's metrics"),
-    scrape(collector, networkPorts(COLLECTOR, "metrics"), "the collector's metrics"),
+    ...scrape(tempo, networkPorts(TEMPO, "http"), "Tempo's metrics"),
+    ...scrape(collector, networkPorts(COLLECTOR, "metrics"), "the collector's metrics"),
     ...(tiered
-      ? [scrape(aggregator, networkPorts(COLLECTOR_AGGREGATOR, "metrics"), "the aggregators' metrics")]
+      ? scrape(aggregator, networkPorts(COLLECTOR_AGGREGATOR, "metrics"), "the aggregators' metrics")
       : []),
     ...clients.apps.map(
       (app): Flow => ({
@@ -69,6 +71,21 @@ export function tracingFlows(config: StackConfig, clients: TracingClients): Flow
     ...(config.storage.s3?.tempo === undefined
       ? []
       : [{ from: tempo, to: outside("S3 and STS"), ports: tcp(443), why: "blocks" }]),
-    { from: clients.querier, to: tempo, ports: networkPorts(TEMPO, "http"), why: "queries" },
+    ...(querier === undefined
+      ? []
+      : [{ from: querier, to: tempo, ports: networkPorts(TEMPO, "http"), why: "queries" }]),
   ];
+}
+
+/** The collector's calls to the API server, for the k8s attributes of each span. */
+export function tracingApiFlows(config: Pick<StackConfig, "namespaces">): Flow[] {
+  return [toApiServer(workload(config.namespaces.observability, COLLECTOR.name), "k8s attributes")];
+}
+
+/** Where apps send spans: the collector's pods and their OTLP/HTTP and Zipkin ports. */
+export function spanReceiver(config: Pick<StackConfig, "namespaces">): SpanReceiver {
+  return {
+    endpoint: workload(config.namespaces.observability, COLLECTOR.name),
+    ports: { otlpHttp: networkPorts(COLLECTOR, "otlp-http"), zipkin: networkPorts(COLLECTOR, "zipkin") },
+  };
 }

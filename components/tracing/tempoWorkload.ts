@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { deployDataWorkload } from "../common/workload";
 import { workloadUrl } from "../common/workloadSpec";
-import { toYaml } from "../common/yaml";
+import { toYamlInput } from "../common/yaml";
 import { TEMPO, TEMPO_PATHS } from "./names";
 import { tempoConfig } from "./tempoConfig";
 import { TracingSettings } from "./settings";
@@ -16,7 +16,7 @@ const TEMPO_STARTUP = { initialDelaySeconds: 5, periodSeconds: 10, failureThresh
 
 /** Tempo single binary on one volume (WAL, and blocks on kind); S3 through IRSA on eks. */
 export function deployTempo(name: string, config: TracingSettings, opts: pulumi.CustomResourceOptions) {
-  const configYaml = toYaml(tempoConfig(config));
+  const configYaml = toYamlInput(tempoConfig(config));
   deployDataWorkload(
     name,
     {

@@ -21,20 +21,21 @@ export function awsRoleServiceAccounts(
   config: Pick<StackConfig, "namespaces" | "storage" | "metrics">,
 ): AwsRoleServiceAccount[] {
   const account = (name: string) => `${config.namespaces.observability}/${name}`;
-  const { s3 } = config.storage;
+  const loki = config.storage.s3?.loki;
+  const tempo = config.storage.s3?.tempo;
   const { remoteWrite } = config.metrics;
   return [
-    ...(s3 === undefined
+    ...(loki === undefined
+      ? []
+      : [
+          { serviceAccount: account(LOKI.name), roleArn: loki.roleArn, configKey: "storage.s3.loki.roleArn" },
+        ]),
+    ...(tempo === undefined
       ? []
       : [
           {
-            serviceAccount: account(LOKI.name),
-            roleArn: s3.loki.roleArn,
-            configKey: "storage.s3.loki.roleArn",
-          },
-          {
             serviceAccount: account(TEMPO.name),
-            roleArn: s3.tempo.roleArn,
+            roleArn: tempo.roleArn,
             configKey: "storage.s3.tempo.roleArn",
           },
         ]),

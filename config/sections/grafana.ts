@@ -160,10 +160,21 @@ export const grafanaSection = strict({
     )
     .describe("Datasources a team already runs (Elasticsearch, Jaeger)."),
   extraDashboards: z
-    .array(strict({ path: nonEmpty, folder: nonEmpty }))
-    .describe(
-      "Folders of dashboard JSON files (relative to the project root), each provisioned into its own Grafana folder.",
-    ),
+    .array(
+      strict({
+        folder: nonEmpty.describe("The Grafana folder its dashboards are provisioned into."),
+        path: nonEmpty.optional().describe("A folder of dashboard JSON files, relative to the project root."),
+        dashboards: z
+          .record(z.string().regex(/\.json$/, "must end in .json"), z.string())
+          .optional()
+          .describe("From a program, instead of path: dashboard JSON texts by file name."),
+      }).superRefine((entry, ctx) => {
+        if ((entry.path === undefined) === (entry.dashboards === undefined)) {
+          ctx.addIssue({ code: "custom", message: "must give exactly one of path or dashboards" });
+        }
+      }),
+    )
+    .describe("Folders of dashboards, each provisioned into its own Grafana folder."),
   sso: grafanaSso.optional().describe("Single sign-on through one OAuth2/OIDC identity provider."),
   teams: z
     .array(

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { byComponent, dnsSubdomain, nonEmpty, pinnedImage, reportDuplicates } from "../fields";
+import { byComponent, dnsSubdomain, nonEmpty, orOutput, pinnedImage, reportDuplicates } from "../fields";
 
 /**
  * A mirror's host and optional path, e.g. `registry.example.com/mirror` or `localhost:5000`. The
@@ -53,12 +53,14 @@ export const imagesSection = byComponent(pinnedImage)
         "Pull every image through this mirror: its host and path replace each image's registry host.",
       ),
     /** Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets. */
-    registryCredentials: nonEmpty
-      .refine(
-        isDockerConfigJson,
-        'must be Docker config JSON such as {"auths":{"registry.example.com":{"auth":"…"}}}',
-      )
-      .brand<"Secret">()
+    registryCredentials: orOutput(
+      nonEmpty
+        .refine(
+          isDockerConfigJson,
+          'must be Docker config JSON such as {"auths":{"registry.example.com":{"auth":"…"}}}',
+        )
+        .brand<"Secret">(),
+    )
       .optional()
       .describe(
         "The mirror's pull credentials as Docker config JSON; the stack creates the Secret registry-credentials from it in both of its namespaces.",

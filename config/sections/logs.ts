@@ -48,7 +48,9 @@ export const logsSection = strict({
   }).describe("Log alert thresholds."),
   extraRuleFiles: z
     .array(extraRuleFile("LogQL"))
-    .describe("Teams' own Loki (LogQL) rule files (paths from the project root), loaded beside the stack's."),
+    .describe(
+      "Teams' own Loki (LogQL) rule files (paths from the project root, or from a program {name, content}), loaded beside the stack's.",
+    ),
 })
   .superRefine((value, ctx) => {
     if (value.replicationFactor > value.replicas) {

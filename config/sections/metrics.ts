@@ -259,11 +259,11 @@ export const metricsSection = strict({
   openSloFiles: z
     .array(openSloFile)
     .describe(
-      "Files of OpenSLO v1 SLO documents (paths from the project root; ratioMetric or thresholdMetric of type Prometheus), translated to metrics.slos entries; a field the translation does not read is an error.",
+      "Files of OpenSLO v1 SLO documents (paths from the project root, or from a program {name, content}; ratioMetric or thresholdMetric of type Prometheus), translated to metrics.slos entries; a field the translation does not read is an error.",
     ),
   extraRuleFiles: z
     .array(extraRuleFile("PromQL"))
     .describe(
-      "Teams' own Prometheus rule files (paths from the project root), checked when the config loads and loaded beside the stack's.",
+      "Teams' own Prometheus rule files (paths from the project root, or from a program {name, content}), checked when the config loads and loaded beside the stack's.",
     ),
 }).describe("Prometheus, Alertmanager, exporters and rules.");

@@ -17,9 +17,9 @@ export const storageSection = strict({
     .boolean()
     .describe("Whether that StorageClass has allowVolumeExpansion: a *.storageSize increase needs it."),
   s3: strict({
-    loki: s3Backend.describe("Loki's chunks and index."),
-    tempo: s3Backend.describe("Tempo's blocks."),
+    loki: s3Backend.optional().describe("Loki's chunks and index; required on eks."),
+    tempo: s3Backend.optional().describe("Tempo's blocks; required on eks."),
   })
     .optional()
-    .describe("Loki's and Tempo's buckets with their IRSA roles; required on eks, refused on kind."),
+    .describe("Loki's and Tempo's buckets with their IRSA roles; refused on kind."),
 }).describe("Volumes and object storage.");

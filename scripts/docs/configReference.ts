@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { PROFILE_DEFAULTS, Profile } from "../../config/defaults";
 import { isSecretPath } from "../../config/errors";
+import { pulumiOutput } from "../../config/fields";
 
 /** One documented key: `metrics.alerts.errorRatePercent`, `alerting.receivers[].name`. */
 interface ConfigKey {
@@ -34,6 +35,10 @@ function unwrapOnce(schema: z.ZodTypeAny): { inner: z.ZodTypeAny; optional: bool
   }
   if (schema instanceof z.ZodBranded) {
     return { inner: schema.unwrap() as z.ZodTypeAny, optional: false };
+  }
+  // A program may give an Output instead; the reference documents the value.
+  if (schema instanceof z.ZodUnion && (schema.options as z.ZodTypeAny[])[1] === pulumiOutput) {
+    return { inner: (schema.options as z.ZodTypeAny[])[0], optional: false };
   }
   return undefined;
 }

@@ -101,14 +101,18 @@ function ampUse(
 
 /** Every workload that assumes an IAM role, one entry each: adding a role is adding an entry. */
 const ROLE_USES: readonly ((config: StackConfig) => RoleUse | undefined)[] = [
-  (config) =>
-    config.storage.s3 === undefined
+  (config) => {
+    const loki = config.storage.s3?.loki;
+    return loki === undefined
       ? undefined
-      : s3Use("Loki", "storage.s3.loki.roleArn", config.storage.s3.loki, LOKI_S3_OBJECT_ACTIONS),
-  (config) =>
-    config.storage.s3 === undefined
+      : s3Use("Loki", "storage.s3.loki.roleArn", loki, LOKI_S3_OBJECT_ACTIONS);
+  },
+  (config) => {
+    const tempo = config.storage.s3?.tempo;
+    return tempo === undefined
       ? undefined
-      : s3Use("Tempo", "storage.s3.tempo.roleArn", config.storage.s3.tempo, TEMPO_S3_OBJECT_ACTIONS),
+      : s3Use("Tempo", "storage.s3.tempo.roleArn", tempo, TEMPO_S3_OBJECT_ACTIONS);
+  },
   (config) => {
     const remoteWrite = config.metrics.remoteWrite;
     return remoteWrite === undefined

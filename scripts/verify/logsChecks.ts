@@ -1,4 +1,4 @@
-import { TENANT_HEADER } from "../../components/logs/names";
+import { TENANT_HEADER } from "../../components/common/tenantHeader";
 import { Finding } from "../cli/findings";
 import { WorkloadRef } from "./expectations";
 import { getJson, request } from "./httpJson";

@@ -13,7 +13,7 @@ import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import { DEMO_NAMESPACE, DEMO_PROGRAM_CONFIGMAP, DEMO_SERVICES } from "../../components/demo/names";
-import { FIRST_LOOK_ERRORS, FIRST_LOOK_SERVICE } from "../../components/grafana/firstLook";
+import { FIRST_LOOK_ERRORS, FIRST_LOOK_SERVICE } from "../../components/firstLook";
 import { RecordingRule, RuleFile } from "../../components/common/prometheusTypes";
 import { KubeObject } from "../../render/manifest";
 import { getJson } from "../../testkit/http";

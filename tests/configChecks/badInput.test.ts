@@ -4,7 +4,7 @@
 // validated config before it registers anything (rule files, dashboards, job names, decrypted secrets).
 import { ConfigError, StackConfig } from "../../config";
 import { checkStackConfig, parsePulumiConfig } from "../../config/load";
-import { componentConfigChecks } from "../../components/configChecks";
+import { COMPONENT_CONFIG_CHECKS } from "../../components/stackConfig";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { BAD_MUTATIONS, GOOD_MUTATIONS, Mutation, removeTeamFiles } from "../support/configMutations";
@@ -21,7 +21,11 @@ async function problemsOf(mutation: Mutation): Promise<readonly string[]> {
     throw error;
   }
   // A first deployment: no volumes to compare with.
-  return checkStackConfig(parsed, componentConfigChecks(PROJECT_ROOT), undefined).then(
+  return checkStackConfig(
+    parsed,
+    COMPONENT_CONFIG_CHECKS.map((check) => (config: StackConfig) => check(config, PROJECT_ROOT)),
+    undefined,
+  ).then(
     () => [],
     (error: unknown) => {
       if (error instanceof ConfigError) {

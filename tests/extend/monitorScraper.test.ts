@@ -17,7 +17,7 @@ import { PROJECT_ROOT, RenderedStack, renderStack, renderWithConfig } from "../.
 import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
 import { configMapData, objectNamed } from "../../testkit/rendered";
-import { strictDecodeProblems } from "../support/strictDecode";
+import { strictDecodeProblems } from "../../testkit/strictDecode";
 import { tools } from "../../testkit/tools";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 import { Json } from "../../testkit/json";

@@ -4,6 +4,7 @@ import { podSecurityProblems } from "../../checks/podSecurity";
 import { renderedPods } from "../../checks/podSpecs";
 import * as yaml from "js-yaml";
 import { parsePulumiConfig } from "../../config/load";
+import { ALL_BACKENDS } from "../../components/grafana/datasources";
 import { readExtraDashboards } from "../../components/grafana/extraDashboards";
 import { roleAttributePath } from "../../components/grafana/singleSignOn";
 import { KubeObject } from "../../render/manifest";
@@ -12,7 +13,7 @@ import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/rend
 import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
 import { configMapData, objectNamed } from "../../testkit/rendered";
-import { strictDecodeProblems } from "../support/strictDecode";
+import { strictDecodeProblems } from "../../testkit/strictDecode";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 import { Json } from "../../testkit/json";
 
@@ -87,7 +88,7 @@ describe("grafana.extraDashboards", () => {
   };
 
   test("a grafana.com export's __inputs become the provisioned UIDs of their type; an internal export loads as written", () => {
-    const { folders, problems } = readExtraDashboards(config(), PROJECT_ROOT);
+    const { folders, problems } = readExtraDashboards(config(), ALL_BACKENDS, PROJECT_ROOT);
     expect(problems).toEqual([]);
     expect(folders.map((f) => [f.folder, f.folderUid, Object.keys(f.files)])).toEqual([
       ["Payments", "extra-payments", ["payments-overview.json", "payments-queue-latency.json"]],

@@ -2,13 +2,8 @@
 // demo error line to its trace and on to its metrics is wired in the provisioned datasources.
 import * as yaml from "js-yaml";
 import { DEMO_NAMESPACE } from "../../components/demo/names";
-import {
-  FIRST_LOOK_ERRORS,
-  FIRST_LOOK_SERVICE,
-  firstLook,
-  lokiExploreUrl,
-} from "../../components/grafana/firstLook";
-import { DATASOURCE_UIDS } from "../../components/grafana/names";
+import { FIRST_LOOK_ERRORS, FIRST_LOOK_SERVICE, firstLook, lokiExploreUrl } from "../../components/firstLook";
+import { DATASOURCE_UIDS } from "../../components/common/grafanaUids";
 import { rendered } from "../renderedStacks";
 import { configMapData } from "../../testkit/rendered";
 import { Json } from "../../testkit/json";

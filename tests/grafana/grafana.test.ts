@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from "util";
 import { ROTATION_ANNOTATION } from "../../components/grafana/grafanaWorkload";
 import { TRACE_ID_REGEX } from "../../components/logs/logPatterns";
 import { RuleFile } from "../../components/common/prometheusTypes";
-import { USE_DASHBOARDS } from "../../components/grafana/names";
+import { USE_DASHBOARDS } from "../../components/common/grafanaUids";
 import { KubeObject, toManifest } from "../../render/manifest";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";

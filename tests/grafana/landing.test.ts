@@ -5,8 +5,10 @@ import { LINKED_DASHBOARDS, MOVED_DASHBOARDS, allDashboards } from "../../compon
 import { DashboardDefinition, defineDashboard } from "../../components/grafana/dashboards/definition";
 import { landing } from "../../components/grafana/dashboards/landing";
 import { Json } from "../../testkit/json";
+import { TracingStack } from "../../components/tracingStack";
 
-const config = parseStackConfig({}, new Set());
+// As the stack deploys it: the span rate is the first collector tier's.
+const config = { ...parseStackConfig({}, new Set()), spanIngestJob: TracingStack.spanIngestJob };
 
 /** The landing page's JSON for a list of dashboards. */
 const landingFor = (linked: readonly DashboardDefinition[]): Json => {
@@ -65,4 +67,14 @@ test("at a glance: services found, targets up and down, alerts firing, and the r
     // The first tier only: with aggregators, each span is accepted twice.
     ["Spans / s", 'sum(rate(otelcol_receiver_accepted_spans_total{job="otel-collector"}[5m]))'],
   ]);
+});
+
+test("beside collectors it does not know, the span rate is every collector's", () => {
+  const withoutJob = { ...config, spanIngestJob: undefined };
+  const page = landing(LINKED_DASHBOARDS);
+  const json = JSON.parse(
+    JSON.stringify(dashboard({ uid: page.uid, title: page.title, ...page.content(withoutJob) })),
+  );
+  const spans = (json.panels as Json[]).find((p) => p.title === "Spans / s");
+  expect(spans?.targets[0].expr).toBe("sum(rate(otelcol_receiver_accepted_spans_total[5m]))");
 });

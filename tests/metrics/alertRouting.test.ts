@@ -220,12 +220,14 @@ describe("builders", () => {
     expect(notificationPorts(kindWith({ receivers }).alerting)).toEqual([8080, 9443]);
   });
 
-  test("externalUrls: set keys win; Prometheus follows its NodePort; Grafana its exposure", () => {
-    expect(externalUrls(kindWith({}, { nodePorts: { prometheus: 31090, grafana: 31006 } }))).toEqual({
+  test("externalUrls: set keys win; Prometheus follows its NodePort; Grafana is the one MetricsStack is given, if any", () => {
+    const kind = kindWith({}, { nodePorts: { prometheus: 31090, grafana: 31006 } });
+    expect(externalUrls({ ...kind, grafanaUrl: "http://localhost:31006" })).toEqual({
       prometheus: "http://localhost:31090",
       alertmanager: "http://alertmanager.observability.svc:9093",
       grafana: "http://localhost:31006",
     });
+    expect(externalUrls(kind).grafana).toBeUndefined();
     expect(
       externalUrls(kindWith({ externalUrls: { alertmanager: "https://am.example.com/alertmanager" } }))
         .alertmanager,

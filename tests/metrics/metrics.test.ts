@@ -17,7 +17,7 @@ import { podSecurityProblems } from "../../checks/podSecurity";
 import { renderedPods } from "../../checks/podSpecs";
 import { openApiProblems } from "../../checks/kubernetesSchema";
 import { rendered } from "../renderedStacks";
-import { strictDecodeProblems } from "../support/strictDecode";
+import { strictDecodeProblems } from "../../testkit/strictDecode";
 import { configMapData, objectNamed, prometheusYml } from "../../testkit/rendered";
 import { Json } from "../../testkit/json";
 

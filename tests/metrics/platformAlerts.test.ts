@@ -6,7 +6,7 @@ import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import { AlertRule, RuleFile } from "../../components/common/prometheusTypes";
-import { USE_DASHBOARDS } from "../../components/grafana/names";
+import { USE_DASHBOARDS } from "../../components/common/grafanaUids";
 import { rendered } from "../renderedStacks";
 import { STACKS } from "../../testkit/stacks";
 import { Servers } from "../../testkit/processes";

@@ -48,7 +48,14 @@ describe.each([...STACKS])("each component's flows, %s stack", (stack) => {
     ["logs", logsFlows(config, clients), [LOKI.name, ALLOY.name, LOKI_CANARY.name]],
     ["tracing", tracingFlows(config, clients), [COLLECTOR.name, COLLECTOR_AGGREGATOR.name, TEMPO.name]],
     ["grafana", grafanaFlows(config, clients), [GRAFANA.name]],
-    ["demo", demoFlows(config, clients), DEMO_SERVICES.map((s) => s.name)],
+    [
+      "demo",
+      demoFlows(config, {
+        ...clients,
+        collector: { endpoint: client("collector"), ports: { otlpHttp: [], zipkin: [] } },
+      }),
+      DEMO_SERVICES.map((s) => s.name),
+    ],
   ];
   const own = (names: string[], e: Endpoint) => e.kind === "workload" && names.includes(e.name);
 

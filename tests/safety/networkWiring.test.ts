@@ -15,7 +15,7 @@ import {
   networkPolicies,
   partiesOf,
   partyNamed,
-} from "../support/network";
+} from "../../testkit/network";
 
 async function network(stack: StackName) {
   const config = stackConfig(stack);

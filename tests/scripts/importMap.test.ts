@@ -5,11 +5,35 @@ import { PROJECT_ROOT } from "../../render/renderStack";
 import { importMap } from "../../scripts/importMap";
 
 describe("the import map", () => {
-  test("the program has no import cycle and no import that runs up the layers", () => {
+  test("the program has no import cycle, no import that runs up the layers, and no component imports another's files", () => {
     const map = importMap(PROJECT_ROOT);
     expect(map.cycles).toEqual([]);
     expect(map.upward).toEqual([]);
+    expect(map.crossComponent).toEqual([]);
     expect(map.files).toBeGreaterThan(100);
+  });
+
+  test("finds a component that imports another's files, by folder or by its resource's file, and lets the shared folders and the composition import any", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "import-map-"));
+    const write = (file: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      fs.writeFileSync(path.join(root, file), text);
+    };
+    write("components/common/flow.ts", "export const f = 1;\n");
+    write("components/tracing/names.ts", 'import { f } from "../common/flow";\nexport const C = f;\n');
+    write("components/grafana/landing.ts", 'import { C } from "../tracing/names";\nexport const l = C;\n');
+    write("components/logs/names.ts", "export const L = 1;\n");
+    write("components/logsStack.ts", 'import { C } from "./tracing/names";\nexport const s = C;\n');
+    write("components/wiring/graph.ts", 'import { C } from "../tracing/names";\nexport const g = C;\n');
+    write("components/observabilityStack.ts", 'import { s } from "./logsStack";\nexport const o = s;\n');
+    try {
+      expect(importMap(root).crossComponent).toEqual([
+        "components/grafana/landing.ts → components/tracing/names.ts",
+        "components/logsStack.ts → components/tracing/names.ts",
+      ]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   test("finds a cycle and an upward import in a tree that has them", () => {

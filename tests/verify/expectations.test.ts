@@ -1,4 +1,4 @@
-import { DATASOURCE_UIDS } from "../../components/grafana/names";
+import { DATASOURCE_UIDS } from "../../components/common/grafanaUids";
 import { verifyExpectations } from "../../scripts/verify/expectations";
 import { rendered, stackConfig } from "../renderedStacks";
 

@@ -3,7 +3,7 @@
 // Ours, not @grafana/grafana-foundation-sdk (no 12.x build): its JSON is 3-41% larger, of defaults Grafana
 // fills in anyway, without panel ids or refIds, in a key order of its own that cannot reproduce these files.
 
-import { DATASOURCES, DatasourceRef } from "../names";
+import { DATASOURCES, DatasourceRef } from "../../common/grafanaUids";
 
 /**
  * The dashboard JSON schema written: 39, Grafana 10.4's and 11.0's. The deployed grafana 12.1.1

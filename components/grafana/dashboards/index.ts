@@ -1,3 +1,4 @@
+import { DATASOURCE_UIDS } from "../../common/grafanaUids";
 import { DashboardSettings } from "../settings";
 import { Dashboard, dashboard } from "../dashboard/model";
 import { DashboardDefinition } from "./definition";
@@ -46,4 +47,32 @@ export function allDashboards(config: DashboardSettings): Dashboard[] {
   return [landing(LINKED_DASHBOARDS), ...LINKED_DASHBOARDS, ...MOVED_DASHBOARDS].map((d) =>
     dashboard({ uid: d.uid, title: d.title, ...d.content(config) }),
   );
+}
+
+/** The datasource UIDs a dashboard's panels and variables query. */
+function datasourcesOf(node: unknown): string[] {
+  if (Array.isArray(node)) {
+    return node.flatMap(datasourcesOf);
+  }
+  if (node === null || typeof node !== "object") {
+    return [];
+  }
+  const { datasource, ...rest } = node as Record<string, unknown>;
+  const uid = (datasource as { uid?: unknown } | undefined)?.uid;
+  return [...(typeof uid === "string" ? [uid] : []), ...Object.values(rest).flatMap(datasourcesOf)];
+}
+
+/**
+ * The dashboards Grafana gets with `datasources`: those whose every query has its datasource, as a
+ * dashboard without its Prometheus or Loki would show only errors; none without Prometheus, which
+ * every dashboard reads or (the moved pages) links to.
+ */
+export function provisionedDashboards(
+  config: DashboardSettings,
+  datasources: readonly { readonly uid: string }[],
+): Dashboard[] {
+  const present = new Set(datasources.map((d) => d.uid));
+  return present.has(DATASOURCE_UIDS.prometheus)
+    ? allDashboards(config).filter((d) => datasourcesOf(d).every((uid) => present.has(uid)))
+    : [];
 }

@@ -2,7 +2,7 @@
 // by these), the selectors of the series the exporters print, and the joins between their objects.
 
 import { DataLink, RATE_INTERVAL, VariableSpec } from "../dashboard/model";
-import { USE_DASHBOARDS } from "../names";
+import { USE_DASHBOARDS } from "../../common/grafanaUids";
 import { DashboardIdentity } from "./definition";
 
 /** The six dashboards at the UIDs platform alerts link, which fill in their variables from alert labels. */

@@ -1,6 +1,5 @@
 import { prom } from "../dashboard/model";
 import { statTile, table } from "../dashboard/presets";
-import { COLLECTOR } from "../../tracing/names";
 import { DashboardDefinition, DashboardIdentity, defineDashboard } from "./definition";
 
 /**
@@ -57,7 +56,10 @@ export const landing = (linked: readonly DashboardIdentity[]): DashboardDefiniti
       statTile({
         title: "Spans / s",
         description: "Spans the collector's receivers accept (OTLP and Zipkin).",
-        expr: `sum(rate(otelcol_receiver_accepted_spans_total{job="${COLLECTOR.name}"}[5m]))`,
+        expr:
+          config.spanIngestJob === undefined
+            ? "sum(rate(otelcol_receiver_accepted_spans_total[5m]))"
+            : `sum(rate(otelcol_receiver_accepted_spans_total{job="${config.spanIngestJob}"}[5m]))`,
         unit: "ops",
         sparkline: true,
         width: 8,

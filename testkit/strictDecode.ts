@@ -1,6 +1,6 @@
 import { execFileSync } from "child_process";
-import { KubeObject, toManifest } from "../../render/manifest";
-import { tools } from "../../testkit/tools";
+import { KubeObject, toManifest } from "../render/manifest";
+import { tools } from "./tools";
 
 /**
  * Decodes every object, with the kube-validate binary (tools/kube-validate), into the real

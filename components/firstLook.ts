@@ -1,7 +1,7 @@
-import { DEMO_NAMESPACE } from "../demo/names";
-import { DATASOURCE_UIDS } from "./names";
-import { landing } from "./dashboards/landing";
-import { serviceDetail } from "./dashboards/serviceDetail";
+import { DEMO_NAMESPACE } from "./demo/names";
+import { DATASOURCE_UIDS } from "./common/grafanaUids";
+import { landing } from "./grafana/dashboards/landing";
+import { serviceDetail } from "./grafana/dashboards/serviceDetail";
 
 /** The demo service whose error lines the first look opens: payments fails, the others pass it on. */
 export const FIRST_LOOK_SERVICE = "demo-payments";

@@ -1,8 +1,8 @@
 import { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
-import { Connection, Party } from "../../checks/networkReachability";
-import { renderedPods } from "../../checks/podSpecs";
-import { Endpoint, Flow, onHostNetwork } from "../../components/common/flow";
-import { KubeObject } from "../../render/manifest";
+import { Connection, Party } from "../checks/networkReachability";
+import { renderedPods } from "../checks/podSpecs";
+import { Endpoint, Flow, onHostNetwork } from "../components/common/flow";
+import { KubeObject } from "../render/manifest";
 
 /** A party of the network test, with the name it is reported by. */
 export interface NamedParty {

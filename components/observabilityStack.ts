@@ -1,0 +1,157 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { DEPLOYED_VOLUMES_OUTPUT, deployedVolumes } from "../config/deployedVolumes";
+import { appsWithDemo } from "../config/demo";
+import type { LoadedStackConfig } from "../config/load";
+import { DemoStack } from "./demoStack";
+import { firstLook } from "./firstLook";
+import { GrafanaStack } from "./grafanaStack";
+import { LogsStack } from "./logsStack";
+import { metricsAccess } from "./metrics/metricsExposure";
+import { MetricsStack } from "./metricsStack";
+import { StackNamespaces } from "./stackNamespaces";
+import { otherScrapeJobs } from "./stackConfig";
+import { TracingStack } from "./tracingStack";
+import { awsRoleServiceAccounts } from "./wiring/awsRoles";
+import { wiringGraph } from "./wiring/graph";
+
+/**
+ * The whole stack from a Pulumi stack's config (`loadStackConfig()`): StackNamespaces, the four
+ * components and, with `demo.enabled`, DemoStack, each given its sections of the config as args and
+ * the others' URLs and pods, all through one explicit `k8s.Provider` bound to `cluster.kubeContext`
+ * (never the ambient kube-context) unless `provider` is given. Returns the stack outputs: URLs, the
+ * admin user and password (a secret), where to click first, what a platform team sets up next.
+ */
+export function deployObservabilityStack(
+  stack: LoadedStackConfig,
+  provider: k8s.Provider = new k8s.Provider("kubernetes", {
+    context: stack.config.cluster.kubeContext,
+    ...(stack.config.cluster.kubeconfig === undefined ? {} : { kubeconfig: stack.config.cluster.kubeconfig }),
+  }),
+): Record<string, unknown> {
+  const { config, args } = stack;
+  const demo = config.demo.enabled;
+  // Who talks to whom: built once; every NetworkPolicy comes from it.
+  const wiring = wiringGraph(config);
+  // The demo is an app like any other for the components that observe it.
+  const platform = {
+    profile: args.profile,
+    cluster: args.cluster,
+    namespaces: args.namespaces,
+    apps: demo ? appsWithDemo(args.apps ?? {}) : args.apps,
+    storage: args.storage,
+    images: args.images,
+    placement: args.placement,
+    resources: args.resources,
+    wiring,
+  };
+  const namespaces = new StackNamespaces(
+    "namespaces",
+    { ...platform, ...(demo ? { demo: DemoStack.namespace } : {}) },
+    { provider },
+  );
+  const inNamespaces = { provider, dependsOn: [namespaces] };
+
+  // Prometheus and Alertmanager come first, as everything else sends to them.
+  const metrics = new MetricsStack(
+    "metrics",
+    {
+      ...platform,
+      metrics: args.metrics,
+      alerting: args.alerting,
+      exposure: args.exposure,
+      tracing: { latencyBucketsSeconds: config.tracing.latencyBucketsSeconds },
+      grafanaUrl: GrafanaStack.publicUrl(config),
+      scrapeJobs: otherScrapeJobs(config),
+    },
+    inNamespaces,
+  );
+  const logs = new LogsStack(
+    "logs",
+    {
+      ...platform,
+      logs: args.logs,
+      metrics: { runbookBaseUrl: config.metrics.runbookBaseUrl },
+      alertmanager: { url: metrics.alertmanagerUrl, endpoint: metrics.endpoints.alertmanager },
+    },
+    inNamespaces,
+  );
+  const tracing = new TracingStack(
+    "tracing",
+    {
+      ...platform,
+      tracing: args.tracing,
+      exposure: args.exposure,
+      metrics: { slo: args.metrics?.slo },
+      prometheusWrites: metrics.prometheusWriteUrls.map((url) => ({
+        url,
+        endpoint: metrics.endpoints.prometheus,
+      })),
+    },
+    inNamespaces,
+  );
+  const grafana = new GrafanaStack(
+    "grafana",
+    {
+      ...platform,
+      grafana: args.grafana,
+      exposure: args.exposure,
+      metrics: {
+        slo: args.metrics?.slo,
+        slos: args.metrics?.slos,
+        openSloFiles: args.metrics?.openSloFiles,
+        remoteWrite: args.metrics?.remoteWrite,
+      },
+      prometheus: metrics.prometheusQuery,
+      alertmanager: { url: metrics.alertmanagerUrl },
+      loki: {
+        url: logs.lokiUrl,
+        ...(logs.tenant === undefined ? {} : { tenant: logs.tenant }),
+        traceIdExpression: logs.traceIdExpression,
+      },
+      tempo: { url: tracing.tempoUrl },
+      spanIngestJob: TracingStack.spanIngestJob,
+    },
+    inNamespaces,
+  );
+  // After TracingStack: the demo pods read its ConfigMap in their namespace.
+  if (demo) {
+    new DemoStack(
+      "demo",
+      { profile: args.profile, images: args.images, demo: args.demo, tracing, wiring },
+      { provider, dependsOn: [namespaces, tracing] },
+    );
+  }
+
+  const access = metricsAccess(config);
+  return {
+    profile: config.profile,
+    grafanaUrl: grafana.url,
+    grafanaAdminUser: grafana.adminUser,
+    grafanaAdminPassword: grafana.adminPassword,
+    // Printed at the end of `npm run up`: where to click first.
+    firstLook: firstLook({ grafanaUrl: grafana.url, adminUser: grafana.adminUser, demo }).join("\n"),
+    ...(grafana.oauthRedirectUrl === undefined ? {} : { grafanaOAuthRedirectUrl: grafana.oauthRedirectUrl }),
+    kubeContext: config.cluster.kubeContext,
+    observabilityNamespace: namespaces.observability,
+    nodeNamespace: namespaces.node,
+    appNamespaces: namespaces.apps,
+    [DEPLOYED_VOLUMES_OUTPUT]: deployedVolumes(config),
+    prometheusUrl: metrics.prometheusUrl,
+    alertmanagerUrl: metrics.alertmanagerUrl,
+    prometheusAccess: access.prometheus,
+    alertmanagerAccess: access.alertmanager,
+    // What a platform team sets up next: the IAM roles to create, the ConfigMap apps `envFrom`.
+    awsRoleServiceAccounts: awsRoleServiceAccounts(config),
+    appTracingConfigMap: { name: tracing.appConfigMap, namespaces: config.apps.namespaces },
+    lokiUrl: logs.lokiUrl,
+    tempoUrl: tracing.tempoUrl,
+    ...(config.exposure.mode === "nodePort"
+      ? {
+          prometheusLocalUrl: `http://localhost:${config.exposure.nodePorts.prometheus}`,
+          zipkinLocalEndpoint: `http://localhost:${config.exposure.nodePorts.zipkin}/api/v2/spans`,
+          otlpHttpLocalEndpoint: `http://localhost:${config.exposure.nodePorts.otlpHttp}`,
+        }
+      : {}),
+  } satisfies Record<string, pulumi.Input<unknown>>;
+}
