@@ -63,7 +63,7 @@ const demo: StackConfigInput["demo"] = {
 /** Where docs/runbooks.md is published; override per stack with your own copy. */
 const runbookBaseUrl = "https://runbooks.example.com/observability";
 
-/** Thresholds of the reference review's alert list. */
+/** Thresholds of the reference review's alert list, and of the platform alerts (the mixins' own). */
 const alerts: StackConfigInput["metrics"]["alerts"] = {
   errorRatePercent: 5,
   latencyP99Seconds: 2,
@@ -75,6 +75,9 @@ const alerts: StackConfigInput["metrics"]["alerts"] = {
   cpuThrottlingPercent: 25,
   quotaPercent: 90,
   nodeMemoryPercent: 90,
+  nodeFileDescriptorPercent: 90,
+  diskQueueDepth: 10,
+  apiServerTerminatedPercent: 20,
 };
 
 /** 99.5 % of requests succeed; 95 % are faster than 500 ms (a Micrometer SLO bucket, le="0.5"). */

@@ -19,6 +19,7 @@ export type GoTool =
   | "kubernetes"
   | "etcd"
   | "kwok"
+  | "kube-state-metrics"
   | "thanos";
 
 /** Runs a script of scripts/tools (its progress goes to stderr) and returns the path it prints. */
@@ -57,6 +58,7 @@ const DIRECTORY_VARIABLES: Readonly<Record<GoTool, string>> = {
   kubernetes: "KUBERNETES_DIR",
   etcd: "ETCD_DIR",
   kwok: "KWOK_DIR",
+  "kube-state-metrics": "KUBE_STATE_METRICS_DIR",
   thanos: "THANOS_DIR",
 };
 
@@ -124,6 +126,7 @@ export const tools = {
   kubeControllerManager: () => fromSetup("kubernetes", "kube-controller-manager"),
   kubeScheduler: () => fromSetup("kubernetes", "kube-scheduler"),
   kwok: () => fromSetup("kwok", "kwok"),
+  kubeStateMetrics: () => fromSetup("kube-state-metrics", "kube-state-metrics"),
   checkov: () => installedBySetup("CHECKOV", "tests/globalSetup.ts"),
   motoServer: () => installedBySetup(MOTO_SERVER_VARIABLE, "tests/components/globalSetup.ts"),
 };

@@ -2,6 +2,9 @@ import { AlertRule } from "./prometheusTypes";
 
 type Severity = AlertRule["labels"]["severity"];
 
+/** A threshold configured in percent, as the ratio PromQL compares with. */
+export const ratio = (percent: number): string => String(percent / 100);
+
 /** Builds alerts that share a runbook base URL: `<base>#<alertname in lowercase>`. */
 export function alertFactory(runbookBaseUrl: string) {
   return (

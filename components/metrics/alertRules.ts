@@ -9,12 +9,11 @@ import {
   sumRate,
 } from "../common/httpSources";
 import { TIER_LABEL } from "../common/scrapeJobs";
-import { alertFactory } from "../common/alertFactory";
+import { alertFactory, ratio } from "../common/alertFactory";
 import { BURN_WINDOWS } from "./sloEngine";
+import { OPTED_OUT_CLAIMS } from "./platformSeries";
 
 type Thresholds = StackConfig["metrics"]["alerts"];
-
-const ratio = (percent: number) => String(percent / 100);
 
 /**
  * Per service, from the first source it has (see httpSources.ts), labelled `sli_source`: request
@@ -138,6 +137,7 @@ export function serviceAlertRules(t: Thresholds, runbookBaseUrl: string): RuleGr
           "DiskPressure",
           "warning",
           `kubelet_volume_stats_used_bytes / kubelet_volume_stats_capacity_bytes > ${ratio(t.diskPercent)}` +
+            ` unless on (namespace, persistentvolumeclaim) ${OPTED_OUT_CLAIMS}` +
             ' or (1 - node_filesystem_avail_bytes{fstype!~"tmpfs|overlay|squashfs|nsfs"}' +
             ' / node_filesystem_size_bytes{fstype!~"tmpfs|overlay|squashfs|nsfs"})' +
             ` > ${ratio(t.diskPercent)}`,

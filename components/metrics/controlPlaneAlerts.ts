@@ -1,18 +1,27 @@
-import { alertFactory } from "../common/alertFactory";
+import { StackConfig } from "../../config";
+import { alertFactory, ratio } from "../common/alertFactory";
+import { PLATFORM_JOBS } from "./names";
 import { RuleGroup } from "../common/prometheusTypes";
 import { TIER_LABEL } from "../common/scrapeJobs";
 import { dashboardLink, withDashboard } from "./useDashboards";
+
+type Thresholds = StackConfig["metrics"]["alerts"];
 
 /** A week: certificates expiring sooner need someone to act (kubernetes-mixin's warning threshold). */
 const CERTIFICATE_WARNING_SECONDS = 7 * 24 * 3600;
 
 /**
  * What a user can scrape of the control plane on kind and EKS alike (prometheusConfig.ts
- * controlPlaneJobs, kubeletJobs): the API server's errors, latency and client certificates, the
- * kubelets' certificates and pod lifecycle loop, CoreDNS, and the targets themselves. Nothing here
- * reads the scheduler, controller manager or etcd, which EKS does not expose.
+ * controlPlaneJobs, kubeletJobs): the API server's errors, latency, requests it ends in
+ * self-defence and client certificates, the kubelets' certificates and pod lifecycle loop, CoreDNS,
+ * and the targets themselves, down or gone from discovery. Nothing here reads the scheduler,
+ * controller manager or etcd, which EKS does not expose.
  */
-export function controlPlaneAlertRules(runbookBaseUrl: string, grafanaUrl: string | undefined): RuleGroup {
+export function controlPlaneAlertRules(
+  t: Thresholds,
+  runbookBaseUrl: string,
+  grafanaUrl: string | undefined,
+): RuleGroup {
   const alert = alertFactory(runbookBaseUrl);
   const cluster = dashboardLink(grafanaUrl, "cluster");
   const node = dashboardLink(grafanaUrl, "node");
@@ -27,6 +36,29 @@ export function controlPlaneAlertRules(runbookBaseUrl: string, grafanaUrl: strin
           "5m",
           "{{ $labels.job }} at {{ $labels.instance }}{{ with $labels.node }} on node {{ . }}{{ end }} cannot be scraped",
           "Prometheus has not scraped {{ $labels.job }} {{ with $labels.node }}on node {{ . }} {{ end }}for 5 minutes: the platform alerts that read it are blind there.",
+        ),
+        node,
+      ),
+      // A target gone from discovery reports no `up` at all, so PlatformTargetDown cannot see it.
+      withDashboard(
+        alert(
+          "APIServerTargetMissing",
+          "critical",
+          `absent(up{job="${PLATFORM_JOBS.apiserver}"})`,
+          "15m",
+          "The API server has disappeared from Prometheus' discovery",
+          "No endpoint of the `kubernetes` Service in `default` has been discovered for 15 minutes: the API server is not scraped and its alerts are blind. Check Prometheus' log for discovery errors and its ClusterRole (list and watch EndpointSlices).",
+        ),
+        cluster,
+      ),
+      withDashboard(
+        alert(
+          "KubeletTargetMissing",
+          "critical",
+          `max by (node) (kube_node_info) unless on (node) max by (node) (up{job="${PLATFORM_JOBS.kubelet}"})`,
+          "15m",
+          "The kubelet of node {{ $labels.node }} has disappeared from Prometheus' discovery",
+          "kube-state-metrics still lists the node, but Prometheus has not discovered its kubelet for 15 minutes: the node's container metrics and volume stats are not collected. Check Prometheus' log for discovery errors and its ClusterRole (list and watch nodes).",
         ),
         node,
       ),
@@ -49,6 +81,19 @@ export function controlPlaneAlertRules(runbookBaseUrl: string, grafanaUrl: strin
           "10m",
           "The API server's 99th percentile {{ $labels.verb }} latency is {{ $value | humanizeDuration }}",
           "Single-object requests take more than a second: webhooks, etcd or request floods slow every controller down.",
+        ),
+        cluster,
+      ),
+      withDashboard(
+        alert(
+          "APIServerRequestsTerminated",
+          "warning",
+          // A request the API server rejects (429) is counted in apiserver_request_total too.
+          "sum(rate(apiserver_request_terminations_total[10m])) / sum(rate(apiserver_request_total[10m]))" +
+            ` > ${ratio(t.apiServerTerminatedPercent)}`,
+          "5m",
+          "The API server ends {{ $value | humanizePercentage }} of requests in self-defence",
+          "It rejects them with 429 (API Priority and Fairness, or the in-flight limit) or times them out (504), which the 5xx error alert does not count: clients and controllers retry and fall behind. Find the flow that floods it (apiserver_flowcontrol_rejected_requests_total by flow_schema and priority_level).",
         ),
         cluster,
       ),

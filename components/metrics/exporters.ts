@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { deployWorkload } from "../common/workload";
 import { KUBE_STATE_METRICS, NODE_EXPORTER } from "./names";
+import { ALERT_OPT_OUT_LABEL } from "./platformSeries";
 import { MetricsSettings } from "./settings";
 
 /**
@@ -59,8 +60,9 @@ export function deployKubeStateMetrics(
           `--port=${KUBE_STATE_METRICS.ports["http-metrics"].port}`,
           `--telemetry-port=${KUBE_STATE_METRICS.ports.telemetry.port}`,
           `--resources=${KSM_RESOURCES.map((r) => r.flag).join(",")}`,
-          // The pods' `app` label, so restarts and phases can be joined to the service they belong to.
-          "--metric-labels-allowlist=pods=[app,app.kubernetes.io/name]",
+          // The pods' `app` label, so restarts and phases can be joined to the service they belong to;
+          // the claims' opt-out label, which the volume alerts honour.
+          `--metric-labels-allowlist=pods=[app,app.kubernetes.io/name],persistentvolumeclaims=[${ALERT_OPT_OUT_LABEL}]`,
         ],
         resources: config.resources.kubeStateMetrics,
         livenessProbe: httpProbe("http-metrics", "/livez", { initialDelaySeconds: 5 }),

@@ -60,5 +60,13 @@ export const SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceacco
 /** The cluster CA, mounted beside the token: it signs the API server's serving certificate. */
 export const SERVICE_ACCOUNT_CA = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt";
 
+/** The scrape jobs of the cluster's own components, which the platform rules select by name. */
+export const PLATFORM_JOBS = {
+  kubelet: "kubelet",
+  cadvisor: "cadvisor",
+  apiserver: "apiserver",
+  coredns: "coredns",
+} as const;
+
 /** The port CoreDNS serves its metrics on, in kind and in the EKS add-on alike. */
 export const COREDNS_METRICS_PORT = 9153;

@@ -1,18 +1,20 @@
 import { StackConfig } from "../../config";
-import { alertFactory } from "../common/alertFactory";
+import { alertFactory, ratio } from "../common/alertFactory";
 import { RuleGroup } from "../common/prometheusTypes";
 import { dashboardLink, withDashboard } from "./useDashboards";
 
 type Thresholds = StackConfig["metrics"]["alerts"];
 
-const ratio = (percent: number) => String(percent / 100);
-
 /** Node filesystems that hold data: not pseudo or read-only ones. */
 const FILESYSTEMS = 'fstype!~"tmpfs|overlay|squashfs|nsfs|ramfs|fuse.*", mountpoint!=""';
 
+/** Nodes cordoned for maintenance: a node being drained is expected to be under pressure. */
+const CORDONED = "max by (node) (kube_node_spec_unschedulable) == 1";
+
 /**
- * Nodes: readiness and pressure conditions (kube-state-metrics), filesystems, memory, clock,
- * conntrack and network errors (node-exporter), and pods against the node's capacity.
+ * Nodes: readiness and pressure conditions (kube-state-metrics), filesystems, memory, file
+ * descriptors, disk queues, clock, conntrack and network errors (node-exporter), and pods against
+ * the node's capacity.
  */
 export function nodeAlertRules(
   t: Thresholds,
@@ -47,10 +49,11 @@ export function nodeAlertRules(
         alert(
           "NodeUnderPressure",
           "warning",
-          'max by (node, condition) (kube_node_status_condition{condition=~"MemoryPressure|DiskPressure|PIDPressure", status="true"}) == 1',
+          'max by (node, condition) (kube_node_status_condition{condition=~"MemoryPressure|DiskPressure|PIDPressure", status="true"}) == 1' +
+            ` unless on (node) ${CORDONED}`,
           "5m",
           "Node {{ $labels.node }} reports {{ $labels.condition }}",
-          "The kubelet reports {{ $labels.condition }}: it stops admitting pods and evicts some to reclaim the resource.",
+          "The kubelet reports {{ $labels.condition }}: it stops admitting pods and evicts some to reclaim the resource. Cordoned nodes are left out: a node being drained is expected to be under pressure.",
         ),
         node,
       ),
@@ -106,6 +109,30 @@ export function nodeAlertRules(
           "15m",
           "Node {{ $labels.node }} uses {{ $value | humanizePercentage }} of its memory",
           "Little memory is available: the kubelet will evict pods and the kernel may OOM-kill processes.",
+        ),
+        node,
+      ),
+      withDashboard(
+        alert(
+          "NodeFileDescriptorsNearLimit",
+          "critical",
+          `node_filefd_allocated / node_filefd_maximum > ${ratio(t.nodeFileDescriptorPercent)}`,
+          "15m",
+          "Node {{ $labels.node }} has allocated {{ $value | humanizePercentage }} of its file descriptors",
+          "At the kernel's limit (fs.file-max) every process on the node fails to open files and accept connections (`VFS: file-max limit reached` in dmesg). Find the process that holds them or raise the limit.",
+        ),
+        node,
+      ),
+      withDashboard(
+        alert(
+          "NodeDiskIOSaturated",
+          "warning",
+          // node_exporter already leaves out RAM disks, loop devices and partitions (its diskstats
+          // collector's default device-exclude).
+          `rate(node_disk_io_time_weighted_seconds_total[5m]) > ${t.diskQueueDepth}`,
+          "30m",
+          "Disk {{ $labels.device }} of node {{ $labels.node }} has {{ $value | humanize }} I/O requests queued on average",
+          "The disk's queue has stayed deep for 30 minutes: it is at its IOPS or throughput limit (an EBS volume's provisioned figures), and every pod reading or writing on it waits without showing CPU or memory pressure.",
         ),
         node,
       ),

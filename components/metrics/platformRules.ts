@@ -19,6 +19,6 @@ export function platformRuleGroups(
     resourceAlertRules(alerts, runbookBaseUrl, grafanaUrl),
     storageAlertRules(runbookBaseUrl, grafanaUrl),
     nodeAlertRules(alerts, runbookBaseUrl, grafanaUrl),
-    controlPlaneAlertRules(runbookBaseUrl, grafanaUrl),
+    controlPlaneAlertRules(alerts, runbookBaseUrl, grafanaUrl),
   ];
 }

@@ -10,3 +10,13 @@ export const CONTAINERS = 'container!="", container!="POD"';
  */
 export const withPodNode = (expr: string): string =>
   `(${expr})\n* on (namespace, pod) group_left (node) max by (namespace, pod, node) (kube_pod_info)`;
+
+/**
+ * The Kubernetes label that takes a volume claim out of the volume alerts (`excluded_from_alerts:
+ * "true"`, the label kube-prometheus-stack's users already set): a claim meant to stay full, such as
+ * a cache. kube-state-metrics exports it because its label allowlist names it (exporters.ts).
+ */
+export const ALERT_OPT_OUT_LABEL = "excluded_from_alerts";
+
+/** The claims that carry the opt-out label, by (namespace, persistentvolumeclaim). */
+export const OPTED_OUT_CLAIMS = `max by (namespace, persistentvolumeclaim) (kube_persistentvolumeclaim_labels{label_${ALERT_OPT_OUT_LABEL}="true"})`;

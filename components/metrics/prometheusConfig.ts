@@ -7,6 +7,7 @@ import {
   PROMETHEUS_PATHS,
   PROMETHEUS_PEERS_SERVICE,
   COREDNS_METRICS_PORT,
+  PLATFORM_JOBS,
   SERVICE_ACCOUNT_CA,
   SERVICE_ACCOUNT_TOKEN,
 } from "./names";
@@ -115,7 +116,7 @@ export function kubeletJobs(): ScrapeConfig[] {
       { target_label: TIER_LABEL, replacement: "kubernetes" },
     ],
   });
-  return [job("kubelet", "/metrics"), job("cadvisor", "/metrics/cadvisor")];
+  return [job(PLATFORM_JOBS.kubelet, "/metrics"), job(PLATFORM_JOBS.cadvisor, "/metrics/cadvisor")];
 }
 
 /**
@@ -129,7 +130,7 @@ export function controlPlaneJobs(): ScrapeConfig[] {
   const kubernetesTier: RelabelConfig = { target_label: TIER_LABEL, replacement: "kubernetes" };
   return [
     {
-      job_name: "apiserver",
+      job_name: PLATFORM_JOBS.apiserver,
       scheme: "https",
       authorization: { credentials_file: SERVICE_ACCOUNT_TOKEN },
       tls_config: { ca_file: SERVICE_ACCOUNT_CA, server_name: "kubernetes" },
@@ -144,7 +145,7 @@ export function controlPlaneJobs(): ScrapeConfig[] {
       ],
     },
     {
-      job_name: "coredns",
+      job_name: PLATFORM_JOBS.coredns,
       kubernetes_sd_configs: [{ role: "endpointslice", namespaces: { names: ["kube-system"] } }],
       relabel_configs: [
         {

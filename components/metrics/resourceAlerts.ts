@@ -1,16 +1,14 @@
 import { StackConfig } from "../../config";
-import { alertFactory } from "../common/alertFactory";
+import { alertFactory, ratio } from "../common/alertFactory";
 import { withPodNode } from "./platformSeries";
 import { RuleGroup } from "../common/prometheusTypes";
 import { dashboardLink, withDashboard } from "./useDashboards";
 
 type Thresholds = StackConfig["metrics"]["alerts"];
 
-const ratio = (percent: number) => String(percent / 100);
-
 /**
  * Containers throttled by their CPU limit, namespaces near their quota, and a cluster whose
- * requests would not fit on its nodes if the largest one failed.
+ * requests would not fit on its nodes if the largest one failed (or, with one node, do not fit it).
  */
 export function resourceAlertRules(
   t: Thresholds,
@@ -18,12 +16,16 @@ export function resourceAlertRules(
   grafanaUrl: string | undefined,
 ): RuleGroup {
   const alert = alertFactory(runbookBaseUrl);
-  // Requests beyond what is left when the largest node is lost; a one-node cluster (kind) has no
-  // node to lose and is left out.
-  const overcommit = (resource: string) =>
-    `sum(kube_pod_container_resource_requests{resource="${resource}"} unless on (namespace, pod) kube_pod_status_phase{phase=~"Succeeded|Failed"} == 1)` +
-    ` - (sum(kube_node_status_allocatable{resource="${resource}"}) - max(kube_node_status_allocatable{resource="${resource}"})) > 0` +
-    ` and (sum(kube_node_status_allocatable{resource="${resource}"}) - max(kube_node_status_allocatable{resource="${resource}"})) > 0`;
+  // Requests beyond what is left when the largest node is lost; on a one-node cluster (kind, a small
+  // node group), which has no node to lose, beyond what the node allocates.
+  const overcommit = (resource: string) => {
+    const requested = `sum(kube_pod_container_resource_requests{resource="${resource}"} unless on (namespace, pod) kube_pod_status_phase{phase=~"Succeeded|Failed"} == 1)`;
+    const allocatable = `kube_node_status_allocatable{resource="${resource}"}`;
+    return (
+      `(${requested} - (sum(${allocatable}) - max(${allocatable})) > 0 and count(${allocatable}) > 1)` +
+      ` or (${requested} - sum(${allocatable}) > 0 and count(${allocatable}) == 1)`
+    );
+  };
   return {
     name: "platform-resources",
     rules: [
@@ -59,8 +61,8 @@ export function resourceAlertRules(
           "warning",
           overcommit("cpu"),
           "10m",
-          "The cluster's CPU requests would not fit if its largest node failed",
-          "Pods request {{ $value }} cores more than the nodes but the largest can allocate: losing one node leaves pods unschedulable.",
+          "The cluster's CPU requests would not fit if its largest node failed, or do not fit its only node",
+          "Pods request {{ $value }} cores more than the nodes but the largest can allocate (on a one-node cluster, than the node allocates): losing a node, or already now, leaves pods unschedulable.",
         ),
         dashboardLink(grafanaUrl, "cluster"),
       ),
@@ -70,8 +72,8 @@ export function resourceAlertRules(
           "warning",
           overcommit("memory"),
           "10m",
-          "The cluster's memory requests would not fit if its largest node failed",
-          "Pods request {{ $value | humanize1024 }}B more than the nodes but the largest can allocate: losing one node leaves pods unschedulable.",
+          "The cluster's memory requests would not fit if its largest node failed, or do not fit its only node",
+          "Pods request {{ $value | humanize1024 }}B more than the nodes but the largest can allocate (on a one-node cluster, than the node allocates): losing a node, or already now, leaves pods unschedulable.",
         ),
         dashboardLink(grafanaUrl, "cluster"),
       ),

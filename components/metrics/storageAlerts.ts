@@ -1,26 +1,32 @@
 import { alertFactory } from "../common/alertFactory";
+import { OPTED_OUT_CLAIMS } from "./platformSeries";
 import { RuleGroup } from "../common/prometheusTypes";
 import { dashboardLink, withDashboard } from "./useDashboards";
 
-/** Claims mounted read-only by design never fill up through their pods. */
-const WRITABLE =
-  'unless on (namespace, persistentvolumeclaim) max by (namespace, persistentvolumeclaim) (kube_persistentvolumeclaim_access_mode{access_mode="ReadOnlyMany"}) == 1';
+/**
+ * Claims that can fill up and should not: not mounted read-only by design (they never fill up
+ * through their pods), not labelled out of the alerts (meant to stay full, such as a cache).
+ */
+const WATCHED =
+  'unless on (namespace, persistentvolumeclaim) max by (namespace, persistentvolumeclaim) (kube_persistentvolumeclaim_access_mode{access_mode="ReadOnlyMany"}) == 1' +
+  ` unless on (namespace, persistentvolumeclaim) ${OPTED_OUT_CLAIMS}`;
 
 const claim = (family: string) =>
   `max by (namespace, persistentvolumeclaim) (kubelet_volume_stats_${family})`;
 
 /**
  * Volume claims running out of space or inodes, now or within four days at the last six hours'
- * rate (the kubelet's volume stats), and PersistentVolumes the cluster failed to bind or reclaim.
+ * rate (the kubelet's volume stats), unless labelled out, and PersistentVolumes the cluster failed
+ * to bind or reclaim.
  */
 export function storageAlertRules(runbookBaseUrl: string, grafanaUrl: string | undefined): RuleGroup {
   const alert = alertFactory(runbookBaseUrl);
   const volume = dashboardLink(grafanaUrl, "volumes");
   const filling = (free: string, total: string, used: string) => ({
-    now: `${claim(free)} / ${claim(total)} < 0.03 and ${claim(used)} > 0 ${WRITABLE}`,
+    now: `${claim(free)} / ${claim(total)} < 0.03 and ${claim(used)} > 0 ${WATCHED}`,
     predicted:
       `${claim(free)} / ${claim(total)} < 0.15 and ${claim(used)} > 0` +
-      ` and max by (namespace, persistentvolumeclaim) (predict_linear(kubelet_volume_stats_${free}[6h], 4 * 24 * 3600)) < 0 ${WRITABLE}`,
+      ` and max by (namespace, persistentvolumeclaim) (predict_linear(kubelet_volume_stats_${free}[6h], 4 * 24 * 3600)) < 0 ${WATCHED}`,
   });
   const bytes = filling("available_bytes", "capacity_bytes", "used_bytes");
   const inodes = filling("inodes_free", "inodes", "inodes_used");

@@ -12,9 +12,9 @@ const waiting = (reasons: string) =>
 const IMAGE_PULL = "ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull";
 
 /**
- * Pods, Deployments, StatefulSets, DaemonSets, Jobs, CronJobs and HorizontalPodAutoscalers that
- * fail, from kube-state-metrics. Pod alerts carry the pod's `node`, so a node that is not ready
- * silences them (alertmanagerConfig.ts).
+ * Pods, Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, PodDisruptionBudgets and
+ * HorizontalPodAutoscalers that fail, from kube-state-metrics. Pod alerts carry the pod's `node`,
+ * so a node that is not ready silences them (alertmanagerConfig.ts).
  */
 export function workloadAlertRules(
   t: Thresholds,
@@ -206,6 +206,20 @@ export function workloadAlertRules(
           "Its next run was due {{ $value | humanizeDuration }} ago and has not started (a previous run still active with concurrency Forbid, or a missed starting deadline).",
         ),
         workload("cronjob"),
+      ),
+      withDashboard(
+        alert(
+          "PodDisruptionBudgetUnhealthy",
+          "warning",
+          "max by (namespace, poddisruptionbudget) (kube_poddisruptionbudget_status_desired_healthy)" +
+            " - max by (namespace, poddisruptionbudget) (kube_poddisruptionbudget_status_current_healthy) > 0",
+          "15m",
+          "PodDisruptionBudget {{ $labels.namespace }}/{{ $labels.poddisruptionbudget }} has fewer healthy pods than it requires",
+          "{{ $value }} more of its pods must be healthy, for 15 minutes: it allows no eviction, so every drain and node upgrade blocks on it until they recover.",
+        ),
+        // The budget's own name: kube-state-metrics does not say which workload it selects, and a
+        // budget is usually named after its workload (as the stack's own are).
+        workload("poddisruptionbudget"),
       ),
       withDashboard(
         alert(

@@ -244,6 +244,17 @@ export const metricsSection = strict({
     ),
     quotaPercent: percent.describe("ResourceQuotaNearlyFull: % of a namespace's quota in use."),
     nodeMemoryPercent: percent.describe("NodeMemoryHighUtilisation: % of a node's memory not available."),
+    nodeFileDescriptorPercent: percent.describe(
+      "NodeFileDescriptorsNearLimit: % of a node's file descriptor limit (fs.file-max) allocated.",
+    ),
+    diskQueueDepth: fromCliText(
+      z
+        .number({ invalid_type_error: "must be a number of requests above 0" })
+        .positive("must be a number of requests above 0"),
+    ).describe("NodeDiskIOSaturated: I/O requests a disk has in flight on average (iostat's aqu-sz)."),
+    apiServerTerminatedPercent: percent.describe(
+      "APIServerRequestsTerminated: % of the API server's requests it ends in self-defence (429 throttling, 504 timeouts).",
+    ),
   }).describe("Alert thresholds; the alert rules read nothing else."),
   slo: strict({
     availability: objective.describe("Share of requests that succeed."),

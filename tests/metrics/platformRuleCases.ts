@@ -185,6 +185,7 @@ const NODE_EXPORTER_SET = { namespace: "observability-node", daemonset: "node-ex
 const ROLLUP_JOB = { namespace: "tiketi-spring", job_name: "stats-rollup-29400360" };
 const ROLLUP = { namespace: "tiketi-spring", cronjob: "stats-rollup" };
 const GATEWAY_HPA = { namespace: "tiketi-spring", horizontalpodautoscaler: "gateway-service" };
+const GATEWAY_PDB = { namespace: "tiketi-spring", poddisruptionbudget: "gateway-service" };
 const PROMETHEUS_CLAIM = { namespace: "observability", persistentvolumeclaim: "data-prometheus-0" };
 const ROOT_FS = { mountpoint: "/" };
 
@@ -222,6 +223,46 @@ const nodeExporter = (names: string[], minutes: number, replaced: Record<string,
     named(...names),
     (s) => replaced[seriesKey(s.name, s.labels)] ?? replaced[s.name],
   );
+
+/**
+ * kube-state-metrics' series of Prometheus' claim once the claim carries `excluded_from_alerts:
+ * "true"`: the label its allowlist exports (internal/store/persistentvolumeclaim.go at v2.16.0).
+ */
+const optedOut = (minutes: number) =>
+  printedAs(
+    "kube-state-metrics",
+    "kube_persistentvolumeclaim_labels",
+    ksm().find((s) => s.name === "kube_persistentvolumeclaim_labels" && about(PROMETHEUS_CLAIM)(s)) as Sample,
+    { label_excluded_from_alerts: "true" },
+    `1x${minutes}`,
+  );
+
+/** The node's conditions and cordon as kube-state-metrics prints them, DiskPressure and the cordon as given. */
+const nodeConditions = (minutes: number, pressure: boolean, cordoned: boolean) =>
+  scraped(
+    "kube-state-metrics",
+    minutes,
+    named("kube_node_status_condition", "kube_node_spec_unschedulable"),
+    (s) =>
+      s.name === "kube_node_spec_unschedulable"
+        ? `${cordoned ? 1 : 0}x${minutes}`
+        : pressure && s.labels.condition === "DiskPressure"
+          ? `${s.labels.status === "true" ? 1 : 0}x${minutes}`
+          : undefined,
+  );
+
+const FILE_DESCRIPTORS = ["node_filefd_allocated", "node_filefd_maximum"];
+/** The fixture node's file descriptors with `share` of the limit allocated. */
+const fileDescriptors = (share: number) =>
+  nodeExporter(FILE_DESCRIPTORS, 25, {
+    node_filefd_allocated: `${num(sizeOf("node-exporter", "node_filefd_maximum") * share)}x25`,
+  });
+
+/** The fixture node's disk with `depth` requests in flight on average: its weighted I/O time grows `depth` s/s. */
+const diskQueue = (depth: number) =>
+  nodeExporter(["node_disk_io_time_weighted_seconds_total"], 40, {
+    node_disk_io_time_weighted_seconds_total: `${num(sizeOf("node-exporter", "node_disk_io_time_weighted_seconds_total"))}+${depth * 60}x40`,
+  });
 
 const TIMEX = ["node_timex_sync_status", "node_timex_maxerror_seconds", "node_timex_status"];
 /** A kernel clock NTP keeps synchronised: STA_PLL set, STA_UNSYNC clear, a small maximum error. */
@@ -262,6 +303,13 @@ function requestsAgainstNodes(count: number, share: number): Record<string, stri
 
 const apiserverRequests = (minutes: number, values?: (s: Sample) => string | undefined) =>
   scraped("apiserver", minutes, family("apiserver_request_total"), values);
+/** Requests a minute in the fixture's traffic (its totals over the API server's uptime). */
+const requestsPerMinute = () =>
+  (samples(exposition("apiserver"))
+    .filter(family("apiserver_request_total"))
+    .reduce((sum, s) => sum + s.value, 0) *
+    60) /
+  (UPTIME.apiserver as number);
 const podList = () =>
   samples(exposition("apiserver")).find(
     (s) => s.name === "apiserver_request_total" && s.labels.resource === "pods" && s.labels.verb === "LIST",
@@ -277,6 +325,26 @@ const requestDurations = (minutes: number, values?: (s: Sample) => string | unde
       s.name === "apiserver_request_duration_seconds_count",
     values,
   );
+/**
+ * Pod lists the API server rejects with 429, `perMinute` a minute. It counts each in
+ * apiserver_request_total and in apiserver_request_terminations_total, whose labels are a request's
+ * without dry_run (k8s.io/apiserver v0.33.13, pkg/endpoints/metrics/metrics.go: RecordDroppedRequest
+ * and RecordRequestTermination, both called by the priority-and-fairness and max-in-flight filters).
+ */
+function rejectedPodLists(perMinute: number, minutes: number): Record<string, string> {
+  const labels = Object.fromEntries(Object.entries(podList().labels).filter(([k]) => k !== "dry_run"));
+  const values = `0+${num(perMinute)}x${minutes}`;
+  return {
+    ...printedAs("apiserver", "apiserver_request_total", podList(), { code: "429" }, values),
+    ...printedAs(
+      "apiserver",
+      "apiserver_request_terminations_total",
+      { ...podList(), labels },
+      { code: "429" },
+      values,
+    ),
+  };
+}
 /** Pod reads slowed past a second: 500 more a minute land above the 1 s bucket of one series. */
 const slowGets = (s: Sample) => {
   const slowed =
@@ -308,6 +376,29 @@ function held(free: string, used: string | undefined, total: string, labels: Lab
     ...(used === undefined ? {} : { [used]: `${num(size * 0.855)}x80` }),
   };
 }
+
+const CLAIM_ALMOST_FULL = claimStats(10, {
+  kubelet_volume_stats_available_bytes: `${sizeOf("kubelet", "kubelet_volume_stats_capacity_bytes", PROMETHEUS_CLAIM) * 0.02}x10`,
+});
+const CLAIM_INODES_ALMOST_EXHAUSTED = claimStats(10, {
+  kubelet_volume_stats_inodes_free: `${sizeOf("kubelet", "kubelet_volume_stats_inodes", PROMETHEUS_CLAIM) * 0.02}x10`,
+});
+const CLAIM_FILLING_UP = claimStats(
+  80,
+  declining(
+    "kubelet_volume_stats_available_bytes",
+    "kubelet_volume_stats_used_bytes",
+    "kubelet_volume_stats_capacity_bytes",
+  ),
+);
+const CLAIM_INODES_FILLING_UP = claimStats(
+  80,
+  declining(
+    "kubelet_volume_stats_inodes_free",
+    "kubelet_volume_stats_inodes_used",
+    "kubelet_volume_stats_inodes",
+  ),
+);
 
 export const PLATFORM_ALERT_CASES: readonly AlertCase[] = [
   // Workloads. A rule on restarts in 15 minutes without `for` goes silent once the back-off reaches
@@ -562,6 +653,24 @@ export const PLATFORM_ALERT_CASES: readonly AlertCase[] = [
     ),
     { ...GATEWAY_HPA, severity: "warning" },
   ),
+  // The budget requires one healthy pod and its only pod is not ready; silent at its minimum, which
+  // allows no eviction by design.
+  ...pair(
+    "PodDisruptionBudgetUnhealthy",
+    "20m",
+    scraped(
+      "kube-state-metrics",
+      25,
+      both((s) => s.name.startsWith("kube_poddisruptionbudget_"), about(GATEWAY_PDB)),
+      (s) => ({ kube_poddisruptionbudget_status_current_healthy: "0x25" })[s.name],
+    ),
+    scraped(
+      "kube-state-metrics",
+      25,
+      both((s) => s.name.startsWith("kube_poddisruptionbudget_"), about(GATEWAY_PDB)),
+    ),
+    { ...GATEWAY_PDB, severity: "warning" },
+  ),
   // Resources.
   ...pair(
     "CPUThrottlingHigh",
@@ -605,25 +714,28 @@ export const PLATFORM_ALERT_CASES: readonly AlertCase[] = [
   ...pair("ClusterMemoryOvercommitted", "15m", requestsAgainstNodes(3, 0.8), requestsAgainstNodes(3, 0.6), {
     severity: "warning",
   }),
-  // Storage.
-  ...pair(
-    "VolumeAlmostFull",
-    "5m",
-    claimStats(10, {
-      kubelet_volume_stats_available_bytes: `${sizeOf("kubelet", "kubelet_volume_stats_capacity_bytes", PROMETHEUS_CLAIM) * 0.02}x10`,
-    }),
-    claimStats(10, {}),
-    { ...PROMETHEUS_CLAIM, severity: "critical" },
-  ),
-  ...pair(
-    "VolumeInodesAlmostExhausted",
-    "5m",
-    claimStats(10, {
-      kubelet_volume_stats_inodes_free: `${sizeOf("kubelet", "kubelet_volume_stats_inodes", PROMETHEUS_CLAIM) * 0.02}x10`,
-    }),
-    claimStats(10, {}),
-    { ...PROMETHEUS_CLAIM, severity: "critical" },
-  ),
+  // One node (kind, a small node group): requests beyond what it allocates.
+  ...pair("ClusterCPUOvercommitted", "15m", requestsAgainstNodes(1, 1.1), requestsAgainstNodes(1, 0.9), {
+    severity: "warning",
+  }),
+  ...pair("ClusterMemoryOvercommitted", "15m", requestsAgainstNodes(1, 1.1), requestsAgainstNodes(1, 0.9), {
+    severity: "warning",
+  }),
+  // Storage. A claim labelled out of the alerts stays silent however full it is.
+  ...pair("VolumeAlmostFull", "5m", CLAIM_ALMOST_FULL, claimStats(10, {}), {
+    ...PROMETHEUS_CLAIM,
+    severity: "critical",
+  }),
+  { alert: "VolumeAlmostFull", evalTime: "5m", series: { ...CLAIM_ALMOST_FULL, ...optedOut(10) } },
+  ...pair("VolumeInodesAlmostExhausted", "5m", CLAIM_INODES_ALMOST_EXHAUSTED, claimStats(10, {}), {
+    ...PROMETHEUS_CLAIM,
+    severity: "critical",
+  }),
+  {
+    alert: "VolumeInodesAlmostExhausted",
+    evalTime: "5m",
+    series: { ...CLAIM_INODES_ALMOST_EXHAUSTED, ...optedOut(10) },
+  },
   ...pair(
     "PersistentVolumeFailed",
     "10m",
@@ -647,15 +759,13 @@ export const PLATFORM_ALERT_CASES: readonly AlertCase[] = [
     scraped("kube-state-metrics", 25, family("kube_node_status_condition")),
     { node: KIND_NODE, severity: "critical" },
   ),
-  ...pair(
-    "NodeUnderPressure",
-    "10m",
-    scraped("kube-state-metrics", 15, family("kube_node_status_condition"), (s) =>
-      s.labels.condition === "DiskPressure" ? (s.labels.status === "true" ? "1x15" : "0x15") : undefined,
-    ),
-    scraped("kube-state-metrics", 15, family("kube_node_status_condition")),
-    { node: KIND_NODE, condition: "DiskPressure", severity: "warning" },
-  ),
+  // A cordoned node, being drained, is expected to be under pressure.
+  ...pair("NodeUnderPressure", "10m", nodeConditions(15, true, false), nodeConditions(15, false, false), {
+    node: KIND_NODE,
+    condition: "DiskPressure",
+    severity: "warning",
+  }),
+  { alert: "NodeUnderPressure", evalTime: "10m", series: nodeConditions(15, true, true) },
   ...pair(
     "NodeFilesystemAlmostFull",
     "35m",
@@ -683,6 +793,15 @@ export const PLATFORM_ALERT_CASES: readonly AlertCase[] = [
     nodeExporter(["node_memory_MemAvailable_bytes", "node_memory_MemTotal_bytes"], 25),
     { node: KIND_NODE, severity: "warning" },
   ),
+  ...pair("NodeFileDescriptorsNearLimit", "20m", fileDescriptors(0.95), fileDescriptors(0.85), {
+    ...TARGETS(KIND_NODE)["node-exporter"],
+    severity: "critical",
+  }),
+  ...pair("NodeDiskIOSaturated", "36m", diskQueue(12), diskQueue(8), {
+    ...TARGETS(KIND_NODE)["node-exporter"],
+    device: "vda",
+    severity: "warning",
+  }),
   ...pair(
     "NodeClockSkewDetected",
     "20m",
@@ -746,6 +865,35 @@ export const PLATFORM_ALERT_CASES: readonly AlertCase[] = [
     { [seriesKey("up", TARGETS(KIND_NODE).kubelet)]: "1 1 0x13" },
     { [seriesKey("up", TARGETS(KIND_NODE).kubelet)]: "1 1 0 0 1x11" },
     { ...TARGETS(KIND_NODE).kubelet, severity: "critical" },
+  ),
+  // A target gone from discovery, against one that is there but down (PlatformTargetDown's).
+  ...pair(
+    "APIServerTargetMissing",
+    "28m",
+    { [seriesKey("up", TARGETS(KIND_NODE).apiserver)]: "1x5 _x25" },
+    { [seriesKey("up", TARGETS(KIND_NODE).apiserver)]: "1x5 0x25" },
+    { job: "apiserver", severity: "critical" },
+  ),
+  ...pair(
+    "KubeletTargetMissing",
+    "28m",
+    {
+      ...scraped("kube-state-metrics", 30, family("kube_node_info")),
+      [seriesKey("up", TARGETS(KIND_NODE).kubelet)]: "1x5 _x25",
+    },
+    {
+      ...scraped("kube-state-metrics", 30, family("kube_node_info")),
+      [seriesKey("up", TARGETS(KIND_NODE).kubelet)]: "1x5 0x25",
+    },
+    { node: KIND_NODE, severity: "critical" },
+  ),
+  // Half the requests rejected with 429, against a tenth.
+  ...pair(
+    "APIServerRequestsTerminated",
+    "15m",
+    { ...apiserverRequests(20), ...rejectedPodLists(requestsPerMinute(), 20) },
+    { ...apiserverRequests(20), ...rejectedPodLists(requestsPerMinute() / 9, 20) },
+    { severity: "warning" },
   ),
   ...pair(
     "APIServerErrorsHigh",
@@ -842,14 +990,7 @@ export const PLATFORM_ALERT_CASES: readonly AlertCase[] = [
   ...pair(
     "VolumeFillingUp",
     "75m",
-    claimStats(
-      80,
-      declining(
-        "kubelet_volume_stats_available_bytes",
-        "kubelet_volume_stats_used_bytes",
-        "kubelet_volume_stats_capacity_bytes",
-      ),
-    ),
+    CLAIM_FILLING_UP,
     claimStats(
       80,
       held(
@@ -863,14 +1004,7 @@ export const PLATFORM_ALERT_CASES: readonly AlertCase[] = [
   ...pair(
     "VolumeInodesFillingUp",
     "75m",
-    claimStats(
-      80,
-      declining(
-        "kubelet_volume_stats_inodes_free",
-        "kubelet_volume_stats_inodes_used",
-        "kubelet_volume_stats_inodes",
-      ),
-    ),
+    CLAIM_INODES_FILLING_UP,
     claimStats(
       80,
       held(
@@ -881,6 +1015,12 @@ export const PLATFORM_ALERT_CASES: readonly AlertCase[] = [
     ),
     { ...PROMETHEUS_CLAIM, severity: "warning" },
   ),
+  { alert: "VolumeFillingUp", evalTime: "75m", series: { ...CLAIM_FILLING_UP, ...optedOut(80) } },
+  {
+    alert: "VolumeInodesFillingUp",
+    evalTime: "75m",
+    series: { ...CLAIM_INODES_FILLING_UP, ...optedOut(80) },
+  },
   ...pair(
     "NodeFilesystemFillingUp",
     "75m",

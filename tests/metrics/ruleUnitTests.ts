@@ -4,6 +4,7 @@
 import { Sample, promtoolSeries } from "../../testkit/expositions/index";
 import { AlertRule, RecordingRule, RuleFile } from "../../components/common/prometheusTypes";
 import { AlertCase } from "./alertCase";
+import { MIXIN_ALERT_CASES } from "./mixinScenarioCases";
 import { PLATFORM_ALERT_CASES, healthyCluster } from "./platformRuleCases";
 
 const app = 'service="ticket-service"';
@@ -161,6 +162,19 @@ export const ALERT_CASES: readonly AlertCase[] = [
     },
     { instance: "node-1", mountpoint: "/", fstype: "ext4", severity: "warning" },
   ),
+  // The same claim labelled out of the alerts, as kube-state-metrics exports the label.
+  {
+    alert: "DiskPressure",
+    evalTime: "11m",
+    series: {
+      'kubelet_volume_stats_used_bytes{namespace="observability",persistentvolumeclaim="data-prometheus-0"}':
+        "90x15",
+      'kubelet_volume_stats_capacity_bytes{namespace="observability",persistentvolumeclaim="data-prometheus-0"}':
+        "100x15",
+      'kube_persistentvolumeclaim_labels{namespace="observability",persistentvolumeclaim="data-prometheus-0",label_excluded_from_alerts="true"}':
+        "1x15",
+    },
+  },
   ...pair(
     "PendingPods",
     "11m",
@@ -406,6 +420,7 @@ export const ALERT_CASES: readonly AlertCase[] = [
   }),
   { alert: "Watchdog", series: {}, evalTime: "1m", fires: { severity: "none" } },
   ...PLATFORM_ALERT_CASES,
+  ...MIXIN_ALERT_CASES,
 ];
 
 const minutes = (evalTime: string) => Number(/^(\d+)m$/.exec(evalTime)?.[1] ?? 0);

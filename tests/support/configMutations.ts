@@ -246,6 +246,14 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     key: "observability:metrics.alerts.errorRatePercent",
     allowed: "must be a percentage above 0 and at most 100",
   },
+  {
+    section: "metrics",
+    title: "a disk queue depth of zero",
+    stack: "prod",
+    edit: (c) => configSetPath(c, "metrics.alerts.diskQueueDepth", "0"),
+    key: "observability:metrics.alerts.diskQueueDepth",
+    allowed: "must be a number of requests above 0",
+  },
   // logs
   {
     section: "logs",

@@ -21,7 +21,7 @@ const commitment = (kind: "requests" | "limits", resource: "cpu" | "memory") =>
 /** The whole cluster by USE: what it uses and has promised against what its nodes have, and what is failing. */
 export const kubernetesCluster = defineDashboard(KUBERNETES_DASHBOARDS.cluster, () => ({
   description:
-    "The cluster's utilisation, saturation and errors: node CPU and memory, requests and limits against allocatable, pods that do not run, restarts, pressure and volumes. Click a namespace, node or container to drill down.",
+    "The cluster's utilisation, saturation and errors: node CPU, memory, disks and file descriptors, requests and limits against allocatable, pods that do not run, restarts, pressure, volumes and the API server's requests. Click a namespace, node or container to drill down.",
   tags: ["observability", "kubernetes"],
   links: [KUBERNETES_DASHBOARDS.namespace, KUBERNETES_DASHBOARDS.node, KUBERNETES_DASHBOARDS.volumes],
   panels: [
@@ -154,6 +154,41 @@ export const kubernetesCluster = defineDashboard(KUBERNETES_DASHBOARDS.cluster, 
       unit: "pps",
       links: [drillDown("node", { node: "node" })],
     }),
+    timeSeries({
+      title: "Node disk utilisation",
+      description: "Share of time each disk of each node was busy with at least one request.",
+      queries: [prom(`rate(node_disk_io_time_seconds_total[${RATE_INTERVAL}])`, "{{node}} {{device}}")],
+      unit: "percentunit",
+      links: [drillDown("node", { node: "node" })],
+    }),
+    timeSeries({
+      title: "Node disk queue depth",
+      description:
+        "Requests in flight on each disk on average (iostat's aqu-sz): a deep queue held for long is a disk at its IOPS or throughput limit.",
+      queries: [
+        prom(`rate(node_disk_io_time_weighted_seconds_total[${RATE_INTERVAL}])`, "{{node}} {{device}}"),
+      ],
+      links: [drillDown("node", { node: "node" })],
+    }),
+    timeSeries({
+      title: "Node disk throughput",
+      description: "Bytes read and written per second, each disk of each node.",
+      queries: [
+        prom(
+          `sum by (node, device) (rate(node_disk_read_bytes_total[${RATE_INTERVAL}]) + rate(node_disk_written_bytes_total[${RATE_INTERVAL}]))`,
+          "{{node}} {{device}}",
+        ),
+      ],
+      unit: "Bps",
+      links: [drillDown("node", { node: "node" })],
+    }),
+    timeSeries({
+      title: "Node file descriptors allocated against the limit",
+      description: "Share of each node's file descriptor limit (fs.file-max) allocated.",
+      queries: [prom("node_filefd_allocated / node_filefd_maximum", "{{node}}")],
+      unit: "percentunit",
+      links: [drillDown("node", { node: "node" })],
+    }),
     table({
       title: "Restarting containers (1h)",
       queries: [prom(`topk(10, sum by (namespace, pod, container) (${RESTARTS}) > 0)`)],
@@ -186,5 +221,19 @@ export const kubernetesCluster = defineDashboard(KUBERNETES_DASHBOARDS.cluster, 
         drillDown("volumes", { namespace: "namespace", persistentvolumeclaim: "persistentvolumeclaim" }),
       ],
     },
+    timeSeries({
+      title: "API server requests by code, and ended in self-defence",
+      description:
+        "Requests per second by response code; those the API server rejected (429) or timed out (504) to protect itself, also counted by code.",
+      queries: [
+        prom(`sum by (code) (rate(apiserver_request_total[${RATE_INTERVAL}]))`, "{{code}}"),
+        // The API server prints the counter only once it has ended a request.
+        prom(
+          `sum(rate(apiserver_request_terminations_total[${RATE_INTERVAL}])) or vector(0)`,
+          "ended in self-defence",
+        ),
+      ],
+      unit: "reqps",
+    }),
   ],
 }));

@@ -13,7 +13,7 @@ const PREDICT_AHEAD = 4 * 24 * 3600;
 /** One node by USE, from node-exporter and kube-state-metrics, and the pods on it. */
 export const kubernetesNode = defineDashboard(KUBERNETES_DASHBOARDS.node, () => ({
   description:
-    "A node's CPU, memory, disk, filesystems, network, conntrack and clock (node-exporter), its conditions and the pods on it (kube-state-metrics). Click a pod to drill down.",
+    "A node's CPU, memory, disks, file descriptors, filesystems, network, conntrack and clock (node-exporter), its conditions and the pods on it (kube-state-metrics). Click a pod to drill down.",
   tags: ["observability", "kubernetes"],
   variables: [NODE_VARIABLE],
   links: [KUBERNETES_DASHBOARDS.cluster, KUBERNETES_DASHBOARDS.pod],
@@ -77,15 +77,45 @@ export const kubernetesNode = defineDashboard(KUBERNETES_DASHBOARDS.node, () => 
       unit: "percentunit",
     }),
     timeSeries({
-      title: "Disk I/O utilisation and saturation",
-      description: "Share of time each disk was busy; average requests in flight.",
+      title: "Disk utilisation",
+      description:
+        "Share of time each disk was busy with at least one request. A disk that queues requests can be busy all the time well before its limit: read the queue beside it.",
+      queries: [prom(`rate(node_disk_io_time_seconds_total{${NODE}}[${RATE_INTERVAL}])`, "{{device}}")],
+      unit: "percentunit",
+    }),
+    timeSeries({
+      title: "Disk queue depth",
+      description:
+        "Requests in flight on each disk on average (iostat's aqu-sz). A deep queue held for long is a disk at its IOPS or throughput limit; NodeDiskIOSaturated pages on it.",
       queries: [
-        prom(`rate(node_disk_io_time_seconds_total{${NODE}}[${RATE_INTERVAL}])`, "{{node}} {{device}} busy"),
-        prom(
-          `rate(node_disk_io_time_weighted_seconds_total{${NODE}}[${RATE_INTERVAL}])`,
-          "{{node}} {{device}} queue",
-        ),
+        prom(`rate(node_disk_io_time_weighted_seconds_total{${NODE}}[${RATE_INTERVAL}])`, "{{device}}"),
       ],
+    }),
+    timeSeries({
+      title: "Disk throughput",
+      description: "Bytes read and written per second, each disk.",
+      queries: [
+        prom(`rate(node_disk_read_bytes_total{${NODE}}[${RATE_INTERVAL}])`, "{{device}} read"),
+        prom(`rate(node_disk_written_bytes_total{${NODE}}[${RATE_INTERVAL}])`, "{{device}} written"),
+      ],
+      unit: "Bps",
+    }),
+    timeSeries({
+      title: "Disk operations",
+      description:
+        "Reads and writes completed per second (IOPS), each disk: EBS volumes are provisioned in these.",
+      queries: [
+        prom(`rate(node_disk_reads_completed_total{${NODE}}[${RATE_INTERVAL}])`, "{{device}} reads"),
+        prom(`rate(node_disk_writes_completed_total{${NODE}}[${RATE_INTERVAL}])`, "{{device}} writes"),
+      ],
+      unit: "ops",
+    }),
+    timeSeries({
+      title: "File descriptors allocated against the limit",
+      description:
+        "Share of the kernel's file descriptor limit (fs.file-max) allocated; at the limit every process on the node fails to open files and sockets.",
+      queries: [prom(`node_filefd_allocated{${NODE}} / node_filefd_maximum{${NODE}}`, "{{node}}")],
+      unit: "percentunit",
     }),
     timeSeries({
       title: "Filesystem space used, now and predicted",

@@ -24,7 +24,7 @@ const toPod = drillDown("pod", { namespace: "namespace", pod: "pod" });
 /** One workload (Deployment, StatefulSet, DaemonSet, Job or CronJob) and its pods by USE. */
 export const kubernetesWorkload = defineDashboard(KUBERNETES_DASHBOARDS.workload, () => ({
   description:
-    "A workload's replicas, rollout and autoscaling, and its pods' CPU and memory against requests and limits, throttling, restarts, OOM kills, termination reasons and network errors. Click a pod to drill down.",
+    "A workload's replicas, rollout, autoscaling and disruption budget, and its pods' CPU and memory against requests and limits, throttling, restarts, OOM kills, termination reasons and network errors. Click a pod to drill down.",
   tags: ["observability", "kubernetes"],
   variables: [NAMESPACE_VARIABLE, WORKLOAD_VARIABLE],
   links: [KUBERNETES_DASHBOARDS.namespace, KUBERNETES_DASHBOARDS.pod],
@@ -73,6 +73,23 @@ export const kubernetesWorkload = defineDashboard(KUBERNETES_DASHBOARDS.workload
         prom(
           `${metric}{${NAMESPACE}} * on (namespace, horizontalpodautoscaler) group_left (scaletargetref_name) kube_horizontalpodautoscaler_info{${NAMESPACE}, scaletargetref_name=~"$workload"}`,
           `{{horizontalpodautoscaler}} ${legend}`,
+        ),
+      ),
+    }),
+    timeSeries({
+      title: "Disruption budget: healthy against required",
+      description:
+        "Pods of each PodDisruptionBudget named like the workload (kube-state-metrics does not say which pods a budget selects) that are healthy, the number it requires, and the evictions it allows now. Below required, every drain blocks on it.",
+      queries: (
+        [
+          ["healthy", "kube_poddisruptionbudget_status_current_healthy"],
+          ["required", "kube_poddisruptionbudget_status_desired_healthy"],
+          ["evictions allowed", "kube_poddisruptionbudget_status_pod_disruptions_allowed"],
+        ] as const
+      ).map(([legend, metric]) =>
+        prom(
+          `${metric}{${NAMESPACE}, poddisruptionbudget=~"$workload"}`,
+          `{{poddisruptionbudget}} ${legend}`,
         ),
       ),
     }),
