@@ -11,13 +11,14 @@ import { anchoredRe2Problem, re2Problem } from "./re2";
  * top-level values always: a numeric key takes a number or the text of one.
  */
 export function fromCliText<T extends z.ZodTypeAny>(schema: T) {
+  // Typed as what it takes, a number or its text, where zod would say `unknown`: a program's args are typed by it.
   return z.preprocess(
     (value) =>
       typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value))
         ? Number(value)
         : value,
     schema,
-  );
+  ) as unknown as z.ZodEffects<T, z.output<T>, z.input<T> | string>;
 }
 
 // Messages are phrased to follow the key path: "<key> must be ...". The formatter appends "(got …)".
@@ -38,15 +39,16 @@ export const duration = z
  * A Kubernetes resource quantity: 100m, 0.5, 256Mi, 10Gi. Whole cores may be a number, as
  * Kubernetes takes them and `pulumi config set --path` stores them (`cpu: 1`).
  */
+const quantityText = z
+  .string()
+  .regex(
+    /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/,
+    "must be a Kubernetes quantity such as 100m, 256Mi or 10Gi",
+  );
 export const quantity = z.preprocess(
   (value) => (typeof value === "number" ? String(value) : value),
-  z
-    .string()
-    .regex(
-      /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/,
-      "must be a Kubernetes quantity such as 100m, 256Mi or 10Gi",
-    ),
-);
+  quantityText,
+) as unknown as z.ZodEffects<typeof quantityText, string, string | number>;
 
 export const port = fromCliText(
   z
@@ -151,7 +153,7 @@ const resourceList = strict({
 // Each container's Go runtime gets a share of its memory limit as GOMEMLIMIT: below 16Mi it would
 // collect garbage almost constantly, and the collector's memory_limiter would get a hard limit of 0 or 1 MiB.
 const MIN_MEMORY_LIMIT = "16Mi";
-export const resourceRequirements = strict({
+const resourceRequirementsSchema = strict({
   requests: resourceList.describe("What the scheduler reserves."),
   limits: resourceList.describe("Where the container is throttled, killed or evicted."),
 }).superRefine((value, ctx) => {
@@ -172,6 +174,10 @@ export const resourceRequirements = strict({
     }
   }
 });
+
+/** The schema of a container's requests and limits, by name (see Identity). */
+export interface ResourceRequirementsSchema extends Identity<typeof resourceRequirementsSchema> {}
+export const resourceRequirements: ResourceRequirementsSchema = resourceRequirementsSchema;
 
 export const byComponent = <T extends z.ZodTypeAny>(value: T) =>
   strict(Object.fromEntries(COMPONENTS.map((c) => [c, value])) as Record<ComponentName, T>);
@@ -230,3 +236,6 @@ export function reportDuplicates(
     seen.add(value);
   }
 }
+
+/** A type as it is, for an interface that gives a schema's type a name (`interface X extends Identity<typeof x> {}`). */
+export type Identity<T> = T;

@@ -84,7 +84,7 @@ export function ruleQueryProblems(language: QueryLanguage, groups: readonly Quer
 }
 
 /** An extra rule file, read and checked at load time. */
-interface ExtraRuleFile {
+export interface ExtraRuleFile {
   /** The path as the config gives it, or the name of content given directly: how errors name it. */
   readonly file: string;
   /** Its ConfigMap key and file name in the pod: the file's own name, so `pulumi preview` shows it. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DEMO_NAMESPACE } from "./demo";
 import { clusterServiceNamespace } from "./scrapeTargets";
-import { strict } from "./fields";
+import { Identity, strict } from "./fields";
 import { clusterSection } from "./sections/cluster";
 import { namespacesSection } from "./sections/namespaces";
 import { appsSection } from "./sections/apps";
@@ -316,12 +316,16 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
  * among what it reads. Every key is required here: the profile's defaults (config/defaults.ts) fill what the
  * config leaves out before this schema sees it.
  */
-export function configSchema(reads: readonly ConfigRead[]) {
+/** The schema of every section, by name (see Identity). */
+export interface SectionsSchema extends Identity<ReturnType<typeof strict<typeof sections>>> {}
+
+function buildConfigSchema(reads: readonly ConfigRead[]): z.ZodEffects<SectionsSchema> {
   const checks = CROSS_CHECKS.filter((c) => c.reads.every((path) => covers(reads, path)));
   const read = Object.fromEntries(
     sectionsRead(reads).map((section) => [section, sections[section]]),
   ) as typeof sections;
-  return strict(read).superRefine((value, ctx) => {
+  // Those `reads` names, under the type of all: a caller reads only the sections it named.
+  return (strict(read) as unknown as SectionsSchema).superRefine((value, ctx) => {
     const issue: Issue = (path, message) => ctx.addIssue({ code: "custom", path, message });
     for (const { check } of checks) {
       check(value, issue);
@@ -329,8 +333,17 @@ export function configSchema(reads: readonly ConfigRead[]) {
   });
 }
 
+/** The schema of a config, by name (see Identity). */
+export interface ConfigSchema extends Identity<ReturnType<typeof buildConfigSchema>> {}
+
+/**
+ * The schema of the sections `reads` names: each section's own rules, and the cross-section rules
+ * among what it reads.
+ */
+export const configSchema = (reads: readonly ConfigRead[]): ConfigSchema => buildConfigSchema(reads);
+
 /** The whole `observability:` stack config: every section read. */
-export const stackConfigSchema = configSchema(SECTIONS);
+export const stackConfigSchema: ConfigSchema = configSchema(SECTIONS);
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
 /** The stack config as validated, before shapeStackConfig. */

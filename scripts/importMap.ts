@@ -41,7 +41,9 @@ function sourceFiles(root: string, dir = ""): string[] {
   return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
     const relative = path.posix.join(dir, entry.name);
     if (entry.isDirectory()) {
-      return entry.name === "node_modules" || entry.name.startsWith(".") ? [] : sourceFiles(root, relative);
+      return ["node_modules", "dist"].includes(entry.name) || entry.name.startsWith(".")
+        ? []
+        : sourceFiles(root, relative);
     }
     return entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") ? [relative] : [];
   });

@@ -7,7 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 readonly NODE_MIN=20.0.0
 # The CLI ships the Node.js language host, released in lock-step with the @pulumi/pulumi SDK: a
 # CLI older than the SDK the program is built with may lack what the SDK asks of its host.
-PULUMI_MIN=$(sed -n 's/^ *"@pulumi\/pulumi": "\^\{0,1\}\([0-9.]*\)",\{0,1\}$/\1/p' package.json)
+PULUMI_MIN=$(sed -n 's/^ *"@pulumi\/pulumi": "\^\{0,1\}\([0-9.]*\)",\{0,1\}$/\1/p' package.json | head -n 1)
 readonly PULUMI_MIN
 # kind 0.24 ships kindnetd v20240813, the first to enforce NetworkPolicy: with an older kind every
 # policy of the stack is silently ignored.

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { anchoredRe2Problem } from "../re2";
 import {
+  Identity,
   dnsLabel,
   duration,
   hostPort,
@@ -129,7 +130,7 @@ function unquoted(value: string): string {
   return value.replace(/\\([n"\\])/g, (_, escaped: string) => (escaped === "n" ? "\n" : escaped));
 }
 
-export const alertingSection = strict({
+const alertingSectionSchema = strict({
   slack: strict({
     webhookUrl: secretString.describe("The Slack incoming webhook."),
     channel: slackChannel.describe("The channel alerts are posted to."),
@@ -184,3 +185,7 @@ export const alertingSection = strict({
     });
   })
   .describe("Where the platform's alerts go, and teams' receivers and routes.");
+
+/** The schema of the `alerting` section, by name (see Identity). */
+export interface AlertingSectionSchema extends Identity<typeof alertingSectionSchema> {}
+export const alertingSection: AlertingSectionSchema = alertingSectionSchema;

@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { dnsLabel, duration, objective, port, positiveSeconds, reportDuplicates, strict } from "../fields";
+import {
+  Identity,
+  dnsLabel,
+  duration,
+  objective,
+  port,
+  positiveSeconds,
+  reportDuplicates,
+  strict,
+} from "../fields";
 
 const sloOverride = strict({
   availability: objective
@@ -77,4 +86,8 @@ const apps = strict({
   });
 });
 
-export const appsSection = apps.describe("The applications the stack observes.");
+const appsSectionSchema = apps.describe("The applications the stack observes.");
+
+/** The schema of the `apps` section, by name (see Identity). */
+export interface AppsSectionSchema extends Identity<typeof appsSectionSchema> {}
+export const appsSection: AppsSectionSchema = appsSectionSchema;

@@ -1,7 +1,7 @@
 import { kubeconfigProblem } from "../kubeconfig";
-import { dnsLabel, nonEmpty, strict } from "../fields";
+import { Identity, dnsLabel, nonEmpty, strict } from "../fields";
 
-export const clusterSection = strict({
+const clusterSectionSchema = strict({
   name: nonEmpty.describe("The `cluster` external label."),
   env: dnsLabel.describe("The `env` external label."),
   region: nonEmpty.describe("The `region` external label."),
@@ -18,3 +18,7 @@ export const clusterSection = strict({
     .optional()
     .describe("Path to (or contents of) a kubeconfig; the usual kubeconfig lookup when unset."),
 }).describe("Where the stack runs; name, env and region become Prometheus' external labels.");
+
+/** The schema of the `cluster` section, by name (see Identity). */
+export interface ClusterSectionSchema extends Identity<typeof clusterSectionSchema> {}
+export const clusterSection: ClusterSectionSchema = clusterSectionSchema;

@@ -1,6 +1,15 @@
 import { z } from "zod";
 import { ALB_INGRESS_CLASS, ALB_MANAGED_ANNOTATIONS } from "../albAnnotations";
-import { dnsLabel, fromCliText, httpsUrl, nonEmpty, reportDuplicates, secretString, strict } from "../fields";
+import {
+  Identity,
+  dnsLabel,
+  fromCliText,
+  httpsUrl,
+  nonEmpty,
+  reportDuplicates,
+  secretString,
+  strict,
+} from "../fields";
 
 const nodePort = fromCliText(
   z
@@ -125,7 +134,7 @@ function ingressProblems(value: z.output<typeof ingress>): [(string | number)[],
   return problems;
 }
 
-export const exposureSection = strict({
+const exposureSectionSchema = strict({
   mode: z
     .enum(["nodePort", "ingress"])
     .describe("nodePort (kind, mapped to 127.0.0.1 by kind/cluster.yaml) or ingress (required on eks)."),
@@ -169,3 +178,7 @@ export const exposureSection = strict({
     }
   })
   .describe("How people reach the UIs and apps reach the ingest ports.");
+
+/** The schema of the `exposure` section, by name (see Identity). */
+export interface ExposureSectionSchema extends Identity<typeof exposureSectionSchema> {}
+export const exposureSection: ExposureSectionSchema = exposureSectionSchema;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  Identity,
   fromCliText,
   hostPort,
   httpsUrl,
@@ -123,7 +124,7 @@ function grafanaReferences(
   });
 }
 
-export const grafanaSection = strict({
+const grafanaSectionSchema = strict({
   adminUser: nonEmpty.describe("The admin user's name."),
   credentialsRotation: z
     .union([z.string(), fromCliText(z.number())])
@@ -210,3 +211,7 @@ export const grafanaSection = strict({
 })
   .superRefine((value, ctx) => grafanaReferences(value, ctx))
   .describe("Grafana, its datasources, dashboards and access.");
+
+/** The schema of the `grafana` section, by name (see Identity). */
+export interface GrafanaSectionSchema extends Identity<typeof grafanaSectionSchema> {}
+export const grafanaSection: GrafanaSectionSchema = grafanaSectionSchema;

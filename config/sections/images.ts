@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { byComponent, dnsSubdomain, nonEmpty, orOutput, pinnedImage, reportDuplicates } from "../fields";
+import {
+  Identity,
+  byComponent,
+  dnsSubdomain,
+  nonEmpty,
+  orOutput,
+  pinnedImage,
+  reportDuplicates,
+} from "../fields";
 
 /**
  * A mirror's host and optional path, e.g. `registry.example.com/mirror` or `localhost:5000`. The
@@ -45,7 +53,7 @@ const imageRegistry = z.string().superRefine((registry, ctx) => {
   }
 });
 
-export const imagesSection = byComponent(pinnedImage)
+const imagesSectionSchema = byComponent(pinnedImage)
   .extend({
     registry: imageRegistry
       .optional()
@@ -75,3 +83,7 @@ export const imagesSection = byComponent(pinnedImage)
   .describe(
     "Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.",
   );
+
+/** The schema of the `images` section, by name (see Identity). */
+export interface ImagesSectionSchema extends Identity<typeof imagesSectionSchema> {}
+export const imagesSection: ImagesSectionSchema = imagesSectionSchema;

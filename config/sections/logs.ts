@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { extraRuleFile } from "../ruleFiles";
-import { dnsLabel, duration, fromCliText, quantity, re2Regex, replicas, strict } from "../fields";
+import { Identity, dnsLabel, duration, fromCliText, quantity, re2Regex, replicas, strict } from "../fields";
 
-export const logsSection = strict({
+const logsSectionSchema = strict({
   retention: duration.describe("How long Loki keeps log lines."),
   storageSize: quantity.describe(
     "Loki's volume (each replica's: its WAL, and on kind its chunks and index).",
@@ -62,3 +62,7 @@ export const logsSection = strict({
     }
   })
   .describe("Loki and the Alloy log agent.");
+
+/** The schema of the `logs` section, by name (see Identity). */
+export interface LogsSectionSchema extends Identity<typeof logsSectionSchema> {}
+export const logsSection: LogsSectionSchema = logsSectionSchema;

@@ -3,6 +3,7 @@ import { extraRuleFile } from "../ruleFiles";
 import { complianceWindow, slosField } from "./slos";
 import { openSloFile } from "../openSlo";
 import {
+  Identity,
   awsRegion,
   dnsLabel,
   duration,
@@ -157,7 +158,7 @@ const extraScrapeConfig = strict({
   }
 });
 
-export const metricsSection = strict({
+const metricsSectionSchema = strict({
   retentionTime: duration.describe("How long Prometheus keeps samples."),
   retentionSize: byteSize.describe("Prometheus' size-based retention; keep it below metrics.storageSize."),
   storageSize: quantity.describe("Prometheus' volume, per replica."),
@@ -278,3 +279,7 @@ export const metricsSection = strict({
       "Teams' own Prometheus rule files (paths from the project root, or from a program {name, content}), checked when the config loads and loaded beside the stack's.",
     ),
 }).describe("Prometheus, Alertmanager, exporters and rules.");
+
+/** The schema of the `metrics` section, by name (see Identity). */
+export interface MetricsSectionSchema extends Identity<typeof metricsSectionSchema> {}
+export const metricsSection: MetricsSectionSchema = metricsSectionSchema;

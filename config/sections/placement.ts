@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { PLACED_WORKLOADS, PlacedWorkloadName } from "../components";
-import { dnsLabel, dnsSubdomain, fromCliText, strict } from "../fields";
+import { Identity, dnsLabel, dnsSubdomain, fromCliText, strict } from "../fields";
 
 /** A label key or taint key: `name` or `prefix/name`, as in `node.kubernetes.io/instance-type`. */
 const labelKey = z
@@ -101,7 +101,7 @@ const toleration = strict({
 });
 
 /** Where a workload's pods may run. The stack's own spread of replicas is kept beside it. */
-const placementSpec = strict({
+const placementSpecSchema = strict({
   nodeSelector: z
     .record(labelKey, labelValue)
     .optional()
@@ -128,6 +128,13 @@ const placementSpec = strict({
     .describe("An existing PriorityClass (system-cluster-critical, or one the platform team created)."),
 });
 
+/**
+ * The schema of one workload's placement, by name: declaration files refer to it rather than
+ * spelling its type out once per workload.
+ */
+export interface PlacementSpecSchema extends Identity<typeof placementSpecSchema> {}
+const placementSpec: PlacementSpecSchema = placementSpecSchema;
+
 /** `placement.default` for every workload, `placement.<workload>` over it. */
 const placement = strict({
   default: placementSpec,
@@ -137,6 +144,10 @@ const placement = strict({
   >),
 });
 
-export const placementSection = placement.describe(
+const placementSectionSchema = placement.describe(
   "Where pods run: placement.default for every workload, placement.<workload> over it.",
 );
+
+/** The schema of the `placement` section, by name (see Identity). */
+export interface PlacementSectionSchema extends Identity<typeof placementSectionSchema> {}
+export const placementSection: PlacementSectionSchema = placementSectionSchema;

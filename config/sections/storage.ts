@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { awsRegion, dnsLabel, iamRoleArn, strict } from "../fields";
+import { Identity, awsRegion, dnsLabel, iamRoleArn, strict } from "../fields";
 
 const s3Bucket = z
   .string()
@@ -11,7 +11,7 @@ const s3Backend = strict({
   roleArn: iamRoleArn.describe("The IRSA role that reads and writes it."),
 });
 
-export const storageSection = strict({
+const storageSectionSchema = strict({
   className: dnsLabel.describe("StorageClass of every volume."),
   allowVolumeExpansion: z
     .boolean()
@@ -23,3 +23,7 @@ export const storageSection = strict({
     .optional()
     .describe("Loki's and Tempo's buckets with their IRSA roles; refused on kind."),
 }).describe("Volumes and object storage.");
+
+/** The schema of the `storage` section, by name (see Identity). */
+export interface StorageSectionSchema extends Identity<typeof storageSectionSchema> {}
+export const storageSection: StorageSectionSchema = storageSectionSchema;

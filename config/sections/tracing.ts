@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  Identity,
   duration,
   fromCliText,
   positiveSeconds,
@@ -17,7 +18,7 @@ const probability = fromCliText(
     .max(1, "must be between 0 and 1"),
 );
 
-export const tracingSection = strict({
+const tracingSectionSchema = strict({
   samplingProbability: probability.describe(
     "Share of ordinary traces kept: applied by the apps, or by the collector when tail sampling is on.",
   ),
@@ -68,3 +69,7 @@ export const tracingSection = strict({
     })
     .describe("The collectors' persistent sending queues, which hold spans while Tempo is unreachable."),
 }).describe("The OpenTelemetry Collector and Tempo.");
+
+/** The schema of the `tracing` section, by name (see Identity). */
+export interface TracingSectionSchema extends Identity<typeof tracingSectionSchema> {}
+export const tracingSection: TracingSectionSchema = tracingSectionSchema;

@@ -8,7 +8,7 @@ import { PROJECT_ROOT } from "../../render/renderStack";
 
 /** The SDK version package.json pins: the minimum Pulumi CLI. */
 const SDK_VERSION: string = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8"))
-  .dependencies["@pulumi/pulumi"];
+  .devDependencies["@pulumi/pulumi"];
 
 /** Real utilities the scripts use besides the tools under test. */
 const UTILITIES = ["dirname", "sed", "grep", "sort", "head", "cat"];

@@ -22,7 +22,7 @@ function sourceFiles(dir = PROJECT_ROOT): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      return ["node_modules", ".git"].includes(entry.name) ? [] : sourceFiles(full);
+      return ["node_modules", ".git", "dist"].includes(entry.name) ? [] : sourceFiles(full);
     }
     return SOURCE.test(entry.name) ? [path.relative(PROJECT_ROOT, full)] : [];
   });
