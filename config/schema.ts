@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DEMO_NAMESPACE } from "./demo";
+import { DEMO_NAMESPACE, DEMO_SLOS } from "./demo";
 import { clusterServiceNamespace } from "./scrapeTargets";
 import { strict } from "./fields";
 import { clusterSection } from "./sections/cluster";
@@ -135,6 +135,20 @@ export const stackConfigSchema = strict({
       sloNames.add(slo.name);
     }),
   );
+  if (value.demo.enabled) {
+    const demoSlos = new Set(DEMO_SLOS.map((slo) => slo.name));
+    const taken = `one of the demo's SLO names (${[...demoSlos].join(", ")}) while demo.enabled: the demo adds those SLOs`;
+    value.metrics.slos.forEach((slo, i) => {
+      if (demoSlos.has(slo.name)) issue(["metrics", "slos", i, "name"], `must not be ${taken}`);
+    });
+    value.metrics.openSloFiles.forEach((slos, i) =>
+      (Array.isArray(slos) ? slos : []).forEach((slo) => {
+        if (demoSlos.has(slo.name)) {
+          issue(["metrics", "openSloFiles", i], `must not name ${slo.name}, ${taken}`);
+        }
+      }),
+    );
+  }
   if (value.images.registryCredentials !== undefined) {
     value.images.pullSecrets.forEach((name, i) => {
       if (name === REGISTRY_CREDENTIALS_SECRET) {
