@@ -129,6 +129,7 @@ async function main() {
     firstLook: firstLook({
       grafanaUrl: grafana.url,
       adminUser: grafana.adminUser,
+      profile: config.profile,
       demo: config.demo.enabled,
     }).join("\n"),
     ...(grafana.oauthRedirectUrl === undefined ? {} : { grafanaOAuthRedirectUrl: grafana.oauthRedirectUrl }),
