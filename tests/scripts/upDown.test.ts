@@ -6,11 +6,12 @@
 // are elsewhere: tests/cluster/verify.test.ts (the script on a real API server) and
 // tests/components/verify.test.ts (its checks against the real servers).
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { firstLookAsDocumented } from "../../scripts/docs/figures";
 import { healthyVerifySample } from "../../scripts/docs/verifySample";
 import { verifyExpectations } from "../../scripts/verify/expectations";
 import { Call, StandInMachine } from "../../testkit/cliStandIns";
+import { PROJECT_ROOT } from "../../render/renderStack";
 import { rendered, stackConfig } from "../renderedStacks";
 
 const UP = "bash scripts/up.sh";
@@ -44,7 +45,7 @@ describe("npm run up on a fresh machine, then again, then npm run down", () => {
     machine.verify(verifyOutput, 0);
   });
   afterAll(() => {
-    fs.writeFileSync(path.join(os.tmpdir(), "npm-run-up-transcript.txt"), transcripts.join("\n"));
+    process.stdout.write(`${transcripts.join("\n")}\n`);
     machine.remove();
   });
 
@@ -70,7 +71,8 @@ describe("npm run up on a fresh machine, then again, then npm run down", () => {
     expect(run.stdout).toMatch(/Current stack outputs \(\d+\):\n {4}OUTPUT +VALUE\n/);
     expect(run.stdout).toMatch(/\n {4}grafanaAdminPassword +\[secret\]\n/);
     expect(run.stdout).toContain(verifyOutput);
-    // It ends with the program's first look, one line each.
+    // It ends with the program's first look, one line each, as the README shows it but for the
+    // Explore link's query.
     const lines = run.stdout.trimEnd().split("\n");
     const look = firstLook.split("\n");
     expect(look).toHaveLength(5);
@@ -78,6 +80,8 @@ describe("npm run up on a fresh machine, then again, then npm run down", () => {
       '==> First look (docs/getting-started.md, "First ten minutes")',
       ...look,
     ]);
+    const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+    expect(readme).toContain(`\`\`\`text\n${firstLookAsDocumented(look.join("\n"))}\n\`\`\``);
   });
 
   test("a second run finds the cluster, the login and the stack, and deploys again", () => {
