@@ -8,19 +8,23 @@ import { PROJECT_ROOT, RenderedStack } from "../../render/renderStack";
 import { ruleCounts } from "../../render/ruleCounts";
 import { readStackFile } from "../../render/stackFile";
 import { verifyExpectations } from "../verify/expectations";
+import { LatestRenders, upgradeNotes } from "./upgradeNotes";
 import { ClusterShape, brokenVerifySample, healthyVerifySample, verifyCheckNames } from "./verifySample";
 
-/** The committed stacks the docs describe, rendered. */
+/** The committed stacks the docs describe, rendered, and this program's renders of the newest kept release's. */
 export interface DocStacks {
   readonly kind: RenderedStack;
   readonly prod: RenderedStack;
+  readonly latestRelease: LatestRenders;
 }
 
 /**
  * The clusters the docs' figures are of: kind/cluster.yaml's one node, and the three-node EKS
  * cluster the cluster tests shape (testkit/cluster.ts).
  */
-const CLUSTERS: Readonly<Record<keyof DocStacks, ClusterShape>> = {
+type DocStack = "kind" | "prod";
+
+const CLUSTERS: Readonly<Record<DocStack, ClusterShape>> = {
   kind: { nodes: 1, controlPlanes: 1 },
   prod: { nodes: 3, controlPlanes: 1 },
 };
@@ -36,14 +40,17 @@ export const firstLookAsDocumented = (firstLook: string): string =>
 
 const words = (list: readonly string[]) => list.map((item) => `\`${item}\``).join(", ");
 
-function stackFigures(name: keyof DocStacks, rendered: RenderedStack, config: StackConfig) {
+function stackFigures(name: DocStack, rendered: RenderedStack, config: StackConfig) {
   const expected = verifyExpectations(config, rendered.objects);
   const rules = ruleCounts(rendered.objects);
   const replicas = (o: RenderedStack["objects"][number]) =>
     o.kind === "DaemonSet" ? CLUSTERS[name].nodes : ((o.spec as { replicas?: number }).replicas ?? 1);
-  const workloads = rendered.objects.filter((o) => ["Deployment", "StatefulSet", "DaemonSet"].includes(o.kind));
+  const workloads = rendered.objects.filter((o) =>
+    ["Deployment", "StatefulSet", "DaemonSet"].includes(o.kind),
+  );
   const claims = workloads.reduce(
-    (n, o) => n + replicas(o) * ((o.spec as { volumeClaimTemplates?: unknown[] }).volumeClaimTemplates ?? []).length,
+    (n, o) =>
+      n + replicas(o) * ((o.spec as { volumeClaimTemplates?: unknown[] }).volumeClaimTemplates ?? []).length,
     0,
   );
   const figures: Record<string, string | number> = {
@@ -65,7 +72,9 @@ function stackFigures(name: keyof DocStacks, rendered: RenderedStack, config: St
   };
   const sample = { stack: name, config, objects: rendered.objects, expected, cluster: CLUSTERS[name] };
   return {
-    values: Object.fromEntries(Object.entries(figures).map(([key, value]) => [`${name}.${key}`, String(value)])),
+    values: Object.fromEntries(
+      Object.entries(figures).map(([key, value]) => [`${name}.${key}`, String(value)]),
+    ),
     expected,
     sample,
   };
@@ -73,7 +82,7 @@ function stackFigures(name: keyof DocStacks, rendered: RenderedStack, config: St
 
 /** Every figure and sample, by the name the docs' markers give it. */
 export function docFigures(stacks: DocStacks): Record<string, string> {
-  const config = (stack: keyof DocStacks) => {
+  const config = (stack: DocStack) => {
     const { config: raw, secretKeys } = readStackFile(stack, PROJECT_ROOT);
     return parsePulumiConfig(raw, secretKeys);
   };
@@ -99,5 +108,6 @@ export function docFigures(stacks: DocStacks): Record<string, string> {
     "first-look": ["```text", firstLookAsDocumented(String(stacks.kind.outputs.firstLook)), "```"].join("\n"),
     "verify-healthy": ["```text", healthyVerifySample(kind.sample), "```"].join("\n"),
     "verify-broken": ["```text", brokenVerifySample(kind.sample), "```"].join("\n"),
+    ...upgradeNotes(stacks.latestRelease),
   };
 }

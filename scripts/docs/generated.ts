@@ -12,9 +12,13 @@ import { wiringGraph } from "../../components/wiring/graph";
 import { PROJECT_ROOT, renderStack } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { configReference } from "./configReference";
+import { UPGRADES_DIR, keptReleases, recordRender } from "../../render/upgradeRecords";
 import { DocStacks, docFigures } from "./figures";
 import { fillRegions, regionNames } from "./regions";
 import { wiringDot } from "./wiringDiagram";
+
+/** What the upgrade notes call this program, which no release has shipped yet. */
+export const THIS_RELEASE = "this release";
 
 /** The stack the architecture picture is drawn for: production, with both collector tiers. */
 const DIAGRAM_STACK = "prod";
@@ -53,12 +57,25 @@ function formatted(pages: readonly GeneratedFile[]): GeneratedFile[] {
   }
 }
 
+/** The committed stacks' renders, and this program's of the newest kept release's stack files. */
+async function renderDocStacks(): Promise<DocStacks> {
+  const latest = path.join(UPGRADES_DIR, keptReleases().at(-1) ?? "");
+  return {
+    kind: await renderStack("kind"),
+    prod: await renderStack("prod"),
+    latestRelease: {
+      kind: await recordRender(THIS_RELEASE, () => renderStack("kind", latest)),
+      prod: await recordRender(THIS_RELEASE, () => renderStack("prod", latest)),
+    },
+  };
+}
+
 /** Every page with marked figures, filled with the figures of `stacks` (rendered here when not given). */
 async function pagesWithFigures(stacks?: DocStacks): Promise<GeneratedFile[]> {
   const pages = markdownPages()
     .map((file) => ({ path: file, text: fs.readFileSync(file, "utf8") }))
     .filter((page) => regionNames(page.text).length > 0);
-  const rendered = stacks ?? { kind: await renderStack("kind"), prod: await renderStack("prod") };
+  const rendered = stacks ?? (await renderDocStacks());
   const figures = docFigures(rendered);
   return formatted(
     pages.map((page) => ({

@@ -89,9 +89,7 @@ function healthyFindings(s: SampleStack): Record<string, Finding[]> {
     "Alertmanager cluster": [replicas === 1 ? ALERTMANAGER_ALONE : alertmanagerClusterReady(replicas)],
     Watchdog: [watchdogReached("active")],
     Loki: [lokiReceiving("<n>", expected.logs.namespaces)],
-    "Loki canary": [
-      canaryLinesBack({ written: "<n>", received: "<n>", late: 0, missing: 0, duplicates: 0 }),
-    ],
+    "Loki canary": [canaryLinesBack({ written: "<n>", received: "<n>", late: 0, missing: 0, duplicates: 0 })],
     "collector and Tempo": [collectorExports({ accepted: "<n>", sent: "<n>", failed: 0 }), TEMPO_READY],
     Grafana: [
       ...expected.datasources.map(datasourceHealthy),

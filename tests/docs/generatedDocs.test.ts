@@ -5,16 +5,22 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "../../render/renderStack";
-import { generatedDocs } from "../../scripts/docs/generated";
+import { THIS_RELEASE, generatedDocs } from "../../scripts/docs/generated";
+import { recordRender } from "../../render/upgradeRecords";
 import { verifyCheckNames } from "../../scripts/docs/verifySample";
 import { fillRegions, regionNames } from "../../scripts/docs/regions";
 import { verifyExpectations } from "../../scripts/verify/expectations";
-import { rendered, stackConfig } from "../renderedStacks";
+import { rendered, renderedLatestRelease, stackConfig } from "../renderedStacks";
 
 describe("generated docs", () => {
   let files: Awaited<ReturnType<typeof generatedDocs>>;
   beforeAll(async () => {
-    files = await generatedDocs({ kind: await rendered("kind"), prod: await rendered("prod") });
+    const latest = (stack: "kind" | "prod") => recordRender(THIS_RELEASE, () => renderedLatestRelease(stack));
+    files = await generatedDocs({
+      kind: await rendered("kind"),
+      prod: await rendered("prod"),
+      latestRelease: { kind: await latest("kind"), prod: await latest("prod") },
+    });
   });
 
   it("cover the reference pages and every page with a marked figure", () => {
@@ -52,7 +58,10 @@ test("getting-started's table of checks has a row for each check verify runs, in
   const table = page.slice(page.indexOf("| check "));
   const lines = table.split("\n");
   const rows = lines
-    .slice(2, lines.findIndex((line) => !line.startsWith("|")))
+    .slice(
+      2,
+      lines.findIndex((line) => !line.startsWith("|")),
+    )
     .map((line) => line.split("|")[1].trim());
   return rendered("kind").then(({ objects }) => {
     expect(rows).toEqual(verifyCheckNames(verifyExpectations(stackConfig("kind"), objects)));
