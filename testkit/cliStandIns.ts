@@ -13,7 +13,7 @@ import { RenderedStack } from "../render/renderStack";
 /** Real programs the scripts use besides the CLIs stood in for. */
 const UTILITIES = ["sh", "bash", "dirname", "sed", "grep", "sort", "head", "cat", "node", "npm"];
 const STAND_INS = ["pulumi", "kind", "kubectl", "npm"];
-const MODULES = ["machine", "kubeconfig"];
+const MODULES = ["machine", "kubeconfig", "passphrase"];
 
 /** The SDK version package.json pins: the Pulumi CLI stand-in's version. */
 const SDK_VERSION: string = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8"))

@@ -1,17 +1,16 @@
 // `pulumi` with a local (file) backend, for the calls scripts/up.sh, down.sh and output.sh make,
 // answering as the real CLI does: logins and stacks kept under ~/.pulumi; a passphrase stack's
 // secrets manager opened only with PULUMI_CONFIG_PASSPHRASE(_FILE), checked against the stack
-// file's `encryptionsalt` as pkg/secrets/passphrase does (PBKDF2-SHA256, 1,000,000 rounds, then
-// AES-256-GCM must decrypt "pulumi"); `up` records the program's outputs (the test renders the
+// file's `encryptionsalt` as pkg/secrets/passphrase does (./passphrase.ts); `up` records the program's outputs (the test renders the
 // program under mocks and leaves them in the state); `stack output` prints them in the CLI's
 // shapes (pkg/cmd/pulumi/stack/stack_output.go: a string as it is, anything else as JSON; --json
 // indented by two spaces; the table with its OUTPUT and VALUE columns), secrets as `[secret]`
 // unless --show-secrets. Errors end with exit code 255, as the CLI's do.
-import { createDecipheriv, pbkdf2Sync } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { STATE, fail, home, readJson, record, unmodelled, writeJson } from "./machine";
+import { opensWith } from "./passphrase";
 
 const PROJECT = "observability";
 const args = record("pulumi");
@@ -76,21 +75,12 @@ function passphrase(): string {
   );
 }
 
-/** Opens the stack's secrets manager: the passphrase must decrypt the salt's check value. */
+/** Opens the stack's secrets manager: the passphrase must open the stack file's salt. */
 function unlock(stack: string): void {
   const text = fs.readFileSync(`Pulumi.${stack}.yaml`, "utf8");
   const salt = /^encryptionsalt: (\S+)$/m.exec(text)?.[1];
   const phrase = passphrase();
-  if (salt === undefined) return;
-  const [, saltB64, , nonce, sealed] = salt.split(":");
-  const key = pbkdf2Sync(phrase, Buffer.from(saltB64, "base64"), 1000000, 32, "sha256");
-  const box = Buffer.from(sealed, "base64");
-  const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(nonce, "base64"));
-  decipher.setAuthTag(box.subarray(box.length - 16));
-  try {
-    const plain = Buffer.concat([decipher.update(box.subarray(0, box.length - 16)), decipher.final()]);
-    if (plain.toString() !== "pulumi") throw new Error("wrong check value");
-  } catch {
+  if (salt !== undefined && !opensWith(salt, phrase)) {
     error('constructing secrets manager of type "passphrase": incorrect passphrase');
   }
 }
