@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ClusterChoice } from "./grafana/dashboard/clusterPicker";
 import * as random from "@pulumi/random";
 import { objectMeta } from "./common/metadata";
 import { StackConfig } from "../config";
@@ -60,10 +61,11 @@ export interface GrafanaStackArgs extends PlatformArgs {
   readonly metrics?: Pick<SectionArgs<"metrics">, "slo" | "slos" | "openSloFiles" | "remoteWrite">;
   /**
    * The Prometheus the default datasource queries (Thanos Query, one replica, or Amazon Managed
-   * Prometheus with `sigV4Region`). Dashboards read it.
+   * Prometheus with `sigV4Region`). Dashboards read it; over several clusters (`clusters`, a hub's
+   * Thanos Query), each dashboard picks one.
    * @default none: no Prometheus datasource, and no dashboard, as every dashboard reads it
    */
-  readonly prometheus?: Peer & { readonly sigV4Region?: string };
+  readonly prometheus?: Peer & { readonly sigV4Region?: string; readonly clusters?: ClusterChoice };
   /** The Alertmanager of the Alertmanager datasource. @default none */
   readonly alertmanager?: Peer;
   /**
@@ -175,6 +177,7 @@ export class GrafanaStack extends pulumi.ComponentResource {
       exposure: config.exposure,
       metrics: config.metrics,
       ...(args.spanIngestJob === undefined ? {} : { spanIngestJob: args.spanIngestJob }),
+      ...(args.prometheus?.clusters === undefined ? {} : { clusters: args.prometheus.clusters }),
       wiring: args.wiring ?? GrafanaStack.flows(config, args),
     };
     super("observability:index:GrafanaStack", name, {}, withFormerType("observability:index:Grafana", opts));

@@ -19,7 +19,9 @@ import {
   KUBE_STATE_METRICS,
   MONITOR_SCRAPER,
   NODE_EXPORTER,
+  THANOS_COMPACTOR,
   THANOS_QUERY,
+  THANOS_STORE,
 } from "./metrics/names";
 import { deployMonitorScraper } from "./metrics/monitorScraper";
 import { deployMetricsExposure, metricsPublicUrls } from "./metrics/metricsExposure";
@@ -30,6 +32,7 @@ import {
   kubeletJobs,
   prometheusRemoteWriteUrls,
   prometheusSelfJob,
+  thanosSidecarSelfJob,
 } from "./metrics/prometheusConfig";
 import { ScrapeConfig } from "./common/prometheusTypes";
 import { deployPrometheus } from "./metrics/prometheusWorkload";
@@ -42,6 +45,9 @@ import {
   thanosQueryRuns,
 } from "./metrics/queryEndpoint";
 import { deployThanosQuery } from "./metrics/thanosQueryWorkload";
+import { deployThanosStore } from "./metrics/thanosStoreWorkload";
+import { deployThanosCompactor } from "./metrics/thanosCompactorWorkload";
+import { deployObjectStoreConfig } from "./metrics/objectStorage";
 import { workloadScrapeJob } from "./common/scrapeJobs";
 import { MetricsSettings } from "./metrics/settings";
 import { withFormerType } from "./common/formerType";
@@ -129,6 +135,13 @@ export function metricsScrapeJobs(
     ...appServiceJobs(settings.apps.services),
     ...(annotated.length === 0 ? [] : [annotatedPodsJob([...new Set(annotated)])]),
     ...(thanosQueryRuns(settings.metrics) ? [workloadScrapeJob(THANOS_QUERY, namespace)] : []),
+    ...(settings.metrics.objectStorage === undefined
+      ? []
+      : [
+          thanosSidecarSelfJob(),
+          workloadScrapeJob(THANOS_STORE, namespace),
+          workloadScrapeJob(THANOS_COMPACTOR, namespace),
+        ]),
     ...(settings.metrics.prometheusOperatorMonitors.enabled
       ? [workloadScrapeJob(MONITOR_SCRAPER, namespace)]
       : []),
@@ -231,9 +244,18 @@ export class MetricsStack extends pulumi.ComponentResource {
     super("observability:index:MetricsStack", name, {}, withFormerType("observability:index:Metrics", opts));
     const children = { parent: this };
 
-    deployPrometheus(name, { config: settings, jobs }, children);
+    const storage = settings.metrics.objectStorage;
+    const objectStore =
+      storage === undefined
+        ? undefined
+        : deployObjectStoreConfig(name, settings.namespaces.observability, storage, children);
+    deployPrometheus(name, { config: settings, jobs, objectStore }, children);
     if (thanosQueryRuns(settings.metrics)) {
       deployThanosQuery(name, settings, children);
+    }
+    if (objectStore !== undefined) {
+      deployThanosStore(name, settings, objectStore, children);
+      deployThanosCompactor(name, settings, objectStore, children);
     }
     const alertmanager = deployAlertmanager(name, settings, children);
     deployKubeStateMetrics(name, settings, children);

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DEPLOYED_VOLUMES_OUTPUT, deployedVolumes } from "../config/deployedVolumes";
+import { DEPLOYED_METRICS_HISTORY_OUTPUT, deployedMetricsHistory } from "../config/deployedMetricsHistory";
 import type { LoadedStackConfig } from "../config/load";
 import { DemoStack } from "./demoStack";
 import { firstLook } from "./firstLook";
@@ -138,6 +139,7 @@ export function deployObservabilityStack(
     nodeNamespace: namespaces.node,
     appNamespaces: namespaces.apps,
     [DEPLOYED_VOLUMES_OUTPUT]: deployedVolumes(config),
+    [DEPLOYED_METRICS_HISTORY_OUTPUT]: deployedMetricsHistory(config),
     prometheusUrl: metrics.prometheusUrl,
     alertmanagerUrl: metrics.alertmanagerUrl,
     prometheusAccess: access.prometheus,

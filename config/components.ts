@@ -13,6 +13,8 @@ export const COMPONENTS = [
   "configReloader",
   "thanosSidecar",
   "thanosQuery",
+  "thanosStore",
+  "thanosCompactor",
   "postgresExporter",
   "redisExporter",
 ] as const;

@@ -44,6 +44,8 @@ const images: StackConfigInput["images"] = {
   configReloader: "quay.io/prometheus-operator/prometheus-config-reloader:v0.85.0",
   thanosSidecar: "quay.io/thanos/thanos:v0.42.4",
   thanosQuery: "quay.io/thanos/thanos:v0.42.4",
+  thanosStore: "quay.io/thanos/thanos:v0.42.4",
+  thanosCompactor: "quay.io/thanos/thanos:v0.42.4",
   postgresExporter: "quay.io/prometheuscommunity/postgres-exporter:v0.17.1",
   redisExporter: "docker.io/oliver006/redis_exporter:v1.74.0",
   // Public registries, pulled anonymously: no mirror, no pull Secrets.
@@ -199,6 +201,9 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       // Only with more than one Prometheus replica: kind runs one, and queries it directly.
       thanosSidecar: resources("10m", "32Mi", "100m", "128Mi"),
       thanosQuery: resources("10m", "64Mi", "200m", "256Mi"),
+      // Only with metrics.objectStorage, which kind refuses.
+      thanosStore: resources("50m", "256Mi", "500m", "1Gi"),
+      thanosCompactor: resources("50m", "256Mi", "1", "1Gi"),
       postgresExporter: resources("10m", "32Mi", "100m", "64Mi"),
       redisExporter: resources("10m", "16Mi", "100m", "64Mi"),
       monitorScraper: resources("20m", "64Mi", "200m", "256Mi", EPHEMERAL.scratch),
@@ -303,6 +308,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       configReloader: resources("10m", "32Mi", "100m", "64Mi"),
       thanosSidecar: resources("50m", "80Mi", "500m", "256Mi"),
       thanosQuery: resources("100m", "128Mi", "1", "512Mi"),
+      thanosStore: resources("100m", "512Mi", "1", "2Gi"),
+      thanosCompactor: resources("100m", "512Mi", "1", "2Gi"),
       postgresExporter: resources("20m", "64Mi", "200m", "128Mi"),
       redisExporter: resources("20m", "32Mi", "200m", "64Mi"),
       monitorScraper: resources("50m", "128Mi", "500m", "512Mi", EPHEMERAL.scratch),

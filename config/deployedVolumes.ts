@@ -25,6 +25,13 @@ export function deployedVolumes(config: StackConfig): DeployedVolumes {
       "logs.storageSize": config.logs.storageSize,
       "tracing.storageSize": config.tracing.storageSize,
       "tracing.queue.storageSize": config.tracing.queue.storageSize,
+      ...(config.metrics.objectStorage === undefined
+        ? {}
+        : {
+            "metrics.objectStorage.storeGateway.storageSize":
+              config.metrics.objectStorage.storeGateway.storageSize,
+            "metrics.objectStorage.compactor.storageSize": config.metrics.objectStorage.compactor.storageSize,
+          }),
       // With a database Grafana keeps no volume.
       ...(config.grafana.database === undefined ? { "grafana.storageSize": config.grafana.storageSize } : {}),
     },

@@ -27,6 +27,7 @@ export const SECRET_PATHS: readonly (readonly string[])[] = [
   ["metrics", "extraScrapeConfigs", "*", "basic_auth", "password"],
   ["metrics", "extraScrapeConfigs", "*", "authorization", "credentials"],
   ["exposure", "ingress", "auth", "clientSecret"],
+  ["metrics", "objectStorage", "hub", "tls", "key"],
 ];
 
 /** Whether a concrete key path is one of SECRET_PATHS. */

@@ -5,6 +5,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { projectRootDirectory, runningStackConfig } from "../sdk/pulumiSdk";
 import type { ConfigArgs } from "./componentArgs";
 import { DEPLOYED_VOLUMES_OUTPUT, DeployedVolumes, volumeChangeProblems } from "./deployedVolumes";
+import {
+  DEPLOYED_METRICS_HISTORY_OUTPUT,
+  DeployedMetricsHistory,
+  metricsHistoryProblems,
+} from "./deployedMetricsHistory";
 import { ConfigError, valueAt } from "./errors";
 import { asSecrets, loaded } from "./loaded";
 import { PulumiConfig } from "./pulumiConfig";
@@ -42,24 +47,32 @@ export async function loadConfig(checks: readonly ConfigCheck[]): Promise<Loaded
   const stack = await checkStackConfig(
     loaded(validatePulumiConfig(config, secretKeys, root)),
     checks.map((check) => (valid: StackConfig) => check(valid, root)),
-    await readDeployedVolumes(),
+    await readPreviousDeployment(),
   );
   const own = ownKeys(config, secretKeys);
   return { config: stack, args: asSecrets(own.raw) as ConfigArgs };
 }
 
+/** What the stack's last deployment recorded of itself; none before the first. */
+export interface PreviousDeployment {
+  readonly volumes?: DeployedVolumes;
+  readonly metricsHistory?: DeployedMetricsHistory;
+}
+
 /**
- * The checks of the config phase past the schema: `checks`, volume changes against `previous` (the
- * last deployment's volumes, if any) and the secrets' formats, as one ConfigError.
+ * The checks of the config phase past the schema: `checks`, volume and metrics-history changes
+ * against `previous` (the last deployment's record, if any) and the secrets' formats, as one
+ * ConfigError.
  */
 export async function checkStackConfig(
   config: StackConfig,
   checks: readonly ((config: StackConfig) => readonly string[])[],
-  previous: DeployedVolumes | undefined,
+  previous: PreviousDeployment | undefined,
 ): Promise<StackConfig> {
   const problems = [
     ...checks.flatMap((check) => check(config)),
-    ...volumeChangeProblems(config, previous),
+    ...volumeChangeProblems(config, previous?.volumes),
+    ...metricsHistoryProblems(config, previous?.metricsHistory, previous?.volumes !== undefined),
     ...(await secretFormatProblems(config)),
   ];
   if (problems.length > 0) {
@@ -96,14 +109,20 @@ export function secretFormatProblems(config: StackConfig): Promise<string[]> {
 }
 
 /**
- * The volumes of this stack's last deployment, read from its own outputs through a stack
- * reference (undefined before the first deployment). It is read, and awaited, before any
- * resource is registered.
+ * What this stack's last deployment recorded, read from its own outputs through a stack reference
+ * (nothing before the first deployment). It is read, and awaited, before any resource is registered.
  */
-async function readDeployedVolumes(): Promise<DeployedVolumes | undefined> {
+async function readPreviousDeployment(): Promise<PreviousDeployment> {
   const self = new pulumi.StackReference("previous-deployment", {
     name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
   });
-  const details = await self.getOutputDetails(DEPLOYED_VOLUMES_OUTPUT);
-  return details.value as DeployedVolumes | undefined;
+  const [volumes, metricsHistory] = await Promise.all(
+    [DEPLOYED_VOLUMES_OUTPUT, DEPLOYED_METRICS_HISTORY_OUTPUT].map(
+      async (output) => (await self.getOutputDetails(output)).value as unknown,
+    ),
+  );
+  return {
+    ...(volumes === undefined ? {} : { volumes: volumes as DeployedVolumes }),
+    ...(metricsHistory === undefined ? {} : { metricsHistory: metricsHistory as DeployedMetricsHistory }),
+  };
 }

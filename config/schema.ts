@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DEMO_NAMESPACE, DEMO_SLOS } from "./demo";
 import { clusterServiceNamespace } from "./scrapeTargets";
-import { Identity, strict } from "./fields";
+import { Identity, durationMs, strict } from "./fields";
 import { clusterSection } from "./sections/cluster";
 import { namespacesSection } from "./sections/namespaces";
 import { appsSection } from "./sections/apps";
@@ -16,24 +16,6 @@ import { REGISTRY_CREDENTIALS_SECRET, imagesSection } from "./sections/images";
 import { resourcesSection } from "./sections/resources";
 import { placementSection } from "./sections/placement";
 import { demoSection } from "./sections/demo";
-
-const DURATION_UNIT_MS: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: 1e3,
-  m: 6e4,
-  h: 3.6e6,
-  d: 8.64e7,
-  w: 6.048e8,
-  y: 3.1536e10,
-};
-
-/** Milliseconds of a duration the schema has accepted (`1h30m` → 5,400,000). */
-function durationMs(text: string): number {
-  return [...text.matchAll(/([0-9]+)(ms|s|m|h|d|w|y)/g)].reduce(
-    (sum, [, count, unit]) => sum + Number(count) * DURATION_UNIT_MS[unit],
-    0,
-  );
-}
 
 /** The sections of the stack config: top-level keys, each validated by its own schema. */
 const sections = {
@@ -326,6 +308,56 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
     check: (value, issue) => {
       if (value.profile === "kind" && value.metrics.remoteWrite !== undefined) {
         issue(["metrics", "remoteWrite"], "is only supported on profile eks (SigV4 signing needs IRSA)");
+      }
+    },
+  },
+  {
+    reads: ["profile", "metrics.objectStorage", "metrics.remoteWrite"],
+    check: (value, issue) => {
+      if (value.metrics.objectStorage === undefined) {
+        return;
+      }
+      if (value.profile === "kind") {
+        issue(
+          ["metrics", "objectStorage"],
+          "is only supported on profile eks (the sidecars, store gateway and compactor reach S3 through IRSA); kind keeps metrics on its volume",
+        );
+      }
+      if (value.metrics.remoteWrite !== undefined) {
+        issue(
+          ["metrics", "objectStorage"],
+          "must not be set beside metrics.remoteWrite: Amazon Managed Prometheus keeps the history then, and Grafana queries it instead of Thanos",
+        );
+      }
+    },
+  },
+  {
+    reads: ["metrics.objectStorage", "metrics.retentionTime"],
+    check: (value, issue) => {
+      // Prometheus deletes a block past its retention whether or not its sidecar has uploaded it.
+      const minimum = "6h";
+      if (
+        value.metrics.objectStorage !== undefined &&
+        durationMs(value.metrics.retentionTime) < durationMs(minimum)
+      ) {
+        issue(
+          ["metrics", "retentionTime"],
+          `must be at least ${minimum} with metrics.objectStorage: each 2-hour block stays on the volume until the sidecar has uploaded it and the store gateways have loaded it, and the window is how long an S3 outage may last without losing a block`,
+        );
+      }
+    },
+  },
+  {
+    reads: ["metrics.objectStorage", "storage"],
+    check: (value, issue) => {
+      const bucket = value.metrics.objectStorage?.bucket;
+      for (const backend of ["loki", "tempo"] as const) {
+        if (typeof bucket === "string" && bucket === value.storage.s3?.[backend]?.bucket) {
+          issue(
+            ["metrics", "objectStorage", "bucket"],
+            `must not be storage.s3.${backend}.bucket (${bucket}): the compactor owns every block of its bucket, and ${backend === "loki" ? "Loki's" : "Tempo's"} retention deletes in its own`,
+          );
+        }
       }
     },
   },

@@ -156,17 +156,23 @@ export const POLICIES: readonly StackPolicy[] = [
   },
   {
     name: "data-volumes-protected-in-prod",
-    description: "In production every workload with persistent volumes is protected from deletion.",
+    description:
+      "In production every workload with persistent volumes it keeps is protected from deletion; only a cache's volumes go with their workload.",
     check: (resources) =>
       profileOf(resources) === "kind"
         ? []
         : resources
             .filter((r) => isKubernetesObject(r) && (r.props as unknown as KubeObject).kind === "StatefulSet")
-            .filter(
-              (r) =>
-                ((r.props.spec as { volumeClaimTemplates?: unknown[] }).volumeClaimTemplates ?? []).length >
-                0,
-            )
+            .filter((r) => {
+              const spec = r.props.spec as {
+                volumeClaimTemplates?: unknown[];
+                persistentVolumeClaimRetentionPolicy?: { whenDeleted?: string };
+              };
+              return (
+                (spec.volumeClaimTemplates ?? []).length > 0 &&
+                spec.persistentVolumeClaimRetentionPolicy?.whenDeleted !== "Delete"
+              );
+            })
             .filter((r) => !r.protect)
             .map(
               (r) =>

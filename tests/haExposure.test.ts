@@ -305,7 +305,7 @@ describe("one consistent view of the Prometheus replicas", () => {
     expect(roundRobinDatasourceProblems(objects)).toEqual([]);
   });
 
-  test("prod: Grafana's datasource is Thanos Query, over every replica's sidecar, deduplicating by the label each replica sets", async () => {
+  test("prod: Grafana's datasource is Thanos Query, over every replica's sidecar and the bucket's store gateways, deduplicating by the label each replica sets", async () => {
     const { objects } = await rendered("prod");
     const datasource = prometheusDatasource(objects);
     expect(datasource.url).toBe("http://thanos-query.observability.svc:10902");
@@ -319,9 +319,16 @@ describe("one consistent view of the Prometheus replicas", () => {
     const prometheus = prometheusYml(objects);
     expect(prometheus.global.external_labels[label ?? ""]).toBe("${POD_NAME}");
     expect(prometheus.alerting.alert_relabel_configs).toEqual([{ action: "labeldrop", regex: label }]);
-    expect(renderedQueryEndpoints(objects)).toEqual(
-      prometheusPods(objects).map((p) => `${p.name}.prometheus-peers.observability.svc.cluster.local:10901`),
+    const storeGateways = statefulSetPods(objects).filter(
+      (p) => p.labels["app.kubernetes.io/name"] === "thanos-store",
     );
+    expect(storeGateways).toHaveLength(2);
+    expect(renderedQueryEndpoints(objects)).toEqual([
+      ...prometheusPods(objects).map(
+        (p) => `${p.name}.prometheus-peers.observability.svc.cluster.local:10901`,
+      ),
+      ...storeGateways.map((p) => `${p.name}.thanos-store.observability.svc.cluster.local:10901`),
+    ]);
     const sidecar = (
       objectNamed(objects, "StatefulSet", "prometheus").spec.template.spec.containers as Json[]
     ).find((c) => c.name === "thanos-sidecar");

@@ -161,7 +161,13 @@ describe.each(STACKS)("stack %s with every workload's memory limit edited", (sta
   test("the edit moves each container's limit and its GOMEMLIMIT together", () => {
     const all = containers(objects);
     // kind runs one collector tier (no aggregators) and one Prometheus (no Thanos).
-    const onlyProd: readonly WorkloadName[] = ["otelCollectorAggregator", "thanosQuery", "thanosSidecar"];
+    const onlyProd: readonly WorkloadName[] = [
+      "otelCollectorAggregator",
+      "thanosQuery",
+      "thanosSidecar",
+      "thanosStore",
+      "thanosCompactor",
+    ];
     const running = WORKLOADS.filter((w) => stack === "prod" || !onlyProd.includes(w));
     expect(new Set(all.map((c) => c.workload))).toEqual(new Set(running));
     for (const { container, workload } of all) {

@@ -52,6 +52,9 @@ describe("the outputs a platform team needs next", () => {
     expect((outputs.awsRoleServiceAccounts as Json[]).map((a) => [a.serviceAccount, a.configKey])).toEqual([
       ["observability/loki", "storage.s3.loki.roleArn"],
       ["observability/tempo", "storage.s3.tempo.roleArn"],
+      ["observability/prometheus", "metrics.objectStorage.roleArn"],
+      ["observability/thanos-store", "metrics.objectStorage.roleArn"],
+      ["observability/thanos-compactor", "metrics.objectStorage.roleArn"],
     ]);
     expect(outputs.prometheusAccess).toBe(
       "kubectl --context arn:aws:eks:ap-northeast-2:111111111111:cluster/tiketi-prod -n observability port-forward service/thanos-query 10902, then open http://localhost:10902",

@@ -23,6 +23,11 @@ export type WorkloadController =
       readonly storageSize: string;
       /** Protected and retained on eks (`dataProtection`): the volume holds history, not only state. */
       readonly holdsHistory: boolean;
+      /**
+       * The volume is a cache the pod rebuilds from elsewhere (a bucket): its claims are deleted with
+       * the StatefulSet and with a scale-down, so turning the workload off leaves no volume behind.
+       */
+      readonly cache?: true;
     };
 
 interface ControllerArgs {
@@ -52,6 +57,7 @@ export function deployController(
         template,
         storageClassName: args.settings.storage.className,
         storageSize: controller.storageSize,
+        ...(controller.cache === undefined ? {} : { cache: controller.cache }),
       },
       controller.holdsHistory ? { ...opts, ...dataProtection(args.settings.profile) } : opts,
     );

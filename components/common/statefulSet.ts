@@ -15,12 +15,15 @@ interface VolumeStatefulSetArgs {
   /** Mounted by the pod as volume `data`. */
   readonly storageClassName: string;
   readonly storageSize: string;
+  /** The claims hold a cache: deleted when the StatefulSet is deleted or scaled down. */
+  readonly cache?: true;
 }
 
 /**
  * A StatefulSet whose every replica owns one ReadWriteOnce `data` volume. A rolling update
  * replaces a pod (stop, then start on the same claim), so two pods never wait on one volume.
  * Claims are kept when the StatefulSet is deleted or scaled down: history outlives the workload.
+ * A cache's claims go with it.
  */
 function volumeStatefulSetArgs(args: VolumeStatefulSetArgs): k8s.apps.v1.StatefulSetArgs {
   return {
@@ -30,7 +33,10 @@ function volumeStatefulSetArgs(args: VolumeStatefulSetArgs): k8s.apps.v1.Statefu
       serviceName: args.serviceName,
       podManagementPolicy: "Parallel",
       updateStrategy: { type: "RollingUpdate" },
-      persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+      persistentVolumeClaimRetentionPolicy:
+        args.cache === true
+          ? { whenDeleted: "Delete", whenScaled: "Delete" }
+          : { whenDeleted: "Retain", whenScaled: "Retain" },
       selector: { matchLabels: selectorLabels(args.id) },
       template: args.template,
       volumeClaimTemplates: [

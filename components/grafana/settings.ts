@@ -2,11 +2,17 @@ import type * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { PlatformSettings } from "../common/settings";
 import type { Flow } from "../common/flow";
+import type { ClusterChoice } from "./dashboard/clusterPicker";
 
 /** The services Grafana's datasources query, and how; each absent when it is not there. */
 export interface GrafanaBackends {
   /** One consistent view of the Prometheus replicas: Thanos Query or one replica's Service, or AMP signed with SigV4. */
-  readonly prometheus?: { readonly url: pulumi.Input<string>; readonly sigV4Region?: string };
+  readonly prometheus?: {
+    readonly url: pulumi.Input<string>;
+    readonly sigV4Region?: string;
+    /** It answers for several clusters, told apart by this label. */
+    readonly clusters?: ClusterChoice;
+  };
   readonly alertmanagerUrl?: pulumi.Input<string>;
   readonly lokiUrl?: pulumi.Input<string>;
   /** The Loki tenant the log agent writes as, sent in the datasource's tenant header; none without multi-tenancy. */
@@ -24,6 +30,8 @@ export interface DashboardSettings extends Pick<StackConfig, "cluster" | "apps">
    * without one it counts every collector's.
    */
   readonly spanIngestJob?: string;
+  /** The Prometheus answers for several clusters: dashboards pick one, this cluster first. */
+  readonly clusters?: ClusterChoice;
 }
 
 /** What GrafanaStack reads: its args, validated and defaulted. */
@@ -39,6 +47,8 @@ export interface GrafanaSettings extends PlatformSettings {
   readonly metrics: Pick<StackConfig["metrics"], "slo" | "slos" | "remoteWrite">;
   /** Landing's span rate: see DashboardSettings. */
   readonly spanIngestJob?: string;
+  /** The clusters the dashboards pick from: see DashboardSettings. */
+  readonly clusters?: ClusterChoice;
   /**
    * The flows into and out of this component's workloads, which make their NetworkPolicies; a
    * workload no flow names is refused.

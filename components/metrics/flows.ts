@@ -10,7 +10,9 @@ import {
   MONITOR_SCRAPER,
   NODE_EXPORTER,
   PROMETHEUS,
+  THANOS_COMPACTOR,
   THANOS_QUERY,
+  THANOS_STORE,
 } from "./names";
 import { thanosQueryRuns } from "./queryEndpoint";
 import { datastoreExporters } from "./datastores";
@@ -43,6 +45,10 @@ export function metricsFlows(config: StackConfig, clients: MetricsClients = {}):
   const scrape = flowsFrom(prometheus);
   const thanosQuery = workload(obs, THANOS_QUERY.name);
   const thanos = thanosQueryRuns(config.metrics);
+  const storage = config.metrics.objectStorage;
+  const store = workload(obs, THANOS_STORE.name);
+  const compactor = workload(obs, THANOS_COMPACTOR.name);
+  const bucket = outside("S3 and STS");
   // Where queries land: Thanos Query over several replicas, the one replica otherwise.
   const queried = thanos
     ? { to: thanosQuery, ports: networkPorts(THANOS_QUERY, "http") }
@@ -67,6 +73,31 @@ export function metricsFlows(config: StackConfig, clients: MetricsClients = {}):
           },
         ]
       : []),
+    ...(storage === undefined
+      ? []
+      : [
+          scrape(store, networkPorts(THANOS_STORE, "http"), "the store gateways' metrics"),
+          scrape(compactor, networkPorts(THANOS_COMPACTOR, "http"), "the compactor's metrics"),
+          {
+            from: thanosQuery,
+            to: store,
+            ports: networkPorts(THANOS_STORE, "grpc"),
+            why: "the bucket's history, through the store gateways",
+          },
+          { from: prometheus, to: bucket, ports: tcp(443), why: "blocks, uploaded by the Thanos sidecar" },
+          { from: store, to: bucket, ports: tcp(443), why: "the blocks it serves" },
+          { from: compactor, to: bucket, ports: tcp(443), why: "compaction, downsampling and retention" },
+          ...((storage.hub?.stores.length ?? 0) === 0
+            ? []
+            : [
+                {
+                  from: thanosQuery,
+                  to: outside("other clusters' stores"),
+                  ports: tcp(...(storage.hub?.stores ?? []).map((s) => portOfAddress(s.address))),
+                  why: "other clusters' recent samples, over TLS",
+                },
+              ]),
+        ]),
     ...(config.metrics.prometheusOperatorMonitors.enabled
       ? [
           scrape(monitorScraper, networkPorts(MONITOR_SCRAPER, "http"), "the monitor scraper's metrics"),

@@ -18,6 +18,23 @@ export const THANOS_QUERY = workloadSpec("thanos-query", {
   http: { port: 10902, scrape: true },
   grpc: { port: 10901, containerOnly: true },
 });
+/** The store gateways: the bucket's blocks over the StoreAPI, for Thanos Query (metrics.objectStorage). */
+export const THANOS_STORE = workloadSpec("thanos-store", {
+  http: { port: 10902, scrape: true },
+  grpc: { port: 10901, containerOnly: true },
+});
+/** The one compactor of this cluster's blocks in the bucket (metrics.objectStorage). */
+export const THANOS_COMPACTOR = workloadSpec("thanos-compactor", { http: { port: 10902, scrape: true } });
+/** The scrape job of each replica's own sidecar, whose shipper reports the uploads. */
+export const THANOS_SIDECAR_JOB = "thanos-sidecar";
+/** Where the Thanos processes read the bucket's client config and keep their working data. */
+export const THANOS_PATHS = {
+  objstoreDir: "/etc/thanos/objstore",
+  objstoreFile: "/etc/thanos/objstore/objstore.yaml",
+  /** The hub's TLS material for other clusters' stores. */
+  tlsDir: "/etc/thanos/tls",
+  data: "/var/thanos",
+} as const;
 /** The environment variable holding the pod's name, which `__replica__` expands. */
 export const POD_NAME_ENV = "POD_NAME";
 export const ALERTMANAGER = workloadSpec("alertmanager", {

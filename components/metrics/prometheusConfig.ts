@@ -4,6 +4,7 @@ import {
   ALERTMANAGER_PEERS_SERVICE,
   POD_NAME_ENV,
   PROMETHEUS,
+  THANOS_SIDECAR_JOB,
   PROMETHEUS_PATHS,
   PROMETHEUS_PEERS_SERVICE,
   COREDNS_METRICS_PORT,
@@ -166,6 +167,22 @@ export function prometheusSelfJob(): ScrapeConfig {
     job_name: PROMETHEUS.name,
     static_configs: [
       { targets: [`localhost:${PROMETHEUS.ports.http.port}`], labels: { [TIER_LABEL]: "observability" } },
+    ],
+  };
+}
+
+/**
+ * Each replica's own Thanos sidecar, over the pod's loopback (metrics.objectStorage): its shipper
+ * reports what it uploaded and what failed.
+ */
+export function thanosSidecarSelfJob(): ScrapeConfig {
+  return {
+    job_name: THANOS_SIDECAR_JOB,
+    static_configs: [
+      {
+        targets: [`localhost:${PROMETHEUS.ports["sidecar-http"].port}`],
+        labels: { [TIER_LABEL]: "observability" },
+      },
     ],
   };
 }

@@ -10,6 +10,7 @@ import { POD_NAME_ENV, PROMETHEUS, PROMETHEUS_PATHS, PROMETHEUS_PEERS_SERVICE } 
 import { prometheusConfig } from "./prometheusConfig";
 import { replicaLabel, thanosQueryRuns } from "./queryEndpoint";
 import { thanosSidecarContainer } from "./thanosSidecar";
+import { ObjectStoreMount } from "./objectStorage";
 import { ScrapeConfig } from "../common/prometheusTypes";
 import { ruleFiles } from "./ruleFiles";
 import { MetricsSettings } from "./settings";
@@ -17,7 +18,15 @@ import { MetricsSettings } from "./settings";
 interface PrometheusWorkloadArgs {
   readonly config: MetricsSettings;
   readonly jobs: readonly ScrapeConfig[];
+  /** The bucket the sidecars upload the replicas' blocks to (metrics.objectStorage). */
+  readonly objectStore?: ObjectStoreMount;
 }
+
+/**
+ * Thanos uploads only blocks Prometheus will not compact again: with equal block durations every
+ * block stays a 2-hour block, and the compactor does the rest in the bucket.
+ */
+const UPLOADED_BLOCK_DURATION = "2h";
 
 /** The rendered prometheus.yml and rule files, by ConfigMap key. */
 export function prometheusFiles(config: MetricsSettings, jobs: readonly ScrapeConfig[]) {
@@ -39,7 +48,7 @@ export function deployPrometheus(
   args: PrometheusWorkloadArgs,
   opts: pulumi.CustomResourceOptions,
 ) {
-  const { config } = args;
+  const { config, objectStore } = args;
   const namespace = config.namespaces.observability;
   const id = { name: PROMETHEUS.name, component: "metrics", image: config.images.prometheus };
   const files = prometheusFiles(config, args.jobs);
@@ -60,7 +69,7 @@ export function deployPrometheus(
       placement: "prometheus",
       serviceAccount: {
         // IRSA: with remote write to Amazon Managed Prometheus, the pods sign as this role.
-        roleArn: remoteWrite?.roleArn,
+        roleArn: remoteWrite?.roleArn ?? config.metrics.objectStorage?.roleArn,
         // Read-only discovery of what Prometheus scrapes, plus kubelet metrics; no secrets, no proxy.
         clusterRules: [
           { apiGroups: [""], resources: ["nodes", "services", "pods"], verbs: ["get", "list", "watch"] },
@@ -76,6 +85,9 @@ export function deployPrometheus(
       secrets: hasCredentials
         ? [{ name: "prometheus-scrape-credentials", volume: "scrape-credentials", stringData: credentials }]
         : [],
+      ...(objectStore === undefined
+        ? {}
+        : { mountedConfig: [objectStore.mountedConfig], rolledBy: { objstore: objectStore.config } }),
       container: {
         name: "prometheus",
         args: [
@@ -83,6 +95,12 @@ export function deployPrometheus(
           `--storage.tsdb.path=${PROMETHEUS_PATHS.data}`,
           `--storage.tsdb.retention.time=${config.metrics.retentionTime}`,
           `--storage.tsdb.retention.size=${config.metrics.retentionSize}`,
+          ...(objectStore === undefined
+            ? []
+            : [
+                `--storage.tsdb.min-block-duration=${UPLOADED_BLOCK_DURATION}`,
+                `--storage.tsdb.max-block-duration=${UPLOADED_BLOCK_DURATION}`,
+              ]),
           "--web.enable-lifecycle",
           "--web.enable-remote-write-receiver",
           "--enable-feature=exemplar-storage",
@@ -125,7 +143,7 @@ export function deployPrometheus(
           { volume: "config", mountPath: PROMETHEUS_PATHS.configDir },
           { volume: "rules", mountPath: PROMETHEUS_PATHS.rulesDir },
         ]),
-        ...(thanosQueryRuns(config.metrics) ? [thanosSidecarContainer(config)] : []),
+        ...(thanosQueryRuns(config.metrics) ? [thanosSidecarContainer(config, objectStore)] : []),
       ],
       pod: {
         ...(replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {}),

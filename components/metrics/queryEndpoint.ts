@@ -1,8 +1,9 @@
 import { StackConfig } from "../../config";
 import { clusterUrl } from "../common/serviceUrl";
+import { CLUSTER_LABEL } from "./objectStorage";
 import { PROMETHEUS, REPLICA_LABEL, THANOS_QUERY, THANOS_REPLICA_LABEL } from "./names";
 
-type ReplicaSettings = Pick<StackConfig["metrics"], "replicas" | "remoteWrite">;
+type ReplicaSettings = Pick<StackConfig["metrics"], "replicas" | "remoteWrite" | "objectStorage">;
 
 /**
  * Where dashboards read metrics: one consistent view of the replicas that keeps answering while
@@ -13,6 +14,8 @@ export interface PrometheusQueryEndpoint {
   readonly url: string;
   /** Requests are signed with AWS SigV4 for this region (Amazon Managed Prometheus). */
   readonly sigV4Region?: string;
+  /** It answers for several clusters (a hub), told apart by `label`; `current` is this one. */
+  readonly clusters?: { readonly label: string; readonly current: string };
 }
 
 const REMOTE_WRITE_PATH = "/api/v1/remote_write";
@@ -26,10 +29,10 @@ export function ampQueryUrl(remoteWriteUrl: string): string {
 
 /**
  * Whether Thanos Query reads the replicas: with more than one, unless they remote-write to Amazon
- * Managed Prometheus, which deduplicates them itself.
+ * Managed Prometheus, which deduplicates them itself; and always with the bucket's history to read.
  */
 export function thanosQueryRuns(metrics: ReplicaSettings): boolean {
-  return metrics.remoteWrite === undefined && metrics.replicas > 1;
+  return metrics.remoteWrite === undefined && (metrics.replicas > 1 || metrics.objectStorage !== undefined);
 }
 
 /**
@@ -60,13 +63,16 @@ export function queryServiceUrl(config: Pick<StackConfig, "metrics" | "namespace
 
 /**
  * With remote write: the AMP workspace, which deduplicates the replicas by `cluster` and
- * `__replica__`. Without: the in-cluster query Service.
+ * `__replica__`. Without: the in-cluster query Service, over every cluster's history on a hub.
  */
 export function prometheusQueryEndpoint(
-  config: Pick<StackConfig, "metrics" | "namespaces">,
+  config: Pick<StackConfig, "metrics" | "namespaces" | "cluster">,
 ): PrometheusQueryEndpoint {
   const remoteWrite = config.metrics.remoteWrite;
-  return remoteWrite === undefined
+  if (remoteWrite !== undefined) {
+    return { url: ampQueryUrl(remoteWrite.url), sigV4Region: remoteWrite.region };
+  }
+  return config.metrics.objectStorage?.hub === undefined
     ? { url: queryServiceUrl(config) }
-    : { url: ampQueryUrl(remoteWrite.url), sigV4Region: remoteWrite.region };
+    : { url: queryServiceUrl(config), clusters: { label: CLUSTER_LABEL, current: config.cluster.name } };
 }

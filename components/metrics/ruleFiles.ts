@@ -2,6 +2,7 @@ import { httpRecordingRules, selfMonitoringRules, serviceAlertRules } from "./al
 import { ruleQueryProblems } from "../../config/ruleFiles";
 import { externalUrls } from "./externalUrls";
 import { monitorRules } from "./monitorRules";
+import { thanosRules } from "./thanosRules";
 import { platformRuleGroups } from "./platformRules";
 import { RuleFile } from "../common/prometheusTypes";
 import { DeployedRuleFile, ruleFileClashes } from "../common/ruleClashes";
@@ -30,6 +31,9 @@ function ownRuleFiles(config: RuleSettings): Record<string, RuleFile> {
     ...(config.metrics.prometheusOperatorMonitors.enabled
       ? { "monitors.yaml": { groups: [monitorRules(runbookBaseUrl)] } }
       : {}),
+    ...(config.metrics.objectStorage === undefined
+      ? {}
+      : { "thanos.yaml": { groups: [thanosRules(runbookBaseUrl)] } }),
   };
 }
 

@@ -1,20 +1,22 @@
+import type * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { GRAFANA } from "../grafana/names";
 import { LOKI } from "../logs/names";
-import { PROMETHEUS } from "../metrics/names";
+import { PROMETHEUS, THANOS_COMPACTOR, THANOS_STORE } from "../metrics/names";
 import { TEMPO } from "../tracing/names";
 
 /** A ServiceAccount the stack annotates with an IAM role (IRSA), and the key that names the role. */
 interface AwsRoleServiceAccount {
   /** `<namespace>/<name>`, the trust policy's subject `system:serviceaccount:<namespace>:<name>`. */
   readonly serviceAccount: string;
-  readonly roleArn: string;
+  readonly roleArn: pulumi.Input<string>;
   readonly configKey: string;
 }
 
 /**
  * Who needs an IAM role on eks, for the stack outputs: Loki and Tempo for their S3 buckets,
- * Prometheus to remote-write to Amazon Managed Prometheus and Grafana to query it. The workload
+ * Prometheus to remote-write to Amazon Managed Prometheus and Grafana to query it, or Prometheus
+ * (its Thanos sidecar), the store gateways and the compactor for the metrics bucket. The workload
  * builders annotate these ServiceAccounts; a test holds this list equal to the render's.
  */
 export function awsRoleServiceAccounts(
@@ -23,7 +25,7 @@ export function awsRoleServiceAccounts(
   const account = (name: string) => `${config.namespaces.observability}/${name}`;
   const loki = config.storage.s3?.loki;
   const tempo = config.storage.s3?.tempo;
-  const { remoteWrite } = config.metrics;
+  const { remoteWrite, objectStorage } = config.metrics;
   return [
     ...(loki === undefined
       ? []
@@ -53,5 +55,12 @@ export function awsRoleServiceAccounts(
             configKey: "metrics.remoteWrite.queryRoleArn",
           },
         ]),
+    ...(objectStorage === undefined
+      ? []
+      : [PROMETHEUS, THANOS_STORE, THANOS_COMPACTOR].map((spec) => ({
+          serviceAccount: account(spec.name),
+          roleArn: objectStorage.roleArn,
+          configKey: "metrics.objectStorage.roleArn",
+        }))),
   ];
 }

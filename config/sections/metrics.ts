@@ -2,6 +2,7 @@ import { z } from "zod";
 import { extraRuleFile } from "../ruleFiles";
 import { complianceWindow, slosField } from "./slos";
 import { openSloFile } from "../openSlo";
+import { metricsObjectStorage } from "./metricsObjectStorage";
 import {
   Identity,
   awsRegion,
@@ -14,6 +15,7 @@ import {
   labelName,
   nonEmpty,
   objective,
+  pemCertificate,
   port,
   positiveSeconds,
   quantity,
@@ -135,9 +137,7 @@ const extraScrapeConfig = strict({
     .optional()
     .describe("A bearer credential mounted as a file."),
   tls_config: strict({
-    ca: z
-      .string()
-      .startsWith("-----BEGIN CERTIFICATE-----", "must be a PEM certificate")
+    ca: pemCertificate
       .optional()
       .describe("The CA certificate (PEM) that signed the targets' serving certificates."),
     server_name: nonEmpty.optional().describe("The name the targets' certificates are checked against."),
@@ -159,7 +159,9 @@ const extraScrapeConfig = strict({
 });
 
 const metricsSectionSchema = strict({
-  retentionTime: duration.describe("How long Prometheus keeps samples."),
+  retentionTime: duration.describe(
+    "How long Prometheus keeps samples on its volume; with metrics.objectStorage, the window before the bucket answers alone.",
+  ),
   retentionSize: byteSize.describe("Prometheus' size-based retention; keep it below metrics.storageSize."),
   storageSize: quantity.describe("Prometheus' volume, per replica."),
   scrapeInterval: duration.describe(
@@ -185,6 +187,7 @@ const metricsSectionSchema = strict({
   })
     .optional()
     .describe("Amazon Managed Prometheus via SigV4 and IRSA; eks only."),
+  objectStorage: metricsObjectStorage.optional(),
   exporters: strict({
     postgres: z.array(postgresTarget).describe("PostgreSQL databases, one postgres-exporter each."),
     redis: z.array(redisTarget).describe("Redis instances, one redis-exporter each."),

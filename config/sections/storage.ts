@@ -1,9 +1,5 @@
 import { z } from "zod";
-import { Identity, awsRegion, dnsLabel, iamRoleArn, strict } from "../fields";
-
-const s3Bucket = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name (3-63 lowercase characters)");
+import { Identity, awsRegion, dnsLabel, iamRoleArn, s3Bucket, strict } from "../fields";
 
 const s3Backend = strict({
   bucket: s3Bucket.describe("The bucket."),

@@ -276,7 +276,7 @@ function irsaFindings(plan: PreflightPlan, facts: ClusterFacts): Finding[] {
     .filter((role) => role.subjects.length === 0)
     .map((role) =>
       warning(
-        `role ${role.roleArn} (${role.uses.map((u) => u.configKey).join(", ")}) is on no ServiceAccount of the render`,
+        `role ${role.roleArn} (${[...new Set(role.uses.map((u) => u.configKey))].join(", ")}) is on no ServiceAccount of the render`,
         "check the key names the role the workload should use",
       ),
     );

@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { eksCluster } from "../cli/eksCluster";
 import { IrsaServiceAccount, trustSubject } from "./irsa";
@@ -46,6 +47,12 @@ interface IamRole {
 const LOKI_S3_OBJECT_ACTIONS = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"];
 // Tempo's documented minimum ("Amazon S3 permissions"): Loki's plus the object tagging it uses.
 const TEMPO_S3_OBJECT_ACTIONS = [...LOKI_S3_OBJECT_ACTIONS, "s3:GetObjectTagging", "s3:PutObjectTagging"];
+
+// Thanos on the metrics bucket (its object storage docs' S3 policy): the sidecars upload blocks, the
+// store gateways read them, the compactor also writes compacted blocks and deletes their sources.
+const THANOS_READ_ACTIONS = ["s3:GetObject"];
+const THANOS_UPLOAD_ACTIONS = ["s3:GetObject", "s3:PutObject"];
+const THANOS_COMPACT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"];
 
 // What Grafana needs to query Amazon Managed Prometheus through SigV4.
 const AMP_QUERY_ACTIONS = ["aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels", "aps:GetMetricMetadata"];
@@ -99,6 +106,25 @@ function ampUse(
   };
 }
 
+/** A value of a stack file: the preflight reads stack files, which hold no program's Outputs. */
+function stackFileText(value: string | pulumi.Output<string>, key: string): string {
+  if (typeof value !== "string") {
+    throw new Error(`${key} is a Pulumi Output: the preflight reads stack files, whose values are text`);
+  }
+  return value;
+}
+
+/** The metrics bucket and role as the stack file names them. */
+function metricsBucket(config: StackConfig) {
+  const storage = config.metrics.objectStorage;
+  return storage === undefined
+    ? undefined
+    : {
+        bucket: stackFileText(storage.bucket, "metrics.objectStorage.bucket"),
+        roleArn: stackFileText(storage.roleArn, "metrics.objectStorage.roleArn"),
+      };
+}
+
 /** Every workload that assumes an IAM role, one entry each: adding a role is adding an entry. */
 const ROLE_USES: readonly ((config: StackConfig) => RoleUse | undefined)[] = [
   (config) => {
@@ -113,6 +139,18 @@ const ROLE_USES: readonly ((config: StackConfig) => RoleUse | undefined)[] = [
       ? undefined
       : s3Use("Tempo", "storage.s3.tempo.roleArn", tempo, TEMPO_S3_OBJECT_ACTIONS);
   },
+  ...(
+    [
+      ["ThanosSidecar", THANOS_UPLOAD_ACTIONS],
+      ["ThanosStore", THANOS_READ_ACTIONS],
+      ["ThanosCompactor", THANOS_COMPACT_ACTIONS],
+    ] as const
+  ).map(([purpose, actions]) => (config: StackConfig) => {
+    const bucket = metricsBucket(config);
+    return bucket === undefined
+      ? undefined
+      : s3Use(purpose, "metrics.objectStorage.roleArn", bucket, actions);
+  }),
   (config) => {
     const remoteWrite = config.metrics.remoteWrite;
     return remoteWrite === undefined
@@ -202,7 +240,7 @@ export function iamRoles(
 /** The roles as text to paste: one block per role, each policy as JSON. */
 export function formatIamRoles(roles: readonly IamRole[], config: StackConfig): string {
   if (roles.length === 0) {
-    return "# no IAM role: the stack config names none (storage.s3.*.roleArn, metrics.remoteWrite.roleArn)\n";
+    return "# no IAM role: the stack config names none (storage.s3.*.roleArn, metrics.remoteWrite.roleArn, metrics.objectStorage.roleArn)\n";
   }
   const blocks = roles.map((role) => {
     const name = role.roleArn.split("/").pop() ?? "";

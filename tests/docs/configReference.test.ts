@@ -18,7 +18,8 @@ describe("configuration reference", () => {
       type: "string",
       allowed: "a duration such as 30s, 5m, 24h or 7d",
       defaults: { kind: "`7d`", eks: "`15d`" },
-      description: "How long Prometheus keeps samples.",
+      description:
+        "How long Prometheus keeps samples on its volume; with metrics.objectStorage, the window before the bucket answers alone.",
     });
     expect(row("metrics.replicas")).toMatchObject({ type: "number", allowed: "whole, 1–3" });
     expect(row("logs.collectionMode").allowed).toBe("`node`, `api`");

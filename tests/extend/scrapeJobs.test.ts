@@ -23,7 +23,11 @@ const scrapeStackFile = () => readStackFile(EXTENDED_STACK, EXTEND_DIR);
 /** Pulumi.prod.yaml with the scrape stack's metrics block: the same team jobs on the eks profile. */
 function renderProdWithScrapeJobs(): Promise<RenderedStack> {
   const prod = readStackFile("prod", PROJECT_ROOT);
-  const metrics = scrapeStackFile().config["observability:metrics"];
+  // The scrape stack's metrics keys over prod's, which keep its metrics bucket.
+  const metrics = JSON.stringify({
+    ...(JSON.parse(prod.config["observability:metrics"]) as object),
+    ...(JSON.parse(scrapeStackFile().config["observability:metrics"]) as object),
+  });
   return renderWithConfig("prod-scrape", { ...prod.config, "observability:metrics": metrics }, [
     ...prod.secretKeys,
     "observability:metrics",

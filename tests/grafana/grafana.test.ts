@@ -15,6 +15,7 @@ import { StackName } from "../../testkit/stacks";
 import { Server, freePort, startServer } from "../../testkit/processes";
 import { configMapData, objectNamed } from "../../testkit/rendered";
 import { dashboardExprs, dashboards } from "../support/dashboards";
+import { renderHub } from "../support/hubProd";
 import { tools } from "../../testkit/tools";
 import { Json } from "../../testkit/json";
 
@@ -26,6 +27,12 @@ const datasources = (objects: readonly KubeObject[]): Json[] =>
     ) as Json
   ).datasources;
 
+// The hub's TLS material only reaches its Thanos Query: PEM-shaped text will do for the dashboards.
+const PEM_SHAPED_TLS = {
+  ca: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+  certificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+  key: "-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n",
+};
 const promExprs = (objects: readonly KubeObject[]): string[] => dashboardExprs(objects, "prometheus");
 
 describe("dashboards", () => {
@@ -191,6 +198,48 @@ describe("every PromQL expression of every dashboard parses in a real Prometheus
         failures.push(`${expr}: ${body.errorType as string} ${body.error as string}`);
     }
     expect(failures).toEqual([]);
+  });
+
+  test("the hub: every selector of every Prometheus query and variable keeps the picked cluster, as Prometheus parses it", async () => {
+    const { objects } = await renderHub(PEM_SHAPED_TLS);
+    const boards = dashboards(objects);
+    const variableSelectors = boards
+      .flatMap((b) => b.templating.list as Json[])
+      .filter((v) => v.name !== "cluster")
+      .map(
+        (v) => /^(?:label_values|query_result)\((.+?)(?:, [a-z_]+)?\)$/s.exec(v.query.query as string)?.[1],
+      );
+    const exprs = [...new Set([...promExprs(objects), ...variableSelectors])];
+    expect(variableSelectors).not.toContain(undefined);
+    const substituted = (expr: string) =>
+      expr
+        .replaceAll("$__rate_interval", "5m")
+        .replaceAll("$__auto", "1m")
+        .replaceAll("$service", "ticket-service");
+    const unpicked: string[] = [];
+    const selectors = (node: Json): Json[] =>
+      node === null || typeof node !== "object"
+        ? []
+        : [
+            ...(["vectorSelector", "matrixSelector"].includes(node.type as string) ? [node] : []),
+            ...Object.values(node).flatMap((child) => selectors(child as Json)),
+          ];
+    for (const expr of exprs as string[]) {
+      const response = await fetch(
+        `${base}/api/v1/parse_query?query=${encodeURIComponent(substituted(expr))}`,
+      );
+      const body = (await response.json()) as Json;
+      expect(`${expr}: ${body.status as string}`).toBe(`${expr}: success`);
+      for (const selector of selectors(body.data as Json)) {
+        const matchers = (selector.matchers as Json[]).map(
+          (m) => `${m.name as string}${m.type as string}${m.value as string}`,
+        );
+        if (!matchers.includes("cluster=$cluster"))
+          unpicked.push(`${expr}: ${JSON.stringify(selector.name)}`);
+      }
+    }
+    expect(exprs.length).toBeGreaterThan(40);
+    expect(unpicked).toEqual([]);
   });
 });
 

@@ -440,24 +440,27 @@ describe("per-service HTTP signals", () => {
   });
 });
 
-test("every alert has a runbook section at the anchor its runbook_url names", async () => {
-  const runbooks = fs.readFileSync(path.join(PROJECT_ROOT, "docs/runbooks.md"), "utf8");
-  const anchors = new Set([...runbooks.matchAll(/^## (\w+)$/gm)].map((m) => m[1].toLowerCase()));
-  const rules = configMapData((await rendered("kind")).objects, "prometheus-rules");
-  const alerts = Object.values(rules)
-    .flatMap((content) => (yaml.load(content) as Json).groups)
-    .flatMap((g: Json) => g.rules)
-    .filter((r: Json) => r.alert !== undefined);
-  expect(alerts.length).toBeGreaterThan(20);
-  for (const rule of alerts) {
-    expect(rule.annotations.runbook_url).toBe(
-      `https://runbooks.example.com/observability#${rule.alert.toLowerCase()}`,
-    );
-    expect(anchors).toContain(rule.alert.toLowerCase());
-    expect(rule.annotations.summary).not.toBe("");
-    expect(rule.annotations.description).not.toBe("");
-  }
-});
+test.each(["kind", "prod"] as const)(
+  "%s: every alert has a runbook section at the anchor its runbook_url names",
+  async (stack) => {
+    const runbooks = fs.readFileSync(path.join(PROJECT_ROOT, "docs/runbooks.md"), "utf8");
+    const anchors = new Set([...runbooks.matchAll(/^## (\w+)$/gm)].map((m) => m[1].toLowerCase()));
+    const rules = configMapData((await rendered(stack)).objects, "prometheus-rules");
+    const alerts = Object.values(rules)
+      .flatMap((content) => (yaml.load(content) as Json).groups)
+      .flatMap((g: Json) => g.rules)
+      .filter((r: Json) => r.alert !== undefined);
+    expect(alerts.length).toBeGreaterThan(20);
+    for (const rule of alerts) {
+      expect(rule.annotations.runbook_url).toBe(
+        `https://runbooks.example.com/observability#${rule.alert.toLowerCase()}`,
+      );
+      expect(anchors).toContain(rule.alert.toLowerCase());
+      expect(rule.annotations.summary).not.toBe("");
+      expect(rule.annotations.description).not.toBe("");
+    }
+  },
+);
 
 describe("datastore exporters", () => {
   const exporters = {

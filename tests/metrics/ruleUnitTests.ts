@@ -6,6 +6,7 @@ import { AlertRule, RecordingRule, RuleFile } from "../../components/common/prom
 import { AlertCase } from "./alertCase";
 import { MIXIN_ALERT_CASES } from "./mixinScenarioCases";
 import { PLATFORM_ALERT_CASES, healthyCluster } from "./platformRuleCases";
+import { THANOS_ALERT_CASES, healthyThanos } from "./thanosRuleCases";
 
 const app = 'service="ticket-service"';
 
@@ -420,6 +421,7 @@ export const ALERT_CASES: readonly AlertCase[] = [
   { alert: "Watchdog", series: {}, evalTime: "1m", fires: { severity: "none" } },
   ...PLATFORM_ALERT_CASES,
   ...MIXIN_ALERT_CASES,
+  ...THANOS_ALERT_CASES,
 ];
 
 const minutes = (evalTime: string) => Number(/^(\d+)m$/.exec(evalTime)?.[1] ?? 0);
@@ -495,6 +497,7 @@ export function healthyClusterTestFile(
   const alerts = rulesIn(files).flatMap((r) => ("alert" in r ? [r.alert] : []));
   const series = {
     ...healthyCluster(shape, HEALTHY_MINUTES),
+    ...(shape === "prod" ? healthyThanos(HEALTHY_MINUTES) : {}),
     ...(demo ? demoBusiness(HEALTHY_MINUTES) : {}),
   };
   return {

@@ -63,6 +63,11 @@ const prodPlan: PreflightPlan = {
       name: "tempo",
       roleArn: "arn:aws:iam::111111111111:role/tiketi-prod-tempo",
     },
+    ...["prometheus", "thanos-store", "thanos-compactor"].map((name) => ({
+      namespace: "observability",
+      name,
+      roleArn: "arn:aws:iam::111111111111:role/tiketi-prod-thanos",
+    })),
   ],
 };
 
@@ -173,7 +178,10 @@ describe("preflight findings on recorded clusters", () => {
     expect(lines(findings, "warning")).toEqual([
       "the cluster's service-account issuer could not be read (/.well-known/openid-configuration)",
     ]);
-    const unused = preflightFindings({ ...prodPlan, accounts: prodPlan.accounts.slice(0, 1) }, complete);
+    const unused = preflightFindings(
+      { ...prodPlan, accounts: prodPlan.accounts.filter((a) => a.name !== "tempo") },
+      complete,
+    );
     expect(lines(unused, "warning")).toEqual([
       "role arn:aws:iam::111111111111:role/tiketi-prod-tempo (storage.s3.tempo.roleArn) is on no ServiceAccount of the render",
     ]);

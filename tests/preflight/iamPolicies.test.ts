@@ -11,15 +11,20 @@ const ISSUER = "https://oidc.eks.ap-northeast-2.amazonaws.com/id/EXAMPLED539D463
 const PROVIDER = "oidc.eks.ap-northeast-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
 const LOKI_ROLE = "arn:aws:iam::111111111111:role/tiketi-prod-loki";
 const TEMPO_ROLE = "arn:aws:iam::111111111111:role/tiketi-prod-tempo";
+const THANOS_ROLE = "arn:aws:iam::111111111111:role/tiketi-prod-thanos";
 const AMP_ROLE = "arn:aws:iam::111111111111:role/tiketi-prod-prometheus";
 const GRAFANA_ROLE = "arn:aws:iam::111111111111:role/tiketi-prod-grafana";
 const AMP_URL =
   "https://aps-workspaces.ap-northeast-2.amazonaws.com/workspaces/ws-0a1b2c3d-4e5f-6789-abcd-ef0123456789/api/v1/remote_write";
 
-/** The prod stack file with AMP remote write set, as `pulumi config set --path` would store it. */
+/**
+ * The prod stack file with AMP remote write set in place of the metrics bucket (the two exclude each
+ * other), as `pulumi config set --path` would store it.
+ */
 function prodWithRemoteWrite() {
   const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
   const metrics = JSON.parse(config["observability:metrics"] ?? "{}") as Record<string, unknown>;
+  delete metrics.objectStorage;
   return {
     config: {
       ...config,
@@ -38,10 +43,13 @@ function prodWithRemoteWrite() {
 }
 
 describe("the IRSA ServiceAccounts come from the render", () => {
-  test("prod: Loki's and Tempo's, with the roles of storage.s3.*.roleArn", async () => {
+  test("prod: Loki's and Tempo's, with the roles of storage.s3.*.roleArn, and Prometheus', the store gateways' and the compactor's with metrics.objectStorage.roleArn", async () => {
     expect(irsaServiceAccounts((await rendered("prod")).objects)).toEqual([
       { namespace: "observability", name: "loki", roleArn: LOKI_ROLE },
+      { namespace: "observability", name: "prometheus", roleArn: THANOS_ROLE },
       { namespace: "observability", name: "tempo", roleArn: TEMPO_ROLE },
+      { namespace: "observability", name: "thanos-compactor", roleArn: THANOS_ROLE },
+      { namespace: "observability", name: "thanos-store", roleArn: THANOS_ROLE },
     ]);
   });
 
@@ -110,6 +118,39 @@ describe("the IAM policy documents", () => {
     });
   });
 
+  test("the metrics bucket: one role for the sidecars, store gateways and compactor, each with what it does on the bucket", async () => {
+    const accounts = irsaServiceAccounts((await rendered("prod")).objects);
+    const thanos = iamRoles(stackConfig("prod"), accounts, ISSUER).find(
+      (role) => role.roleArn === THANOS_ROLE,
+    );
+    expect(thanos?.subjects).toEqual([
+      "system:serviceaccount:observability:prometheus",
+      "system:serviceaccount:observability:thanos-compactor",
+      "system:serviceaccount:observability:thanos-store",
+    ]);
+    const bucket = "arn:aws:s3:::tiketi-prod-metrics";
+    const list = (sid: string) => ({
+      Sid: sid,
+      Effect: "Allow",
+      Action: ["s3:ListBucket"],
+      Resource: [bucket],
+    });
+    const objects = (sid: string, actions: string[]) => ({
+      Sid: sid,
+      Effect: "Allow",
+      Action: actions,
+      Resource: [`${bucket}/*`],
+    });
+    expect(thanos?.permissionPolicy.Statement).toEqual([
+      list("ThanosSidecarListBucket"),
+      objects("ThanosSidecarObjects", ["s3:GetObject", "s3:PutObject"]),
+      list("ThanosStoreListBucket"),
+      objects("ThanosStoreObjects", ["s3:GetObject"]),
+      list("ThanosCompactorListBucket"),
+      objects("ThanosCompactorObjects", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]),
+    ]);
+  });
+
   test("AMP: Prometheus may remote-write and Grafana query, each on the workspace of the URL only", () => {
     const { config, secretKeys } = prodWithRemoteWrite();
     const parsed = parsePulumiConfig(config, secretKeys);
@@ -151,7 +192,8 @@ describe("the IAM policy documents", () => {
       ],
       ISSUER,
     );
-    expect(roles).toHaveLength(1);
+    // Beside it, the metrics bucket's role, which no account of this list carries.
+    expect(roles.map((role) => role.roleArn)).toEqual([LOKI_ROLE, THANOS_ROLE]);
     expect(roles[0].trustPolicy.Statement[0].Condition.StringEquals[`${PROVIDER}:sub`]).toEqual([
       "system:serviceaccount:observability:loki",
       "system:serviceaccount:observability:tempo",
@@ -196,7 +238,7 @@ describe("the IAM policy documents", () => {
     const config = stackConfig("kind");
     expect(iamRoles(config, [], undefined)).toEqual([]);
     expect(formatIamRoles([], config)).toBe(
-      "# no IAM role: the stack config names none (storage.s3.*.roleArn, metrics.remoteWrite.roleArn)\n",
+      "# no IAM role: the stack config names none (storage.s3.*.roleArn, metrics.remoteWrite.roleArn, metrics.objectStorage.roleArn)\n",
     );
   });
 });

@@ -12,7 +12,9 @@ import {
   MONITOR_SCRAPER,
   NODE_EXPORTER,
   PROMETHEUS,
+  THANOS_COMPACTOR,
   THANOS_QUERY,
+  THANOS_STORE,
 } from "../../components/metrics/names";
 import { tracingFlows } from "../../components/tracing/flows";
 import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO } from "../../components/tracing/names";
@@ -42,6 +44,8 @@ describe.each([...STACKS])("each component's flows, %s stack", (stack) => {
         NODE_EXPORTER,
         MONITOR_SCRAPER,
         THANOS_QUERY,
+        THANOS_STORE,
+        THANOS_COMPACTOR,
         ...datastoreExporters(config.metrics).map((e) => e.spec),
       ].map((s) => s.name),
     ],

@@ -77,7 +77,7 @@ describe("data protection", () => {
     expect(guardedWorkloads(await rendered("kind"))).toEqual([]);
   });
 
-  test("every volume belongs to exactly one pod: claims come from StatefulSet templates, ReadWriteOnce, kept on delete", async () => {
+  test("every volume belongs to exactly one pod: claims come from StatefulSet templates, ReadWriteOnce, kept on delete but for the Thanos caches", async () => {
     for (const stack of ["kind", "prod"] as const) {
       const { objects } = await rendered(stack);
       for (const pod of renderedPods(objects)) {
@@ -86,10 +86,13 @@ describe("data protection", () => {
       for (const statefulSet of objects.filter((o) => o.kind === "StatefulSet")) {
         const spec = statefulSet.spec as Json;
         expect(spec.updateStrategy).toEqual({ type: "RollingUpdate" });
-        expect(spec.persistentVolumeClaimRetentionPolicy).toEqual({
-          whenDeleted: "Retain",
-          whenScaled: "Retain",
-        });
+        // The store gateways' index headers and the compactor's scratch are rebuilt from the bucket.
+        const cache = ["thanos-store", "thanos-compactor"].includes(statefulSet.metadata.name);
+        expect(spec.persistentVolumeClaimRetentionPolicy).toEqual(
+          cache
+            ? { whenDeleted: "Delete", whenScaled: "Delete" }
+            : { whenDeleted: "Retain", whenScaled: "Retain" },
+        );
         for (const claim of spec.volumeClaimTemplates as Json[]) {
           expect(claim.spec.accessModes).toEqual(["ReadWriteOnce"]);
         }
@@ -101,7 +104,8 @@ describe("data protection", () => {
 /**
  * Prod high availability: Alertmanager clustered on 3, Prometheus on 2 (each scrapes everything),
  * Grafana on 2 over a shared database, the collector's gateway and aggregator tiers on 2 each, and
- * Thanos Query, the query path over the Prometheus replicas, on 2, Loki on 3 in one ring (each line
+ * Thanos Query, the query path over the Prometheus replicas, on 2, with the store gateways over the
+ * bucket on 2 and its one compactor (Thanos' rule), Loki on 3 in one ring (each line
  * on a majority of them). Tempo stays a single binary on one volume (docs/operations.md explains),
  * kube-state-metrics is one replica by design (two would double every series), and so is Loki's
  * canary (a second one would only prove the same path twice; a lost canary pod loses no one's data).
@@ -113,6 +117,9 @@ const PROD_REPLICAS: Record<string, number> = {
   "otel-collector": 2,
   "otel-collector-aggregator": 2,
   "thanos-query": 2,
+  "thanos-store": 2,
+  // One compactor per stream of blocks, as Thanos requires.
+  "thanos-compactor": 1,
   loki: 3,
   tempo: 1,
   "kube-state-metrics": 1,

@@ -171,6 +171,24 @@ describe("hand-made violations fail with a clear message", () => {
     expect(policy("data-volumes-protected-in-prod").check(unprotected)).toEqual([
       "StatefulSet/loki holds persistent volumes but is not protected; a destroy would delete history",
     ]);
+    // The store gateways' claims are a cache, deleted with them; kept instead, they need protection.
+    const kept = prod.map((r) =>
+      (r.props as Json).metadata?.name === "thanos-store" && r.type.endsWith(":StatefulSet")
+        ? {
+            ...r,
+            props: {
+              ...r.props,
+              spec: {
+                ...(r.props as Json).spec,
+                persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+              },
+            },
+          }
+        : r,
+    );
+    expect(policy("data-volumes-protected-in-prod").check(kept)).toEqual([
+      "StatefulSet/thanos-store holds persistent volumes but is not protected; a destroy would delete history",
+    ]);
   });
 
   test("grafana-no-default-password: a literal password, or none from a file", async () => {

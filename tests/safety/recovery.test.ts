@@ -9,7 +9,10 @@ import { Json } from "../../testkit/json";
 
 const STACKS: readonly StackName[] = ["kind", "prod"];
 
-/** Where a start can legitimately take long: WAL replay, migrations, a large pipeline config, state on a volume. */
+/**
+ * Where a start can legitimately take long: WAL replay, migrations, a large pipeline config, state on
+ * a volume (the store gateways' index headers; the compactor's bucket cache).
+ */
 const SLOW_STARTS: Record<StackName, readonly string[]> = {
   kind: ["alertmanager", "alloy", "grafana", "loki", "otel-collector", "prometheus", "tempo"],
   prod: [
@@ -21,6 +24,8 @@ const SLOW_STARTS: Record<StackName, readonly string[]> = {
     "otel-collector-aggregator",
     "prometheus",
     "tempo",
+    "thanos-compactor",
+    "thanos-store",
   ],
 };
 
@@ -74,6 +79,8 @@ describe.each(STACKS)("the %s render", (stack) => {
             "otel-collector-aggregator ← otel-collector-aggregator",
             "prometheus ← prometheus-peers",
             "tempo ← tempo",
+            "thanos-compactor ← thanos-compactor",
+            "thanos-store ← thanos-store",
           ],
     );
   });

@@ -70,6 +70,22 @@ const routeTo = (matchers: readonly string[]) => ({
   routes: [{ matchers, receiver: "payments" }],
 });
 
+const METRICS_BUCKET = {
+  bucket: "observability-metrics",
+  region: "eu-west-1",
+  roleArn: "arn:aws:iam::123456789012:role/observability-thanos",
+};
+const AMP_REMOTE_WRITE = {
+  url: "https://aps-workspaces.ap-northeast-2.amazonaws.com/workspaces/ws-0a1b2c3d-4e5f-6789-abcd-ef0123456789/api/v1/remote_write",
+  region: "ap-northeast-2",
+  roleArn: "arn:aws:iam::111111111111:role/tiketi-prod-amp-writer",
+  queryRoleArn: "arn:aws:iam::111111111111:role/tiketi-prod-grafana-amp",
+};
+// The config reads a PEM's armour, not its body (Thanos reads the files): these are shaped as
+// openssl writes them, with their bodies cut short.
+const PEM_CERTIFICATE = "-----BEGIN CERTIFICATE-----\nMIIBmTCCAT+gAwIBAgIU\n-----END CERTIFICATE-----\n";
+const PEM_KEY = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49\n-----END PRIVATE KEY-----\n";
+
 const KUBECONFIG_CONTENTS = JSON.stringify({
   apiVersion: "v1",
   kind: "Config",
@@ -253,6 +269,77 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     edit: (c) => configSetPath(c, "metrics.alerts.diskQueueDepth", "0"),
     key: "observability:metrics.alerts.diskQueueDepth",
     allowed: "must be a number of requests above 0",
+  },
+  {
+    section: "metrics",
+    title: "a metrics bucket on kind",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "metrics.objectStorage", METRICS_BUCKET),
+    key: "observability:metrics.objectStorage",
+    allowed: "is only supported on profile eks",
+  },
+  {
+    section: "metrics",
+    title: "a metrics bucket beside AMP remote write",
+    stack: "prod",
+    edit: (c) => configSetJson(c, "metrics.remoteWrite", AMP_REMOTE_WRITE),
+    key: "observability:metrics.objectStorage",
+    allowed: "must not be set beside metrics.remoteWrite",
+  },
+  {
+    section: "metrics",
+    title: "a local retention too short for the uploads",
+    stack: "prod",
+    edit: (c) => configSetPath(c, "metrics.retentionTime", "2h"),
+    key: "observability:metrics.retentionTime",
+    allowed: "must be at least 6h with metrics.objectStorage",
+  },
+  {
+    section: "metrics",
+    title: "Loki's bucket as the metrics bucket",
+    stack: "prod",
+    edit: (c) => configSetPath(c, "metrics.objectStorage.bucket", "tiketi-prod-loki-chunks"),
+    key: "observability:metrics.objectStorage.bucket",
+    allowed: "must not be storage.s3.loki.bucket",
+  },
+  {
+    section: "metrics",
+    title: "raw samples kept for a day",
+    stack: "prod",
+    edit: (c) => configSetPath(c, "metrics.objectStorage.retention.raw", "1d"),
+    key: "observability:metrics.objectStorage.retention.raw",
+    allowed: "must be at least 40h",
+  },
+  {
+    section: "metrics",
+    title: "5-minute samples kept for a week",
+    stack: "prod",
+    edit: (c) => configSetPath(c, "metrics.objectStorage.retention.fiveMinutes", "7d"),
+    key: "observability:metrics.objectStorage.retention.fiveMinutes",
+    allowed: "must be at least 10d",
+  },
+  {
+    section: "metrics",
+    title: "a hub reading another cluster's sidecar without TLS",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(c, "metrics.objectStorage.hub", {
+        stores: [{ address: "thanos.staging.example.com:443" }],
+      }),
+    key: "observability:metrics.objectStorage.hub.tls",
+    allowed: "is required with hub.stores",
+  },
+  {
+    section: "metrics",
+    title: "a hub's client certificate without its key",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(c, "metrics.objectStorage.hub", {
+        stores: [{ address: "thanos.staging.example.com:443" }],
+        tls: { ca: PEM_CERTIFICATE, certificate: PEM_CERTIFICATE },
+      }),
+    key: "observability:metrics.objectStorage.hub.tls.key",
+    allowed: "and tls.certificate go together",
   },
   // logs
   {
@@ -541,6 +628,23 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
     title: "retention 30d",
     stack: "kind",
     edit: (c) => configSetPath(c, "metrics.retentionTime", "30d"),
+  },
+  {
+    section: "metrics",
+    title: "the hub over two clusters: a staging cluster's sidecars over mutual TLS",
+    stack: "prod",
+    secretKeys: ["observability:metrics"],
+    edit: (c) =>
+      configSetJson(c, "metrics.objectStorage.hub", {
+        stores: [
+          { address: "prometheus-0.thanos.staging.example.com:443" },
+          {
+            address: "prometheus-1.thanos.staging.example.com:443",
+            serverName: "thanos.staging.example.com",
+          },
+        ],
+        tls: { ca: PEM_CERTIFICATE, certificate: PEM_CERTIFICATE, key: PEM_KEY },
+      }),
   },
   {
     section: "metrics",

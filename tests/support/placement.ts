@@ -29,6 +29,8 @@ export function workloadOfPod(name: string): PlacedWorkloadName {
     "otel-collector-aggregator": "otelCollectorAggregator",
     "monitor-scraper": "monitorScraper",
     "thanos-query": "thanosQuery",
+    "thanos-store": "thanosStore",
+    "thanos-compactor": "thanosCompactor",
     "loki-canary": "lokiCanary",
   };
   if (name.startsWith("postgres-exporter-")) return "postgresExporter";

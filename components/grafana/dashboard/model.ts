@@ -114,6 +114,10 @@ export interface VariableSpec {
   readonly regex?: string;
   /** Several services at once. @default true */
   readonly multi?: boolean;
+  /** An "All" entry that selects every value. @default true */
+  readonly includeAll?: boolean;
+  /** The value selected when the dashboard opens. @default Grafana's: the first, or All */
+  readonly current?: string;
 }
 
 export interface DashboardSpec {
@@ -229,8 +233,9 @@ export function dashboard(spec: DashboardSpec) {
         definition: v.query,
         ...(v.regex === undefined ? {} : { regex: v.regex }),
         refresh: 2,
-        includeAll: true,
+        includeAll: v.includeAll ?? true,
         multi: v.multi ?? true,
+        ...(v.current === undefined ? {} : { current: { text: v.current, value: v.current } }),
         allValue: ".*",
         sort: 1,
       })),

@@ -1,6 +1,7 @@
 import { DATASOURCE_UIDS } from "../../common/grafanaUids";
 import { DashboardSettings } from "../settings";
 import { Dashboard, dashboard } from "../dashboard/model";
+import { withClusterPicker } from "../dashboard/clusterPicker";
 import { DashboardDefinition } from "./definition";
 import { alerts } from "./alerts";
 import { infrastructure } from "./infrastructure";
@@ -42,11 +43,19 @@ export const LINKED_DASHBOARDS: readonly DashboardDefinition[] = [
 /** Addresses kept for bookmarks: each page says where its panels went. Landing does not link them. */
 export const MOVED_DASHBOARDS: readonly DashboardDefinition[] = [infrastructure];
 
-/** Every provisioned dashboard, built from the stack config: the landing page first. */
+/**
+ * Every provisioned dashboard, built from the stack config: the landing page first. Over several
+ * clusters' series (`config.clusters`), each that reads Prometheus picks one cluster.
+ */
 export function allDashboards(config: DashboardSettings): Dashboard[] {
-  return [landing(LINKED_DASHBOARDS), ...LINKED_DASHBOARDS, ...MOVED_DASHBOARDS].map((d) =>
-    dashboard({ uid: d.uid, title: d.title, ...d.content(config) }),
-  );
+  return [landing(LINKED_DASHBOARDS), ...LINKED_DASHBOARDS, ...MOVED_DASHBOARDS].map((d) => {
+    const content = d.content(config);
+    return dashboard({
+      uid: d.uid,
+      title: d.title,
+      ...(config.clusters === undefined ? content : withClusterPicker(content, config.clusters)),
+    });
+  });
 }
 
 /** The datasource UIDs a dashboard's panels and variables query. */

@@ -1,0 +1,102 @@
+import * as pulumi from "@pulumi/pulumi";
+import { parseQuantity } from "../../config/quantity";
+import { spreadAcrossNodes } from "../common/disruption";
+import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
+import { deployWorkload } from "../common/workload";
+import { THANOS_PATHS, THANOS_STORE } from "./names";
+import { ObjectStoreMount, ownClusterBlocks } from "./objectStorage";
+import { MetricsSettings } from "./settings";
+
+/** Two, in different zones: a query reads the bucket through either while the other is gone. */
+export const STORE_GATEWAY_REPLICAS = 2;
+
+/**
+ * The share of the container's memory limit the index cache (postings and series of recent
+ * queries, in the Go heap) may hold; the rest is for the index headers of every block, the series
+ * and chunks a query is fetching, and the runtime's headroom below GOMEMLIMIT.
+ */
+export const INDEX_CACHE_SHARE = 0.25;
+
+/** How often a store gateway lists the bucket: a block uploaded or compacted is served this much later at most. */
+const SYNC_INTERVAL = "3m";
+
+/** The in-memory index cache for a store gateway's memory limit, as Thanos' size flag takes it (MB are MiB). */
+export function indexCacheSize(memoryLimit: string): string {
+  return `${Math.floor((parseQuantity(memoryLimit) * INDEX_CACHE_SHARE) / 2 ** 20)}MB`;
+}
+
+/** Every store gateway by its pod's stable name, as Thanos Query dials them. */
+export function storeGatewayEndpoints(namespace: string): string[] {
+  return Array.from(
+    { length: STORE_GATEWAY_REPLICAS },
+    (_, i) =>
+      `${THANOS_STORE.name}-${i}.${THANOS_STORE.name}.${namespace}.svc.cluster.local:${THANOS_STORE.ports.grpc.port}`,
+  );
+}
+
+/**
+ * The store gateways: each serves the bucket's blocks over the StoreAPI, keeping their index
+ * headers on its volume (a cache: rebuilt from the bucket if lost). A hub's serve every cluster's
+ * blocks; any other's only its own cluster's, as its Grafana shows one cluster.
+ */
+export function deployThanosStore(
+  name: string,
+  config: MetricsSettings,
+  objectStore: ObjectStoreMount,
+  opts: pulumi.CustomResourceOptions,
+) {
+  const storage = config.metrics.objectStorage;
+  if (storage === undefined) {
+    throw new Error("the store gateway needs metrics.objectStorage");
+  }
+  const id = { name: THANOS_STORE.name, component: "metrics", image: config.images.thanosStore };
+  const resources = config.resources.thanosStore;
+  return deployWorkload(
+    name,
+    {
+      spec: THANOS_STORE,
+      component: id.component,
+      image: id.image,
+      namespace: config.namespaces.observability,
+      settings: config,
+      placement: "thanosStore",
+      serviceAccount: { roleArn: storage.roleArn },
+      mountedConfig: [objectStore.mountedConfig],
+      rolledBy: { objstore: objectStore.config },
+      container: {
+        name: THANOS_STORE.name,
+        args: [
+          "store",
+          `--data-dir=${THANOS_PATHS.data}`,
+          objectStore.flag,
+          `--grpc-address=0.0.0.0:${THANOS_STORE.ports.grpc.port}`,
+          `--http-address=0.0.0.0:${THANOS_STORE.ports.http.port}`,
+          `--index-cache-size=${indexCacheSize(resources.limits.memory)}`,
+          `--sync-block-duration=${SYNC_INTERVAL}`,
+          ...(storage.hub === undefined
+            ? [`--selector.relabel-config=${ownClusterBlocks(config.cluster.name)}`]
+            : []),
+        ],
+        resources,
+        volumeMounts: [{ name: "data", mountPath: THANOS_PATHS.data }, objectStore.volumeMount],
+        livenessProbe: httpProbe("http", "/-/healthy", { failureThreshold: LIVENESS_FAILURES }),
+        readinessProbe: httpProbe("http", "/-/ready", { periodSeconds: 5 }),
+        // Ready once it has loaded every block's index header: on a new volume it builds them
+        // from the bucket first.
+        startupProbe: httpProbe("http", "/-/ready", { periodSeconds: 10, failureThreshold: 60 }),
+      },
+      pod: { mountServiceAccountToken: false, topologySpreadConstraints: spreadAcrossNodes(id) },
+      controller: {
+        kind: "StatefulSet",
+        replicas: STORE_GATEWAY_REPLICAS,
+        serviceName: THANOS_STORE.name,
+        storageSize: storage.storeGateway.storageSize,
+        holdsHistory: false,
+        cache: true,
+      },
+      services: [{ headless: true }],
+      wiring: config.wiring,
+    },
+    opts,
+  );
+}

@@ -1,0 +1,112 @@
+import { z } from "zod";
+import {
+  awsRegion,
+  duration,
+  durationMs,
+  hostPort,
+  iamRoleArn,
+  nonEmpty,
+  orOutput,
+  pemCertificate,
+  quantity,
+  reportDuplicates,
+  s3Bucket,
+  secretString,
+  strict,
+} from "../fields";
+
+// The compactor downsamples raw blocks once they span 40 hours and 5-minute blocks once they span 10
+// days (Thanos' compactor docs): a resolution deleted sooner is never downsampled.
+const RAW_MINIMUM = "40h";
+const FIVE_MINUTES_MINIMUM = "10d";
+
+const atLeast = (minimum: string, why: string) =>
+  duration.refine((value) => durationMs(value) >= durationMs(minimum), {
+    message: `must be at least ${minimum}: ${why}`,
+  });
+
+/** Another cluster's Thanos sidecar (or any StoreAPI) the hub's Thanos Query reads over TLS. */
+const remoteStore = strict({
+  address: hostPort("thanos-sidecar.staging.example.com:443").describe(
+    "host:port of the StoreAPI, reachable from this cluster.",
+  ),
+  serverName: nonEmpty
+    .optional()
+    .describe("The name its certificate is checked against; the address' host when unset."),
+});
+
+const hubSchema = strict({
+  stores: z
+    .array(remoteStore)
+    .default([])
+    .describe("Other clusters' sidecars, for their recent samples the bucket does not hold yet."),
+  tls: strict({
+    ca: pemCertificate.describe("The CA that signed the stores' serving certificates."),
+    certificate: pemCertificate
+      .optional()
+      .describe("This hub's client certificate, for stores that ask for one (mutual TLS)."),
+    key: secretString.optional().describe("The client certificate's private key (PEM)."),
+  })
+    .optional()
+    .describe("How Thanos Query checks the stores and, with a certificate, proves itself to them."),
+}).superRefine((hub, ctx) => {
+  reportDuplicates(
+    [...hub.stores.entries()].map(([i, store]) => [i, store.address] as const),
+    ["stores"],
+    ctx,
+  );
+  if (hub.stores.length > 0 && hub.tls === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["tls"],
+      message:
+        "is required with hub.stores (ca, and certificate with key for mutual TLS): stores are read over TLS only",
+    });
+  }
+  if ((hub.tls?.certificate === undefined) !== (hub.tls?.key === undefined)) {
+    ctx.addIssue({ code: "custom", path: ["tls", "key"], message: "and tls.certificate go together" });
+  }
+});
+
+const objectStorageSchema = strict({
+  bucket: orOutput(s3Bucket).describe("The bucket every Prometheus replica's sidecar uploads its blocks to."),
+  region: awsRegion.describe("The bucket's region."),
+  roleArn: orOutput(iamRoleArn).describe(
+    "The IRSA role of the sidecars, the store gateway and the compactor (list, read, write, delete).",
+  ),
+  retention: strict({
+    raw: atLeast(RAW_MINIMUM, "raw blocks are downsampled to 5 minutes once they span 40 hours")
+      .default("30d")
+      .describe("Every scraped sample; at least 40h."),
+    fiveMinutes: atLeast(
+      FIVE_MINUTES_MINIMUM,
+      "5-minute blocks are downsampled to 1 hour once they span 10 days",
+    )
+      .default("180d")
+      .describe("5-minute aggregates (count, sum, min, max, counter) of the raw samples; at least 10d."),
+    oneHour: duration.default("2y").describe("1-hour aggregates."),
+  })
+    .default({})
+    .describe("How long the compactor keeps each resolution in the bucket."),
+  storeGateway: strict({
+    storageSize: quantity.default("10Gi").describe("Each store gateway's volume: its index headers."),
+  })
+    .default({})
+    .describe("The two store gateways that serve the bucket's blocks to Thanos Query."),
+  compactor: strict({
+    storageSize: quantity
+      .default("100Gi")
+      .describe("The compactor's working volume: a group's source blocks and their compacted result."),
+  })
+    .default({})
+    .describe("The one compactor of this cluster's blocks."),
+  hub: hubSchema
+    .optional()
+    .describe(
+      "This stack is the hub: its store gateway serves every cluster's blocks in the bucket, its dashboards pick a cluster, and Thanos Query also reads `stores`.",
+    ),
+}).describe(
+  "Thanos: each replica's sidecar uploads its blocks to S3, two store gateways serve them, one compactor compacts, downsamples and applies retention; eks only.",
+);
+
+export const metricsObjectStorage = objectStorageSchema;
