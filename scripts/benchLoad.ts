@@ -11,7 +11,6 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import { PROJECT_ROOT } from "../render/renderStack";
 import { renderNodeMode } from "../testkit/localServers";
 import { Servers } from "../testkit/processes";
 import { GoTool, MOTO_SERVER_VARIABLE, motoServerExecutable, toolDirectory } from "../testkit/tools";
@@ -28,6 +27,7 @@ import { KubeObject } from "../render/manifest";
 import { configMapData } from "../testkit/rendered";
 import { ServiceStandIn } from "../testkit/serviceStandIn";
 import { sleep } from "../testkit/sleep";
+import { machine, writeMeasured } from "../testkit/measured";
 
 const TOOLS: Readonly<Record<string, GoTool>> = {
   PROMETHEUS_DIR: "prometheus",
@@ -372,14 +372,7 @@ function record(args: readonly string[]): void {
   const name = ["bench-load", ...args.filter((a) => a !== "--record").map((a) => a.replace(/^--/, ""))].join(
     "-",
   );
-  const command = ["npm run bench:load --", ...args].join(" ");
-  const file = path.join(PROJECT_ROOT, "docs", "measured", `${name}.md`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(
-    file,
-    `# Load bench\n\nWritten by \`${command}\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC ` +
-      `(do not edit by hand).\n\n\`\`\`text\n${printed.join("\n").trim()}\n\`\`\`\n`,
-  );
+  writeMeasured(name, "Load bench", ["npm run bench:load --", ...args].join(" "), printed.join("\n"));
 }
 
 async function main(): Promise<void> {
@@ -395,14 +388,7 @@ async function main(): Promise<void> {
   }
   // The S3 store a prod Loki keeps its chunks and index in.
   process.env[MOTO_SERVER_VARIABLE] ??= motoServerExecutable();
-  const cpu = /^model name\s*:\s*(.*)$/m.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown CPU";
-  print(
-    `bench:load${short ? " --short" : ""} on ${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
-      `load average ${os
-        .loadavg()
-        .map((l) => l.toFixed(2))
-        .join(" ")}`,
-  );
+  print(`bench:load${short ? " --short" : ""} on ${machine()}`);
   for (const stack of stacks) {
     await runStack(stack, DURATIONS[short ? "short" : "full"], short, args.includes("--single-loki"));
   }

@@ -1,0 +1,28 @@
+// Measured figures as the docs keep them: a file under docs/measured/ that the bench or test that
+// measured them writes, with the command, the machine and the date.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PROJECT_ROOT } from "../render/renderStack";
+
+/** This machine as a measurement names it: cores, CPU model, memory and load average. */
+export function machine(): string {
+  const cpu = /^model name\s*:\s*(.*)$/m.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown CPU";
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+  return `${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${load}`;
+}
+
+/** Writes `text` to docs/measured/`name`.md under `title`, saying which `command` wrote it and when. */
+export function writeMeasured(name: string, title: string, command: string, text: string): string {
+  const file = path.join(PROJECT_ROOT, "docs", "measured", `${name}.md`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(
+    file,
+    `# ${title}\n\nWritten by \`${command}\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC ` +
+      `(do not edit by hand).\n\n\`\`\`text\n${text.trim()}\n\`\`\`\n`,
+  );
+  return file;
+}
