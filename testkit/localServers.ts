@@ -5,13 +5,19 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { LOKI_PATHS } from "../components/logs/names";
-import { PROMETHEUS_PATHS, SERVICE_ACCOUNT_CA, SERVICE_ACCOUNT_TOKEN } from "../components/metrics/names";
+import {
+  PROMETHEUS_PATHS,
+  SERVICE_ACCOUNT_CA,
+  SERVICE_ACCOUNT_TOKEN,
+  THANOS_PATHS,
+} from "../components/metrics/names";
 import { PrometheusConfig } from "../components/common/prometheusTypes";
 import { KubeObject } from "../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { StackName } from "./stacks";
 import { LocalS3 } from "./objectStore";
+import { LocalBucket } from "./thanosBucket";
 import { Running, Server, Servers, freePort } from "./processes";
 import {
   configMapData,
@@ -316,19 +322,28 @@ export async function startRenderedPrometheus(
 /** A Thanos process serving HTTP at `base` and the StoreAPI (gRPC) at `grpc`. */
 export interface RunningThanos extends Running {
   readonly grpc: string;
+  /** What restarting it needs besides its arguments. */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 /**
  * The rendered Thanos sidecar of a Prometheus pod, beside `prometheus` running here on the TSDB in
- * `tsdbPath`, with its listen addresses on free 127.0.0.1 ports.
+ * `tsdbPath`, with its listen addresses on free 127.0.0.1 ports. A sidecar rendered to upload needs
+ * the `bucket` it uploads to; `args` are added (e.g. the TLS a load balancer would serve it with).
  */
 export async function startThanosSidecar(
   servers: Servers,
   objects: readonly KubeObject[],
   prometheus: Running,
   tsdbPath: string,
+  options: { readonly bucket?: LocalBucket; readonly args?: readonly string[] } = {},
 ): Promise<RunningThanos> {
   const [http, grpc] = [await freePort(), await freePort()];
+  const rendered = containerArgs(objects, "prometheus", {}, "thanos-sidecar");
+  const uploads = rendered.some((a) => a.startsWith("--objstore.config-file="));
+  if (uploads && options.bucket === undefined) {
+    throw new Error("the rendered sidecar uploads to a bucket: give it the local one");
+  }
   const args = containerArgs(
     objects,
     "prometheus",
@@ -337,45 +352,59 @@ export async function startThanosSidecar(
       "--tsdb.path": tsdbPath,
       "--grpc-address": `127.0.0.1:${grpc}`,
       "--http-address": `127.0.0.1:${http}`,
+      ...(options.bucket === undefined ? {} : { "--objstore.config-file": options.bucket.configFile }),
     },
     "thanos-sidecar",
   );
   const base = `http://127.0.0.1:${http}`;
-  const server = await servers.start(tools.thanos(), args, `${base}/-/ready`, {
-    env: containerEnv(objects, "prometheus", "thanos-sidecar"),
+  const env = { ...containerEnv(objects, "prometheus", "thanos-sidecar"), ...options.bucket?.env };
+  const server = await servers.start(tools.thanos(), [...args, ...(options.args ?? [])], `${base}/-/ready`, {
+    env,
   });
-  return { base, server, grpc: `127.0.0.1:${grpc}` };
+  return { base, server, grpc: `127.0.0.1:${grpc}`, env };
+}
+
+/** The rendered Thanos Query's endpoint list. */
+function renderedEndpointConfig(objects: readonly KubeObject[]): { endpoints: Json[] } {
+  const flag = "--endpoint.sd-config=";
+  const arg = containerArgs(objects, "thanos-query", {}).find((a) => a.startsWith(flag)) ?? "";
+  return yaml.load(arg.slice(flag.length)) as { endpoints: Json[] };
 }
 
 /** The StoreAPI addresses the rendered Thanos Query reads, in the order it lists them. */
 export function renderedQueryEndpoints(objects: readonly KubeObject[]): string[] {
-  const flag = "--endpoint.sd-config=";
-  const arg = containerArgs(objects, "thanos-query", {}).find((a) => a.startsWith(flag)) ?? "";
-  const config = yaml.load(arg.slice(flag.length)) as { endpoints: { address: string }[] };
-  return config.endpoints.map((e) => e.address);
+  return renderedEndpointConfig(objects).endpoints.map((e) => e.address as string);
 }
 
 /**
  * The rendered Thanos Query with each rendered endpoint replaced by the address `local` maps it to
- * (a sidecar running here), on free 127.0.0.1 ports.
+ * (a sidecar or store gateway running here), on free 127.0.0.1 ports. An endpoint `local` maps to
+ * nothing is one the caller does not run. Its TLS files are read from `tlsDir` (the Secret's).
  */
 export async function startThanosQuery(
   servers: Servers,
   objects: readonly KubeObject[],
-  local: (renderedEndpoint: string) => string,
+  local: (renderedEndpoint: string) => string | undefined,
+  options: { readonly tlsDir?: string } = {},
 ): Promise<RunningThanos> {
   const [http, grpc] = [await freePort(), await freePort()];
-  const endpoints = { endpoints: renderedQueryEndpoints(objects).map((e) => ({ address: local(e) })) };
+  const endpoints = renderedEndpointConfig(objects).endpoints.flatMap((endpoint) => {
+    const address = local(endpoint.address as string);
+    return address === undefined ? [] : [{ ...endpoint, address }];
+  });
+  const localFiles =
+    options.tlsDir === undefined
+      ? endpoints
+      : (movePaths(endpoints, THANOS_PATHS.tlsDir, options.tlsDir) as Json[]);
   const args = containerArgs(objects, "thanos-query", {
     "--http-address": `127.0.0.1:${http}`,
     "--grpc-address": `127.0.0.1:${grpc}`,
-    "--endpoint.sd-config": yaml.dump(endpoints),
+    "--endpoint.sd-config": yaml.dump({ endpoints: localFiles }),
   });
   const base = `http://127.0.0.1:${http}`;
-  const server = await servers.start(tools.thanos(), args, `${base}/-/ready`, {
-    env: containerEnv(objects, "thanos-query"),
-  });
-  return { base, server, grpc: `127.0.0.1:${grpc}` };
+  const env = containerEnv(objects, "thanos-query");
+  const server = await servers.start(tools.thanos(), args, `${base}/-/ready`, { env });
+  return { base, server, grpc: `127.0.0.1:${grpc}`, env };
 }
 
 /** Every `0.0.0.0:PORT` listen address of a parsed config, moved to a free 127.0.0.1 port. */

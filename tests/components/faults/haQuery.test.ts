@@ -5,7 +5,9 @@
 // every second as Grafana does, then restarted on its data; the second replica goes down 22 s after
 // the first is back, as the next pod of a rolling update would. Amazon Managed Prometheus'
 // deduplication is documented (docs/components.md), not emulated; what the replicas send it, their
-// `__replica__` label, is checked on the real binary.
+// `__replica__` label, is checked on the real binary. The sidecars upload to the local S3 store as
+// rendered; the store gateways over it, which this failover does not involve, are not run here
+// (tests/components/thanosHistory.test.ts and faults/thanosFaults.test.ts run them).
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
@@ -14,7 +16,7 @@ import { provisionedDatasources, serviceOfUrl, statefulSetPods } from "../../../
 import { KubeObject } from "../../../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../../../render/renderStack";
 import { readStackFile } from "../../../render/stackFile";
-import { rendered } from "../../renderedStacks";
+import { rendered, stackConfig } from "../../renderedStacks";
 import { remoteWrite } from "../../../testkit/expositions/index";
 import { LocalHttpServer, springActuator, webhookReceiver } from "../../../testkit/httpServers";
 import { Running, Servers, eventually, restartServer } from "../../../testkit/processes";
@@ -29,6 +31,8 @@ import {
 import { Json } from "../../../testkit/json";
 import { sleep } from "../../../testkit/sleep";
 import { logFault, seconds } from "./faultLog";
+import { startS3 } from "../../../testkit/objectStore";
+import { LocalBucket, localBucket } from "../../../testkit/thanosBucket";
 
 const METRIC = "tiketi_ha_probe";
 const DOWN_MS = 120_000;
@@ -86,11 +90,16 @@ describe("Thanos Query over two real Prometheus replicas of the prod render", ()
   let target: LocalHttpServer;
   let query: RunningThanos;
   let scrapeIntervalMs: number;
+  let bucket: LocalBucket;
   const replicas: Replica[] = [];
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "ha-query-"));
     objects = (await rendered("prod")).objects;
+    const storage = stackConfig("prod").metrics.objectStorage;
+    if (typeof storage?.bucket !== "string") throw new Error("Pulumi.prod.yaml names a metrics bucket");
+    const s3 = await startS3(servers, storage.bucket, storage.region);
+    bucket = localBucket(objects, s3, path.join(dir, "bucket"));
     target = await springActuator("ticket-service");
     for (const pod of statefulSetPods(objects).filter(
       (p) => p.labels["app.kubernetes.io/name"] === "prometheus",
@@ -116,10 +125,15 @@ describe("Thanos Query over two real Prometheus replicas of the prod render", ()
         },
         { env: { POD_NAME: pod.name } },
       );
-      const sidecar = await startThanosSidecar(servers, objects, prometheus, path.join(directory, "data"));
+      const sidecar = await startThanosSidecar(servers, objects, prometheus, path.join(directory, "data"), {
+        bucket,
+      });
       replicas.push({ pod: pod.name, directory, prometheus, sidecar });
     }
     query = await startThanosQuery(servers, objects, (endpoint) => {
+      if (endpoint.startsWith("thanos-store-")) {
+        return undefined;
+      }
       const replica = replicas.find((r) => endpoint.startsWith(`${r.pod}.`));
       if (replica === undefined) {
         throw new Error(`${endpoint} names no replica of the rendered StatefulSet`);
@@ -153,7 +167,7 @@ describe("Thanos Query over two real Prometheus replicas of the prod render", ()
     const sidecarPort = (prometheus.spec.template.spec.containers as Json[])
       .find((c) => c.name === "thanos-sidecar")
       ?.ports.find((p: Json) => p.name === "sidecar-grpc").containerPort;
-    expect(renderedQueryEndpoints(objects)).toEqual(
+    expect(renderedQueryEndpoints(objects).filter((e) => !e.startsWith("thanos-store-"))).toEqual(
       replicas.map(
         (r) =>
           `${r.pod}.${prometheus.spec.serviceName}.${prometheus.metadata.namespace}.svc.cluster.local:${sidecarPort}`,
@@ -236,7 +250,9 @@ describe("Thanos Query over two real Prometheus replicas of the prod render", ()
       };
       replica.sidecar = {
         ...replica.sidecar,
-        server: await restartServer(servers, replica.sidecar.server, `${replica.sidecar.base}/-/ready`),
+        server: await restartServer(servers, replica.sidecar.server, `${replica.sidecar.base}/-/ready`, {
+          env: replica.sidecar.env,
+        }),
       };
       const upAfterMs = Date.now() - killedAt;
       // Two scrapes of the restarted replica, so that its gap has an end.

@@ -1,0 +1,201 @@
+// One cluster's metrics path of a render, on 127.0.0.1 over the local S3 store: its Prometheus
+// replicas (each on its own data directory, scraping the given jobs) with their Thanos sidecars,
+// then the store gateway, the compactor and Thanos Query as rendered. Each step is its own call, so
+// a test can stop, restart or re-render a part between them.
+import * as fs from "fs";
+import * as path from "path";
+import { KubeObject } from "../render/manifest";
+import { Json } from "./json";
+import { RunningThanos, startRenderedPrometheus, startThanosQuery, startThanosSidecar } from "./localServers";
+import { Running, Servers, eventually, restartServer } from "./processes";
+import { prometheusYml } from "./rendered";
+import { LocalBucket, RunningBucketProcess, startCompactor, startStoreGateway } from "./thanosBucket";
+
+/** A Prometheus replica: its pod name, data directory (the volume) and processes. */
+export interface LocalReplica {
+  readonly pod: string;
+  /** The pod's directory: `data/` is its volume. */
+  readonly directory: string;
+  prometheus?: Running;
+  sidecar?: RunningThanos;
+}
+
+/** The replicas' pod names as the rendered StatefulSet names them. */
+export function replicaPods(objects: readonly KubeObject[], replicas?: number): string[] {
+  const set = objects.find((o) => o.kind === "StatefulSet" && o.metadata.name === "prometheus") as Json;
+  return Array.from({ length: replicas ?? (set.spec.replicas as number) }, (_, i) => `prometheus-${i}`);
+}
+
+/** The external labels a replica's blocks carry, as its rendered global section sets them. */
+export function externalLabels(objects: readonly KubeObject[], pod: string): Record<string, string> {
+  const labels = prometheusYml(objects).global.external_labels as Record<string, string>;
+  return Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, v.replace("${POD_NAME}", pod)]));
+}
+
+/**
+ * Starts (or restarts on its data) a replica's Prometheus with the render's flags and global
+ * section, scraping `scrapeConfigs`, as the pod's container would start.
+ */
+export async function startReplicaPrometheus(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  replica: LocalReplica,
+  scrapeConfigs: readonly Json[],
+): Promise<Running> {
+  fs.mkdirSync(replica.directory, { recursive: true });
+  replica.prometheus = await startRenderedPrometheus(
+    servers,
+    objects,
+    replica.directory,
+    (config) => ({ global: config.global, scrape_configs: scrapeConfigs }),
+    { env: { POD_NAME: replica.pod } },
+  );
+  return replica.prometheus;
+}
+
+/** Starts a replica's rendered sidecar, uploading to `bucket` where the render uploads. */
+export async function startReplicaSidecar(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  replica: LocalReplica,
+  bucket: LocalBucket,
+): Promise<RunningThanos> {
+  if (replica.prometheus === undefined) {
+    throw new Error(`${replica.pod}: start its Prometheus first`);
+  }
+  replica.sidecar = await startThanosSidecar(
+    servers,
+    objects,
+    replica.prometheus,
+    path.join(replica.directory, "data"),
+    {
+      bucket,
+    },
+  );
+  return replica.sidecar;
+}
+
+/** Stops a process (SIGTERM, as a pod is stopped) and waits for it to exit. */
+export async function stopProcess(running: Running | undefined): Promise<void> {
+  await running?.server.stop();
+}
+
+/** Restarts a stopped or killed Thanos process on its arguments, ports and data. */
+export async function restartThanos<T extends Running & { readonly env: Readonly<Record<string, string>> }>(
+  servers: Servers,
+  running: T,
+): Promise<T> {
+  return {
+    ...running,
+    server: await restartServer(servers, running.server, `${running.base}/-/ready`, {
+      env: running.env,
+      timeoutMs: 120000,
+    }),
+  };
+}
+
+/** A Prometheus-style gauge or counter read from a Thanos process's /metrics, summed over its series. */
+export async function metricValue(base: string, name: string, match: (line: string) => boolean = () => true) {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return text
+    .split("\n")
+    .filter((line) => (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) && match(line))
+    .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
+}
+
+/** Waits until a sidecar has uploaded every block of its replica's volume, the compacted ones too. */
+export async function uploadedEverything(sidecar: RunningThanos, timeoutMs = 120000): Promise<number> {
+  return eventually(
+    async () =>
+      (await metricValue(sidecar.base, "thanos_shipper_upload_compacted_done")) === 1
+        ? metricValue(sidecar.base, "thanos_shipper_uploads_total")
+        : undefined,
+    "the sidecar's uploads",
+    timeoutMs,
+  );
+}
+
+/**
+ * One of the rendered store gateways (they are alike), listing the bucket every 3 s instead of 3
+ * minutes.
+ */
+export function startClusterStore(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  bucket: LocalBucket,
+  dir: string,
+): Promise<RunningBucketProcess & { readonly grpc: string }> {
+  return startStoreGateway(servers, objects, bucket, path.join(dir, "store"), {
+    "--sync-block-duration": "3s",
+  });
+}
+
+/**
+ * The rendered compactor, with the intervals a cluster waits out in minutes shortened: it works on
+ * fresh uploads at once (its consistency delay, 30 minutes, allows for a listing that lags the
+ * uploads), runs every 5 s instead of 5 minutes and reports its backlog and cleans up as often.
+ */
+export function startClusterCompactor(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  bucket: LocalBucket,
+  dir: string,
+): Promise<RunningBucketProcess> {
+  return startCompactor(servers, objects, bucket, path.join(dir, "compactor"), {
+    "--consistency-delay": "0s",
+    "--wait-interval": "5s",
+    "--compact.progress-interval": "5s",
+    "--compact.cleanup-interval": "5s",
+  });
+}
+
+/**
+ * Waits until a compactor has nothing left to compact or downsample, after at least two runs and one
+ * compaction; returns its runs.
+ */
+export function compactorCaughtUp(compactor: Running, timeoutMs = 240000): Promise<number> {
+  return eventually(
+    async () => {
+      const [runs, compactions, todo, downsamples] = await Promise.all(
+        [
+          "thanos_compact_iterations_total",
+          "thanos_compact_group_compactions_total",
+          "thanos_compact_todo_compactions",
+          "thanos_compact_todo_downsample_blocks",
+        ].map((name) => metricValue(compactor.base, name)),
+      );
+      return runs >= 2 && compactions > 0 && todo === 0 && downsamples === 0 ? runs : undefined;
+    },
+    "the compactor catching up",
+    timeoutMs,
+  );
+}
+
+/**
+ * The rendered Thanos Query over the replicas' sidecars and the first store gateway; `remote` maps
+ * other clusters' stores (a hub's) to where they are published here, with `tlsDir` its TLS files.
+ */
+export function startClusterQuery(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  replicas: readonly LocalReplica[],
+  store: { readonly grpc: string },
+  remote: (address: string) => string | undefined = () => undefined,
+  tlsDir?: string,
+): Promise<RunningThanos> {
+  return startThanosQuery(
+    servers,
+    objects,
+    (endpoint) => {
+      const replica = replicas.find((r) => endpoint.startsWith(`${r.pod}.prometheus-peers.`));
+      if (replica !== undefined) {
+        return replica.sidecar?.grpc;
+      }
+      if (endpoint.startsWith("thanos-store-0.")) {
+        return store.grpc;
+      }
+      return endpoint.startsWith("thanos-store-") ? undefined : remote(endpoint);
+    },
+    tlsDir === undefined ? {} : { tlsDir },
+  );
+}
