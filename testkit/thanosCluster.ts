@@ -153,7 +153,7 @@ export function startClusterCompactor(
  * Waits until a compactor has nothing left to compact or downsample, after at least two runs and one
  * compaction; returns its runs.
  */
-export function compactorCaughtUp(compactor: Running, timeoutMs = 240000): Promise<number> {
+export function compactorCaughtUp(compactor: Running, timeoutMs = 420000): Promise<number> {
   return eventually(
     async () => {
       const [runs, compactions, todo, downsamples] = await Promise.all(
