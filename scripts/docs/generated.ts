@@ -64,8 +64,8 @@ async function renderDocStacks(): Promise<DocStacks> {
     kind: await renderStack("kind"),
     prod: await renderStack("prod"),
     latestRelease: {
-      kind: await recordRender(THIS_RELEASE, () => renderStack("kind", latest)),
-      prod: await recordRender(THIS_RELEASE, () => renderStack("prod", latest)),
+      kind: await recordRender(THIS_RELEASE, "kind", () => renderStack("kind", latest)),
+      prod: await recordRender(THIS_RELEASE, "prod", () => renderStack("prod", latest)),
     },
   };
 }
