@@ -13,7 +13,7 @@ import { wiringDot } from "./wiringDiagram";
 /** The stack the architecture picture is drawn for: production, with both collector tiers. */
 const DIAGRAM_STACK = "prod";
 
-interface GeneratedFile {
+export interface GeneratedFile {
   readonly path: string;
   readonly content: string;
 }

@@ -1,5 +1,7 @@
 // The committed reference pages are what `npm run docs` would write now: a schema key, a profile
-// default or a flow of the wiring graph changed without regenerating them fails here.
+// default or a flow of the wiring graph changed without regenerating them fails here. The API
+// reference (docs/api/, TypeDoc) is checked by npm run test:examples: TypeDoc alone takes longer
+// than this suite can spare.
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "../../render/renderStack";
