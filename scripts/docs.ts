@@ -1,5 +1,6 @@
 // `npm run docs`: regenerates docs/configuration.md (from the config schema and profile defaults),
-// docs/architecture.svg (from the wiring graph of Pulumi.prod.yaml) and the API reference in
+// docs/architecture.svg (from the wiring graph of Pulumi.prod.yaml), the figures and samples marked
+// in the README and the pages under docs/ (scripts/docs/figures.ts), and the API reference in
 // docs/api/ (TypeDoc, from lib.ts and the doc comments of what it exports).
 import * as fs from "fs";
 import * as path from "path";
