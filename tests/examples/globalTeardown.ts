@@ -1,7 +1,10 @@
-import * as fs from "fs";
+import { execFileSync } from "child_process";
 import { tierPackage } from "./packedPackage";
 
-/** Removes the tarball and every program the tier installed. */
+/**
+ * Removes the tarball and every program the tier installed. `rm -rf` takes seconds where
+ * fs.rmSync took minutes over the installs' 80,000 files.
+ */
 export default function globalTeardown(): void {
-  fs.rmSync(tierPackage().scratch, { recursive: true, force: true });
+  execFileSync("rm", ["-rf", tierPackage().scratch]);
 }
