@@ -1,8 +1,9 @@
 /**
  * `npm run test:examples`: the package as users get it. Packs the tarball once, installs each
- * program of examples/ (and a new user's, outside the repository) from it and the registry, type-checks
- * and renders each under mocks with its own Pulumi.yaml, stack file and project root, and holds each
- * render to the main stacks' checks; checks the tarball's contents and that docs/api/ is current.
+ * program of examples/ from it and the registry into a directory outside the repository,
+ * type-checks and renders each under mocks with its own Pulumi.yaml, stack file and project root,
+ * and holds each render to the main stacks' checks; checks the tarball's contents and that
+ * docs/api/ is current.
  * @type {import('jest').Config}
  */
 module.exports = {
