@@ -194,6 +194,14 @@ describe.each(EXAMPLES)("examples/$name", (example) => {
   });
 });
 
+/** The design card's four components, by their type tokens, in the order a program wires them. */
+const CARD_COMPONENTS = [
+  "observability:index:MetricsStack",
+  "observability:index:LogsStack",
+  "observability:index:TracingStack",
+  "observability:index:GrafanaStack",
+];
+
 const components = (render: Rendered) => [
   ...new Set(render.registrations.filter((r) => r.type.startsWith("observability:")).map((r) => r.type)),
 ];
@@ -223,13 +231,7 @@ function appTargets(render: Rendered): Record<string, string[]> {
 describe("what each example does", () => {
   test("quickstart: the four components by the card's names, each alone with its defaults", () => {
     const render = rendered("quickstart");
-    expect(components(render)).toEqual([
-      "observability:index:StackNamespaces",
-      "observability:index:MetricsStack",
-      "observability:index:LogsStack",
-      "observability:index:TracingStack",
-      "observability:index:GrafanaStack",
-    ]);
+    expect(components(render)).toEqual(["observability:index:StackNamespaces", ...CARD_COMPONENTS]);
     // Given no backends, Grafana provisions no datasource rather than one pointing at nothing.
     const datasources = yaml.load(
       configMapData(render.objects, "grafana-provisioning")["datasources.yaml"],
@@ -241,10 +243,7 @@ describe("what each example does", () => {
     const render = rendered("kind");
     expect(components(render)).toEqual([
       "observability:index:StackNamespaces",
-      "observability:index:MetricsStack",
-      "observability:index:LogsStack",
-      "observability:index:TracingStack",
-      "observability:index:GrafanaStack",
+      ...CARD_COMPONENTS,
       "observability:index:DemoStack",
     ]);
     expect(appTargets(render)).toEqual({
