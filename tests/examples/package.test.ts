@@ -20,11 +20,12 @@ const NOT_THE_LIBRARY = [
   "docs",
 ];
 
-test("only dist/, package.json and the README", () => {
+test("only dist/, package.json, the README and the license", () => {
   const { files } = tierPackage();
   expect(files.filter((file) => !file.startsWith("dist/") && !ALWAYS_SHIPPED.test(file))).toEqual([]);
   expect(files).toContain("package.json");
   expect(files).toContain("README.md");
+  expect(files).toContain("LICENSE");
 });
 
 test("dist/ holds the library alone: no tests, test kit, tools, fixtures, scripts or examples", () => {
