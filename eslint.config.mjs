@@ -10,7 +10,12 @@ export default tseslint.config(
       "jest.config.js",
       "jest.components.config.js",
       "jest.cluster.config.js",
+      "jest.scenarios.config.js",
       "jest.transform.js",
+      "jest.examples.config.js",
+      // Programs of their own, with their own dependencies: npm run test:examples installs and
+      // type-checks each.
+      "examples/**",
     ],
   },
   ...tseslint.configs.recommendedTypeChecked,

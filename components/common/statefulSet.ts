@@ -15,9 +15,22 @@ interface VolumeStatefulSetArgs {
   /** Mounted by the pod as volume `data`. */
   readonly storageClassName: string;
   readonly storageSize: string;
-  /** The claims hold a cache: deleted when the StatefulSet is deleted or scaled down. */
-  readonly cache?: true;
+  /**
+   * What the volumes keep: the workload's history, only where it left off (a log agent's read
+   * positions), or a cache the pod rebuilds from elsewhere (a bucket), whose claims go with it.
+   */
+  readonly holds: VolumesHold;
+  /** Further annotations of the StatefulSet's own metadata. */
+  readonly annotations: Readonly<Record<string, string>>;
 }
+
+export type VolumesHold = "history" | "positions" | "cache";
+
+/**
+ * The StatefulSet's annotation saying what its volumes keep: the policy pack requires a StatefulSet
+ * whose volumes keep history to be protected in production, and reads any without it as history.
+ */
+export const VOLUMES_HOLD_ANNOTATION = "observability.io/volumes-hold";
 
 /**
  * A StatefulSet whose every replica owns one ReadWriteOnce `data` volume. A rolling update
@@ -27,14 +40,17 @@ interface VolumeStatefulSetArgs {
  */
 function volumeStatefulSetArgs(args: VolumeStatefulSetArgs): k8s.apps.v1.StatefulSetArgs {
   return {
-    metadata: objectMeta(args.id, args.namespace),
+    metadata: {
+      ...objectMeta(args.id, args.namespace),
+      annotations: { [VOLUMES_HOLD_ANNOTATION]: args.holds, ...args.annotations },
+    },
     spec: {
       replicas: args.replicas,
       serviceName: args.serviceName,
       podManagementPolicy: "Parallel",
       updateStrategy: { type: "RollingUpdate" },
       persistentVolumeClaimRetentionPolicy:
-        args.cache === true
+        args.holds === "cache"
           ? { whenDeleted: "Delete", whenScaled: "Delete" }
           : { whenDeleted: "Retain", whenScaled: "Retain" },
       selector: { matchLabels: selectorLabels(args.id) },
