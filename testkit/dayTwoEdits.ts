@@ -5,7 +5,8 @@
 import type { PulumiConfig } from "../config";
 import type { StackConfig } from "../review/configEdit";
 import type { Verdict } from "../review/review";
-import { SECRET_PLACEHOLDER } from "../render/stackFile";
+import { PROJECT_ROOT } from "../render/renderStack";
+import { SECRET_PLACEHOLDER, readStackFile } from "../render/stackFile";
 import { StackName } from "./stacks";
 import {
   addAppService,
@@ -23,6 +24,11 @@ export interface DayTwoEdit {
   readonly keys: readonly string[];
   /** The edit, on a stack's config (`profile` is kind or eks). */
   readonly edit: (stack: StackConfig) => StackConfig;
+  /**
+   * The stack the edit is made on, where the committed stack file already has it: the committed
+   * file as it was before (the edit's review is then of that stack, deployed, updated by the edit).
+   */
+  readonly from?: (stack: StackConfig) => StackConfig;
   /** The verdict the review must give on each stack. */
   readonly verdict: Readonly<Record<StackName, Verdict>>;
 }
@@ -38,11 +44,15 @@ const plain =
 const section = (config: PulumiConfig, name: string): Record<string, unknown> =>
   JSON.parse(config[`observability:${name}`] ?? "{}") as Record<string, unknown>;
 
+/** The metrics bucket Pulumi.prod.yaml turns on: the worked example of metrics.objectStorage. */
+const committedObjectStorage = () =>
+  section(readStackFile("prod", PROJECT_ROOT).config, "metrics").objectStorage;
+
 export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
   {
-    title: "keep metrics for less time (kind 7d → 3d, prod 15d → 7d)",
+    title: "keep metrics for less time (kind 7d → 3d, prod 2d → 1d)",
     keys: ["metrics.retentionTime"],
-    edit: plain((c) => configSetPath(c, "metrics.retentionTime", isEks(c) ? "7d" : "3d")),
+    edit: plain((c) => configSetPath(c, "metrics.retentionTime", isEks(c) ? "1d" : "3d")),
     verdict: { kind: "data at risk", prod: "data at risk" },
   },
   {
@@ -242,5 +252,19 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
     keys: ["logs.collectionMode"],
     edit: plain((c) => configSetPath(c, "logs.collectionMode", isEks(c) ? "api" : "node")),
     verdict: { kind: "data at risk", prod: "replaced" },
+  },
+  {
+    title:
+      "turn metrics.objectStorage on (prod: its sidecars upload what the volumes hold, keeping the retention; a later update shortens it)",
+    keys: ["metrics.objectStorage"],
+    from: plain((c) => {
+      if (!isEks(c)) return c;
+      const metrics = section(c, "metrics");
+      delete metrics.objectStorage;
+      delete metrics.retentionTime;
+      return { ...c, "observability:metrics": JSON.stringify(metrics) };
+    }),
+    edit: plain((c) => configSetJson(c, "metrics.objectStorage", committedObjectStorage())),
+    verdict: { kind: "refused", prod: "rolls" },
   },
 ];

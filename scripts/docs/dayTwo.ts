@@ -28,10 +28,12 @@ export async function reviewDayTwoEdits(
     const committed = readStackFile(stack, PROJECT_ROOT);
     const base = await configSide(stack, committed);
     for (const [i, edit] of edits.entries()) {
+      const start = edit.from?.(committed);
+      const before = start === undefined ? base : await configSide(stack, start);
       reviews[i][stack] = await compare(
         stack,
-        base,
-        await configSide(stack, edit.edit(committed), base),
+        before,
+        await configSide(stack, edit.edit(start ?? committed), before),
         promtool,
       );
     }
