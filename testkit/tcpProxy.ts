@@ -10,8 +10,19 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export function startTcpProxy(upstream: string): Promise<TcpProxy> {
+/** Passes `client`'s bytes to `upstream` (host:port) and back, both sockets kept in `sockets` while open. */
+export function pipeTo(client: net.Socket, upstream: string, sockets: Set<net.Socket>): void {
   const [host, port] = upstream.split(":");
+  const backend = net.connect(Number(port), host);
+  for (const socket of [client, backend]) {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => socket.destroy());
+  }
+  client.pipe(backend).pipe(client);
+}
+
+export function startTcpProxy(upstream: string): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
   let cut = false;
   const server = net.createServer((client) => {
@@ -19,13 +30,7 @@ export function startTcpProxy(upstream: string): Promise<TcpProxy> {
       client.destroy();
       return;
     }
-    const backend = net.connect(Number(port), host);
-    for (const socket of [client, backend]) {
-      sockets.add(socket);
-      socket.on("close", () => sockets.delete(socket));
-      socket.on("error", () => socket.destroy());
-    }
-    client.pipe(backend).pipe(client);
+    pipeTo(client, upstream, sockets);
   });
   return new Promise((resolve) => {
     server.listen(0, "127.0.0.1", () =>

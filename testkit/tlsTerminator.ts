@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import * as net from "net";
 import * as tls from "tls";
+import { pipeTo } from "./tcpProxy";
 
 export interface TlsTerminator {
   /** 127.0.0.1:port of the TLS listener. */
@@ -30,14 +31,7 @@ export function startTlsTerminator(
     },
     (client) => {
       accepted++;
-      const [host, port] = upstream.split(":");
-      const backend = net.connect(Number(port), host);
-      for (const socket of [client, backend]) {
-        sockets.add(socket);
-        socket.on("close", () => sockets.delete(socket));
-        socket.on("error", () => socket.destroy());
-      }
-      client.pipe(backend).pipe(client);
+      pipeTo(client, upstream, sockets);
     },
   );
   return new Promise((resolve) => {
