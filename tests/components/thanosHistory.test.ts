@@ -355,10 +355,13 @@ describe("a month of metrics on S3 across two clusters (the real Thanos v0.42.4 
       const uploads = await uploadedEverything(replica.sidecar as RunningThanos);
       step(`prod ${replica.pod}: the sidecar uploaded ${uploads} blocks, the compacted history among them`);
     }
-    // The update that shortens it: Prometheus deletes the blocks past two days as it opens the TSDB.
+    // The update that shortens it rolls each pod (Prometheus and its sidecar): Prometheus deletes the
+    // blocks past two days as it opens the TSDB.
     for (const replica of prodReplicas) {
+      await stopProcess(replica.sidecar);
       await stopProcess(replica.prometheus);
       await startReplicaPrometheus(servers, prod, replica, scrapeConfigs);
+      await startReplicaSidecar(servers, prod, replica, bucket);
     }
     prodStore = await startClusterStore(servers, prod, bucket, path.join(dir, "prod"));
     // The hub's TLS files, as the Secret thanos-query-tls mounts them.
@@ -457,7 +460,7 @@ describe("a month of metrics on S3 across two clusters (the real Thanos v0.42.4 
         ),
       ).toBeGreaterThan(0);
     }
-  });
+  }, 600000);
 
   test("Grafana's range queries over an hour to a year: the resolution Thanos picks for the step, every series once, no gap where the sidecars' days meet the bucket", async () => {
     const boundary = Math.max(...prodReplicas.map((r) => oldestLocalBlock(r))) / 1000;
