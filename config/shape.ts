@@ -8,7 +8,8 @@ type PlacementSpec = PlacementConfig["default"];
 /**
  * The one step from the config as validated to the config the components read: the demo added to
  * `apps` (when enabled), each service's namespace, metrics path, scrape interval and objectives
- * resolved over their defaults, the SLOs of `metrics.openSloFiles` added to `metrics.slos`, and each
+ * resolved over their defaults, the SLOs of `metrics.openSloFiles` and `metrics.slothFiles` added to
+ * `metrics.slos`, and each
  * workload's placement merged over `placement.default`.
  */
 export function shapeStackConfig(valid: ValidStackConfig) {
@@ -16,11 +17,11 @@ export function shapeStackConfig(valid: ValidStackConfig) {
   const { apps, placement, ...rest } = valid.demo.enabled
     ? { ...valid, apps: appsWithDemo(valid.apps) }
     : valid;
-  const { openSloFiles, ...metrics } = rest.metrics;
+  const { openSloFiles, slothFiles, ...metrics } = rest.metrics;
   return {
     ...rest,
-    // An SLO is an SLO whether the stack file or an OpenSLO document states it.
-    metrics: { ...metrics, slos: [...metrics.slos, ...openSloFiles.flat()] },
+    // An SLO is an SLO whether the stack file, an OpenSLO document or a Sloth spec states it.
+    metrics: { ...metrics, slos: [...metrics.slos, ...openSloFiles.flat(), ...slothFiles.flat()] },
     placement: Object.fromEntries(PLACED_WORKLOADS.map((w) => [w, placementOf(placement, w)])) as Record<
       PlacedWorkloadName,
       PlacementSpec
