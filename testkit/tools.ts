@@ -20,7 +20,8 @@ export type GoTool =
   | "etcd"
   | "kwok"
   | "kube-state-metrics"
-  | "thanos";
+  | "thanos"
+  | "sloth";
 
 /** Runs a script of scripts/tools (its progress goes to stderr) and returns the path it prints. */
 function install(script: string, ...args: string[]): string {
@@ -60,6 +61,7 @@ const DIRECTORY_VARIABLES: Readonly<Record<GoTool, string>> = {
   kwok: "KWOK_DIR",
   "kube-state-metrics": "KUBE_STATE_METRICS_DIR",
   thanos: "THANOS_DIR",
+  sloth: "SLOTH_DIR",
 };
 
 export type TestTier = keyof typeof tierTools;
@@ -120,6 +122,8 @@ export const tools = {
   otlpSink: () => fromSetup("otlp-sink", "otlp-sink"),
   alloy: () => fromSetup("alloy", "alloy"),
   thanos: () => fromSetup("thanos", "thanos"),
+  // The SLO generator the SLO engine is compared with (tests/components/slothPeer.test.ts).
+  sloth: () => fromSetup("sloth", "sloth"),
   // Built by the cluster tests' setup (tests/cluster/globalSetup.ts) only.
   etcd: () => fromSetup("etcd", "server"),
   kubeApiserver: () => fromSetup("kubernetes", "kube-apiserver"),
