@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DEMO_NAMESPACE } from "./demo";
+import { DEMO_NAMESPACE, DEMO_SLOS } from "./demo";
 import { durationMs } from "./durations";
 import { clusterServiceNamespace } from "./scrapeTargets";
 import { Identity, strict } from "./fields";
@@ -213,6 +213,28 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
     },
   },
   {
+    reads: ["demo.enabled", "metrics.slos", "metrics.openSloFiles", "metrics.slothFiles"],
+    check: (value, issue) => {
+      if (!value.demo.enabled) {
+        return;
+      }
+      const demoSlos = new Set(DEMO_SLOS.map((slo) => slo.name));
+      const taken = `one of the demo's SLO names (${[...demoSlos].join(", ")}) while demo.enabled: the demo adds those SLOs`;
+      value.metrics.slos.forEach((slo, i) => {
+        if (demoSlos.has(slo.name)) issue(["metrics", "slos", i, "name"], `must not be ${taken}`);
+      });
+      for (const key of ["openSloFiles", "slothFiles"] as const) {
+        value.metrics[key].forEach((slos, i) =>
+          slos.forEach((slo) => {
+            if (demoSlos.has(slo.name)) {
+              issue(["metrics", key, i], `must not name ${slo.name}, ${taken}`);
+            }
+          }),
+        );
+      }
+    },
+  },
+  {
     reads: ["images"],
     check: (value, issue) => {
       if (value.images.registryCredentials !== undefined) {
@@ -250,7 +272,7 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
     },
   },
   {
-    reads: ["demo", "apps"],
+    reads: ["demo.enabled", "apps"],
     check: (value, issue) => {
       if (value.demo.enabled && value.apps.namespaces.includes(DEMO_NAMESPACE)) {
         issue(["apps", "namespaces"], `must not list ${DEMO_NAMESPACE} while demo.enabled: the demo owns it`);
@@ -258,7 +280,7 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
     },
   },
   {
-    reads: ["profile", "demo"],
+    reads: ["profile", "demo.enabled"],
     check: (value, issue) => {
       if (value.profile === "eks" && value.demo.enabled) {
         issue(

@@ -1,13 +1,14 @@
 import { PLACED_WORKLOADS, PlacedWorkloadName } from "./components";
-import { appsWithDemo } from "./demo";
+import { DEMO_SLOS, appsWithDemo } from "./demo";
 import { ValidStackConfig } from "./schema";
+import { SloSpec } from "./sections/slos";
 
 type PlacementConfig = ValidStackConfig["placement"];
 type PlacementSpec = PlacementConfig["default"];
 
 /**
  * The one step from the config as validated to the config the components read: the demo added to
- * `apps` (when enabled), each service's namespace, metrics path, scrape interval and objectives
+ * `apps` and its business SLOs to `metrics.slos` (when enabled), each service's namespace, metrics path, scrape interval and objectives
  * resolved over their defaults, the SLOs of `metrics.openSloFiles` and `metrics.slothFiles` added to
  * `metrics.slos`, and each
  * workload's placement merged over `placement.default`.
@@ -18,10 +19,16 @@ export function shapeStackConfig(valid: ValidStackConfig) {
     ? { ...valid, apps: appsWithDemo(valid.apps) }
     : valid;
   const { openSloFiles, slothFiles, ...metrics } = rest.metrics;
+  // An SLO is an SLO whether the stack file, an OpenSLO document, a Sloth spec or the demo states it.
+  const slos: readonly SloSpec[] = [
+    ...metrics.slos,
+    ...openSloFiles.flat(),
+    ...slothFiles.flat(),
+    ...(valid.demo.enabled ? DEMO_SLOS : []),
+  ];
   return {
     ...rest,
-    // An SLO is an SLO whether the stack file, an OpenSLO document or a Sloth spec states it.
-    metrics: { ...metrics, slos: [...metrics.slos, ...openSloFiles.flat(), ...slothFiles.flat()] },
+    metrics: { ...metrics, slos },
     placement: Object.fromEntries(PLACED_WORKLOADS.map((w) => [w, placementOf(placement, w)])) as Record<
       PlacedWorkloadName,
       PlacementSpec
