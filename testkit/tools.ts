@@ -21,7 +21,8 @@ export type GoTool =
   | "kwok"
   | "kube-state-metrics"
   | "thanos"
-  | "sloth";
+  | "sloth"
+  | "actionlint";
 
 /** Runs a script of scripts/tools (its progress goes to stderr) and returns the path it prints. */
 function install(script: string, ...args: string[]): string {
@@ -62,6 +63,7 @@ const DIRECTORY_VARIABLES: Readonly<Record<GoTool, string>> = {
   "kube-state-metrics": "KUBE_STATE_METRICS_DIR",
   thanos: "THANOS_DIR",
   sloth: "SLOTH_DIR",
+  actionlint: "ACTIONLINT_DIR",
 };
 
 export type TestTier = keyof typeof tierTools;
@@ -109,6 +111,7 @@ function installedBySetup(variable: string, setup: string): string {
 export const tools = {
   kubeValidate: () => fromSetup("kube-validate", "kube-validate"),
   promtool: () => fromSetup("prometheus", "promtool"),
+  actionlint: () => fromSetup("actionlint", "actionlint"),
   prometheus: () => fromSetup("prometheus", "prometheus"),
   amtool: () => fromSetup("alertmanager", "amtool"),
   alertmanager: () => fromSetup("alertmanager", "alertmanager"),
