@@ -63,7 +63,7 @@ export function issueProblems(issue: z.ZodIssue, unknownKey: string, prefix = ""
 }
 
 /** The documents of one file's text, or why it is no YAML. */
-function documentsOf(file: number, label: string, text: string): SloDocument[] | { problem: string } {
+export function documentsOf(file: number, label: string, text: string): SloDocument[] | { problem: string } {
   let loaded: unknown[];
   try {
     // YAML 1.2's core types, as Go's decoders read them: an unquoted date stays text.
