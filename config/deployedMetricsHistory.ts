@@ -1,4 +1,4 @@
-import { durationMs } from "./fields";
+import { durationMs } from "./durations";
 import { keyPath } from "./errors";
 import type { StackConfig } from "./stackConfig";
 

@@ -35,24 +35,6 @@ export const duration = z
   .string()
   .regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, "must be a duration such as 30s, 5m, 24h or 7d");
 
-const DURATION_UNIT_MS: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: 1e3,
-  m: 6e4,
-  h: 3.6e6,
-  d: 8.64e7,
-  w: 6.048e8,
-  y: 3.1536e10,
-};
-
-/** Milliseconds of a duration the schema has accepted (`1h30m` → 5,400,000). */
-export function durationMs(text: string): number {
-  return [...text.matchAll(/([0-9]+)(ms|s|m|h|d|w|y)/g)].reduce(
-    (sum, [, count, unit]) => sum + Number(count) * DURATION_UNIT_MS[unit],
-    0,
-  );
-}
-
 /**
  * A Kubernetes resource quantity: 100m, 0.5, 256Mi, 10Gi. Whole cores may be a number, as
  * Kubernetes takes them and `pulumi config set --path` stores them (`cpu: 1`).

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { DEMO_NAMESPACE, DEMO_SLOS } from "./demo";
+import { durationMs } from "./durations";
 import { clusterServiceNamespace } from "./scrapeTargets";
-import { Identity, durationMs, strict } from "./fields";
+import { Identity, strict } from "./fields";
 import { clusterSection } from "./sections/cluster";
 import { namespacesSection } from "./sections/namespaces";
 import { appsSection } from "./sections/apps";
@@ -9,7 +10,7 @@ import { metricsSection } from "./sections/metrics";
 import { logsSection } from "./sections/logs";
 import { tracingSection } from "./sections/tracing";
 import { grafanaSection } from "./sections/grafana";
-import { alertingSection } from "./sections/alerting";
+import { PLATFORM_RECEIVERS, alertingSection } from "./sections/alerting";
 import { exposureSection } from "./sections/exposure";
 import { storageSection } from "./sections/storage";
 import { REGISTRY_CREDENTIALS_SECRET, imagesSection } from "./sections/images";
@@ -57,7 +58,8 @@ const covers = (reads: readonly ConfigRead[], path: string): boolean =>
   reads.some((read) => path === read || path.startsWith(`${read}.`));
 
 type Sections = z.output<z.ZodObject<typeof sections>>;
-type Issue = (path: (string | number)[], message: string) => void;
+/** A problem at `path`; `insideFile` when the key names a file and the message says what is wrong inside it. */
+type Issue = (path: (string | number)[], message: string, insideFile?: boolean) => void;
 
 /**
  * A rule across keys of several sections. `reads` are the sections (or keys) it looks at: a
@@ -136,20 +138,51 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
     },
   },
   {
-    reads: ["metrics.slos", "metrics.openSloFiles"],
+    reads: ["metrics.slos", "metrics.openSloFiles", "metrics.slothFiles"],
     check: (value, issue) => {
       const sloNames = new Set(value.metrics.slos.map((s) => s.name));
+      for (const key of ["openSloFiles", "slothFiles"] as const) {
+        value.metrics[key].forEach((slos, i) =>
+          slos.forEach((slo) => {
+            if (sloNames.has(slo.name)) {
+              issue(
+                ["metrics", key, i],
+                `must not name an SLO twice: ${slo.name} is already in metrics.slos or an earlier file`,
+              );
+            }
+            sloNames.add(slo.name);
+          }),
+        );
+      }
+    },
+  },
+  {
+    reads: ["metrics.slos", "metrics.openSloFiles", "alerting.receivers"],
+    check: (value, issue) => {
+      const receivers = [
+        PLATFORM_RECEIVERS.critical,
+        PLATFORM_RECEIVERS.warning,
+        ...value.alerting.receivers.map((r) => r.name),
+      ];
+      const unknown = (
+        slo: (typeof value.metrics.slos)[number],
+        path: (string | number)[],
+        inFile: boolean,
+      ) =>
+        (slo.alerts ?? []).forEach((alert, a) =>
+          (alert.receivers ?? []).forEach((receiver, r) => {
+            if (!receivers.includes(receiver)) {
+              issue(
+                inFile ? path : [...path, "alerts", a, "receivers", r],
+                `${inFile ? `must name Alertmanager receivers in its notification targets: the SLO ${slo.name}'s alert ${alert.name} notifies ${receiver}, which` : `must name an Alertmanager receiver: ${receiver}`} is none of alerting.receivers or the platform's critical and warning (${receivers.join(", ")}); add a receiver of that name to alerting.receivers, or name one of those`,
+                inFile,
+              );
+            }
+          }),
+        );
+      value.metrics.slos.forEach((slo, i) => unknown(slo, ["metrics", "slos", i], false));
       value.metrics.openSloFiles.forEach((slos, i) =>
-        // A file that failed to translate holds no list; its own error says why.
-        (Array.isArray(slos) ? slos : []).forEach((slo) => {
-          if (sloNames.has(slo.name)) {
-            issue(
-              ["metrics", "openSloFiles", i],
-              `must not name an SLO twice: ${slo.name} is already in metrics.slos or an earlier file`,
-            );
-          }
-          sloNames.add(slo.name);
-        }),
+        slos.forEach((slo) => unknown(slo, ["metrics", "openSloFiles", i], true)),
       );
     },
   },
@@ -180,7 +213,7 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
     },
   },
   {
-    reads: ["demo.enabled", "metrics.slos", "metrics.openSloFiles"],
+    reads: ["demo.enabled", "metrics.slos", "metrics.openSloFiles", "metrics.slothFiles"],
     check: (value, issue) => {
       if (!value.demo.enabled) {
         return;
@@ -190,13 +223,15 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
       value.metrics.slos.forEach((slo, i) => {
         if (demoSlos.has(slo.name)) issue(["metrics", "slos", i, "name"], `must not be ${taken}`);
       });
-      value.metrics.openSloFiles.forEach((slos, i) =>
-        (Array.isArray(slos) ? slos : []).forEach((slo) => {
-          if (demoSlos.has(slo.name)) {
-            issue(["metrics", "openSloFiles", i], `must not name ${slo.name}, ${taken}`);
-          }
-        }),
-      );
+      for (const key of ["openSloFiles", "slothFiles"] as const) {
+        value.metrics[key].forEach((slos, i) =>
+          slos.forEach((slo) => {
+            if (demoSlos.has(slo.name)) {
+              issue(["metrics", key, i], `must not name ${slo.name}, ${taken}`);
+            }
+          }),
+        );
+      }
     },
   },
   {
@@ -378,7 +413,13 @@ function buildConfigSchema(reads: readonly ConfigRead[]): z.ZodEffects<SectionsS
   ) as typeof sections;
   // Those `reads` names, under the type of all: a caller reads only the sections it named.
   return (strict(read) as unknown as SectionsSchema).superRefine((value, ctx) => {
-    const issue: Issue = (path, message) => ctx.addIssue({ code: "custom", path, message });
+    const issue: Issue = (path, message, insideFile) =>
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message,
+        ...(insideFile === true ? { params: { insideFile } } : {}),
+      });
     for (const { check } of checks) {
       check(value, issue);
     }

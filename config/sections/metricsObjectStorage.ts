@@ -1,8 +1,8 @@
 import { z } from "zod";
+import { durationMs } from "../durations";
 import {
   awsRegion,
   duration,
-  durationMs,
   hostPort,
   iamRoleArn,
   nonEmpty,

@@ -15,20 +15,18 @@ import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
 import { configMapData, objectNamed, prometheusYml } from "../../testkit/rendered";
 import { tools } from "../../testkit/tools";
-import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
+import { EXTEND_DIR, EXTENDED_STACK, extendedMetricsBlock } from "../support/extendedStack";
 import { Json } from "../../testkit/json";
 
 const run = promisify(execFile);
 
-const scrapeStackFile = () => readStackFile(EXTENDED_STACK, EXTEND_DIR);
-
 /** Pulumi.prod.yaml with the scrape stack's metrics block: the same team jobs on the eks profile. */
 function renderProdWithScrapeJobs(): Promise<RenderedStack> {
   const prod = readStackFile("prod", PROJECT_ROOT);
-  // The scrape stack's metrics keys over prod's, which keep its metrics bucket.
+  // The extended stack's metrics keys over prod's, which keep its metrics bucket.
   const metrics = JSON.stringify({
     ...(JSON.parse(prod.config["observability:metrics"]) as object),
-    ...(JSON.parse(scrapeStackFile().config["observability:metrics"]) as object),
+    ...(JSON.parse(extendedMetricsBlock()) as object),
   });
   return renderWithConfig("prod-scrape", { ...prod.config, "observability:metrics": metrics }, [
     ...prod.secretKeys,
