@@ -1,9 +1,10 @@
 // Faults of the metrics bucket's path, on the real Thanos v0.42.4 of the prod render over moto's S3
 // (the rendered bucket and region), reached through a TCP path the test can cut: a store gateway
 // SIGKILLed under a query a second (the other serves the same blocks), the compactor SIGKILLed
-// mid-compaction and restarted (no sample lost, no overlap, no halt), and the bucket unreachable
+// mid-compaction and restarted (no sample lost, no overlap, no halt), the bucket unreachable
 // while a sidecar has blocks to upload (uploads fail and are counted, the alerts' conditions hold, and
-// every block arrives once the bucket is back). Short in CI; by hand FAULT_THANOS_STORE_KILL_S and
+// every block arrives once the bucket is back), and a sidecar SIGKILLed mid-upload and restarted on
+// its volume (every block in the bucket once, each sample once). Short in CI; by hand FAULT_THANOS_STORE_KILL_S and
 // FAULT_THANOS_S3_OUTAGE_S=600 run the issue's ten minutes (the alerts' `for` is not waited out
 // either way: their expressions are evaluated by a real Prometheus on the processes' own metrics).
 import * as fs from "fs";
@@ -16,7 +17,7 @@ import { rendered, stackConfig } from "../../renderedStacks";
 import { Json } from "../../../testkit/json";
 import { RunningThanos, startThanosQuery } from "../../../testkit/localServers";
 import { HistoryFamily, writeHistoryBlocks } from "../../../testkit/metricHistory";
-import { startS3 } from "../../../testkit/objectStore";
+import { listObjects, startS3 } from "../../../testkit/objectStore";
 import { Servers, eventually } from "../../../testkit/processes";
 import { configMapData } from "../../../testkit/rendered";
 import { sleep } from "../../../testkit/sleep";
@@ -65,16 +66,26 @@ const history = (from: number, to: number): { families: HistoryFamily[]; from: n
   to,
 });
 
-/** Raw samples per series over the history, through Thanos Query; and the time it took. */
-async function rawCounts(base: string, at: number): Promise<{ counts: number[]; ms: number }> {
+/**
+ * Raw samples per series over the `days` before `at`, through Thanos Query (deduplicated, or one
+ * replica's alone); and the time it took.
+ */
+async function rawCounts(
+  base: string,
+  at: number,
+  options: { readonly days?: number; readonly replica?: string } = {},
+): Promise<{ counts: number[]; ms: number }> {
   const started = Date.now();
+  const selector =
+    options.replica === undefined ? GAUGE : `${GAUGE}{prometheus_replica="${options.replica}"}`;
   const response = await fetch(`${base}/api/v1/query`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({
-      query: `count_over_time(${GAUGE}[${HISTORY_DAYS}d])`,
+      query: `count_over_time(${selector}[${options.days ?? HISTORY_DAYS}d])`,
       time: String(at),
       max_source_resolution: "0s",
+      dedup: String(options.replica === undefined),
     }).toString(),
   });
   const body = (await response.json()) as Json;
@@ -290,5 +301,66 @@ describe("faults of the metrics bucket's path (the real Thanos of the prod rende
     expect(failures).toBeGreaterThan(0);
     expect(Object.keys(heldAfter).sort()).toEqual([...conditions].sort());
     expect(arrived).toBe(written.blocks);
+  });
+
+  test("a sidecar SIGKILLed mid-upload and restarted on its volume: every block in the bucket once, each sample once", async () => {
+    // Two days of prometheus-1's blocks before the day the outage test uploaded, not yet shipped.
+    const replica: LocalReplica = { pod: "prometheus-1", directory: path.join(dir, "prometheus-1-restart") };
+    const dataDir = path.join(replica.directory, "data");
+    const end = historyEnd - DAY_S;
+    const written = await writeHistoryBlocks(dataDir, {
+      ...history(end - 2 * DAY_S + STEP_S, end),
+      stepSeconds: STEP_S,
+      blockHours: 2,
+    });
+    const ulids = fs.readdirSync(dataDir).filter((name) => /^[0-9A-HJKMNP-TV-Z]{26}$/.test(name));
+    expect(ulids).toHaveLength(written.blocks);
+    await startReplicaPrometheus(servers, objects, replica, []);
+    const sidecar = await startReplicaSidecar(servers, objects, replica, bucket);
+    // Blocks with objects but no meta.json (the shipper writes it last): an upload cut short.
+    const shipped = async () => {
+      const keys = await listObjects(bucket.s3, "");
+      const objectsOf = (ulid: string) => keys.filter((key) => key.startsWith(`${ulid}/`));
+      return {
+        complete: ulids.filter((ulid) => objectsOf(ulid).includes(`${ulid}/meta.json`)).length,
+        partial: ulids.filter(
+          (ulid) => objectsOf(ulid).length > 0 && !objectsOf(ulid).includes(`${ulid}/meta.json`),
+        ).length,
+      };
+    };
+    // Killed as soon as a block is partly written (listed as fast as the store answers), or else
+    // once a few blocks are up.
+    const deadline = Date.now() + 60000;
+    let progress = await shipped();
+    while (progress.partial === 0 && progress.complete < 3) {
+      if (Date.now() > deadline) throw new Error("the sidecar uploaded nothing in 60 s");
+      progress = await shipped();
+    }
+    sidecar.server.process.kill("SIGKILL");
+    const killedAt = Date.now();
+    const { complete, partial } = await shipped();
+    expect(complete).toBeLessThan(written.blocks);
+    replica.sidecar = await restartThanos(servers, sidecar);
+    const uploadedAfter = await uploadedEverything(replica.sidecar, 120000);
+    const inBucket = (await bucketMetas(bucket))
+      .map((m) => m.ulid as string)
+      .filter((ulid) => ulids.includes(ulid));
+    const perSeries = written.samples / SERIES;
+    // stores[1] lists the bucket every 3 s; Thanos Query reads no sidecar here, so the answer is the bucket's.
+    let counts: number[] = [];
+    const answered = Date.now() + 60000;
+    while (Date.now() < answered && !(counts.length === SERIES && counts.every((c) => c === perSeries))) {
+      await sleep(1000);
+      counts = (await rawCounts(query.base, end, { days: 2, replica: replica.pod })).counts;
+    }
+    logFault({
+      fault: `prometheus-1's sidecar SIGKILLed mid-upload (${complete} of ${written.blocks} blocks in the bucket, ${partial} partly written) and restarted on its volume`,
+      sent: `${written.blocks} blocks, ${perSeries} raw samples per series`,
+      arrived: `${inBucket.length} blocks in the bucket, each once (${uploadedAfter} uploaded after the restart, all done ${seconds(Date.now() - killedAt)} after the kill); ${counts.join(", ")} raw samples per series from the bucket`,
+      lost: `${written.blocks - new Set(inBucket).size} blocks, ${SERIES * perSeries - counts.reduce((a, b) => a + b, 0)} samples`,
+      gap: `none; ${partial === 0 ? "no block was partly written at the kill" : "the partly written blocks were uploaded again whole under their own ULIDs"}`,
+    });
+    expect(inBucket.sort()).toEqual([...ulids].sort());
+    expect(counts).toEqual(Array.from({ length: SERIES }, () => perSeries));
   });
 });
