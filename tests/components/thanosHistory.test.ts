@@ -16,6 +16,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
+import { parseQuantity } from "../../config/quantity";
 import { KubeObject } from "../../render/manifest";
 import { renderWithConfig } from "../../render/renderStack";
 import { stackConfig } from "../renderedStacks";
@@ -26,6 +27,8 @@ import { HistoryFamily, writeHistoryBlocks } from "../../testkit/metricHistory";
 import { startS3 } from "../../testkit/objectStore";
 import { Servers, eventually } from "../../testkit/processes";
 import { machine, writeMeasured } from "../../testkit/measured";
+import { workloadNamed } from "../../testkit/rendered";
+import { Sampler } from "../../scripts/benchLoad/sampler";
 import { sleep } from "../../testkit/sleep";
 import {
   LocalBucket,
@@ -253,6 +256,8 @@ describe("a month of metrics on S3 across two clusters (the real Thanos v0.42.4 
   let scrapeConfigs: Json[];
   let historyEnd: number;
   const log: string[] = [];
+  /** The prod store gateway's and compactor's memory and CPU, from the compaction to the last range query. */
+  let footprint: Sampler | undefined;
   const step = (line: string) => {
     log.push(line);
     process.stdout.write(`${line}\n`);
@@ -394,6 +399,7 @@ describe("a month of metrics on S3 across two clusters (the real Thanos v0.42.4 
   }, 600000);
 
   afterAll(async () => {
+    footprint?.stop();
     await Promise.all(terminators.map((t) => t.close()));
     await servers.stopAll();
     await target?.close();
@@ -436,6 +442,12 @@ describe("a month of metrics on S3 across two clusters (the real Thanos v0.42.4 
       await startClusterCompactor(servers, prod, bucket, path.join(dir, "prod")),
       await startClusterCompactor(servers, staging, bucket, path.join(dir, "staging")),
     ];
+    footprint = new Sampler(
+      new Map([
+        ["thanos-store", prodStore.server.process.pid as number],
+        ["thanos-compactor", compactors[0].server.process.pid as number],
+      ]),
+    );
     const runs = await Promise.all(compactors.map((c) => compactorCaughtUp(c)));
     step(
       `compactors caught up in ${((Date.now() - started) / 1000).toFixed(1)} s (runs: prod ${runs[0]}, staging ${runs[1]})`,
@@ -510,6 +522,23 @@ describe("a month of metrics on S3 across two clusters (the real Thanos v0.42.4 
         ...rows,
       ].join("\n"),
     );
+    footprint?.stop();
+    step(
+      "footprint from the compactors' start to the last range query (peak and median of a sample a second), beside the prod render's resources:",
+    );
+    for (const name of ["thanos-store", "thanos-compactor"]) {
+      const measured = footprint?.summary(name, 0);
+      if (measured === undefined) throw new Error("the compactor test did not run: nothing was sampled");
+      const { requests, limits } = workloadNamed(prod, name).spec.template.spec.containers.find(
+        (c: Json) => c.name === name,
+      ).resources;
+      const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+      step(
+        `${name}: RSS peak ${mib(measured.peakRss)}, median ${mib(measured.steadyRss)}; CPU peak ${measured.peakCpu.toFixed(2)} cores, median ${measured.steadyCpu.toFixed(2)}; ` +
+          `prod requests ${requests.memory} and ${requests.cpu} CPU, limits ${limits.memory} and ${limits.cpu} CPU`,
+      );
+      expect(measured.peakRss).toBeLessThan(parseQuantity(limits.memory));
+    }
     if (process.env[RECORD] === "1") {
       writeMeasured(
         "thanos-range-queries",
