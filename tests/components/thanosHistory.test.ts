@@ -484,6 +484,20 @@ describe("a month of metrics on S3 across two clusters (the real Thanos v0.42.4 
   }, 600000);
 
   test("Grafana's range queries over an hour to a year: the resolution Thanos picks for the step, every series once, no gap where the sidecars' days meet the bucket", async () => {
+    // The store gateway picks up the compactors' last blocks on its next listings: the table waits
+    // until the blocks it serves stop changing, so each range's answers all read the same blocks.
+    let loaded = -1;
+    await eventually(
+      async () => {
+        const now = await metricValue(prodStore.base, "thanos_bucket_store_blocks_loaded");
+        const settled = now > 0 && now === loaded;
+        loaded = now;
+        await sleep(4000);
+        return settled ? true : undefined;
+      },
+      "the store gateway's blocks settling",
+      120000,
+    );
     const boundary = Math.max(...prodReplicas.map((r) => oldestLocalBlock(r))) / 1000;
     const rows: string[] = [];
     for (const [label, rangeS] of RANGES) {
