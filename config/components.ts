@@ -15,6 +15,7 @@ export const COMPONENTS = [
   "thanosQuery",
   "postgresExporter",
   "redisExporter",
+  "kiali",
 ] as const;
 
 export type ComponentName = (typeof COMPONENTS)[number];
