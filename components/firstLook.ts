@@ -26,24 +26,36 @@ export function lokiExploreUrl(grafanaUrl: string, expr: string): string {
   return `${grafanaUrl}/explore?schemaVersion=1&panes=${encodeURIComponent(JSON.stringify(panes))}&orgId=1`;
 }
 
+/**
+ * How a user reads the admin password from their own shell. On kind, an npm script that runs
+ * `pulumi stack output` with the kind stack's passphrase (scripts/output.sh): without it, Pulumi
+ * cannot decrypt the secret there. On eks, with the stack's own secrets provider.
+ */
+export const PASSWORD_COMMAND = {
+  kind: "npm run -s password",
+  eks: "pulumi stack output grafanaAdminPassword --show-secrets",
+} as const;
+
 interface FirstLookArgs {
   /** Where a browser reaches Grafana (the NodePort on kind, the Ingress host on eks). */
   readonly grafanaUrl: string;
   readonly adminUser: string;
+  readonly profile: keyof typeof PASSWORD_COMMAND;
   /** `demo.enabled`: the demo's error lines are the first thing to open. */
   readonly demo: boolean;
 }
 
 /**
- * Where to click first, as `npm run up` prints it: Grafana and its login, the Landing dashboard,
- * and with the demo an Explore link to a demo service's error lines. From a line, the TraceID
- * link (Loki's derived field) opens the trace in Tempo; from a span, Tempo's "Request rate" link
- * opens the service's span metrics in Prometheus; the Service Detail link shows its dashboard.
+ * Where to click first, one line each, as `npm run up` prints it: Grafana and its login, the
+ * Landing dashboard, and with the demo an Explore link to a demo service's error lines (from a
+ * line, the TraceID link, Loki's derived field, opens the trace in Tempo; from a span, Tempo's
+ * "Request rate" link opens the service's span metrics in Prometheus), its Service Detail
+ * dashboard and how to turn the demo off.
  */
 export function firstLook(args: FirstLookArgs): string[] {
   const url = args.grafanaUrl;
   const lines = [
-    `Grafana        ${url}  (user ${args.adminUser}; password: pulumi stack output grafanaAdminPassword --show-secrets)`,
+    `Grafana        ${url}  (user ${args.adminUser}; password: ${PASSWORD_COMMAND[args.profile]})`,
     `Landing        ${url}/d/${landing([]).uid}  (services found, targets up, alerts firing, log and span rates)`,
   ];
   if (!args.demo) {
@@ -51,9 +63,7 @@ export function firstLook(args: FirstLookArgs): string[] {
   }
   return [
     ...lines,
-    `Error logs     ${lokiExploreUrl(url, FIRST_LOOK_ERRORS)}`,
-    "               open a line, then its TraceID link: the whole trace in Tempo (frontend -> checkout -> payments);",
-    "               on a span, its Request rate link (Tempo's traces-to-metrics) opens the service's rate in Prometheus",
+    `Error logs     ${lokiExploreUrl(url, FIRST_LOOK_ERRORS)}  (open a line, then its TraceID link: the whole trace in Tempo)`,
     `Service        ${url}/d/${serviceDetail.uid}?var-service=${FIRST_LOOK_SERVICE}  (requests, errors, latency, logs)`,
     "Demo off       pulumi config set --path demo.enabled false && npm run up",
   ];

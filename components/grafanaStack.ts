@@ -26,6 +26,7 @@ import { grafanaPublicUrl } from "./grafana/publicUrl";
 /** The stack-config sections GrafanaStack reads. */
 const READS: readonly ConfigRead[] = [
   ...PLATFORM_SECTIONS,
+  "demo.enabled",
   "grafana",
   "exposure",
   "metrics.slo",
@@ -46,6 +47,11 @@ export interface GrafanaStackArgs extends PlatformArgs {
    * @default kind: one replica on SQLite; eks: two on PostgreSQL (`grafana.database` required)
    */
   readonly grafana?: SectionArgs<"grafana">;
+  /**
+   * `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
+   * business SLOs it evaluates. @default false
+   */
+  readonly demo?: Pick<SectionArgs<"demo">, "enabled">;
   /** How people reach Grafana. @default kind: NodePort 30006; eks: an Ingress (`exposure.ingress` required) */
   readonly exposure?: SectionArgs<"exposure">;
   /**

@@ -19,7 +19,7 @@ import { withFormerType } from "./common/formerType";
 import { alloyNamespace } from "./logs/alloyNamespace";
 
 /** The stack-config sections LogsStack reads. */
-const READS: readonly ConfigRead[] = [...PLATFORM_SECTIONS, "logs", "metrics.runbookBaseUrl"];
+const READS: readonly ConfigRead[] = [...PLATFORM_SECTIONS, "demo.enabled", "logs", "metrics.runbookBaseUrl"];
 
 /**
  * What LogsStack takes: the stack config's `logs` over the platform sections, each key defaulting as
@@ -32,6 +32,11 @@ export interface LogsStackArgs extends PlatformArgs {
    * @default kind: one Loki on a volume, logs read through the API; eks: three replicas on S3, read from each node
    */
   readonly logs?: SectionArgs<"logs">;
+  /**
+   * `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
+   * business SLOs it evaluates. @default false
+   */
+  readonly demo?: Pick<SectionArgs<"demo">, "enabled">;
   /** `runbookBaseUrl`: log alerts link to the same runbooks as metric alerts. @default https://runbooks.example.com/observability */
   readonly metrics?: Pick<SectionArgs<"metrics">, "runbookBaseUrl">;
   /** The Alertmanager Loki's ruler sends its log alerts to. @default none: the log rules are evaluated, and nothing is sent */

@@ -51,6 +51,7 @@ import { datastoreExporters } from "./metrics/datastores";
 /** The stack-config sections MetricsStack reads. */
 const READS: readonly ConfigRead[] = [
   ...PLATFORM_SECTIONS,
+  "demo.enabled",
   "metrics",
   "alerting",
   "exposure",
@@ -70,6 +71,11 @@ export interface MetricsStackArgs extends PlatformArgs {
    * @default kind: one Prometheus and one Alertmanager, 7 days; eks: two and three, 15 days
    */
   readonly metrics?: SectionArgs<"metrics">;
+  /**
+   * `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
+   * business SLOs it evaluates. @default false
+   */
+  readonly demo?: Pick<SectionArgs<"demo">, "enabled">;
   /** Receivers, routes and grouping of the alerts. @default no receiver but the Watchdog's own route */
   readonly alerting?: SectionArgs<"alerting">;
   /** How people reach Prometheus and Alertmanager. @default kind: Prometheus on NodePort 30090; eks: neither exposed */

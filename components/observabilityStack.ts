@@ -1,7 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DEPLOYED_VOLUMES_OUTPUT, deployedVolumes } from "../config/deployedVolumes";
-import { appsWithDemo } from "../config/demo";
 import type { LoadedStackConfig } from "../config/load";
 import { DemoStack } from "./demoStack";
 import { firstLook } from "./firstLook";
@@ -36,23 +35,20 @@ export function deployObservabilityStack(
   const demo = config.demo.enabled;
   // Who talks to whom: built once; every NetworkPolicy comes from it.
   const wiring = wiringGraph(config);
-  // The demo is an app like any other for the components that observe it.
+  // With the demo on, each component that observes apps sees it as one, and its SLOs (config/shape.ts).
   const platform = {
     profile: args.profile,
     cluster: args.cluster,
     namespaces: args.namespaces,
-    apps: demo ? appsWithDemo(args.apps ?? {}) : args.apps,
+    apps: args.apps,
+    demo: { enabled: demo },
     storage: args.storage,
     images: args.images,
     placement: args.placement,
     resources: args.resources,
     wiring,
   };
-  const namespaces = new StackNamespaces(
-    "namespaces",
-    { ...platform, ...(demo ? { demo: DemoStack.namespace } : {}) },
-    { provider },
-  );
+  const namespaces = new StackNamespaces("namespaces", platform, { provider });
   const inNamespaces = { provider, dependsOn: [namespaces] };
   const kialiUrl = KialiStack.publicUrl(config);
 
@@ -163,7 +159,12 @@ export function deployObservabilityStack(
     grafanaAdminUser: grafana.adminUser,
     grafanaAdminPassword: grafana.adminPassword,
     // Printed at the end of `npm run up`: where to click first.
-    firstLook: firstLook({ grafanaUrl: grafana.url, adminUser: grafana.adminUser, demo }).join("\n"),
+    firstLook: firstLook({
+      grafanaUrl: grafana.url,
+      adminUser: grafana.adminUser,
+      profile: config.profile,
+      demo,
+    }).join("\n"),
     ...(grafana.oauthRedirectUrl === undefined ? {} : { grafanaOAuthRedirectUrl: grafana.oauthRedirectUrl }),
     kubeContext: config.cluster.kubeContext,
     observabilityNamespace: namespaces.observability,

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { REGISTRY_CREDENTIALS_SECRET } from "../config";
+import { DEMO_NAMESPACE } from "../config/demo";
 import { componentConfig } from "../config/componentArgs";
 import { ConfigRead } from "../config/schema";
 import { SectionArgs } from "./common/settings";
@@ -13,7 +14,7 @@ import { dnsEgressPolicy } from "./common/flowPolicies";
 import { withFormerType } from "./common/formerType";
 
 /** The stack-config sections StackNamespaces reads. */
-const READS: readonly ConfigRead[] = ["profile", "namespaces", "apps", "images"];
+const READS: readonly ConfigRead[] = ["profile", "namespaces", "apps", "images", "demo.enabled"];
 
 /** What StackNamespaces takes: the stack config's namespaces and app namespaces. */
 export interface StackNamespacesArgs {
@@ -34,11 +35,10 @@ export interface StackNamespacesArgs {
   /** `registryCredentials`: made the pull Secret of both stack namespaces, before any pod pulls with it. @default none */
   readonly images?: Pick<SectionArgs<"images">, "registryCredentials">;
   /**
-   * The demo's namespace (`DemoStack.namespace`), one of `apps.namespaces`, created like the stack's
-   * own (restricted, default deny, DNS egress, pull Secret), as its pods are the stack's.
-   * @default none
+   * `enabled`: whether DemoStack runs, whose namespace is then created like the stack's own
+   * (restricted, default deny, DNS egress, pull Secret), as its pods are the stack's. @default false
    */
-  readonly demo?: string;
+  readonly demo?: Pick<SectionArgs<"demo">, "enabled">;
   /**
    * Every flow of a deployment of several components (`wiringGraph`): each namespace gets the DNS
    * egress it declares. @default name resolution for every pod of the namespaces it closes
@@ -65,7 +65,7 @@ export class StackNamespaces extends pulumi.ComponentResource {
     const closed = [
       config.namespaces.observability,
       config.namespaces.node,
-      ...(args.demo === undefined ? [] : [args.demo]),
+      ...(config.demo.enabled ? [DEMO_NAMESPACE] : []),
     ];
     const wiring =
       args.wiring ??
@@ -129,7 +129,7 @@ export class StackNamespaces extends pulumi.ComponentResource {
     this.observability = create("observability", config.namespaces.observability, "restricted", true);
     this.node = create("node", config.namespaces.node, "privileged", false);
     this.apps = config.apps.namespaces.map((namespace) =>
-      namespace === args.demo
+      config.demo.enabled && namespace === DEMO_NAMESPACE
         ? create("demo", namespace, "restricted", false)
         : config.apps.createNamespaces
           ? new k8s.core.v1.Namespace(

@@ -26,7 +26,14 @@ import { withFormerType } from "./common/formerType";
 import { collectorTiered } from "./tracing/collectorTiers";
 
 /** The stack-config sections TracingStack reads. */
-const READS: readonly ConfigRead[] = [...PLATFORM_SECTIONS, "tracing", "exposure", "metrics.slo", "mesh"];
+const READS: readonly ConfigRead[] = [
+  ...PLATFORM_SECTIONS,
+  "demo.enabled",
+  "tracing",
+  "exposure",
+  "metrics.slo",
+  "mesh",
+];
 
 /**
  * What TracingStack takes: the stack config's `tracing` and `exposure` over the platform sections,
@@ -39,6 +46,11 @@ export interface TracingStackArgs extends PlatformArgs {
    * @default kind: every trace kept, one collector; eks: 10 %, tail sampling, two gateways and two aggregators
    */
   readonly tracing?: SectionArgs<"tracing">;
+  /**
+   * `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
+   * business SLOs it evaluates. @default false
+   */
+  readonly demo?: Pick<SectionArgs<"demo">, "enabled">;
   /** How apps outside the cluster send spans. @default kind: OTLP/HTTP and Zipkin on NodePorts 30318 and 30411; eks: none */
   readonly exposure?: SectionArgs<"exposure">;
   /**

@@ -17,9 +17,15 @@ export interface DemoService {
   readonly calls?: string;
   /**
    * A business counter it publishes, as a Micrometer Counter tagged `outcome`: one increment per
-   * request, `bad` when the request met the service's simulated trouble (a failure or a lock wait).
+   * request, `bad` when the request met the service's simulated trouble (a failure or a lock wait),
+   * and the business SLO over it (its share of `good` outcomes).
    */
-  readonly events?: { readonly counter: string; readonly bad: string; readonly good: string };
+  readonly events?: {
+    readonly counter: string;
+    readonly bad: string;
+    readonly good: string;
+    readonly slo: { readonly name: string; readonly objective: number };
+  };
 }
 
 /** A frontend calls checkout, which calls payments: one trace crosses all three. */
@@ -37,14 +43,24 @@ export const DEMO_SERVICES: readonly DemoService[] = [
     traces: "otlp",
     route: { method: "POST", path: "/api/checkout" },
     calls: "demo-payments",
-    events: { counter: "seat_locks", bad: "conflict", good: "acquired" },
+    events: {
+      counter: "seat_locks",
+      bad: "conflict",
+      good: "acquired",
+      slo: { name: "demo-seat-lock-conflicts", objective: 0.93 },
+    },
   },
   {
     name: "demo-payments",
     port: 8080,
     traces: "zipkin",
     route: { method: "POST", path: "/api/payments" },
-    events: { counter: "payments", bad: "failed", good: "succeeded" },
+    events: {
+      counter: "payments",
+      bad: "failed",
+      good: "succeeded",
+      slo: { name: "demo-payment-failures", objective: 0.95 },
+    },
   },
 ];
 
@@ -89,3 +105,45 @@ export function appsWithDemo<A extends ListedApps>(
     ],
   };
 }
+
+/** The compliance window of the demo's business SLOs: a week of made-up traffic on a laptop. */
+const DEMO_SLO_WINDOW = "7d";
+
+/** A ratio SLO as `metrics.slos` states one. */
+interface DemoSlo {
+  readonly name: string;
+  readonly service: string;
+  readonly objective: number;
+  readonly window: string;
+  readonly indicator: {
+    readonly kind: "ratio";
+    readonly errors?: string;
+    readonly good?: string;
+    readonly total: string;
+  };
+}
+
+/**
+ * The business SLOs over the demo's counters, as `metrics.slos` entries, by name: they come and go
+ * with the demo, so a stack without it has no SLO over a service it does not run.
+ */
+export const DEMO_SLOS: readonly DemoSlo[] = DEMO_SERVICES.flatMap((service): DemoSlo[] => {
+  if (service.events === undefined) {
+    return [];
+  }
+  const { counter, bad, slo } = service.events;
+  const total = `${counter}_total{service="${service.name}"}`;
+  return [
+    {
+      name: slo.name,
+      service: service.name,
+      objective: slo.objective,
+      window: DEMO_SLO_WINDOW,
+      indicator: {
+        kind: "ratio",
+        errors: `${counter}_total{service="${service.name}", outcome="${bad}"}`,
+        total,
+      },
+    },
+  ];
+}).sort((a, b) => a.name.localeCompare(b.name));

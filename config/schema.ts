@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DEMO_NAMESPACE } from "./demo";
+import { DEMO_NAMESPACE, DEMO_SLOS } from "./demo";
 import { clusterServiceNamespace } from "./scrapeTargets";
 import { Identity, strict } from "./fields";
 import { clusterSection } from "./sections/cluster";
@@ -200,6 +200,26 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
     },
   },
   {
+    reads: ["demo.enabled", "metrics.slos", "metrics.openSloFiles"],
+    check: (value, issue) => {
+      if (!value.demo.enabled) {
+        return;
+      }
+      const demoSlos = new Set(DEMO_SLOS.map((slo) => slo.name));
+      const taken = `one of the demo's SLO names (${[...demoSlos].join(", ")}) while demo.enabled: the demo adds those SLOs`;
+      value.metrics.slos.forEach((slo, i) => {
+        if (demoSlos.has(slo.name)) issue(["metrics", "slos", i, "name"], `must not be ${taken}`);
+      });
+      value.metrics.openSloFiles.forEach((slos, i) =>
+        (Array.isArray(slos) ? slos : []).forEach((slo) => {
+          if (demoSlos.has(slo.name)) {
+            issue(["metrics", "openSloFiles", i], `must not name ${slo.name}, ${taken}`);
+          }
+        }),
+      );
+    },
+  },
+  {
     reads: ["namespaces", "mesh"],
     check: (value, issue) => {
       const own = [value.namespaces.observability, value.namespaces.node];
@@ -265,7 +285,7 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
     },
   },
   {
-    reads: ["demo", "apps"],
+    reads: ["demo.enabled", "apps"],
     check: (value, issue) => {
       if (value.demo.enabled && value.apps.namespaces.includes(DEMO_NAMESPACE)) {
         issue(["apps", "namespaces"], `must not list ${DEMO_NAMESPACE} while demo.enabled: the demo owns it`);
@@ -273,7 +293,7 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
     },
   },
   {
-    reads: ["profile", "demo"],
+    reads: ["profile", "demo.enabled"],
     check: (value, issue) => {
       if (value.profile === "eks" && value.demo.enabled) {
         issue(

@@ -1,5 +1,5 @@
 import { PLACED_WORKLOADS, PlacedWorkloadName } from "./components";
-import { appsWithDemo } from "./demo";
+import { DEMO_SLOS, appsWithDemo } from "./demo";
 import { ValidStackConfig } from "./schema";
 
 type PlacementConfig = ValidStackConfig["placement"];
@@ -7,7 +7,7 @@ type PlacementSpec = PlacementConfig["default"];
 
 /**
  * The one step from the config as validated to the config the components read: the demo added to
- * `apps` (when enabled), each service's namespace, metrics path, scrape interval and objectives
+ * `apps` and its business SLOs to `metrics.slos` (when enabled), each service's namespace, metrics path, scrape interval and objectives
  * resolved over their defaults, the SLOs of `metrics.openSloFiles` added to `metrics.slos`, and each
  * workload's placement merged over `placement.default`.
  */
@@ -19,8 +19,11 @@ export function shapeStackConfig(valid: ValidStackConfig) {
   const { openSloFiles, ...metrics } = rest.metrics;
   return {
     ...rest,
-    // An SLO is an SLO whether the stack file or an OpenSLO document states it.
-    metrics: { ...metrics, slos: [...metrics.slos, ...openSloFiles.flat()] },
+    // An SLO is an SLO whether the stack file, an OpenSLO document or the demo states it.
+    metrics: {
+      ...metrics,
+      slos: [...metrics.slos, ...openSloFiles.flat(), ...(valid.demo.enabled ? DEMO_SLOS : [])],
+    },
     placement: Object.fromEntries(PLACED_WORKLOADS.map((w) => [w, placementOf(placement, w)])) as Record<
       PlacedWorkloadName,
       PlacementSpec

@@ -22,6 +22,8 @@ export interface RenderedStack {
   readonly reads: readonly { kind: string; name: string }[];
   /** The stack outputs, resolved. */
   readonly outputs: Record<string, unknown>;
+  /** The outputs the program marks secret: the engine stores them encrypted, the CLI shows `[secret]`. */
+  readonly secretOutputs: readonly string[];
 }
 
 // Pulumi.yaml's `name`: the program's stack reference and every URN carry it.
@@ -67,10 +69,15 @@ export async function renderWithConfig(
     const outputs = await new Promise<Record<string, unknown>>((resolve) =>
       pulumi.output(exported).apply((value) => resolve(value as Record<string, unknown>)),
     );
+    const secret = await Promise.all(
+      Object.entries(exported).map(async ([name, value]) =>
+        (await pulumi.isSecret(pulumi.output(value))) ? [name] : [],
+      ),
+    );
     await waitForRegistrations();
-    return { mocks, outputs };
+    return { mocks, outputs, secretOutputs: secret.flat() };
   };
-  const { mocks, outputs } = await withoutStackTraces(run).catch((error: unknown) =>
+  const { mocks, outputs, secretOutputs } = await withoutStackTraces(run).catch((error: unknown) =>
     // A program fault, not a config error: run it again to report where it happened.
     error instanceof ConfigError ? Promise.reject(error) : run(),
   );
@@ -81,6 +88,7 @@ export async function renderWithConfig(
     patches: kubePatches(mocks.registrations),
     reads: kubeReads(mocks.registrations),
     outputs,
+    secretOutputs,
   };
 }
 

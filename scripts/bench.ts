@@ -2,10 +2,9 @@
 // size as the number of observed services grows, and the time of `npm test`. Every number comes
 // from the program's rendered output; nothing is kept by hand. `-- --no-test` skips the test run.
 import { spawnSync } from "child_process";
-import * as yaml from "js-yaml";
-import { RuleFile } from "../components/common/prometheusTypes";
 import { KubeObject } from "../render/manifest";
 import { Row, footprint } from "../render/footprint";
+import { ruleCounts } from "../render/ruleCounts";
 import { PROJECT_ROOT, renderStack, renderWithConfig } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 
@@ -68,38 +67,18 @@ function printFootprint(profile: string, objects: readonly KubeObject[]): void {
   }
 }
 
-interface Panel {
-  readonly type?: string;
-  readonly panels?: readonly Panel[];
-}
-
-/** Panels of a dashboard, those inside collapsed rows included; rows themselves are not panels. */
-const panelCount = (panels: readonly Panel[] = []): number =>
-  panels.reduce((n, p) => n + (p.type === "row" ? panelCount(p.panels) : 1), 0);
-
-/** Alert and recording rules per rule file Prometheus loads, and the provisioned dashboards and panels. */
+/** Alert and recording rules per rule file Prometheus loads, Loki's LogQL alerts, and the provisioned dashboards and panels. */
 function printRulesAndDashboards(profile: string, objects: readonly KubeObject[]): void {
-  const configMap = (name: string) =>
-    (objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === name)?.data ?? {}) as Record<
-      string,
-      string
-    >;
+  const counts = ruleCounts(objects);
   console.log(`
 ${profile}`);
   console.log("rule file".padEnd(26) + "alerts  recording rules");
-  const totals = { alerts: 0, records: 0 };
-  for (const [file, content] of Object.entries(configMap("prometheus-rules"))) {
-    const rules = (yaml.load(content) as RuleFile).groups.flatMap((g) => g.rules);
-    const alerts = rules.filter((r) => "alert" in r).length;
-    totals.alerts += alerts;
-    totals.records += rules.length - alerts;
-    console.log(file.padEnd(26) + String(alerts).padEnd(8) + String(rules.length - alerts));
+  for (const { file, alerts, records } of counts.files) {
+    console.log(file.padEnd(26) + String(alerts).padEnd(8) + String(records));
   }
-  console.log("total".padEnd(26) + String(totals.alerts).padEnd(8) + String(totals.records));
-  const dashboards = Object.values(configMap("grafana-dashboards")).map((json) => JSON.parse(json) as Panel);
-  console.log(
-    `dashboards ${dashboards.length}, panels ${dashboards.reduce((n, d) => n + panelCount(d.panels), 0)}`,
-  );
+  console.log("total".padEnd(26) + String(counts.alerts).padEnd(8) + String(counts.records));
+  console.log(`Loki ruler (LogQL) alerts ${counts.logAlerts}`);
+  console.log(`dashboards ${counts.dashboards}, panels ${counts.panels}`);
 }
 
 /** The kind stack file with `count` generated services in place of the configured ones. */

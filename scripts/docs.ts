@@ -1,5 +1,6 @@
-// `npm run docs`: regenerates docs/configuration.md (from the config schema and profile defaults)
-// and docs/architecture.svg (from the wiring graph of Pulumi.prod.yaml).
+// `npm run docs`: regenerates docs/configuration.md (from the config schema and profile defaults),
+// docs/architecture.svg (from the wiring graph of Pulumi.prod.yaml) and the figures and samples
+// marked in the README and the pages under docs/ (scripts/docs/figures.ts).
 import * as fs from "fs";
 import * as path from "path";
 import { generatedDocs } from "./docs/generated";

@@ -3,9 +3,7 @@
 # is kept). `npm run down -- --delete-cluster` also deletes the kind cluster.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-
-readonly STACK=kind
-readonly CLUSTER=observability
+source scripts/kindStack.sh
 
 delete_cluster=0
 for arg in "$@"; do
@@ -22,9 +20,7 @@ if ! command -v pulumi >/dev/null 2>&1; then
   echo "error: 'pulumi' is not installed." >&2
   exit 1
 fi
-if [[ -z "${PULUMI_CONFIG_PASSPHRASE+set}" && -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]]; then
-  export PULUMI_CONFIG_PASSPHRASE=""
-fi
+use_kind_passphrase
 
 if pulumi stack select "$STACK" >/dev/null 2>&1; then
   pulumi destroy --stack "$STACK" --yes

@@ -1,6 +1,9 @@
-// `npm run render -- <stack>`: every Kubernetes object the program would create for
-// Pulumi.<stack>.yaml, as multi-document YAML on stdout, then the server-side apply patches it
-// makes to objects that exist before them. No cluster, no pulumi CLI.
+// `npm run render -- <stack> [--out <file>]`: every Kubernetes object the program would create for
+// Pulumi.<stack>.yaml, as multi-document YAML, then the server-side apply patches it makes to
+// objects that exist before them; on stdout, or in <file> (its directory created). No cluster, no
+// pulumi CLI.
+import * as fs from "fs";
+import * as path from "path";
 import { ConfigError } from "../config";
 import { toManifest } from "../render/manifest";
 import { renderStack } from "../render/renderStack";
@@ -8,13 +11,32 @@ import { endQuietlyWhenPipeCloses } from "./closedPipe";
 
 endQuietlyWhenPipeCloses();
 
-async function run(): Promise<void> {
-  const stack = process.argv[2];
-  if (stack === undefined || process.argv.length > 3) {
-    throw new Error("usage: npm run render -- <stack>   (reads Pulumi.<stack>.yaml)");
+const USAGE = "usage: npm run render -- <stack> [--out <file>]   (reads Pulumi.<stack>.yaml)";
+
+function parseArgs(args: readonly string[]): { stack: string; out?: string } {
+  const [stack, ...flags] = args;
+  if (stack === undefined || stack.startsWith("-")) {
+    throw new Error(USAGE);
   }
+  if (flags.length === 0) {
+    return { stack };
+  }
+  if (flags.length !== 2 || flags[0] !== "--out" || flags[1] === "") {
+    throw new Error(USAGE);
+  }
+  return { stack, out: flags[1] };
+}
+
+async function run(): Promise<void> {
+  const { stack, out } = parseArgs(process.argv.slice(2));
   const rendered = await renderStack(stack);
-  process.stdout.write(toManifest([...rendered.objects, ...rendered.patches]));
+  const manifest = toManifest([...rendered.objects, ...rendered.patches]);
+  if (out === undefined) {
+    process.stdout.write(manifest);
+    return;
+  }
+  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  fs.writeFileSync(out, manifest);
 }
 
 run().catch((error: unknown) => {

@@ -5,10 +5,7 @@
 # Extra arguments go to `pulumi up` (e.g. `npm run up -- --diff`).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-
-readonly STACK=kind
-readonly CLUSTER=observability
-readonly CONTEXT="kind-${CLUSTER}"
+source scripts/kindStack.sh
 
 # Names every missing or too-old tool, with how to install it; prints the container runtime.
 runtime=$(bash scripts/prerequisites.sh) || exit 1
@@ -43,9 +40,9 @@ if ! pulumi whoami >/dev/null 2>&1; then
   pulumi login --local
 fi
 
-if [[ -z "${PULUMI_CONFIG_PASSPHRASE+set}" && -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]]; then
+use_kind_passphrase
+if [[ -n "${kind_passphrase_empty:-}" ]]; then
   echo "==> PULUMI_CONFIG_PASSPHRASE is not set: using the empty passphrase Pulumi.kind.yaml's salt is for."
-  export PULUMI_CONFIG_PASSPHRASE=""
 fi
 
 if ! pulumi stack select "$STACK" >/dev/null 2>&1; then
@@ -77,7 +74,6 @@ npm run -s verify -- "$STACK" || verified=$?
 
 echo
 echo "==> First look (docs/getting-started.md, \"First ten minutes\")"
-# An array of lines in the stack's outputs: one per line here.
-pulumi stack output --stack "$STACK" --json firstLook |
-  node -e 'for (const line of JSON.parse(require("fs").readFileSync(0, "utf8"))) console.log(line)'
+# A string output, its lines joined: pulumi prints a string as it is.
+pulumi stack output --stack "$STACK" firstLook
 exit "$verified"

@@ -10,19 +10,18 @@ import { parsePulumiConfig } from "../config/load";
 import { PROJECT_ROOT, renderWithConfig } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { exitWith } from "./cli/exitWith";
-import { exitCode, findingLine } from "./cli/findings";
+import { exitCode } from "./cli/findings";
 import { stackKubeConfig } from "./cli/kubeConfig";
 import { verifyChecks } from "./verify/checkList";
 import { runChecks } from "./verify/checks";
 import { stackEndpoints } from "./verify/endpoints";
 import { verifyExpectations } from "./verify/expectations";
+import { DEFAULT_WAIT_SECONDS, verifyHeader, verifyReport } from "./verify/report";
 import { endQuietlyWhenPipeCloses } from "./closedPipe";
 
 endQuietlyWhenPipeCloses();
 
 const USAGE = "usage: npm run verify -- <stack> [--wait <seconds>]   (reads Pulumi.<stack>.yaml)";
-/** Right after `up`, pods start, targets get scraped and the first rules evaluate: wait that long. */
-const DEFAULT_WAIT_SECONDS = 180;
 
 function parseArgs(args: readonly string[]): { stack: string; waitSeconds: number } {
   const [stack, ...flags] = args;
@@ -48,9 +47,7 @@ async function run(): Promise<number> {
   const kubeConfig = stackKubeConfig(config);
   const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
   const endpoints = stackEndpoints(kubeConfig, expected.endpoints);
-  process.stdout.write(
-    `verify of stack ${stack} (profile ${config.profile}, context ${config.cluster.kubeContext}, waiting up to ${waitSeconds} s)\n`,
-  );
+  process.stdout.write(`${verifyHeader(stack, config, waitSeconds)}\n`);
   try {
     const findings = await runChecks(
       verifyChecks({
@@ -86,15 +83,7 @@ async function run(): Promise<number> {
       }),
       { deadline: Date.now() + waitSeconds * 1000, progress: (line) => process.stderr.write(`${line}\n`) },
     );
-    const blocking = findings.filter((f) => f.status === "blocking").length;
-    process.stdout.write(
-      [
-        ...findings.map(findingLine),
-        blocking === 0
-          ? `the stack works end to end (${findings.filter((f) => f.status === "warning").length} warning(s))`
-          : `${blocking} check(s) failed: fix the ✗ lines, then npm run verify -- ${stack}`,
-      ].join("\n") + "\n",
-    );
+    process.stdout.write(`${verifyReport(findings, stack).join("\n")}\n`);
     return exitCode(findings);
   } finally {
     await endpoints.close();

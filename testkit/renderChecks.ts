@@ -1,6 +1,7 @@
 // The checks every render is held to, main stacks, components alone and the examples alike: the
 // strict Kubernetes decoder, Pod Security, the policy pack, and the NetworkPolicies against the
 // flows they were made from.
+import { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { Connection, connectionAllowed } from "../checks/networkReachability";
 import { podSecurityProblems } from "../checks/podSecurity";
 import { renderedPods } from "../checks/podSpecs";
@@ -43,11 +44,14 @@ export interface CheckReport {
 /**
  * Every connection between every two parties (the rendered pods, a sample app pod per app
  * namespace, the cluster DNS and an address outside), on every port a flow or a container names and
- * one nothing uses, allowed by the rendered policies exactly when the flows allow it.
+ * one nothing uses: those `policies` (the render's, unless given) allow and the flows do not, or the
+ * other way round.
  */
-function reachability(render: CheckedRender): { mismatches: string[]; checked: number } {
+export function reachabilityMismatches(
+  render: Omit<CheckedRender, "registrations" | "nodeNamespace">,
+  policies: readonly INetworkPolicy[] = networkPolicies(render.objects),
+): { mismatches: string[]; checked: number } {
   const parties = networkParties(render.objects, render.appNamespaces);
-  const policies = networkPolicies(render.objects);
   const ports = new Set<number>([5555]);
   render.flows.forEach((f) => f.ports.forEach((p) => ports.add(p.port)));
   renderedPods(render.objects).forEach((pod) =>
@@ -78,7 +82,7 @@ function reachability(render: CheckedRender): { mismatches: string[]; checked: n
 /** Runs every check on a render. */
 export function checkRender(render: CheckedRender): CheckReport {
   const resources = render.registrations.map((r) => ({ type: r.type, props: r.inputs, protect: r.protect }));
-  const network = reachability(render);
+  const network = reachabilityMismatches(render);
   return {
     problems: {
       strictDecode: strictDecodeProblems(render.objects),

@@ -1,4 +1,4 @@
-import { execFile } from "child_process";
+import { execFile, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
@@ -19,11 +19,11 @@ interface CliResult {
   stderr: string;
 }
 
-function renderCli(stack: string): Promise<CliResult> {
+function renderCli(stack: string, ...flags: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       path.join(PROJECT_ROOT, "node_modules/.bin/ts-node"),
-      ["--transpiler", "sucrase/ts-node-plugin", "scripts/render.ts", stack],
+      ["--transpiler", "sucrase/ts-node-plugin", "scripts/render.ts", stack, ...flags],
       { cwd: PROJECT_ROOT },
       (error, stdout, stderr) =>
         resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr }),
@@ -31,16 +31,27 @@ function renderCli(stack: string): Promise<CliResult> {
   });
 }
 
+/** Where getting-started.md has a render written: under `/out/`, which .gitignore (and with it Prettier) ignores. */
+const RENDER_OUT = (stack: string) => `out/${stack}.yaml`;
+
 describe.each(STACKS)("npm run render -- %s", (stack) => {
   // Two runs in two processes: the command's, and the suite's global setup's (tests/globalSetup.ts).
+  // kind is written with --out, as getting-started.md shows it; prod is printed.
   test("prints every object as valid multi-document YAML, the same bytes on every run", async () => {
     expect(process.env[SHARED_RENDERS_VARIABLE]).toBeDefined();
-    const printed = await renderCli(stack);
+    const out = stack === "kind" ? RENDER_OUT(`${stack}-${process.pid}`) : undefined;
+    const printed = await renderCli(stack, ...(out === undefined ? [] : ["--out", out]));
     expect(printed.code).toBe(0);
-    const documents = yaml.loadAll(printed.stdout) as KubeObject[];
+    let manifest = printed.stdout;
+    if (out !== undefined) {
+      expect(printed.stdout).toBe("");
+      manifest = fs.readFileSync(path.join(PROJECT_ROOT, out), "utf8");
+      fs.rmSync(path.join(PROJECT_ROOT, out));
+    }
+    const documents = yaml.loadAll(manifest) as KubeObject[];
     const { objects, patches } = await rendered(stack);
     expect(documents).toEqual([...objects, ...patches].map(redactSecrets));
-    expect(printed.stdout).toBe(toManifest([...objects, ...patches]));
+    expect(manifest).toBe(toManifest([...objects, ...patches]));
   });
 
   test("orders objects like an install: namespaces first, then by kind, namespace and name", async () => {
@@ -53,6 +64,44 @@ describe.each(STACKS)("npm run render -- %s", (stack) => {
     expect(policies.length).toBeGreaterThan(1);
     expect(policies).toEqual([...policies].sort());
   });
+});
+
+/** The files the docs' render commands write into: `--out <file>` or `> <file>`. */
+function documentedRenderFiles(): string[] {
+  const pages = ["README.md", ...fs.readdirSync(path.join(PROJECT_ROOT, "docs")).map((f) => `docs/${f}`)];
+  return pages
+    .filter((page) => page.endsWith(".md"))
+    .flatMap((page) =>
+      [
+        ...fs
+          .readFileSync(path.join(PROJECT_ROOT, page), "utf8")
+          .matchAll(/npm run render -- \S+ (?:--out|>) (\S+)/g),
+      ].map((m) => m[1]),
+    );
+}
+
+test("every file the docs have a render written into is ignored by git and by Prettier (npm run lint)", () => {
+  const files = documentedRenderFiles();
+  expect(files).toContain(RENDER_OUT("kind"));
+  // Prettier's own answer, as `prettier --check .` in npm run lint decides it.
+  const prettierIgnores = (file: string) =>
+    (
+      JSON.parse(
+        spawnSync(path.join(PROJECT_ROOT, "node_modules/.bin/prettier"), ["--file-info", file], {
+          cwd: PROJECT_ROOT,
+          encoding: "utf8",
+        }).stdout,
+      ) as { ignored: boolean }
+    ).ignored;
+  for (const file of files) {
+    const git = spawnSync("git", ["check-ignore", "--quiet", "--no-index", file], { cwd: PROJECT_ROOT });
+    expect(`${file}: git ${git.status === 0 ? "ignores" : "tracks"}`).toBe(`${file}: git ignores`);
+    expect(`${file}: Prettier ${prettierIgnores(file) ? "ignores" : "checks"}`).toBe(
+      `${file}: Prettier ignores`,
+    );
+  }
+  // A render written beside the stack files, as the docs once had it, is checked by both.
+  expect(prettierIgnores("kind.yaml")).toBe(false);
 });
 
 describe("a bad stack file", () => {

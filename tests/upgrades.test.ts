@@ -7,17 +7,25 @@ import { PROJECT_ROOT, RenderedStack, renderStack, renderWithConfig } from "../r
 import { readStackFile } from "../render/stackFile";
 import { Json } from "../testkit/json";
 import { STACKS } from "../testkit/stacks";
+import { UPGRADES_DIR, keptReleases, recordedRender } from "../render/upgradeRecords";
+import { upgradeChanges, renderDigest } from "../render/upgradeDigest";
+import { KubeObject } from "../render/manifest";
+import { renderedLatestRelease } from "./renderedStacks";
 
 /**
  * Each earlier release's committed stack files, as a team that adopted that release has them. With
  * this release's program they must render, or fail only on keys whose change the error explains.
  */
-const RELEASES_DIR = path.join(PROJECT_ROOT, "tests/upgrades");
-const releases = fs.readdirSync(RELEASES_DIR).filter((entry) => /^[0-9]+\.[0-9]+\.[0-9]+$/.test(entry));
+const RELEASES_DIR = UPGRADES_DIR;
+const releases = keptReleases();
 
 describe.each(releases)("upgrading the stack files of release %s", (release) => {
   test.each(STACKS)("Pulumi.%s.yaml renders, or every problem says how to migrate", async (stack) => {
-    const outcome = await renderStack(stack, path.join(RELEASES_DIR, release)).then(
+    const render =
+      release === releases.at(-1)
+        ? renderedLatestRelease(stack)
+        : renderStack(stack, path.join(RELEASES_DIR, release));
+    const outcome = await render.then(
       (render) => render.objects.length,
       (error: unknown) => error,
     );
@@ -131,5 +139,68 @@ describe("a single Loki (0.3.0, 0.4.0) becomes the replicated one by scaling up 
     const service = (r: RenderedStack) =>
       r.objects.find((o) => o.kind === "Service" && o.metadata.name === "loki");
     expect(service(replicated)).toEqual(service(single));
+  });
+});
+
+test("each kept release has its successor's render of its stack files recorded, and its own but for 0.1.0 (before the records)", () => {
+  const wanted = releases.flatMap((release, i) => [
+    ...(i === 0 ? [] : [[release, release]]),
+    ...(i + 1 < releases.length ? [[release, releases[i + 1]]] : []),
+  ]);
+  for (const [release, program] of wanted) {
+    for (const stack of STACKS) {
+      const recorded = recordedRender(release, program, stack) === undefined ? "missing" : "recorded";
+      expect(`${release} by ${program} ${stack}: ${recorded}`).toBe(
+        `${release} by ${program} ${stack}: recorded`,
+      );
+    }
+  }
+});
+
+describe("what an upgrade does, object by object", () => {
+  const object = (kind: string, name: string, spec: Json): KubeObject =>
+    ({ apiVersion: "v1", kind, metadata: { name, namespace: "observability" }, spec }) as KubeObject;
+  const sts = (spec: Json) =>
+    object("StatefulSet", "loki", { replicas: 1, serviceName: "loki", template: {}, ...spec });
+
+  test("a new object is created, a gone one deleted, a changed one updated in place", () => {
+    const before = renderDigest([sts({}), object("Service", "prometheus-query", {})]);
+    const after = renderDigest([sts({ replicas: 3 }), object("Service", "loki-memberlist", {})]);
+    expect(upgradeChanges(before, after)).toEqual({
+      created: ["Service observability/loki-memberlist"],
+      deleted: ["Service observability/prometheus-query"],
+      replaced: [],
+      updated: ["StatefulSet observability/loki"],
+    });
+  });
+
+  test("a field Kubernetes will not update in place replaces the object; the claim templates the program ignores do not", () => {
+    const before = renderDigest([sts({ volumeClaimTemplates: [{ size: 1 }] })]);
+    expect(
+      upgradeChanges(
+        before,
+        renderDigest([sts({ serviceName: "loki-headless", volumeClaimTemplates: [{ size: 1 }] })]),
+      ),
+    ).toMatchObject({
+      replaced: ["StatefulSet observability/loki"],
+      updated: [],
+    });
+    expect(
+      upgradeChanges(before, renderDigest([sts({ volumeClaimTemplates: [{ size: 2 }] })])),
+    ).toMatchObject({
+      replaced: [],
+      updated: ["StatefulSet observability/loki"],
+    });
+  });
+
+  test("the same objects printed with their keys in another order are unchanged", () => {
+    const a = object("ConfigMap", "x", { a: 1, b: { c: 2, d: 3 } });
+    const b = object("ConfigMap", "x", { b: { d: 3, c: 2 }, a: 1 });
+    expect(upgradeChanges(renderDigest([a]), renderDigest([b]))).toEqual({
+      created: [],
+      deleted: [],
+      replaced: [],
+      updated: [],
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { httpProbe } from "./probes";
+import { LIVENESS_FAILURES, httpProbe } from "./probes";
 
 /** How every Alloy of the stack runs: its config file, UI/metrics port and data directory; no telemetry home. */
 export function alloyRunArgs(
@@ -21,7 +21,10 @@ export function alloyRunArgs(
  */
 export function alloyProbes() {
   return {
-    livenessProbe: httpProbe("http", "/-/healthy"),
+    // /-/healthy fails while any component reports itself unhealthy, and a component may report
+    // what it reaches (prometheus.operator.* the API server's errors); /-/ready turns true once the
+    // first config is loaded and stays so.
+    livenessProbe: httpProbe("http", "/-/ready", { failureThreshold: LIVENESS_FAILURES }),
     readinessProbe: httpProbe("http", "/-/ready", { initialDelaySeconds: 5, periodSeconds: 5 }),
     startupProbe: httpProbe("http", "/-/ready", {
       initialDelaySeconds: 0,

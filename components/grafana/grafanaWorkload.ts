@@ -11,6 +11,7 @@ import {
   GRAFANA_PEERS_SERVICE,
   extraDashboardsPath,
   GRAFANA_HEALTH_PATH,
+  GRAFANA_LIVENESS_PATH,
 } from "./names";
 import { grafanaPublicUrl } from "./publicUrl";
 import { GrafanaSettings } from "./settings";
@@ -217,9 +218,9 @@ export function deployGrafanaWorkload(
           })),
         ],
         scratchPaths,
-        // /api/health also checks the database: readiness follows it closely, liveness only after a
-        // minute of failures, so a database blip takes Grafana out of rotation without restarts.
-        livenessProbe: httpProbe("http", GRAFANA_HEALTH_PATH, {
+        // /api/health also checks the database: readiness follows it, so a database failover takes
+        // Grafana out of rotation; liveness asks the web server alone, so it restarts nothing.
+        livenessProbe: httpProbe("http", GRAFANA_LIVENESS_PATH, {
           initialDelaySeconds: 0,
           failureThreshold: LIVENESS_FAILURES,
         }),

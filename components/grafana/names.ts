@@ -4,8 +4,13 @@ import { workloadSpec } from "../common/workloadSpec";
 // Grafana's ports (3006 is the reference platform's) and paths.
 export const GRAFANA = workloadSpec("grafana", { http: { port: 3006, scrape: true }, ...gossipPorts(9094) });
 export const GRAFANA_PEERS_SERVICE = "grafana-peers";
-/** Answers without a login: the probes and the load balancer's health check. */
+/**
+ * Answers without a login, 503 while the database cannot be reached: readiness, the start and the
+ * load balancer's health check.
+ */
 export const GRAFANA_HEALTH_PATH = "/api/health";
+/** The web server alone, never the database: liveness, so a database failover restarts no replica. */
+export const GRAFANA_LIVENESS_PATH = "/healthz";
 
 export const GRAFANA_PATHS = {
   data: "/var/lib/grafana",

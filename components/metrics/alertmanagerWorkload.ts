@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { spreadAcrossNodes } from "../common/disruption";
-import { httpProbe } from "../common/probes";
+import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { deployWorkload } from "../common/workload";
 import { workloadUrl } from "../common/workloadSpec";
 import { toYaml } from "../common/yaml";
@@ -84,7 +84,7 @@ export function deployAlertmanager(
           { name: "receivers", mountPath: ALERTMANAGER_PATHS.secretsDir, readOnly: true },
           { name: "data", mountPath: ALERTMANAGER_PATHS.data },
         ],
-        livenessProbe: httpProbe("http", "/-/healthy"),
+        livenessProbe: httpProbe("http", "/-/healthy", { failureThreshold: LIVENESS_FAILURES }),
         readinessProbe: httpProbe("http", "/-/ready", { initialDelaySeconds: 3, periodSeconds: 5 }),
         // Silences and the notification log load from the volume, and peers settle, before ready.
         startupProbe: httpProbe("http", "/-/ready", {

@@ -65,7 +65,11 @@ export function deployKubeStateMetrics(
           `--metric-labels-allowlist=pods=[app,app.kubernetes.io/name],persistentvolumeclaims=[${ALERT_OPT_OUT_LABEL}]`,
         ],
         resources: config.resources.kubeStateMetrics,
-        livenessProbe: httpProbe("http-metrics", "/livez", { initialDelaySeconds: 5 }),
+        // /livez asks the API server's /livez: an API server outage would restart a healthy exporter.
+        livenessProbe: httpProbe("http-metrics", "/healthz", {
+          initialDelaySeconds: 5,
+          failureThreshold: LIVENESS_FAILURES,
+        }),
         readinessProbe: httpProbe("telemetry", "/readyz", { initialDelaySeconds: 5 }),
       },
       controller: { kind: "Deployment", replicas: 1 },

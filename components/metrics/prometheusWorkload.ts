@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { spreadAcrossNodes } from "../common/disruption";
-import { httpProbe } from "../common/probes";
+import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { deployWorkload } from "../common/workload";
 import { toYaml } from "../common/yaml";
 import { configReloaderContainer } from "./configReloader";
@@ -104,7 +104,10 @@ export function deployPrometheus(
             ? [{ name: "scrape-credentials", mountPath: PROMETHEUS_PATHS.secretsDir, readOnly: true }]
             : []),
         ],
-        livenessProbe: httpProbe("http", "/-/healthy", { initialDelaySeconds: 15, periodSeconds: 10 }),
+        livenessProbe: httpProbe("http", "/-/healthy", {
+          initialDelaySeconds: 15,
+          failureThreshold: LIVENESS_FAILURES,
+        }),
         readinessProbe: httpProbe("http", "/-/ready", { initialDelaySeconds: 5, periodSeconds: 5 }),
         // WAL replay after a crash (605 s budget). Measured with the real binary
         // (tests/components/startup.test.ts): 53,312 samples replayed in 33–199 ms, ready in under 1 s;

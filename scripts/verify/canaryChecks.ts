@@ -1,6 +1,7 @@
 import { LOKI_CANARY } from "../../components/logs/names";
 import { Finding } from "../cli/findings";
 import { getJson } from "./httpJson";
+import { Count } from "./checks";
 
 /** Prometheus' GET /api/v1/query answer for an instant vector. */
 interface VectorResult {
@@ -18,6 +19,17 @@ const COUNTERS = {
 } as const;
 
 type CanaryCounts = Record<keyof typeof COUNTERS, number | undefined>;
+
+type CanaryFigures = Record<keyof typeof COUNTERS, Count>;
+
+const figuresOf = (c: CanaryFigures) =>
+  `${c.written} written, ${c.received} back through its tail, ${c.late} late, ${c.missing} missing, ${c.duplicates} duplicate`;
+
+/** The canary's lines come back, none missing. */
+export const canaryLinesBack = (counts: CanaryFigures): Finding => ({
+  status: "ok",
+  message: `the Loki canary's lines come back from Loki: ${figuresOf(counts)}`,
+});
 
 async function canaryCounts(prometheus: string): Promise<CanaryCounts> {
   const entries = await Promise.all(
@@ -50,7 +62,7 @@ export async function canaryFindings(prometheus: string, namespace: string): Pro
     ];
   }
   const { written, received = 0, missing = 0, late = 0, duplicates = 0 } = counts;
-  const figures = `${written} written, ${received} back through its tail, ${late} late, ${missing} missing, ${duplicates} duplicate`;
+  const figures = figuresOf({ written, received, late, missing, duplicates });
   if (missing > 0) {
     return [
       {
@@ -69,5 +81,5 @@ export async function canaryFindings(prometheus: string, namespace: string): Pro
       },
     ];
   }
-  return [{ status: "ok", message: `the Loki canary's lines come back from Loki: ${figures}` }];
+  return [canaryLinesBack({ written, received, late, missing, duplicates })];
 }

@@ -1,6 +1,9 @@
 import { Finding } from "../cli/findings";
 import { sleep } from "../../testkit/sleep";
 
+/** A count in a finding, or `<n>` where the docs' sample stands for one the cluster or the time decides. */
+export type Count = number | "<n>";
+
 /** One area of the running stack, checked as a whole; its findings are its output lines. */
 export interface Check {
   readonly name: string;

@@ -2,6 +2,32 @@ import { Finding } from "../cli/findings";
 import { VerifyExpectations } from "./expectations";
 import { request } from "./httpJson";
 
+type Datasource = VerifyExpectations["datasources"][number];
+
+export const datasourceHealthy = (ds: Datasource): Finding => ({
+  status: "ok",
+  message: `Grafana datasource ${ds.name} (uid ${ds.uid}) is healthy`,
+});
+
+/** Grafana's own answer for a datasource it cannot use: its status and error. */
+export const datasourceUnhealthy = (
+  ds: Datasource,
+  answer: { status: number; error: string },
+  target: Pick<GrafanaTarget, "namespace" | "workload">,
+): Finding => ({
+  status: "blocking",
+  message: `Grafana datasource ${ds.name} (uid ${ds.uid}) is unhealthy (${answer.status}): ${answer.error}`,
+  fix:
+    answer.status === 404
+      ? `the datasource is not provisioned: kubectl -n ${target.namespace} logs ${target.workload} | grep -i provisioning`
+      : `Grafana cannot query ${ds.url}: check that pod is ready and the NetworkPolicy from grafana to it (kubectl -n ${target.namespace} get networkpolicy)`,
+});
+
+export const dashboardsInFolder = (folder: string, dashboards: number): Finding => ({
+  status: "ok",
+  message: `Grafana folder ${folder} holds all ${dashboards} dashboards`,
+});
+
 interface GrafanaTarget {
   readonly grafana: string;
   readonly user: string;
@@ -68,15 +94,15 @@ export async function grafanaFindings(
     const healthy = status === 200 && (ds.type === "alertmanager" || answer.status === "OK");
     findings.push(
       healthy
-        ? { status: "ok", message: `Grafana datasource ${ds.name} (uid ${ds.uid}) is healthy` }
-        : {
-            status: "blocking",
-            message: `Grafana datasource ${ds.name} (uid ${ds.uid}) is unhealthy (${status}): ${typeof body === "string" ? body.slice(0, 200) : (answer.message ?? JSON.stringify(body))}`,
-            fix:
-              status === 404
-                ? `the datasource is not provisioned: kubectl -n ${target.namespace} logs ${target.workload} | grep -i provisioning`
-                : `Grafana cannot query ${ds.url}: check that pod is ready and the NetworkPolicy from grafana to it (kubectl -n ${target.namespace} get networkpolicy)`,
-          },
+        ? datasourceHealthy(ds)
+        : datasourceUnhealthy(
+            ds,
+            {
+              status,
+              error: typeof body === "string" ? body.slice(0, 200) : (answer.message ?? JSON.stringify(body)),
+            },
+            target,
+          ),
     );
   }
   const { status, body } = await get(target, "/api/search?type=dash-db&limit=5000");
@@ -89,10 +115,7 @@ export async function grafanaFindings(
   const missing = expected.dashboards.list.filter((d) => !inFolder.has(d.uid));
   findings.push(
     missing.length === 0
-      ? {
-          status: "ok",
-          message: `Grafana folder ${expected.dashboards.folder} holds all ${expected.dashboards.list.length} dashboards`,
-        }
+      ? dashboardsInFolder(expected.dashboards.folder, expected.dashboards.list.length)
       : {
           status: "blocking",
           message: `Grafana folder ${expected.dashboards.folder} lacks ${missing.length} of ${expected.dashboards.list.length} dashboards: ${missing.map((d) => d.title).join(", ")}`,

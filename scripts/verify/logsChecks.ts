@@ -2,6 +2,7 @@ import { TENANT_HEADER } from "../../components/common/tenantHeader";
 import { Finding } from "../cli/findings";
 import { WorkloadRef } from "./expectations";
 import { getJson, request } from "./httpJson";
+import { Count } from "./checks";
 
 /** How far back Loki must hold lines for the log path to count as receiving. */
 const RECEIVING_WINDOW = "15m";
@@ -21,6 +22,12 @@ interface LogsTarget {
   /** How many pods run in the namespaces Alloy tails now: with none, nothing can arrive. */
   readonly runningPods: () => Promise<number>;
 }
+
+/** Loki ready, with lines from the namespaces Alloy tails. */
+export const lokiReceiving = (lines: Count, namespaces: readonly string[]): Finding => ({
+  status: "ok",
+  message: `Loki is ready and received ${lines} line(s) from Alloy in the last ${RECEIVING_WINDOW} (${namespaces.join(", ")})`,
+});
 
 /**
  * Loki ready, and lines from the namespaces Alloy tails arriving. Alloy reads only the apps'
@@ -48,12 +55,7 @@ export async function logsFindings(target: LogsTarget): Promise<Finding[]> {
   );
   const lines = Number(data.result[0]?.value[1] ?? 0);
   if (lines > 0) {
-    return [
-      {
-        status: "ok",
-        message: `Loki is ready and received ${lines} line(s) from Alloy in the last ${RECEIVING_WINDOW} (${target.namespaces.join(", ")})`,
-      },
-    ];
+    return [lokiReceiving(lines, target.namespaces)];
   }
   const pods = await target.runningPods();
   return pods === 0

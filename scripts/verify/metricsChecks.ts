@@ -1,8 +1,9 @@
 import { Finding } from "../cli/findings";
+import { Count } from "./checks";
 import { getJson } from "./httpJson";
 
 /** One entry of Prometheus' GET /api/v1/targets `activeTargets`. */
-interface ActiveTarget {
+export interface ActiveTarget {
   readonly scrapePool: string;
   readonly scrapeUrl: string;
   readonly labels: Readonly<Record<string, string>>;
@@ -12,6 +13,30 @@ interface ActiveTarget {
 
 const where = (t: ActiveTarget): string =>
   t.labels.pod === undefined ? t.scrapeUrl : `${t.labels.namespace}/${t.labels.pod} (${t.scrapeUrl})`;
+
+/** Every target of the stack's own jobs up: each job with its `up/all` count. */
+export const stackTargetsUp = (
+  jobs: readonly { readonly job: string; readonly targets: Count }[],
+): Finding => ({
+  status: "ok",
+  message: `Prometheus: every target of the stack is up (${jobs.map((j) => `${j.job} ${j.targets}/${j.targets}`).join(", ")})`,
+});
+
+/** A target of one of the stack's jobs down, with the scrape's last error. */
+export const stackTargetDown = (job: string, target: ActiveTarget): Finding => ({
+  status: "blocking",
+  message:
+    target.health === "unknown"
+      ? `target ${job} ${where(target)} not scraped yet`
+      : `target ${job} ${where(target)} down: ${target.lastError || "no error given"}`,
+  fix: `check the NetworkPolicy that lets Prometheus reach ${job} (kubectl get networkpolicy -A)${target.labels.pod === undefined ? "" : ` and the pod itself (kubectl -n ${target.labels.namespace} describe pod ${target.labels.pod})`}`,
+});
+
+/** The apps' and teams' targets, none down. */
+export const appTargetsUp = (targets: Count, jobs: readonly string[]): Finding => ({
+  status: "ok",
+  message: `Prometheus: ${targets} app target(s) of ${jobs.join(", ") || "no app job"}, none down`,
+});
 
 /**
  * Every active target of the stack's own jobs up, each job with at least one; a down target is
@@ -28,7 +53,7 @@ export async function targetFindings(
   );
   const of = (job: string) => data.activeTargets.filter((t) => t.scrapePool === job);
   const findings: Finding[] = [];
-  const healthy: string[] = [];
+  const healthy: { job: string; targets: number }[] = [];
   for (const job of stackJobs) {
     const targets = of(job);
     if (targets.length === 0) {
@@ -40,34 +65,19 @@ export async function targetFindings(
       continue;
     }
     const notUp = targets.filter((t) => t.health !== "up");
-    for (const target of notUp) {
-      findings.push({
-        status: "blocking",
-        message:
-          target.health === "unknown"
-            ? `target ${job} ${where(target)} not scraped yet`
-            : `target ${job} ${where(target)} down: ${target.lastError || "no error given"}`,
-        fix: `check the NetworkPolicy that lets Prometheus reach ${job} (kubectl get networkpolicy -A)${target.labels.pod === undefined ? "" : ` and the pod itself (kubectl -n ${target.labels.namespace} describe pod ${target.labels.pod})`}`,
-      });
-    }
+    findings.push(...notUp.map((target) => stackTargetDown(job, target)));
     if (notUp.length === 0) {
-      healthy.push(`${job} ${targets.length}/${targets.length}`);
+      healthy.push({ job, targets: targets.length });
     }
   }
   if (healthy.length === stackJobs.length) {
-    findings.push({
-      status: "ok",
-      message: `Prometheus: every target of the stack is up (${healthy.join(", ")})`,
-    });
+    findings.push(stackTargetsUp(healthy));
   }
   const apps = otherJobs.flatMap(of);
   const appsDown = apps.filter((t) => t.health === "down");
   findings.push(
     appsDown.length === 0
-      ? {
-          status: "ok",
-          message: `Prometheus: ${apps.length} app target(s) of ${otherJobs.join(", ") || "no app job"}, none down`,
-        }
+      ? appTargetsUp(apps.length, otherJobs)
       : {
           status: "warning",
           message: `app targets down (the apps', not the stack's): ${appsDown.map((t) => `${t.scrapePool} ${where(t)}: ${t.lastError}`).join("; ")}`,
@@ -82,6 +92,18 @@ interface AlertmanagerStatus {
   readonly cluster: { readonly status: string; readonly peers?: readonly { readonly name: string }[] };
 }
 
+/** One Alertmanager, as rendered, with clustering off. */
+export const ALERTMANAGER_ALONE: Finding = {
+  status: "ok",
+  message: "Alertmanager runs as one replica, clustering off",
+};
+
+/** The gossip cluster holds every replica. */
+export const alertmanagerClusterReady = (replicas: number): Finding => ({
+  status: "ok",
+  message: `Alertmanager cluster ready with ${replicas}/${replicas} peers`,
+});
+
 /** The gossip cluster holds every replica (one replica: clustering is off, as rendered). */
 export async function alertmanagerClusterFindings(
   alertmanager: string,
@@ -92,7 +114,7 @@ export async function alertmanagerClusterFindings(
   const peers = cluster.peers?.length ?? 0;
   if (replicas === 1) {
     return cluster.status === "disabled"
-      ? [{ status: "ok", message: "Alertmanager runs as one replica, clustering off" }]
+      ? [ALERTMANAGER_ALONE]
       : [
           {
             status: "blocking",
@@ -102,7 +124,7 @@ export async function alertmanagerClusterFindings(
         ];
   }
   return cluster.status === "ready" && peers === replicas
-    ? [{ status: "ok", message: `Alertmanager cluster ready with ${peers}/${replicas} peers` }]
+    ? [alertmanagerClusterReady(replicas)]
     : [
         {
           status: "blocking",
@@ -118,13 +140,19 @@ interface Alert {
   readonly status: { readonly state: string };
 }
 
+/** The Watchdog in Alertmanager, in its state there (`active`, or `suppressed` by a silence). */
+export const watchdogReached = (state: string): Finding => ({
+  status: "ok",
+  message: `the Watchdog alert reaches Alertmanager (${state})`,
+});
+
 /** The always-firing Watchdog reached Alertmanager: rules evaluate and alerts are delivered. */
 export async function watchdogFindings(alertmanager: string, namespace: string): Promise<Finding[]> {
   const alerts = await getJson<Alert[]>(
     `${alertmanager}/api/v2/alerts?filter=${encodeURIComponent('alertname="Watchdog"')}`,
   );
   return alerts.length > 0
-    ? [{ status: "ok", message: `the Watchdog alert reaches Alertmanager (${alerts[0].status.state})` }]
+    ? [watchdogReached(alerts[0].status.state)]
     : [
         {
           status: "blocking",

@@ -1,5 +1,6 @@
 import { randomBytes } from "crypto";
 import { Finding } from "../cli/findings";
+import { Count } from "./checks";
 import { request } from "./httpJson";
 import { sleep } from "../../testkit/sleep";
 
@@ -58,6 +59,14 @@ export function probeSpan(now = Date.now()): string {
   });
 }
 
+/** The probe span went in and out; the collector's totals since it started. */
+export const collectorExports = (totals: { accepted: Count; sent: Count; failed: Count }): Finding => ({
+  status: "ok",
+  message: `the collector receives and exports: the probe span went through (${totals.accepted} accepted, ${totals.sent} sent, ${totals.failed} failed in total)`,
+});
+
+export const TEMPO_READY: Finding = { status: "ok", message: "Tempo is ready" };
+
 interface TracesTarget {
   readonly otlpHttp: string;
   readonly telemetry: string;
@@ -109,16 +118,13 @@ export async function tracesFindings(target: TracesTarget): Promise<Finding[]> {
               message: `the collector accepted the probe span but exported nothing within ${target.exportWithinMs / 1000} s (${failed} span(s) failed to send meanwhile)`,
               fix: `${logs}; check that Tempo is ready and the NetworkPolicy from otel-collector to tempo:4317`,
             }
-          : {
-              status: "ok",
-              message: `the collector receives and exports: the probe span went through (${after.accepted} accepted, ${after.sent} sent, ${after.failed} failed in total)`,
-            },
+          : collectorExports(after),
     );
   }
   const tempo = await request(`${target.tempo}/ready`);
   findings.push(
     tempo.ok
-      ? { status: "ok", message: "Tempo is ready" }
+      ? TEMPO_READY
       : {
           status: "blocking",
           message: `Tempo is not ready (${tempo.status}: ${(await tempo.text()).trim().slice(0, 200)})`,

@@ -27,6 +27,12 @@ async function readiness(
     : { ready: found.body.status?.readyReplicas ?? 0, desired: found.body.spec?.replicas ?? 1 };
 }
 
+/** Every workload ready: one line naming each. */
+export const workloadsReady = (workloads: readonly WorkloadRef[]): Finding => ({
+  status: "ok",
+  message: `all ${workloads.length} workloads ready (${workloads.map((w) => w.name).join(", ")})`,
+});
+
 /** Every Deployment, StatefulSet and DaemonSet of the render exists with all its pods ready. */
 export async function workloadFindings(
   kubeConfig: k8s.KubeConfig,
@@ -52,12 +58,5 @@ export async function workloadFindings(
       });
     }
   }
-  return findings.length > 0
-    ? findings
-    : [
-        {
-          status: "ok",
-          message: `all ${workloads.length} workloads ready (${workloads.map((w) => w.name).join(", ")})`,
-        },
-      ];
+  return findings.length > 0 ? findings : [workloadsReady(workloads)];
 }

@@ -86,9 +86,12 @@ beforeAll(async () => {
   metricsUrl = `http://127.0.0.1:${port}/metrics`;
 });
 
+/** Set when a test has stopped the control plane itself. */
+let stopped = false;
+
 afterAll(async () => {
   await servers.stopAll();
-  await cluster?.stop();
+  if (!stopped) await cluster?.stop();
 });
 
 test("the exporter built is the release the image ships", () => {
@@ -164,4 +167,19 @@ test("the fixture's HELP and TYPE lines are the real exporter's, for every famil
   expect(
     expected.filter((k) => real.get(k) !== fixture.get(k)).map((k) => [fixture.get(k), real.get(k)]),
   ).toEqual([]);
+});
+
+test("with the API server gone, the rendered liveness probe still answers and /livez does not: an API server outage restarts no exporter", async () => {
+  const deployment = objectNamed((await rendered("kind")).objects, "Deployment", KUBE_STATE_METRICS.name);
+  const liveness = deployment.spec.template.spec.containers[0].livenessProbe as Json;
+  expect(liveness.httpGet.port).toBe("http-metrics");
+  const base = new URL(metricsUrl).origin;
+  await cluster.stop();
+  stopped = true;
+  // /livez asks the API server's /livez (pkg/app/server.go): it fails as soon as that is gone.
+  await eventually(
+    async () => ((await fetch(`${base}/livez`)).status === 503 ? true : undefined),
+    "/livez failing without the API server",
+  );
+  expect((await fetch(`${base}${liveness.httpGet.path as string}`)).status).toBe(200);
 });

@@ -102,3 +102,54 @@ test("the demo on the prod stack registers nothing", async () => {
   await sleep(50);
   expect(mocks.registrations).toEqual([]);
 });
+
+describe("the demo's business SLOs", () => {
+  const sloNames = (input: Json) =>
+    parseStackConfig(input, new Set()).metrics.slos.map((s) => `${s.service}/${s.name}`);
+
+  test("join metrics.slos while the demo runs, after the stack's own, and go with it", () => {
+    const own = { name: "orders-ok", service: "orders", objective: 0.99, window: "28d" };
+    const stack = {
+      profile: "kind",
+      metrics: {
+        slos: [
+          {
+            ...own,
+            indicator: { kind: "ratio", errors: 'orders_total{outcome="failed"}', total: "orders_total" },
+          },
+        ],
+      },
+    };
+    expect(sloNames({ ...stack, demo: { enabled: true } })).toEqual([
+      "orders/orders-ok",
+      "demo-payments/demo-payment-failures",
+      "demo-checkout/demo-seat-lock-conflicts",
+    ]);
+    expect(sloNames({ ...stack, demo: { enabled: false } })).toEqual(["orders/orders-ok"]);
+  });
+
+  test("the committed kind stack has them from the demo alone", () => {
+    const { config, secretKeys } = readStackFile("kind", PROJECT_ROOT);
+    expect(JSON.parse(config["observability:metrics"]) as Json).not.toHaveProperty("slos");
+    const demoOff = { ...config, "observability:demo": JSON.stringify({ enabled: false }) };
+    expect(parsePulumiConfig(demoOff, secretKeys).metrics.slos).toEqual([]);
+  });
+
+  test("a stack SLO of a demo SLO's name is refused while the demo runs, naming the key", () => {
+    const clash = {
+      name: "demo-payment-failures",
+      service: "payments",
+      objective: 0.99,
+      window: "28d",
+      indicator: { kind: "ratio", errors: 'payments_total{outcome="failed"}', total: "payments_total" },
+    };
+    expect(sectionProblems({ profile: "kind", metrics: { slos: [clash] }, demo: { enabled: true } })).toEqual(
+      [
+        'observability:metrics.slos[0].name must not be one of the demo\'s SLO names (demo-payment-failures, demo-seat-lock-conflicts) while demo.enabled: the demo adds those SLOs (got "demo-payment-failures")',
+      ],
+    );
+    expect(sloNames({ profile: "kind", metrics: { slos: [clash] } })).toEqual([
+      "payments/demo-payment-failures",
+    ]);
+  });
+});

@@ -2,7 +2,13 @@
 // demo error line to its trace and on to its metrics is wired in the provisioned datasources.
 import * as yaml from "js-yaml";
 import { DEMO_NAMESPACE } from "../../components/demo/names";
-import { FIRST_LOOK_ERRORS, FIRST_LOOK_SERVICE, firstLook, lokiExploreUrl } from "../../components/firstLook";
+import {
+  FIRST_LOOK_ERRORS,
+  FIRST_LOOK_SERVICE,
+  PASSWORD_COMMAND,
+  firstLook,
+  lokiExploreUrl,
+} from "../../components/firstLook";
 import { DATASOURCE_UIDS } from "../../components/common/grafanaUids";
 import { rendered } from "../renderedStacks";
 import { configMapData } from "../../testkit/rendered";
@@ -38,7 +44,7 @@ test("kind prints Grafana with its login, the Landing dashboard and the demo's e
       .find((word) => word.startsWith("http")) ?? "";
   expect(url("Grafana")).toBe(outputs.grafanaUrl);
   expect(lines[0]).toContain(`user ${outputs.grafanaAdminUser as string}`);
-  expect(lines[0]).toContain("pulumi stack output grafanaAdminPassword --show-secrets");
+  expect(lines[0]).toContain(`password: ${PASSWORD_COMMAND.kind})`);
   expect(url("Landing")).toBe(`${outputs.grafanaUrl as string}/d/obs-landing`);
   const pane = paneOf(url("Error logs"));
   expect(pane.queries[0].expr).toBe(FIRST_LOOK_ERRORS);
@@ -51,9 +57,26 @@ test("kind prints Grafana with its login, the Landing dashboard and the demo's e
   expect(lines.find((l) => l.startsWith("Demo off"))).toContain("demo.enabled false");
 });
 
-test("without the demo only Grafana and the Landing dashboard are printed", () => {
-  const lines = firstLook({ grafanaUrl: "https://grafana.example.com", adminUser: "admin", demo: false });
+test("one line per place to look: five with the demo", async () => {
+  const { outputs } = await rendered("kind");
+  expect((outputs.firstLook as string).split("\n").map((l) => l.split(/\s{2,}/)[0])).toEqual([
+    "Grafana",
+    "Landing",
+    "Error logs",
+    "Service",
+    "Demo off",
+  ]);
+});
+
+test("without the demo only Grafana and the Landing dashboard are printed; on eks the password is the stack's own secret", () => {
+  const lines = firstLook({
+    grafanaUrl: "https://grafana.example.com",
+    adminUser: "admin",
+    profile: "eks",
+    demo: false,
+  });
   expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(["Grafana", "Landing"]);
+  expect(lines[0]).toContain(`password: ${PASSWORD_COMMAND.eks})`);
 });
 
 test("from the error line to its trace to its metrics: the datasources link each step", async () => {

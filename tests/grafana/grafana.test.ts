@@ -301,7 +301,12 @@ describe("Grafana", () => {
       GF_SECURITY_SECRET_KEY__FILE: "/etc/grafana/secrets/secret-key",
     });
     expect(Object.keys(env).filter((name) => /PASSWORD$|SECRET_KEY$/.test(name))).toEqual([]);
-    expect(container.livenessProbe.httpGet.path).toBe("/api/health");
+    // Readiness and the start follow the database (/api/health); liveness the web server alone.
+    expect(
+      [container.livenessProbe, container.readinessProbe, container.startupProbe].map(
+        (p: Json) => p.httpGet.path,
+      ),
+    ).toEqual(["/healthz", "/api/health", "/api/health"]);
     expect(objects.some((o) => o.kind === "Ingress")).toBe(false);
   });
 

@@ -9,12 +9,14 @@ import { promisify } from "util";
 import { RECEIVERS } from "../../components/metrics/alertmanagerConfig";
 import { PROMETHEUS_PATHS, SERVICE_ACCOUNT_TOKEN } from "../../components/metrics/names";
 import { RuleFile } from "../../components/common/prometheusTypes";
+import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
+import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
 import { STACKS } from "../../testkit/stacks";
 import { writeAlertmanagerFiles } from "../../testkit/alertmanager";
 import { configMapData } from "../../testkit/rendered";
 import { tools } from "../../testkit/tools";
-import { ALERT_CASES, promtoolTestFiles } from "./ruleUnitTests";
+import { ALERT_CASES, healthyClusterTestFile, promtoolTestFiles, withoutAnnotations } from "./ruleUnitTests";
 
 const run = promisify(execFile);
 
@@ -82,27 +84,51 @@ describe.each(STACKS)("stack %s", (stack) => {
   });
 });
 
+/** The rule files of a render's `prometheus-rules` ConfigMap, by name. */
+const ruleFilesOf = (objects: Parameters<typeof configMapData>[0]) =>
+  Object.fromEntries(
+    Object.entries(configMapData(objects, "prometheus-rules")).map(([file, content]) => [
+      file,
+      yaml.load(content) as RuleFile,
+    ]),
+  );
+
+/** The committed kind stack with the demo turned off, as `pulumi config set --path demo.enabled false` leaves it. */
+async function kindWithoutDemo() {
+  const { config, secretKeys } = readStackFile("kind", PROJECT_ROOT);
+  const demo = JSON.parse(config["observability:demo"]) as Record<string, unknown>;
+  return renderWithConfig(
+    "kind",
+    { ...config, "observability:demo": JSON.stringify({ ...demo, enabled: false }) },
+    secretKeys,
+  );
+}
+
 describe("promtool test rules", () => {
   let dir: string;
   let testFiles: string[];
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "rule-tests-"));
-    const rules = configMapData((await rendered("kind")).objects, "prometheus-rules");
-    const parsed = Object.fromEntries(
-      Object.entries(rules).map(([file, content]) => [file, yaml.load(content) as RuleFile]),
-    );
-    const { ruleFiles, testFiles: tests } = promtoolTestFiles(parsed);
-    for (const [file, content] of Object.entries(ruleFiles)) {
+    const { ruleFiles, testFiles: tests } = promtoolTestFiles(ruleFilesOf((await rendered("kind")).objects));
+    // The kind stack without the demo has rules of its own (no demo SLOs): in a directory of its own.
+    const withoutDemo = ruleFilesOf((await kindWithoutDemo()).objects);
+    const write = (file: string, content: object) => {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       fs.writeFileSync(path.join(dir, file), yaml.dump(content, { skipInvalid: true }));
-    }
-    testFiles = Object.entries(tests).map(([file, content]) => {
-      fs.writeFileSync(path.join(dir, file), yaml.dump(content));
       return path.join(dir, file);
-    });
+    };
+    Object.entries(ruleFiles).forEach(([file, content]) => write(file, content));
+    Object.entries(withoutDemo).forEach(([file, content]) =>
+      write(`demo-off/${file}`, withoutAnnotations(content)),
+    );
+    testFiles = [
+      ...Object.entries(tests).map(([file, content]) => write(file, content)),
+      write("demo-off/healthy-kind.yaml", healthyClusterTestFile(withoutDemo, "kind", false)),
+    ];
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test("every alert fires on its firing case and stays silent on its silent case, and a healthy cluster of each profile fires only the Watchdog", async () => {
+  test("every alert fires on its firing case and stays silent on its silent case, and an hour of a healthy cluster (each profile, and kind without the demo) fires only the Watchdog", async () => {
     const result = await run(tools.promtool(), ["test", "rules", ...testFiles]).catch(
       (error: { stdout: string; stderr: string }) => error,
     );

@@ -49,8 +49,7 @@ const sloBuckets = (s: Sample) =>
   s.name.startsWith("http_") && (s.labels.le === undefined || ["0.5", "+Inf"].includes(s.labels.le));
 
 /**
- * The counters of the kind stack's business SLOs (Pulumi.kind.yaml's metrics.slos) as the demo
- * prints them: payments by outcome (objective 0.95: the page fires above 72 % failures over 1h and
+ * The counters of the demo's business SLOs (config/demo.ts, with the demo on) as the demo prints them: payments by outcome (objective 0.95: the page fires above 72 % failures over 1h and
  * 5m or 30 % over 6h and 30m, the ticket above 15 % over 1d and 2h or 5 % over 3d and 6h), and
  * seat locks by outcome (objective 0.93).
  */
@@ -477,24 +476,67 @@ function seriesRead(series: Readonly<Record<string, string>>, files: Readonly<Re
   );
 }
 
+const promtoolTest = (name: string, series: Readonly<Record<string, string>>, checks: object[]) => ({
+  name,
+  interval: "1m",
+  input_series: Object.entries(series).map(([s, values]) => ({ series: s, values })),
+  alert_rule_test: checks,
+});
+
+/**
+ * An hour of a healthy cluster of `shape` (with the demo publishing its business counters when it
+ * runs) through every rule of `files`: of all their alerts only the Watchdog fires.
+ */
+export function healthyClusterTestFile(
+  files: Readonly<Record<string, RuleFile>>,
+  shape: "kind" | "prod",
+  demo: boolean,
+): object {
+  const alerts = rulesIn(files).flatMap((r) => ("alert" in r ? [r.alert] : []));
+  const series = {
+    ...healthyCluster(shape, HEALTHY_MINUTES),
+    ...(demo ? demoBusiness(HEALTHY_MINUTES) : {}),
+  };
+  return {
+    rule_files: Object.keys(files),
+    evaluation_interval: "1m",
+    tests: [
+      promtoolTest(
+        `a healthy ${shape} cluster${demo ? "" : " without the demo"}`,
+        seriesRead(series, files),
+        [...new Set(alerts)].map((alertname) => ({
+          eval_time: `${HEALTHY_MINUTES}m`,
+          alertname,
+          exp_alerts: alertname === "Watchdog" ? [{ exp_labels: { severity: "none" } }] : [],
+        })),
+      ),
+    ],
+  };
+}
+
+/**
+ * Alert annotations are templates checked by `promtool check rules`; they are left out of the
+ * unit-test copies so each case asserts the alert's labels, not its prose.
+ */
+export const withoutAnnotations = (file: RuleFile) => ({
+  groups: file.groups.map((g) => ({
+    ...g,
+    rules: g.rules.map((r) => ("alert" in r ? { ...r, annotations: undefined } : r)),
+  })),
+});
+
 /**
  * The promtool files for ALERT_CASES over the given rule files, by name: one rule file and one or two
  * test files per alert with the rules it reads (see `rulesOfAlert`), and one healthy-cluster test per
- * profile over all rules (with the demo publishing its business counters), expecting only the Watchdog among `alerts` after an hour. Rules are
- * evaluated every minute, except for the cases over 6-hour windows: every 4 minutes, which keeps the
- * run short, is finer than their `for` durations, and stays inside the 5-minute lookback through
- * which an alert reads the previous round of another group's recording rules.
+ * profile over all rules (with the demo publishing its business counters). Rules are evaluated
+ * every minute, except for the cases over 6-hour windows: every 4 minutes, which keeps the run
+ * short, is finer than their `for` durations, and stays inside the 5-minute lookback through which
+ * an alert reads the previous round of another group's recording rules.
  */
 export function promtoolTestFiles(files: Readonly<Record<string, RuleFile>>): {
   ruleFiles: Record<string, object>;
   testFiles: Record<string, object>;
 } {
-  const test = (name: string, series: Readonly<Record<string, string>>, checks: object[]) => ({
-    name,
-    interval: "1m",
-    input_series: Object.entries(series).map(([s, values]) => ({ series: s, values })),
-    alert_rule_test: checks,
-  });
   const testFile = (
     evaluationInterval: string,
     ruleFiles: readonly string[],
@@ -503,7 +545,7 @@ export function promtoolTestFiles(files: Readonly<Record<string, RuleFile>>): {
     rule_files: ruleFiles,
     evaluation_interval: evaluationInterval,
     tests: cases.map((c) =>
-      test(`${c.alert} ${c.fires === undefined ? "stays silent" : "fires"}`, c.series, [
+      promtoolTest(`${c.alert} ${c.fires === undefined ? "stays silent" : "fires"}`, c.series, [
         {
           eval_time: c.evalTime,
           alertname: c.alert,
@@ -513,36 +555,13 @@ export function promtoolTestFiles(files: Readonly<Record<string, RuleFile>>): {
     ),
   });
   const alerts = rulesIn(files).flatMap((r) => ("alert" in r ? [r.alert] : []));
-  const healthy = (shape: "kind" | "prod") => ({
-    rule_files: Object.keys(files),
-    evaluation_interval: "1m",
-    tests: [
-      test(
-        `a healthy ${shape} cluster`,
-        seriesRead({ ...healthyCluster(shape, HEALTHY_MINUTES), ...demoBusiness(HEALTHY_MINUTES) }, files),
-        alerts.map((alertname) => ({
-          eval_time: `${HEALTHY_MINUTES}m`,
-          alertname,
-          exp_alerts: alertname === "Watchdog" ? [{ exp_labels: { severity: "none" } }] : [],
-        })),
-      ),
-    ],
-  });
   const long = (c: AlertCase) => minutes(c.evalTime) >= 360;
-  // Alert annotations are templates checked by `promtool check rules`; they are left out of the
-  // unit-test copies so each case asserts the alert's labels, not its prose.
-  const withoutAnnotations = (file: RuleFile) => ({
-    groups: file.groups.map((g) => ({
-      ...g,
-      rules: g.rules.map((r) => ("alert" in r ? { ...r, annotations: undefined } : r)),
-    })),
-  });
   const ruleFiles = Object.fromEntries(
     Object.entries(files).map(([name, f]) => [name, withoutAnnotations(f)]),
   );
   const testFiles: Record<string, object> = {
-    "healthy-kind.yaml": healthy("kind"),
-    "healthy-prod.yaml": healthy("prod"),
+    "healthy-kind.yaml": healthyClusterTestFile(files, "kind", true),
+    "healthy-prod.yaml": healthyClusterTestFile(files, "prod", true),
   };
   for (const alert of new Set(alerts)) {
     const rules = `rules-${alert}.yaml`;

@@ -1,5 +1,6 @@
 import { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { connectionAllowed, Connection } from "../../checks/networkReachability";
+import { reachabilityMismatches } from "../../testkit/renderChecks";
 import { renderedPods } from "../../checks/podSpecs";
 import { Flow } from "../../components/common/flow";
 import { LOKI } from "../../components/logs/names";
@@ -10,7 +11,6 @@ import {
   NamedParty,
   OUTSIDE,
   connectionsOf,
-  graphAllows,
   networkParties,
   networkPolicies,
   partiesOf,
@@ -27,35 +27,11 @@ async function network(stack: StackName) {
   const allowed = (from: NamedParty, to: NamedParty, connection: Connection) =>
     connectionAllowed(policies, from.party, to.party, connection);
 
-  // Every port any flow or container names, plus one nothing uses; UDP where the stack uses it.
-  const ports = new Set<number>([5555]);
-  flows.forEach((f) => f.ports.forEach((p) => ports.add(p.port)));
-  renderedPods(objects).forEach((pod) =>
-    pod.spec.containers.forEach((c) => (c.ports ?? []).forEach((p) => ports.add(p.containerPort))),
-  );
-  const connections: Connection[] = [
-    ...[...ports].map((port): Connection => ({ protocol: "TCP", port })),
-    ...[53, 9094, 5555].map((port): Connection => ({ protocol: "UDP", port })),
-  ];
-  const stackNamespaces = closedNamespaces(config);
-  const compareWithGraph = (candidate: readonly INetworkPolicy[]) => {
-    const mismatches: string[] = [];
-    let checked = 0;
-    for (const from of parties) {
-      for (const to of parties) {
-        for (const c of connections) {
-          checked += 1;
-          const actual = connectionAllowed(candidate, from.party, to.party, c);
-          if (actual !== graphAllows(flows, stackNamespaces, from, to, c)) {
-            mismatches.push(
-              `${from.name} -> ${to.name} ${c.protocol}/${c.port}: policies ${actual ? "allow" : "deny"}`,
-            );
-          }
-        }
-      }
-    }
-    return { checked, mismatches };
-  };
+  const compareWithGraph = (candidate: readonly INetworkPolicy[]) =>
+    reachabilityMismatches(
+      { objects, flows, closedNamespaces: closedNamespaces(config), appNamespaces: config.apps.namespaces },
+      candidate,
+    );
   return { config, objects, flows, parties, policies, party, allowed, compareWithGraph };
 }
 
