@@ -103,7 +103,7 @@ async function renderWithAddedServices(): Promise<readonly KubeObject[]> {
     ...Object.entries(ADDED).map(([name, a]) => ({ name, port: a.port, metricsPath: a.path })),
   ];
   const metrics = JSON.parse(config["observability:metrics"]) as Json;
-  metrics.slos = [...(metrics.slos as Json[]), FIXTURE_SLO];
+  metrics.slos = [...((metrics.slos as Json[] | undefined) ?? []), FIXTURE_SLO];
   const { objects } = await renderWithConfig(
     "kind",
     {
