@@ -10,6 +10,7 @@ export default tseslint.config(
       "jest.config.js",
       "jest.components.config.js",
       "jest.cluster.config.js",
+      "jest.scenarios.config.js",
       "jest.transform.js",
     ],
   },

@@ -3,8 +3,14 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
-  // The component tests boot real servers and run on their own: npm run test:components.
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/components/", "<rootDir>/tests/cluster/"],
+  // The component tests boot real servers and run on their own: npm run test:components. The
+  // scenarios take seconds each: npm run test:scenarios.
+  testPathIgnorePatterns: [
+    "/node_modules/",
+    "<rootDir>/tests/components/",
+    "<rootDir>/tests/cluster/",
+    "<rootDir>/tests/scenarios/",
+  ],
   transform: { "^.+\\.ts$": "<rootDir>/jest.transform.js" },
   // The Pulumi SDK loads npm's Arborist at start-up for serializing closures to code, which this
   // program never does: half of every test file's start-up time.

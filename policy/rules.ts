@@ -5,6 +5,7 @@ import { governingServiceProblems } from "../checks/governingServices";
 import { roundRobinDatasourceProblems, unauthenticatedUiProblems } from "../checks/exposedBackends";
 import { renderedPods } from "../checks/podSpecs";
 import { PROFILE_LABEL } from "../components/common/namespace";
+import { VOLUMES_HOLD_ANNOTATION } from "../components/common/statefulSet";
 import type { KubeObject } from "../render/manifest";
 
 /** A resource as a policy sees it: its type, its properties and whether it is protected. */
@@ -156,7 +157,8 @@ export const POLICIES: readonly StackPolicy[] = [
   },
   {
     name: "data-volumes-protected-in-prod",
-    description: "In production every workload with persistent volumes is protected from deletion.",
+    description:
+      "In production every workload whose persistent volumes keep history is protected from deletion (a StatefulSet that does not say its volumes keep only read positions is taken to keep history).",
     check: (resources) =>
       profileOf(resources) === "kind"
         ? []
@@ -168,6 +170,11 @@ export const POLICIES: readonly StackPolicy[] = [
                 0,
             )
             .filter((r) => !r.protect)
+            .filter(
+              (r) =>
+                (r.props as unknown as KubeObject).metadata.annotations?.[VOLUMES_HOLD_ANNOTATION] !==
+                "positions",
+            )
             .map(
               (r) =>
                 `StatefulSet/${(r.props as unknown as KubeObject).metadata.name} holds persistent volumes but is not protected; a destroy would delete history`,

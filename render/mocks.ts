@@ -94,6 +94,7 @@ export class RecordingMocks implements OptionRecordingMocks {
         ignoreChanges: [],
         aliases: [],
         dependencies: [],
+        parent: "",
       }),
     });
     return {

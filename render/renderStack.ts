@@ -27,7 +27,7 @@ export interface RenderedStack {
 }
 
 // Pulumi.yaml's `name`: the program's stack reference and every URN carry it.
-const PROJECT = "observability";
+export const PROJECT = "observability";
 
 /** Runs the program under mocks with `Pulumi.<stack>.yaml` from the project root. */
 export async function renderStack(stack: string, projectDir: string = PROJECT_ROOT): Promise<RenderedStack> {

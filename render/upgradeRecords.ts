@@ -5,7 +5,8 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { ConfigError } from "../config";
-import { PROJECT_ROOT } from "./renderStack";
+import { PROJECT, PROJECT_ROOT } from "./renderStack";
+import { urnsByKey } from "./urns";
 import { KubeObject, toManifest } from "./manifest";
 import { RenderedStack } from "./renderStack";
 import { RenderDigest, renderDigest } from "./upgradeDigest";
@@ -20,6 +21,11 @@ export interface RecordedRender {
   readonly commit?: string;
   readonly objects?: RenderDigest;
   readonly refused?: readonly string[];
+  /**
+   * Each resource's URN by its key (render/urns.ts), for a release's program on its own stack
+   * files (`npm run record-release-urns`): what its stacks' state holds.
+   */
+  readonly urns?: Readonly<Record<string, string>>;
 }
 
 const order = (release: string) => release.split(".").map(Number);
@@ -47,14 +53,22 @@ export function recordedRender(release: string, program: string, stack: string):
 export const manifestDigest = (manifest: string): RenderDigest =>
   renderDigest(yaml.loadAll(manifest) as KubeObject[]);
 
-/** This program's render of a release's stack file, as a record: its digests, or what it refused. */
+/**
+ * This program's render of a release's stack file, as a record: its digests and its resources'
+ * URNs in `stack`, or what it refused.
+ */
 export async function recordRender(
   program: string,
+  stack: string,
   render: () => Promise<RenderedStack>,
 ): Promise<RecordedRender> {
   try {
-    const { objects, patches } = await render();
-    return { program, objects: manifestDigest(toManifest([...objects, ...patches])) };
+    const { objects, patches, registrations } = await render();
+    return {
+      program,
+      objects: manifestDigest(toManifest([...objects, ...patches])),
+      urns: urnsByKey(registrations, { stack, project: PROJECT }),
+    };
   } catch (error) {
     if (error instanceof ConfigError) return { program, refused: [...error.problems] };
     throw error;

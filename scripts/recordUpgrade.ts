@@ -27,7 +27,9 @@ async function run(): Promise<void> {
           `${path.relative(PROJECT_ROOT, file)} is recorded already: a release records its renders once, when it is cut (bump package.json's version first)`,
         );
       }
-      const record = await recordRender(version, () => renderStack(stack, path.join(UPGRADES_DIR, release)));
+      const record = await recordRender(version, stack, () =>
+        renderStack(stack, path.join(UPGRADES_DIR, release)),
+      );
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
       process.stdout.write(`wrote ${path.relative(PROJECT_ROOT, file)}\n`);

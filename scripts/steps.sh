@@ -50,7 +50,7 @@ steps_summary() {
   echo "| **total** | **$total** | |"
 }
 
-# tier_tools <tier>...: the Go tools the test tiers (unit, components, cluster) run, once each, in
+# tier_tools <tier>...: the Go tools the test tiers (unit, scenarios, components, cluster) run, once each, in
 # the order the tiers need them: testkit/tierTools.json, from which each tier's jest global setup
 # builds its own.
 tier_tools() {

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `npm run test:all [-- <tier>...]`: the test tiers, each building (once per version, cached) the
-# tools it needs: unit (npm test), components (the real servers) and cluster (a real control
-# plane); every tier when none is named. Unit first; with both others named, the components'
-# faults lane (scripts/testComponents.sh) runs beside their servers lane and then the cluster
-# tier. Stops at the first tier that fails; ends with the time each step took.
+# tools it needs: unit (npm test), scenarios (whole scenarios through the real CLIs), components
+# (the real servers) and cluster (a real control plane); every tier when none is named. Unit and
+# scenarios first; with components and cluster both named, the components' faults lane
+# (scripts/testComponents.sh) runs beside their servers lane and then the cluster tier. Stops at
+# the first tier that fails; ends with the time each step took.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/steps.sh
@@ -11,7 +12,7 @@ source scripts/steps.sh
 
 tiers=("$@")
 if [[ ${#tiers[@]} -eq 0 ]]; then
-  tiers=(unit components cluster)
+  tiers=(unit scenarios components cluster)
 fi
 # Run on its own (.ci/run starts them itself), the tiers' tools build in the background.
 if [[ -n "${steps_own_log:-}" ]]; then
@@ -26,8 +27,8 @@ tier_named() {
   return 1
 }
 for tier in "${tiers[@]}"; do
-  if [[ ! "$tier" =~ ^(unit|components|cluster)$ ]]; then
-    echo "test:all: no tier $tier (unit, components, cluster)" >&2
+  if [[ ! "$tier" =~ ^(unit|scenarios|components|cluster)$ ]]; then
+    echo "test:all: no tier $tier (unit, scenarios, components, cluster)" >&2
     exit 2
   fi
 done
@@ -36,6 +37,10 @@ components="Component tests: the real Loki, Alloy, collector, Prometheus and Ale
 cluster="Cluster tests: a real kube-apiserver, scheduler and controller manager with kwok nodes (npm run test:cluster)"
 if tier_named unit; then
   step "Unit tests (npm test)" npm test
+fi
+if tier_named scenarios; then
+  step "Scenarios: alert cases, SLO burn rates, day-two edits and the review CLI (npm run test:scenarios)" \
+    npm run -s test:scenarios
 fi
 if tier_named components && tier_named cluster; then
   # The components' faults lane mostly waits through its outages: it runs beside their servers

@@ -59,6 +59,8 @@ export interface RegisteredOptions {
   readonly aliases: readonly string[];
   /** URNs of the resources it waits for: `dependsOn` and those whose outputs it takes. */
   readonly dependencies: readonly string[];
+  /** Its parent's URN: with its type and name, what its own URN is made of. Empty for none. */
+  readonly parent: string;
 }
 
 /** Mocks that are also told each registration's resource options, before `newResource`. */
@@ -73,6 +75,7 @@ function recordsOptions(mocks: Mocks): mocks is OptionRecordingMocks {
 interface RegisterResourceRequest {
   getType(): string;
   getName(): string;
+  getParent(): string;
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
   getIgnorechangesList(): string[];
@@ -102,6 +105,7 @@ function patchMockMonitor(): void {
           .getAliasesList()
           .map((alias) => (alias.hasSpec() ? (alias.getSpec()?.getType() ?? "") : alias.getUrn())),
         dependencies: req.getDependenciesList(),
+        parent: req.getParent(),
       });
     }
     return registerResource.call(this, req, callback);

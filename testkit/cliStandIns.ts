@@ -1,6 +1,6 @@
-// A machine for the local scripts (scripts/up.sh, down.sh, output.sh) to run on: a PATH of
-// stand-ins for the CLIs they call (testkit/standIns/: pulumi, kind, kubectl, npm; docker answers
-// `info`) beside the real utilities and Node.js, its own HOME (Pulumi's ~/.pulumi, kubectl's
+// A machine for the local scripts (scripts/up.sh, down.sh, output.sh) and the review workflow's steps
+// to run on: a PATH of stand-ins for the CLIs they call (testkit/standIns/: pulumi, kind, kubectl,
+// npm, gh; docker answers `info`) beside the real utilities and Node.js, its own HOME (Pulumi's ~/.pulumi, kubectl's
 // ~/.kube/config) and a state directory in which every call is recorded.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -11,8 +11,8 @@ import { PROJECT_ROOT } from "../render/renderStack";
 import { RenderedStack } from "../render/renderStack";
 
 /** Real programs the scripts use besides the CLIs stood in for. */
-const UTILITIES = ["sh", "bash", "dirname", "sed", "grep", "sort", "head", "cat", "node", "npm"];
-const STAND_INS = ["pulumi", "kind", "kubectl", "npm"];
+const UTILITIES = ["sh", "bash", "dirname", "sed", "grep", "sort", "head", "cat", "tr", "jq", "node", "npm"];
+const STAND_INS = ["pulumi", "kind", "kubectl", "npm", "gh"];
 const MODULES = ["machine", "kubeconfig", "passphrase"];
 
 /** The SDK version package.json pins: the Pulumi CLI stand-in's version. */
@@ -88,6 +88,27 @@ export class StandInMachine {
   /** What `npm run -s verify -- <stack>` prints and its exit code. */
   verify(stdout: string, code: number): void {
     fs.writeFileSync(path.join(this.state, "verify.json"), JSON.stringify({ stdout, code }));
+  }
+
+  /** What `npm run -s review` writes, and the subjects of the risks it holds the change for. */
+  review(markdown: string, risks: readonly string[]): void {
+    fs.writeFileSync(path.join(this.state, "review.json"), JSON.stringify({ markdown, risks }));
+  }
+
+  /** The pull request's comments, as `gh api` keeps them. */
+  comments(): { id: number; body: string; user: { login: string } }[] {
+    const file = path.join(this.state, "comments.json");
+    return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : [];
+  }
+
+  /** A comment someone made on the pull request. */
+  comment(body: string, login: string): void {
+    const all = this.comments();
+    const id = Math.max(100, ...all.map((c) => c.id)) + 1;
+    fs.writeFileSync(
+      path.join(this.state, "comments.json"),
+      JSON.stringify([...all, { id, body, user: { login } }]),
+    );
   }
 
   /** The environment of a user's shell on this machine, with `extra` set. */

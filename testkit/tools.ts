@@ -20,7 +20,8 @@ export type GoTool =
   | "etcd"
   | "kwok"
   | "kube-state-metrics"
-  | "thanos";
+  | "thanos"
+  | "actionlint";
 
 /** Runs a script of scripts/tools (its progress goes to stderr) and returns the path it prints. */
 function install(script: string, ...args: string[]): string {
@@ -60,6 +61,7 @@ const DIRECTORY_VARIABLES: Readonly<Record<GoTool, string>> = {
   kwok: "KWOK_DIR",
   "kube-state-metrics": "KUBE_STATE_METRICS_DIR",
   thanos: "THANOS_DIR",
+  actionlint: "ACTIONLINT_DIR",
 };
 
 export type TestTier = keyof typeof tierTools;
@@ -107,6 +109,7 @@ function installedBySetup(variable: string, setup: string): string {
 export const tools = {
   kubeValidate: () => fromSetup("kube-validate", "kube-validate"),
   promtool: () => fromSetup("prometheus", "promtool"),
+  actionlint: () => fromSetup("actionlint", "actionlint"),
   prometheus: () => fromSetup("prometheus", "prometheus"),
   amtool: () => fromSetup("alertmanager", "amtool"),
   alertmanager: () => fromSetup("alertmanager", "alertmanager"),

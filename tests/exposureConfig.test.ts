@@ -5,7 +5,7 @@ import { ConfigError } from "../config";
 import { parsePulumiConfig } from "../config/load";
 import { PROJECT_ROOT, recordDeployment } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
-import { configSetPath } from "./support/userEdits";
+import { configSetPath } from "../testkit/userEdits";
 import { OIDC } from "./support/exposedProd";
 import { Json } from "../testkit/json";
 import { sleep } from "../testkit/sleep";

@@ -8,15 +8,22 @@ import { SHARED_RENDERS_VARIABLE } from "./support/sharedRenders";
 import { checkovExecutable, setUpTierTools } from "../testkit/tools";
 import { STACKS } from "../testkit/stacks";
 
+/** The part of jest's project config read here: the scenarios tier names itself. */
+interface ProjectConfig {
+  displayName?: { name: string };
+}
+
 /**
- * Builds (or finds in the cache) the tools once for all test files: the unit tier's Go tools
- * (testkit/tierTools.json: the strict Kubernetes decoder, Prometheus/promtool, Alertmanager/amtool
- * and Loki's lokitool of the deployed versions) and Checkov. Renders the stacks most files read
+ * Builds (or finds in the cache) the tools once for all test files of the unit tier or of the
+ * scenarios tier (jest.scenarios.config.js): the tier's Go tools (testkit/tierTools.json: the strict
+ * Kubernetes decoder, Prometheus/promtool, Alertmanager/amtool and Loki's lokitool of the deployed
+ * versions), and Checkov for the unit tier. Renders the stacks most files read
  * once, for every file and worker.
  */
-export default async function globalSetup(): Promise<void> {
-  setUpTierTools("unit");
-  process.env.CHECKOV = checkovExecutable();
+export default async function globalSetup(_global: unknown, project: ProjectConfig): Promise<void> {
+  const tier = project.displayName?.name === "scenarios" ? "scenarios" : "unit";
+  setUpTierTools(tier);
+  if (tier === "unit") process.env.CHECKOV = checkovExecutable();
   const renders = fs.mkdtempSync(path.join(os.tmpdir(), "observability-renders-"));
   await shareCommittedStacks(renders);
   await shareExtendedStacks(renders);

@@ -11,7 +11,7 @@ import { rendered } from "./renderedStacks";
 import { STACKS, StackName } from "../testkit/stacks";
 import { withPlacementEverywhere, workloadOfPod } from "./support/placement";
 import { configMapData } from "../testkit/rendered";
-import { configSetPath } from "./support/userEdits";
+import { configSetPath } from "../testkit/userEdits";
 import { Json } from "../testkit/json";
 
 const MIB = 2 ** 20;

@@ -6,7 +6,7 @@ import { parsePulumiConfig } from "../config/load";
 import { PROJECT_ROOT, recordDeployment } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { StackName } from "../testkit/stacks";
-import { configSetPath } from "./support/userEdits";
+import { configSetPath } from "../testkit/userEdits";
 import { sleep } from "../testkit/sleep";
 import { stackFileProblems } from "./support/configProblems";
 

@@ -7,7 +7,10 @@ import { PROJECT_ROOT, RenderedStack, renderStack, renderWithConfig } from "../r
 import { readStackFile } from "../render/stackFile";
 import { Json } from "../testkit/json";
 import { STACKS } from "../testkit/stacks";
-import { UPGRADES_DIR, keptReleases, recordedRender } from "../render/upgradeRecords";
+import { UPGRADES_DIR, keptReleases, manifestDigest, recordedRender } from "../render/upgradeRecords";
+import { answeredUrns, resourceKey, urnOf } from "../render/urns";
+import { PROJECT } from "../render/renderStack";
+import { toManifest } from "../render/manifest";
 import { upgradeChanges, renderDigest } from "../render/upgradeDigest";
 import { KubeObject } from "../render/manifest";
 import { renderedLatestRelease } from "./renderedStacks";
@@ -204,3 +207,39 @@ describe("what an upgrade does, object by object", () => {
     });
   });
 });
+
+describe.each(releases.filter((release) => recordedRender(release, release, "kind")?.urns !== undefined))(
+  "a stack deployed by %s, updated by this program",
+  (release) => {
+    test.each(STACKS)(
+      "%s: every resource it keeps answers to a URN the release registered, and only the objects the upgrade note names come and go",
+      async (stack) => {
+        const recorded = recordedRender(release, release, stack);
+        const urns = recorded?.urns ?? {};
+        const render =
+          release === releases.at(-1)
+            ? await renderedLatestRelease(stack)
+            : await renderStack(stack, path.join(RELEASES_DIR, release));
+        const deployment = { stack, project: PROJECT };
+        const answered = answeredUrns(render.registrations, deployment);
+        const kept = new Set([...answered.values()].flat());
+        const recordedUrns = new Set(Object.values(urns));
+        const changes = upgradeChanges(
+          recorded?.objects ?? {},
+          manifestDigest(toManifest([...render.objects, ...render.patches])),
+        );
+        // A resource the release registered that nothing answers to now is deleted, one registered
+        // under no URN the release knew is created: a kept object under another URN would be both,
+        // its data and state lost. Only the objects the upgrade note names come and go.
+        const gone = Object.entries(urns)
+          .filter(([, urn]) => !kept.has(urn))
+          .map(([key]) => key);
+        const come = render.registrations
+          .filter((r) => !(answered.get(urnOf(r, deployment)) ?? []).some((urn) => recordedUrns.has(urn)))
+          .map(resourceKey);
+        expect(gone.sort()).toEqual([...changes.deleted].sort());
+        expect(come.sort()).toEqual([...changes.created].sort());
+      },
+    );
+  },
+);

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkloadIdentity, selectorLabels } from "./labels";
 import { objectMeta } from "./metadata";
+import { ReadsLive, readsLiveAnnotations } from "./readsLive";
 import { PlatformSettings } from "./settings";
 import { dataProtection, volumeStatefulSet } from "./statefulSet";
 
@@ -32,6 +33,8 @@ interface ControllerArgs {
   readonly template: k8s.types.input.core.v1.PodTemplateSpec;
   /** The StorageClass and profile of a StatefulSet's volumes. */
   readonly settings: PlatformSettings;
+  /** What its processes re-read while they run, by pod volume. */
+  readonly readsLive?: ReadsLive;
 }
 
 /** Registers the controller that runs a workload's pods from `template`. */
@@ -52,11 +55,17 @@ export function deployController(
         template,
         storageClassName: args.settings.storage.className,
         storageSize: controller.storageSize,
+        holds: controller.holdsHistory ? "history" : "positions",
+        annotations: readsLiveAnnotations(args.readsLive),
       },
       controller.holdsHistory ? { ...opts, ...dataProtection(args.settings.profile) } : opts,
     );
   }
-  const metadata = objectMeta(id, namespace);
+  const annotations = readsLiveAnnotations(args.readsLive);
+  const metadata = {
+    ...objectMeta(id, namespace),
+    ...(Object.keys(annotations).length === 0 ? {} : { annotations }),
+  };
   const selector = { matchLabels: selectorLabels(id) };
   if (controller.kind === "Deployment") {
     return new k8s.apps.v1.Deployment(

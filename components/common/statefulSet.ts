@@ -15,7 +15,19 @@ interface VolumeStatefulSetArgs {
   /** Mounted by the pod as volume `data`. */
   readonly storageClassName: string;
   readonly storageSize: string;
+  /** What the volumes keep: the workload's history, or only where it left off (a log agent's read positions). */
+  readonly holds: VolumesHold;
+  /** Further annotations of the StatefulSet's own metadata. */
+  readonly annotations: Readonly<Record<string, string>>;
 }
+
+export type VolumesHold = "history" | "positions";
+
+/**
+ * The StatefulSet's annotation saying what its volumes keep: the policy pack requires a StatefulSet
+ * whose volumes keep history to be protected in production, and reads any without it as history.
+ */
+export const VOLUMES_HOLD_ANNOTATION = "observability.io/volumes-hold";
 
 /**
  * A StatefulSet whose every replica owns one ReadWriteOnce `data` volume. A rolling update
@@ -24,7 +36,10 @@ interface VolumeStatefulSetArgs {
  */
 function volumeStatefulSetArgs(args: VolumeStatefulSetArgs): k8s.apps.v1.StatefulSetArgs {
   return {
-    metadata: objectMeta(args.id, args.namespace),
+    metadata: {
+      ...objectMeta(args.id, args.namespace),
+      annotations: { [VOLUMES_HOLD_ANNOTATION]: args.holds, ...args.annotations },
+    },
     spec: {
       replicas: args.replicas,
       serviceName: args.serviceName,

@@ -11,6 +11,7 @@ import { deployDisruptionBudget, spreadAcrossNodes } from "./disruption";
 import { ContainerSpec, InitContainerSpec, PodSpecArgs, hardenedPodSpec, podTemplate } from "./podSpec";
 import { NamespacedAccess, deployClusterRole, deployNamespacedRoles, serviceAccountArgs } from "./rbac";
 import { serviceArgs } from "./service";
+import { ReadsLive } from "./readsLive";
 import { PlatformSettings } from "./settings";
 import { WorkloadSpec, containerPorts, servicePorts } from "./workloadSpec";
 
@@ -36,6 +37,8 @@ export interface DataWorkloadArgs {
   readonly configMaps: readonly WorkloadConfigMap[];
   /** The config whose change rolls the pod (through the template's checksum annotation). */
   readonly rolledBy: Readonly<Record<string, pulumi.Input<string>>>;
+  /** What its process re-reads while it runs, by pod volume. */
+  readonly readsLive?: ReadsLive;
   /** Its one container, named for the workload; it mounts the volume `data` and the ConfigMaps' volumes itself. */
   readonly container: Omit<ContainerSpec, "name" | "image" | "ports">;
   /** The spec's ports the container opens. @default all of them */
@@ -139,6 +142,8 @@ export interface WorkloadArgs {
   >;
   /** The config whose change rolls the pods (through the template's checksum annotation). */
   readonly rolledBy?: Readonly<Record<string, pulumi.Input<string>>>;
+  /** What its processes re-read while they run, by pod volume: a change there neither rolls nor waits. */
+  readonly readsLive?: ReadsLive;
   /** Other annotations of the pod template; changing one rolls the pods too. */
   readonly podAnnotations?: Readonly<Record<string, string>>;
   readonly controller: WorkloadController;
@@ -242,7 +247,7 @@ export function deployWorkload(
   const governing = controller.kind === "StatefulSet" ? deployServices() : undefined;
   const pods = deployController(
     resourceName,
-    { id, namespace, controller, template, settings: args.settings },
+    { id, namespace, controller, template, settings: args.settings, readsLive: args.readsLive },
     config.length === 0 ? opts : { ...opts, dependsOn: config },
   );
   if (controller.kind !== "DaemonSet") {
@@ -290,6 +295,7 @@ export function deployDataWorkload(
         ...(replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {}),
       },
       rolledBy: args.rolledBy,
+      ...(args.readsLive === undefined ? {} : { readsLive: args.readsLive }),
       controller: {
         kind: "StatefulSet",
         replicas,

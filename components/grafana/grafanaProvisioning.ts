@@ -9,6 +9,8 @@ import { ExtraDashboardFolder } from "./extraDashboards";
 import { GRAFANA_PATHS, extraDashboardsPath } from "./names";
 import { GrafanaBackends, GrafanaSettings } from "./settings";
 
+/** How often Grafana re-reads each provisioned folder of dashboard files. */
+export const DASHBOARD_RELOAD_SECONDS = 30;
 /**
  * Grafana's file providers: every dashboard of the program, in the configured folder, and each
  * `grafana.extraDashboards` folder in its own, under a fixed UID that permissions name. The
@@ -22,7 +24,7 @@ function dashboardProviders(config: GrafanaSettings, extra: readonly ExtraDashbo
     ...(folderUid === undefined ? {} : { folderUid }),
     type: "file",
     disableDeletion: true,
-    updateIntervalSeconds: 30,
+    updateIntervalSeconds: DASHBOARD_RELOAD_SECONDS,
     // UI edits are for experimenting on a laptop; in prod the code is the dashboard.
     allowUiUpdates: config.profile === "kind",
     options: { path, foldersFromFilesStructure: false },

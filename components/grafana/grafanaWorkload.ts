@@ -5,6 +5,7 @@ import { WorkloadIdentity } from "../common/labels";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { Workload, deployWorkload } from "../common/workload";
 import { ExtraDashboardFolder } from "./extraDashboards";
+import { DASHBOARD_RELOAD_SECONDS } from "./grafanaProvisioning";
 import {
   GRAFANA,
   GRAFANA_PATHS,
@@ -244,8 +245,16 @@ export function deployGrafanaWorkload(
         mountServiceAccountToken: false,
         ...(gossip ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {}),
       },
-      // Datasources are read at start: a change rolls the pods. Dashboards reload every 30 s on their own.
+      // Datasources are read at start: a change rolls the pods. Dashboards reload on their own.
       rolledBy: { datasources: inputs.datasourcesYaml, providers: inputs.providerYaml },
+      readsLive: Object.fromEntries(
+        ["dashboards", ...inputs.extraDashboards.map(({ folder }) => `extra-${folder.slug}`)].map(
+          (volume) => [
+            volume,
+            `Grafana re-reads the dashboard files within ${DASHBOARD_RELOAD_SECONDS} s, no restart`,
+          ],
+        ),
+      ),
       podAnnotations: { [ROTATION_ANNOTATION]: config.grafana.credentialsRotation },
       controller: shared
         ? {

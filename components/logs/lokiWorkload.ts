@@ -52,6 +52,8 @@ export function deployLoki(name: string, config: LogsSettings, opts: pulumi.Cust
         { name: "loki-rules", volume: "rules", data: rules },
       ],
       rolledBy: { config: configYaml },
+      // The ruler's local storage is polled (ruler.poll_interval, a minute by default).
+      readsLive: { rules: "Loki's ruler re-reads its rule files within a minute, no restart" },
       ...(replicated
         ? {
             replicas: config.logs.replicas,

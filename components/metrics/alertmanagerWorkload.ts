@@ -8,10 +8,15 @@ import { toYaml } from "../common/yaml";
 import { alertmanagerConfig, receiverSecrets } from "./alertmanagerConfig";
 import { externalUrls } from "./externalUrls";
 import { notificationTemplates } from "./notificationTemplates";
-import { configReloaderContainer } from "./configReloader";
+import { configReloaderContainer, reloadedVolumes } from "./configReloader";
 import { ALERTMANAGER, ALERTMANAGER_PATHS, ALERTMANAGER_PEERS_SERVICE } from "./names";
 import { MetricsSettings } from "./settings";
 
+/** What Alertmanager's config reloader watches: its config and the receivers' credentials. */
+const WATCHED = [
+  { volume: "config", mountPath: ALERTMANAGER_PATHS.configDir },
+  { volume: "receivers", mountPath: ALERTMANAGER_PATHS.secretsDir },
+];
 /** Silences and the notification log are small; this volume only has to outlive restarts. */
 const DATA_SIZE = "1Gi";
 
@@ -94,11 +99,9 @@ export function deployAlertmanager(
         }),
       },
       sidecars: [
-        configReloaderContainer(config, `http://127.0.0.1:${ALERTMANAGER.ports.http.port}/-/reload`, [
-          { volume: "config", mountPath: ALERTMANAGER_PATHS.configDir },
-          { volume: "receivers", mountPath: ALERTMANAGER_PATHS.secretsDir },
-        ]),
+        configReloaderContainer(config, `http://127.0.0.1:${ALERTMANAGER.ports.http.port}/-/reload`, WATCHED),
       ],
+      readsLive: reloadedVolumes("Alertmanager", WATCHED),
       pod: replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {},
       controller: {
         kind: "StatefulSet",

@@ -1,8 +1,22 @@
 import { ContainerSpec } from "../common/podSpec";
+import { ReadsLive } from "../common/readsLive";
 import { LIVENESS_FAILURES, tcpProbe } from "../common/probes";
 import { containerPorts } from "../common/workloadSpec";
 import { CONFIG_RELOADER } from "./names";
 import { MetricsSettings } from "./settings";
+
+/** A directory the reloader watches: the pod volume mounted there. */
+export interface WatchedVolume {
+  readonly volume: string;
+  readonly mountPath: string;
+}
+
+/** The volumes the reloader watches, as the workload says it re-reads them (`readsLive`). */
+export function reloadedVolumes(server: string, watched: readonly WatchedVolume[]): ReadsLive {
+  return Object.fromEntries(
+    watched.map((w) => [w.volume, `its config reloader has ${server} reload it, no restart`]),
+  );
+}
 
 /**
  * A sidecar that calls the server's reload endpoint when a mounted ConfigMap or Secret changes,
@@ -12,7 +26,7 @@ import { MetricsSettings } from "./settings";
 export function configReloaderContainer(
   config: MetricsSettings,
   reloadUrl: string,
-  watched: readonly { readonly volume: string; readonly mountPath: string }[],
+  watched: readonly WatchedVolume[],
 ): ContainerSpec {
   return {
     name: "config-reloader",

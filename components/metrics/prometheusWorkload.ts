@@ -3,7 +3,7 @@ import { spreadAcrossNodes } from "../common/disruption";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { deployWorkload } from "../common/workload";
 import { toYaml } from "../common/yaml";
-import { configReloaderContainer } from "./configReloader";
+import { configReloaderContainer, reloadedVolumes } from "./configReloader";
 import { externalUrls } from "./externalUrls";
 import { scrapeCredentials } from "./extraScrapeJobs";
 import { POD_NAME_ENV, PROMETHEUS, PROMETHEUS_PATHS, PROMETHEUS_PEERS_SERVICE } from "./names";
@@ -19,6 +19,11 @@ interface PrometheusWorkloadArgs {
   readonly jobs: readonly ScrapeConfig[];
 }
 
+/** What Prometheus' config reloader watches: its config and its rule files. */
+const WATCHED = [
+  { volume: "config", mountPath: PROMETHEUS_PATHS.configDir },
+  { volume: "rules", mountPath: PROMETHEUS_PATHS.rulesDir },
+];
 /** The rendered prometheus.yml and rule files, by ConfigMap key. */
 export function prometheusFiles(config: MetricsSettings, jobs: readonly ScrapeConfig[]) {
   const rules = ruleFiles(config);
@@ -121,12 +126,13 @@ export function deployPrometheus(
       },
       containerPortNames: ["http"],
       sidecars: [
-        configReloaderContainer(config, `http://127.0.0.1:${PROMETHEUS.ports.http.port}/-/reload`, [
-          { volume: "config", mountPath: PROMETHEUS_PATHS.configDir },
-          { volume: "rules", mountPath: PROMETHEUS_PATHS.rulesDir },
-        ]),
+        configReloaderContainer(config, `http://127.0.0.1:${PROMETHEUS.ports.http.port}/-/reload`, WATCHED),
         ...(thanosQueryRuns(config.metrics) ? [thanosSidecarContainer(config)] : []),
       ],
+      readsLive: {
+        ...reloadedVolumes("Prometheus", WATCHED),
+        ...(hasCredentials ? { "scrape-credentials": "Prometheus reads the files at each scrape" } : {}),
+      },
       pod: {
         ...(replicas > 1 ? { topologySpreadConstraints: spreadAcrossNodes(id) } : {}),
         terminationGracePeriodSeconds: 600, // lets the TSDB finish writing its head block

@@ -14,7 +14,8 @@ import { readStackFile } from "../../render/stackFile";
 import { configReference } from "./configReference";
 import { UPGRADES_DIR, keptReleases, recordRender } from "../../render/upgradeRecords";
 import { DocStacks, docFigures } from "./figures";
-import { fillRegions, regionNames } from "./regions";
+import { DAY_TWO_REGIONS, DayTwoResult, dayTwoFigures } from "./dayTwo";
+import { fillRegions, regionContent, regionNames } from "./regions";
 import { wiringDot } from "./wiringDiagram";
 
 /** What the upgrade notes call this program, which no release has shipped yet. */
@@ -38,7 +39,7 @@ function markdownPages(): string[] {
 }
 
 /** Pages as Prettier (the project's config) writes them: a figure can change a table's widths. */
-function formatted(pages: readonly GeneratedFile[]): GeneratedFile[] {
+export function formatted(pages: readonly GeneratedFile[]): GeneratedFile[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "docs-"));
   try {
     const files = pages.map((_, i) => path.join(dir, `${i}.md`));
@@ -64,28 +65,51 @@ async function renderDocStacks(): Promise<DocStacks> {
     kind: await renderStack("kind"),
     prod: await renderStack("prod"),
     latestRelease: {
-      kind: await recordRender(THIS_RELEASE, () => renderStack("kind", latest)),
-      prod: await recordRender(THIS_RELEASE, () => renderStack("prod", latest)),
+      kind: await recordRender(THIS_RELEASE, "kind", () => renderStack("kind", latest)),
+      prod: await recordRender(THIS_RELEASE, "prod", () => renderStack("prod", latest)),
     },
   };
 }
 
-/** Every page with marked figures, filled with the figures of `stacks` (rendered here when not given). */
-async function pagesWithFigures(stacks?: DocStacks): Promise<GeneratedFile[]> {
+/**
+ * Every page with marked figures, filled with the figures of `stacks` (rendered here when not
+ * given). The day-two table and the review sample are filled from `dayTwo`, the reviews of the
+ * day-two edits; without them they are left as they are (tests/scenarios/dayTwoEdits.test.ts holds
+ * them to the reviews).
+ */
+async function pagesWithFigures(
+  stacks?: DocStacks,
+  dayTwo?: readonly DayTwoResult[],
+): Promise<GeneratedFile[]> {
   const pages = markdownPages()
     .map((file) => ({ path: file, text: fs.readFileSync(file, "utf8") }))
     .filter((page) => regionNames(page.text).length > 0);
   const rendered = stacks ?? (await renderDocStacks());
   const figures = docFigures(rendered);
+  const reviewed = dayTwo === undefined ? undefined : dayTwoFigures(dayTwo);
+  const asTheyAre = (page: string) =>
+    Object.fromEntries(
+      DAY_TWO_REGIONS.flatMap((name) => {
+        const content = regionContent(page, name);
+        return content === undefined ? [] : [[name, content]];
+      }),
+    );
   return formatted(
     pages.map((page) => ({
       path: page.path,
-      content: fillRegions(page.text, figures, path.relative(PROJECT_ROOT, page.path)),
+      content: fillRegions(
+        page.text,
+        { ...figures, ...(reviewed ?? asTheyAre(page.text)) },
+        path.relative(PROJECT_ROOT, page.path),
+      ),
     })),
   );
 }
 
-export async function generatedDocs(stacks?: DocStacks): Promise<GeneratedFile[]> {
+export async function generatedDocs(
+  stacks?: DocStacks,
+  dayTwo?: readonly DayTwoResult[],
+): Promise<GeneratedFile[]> {
   const { config, secretKeys } = readStackFile(DIAGRAM_STACK, PROJECT_ROOT);
   const dot = wiringDot(
     wiringGraph(parsePulumiConfig(config, secretKeys)),
@@ -101,6 +125,6 @@ export async function generatedDocs(stacks?: DocStacks): Promise<GeneratedFile[]
       path: path.join(PROJECT_ROOT, "docs", "architecture.svg"),
       content: viz.renderString(dot, { format: "svg" }),
     },
-    ...(await pagesWithFigures(stacks)),
+    ...(await pagesWithFigures(stacks, dayTwo)),
   ];
 }

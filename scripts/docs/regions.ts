@@ -30,3 +30,9 @@ export function fillRegions(page: string, values: Readonly<Record<string, string
       (_, name: string) => `<!-- generated:${name} -->\n\n${value(name).trim()}\n\n<!-- /generated -->`,
     );
 }
+
+/** What a page's block region holds now, trimmed, or undefined when the page has no such region. */
+export function regionContent(page: string, name: string): string | undefined {
+  const found = [...page.matchAll(BLOCK)].find((m) => m[1] === name);
+  return found?.[2].trim();
+}

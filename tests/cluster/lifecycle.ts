@@ -18,7 +18,7 @@ import { StackDeployer, ref } from "../../testkit/kubeApply";
 import { drainEachNode } from "./drain";
 import { provisionedDatasources, serviceOfUrl } from "../../checks/exposedBackends";
 import type { PulumiConfig } from "../../config";
-import { USER_EDITS } from "../support/userEdits";
+import { USER_EDITS } from "../../testkit/userEdits";
 import { Json } from "../../testkit/json";
 
 /** Workloads whose volumes hold history: an edit must never delete them or their claims. */

@@ -15,7 +15,8 @@ import { rendered, renderedLatestRelease, stackConfig } from "../renderedStacks"
 describe("generated docs", () => {
   let files: Awaited<ReturnType<typeof generatedDocs>>;
   beforeAll(async () => {
-    const latest = (stack: "kind" | "prod") => recordRender(THIS_RELEASE, () => renderedLatestRelease(stack));
+    const latest = (stack: "kind" | "prod") =>
+      recordRender(THIS_RELEASE, stack, () => renderedLatestRelease(stack));
     files = await generatedDocs({
       kind: await rendered("kind"),
       prod: await rendered("prod"),

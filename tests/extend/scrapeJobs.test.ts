@@ -7,6 +7,8 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { PROMETHEUS_PATHS, SERVICE_ACCOUNT_TOKEN } from "../../components/metrics/names";
+import { READS_LIVE_ANNOTATION } from "../../components/common/readsLive";
+import { VOLUMES_HOLD_ANNOTATION } from "../../components/common/statefulSet";
 import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, RenderedStack, renderStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
@@ -292,7 +294,17 @@ describe("day two: adding team jobs edits Prometheus in place", () => {
         ],
       }),
     );
-    expect(after.metadata).toEqual(before.metadata);
+    // Only the live-read list gains the credentials volume: the name, labels and the volumes held
+    // stay, so the StatefulSet updates in place.
+    const readsLive = (metadata: Json): Json => JSON.parse(metadata.annotations[READS_LIVE_ANNOTATION]);
+    expect({ ...after.metadata, annotations: {} }).toEqual({ ...before.metadata, annotations: {} });
+    expect(after.metadata.annotations?.[VOLUMES_HOLD_ANNOTATION]).toBe(
+      before.metadata.annotations?.[VOLUMES_HOLD_ANNOTATION],
+    );
+    expect(Object.keys(readsLive(after.metadata))).toEqual([
+      ...Object.keys(readsLive(before.metadata)),
+      "scrape-credentials",
+    ]);
     expect(after.spec.volumeClaimTemplates).toEqual(before.spec.volumeClaimTemplates);
     expect(after.spec.selector).toEqual(before.spec.selector);
     expect(after.spec.serviceName).toEqual(before.spec.serviceName);

@@ -7,6 +7,9 @@ import { rendered } from "../renderedStacks";
 import { StackName } from "../../testkit/stacks";
 import { objectNamed } from "../../testkit/rendered";
 import { Json } from "../../testkit/json";
+import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
+import { readStackFile } from "../../render/stackFile";
+import { configSetPath } from "../../testkit/userEdits";
 
 async function inputs(stack: StackName): Promise<PolicyInput[]> {
   const { registrations } = await rendered(stack);
@@ -170,6 +173,33 @@ describe("hand-made violations fail with a clear message", () => {
     );
     expect(policy("data-volumes-protected-in-prod").check(unprotected)).toEqual([
       "StatefulSet/loki holds persistent volumes but is not protected; a destroy would delete history",
+    ]);
+  });
+
+  test("data-volumes-protected-in-prod: Alloy's read positions need no protection; a StatefulSet that does not say what its volumes keep does", async () => {
+    const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
+    const apiMode = await renderWithConfig(
+      "prod",
+      configSetPath(config, "logs.collectionMode", "api"),
+      secretKeys,
+    );
+    const resources = apiMode.registrations.map((r) => ({
+      type: r.type,
+      props: r.inputs,
+      protect: r.protect,
+    }));
+    const alloy = resources.find(
+      (r) => r.type.endsWith(":StatefulSet") && (r.props as Json).metadata?.name === "alloy",
+    );
+    expect(alloy?.protect).toBe(false);
+    expect(policy("data-volumes-protected-in-prod").check(resources)).toEqual([]);
+    const unsaid = resources.map((r) =>
+      r === alloy
+        ? { ...r, props: { ...r.props, metadata: { name: "alloy", namespace: "observability" } } }
+        : r,
+    );
+    expect(policy("data-volumes-protected-in-prod").check(unsaid)).toEqual([
+      "StatefulSet/alloy holds persistent volumes but is not protected; a destroy would delete history",
     ]);
   });
 

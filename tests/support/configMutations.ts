@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { StackName } from "../../testkit/stacks";
 import type { PulumiConfig } from "../../config";
-import { configSetJson, configSetPath } from "./userEdits";
+import { configSetJson, configSetPath } from "../../testkit/userEdits";
 
 /** Where a regex or an expression ends up, and so which server's grammar decides it. */
 export type Grammar = "relabel" | "drop" | "matcher" | "PromQL" | "LogQL";

@@ -19,7 +19,7 @@ import { LocalCollector, startBackends, startCollector } from "../../../testkit/
 import { Servers, eventually, restartServer } from "../../../testkit/processes";
 import { configMapData } from "../../../testkit/rendered";
 import { sleep } from "../../../testkit/sleep";
-import { configSetPath } from "../../support/userEdits";
+import { configSetPath } from "../../../testkit/userEdits";
 import { logFault, seconds } from "./faultLog";
 import { startOtlpApp } from "../otlpApp";
 

@@ -20,7 +20,7 @@ import {
   budgetTestFile,
   burnRateTestFile,
   indicatorMissingTestFile,
-} from "./sloPromtoolCases";
+} from "../slo/sloPromtoolCases";
 
 const run = promisify(execFile);
 

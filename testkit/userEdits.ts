@@ -1,6 +1,6 @@
-import type { PulumiConfig } from "../../config";
-import { StackName } from "../../testkit/stacks";
-import { Json } from "../../testkit/json";
+import type { PulumiConfig } from "../config";
+import { StackName } from "./stacks";
+import { Json } from "./json";
 
 /**
  * `pulumi config set --path 'observability:<path>' <value>`: the CLI stores integers and
@@ -33,6 +33,71 @@ export function configSetJson(config: PulumiConfig, path: string, value: unknown
   }
   node[rest[rest.length - 1]] = value;
   return { ...config, [key]: JSON.stringify(root) };
+}
+
+/** Another app service, notification-service on 3010 (apps.services). */
+export function addAppService(c: PulumiConfig): Record<string, string> {
+  const apps = JSON.parse(c["observability:apps"]) as Json;
+  return {
+    ...c,
+    "observability:apps": JSON.stringify({
+      ...apps,
+      services: [...(apps.services as Json[]), { name: "notification-service", port: 3010 }],
+    }),
+  };
+}
+
+/**
+ * The payments team's alerts to its mailbox, with silence links at a public URL (alerting.receivers,
+ * alerting.routes, alerting.externalUrls). E-mail without SMTP auth needs no credential, so the
+ * stack's secret keys stay as they are.
+ */
+export function routeTeamAlerts(c: PulumiConfig): Record<string, string> {
+  const alerting = JSON.parse(c["observability:alerting"] ?? "{}") as Json;
+  return {
+    ...c,
+    "observability:alerting": JSON.stringify({
+      ...alerting,
+      externalUrls: { alertmanager: "https://alertmanager.tiketi.example.com" },
+      receivers: [
+        {
+          name: "payments-team",
+          email: [
+            {
+              to: ["payments@tiketi.example.com"],
+              from: "alertmanager@tiketi.example.com",
+              smarthost: "smtp-relay.tiketi.example.com:25",
+            },
+          ],
+        },
+      ],
+      routes: [{ matchers: ['service="payment-service"'], receiver: "payments-team", continue: true }],
+    }),
+  };
+}
+
+/** Every image through a mirror, Linux nodes only (images.registry, placement.default.nodeSelector). */
+export function mirrorImagesLinuxOnly(c: PulumiConfig): Record<string, string> {
+  const placement = { default: { nodeSelector: { "kubernetes.io/os": "linux" } } };
+  return {
+    ...configSetPath(c, "images.registry", "registry.example.com/mirror"),
+    "observability:placement": JSON.stringify(placement),
+  };
+}
+
+/** The payments team's rule files (metrics.extraRuleFiles, logs.extraRuleFiles). */
+export function addTeamRuleFiles(c: PulumiConfig): Record<string, string> {
+  const add = (section: string, file: string) => ({
+    [`observability:${section}`]: JSON.stringify({
+      ...(JSON.parse(c[`observability:${section}`] ?? "{}") as Json),
+      extraRuleFiles: [file],
+    }),
+  });
+  return {
+    ...c,
+    ...add("metrics", "tests/extend/rules/payments.rules.yml"),
+    ...add("logs", "tests/extend/rules/payments.logs.yml"),
+  };
 }
 
 interface UserEdit {
@@ -88,16 +153,7 @@ export const USER_EDITS: readonly UserEdit[] = [
   {
     title: "add an app service (apps.services)",
     stacks: ["kind", "prod"],
-    edit: (c) => {
-      const apps = JSON.parse(c["observability:apps"]) as Json;
-      return {
-        ...c,
-        "observability:apps": JSON.stringify({
-          ...apps,
-          services: [...(apps.services as Json[]), { name: "notification-service", port: 3010 }],
-        }),
-      };
-    },
+    edit: addAppService,
   },
   {
     title: "three Alertmanagers (metrics.alertmanagerReplicas 1→3)",
@@ -110,45 +166,16 @@ export const USER_EDITS: readonly UserEdit[] = [
     edit: (c) => configSetPath(c, "tracing.tailSampling.enabled", "true"),
   },
   {
-    // E-mail without SMTP auth needs no credential, so the stack's secret keys stay as they are.
     title:
       "route a team's alerts to its mailbox, with silence links at a public URL (alerting.receivers, alerting.routes, alerting.externalUrls)",
     stacks: ["kind", "prod"],
-    edit: (c) => {
-      const alerting = JSON.parse(c["observability:alerting"] ?? "{}") as Json;
-      return {
-        ...c,
-        "observability:alerting": JSON.stringify({
-          ...alerting,
-          externalUrls: { alertmanager: "https://alertmanager.tiketi.example.com" },
-          receivers: [
-            {
-              name: "payments-team",
-              email: [
-                {
-                  to: ["payments@tiketi.example.com"],
-                  from: "alertmanager@tiketi.example.com",
-                  smarthost: "smtp-relay.tiketi.example.com:25",
-                },
-              ],
-            },
-          ],
-          routes: [{ matchers: ['service="payment-service"'], receiver: "payments-team", continue: true }],
-        }),
-      };
-    },
+    edit: routeTeamAlerts,
   },
   {
     title:
       "pull every image through a mirror, Linux nodes only (images.registry, placement.default.nodeSelector)",
     stacks: ["kind", "prod"],
-    edit: (c) => {
-      const placement = { default: { nodeSelector: { "kubernetes.io/os": "linux" } } };
-      return {
-        ...configSetPath(c, "images.registry", "registry.example.com/mirror"),
-        "observability:placement": JSON.stringify(placement),
-      };
-    },
+    edit: mirrorImagesLinuxOnly,
   },
   {
     title: "scale Prometheus (metrics.replicas; prod 2→3, kind 1→2, which adds Thanos Query)",
@@ -164,19 +191,7 @@ export const USER_EDITS: readonly UserEdit[] = [
   {
     title: "add a team's rule files (metrics.extraRuleFiles, logs.extraRuleFiles)",
     stacks: ["kind", "prod"],
-    edit: (c) => {
-      const add = (section: string, file: string) => ({
-        [`observability:${section}`]: JSON.stringify({
-          ...(JSON.parse(c[`observability:${section}`] ?? "{}") as Json),
-          extraRuleFiles: [file],
-        }),
-      });
-      return {
-        ...c,
-        ...add("metrics", "tests/extend/rules/payments.rules.yml"),
-        ...add("logs", "tests/extend/rules/payments.logs.yml"),
-      };
-    },
+    edit: addTeamRuleFiles,
   },
   {
     title: "turn the Istio mesh on (mesh.istio: the app namespace meshed, istiod in istio-system, Kiali)",

@@ -1,0 +1,189 @@
+// What a change does to what people see and are paged by: alert and recording rules, dashboards,
+// Grafana's datasources and Alertmanager's routes, each read back from the rendered config files.
+import * as yaml from "js-yaml";
+import { sameValue } from "./objects";
+import { Resource, Snapshot } from "./snapshot";
+
+type Json = Readonly<Record<string, unknown>>;
+
+/** One item added, removed or changed, with the fields that changed. */
+export interface ItemChange {
+  readonly name: string;
+  readonly change: "added" | "removed" | "changed";
+  readonly fields: readonly string[];
+}
+
+/** Items by name before and after, compared field by field. */
+function compareItems(before: ReadonlyMap<string, Json>, after: ReadonlyMap<string, Json>): ItemChange[] {
+  const names = [...new Set([...before.keys(), ...after.keys()])].sort();
+  return names.flatMap((name): ItemChange[] => {
+    const [old, now] = [before.get(name), after.get(name)];
+    if (old === undefined) return [{ name, change: "added", fields: [] }];
+    if (now === undefined) return [{ name, change: "removed", fields: [] }];
+    const fields = [...new Set([...Object.keys(old), ...Object.keys(now)])]
+      .sort()
+      .filter((field) => !sameValue(old[field], now[field]));
+    return fields.length === 0 ? [] : [{ name, change: "changed", fields }];
+  });
+}
+
+/** The data of the ConfigMaps of that name (or, with `family`, every name that starts with it), in every namespace. */
+function configMapFiles(snapshot: Snapshot, name: string, family = false): Record<string, string> {
+  const found = [...snapshot.resources.values()].filter(
+    (r: Resource) =>
+      r.object?.kind === "ConfigMap" &&
+      (family ? r.object.metadata.name.startsWith(name) : r.object.metadata.name === name),
+  );
+  return Object.assign({}, ...found.map((r) => (r.object?.data ?? {}) as Record<string, string>)) as Record<
+    string,
+    string
+  >;
+}
+
+interface Rule {
+  readonly alert?: string;
+  readonly record?: string;
+  readonly expr: string;
+  readonly for?: string;
+  readonly labels?: Json;
+  readonly annotations?: Json;
+}
+
+/** Every rule of rule files, by `alert Name` / `record name` and group, for one ruler. */
+function rulesOf(files: Readonly<Record<string, string>>, server: string): Map<string, Json> {
+  const rules = new Map<string, Json>();
+  for (const [file, text] of Object.entries(files)) {
+    const parsed = yaml.load(text) as { groups?: { name: string; rules: Rule[] }[] } | undefined;
+    for (const group of parsed?.groups ?? []) {
+      for (const rule of group.rules) {
+        const name = rule.alert === undefined ? `record ${rule.record ?? "?"}` : `alert ${rule.alert}`;
+        const labels = rule.labels ?? {};
+        rules.set(`${server}: ${name} (${file}, group ${group.name})`, {
+          expr: rule.expr,
+          for: rule.for,
+          severity: labels.severity,
+          labels,
+        });
+      }
+    }
+  }
+  return rules;
+}
+
+/** Prometheus' and Loki's rules that are added, removed or changed (expression, `for`, severity, labels). */
+export function ruleChanges(before: Snapshot, after: Snapshot): ItemChange[] {
+  const all = (s: Snapshot) =>
+    new Map([
+      ...rulesOf(configMapFiles(s, "prometheus-rules"), "Prometheus"),
+      ...rulesOf(configMapFiles(s, "loki-rules"), "Loki"),
+    ]);
+  return compareItems(all(before), all(after));
+}
+
+/** The SLO objectives the rules record (`slo:objective:ratio`), by SLO, that change. */
+export function objectiveChanges(before: Snapshot, after: Snapshot): string[] {
+  const objectives = (s: Snapshot) => {
+    const found = new Map<string, string>();
+    for (const text of Object.values(configMapFiles(s, "prometheus-rules"))) {
+      const parsed = yaml.load(text) as { groups?: { rules: Rule[] }[] } | undefined;
+      for (const rule of (parsed?.groups ?? []).flatMap((g) => g.rules)) {
+        if (rule.record?.includes(":objective") === true) {
+          const labels = Object.entries(rule.labels ?? {})
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(",");
+          found.set(`${rule.record}{${labels}}`, rule.expr);
+        }
+      }
+    }
+    return found;
+  };
+  const [old, now] = [objectives(before), objectives(after)];
+  return [...new Set([...old.keys(), ...now.keys()])]
+    .sort()
+    .filter((key) => old.get(key) !== now.get(key))
+    .map((key) => `${key}: ${old.get(key) ?? "none"} → ${now.get(key) ?? "none"}`);
+}
+
+interface Panel {
+  readonly title?: string;
+  readonly panels?: Panel[];
+  readonly targets?: { readonly expr?: string }[];
+}
+
+/** A dashboard's panels by title, each with its queries. */
+function panelsOf(board: Json): Map<string, Json> {
+  const panels = new Map<string, Json>();
+  const visit = (list: readonly Panel[]) => {
+    for (const panel of list) {
+      if (panel.panels !== undefined) visit(panel.panels);
+      panels.set(panel.title ?? "(untitled)", { queries: (panel.targets ?? []).map((t) => t.expr ?? "") });
+    }
+  };
+  visit((board.panels ?? []) as Panel[]);
+  return panels;
+}
+
+/** Dashboards added, removed or changed, by uid; for a changed one its panels and other fields that change. */
+export function dashboardChanges(before: Snapshot, after: Snapshot): ItemChange[] {
+  const boards = (s: Snapshot) =>
+    new Map(
+      Object.values(configMapFiles(s, "grafana-dashboards", true)).map((text) => {
+        const board = JSON.parse(text) as Json;
+        return [String(board.uid), board] as const;
+      }),
+    );
+  const [old, now] = [boards(before), boards(after)];
+  const titled = (uid: string) => `${String((now.get(uid) ?? old.get(uid))?.title)} (${uid})`;
+  return compareItems(old, now).map((change) => {
+    if (change.change !== "changed") return { ...change, name: titled(change.name) };
+    const [was, is] = [old.get(change.name) ?? {}, now.get(change.name) ?? {}];
+    const panels = compareItems(panelsOf(was), panelsOf(is)).map(
+      (panel) => `panel ${panel.name} ${panel.change}`,
+    );
+    const others = change.fields
+      .filter((field) => field !== "panels")
+      .map((field) => (field === "title" ? `title was ${String(was.title)}` : field));
+    const layout = change.fields.includes("panels") && panels.length === 0 ? ["panel layout"] : [];
+    return { ...change, name: titled(change.name), fields: [...others, ...panels, ...layout] };
+  });
+}
+
+/** Grafana's provisioned datasources added, removed or changed, by name. */
+export function datasourceChanges(before: Snapshot, after: Snapshot): ItemChange[] {
+  const datasources = (s: Snapshot) => {
+    const text = configMapFiles(s, "grafana-provisioning")["datasources.yaml"];
+    const parsed = (text === undefined ? {} : yaml.load(text)) as { datasources?: Json[] };
+    return new Map((parsed.datasources ?? []).map((d) => [String(d.name), d]));
+  };
+  return compareItems(datasources(before), datasources(after));
+}
+
+/** Alertmanager's routes, flattened: each route's path of matchers, the receiver it ends at. */
+function routesOf(snapshot: Snapshot): Map<string, Json> {
+  const text = configMapFiles(snapshot, "alertmanager-config")["alertmanager.yml"];
+  const routes = new Map<string, Json>();
+  const visit = (route: Json, path: string) => {
+    for (const [i, child] of ((route.routes ?? []) as Json[]).entries()) {
+      const matchers = ((child.matchers ?? []) as string[]).join(", ");
+      const at = `${path} > ${matchers === "" ? `route ${i}` : matchers}`;
+      routes.set(at, {
+        receiver: child.receiver,
+        continue: child.continue ?? false,
+        group_by: child.group_by,
+        repeat_interval: child.repeat_interval,
+      });
+      visit(child, at);
+    }
+  };
+  if (text !== undefined) {
+    const root = ((yaml.load(text) as Json).route ?? {}) as Json;
+    routes.set("root", { receiver: root.receiver, group_by: root.group_by });
+    visit(root, "root");
+  }
+  return routes;
+}
+
+/** Alertmanager's routes added, removed or changed (receiver, continue, grouping, repeat). */
+export function routeChanges(before: Snapshot, after: Snapshot): ItemChange[] {
+  return compareItems(routesOf(before), routesOf(after));
+}

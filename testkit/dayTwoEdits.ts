@@ -1,0 +1,246 @@
+// The stack-config edits of a stack's second day, each made alone on the committed stack file, with
+// the verdict `npm run review` must give on each stack. docs/day-two.md's table is the review's
+// own verdicts on these edits (npm run docs), and tests/scenarios/dayTwoEdits.test.ts holds each to
+// its expected verdict.
+import type { PulumiConfig } from "../config";
+import type { StackConfig } from "../review/configEdit";
+import type { Verdict } from "../review/review";
+import { SECRET_PLACEHOLDER } from "../render/stackFile";
+import { StackName } from "./stacks";
+import {
+  addAppService,
+  addTeamRuleFiles,
+  configSetJson,
+  configSetPath,
+  mirrorImagesLinuxOnly,
+  routeTeamAlerts,
+} from "./userEdits";
+
+export interface DayTwoEdit {
+  /** What the user does, as the table says it. */
+  readonly title: string;
+  /** The config keys the edit sets, as the table's first column names them. */
+  readonly keys: readonly string[];
+  /** The edit, on a stack's config (`profile` is kind or eks). */
+  readonly edit: (stack: StackConfig) => StackConfig;
+  /** The verdict the review must give on each stack. */
+  readonly verdict: Readonly<Record<StackName, Verdict>>;
+}
+
+const isEks = (config: PulumiConfig) => config["observability:profile"] === "eks";
+
+/** An edit of plain (not secret) values. */
+const plain =
+  (edit: (config: PulumiConfig) => PulumiConfig) =>
+  (stack: StackConfig): StackConfig => ({ ...stack, config: edit(stack.config) });
+
+/** A section's current value, parsed. */
+const section = (config: PulumiConfig, name: string): Record<string, unknown> =>
+  JSON.parse(config[`observability:${name}`] ?? "{}") as Record<string, unknown>;
+
+export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
+  {
+    title: "keep metrics for less time (kind 7d → 3d, prod 15d → 7d)",
+    keys: ["metrics.retentionTime"],
+    edit: plain((c) => configSetPath(c, "metrics.retentionTime", isEks(c) ? "7d" : "3d")),
+    verdict: { kind: "data at risk", prod: "data at risk" },
+  },
+  {
+    title: "keep metrics longer (30d)",
+    keys: ["metrics.retentionTime"],
+    edit: plain((c) => configSetPath(c, "metrics.retentionTime", "30d")),
+    verdict: { kind: "rolls", prod: "rolls" },
+  },
+  {
+    title: "grow Prometheus' volume (kind 5Gi → 8Gi, prod 50Gi → 80Gi)",
+    keys: ["metrics.storageSize"],
+    edit: plain((c) => configSetPath(c, "metrics.storageSize", isEks(c) ? "80Gi" : "8Gi")),
+    verdict: { kind: "refused", prod: "no restart" },
+  },
+  {
+    title: "shrink Prometheus' volume (kind 5Gi → 4Gi, prod 50Gi → 40Gi)",
+    keys: ["metrics.storageSize"],
+    edit: plain((c) => configSetPath(c, "metrics.storageSize", isEks(c) ? "40Gi" : "4Gi")),
+    verdict: { kind: "refused", prod: "refused" },
+  },
+  {
+    title: "change the storage class (kind standard → fast, prod gp3 → gp2)",
+    keys: ["storage.className"],
+    edit: plain((c) => configSetPath(c, "storage.className", isEks(c) ? "gp2" : "fast")),
+    verdict: { kind: "refused", prod: "refused" },
+  },
+  {
+    title: "fewer Loki replicas (prod 3 → 1, replication factor 3 → 1; kind 1 → 3)",
+    keys: ["logs.replicas", "logs.replicationFactor"],
+    edit: plain((c) =>
+      isEks(c)
+        ? configSetPath(configSetPath(c, "logs.replicas", "1"), "logs.replicationFactor", "1")
+        : configSetPath(configSetPath(c, "logs.replicas", "3"), "logs.replicationFactor", "3"),
+    ),
+    verdict: { kind: "refused", prod: "data at risk" },
+  },
+  {
+    title: "sample a quarter of traces",
+    keys: ["tracing.samplingProbability"],
+    edit: plain((c) => configSetPath(c, "tracing.samplingProbability", "0.25")),
+    verdict: { kind: "no restart", prod: "rolls" },
+  },
+  {
+    title: "page on a 2 % error rate",
+    keys: ["metrics.alerts.errorRatePercent"],
+    edit: plain((c) => configSetPath(c, "metrics.alerts.errorRatePercent", "2")),
+    verdict: { kind: "no restart", prod: "no restart" },
+  },
+  {
+    title: "a team's scrape job (Kafka's brokers in namespace kafka)",
+    keys: ["metrics.extraScrapeConfigs"],
+    edit: plain((c) =>
+      configSetJson(c, "metrics.extraScrapeConfigs", [
+        {
+          job_name: "kafka",
+          kubernetes_sd_configs: [{ role: "endpointslice", namespaces: { names: ["kafka"] } }],
+          relabel_configs: [
+            {
+              source_labels: ["__meta_kubernetes_service_name"],
+              regex: "kafka-metrics",
+              action: "keep",
+            },
+          ],
+        },
+      ]),
+    ),
+    verdict: { kind: "no restart", prod: "no restart" },
+  },
+  {
+    title: "a team's alert rules, for Prometheus and Loki (tests/extend/rules/payments.*)",
+    keys: ["metrics.extraRuleFiles", "logs.extraRuleFiles"],
+    edit: plain(addTeamRuleFiles),
+    verdict: { kind: "no restart", prod: "no restart" },
+  },
+  {
+    title: "a team's scrape job behind basic auth, its password set with --secret",
+    keys: ["metrics.extraScrapeConfigs"],
+    edit: (stack) => ({
+      config: configSetJson(stack.config, "metrics.extraScrapeConfigs", [
+        {
+          job_name: "billing-legacy",
+          static_configs: [{ targets: ["billing-exporter.billing.svc:9187"] }],
+          basic_auth: { username: "prometheus", password: SECRET_PLACEHOLDER },
+        },
+      ]),
+      secretKeys: [...new Set([...stack.secretKeys, "observability:metrics"])],
+    }),
+    verdict: { kind: "rolls", prod: "rolls" },
+  },
+  {
+    title: "another app service (notification-service)",
+    keys: ["apps.services"],
+    edit: plain(addAppService),
+    verdict: { kind: "no restart", prod: "no restart" },
+  },
+  {
+    title: "ServiceMonitors and PodMonitors of cert-manager, without the operator",
+    keys: ["metrics.prometheusOperatorMonitors"],
+    edit: plain((c) =>
+      configSetJson(c, "metrics.prometheusOperatorMonitors", { enabled: true, namespaces: ["cert-manager"] }),
+    ),
+    verdict: { kind: "no restart", prod: "no restart" },
+  },
+  {
+    title: "a team's mailbox for its alerts, silence links at a public URL",
+    keys: ["alerting.receivers", "alerting.routes", "alerting.externalUrls.alertmanager"],
+    edit: plain(routeTeamAlerts),
+    verdict: { kind: "rolls", prod: "rolls" },
+  },
+  {
+    title: "a team's dashboards (tests/extend/dashboards/payments, folder Payments)",
+    keys: ["grafana.extraDashboards"],
+    edit: plain((c) =>
+      configSetJson(c, "grafana.extraDashboards", [
+        { folder: "Payments", path: "tests/extend/dashboards/payments" },
+      ]),
+    ),
+    verdict: { kind: "rolls", prod: "rolls" },
+  },
+  {
+    title: "scrape annotated pods in another namespace (payments-batch)",
+    keys: ["metrics.annotationDiscovery.namespaces"],
+    edit: plain((c) => configSetJson(c, "metrics.annotationDiscovery.namespaces", ["payments-batch"])),
+    verdict: { kind: "no restart", prod: "no restart" },
+  },
+  {
+    title: "single sign-on through GitHub, its client secret set with --secret",
+    keys: ["grafana.sso"],
+    edit: (stack) => ({
+      config: {
+        ...stack.config,
+        "observability:grafana": JSON.stringify({
+          ...section(stack.config, "grafana"),
+          sso: {
+            provider: "github",
+            clientId: "Iv1.0123456789abcdef",
+            clientSecret: SECRET_PLACEHOLDER,
+            allowedOrganizations: ["tiketi"],
+            roleMapping: { "tiketi/platform": "Admin" },
+          },
+        }),
+      },
+      secretKeys: [...new Set([...stack.secretKeys, "observability:grafana"])],
+    }),
+    verdict: { kind: "rolls", prod: "rolls" },
+  },
+  {
+    title: "a newer Grafana (12.1.1 → 12.2.0)",
+    keys: ["images.grafana"],
+    edit: plain((c) => configSetPath(c, "images.grafana", "docker.io/grafana/grafana:12.2.0")),
+    verdict: { kind: "rolls", prod: "rolls" },
+  },
+  {
+    title: "rotate Grafana's admin password",
+    keys: ["grafana.credentialsRotation"],
+    edit: plain((c) => configSetPath(c, "grafana.credentialsRotation", "2")),
+    verdict: { kind: "rolls", prod: "rolls" },
+  },
+  {
+    title: "every image through a mirror, Linux nodes only",
+    keys: ["images.registry", "placement.default.nodeSelector"],
+    edit: plain(mirrorImagesLinuxOnly),
+    verdict: { kind: "rolls", prod: "rolls" },
+  },
+  {
+    title: "more Prometheus replicas (kind 1 → 2, which adds Thanos Query; prod 2 → 3)",
+    keys: ["metrics.replicas"],
+    edit: plain((c) => configSetPath(c, "metrics.replicas", isEks(c) ? "3" : "2")),
+    verdict: { kind: "rolls", prod: "rolls" },
+  },
+  {
+    title: "more Alertmanagers (kind 1 → 3, prod 3 → 5)",
+    keys: ["metrics.alertmanagerReplicas"],
+    edit: plain((c) => configSetPath(c, "metrics.alertmanagerReplicas", isEks(c) ? "5" : "3")),
+    verdict: { kind: "rolls", prod: "rolls" },
+  },
+  {
+    title: "tail sampling on (kind) or off (prod)",
+    keys: ["tracing.tailSampling.enabled"],
+    edit: plain((c) => configSetPath(c, "tracing.tailSampling.enabled", isEks(c) ? "false" : "true")),
+    verdict: { kind: "rolls", prod: "rolls" },
+  },
+  {
+    title: "hold an hour of Tempo outage (kind 1Gi queue, prod 10Gi)",
+    keys: ["tracing.queue.outageMinutes", "tracing.queue.storageSize"],
+    edit: plain((c) =>
+      configSetPath(
+        configSetPath(c, "tracing.queue.outageMinutes", "60"),
+        "tracing.queue.storageSize",
+        isEks(c) ? "10Gi" : "1Gi",
+      ),
+    ),
+    verdict: { kind: "refused", prod: "rolls" },
+  },
+  {
+    title: "switch Alloy's collection mode (kind api → node, prod node → api)",
+    keys: ["logs.collectionMode"],
+    edit: plain((c) => configSetPath(c, "logs.collectionMode", isEks(c) ? "api" : "node")),
+    verdict: { kind: "data at risk", prod: "replaced" },
+  },
+];

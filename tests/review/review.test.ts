@@ -1,0 +1,181 @@
+// The review's rules on the kind stack's own render, changed one field at a time as a pull request
+// might: what the Kubernetes provider replaces, what Pulumi refuses, how a renamed type keeps its
+// resources, what promtool refuses, and how stack files' secrets are compared without their values.
+import { Registration } from "../../render/mocks";
+import { passes, review, stackFileKeys } from "../../review/review";
+import { promtoolProblems } from "../../review/ruleCheck";
+import { Snapshot, snapshotOf } from "../../review/snapshot";
+import { Json } from "../../testkit/json";
+import { tools } from "../../testkit/tools";
+import { rendered } from "../renderedStacks";
+
+let registrations: readonly Registration[];
+
+beforeAll(async () => {
+  registrations = (await rendered("kind")).registrations;
+});
+
+const snapshot = (list: readonly Registration[]): Snapshot => snapshotOf("kind", { registrations: list }, {});
+
+const isObject = (r: Registration, kind: string, name: string) =>
+  r.type.endsWith(`:${kind}`) && (r.inputs.metadata as { name?: string } | undefined)?.name === name;
+
+/** The kind render with one resource's registration changed. */
+function changed(kind: string, name: string, change: (r: Registration) => Registration): Registration[] {
+  const found = registrations.filter((r) => isObject(r, kind, name));
+  expect(found).toHaveLength(1);
+  return registrations.map((r) => (r === found[0] ? change(structuredClone(r)) : r));
+}
+
+const noKeys = { before: {}, after: {} };
+
+test("the same render reviewed against itself changes nothing", () => {
+  const reviewed = review(snapshot(registrations), snapshot(registrations), noKeys);
+  expect(reviewed.verdict).toBe("nothing");
+  expect(reviewed.resources).toEqual([]);
+});
+
+test("a StatefulSet's new selector replaces it, and with its claims that puts what it collects at risk", () => {
+  const after = changed("StatefulSet", "prometheus", (r) => {
+    ((r.inputs.spec as Json).selector as Json).matchLabels = { app: "prometheus-v2" };
+    return r;
+  });
+  const reviewed = review(snapshot(registrations), snapshot(after), noKeys);
+  expect(reviewed.resources).toEqual([
+    expect.objectContaining({
+      key: "StatefulSet observability/prometheus",
+      change: "replaced",
+      replacedBy: expect.arrayContaining(["spec.selector.matchLabels.app"]),
+    }),
+  ]);
+  expect(reviewed.verdict).toBe("data at risk");
+  expect(reviewed.atRisk.map((risk) => risk.subject)).toEqual(["StatefulSet observability/prometheus"]);
+  expect(passes(reviewed, ["StatefulSet observability/prometheus"])).toBe(true);
+});
+
+test("a protected resource that would be replaced is refused: Pulumi stops the update there", () => {
+  const protectedBefore = changed("StatefulSet", "prometheus", (r) => ({ ...r, protect: true }));
+  const after = protectedBefore.map((r) =>
+    isObject(r, "StatefulSet", "prometheus")
+      ? { ...r, inputs: { ...r.inputs, spec: { ...(r.inputs.spec as Json), serviceName: "prometheus-v2" } } }
+      : r,
+  );
+  const reviewed = review(snapshot(protectedBefore), snapshot(after), noKeys);
+  expect(reviewed.verdict).toBe("refused");
+  expect(reviewed.refused[0]).toMatch(
+    /^StatefulSet observability\/prometheus is protected, and the update would replace it/,
+  );
+  expect(passes(reviewed, ["StatefulSet observability/prometheus"])).toBe(false);
+});
+
+test("a ConfigMap's new content replaces it, but that alone is not a replacement verdict", () => {
+  const after = changed("ConfigMap", "prometheus-config", (r) => {
+    const data = r.inputs.data as Record<string, string>;
+    data["prometheus.yml"] = `${data["prometheus.yml"]}\n# edited\n`;
+    return r;
+  });
+  const reviewed = review(snapshot(registrations), snapshot(after), noKeys);
+  expect(reviewed.resources).toEqual([
+    expect.objectContaining({ key: "ConfigMap observability/prometheus-config", change: "replaced" }),
+  ]);
+  expect(reviewed.verdict).toBe("no restart");
+  expect(reviewed.reloads).toEqual([
+    {
+      key: "ConfigMap observability/prometheus-config",
+      readers: [
+        {
+          workload: "StatefulSet observability/prometheus",
+          takes: "live",
+          how: "its config reloader has Prometheus reload it, no restart",
+        },
+      ],
+    },
+  ]);
+});
+
+test("a dashboard edit reaches Grafana without a restart, as its controller says it re-reads the files", () => {
+  const after = changed("ConfigMap", "grafana-dashboards", (r) => {
+    const data = r.inputs.data as Record<string, string>;
+    const [file] = Object.keys(data);
+    data[file] = JSON.stringify({ ...JSON.parse(data[file]), description: "edited" });
+    return r;
+  });
+  const reviewed = review(snapshot(registrations), snapshot(after), noKeys);
+  expect(reviewed.verdict).toBe("no restart");
+  expect(reviewed.rollouts).toEqual([]);
+  expect(reviewed.reloads).toEqual([
+    {
+      key: "ConfigMap observability/grafana-dashboards",
+      readers: [
+        {
+          workload: "StatefulSet observability/grafana",
+          takes: "live",
+          how: "Grafana re-reads the dashboard files within 30 s, no restart",
+        },
+      ],
+    },
+  ]);
+  expect(reviewed.dashboards).toEqual([
+    expect.objectContaining({ change: "changed", fields: ["description"] }),
+  ]);
+});
+
+test("a component type renamed with an alias keeps its resources; without one, the update would fail", () => {
+  const component = registrations.find((r) => r.type === "observability:index:MetricsStack");
+  expect(component).toBeDefined();
+  // Its resources' URNs are made under its own, as the engine would make them.
+  const renamed = (aliases: readonly string[]) =>
+    registrations.map((r) =>
+      r === component
+        ? { ...r, type: "observability:index:Metrics", aliases: [...r.aliases, ...aliases] }
+        : {
+            ...r,
+            parent: r.parent.split("observability:index:MetricsStack").join("observability:index:Metrics"),
+          },
+    );
+  const aliased = review(
+    snapshot(registrations),
+    snapshot(renamed(["observability:index:MetricsStack"])),
+    noKeys,
+  );
+  expect(aliased.resources).toEqual([]);
+  const unaliased = review(snapshot(registrations), snapshot(renamed([])), noKeys);
+  expect(unaliased.verdict).toBe("refused");
+  expect(unaliased.refused).toContain(
+    "StatefulSet observability/prometheus is registered under a new URN with no alias to its old one: Pulumi would create it while the old one exists, and the API server refuses (add the old type or name as an alias)",
+  );
+});
+
+test("promtool's complaint about a rule file refuses the change, naming the file", async () => {
+  const broken = changed("ConfigMap", "prometheus-rules", (r) => {
+    (r.inputs.data as Record<string, string>)["team.yaml"] =
+      "groups:\n  - name: team\n    rules:\n      - alert: Broken\n        expr: rate(x[5m]\n";
+    return r;
+  });
+  expect(await promtoolProblems(registrations, tools.promtool())).toEqual([]);
+  const problems = await promtoolProblems(broken, tools.promtool());
+  expect(problems).toHaveLength(1);
+  expect(problems[0]).toMatch(/^promtool check rules: .*team\.yaml/s);
+});
+
+test("stack files' secrets are compared by their ciphertext, never shown", () => {
+  const file = (password: string, folder: string) =>
+    [
+      "config:",
+      "  observability:grafana:",
+      `    dashboardsFolder: ${folder}`,
+      "    database:",
+      "      password:",
+      `        secure: ${password}`,
+    ].join("\n");
+  const before = stackFileKeys(file("v1:AAAA", "Tiketi"));
+  const after = stackFileKeys(file("v1:BBBB", "Tiketi"));
+  expect(Object.keys(after)).toEqual([
+    "observability:grafana.dashboardsFolder",
+    "observability:grafana.database.password",
+  ]);
+  expect(JSON.stringify(after)).not.toContain("BBBB");
+  const reviewed = review(snapshot(registrations), snapshot(registrations), { before, after });
+  expect(reviewed.configKeys).toEqual(["observability:grafana.database.password"]);
+  expect(reviewed.secrets).toEqual(["observability:grafana.database.password"]);
+});

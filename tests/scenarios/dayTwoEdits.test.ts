@@ -1,0 +1,231 @@
+// Each day-two edit (testkit/dayTwoEdits.ts), made alone on each committed stack file and reviewed
+// as `npm run review` reviews a change: the verdict each must get, what the review must find for
+// the edits a reviewer most often reads, and docs/day-two.md's table as the reviews write it.
+import * as fs from "fs";
+import * as path from "path";
+import { PROJECT_ROOT } from "../../render/renderStack";
+import { readStackFile } from "../../render/stackFile";
+import { compare } from "../../review/compare";
+import { configSide } from "../../review/configEdit";
+import { formatReview } from "../../review/format";
+import { Review, passes } from "../../review/review";
+import { DayTwoResult, dayTwoFigures, reviewDayTwoEdits } from "../../scripts/docs/dayTwo";
+import { formatted } from "../../scripts/docs/generated";
+import { regionContent } from "../../scripts/docs/regions";
+import { DAY_TWO_EDITS } from "../../testkit/dayTwoEdits";
+import { STACKS, StackName } from "../../testkit/stacks";
+import { tools } from "../../testkit/tools";
+
+let results: DayTwoResult[];
+
+beforeAll(async () => {
+  results = await reviewDayTwoEdits(tools.promtool());
+}, 240_000);
+
+/** The review of the edit that sets `key` (and whose title has `titled`, when several do) on `stack`. */
+function reviewOf(stack: StackName, key: string, titled = ""): Review {
+  const found = results.filter((r) => r.edit.keys.includes(key) && r.edit.title.includes(titled));
+  if (found.length !== 1) throw new Error(`${found.length} day-two edits set ${key} with "${titled}"`);
+  return found[0].reviews[stack];
+}
+
+const keys = (list: readonly { key: string }[]) => list.map((item) => item.key);
+
+describe.each(DAY_TWO_EDITS.map((edit, i) => [edit.title, i] as const))("%s", (_, i) => {
+  test.each(STACKS)("%s: the verdict it expects", (stack) => {
+    expect(results[i].reviews[stack].verdict).toBe(DAY_TWO_EDITS[i].verdict[stack]);
+  });
+});
+
+test("cutting retention puts the older samples at risk until the author accepts it by its subject", () => {
+  for (const stack of STACKS) {
+    const review = reviewOf(stack, "metrics.retentionTime", "less time");
+    expect(review.atRisk.map((risk) => risk.subject)).toEqual(["Prometheus retention time"]);
+    expect(passes(review, [])).toBe(false);
+    expect(passes(review, ["Prometheus retention time"])).toBe(true);
+    expect(keys(review.rollouts)).toEqual(["StatefulSet observability/prometheus"]);
+  }
+  expect(reviewOf("prod", "metrics.retentionTime", "longer").atRisk).toEqual([]);
+});
+
+test("a larger volume grows each replica's claim in place, and the StatefulSet is untouched", () => {
+  const review = reviewOf("prod", "metrics.storageSize", "grow");
+  expect(review.resources).toEqual(
+    [0, 1].map((ordinal) => ({
+      key: `PersistentVolumeClaim observability/data-prometheus-${ordinal}`,
+      change: "updated",
+      fields: ["spec.resources.requests.storage"],
+      values: { "spec.resources.requests.storage": ["50Gi", "80Gi"] },
+    })),
+  );
+  expect(review.rollouts).toEqual([]);
+  expect(reviewOf("kind", "metrics.storageSize", "grow").refused).toEqual([
+    expect.stringContaining("observability:metrics.storageSize cannot grow from 5Gi to 8Gi"),
+  ]);
+  for (const stack of STACKS) {
+    expect(reviewOf(stack, "metrics.storageSize", "shrink").refused).toEqual([
+      expect.stringContaining("observability:metrics.storageSize cannot shrink a volume"),
+    ]);
+  }
+});
+
+test("fewer Loki replicas than a push's quorum at once may remove every copy of unflushed lines", () => {
+  const review = reviewOf("prod", "logs.replicas");
+  expect(review.atRisk.map((risk) => risk.subject)).toEqual(["StatefulSet observability/loki"]);
+  expect(review.atRisk[0].why).toContain("from 3 to 1 replicas");
+  expect(reviewOf("kind", "logs.replicas").refused).toEqual([
+    expect.stringContaining("observability:logs.replicas above 1 needs storage.s3.loki"),
+  ]);
+});
+
+test("sampling: the apps' ConfigMaps on kind (read at their next restart), the aggregators' config in prod (they roll)", () => {
+  const kind = reviewOf("kind", "tracing.samplingProbability");
+  expect(kind.rollouts).toEqual([]);
+  expect(kind.reloads).toEqual([
+    {
+      key: "ConfigMap observability-demo/observability-tracing",
+      readers: ["checkout", "frontend", "payments"].map((app) => ({
+        workload: `Deployment observability-demo/demo-${app}`,
+        takes: "restart",
+      })),
+    },
+    { key: "ConfigMap tiketi-spring/observability-tracing", readers: [] },
+  ]);
+  expect(keys(kind.resources)).toEqual([
+    "ConfigMap observability-demo/observability-tracing",
+    "ConfigMap tiketi-spring/observability-tracing",
+  ]);
+  expect(keys(reviewOf("prod", "tracing.samplingProbability").rollouts)).toEqual([
+    "StatefulSet observability/otel-collector-aggregator",
+  ]);
+});
+
+test("an alert threshold changes the one rule's expression, and Prometheus reloads it without a restart", () => {
+  for (const stack of STACKS) {
+    const review = reviewOf(stack, "metrics.alerts.errorRatePercent");
+    expect(review.rules).toEqual([
+      {
+        name: "Prometheus: alert HighErrorRate (services.yaml, group services-critical)",
+        change: "changed",
+        fields: ["expr"],
+      },
+    ]);
+    expect(review.reloads).toEqual([
+      {
+        key: "ConfigMap observability/prometheus-rules",
+        readers: [
+          {
+            workload: "StatefulSet observability/prometheus",
+            takes: "live",
+            how: "its config reloader has Prometheus reload it, no restart",
+          },
+        ],
+      },
+    ]);
+  }
+});
+
+test("a team's scrape job and a discovery namespace each open a flow from Prometheus, with the graph's reason", () => {
+  for (const stack of STACKS) {
+    const job = reviewOf(stack, "metrics.extraScrapeConfigs", "Kafka");
+    expect(job.flowsOpened.map((f) => [f.to, f.why])).toEqual([
+      [{ kind: "namespace", namespace: "kafka" }, "extra scrape job kafka"],
+    ]);
+    expect(keys(job.resources)).toContain("NetworkPolicy observability/prometheus");
+    const discovery = reviewOf(stack, "metrics.annotationDiscovery.namespaces");
+    expect(discovery.flowsOpened.map((f) => f.to)).toEqual([
+      { kind: "namespace", namespace: "payments-batch" },
+    ]);
+  }
+});
+
+test("a team's rules are added to Prometheus and Loki, each of which re-reads them without a restart", () => {
+  const review = reviewOf("prod", "metrics.extraRuleFiles");
+  expect(review.rollouts).toEqual([]);
+  expect(
+    review.reloads.flatMap((reload) =>
+      reload.readers.map((reader) => [reload.key, reader.takes, reader.how]),
+    ),
+  ).toEqual([
+    [
+      "ConfigMap observability/loki-rules",
+      "live",
+      "Loki's ruler re-reads its rule files within a minute, no restart",
+    ],
+    [
+      "ConfigMap observability/prometheus-config",
+      "live",
+      "its config reloader has Prometheus reload it, no restart",
+    ],
+    [
+      "ConfigMap observability/prometheus-rules",
+      "live",
+      "its config reloader has Prometheus reload it, no restart",
+    ],
+  ]);
+  expect(review.rules.filter((r) => r.change === "added").map((r) => r.name)).toEqual(
+    expect.arrayContaining([
+      "Prometheus: alert PaymentsEndpointFailing (payments.rules.yml, group payments-http)",
+      expect.stringMatching(/^Loki: alert /),
+    ]),
+  );
+});
+
+test("a team's dashboards are named by title and uid, and Grafana rolls to mount them", () => {
+  const review = reviewOf("kind", "grafana.extraDashboards");
+  expect(review.dashboards).toEqual([
+    { name: "Payments overview (payments-overview)", change: "added", fields: [] },
+    { name: "Queue latency (payments-queue-latency)", change: "added", fields: [] },
+  ]);
+  expect(keys(review.rollouts)).toEqual(["StatefulSet observability/grafana"]);
+});
+
+test("an image bump rolls the workload, naming the image as it was and will be", () => {
+  const review = reviewOf("prod", "images.grafana");
+  const bump = "image docker.io/grafana/grafana:12.1.1 → docker.io/grafana/grafana:12.2.0";
+  // Loki's zone reader, which asks the API server for its node's zone, runs Grafana's image.
+  expect(review.rollouts.map((w) => [w.key, w.because[0]])).toEqual([
+    ["Deployment observability/grafana", `container grafana: ${bump}`],
+    ["StatefulSet observability/loki", `container zone-reader: ${bump}`],
+  ]);
+});
+
+test("single sign-on: the client secret is named by path in both formats, never by value", async () => {
+  const value = "gho-client-secret-3f9a7c2e1b";
+  const sso = DAY_TWO_EDITS.find((edit) => edit.keys.includes("grafana.sso"));
+  const committed = readStackFile("kind", PROJECT_ROOT);
+  const edited = sso?.edit(committed) ?? committed;
+  const grafana = JSON.parse(edited.config["observability:grafana"]) as { sso: { clientSecret: string } };
+  grafana.sso.clientSecret = value;
+  const withValue = {
+    ...edited,
+    config: { ...edited.config, "observability:grafana": JSON.stringify(grafana) },
+  };
+  const base = await configSide("kind", committed);
+  const after = await configSide("kind", withValue, base);
+  // The value is in what the stack would deploy, so a review that printed it would show it.
+  expect(JSON.stringify(after.render.registrations)).toContain(value);
+  const review = await compare("kind", base, after, tools.promtool());
+  // Pulumi marks observability:grafana secret as a whole: each of its values that changes is named, none shown.
+  expect(review.secrets).toEqual(
+    expect.arrayContaining([
+      "Secret observability/grafana-credentials sso-client-secret",
+      "observability:grafana.sso.clientSecret",
+    ]),
+  );
+  expect(review.secrets).not.toContain("observability:grafana.dashboardsFolder");
+  for (const format of ["markdown", "text"] as const) {
+    const text = formatReview([review], format, "main", []);
+    expect(text).toContain("sso-client-secret");
+    expect(text).not.toContain(value);
+  }
+});
+
+test.each([
+  ["docs/day-two.md", "day-two-edits"],
+  ["docs/review.md", "review-sample"],
+])("%s's region %s is the reviews' (npm run docs)", (page, region) => {
+  const text = fs.readFileSync(path.join(PROJECT_ROOT, page), "utf8");
+  const [expected] = formatted([{ path: "region.md", content: dayTwoFigures(results)[region] }]);
+  expect(regionContent(text, region)).toBe(expected.content.trim());
+});

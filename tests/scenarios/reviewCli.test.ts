@@ -1,0 +1,84 @@
+// `npm run review` run as a reviewer runs it: a checkout of this commit with one stack-file edit,
+// reviewed against the commit. Its exit status holds the change until each risk is accepted by name.
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PROJECT_ROOT } from "../../render/renderStack";
+
+let checkout: string;
+
+beforeAll(() => {
+  checkout = fs.mkdtempSync(path.join(os.tmpdir(), "review-cli-"));
+  execFileSync("git", ["worktree", "add", "--detach", checkout, "HEAD"], {
+    cwd: PROJECT_ROOT,
+    stdio: "ignore",
+  });
+  fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(checkout, "node_modules"));
+  const stackFile = path.join(checkout, "Pulumi.kind.yaml");
+  const text = fs.readFileSync(stackFile, "utf8");
+  expect(text).toContain("    retentionTime: 7d\n");
+  fs.writeFileSync(stackFile, text.replace("    retentionTime: 7d\n", "    retentionTime: 3d\n"));
+});
+
+afterAll(() => {
+  execFileSync("git", ["worktree", "remove", "--force", checkout], { cwd: PROJECT_ROOT, stdio: "ignore" });
+});
+
+function review(...args: string[]) {
+  return spawnSync(
+    process.execPath,
+    [
+      path.join(PROJECT_ROOT, "node_modules", "ts-node", "dist", "bin.js"),
+      "--transpiler",
+      "sucrase/ts-node-plugin",
+      path.join(PROJECT_ROOT, "scripts", "review.ts"),
+      ...args,
+    ],
+    { cwd: PROJECT_ROOT, encoding: "utf8" },
+  );
+}
+
+test("a retention cut fails the review, naming the risk and how to accept it", () => {
+  const run = review("--base", "HEAD", "--root", checkout, "kind", "--format", "markdown");
+  expect(run.stderr).toBe("");
+  expect(run.status).toBe(1);
+  expect(run.stdout).toContain("### Stack `kind`: data at risk");
+  expect(run.stdout).toContain(
+    "Prometheus retention time is cut from 7d to 3d: what is older is deleted (acknowledge with `--accept 'Prometheus retention time'`)",
+  );
+  expect(run.stdout).toContain("`observability:metrics.retentionTime`");
+});
+
+test("accepted by its subject, the same change passes, and the review goes to --out", () => {
+  const out = path.join(checkout, "review.txt");
+  const run = review(
+    "--base",
+    "HEAD",
+    "--root",
+    checkout,
+    "--accept",
+    "Prometheus retention time",
+    "--out",
+    out,
+  );
+  expect(run.status).toBe(0);
+  expect(run.stdout).toBe("");
+  const text = fs.readFileSync(out, "utf8");
+  expect(text).toContain("== stack kind: data at risk ==");
+  expect(text).toContain("(acknowledged)");
+  // Every stack file of the checkout is reviewed when none is named; prod is unchanged.
+  expect(text).toContain("== stack prod: nothing ==");
+});
+
+test.each([
+  [["--root", "."], "--base is required"],
+  [["--base", "HEAD", "--format", "html"], "--format must be markdown or text, got html"],
+  [["--base", "HEAD", "staging"], "no stack file for staging in"],
+  [["--base", "no-such-ref", "kind"], "cannot check out no-such-ref"],
+])("bad usage %j exits 2 with the usage", (args, message) => {
+  const run = review(...args);
+  expect(run.status).toBe(2);
+  expect(run.stderr).toContain(message);
+  expect(run.stderr).toContain("usage: npm run review -- --base <git ref>");
+});
