@@ -237,9 +237,10 @@ describe("a meshed service's sidecar, through the real Prometheus with the rende
       valueOf(await query(received, at)),
       3,
     );
-    expect(valueOf(await query('service:http_errors:ratio_rate5m{service="ratings"}'))).toBeCloseTo(
-      failed / total,
-      3,
+    const errorRatio = valueOf(await query('service:http_errors:ratio_rate5m{service="ratings"}'));
+    expect(errorRatio).toBeCloseTo(failed / total, 3);
+    console.log(
+      `ratings (sidecar only): service:http_errors:ratio_rate5m ${errorRatio.toFixed(4)}, the fixture's ${(failed / total).toFixed(4)}`,
     );
     const perWorkload = 'workload:istio_requests:rate5m{destination_workload="ratings-v1"}';
     const atWorkload = valueOf(await query(`timestamp(${perWorkload})`));
@@ -340,8 +341,18 @@ describe("a meshed service's sidecar, through the real Prometheus with the rende
       ((board.panels as Json[]).find((p) => p.title === title)?.targets[0].expr as string)
         .replaceAll("$service", ".*")
         .replaceAll("$__rate_interval", "1m");
-    expect(valueOf(await query(panel("mTLS coverage")))).toBeCloseTo(share(received), 3);
+    const coverage = valueOf(await query(panel("mTLS coverage")));
+    expect(coverage).toBeCloseTo(share(received), 3);
     const pairs = await query(panel("mTLS by source → destination"));
+    console.log(
+      [
+        `mTLS coverage (Prometheus, the Istio Mesh panel): ${coverage.toFixed(4)}; the fixtures' share: ${share(received).toFixed(4)}`,
+        ...pairs.map(
+          (p) =>
+            `  ${p.metric.source_canonical_service} → ${p.metric.destination_service_name}: ${Number(p.value[1]).toFixed(4)}`,
+        ),
+      ].join("\n"),
+    );
     expect(
       pairs
         .map((p) => [
