@@ -12,6 +12,10 @@ export default tseslint.config(
       "jest.cluster.config.js",
       "jest.scenarios.config.js",
       "jest.transform.js",
+      "jest.examples.config.js",
+      // Programs of their own, with their own dependencies: npm run test:examples installs and
+      // type-checks each.
+      "examples/**",
     ],
   },
   ...tseslint.configs.recommendedTypeChecked,

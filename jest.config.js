@@ -4,12 +4,14 @@ module.exports = {
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
   // The component tests boot real servers and run on their own: npm run test:components. The
-  // scenarios take seconds each: npm run test:scenarios.
+  // scenarios take seconds each: npm run test:scenarios. The examples install the packed
+  // package: npm run test:examples.
   testPathIgnorePatterns: [
     "/node_modules/",
     "<rootDir>/tests/components/",
     "<rootDir>/tests/cluster/",
     "<rootDir>/tests/scenarios/",
+    "<rootDir>/tests/examples/",
   ],
   transform: { "^.+\\.ts$": "<rootDir>/jest.transform.js" },
   // The Pulumi SDK loads npm's Arborist at start-up for serializing closures to code, which this

@@ -110,7 +110,7 @@ export function appsWithDemo<A extends ListedApps>(
 const DEMO_SLO_WINDOW = "7d";
 
 /** A ratio SLO as `metrics.slos` states one. */
-interface DemoSlo {
+export interface DemoSlo {
   readonly name: string;
   readonly service: string;
   readonly objective: number;

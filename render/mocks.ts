@@ -9,6 +9,18 @@ import {
   isSecretEnvelope,
 } from "../sdk/pulumiSdk";
 
+/** An object the cluster holds before the deployment, as a read finds it. */
+export interface ClusterObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+  };
+  readonly [field: string]: unknown;
+}
+
 /** One resource the program registered, as the engine would have received it. */
 export interface Registration extends RegisteredOptions {
   readonly type: string;
@@ -17,6 +29,8 @@ export interface Registration extends RegisteredOptions {
   readonly provider?: string;
   /** Read from the cluster (`X.get`), not created: the object must already exist. */
   readonly read: boolean;
+  /** A read's object as the cluster holds it, when the mocks were given the cluster. */
+  readonly live?: ClusterObject;
 }
 
 /**
@@ -55,15 +69,29 @@ function unwrapSecrets(value: unknown): unknown {
 
 const STACK_REFERENCE = "pulumi:pulumi:StackReference";
 
+/** The Pulumi type of a Kubernetes object: `kubernetes:<group>/<version>:<kind>`, `core` for the core group. */
+const pulumiTypeOf = (o: ClusterObject): string =>
+  `kubernetes:${o.apiVersion.includes("/") ? o.apiVersion : `core/${o.apiVersion}`}:${o.kind}`;
+
+/** The id the Kubernetes provider gives an object: `<namespace>/<name>`, or `<name>` for a cluster-scoped one. */
+const providerIdOf = (o: ClusterObject): string =>
+  o.metadata.namespace === undefined ? o.metadata.name : `${o.metadata.namespace}/${o.metadata.name}`;
+
 /**
  * Pulumi mocks that record every registration instead of creating anything. A stack reference
- * (the program reads its own previous outputs) sees `previousOutputs`: none is a first deployment.
+ * (the program reads its own previous outputs, or another stack's) sees `previousOutputs`: none is
+ * a first deployment. Given `cluster`, the objects that exist before the deployment, a read answers
+ * with the object as the provider would, and a read of one that is not there fails as it does in
+ * `pulumi preview`; without it a read answers with nothing but its id.
  */
 export class RecordingMocks implements OptionRecordingMocks {
   readonly registrations: Registration[] = [];
   private readonly options = new Map<string, RegisteredOptions>();
 
-  constructor(private readonly previousOutputs: Record<string, unknown> = {}) {}
+  constructor(
+    private readonly previousOutputs: Record<string, unknown> = {},
+    private readonly cluster?: readonly ClusterObject[],
+  ) {}
 
   noteOptions(type: string, name: string, options: RegisteredOptions): void {
     this.options.set(`${type}::${name}`, options);
@@ -82,12 +110,14 @@ export class RecordingMocks implements OptionRecordingMocks {
     }
     // The mock monitor passes the id of a read, and an empty import id for a registration.
     const read = args.id !== undefined && args.id !== "";
+    const live = read ? this.liveObject(args.type, String(args.id)) : undefined;
     this.registrations.push({
       type: args.type,
       name: args.name,
       inputs: unwrapSecrets(read ? { id: args.id } : args.inputs) as Record<string, unknown>,
       provider: args.provider,
       read,
+      ...(live === undefined ? {} : { live }),
       ...(this.options.get(`${args.type}::${args.name}`) ?? {
         protect: false,
         retainOnDelete: false,
@@ -99,8 +129,20 @@ export class RecordingMocks implements OptionRecordingMocks {
     });
     return {
       id: `${args.name}-id`,
-      state: { ...(args.inputs as object), ...computedOutputs(args.type, args.name, args.inputs) },
+      state: { ...(live ?? (args.inputs as object)), ...computedOutputs(args.type, args.name, args.inputs) },
     };
+  }
+
+  /** The object a read of `type` and `id` finds in the cluster, when the mocks were given one. */
+  private liveObject(type: string, id: string): ClusterObject | undefined {
+    if (this.cluster === undefined) {
+      return undefined;
+    }
+    const found = this.cluster.find((o) => pulumiTypeOf(o) === type && providerIdOf(o) === id);
+    if (found === undefined) {
+      throw new Error(`${type} ${id} does not exist in the cluster: reading it fails`);
+    }
+    return found;
   }
 
   call(_args: MockCallArgs): MockCallResult {

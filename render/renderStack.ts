@@ -3,7 +3,7 @@ import { ConfigError } from "../config";
 import * as path from "path";
 import main = require("../index");
 import { KubeObject, kubeObjects, kubePatches, kubeReads } from "./manifest";
-import { RecordingMocks, Registration } from "./mocks";
+import { ClusterObject, RecordingMocks, Registration } from "./mocks";
 import { startMockDeployment, waitForRegistrations } from "../sdk/pulumiSdk";
 import { readStackFile } from "./stackFile";
 
@@ -38,7 +38,7 @@ export async function renderStack(stack: string, projectDir: string = PROJECT_RO
 /**
  * Makes this process a mock deployment of `stack` with the given `namespace:key` config, recording
  * what the program registers from now on. A stack reference sees `previousOutputs`; the program's
- * project root is `rootDirectory`.
+ * project root is `rootDirectory`; given `cluster`, the program's reads find those objects only.
  */
 export async function recordDeployment(
   stack: string,
@@ -46,8 +46,9 @@ export async function recordDeployment(
   secretKeys: readonly string[] = [],
   previousOutputs: Record<string, unknown> = {},
   rootDirectory: string = PROJECT_ROOT,
+  cluster?: readonly ClusterObject[],
 ): Promise<RecordingMocks> {
-  const mocks = new RecordingMocks(previousOutputs);
+  const mocks = new RecordingMocks(previousOutputs, cluster);
   await startMockDeployment(mocks, { project: PROJECT, stack, config, secretKeys, rootDirectory });
   return mocks;
 }

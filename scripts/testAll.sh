@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # `npm run test:all [-- <tier>...]`: the test tiers, each building (once per version, cached) the
 # tools it needs: unit (npm test), scenarios (whole scenarios through the real CLIs), components
-# (the real servers) and cluster (a real control plane); every tier when none is named. Unit and
-# scenarios first; with components and cluster both named, the components' faults lane
-# (scripts/testComponents.sh) runs beside their servers lane and then the cluster tier. Stops at
-# the first tier that fails; ends with the time each step took.
+# (the real servers), cluster (a real control plane) and examples (the packed package, installed by
+# each program of examples/); every tier when none is named. Unit and scenarios first; with
+# components and cluster both named, the components' faults lane (scripts/testComponents.sh) runs
+# beside their servers lane and then the cluster tier; examples last. Stops at the first tier that
+# fails; ends with the time each step took.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/steps.sh
@@ -12,7 +13,7 @@ source scripts/steps.sh
 
 tiers=("$@")
 if [[ ${#tiers[@]} -eq 0 ]]; then
-  tiers=(unit scenarios components cluster)
+  tiers=(unit scenarios components cluster examples)
 fi
 # Run on its own (.ci/run starts them itself), the tiers' tools build in the background.
 if [[ -n "${steps_own_log:-}" ]]; then
@@ -27,14 +28,15 @@ tier_named() {
   return 1
 }
 for tier in "${tiers[@]}"; do
-  if [[ ! "$tier" =~ ^(unit|scenarios|components|cluster)$ ]]; then
-    echo "test:all: no tier $tier (unit, scenarios, components, cluster)" >&2
+  if [[ ! "$tier" =~ ^(unit|scenarios|components|cluster|examples)$ ]]; then
+    echo "test:all: no tier $tier (unit, scenarios, components, cluster, examples)" >&2
     exit 2
   fi
 done
 
 components="Component tests: the real Loki, Alloy, collector, Prometheus and Alertmanager"
 cluster="Cluster tests: a real kube-apiserver, scheduler and controller manager with kwok nodes (npm run test:cluster)"
+examples="Examples: each program of examples/ installed from the packed tarball, type-checked, rendered and checked (npm run test:examples)"
 if tier_named unit; then
   step "Unit tests (npm test)" npm test
 fi
@@ -55,11 +57,17 @@ if tier_named components && tier_named cluster; then
     step "$cluster" npm run test:cluster || status=$?
   fi
   wait "$faults" || status=$?
-  exit "$status"
+  if [[ $status -ne 0 ]]; then
+    exit "$status"
+  fi
+else
+  if tier_named components; then
+    step "$components (npm run test:components)" npm run test:components
+  fi
+  if tier_named cluster; then
+    step "$cluster" npm run test:cluster
+  fi
 fi
-if tier_named components; then
-  step "$components (npm run test:components)" npm run test:components
-fi
-if tier_named cluster; then
-  step "$cluster" npm run test:cluster
+if tier_named examples; then
+  step "$examples" npm run -s test:examples
 fi

@@ -81,7 +81,12 @@ export function reachabilityMismatches(
 
 /** Runs every check on a render. */
 export function checkRender(render: CheckedRender): CheckReport {
-  const resources = render.registrations.map((r) => ({ type: r.type, props: r.inputs, protect: r.protect }));
+  // What the engine hands the pack: a read resource's properties are the object the cluster holds.
+  const resources = render.registrations.map((r) => ({
+    type: r.type,
+    props: r.live ?? r.inputs,
+    protect: r.protect,
+  }));
   const network = reachabilityMismatches(render);
   return {
     problems: {

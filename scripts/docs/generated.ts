@@ -24,7 +24,7 @@ export const THIS_RELEASE = "this release";
 /** The stack the architecture picture is drawn for: production, with both collector tiers. */
 const DIAGRAM_STACK = "prod";
 
-interface GeneratedFile {
+export interface GeneratedFile {
   readonly path: string;
   readonly content: string;
 }

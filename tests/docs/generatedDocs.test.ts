@@ -1,7 +1,9 @@
 // The committed docs are what `npm run docs` would write now: the reference pages (config keys,
 // the wiring picture) and every figure and sample the code determines, marked in the pages
 // (scripts/docs/regions.ts). A schema key, a flow, a rule, a workload, a check or a line of
-// `npm run up`'s first look changed without regenerating them fails here, naming the page.
+// `npm run up`'s first look changed without regenerating them fails here, naming the page. The API
+// reference (docs/api/, TypeDoc) is checked by npm run test:examples: TypeDoc alone takes longer
+// than this suite can spare.
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "../../render/renderStack";

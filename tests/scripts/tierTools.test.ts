@@ -6,7 +6,7 @@ import * as path from "path";
 import { TestTier, toolsOfTier } from "../../testkit/tools";
 
 const ROOT = path.resolve(__dirname, "../..");
-const TIERS: readonly TestTier[] = ["unit", "scenarios", "components", "cluster"];
+const TIERS: readonly TestTier[] = ["unit", "scenarios", "components", "cluster", "examples"];
 
 /** `tier_tools <tiers>` of scripts/steps.sh, without the step summary its EXIT trap prints. */
 function tierTools(...tiers: string[]): string[] {

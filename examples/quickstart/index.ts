@@ -1,0 +1,22 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { GrafanaStack, LogsStack, MetricsStack, StackNamespaces, TracingStack } from "observability";
+
+// One explicit provider, bound to a context of this stack's config, never kubectl's current one.
+const provider = new k8s.Provider("cluster", { context: new pulumi.Config().require("kubeContext") });
+
+// The design card's four components by their names, each with its defaults (sized for a kind
+// cluster), in the two namespaces StackNamespaces makes and closes.
+const namespaces = new StackNamespaces("namespaces", {}, { provider });
+const inNamespaces = { provider, dependsOn: [namespaces] };
+
+const metrics = new MetricsStack("metrics", {}, inNamespaces);
+const logs = new LogsStack("logs", {}, inNamespaces);
+const tracing = new TracingStack("tracing", {}, inNamespaces);
+const grafana = new GrafanaStack("grafana", {}, inNamespaces);
+
+export const prometheusUrl = metrics.prometheusUrl;
+export const lokiUrl = logs.lokiUrl;
+export const tempoUrl = tracing.tempoUrl;
+export const grafanaUrl = grafana.url;
+export const grafanaAdminPassword = grafana.adminPassword;
