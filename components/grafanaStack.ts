@@ -32,6 +32,7 @@ const READS: readonly ConfigRead[] = [
   "metrics.slo",
   "metrics.slos",
   "metrics.openSloFiles",
+  "metrics.slothFiles",
   "metrics.remoteWrite",
   "mesh",
 ];
@@ -55,11 +56,14 @@ export interface GrafanaStackArgs extends PlatformArgs {
   /** How people reach Grafana. @default kind: NodePort 30006; eks: an Ingress (`exposure.ingress` required) */
   readonly exposure?: SectionArgs<"exposure">;
   /**
-   * The SLOs the dashboards draw (`slo`, `slos`, `openSloFiles`, as MetricsStack is given them), and
+   * The SLOs the dashboards draw (`slo`, `slos`, `openSloFiles`, `slothFiles`, as MetricsStack is given them), and
    * `remoteWrite`: with Amazon Managed Prometheus, Grafana's pods assume its query role.
    * @default the per-service HTTP SLOs at 99.5 % and 95 % within 0.5 s, no other SLO, no AMP
    */
-  readonly metrics?: Pick<SectionArgs<"metrics">, "slo" | "slos" | "openSloFiles" | "remoteWrite">;
+  readonly metrics?: Pick<
+    SectionArgs<"metrics">,
+    "slo" | "slos" | "openSloFiles" | "slothFiles" | "remoteWrite"
+  >;
   /**
    * The Prometheus the default datasource queries (Thanos Query, one replica, or Amazon Managed
    * Prometheus with `sigV4Region`). Dashboards read it.

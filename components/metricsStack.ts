@@ -67,7 +67,7 @@ const READS: readonly ConfigRead[] = [
 export interface MetricsStackArgs extends PlatformArgs {
   /**
    * Retention, storage, replicas, scrape and evaluation intervals, exporters, alert thresholds,
-   * SLOs, rule and OpenSLO files, extra scrape jobs (stack config `metrics`).
+   * SLOs, rule files, OpenSLO and Sloth files, extra scrape jobs (stack config `metrics`).
    * @default kind: one Prometheus and one Alertmanager, 7 days; eks: two and three, 15 days
    */
   readonly metrics?: SectionArgs<"metrics">;

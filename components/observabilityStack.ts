@@ -102,6 +102,7 @@ export function deployObservabilityStack(
         slo: args.metrics?.slo,
         slos: args.metrics?.slos,
         openSloFiles: args.metrics?.openSloFiles,
+        slothFiles: args.metrics?.slothFiles,
         remoteWrite: args.metrics?.remoteWrite,
       },
       prometheus: metrics.prometheusQuery,

@@ -86,7 +86,9 @@ export function describeIssues(
         );
       });
     }
-    const value = valueAt(input, issue.path);
+    // A problem inside a file the key names says which file itself: the key's value is no answer to it.
+    const value =
+      issue.code === "custom" && issue.params?.insideFile === true ? undefined : valueAt(input, issue.path);
     if (issue.code === "invalid_type" && value === undefined) {
       return [withMigration(`${key} is required`, issue.path, false)];
     }

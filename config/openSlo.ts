@@ -1,222 +1,912 @@
-import * as yaml from "js-yaml";
 import { z } from "zod";
-import { fileSource, readConfigFile } from "./projectFiles";
-import { sloSpec } from "./sections/slos";
+import { complianceWindow, sloObjective } from "./sections/slos";
+import { sliQueryForm, sliQueryProblem } from "./sliQueries";
+import {
+  DocumentProblem,
+  FieldPlaces,
+  SloDocument,
+  TranslatedSlo,
+  documentPlace,
+  engineChecked,
+  issueProblems,
+  sloDocumentFiles,
+} from "./sloDocuments";
 
-// OpenSLO v1 `SLO` documents, translated to the spec of metrics.slos. The schema below is the part
-// of OpenSLO the translation reads; every other field is refused by name rather than ignored, so a
-// document never means more than the rules it becomes.
+// OpenSLO v1 (github.com/OpenSLO/OpenSLO, the spec's README and its Go SDK's types): every kind of
+// document, in files of several documents or of YAML lists, references resolved across all the
+// files of metrics.openSloFiles, and each SLO translated to a metrics.slos entry. What Prometheus
+// rules cannot mean is refused with the reason and the nearest form they can: calendar-aligned
+// windows, composite SLOs, sources that are no Prometheus. A field the spec does not define is an
+// error, as the SDK's decoder makes it.
 
-type SloSpec = z.output<typeof sloSpec>;
+const API_VERSION = "openslo/v1";
+const KINDS = [
+  "SLO",
+  "SLI",
+  "DataSource",
+  "Service",
+  "AlertPolicy",
+  "AlertCondition",
+  "AlertNotificationTarget",
+] as const;
+type Kind = (typeof KINDS)[number];
 
-/** A Prometheus metric source: OpenSLO's `metricSource` with `type: Prometheus` and a query. */
-const prometheusSource = z
+const UNKNOWN_FIELD = "is not a field of OpenSLO v1";
+
+const text = z.string({ invalid_type_error: "must be text" });
+const description = text.max(1050, "must be at most 1050 characters").optional();
+const number = z.number({ invalid_type_error: "must be a number" });
+
+/** An object name as the spec requires it: an RFC 1123 label. */
+const objectName = text.regex(
+  /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+  "must be an RFC 1123 label (lowercase letters, digits and '-', at most 63 characters), as OpenSLO requires",
+);
+
+const metadata = z
   .object({
-    metricSource: z
-      .object({
-        type: z.literal("Prometheus", { errorMap: () => ({ message: "must be Prometheus" }) }),
-        spec: z.object({ query: z.string({ required_error: "is required" }) }).strict(),
-      })
-      .strict(),
+    name: objectName,
+    displayName: text.optional(),
+    labels: z.record(z.union([text, z.array(text)])).optional(),
+    annotations: z.record(text).optional(),
   })
   .strict();
 
-const indicator = z
-  .object({
-    metadata: z.object({ name: z.string(), displayName: z.string().optional() }).strict().optional(),
-    spec: z
-      .object({
-        ratioMetric: z
-          .object({
-            counter: z.literal(true, {
-              errorMap: () => ({ message: "must be true: the SLI is a ratio of counters' rates" }),
-            }),
-            good: prometheusSource.optional(),
-            bad: prometheusSource.optional(),
-            total: prometheusSource,
-          })
-          .strict()
-          .optional(),
-        thresholdMetric: prometheusSource.optional(),
-      })
-      .strict(),
-  })
-  .strict();
+/** The spec's duration shorthand: a whole number and a unit (12h, 4w, 1M, 1Q, 1Y). */
+const SHORTHAND = /^([0-9]+)([mhdwMQY])$/;
+const shorthand = text.regex(
+  SHORTHAND,
+  "must be a duration shorthand such as 5m, 28d or 4w (a number and m, h, d, w, M, Q or Y)",
+);
 
-const openSloDocument = z
-  .object({
-    apiVersion: z.literal("openslo/v1", { errorMap: () => ({ message: "must be openslo/v1" }) }),
-    kind: z.literal("SLO", { errorMap: () => ({ message: "must be SLO (the only kind translated)" }) }),
-    metadata: z
-      .object({
-        name: z.string({ required_error: "is required" }),
-        displayName: z.string().optional(),
-        labels: z.record(z.unknown()).optional(),
-        annotations: z.record(z.unknown()).optional(),
-      })
-      .strict(),
-    spec: z
-      .object({
-        description: z.string().optional(),
-        service: z.string({ required_error: "is required" }),
-        indicator,
-        timeWindow: z
-          .array(
-            z
-              .object({
-                duration: z.string(),
-                isRolling: z.literal(true, {
-                  errorMap: () => ({ message: "must be true: only rolling windows are supported" }),
-                }),
-              })
-              .strict(),
-          )
-          .length(1, "must hold exactly one window"),
-        budgetingMethod: z.enum(["Occurrences", "Timeslices"], {
-          errorMap: () => ({ message: "must be Occurrences (ratioMetric) or Timeslices (thresholdMetric)" }),
-        }),
-        objectives: z
-          .array(
-            z
-              .object({
-                displayName: z.string().optional(),
-                target: z.number({ required_error: "is required" }),
-                op: z
-                  .enum(["lt", "gt"], {
-                    errorMap: () => ({ message: "must be lt or gt (lte and gte are not supported)" }),
-                  })
-                  .optional(),
-                value: z.number().optional(),
-              })
-              .strict(),
-          )
-          .length(1, "must hold exactly one objective"),
-      })
-      .strict(),
-  })
-  .strict();
+/** Days of the units Prometheus has no name for, as the OpenSLO Go SDK counts them. */
+const DAYS_OF = { M: 30, Q: 90, Y: 365 } as const;
 
-type OpenSloDocument = z.output<typeof openSloDocument>;
-
-/** Where in the document a problem is: `spec.objectives[0].op`. */
-const fieldPath = (at: readonly (string | number)[]) =>
-  at.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
-
-function describeIssue(issue: z.ZodIssue): string {
-  const at = fieldPath(issue.path);
-  if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((key) => `${fieldPath([...issue.path, key])} is not supported`).join("; ");
+/** A duration shorthand as Prometheus writes it: 4w stays, 1M is 30d, 48h is 2d. */
+function prometheusDuration(value: string | number): string {
+  if (typeof value === "number") {
+    // timeSliceWindow may be a bare number of minutes.
+    return `${value}m`;
   }
-  const what =
-    issue.code === "invalid_type" && issue.received === "undefined" ? "is required" : issue.message;
-  return at === "" ? `the document ${what}` : `${at} ${what}`;
+  const [, count, unit] = SHORTHAND.exec(value)!;
+  if (unit in DAYS_OF) {
+    return `${Number(count) * DAYS_OF[unit as keyof typeof DAYS_OF]}d`;
+  }
+  const hours = unit === "h" ? Number(count) : unit === "m" ? Number(count) / 60 : undefined;
+  return hours !== undefined && hours >= 24 && hours % 24 === 0 ? `${hours / 24}d` : value;
 }
 
-/** The metrics.slos entry a decoded document means, or why it has none. */
-function translate(doc: OpenSloDocument): { slo: unknown } | { problem: string } {
-  const { ratioMetric, thresholdMetric } = doc.spec.indicator.spec;
-  const [objective] = doc.spec.objectives;
-  const base = {
-    name: doc.metadata.name,
-    service: doc.spec.service,
-    objective: objective.target,
-    window: doc.spec.timeWindow[0].duration,
-  };
-  if ((ratioMetric === undefined) === (thresholdMetric === undefined)) {
-    return { problem: "spec.indicator.spec must hold exactly one of ratioMetric and thresholdMetric" };
-  }
-  if (ratioMetric !== undefined) {
-    if (doc.spec.budgetingMethod !== "Occurrences") {
-      return { problem: "spec.budgetingMethod must be Occurrences for a ratioMetric" };
+/** Sources that answer PromQL but are not the stack's Prometheus (lower case). */
+const PROMQL_SOURCES = ["amazonprometheus", "mimir", "thanos", "cortex", "victoriametrics", "grafanacloud"];
+
+/** Why a metric source's type is none the stack can read, with what to write instead. */
+const notPrometheus = (type: string) =>
+  `must be Prometheus (any case), not ${type}: the stack evaluates SLOs as rules of its own Prometheus, ${
+    PROMQL_SOURCES.includes(type.toLowerCase())
+      ? "not in another store; if it scrapes these metrics too, say type: Prometheus"
+      : "in PromQL; write the SLI over metrics that Prometheus scrapes"
+  }`;
+
+const isPrometheus = (type: string) => type.toLowerCase() === "prometheus";
+
+/** The keys a Prometheus source's spec may hold its query under: OpenSLO's examples' and Nobl9's. */
+const QUERY_KEYS = ["query", "promql"] as const;
+
+const metricSource = z
+  .object({
+    metricSourceRef: objectName.optional(),
+    type: text.optional(),
+    spec: z.record(z.unknown(), { required_error: "is required", invalid_type_error: "must be a mapping" }),
+  })
+  .strict()
+  .superRefine((source, ctx) => {
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: "custom", path, message });
+    if (source.type !== undefined && !isPrometheus(source.type)) {
+      issue(["type"], notPrometheus(source.type));
+      return;
     }
-    if (objective.op !== undefined || objective.value !== undefined) {
-      return { problem: "spec.objectives[0].op and value are for a thresholdMetric, not a ratioMetric" };
+    if (source.type === undefined && source.metricSourceRef === undefined) {
+      issue(["type"], "is required when no metricSourceRef names a DataSource");
     }
-    if ((ratioMetric.good === undefined) === (ratioMetric.bad === undefined)) {
-      return { problem: "spec.indicator.spec.ratioMetric must hold exactly one of good and bad" };
+    const given = QUERY_KEYS.filter((key) => source.spec[key] !== undefined);
+    if (given.length !== 1) {
+      issue(
+        ["spec", "query"],
+        given.length === 0 ? "is required (a PromQL query)" : "must be given once: query or promql, not both",
+      );
     }
-    const query = (source: z.output<typeof prometheusSource> | undefined) => source?.metricSource.spec.query;
+    for (const key of Object.keys(source.spec).filter(
+      (k) => !(QUERY_KEYS as readonly string[]).includes(k),
+    )) {
+      issue(["spec", key], "is not read: a Prometheus source's spec holds its query (query, or promql)");
+    }
+    for (const key of given) {
+      const query = source.spec[key];
+      const problem = typeof query === "string" ? sliQueryProblem(query) : "must be text (a PromQL query)";
+      if (problem !== undefined) {
+        issue(["spec", key], problem);
+      }
+    }
+  });
+type MetricSource = z.output<typeof metricSource>;
+
+const metric = z.object({ metricSource }).strict();
+
+const ratioMetric = z
+  .object({
+    counter: z.boolean({ invalid_type_error: "must be true or false" }).optional(),
+    good: metric.optional(),
+    bad: metric.optional(),
+    total: metric.optional(),
+    rawType: z.enum(["success", "failure"]).optional(),
+    raw: metric.optional(),
+  })
+  .strict()
+  .superRefine((ratio, ctx) => {
+    const issue = (key: string, message: string) => ctx.addIssue({ code: "custom", path: [key], message });
+    if (ratio.raw !== undefined) {
+      for (const key of ["good", "bad", "total"] as const) {
+        if (ratio[key] !== undefined) issue(key, "must not be given with raw");
+      }
+      if (ratio.rawType === undefined) issue("rawType", "is required with raw (success or failure)");
+      return;
+    }
+    if (ratio.rawType !== undefined) issue("rawType", "is only for raw");
+    if (ratio.total === undefined) issue("total", "is required (with good or bad), or give raw and rawType");
+    if ((ratio.good === undefined) === (ratio.bad === undefined)) {
+      issue("good", "must be given, or bad instead: exactly one of them");
+    }
+  });
+
+const sliSpec = z
+  .object({ description, thresholdMetric: metric.optional(), ratioMetric: ratioMetric.optional() })
+  .strict()
+  .superRefine((spec, ctx) => {
+    if ((spec.thresholdMetric === undefined) === (spec.ratioMetric === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ratioMetric"],
+        message: "must be given, or thresholdMetric instead: exactly one of them",
+      });
+    }
+  });
+type SliSpec = z.output<typeof sliSpec>;
+
+const inlineIndicator = z.object({ metadata, spec: sliSpec }).strict();
+
+/** Composite SLOs, refused where they begin. */
+const COMPOSITE =
+  "is for a composite SLO, which the stack does not build: it budgets each SLO alone. Write one SLO document per indicator (each gets its own page and ticket)";
+
+const objective = z
+  .object({
+    displayName: text.optional(),
+    op: z.enum(["lt", "lte", "gt", "gte"]).optional(),
+    value: number.optional(),
+    target: number.optional(),
+    targetPercent: number.optional(),
+    timeSliceTarget: number.optional(),
+    timeSliceWindow: z.union([shorthand, number]).optional(),
+    indicator: z.unknown().optional(),
+    indicatorRef: z.unknown().optional(),
+    compositeWeight: z.unknown().optional(),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    for (const key of ["indicator", "indicatorRef", "compositeWeight"] as const) {
+      if (o[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: COMPOSITE });
+    }
+    if ((o.target === undefined) === (o.targetPercent === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["target"],
+        message: "must be given, or targetPercent instead: exactly one of them",
+      });
+    }
+    // The engine's bounds, checked here too so that they are reported with the document's other problems.
+    const [key, ratio] =
+      o.target !== undefined ? ["target", o.target] : ["targetPercent", (o.targetPercent ?? 99) / 100];
+    const objectiveProblem = sloObjective.safeParse(ratio).error?.issues[0]?.message;
+    if (objectiveProblem !== undefined) {
+      const message =
+        key === "target"
+          ? objectiveProblem
+          : objectiveProblem.replace(
+              "a ratio above 0.9 and below 1, such as 0.995",
+              "a percentage above 90 and below 100, such as 99.5",
+            );
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: `${message} (got ${JSON.stringify(o[key as "target"])})`,
+      });
+    }
+  });
+
+const timeWindow = z
+  .object({
+    duration: shorthand,
+    isRolling: z.boolean({ invalid_type_error: "must be true or false" }).optional(),
+    calendar: z.object({ startTime: text, timeZone: text }).strict().optional(),
+  })
+  .strict()
+  .superRefine((w, ctx) => {
+    const windowProblem = complianceWindow.safeParse(prometheusDuration(w.duration)).error?.issues[0]
+      ?.message;
+    if (windowProblem !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["duration"], message: `${windowProblem} (got ${w.duration})` });
+    }
+    if (w.calendar !== undefined || w.isRolling === false) {
+      ctx.addIssue({
+        code: "custom",
+        path: [w.calendar !== undefined ? "calendar" : "isRolling"],
+        message: `is a calendar-aligned window, which Prometheus rules cannot count: they look back over a rolling range. Write isRolling: true and no calendar${
+          /^[0-9]+[MQY]$/.test(w.duration)
+            ? ` (a rolling ${w.duration} is ${prometheusDuration(w.duration)})`
+            : ""
+        }`,
+      });
+    }
+  });
+
+/** A reference to a document of another kind, or the document itself inline: dispatched on the key a reference has. */
+function refOrInline<T extends z.ZodTypeAny>(refKey: string, inline: T) {
+  const ref = z.object({ [refKey]: objectName }).strict();
+  return z.unknown().transform((value, ctx): { ref: string } | { inline: z.output<T> } => {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be a mapping: {${refKey}: <name>}, or the document inline`,
+      });
+      return z.NEVER;
+    }
+    const isRef = refKey in value;
+    const parsed = (isRef ? ref : inline).safeParse(value);
+    if (!parsed.success) {
+      parsed.error.issues.forEach((issue) => ctx.addIssue(issue));
+      return z.NEVER;
+    }
+    return isRef
+      ? { ref: (parsed.data as Record<string, string>)[refKey] }
+      : { inline: parsed.data as z.output<T> };
+  });
+}
+
+const alertConditionSpec = z
+  .object({
+    description,
+    severity: text,
+    condition: z
+      .object({
+        kind: z
+          .literal("burnrate", {
+            errorMap: () => ({ message: "must be burnrate, the only kind OpenSLO v1 defines" }),
+          })
+          .optional(),
+        op: z.enum(["lt", "lte", "gt", "gte"]),
+        threshold: number.positive("must be a burn rate above 0"),
+        lookbackWindow: shorthand,
+        alertAfter: shorthand.optional(),
+      })
+      .strict()
+      .superRefine((c, ctx) => {
+        if (c.op === "lt" || c.op === "lte") {
+          ctx.addIssue({
+            code: "custom",
+            path: ["op"],
+            message: `must be gt or gte: a burn-rate alert fires while the budget burns faster than the threshold; ${c.op} would fire while it burns slowly, which is nearly always`,
+          });
+        }
+      }),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    if (SEVERITIES[spec.severity.toLowerCase()] === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["severity"],
+        message: `must be page, critical, ticket or warning (got ${JSON.stringify(spec.severity)}): the stack routes critical alerts (pages) and warning alerts (tickets)`,
+      });
+    }
+  });
+type AlertConditionSpec = z.output<typeof alertConditionSpec>;
+
+/** OpenSLO's severity words as the stack's severities. */
+const SEVERITIES: Readonly<Record<string, "critical" | "warning">> = {
+  page: "critical",
+  critical: "critical",
+  ticket: "warning",
+  warning: "warning",
+};
+
+const alertNotificationTargetSpec = z.object({ description, target: text }).strict();
+
+const inlineKind = (kind: Kind) => z.literal(kind, { errorMap: () => ({ message: `must be ${kind}` }) });
+
+const alertPolicySpec = z
+  .object({
+    description,
+    alertWhenNoData: z.boolean().optional(),
+    alertWhenResolved: z.boolean().optional(),
+    alertWhenBreaching: z.boolean().optional(),
+    conditions: z.array(
+      refOrInline(
+        "conditionRef",
+        z.object({ kind: inlineKind("AlertCondition"), metadata, spec: alertConditionSpec }).strict(),
+      ),
+    ),
+    notificationTargets: z
+      .array(
+        refOrInline(
+          "targetRef",
+          z
+            .object({
+              kind: inlineKind("AlertNotificationTarget"),
+              metadata,
+              spec: alertNotificationTargetSpec,
+            })
+            .strict(),
+        ),
+      )
+      .min(1, "must name at least one target"),
+  })
+  .strict()
+  .superRefine((policy, ctx) => {
+    if (policy.alertWhenBreaching === false) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["alertWhenBreaching"],
+        message:
+          "is false, so the policy has no alert rule: the stack alerts while the condition breaches; remove the policy or set true",
+      });
+    }
+    if (policy.conditions.length !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["conditions"],
+        message: "must hold one condition, as OpenSLO v1 allows: write one AlertPolicy per condition",
+      });
+    }
+  });
+type AlertPolicySpec = z.output<typeof alertPolicySpec>;
+
+const sloSpecSchema = z
+  .object({
+    description,
+    service: text,
+    indicator: inlineIndicator.optional(),
+    indicatorRef: objectName.optional(),
+    timeWindow: z.array(timeWindow).optional(),
+    budgetingMethod: z.enum(["Occurrences", "Timeslices", "RatioTimeslices"]),
+    objectives: z.array(objective).min(1, "must hold an objective"),
+    alertPolicies: z
+      .array(
+        refOrInline(
+          "alertPolicyRef",
+          z.object({ kind: inlineKind("AlertPolicy"), metadata, spec: alertPolicySpec }).strict(),
+        ),
+      )
+      .nullable()
+      .optional(),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: "custom", path, message });
+    const composite = spec.objectives.some((o) => o.indicator !== undefined || o.indicatorRef !== undefined);
+    if (!composite && (spec.indicator === undefined) === (spec.indicatorRef === undefined)) {
+      issue(["indicator"], "must be given, or indicatorRef instead: exactly one of them");
+    }
+    if (spec.timeWindow === undefined) {
+      issue(
+        ["timeWindow"],
+        "is required: the stack counts the error budget over a rolling window (- duration: 28d, isRolling: true)",
+      );
+    } else if (spec.timeWindow.length !== 1) {
+      issue(["timeWindow"], "must hold exactly one window");
+    }
+    spec.objectives
+      .slice(1)
+      .forEach((_, i) =>
+        issue(
+          ["objectives", i + 1],
+          "is a second objective: the stack gives an SLO one objective, its series and alerts named after it. Write another SLO document for this one",
+        ),
+      );
+    const [first] = spec.objectives;
+    const method = spec.budgetingMethod;
+    if (method === "Timeslices" && first.timeSliceTarget === undefined) {
+      issue(
+        ["objectives", 0, "timeSliceTarget"],
+        "is required for Timeslices: the share of a slice that must be good",
+      );
+    }
+    if (method !== "Timeslices" && first.timeSliceTarget !== undefined) {
+      issue(["objectives", 0, "timeSliceTarget"], "is only for Timeslices");
+    }
+    if (method !== "Occurrences" && first.timeSliceWindow === undefined) {
+      issue(["objectives", 0, "timeSliceWindow"], `is required for ${method}: a slice's length, e.g. 1m`);
+    }
+    if (method === "Occurrences" && first.timeSliceWindow !== undefined) {
+      issue(["objectives", 0, "timeSliceWindow"], "is only for Timeslices and RatioTimeslices");
+    }
+  });
+type SloSpecDocument = z.output<typeof sloSpecSchema>;
+
+const SPECS = {
+  SLO: sloSpecSchema,
+  SLI: sliSpec,
+  DataSource: z
+    .object({ description, type: text, connectionDetails: z.unknown() })
+    .strict()
+    .superRefine((spec, ctx) => {
+      if (!isPrometheus(spec.type))
+        ctx.addIssue({ code: "custom", path: ["type"], message: notPrometheus(spec.type) });
+      if (spec.connectionDetails === undefined)
+        ctx.addIssue({ code: "custom", path: ["connectionDetails"], message: "is required" });
+    }),
+  Service: z.object({ description }).strict(),
+  AlertPolicy: alertPolicySpec,
+  AlertCondition: alertConditionSpec,
+  AlertNotificationTarget: alertNotificationTargetSpec,
+} as const;
+
+interface Decoded {
+  readonly doc: SloDocument;
+  readonly kind: Kind;
+  readonly name: string;
+  readonly spec: unknown;
+  readonly place: string;
+}
+
+/** A document checked against its kind's schema: decoded, or its problems (it may still have a kind and name). */
+function decode(doc: SloDocument): { decoded?: Decoded; kind?: Kind; name?: string; problems: string[] } {
+  const value = doc.value as Record<string, unknown> | null;
+  const rawName =
+    typeof value === "object" && value !== null
+      ? (value.metadata as { name?: unknown } | undefined)?.name
+      : undefined;
+  const name = typeof rawName === "string" ? rawName : undefined;
+  const place = documentPlace(doc, name);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return {
-      slo: {
-        ...base,
-        indicator: {
-          kind: "ratio",
-          ...(ratioMetric.bad === undefined
-            ? { good: query(ratioMetric.good) }
-            : { errors: query(ratioMetric.bad) }),
-          total: query(ratioMetric.total),
-        },
-      },
+      problems: [`${place} must be an OpenSLO document (a mapping with apiVersion, kind, metadata and spec)`],
     };
   }
-  if (doc.spec.budgetingMethod !== "Timeslices") {
+  const kind = KINDS.find((k) => k === value.kind);
+  if (value.apiVersion !== API_VERSION) {
     return {
-      problem:
-        "spec.budgetingMethod must be Timeslices for a thresholdMetric: the SLI is the share of evaluation intervals in which the bound holds",
+      kind,
+      name,
+      problems: [
+        `${place} apiVersion must be ${API_VERSION} (got ${JSON.stringify(value.apiVersion)})${
+          value.apiVersion === "openslo/v1alpha" || value.apiVersion === "openslo.com/v1"
+            ? ": that is another schema (v1alpha's objectives, osko's Kubernetes resources); rewrite it as openslo/v1"
+            : ""
+        }`,
+      ],
     };
   }
-  if (objective.op === undefined || objective.value === undefined) {
-    return { problem: "spec.objectives[0].op (lt or gt) and value are required for a thresholdMetric" };
+  if (kind === undefined) {
+    return {
+      problems: [`${place} kind must be one of ${KINDS.join(", ")} (got ${JSON.stringify(value.kind)})`],
+    };
+  }
+  const parsed = z
+    .object({ apiVersion: z.string(), kind: z.string(), metadata, spec: SPECS[kind] as z.ZodTypeAny })
+    .strict()
+    .safeParse(value);
+  if (!parsed.success) {
+    return {
+      kind,
+      name,
+      problems: parsed.error.issues
+        .flatMap((i) => issueProblems(i, UNKNOWN_FIELD))
+        .map((p) => `${place} ${p}`),
+    };
   }
   return {
-    slo: {
-      ...base,
-      indicator: {
-        kind: "threshold",
-        expr: thresholdMetric!.metricSource.spec.query,
-        ...(objective.op === "lt" ? { below: objective.value } : { above: objective.value }),
-      },
-    },
+    decoded: { doc, kind, name: name!, spec: (parsed.data as { spec: unknown }).spec, place },
+    kind,
+    name,
+    problems: [],
   };
 }
 
-/** Every SLO of one OpenSLO file's documents, or the problems, each naming its document and field. */
-export function openSloFileSlos(text: string): { slos: SloSpec[]; problems: string[] } {
-  let documents: unknown[];
-  try {
-    documents = yaml.loadAll(text);
-  } catch (error) {
-    return { slos: [], problems: [`must be valid YAML: ${(error as yaml.YAMLException).reason}`] };
+/** The documents of every file by kind and name; a name given twice to different documents is a problem. */
+class Catalogue {
+  private readonly byKind = new Map<Kind, Map<string, Decoded>>();
+  /** Names of documents that failed their schema: references to them say nothing more. */
+  private readonly broken = new Set<string>();
+  readonly problems: { doc: SloDocument; message: string }[] = [];
+
+  add(decoded: Decoded): void {
+    const names = this.byKind.get(decoded.kind) ?? new Map<string, Decoded>();
+    this.byKind.set(decoded.kind, names);
+    const earlier = names.get(decoded.name);
+    if (earlier === undefined) {
+      names.set(decoded.name, decoded);
+    } else if (JSON.stringify(earlier.doc.value) !== JSON.stringify(decoded.doc.value)) {
+      this.problems.push({
+        doc: decoded.doc,
+        message: `${decoded.place} metadata.name must be unique among ${decoded.kind} documents: (${earlier.doc.label}) ${earlier.doc.position} has it, with other content`,
+      });
+    }
   }
-  const slos: SloSpec[] = [];
-  const problems: string[] = [];
-  documents.forEach((raw, i) => {
-    const name = (raw as { metadata?: { name?: unknown } } | null)?.metadata?.name;
-    const where = `document ${i + 1}${typeof name === "string" ? ` (${name})` : ""}`;
-    const decoded = openSloDocument.safeParse(raw);
-    if (!decoded.success) {
-      problems.push(...decoded.error.issues.map((issue) => `${where}: ${describeIssue(issue)}`));
-      return;
+
+  addBroken(kind: Kind, name: string): void {
+    this.broken.add(`${kind}/${name}`);
+  }
+
+  /** Whether a document of the kind has the name, whether or not it passed its schema. */
+  has(kind: Kind, name: string): boolean {
+    return this.byKind.get(kind)?.has(name) === true || this.broken.has(`${kind}/${name}`);
+  }
+
+  /** The decoded document a reference names, if there is one. */
+  find<T>(kind: Kind, name: string): (Decoded & { spec: T }) | undefined {
+    return this.byKind.get(kind)?.get(name) as (Decoded & { spec: T }) | undefined;
+  }
+}
+
+/** A reference in a document: where it is, what kind of document it names, and the name. */
+interface Reference {
+  readonly path: string;
+  readonly kind: Kind;
+  readonly name: unknown;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
+const entries = (value: unknown): [number, Record<string, unknown>][] =>
+  Array.isArray(value)
+    ? value.flatMap((v, i): [number, Record<string, unknown>][] => (isRecord(v) ? [[i, v]] : []))
+    : [];
+
+/**
+ * Every reference a document makes, read from the document as written, so that a reference to no
+ * document is reported beside its document's other problems. A source's DataSource counts only
+ * when no type says what the source is.
+ */
+function references(kind: unknown, spec: unknown): Reference[] {
+  if (!isRecord(spec)) return [];
+  const sources = (sli: unknown, at: string): Reference[] => {
+    if (!isRecord(sli)) return [];
+    const ratio = isRecord(sli.ratioMetric) ? sli.ratioMetric : {};
+    const metrics: [string, unknown][] = [
+      ["thresholdMetric", sli.thresholdMetric],
+      ...["good", "bad", "total", "raw"].map((key): [string, unknown] => [`ratioMetric.${key}`, ratio[key]]),
+    ];
+    return metrics.flatMap(([key, m]) => {
+      const source = isRecord(m) && isRecord(m.metricSource) ? m.metricSource : undefined;
+      return source?.metricSourceRef !== undefined && source.type === undefined
+        ? [
+            {
+              path: `${at}.${key}.metricSource.metricSourceRef`,
+              kind: "DataSource" as const,
+              name: source.metricSourceRef,
+            },
+          ]
+        : [];
+    });
+  };
+  const policy = (p: Record<string, unknown>, at: string): Reference[] => [
+    ...entries(p.conditions).flatMap(([i, c]) =>
+      c.conditionRef === undefined
+        ? []
+        : [
+            {
+              path: `${at}.conditions[${i}].conditionRef`,
+              kind: "AlertCondition" as const,
+              name: c.conditionRef,
+            },
+          ],
+    ),
+    ...entries(p.notificationTargets).flatMap(([i, t]) =>
+      t.targetRef === undefined
+        ? []
+        : [
+            {
+              path: `${at}.notificationTargets[${i}].targetRef`,
+              kind: "AlertNotificationTarget" as const,
+              name: t.targetRef,
+            },
+          ],
+    ),
+  ];
+  switch (kind) {
+    case "SLO":
+      return [
+        ...(spec.indicatorRef === undefined
+          ? []
+          : [{ path: "spec.indicatorRef", kind: "SLI" as const, name: spec.indicatorRef }]),
+        ...sources(isRecord(spec.indicator) ? spec.indicator.spec : undefined, "spec.indicator.spec"),
+        ...entries(spec.alertPolicies).flatMap(([i, p]) =>
+          p.alertPolicyRef !== undefined
+            ? [
+                {
+                  path: `spec.alertPolicies[${i}].alertPolicyRef`,
+                  kind: "AlertPolicy" as const,
+                  name: p.alertPolicyRef,
+                },
+              ]
+            : isRecord(p.spec)
+              ? policy(p.spec, `spec.alertPolicies[${i}].spec`)
+              : [],
+        ),
+      ];
+    case "SLI":
+      return sources(spec, "spec");
+    case "AlertPolicy":
+      return policy(spec, "spec");
+    default:
+      return [];
+  }
+}
+
+/** What an SLO document says, resolved through its references; or its problems. */
+interface Resolved {
+  readonly candidate: Record<string, unknown>;
+  readonly places: [string, string][];
+}
+
+const referencePlace = (d: Decoded) => `${d.kind} ${d.name} ((${d.doc.label}) ${d.doc.position})`;
+
+/** `AlertPolicy` names as alert names: long-duration-advisory-lock → LongDurationAdvisoryLock. */
+const alertName = (name: string) =>
+  name
+    .split("-")
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join("");
+
+function resolve(
+  slo: Decoded & { spec: SloSpecDocument },
+  catalogue: Catalogue,
+  problems: string[],
+): Resolved | undefined {
+  const spec = slo.spec;
+  const problem = (path: string, message: string) => problems.push(`${slo.place} ${path} ${message}`);
+  const before = problems.length;
+
+  // The indicator, inline or an SLI document.
+  let sli: SliSpec | undefined;
+  let sliPath = "spec.indicator.spec";
+  if (spec.indicator !== undefined) {
+    sli = spec.indicator.spec;
+  } else if (spec.indicatorRef !== undefined) {
+    const ref = catalogue.find<SliSpec>("SLI", spec.indicatorRef);
+    if (ref !== undefined) {
+      sli = ref.spec;
+      sliPath = `→ ${referencePlace(ref)} spec`;
     }
-    const translated = translate(decoded.data);
-    if ("problem" in translated) {
-      problems.push(`${where}: ${translated.problem}`);
-      return;
-    }
-    const spec = sloSpec.safeParse(translated.slo);
-    if (!spec.success) {
-      problems.push(
-        ...spec.error.issues.map((issue) => `${where}: as metrics.slos, ${describeIssue(issue)}`),
+  }
+
+  // The objective, and what the indicator makes of it.
+  const [objective] = spec.objectives;
+  const threshold = sli?.thresholdMetric !== undefined;
+  if (sli !== undefined && threshold && (objective.op === undefined || objective.value === undefined)) {
+    problem(
+      "spec.objectives[0]",
+      "must give op and value for a thresholdMetric: the bound the SLI must keep",
+    );
+  }
+  if (sli !== undefined && !threshold && (objective.op !== undefined || objective.value !== undefined)) {
+    problem(
+      `spec.objectives[0].${objective.op !== undefined ? "op" : "value"}`,
+      "is for a thresholdMetric: a ratioMetric's objective is its target alone",
+    );
+  }
+  const queryOf = (m: { metricSource: MetricSource }) => {
+    const s = m.metricSource.spec;
+    return (typeof s.query === "string" ? s.query : s.promql) as string;
+  };
+  const queryKey = (m: { metricSource: MetricSource }) =>
+    m.metricSource.spec.query !== undefined ? "query" : "promql";
+  const ratio = sli?.ratioMetric;
+  if (ratio !== undefined && ratio.raw === undefined && ratio.counter === undefined) {
+    const forms = [ratio.good, ratio.bad, ratio.total]
+      .filter((m): m is { metricSource: MetricSource } => m !== undefined)
+      .map((m) => sliQueryForm(queryOf(m)).form);
+    if (forms.some((f) => f === "selector" || f === "sum")) {
+      problem(
+        `${sliPath}.ratioMetric.counter`,
+        "is required with selectors: true if they are counters (the stack takes their rate over each window), false if they are gauges (it sums their values)",
       );
+    }
+  }
+
+  // Alert policies: the document's own, inline or AlertPolicy documents, each one alert.
+  const alerts: Record<string, unknown>[] = [];
+  const places: [string, string][] = [];
+  (spec.alertPolicies ?? []).forEach((entry, p) => {
+    // `at` is where the policy is, `path` where its spec is.
+    let policy: { name: string; spec: AlertPolicySpec; at: string; path: string } | undefined;
+    if ("ref" in entry) {
+      const ref = catalogue.find<AlertPolicySpec>("AlertPolicy", entry.ref);
+      if (ref !== undefined) {
+        const at = `→ ${referencePlace(ref)}`;
+        policy = { name: ref.name, spec: ref.spec, at, path: `${at} spec` };
+      }
+    } else {
+      const at = `spec.alertPolicies[${p}]`;
+      policy = { name: entry.inline.metadata.name, spec: entry.inline.spec, at, path: `${at}.spec` };
+    }
+    if (policy === undefined || policy.spec.conditions.length !== 1) {
       return;
     }
-    slos.push(spec.data);
+    const [conditionEntry] = policy.spec.conditions;
+    let condition: { spec: AlertConditionSpec; path: string } | undefined;
+    if ("ref" in conditionEntry) {
+      const ref = catalogue.find<AlertConditionSpec>("AlertCondition", conditionEntry.ref);
+      if (ref !== undefined) {
+        condition = { spec: ref.spec, path: `→ ${referencePlace(ref)} spec` };
+      }
+    } else {
+      condition = { spec: conditionEntry.inline.spec, path: `${policy.path}.conditions[0].spec` };
+    }
+    const receivers: string[] = [];
+    policy.spec.notificationTargets.forEach((target) => {
+      if ("ref" in target) {
+        receivers.push(target.ref);
+      } else {
+        receivers.push(target.inline.metadata.name);
+      }
+    });
+    if (condition === undefined) {
+      return;
+    }
+    const c = condition.spec.condition;
+    const a = alerts.length;
+    alerts.push({
+      name: alertName(policy.name),
+      severity: SEVERITIES[condition.spec.severity.toLowerCase()],
+      when: [
+        {
+          burnRate: c.threshold,
+          window: prometheusDuration(c.lookbackWindow),
+          ...(c.op === "gte" ? { op: "gte" } : {}),
+        },
+      ],
+      ...(c.alertAfter === undefined || Number(SHORTHAND.exec(c.alertAfter)![1]) === 0
+        ? {}
+        : { for: prometheusDuration(c.alertAfter) }),
+      receivers,
+    });
+    places.push(
+      [`alerts[${a}].name`, `${policy.at}${policy.at.startsWith("→") ? " " : "."}metadata.name`],
+      [`alerts[${a}].when[0].window`, `${condition.path}.condition.lookbackWindow`],
+      [`alerts[${a}].when[0].burnRate`, `${condition.path}.condition.threshold`],
+      [`alerts[${a}].when[0]`, `${condition.path}.condition`],
+      [`alerts[${a}].for`, `${condition.path}.condition.alertAfter`],
+      [`alerts[${a}].receivers`, `${policy.path}.notificationTargets`],
+      [`alerts[${a}]`, policy.path],
+    );
   });
+
+  if (problems.length > before || sli === undefined || spec.timeWindow?.length !== 1) {
+    return undefined;
+  }
+
+  // The metrics.slos entry, and where the document states each of its keys.
+  const metricPlace = (key: string, m: { metricSource: MetricSource }) =>
+    `${sliPath}.${key}.metricSource.spec.${queryKey(m)}`;
+  let indicator: Record<string, unknown>;
+  if (sli.thresholdMetric !== undefined) {
+    const bound = { lt: "below", lte: "atMost", gt: "above", gte: "atLeast" }[objective.op!];
+    indicator = { kind: "threshold", expr: queryOf(sli.thresholdMetric), [bound]: objective.value };
+    places.push(
+      ["indicator.expr", metricPlace("thresholdMetric", sli.thresholdMetric)],
+      [`indicator.${bound}`, "spec.objectives[0].value"],
+    );
+  } else if (ratio!.raw !== undefined) {
+    const key = ratio!.rawType === "success" ? "successRatio" : "errorRatio";
+    indicator = { kind: "raw", [key]: queryOf(ratio!.raw) };
+    places.push([`indicator.${key}`, metricPlace("ratioMetric.raw", ratio!.raw)]);
+  } else {
+    const numerator =
+      ratio!.bad !== undefined
+        ? (["errors", "bad", ratio!.bad] as const)
+        : (["good", "good", ratio!.good!] as const);
+    indicator = {
+      kind: "ratio",
+      [numerator[0]]: queryOf(numerator[2]),
+      total: queryOf(ratio!.total!),
+      ...(ratio!.counter === false ? { counters: false } : {}),
+    };
+    places.push(
+      [`indicator.${numerator[0]}`, metricPlace(`ratioMetric.${numerator[1]}`, numerator[2])],
+      ["indicator.total", metricPlace("ratioMetric.total", ratio!.total!)],
+      ["indicator.counters", `${sliPath}.ratioMetric.counter`],
+    );
+  }
+  places.push(["indicator", sliPath]);
+  const method = { Occurrences: "occurrences", Timeslices: "timeslices", RatioTimeslices: "ratioTimeslices" }[
+    spec.budgetingMethod
+  ];
+  const candidate = {
+    name: slo.name,
+    service: spec.service,
+    objective: objective.target ?? +(objective.targetPercent! / 100).toFixed(10),
+    window: prometheusDuration(spec.timeWindow[0].duration),
+    indicator,
+    ...(method === "occurrences"
+      ? {}
+      : {
+          budgeting: {
+            method,
+            sliceWindow: prometheusDuration(objective.timeSliceWindow!),
+            ...(objective.timeSliceTarget === undefined ? {} : { sliceTarget: objective.timeSliceTarget }),
+          },
+        }),
+    ...(alerts.length === 0 ? {} : { alerts }),
+  };
+  places.push(
+    ["name", "metadata.name"],
+    ["service", "spec.service"],
+    ["objective", `spec.objectives[0].${objective.target !== undefined ? "target" : "targetPercent"}`],
+    ["window", "spec.timeWindow[0].duration"],
+    ["budgeting.sliceWindow", "spec.objectives[0].timeSliceWindow"],
+    ["budgeting.sliceTarget", "spec.objectives[0].timeSliceTarget"],
+  );
+  return { candidate, places };
+}
+
+/** The SLOs of OpenSLO v1 documents, or every problem of every document. */
+export function openSloSlos(documents: readonly SloDocument[]): {
+  slos: TranslatedSlo[];
+  problems: DocumentProblem[];
+} {
+  const catalogue = new Catalogue();
+  // Each document's problems, listed in the order of the documents.
+  const problemsOf = new Map<SloDocument, string[]>(documents.map((doc) => [doc, []]));
+  const decodedSlos: Decoded[] = [];
+  for (const doc of documents) {
+    const result = decode(doc);
+    problemsOf.get(doc)!.push(...result.problems);
+    if (result.decoded !== undefined) {
+      catalogue.add(result.decoded);
+      if (result.kind === "SLO") decodedSlos.push(result.decoded);
+    } else if (result.kind !== undefined && result.name !== undefined) {
+      catalogue.addBroken(result.kind, result.name);
+    }
+  }
+  for (const { doc, message } of catalogue.problems) {
+    problemsOf.get(doc)!.push(message);
+  }
+  for (const doc of documents) {
+    const value = isRecord(doc.value) ? doc.value : {};
+    const name =
+      isRecord(value.metadata) && typeof value.metadata.name === "string" ? value.metadata.name : undefined;
+    for (const ref of references(value.kind, value.spec)) {
+      if (typeof ref.name === "string" && !catalogue.has(ref.kind, ref.name)) {
+        problemsOf
+          .get(doc)!
+          .push(
+            `${documentPlace(doc, name)} ${ref.path} names no ${ref.kind} document: no file of metrics.openSloFiles has one named ${ref.name}`,
+          );
+      }
+    }
+  }
+  const slos: TranslatedSlo[] = [];
+  for (const slo of decodedSlos) {
+    const own = problemsOf.get(slo.doc)!;
+    const resolved = resolve(slo as Decoded & { spec: SloSpecDocument }, catalogue, own);
+    if (resolved === undefined) {
+      continue;
+    }
+    const checked = engineChecked(resolved.candidate, resolved.places as FieldPlaces, slo.place);
+    if (!("slo" in checked)) {
+      own.push(...checked.problems);
+    } else if (own.length === 0) {
+      slos.push({ file: slo.doc.file, slo: checked.slo });
+    }
+  }
+  const problems = documents.flatMap((doc) =>
+    problemsOf.get(doc)!.map((message) => ({ file: doc.file, message })),
+  );
   return { slos, problems };
 }
 
-/** A file of OpenSLO v1 `SLO` documents (a path, relative to the project root, or a name and content); becomes its SLOs. */
-export const openSloFile = fileSource.transform((source, ctx): SloSpec[] => {
-  const fail = (message: string) => {
-    ctx.addIssue({ code: "custom", message });
-    return z.NEVER;
-  };
-  const read = readConfigFile(source, "file");
-  if ("problem" in read) {
-    return fail(read.problem);
-  }
-  const { slos, problems } = openSloFileSlos(read.text);
-  return problems.length > 0
-    ? fail(`must hold OpenSLO v1 SLOs the stack can translate: ${problems.join("; ")}`)
-    : slos;
-});
+/** metrics.openSloFiles: files of OpenSLO v1 documents, each becoming its SLOs. */
+export const openSloFiles = sloDocumentFiles(openSloSlos);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEMO_NAMESPACE, DEMO_SLOS } from "./demo";
+import { durationMs } from "./durations";
 import { clusterServiceNamespace } from "./scrapeTargets";
 import { Identity, strict } from "./fields";
 import { clusterSection } from "./sections/cluster";
@@ -9,7 +10,7 @@ import { metricsSection } from "./sections/metrics";
 import { logsSection } from "./sections/logs";
 import { tracingSection } from "./sections/tracing";
 import { grafanaSection } from "./sections/grafana";
-import { alertingSection } from "./sections/alerting";
+import { PLATFORM_RECEIVERS, alertingSection } from "./sections/alerting";
 import { exposureSection } from "./sections/exposure";
 import { storageSection } from "./sections/storage";
 import { REGISTRY_CREDENTIALS_SECRET, imagesSection } from "./sections/images";
@@ -17,24 +18,6 @@ import { resourcesSection } from "./sections/resources";
 import { placementSection } from "./sections/placement";
 import { demoSection } from "./sections/demo";
 import { meshSection } from "./sections/mesh";
-
-const DURATION_UNIT_MS: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: 1e3,
-  m: 6e4,
-  h: 3.6e6,
-  d: 8.64e7,
-  w: 6.048e8,
-  y: 3.1536e10,
-};
-
-/** Milliseconds of a duration the schema has accepted (`1h30m` → 5,400,000). */
-function durationMs(text: string): number {
-  return [...text.matchAll(/([0-9]+)(ms|s|m|h|d|w|y)/g)].reduce(
-    (sum, [, count, unit]) => sum + Number(count) * DURATION_UNIT_MS[unit],
-    0,
-  );
-}
 
 /** The sections of the stack config: top-level keys, each validated by its own schema. */
 const sections = {
@@ -77,7 +60,8 @@ const covers = (reads: readonly ConfigRead[], path: string): boolean =>
   reads.some((read) => path === read || path.startsWith(`${read}.`));
 
 type Sections = z.output<z.ZodObject<typeof sections>>;
-type Issue = (path: (string | number)[], message: string) => void;
+/** A problem at `path`; `insideFile` when the key names a file and the message says what is wrong inside it. */
+type Issue = (path: (string | number)[], message: string, insideFile?: boolean) => void;
 
 /**
  * A rule across keys of several sections. `reads` are the sections (or keys) it looks at: a
@@ -156,20 +140,51 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
     },
   },
   {
-    reads: ["metrics.slos", "metrics.openSloFiles"],
+    reads: ["metrics.slos", "metrics.openSloFiles", "metrics.slothFiles"],
     check: (value, issue) => {
       const sloNames = new Set(value.metrics.slos.map((s) => s.name));
+      for (const key of ["openSloFiles", "slothFiles"] as const) {
+        value.metrics[key].forEach((slos, i) =>
+          slos.forEach((slo) => {
+            if (sloNames.has(slo.name)) {
+              issue(
+                ["metrics", key, i],
+                `must not name an SLO twice: ${slo.name} is already in metrics.slos or an earlier file`,
+              );
+            }
+            sloNames.add(slo.name);
+          }),
+        );
+      }
+    },
+  },
+  {
+    reads: ["metrics.slos", "metrics.openSloFiles", "alerting.receivers"],
+    check: (value, issue) => {
+      const receivers = [
+        PLATFORM_RECEIVERS.critical,
+        PLATFORM_RECEIVERS.warning,
+        ...value.alerting.receivers.map((r) => r.name),
+      ];
+      const unknown = (
+        slo: (typeof value.metrics.slos)[number],
+        path: (string | number)[],
+        inFile: boolean,
+      ) =>
+        (slo.alerts ?? []).forEach((alert, a) =>
+          (alert.receivers ?? []).forEach((receiver, r) => {
+            if (!receivers.includes(receiver)) {
+              issue(
+                inFile ? path : [...path, "alerts", a, "receivers", r],
+                `${inFile ? `must name Alertmanager receivers in its notification targets: the SLO ${slo.name}'s alert ${alert.name} notifies ${receiver}, which` : `must name an Alertmanager receiver: ${receiver}`} is none of alerting.receivers or the platform's critical and warning (${receivers.join(", ")}); add a receiver of that name to alerting.receivers, or name one of those`,
+                inFile,
+              );
+            }
+          }),
+        );
+      value.metrics.slos.forEach((slo, i) => unknown(slo, ["metrics", "slos", i], false));
       value.metrics.openSloFiles.forEach((slos, i) =>
-        // A file that failed to translate holds no list; its own error says why.
-        (Array.isArray(slos) ? slos : []).forEach((slo) => {
-          if (sloNames.has(slo.name)) {
-            issue(
-              ["metrics", "openSloFiles", i],
-              `must not name an SLO twice: ${slo.name} is already in metrics.slos or an earlier file`,
-            );
-          }
-          sloNames.add(slo.name);
-        }),
+        slos.forEach((slo) => unknown(slo, ["metrics", "openSloFiles", i], true)),
       );
     },
   },
@@ -200,7 +215,7 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
     },
   },
   {
-    reads: ["demo.enabled", "metrics.slos", "metrics.openSloFiles"],
+    reads: ["demo.enabled", "metrics.slos", "metrics.openSloFiles", "metrics.slothFiles"],
     check: (value, issue) => {
       if (!value.demo.enabled) {
         return;
@@ -210,13 +225,15 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
       value.metrics.slos.forEach((slo, i) => {
         if (demoSlos.has(slo.name)) issue(["metrics", "slos", i, "name"], `must not be ${taken}`);
       });
-      value.metrics.openSloFiles.forEach((slos, i) =>
-        (Array.isArray(slos) ? slos : []).forEach((slo) => {
-          if (demoSlos.has(slo.name)) {
-            issue(["metrics", "openSloFiles", i], `must not name ${slo.name}, ${taken}`);
-          }
-        }),
-      );
+      for (const key of ["openSloFiles", "slothFiles"] as const) {
+        value.metrics[key].forEach((slos, i) =>
+          slos.forEach((slo) => {
+            if (demoSlos.has(slo.name)) {
+              issue(["metrics", key, i], `must not name ${slo.name}, ${taken}`);
+            }
+          }),
+        );
+      }
     },
   },
   {
@@ -376,7 +393,13 @@ function buildConfigSchema(reads: readonly ConfigRead[]): z.ZodEffects<SectionsS
   ) as typeof sections;
   // Those `reads` names, under the type of all: a caller reads only the sections it named.
   return (strict(read) as unknown as SectionsSchema).superRefine((value, ctx) => {
-    const issue: Issue = (path, message) => ctx.addIssue({ code: "custom", path, message });
+    const issue: Issue = (path, message, insideFile) =>
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message,
+        ...(insideFile === true ? { params: { insideFile } } : {}),
+      });
     for (const { check } of checks) {
       check(value, issue);
     }

@@ -1,6 +1,7 @@
 import { PLACED_WORKLOADS, PlacedWorkloadName } from "./components";
 import { DEMO_SLOS, appsWithDemo } from "./demo";
 import { ValidStackConfig } from "./schema";
+import { SloSpec } from "./sections/slos";
 
 type PlacementConfig = ValidStackConfig["placement"];
 type PlacementSpec = PlacementConfig["default"];
@@ -8,7 +9,8 @@ type PlacementSpec = PlacementConfig["default"];
 /**
  * The one step from the config as validated to the config the components read: the demo added to
  * `apps` and its business SLOs to `metrics.slos` (when enabled), each service's namespace, metrics path, scrape interval and objectives
- * resolved over their defaults, the SLOs of `metrics.openSloFiles` added to `metrics.slos`, and each
+ * resolved over their defaults, the SLOs of `metrics.openSloFiles` and `metrics.slothFiles` added to
+ * `metrics.slos`, and each
  * workload's placement merged over `placement.default`.
  */
 export function shapeStackConfig(valid: ValidStackConfig) {
@@ -16,14 +18,17 @@ export function shapeStackConfig(valid: ValidStackConfig) {
   const { apps, placement, ...rest } = valid.demo.enabled
     ? { ...valid, apps: appsWithDemo(valid.apps) }
     : valid;
-  const { openSloFiles, ...metrics } = rest.metrics;
+  const { openSloFiles, slothFiles, ...metrics } = rest.metrics;
+  // An SLO is an SLO whether the stack file, an OpenSLO document, a Sloth spec or the demo states it.
+  const slos: readonly SloSpec[] = [
+    ...metrics.slos,
+    ...openSloFiles.flat(),
+    ...slothFiles.flat(),
+    ...(valid.demo.enabled ? DEMO_SLOS : []),
+  ];
   return {
     ...rest,
-    // An SLO is an SLO whether the stack file, an OpenSLO document or the demo states it.
-    metrics: {
-      ...metrics,
-      slos: [...metrics.slos, ...openSloFiles.flat(), ...(valid.demo.enabled ? DEMO_SLOS : [])],
-    },
+    metrics: { ...metrics, slos },
     placement: Object.fromEntries(PLACED_WORKLOADS.map((w) => [w, placementOf(placement, w)])) as Record<
       PlacedWorkloadName,
       PlacementSpec

@@ -21,6 +21,7 @@ export type GoTool =
   | "kwok"
   | "kube-state-metrics"
   | "thanos"
+  | "sloth"
   | "actionlint";
 
 /** Runs a script of scripts/tools (its progress goes to stderr) and returns the path it prints. */
@@ -61,6 +62,7 @@ const DIRECTORY_VARIABLES: Readonly<Record<GoTool, string>> = {
   kwok: "KWOK_DIR",
   "kube-state-metrics": "KUBE_STATE_METRICS_DIR",
   thanos: "THANOS_DIR",
+  sloth: "SLOTH_DIR",
   actionlint: "ACTIONLINT_DIR",
 };
 
@@ -123,6 +125,8 @@ export const tools = {
   otlpSink: () => fromSetup("otlp-sink", "otlp-sink"),
   alloy: () => fromSetup("alloy", "alloy"),
   thanos: () => fromSetup("thanos", "thanos"),
+  // The SLO generator the SLO engine is compared with (tests/components/slothPeer.test.ts).
+  sloth: () => fromSetup("sloth", "sloth"),
   // Built by the cluster tests' setup (tests/cluster/globalSetup.ts) only.
   etcd: () => fromSetup("etcd", "server"),
   kubeApiserver: () => fromSetup("kubernetes", "kube-apiserver"),

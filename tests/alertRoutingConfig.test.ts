@@ -49,14 +49,18 @@ describe("bad alert routing config renders nothing and names the key", () => {
       await attempt((a) => {
         a.receivers = [];
       }),
-    ).toEqual(
-      [0, 1, 2, 3].map(
+    ).toEqual([
+      ...[0, 1, 2, 3].map(
         (i) =>
           `observability:alerting.routes[${i}].receiver must name a receiver of alerting.receivers, and none is configured (got "${
             ["payments-oncall", "data-team", "community-mail", "audit-hook"][i]
           }")`,
       ),
-    );
+      // The OpenSLO file's alert policy notifies payments-oncall too.
+      expect.stringMatching(
+        /^observability:metrics\.openSloFiles\[0\] must name Alertmanager receivers in its notification targets: the SLO checkout-availability's alert CheckoutFastBurn notifies payments-oncall/,
+      ),
+    ]);
   });
 
   test("duplicate receiver names", async () => {
@@ -82,6 +86,8 @@ describe("bad alert routing config renders nothing and names the key", () => {
     ).toEqual([
       "observability:alerting.receivers[0].name must not be one of the platform's receivers " +
         '(critical, warning, watchdog, default) (got "critical")',
+      // The OpenSLO file's alert policy notifies the receiver renamed away.
+      expect.stringMatching(/^observability:metrics\.openSloFiles\[0\] must name Alertmanager receivers/),
     ]);
   });
 

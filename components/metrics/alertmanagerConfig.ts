@@ -3,7 +3,7 @@ import { PLATFORM_RECEIVERS, StackConfig } from "../../config";
 import { TEMPLATE, useTemplate } from "./notificationTemplates";
 import { ALERTMANAGER_PATHS } from "./names";
 import { HTTP_SLO_ALERTS } from "./sloRules";
-import { CONFIGURED_SLO_ALERTS } from "./configuredSlos";
+import { CONFIGURED_SLO_ALERTS, sloAlertRoutes } from "./configuredSlos";
 
 // The subset of Alertmanager's configuration the stack writes; field names are Alertmanager's.
 
@@ -94,6 +94,7 @@ export const RECEIVERS = PLATFORM_RECEIVERS;
 const secretFile = (key: string) => `${ALERTMANAGER_PATHS.secretsDir}/${key}`;
 
 type Alerting = StackConfig["alerting"];
+type Slo = StackConfig["metrics"]["slos"][number];
 type TeamReceiver = Alerting["receivers"][number];
 type Credentialed = "slack" | "pagerduty" | "opsgenie" | "msteams" | "webhook" | "email";
 
@@ -198,13 +199,14 @@ const teamRoute = (route: Alerting["routes"][number]): Route => ({
 
 /**
  * Routing by severity: critical to every configured integration, warning to chat and webhook
- * (not e-mail), Watchdog to its own receiver (a dead man's switch, if configured). Teams' routes
- * come between the Watchdog's and the severity routes, in their order: the first that matches
- * takes the alert, unless it says `continue`, which lets the platform's receivers have it too.
+ * (not e-mail), Watchdog to its own receiver (a dead man's switch, if configured). SLO alerts that
+ * name their receivers (`metrics.slos[].alerts[].receivers`) go to them first; teams' routes come
+ * between those and the severity routes, in their order: the first that matches takes the alert,
+ * unless it says `continue`, which lets the platform's receivers have it too.
  * Alerts group by alertname and service; a critical alert of a service silences that service's
  * warnings. Credentials are read from mounted files, so this config holds none.
  */
-export function alertmanagerConfig(alerting: Alerting): AlertmanagerConfig {
+export function alertmanagerConfig(alerting: Alerting, slos: readonly Slo[]): AlertmanagerConfig {
   const slack: SlackConfig[] =
     alerting.slack === undefined
       ? []
@@ -243,6 +245,7 @@ export function alertmanagerConfig(alerting: Alerting): AlertmanagerConfig {
           group_interval: "1m",
           repeat_interval: "5m",
         },
+        ...sloAlertRoutes(slos),
         ...alerting.routes.map(teamRoute),
         { receiver: RECEIVERS.critical, matchers: ['severity="critical"'], repeat_interval: "1h" },
         { receiver: RECEIVERS.warning, matchers: ['severity="warning"'] },

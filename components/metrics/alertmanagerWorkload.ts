@@ -63,7 +63,7 @@ export function deployAlertmanager(
           name: "alertmanager-config",
           volume: "config",
           data: {
-            "alertmanager.yml": toYaml(alertmanagerConfig(config.alerting)),
+            "alertmanager.yml": toYaml(alertmanagerConfig(config.alerting, config.metrics.slos)),
             [path.basename(ALERTMANAGER_PATHS.templatesFile)]: notificationTemplates(urls.grafana),
           },
         },

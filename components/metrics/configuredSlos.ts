@@ -1,28 +1,41 @@
 import { StackConfig } from "../../config";
+import { durationMs } from "../../config/durations";
 import { selectorParts } from "../../config/promqlSelector";
+import { RatioReading, ratioReading } from "../../config/sections/slos";
+import { atWindow, counterRate, sliQueryForm } from "../../config/sliQueries";
 import { anyLeMatcher } from "../common/httpSources";
 import { RecordingRule, RuleGroup } from "../common/prometheusTypes";
 import { alertFactory } from "../common/alertFactory";
 import {
   BUDGET_EVALUATION_INTERVAL,
+  BURN_RATES,
   BURN_WINDOWS,
+  SloAlert,
   SloAlertNames,
   burnRatesInWords,
   errorBudget,
+  pageAndTicket,
   sloBudgetAndAlerts,
 } from "./sloEngine";
 
 type Slo = StackConfig["metrics"]["slos"][number];
 type Indicator = Slo["indicator"];
 
-/** The alerts of every `metrics.slos` entry, told apart by their `slo` label. */
+/** The default alerts of every `metrics.slos` entry, told apart by their `slo` label. */
 export const CONFIGURED_SLO_ALERTS: SloAlertNames = { page: "SLOBurnFast", ticket: "SLOBurnSlow" };
 
 /** The recorded series of `metrics.slos`, each labelled `slo` and `service`. */
 export const SLO_SERIES = {
   errorRatio: (window: string) => `slo:sli_error:ratio_rate${window}`,
-  /** Threshold indicators: 1 in an evaluation interval in which the bound is broken, else 0. */
+  /**
+   * The share of bad at each evaluation: 1 or 0 for a threshold indicator (its bound broken or
+   * kept), the value of a raw indicator's expression.
+   */
   errorSample: "slo:sli_error:sample",
+  /** A ratio indicator's expression of good, bad or all events, at each evaluation. */
+  eventsSample: (events: "good" | "bad" | "total") => `slo:sli_${events}:sample`,
+  /** Time slices: the error of the slice that ends at each evaluation (1 or 0, or its ratio). */
+  sliceError: "slo:sli_error:slice",
   objective: "slo:objective:ratio",
   budgetRemaining: "slo:error_budget_remaining:ratio",
   /** 1 while the indicator selects series, 0 while it selects none. */
@@ -32,74 +45,200 @@ export const SLO_SERIES = {
 /** Warns of an SLO of `metrics.slos` whose indicator has selected no series for 30 minutes. */
 export const SLO_INDICATOR_MISSING = "SLOIndicatorMissing";
 
-const sumRate = (selector: string, window: string) => `sum(rate(${selector}[${window}]))`;
-
 /** A selector of the histogram's bucket at `bound`: `<family>_bucket{<matchers>, le=…}`. */
 function bucket(histogram: string, bound: string): string {
   const { metric, matchers } = selectorParts(histogram)!;
   return `${metric}_bucket{${[matchers, bound].filter((m) => m !== "").join(", ")}}`;
 }
 
-/** The share of bad events (or of evaluation intervals) over `window`. */
-function errorRatio(indicator: Indicator, sample: string, window: string): string {
+type RatioIndicator = Extract<Indicator, { kind: "ratio" }>;
+
+/** How the engine reads one of a ratio's queries (the schema has refused those it cannot read). */
+const readingOf = (indicator: RatioIndicator, query: string) =>
+  ratioReading(sliQueryForm(query), indicator.counters ?? true) as RatioReading;
+
+/** A ratio's events as the engine reads them over `window`: a counter's rate, a window query, or recorded samples. */
+function eventsOver(slo: Slo, query: string, events: "good" | "bad" | "total", window: string): string {
+  switch (readingOf(slo.indicator as RatioIndicator, query).reading) {
+    case "counter":
+      return counterRate(query, window);
+    case "window":
+      return `(${atWindow(query, window)})`;
+    case "sampled":
+      return `sum_over_time(${SLO_SERIES.eventsSample(events)}{slo="${slo.name}"}[${window}])`;
+  }
+}
+
+/** The share of bad events (or of evaluations) over `window`, every event counting. */
+function eventsErrorRatio(slo: Slo, window: string): string {
+  const indicator = slo.indicator;
+  const sample = `${SLO_SERIES.errorSample}{slo="${slo.name}"}`;
   switch (indicator.kind) {
     case "ratio": {
       // A counter of one outcome is often exported only once it counts (Micrometer registers a
       // tagged counter at its first increment): until then it is 0, not absent.
-      const total = sumRate(indicator.total, window);
-      const counted = (selector: string) => `(${sumRate(selector, window)} or 0 * ${total})`;
+      const total = eventsOver(slo, indicator.total, "total", window);
+      const counted = (query: string, events: "good" | "bad") =>
+        `(${eventsOver(slo, query, events, window)} or 0 * ${total})`;
       return indicator.errors !== undefined
-        ? `${counted(indicator.errors)} / ${total}`
-        : `1 - ${counted(indicator.good!)} / ${total}`;
+        ? `${counted(indicator.errors, "bad")} / ${total}`
+        : `1 - ${counted(indicator.good!, "good")} / ${total}`;
     }
     case "latency":
-      return `1 - ${sumRate(bucket(indicator.histogram, anyLeMatcher(indicator.threshold)), window)} / ${sumRate(bucket(indicator.histogram, 'le="+Inf"'), window)}`;
+      return `1 - ${counterRate(bucket(indicator.histogram, anyLeMatcher(indicator.threshold)), window)} / ${counterRate(bucket(indicator.histogram, 'le="+Inf"'), window)}`;
     case "threshold":
       return `avg_over_time(${sample}[${window}])`;
+    case "raw": {
+      const query = indicator.errorRatio ?? indicator.successRatio!;
+      if (sliQueryForm(query).form !== "window") {
+        return `avg_over_time(${sample}[${window}])`;
+      }
+      // Over the compliance window, the average of its 5-minute ratios, as Sloth computes it: the
+      // query over a month may read more samples than Prometheus lets one query load (a subquery).
+      if (window === slo.window) {
+        return `avg_over_time(${SLO_SERIES.errorRatio("5m")}{slo="${slo.name}"}[${window}])`;
+      }
+      return `${indicator.errorRatio === undefined ? "1 - " : ""}(${atWindow(query, window)})`;
+    }
   }
+}
+
+/**
+ * The share of bad over `window` as the SLO budgets it: every event (occurrences), or the share of
+ * bad time slices (timeslices) or the slices' average error (ratioTimeslices), the slices aligned
+ * to the clock by the subquery's step.
+ */
+function errorRatio(slo: Slo, window: string): string {
+  const slices = slo.budgeting;
+  if (slices === undefined || slices.method === "occurrences") {
+    return eventsErrorRatio(slo, window);
+  }
+  return `avg_over_time(${SLO_SERIES.sliceError}{slo="${slo.name}"}[${window}:${slices.sliceWindow!}])`;
+}
+
+/** The error of the slice that ends now: whether its SLI missed the slice target, or its error ratio. */
+function sliceError(slo: Slo): string | undefined {
+  const slices = slo.budgeting;
+  if (slices === undefined || slices.method === "occurrences") {
+    return undefined;
+  }
+  const ratio = eventsErrorRatio(slo, slices.sliceWindow!);
+  // A slice without events has no ratio (0/0): no miss for timeslices, no slice for ratioTimeslices.
+  return slices.method === "timeslices"
+    ? `${ratio} > bool ${errorBudget(slices.sliceTarget!)}`
+    : `(${ratio}) >= 0`;
 }
 
 /** The series an indicator has whenever its service publishes it: a ratio's total, a histogram's +Inf bucket. */
 function indicatorSeries(indicator: Indicator): string {
   switch (indicator.kind) {
-    case "ratio":
-      return indicator.total;
+    case "ratio": {
+      const form = sliQueryForm(indicator.total);
+      return form.form === "sum" ? form.selector : atWindow(indicator.total, "5m");
+    }
     case "latency":
       return bucket(indicator.histogram, 'le="+Inf"');
     case "threshold":
       return indicator.expr;
+    case "raw":
+      return atWindow(indicator.errorRatio ?? indicator.successRatio!, "5m");
   }
 }
 
-/**
- * Whether the threshold indicator's bound is broken now, as 1 or 0: by any of the series the
- * expression returns (the highest against `below`, the lowest against `above`).
- */
+/** Whether the threshold indicator's bound is broken now, as 1 or 0: by the highest series against an upper bound, the lowest against a lower one. */
 function brokenBound(indicator: Extract<Indicator, { kind: "threshold" }>): string {
-  return indicator.below !== undefined
-    ? `max(${indicator.expr}) >= bool ${indicator.below}`
-    : `min(${indicator.expr}) <= bool ${indicator.above!}`;
+  if (indicator.below !== undefined) return `max(${indicator.expr}) >= bool ${indicator.below}`;
+  if (indicator.atMost !== undefined) return `max(${indicator.expr}) > bool ${indicator.atMost}`;
+  if (indicator.above !== undefined) return `min(${indicator.expr}) <= bool ${indicator.above}`;
+  return `min(${indicator.expr}) < bool ${indicator.atLeast!}`;
+}
+
+/** What the SLO records at each evaluation before its ratios read it: samples of its expressions. */
+function samples(slo: Slo, labels: Readonly<Record<string, string>>): RecordingRule[] {
+  const indicator = slo.indicator;
+  const record = (series: string, expr: string): RecordingRule => ({ record: series, expr, labels });
+  switch (indicator.kind) {
+    case "threshold":
+      return [record(SLO_SERIES.errorSample, brokenBound(indicator))];
+    case "raw": {
+      const query = indicator.errorRatio ?? indicator.successRatio!;
+      if (sliQueryForm(query).form === "window") return [];
+      return [record(SLO_SERIES.errorSample, indicator.errorRatio === undefined ? `1 - (${query})` : query)];
+    }
+    case "ratio": {
+      const sampled = (["errors", "good", "total"] as const).filter((key) => {
+        const query = indicator[key];
+        return query !== undefined && readingOf(indicator, query).reading === "sampled";
+      });
+      const events = { errors: "bad", good: "good", total: "total" } as const;
+      return sampled.map((key) => record(SLO_SERIES.eventsSample(events[key]), indicator[key]!.trim()));
+    }
+    case "latency":
+      return [];
+  }
+}
+
+/** The SLO's alerts: its own, or the default page and ticket. */
+function alertsOf(slo: Slo): SloAlert[] {
+  const objective = `objective ${slo.objective} over ${slo.window}`;
+  if (slo.alerts === undefined) {
+    return pageAndTicket(CONFIGURED_SLO_ALERTS, {
+      page: {
+        summary: "{{ $labels.service }}'s SLO {{ $labels.slo }} burns its error budget fast",
+        description: `The error budget of {{ $labels.slo }} (${objective}) burns ${burnRatesInWords(BURN_RATES.page)}.`,
+      },
+      ticket: {
+        summary: "{{ $labels.service }}'s SLO {{ $labels.slo }} burns its error budget",
+        description: `The error budget of {{ $labels.slo }} (${objective}) burns ${burnRatesInWords(BURN_RATES.ticket)}.`,
+      },
+    });
+  }
+  return slo.alerts.map((alert) => {
+    const when = alert.when.map((c) => ({
+      long: c.window,
+      ...(c.shortWindow === undefined ? {} : { short: c.shortWindow }),
+      factor: c.burnRate,
+      ...(c.op === "gte" ? { inclusive: true } : {}),
+    }));
+    return {
+      name: alert.name,
+      severity: alert.severity,
+      when,
+      ...(alert.for === undefined ? {} : { for: alert.for }),
+      summary: `{{ $labels.service }}'s SLO {{ $labels.slo }} burns its error budget${alert.severity === "critical" ? " fast" : ""}`,
+      description: `The error budget of {{ $labels.slo }} (${objective}) burns ${burnRatesInWords(when)}.`,
+      ...(alert.labels === undefined ? {} : { labels: alert.labels }),
+      ...(alert.annotations === undefined ? {} : { annotations: alert.annotations }),
+      // The default alerts' runbook sections say what to do about a fast and a slow burn.
+      runbook: alert.severity === "critical" ? CONFIGURED_SLO_ALERTS.page : CONFIGURED_SLO_ALERTS.ticket,
+    };
+  });
+}
+
+/** The windows the SLO's ratios are recorded over: the dashboards' and default alerts', then its alerts' own. */
+function burnWindows(slo: Slo): string[] {
+  const own = (slo.alerts ?? []).flatMap((a) => a.when.flatMap((c) => [c.window, c.shortWindow ?? c.window]));
+  const extra = [...new Set(own)]
+    .filter((w) => !(BURN_WINDOWS as readonly string[]).includes(w) && w !== slo.window)
+    .sort((a, b) => durationMs(a) - durationMs(b));
+  return [...BURN_WINDOWS, ...extra];
 }
 
 /**
- * Two rule groups per SLO of `metrics.slos`: its error ratio over every burn-rate window, its page
- * and ticket alerts (one group, so that the alerts read the ratios of the same evaluation) and
- * whether its indicator has data; and its error ratio over the compliance window, objective and
- * remaining error budget.
+ * Two rule groups per SLO of `metrics.slos`: what it samples at each evaluation, its error ratio
+ * over every burn-rate window, its alerts (one group, so that the alerts read the ratios of the
+ * same evaluation) and whether its indicator has data; and its error ratio over the compliance
+ * window, objective and remaining error budget.
  */
 export function configuredSloRules(slos: readonly Slo[], runbookBaseUrl: string): RuleGroup[] {
   const alert = alertFactory(runbookBaseUrl);
   return slos.flatMap((slo): RuleGroup[] => {
     const labels = { slo: slo.name, service: slo.service };
     const selector = `slo="${slo.name}"`;
-    const sample = `${SLO_SERIES.errorSample}{${selector}}`;
-    const samples: RecordingRule[] =
-      slo.indicator.kind === "threshold"
-        ? [{ record: SLO_SERIES.errorSample, expr: brokenBound(slo.indicator), labels }]
-        : [];
+    const slice = sliceError(slo);
     const ratio = (window: string): RecordingRule => ({
       record: SLO_SERIES.errorRatio(window),
-      expr: errorRatio(slo.indicator, sample, window),
+      expr: errorRatio(slo, window),
       labels,
     });
     const { budget, alerts } = sloBudgetAndAlerts(
@@ -109,18 +248,8 @@ export function configuredSloRules(slos: readonly Slo[], runbookBaseUrl: string)
         budget: String(errorBudget(slo.objective)),
         window: slo.window,
         budgetRemaining: SLO_SERIES.budgetRemaining,
-        alerts: CONFIGURED_SLO_ALERTS,
+        alerts: alertsOf(slo),
         alertLabels: labels,
-        alertText: {
-          page: {
-            summary: "{{ $labels.service }}'s SLO {{ $labels.slo }} burns its error budget fast",
-            description: `The error budget of {{ $labels.slo }} (objective ${slo.objective} over ${slo.window}) burns ${burnRatesInWords("page")}.`,
-          },
-          ticket: {
-            summary: "{{ $labels.service }}'s SLO {{ $labels.slo }} burns its error budget",
-            description: `The error budget of {{ $labels.slo }} (objective ${slo.objective} over ${slo.window}) burns ${burnRatesInWords("ticket")}.`,
-          },
-        },
       },
       runbookBaseUrl,
     );
@@ -141,8 +270,9 @@ export function configuredSloRules(slos: readonly Slo[], runbookBaseUrl: string)
       {
         name: `slo/${slo.name}`,
         rules: [
-          ...samples,
-          ...BURN_WINDOWS.map(ratio),
+          ...samples(slo, labels),
+          ...(slice === undefined ? [] : [{ record: SLO_SERIES.sliceError, expr: slice, labels }]),
+          ...burnWindows(slo).map(ratio),
           present,
           ...alerts,
           { ...missing, labels: { ...labels, ...missing.labels } },
@@ -159,4 +289,22 @@ export function configuredSloRules(slos: readonly Slo[], runbookBaseUrl: string)
       },
     ];
   });
+}
+
+/**
+ * Alertmanager routes that send an SLO alert naming receivers to each of them, ahead of every other
+ * route: the alert's name and its SLO select it.
+ */
+export function sloAlertRoutes(
+  slos: readonly Slo[],
+): { receiver: string; matchers: string[]; continue?: true }[] {
+  return slos.flatMap((slo) =>
+    (slo.alerts ?? []).flatMap((alert) =>
+      (alert.receivers ?? []).map((receiver, i, all) => ({
+        receiver,
+        matchers: [`alertname="${alert.name}"`, `slo="${slo.name}"`, `severity="${alert.severity}"`],
+        ...(i < all.length - 1 ? { continue: true as const } : {}),
+      })),
+    ),
+  );
 }

@@ -2,18 +2,28 @@ import { AlertRule, RecordingRule } from "../common/prometheusTypes";
 import { alertFactory } from "../common/alertFactory";
 
 // One engine for every SLO, whatever its indicator: given where an SLO's error ratio is recorded
-// per window and its error budget, it records the remaining budget and writes the
-// multi-window, multi-burn-rate page and ticket alerts of the Google SRE workbook (chapter 5).
+// per window and its error budget, it records the remaining budget and writes its burn-rate
+// alerts, by default the multi-window, multi-burn-rate page and ticket of the Google SRE workbook
+// (chapter 5).
 
 /** The windows the burn-rate alerts read, shortest first. */
 export const BURN_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] as const;
 export type BurnWindow = (typeof BURN_WINDOWS)[number];
 
-interface BurnRatePair {
-  readonly long: BurnWindow;
-  readonly short: BurnWindow;
+/** A burn-rate condition: the budget burns `factor` times faster than the objective allows over `long` (and `short`). */
+export interface BurnRateCondition {
+  readonly long: string;
+  /** A shorter window that must burn as fast, so that the alert stops soon after the burn does. */
+  readonly short?: string;
   /** How many times faster than the objective allows the budget burns. */
   readonly factor: number;
+  /** At or above the factor, rather than above it. */
+  readonly inclusive?: boolean;
+}
+
+interface BurnRatePair extends BurnRateCondition {
+  readonly long: BurnWindow;
+  readonly short: BurnWindow;
 }
 
 /**
@@ -32,7 +42,7 @@ export const BURN_RATES: Readonly<Record<"page" | "ticket", readonly BurnRatePai
   ],
 };
 
-/** How long a burn must last before its alert fires. */
+/** How long a burn must last before the default page and ticket fire. */
 const FOR = { page: "2m", ticket: "15m" } as const;
 
 interface AlertText {
@@ -40,10 +50,24 @@ interface AlertText {
   readonly description: string;
 }
 
-/** The names of an SLO family's two alerts; the page inhibits the ticket of the same SLO. */
+/** The names of an SLO family's default page and ticket; the page inhibits the ticket of the same SLO. */
 export interface SloAlertNames {
   readonly page: string;
   readonly ticket: string;
+}
+
+/** One burn-rate alert of an SLO: it fires while any of its conditions holds. */
+export interface SloAlert extends AlertText {
+  readonly name: string;
+  readonly severity: "critical" | "warning";
+  readonly when: readonly BurnRateCondition[];
+  readonly for?: string;
+  /** Labels besides the SLO's and `severity`. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations over summary, description and runbook_url. */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** The runbook section (docs/runbooks.md) when it is not the alert's name. */
+  readonly runbook?: string;
 }
 
 /** What the engine needs of one SLO (or of a family of SLOs recorded as one series per service). */
@@ -58,10 +82,23 @@ export interface SloDefinition {
   readonly window: string;
   /** The recording rule of the share of the error budget left over the compliance window. */
   readonly budgetRemaining: string;
-  readonly alerts: SloAlertNames;
+  readonly alerts: readonly SloAlert[];
   /** Labels the alerts carry besides `severity`: one SLO's alerts must differ from another's by their labels. */
   readonly alertLabels: Readonly<Record<string, string>>;
-  readonly alertText: Readonly<Record<keyof SloAlertNames, AlertText>>;
+}
+
+/** The default page (critical) and ticket (warning) of the SRE workbook's burn-rate pairs. */
+export function pageAndTicket(
+  names: SloAlertNames,
+  text: Readonly<Record<keyof SloAlertNames, AlertText>>,
+): SloAlert[] {
+  return (["page", "ticket"] as const).map((kind) => ({
+    name: names[kind],
+    severity: kind === "page" ? "critical" : "warning",
+    when: BURN_RATES[kind],
+    for: FOR[kind],
+    ...text[kind],
+  }));
 }
 
 /**
@@ -73,7 +110,7 @@ export const BUDGET_EVALUATION_INTERVAL = "5m";
 /** 1 - objective, written without floating-point noise (1 - 0.995 is 0.0050000000000000044). */
 export const errorBudget = (objective: number): number => +(1 - objective).toFixed(10);
 
-/** The remaining error budget and the page and ticket alerts of one SLO. */
+/** The remaining error budget and the burn-rate alerts of one SLO. */
 export function sloBudgetAndAlerts(
   slo: SloDefinition,
   runbookBaseUrl: string,
@@ -81,30 +118,39 @@ export function sloBudgetAndAlerts(
   const alert = alertFactory(runbookBaseUrl);
   const ratio = (window: string) =>
     `${slo.errorRatio(window)}${slo.selector === "" ? "" : `{${slo.selector}}`}`;
-  const burning = (pairs: readonly BurnRatePair[]) =>
-    pairs
-      .map(
-        ({ long, short, factor }) =>
-          `(${ratio(long)} > ${factor} * ${slo.budget} and ${ratio(short)} > ${factor} * ${slo.budget})`,
-      )
+  const above = (window: string, { factor, inclusive }: BurnRateCondition) =>
+    `${ratio(window)} ${inclusive === true ? ">=" : ">"} ${factor} * ${slo.budget}`;
+  const burning = (conditions: readonly BurnRateCondition[]) =>
+    conditions
+      .map((c) => `(${above(c.long, c)}${c.short === undefined ? "" : ` and ${above(c.short, c)}`})`)
       .join(" or ");
   return {
     budget: { record: slo.budgetRemaining, expr: `1 - ${ratio(slo.window)} / ${slo.budget}` },
-    alerts: (["page", "ticket"] as const).map((kind) => {
+    alerts: slo.alerts.map((spec) => {
       const rule = alert(
-        slo.alerts[kind],
-        kind === "page" ? "critical" : "warning",
-        burning(BURN_RATES[kind]),
-        FOR[kind],
-        slo.alertText[kind].summary,
-        slo.alertText[kind].description,
+        spec.name,
+        spec.severity,
+        burning(spec.when),
+        spec.for,
+        spec.summary,
+        spec.description,
+        spec.runbook,
       );
-      return { ...rule, labels: { ...slo.alertLabels, ...rule.labels } };
+      return {
+        ...rule,
+        labels: { ...slo.alertLabels, ...spec.labels, ...rule.labels },
+        annotations: { ...rule.annotations, ...spec.annotations },
+      };
     }),
   };
 }
 
-/** Burn-rate pairs in words, for alert descriptions: "14.4x over 1h and 5m, or 6x over 6h and 30m". */
-export function burnRatesInWords(kind: keyof SloAlertNames): string {
-  return BURN_RATES[kind].map((p) => `${p.factor}x over ${p.long} and ${p.short}`).join(", or ");
+/** Burn-rate conditions in words, for alert descriptions: "14.4x over 1h and 5m, or 6x over 6h and 30m". */
+export function burnRatesInWords(conditions: readonly BurnRateCondition[]): string {
+  return conditions
+    .map(
+      (c) =>
+        `${c.inclusive === true ? "at least " : ""}${c.factor}x over ${c.long}${c.short === undefined ? "" : ` and ${c.short}`}`,
+    )
+    .join(", or ");
 }

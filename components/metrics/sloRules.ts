@@ -2,10 +2,12 @@ import { StackConfig } from "../../config";
 import { alertFactory } from "../common/alertFactory";
 import {
   BUDGET_EVALUATION_INTERVAL,
+  BURN_RATES,
   BURN_WINDOWS,
   SloAlertNames,
   burnRatesInWords,
   errorBudget,
+  pageAndTicket,
   sloBudgetAndAlerts,
 } from "./sloEngine";
 import { SOURCE_LABEL, latencySources, leMatcher, perService, sumRate } from "../common/httpSources";
@@ -138,18 +140,17 @@ export function sloRules(
         budget,
         window: slo.window,
         budgetRemaining: `service:slo_${sli}:error_budget_remaining`,
-        alerts: HTTP_SLO_ALERTS[sli],
-        alertLabels: {},
-        alertText: {
+        alerts: pageAndTicket(HTTP_SLO_ALERTS[sli], {
           page: {
             summary: `{{ $labels.service }} burns its ${sli} error budget fast`,
-            description: `The ${sli} error budget (${objectiveInWords}) burns ${burnRatesInWords("page")}.`,
+            description: `The ${sli} error budget (${objectiveInWords}) burns ${burnRatesInWords(BURN_RATES.page)}.`,
           },
           ticket: {
             summary: `{{ $labels.service }} burns its ${sli} error budget`,
-            description: `The ${sli} error budget (${objectiveInWords}) burns ${burnRatesInWords("ticket")}.`,
+            description: `The ${sli} error budget (${objectiveInWords}) burns ${burnRatesInWords(BURN_RATES.ticket)}.`,
           },
-        },
+        }),
+        alertLabels: {},
       },
       runbookBaseUrl,
     );

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { extraRuleFile } from "../ruleFiles";
 import { complianceWindow, slosField } from "./slos";
-import { openSloFile } from "../openSlo";
+import { openSloFiles } from "../openSlo";
+import { slothFiles } from "../sloth";
 import {
   Identity,
   awsRegion,
@@ -268,11 +269,12 @@ const metricsSectionSchema = strict({
     "Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.",
   ),
   slos: slosField,
-  openSloFiles: z
-    .array(openSloFile)
-    .describe(
-      "Files of OpenSLO v1 SLO documents (paths from the project root, or from a program {name, content}; ratioMetric or thresholdMetric of type Prometheus), translated to metrics.slos entries; a field the translation does not read is an error.",
-    ),
+  openSloFiles: openSloFiles.describe(
+    "Files of OpenSLO v1 documents of every kind (paths from the project root, or from a program {name, content}; several documents or a YAML list a file), references resolved across the files, each SLO translated to a metrics.slos entry with its alert policies; what Prometheus rules cannot mean is refused with the reason.",
+  ),
+  slothFiles: slothFiles.describe(
+    "Files of Sloth SLO specs (prometheus/v1, or Sloth's Kubernetes PrometheusServiceLevel; paths from the project root, or from a program {name, content}), each SLO translated to a metrics.slos entry with Sloth's page and ticket alerts.",
+  ),
   extraRuleFiles: z
     .array(extraRuleFile("PromQL"))
     .describe(

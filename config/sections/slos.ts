@@ -1,40 +1,66 @@
 import { z } from "zod";
-import { dnsLabel, fromCliText, reportDuplicates, strict } from "../fields";
+import { DAY_MS, durationMs } from "../durations";
+import { dnsLabel, duration, fromCliText, labelName, reportDuplicates, strict } from "../fields";
 import { queryParseProblem } from "../queryGrammar";
 import { selectorParts, selectorProblem } from "../promqlSelector";
+import { SliQueryForm, sliQueryForm, sliQueryProblem } from "../sliQueries";
 
 /** An SLO's objective: above 0.9 (looser is no objective) and below 1 (which leaves no error budget). */
-const sloObjective = fromCliText(
+export const sloObjective = fromCliText(
   z
     .number({ invalid_type_error: "must be a ratio above 0.9 and below 1, such as 0.995" })
     .gt(0.9, "must be a ratio above 0.9 and below 1, such as 0.995")
     .lt(1, "must be a ratio above 0.9 and below 1, such as 0.995"),
 );
 
-/** Whole days from 7 (more than the 3-day ticket window) to 90. */
+/** The shortest and longest compliance windows: more than the ticket's 3 days, at most 90 days of samples. */
+export const COMPLIANCE_WINDOW_DAYS = { min: 7, max: 90 } as const;
+
+/** Whole days or weeks (28d, 4w), from 7 days (more than the 3-day ticket window) to 90. */
 export const complianceWindow = z
   .string()
-  .regex(/^[0-9]+d$/, "must be a number of days such as 28d or 30d")
-  .refine((w) => Number(w.slice(0, -1)) >= 7 && Number(w.slice(0, -1)) <= 90, {
-    message: "must be between 7d and 90d",
-  });
+  .regex(/^[0-9]+[dw]$/, "must be a number of days or weeks such as 28d, 30d or 4w")
+  .refine(
+    (w) => {
+      const days = durationMs(w) / DAY_MS;
+      return days >= COMPLIANCE_WINDOW_DAYS.min && days <= COMPLIANCE_WINDOW_DAYS.max;
+    },
+    { message: `must be between ${COMPLIANCE_WINDOW_DAYS.min}d and ${COMPLIANCE_WINDOW_DAYS.max}d` },
+  );
 
-const selector = (what: string) =>
+/** The longest time slice: the shortest burn-rate window (5m) must hold whole slices. */
+export const MAX_SLICE_WINDOW = "5m";
+
+const queryOf = (problemOf: (text: string) => string | undefined, what: string) =>
   z
     .string()
     .superRefine((text, ctx) => {
-      const problem = selectorProblem(text);
+      const problem = problemOf(text);
       if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
     })
     .describe(what);
 
+const selector = (what: string) => queryOf(selectorProblem, what);
+const sliQuery = (what: string) => queryOf(sliQueryProblem, what);
+
 const number = fromCliText(z.number({ invalid_type_error: "must be a number" }));
+
+const SLI_QUERY_FORMS =
+  "a counter's selector (the engine takes its rate over each window), a sum of one (sum by (route) (x_total)), a query with {{.window}} where its range goes (sum(rate(x_total[{{.window}}]))), or any other PromQL, whose value at each evaluation the engine records and sums over each window";
 
 const ratioIndicator = strict({
   kind: z.literal("ratio"),
-  errors: selector('Counter of bad events, e.g. payments_total{outcome="failed"}; or give good.').optional(),
-  good: selector("Counter of good events; or give errors.").optional(),
-  total: selector("Counter of all events, e.g. payments_total."),
+  errors: sliQuery(
+    `Bad events, e.g. payments_total{outcome="failed"}; or give good. One of: ${SLI_QUERY_FORMS}.`,
+  ).optional(),
+  good: sliQuery("Good events; or give errors. Written as total is.").optional(),
+  total: sliQuery("All events, e.g. payments_total; of the same form as errors or good."),
+  counters: z
+    .boolean()
+    .optional()
+    .describe(
+      "false when the selectors are gauges (a count per evaluation, which the engine sums) rather than counters; default true.",
+    ),
 });
 
 const latencyIndicator = strict({
@@ -51,51 +77,283 @@ const latencyIndicator = strict({
     ),
 });
 
+/** A threshold indicator's bounds: the expression holds while below, at most, above or at least the value. */
+export const THRESHOLD_BOUNDS = ["below", "atMost", "above", "atLeast"] as const;
+
 const thresholdIndicator = strict({
   kind: z.literal("threshold"),
-  expr: z
-    .string()
-    .superRefine((text, ctx) => {
-      const problem = queryParseProblem("PromQL", text);
-      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
-    })
-    .describe(
-      "A PromQL expression of a gauge or a rate, e.g. a quantile of queue waiting time; every series it returns must hold.",
-    ),
-  below: number.optional().describe("The expression holds while below this bound; or give above."),
-  above: number.optional().describe("The expression holds while above this bound; or give below."),
+  expr: queryOf(
+    (text) => queryParseProblem("PromQL", text),
+    "A PromQL expression of a gauge or a rate, e.g. a quantile of queue waiting time; every series it returns must hold.",
+  ),
+  below: number
+    .optional()
+    .describe("The expression holds while below this bound; or give one of atMost, above, atLeast."),
+  atMost: number.optional().describe("The expression holds while at most this bound."),
+  above: number.optional().describe("The expression holds while above this bound."),
+  atLeast: number.optional().describe("The expression holds while at least this bound."),
 });
+
+const rawIndicator = strict({
+  kind: z.literal("raw"),
+  errorRatio: sliQuery(
+    "A precomputed share of bad events (0 to 1): with {{.window}} where its range goes, or an expression the engine records at each evaluation and averages over each window; or give successRatio.",
+  ).optional(),
+  successRatio: sliQuery("A precomputed share of good events (0 to 1), written as errorRatio is.").optional(),
+});
+
+const budgeting = strict({
+  method: z
+    .enum(["occurrences", "timeslices", "ratioTimeslices"])
+    .describe(
+      "occurrences: the share of good events; timeslices: the share of good time slices (a slice is good when its SLI reaches sliceTarget); ratioTimeslices: the average of the slices' SLIs.",
+    ),
+  sliceWindow: duration
+    .optional()
+    .describe(`A time slice's length (timeslices, ratioTimeslices), at most ${MAX_SLICE_WINDOW}.`),
+  sliceTarget: fromCliText(
+    z
+      .number({ invalid_type_error: "must be a ratio above 0, at most 1" })
+      .gt(0, "must be a ratio above 0, at most 1")
+      .lte(1, "must be a ratio above 0, at most 1"),
+  )
+    .optional()
+    .describe("The SLI a slice must reach to be good (timeslices)."),
+});
+
+/** A Prometheus alert name as the engine writes them: SLOBurnFast, PaymentsBurn. */
+const alertName = z
+  .string()
+  .regex(
+    /^[a-zA-Z_][a-zA-Z0-9_]*$/,
+    "must be an alert name (letters, digits and '_', not starting with a digit)",
+  );
+
+/** Labels the engine sets on every SLO alert itself. */
+export const ENGINE_ALERT_LABELS = ["slo", "service", "severity"] as const;
+
+const burnRateCondition = strict({
+  burnRate: fromCliText(
+    z.number({ invalid_type_error: "must be a number above 0" }).positive("must be a number above 0"),
+  ).describe(
+    "How many times faster than the objective allows the budget burns (14.4 spends 2 % of 30 days in an hour).",
+  ),
+  window: duration.describe("The window the burn rate is measured over, e.g. 1h."),
+  shortWindow: duration
+    .optional()
+    .describe(
+      "A shorter window that must burn as fast too, so that the alert stops soon after the burn does (e.g. 5m).",
+    ),
+  op: z.enum(["gt", "gte"]).optional().describe("gt (default): above the burn rate; gte: at or above it."),
+});
+
+const sloAlert = strict({
+  name: alertName.describe("The alert's name; alerts of one SLO differ by name or severity."),
+  severity: z
+    .enum(["critical", "warning"])
+    .describe("critical pages, warning makes a ticket (the severity routes)."),
+  when: z
+    .array(burnRateCondition)
+    .min(1, "must list at least one burn-rate condition")
+    .describe("Burn-rate conditions, any of which fires the alert."),
+  for: duration
+    .optional()
+    .describe("How long a condition must hold before the alert fires; default: at once."),
+  receivers: z
+    .array(dnsLabel)
+    .optional()
+    .describe(
+      "Alertmanager receivers (of alerting.receivers, or critical or warning) the alert goes to, before any other route.",
+    ),
+  labels: z
+    .record(labelName, z.string())
+    .optional()
+    .describe(`Labels the alert carries besides ${ENGINE_ALERT_LABELS.join(", ")}.`),
+  annotations: z
+    .record(z.string())
+    .optional()
+    .describe("Annotations over the engine's summary and description."),
+});
+
+export type SloAlertSpec = z.output<typeof sloAlert>;
+
+/** How the engine reads a ratio's query: a counter's rate, a window query, or recorded samples. */
+export type RatioReading =
+  | { readonly reading: "counter"; readonly grouping: string }
+  | { readonly reading: "window" }
+  | { readonly reading: "sampled" };
+
+/** How a ratio indicator's query is read, or why it cannot be. */
+export function ratioReading(form: SliQueryForm, counters: boolean): RatioReading | { problem: string } {
+  switch (form.form) {
+    case "window":
+      return { reading: "window" };
+    case "selector":
+    case "sum":
+      return counters
+        ? { reading: "counter", grouping: form.form === "sum" ? form.grouping : "" }
+        : { reading: "sampled" };
+    case "expression":
+      return form.ranged || !counters
+        ? { reading: "sampled" }
+        : {
+            problem:
+              "reads counters without a rate: write where its range goes as {{.window}} (e.g. sum(rate(x_total[{{.window}}]))), or set counters: false if its series are gauges",
+          };
+  }
+}
+
+const readingName = (r: RatioReading) =>
+  r.reading === "counter"
+    ? "a counter"
+    : r.reading === "window"
+      ? "a query with {{.window}}"
+      : "a sampled expression";
 
 export const sloSpec = strict({
   name: dnsLabel.describe("The SLO's name: the `slo` label of its series and alerts."),
   service: dnsLabel.describe("The service it belongs to: the `service` label of its series and alerts."),
-  objective: sloObjective.describe("Share of good events (or of evaluation intervals for threshold)."),
-  window: complianceWindow.describe("The compliance window the error budget is counted over."),
+  objective: sloObjective.describe("Share of good events (or of time slices)."),
+  window: complianceWindow.describe("The rolling compliance window the error budget is counted over."),
   indicator: z
-    .discriminatedUnion("kind", [ratioIndicator, latencyIndicator, thresholdIndicator])
+    .discriminatedUnion("kind", [ratioIndicator, latencyIndicator, thresholdIndicator, rawIndicator])
     .describe(
-      "ratio (errors or good, and total: counter selectors), latency (a histogram and a threshold at one of its buckets) or threshold (an expression and a bound, SLI = share of evaluation intervals in which it holds).",
+      "ratio (errors or good, and total), latency (a histogram and a threshold at one of its buckets), threshold (an expression and a bound; its SLI is the share of evaluations in which it holds) or raw (a precomputed error or success ratio).",
+    ),
+  budgeting: budgeting
+    .optional()
+    .describe(
+      "How the error budget is counted; default occurrences (every event, or every evaluation of a threshold, counts).",
+    ),
+  alerts: z
+    .array(sloAlert)
+    .optional()
+    .describe(
+      "The SLO's burn-rate alerts ([] for none); default a page SLOBurnFast (14.4x over 1h and 5m, or 6x over 6h and 30m, for 2m) and a ticket SLOBurnSlow (3x over 1d and 2h, or 1x over 3d and 6h, for 15m).",
     ),
 }).superRefine((value, ctx) => {
-  const issue = (key: string, message: string) =>
-    ctx.addIssue({ code: "custom", path: ["indicator", key], message });
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: "custom", path, message });
   const indicator = value.indicator;
-  if (indicator.kind === "ratio" && (indicator.errors === undefined) === (indicator.good === undefined)) {
-    issue("errors", "must be given, or good instead: exactly one of them");
+  if (indicator.kind === "ratio") {
+    if ((indicator.errors === undefined) === (indicator.good === undefined)) {
+      issue(["indicator", "errors"], "must be given, or good instead: exactly one of them");
+    }
+    const counters = indicator.counters ?? true;
+    const readings = (["errors", "good", "total"] as const).flatMap((key) => {
+      const query = indicator[key];
+      if (query === undefined || sliQueryProblem(query) !== undefined) {
+        return [];
+      }
+      const reading = ratioReading(sliQueryForm(query), counters);
+      if ("problem" in reading) {
+        issue(["indicator", key], reading.problem);
+        return [];
+      }
+      return [{ key, reading }];
+    });
+    const total = readings.find((r) => r.key === "total");
+    for (const { key, reading } of readings.filter((r) => r.key !== "total")) {
+      if (total === undefined) {
+        break;
+      }
+      if (reading.reading !== total.reading.reading) {
+        issue(
+          ["indicator", key],
+          `must be of the form total is: it is ${readingName(reading)}, total ${readingName(total.reading)}`,
+        );
+      } else if (
+        reading.reading === "counter" &&
+        total.reading.reading === "counter" &&
+        reading.grouping !== total.reading.grouping
+      ) {
+        issue(
+          ["indicator", key],
+          `must sum by the labels total sums by (${total.reading.grouping || "none"}), not ${reading.grouping || "none"}`,
+        );
+      }
+    }
   }
   if (indicator.kind === "latency") {
     if (!indicator.buckets.includes(indicator.threshold)) {
-      issue("threshold", `must be one of buckets (${indicator.buckets.join(", ")})`);
+      issue(["indicator", "threshold"], `must be one of buckets (${indicator.buckets.join(", ")})`);
     }
     const metric = selectorParts(indicator.histogram)?.metric ?? "";
     if (/_(bucket|count|sum)$/.test(metric)) {
-      issue("histogram", "must name the histogram family, without _bucket, _count or _sum");
+      issue(["indicator", "histogram"], "must name the histogram family, without _bucket, _count or _sum");
     }
   }
-  if (indicator.kind === "threshold" && (indicator.below === undefined) === (indicator.above === undefined)) {
-    issue("below", "must be given, or above instead: exactly one of them");
+  if (
+    indicator.kind === "threshold" &&
+    THRESHOLD_BOUNDS.filter((b) => indicator[b] !== undefined).length !== 1
+  ) {
+    issue(
+      ["indicator", "below"],
+      `must be given, or one of ${THRESHOLD_BOUNDS.slice(1).join(", ")} instead: exactly one of them`,
+    );
   }
+  if (
+    indicator.kind === "raw" &&
+    (indicator.errorRatio === undefined) === (indicator.successRatio === undefined)
+  ) {
+    issue(["indicator", "errorRatio"], "must be given, or successRatio instead: exactly one of them");
+  }
+  const slices = value.budgeting;
+  if (slices !== undefined) {
+    const needsWindow = slices.method !== "occurrences";
+    const needsTarget = slices.method === "timeslices";
+    if (needsWindow !== (slices.sliceWindow !== undefined)) {
+      issue(
+        ["budgeting", "sliceWindow"],
+        needsWindow ? `is required for ${slices.method}` : "is only for timeslices and ratioTimeslices",
+      );
+    }
+    if (needsTarget !== (slices.sliceTarget !== undefined)) {
+      issue(
+        ["budgeting", "sliceTarget"],
+        needsTarget ? "is required for timeslices" : "is only for timeslices",
+      );
+    }
+    if (slices.sliceWindow !== undefined && durationMs(slices.sliceWindow) > durationMs(MAX_SLICE_WINDOW)) {
+      issue(
+        ["budgeting", "sliceWindow"],
+        `must be at most ${MAX_SLICE_WINDOW}: the shortest burn-rate window must hold whole slices`,
+      );
+    }
+  }
+  const windowMs = durationMs(value.window);
+  reportDuplicates(
+    (value.alerts ?? []).map((a, i) => [i, `${a.name} (${a.severity})`] as const),
+    ["alerts"],
+    ctx,
+  );
+  (value.alerts ?? []).forEach((alert, a) => {
+    alert.when.forEach((condition, c) => {
+      const at = ["alerts", a, "when", c];
+      if (durationMs(condition.window) > windowMs) {
+        issue([...at, "window"], `must not be longer than the compliance window (${value.window})`);
+      }
+      if (
+        condition.shortWindow !== undefined &&
+        durationMs(condition.shortWindow) >= durationMs(condition.window)
+      ) {
+        issue([...at, "shortWindow"], `must be shorter than window (${condition.window})`);
+      }
+    });
+    for (const label of ENGINE_ALERT_LABELS) {
+      if (alert.labels?.[label] !== undefined) {
+        issue(
+          ["alerts", a, "labels", label],
+          label === "severity"
+            ? "is set by severity (critical or warning)"
+            : `is set by the engine (the SLO's ${label})`,
+        );
+      }
+    }
+  });
 });
+
+export type SloSpec = z.output<typeof sloSpec>;
 
 export const slosField = z
   .array(sloSpec)
@@ -107,5 +365,5 @@ export const slosField = z
     ),
   )
   .describe(
-    "Service level objectives of any indicator, each given recording rules over every burn-rate window and its compliance window, its remaining error budget, a page and a ticket alert.",
+    "Service level objectives of any indicator, each given recording rules over every burn-rate window and its compliance window, its remaining error budget, and its burn-rate alerts (a page and a ticket unless alerts says otherwise).",
   );

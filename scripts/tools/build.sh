@@ -8,7 +8,7 @@
 # Binaries carry no symbol table or DWARF (-s -w): the tests never debug them, and linking without
 # them takes less than half the time.
 #   scripts/tools/build.sh kube-validate | prometheus | alertmanager | loki | lokitool | alloy | otelcol
-#                          | otlp-sink | kubernetes | etcd | kwok | kube-state-metrics | thanos | actionlint
+#                          | otlp-sink | kubernetes | etcd | kwok | kube-state-metrics | thanos | sloth | actionlint
 set -euo pipefail
 
 name="${1:?usage: build.sh <tool module under tools/>}"

@@ -19,18 +19,18 @@ import { rendered } from "../renderedStacks";
 import { configMapData, objectNamed } from "../../testkit/rendered";
 import { strictDecodeProblems } from "../../testkit/strictDecode";
 import { tools } from "../../testkit/tools";
-import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
+import { EXTEND_DIR, EXTENDED_STACK, extendedMetricsBlock } from "../support/extendedStack";
 import { Json } from "../../testkit/json";
 
 const run = promisify(execFile);
 
 function renderProdWithMonitors(): Promise<RenderedStack> {
   const prod = readStackFile("prod", PROJECT_ROOT);
-  const metrics = readStackFile(EXTENDED_STACK, EXTEND_DIR).config["observability:metrics"];
-  return renderWithConfig("prod-monitors", { ...prod.config, "observability:metrics": metrics }, [
-    ...prod.secretKeys,
-    "observability:metrics",
-  ]);
+  return renderWithConfig(
+    "prod-monitors",
+    { ...prod.config, "observability:metrics": extendedMetricsBlock() },
+    [...prod.secretKeys, "observability:metrics"],
+  );
 }
 
 const RENDERS: readonly [string, () => Promise<RenderedStack>, number][] = [

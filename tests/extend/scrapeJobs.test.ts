@@ -15,21 +15,19 @@ import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
 import { configMapData, objectNamed, prometheusYml } from "../../testkit/rendered";
 import { tools } from "../../testkit/tools";
-import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
+import { EXTEND_DIR, EXTENDED_STACK, extendedMetricsBlock } from "../support/extendedStack";
 import { Json } from "../../testkit/json";
 
 const run = promisify(execFile);
 
-const scrapeStackFile = () => readStackFile(EXTENDED_STACK, EXTEND_DIR);
-
 /** Pulumi.prod.yaml with the scrape stack's metrics block: the same team jobs on the eks profile. */
 function renderProdWithScrapeJobs(): Promise<RenderedStack> {
   const prod = readStackFile("prod", PROJECT_ROOT);
-  const metrics = scrapeStackFile().config["observability:metrics"];
-  return renderWithConfig("prod-scrape", { ...prod.config, "observability:metrics": metrics }, [
-    ...prod.secretKeys,
-    "observability:metrics",
-  ]);
+  return renderWithConfig(
+    "prod-scrape",
+    { ...prod.config, "observability:metrics": extendedMetricsBlock() },
+    [...prod.secretKeys, "observability:metrics"],
+  );
 }
 
 const RENDERS: readonly [string, () => Promise<RenderedStack>, () => Promise<RenderedStack>][] = [

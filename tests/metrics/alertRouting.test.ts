@@ -69,10 +69,11 @@ describe("the routes stack (every team routing key)", () => {
     ({ objects } = await renderStack(EXTENDED_STACK, EXTEND_DIR));
   });
 
-  test("team routes sit between the Watchdog's and the severity routes, in the file's order, with their options", () => {
+  test("team routes sit between the Watchdog's and the severity routes, in the file's order, with their options; an SLO alert's own receivers come first", () => {
     const routes = alertmanagerYml(objects).route.routes as Json[];
     expect(routes.map((r) => r.receiver)).toEqual([
       "watchdog",
+      "payments-oncall",
       "payments-oncall",
       "data-team",
       "community-mail",
@@ -80,14 +81,19 @@ describe("the routes stack (every team routing key)", () => {
       "critical",
       "warning",
     ]);
+    // The OpenSLO file's alert policy notifies payments-oncall.
     expect(routes[1]).toEqual({
+      receiver: "payments-oncall",
+      matchers: ['alertname="CheckoutFastBurn"', 'slo="checkout-availability"', 'severity="critical"'],
+    });
+    expect(routes[2]).toEqual({
       receiver: "payments-oncall",
       matchers: ['namespace="payments"'],
       continue: true,
       group_by: ["alertname", "service", "namespace"],
       repeat_interval: "30m",
     });
-    expect(routes[2]).toEqual({
+    expect(routes[3]).toEqual({
       receiver: "data-team",
       matchers: ['team=~"data|analytics"', 'severity!="info"'],
       group_wait: "10s",

@@ -48,6 +48,26 @@ describe("the routes stack file under amtool", () => {
     [["team=data", "severity=info", "alertname=EtlNote"], RECEIVERS.fallback],
     [["service=community-service", "severity=warning", "alertname=HighLatency"], "community-mail"],
     [["alertname=AuditLogGap", "severity=warning"], "audit-hook"],
+    // An OpenSLO alert policy's notification target: its alert goes there first, and only there.
+    [
+      [
+        "alertname=CheckoutFastBurn",
+        "slo=checkout-availability",
+        "service=payment-service",
+        "severity=critical",
+      ],
+      "payments-oncall",
+    ],
+    // A Sloth spec's page, routed by the team label the spec gives it.
+    [
+      [
+        "alertname=StatsAvailabilityBurn",
+        "slo=stats-service-requests-availability",
+        "team=analytics",
+        "severity=critical",
+      ],
+      "data-team",
+    ],
     // Routes above the teams' and below them keep working.
     [["alertname=Watchdog", "namespace=payments", "severity=none"], RECEIVERS.watchdog],
     [["service=ticket-service", "severity=critical", "alertname=ServiceDown"], RECEIVERS.critical],

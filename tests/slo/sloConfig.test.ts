@@ -63,9 +63,27 @@ test.each([
     /^observability:metrics\.slos\[0\]\.indicator\.errors does not parse as PromQL at 1:32, where it ends too early/,
   ],
   [
-    "an expression where a counter selector belongs",
-    withSlo({}, { total: "rate(payments_total[5m])" }),
-    /^observability:metrics\.slos\[0\]\.indicator\.total must be a selector of one metric/,
+    "a counter's selector over a sampled expression",
+    withSlo({}, { total: "sum(rate(payments_total[5m]))" }),
+    /^observability:metrics\.slos\[0\]\.indicator\.errors must be of the form total is: it is a counter, total a sampled expression/,
+  ],
+  [
+    "counters added up without a rate",
+    withSlo({}, { errors: 'sum(payments_total{outcome="failed"}) + sum(refunds_total)' }),
+    /^observability:metrics\.slos\[0\]\.indicator\.errors reads counters without a rate: write where its range goes as \{\{\.window\}\}/,
+  ],
+  [
+    "sums of counters by different labels",
+    withSlo(
+      {},
+      { errors: 'sum by (route) (payments_total{outcome="failed"})', total: "sum(payments_total)" },
+    ),
+    /^observability:metrics\.slos\[0\]\.indicator\.errors must sum by the labels total sums by \(none\), not by \(route\)/,
+  ],
+  [
+    "a template other than the window placeholder",
+    withSlo({}, { errors: 'sum(rate(payments_total{outcome="failed"}[{{.range}}]))' }),
+    /^observability:metrics\.slos\[0\]\.indicator\.errors must use no template but \{\{\.window\}\}/,
   ],
   [
     "both errors and good",
@@ -110,17 +128,81 @@ test.each([
         slos: [{ ...checkout, indicator: { kind: "threshold", expr: "queue_depth", below: 10, above: 1 } }],
       },
     },
-    /^observability:metrics\.slos\[0\]\.indicator\.below must be given, or above instead: exactly one of them/,
+    /^observability:metrics\.slos\[0\]\.indicator\.below must be given, or one of atMost, above, atLeast instead: exactly one of them/,
   ],
   [
     "an unknown indicator kind",
     { metrics: { slos: [{ ...checkout, indicator: { kind: "apdex" } }] } },
-    /^observability:metrics\.slos\[0\]\.indicator\.kind must be one of "ratio", "latency", "threshold"/,
+    /^observability:metrics\.slos\[0\]\.indicator\.kind must be one of "ratio", "latency", "threshold", "raw"/,
   ],
   [
     "a compliance window shorter than the ticket's 3-day window",
     withSlo({ window: "2d" }),
     /^observability:metrics\.slos\[0\]\.window must be between 7d and 90d/,
+  ],
+  [
+    "a window in months",
+    withSlo({ window: "1M" }),
+    /^observability:metrics\.slos\[0\]\.window must be a number of days or weeks such as 28d, 30d or 4w/,
+  ],
+  [
+    "a raw indicator with both ratios",
+    {
+      metrics: {
+        slos: [
+          { ...checkout, indicator: { kind: "raw", errorRatio: "errors:ratio", successRatio: "ok:ratio" } },
+        ],
+      },
+    },
+    /^observability:metrics\.slos\[0\]\.indicator\.errorRatio must be given, or successRatio instead/,
+  ],
+  [
+    "time slices without a target",
+    withSlo({ budgeting: { method: "timeslices", sliceWindow: "1m" } }),
+    /^observability:metrics\.slos\[0\]\.budgeting\.sliceTarget is required for timeslices/,
+  ],
+  [
+    "time slices longer than the shortest burn-rate window",
+    withSlo({ budgeting: { method: "ratioTimeslices", sliceWindow: "10m" } }),
+    /^observability:metrics\.slos\[0\]\.budgeting\.sliceWindow must be at most 5m: the shortest burn-rate window must hold whole slices/,
+  ],
+  [
+    "an alert window longer than the compliance window",
+    withSlo({ alerts: [{ name: "Burn", severity: "critical", when: [{ burnRate: 1, window: "30d" }] }] }),
+    /^observability:metrics\.slos\[0\]\.alerts\[0\]\.when\[0\]\.window must not be longer than the compliance window \(28d\)/,
+  ],
+  [
+    "an alert that sets the SLO's label",
+    withSlo({
+      alerts: [
+        { name: "Burn", severity: "critical", when: [{ burnRate: 2, window: "1h" }], labels: { slo: "x" } },
+      ],
+    }),
+    /^observability:metrics\.slos\[0\]\.alerts\[0\]\.labels\.slo is set by the engine \(the SLO's slo\)/,
+  ],
+  [
+    "two alerts of one name and severity",
+    withSlo({
+      alerts: [
+        { name: "Burn", severity: "critical", when: [{ burnRate: 2, window: "1h" }] },
+        { name: "Burn", severity: "critical", when: [{ burnRate: 6, window: "6h" }] },
+      ],
+    }),
+    /^observability:metrics\.slos\[0\]\.alerts\[1\] must be unique: Burn \(critical\) appears more than once/,
+  ],
+  [
+    "an alert to a receiver Alertmanager does not have",
+    withSlo({
+      alerts: [
+        {
+          name: "Burn",
+          severity: "critical",
+          when: [{ burnRate: 2, window: "1h" }],
+          receivers: ["payments-oncall"],
+        },
+      ],
+    }),
+    /^observability:metrics\.slos\[0\]\.alerts\[0\]\.receivers\[0\] must name an Alertmanager receiver: payments-oncall is none of alerting\.receivers or the platform's critical and warning \(critical, warning\)/,
   ],
   [
     "two SLOs of one name",

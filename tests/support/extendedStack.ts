@@ -53,6 +53,17 @@ export function extendedConfig(profile: StackName): { config: Record<string, str
   return { config, secretKeys: [...new Set([...target.secretKeys, ...extended.secretKeys])] };
 }
 
+/**
+ * The extended stack file's metrics block, to lay over another stack file's alone: without its
+ * OpenSLO files, whose alert policies notify a receiver of the extended stack's alerting block.
+ */
+export function extendedMetricsBlock(): string {
+  const metrics = JSON.parse(
+    readStackFile(EXTENDED_STACK, EXTEND_DIR).config["observability:metrics"],
+  ) as Json;
+  return JSON.stringify({ ...metrics, openSloFiles: [] });
+}
+
 function renderExtended(profile: StackName): Promise<RenderedStack> {
   const { config, secretKeys } = extendedConfig(profile);
   return renderWithConfig(profile, config, secretKeys);

@@ -3,9 +3,9 @@ import { statTile, table, timeSeries } from "../dashboard/presets";
 import { DashboardSettings } from "../settings";
 import { defineDashboard } from "./definition";
 import { SERVICE_MATCHER, SERVICE_VARIABLE } from "./serviceVariable";
+import { durationMs } from "../../../config/durations";
 
-const DAY_SECONDS = 86400;
-const windowSeconds = (window: string) => Number(window.slice(0, -1)) * DAY_SECONDS;
+const windowSeconds = (window: string) => durationMs(window) / 1000;
 
 const TIME_TO_EXHAUSTION =
   "Remaining error budget (a share of the compliance window's budget, 0 once spent) times the window's length, divided by the burn rate over the last hour: at a burn rate of 1 the whole budget lasts exactly the window. Infinite while nothing burns.";

@@ -1,0 +1,84 @@
+import { parser } from "@prometheus-io/lezer-promql";
+import { selectorParts } from "./promqlSelector";
+import { queryParseProblem } from "./queryGrammar";
+
+// The PromQL an SLO's indicator is written in, and how the engine reads it over a window. Teams
+// bring four forms: a counter's selector (`payments_total{outcome="failed"}`), a sum of one
+// (`sum by (route) (http_requests_total)`), a query with Sloth's and opensloctl's window placeholder
+// (`sum(rate(x_total[{{.window}}]))`), and any other expression, which has a value at every
+// evaluation (`sum(rate(x_total[5m]))`, a gauge).
+
+/** The window placeholder as Sloth writes it, spaces allowed inside the braces as Go templates allow. */
+const WINDOW_PLACEHOLDER = /\{\{\s*\.window\s*\}\}/g;
+
+/** Whether the query says where its range goes with `{{.window}}`. */
+export const takesWindow = (query: string): boolean => query.search(WINDOW_PLACEHOLDER) >= 0;
+
+/** The query with its window placeholders replaced by `window`. */
+export const atWindow = (query: string, window: string): string => query.replace(WINDOW_PLACEHOLDER, window);
+
+/** How the engine reads a query. */
+export type SliQueryForm =
+  /** Has `{{.window}}`: evaluated as given over each window. */
+  | { readonly form: "window" }
+  /** A selector of one metric. */
+  | { readonly form: "selector" }
+  /** `sum [by|without (labels)] (selector)`; `grouping` is the modifier's text, e.g. `by (route)`. */
+  | { readonly form: "sum"; readonly selector: string; readonly grouping: string }
+  /** Any other expression; `ranged` when it reads a range itself (a rate, an increase, a subquery). */
+  | { readonly form: "expression"; readonly ranged: boolean };
+
+/** The form of a query that parses (see sliQueryProblem). */
+export function sliQueryForm(query: string): SliQueryForm {
+  if (takesWindow(query)) {
+    return { form: "window" };
+  }
+  const text = query.trim();
+  if (selectorParts(text) !== undefined) {
+    return { form: "selector" };
+  }
+  const root = parser.parse(text).topNode.firstChild;
+  const body = root?.getChild("FunctionCallBody");
+  const operand = body?.firstChild;
+  if (
+    root?.name === "AggregateExpr" &&
+    root.getChild("AggregateOp")?.firstChild?.name === "Sum" &&
+    operand?.name === "VectorSelector" &&
+    operand.nextSibling === null
+  ) {
+    const modifier = root.getChild("AggregateModifier");
+    return {
+      form: "sum",
+      selector: text.slice(operand.from, operand.to),
+      grouping: modifier === null ? "" : text.slice(modifier.from, modifier.to),
+    };
+  }
+  let ranged = false;
+  parser.parse(text).iterate({
+    enter: (node) => {
+      if (node.name === "MatrixSelector" || node.name === "SubqueryExpr") {
+        ranged = true;
+      }
+      return !ranged;
+    },
+  });
+  return { form: "expression", ranged };
+}
+
+/** Why `query` is no PromQL the engine can read, or undefined: the grammar's verdict, placeholders filled. */
+export function sliQueryProblem(query: string): string | undefined {
+  const filled = atWindow(query, "5m");
+  if (filled.includes("{{")) {
+    return "must use no template but {{.window}} (where a range goes)";
+  }
+  return queryParseProblem("PromQL", filled);
+}
+
+/** The rate of a counter query of form selector or sum over `window`, summed as the query groups it. */
+export function counterRate(query: string, window: string): string {
+  const form = sliQueryForm(query);
+  if (form.form === "sum") {
+    return `sum${form.grouping === "" ? "" : ` ${form.grouping} `}(rate(${form.selector}[${window}]))`;
+  }
+  return `sum(rate(${query.trim()}[${window}]))`;
+}

@@ -1,0 +1,161 @@
+// Sloth specs in (prometheus/v1 files and the Kubernetes PrometheusServiceLevel), metrics.slos entries
+// out, alerting as Sloth's rules do; Sloth's own examples (tests/slo/sloth/, each header names its
+// source) as the inputs, and what the stack cannot take refused with the reason.
+import * as fs from "fs";
+import * as path from "path";
+import { parseStackConfig } from "../../config/load";
+import { sectionProblems } from "../support/configProblems";
+
+const example = (name: string) => path.join("tests/slo/sloth", name);
+const read = (name: string) => fs.readFileSync(path.join(__dirname, "sloth", name), "utf8");
+const slosOf = (files: readonly (string | { name: string; content: string })[]) =>
+  parseStackConfig({ metrics: { slothFiles: files } }, new Set()).metrics.slos;
+const problemsOf = (content: string) =>
+  sectionProblems({ metrics: { slothFiles: [{ name: "slos.yml", content }] } });
+
+/** Sloth's page and ticket for its 30-day period: the SRE workbook's pairs, no `for`. */
+const page = {
+  severity: "critical",
+  when: [
+    { burnRate: 14.4, window: "1h", shortWindow: "5m" },
+    { burnRate: 6, window: "6h", shortWindow: "30m" },
+  ],
+};
+const ticket = {
+  severity: "warning",
+  when: [
+    { burnRate: 3, window: "1d", shortWindow: "2h" },
+    { burnRate: 1, window: "3d", shortWindow: "6h" },
+  ],
+};
+
+test("Sloth's Kubernetes API server example: events SLIs, objectives in percent, labels and annotations on both alerts", () => {
+  const labels = { cluster: "valhalla", component: "kubernetes" };
+  expect(slosOf([example("kubernetes-apiserver.yml")])).toEqual([
+    {
+      name: "k8s-apiserver-requests-availability",
+      service: "k8s-apiserver",
+      objective: 0.999,
+      window: "30d",
+      indicator: {
+        kind: "ratio",
+        errors: 'sum(rate(apiserver_request_total{code=~"(5..|429)"}[{{.window}}]))',
+        total: "sum(rate(apiserver_request_total[{{.window}}]))",
+      },
+      alerts: [page, ticket].map((alert) => ({
+        name: "K8sApiserverAvailabilityAlert",
+        ...alert,
+        labels: { ...labels, category: "availability" },
+        annotations: {
+          runbook:
+            "https://github.com/kubernetes-monitoring/kubernetes-mixin/tree/master/runbook.md#alert-name-kubeapierrorshigh",
+        },
+      })),
+    },
+    expect.objectContaining({
+      name: "k8s-apiserver-requests-latency",
+      objective: 0.99,
+      indicator: expect.objectContaining({
+        kind: "ratio",
+        total: 'sum(rate(apiserver_request_duration_seconds_count{verb!="WATCH"}[{{.window}}]))',
+      }),
+    }),
+  ]);
+});
+
+test("an SLO whose alerts are both disabled has none", () => {
+  expect(slosOf([example("no-alerts.yml")])).toEqual([
+    expect.objectContaining({ name: "myapp-http-availability", objective: 0.9999, alerts: [] }),
+  ]);
+});
+
+test("the Kubernetes resource and the raw SLI, once their severity labels are ones the stack routes", () => {
+  const crd = read("k8s-getting-started.yml")
+    .replace("severity: pageteam", "severity: critical")
+    .replace('severity: "slack"', "severity: warning");
+  const raw = read("raw-home-wifi.yml").replace("severity: home", "severity: critical");
+  const [fromCrd, fromRaw] = slosOf([
+    { name: "crd.yml", content: crd },
+    { name: "raw.yml", content: raw },
+  ]);
+  expect(fromCrd).toEqual(
+    expect.objectContaining({
+      name: "myservice-requests-availability",
+      objective: 0.999,
+      alerts: [
+        expect.objectContaining({
+          name: "MyServiceHighErrorRate",
+          ...page,
+          labels: expect.objectContaining({ routing_key: "myteam" }),
+        }),
+        expect.objectContaining({
+          name: "MyServiceHighErrorRate",
+          ...ticket,
+          labels: expect.objectContaining({ slack_channel: "#alerts-myteam" }),
+        }),
+      ],
+    }),
+  );
+  expect(fromRaw).toEqual(
+    expect.objectContaining({
+      name: "home-wifi-wifi-client-satisfaction",
+      objective: 0.95,
+      indicator: {
+        kind: "raw",
+        errorRatio: expect.stringContaining(
+          "sum(sum_over_time(unifipoller_client_satisfaction_ratio[{{.window}}]))",
+        ),
+      },
+    }),
+  );
+});
+
+test.each([
+  [
+    "a severity label the stack routes nowhere (Sloth's getting-started example)",
+    read("getting-started.yml"),
+    'document 1 (service myservice): slos[0].alerting.page_alert.labels.severity is "pageteam", which the stack routes nowhere: its routes read severity critical (Sloth\'s page) or warning (its ticket). Drop the label, or set one of those, and route on another label (owner, repo, tier, category, routing_key) with alerting.routes',
+  ],
+  [
+    "an SLI plugin (Sloth's plugin example)",
+    read("plugin-getting-started.yml"),
+    "document 1 (service myservice): slos[0].sli.plugin is a Sloth plugin, Go code that Sloth runs while generating rules; the stack has no plugin engine. Write the SLI as events (error and total queries) or raw (an error-ratio query)",
+  ],
+  [
+    "a query without the window placeholder",
+    read("kubernetes-apiserver.yml").replace(
+      "apiserver_request_total[{{.window}}]",
+      "apiserver_request_total[5m]",
+    ),
+    "document 1 (service k8s-apiserver): slos[0].sli.events.total_query must use {{.window}} where its range goes, as Sloth requires (e.g. sum(rate(x_total[{{.window}}])))",
+  ],
+  [
+    "an objective the engine cannot budget",
+    read("kubernetes-apiserver.yml").replace("objective: 99\n", "objective: 80\n"),
+    "document 1 (service k8s-apiserver): slos[1].objective (as a ratio) must be a ratio above 0.9 and below 1, such as 0.995",
+  ],
+  [
+    "a field of no Sloth spec",
+    read("kubernetes-apiserver.yml").replace(
+      'service: "k8s-apiserver"',
+      'service: "k8s-apiserver"\nowner: platform',
+    ),
+    "document 1 (service k8s-apiserver): owner is not a field of Sloth's spec",
+  ],
+  [
+    "another version of the spec",
+    read("kubernetes-apiserver.yml").replace('version: "prometheus/v1"', 'version: "prometheus/v2"'),
+    'document 1 (service k8s-apiserver): version must be prometheus/v1 (got "prometheus/v2")',
+  ],
+])("refuses %s, naming file, document and field", (_, content, problem) => {
+  expect(problemsOf(content)).toContainEqual(`observability:metrics.slothFiles[0] (slos.yml) ${problem}`);
+});
+
+test("a Sloth SLO may not take a name another file's SLO has", () => {
+  const file = example("kubernetes-apiserver.yml");
+  expect(sectionProblems({ metrics: { slothFiles: [file, file] } })).toContainEqual(
+    expect.stringMatching(
+      /^observability:metrics\.slothFiles\[1\] must not name an SLO twice: k8s-apiserver-requests-availability is already in metrics\.slos or an earlier file/,
+    ),
+  );
+});
