@@ -8,6 +8,8 @@ export { TracingStack } from "./components/tracingStack";
 export type { TracingStackArgs } from "./components/tracingStack";
 export { GrafanaStack } from "./components/grafanaStack";
 export type { GrafanaStackArgs } from "./components/grafanaStack";
+export { KialiStack } from "./components/kialiStack";
+export type { KialiStackArgs } from "./components/kialiStack";
 export { StackNamespaces } from "./components/stackNamespaces";
 export type { StackNamespacesArgs } from "./components/stackNamespaces";
 export { DemoStack } from "./components/demoStack";
@@ -21,6 +23,7 @@ export type { MetricsClients } from "./components/metrics/flows";
 export type { LogsClients } from "./components/logs/flows";
 export type { TracingClients } from "./components/tracing/flows";
 export type { GrafanaClients } from "./components/grafana/flows";
+export type { KialiClients } from "./components/kiali/flows";
 
 export { ConfigError } from "./config/errors";
 export type { ConfigArgs } from "./config/componentArgs";

@@ -2,6 +2,7 @@ import * as yaml from "js-yaml";
 import { ALB_ANNOTATION } from "../config/albAnnotations";
 import { STATEFULSET_POD_NAME_LABEL } from "../components/common/service";
 import { ALERTMANAGER, PROMETHEUS } from "../components/metrics/names";
+import { KIALI } from "../components/kiali/names";
 import type { KubeObject } from "../render/manifest";
 
 /** A pod as its controller creates it: its name and the labels a Service selects it by. */
@@ -115,7 +116,7 @@ interface IngressSpec {
  * ALB authenticate every request first.
  */
 export function unauthenticatedUiProblems(objects: readonly KubeObject[]): string[] {
-  const guarded = [PROMETHEUS.name, ALERTMANAGER.name];
+  const guarded = [PROMETHEUS.name, ALERTMANAGER.name, KIALI.name];
   return objects
     .filter((o) => o.kind === "Ingress")
     .flatMap((ingress) => {

@@ -20,6 +20,7 @@ import { GRAFANA } from "./grafana/names";
 import { GrafanaBackends, GrafanaSettings } from "./grafana/settings";
 import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./common/scrapeJobs";
+import { workloadUrl } from "./common/workloadSpec";
 import { withFormerType } from "./common/formerType";
 import { grafanaPublicUrl } from "./grafana/publicUrl";
 
@@ -34,6 +35,7 @@ const READS: readonly ConfigRead[] = [
   "metrics.openSloFiles",
   "metrics.slothFiles",
   "metrics.remoteWrite",
+  "mesh",
 ];
 
 /**
@@ -81,6 +83,13 @@ export interface GrafanaStackArgs extends PlatformArgs {
   readonly tempo?: Peer;
   /** The Prometheus job of the collectors apps send spans to, for Landing's span rate. @default none: every collector's spans */
   readonly spanIngestJob?: string;
+  /**
+   * `istio`: with it on, the Istio Mesh dashboard and the sidecars' panels of Service Detail and
+   * Tracing (stack config `mesh`). @default off
+   */
+  readonly mesh?: SectionArgs<"mesh">;
+  /** Where people open Kiali (`KialiStack.publicUrl`), linked from the mesh dashboards. @default none: no link */
+  readonly kialiUrl?: string;
   /** The workloads of other components that connect to Grafana: a Prometheus scraping it. @default none */
   readonly clients?: GrafanaClients;
   /**
@@ -129,7 +138,10 @@ const PEERS = ["prometheus", "alertmanager", "loki", "tempo"] as const;
  * (it encrypts what Grafana stores).
  */
 export class GrafanaStack extends pulumi.ComponentResource {
+  /** Where people open it. */
   public readonly url: string;
+  /** Its in-cluster URL, for the tools that link into it or check it (Kiali). */
+  public readonly internalUrl: string;
   /** With `grafana.sso`: the redirect URI to register with the identity provider. */
   public readonly oauthRedirectUrl?: string;
   public readonly adminUser: string;
@@ -182,6 +194,8 @@ export class GrafanaStack extends pulumi.ComponentResource {
       metrics: config.metrics,
       ...(args.spanIngestJob === undefined ? {} : { spanIngestJob: args.spanIngestJob }),
       ...(args.prometheus?.clusters === undefined ? {} : { clusters: args.prometheus.clusters }),
+      mesh: config.mesh,
+      ...(args.kialiUrl === undefined ? {} : { kialiUrl: args.kialiUrl }),
       wiring: args.wiring ?? GrafanaStack.flows(config, args),
     };
     super("observability:index:GrafanaStack", name, {}, withFormerType("observability:index:Grafana", opts));
@@ -226,6 +240,7 @@ export class GrafanaStack extends pulumi.ComponentResource {
     const workload = deployGrafanaWorkload(name, settings, id, { credentials, ...provisioning }, children);
     const exposure = deployGrafanaExposure(name, settings, id, workload.services[0], children);
     this.url = GrafanaStack.publicUrl(settings);
+    this.internalUrl = workloadUrl(GRAFANA, namespace, "http");
     if (sso !== undefined) {
       this.oauthRedirectUrl = `${this.url}/login/${sso.provider}`;
     }

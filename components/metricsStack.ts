@@ -49,6 +49,7 @@ import { deployThanosStore } from "./metrics/thanosStoreWorkload";
 import { deployThanosCompactor } from "./metrics/thanosCompactorWorkload";
 import { deployObjectStoreConfig } from "./metrics/objectStorage";
 import { workloadScrapeJob } from "./common/scrapeJobs";
+import { istioJobs, mergedSidecarsDropped } from "./metrics/istioTargets";
 import { MetricsSettings } from "./metrics/settings";
 import { withFormerType } from "./common/formerType";
 import { datastoreExporters } from "./metrics/datastores";
@@ -61,6 +62,7 @@ const READS: readonly ConfigRead[] = [
   "alerting",
   "exposure",
   "tracing.latencyBucketsSeconds",
+  "mesh",
 ];
 
 /**
@@ -84,6 +86,11 @@ export interface MetricsStackArgs extends PlatformArgs {
   readonly alerting?: SectionArgs<"alerting">;
   /** How people reach Prometheus and Alertmanager. @default kind: Prometheus on NodePort 30090; eks: neither exposed */
   readonly exposure?: SectionArgs<"exposure">;
+  /**
+   * `istio`: the meshed namespaces and istiod it scrapes, and a meshed service's sidecar as the
+   * first source of its RED and SLO signals (stack config `mesh`). @default off
+   */
+  readonly mesh?: SectionArgs<"mesh">;
   /**
    * `latencyBucketsSeconds` of the span metrics a TracingStack writes here: the latency SLIs fall
    * back to them, so each latency threshold must be one.
@@ -120,10 +127,14 @@ export interface MetricsStackArgs extends PlatformArgs {
  * teams' `metrics.extraScrapeConfigs`.
  */
 export function metricsScrapeJobs(
-  settings: Pick<MetricsSettings, "namespaces" | "apps" | "metrics">,
+  settings: Pick<MetricsSettings, "namespaces" | "apps" | "metrics" | "mesh">,
 ): ScrapeConfig[] {
   const namespace = settings.namespaces.observability;
-  const annotated = [...settings.apps.namespaces, ...settings.metrics.annotationDiscovery.namespaces];
+  const annotated = [
+    ...new Set([...settings.apps.namespaces, ...settings.metrics.annotationDiscovery.namespaces]),
+  ];
+  const istio = settings.mesh.istio;
+  const meshedAnnotated = istio.enabled ? annotated.filter((ns) => istio.namespaces.includes(ns)) : [];
   return [
     prometheusSelfJob(),
     workloadScrapeJob(ALERTMANAGER, namespace),
@@ -133,7 +144,15 @@ export function metricsScrapeJobs(
     ...controlPlaneJobs(),
     ...datastoreExporters(settings.metrics).map((e) => workloadScrapeJob(e.spec, namespace)),
     ...appServiceJobs(settings.apps.services),
-    ...(annotated.length === 0 ? [] : [annotatedPodsJob([...new Set(annotated)])]),
+    ...(annotated.length === 0
+      ? []
+      : [
+          annotatedPodsJob(
+            annotated,
+            meshedAnnotated.length === 0 ? [] : [mergedSidecarsDropped(meshedAnnotated)],
+          ),
+        ]),
+    ...istioJobs(settings.mesh),
     ...(thanosQueryRuns(settings.metrics) ? [workloadScrapeJob(THANOS_QUERY, namespace)] : []),
     ...(settings.metrics.objectStorage === undefined
       ? []
@@ -193,8 +212,15 @@ export class MetricsStack extends pulumi.ComponentResource {
   public readonly prometheusWriteUrls: readonly string[];
   /** Alertmanager's in-cluster URL. */
   public readonly alertmanagerUrl: string;
-  /** Its Prometheus and Alertmanager pods, for the NetworkPolicies of components that reach them. */
-  public readonly endpoints: { readonly prometheus: Endpoint; readonly alertmanager: Endpoint };
+  /**
+   * Its Prometheus and Alertmanager pods, and the pods behind `prometheusUrl` (`query`: Thanos
+   * Query over several replicas), for the NetworkPolicies of components that reach them.
+   */
+  public readonly endpoints: {
+    readonly prometheus: Endpoint;
+    readonly alertmanager: Endpoint;
+    readonly query: Endpoint;
+  };
   /** The flows its NetworkPolicies are made of. */
   public readonly flows: readonly Flow[];
 
@@ -202,7 +228,7 @@ export class MetricsStack extends pulumi.ComponentResource {
   static ruleFileProblems(
     settings: Pick<
       MetricsSettings,
-      "metrics" | "apps" | "alerting" | "exposure" | "namespaces" | "grafanaUrl"
+      "metrics" | "apps" | "alerting" | "exposure" | "namespaces" | "grafanaUrl" | "mesh"
     >,
   ): string[] {
     return extraRuleFileProblems(settings);
@@ -230,6 +256,7 @@ export class MetricsStack extends pulumi.ComponentResource {
       metrics: config.metrics,
       alerting: config.alerting,
       exposure: config.exposure,
+      mesh: config.mesh,
       ...(args.grafanaUrl === undefined ? {} : { grafanaUrl: args.grafanaUrl }),
       wiring: args.wiring ?? MetricsStack.flows(config, args.clients),
     };

@@ -6,6 +6,9 @@ import type { LoadedStackConfig } from "../config/load";
 import { DemoStack } from "./demoStack";
 import { firstLook } from "./firstLook";
 import { GrafanaStack } from "./grafanaStack";
+import { KialiStack } from "./kialiStack";
+import { kialiRuns } from "./kiali/flows";
+import { thanosQueryRuns } from "./metrics/queryEndpoint";
 import { LogsStack } from "./logsStack";
 import { metricsAccess } from "./metrics/metricsExposure";
 import { MetricsStack } from "./metricsStack";
@@ -48,6 +51,7 @@ export function deployObservabilityStack(
   };
   const namespaces = new StackNamespaces("namespaces", platform, { provider });
   const inNamespaces = { provider, dependsOn: [namespaces] };
+  const kialiUrl = KialiStack.publicUrl(config);
 
   // Prometheus and Alertmanager come first, as everything else sends to them.
   const metrics = new MetricsStack(
@@ -57,6 +61,7 @@ export function deployObservabilityStack(
       metrics: args.metrics,
       alerting: args.alerting,
       exposure: args.exposure,
+      mesh: args.mesh,
       tracing: { latencyBucketsSeconds: config.tracing.latencyBucketsSeconds },
       grafanaUrl: GrafanaStack.publicUrl(config),
       scrapeJobs: otherScrapeJobs(config),
@@ -80,6 +85,7 @@ export function deployObservabilityStack(
       tracing: args.tracing,
       exposure: args.exposure,
       metrics: { slo: args.metrics?.slo },
+      mesh: args.mesh,
       prometheusWrites: metrics.prometheusWriteUrls.map((url) => ({
         url,
         endpoint: metrics.endpoints.prometheus,
@@ -109,9 +115,36 @@ export function deployObservabilityStack(
       },
       tempo: { url: tracing.tempoUrl },
       spanIngestJob: TracingStack.spanIngestJob,
+      mesh: args.mesh,
+      ...(kialiUrl === undefined ? {} : { kialiUrl }),
     },
     inNamespaces,
   );
+  const kiali = kialiRuns(config)
+    ? new KialiStack(
+        "kiali",
+        {
+          ...platform,
+          mesh: args.mesh,
+          exposure: args.exposure,
+          prometheus: {
+            url: metrics.prometheusUrl,
+            endpoint: metrics.endpoints.query,
+            ...(thanosQueryRuns(config.metrics)
+              ? {
+                  thanos: {
+                    retention: config.metrics.retentionTime,
+                    scrapeInterval: config.metrics.scrapeInterval,
+                  },
+                }
+              : {}),
+          },
+          tempo: { url: tracing.tempoUrl, endpoint: tracing.endpoints.tempo },
+          grafana: { url: grafana.internalUrl, endpoint: grafana.endpoint, publicUrl: grafana.url },
+        },
+        inNamespaces,
+      )
+    : undefined;
   // After TracingStack: the demo pods read its ConfigMap in their namespace.
   if (demo) {
     new DemoStack(
@@ -150,6 +183,7 @@ export function deployObservabilityStack(
     appTracingConfigMap: { name: tracing.appConfigMap, namespaces: config.apps.namespaces },
     lokiUrl: logs.lokiUrl,
     tempoUrl: tracing.tempoUrl,
+    ...(kiali === undefined ? {} : { kialiAccess: kiali.access }),
     ...(config.exposure.mode === "nodePort"
       ? {
           prometheusLocalUrl: `http://localhost:${config.exposure.nodePorts.prometheus}`,

@@ -3,6 +3,7 @@ import { ConfigCheck, LoadedStackConfig, loadConfig } from "../config/load";
 import { ALL_BACKENDS } from "./grafana/datasources";
 import { readExtraDashboards } from "./grafana/extraDashboards";
 import { GrafanaStack } from "./grafanaStack";
+import { KialiStack } from "./kialiStack";
 import { LogsStack } from "./logsStack";
 import { ScrapeConfig } from "./common/prometheusTypes";
 import { MetricsStack, jobNameProblems, metricsScrapeJobs } from "./metricsStack";
@@ -37,5 +38,6 @@ export function otherScrapeJobs(config: StackConfig): ScrapeConfig[] {
     ...LogsStack.scrapeJobs(config),
     ...TracingStack.scrapeJobs(config),
     ...GrafanaStack.scrapeJobs(config),
+    ...KialiStack.scrapeJobs(config),
   ];
 }

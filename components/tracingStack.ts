@@ -3,10 +3,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config";
 import { componentConfig, componentConfigError } from "../config/componentArgs";
 import { ConfigRead } from "../config/schema";
-import { Endpoint, Flow, SpanReceiver, dnsFlows, workloadsOf } from "./common/flow";
+import { Endpoint, Flow, SpanReceiver, dnsFlows, workload, workloadsOf } from "./common/flow";
 import { Peer, peerFlow, peerProblems } from "./common/peer";
 import { PLATFORM_SECTIONS, PlatformArgs, SectionArgs, platformSettings } from "./common/settings";
-import { TracingClients, spanReceiver, traceWriter, tracingApiFlows, tracingFlows } from "./tracing/flows";
+import {
+  TracingClients,
+  meshedNamespaces,
+  spanReceiver,
+  traceWriter,
+  tracingApiFlows,
+  tracingFlows,
+} from "./tracing/flows";
 import { PART_OF } from "./common/labels";
 import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./common/scrapeJobs";
@@ -25,6 +32,7 @@ const READS: readonly ConfigRead[] = [
   "tracing",
   "exposure",
   "metrics.slo",
+  "mesh",
 ];
 
 /**
@@ -50,14 +58,19 @@ export interface TracingStackArgs extends PlatformArgs {
    * through their tracing ConfigMap. @default 99.5 % available, 95 % within 0.5 s
    */
   readonly metrics?: Pick<SectionArgs<"metrics">, "slo">;
+  /** `istio`: the meshed namespaces, whose sidecars may send Zipkin spans (stack config `mesh`). @default off */
+  readonly mesh?: SectionArgs<"mesh">;
   /**
    * Every replica of the Prometheus that span metrics and the service graph are written to (its
    * remote-write receiver, `/api/v1/write`).
    * @default none: no span metrics or service graph are computed
    */
   readonly prometheusWrites?: readonly Peer[];
-  /** The workloads of other components that connect to the collectors and Tempo: a Prometheus scraping, a Grafana querying. @default none */
-  readonly clients?: Omit<TracingClients, "apps">;
+  /**
+   * The workloads of other components that connect to the collectors and Tempo: a Prometheus
+   * scraping, a Grafana querying, a Kiali. @default none
+   */
+  readonly clients?: Omit<TracingClients, "apps" | "meshed">;
   /**
    * Every flow of a deployment of several components (`wiringGraph`): its workloads' NetworkPolicies
    * are made of those into and out of them.
@@ -76,6 +89,8 @@ export class TracingStack extends pulumi.ComponentResource {
   public readonly tempoUrl: string;
   /** The ConfigMap each app namespace gets: where apps send spans and how much they sample (`envFrom`). */
   public readonly appConfigMap: string;
+  /** Tempo's pods, for the NetworkPolicies of workloads that query it. */
+  public readonly endpoints: { readonly tempo: Endpoint };
   /** The collector pods apps send spans to, and its receivers' ports, for the NetworkPolicies of workloads that send. */
   public readonly collector: SpanReceiver;
   /** The flows its NetworkPolicies are made of. */
@@ -106,7 +121,7 @@ export class TracingStack extends pulumi.ComponentResource {
     const own = tracingFlows(config, { apps: [] });
     const writer = traceWriter(config);
     return [
-      ...tracingFlows(config, { ...args.clients, apps }),
+      ...tracingFlows(config, { ...args.clients, apps, meshed: meshedNamespaces(config) }),
       ...tracingApiFlows(config),
       ...(args.prometheusWrites ?? []).map((peer) =>
         peerFlow(writer, peer, "span and service-graph metrics"),
@@ -161,6 +176,7 @@ export class TracingStack extends pulumi.ComponentResource {
     this.tempoUrl = tempo.url;
     this.appConfigMap = APP_TRACING_CONFIGMAP;
     this.collector = spanReceiver(settings);
+    this.endpoints = { tempo: workload(settings.namespaces.observability, TEMPO.name) };
     this.flows = settings.wiring;
     this.registerOutputs({ tempoUrl: this.tempoUrl });
   }

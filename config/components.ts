@@ -17,6 +17,7 @@ export const COMPONENTS = [
   "thanosCompactor",
   "postgresExporter",
   "redisExporter",
+  "kiali",
 ] as const;
 
 export type ComponentName = (typeof COMPONENTS)[number];

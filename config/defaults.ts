@@ -48,6 +48,8 @@ const images: StackConfigInput["images"] = {
   thanosCompactor: "quay.io/thanos/thanos:v0.42.4",
   postgresExporter: "quay.io/prometheuscommunity/postgres-exporter:v0.17.1",
   redisExporter: "docker.io/oliver006/redis_exporter:v1.74.0",
+  // kiali/helm-charts kiali-server 2.29.0 deploys this tag.
+  kiali: "quay.io/kiali/kiali:v2.29.0",
   // Public registries, pulled anonymously: no mirror, no pull Secrets.
   pullSecrets: [],
 };
@@ -93,12 +95,18 @@ const slo: StackConfigInput["metrics"]["slo"] = {
 /** Span-metric duration buckets (seconds); they contain every default latency threshold. */
 const latencyBucketsSeconds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-/** Seed parity with the reference platform's kind overlay. */
+/** Seed parity with the reference platform's kind overlay; Kiali's is its port 20001 in the NodePort range. */
 const seedNodePorts: StackConfigInput["exposure"]["nodePorts"] = {
   grafana: 30006,
   prometheus: 30090,
   zipkin: 30411,
   otlpHttp: 30318,
+  kiali: 30201,
+};
+
+/** Off unless a stack file turns it on: the stack then observes an Istio mesh that is already installed. */
+const mesh: StackConfigInput["mesh"] = {
+  istio: { enabled: false, namespaces: [], istiodNamespace: "istio-system", kiali: true },
 };
 
 /**
@@ -208,8 +216,12 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       postgresExporter: resources("10m", "32Mi", "100m", "64Mi"),
       redisExporter: resources("10m", "16Mi", "100m", "64Mi"),
       monitorScraper: resources("20m", "64Mi", "200m", "256Mi", EPHEMERAL.scratch),
+      // Only with mesh.istio on. Kiali's chart requests 10m and 64Mi with a 1Gi memory limit; its
+      // caches grow with the objects of the meshed namespaces. Not measured here (no Kiali binary).
+      kiali: resources("10m", "96Mi", "500m", "384Mi"),
     },
     demo,
+    mesh,
   },
   // Sized for a small production cluster; docs/operations.md's sizing note says which keys to raise.
   eks: {
@@ -315,8 +327,10 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       postgresExporter: resources("20m", "64Mi", "200m", "128Mi"),
       redisExporter: resources("20m", "32Mi", "200m", "64Mi"),
       monitorScraper: resources("50m", "128Mi", "500m", "512Mi", EPHEMERAL.scratch),
+      kiali: resources("50m", "256Mi", "1", "1Gi"),
     },
     // Refused on eks (config/schema.ts); present so that both profiles have every key.
     demo,
+    mesh,
   },
 };

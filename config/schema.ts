@@ -17,6 +17,7 @@ import { REGISTRY_CREDENTIALS_SECRET, imagesSection } from "./sections/images";
 import { resourcesSection } from "./sections/resources";
 import { placementSection } from "./sections/placement";
 import { demoSection } from "./sections/demo";
+import { meshSection } from "./sections/mesh";
 
 /** The sections of the stack config: top-level keys, each validated by its own schema. */
 const sections = {
@@ -37,6 +38,7 @@ const sections = {
   resources: resourcesSection,
   placement: placementSection,
   demo: demoSection,
+  mesh: meshSection,
 };
 
 export type Section = keyof typeof sections;
@@ -235,6 +237,34 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
     },
   },
   {
+    reads: ["namespaces", "mesh"],
+    check: (value, issue) => {
+      const own = [value.namespaces.observability, value.namespaces.node];
+      const notOwn = (ns: string, path: (string | number)[]) => {
+        if (own.includes(ns)) {
+          issue(
+            path,
+            `must not be one of the stack's own namespaces (${own.join(", ")}), which are not meshed`,
+          );
+        }
+      };
+      value.mesh.istio.namespaces.forEach((ns, i) => notOwn(ns, ["mesh", "istio", "namespaces", i]));
+      notOwn(value.mesh.istio.istiodNamespace, ["mesh", "istio", "istiodNamespace"]);
+    },
+  },
+  {
+    reads: ["exposure", "mesh"],
+    check: (value, issue) => {
+      const { enabled, kiali } = value.mesh.istio;
+      if (value.exposure.ingress?.kiali !== undefined && !(enabled && kiali)) {
+        issue(
+          ["exposure", "ingress", "kiali"],
+          "exposes Kiali, which runs only with mesh.istio.enabled and mesh.istio.kiali true",
+        );
+      }
+    },
+  },
+  {
     reads: ["images"],
     check: (value, issue) => {
       if (value.images.registryCredentials !== undefined) {
@@ -328,11 +358,11 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
         );
       }
       const ingress = value.exposure.ingress;
-      for (const ui of ["prometheus", "alertmanager"] as const) {
+      for (const ui of ["prometheus", "alertmanager", "kiali"] as const) {
         if (ingress?.[ui] !== undefined && ingress.auth === undefined) {
           issue(
             ["exposure", "ingress", ui],
-            "needs exposure.ingress.auth on profile eks (oidc or cognito): Prometheus and Alertmanager have no login of their own",
+            "needs exposure.ingress.auth on profile eks (oidc or cognito): Prometheus, Alertmanager and Kiali (anonymous, read-only) have no login of their own",
           );
         }
       }

@@ -140,7 +140,7 @@ export const POLICIES: readonly StackPolicy[] = [
   {
     name: "authenticated-metrics-uis-in-prod",
     description:
-      "In production an Ingress to Prometheus or Alertmanager has the ALB authenticate every request (oidc or cognito).",
+      "In production an Ingress to Prometheus, Alertmanager or Kiali has the ALB authenticate every request (oidc or cognito).",
     check: (resources) =>
       profileOf(resources) === "kind" ? [] : unauthenticatedUiProblems(kubeObjects(resources)),
   },

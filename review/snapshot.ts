@@ -37,7 +37,8 @@ export function snapshotOf(
   const deployment = { stack, project: PROJECT };
   const answered = answeredUrns(render.registrations, deployment);
   const resources = new Map<string, Resource>();
-  for (const registration of render.registrations) {
+  // A read (`Namespace.get`) finds what the cluster holds: the update neither creates nor deletes it.
+  for (const registration of render.registrations.filter((r) => !r.read)) {
     const [object] = registration.type.endsWith("Patch")
       ? kubePatches([registration])
       : kubeObjects([registration]);

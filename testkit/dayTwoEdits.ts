@@ -248,6 +248,12 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
     verdict: { kind: "refused", prod: "rolls" },
   },
   {
+    title: "observe the apps' Istio mesh (tiketi-spring meshed, with Kiali)",
+    keys: ["mesh.istio"],
+    edit: plain((c) => configSetJson(c, "mesh.istio", { enabled: true, namespaces: ["tiketi-spring"] })),
+    verdict: { kind: "no restart", prod: "no restart" },
+  },
+  {
     title: "switch Alloy's collection mode (kind api → node, prod node → api)",
     keys: ["logs.collectionMode"],
     edit: plain((c) => configSetPath(c, "logs.collectionMode", isEks(c) ? "api" : "node")),

@@ -1,5 +1,7 @@
 import { BUDGET_EVALUATION_INTERVAL } from "../components/metrics/sloEngine";
+import { getJson } from "./http";
 import { Json } from "./json";
+import { eventually } from "./processes";
 
 const seconds = (duration: string) => Number(/^(\d+)m$/.exec(duration)![1]) * 60;
 
@@ -12,4 +14,19 @@ export function everyGroupEvaluatedSince(groups: readonly Json[], since: number)
   return groups
     .filter((g) => (g.interval as number) < seconds(BUDGET_EVALUATION_INTERVAL))
     .every((g) => Date.parse(g.lastEvaluation as string) / 1000 > since);
+}
+
+/** Waits for `rounds` evaluations of every rule group (a group may read another's last round). */
+export async function ruleEvaluations(base: string, rounds: number): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    const since = Date.now() / 1000;
+    await eventually(
+      async () => {
+        const { data } = await getJson(`${base}/api/v1/rules`);
+        return everyGroupEvaluatedSince(data.groups as Json[], since) ? true : undefined;
+      },
+      "a rule evaluation of every group",
+      60000,
+    );
+  }
 }

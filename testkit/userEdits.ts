@@ -108,6 +108,8 @@ interface UserEdit {
   readonly edit: (config: PulumiConfig) => Record<string, string>;
   /** The config refuses it on that stack, before anything is applied (message excerpt). */
   readonly refusedOn?: Partial<Record<StackName, string>>;
+  /** Namespaces the team creates before the edit, which the stack then reads (Istio's, installed first). */
+  readonly createdFirst?: readonly string[];
 }
 
 /**
@@ -190,5 +192,11 @@ export const USER_EDITS: readonly UserEdit[] = [
     title: "add a team's rule files (metrics.extraRuleFiles, logs.extraRuleFiles)",
     stacks: ["kind", "prod"],
     edit: addTeamRuleFiles,
+  },
+  {
+    title: "turn the Istio mesh on (mesh.istio: the app namespace meshed, istiod in istio-system, Kiali)",
+    stacks: ["kind", "prod"],
+    createdFirst: ["istio-system"],
+    edit: (c) => configSetJson(c, "mesh.istio", { enabled: true, namespaces: ["tiketi-spring"] }),
   },
 ];

@@ -3,8 +3,10 @@ import * as os from "os";
 import * as path from "path";
 import { shareCommittedStacks } from "./renderedStacks";
 import { shareExtendedStacks } from "./support/extendedStack";
+import { shareMeshStacks } from "./support/meshStack";
 import { SHARED_RENDERS_VARIABLE } from "./support/sharedRenders";
 import { checkovExecutable, setUpTierTools } from "../testkit/tools";
+import { STACKS } from "../testkit/stacks";
 
 /** The part of jest's project config read here: the scenarios tier names itself. */
 interface ProjectConfig {
@@ -25,5 +27,6 @@ export default async function globalSetup(_global: unknown, project: ProjectConf
   const renders = fs.mkdtempSync(path.join(os.tmpdir(), "observability-renders-"));
   await shareCommittedStacks(renders);
   await shareExtendedStacks(renders);
+  await shareMeshStacks(renders, STACKS);
   process.env[SHARED_RENDERS_VARIABLE] = renders;
 }

@@ -271,13 +271,15 @@ describe.each(STACKS)(
           where.endsWith("/zone-reader")
             ? GRAFANA_BY_DIGEST
             : original.get(where);
-        // The exporters and the monitor scraper are not in the committed stack files' renders: they
-        // run the default images.
+        // The exporters, the monitor scraper and Kiali are not in the committed stack files' renders:
+        // they run the default images.
         const notCommitted = where.includes("postgres")
           ? PROFILE_DEFAULTS.kind.images.postgresExporter
           : where.includes("monitor-scraper")
             ? PROFILE_DEFAULTS.kind.images.alloy
-            : PROFILE_DEFAULTS.kind.images.redisExporter;
+            : where.includes("kiali")
+              ? PROFILE_DEFAULTS.kind.images.kiali
+              : PROFILE_DEFAULTS.kind.images.redisExporter;
         const expected = (before ?? notCommitted).replace(/^[^/]+\//, `${MIRROR}/`);
         expect([where, image]).toEqual([where, expected]);
         initContainers += where.endsWith("/apply-admin-password") ? 1 : 0;

@@ -7,7 +7,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config";
-import { GrafanaStack, LogsStack, MetricsStack, StackNamespaces, TracingStack } from "../lib";
+import { GrafanaStack, KialiStack, LogsStack, MetricsStack, StackNamespaces, TracingStack } from "../lib";
 import { Flow } from "../components/common/flow";
 import { KubeObject, kubeObjects } from "../render/manifest";
 import { Registration } from "../render/mocks";
@@ -189,6 +189,45 @@ describe("peers of the user's own", () => {
     const collector = yaml.load(configMapData(built.objects, "otel-collector-config")["config.yaml"]) as Json;
     expect(collector.exporters["prometheusremotewrite/prometheus-0"].endpoint).toBe(url);
     expect(checks(built, ["monitoring"])).toEqual(PASSED);
+  });
+
+  test("KialiStack beside the user's Prometheus and Grafana: its config names them, and it may reach each on its port only", async () => {
+    const mesh = { istio: { enabled: true, namespaces: ["shop"] } };
+    const prometheus = "http://prometheus-server.monitoring.svc:9090";
+    const built = await alone(
+      () =>
+        new KialiStack("k", {
+          mesh,
+          prometheus: { url: prometheus },
+          grafana: { url: "http://grafana.monitoring.svc:3000", publicUrl: "https://grafana.example.com" },
+        }),
+    );
+    expect(components(built)).toEqual(["observability:index:KialiStack"]);
+    expect(controllers(built)).toEqual(["Deployment/kiali"]);
+    expect(checks(built, ["monitoring", "shop", "istio-system"])).toEqual(PASSED);
+    expect(foreignWorkloads(built)).toEqual([]);
+    const kiali = yaml.load(configMapData(built.objects, "kiali-config")["config.yaml"]) as Json;
+    expect(kiali.external_services.prometheus.url).toBe(prometheus);
+    // No Tempo given: no traces, and no trace links.
+    expect(kiali.external_services.tracing).toEqual({ enabled: false });
+    const parties = networkParties(built.objects, ["monitoring"]);
+    const policies = networkPolicies(built.objects);
+    const [from, to] = [partyNamed(parties, "observability/kiali"), partyNamed(parties, "monitoring/an-app")];
+    expect(
+      [9090, 3000, 9091].map((port) =>
+        connectionAllowed(policies, from.party, to.party, { protocol: "TCP", port }),
+      ),
+    ).toEqual([true, true, false]);
+  });
+
+  test("KialiStack shows an Istio mesh: without one it refuses, naming the arg, and registers nothing", async () => {
+    const { error, registrations } = await refused(
+      () => new KialiStack("k", { prometheus: { url: "http://prometheus-server.monitoring.svc:9090" } }),
+    );
+    expect((error as ConfigError).problems).toEqual([
+      "args.mesh.istio must be enabled, with kiali true: Kiali shows an Istio mesh",
+    ]);
+    expect(registrations).toEqual([]);
   });
 
   test("a peer's URL from another resource (an Output) needs its endpoint, and is written once known", async () => {

@@ -21,9 +21,14 @@ interface IngressBackend {
   readonly healthCheckPath: string;
   /** The ALB authenticates every request first (exposure.ingress.auth). */
   readonly authenticated: boolean;
+  /**
+   * The Secret beside the Ingress the ALB reads an OIDC client from: one per component that
+   * exposes a UI, so that none depends on another's. @default OIDC_CLIENT_SECRET
+   */
+  readonly oidcClientSecret?: string;
 }
 
-function authAnnotations(auth: IngressAuth): Record<string, string> {
+function authAnnotations(auth: IngressAuth, oidcClientSecret: string): Record<string, string> {
   return {
     [ALB_ANNOTATION.authType]: auth.type,
     ...(auth.type === "oidc"
@@ -33,7 +38,7 @@ function authAnnotations(auth: IngressAuth): Record<string, string> {
             authorizationEndpoint: auth.authorizationEndpoint,
             tokenEndpoint: auth.tokenEndpoint,
             userInfoEndpoint: auth.userInfoEndpoint,
-            secretName: OIDC_CLIENT_SECRET,
+            secretName: oidcClientSecret,
           }),
         }
       : {
@@ -71,8 +76,35 @@ export function ingressAnnotations(ingress: IngressConfig, backend: IngressBacke
           [ALB_ANNOTATION.listenPorts]: JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
           [ALB_ANNOTATION.sslRedirect]: "443",
         }),
-    ...(auth === undefined ? {} : authAnnotations(auth)),
+    ...(auth === undefined ? {} : authAnnotations(auth, backend.oidcClientSecret ?? OIDC_CLIENT_SECRET)),
   };
+}
+
+/**
+ * The Secret beside an Ingress the ALB reads its OIDC client from, as `secretName` (the controller
+ * wants the keys `clientID` and `clientSecret`); none unless `auth` is OIDC. Returns what the
+ * Ingress must wait for.
+ */
+export function deployOidcClientSecret(
+  name: string,
+  secretName: string,
+  component: string,
+  namespace: string,
+  auth: IngressConfig["auth"],
+  opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.Secret[] {
+  return auth?.type === "oidc"
+    ? [
+        new k8s.core.v1.Secret(
+          `${name}-${secretName}`,
+          {
+            metadata: objectMeta({ name: secretName, component }, namespace),
+            stringData: { clientID: auth.clientId, clientSecret: auth.clientSecret },
+          },
+          opts,
+        ),
+      ]
+    : [];
 }
 
 /** An Ingress routing every path of `backend.host` to its Service. */

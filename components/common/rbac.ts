@@ -27,6 +27,8 @@ export function serviceAccountArgs(
 export interface NamespacedAccess {
   readonly namespaces: readonly string[];
   readonly rules: PolicyRule[];
+  /** What the grant is for, when the workload has several: it names the Roles and bindings. */
+  readonly purpose?: string;
 }
 
 /** Cluster-wide objects are prefixed with the namespace, so two stacks in one cluster do not collide. */
@@ -73,11 +75,12 @@ export function deployNamespacedRoles(
   access: NamespacedAccess,
   opts: pulumi.CustomResourceOptions,
 ): void {
+  const suffix = access.purpose === undefined ? "" : `-${access.purpose}`;
   for (const granted of access.namespaces) {
-    const metadata = objectMeta(id, granted, clusterScopedName(id, namespace));
-    const role = new k8s.rbac.v1.Role(`${name}-${granted}`, { metadata, rules: access.rules }, opts);
+    const metadata = objectMeta(id, granted, `${clusterScopedName(id, namespace)}${suffix}`);
+    const role = new k8s.rbac.v1.Role(`${name}-${granted}${suffix}`, { metadata, rules: access.rules }, opts);
     new k8s.rbac.v1.RoleBinding(
-      `${name}-${granted}`,
+      `${name}-${granted}${suffix}`,
       {
         metadata,
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },

@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { StackConfig, keyPath } from "../../config";
-import { allDashboards } from "./dashboards";
+import { STACK_DASHBOARDS } from "./dashboards";
 import { ProvisionedDatasource, WiredBackends, provisionedDatasources } from "./datasources";
 
 /** What a ConfigMap's data may hold in all (the API server refuses more). */
@@ -269,7 +269,7 @@ export function readExtraDashboards(
 ): ExtraDashboards {
   const datasources = provisionedDatasources(config, backends);
   const owners = new Map<string, string>(
-    allDashboards(config).map((d) => [d.uid, `the stack's own dashboard ${JSON.stringify(d.title)}`]),
+    STACK_DASHBOARDS.map((d) => [d.uid, `the stack's own dashboard ${JSON.stringify(d.title)}`]),
   );
   const problems: string[] = [];
   const folderUids = new Map<string, string>();

@@ -8,6 +8,8 @@ import { GRAFANA } from "./names";
 export interface GrafanaClients {
   /** Prometheus, which scrapes its metrics. */
   readonly scraper?: Endpoint;
+  /** Kiali, which checks that Grafana answers (its trace links open Grafana). */
+  readonly meshConsole?: Endpoint;
 }
 
 /**
@@ -26,6 +28,16 @@ export function grafanaFlows(config: StackConfig, clients: GrafanaClients = {}):
             to: grafana,
             ports: networkPorts(GRAFANA, "http"),
             why: "Grafana's metrics",
+          },
+        ]),
+    ...(clients.meshConsole === undefined
+      ? []
+      : [
+          {
+            from: clients.meshConsole,
+            to: grafana,
+            ports: networkPorts(GRAFANA, "http"),
+            why: "Kiali's health and version checks",
           },
         ]),
     {

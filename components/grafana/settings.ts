@@ -22,9 +22,14 @@ export interface GrafanaBackends {
   readonly traceIdExpression?: string;
 }
 
-/** What the dashboards read: the cluster they title, the app namespaces they filter, the SLOs. */
-export interface DashboardSettings extends Pick<StackConfig, "cluster" | "apps"> {
+/**
+ * What the dashboards read: the cluster they title, the app namespaces they filter, the SLOs, the
+ * mesh whose sidecars they read.
+ */
+export interface DashboardSettings extends Pick<StackConfig, "cluster" | "apps" | "mesh"> {
   readonly metrics: Pick<StackConfig["metrics"], "slo" | "slos">;
+  /** Where people open Kiali, which the mesh dashboards link; none when it is not reachable. */
+  readonly kialiUrl?: string;
   /**
    * The Prometheus job of the collectors apps send spans to, whose accepted spans Landing counts;
    * without one it counts every collector's.
@@ -49,6 +54,10 @@ export interface GrafanaSettings extends PlatformSettings {
   readonly spanIngestJob?: string;
   /** The clusters the dashboards pick from: see DashboardSettings. */
   readonly clusters?: ClusterChoice;
+  /** `mesh.istio`: with it, the Istio Mesh dashboard and the sidecars' panels. */
+  readonly mesh: StackConfig["mesh"];
+  /** Kiali's link: see DashboardSettings. */
+  readonly kialiUrl?: string;
   /**
    * The flows into and out of this component's workloads, which make their NetworkPolicies; a
    * workload no flow names is refused.

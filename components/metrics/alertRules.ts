@@ -2,11 +2,13 @@ import { StackConfig } from "../../config";
 import { RuleGroup } from "../common/prometheusTypes";
 import {
   LATENCY_SOURCES,
-  TRAFFIC_SOURCES,
+  averageDuration,
+  latencySources,
   matchingRate,
   perService,
+  quantile,
   requestRate,
-  sumRate,
+  trafficSources,
 } from "../common/httpSources";
 import { TIER_LABEL } from "../common/scrapeJobs";
 import { alertFactory, ratio } from "../common/alertFactory";
@@ -16,22 +18,25 @@ import { OPTED_OUT_CLAIMS } from "./platformSeries";
 type Thresholds = StackConfig["metrics"]["alerts"];
 
 /**
- * Per service, from the first source it has (see httpSources.ts), labelled `sli_source`: request
- * rates, error rates and ratios over every window the SLO burn-rate alerts read (5m also serves the
- * plain error-rate alert), and the latency figures a panel can show —
- * the 99th percentile where the service has a histogram, the average (`_sum / _count`) wherever it
- * has a duration metric, and Micrometer's `_max`. Span-metric rates count only the spans apps send:
- * with head sampling below 1 they are that share of the real rate; ratios are not affected.
+ * Per service, from the first source it has (see httpSources.ts; a meshed service's sidecar first
+ * with `mesh`), labelled `sli_source`: request rates, error rates and ratios over every window the
+ * SLO burn-rate alerts read (5m also serves the plain error-rate alert), and the latency figures a
+ * panel can show — the 99th percentile where the service has a histogram, the average
+ * (`_sum / _count`) wherever it has a duration metric, and Micrometer's `_max`. Span-metric rates
+ * count only the spans apps send: with head sampling below 1 they are that share of the real rate;
+ * ratios are not affected.
  */
-export function httpRecordingRules(): RuleGroup {
+export function httpRecordingRules(mesh = false): RuleGroup {
+  const traffic = trafficSources(mesh);
+  const latency = latencySources(mesh);
   const perWindow = BURN_WINDOWS.flatMap((w) => [
     {
       record: `service:http_requests:rate${w}`,
-      expr: perService(TRAFFIC_SOURCES, (s) => requestRate(s, w)),
+      expr: perService(traffic, (s) => requestRate(s, w)),
     },
     {
       record: `service:http_errors:rate${w}`,
-      expr: perService(TRAFFIC_SOURCES, (s) => matchingRate(s, s.errors, w)),
+      expr: perService(traffic, (s) => matchingRate(s, s.errors, w)),
     },
     // 0/0 (no requests in the window) is NaN: the SLI exists, and no alert fires on it.
     {
@@ -45,7 +50,7 @@ export function httpRecordingRules(): RuleGroup {
       ...perWindow,
       {
         record: "service:http_client_errors:rate5m",
-        expr: perService(TRAFFIC_SOURCES, (s) => matchingRate(s, s.clientErrors, "5m")),
+        expr: perService(traffic, (s) => matchingRate(s, s.clientErrors, "5m")),
       },
       ...(
         [
@@ -55,17 +60,11 @@ export function httpRecordingRules(): RuleGroup {
         ] as const
       ).map(([name, q]) => ({
         record: `service:http_request_duration_seconds:${name}_rate5m`,
-        expr: perService(
-          LATENCY_SOURCES,
-          (s) => `histogram_quantile(${q}, ${sumRate(s, `${s.family}_bucket`, [], "5m", { by: ["le"] })})`,
-        ),
+        expr: perService(latency, (s) => quantile(s, q, "5m")),
       })),
       {
         record: "service:http_request_duration_seconds:avg_rate5m",
-        expr: perService(
-          LATENCY_SOURCES,
-          (s) => `${sumRate(s, `${s.family}_sum`, [], "5m")} / ${sumRate(s, `${s.family}_count`, [], "5m")}`,
-        ),
+        expr: perService(latency, (s) => averageDuration(s, "5m")),
       },
       {
         record: "service:http_request_duration_seconds:max",

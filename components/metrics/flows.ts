@@ -14,9 +14,10 @@ import {
   THANOS_QUERY,
   THANOS_STORE,
 } from "./names";
-import { thanosQueryRuns } from "./queryEndpoint";
+import { queryService, thanosQueryRuns } from "./queryEndpoint";
 import { datastoreExporters } from "./datastores";
 import { notificationPorts } from "./notificationPorts";
+import { ISTIO_PORTS } from "./istioTargets";
 
 /** The other components' workloads that open connections into the metrics workloads; each absent when not deployed. */
 export interface MetricsClients {
@@ -26,6 +27,8 @@ export interface MetricsClients {
   readonly traceWriter?: Endpoint;
   /** Grafana, which queries Prometheus and Alertmanager. */
   readonly querier?: Endpoint;
+  /** Kiali, which queries Prometheus for the mesh's metrics. */
+  readonly meshConsole?: Endpoint;
 }
 
 /**
@@ -198,6 +201,9 @@ export function metricsFlows(config: StackConfig, clients: MetricsClients = {}):
             why: "span and service-graph metrics",
           },
         ]),
+    ...(clients.meshConsole === undefined
+      ? []
+      : [{ from: clients.meshConsole, ...queried, why: "the mesh's metrics" }]),
     ...(clients.querier === undefined
       ? []
       : [
@@ -250,7 +256,7 @@ function extraScrapeFlows(
  * monitors' namespaces, the kubelets and CoreDNS.
  */
 export function metricsReachFlows(
-  config: Pick<StackConfig, "namespaces" | "metrics" | "apps">,
+  config: Pick<StackConfig, "namespaces" | "metrics" | "apps" | "mesh">,
   closed: readonly string[] = [],
 ): Flow[] {
   const obs = config.namespaces.observability;
@@ -280,8 +286,34 @@ export function metricsReachFlows(
           }),
         )
       : []),
+    ...istioScrapeFlows(config.mesh, closed).map(({ to, ports, why }) => scrape(to, ports, why)),
     scrape(outside("kubelets"), tcp(10250), "kubelet and cAdvisor metrics"),
     scrape({ kind: "clusterDns" }, tcp(COREDNS_METRICS_PORT), "CoreDNS metrics"),
+  ];
+}
+
+/** Where Prometheus scrapes a mesh: each meshed namespace's sidecars (but those `closed`), and istiod. */
+function istioScrapeFlows(
+  mesh: StackConfig["mesh"],
+  closed: readonly string[],
+): { to: Endpoint; ports: Port[]; why: string }[] {
+  const istio = mesh.istio;
+  if (!istio.enabled) {
+    return [];
+  }
+  return [
+    ...istio.namespaces
+      .filter((namespace) => !closed.includes(namespace))
+      .map((namespace) => ({
+        to: { kind: "namespace", namespace } as const,
+        ports: tcp(ISTIO_PORTS.agent, ISTIO_PORTS.envoy),
+        why: "Istio sidecars' metrics: the agent's merged endpoint, else Envoy's own",
+      })),
+    {
+      to: { kind: "namespace", namespace: istio.istiodNamespace },
+      ports: tcp(ISTIO_PORTS.istiod),
+      why: "istiod's control-plane metrics",
+    },
   ];
 }
 
@@ -297,11 +329,16 @@ export function metricsApiFlows(config: Pick<StackConfig, "namespaces" | "metric
   ];
 }
 
-/** The Prometheus and Alertmanager pods, as other components' NetworkPolicies name them. */
-export function metricsEndpoints(config: Pick<StackConfig, "namespaces">): {
+/** The Prometheus, Alertmanager and query pods, as other components' NetworkPolicies name them. */
+export function metricsEndpoints(config: Pick<StackConfig, "namespaces" | "metrics">): {
   readonly prometheus: Endpoint;
   readonly alertmanager: Endpoint;
+  readonly query: Endpoint;
 } {
   const obs = config.namespaces.observability;
-  return { prometheus: workload(obs, PROMETHEUS.name), alertmanager: workload(obs, ALERTMANAGER.name) };
+  return {
+    prometheus: workload(obs, PROMETHEUS.name),
+    alertmanager: workload(obs, ALERTMANAGER.name),
+    query: workload(obs, queryService(config.metrics).name),
+  };
 }

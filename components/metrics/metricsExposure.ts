@@ -1,8 +1,6 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
-import { OIDC_CLIENT_SECRET, deployIngress } from "../common/ingress";
-import { objectMeta } from "../common/metadata";
+import { OIDC_CLIENT_SECRET, deployIngress, deployOidcClientSecret } from "../common/ingress";
 import { ALERTMANAGER, PROMETHEUS } from "./names";
 import { queryService } from "./queryEndpoint";
 import { MetricsSettings } from "./settings";
@@ -69,21 +67,8 @@ export function deployMetricsExposure(
   if (ingress.prometheus === undefined && ingress.alertmanager === undefined) {
     return;
   }
-  const auth = ingress.auth;
   // The controller reads the OIDC client from a Secret beside the Ingress.
-  const client =
-    auth?.type === "oidc"
-      ? [
-          new k8s.core.v1.Secret(
-            `${name}-${OIDC_CLIENT_SECRET}`,
-            {
-              metadata: objectMeta({ name: OIDC_CLIENT_SECRET, component: "metrics" }, namespace),
-              stringData: { clientID: auth.clientId, clientSecret: auth.clientSecret },
-            },
-            opts,
-          ),
-        ]
-      : [];
+  const client = deployOidcClientSecret(name, OIDC_CLIENT_SECRET, "metrics", namespace, ingress.auth, opts);
   const withClient = { ...opts, dependsOn: client };
   // Prometheus through its query Service: the same view Grafana reads.
   const uis = [

@@ -27,7 +27,7 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-const appTier: RelabelConfig = { target_label: TIER_LABEL, replacement: "app" };
+export const appTier: RelabelConfig = { target_label: TIER_LABEL, replacement: "app" };
 
 /**
  * The configured app services: one job per (metrics path, interval), every pod behind each Service
@@ -68,15 +68,43 @@ export function appServiceJobs(services: readonly AppService[]): ScrapeConfig[] 
   });
 }
 
-/** Pods in the app namespaces that ask to be scraped with the `prometheus.io/*` annotations. */
-export function annotatedPodsJob(namespaces: readonly string[]): ScrapeConfig {
+/**
+ * `service` of a pod's metrics, as for listed services: the `app` label the reference platform's
+ * pods carry, else the standard name label; and the `app` label itself.
+ */
+export const podServiceRelabels: RelabelConfig[] = [
+  {
+    source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"],
+    regex: "(.+)",
+    target_label: "service",
+  },
+  { source_labels: ["__meta_kubernetes_pod_label_app"], regex: "(.+)", target_label: "service" },
+  { source_labels: ["__meta_kubernetes_pod_label_app"], regex: "(.+)", target_label: "app" },
+];
+
+/** Pods running no longer or not yet, which no job scrapes. */
+export const notRunning: RelabelConfig = {
+  source_labels: ["__meta_kubernetes_pod_phase"],
+  regex: "Pending|Succeeded|Failed",
+  action: "drop",
+};
+
+/**
+ * Pods in the app namespaces that ask to be scraped with the `prometheus.io/*` annotations, but
+ * those `dropped` leaves to other jobs.
+ */
+export function annotatedPodsJob(
+  namespaces: readonly string[],
+  dropped: readonly RelabelConfig[] = [],
+): ScrapeConfig {
   const annotation = (name: string) => `__meta_kubernetes_pod_annotation_prometheus_io_${name}`;
   return {
     job_name: "annotated-pods",
     kubernetes_sd_configs: [{ role: "pod", namespaces: { names: namespaces } }],
     relabel_configs: [
       { source_labels: [annotation("scrape")], regex: "true", action: "keep" },
-      { source_labels: ["__meta_kubernetes_pod_phase"], regex: "Pending|Succeeded|Failed", action: "drop" },
+      notRunning,
+      ...dropped,
       { source_labels: [annotation("scheme")], regex: "(https?)", target_label: "__scheme__" },
       { source_labels: [annotation("path")], regex: "(.+)", target_label: "__metrics_path__" },
       {
@@ -85,14 +113,7 @@ export function annotatedPodsJob(namespaces: readonly string[]): ScrapeConfig {
         replacement: "$1:$2",
         target_label: "__address__",
       },
-      // `service` as for listed services: the `app` label the reference platform's pods carry, else the standard name label.
-      {
-        source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"],
-        regex: "(.+)",
-        target_label: "service",
-      },
-      { source_labels: ["__meta_kubernetes_pod_label_app"], regex: "(.+)", target_label: "service" },
-      { source_labels: ["__meta_kubernetes_pod_label_app"], regex: "(.+)", target_label: "app" },
+      ...podServiceRelabels,
       ...podIdentityRelabels,
       appTier,
     ],

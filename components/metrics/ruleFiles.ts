@@ -1,6 +1,7 @@
 import { httpRecordingRules, selfMonitoringRules, serviceAlertRules } from "./alertRules";
 import { ruleQueryProblems } from "../../config/ruleFiles";
 import { externalUrls } from "./externalUrls";
+import { meshRuleGroups } from "./meshRules";
 import { monitorRules } from "./monitorRules";
 import { thanosRules } from "./thanosRules";
 import { platformRuleGroups } from "./platformRules";
@@ -12,17 +13,18 @@ import { MetricsSettings } from "./settings";
 
 type RuleSettings = Pick<
   MetricsSettings,
-  "metrics" | "apps" | "alerting" | "exposure" | "namespaces" | "grafanaUrl"
+  "metrics" | "apps" | "alerting" | "exposure" | "namespaces" | "grafanaUrl" | "mesh"
 >;
 
 /** The stack's own rule files, by file name. */
 function ownRuleFiles(config: RuleSettings): Record<string, RuleFile> {
   const { alerts, slo, runbookBaseUrl } = config.metrics;
+  const mesh = config.mesh.istio.enabled;
   return {
-    "services.yaml": { groups: [httpRecordingRules(), ...serviceAlertRules(alerts, runbookBaseUrl)] },
+    "services.yaml": { groups: [httpRecordingRules(mesh), ...serviceAlertRules(alerts, runbookBaseUrl)] },
     "slo.yaml": {
       groups: [
-        ...sloRules(config.apps.services, slo, runbookBaseUrl),
+        ...sloRules(config.apps.services, slo, runbookBaseUrl, mesh),
         ...configuredSloRules(config.metrics.slos, runbookBaseUrl),
       ],
     },
@@ -34,6 +36,7 @@ function ownRuleFiles(config: RuleSettings): Record<string, RuleFile> {
     ...(config.metrics.objectStorage === undefined
       ? {}
       : { "thanos.yaml": { groups: [thanosRules(runbookBaseUrl)] } }),
+    ...(mesh ? { "mesh.yaml": { groups: meshRuleGroups(runbookBaseUrl) } } : {}),
   };
 }
 

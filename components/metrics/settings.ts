@@ -10,6 +10,8 @@ export interface MetricsSettings extends PlatformSettings {
   readonly alerting: StackConfig["alerting"];
   /** NodePort (kind) or Ingress (eks): Prometheus gets a NodePort on kind. */
   readonly exposure: StackConfig["exposure"];
+  /** `istio`: the sidecars and istiod it scrapes, and the mesh's RED and SLO signals. Off by default. */
+  readonly mesh: StackConfig["mesh"];
   /** Where people open Grafana, for the links in alerts and notifications; none without a Grafana. */
   readonly grafanaUrl?: string;
   /**

@@ -10,7 +10,7 @@ import {
   pageAndTicket,
   sloBudgetAndAlerts,
 } from "./sloEngine";
-import { LATENCY_SOURCES, SOURCE_LABEL, leMatcher, perService, sumRate } from "../common/httpSources";
+import { SOURCE_LABEL, latencySources, leMatcher, perService, sumRate } from "../common/httpSources";
 import { TIER_LABEL } from "../common/scrapeJobs";
 import { RecordingRule, RuleGroup } from "../common/prometheusTypes";
 
@@ -78,9 +78,15 @@ function sliPresence(sli: string, record: string, reason: string): string {
  * (whose buckets the config requires to contain every threshold), and says which in `sli_source`.
  * Both are SLOs of the engine (sloEngine.ts) recorded as one series per service: error ratios over
  * every burn-rate window and the compliance window, remaining budget, page and ticket alerts.
- * Coverage: which scraped app services have each SLI, and why not.
+ * Coverage: which scraped app services have each SLI, and why not. With `mesh`, a meshed service's
+ * sidecar is the first source of both (httpSources.ts says why).
  */
-export function sloRules(services: readonly AppService[], slo: Slo, runbookBaseUrl: string): RuleGroup[] {
+export function sloRules(
+  services: readonly AppService[],
+  slo: Slo,
+  runbookBaseUrl: string,
+  mesh = false,
+): RuleGroup[] {
   const alert = alertFactory(runbookBaseUrl);
   const objectives: RecordingRule[] = groupsBy(services, (s) => s.slo.availability, slo.availability).map(
     ({ value, selector }) => ({
@@ -93,7 +99,7 @@ export function sloRules(services: readonly AppService[], slo: Slo, runbookBaseU
     record: SLOW_RATIO(w),
     expr: thresholds
       .map(({ value, selector }) =>
-        perService(LATENCY_SOURCES, (source) => {
+        perService(latencySources(mesh), (source) => {
           const bucket = `${source.family}_bucket`;
           const fast = sumRate(source, bucket, [leMatcher(source, value)], w, { services: selector });
           const all = sumRate(source, bucket, ['le="+Inf"'], w, { services: selector });
@@ -108,12 +114,16 @@ export function sloRules(services: readonly AppService[], slo: Slo, runbookBaseU
       sliPresence(
         "availability",
         "service:http_requests:rate5m",
-        "no HTTP server metric and no span metrics",
+        mesh
+          ? "no sidecar, no HTTP server metric and no span metrics"
+          : "no HTTP server metric and no span metrics",
       ),
       sliPresence(
         "latency",
         "service:http_requests_slow:ratio_rate5m",
-        "no histogram bucket at the latency threshold and no span metrics",
+        mesh
+          ? "no sidecar, no histogram bucket at the latency threshold and no span metrics"
+          : "no histogram bucket at the latency threshold and no span metrics",
       ),
     ].join(" or "),
   };

@@ -12,6 +12,10 @@ export interface TracingClients {
   readonly querier?: Endpoint;
   /** The apps' namespaces, which send spans. */
   readonly apps: readonly Endpoint[];
+  /** The namespaces whose Istio sidecars send spans to the Zipkin receiver (`mesh.istio`). @default none */
+  readonly meshed?: readonly Endpoint[];
+  /** Kiali, which queries Tempo for the traces of what it shows. */
+  readonly meshConsole?: Endpoint;
 }
 
 /**
@@ -30,7 +34,7 @@ export function tracingFlows(config: StackConfig, clients: TracingClients): Flow
   const aggregator = workload(obs, COLLECTOR_AGGREGATOR.name);
   const tempo = workload(obs, TEMPO.name);
   const tiered = collectorTiered(config.tracing);
-  const { scraper, querier } = clients;
+  const { scraper, querier, meshConsole } = clients;
   const scrape = (to: Endpoint, ports: Flow["ports"], why: string): Flow[] =>
     scraper === undefined ? [] : [{ from: scraper, to, ports, why }];
   return [
@@ -45,6 +49,14 @@ export function tracingFlows(config: StackConfig, clients: TracingClients): Flow
         to: collector,
         ports: networkPorts(COLLECTOR, "otlp-grpc", "otlp-http", "zipkin"),
         why: "spans (OTLP and Zipkin)",
+      }),
+    ),
+    ...(clients.meshed ?? []).map(
+      (namespace): Flow => ({
+        from: namespace,
+        to: collector,
+        ports: networkPorts(COLLECTOR, "zipkin"),
+        why: "Istio sidecars' spans (Zipkin)",
       }),
     ),
     ...(config.exposure.mode === "nodePort"
@@ -74,7 +86,22 @@ export function tracingFlows(config: StackConfig, clients: TracingClients): Flow
     ...(querier === undefined
       ? []
       : [{ from: querier, to: tempo, ports: networkPorts(TEMPO, "http"), why: "queries" }]),
+    ...(meshConsole === undefined
+      ? []
+      : [{ from: meshConsole, to: tempo, ports: networkPorts(TEMPO, "http"), why: "traces of the mesh" }]),
   ];
+}
+
+/** The namespaces whose sidecars send spans, as endpoints (none with `mesh.istio` off), but those `closed`. */
+export function meshedNamespaces(
+  config: Pick<StackConfig, "mesh">,
+  closed: readonly string[] = [],
+): Endpoint[] {
+  return config.mesh.istio.enabled
+    ? config.mesh.istio.namespaces
+        .filter((namespace) => !closed.includes(namespace))
+        .map((namespace): Endpoint => ({ kind: "namespace", namespace }))
+    : [];
 }
 
 /** The collector's calls to the API server, for the k8s attributes of each span. */

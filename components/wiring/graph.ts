@@ -4,11 +4,12 @@ import { demoFlows } from "../demo/flows";
 import { DEMO_NAMESPACE } from "../demo/names";
 import { GRAFANA } from "../grafana/names";
 import { grafanaFlows } from "../grafana/flows";
+import { kialiApiFlows, kialiEndpoint, kialiFlows, kialiRuns } from "../kiali/flows";
 import { logsApiFlows, logsFlows } from "../logs/flows";
 import { LOKI } from "../logs/names";
 import { metricsApiFlows, metricsFlows, metricsReachFlows } from "../metrics/flows";
 import { PROMETHEUS } from "../metrics/names";
-import { spanReceiver, traceWriter, tracingApiFlows, tracingFlows } from "../tracing/flows";
+import { meshedNamespaces, spanReceiver, traceWriter, tracingApiFlows, tracingFlows } from "../tracing/flows";
 
 /**
  * The namespaces the stack closes with a default deny, so that only the graph's flows reach or
@@ -34,6 +35,7 @@ export function wiringGraph(config: StackConfig): Flow[] {
   const obs = config.namespaces.observability;
   const prometheus = workload(obs, PROMETHEUS.name);
   const grafana = workload(obs, GRAFANA.name);
+  const meshConsole = kialiRuns(config) ? { meshConsole: kialiEndpoint(config) } : {};
   const closed = closedNamespaces(config);
   // The demo's namespace is closed: its pods get flows of their own (demoFlows), not an app's.
   const apps = config.apps.namespaces
@@ -49,15 +51,23 @@ export function wiringGraph(config: StackConfig): Flow[] {
         why: "name resolution",
       }),
     ),
-    ...tracingFlows(config, { scraper: prometheus, querier: grafana, apps }),
+    ...tracingFlows(config, {
+      scraper: prometheus,
+      querier: grafana,
+      apps,
+      meshed: meshedNamespaces(config, closed),
+      ...meshConsole,
+    }),
     ...metricsFlows(config, {
       logRuler: workload(obs, LOKI.name),
       traceWriter: traceWriter(config),
       querier: grafana,
+      ...meshConsole,
     }),
     ...logsFlows(config, { scraper: prometheus, querier: grafana }),
     ...demoFlows(config, { scraper: prometheus, collector: spanReceiver(config) }),
-    ...grafanaFlows(config, { scraper: prometheus }),
+    ...grafanaFlows(config, { scraper: prometheus, ...meshConsole }),
+    ...(kialiRuns(config) ? [...kialiFlows(config, { scraper: prometheus }), ...kialiApiFlows(config)] : []),
     ...metricsReachFlows(config, closed),
     ...metricsApiFlows(config),
     ...logsApiFlows(config),

@@ -82,6 +82,11 @@ const ingress = strict({
   alertmanager: strict({ host: hostName })
     .optional()
     .describe("Alertmanager behind the same kind of Ingress, on its own host; on eks only with auth."),
+  kiali: strict({ host: hostName })
+    .optional()
+    .describe(
+      "Kiali (mesh.istio.kiali) behind the same kind of Ingress, on its own host; on eks only with auth.",
+    ),
   auth: ingressAuth
     .optional()
     .describe("Who may open the Ingress: the ALB authenticates every request (oidc or cognito)."),
@@ -143,7 +148,10 @@ const exposureSectionSchema = strict({
     prometheus: nodePort,
     zipkin: nodePort,
     otlpHttp: nodePort,
-  }).describe("The NodePorts of Grafana, Prometheus, the Zipkin and OTLP/HTTP ingest; distinct."),
+    kiali: nodePort,
+  }).describe(
+    "The NodePorts of Grafana, Prometheus, the Zipkin and OTLP/HTTP ingest, and Kiali (with mesh.istio); distinct.",
+  ),
   ingress: ingress.optional().describe("The Ingress in front of Grafana; required with mode ingress."),
 })
   .superRefine((value, ctx) => {
@@ -167,7 +175,7 @@ const exposureSectionSchema = strict({
       reportDuplicates(
         [
           ["host", value.ingress.host] as const,
-          ...(["prometheus", "alertmanager"] as const).flatMap((ui) => {
+          ...(["prometheus", "alertmanager", "kiali"] as const).flatMap((ui) => {
             const host = value.ingress?.[ui]?.host;
             return host === undefined ? [] : [[ui, host] as const];
           }),

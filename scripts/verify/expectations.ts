@@ -5,6 +5,7 @@ import { SECRET_KEYS } from "../../components/grafana/grafanaWorkload";
 import { extraScrapeJob } from "../../components/metrics/extraScrapeJobs";
 import { ALERTMANAGER, PROMETHEUS } from "../../components/metrics/names";
 import { annotatedPodsJob, appServiceJobs } from "../../components/metrics/prometheusConfig";
+import { istioJobs } from "../../components/metrics/istioTargets";
 import { ALLOY, LOKI } from "../../components/logs/names";
 import { COLLECTOR, TEMPO } from "../../components/tracing/names";
 import { KubeObject } from "../../render/manifest";
@@ -149,6 +150,8 @@ export function verifyExpectations(config: StackConfig, objects: readonly KubeOb
     ...appServiceJobs(config.apps.services).map((job) => job.job_name),
     ...(annotated.length === 0 ? [] : [annotatedPodsJob(annotated).job_name]),
     ...config.metrics.extraScrapeConfigs.map((job) => extraScrapeJob(job).job_name),
+    // The mesh's sidecars are the apps', istiod the platform's.
+    ...istioJobs(config.mesh).map((job) => job.job_name),
   ]);
 
   const provisioning = find<ConfigMapData>(objects, "ConfigMap", "grafana-provisioning").data;

@@ -25,7 +25,10 @@ export type Fixture =
   | "cadvisor"
   | "kubelet"
   | "coredns"
-  | "apiserver";
+  | "apiserver"
+  | "istio-proxy-ratings"
+  | "istio-proxy-productpage"
+  | "istiod";
 
 export interface Sample {
   readonly name: string;
@@ -73,13 +76,15 @@ export const growth = (start: number): number => 1 + (Date.now() - start) / 1000
 
 /**
  * A local server standing in for an app pod: `metricsPath` answers with the fixture, its totals
- * growing. Over HTTPS with `tls` (PEM key and certificate), as the kubelet serves.
+ * growing; with several, one after another, as an endpoint that merges expositions (Istio's agent)
+ * serves them. Over HTTPS with `tls` (PEM key and certificate), as the kubelet serves.
  */
 export async function expositionServer(
-  fixture: Fixture,
+  fixture: Fixture | readonly Fixture[],
   metricsPath: string,
   tls?: { readonly key: string; readonly cert: string },
 ): Promise<LocalHttpServer> {
+  const fixtures: readonly Fixture[] = typeof fixture === "string" ? [fixture] : fixture;
   const start = Date.now();
   const handler: http.RequestListener = (req, res) => {
     if (req.url !== metricsPath) {
@@ -88,7 +93,7 @@ export async function expositionServer(
       return;
     }
     res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" });
-    res.end(grown(exposition(fixture), growth(start)));
+    res.end(fixtures.map((f) => grown(exposition(f), growth(start))).join("\n"));
   };
   const server = tls === undefined ? http.createServer(handler) : https.createServer(tls, handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

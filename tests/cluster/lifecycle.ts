@@ -403,6 +403,9 @@ export function stackLifecycle(options: LifecycleOptions): void {
         );
         return;
       }
+      for (const name of userEdit.createdFirst ?? []) {
+        await api.core.createNamespace({ metadata: { name } });
+      }
       const next = await renderWithConfig(stack, edited, secretKeys, current.outputs);
       await step(
         `edit: ${userEdit.title}`,
@@ -514,6 +517,48 @@ export function stackLifecycle(options: LifecycleOptions): void {
         false,
       ],
     ];
+    // Kiali (the mesh edit): its viewer role where it shows the mesh, port-forward only to istiod
+    // and the sidecars, nothing of the stack's secrets or of other namespaces.
+    if (current.objects.some((o) => o.kind === "ServiceAccount" && o.metadata.name === "kiali")) {
+      const kiali = (attributes: Json, allowed: boolean): [string, string, Json, boolean] => [
+        "observability",
+        "kiali",
+        attributes,
+        allowed,
+      ];
+      cases.push(
+        kiali({ verb: "list", resource: "pods", namespace: "tiketi-spring" }, true),
+        kiali(
+          {
+            verb: "watch",
+            group: "networking.istio.io",
+            resource: "virtualservices",
+            namespace: "tiketi-spring",
+          },
+          true,
+        ),
+        kiali({ verb: "get", resource: "pods", subresource: "log", namespace: "tiketi-spring" }, true),
+        kiali(
+          { verb: "create", resource: "pods", subresource: "portforward", namespace: "istio-system" },
+          true,
+        ),
+        kiali(
+          { verb: "create", resource: "pods", subresource: "portforward", namespace: "observability" },
+          false,
+        ),
+        kiali({ verb: "list", resource: "pods", namespace: "kube-system" }, false),
+        kiali(
+          {
+            verb: "patch",
+            group: "networking.istio.io",
+            resource: "virtualservices",
+            namespace: "tiketi-spring",
+          },
+          false,
+        ),
+        kiali({ verb: "get", resource: "secrets", namespace: "tiketi-spring" }, false),
+      );
+    }
     // Every other account of the stack reads nothing at all.
     for (const sa of current.objects.filter((o) => o.kind === "ServiceAccount")) {
       const { name, namespace = "" } = sa.metadata;

@@ -28,7 +28,7 @@ import { Servers, eventually } from "../../testkit/processes";
 import { startRenderedPrometheus } from "../../testkit/localServers";
 import { Json } from "../../testkit/json";
 import { configMapData } from "../../testkit/rendered";
-import { everyGroupEvaluatedSince } from "../../testkit/ruleEvaluation";
+import { ruleEvaluations } from "../../testkit/ruleEvaluation";
 
 interface App {
   readonly fixture: Fixture;
@@ -208,17 +208,7 @@ describe("RED and SLO signals for every service, from what its framework prints"
       "two scrapes of every app",
       60000,
     );
-    for (let round = 0; round < 2; round++) {
-      const since = Date.now() / 1000;
-      await eventually(
-        async () => {
-          const { data } = await getJson(`${base}/api/v1/rules`);
-          return everyGroupEvaluatedSince(data.groups as Json[], since) ? true : undefined;
-        },
-        "a rule evaluation of every group",
-        60000,
-      );
-    }
+    await ruleEvaluations(base, 2);
     for (const [signal, record] of Object.entries(SIGNALS)) {
       const byService = new Map<string, string>();
       for (const series of await query(record)) {

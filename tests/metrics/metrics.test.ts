@@ -14,6 +14,7 @@ import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { networkPolicyProblems } from "../../checks/networkPolicyCoverage";
 import { podSecurityProblems } from "../../checks/podSecurity";
+import { renderedMesh } from "../support/meshStack";
 import { renderedPods } from "../../checks/podSpecs";
 import { openApiProblems } from "../../checks/kubernetesSchema";
 import { rendered } from "../renderedStacks";
@@ -441,16 +442,17 @@ describe("per-service HTTP signals", () => {
 });
 
 test.each(["kind", "prod"] as const)(
-  "%s: every alert has a runbook section at the anchor its runbook_url names",
+  "%s: every alert has a runbook section at the anchor its runbook_url names, the mesh's too",
   async (stack) => {
     const runbooks = fs.readFileSync(path.join(PROJECT_ROOT, "docs/runbooks.md"), "utf8");
     const anchors = new Set([...runbooks.matchAll(/^## (\w+)$/gm)].map((m) => m[1].toLowerCase()));
-    const rules = configMapData((await rendered(stack)).objects, "prometheus-rules");
+    const rules = configMapData((await renderedMesh(stack)).objects, "prometheus-rules");
     const alerts = Object.values(rules)
       .flatMap((content) => (yaml.load(content) as Json).groups)
       .flatMap((g: Json) => g.rules)
       .filter((r: Json) => r.alert !== undefined);
     expect(alerts.length).toBeGreaterThan(20);
+    expect(alerts.map((r: Json) => r.alert)).toContain("IstioConfigRejected");
     for (const rule of alerts) {
       expect(rule.annotations.runbook_url).toBe(
         `https://runbooks.example.com/observability#${rule.alert.toLowerCase()}`,

@@ -529,14 +529,17 @@ export const withoutAnnotations = (file: RuleFile) => ({
 });
 
 /**
- * The promtool files for ALERT_CASES over the given rule files, by name: one rule file and one or two
+ * The promtool files for `alertCases` (ALERT_CASES unless given) over the given rule files, by name: one rule file and one or two
  * test files per alert with the rules it reads (see `rulesOfAlert`), and one healthy-cluster test per
  * profile over all rules (with the demo publishing its business counters). Rules are evaluated
  * every minute, except for the cases over 6-hour windows: every 4 minutes, which keeps the run
  * short, is finer than their `for` durations, and stays inside the 5-minute lookback through which
  * an alert reads the previous round of another group's recording rules.
  */
-export function promtoolTestFiles(files: Readonly<Record<string, RuleFile>>): {
+export function promtoolTestFiles(
+  files: Readonly<Record<string, RuleFile>>,
+  alertCases: readonly AlertCase[] = ALERT_CASES,
+): {
   ruleFiles: Record<string, object>;
   testFiles: Record<string, object>;
 } {
@@ -569,7 +572,7 @@ export function promtoolTestFiles(files: Readonly<Record<string, RuleFile>>): {
   for (const alert of new Set(alerts)) {
     const rules = `rules-${alert}.yaml`;
     ruleFiles[rules] = withoutAnnotations(rulesOfAlert(alert, files));
-    const cases = ALERT_CASES.filter((c) => c.alert === alert);
+    const cases = alertCases.filter((c) => c.alert === alert);
     for (const [name, interval, some] of [
       [`tests-${alert}.yaml`, "1m", cases.filter((c) => !long(c))],
       [`tests-${alert}-6h.yaml`, "4m", cases.filter(long)],

@@ -35,6 +35,18 @@ test("the same render reviewed against itself changes nothing", () => {
   expect(reviewed.resources).toEqual([]);
 });
 
+test("a namespace the program reads (Namespace.get) is neither created nor deleted: the cluster holds it", () => {
+  const read: Registration = {
+    ...registrations[0],
+    type: "kubernetes:core/v1:Namespace",
+    name: "istio-system",
+    inputs: { id: "istio-system" },
+    read: true,
+  };
+  expect(review(snapshot(registrations), snapshot([...registrations, read]), noKeys).resources).toEqual([]);
+  expect(review(snapshot([...registrations, read]), snapshot(registrations), noKeys).resources).toEqual([]);
+});
+
 test("a StatefulSet's new selector replaces it, and with its claims that puts what it collects at risk", () => {
   const after = changed("StatefulSet", "prometheus", (r) => {
     ((r.inputs.spec as Json).selector as Json).matchLabels = { app: "prometheus-v2" };

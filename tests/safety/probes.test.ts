@@ -1,4 +1,4 @@
-// Every container of every rendered workload, on both profiles and their extended variants, held to
+// Every container of every rendered workload, on both profiles, their extended and mesh variants, held to
 // the probe rules: it has a liveness and a readiness probe; its liveness asks the process alone,
 // never a service it depends on; and liveness waits out the shared budget before a restart.
 //
@@ -11,6 +11,7 @@ import { LIVENESS_FAILURES } from "../../components/common/probes";
 import { RenderedStack } from "../../render/renderStack";
 import { rendered } from "../renderedStacks";
 import { renderedExtended } from "../support/extendedStack";
+import { renderedMesh } from "../support/meshStack";
 import { STACKS } from "../../testkit/stacks";
 
 type Probe = NonNullable<Container["livenessProbe"]>;
@@ -92,6 +93,12 @@ const PROCESS_ONLY: Readonly<Record<string, ProcessOnly>> = {
     source:
       "https://github.com/open-telemetry/opentelemetry-collector-contrib/tree/main/extension/healthcheckextension",
   },
+  "quay.io/kiali/kiali": {
+    endpoint: "GET /kiali/healthz",
+    // Healthz "is a trivial endpoint that simply returns a 200 status code ... You can use this for
+    // readiness and liveness probes" (handlers/root.go; /kiali is the web root).
+    source: "https://github.com/kiali/kiali/blob/v2.29.0/handlers/root.go",
+  },
   "docker.io/library/node": {
     endpoint: "GET /actuator/health",
     // The demo program answers {"status":"UP"} without calling anything (components/demo/demoService.ts).
@@ -117,6 +124,7 @@ const repository = (image: string | undefined) => (image ?? "").replace(/@.*$/, 
 const renders: [string, () => Promise<RenderedStack>][] = STACKS.flatMap((stack) => [
   [stack, () => rendered(stack)] as [string, () => Promise<RenderedStack>],
   [`extended ${stack}`, () => renderedExtended(stack)] as [string, () => Promise<RenderedStack>],
+  [`mesh ${stack}`, () => renderedMesh(stack)] as [string, () => Promise<RenderedStack>],
 ]);
 
 describe.each(renders)("the %s render", (_name, render) => {

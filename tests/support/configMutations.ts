@@ -596,6 +596,51 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     key: "observability:demo.resources.limits.cpu",
     allowed: "must be at least requests.cpu (0.5)",
   },
+  // mesh
+  {
+    section: "mesh",
+    title: "the mesh on without a meshed namespace",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "mesh.istio.enabled", "true"),
+    key: "observability:mesh.istio.namespaces",
+    allowed: "must list at least one meshed namespace",
+  },
+  {
+    section: "mesh",
+    title: "the stack's own namespace meshed",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(c, "mesh.istio", { enabled: true, namespaces: ["tiketi-spring", "observability"] }),
+    key: "observability:mesh.istio.namespaces[1]",
+    allowed: "must not be one of the stack's own namespaces",
+  },
+  {
+    section: "mesh",
+    title: "Kiali exposed on eks without the ALB's authentication",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(
+        configSetJson(c, "mesh.istio", { enabled: true, namespaces: ["tiketi-spring"] }),
+        "exposure.ingress.kiali",
+        { host: "kiali.tiketi.example.com" },
+      ),
+    key: "observability:exposure.ingress.kiali",
+    allowed: "needs exposure.ingress.auth on profile eks",
+  },
+  {
+    section: "mesh",
+    title: "Kiali exposed with the mesh off",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(c, "exposure.ingress", {
+        host: "grafana.example.com",
+        className: "nginx",
+        annotations: {},
+        kiali: { host: "kiali.example.com" },
+      }),
+    key: "observability:exposure.ingress.kiali",
+    allowed: "runs only with mesh.istio.enabled",
+  },
 ];
 
 export const GOOD_MUTATIONS: readonly Mutation[] = [
@@ -802,5 +847,17 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
     title: "the demo off",
     stack: "kind",
     edit: (c) => configSetPath(c, "demo.enabled", "false"),
+  },
+  {
+    section: "mesh",
+    title: "the app namespace meshed, istiod in its own namespace, Kiali off",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(c, "mesh.istio", {
+        enabled: true,
+        namespaces: ["tiketi-spring"],
+        istiodNamespace: "istio-control",
+        kiali: false,
+      }),
   },
 ];

@@ -56,9 +56,9 @@ export const PROMETHEUS_ANTI_AFFINITY = {
 };
 
 /**
- * A stack file with placement for every workload, a registry mirror and its credentials, and one
- * exporter of each kind (so that every workload the program can run is rendered), as the stack
- * file holds it: YAML integers stay numbers.
+ * A stack file with placement for every workload, a registry mirror and its credentials, one
+ * exporter of each kind and the mesh on (so that every workload the program can run is rendered),
+ * as the stack file holds it: YAML integers stay numbers.
  */
 export function withPlacementEverywhere(config: PulumiConfig): {
   config: Record<string, string>;
@@ -110,6 +110,8 @@ export function withPlacementEverywhere(config: PulumiConfig): {
         // The monitor scraper runs only with monitors to scrape.
         prometheusOperatorMonitors: { enabled: true, namespaces: ["cert-manager"] },
       }),
+      // Kiali runs only with a mesh.
+      "observability:mesh": JSON.stringify({ istio: { enabled: true, namespaces: ["tiketi-spring"] } }),
     },
     // The DSN and the registry credentials are credentials: the stack file holds both keys encrypted.
     secretKeys: ["observability:metrics", "observability:images"],

@@ -127,9 +127,14 @@ export interface DashboardSpec {
   readonly tags: readonly string[];
   readonly variables?: readonly VariableSpec[];
   readonly panels: readonly PanelSpec[];
-  /** Links to other dashboards, by uid and title. */
-  readonly links?: readonly { readonly uid: string; readonly title: string }[];
+  /** Links to other dashboards, by uid and title, and to other tools, by URL (opened in a new tab). */
+  readonly links?: readonly DashboardLink[];
 }
+
+/** A link in a dashboard's header: another dashboard (time range and variables kept) or another tool. */
+export type DashboardLink =
+  | { readonly uid: string; readonly title: string }
+  | { readonly url: string; readonly title: string };
 
 function datasourceOf(query: Query): DatasourceRef {
   switch (query.kind) {
@@ -216,13 +221,11 @@ export function dashboard(spec: DashboardSpec) {
     refresh: "30s",
     time: { from: "now-1h", to: "now" },
     timezone: "browser",
-    links: (spec.links ?? []).map((l) => ({
-      type: "link",
-      title: l.title,
-      url: `/d/${l.uid}`,
-      keepTime: true,
-      includeVars: true,
-    })),
+    links: (spec.links ?? []).map((l) =>
+      "uid" in l
+        ? { type: "link", title: l.title, url: `/d/${l.uid}`, keepTime: true, includeVars: true }
+        : { type: "link", title: l.title, url: l.url, targetBlank: true },
+    ),
     templating: {
       list: (spec.variables ?? []).map((v) => ({
         name: v.name,

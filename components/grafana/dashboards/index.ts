@@ -2,9 +2,10 @@ import { DATASOURCE_UIDS } from "../../common/grafanaUids";
 import { DashboardSettings } from "../settings";
 import { Dashboard, dashboard } from "../dashboard/model";
 import { withClusterPicker } from "../dashboard/clusterPicker";
-import { DashboardDefinition } from "./definition";
+import { DashboardDefinition, DashboardIdentity } from "./definition";
 import { alerts } from "./alerts";
 import { infrastructure } from "./infrastructure";
+import { istioMesh } from "./istioMesh";
 import { jvmSpring } from "./jvmSpring";
 import { kubernetesCluster } from "./kubernetesCluster";
 import { kubernetesNamespace } from "./kubernetesNamespace";
@@ -43,12 +44,20 @@ export const LINKED_DASHBOARDS: readonly DashboardDefinition[] = [
 /** Addresses kept for bookmarks: each page says where its panels went. Landing does not link them. */
 export const MOVED_DASHBOARDS: readonly DashboardDefinition[] = [infrastructure];
 
+/** The dashboards of `mesh.istio`, linked after the others when it is on. */
+export const MESH_DASHBOARDS: readonly DashboardDefinition[] = [istioMesh];
+
+/** The dashboards Landing links with this config. */
+const linkedDashboards = (config: DashboardSettings): readonly DashboardDefinition[] =>
+  config.mesh.istio.enabled ? [...LINKED_DASHBOARDS, ...MESH_DASHBOARDS] : LINKED_DASHBOARDS;
+
 /**
  * Every provisioned dashboard, built from the stack config: the landing page first. Over several
  * clusters' series (`config.clusters`), each that reads Prometheus picks one cluster.
  */
 export function allDashboards(config: DashboardSettings): Dashboard[] {
-  return [landing(LINKED_DASHBOARDS), ...LINKED_DASHBOARDS, ...MOVED_DASHBOARDS].map((d) => {
+  const linked = linkedDashboards(config);
+  return [landing(linked), ...linked, ...MOVED_DASHBOARDS].map((d) => {
     const content = d.content(config);
     return dashboard({
       uid: d.uid,
@@ -57,6 +66,14 @@ export function allDashboards(config: DashboardSettings): Dashboard[] {
     });
   });
 }
+
+/** The uid and title of every dashboard the stack may provision, whatever its config. */
+export const STACK_DASHBOARDS: readonly DashboardIdentity[] = [
+  landing([]),
+  ...LINKED_DASHBOARDS,
+  ...MOVED_DASHBOARDS,
+  ...MESH_DASHBOARDS,
+].map(({ uid, title }) => ({ uid, title }));
 
 /** The datasource UIDs a dashboard's panels and variables query. */
 function datasourcesOf(node: unknown): string[] {

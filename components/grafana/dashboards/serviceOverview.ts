@@ -1,16 +1,15 @@
-import { LATENCY_SOURCES, perService, sumRate } from "../../common/httpSources";
+import { latencySources, perService, quantile } from "../../common/httpSources";
 import { RATE_INTERVAL, prom } from "../dashboard/model";
 import { timeSeries } from "../dashboard/presets";
 import { defineDashboard } from "./definition";
 import { SERVICE_MATCHER, SERVICE_VARIABLE } from "./serviceVariable";
 
-/** The quantile from each service's own histogram, else its span metrics, read raw for exemplars. */
-const quantile = (q: number) =>
-  perService(
-    LATENCY_SOURCES,
-    (s) =>
-      `histogram_quantile(${q}, ${sumRate(s, `${s.family}_bucket`, [], RATE_INTERVAL, { by: ["le"], services: SERVICE_MATCHER })})`,
-  );
+/**
+ * The quantile from each service's sidecar (when meshed), else its own histogram, else its span
+ * metrics, read raw for exemplars.
+ */
+const latencyQuantile = (q: number, mesh: boolean) =>
+  perService(latencySources(mesh), (s) => quantile(s, q, RATE_INTERVAL, { services: SERVICE_MATCHER }));
 
 /**
  * RED of every service from the Metrics component's recording rules (service:*), which pick each service's
@@ -18,9 +17,8 @@ const quantile = (q: number) =>
  */
 export const serviceOverview = defineDashboard(
   { uid: "obs-service-overview", title: "Service Overview" },
-  () => ({
-    description:
-      "RED per service, from its own HTTP metric or else its span metrics: request rate, 4xx and 5xx errors, p50/p95/p99 latency where a histogram exists (exemplars to traces), average and, for Spring, maximum latency.",
+  (config) => ({
+    description: `RED per service, from ${config.mesh.istio.enabled ? "its Istio sidecar when meshed, else " : ""}its own HTTP metric or else its span metrics: request rate, 4xx and 5xx errors, p50/p95/p99 latency where a histogram exists (exemplars to traces), average and, for Spring, maximum latency.`,
     tags: ["observability", "services", "red"],
     variables: [SERVICE_VARIABLE],
     panels: [
@@ -48,9 +46,9 @@ export const serviceOverview = defineDashboard(
         description:
           "From the service's own histogram, else the collector's span metrics. A Spring service publishes a histogram only with percentiles-histogram on (the app ConfigMap sets it).",
         queries: [
-          prom(quantile(0.5), "p50 {{service}}", { exemplar: true }),
-          prom(quantile(0.95), "p95 {{service}}", { exemplar: true }),
-          prom(quantile(0.99), "p99 {{service}}", { exemplar: true }),
+          prom(latencyQuantile(0.5, config.mesh.istio.enabled), "p50 {{service}}", { exemplar: true }),
+          prom(latencyQuantile(0.95, config.mesh.istio.enabled), "p95 {{service}}", { exemplar: true }),
+          prom(latencyQuantile(0.99, config.mesh.istio.enabled), "p99 {{service}}", { exemplar: true }),
         ],
         unit: "s",
       }),

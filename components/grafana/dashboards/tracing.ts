@@ -1,9 +1,31 @@
 import { RATE_INTERVAL, prom } from "../dashboard/model";
 import { timeSeries } from "../dashboard/presets";
+import { DashboardSettings } from "../settings";
 import { defineDashboard } from "./definition";
 
-/** The service graph and RED from span metrics (the collector's connectors). */
-export const tracing = defineDashboard({ uid: "obs-tracing", title: "Tracing" }, () => ({
+/**
+ * The service graph from Istio's sidecars, edge by edge, beside the one from spans: every request
+ * the called sidecar received, sampled or not, from callers with or without tracing.
+ */
+const sidecarGraph = (config: DashboardSettings) =>
+  timeSeries({
+    title: "Calls between services (Istio sidecars)",
+    description:
+      "The service graph from istio_requests_total as each called pod's sidecar reports it (reporter=destination); Kiali draws it as a graph.",
+    queries: [
+      prom(
+        `sum by (source_canonical_service, destination_service_name) (rate(istio_requests_total{reporter="destination"}[${RATE_INTERVAL}]))`,
+        "{{source_canonical_service}} → {{destination_service_name}}",
+      ),
+    ],
+    unit: "reqps",
+    ...(config.kialiUrl === undefined
+      ? {}
+      : { links: [{ title: "Kiali graph", url: `${config.kialiUrl}/console/graph/namespaces` }] }),
+  });
+
+/** The service graph and RED from span metrics (the collector's connectors), and from the sidecars with `mesh.istio`. */
+export const tracing = defineDashboard({ uid: "obs-tracing", title: "Tracing" }, (config) => ({
   description: "Service graph and span-metric RED from every span the collector received (before sampling).",
   tags: ["observability", "tracing"],
   panels: [
@@ -55,5 +77,6 @@ export const tracing = defineDashboard({ uid: "obs-tracing", title: "Tracing" },
       ],
       unit: "ops",
     }),
+    ...(config.mesh.istio.enabled ? [sidecarGraph(config)] : []),
   ],
 }));
