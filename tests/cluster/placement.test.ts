@@ -86,6 +86,8 @@ describe("the prod render with placement and a registry mirror with credentials 
       description: "The observability stack: evicted after the apps it observes",
     } as k8s.KubernetesObject);
     await core.createNamespace({ metadata: { name: "tiketi-spring" } });
+    // The mesh is on (withPlacementEverywhere, for Kiali): Istio, installed first, made istiod's namespace.
+    await core.createNamespace({ metadata: { name: "istio-system" } });
     // Server-side apply of every object, each workload awaited until rolled out, as the provider does.
     const applied = await deployer.up(placed);
     expect(applied.created).toHaveLength(placed.objects.length);
