@@ -9,7 +9,7 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import { promisify } from "util";
 import { KubeObject } from "../render/manifest";
-import { LocalS3 } from "./objectStore";
+import { LocalS3, startS3 } from "./objectStore";
 import { Running, Servers, freePort } from "./processes";
 import { configMapData, containerArgs, containerEnv } from "./rendered";
 import { tools } from "./tools";
@@ -49,6 +49,21 @@ export function localBucket(objects: readonly KubeObject[], s3: LocalS3, dir: st
       AWS_EC2_METADATA_DISABLED: "true",
     },
   };
+}
+
+/**
+ * The local store of the bucket the render's sidecars upload to (`thanos-objstore`), started in
+ * `servers`; none when the render uploads nothing.
+ */
+export async function startRenderedBucket(
+  servers: Servers,
+  objects: readonly KubeObject[],
+  dir: string,
+): Promise<LocalBucket | undefined> {
+  const objstore = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "thanos-objstore");
+  if (objstore === undefined) return undefined;
+  const { config } = yaml.load(configMapData(objects, "thanos-objstore")["objstore.yaml"]) as Json;
+  return localBucket(objects, await startS3(servers, config.bucket, config.region), path.join(dir, "bucket"));
 }
 
 /** A Thanos process serving HTTP at `base`, and the StoreAPI at `grpc` where it has one. */

@@ -25,6 +25,7 @@ import {
 import { startAlertmanager } from "../../testkit/alertmanager";
 import { startLokiReplicas, startLokiService } from "../../testkit/lokiReplicas";
 import { startS3 } from "../../testkit/objectStore";
+import { startRenderedBucket } from "../../testkit/thanosBucket";
 import { ServiceStandIn } from "../../testkit/serviceStandIn";
 import { Running, Servers } from "../../testkit/processes";
 import { configMapData, containerEnv, objectNamed } from "../../testkit/rendered";
@@ -117,16 +118,22 @@ export async function startBenchStack(
   // The query path over the replicas (prod): each replica's sidecar, and Thanos Query over them.
   let query: Running | undefined;
   if (objects.some((o) => o.kind === "Deployment" && o.metadata.name === THANOS_QUERY.name)) {
+    // Where the render uploads blocks (prod's metrics.objectStorage), to the local store.
+    const bucket = await startRenderedBucket(servers, objects, dir);
     const sidecars: RunningThanos[] = [];
     for (const [i, replica] of written.entries()) {
       sidecars.push(
-        await startThanosSidecar(servers, objects, replica, path.join(prometheusDirs[i], "data")),
+        await startThanosSidecar(servers, objects, replica, path.join(prometheusDirs[i], "data"), {
+          ...(bucket === undefined ? {} : { bucket }),
+        }),
       );
     }
     track("thanos-sidecar", sidecars[0], "prometheus", "thanos-sidecar");
+    // The store gateways serve blocks older than the sidecars hold: a bench run has none, so
+    // Thanos Query asks the sidecars alone.
     query = await startThanosQuery(servers, objects, (endpoint) => {
-      const i = Number(/^prometheus-(\d+)\./.exec(endpoint)?.[1]);
-      return sidecars[i].grpc;
+      const replica = /^prometheus-(\d+)\./.exec(endpoint)?.[1];
+      return replica === undefined ? undefined : sidecars[Number(replica)].grpc;
     });
     track(THANOS_QUERY.name, query);
   }
