@@ -7,6 +7,9 @@ import { promisify } from "util";
 
 const run = promisify(execFile);
 
+/** A new P-256 key, unencrypted: what openssl req makes for each certificate here. */
+const NEW_EC_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+
 export interface TlsFiles {
   readonly dir: string;
   readonly caFile: string;
@@ -31,21 +34,7 @@ async function signed(
   const cert = path.join(dir, `${name}.crt`);
   const ext = path.join(dir, `${name}.ext`);
   fs.writeFileSync(ext, extensions);
-  await run("openssl", [
-    "req",
-    "-new",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:prime256v1",
-    "-nodes",
-    "-keyout",
-    key,
-    "-out",
-    csr,
-    "-subj",
-    subject,
-  ]);
+  await run("openssl", ["req", "-new", ...NEW_EC_KEY, "-keyout", key, "-out", csr, "-subj", subject]);
   await run("openssl", [
     "x509",
     "-req",
@@ -74,11 +63,7 @@ export async function issueTls(dir: string, serverNames: readonly string[]): Pro
   await run("openssl", [
     "req",
     "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:prime256v1",
-    "-nodes",
+    ...NEW_EC_KEY,
     "-keyout",
     caKey,
     "-out",
