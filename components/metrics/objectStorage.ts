@@ -48,6 +48,12 @@ export interface ObjectStoreMount {
   readonly flag: string;
 }
 
+/** The options of a workload reading the bucket: its client config mounted, rolled on by its text. */
+export const bucketConfigOptions = (objectStore: ObjectStoreMount) => ({
+  mountedConfig: [objectStore.mountedConfig],
+  rolledBy: { objstore: objectStore.config },
+});
+
 /** Registers the ConfigMap `thanos-objstore` holding the bucket's client config. */
 export function deployObjectStoreConfig(
   name: string,

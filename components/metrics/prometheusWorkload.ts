@@ -10,7 +10,7 @@ import { POD_NAME_ENV, PROMETHEUS, PROMETHEUS_PATHS, PROMETHEUS_PEERS_SERVICE } 
 import { prometheusConfig } from "./prometheusConfig";
 import { replicaLabel, thanosQueryRuns } from "./queryEndpoint";
 import { thanosSidecarContainer } from "./thanosSidecar";
-import { ObjectStoreMount } from "./objectStorage";
+import { ObjectStoreMount, bucketConfigOptions } from "./objectStorage";
 import { ScrapeConfig } from "../common/prometheusTypes";
 import { ruleFiles } from "./ruleFiles";
 import { MetricsSettings } from "./settings";
@@ -90,9 +90,7 @@ export function deployPrometheus(
       secrets: hasCredentials
         ? [{ name: "prometheus-scrape-credentials", volume: "scrape-credentials", stringData: credentials }]
         : [],
-      ...(objectStore === undefined
-        ? {}
-        : { mountedConfig: [objectStore.mountedConfig], rolledBy: { objstore: objectStore.config } }),
+      ...(objectStore === undefined ? {} : bucketConfigOptions(objectStore)),
       container: {
         name: "prometheus",
         args: [

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { deployWorkload } from "../common/workload";
 import { THANOS_COMPACTOR, THANOS_PATHS } from "./names";
-import { ObjectStoreMount, ownClusterBlocks } from "./objectStorage";
+import { ObjectStoreMount, bucketConfigOptions, ownClusterBlocks } from "./objectStorage";
 import { MetricsSettings } from "./settings";
 
 /**
@@ -44,8 +44,7 @@ export function deployThanosCompactor(
       settings: config,
       placement: "thanosCompactor",
       serviceAccount: { roleArn: storage.roleArn },
-      mountedConfig: [objectStore.mountedConfig],
-      rolledBy: { objstore: objectStore.config },
+      ...bucketConfigOptions(objectStore),
       container: {
         name: THANOS_COMPACTOR.name,
         args: [

@@ -4,7 +4,7 @@ import { spreadAcrossNodes } from "../common/disruption";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { deployWorkload } from "../common/workload";
 import { THANOS_PATHS, THANOS_STORE } from "./names";
-import { ObjectStoreMount, ownClusterBlocks } from "./objectStorage";
+import { ObjectStoreMount, bucketConfigOptions, ownClusterBlocks } from "./objectStorage";
 import { MetricsSettings } from "./settings";
 
 /** Two, in different zones: a query reads the bucket through either while the other is gone. */
@@ -61,8 +61,7 @@ export function deployThanosStore(
       settings: config,
       placement: "thanosStore",
       serviceAccount: { roleArn: storage.roleArn },
-      mountedConfig: [objectStore.mountedConfig],
-      rolledBy: { objstore: objectStore.config },
+      ...bucketConfigOptions(objectStore),
       container: {
         name: THANOS_STORE.name,
         args: [
