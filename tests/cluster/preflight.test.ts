@@ -294,6 +294,14 @@ describe("npm run preflight on a real API server", () => {
       expect(script.stdout).toContain(
         '"kubernetes.default.svc.cluster.local:sub": "system:serviceaccount:observability:tempo"',
       );
+      // One role for the metrics bucket's three users, trusted by each.
+      expect(script.stdout).toContain(
+        [
+          '"kubernetes.default.svc.cluster.local:sub": [',
+          ...["prometheus", "thanos-compactor"].map((a) => `  "system:serviceaccount:observability:${a}",`),
+          '  "system:serviceaccount:observability:thanos-store"',
+        ].join("\n          "),
+      );
     });
 
     test("passes: every prerequisite found, the trust subjects and the issuer printed, exit 0", async () => {
@@ -319,6 +327,13 @@ describe("npm run preflight on a real API server", () => {
       expect(complete.text).toContain(
         "✓ IRSA: observability/tempo assumes arn:aws:iam::111111111111:role/tiketi-prod-tempo; trust subject system:serviceaccount:observability:tempo",
       );
+      // The metrics bucket's three users (metrics.objectStorage): the sidecars in the Prometheus
+      // pods, the store gateways and the compactor, one role.
+      for (const account of ["prometheus", "thanos-store", "thanos-compactor"]) {
+        expect(complete.text).toContain(
+          `✓ IRSA: observability/${account} assumes arn:aws:iam::111111111111:role/tiketi-prod-thanos; trust subject system:serviceaccount:observability:${account}`,
+        );
+      }
       // The test API server's issuer is not EKS's: said, without failing.
       expect(complete.text).toContain(
         "! service-account issuer https://kubernetes.default.svc.cluster.local is not an EKS OIDC issuer",
