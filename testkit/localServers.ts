@@ -17,7 +17,7 @@ import { PROJECT_ROOT, renderWithConfig } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { StackName } from "./stacks";
 import { LocalS3 } from "./objectStore";
-import { LocalBucket } from "./thanosBucket";
+import { BucketClient } from "./thanosBucket";
 import { Running, Server, Servers, freePort } from "./processes";
 import {
   configMapData,
@@ -336,7 +336,7 @@ export async function startThanosSidecar(
   objects: readonly KubeObject[],
   prometheus: Running,
   tsdbPath: string,
-  options: { readonly bucket?: LocalBucket; readonly args?: readonly string[] } = {},
+  options: { readonly bucket?: BucketClient; readonly args?: readonly string[] } = {},
 ): Promise<RunningThanos> {
   const [http, grpc] = [await freePort(), await freePort()];
   const rendered = containerArgs(objects, "prometheus", {}, "thanos-sidecar");

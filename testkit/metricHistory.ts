@@ -44,23 +44,44 @@ const labelText = (labels: Readonly<Record<string, string>>) =>
     .map(([k, v]) => `${k}="${escape(v)}"`)
     .join(",");
 
-/** The OpenMetrics text of the samples in [start, end), family by family, each sample in time order. */
-function openMetrics(spec: HistorySpec, start: number, end: number): { text: string; samples: number } {
-  const lines: string[] = [];
+/** Lines are written to the file in batches this large: a block's text may not fit in one string. */
+const BATCH_LINES = 10000;
+
+/**
+ * Writes the OpenMetrics text of the samples in [start, end) to `file`, family by family, each
+ * sample in time order; returns how many samples it holds.
+ */
+function writeOpenMetrics(spec: HistorySpec, start: number, end: number, file: string): number {
+  const fd = fs.openSync(file, "w");
+  let lines: string[] = [];
+  const flush = () => {
+    if (lines.length > 0) fs.writeSync(fd, `${lines.join("\n")}\n`);
+    lines = [];
+  };
+  const write = (line: string) => {
+    lines.push(line);
+    if (lines.length >= BATCH_LINES) flush();
+  };
   let samples = 0;
   const first = spec.from + Math.ceil((start - spec.from) / spec.stepSeconds) * spec.stepSeconds;
-  for (const family of spec.families) {
-    const metric = family.type === "counter" ? `${family.name}_total` : family.name;
-    lines.push(`# TYPE ${family.name} ${family.type}`);
-    for (let t = Math.max(first, spec.from); t < end && t <= spec.to; t += spec.stepSeconds) {
-      family.series.forEach((labels, i) => {
-        lines.push(`${metric}{${labelText(labels)}} ${family.value(i, t)} ${t}`);
-        samples++;
-      });
+  try {
+    for (const family of spec.families) {
+      const metric = family.type === "counter" ? `${family.name}_total` : family.name;
+      const series = family.series.map((labels) => `${metric}{${labelText(labels)}} `);
+      write(`# TYPE ${family.name} ${family.type}`);
+      for (let t = Math.max(first, spec.from); t < end && t <= spec.to; t += spec.stepSeconds) {
+        series.forEach((prefix, i) => {
+          write(`${prefix}${family.value(i, t)} ${t}`);
+          samples++;
+        });
+      }
     }
+    write("# EOF");
+    flush();
+  } finally {
+    fs.closeSync(fd);
   }
-  lines.push("# EOF", "");
-  return { text: lines.join("\n"), samples };
+  return samples;
 }
 
 /**
@@ -83,12 +104,12 @@ export async function writeHistoryBlocks(dir: string, spec: HistorySpec): Promis
       start <= spec.to;
       start += blockSeconds
     ) {
-      const window = openMetrics(spec, start, start + blockSeconds);
-      if (window.samples === 0) {
+      const file = path.join(scratch, `${start}.om`);
+      const written = writeOpenMetrics(spec, start, start + blockSeconds, file);
+      if (written === 0) {
+        fs.rmSync(file);
         continue;
       }
-      const file = path.join(scratch, `${start}.om`);
-      fs.writeFileSync(file, window.text);
       await run(
         tools.promtool(),
         [
@@ -104,7 +125,7 @@ export async function writeHistoryBlocks(dir: string, spec: HistorySpec): Promis
       );
       fs.rmSync(file);
       blocks++;
-      samples += window.samples;
+      samples += written;
     }
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });

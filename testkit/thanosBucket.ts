@@ -17,12 +17,30 @@ import { Json } from "./json";
 
 const run = promisify(execFile);
 
-/** The rendered bucket config as a local file, and the environment its AWS SDK chain reads. */
-export interface LocalBucket {
-  readonly s3: LocalS3;
+/** A bucket's client config as a local file, and the environment its client reads. */
+export interface BucketClient {
   /** Stands in for THANOS_PATHS.objstoreFile. */
   readonly configFile: string;
   readonly env: Readonly<Record<string, string>>;
+}
+
+/** The rendered bucket config pointed at a local S3 store, the environment its AWS SDK chain reads. */
+export interface LocalBucket extends BucketClient {
+  readonly s3: LocalS3;
+}
+
+/**
+ * A bucket in a local directory (Thanos' filesystem provider), where what is measured is Thanos
+ * and not the store: moto answers range reads of a block of the rated load's series in seconds.
+ */
+export function directoryBucket(dir: string): BucketClient {
+  const configFile = path.join(dir, "objstore.yaml");
+  fs.mkdirSync(path.join(dir, "objects"), { recursive: true });
+  fs.writeFileSync(
+    configFile,
+    yaml.dump({ type: "FILESYSTEM", config: { directory: path.join(dir, "objects") } }),
+  );
+  return { configFile, env: {} };
 }
 
 /** Writes the rendered `thanos-objstore` config into `dir`, pointed at the local store. */
@@ -96,7 +114,7 @@ function rewritten(args: readonly string[], rewrites: Rewrites): string[] {
 export async function startStoreGateway(
   servers: Servers,
   objects: readonly KubeObject[],
-  bucket: LocalBucket,
+  bucket: BucketClient,
   dataDir: string,
   rewrites: Rewrites = {},
 ): Promise<RunningBucketProcess & { readonly grpc: string }> {
@@ -120,7 +138,7 @@ export async function startStoreGateway(
 export async function startCompactor(
   servers: Servers,
   objects: readonly KubeObject[],
-  bucket: LocalBucket,
+  bucket: BucketClient,
   dataDir: string,
   rewrites: Rewrites = {},
 ): Promise<RunningBucketProcess> {
@@ -145,7 +163,7 @@ export async function startCompactor(
  * before the test.
  */
 export async function uploadBlocks(
-  bucket: LocalBucket,
+  bucket: BucketClient,
   dir: string,
   labels: Readonly<Record<string, string>>,
 ): Promise<void> {
@@ -168,7 +186,7 @@ export async function uploadBlocks(
  * without the blocks marked for deletion.
  */
 export async function bucketMetas(
-  bucket: LocalBucket,
+  bucket: BucketClient,
   options: { readonly live?: boolean } = {},
 ): Promise<Json[]> {
   const { stdout } = await run(

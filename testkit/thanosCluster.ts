@@ -9,7 +9,7 @@ import { Json } from "./json";
 import { RunningThanos, startRenderedPrometheus, startThanosQuery, startThanosSidecar } from "./localServers";
 import { Running, Servers, eventually, restartServer } from "./processes";
 import { prometheusYml } from "./rendered";
-import { LocalBucket, RunningBucketProcess, startCompactor, startStoreGateway } from "./thanosBucket";
+import { BucketClient, RunningBucketProcess, startCompactor, startStoreGateway } from "./thanosBucket";
 
 /** A Prometheus replica: its pod name, data directory (the volume) and processes. */
 export interface LocalReplica {
@@ -58,7 +58,7 @@ export async function startReplicaSidecar(
   servers: Servers,
   objects: readonly KubeObject[],
   replica: LocalReplica,
-  bucket: LocalBucket,
+  bucket: BucketClient,
 ): Promise<RunningThanos> {
   if (replica.prometheus === undefined) {
     throw new Error(`${replica.pod}: start its Prometheus first`);
@@ -122,7 +122,7 @@ export async function uploadedEverything(sidecar: RunningThanos, timeoutMs = 120
 export function startClusterStore(
   servers: Servers,
   objects: readonly KubeObject[],
-  bucket: LocalBucket,
+  bucket: BucketClient,
   dir: string,
 ): Promise<RunningBucketProcess & { readonly grpc: string }> {
   return startStoreGateway(servers, objects, bucket, path.join(dir, "store"), {
@@ -138,7 +138,7 @@ export function startClusterStore(
 export function startClusterCompactor(
   servers: Servers,
   objects: readonly KubeObject[],
-  bucket: LocalBucket,
+  bucket: BucketClient,
   dir: string,
 ): Promise<RunningBucketProcess> {
   return startCompactor(servers, objects, bucket, path.join(dir, "compactor"), {
