@@ -12,17 +12,26 @@ export const STORE_GATEWAY_REPLICAS = 2;
 
 /**
  * The share of the container's memory limit the index cache (postings and series of recent
- * queries, in the Go heap) may hold; the rest is for the index headers of every block, the series
- * and chunks a query is fetching, and the runtime's headroom below GOMEMLIMIT.
+ * queries, in the Go heap) may hold; the chunk pool takes as much, and the rest is for the index
+ * headers of every block, the series a query is building, and the runtime's headroom below
+ * GOMEMLIMIT.
  */
 export const INDEX_CACHE_SHARE = 0.25;
+
+/**
+ * The share of the limit the chunk pool (the chunk bytes of the queries being answered) may hold.
+ * Thanos' default pool is 2 GB, the whole of prod's limit: a dashboard over a month of the rated
+ * load's series filled it and the pod's memory reached 96% of its limit (bench:thanos). Past this
+ * share a query is refused with the pool's error instead of the pod being killed.
+ */
+export const CHUNK_POOL_SHARE = 0.25;
 
 /** How often a store gateway lists the bucket: a block uploaded or compacted is served this much later at most. */
 const SYNC_INTERVAL = "3m";
 
-/** The in-memory index cache for a store gateway's memory limit, as Thanos' size flag takes it (MB are MiB). */
-export function indexCacheSize(memoryLimit: string): string {
-  return `${Math.floor((parseQuantity(memoryLimit) * INDEX_CACHE_SHARE) / 2 ** 20)}MB`;
+/** A share of a store gateway's memory limit, as Thanos' size flags take it (MB are MiB). */
+export function limitShare(memoryLimit: string, share: number): string {
+  return `${Math.floor((parseQuantity(memoryLimit) * share) / 2 ** 20)}MB`;
 }
 
 /** Every store gateway by its pod's stable name, as Thanos Query dials them. */
@@ -70,7 +79,8 @@ export function deployThanosStore(
           objectStore.flag,
           `--grpc-address=0.0.0.0:${THANOS_STORE.ports.grpc.port}`,
           `--http-address=0.0.0.0:${THANOS_STORE.ports.http.port}`,
-          `--index-cache-size=${indexCacheSize(resources.limits.memory)}`,
+          `--index-cache-size=${limitShare(resources.limits.memory, INDEX_CACHE_SHARE)}`,
+          `--chunk-pool-size=${limitShare(resources.limits.memory, CHUNK_POOL_SHARE)}`,
           `--sync-block-duration=${SYNC_INTERVAL}`,
           ...(storage.hub === undefined
             ? [`--selector.relabel-config=${ownClusterBlocks(config.cluster.name)}`]

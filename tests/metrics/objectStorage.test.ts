@@ -2,7 +2,7 @@
 // is told, how it reaches the bucket, and what a hub adds. The real binaries run these renders in
 // tests/components/faults/thanosHistory.test.ts.
 import * as yaml from "js-yaml";
-import { INDEX_CACHE_SHARE } from "../../components/metrics/thanosStoreWorkload";
+import { CHUNK_POOL_SHARE, INDEX_CACHE_SHARE } from "../../components/metrics/thanosStoreWorkload";
 import { parseQuantity } from "../../config/quantity";
 import { KubeObject } from "../../render/manifest";
 import { RenderedStack } from "../../render/renderStack";
@@ -77,7 +77,7 @@ describe("prod: each replica's blocks to S3, two store gateways, one compactor",
     expect(sidecar.volumeMounts).toContainEqual({ name: "data", mountPath: "/prometheus" });
   });
 
-  test("the store gateways: two, spread over zones, one at a time through a drain, an index cache a quarter of their memory, this cluster's blocks only", () => {
+  test("the store gateways: two, spread over zones, one at a time through a drain, an index cache and a chunk pool a quarter of their memory each, this cluster's blocks only", () => {
     const store = workloadNamed(objects, "thanos-store");
     expect(store.kind).toBe("StatefulSet");
     expect(store.spec.replicas).toBe(2);
@@ -89,6 +89,10 @@ describe("prod: each replica's blocks to S3, two store gateways, one compactor",
     const limit = store.spec.template.spec.containers[0].resources.limits.memory as string;
     expect(flag(args(objects, "thanos-store"), "--index-cache-size")).toBe(
       `${Math.floor((parseQuantity(limit) * INDEX_CACHE_SHARE) / 2 ** 20)}MB`,
+    );
+    // Thanos' default chunk pool (2 GB) is the whole limit.
+    expect(flag(args(objects, "thanos-store"), "--chunk-pool-size")).toBe(
+      `${Math.floor((parseQuantity(limit) * CHUNK_POOL_SHARE) / 2 ** 20)}MB`,
     );
     expect(yaml.load(flag(args(objects, "thanos-store"), "--selector.relabel-config") ?? "")).toEqual([
       { source_labels: ["cluster"], regex: "tiketi-prod", action: "keep" },
