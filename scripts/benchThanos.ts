@@ -27,13 +27,13 @@ import { Json } from "../testkit/json";
 import { startPrometheus } from "../testkit/localServers";
 import { machine, writeMeasured } from "../testkit/measured";
 import { HistoryFamily, writeHistoryBlocks } from "../testkit/metricHistory";
-import { Servers, eventually } from "../testkit/processes";
+import { Servers } from "../testkit/processes";
 import { configMapData, containerEnv, workloadNamed } from "../testkit/rendered";
-import { sleep } from "../testkit/sleep";
 import { bucketMetas, directoryBucket, startStoreGateway, uploadBlocks } from "../testkit/thanosBucket";
 import {
   compactorCaughtUp,
   externalLabels,
+  metricSettled,
   metricValue,
   startClusterCompactor,
 } from "../testkit/thanosCluster";
@@ -102,16 +102,11 @@ async function ratedSeries(servers: Servers, objects: readonly KubeObject[], dir
     env: containerEnv(objects, "prometheus"),
   });
   // Every target scraped and every rule group run once the series stop growing for 30 s.
-  let last = -1;
-  await eventually(
-    async () => {
-      const now = await metricValue(prometheus.base, "prometheus_tsdb_head_series");
-      const settled = now > 0 && now === last;
-      last = now;
-      await sleep(30000);
-      return settled ? now : undefined;
-    },
+  await metricSettled(
+    prometheus.base,
+    "prometheus_tsdb_head_series",
     "the rated load's series settling",
+    30000,
     900000,
   );
   const end = Math.floor(Date.now() / 1000);

@@ -9,6 +9,7 @@ import { Json } from "./json";
 import { RunningThanos, startRenderedPrometheus, startThanosQuery, startThanosSidecar } from "./localServers";
 import { Running, Servers, eventually, restartServer } from "./processes";
 import { prometheusYml } from "./rendered";
+import { sleep } from "./sleep";
 import { BucketClient, RunningBucketProcess, startCompactor, startStoreGateway } from "./thanosBucket";
 
 /** A Prometheus replica: its pod name, data directory (the volume) and processes. */
@@ -101,6 +102,32 @@ export async function metricValue(base: string, name: string, match: (line: stri
     .split("\n")
     .filter((line) => (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) && match(line))
     .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
+}
+
+/**
+ * Waits until a process's metric (summed as metricValue reads it) is above zero and the same in
+ * two readings `intervalMs` apart: work that comes in rounds (scrapes, compactions, block loads)
+ * has settled. Returns the value.
+ */
+export async function metricSettled(
+  base: string,
+  name: string,
+  what: string,
+  intervalMs: number,
+  timeoutMs: number,
+): Promise<number> {
+  let last = -1;
+  return eventually(
+    async () => {
+      const now = await metricValue(base, name);
+      const settled = now > 0 && now === last;
+      last = now;
+      await sleep(intervalMs);
+      return settled ? now : undefined;
+    },
+    what,
+    timeoutMs,
+  );
 }
 
 /** Waits until a sidecar has uploaded every block of its replica's volume, the compacted ones too. */

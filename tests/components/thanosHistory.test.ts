@@ -25,11 +25,10 @@ import { LocalHttpServer, listen } from "../../testkit/httpServers";
 import { Json } from "../../testkit/json";
 import { HistoryFamily, writeHistoryBlocks } from "../../testkit/metricHistory";
 import { startS3 } from "../../testkit/objectStore";
-import { Servers, eventually } from "../../testkit/processes";
+import { Servers } from "../../testkit/processes";
 import { machine, writeMeasured } from "../../testkit/measured";
 import { workloadNamed } from "../../testkit/rendered";
 import { Sampler } from "../../scripts/benchLoad/sampler";
-import { sleep } from "../../testkit/sleep";
 import {
   LocalBucket,
   RunningBucketProcess,
@@ -41,6 +40,7 @@ import {
   LocalReplica,
   compactorCaughtUp,
   externalLabels,
+  metricSettled,
   metricValue,
   replicaPods,
   startClusterCompactor,
@@ -107,18 +107,12 @@ const metricsEdit = (edit: (metrics: Json) => void) => (config: Record<string, s
  * Waits until a replica's Prometheus has compacted its persisted blocks as far as its block ranges
  * go: it compacts once a minute, one plan after another, until none is left.
  */
-async function compacted(replica: LocalReplica): Promise<number> {
-  const count = () => metricValue(replica.prometheus?.base ?? "", "prometheus_tsdb_compactions_total");
-  let last = -1;
-  return eventually(
-    async () => {
-      const now = await count();
-      const settled = now > 0 && now === last;
-      last = now;
-      await sleep(1000);
-      return settled ? now : undefined;
-    },
+function compacted(replica: LocalReplica): Promise<number> {
+  return metricSettled(
+    replica.prometheus?.base ?? "",
+    "prometheus_tsdb_compactions_total",
     "Prometheus compacting the history",
+    1000,
     120000,
   );
 }
@@ -486,16 +480,11 @@ describe("a month of metrics on S3 across two clusters (the real Thanos v0.42.4 
   test("Grafana's range queries over an hour to a year: the resolution Thanos picks for the step, every series once, no gap where the sidecars' days meet the bucket", async () => {
     // The store gateway picks up the compactors' last blocks on its next listings: the table waits
     // until the blocks it serves stop changing, so each range's answers all read the same blocks.
-    let loaded = -1;
-    await eventually(
-      async () => {
-        const now = await metricValue(prodStore.base, "thanos_bucket_store_blocks_loaded");
-        const settled = now > 0 && now === loaded;
-        loaded = now;
-        await sleep(4000);
-        return settled ? true : undefined;
-      },
+    await metricSettled(
+      prodStore.base,
+      "thanos_bucket_store_blocks_loaded",
       "the store gateway's blocks settling",
+      4000,
       120000,
     );
     const boundary = Math.max(...prodReplicas.map((r) => oldestLocalBlock(r))) / 1000;
