@@ -321,9 +321,9 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       grafana: resources("100m", "256Mi", "500m", "512Mi", EPHEMERAL.plugins),
       configReloader: resources("10m", "32Mi", "100m", "64Mi"),
       thanosSidecar: resources("50m", "80Mi", "500m", "256Mi"),
-      // Under every dashboard's queries over a month of the rated load's blocks (npm run bench:thanos)
-      // Thanos Query peaked at 449 MiB and the store gateway at 2,073 MiB, 1,683 MiB median: both
-      // limits were within 12% of that or under it.
+      // Sized by every dashboard's queries over a month of the rated load's blocks (npm run
+      // bench:thanos, docs/measured/thanos-footprint.md): at half these limits the store gateway
+      // passed its limit and Thanos Query came within 12% of its.
       thanosQuery: resources("100m", "128Mi", "1", "1Gi"),
       thanosStore: resources("100m", "2Gi", "1", "4Gi"),
       thanosCompactor: resources("100m", "512Mi", "1", "2Gi"),
