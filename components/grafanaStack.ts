@@ -16,7 +16,7 @@ import { deployGrafanaAccess } from "./grafana/grafanaAccess";
 import { deployGrafanaExposure } from "./grafana/grafanaExposure";
 import { deployGrafanaProvisioning } from "./grafana/grafanaProvisioning";
 import { SECRET_KEYS, deployGrafanaWorkload } from "./grafana/grafanaWorkload";
-import { GRAFANA } from "./grafana/names";
+import { GRAFANA, GRAFANA_CONFIG } from "./grafana/names";
 import { GrafanaBackends, GrafanaSettings } from "./grafana/settings";
 import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./common/scrapeJobs";
@@ -218,7 +218,7 @@ export class GrafanaStack extends pulumi.ComponentResource {
     const credentials = new k8s.core.v1.Secret(
       `${name}-credentials`,
       {
-        metadata: objectMeta(id, namespace, "grafana-credentials"),
+        metadata: objectMeta(id, namespace, GRAFANA_CONFIG.credentials),
         stringData: {
           [SECRET_KEYS.adminPassword]: password.result,
           [SECRET_KEYS.secretKey]: secretKey.result,

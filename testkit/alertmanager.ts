@@ -33,7 +33,8 @@ export function writeAlertmanagerFiles(objects: readonly KubeObject[], dir: stri
   const secrets = path.join(dir, "alertmanager-secrets");
   fs.mkdirSync(secrets, { recursive: true });
   const secret = objectNamed(objects, "Secret", "alertmanager-receivers");
-  for (const [key, value] of Object.entries(secret.stringData as Record<string, string>)) {
+  // A Secret without keys has no stringData: the mounted directory is empty.
+  for (const [key, value] of Object.entries((secret.stringData ?? {}) as Record<string, string>)) {
     fs.writeFileSync(path.join(secrets, key), value);
   }
   const data = configMapData(objects, "alertmanager-config");

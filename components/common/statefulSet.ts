@@ -5,6 +5,9 @@ import { objectMeta } from "./metadata";
 
 type PodTemplateSpec = k8s.types.input.core.v1.PodTemplateSpec;
 
+/** Tells the Kubernetes provider not to wait for the object to become ready after applying it. */
+const SKIP_AWAIT = "pulumi.com/skipAwait";
+
 interface VolumeStatefulSetArgs {
   readonly id: WorkloadIdentity;
   readonly namespace: string;
@@ -83,6 +86,11 @@ export function dataClaimName(statefulSetName: string, ordinal: number): string 
  * apply patch that forces ownership of the one field (the StatefulSet controller created the
  * claim). The patches are left behind on delete: a claim cannot shrink back, and the claims
  * themselves are retained.
+ *
+ * The provider's wait for a claim would never end on a patch: it waits for a claim of a
+ * `WaitForFirstConsumer` class (kind's `standard`, EKS's gp3) to be Pending, and these claims are
+ * Bound by then, so every patch would fail after five minutes. A resize finishes in the background
+ * anyway (the resizer, then the kubelet), which no await of the provider watches.
  */
 export function volumeStatefulSet(
   name: string,
@@ -100,7 +108,7 @@ export function volumeStatefulSet(
         metadata: {
           name: dataClaimName(args.id.name, ordinal),
           namespace: args.namespace,
-          annotations: { "pulumi.com/patchForce": "true" },
+          annotations: { "pulumi.com/patchForce": "true", [SKIP_AWAIT]: "true" },
         },
         spec: { resources: { requests: { storage: args.storageSize } } },
       },

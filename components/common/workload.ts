@@ -5,6 +5,7 @@ import { Flow } from "./flow";
 import { deployWorkloadPolicy } from "./flowPolicies";
 import { WorkloadIdentity } from "./labels";
 import { objectMeta } from "./metadata";
+import { secretData } from "./secretData";
 import { podPlatform } from "./placement";
 import { WorkloadController, deployController } from "./controller";
 import { deployDisruptionBudget, spreadAcrossNodes } from "./disruption";
@@ -68,7 +69,13 @@ export interface DataWorkloadArgs {
 type PolicyRule = k8s.types.input.rbac.v1.PolicyRule;
 type Volume = k8s.types.input.core.v1.Volume;
 
-/** A ConfigMap or Secret the caller made itself, mounted through the pod volumes it names. */
+/**
+ * A ConfigMap or Secret the caller made itself, mounted through the pod volumes it names. The
+ * volumes name the object by the text it was created with, never by its resource's output: an
+ * output would make the pod template depend on the object, and when the object is replaced
+ * (delete before replace, as a named object is) the engine replaces every resource whose changed
+ * input would force a replacement, which a StatefulSet's whole `spec` does.
+ */
 export interface MountedConfig {
   readonly resource: k8s.core.v1.ConfigMap | k8s.core.v1.Secret;
   readonly volumes: readonly Volume[];
@@ -189,6 +196,7 @@ export function deployWorkload(
   }
   const configMaps = (args.configMaps ?? []).map((map) => ({
     volume: map.volume,
+    name: map.name,
     resource: new k8s.core.v1.ConfigMap(
       `${name}-${map.name}`,
       { metadata: objectMeta(id, namespace, map.name), data: { ...map.data } },
@@ -197,9 +205,10 @@ export function deployWorkload(
   }));
   const secrets = (args.secrets ?? []).map((secret) => ({
     volume: secret.volume,
+    name: secret.name ?? spec.name,
     resource: new k8s.core.v1.Secret(
       `${name}-${secret.name ?? spec.name}`,
-      { metadata: objectMeta(id, namespace, secret.name), stringData: { ...secret.stringData } },
+      { metadata: objectMeta(id, namespace, secret.name), ...secretData(secret.stringData) },
       opts,
     ),
   }));
@@ -212,14 +221,9 @@ export function deployWorkload(
       ...(args.sidecars ?? []),
     ],
     volumes: [
-      ...configMaps.map(({ volume, resource }) => ({
-        name: volume,
-        configMap: { name: resource.metadata.name },
-      })),
-      ...secrets.flatMap(({ volume, resource }) =>
-        volume === undefined
-          ? []
-          : [{ name: volume, secret: { secretName: resource.metadata.name, defaultMode: 0o440 } }],
+      ...configMaps.map(({ volume, name: configMap }) => ({ name: volume, configMap: { name: configMap } })),
+      ...secrets.flatMap(({ volume, name: secretName }) =>
+        volume === undefined ? [] : [{ name: volume, secret: { secretName, defaultMode: 0o440 } }],
       ),
       ...(args.mountedConfig ?? []).flatMap(({ volumes }) => volumes),
       ...(args.volumes ?? []),

@@ -6,7 +6,7 @@ import { toYaml, toYamlInput } from "../common/yaml";
 import { provisionedDashboards } from "./dashboards";
 import { datasourceProvisioning, escapeForProvisioning, provisionedDatasources } from "./datasources";
 import { ExtraDashboardFolder } from "./extraDashboards";
-import { GRAFANA_PATHS, extraDashboardsPath } from "./names";
+import { GRAFANA_CONFIG, GRAFANA_PATHS, extraDashboardsConfigMap, extraDashboardsPath } from "./names";
 import { GrafanaBackends, GrafanaSettings } from "./settings";
 
 /** How often Grafana re-reads each provisioned folder of dashboard files. */
@@ -62,7 +62,7 @@ export function deployGrafanaProvisioning(
   const provisioning = new k8s.core.v1.ConfigMap(
     `${name}-provisioning`,
     {
-      metadata: objectMeta(id, namespace, "grafana-provisioning"),
+      metadata: objectMeta(id, namespace, GRAFANA_CONFIG.provisioning),
       data: { "datasources.yaml": datasourcesYaml, "dashboards.yaml": providerYaml },
     },
     opts,
@@ -70,7 +70,7 @@ export function deployGrafanaProvisioning(
   const dashboards = new k8s.core.v1.ConfigMap(
     `${name}-dashboards`,
     {
-      metadata: objectMeta(id, namespace, "grafana-dashboards"),
+      metadata: objectMeta(id, namespace, GRAFANA_CONFIG.dashboards),
       data: Object.fromEntries(
         provisionedDashboards(config, provisionedDatasources(config, backends)).map((d) => [
           `${d.uid}.json`,
@@ -84,7 +84,10 @@ export function deployGrafanaProvisioning(
     folder,
     configMap: new k8s.core.v1.ConfigMap(
       `${name}-dashboards-${folder.slug}`,
-      { metadata: objectMeta(id, namespace, `grafana-dashboards-${folder.slug}`), data: { ...folder.files } },
+      {
+        metadata: objectMeta(id, namespace, extraDashboardsConfigMap(folder.slug)),
+        data: { ...folder.files },
+      },
       opts,
     ),
   }));

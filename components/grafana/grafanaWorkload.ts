@@ -8,8 +8,10 @@ import { ExtraDashboardFolder } from "./extraDashboards";
 import { DASHBOARD_RELOAD_SECONDS } from "./grafanaProvisioning";
 import {
   GRAFANA,
+  GRAFANA_CONFIG,
   GRAFANA_PATHS,
   GRAFANA_PEERS_SERVICE,
+  extraDashboardsConfigMap,
   extraDashboardsPath,
   GRAFANA_HEALTH_PATH,
   GRAFANA_LIVENESS_PATH,
@@ -158,7 +160,7 @@ export function deployGrafanaWorkload(
   const scratchPaths = shared ? ["/tmp", GRAFANA_PATHS.data] : ["/tmp"];
   const mounts = [...dataMount, { name: "credentials", mountPath: GRAFANA_PATHS.secrets, readOnly: true }];
   const provisioningItem = (key: string) => ({
-    name: inputs.provisioning.metadata.name,
+    name: GRAFANA_CONFIG.provisioning,
     items: [{ key, path: key }],
   });
   return deployWorkload(
@@ -179,7 +181,7 @@ export function deployGrafanaWorkload(
           volumes: [
             {
               name: "credentials",
-              secret: { secretName: inputs.credentials.metadata.name, defaultMode: 0o440 },
+              secret: { secretName: GRAFANA_CONFIG.credentials, defaultMode: 0o440 },
             },
           ],
         },
@@ -192,11 +194,13 @@ export function deployGrafanaWorkload(
         },
         {
           resource: inputs.dashboards,
-          volumes: [{ name: "dashboards", configMap: { name: inputs.dashboards.metadata.name } }],
+          volumes: [{ name: "dashboards", configMap: { name: GRAFANA_CONFIG.dashboards } }],
         },
         ...inputs.extraDashboards.map(({ folder, configMap }) => ({
           resource: configMap,
-          volumes: [{ name: `extra-${folder.slug}`, configMap: { name: configMap.metadata.name } }],
+          volumes: [
+            { name: `extra-${folder.slug}`, configMap: { name: extraDashboardsConfigMap(folder.slug) } },
+          ],
         })),
       ],
       container: {

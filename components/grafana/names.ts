@@ -20,5 +20,15 @@ export const GRAFANA_PATHS = {
   extraDashboards: "/etc/grafana/extra-dashboards",
 } as const;
 
+/** The objects Grafana's pods mount, by the names they are created with (see MountedConfig). */
+export const GRAFANA_CONFIG = {
+  credentials: "grafana-credentials",
+  provisioning: "grafana-provisioning",
+  dashboards: "grafana-dashboards",
+} as const;
+
+/** The ConfigMap of one `grafana.extraDashboards` folder. */
+export const extraDashboardsConfigMap = (slug: string): string => `${GRAFANA_CONFIG.dashboards}-${slug}`;
+
 /** Where the dashboards of one `grafana.extraDashboards` folder are mounted. */
 export const extraDashboardsPath = (slug: string): string => `${GRAFANA_PATHS.extraDashboards}/${slug}`;

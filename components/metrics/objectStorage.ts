@@ -74,7 +74,7 @@ export function deployObjectStoreConfig(
   return {
     mountedConfig: {
       resource,
-      volumes: [{ name: OBJSTORE_VOLUME, configMap: { name: resource.metadata.name } }],
+      volumes: [{ name: OBJSTORE_VOLUME, configMap: { name: OBJSTORE_CONFIG_MAP } }],
     },
     volumeMount: { name: OBJSTORE_VOLUME, mountPath: THANOS_PATHS.objstoreDir, readOnly: true },
     config,

@@ -80,7 +80,12 @@ describe("volumes grow in place", () => {
       );
       expect(patched.sort()).toEqual(expected.sort());
       for (const patch of patches) {
-        expect(patch.metadata.annotations).toEqual({ "pulumi.com/patchForce": "true" });
+        // Forced (the StatefulSet controller owns the field), and not awaited: the provider would
+        // wait for a bound claim of a WaitForFirstConsumer class to be Pending, and time out.
+        expect(patch.metadata.annotations).toEqual({
+          "pulumi.com/patchForce": "true",
+          "pulumi.com/skipAwait": "true",
+        });
       }
     },
   );
