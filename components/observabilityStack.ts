@@ -19,6 +19,14 @@ import { awsRoleServiceAccounts } from "./wiring/awsRoles";
 import { wiringGraph } from "./wiring/graph";
 
 /**
+ * ConfigMaps and Secrets updated in place. Under the provider's defaults a change to their data
+ * replaces them, deleting the named object before creating it again, so that for a moment the
+ * pods that mount it cannot start; every workload here already rolls (or reloads) on a checksum
+ * of what it reads, which is all a replacement would have bought.
+ */
+const MUTABLE_CONFIG = { enableConfigMapMutable: true, enableSecretMutable: true } as const;
+
+/**
  * The whole stack from a Pulumi stack's config (`loadStackConfig()`): StackNamespaces, the four
  * components and, with `demo.enabled`, DemoStack, each given its sections of the config as args and
  * the others' URLs and pods, all through one explicit `k8s.Provider` bound to `cluster.kubeContext`
@@ -30,6 +38,7 @@ export function deployObservabilityStack(
   provider: k8s.Provider = new k8s.Provider("kubernetes", {
     context: stack.config.cluster.kubeContext,
     ...(stack.config.cluster.kubeconfig === undefined ? {} : { kubeconfig: stack.config.cluster.kubeconfig }),
+    ...MUTABLE_CONFIG,
   }),
 ): Record<string, unknown> {
   const { config, args } = stack;

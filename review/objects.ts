@@ -6,9 +6,9 @@ import { Resource, Snapshot } from "./snapshot";
  * The fields whose change makes the Kubernetes provider (v4) replace an object rather than patch
  * it, by kind: the API server refuses to update them (a StatefulSet's spec but its replicas,
  * template, update strategy and the like; a selector; a Service's cluster IP; a binding's role), or
- * the provider treats the object as immutable (a ConfigMap's or Secret's data, unless the provider
- * is told they are mutable, which this program's provider is not). An object's name and namespace
- * are its identity for every kind.
+ * the provider treats the object as immutable (a ConfigMap's or Secret's data, unless its provider
+ * is told they are mutable: MUTABLE_KINDS). An object's name and namespace are its identity for
+ * every kind.
  */
 const REPLACED_ON: Readonly<Record<string, readonly string[]>> = {
   StatefulSet: [
@@ -31,6 +31,18 @@ const REPLACED_ON: Readonly<Record<string, readonly string[]>> = {
 };
 const IDENTITY = ["metadata.name", "metadata.namespace"];
 
+/**
+ * Resources of other providers that are replaced whatever input changes: the random provider's
+ * (every argument of a random resource, its keepers included, forces a new value).
+ */
+const REPLACED_ON_ANY_INPUT = new Set(["random:index/randomPassword:RandomPassword"]);
+
+/** The provider options under which a kind's data is updated in place, unless the object says `immutable`. */
+const MUTABLE_KINDS: Readonly<Record<string, string>> = {
+  ConfigMap: "enableConfigMapMutable",
+  Secret: "enableSecretMutable",
+};
+
 /** How an object holds data that outlives its pods. */
 const CLAIM_KINDS = new Set(["PersistentVolumeClaim", "PersistentVolumeClaimPatch"]);
 
@@ -44,6 +56,8 @@ export interface Risk {
 
 export interface ResourceChange {
   readonly key: string;
+  /** The URN Pulumi knows it by: the new one, or for a deletion the old one. */
+  readonly urn: string;
   readonly change: Change;
   /** The changed fields (dotted paths), the first level that differs. */
   readonly fields: readonly string[];
@@ -140,20 +154,45 @@ function shortValues(before: Resource, after: Resource, fields: readonly string[
   return Object.keys(values).length === 0 ? {} : { values };
 }
 
+/** Whether the resource's provider updates objects of its kind in place where it would otherwise replace them. */
+function updatedInPlace(resource: Resource, kind: string, providers: ReadonlyMap<string, Resource>): boolean {
+  const option = MUTABLE_KINDS[kind];
+  // A provider reference is `<provider URN>::<provider ID>`.
+  const provider = providers.get((resource.registration.provider ?? "").replace(/::[^:]*$/, ""));
+  // Provider inputs reach the provider as text.
+  const enabled = option === undefined ? undefined : provider?.registration.inputs[option];
+  return (enabled === true || enabled === "true") && resource.object?.immutable !== true;
+}
+
 /** What happens to one resource present in both snapshots. */
-function kept(before: Resource, after: Resource): ResourceChange | undefined {
+function kept(
+  before: Resource,
+  after: Resource,
+  providers: ReadonlyMap<string, Resource>,
+): ResourceChange | undefined {
   const fields = changedPaths(before.registration.inputs, after.registration.inputs, ignoredOf(after));
   if (fields.length === 0) {
     return undefined;
   }
   const kind = after.object?.kind.replace(/Patch$/, "");
-  const forcing = kind === undefined ? [] : [...IDENTITY, ...(REPLACED_ON[kind] ?? [])];
+  const forcing = REPLACED_ON_ANY_INPUT.has(after.registration.type)
+    ? fields
+    : kind === undefined
+      ? []
+      : [...IDENTITY, ...(updatedInPlace(after, kind, providers) ? [] : (REPLACED_ON[kind] ?? []))];
   const replacedBy = fields.filter((path) => forcing.some((field) => touches(path, field)));
   if (replacedBy.length === 0) {
-    return { key: after.key, change: "updated", fields, ...shortValues(before, after, fields) };
+    return {
+      key: after.key,
+      urn: after.urn,
+      change: "updated",
+      fields,
+      ...shortValues(before, after, fields),
+    };
   }
   return {
     key: after.key,
+    urn: after.urn,
     change: "replaced",
     fields,
     replacedBy,
@@ -168,15 +207,16 @@ function kept(before: Resource, after: Resource): ResourceChange | undefined {
  */
 export function resourceChanges(before: Snapshot, after: Snapshot): ResourceChange[] {
   const byUrn = new Map([...before.resources.values()].map((r) => [r.urn, r]));
+  const providers = new Map([...after.resources.values()].map((r) => [r.urn, r]));
   const previous = (now: Resource) => now.answers.map((urn) => byUrn.get(urn)).find((r) => r !== undefined);
   const matched = new Set<string>();
   const changes = [...after.resources.values()].flatMap((now): ResourceChange[] => {
     const old = previous(now);
     if (old === undefined) {
-      return [{ key: now.key, change: "created", fields: [] }];
+      return [{ key: now.key, urn: now.urn, change: "created", fields: [] }];
     }
     matched.add(old.key);
-    const change = kept(old, now);
+    const change = kept(old, now, providers);
     return change === undefined ? [] : [change];
   });
   const deleted = [...before.resources.values()]
@@ -184,6 +224,7 @@ export function resourceChanges(before: Snapshot, after: Snapshot): ResourceChan
     .map(
       (old): ResourceChange => ({
         key: old.key,
+        urn: old.urn,
         change: "deleted",
         fields: [],
         ...(old.registration.protect ? { refused: true } : {}),

@@ -28,6 +28,13 @@ type Json = Readonly<Record<string, unknown>>;
 /** What the change does, worst first: a reviewer reads the first that applies. */
 export type Verdict = "refused" | "data at risk" | "replaced" | "rolls" | "no restart" | "nothing";
 
+/**
+ * What holds content its readers take, not a running thing: replacing one gives the readers new
+ * content (they roll or reload, which the verdict counts), nothing stops. A random password is
+ * replaced to rotate it.
+ */
+const CONTENT_KINDS = new Set(["ConfigMap", "Secret", "random:index/randomPassword:RandomPassword"]);
+
 export type { Risk };
 
 export interface Review {
@@ -304,9 +311,7 @@ export function review(
       ? "refused"
       : atRisk.length > 0
         ? "data at risk"
-        : resources.some(
-              (r) => r.change === "replaced" && !["ConfigMap", "Secret"].includes(r.key.split(" ")[0]),
-            )
+        : resources.some((r) => r.change === "replaced" && !CONTENT_KINDS.has(r.key.split(" ")[0]))
           ? "replaced"
           : rolled.length > 0
             ? "rolls"

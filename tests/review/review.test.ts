@@ -80,7 +80,7 @@ test("a protected resource that would be replaced is refused: Pulumi stops the u
   expect(passes(reviewed, ["StatefulSet observability/prometheus"])).toBe(false);
 });
 
-test("a ConfigMap's new content replaces it, but that alone is not a replacement verdict", () => {
+test("a ConfigMap's new content updates it in place under the program's provider, and that alone restarts nothing", () => {
   const after = changed("ConfigMap", "prometheus-config", (r) => {
     const data = r.inputs.data as Record<string, string>;
     data["prometheus.yml"] = `${data["prometheus.yml"]}\n# edited\n`;
@@ -88,7 +88,7 @@ test("a ConfigMap's new content replaces it, but that alone is not a replacement
   });
   const reviewed = review(snapshot(registrations), snapshot(after), noKeys);
   expect(reviewed.resources).toEqual([
-    expect.objectContaining({ key: "ConfigMap observability/prometheus-config", change: "replaced" }),
+    expect.objectContaining({ key: "ConfigMap observability/prometheus-config", change: "updated" }),
   ]);
   expect(reviewed.verdict).toBe("no restart");
   expect(reviewed.reloads).toEqual([
@@ -103,6 +103,23 @@ test("a ConfigMap's new content replaces it, but that alone is not a replacement
       ],
     },
   ]);
+});
+
+test("under a provider left at its defaults (a consumer's own), the same edit replaces the ConfigMap", () => {
+  const defaults = (list: readonly Registration[]) =>
+    list.map((r) =>
+      r.type === "pulumi:providers:kubernetes" ? { ...r, inputs: { context: "kind-observability" } } : r,
+    );
+  const after = changed("ConfigMap", "prometheus-config", (r) => {
+    const data = r.inputs.data as Record<string, string>;
+    data["prometheus.yml"] = `${data["prometheus.yml"]}\n# edited\n`;
+    return r;
+  });
+  const reviewed = review(snapshot(defaults(registrations)), snapshot(defaults(after)), noKeys);
+  expect(reviewed.resources).toEqual([
+    expect.objectContaining({ key: "ConfigMap observability/prometheus-config", change: "replaced" }),
+  ]);
+  expect(reviewed.verdict).toBe("no restart");
 });
 
 test("a dashboard edit reaches Grafana without a restart, as its controller says it re-reads the files", () => {

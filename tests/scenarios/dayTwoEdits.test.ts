@@ -53,6 +53,7 @@ test("a larger volume grows each replica's claim in place, and the StatefulSet i
   expect(review.resources).toEqual(
     [0, 1].map((ordinal) => ({
       key: `PersistentVolumeClaim observability/data-prometheus-${ordinal}`,
+      urn: `urn:pulumi:prod::observability::observability:index:MetricsStack$kubernetes:core/v1:PersistentVolumeClaimPatch::metrics-prometheus-data-${ordinal}`,
       change: "updated",
       fields: ["spec.resources.requests.storage"],
       values: { "spec.resources.requests.storage": ["50Gi", "80Gi"] },
