@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { matchesKeyPattern } from "./keyPattern";
 import { migrationHint } from "./migrations";
@@ -39,7 +40,7 @@ export function isSecretPath(path: readonly (string | number)[]): boolean {
  * One error for the whole stack config (or a component's args, the `subject`), listing every
  * problem with its key path.
  */
-export class ConfigError extends Error {
+export class ConfigError extends pulumi.RunError {
   constructor(
     readonly problems: readonly string[],
     subject = "stack config",
