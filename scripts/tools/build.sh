@@ -9,6 +9,7 @@
 # them takes less than half the time.
 #   scripts/tools/build.sh kube-validate | prometheus | alertmanager | loki | lokitool | alloy | otelcol
 #                          | otlp-sink | kubernetes | etcd | kwok | kube-state-metrics | thanos | sloth | actionlint
+#                          | pulumi | pulumi-language-nodejs | pulumi-kubernetes
 set -euo pipefail
 
 name="${1:?usage: build.sh <tool module under tools/>}"
@@ -16,7 +17,7 @@ src="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../tools/$name" && pwd)"
 cache="${OBSERVABILITY_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/observability-tools}"
 shopt -s nullglob globstar
 sources=()
-for file in "$src"/go.mod "$src"/go.sum "$src"/build-tags "$src"/*.go "$src"/manifest.yaml "$src"/overlay/**/*.go; do
+for file in "$src"/go.mod "$src"/go.sum "$src"/build-tags "$src"/ldflags "$src"/*.go "$src"/manifest.yaml "$src"/overlay/**/*.go; do
   [[ -f "$file" ]] && sources+=("$file")
 done
 # A collector's build also depends on the builder's version.
@@ -60,9 +61,17 @@ if [[ ! -f "$out/.complete" ]]; then
     mv "$out.tmp/build/$name" "$out.tmp/$name"
     rm -rf "$out.tmp/build"
   elif grep -q '^tool ' "$src/go.mod"; then
-    # A tool's build-tags file holds the tags its own release builds use.
+    # A tool's build-tags file holds the tags its own release builds use, its ldflags file what its
+    # release sets at link time (the version it prints).
     tags="$(cat "$src/build-tags" 2>/dev/null || true)"
-    (cd "$src" && CGO_ENABLED=0 go build -tags "$tags" -trimpath -ldflags "-s -w" -o "$out.tmp/" tool)
+    ldflags="$(cat "$src/ldflags" 2>/dev/null || true)"
+    (cd "$src" && CGO_ENABLED=0 go build -tags "$tags" -trimpath -ldflags "-s -w $ldflags" -o "$out.tmp/" tool)
+    # The language host runs the policy pack's analyzer and dynamic providers through the scripts
+    # its module ships beside it.
+    if [[ "$name" == pulumi-language-nodejs ]]; then
+      cp "$(cd "$src" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)"/nodejs/dist/pulumi-{analyzer-policy,resource-pulumi-nodejs} "$out.tmp/"
+      chmod u+w,+x "$out.tmp"/pulumi-{analyzer-policy,resource-pulumi-nodejs}
+    fi
   elif [[ "$name" == alloy ]]; then
     # The checksum database answers 404 for some of Alloy's grafana pseudo-versions; go.sum, written
     # from the module proxy's sources, still pins every module the build reads.
@@ -81,6 +90,24 @@ if [[ ! -f "$out/.complete" ]]; then
     go mod edit -replace "github.com/grafana/alloy=$work/alloy" "$work/go.mod"
     (cd "$src" && CGO_ENABLED=0 go build -trimpath -modfile "$work/go.mod" \
       -ldflags "-s -w -X github.com/grafana/alloy/internal/build.Version=$version" -o "$out.tmp/$name" .)
+    rm -rf "$work"
+  elif [[ "$name" == pulumi-kubernetes ]]; then
+    # The provider is built from its own module, as its release is: its command embeds a schema
+    # that its generate.go writes (not in the module's zip), and its go.mod replaces the SDK with a
+    # sibling directory the zip does not have; without that line the SDK comes from the module
+    # proxy, pinned by go.sum here. It prints the module's version.
+    module=github.com/pulumi/pulumi-kubernetes/provider/v4
+    version="$(cd "$src" && go list -m -f '{{.Version}}' "$module")"
+    (cd "$src" && go mod download "$module")
+    work="$out.tmp/src"
+    mkdir -p "$work"
+    cp -R "$(cd "$src" && go list -m -f '{{.Dir}}' "$module")" "$work/provider"
+    chmod -R u+w "$work/provider"
+    cat "$src/go.sum" >>"$work/provider/go.sum"
+    (cd "$work/provider" && go mod edit -dropreplace github.com/pulumi/pulumi-kubernetes/sdk/v4 &&
+      cd cmd/pulumi-resource-kubernetes && VERSION="${version#v}" go run generate.go &&
+      CGO_ENABLED=0 go build -trimpath \
+        -ldflags "-s -w -X $module/pkg/version.Version=${version#v}" -o "$out.tmp/pulumi-resource-kubernetes" .)
     rm -rf "$work"
   else
     (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$out.tmp/$name" .)
