@@ -6,6 +6,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { parseQuantity } from "../config/quantity";
+import { LoadBalancerStandIn } from "./loadBalancerStandIn";
 import { Server, Servers, freePort } from "./processes";
 import { tools } from "./tools";
 import { Json } from "./json";
@@ -87,15 +88,18 @@ function httpsOk(url: string, ca: Buffer, token?: string): Promise<boolean> {
  * kube-apiserver (RBAC, the default admission plugins including PodSecurity), the scheduler and
  * the controller manager, with kwok running the fake nodes (it marks their pods Running and
  * Ready). No kubelet and no volume driver: the claim binder below stands in for the
- * provisioner and resizer. Everything it starts is stopped by `stop()`, or if the start fails.
+ * provisioner and resizer, and LoadBalancerStandIn for the controllers of the IngressClasses.
+ * Everything it starts is stopped by `stop()`, or if the start fails.
  */
 export async function startCluster(options: ClusterOptions): Promise<TestCluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "test-cluster-"));
   const servers = new Servers();
   const started: Server[] = [];
   let binder: ClaimBinder | undefined;
+  let balancer: LoadBalancerStandIn | undefined;
   const stop = async () => {
     binder?.stop();
+    balancer?.stop();
     // Clients before servers: stopped all at once, the API server waits seconds for the
     // controllers' connections and for etcd, stopped in reverse order it ends in about one.
     for (const server of [...started].reverse()) {
@@ -279,6 +283,15 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
     }
     binder = new ClaimBinder(kubeConfig, options.storageClasses);
     binder.start();
+    if (options.ingressClasses !== undefined) {
+      const zone = options.nodes.find((n) => n.zone !== undefined)?.zone ?? "us-east-1a";
+      balancer = new LoadBalancerStandIn(
+        kubeConfig,
+        options.ingressClasses.map((c) => c.name),
+        zone.replace(/[a-z]$/, ""),
+      );
+      balancer.start();
+    }
     await waitFor(async () => {
       await core.readNamespacedServiceAccount("default", "default");
       const nodes = (await core.listNode()).body.items;
@@ -311,7 +324,11 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
       return true;
     }, "the default ServiceAccount and Ready, untainted nodes");
     const output = () =>
-      [...started.map((s) => s.output()), `claim binder: ${binder?.lastError ?? "no errors"}`].join("\n");
+      [
+        ...started.map((s) => s.output()),
+        `claim binder: ${binder?.lastError ?? "no errors"}`,
+        `load balancer stand-in: ${balancer?.lastError ?? "no errors"}`,
+      ].join("\n");
     return { kubeConfig, kubeconfigPath, output, stop };
   } catch (error) {
     await stop();
@@ -436,6 +453,26 @@ function fakeNode(node: FakeNode): k8s.KubernetesObject {
       nodeInfo: { architecture: "amd64", operatingSystem: "linux", kubeletVersion: "fake" },
     },
   } as k8s.KubernetesObject;
+}
+
+/** `Kind namespace/name`, how logs and errors name an object. */
+export function ref(object: { kind: string; metadata: { name: string; namespace?: string } }): string {
+  return `${object.kind} ${object.metadata.namespace === undefined ? "" : `${object.metadata.namespace}/`}${object.metadata.name}`;
+}
+
+/** The live object, or undefined when the cluster has none of that kind, namespace and name. */
+export async function readObject(
+  kubeConfig: k8s.KubeConfig,
+  object: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } },
+): Promise<k8s.KubernetesObject | undefined> {
+  try {
+    return (await k8s.KubernetesObjectApi.makeApiClient(kubeConfig).read(object)).body;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) {
+      return undefined;
+    }
+    throw error;
+  }
 }
 
 /** Polls until `probe` returns a value, or fails naming `what`. */

@@ -22,7 +22,10 @@ export type GoTool =
   | "kube-state-metrics"
   | "thanos"
   | "sloth"
-  | "actionlint";
+  | "actionlint"
+  | "pulumi"
+  | "pulumi-language-nodejs"
+  | "pulumi-kubernetes";
 
 /** Runs a script of scripts/tools (its progress goes to stderr) and returns the path it prints. */
 function install(script: string, ...args: string[]): string {
@@ -64,6 +67,9 @@ const DIRECTORY_VARIABLES: Readonly<Record<GoTool, string>> = {
   thanos: "THANOS_DIR",
   sloth: "SLOTH_DIR",
   actionlint: "ACTIONLINT_DIR",
+  pulumi: "PULUMI_DIR",
+  "pulumi-language-nodejs": "PULUMI_LANGUAGE_NODEJS_DIR",
+  "pulumi-kubernetes": "PULUMI_KUBERNETES_DIR",
 };
 
 export type TestTier = keyof typeof tierTools;
@@ -134,6 +140,10 @@ export const tools = {
   kubeScheduler: () => fromSetup("kubernetes", "kube-scheduler"),
   kwok: () => fromSetup("kwok", "kwok"),
   kubeStateMetrics: () => fromSetup("kube-state-metrics", "kube-state-metrics"),
+  // The engine (testkit/engine/): the CLI, the Node.js language host, the Kubernetes provider; each
+  // a directory the engine finds its programs in on PATH.
+  pulumiDirectories: () =>
+    (["pulumi", "pulumi-language-nodejs", "pulumi-kubernetes"] as const).map((tool) => fromSetup(tool, ".")),
   checkov: () => installedBySetup("CHECKOV", "tests/globalSetup.ts"),
   motoServer: () => installedBySetup(MOTO_SERVER_VARIABLE, "tests/components/globalSetup.ts"),
 };

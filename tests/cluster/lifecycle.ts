@@ -11,10 +11,14 @@ import {
   ClusterOptions,
   TestCluster,
   describe as describeError,
+  readObject,
+  ref,
   startCluster,
   waitFor,
 } from "../../testkit/cluster";
-import { StackDeployer, ref } from "../../testkit/kubeApply";
+import { counted } from "../../testkit/engine/changes";
+import { EngineStack, UpdateOutcome, engineErrors } from "../../testkit/engine/engineStack";
+import { resourceType } from "../../testkit/engine/urn";
 import { drainEachNode } from "./drain";
 import { provisionedDatasources, serviceOfUrl } from "../../checks/exposedBackends";
 import type { PulumiConfig } from "../../config";
@@ -32,16 +36,22 @@ interface LifecycleOptions {
   readonly preexistingNamespaces: readonly string[];
 }
 
+/** `created 3, updated 1 (12.3 s)`: what an update did, as the engine reports it. */
+const appliedSummary = (outcome: UpdateOutcome) =>
+  `${counted(outcome.applied)} (${outcome.run.seconds.toFixed(1)} s)`;
+
 /**
- * The life of a stack on a real API server, step by step, each logged with its result, wall
- * time and object counts: preview and first apply on a fresh cluster, an idempotent re-apply,
- * every edit users make, RBAC, Pod Security, destroy. Steps share the cluster and run in order.
+ * The life of a stack on a real API server, driven by the real Pulumi engine as a user drives it
+ * (the stack file edited, then `pulumi up`), step by step, each logged with its result, wall time
+ * and counts: preview and first up on a fresh cluster, no perpetual diff, every edit users make
+ * (each seen the same by the engine's preview, the review tool and the update's steps), RBAC, Pod
+ * Security, destroy. Steps share the cluster and run in order.
  */
 export function stackLifecycle(options: LifecycleOptions): void {
   const { stack } = options;
   const log: string[] = [];
   let cluster: TestCluster;
-  let deployer: StackDeployer;
+  let engine: EngineStack;
   let api: {
     core: k8s.CoreV1Api;
     apps: k8s.AppsV1Api;
@@ -70,7 +80,8 @@ export function stackLifecycle(options: LifecycleOptions): void {
       "start the cluster",
       async () => {
         cluster = await startCluster(options.shape);
-        deployer = new StackDeployer(cluster.kubeConfig);
+        engine = new EngineStack(stack, cluster);
+        await engine.init({ config, secretKeys });
         api = {
           core: cluster.kubeConfig.makeApiClient(k8s.CoreV1Api),
           apps: cluster.kubeConfig.makeApiClient(k8s.AppsV1Api),
@@ -89,66 +100,50 @@ export function stackLifecycle(options: LifecycleOptions): void {
     // What the control plane printed, for a failure's cause (CI keeps /tmp for the run).
     fs.writeFileSync(path.join(os.tmpdir(), `test-cluster-${stack}.log`), cluster?.output() ?? "");
     await cluster?.stop();
+    engine?.remove();
     log.push(`✓ ${stack} stop every process (${((Date.now() - start) / 1000).toFixed(1)} s)`);
     console.log(log.join("\n"));
   });
 
-  test("a fresh cluster: the preview names what is missing, then the first up works", async () => {
+  test("a fresh cluster: the preview names what is missing, then the first up creates everything", async () => {
     const appNamespace = "tiketi-spring";
-    if (options.preexistingNamespaces.length === 0) {
-      // The render without the app namespace it writes into: the preview must name it.
-      const withoutAppNamespace: RenderedStack = {
-        ...current,
-        objects: current.objects.filter((o) => !(o.kind === "Namespace" && o.metadata.name === appNamespace)),
-      };
+    if (options.preexistingNamespaces.length > 0) {
       await step(
-        "preview of a render that writes into a namespace nobody creates",
+        "pulumi preview with the teams' namespaces missing",
         async () => {
-          await expect(deployer.preview(withoutAppNamespace)).rejects.toThrow(
-            `namespace ${appNamespace} neither exists nor is created by the stack`,
-          );
-          const configMap = withoutAppNamespace.objects.find(
-            (o) => o.kind === "ConfigMap" && o.metadata.namespace === appNamespace,
-          );
-          const refused = await deployer.apply(configMap as KubeObject).then(
-            () => "accepted",
-            (error: unknown) => describeError(error),
-          );
-          expect(refused).toBe(`namespaces "${appNamespace}" not found`);
-          return refused;
-        },
-        (refused) =>
-          `fails as before the fix: preview names ${appNamespace}; the API server answers '${refused}'`,
-      );
-    } else {
-      await step(
-        "preview with the teams' namespaces missing",
-        async () => {
-          const failure = await deployer.preview(current).then(
-            () => "",
-            (error: unknown) => String(error),
-          );
-          expect(failure).toContain(`Namespace ${appNamespace} does not exist`);
+          const run = await engine.preview();
+          expect(run.status).not.toBe(0);
+          expect(engineErrors(run)).toContain(appNamespace);
           for (const name of options.preexistingNamespaces) {
             await api.core.createNamespace({ metadata: { name } });
           }
-          return failure;
+          return run.errors.find((e) => e.includes(appNamespace)) ?? "";
         },
-        () =>
-          `refused, naming Namespace ${appNamespace}; the team then creates ${options.preexistingNamespaces.join(", ")}`,
+        (error) =>
+          `refused: "${error.replace(/\s+/g, " ").slice(0, 160)}"; the team then creates ${options.preexistingNamespaces.join(", ")}`,
       );
     }
-    await step(
-      "preview (server-side dry run)",
-      () => deployer.preview(current),
-      (dryRuns) => `passes; ${dryRuns} objects dry-run (the rest are in namespaces the apply creates)`,
+    const planned = await step(
+      "pulumi preview",
+      async () => {
+        const run = await engine.preview();
+        expect(`${run.status} ${engineErrors(run)}`).toBe("0 ");
+        return run;
+      },
+      (run) => `passes in ${run.seconds.toFixed(1)} s: ${JSON.stringify(run.summary)}`,
     );
-    const applied = await step(
-      "first up",
-      () => deployer.up(current),
-      (r) => `${r.created.length} objects created, ${current.patches.length} claim patches applied`,
+    const first = await step(
+      "pulumi up from empty",
+      () => engine.up(),
+      (outcome) => `${appliedSummary(outcome)}, 0 errors`,
     );
-    expect(applied.created).toHaveLength(current.objects.length);
+    expect(first.run.failures).toEqual([]);
+    expect(counted(first.applied)).toBe(`created ${planned.summary.create}`);
+    expect(first.disagreements).toEqual([]);
+    const rendered = current.objects.length + current.patches.length;
+    expect(
+      [...first.applied.keys()].filter((urn) => resourceType(urn).startsWith("kubernetes:")).length,
+    ).toBe(rendered);
   });
 
   test("every object exists, every pod is Running and Ready on a node, every claim Bound", async () => {
@@ -156,7 +151,7 @@ export function stackLifecycle(options: LifecycleOptions): void {
       "verify the first up",
       async () => {
         for (const object of current.objects) {
-          expect(await deployer.read(object)).toBeDefined();
+          expect(await readObject(cluster.kubeConfig, object)).toBeDefined();
         }
         const pods = await workloadPods();
         for (const { workload, expected, running } of pods) {
@@ -221,23 +216,24 @@ export function stackLifecycle(options: LifecycleOptions): void {
     );
   });
 
-  test("applying the same render again changes nothing", async () => {
+  test("no perpetual diff: right after the first up, preview and up find nothing to change", async () => {
     await step(
-      "second up of the same render",
+      "pulumi preview --expect-no-changes, then pulumi up --expect-no-changes",
       async () => {
         const before = await liveVersions();
-        const result = await deployer.up(current, current);
-        expect(result.updated).toEqual([]);
-        expect(result.created).toEqual([]);
-        expect(result.deleted).toEqual([]);
+        const preview = await engine.preview("--expect-no-changes");
+        expect(`${preview.status} ${engineErrors(preview)}`).toBe("0 ");
+        const again = await engine.up("--expect-no-changes");
+        expect(counted(again.applied)).toBe("nothing");
         const after = await liveVersions();
         const changed = [...before]
           .filter(([key, version]) => after.get(key) !== version)
           .map(([key]) => key);
         expect(changed).toEqual([]);
-        return before.size;
+        return { objects: before.size, preview, again };
       },
-      (n) => `no new resourceVersion or generation on any of ${n} objects and claims`,
+      ({ objects, preview, again }) =>
+        `both pass (${preview.seconds.toFixed(1)} s, ${again.run.seconds.toFixed(1)} s): ${JSON.stringify(preview.summary)}; no new resourceVersion or generation on any of ${objects} objects and claims`,
     );
   });
 
@@ -333,74 +329,27 @@ export function stackLifecycle(options: LifecycleOptions): void {
     });
   }
 
-  if (stack === "kind") {
-    test("upgrade from a release whose collector was a Deployment: a StatefulSet of the same name replaces it, nothing is left behind", async () => {
-      const before = withCollectorDeployments(current);
-      await step(
-        "down to the collector as a Deployment (the earlier release's shape)",
-        () => deployer.up(before, current),
-        (r) => `${r.created.join(", ")} created; ${r.deleted.join(", ")} deleted`,
-      );
-      const collector = current.objects.find(
-        (o) => o.kind === "StatefulSet" && o.metadata.name === "otel-collector",
-      ) as KubeObject;
-      const replicaSets = async () =>
-        (
-          await api.apps.listNamespacedReplicaSet(
-            "observability",
-            undefined,
-            undefined,
-            undefined,
-            undefined,
-            "app.kubernetes.io/name=otel-collector",
-          )
-        ).body.items.map((r) => r.metadata?.name ?? "");
-      expect(await replicaSets()).toHaveLength(1);
-      await step(
-        "up to this release",
-        async () => {
-          const result = await deployer.up(current, before);
-          expect(result.deleted).toEqual(["Deployment observability/otel-collector"]);
-          expect(result.created).toEqual(
-            expect.arrayContaining([
-              "StatefulSet observability/otel-collector",
-              "Service observability/otel-collector-pods",
-            ]),
-          );
-          // The garbage collector takes the Deployment's ReplicaSet and its pod.
-          await waitFor(
-            async () => ((await replicaSets()).length === 0 ? true : undefined),
-            "no ReplicaSet of the collector",
-          );
-          const pods = await waitFor(async () => {
-            const live = await podsOf(collector);
-            return live.length === 1 && live[0].metadata?.name === "otel-collector-0" ? live : undefined;
-          }, "the StatefulSet's pod alone");
-          const claim = (await stackClaims()).find((c) => c.metadata?.name === "data-otel-collector-0");
-          expect(claim?.status?.phase).toBe("Bound");
-          return { result, pod: pods[0].metadata?.name, claim: claim?.metadata?.name };
-        },
-        ({ result, pod, claim }) =>
-          `${result.created.length} created, ${result.deleted.join(", ")} deleted, no ReplicaSet left; ${pod} Ready on ${claim} (Bound)`,
-      );
-    });
-  }
-
   for (const userEdit of USER_EDITS.filter((e) => e.stacks.includes(stack))) {
     test(`edit: ${userEdit.title}`, async () => {
       const edited = userEdit.edit(config);
       const refusal = userEdit.refusedOn?.[stack];
+      await engine.edit({ config: edited, secretKeys });
       if (refusal !== undefined) {
         await step(
           `edit: ${userEdit.title}`,
           async () => {
-            await expect(renderWithConfig(stack, edited, secretKeys, current.outputs)).rejects.toThrow(
-              refusal,
-            );
-            return (await liveVersions()).size;
+            const before = await liveVersions();
+            const outcome = await engine.attemptUp();
+            expect(outcome.run.status).not.toBe(0);
+            expect(engineErrors(outcome.run)).toContain(refusal);
+            expect(counted(outcome.applied)).toBe("nothing");
+            expect(await liveVersions()).toEqual(before);
+            return outcome;
           },
-          () => `refused by config before anything was applied: "${refusal} …"`,
+          (outcome) =>
+            `refused by the program's config check before anything was applied (${outcome.run.seconds.toFixed(1)} s): "${refusal} …"`,
         );
+        await engine.edit({ config, secretKeys });
         return;
       }
       for (const name of userEdit.createdFirst ?? []) {
@@ -413,9 +362,11 @@ export function stackLifecycle(options: LifecycleOptions): void {
           const uids = await liveUids();
           const generations = await workloadGenerations();
           const sizesBefore = claimSizes(await stackClaims());
-          const result = await deployer.up(next, current);
-          const afterUids = await liveUids();
+          const outcome = await engine.up();
+          // The engine's preview, the review of the same edit and the steps the update took agree.
+          expect(outcome.disagreements).toEqual([]);
           // Nothing that holds data is deleted or replaced: same UIDs for the data workloads and every claim.
+          const afterUids = await liveUids();
           for (const [key, uid] of uids) {
             if (
               key.startsWith("PersistentVolumeClaim ") ||
@@ -424,8 +375,6 @@ export function stackLifecycle(options: LifecycleOptions): void {
               expect(`${key} ${afterUids.get(key)}`).toBe(`${key} ${uid}`);
             }
           }
-          // What the server changed is exactly what the render changed.
-          expect(result.updated.sort()).toEqual(changedObjects(current, next).sort());
           const rolled: string[] = [];
           for (const [key, generation] of await workloadGenerations()) {
             const was = generations.get(key);
@@ -433,7 +382,13 @@ export function stackLifecycle(options: LifecycleOptions): void {
               rolled.push(key);
             }
           }
-          for (const { workload, expected, running } of await workloadPods(next)) {
+          // The provider counts a StatefulSet rolled out once its status says so; a replica the
+          // controller restarts just after may still be on its way to Ready.
+          const pods = await waitFor(async () => {
+            const rows = await workloadPods(next);
+            return rows.every((r) => r.running === r.expected) ? rows : undefined;
+          }, "every workload's pods Running and Ready").catch(() => workloadPods(next));
+          for (const { workload, expected, running } of pods) {
             expect(`${workload}: ${running}/${expected}`).toBe(`${workload}: ${expected}/${expected}`);
           }
           const sizesAfter = claimSizes(await stackClaims());
@@ -443,10 +398,10 @@ export function stackLifecycle(options: LifecycleOptions): void {
           const added = [...sizesAfter]
             .filter(([name]) => !sizesBefore.has(name))
             .map(([n, size]) => `${n} ${size}`);
-          return { result, rolled, grown, added };
+          return { outcome, rolled, grown, added };
         },
-        ({ result, rolled, grown, added }) =>
-          `in place: ${result.updated.length} updated [${result.updated.join(", ")}], ${result.created.length} created [${result.created.join(", ")}], ${result.deleted.length} deleted [${result.deleted.join(", ")}]; rolled out: ${rolled.join(", ") || "none"}; claims grown: ${grown.join(", ") || "none"}; new claims: ${added.join(", ") || "none"}`,
+        ({ outcome, rolled, grown, added }) =>
+          `pulumi up: ${appliedSummary(outcome)}, as its preview and the review said; review verdict: ${outcome.review?.verdict}; rolled out: ${rolled.join(", ") || "none"}; claims grown: ${grown.join(", ") || "none"}; new claims: ${added.join(", ") || "none"}`,
       );
       for (const patch of next.patches) {
         const claim = await api.core.readNamespacedPersistentVolumeClaim(
@@ -622,25 +577,38 @@ export function stackLifecycle(options: LifecycleOptions): void {
     );
   });
 
-  test("destroy in reverse order leaves only what is deliberately retained", async () => {
+  test("pulumi destroy: refused where data is protected, and otherwise leaves only what is deliberately retained", async () => {
+    const protectedData = current.registrations.filter((r) => r.protect).map((r) => r.name);
     await step(
-      "destroy",
+      "pulumi destroy",
       async () => {
-        const retained = await deployer.destroy(current);
+        const run = await engine.destroy();
         const left: string[] = [];
         for (const object of current.objects) {
-          if ((await deployer.read(object)) !== undefined) {
+          if ((await readObject(cluster.kubeConfig, object)) !== undefined) {
             left.push(ref(object));
           }
         }
-        expect(left.sort()).toEqual(retained.sort());
         const claims = (await api.core.listPersistentVolumeClaimForAllNamespaces()).body.items.map(
           (c) => `${c.metadata?.namespace}/${c.metadata?.name}`,
         );
-        return { left, claims };
+        if (protectedData.length === 0) {
+          expect(`${run.status} ${engineErrors(run)}`).toBe("0 ");
+          expect(left).toEqual([]);
+        } else {
+          expect(run.status).not.toBe(0);
+          expect(engineErrors(run)).toContain("protected");
+          for (const object of current.objects.filter((o) =>
+            current.registrations.some((r) => r.protect && r.inputs === (o as unknown)),
+          )) {
+            expect(left).toContain(ref(object));
+          }
+          expect(claims.length).toBeGreaterThan(0);
+        }
+        return { run, left, claims };
       },
-      ({ left, claims }) =>
-        `left: ${left.join(", ") || "nothing"}; claims left: ${claims.join(", ") || "none"}`,
+      ({ run, left, claims }) =>
+        `${run.status === 0 ? "done" : `refused, exit ${run.status}`} in ${run.seconds.toFixed(1)} s (${JSON.stringify(run.summary)}); objects left: ${left.length === 0 ? "none" : `${left.length}, ${protectedData.length} of them protected`}; claims left: ${claims.length}`,
     );
   });
 
@@ -708,7 +676,7 @@ export function stackLifecycle(options: LifecycleOptions): void {
   async function liveVersions(): Promise<Map<string, string>> {
     const versions = new Map<string, string>();
     for (const object of current.objects) {
-      const live = (await deployer.read(object)) as Json;
+      const live = (await readObject(cluster.kubeConfig, object)) as Json;
       // A workload's status moves with its pods; its spec's generation is what an apply changes.
       versions.set(
         ref(object),
@@ -729,7 +697,7 @@ export function stackLifecycle(options: LifecycleOptions): void {
   async function liveUids(): Promise<Map<string, string>> {
     const uids = new Map<string, string>();
     for (const object of current.objects) {
-      uids.set(ref(object), String((await deployer.read(object))?.metadata?.uid));
+      uids.set(ref(object), String((await readObject(cluster.kubeConfig, object))?.metadata?.uid));
     }
     for (const claim of await stackClaims()) {
       uids.set(`PersistentVolumeClaim observability/${claim.metadata?.name}`, String(claim.metadata?.uid));
@@ -740,73 +708,11 @@ export function stackLifecycle(options: LifecycleOptions): void {
   async function workloadGenerations(): Promise<Map<string, number>> {
     const generations = new Map<string, number>();
     for (const object of current.objects.filter((o) => WORKLOAD_KINDS.includes(o.kind))) {
-      generations.set(ref(object), Number((await deployer.read(object))?.metadata?.generation));
+      generations.set(
+        ref(object),
+        Number((await readObject(cluster.kubeConfig, object))?.metadata?.generation),
+      );
     }
     return generations;
   }
-}
-
-/**
- * The render as the release before persistent trace queues had it: each collector tier a
- * Deployment of the same name and pod template, without the queue volume or the headless Service
- * that governs the StatefulSet.
- */
-function withCollectorDeployments(stack: RenderedStack): RenderedStack {
-  const collectors = ["otel-collector", "otel-collector-aggregator"];
-  const objects = stack.objects.flatMap((object): KubeObject[] => {
-    if (object.kind === "Service" && object.metadata.name === "otel-collector-pods") {
-      return [];
-    }
-    if (object.kind !== "StatefulSet" || !collectors.includes(object.metadata.name)) {
-      return [object];
-    }
-    const spec = object.spec as Json;
-    const template = JSON.parse(JSON.stringify(spec.template)) as Json;
-    for (const container of template.spec.containers as Json[]) {
-      container.volumeMounts = (container.volumeMounts as Json[]).filter((m) => m.name !== "data");
-    }
-    return [
-      {
-        apiVersion: "apps/v1",
-        kind: "Deployment",
-        metadata: object.metadata,
-        spec: {
-          replicas: spec.replicas,
-          strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-          selector: spec.selector,
-          template,
-        },
-      },
-    ];
-  });
-  return {
-    ...stack,
-    objects,
-    patches: stack.patches.filter((p) => !collectors.some((c) => p.metadata.name.startsWith(`data-${c}-`))),
-  };
-}
-
-/** The objects both renders have whose inputs differ, except where changes are ignored. */
-function changedObjects(before: RenderedStack, after: RenderedStack): string[] {
-  const ignored = (stack: RenderedStack, object: KubeObject) =>
-    stack.registrations.find((r) => r.inputs === (object as unknown))?.ignoreChanges ?? [];
-  const comparable = (stack: RenderedStack, object: KubeObject) => {
-    const copy = JSON.parse(JSON.stringify(object)) as Json;
-    for (const dotted of ignored(stack, object)) {
-      const keys = dotted.split(".");
-      const last = keys.pop() as string;
-      const parent = keys.reduce<Json | undefined>((node, key) => node?.[key] as Json | undefined, copy);
-      if (parent !== undefined) {
-        delete parent[last];
-      }
-    }
-    return JSON.stringify(copy);
-  };
-  const previous = new Map(before.objects.map((o) => [`${o.apiVersion} ${ref(o)}`, comparable(before, o)]));
-  return after.objects
-    .filter((o) => {
-      const was = previous.get(`${o.apiVersion} ${ref(o)}`);
-      return was !== undefined && was !== comparable(after, o);
-    })
-    .map(ref);
 }

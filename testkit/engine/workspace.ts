@@ -1,0 +1,245 @@
+// The real Pulumi engine on this project: the CLI built from pulumi/pkg/v3, the Node.js language host
+// and the policy analyzer from pulumi/sdk/v3, the Kubernetes provider from pulumi-kubernetes'
+// provider module, and stand-ins for the providers the module proxy refuses (random, Grafana),
+// each found on PATH as the engine finds any plugin. A workspace is a project directory of its own
+// (the repository's files linked in, its own stack files), a file state backend and a Pulumi home,
+// all in one temporary directory, so runs never touch the checkout's stack files or ~/.pulumi.
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as os from "os";
+import * as path from "path";
+import { PROJECT_ROOT } from "../../render/renderStack";
+import { tools } from "../tools";
+import { EngineEvents, readJsonOutput } from "./events";
+
+/** Stand-ins for the providers the module proxy refuses, each a plugin `pulumi-resource-<name>`. */
+const STAND_IN_PROVIDERS: Readonly<Record<string, string>> = {
+  random: path.join(__dirname, "randomProvider.ts"),
+};
+
+/** The repository's entries a project directory must not link: its own stack files take their place. */
+const NOT_LINKED = /^(Pulumi\.[^.]+\.yaml|\.git|\.pulumi)$/;
+
+export interface EngineRun extends EngineEvents {
+  readonly command: string;
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly seconds: number;
+}
+
+export interface WorkspaceOptions {
+  /** The cluster's kubeconfig; its current context is renamed to the stack's `cluster.kubeContext`. */
+  readonly kubeconfigPath?: string;
+  /** The project's files: the repository by default, or a checkout of another revision. */
+  readonly projectRoot?: string;
+  /** Added to every run's environment. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Type-check the program as the SDK does by default. @default false */
+  readonly typeCheck?: boolean;
+}
+
+/** A stack file as Pulumi reads it: `config` values as YAML (structured where the program reads objects). */
+export interface StackFile {
+  readonly config: Readonly<Record<string, unknown>>;
+  /** `namespace:key.path` → a value to store encrypted (`pulumi config set --secret --path`). */
+  readonly secrets?: Readonly<Record<string, string>>;
+}
+
+export class EngineWorkspace {
+  readonly dir: string;
+  readonly projectDir: string;
+  private readonly env: Record<string, string>;
+  /** The CLI runs under way, stopped by remove() (a test that timed out leaves one holding the stack's lock). */
+  private readonly running = new Set<ChildProcess>();
+
+  constructor(options: WorkspaceOptions = {}) {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-engine-"));
+    this.projectDir = path.join(this.dir, "project");
+    const projectRoot = options.projectRoot ?? PROJECT_ROOT;
+    fs.mkdirSync(this.projectDir);
+    for (const entry of fs.readdirSync(projectRoot)) {
+      if (!NOT_LINKED.test(entry)) {
+        fs.symlinkSync(path.join(projectRoot, entry), path.join(this.projectDir, entry));
+      }
+    }
+    const bin = path.join(this.dir, "bin");
+    fs.mkdirSync(bin);
+    const sucrase = require.resolve("sucrase/register/ts", { paths: [PROJECT_ROOT] });
+    for (const [name, script] of Object.entries(STAND_IN_PROVIDERS)) {
+      const plugin = path.join(bin, `pulumi-resource-${name}`);
+      fs.writeFileSync(plugin, `#!/bin/sh\nexec "${process.execPath}" -r "${sucrase}" "${script}" "$@"\n`);
+      fs.chmodSync(plugin, 0o755);
+    }
+    const toolPaths = tools.pulumiDirectories();
+    this.env = {
+      PATH: [bin, ...toolPaths, path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(
+        ":",
+      ),
+      HOME: process.env.HOME ?? this.dir,
+      PULUMI_HOME: path.join(this.dir, "home"),
+      PULUMI_BACKEND_URL: `file://${path.join(this.dir, "state")}`,
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_CONFIG_PASSPHRASE: "",
+      // What the language host of the CLI's own release passes the SDK (`--root-directory`, which
+      // the SDK's runner turns into this variable); the older host built here does not, and the
+      // SDK would then answer the placeholder "rootDirectory" for the project's root.
+      PULUMI_NODEJS_ROOT_DIRECTORY: this.projectDir,
+      NODE_OPTIONS: "--max-old-space-size=4096",
+      // The SDK type-checks a TypeScript program on each of the two runs of an up (preview, then
+      // update), twice the program's own run time; `npm run build` type-checks it once instead.
+      ...(options.typeCheck === true ? {} : { PULUMI_NODEJS_TRANSPILE_ONLY: "true" }),
+      ...(options.kubeconfigPath === undefined
+        ? {}
+        : { KUBECONFIG: this.kubeconfigFor(options.kubeconfigPath) }),
+      ...options.env,
+    };
+    fs.mkdirSync(path.join(this.dir, "state"));
+  }
+
+  /** A copy of the cluster's kubeconfig whose current context will be renamed per stack. */
+  private kubeconfigFor(kubeconfigPath: string): string {
+    const copy = path.join(this.dir, "kubeconfig");
+    fs.copyFileSync(kubeconfigPath, copy);
+    return copy;
+  }
+
+  /** Names the kubeconfig's current context as a stack's `cluster.kubeContext` says. */
+  private nameContext(context: string): void {
+    const file = this.env.KUBECONFIG;
+    if (file === undefined) {
+      return;
+    }
+    const kubeconfig = yaml.load(fs.readFileSync(file, "utf8")) as {
+      contexts: { name: string; context: unknown }[];
+      "current-context": string;
+    };
+    const current = kubeconfig.contexts.find((c) => c.name === kubeconfig["current-context"]);
+    if (current !== undefined && current.name !== context) {
+      kubeconfig.contexts = [
+        ...kubeconfig.contexts.filter((c) => c.name !== context),
+        { ...current, name: context },
+      ];
+      fs.writeFileSync(file, JSON.stringify(kubeconfig));
+    }
+  }
+
+  /** The stack file `Pulumi.<stack>.yaml` of this workspace. */
+  stackFilePath(stack: string): string {
+    return path.join(this.projectDir, `Pulumi.${stack}.yaml`);
+  }
+
+  /**
+   * `pulumi stack init <stack>` with the passphrase secrets provider (the empty passphrase), after
+   * writing its stack file; the secrets are then set through the CLI, encrypted as a user's would be.
+   */
+  async initStack(stack: string, file: StackFile): Promise<void> {
+    await this.writeStackFile(stack, file);
+    await this.must(["stack", "init", stack, "--secrets-provider", "passphrase"]);
+    await this.setSecrets(stack, file.secrets ?? {});
+  }
+
+  /** Rewrites the stack's config (what an edit of `Pulumi.<stack>.yaml` does), keeping its salt. */
+  async writeStackFile(stack: string, file: StackFile): Promise<void> {
+    const target = this.stackFilePath(stack);
+    const existing = fs.existsSync(target)
+      ? (yaml.load(fs.readFileSync(target, "utf8")) as { encryptionsalt?: string } | null)
+      : null;
+    const kubeContext = (file.config["observability:cluster"] as { kubeContext?: string } | undefined)
+      ?.kubeContext;
+    if (kubeContext !== undefined) {
+      this.nameContext(kubeContext);
+    }
+    fs.writeFileSync(
+      target,
+      yaml.dump({
+        ...(existing?.encryptionsalt === undefined ? {} : { encryptionsalt: existing.encryptionsalt }),
+        config: file.config,
+      }),
+    );
+    if (existing !== null) {
+      await this.setSecrets(stack, file.secrets ?? {});
+    }
+  }
+
+  private async setSecrets(stack: string, secrets: Readonly<Record<string, string>>): Promise<void> {
+    const pairs = Object.entries(secrets).flatMap(([key, value]) => ["--secret", `${key}=${value}`]);
+    if (pairs.length > 0) {
+      await this.must(["config", "set-all", "--stack", stack, "--path", ...pairs]);
+    }
+  }
+
+  /** `pulumi up --yes`: the preview it runs first and the steps it then takes. */
+  up(stack: string, ...args: string[]): Promise<EngineRun> {
+    return this.run(["up", "--stack", stack, "--yes", ...args]);
+  }
+
+  preview(stack: string, ...args: string[]): Promise<EngineRun> {
+    return this.run(["preview", "--stack", stack, ...args]);
+  }
+
+  destroy(stack: string, ...args: string[]): Promise<EngineRun> {
+    return this.run(["destroy", "--stack", stack, "--yes", ...args]);
+  }
+
+  /** `pulumi stack export`: the state as the backend holds it. */
+  async exportState(stack: string): Promise<string> {
+    return (await this.must(["stack", "export", "--stack", stack])).stdout;
+  }
+
+  /** One stack output (secrets shown when asked). */
+  async output(stack: string, name: string, showSecrets = false): Promise<string> {
+    const args = ["stack", "output", "--stack", stack, name, ...(showSecrets ? ["--show-secrets"] : [])];
+    return (await this.must(args)).stdout.trim();
+  }
+
+  /** Runs the CLI in the project directory; an engine command prints its plan and events as JSON. */
+  async run(args: readonly string[]): Promise<EngineRun> {
+    const engineCommand = ["up", "preview", "destroy", "refresh"].includes(args[0]);
+    const fullArgs = [...args, "--non-interactive", ...(engineCommand ? ["--json"] : [])];
+    const start = Date.now();
+    const { status, stdout, stderr } = await new Promise<{ status: number; stdout: string; stderr: string }>(
+      (resolve, reject) => {
+        const child = spawn("pulumi", fullArgs, {
+          cwd: this.projectDir,
+          env: this.env,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        this.running.add(child);
+        let out = "";
+        let err = "";
+        child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+        child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+        child.on("error", reject);
+        child.on("close", (code) => {
+          this.running.delete(child);
+          resolve({ status: code ?? 1, stdout: out, stderr: err });
+        });
+      },
+    );
+    return {
+      command: `pulumi ${args.join(" ")}`,
+      status,
+      stdout,
+      stderr,
+      seconds: (Date.now() - start) / 1000,
+      ...readJsonOutput(engineCommand ? stdout : ""),
+    };
+  }
+
+  /** Runs the CLI and throws with its output when it fails. */
+  async must(args: readonly string[]): Promise<EngineRun> {
+    const run = await this.run(args);
+    if (run.status !== 0) {
+      throw new Error(`${run.command} exited with ${run.status}:\n${run.stdout}\n${run.stderr}`);
+    }
+    return run;
+  }
+
+  remove(): void {
+    for (const child of this.running) child.kill("SIGKILL");
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
