@@ -43,15 +43,28 @@ export class EngineStack {
     this.workspace = new EngineWorkspace({ kubeconfigPath: cluster.kubeconfigPath, ...options });
   }
 
+  /** A new stack of `name` with `stack`'s config, deployed by `pulumi up` on `cluster`. */
+  static async deploy(
+    name: string,
+    cluster: TestCluster,
+    stack: StackConfig,
+    options: Omit<WorkspaceOptions, "kubeconfigPath"> = {},
+  ): Promise<EngineStack> {
+    const engine = new EngineStack(name, cluster, options);
+    await engine.init(stack);
+    await engine.up();
+    return engine;
+  }
+
   /** `pulumi stack init` with the stack file of `stack`. */
   async init(stack: StackConfig): Promise<void> {
-    await this.workspace.initStack(this.name, stackFileOf(stack.config));
+    await this.workspace.initStack(this.name, stackFileOf(stack.config, stack.secretKeys));
     this.edited = stack;
   }
 
   /** Rewrites the stack file with `stack`'s config, as a user's edit of `Pulumi.<stack>.yaml` does. */
   async edit(stack: StackConfig): Promise<void> {
-    await this.workspace.writeStackFile(this.name, stackFileOf(stack.config));
+    await this.workspace.writeStackFile(this.name, stackFileOf(stack.config, stack.secretKeys));
     this.edited = stack;
   }
 

@@ -7,7 +7,8 @@ import { PLACED_WORKLOADS } from "../../config/components";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { EKS_SHAPE, TestCluster, startCluster, waitFor } from "../../testkit/cluster";
-import { StackDeployer } from "../../testkit/kubeApply";
+import { counted } from "../../testkit/engine/changes";
+import { EngineStack } from "../../testkit/engine/engineStack";
 import {
   MIRROR,
   POOL,
@@ -29,21 +30,24 @@ const PRIORITY = 1000000;
 describe("the prod render with placement and a registry mirror with credentials on an EKS-shaped cluster", () => {
   let cluster: TestCluster;
   let core: k8s.CoreV1Api;
-  let deployer: StackDeployer;
+  let engine: EngineStack;
   let placed: RenderedStack;
 
   beforeAll(async () => {
     cluster = await startCluster(EKS_SHAPE);
     core = cluster.kubeConfig.makeApiClient(k8s.CoreV1Api);
-    deployer = new StackDeployer(cluster.kubeConfig);
     const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
     const edited = withPlacementEverywhere(config);
-    placed = await renderWithConfig("prod-placed", edited.config, [...secretKeys, ...edited.secretKeys]);
+    const stack = { config: edited.config, secretKeys: [...secretKeys, ...edited.secretKeys] };
+    placed = await renderWithConfig("prod-placed", stack.config, stack.secretKeys);
+    engine = new EngineStack("prod-placed", cluster);
+    await engine.init(stack);
   });
 
   afterAll(async () => {
     fs.writeFileSync(path.join(os.tmpdir(), "test-cluster-placement.log"), cluster?.output() ?? "");
     await cluster?.stop();
+    engine?.remove();
   });
 
   test("the pool's nodes are tainted: a pod without the toleration stays Pending", async () => {
@@ -88,9 +92,9 @@ describe("the prod render with placement and a registry mirror with credentials 
     await core.createNamespace({ metadata: { name: "tiketi-spring" } });
     // The mesh is on (withPlacementEverywhere, for Kiali): Istio, installed first, made istiod's namespace.
     await core.createNamespace({ metadata: { name: "istio-system" } });
-    // Server-side apply of every object, each workload awaited until rolled out, as the provider does.
-    const applied = await deployer.up(placed);
-    expect(applied.created).toHaveLength(placed.objects.length);
+    const first = await engine.up();
+    expect(counted(first.applied)).toMatch(/^created \d+$/);
+    expect(first.applied.size).toBeGreaterThan(placed.objects.length);
     for (const namespace of ["observability", "observability-node"]) {
       const secret = (await core.readNamespacedSecret(REGISTRY_CREDENTIALS_SECRET, namespace)).body;
       expect(secret.type).toBe("kubernetes.io/dockerconfigjson");

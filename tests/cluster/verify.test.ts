@@ -11,7 +11,8 @@ import { VerifyExpectations, verifyExpectations } from "../../scripts/verify/exp
 import { workloadFindings } from "../../scripts/verify/workloads";
 import { rendered, stackConfig } from "../renderedStacks";
 import { KIND_SHAPE, TestCluster, startCluster, waitFor } from "../../testkit/cluster";
-import { StackDeployer } from "../../testkit/kubeApply";
+import { EngineStack } from "../../testkit/engine/engineStack";
+import { readStackFile } from "../../render/stackFile";
 import { Json } from "../../testkit/json";
 
 /**
@@ -23,6 +24,7 @@ import { Json } from "../../testkit/json";
  */
 describe("npm run verify on a real API server", () => {
   let cluster: TestCluster;
+  let engine: EngineStack;
   let stack: RenderedStack;
   let expected: VerifyExpectations;
   const transcripts: string[] = [];
@@ -33,12 +35,13 @@ describe("npm run verify on a real API server", () => {
     cluster = await startCluster(KIND_SHAPE);
     stack = await rendered("kind");
     expected = verifyExpectations(stackConfig("kind"), stack.objects);
-    await new StackDeployer(cluster.kubeConfig).up(stack);
+    engine = await EngineStack.deploy("kind", cluster, readStackFile("kind", PROJECT_ROOT));
   });
 
   afterAll(async () => {
     process.stdout.write(`${transcripts.join("\n")}\n`);
     await cluster?.stop();
+    engine?.remove();
   });
 
   test("every workload of the applied render is ready", async () => {
