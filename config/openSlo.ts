@@ -300,25 +300,20 @@ const alertConditionSpec = z
         }
       }),
   })
-  .strict()
-  .superRefine((spec, ctx) => {
-    if (SEVERITIES[spec.severity.toLowerCase()] === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["severity"],
-        message: `must be page, critical, ticket or warning (got ${JSON.stringify(spec.severity)}): the stack routes critical alerts (pages) and warning alerts (tickets)`,
-      });
-    }
-  });
+  .strict();
 type AlertConditionSpec = z.output<typeof alertConditionSpec>;
 
-/** OpenSLO's severity words as the stack's severities. */
-const SEVERITIES: Readonly<Record<string, "critical" | "warning">> = {
+/**
+ * OpenSLO's words for a page and a ticket (its examples' `severity: page`) as the severities the
+ * platform routes them by; any other severity is the alert's as written, routed as alerting says.
+ */
+const SEVERITY_WORDS: Readonly<Record<string, string>> = {
   page: "critical",
   critical: "critical",
   ticket: "warning",
   warning: "warning",
 };
+const severityOf = (written: string) => SEVERITY_WORDS[written.toLowerCase()] ?? written;
 
 const alertNotificationTargetSpec = z.object({ description, target: text }).strict();
 
@@ -760,7 +755,7 @@ function resolve(
     const a = alerts.length;
     alerts.push({
       name: alertName(policy.name),
-      severity: SEVERITIES[condition.spec.severity.toLowerCase()],
+      severity: severityOf(condition.spec.severity),
       when: [
         {
           burnRate: c.threshold,

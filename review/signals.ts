@@ -164,8 +164,11 @@ function routesOf(snapshot: Snapshot): Map<string, Json> {
   const routes = new Map<string, Json>();
   const visit = (route: Json, path: string) => {
     for (const [i, child] of ((route.routes ?? []) as Json[]).entries()) {
-      const matchers = ((child.matchers ?? []) as string[]).join(", ");
-      const at = `${path} > ${matchers === "" ? `route ${i}` : matchers}`;
+      // A route is known by its matchers, so that one inserted before it does not rename it.
+      const matchers = ((child.matchers ?? []) as string[]).join(", ") || "every alert";
+      const at = routes.has(`${path} > ${matchers}`)
+        ? `${path} > ${matchers} (route ${i})`
+        : `${path} > ${matchers}`;
       routes.set(at, {
         receiver: child.receiver,
         continue: child.continue ?? false,

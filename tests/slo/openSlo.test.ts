@@ -363,12 +363,6 @@ test.each([
     "page",
     "spec.alertPolicies[0].spec.conditions[0].spec.condition.op must be gt or gte: a burn-rate alert fires while the budget burns faster than the threshold; lt would fire while it burns slowly, which is nearly always",
   ],
-  [
-    "a severity the stack does not route",
-    "condition: { op: gt, threshold: 2, lookbackWindow: 1h }",
-    "sev1",
-    'spec.alertPolicies[0].spec.conditions[0].spec.severity must be page, critical, ticket or warning (got "sev1"): the stack routes critical alerts (pages) and warning alerts (tickets)',
-  ],
 ])("refuses an alert condition with %s", (_, condition, severity, problem) => {
   const policy = `  alertPolicies:
     - kind: AlertPolicy

@@ -42,10 +42,10 @@ test("Sloth's Kubernetes API server example: events SLIs, objectives in percent,
         errors: 'sum(rate(apiserver_request_total{code=~"(5..|429)"}[{{.window}}]))',
         total: "sum(rate(apiserver_request_total[{{.window}}]))",
       },
-      alerts: [page, ticket].map((alert) => ({
+      alerts: [page, ticket].map((alert, i) => ({
         name: "K8sApiserverAvailabilityAlert",
         ...alert,
-        labels: { ...labels, category: "availability" },
+        labels: { ...labels, category: "availability", sloth_severity: ["page", "ticket"][i] },
         annotations: {
           runbook:
             "https://github.com/kubernetes-monitoring/kubernetes-mixin/tree/master/runbook.md#alert-name-kubeapierrorshigh",
@@ -69,15 +69,8 @@ test("an SLO whose alerts are both disabled has none", () => {
   ]);
 });
 
-test("the Kubernetes resource and the raw SLI, once their severity labels are ones the stack routes", () => {
-  const crd = read("k8s-getting-started.yml")
-    .replace("severity: pageteam", "severity: critical")
-    .replace('severity: "slack"', "severity: warning");
-  const raw = read("raw-home-wifi.yml").replace("severity: home", "severity: critical");
-  const [fromCrd, fromRaw] = slosOf([
-    { name: "crd.yml", content: crd },
-    { name: "raw.yml", content: raw },
-  ]);
+test("the Kubernetes resource and the raw SLI as they are: severities of the team's own (pageteam, slack, home) kept for alerting.otherSeverities", () => {
+  const [fromCrd, fromRaw] = slosOf([example("k8s-getting-started.yml"), example("raw-home-wifi.yml")]);
   expect(fromCrd).toEqual(
     expect.objectContaining({
       name: "myservice-requests-availability",
@@ -86,16 +79,19 @@ test("the Kubernetes resource and the raw SLI, once their severity labels are on
         expect.objectContaining({
           name: "MyServiceHighErrorRate",
           ...page,
-          labels: expect.objectContaining({ routing_key: "myteam" }),
+          severity: "pageteam",
+          labels: expect.objectContaining({ routing_key: "myteam", sloth_severity: "page" }),
         }),
         expect.objectContaining({
           name: "MyServiceHighErrorRate",
           ...ticket,
-          labels: expect.objectContaining({ slack_channel: "#alerts-myteam" }),
+          severity: "slack",
+          labels: expect.objectContaining({ slack_channel: "#alerts-myteam", sloth_severity: "ticket" }),
         }),
       ],
     }),
   );
+  expect(fromRaw.alerts?.[0].severity).toBe("home");
   expect(fromRaw).toEqual(
     expect.objectContaining({
       name: "home-wifi-wifi-client-satisfaction",
@@ -111,11 +107,6 @@ test("the Kubernetes resource and the raw SLI, once their severity labels are on
 });
 
 test.each([
-  [
-    "a severity label the stack routes nowhere (Sloth's getting-started example)",
-    read("getting-started.yml"),
-    'document 1 (service myservice): slos[0].alerting.page_alert.labels.severity is "pageteam", which the stack routes nowhere: its routes read severity critical (Sloth\'s page) or warning (its ticket). Drop the label, or set one of those, and route on another label (owner, repo, tier, category, routing_key) with alerting.routes',
-  ],
   [
     "an SLI plugin (Sloth's plugin example)",
     read("plugin-getting-started.yml"),
