@@ -50,7 +50,11 @@ const PLUGINS =
   "is a Sloth plugin, Go code that Sloth runs while generating rules; the stack has no plugin engine. Write the SLI as events (error and total queries) or raw (an error-ratio query)";
 
 const text = z.string({ invalid_type_error: "must be text" });
-const labels = z.record(text, { invalid_type_error: "must be a mapping of label names to text" });
+// Sloth's decoder reads a number or a boolean written as a label's value as its text (0.2, true).
+const labelValue = z
+  .union([text, z.number(), z.boolean()], { invalid_type_error: "must be text" })
+  .transform(String);
+const labels = z.record(labelValue, { invalid_type_error: "must be a mapping of label names to text" });
 const refused = z.unknown().superRefine((_, ctx) => ctx.addIssue({ code: "custom", message: PLUGINS }));
 const windowQuery = text.superRefine((query, ctx) => {
   if (!takesWindow(query)) {
