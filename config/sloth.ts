@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { durationMs } from "./durations";
-import { takesWindow } from "./sliQueries";
+import { takesSlothWindow } from "./sliQueries";
 import {
   DocumentProblem,
   FieldPlaces,
@@ -57,7 +57,7 @@ const labelValue = z
 const labels = z.record(labelValue, { invalid_type_error: "must be a mapping of label names to text" });
 const refused = z.unknown().superRefine((_, ctx) => ctx.addIssue({ code: "custom", message: PLUGINS }));
 const windowQuery = text.superRefine((query, ctx) => {
-  if (!takesWindow(query)) {
+  if (!takesSlothWindow(query)) {
     ctx.addIssue({
       code: "custom",
       message:

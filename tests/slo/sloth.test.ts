@@ -134,6 +134,14 @@ test.each([
     "document 1 (service k8s-apiserver): owner is not a field of Sloth's spec",
   ],
   [
+    "a window written {{.Window}}, which Sloth's generator does not fill",
+    read("kubernetes-apiserver.yml").replace(
+      "apiserver_request_total[{{.window}}]",
+      "apiserver_request_total[{{.Window}}]",
+    ),
+    "document 1 (service k8s-apiserver): slos[0].sli.events.total_query must use {{.window}} where its range goes, as Sloth requires (e.g. sum(rate(x_total[{{.window}}])))",
+  ],
+  [
     "another version of the spec",
     read("kubernetes-apiserver.yml").replace('version: "prometheus/v1"', 'version: "prometheus/v2"'),
     'document 1 (service k8s-apiserver): version must be prometheus/v1 (got "prometheus/v2")',
