@@ -41,7 +41,8 @@ export function severityRoutes(routes: readonly { readonly matchers: readonly st
   return { names: [...new Set(names)], patterns };
 }
 
-const routed = (severity: string, routes: SeverityRoutes) =>
+/** Whether a route reads `severity`: it names it, or its regex matches it. */
+export const routed = (severity: string, routes: SeverityRoutes): boolean =>
   routes.names.includes(severity) || routes.patterns.some((pattern) => anchoredRe2Matches(pattern, severity));
 
 /**
