@@ -10,10 +10,12 @@ import { anchoredRe2Matches } from "./re2";
 // What Prometheus' parser refuses in an expression that is grammatical: function and aggregation
 // arity, argument and operand types, selectors that match everything, modifiers where they cannot
 // go, and what the deployed server has not enabled. The type rules are the linter's of the
-// Prometheus UI's editor (@prometheus-io/codemirror-promql, run over the deployed server's grammar),
-// its messages put in the parser's words; what that linter leaves out (the parser's grammar actions)
-// is checked beside it as Prometheus 3.5's parser checks it. The stack runs Prometheus without
-// --enable-feature=promql-experimental-functions, so experimental functions are refused as it refuses them.
+// Prometheus UI's editor (@prometheus-io/codemirror-promql, which parses with its own release of the
+// grammar: the deployed server's, config/queryGrammar.ts, has accepted the expression first), its
+// messages put in the parser's words; what that linter leaves out (the parser's grammar actions) is
+// checked beside it as Prometheus 3.5's parser checks it. The stack runs Prometheus without
+// --enable-feature=promql-experimental-functions, so experimental functions are refused as it
+// refuses them.
 
 /** Functions Prometheus 3.5 marks experimental. */
 const EXPERIMENTAL_FUNCTIONS = new Set([
