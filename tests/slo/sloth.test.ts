@@ -1,9 +1,15 @@
 // Sloth specs in (prometheus/v1 files and the Kubernetes PrometheusServiceLevel), metrics.slos entries
 // out, alerting as Sloth's rules do; Sloth's own examples (tests/slo/sloth/, each header names its
 // source) as the inputs, and what the stack cannot take refused with the reason.
+import { execFile } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { promisify } from "util";
+import * as yaml from "js-yaml";
+import { configuredSloRules } from "../../components/metrics/configuredSlos";
 import { parseStackConfig } from "../../config/load";
+import { tools } from "../../testkit/tools";
 import { sectionProblems } from "../support/configProblems";
 
 const example = (name: string) => path.join("tests/slo/sloth", name);
@@ -157,4 +163,33 @@ test("a Sloth SLO may not take a name another file's SLO has", () => {
       /^observability:metrics\.slothFiles\[1\] must not name an SLO twice: k8s-apiserver-requests-availability is already in metrics\.slos or an earlier file/,
     ),
   );
+});
+
+test("names Sloth and Prometheus take: a service PaymentService, an alert payment-availability; promtool loads the rules", async () => {
+  const spec = [
+    'version: "prometheus/v1"',
+    "service: PaymentService",
+    "slos:",
+    "  - name: checkout.v2",
+    "    objective: 99.5",
+    "    sli:",
+    "      events:",
+    '        error_query: sum(rate(payments_total{outcome="failed"}[{{.window}}]))',
+    "        total_query: sum(rate(payments_total[{{.window}}]))",
+    "    alerting:",
+    "      name: payment-availability",
+  ].join("\n");
+  const slos = slosOf([{ name: "payments.yml", content: spec }]);
+  expect(slos.map((s) => [s.name, s.service, s.alerts?.map((a) => a.name)])).toEqual([
+    ["PaymentService-checkout.v2", "PaymentService", ["payment-availability", "payment-availability"]],
+  ]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sloth-names-"));
+  try {
+    const file = path.join(dir, "rules.yml");
+    fs.writeFileSync(file, yaml.dump({ groups: configuredSloRules(slos, "https://runbooks.example.com") }));
+    const { stdout } = await promisify(execFile)(tools.promtool(), ["check", "rules", file]);
+    expect(stdout).toContain("SUCCESS");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
