@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { complianceWindow, sloObjective } from "./sections/slos";
-import { sliQueryForm, sliQueryProblem } from "./sliQueries";
+import { DAY_MS, durationMs } from "./durations";
+import { COMPLIANCE_WINDOW_DAYS, complianceWindow, sloObjective } from "./sections/slos";
+import { sliQueryForm, sliQueryProblem, summedBy } from "./sliQueries";
 import {
   DocumentProblem,
   FieldPlaces,
@@ -92,6 +93,16 @@ const isPrometheus = (type: string) => type.toLowerCase() === "prometheus";
 /** The keys a Prometheus source's spec may hold its query under: OpenSLO's examples' and Nobl9's. */
 const QUERY_KEYS = ["query", "promql"] as const;
 
+/** The labels a source's SLI is counted per (`dimensions: [route]`): a label name each. */
+const dimensions = z
+  .array(
+    z
+      .string({ invalid_type_error: "must be a label name" })
+      .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "must be a label name"),
+    { invalid_type_error: "must be a list of label names" },
+  )
+  .min(1, "must name at least one label");
+
 const metricSource = z
   .object({
     metricSourceRef: objectName.optional(),
@@ -117,18 +128,36 @@ const metricSource = z
       );
     }
     for (const key of Object.keys(source.spec).filter(
-      (k) => !(QUERY_KEYS as readonly string[]).includes(k),
+      (k) => !(QUERY_KEYS as readonly string[]).includes(k) && k !== "dimensions",
     )) {
-      issue(["spec", key], "is not read: a Prometheus source's spec holds its query (query, or promql)");
+      issue(
+        ["spec", key],
+        "is not read: a Prometheus source's spec holds its query (query, or promql) and its dimensions",
+      );
     }
+    const labels =
+      source.spec.dimensions === undefined ? undefined : dimensions.safeParse(source.spec.dimensions);
+    labels?.error?.issues.forEach((i) => issue(["spec", "dimensions", ...i.path], i.message));
     for (const key of given) {
       const query = source.spec[key];
       const problem = typeof query === "string" ? sliQueryProblem(query) : "must be text (a PromQL query)";
       if (problem !== undefined) {
         issue(["spec", key], problem);
+      } else if (labels?.success === true && summedBy(query as string, labels.data) === undefined) {
+        issue(
+          ["spec", key],
+          `must sum by the source's dimensions (${labels.data.join(", ")}), each of its aggregations: the SLI is counted per ${labels.data.join(", ")} (write sum by (${labels.data.join(", ")}) (…), or a selector, which the stack sums so)`,
+        );
       }
     }
   });
+
+/** A source's query, summed by its dimensions when it has them (the schema has checked it can be). */
+function sourceQuery(source: MetricSource): string {
+  const query = (typeof source.spec.query === "string" ? source.spec.query : source.spec.promql) as string;
+  const labels = source.spec.dimensions as string[] | undefined;
+  return labels === undefined ? query : summedBy(query, labels)!;
+}
 type MetricSource = z.output<typeof metricSource>;
 
 const metric = z.object({ metricSource }).strict();
@@ -224,6 +253,14 @@ const objective = z
     }
   });
 
+/** The rolling window nearest a calendar period that the engine takes: its length, within 7 to 90 days. */
+function nearestRolling(duration: string): string {
+  const rolling = prometheusDuration(duration);
+  const days = durationMs(rolling) / DAY_MS;
+  const { min, max } = COMPLIANCE_WINDOW_DAYS;
+  return days > max ? `${max}d` : days < min ? `${min}d` : rolling;
+}
+
 const timeWindow = z
   .object({
     duration: shorthand,
@@ -241,11 +278,7 @@ const timeWindow = z
       ctx.addIssue({
         code: "custom",
         path: [w.calendar !== undefined ? "calendar" : "isRolling"],
-        message: `is a calendar-aligned window, which Prometheus rules cannot count: they look back over a rolling range. Write isRolling: true and no calendar${
-          /^[0-9]+[MQY]$/.test(w.duration)
-            ? ` (a rolling ${w.duration} is ${prometheusDuration(w.duration)})`
-            : ""
-        }`,
+        message: `is a calendar-aligned window (the period to date, restarting at each ${w.duration} in the calendar's time zone), which Prometheus rules cannot count: a rule looks back over the same range at every evaluation, and has no time zone. The nearest rolling window is ${nearestRolling(w.duration)}: write duration: ${nearestRolling(w.duration)}, isRolling: true and no calendar`,
       });
     }
   });
@@ -300,25 +333,20 @@ const alertConditionSpec = z
         }
       }),
   })
-  .strict()
-  .superRefine((spec, ctx) => {
-    if (SEVERITIES[spec.severity.toLowerCase()] === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["severity"],
-        message: `must be page, critical, ticket or warning (got ${JSON.stringify(spec.severity)}): the stack routes critical alerts (pages) and warning alerts (tickets)`,
-      });
-    }
-  });
+  .strict();
 type AlertConditionSpec = z.output<typeof alertConditionSpec>;
 
-/** OpenSLO's severity words as the stack's severities. */
-const SEVERITIES: Readonly<Record<string, "critical" | "warning">> = {
+/**
+ * OpenSLO's words for a page and a ticket (its examples' `severity: page`) as the severities the
+ * platform routes them by; any other severity is the alert's as written, routed as alerting says.
+ */
+const SEVERITY_WORDS: Readonly<Record<string, string>> = {
   page: "critical",
   critical: "critical",
   ticket: "warning",
   warning: "warning",
 };
+const severityOf = (written: string) => SEVERITY_WORDS[written.toLowerCase()] ?? written;
 
 const alertNotificationTargetSpec = z.object({ description, target: text }).strict();
 
@@ -697,10 +725,7 @@ function resolve(
       "is for a thresholdMetric: a ratioMetric's objective is its target alone",
     );
   }
-  const queryOf = (m: { metricSource: MetricSource }) => {
-    const s = m.metricSource.spec;
-    return (typeof s.query === "string" ? s.query : s.promql) as string;
-  };
+  const queryOf = (m: { metricSource: MetricSource }) => sourceQuery(m.metricSource);
   const queryKey = (m: { metricSource: MetricSource }) =>
     m.metricSource.spec.query !== undefined ? "query" : "promql";
   const ratio = sli?.ratioMetric;
@@ -760,7 +785,7 @@ function resolve(
     const a = alerts.length;
     alerts.push({
       name: alertName(policy.name),
-      severity: SEVERITIES[condition.spec.severity.toLowerCase()],
+      severity: severityOf(condition.spec.severity),
       when: [
         {
           burnRate: c.threshold,

@@ -1,12 +1,15 @@
 import { parser as logqlParser } from "@grafana/lezer-logql";
 import { parser as promqlParser } from "@prometheus-io/lezer-promql";
+import { promqlTypeProblem } from "./promqlTypes";
 import { anchoredRe2Problem, re2Problem } from "./re2";
+import { stringValue } from "./queryStrings";
 
 // PromQL and LogQL are checked with the grammars the Prometheus and Grafana projects publish for
 // their own query editors, so that an expression the config accepts is one the servers parse. The
 // parsers recover from errors instead of failing: an error is a node of the tree, and the first
 // one is where the expression stops making sense. The grammars leave regexes as strings, which
-// the servers compile with Go's regexp: those are compiled as RE2 here.
+// the servers compile with Go's regexp: those are compiled as RE2 here. A PromQL expression that
+// parses is then held to what Prometheus' parser refuses besides its grammar (config/promqlTypes.ts).
 
 export type QueryLanguage = "PromQL" | "LogQL";
 
@@ -30,23 +33,11 @@ const ANCHORED_REGEX_OPERATORS = new Set(["EqlRegex", "NeqRegex", "Re", "Nre"]);
 const UNANCHORED_REGEX_OPERATORS = new Set(["PipeMatch", "Regexp"]);
 const OPERATOR_WRAPPERS = new Set(["MatchOp", "Filter"]);
 
-/** A string literal's text: raw between backticks, Go-escaped between quotes (undefined if it is not). */
-function stringValue(literal: string): string | undefined {
-  if (literal.startsWith("`")) {
-    return literal.slice(1, -1);
-  }
-  const inner = literal.slice(1, -1);
-  const quoted = literal.startsWith("'") ? inner.replace(/\\'/g, "'").replace(/"/g, '\\"') : inner;
-  try {
-    return JSON.parse(`"${quoted}"`) as string;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * Why `expression` is not valid `language`, as "does not parse as PromQL at 1:12, at …" or "has a
- * regular expression at 1:9 that …", or undefined when the server would take it.
+ * Why `expression` is not valid `language`, as "does not parse as PromQL at 1:12, at …", "has a
+ * regular expression at 1:9 that …" or, in Prometheus' words, "does not parse as PromQL at 1:6:
+ * expected type range vector in call to function "rate", got instant vector"; or undefined when the
+ * server would take it.
  */
 export function queryParseProblem(language: QueryLanguage, expression: string): string | undefined {
   let problem: string | undefined;
@@ -78,10 +69,38 @@ export function queryParseProblem(language: QueryLanguage, expression: string): 
       return undefined;
     },
   });
-  return problem;
+  if (problem !== undefined || language !== "PromQL") {
+    return problem;
+  }
+  const typeProblem = promqlTypeProblem(expression);
+  return typeProblem === undefined
+    ? undefined
+    : `does not parse as PromQL at ${lineColumn(expression, typeProblem.at)}: ${typeProblem.message}`;
+}
+
+/**
+ * Prometheus' words for two grammar errors its own grammar names: a call of a function the server
+ * does not have (the editor's grammar knows only the server's functions, so the name is no function
+ * to it), and arithmetic in a range, which Prometheus 3.5 parses only with a feature flag.
+ */
+function promqlGrammarError(expression: string, errorAt: number): string | undefined {
+  const before = expression.slice(0, errorAt);
+  const rest = expression.slice(errorAt);
+  const call = /([a-zA-Z_][a-zA-Z0-9_]*)\s*$/.exec(before);
+  if (call !== null && rest.startsWith("(")) {
+    return `unknown function with name "${call[1]}"`;
+  }
+  if (/\[\s*[0-9a-z.]+\s*$/.test(before) && /^[-+*/%^]/.test(rest)) {
+    return "experimental duration expression is not enabled";
+  }
+  return undefined;
 }
 
 function parseError(language: QueryLanguage, expression: string, errorAt: number): string {
+  const named = language === "PromQL" ? promqlGrammarError(expression, errorAt) : undefined;
+  if (named !== undefined) {
+    return `does not parse as PromQL at ${lineColumn(expression, errorAt)}: ${named}`;
+  }
   const rest = expression.slice(errorAt).trimEnd();
   const near =
     rest === ""

@@ -23,3 +23,8 @@ export function anchoredRe2Problem(pattern: string): string | undefined {
   const problem = re2Problem(`^(?:${pattern})$`);
   return problem === undefined ? undefined : (re2Problem(pattern) ?? problem);
 }
+
+/** Whether `pattern`, anchored at both ends as Prometheus and Alertmanager compile it, matches `text`. */
+export function anchoredRe2Matches(pattern: string, text: string): boolean {
+  return RE2JS.compile(`^(?:${pattern})$`).matches(text);
+}

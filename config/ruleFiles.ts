@@ -6,9 +6,9 @@ import { QueryLanguage, queryParseProblem } from "./queryGrammar";
 // A team's own rule file, read when the config loads so that a missing or malformed file stops the
 // deployment before anything is touched. The shape is the rule file format of Prometheus 3.5 (the
 // deployed version; Loki's ruler reads the same format), which both decode strictly, so unknown
-// fields are errors here too. Each expression is parsed with the grammar of its server (PromQL for
-// Prometheus, LogQL for Loki's ruler); what only evaluation finds (a function's argument types) is
-// left to promtool and Loki's own validator, which npm test runs on every extra file.
+// fields are errors here too. Each expression is checked as its server parses it (PromQL with
+// Prometheus' type and arity rules, LogQL with Loki's ruler's grammar); npm test also runs promtool
+// and Loki's own validator on every extra file.
 
 /** Prometheus' duration format inside a rule file (model.Duration): 0, 30s, 5m, 1h30m. */
 const ruleDuration = z

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEMO_NAMESPACE, DEMO_SLOS } from "./demo";
+import { quotedSeverity, severityProblem, severityRoutes } from "./severities";
 import { durationMs } from "./durations";
 import { clusterServiceNamespace } from "./scrapeTargets";
 import { Identity, strict } from "./fields";
@@ -186,6 +187,64 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
       value.metrics.openSloFiles.forEach((slos, i) =>
         slos.forEach((slo) => unknown(slo, ["metrics", "openSloFiles", i], true)),
       );
+    },
+  },
+  {
+    reads: [
+      "alerting.routes",
+      "alerting.otherSeverities",
+      "metrics.extraRuleFiles",
+      "logs.extraRuleFiles",
+      "metrics.slos",
+      "metrics.openSloFiles",
+      "metrics.slothFiles",
+    ],
+    check: (value, issue) => {
+      const routes = severityRoutes(value.alerting.routes);
+      const problem = (severity: string | undefined) =>
+        severityProblem(severity, routes, value.alerting.otherSeverities);
+      for (const section of ["metrics", "logs"] as const) {
+        value[section].extraRuleFiles.forEach((file, f) => {
+          // A file refused for its content has no groups here.
+          if (file?.groups === undefined) return;
+          file.groups.forEach((group, g) =>
+            group.rules.forEach((rule, r) => {
+              const label = rule.labels?.severity !== undefined ? `rules[${r}].labels` : "labels";
+              const severity = rule.labels?.severity ?? group.labels?.severity;
+              const refused = rule.alert === undefined ? undefined : problem(severity);
+              if (refused !== undefined) {
+                issue(
+                  [section, "extraRuleFiles", f],
+                  `(${file.file}) alert ${rule.alert}'s severity${quotedSeverity(severity)} (groups[${g}].${label}.severity) ${refused}`,
+                  true,
+                );
+              }
+            }),
+          );
+        });
+      }
+      value.metrics.slos.forEach((slo, i) =>
+        (slo.alerts ?? []).forEach((alert, a) => {
+          const refused = problem(alert.severity);
+          if (refused !== undefined) issue(["metrics", "slos", i, "alerts", a, "severity"], refused);
+        }),
+      );
+      for (const key of ["openSloFiles", "slothFiles"] as const) {
+        value.metrics[key].forEach((slos, i) =>
+          slos.forEach((slo) =>
+            (slo.alerts ?? []).forEach((alert) => {
+              const refused = problem(alert.severity);
+              if (refused !== undefined) {
+                issue(
+                  ["metrics", key, i],
+                  `the severity${quotedSeverity(alert.severity)} of the SLO ${slo.name}'s alert ${alert.name} ${refused}`,
+                  true,
+                );
+              }
+            }),
+          ),
+        );
+      }
     },
   },
   {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { durationMs } from "./durations";
-import { takesWindow } from "./sliQueries";
+import { takesSlothWindow } from "./sliQueries";
 import {
   DocumentProblem,
   FieldPlaces,
@@ -15,8 +15,8 @@ import {
 // Sloth's SLO specs (github.com/slok/sloth v0.16.0): the `prometheus/v1` file format and the same
 // spec as Sloth's Kubernetes resource `PrometheusServiceLevel` (sloth.slok.dev/v1, camelCase keys),
 // each SLO translated to a metrics.slos entry that alerts as Sloth's rules do: its page and ticket
-// over Sloth's windows for its default 30-day period, named and labelled as the spec says, firing
-// as soon as they hold (Sloth's alerts have no `for`). Plugins, which are Go code Sloth runs, are
+// over Sloth's windows for its default 30-day period, named and labelled as the spec says (with
+// Sloth's sloth_severity page or ticket), firing as soon as they hold (Sloth's alerts have no `for`). Plugins, which are Go code Sloth runs, are
 // refused. Unknown fields are errors here, where Sloth's decoder drops them.
 
 const FILE_VERSION = "prometheus/v1";
@@ -50,10 +50,14 @@ const PLUGINS =
   "is a Sloth plugin, Go code that Sloth runs while generating rules; the stack has no plugin engine. Write the SLI as events (error and total queries) or raw (an error-ratio query)";
 
 const text = z.string({ invalid_type_error: "must be text" });
-const labels = z.record(text, { invalid_type_error: "must be a mapping of label names to text" });
+// Sloth's decoder reads a number or a boolean written as a label's value as its text (0.2, true).
+const labelValue = z
+  .union([text, z.number(), z.boolean()], { invalid_type_error: "must be text" })
+  .transform(String);
+const labels = z.record(labelValue, { invalid_type_error: "must be a mapping of label names to text" });
 const refused = z.unknown().superRefine((_, ctx) => ctx.addIssue({ code: "custom", message: PLUGINS }));
 const windowQuery = text.superRefine((query, ctx) => {
-  if (!takesWindow(query)) {
+  if (!takesSlothWindow(query)) {
     ctx.addIssue({
       code: "custom",
       message:
@@ -218,7 +222,7 @@ function translate(
   i: number,
   k: Keys,
   at: string,
-): { candidate: unknown; places: FieldPlaces; routedElsewhere: string[] } {
+): { candidate: unknown; places: FieldPlaces } {
   const here = `${at}slos[${i}]`;
   const places: [string, string][] = [
     ["name", `${here}.name (the SLO is named ${spec.service}-${slo.name}, its Sloth ID)`],
@@ -239,7 +243,6 @@ function translate(
   }
   const alerting = slo.alerting;
   const alerts: Record<string, unknown>[] = [];
-  const routedElsewhere: string[] = [];
   for (const kind of ["page", "ticket"] as const) {
     const key = kind === "page" ? k.pageAlert : k.ticketAlert;
     const own = alerting[key] as SlothAlert | undefined;
@@ -253,12 +256,9 @@ function translate(
       [`${here}.alerting.labels`, alerting.labels],
       [`${here}.alerting.${key}.labels`, own?.labels],
     ]);
-    const { severity, ...rest } = labelsOf.values;
-    if (severity !== undefined && severity !== "critical" && severity !== "warning") {
-      routedElsewhere.push(
-        `${labelsOf.places.find(([label]) => label === "severity")![1]} is ${JSON.stringify(severity)}, which the stack routes nowhere: its routes read severity critical (Sloth's page) or warning (its ticket). Drop the label, or set one of those, and route on another label (${Object.keys(rest).join(", ") || "team"}) with alerting.routes`,
-      );
-    }
+    // Sloth labels its page and its ticket so, which keeps them two alerts when they share a severity.
+    const labels: Record<string, string> = { ...labelsOf.values, sloth_severity: kind };
+    const { severity, ...rest } = labels;
     places.push(
       ...labelsOf.places.map(([label, place]): [string, string] => [`alerts[${a}].labels.${label}`, place]),
       [`alerts[${a}].name`, `${here}.alerting.name`],
@@ -270,14 +270,14 @@ function translate(
     const annotations = { ...alerting.annotations, ...own?.annotations };
     alerts.push({
       name: alerting.name,
-      // A severity label of the spec routes the alert; the stack routes critical and warning.
+      // Without a severity label of the spec, Sloth's page is critical and its ticket warning.
       severity: severity ?? (kind === "page" ? "critical" : "warning"),
       when: SLOTH_WINDOWS[kind].map((w) => ({
         burnRate: slothBurnRate(w.budgetPercent, w.long),
         window: w.long,
         shortWindow: w.short,
       })),
-      ...(Object.keys(rest).length === 0 ? {} : { labels: rest }),
+      labels: rest,
       ...(Object.keys(annotations).length === 0 ? {} : { annotations }),
     });
   }
@@ -291,7 +291,6 @@ function translate(
       alerts,
     },
     places,
-    routedElsewhere,
   };
 }
 
@@ -335,11 +334,7 @@ export function slothSlos(documents: readonly SloDocument[]): {
     const spec = (crd ? (parsed.data as { spec: unknown }).spec : parsed.data) as Spec;
     const keys = crd ? CRD_KEYS : FILE_KEYS;
     spec.slos.forEach((slo, i) => {
-      const { candidate, places, routedElsewhere } = translate(spec, slo, i, keys, crd ? "spec." : "");
-      if (routedElsewhere.length > 0) {
-        fail(routedElsewhere);
-        return;
-      }
+      const { candidate, places } = translate(spec, slo, i, keys, crd ? "spec." : "");
       const checked = engineChecked(candidate, places, place);
       if ("slo" in checked) {
         slos.push({ file: doc.file, slo: checked.slo });

@@ -20,6 +20,7 @@ import {
   objectiveChanges,
   routeChanges,
   ruleChanges,
+  unroutedSeverities,
 } from "./signals";
 import { Snapshot } from "./snapshot";
 
@@ -53,6 +54,8 @@ export interface Review {
   readonly dashboards: readonly ItemChange[];
   readonly datasources: readonly ItemChange[];
   readonly routes: readonly ItemChange[];
+  /** Alerts added or changed whose severity no route reads, and where they go. */
+  readonly unrouted: readonly string[];
   /** Secrets whose content changes, by path: `Secret ns/name key`, or a secret config key. Never values. */
   readonly secrets: readonly string[];
   /** The stack-config keys that change. */
@@ -276,6 +279,7 @@ export function review(
     dashboards: [],
     datasources: [],
     routes: [],
+    unrouted: [],
     atRisk: [],
   };
   if (after.refused !== undefined) {
@@ -318,6 +322,7 @@ export function review(
             : resources.length > 0
               ? "no restart"
               : "nothing";
+  const rules = ruleChanges(before, after);
   return {
     ...base,
     verdict,
@@ -328,7 +333,8 @@ export function review(
     reloads: reloads(after, resources, rolled),
     flowsOpened: flows.opened,
     flowsClosed: flows.closed,
-    rules: ruleChanges(before, after),
+    rules,
+    unrouted: unroutedSeverities(after, rules),
     objectives: objectiveChanges(before, after),
     dashboards: dashboardChanges(before, after),
     datasources: datasourceChanges(before, after),

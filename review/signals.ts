@@ -1,6 +1,7 @@
 // What a change does to what people see and are paged by: alert and recording rules, dashboards,
 // Grafana's datasources and Alertmanager's routes, each read back from the rendered config files.
 import * as yaml from "js-yaml";
+import { routed, routesInWords, severityRoutes } from "../config/severities";
 import { sameValue } from "./objects";
 import { Resource, Snapshot } from "./snapshot";
 
@@ -70,14 +71,46 @@ function rulesOf(files: Readonly<Record<string, string>>, server: string): Map<s
   return rules;
 }
 
+/** Prometheus' and Loki's rules, by `Prometheus: alert Name (file, group g)`. */
+const allRules = (s: Snapshot) =>
+  new Map([
+    ...rulesOf(configMapFiles(s, "prometheus-rules"), "Prometheus"),
+    ...rulesOf(configMapFiles(s, "loki-rules"), "Loki"),
+  ]);
+
 /** Prometheus' and Loki's rules that are added, removed or changed (expression, `for`, severity, labels). */
 export function ruleChanges(before: Snapshot, after: Snapshot): ItemChange[] {
-  const all = (s: Snapshot) =>
-    new Map([
-      ...rulesOf(configMapFiles(s, "prometheus-rules"), "Prometheus"),
-      ...rulesOf(configMapFiles(s, "loki-rules"), "Loki"),
-    ]);
-  return compareItems(all(before), all(after));
+  return compareItems(allRules(before), allRules(after));
+}
+
+/**
+ * Each alert the change adds or changes whose severity no route of Alertmanager reads, with where it
+ * goes instead (alerting.otherSeverities' last route, or the root's receiver, which notifies no one)
+ * and the routes that exist.
+ */
+export function unroutedSeverities(after: Snapshot, rules: readonly ItemChange[]): string[] {
+  const text = configMapFiles(after, "alertmanager-config")["alertmanager.yml"];
+  if (text === undefined) return [];
+  const root = (
+    yaml.load(text) as { route: { receiver: string; routes?: { receiver: string; matchers?: string[] }[] } }
+  ).route;
+  const children = (root.routes ?? []).map((r) => ({ receiver: r.receiver, matchers: r.matchers ?? [] }));
+  const routes = severityRoutes(children);
+  const fallback = children.find((r) => r.matchers.length === 0)?.receiver;
+  const severities = allRules(after);
+  return rules
+    .filter((rule) => rule.change !== "removed" && rule.name.includes(": alert "))
+    .flatMap((rule) => {
+      const severity = severities.get(rule.name)?.severity as string | undefined;
+      if (severity !== undefined && (severity.includes("{{") || routed(severity, routes))) return [];
+      return [
+        `${rule.name}: severity ${severity === undefined ? "(none)" : JSON.stringify(severity)} is read by no route, so ${
+          fallback === undefined
+            ? `the root route takes it, and its receiver ${root.receiver} notifies no one`
+            : `the last route sends it to ${fallback} (alerting.otherSeverities)`
+        }; the routes read ${routesInWords(routes)}`,
+      ];
+    });
 }
 
 /** The SLO objectives the rules record (`slo:objective:ratio`), by SLO, that change. */
@@ -164,8 +197,11 @@ function routesOf(snapshot: Snapshot): Map<string, Json> {
   const routes = new Map<string, Json>();
   const visit = (route: Json, path: string) => {
     for (const [i, child] of ((route.routes ?? []) as Json[]).entries()) {
-      const matchers = ((child.matchers ?? []) as string[]).join(", ");
-      const at = `${path} > ${matchers === "" ? `route ${i}` : matchers}`;
+      // A route is known by its matchers, so that one inserted before it does not rename it.
+      const matchers = ((child.matchers ?? []) as string[]).join(", ") || "every alert";
+      const at = routes.has(`${path} > ${matchers}`)
+        ? `${path} > ${matchers} (route ${i})`
+        : `${path} > ${matchers}`;
       routes.set(at, {
         receiver: child.receiver,
         continue: child.continue ?? false,

@@ -75,7 +75,7 @@ export interface AlertRule {
   readonly alert: string;
   readonly expr: string;
   readonly for?: string;
-  readonly labels: { readonly severity: "critical" | "warning" | "none" } & Readonly<Record<string, string>>;
+  readonly labels: { readonly severity: string } & Readonly<Record<string, string>>;
   readonly annotations: {
     readonly summary: string;
     readonly description: string;

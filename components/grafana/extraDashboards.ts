@@ -2,6 +2,8 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { StackConfig, keyPath } from "../../config";
+import { Json, JsonObject, isObject } from "./dashboardJson";
+import { dashboardQueryProblems } from "./dashboardQueries";
 import { STACK_DASHBOARDS } from "./dashboards";
 import { ProvisionedDatasource, WiredBackends, provisionedDatasources } from "./datasources";
 
@@ -24,9 +26,6 @@ const BUILT_IN_TYPES = new Set(["grafana", "datasource", "__expr__"]);
 
 /** `$name`, `${name}`, `${name:format}` or `[[name]]`: a reference to a dashboard variable. */
 const VARIABLE_REFERENCE = /^(?:\$([A-Za-z0-9_]+)|\$\{([A-Za-z0-9_]+)(?::[^}]*)?\}|\[\[([A-Za-z0-9_]+)\]\])$/;
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
 
 /** One `grafana.extraDashboards` entry, read and checked: the files its ConfigMap holds. */
 export interface ExtraDashboardFolder {
@@ -59,9 +58,6 @@ function folderSlug(folder: string): string {
 
 /** The fixed UID of an extra dashboards folder. */
 export const extraFolderUid = (folder: string): string => `extra-${folderSlug(folder)}`;
-
-const isObject = (value: Json | undefined): value is JsonObject =>
-  value !== null && value !== undefined && typeof value === "object" && !Array.isArray(value);
 
 /** Replaces every `${NAME}` of the inputs in every string of the dashboard, as Grafana's import would. */
 function substitute(node: Json, values: ReadonlyMap<string, string>): Json {
@@ -259,8 +255,8 @@ function dashboardTexts(
  * and checks each dashboard before anything is deployed: valid JSON, a dashboard object with a
  * title and a UID of its own (links and bookmarks are `/d/<uid>`: a UID derived from the file name
  * would change when the file is renamed), unique across the stack's dashboards and all extra ones,
- * every datasource reference resolving to a provisioned datasource, and each folder fitting in a
- * ConfigMap.
+ * every datasource reference resolving to a provisioned datasource, every Prometheus query one
+ * Prometheus parses, and each folder fitting in a ConfigMap.
  */
 export function readExtraDashboards(
   config: Pick<StackConfig, "grafana" | "cluster" | "apps" | "metrics">,
@@ -328,6 +324,7 @@ export function readExtraDashboards(
       }
       owners.set(board.uid, file);
       unresolvedReferences(board, datasources, resolved.unresolved).forEach(inFile);
+      dashboardQueryProblems(board, datasources).forEach(inFile);
       files[`${board.uid}.json`] = JSON.stringify(board, null, 2);
     }
     const sizes = Object.entries(files).map(

@@ -202,7 +202,9 @@ const teamRoute = (route: Alerting["routes"][number]): Route => ({
  * (not e-mail), Watchdog to its own receiver (a dead man's switch, if configured). SLO alerts that
  * name their receivers (`metrics.slos[].alerts[].receivers`) go to them first; teams' routes come
  * between those and the severity routes, in their order: the first that matches takes the alert,
- * unless it says `continue`, which lets the platform's receivers have it too.
+ * unless it says `continue`, which lets the platform's receivers have it too. An alert no route
+ * takes (a severity no route reads, or none) goes where alerting.otherSeverities says, critical or
+ * warning; under refuse the config admits no such alert, and the root's receiver notifies no one.
  * Alerts group by alertname and service; a critical alert of a service silences that service's
  * warnings. Credentials are read from mounted files, so this config holds none.
  */
@@ -249,6 +251,8 @@ export function alertmanagerConfig(alerting: Alerting, slos: readonly Slo[]): Al
         ...alerting.routes.map(teamRoute),
         { receiver: RECEIVERS.critical, matchers: ['severity="critical"'], repeat_interval: "1h" },
         { receiver: RECEIVERS.warning, matchers: ['severity="warning"'] },
+        // What no route above took: a severity no route reads, or none.
+        ...(alerting.otherSeverities === "refuse" ? [] : [{ receiver: RECEIVERS[alerting.otherSeverities] }]),
       ],
     },
     inhibit_rules: [

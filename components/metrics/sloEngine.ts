@@ -59,7 +59,8 @@ export interface SloAlertNames {
 /** One burn-rate alert of an SLO: it fires while any of its conditions holds. */
 export interface SloAlert extends AlertText {
   readonly name: string;
-  readonly severity: "critical" | "warning";
+  /** The severity label: critical and warning are the platform's page and ticket; another routes as alerting says. */
+  readonly severity: string;
   readonly when: readonly BurnRateCondition[];
   readonly for?: string;
   /** Labels besides the SLO's and `severity`. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { anchoredRe2Problem } from "../re2";
+import { OTHER_SEVERITIES, PLATFORM_SEVERITIES } from "../severities";
 import {
   Identity,
   dnsLabel,
@@ -153,6 +154,11 @@ const alertingSectionSchema = strict({
   routes: z
     .array(teamRoute)
     .describe("Routes below the Watchdog's and above the platform's severity routes; the first match wins."),
+  otherSeverities: z
+    .enum(OTHER_SEVERITIES)
+    .describe(
+      `Where an alert goes whose severity no route reads (the platform's routes read ${PLATFORM_SEVERITIES.join(" and ")}; alerting.routes may read others): warning sends it to the warning receiver, critical to the critical one; refuse refuses every team rule, SLO and SLO document that gives such a severity, naming the routes. A near-miss of a routed severity (critcal) is refused whatever this says.`,
+    ),
   externalUrls: strict({
     prometheus: externalUrl.optional().describe("Prometheus' --web.external-url (alerts' generatorURL)."),
     alertmanager: externalUrl.optional().describe("Alertmanager's --web.external-url (silence links)."),

@@ -20,10 +20,21 @@ import {
 const RAW_MINIMUM = "40h";
 const FIVE_MINUTES_MINIMUM = "10d";
 
+/** A retention's length, where 0 (`0d`) is forever, as the compactor reads it. */
+const retentionMs = (value: string) => (durationMs(value) === 0 ? Infinity : durationMs(value));
+
 const atLeast = (minimum: string, why: string) =>
-  duration.refine((value) => durationMs(value) >= durationMs(minimum), {
-    message: `must be at least ${minimum}: ${why}`,
+  duration.refine((value) => retentionMs(value) >= durationMs(minimum), {
+    message: `must be at least ${minimum} (or 0d, forever): ${why}`,
   });
+
+/** The resolutions from finest to coarsest: each coarser one is kept at least as long as the finer. */
+const RESOLUTIONS = ["raw", "fiveMinutes", "oneHour"] as const;
+const MINIMUMS: Readonly<Record<(typeof RESOLUTIONS)[number], string>> = {
+  raw: RAW_MINIMUM,
+  fiveMinutes: FIVE_MINUTES_MINIMUM,
+  oneHour: "0d",
+};
 
 /** Another cluster's Thanos sidecar (or any StoreAPI) the hub's Thanos Query reads over TLS. */
 const remoteStore = strict({
@@ -77,17 +88,35 @@ const objectStorageSchema = strict({
   retention: strict({
     raw: atLeast(RAW_MINIMUM, "raw blocks are downsampled to 5 minutes once they span 40 hours")
       .default("30d")
-      .describe("Every scraped sample; at least 40h."),
+      .describe("Every scraped sample; at least 40h, or 0d (forever)."),
     fiveMinutes: atLeast(
       FIVE_MINUTES_MINIMUM,
       "5-minute blocks are downsampled to 1 hour once they span 10 days",
     )
       .default("180d")
-      .describe("5-minute aggregates (count, sum, min, max, counter) of the raw samples; at least 10d."),
-    oneHour: duration.default("2y").describe("1-hour aggregates."),
+      .describe(
+        "5-minute aggregates (count, sum, min, max, counter) of the raw samples; at least 10d and at least raw, or 0d (forever).",
+      ),
+    oneHour: duration.default("2y").describe("1-hour aggregates; at least fiveMinutes, or 0d (forever)."),
   })
+    .superRefine((retention, ctx) => {
+      RESOLUTIONS.slice(1).forEach((resolution, i) => {
+        const finer = RESOLUTIONS[i];
+        const own = retentionMs(retention[resolution]);
+        // One below its own minimum is refused for that alone.
+        if (own >= durationMs(MINIMUMS[resolution]) && own < retentionMs(retention[finer])) {
+          ctx.addIssue({
+            code: "custom",
+            path: [resolution],
+            message: `must be at least ${finer} (${retention[finer]}), or 0d (forever): downsampled blocks exist to keep the long view once the finer ones are deleted, and deleted first they answer nothing the ${finer} blocks do not`,
+          });
+        }
+      });
+    })
     .default({})
-    .describe("How long the compactor keeps each resolution in the bucket."),
+    .describe(
+      "How long the compactor keeps each resolution in the bucket: raw ≤ fiveMinutes ≤ oneHour, 0d meaning forever as Thanos reads it.",
+    ),
   storeGateway: strict({
     storageSize: quantity.default("10Gi").describe("Each store gateway's volume: its index headers."),
   })

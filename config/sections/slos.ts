@@ -121,12 +121,23 @@ const budgeting = strict({
     .describe("The SLI a slice must reach to be good (timeslices)."),
 });
 
-/** A Prometheus alert name as the engine writes them: SLOBurnFast, PaymentsBurn. */
+/**
+ * An alert name as Prometheus 3 takes it, any text (SLOBurnFast, payment-availability), but for what
+ * would break out of the quoted matchers Alertmanager's routes and inhibitions select it by.
+ */
 const alertName = z
   .string()
+  .regex(/^[^"\\\n]+$/, "must be an alert name: any text without quotes, backslashes or line breaks");
+
+/**
+ * An SLO's or service's name as Sloth names them (PaymentService, payment-availability, api.v2):
+ * letters, digits, '-', '_' and '.', starting and ending with a letter or digit.
+ */
+const sloName = z
+  .string()
   .regex(
-    /^[a-zA-Z_][a-zA-Z0-9_]*$/,
-    "must be an alert name (letters, digits and '_', not starting with a digit)",
+    /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
+    "must be a name of letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
   );
 
 /** Labels the engine sets on every SLO alert itself. */
@@ -148,10 +159,13 @@ const burnRateCondition = strict({
 });
 
 const sloAlert = strict({
-  name: alertName.describe("The alert's name; alerts of one SLO differ by name or severity."),
+  name: alertName.describe("The alert's name; alerts of one SLO differ by name, severity or labels."),
   severity: z
-    .enum(["critical", "warning"])
-    .describe("critical pages, warning makes a ticket (the severity routes)."),
+    .string()
+    .min(1, "must not be empty")
+    .describe(
+      "The alert's severity label, which routes it: critical pages, warning makes a ticket, another goes where alerting.routes or alerting.otherSeverities say.",
+    ),
   when: z
     .array(burnRateCondition)
     .min(1, "must list at least one burn-rate condition")
@@ -211,8 +225,8 @@ const readingName = (r: RatioReading) =>
       : "a sampled expression";
 
 export const sloSpec = strict({
-  name: dnsLabel.describe("The SLO's name: the `slo` label of its series and alerts."),
-  service: dnsLabel.describe("The service it belongs to: the `service` label of its series and alerts."),
+  name: sloName.describe("The SLO's name: the `slo` label of its series and alerts."),
+  service: sloName.describe("The service it belongs to: the `service` label of its series and alerts."),
   objective: sloObjective.describe("Share of good events (or of time slices)."),
   window: complianceWindow.describe("The rolling compliance window the error budget is counted over."),
   indicator: z
@@ -322,8 +336,18 @@ export const sloSpec = strict({
     }
   }
   const windowMs = durationMs(value.window);
+  // Alerts with the same labels are one alert to Alertmanager.
   reportDuplicates(
-    (value.alerts ?? []).map((a, i) => [i, `${a.name} (${a.severity})`] as const),
+    (value.alerts ?? []).map(
+      (a, i) =>
+        [
+          i,
+          `${a.name} (${Object.entries({ ...a.labels, severity: a.severity })
+            .sort(([x], [y]) => x.localeCompare(y))
+            .map(([label, text]) => `${label}=${text}`)
+            .join(", ")})`,
+        ] as const,
+    ),
     ["alerts"],
     ctx,
   );
@@ -344,9 +368,7 @@ export const sloSpec = strict({
       if (alert.labels?.[label] !== undefined) {
         issue(
           ["alerts", a, "labels", label],
-          label === "severity"
-            ? "is set by severity (critical or warning)"
-            : `is set by the engine (the SLO's ${label})`,
+          label === "severity" ? "is set by severity" : `is set by the engine (the SLO's ${label})`,
         );
       }
     }

@@ -16,6 +16,7 @@ import { UPGRADES_DIR, keptReleases, recordRender } from "../../render/upgradeRe
 import { DocStacks, docFigures } from "./figures";
 import { DAY_TWO_REGIONS, DayTwoResult, dayTwoFigures } from "./dayTwo";
 import { fillRegions, regionContent, regionNames } from "./regions";
+import { severityTable } from "./severityTable";
 import { sloInputFigures } from "./sloInputs";
 import { wiringDot } from "./wiringDiagram";
 
@@ -86,7 +87,7 @@ async function pagesWithFigures(
     .map((file) => ({ path: file, text: fs.readFileSync(file, "utf8") }))
     .filter((page) => regionNames(page.text).length > 0);
   const rendered = stacks ?? (await renderDocStacks());
-  const figures = { ...docFigures(rendered), ...sloInputFigures() };
+  const figures = { ...docFigures(rendered), ...sloInputFigures(), "severity-table": severityTable() };
   const reviewed = dayTwo === undefined ? undefined : dayTwoFigures(dayTwo);
   const asTheyAre = (page: string) =>
     Object.fromEntries(

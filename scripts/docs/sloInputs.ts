@@ -1,5 +1,6 @@
 // The figures docs/extending.md gives of SLO files written for other tools: the error a file with
-// five problems gets, and what the corpus of others' OpenSLO documents holds and translates to.
+// five problems gets, what the corpus of others' OpenSLO documents holds and translates to, and
+// how many of the Sloth corpus' specs the stack takes.
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../../config";
@@ -10,6 +11,7 @@ import { PROJECT_ROOT } from "../../render/renderStack";
 
 export const FIVE_PROBLEMS_FILE = "tests/slo/openslo/five-problems.yaml";
 export const OPENSLO_CORPUS_DIR = "tests/slo/openslo/corpus";
+export const SLOTH_CORPUS_DIR = "tests/slo/sloth";
 
 /** The message a stack whose one OpenSLO file has five problems fails with. */
 export function fiveProblemsError(): string {
@@ -35,10 +37,28 @@ function corpusDocuments(): SloDocument[] {
     });
 }
 
+/** How many of the Sloth corpus' files there are, and how many the stack takes (each read as metrics.slothFiles would list it). */
+function slothCorpus(): { files: number; taken: number } {
+  const names = fs.readdirSync(path.join(PROJECT_ROOT, SLOTH_CORPUS_DIR));
+  const taken = names.filter((name) => {
+    try {
+      parseStackConfig({ metrics: { slothFiles: [path.join(SLOTH_CORPUS_DIR, name)] } }, new Set());
+      return true;
+    } catch (error) {
+      if (error instanceof ConfigError) return false;
+      throw error;
+    }
+  });
+  return { files: names.length, taken: taken.length };
+}
+
 export function sloInputFigures(): Record<string, string> {
   const documents = corpusDocuments();
   const kind = (doc: SloDocument) => (doc.value as { kind?: unknown }).kind;
+  const sloth = slothCorpus();
   return {
+    slothCorpusFiles: String(sloth.files),
+    slothCorpusTaken: String(sloth.taken),
     "openslo-five-problems": ["```text", fiveProblemsError(), "```"].join("\n"),
     opensloCorpusFiles: String(new Set(documents.map((d) => d.file)).size),
     opensloCorpusDocuments: String(documents.length),

@@ -16,6 +16,7 @@ import { parseStackConfig } from "../../config/load";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { tools } from "../../testkit/tools";
 import { SLOS_OF_EVERY_KIND, seriesBurning } from "../slo/sloPromtoolCases";
+import { promtoolGot } from "../support/promtoolGot";
 
 const run = promisify(execFile);
 
@@ -180,18 +181,6 @@ function firstFiringExpr(selectors: Record<Tool, string>, endMinutes: number, st
       }),
     )
     .join(" or ");
-}
-
-/**
- * What promtool says an expression returned when it differs from the expectation, here an empty
- * one: `got: {alert="page", tool="sloth"} 2.52E+04, {…} …`.
- */
-function promtoolGot(output: string): { labels: Record<string, string>; value: number }[] {
-  const line = /^\s*got: (.*)$/m.exec(output)?.[1] ?? "";
-  return [...line.matchAll(/\{([^}]*)\} (\S+?)(?:,|$)/g)].map((m) => ({
-    labels: Object.fromEntries([...m[1].matchAll(/([a-zA-Z_]+)="([^"]*)"/g)].map((l) => [l[1], l[2]])),
-    value: Number(m[2]),
-  }));
 }
 
 let dir: string;

@@ -83,6 +83,44 @@ describe("bad Grafana extension config is refused before anything registers, nam
     );
   });
 
+  test("a Prometheus query Prometheus would refuse, with its message, once Grafana's interval variables are filled; one with a variable the viewer picks is left to Prometheus", async () => {
+    const target = (expr: string) => ({
+      datasource: { type: "prometheus", uid: "prometheus" },
+      expr,
+      refId: "A",
+    });
+    const dir = dashboardFolder({
+      "bad.json": {
+        uid: "bad-queries",
+        title: "Bad queries",
+        panels: [
+          {
+            type: "timeseries",
+            title: "queue",
+            targets: [target("rate(queue_size[$__rate_interval])"), target("max(0, up)")],
+          },
+          {
+            type: "row",
+            title: "row",
+            panels: [
+              {
+                type: "stat",
+                title: "p",
+                targets: [target('rate(up{job="$job"})'), target("rate(up[$window])")],
+              },
+            ],
+          },
+        ],
+      },
+    });
+    const { problems } = await refused(withPaymentsFolder(dir).config, withPaymentsFolder(dir).secretKeys);
+    expect(problems.filter((p) => p.includes("bad.json"))).toEqual([
+      expect.stringMatching(
+        /^observability:grafana\.extraDashboards\[0\]\.path \(.*bad\.json\): panels\[0\]\.targets\[1\]\.expr does not parse as PromQL at 1:1: wrong number of arguments for aggregate expression provided, expected 1, got 2$/,
+      ),
+    ]);
+  });
+
   test("a UID one of the stack's own dashboards has", async () => {
     const dir = dashboardFolder({
       "copy.json": { ...fixture("queue-latency.json"), uid: "obs-service-overview" },

@@ -34,7 +34,14 @@ describe.each(STACKS)("committed stack %s (no team routing keys)", (stack) => {
   test("routing is the platform's severity routes, and every receiver's text comes from the templates file", async () => {
     const { objects } = await rendered(stack);
     const am = alertmanagerYml(objects);
-    expect(am.route.routes.map((r: Json) => r.receiver)).toEqual(["watchdog", "critical", "warning"]);
+    // The last route takes what the severity routes do not: alerting.otherSeverities, warning by default.
+    expect(am.route.routes.map((r: Json) => r.receiver)).toEqual([
+      "watchdog",
+      "critical",
+      "warning",
+      "warning",
+    ]);
+    expect(am.route.routes[3]).toEqual({ receiver: "warning" });
     expect(am.receivers.map((r: Json) => r.name)).toEqual(["default", "critical", "warning", "watchdog"]);
     expect(am.templates).toEqual(["/etc/alertmanager/notifications.tmpl"]);
     for (const name of Object.values(TEMPLATE)) {
@@ -79,6 +86,7 @@ describe("the routes stack (every team routing key)", () => {
       "community-mail",
       "audit-hook",
       "critical",
+      "warning",
       "warning",
     ]);
     // The OpenSLO file's alert policy notifies payments-oncall.

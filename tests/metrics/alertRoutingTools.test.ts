@@ -41,11 +41,13 @@ describe("the routes stack file under amtool", () => {
     // continue: the payments team and the platform's severity receiver both get it.
     [["namespace=payments", "severity=critical", "alertname=ServiceDown"], "payments-oncall,critical"],
     [["namespace=payments", "severity=warning", "alertname=HighMemory"], "payments-oncall,warning"],
-    [["namespace=payments", "alertname=PaymentsBacklog"], "payments-oncall"],
+    // Without a severity, past the team's route (continue) to alerting.otherSeverities' receiver.
+    [["namespace=payments", "alertname=PaymentsBacklog"], "payments-oncall,warning"],
     // No continue: the data team takes its alerts, critical ones included.
     [["team=analytics", "severity=critical", "alertname=EtlStalled"], "data-team"],
     [["team=data", "severity=warning", "alertname=EtlSlow"], "data-team"],
-    [["team=data", "severity=info", "alertname=EtlNote"], RECEIVERS.fallback],
+    // The data team's route leaves info out, and no route reads it: alerting.otherSeverities.
+    [["team=data", "severity=info", "alertname=EtlNote"], RECEIVERS.warning],
     [["service=community-service", "severity=warning", "alertname=HighLatency"], "community-mail"],
     [["alertname=AuditLogGap", "severity=warning"], "audit-hook"],
     // An OpenSLO alert policy's notification target: its alert goes there first, and only there.

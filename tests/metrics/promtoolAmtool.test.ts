@@ -66,7 +66,9 @@ describe.each(STACKS)("stack %s", (stack) => {
     [["severity=critical", "alertname=ServiceDown", "service=ticket-service"], RECEIVERS.critical],
     [["severity=warning", "alertname=HighMemory"], RECEIVERS.warning],
     [["severity=none", "alertname=Watchdog"], RECEIVERS.watchdog],
-    [["alertname=Unlabelled"], RECEIVERS.fallback],
+    // A severity no route reads, or none: alerting.otherSeverities, warning by default.
+    [["severity=page", "alertname=TeamPage"], RECEIVERS.warning],
+    [["alertname=Unlabelled"], RECEIVERS.warning],
   ])("amtool routes %j to %s", async (labels, receiver) => {
     const { stdout } = await run(tools.amtool(), [
       "config",

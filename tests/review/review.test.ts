@@ -187,6 +187,22 @@ test("promtool's complaint about a rule file refuses the change, naming the file
   expect(problems[0]).toMatch(/^promtool check rules: .*team\.yaml/s);
 });
 
+test("an alert whose severity no route reads is named with where it goes and the routes that exist; one a route reads is not", () => {
+  const after = changed("ConfigMap", "prometheus-rules", (r) => {
+    (r.inputs.data as Record<string, string>)["team.yaml"] = [
+      "groups:",
+      "  - name: team",
+      "    rules:",
+      "      - { alert: TeamPage, expr: up == 0, labels: { severity: page } }",
+      "      - { alert: TeamTicket, expr: up == 0, labels: { severity: warning } }",
+    ].join("\n");
+    return r;
+  });
+  expect(review(snapshot(registrations), snapshot(after), noKeys).unrouted).toEqual([
+    'Prometheus: alert TeamPage (team.yaml, group team): severity "page" is read by no route, so the last route sends it to warning (alerting.otherSeverities); the routes read critical, warning (the platform\'s)',
+  ]);
+});
+
 test("stack files' secrets are compared by their ciphertext, never shown", () => {
   const file = (password: string, folder: string) =>
     [

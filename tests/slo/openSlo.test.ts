@@ -3,6 +3,7 @@
 // rules cannot mean refused with the reason, every problem of every document at once.
 import * as path from "path";
 import { ConfigError } from "../../config";
+import { configuredSloRules } from "../../components/metrics/configuredSlos";
 import { parseStackConfig } from "../../config/load";
 import { sectionProblems } from "../support/configProblems";
 
@@ -281,7 +282,7 @@ test.each([
         "{ duration: 28d, isRolling: true }",
         '{ duration: 1M, isRolling: false, calendar: { startTime: "2026-01-01 00:00:00", timeZone: UTC } }',
       ),
-    "spec.timeWindow[0].calendar is a calendar-aligned window, which Prometheus rules cannot count: they look back over a rolling range. Write isRolling: true and no calendar (a rolling 1M is 30d)",
+    "spec.timeWindow[0].calendar is a calendar-aligned window (the period to date, restarting at each 1M in the calendar's time zone), which Prometheus rules cannot count: a rule looks back over the same range at every evaluation, and has no time zone. The nearest rolling window is 30d: write duration: 30d, isRolling: true and no calendar",
   ],
   [
     "a composite SLO",
@@ -362,12 +363,6 @@ test.each([
     "condition: { op: lt, threshold: 2, lookbackWindow: 1h }",
     "page",
     "spec.alertPolicies[0].spec.conditions[0].spec.condition.op must be gt or gte: a burn-rate alert fires while the budget burns faster than the threshold; lt would fire while it burns slowly, which is nearly always",
-  ],
-  [
-    "a severity the stack does not route",
-    "condition: { op: gt, threshold: 2, lookbackWindow: 1h }",
-    "sev1",
-    'spec.alertPolicies[0].spec.conditions[0].spec.severity must be page, critical, ticket or warning (got "sev1"): the stack routes critical alerts (pages) and warning alerts (tickets)',
   ],
 ])("refuses an alert condition with %s", (_, condition, severity, problem) => {
   const policy = `  alertPolicies:
@@ -469,4 +464,110 @@ test("an OpenSLO SLO may not take a name metrics.slos has", () => {
       /^observability:metrics\.openSloFiles\[0\] must not name an SLO twice: payment-failures is already in metrics\.slos or an earlier file/,
     ),
   );
+});
+
+test.each([
+  ["1w", "1w"],
+  ["1M", "30d"],
+  ["1Q", "90d"],
+  ["1Y", "90d"],
+  ["1d", "7d"],
+])("a calendar %s is refused naming the nearest rolling window the stack takes, %s", (duration, rolling) => {
+  const content = slo(
+    "w",
+    `ratioMetric: { counter: true, bad: ${prometheus("e_total")}, total: ${prometheus("r_total")} }`,
+    "target: 0.99",
+  ).replace(
+    "{ duration: 28d, isRolling: true }",
+    `{ duration: ${duration}, calendar: { startTime: "2026-01-01 00:00:00", timeZone: Europe/Berlin } }`,
+  );
+  expect(problemsOf(content)).toContainEqual(
+    expect.stringContaining(
+      `spec.timeWindow[0].calendar is a calendar-aligned window (the period to date, restarting at each ${duration} in the calendar's time zone)`,
+    ),
+  );
+  expect(problemsOf(content)).toContainEqual(
+    expect.stringContaining(
+      `The nearest rolling window is ${rolling}: write duration: ${rolling}, isRolling: true`,
+    ),
+  );
+});
+
+test.each(["{{.Window}}", "{{ .Window }}", "{{.window}}"])(
+  "a query with the window written %s, as OpenSLO's tools write it, is read over each window",
+  (placeholder) => {
+    const query = (matchers: string) => `sum(rate(http_requests_total${matchers}[${placeholder}]))`;
+    const [read] = slosOf([
+      file(
+        slo(
+          "w",
+          `ratioMetric: { counter: true, bad: ${prometheus(query('{code=~"5.."}'))}, total: ${prometheus(query(""))} }`,
+          "target: 0.99",
+        ),
+      ),
+    ]);
+    expect(read.indicator).toEqual({ kind: "ratio", errors: query('{code=~"5.."}'), total: query("") });
+    const rules = configuredSloRules([read], "https://runbooks.example.com").flatMap((g) => g.rules);
+    expect(rules.find((r) => "record" in r && r.record === "slo:sli_error:ratio_rate1h")?.expr).toBe(
+      '((sum(rate(http_requests_total{code=~"5.."}[1h]))) or 0 * (sum(rate(http_requests_total[1h])))) / (sum(rate(http_requests_total[1h])))',
+    );
+  },
+);
+
+describe("a Prometheus source's dimensions: the labels its SLI is counted per", () => {
+  const source = (query: string, labels: string) =>
+    `{ metricSource: { type: Prometheus, spec: { query: '${query}', dimensions: ${labels} } } }`;
+
+  test("selectors are summed by them, as the engine sums a counter by its labels", () => {
+    const [read] = slosOf([
+      file(
+        slo(
+          "w",
+          `ratioMetric: { counter: true, bad: ${source('http_requests_total{code=~"5.."}', "[route]")}, total: ${source("http_requests_total", "[route]")} }`,
+          "target: 0.99",
+        ),
+      ),
+    ]);
+    expect(read.indicator).toEqual({
+      kind: "ratio",
+      errors: 'sum by (route) (http_requests_total{code=~"5.."})',
+      total: "sum by (route) (http_requests_total)",
+    });
+  });
+
+  test("a query that sums by them itself is taken as written", () => {
+    const query = "sum by (route, method) (rate(http_requests_total[{{.Window}}]))";
+    const [read] = slosOf([
+      file(
+        slo(
+          "w",
+          `ratioMetric: { counter: true, bad: ${source(query, "[method, route]")}, total: ${source(query, "[method, route]")} }`,
+          "target: 0.99",
+        ),
+      ),
+    ]);
+    expect(read.indicator).toEqual({ kind: "ratio", errors: query, total: query });
+  });
+
+  test.each([
+    [
+      "a query that sums by other labels",
+      source("sum by (route) (rate(x_total[{{.window}}]))", "[method]"),
+      "spec.indicator.spec.ratioMetric.bad.metricSource.spec.query must sum by the source's dimensions (method), each of its aggregations: the SLI is counted per method (write sum by (method) (…), or a selector, which the stack sums so)",
+    ],
+    [
+      "a dimension that is no label name",
+      source("x_total", '["http.route"]'),
+      "spec.indicator.spec.ratioMetric.bad.metricSource.spec.dimensions[0] must be a label name",
+    ],
+  ])("refuses %s", (_, bad, problem) => {
+    const content = slo(
+      "w",
+      `ratioMetric: { counter: true, bad: ${bad}, total: ${prometheus("x_total")} }`,
+      "target: 0.99",
+    );
+    expect(problemsOf(content)).toContainEqual(
+      `observability:metrics.openSloFiles[0] (slos.yaml) document 1 (w): ${problem}`,
+    );
+  });
 });

@@ -156,7 +156,7 @@ describe.each(Object.entries(MAESTRO))(
 const nonPrometheus = (type: string) =>
   `must be Prometheus (any case), not ${type}: the stack evaluates SLOs as rules of its own Prometheus, in PromQL; write the SLI over metrics that Prometheus scrapes`;
 const calendar =
-  "spec.timeWindow[0].calendar is a calendar-aligned window, which Prometheus rules cannot count: they look back over a rolling range. Write isRolling: true and no calendar";
+  "spec.timeWindow[0].calendar is a calendar-aligned window (the period to date, restarting at each 1w in the calendar's time zone), which Prometheus rules cannot count: a rule looks back over the same range at every evaluation, and has no time zone. The nearest rolling window is 1w: write duration: 1w, isRolling: true and no calendar";
 const rfc1123 =
   "must be an RFC 1123 label (lowercase letters, digits and '-', at most 63 characters), as OpenSLO requires";
 

@@ -181,14 +181,14 @@ test.each([
     /^observability:metrics\.slos\[0\]\.alerts\[0\]\.labels\.slo is set by the engine \(the SLO's slo\)/,
   ],
   [
-    "two alerts of one name and severity",
+    "two alerts of one name, severity and labels (one alert to Alertmanager)",
     withSlo({
       alerts: [
         { name: "Burn", severity: "critical", when: [{ burnRate: 2, window: "1h" }] },
         { name: "Burn", severity: "critical", when: [{ burnRate: 6, window: "6h" }] },
       ],
     }),
-    /^observability:metrics\.slos\[0\]\.alerts\[1\] must be unique: Burn \(critical\) appears more than once/,
+    /^observability:metrics\.slos\[0\]\.alerts\[1\] must be unique: Burn \(severity=critical\) appears more than once/,
   ],
   [
     "an alert to a receiver Alertmanager does not have",

@@ -1,9 +1,15 @@
 // Sloth specs in (prometheus/v1 files and the Kubernetes PrometheusServiceLevel), metrics.slos entries
 // out, alerting as Sloth's rules do; Sloth's own examples (tests/slo/sloth/, each header names its
 // source) as the inputs, and what the stack cannot take refused with the reason.
+import { execFile } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { promisify } from "util";
+import * as yaml from "js-yaml";
+import { configuredSloRules } from "../../components/metrics/configuredSlos";
 import { parseStackConfig } from "../../config/load";
+import { tools } from "../../testkit/tools";
 import { sectionProblems } from "../support/configProblems";
 
 const example = (name: string) => path.join("tests/slo/sloth", name);
@@ -42,10 +48,10 @@ test("Sloth's Kubernetes API server example: events SLIs, objectives in percent,
         errors: 'sum(rate(apiserver_request_total{code=~"(5..|429)"}[{{.window}}]))',
         total: "sum(rate(apiserver_request_total[{{.window}}]))",
       },
-      alerts: [page, ticket].map((alert) => ({
+      alerts: [page, ticket].map((alert, i) => ({
         name: "K8sApiserverAvailabilityAlert",
         ...alert,
-        labels: { ...labels, category: "availability" },
+        labels: { ...labels, category: "availability", sloth_severity: ["page", "ticket"][i] },
         annotations: {
           runbook:
             "https://github.com/kubernetes-monitoring/kubernetes-mixin/tree/master/runbook.md#alert-name-kubeapierrorshigh",
@@ -69,15 +75,8 @@ test("an SLO whose alerts are both disabled has none", () => {
   ]);
 });
 
-test("the Kubernetes resource and the raw SLI, once their severity labels are ones the stack routes", () => {
-  const crd = read("k8s-getting-started.yml")
-    .replace("severity: pageteam", "severity: critical")
-    .replace('severity: "slack"', "severity: warning");
-  const raw = read("raw-home-wifi.yml").replace("severity: home", "severity: critical");
-  const [fromCrd, fromRaw] = slosOf([
-    { name: "crd.yml", content: crd },
-    { name: "raw.yml", content: raw },
-  ]);
+test("the Kubernetes resource and the raw SLI as they are: severities of the team's own (pageteam, slack, home) kept for alerting.otherSeverities", () => {
+  const [fromCrd, fromRaw] = slosOf([example("k8s-getting-started.yml"), example("raw-home-wifi.yml")]);
   expect(fromCrd).toEqual(
     expect.objectContaining({
       name: "myservice-requests-availability",
@@ -86,16 +85,19 @@ test("the Kubernetes resource and the raw SLI, once their severity labels are on
         expect.objectContaining({
           name: "MyServiceHighErrorRate",
           ...page,
-          labels: expect.objectContaining({ routing_key: "myteam" }),
+          severity: "pageteam",
+          labels: expect.objectContaining({ routing_key: "myteam", sloth_severity: "page" }),
         }),
         expect.objectContaining({
           name: "MyServiceHighErrorRate",
           ...ticket,
-          labels: expect.objectContaining({ slack_channel: "#alerts-myteam" }),
+          severity: "slack",
+          labels: expect.objectContaining({ slack_channel: "#alerts-myteam", sloth_severity: "ticket" }),
         }),
       ],
     }),
   );
+  expect(fromRaw.alerts?.[0].severity).toBe("home");
   expect(fromRaw).toEqual(
     expect.objectContaining({
       name: "home-wifi-wifi-client-satisfaction",
@@ -111,11 +113,6 @@ test("the Kubernetes resource and the raw SLI, once their severity labels are on
 });
 
 test.each([
-  [
-    "a severity label the stack routes nowhere (Sloth's getting-started example)",
-    read("getting-started.yml"),
-    'document 1 (service myservice): slos[0].alerting.page_alert.labels.severity is "pageteam", which the stack routes nowhere: its routes read severity critical (Sloth\'s page) or warning (its ticket). Drop the label, or set one of those, and route on another label (owner, repo, tier, category, routing_key) with alerting.routes',
-  ],
   [
     "an SLI plugin (Sloth's plugin example)",
     read("plugin-getting-started.yml"),
@@ -143,6 +140,14 @@ test.each([
     "document 1 (service k8s-apiserver): owner is not a field of Sloth's spec",
   ],
   [
+    "a window written {{.Window}}, which Sloth's generator does not fill",
+    read("kubernetes-apiserver.yml").replace(
+      "apiserver_request_total[{{.window}}]",
+      "apiserver_request_total[{{.Window}}]",
+    ),
+    "document 1 (service k8s-apiserver): slos[0].sli.events.total_query must use {{.window}} where its range goes, as Sloth requires (e.g. sum(rate(x_total[{{.window}}])))",
+  ],
+  [
     "another version of the spec",
     read("kubernetes-apiserver.yml").replace('version: "prometheus/v1"', 'version: "prometheus/v2"'),
     'document 1 (service k8s-apiserver): version must be prometheus/v1 (got "prometheus/v2")',
@@ -158,4 +163,33 @@ test("a Sloth SLO may not take a name another file's SLO has", () => {
       /^observability:metrics\.slothFiles\[1\] must not name an SLO twice: k8s-apiserver-requests-availability is already in metrics\.slos or an earlier file/,
     ),
   );
+});
+
+test("names Sloth and Prometheus take: a service PaymentService, an alert payment-availability; promtool loads the rules", async () => {
+  const spec = [
+    'version: "prometheus/v1"',
+    "service: PaymentService",
+    "slos:",
+    "  - name: checkout.v2",
+    "    objective: 99.5",
+    "    sli:",
+    "      events:",
+    '        error_query: sum(rate(payments_total{outcome="failed"}[{{.window}}]))',
+    "        total_query: sum(rate(payments_total[{{.window}}]))",
+    "    alerting:",
+    "      name: payment-availability",
+  ].join("\n");
+  const slos = slosOf([{ name: "payments.yml", content: spec }]);
+  expect(slos.map((s) => [s.name, s.service, s.alerts?.map((a) => a.name)])).toEqual([
+    ["PaymentService-checkout.v2", "PaymentService", ["payment-availability", "payment-availability"]],
+  ]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sloth-names-"));
+  try {
+    const file = path.join(dir, "rules.yml");
+    fs.writeFileSync(file, yaml.dump({ groups: configuredSloRules(slos, "https://runbooks.example.com") }));
+    const { stdout } = await promisify(execFile)(tools.promtool(), ["check", "rules", file]);
+    expect(stdout).toContain("SUCCESS");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -320,6 +320,30 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
   },
   {
     section: "metrics",
+    title: "5-minute samples kept for less time than the raw ones",
+    stack: "prod",
+    edit: (c) => configSetPath(c, "metrics.objectStorage.retention.fiveMinutes", "14d"),
+    key: "observability:metrics.objectStorage.retention.fiveMinutes",
+    allowed: "must be at least raw (30d), or 0d (forever)",
+  },
+  {
+    section: "metrics",
+    title: "1-hour samples kept for less time than the 5-minute ones",
+    stack: "prod",
+    edit: (c) => configSetPath(c, "metrics.objectStorage.retention.oneHour", "90d"),
+    key: "observability:metrics.objectStorage.retention.oneHour",
+    allowed: "must be at least fiveMinutes (180d), or 0d (forever)",
+  },
+  {
+    section: "metrics",
+    title: "raw samples kept forever, below 5-minute ones kept for a year",
+    stack: "prod",
+    edit: (c) => configSetPath(c, "metrics.objectStorage.retention.raw", "0d"),
+    key: "observability:metrics.objectStorage.retention.fiveMinutes",
+    allowed: "must be at least raw (0d), or 0d (forever)",
+  },
+  {
+    section: "metrics",
     title: "a hub reading another cluster's sidecar without TLS",
     stack: "prod",
     edit: (c) =>
@@ -673,6 +697,17 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
     title: "retention 30d",
     stack: "kind",
     edit: (c) => configSetPath(c, "metrics.retentionTime", "30d"),
+  },
+  {
+    section: "metrics",
+    title: "1-hour samples kept forever, 5-minute ones for a year",
+    stack: "prod",
+    edit: (c) =>
+      configSetPath(
+        configSetPath(c, "metrics.objectStorage.retention.oneHour", "0d"),
+        "metrics.objectStorage.retention.fiveMinutes",
+        "1y",
+      ),
   },
   {
     section: "metrics",

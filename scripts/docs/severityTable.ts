@@ -1,0 +1,184 @@
+// What one severity gets from each input that carries one (a team's rule file, metrics.slos, an
+// OpenSLO alert condition, a Sloth spec's label), under the default alerting.otherSeverities and
+// under refuse: the table docs/extending.md shows, from the config check itself.
+import * as yaml from "js-yaml";
+import { ConfigError } from "../../config";
+import { parseStackConfig } from "../../config/load";
+import { OtherSeverities } from "../../config/severities";
+
+/** The severities the table shows: the platform's page, a typo of it, a team's word, and any other. */
+export const SEVERITIES_SHOWN = ["critical", "critcal", "page", "home"] as const;
+
+/** What an input made of a severity: the alert's severity label, or why it was refused. */
+export type SeverityOutcome = { readonly accepted: string } | { readonly refused: string };
+
+const ruleFile = (severity: string) =>
+  yaml.dump({
+    groups: [{ name: "team", rules: [{ alert: "TeamAlert", expr: "up == 0", labels: { severity } }] }],
+  });
+
+const slo = (severity: string) => ({
+  name: "checkout",
+  service: "payment-service",
+  objective: 0.99,
+  window: "30d",
+  indicator: { kind: "ratio", errors: 'payments_total{outcome="failed"}', total: "payments_total" },
+  alerts: [{ name: "CheckoutBurn", severity, when: [{ burnRate: 14.4, window: "1h" }] }],
+});
+
+const openSlo = (severity: string) =>
+  yaml.dump({
+    apiVersion: "openslo/v1",
+    kind: "SLO",
+    metadata: { name: "checkout" },
+    spec: {
+      service: "payment-service",
+      timeWindow: [{ duration: "30d", isRolling: true }],
+      budgetingMethod: "Occurrences",
+      objectives: [{ target: 0.99 }],
+      indicator: {
+        metadata: { name: "checkout-errors" },
+        spec: {
+          ratioMetric: {
+            counter: true,
+            bad: {
+              metricSource: { type: "Prometheus", spec: { query: 'payments_total{outcome="failed"}' } },
+            },
+            total: { metricSource: { type: "Prometheus", spec: { query: "payments_total" } } },
+          },
+        },
+      },
+      alertPolicies: [
+        {
+          kind: "AlertPolicy",
+          metadata: { name: "checkout-burn" },
+          spec: {
+            conditions: [
+              {
+                kind: "AlertCondition",
+                metadata: { name: "fast" },
+                spec: { severity, condition: { op: "gt", threshold: 14.4, lookbackWindow: "1h" } },
+              },
+            ],
+            notificationTargets: [
+              { kind: "AlertNotificationTarget", metadata: { name: "critical" }, spec: { target: "pager" } },
+            ],
+          },
+        },
+      ],
+    },
+  });
+
+const sloth = (severity: string) =>
+  yaml.dump({
+    version: "prometheus/v1",
+    service: "payment-service",
+    slos: [
+      {
+        name: "checkout",
+        objective: 99,
+        sli: {
+          events: {
+            error_query: 'sum(rate(payments_total{outcome="failed"}[{{.window}}]))',
+            total_query: "sum(rate(payments_total[{{.window}}]))",
+          },
+        },
+        alerting: {
+          name: "CheckoutBurn",
+          page_alert: { labels: { severity } },
+          ticket_alert: { disable: true },
+        },
+      },
+    ],
+  });
+
+/** Each input: the config that carries `severity`, and where the parsed config holds the alert's severity. */
+const INPUTS: readonly {
+  readonly input: string;
+  readonly metrics: (severity: string) => Record<string, unknown>;
+  readonly severityOf: (config: ReturnType<typeof parseStackConfig>) => string | undefined;
+}[] = [
+  {
+    input: "team rule file (`labels.severity`)",
+    metrics: (severity) => ({ extraRuleFiles: [{ name: "team.rules.yml", content: ruleFile(severity) }] }),
+    severityOf: (config) => config.metrics.extraRuleFiles[0].groups[0].rules[0].labels?.severity,
+  },
+  {
+    input: "`metrics.slos[].alerts[].severity`",
+    metrics: (severity) => ({ slos: [slo(severity)] }),
+    severityOf: (config) => config.metrics.slos[0].alerts?.[0].severity,
+  },
+  {
+    input: "OpenSLO `AlertCondition` `severity`",
+    metrics: (severity) => ({
+      openSloFiles: [{ name: "checkout.openslo.yaml", content: openSlo(severity) }],
+    }),
+    severityOf: (config) => config.metrics.slos[0].alerts?.[0].severity,
+  },
+  {
+    input: "Sloth `page_alert.labels.severity`",
+    metrics: (severity) => ({ slothFiles: [{ name: "checkout.sloth.yml", content: sloth(severity) }] }),
+    severityOf: (config) => config.metrics.slos[0].alerts?.[0].severity,
+  },
+];
+
+/** What `input` makes of `severity` under `otherSeverities`. */
+function outcome(
+  input: (typeof INPUTS)[number],
+  severity: string,
+  otherSeverities: OtherSeverities,
+): SeverityOutcome {
+  try {
+    const config = parseStackConfig(
+      { alerting: { otherSeverities }, metrics: input.metrics(severity) },
+      new Set(),
+    );
+    return { accepted: input.severityOf(config) ?? "" };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { refused: error.problems.join("\n") };
+  }
+}
+
+/** Every input's outcome for every severity shown, under the default (warning) and under refuse. */
+export function severityOutcomes(): {
+  input: string;
+  severity: string;
+  byDefault: SeverityOutcome;
+  underRefuse: SeverityOutcome;
+}[] {
+  return INPUTS.flatMap((input) =>
+    SEVERITIES_SHOWN.map((severity) => ({
+      input: input.input,
+      severity,
+      byDefault: outcome(input, severity, "warning"),
+      underRefuse: outcome(input, severity, "refuse"),
+    })),
+  );
+}
+
+const inWords = (o: SeverityOutcome) => {
+  if ("accepted" in o) {
+    return ["critical", "warning"].includes(o.accepted)
+      ? `\`${o.accepted}\``
+      : `\`${o.accepted}\`, which no route reads: \`otherSeverities\``;
+  }
+  const typo = /did you mean (\S+)\?/.exec(o.refused);
+  return typo === null ? "refused, naming the routes" : `refused: "did you mean ${typo[1]}?"`;
+};
+
+/** The table of docs/extending.md: a row per input, a column per severity written. */
+export function severityTable(): string {
+  const outcomes = severityOutcomes();
+  const cell = (input: string, severity: string) => {
+    const o = outcomes.find((x) => x.input === input && x.severity === severity)!;
+    const byDefault = inWords(o.byDefault);
+    const underRefuse = inWords(o.underRefuse);
+    return byDefault === underRefuse ? byDefault : `${byDefault}; under \`refuse\`: ${underRefuse}`;
+  };
+  return [
+    `| written as | ${SEVERITIES_SHOWN.map((s) => `\`${s}\``).join(" | ")} |`,
+    `| --- | ${SEVERITIES_SHOWN.map(() => "---").join(" | ")} |`,
+    ...INPUTS.map(({ input }) => `| ${input} | ${SEVERITIES_SHOWN.map((s) => cell(input, s)).join(" | ")} |`),
+  ].join("\n");
+}

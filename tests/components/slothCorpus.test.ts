@@ -1,0 +1,328 @@
+// Sloth specs written by others (tests/slo/sloth/, each file naming its repository, path and commit)
+// read by the real Sloth v0.16.0 and by the stack (metrics.slothFiles): every spec Sloth refuses is
+// refused here too; every spec Sloth takes is taken here, unless it runs Sloth plugins (Go code the
+// stack has no engine for, docs/extending.md); and every SLO both take has Sloth's objective, the
+// same error ratio over each of Sloth's windows (both rule sets evaluated by promtool on the same
+// series, whose rates change over the last three days so that each window has its own value), and
+// the same alerts: names, severities, windows and burn-rate factors.
+// SLOTH_CORPUS_RECORD=1 writes the counts and the table to docs/measured/sloth-corpus.md.
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { promisify } from "util";
+import * as yaml from "js-yaml";
+import type { SyntaxNode } from "@lezer/common";
+import { parser } from "@prometheus-io/lezer-promql";
+import { configuredSloRules } from "../../components/metrics/configuredSlos";
+import { ConfigError, StackConfig } from "../../config";
+import { parseStackConfig } from "../../config/load";
+import { stringValue } from "../../config/queryStrings";
+import { anchoredRe2Matches } from "../../config/re2";
+import { atWindow } from "../../config/sliQueries";
+import { PROJECT_ROOT } from "../../render/renderStack";
+import { formatted } from "../../scripts/docs/generated";
+import { tools } from "../../testkit/tools";
+import { promtoolGot } from "../support/promtoolGot";
+
+const run = promisify(execFile);
+
+const CORPUS = path.join(PROJECT_ROOT, "tests/slo/sloth");
+const FILES = fs.readdirSync(CORPUS).sort();
+
+/** The windows Sloth records each SLO's error ratio over, but its period's (read over 3 days of data). */
+const WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] as const;
+const MINUTES = 3 * 1440;
+/** Where each series' rate changes, in minutes from the start: a window of its own for each of Sloth's. */
+const SLOPE_CHANGES = [0, MINUTES - 1440, MINUTES - 360, MINUTES - 60, MINUTES - 5];
+
+type Slo = StackConfig["metrics"]["slos"][number];
+type Rule = { record?: string; alert?: string; expr: string; labels?: Record<string, string> };
+type Group = { name: string; rules: Rule[] };
+
+interface Read {
+  readonly sloth: { groups: Group[] } | { refused: string };
+  readonly stack: { slos: readonly Slo[] } | { refused: readonly string[] };
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "sloth-corpus-"));
+});
+afterAll(() => (process.env.KEEP ? undefined : fs.rmSync(dir, { recursive: true, force: true })));
+
+/** Sloth's rule groups from one file (a Kubernetes resource's come as a PrometheusRule), or its error. */
+async function slothRules(file: string): Promise<{ groups: Group[] } | { refused: string }> {
+  const out = path.join(dir, `${file}.rules.yml`);
+  try {
+    await run(tools.sloth(), ["generate", "--no-log", "-i", path.join(CORPUS, file), "-o", out]);
+  } catch (error) {
+    return { refused: (error as { stderr: string }).stderr.trim().split("\n").pop() ?? "" };
+  }
+  const documents = yaml.loadAll(fs.readFileSync(out, "utf8")) as ({
+    groups?: Group[];
+    spec?: { groups: Group[] };
+  } | null)[];
+  return { groups: documents.flatMap((d) => d?.groups ?? d?.spec?.groups ?? []) };
+}
+
+function stackSlos(file: string): { slos: readonly Slo[] } | { refused: readonly string[] } {
+  try {
+    return {
+      slos: parseStackConfig({ metrics: { slothFiles: [path.join("tests/slo/sloth", file)] } }, new Set())
+        .metrics.slos,
+    };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { refused: error.problems };
+  }
+}
+
+const reads = new Map<string, Read>();
+async function read(file: string): Promise<Read> {
+  const known = reads.get(file);
+  if (known !== undefined) return known;
+  const result = { sloth: await slothRules(file), stack: stackSlos(file) };
+  reads.set(file, result);
+  return result;
+}
+
+/** A value the matcher takes, for a series it must select (or, for a negative one, must not exclude). */
+function valueFor(op: string, value: string): string {
+  const candidates = [
+    ...value.split("|").map((v) => v.replace(/[()^$\\]|\.\*|\.\+/g, "")),
+    "500",
+    "429",
+    "200",
+    "0.5",
+    "+Inf",
+    "x",
+  ];
+  switch (op) {
+    case "EqlSingle":
+      return value;
+    case "Neq":
+      return value === "other" ? "x" : "other";
+    case "EqlRegex":
+      return candidates.find((c) => anchoredRe2Matches(value, c)) ?? value;
+    default:
+      return candidates.find((c) => !anchoredRe2Matches(value, c)) ?? "x";
+  }
+}
+
+/** The label sets of every selector in the queries, the labels they group by set on each. */
+function seriesOf(queries: readonly string[]): string[] {
+  const series = new Set<string>();
+  for (const query of queries.map((q) => atWindow(q, "5m"))) {
+    const tree = parser.parse(query);
+    const text = (node: SyntaxNode) => query.slice(node.from, node.to);
+    const grouping: string[] = [];
+    tree.iterate({
+      enter: (ref) => {
+        if (ref.name === "GroupingLabels") grouping.push(...ref.node.getChildren("LabelName").map(text));
+      },
+    });
+    tree.iterate({
+      enter: (ref) => {
+        if (ref.name !== "VectorSelector") return;
+        const labels: Record<string, string> = Object.fromEntries(grouping.map((g) => [g, "g"]));
+        for (const matcher of ref.node.getChild("LabelMatchers")?.getChildren("UnquotedLabelMatcher") ?? []) {
+          const literal = matcher.getChild("StringLiteral");
+          labels[text(matcher.getChild("LabelName")!)] = valueFor(
+            matcher.getChild("MatchOp")?.firstChild?.name ?? "",
+            literal === null ? "" : (stringValue(text(literal)) ?? ""),
+          );
+        }
+        const name = ref.node.getChild("Identifier");
+        series.add(
+          `${name === null ? "" : text(name)}{${Object.entries(labels)
+            .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+            .join(", ")}}`,
+        );
+      },
+    });
+  }
+  return [...series];
+}
+
+/** A counter per minute whose rate changes at each of SLOPE_CHANGES, differently for each series. */
+function values(index: number): string {
+  const slopes = [1, 4, 9, 2, 7].map((s) => s * (index + 1) + index);
+  const points: number[] = [0];
+  for (let minute = 1; minute <= MINUTES; minute++) {
+    const phase = SLOPE_CHANGES.filter((start) => minute > start).length - 1;
+    points.push(points[minute - 1] + slopes[phase]);
+  }
+  return points.join(" ");
+}
+
+const queriesOf = (slo: Slo): string[] => {
+  const i = slo.indicator;
+  return i.kind === "ratio"
+    ? [i.errors ?? i.good ?? "", i.total]
+    : i.kind === "raw"
+      ? [i.errorRatio ?? i.successRatio ?? ""]
+      : [];
+};
+
+/** The expression a rule set records `record` with, for the rules whose labels hold `labels`. */
+const recorded = (groups: readonly Group[], record: string, labels: Record<string, string>) =>
+  groups
+    .flatMap((g) => g.rules)
+    .find((r) => r.record === record && Object.entries(labels).every(([k, v]) => r.labels?.[k] === v))?.expr;
+
+/**
+ * Each SLO's error ratio over each window by Sloth's rules and by the engine's: the expressions each
+ * records, evaluated by promtool on the same series at the end of three days.
+ */
+async function ratios(file: string, groups: Group[], slos: readonly Slo[]): Promise<Record<string, number>> {
+  const engine = configuredSloRules(slos, "https://runbooks.example.com") as Group[];
+  const series = seriesOf(slos.flatMap(queriesOf));
+  const expr = slos
+    .flatMap((slo) =>
+      WINDOWS.flatMap((w) =>
+        [
+          ["sloth", recorded(groups, `slo:sli_error:ratio_rate${w}`, { sloth_id: slo.name })],
+          ["engine", recorded(engine, `slo:sli_error:ratio_rate${w}`, { slo: slo.name })],
+        ].map(
+          ([tool, ratio]) =>
+            `label_replace(label_replace(label_replace(max(${ratio}), "tool", "${tool}", "", ""), "window", "${w}", "", ""), "slo", "${slo.name}", "", "")`,
+        ),
+      ),
+    )
+    .join(" or ");
+  const test = path.join(dir, `${file}.test.yml`);
+  fs.writeFileSync(
+    test,
+    yaml.dump({
+      tests: [
+        {
+          interval: "1m",
+          input_series: series.map((s, i) => ({ series: s, values: values(i) })),
+          promql_expr_test: [{ expr, eval_time: `${MINUTES}m`, exp_samples: [] }],
+        },
+      ],
+    }),
+  );
+  const output = await run(tools.promtool(), ["test", "rules", test], { maxBuffer: 64 * 1024 * 1024 }).then(
+    ({ stdout, stderr }) => stdout + stderr,
+    (error: { stdout: string; stderr: string }) => error.stdout + error.stderr,
+  );
+  expect(output).not.toMatch(/err:/);
+  return Object.fromEntries(
+    promtoolGot(output).map((g) => [`${g.labels.slo} ${g.labels.window} ${g.labels.tool}`, g.value]),
+  );
+}
+
+/** An alert as both sides are compared: name, severity labels, and its (long, short, factor) conditions. */
+const alertShape = (name: string, severity: string | undefined, kind: string | undefined, when: string[]) =>
+  `${name} severity=${severity} sloth_severity=${kind}: ${[...when].sort().join("; ")}`;
+
+/** Sloth's alerts of one SLO, read from its rules: each `and` of a short and a long window over a factor. */
+function slothAlerts(groups: Group[], id: string): string[] {
+  return groups
+    .flatMap((g) => g.rules)
+    .filter((r) => r.alert !== undefined && r.expr.includes(`sloth_id="${id}"`))
+    .map((r) => {
+      const terms = [...r.expr.matchAll(/ratio_rate(\w+)\{[^}]*\} > \(([0-9.e+-]+) \*/g)].map(
+        (m) => [m[1], Number(m[2])] as const,
+      );
+      const when = [];
+      for (let t = 0; t < terms.length; t += 2) {
+        when.push(`${terms[t + 1][0]}/${terms[t][0]} x${terms[t][1].toFixed(6)}`);
+      }
+      return alertShape(r.alert!, r.labels?.severity, r.labels?.sloth_severity, when);
+    })
+    .sort();
+}
+
+const engineAlerts = (slo: Slo): string[] =>
+  (slo.alerts ?? [])
+    .map((a) =>
+      alertShape(
+        a.name,
+        a.severity,
+        a.labels?.sloth_severity,
+        a.when.map((c) => `${c.window}/${c.shortWindow} x${c.burnRate.toFixed(6)}`),
+      ),
+    )
+    .sort();
+
+const slothObjective = (groups: Group[], id: string) =>
+  Number(/vector\(([0-9.]+)\)/.exec(recorded(groups, "slo:objective:ratio", { sloth_id: id }) ?? "")?.[1]);
+
+const rows: string[] = [];
+
+test.each(FILES)("%s: taken or refused as Sloth takes or refuses it", async (file) => {
+  const { sloth, stack } = await read(file);
+  const refusedFor = "refused" in stack ? stack.refused : [];
+  if ("refused" in sloth) {
+    expect({ file, stack: refusedFor.length > 0 ? "refused" : "taken" }).toEqual({ file, stack: "refused" });
+  } else {
+    // The one refusal of a spec Sloth takes: its plugins.
+    expect({ file, notForPlugins: refusedFor.filter((p) => !p.includes("is a Sloth plugin")) }).toEqual({
+      file,
+      notForPlugins: [],
+    });
+  }
+  rows.push(
+    `| ${file} | ${"refused" in sloth ? `refuses: ${sloth.refused.split(": ").slice(-3).join(": ").replace(/\|/g, "\\|")}` : "takes"} | ${"refused" in stack ? `refuses: ${stack.refused[0].replace(/^.*?\): /, "").replace(/\|/g, "\\|")}` : `takes: ${stack.slos.map((s) => s.name).join(", ")}`} |`,
+  );
+});
+
+describe.each(FILES)("%s, where both take it", (file) => {
+  test("each SLO: Sloth's objective, its error ratio over every window, and its alerts", async () => {
+    const { sloth, stack } = await read(file);
+    if ("refused" in sloth || "refused" in stack) {
+      return;
+    }
+    const slothIds = [
+      ...new Set(sloth.groups.flatMap((g) => g.rules.flatMap((r) => r.labels?.sloth_id ?? []))),
+    ].sort();
+    expect(stack.slos.map((s) => s.name).sort()).toEqual(slothIds);
+    const measured = await ratios(file, sloth.groups, stack.slos);
+    for (const slo of stack.slos) {
+      // Sloth computes the ratio in floating point (99.9 / 100 is 0.9990000000000001).
+      expect({ slo: slo.name, objective: slothObjective(sloth.groups, slo.name) }).toEqual({
+        slo: slo.name,
+        objective: expect.closeTo(slo.objective, 12),
+      });
+      for (const w of WINDOWS) {
+        const theirs = measured[`${slo.name} ${w} sloth`];
+        const ours = measured[`${slo.name} ${w} engine`];
+        expect({ slo: slo.name, window: w, sloth: theirs === undefined, engine: ours === undefined }).toEqual(
+          { slo: slo.name, window: w, sloth: false, engine: false },
+        );
+        expect({
+          slo: slo.name,
+          window: w,
+          difference: Math.abs(ours - theirs) <= 1e-9 * Math.max(1, Math.abs(theirs)),
+        }).toEqual({
+          slo: slo.name,
+          window: w,
+          difference: true,
+        });
+      }
+      expect({ slo: slo.name, alerts: engineAlerts(slo) }).toEqual({
+        slo: slo.name,
+        alerts: slothAlerts(sloth.groups, slo.name),
+      });
+    }
+  }, 120000);
+});
+
+afterAll(() => {
+  if (process.env.SLOTH_CORPUS_RECORD !== "1" || rows.length === 0) {
+    return;
+  }
+  const all = [...reads.values()];
+  const slothTakes = all.filter((r) => !("refused" in r.sloth)).length;
+  const bothTake = all.filter((r) => !("refused" in r.sloth) && !("refused" in r.stack)).length;
+  const [page] = formatted([
+    {
+      path: path.join(PROJECT_ROOT, "docs", "measured", "sloth-corpus.md"),
+      content: `# Sloth's corpus beside Sloth v0.16.0\n\nWritten by \`SLOTH_CORPUS_RECORD=1 npx jest -c jest.components.config.js tests/components/slothCorpus.test.ts\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC (do not edit by hand), on ${os.cpus().length} cores of ${os.cpus()[0]?.model ?? "an unknown processor"}.\n\nOf ${all.length} specs in \`tests/slo/sloth/\`, the real Sloth takes ${slothTakes}; the stack takes ${bothTake} of those, each matching Sloth's rules (objective, error ratio over ${WINDOWS.join(", ")} evaluated by promtool on the same series, alert names, severities, windows and factors); it refuses the ${slothTakes - bothTake} others for their Sloth plugins, and every spec Sloth refuses.\n\n| file | Sloth | the stack |\n|---|---|---|\n${rows.join("\n")}\n`,
+    },
+  ]);
+  fs.writeFileSync(page.path, page.content);
+});
