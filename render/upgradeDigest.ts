@@ -4,6 +4,7 @@
 // its digests (tests/upgrades/<release>/renders/), as its program cannot run beside this one.
 import { createHash } from "crypto";
 import { KubeObject } from "./manifest";
+import { storedForm } from "./storedForm";
 
 export interface ObjectDigest {
   /** The whole object. */
@@ -83,7 +84,7 @@ export function renderDigest(documents: readonly KubeObject[]): RenderDigest {
     let key = `${object.kind} ${namespace === undefined ? "" : `${namespace}/`}${name}`;
     // A server-side apply patch of an object the render also has.
     if (key in digests) key = `${key} (patch)`;
-    digests[key] = { content: digest(object), identity: digest(identityOf(object)) };
+    digests[key] = { content: digest(storedForm(object.kind, object)), identity: digest(identityOf(object)) };
   }
   return digests;
 }

@@ -12,11 +12,19 @@ export interface StackConfig {
   readonly secretKeys: readonly string[];
 }
 
-/** The stack rendered with `stackConfig`, as an update of `previous` (its first deployment without one). */
-export async function configSide(stack: string, stackConfig: StackConfig, previous?: Side): Promise<Side> {
+/**
+ * The stack rendered with `stackConfig` by the program of the checkout at `root` (this one by
+ * default), as an update of `previous` (its first deployment without one).
+ */
+export async function configSide(
+  stack: string,
+  stackConfig: StackConfig,
+  previous?: Side,
+  root: string = PROJECT_ROOT,
+): Promise<Side> {
   return {
     render: await renderRevisionConfig(
-      PROJECT_ROOT,
+      root,
       stack,
       { ...stackConfig.config },
       stackConfig.secretKeys,

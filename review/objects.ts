@@ -1,5 +1,6 @@
 // What `pulumi up` does to each resource between two snapshots: created, deleted, updated in
 // place or replaced, as the Kubernetes provider decides it, and what that puts at risk.
+import { storedForm } from "../render/storedForm";
 import { Resource, Snapshot } from "./snapshot";
 
 /**
@@ -164,13 +165,17 @@ function updatedInPlace(resource: Resource, kind: string, providers: ReadonlyMap
   return (enabled === true || enabled === "true") && resource.object?.immutable !== true;
 }
 
+/** A resource's inputs as the provider compares them: as the API server keeps them. */
+const asStored = (resource: Resource): Json =>
+  storedForm(resource.object?.kind, resource.registration.inputs);
+
 /** What happens to one resource present in both snapshots. */
 function kept(
   before: Resource,
   after: Resource,
   providers: ReadonlyMap<string, Resource>,
 ): ResourceChange | undefined {
-  const fields = changedPaths(before.registration.inputs, after.registration.inputs, ignoredOf(after));
+  const fields = changedPaths(asStored(before), asStored(after), ignoredOf(after));
   if (fields.length === 0) {
     return undefined;
   }
