@@ -25,6 +25,8 @@ interface TestStorageClass {
   readonly provisioner: string;
   readonly default?: boolean;
   readonly allowVolumeExpansion: boolean;
+  /** @default "WaitForFirstConsumer", as kind's `standard` and EKS's gp3 bind */
+  readonly volumeBindingMode?: "WaitForFirstConsumer" | "Immediate";
 }
 
 export interface ClusterOptions {
@@ -49,6 +51,14 @@ export const KIND_SHAPE: ClusterOptions = {
     { name: "standard", provisioner: "rancher.io/local-path", default: true, allowVolumeExpansion: false },
   ],
 };
+
+/** The cluster with each StorageClass binding claims at once, as many a CSI driver's class does. */
+export function withImmediateBinding(shape: ClusterOptions): ClusterOptions {
+  return {
+    ...shape,
+    storageClasses: shape.storageClasses.map((c) => ({ ...c, volumeBindingMode: "Immediate" as const })),
+  };
+}
 
 /** A small EKS cluster: three nodes in three zones, gp3 volumes that expand, the ALB IngressClass. */
 export const EKS_SHAPE: ClusterOptions = {
@@ -270,7 +280,7 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
         provisioner: sc.provisioner,
         allowVolumeExpansion: sc.allowVolumeExpansion,
         reclaimPolicy: "Delete",
-        volumeBindingMode: "WaitForFirstConsumer",
+        volumeBindingMode: sc.volumeBindingMode ?? "WaitForFirstConsumer",
       } as k8s.KubernetesObject);
     }
     for (const ic of options.ingressClasses ?? []) {
@@ -513,7 +523,9 @@ export function describe(error: unknown): string {
  *   for a pod using the claim and written it to `volume.kubernetes.io/selected-node`. Then it
  *   creates a PV of the claim's class, size and access modes, pinned to that node and pre-bound
  *   to the claim (`claimRef` with its UID); the real PV controller binds the two, and the
- *   scheduler binds the pod. A claim no pod uses stays Pending, as on a real cluster.
+ *   scheduler binds the pod. A claim no pod uses stays Pending, as on a real cluster. A class
+ *   that binds at once (`Immediate`) gets its volume, on no node in particular, as soon as the
+ *   claim exists.
  * - Expansion: when a bound claim asks for more than its `status.capacity` (the API server's
  *   PersistentVolumeClaimResize admission has already refused it if the class does not allow
  *   expansion), it grows the PV's capacity and then sets the claim's `status.capacity`, as the
@@ -559,7 +571,12 @@ class ClaimBinder {
       if (cls === undefined || requested === undefined) {
         continue;
       }
-      if (claim.status?.phase === "Pending" && node !== undefined && claim.spec?.volumeName === undefined) {
+      const immediate = cls.volumeBindingMode === "Immediate";
+      if (
+        claim.status?.phase === "Pending" &&
+        (node !== undefined || immediate) &&
+        claim.spec?.volumeName === undefined
+      ) {
         await this.provision(claim, cls, node, requested);
       } else if (
         claim.status?.phase === "Bound" &&
@@ -578,7 +595,8 @@ class ClaimBinder {
   private async provision(
     claim: k8s.V1PersistentVolumeClaim,
     cls: TestStorageClass,
-    node: string,
+    /** The node the scheduler chose for the claim's first pod; none for a class that binds at once. */
+    node: string | undefined,
     size: string,
   ): Promise<void> {
     const meta = claim.metadata ?? {};
@@ -601,13 +619,19 @@ class ClaimBinder {
             name: meta.name,
             uid: meta.uid,
           },
-          nodeAffinity: {
-            required: {
-              nodeSelectorTerms: [
-                { matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: [node] }] },
-              ],
-            },
-          },
+          ...(node === undefined
+            ? {}
+            : {
+                nodeAffinity: {
+                  required: {
+                    nodeSelectorTerms: [
+                      {
+                        matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: [node] }],
+                      },
+                    ],
+                  },
+                },
+              }),
         },
       })
       .catch((error: unknown) => {

@@ -2,6 +2,7 @@
 // drives it: the stack file edited, then `pulumi up`. Each update is seen three ways: the engine's
 // preview, the review tool's verdict on the same two configs, and the steps the update took.
 import type { PulumiConfig } from "../../config";
+import { PROJECT_ROOT } from "../../render/renderStack";
 import { Side, compare } from "../../review/compare";
 import { configSide } from "../../review/configEdit";
 import type { Review } from "../../review/review";
@@ -34,6 +35,8 @@ export class EngineStack {
   private deployed?: Side;
   /** The stack file as last written. */
   private edited?: StackConfig;
+  /** The checkout whose program the stack runs. */
+  private projectRoot: string;
 
   constructor(
     readonly name: string,
@@ -41,6 +44,13 @@ export class EngineStack {
     options: Omit<WorkspaceOptions, "kubeconfigPath"> = {},
   ) {
     this.workspace = new EngineWorkspace({ kubeconfigPath: cluster.kubeconfigPath, ...options });
+    this.projectRoot = options.projectRoot ?? PROJECT_ROOT;
+  }
+
+  /** From the next up on, the stack runs the program of the checkout at `root` (an upgrade). */
+  useProgram(root: string): void {
+    this.workspace.linkProject(root);
+    this.projectRoot = root;
   }
 
   /** A new stack of `name` with `stack`'s config, deployed by `pulumi up` on `cluster`. */
@@ -87,13 +97,15 @@ export class EngineStack {
     if (this.edited === undefined) {
       throw new Error(`stack ${this.name}: write its stack file before the first up`);
     }
-    const after = await configSide(this.name, this.edited, this.deployed).catch(() => undefined);
+    const after = await configSide(this.name, this.edited, this.deployed, this.projectRoot);
     const review =
-      this.deployed === undefined || after === undefined
+      this.deployed === undefined
         ? undefined
         : await compare(this.name, this.deployed, after, tools.promtool());
     const run = await this.workspace.up(this.name, ...args);
-    if (run.status === 0 && after !== undefined) {
+    // A failed up that got as far as changing something is the program's config deployed in part:
+    // the next update's review starts from it, as the engine's state does.
+    if (run.status === 0 || run.applied.length > 0) {
       this.deployed = after;
     }
     const preview = engineChanges(run.planned);

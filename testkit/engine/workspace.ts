@@ -57,13 +57,8 @@ export class EngineWorkspace {
   constructor(options: WorkspaceOptions = {}) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-engine-"));
     this.projectDir = path.join(this.dir, "project");
-    const projectRoot = options.projectRoot ?? PROJECT_ROOT;
     fs.mkdirSync(this.projectDir);
-    for (const entry of fs.readdirSync(projectRoot)) {
-      if (!NOT_LINKED.test(entry)) {
-        fs.symlinkSync(path.join(projectRoot, entry), path.join(this.projectDir, entry));
-      }
-    }
+    this.linkProject(options.projectRoot ?? PROJECT_ROOT);
     const bin = path.join(this.dir, "bin");
     fs.mkdirSync(bin);
     const sucrase = require.resolve("sucrase/register/ts", { paths: [PROJECT_ROOT] });
@@ -97,6 +92,23 @@ export class EngineWorkspace {
       ...options.env,
     };
     fs.mkdirSync(path.join(this.dir, "state"));
+  }
+
+  /**
+   * Makes the project directory the program of the checkout at `root`: every entry of it linked,
+   * the stack files kept. What an upgrade is: the same stacks, the next release's program.
+   */
+  linkProject(root: string): void {
+    for (const entry of fs.readdirSync(this.projectDir)) {
+      if (fs.lstatSync(path.join(this.projectDir, entry)).isSymbolicLink()) {
+        fs.unlinkSync(path.join(this.projectDir, entry));
+      }
+    }
+    for (const entry of fs.readdirSync(root)) {
+      if (!NOT_LINKED.test(entry)) {
+        fs.symlinkSync(path.join(root, entry), path.join(this.projectDir, entry));
+      }
+    }
   }
 
   /** A copy of the cluster's kubeconfig whose current context will be renamed per stack. */

@@ -1,0 +1,133 @@
+import * as k8s from "@kubernetes/client-node";
+import * as path from "path";
+import { PROJECT_ROOT, renderStack } from "../../render/renderStack";
+import { withCheckout } from "../../render/revision";
+import { readStackFile } from "../../render/stackFile";
+import { UPGRADES_DIR, keptReleases, recordRender, recordedRender } from "../../render/upgradeRecords";
+import { upgradeChanges } from "../../render/upgradeDigest";
+import {
+  EKS_SHAPE,
+  KIND_SHAPE,
+  TestCluster,
+  startCluster,
+  withImmediateBinding,
+} from "../../testkit/cluster";
+import { Change, Changes, counted, disagreements } from "../../testkit/engine/changes";
+import { EngineStack, engineErrors } from "../../testkit/engine/engineStack";
+import { resourceType } from "../../testkit/engine/urn";
+import { dependencyMismatches, releaseCommit } from "../../testkit/releases";
+import { StackName } from "../../testkit/stacks";
+
+const SHAPES: Readonly<Record<StackName, typeof KIND_SHAPE>> = { kind: KIND_SHAPE, prod: EKS_SHAPE };
+
+/** The newest kept release: its upgrade note in docs/day-two.md is the one to this program. */
+const LATEST = keptReleases().at(-1) as string;
+
+/**
+ * Released programs patch their claims without `pulumi.com/skipAwait`, and the provider's wait for
+ * a claim patch never ends on a WaitForFirstConsumer class (kind's `standard`, EKS's gp3): their
+ * first up fails after 300 s on each claim, and stops before what it had not started yet.
+ * ENGINE_UPGRADE_FULL=1 deploys the release on such a cluster, as its users did (about six minutes
+ * a stack, by hand); in CI the cluster's class binds claims at once, where the provider's wait
+ * ends when the claim is bound.
+ */
+const FULL = process.env.ENGINE_UPGRADE_FULL === "1";
+
+const isPatch = (urn: string) => resourceType(urn) === "kubernetes:core/v1:PersistentVolumeClaimPatch";
+const kubernetesOnly = (changes: Changes): Changes =>
+  new Map([...changes].filter(([urn]) => resourceType(urn).startsWith("kubernetes:")));
+
+/**
+ * A team on the newest release upgrades: that release's program (its commit, on its own pinned
+ * dependencies) deploys its committed stack files with the real engine; then the same stacks, the
+ * files untouched, are updated by this program. The engine's preview, the review of the two
+ * programs on the same file and the update's steps agree on every resource, and the Kubernetes
+ * objects the update creates, deletes and changes are the ones the upgrade note names. Nothing
+ * that holds data is put at risk.
+ */
+describe.each(["kind", "prod"] as const)(
+  `upgrading a %s stack from release ${LATEST} with the engine`,
+  (stack) => {
+    let cluster: TestCluster;
+    const log: string[] = [];
+
+    beforeAll(async () => {
+      cluster = await startCluster(FULL ? SHAPES[stack] : withImmediateBinding(SHAPES[stack]));
+      if (stack === "prod") {
+        // prod reads the teams' namespaces: they exist before its first up.
+        await cluster.kubeConfig
+          .makeApiClient(k8s.CoreV1Api)
+          .createNamespace({ metadata: { name: "tiketi-spring" } });
+      }
+    });
+
+    afterAll(async () => {
+      await cluster?.stop();
+      console.log(log.join("\n"));
+    });
+
+    test("only the steps the upgrade note names, as the preview and the review said", async () => {
+      const commit = releaseCommit(LATEST);
+      const stackFile = readStackFile(stack, path.join(UPGRADES_DIR, LATEST));
+      await withCheckout(commit, async (release) => {
+        expect(dependencyMismatches(release)).toEqual([]);
+        const engine = new EngineStack(stack, cluster, { projectRoot: release });
+        try {
+          await engine.init(stackFile);
+          const deployed = await engine.attemptUp();
+          const failedPatches = deployed.run.failures.filter((f) => isPatch(f.split(": ")[0]));
+          if (FULL) {
+            // Every claim patch failed, and nothing else did.
+            expect(deployed.run.failures.length).toBe(failedPatches.length);
+            expect(engineErrors(deployed.run)).toContain("Timeout occurred polling for 'data-");
+          } else {
+            expect(`${deployed.run.status} ${engineErrors(deployed.run)}`).toBe("0 ");
+          }
+          log.push(
+            `✓ ${stack}: ${LATEST} (${commit.slice(0, 7)}) deployed by pulumi up, claims bound ${FULL ? "on first use" : "at once"}: ${counted(deployed.applied)}, ${failedPatches.length} claim patches failed, in ${deployed.run.seconds.toFixed(1)} s`,
+          );
+
+          engine.useProgram(PROJECT_ROOT);
+          const upgrade = await engine.up();
+          // The review compares the two programs' renders: it takes all the release registers as
+          // deployed. Where the release's up failed (in full: its claim patches, which this up
+          // updates, and what the failure stopped, which it creates), this up completes it.
+          const leftByRelease = new Map(
+            FULL
+              ? [...upgrade.applied].filter(
+                  ([urn, change]) =>
+                    upgrade.reviewed.get(urn) !== change &&
+                    ((isPatch(urn) && change === "updated") || change === "created"),
+                )
+              : [],
+          );
+          const reviewed = new Map([...upgrade.reviewed, ...leftByRelease]);
+          expect(disagreements(upgrade.preview, reviewed, upgrade.applied)).toEqual([]);
+          expect(upgrade.review?.atRisk).toEqual([]);
+
+          // The note: the release's recorded render of its stack file against this program's.
+          const before = recordedRender(LATEST, LATEST, stack);
+          const after = await recordRender("this", stack, () =>
+            renderStack(stack, path.join(UPGRADES_DIR, LATEST)),
+          );
+          const noted = upgradeChanges(before?.objects ?? {}, after.objects ?? {});
+          const urnOf = (key: string) => after.urns?.[key] ?? before?.urns?.[key] ?? key;
+          const expected = new Map<string, Change>([
+            ...noted.created.map((key) => [urnOf(key), "created"] as const),
+            ...noted.deleted.map((key) => [urnOf(key), "deleted"] as const),
+            ...noted.replaced.map((key) => [urnOf(key), "replaced"] as const),
+            ...noted.updated.map((key) => [urnOf(key), "updated"] as const),
+            ...kubernetesOnly(leftByRelease),
+          ]);
+          const kubernetes = kubernetesOnly(upgrade.applied);
+          expect(Object.fromEntries(kubernetes)).toEqual(Object.fromEntries(expected));
+          log.push(
+            `✓ ${stack}: ${LATEST} → this program by pulumi up: ${counted(upgrade.applied)} in ${upgrade.run.seconds.toFixed(1)} s; its Kubernetes objects ${counted(kubernetes)}, the upgrade note's${leftByRelease.size === 0 ? "" : ` and the ${leftByRelease.size} the release's failed up left`}; review verdict ${upgrade.review?.verdict}`,
+          );
+        } finally {
+          engine.remove();
+        }
+      });
+    });
+  },
+);
