@@ -3,11 +3,21 @@
 // structured values as YAML, and each encrypted value set again through the CLI, with a value of
 // its own, since the committed files' ciphertexts are for keys the tests do not hold.
 import type { PulumiConfig } from "../../config";
+import { CONFIG_NAMESPACE, keyPath } from "../../config/errors";
+import { secretFormatChecks } from "../../config/secretFormats";
 import { SECRET_PLACEHOLDER } from "../../render/stackFile";
 import { StackFile } from "./workspace";
 
-/** What an encrypted value of a committed stack file holds in the engine's copy of it. */
-export const TEST_SECRET = "engine-test-secret";
+/**
+ * What an encrypted value of a committed stack file holds in the engine's copy of it: the first of
+ * these its key's format accepts (config/secretFormats.ts), as the program refuses a webhook that is
+ * no URL or a routing key that is not 32 letters and digits.
+ */
+const TEST_SECRETS = [
+  "engine-test-secret",
+  "https://hooks.example.com/engine-test-secret",
+  "EngineTestSecret0123456789abcdef",
+] as const;
 
 type Json = unknown;
 
@@ -44,13 +54,36 @@ function parsed(text: string): Json {
   return text;
 }
 
+/** The test value of each secret path (`observability:a.b[0].c`): one its format accepts. */
+function testSecrets(config: PulumiConfig, secretPaths: readonly string[]): Record<string, string> {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  const sections = Object.fromEntries(
+    Object.entries(config)
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, text]) => [key.slice(prefix.length), parsed(text)]),
+  );
+  const formats = new Map(
+    secretFormatChecks(sections).map((check) => [keyPath(check.path), check.problemOf]),
+  );
+  return Object.fromEntries(
+    secretPaths.map((path) => {
+      const problemOf = formats.get(path);
+      const value = TEST_SECRETS.find((candidate) => problemOf?.(candidate) === undefined);
+      if (value === undefined) {
+        throw new Error(`no test value of testkit/engine/stackFile.ts has the format of ${path}`);
+      }
+      return [path, value];
+    }),
+  );
+}
+
 export function stackFileOf(config: PulumiConfig): StackFile {
   const plain: Record<string, Json> = {};
-  const secrets: Record<string, string> = {};
+  const secretPaths: string[] = [];
   for (const [key, text] of Object.entries(config)) {
     const value = withoutSecrets(parsed(text), key);
     if (value.plain !== undefined) plain[key] = value.plain;
-    for (const path of value.secretPaths) secrets[path] = TEST_SECRET;
+    secretPaths.push(...value.secretPaths);
   }
-  return { config: plain, secrets };
+  return { config: plain, secrets: testSecrets(config, secretPaths) };
 }
