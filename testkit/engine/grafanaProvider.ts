@@ -4,11 +4,12 @@
 // provider's `url` with its `auth` (`user:password` basic auth, or a token), as the provider
 // documents and its source does it:
 // - `grafana:oss/team:Team` (grafana_team): `name` required, `email`, `members` a set of e-mail
-//   addresses of users that must exist (looked up with /api/users/lookup), added and removed one by
-//   one after the team is created; `ignoreExternallySyncedMembers` defaults to true; every change
-//   is an update in place; the ID is `<orgId>:<team id>`, the outputs add `teamId`, `teamUid` and
-//   `orgId`; the members read back leave out `admin@localhost` (Grafana makes the creating admin a
-//   team admin); deleting a team already gone succeeds.
+//   addresses of users that must exist, each looked up (/api/users/lookup) before any member is
+//   added or removed, so that one missing fails the change and changes nothing;
+//   `ignoreExternallySyncedMembers` defaults to true; every change is an update in place; the ID is
+//   `<orgId>:<team id>`, the outputs add `teamId`, `teamUid` and `orgId`; the members read back
+//   leave out `admin@localhost` (Grafana makes the creating admin a team admin); deleting a team
+//   already gone succeeds.
 // - `grafana:oss/folderPermission:FolderPermission` (grafana_folder_permission): the folder's whole
 //   permission list, set with POST /api/folders/<uid>/permissions (what is not listed is removed);
 //   `permissions` a set of {role | teamId | userId, permission View|Edit|Admin}, team and user IDs
@@ -36,7 +37,6 @@ const PERMISSION_NAMES: Readonly<Record<number, string>> = { 1: "View", 2: "Edit
 const ROLES = ["Viewer", "Editor", "Admin"];
 const NOT_IMPLEMENTED: Readonly<Record<string, readonly string[]>> = {
   [TEAM]: ["admins", "preferences", "teamSync"],
-  [FOLDER_PERMISSION]: [],
 };
 
 interface PermissionItem {
@@ -116,7 +116,9 @@ function checkFolderPermission(news: Properties): { inputs: Properties; failures
 function teamDiff(olds: Properties, news: Properties): Record<string, PropertyChange> {
   const changes: Record<string, PropertyChange> = {};
   if (olds.name !== news.name) changes.name = "update";
-  if ((olds.email ?? "") !== (news.email ?? "")) changes.email = olds.email === undefined ? "add" : "update";
+  if ((olds.email ?? "") !== (news.email ?? "")) {
+    changes.email = olds.email === undefined ? "add" : news.email === undefined ? "delete" : "update";
+  }
   if (isUnknown(news.members) || setOf(stringList(olds.members)) !== setOf(stringList(news.members))) {
     changes.members = "update";
   }

@@ -125,6 +125,7 @@ type ImplementedCalls = Pick<
 function server(provider: StandInProvider): ImplementedCalls {
   return {
     getPluginInfo: unary(() => new PluginInfo().setVersion(provider.version)),
+    // Settings are taken as given: a wrong URL or login shows at the first call that uses it.
     checkConfig: unary((request: rpc.CheckRequest) => new rpc.CheckResponse().setInputs(request.getNews())),
     diffConfig: unary((request: rpc.DiffRequest) =>
       diffResponse(settingsDiff(plain(request.getOlds()), plain(request.getNews()))),
