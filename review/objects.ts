@@ -33,10 +33,17 @@ const REPLACED_ON: Readonly<Record<string, readonly string[]>> = {
 const IDENTITY = ["metadata.name", "metadata.namespace"];
 
 /**
- * Resources of other providers that are replaced whatever input changes: the random provider's
- * (every argument of a random resource, its keepers included, forces a new value).
+ * Resources of other providers, by type: the inputs whose change makes their provider replace them
+ * (`any`: every input), anything else being updated in place. Every argument of a random resource,
+ * its keepers included, forces a new value; the Grafana provider (bridging Terraform's
+ * grafana_folder_permission and grafana_team) replaces a folder permission moved to another folder
+ * and either resource moved to another organisation (`folder_uid` and `org_id` force a new one).
  */
-const REPLACED_ON_ANY_INPUT = new Set(["random:index/randomPassword:RandomPassword"]);
+const REPLACED_ON_INPUTS: Readonly<Record<string, readonly string[] | "any">> = {
+  "random:index/randomPassword:RandomPassword": "any",
+  "grafana:oss/folderPermission:FolderPermission": ["folderUid", "orgId"],
+  "grafana:oss/team:Team": ["orgId"],
+};
 
 /** The provider options under which a kind's data is updated in place, unless the object says `immutable`. */
 const MUTABLE_KINDS: Readonly<Record<string, string>> = {
@@ -180,11 +187,14 @@ function kept(
     return undefined;
   }
   const kind = after.object?.kind.replace(/Patch$/, "");
-  const forcing = REPLACED_ON_ANY_INPUT.has(after.registration.type)
-    ? fields
-    : kind === undefined
-      ? []
-      : [...IDENTITY, ...(updatedInPlace(after, kind, providers) ? [] : (REPLACED_ON[kind] ?? []))];
+  const byType = REPLACED_ON_INPUTS[after.registration.type];
+  const forcing =
+    byType === "any"
+      ? fields
+      : (byType ??
+        (kind === undefined
+          ? []
+          : [...IDENTITY, ...(updatedInPlace(after, kind, providers) ? [] : (REPLACED_ON[kind] ?? []))]));
   const replacedBy = fields.filter((path) => forcing.some((field) => touches(path, field)));
   if (replacedBy.length === 0) {
     return {

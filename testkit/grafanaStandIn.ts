@@ -1,8 +1,10 @@
 import * as http from "http";
 import { AddressInfo } from "net";
+import { GrafanaUser, authorizationOf } from "./grafanaApi";
+import { Answer, GrafanaOrg } from "./grafanaOrg";
 
 /**
- * Grafana 12 cannot be built here: this stand-in answers the three APIs `npm run verify` calls,
+ * Grafana 12 cannot be built here: this stand-in answers the APIs `npm run verify` calls,
  * with the shapes Grafana's source returns (pkg/api/datasources.go, checkDatasourceHealth):
  *   GET /api/datasources/uid/<uid>/health → 200 {"status":"OK","message":"..."} when the
  *     datasource's backend answers its query, 400 {"status":"ERROR","message":"<the error>"} when
@@ -11,6 +13,10 @@ import { AddressInfo } from "net";
  *   GET /api/user → the signed-in user ({id, uid, login, email, name, isGrafanaAdmin, orgId, ...});
  *   GET /api/search?type=dash-db → [{id, uid, title, uri, url, slug, type: "dash-db", tags,
  *     isStarred, folderId, folderUid, folderTitle, folderUrl, sortMeta}] (folder_dashboard_search docs);
+ * and the access APIs the Grafana provider stand-in calls, on one organisation (testkit/grafanaOrg.ts):
+ *   GET /api/users/lookup?loginOrEmail=, POST /api/teams, GET /api/teams/search, GET|PUT|DELETE
+ *   /api/teams/<id>, GET|POST /api/teams/<id>/members, DELETE /api/teams/<id>/members/<userId>,
+ *   GET|POST /api/folders/<uid>/permissions;
  * all behind basic auth (401 {"message":"Invalid username or password"} otherwise). The health
  * check really queries the datasource's URL the way each plugin does, so a backend that is down
  * is reported with the error Grafana's Go HTTP client would give.
@@ -35,9 +41,15 @@ export async function startGrafanaStandIn(options: {
   readonly datasources: Record<string, { readonly type: string; readonly url: string }>;
   readonly folder: string;
   readonly dashboards: readonly { readonly uid: string; readonly title: string }[];
+  /** Users besides the admin, as Grafana holds them once created or first signed in. */
+  readonly users?: readonly Omit<GrafanaUser, "id" | "uid">[];
+  /** Folders as provisioning creates them, with Grafana's default permissions. */
+  readonly folders?: readonly { readonly uid: string; readonly title: string }[];
 }): Promise<GrafanaStandIn> {
   const datasources = new Map(Object.entries(options.datasources));
-  const auth = `Basic ${Buffer.from(`${options.user}:${options.password}`).toString("base64")}`;
+  const auth = authorizationOf(`${options.user}:${options.password}`);
+  const admin = { id: 1, uid: "admin-uid", login: options.user, email: "admin@localhost", name: "" };
+  const org = new GrafanaOrg(admin, options.users ?? [], options.folders ?? []);
   const send = (res: http.ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { "Content-Type": "application/json" });
     res.end(JSON.stringify(body));
@@ -46,6 +58,20 @@ export async function startGrafanaStandIn(options: {
     const url = new URL(req.url ?? "/", "http://grafana");
     if (req.headers.authorization !== auth) {
       send(res, 401, { message: "Invalid username or password" });
+      return;
+    }
+    const access = ACCESS_ROUTES.find(
+      (route) => route.method === req.method && route.path.test(url.pathname),
+    );
+    if (access !== undefined) {
+      readBody(req)
+        .then((body) =>
+          access.answer(org, (access.path.exec(url.pathname) ?? []).slice(1), url.searchParams, body),
+        )
+        .then(
+          (answer) => send(res, answer.status, answer.body),
+          () => send(res, 400, { message: "bad request data" }),
+        );
       return;
     }
     const health = /^\/api\/datasources\/uid\/([^/]+)\/health$/.exec(url.pathname);
@@ -77,15 +103,7 @@ export async function startGrafanaStandIn(options: {
       return;
     }
     if (url.pathname === "/api/user") {
-      send(res, 200, {
-        id: 1,
-        uid: "admin-uid",
-        login: options.user,
-        email: "admin@localhost",
-        name: "",
-        isGrafanaAdmin: true,
-        orgId: 1,
-      });
+      send(res, 200, { ...admin, isGrafanaAdmin: true, orgId: 1 });
       return;
     }
     if (url.pathname === "/api/search" && url.searchParams.get("type") === "dash-db") {
@@ -120,3 +138,63 @@ export async function startGrafanaStandIn(options: {
     close: () => new Promise((done) => server.close(() => done())),
   };
 }
+
+/** A request's JSON body (an empty object when it has none). */
+async function readBody(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+  let text = "";
+  for await (const chunk of req) text += String(chunk);
+  return text === "" ? {} : (JSON.parse(text) as Record<string, unknown>);
+}
+
+interface AccessRoute {
+  readonly method: string;
+  readonly path: RegExp;
+  readonly answer: (
+    org: GrafanaOrg,
+    params: readonly string[],
+    query: URLSearchParams,
+    body: Record<string, unknown>,
+  ) => Answer;
+}
+
+const ACCESS_ROUTES: readonly AccessRoute[] = [
+  {
+    method: "GET",
+    path: /^\/api\/users\/lookup$/,
+    answer: (org, _, query) => org.lookupUser(query.get("loginOrEmail") ?? ""),
+  },
+  { method: "POST", path: /^\/api\/teams$/, answer: (org, _, __, body) => org.createTeam(body) },
+  { method: "GET", path: /^\/api\/teams\/search$/, answer: (org) => org.searchTeams() },
+  { method: "GET", path: /^\/api\/teams\/(\d+)$/, answer: (org, [id]) => org.team(Number(id)) },
+  {
+    method: "PUT",
+    path: /^\/api\/teams\/(\d+)$/,
+    answer: (org, [id], _, body) => org.updateTeam(Number(id), body),
+  },
+  { method: "DELETE", path: /^\/api\/teams\/(\d+)$/, answer: (org, [id]) => org.deleteTeam(Number(id)) },
+  {
+    method: "GET",
+    path: /^\/api\/teams\/(\d+)\/members$/,
+    answer: (org, [id]) => org.teamMembers(Number(id)),
+  },
+  {
+    method: "POST",
+    path: /^\/api\/teams\/(\d+)\/members$/,
+    answer: (org, [id], _, body) => org.addTeamMember(Number(id), body),
+  },
+  {
+    method: "DELETE",
+    path: /^\/api\/teams\/(\d+)\/members\/(\d+)$/,
+    answer: (org, [id, userId]) => org.removeTeamMember(Number(id), Number(userId)),
+  },
+  {
+    method: "GET",
+    path: /^\/api\/folders\/([^/]+)\/permissions$/,
+    answer: (org, [uid]) => org.folderPermissions(decodeURIComponent(uid)),
+  },
+  {
+    method: "POST",
+    path: /^\/api\/folders\/([^/]+)\/permissions$/,
+    answer: (org, [uid], _, body) => org.setFolderPermissions(decodeURIComponent(uid), body),
+  },
+];

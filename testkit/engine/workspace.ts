@@ -16,6 +16,7 @@ import { EngineEvents, readJsonOutput } from "./events";
 /** Stand-ins for the providers the module proxy refuses, each a plugin `pulumi-resource-<name>`. */
 const STAND_IN_PROVIDERS: Readonly<Record<string, string>> = {
   random: path.join(__dirname, "randomProvider.ts"),
+  grafana: path.join(__dirname, "grafanaProvider.ts"),
 };
 
 /** The repository's entries a project directory must not link: its own stack files take their place. */

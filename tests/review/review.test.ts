@@ -8,6 +8,7 @@ import { Snapshot, snapshotOf } from "../../review/snapshot";
 import { Json } from "../../testkit/json";
 import { tools } from "../../testkit/tools";
 import { rendered } from "../renderedStacks";
+import { renderedExtended } from "../support/extendedStack";
 
 let registrations: readonly Registration[];
 
@@ -146,6 +147,38 @@ test("a dashboard edit reaches Grafana without a restart, as its controller says
   ]);
   expect(reviewed.dashboards).toEqual([
     expect.objectContaining({ change: "changed", fields: ["description"] }),
+  ]);
+});
+
+test("the Grafana provider's resources: a folder permission moved to another folder is replaced, new grants and members are updated in place", async () => {
+  const extended = (await renderedExtended("kind")).registrations;
+  const edited = (type: string, name: string, inputs: (r: Registration) => Record<string, unknown>) =>
+    extended.map((r) => (r.type === type && r.name.endsWith(name) ? { ...r, inputs: inputs(r) } : r));
+  const permission = "grafana:oss/folderPermission:FolderPermission";
+  const team = "grafana:oss/team:Team";
+  const changes = (after: readonly Registration[]) =>
+    review(snapshot(extended), snapshot(after), noKeys).resources.map((r) => [r.key, r.change, r.replacedBy]);
+  expect(
+    changes(
+      edited(permission, "folder-permission-extra-payments", (r) => ({
+        ...r.inputs,
+        folderUid: "extra-archive",
+      })),
+    ),
+  ).toEqual([[`${permission} grafana-folder-permission-extra-payments`, "replaced", ["folderUid"]]]);
+  expect(
+    changes(
+      edited(permission, "folder-permission-extra-payments", (r) => ({
+        ...r.inputs,
+        permissions: (r.inputs.permissions as Json[]).slice(0, -1),
+      })),
+    ),
+  ).toEqual([[`${permission} grafana-folder-permission-extra-payments`, "updated", undefined]]);
+  expect(
+    changes(edited(team, "team-payments", (r) => ({ ...r.inputs, members: ["kim@tiketi.example.com"] }))),
+  ).toEqual([[`${team} grafana-team-payments`, "updated", undefined]]);
+  expect(changes(edited(team, "team-payments", (r) => ({ ...r.inputs, orgId: "2" })))).toEqual([
+    [`${team} grafana-team-payments`, "replaced", ["orgId"]],
   ]);
 });
 
