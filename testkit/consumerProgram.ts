@@ -10,6 +10,11 @@ import type { ConsumerRender, ConsumerRenderRequest } from "./renderConsumerProg
 
 const REPOSITORY = path.resolve(__dirname, "..");
 
+/** The package's name, as a consumer's package.json depends on it. */
+export const PACKAGE_NAME = (
+  JSON.parse(fs.readFileSync(path.join(REPOSITORY, "package.json"), "utf8")) as { name: string }
+).name;
+
 /** The tarball `npm pack` writes, with what npm reports of it. */
 export interface PackedPackage {
   readonly tarball: string;
@@ -53,7 +58,7 @@ function run(command: string, args: readonly string[], cwd: string): string {
 
 /**
  * Copies the program in `source` (without its node_modules or lockfile) to `destination`, points its
- * `observability` dependency at `tarball` and runs `npm install` there: the package and everything
+ * dependency on the package at `tarball` and runs `npm install` there: the package and everything
  * else come as they would on the user's machine, from the tarball and the registry.
  */
 export function installConsumerProgram(source: string, destination: string, tarball: string): void {
@@ -63,10 +68,10 @@ export function installConsumerProgram(source: string, destination: string, tarb
   });
   const manifest = path.join(destination, "package.json");
   const pkg = JSON.parse(fs.readFileSync(manifest, "utf8")) as { dependencies: Record<string, string> };
-  if (pkg.dependencies.observability === undefined) {
-    throw new Error(`${source}/package.json does not depend on observability`);
+  if (pkg.dependencies[PACKAGE_NAME] === undefined) {
+    throw new Error(`${source}/package.json does not depend on ${PACKAGE_NAME}`);
   }
-  pkg.dependencies.observability = `file:${tarball}`;
+  pkg.dependencies[PACKAGE_NAME] = `file:${tarball}`;
   fs.writeFileSync(manifest, `${JSON.stringify(pkg, null, 2)}\n`);
   run("npm", ["install", "--no-audit", "--no-fund"], destination);
 }

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GrafanaStack, MetricsStack, StackNamespaces } from "observability";
+import { GrafanaStack, MetricsStack, StackNamespaces } from "@observability-stack/pulumi";
 
 export = async () => {
   const config = new pulumi.Config();
