@@ -45,7 +45,8 @@ const READS: readonly ConfigRead[] = [
 export interface GrafanaStackArgs extends PlatformArgs {
   /**
    * Admin user and its rotation, storage, folder, replicas, database, extra datasources and
-   * dashboards, single sign-on, teams and folder permissions (stack config `grafana`).
+   * dashboards, single sign-on, teams and folder permissions (stack config `grafana`). The
+   * database's host may be an Output (an RDS instance's `endpoint`), with its `port` given.
    * @default kind: one replica on SQLite; eks: two on PostgreSQL (`grafana.database` required)
    */
   readonly grafana?: SectionArgs<"grafana">;
@@ -54,7 +55,11 @@ export interface GrafanaStackArgs extends PlatformArgs {
    * business SLOs it evaluates. @default false
    */
   readonly demo?: Pick<SectionArgs<"demo">, "enabled">;
-  /** How people reach Grafana. @default kind: NodePort 30006; eks: an Ingress (`exposure.ingress` required) */
+  /**
+   * How people reach Grafana. The certificate's and the identity provider's ARNs, IDs and URLs may be
+   * Outputs; the host is text: it is Grafana's root URL, in links and SSO redirects made before
+   * anything is created. @default kind: NodePort 30006; eks: an Ingress (`exposure.ingress` required)
+   */
   readonly exposure?: SectionArgs<"exposure">;
   /**
    * The SLOs the dashboards draw (`slo`, `slos`, `openSloFiles`, `slothFiles`, as MetricsStack is given them), and
@@ -130,6 +135,21 @@ function backendsOf(args: GrafanaStackArgs): GrafanaBackends {
 const PEERS = ["prometheus", "alertmanager", "loki", "tempo"] as const;
 
 /**
+ * The peers Grafana connects to through their own flows: not Amazon Managed Prometheus, which it
+ * reaches on 443 with `metrics.remoteWrite` (grafanaFlows), whatever the workspace URL is.
+ */
+function connectedPeers(
+  config: StackConfig,
+  args: Pick<GrafanaStackArgs, (typeof PEERS)[number]>,
+): (readonly [(typeof PEERS)[number], Peer])[] {
+  const amp = config.metrics.remoteWrite !== undefined && args.prometheus?.sigV4Region !== undefined;
+  return PEERS.flatMap((key) => {
+    const peer = args[key];
+    return peer === undefined || (key === "prometheus" && amp) ? [] : [[key, peer] as const];
+  });
+}
+
+/**
  * Grafana (see `deployGrafanaWorkload` for its pods, on a volume or over a shared database),
  * provisioned datasources for the backends it is given, linked to each other, dashboards built in
  * TypeScript and the team's own from `grafana.extraDashboards`, single sign-on from `grafana.sso`,
@@ -170,10 +190,7 @@ export class GrafanaStack extends pulumi.ComponentResource {
     const grafana = grafanaEndpoint(config);
     return [
       ...grafanaFlows(config, args.clients),
-      ...PEERS.flatMap((key) => {
-        const peer = args[key];
-        return peer === undefined ? [] : [peerFlow(grafana, peer, "queries")];
-      }),
+      ...connectedPeers(config, args).map(([, peer]) => peerFlow(grafana, peer, "queries")),
       ...dnsFlows([grafana]),
     ];
   }
@@ -183,7 +200,10 @@ export class GrafanaStack extends pulumi.ComponentResource {
     const config = componentConfig(subject, args, READS);
     const backends = backendsOf(args);
     const extraDashboards = readExtraDashboards(config, backends, projectRootDirectory());
-    const problems = [...PEERS.flatMap((key) => peerProblems(args[key], key)), ...extraDashboards.problems];
+    const problems = [
+      ...connectedPeers(config, args).flatMap(([key, peer]) => peerProblems(peer, key)),
+      ...extraDashboards.problems,
+    ];
     if (problems.length > 0) {
       throw componentConfigError(subject, problems);
     }

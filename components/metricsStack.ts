@@ -84,7 +84,11 @@ export interface MetricsStackArgs extends PlatformArgs {
   readonly demo?: Pick<SectionArgs<"demo">, "enabled">;
   /** Receivers, routes and grouping of the alerts. @default no receiver but the Watchdog's own route */
   readonly alerting?: SectionArgs<"alerting">;
-  /** How people reach Prometheus and Alertmanager. @default kind: Prometheus on NodePort 30090; eks: neither exposed */
+  /**
+   * How people reach Prometheus and Alertmanager. The certificate's and Cognito's ARNs and IDs may
+   * be Outputs; host names are text, as alert links and the NetworkPolicies are made of them.
+   * @default kind: Prometheus on NodePort 30090; eks: neither exposed
+   */
   readonly exposure?: SectionArgs<"exposure">;
   /**
    * `istio`: the meshed namespaces and istiod it scrapes, and a meshed service's sidecar as the

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { COMPONENTS, ComponentName, WORKLOADS, WorkloadName } from "./components";
 import { parseQuantity } from "./quantity";
+import { CONFIG_NAMESPACE, keyPath } from "./errors";
 import { anchoredRe2Problem, re2Problem } from "./re2";
 
 // The field types that more than one section of the stack config (config/sections/) uses.
@@ -136,14 +137,48 @@ export const pinnedImage = z
  */
 export type Secret = string & z.BRAND<"Secret">;
 
-/** A value a program gives as another resource's Pulumi Output: checked once it is known. */
-export const pulumiOutput = z.custom<pulumi.Output<string>>(
-  (value) => pulumi.Output.isInstance(value),
+/** A value a program gives from another resource: a Pulumi Output, or a promise of the value. */
+export const pulumiOutput = z.custom<pulumi.Output<string> | Promise<string>>(
+  (value) => pulumi.Output.isInstance(value) || value instanceof Promise,
   "must be a Pulumi Output",
 );
 
-/** `schema`'s value, or, from a program, an Output of one (a stack file holds only values). */
-export const orOutput = <T extends z.ZodTypeAny>(schema: T) => z.union([schema, pulumiOutput]);
+/**
+ * `schema`'s value, or, from a program, an Output (or promise) of one (a stack file holds only
+ * values): an Output is checked against `schema` once it is known, and a value it refuses fails
+ * the deployment there, naming the arg. Only a program's args hold Outputs.
+ */
+export const orOutput = <T extends z.ZodTypeAny>(schema: T) =>
+  z.union([
+    schema,
+    pulumiOutput.transform((value, ctx) => {
+      const arg = `args.${keyPath(ctx.path).slice(CONFIG_NAMESPACE.length + 1)}`;
+      return pulumi.output(value).apply((known) => {
+        const checked = schema.safeParse(known);
+        if (!checked.success) {
+          throw new Error(`${arg} ${checked.error.issues[0].message}; it was an Output, checked once known`);
+        }
+        return known;
+      });
+    }),
+  ]);
+
+/**
+ * A value orOutput took, where it must be text: read from a stack file (which holds no Outputs) or
+ * rendered from one. `key` names it in the error otherwise.
+ */
+export function knownText(value: pulumi.Input<string>, key: string): string {
+  if (typeof value !== "string") {
+    throw new Error(`${key} is a Pulumi Output here, where only a stack file's text can be`);
+  }
+  return value;
+}
+
+/** Whether a schema is one orOutput made: its value, or an Output of one. */
+export const takesOutput = (schema: z.ZodTypeAny): schema is z.ZodUnion<[z.ZodTypeAny, z.ZodTypeAny]> =>
+  schema instanceof z.ZodUnion &&
+  (schema.options as z.ZodTypeAny[])[1] instanceof z.ZodEffects &&
+  ((schema.options as z.ZodTypeAny[])[1] as z.ZodEffects<z.ZodTypeAny>).innerType() === pulumiOutput;
 
 export const secretString = orOutput(nonEmpty.brand<"Secret">());
 

@@ -19,7 +19,7 @@ import { Json } from "../testkit/json";
 import { connectionAllowed } from "../checks/networkReachability";
 import { networkParties, networkPolicies, partyNamed } from "../testkit/network";
 import { PASSED, checkRender } from "../testkit/renderChecks";
-import { configMapData } from "../testkit/rendered";
+import { configMapData, objectNamed } from "../testkit/rendered";
 import { sleep } from "../testkit/sleep";
 
 interface Built {
@@ -250,6 +250,120 @@ describe("peers of the user's own", () => {
     );
     const loki = yaml.load(configMapData(built.objects, "loki-config")["loki.yaml"]) as Json;
     expect(loki.ruler.alertmanager_url).toBe("http://am.monitoring.svc:9093");
+  });
+});
+
+describe("values the program makes beside the components, given as Outputs", () => {
+  const AMP = "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1234/api/v1/remote_write";
+  const role = (name: string) => pulumi.output(`arn:aws:iam::123456789012:role/${name}`);
+  const certificateArn = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f";
+  const eks = {
+    profile: "eks",
+    storage: {
+      s3: {
+        loki: { bucket: pulumi.output("acme-loki"), region: "eu-west-1", roleArn: role("loki") },
+        tempo: { bucket: pulumi.output("acme-tempo"), region: "eu-west-1", roleArn: role("tempo") },
+      },
+    },
+    exposure: {
+      mode: "ingress",
+      ingress: {
+        host: "grafana.example.com",
+        className: "alb",
+        annotations: {},
+        certificateArn: pulumi.output(certificateArn),
+      },
+    },
+  } as const;
+  const remoteWrite = {
+    url: pulumi.output(AMP),
+    region: "eu-west-1",
+    roleArn: role("prometheus-amp"),
+    queryRoleArn: role("grafana-amp"),
+  };
+  const database = {
+    host: pulumi.output("grafana.c1a2b3.eu-west-1.rds.amazonaws.com:5432"),
+    name: "grafana",
+    user: "grafana",
+    password: pulumi.secret("from-the-database-resource"),
+    sslMode: "verify-full",
+  } as const;
+
+  test("ARNs, buckets, the workspace, the certificate and the database host land where their text would", async () => {
+    const built = await alone(() => {
+      const metrics = new MetricsStack("m", { ...eks, metrics: { remoteWrite } });
+      const logs = new LogsStack("l", eks);
+      const tracing = new TracingStack("t", eks);
+      const grafana = new GrafanaStack("g", {
+        ...eks,
+        metrics: { remoteWrite },
+        grafana: { replicas: 2, database: { ...database, port: 5432 } },
+        prometheus: metrics.prometheusQuery,
+      });
+      return { flows: [metrics, logs, tracing, grafana].flatMap((c) => c.flows) };
+    }, eks);
+    expect(checks(built)).toEqual(PASSED);
+    const roleOf = (account: string) =>
+      objectNamed(built.objects, "ServiceAccount", account).metadata.annotations?.[
+        "eks.amazonaws.com/role-arn"
+      ];
+    expect(["loki", "tempo", "prometheus", "grafana"].map(roleOf)).toEqual(
+      ["loki", "tempo", "prometheus-amp", "grafana-amp"].map(
+        (name) => `arn:aws:iam::123456789012:role/${name}`,
+      ),
+    );
+    const loki = yaml.load(configMapData(built.objects, "loki-config")["loki.yaml"]) as Json;
+    expect(loki.common.storage.s3.bucketnames).toBe("acme-loki");
+    const tempo = yaml.load(configMapData(built.objects, "tempo-config")["tempo.yaml"]) as Json;
+    expect(tempo.storage.trace.s3.bucket).toBe("acme-tempo");
+    const prometheus = yaml.load(configMapData(built.objects, "prometheus-config")["prometheus.yml"]) as Json;
+    expect(prometheus.remote_write.map((w: Json) => w.url)).toEqual([AMP]);
+    const datasources = yaml.load(
+      configMapData(built.objects, "grafana-provisioning")["datasources.yaml"],
+    ) as Json;
+    expect(datasources.datasources[0].url).toBe(AMP.replace(/\/api\/v1\/remote_write$/, ""));
+    const grafana = objectNamed(built.objects, "Deployment", "grafana").spec.template.spec.containers[0];
+    expect(grafana.env.find((e: Json) => e.name === "GF_DATABASE_HOST").value).toBe(
+      "grafana.c1a2b3.eu-west-1.rds.amazonaws.com:5432",
+    );
+    const ingress = objectNamed(built.objects, "Ingress", "grafana");
+    expect(ingress.metadata.annotations?.["alb.ingress.kubernetes.io/certificate-arn"]).toBe(certificateArn);
+  });
+
+  test("a Cognito user pool made beside the stack authenticates Prometheus' Ingress", async () => {
+    const userPoolArn = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf";
+    const exposure = {
+      ...eks.exposure,
+      ingress: {
+        ...eks.exposure.ingress,
+        prometheus: { host: "prometheus.example.com" },
+        auth: {
+          type: "cognito",
+          userPoolArn: pulumi.output(userPoolArn),
+          userPoolClientId: pulumi.output("1example23456789"),
+          userPoolDomain: pulumi.output("acme"),
+        },
+      },
+    } as const;
+    const built = await alone(() => new MetricsStack("m", { ...eks, exposure }), eks);
+    const ingress = objectNamed(built.objects, "Ingress", "prometheus");
+    expect(
+      JSON.parse(ingress.metadata.annotations?.["alb.ingress.kubernetes.io/auth-idp-cognito"] ?? ""),
+    ).toEqual({
+      userPoolARN: userPoolArn,
+      userPoolClientID: "1example23456789",
+      userPoolDomain: "acme",
+    });
+  });
+
+  test("a database host given as an Output needs its port, which Grafana's NetworkPolicy opens", async () => {
+    const { error, registrations } = await refused(
+      () => new GrafanaStack("g", { ...eks, grafana: { replicas: 2, database } }),
+    );
+    expect((error as ConfigError).problems).toEqual([
+      "args.grafana.database.port is required when grafana.database.host is an Output: it is the port Grafana's NetworkPolicy opens to the database",
+    ]);
+    expect(registrations).toEqual([]);
   });
 });
 

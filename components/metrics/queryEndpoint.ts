@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
 import { clusterUrl } from "../common/serviceUrl";
 import { CLUSTER_LABEL } from "./objectStorage";
@@ -11,7 +12,8 @@ type ReplicaSettings = Pick<StackConfig["metrics"], "replicas" | "remoteWrite" |
  * between replicas with different gaps; writes go to every replica (`prometheusRemoteWriteUrls`).
  */
 export interface PrometheusQueryEndpoint {
-  readonly url: string;
+  /** An Output when the program gives the Amazon Managed Prometheus workspace as one. */
+  readonly url: pulumi.Input<string>;
   /** Requests are signed with AWS SigV4 for this region (Amazon Managed Prometheus). */
   readonly sigV4Region?: string;
   /** It answers for several clusters (a hub), told apart by `label`; `current` is this one. */
@@ -70,7 +72,11 @@ export function prometheusQueryEndpoint(
 ): PrometheusQueryEndpoint {
   const remoteWrite = config.metrics.remoteWrite;
   if (remoteWrite !== undefined) {
-    return { url: ampQueryUrl(remoteWrite.url), sigV4Region: remoteWrite.region };
+    const url = remoteWrite.url;
+    return {
+      url: typeof url === "string" ? ampQueryUrl(url) : url.apply(ampQueryUrl),
+      sigV4Region: remoteWrite.region,
+    };
   }
   return config.metrics.objectStorage?.hub === undefined
     ? { url: queryServiceUrl(config) }

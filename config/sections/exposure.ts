@@ -6,6 +6,7 @@ import {
   fromCliText,
   httpsUrl,
   nonEmpty,
+  orOutput,
   reportDuplicates,
   secretString,
   strict,
@@ -30,24 +31,26 @@ const hostName = z
 const ingressAuth = z.discriminatedUnion("type", [
   strict({
     type: z.literal("oidc"),
-    issuer: httpsUrl,
-    authorizationEndpoint: httpsUrl,
-    tokenEndpoint: httpsUrl,
-    userInfoEndpoint: httpsUrl,
-    clientId: nonEmpty,
+    issuer: orOutput(httpsUrl),
+    authorizationEndpoint: orOutput(httpsUrl),
+    tokenEndpoint: orOutput(httpsUrl),
+    userInfoEndpoint: orOutput(httpsUrl),
+    clientId: orOutput(nonEmpty),
     clientSecret: secretString,
   }),
   strict({
     type: z.literal("cognito"),
-    userPoolArn: z
-      .string()
-      .regex(
-        /^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:[0-9]{12}:userpool\/[A-Za-z0-9_-]+$/,
-        "must be a Cognito user pool ARN such as arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf",
-      ),
-    userPoolClientId: nonEmpty,
+    userPoolArn: orOutput(
+      z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:[0-9]{12}:userpool\/[A-Za-z0-9_-]+$/,
+          "must be a Cognito user pool ARN such as arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf",
+        ),
+    ),
+    userPoolClientId: orOutput(nonEmpty),
     /** The domain prefix, not the full URL. */
-    userPoolDomain: dnsLabel,
+    userPoolDomain: orOutput(dnsLabel),
   }),
 ]);
 
@@ -64,12 +67,14 @@ const ingress = strict({
   tlsSecretName: dnsLabel
     .optional()
     .describe("For controllers that terminate TLS with a Secret (nginx); refused with className alb."),
-  certificateArn: z
-    .string()
-    .regex(
-      /^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[A-Za-z0-9-]+$/,
-      "must be an ACM certificate ARN such as arn:aws:acm:eu-west-1:123456789012:certificate/<id>",
-    )
+  certificateArn: orOutput(
+    z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[A-Za-z0-9-]+$/,
+        "must be an ACM certificate ARN such as arn:aws:acm:eu-west-1:123456789012:certificate/<id>",
+      ),
+  )
     .optional()
     .describe("className alb: the ACM certificate the ALB terminates TLS with (required there)."),
   scheme: z

@@ -5,6 +5,8 @@ import {
   hostPort,
   httpsUrl,
   nonEmpty,
+  orOutput,
+  port,
   quantity,
   replicas,
   reportDuplicates,
@@ -134,9 +136,14 @@ const grafanaSectionSchema = strict({
   dashboardsFolder: nonEmpty.describe("The Grafana folder of the stack's own dashboards."),
   replicas: replicas(5).describe("Grafana replicas; above 1 needs grafana.database."),
   database: strict({
-    host: hostPort("grafana-db.example.internal:5432").describe(
-      "host:port of the PostgreSQL database; with it Grafana runs without a volume.",
+    host: orOutput(hostPort("grafana-db.example.internal:5432")).describe(
+      "host:port of the PostgreSQL database (an RDS instance's endpoint); with it Grafana runs without a volume.",
     ),
+    port: port
+      .optional()
+      .describe(
+        "The port Grafana's NetworkPolicy opens to the database: the host's own; required when a program gives the host as an Output.",
+      ),
     name: nonEmpty.describe("The database's name."),
     user: nonEmpty.describe("The database user."),
     password: secretString.describe("The database user's password."),
@@ -144,6 +151,37 @@ const grafanaSectionSchema = strict({
       .enum(["disable", "require", "verify-ca", "verify-full"])
       .describe("How Grafana checks the database's TLS."),
   })
+    .superRefine((database, ctx) => {
+      const { host, port } = database;
+      const problem =
+        typeof host !== "string"
+          ? port === undefined
+            ? "is required when grafana.database.host is an Output: it is the port Grafana's NetworkPolicy opens to the database"
+            : undefined
+          : port !== undefined && !host.endsWith(`:${port}`)
+            ? `must be the port of grafana.database.host (${host}), or left out`
+            : undefined;
+      if (problem !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["port"], message: problem });
+      }
+    })
+    .transform((database) => {
+      const { host, port } = database;
+      // An Output host is known only later: its port must be the one the NetworkPolicy opened.
+      return typeof host === "string"
+        ? database
+        : {
+            ...database,
+            host: host.apply((known) => {
+              if (!known.endsWith(`:${port}`)) {
+                throw new Error(
+                  `args.grafana.database.host (${known}) must end in :${port}, args.grafana.database.port, the port Grafana's NetworkPolicy opens`,
+                );
+              }
+              return known;
+            }),
+          };
+    })
     .optional()
     .describe("A PostgreSQL database (e.g. Amazon RDS) for Grafana's state instead of SQLite on a volume."),
   extraDatasources: z

@@ -16,6 +16,7 @@ import {
   labelName,
   nonEmpty,
   objective,
+  orOutput,
   pemCertificate,
   port,
   positiveSeconds,
@@ -172,17 +173,17 @@ const metricsSectionSchema = strict({
   replicas: replicas(3).describe("Prometheus replicas; each scrapes and alerts alike."),
   alertmanagerReplicas: replicas(5).describe("Alertmanager replicas, clustered as peers above 1."),
   remoteWrite: strict({
-    url: httpsUrl
-      .refine(
+    url: orOutput(
+      httpsUrl.refine(
         // An http:// URL already has its own message.
         (u) =>
           !u.startsWith("https://") || /^https:\/\/[^/]+\/workspaces\/[^/]+\/api\/v1\/remote_write$/.test(u),
         "must be an Amazon Managed Prometheus remote-write endpoint (https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/api/v1/remote_write)",
-      )
-      .describe("The workspace's remote-write endpoint; Grafana queries the workspace URL it starts with."),
+      ),
+    ).describe("The workspace's remote-write endpoint; Grafana queries the workspace URL it starts with."),
     region: awsRegion.describe("The workspace's region."),
-    roleArn: iamRoleArn.describe("Prometheus' IRSA role (aps:RemoteWrite)."),
-    queryRoleArn: iamRoleArn.describe(
+    roleArn: orOutput(iamRoleArn).describe("Prometheus' IRSA role (aps:RemoteWrite)."),
+    queryRoleArn: orOutput(iamRoleArn).describe(
       "Grafana's IRSA role for querying the workspace (aps:QueryMetrics, GetSeries, GetLabels, GetMetricMetadata).",
     ),
   })

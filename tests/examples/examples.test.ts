@@ -60,7 +60,6 @@ const STACK_NAMESPACES = ["observability", "observability-node"];
 /** The infrastructure stack the EKS example references: its cluster, workspace, roles and database. */
 const CHECKOUT_INFRA = {
   kubeconfig: "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n",
-  region: "eu-west-1",
   ampRemoteWriteUrl:
     "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d/api/v1/remote_write",
   prometheusRoleArn: "arn:aws:iam::123456789012:role/checkout-prometheus-amp-write",
