@@ -127,6 +127,34 @@ describe("each component alone, from {}", () => {
     expect(loki.ruler.alertmanager_url).toBeUndefined();
   });
 
+  test.each([
+    ["no app namespace: the canary's alone", {}, ["observability"]],
+    [
+      "app namespaces: theirs and the canary's",
+      { apps: { namespaces: ["shop", "orders"] } },
+      ["observability", "orders", "shop"],
+    ],
+  ] as const)(
+    "LogsStack with %s: Alloy discovers pods only where its Roles let it read them",
+    async (_, args, expected) => {
+      const built = await alone(() => new LogsStack("l", args), args);
+      const alloy = configMapData(built.objects, "alloy-config")["config.alloy"];
+      const discovered = [...alloy.matchAll(/names\s*=\s*\[([^\]]*)\]/g)].map((m) =>
+        m[1]
+          .split(",")
+          .map((name) => name.trim().replace(/"/g, ""))
+          .filter((name) => name !== ""),
+      );
+      expect(discovered.every((names) => names.length > 0)).toBe(true);
+      const readable = built.objects
+        .filter((o) => o.kind === "Role" && o.metadata.labels?.["app.kubernetes.io/name"] === "alloy")
+        .map((o) => o.metadata.namespace)
+        .sort();
+      expect([...new Set(discovered.flat())].sort()).toEqual(expected);
+      expect(readable).toEqual(expected);
+    },
+  );
+
   test("TracingStack: the collector and Tempo, passing every check; no span metrics without a Prometheus to write them to", async () => {
     const built = await alone(() => new TracingStack("t", {}));
     expect(components(built)).toEqual(["observability:index:TracingStack"]);
