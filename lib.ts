@@ -16,7 +16,14 @@ export { DemoStack } from "./components/demoStack";
 export type { DemoStackArgs } from "./components/demoStack";
 
 export type { Endpoint, Flow, Port, SpanReceiver } from "./components/common/flow";
-export type { Peer } from "./components/common/peer";
+export type {
+  ClusterChoice,
+  GrafanaPeer,
+  LokiPeer,
+  Peer,
+  PeerServer,
+  PrometheusPeer,
+} from "./components/common/peer";
 export type { PlatformArgs, SectionArgs } from "./components/common/settings";
 export type { ScrapeConfig } from "./components/common/prometheusTypes";
 export type { MetricsClients } from "./components/metrics/flows";

@@ -1,6 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterChoice } from "./grafana/dashboard/clusterPicker";
 import * as random from "@pulumi/random";
 import { objectMeta } from "./common/metadata";
 import { StackConfig } from "../config";
@@ -8,7 +7,8 @@ import { componentConfig, componentConfigError } from "../config/componentArgs";
 import { ConfigRead } from "../config/schema";
 import { projectRootDirectory } from "../sdk/pulumiSdk";
 import { Endpoint, Flow, dnsFlows } from "./common/flow";
-import { Peer, peerFlow, peerProblems } from "./common/peer";
+import { GrafanaPeer, LokiPeer, Peer, PrometheusPeer, peerFlow, peerProblems } from "./common/peer";
+import { PeeredFlow, deployAdmissions } from "./common/admissions";
 import { PLATFORM_SECTIONS, PlatformArgs, SectionArgs, platformSettings } from "./common/settings";
 import { readExtraDashboards } from "./grafana/extraDashboards";
 import { GrafanaClients, grafanaEndpoint, grafanaFlows } from "./grafana/flows";
@@ -76,15 +76,15 @@ export interface GrafanaStackArgs extends PlatformArgs {
    * Thanos Query), each dashboard picks one.
    * @default none: no Prometheus datasource, and no dashboard, as every dashboard reads it
    */
-  readonly prometheus?: Peer & { readonly sigV4Region?: string; readonly clusters?: ClusterChoice };
-  /** The Alertmanager of the Alertmanager datasource. @default none */
+  readonly prometheus?: PrometheusPeer;
+  /** The Alertmanager of the Alertmanager datasource (MetricsStack's `alertmanager`, or your own). @default none */
   readonly alertmanager?: Peer;
   /**
-   * The Loki of the Loki datasource, its tenant, and the expression of a trace ID in a line that
-   * links it to Tempo. @default none
+   * The Loki of the Loki datasource (LogsStack's `loki`, or your own), its tenant, and the expression
+   * of a trace ID in a line that links it to Tempo. @default none
    */
-  readonly loki?: Peer & { readonly tenant?: string; readonly traceIdExpression?: string };
-  /** The Tempo of the Tempo datasource. @default none */
+  readonly loki?: LokiPeer;
+  /** The Tempo of the Tempo datasource (TracingStack's `tempo`, or your own). @default none */
   readonly tempo?: Peer;
   /** The Prometheus job of the collectors apps send spans to, for Landing's span rate. @default none: every collector's spans */
   readonly spanIngestJob?: string;
@@ -135,17 +135,20 @@ function backendsOf(args: GrafanaStackArgs): GrafanaBackends {
 const PEERS = ["prometheus", "alertmanager", "loki", "tempo"] as const;
 
 /**
- * The peers Grafana connects to through their own flows: not Amazon Managed Prometheus, which it
- * reaches on 443 with `metrics.remoteWrite` (grafanaFlows), whatever the workspace URL is.
+ * The flows to the peers Grafana queries: not to Amazon Managed Prometheus, which it reaches on 443
+ * with `metrics.remoteWrite` (grafanaFlows), whatever the workspace URL is.
  */
-function connectedPeers(
+function peeredFlows(
   config: StackConfig,
   args: Pick<GrafanaStackArgs, (typeof PEERS)[number]>,
-): (readonly [(typeof PEERS)[number], Peer])[] {
+): PeeredFlow[] {
   const amp = config.metrics.remoteWrite !== undefined && args.prometheus?.sigV4Region !== undefined;
+  const grafana = grafanaEndpoint(config);
   return PEERS.flatMap((key) => {
     const peer = args[key];
-    return peer === undefined || (key === "prometheus" && amp) ? [] : [[key, peer] as const];
+    return peer === undefined || (key === "prometheus" && amp)
+      ? []
+      : [{ key, peer, flow: peerFlow(grafana, peer, "queries") }];
   });
 }
 
@@ -169,6 +172,8 @@ export class GrafanaStack extends pulumi.ComponentResource {
   public readonly adminPassword: pulumi.Output<string>;
   /** Its pods, for the NetworkPolicies of the backends it queries. */
   public readonly endpoint: Endpoint;
+  /** Grafana, as a peer of KialiStack's `grafana`: its pods admit the component given it. */
+  public readonly grafana: GrafanaPeer;
   /** The flows its NetworkPolicies are made of. */
   public readonly flows: readonly Flow[];
 
@@ -190,7 +195,7 @@ export class GrafanaStack extends pulumi.ComponentResource {
     const grafana = grafanaEndpoint(config);
     return [
       ...grafanaFlows(config, args.clients),
-      ...connectedPeers(config, args).map(([, peer]) => peerFlow(grafana, peer, "queries")),
+      ...peeredFlows(config, args).map((p) => p.flow),
       ...dnsFlows([grafana]),
     ];
   }
@@ -201,7 +206,7 @@ export class GrafanaStack extends pulumi.ComponentResource {
     const backends = backendsOf(args);
     const extraDashboards = readExtraDashboards(config, backends, projectRootDirectory());
     const problems = [
-      ...connectedPeers(config, args).flatMap(([key, peer]) => peerProblems(peer, key)),
+      ...peeredFlows(config, args).flatMap((p) => peerProblems(p.peer, p.key)),
       ...extraDashboards.problems,
     ];
     if (problems.length > 0) {
@@ -279,6 +284,13 @@ export class GrafanaStack extends pulumi.ComponentResource {
     this.adminPassword = pulumi.secret(password.result);
     this.endpoint = grafanaEndpoint(config);
     this.flows = settings.wiring;
+    this.grafana = {
+      url: this.internalUrl,
+      endpoint: this.endpoint,
+      publicUrl: this.url,
+      servedBy: { component: subject, flows: this.flows },
+    };
+    deployAdmissions(this, name, "querier", peeredFlows(config, args), args.wiring);
     this.registerOutputs({
       url: this.url,
       adminUser: this.adminUser,

@@ -3,7 +3,8 @@ import { StackConfig } from "../config";
 import { componentConfig, componentConfigError } from "../config/componentArgs";
 import { ConfigRead } from "../config/schema";
 import { Endpoint, Flow, dnsFlows, workloadsOf } from "./common/flow";
-import { Peer, peerFlow, peerProblems } from "./common/peer";
+import { LokiPeer, Peer, peerFlow, peerProblems } from "./common/peer";
+import { PeeredFlow, deployAdmissions } from "./common/admissions";
 import { PLATFORM_SECTIONS, PlatformArgs, SectionArgs, platformSettings } from "./common/settings";
 import { LogsClients, logsApiFlows, logsFlows, lokiEndpoint } from "./logs/flows";
 import { deployAlloy } from "./logs/alloyWorkload";
@@ -39,7 +40,11 @@ export interface LogsStackArgs extends PlatformArgs {
   readonly demo?: Pick<SectionArgs<"demo">, "enabled">;
   /** `runbookBaseUrl`: log alerts link to the same runbooks as metric alerts. @default https://runbooks.example.com/observability */
   readonly metrics?: Pick<SectionArgs<"metrics">, "runbookBaseUrl">;
-  /** The Alertmanager Loki's ruler sends its log alerts to. @default none: the log rules are evaluated, and nothing is sent */
+  /**
+   * The Alertmanager Loki's ruler sends its log alerts to: MetricsStack's `alertmanager` (whose pods
+   * this component then admits Loki to), or your own.
+   * @default none: the log rules are evaluated, and nothing is sent
+   */
   readonly alertmanager?: Peer;
   /** The workloads of other components that connect to Loki and the log agent: a Prometheus scraping, a Grafana querying. @default none */
   readonly clients?: LogsClients;
@@ -49,6 +54,20 @@ export interface LogsStackArgs extends PlatformArgs {
    * @default its own: its workloads, the API server, DNS, `alertmanager` and `clients`
    */
   readonly wiring?: readonly Flow[];
+}
+
+/** The flow to the Alertmanager the ruler sends to, when one is given. */
+function peeredFlows(config: StackConfig, args: Pick<LogsStackArgs, "alertmanager">): PeeredFlow[] {
+  const { alertmanager } = args;
+  return alertmanager === undefined
+    ? []
+    : [
+        {
+          key: "alertmanager",
+          peer: alertmanager,
+          flow: peerFlow(lokiEndpoint(config), alertmanager, "log alerts from the ruler"),
+        },
+      ];
 }
 
 /**
@@ -66,6 +85,8 @@ export class LogsStack extends pulumi.ComponentResource {
   public readonly traceIdExpression: string;
   /** Loki's pods and its ruler's, for the NetworkPolicies of components that reach them or that it reaches. */
   public readonly endpoints: { readonly loki: Endpoint; readonly ruler: Endpoint };
+  /** Loki, as a peer of GrafanaStack's `loki`: its pods admit the component given it. */
+  public readonly loki: LokiPeer;
   /** The flows its NetworkPolicies are made of. */
   public readonly flows: readonly Flow[];
 
@@ -86,13 +107,10 @@ export class LogsStack extends pulumi.ComponentResource {
   /** The flows of its workloads deployed alone: among themselves, the API server, each workload's DNS, to `alertmanager` and from `clients`. */
   static flows(config: StackConfig, args: Pick<LogsStackArgs, "alertmanager" | "clients"> = {}): Flow[] {
     const own = logsFlows(config);
-    const ruler = lokiEndpoint(config);
     return [
       ...logsFlows(config, args.clients),
       ...logsApiFlows(config),
-      ...(args.alertmanager === undefined
-        ? []
-        : [peerFlow(ruler, args.alertmanager, "log alerts from the ruler")]),
+      ...peeredFlows(config, args).map((p) => p.flow),
       ...dnsFlows(workloadsOf(own)),
     ];
   }
@@ -126,6 +144,14 @@ export class LogsStack extends pulumi.ComponentResource {
     this.traceIdExpression = TRACE_ID_REGEX;
     this.endpoints = { loki: lokiEndpoint(config), ruler: lokiEndpoint(config) };
     this.flows = settings.wiring;
+    this.loki = {
+      url: this.lokiUrl,
+      endpoint: this.endpoints.loki,
+      ...(this.tenant === undefined ? {} : { tenant: this.tenant }),
+      traceIdExpression: this.traceIdExpression,
+      servedBy: { component: subject, flows: this.flows },
+    };
+    deployAdmissions(this, name, "logRuler", peeredFlows(config, args), args.wiring);
     this.registerOutputs({ lokiUrl: this.lokiUrl });
   }
 }

@@ -38,12 +38,8 @@ import { ScrapeConfig } from "./common/prometheusTypes";
 import { deployPrometheus } from "./metrics/prometheusWorkload";
 import { extraRuleFileProblems } from "./metrics/ruleFiles";
 import { extraScrapeJob } from "./metrics/extraScrapeJobs";
-import {
-  PrometheusQueryEndpoint,
-  prometheusQueryEndpoint,
-  queryServiceUrl,
-  thanosQueryRuns,
-} from "./metrics/queryEndpoint";
+import { prometheusQueryEndpoint, queryServiceUrl, thanosQueryRuns } from "./metrics/queryEndpoint";
+import { Peer, PeerServer, PrometheusPeer } from "./common/peer";
 import { deployThanosQuery } from "./metrics/thanosQueryWorkload";
 import { deployThanosStore } from "./metrics/thanosStoreWorkload";
 import { deployThanosCompactor } from "./metrics/thanosCompactorWorkload";
@@ -208,8 +204,15 @@ export function jobNameProblems(
 export class MetricsStack extends pulumi.ComponentResource {
   /** Prometheus' in-cluster query URL: Thanos Query over several replicas, else the one replica's Service. */
   public readonly prometheusUrl: string;
-  /** Where dashboards read metrics: that Service, or Amazon Managed Prometheus with remote write. */
-  public readonly prometheusQuery: PrometheusQueryEndpoint;
+  /**
+   * Where dashboards read metrics, as a peer of GrafanaStack's (or KialiStack's) `prometheus`: that
+   * Service (its pods admit the component given it), or Amazon Managed Prometheus with remote write.
+   */
+  public readonly prometheusQuery: PrometheusPeer;
+  /** Alertmanager, as a peer of LogsStack's `alertmanager` or GrafanaStack's: its pods admit the component given it. */
+  public readonly alertmanager: Peer;
+  /** Every Prometheus replica's remote-write endpoint, as TracingStack's `prometheusWrites`: each admits the component given it. */
+  public readonly prometheusWrites: readonly Peer[];
   /** Public URLs of Prometheus and Alertmanager when `exposure.ingress` exposes them (for `--web.external-url`). */
   public readonly publicUrls: ReturnType<typeof metricsPublicUrls>;
   /** Every Prometheus replica's remote-write endpoint, for writers that must reach each one. */
@@ -295,7 +298,6 @@ export class MetricsStack extends pulumi.ComponentResource {
     deployMetricsExposure(name, settings, children);
 
     this.prometheusUrl = queryServiceUrl(settings);
-    this.prometheusQuery = prometheusQueryEndpoint(settings);
     this.publicUrls = metricsPublicUrls(settings.exposure);
     this.alertmanagerUrl = alertmanager.url;
     this.prometheusWriteUrls = prometheusRemoteWriteUrls(
@@ -304,6 +306,30 @@ export class MetricsStack extends pulumi.ComponentResource {
     );
     this.endpoints = metricsEndpoints(settings);
     this.flows = settings.wiring;
+    const servedBy: PeerServer = { component: subject, flows: this.flows };
+    const query = prometheusQueryEndpoint(settings);
+    this.prometheusQuery =
+      settings.metrics.remoteWrite === undefined
+        ? {
+            ...query,
+            endpoint: this.endpoints.query,
+            servedBy,
+            ...(thanosQueryRuns(settings.metrics)
+              ? {
+                  thanos: {
+                    retention: settings.metrics.retentionTime,
+                    scrapeInterval: settings.metrics.scrapeInterval,
+                  },
+                }
+              : {}),
+          }
+        : query;
+    this.alertmanager = { url: this.alertmanagerUrl, endpoint: this.endpoints.alertmanager, servedBy };
+    this.prometheusWrites = this.prometheusWriteUrls.map((url) => ({
+      url,
+      endpoint: this.endpoints.prometheus,
+      servedBy,
+    }));
     if (settings.metrics.prometheusOperatorMonitors.enabled) {
       deployMonitorScraper(name, settings, this.prometheusWriteUrls, children);
     }

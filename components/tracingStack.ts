@@ -5,6 +5,7 @@ import { componentConfig, componentConfigError } from "../config/componentArgs";
 import { ConfigRead } from "../config/schema";
 import { Endpoint, Flow, SpanReceiver, dnsFlows, workload, workloadsOf } from "./common/flow";
 import { Peer, peerFlow, peerProblems } from "./common/peer";
+import { PeeredFlow, deployAdmissions } from "./common/admissions";
 import { PLATFORM_SECTIONS, PlatformArgs, SectionArgs, platformSettings } from "./common/settings";
 import {
   TracingClients,
@@ -62,7 +63,8 @@ export interface TracingStackArgs extends PlatformArgs {
   readonly mesh?: SectionArgs<"mesh">;
   /**
    * Every replica of the Prometheus that span metrics and the service graph are written to (its
-   * remote-write receiver, `/api/v1/write`).
+   * remote-write receiver, `/api/v1/write`): MetricsStack's `prometheusWrites` (whose pods this
+   * component then admits the collector to), or your own.
    * @default none: no span metrics or service graph are computed
    */
   readonly prometheusWrites?: readonly Peer[];
@@ -79,6 +81,16 @@ export interface TracingStackArgs extends PlatformArgs {
   readonly wiring?: readonly Flow[];
 }
 
+/** The flows to every Prometheus replica span metrics are written to. */
+function peeredFlows(config: StackConfig, args: Pick<TracingStackArgs, "prometheusWrites">): PeeredFlow[] {
+  const writer = traceWriter(config);
+  return (args.prometheusWrites ?? []).map((peer, i) => ({
+    key: `prometheusWrites[${i}]`,
+    peer,
+    flow: peerFlow(writer, peer, "span and service-graph metrics"),
+  }));
+}
+
 /**
  * The OpenTelemetry Collector (OTLP and Zipkin in, tail sampling where enabled, span metrics and
  * service graph to Prometheus, traces to Tempo), Tempo, and in each app namespace the ConfigMap
@@ -91,6 +103,8 @@ export class TracingStack extends pulumi.ComponentResource {
   public readonly appConfigMap: string;
   /** Tempo's pods, for the NetworkPolicies of workloads that query it. */
   public readonly endpoints: { readonly tempo: Endpoint };
+  /** Tempo, as a peer of GrafanaStack's (or KialiStack's) `tempo`: its pods admit the component given it. */
+  public readonly tempo: Peer;
   /** The collector pods apps send spans to, and its receivers' ports, for the NetworkPolicies of workloads that send. */
   public readonly collector: SpanReceiver;
   /** The flows its NetworkPolicies are made of. */
@@ -119,13 +133,10 @@ export class TracingStack extends pulumi.ComponentResource {
   ): Flow[] {
     const apps = config.apps.namespaces.map((namespace): Endpoint => ({ kind: "namespace", namespace }));
     const own = tracingFlows(config, { apps: [] });
-    const writer = traceWriter(config);
     return [
       ...tracingFlows(config, { ...args.clients, apps, meshed: meshedNamespaces(config) }),
       ...tracingApiFlows(config),
-      ...(args.prometheusWrites ?? []).map((peer) =>
-        peerFlow(writer, peer, "span and service-graph metrics"),
-      ),
+      ...peeredFlows(config, args).map((p) => p.flow),
       ...dnsFlows(workloadsOf(own)),
     ];
   }
@@ -178,6 +189,12 @@ export class TracingStack extends pulumi.ComponentResource {
     this.collector = spanReceiver(settings);
     this.endpoints = { tempo: workload(settings.namespaces.observability, TEMPO.name) };
     this.flows = settings.wiring;
+    this.tempo = {
+      url: this.tempoUrl,
+      endpoint: this.endpoints.tempo,
+      servedBy: { component: subject, flows: this.flows },
+    };
+    deployAdmissions(this, name, "traceWriter", peeredFlows(config, args), args.wiring);
     this.registerOutputs({ tempoUrl: this.tempoUrl });
   }
 }

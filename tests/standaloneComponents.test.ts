@@ -281,6 +281,96 @@ describe("peers of the user's own", () => {
   });
 });
 
+describe("components given each other's peers, without clients", () => {
+  /** Whether the rendered policies let `from` open `port` on `to`, both named `namespace/workload`. */
+  const reaches = (built: Built, from: string, to: string, port: number) => {
+    const parties = networkParties(built.objects, []);
+    return connectionAllowed(
+      networkPolicies(built.objects),
+      partyNamed(parties, from).party,
+      partyNamed(parties, to).party,
+      {
+        protocol: "TCP",
+        port,
+      },
+    );
+  };
+  const CONNECTIONS = [
+    ["observability/grafana", "observability/prometheus", 9090],
+    ["observability/grafana", "observability/alertmanager", 9093],
+    ["observability/grafana", "observability/loki", 3100],
+    ["observability/grafana", "observability/tempo", 3200],
+    ["observability/loki", "observability/alertmanager", 9093],
+    ["observability/otel-collector", "observability/prometheus", 9090],
+  ] as const;
+
+  test("the four reach each other: the component that connects admits itself into its peer's pods", async () => {
+    const built = await alone(() => {
+      const metrics = new MetricsStack("m", {});
+      const logs = new LogsStack("l", { alertmanager: metrics.alertmanager });
+      const tracing = new TracingStack("t", { prometheusWrites: metrics.prometheusWrites });
+      const grafana = new GrafanaStack("g", {
+        prometheus: metrics.prometheusQuery,
+        alertmanager: metrics.alertmanager,
+        loki: logs.loki,
+        tempo: tracing.tempo,
+      });
+      return { flows: [metrics, logs, tracing, grafana].flatMap((c) => c.flows) };
+    });
+    expect(checks(built)).toEqual(PASSED);
+    expect(CONNECTIONS.filter(([from, to, port]) => !reaches(built, from, to, port))).toEqual([]);
+    const admissions = built.objects
+      .filter((o) => o.kind === "NetworkPolicy" && o.metadata.name.includes("-from-"))
+      .map((o) => o.metadata.name);
+    expect(admissions.sort()).toEqual([
+      "alertmanager-from-observability-grafana",
+      "alertmanager-from-observability-loki",
+      "loki-from-observability-grafana",
+      "prometheus-from-observability-grafana",
+      "prometheus-from-observability-otel-collector",
+      "tempo-from-observability-grafana",
+    ]);
+  });
+
+  test("given the peers' clients, the components add no admission of their own", async () => {
+    const grafana = { kind: "workload", namespace: "observability", name: "grafana" } as const;
+    const built = await alone(() => {
+      const metrics = new MetricsStack("m", { clients: { querier: grafana } });
+      const logs = new LogsStack("l", { clients: { querier: grafana } });
+      const g = new GrafanaStack("g", {
+        prometheus: metrics.prometheusQuery,
+        alertmanager: metrics.alertmanager,
+        loki: logs.loki,
+      });
+      return { flows: [metrics, logs, g].flatMap((c) => c.flows) };
+    });
+    expect(checks(built)).toEqual(PASSED);
+    expect(
+      built.objects.filter((o) => o.kind === "NetworkPolicy" && o.metadata.name.includes("-from-")),
+    ).toEqual([]);
+  });
+
+  test("a peer made by hand into the stack's namespace gets a warning naming the clients entry its component needs", async () => {
+    const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const built = await alone(() => {
+        const logs = new LogsStack("l", {});
+        const g = new GrafanaStack("g", { loki: { url: logs.lokiUrl } });
+        return { flows: [...logs.flows, ...g.flows] };
+      });
+      expect(reaches(built, "observability/grafana", "observability/loki", 3100)).toBe(false);
+      expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+        expect.stringContaining(
+          "args.loki points into observability, whose pods admit only what their component's flows name: give that component's own peer",
+        ),
+      ]);
+      expect(String(warn.mock.calls[0][0])).toContain("or its clients.querier");
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
+
 describe("values the program makes beside the components, given as Outputs", () => {
   const AMP = "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1234/api/v1/remote_write";
   const role = (name: string) => pulumi.output(`arn:aws:iam::123456789012:role/${name}`);
