@@ -26,6 +26,12 @@ export type {
 } from "./components/common/peer";
 export type { PlatformArgs, SectionArgs } from "./components/common/settings";
 export type { ScrapeConfig } from "./components/common/prometheusTypes";
+export type { ServiceAccountName } from "./components/common/serviceAccount";
+export type { MetricsServiceAccounts } from "./components/metrics/serviceAccounts";
+export type { LogsServiceAccounts } from "./components/logs/serviceAccounts";
+export type { TracingServiceAccounts } from "./components/tracing/serviceAccounts";
+export type { GrafanaServiceAccounts } from "./components/grafana/serviceAccounts";
+export type { KialiServiceAccounts } from "./components/kiali/serviceAccounts";
 export type { MetricsClients } from "./components/metrics/flows";
 export type { LogsClients } from "./components/logs/flows";
 export type { TracingClients } from "./components/tracing/flows";

@@ -23,6 +23,7 @@ import { workloadScrapeJob } from "./common/scrapeJobs";
 import { workloadUrl } from "./common/workloadSpec";
 import { withFormerType } from "./common/formerType";
 import { grafanaPublicUrl } from "./grafana/publicUrl";
+import { GrafanaServiceAccounts, grafanaServiceAccounts } from "./grafana/serviceAccounts";
 
 /** The stack-config sections GrafanaStack reads. */
 const READS: readonly ConfigRead[] = [
@@ -174,6 +175,20 @@ export class GrafanaStack extends pulumi.ComponentResource {
   public readonly endpoint: Endpoint;
   /** Grafana, as a peer of KialiStack's `grafana`: its pods admit the component given it. */
   public readonly grafana: GrafanaPeer;
+  /** The ServiceAccounts it creates. */
+  public readonly serviceAccounts: GrafanaServiceAccounts;
+
+  /**
+   * The names its ServiceAccounts get with these args, before it is constructed, whether or not
+   * each runs: an IAM role's trust policy names them (IRSA), and the role's ARN is then an arg.
+   */
+  static serviceAccounts(
+    args: Pick<GrafanaStackArgs, "profile" | "namespaces"> = {},
+  ): Required<GrafanaServiceAccounts> {
+    return grafanaServiceAccounts(
+      componentConfig("GrafanaStack.serviceAccounts", args, ["profile", "namespaces"]),
+    );
+  }
   /** The flows its NetworkPolicies are made of. */
   public readonly flows: readonly Flow[];
 
@@ -283,6 +298,7 @@ export class GrafanaStack extends pulumi.ComponentResource {
     this.adminUser = settings.grafana.adminUser;
     this.adminPassword = pulumi.secret(password.result);
     this.endpoint = grafanaEndpoint(config);
+    this.serviceAccounts = settings.metrics.remoteWrite === undefined ? {} : grafanaServiceAccounts(settings);
     this.flows = settings.wiring;
     this.grafana = {
       url: this.internalUrl,

@@ -6,6 +6,7 @@ import { ConfigRead } from "../config/schema";
 import { Flow, dnsFlows } from "./common/flow";
 import { GrafanaPeer, Peer, PrometheusPeer, peerFlow, peerProblems } from "./common/peer";
 import { PeeredFlow, deployAdmissions } from "./common/admissions";
+import { KialiServiceAccounts, kialiServiceAccounts } from "./kiali/serviceAccounts";
 import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./common/scrapeJobs";
 import { PLATFORM_SECTIONS, PlatformArgs, SectionArgs, platformSettings } from "./common/settings";
@@ -108,6 +109,8 @@ export class KialiStack extends pulumi.ComponentResource {
   public readonly namespaces: readonly string[];
   /** The flows its NetworkPolicies are made of. */
   public readonly flows: readonly Flow[];
+  /** The ServiceAccounts it creates. */
+  public readonly serviceAccounts: KialiServiceAccounts;
 
   /** Where people open Kiali, known from the settings alone (for links in other components). */
   static publicUrl(settings: Pick<StackConfig, "exposure" | "mesh">): string | undefined {
@@ -166,6 +169,7 @@ export class KialiStack extends pulumi.ComponentResource {
     this.access = kialiAccess(config);
     this.namespaces = kialiNamespaces(settings);
     this.flows = settings.wiring;
+    this.serviceAccounts = kialiServiceAccounts(settings);
     deployAdmissions(this, name, "meshConsole", peeredFlows(config, args), args.wiring);
     this.registerOutputs({ url: this.url, access: this.access });
   }

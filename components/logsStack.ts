@@ -18,6 +18,7 @@ import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./common/scrapeJobs";
 import { withFormerType } from "./common/formerType";
 import { alloyNamespace } from "./logs/alloyNamespace";
+import { LogsServiceAccounts, logsServiceAccounts } from "./logs/serviceAccounts";
 
 /** The stack-config sections LogsStack reads. */
 const READS: readonly ConfigRead[] = [...PLATFORM_SECTIONS, "demo.enabled", "logs", "metrics.runbookBaseUrl"];
@@ -87,6 +88,20 @@ export class LogsStack extends pulumi.ComponentResource {
   public readonly endpoints: { readonly loki: Endpoint; readonly ruler: Endpoint };
   /** Loki, as a peer of GrafanaStack's `loki`: its pods admit the component given it. */
   public readonly loki: LokiPeer;
+  /** The ServiceAccounts it creates. */
+  public readonly serviceAccounts: LogsServiceAccounts;
+
+  /**
+   * The names its ServiceAccounts get with these args, before it is constructed, whether or not
+   * each runs: an IAM role's trust policy names them (IRSA), and the role's ARN is then an arg.
+   */
+  static serviceAccounts(
+    args: Pick<LogsStackArgs, "profile" | "namespaces" | "logs"> = {},
+  ): LogsServiceAccounts {
+    return logsServiceAccounts(
+      componentConfig("LogsStack.serviceAccounts", args, ["profile", "namespaces", "logs.collectionMode"]),
+    );
+  }
   /** The flows its NetworkPolicies are made of. */
   public readonly flows: readonly Flow[];
 
@@ -143,6 +158,7 @@ export class LogsStack extends pulumi.ComponentResource {
     this.tenant = settings.logs.tenant;
     this.traceIdExpression = TRACE_ID_REGEX;
     this.endpoints = { loki: lokiEndpoint(config), ruler: lokiEndpoint(config) };
+    this.serviceAccounts = logsServiceAccounts(settings);
     this.flows = settings.wiring;
     this.loki = {
       url: this.lokiUrl,

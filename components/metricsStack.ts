@@ -49,6 +49,7 @@ import { istioJobs, mergedSidecarsDropped } from "./metrics/istioTargets";
 import { MetricsSettings } from "./metrics/settings";
 import { withFormerType } from "./common/formerType";
 import { datastoreExporters } from "./metrics/datastores";
+import { MetricsServiceAccounts, metricsServiceAccounts } from "./metrics/serviceAccounts";
 
 /** The stack-config sections MetricsStack reads. */
 const READS: readonly ConfigRead[] = [
@@ -230,6 +231,20 @@ export class MetricsStack extends pulumi.ComponentResource {
   };
   /** The flows its NetworkPolicies are made of. */
   public readonly flows: readonly Flow[];
+  /** The ServiceAccounts it creates. */
+  public readonly serviceAccounts: MetricsServiceAccounts;
+
+  /**
+   * The names its ServiceAccounts get with these args, before it is constructed, whether or not
+   * each runs: an IAM role's trust policy names them (IRSA), and the role's ARN is then an arg.
+   */
+  static serviceAccounts(
+    args: Pick<MetricsStackArgs, "profile" | "namespaces"> = {},
+  ): Required<MetricsServiceAccounts> {
+    return metricsServiceAccounts(
+      componentConfig("MetricsStack.serviceAccounts", args, ["profile", "namespaces"]),
+    );
+  }
 
   /** Why `metrics.extraRuleFiles` cannot load beside the stack's own rules (a check of the config phase). */
   static ruleFileProblems(
@@ -333,6 +348,17 @@ export class MetricsStack extends pulumi.ComponentResource {
     if (settings.metrics.prometheusOperatorMonitors.enabled) {
       deployMonitorScraper(name, settings, this.prometheusWriteUrls, children);
     }
+    const accounts = metricsServiceAccounts(settings);
+    this.serviceAccounts = {
+      prometheus: accounts.prometheus,
+      kubeStateMetrics: accounts.kubeStateMetrics,
+      ...(objectStore === undefined
+        ? {}
+        : { thanosStore: accounts.thanosStore, thanosCompactor: accounts.thanosCompactor }),
+      ...(settings.metrics.prometheusOperatorMonitors.enabled
+        ? { monitorScraper: accounts.monitorScraper }
+        : {}),
+    };
     this.registerOutputs({
       prometheusUrl: this.prometheusUrl,
       prometheusQueryUrl: this.prometheusQuery.url,

@@ -25,6 +25,7 @@ import { TracingSettings } from "./tracing/settings";
 import { deployTempo } from "./tracing/tempoWorkload";
 import { withFormerType } from "./common/formerType";
 import { collectorTiered } from "./tracing/collectorTiers";
+import { TracingServiceAccounts, tracingServiceAccounts } from "./tracing/serviceAccounts";
 
 /** The stack-config sections TracingStack reads. */
 const READS: readonly ConfigRead[] = [
@@ -105,6 +106,20 @@ export class TracingStack extends pulumi.ComponentResource {
   public readonly endpoints: { readonly tempo: Endpoint };
   /** Tempo, as a peer of GrafanaStack's (or KialiStack's) `tempo`: its pods admit the component given it. */
   public readonly tempo: Peer;
+  /** The ServiceAccounts it creates. */
+  public readonly serviceAccounts: TracingServiceAccounts;
+
+  /**
+   * The names its ServiceAccounts get with these args, before it is constructed, whether or not
+   * each runs: an IAM role's trust policy names them (IRSA), and the role's ARN is then an arg.
+   */
+  static serviceAccounts(
+    args: Pick<TracingStackArgs, "profile" | "namespaces"> = {},
+  ): TracingServiceAccounts {
+    return tracingServiceAccounts(
+      componentConfig("TracingStack.serviceAccounts", args, ["profile", "namespaces"]),
+    );
+  }
   /** The collector pods apps send spans to, and its receivers' ports, for the NetworkPolicies of workloads that send. */
   public readonly collector: SpanReceiver;
   /** The flows its NetworkPolicies are made of. */
@@ -188,6 +203,7 @@ export class TracingStack extends pulumi.ComponentResource {
     this.appConfigMap = APP_TRACING_CONFIGMAP;
     this.collector = spanReceiver(settings);
     this.endpoints = { tempo: workload(settings.namespaces.observability, TEMPO.name) };
+    this.serviceAccounts = tracingServiceAccounts(settings);
     this.flows = settings.wiring;
     this.tempo = {
       url: this.tempoUrl,

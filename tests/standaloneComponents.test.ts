@@ -8,6 +8,7 @@ import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config";
 import { GrafanaStack, KialiStack, LogsStack, MetricsStack, StackNamespaces, TracingStack } from "../lib";
+import type { ServiceAccountName } from "../lib";
 import { Flow } from "../components/common/flow";
 import { KubeObject, kubeObjects } from "../render/manifest";
 import { Registration } from "../render/mocks";
@@ -369,6 +370,78 @@ describe("components given each other's peers, without clients", () => {
       warn.mockRestore();
     }
   });
+});
+
+describe("the ServiceAccounts each component creates", () => {
+  const role = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
+  const amp = {
+    profile: "eks",
+    storage: {
+      s3: {
+        loki: { bucket: "acme-loki", region: "eu-west-1", roleArn: role("loki") },
+        tempo: { bucket: "acme-tempo", region: "eu-west-1", roleArn: role("tempo") },
+      },
+    },
+    exposure: {
+      mode: "ingress",
+      ingress: { host: "grafana.example.com", className: "nginx", annotations: {} },
+    },
+    metrics: {
+      remoteWrite: {
+        url: "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write",
+        region: "eu-west-1",
+        roleArn: role("prometheus"),
+        queryRoleArn: role("grafana"),
+      },
+    },
+    grafana: {
+      database: { host: "db.example.com:5432", name: "g", user: "g", password: "p", sslMode: "require" },
+    },
+  };
+  const monitors = { metrics: { prometheusOperatorMonitors: { enabled: true, namespaces: ["shop"] } } };
+
+  test.each([
+    ["kind's defaults", {}],
+    ["the prod stack file's sections", prodSections()],
+    ["Amazon Managed Prometheus", amp],
+    ["the monitor scraper", monitors],
+  ] as [string, Record<string, unknown>][])(
+    "%s: each lists the ServiceAccounts it renders, by the names its static serviceAccounts gives first",
+    async (_, sections) => {
+      const before = [
+        MetricsStack.serviceAccounts(sections),
+        LogsStack.serviceAccounts(sections),
+        TracingStack.serviceAccounts(sections),
+        GrafanaStack.serviceAccounts(sections),
+      ];
+      const made: Readonly<Record<string, ServiceAccountName | undefined>>[] = [];
+      const built = await alone(() => {
+        const stacks = [
+          new MetricsStack("m", sections),
+          new LogsStack("l", sections),
+          new TracingStack("t", sections),
+          new GrafanaStack("g", sections),
+        ];
+        made.push(...stacks.map((stack) => stack.serviceAccounts));
+        return { flows: stacks.flatMap((stack) => stack.flows) };
+      }, sections);
+      const listed = made.flatMap((accounts) => Object.values(accounts));
+      expect(listed.map((a) => `${a?.namespace}/${a?.name}`).sort()).toEqual(
+        built.objects
+          .filter((o) => o.kind === "ServiceAccount")
+          .map((o) => `${o.metadata.namespace}/${o.metadata.name}`)
+          .sort(),
+      );
+      made.forEach((accounts, i) =>
+        Object.entries(accounts).forEach(([key, account]) =>
+          expect((before[i] as Record<string, ServiceAccountName>)[key]).toEqual(account),
+        ),
+      );
+      expect(listed.filter((a) => a?.subject !== `system:serviceaccount:${a?.namespace}:${a?.name}`)).toEqual(
+        [],
+      );
+    },
+  );
 });
 
 describe("values the program makes beside the components, given as Outputs", () => {
