@@ -1,12 +1,9 @@
 // A Pulumi program outside this repository that uses the package as npm installs it: the packed
 // tarball, installed with its dependencies from the registry into the program's own node_modules,
-// type-checked by the program's TypeScript and rendered under mocks in a process of its own.
+// type-checked by the program's TypeScript. The package's own testing module renders it.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { KubeObject } from "../render/manifest";
-import type { ConsumerRender, ConsumerRenderRequest } from "./renderConsumerProgram";
 
 const REPOSITORY = path.resolve(__dirname, "..");
 
@@ -79,44 +76,4 @@ export function installConsumerProgram(source: string, destination: string, tarb
 /** Type-checks the program with its own TypeScript and tsconfig.json, as `pulumi up` would before running it. */
 export function typeCheckConsumerProgram(dir: string): void {
   run(path.join(dir, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", dir], dir);
-}
-
-/**
- * Renders the installed program in `dir` as a mock deployment of `stack`, in a process of its own
- * (the Pulumi runtime is process-global), with what its stack references see and the objects the
- * cluster holds.
- */
-export function renderConsumerProgram(
-  dir: string,
-  stack: string,
-  world: {
-    readonly stackReferenceOutputs?: Record<string, unknown>;
-    readonly cluster?: readonly KubeObject[];
-  } = {},
-): ConsumerRender {
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "consumer-render-"));
-  try {
-    const request: ConsumerRenderRequest = {
-      dir,
-      stack,
-      stackReferenceOutputs: world.stackReferenceOutputs ?? {},
-      cluster: world.cluster ?? [],
-      out: path.join(scratch, "render.json"),
-    };
-    const requestFile = path.join(scratch, "request.json");
-    fs.writeFileSync(requestFile, JSON.stringify(request));
-    run(
-      process.execPath,
-      [
-        "-r",
-        require.resolve("sucrase/register/ts"),
-        path.join(__dirname, "renderConsumerProgram.ts"),
-        requestFile,
-      ],
-      dir,
-    );
-    return JSON.parse(fs.readFileSync(request.out, "utf8")) as ConsumerRender;
-  } finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
-  }
 }

@@ -21,7 +21,7 @@ import { POLICIES } from "../policy/rules";
 import { KubeObject } from "../render/manifest";
 import { RenderedStack } from "../render/renderStack";
 import { rendered, stackConfig } from "./renderedStacks";
-import { NamedParty, graphAllows, networkParties, networkPolicies } from "../testkit/network";
+import { NamedParty, graphAllows, networkParties, networkPolicies } from "../testing/network";
 import { containerArgs, objectNamed, prometheusYml } from "../testkit/rendered";
 import { renderedQueryEndpoints } from "../testkit/localServers";
 import { OIDC, REMOTE_WRITE, WAF, WORKSPACE, exposedConfig, renderExposed } from "./support/exposedProd";

@@ -19,7 +19,7 @@ import { renderedMesh } from "../support/meshStack";
 import { renderedPods } from "../../checks/podSpecs";
 import { openApiProblems } from "../../checks/kubernetesSchema";
 import { rendered } from "../renderedStacks";
-import { strictDecodeProblems } from "../../testkit/strictDecode";
+import { strictDecodeProblems } from "../../testing/strictDecode";
 import { configMapData, objectNamed, prometheusYml } from "../../testkit/rendered";
 import { Json } from "../../testkit/json";
 

@@ -3,7 +3,7 @@
 // resources, what promtool refuses, and how stack files' secrets are compared without their values.
 import { Registration } from "../../render/mocks";
 import { passes, review, stackFileKeys } from "../../review/review";
-import { promtoolProblems } from "../../review/ruleCheck";
+import { promtoolProblems } from "../../checks/promtoolRules";
 import { Snapshot, snapshotOf } from "../../review/snapshot";
 import { Json } from "../../testkit/json";
 import { tools } from "../../testkit/tools";

@@ -1,5 +1,5 @@
 import { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
-import { Connection, Party } from "../checks/networkReachability";
+import { Connection, Party, connectionAllowed } from "../checks/networkReachability";
 import { renderedPods } from "../checks/podSpecs";
 import { Endpoint, Flow, onHostNetwork } from "../components/common/flow";
 import { KubeObject } from "../render/manifest";
@@ -107,4 +107,24 @@ export function graphAllows(
 
 export function networkPolicies(objects: readonly KubeObject[]): INetworkPolicy[] {
   return objects.filter((o) => o.kind === "NetworkPolicy") as unknown as INetworkPolicy[];
+}
+
+/** A TCP connection from one party to another, each by name (`namespace/workload`), on a port. */
+export type NamedConnection = readonly [from: string, to: string, port: number];
+
+/** Those of `connections` the rendered NetworkPolicies do not allow. */
+export function blockedConnections(
+  objects: readonly KubeObject[],
+  appNamespaces: readonly string[],
+  connections: readonly NamedConnection[],
+): NamedConnection[] {
+  const parties = networkParties(objects, appNamespaces);
+  const policies = networkPolicies(objects);
+  return connections.filter(
+    ([from, to, port]) =>
+      !connectionAllowed(policies, partyNamed(parties, from).party, partyNamed(parties, to).party, {
+        protocol: "TCP",
+        port,
+      }),
+  );
 }

@@ -1,15 +1,20 @@
 import { execFileSync } from "child_process";
 import { KubeObject, toManifest } from "../render/manifest";
-import { tools } from "./tools";
+import { kubeValidate } from "./kubeValidate";
 
 /**
  * Decodes every object, with the kube-validate binary (tools/kube-validate), into the real
  * Kubernetes Go types with strict field validation, as the API server does with
- * fieldValidation=Strict: unknown or duplicate fields and wrong types fail.
+ * fieldValidation=Strict: unknown or duplicate fields and wrong types fail. Throws when there is no
+ * kube-validate (see kubeValidate).
  */
 export function strictDecodeProblems(objects: readonly KubeObject[]): string[] {
+  const decoder = kubeValidate();
+  if ("unavailable" in decoder) {
+    throw new Error(decoder.unavailable);
+  }
   try {
-    execFileSync(tools.kubeValidate(), [], {
+    execFileSync(decoder.binary, [], {
       input: toManifest(objects),
       encoding: "utf8",
       stdio: ["pipe", "pipe", "pipe"],
