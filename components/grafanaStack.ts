@@ -9,7 +9,13 @@ import { projectRootDirectory } from "../sdk/pulumiSdk";
 import { Endpoint, Flow, dnsFlows } from "./common/flow";
 import { GrafanaPeer, LokiPeer, Peer, PrometheusPeer, peerFlow, peerProblems } from "./common/peer";
 import { PeeredFlow, deployAdmissions } from "./common/admissions";
-import { PLATFORM_SECTIONS, PlatformArgs, SectionArgs, platformSettings } from "./common/settings";
+import {
+  DemoSwitch,
+  PLATFORM_SECTIONS,
+  PlatformArgs,
+  SectionArgs,
+  platformSettings,
+} from "./common/settings";
 import { readExtraDashboards } from "./grafana/extraDashboards";
 import { GrafanaClients, grafanaEndpoint, grafanaFlows } from "./grafana/flows";
 import { deployGrafanaAccess } from "./grafana/grafanaAccess";
@@ -39,6 +45,10 @@ const READS: readonly ConfigRead[] = [
   "mesh",
 ];
 
+/** The keys of `metrics` Grafana reads: the SLOs its dashboards draw, and Amazon Managed Prometheus. */
+export interface GrafanaMetricsArgs
+  extends Pick<SectionArgs<"metrics">, "slo" | "slos" | "openSloFiles" | "slothFiles" | "remoteWrite"> {}
+
 /**
  * What GrafanaStack takes: the stack config's `grafana` and `exposure` over the platform sections,
  * each key defaulting as in a stack file of the profile, and the services its datasources query.
@@ -55,7 +65,7 @@ export interface GrafanaStackArgs extends PlatformArgs {
    * `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
    * business SLOs it evaluates. @default false
    */
-  readonly demo?: Pick<SectionArgs<"demo">, "enabled">;
+  readonly demo?: DemoSwitch;
   /**
    * How people reach Grafana. The certificate's and the identity provider's ARNs, IDs and URLs may be
    * Outputs; the host is text: it is Grafana's root URL, in links and SSO redirects made before
@@ -67,10 +77,7 @@ export interface GrafanaStackArgs extends PlatformArgs {
    * `remoteWrite`: with Amazon Managed Prometheus, Grafana's pods assume its query role.
    * @default the per-service HTTP SLOs at 99.5 % and 95 % within 0.5 s, no other SLO, no AMP
    */
-  readonly metrics?: Pick<
-    SectionArgs<"metrics">,
-    "slo" | "slos" | "openSloFiles" | "slothFiles" | "remoteWrite"
-  >;
+  readonly metrics?: GrafanaMetricsArgs;
   /**
    * The Prometheus the default datasource queries (Thanos Query, one replica, or Amazon Managed
    * Prometheus with `sigV4Region`). Dashboards read it; over several clusters (`clusters`, a hub's

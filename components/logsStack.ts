@@ -5,7 +5,13 @@ import { ConfigRead } from "../config/schema";
 import { Endpoint, Flow, dnsFlows, workloadsOf } from "./common/flow";
 import { LokiPeer, Peer, peerFlow, peerProblems } from "./common/peer";
 import { PeeredFlow, deployAdmissions } from "./common/admissions";
-import { PLATFORM_SECTIONS, PlatformArgs, SectionArgs, platformSettings } from "./common/settings";
+import {
+  DemoSwitch,
+  PLATFORM_SECTIONS,
+  PlatformArgs,
+  SectionArgs,
+  platformSettings,
+} from "./common/settings";
 import { LogsClients, logsApiFlows, logsFlows, lokiEndpoint } from "./logs/flows";
 import { deployAlloy } from "./logs/alloyWorkload";
 import { deployLokiCanary } from "./logs/canaryWorkload";
@@ -23,6 +29,9 @@ import { LogsServiceAccounts, logsServiceAccounts } from "./logs/serviceAccounts
 /** The stack-config sections LogsStack reads. */
 const READS: readonly ConfigRead[] = [...PLATFORM_SECTIONS, "demo.enabled", "logs", "metrics.runbookBaseUrl"];
 
+/** `metrics.runbookBaseUrl` alone: where alerts' runbook links point. */
+export interface RunbookLinks extends Pick<SectionArgs<"metrics">, "runbookBaseUrl"> {}
+
 /**
  * What LogsStack takes: the stack config's `logs` over the platform sections, each key defaulting as
  * in a stack file of the profile, and the services it sends to.
@@ -38,9 +47,9 @@ export interface LogsStackArgs extends PlatformArgs {
    * `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
    * business SLOs it evaluates. @default false
    */
-  readonly demo?: Pick<SectionArgs<"demo">, "enabled">;
+  readonly demo?: DemoSwitch;
   /** `runbookBaseUrl`: log alerts link to the same runbooks as metric alerts. @default https://runbooks.example.com/observability */
-  readonly metrics?: Pick<SectionArgs<"metrics">, "runbookBaseUrl">;
+  readonly metrics?: RunbookLinks;
   /**
    * The Alertmanager Loki's ruler sends its log alerts to: MetricsStack's `alertmanager` (whose pods
    * this component then admits Loki to), or your own.

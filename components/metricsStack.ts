@@ -3,7 +3,13 @@ import { StackConfig, keyPath } from "../config";
 import { componentConfig, componentConfigError } from "../config/componentArgs";
 import { ConfigRead } from "../config/schema";
 import { Endpoint, Flow, dnsFlows, workloadsOf } from "./common/flow";
-import { PLATFORM_SECTIONS, PlatformArgs, SectionArgs, platformSettings } from "./common/settings";
+import {
+  DemoSwitch,
+  PLATFORM_SECTIONS,
+  PlatformArgs,
+  SectionArgs,
+  platformSettings,
+} from "./common/settings";
 import {
   MetricsClients,
   metricsApiFlows,
@@ -62,6 +68,9 @@ const READS: readonly ConfigRead[] = [
   "mesh",
 ];
 
+/** `tracing.latencyBucketsSeconds` alone: the buckets of the span metrics a TracingStack writes. */
+export interface SpanMetricBuckets extends Pick<SectionArgs<"tracing">, "latencyBucketsSeconds"> {}
+
 /**
  * What MetricsStack takes: the stack config's `metrics`, `alerting` and `exposure` over the
  * platform sections, each key defaulting as in a stack file of the profile, and what it offers the
@@ -78,7 +87,7 @@ export interface MetricsStackArgs extends PlatformArgs {
    * `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
    * business SLOs it evaluates. @default false
    */
-  readonly demo?: Pick<SectionArgs<"demo">, "enabled">;
+  readonly demo?: DemoSwitch;
   /** Receivers, routes and grouping of the alerts. @default no receiver but the Watchdog's own route */
   readonly alerting?: SectionArgs<"alerting">;
   /**
@@ -97,7 +106,7 @@ export interface MetricsStackArgs extends PlatformArgs {
    * back to them, so each latency threshold must be one.
    * @default the stack's buckets (0.005 s to 10 s)
    */
-  readonly tracing?: Pick<SectionArgs<"tracing">, "latencyBucketsSeconds">;
+  readonly tracing?: SpanMetricBuckets;
   /**
    * Where people open Grafana: alerts link its USE dashboards, notifications its Explore.
    * @default none: alerts and notifications carry no Grafana link

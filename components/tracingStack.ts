@@ -6,7 +6,13 @@ import { ConfigRead } from "../config/schema";
 import { Endpoint, Flow, SpanReceiver, dnsFlows, workload, workloadsOf } from "./common/flow";
 import { Peer, peerFlow, peerProblems } from "./common/peer";
 import { PeeredFlow, deployAdmissions } from "./common/admissions";
-import { PLATFORM_SECTIONS, PlatformArgs, SectionArgs, platformSettings } from "./common/settings";
+import {
+  DemoSwitch,
+  PLATFORM_SECTIONS,
+  PlatformArgs,
+  SectionArgs,
+  platformSettings,
+} from "./common/settings";
 import {
   TracingClients,
   meshedNamespaces,
@@ -37,6 +43,9 @@ const READS: readonly ConfigRead[] = [
   "mesh",
 ];
 
+/** `metrics.slo` alone: the per-service objectives, whose latency threshold the apps' histograms get. */
+export interface SloDefaults extends Pick<SectionArgs<"metrics">, "slo"> {}
+
 /**
  * What TracingStack takes: the stack config's `tracing` and `exposure` over the platform sections,
  * each key defaulting as in a stack file of the profile, and the Prometheus it writes span metrics to.
@@ -52,14 +61,14 @@ export interface TracingStackArgs extends PlatformArgs {
    * `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
    * business SLOs it evaluates. @default false
    */
-  readonly demo?: Pick<SectionArgs<"demo">, "enabled">;
+  readonly demo?: DemoSwitch;
   /** How apps outside the cluster send spans. @default kind: OTLP/HTTP and Zipkin on NodePorts 30318 and 30411; eks: none */
   readonly exposure?: SectionArgs<"exposure">;
   /**
    * `slo`: every latency threshold must be a span-metric bucket, and the apps' histograms get it
    * through their tracing ConfigMap. @default 99.5 % available, 95 % within 0.5 s
    */
-  readonly metrics?: Pick<SectionArgs<"metrics">, "slo">;
+  readonly metrics?: SloDefaults;
   /** `istio`: the meshed namespaces, whose sidecars may send Zipkin spans (stack config `mesh`). @default off */
   readonly mesh?: SectionArgs<"mesh">;
   /**

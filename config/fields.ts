@@ -4,8 +4,19 @@ import { COMPONENTS, ComponentName, WORKLOADS, WorkloadName } from "./components
 import { parseQuantity } from "./quantity";
 import { CONFIG_NAMESPACE, keyPath } from "./errors";
 import { anchoredRe2Problem, re2Problem } from "./re2";
+import type { ArgsOf, GivenWhole } from "./argsOf";
 
 // The field types that more than one section of the stack config (config/sections/) uses.
+
+/**
+ * `schema`, typed so that what a program gives for it (`Input`) and what it is once validated
+ * (`Output`) are the interfaces named, not spelt out where the schema is used: a list's items, a
+ * record's values. The API reference and the declarations then name them.
+ */
+export const named =
+  <Input, Output = never>() =>
+  <S extends z.ZodTypeAny>(schema: S) =>
+    schema as unknown as z.ZodType<[Output] extends [never] ? z.output<S> : Output, z.ZodTypeDef, Input>;
 
 /**
  * `pulumi config set --path` stores every value but integers and booleans as text (`0.25`), and
@@ -219,9 +230,16 @@ const resourceRequirementsSchema = strict({
   }
 });
 
-/** The schema of a container's requests and limits, by name (see Identity). */
-export interface ResourceRequirementsSchema extends Identity<typeof resourceRequirementsSchema> {}
-export const resourceRequirements: ResourceRequirementsSchema = resourceRequirementsSchema;
+/**
+ * A container's requests and limits (`resources.<workload>`), each key defaulting to the profile's
+ * sizes: CPU, memory and ephemeral storage as Kubernetes quantities.
+ */
+export interface ContainerResources extends ArgsOf<z.input<typeof resourceRequirementsSchema>>, GivenWhole {}
+/** A container's requests and limits, validated. */
+export interface ContainerResourcesConfig extends Identity<z.output<typeof resourceRequirementsSchema>> {}
+export const resourceRequirements = named<ContainerResources, ContainerResourcesConfig>()(
+  resourceRequirementsSchema,
+);
 
 export const byComponent = <T extends z.ZodTypeAny>(value: T) =>
   strict(Object.fromEntries(COMPONENTS.map((c) => [c, value])) as Record<ComponentName, T>);

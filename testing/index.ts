@@ -1,5 +1,8 @@
-// `@observability-stack/pulumi/testing`: a program's own tests render it offline under mocks and
-// hold the render to the checks this package's own stacks pass.
+/**
+ * `@observability-stack/pulumi/testing`: a program's own tests render it offline under mocks
+ * (`renderProgram`) and hold the render to the checks this package's own stacks pass (`checkProgram`).
+ * @module testing
+ */
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { promtoolProblems } from "../checks/promtoolRules";

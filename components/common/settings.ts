@@ -1,5 +1,5 @@
 import { StackConfig } from "../../config";
-import type { ArgsOf } from "../../config/componentArgs";
+import type { ArgsOf } from "../../config/argsOf";
 import type { ConfigRead, Section, StackConfigInput } from "../../config/schema";
 
 /**
@@ -73,6 +73,9 @@ export interface PlatformArgs {
   /** Requests and limits per container. @default kind: the laptop budget; eks: production sizes */
   readonly resources?: SectionArgs<"resources">;
 }
+
+/** `demo.enabled` alone: whether DemoStack runs beside a component, which then observes its services. */
+export interface DemoSwitch extends Pick<SectionArgs<"demo">, "enabled"> {}
 
 /** The sections PlatformArgs holds. */
 export const PLATFORM_SECTIONS: readonly ConfigRead[] = [

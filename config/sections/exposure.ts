@@ -1,10 +1,12 @@
 import { z } from "zod";
+import type { GivenWhole } from "../argsOf";
 import { ALB_INGRESS_CLASS, ALB_MANAGED_ANNOTATIONS } from "../albAnnotations";
 import {
   Identity,
   dnsLabel,
   fromCliText,
   httpsUrl,
+  named,
   nonEmpty,
   orOutput,
   reportDuplicates,
@@ -27,32 +29,36 @@ const hostName = z
     "must be a DNS host name such as grafana.example.com",
   );
 
+const oidcAuth = strict({
+  type: z.literal("oidc"),
+  issuer: orOutput(httpsUrl),
+  authorizationEndpoint: orOutput(httpsUrl),
+  tokenEndpoint: orOutput(httpsUrl),
+  userInfoEndpoint: orOutput(httpsUrl),
+  clientId: orOutput(nonEmpty),
+  clientSecret: secretString,
+});
+/** The ALB authenticates every request with an OIDC identity provider, given whole. */
+export interface OidcAuth extends Identity<z.input<typeof oidcAuth>>, GivenWhole {}
+const cognitoAuth = strict({
+  type: z.literal("cognito"),
+  userPoolArn: orOutput(
+    z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:[0-9]{12}:userpool\/[A-Za-z0-9_-]+$/,
+        "must be a Cognito user pool ARN such as arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf",
+      ),
+  ),
+  userPoolClientId: orOutput(nonEmpty),
+  /** The domain prefix, not the full URL. */
+  userPoolDomain: orOutput(dnsLabel),
+});
+/** The ALB authenticates every request with an Amazon Cognito user pool, given whole. */
+export interface CognitoAuth extends Identity<z.input<typeof cognitoAuth>>, GivenWhole {}
+
 /** Who may open an Ingress: the ALB authenticates every request before it reaches the pods. */
-const ingressAuth = z.discriminatedUnion("type", [
-  strict({
-    type: z.literal("oidc"),
-    issuer: orOutput(httpsUrl),
-    authorizationEndpoint: orOutput(httpsUrl),
-    tokenEndpoint: orOutput(httpsUrl),
-    userInfoEndpoint: orOutput(httpsUrl),
-    clientId: orOutput(nonEmpty),
-    clientSecret: secretString,
-  }),
-  strict({
-    type: z.literal("cognito"),
-    userPoolArn: orOutput(
-      z
-        .string()
-        .regex(
-          /^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:[0-9]{12}:userpool\/[A-Za-z0-9_-]+$/,
-          "must be a Cognito user pool ARN such as arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf",
-        ),
-    ),
-    userPoolClientId: orOutput(nonEmpty),
-    /** The domain prefix, not the full URL. */
-    userPoolDomain: orOutput(dnsLabel),
-  }),
-]);
+const ingressAuth = named<OidcAuth | CognitoAuth>()(z.discriminatedUnion("type", [oidcAuth, cognitoAuth]));
 
 const ingress = strict({
   host: hostName.describe("The host Grafana is served on."),

@@ -4,6 +4,7 @@ import {
   fromCliText,
   hostPort,
   httpsUrl,
+  named,
   nonEmpty,
   orOutput,
   port,
@@ -126,6 +127,54 @@ function grafanaReferences(
   });
 }
 
+const elasticsearchDatasource = strict({
+  type: z.literal("elasticsearch"),
+  name: nonEmpty.describe("The team's name; unique."),
+  url: z.string().url("must be a URL"),
+  index: nonEmpty,
+  timeField: nonEmpty,
+});
+/** An Elasticsearch a team already runs, as a datasource of `grafana.extraDatasources`. */
+export interface ElasticsearchDatasource extends Identity<z.input<typeof elasticsearchDatasource>> {}
+const jaegerDatasource = strict({
+  type: z.literal("jaeger"),
+  name: nonEmpty,
+  url: z.string().url("must be a URL"),
+});
+/** A Jaeger a team already runs, as a datasource of `grafana.extraDatasources`. */
+export interface JaegerDatasource extends Identity<z.input<typeof jaegerDatasource>> {}
+
+const dashboardFolder = strict({
+  folder: nonEmpty.describe("The Grafana folder its dashboards are provisioned into."),
+  path: nonEmpty.optional().describe("A folder of dashboard JSON files, relative to the project root."),
+  dashboards: z
+    .record(z.string().regex(/\.json$/, "must end in .json"), z.string())
+    .optional()
+    .describe("From a program, instead of path: dashboard JSON texts by file name."),
+}).superRefine((entry, ctx) => {
+  if ((entry.path === undefined) === (entry.dashboards === undefined)) {
+    ctx.addIssue({ code: "custom", message: "must give exactly one of path or dashboards" });
+  }
+});
+/** A folder of `grafana.extraDashboards`: dashboards from files under `path`, or given as `dashboards`. */
+export interface DashboardFolder extends Identity<z.input<typeof dashboardFolder>> {}
+
+const grafanaTeam = strict({
+  name: nonEmpty,
+  email: z.string().email("must be an e-mail address").optional().describe("The team's e-mail address."),
+  members: z.array(z.string().email("must be an e-mail address")).describe("Members' e-mail addresses."),
+});
+/** A team of `grafana.teams`, managed through Grafana's API. */
+export interface GrafanaTeam extends Identity<z.input<typeof grafanaTeam>> {}
+
+const folderPermission = strict({
+  folder: nonEmpty.describe("The title of a folder of grafana.extraDashboards."),
+  team: nonEmpty.describe("A team of grafana.teams."),
+  permission: z.enum(["View", "Edit", "Admin"]).describe("What the team may do in the folder."),
+});
+/** A grant of `grafana.folderPermissions`: what a team may do in a folder of extraDashboards. */
+export interface FolderPermission extends Identity<z.input<typeof folderPermission>> {}
+
 const grafanaSectionSchema = strict({
   adminUser: nonEmpty.describe("The admin user's name."),
   credentialsRotation: z
@@ -186,58 +235,20 @@ const grafanaSectionSchema = strict({
     .describe("A PostgreSQL database (e.g. Amazon RDS) for Grafana's state instead of SQLite on a volume."),
   extraDatasources: z
     .array(
-      z.discriminatedUnion("type", [
-        strict({
-          type: z.literal("elasticsearch"),
-          name: nonEmpty.describe("The team's name; unique."),
-          url: z.string().url("must be a URL"),
-          index: nonEmpty,
-          timeField: nonEmpty,
-        }),
-        strict({ type: z.literal("jaeger"), name: nonEmpty, url: z.string().url("must be a URL") }),
-      ]),
+      named<ElasticsearchDatasource | JaegerDatasource>()(
+        z.discriminatedUnion("type", [elasticsearchDatasource, jaegerDatasource]),
+      ),
     )
     .describe("Datasources a team already runs (Elasticsearch, Jaeger)."),
   extraDashboards: z
-    .array(
-      strict({
-        folder: nonEmpty.describe("The Grafana folder its dashboards are provisioned into."),
-        path: nonEmpty.optional().describe("A folder of dashboard JSON files, relative to the project root."),
-        dashboards: z
-          .record(z.string().regex(/\.json$/, "must end in .json"), z.string())
-          .optional()
-          .describe("From a program, instead of path: dashboard JSON texts by file name."),
-      }).superRefine((entry, ctx) => {
-        if ((entry.path === undefined) === (entry.dashboards === undefined)) {
-          ctx.addIssue({ code: "custom", message: "must give exactly one of path or dashboards" });
-        }
-      }),
-    )
+    .array(named<DashboardFolder>()(dashboardFolder))
     .describe("Folders of dashboards, each provisioned into its own Grafana folder."),
   sso: grafanaSso.optional().describe("Single sign-on through one OAuth2/OIDC identity provider."),
   teams: z
-    .array(
-      strict({
-        name: nonEmpty,
-        email: z
-          .string()
-          .email("must be an e-mail address")
-          .optional()
-          .describe("The team's e-mail address."),
-        members: z
-          .array(z.string().email("must be an e-mail address"))
-          .describe("Members' e-mail addresses."),
-      }),
-    )
+    .array(named<GrafanaTeam>()(grafanaTeam))
     .describe("Teams managed through Grafana's API; members must have logged in once (by SSO) or exist."),
   folderPermissions: z
-    .array(
-      strict({
-        folder: nonEmpty.describe("The title of a folder of grafana.extraDashboards."),
-        team: nonEmpty.describe("A team of grafana.teams."),
-        permission: z.enum(["View", "Edit", "Admin"]).describe("What the team may do in the folder."),
-      }),
-    )
+    .array(named<FolderPermission>()(folderPermission))
     .describe("Team grants on the folders of extraDashboards."),
   apiUrl: z
     .string()
