@@ -20,7 +20,9 @@ import {
   objectiveChanges,
   routeChanges,
   ruleChanges,
+  stoppingRoutes,
 } from "./signals";
+import { configFileChanges } from "./configValues";
 import { Snapshot } from "./snapshot";
 
 type Json = Readonly<Record<string, unknown>>;
@@ -46,6 +48,10 @@ export interface Review {
   readonly dashboards: readonly ItemChange[];
   readonly datasources: readonly ItemChange[];
   readonly routes: readonly ItemChange[];
+  /** What reviewers should know that does not change the verdict: a route that stops alerts above the severity routes. */
+  readonly warnings: readonly string[];
+  /** Inside each changed ConfigMap's config files, the keys whose values change, by resource. */
+  readonly configValues: Readonly<Record<string, readonly string[]>>;
   /** Secrets whose content changes, by path: `Secret ns/name key`, or a secret config key. Never values. */
   readonly secrets: readonly string[];
   /** The stack-config keys that change. */
@@ -270,6 +276,8 @@ export function review(
     datasources: [],
     routes: [],
     atRisk: [],
+    warnings: [],
+    configValues: {},
   };
   if (after.refused !== undefined) {
     return { ...base, verdict: "refused", refused: after.refused };
@@ -328,6 +336,8 @@ export function review(
     dashboards: dashboardChanges(before, after),
     datasources: datasourceChanges(before, after),
     routes: routeChanges(before, after),
+    warnings: stoppingRoutes(before, after),
+    configValues: configFileChanges(before, after, resources),
     secrets: [...secretChanges(before, after), ...secretKeys],
   };
 }
