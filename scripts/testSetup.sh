@@ -100,8 +100,8 @@ for tool in "${tools[@]}"; do
   fi
 done
 if ((${#cold[@]} > 0)); then
-  echo "==> Building ${cold[*]} from the Go module proxy, once per version: on a 2-core machine that took" \
-    "about $(((seconds + 59) / 60)) minutes cold (docs/testing.md#tools-each-suite-builds); later runs reuse them" >&2
+  echo "==> Building ${cold[*]} from the Go module proxy, once per version: one after another they took" \
+    "about $(((seconds + 59) / 60)) minutes cold on 2 cores (docs/testing.md#tools-each-suite-builds); later runs reuse them" >&2
 fi
 
 # node_modules as package-lock.json has it: every package the lock installs here, at its version.

@@ -132,7 +132,7 @@ describe("npm test sets itself up", () => {
     expect(run.status).toBe(0);
     expect(run.calls).toEqual([]);
     expect(run.stderr).toBe(
-      `==> Building ${tierTools.unit.join(" ")} from the Go module proxy, once per version: on a 2-core machine that took about ${unitMinutes} minutes cold (docs/testing.md#tools-each-suite-builds); later runs reuse them\n`,
+      `==> Building ${tierTools.unit.join(" ")} from the Go module proxy, once per version: one after another they took about ${unitMinutes} minutes cold on 2 cores (docs/testing.md#tools-each-suite-builds); later runs reuse them\n`,
     );
   });
 
