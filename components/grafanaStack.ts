@@ -28,6 +28,7 @@ import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./common/scrapeJobs";
 import { workloadUrl } from "./common/workloadSpec";
 import { withFormerType } from "./common/formerType";
+import { accountsConfig } from "./common/serviceAccount";
 import { grafanaPublicUrl } from "./grafana/publicUrl";
 import { GrafanaServiceAccounts, grafanaServiceAccounts } from "./grafana/serviceAccounts";
 
@@ -182,6 +183,8 @@ export class GrafanaStack extends pulumi.ComponentResource {
   public readonly endpoint: Endpoint;
   /** Grafana, as a peer of KialiStack's `grafana`: its pods admit the component given it. */
   public readonly grafana: GrafanaPeer;
+  /** The flows its NetworkPolicies are made of. */
+  public readonly flows: readonly Flow[];
   /** The ServiceAccounts it creates. */
   public readonly serviceAccounts: GrafanaServiceAccounts;
 
@@ -192,12 +195,8 @@ export class GrafanaStack extends pulumi.ComponentResource {
   static serviceAccounts(
     args: Pick<GrafanaStackArgs, "profile" | "namespaces"> = {},
   ): Required<GrafanaServiceAccounts> {
-    return grafanaServiceAccounts(
-      componentConfig("GrafanaStack.serviceAccounts", args, ["profile", "namespaces"]),
-    );
+    return grafanaServiceAccounts(accountsConfig("GrafanaStack", args));
   }
-  /** The flows its NetworkPolicies are made of. */
-  public readonly flows: readonly Flow[];
 
   /** Grafana's own metrics, for Prometheus: they depend only on the settings. */
   static scrapeJobs(settings: Pick<GrafanaSettings, "namespaces">): ScrapeConfig[] {

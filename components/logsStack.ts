@@ -23,6 +23,7 @@ import { LogsSettings } from "./logs/settings";
 import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./common/scrapeJobs";
 import { withFormerType } from "./common/formerType";
+import { accountsConfig } from "./common/serviceAccount";
 import { alloyNamespace } from "./logs/alloyNamespace";
 import { LogsServiceAccounts, logsServiceAccounts } from "./logs/serviceAccounts";
 
@@ -107,9 +108,7 @@ export class LogsStack extends pulumi.ComponentResource {
   static serviceAccounts(
     args: Pick<LogsStackArgs, "profile" | "namespaces" | "logs"> = {},
   ): LogsServiceAccounts {
-    return logsServiceAccounts(
-      componentConfig("LogsStack.serviceAccounts", args, ["profile", "namespaces", "logs.collectionMode"]),
-    );
+    return logsServiceAccounts(accountsConfig("LogsStack", args, ["logs.collectionMode"]));
   }
   /** The flows its NetworkPolicies are made of. */
   public readonly flows: readonly Flow[];

@@ -54,6 +54,7 @@ import { workloadScrapeJob } from "./common/scrapeJobs";
 import { istioJobs, mergedSidecarsDropped } from "./metrics/istioTargets";
 import { MetricsSettings } from "./metrics/settings";
 import { withFormerType } from "./common/formerType";
+import { accountsConfig } from "./common/serviceAccount";
 import { datastoreExporters } from "./metrics/datastores";
 import { MetricsServiceAccounts, metricsServiceAccounts } from "./metrics/serviceAccounts";
 
@@ -250,9 +251,7 @@ export class MetricsStack extends pulumi.ComponentResource {
   static serviceAccounts(
     args: Pick<MetricsStackArgs, "profile" | "namespaces"> = {},
   ): Required<MetricsServiceAccounts> {
-    return metricsServiceAccounts(
-      componentConfig("MetricsStack.serviceAccounts", args, ["profile", "namespaces"]),
-    );
+    return metricsServiceAccounts(accountsConfig("MetricsStack", args));
   }
 
   /** Why `metrics.extraRuleFiles` cannot load beside the stack's own rules (a check of the config phase). */

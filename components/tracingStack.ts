@@ -30,6 +30,7 @@ import { APP_TRACING_CONFIGMAP, COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO } from ".
 import { TracingSettings } from "./tracing/settings";
 import { deployTempo } from "./tracing/tempoWorkload";
 import { withFormerType } from "./common/formerType";
+import { accountsConfig } from "./common/serviceAccount";
 import { collectorTiered } from "./tracing/collectorTiers";
 import { TracingServiceAccounts, tracingServiceAccounts } from "./tracing/serviceAccounts";
 
@@ -125,9 +126,7 @@ export class TracingStack extends pulumi.ComponentResource {
   static serviceAccounts(
     args: Pick<TracingStackArgs, "profile" | "namespaces"> = {},
   ): TracingServiceAccounts {
-    return tracingServiceAccounts(
-      componentConfig("TracingStack.serviceAccounts", args, ["profile", "namespaces"]),
-    );
+    return tracingServiceAccounts(accountsConfig("TracingStack", args));
   }
   /** The collector pods apps send spans to, and its receivers' ports, for the NetworkPolicies of workloads that send. */
   public readonly collector: SpanReceiver;

@@ -1,3 +1,7 @@
+import { StackConfig } from "../../config";
+import { componentConfig } from "../../config/componentArgs";
+import { ConfigRead } from "../../config/schema";
+
 /** A ServiceAccount a component creates, as an IAM role's trust policy names it (IRSA). */
 export interface ServiceAccountName {
   readonly namespace: string;
@@ -12,3 +16,13 @@ export const serviceAccountName = (namespace: string, name: string): ServiceAcco
   name,
   subject: `system:serviceaccount:${namespace}:${name}`,
 });
+
+/**
+ * The config a component's ServiceAccounts are named from, read off its args before it is
+ * constructed: the profile, the namespaces, and `reads` besides (where a workload runs).
+ */
+export const accountsConfig = (
+  component: string,
+  args: object,
+  reads: readonly ConfigRead[] = [],
+): StackConfig => componentConfig(`${component}.serviceAccounts`, args, ["profile", "namespaces", ...reads]);
