@@ -13,6 +13,8 @@ export default tseslint.config(
       "jest.scenarios.config.js",
       "jest.transform.js",
       "jest.examples.config.js",
+      // Loaded by TypeDoc, which takes JavaScript plugins: a module of TypeDoc's own API.
+      "scripts/docs/typedocSchemaTypes.mjs",
       // Programs of their own, with their own dependencies: npm run test:examples installs and
       // type-checks each.
       "examples/**",

@@ -1,6 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterChoice } from "./grafana/dashboard/clusterPicker";
 import * as random from "@pulumi/random";
 import { objectMeta } from "./common/metadata";
 import { StackConfig } from "../config";
@@ -8,8 +7,15 @@ import { componentConfig, componentConfigError } from "../config/componentArgs";
 import { ConfigRead } from "../config/schema";
 import { projectRootDirectory } from "../sdk/pulumiSdk";
 import { Endpoint, Flow, dnsFlows } from "./common/flow";
-import { Peer, peerFlow, peerProblems } from "./common/peer";
-import { PLATFORM_SECTIONS, PlatformArgs, SectionArgs, platformSettings } from "./common/settings";
+import { GrafanaPeer, LokiPeer, Peer, PrometheusPeer, peerFlow, peerProblems } from "./common/peer";
+import { PeeredFlow, deployAdmissions } from "./common/admissions";
+import {
+  DemoSwitch,
+  PLATFORM_SECTIONS,
+  PlatformArgs,
+  SectionArgs,
+  platformSettings,
+} from "./common/settings";
 import { readExtraDashboards } from "./grafana/extraDashboards";
 import { GrafanaClients, grafanaEndpoint, grafanaFlows } from "./grafana/flows";
 import { deployGrafanaAccess } from "./grafana/grafanaAccess";
@@ -22,7 +28,9 @@ import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./common/scrapeJobs";
 import { workloadUrl } from "./common/workloadSpec";
 import { withFormerType } from "./common/formerType";
+import { accountsConfig } from "./common/serviceAccount";
 import { grafanaPublicUrl } from "./grafana/publicUrl";
+import { GrafanaServiceAccounts, grafanaServiceAccounts } from "./grafana/serviceAccounts";
 
 /** The stack-config sections GrafanaStack reads. */
 const READS: readonly ConfigRead[] = [
@@ -38,6 +46,10 @@ const READS: readonly ConfigRead[] = [
   "mesh",
 ];
 
+/** The keys of `metrics` Grafana reads: the SLOs its dashboards draw, and Amazon Managed Prometheus. */
+export interface GrafanaMetricsArgs
+  extends Pick<SectionArgs<"metrics">, "slo" | "slos" | "openSloFiles" | "slothFiles" | "remoteWrite"> {}
+
 /**
  * What GrafanaStack takes: the stack config's `grafana` and `exposure` over the platform sections,
  * each key defaulting as in a stack file of the profile, and the services its datasources query.
@@ -45,7 +57,8 @@ const READS: readonly ConfigRead[] = [
 export interface GrafanaStackArgs extends PlatformArgs {
   /**
    * Admin user and its rotation, storage, folder, replicas, database, extra datasources and
-   * dashboards, single sign-on, teams and folder permissions (stack config `grafana`).
+   * dashboards, single sign-on, teams and folder permissions (stack config `grafana`). The
+   * database's host may be an Output (an RDS instance's `endpoint`), with its `port` given.
    * @default kind: one replica on SQLite; eks: two on PostgreSQL (`grafana.database` required)
    */
   readonly grafana?: SectionArgs<"grafana">;
@@ -53,33 +66,34 @@ export interface GrafanaStackArgs extends PlatformArgs {
    * `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
    * business SLOs it evaluates. @default false
    */
-  readonly demo?: Pick<SectionArgs<"demo">, "enabled">;
-  /** How people reach Grafana. @default kind: NodePort 30006; eks: an Ingress (`exposure.ingress` required) */
+  readonly demo?: DemoSwitch;
+  /**
+   * How people reach Grafana. The certificate's and the identity provider's ARNs, IDs and URLs may be
+   * Outputs; the host is text: it is Grafana's root URL, in links and SSO redirects made before
+   * anything is created. @default kind: NodePort 30006; eks: an Ingress (`exposure.ingress` required)
+   */
   readonly exposure?: SectionArgs<"exposure">;
   /**
    * The SLOs the dashboards draw (`slo`, `slos`, `openSloFiles`, `slothFiles`, as MetricsStack is given them), and
    * `remoteWrite`: with Amazon Managed Prometheus, Grafana's pods assume its query role.
    * @default the per-service HTTP SLOs at 99.5 % and 95 % within 0.5 s, no other SLO, no AMP
    */
-  readonly metrics?: Pick<
-    SectionArgs<"metrics">,
-    "slo" | "slos" | "openSloFiles" | "slothFiles" | "remoteWrite"
-  >;
+  readonly metrics?: GrafanaMetricsArgs;
   /**
    * The Prometheus the default datasource queries (Thanos Query, one replica, or Amazon Managed
    * Prometheus with `sigV4Region`). Dashboards read it; over several clusters (`clusters`, a hub's
    * Thanos Query), each dashboard picks one.
    * @default none: no Prometheus datasource, and no dashboard, as every dashboard reads it
    */
-  readonly prometheus?: Peer & { readonly sigV4Region?: string; readonly clusters?: ClusterChoice };
-  /** The Alertmanager of the Alertmanager datasource. @default none */
+  readonly prometheus?: PrometheusPeer;
+  /** The Alertmanager of the Alertmanager datasource (MetricsStack's `alertmanager`, or your own). @default none */
   readonly alertmanager?: Peer;
   /**
-   * The Loki of the Loki datasource, its tenant, and the expression of a trace ID in a line that
-   * links it to Tempo. @default none
+   * The Loki of the Loki datasource (LogsStack's `loki`, or your own), its tenant, and the expression
+   * of a trace ID in a line that links it to Tempo. @default none
    */
-  readonly loki?: Peer & { readonly tenant?: string; readonly traceIdExpression?: string };
-  /** The Tempo of the Tempo datasource. @default none */
+  readonly loki?: LokiPeer;
+  /** The Tempo of the Tempo datasource (TracingStack's `tempo`, or your own). @default none */
   readonly tempo?: Peer;
   /** The Prometheus job of the collectors apps send spans to, for Landing's span rate. @default none: every collector's spans */
   readonly spanIngestJob?: string;
@@ -130,6 +144,24 @@ function backendsOf(args: GrafanaStackArgs): GrafanaBackends {
 const PEERS = ["prometheus", "alertmanager", "loki", "tempo"] as const;
 
 /**
+ * The flows to the peers Grafana queries: not to Amazon Managed Prometheus, which it reaches on 443
+ * with `metrics.remoteWrite` (grafanaFlows), whatever the workspace URL is.
+ */
+function peeredFlows(
+  config: StackConfig,
+  args: Pick<GrafanaStackArgs, (typeof PEERS)[number]>,
+): PeeredFlow[] {
+  const amp = config.metrics.remoteWrite !== undefined && args.prometheus?.sigV4Region !== undefined;
+  const grafana = grafanaEndpoint(config);
+  return PEERS.flatMap((key) => {
+    const peer = args[key];
+    return peer === undefined || (key === "prometheus" && amp)
+      ? []
+      : [{ key, peer, flow: peerFlow(grafana, peer, "queries") }];
+  });
+}
+
+/**
  * Grafana (see `deployGrafanaWorkload` for its pods, on a volume or over a shared database),
  * provisioned datasources for the backends it is given, linked to each other, dashboards built in
  * TypeScript and the team's own from `grafana.extraDashboards`, single sign-on from `grafana.sso`,
@@ -149,8 +181,22 @@ export class GrafanaStack extends pulumi.ComponentResource {
   public readonly adminPassword: pulumi.Output<string>;
   /** Its pods, for the NetworkPolicies of the backends it queries. */
   public readonly endpoint: Endpoint;
+  /** Grafana, as a peer of KialiStack's `grafana`: its pods admit the component given it. */
+  public readonly grafana: GrafanaPeer;
   /** The flows its NetworkPolicies are made of. */
   public readonly flows: readonly Flow[];
+  /** The ServiceAccounts it creates. */
+  public readonly serviceAccounts: GrafanaServiceAccounts;
+
+  /**
+   * The names its ServiceAccounts get with these args, before it is constructed, whether or not
+   * each runs: an IAM role's trust policy names them (IRSA), and the role's ARN is then an arg.
+   */
+  static serviceAccounts(
+    args: Pick<GrafanaStackArgs, "profile" | "namespaces"> = {},
+  ): Required<GrafanaServiceAccounts> {
+    return grafanaServiceAccounts(accountsConfig("GrafanaStack", args));
+  }
 
   /** Grafana's own metrics, for Prometheus: they depend only on the settings. */
   static scrapeJobs(settings: Pick<GrafanaSettings, "namespaces">): ScrapeConfig[] {
@@ -170,10 +216,7 @@ export class GrafanaStack extends pulumi.ComponentResource {
     const grafana = grafanaEndpoint(config);
     return [
       ...grafanaFlows(config, args.clients),
-      ...PEERS.flatMap((key) => {
-        const peer = args[key];
-        return peer === undefined ? [] : [peerFlow(grafana, peer, "queries")];
-      }),
+      ...peeredFlows(config, args).map((p) => p.flow),
       ...dnsFlows([grafana]),
     ];
   }
@@ -183,7 +226,10 @@ export class GrafanaStack extends pulumi.ComponentResource {
     const config = componentConfig(subject, args, READS);
     const backends = backendsOf(args);
     const extraDashboards = readExtraDashboards(config, backends, projectRootDirectory());
-    const problems = [...PEERS.flatMap((key) => peerProblems(args[key], key)), ...extraDashboards.problems];
+    const problems = [
+      ...peeredFlows(config, args).flatMap((p) => peerProblems(p.peer, p.key)),
+      ...extraDashboards.problems,
+    ];
     if (problems.length > 0) {
       throw componentConfigError(subject, problems);
     }
@@ -258,7 +304,15 @@ export class GrafanaStack extends pulumi.ComponentResource {
     this.adminUser = settings.grafana.adminUser;
     this.adminPassword = pulumi.secret(password.result);
     this.endpoint = grafanaEndpoint(config);
+    this.serviceAccounts = settings.metrics.remoteWrite === undefined ? {} : grafanaServiceAccounts(settings);
     this.flows = settings.wiring;
+    this.grafana = {
+      url: this.internalUrl,
+      endpoint: this.endpoint,
+      publicUrl: this.url,
+      servedBy: { component: subject, flows: this.flows },
+    };
+    deployAdmissions(this, name, "querier", peeredFlows(config, args), args.wiring);
     this.registerOutputs({
       url: this.url,
       adminUser: this.adminUser,

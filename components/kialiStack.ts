@@ -4,7 +4,9 @@ import { StackConfig } from "../config";
 import { componentConfig, componentConfigError } from "../config/componentArgs";
 import { ConfigRead } from "../config/schema";
 import { Flow, dnsFlows } from "./common/flow";
-import { Peer, peerFlow, peerProblems } from "./common/peer";
+import { GrafanaPeer, Peer, PrometheusPeer, peerFlow, peerProblems } from "./common/peer";
+import { PeeredFlow, deployAdmissions } from "./common/admissions";
+import { KialiServiceAccounts, kialiServiceAccounts } from "./kiali/serviceAccounts";
 import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./common/scrapeJobs";
 import { PLATFORM_SECTIONS, PlatformArgs, SectionArgs, platformSettings } from "./common/settings";
@@ -38,16 +40,14 @@ export interface KialiStackArgs extends PlatformArgs {
    * `prometheusUrl`), and, when it is Thanos Query, the retention and scrape interval Kiali cannot
    * ask it for.
    */
-  readonly prometheus: Peer & {
-    readonly thanos?: { readonly retention: string; readonly scrapeInterval: string };
-  };
+  readonly prometheus: PrometheusPeer;
   /** Tempo's query API, for the traces of what Kiali shows. @default none: no traces in Kiali */
   readonly tempo?: Peer;
   /**
    * Grafana: its in-cluster `url` (checked by Kiali) and `publicUrl`, where its trace links open
    * Explore on the `tempo` datasource. @default none: no Grafana in Kiali, and no trace links
    */
-  readonly grafana?: Peer & { readonly publicUrl: string };
+  readonly grafana?: GrafanaPeer;
   /** The workloads of other components that connect to Kiali: a Prometheus scraping it. @default none */
   readonly clients?: KialiClients;
   /**
@@ -59,6 +59,15 @@ export interface KialiStackArgs extends PlatformArgs {
 }
 
 const PEERS = ["prometheus", "tempo", "grafana"] as const;
+
+/** The flows to the peers Kiali queries. */
+function peeredFlows(config: StackConfig, args: Pick<KialiStackArgs, (typeof PEERS)[number]>): PeeredFlow[] {
+  const kiali = kialiEndpoint(config);
+  return PEERS.flatMap((key) => {
+    const peer = args[key];
+    return peer === undefined ? [] : [{ key, peer, flow: peerFlow(kiali, peer, "queries") }];
+  });
+}
 
 /** The in-cluster URLs the args give, as Kiali's config takes them. */
 function backendsOf(args: KialiStackArgs): KialiBackends {
@@ -100,6 +109,8 @@ export class KialiStack extends pulumi.ComponentResource {
   public readonly namespaces: readonly string[];
   /** The flows its NetworkPolicies are made of. */
   public readonly flows: readonly Flow[];
+  /** The ServiceAccounts it creates. */
+  public readonly serviceAccounts: KialiServiceAccounts;
 
   /** Where people open Kiali, known from the settings alone (for links in other components). */
   static publicUrl(settings: Pick<StackConfig, "exposure" | "mesh">): string | undefined {
@@ -113,15 +124,11 @@ export class KialiStack extends pulumi.ComponentResource {
 
   /** The flows of its workload deployed alone: people, the API server, its DNS, the peers and `clients`. */
   static flows(config: StackConfig, args: Pick<KialiStackArgs, (typeof PEERS)[number] | "clients">): Flow[] {
-    const kiali = kialiEndpoint(config);
     return [
       ...kialiFlows(config, args.clients),
       ...kialiApiFlows(config),
-      ...PEERS.flatMap((key) => {
-        const peer = args[key];
-        return peer === undefined ? [] : [peerFlow(kiali, peer, "queries")];
-      }),
-      ...dnsFlows([kiali]),
+      ...peeredFlows(config, args).map((p) => p.flow),
+      ...dnsFlows([kialiEndpoint(config)]),
     ];
   }
 
@@ -132,7 +139,7 @@ export class KialiStack extends pulumi.ComponentResource {
       ...(kialiRuns(config)
         ? []
         : ["args.mesh.istio must be enabled, with kiali true: Kiali shows an Istio mesh"]),
-      ...PEERS.flatMap((key) => peerProblems(args[key], key)),
+      ...peeredFlows(config, args).flatMap((p) => peerProblems(p.peer, p.key)),
       ...urlProblems(args),
     ];
     if (problems.length > 0) {
@@ -162,6 +169,8 @@ export class KialiStack extends pulumi.ComponentResource {
     this.access = kialiAccess(config);
     this.namespaces = kialiNamespaces(settings);
     this.flows = settings.wiring;
+    this.serviceAccounts = kialiServiceAccounts(settings);
+    deployAdmissions(this, name, "meshConsole", peeredFlows(config, args), args.wiring);
     this.registerOutputs({ url: this.url, access: this.access });
   }
 }

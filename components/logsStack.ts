@@ -3,8 +3,15 @@ import { StackConfig } from "../config";
 import { componentConfig, componentConfigError } from "../config/componentArgs";
 import { ConfigRead } from "../config/schema";
 import { Endpoint, Flow, dnsFlows, workloadsOf } from "./common/flow";
-import { Peer, peerFlow, peerProblems } from "./common/peer";
-import { PLATFORM_SECTIONS, PlatformArgs, SectionArgs, platformSettings } from "./common/settings";
+import { LokiPeer, Peer, peerFlow, peerProblems } from "./common/peer";
+import { PeeredFlow, deployAdmissions } from "./common/admissions";
+import {
+  DemoSwitch,
+  PLATFORM_SECTIONS,
+  PlatformArgs,
+  SectionArgs,
+  platformSettings,
+} from "./common/settings";
 import { LogsClients, logsApiFlows, logsFlows, lokiEndpoint } from "./logs/flows";
 import { deployAlloy } from "./logs/alloyWorkload";
 import { deployLokiCanary } from "./logs/canaryWorkload";
@@ -16,10 +23,15 @@ import { LogsSettings } from "./logs/settings";
 import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./common/scrapeJobs";
 import { withFormerType } from "./common/formerType";
+import { accountsConfig } from "./common/serviceAccount";
 import { alloyNamespace } from "./logs/alloyNamespace";
+import { LogsServiceAccounts, logsServiceAccounts } from "./logs/serviceAccounts";
 
 /** The stack-config sections LogsStack reads. */
 const READS: readonly ConfigRead[] = [...PLATFORM_SECTIONS, "demo.enabled", "logs", "metrics.runbookBaseUrl"];
+
+/** `metrics.runbookBaseUrl` alone: where alerts' runbook links point. */
+export interface RunbookLinks extends Pick<SectionArgs<"metrics">, "runbookBaseUrl"> {}
 
 /**
  * What LogsStack takes: the stack config's `logs` over the platform sections, each key defaulting as
@@ -36,10 +48,14 @@ export interface LogsStackArgs extends PlatformArgs {
    * `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
    * business SLOs it evaluates. @default false
    */
-  readonly demo?: Pick<SectionArgs<"demo">, "enabled">;
+  readonly demo?: DemoSwitch;
   /** `runbookBaseUrl`: log alerts link to the same runbooks as metric alerts. @default https://runbooks.example.com/observability */
-  readonly metrics?: Pick<SectionArgs<"metrics">, "runbookBaseUrl">;
-  /** The Alertmanager Loki's ruler sends its log alerts to. @default none: the log rules are evaluated, and nothing is sent */
+  readonly metrics?: RunbookLinks;
+  /**
+   * The Alertmanager Loki's ruler sends its log alerts to: MetricsStack's `alertmanager` (whose pods
+   * this component then admits Loki to), or your own.
+   * @default none: the log rules are evaluated, and nothing is sent
+   */
   readonly alertmanager?: Peer;
   /** The workloads of other components that connect to Loki and the log agent: a Prometheus scraping, a Grafana querying. @default none */
   readonly clients?: LogsClients;
@@ -49,6 +65,20 @@ export interface LogsStackArgs extends PlatformArgs {
    * @default its own: its workloads, the API server, DNS, `alertmanager` and `clients`
    */
   readonly wiring?: readonly Flow[];
+}
+
+/** The flow to the Alertmanager the ruler sends to, when one is given. */
+function peeredFlows(config: StackConfig, args: Pick<LogsStackArgs, "alertmanager">): PeeredFlow[] {
+  const { alertmanager } = args;
+  return alertmanager === undefined
+    ? []
+    : [
+        {
+          key: "alertmanager",
+          peer: alertmanager,
+          flow: peerFlow(lokiEndpoint(config), alertmanager, "log alerts from the ruler"),
+        },
+      ];
 }
 
 /**
@@ -66,6 +96,20 @@ export class LogsStack extends pulumi.ComponentResource {
   public readonly traceIdExpression: string;
   /** Loki's pods and its ruler's, for the NetworkPolicies of components that reach them or that it reaches. */
   public readonly endpoints: { readonly loki: Endpoint; readonly ruler: Endpoint };
+  /** Loki, as a peer of GrafanaStack's `loki`: its pods admit the component given it. */
+  public readonly loki: LokiPeer;
+  /** The ServiceAccounts it creates. */
+  public readonly serviceAccounts: LogsServiceAccounts;
+
+  /**
+   * The names its ServiceAccounts get with these args, before it is constructed, whether or not
+   * each runs: an IAM role's trust policy names them (IRSA), and the role's ARN is then an arg.
+   */
+  static serviceAccounts(
+    args: Pick<LogsStackArgs, "profile" | "namespaces" | "logs"> = {},
+  ): LogsServiceAccounts {
+    return logsServiceAccounts(accountsConfig("LogsStack", args, ["logs.collectionMode"]));
+  }
   /** The flows its NetworkPolicies are made of. */
   public readonly flows: readonly Flow[];
 
@@ -86,13 +130,10 @@ export class LogsStack extends pulumi.ComponentResource {
   /** The flows of its workloads deployed alone: among themselves, the API server, each workload's DNS, to `alertmanager` and from `clients`. */
   static flows(config: StackConfig, args: Pick<LogsStackArgs, "alertmanager" | "clients"> = {}): Flow[] {
     const own = logsFlows(config);
-    const ruler = lokiEndpoint(config);
     return [
       ...logsFlows(config, args.clients),
       ...logsApiFlows(config),
-      ...(args.alertmanager === undefined
-        ? []
-        : [peerFlow(ruler, args.alertmanager, "log alerts from the ruler")]),
+      ...peeredFlows(config, args).map((p) => p.flow),
       ...dnsFlows(workloadsOf(own)),
     ];
   }
@@ -125,7 +166,16 @@ export class LogsStack extends pulumi.ComponentResource {
     this.tenant = settings.logs.tenant;
     this.traceIdExpression = TRACE_ID_REGEX;
     this.endpoints = { loki: lokiEndpoint(config), ruler: lokiEndpoint(config) };
+    this.serviceAccounts = logsServiceAccounts(settings);
     this.flows = settings.wiring;
+    this.loki = {
+      url: this.lokiUrl,
+      endpoint: this.endpoints.loki,
+      ...(this.tenant === undefined ? {} : { tenant: this.tenant }),
+      traceIdExpression: this.traceIdExpression,
+      servedBy: { component: subject, flows: this.flows },
+    };
+    deployAdmissions(this, name, "logRuler", peeredFlows(config, args), args.wiring);
     this.registerOutputs({ lokiUrl: this.lokiUrl });
   }
 }

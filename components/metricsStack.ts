@@ -3,7 +3,13 @@ import { StackConfig, keyPath } from "../config";
 import { componentConfig, componentConfigError } from "../config/componentArgs";
 import { ConfigRead } from "../config/schema";
 import { Endpoint, Flow, dnsFlows, workloadsOf } from "./common/flow";
-import { PLATFORM_SECTIONS, PlatformArgs, SectionArgs, platformSettings } from "./common/settings";
+import {
+  DemoSwitch,
+  PLATFORM_SECTIONS,
+  PlatformArgs,
+  SectionArgs,
+  platformSettings,
+} from "./common/settings";
 import {
   MetricsClients,
   metricsApiFlows,
@@ -38,12 +44,8 @@ import { ScrapeConfig } from "./common/prometheusTypes";
 import { deployPrometheus } from "./metrics/prometheusWorkload";
 import { extraRuleFileProblems } from "./metrics/ruleFiles";
 import { extraScrapeJob } from "./metrics/extraScrapeJobs";
-import {
-  PrometheusQueryEndpoint,
-  prometheusQueryEndpoint,
-  queryServiceUrl,
-  thanosQueryRuns,
-} from "./metrics/queryEndpoint";
+import { prometheusQueryEndpoint, queryServiceUrl, thanosQueryRuns } from "./metrics/queryEndpoint";
+import { Peer, PeerServer, PrometheusPeer } from "./common/peer";
 import { deployThanosQuery } from "./metrics/thanosQueryWorkload";
 import { deployThanosStore } from "./metrics/thanosStoreWorkload";
 import { deployThanosCompactor } from "./metrics/thanosCompactorWorkload";
@@ -52,7 +54,9 @@ import { workloadScrapeJob } from "./common/scrapeJobs";
 import { istioJobs, mergedSidecarsDropped } from "./metrics/istioTargets";
 import { MetricsSettings } from "./metrics/settings";
 import { withFormerType } from "./common/formerType";
+import { accountsConfig } from "./common/serviceAccount";
 import { datastoreExporters } from "./metrics/datastores";
+import { MetricsServiceAccounts, metricsServiceAccounts } from "./metrics/serviceAccounts";
 
 /** The stack-config sections MetricsStack reads. */
 const READS: readonly ConfigRead[] = [
@@ -64,6 +68,9 @@ const READS: readonly ConfigRead[] = [
   "tracing.latencyBucketsSeconds",
   "mesh",
 ];
+
+/** `tracing.latencyBucketsSeconds` alone: the buckets of the span metrics a TracingStack writes. */
+export interface SpanMetricBuckets extends Pick<SectionArgs<"tracing">, "latencyBucketsSeconds"> {}
 
 /**
  * What MetricsStack takes: the stack config's `metrics`, `alerting` and `exposure` over the
@@ -81,10 +88,14 @@ export interface MetricsStackArgs extends PlatformArgs {
    * `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
    * business SLOs it evaluates. @default false
    */
-  readonly demo?: Pick<SectionArgs<"demo">, "enabled">;
+  readonly demo?: DemoSwitch;
   /** Receivers, routes and grouping of the alerts. @default no receiver but the Watchdog's own route */
   readonly alerting?: SectionArgs<"alerting">;
-  /** How people reach Prometheus and Alertmanager. @default kind: Prometheus on NodePort 30090; eks: neither exposed */
+  /**
+   * How people reach Prometheus and Alertmanager. The certificate's and Cognito's ARNs and IDs may
+   * be Outputs; host names are text, as alert links and the NetworkPolicies are made of them.
+   * @default kind: Prometheus on NodePort 30090; eks: neither exposed
+   */
   readonly exposure?: SectionArgs<"exposure">;
   /**
    * `istio`: the meshed namespaces and istiod it scrapes, and a meshed service's sidecar as the
@@ -96,7 +107,7 @@ export interface MetricsStackArgs extends PlatformArgs {
    * back to them, so each latency threshold must be one.
    * @default the stack's buckets (0.005 s to 10 s)
    */
-  readonly tracing?: Pick<SectionArgs<"tracing">, "latencyBucketsSeconds">;
+  readonly tracing?: SpanMetricBuckets;
   /**
    * Where people open Grafana: alerts link its USE dashboards, notifications its Explore.
    * @default none: alerts and notifications carry no Grafana link
@@ -204,8 +215,15 @@ export function jobNameProblems(
 export class MetricsStack extends pulumi.ComponentResource {
   /** Prometheus' in-cluster query URL: Thanos Query over several replicas, else the one replica's Service. */
   public readonly prometheusUrl: string;
-  /** Where dashboards read metrics: that Service, or Amazon Managed Prometheus with remote write. */
-  public readonly prometheusQuery: PrometheusQueryEndpoint;
+  /**
+   * Where dashboards read metrics, as a peer of GrafanaStack's (or KialiStack's) `prometheus`: that
+   * Service (its pods admit the component given it), or Amazon Managed Prometheus with remote write.
+   */
+  public readonly prometheusQuery: PrometheusPeer;
+  /** Alertmanager, as a peer of LogsStack's `alertmanager` or GrafanaStack's: its pods admit the component given it. */
+  public readonly alertmanager: Peer;
+  /** Every Prometheus replica's remote-write endpoint, as TracingStack's `prometheusWrites`: each admits the component given it. */
+  public readonly prometheusWrites: readonly Peer[];
   /** Public URLs of Prometheus and Alertmanager when `exposure.ingress` exposes them (for `--web.external-url`). */
   public readonly publicUrls: ReturnType<typeof metricsPublicUrls>;
   /** Every Prometheus replica's remote-write endpoint, for writers that must reach each one. */
@@ -223,6 +241,18 @@ export class MetricsStack extends pulumi.ComponentResource {
   };
   /** The flows its NetworkPolicies are made of. */
   public readonly flows: readonly Flow[];
+  /** The ServiceAccounts it creates. */
+  public readonly serviceAccounts: MetricsServiceAccounts;
+
+  /**
+   * The names its ServiceAccounts get with these args, before it is constructed, whether or not
+   * each runs: an IAM role's trust policy names them (IRSA), and the role's ARN is then an arg.
+   */
+  static serviceAccounts(
+    args: Pick<MetricsStackArgs, "profile" | "namespaces"> = {},
+  ): Required<MetricsServiceAccounts> {
+    return metricsServiceAccounts(accountsConfig("MetricsStack", args));
+  }
 
   /** Why `metrics.extraRuleFiles` cannot load beside the stack's own rules (a check of the config phase). */
   static ruleFileProblems(
@@ -291,7 +321,6 @@ export class MetricsStack extends pulumi.ComponentResource {
     deployMetricsExposure(name, settings, children);
 
     this.prometheusUrl = queryServiceUrl(settings);
-    this.prometheusQuery = prometheusQueryEndpoint(settings);
     this.publicUrls = metricsPublicUrls(settings.exposure);
     this.alertmanagerUrl = alertmanager.url;
     this.prometheusWriteUrls = prometheusRemoteWriteUrls(
@@ -300,9 +329,44 @@ export class MetricsStack extends pulumi.ComponentResource {
     );
     this.endpoints = metricsEndpoints(settings);
     this.flows = settings.wiring;
+    const servedBy: PeerServer = { component: subject, flows: this.flows };
+    const query = prometheusQueryEndpoint(settings);
+    this.prometheusQuery =
+      settings.metrics.remoteWrite === undefined
+        ? {
+            ...query,
+            endpoint: this.endpoints.query,
+            servedBy,
+            ...(thanosQueryRuns(settings.metrics)
+              ? {
+                  thanos: {
+                    retention: settings.metrics.retentionTime,
+                    scrapeInterval: settings.metrics.scrapeInterval,
+                  },
+                }
+              : {}),
+          }
+        : query;
+    this.alertmanager = { url: this.alertmanagerUrl, endpoint: this.endpoints.alertmanager, servedBy };
+    this.prometheusWrites = this.prometheusWriteUrls.map((url) => ({
+      url,
+      endpoint: this.endpoints.prometheus,
+      servedBy,
+    }));
     if (settings.metrics.prometheusOperatorMonitors.enabled) {
       deployMonitorScraper(name, settings, this.prometheusWriteUrls, children);
     }
+    const accounts = metricsServiceAccounts(settings);
+    this.serviceAccounts = {
+      prometheus: accounts.prometheus,
+      kubeStateMetrics: accounts.kubeStateMetrics,
+      ...(objectStore === undefined
+        ? {}
+        : { thanosStore: accounts.thanosStore, thanosCompactor: accounts.thanosCompactor }),
+      ...(settings.metrics.prometheusOperatorMonitors.enabled
+        ? { monitorScraper: accounts.monitorScraper }
+        : {}),
+    };
     this.registerOutputs({
       prometheusUrl: this.prometheusUrl,
       prometheusQueryUrl: this.prometheusQuery.url,

@@ -4,7 +4,7 @@ import { REGISTRY_CREDENTIALS_SECRET } from "../config";
 import { DEMO_NAMESPACE } from "../config/demo";
 import { componentConfig } from "../config/componentArgs";
 import { ConfigRead } from "../config/schema";
-import { SectionArgs } from "./common/settings";
+import { DemoSwitch, SectionArgs } from "./common/settings";
 import { objectMeta } from "./common/metadata";
 import { namespaceArgs } from "./common/namespace";
 import { defaultDenyPolicy } from "./common/networkPolicy";
@@ -15,6 +15,9 @@ import { withFormerType } from "./common/formerType";
 
 /** The stack-config sections StackNamespaces reads. */
 const READS: readonly ConfigRead[] = ["profile", "namespaces", "apps", "images", "demo.enabled"];
+
+/** `images.registryCredentials` alone: the pull Secret StackNamespaces creates in each namespace. */
+export interface RegistryCredentialsArgs extends Pick<SectionArgs<"images">, "registryCredentials"> {}
 
 /** What StackNamespaces takes: the stack config's namespaces and app namespaces. */
 export interface StackNamespacesArgs {
@@ -33,12 +36,12 @@ export interface StackNamespacesArgs {
    */
   readonly apps?: SectionArgs<"apps">;
   /** `registryCredentials`: made the pull Secret of both stack namespaces, before any pod pulls with it. @default none */
-  readonly images?: Pick<SectionArgs<"images">, "registryCredentials">;
+  readonly images?: RegistryCredentialsArgs;
   /**
    * `enabled`: whether DemoStack runs, whose namespace is then created like the stack's own
    * (restricted, default deny, DNS egress, pull Secret), as its pods are the stack's. @default false
    */
-  readonly demo?: Pick<SectionArgs<"demo">, "enabled">;
+  readonly demo?: DemoSwitch;
   /**
    * Every flow of a deployment of several components (`wiringGraph`): each namespace gets the DNS
    * egress it declares. @default name resolution for every pod of the namespaces it closes

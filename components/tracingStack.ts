@@ -5,7 +5,14 @@ import { componentConfig, componentConfigError } from "../config/componentArgs";
 import { ConfigRead } from "../config/schema";
 import { Endpoint, Flow, SpanReceiver, dnsFlows, workload, workloadsOf } from "./common/flow";
 import { Peer, peerFlow, peerProblems } from "./common/peer";
-import { PLATFORM_SECTIONS, PlatformArgs, SectionArgs, platformSettings } from "./common/settings";
+import { PeeredFlow, deployAdmissions } from "./common/admissions";
+import {
+  DemoSwitch,
+  PLATFORM_SECTIONS,
+  PlatformArgs,
+  SectionArgs,
+  platformSettings,
+} from "./common/settings";
 import {
   TracingClients,
   meshedNamespaces,
@@ -23,7 +30,9 @@ import { APP_TRACING_CONFIGMAP, COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO } from ".
 import { TracingSettings } from "./tracing/settings";
 import { deployTempo } from "./tracing/tempoWorkload";
 import { withFormerType } from "./common/formerType";
+import { accountsConfig } from "./common/serviceAccount";
 import { collectorTiered } from "./tracing/collectorTiers";
+import { TracingServiceAccounts, tracingServiceAccounts } from "./tracing/serviceAccounts";
 
 /** The stack-config sections TracingStack reads. */
 const READS: readonly ConfigRead[] = [
@@ -34,6 +43,9 @@ const READS: readonly ConfigRead[] = [
   "metrics.slo",
   "mesh",
 ];
+
+/** `metrics.slo` alone: the per-service objectives, whose latency threshold the apps' histograms get. */
+export interface SloDefaults extends Pick<SectionArgs<"metrics">, "slo"> {}
 
 /**
  * What TracingStack takes: the stack config's `tracing` and `exposure` over the platform sections,
@@ -50,19 +62,20 @@ export interface TracingStackArgs extends PlatformArgs {
    * `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
    * business SLOs it evaluates. @default false
    */
-  readonly demo?: Pick<SectionArgs<"demo">, "enabled">;
+  readonly demo?: DemoSwitch;
   /** How apps outside the cluster send spans. @default kind: OTLP/HTTP and Zipkin on NodePorts 30318 and 30411; eks: none */
   readonly exposure?: SectionArgs<"exposure">;
   /**
    * `slo`: every latency threshold must be a span-metric bucket, and the apps' histograms get it
    * through their tracing ConfigMap. @default 99.5 % available, 95 % within 0.5 s
    */
-  readonly metrics?: Pick<SectionArgs<"metrics">, "slo">;
+  readonly metrics?: SloDefaults;
   /** `istio`: the meshed namespaces, whose sidecars may send Zipkin spans (stack config `mesh`). @default off */
   readonly mesh?: SectionArgs<"mesh">;
   /**
    * Every replica of the Prometheus that span metrics and the service graph are written to (its
-   * remote-write receiver, `/api/v1/write`).
+   * remote-write receiver, `/api/v1/write`): MetricsStack's `prometheusWrites` (whose pods this
+   * component then admits the collector to), or your own.
    * @default none: no span metrics or service graph are computed
    */
   readonly prometheusWrites?: readonly Peer[];
@@ -79,6 +92,16 @@ export interface TracingStackArgs extends PlatformArgs {
   readonly wiring?: readonly Flow[];
 }
 
+/** The flows to every Prometheus replica span metrics are written to. */
+function peeredFlows(config: StackConfig, args: Pick<TracingStackArgs, "prometheusWrites">): PeeredFlow[] {
+  const writer = traceWriter(config);
+  return (args.prometheusWrites ?? []).map((peer, i) => ({
+    key: `prometheusWrites[${i}]`,
+    peer,
+    flow: peerFlow(writer, peer, "span and service-graph metrics"),
+  }));
+}
+
 /**
  * The OpenTelemetry Collector (OTLP and Zipkin in, tail sampling where enabled, span metrics and
  * service graph to Prometheus, traces to Tempo), Tempo, and in each app namespace the ConfigMap
@@ -91,6 +114,20 @@ export class TracingStack extends pulumi.ComponentResource {
   public readonly appConfigMap: string;
   /** Tempo's pods, for the NetworkPolicies of workloads that query it. */
   public readonly endpoints: { readonly tempo: Endpoint };
+  /** Tempo, as a peer of GrafanaStack's (or KialiStack's) `tempo`: its pods admit the component given it. */
+  public readonly tempo: Peer;
+  /** The ServiceAccounts it creates. */
+  public readonly serviceAccounts: TracingServiceAccounts;
+
+  /**
+   * The names its ServiceAccounts get with these args, before it is constructed, whether or not
+   * each runs: an IAM role's trust policy names them (IRSA), and the role's ARN is then an arg.
+   */
+  static serviceAccounts(
+    args: Pick<TracingStackArgs, "profile" | "namespaces"> = {},
+  ): TracingServiceAccounts {
+    return tracingServiceAccounts(accountsConfig("TracingStack", args));
+  }
   /** The collector pods apps send spans to, and its receivers' ports, for the NetworkPolicies of workloads that send. */
   public readonly collector: SpanReceiver;
   /** The flows its NetworkPolicies are made of. */
@@ -119,13 +156,10 @@ export class TracingStack extends pulumi.ComponentResource {
   ): Flow[] {
     const apps = config.apps.namespaces.map((namespace): Endpoint => ({ kind: "namespace", namespace }));
     const own = tracingFlows(config, { apps: [] });
-    const writer = traceWriter(config);
     return [
       ...tracingFlows(config, { ...args.clients, apps, meshed: meshedNamespaces(config) }),
       ...tracingApiFlows(config),
-      ...(args.prometheusWrites ?? []).map((peer) =>
-        peerFlow(writer, peer, "span and service-graph metrics"),
-      ),
+      ...peeredFlows(config, args).map((p) => p.flow),
       ...dnsFlows(workloadsOf(own)),
     ];
   }
@@ -177,7 +211,14 @@ export class TracingStack extends pulumi.ComponentResource {
     this.appConfigMap = APP_TRACING_CONFIGMAP;
     this.collector = spanReceiver(settings);
     this.endpoints = { tempo: workload(settings.namespaces.observability, TEMPO.name) };
+    this.serviceAccounts = tracingServiceAccounts(settings);
     this.flows = settings.wiring;
+    this.tempo = {
+      url: this.tempoUrl,
+      endpoint: this.endpoints.tempo,
+      servedBy: { component: subject, flows: this.flows },
+    };
+    deployAdmissions(this, name, "traceWriter", peeredFlows(config, args), args.wiring);
     this.registerOutputs({ tempoUrl: this.tempoUrl });
   }
 }

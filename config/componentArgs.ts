@@ -6,21 +6,9 @@ import { CONFIG_NAMESPACE, ConfigError, valueAt } from "./errors";
 import { loaded } from "./loaded";
 import { ConfigRead, Section, StackConfigInput, sectionsRead } from "./schema";
 import { secretFormatChecks } from "./secretFormats";
+import type { ArgsOf } from "./argsOf";
 import type { StackConfig } from "./stackConfig";
 import { validateStackConfig } from "./validate";
-
-/**
- * What a program gives for a value of the stack config: an object with every key optional (each
- * defaulting as in the stack config), a list or a value whole.
- */
-export type ArgsOf<T> =
-  T extends pulumi.Output<unknown>
-    ? T
-    : T extends readonly (infer E)[]
-      ? readonly E[]
-      : T extends object
-        ? { readonly [K in keyof T]?: ArgsOf<T[K]> }
-        : T;
 
 /** The stack config as a program gives it: every section optional, over its profile's defaults. */
 export type ConfigArgs = { readonly [S in Section]?: ArgsOf<StackConfigInput[S]> };

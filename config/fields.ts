@@ -2,9 +2,21 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { COMPONENTS, ComponentName, WORKLOADS, WorkloadName } from "./components";
 import { parseQuantity } from "./quantity";
+import { CONFIG_NAMESPACE, keyPath } from "./errors";
 import { anchoredRe2Problem, re2Problem } from "./re2";
+import type { ArgsOf, GivenWhole } from "./argsOf";
 
 // The field types that more than one section of the stack config (config/sections/) uses.
+
+/**
+ * `schema`, typed so that what a program gives for it (`Input`) and what it is once validated
+ * (`Output`) are the interfaces named, not spelt out where the schema is used: a list's items, a
+ * record's values. The API reference and the declarations then name them.
+ */
+export const named =
+  <Input, Output = never>() =>
+  <S extends z.ZodTypeAny>(schema: S) =>
+    schema as unknown as z.ZodType<[Output] extends [never] ? z.output<S> : Output, z.ZodTypeDef, Input>;
 
 /**
  * `pulumi config set --path` stores every value but integers and booleans as text (`0.25`), and
@@ -136,14 +148,48 @@ export const pinnedImage = z
  */
 export type Secret = string & z.BRAND<"Secret">;
 
-/** A value a program gives as another resource's Pulumi Output: checked once it is known. */
-export const pulumiOutput = z.custom<pulumi.Output<string>>(
-  (value) => pulumi.Output.isInstance(value),
+/** A value a program gives from another resource: a Pulumi Output, or a promise of the value. */
+export const pulumiOutput = z.custom<pulumi.Output<string> | Promise<string>>(
+  (value) => pulumi.Output.isInstance(value) || value instanceof Promise,
   "must be a Pulumi Output",
 );
 
-/** `schema`'s value, or, from a program, an Output of one (a stack file holds only values). */
-export const orOutput = <T extends z.ZodTypeAny>(schema: T) => z.union([schema, pulumiOutput]);
+/**
+ * `schema`'s value, or, from a program, an Output (or promise) of one (a stack file holds only
+ * values): an Output is checked against `schema` once it is known, and a value it refuses fails
+ * the deployment there, naming the arg. Only a program's args hold Outputs.
+ */
+export const orOutput = <T extends z.ZodTypeAny>(schema: T) =>
+  z.union([
+    schema,
+    pulumiOutput.transform((value, ctx) => {
+      const arg = `args.${keyPath(ctx.path).slice(CONFIG_NAMESPACE.length + 1)}`;
+      return pulumi.output(value).apply((known) => {
+        const checked = schema.safeParse(known);
+        if (!checked.success) {
+          throw new Error(`${arg} ${checked.error.issues[0].message}; it was an Output, checked once known`);
+        }
+        return known;
+      });
+    }),
+  ]);
+
+/**
+ * A value orOutput took, where it must be text: read from a stack file (which holds no Outputs) or
+ * rendered from one. `key` names it in the error otherwise.
+ */
+export function knownText(value: pulumi.Input<string>, key: string): string {
+  if (typeof value !== "string") {
+    throw new Error(`${key} is a Pulumi Output here, where only a stack file's text can be`);
+  }
+  return value;
+}
+
+/** Whether a schema is one orOutput made: its value, or an Output of one. */
+export const takesOutput = (schema: z.ZodTypeAny): schema is z.ZodUnion<[z.ZodTypeAny, z.ZodTypeAny]> =>
+  schema instanceof z.ZodUnion &&
+  (schema.options as z.ZodTypeAny[])[1] instanceof z.ZodEffects &&
+  ((schema.options as z.ZodTypeAny[])[1] as z.ZodEffects<z.ZodTypeAny>).innerType() === pulumiOutput;
 
 export const secretString = orOutput(nonEmpty.brand<"Secret">());
 
@@ -184,9 +230,16 @@ const resourceRequirementsSchema = strict({
   }
 });
 
-/** The schema of a container's requests and limits, by name (see Identity). */
-export interface ResourceRequirementsSchema extends Identity<typeof resourceRequirementsSchema> {}
-export const resourceRequirements: ResourceRequirementsSchema = resourceRequirementsSchema;
+/**
+ * A container's requests and limits (`resources.<workload>`), each key defaulting to the profile's
+ * sizes: CPU, memory and ephemeral storage as Kubernetes quantities.
+ */
+export interface ContainerResources extends ArgsOf<z.input<typeof resourceRequirementsSchema>>, GivenWhole {}
+/** A container's requests and limits, validated. */
+export interface ContainerResourcesConfig extends Identity<z.output<typeof resourceRequirementsSchema>> {}
+export const resourceRequirements = named<ContainerResources, ContainerResourcesConfig>()(
+  resourceRequirementsSchema,
+);
 
 export const byComponent = <T extends z.ZodTypeAny>(value: T) =>
   strict(Object.fromEntries(COMPONENTS.map((c) => [c, value])) as Record<ComponentName, T>);

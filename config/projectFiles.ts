@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { nonEmpty, strict } from "./fields";
+import { Identity, named, nonEmpty, strict } from "./fields";
 
 /**
  * A file a config key names: a path, relative to the Pulumi project's root (the folder of its
@@ -17,15 +17,19 @@ export interface ReadFile {
   readonly text: string;
 }
 
+const fileContent = strict({
+  name: nonEmpty.describe("The file's name."),
+  content: z.string().describe("The file's content."),
+});
+/** A file a program gives by its name and content, where a stack file names a path. */
+export interface FileContent extends Identity<z.input<typeof fileContent>> {}
+
 /** The schema of a FileSource: a path, or a name and its content. */
 export const fileSource = z.union([
   z
     .string({ invalid_type_error: "must be a path to a file, or its name and content" })
     .min(1, "must not be empty"),
-  strict({
-    name: nonEmpty.describe("The file's name."),
-    content: z.string().describe("The file's content."),
-  }),
+  named<FileContent>()(fileContent),
 ]);
 
 let projectRoot: string | undefined;

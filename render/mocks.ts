@@ -33,12 +33,35 @@ export interface Registration extends RegisteredOptions {
   readonly live?: ClusterObject;
 }
 
+/** The account AWS resources of a mock deployment belong to: AWS's documentation's example account. */
+const MOCK_AWS_ACCOUNT = "123456789012";
+
+/**
+ * What the AWS provider computes for a resource a program makes beside the components (a bucket's
+ * name, an ARN), in the shapes AWS gives them, so that the components' checks of an ARN or a bucket
+ * see what they would see: `aws:<service>/<kind>:<Kind>`.
+ */
+function awsOutputs(type: string, name: string, inputs: Record<string, unknown>, digest: string) {
+  const [service, kind] = type.slice("aws:".length).split(":")[0].split("/");
+  if (service === "s3") {
+    const bucket = typeof inputs.bucket === "string" ? inputs.bucket : `${name}-${digest.slice(0, 12)}`;
+    return { bucket, arn: `arn:aws:s3:::${bucket}` };
+  }
+  const resource = `${kind.toLowerCase()}/${typeof inputs.name === "string" ? inputs.name : name}`;
+  return {
+    arn: `arn:aws:${service}:${service === "iam" ? "" : "us-east-1"}:${MOCK_AWS_ACCOUNT}:${resource}`,
+  };
+}
+
 /**
  * Stand-in values for outputs the real providers compute, so the program can use them. They
  * depend on the inputs, as the real ones do: new keepers, new password.
  */
 function computedOutputs(type: string, name: string, inputs: unknown): Record<string, unknown> {
   const digest = createHash("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 16);
+  if (type.startsWith("aws:")) {
+    return awsOutputs(type, name, inputs as Record<string, unknown>, digest);
+  }
   switch (type) {
     case "random:index/randomPassword:RandomPassword":
       return { result: `mock-password-${name}-${digest}`, bcryptHash: `mock-bcrypt-${name}-${digest}` };

@@ -1,7 +1,7 @@
 // One stack as two revisions (or two configs) render it, reviewed: the change from the first to the second.
 import type { RevisionRender } from "../render/revision";
 import { ConfigKeys, Review, review } from "./review";
-import { promtoolProblems } from "./ruleCheck";
+import { promtoolProblems } from "../checks/promtoolRules";
 import { Snapshot, snapshotOf } from "./snapshot";
 
 /** A render of the stack, and its stack-config keys as review reads them. */

@@ -44,6 +44,11 @@ function stackLines(r: Review, format: Format, accepted: readonly string[]): str
           ]
         : [...heading(title), ...lines.map((line) => `- ${line}`), ""];
   const rolling = new Set(r.rollouts.map((w) => w.key));
+  // Inside a ConfigMap's files: the keys that change, as they were and will be.
+  const inside = (key: string) => {
+    const values = r.configValues[key];
+    return values === undefined ? "" : ` (${values.join("; ")})`;
+  };
   const count = (change: string) => r.resources.filter((c) => c.change === change).length;
   return [
     md ? `### Stack ${code(r.stack)}: ${r.verdict}` : `== stack ${r.stack}: ${r.verdict} ==`,
@@ -58,13 +63,14 @@ function stackLines(r: Review, format: Format, accepted: readonly string[]): str
           `${risk.why}${accepted.includes(risk.subject) ? " (acknowledged)" : ` (acknowledge with ${code(`--accept '${risk.subject}'`)})`}`,
       ),
     ),
+    ...section("Warnings", r.warnings),
     ...section(
       "Replaced",
       r.resources
         .filter((c) => c.change === "replaced")
         .map(
           (c) =>
-            `${code(c.key)}: ${(c.replacedBy ?? []).join(", ")} cannot change in place; deleted, then created`,
+            `${code(c.key)}: ${(c.replacedBy ?? []).join(", ")} cannot change in place${inside(c.key)}; deleted, then created`,
         ),
     ),
     ...section(
@@ -103,7 +109,7 @@ function stackLines(r: Review, format: Format, accepted: readonly string[]): str
             const value = c.values?.[field];
             return value === undefined ? field : `${field} ${shown(value[0])} → ${shown(value[1])}`;
           });
-          return `${code(c.key)}: ${fields.join(", ")}${c.fields.length > 6 ? ", …" : ""}`;
+          return `${code(c.key)}: ${fields.join(", ")}${c.fields.length > 6 ? ", …" : ""}${inside(c.key)}`;
         }),
     ),
     ...section("Network flows opened", r.flowsOpened.map(flow)),

@@ -20,8 +20,10 @@ import {
   objectiveChanges,
   routeChanges,
   ruleChanges,
+  stoppingRoutes,
   unroutedSeverities,
 } from "./signals";
+import { configFileChanges } from "./configValues";
 import { Snapshot } from "./snapshot";
 
 type Json = Readonly<Record<string, unknown>>;
@@ -56,6 +58,10 @@ export interface Review {
   readonly routes: readonly ItemChange[];
   /** Alerts added or changed whose severity no route reads, and where they go. */
   readonly unrouted: readonly string[];
+  /** What reviewers should know that does not change the verdict: a route that stops alerts above the severity routes. */
+  readonly warnings: readonly string[];
+  /** Inside each changed ConfigMap's config files, the keys whose values change, by resource. */
+  readonly configValues: Readonly<Record<string, readonly string[]>>;
   /** Secrets whose content changes, by path: `Secret ns/name key`, or a secret config key. Never values. */
   readonly secrets: readonly string[];
   /** The stack-config keys that change. */
@@ -281,6 +287,8 @@ export function review(
     routes: [],
     unrouted: [],
     atRisk: [],
+    warnings: [],
+    configValues: {},
   };
   if (after.refused !== undefined) {
     return { ...base, verdict: "refused", refused: after.refused };
@@ -339,6 +347,8 @@ export function review(
     dashboards: dashboardChanges(before, after),
     datasources: datasourceChanges(before, after),
     routes: routeChanges(before, after),
+    warnings: stoppingRoutes(before, after),
+    configValues: configFileChanges(before, after, resources),
     secrets: [...secretChanges(before, after), ...secretKeys],
   };
 }

@@ -97,7 +97,6 @@ function argChanges(before: readonly string[], after: readonly string[]): string
   const flags = (args: readonly string[]) =>
     new Map(args.map((arg) => [arg.split("=")[0], arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : ""]));
   const [old, now] = [flags(before), flags(after)];
-  const short = (value: string) => (value.length > 60 ? `${value.slice(0, 57)}…` : value);
   const changes = [...new Set([...old.keys(), ...now.keys()])].flatMap((flag) => {
     const [a, b] = [old.get(flag), now.get(flag)];
     if (a === b) return [];
@@ -116,6 +115,40 @@ function argChanges(before: readonly string[], after: readonly string[]): string
   return changes.length === 0 ? "reordered" : changes.join("; ");
 }
 
+/** Up to `max` characters of a value as a reviewer reads it. */
+export const short = (value: unknown, max = 60): string => {
+  const text = shown(value);
+  return text.length > max ? `${text.slice(0, max - 3)}…` : text;
+};
+
+/** What an env var is set to: its value, or where it is read from. */
+function envValue(variable: Json | undefined): unknown {
+  if (variable === undefined) return undefined;
+  const from = variable.valueFrom as Json | undefined;
+  return from === undefined ? variable.value : `from ${short(from)}`;
+}
+
+/** A container's env vars that change, by name: `NAME old → new`, added or removed. */
+function envChanges(before: unknown, after: unknown): string[] {
+  const byName = (list: unknown) =>
+    new Map(((list ?? []) as Json[]).map((v) => [String(v.name), v] as const));
+  const [old, now] = [byName(before), byName(after)];
+  return [...new Set([...old.keys(), ...now.keys()])].flatMap((name) => {
+    const [a, b] = [envValue(old.get(name)), envValue(now.get(name))];
+    if (!old.has(name)) return [`${name} added (${short(b)})`];
+    if (!now.has(name)) return [`${name} removed`];
+    return shown(a) === shown(b) ? [] : [`${name} ${short(a)} → ${short(b)}`];
+  });
+}
+
+/** A container's resources that change, each request or limit as it was and will be. */
+const requirementChanges = (before: unknown, after: unknown): string[] =>
+  changedPaths(before, after).map((path) => {
+    const at = (resources: unknown) =>
+      path.split(".").reduce<unknown>((node, key) => (node as Json | undefined)?.[key], resources);
+    return `${path} ${short(at(before))} → ${short(at(after))}`;
+  });
+
 /** What changes in a pod template's containers, by container: its image as it was and is, its args, other fields. */
 function containerChanges(before: unknown, after: unknown): string[] {
   const byName = (list: unknown) =>
@@ -132,6 +165,9 @@ function containerChanges(before: unknown, after: unknown): string[] {
     const details = [...new Set(fields.map((f) => f.split(".")[0]))].map((field) => {
       if (field === "image") return `image ${String(was.image)} → ${String(container.image)}`;
       if (field === "args") return `args ${argChanges(args(was), args(container))}`;
+      if (field === "env") return `env ${envChanges(was.env, container.env).join("; ") || "reordered"}`;
+      if (field === "resources")
+        return `resources ${requirementChanges(was.resources, container.resources).join(", ")}`;
       return field;
     });
     return [`container ${name}: ${details.join(", ")}`];

@@ -223,3 +223,36 @@ function routesOf(snapshot: Snapshot): Map<string, Json> {
 export function routeChanges(before: Snapshot, after: Snapshot): ItemChange[] {
   return compareItems(routesOf(before), routesOf(after));
 }
+
+/** The platform's severity routes: each severity to its own receiver. */
+const isSeverityRoute = (route: Json) =>
+  ["critical", "warning"].includes(String(route.receiver)) &&
+  JSON.stringify(route.matchers) === JSON.stringify([`severity="${String(route.receiver)}"`]);
+
+/**
+ * Routes this change adds or changes that take alerts for good above the severity routes: without
+ * `continue`, what they match never reaches the platform's critical and warning receivers below.
+ * One sentence each, naming what it stops. An SLO's own alert, sent to the receivers the SLO names,
+ * and the Watchdog's are meant to stop where they are.
+ */
+export function stoppingRoutes(before: Snapshot, after: Snapshot): string[] {
+  const topRoutes = (snapshot: Snapshot): Json[] => {
+    const text = configMapFiles(snapshot, "alertmanager-config")["alertmanager.yml"];
+    const root = (text === undefined ? {} : ((yaml.load(text) as Json).route ?? {})) as Json;
+    return (root.routes ?? []) as Json[];
+  };
+  const routes = topRoutes(after);
+  const known = new Set(topRoutes(before).map((route) => JSON.stringify(route)));
+  const severity = routes.filter(isSeverityRoute);
+  const above = routes.slice(0, Math.max(routes.findIndex(isSeverityRoute), 0));
+  const matchers = (route: Json) => ((route.matchers ?? []) as string[]).join(", ");
+  const ownRoute = (route: Json) =>
+    String(route.receiver) === "watchdog" ||
+    ((route.matchers ?? []) as string[]).some((m) => m.startsWith('slo="'));
+  return above
+    .filter((route) => route.continue !== true && !ownRoute(route) && !known.has(JSON.stringify(route)))
+    .map(
+      (route) =>
+        `the route ${matchers(route)} → ${String(route.receiver)} has no continue and sits above the severity routes: every alert it matches stops there and no longer reaches ${severity.map((r) => `${String(r.receiver)} (${matchers(r)})`).join(" or ")}; set continue: true to send them to both`,
+    );
+}

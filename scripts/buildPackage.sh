@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # npm run build:package (and npm pack, through prepack): the library as npm installs it, in dist/:
-# JavaScript and declaration files of lib.ts and everything it reaches, and the demo's program source,
-# which DemoStack transpiles into the ConfigMap its pods run, as the repository's own render does.
+# JavaScript and declaration files of lib.ts and testing/ (the `testing` subpath) and everything they
+# reach; the demo's program source, which DemoStack transpiles into the ConfigMap its pods run, as
+# the repository's own render does; and the strict Kubernetes decoder's Go sources, which the
+# testing module builds where Go is.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 rm -rf dist
 npx tsc -p tsconfig.build.json
 cp components/demo/demoService.ts dist/components/demo/demoService.ts
+mkdir -p dist/testing/kube-validate
+cp tools/kube-validate/go.mod tools/kube-validate/go.sum tools/kube-validate/*.go dist/testing/kube-validate/

@@ -28,7 +28,7 @@ const LAYERS: readonly { readonly name: string; readonly matches: (file: string)
   { name: "component resources", matches: (f) => f.startsWith("components/") },
   { name: "library", matches: (f) => f === "lib.ts" },
   { name: "program", matches: (f) => f === "index.ts" },
-  { name: "tooling", matches: (f) => /^(render|checks|policy|review)\//.test(f) },
+  { name: "tooling", matches: (f) => /^(render|checks|policy|review|testing)\//.test(f) },
   // What the scripts and the tests both use: servers, tools, the test cluster, fixtures.
   { name: "test kit", matches: (f) => f.startsWith("testkit/") },
   { name: "scripts", matches: (f) => f.startsWith("scripts/") },

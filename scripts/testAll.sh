@@ -16,6 +16,8 @@ tiers=("$@")
 if [[ ${#tiers[@]} -eq 0 ]]; then
   tiers=(unit scenarios components cluster examples)
 fi
+# What the tiers need on the machine, before anything runs or builds.
+bash scripts/testSetup.sh "${tiers[@]}"
 # Run on its own (.ci/run starts them itself), the tiers' tools build in the background.
 if [[ -n "${steps_own_log:-}" ]]; then
   mapfile -t tools < <(tier_tools "${tiers[@]}")

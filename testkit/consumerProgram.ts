@@ -1,14 +1,16 @@
 // A Pulumi program outside this repository that uses the package as npm installs it: the packed
 // tarball, installed with its dependencies from the registry into the program's own node_modules,
-// type-checked by the program's TypeScript and rendered under mocks in a process of its own.
+// type-checked by the program's TypeScript. The package's own testing module renders it.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { KubeObject } from "../render/manifest";
-import type { ConsumerRender, ConsumerRenderRequest } from "./renderConsumerProgram";
 
 const REPOSITORY = path.resolve(__dirname, "..");
+
+/** The package's name, as a consumer's package.json depends on it. */
+export const PACKAGE_NAME = (
+  JSON.parse(fs.readFileSync(path.join(REPOSITORY, "package.json"), "utf8")) as { name: string }
+).name;
 
 /** The tarball `npm pack` writes, with what npm reports of it. */
 export interface PackedPackage {
@@ -53,7 +55,7 @@ function run(command: string, args: readonly string[], cwd: string): string {
 
 /**
  * Copies the program in `source` (without its node_modules or lockfile) to `destination`, points its
- * `observability` dependency at `tarball` and runs `npm install` there: the package and everything
+ * dependency on the package at `tarball` and runs `npm install` there: the package and everything
  * else come as they would on the user's machine, from the tarball and the registry.
  */
 export function installConsumerProgram(source: string, destination: string, tarball: string): void {
@@ -63,10 +65,10 @@ export function installConsumerProgram(source: string, destination: string, tarb
   });
   const manifest = path.join(destination, "package.json");
   const pkg = JSON.parse(fs.readFileSync(manifest, "utf8")) as { dependencies: Record<string, string> };
-  if (pkg.dependencies.observability === undefined) {
-    throw new Error(`${source}/package.json does not depend on observability`);
+  if (pkg.dependencies[PACKAGE_NAME] === undefined) {
+    throw new Error(`${source}/package.json does not depend on ${PACKAGE_NAME}`);
   }
-  pkg.dependencies.observability = `file:${tarball}`;
+  pkg.dependencies[PACKAGE_NAME] = `file:${tarball}`;
   fs.writeFileSync(manifest, `${JSON.stringify(pkg, null, 2)}\n`);
   run("npm", ["install", "--no-audit", "--no-fund"], destination);
 }
@@ -74,44 +76,4 @@ export function installConsumerProgram(source: string, destination: string, tarb
 /** Type-checks the program with its own TypeScript and tsconfig.json, as `pulumi up` would before running it. */
 export function typeCheckConsumerProgram(dir: string): void {
   run(path.join(dir, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", dir], dir);
-}
-
-/**
- * Renders the installed program in `dir` as a mock deployment of `stack`, in a process of its own
- * (the Pulumi runtime is process-global), with what its stack references see and the objects the
- * cluster holds.
- */
-export function renderConsumerProgram(
-  dir: string,
-  stack: string,
-  world: {
-    readonly stackReferenceOutputs?: Record<string, unknown>;
-    readonly cluster?: readonly KubeObject[];
-  } = {},
-): ConsumerRender {
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "consumer-render-"));
-  try {
-    const request: ConsumerRenderRequest = {
-      dir,
-      stack,
-      stackReferenceOutputs: world.stackReferenceOutputs ?? {},
-      cluster: world.cluster ?? [],
-      out: path.join(scratch, "render.json"),
-    };
-    const requestFile = path.join(scratch, "request.json");
-    fs.writeFileSync(requestFile, JSON.stringify(request));
-    run(
-      process.execPath,
-      [
-        "-r",
-        require.resolve("sucrase/register/ts"),
-        path.join(__dirname, "renderConsumerProgram.ts"),
-        requestFile,
-      ],
-      dir,
-    );
-    return JSON.parse(fs.readFileSync(request.out, "utf8")) as ConsumerRender;
-  } finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
-  }
 }

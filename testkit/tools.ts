@@ -115,7 +115,6 @@ function installedBySetup(variable: string, setup: string): string {
 }
 
 export const tools = {
-  kubeValidate: () => fromSetup("kube-validate", "kube-validate"),
   promtool: () => fromSetup("prometheus", "promtool"),
   actionlint: () => fromSetup("actionlint", "actionlint"),
   prometheus: () => fromSetup("prometheus", "prometheus"),

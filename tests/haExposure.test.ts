@@ -14,13 +14,14 @@ import { Connection, connectionAllowed } from "../checks/networkReachability";
 import { IngressConfig, ingressAnnotations } from "../components/common/ingress";
 import { wiringGraph } from "../components/wiring/graph";
 import { parsePulumiConfig } from "../config/load";
+import { knownText } from "../config/fields";
 import { metricsPublicUrls } from "../components/metrics/metricsExposure";
 import { ampQueryUrl } from "../components/metrics/queryEndpoint";
 import { POLICIES } from "../policy/rules";
 import { KubeObject } from "../render/manifest";
 import { RenderedStack } from "../render/renderStack";
 import { rendered, stackConfig } from "./renderedStacks";
-import { NamedParty, graphAllows, networkParties, networkPolicies } from "../testkit/network";
+import { NamedParty, graphAllows, networkParties, networkPolicies } from "../testing/network";
 import { containerArgs, objectNamed, prometheusYml } from "../testkit/rendered";
 import { renderedQueryEndpoints } from "../testkit/localServers";
 import { OIDC, REMOTE_WRITE, WAF, WORKSPACE, exposedConfig, renderExposed } from "./support/exposedProd";
@@ -172,7 +173,9 @@ describe("Prometheus and Alertmanager behind the ALB, authenticated", () => {
     });
     expect(annotations["alb.ingress.kubernetes.io/scheme"]).toBe("internet-facing");
     expect(annotations["alb.ingress.kubernetes.io/auth-type"]).toBe("cognito");
-    expect(JSON.parse(annotations["alb.ingress.kubernetes.io/auth-idp-cognito"])).toEqual({
+    expect(
+      JSON.parse(knownText(annotations["alb.ingress.kubernetes.io/auth-idp-cognito"], "annotation")),
+    ).toEqual({
       userPoolARN: "arn:aws:cognito-idp:ap-northeast-2:111111111111:userpool/ap-northeast-2_AbCdEfGhI",
       userPoolClientID: "1example23456789",
       userPoolDomain: "tiketi",

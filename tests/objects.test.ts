@@ -11,7 +11,7 @@ import { APP_TRACING_CONFIGMAP } from "../components/tracing/names";
 import { closedNamespaces } from "../components/wiring/graph";
 import { rendered } from "./renderedStacks";
 import { STACKS } from "../testkit/stacks";
-import { strictDecodeProblems } from "../testkit/strictDecode";
+import { strictDecodeProblems } from "../testing/strictDecode";
 import { alloyNamespace } from "../components/logs/alloyNamespace";
 
 function stackNamespaces(stack: string) {

@@ -25,7 +25,7 @@ import {
   workloadLabel,
   workloadOfPod,
 } from "./support/placement";
-import { strictDecodeProblems } from "../testkit/strictDecode";
+import { strictDecodeProblems } from "../testing/strictDecode";
 import { Json } from "../testkit/json";
 
 describe("an image pulled through a mirror", () => {

@@ -8,6 +8,7 @@ import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config";
 import { GrafanaStack, KialiStack, LogsStack, MetricsStack, StackNamespaces, TracingStack } from "../lib";
+import type { ServiceAccountName } from "../lib";
 import { Flow } from "../components/common/flow";
 import { KubeObject, kubeObjects } from "../render/manifest";
 import { Registration } from "../render/mocks";
@@ -17,9 +18,15 @@ import { ownKeys } from "../config/validate";
 import { waitForRegistrations } from "../sdk/pulumiSdk";
 import { Json } from "../testkit/json";
 import { connectionAllowed } from "../checks/networkReachability";
-import { networkParties, networkPolicies, partyNamed } from "../testkit/network";
-import { PASSED, checkRender } from "../testkit/renderChecks";
-import { configMapData } from "../testkit/rendered";
+import {
+  NamedConnection,
+  blockedConnections,
+  networkParties,
+  networkPolicies,
+  partyNamed,
+} from "../testing/network";
+import { PASSED, checkRender } from "../testing/renderChecks";
+import { configMapData, objectNamed } from "../testkit/rendered";
 import { sleep } from "../testkit/sleep";
 
 interface Built {
@@ -126,6 +133,34 @@ describe("each component alone, from {}", () => {
     const loki = yaml.load(configMapData(built.objects, "loki-config")["loki.yaml"]) as Json;
     expect(loki.ruler.alertmanager_url).toBeUndefined();
   });
+
+  test.each([
+    ["no app namespace: the canary's alone", {}, ["observability"]],
+    [
+      "app namespaces: theirs and the canary's",
+      { apps: { namespaces: ["shop", "orders"] } },
+      ["observability", "orders", "shop"],
+    ],
+  ] as const)(
+    "LogsStack with %s: Alloy discovers pods only where its Roles let it read them",
+    async (_, args, expected) => {
+      const built = await alone(() => new LogsStack("l", args), args);
+      const alloy = configMapData(built.objects, "alloy-config")["config.alloy"];
+      const discovered = [...alloy.matchAll(/names\s*=\s*\[([^\]]*)\]/g)].map((m) =>
+        m[1]
+          .split(",")
+          .map((name) => name.trim().replace(/"/g, ""))
+          .filter((name) => name !== ""),
+      );
+      expect(discovered.every((names) => names.length > 0)).toBe(true);
+      const readable = built.objects
+        .filter((o) => o.kind === "Role" && o.metadata.labels?.["app.kubernetes.io/name"] === "alloy")
+        .map((o) => o.metadata.namespace)
+        .sort();
+      expect([...new Set(discovered.flat())].sort()).toEqual(expected);
+      expect(readable).toEqual(expected);
+    },
+  );
 
   test("TracingStack: the collector and Tempo, passing every check; no span metrics without a Prometheus to write them to", async () => {
     const built = await alone(() => new TracingStack("t", {}));
@@ -250,6 +285,270 @@ describe("peers of the user's own", () => {
     );
     const loki = yaml.load(configMapData(built.objects, "loki-config")["loki.yaml"]) as Json;
     expect(loki.ruler.alertmanager_url).toBe("http://am.monitoring.svc:9093");
+  });
+});
+
+describe("components given each other's peers, without clients", () => {
+  const CONNECTIONS: readonly NamedConnection[] = [
+    ["observability/grafana", "observability/prometheus", 9090],
+    ["observability/grafana", "observability/alertmanager", 9093],
+    ["observability/grafana", "observability/loki", 3100],
+    ["observability/grafana", "observability/tempo", 3200],
+    ["observability/loki", "observability/alertmanager", 9093],
+    ["observability/otel-collector", "observability/prometheus", 9090],
+  ];
+
+  test("the four reach each other: the component that connects admits itself into its peer's pods", async () => {
+    const built = await alone(() => {
+      const metrics = new MetricsStack("m", {});
+      const logs = new LogsStack("l", { alertmanager: metrics.alertmanager });
+      const tracing = new TracingStack("t", { prometheusWrites: metrics.prometheusWrites });
+      const grafana = new GrafanaStack("g", {
+        prometheus: metrics.prometheusQuery,
+        alertmanager: metrics.alertmanager,
+        loki: logs.loki,
+        tempo: tracing.tempo,
+      });
+      return { flows: [metrics, logs, tracing, grafana].flatMap((c) => c.flows) };
+    });
+    expect(checks(built)).toEqual(PASSED);
+    expect(blockedConnections(built.objects, [], CONNECTIONS)).toEqual([]);
+    const admissions = built.objects
+      .filter((o) => o.kind === "NetworkPolicy" && o.metadata.name.includes("-from-"))
+      .map((o) => o.metadata.name);
+    expect(admissions.sort()).toEqual([
+      "alertmanager-from-observability-grafana",
+      "alertmanager-from-observability-loki",
+      "loki-from-observability-grafana",
+      "prometheus-from-observability-grafana",
+      "prometheus-from-observability-otel-collector",
+      "tempo-from-observability-grafana",
+    ]);
+  });
+
+  test("given the peers' clients, the components add no admission of their own", async () => {
+    const grafana = { kind: "workload", namespace: "observability", name: "grafana" } as const;
+    const built = await alone(() => {
+      const metrics = new MetricsStack("m", { clients: { querier: grafana } });
+      const logs = new LogsStack("l", { clients: { querier: grafana } });
+      const g = new GrafanaStack("g", {
+        prometheus: metrics.prometheusQuery,
+        alertmanager: metrics.alertmanager,
+        loki: logs.loki,
+      });
+      return { flows: [metrics, logs, g].flatMap((c) => c.flows) };
+    });
+    expect(checks(built)).toEqual(PASSED);
+    expect(
+      built.objects.filter((o) => o.kind === "NetworkPolicy" && o.metadata.name.includes("-from-")),
+    ).toEqual([]);
+  });
+
+  test("a peer made by hand into the stack's namespace gets a warning naming the clients entry its component needs", async () => {
+    const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const built = await alone(() => {
+        const logs = new LogsStack("l", {});
+        const g = new GrafanaStack("g", { loki: { url: logs.lokiUrl } });
+        return { flows: [...logs.flows, ...g.flows] };
+      });
+      const grafanaToLoki: NamedConnection = ["observability/grafana", "observability/loki", 3100];
+      expect(blockedConnections(built.objects, [], [grafanaToLoki])).toEqual([grafanaToLoki]);
+      expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+        expect.stringContaining(
+          "args.loki points into observability, whose pods admit only what their component's flows name: give that component's own peer",
+        ),
+      ]);
+      expect(String(warn.mock.calls[0][0])).toContain("or its clients.querier");
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
+
+describe("the ServiceAccounts each component creates", () => {
+  const role = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
+  const amp = {
+    profile: "eks",
+    storage: {
+      s3: {
+        loki: { bucket: "acme-loki", region: "eu-west-1", roleArn: role("loki") },
+        tempo: { bucket: "acme-tempo", region: "eu-west-1", roleArn: role("tempo") },
+      },
+    },
+    exposure: {
+      mode: "ingress",
+      ingress: { host: "grafana.example.com", className: "nginx", annotations: {} },
+    },
+    metrics: {
+      remoteWrite: {
+        url: "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write",
+        region: "eu-west-1",
+        roleArn: role("prometheus"),
+        queryRoleArn: role("grafana"),
+      },
+    },
+    grafana: {
+      database: { host: "db.example.com:5432", name: "g", user: "g", password: "p", sslMode: "require" },
+    },
+  };
+  const monitors = { metrics: { prometheusOperatorMonitors: { enabled: true, namespaces: ["shop"] } } };
+
+  test.each([
+    ["kind's defaults", {}],
+    ["the prod stack file's sections", prodSections()],
+    ["Amazon Managed Prometheus", amp],
+    ["the monitor scraper", monitors],
+  ] as [string, Record<string, unknown>][])(
+    "%s: each lists the ServiceAccounts it renders, by the names its static serviceAccounts gives first",
+    async (_, sections) => {
+      const before = [
+        MetricsStack.serviceAccounts(sections),
+        LogsStack.serviceAccounts(sections),
+        TracingStack.serviceAccounts(sections),
+        GrafanaStack.serviceAccounts(sections),
+      ];
+      const made: Readonly<Record<string, ServiceAccountName | undefined>>[] = [];
+      const built = await alone(() => {
+        const stacks = [
+          new MetricsStack("m", sections),
+          new LogsStack("l", sections),
+          new TracingStack("t", sections),
+          new GrafanaStack("g", sections),
+        ];
+        made.push(...stacks.map((stack) => Object.fromEntries(Object.entries(stack.serviceAccounts))));
+        return { flows: stacks.flatMap((stack) => stack.flows) };
+      }, sections);
+      const listed = made.flatMap((accounts) => Object.values(accounts));
+      expect(listed.map((a) => `${a?.namespace}/${a?.name}`).sort()).toEqual(
+        built.objects
+          .filter((o) => o.kind === "ServiceAccount")
+          .map((o) => `${o.metadata.namespace}/${o.metadata.name}`)
+          .sort(),
+      );
+      made.forEach((accounts, i) =>
+        Object.entries(accounts).forEach(([key, account]) =>
+          expect((before[i] as Record<string, ServiceAccountName>)[key]).toEqual(account),
+        ),
+      );
+      expect(listed.filter((a) => a?.subject !== `system:serviceaccount:${a?.namespace}:${a?.name}`)).toEqual(
+        [],
+      );
+    },
+  );
+});
+
+describe("values the program makes beside the components, given as Outputs", () => {
+  const AMP = "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1234/api/v1/remote_write";
+  const role = (name: string) => pulumi.output(`arn:aws:iam::123456789012:role/${name}`);
+  const certificateArn = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f";
+  const eks = {
+    profile: "eks",
+    storage: {
+      s3: {
+        loki: { bucket: pulumi.output("acme-loki"), region: "eu-west-1", roleArn: role("loki") },
+        tempo: { bucket: pulumi.output("acme-tempo"), region: "eu-west-1", roleArn: role("tempo") },
+      },
+    },
+    exposure: {
+      mode: "ingress",
+      ingress: {
+        host: "grafana.example.com",
+        className: "alb",
+        annotations: {},
+        certificateArn: pulumi.output(certificateArn),
+      },
+    },
+  } as const;
+  const remoteWrite = {
+    url: pulumi.output(AMP),
+    region: "eu-west-1",
+    roleArn: role("prometheus-amp"),
+    queryRoleArn: role("grafana-amp"),
+  };
+  const database = {
+    host: pulumi.output("grafana.c1a2b3.eu-west-1.rds.amazonaws.com:5432"),
+    name: "grafana",
+    user: "grafana",
+    password: pulumi.secret("from-the-database-resource"),
+    sslMode: "verify-full",
+  } as const;
+
+  test("ARNs, buckets, the workspace, the certificate and the database host land where their text would", async () => {
+    const built = await alone(() => {
+      const metrics = new MetricsStack("m", { ...eks, metrics: { remoteWrite } });
+      const logs = new LogsStack("l", eks);
+      const tracing = new TracingStack("t", eks);
+      const grafana = new GrafanaStack("g", {
+        ...eks,
+        metrics: { remoteWrite },
+        grafana: { replicas: 2, database: { ...database, port: 5432 } },
+        prometheus: metrics.prometheusQuery,
+      });
+      return { flows: [metrics, logs, tracing, grafana].flatMap((c) => c.flows) };
+    }, eks);
+    expect(checks(built)).toEqual(PASSED);
+    const roleOf = (account: string) =>
+      objectNamed(built.objects, "ServiceAccount", account).metadata.annotations?.[
+        "eks.amazonaws.com/role-arn"
+      ];
+    expect(["loki", "tempo", "prometheus", "grafana"].map(roleOf)).toEqual(
+      ["loki", "tempo", "prometheus-amp", "grafana-amp"].map(
+        (name) => `arn:aws:iam::123456789012:role/${name}`,
+      ),
+    );
+    const loki = yaml.load(configMapData(built.objects, "loki-config")["loki.yaml"]) as Json;
+    expect(loki.common.storage.s3.bucketnames).toBe("acme-loki");
+    const tempo = yaml.load(configMapData(built.objects, "tempo-config")["tempo.yaml"]) as Json;
+    expect(tempo.storage.trace.s3.bucket).toBe("acme-tempo");
+    const prometheus = yaml.load(configMapData(built.objects, "prometheus-config")["prometheus.yml"]) as Json;
+    expect(prometheus.remote_write.map((w: Json) => w.url)).toEqual([AMP]);
+    const datasources = yaml.load(
+      configMapData(built.objects, "grafana-provisioning")["datasources.yaml"],
+    ) as Json;
+    expect(datasources.datasources[0].url).toBe(AMP.replace(/\/api\/v1\/remote_write$/, ""));
+    const grafana = objectNamed(built.objects, "Deployment", "grafana").spec.template.spec.containers[0];
+    expect(grafana.env.find((e: Json) => e.name === "GF_DATABASE_HOST").value).toBe(
+      "grafana.c1a2b3.eu-west-1.rds.amazonaws.com:5432",
+    );
+    const ingress = objectNamed(built.objects, "Ingress", "grafana");
+    expect(ingress.metadata.annotations?.["alb.ingress.kubernetes.io/certificate-arn"]).toBe(certificateArn);
+  });
+
+  test("a Cognito user pool made beside the stack authenticates Prometheus' Ingress", async () => {
+    const userPoolArn = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf";
+    const exposure = {
+      ...eks.exposure,
+      ingress: {
+        ...eks.exposure.ingress,
+        prometheus: { host: "prometheus.example.com" },
+        auth: {
+          type: "cognito",
+          userPoolArn: pulumi.output(userPoolArn),
+          userPoolClientId: pulumi.output("1example23456789"),
+          userPoolDomain: pulumi.output("acme"),
+        },
+      },
+    } as const;
+    const built = await alone(() => new MetricsStack("m", { ...eks, exposure }), eks);
+    const ingress = objectNamed(built.objects, "Ingress", "prometheus");
+    expect(
+      JSON.parse(ingress.metadata.annotations?.["alb.ingress.kubernetes.io/auth-idp-cognito"] ?? ""),
+    ).toEqual({
+      userPoolARN: userPoolArn,
+      userPoolClientID: "1example23456789",
+      userPoolDomain: "acme",
+    });
+  });
+
+  test("a database host given as an Output needs its port, which Grafana's NetworkPolicy opens", async () => {
+    const { error, registrations } = await refused(
+      () => new GrafanaStack("g", { ...eks, grafana: { replicas: 2, database } }),
+    );
+    expect((error as ConfigError).problems).toEqual([
+      "args.grafana.database.port is required when grafana.database.host is an Output: it is the port Grafana's NetworkPolicy opens to the database",
+    ]);
+    expect(registrations).toEqual([]);
   });
 });
 

@@ -76,6 +76,21 @@ function workloadPolicy(
   });
 }
 
+/**
+ * A policy in a workload's namespace admitting one flow into its pods, named `name`: the side of a
+ * flow whose workload another component deploys, which the connecting component registers.
+ */
+export function admissionPolicy(flow: Flow, name: string): NetworkPolicyArgs {
+  if (flow.to.kind !== "workload") {
+    throw new Error(`an admission is into a workload's pods, not into ${flow.to.kind}`);
+  }
+  return selectedPodsPolicy({
+    metadata: namespacePolicyMetadata(name, flow.to.namespace),
+    podLabels: { "app.kubernetes.io/name": flow.to.name },
+    ingress: rules([{ endpoint: flow.from, flow }]),
+  });
+}
+
 /** Name resolution for every pod of one of the stack's namespaces, as the graph declares it. */
 export function dnsEgressPolicy(flows: readonly Flow[], namespace: string): NetworkPolicyArgs {
   const outbound = flows.filter(

@@ -4,6 +4,7 @@ import { StackConfig } from "../../config";
 import { ALB_ANNOTATION, ALB_INGRESS_CLASS } from "../../config/albAnnotations";
 import { WorkloadIdentity } from "./labels";
 import { objectMeta } from "./metadata";
+import { toJsonInput } from "./yaml";
 
 export type IngressConfig = NonNullable<StackConfig["exposure"]["ingress"]>;
 type IngressAuth = NonNullable<IngressConfig["auth"]>;
@@ -28,12 +29,12 @@ interface IngressBackend {
   readonly oidcClientSecret?: string;
 }
 
-function authAnnotations(auth: IngressAuth, oidcClientSecret: string): Record<string, string> {
+function authAnnotations(auth: IngressAuth, oidcClientSecret: string): Record<string, pulumi.Input<string>> {
   return {
     [ALB_ANNOTATION.authType]: auth.type,
     ...(auth.type === "oidc"
       ? {
-          [ALB_ANNOTATION.authIdpOidc]: JSON.stringify({
+          [ALB_ANNOTATION.authIdpOidc]: toJsonInput({
             issuer: auth.issuer,
             authorizationEndpoint: auth.authorizationEndpoint,
             tokenEndpoint: auth.tokenEndpoint,
@@ -42,7 +43,7 @@ function authAnnotations(auth: IngressAuth, oidcClientSecret: string): Record<st
           }),
         }
       : {
-          [ALB_ANNOTATION.authIdpCognito]: JSON.stringify({
+          [ALB_ANNOTATION.authIdpCognito]: toJsonInput({
             userPoolARN: auth.userPoolArn,
             userPoolClientID: auth.userPoolClientId,
             userPoolDomain: auth.userPoolDomain,
@@ -58,7 +59,10 @@ function authAnnotations(auth: IngressAuth, oidcClientSecret: string): Record<st
  * ACM certificate and HTTP redirected to it, the scheme, and authentication where asked. The
  * user's annotations come first: the schema refuses any that would be overridden here.
  */
-export function ingressAnnotations(ingress: IngressConfig, backend: IngressBackend): Record<string, string> {
+export function ingressAnnotations(
+  ingress: IngressConfig,
+  backend: IngressBackend,
+): Record<string, pulumi.Input<string>> {
   if (ingress.className !== ALB_INGRESS_CLASS) {
     return { ...ingress.annotations };
   }

@@ -14,6 +14,56 @@ export interface Peer {
    * an Output.
    */
   readonly endpoint?: Endpoint;
+  /**
+   * The component of this package that serves it, as its peers (`logs.loki`, `metrics.alertmanager`)
+   * say: a connection its NetworkPolicies do not admit is admitted by one the connecting component
+   * registers itself.
+   * @default none: a peer of your own, which admits the connection itself
+   */
+  readonly servedBy?: PeerServer;
+}
+
+/** Where a Prometheus answers for several clusters, told apart by one label. */
+export interface ClusterChoice {
+  /** The label every series carries its cluster in (an external label). */
+  readonly label: string;
+  /** This cluster's own value, selected when a dashboard opens. */
+  readonly current: string;
+}
+
+/** A Prometheus query API: MetricsStack's `prometheusQuery`, Amazon Managed Prometheus, or your own. */
+export interface PrometheusPeer extends Peer {
+  /** Requests are signed with AWS SigV4 for this region (Amazon Managed Prometheus). @default unsigned */
+  readonly sigV4Region?: string;
+  /** It answers for several clusters (a hub's Thanos Query); dashboards pick one. @default this cluster's alone */
+  readonly clusters?: ClusterChoice;
+  /**
+   * It is Thanos Query: the retention and scrape interval behind it, which Kiali cannot ask it for.
+   * @default it is Prometheus itself
+   */
+  readonly thanos?: { readonly retention: string; readonly scrapeInterval: string };
+}
+
+/** A Loki: LogsStack's `loki`, or your own. */
+export interface LokiPeer extends Peer {
+  /** The tenant its queries send (`X-Scope-OrgID`). @default none: Loki without multi-tenancy */
+  readonly tenant?: string;
+  /** The expression of a trace ID in a log line, which links lines to their traces. @default no link */
+  readonly traceIdExpression?: string;
+}
+
+/** A Grafana: GrafanaStack's `grafana`, or your own. */
+export interface GrafanaPeer extends Peer {
+  /** Where people open it: trace links open its Explore there. */
+  readonly publicUrl: string;
+}
+
+/** A component of this package serving a peer, with whom its NetworkPolicies admit. */
+export interface PeerServer {
+  /** How it is named, e.g. `LogsStack "logs"`. */
+  readonly component: string;
+  /** The flows its NetworkPolicies are made of. */
+  readonly flows: readonly Flow[];
 }
 
 /** Why a peer an arg (`key`) names cannot be wired: an Output URL needs its endpoint. */

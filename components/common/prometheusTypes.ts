@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 // The subset of Prometheus' configuration file the stack writes, typed so a misspelt field is a
 // compile error. Field names are Prometheus' own (snake_case).
 
@@ -44,7 +45,8 @@ export interface ScrapeConfig {
 }
 
 interface RemoteWriteConfig {
-  readonly url: string;
+  /** A program's Output when it gives the Amazon Managed Prometheus workspace as one. */
+  readonly url: pulumi.Input<string>;
   readonly sigv4?: { readonly region: string };
   readonly queue_config?: {
     readonly max_samples_per_send?: number;

@@ -1,5 +1,5 @@
 import { StackConfig } from "../../config";
-import type { ArgsOf } from "../../config/componentArgs";
+import type { ArgsOf } from "../../config/argsOf";
 import type { ConfigRead, Section, StackConfigInput } from "../../config/schema";
 
 /**
@@ -54,13 +54,17 @@ export interface PlatformArgs {
   readonly cluster?: SectionArgs<"cluster">;
   /**
    * The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
-   * agents that need host access). They must exist; StackNamespaces creates and closes them.
+   * agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
+   * not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
    * @default observability and observability-node
    */
   readonly namespaces?: SectionArgs<"namespaces">;
   /** The observed services and their namespaces. @default none */
   readonly apps?: SectionArgs<"apps">;
-  /** The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles. @default kind: standard; eks: gp3 */
+  /**
+   * The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
+   * ARN may be an Output of the resource that makes it). @default kind: standard; eks: gp3
+   */
   readonly storage?: SectionArgs<"storage">;
   /** Pinned image per workload, a mirror and pull Secrets. @default the versions the stack is tested against */
   readonly images?: SectionArgs<"images">;
@@ -69,6 +73,9 @@ export interface PlatformArgs {
   /** Requests and limits per container. @default kind: the laptop budget; eks: production sizes */
   readonly resources?: SectionArgs<"resources">;
 }
+
+/** `demo.enabled` alone: whether DemoStack runs beside a component, which then observes its services. */
+export interface DemoSwitch extends Pick<SectionArgs<"demo">, "enabled"> {}
 
 /** The sections PlatformArgs holds. */
 export const PLATFORM_SECTIONS: readonly ConfigRead[] = [

@@ -21,3 +21,8 @@ function holdsOutput(value: unknown): boolean {
 export function toYamlInput(value: unknown): pulumi.Input<string> {
   return holdsOutput(value) ? pulumi.output(value as object).apply(toYaml) : toYaml(value);
 }
+
+/** The JSON text of a value that may hold a program's Outputs (an annotation's): known once they are. */
+export function toJsonInput(value: object): pulumi.Input<string> {
+  return holdsOutput(value) ? pulumi.jsonStringify(pulumi.output(value)) : JSON.stringify(value);
+}

@@ -1,4 +1,5 @@
 import { StackConfig } from "../../config";
+import { knownText } from "../../config/fields";
 import { Endpoint, Flow, outside, tcp, workload } from "../common/flow";
 import { portOfAddress, portOfUrl } from "../common/serviceUrl";
 import { networkPorts } from "../common/workloadSpec";
@@ -62,7 +63,7 @@ export function grafanaFlows(config: StackConfig, clients: GrafanaClients = {}):
           {
             from: grafana,
             to: outside("Grafana's PostgreSQL database"),
-            ports: tcp(portOfAddress(database.host)),
+            ports: tcp(database.port ?? portOfAddress(knownText(database.host, "grafana.database.host"))),
             why: "dashboards, users and sessions",
           },
         ]),

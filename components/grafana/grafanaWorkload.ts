@@ -61,7 +61,7 @@ function grafanaEnv(config: GrafanaSettings): EnvVar[] {
   const ingress = config.exposure.mode === "ingress" ? config.exposure.ingress : undefined;
   const database = config.grafana.database;
   const sso = config.grafana.sso;
-  const settings: Record<string, string> = {
+  const settings: Record<string, pulumi.Input<string>> = {
     GF_SERVER_HTTP_PORT: String(GRAFANA.ports.http.port),
     // What the browser opens: OAuth redirect URIs and links are built from it (on kind the NodePort,
     // not Grafana's own port).

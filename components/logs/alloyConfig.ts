@@ -34,19 +34,22 @@ function discovery(config: LogsSettings): AlloyBlock[] {
         : [{ name: "selectors", attributes: { role: "pod", ...selector } }]),
     ],
   });
+  // No app namespace, no app discovery: an empty `names` would have Alloy watch every namespace,
+  // beyond what its Roles let it read.
+  const apps = config.apps.namespaces.length === 0 ? [] : [pods("pods", config.apps.namespaces, onThisNode)];
+  const canary = pods("canary", [config.namespaces.observability], {
+    label: `app.kubernetes.io/name=${LOKI_CANARY.name}`,
+    ...onThisNode,
+  });
+  const targets = [...apps, canary].map((block) => `discovery.kubernetes.${block.label}.targets`);
   return [
-    pods("pods", config.apps.namespaces, onThisNode),
-    pods("canary", [config.namespaces.observability], {
-      label: `app.kubernetes.io/name=${LOKI_CANARY.name}`,
-      ...onThisNode,
-    }),
+    ...apps,
+    canary,
     {
       name: "discovery.relabel",
       label: "pods",
       attributes: {
-        targets: expression(
-          "array.concat(discovery.kubernetes.pods.targets, discovery.kubernetes.canary.targets)",
-        ),
+        targets: expression(targets.length === 1 ? targets[0] : `array.concat(${targets.join(", ")})`),
       },
       blocks: [
         rule({ source_labels: ["__meta_kubernetes_namespace"], target_label: "namespace" }),

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { spreadAcrossNodes } from "../common/disruption";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { deployWorkload } from "../common/workload";
-import { toYaml } from "../common/yaml";
+import { toYaml, toYamlInput } from "../common/yaml";
 import { configReloaderContainer, reloadedVolumes } from "./configReloader";
 import { externalUrls } from "./externalUrls";
 import { scrapeCredentials } from "./extraScrapeJobs";
@@ -37,7 +37,9 @@ const WATCHED = [
 export function prometheusFiles(config: MetricsSettings, jobs: readonly ScrapeConfig[]) {
   const rules = ruleFiles(config);
   return {
-    config: { "prometheus.yml": toYaml(prometheusConfig({ config, jobs, ruleFiles: Object.keys(rules) })) },
+    config: {
+      "prometheus.yml": toYamlInput(prometheusConfig({ config, jobs, ruleFiles: Object.keys(rules) })),
+    },
     rules: Object.fromEntries(Object.entries(rules).map(([file, content]) => [file, toYaml(content)])),
   };
 }

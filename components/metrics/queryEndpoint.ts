@@ -1,22 +1,10 @@
 import { StackConfig } from "../../config";
+import type { PrometheusPeer } from "../common/peer";
 import { clusterUrl } from "../common/serviceUrl";
 import { CLUSTER_LABEL } from "./objectStorage";
 import { PROMETHEUS, REPLICA_LABEL, THANOS_QUERY, THANOS_REPLICA_LABEL } from "./names";
 
 type ReplicaSettings = Pick<StackConfig["metrics"], "replicas" | "remoteWrite" | "objectStorage">;
-
-/**
- * Where dashboards read metrics: one consistent view of the replicas that keeps answering while
- * one is down. Queries never go through a Service over all replicas, whose answers would alternate
- * between replicas with different gaps; writes go to every replica (`prometheusRemoteWriteUrls`).
- */
-export interface PrometheusQueryEndpoint {
-  readonly url: string;
-  /** Requests are signed with AWS SigV4 for this region (Amazon Managed Prometheus). */
-  readonly sigV4Region?: string;
-  /** It answers for several clusters (a hub), told apart by `label`; `current` is this one. */
-  readonly clusters?: { readonly label: string; readonly current: string };
-}
 
 const REMOTE_WRITE_PATH = "/api/v1/remote_write";
 
@@ -62,15 +50,22 @@ export function queryServiceUrl(config: Pick<StackConfig, "metrics" | "namespace
 }
 
 /**
+ * Where dashboards read metrics: one consistent view of the replicas that keeps answering while
+ * one is down. Queries never go through a Service over all replicas, whose answers would alternate
+ * between replicas with different gaps; writes go to every replica (`prometheusRemoteWriteUrls`).
  * With remote write: the AMP workspace, which deduplicates the replicas by `cluster` and
  * `__replica__`. Without: the in-cluster query Service, over every cluster's history on a hub.
  */
 export function prometheusQueryEndpoint(
   config: Pick<StackConfig, "metrics" | "namespaces" | "cluster">,
-): PrometheusQueryEndpoint {
+): PrometheusPeer {
   const remoteWrite = config.metrics.remoteWrite;
   if (remoteWrite !== undefined) {
-    return { url: ampQueryUrl(remoteWrite.url), sigV4Region: remoteWrite.region };
+    const url = remoteWrite.url;
+    return {
+      url: typeof url === "string" ? ampQueryUrl(url) : url.apply(ampQueryUrl),
+      sigV4Region: remoteWrite.region,
+    };
   }
   return config.metrics.objectStorage?.hub === undefined
     ? { url: queryServiceUrl(config) }

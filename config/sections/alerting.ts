@@ -8,6 +8,7 @@ import {
   hostPort,
   httpsUrl,
   labelName,
+  named,
   nonEmpty,
   port,
   reportDuplicates,
@@ -50,6 +51,9 @@ const emailReceiver = strict({
   username: nonEmpty.optional().describe("SMTP login."),
   password: secretString.optional().describe("SMTP password."),
 });
+/** An e-mail receiver: its recipients and the SMTP smarthost it sends through. */
+export interface EmailReceiver extends Identity<z.input<typeof emailReceiver>> {}
+
 /** An external URL as people open it: no trailing slash, so links can append paths. */
 const externalUrl = z
   .string()
@@ -58,46 +62,61 @@ const externalUrl = z
 
 /** The integrations of a team's receiver: each a list, so one receiver can post to several channels. */
 const RECEIVER_INTEGRATIONS = ["slack", "pagerduty", "opsgenie", "msteams", "webhook", "email"] as const;
+const slackReceiver = strict({ webhookUrl: secretString, channel: slackChannel });
+/** A Slack incoming webhook and its channel. */
+export interface SlackReceiver extends Identity<z.input<typeof slackReceiver>> {}
+const pagerDutyReceiver = strict({ routingKey: secretString });
+/** A PagerDuty Events API v2 routing key. */
+export interface PagerDutyReceiver extends Identity<z.input<typeof pagerDutyReceiver>> {}
+const opsgenieResponder = strict({
+  type: z.enum(["team", "user", "escalation", "schedule"]),
+  name: nonEmpty,
+});
+/** Whom Opsgenie notifies: a team, user, escalation or schedule, by name. */
+export interface OpsgenieResponder extends Identity<z.input<typeof opsgenieResponder>> {}
+const opsgenieReceiver = strict({
+  apiKey: secretString,
+  apiUrl: httpsUrl
+    .optional()
+    .describe(
+      "Alertmanager's https://api.opsgenie.com/ when unset (EU accounts: https://api.eu.opsgenie.com).",
+    ),
+  responders: z.array(named<OpsgenieResponder>()(opsgenieResponder)).optional(),
+}).describe("Who Opsgenie notifies.");
+/** An Opsgenie API key, with the EU API's URL where needed, and its responders. */
+export interface OpsgenieReceiver extends Identity<z.input<typeof opsgenieReceiver>> {}
+const msTeamsReceiver = strict({ webhookUrl: secretString });
+/** A Teams Workflows webhook URL. */
+export interface MsTeamsReceiver extends Identity<z.input<typeof msTeamsReceiver>> {}
+const webhookReceiver = strict({
+  url: secretString,
+  port: port.default(443).describe("The port the URL names, for Alertmanager's egress NetworkPolicy."),
+});
+/** A generic webhook, with the port its URL names for the egress NetworkPolicy. */
+export interface WebhookReceiver extends Identity<z.input<typeof webhookReceiver>> {}
 const teamReceiver = strict({
   name: dnsLabel.describe("The receiver's name, which alerting.routes name; not one of the platform's."),
-  slack: z
-    .array(strict({ webhookUrl: secretString, channel: slackChannel }))
-    .optional()
-    .describe("Slack incoming webhooks."),
+  slack: z.array(named<SlackReceiver>()(slackReceiver)).optional().describe("Slack incoming webhooks."),
   pagerduty: z
-    .array(strict({ routingKey: secretString }))
+    .array(named<PagerDutyReceiver>()(pagerDutyReceiver))
     .optional()
     .describe("PagerDuty Events API v2 routing keys."),
   opsgenie: z
-    .array(
-      strict({
-        apiKey: secretString,
-        apiUrl: httpsUrl
-          .optional()
-          .describe(
-            "Alertmanager's https://api.opsgenie.com/ when unset (EU accounts: https://api.eu.opsgenie.com).",
-          ),
-        responders: z
-          .array(strict({ type: z.enum(["team", "user", "escalation", "schedule"]), name: nonEmpty }))
-          .optional(),
-      }).describe("Who Opsgenie notifies."),
-    )
+    .array(named<OpsgenieReceiver>()(opsgenieReceiver))
     .optional()
     .describe("Opsgenie API keys, with the EU apiUrl where needed."),
   msteams: z
-    .array(strict({ webhookUrl: secretString }))
+    .array(named<MsTeamsReceiver>()(msTeamsReceiver))
     .optional()
     .describe('Teams Workflows ("Post to a channel when a webhook request is received") URLs.'),
   webhook: z
-    .array(
-      strict({
-        url: secretString,
-        port: port.default(443).describe("The port the URL names, for Alertmanager's egress NetworkPolicy."),
-      }),
-    )
+    .array(named<WebhookReceiver>()(webhookReceiver))
     .optional()
     .describe("Generic webhooks, with the port the URL names for the egress NetworkPolicy."),
-  email: z.array(emailReceiver).optional().describe("E-mail through an SMTP smarthost."),
+  email: z
+    .array(named<EmailReceiver>()(emailReceiver))
+    .optional()
+    .describe("E-mail through an SMTP smarthost."),
 }).superRefine((value, ctx) => {
   if (RECEIVER_INTEGRATIONS.every((type) => (value[type]?.length ?? 0) === 0)) {
     ctx.addIssue({
@@ -123,6 +142,11 @@ const teamRoute = strict({
   repeatInterval: duration.optional().describe("Wait before re-sending a notification that is still firing."),
 });
 
+/** A team's receiver (`alerting.receivers`): its name, and at least one integration. */
+export interface AlertReceiver extends Identity<z.input<typeof teamReceiver>> {}
+/** A team's route (`alerting.routes`): the alerts its matchers select go to its receiver. */
+export interface AlertRoute extends Identity<z.input<typeof teamRoute>> {}
+
 /**
  * A matcher's quoted value as Alertmanager reads it: `\n`, `\"` and `\\` are escapes, any other
  * backslash is itself (`\d` stays `\d`).
@@ -138,7 +162,7 @@ const alertingSectionSchema = strict({
   })
     .optional()
     .describe("The platform's Slack channel."),
-  email: emailReceiver.optional().describe("The platform's e-mail receiver."),
+  email: named<EmailReceiver>()(emailReceiver).optional().describe("The platform's e-mail receiver."),
   webhook: strict({ url: secretString.describe("Where Alertmanager posts.") })
     .optional()
     .describe("The platform's webhook receiver."),
@@ -149,10 +173,10 @@ const alertingSectionSchema = strict({
     .optional()
     .describe("A dead man's switch that expects the always-firing Watchdog alert."),
   receivers: z
-    .array(teamReceiver)
+    .array(named<AlertReceiver>()(teamReceiver))
     .describe("Teams' receivers, by name; the platform's own (critical, warning, watchdog, default) stay."),
   routes: z
-    .array(teamRoute)
+    .array(named<AlertRoute>()(teamRoute))
     .describe("Routes below the Watchdog's and above the platform's severity routes; the first match wins."),
   otherSeverities: z
     .enum(OTHER_SEVERITIES)

@@ -3,6 +3,7 @@ import {
   Identity,
   dnsLabel,
   duration,
+  named,
   objective,
   port,
   positiveSeconds,
@@ -36,6 +37,9 @@ const appService = strict({
   slo: sloOverride.optional().describe("Objectives of this service over metrics.slo."),
 });
 
+/** A service of `apps.services`: scraped, with RED and SLO rules and dashboards of its own. */
+export interface AppService extends Identity<z.input<typeof appService>> {}
+
 const apps = strict({
   namespaces: z
     .array(dnsLabel)
@@ -55,7 +59,7 @@ const apps = strict({
     scrapeInterval: duration.describe("Scrape interval of services that set none."),
   }),
   services: z
-    .array(appService)
+    .array(named<AppService>()(appService))
     .describe("The services to scrape, each with RED and SLO rules and dashboards."),
 }).superRefine((value, ctx) => {
   reportDuplicates([...value.namespaces.entries()], ["namespaces"], ctx);

@@ -1,11 +1,14 @@
 import { z } from "zod";
+import type { GivenWhole } from "../argsOf";
 import { ALB_INGRESS_CLASS, ALB_MANAGED_ANNOTATIONS } from "../albAnnotations";
 import {
   Identity,
   dnsLabel,
   fromCliText,
   httpsUrl,
+  named,
   nonEmpty,
+  orOutput,
   reportDuplicates,
   secretString,
   strict,
@@ -26,30 +29,36 @@ const hostName = z
     "must be a DNS host name such as grafana.example.com",
   );
 
-/** Who may open an Ingress: the ALB authenticates every request before it reaches the pods. */
-const ingressAuth = z.discriminatedUnion("type", [
-  strict({
-    type: z.literal("oidc"),
-    issuer: httpsUrl,
-    authorizationEndpoint: httpsUrl,
-    tokenEndpoint: httpsUrl,
-    userInfoEndpoint: httpsUrl,
-    clientId: nonEmpty,
-    clientSecret: secretString,
-  }),
-  strict({
-    type: z.literal("cognito"),
-    userPoolArn: z
+const oidcAuth = strict({
+  type: z.literal("oidc"),
+  issuer: orOutput(httpsUrl),
+  authorizationEndpoint: orOutput(httpsUrl),
+  tokenEndpoint: orOutput(httpsUrl),
+  userInfoEndpoint: orOutput(httpsUrl),
+  clientId: orOutput(nonEmpty),
+  clientSecret: secretString,
+});
+/** The ALB authenticates every request with an OIDC identity provider, given whole. */
+export interface OidcAuth extends Identity<z.input<typeof oidcAuth>>, GivenWhole {}
+const cognitoAuth = strict({
+  type: z.literal("cognito"),
+  userPoolArn: orOutput(
+    z
       .string()
       .regex(
         /^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:[0-9]{12}:userpool\/[A-Za-z0-9_-]+$/,
         "must be a Cognito user pool ARN such as arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf",
       ),
-    userPoolClientId: nonEmpty,
-    /** The domain prefix, not the full URL. */
-    userPoolDomain: dnsLabel,
-  }),
-]);
+  ),
+  userPoolClientId: orOutput(nonEmpty),
+  /** The domain prefix, not the full URL. */
+  userPoolDomain: orOutput(dnsLabel),
+});
+/** The ALB authenticates every request with an Amazon Cognito user pool, given whole. */
+export interface CognitoAuth extends Identity<z.input<typeof cognitoAuth>>, GivenWhole {}
+
+/** Who may open an Ingress: the ALB authenticates every request before it reaches the pods. */
+const ingressAuth = named<OidcAuth | CognitoAuth>()(z.discriminatedUnion("type", [oidcAuth, cognitoAuth]));
 
 const ingress = strict({
   host: hostName.describe("The host Grafana is served on."),
@@ -64,12 +73,14 @@ const ingress = strict({
   tlsSecretName: dnsLabel
     .optional()
     .describe("For controllers that terminate TLS with a Secret (nginx); refused with className alb."),
-  certificateArn: z
-    .string()
-    .regex(
-      /^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[A-Za-z0-9-]+$/,
-      "must be an ACM certificate ARN such as arn:aws:acm:eu-west-1:123456789012:certificate/<id>",
-    )
+  certificateArn: orOutput(
+    z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[A-Za-z0-9-]+$/,
+        "must be an ACM certificate ARN such as arn:aws:acm:eu-west-1:123456789012:certificate/<id>",
+      ),
+  )
     .optional()
     .describe("className alb: the ACM certificate the ALB terminates TLS with (required there)."),
   scheme: z

@@ -4,7 +4,10 @@ import {
   fromCliText,
   hostPort,
   httpsUrl,
+  named,
   nonEmpty,
+  orOutput,
+  port,
   quantity,
   replicas,
   reportDuplicates,
@@ -124,6 +127,54 @@ function grafanaReferences(
   });
 }
 
+const elasticsearchDatasource = strict({
+  type: z.literal("elasticsearch"),
+  name: nonEmpty.describe("The team's name; unique."),
+  url: z.string().url("must be a URL"),
+  index: nonEmpty,
+  timeField: nonEmpty,
+});
+/** An Elasticsearch a team already runs, as a datasource of `grafana.extraDatasources`. */
+export interface ElasticsearchDatasource extends Identity<z.input<typeof elasticsearchDatasource>> {}
+const jaegerDatasource = strict({
+  type: z.literal("jaeger"),
+  name: nonEmpty,
+  url: z.string().url("must be a URL"),
+});
+/** A Jaeger a team already runs, as a datasource of `grafana.extraDatasources`. */
+export interface JaegerDatasource extends Identity<z.input<typeof jaegerDatasource>> {}
+
+const dashboardFolder = strict({
+  folder: nonEmpty.describe("The Grafana folder its dashboards are provisioned into."),
+  path: nonEmpty.optional().describe("A folder of dashboard JSON files, relative to the project root."),
+  dashboards: z
+    .record(z.string().regex(/\.json$/, "must end in .json"), z.string())
+    .optional()
+    .describe("From a program, instead of path: dashboard JSON texts by file name."),
+}).superRefine((entry, ctx) => {
+  if ((entry.path === undefined) === (entry.dashboards === undefined)) {
+    ctx.addIssue({ code: "custom", message: "must give exactly one of path or dashboards" });
+  }
+});
+/** A folder of `grafana.extraDashboards`: dashboards from files under `path`, or given as `dashboards`. */
+export interface DashboardFolder extends Identity<z.input<typeof dashboardFolder>> {}
+
+const grafanaTeam = strict({
+  name: nonEmpty,
+  email: z.string().email("must be an e-mail address").optional().describe("The team's e-mail address."),
+  members: z.array(z.string().email("must be an e-mail address")).describe("Members' e-mail addresses."),
+});
+/** A team of `grafana.teams`, managed through Grafana's API. */
+export interface GrafanaTeam extends Identity<z.input<typeof grafanaTeam>> {}
+
+const folderPermission = strict({
+  folder: nonEmpty.describe("The title of a folder of grafana.extraDashboards."),
+  team: nonEmpty.describe("A team of grafana.teams."),
+  permission: z.enum(["View", "Edit", "Admin"]).describe("What the team may do in the folder."),
+});
+/** A grant of `grafana.folderPermissions`: what a team may do in a folder of extraDashboards. */
+export interface FolderPermission extends Identity<z.input<typeof folderPermission>> {}
+
 const grafanaSectionSchema = strict({
   adminUser: nonEmpty.describe("The admin user's name."),
   credentialsRotation: z
@@ -134,9 +185,14 @@ const grafanaSectionSchema = strict({
   dashboardsFolder: nonEmpty.describe("The Grafana folder of the stack's own dashboards."),
   replicas: replicas(5).describe("Grafana replicas; above 1 needs grafana.database."),
   database: strict({
-    host: hostPort("grafana-db.example.internal:5432").describe(
-      "host:port of the PostgreSQL database; with it Grafana runs without a volume.",
+    host: orOutput(hostPort("grafana-db.example.internal:5432")).describe(
+      "host:port of the PostgreSQL database (an RDS instance's endpoint); with it Grafana runs without a volume.",
     ),
+    port: port
+      .optional()
+      .describe(
+        "The port Grafana's NetworkPolicy opens to the database: the host's own; required when a program gives the host as an Output.",
+      ),
     name: nonEmpty.describe("The database's name."),
     user: nonEmpty.describe("The database user."),
     password: secretString.describe("The database user's password."),
@@ -144,62 +200,55 @@ const grafanaSectionSchema = strict({
       .enum(["disable", "require", "verify-ca", "verify-full"])
       .describe("How Grafana checks the database's TLS."),
   })
+    .superRefine((database, ctx) => {
+      const { host, port } = database;
+      const problem =
+        typeof host !== "string"
+          ? port === undefined
+            ? "is required when grafana.database.host is an Output: it is the port Grafana's NetworkPolicy opens to the database"
+            : undefined
+          : port !== undefined && !host.endsWith(`:${port}`)
+            ? `must be the port of grafana.database.host (${host}), or left out`
+            : undefined;
+      if (problem !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["port"], message: problem });
+      }
+    })
+    .transform((database) => {
+      const { host, port } = database;
+      // An Output host is known only later: its port must be the one the NetworkPolicy opened.
+      return typeof host === "string"
+        ? database
+        : {
+            ...database,
+            host: host.apply((known) => {
+              if (!known.endsWith(`:${port}`)) {
+                throw new Error(
+                  `args.grafana.database.host (${known}) must end in :${port}, args.grafana.database.port, the port Grafana's NetworkPolicy opens`,
+                );
+              }
+              return known;
+            }),
+          };
+    })
     .optional()
     .describe("A PostgreSQL database (e.g. Amazon RDS) for Grafana's state instead of SQLite on a volume."),
   extraDatasources: z
     .array(
-      z.discriminatedUnion("type", [
-        strict({
-          type: z.literal("elasticsearch"),
-          name: nonEmpty.describe("The team's name; unique."),
-          url: z.string().url("must be a URL"),
-          index: nonEmpty,
-          timeField: nonEmpty,
-        }),
-        strict({ type: z.literal("jaeger"), name: nonEmpty, url: z.string().url("must be a URL") }),
-      ]),
+      named<ElasticsearchDatasource | JaegerDatasource>()(
+        z.discriminatedUnion("type", [elasticsearchDatasource, jaegerDatasource]),
+      ),
     )
     .describe("Datasources a team already runs (Elasticsearch, Jaeger)."),
   extraDashboards: z
-    .array(
-      strict({
-        folder: nonEmpty.describe("The Grafana folder its dashboards are provisioned into."),
-        path: nonEmpty.optional().describe("A folder of dashboard JSON files, relative to the project root."),
-        dashboards: z
-          .record(z.string().regex(/\.json$/, "must end in .json"), z.string())
-          .optional()
-          .describe("From a program, instead of path: dashboard JSON texts by file name."),
-      }).superRefine((entry, ctx) => {
-        if ((entry.path === undefined) === (entry.dashboards === undefined)) {
-          ctx.addIssue({ code: "custom", message: "must give exactly one of path or dashboards" });
-        }
-      }),
-    )
+    .array(named<DashboardFolder>()(dashboardFolder))
     .describe("Folders of dashboards, each provisioned into its own Grafana folder."),
   sso: grafanaSso.optional().describe("Single sign-on through one OAuth2/OIDC identity provider."),
   teams: z
-    .array(
-      strict({
-        name: nonEmpty,
-        email: z
-          .string()
-          .email("must be an e-mail address")
-          .optional()
-          .describe("The team's e-mail address."),
-        members: z
-          .array(z.string().email("must be an e-mail address"))
-          .describe("Members' e-mail addresses."),
-      }),
-    )
+    .array(named<GrafanaTeam>()(grafanaTeam))
     .describe("Teams managed through Grafana's API; members must have logged in once (by SSO) or exist."),
   folderPermissions: z
-    .array(
-      strict({
-        folder: nonEmpty.describe("The title of a folder of grafana.extraDashboards."),
-        team: nonEmpty.describe("A team of grafana.teams."),
-        permission: z.enum(["View", "Edit", "Admin"]).describe("What the team may do in the folder."),
-      }),
-    )
+    .array(named<FolderPermission>()(folderPermission))
     .describe("Team grants on the folders of extraDashboards."),
   apiUrl: z
     .string()

@@ -14,8 +14,10 @@ import {
   httpsUrl,
   iamRoleArn,
   labelName,
+  named,
   nonEmpty,
   objective,
+  orOutput,
   pemCertificate,
   port,
   positiveSeconds,
@@ -44,6 +46,9 @@ const postgresTarget = strict({
   port: port.default(5432).describe("Where the database listens, for the exporter's egress NetworkPolicy."),
 });
 
+/** A PostgreSQL database of `metrics.exporters.postgres`, exported by a postgres-exporter of its own. */
+export interface PostgresTarget extends Identity<z.input<typeof postgresTarget>> {}
+
 /** A Redis the stack runs a redis-exporter for. */
 const redisTarget = strict({
   name: dnsLabel.describe("Names the exporter Deployment."),
@@ -53,6 +58,9 @@ const redisTarget = strict({
     .describe("Where Redis listens."),
   password: secretString.optional().describe("Redis' password."),
 });
+
+/** A Redis of `metrics.exporters.redis`, exported by a redis-exporter of its own. */
+export interface RedisTarget extends Identity<z.input<typeof redisTarget>> {}
 
 /** Prometheus' relabel_config, with the actions teams use (field names are Prometheus' own). */
 const relabelConfig = strict({
@@ -69,6 +77,34 @@ const relabelConfig = strict({
     .optional()
     .describe("What the rule does; replace when unset."),
 });
+
+/** A rule of a scrape job's `relabel_configs` or `metric_relabel_configs`, as Prometheus' relabel_config. */
+export interface RelabelConfig extends Identity<z.input<typeof relabelConfig>> {}
+const namedRelabelConfig = named<RelabelConfig>()(relabelConfig);
+
+const staticTargets = strict({
+  targets: z
+    .array(hostPort("orders.shop.svc:8080"))
+    .min(1, "must list at least one target")
+    .describe("host:port of each target."),
+  labels: z.record(labelName, z.string()).optional().describe("Labels added to these targets' series."),
+});
+/** Fixed targets of a scrape job (Prometheus' static_config). */
+export interface StaticTargets extends Identity<z.input<typeof staticTargets>> {}
+
+const kubernetesDiscovery = strict({
+  role: z
+    .enum(["pod", "service", "endpointslice"])
+    .describe("What discovery lists: pods, Services or EndpointSlices."),
+  namespaces: strict({ names: z.array(dnsLabel).min(1, "must list at least one namespace") }),
+  ports: z
+    .array(port)
+    .min(1, "must list at least one port")
+    .optional()
+    .describe("Where Prometheus may connect in those namespaces; every port when unset."),
+});
+/** Kubernetes discovery of a scrape job in named namespaces (Prometheus' kubernetes_sd_config). */
+export interface KubernetesDiscovery extends Identity<z.input<typeof kubernetesDiscovery>> {}
 
 /**
  * A team's own scrape job: the part of Prometheus' scrape_config teams use, under Prometheus' own
@@ -96,39 +132,19 @@ const extraScrapeConfig = strict({
   params: z.record(z.array(z.string())).optional().describe("URL parameters of each scrape."),
   honor_labels: z.boolean().optional().describe("Keep the target's labels where they clash with the job's."),
   static_configs: z
-    .array(
-      strict({
-        targets: z
-          .array(hostPort("orders.shop.svc:8080"))
-          .min(1, "must list at least one target")
-          .describe("host:port of each target."),
-        labels: z.record(labelName, z.string()).optional().describe("Labels added to these targets' series."),
-      }),
-    )
+    .array(named<StaticTargets>()(staticTargets))
     .optional()
     .describe("Fixed targets; a Service in the cluster opens the NetworkPolicy to its namespace."),
   kubernetes_sd_configs: z
-    .array(
-      strict({
-        role: z
-          .enum(["pod", "service", "endpointslice"])
-          .describe("What discovery lists: pods, Services or EndpointSlices."),
-        namespaces: strict({ names: z.array(dnsLabel).min(1, "must list at least one namespace") }),
-        ports: z
-          .array(port)
-          .min(1, "must list at least one port")
-          .optional()
-          .describe("Where Prometheus may connect in those namespaces; every port when unset."),
-      }),
-    )
+    .array(named<KubernetesDiscovery>()(kubernetesDiscovery))
     .optional()
     .describe("Kubernetes discovery in named namespaces: RBAC and NetworkPolicy open exactly those."),
   relabel_configs: z
-    .array(relabelConfig)
+    .array(namedRelabelConfig)
     .optional()
     .describe("Rules over the targets' labels before the scrape."),
   metric_relabel_configs: z
-    .array(relabelConfig)
+    .array(namedRelabelConfig)
     .optional()
     .describe("Rules over the scraped series before they are stored."),
   basic_auth: strict({ username: nonEmpty, password: secretString })
@@ -159,6 +175,9 @@ const extraScrapeConfig = strict({
   }
 });
 
+/** A team's own scrape job (`metrics.extraScrapeConfigs`), under Prometheus' scrape_config field names. */
+export interface ExtraScrapeConfig extends Identity<z.input<typeof extraScrapeConfig>> {}
+
 const metricsSectionSchema = strict({
   retentionTime: duration.describe(
     "How long Prometheus keeps samples on its volume; with metrics.objectStorage, the window before the bucket answers alone.",
@@ -172,17 +191,17 @@ const metricsSectionSchema = strict({
   replicas: replicas(3).describe("Prometheus replicas; each scrapes and alerts alike."),
   alertmanagerReplicas: replicas(5).describe("Alertmanager replicas, clustered as peers above 1."),
   remoteWrite: strict({
-    url: httpsUrl
-      .refine(
+    url: orOutput(
+      httpsUrl.refine(
         // An http:// URL already has its own message.
         (u) =>
           !u.startsWith("https://") || /^https:\/\/[^/]+\/workspaces\/[^/]+\/api\/v1\/remote_write$/.test(u),
         "must be an Amazon Managed Prometheus remote-write endpoint (https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/api/v1/remote_write)",
-      )
-      .describe("The workspace's remote-write endpoint; Grafana queries the workspace URL it starts with."),
+      ),
+    ).describe("The workspace's remote-write endpoint; Grafana queries the workspace URL it starts with."),
     region: awsRegion.describe("The workspace's region."),
-    roleArn: iamRoleArn.describe("Prometheus' IRSA role (aps:RemoteWrite)."),
-    queryRoleArn: iamRoleArn.describe(
+    roleArn: orOutput(iamRoleArn).describe("Prometheus' IRSA role (aps:RemoteWrite)."),
+    queryRoleArn: orOutput(iamRoleArn).describe(
       "Grafana's IRSA role for querying the workspace (aps:QueryMetrics, GetSeries, GetLabels, GetMetricMetadata).",
     ),
   })
@@ -190,8 +209,10 @@ const metricsSectionSchema = strict({
     .describe("Amazon Managed Prometheus via SigV4 and IRSA; eks only."),
   objectStorage: metricsObjectStorage.optional(),
   exporters: strict({
-    postgres: z.array(postgresTarget).describe("PostgreSQL databases, one postgres-exporter each."),
-    redis: z.array(redisTarget).describe("Redis instances, one redis-exporter each."),
+    postgres: z
+      .array(named<PostgresTarget>()(postgresTarget))
+      .describe("PostgreSQL databases, one postgres-exporter each."),
+    redis: z.array(named<RedisTarget>()(redisTarget)).describe("Redis instances, one redis-exporter each."),
   })
     .superRefine((value, ctx) => {
       reportDuplicates(
@@ -207,7 +228,7 @@ const metricsSectionSchema = strict({
     })
     .describe("Databases and caches to export metrics for, one exporter Deployment each."),
   extraScrapeConfigs: z
-    .array(extraScrapeConfig)
+    .array(named<ExtraScrapeConfig>()(extraScrapeConfig))
     .describe('Teams\' own scrape jobs, merged into prometheus.yml with tier="app".'),
   annotationDiscovery: strict({ namespaces: z.array(dnsLabel) })
     .superRefine((value, ctx) => reportDuplicates([...value.namespaces.entries()], ["namespaces"], ctx))

@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { durationMs } from "../durations";
 import {
+  Identity,
   awsRegion,
   duration,
   hostPort,
   iamRoleArn,
+  named,
   nonEmpty,
   orOutput,
   pemCertificate,
@@ -46,9 +48,12 @@ const remoteStore = strict({
     .describe("The name its certificate is checked against; the address' host when unset."),
 });
 
+/** Another cluster's StoreAPI of `metrics.objectStorage.hub.stores`, read over TLS. */
+export interface RemoteStore extends Identity<z.input<typeof remoteStore>> {}
+
 const hubSchema = strict({
   stores: z
-    .array(remoteStore)
+    .array(named<RemoteStore>()(remoteStore))
     .default([])
     .describe("Other clusters' sidecars, for their recent samples the bucket does not hold yet."),
   tls: strict({

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import type { GivenWhole } from "../argsOf";
 import { PLACED_WORKLOADS, PlacedWorkloadName } from "../components";
-import { Identity, dnsLabel, dnsSubdomain, fromCliText, strict } from "../fields";
+import { Identity, dnsLabel, dnsSubdomain, fromCliText, named, strict } from "../fields";
 
 /** A label key or taint key: `name` or `prefix/name`, as in `node.kubernetes.io/instance-type`. */
 const labelKey = z
@@ -52,28 +53,48 @@ const weight = fromCliText(
     .max(100, "must be a whole number between 1 and 100"),
 );
 
-const nodeSelectorTerm = strict({
+const nodeSelectorRequirement = requirement(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]);
+/** A node selector's requirement: a label `key`, an `operator` and its `values` (Kubernetes' own). */
+export interface NodeSelectorRequirement extends Identity<z.input<typeof nodeSelectorRequirement>> {}
+const nodeSelectorTermSchema = strict({
   matchExpressions: z
-    .array(requirement(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]))
+    .array(named<NodeSelectorRequirement>()(nodeSelectorRequirement))
     .min(1, "must list at least one expression"),
 });
+/** Nodes whose labels meet every expression (Kubernetes' NodeSelectorTerm). */
+export interface NodeSelectorTerm extends Identity<z.input<typeof nodeSelectorTermSchema>> {}
+const nodeSelectorTerm = named<NodeSelectorTerm>()(nodeSelectorTermSchema);
+const preferredSchedulingTerm = strict({ weight, preference: nodeSelectorTerm });
+/** Nodes the scheduler prefers, with a weight from 1 to 100 (Kubernetes' PreferredSchedulingTerm). */
+export interface PreferredSchedulingTerm extends Identity<z.input<typeof preferredSchedulingTerm>> {}
 
-const podAffinityTerm = strict({
+const labelSelectorRequirement = requirement(["In", "NotIn", "Exists", "DoesNotExist"]);
+/** A label selector's requirement: a label `key`, an `operator` and its `values` (Kubernetes' own). */
+export interface LabelSelectorRequirement extends Identity<z.input<typeof labelSelectorRequirement>> {}
+const podAffinityTermSchema = strict({
   labelSelector: strict({
     matchLabels: z.record(labelKey, labelValue).optional(),
-    matchExpressions: z.array(requirement(["In", "NotIn", "Exists", "DoesNotExist"])).optional(),
+    matchExpressions: z.array(named<LabelSelectorRequirement>()(labelSelectorRequirement)).optional(),
   }),
   /** @default the pod's own namespace */
   namespaces: z.array(dnsLabel).optional(),
   topologyKey: labelKey,
 });
+/** The pods a pod is placed near or away from, per topology domain (Kubernetes' PodAffinityTerm). */
+export interface PodAffinityTerm extends Identity<z.input<typeof podAffinityTermSchema>> {}
+const podAffinityTerm = named<PodAffinityTerm>()(podAffinityTermSchema);
+const weightedPodAffinityTerm = strict({ weight, podAffinityTerm });
+/** A preferred PodAffinityTerm, with a weight from 1 to 100 (Kubernetes' WeightedPodAffinityTerm). */
+export interface WeightedPodAffinityTerm extends Identity<z.input<typeof weightedPodAffinityTerm>> {}
 
 const podAffinity = strict({
   requiredDuringSchedulingIgnoredDuringExecution: z.array(podAffinityTerm).optional(),
-  preferredDuringSchedulingIgnoredDuringExecution: z.array(strict({ weight, podAffinityTerm })).optional(),
+  preferredDuringSchedulingIgnoredDuringExecution: z
+    .array(named<WeightedPodAffinityTerm>()(weightedPodAffinityTerm))
+    .optional(),
 });
 
-const toleration = strict({
+const tolerationSchema = strict({
   /** Empty with operator Exists: every taint. */
   key: labelKey.optional(),
   /** @default "Equal" */
@@ -100,6 +121,10 @@ const toleration = strict({
   }
 });
 
+/** A taint the pods tolerate (Kubernetes' Toleration). */
+export interface Toleration extends Identity<z.input<typeof tolerationSchema>> {}
+const toleration = named<Toleration>()(tolerationSchema);
+
 /** Where a workload's pods may run. The stack's own spread of replicas is kept beside it. */
 const placementSpecSchema = strict({
   nodeSelector: z
@@ -113,7 +138,7 @@ const placementSpecSchema = strict({
         nodeSelectorTerms: z.array(nodeSelectorTerm).min(1, "must list at least one term"),
       }).optional(),
       preferredDuringSchedulingIgnoredDuringExecution: z
-        .array(strict({ weight, preference: nodeSelectorTerm }))
+        .array(named<PreferredSchedulingTerm>()(preferredSchedulingTerm))
         .optional(),
     }).optional(),
     podAffinity: podAffinity.optional(),
@@ -129,11 +154,13 @@ const placementSpecSchema = strict({
 });
 
 /**
- * The schema of one workload's placement, by name: declaration files refer to it rather than
- * spelling its type out once per workload.
+ * Where a workload's pods may run (`placement.<workload>`, over `placement.default`): Kubernetes' own
+ * node selector, tolerations and affinity, and a priority class.
  */
-export interface PlacementSpecSchema extends Identity<typeof placementSpecSchema> {}
-const placementSpec: PlacementSpecSchema = placementSpecSchema;
+export interface WorkloadPlacement extends Identity<z.input<typeof placementSpecSchema>>, GivenWhole {}
+/** A workload's placement, validated. */
+export interface WorkloadPlacementConfig extends Identity<z.output<typeof placementSpecSchema>> {}
+const placementSpec = named<WorkloadPlacement, WorkloadPlacementConfig>()(placementSpecSchema);
 
 /** `placement.default` for every workload, `placement.<workload>` over it. */
 const placement = strict({

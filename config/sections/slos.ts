@@ -1,6 +1,15 @@
 import { z } from "zod";
 import { DAY_MS, durationMs } from "../durations";
-import { dnsLabel, duration, fromCliText, labelName, reportDuplicates, strict } from "../fields";
+import {
+  Identity,
+  dnsLabel,
+  duration,
+  fromCliText,
+  labelName,
+  named,
+  reportDuplicates,
+  strict,
+} from "../fields";
 import { queryParseProblem } from "../queryGrammar";
 import { selectorParts, selectorProblem } from "../promqlSelector";
 import { SliQueryForm, sliQueryForm, sliQueryProblem } from "../sliQueries";
@@ -102,6 +111,15 @@ const rawIndicator = strict({
   successRatio: sliQuery("A precomputed share of good events (0 to 1), written as errorRatio is.").optional(),
 });
 
+/** An SLI of good or bad events over all events (`indicator.kind` ratio). */
+export interface RatioIndicator extends Identity<z.input<typeof ratioIndicator>> {}
+/** An SLI of requests faster than a threshold, from a histogram (`indicator.kind` latency). */
+export interface LatencyIndicator extends Identity<z.input<typeof latencyIndicator>> {}
+/** An SLI of the evaluations in which an expression holds a bound (`indicator.kind` threshold). */
+export interface ThresholdIndicator extends Identity<z.input<typeof thresholdIndicator>> {}
+/** A precomputed error or success ratio (`indicator.kind` raw). */
+export interface RawIndicator extends Identity<z.input<typeof rawIndicator>> {}
+
 const budgeting = strict({
   method: z
     .enum(["occurrences", "timeslices", "ratioTimeslices"])
@@ -158,6 +176,9 @@ const burnRateCondition = strict({
   op: z.enum(["gt", "gte"]).optional().describe("gt (default): above the burn rate; gte: at or above it."),
 });
 
+/** When an SLO alert fires: its budget burns this fast over a window (and a shorter one). */
+export interface BurnRateCondition extends Identity<z.input<typeof burnRateCondition>> {}
+
 const sloAlert = strict({
   name: alertName.describe("The alert's name; alerts of one SLO differ by name, severity or labels."),
   severity: z
@@ -167,7 +188,7 @@ const sloAlert = strict({
       "The alert's severity label, which routes it: critical pages, warning makes a ticket, another goes where alerting.routes or alerting.otherSeverities say.",
     ),
   when: z
-    .array(burnRateCondition)
+    .array(named<BurnRateCondition>()(burnRateCondition))
     .min(1, "must list at least one burn-rate condition")
     .describe("Burn-rate conditions, any of which fires the alert."),
   for: duration
@@ -190,6 +211,8 @@ const sloAlert = strict({
 });
 
 export type SloAlertSpec = z.output<typeof sloAlert>;
+/** A burn-rate alert of an SLO: its name, severity, conditions and where it goes. */
+export interface SloAlert extends Identity<z.input<typeof sloAlert>> {}
 
 /** How the engine reads a ratio's query: a counter's rate, a window query, or recorded samples. */
 export type RatioReading =
@@ -229,18 +252,18 @@ export const sloSpec = strict({
   service: sloName.describe("The service it belongs to: the `service` label of its series and alerts."),
   objective: sloObjective.describe("Share of good events (or of time slices)."),
   window: complianceWindow.describe("The rolling compliance window the error budget is counted over."),
-  indicator: z
-    .discriminatedUnion("kind", [ratioIndicator, latencyIndicator, thresholdIndicator, rawIndicator])
-    .describe(
-      "ratio (errors or good, and total), latency (a histogram and a threshold at one of its buckets), threshold (an expression and a bound; its SLI is the share of evaluations in which it holds) or raw (a precomputed error or success ratio).",
-    ),
+  indicator: named<RatioIndicator | LatencyIndicator | ThresholdIndicator | RawIndicator>()(
+    z.discriminatedUnion("kind", [ratioIndicator, latencyIndicator, thresholdIndicator, rawIndicator]),
+  ).describe(
+    "ratio (errors or good, and total), latency (a histogram and a threshold at one of its buckets), threshold (an expression and a bound; its SLI is the share of evaluations in which it holds) or raw (a precomputed error or success ratio).",
+  ),
   budgeting: budgeting
     .optional()
     .describe(
       "How the error budget is counted; default occurrences (every event, or every evaluation of a threshold, counts).",
     ),
   alerts: z
-    .array(sloAlert)
+    .array(named<SloAlert>()(sloAlert))
     .optional()
     .describe(
       "The SLO's burn-rate alerts ([] for none); default a page SLOBurnFast (14.4x over 1h and 5m, or 6x over 6h and 30m, for 2m) and a ticket SLOBurnSlow (3x over 1d and 2h, or 1x over 3d and 6h, for 15m).",
@@ -376,9 +399,11 @@ export const sloSpec = strict({
 });
 
 export type SloSpec = z.output<typeof sloSpec>;
+/** A service level objective of `metrics.slos`: its indicator, objective, window and burn-rate alerts. */
+export interface Slo extends Identity<z.input<typeof sloSpec>> {}
 
 export const slosField = z
-  .array(sloSpec)
+  .array(named<Slo>()(sloSpec))
   .superRefine((list, ctx) =>
     reportDuplicates(
       list.map((s, i) => [i, s.name] as const),

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { Identity, awsRegion, dnsLabel, iamRoleArn, s3Bucket, strict } from "../fields";
+import { Identity, awsRegion, dnsLabel, iamRoleArn, orOutput, s3Bucket, strict } from "../fields";
 
 const s3Backend = strict({
-  bucket: s3Bucket.describe("The bucket."),
+  bucket: orOutput(s3Bucket).describe("The bucket."),
   region: awsRegion.describe("The bucket's region."),
-  roleArn: iamRoleArn.describe("The IRSA role that reads and writes it."),
+  roleArn: orOutput(iamRoleArn).describe("The IRSA role that reads and writes it."),
 });
 
 const storageSectionSchema = strict({

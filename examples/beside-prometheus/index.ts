@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Endpoint, LogsStack, StackNamespaces, TracingStack } from "observability";
+import { Endpoint, LogsStack, StackNamespaces, TracingStack } from "@observability-stack/pulumi";
 
 const config = new pulumi.Config();
 const provider = new k8s.Provider("cluster", { context: config.require("kubeContext") });

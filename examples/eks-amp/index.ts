@@ -1,23 +1,24 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GrafanaStack, MetricsStack, StackNamespaces } from "observability";
+import { GrafanaStack, MetricsStack, StackNamespaces } from "@observability-stack/pulumi";
 
-export = async () => {
+export = () => {
   const config = new pulumi.Config();
   // The stack that made the cluster, the AMP workspace, the IRSA roles and Grafana's database.
   const infra = new pulumi.StackReference(config.require("infraStack"));
   const provider = new k8s.Provider("eks", { kubeconfig: infra.requireOutput("kubeconfig") });
 
-  // The components take the workspace and the roles as strings: read them once known (none is secret).
-  const infraValue = async (name: string) => String(await infra.requireOutputValue(name));
-  const region = await infraValue("region");
+  // The components take the workspace, the roles and the database endpoint as the Outputs they are.
+  const infraText = (name: string) => infra.requireOutput(name).apply(String);
+  // Names this program chooses are its own config: they label every series and sign every request.
+  const region = config.require("region");
   const remoteWrite = {
-    url: await infraValue("ampRemoteWriteUrl"),
+    url: infraText("ampRemoteWriteUrl"),
     region,
     // Prometheus' service account assumes it to write (aps:RemoteWrite) ...
-    roleArn: await infraValue("prometheusRoleArn"),
+    roleArn: infraText("prometheusRoleArn"),
     // ... and Grafana's to query (aps:QueryMetrics, GetSeries, GetLabels, GetMetricMetadata).
-    queryRoleArn: await infraValue("grafanaRoleArn"),
+    queryRoleArn: infraText("grafanaRoleArn"),
   };
 
   const platform = {
@@ -59,10 +60,12 @@ export = async () => {
       // Two replicas share their state in PostgreSQL; the password stays a secret end to end.
       grafana: {
         database: {
-          host: await infraValue("grafanaDatabaseEndpoint"),
+          host: infraText("grafanaDatabaseEndpoint"),
+          // Known before the endpoint is: Grafana's NetworkPolicy opens it to the database.
+          port: 5432,
           name: "grafana",
           user: "grafana",
-          password: infra.requireOutput("grafanaDatabasePassword").apply(String),
+          password: infraText("grafanaDatabasePassword"),
           sslMode: "verify-full",
         },
       },

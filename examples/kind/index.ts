@@ -1,4 +1,4 @@
-import { deployObservabilityStack, loadStackConfig } from "observability";
+import { deployObservabilityStack, loadStackConfig } from "@observability-stack/pulumi";
 
 // Everything, wired together, from this stack's `observability:` config (Pulumi.dev.yaml): the
 // namespaces, Prometheus and Alertmanager, Loki and Alloy, the collector and Tempo, Grafana, and

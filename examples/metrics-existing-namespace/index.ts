@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { MetricsStack } from "observability";
+import { MetricsStack } from "@observability-stack/pulumi";
 
 const config = new pulumi.Config();
 // Set with `pulumi config set --secret slackWebhookUrl https://hooks.slack.com/services/...`.

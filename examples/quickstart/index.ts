@@ -1,6 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GrafanaStack, LogsStack, MetricsStack, StackNamespaces, TracingStack } from "observability";
+import {
+  GrafanaStack,
+  LogsStack,
+  MetricsStack,
+  StackNamespaces,
+  TracingStack,
+} from "@observability-stack/pulumi";
 
 // One explicit provider, bound to a context of this stack's config, never kubectl's current one.
 const provider = new k8s.Provider("cluster", { context: new pulumi.Config().require("kubeContext") });

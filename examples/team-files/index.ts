@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Endpoint, GrafanaStack, MetricsStack, StackNamespaces } from "observability";
+import { GrafanaStack, MetricsStack, StackNamespaces } from "@observability-stack/pulumi";
 
 const config = new pulumi.Config();
 const provider = new k8s.Provider("cluster", { context: config.require("kubeContext") });
@@ -24,14 +24,11 @@ const openSloFiles = ["slos/checkout.yaml"];
 const namespaces = new StackNamespaces("namespaces", platform, { provider });
 const inNamespaces = { provider, dependsOn: [namespaces] };
 
-// Grafana's pods, which query Prometheus and Alertmanager.
-const grafanaPods: Endpoint = { kind: "workload", namespace: "observability", name: "grafana" };
 const metrics = new MetricsStack(
   "metrics",
   {
     ...platform,
     metrics: { extraRuleFiles: ["rules/checkout.rules.yml"], openSloFiles },
-    clients: { querier: grafanaPods },
   },
   inNamespaces,
 );
@@ -45,8 +42,9 @@ const grafana = new GrafanaStack(
     },
     // The SLOs dashboard draws the team's SLOs as MetricsStack records them.
     metrics: { openSloFiles },
-    prometheus: { ...metrics.prometheusQuery, endpoint: metrics.endpoints.prometheus },
-    alertmanager: { url: metrics.alertmanagerUrl, endpoint: metrics.endpoints.alertmanager },
+    // MetricsStack's own peers: Grafana admits itself into their pods.
+    prometheus: metrics.prometheusQuery,
+    alertmanager: metrics.alertmanager,
   },
   inNamespaces,
 );

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { PROFILE_DEFAULTS, Profile } from "../../config/defaults";
 import { isSecretPath } from "../../config/errors";
-import { pulumiOutput } from "../../config/fields";
+import { takesOutput } from "../../config/fields";
 
 /** One documented key: `metrics.alerts.errorRatePercent`, `alerting.receivers[].name`. */
 interface ConfigKey {
@@ -37,8 +37,8 @@ function unwrapOnce(schema: z.ZodTypeAny): { inner: z.ZodTypeAny; optional: bool
     return { inner: schema.unwrap() as z.ZodTypeAny, optional: false };
   }
   // A program may give an Output instead; the reference documents the value.
-  if (schema instanceof z.ZodUnion && (schema.options as z.ZodTypeAny[])[1] === pulumiOutput) {
-    return { inner: (schema.options as z.ZodTypeAny[])[0], optional: false };
+  if (takesOutput(schema)) {
+    return { inner: schema.options[0], optional: false };
   }
   return undefined;
 }

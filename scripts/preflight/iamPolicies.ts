@@ -1,5 +1,5 @@
-import type * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../../config";
+import { knownText } from "../../config/fields";
 import { eksCluster } from "../cli/eksCluster";
 import { IrsaServiceAccount, trustSubject } from "./irsa";
 
@@ -86,11 +86,13 @@ function ampWorkspaceArn(url: string, region: string, roleArn: string): string {
 
 function ampUse(
   purpose: string,
-  configKey: string,
-  roleArn: string,
+  roleKey: "roleArn" | "queryRoleArn",
   actions: readonly string[],
-  remoteWrite: { readonly url: string; readonly region: string },
+  remoteWrite: NonNullable<StackConfig["metrics"]["remoteWrite"]>,
 ): RoleUse {
+  const configKey = `metrics.remoteWrite.${roleKey}`;
+  const roleArn = knownText(remoteWrite[roleKey], configKey);
+  const url = knownText(remoteWrite.url, "metrics.remoteWrite.url");
   return {
     purpose,
     configKey,
@@ -100,18 +102,21 @@ function ampUse(
         Sid: `${purpose}Amp`,
         Effect: "Allow",
         Action: actions,
-        Resource: [ampWorkspaceArn(remoteWrite.url, remoteWrite.region, roleArn)],
+        Resource: [ampWorkspaceArn(url, remoteWrite.region, roleArn)],
       },
     ],
   };
 }
 
-/** A value of a stack file: the preflight reads stack files, which hold no program's Outputs. */
-function stackFileText(value: string | pulumi.Output<string>, key: string): string {
-  if (typeof value !== "string") {
-    throw new Error(`${key} is a Pulumi Output: the preflight reads stack files, whose values are text`);
-  }
-  return value;
+/** Loki's or Tempo's bucket and role as the stack file names them. */
+function stackFileBucket(
+  s3: NonNullable<NonNullable<StackConfig["storage"]["s3"]>["loki"]>,
+  backend: "loki" | "tempo",
+) {
+  return {
+    bucket: knownText(s3.bucket, `storage.s3.${backend}.bucket`),
+    roleArn: knownText(s3.roleArn, `storage.s3.${backend}.roleArn`),
+  };
 }
 
 /** The metrics bucket and role as the stack file names them. */
@@ -120,8 +125,8 @@ function metricsBucket(config: StackConfig) {
   return storage === undefined
     ? undefined
     : {
-        bucket: stackFileText(storage.bucket, "metrics.objectStorage.bucket"),
-        roleArn: stackFileText(storage.roleArn, "metrics.objectStorage.roleArn"),
+        bucket: knownText(storage.bucket, "metrics.objectStorage.bucket"),
+        roleArn: knownText(storage.roleArn, "metrics.objectStorage.roleArn"),
       };
 }
 
@@ -131,13 +136,13 @@ const ROLE_USES: readonly ((config: StackConfig) => RoleUse | undefined)[] = [
     const loki = config.storage.s3?.loki;
     return loki === undefined
       ? undefined
-      : s3Use("Loki", "storage.s3.loki.roleArn", loki, LOKI_S3_OBJECT_ACTIONS);
+      : s3Use("Loki", "storage.s3.loki.roleArn", stackFileBucket(loki, "loki"), LOKI_S3_OBJECT_ACTIONS);
   },
   (config) => {
     const tempo = config.storage.s3?.tempo;
     return tempo === undefined
       ? undefined
-      : s3Use("Tempo", "storage.s3.tempo.roleArn", tempo, TEMPO_S3_OBJECT_ACTIONS);
+      : s3Use("Tempo", "storage.s3.tempo.roleArn", stackFileBucket(tempo, "tempo"), TEMPO_S3_OBJECT_ACTIONS);
   },
   ...(
     [
@@ -155,25 +160,13 @@ const ROLE_USES: readonly ((config: StackConfig) => RoleUse | undefined)[] = [
     const remoteWrite = config.metrics.remoteWrite;
     return remoteWrite === undefined
       ? undefined
-      : ampUse(
-          "Prometheus",
-          "metrics.remoteWrite.roleArn",
-          remoteWrite.roleArn,
-          ["aps:RemoteWrite"],
-          remoteWrite,
-        );
+      : ampUse("Prometheus", "roleArn", ["aps:RemoteWrite"], remoteWrite);
   },
   (config) => {
     const remoteWrite = config.metrics.remoteWrite;
     return remoteWrite === undefined
       ? undefined
-      : ampUse(
-          "Grafana",
-          "metrics.remoteWrite.queryRoleArn",
-          remoteWrite.queryRoleArn,
-          AMP_QUERY_ACTIONS,
-          remoteWrite,
-        );
+      : ampUse("Grafana", "queryRoleArn", AMP_QUERY_ACTIONS, remoteWrite);
   },
 ];
 

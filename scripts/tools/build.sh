@@ -7,7 +7,7 @@
 # (a suite's setup while scripts/tools/prebuild.sh builds the same tool) waits and reuses it.
 # Binaries carry no symbol table or DWARF (-s -w): the tests never debug them, and linking without
 # them takes less than half the time.
-#   scripts/tools/build.sh kube-validate | prometheus | alertmanager | loki | lokitool | alloy | otelcol
+#   scripts/tools/build.sh <tool> [--cached]: kube-validate | prometheus | alertmanager | loki | lokitool | alloy | otelcol
 #                          | otlp-sink | kubernetes | etcd | kwok | kube-state-metrics | thanos | sloth | actionlint
 #                          | pulumi | pulumi-language-nodejs | pulumi-kubernetes
 set -euo pipefail
@@ -24,6 +24,11 @@ done
 [[ -f "$src/manifest.yaml" ]] && sources+=("$src/../ocb/go.mod")
 key="$(cat "${sources[@]}" | sha256sum | cut -c1-16)"
 out="$cache/$name-$key"
+# `build.sh <tool> --cached` only answers whether this version is built (exit 0) or not (1).
+if [[ "${2:-}" == --cached ]]; then
+  [[ -f "$out/.complete" ]]
+  exit
+fi
 
 start=$(date +%s)
 temperature=warm
@@ -44,7 +49,7 @@ if [[ ! -f "$out/.complete" ]]; then
   temperature=cold
   [[ -n "${OBSERVABILITY_BUILD_BACKGROUND:-}" ]] && temperature="cold, in the background"
   if ! command -v go >/dev/null 2>&1; then
-    echo "$name: Go is required to build this test tool (Go 1.24 or newer)" >&2
+    echo "$name: Go $(sed -n 's/^go //p' "$src/go.mod") or newer is required to build this test tool: https://go.dev/doc/install" >&2
     exit 1
   fi
   echo "$name: building into $out (once per version)" >&2

@@ -6,7 +6,7 @@ import { openApiProblems } from "../../checks/kubernetesSchema";
 import { defaultDenyPolicy } from "../../components/common/networkPolicy";
 import { KubeObject } from "../../render/manifest";
 import { exampleDeployment } from "../fixtures";
-import { strictDecodeProblems } from "../../testkit/strictDecode";
+import { strictDecodeProblems } from "../../testing/strictDecode";
 
 const policy = { nodeNamespace: "observability-node" };
 type Mutable = { spec: { template: { spec: Record<string, any> } } };

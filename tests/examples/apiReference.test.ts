@@ -15,6 +15,23 @@ test("docs/api/ is current (npm run docs)", () => {
     .map((f) => relative(f.path));
   expect(stale).toEqual([]);
   expect(files.map((f) => relative(f.path))).toEqual(
-    expect.arrayContaining(["docs/api/classes/MetricsStack.md", "docs/api/interfaces/MetricsStackArgs.md"]),
+    expect.arrayContaining([
+      "docs/api/components/classes/MetricsStack.md",
+      "docs/api/components/interfaces/MetricsStackArgs.md",
+      "docs/api/testing/functions/renderProgram.md",
+    ]),
   );
+});
+
+test("docs/api/ reads: every page under 30 KB, and every object a program gives has a name", () => {
+  const pages = committedApiReference().map((file) => ({ file, text: fs.readFileSync(file, "utf8") }));
+  const sizes = pages.map((p) => ({ page: path.basename(p.file), bytes: Buffer.byteLength(p.text) }));
+  const largest = sizes.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  console.log(`${pages.length} pages, the largest ${largest.page}: ${largest.bytes} bytes`);
+  expect(sizes.filter((s) => s.bytes >= 30 * 1024)).toEqual([]);
+  // The validated config's pages (`…Config`) show what the program reads, not what it gives.
+  const given = pages.filter((p) => !/Config\.md$/.test(p.file));
+  expect(
+    given.filter((p) => /`object`\[\]|& `object`/.test(p.text)).map((p) => path.basename(p.file)),
+  ).toEqual([]);
 });

@@ -3,26 +3,34 @@
 // own Pulumi.yaml, stack file and project root, against the cluster and the other stacks it reads.
 // Each render passes the main stacks' checks (strict decoding, Pod Security, the policy pack,
 // NetworkPolicy reachability against its components' flows) and does what its README says.
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
+import { createRequire } from "module";
 import * as path from "path";
 import { connectionAllowed } from "../../checks/networkReachability";
 import { renderedPods } from "../../checks/podSpecs";
-import { KubeObject, kubeObjects } from "../../render/manifest";
-import { Registration } from "../../render/mocks";
+import { KubeObject } from "../../render/manifest";
 import {
+  PACKAGE_NAME,
   installConsumerProgram,
-  renderConsumerProgram,
   typeCheckConsumerProgram,
 } from "../../testkit/consumerProgram";
 import { Json } from "../../testkit/json";
-import { networkParties, networkPolicies, partyNamed } from "../../testkit/network";
-import { CheckReport, PASSED, checkRender } from "../../testkit/renderChecks";
+import { blockedConnections, networkParties, networkPolicies, partyNamed } from "../../testing/network";
+import { CheckReport, PASSED, checkRender } from "../../testing/renderChecks";
 import { configMapData, objectNamed, prometheusYml } from "../../testkit/rendered";
-import type { ConsumerRender } from "../../testkit/renderConsumerProgram";
+import type * as Testing from "../../testing";
+import type { ProgramCheckReport, ProgramRender } from "../../testing";
 import { tierPackage } from "./packedPackage";
 
 const EXAMPLES_DIR = path.resolve(__dirname, "../../examples");
+
+/** What the testing module cannot run here: promtool, unless the tier found Prometheus built (globalSetup). */
+const TIER_SKIPS =
+  process.env.PROMETHEUS_DIR === undefined
+    ? ["promtool check rules: no promtool: set PROMETHEUS_DIR to a directory holding it, or put it on PATH"]
+    : [];
 
 /** What a program finds when it runs: the cluster's objects, the outputs of the stacks it references. */
 interface World {
@@ -44,9 +52,10 @@ interface Example {
   readonly appNamespaces: readonly string[];
 }
 
-interface Rendered extends ConsumerRender {
-  readonly objects: readonly KubeObject[];
+interface Rendered extends ProgramRender {
   readonly report: CheckReport;
+  /** What the installed package's `checkProgram` says of it, as the program's own tests would. */
+  readonly programReport: ProgramCheckReport;
 }
 
 const namespace = (name: string, labels: Record<string, string> = {}): KubeObject => ({
@@ -60,7 +69,6 @@ const STACK_NAMESPACES = ["observability", "observability-node"];
 /** The infrastructure stack the EKS example references: its cluster, workspace, roles and database. */
 const CHECKOUT_INFRA = {
   kubeconfig: "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n",
-  region: "eu-west-1",
   ampRemoteWriteUrl:
     "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d/api/v1/remote_write",
   prometheusRoleArn: "arn:aws:iam::123456789012:role/checkout-prometheus-amp-write",
@@ -118,6 +126,14 @@ const EXAMPLES: readonly Example[] = [
     appNamespaces: ["shop", "monitoring"],
   },
   {
+    name: "platform-team",
+    stack: "prod",
+    world: {},
+    nodeNamespace: "observability-node",
+    closedNamespaces: STACK_NAMESPACES,
+    appNamespaces: ["shop"],
+  },
+  {
     name: "team-files",
     stack: "dev",
     world: {},
@@ -133,17 +149,18 @@ const renders = new Map<string, Rendered>();
 
 const seconds = (since: number) => (Date.now() - since) / 1000;
 
-function checked(example: Example, render: ConsumerRender): Rendered {
-  const objects = kubeObjects(render.registrations as Registration[]);
-  const report = checkRender({
-    registrations: render.registrations,
-    objects,
-    flows: render.flows,
+/** The package's testing module as the example installed it: what the program's own tests import. */
+function installedTesting(dir: string): typeof Testing {
+  return createRequire(path.join(dir, "package.json"))(`${PACKAGE_NAME}/testing`) as typeof Testing;
+}
+
+function checked(example: Example, render: ProgramRender): CheckReport {
+  return checkRender({
+    ...render,
     nodeNamespace: example.nodeNamespace,
     closedNamespaces: example.closedNamespaces,
     appNamespaces: example.appNamespaces,
   });
-  return { ...render, objects, report };
 }
 
 /** Installs, type-checks and renders the example once; every test of it reads the same render. */
@@ -155,7 +172,7 @@ function rendered(name: string): Rendered {
   return render;
 }
 
-function installAndRender(example: Example): void {
+async function installAndRender(example: Example): Promise<void> {
   const dir = path.join(tierPackage().scratch, "examples", example.name);
   let start = Date.now();
   installConsumerProgram(path.join(EXAMPLES_DIR, example.name), dir, tierPackage().tarball);
@@ -164,9 +181,11 @@ function installAndRender(example: Example): void {
   typeCheckConsumerProgram(dir);
   const typeCheck = seconds(start);
   start = Date.now();
-  const render = renderConsumerProgram(dir, example.stack, example.world);
+  const testing = installedTesting(dir);
+  const render = await testing.renderProgram({ dir, stack: example.stack, ...example.world });
   timings.set(example.name, { install, typeCheck, render: seconds(start) });
-  renders.set(example.name, checked(example, render));
+  const programReport = await testing.checkProgram(render, example);
+  renders.set(example.name, { ...render, report: checked(example, render), programReport });
 }
 
 test("every folder of examples/ is a program this tier runs", () => {
@@ -191,6 +210,13 @@ describe.each(EXAMPLES)("examples/$name", (example) => {
     expect(objects.length).toBeGreaterThan(0);
     expect(report.problems).toEqual(PASSED);
     expect(report.connectionsChecked).toBeGreaterThan(0);
+  });
+
+  test("the package's own testing module says the same of it, skipping nothing the tier has built", () => {
+    const { programReport, report } = rendered(example.name);
+    expect(programReport.problems).toEqual([]);
+    expect(programReport.skipped).toEqual(TIER_SKIPS);
+    expect(programReport.checked.connections).toBe(report.connectionsChecked);
   });
 });
 
@@ -304,15 +330,16 @@ describe("what each example does", () => {
     ).toEqual(["payments-monitoring-node"]);
   });
 
-  test("metrics-existing-namespace: with the node namespace not privileged, the policy pack refuses node-exporter's host access", () => {
+  test("metrics-existing-namespace: with the node namespace not privileged, the policy pack refuses node-exporter's host access", async () => {
     const restricted = PAYMENTS_NAMESPACES.map((ns) =>
       namespace(ns.metadata.name, { "pod-security.kubernetes.io/enforce": "restricted" }),
     );
     const example = EXAMPLES.find((e) => e.name === "metrics-existing-namespace") as Example;
     const dir = path.join(tierPackage().scratch, "examples", example.name);
-    const render = checked(example, renderConsumerProgram(dir, example.stack, { cluster: restricted }));
-    expect(render.report.problems.policyPack).toContain(
-      "host-access-allowlisted: DaemonSet/payments-monitoring-node/node-exporter: uses hostNetwork without an allowlist grant",
+    const testing = installedTesting(dir);
+    const render = await testing.renderProgram({ dir, stack: example.stack, cluster: restricted });
+    expect((await testing.checkProgram(render, example)).problems).toContain(
+      "policy pack: host-access-allowlisted: DaemonSet/payments-monitoring-node/node-exporter: uses hostNetwork without an allowlist grant",
     );
   });
 
@@ -354,6 +381,76 @@ describe("what each example does", () => {
       "otel-collector:8888 reachable",
       "tempo:3200 reachable",
     ]);
+  });
+
+  test("platform-team: its buckets and roles, Outputs of the same program, are in the components' objects, and the four reach each other without clients", () => {
+    const { objects, registrations } = rendered("platform-team");
+    const made = (type: string, name: string) => {
+      const found = registrations.find((r) => r.type === type && r.name === name);
+      if (found === undefined) throw new Error(`no ${type} ${name}`);
+      return found;
+    };
+    const role = objectNamed(objects, "ServiceAccount", "loki").metadata.annotations?.[
+      "eks.amazonaws.com/role-arn"
+    ];
+    expect(role).toBe("arn:aws:iam::123456789012:role/loki-irsa");
+    const trust = JSON.parse(String(made("aws:iam/role:Role", "loki-irsa").inputs.assumeRolePolicy)) as Json;
+    expect(Object.values(trust.Statement[0].Condition.StringEquals)).toContain(
+      "system:serviceaccount:observability:loki",
+    );
+    const loki = yaml.load(configMapData(objects, "loki-config")["loki.yaml"]) as Json;
+    expect(loki.common.storage.s3.bucketnames).toMatch(/^loki-[0-9a-f]{12}$/);
+    expect(
+      blockedConnections(
+        objects,
+        ["shop"],
+        [
+          ["observability/grafana", "observability/loki", 3100],
+          ["observability/grafana", "observability/alertmanager", 9093],
+          ["observability/grafana", "observability/thanos-query", 10902],
+          ["observability/grafana", "observability/tempo", 3200],
+          ["observability/loki", "observability/alertmanager", 9093],
+          ["observability/otel-collector-aggregator", "observability/prometheus", 9090],
+        ],
+      ),
+    ).toEqual([]);
+  });
+
+  test("platform-team: its own jest test renders it with the package's testing module and passes", () => {
+    const dir = path.join(tierPackage().scratch, "examples", "platform-team");
+    const run = spawnSync(path.join(dir, "node_modules", ".bin", "jest"), ["--ci"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    expect(run.stderr).toContain("Tests:       1 passed, 1 total");
+    expect(run.status).toBe(0);
+  });
+
+  test("platform-team: a role ARN the program makes wrong fails the render once known, naming the arg", async () => {
+    const installed = path.join(tierPackage().scratch, "examples", "platform-team");
+    const dir = path.join(tierPackage().scratch, "examples", "platform-team-wrong-arn");
+    fs.mkdirSync(dir, { recursive: true });
+    for (const file of ["package.json", "Pulumi.prod.yaml"]) {
+      fs.copyFileSync(path.join(installed, file), path.join(dir, file));
+    }
+    fs.symlinkSync(path.join(installed, "node_modules"), path.join(dir, "node_modules"));
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.yaml"),
+      "name: platform-observability\nruntime: nodejs\nmain: wrong.ts\n",
+    );
+    fs.writeFileSync(
+      path.join(dir, "wrong.ts"),
+      [
+        'import * as pulumi from "@pulumi/pulumi";',
+        `import { LogsStack } from "${PACKAGE_NAME}";`,
+        "// An ARN read from the wrong output of another resource: a role's name, not its ARN.",
+        'const s3 = { bucket: "acme-loki", region: "eu-west-1", roleArn: pulumi.output("loki-irsa") };',
+        'new LogsStack("logs", { profile: "eks", storage: { s3: { loki: s3, tempo: s3 } } });',
+      ].join("\n"),
+    );
+    await expect(installedTesting(installed).renderProgram({ dir, stack: "prod" })).rejects.toThrow(
+      "args.storage.s3.loki.roleArn must be an IAM role ARN such as arn:aws:iam::123456789012:role/name; it was an Output, checked once known",
+    );
   });
 
   test("team-files: the team's rule file, SLOs and dashboards, read from its own project root", () => {

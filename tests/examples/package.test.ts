@@ -1,24 +1,14 @@
-// The tarball `npm pack` makes, as the registry would serve it: the compiled library, its
-// declarations, package.json and the README, and nothing of the repository's tests, tools,
-// fixtures, scripts or examples.
+// The tarball `npm pack` makes, as the registry would serve it: the compiled library and its
+// testing module (with the checks, the policy pack's rules and the mocks that one runs), their
+// declarations, package.json and the README, and nothing of the repository's tests, test kit,
+// tools, fixtures, scripts or examples.
 import { tierPackage } from "./packedPackage";
 
 /** What may ship besides dist/: what npm always includes. */
 const ALWAYS_SHIPPED = /^(package\.json|README\.md|LICENSE(\.\w+)?)$/;
 
 /** Folders of the repository that are not the library. */
-const NOT_THE_LIBRARY = [
-  "tests",
-  "testkit",
-  "tools",
-  "scripts",
-  "examples",
-  "render",
-  "policy",
-  "checks",
-  "kind",
-  "docs",
-];
+const NOT_THE_LIBRARY = ["tests", "testkit", "tools", "scripts", "examples", "review", "kind", "docs"];
 
 test("only dist/, package.json, the README and the license", () => {
   const { files } = tierPackage();
@@ -34,6 +24,23 @@ test("dist/ holds the library alone: no tests, test kit, tools, fixtures, script
   expect(dist.filter((file) => NOT_THE_LIBRARY.includes(file.split("/")[1]))).toEqual([]);
   expect(dist.filter((file) => /\.test\.|fixture|\.tsbuildinfo$/.test(file))).toEqual([]);
   expect(dist).toEqual(expect.arrayContaining(["dist/lib.js", "dist/lib.d.ts"]));
+});
+
+test("the testing module ships with what it runs: its process, the checks, and kube-validate's sources", () => {
+  const { files } = tierPackage();
+  expect(files).toEqual(
+    expect.arrayContaining([
+      "dist/testing/index.js",
+      "dist/testing/index.d.ts",
+      "dist/testing/programProcess.js",
+      "dist/policy/rules.js",
+      "dist/testing/kube-validate/go.mod",
+      "dist/testing/kube-validate/go.sum",
+      "dist/testing/kube-validate/main.go",
+    ]),
+  );
+  // The policy pack itself needs @pulumi/policy, which a program does not install.
+  expect(files).not.toContain("dist/policy/index.js");
 });
 
 test("every module has its declarations", () => {

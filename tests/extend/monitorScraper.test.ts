@@ -17,7 +17,7 @@ import { PROJECT_ROOT, RenderedStack, renderStack, renderWithConfig } from "../.
 import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
 import { configMapData, objectNamed } from "../../testkit/rendered";
-import { strictDecodeProblems } from "../../testkit/strictDecode";
+import { strictDecodeProblems } from "../../testing/strictDecode";
 import { tools } from "../../testkit/tools";
 import { EXTEND_DIR, EXTENDED_STACK, extendedMetricsBlock } from "../support/extendedStack";
 import { Json } from "../../testkit/json";

@@ -7,7 +7,7 @@ import { wiringGraph } from "../../components/wiring/graph";
 import { parsePulumiConfig } from "../../config/load";
 import { renderStack } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { NamedParty, graphAllows, networkParties, networkPolicies, partyNamed } from "../../testkit/network";
+import { NamedParty, graphAllows, networkParties, networkPolicies, partyNamed } from "../../testing/network";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 
 const TEAM_NAMESPACES = ["kafka", "billing", "payments-batch", "cert-manager", "ingress-nginx"];

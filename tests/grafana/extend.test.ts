@@ -13,7 +13,7 @@ import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/rend
 import { readStackFile } from "../../render/stackFile";
 import { rendered } from "../renderedStacks";
 import { configMapData, objectNamed } from "../../testkit/rendered";
-import { strictDecodeProblems } from "../../testkit/strictDecode";
+import { strictDecodeProblems } from "../../testing/strictDecode";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 import { Json } from "../../testkit/json";
 

@@ -10,8 +10,8 @@ import { closedNamespaces, wiringGraph } from "../../components/wiring/graph";
 import { parsePulumiConfig } from "../../config/load";
 import { KubeObject } from "../../render/manifest";
 import { Json } from "../../testkit/json";
-import { NamedParty, networkParties, networkPolicies, partyNamed } from "../../testkit/network";
-import { PASSED, checkRender } from "../../testkit/renderChecks";
+import { NamedParty, networkParties, networkPolicies, partyNamed } from "../../testing/network";
+import { PASSED, checkRender } from "../../testing/renderChecks";
 import { configMapData, objectNamed } from "../../testkit/rendered";
 import { STACKS } from "../../testkit/stacks";
 import {

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { parseStackConfig } from "../../config/load";
+import { knownText } from "../../config/fields";
 import { jobNameProblems, metricsScrapeJobs } from "../../components/metricsStack";
 import { LogsStack } from "../../components/logsStack";
 import { prometheusFiles } from "../../components/metrics/prometheusWorkload";
@@ -18,7 +19,7 @@ import { renderedMesh } from "../support/meshStack";
 import { renderedPods } from "../../checks/podSpecs";
 import { openApiProblems } from "../../checks/kubernetesSchema";
 import { rendered } from "../renderedStacks";
-import { strictDecodeProblems } from "../../testkit/strictDecode";
+import { strictDecodeProblems } from "../../testing/strictDecode";
 import { configMapData, objectNamed, prometheusYml } from "../../testkit/rendered";
 import { Json } from "../../testkit/json";
 
@@ -302,7 +303,9 @@ describe("scrape jobs", () => {
 
   test("another stack's jobs land in prometheus.yml beside the metrics jobs", () => {
     const jobs = [...LogsStack.scrapeJobs(config), ...metricsScrapeJobs(settings)];
-    const prometheus = yaml.load(prometheusFiles(settings, jobs).config["prometheus.yml"]) as Json;
+    const prometheus = yaml.load(
+      knownText(prometheusFiles(settings, jobs).config["prometheus.yml"], "prometheus.yml"),
+    ) as Json;
     expect(prometheus.scrape_configs.map((j: Json) => j.job_name)).toContain("loki");
     expect(
       prometheus.scrape_configs.find((j: Json) => j.job_name === "services-metrics-15s").metrics_path,

@@ -8,7 +8,7 @@ import { kubeObjects } from "../../render/manifest";
 import { ClusterObject, RecordingMocks } from "../../render/mocks";
 import { recordDeployment } from "../../render/renderStack";
 import { waitForRegistrations } from "../../sdk/pulumiSdk";
-import { checkRender } from "../../testkit/renderChecks";
+import { checkRender } from "../../testing/renderChecks";
 
 const NAMESPACES = { observability: "monitoring", node: "monitoring-agents" };
 

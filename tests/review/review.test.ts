@@ -1,9 +1,11 @@
 // The review's rules on the kind stack's own render, changed one field at a time as a pull request
 // might: what the Kubernetes provider replaces, what Pulumi refuses, how a renamed type keeps its
 // resources, what promtool refuses, and how stack files' secrets are compared without their values.
+import * as yaml from "js-yaml";
 import { Registration } from "../../render/mocks";
+import { formatReview } from "../../review/format";
 import { passes, review, stackFileKeys } from "../../review/review";
-import { promtoolProblems } from "../../review/ruleCheck";
+import { promtoolProblems } from "../../checks/promtoolRules";
 import { Snapshot, snapshotOf } from "../../review/snapshot";
 import { Json } from "../../testkit/json";
 import { tools } from "../../testkit/tools";
@@ -256,4 +258,68 @@ test("stack files' secrets are compared by their ciphertext, never shown", () =>
   const reviewed = review(snapshot(registrations), snapshot(registrations), { before, after });
   expect(reviewed.configKeys).toEqual(["observability:grafana.database.password"]);
   expect(reviewed.secrets).toEqual(["observability:grafana.database.password"]);
+});
+
+describe("values, as they were and will be", () => {
+  test("a container's env and resources say what they change from and to", () => {
+    const after = changed("StatefulSet", "loki", (r) => {
+      const container = ((((r.inputs.spec as Json).template as Json).spec as Json).containers as Json[])[0];
+      container.resources.limits.memory = "1Gi";
+      container.env = [...(container.env as Json[]), { name: "LOKI_DEBUG", value: "true" }].map((e: Json) =>
+        e.name === "GOMEMLIMIT" ? { ...e, value: "819MiB" } : e,
+      );
+      return r;
+    });
+    const reviewed = review(snapshot(registrations), snapshot(after), noKeys);
+    expect(reviewed.rollouts.map((w) => w.because)).toEqual([
+      [
+        "container loki: env GOMEMLIMIT 409MiB → 819MiB; LOKI_DEBUG added (true), resources limits.memory 512Mi → 1Gi",
+      ],
+    ]);
+  });
+
+  test("a replaced ConfigMap names the keys of its file that change, as they were and will be", () => {
+    const after = changed("ConfigMap", "loki-config", (r) => {
+      const data = r.inputs.data as Record<string, string>;
+      const loki = yaml.load(data["loki.yaml"]) as Json;
+      const was = loki.limits_config.retention_period as string;
+      loki.limits_config.retention_period = "720h";
+      data["loki.yaml"] = yaml.dump(loki);
+      expect(was).not.toBe("720h");
+      return r;
+    });
+    const reviewed = review(snapshot(registrations), snapshot(after), noKeys);
+    const key = "ConfigMap observability/loki-config";
+    expect(reviewed.configValues[key]).toEqual([
+      expect.stringMatching(/^loki\.yaml: limits_config\.retention_period \S+ → 720h$/),
+    ]);
+    expect(formatReview([reviewed], "text", "main", [])).toContain(
+      `${key}: data.loki.yaml cannot change in place (${reviewed.configValues[key][0]}); deleted, then created`,
+    );
+  });
+
+  test("a new route without continue above the severity routes is flagged with what it stops; one that continues is not", () => {
+    const withRoute = (route: Json) =>
+      changed("ConfigMap", "alertmanager-config", (r) => {
+        const data = r.inputs.data as Record<string, string>;
+        const config = yaml.load(data["alertmanager.yml"]) as Json;
+        const routes = config.route.routes as Json[];
+        const severity = routes.findIndex((x) => x.receiver === "critical");
+        config.route.routes = [...routes.slice(0, severity), route, ...routes.slice(severity)];
+        data["alertmanager.yml"] = yaml.dump(config);
+        return r;
+      });
+    const stopping = withRoute({ receiver: "payments", matchers: ['namespace="payments"'] });
+    expect(review(snapshot(registrations), snapshot(stopping), noKeys).warnings).toEqual([
+      'the route namespace="payments" → payments has no continue and sits above the severity routes: every alert it matches stops there and no longer reaches critical (severity="critical") or warning (severity="warning"); set continue: true to send them to both',
+    ]);
+    // Already there before the change: not this change's doing.
+    expect(review(snapshot(stopping), snapshot(stopping), noKeys).warnings).toEqual([]);
+    const continuing = withRoute({
+      receiver: "payments",
+      matchers: ['namespace="payments"'],
+      continue: true,
+    });
+    expect(review(snapshot(registrations), snapshot(continuing), noKeys).warnings).toEqual([]);
+  });
 });

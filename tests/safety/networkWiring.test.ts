@@ -1,6 +1,6 @@
 import { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { connectionAllowed, Connection } from "../../checks/networkReachability";
-import { reachabilityMismatches } from "../../testkit/renderChecks";
+import { reachabilityMismatches } from "../../testing/renderChecks";
 import { renderedPods } from "../../checks/podSpecs";
 import { Flow } from "../../components/common/flow";
 import { LOKI } from "../../components/logs/names";
@@ -15,7 +15,7 @@ import {
   networkPolicies,
   partiesOf,
   partyNamed,
-} from "../../testkit/network";
+} from "../../testing/network";
 
 async function network(stack: StackName) {
   const config = stackConfig(stack);

@@ -800,6 +800,20 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
       ]),
   },
   {
+    // approx_topk came with Loki 3.3: @grafana/lezer-logql's 0.4 releases parse it, 0.3.0 (the last
+    // that does not declare Node 24) does not, and the deployed Loki's lokitool accepts it.
+    section: "logs",
+    title: "a team log alert over the approximate top services (approx_topk)",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(c, "logs.extraRuleFiles", [
+        teamFile(
+          "noisiest.logs.yml",
+          ruleFile("NoisiestServices", 'approx_topk(3, sum by (app) (rate({app=~".+"} [5m]))) > 100'),
+        ),
+      ]),
+  },
+  {
     section: "tracing",
     title: "sampling 0.25 as the CLI stores it",
     stack: "kind",

@@ -1,13 +1,8 @@
 import { parser } from "@prometheus-io/lezer-promql";
+import type { ClusterChoice } from "../../common/peer";
 import { DashboardSpec, PanelSpec, Query, VariableSpec } from "./model";
 
-/** Where the dashboards' Prometheus answers for several clusters, told apart by one label. */
-export interface ClusterChoice {
-  /** The label every series carries its cluster in (an external label). */
-  readonly label: string;
-  /** This cluster's own value, selected when a dashboard opens. */
-  readonly current: string;
-}
+export type { ClusterChoice };
 
 const VARIABLE = "cluster";
 

@@ -27,6 +27,7 @@ import { faultProbeLine, faultProbeSequence } from "../../../testkit/springLogs"
 import { LocalS3, listObjects, startS3 } from "../../../testkit/objectStore";
 import { Running, Servers, eventually } from "../../../testkit/processes";
 import { configMapData, objectNamed } from "../../../testkit/rendered";
+import { knownText } from "../../../config/fields";
 import { ENDPOINT_HEADER, ServiceStandIn } from "../../../testkit/serviceStandIn";
 import { Json } from "../../../testkit/json";
 import { sleep } from "../../../testkit/sleep";
@@ -151,7 +152,7 @@ describe("three Loki replicas of the prod render on S3, under faults while Alloy
     if (bucket === undefined) {
       throw new Error("the prod stack file names no Loki bucket (storage.s3.loki)");
     }
-    s3 = await startS3(servers, bucket.bucket, bucket.region);
+    s3 = await startS3(servers, knownText(bucket.bucket, "storage.s3.loki.bucket"), bucket.region);
     replicas = await startLokiReplicas(servers, objects, dir, s3, ZONES, "http://127.0.0.1:9");
     headers = replicas[0].headers;
     service = await startLokiService(objects, replicas);

@@ -1,0 +1,130 @@
+import { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import { Connection, Party, connectionAllowed } from "../checks/networkReachability";
+import { renderedPods } from "../checks/podSpecs";
+import { Endpoint, Flow, onHostNetwork } from "../components/common/flow";
+import { KubeObject } from "../render/manifest";
+
+/** A party of the network test, with the name it is reported by. */
+export interface NamedParty {
+  readonly name: string;
+  readonly party: Party;
+  /** The workload it runs, for pods and host-network pods of the stack. */
+  readonly workload?: { readonly namespace: string; readonly name: string };
+}
+
+export const OUTSIDE: NamedParty = { name: "outside", party: { kind: "address", ip: "203.0.113.10" } };
+const NODE_IP = "172.18.0.2";
+const KUBE_DNS: NamedParty = {
+  name: "kube-system/kube-dns",
+  party: { kind: "pod", namespace: "kube-system", labels: { "k8s-app": "kube-dns" }, ip: "10.244.9.2" },
+};
+
+/**
+ * Everyone who could open a connection: each rendered pod (a host-network pod at its node's IP),
+ * a sample app pod per app namespace, the cluster DNS, and an address outside the cluster.
+ */
+export function networkParties(
+  objects: readonly KubeObject[],
+  appNamespaces: readonly string[],
+): NamedParty[] {
+  const pods = renderedPods(objects).map((pod, i): NamedParty => {
+    const name = pod.labels["app.kubernetes.io/name"];
+    const workload = { namespace: pod.namespace, name };
+    return pod.spec.hostNetwork === true
+      ? { name: `${pod.namespace}/${name}`, party: { kind: "address", ip: NODE_IP }, workload }
+      : {
+          name: `${pod.namespace}/${name}`,
+          party: { kind: "pod", namespace: pod.namespace, labels: pod.labels, ip: `10.244.0.${i + 2}` },
+          workload,
+        };
+  });
+  const apps = appNamespaces.map(
+    (namespace, i): NamedParty => ({
+      name: `${namespace}/an-app`,
+      party: { kind: "pod", namespace, labels: { app: "an-app" }, ip: `10.244.1.${i + 2}` },
+    }),
+  );
+  return [...pods, ...apps, KUBE_DNS, OUTSIDE];
+}
+
+/** The party of that name; an error naming those there are when there is none. */
+export function partyNamed(parties: readonly NamedParty[], name: string): NamedParty {
+  const found = parties.find((p) => p.name === name);
+  if (found === undefined) {
+    throw new Error(`no party ${name}; have ${parties.map((p) => p.name).join(", ")}`);
+  }
+  return found;
+}
+
+/** The parties a graph endpoint stands for. */
+export function partiesOf(endpoint: Endpoint, parties: readonly NamedParty[]): NamedParty[] {
+  return parties.filter((p) => {
+    switch (endpoint.kind) {
+      case "workload":
+        return p.workload?.namespace === endpoint.namespace && p.workload.name === endpoint.name;
+      case "namespace":
+        return p.party.kind === "pod" && p.party.namespace === endpoint.namespace;
+      case "outside":
+        return p === OUTSIDE;
+      case "clusterDns":
+        return p === KUBE_DNS;
+    }
+  });
+}
+
+/** The connections a flow stands for: its ports, or a sample port when it allows every port. */
+export function connectionsOf(flow: Flow): Connection[] {
+  return flow.ports.length === 0 ? [{ protocol: "TCP", port: 8080 }] : [...flow.ports];
+}
+
+/**
+ * What the graph means, one end at a time, the way Kubernetes enforces it: a pod of the stack's
+ * namespaces sends only what a flow from it allows and accepts only what a flow to it allows.
+ * A flow's far end covers what its NetworkPolicy peer would match: an `outside` end, and a
+ * host-network workload, are any address, pods included (the evaluator's worst case).
+ */
+export function graphAllows(
+  flows: readonly Flow[],
+  stackNamespaces: readonly string[],
+  from: NamedParty,
+  to: NamedParty,
+  connection: Connection,
+): boolean {
+  const managed = (p: NamedParty) => p.party.kind === "pod" && stackNamespaces.includes(p.party.namespace);
+  const is = (endpoint: Endpoint, p: NamedParty) =>
+    (endpoint.kind === "workload" || endpoint.kind === "namespace") && partiesOf(endpoint, [p]).length === 1;
+  const covers = (endpoint: Endpoint, p: NamedParty) =>
+    endpoint.kind === "outside" ||
+    (endpoint.kind === "workload" && onHostNetwork(endpoint.name)) ||
+    partiesOf(endpoint, [p]).length === 1;
+  const portIn = (f: Flow) =>
+    f.ports.length === 0 ||
+    f.ports.some((p) => p.protocol === connection.protocol && p.port === connection.port);
+  const sends = !managed(from) || flows.some((f) => is(f.from, from) && covers(f.to, to) && portIn(f));
+  const accepts = !managed(to) || flows.some((f) => is(f.to, to) && covers(f.from, from) && portIn(f));
+  return sends && accepts;
+}
+
+export function networkPolicies(objects: readonly KubeObject[]): INetworkPolicy[] {
+  return objects.filter((o) => o.kind === "NetworkPolicy") as unknown as INetworkPolicy[];
+}
+
+/** A TCP connection from one party to another, each by name (`namespace/workload`), on a port. */
+export type NamedConnection = readonly [from: string, to: string, port: number];
+
+/** Those of `connections` the rendered NetworkPolicies do not allow. */
+export function blockedConnections(
+  objects: readonly KubeObject[],
+  appNamespaces: readonly string[],
+  connections: readonly NamedConnection[],
+): NamedConnection[] {
+  const parties = networkParties(objects, appNamespaces);
+  const policies = networkPolicies(objects);
+  return connections.filter(
+    ([from, to, port]) =>
+      !connectionAllowed(policies, partyNamed(parties, from).party, partyNamed(parties, to).party, {
+        protocol: "TCP",
+        port,
+      }),
+  );
+}
