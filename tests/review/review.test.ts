@@ -278,7 +278,7 @@ describe("values, as they were and will be", () => {
     ]);
   });
 
-  test("a replaced ConfigMap names the keys of its file that change, as they were and will be", () => {
+  test("a changed ConfigMap names the keys of its file that change, as they were and will be, updated in place as the program's provider allows", () => {
     const after = changed("ConfigMap", "loki-config", (r) => {
       const data = r.inputs.data as Record<string, string>;
       const loki = yaml.load(data["loki.yaml"]) as Json;
@@ -294,8 +294,9 @@ describe("values, as they were and will be", () => {
       expect.stringMatching(/^loki\.yaml: limits_config\.retention_period \S+ → 720h$/),
     ]);
     expect(formatReview([reviewed], "text", "main", [])).toContain(
-      `${key}: data.loki.yaml cannot change in place (${reviewed.configValues[key][0]}); deleted, then created`,
+      `${key}: data.loki.yaml (${reviewed.configValues[key][0]})`,
     );
+    expect(reviewed.resources.find((r) => r.key === key)?.change).toBe("updated");
   });
 
   test("a new route without continue above the severity routes is flagged with what it stops; one that continues is not", () => {
