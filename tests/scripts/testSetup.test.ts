@@ -212,7 +212,7 @@ describe("what the setup says is what the docs say", () => {
       read("docs/testing.md")
         .split("\n")
         .flatMap((line) => {
-          const row = /^\| `([a-z-]+)`[^|]*\|.*\|\s+(\d+) s[¹²]* \|$/.exec(line);
+          const row = /^\| `([a-z-]+)`[^|]*\|.*\|\s+(\d+) s[¹²³⁴⁵⁶⁷⁸⁹]* \|$/.exec(line);
           return row === null ? [] : [[row[1], Number(row[2])]];
         }),
     );
