@@ -119,3 +119,64 @@ export function readJsonOutput(stdout: string): EngineEvents {
   }
   return { planned, applied, failures, errors, summary };
 }
+
+/** What the policy packs of a run did, from its `--event-log` file. */
+export interface PolicyReport {
+  /** How many times the engine loaded the packs. */
+  readonly loaded: number;
+  /** The packs that reported on a resource, by name. */
+  readonly packs: readonly string[];
+  /** Resources a pack analyzed one by one, and the policies that passed, on them and on the whole stack. */
+  readonly analyzed: number;
+  readonly passed: number;
+  /** `policy (level) urn: message` of each violation. */
+  readonly violations: readonly string[];
+}
+
+interface PolicyEventLine {
+  policyLoadEvent?: Record<string, unknown>;
+  policyEvent?: {
+    resourceUrn?: string;
+    message: string;
+    policyName: string;
+    policyPackName: string;
+    enforcementLevel: string;
+  };
+  policyAnalyzeStackSummaryEvent?: { policyPackName: string; passed?: string[]; failed?: string[] };
+  policyAnalyzeSummaryEvent?: {
+    resourceUrn: string;
+    policyPackName: string;
+    passed?: string[];
+    failed?: string[];
+  };
+}
+
+/** Reads an `--event-log` file (one engine event per line) for the policy packs' events. */
+export function policyReport(eventLog: string): PolicyReport {
+  const packs = new Set<string>();
+  const analyzed = new Set<string>();
+  let passed = 0;
+  const violations: string[] = [];
+  let loaded = 0;
+  for (const line of eventLog.split("\n")) {
+    if (line.trim() === "") continue;
+    const event = JSON.parse(line) as PolicyEventLine;
+    if (event.policyLoadEvent !== undefined) loaded += 1;
+    if (event.policyAnalyzeSummaryEvent !== undefined) {
+      const summary = event.policyAnalyzeSummaryEvent;
+      packs.add(summary.policyPackName);
+      analyzed.add(summary.resourceUrn);
+      passed += summary.passed?.length ?? 0;
+    }
+    if (event.policyAnalyzeStackSummaryEvent !== undefined) {
+      packs.add(event.policyAnalyzeStackSummaryEvent.policyPackName);
+      passed += event.policyAnalyzeStackSummaryEvent.passed?.length ?? 0;
+    }
+    if (event.policyEvent !== undefined) {
+      const { policyName, enforcementLevel, resourceUrn, message, policyPackName } = event.policyEvent;
+      packs.add(policyPackName);
+      violations.push(`${policyName} (${enforcementLevel}) ${resourceUrn ?? "stack"}: ${message.trim()}`);
+    }
+  }
+  return { loaded, packs: [...packs].sort(), analyzed: analyzed.size, passed, violations };
+}

@@ -19,6 +19,10 @@ const STAND_IN_PROVIDERS: Readonly<Record<string, string>> = {
   grafana: path.join(__dirname, "grafanaProvider.ts"),
 };
 
+const POLICY_PROJECT = "PulumiPolicy.yaml";
+/** The runtime name of the policy pack's copy: one no language host answers to (see policyPack). */
+const POLICY_RUNTIME = "nodejs-pack";
+
 /** The repository's entries a project directory must not link: its own stack files take their place. */
 const NOT_LINKED = /^(Pulumi\.[^.]+\.yaml|\.git|\.pulumi)$/;
 
@@ -48,6 +52,43 @@ export interface StackFile {
   readonly secrets?: Readonly<Record<string, string>>;
 }
 
+/** What a shell needs to run the engine built here on the program at `projectDir`. */
+export interface EngineEnvironment {
+  /** Directories to put first on PATH: the stand-in providers, the CLI, language host and providers, Node.js. */
+  readonly path: readonly string[];
+  readonly variables: Readonly<Record<string, string>>;
+}
+
+/**
+ * The engine's environment, its stand-in providers written into `bin` as the plugins the engine
+ * looks for on PATH: no update check and no plugin download, the SDK told the project's root, and
+ * the program transpiled only unless `typeCheck`.
+ */
+export function engineEnvironment(bin: string, projectDir: string, typeCheck: boolean): EngineEnvironment {
+  fs.mkdirSync(bin, { recursive: true });
+  const sucrase = require.resolve("sucrase/register/ts", { paths: [PROJECT_ROOT] });
+  for (const [name, script] of Object.entries(STAND_IN_PROVIDERS)) {
+    const plugin = path.join(bin, `pulumi-resource-${name}`);
+    fs.writeFileSync(plugin, `#!/bin/sh\nexec "${process.execPath}" -r "${sucrase}" "${script}" "$@"\n`);
+    fs.chmodSync(plugin, 0o755);
+  }
+  return {
+    path: [bin, ...tools.pulumiDirectories(), path.dirname(process.execPath)],
+    variables: {
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      // What the language host of the CLI's own release passes the SDK (`--root-directory`, which
+      // the SDK's runner turns into this variable); the older host built here does not, and the
+      // SDK would then answer the placeholder "rootDirectory" for the project's root.
+      PULUMI_NODEJS_ROOT_DIRECTORY: projectDir,
+      NODE_OPTIONS: "--max-old-space-size=4096",
+      // The SDK type-checks a TypeScript program on each of the two runs of an up (preview, then
+      // update), twice the program's own run time; `npm run build` type-checks it once instead.
+      ...(typeCheck ? {} : { PULUMI_NODEJS_TRANSPILE_ONLY: "true" }),
+    },
+  };
+}
+
 export class EngineWorkspace {
   readonly dir: string;
   readonly projectDir: string;
@@ -60,33 +101,17 @@ export class EngineWorkspace {
     this.projectDir = path.join(this.dir, "project");
     fs.mkdirSync(this.projectDir);
     this.linkProject(options.projectRoot ?? PROJECT_ROOT);
-    const bin = path.join(this.dir, "bin");
-    fs.mkdirSync(bin);
-    const sucrase = require.resolve("sucrase/register/ts", { paths: [PROJECT_ROOT] });
-    for (const [name, script] of Object.entries(STAND_IN_PROVIDERS)) {
-      const plugin = path.join(bin, `pulumi-resource-${name}`);
-      fs.writeFileSync(plugin, `#!/bin/sh\nexec "${process.execPath}" -r "${sucrase}" "${script}" "$@"\n`);
-      fs.chmodSync(plugin, 0o755);
-    }
-    const toolPaths = tools.pulumiDirectories();
+    const engine = engineEnvironment(path.join(this.dir, "bin"), this.projectDir, options.typeCheck === true);
     this.env = {
-      PATH: [bin, ...toolPaths, path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(
-        ":",
-      ),
+      ...engine.variables,
+      PATH: [...engine.path, "/usr/local/bin", "/usr/bin", "/bin"].join(":"),
       HOME: process.env.HOME ?? this.dir,
       PULUMI_HOME: path.join(this.dir, "home"),
       PULUMI_BACKEND_URL: `file://${path.join(this.dir, "state")}`,
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       PULUMI_CONFIG_PASSPHRASE: "",
-      // What the language host of the CLI's own release passes the SDK (`--root-directory`, which
-      // the SDK's runner turns into this variable); the older host built here does not, and the
-      // SDK would then answer the placeholder "rootDirectory" for the project's root.
-      PULUMI_NODEJS_ROOT_DIRECTORY: this.projectDir,
-      NODE_OPTIONS: "--max-old-space-size=4096",
-      // The SDK type-checks a TypeScript program on each of the two runs of an up (preview, then
-      // update), twice the program's own run time; `npm run build` type-checks it once instead.
-      ...(options.typeCheck === true ? {} : { PULUMI_NODEJS_TRANSPILE_ONLY: "true" }),
+      // `--event-log`, through which the Automation API (and so the pulumi/actions step of the
+      // review workflow) reads a run's engine events, the policy packs' among them.
+      PULUMI_DEBUG_COMMANDS: "true",
       ...(options.kubeconfigPath === undefined
         ? {}
         : { KUBECONFIG: this.kubeconfigFor(options.kubeconfigPath) }),
@@ -110,6 +135,44 @@ export class EngineWorkspace {
         fs.symlinkSync(path.join(root, entry), path.join(this.projectDir, entry));
       }
     }
+  }
+
+  /**
+   * The policy pack at `dir` as this engine can run it, for `--policy-pack`. The engine of the CLI's
+   * release runs a Node.js pack through its language host's RunPlugin, which the host built here
+   * (sdk/v3 v3.68.0, the last that holds it) answers "not supported"; for a runtime without a
+   * language host the engine still starts `pulumi-analyzer-policy-<runtime>`, which is how it ran
+   * packs before. So the copy names its runtime `nodejs-pack`, and that plugin is the SDK's own
+   * analyzer script, which runs the same `@pulumi/pulumi/cmd/run-policy-pack` the host would.
+   */
+  policyPack(dir: string): string {
+    const copy = path.join(this.dir, "policy-packs", path.basename(dir));
+    if (fs.existsSync(copy)) return copy;
+    fs.mkdirSync(copy, { recursive: true });
+    for (const entry of fs.readdirSync(dir).filter((e) => e !== POLICY_PROJECT)) {
+      fs.symlinkSync(path.join(dir, entry), path.join(copy, entry));
+    }
+    // The analyzer resolves the SDK from the pack's directory: the copy sees the packages the pack
+    // sees where it is, its own or those of a directory above it.
+    const packages = nearestNodeModules(dir);
+    if (!fs.existsSync(path.join(copy, "node_modules")) && packages !== undefined) {
+      fs.symlinkSync(packages, path.join(copy, "node_modules"));
+    }
+    const project = yaml.load(fs.readFileSync(path.join(dir, POLICY_PROJECT), "utf8")) as {
+      runtime: { name: string; options?: Record<string, unknown> };
+    };
+    fs.writeFileSync(
+      path.join(copy, POLICY_PROJECT),
+      yaml.dump({ ...project, runtime: { ...project.runtime, name: POLICY_RUNTIME } }),
+    );
+    const plugin = path.join(this.dir, "bin", `pulumi-analyzer-policy-${POLICY_RUNTIME}`);
+    const analyzer = tools
+      .pulumiDirectories()
+      .map((d) => path.join(d, "pulumi-analyzer-policy"))
+      .find(fs.existsSync);
+    fs.writeFileSync(plugin, `#!/bin/sh\nexec "${analyzer ?? "pulumi-analyzer-policy"}" "$@"\n`);
+    fs.chmodSync(plugin, 0o755);
+    return copy;
   }
 
   /** A copy of the cluster's kubeconfig whose current context will be renamed per stack. */
@@ -254,5 +317,14 @@ export class EngineWorkspace {
   remove(): void {
     for (const child of this.running) child.kill("SIGKILL");
     fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The `node_modules` directory Node.js resolves packages from for a script in `dir`. */
+function nearestNodeModules(dir: string): string | undefined {
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    const candidate = path.join(at, "node_modules");
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(at) === at) return undefined;
   }
 }

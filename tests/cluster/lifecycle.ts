@@ -19,10 +19,14 @@ import {
 import { counted } from "../../testkit/engine/changes";
 import { EngineStack, UpdateOutcome, engineErrors } from "../../testkit/engine/engineStack";
 import { resourceType } from "../../testkit/engine/urn";
+import { policyReport } from "../../testkit/engine/events";
+import { workflowPreview } from "../../testkit/workflowPreview";
 import { drainEachNode } from "./drain";
 import { provisionedDatasources, serviceOfUrl } from "../../checks/exposedBackends";
 import type { PulumiConfig } from "../../config";
-import { USER_EDITS } from "../../testkit/userEdits";
+import { USER_EDITS, configSetPath } from "../../testkit/userEdits";
+import { GRAFANA_CONFIG } from "../../components/grafana/names";
+import { ROTATION_ANNOTATION, SECRET_KEYS } from "../../components/grafana/grafanaWorkload";
 import { Json } from "../../testkit/json";
 
 /** Workloads whose volumes hold history: an edit must never delete them or their claims. */
@@ -221,8 +225,26 @@ export function stackLifecycle(options: LifecycleOptions): void {
       "pulumi preview --expect-no-changes, then pulumi up --expect-no-changes",
       async () => {
         const before = await liveVersions();
-        const preview = await engine.preview("--expect-no-changes");
+        // The pull-request workflow's preview as it is written, its policy pack the engine's analyzer.
+        const workflow = workflowPreview();
+        expect(workflow.args[0]).toBe("preview");
+        expect(workflow.stackName(stack)).toBe(stack);
+        const eventLog = path.join(engine.workspace.dir, "preview-events.jsonl");
+        const preview = await engine.preview(
+          ...workflow.args.slice(1),
+          ...workflow.policyPacks.flatMap((p) => [
+            "--policy-pack",
+            engine.workspace.policyPack(path.join(PROJECT_ROOT, p)),
+          ]),
+          "--event-log",
+          eventLog,
+          "--expect-no-changes",
+        );
         expect(`${preview.status} ${engineErrors(preview)}`).toBe("0 ");
+        const policies = policyReport(fs.readFileSync(eventLog, "utf8"));
+        expect(policies.packs).toEqual(["observability"]);
+        expect(policies.passed).toBeGreaterThan(0);
+        expect(policies.violations).toEqual([]);
         const again = await engine.up("--expect-no-changes");
         expect(counted(again.applied)).toBe("nothing");
         const after = await liveVersions();
@@ -230,10 +252,10 @@ export function stackLifecycle(options: LifecycleOptions): void {
           .filter(([key, version]) => after.get(key) !== version)
           .map(([key]) => key);
         expect(changed).toEqual([]);
-        return { objects: before.size, preview, again };
+        return { objects: before.size, preview, again, policies };
       },
-      ({ objects, preview, again }) =>
-        `both pass (${preview.seconds.toFixed(1)} s, ${again.run.seconds.toFixed(1)} s): ${JSON.stringify(preview.summary)}; no new resourceVersion or generation on any of ${objects} objects and claims`,
+      ({ objects, preview, again, policies }) =>
+        `both pass (${preview.seconds.toFixed(1)} s, ${again.run.seconds.toFixed(1)} s): ${JSON.stringify(preview.summary)}; the workflow's preview (pulumi ${workflowPreview().args.join(" ")} --policy-pack …): policy packs ${policies.packs.join(", ") || "(none named)"} analyzed ${policies.analyzed} resources, ${policies.passed} policy checks passed, 0 violations; no new resourceVersion or generation on any of ${objects} objects and claims`,
     );
   });
 
@@ -414,6 +436,50 @@ export function stackLifecycle(options: LifecycleOptions): void {
       config = edited;
     });
   }
+
+  test("rotating Grafana's credentials gives a new admin password, in the Secret Grafana's restarted pods mount, and the state holds it only encrypted", async () => {
+    await step(
+      "rotate grafana.credentialsRotation",
+      async () => {
+        const old = await engine.workspace.output(stack, "grafanaAdminPassword", true);
+        const rotation = `${String(parsePulumiConfig(config, secretKeys).grafana.credentialsRotation)}-rotated`;
+        const edited = configSetPath(config, "grafana.credentialsRotation", rotation);
+        const podsBefore = await grafanaPods();
+        await engine.edit({ config: edited, secretKeys });
+        const outcome = await engine.up();
+        expect(outcome.disagreements).toEqual([]);
+        const password = await engine.workspace.output(stack, "grafanaAdminPassword", true);
+        expect(password).not.toBe(old);
+        expect(password).toMatch(/^[A-Za-z0-9]{32}$/);
+        // What Grafana's pods read, and every one of them started after it, with the rotation key.
+        const secret = await api.core.readNamespacedSecret(GRAFANA_CONFIG.credentials, "observability");
+        expect(Buffer.from(secret.body.data?.[SECRET_KEYS.adminPassword] ?? "", "base64").toString()).toBe(
+          password,
+        );
+        const podsAfter = await waitFor(async () => {
+          const pods = await grafanaPods();
+          return pods.length > 0 &&
+            pods.every(
+              (p) =>
+                !podsBefore.some((b) => b.metadata?.uid === p.metadata?.uid) &&
+                p.metadata?.annotations?.[ROTATION_ANNOTATION] === rotation &&
+                p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+            )
+            ? pods
+            : undefined;
+        }, "Grafana's pods restarted with the rotation");
+        // The engine's state: neither password in the clear, and no output shown without --show-secrets.
+        const state = await engine.workspace.exportState(stack);
+        expect(state.includes(password) || state.includes(old)).toBe(false);
+        expect(await engine.workspace.output(stack, "grafanaAdminPassword")).toBe("[secret]");
+        config = edited;
+        current = await renderWithConfig(stack, edited, secretKeys, current.outputs);
+        return { outcome, pods: podsAfter.length, stateBytes: state.length };
+      },
+      ({ outcome, pods, stateBytes }) =>
+        `pulumi up: ${appliedSummary(outcome)}; a new 32-character password, in Secret observability/${GRAFANA_CONFIG.credentials}; ${pods} Grafana pod(s) restarted with it; pulumi stack export (${stateBytes} bytes) holds neither password in the clear`,
+    );
+  });
 
   test("each ServiceAccount can do what its component needs and nothing more (SubjectAccessReview)", async () => {
     const alloyNamespace = current.objects.some((o) => o.kind === "DaemonSet" && o.metadata.name === "alloy")
@@ -646,6 +712,14 @@ export function stackLifecycle(options: LifecycleOptions): void {
       });
     }
     return rows;
+  }
+
+  /** Grafana's live pods, except those being deleted. */
+  async function grafanaPods(): Promise<k8s.V1Pod[]> {
+    const grafana = current.objects.find(
+      (o) => ["StatefulSet", "Deployment"].includes(o.kind) && o.metadata.name === "grafana",
+    ) as KubeObject;
+    return podsOf(grafana);
   }
 
   /** The live pods a workload selects, except those being deleted. */

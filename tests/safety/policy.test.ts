@@ -1,5 +1,7 @@
 // The policy pack's rules, applied offline to what each stack registers, and to hand-made
 // violations. The pack itself (policy/index.ts) is not imported: it would start its server.
+import * as fs from "fs";
+import * as path from "path";
 import { POLICIES, PolicyInput } from "../../policy/rules";
 import { KubeObject } from "../../render/manifest";
 import { exampleDeployment } from "../fixtures";
@@ -234,4 +236,9 @@ describe("hand-made violations fail with a clear message", () => {
       "StatefulSet/observability/grafana: the admin password is not read from a Secret file, so Grafana falls back to admin/admin",
     ]);
   });
+});
+
+test("the pack carries the release's version, which the engine reports with every policy result", () => {
+  const read = (file: string) => JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8")) as Json;
+  expect(read("policy/package.json").version).toBe(read("package.json").version);
 });
