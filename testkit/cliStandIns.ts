@@ -2,13 +2,14 @@
 // to run on: a PATH of stand-ins for the CLIs they call (testkit/standIns/: pulumi, kind, kubectl,
 // npm, gh; docker answers `info`) beside the real utilities and Node.js, its own HOME (Pulumi's ~/.pulumi, kubectl's
 // ~/.kube/config) and a state directory in which every call is recorded.
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { transform } from "sucrase";
 import { PROJECT_ROOT } from "../render/renderStack";
 import { RenderedStack } from "../render/renderStack";
+import { EngineEnvironment, engineEnvironment } from "./engine/workspace";
 
 /** Real programs the scripts use besides the CLIs stood in for. */
 const UTILITIES = ["sh", "bash", "dirname", "sed", "grep", "sort", "head", "cat", "tr", "jq", "node", "npm"];
@@ -51,15 +52,27 @@ export class StandInMachine {
   readonly home = path.join(this.dir, "home");
   readonly state = path.join(this.dir, "state");
 
-  /** `realNpm`: the user's own npm, for `npm run` commands; otherwise npm's stand-in, for up.sh's verify. */
-  constructor(options: { readonly realNpm?: boolean } = {}) {
+  /** The real engine's environment, when the machine runs the real `pulumi`. */
+  private readonly engine?: EngineEnvironment;
+
+  /**
+   * `realNpm`: the user's own npm, for `npm run` commands; otherwise npm's stand-in, for up.sh's
+   * verify. `realPulumi`: the Pulumi CLI, language host and providers built here (testkit/engine/),
+   * instead of pulumi's stand-in.
+   */
+  constructor(options: { readonly realNpm?: boolean; readonly realPulumi?: boolean } = {}) {
     for (const d of [this.bin, this.home, this.state]) fs.mkdirSync(d);
     for (const utility of UTILITIES) fs.symlinkSync(which(utility), path.join(this.bin, utility));
     // The stand-ins' shared modules sit beside them; none is a command.
     const lib = path.join(this.dir, "lib");
     fs.mkdirSync(lib);
     for (const module of MODULES) fs.writeFileSync(path.join(lib, `${module}.js`), compiled(module));
-    for (const tool of STAND_INS.filter((t) => !(options.realNpm === true && t === "npm"))) {
+    if (options.realPulumi === true) {
+      this.engine = engineEnvironment(path.join(this.dir, "engine"), PROJECT_ROOT, false);
+    }
+    const real = (tool: string) =>
+      (options.realNpm === true && tool === "npm") || (options.realPulumi === true && tool === "pulumi");
+    for (const tool of STAND_INS.filter((t) => !real(t))) {
       fs.rmSync(path.join(this.bin, tool), { force: true });
       fs.writeFileSync(path.join(lib, `${tool}.js`), compiled(tool));
       fs.writeFileSync(
@@ -114,7 +127,8 @@ export class StandInMachine {
   /** The environment of a user's shell on this machine, with `extra` set. */
   env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     return {
-      PATH: this.bin,
+      ...this.engine?.variables,
+      PATH: [this.bin, ...(this.engine?.path ?? [])].join(path.delimiter),
       HOME: this.home,
       NODE_PATH: path.join(PROJECT_ROOT, "node_modules"),
       OBSERVABILITY_STANDINS: this.state,
@@ -133,6 +147,19 @@ export class StandInMachine {
       encoding: "utf8",
     });
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+  }
+
+  /** `run`, without blocking the event loop: for a script that waits on servers this process runs. */
+  runAsync(command: string, extra: Record<string, string> = {}): Promise<ScriptRun> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(which("bash"), ["-c", command], { cwd: PROJECT_ROOT, env: this.env(extra) });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on("error", reject);
+      child.on("close", (status) => resolve({ status, stdout, stderr }));
+    });
   }
 
   /** Every call made so far, in order; `since` skips the first ones. */

@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { removeContext, writeContext } from "./kubeconfig";
+import { Endpoint, currentEndpoint, removeContext, writeContext } from "./kubeconfig";
 import { STATE, fail, readJson, record, unmodelled, writeJson } from "./machine";
 
 const CLUSTERS = path.join(STATE, "kind-clusters.json");
@@ -14,8 +14,15 @@ const flag = (name: string, otherwise: string) => {
   const at = args.indexOf(name);
   return at === -1 ? otherwise : args[at + 1];
 };
-/** Each cluster's API server: a port nothing listens on, as no cluster runs here. */
-const server = "https://127.0.0.1:6443";
+/**
+ * Each cluster's API server: the control plane whose kubeconfig OBSERVABILITY_STANDIN_KIND_CLUSTER
+ * names (a test's), or else a port nothing listens on.
+ */
+const running = process.env.OBSERVABILITY_STANDIN_KIND_CLUSTER;
+const endpoint: Endpoint =
+  running === undefined || running === ""
+    ? { cluster: { server: "https://127.0.0.1:6443" }, user: { token: "stand-in" } }
+    : currentEndpoint(running);
 
 switch (args.slice(0, 2).join(" ")) {
   case "version":
@@ -32,7 +39,7 @@ switch (args.slice(0, 2).join(" ")) {
       fail(`ERROR: failed to create cluster: node(s) already exist for a cluster with the name "${name}"`, 1);
     }
     writeJson(CLUSTERS, [...clusters, name]);
-    writeContext(`kind-${name}`, server);
+    writeContext(`kind-${name}`, endpoint);
     process.stderr.write(
       [
         `Creating cluster "${name}" ...`,
@@ -57,7 +64,7 @@ switch (args.slice(0, 2).join(" ")) {
     const name = flag("--name", "kind");
     if (!clusters.includes(name))
       fail(`ERROR: could not locate any control plane nodes for cluster named '${name}'`, 1);
-    writeContext(`kind-${name}`, server);
+    writeContext(`kind-${name}`, endpoint);
     process.stderr.write(`Set kubectl context to "kind-${name}"\n`);
     break;
   }

@@ -34,12 +34,31 @@ export function readKubeconfig(): KubeConfigFile {
     : empty;
 }
 
+/** How a context reaches its API server: the kubeconfig's `cluster` and `user` entries. */
+export interface Endpoint {
+  readonly cluster: unknown;
+  readonly user: unknown;
+}
+
+/** The endpoint of the current context of the kubeconfig at `file`. */
+export function currentEndpoint(file: string): Endpoint {
+  const config = yaml.load(fs.readFileSync(file, "utf8")) as KubeConfigFile;
+  const context = config.contexts.find((c) => c.name === config["current-context"])?.context as
+    | { cluster: string; user: string }
+    | undefined;
+  if (context === undefined) throw new Error(`${file} has no current context`);
+  return {
+    cluster: config.clusters.find((c) => c.name === context.cluster)?.cluster,
+    user: config.users.find((u) => u.name === context.user)?.user,
+  };
+}
+
 /** Adds (or replaces) context `name` with its cluster and user, and makes it current, as kind does. */
-export function writeContext(name: string, server: string): void {
+export function writeContext(name: string, endpoint: Endpoint): void {
   const config = readKubeconfig();
   const without = <T extends { name: string }>(list: T[]) => list.filter((entry) => entry.name !== name);
-  config.clusters = [...without(config.clusters), { name, cluster: { server } }];
-  config.users = [...without(config.users), { name, user: { token: "stand-in" } }];
+  config.clusters = [...without(config.clusters), { name, cluster: endpoint.cluster }];
+  config.users = [...without(config.users), { name, user: endpoint.user }];
   config.contexts = [...without(config.contexts), { name, context: { cluster: name, user: name } }];
   config["current-context"] = name;
   fs.mkdirSync(path.dirname(file()), { recursive: true });

@@ -11,20 +11,25 @@ import { VerifyExpectations, verifyExpectations } from "../../scripts/verify/exp
 import { workloadFindings } from "../../scripts/verify/workloads";
 import { rendered, stackConfig } from "../renderedStacks";
 import { KIND_SHAPE, TestCluster, startCluster, waitFor } from "../../testkit/cluster";
-import { EngineStack } from "../../testkit/engine/engineStack";
-import { readStackFile } from "../../render/stackFile";
+import { StandInMachine } from "../../testkit/cliStandIns";
+import { healthyVerifySample } from "../../scripts/docs/verifySample";
 import { Json } from "../../testkit/json";
 
+/** The kind stand-in's variable naming the control plane its clusters are. */
+const KIND_CLUSTER = "OBSERVABILITY_STANDIN_KIND_CLUSTER";
+
 /**
- * `npm run verify`'s cluster side against a real API server with kwok nodes: the workload check on
- * the applied kind render (ready, a workload missing, a workload whose pod cannot be scheduled),
+ * `npm run up` and `npm run down` as a user runs them, with the real Pulumi CLI, language host and
+ * Kubernetes provider and a kind stand-in whose cluster is the test control plane; between them,
+ * `npm run verify`'s cluster side against that API server with kwok nodes: the workload check on
+ * the deployed kind stack (ready, a workload missing, a workload whose pod cannot be scheduled),
  * the port-forward path (kwok runs no kubelet, so the API server cannot stream to a pod: what is
  * tested is that this failure comes out as a line with its fix, not a hang or a crash), and the
  * script itself on the committed Pulumi.kind.yaml through its own context.
  */
-describe("npm run verify on a real API server", () => {
+describe("npm run up, verify and down on a real API server", () => {
   let cluster: TestCluster;
-  let engine: EngineStack;
+  let machine: StandInMachine;
   let stack: RenderedStack;
   let expected: VerifyExpectations;
   const transcripts: string[] = [];
@@ -35,13 +40,53 @@ describe("npm run verify on a real API server", () => {
     cluster = await startCluster(KIND_SHAPE);
     stack = await rendered("kind");
     expected = verifyExpectations(stackConfig("kind"), stack.objects);
-    engine = await EngineStack.deploy("kind", cluster, readStackFile("kind", PROJECT_ROOT));
+    machine = new StandInMachine({ realPulumi: true });
+    // verify's own run is the last test's; up.sh's call of it prints what a healthy stack prints.
+    machine.verify(
+      `${healthyVerifySample({
+        stack: "kind",
+        config: stackConfig("kind"),
+        objects: stack.objects,
+        expected,
+        cluster: { nodes: 1, controlPlanes: 1 },
+      })}\n`,
+      0,
+    );
   });
 
   afterAll(async () => {
     process.stdout.write(`${transcripts.join("\n")}\n`);
     await cluster?.stop();
-    engine?.remove();
+    machine?.remove();
+  });
+
+  test("npm run up on a laptop with no cluster and no Pulumi login: the real pulumi deploys the stack and prints the First look", async () => {
+    const stackFile = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.kind.yaml"), "utf8");
+    const start = Date.now();
+    const run = await machine.runAsync("bash scripts/up.sh", { [KIND_CLUSTER]: cluster.kubeconfigPath });
+    const seconds = (Date.now() - start) / 1000;
+    transcripts.push(
+      `--- npm run up (exit ${run.status}, ${seconds.toFixed(1)} s)\n${run.stdout}${run.stderr}`,
+    );
+    expect(`${run.status} ${run.stderr}`).toMatch(/^0 /);
+    const out = run.stdout;
+    for (const line of [
+      "==> Creating kind cluster 'observability' (kind/cluster.yaml): pulling the node image and starting",
+      "==> Not logged in to a Pulumi backend: using local state in ~/.pulumi",
+      "==> Creating stack 'kind'",
+      '==> First look (docs/getting-started.md, "First ten minutes")',
+    ]) {
+      expect(out).toContain(line);
+    }
+    // The engine's own summary: everything created, nothing failed.
+    const created = /^\s+\+ (\d+) created$/m.exec(out)?.[1];
+    expect(Number(created)).toBe(stack.registrations.length + 1);
+    expect(out).not.toMatch(/error:/);
+    // The First look is the program's output, as the stack holds it, last.
+    expect(out.trimEnd().endsWith(String(stack.outputs.firstLook))).toBe(true);
+    // The tracked stack file stays as it is (its salt reused, nothing saved into it).
+    expect(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.kind.yaml"), "utf8")).toBe(stackFile);
+    transcripts.push(`npm run up: ${created} created in ${seconds.toFixed(1)} s`);
   });
 
   test("every workload of the applied render is ready", async () => {
@@ -160,5 +205,24 @@ describe("npm run verify on a real API server", () => {
     const password = Buffer.from(secret.body.data?.[expected.grafana.secret.key] ?? "", "base64").toString();
     expect(password.length).toBeGreaterThan(0);
     expect(result.stdout).not.toContain(password);
+  });
+
+  test("npm run down destroys the stack with the real pulumi and removes it, keeping Pulumi.kind.yaml", async () => {
+    const start = Date.now();
+    const run = await machine.runAsync("bash scripts/down.sh", { [KIND_CLUSTER]: cluster.kubeconfigPath });
+    const seconds = (Date.now() - start) / 1000;
+    transcripts.push(
+      `--- npm run down (exit ${run.status}, ${seconds.toFixed(1)} s)\n${run.stdout}${run.stderr}`,
+    );
+    expect(`${run.status} ${run.stderr}`).toMatch(/^0 /);
+    const deleted = Number(/^\s+- (\d+) deleted$/m.exec(run.stdout)?.[1]);
+    expect(deleted).toBeGreaterThan(stack.objects.length);
+    expect(run.stdout).toContain("Stack 'kind' has been removed!");
+    const left = await cluster.kubeConfig
+      .makeApiClient(k8s.AppsV1Api)
+      .listNamespacedStatefulSet("observability");
+    expect(left.body.items.map((s) => s.metadata?.name)).toEqual([]);
+    expect(fs.existsSync(path.join(PROJECT_ROOT, "Pulumi.kind.yaml"))).toBe(true);
+    transcripts.push(`npm run down: ${deleted} deleted in ${seconds.toFixed(1)} s`);
   });
 });
