@@ -3,7 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { Endpoint, LogsStack, StackNamespaces, TracingStack } from "@observability-stack/pulumi";
 
 const config = new pulumi.Config();
-const provider = new k8s.Provider("cluster", { context: config.require("kubeContext") });
+const provider = new k8s.Provider("cluster", {
+  context: config.require("kubeContext"),
+  enableConfigMapMutable: true,
+  enableSecretMutable: true,
+});
 
 // The Prometheus and Alertmanager the team already runs: kube-prometheus-stack, release `kps`, in
 // `monitoring`, with its remote-write receiver on (prometheus.prometheusSpec.enableRemoteWriteReceiver)

@@ -6,7 +6,11 @@ export = () => {
   const config = new pulumi.Config();
   // The stack that made the cluster, the AMP workspace, the IRSA roles and Grafana's database.
   const infra = new pulumi.StackReference(config.require("infraStack"));
-  const provider = new k8s.Provider("eks", { kubeconfig: infra.requireOutput("kubeconfig") });
+  const provider = new k8s.Provider("eks", {
+    kubeconfig: infra.requireOutput("kubeconfig"),
+    enableConfigMapMutable: true,
+    enableSecretMutable: true,
+  });
 
   // The components take the workspace, the roles and the database endpoint as the Outputs they are.
   const infraText = (name: string) => infra.requireOutput(name).apply(String);

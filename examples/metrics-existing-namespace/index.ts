@@ -5,7 +5,11 @@ import { MetricsStack } from "@observability-stack/pulumi";
 const config = new pulumi.Config();
 // Set with `pulumi config set --secret slackWebhookUrl https://hooks.slack.com/services/...`.
 const slackWebhookUrl = config.getSecret("slackWebhookUrl");
-const provider = new k8s.Provider("cluster", { context: config.require("kubeContext") });
+const provider = new k8s.Provider("cluster", {
+  context: config.require("kubeContext"),
+  enableConfigMapMutable: true,
+  enableSecretMutable: true,
+});
 
 // The platform team created these namespaces (with their Pod Security labels) and owns them: read
 // them, so that a missing one fails `pulumi preview` before anything is written into it.

@@ -14,9 +14,14 @@ const config = new pulumi.Config();
 const region = new pulumi.Config("aws").require("region");
 
 // The cluster the platform runs. A program that makes it with pulumi-eks (`new eks.Cluster(...)`)
-// has the same two things to hand over: `cluster.provider` and the OIDC provider IRSA trusts.
+// has the same two things to hand over: a provider from `cluster.kubeconfigJson` and the OIDC
+// provider IRSA trusts. The provider patches ConfigMaps and Secrets in place (docs/package.md).
 const cluster = {
-  provider: new k8s.Provider("cluster", { kubeconfig: config.require("kubeconfig") }),
+  provider: new k8s.Provider("cluster", {
+    kubeconfig: config.require("kubeconfig"),
+    enableConfigMapMutable: true,
+    enableSecretMutable: true,
+  }),
   oidcProviderArn: config.require("oidcProviderArn"),
   oidcProviderUrl: config.require("oidcProviderUrl"),
 };

@@ -9,7 +9,11 @@ import {
 } from "@observability-stack/pulumi";
 
 // One explicit provider, bound to a context of this stack's config, never kubectl's current one.
-const provider = new k8s.Provider("cluster", { context: new pulumi.Config().require("kubeContext") });
+const provider = new k8s.Provider("cluster", {
+  context: new pulumi.Config().require("kubeContext"),
+  enableConfigMapMutable: true,
+  enableSecretMutable: true,
+});
 
 // The design card's four components by their names, each with its defaults (sized for a kind
 // cluster), in the two namespaces StackNamespaces makes and closes.

@@ -3,7 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { GrafanaStack, MetricsStack, StackNamespaces } from "@observability-stack/pulumi";
 
 const config = new pulumi.Config();
-const provider = new k8s.Provider("cluster", { context: config.require("kubeContext") });
+const provider = new k8s.Provider("cluster", {
+  context: config.require("kubeContext"),
+  enableConfigMapMutable: true,
+  enableSecretMutable: true,
+});
 
 const platform = {
   cluster: { name: "checkout-dev", env: "dev", region: "local" },
