@@ -20,8 +20,15 @@ import { StackName } from "../../testkit/stacks";
 
 const SHAPES: Readonly<Record<StackName, typeof KIND_SHAPE>> = { kind: KIND_SHAPE, prod: EKS_SHAPE };
 
-/** The newest kept release: its upgrade note in docs/day-two.md is the one to this program. */
-const LATEST = keptReleases().at(-1) as string;
+/**
+ * The release upgraded from: the newest kept one, whose upgrade note in docs/day-two.md is the one
+ * to this program, or an older one named by ENGINE_UPGRADE_FROM (by hand), whose stack files then
+ * take the notes of every release since.
+ */
+const LATEST = process.env.ENGINE_UPGRADE_FROM ?? (keptReleases().at(-1) as string);
+if (!keptReleases().includes(LATEST)) {
+  throw new Error(`ENGINE_UPGRADE_FROM=${LATEST}: no such kept release (${keptReleases().join(", ")})`);
+}
 
 /**
  * Released programs patch their claims without `pulumi.com/skipAwait`, and the provider's wait for

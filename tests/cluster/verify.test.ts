@@ -41,6 +41,7 @@ describe("npm run up, verify and down on a real API server", () => {
     stack = await rendered("kind");
     expected = verifyExpectations(stackConfig("kind"), stack.objects);
     machine = new StandInMachine({ realPulumi: true });
+    fs.mkdirSync(path.join(machine.home, "state"));
     // verify's own run is the last test's; up.sh's call of it prints what a healthy stack prints.
     machine.verify(
       `${healthyVerifySample({
@@ -60,10 +61,22 @@ describe("npm run up, verify and down on a real API server", () => {
     machine?.remove();
   });
 
-  test("npm run up on a laptop with no cluster and no Pulumi login: the real pulumi deploys the stack and prints the First look", async () => {
+  /**
+   * The machine's environment, logged in to a file backend in its own home. The real CLI resolves
+   * `pulumi login --local`'s `~` through the user database, not $HOME, so up.sh's own login would
+   * write into the home of whoever runs the tests; that branch runs against the CLI stand-in
+   * (tests/scripts/upDown.test.ts).
+   */
+  const loggedIn = () => ({
+    [KIND_CLUSTER]: cluster.kubeconfigPath,
+    PULUMI_HOME: path.join(machine.home, ".pulumi"),
+    PULUMI_BACKEND_URL: `file://${path.join(machine.home, "state")}`,
+  });
+
+  test("npm run up on a laptop with no cluster: the real pulumi deploys the stack and prints the First look", async () => {
     const stackFile = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.kind.yaml"), "utf8");
     const start = Date.now();
-    const run = await machine.runAsync("bash scripts/up.sh", { [KIND_CLUSTER]: cluster.kubeconfigPath });
+    const run = await machine.runAsync("bash scripts/up.sh", loggedIn());
     const seconds = (Date.now() - start) / 1000;
     transcripts.push(
       `--- npm run up (exit ${run.status}, ${seconds.toFixed(1)} s)\n${run.stdout}${run.stderr}`,
@@ -72,7 +85,6 @@ describe("npm run up, verify and down on a real API server", () => {
     const out = run.stdout;
     for (const line of [
       "==> Creating kind cluster 'observability' (kind/cluster.yaml): pulling the node image and starting",
-      "==> Not logged in to a Pulumi backend: using local state in ~/.pulumi",
       "==> Creating stack 'kind'",
       '==> First look (docs/getting-started.md, "First ten minutes")',
     ]) {
@@ -209,7 +221,7 @@ describe("npm run up, verify and down on a real API server", () => {
 
   test("npm run down destroys the stack with the real pulumi and removes it, keeping Pulumi.kind.yaml", async () => {
     const start = Date.now();
-    const run = await machine.runAsync("bash scripts/down.sh", { [KIND_CLUSTER]: cluster.kubeconfigPath });
+    const run = await machine.runAsync("bash scripts/down.sh", loggedIn());
     const seconds = (Date.now() - start) / 1000;
     transcripts.push(
       `--- npm run down (exit ${run.status}, ${seconds.toFixed(1)} s)\n${run.stdout}${run.stderr}`,
