@@ -19,7 +19,9 @@ import { STACKS, StackName } from "../testkit/stacks";
 import { setUpTierTools } from "../testkit/tools";
 
 const SHAPES = { kind: KIND_SHAPE, prod: EKS_SHAPE } as const;
-const MISSING_NAMESPACE = /namespaces "([a-z0-9-]+)" not found/;
+/** A namespace the program reads (or writes into) that the cluster does not have, as the engine reports it. */
+const MISSING_NAMESPACE =
+  /namespaces "([a-z0-9-]+)" not found|core\/v1:Namespace::\S+ error: Preview failed: resource '([a-z0-9-]+)' does not exist/;
 
 interface Row {
   readonly edit: DayTwoEdit;
@@ -31,6 +33,12 @@ interface Row {
   readonly disagreements: readonly Disagreement[];
   /** The engine's error, for an edit the program refuses. */
   readonly refused?: string;
+}
+
+/** The line of an engine error that says what is wrong: a config problem's key, or the first line. */
+function firstProblem(errors: string): string {
+  const lines = errors.split("\n").map((l) => l.trim());
+  return lines.find((l) => l.startsWith("observability:") || l.startsWith("- observability:")) ?? lines[0];
 }
 
 const printed: string[] = [];
@@ -68,7 +76,8 @@ class Deployment {
     const engine = this.engine as EngineStack;
     for (;;) {
       const outcome = await engine.attemptUp();
-      const missing = MISSING_NAMESPACE.exec(engineErrors(outcome.run))?.[1];
+      const found = MISSING_NAMESPACE.exec(engineErrors(outcome.run));
+      const missing = found?.[1] ?? found?.[2];
       if (
         outcome.run.status === 0 ||
         missing === undefined ||
@@ -137,7 +146,7 @@ async function runStack(stack: StackName): Promise<Row[]> {
         up: failed ? `failed, ${counted(outcome.applied)}` : counted(outcome.applied),
         seconds: outcome.run.seconds,
         disagreements: failed ? [] : outcome.disagreements,
-        ...(failed ? { refused: engineErrors(outcome.run).split("\n")[0] } : {}),
+        ...(failed ? { refused: firstProblem(engineErrors(outcome.run)) } : {}),
       };
       rows.push(row);
       print(

@@ -3,10 +3,11 @@
 # tools it needs: unit (npm test), scenarios (whole scenarios through the real CLIs), components
 # (the real servers), cluster (a real control plane) and examples (the packed package, installed by
 # each program of examples/); every tier when none is named, in that order. With components and
-# cluster both named, two lanes run at once: the components' faults lane (scripts/testComponents.sh:
-# two halves at once, which mostly wait) followed by the cluster tier, beside the components'
-# servers lane followed by the scenarios and the examples, which keep the cores busy. Stops at the
-# first tier that fails (in a lane: at the end of the other); ends with the time each step took.
+# cluster both named, three lanes run at once: the components' faults lane (scripts/testComponents.sh:
+# two halves at once, which mostly wait), the cluster tier (the engine's deploys, which wait on
+# rollouts between program runs), and the components' servers lane followed by the scenarios and
+# the examples, which keep the cores busy. Stops at the first tier that fails (with lanes: once the
+# others end); ends with the time each step took.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/steps.sh
@@ -51,18 +52,18 @@ if tier_named unit; then
   step "Unit tests (npm test)" npm test
 fi
 if tier_named components && tier_named cluster; then
-  {
-    step "$components, faults lane, then the cluster tier, beside the servers lane, the scenarios and the examples (npm run test:components -- faults)" \
-      npm run -s test:components -- faults || exit
-    step "$cluster" npm run test:cluster || exit
-  } &
-  waiting_lane=$!
+  step "$components, faults lane, beside the cluster tier and the servers lane (npm run test:components -- faults)" \
+    npm run -s test:components -- faults &
+  faults_lane=$!
+  step "$cluster" npm run test:cluster &
+  cluster_lane=$!
   status=0
-  step "$components, servers lane (npm run test:components -- servers)" \
+  step "$components, servers lane, then the scenarios and the examples (npm run test:components -- servers)" \
     npm run -s test:components -- servers || status=$?
   if [[ $status -eq 0 ]] && tier_named scenarios; then scenarios_tier || status=$?; fi
   if [[ $status -eq 0 ]] && tier_named examples; then examples_tier || status=$?; fi
-  wait "$waiting_lane" || status=$?
+  wait "$faults_lane" || status=$?
+  wait "$cluster_lane" || status=$?
   exit "$status"
 fi
 if tier_named scenarios; then
