@@ -122,9 +122,11 @@ async function runStack(stack: StackName): Promise<Row[]> {
   const deployment = new Deployment(stack, committed);
   const rows: Row[] = [];
   const start = Date.now();
-  await deployment.fresh();
-  print(`${stack}: deployed from the committed stack file in ${((Date.now() - start) / 1000).toFixed(1)} s`);
   try {
+    await deployment.fresh();
+    print(
+      `${stack}: deployed from the committed stack file in ${((Date.now() - start) / 1000).toFixed(1)} s`,
+    );
     for (const edit of DAY_TWO_EDITS) {
       const from = edit.from?.(committed);
       if (from !== undefined) {
