@@ -9,7 +9,7 @@ import { opensWith } from "../testkit/standIns/passphrase";
  * stack file (dropping its comments) whenever the secrets settings it computes differ from the
  * file's: with `secretsprovider: passphrase` it always does (the passphrase manager clears that key
  * and adds a fresh salt). With a committed salt for the passphrase the script uses (the empty one:
- * tests/scripts/upDown.test.ts runs it), and no `secretsprovider` key, init reuses the salt and has
+ * tests/scenarios/upDown.test.ts runs it), and no `secretsprovider` key, init reuses the salt and has
  * nothing to save.
  */
 describe("Pulumi.kind.yaml and the local stack's passphrase", () => {

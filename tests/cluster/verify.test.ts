@@ -65,7 +65,7 @@ describe("npm run up, verify and down on a real API server", () => {
    * The machine's environment, logged in to a file backend in its own home. The real CLI resolves
    * `pulumi login --local`'s `~` through the user database, not $HOME, so up.sh's own login would
    * write into the home of whoever runs the tests; that branch runs against the CLI stand-in
-   * (tests/scripts/upDown.test.ts).
+   * (tests/scenarios/upDown.test.ts).
    */
   const loggedIn = () => ({
     [KIND_CLUSTER]: cluster.kubeconfigPath,

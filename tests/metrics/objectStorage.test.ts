@@ -1,6 +1,6 @@
 // The metrics bucket (metrics.objectStorage) as the prod render deploys it: what each Thanos process
 // is told, how it reaches the bucket, and what a hub adds. The real binaries run these renders in
-// tests/components/faults/thanosHistory.test.ts.
+// tests/components/thanosHistory.test.ts.
 import * as yaml from "js-yaml";
 import { CHUNK_POOL_SHARE, INDEX_CACHE_SHARE } from "../../components/metrics/thanosStoreWorkload";
 import { parseQuantity } from "../../config/quantity";

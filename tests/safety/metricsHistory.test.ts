@@ -1,6 +1,6 @@
 // Turning the metrics bucket on for a running stack keeps every sample: the update that turns it on
 // keeps Prometheus' retention, so the new sidecars find every block the volume holds and upload it
-// (the component test tests/components/faults/thanosHistory.test.ts watches them do it).
+// (the component test tests/components/thanosHistory.test.ts watches them do it).
 import { ConfigError } from "../../config";
 import {
   DEPLOYED_METRICS_HISTORY_OUTPUT,

@@ -6,28 +6,28 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../config";
-import { GrafanaStack, KialiStack, LogsStack, MetricsStack, StackNamespaces, TracingStack } from "../lib";
-import type { ServiceAccountName } from "../lib";
-import { Flow } from "../components/common/flow";
-import { KubeObject, kubeObjects } from "../render/manifest";
-import { Registration } from "../render/mocks";
-import { PROJECT_ROOT, recordDeployment } from "../render/renderStack";
-import { readStackFile } from "../render/stackFile";
-import { ownKeys } from "../config/validate";
-import { waitForRegistrations } from "../sdk/pulumiSdk";
-import { Json } from "../testkit/json";
-import { connectionAllowed } from "../checks/networkReachability";
+import { ConfigError } from "../../config";
+import { GrafanaStack, KialiStack, LogsStack, MetricsStack, StackNamespaces, TracingStack } from "../../lib";
+import type { ServiceAccountName } from "../../lib";
+import { Flow } from "../../components/common/flow";
+import { KubeObject, kubeObjects } from "../../render/manifest";
+import { Registration } from "../../render/mocks";
+import { PROJECT_ROOT, recordDeployment } from "../../render/renderStack";
+import { readStackFile } from "../../render/stackFile";
+import { ownKeys } from "../../config/validate";
+import { waitForRegistrations } from "../../sdk/pulumiSdk";
+import { Json } from "../../testkit/json";
+import { connectionAllowed } from "../../checks/networkReachability";
 import {
   NamedConnection,
   blockedConnections,
   networkParties,
   networkPolicies,
   partyNamed,
-} from "../testing/network";
-import { PASSED, checkRender } from "../testing/renderChecks";
-import { configMapData, objectNamed } from "../testkit/rendered";
-import { sleep } from "../testkit/sleep";
+} from "../../testing/network";
+import { PASSED, checkRender } from "../../testing/renderChecks";
+import { configMapData, objectNamed } from "../../testkit/rendered";
+import { sleep } from "../../testkit/sleep";
 
 interface Built {
   readonly registrations: readonly Registration[];

@@ -3,15 +3,15 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError } from "../config";
-import main = require("../index");
-import { KubeObject, redactSecrets, toManifest } from "../render/manifest";
-import { PROJECT_ROOT, recordDeployment, renderStack } from "../render/renderStack";
-import { SECRET_PLACEHOLDER, readStackFile } from "../render/stackFile";
-import { rendered } from "./renderedStacks";
-import { STACKS } from "../testkit/stacks";
-import { SHARED_RENDERS_VARIABLE } from "./support/sharedRenders";
-import { sleep } from "../testkit/sleep";
+import { ConfigError } from "../../config";
+import main = require("../../index");
+import { KubeObject, redactSecrets, toManifest } from "../../render/manifest";
+import { PROJECT_ROOT, recordDeployment, renderStack } from "../../render/renderStack";
+import { SECRET_PLACEHOLDER, readStackFile } from "../../render/stackFile";
+import { rendered } from "../renderedStacks";
+import { STACKS } from "../../testkit/stacks";
+import { SHARED_RENDERS_VARIABLE } from "../support/sharedRenders";
+import { sleep } from "../../testkit/sleep";
 
 interface CliResult {
   code: number;

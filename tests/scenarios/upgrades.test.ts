@@ -1,19 +1,19 @@
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { ConfigError } from "../config";
-import { KEY_CHANGES } from "../config/migrations";
-import { PROJECT_ROOT, RenderedStack, renderStack, renderWithConfig } from "../render/renderStack";
-import { readStackFile } from "../render/stackFile";
-import { Json } from "../testkit/json";
-import { STACKS } from "../testkit/stacks";
-import { UPGRADES_DIR, keptReleases, manifestDigest, recordedRender } from "../render/upgradeRecords";
-import { answeredUrns, resourceKey, urnOf } from "../render/urns";
-import { PROJECT } from "../render/renderStack";
-import { toManifest } from "../render/manifest";
-import { upgradeChanges, renderDigest } from "../render/upgradeDigest";
-import { KubeObject } from "../render/manifest";
-import { renderedLatestRelease } from "./renderedStacks";
+import { ConfigError } from "../../config";
+import { KEY_CHANGES } from "../../config/migrations";
+import { PROJECT_ROOT, RenderedStack, renderStack, renderWithConfig } from "../../render/renderStack";
+import { readStackFile } from "../../render/stackFile";
+import { Json } from "../../testkit/json";
+import { STACKS } from "../../testkit/stacks";
+import { UPGRADES_DIR, keptReleases, manifestDigest, recordedRender } from "../../render/upgradeRecords";
+import { answeredUrns, resourceKey, urnOf } from "../../render/urns";
+import { PROJECT } from "../../render/renderStack";
+import { toManifest } from "../../render/manifest";
+import { upgradeChanges, renderDigest } from "../../render/upgradeDigest";
+import { KubeObject } from "../../render/manifest";
+import { renderedLatestRelease } from "../renderedStacks";
 
 /**
  * Each earlier release's committed stack files, as a team that adopted that release has them. With
