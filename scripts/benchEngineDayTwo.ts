@@ -153,7 +153,7 @@ async function runStack(stack: StackName): Promise<Row[]> {
       rows.push(row);
       print(
         `${stack} | ${edit.title} | preview: ${row.preview} | review: ${row.verdict} | up: ${row.up} (${row.seconds.toFixed(1)} s)` +
-          `${row.refused === undefined ? "" : ` | ${row.refused.slice(0, 160)}`}` +
+          `${row.refused === undefined ? "" : ` | ${row.refused.slice(0, 160).trimEnd()}`}` +
           `${row.disagreements.length === 0 ? "" : ` | DISAGREE: ${row.disagreements.map((d) => `${d.urn.split("::").pop()} preview ${d.preview}, review ${d.review}, up ${d.up}`).join("; ")}`}`,
       );
       await deployment.reset();
