@@ -1,4 +1,4 @@
-// `npm run bench:engine-day-two [-- kind|prod] [-- --record]` (by hand, about an hour for both
+// `npm run bench:engine-day-two [-- kind|prod] [-- --record]` (by hand, about 40 minutes for both
 // stacks; not in CI): every edit of testkit/dayTwoEdits.ts, each made alone on the committed stack
 // file of each stack, deployed by the real engine to the test control plane, and seen three ways:
 // the engine's preview, `npm run review`'s verdict on the same two configs, and the steps the update
