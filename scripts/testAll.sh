@@ -4,10 +4,10 @@
 # (the real servers), cluster (a real control plane) and examples (the packed package, installed by
 # each program of examples/); every tier when none is named, in that order. With components and
 # cluster both named, three lanes run at once: the components' faults lane (scripts/testComponents.sh:
-# two halves at once, which mostly wait) followed by the components' history and then the scenarios
-# and the examples; the cluster tier (the engine's deploys, which wait on rollouts between program
-# runs); and the components' servers lane, which keeps the cores busy. Stops at the first tier that
-# fails (with lanes: once the others end); ends with the time each step took.
+# two halves at once, which mostly wait) followed by the components' history and then the scenarios;
+# the cluster tier (the engine's deploys, which wait on rollouts between program runs); and the
+# components' servers lane, which keeps the cores busy, followed by the examples. Stops at the first
+# tier that fails (with lanes: once the others end); ends with the time each step took.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/steps.sh
@@ -59,15 +59,15 @@ if tier_named components && tier_named cluster; then
     step "$components, the month of blocks, after the faults lane (npm run test:components -- history)" \
       npm run -s test:components -- history || return
     if tier_named scenarios; then scenarios_tier || return; fi
-    if tier_named examples; then examples_tier || return; fi
   }
   after_faults &
   faults_lane=$!
   step "$cluster" npm run test:cluster &
   cluster_lane=$!
   status=0
-  step "$components, servers lane (npm run test:components -- servers)" \
+  step "$components, servers lane, then the examples (npm run test:components -- servers)" \
     npm run -s test:components -- servers || status=$?
+  if [[ $status -eq 0 ]] && tier_named examples; then examples_tier || status=$?; fi
   wait "$faults_lane" || status=$?
   wait "$cluster_lane" || status=$?
   exit "$status"
