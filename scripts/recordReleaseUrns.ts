@@ -27,17 +27,16 @@ async function run(release: string, commit: string, stackFiles: string): Promise
       const { registrations } = await renderRevision(root, stack);
       const file = recordFile(stackFiles, release, stack);
       const record = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
-      const urns = stackFiles === release ? urnsByKey(registrations, { stack, project: PROJECT }) : {};
+      // URNs only from the release's own stack files: what the stacks it deployed hold.
       const objects = manifestDigest(
         toManifest([...kubeObjects(registrations), ...kubePatches(registrations)]),
       );
-      fs.writeFileSync(
-        file,
-        `${JSON.stringify({ ...record, objects, ...(stackFiles === release ? { urns } : {}) }, null, 2)}\n`,
-      );
-      process.stdout.write(
-        `${path.relative(PROJECT_ROOT, file)}: ${Object.keys(objects).length} objects${stackFiles === release ? `, ${Object.keys(urns).length} URNs` : ""}\n`,
-      );
+      const urns =
+        stackFiles === release ? { urns: urnsByKey(registrations, { stack, project: PROJECT }) } : {};
+      fs.writeFileSync(file, `${JSON.stringify({ ...record, objects, ...urns }, null, 2)}\n`);
+      const counts = [`${Object.keys(objects).length} objects`];
+      if (urns.urns !== undefined) counts.push(`${Object.keys(urns.urns).length} URNs`);
+      process.stdout.write(`${path.relative(PROJECT_ROOT, file)}: ${counts.join(", ")}\n`);
     }
   });
 }

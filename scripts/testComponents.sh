@@ -6,10 +6,10 @@
 #   faults   tests/components/faults/, in two halves at once: they mostly wait, through outages,
 #            kills and failovers timed in minutes, so they run beside the servers lane and beside
 #            each other. The replicas half (the HA pairs and trios, and each store's own kill) and
-#            the pipelines half (everything else) each took about 800 s in CI;
+#            the pipelines half (everything else) take about as long as each other;
 #   history  tests/components/thanosHistory.test.ts, a month of blocks through the bucket: the
-#            longest file (about 300 s), run after the faults lane, which frees a core for it once
-#            its outages end, instead of at the end of the servers lane.
+#            longest file, run after the faults lane, which frees a core for it once its outages
+#            end, instead of at the end of the servers lane.
 # The faults halves' lines are prefixed `replicas │` and `pipelines │`. With no argument every lane
 # runs (faults then history, beside servers); the run fails if any does. Other arguments go to jest
 # (one file: `-- tests/components/logs.test.ts`).
