@@ -19,29 +19,26 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as yaml from "js-yaml";
 import { KubeObject } from "../render/manifest";
 import { renderStack } from "../render/renderStack";
-import { startAlertmanager } from "../testkit/alertmanager";
 import { Json } from "../testkit/json";
-import { startPrometheus } from "../testkit/localServers";
-import { machine, writeMeasured } from "../testkit/measured";
-import { HistoryFamily, writeHistoryBlocks } from "../testkit/metricHistory";
+import { machine, previousRecord, writeMeasured } from "../testkit/measured";
+import { writeHistoryBlocks } from "../testkit/metricHistory";
 import { Servers } from "../testkit/processes";
-import { configMapData, containerEnv, workloadNamed } from "../testkit/rendered";
+import { workloadNamed } from "../testkit/rendered";
 import { bucketMetas, directoryBucket, startStoreGateway, uploadBlocks } from "../testkit/thanosBucket";
 import {
   compactorCaughtUp,
   externalLabels,
-  metricSettled,
   metricValue,
   startClusterCompactor,
 } from "../testkit/thanosCluster";
 import { startThanosQuery } from "../testkit/localServers";
 import { GoTool, toolDirectory } from "../testkit/tools";
-import { RATED } from "./benchLoad/load";
 import { Sampler, Summary } from "./benchLoad/sampler";
-import { ScrapeJob, ScrapeTargets } from "./benchLoad/targets";
+import { slowestRecorded, timeRanges } from "./benchRange/dashboardQueries";
+import { atRatedLoad, families, heldSeries } from "./benchRange/ratedLoad";
+import { option } from "./benchRange/options";
 
 const TOOLS: Readonly<Record<string, GoTool>> = {
   PROMETHEUS_DIR: "prometheus",
@@ -49,7 +46,7 @@ const TOOLS: Readonly<Record<string, GoTool>> = {
   THANOS_DIR: "thanos",
 };
 const DAY_S = 86400;
-const COUNTER = /_(total|count|sum|bucket)$/;
+const RECORD = "thanos-footprint";
 
 const printed: string[] = [];
 const print = (line: string) => {
@@ -58,85 +55,6 @@ const print = (line: string) => {
 };
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
-
-function option(args: readonly string[], name: string, fallback: number): number {
-  const index = args.indexOf(name);
-  if (index < 0) return fallback;
-  const value = Number(args[index + 1]);
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`${name} must be a positive whole number, got ${args[index + 1]}`);
-  }
-  return value;
-}
-
-/** An API answer's data and its warnings (a store that timed out makes a partial answer). */
-async function post(
-  url: string,
-  params: Record<string, string>,
-): Promise<{ data: unknown; warnings: string[] }> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(params).toString(),
-  });
-  const body = (await response.json()) as Json;
-  if (body.status !== "success") {
-    throw new Error(`${url}: ${JSON.stringify(body).slice(0, 500)}`);
-  }
-  return { data: body.data as unknown, warnings: (body.warnings ?? []) as string[] };
-}
-
-/** The series of prod's rated load, as the rendered Prometheus keeps them once its rules have run. */
-async function ratedSeries(servers: Servers, objects: readonly KubeObject[], dir: string): Promise<Json[]> {
-  const alertmanager = await startAlertmanager(servers, objects, dir);
-  const rendered = yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as {
-    scrape_configs: ScrapeJob[];
-  };
-  const targets = new ScrapeTargets(rendered.scrape_configs, dir);
-  await targets.start(RATED.prod.nodes);
-  await targets.scaleServices(RATED.prod.podsPerService);
-  const prometheus = await startPrometheus(servers, objects, dir, {
-    directory: path.join(dir, "rated-prometheus"),
-    scrapeConfigs: targets.scrapeConfigs(),
-    alertmanager: alertmanager.base,
-    env: containerEnv(objects, "prometheus"),
-  });
-  // Every target scraped and every rule group run once the series stop growing for 30 s.
-  await metricSettled(
-    prometheus.base,
-    "prometheus_tsdb_head_series",
-    "the rated load's series settling",
-    30000,
-    900000,
-  );
-  const end = Math.floor(Date.now() / 1000);
-  const { data } = await post(`${prometheus.base}/api/v1/series`, {
-    "match[]": '{__name__=~".+"}',
-    start: String(end - 120),
-    end: String(end),
-  });
-  const series = data as Json[];
-  await prometheus.server.stop();
-  await alertmanager.server.stop();
-  targets.close();
-  return series;
-}
-
-/** The series as history families: counters rise by a different slope each, gauges wander. */
-function families(series: readonly Json[], from: number, step: number): HistoryFamily[] {
-  const byName = new Map<string, Record<string, string>[]>();
-  for (const { __name__: name, ...labels } of series as Record<string, string>[]) {
-    byName.set(name, [...(byName.get(name) ?? []), labels]);
-  }
-  return [...byName].map(([name, labels]) => ({
-    name,
-    type: "gauge",
-    series: labels,
-    value: COUNTER.test(name)
-      ? (i: number, t: number) => ((t - from) / step) * (1 + (i % 7))
-      : (i: number, t: number) => ((t / step + 31 * i) % 97) + (i % 13),
-  }));
-}
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -157,13 +75,6 @@ function copyUnderNewIds(from: string, to: string): void {
   }
 }
 
-/** The parts of a dashboard (or a row of it) this bench reads. */
-interface Panel {
-  readonly panels?: readonly Panel[];
-  readonly datasource?: { readonly type?: string };
-  readonly targets?: readonly { readonly expr?: string; readonly datasource?: { readonly type?: string } }[];
-}
-
 /** The parts of a block's meta.json this bench reads. */
 interface BlockMeta {
   readonly compaction: { readonly level: number };
@@ -173,47 +84,6 @@ interface BlockMeta {
 interface Resources {
   readonly requests: Readonly<Record<string, string>>;
   readonly limits: Readonly<Record<string, string>>;
-}
-
-/** The step Grafana asks for a full-width panel of about 1,000 points, never below the scrape interval. */
-const grafanaStep = (rangeS: number) => Math.max(15, Math.round(rangeS / 1000));
-
-/**
- * Every Prometheus query of the rendered dashboards, as Grafana sends it for a range: its interval
- * variables filled in for the step, every template variable matching everything.
- */
-function dashboardQueries(objects: readonly KubeObject[], rangeS: number): string[] {
-  const step = grafanaStep(rangeS);
-  const exprs: string[] = [];
-  const walk = (panels: readonly Panel[]) => {
-    for (const panel of panels) {
-      walk(panel.panels ?? []);
-      for (const target of panel.targets ?? []) {
-        const type = target.datasource?.type ?? panel.datasource?.type;
-        if (typeof target.expr === "string" && type !== "loki") exprs.push(target.expr);
-      }
-    }
-  };
-  for (const object of objects) {
-    if (object.kind !== "ConfigMap" || !object.metadata.name.includes("dashboard")) continue;
-    const data = (object as { data?: Record<string, string> }).data ?? {};
-    for (const [file, text] of Object.entries(data)) {
-      if (file.endsWith(".json")) walk((JSON.parse(text) as Panel).panels ?? []);
-    }
-  }
-  return [
-    ...new Set(
-      exprs.map((expr) =>
-        expr
-          // Grafana's $__rate_interval: the step plus a scrape interval, at least four scrape intervals.
-          .replace(/\$__rate_interval/g, `${step + 10}s`)
-          .replace(/\$__interval/g, `${step}s`)
-          .replace(/\$__range/g, `${rangeS}s`)
-          .replace(/"\$\{?\w+\}?"/g, '".*"')
-          .replace(/(\w+)="\.\*"/g, '$1=~".*"'),
-      ),
-    ),
-  ].filter((expr) => !expr.includes("$"));
 }
 
 const footprintLine = (name: string, measured: Summary, objects: readonly KubeObject[]) => {
@@ -243,7 +113,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-thanos-"));
   try {
     let started = Date.now();
-    const series = await ratedSeries(servers, objects, dir);
+    const series = await atRatedLoad(servers, objects, dir, "prod", heldSeries);
     print(
       `prod's rated load: ${series.length} series (its rules' among them), read in ${seconds(started)} s`,
     );
@@ -299,52 +169,28 @@ async function main(): Promise<void> {
     );
     const querying = new Sampler(new Map([["thanos-query", query.server.process.pid as number]]));
     const queryEnd = end - 4 * 3600;
-    print(
-      "| range | step | dashboard queries | whole answers | partial | series | samples | median | slowest |",
+    const times = await timeRanges(
+      objects,
+      query.base,
+      [
+        ["30d", 30 * DAY_S],
+        ["7d", 7 * DAY_S],
+        ["2d", 2 * DAY_S],
+      ],
+      queryEnd,
+      slowestRecorded(previousRecord(RECORD)),
+      10,
     );
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-    const slowest: { ms: number; label: string; expr: string; warning?: string }[] = [];
-    for (const [label, rangeS] of [
-      ["30d", 30 * DAY_S],
-      ["7d", 7 * DAY_S],
-      ["2d", 2 * DAY_S],
-    ] as const) {
-      const times: number[] = [];
-      let [seriesCount, samples, partial] = [0, 0, 0];
-      const queries = dashboardQueries(objects, rangeS);
-      for (const expr of queries) {
-        const start = Date.now();
-        const { data, warnings } = await post(`${query.base}/api/v1/query_range`, {
-          query: expr,
-          start: String(queryEnd - rangeS),
-          end: String(queryEnd),
-          step: String(grafanaStep(rangeS)),
-        });
-        const ms = Date.now() - start;
-        times.push(ms);
-        slowest.push({ ms, label, expr, ...(warnings.length > 0 ? { warning: warnings[0] } : {}) });
-        if (warnings.length > 0) partial++;
-        const { result } = data as { result: { values: unknown[] }[] };
-        seriesCount += result.length;
-        samples += result.reduce((sum, r) => sum + r.values.length, 0);
-      }
-      times.sort((a, b) => a - b);
-      print(
-        `| ${label} | ${grafanaStep(rangeS)} s | ${queries.length} | ${queries.length - partial} | ${partial} | ` +
-          `${seriesCount} | ${samples} | ${times[Math.floor(times.length / 2)]} ms | ${times[times.length - 1]} ms |`,
-      );
-    }
+    times.table.forEach(print);
     print("the slowest answers:");
-    for (const { ms, label, expr, warning } of slowest.sort((a, b) => b.ms - a.ms).slice(0, 5)) {
-      print(`  ${ms} ms over ${label}: ${expr}${warning === undefined ? "" : ` (partial: ${warning})`}`);
-    }
+    times.slowest.forEach(print);
     serving.stop();
     querying.stop();
     print(footprintLine("thanos-store", serving.summary("thanos-store", 0), objects));
     print(footprintLine("thanos-query", querying.summary("thanos-query", 0), objects));
     if (args.includes("--record")) {
       writeMeasured(
-        "thanos-footprint",
+        RECORD,
         "Store gateway and compactor at prod's rated load with a month of blocks",
         ["npm run bench:thanos --", ...args].join(" "),
         printed.join("\n"),

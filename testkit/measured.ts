@@ -26,3 +26,12 @@ export function writeMeasured(name: string, title: string, command: string, text
   );
   return file;
 }
+
+/** The record docs/measured/`name`.md holds now, and when it was written; undefined when there is none. */
+export function previousRecord(name: string): { readonly written: string; readonly text: string } | undefined {
+  const file = path.join(PROJECT_ROOT, "docs", "measured", `${name}.md`);
+  if (!fs.existsSync(file)) return undefined;
+  const content = fs.readFileSync(file, "utf8");
+  const written = / on (\d{4}-\d\d-\d\d \d\d:\d\d) UTC/.exec(content)?.[1] ?? "an undated record";
+  return { written, text: /```text\n([\s\S]*)\n```/.exec(content)?.[1] ?? "" };
+}
