@@ -10,44 +10,34 @@
 //    window Grafana asks over 7 days holds two).
 // 3. The rendered Prometheus on that directory, and each dashboard query over 7 and 2 days at the
 //    step Grafana asks for a full-width panel, beside the slowest answers of the last record.
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { renderStack } from "../render/renderStack";
 import { startPrometheus } from "../testkit/localServers";
-import { machine, previousRecord, writeMeasured } from "../testkit/measured";
+import { previousRecord } from "../testkit/measured";
 import { writeHistoryBlocks } from "../testkit/metricHistory";
-import { Servers } from "../testkit/processes";
-import { GoTool, toolDirectory } from "../testkit/tools";
 import { slowestRecorded, timeRanges } from "./benchRange/dashboardQueries";
 import { atRatedLoad, families, heldSeries } from "./benchRange/ratedLoad";
 import { option } from "./benchRange/options";
+import { runBench } from "./benchRange/runBench";
 
-const TOOLS: Readonly<Record<string, GoTool>> = {
-  PROMETHEUS_DIR: "prometheus",
-  ALERTMANAGER_DIR: "alertmanager",
-};
 const DAY_S = 86400;
 const RECORD = "kind-history-queries";
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const days = option(args, "--days", 7);
-  const stepSeconds = option(args, "--step-seconds", 300);
-  for (const [variable, tool] of Object.entries(TOOLS)) {
-    process.env[variable] ??= toolDirectory(tool);
-  }
-  const printed: string[] = [];
-  const print = (line: string) => {
-    printed.push(line);
-    process.stdout.write(`${line}\n`);
-  };
-  const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
-  print(`bench:kind-history on ${machine()}`);
-  const objects = (await renderStack("kind")).objects;
-  const servers = new Servers();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-kind-history-"));
-  try {
+runBench(
+  {
+    script: "bench:kind-history",
+    record: RECORD,
+    title: "The kind stack's dashboards over its 7-day retention, from its Prometheus",
+    tools: {
+      PROMETHEUS_DIR: "prometheus",
+      ALERTMANAGER_DIR: "alertmanager",
+    },
+  },
+  async ({ args, servers, dir, print }) => {
+    const days = option(args, "--days", 7);
+    const stepSeconds = option(args, "--step-seconds", 300);
+    const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
+    const objects = (await renderStack("kind")).objects;
     let started = Date.now();
     const series = await atRatedLoad(servers, objects, dir, "kind", heldSeries);
     print(
@@ -84,24 +74,5 @@ async function main(): Promise<void> {
     times.table.forEach(print);
     print("the slowest answers:");
     times.slowest.forEach(print);
-    if (args.includes("--record")) {
-      writeMeasured(
-        RECORD,
-        "The kind stack's dashboards over its 7-day retention, from its Prometheus",
-        ["npm run bench:kind-history --", ...args].join(" "),
-        printed.join("\n"),
-      );
-    }
-  } finally {
-    await servers.stopAll();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.stack : String(error));
-    process.exit(1);
   },
 );

@@ -3,24 +3,17 @@
 // recording rules write, and over two minutes of evaluations the seconds spent evaluating rules and
 // the CPU Prometheus used, per minute; the slowest groups by their last evaluation. `--record`
 // writes docs/measured/rule-cost.md, each stack's figures beside the ones the record held before.
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { renderStack } from "../render/renderStack";
 import { getJson } from "../testkit/http";
 import { Json } from "../testkit/json";
-import { machine, previousRecord, writeMeasured } from "../testkit/measured";
-import { Running, Servers } from "../testkit/processes";
-import { GoTool, toolDirectory } from "../testkit/tools";
+import { previousRecord } from "../testkit/measured";
+import { Running } from "../testkit/processes";
 import { sleep } from "../testkit/sleep";
 import { StackName } from "./benchLoad/load";
 import { instant, metricTotal } from "./benchLoad/telemetry";
 import { atRatedLoad } from "./benchRange/ratedLoad";
+import { runBench } from "./benchRange/runBench";
 
-const TOOLS: Readonly<Record<string, GoTool>> = {
-  PROMETHEUS_DIR: "prometheus",
-  ALERTMANAGER_DIR: "alertmanager",
-};
 const RECORD = "rule-cost";
 const WINDOW_S = 120;
 
@@ -57,20 +50,18 @@ async function ruleCost(stack: StackName, prometheus: Running): Promise<string[]
   ];
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  for (const [variable, tool] of Object.entries(TOOLS)) {
-    process.env[variable] ??= toolDirectory(tool);
-  }
-  const before = previousRecord(RECORD);
-  const printed = [`bench:rules on ${machine()}`];
-  const print = (line: string) => {
-    printed.push(line);
-    process.stdout.write(`${line}\n`);
-  };
-  const servers = new Servers();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-rules-"));
-  try {
+runBench(
+  {
+    script: "bench:rules",
+    record: RECORD,
+    title: "What the rules cost each stack's Prometheus at its rated load",
+    tools: {
+      PROMETHEUS_DIR: "prometheus",
+      ALERTMANAGER_DIR: "alertmanager",
+    },
+  },
+  async ({ servers, dir, print }) => {
+    const before = previousRecord(RECORD);
     for (const stack of ["kind", "prod"] as const) {
       const objects = (await renderStack(stack)).objects;
       const lines = await atRatedLoad(servers, objects, dir, stack, (prometheus) =>
@@ -82,24 +73,5 @@ async function main(): Promise<void> {
         `${stack} before (${before?.written ?? "no record"}): ${earlier?.slice(stack.length + 2) ?? "none"}`,
       );
     }
-    if (args.includes("--record")) {
-      writeMeasured(
-        RECORD,
-        "What the rules cost each stack's Prometheus at its rated load",
-        ["npm run bench:rules --", ...args].join(" "),
-        printed.join("\n"),
-      );
-    }
-  } finally {
-    await servers.stopAll();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.stack : String(error));
-    process.exit(1);
   },
 );

@@ -14,17 +14,19 @@
 // 3. The rendered compactor from an empty data directory until it has nothing left to compact or
 //    downsample, sampled once a second.
 // 4. The rendered store gateway over the result, then every Prometheus query of the rendered
-//    dashboards over 30, 7 and 2 days through the rendered Thanos Query (the store gateway its only
-//    store), at the step Grafana asks for a full-width panel; the store gateway sampled throughout.
+//    dashboards (its variables at the values a dashboard opens with) over 30, 7 and 2 days through
+//    the rendered Thanos Query (the store gateway its only store), at the step Grafana asks for a
+//    full-width panel; the store gateway sampled throughout, and what each query made it touch
+//    counted, for its per-request limits. Each range's slowest answer of the last record is printed
+//    beside this run's. Then a user's Explore of the raw request histogram, every service's and one
+//    service's, over 7 and 2 days: answered, or refused by those limits.
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { KubeObject } from "../render/manifest";
 import { renderStack } from "../render/renderStack";
 import { Json } from "../testkit/json";
-import { machine, previousRecord, writeMeasured } from "../testkit/measured";
+import { previousRecord } from "../testkit/measured";
 import { writeHistoryBlocks } from "../testkit/metricHistory";
-import { Servers } from "../testkit/processes";
 import { workloadNamed } from "../testkit/rendered";
 import { bucketMetas, directoryBucket, startStoreGateway, uploadBlocks } from "../testkit/thanosBucket";
 import {
@@ -34,25 +36,19 @@ import {
   startClusterCompactor,
 } from "../testkit/thanosCluster";
 import { startThanosQuery } from "../testkit/localServers";
-import { GoTool, toolDirectory } from "../testkit/tools";
 import { Sampler, Summary } from "./benchLoad/sampler";
-import { slowestRecorded, timeRanges } from "./benchRange/dashboardQueries";
-import { atRatedLoad, families, heldSeries } from "./benchRange/ratedLoad";
+import { grafanaStep, slowestRecorded, timeRanges } from "./benchRange/dashboardQueries";
+import { atRatedLoad, families, heldSeries, post } from "./benchRange/ratedLoad";
 import { option } from "./benchRange/options";
+import { runBench } from "./benchRange/runBench";
 
-const TOOLS: Readonly<Record<string, GoTool>> = {
-  PROMETHEUS_DIR: "prometheus",
-  ALERTMANAGER_DIR: "alertmanager",
-  THANOS_DIR: "thanos",
-};
 const DAY_S = 86400;
 const RECORD = "thanos-footprint";
+/** The service whose raw histogram the bench explores as a user would in Grafana's Explore. */
+const RAW_SERVICE = "ticket-service";
+/** The samples the store gateway's request-samples limit counts for each chunk it touches. */
+const SAMPLES_PER_CHUNK = 120;
 
-const printed: string[] = [];
-const print = (line: string) => {
-  printed.push(line);
-  process.stdout.write(`${line}\n`);
-};
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 
@@ -100,18 +96,21 @@ const footprintLine = (name: string, measured: Summary, objects: readonly KubeOb
   );
 };
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const days = option(args, "--days", 30);
-  const stepSeconds = option(args, "--step-seconds", 1800);
-  for (const [variable, tool] of Object.entries(TOOLS)) {
-    process.env[variable] ??= toolDirectory(tool);
-  }
-  print(`bench:thanos on ${machine()}`);
-  const objects = (await renderStack("prod")).objects;
-  const servers = new Servers();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-thanos-"));
-  try {
+runBench(
+  {
+    script: "bench:thanos",
+    record: RECORD,
+    title: "Store gateway and compactor at prod's rated load with a month of blocks",
+    tools: {
+      PROMETHEUS_DIR: "prometheus",
+      ALERTMANAGER_DIR: "alertmanager",
+      THANOS_DIR: "thanos",
+    },
+  },
+  async ({ args, servers, dir, print }) => {
+    const days = option(args, "--days", 30);
+    const stepSeconds = option(args, "--step-seconds", 1800);
+    const objects = (await renderStack("prod")).objects;
     let started = Date.now();
     const series = await atRatedLoad(servers, objects, dir, "prod", heldSeries);
     print(
@@ -180,32 +179,49 @@ async function main(): Promise<void> {
       queryEnd,
       slowestRecorded(previousRecord(RECORD)),
       10,
+      async () => ({
+        series: await metricValue(store.base, "thanos_bucket_store_series_data_touched_sum", (l) =>
+          l.includes('data_type="series"'),
+        ),
+        chunks: await metricValue(store.base, "thanos_bucket_store_series_data_touched_sum", (l) =>
+          l.includes('data_type="chunks"'),
+        ),
+      }),
     );
     times.table.forEach(print);
     print("the slowest answers:");
     times.slowest.forEach(print);
+    if (times.heaviest !== undefined) {
+      const { expr, label, touched } = times.heaviest;
+      print(
+        `the query that touched most: ${touched.series} series and ${touched.chunks} chunks ` +
+          `(${touched.chunks * SAMPLES_PER_CHUNK} samples as the store's limit counts them) over ${label}: ${expr.replace(/\s+/g, " ")}`,
+      );
+    }
+    for (const [who, matcher] of [
+      ["every service", ""],
+      ["one service", `{service="${RAW_SERVICE}"}`],
+    ] as const) {
+      for (const [label, rangeS] of [
+        ["7d", 7 * DAY_S],
+        ["2d", 2 * DAY_S],
+      ] as const) {
+        const start = Date.now();
+        const outcome = await post(`${query.base}/api/v1/query_range`, {
+          query: `histogram_quantile(0.99, sum by (method, uri, le) (rate(http_server_requests_seconds_bucket${matcher}[5m])))`,
+          start: String(queryEnd - rangeS),
+          end: String(queryEnd),
+          step: String(grafanaStep(rangeS)),
+        }).then(
+          ({ warnings }) => (warnings.length > 0 ? `partial: ${warnings[0]}` : "answered whole"),
+          (error: Error) => `refused: ${error.message.replace(/\s+/g, " ").slice(0, 300)}`,
+        );
+        print(`exploring ${who}'s raw buckets over ${label}: ${outcome} in ${Date.now() - start} ms`);
+      }
+    }
     serving.stop();
     querying.stop();
     print(footprintLine("thanos-store", serving.summary("thanos-store", 0), objects));
     print(footprintLine("thanos-query", querying.summary("thanos-query", 0), objects));
-    if (args.includes("--record")) {
-      writeMeasured(
-        RECORD,
-        "Store gateway and compactor at prod's rated load with a month of blocks",
-        ["npm run bench:thanos --", ...args].join(" "),
-        printed.join("\n"),
-      );
-    }
-  } finally {
-    await servers.stopAll();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.stack : String(error));
-    process.exit(1);
   },
 );

@@ -28,7 +28,9 @@ export function writeMeasured(name: string, title: string, command: string, text
 }
 
 /** The record docs/measured/`name`.md holds now, and when it was written; undefined when there is none. */
-export function previousRecord(name: string): { readonly written: string; readonly text: string } | undefined {
+export function previousRecord(
+  name: string,
+): { readonly written: string; readonly text: string } | undefined {
   const file = path.join(PROJECT_ROOT, "docs", "measured", `${name}.md`);
   if (!fs.existsSync(file)) return undefined;
   const content = fs.readFileSync(file, "utf8");

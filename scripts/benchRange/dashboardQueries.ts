@@ -176,7 +176,7 @@ export async function timeRanges(
     .slice(0, slowestCount)
     .map(
       ({ ms, label, expr, warning }) =>
-        `  ${ms} ms over ${label}: ${expr}${warning === undefined ? "" : ` (partial: ${warning})`}`,
+        `  ${ms} ms over ${label}: ${expr.replace(/\s+/g, " ")}${warning === undefined ? "" : ` (partial: ${warning})`}`,
     );
   return { table, slowest, ...(heaviest === undefined ? {} : { heaviest }) };
 }
