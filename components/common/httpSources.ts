@@ -6,7 +6,7 @@
 /** The label that names the source of a recorded service signal. */
 export const SOURCE_LABEL = "sli_source";
 
-interface HttpSource {
+export interface HttpSource {
   /** The `sli_source` value. */
   readonly name: string;
   /** The metric family: `<family>_count`, `_sum`, `_bucket` (histograms) of server requests. */
@@ -218,13 +218,17 @@ export function sumRate(
   return sumRates(source, metric, [matchers], window, options);
 }
 
+/** The rate of each bucket of the source's histogram over `window`, per service (and `by`) and `le`. */
+export const bucketRate = (source: HttpSource, window: string, options: SumOptions = {}): string =>
+  sumRate(source, `${source.family}_bucket`, [], window, { ...options, by: ["le", ...(options.by ?? [])] });
+
+/** The `q` quantile, in seconds, of the source's bucket rates (bucketRate's, or a series recording them). */
+export const quantileOf = (source: HttpSource, q: number, bucketRates: string): string =>
+  inSeconds(source, `histogram_quantile(${q}, ${bucketRates})`);
+
 /** The `q` quantile of the source's histogram over `window`, in seconds, per service. */
 export function quantile(source: HttpSource, q: number, window: string, options: SumOptions = {}): string {
-  const by = ["le", ...(options.by ?? [])];
-  return inSeconds(
-    source,
-    `histogram_quantile(${q}, ${sumRate(source, `${source.family}_bucket`, [], window, { ...options, by })})`,
-  );
+  return quantileOf(source, q, bucketRate(source, window, options));
 }
 
 /** The source's average duration over `window` (`_sum / _count`), in seconds, per service. */

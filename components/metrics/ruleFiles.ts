@@ -2,6 +2,7 @@ import { httpRecordingRules, selfMonitoringRules, serviceAlertRules } from "./al
 import { ruleQueryProblems } from "../../config/ruleFiles";
 import { externalUrls } from "./externalUrls";
 import { meshRuleGroups } from "./meshRules";
+import { dashboardRecordingRules } from "./dashboardRecordingRules";
 import { monitorRules } from "./monitorRules";
 import { thanosRules } from "./thanosRules";
 import { platformRuleGroups } from "./platformRules";
@@ -21,7 +22,13 @@ function ownRuleFiles(config: RuleSettings): Record<string, RuleFile> {
   const { alerts, slo, runbookBaseUrl } = config.metrics;
   const mesh = config.mesh.istio.enabled;
   return {
-    "services.yaml": { groups: [httpRecordingRules(mesh), ...serviceAlertRules(alerts, runbookBaseUrl)] },
+    "services.yaml": {
+      groups: [
+        httpRecordingRules(mesh),
+        dashboardRecordingRules(),
+        ...serviceAlertRules(alerts, runbookBaseUrl),
+      ],
+    },
     "slo.yaml": {
       groups: [
         ...sloRules(config.apps.services, slo, runbookBaseUrl, mesh),

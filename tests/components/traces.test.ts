@@ -56,13 +56,17 @@ async function seriesOf(
   );
 }
 
-/** Metric names the provisioned dashboards and the Tempo datasource query. */
+/**
+ * Span metric names the provisioned dashboards, the Tempo datasource and the recording rules (which
+ * the dashboards read the series of) query; a recorded series' own name is not one.
+ */
 function traceMetricNames(objects: readonly KubeObject[]): string[] {
   const text = [
     ...Object.values(configMapData(objects, "grafana-dashboards")),
     ...Object.values(configMapData(objects, "grafana-provisioning")),
+    ...Object.values(configMapData(objects, "prometheus-rules")),
   ].join("\n");
-  return [...new Set(text.match(/traces_[a-z_]+/g) ?? [])].sort();
+  return [...new Set(text.match(/(?<![\w:])traces_[a-z_]+(?![\w:])/g) ?? [])].sort();
 }
 
 const micros = (ms: number) => ms * 1000;
@@ -235,12 +239,14 @@ describe("the collector with the kind stack's config (one tier, no tail sampling
     expect(otlp[0].attributes).toEqual({ "http.request.method": "POST" });
   });
 
-  test("4. span metrics and the service graph reach every Prometheus replica under the names the dashboards query", async () => {
+  test("4. span metrics and the service graph reach every Prometheus replica under the names the dashboards and their rules read", async () => {
     const names = traceMetricNames(objects);
     expect(names).toEqual([
       "traces_service_graph_request_total",
       "traces_spanmetrics_calls_total",
       "traces_spanmetrics_duration_seconds_bucket",
+      "traces_spanmetrics_duration_seconds_count",
+      "traces_spanmetrics_duration_seconds_sum",
     ]);
     const call = () =>
       postJson(`http://127.0.0.1:${collector.ports.get(9411)}/api/v2/spans`, zipkinCall(hex(16)));

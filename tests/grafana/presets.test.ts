@@ -54,12 +54,12 @@ describe("statTile", () => {
 });
 
 describe("timeSeries", () => {
-  test("a line per query, refIds in order, exemplars kept, half a row by default", () => {
+  test("a line per query, refIds in order, half a row by default", () => {
     const [series] = rendered(
       timeSeries({
         title: "Latency",
         description: "From histograms.",
-        queries: [prom("a", "p50", { exemplar: true }), prom("b", "p99", { exemplar: true })],
+        queries: [prom("a", "p50"), prom("b", "p99")],
         unit: "s",
       }),
     );
@@ -70,9 +70,9 @@ describe("timeSeries", () => {
       fieldConfig: { defaults: { unit: "s" }, overrides: [] },
       options: {},
     });
-    expect(series.targets.map((t: Json) => [t.refId, t.expr, t.legendFormat, t.exemplar])).toEqual([
-      ["A", "a", "p50", true],
-      ["B", "b", "p99", true],
+    expect(series.targets.map((t: Json) => [t.refId, t.expr, t.legendFormat])).toEqual([
+      ["A", "a", "p50"],
+      ["B", "b", "p99"],
     ]);
     expect(series.targets[0]).not.toHaveProperty("instant");
   });

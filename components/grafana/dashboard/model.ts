@@ -32,8 +32,6 @@ export interface PromQuery {
   readonly kind: "prometheus";
   readonly expr: string;
   readonly legend?: string;
-  /** Show exemplars (links to traces) on this series. */
-  readonly exemplar?: boolean;
   /** Read only the latest sample of each series, for panels that show one value. */
   readonly instant?: boolean;
 }
@@ -54,11 +52,7 @@ interface AlertmanagerQuery {
 
 export type Query = PromQuery | LokiQuery | TempoServiceMapQuery | AlertmanagerQuery;
 
-export const prom = (
-  expr: string,
-  legend?: string,
-  options: Pick<PromQuery, "exemplar" | "instant"> = {},
-): PromQuery => ({
+export const prom = (expr: string, legend?: string, options: Pick<PromQuery, "instant"> = {}): PromQuery => ({
   kind: "prometheus",
   expr,
   ...(legend === undefined ? {} : { legend }),
@@ -159,7 +153,6 @@ function target(query: Query, refId: string) {
         datasource,
         expr: query.expr,
         ...(query.legend === undefined ? {} : { legendFormat: query.legend }),
-        ...(query.kind === "prometheus" && query.exemplar === true ? { exemplar: true } : {}),
         ...(query.kind === "prometheus" && query.instant === true ? { instant: true, range: false } : {}),
       };
     case "tempo-service-map":

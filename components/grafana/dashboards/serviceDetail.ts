@@ -1,4 +1,5 @@
 import { ISTIO_SOURCE, quantile } from "../../common/httpSources";
+import { ENDPOINT_P95, ENDPOINT_REQUESTS } from "../../common/recordedSeries";
 import { PanelSpec, RATE_INTERVAL, prom } from "../dashboard/model";
 import { table, timeSeries } from "../dashboard/presets";
 import { defineDashboard } from "./definition";
@@ -7,7 +8,10 @@ import { slos } from "./slos";
 import { SERVICE_MATCHER, SERVICE_VARIABLE } from "./serviceVariable";
 
 const MICROMETER_ONLY =
-  "Spring (Micrometer) services only: other frameworks label endpoints differently (prom-client `path`, OpenTelemetry `http_route`) or not at all (client_golang's promhttp); Service Overview covers every service.";
+  "Spring (Micrometer) services only: other frameworks label endpoints differently (prom-client `path`, OpenTelemetry `http_route`) or not at all (client_golang's promhttp); Service Overview covers every service. Read from the series the recording rules write every evaluation over 5-minute windows, so a month answers as fast as an hour.";
+
+/** The raw histogram a user explores for another quantile or for exemplars (which recorded series do not carry). */
+const RAW_ENDPOINT_LATENCY = `histogram_quantile(0.99, sum by (method, uri, le) (rate(http_server_requests_seconds_bucket{service="<service>"}[5m])))`;
 
 const MESHED_ONLY =
   "Meshed services only (mesh.istio): what the service's Istio sidecar received (reporter=destination), whatever the app's framework.";
@@ -62,17 +66,14 @@ export const serviceDetail = defineDashboard(
     description:
       "One service: rate, errors and latency per URI and method, and the error budgets of its SLOs.",
     tags: ["observability", "services"],
-    variables: [{ ...SERVICE_VARIABLE, multi: false }],
+    variables: [{ ...SERVICE_VARIABLE, multi: false, includeAll: false }],
     ...(config.mesh.istio.enabled ? { links: [istioMesh] } : {}),
     panels: [
       timeSeries({
         title: "Requests by endpoint",
         description: MICROMETER_ONLY,
         queries: [
-          prom(
-            `sum by (method, uri) (rate(http_server_requests_seconds_count{${SERVICE_MATCHER}}[${RATE_INTERVAL}]))`,
-            "{{method}} {{uri}}",
-          ),
+          prom(`sum by (method, uri) (${ENDPOINT_REQUESTS}{${SERVICE_MATCHER}})`, "{{method}} {{uri}}"),
         ],
         unit: "reqps",
       }),
@@ -81,7 +82,7 @@ export const serviceDetail = defineDashboard(
         description: MICROMETER_ONLY,
         queries: [
           prom(
-            `sum by (method, uri, status) (rate(http_server_requests_seconds_count{${SERVICE_MATCHER}, status=~"[45].."}[${RATE_INTERVAL}]))`,
+            `sum by (method, uri, status) (${ENDPOINT_REQUESTS}{${SERVICE_MATCHER}, status=~"[45].."})`,
             "{{status}} {{method}} {{uri}}",
           ),
         ],
@@ -89,14 +90,8 @@ export const serviceDetail = defineDashboard(
       }),
       timeSeries({
         title: "p95 by endpoint",
-        description: `${MICROMETER_ONLY} Needs percentiles-histogram (the app ConfigMap sets it).`,
-        queries: [
-          prom(
-            `histogram_quantile(0.95, sum by (method, uri, le) (rate(http_server_requests_seconds_bucket{${SERVICE_MATCHER}}[${RATE_INTERVAL}])))`,
-            "{{method}} {{uri}}",
-            { exemplar: true },
-          ),
-        ],
+        description: `${MICROMETER_ONLY} Needs percentiles-histogram (the app ConfigMap sets it). Another quantile, or the exemplars that link a slow request to its trace: Explore, with Exemplars on, ${RAW_ENDPOINT_LATENCY}; it reads every bucket of the service's pods, so keep its range to hours.`,
+        queries: [prom(`${ENDPOINT_P95}{${SERVICE_MATCHER}}`, "{{method}} {{uri}}")],
         unit: "s",
       }),
       timeSeries({
@@ -116,7 +111,7 @@ export const serviceDetail = defineDashboard(
         description: MICROMETER_ONLY,
         queries: [
           prom(
-            `sum by (status) (increase(http_server_requests_seconds_count{${SERVICE_MATCHER}}[1h]))`,
+            `sum by (status) (avg_over_time(${ENDPOINT_REQUESTS}{${SERVICE_MATCHER}}[1h])) * 3600`,
             "{{status}}",
           ),
         ],

@@ -1,15 +1,7 @@
-import { latencySources, perService, quantile } from "../../common/httpSources";
-import { RATE_INTERVAL, prom } from "../dashboard/model";
+import { prom } from "../dashboard/model";
 import { timeSeries } from "../dashboard/presets";
 import { defineDashboard } from "./definition";
 import { SERVICE_MATCHER, SERVICE_VARIABLE } from "./serviceVariable";
-
-/**
- * The quantile from each service's sidecar (when meshed), else its own histogram, else its span
- * metrics, read raw for exemplars.
- */
-const latencyQuantile = (q: number, mesh: boolean) =>
-  perService(latencySources(mesh), (s) => quantile(s, q, RATE_INTERVAL, { services: SERVICE_MATCHER }));
 
 /**
  * RED of every service from the Metrics component's recording rules (service:*), which pick each service's
@@ -18,7 +10,7 @@ const latencyQuantile = (q: number, mesh: boolean) =>
 export const serviceOverview = defineDashboard(
   { uid: "obs-service-overview", title: "Service Overview" },
   (config) => ({
-    description: `RED per service, from ${config.mesh.istio.enabled ? "its Istio sidecar when meshed, else " : ""}its own HTTP metric or else its span metrics: request rate, 4xx and 5xx errors, p50/p95/p99 latency where a histogram exists (exemplars to traces), average and, for Spring, maximum latency.`,
+    description: `RED per service, from ${config.mesh.istio.enabled ? "its Istio sidecar when meshed, else " : ""}its own HTTP metric or else its span metrics: request rate, 4xx and 5xx errors, p50/p95/p99 latency where a histogram exists, average and, for Spring, maximum latency. Every panel reads the series the recording rules write every evaluation, so a month answers as fast as an hour.`,
     tags: ["observability", "services", "red"],
     variables: [SERVICE_VARIABLE],
     panels: [
@@ -44,12 +36,10 @@ export const serviceOverview = defineDashboard(
       timeSeries({
         title: "Latency p50 / p95 / p99 (histograms)",
         description:
-          "From the service's own histogram, else the collector's span metrics. A Spring service publishes a histogram only with percentiles-histogram on (the app ConfigMap sets it).",
-        queries: [
-          prom(latencyQuantile(0.5, config.mesh.istio.enabled), "p50 {{service}}", { exemplar: true }),
-          prom(latencyQuantile(0.95, config.mesh.istio.enabled), "p95 {{service}}", { exemplar: true }),
-          prom(latencyQuantile(0.99, config.mesh.istio.enabled), "p99 {{service}}", { exemplar: true }),
-        ],
+          "From the service's own histogram, else the collector's span metrics, over 5-minute windows as the recording rules compute them. A Spring service publishes a histogram only with percentiles-histogram on (the app ConfigMap sets it). Another quantile, or the exemplars that link a slow request to its trace: Explore the raw histogram, as Service Detail's endpoint panel says.",
+        queries: (["p50", "p95", "p99"] as const).map((q) =>
+          prom(`service:http_request_duration_seconds:${q}_rate5m{${SERVICE_MATCHER}}`, `${q} {{service}}`),
+        ),
         unit: "s",
       }),
       timeSeries({

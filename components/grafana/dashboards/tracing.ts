@@ -1,3 +1,4 @@
+import { SPAN_CALLS, SPAN_P95 } from "../../common/recordedSeries";
 import { RATE_INTERVAL, prom } from "../dashboard/model";
 import { timeSeries } from "../dashboard/presets";
 import { DashboardSettings } from "../settings";
@@ -26,7 +27,8 @@ const sidecarGraph = (config: DashboardSettings) =>
 
 /** The service graph and RED from span metrics (the collector's connectors), and from the sidecars with `mesh.istio`. */
 export const tracing = defineDashboard({ uid: "obs-tracing", title: "Tracing" }, (config) => ({
-  description: "Service graph and span-metric RED from every span the collector received (before sampling).",
+  description:
+    "Service graph and span-metric RED from every span the collector received (before sampling); calls, errors and p95 read the series the recording rules write over 5-minute windows. Exemplars, which recorded series do not carry, are on the raw traces_spanmetrics_duration_seconds_bucket in Explore.",
   tags: ["observability", "tracing"],
   panels: [
     {
@@ -38,33 +40,19 @@ export const tracing = defineDashboard({ uid: "obs-tracing", title: "Tracing" },
     },
     timeSeries({
       title: "Calls by service",
-      queries: [
-        prom(
-          `sum by (service_name) (rate(traces_spanmetrics_calls_total[${RATE_INTERVAL}]))`,
-          "{{service_name}}",
-        ),
-      ],
+      queries: [prom(`sum by (service_name) (${SPAN_CALLS})`, "{{service_name}}")],
       unit: "ops",
     }),
     timeSeries({
       title: "Error spans by service",
       queries: [
-        prom(
-          `sum by (service_name) (rate(traces_spanmetrics_calls_total{status_code="STATUS_CODE_ERROR"}[${RATE_INTERVAL}]))`,
-          "{{service_name}}",
-        ),
+        prom(`sum by (service_name) (${SPAN_CALLS}{status_code="STATUS_CODE_ERROR"})`, "{{service_name}}"),
       ],
       unit: "ops",
     }),
     timeSeries({
       title: "Span p95 by service",
-      queries: [
-        prom(
-          `histogram_quantile(0.95, sum by (service_name, le) (rate(traces_spanmetrics_duration_seconds_bucket[${RATE_INTERVAL}])))`,
-          "{{service_name}}",
-          { exemplar: true },
-        ),
-      ],
+      queries: [prom(SPAN_P95, "{{service_name}}")],
       unit: "s",
     }),
     timeSeries({
