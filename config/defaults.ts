@@ -322,10 +322,13 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       configReloader: resources("10m", "32Mi", "100m", "64Mi"),
       thanosSidecar: resources("50m", "80Mi", "500m", "256Mi"),
       // Sized by every dashboard's queries over a month of the rated load's blocks (npm run
-      // bench:thanos, docs/measured/thanos-footprint.md): at half these limits the store gateway
-      // passed its limit and Thanos Query came within 12% of its.
+      // bench:thanos, docs/measured/thanos-footprint.md). The dashboards read recorded series, and
+      // the store gateway answering them one after another stays within its request and under one
+      // core. Its limit keeps room for its index cache and chunk pool (a quarter of it each) and for
+      // an Explore query up to the per-request limits of thanosStoreWorkload.ts. Thanos Query keeps
+      // the limit it was given when the latency panels read raw buckets (748 MiB then): Explore may.
       thanosQuery: resources("100m", "128Mi", "1", "1Gi"),
-      thanosStore: resources("100m", "2Gi", "1", "4Gi"),
+      thanosStore: resources("250m", "256Mi", "1", "1Gi"),
       thanosCompactor: resources("100m", "512Mi", "1", "2Gi"),
       postgresExporter: resources("20m", "64Mi", "200m", "128Mi"),
       redisExporter: resources("20m", "32Mi", "200m", "64Mi"),

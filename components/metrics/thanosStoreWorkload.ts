@@ -26,6 +26,20 @@ export const INDEX_CACHE_SHARE = 0.25;
  */
 export const CHUNK_POOL_SHARE = 0.25;
 
+/**
+ * The most series one Series request may touch, and the most samples (Thanos counts 120 for each
+ * chunk it touches). A request past either is refused with the limit's error instead of taking the
+ * store gateway's memory; Thanos Query answers with what the other stores gave and a warning that
+ * names the limit. The dashboards' heaviest query touched 4,480 series over 30 days of blocks of
+ * both replicas (bench:thanos, docs/measured/thanos-footprint.md), about 160 per block. At a 10 s
+ * scrape a series fills 72 chunks a day, so over a week of raw blocks that query would touch some
+ * 2 × 160 × 504 chunks, 19 million samples. The limits are about ten and five times that. One
+ * service's raw request histogram (10 pods of 1,449 bucket series at the rated load) passes for a
+ * few hours at a 10 s scrape; over days, or every service's, it is refused.
+ */
+export const REQUEST_SERIES_LIMIT = 50000;
+export const REQUEST_SAMPLES_LIMIT = 100000000;
+
 /** How often a store gateway lists the bucket: a block uploaded or compacted is served this much later at most. */
 const SYNC_INTERVAL = "3m";
 
@@ -82,6 +96,14 @@ export function deployThanosStore(
           `--index-cache-size=${limitShare(resources.limits.memory, INDEX_CACHE_SHARE)}`,
           `--chunk-pool-size=${limitShare(resources.limits.memory, CHUNK_POOL_SHARE)}`,
           `--sync-block-duration=${SYNC_INTERVAL}`,
+          // A block's index header is mapped when a query first needs it and unmapped once idle, so
+          // memory follows the blocks queried, not every block of the bucket.
+          "--store.enable-index-header-lazy-reader",
+          // A matcher such as container!="" that selects most series of a block is applied to the
+          // series it fetched instead of expanding its postings.
+          "--store.enable-lazy-expanded-postings",
+          `--store.limits.request-series=${REQUEST_SERIES_LIMIT}`,
+          `--store.limits.request-samples=${REQUEST_SAMPLES_LIMIT}`,
           ...(storage.hub === undefined
             ? [`--selector.relabel-config=${ownClusterBlocks(config.cluster.name)}`]
             : []),
