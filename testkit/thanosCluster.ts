@@ -180,22 +180,31 @@ export function startClusterCompactor(
  * Waits until a compactor has nothing left to compact or downsample, after at least two runs and one
  * compaction; returns its runs.
  */
-export function compactorCaughtUp(compactor: Running, timeoutMs = 420000): Promise<number> {
-  return eventually(
-    async () => {
-      const [runs, compactions, todo, downsamples] = await Promise.all(
-        [
-          "thanos_compact_iterations_total",
-          "thanos_compact_group_compactions_total",
-          "thanos_compact_todo_compactions",
-          "thanos_compact_todo_downsample_blocks",
-        ].map((name) => metricValue(compactor.base, name)),
-      );
-      return runs >= 2 && compactions > 0 && todo === 0 && downsamples === 0 ? runs : undefined;
-    },
-    "the compactor catching up",
-    timeoutMs,
-  );
+export async function compactorCaughtUp(compactor: Running, timeoutMs = 420000): Promise<number> {
+  const names = [
+    "thanos_compact_iterations_total",
+    "thanos_compact_group_compactions_total",
+    "thanos_compact_todo_compactions",
+    "thanos_compact_todo_downsample_blocks",
+  ];
+  let last: number[] = [];
+  try {
+    return await eventually(
+      async () => {
+        last = await Promise.all(names.map((name) => metricValue(compactor.base, name)));
+        const [runs, compactions, todo, downsamples] = last;
+        return runs >= 2 && compactions > 0 && todo === 0 && downsamples === 0 ? runs : undefined;
+      },
+      "the compactor catching up",
+      timeoutMs,
+    );
+  } catch (error) {
+    // What it was waiting on, and what the compactor last said, for a wait that ran out.
+    throw new Error(
+      `${(error as Error).message}: ${names.map((name, i) => `${name} ${last[i]}`).join(", ")}\n` +
+        `compactor log:\n${compactor.server.output().slice(-3000)}`,
+    );
+  }
 }
 
 /**
