@@ -20,9 +20,10 @@ export const INDEX_CACHE_SHARE = 0.25;
 
 /**
  * The share of the limit the chunk pool (the chunk bytes of the queries being answered) may hold.
- * Thanos' default pool is 2 GB, the whole of prod's limit: a dashboard over a month of the rated
- * load's series filled it and the pod's memory reached 96% of its limit (bench:thanos). Past this
- * share a query is refused with the pool's error instead of the pod being killed.
+ * Thanos' default pool is 2 GB, more than prod's whole limit: when the dashboards read raw buckets,
+ * a month of the rated load's series filled it and the pod's memory reached 96% of its limit
+ * (bench:thanos). Past this share a query is refused with the pool's error instead of the pod being
+ * killed.
  */
 export const CHUNK_POOL_SHARE = 0.25;
 
