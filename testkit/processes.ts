@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
 import * as net from "net";
 import { sleep } from "./sleep";
 
@@ -12,6 +13,42 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(address.port));
     });
   });
+}
+
+/** Whether a connection to 127.0.0.1:`port` is refused, as it is where nothing listens. */
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "ECONNREFUSED"));
+  });
+}
+
+/** The low end of the kernel's ephemeral port range, which bind(0) and outgoing connections draw from. */
+function ephemeralLow(): number {
+  return Number(fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+}
+
+/**
+ * A port on 127.0.0.1 that nothing listens on and that stays so until the test itself listens
+ * there: it lies below the kernel's ephemeral range, so no server started on a port of
+ * `freePort()` (every other server of the run, in every lane) can take it meanwhile. For a
+ * backend that is down, refused and later back on the same port. Picked at random among the
+ * non-privileged ports below the range, and checked to refuse a connection.
+ */
+export async function unusedPort(): Promise<number> {
+  const low = 20000;
+  const high = ephemeralLow();
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (await refused(port)) {
+      return port;
+    }
+  }
+  throw new Error(`no port between ${low} and ${high} refuses connections on 127.0.0.1`);
 }
 
 export interface Server {
