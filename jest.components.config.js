@@ -12,6 +12,9 @@ module.exports = {
   globalSetup: "<rootDir>/tests/components/globalSetup.ts",
   globalTeardown: "<rootDir>/tests/components/globalTeardown.ts",
   testTimeout: 300000,
+  // One file at a time runs in jest's own process: a test that fails mid-way and leaves traffic or
+  // a poll running would otherwise keep it, and the CI lane, alive after the teardown.
+  forceExit: true,
   maxWorkers: 1,
   verbose: true,
 };

@@ -151,18 +151,30 @@ export async function eventually<T>(
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** Every server a test file starts, so that all of them stop, also when a start fails. */
+/** Anything a test starts that runs until stopped: a server, or traffic the test sends. */
+export interface Stoppable {
+  stop(): Promise<void> | void;
+}
+
+/**
+ * Every server a test file starts, and the traffic its tests send, so that all of them stop, also
+ * when a start or a test fails: a timer left running keeps jest's process, and its lane, alive.
+ */
 export class Servers {
-  private readonly started: Server[] = [];
+  private readonly started: Stoppable[] = [];
 
   async start(...args: Parameters<typeof startServer>): Promise<Server> {
-    const server = await startServer(...args);
-    this.started.push(server);
-    return server;
+    return this.add(await startServer(...args));
+  }
+
+  /** Stops `running` with the servers (stopping it twice does no harm). */
+  add<T extends Stoppable>(running: T): T {
+    this.started.push(running);
+    return running;
   }
 
   async stopAll(): Promise<void> {
-    await Promise.all(this.started.splice(0).map((s) => s.stop()));
+    await Promise.all(this.started.splice(0).map(async (s) => s.stop()));
   }
 }
 

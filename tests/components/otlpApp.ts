@@ -39,6 +39,8 @@ interface OtlpApp {
   readonly stats: AppStats;
   /** Stops ending spans, flushes the queue (as the SDK's shutdown does) and resolves when done. */
   stop(): Promise<void>;
+  /** Resolves within milliseconds of the collector's next acknowledgement; fails after `timeoutMs`. */
+  nextAcknowledgement(timeoutMs?: number): Promise<void>;
 }
 
 function payload(service: string, spans: readonly QueuedSpan[]) {
@@ -150,6 +152,18 @@ export function startOtlpApp(url: string, service: string, spansPerSecond: numbe
       clearInterval(producer);
       running = false;
       await worker;
+    },
+    nextAcknowledgement: async (timeoutMs = 30000) => {
+      const before = stats.acknowledged;
+      const deadline = Date.now() + timeoutMs;
+      while (stats.acknowledged === before) {
+        if (Date.now() > deadline) {
+          throw new Error(
+            `the collector acknowledged no export within ${timeoutMs} ms (${stats.failed} spans failed)`,
+          );
+        }
+        await sleep(2);
+      }
     },
   };
 }

@@ -46,16 +46,12 @@ describe("the collector killed mid-stream (kind render)", () => {
       tempo: sink.grpc,
       prometheus,
     });
-    const app = startOtlpApp(
-      `http://127.0.0.1:${collector.ports.get(4318)}/v1/traces`,
-      "ticket-service",
-      RATE,
+    const app = servers.add(
+      startOtlpApp(`http://127.0.0.1:${collector.ports.get(4318)}/v1/traces`, "ticket-service", RATE),
     );
     await sleep(BEFORE_KILL_MS);
     const ackedBefore = app.stats.acknowledged;
-    while (app.stats.acknowledged === ackedBefore) {
-      await sleep(2);
-    }
+    await app.nextAcknowledgement();
 
     const killedAt = Date.now();
     collector.server.process.kill("SIGKILL");

@@ -78,12 +78,11 @@ describe("the collector tiers killed mid-stream (prod render, every trace kept)"
 
   /** Streams spans to the gateway, kills `victim` right after an acknowledgement, restarts it. */
   async function killMidStream(victim: LocalCollector, podName: string) {
-    const app = startOtlpApp(`http://127.0.0.1:${gateway.ports.get(4318)}/v1/traces`, "ticket-service", RATE);
+    const app = servers.add(
+      startOtlpApp(`http://127.0.0.1:${gateway.ports.get(4318)}/v1/traces`, "ticket-service", RATE),
+    );
     await sleep(BEFORE_KILL_MS);
-    const ackedBefore = app.stats.acknowledged;
-    while (app.stats.acknowledged === ackedBefore) {
-      await sleep(2);
-    }
+    await app.nextAcknowledgement();
     const killedAt = Date.now();
     victim.server.process.kill("SIGKILL");
     await sleep(RESTART_AFTER_MS);

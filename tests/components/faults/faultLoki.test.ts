@@ -83,6 +83,7 @@ describe("Loki killed and restarted while Alloy pushes (prod render)", () => {
       () => writePodLog(dir, POD, [faultProbeLine(SERVICE, written++)]),
       1000 / LINES_PER_SECOND,
     );
+    servers.add({ stop: () => clearInterval(writer) });
 
     await sleep(BEFORE_KILL_MS);
     const killedAt = Date.now();

@@ -127,10 +127,8 @@ describe("the trace store unreachable (kind render)", () => {
         dir,
         { tempo: `127.0.0.1:${tempoPort}`, prometheus: [prometheus] },
       );
-      const app = startOtlpApp(
-        `http://127.0.0.1:${collector.ports.get(4318)}/v1/traces`,
-        "ticket-service",
-        20,
+      const app = servers.add(
+        startOtlpApp(`http://127.0.0.1:${collector.ports.get(4318)}/v1/traces`, "ticket-service", 20),
       );
       let queuedMax = 0;
       const outageStarts = Date.now();
@@ -206,10 +204,8 @@ describe("the trace store unreachable (kind render)", () => {
     // Far more requests than the queue and its consumers hold while the store is down, spread over
     // several scrapes: increase() sees a counter grow only between two of them.
     const sendingFrom = Date.now();
-    const app = startOtlpApp(
-      `http://127.0.0.1:${collector.ports.get(4318)}/v1/traces`,
-      "ticket-service",
-      1000,
+    const app = servers.add(
+      startOtlpApp(`http://127.0.0.1:${collector.ports.get(4318)}/v1/traces`, "ticket-service", 1000),
     );
     await sleep(30000);
     await app.stop();

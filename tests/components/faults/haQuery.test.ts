@@ -230,6 +230,12 @@ describe("Thanos Query over two real Prometheus replicas of the prod render", ()
           await sleep(Math.max(0, READ_EVERY_MS - (Date.now() - at)));
         }
       })();
+      servers.add({
+        stop: async () => {
+          reading = false;
+          await reader;
+        },
+      });
 
       const killedAt = Date.now();
       replica.prometheus.server.process.kill("SIGKILL");
