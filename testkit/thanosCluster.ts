@@ -143,36 +143,49 @@ export async function uploadedEverything(sidecar: RunningThanos, timeoutMs = 120
 }
 
 /**
- * One of the rendered store gateways (they are alike), listing the bucket every 3 s instead of 3
- * minutes.
+ * How often the store gateways and compactors below list the bucket, in seconds: in minutes in a
+ * cluster, in seconds here. Each listing reads every block's markers and metadata from the S3
+ * stand-in, so a bucket of a month of blocks is listed less often than a few blocks are, or the
+ * listings of the gateways and compactors together keep the stand-in too busy to serve the
+ * compactors' downloads and uploads.
  */
+export interface Listing {
+  /** @default 3 for a store gateway, 5 for a compactor */
+  readonly everySeconds?: number;
+}
+
+/** One of the rendered store gateways (they are alike), listing the bucket every few seconds instead of 3 minutes. */
 export function startClusterStore(
   servers: Servers,
   objects: readonly KubeObject[],
   bucket: BucketClient,
   dir: string,
+  listing: Listing = {},
 ): Promise<RunningBucketProcess & { readonly grpc: string }> {
   return startStoreGateway(servers, objects, bucket, path.join(dir, "store"), {
-    "--sync-block-duration": "3s",
+    "--sync-block-duration": `${listing.everySeconds ?? 3}s`,
   });
 }
 
 /**
  * The rendered compactor, with the intervals a cluster waits out in minutes shortened: it works on
  * fresh uploads at once (its consistency delay, 30 minutes, allows for a listing that lags the
- * uploads), runs every 5 s instead of 5 minutes and reports its backlog and cleans up as often.
+ * uploads), runs every 5 s instead of 5 minutes, and reports its backlog and cleans up at the
+ * listing's interval.
  */
 export function startClusterCompactor(
   servers: Servers,
   objects: readonly KubeObject[],
   bucket: BucketClient,
   dir: string,
+  listing: Listing = {},
 ): Promise<RunningBucketProcess> {
+  const every = `${listing.everySeconds ?? 5}s`;
   return startCompactor(servers, objects, bucket, path.join(dir, "compactor"), {
     "--consistency-delay": "0s",
     "--wait-interval": "5s",
-    "--compact.progress-interval": "5s",
-    "--compact.cleanup-interval": "5s",
+    "--compact.progress-interval": every,
+    "--compact.cleanup-interval": every,
   });
 }
 
