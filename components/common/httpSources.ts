@@ -47,6 +47,16 @@ const SPAN_METRICS: HttpSource = {
   scraped: false,
 };
 
+/** Spring Boot's Micrometer timer, the one framework whose endpoint labels (`method`, `uri`, `status`) the dashboards read. */
+export const MICROMETER_SOURCE: HttpSource = {
+  name: "micrometer",
+  family: "http_server_requests_seconds",
+  serviceLabel: "service",
+  errors: ['status=~"5.."'],
+  clientErrors: ['status=~"4.."'],
+  scraped: true,
+};
+
 /**
  * Request rate and errors, in order of preference: the server's own HTTP metric (Micrometer's
  * timer, the OpenTelemetry semantic conventions' histogram, a `http_requests_total` counter as
@@ -54,14 +64,7 @@ const SPAN_METRICS: HttpSource = {
  * `_count` as prom-client/express-prom-bundle print it), then the collector's span metrics.
  */
 export const TRAFFIC_SOURCES: readonly HttpSource[] = [
-  {
-    name: "micrometer",
-    family: "http_server_requests_seconds",
-    serviceLabel: "service",
-    errors: ['status=~"5.."'],
-    clientErrors: ['status=~"4.."'],
-    scraped: true,
-  },
+  MICROMETER_SOURCE,
   {
     name: "otel_semconv",
     family: "http_server_request_duration_seconds",

@@ -1,3 +1,4 @@
+import { MICROMETER_SOURCE, quantile, sumRate } from "../common/httpSources";
 import { ENDPOINT_P95, ENDPOINT_REQUESTS, SPAN_CALLS, SPAN_P95 } from "../common/recordedSeries";
 import { RuleGroup } from "../common/prometheusTypes";
 
@@ -13,11 +14,13 @@ export function dashboardRecordingRules(): RuleGroup {
     rules: [
       {
         record: ENDPOINT_REQUESTS,
-        expr: "sum by (service, method, uri, status) (rate(http_server_requests_seconds_count[5m]))",
+        expr: sumRate(MICROMETER_SOURCE, `${MICROMETER_SOURCE.family}_count`, [], "5m", {
+          by: ["method", "uri", "status"],
+        }),
       },
       {
         record: ENDPOINT_P95,
-        expr: "histogram_quantile(0.95, sum by (service, method, uri, le) (rate(http_server_requests_seconds_bucket[5m])))",
+        expr: quantile(MICROMETER_SOURCE, 0.95, "5m", { by: ["method", "uri"] }),
       },
       {
         record: SPAN_CALLS,

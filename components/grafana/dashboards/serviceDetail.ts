@@ -1,4 +1,4 @@
-import { ISTIO_SOURCE, quantile } from "../../common/httpSources";
+import { ISTIO_SOURCE, MICROMETER_SOURCE, quantile } from "../../common/httpSources";
 import { ENDPOINT_P95, ENDPOINT_REQUESTS } from "../../common/recordedSeries";
 import { PanelSpec, RATE_INTERVAL, prom } from "../dashboard/model";
 import { table, timeSeries } from "../dashboard/presets";
@@ -11,7 +11,10 @@ const MICROMETER_ONLY =
   "Spring (Micrometer) services only: other frameworks label endpoints differently (prom-client `path`, OpenTelemetry `http_route`) or not at all (client_golang's promhttp); Service Overview covers every service. Read from the series the recording rules write every evaluation over 5-minute windows, so a month answers as fast as an hour.";
 
 /** The raw histogram a user explores for another quantile or for exemplars (which recorded series do not carry). */
-const RAW_ENDPOINT_LATENCY = `histogram_quantile(0.99, sum by (method, uri, le) (rate(http_server_requests_seconds_bucket{service="<service>"}[5m])))`;
+const RAW_ENDPOINT_LATENCY = quantile(MICROMETER_SOURCE, 0.99, "5m", {
+  by: ["method", "uri"],
+  services: 'service="<service>"',
+});
 
 const MESHED_ONLY =
   "Meshed services only (mesh.istio): what the service's Istio sidecar received (reporter=destination), whatever the app's framework.";
