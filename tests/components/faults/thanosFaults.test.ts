@@ -244,6 +244,9 @@ describe("faults of the metrics bucket's path (the real Thanos of the prod rende
       gap: "none",
     });
     expect(counts).toEqual(Array.from({ length: SERIES }, () => expected));
+    // The tests below count what the sidecars upload, block by block, partial ones included: a
+    // compactor still running would compact their blocks and clean up a partial upload under them.
+    await compactor.server.stop();
   });
 
   test("the bucket unreachable while a sidecar has blocks to upload: failures counted, the alerts' conditions hold, every block arrives after", async () => {
