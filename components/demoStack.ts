@@ -10,7 +10,7 @@ import { DEMO_NAMESPACE, DEMO_SERVICES } from "./demo/names";
 import { DemoSettings } from "./demo/settings";
 
 /** The stack-config sections DemoStack reads. */
-const READS: readonly ConfigRead[] = ["profile", "images", "demo"];
+const READS: readonly ConfigRead[] = ["profile", "cluster", "images", "demo"];
 
 /** What DemoStack takes: the stack config's `demo` and `images`, and the TracingStack it sends spans to. */
 export interface DemoStackArgs {
@@ -18,6 +18,8 @@ export interface DemoStackArgs {
   readonly profile?: SectionArgs<"profile">;
   /** The image supply: a mirror and pull Secrets for the demo's Node.js image. @default the public registries */
   readonly images?: SectionArgs<"images">;
+  /** `rolloutTimeoutMinutes`: how long an up waits for each demo service to become ready. @default kind: 5 */
+  readonly cluster?: SectionArgs<"cluster">;
   /** The demo's Node.js image and each container's resources (`enabled` is implied). @default node 22 on Alpine, 10m and 48Mi requested */
   readonly demo?: Omit<SectionArgs<"demo">, "enabled">;
   /**
@@ -57,6 +59,7 @@ export class DemoStack extends pulumi.ComponentResource {
     };
     const settings: DemoSettings = {
       images: config.images,
+      cluster: config.cluster,
       demo: config.demo,
       tracingConfigMap: args.tracing.appConfigMap,
       wiring: args.wiring ?? [

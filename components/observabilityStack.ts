@@ -1,9 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DEPLOYED_VOLUMES_OUTPUT, deployedVolumes } from "../config/deployedVolumes";
+import { DEPLOYED_IMAGES_OUTPUT, deployedImages } from "../config/deployedImages";
 import { DEPLOYED_METRICS_HISTORY_OUTPUT, deployedMetricsHistory } from "../config/deployedMetricsHistory";
 import type { LoadedStackConfig } from "../config/load";
 import { DemoStack } from "./demoStack";
+import { ownEveryField } from "./common/fieldOwnership";
 import { firstLook } from "./firstLook";
 import { GrafanaStack } from "./grafanaStack";
 import { KialiStack } from "./kialiStack";
@@ -58,8 +60,10 @@ export function deployObservabilityStack(
     resources: args.resources,
     wiring,
   };
-  const namespaces = new StackNamespaces("namespaces", platform, { provider });
-  const inNamespaces = { provider, dependsOn: [namespaces] };
+  // Every component's objects, through the one provider, owning every field they set.
+  const owned = { provider, transformations: [ownEveryField] };
+  const namespaces = new StackNamespaces("namespaces", platform, owned);
+  const inNamespaces = { ...owned, dependsOn: [namespaces] };
   const kialiUrl = KialiStack.publicUrl(config);
 
   // Prometheus and Alertmanager come first, as everything else sends to them.
@@ -158,8 +162,8 @@ export function deployObservabilityStack(
   if (demo) {
     new DemoStack(
       "demo",
-      { profile: args.profile, images: args.images, demo: args.demo, tracing, wiring },
-      { provider, dependsOn: [namespaces, tracing] },
+      { profile: args.profile, cluster: args.cluster, images: args.images, demo: args.demo, tracing, wiring },
+      { ...owned, dependsOn: [namespaces, tracing] },
     );
   }
 
@@ -183,6 +187,7 @@ export function deployObservabilityStack(
     appNamespaces: namespaces.apps,
     [DEPLOYED_VOLUMES_OUTPUT]: deployedVolumes(config),
     [DEPLOYED_METRICS_HISTORY_OUTPUT]: deployedMetricsHistory(config),
+    [DEPLOYED_IMAGES_OUTPUT]: deployedImages(config),
     prometheusUrl: metrics.prometheusUrl,
     alertmanagerUrl: metrics.alertmanagerUrl,
     prometheusAccess: access.prometheus,

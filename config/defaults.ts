@@ -52,6 +52,7 @@ const images: StackConfigInput["images"] = {
   kiali: "quay.io/kiali/kiali:v2.29.0",
   // Public registries, pulled anonymously: no mirror, no pull Secrets.
   pullSecrets: [],
+  acceptDowngrade: [],
 };
 
 /**
@@ -117,7 +118,14 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
   // Sized for a laptop: the whole stack requests under 1 CPU and 2 GiB.
   kind: {
     profile: "kind",
-    cluster: { name: "observability", env: "dev", region: "local", kubeContext: "kind-observability" },
+    // A laptop pulls each image once, in a minute or two; a pod that is not ready by then will not be.
+    cluster: {
+      name: "observability",
+      env: "dev",
+      region: "local",
+      kubeContext: "kind-observability",
+      rolloutTimeoutMinutes: 5,
+    },
     namespaces: { observability: "observability", node: "observability-node" },
     // A laptop cluster is the stack's own: it creates the namespaces the apps deploy into.
     apps: {
@@ -226,7 +234,14 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
   // Sized for a small production cluster; docs/operations.md's sizing note says which keys to raise.
   eks: {
     profile: "eks",
-    cluster: { name: "observability", env: "prod", region: "us-east-1", kubeContext: "observability-prod" },
+    // The provider's own default: a StatefulSet rolls one pod at a time, each waiting for a new node.
+    cluster: {
+      name: "observability",
+      env: "prod",
+      region: "us-east-1",
+      kubeContext: "observability-prod",
+      rolloutTimeoutMinutes: 10,
+    },
     namespaces: { observability: "observability", node: "observability-node" },
     // Production app namespaces belong to their teams: the stack requires them to exist.
     apps: {

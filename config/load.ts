@@ -4,6 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { projectRootDirectory, runningStackConfig } from "../sdk/pulumiSdk";
 import type { ConfigArgs } from "./componentArgs";
+import type { DataServerImage } from "./dataServers";
+import { DEPLOYED_IMAGES_OUTPUT, imageDowngradeProblems } from "./deployedImages";
 import { DEPLOYED_VOLUMES_OUTPUT, DeployedVolumes, volumeChangeProblems } from "./deployedVolumes";
 import {
   DEPLOYED_METRICS_HISTORY_OUTPUT,
@@ -57,6 +59,7 @@ export async function loadConfig(checks: readonly ConfigCheck[]): Promise<Loaded
 export interface PreviousDeployment {
   readonly volumes?: DeployedVolumes;
   readonly metricsHistory?: DeployedMetricsHistory;
+  readonly images?: Readonly<Partial<Record<DataServerImage, string>>>;
 }
 
 /**
@@ -73,6 +76,7 @@ export async function checkStackConfig(
     ...checks.flatMap((check) => check(config)),
     ...volumeChangeProblems(config, previous?.volumes),
     ...metricsHistoryProblems(config, previous?.metricsHistory, previous?.volumes !== undefined),
+    ...imageDowngradeProblems(config, previous?.images),
     ...(await secretFormatProblems(config)),
   ];
   if (problems.length > 0) {
@@ -116,13 +120,14 @@ async function readPreviousDeployment(): Promise<PreviousDeployment> {
   const self = new pulumi.StackReference("previous-deployment", {
     name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
   });
-  const [volumes, metricsHistory] = await Promise.all(
-    [DEPLOYED_VOLUMES_OUTPUT, DEPLOYED_METRICS_HISTORY_OUTPUT].map(
+  const [volumes, metricsHistory, images] = await Promise.all(
+    [DEPLOYED_VOLUMES_OUTPUT, DEPLOYED_METRICS_HISTORY_OUTPUT, DEPLOYED_IMAGES_OUTPUT].map(
       async (output) => (await self.getOutputDetails(output)).value as unknown,
     ),
   );
   return {
     ...(volumes === undefined ? {} : { volumes: volumes as DeployedVolumes }),
     ...(metricsHistory === undefined ? {} : { metricsHistory: metricsHistory as DeployedMetricsHistory }),
+    ...(images === undefined ? {} : { images: images as PreviousDeployment["images"] }),
   };
 }

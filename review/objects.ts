@@ -1,6 +1,7 @@
 // What `pulumi up` does to each resource between two snapshots: created, deleted, updated in
 // place or replaced, as the Kubernetes provider decides it, and what that puts at risk.
 import { storedForm } from "../render/storedForm";
+import { isDowngrade } from "../config/imageVersion";
 import { Resource, Snapshot } from "./snapshot";
 
 /**
@@ -337,5 +338,31 @@ export function objectsAtRisk(before: Snapshot, after: Snapshot, changes: readon
         : [];
     });
   });
-  return [...risks, ...shrunk];
+  return [...risks, ...shrunk, ...downgraded(before, after)];
+}
+
+/** `container` → image of each container of a workload's pod template. */
+function containerImages(resource: Resource | undefined): Map<string, string> {
+  const template = (resource?.object?.spec as Json | undefined)?.template as Json | undefined;
+  const containers = ((template?.spec as Json | undefined)?.containers ?? []) as Json[];
+  return new Map(containers.map((c) => [String(c.name), String(c.image)]));
+}
+
+/**
+ * A workload that holds data whose image goes back to an older release on the same volume: a
+ * server reading what a newer release of it wrote is data at risk until that server's docs say
+ * it can (a rollback, or an `images.*` pin set lower).
+ */
+function downgraded(before: Snapshot, after: Snapshot): Risk[] {
+  return [...after.resources.values()]
+    .filter((now) => holdsData(now) && holdsData(before.resources.get(now.key)))
+    .flatMap((now) => {
+      const old = containerImages(before.resources.get(now.key));
+      return [...containerImages(now)]
+        .filter(([name, image]) => old.has(name) && isDowngrade(old.get(name) as string, image))
+        .map(([name, image]) => ({
+          subject: now.key,
+          why: `${now.key}'s ${name} goes back from ${old.get(name)} to ${image} on the same volume: an older release reading what a newer one wrote is data at risk until its docs say it can (docs/day-two.md#rolling-back)`,
+        }));
+    });
 }

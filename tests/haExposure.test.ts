@@ -2,6 +2,7 @@
 // consistent view Grafana reads of the Prometheus replicas, on both stacks and on prod with the
 // UIs exposed and remote write to Amazon Managed Prometheus.
 import * as yaml from "js-yaml";
+import { PATCH_FORCE } from "../components/common/fieldOwnership";
 import {
   podsSelectedBy,
   provisionedDatasources,
@@ -49,6 +50,7 @@ describe("the ALB in front of Grafana", () => {
   test("prod: the program sets what the ALB needs; no TLS Secret, which the ALB would ignore", async () => {
     const ingress = objectNamed((await rendered("prod")).objects, "Ingress", "grafana");
     expect(ingress.metadata.annotations).toEqual({
+      [PATCH_FORCE]: "true",
       "alb.ingress.kubernetes.io/scheme": "internal",
       "alb.ingress.kubernetes.io/target-type": "ip",
       "alb.ingress.kubernetes.io/healthcheck-path": "/api/health",
@@ -396,6 +398,7 @@ describe("one consistent view of the Prometheus replicas", () => {
       },
     });
     expect(objectNamed(objects, "ServiceAccount", "grafana").metadata.annotations).toEqual({
+      [PATCH_FORCE]: "true",
       "eks.amazonaws.com/role-arn": REMOTE_WRITE.queryRoleArn,
     });
     const pod = objectNamed(objects, "Deployment", "grafana").spec.template.spec;

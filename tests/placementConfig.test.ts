@@ -186,9 +186,9 @@ describe("images.registry and images.pullSecrets", () => {
     ]);
   });
 
-  test("an unknown images key is still named, with registry, registryCredentials and pullSecrets among the allowed", () => {
+  test("an unknown images key is still named, with registry, registryCredentials, pullSecrets and acceptDowngrade among the allowed", () => {
     expect(kindProblems({ images: { mirror: "registry.example.com" } })[0]).toMatch(
-      /^observability:images\.mirror is not a known key; allowed: prometheus, .*, redisExporter, kiali, registry, registryCredentials, pullSecrets$/,
+      /^observability:images\.mirror is not a known key; allowed: prometheus, .*, redisExporter, kiali, registry, registryCredentials, pullSecrets, acceptDowngrade$/,
     );
   });
 

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { WorkloadIdentity, selectorLabels } from "./labels";
 import { objectMeta } from "./metadata";
 import { ReadsLive, readsLiveAnnotations } from "./readsLive";
+import { rolloutTimeouts } from "./rollout";
 import { PlatformSettings } from "./settings";
 import { dataProtection, volumeStatefulSet } from "./statefulSet";
 
@@ -46,9 +47,10 @@ interface ControllerArgs {
 export function deployController(
   name: string,
   args: ControllerArgs,
-  opts: pulumi.CustomResourceOptions,
+  workloadOpts: pulumi.CustomResourceOptions,
 ): pulumi.CustomResource {
   const { id, namespace, controller, template } = args;
+  const opts = { ...workloadOpts, customTimeouts: rolloutTimeouts(args.settings.cluster) };
   if (controller.kind === "StatefulSet") {
     return volumeStatefulSet(
       name,

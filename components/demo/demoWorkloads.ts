@@ -6,6 +6,7 @@ import { unplacedPlatform } from "../common/placement";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { serviceArgs } from "../common/service";
+import { rolloutTimeouts } from "../common/rollout";
 import { clusterUrl } from "../common/serviceUrl";
 import { containerPorts, servicePorts } from "../common/workloadSpec";
 import { deployWorkloadPolicy } from "../common/flowPolicies";
@@ -123,7 +124,7 @@ export function deployDemo(name: string, config: DemoSettings, opts: pulumi.Cust
           template: podTemplate(id, podSpec, program),
         },
       },
-      { ...opts, dependsOn: [configMap] },
+      { ...opts, dependsOn: [configMap], customTimeouts: rolloutTimeouts(config.cluster) },
     );
     new k8s.core.v1.Service(
       `${name}-${service.name}`,

@@ -1,5 +1,5 @@
 import { kubeconfigProblem } from "../kubeconfig";
-import { Identity, dnsLabel, nonEmpty, strict } from "../fields";
+import { Identity, dnsLabel, nonEmpty, positiveWholeNumber, strict } from "../fields";
 
 const clusterSectionSchema = strict({
   name: nonEmpty.describe("The `cluster` external label."),
@@ -17,6 +17,9 @@ const clusterSectionSchema = strict({
     })
     .optional()
     .describe("Path to (or contents of) a kubeconfig; the usual kubeconfig lookup when unset."),
+  rolloutTimeoutMinutes: positiveWholeNumber.describe(
+    "How long pulumi up waits for each Deployment, StatefulSet and DaemonSet to become ready before it fails naming the workload and its pods' reason (docs/troubleshooting.md).",
+  ),
 }).describe("Where the stack runs; name, env and region become Prometheus' external labels.");
 
 /** The schema of the `cluster` section, by name (see Identity). */

@@ -8,6 +8,7 @@ import {
   pinnedImage,
   reportDuplicates,
 } from "../fields";
+import { DATA_SERVER_IMAGES } from "../dataServers";
 
 /**
  * A mirror's host and optional path, e.g. `registry.example.com/mirror` or `localhost:5000`. The
@@ -76,6 +77,12 @@ const imagesSectionSchema = byComponent(pinnedImage)
     pullSecrets: z
       .array(dnsSubdomain)
       .superRefine((names, ctx) => reportDuplicates([...names.entries()], [], ctx)),
+    acceptDowngrade: z
+      .array(z.enum(DATA_SERVER_IMAGES))
+      .superRefine((names, ctx) => reportDuplicates([...names.entries()], [], ctx))
+      .describe(
+        "Data servers whose image this update may take back to an older release (a rollback), once its release notes say the older one reads what the newer wrote; refused otherwise.",
+      ),
   })
   .describe(
     "Pinned images of every component (a tag other than latest, or a digest), and where they are pulled from.",

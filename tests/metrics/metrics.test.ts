@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { PATCH_FORCE } from "../../components/common/fieldOwnership";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { parseStackConfig } from "../../config/load";
@@ -159,6 +160,7 @@ describe("Prometheus", () => {
       expect.objectContaining({ url: metrics.remoteWrite.url, sigv4: { region: "ap-northeast-2" } }),
     ]);
     expect(objectNamed(objects, "ServiceAccount", "prometheus").metadata.annotations).toEqual({
+      [PATCH_FORCE]: "true",
       "eks.amazonaws.com/role-arn": metrics.remoteWrite.roleArn,
     });
     expect(prometheusYml((await rendered("prod")).objects).remote_write).toBeUndefined();

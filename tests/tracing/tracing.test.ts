@@ -1,4 +1,5 @@
 import * as yaml from "js-yaml";
+import { PATCH_FORCE } from "../../components/common/fieldOwnership";
 import { isDeepStrictEqual } from "util";
 import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
@@ -322,6 +323,7 @@ describe("Tempo", () => {
     });
     expect(config.compactor.compaction.block_retention).toBe("336h");
     expect(objectNamed(objects, "ServiceAccount", "tempo").metadata.annotations).toEqual({
+      [PATCH_FORCE]: "true",
       "eks.amazonaws.com/role-arn": "arn:aws:iam::111111111111:role/tiketi-prod-tempo",
     });
   });
