@@ -58,7 +58,14 @@ if ! pulumi stack select "$STACK" >/dev/null 2>&1; then
   pulumi stack init "$STACK" --secrets-provider passphrase
 fi
 
-pulumi up --stack "$STACK" --yes "$@"
+# An up killed before it could unlock (a closed laptop, kill -9) leaves the stack locked.
+node_modules/.bin/ts-node --transpiler sucrase/ts-node-plugin scripts/staleLock.ts "$STACK"
+if ! pulumi up --stack "$STACK" --yes "$@"; then
+  echo >&2
+  echo "==> pulumi up failed. docs/troubleshooting.md says what each error means and what to run next" >&2
+  echo "    (a workload that never became ready, an interrupted up, a locked stack, drift, a conflict)." >&2
+  exit 1
+fi
 
 echo
 echo "==> Stack outputs (NodePorts are mapped to 127.0.0.1 by kind/cluster.yaml)"

@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseQuantity } from "../config/quantity";
 import { LoadBalancerStandIn } from "./loadBalancerStandIn";
-import { Server, Servers, freePort } from "./processes";
+import { Server, Servers, freePort, restartServer } from "./processes";
 import { tools } from "./tools";
 import { Json } from "./json";
 import { sleep } from "./sleep";
@@ -33,6 +33,11 @@ export interface ClusterOptions {
   readonly nodes: readonly FakeNode[];
   readonly storageClasses: readonly TestStorageClass[];
   readonly ingressClasses?: readonly { name: string; controller: string }[];
+  /**
+   * Image references the registry does not have: a pod running one never starts, and reports it as
+   * the kubelet does (ErrImagePull, then ImagePullBackOff), as a mirror without the image gives.
+   */
+  readonly missingImages?: readonly string[];
 }
 
 export interface TestCluster {
@@ -41,6 +46,11 @@ export interface TestCluster {
   readonly kubeconfigPath: string;
   /** Everything the processes printed, for failure messages. */
   output(): string;
+  /**
+   * Stops kube-apiserver for `seconds`, then starts it again on the same port and etcd: the
+   * control plane going away (an upgrade, a restart, a network cut) and coming back.
+   */
+  apiServerOutage(seconds: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -154,6 +164,12 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
 
     const certDir = path.join(dir, "apiserver");
     const apiUrl = `https://127.0.0.1:${apiPort}`;
+    const apiReady = () => {
+      const ca = path.join(certDir, "apiserver.crt");
+      return fs.existsSync(ca)
+        ? httpsOk(`${apiUrl}/readyz`, fs.readFileSync(ca), token)
+        : Promise.resolve(false);
+    };
     started.push(
       await servers.start(
         tools.kubeApiserver(),
@@ -171,15 +187,11 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
           `--service-account-signing-key-file=${path.join(dir, "sa.key")}`,
           "--service-cluster-ip-range=10.96.0.0/16",
         ],
-        () => {
-          const ca = path.join(certDir, "apiserver.crt");
-          return fs.existsSync(ca)
-            ? httpsOk(`${apiUrl}/readyz`, fs.readFileSync(ca), token)
-            : Promise.resolve(false);
-        },
+        apiReady,
         { timeoutMs: 90000 },
       ),
     );
+    const apiServerIndex = started.length - 1;
     const ca = path.join(certDir, "apiserver.crt");
     const kubeconfigPath = path.join(dir, "kubeconfig");
     fs.writeFileSync(
@@ -241,7 +253,7 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
           "--cidr=10.244.0.0/16",
           "--node-ip=10.0.0.1",
           `--server-address=127.0.0.1:${kwokPort}`,
-          `--config=${writeKwokStages(dir)}`,
+          `--config=${writeKwokStages(dir, options.missingImages ?? [])}`,
         ],
         `http://127.0.0.1:${kwokPort}/healthz`,
         { timeoutMs: 60000 },
@@ -339,7 +351,13 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
         `claim binder: ${binder?.lastError ?? "no errors"}`,
         `load balancer stand-in: ${balancer?.lastError ?? "no errors"}`,
       ].join("\n");
-    return { kubeConfig, kubeconfigPath, output, stop };
+    const apiServerOutage = async (seconds: number) => {
+      const apiServer = started[apiServerIndex];
+      await apiServer.stop();
+      await sleep(seconds * 1000);
+      started[apiServerIndex] = await restartServer(servers, apiServer, apiReady, { timeoutMs: 90000 });
+    };
+    return { kubeConfig, kubeconfigPath, output, apiServerOutage, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -362,9 +380,10 @@ function portListening(port: number): () => Promise<boolean> {
  * What kwok does to the fake nodes and their pods, as its Stage resources: a node becomes Ready;
  * a scheduled pod becomes Running with every container ready (init containers completed,
  * sidecar-style ones running), on the node's IP if it uses the host network; a pod being
- * deleted is removed, as a kubelet would once its containers stopped.
+ * deleted is removed, as a kubelet would once its containers stopped. A pod with an image of
+ * `missingImages` stays Pending, that container waiting in ImagePullBackOff and the pod not Ready.
  */
-function writeKwokStages(dir: string): string {
+function writeKwokStages(dir: string, missingImages: readonly string[]): string {
   const stage = (name: string, kind: string, matchExpressions: Json[], next: Json) => ({
     apiVersion: "kwok.x-k8s.io/v1alpha1",
     kind: "Stage",
@@ -422,23 +441,67 @@ function writeKwokStages(dir: string): string {
     'podIP: {{ PodIPWith .spec.nodeName false ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) | Quote }}',
     "{{ end }}",
   ].join("\n");
+  const scheduled = [
+    { key: ".metadata.deletionTimestamp", operator: "DoesNotExist" },
+    { key: ".spec.nodeName", operator: "Exists" },
+  ];
+  const images = { key: ".spec.containers.[].image", values: [...missingImages] };
   const stages = [
     stage("node-ready", "Node", [notReady], { statusTemplate: nodeStatus }),
     stage(
       "pod-running",
       "Pod",
-      [
-        { key: ".metadata.deletionTimestamp", operator: "DoesNotExist" },
-        { key: ".spec.nodeName", operator: "Exists" },
-        notReady,
-      ],
+      [...scheduled, notReady, ...(missingImages.length === 0 ? [] : [{ ...images, operator: "NotIn" }])],
       { statusTemplate: podStatus },
     ),
+    ...(missingImages.length === 0
+      ? []
+      : [
+          stage(
+            "pod-image-missing",
+            "Pod",
+            [
+              ...scheduled,
+              { ...images, operator: "In" },
+              { key: ".status.containerStatuses.[].state.waiting.reason", operator: "DoesNotExist" },
+            ],
+            { statusTemplate: imagePullBackOffStatus(missingImages) },
+          ),
+        ]),
     stage("pod-gone", "Pod", [{ key: ".metadata.deletionTimestamp", operator: "Exists" }], { delete: true }),
   ];
   const file = path.join(dir, "kwok-stages.yaml");
   fs.writeFileSync(file, stages.map((s) => JSON.stringify(s)).join("\n---\n"));
   return file;
+}
+
+/**
+ * A pod whose image the registry lacks, as the kubelet reports it after the first failed pulls:
+ * Pending, not Ready, the container waiting in ImagePullBackOff with the image named.
+ */
+function imagePullBackOffStatus(missingImages: readonly string[]): string {
+  const missing = missingImages.map((image) => `(eq .image ${JSON.stringify(image)})`).join(" ");
+  return [
+    "{{ $now := Now }}",
+    "phase: Pending",
+    "conditions:",
+    '- {type: PodScheduled, status: "True", lastTransitionTime: {{ $now | Quote }}}',
+    '- {type: Initialized, status: "True", lastTransitionTime: {{ $now | Quote }}}',
+    ...["ContainersReady", "Ready"].map(
+      (type) =>
+        `- {type: ${type}, status: "False", reason: ContainersNotReady, lastTransitionTime: {{ $now | Quote }}}`,
+    ),
+    "containerStatuses:",
+    "{{ range .spec.containers }}",
+    `{{ if or false ${missing} }}`,
+    '- {name: {{ .name | Quote }}, image: {{ .image | Quote }}, imageID: "", ready: false, started: false, restartCount: 0, state: {waiting: {reason: ImagePullBackOff, message: {{ printf "Back-off pulling image %q" .image | Quote }}}}}',
+    "{{ else }}",
+    "- {name: {{ .name | Quote }}, image: {{ .image | Quote }}, ready: true, started: true, restartCount: 0, state: {running: {startedAt: {{ $now | Quote }}}}}",
+    "{{ end }}",
+    "{{ end }}",
+    "{{ $hostIP := NodeIPWith .spec.nodeName }}",
+    "hostIP: {{ $hostIP | Quote }}",
+  ].join("\n");
 }
 
 function fakeNode(node: FakeNode): k8s.KubernetesObject {

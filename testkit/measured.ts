@@ -15,14 +15,23 @@ export function machine(): string {
   return `${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${load}`;
 }
 
-/** Writes `text` to docs/measured/`name`.md under `title`, saying which `command` wrote it and when. */
-export function writeMeasured(name: string, title: string, command: string, text: string): string {
+/**
+ * Writes `text` to docs/measured/`name`.md under `title`, saying which `command` wrote it and when:
+ * as printed (`text`, a code block) or as Markdown (a table).
+ */
+export function writeMeasured(
+  name: string,
+  title: string,
+  command: string,
+  text: string,
+  format: "text" | "markdown" = "text",
+): string {
   const file = path.join(PROJECT_ROOT, "docs", "measured", `${name}.md`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(
     file,
     `# ${title}\n\nWritten by \`${command}\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC ` +
-      `(do not edit by hand).\n\n\`\`\`text\n${text.trim()}\n\`\`\`\n`,
+      `(do not edit by hand).\n\n${format === "text" ? `\`\`\`text\n${text.trim()}\n\`\`\`` : text.trim()}\n`,
   );
   return file;
 }

@@ -10,7 +10,7 @@ import { TestCluster } from "../cluster";
 import { tools } from "../tools";
 import { Changes, Disagreement, disagreements, engineChanges, reviewChanges } from "./changes";
 import { stackFileOf } from "./stackFile";
-import { EngineRun, EngineWorkspace, WorkspaceOptions } from "./workspace";
+import { ChangeWatch, EngineRun, EngineWorkspace, WorkspaceOptions } from "./workspace";
 
 /** What one update did, as each party saw it. */
 export interface UpdateOutcome {
@@ -93,7 +93,16 @@ export class EngineStack {
   }
 
   /** `pulumi up`, whatever its exit status; what it did, and the review of the same edit. */
-  async attemptUp(...args: string[]): Promise<UpdateOutcome> {
+  attemptUp(...args: string[]): Promise<UpdateOutcome> {
+    return this.update(args);
+  }
+
+  /** `pulumi up` with `watch` done part-way; what it did, and the review of the edit. */
+  watchedUp(watch: ChangeWatch, ...args: string[]): Promise<UpdateOutcome> {
+    return this.update(args, watch);
+  }
+
+  private async update(args: readonly string[], watch?: ChangeWatch): Promise<UpdateOutcome> {
     if (this.edited === undefined) {
       throw new Error(`stack ${this.name}: write its stack file before the first up`);
     }
@@ -102,7 +111,10 @@ export class EngineStack {
       this.deployed === undefined
         ? undefined
         : await compare(this.name, this.deployed, after, tools.promtool());
-    const run = await this.workspace.up(this.name, ...args);
+    const run =
+      watch === undefined
+        ? await this.workspace.up(this.name, ...args)
+        : await this.workspace.watchedUp(this.name, watch, ...args);
     // A failed up that got as far as changing something is the program's config deployed in part:
     // the next update's review starts from it, as the engine's state does.
     if (run.status === 0 || run.applied.length > 0) {

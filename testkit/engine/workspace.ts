@@ -45,6 +45,28 @@ export interface WorkspaceOptions {
   readonly typeCheck?: boolean;
 }
 
+/**
+ * How a run is cut short once its update has changed `afterChanges` resources: `SIGINT` to the CLI,
+ * as Ctrl-C in a terminal sends it (the engine's graceful cancel), or `SIGKILL` to the CLI and
+ * every process it started (the language host, the program, the providers), as a closed laptop
+ * or a cancelled CI job ends them.
+ */
+export interface Interruption {
+  readonly signal: "SIGINT" | "SIGKILL";
+  readonly afterChanges: number;
+}
+
+/** Something to do while an update runs, once it has changed `afterChanges` resources. */
+export interface ChangeWatch {
+  readonly afterChanges: number;
+  then(cli: ChildProcess): void;
+}
+
+/** The watch that interrupts the CLI as `interruption` says. */
+export function interrupting(interruption: Interruption): ChangeWatch {
+  return { afterChanges: interruption.afterChanges, then: (cli) => interrupt(cli, interruption.signal) };
+}
+
 /** A stack file as Pulumi reads it: `config` values as YAML (structured where the program reads objects). */
 export interface StackFile {
   readonly config: Readonly<Record<string, unknown>>;
@@ -252,6 +274,11 @@ export class EngineWorkspace {
     return this.run(["up", "--stack", stack, "--yes", ...args]);
   }
 
+  /** `pulumi up --yes`, with `watch` done part-way. */
+  watchedUp(stack: string, watch: ChangeWatch, ...args: string[]): Promise<EngineRun> {
+    return this.run(["up", "--stack", stack, "--yes", ...args], watch);
+  }
+
   preview(stack: string, ...args: string[]): Promise<EngineRun> {
     return this.run(["preview", "--stack", stack, ...args]);
   }
@@ -271,30 +298,15 @@ export class EngineWorkspace {
     return (await this.must(args)).stdout.trim();
   }
 
-  /** Runs the CLI in the project directory; an engine command prints its plan and events as JSON. */
-  async run(args: readonly string[]): Promise<EngineRun> {
+  /**
+   * Runs the CLI in the project directory; an engine command prints its plan and events as JSON.
+   * With `watch`, what it says is done part-way through the update.
+   */
+  async run(args: readonly string[], watch?: ChangeWatch): Promise<EngineRun> {
     const engineCommand = ["up", "preview", "destroy", "refresh"].includes(args[0]);
     const fullArgs = [...args, "--non-interactive", ...(engineCommand ? ["--json"] : [])];
     const start = Date.now();
-    const { status, stdout, stderr } = await new Promise<{ status: number; stdout: string; stderr: string }>(
-      (resolve, reject) => {
-        const child = spawn("pulumi", fullArgs, {
-          cwd: this.projectDir,
-          env: this.env,
-          stdio: ["ignore", "pipe", "pipe"],
-        });
-        this.running.add(child);
-        let out = "";
-        let err = "";
-        child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-        child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-        child.on("error", reject);
-        child.on("close", (code) => {
-          this.running.delete(child);
-          resolve({ status: code ?? 1, stdout: out, stderr: err });
-        });
-      },
-    );
+    const { status, stdout, stderr } = await this.exec("pulumi", fullArgs, watch);
     return {
       command: `pulumi ${args.join(" ")}`,
       status,
@@ -303,6 +315,48 @@ export class EngineWorkspace {
       seconds: (Date.now() - start) / 1000,
       ...readJsonOutput(engineCommand ? stdout : ""),
     };
+  }
+
+  /**
+   * Runs `file` in the project directory with the workspace's environment (its backend, Pulumi
+   * home and the engine on PATH), as a user's shell would; `watch` is done once the update it runs
+   * has changed that many resources.
+   */
+  exec(
+    file: string,
+    args: readonly string[],
+    watch?: ChangeWatch,
+  ): Promise<{ status: number; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(file, args, {
+        cwd: this.projectDir,
+        env: this.env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      this.running.add(child);
+      let out = "";
+      let err = "";
+      let changed = 0;
+      let read = 0;
+      child.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        if (watch === undefined || changed >= watch.afterChanges) return;
+        const complete = out.lastIndexOf("\n") + 1;
+        changed += out.slice(read, complete).split("\n").filter(isChangeDone).length;
+        read = complete;
+        if (changed >= watch.afterChanges) watch.then(child);
+      });
+      child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+      child.on("error", reject);
+      child.on("close", (code, signal) => {
+        this.running.delete(child);
+        resolve({
+          status: code ?? (signal === null ? 1 : 128 + os.constants.signals[signal]),
+          stdout: out,
+          stderr: err,
+        });
+      });
+    });
   }
 
   /** Runs the CLI and throws with its output when it fails. */
@@ -314,10 +368,55 @@ export class EngineWorkspace {
     return run;
   }
 
+  /** Sets a variable of every later run's environment (a user exporting it in their shell). */
+  setEnv(name: string, value: string): void {
+    this.env[name] = value;
+  }
+
   remove(): void {
     for (const child of this.running) child.kill("SIGKILL");
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The engine's steps that change a resource in the cluster (not `same`, `read` or `refresh`). */
+const CHANGING_OPS = ["create", "update", "delete", "replace", "create-replacement", "delete-replaced"];
+
+/** Whether an event line of `pulumi up --json` is a step that changed a resource, done. */
+function isChangeDone(line: string): boolean {
+  if (!line.includes('"resOutputsEvent"')) return false;
+  const event = JSON.parse(line) as { resOutputsEvent: { planning?: boolean; metadata: { op: string } } };
+  return event.resOutputsEvent.planning !== true && CHANGING_OPS.includes(event.resOutputsEvent.metadata.op);
+}
+
+/** Sends `signal` to the CLI; SIGKILL also ends every process it started, which outlive it otherwise. */
+function interrupt(child: ChildProcess, signal: Interruption["signal"]): void {
+  if (child.pid === undefined) return;
+  const family = signal === "SIGKILL" ? [child.pid, ...descendants(child.pid)] : [child.pid];
+  for (const pid of family) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Gone already.
+    }
+  }
+}
+
+/** Every process below `pid` in the process tree, read from /proc. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
+    try {
+      // The parent is the 4th field of stat, after the command name in parentheses.
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // Ended while listed.
+    }
+  }
+  const below = (p: number): number[] => (children.get(p) ?? []).flatMap((c) => [c, ...below(c)]);
+  return below(pid);
 }
 
 /** The `node_modules` directory Node.js resolves packages from for a script in `dir`. */

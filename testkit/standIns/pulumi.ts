@@ -151,7 +151,12 @@ switch (command) {
     break;
   case "whoami":
     requireLogin();
-    process.stdout.write(`${os.userInfo().username}\n`);
+    // pkg/cmd/pulumi/auth/whoami.go: --json is the user and the backend's URL, indented by two spaces.
+    process.stdout.write(
+      args.includes("--json")
+        ? `${JSON.stringify({ user: os.userInfo().username, url: readJson<{ current?: string }>(credentials, {}).current }, null, 2)}\n`
+        : `${os.userInfo().username}\n`,
+    );
     break;
   case "login":
     if (sub !== "--local") unmodelled("pulumi", args);

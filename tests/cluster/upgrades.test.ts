@@ -13,6 +13,7 @@ import {
   withImmediateBinding,
 } from "../../testkit/cluster";
 import { Change, Changes, counted, disagreements } from "../../testkit/engine/changes";
+import { rollback } from "../../testkit/engine/deployFaults";
 import { EngineStack, engineErrors } from "../../testkit/engine/engineStack";
 import { resourceType } from "../../testkit/engine/urn";
 import { dependencyMismatches, releaseCommit } from "../../testkit/releases";
@@ -73,7 +74,7 @@ describe.each(["kind", "prod"] as const)(
       console.log(log.join("\n"));
     });
 
-    test("only the steps the upgrade note names, as the preview and the review said", async () => {
+    test("only the steps the upgrade note names, as the preview and the review said; then rolled back to the release and forward again", async () => {
       const commit = releaseCommit(LATEST);
       const stackFile = readStackFile(stack, path.join(UPGRADES_DIR, LATEST));
       await withCheckout(commit, async (release) => {
@@ -130,6 +131,20 @@ describe.each(["kind", "prod"] as const)(
           expect(Object.fromEntries(kubernetes)).toEqual(Object.fromEntries(expected));
           log.push(
             `✓ ${stack}: ${LATEST} → this program by pulumi up: ${counted(upgrade.applied)} in ${upgrade.run.seconds.toFixed(1)} s; its Kubernetes objects ${counted(kubernetes)}, the upgrade note's${leftByRelease.size === 0 ? "" : ` and the ${leftByRelease.size} the release's failed up left`}; review verdict ${upgrade.review?.verdict}`,
+          );
+
+          // Rolling back: the release's commit deployed again on the upgraded stack, as a user who
+          // checks the release out does; then forward again.
+          const back = await rollback(
+            { stack, cluster, engine, ...stackFile },
+            LATEST,
+            release,
+            stackFile,
+            stackFile,
+          );
+          expect(back.verdict).toBe("data at risk");
+          log.push(
+            `✓ ${stack}: this program → ${LATEST} by pulumi up: ${back.recovered} in ${back.seconds.toFixed(1)} s, 0 errors, as its preview and the review said; ${back.saw}; data kept: ${back.kept}`,
           );
         } finally {
           engine.remove();

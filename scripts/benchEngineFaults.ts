@@ -1,0 +1,154 @@
+// `npm run bench:engine-faults [-- kind|prod] [-- --record]` (by hand, about 25 minutes for both
+// stacks; not in CI): every case of testkit/engine/deployFaults.ts on each stack, deployed by the
+// real engine to a test control plane shaped like the stack's cluster, each recovered as
+// docs/troubleshooting.md says; then a rollback to the newest kept release. The engine tier runs
+// the quick cases on kind in CI (tests/cluster/deployFaults.test.ts). `--record` writes
+// docs/measured/engine-faults.md.
+import * as k8s from "@kubernetes/client-node";
+import * as path from "path";
+import { PROJECT_ROOT } from "../render/renderStack";
+import { withCheckout } from "../render/revision";
+import { readStackFile } from "../render/stackFile";
+import { UPGRADES_DIR, keptReleases } from "../render/upgradeRecords";
+import { EKS_SHAPE, KIND_SHAPE, startCluster } from "../testkit/cluster";
+import {
+  FaultOutcome,
+  FaultTarget,
+  anotherFieldManager,
+  apiServerAway,
+  changedSecretsProvider,
+  drift,
+  interruptedUp,
+  neverReady,
+  rollback,
+  twoUpsAtOnce,
+} from "../testkit/engine/deployFaults";
+import { EngineStack } from "../testkit/engine/engineStack";
+import { machine, writeMeasured } from "../testkit/measured";
+import { releaseCommit } from "../testkit/releases";
+import { STACKS, StackName } from "../testkit/stacks";
+import { setUpTierTools } from "../testkit/tools";
+import { addAppService, configSetPath } from "../testkit/userEdits";
+
+const SHAPES = { kind: KIND_SHAPE, prod: EKS_SHAPE } as const;
+/** Namespaces a stack reads rather than creates: the team makes them before the first up. */
+const TEAM_NAMESPACES: Readonly<Record<StackName, readonly string[]>> = { kind: [], prod: ["tiketi-spring"] };
+/** Image references the test cluster's registry does not have (ClusterOptions.missingImages). */
+const MISSING_KUBE_STATE_METRICS =
+  "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0-not-mirrored";
+const MISSING_GRAFANA = "docker.io/grafana/grafana:12.1.1-not-mirrored";
+
+const printed: string[] = [];
+const print = (line: string) => {
+  printed.push(line);
+  process.stdout.write(`${line}\n`);
+};
+
+/** A row of the record's table: `|` and line breaks kept out of the cells. */
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\s+/g, " ").trim();
+
+async function runStack(stack: StackName): Promise<FaultOutcome[]> {
+  const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
+  const cluster = await startCluster({
+    ...SHAPES[stack],
+    missingImages: [MISSING_KUBE_STATE_METRICS, MISSING_GRAFANA],
+  });
+  const engine = new EngineStack(stack, cluster);
+  const outcomes: FaultOutcome[] = [];
+  const record = (outcome: FaultOutcome) => {
+    outcomes.push(outcome);
+    print(`${stack} | ${outcome.name} | ${outcome.recovered} in ${outcome.seconds.toFixed(1)} s`);
+  };
+  try {
+    const core = cluster.kubeConfig.makeApiClient(k8s.CoreV1Api);
+    for (const name of TEAM_NAMESPACES[stack]) await core.createNamespace({ metadata: { name } });
+    await engine.init({ config, secretKeys });
+    const target: FaultTarget = { stack, cluster, engine, config, secretKeys };
+    record(
+      await interruptedUp(target, "up from empty, Ctrl-C (SIGINT) after 20 changes", {
+        signal: "SIGINT",
+        afterChanges: 20,
+      }),
+    );
+    record(
+      await interruptedUp(
+        target,
+        "update (add an app service) killed after 1 change",
+        { signal: "SIGKILL", afterChanges: 1 },
+        addAppService(config),
+      ),
+    );
+    await engine.edit({ config, secretKeys });
+    await engine.up();
+    record(
+      await apiServerAway(target, configSetPath(addAppService(config), "metrics.retentionTime", "12d"), 60),
+    );
+    await engine.edit({ config, secretKeys });
+    await engine.up();
+    record(await drift(target));
+    record(await anotherFieldManager(target));
+    record(
+      await neverReady(
+        target,
+        "kubeStateMetrics",
+        { kind: "Deployment", name: "kube-state-metrics" },
+        MISSING_KUBE_STATE_METRICS,
+      ),
+    );
+    record(
+      await neverReady(
+        target,
+        "grafana",
+        { kind: stack === "kind" ? "StatefulSet" : "Deployment", name: "grafana" },
+        MISSING_GRAFANA,
+      ),
+    );
+    record(await twoUpsAtOnce(target, configSetPath(config, "metrics.retentionTime", "12d")));
+    await engine.edit({ config, secretKeys });
+    await engine.up();
+    record(await changedSecretsProvider(target));
+    const release = keptReleases().at(-1) as string;
+    const releaseStack = readStackFile(stack, path.join(UPGRADES_DIR, release));
+    record(
+      await withCheckout(releaseCommit(release), (root) =>
+        rollback(target, release, root, releaseStack, { config, secretKeys }),
+      ),
+    );
+  } finally {
+    engine.remove();
+    await cluster.stop();
+  }
+  return outcomes;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const stacks = STACKS.filter((s) => args.includes(s));
+  setUpTierTools("cluster");
+  print(`Machine: ${machine()}`);
+  const outcomes: FaultOutcome[] = [];
+  for (const stack of stacks.length > 0 ? stacks : STACKS) outcomes.push(...(await runStack(stack)));
+  const table = [
+    "| case | stack | what the user saw | what was left | recovery | the recovering up | seconds | data objects kept |",
+    "| --- | --- | --- | --- | --- | --- | ---: | --- |",
+    ...outcomes.map(
+      (o) =>
+        `| ${cell(o.name)} | ${o.stack} | ${cell(o.saw)} | ${cell(o.left)} | ${cell(o.recovery.map((c) => `\`${c}\``).join(", then "))} | ${cell(o.recovered)} | ${o.seconds.toFixed(1)} | ${cell(o.kept)} |`,
+    ),
+  ].join("\n");
+  print(table);
+  if (args.includes("--record")) {
+    writeMeasured(
+      "engine-faults",
+      "When a deploy goes wrong: each case through the real engine, and its recovery",
+      "npm run bench:engine-faults -- --record",
+      `${printed[0]}\n\n${table}`,
+      "markdown",
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

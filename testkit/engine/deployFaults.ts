@@ -1,0 +1,660 @@
+// What users meet when a deploy goes wrong, each run through the real engine on the test control
+// plane and recovered as docs/troubleshooting.md says: an interrupted up, drift, another field
+// manager, a workload that never becomes ready, two ups at once, a changed secrets provider, the
+// API server going away. Each case ends the same way: the recovering `pulumi up` completes, a
+// `pulumi preview --expect-no-changes` passes, and no claim or data StatefulSet was deleted or
+// replaced (but the one the case deletes by hand). The engine tier runs the quick ones, the bench
+// (`npm run bench:engine-faults`) all of them.
+import * as k8s from "@kubernetes/client-node";
+import * as path from "path";
+import type { PulumiConfig } from "../../config";
+import { PROJECT_ROOT } from "../../render/renderStack";
+import { TestCluster, waitFor } from "../cluster";
+import { StackName } from "../stacks";
+import { configSetPath } from "../userEdits";
+import { counted } from "./changes";
+import { dataObjectUids, lostDataObjects } from "./dataObjects";
+import { EngineStack, UpdateOutcome, engineErrors } from "./engineStack";
+import { EngineRun, Interruption, interrupting } from "./workspace";
+
+const NAMESPACE = "observability";
+
+/** One case as the record shows it: what the user saw, what was left, what recovered it. */
+export interface FaultOutcome {
+  readonly name: string;
+  readonly stack: StackName;
+  /** The error the user saw: the interrupted command's, or the next command's refusal. */
+  readonly saw: string;
+  /** What the fault left behind: the lock, pending operations, objects changed. */
+  readonly left: string;
+  /** The commands that recover, in order; the last is always `pulumi up`. */
+  readonly recovery: readonly string[];
+  /** The steps of the recovering up. */
+  readonly recovered: string;
+  /** The recovering up's seconds. */
+  readonly seconds: number;
+  /** The data objects kept (same UIDs), and any the case itself deleted. */
+  readonly kept: string;
+}
+
+/** A deployed stack on a test cluster, with the config it was last deployed with. */
+export interface FaultTarget {
+  readonly stack: StackName;
+  readonly cluster: TestCluster;
+  readonly engine: EngineStack;
+  readonly config: PulumiConfig;
+  readonly secretKeys: readonly string[];
+}
+
+/** A recovery command: as the docs write it, and how the case runs it. */
+interface RecoveryCommand {
+  readonly shown: string;
+  run(): Promise<void>;
+}
+
+/** The first line of the engine's errors (or of what it printed), as a terminal shows it first. */
+function firstError(run: EngineRun): string {
+  const text = engineErrors(run).trim() || run.stderr.trim() || run.stdout.trim();
+  const lines = text.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("warning:"));
+  return (lines[0] ?? "").trim().slice(0, 300);
+}
+
+/** `pulumi <args>` in the stack's workspace as a recovery step, failing the case if it fails. */
+function pulumiStep(target: FaultTarget, ...args: string[]): RecoveryCommand {
+  return {
+    shown: `pulumi ${args.join(" ")}`,
+    run: async () => {
+      await target.engine.workspace.must(args);
+    },
+  };
+}
+
+/**
+ * Runs `commands`, then `pulumi up` and `pulumi preview --expect-no-changes`; every data object of
+ * `before` but `deleted` must still be there with the same UID.
+ */
+async function recover(
+  target: FaultTarget,
+  before: ReadonlyMap<string, string>,
+  commands: readonly RecoveryCommand[],
+  options: { readonly deleted?: readonly string[]; readonly upArgs?: readonly string[] } = {},
+): Promise<{ up: UpdateOutcome; recovery: string[]; kept: string }> {
+  const deleted = options.deleted ?? [];
+  const upArgs = options.upArgs ?? [];
+  for (const command of commands) await command.run();
+  const up = await target.engine.up(...upArgs);
+  const check = await target.engine.preview("--expect-no-changes");
+  if (check.status !== 0) {
+    throw new Error(
+      `pulumi preview --expect-no-changes after the recovery: ${engineErrors(check)} ${JSON.stringify(check.summary)}`,
+    );
+  }
+  const after = await dataObjectUids(target.cluster.kubeConfig, NAMESPACE);
+  const lost = lostDataObjects(before, after).filter((key) => !deleted.includes(key));
+  if (lost.length > 0) throw new Error(`data objects deleted or replaced: ${lost.join(", ")}`);
+  return {
+    up,
+    recovery: [...commands.map((c) => c.shown), ["pulumi up --stack", target.stack, ...upArgs].join(" ")],
+    kept: `${before.size - deleted.length} of ${before.size} (claims, data StatefulSets) with the same UIDs${deleted.length === 0 ? "" : `; deleted by hand: ${deleted.join(", ")}`}`,
+  };
+}
+
+interface PendingOperation {
+  readonly type: string;
+  readonly resource: { readonly urn: string };
+}
+
+/** The pending operations `pulumi stack export` shows: what the engine started and never saw end. */
+async function pendingOperations(target: FaultTarget): Promise<PendingOperation[]> {
+  const state = JSON.parse(await target.engine.workspace.exportState(target.stack)) as {
+    deployment: { pending_operations?: PendingOperation[] };
+  };
+  return state.deployment.pending_operations ?? [];
+}
+
+/** `npm run up`'s lock check (scripts/staleLock.ts), run in the stack's workspace as up.sh runs it. */
+function staleLockStep(target: FaultTarget): RecoveryCommand {
+  return {
+    shown: `npm run up (scripts/staleLock.ts: pulumi cancel --yes --stack ${target.stack} once the lock's process is gone)`,
+    run: async () => {
+      const result = await target.engine.workspace.exec(
+        path.join(PROJECT_ROOT, "node_modules", ".bin", "ts-node"),
+        [
+          "--transpiler",
+          "sucrase/ts-node-plugin",
+          path.join(PROJECT_ROOT, "scripts", "staleLock.ts"),
+          target.stack,
+        ],
+      );
+      if (result.status !== 0 || !result.stdout.includes("Removed the lock")) {
+        throw new Error(
+          `scripts/staleLock.ts did not clear the stale lock (${result.status}): ${result.stdout}${result.stderr}`,
+        );
+      }
+    },
+  };
+}
+
+/**
+ * An up interrupted part-way (`edited`: an update to that config; otherwise the stack's config,
+ * from empty or not): what it left, what the user saw next, and the recovery.
+ */
+export async function interruptedUp(
+  target: FaultTarget,
+  name: string,
+  interruption: Interruption,
+  edited?: PulumiConfig,
+): Promise<FaultOutcome> {
+  const before = await dataObjectUids(target.cluster.kubeConfig, NAMESPACE);
+  if (edited !== undefined) await target.engine.edit({ config: edited, secretKeys: target.secretKeys });
+  const cut = await target.engine.watchedUp(interrupting(interruption));
+  if (cut.run.status === 0) {
+    throw new Error(`${name}: pulumi up ended before ${interruption.afterChanges} changes, uninterrupted`);
+  }
+  const pending = await pendingOperations(target);
+  const left = [
+    `${counted(cut.applied)} before the ${interruption.signal}`,
+    pending.length === 0
+      ? "no pending operations"
+      : `${pending.length} pending operation(s) (${[...new Set(pending.map((p) => p.type))].join(", ")})`,
+  ];
+  let saw = firstError(cut.run);
+  const commands: RecoveryCommand[] = [];
+  // A killed CLI never unlocks: the next up is refused, naming the lock's process.
+  const refused = await target.engine.attemptUp();
+  if (refused.run.status !== 0) {
+    if (!engineErrors(refused.run).includes("currently locked")) {
+      throw new Error(`${name}: the next up failed other than on the lock: ${engineErrors(refused.run)}`);
+    }
+    saw = `${saw === "" ? "nothing (the CLI was killed); " : `${saw}; `}then: ${firstError(refused.run)}`;
+    left.push("the stack's lock");
+    commands.push(staleLockStep(target));
+    const result = await recover(target, before, commands);
+    return { name, stack: target.stack, saw, left: left.join("; "), ...result, ...summary(result.up) };
+  }
+  // Nothing held the stack: that next up was the recovery.
+  const check = await target.engine.preview("--expect-no-changes");
+  if (check.status !== 0) throw new Error(`${name}: preview after the recovering up: ${engineErrors(check)}`);
+  const lost = lostDataObjects(before, await dataObjectUids(target.cluster.kubeConfig, NAMESPACE));
+  if (lost.length > 0) throw new Error(`${name}: data objects deleted or replaced: ${lost.join(", ")}`);
+  return {
+    name,
+    stack: target.stack,
+    saw,
+    left: left.join("; "),
+    recovery: [`pulumi up --stack ${target.stack}`],
+    kept: `${before.size} of ${before.size} (claims, data StatefulSets) with the same UIDs`,
+    ...summary(refused),
+  };
+}
+
+function summary(up: UpdateOutcome): { recovered: string; seconds: number } {
+  return { recovered: counted(up.applied), seconds: up.run.seconds };
+}
+
+/** A kubectl-style change behind Pulumi's back, and the resource whose refresh must see it. */
+interface DriftEdit {
+  readonly what: string;
+  /** `Kind/name` of the object changed, as the preview's step must name it. */
+  readonly object: string;
+  apply(api: Apis): Promise<void>;
+  /** Whether the running object is as the program renders it again. */
+  restored(api: Apis): Promise<boolean>;
+}
+
+interface Apis {
+  readonly core: k8s.CoreV1Api;
+  readonly apps: k8s.AppsV1Api;
+  readonly networking: k8s.NetworkingV1Api;
+}
+
+const MERGE_PATCH = { headers: { "Content-Type": k8s.PatchUtils.PATCH_FORMAT_JSON_MERGE_PATCH } };
+const JSON_PATCH = { headers: { "Content-Type": k8s.PatchUtils.PATCH_FORMAT_JSON_PATCH } };
+const noOptions = [undefined, undefined, undefined, undefined, undefined] as const;
+
+const DRIFT: readonly DriftEdit[] = [
+  {
+    what: "kubectl edit configmap prometheus-config (a line added to prometheus.yml)",
+    object: "ConfigMap/prometheus-config",
+    async apply({ core }) {
+      const live = (await core.readNamespacedConfigMap("prometheus-config", NAMESPACE)).body;
+      const text = `# edited by hand\n${live.data?.["prometheus.yml"] ?? ""}`;
+      await core.patchNamespacedConfigMap(
+        "prometheus-config",
+        NAMESPACE,
+        { data: { "prometheus.yml": text } },
+        ...noOptions,
+        MERGE_PATCH,
+      );
+    },
+    async restored({ core }) {
+      const live = (await core.readNamespacedConfigMap("prometheus-config", NAMESPACE)).body;
+      return !(live.data?.["prometheus.yml"] ?? "").startsWith("# edited by hand");
+    },
+  },
+  {
+    what: "kubectl scale deployment kube-state-metrics --replicas=3",
+    object: "Deployment/kube-state-metrics",
+    async apply({ apps }) {
+      await apps.patchNamespacedDeployment(
+        "kube-state-metrics",
+        NAMESPACE,
+        { spec: { replicas: 3 } },
+        ...noOptions,
+        MERGE_PATCH,
+      );
+    },
+    async restored({ apps }) {
+      return (await apps.readNamespacedDeployment("kube-state-metrics", NAMESPACE)).body.spec?.replicas === 1;
+    },
+  },
+  {
+    what: "kubectl label service tempo app.kubernetes.io/part-of- (a label removed)",
+    object: "Service/tempo",
+    async apply({ core }) {
+      await core.patchNamespacedService(
+        "tempo",
+        NAMESPACE,
+        [{ op: "remove", path: "/metadata/labels/app.kubernetes.io~1part-of" }],
+        ...noOptions,
+        JSON_PATCH,
+      );
+    },
+    async restored({ core }) {
+      return (
+        (await core.readNamespacedService("tempo", NAMESPACE)).body.metadata?.labels?.[
+          "app.kubernetes.io/part-of"
+        ] !== undefined
+      );
+    },
+  },
+  {
+    what: "kubectl delete networkpolicy loki",
+    object: "NetworkPolicy/loki",
+    async apply({ networking }) {
+      await networking.deleteNamespacedNetworkPolicy("loki", NAMESPACE);
+    },
+    async restored({ networking }) {
+      return networking.readNamespacedNetworkPolicy("loki", NAMESPACE).then(
+        () => true,
+        () => false,
+      );
+    },
+  },
+];
+
+/** `Kind/name` of each Kubernetes object a preview's plan (`--json`) would change. */
+function changedObjects(previewJson: string): string[] {
+  const plan = JSON.parse(previewJson) as {
+    steps?: {
+      op: string;
+      newState?: { inputs?: { kind?: string; metadata?: { name?: string } } };
+      oldState?: { inputs?: { kind?: string; metadata?: { name?: string } } };
+    }[];
+  };
+  return (plan.steps ?? [])
+    .filter((step) => !["same", "refresh", "read"].includes(step.op))
+    .map((step) => (step.newState ?? step.oldState)?.inputs)
+    .filter((inputs) => inputs?.kind !== undefined)
+    .map((inputs) => `${inputs?.kind}/${inputs?.metadata?.name}`);
+}
+
+/** The claim the drift case deletes: Alertmanager's (its silences and notification log). */
+const DELETED_CLAIM = "data-alertmanager-0";
+
+/**
+ * Changes behind Pulumi's back (DRIFT), and a claim deleted with its pod: `pulumi preview --refresh
+ * --diff` names each change of what the program owns, `pulumi up --refresh` puts it back; the claim
+ * comes back empty, made again by its StatefulSet, and its data is gone.
+ */
+export async function drift(target: FaultTarget): Promise<FaultOutcome> {
+  const kc = target.cluster.kubeConfig;
+  const api: Apis = {
+    core: kc.makeApiClient(k8s.CoreV1Api),
+    apps: kc.makeApiClient(k8s.AppsV1Api),
+    networking: kc.makeApiClient(k8s.NetworkingV1Api),
+  };
+  const before = await dataObjectUids(kc, NAMESPACE);
+  for (const edit of DRIFT) await edit.apply(api);
+  const claimKey = `PersistentVolumeClaim ${NAMESPACE}/${DELETED_CLAIM}`;
+  // The claim protection keeps a claim a pod uses until that pod is gone; the StatefulSet then
+  // makes the pod again and, from its claim template, an empty claim.
+  await api.core.deleteNamespacedPersistentVolumeClaim(DELETED_CLAIM, NAMESPACE);
+  await api.core.deleteNamespacedPod("alertmanager-0", NAMESPACE);
+  await waitFor(async () => {
+    const claim = await api.core
+      .readNamespacedPersistentVolumeClaim(DELETED_CLAIM, NAMESPACE)
+      .catch(() => undefined);
+    return claim !== undefined &&
+      claim.body.metadata?.uid !== before.get(claimKey) &&
+      claim.body.status?.phase === "Bound"
+      ? true
+      : undefined;
+  }, `${DELETED_CLAIM} made again by its StatefulSet and Bound`);
+
+  const preview = await target.engine.preview("--refresh", "--diff");
+  if (preview.status !== 0) throw new Error(`pulumi preview --refresh --diff: ${engineErrors(preview)}`);
+  const named = changedObjects(preview.stdout);
+  const missed = DRIFT.filter((edit) => !named.includes(edit.object));
+  if (missed.length > 0) {
+    throw new Error(
+      `pulumi preview --refresh --diff does not name: ${missed.map((m) => m.what).join("; ")} (it names ${named.join(", ") || "nothing"})`,
+    );
+  }
+  const result = await recover(target, before, [], { deleted: [claimKey], upArgs: ["--refresh"] });
+  const unrestored = [];
+  for (const edit of DRIFT) if (!(await edit.restored(api))) unrestored.push(edit.what);
+  if (unrestored.length > 0) throw new Error(`pulumi up --refresh left as changed: ${unrestored.join("; ")}`);
+  return {
+    name: "drift: four objects changed with kubectl, a claim deleted",
+    stack: target.stack,
+    saw: `pulumi preview --refresh --diff: changes to ${named.join(", ")}`,
+    left: [
+      ...DRIFT.map((d) => d.what),
+      `kubectl delete pvc ${DELETED_CLAIM} and its pod: the StatefulSet made both again, the claim empty`,
+    ].join("; "),
+    ...result,
+    ...summary(result.up),
+  };
+}
+
+/** A config edit undone by the stack file as it was, as `git checkout Pulumi.<stack>.yaml` undoes it. */
+function revertStep(target: FaultTarget, what: string): RecoveryCommand {
+  return {
+    shown: what,
+    run: () => target.engine.edit({ config: target.config, secretKeys: target.secretKeys }),
+  };
+}
+
+/**
+ * A workload whose image the registry lacks (`images.<component>` set to `missingImage`, which the
+ * cluster was started without) under `cluster.rolloutTimeoutMinutes: 1`. `failsWithin`: the up
+ * fails within the bound, naming the workload and its pods' reason, as it does for a Deployment.
+ * Otherwise what the provider does is recorded as it is: for a StatefulSet's update it takes the
+ * first event of the new generation, whose status is still the old one's, as the rollout done, and
+ * the up completes with the pod never ready. Either way, the config put back, the next up
+ * completes and the workload is ready again.
+ */
+export async function neverReady(
+  target: FaultTarget,
+  component: string,
+  workload: { readonly kind: "Deployment" | "StatefulSet"; readonly name: string },
+  missingImage: string,
+): Promise<FaultOutcome & { readonly failedWithin?: number }> {
+  const before = await dataObjectUids(target.cluster.kubeConfig, NAMESPACE);
+  const broken = configSetPath(
+    configSetPath(target.config, `images.${component}`, missingImage),
+    "cluster.rolloutTimeoutMinutes",
+    "1",
+  );
+  await target.engine.edit({ config: broken, secretKeys: target.secretKeys });
+  const attempt = await target.engine.attemptUp();
+  const errors = engineErrors(attempt.run);
+  const stuck = await podReasons(target, workload.name);
+  if (!stuck.includes("ImagePullBackOff")) {
+    throw new Error(
+      `${workload.kind} ${workload.name}: its pod is not in ImagePullBackOff but ${stuck || "ready"}`,
+    );
+  }
+  const saw =
+    attempt.run.status === 0
+      ? `nothing: pulumi up completed (${counted(attempt.applied)}, ${attempt.run.seconds.toFixed(0)} s) with ${workload.name}'s pod ${stuck}; npm run verify names it`
+      : `after ${attempt.run.seconds.toFixed(0)} s: ${(errors.split("\n").find((line) => line.includes("ImagePullBackOff")) ?? errors).trim().slice(0, 300)}`;
+  if (attempt.run.status !== 0 && !errors.includes(workload.name)) {
+    throw new Error(`the failed up does not name ${workload.name}: ${errors}`);
+  }
+  const result = await recover(target, before, [
+    revertStep(
+      target,
+      `pulumi config set --path images.${component} <the image before> (or git checkout Pulumi.${target.stack}.yaml)`,
+    ),
+  ]);
+  const after = await waitFor(async () => {
+    const reasons = await podReasons(target, workload.name);
+    return reasons === "" ? "ready" : undefined;
+  }, `${workload.name}'s pods ready again`);
+  return {
+    name: `a workload that never becomes ready: images.${component} (${workload.kind} ${workload.name}) not in the registry, cluster.rolloutTimeoutMinutes 1`,
+    stack: target.stack,
+    saw,
+    left: `${counted(attempt.applied)}; ${workload.name}'s new pod in ImagePullBackOff`,
+    ...result,
+    ...summary(result.up),
+    kept: `${result.kept}; ${workload.name} ${after} again`,
+    ...(attempt.run.status === 0 ? {} : { failedWithin: attempt.run.seconds }),
+  };
+}
+
+/** What keeps a workload's pods from being ready: each waiting container's reason, or "" when all are ready. */
+async function podReasons(target: FaultTarget, name: string): Promise<string> {
+  const core = target.cluster.kubeConfig.makeApiClient(k8s.CoreV1Api);
+  const pods = (
+    await core.listNamespacedPod(
+      NAMESPACE,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      `app.kubernetes.io/name=${name}`,
+    )
+  ).body.items.filter((p) => p.metadata?.deletionTimestamp === undefined);
+  return pods
+    .flatMap((p) =>
+      (p.status?.containerStatuses ?? [])
+        .filter((c) => !c.ready)
+        .map((c) => c.state?.waiting?.reason ?? "not ready"),
+    )
+    .join(", ");
+}
+
+/**
+ * The API server stopped for `seconds` once an update (to `edited`) has changed a resource, then
+ * started again: the up fails saying it cannot reach the cluster, and the next up completes.
+ */
+export async function apiServerAway(
+  target: FaultTarget,
+  edited: PulumiConfig,
+  seconds: number,
+): Promise<FaultOutcome> {
+  const before = await dataObjectUids(target.cluster.kubeConfig, NAMESPACE);
+  await target.engine.edit({ config: edited, secretKeys: target.secretKeys });
+  let outage: Promise<void> = Promise.resolve();
+  const failed = await target.engine.watchedUp({
+    afterChanges: 1,
+    then: () => {
+      outage = target.cluster.apiServerOutage(seconds);
+    },
+  });
+  await outage;
+  if (failed.run.status === 0) {
+    throw new Error(
+      `pulumi up completed through a ${seconds} s API server outage: ${counted(failed.applied)}`,
+    );
+  }
+  const pending = await pendingOperations(target);
+  const result = await recover(target, before, []);
+  return {
+    name: `the API server away for ${seconds} s during an update`,
+    stack: target.stack,
+    saw: firstError(failed.run),
+    left: `${counted(failed.applied)} before the outage; ${pending.length} pending operation(s)`,
+    ...result,
+    ...summary(result.up),
+  };
+}
+
+/**
+ * A second `pulumi up` on the stack while one (to `edited`) runs: refused by the lock with the
+ * engine's message, applying nothing; the first completes.
+ */
+export async function twoUpsAtOnce(target: FaultTarget, edited: PulumiConfig): Promise<FaultOutcome> {
+  const before = await dataObjectUids(target.cluster.kubeConfig, NAMESPACE);
+  await target.engine.edit({ config: edited, secretKeys: target.secretKeys });
+  let second: Promise<EngineRun> | undefined;
+  const first = await target.engine.watchedUp({
+    afterChanges: 1,
+    then: () => {
+      second = target.engine.workspace.up(target.stack);
+    },
+  });
+  const refused = await (second ?? Promise.reject(new Error("the first up changed nothing")));
+  if (first.run.status !== 0) throw new Error(`the first up failed: ${engineErrors(first.run)}`);
+  if (
+    refused.status === 0 ||
+    !engineErrors(refused).includes("currently locked") ||
+    refused.applied.length > 0
+  ) {
+    throw new Error(
+      `the second up was not refused by the lock: exit ${refused.status}, ${engineErrors(refused)}`,
+    );
+  }
+  const result = await recover(target, before, []);
+  return {
+    name: "two ups at once on one stack",
+    stack: target.stack,
+    saw: `the second: ${firstError(refused)}`,
+    left: `nothing: the second up applied nothing; the first ${counted(first.applied)}`,
+    ...result,
+    ...summary(result.up),
+  };
+}
+
+/**
+ * `pulumi stack change-secrets-provider passphrase`: every secret of the stack file and the state
+ * encrypted again (a new salt), still readable; Grafana's password the same; the next up changes
+ * nothing.
+ */
+export async function changedSecretsProvider(target: FaultTarget): Promise<FaultOutcome> {
+  const before = await dataObjectUids(target.cluster.kubeConfig, NAMESPACE);
+  const password = await target.engine.workspace.output(target.stack, "grafanaAdminPassword", true);
+  const changed = await target.engine.workspace.run([
+    "stack",
+    "change-secrets-provider",
+    "passphrase",
+    "--stack",
+    target.stack,
+  ]);
+  if (changed.status !== 0) throw new Error(`pulumi stack change-secrets-provider: ${changed.stderr}`);
+  const result = await recover(target, before, []);
+  if (result.up.applied.size > 0) {
+    throw new Error(`the up after the change changed ${counted(result.up.applied)}`);
+  }
+  const after = await target.engine.workspace.output(target.stack, "grafanaAdminPassword", true);
+  if (after !== password)
+    throw new Error("Grafana's admin password output changed with the secrets provider");
+  return {
+    name: "a changed secrets provider (passphrase to passphrase)",
+    stack: target.stack,
+    saw: `pulumi stack change-secrets-provider passphrase: ${changed.stdout.trim().split("\n")[0] ?? ""}`.trim(),
+    left: `Pulumi.${target.stack}.yaml with a new encryptionsalt and its secrets encrypted again; Grafana's password output the same`,
+    ...result,
+    ...summary(result.up),
+  };
+}
+
+/**
+ * Fields the program sets, set by someone else too: `kubectl apply --server-side --force-conflicts`
+ * on a ConfigMap (kubectl then owns its data), and `kubectl scale` on a Deployment. What the next
+ * `pulumi up --refresh` does with each, as the provider's server-side apply decides.
+ */
+export async function anotherFieldManager(target: FaultTarget): Promise<FaultOutcome> {
+  const kc = target.cluster.kubeConfig;
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const apps = kc.makeApiClient(k8s.AppsV1Api);
+  const before = await dataObjectUids(kc, NAMESPACE);
+  const live = (await core.readNamespacedConfigMap("alertmanager-config", NAMESPACE)).body;
+  const edited = `# applied by another team\n${live.data?.["alertmanager.yml"] ?? ""}`;
+  // kubectl apply --server-side --force-conflicts --field-manager=kubectl: an apply patch by another manager.
+  await core.patchNamespacedConfigMap(
+    "alertmanager-config",
+    NAMESPACE,
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "alertmanager-config" },
+      data: { "alertmanager.yml": edited },
+    },
+    undefined,
+    undefined,
+    "kubectl",
+    undefined,
+    true,
+    { headers: { "Content-Type": k8s.PatchUtils.PATCH_FORMAT_APPLY_YAML } },
+  );
+  await apps.patchNamespacedDeployment(
+    "kube-state-metrics",
+    NAMESPACE,
+    { spec: { replicas: 2 } },
+    undefined,
+    undefined,
+    "kubectl",
+    undefined,
+    undefined,
+    MERGE_PATCH,
+  );
+  const attempt = await target.engine.attemptUp("--refresh");
+  const saw =
+    attempt.run.status === 0 ? `pulumi up --refresh: ${counted(attempt.applied)}` : firstError(attempt.run);
+  const commands: RecoveryCommand[] = [];
+  if (attempt.run.status !== 0)
+    commands.push(pulumiStep(target, "refresh", "--yes", "--stack", target.stack));
+  const result = await recover(target, before, commands, { upArgs: ["--refresh"] });
+  const data =
+    (await core.readNamespacedConfigMap("alertmanager-config", NAMESPACE)).body.data?.["alertmanager.yml"] ??
+    "";
+  const replicas = (await apps.readNamespacedDeployment("kube-state-metrics", NAMESPACE)).body.spec?.replicas;
+  return {
+    name: "another field manager: kubectl apply --server-side --force-conflicts on a ConfigMap, kubectl scale on a Deployment",
+    stack: target.stack,
+    saw,
+    left: `afterwards: alertmanager.yml ${data.startsWith("# applied by another team") ? "still the other team's" : "the program's again"}; kube-state-metrics replicas ${replicas}`,
+    ...result,
+    ...summary(result.up),
+  };
+}
+
+/**
+ * A rollback: the program of an earlier release (its checkout at `releaseRoot`) with the stack file
+ * it came with, deployed on a stack this program runs. What `npm run review` says of it
+ * beforehand, and what the up does: 0 errors, the preview, the review and the steps agreeing, no
+ * data object deleted or replaced. The stack is then brought forward again (`forward`: this
+ * program's stack file).
+ */
+export async function rollback(
+  target: FaultTarget,
+  release: string,
+  releaseRoot: string,
+  releaseStack: { readonly config: PulumiConfig; readonly secretKeys: readonly string[] },
+  forward: { readonly config: PulumiConfig; readonly secretKeys: readonly string[] },
+): Promise<FaultOutcome & { readonly verdict: string; readonly risks: readonly string[] }> {
+  const before = await dataObjectUids(target.cluster.kubeConfig, NAMESPACE);
+  target.engine.useProgram(releaseRoot);
+  await target.engine.edit(releaseStack);
+  const back = await target.engine.up();
+  if (back.disagreements.length > 0) {
+    throw new Error(
+      `rollback to ${release}: the preview, the review and the up disagree: ${JSON.stringify(back.disagreements)}`,
+    );
+  }
+  const check = await target.engine.preview("--expect-no-changes");
+  if (check.status !== 0)
+    throw new Error(`rollback to ${release}: preview --expect-no-changes: ${engineErrors(check)}`);
+  const lost = lostDataObjects(before, await dataObjectUids(target.cluster.kubeConfig, NAMESPACE));
+  if (lost.length > 0)
+    throw new Error(`rollback to ${release}: data objects deleted or replaced: ${lost.join(", ")}`);
+  const risks = (back.review?.atRisk ?? []).map((risk) => risk.why);
+  target.engine.useProgram(PROJECT_ROOT);
+  await target.engine.edit(forward);
+  await target.engine.up();
+  return {
+    name: `rollback to ${release}: its commit and its stack file deployed on the stack`,
+    stack: target.stack,
+    saw: `npm run review beforehand: ${back.review?.verdict}${risks.length === 0 ? "" : `; at risk: ${risks.join("; ")}`}`,
+    left: `the release's program running; every claim and data StatefulSet kept`,
+    recovery: [`git checkout ${release} && pulumi up --stack ${target.stack}`],
+    kept: `${before.size} of ${before.size} (claims, data StatefulSets) with the same UIDs`,
+    verdict: back.review?.verdict ?? "none",
+    risks,
+    ...summary(back),
+  };
+}
