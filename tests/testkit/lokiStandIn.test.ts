@@ -296,7 +296,9 @@ describe("the Loki stand-in, with the prod render's limits (auth on)", () => {
       const q = (query: string) =>
         get(loki, "/loki/api/v1/query", { query, time: String(Number(t0 / NS_PER_MS) / 1000 + 1) });
       expect((await q(`sum(count_over_time({app="${app}"} | json [1m]))`)).status).toBe(400);
-      const kept = await (await q(`sum(count_over_time({app="${app}"} | json | __error__="" [1m]))`)).json();
+      const kept = (await (
+        await q(`sum(count_over_time({app="${app}"} | json | __error__="" [1m]))`)
+      ).json()) as Json;
       expect(kept.data.result[0].value[1]).toBe("2");
     });
 
@@ -383,29 +385,17 @@ describe("the stack's rendered LogQL on the stand-in (kind render, auth off)", (
 
   test("LogErrorBurst fires for an app with more than 100 ERROR lines in 5 minutes and stays silent at 100", async () => {
     const t = Date.now() - 60_000;
-    const errors = (app: string, n: number): [string, string][] =>
+    const errors = (n: number): [string, string][] =>
       Array.from({ length: n }, (_, i) => [
         String(BigInt(t) * NS_PER_MS + BigInt(i)),
         `ERROR payment ${i} declined`,
       ]);
     const stream = (app: string) => ({ namespace: "tiketi-spring", app, level: "error" });
     expect(
-      (
-        await post(
-          loki,
-          jsonPush(stream("payment-service"), errors("payment-service", 101)),
-          "application/json",
-        )
-      ).status,
+      (await post(loki, jsonPush(stream("payment-service"), errors(101)), "application/json")).status,
     ).toBe(204);
     expect(
-      (
-        await post(
-          loki,
-          jsonPush(stream("ticket-service"), errors("ticket-service", 100)),
-          "application/json",
-        )
-      ).status,
+      (await post(loki, jsonPush(stream("ticket-service"), errors(100)), "application/json")).status,
     ).toBe(204);
     const firing = await at(rule("LogErrorBurst"), t + 1000);
     expect(firing.result).toEqual([
