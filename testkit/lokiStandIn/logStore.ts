@@ -166,7 +166,7 @@ function insertInOrder(entries: StoredEntry[], entry: StoredEntry): void {
 
 const nanosText = (ns: bigint): string => new Date(Number(ns / 1_000_000n)).toISOString();
 
-export const labelsText = (labels: Labels): string =>
+const labelsText = (labels: Labels): string =>
   `{${Object.entries(labels)
     .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
     .join(", ")}}`;

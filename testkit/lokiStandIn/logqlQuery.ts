@@ -117,7 +117,7 @@ class Reader {
 
   private refuse(node: SyntaxNode, what = node.name): never {
     throw new LogqlNotEvaluated(
-      `the Loki stand-in does not evaluate ${what} (${JSON.stringify(this.source(node))}); it evaluates stream selectors, line filters, | json, | logfmt, label matchers, count_over_time, rate, sum [by|without], comparisons with a number, unless and label_replace`,
+      `the Loki stand-in does not evaluate ${what} (${JSON.stringify(this.source(node))}); it evaluates stream selectors, line filters, | json, | logfmt, label matchers, count_over_time, rate, offset, sum [by|without], comparisons with a number, unless and label_replace`,
     );
   }
 
