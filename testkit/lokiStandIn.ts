@@ -10,7 +10,9 @@
 //   GET  /ready, /metrics (loki_distributor_lines_received_total, as the dashboards read it)
 // LogQL is parsed with Grafana's grammar and evaluated for the constructs logqlQuery.ts lists;
 // any other is refused with 400 naming it. It keeps lines in memory only: it has no WAL, ring,
-// replication, retention, compactor or ruler, and nothing measured on it says anything about Loki's.
+// replication, retention, compactor, ruler or tail (WebSocket) API, enforces no rate limits, and
+// does not add the `detected_level` metadata Loki's discover_log_levels gives a line without a
+// level; nothing measured on it says anything about Loki's.
 import * as http from "http";
 import * as yaml from "js-yaml";
 import { AddressInfo } from "net";
