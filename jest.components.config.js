@@ -1,6 +1,6 @@
 /**
- * `npm run test:components`: the real Loki, Alloy, collector, Prometheus and Alertmanager booted on
- * 127.0.0.1 with the configs the program renders. One file at a time in each of the two lanes
+ * `npm run test:components`: the real Alloy, collector, Prometheus and Alertmanager booted on
+ * 127.0.0.1 with the configs the program renders, and the Loki stand-in. One file at a time in each of the two lanes
  * scripts/testComponents.sh runs at once (tests/components/faults/ beside the rest).
  * @type {import('jest').Config}
  */

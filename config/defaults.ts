@@ -35,7 +35,7 @@ const images: StackConfigInput["images"] = {
   kubeStateMetrics: "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0",
   nodeExporter: "quay.io/prometheus/node-exporter:v1.9.1",
   loki: "docker.io/grafana/loki:3.7.8",
-  // The same release as Loki: its canary is built from Loki's module (tools/loki).
+  // The same release as Loki: the canary ships with it.
   lokiCanary: "docker.io/grafana/loki-canary:3.7.8",
   alloy: "docker.io/grafana/alloy:v1.19.0",
   otelCollector: "docker.io/otel/opentelemetry-collector-contrib:0.130.1",

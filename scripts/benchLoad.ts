@@ -1,14 +1,12 @@
-// `npm run bench:load [-- --profile kind|prod] [--short] [--single-loki] [--record]`: the real Prometheus, Alertmanager, Loki, Alloy
-// (tailing the pod log files the bench writes) and collector (its real tail sampling and connectors) on the rendered configs of a profile,
+// `npm run bench:load [-- --profile kind|prod] [--short] [--record]`: the real Prometheus, Alertmanager, Alloy
+// (tailing the pod log files the bench writes, pushing to the Loki stand-in: Loki is AGPL and not run here,
+// so the bench measures no Loki) and collector (its real tail sampling and connectors) on the rendered configs of a profile,
 // driven at the load the profile is sized for (scripts/benchLoad/load.ts). Prints each process's
 // steady and peak RSS and CPU next to its rendered request and limit, then ramps each ingest path
 // until the component refuses, drops or falls behind and prints the last level it sustained.
 // `--short` is the CI-sized run: the same processes and load, shorter phases, one ramp step.
-// `--single-loki` renders one Loki replica (logs.replicas and logs.replicationFactor 1: prod's
-// shape before it was replicated), for its ceiling beside the replicated one's.
 // `--record` also writes the report, dated, to docs/measured/bench-load[-options].md.
 import * as fs from "fs";
-import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import { renderNodeMode } from "../testkit/localServers";
@@ -16,30 +14,24 @@ import { Servers } from "../testkit/processes";
 import { GoTool, MOTO_SERVER_VARIABLE, motoServerExecutable, toolDirectory } from "../testkit/tools";
 import { Ceiling, Counters, IngestPath, findCeiling } from "./benchLoad/ceilings";
 import { DURATIONS, Durations, RATED, StackName } from "./benchLoad/load";
-import { pushBody, writeLogs } from "./benchLoad/logs";
+import { writeLogs } from "./benchLoad/logs";
 import { Pacer } from "./benchLoad/pacer";
 import { Sizing, UseRow, mi, sizing, useTable } from "./benchLoad/report";
 import { Sampler } from "./benchLoad/sampler";
 import { otlpBatch } from "./benchLoad/spans";
-import { BenchStack, lokiReplicas, memoryLimiterBytes, startBenchStack } from "./benchLoad/stack";
+import { BenchStack, memoryLimiterBytes, startBenchStack } from "./benchLoad/stack";
 import { instant, metricTotal, metricValues } from "./benchLoad/telemetry";
-import { KubeObject } from "../render/manifest";
-import { configMapData } from "../testkit/rendered";
-import { ServiceStandIn } from "../testkit/serviceStandIn";
 import { sleep } from "../testkit/sleep";
 import { machine, writeMeasured } from "../testkit/measured";
 
 const TOOLS: Readonly<Record<string, GoTool>> = {
   PROMETHEUS_DIR: "prometheus",
   ALERTMANAGER_DIR: "alertmanager",
-  LOKI_DIR: "loki",
   ALLOY_DIR: "alloy",
   OTELCOL_DIR: "otelcol",
   OTLP_SINK_DIR: "otlp-sink",
   THANOS_DIR: "thanos",
 };
-/** Lines per push request, about Alloy's 1 MiB batch of these lines. */
-const PUSH_BATCH_LINES = 5000;
 /** The scrape jobs of the load's targets. */
 const SCRAPED_JOBS = `job=~"services-.*|node-exporter|kube-state-metrics"`;
 
@@ -132,7 +124,7 @@ async function collectorCounters(stack: BenchStack): Promise<Counters> {
   };
 }
 
-/** Alloy's loki.write counters: entries Loki accepted, batches retried, entries dropped. */
+/** Alloy's loki.write counters: entries accepted, batches retried, entries dropped. */
 async function alloyCounters(stack: BenchStack): Promise<Counters> {
   const url = `${stack.alloy.base}/metrics`;
   return {
@@ -142,41 +134,23 @@ async function alloyCounters(stack: BenchStack): Promise<Counters> {
   };
 }
 
-/** How many Loki replicas the render runs, and how many of them keep each line. */
-function lokiShape(objects: readonly KubeObject[]): string {
-  const { common } = yaml.load(configMapData(objects, "loki-config")["loki.yaml"]) as {
-    common: { replication_factor: number };
-  };
-  return `${lokiReplicas(objects)} Loki replica(s) (replication factor ${common.replication_factor})`;
-}
-
-/** The logs keys `--single-loki` sets. */
-const SINGLE_LOKI = { replicas: 1, replicationFactor: 1 };
-
-async function runStack(
-  stackName: StackName,
-  durations: Durations,
-  short: boolean,
-  singleLoki: boolean,
-): Promise<void> {
+async function runStack(stackName: StackName, durations: Durations, short: boolean): Promise<void> {
   const load = RATED[stackName];
   // Node mode (prod's own; kind's option, api by default) so that Alloy tails the pods' log files.
-  const objects = await renderNodeMode(stackName, singleLoki ? SINGLE_LOKI : {});
+  const objects = await renderNodeMode(stackName);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-load-${stackName}-`));
   const servers = new Servers();
   const pacers: Pacer[] = [];
   let sampler: Sampler | undefined;
-  let lokiService: ServiceStandIn | undefined;
   try {
     const stack = await startBenchStack(servers, objects, dir, load.podsPerService, load.nodes);
-    lokiService = stack.lokiService;
     sampler = new Sampler(new Map([...stack.processes].map(([name, p]) => [name, p.pid])));
     const measured = sampler;
     const sizes = new Map<string, Sizing>(
       [...stack.processes].map(([name, p]) => [name, sizing(objects, p.workload, p.container)]),
     );
     const pods = stack.targets.pods();
-    // Its "accepted" are lines written to the pod log files; what reaches Loki is Alloy's to count.
+    // Its "accepted" are lines written to the pod log files; what Alloy sends is Alloy's to count.
     const logs = new Pacer(load.linesPerSecond, (n) => {
       writeLogs(dir, stack.logPods, n);
       return Promise.resolve(new Response(null, { status: 204 }));
@@ -185,24 +159,11 @@ async function runStack(
     const spans = new Pacer(load.spansPerSecond, (n) =>
       post(`http://127.0.0.1:${stack.gateway.ports.get(4318)}/v1/traces`, otlpBatch(services, n)),
     );
-    // Loki's own ceiling: push requests spread over its processes in turn, as the `loki` Service
-    // spreads them (straight, not through the stand-in, which runs in this process), at no rate until ramped.
-    let pushes = 0;
-    const pushed = new Pacer(
-      0,
-      (n) =>
-        fetch(`${stack.lokis[pushes++ % stack.lokis.length].base}/loki/api/v1/push`, {
-          method: "POST",
-          headers: { "Content-Type": "application/json", ...stack.lokis[0].headers },
-          body: pushBody(stack.logPods, n),
-        }),
-      PUSH_BATCH_LINES,
-    );
-    pacers.push(logs, spans, pushed);
+    pacers.push(logs, spans);
 
     print(
-      `\n${stackName}${singleLoki ? ` with ${JSON.stringify(SINGLE_LOKI)} in logs` : ""}: rated load ${load.podsPerService * services.length} service pods + ${load.nodes} node(s) + kube-state-metrics ` +
-        `(${stack.targets.series()} series at 10 s), ${load.linesPerSecond} lines/s into ${lokiShape(objects)}, ${load.spansPerSecond} spans/s; ` +
+      `\n${stackName}: rated load ${load.podsPerService * services.length} service pods + ${load.nodes} node(s) + kube-state-metrics ` +
+        `(${stack.targets.series()} series at 10 s), ${load.linesPerSecond} lines/s through Alloy into the Loki stand-in, ${load.spansPerSecond} spans/s; ` +
         `warm-up ${durations.warmUp} s, steady ${durations.steady} s`,
     );
     const dashboards = stack.query === undefined ? undefined : dashboardLoad(stack.query.base);
@@ -222,7 +183,7 @@ async function runStack(
         `targets up ${await instant(prom, `count(up{${SCRAPED_JOBS}} == 1)`)}, ` +
         `slowest scrape ${(await instant(prom, `max(scrape_duration_seconds{${SCRAPED_JOBS}})`)).toFixed(3)} s, ` +
         `slowest rule group ${Math.max(0, ...(await metricValues(`${prom}/metrics`, "prometheus_rule_group_last_duration_seconds"))).toFixed(3)} s, ` +
-        `alerts in Alertmanager ${alerts}; lines written ${logs.counts().accepted}, sent to Loki by Alloy ${(await alloyCounters(stack)).alloySent}, ` +
+        `alerts in Alertmanager ${alerts}; lines written ${logs.counts().accepted}, sent by Alloy ${(await alloyCounters(stack)).alloySent}, ` +
         `spans accepted/refused ${spans.counts().accepted}/${spans.counts().refused}` +
         (queried === undefined
           ? ""
@@ -233,21 +194,6 @@ async function runStack(
       rss: measured.rss(name),
       limit: (sizes.get(name) as Sizing).memoryLimit,
     });
-    const lokiRows = [...stack.processes].filter(([, p]) => p.workload === "loki").map(([name]) => name);
-    // The replica nearest its limit: each runs under the same rendered one.
-    const lokiRss = () => ({
-      rss: Math.max(...lokiRows.map((name) => measured.rss(name))),
-      limit: (sizes.get(lokiRows[0]) as Sizing).memoryLimit,
-    });
-    const lokiDiscarded = async () => ({
-      discarded: (
-        await Promise.all(stack.lokis.map((l) => metricTotal(`${l.base}/metrics`, "loki_discarded_samples")))
-      ).reduce((a, b) => a + b, 0),
-    });
-    const discardedReason = (before: Counters, after: Counters) =>
-      after.discarded > before.discarded
-        ? `Loki discarded ${after.discarded - before.discarded} lines`
-        : undefined;
     const writer = stack.processes.has("otel-collector-aggregator")
       ? "otel-collector-aggregator"
       : "otel-collector";
@@ -256,27 +202,22 @@ async function runStack(
     const paths: [IngestPath, number][] = [
       [
         pacerPath(
-          "lines/s through Alloy to Loki",
+          "lines/s through Alloy",
           logs,
-          async () => ({ ...(await alloyCounters(stack)), ...(await lokiDiscarded()) }),
+          () => alloyCounters(stack),
           (before, after, rate, seconds) => {
             const sent = (after.alloySent - before.alloySent) / seconds;
             return after.alloyDropped > before.alloyDropped
               ? `Alloy dropped ${after.alloyDropped - before.alloyDropped} lines`
-              : (discardedReason(before, after) ??
-                  (after.alloyRetries > before.alloyRetries
-                    ? `Loki falls behind: Alloy retried ${after.alloyRetries - before.alloyRetries} batches`
-                    : sent < 0.9 * rate
-                      ? `Alloy falls behind: ${Math.round(sent)}/s sent to Loki of ${rate}/s written`
-                      : undefined));
+              : after.alloyRetries > before.alloyRetries
+                ? `Alloy retried ${after.alloyRetries - before.alloyRetries} batches`
+                : sent < 0.9 * rate
+                  ? `Alloy falls behind: ${Math.round(sent)}/s sent of ${rate}/s written`
+                  : undefined;
           },
           rssOf("alloy"),
         ),
         load.linesPerSecond * 2,
-      ],
-      [
-        pacerPath("lines/s pushed to Loki", pushed, lokiDiscarded, discardedReason, lokiRss),
-        load.linesPerSecond * 4,
       ],
       [
         pacerPath(
@@ -334,7 +275,6 @@ async function runStack(
       ceilings.push(await findCeiling(ingest, start, durations.steps, durations.step, (l) => print(l)));
       logs.setRate(load.linesPerSecond);
       spans.setRate(load.spansPerSecond);
-      pushed.setRate(0);
       // A refused ramp leaves requests in flight; the next path starts once they are answered.
       for (let waited = 0; waited < 60 && pacers.reduce((n, p) => n + p.counts().inFlight, 0) > 2; waited++) {
         await sleep(1000);
@@ -353,7 +293,6 @@ async function runStack(
   } finally {
     pacers.forEach((p) => p.stop());
     sampler?.stop();
-    await lokiService?.close();
     await servers.stopAll();
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -386,11 +325,11 @@ async function main(): Promise<void> {
   for (const [variable, tool] of Object.entries(TOOLS)) {
     process.env[variable] ??= toolDirectory(tool);
   }
-  // The S3 store a prod Loki keeps its chunks and index in.
+  // The S3 store prod's Thanos bucket is kept in.
   process.env[MOTO_SERVER_VARIABLE] ??= motoServerExecutable();
   print(`bench:load${short ? " --short" : ""} on ${machine()}`);
   for (const stack of stacks) {
-    await runStack(stack, DURATIONS[short ? "short" : "full"], short, args.includes("--single-loki"));
+    await runStack(stack, DURATIONS[short ? "short" : "full"], short);
   }
   if (args.includes("--record")) {
     record(args);

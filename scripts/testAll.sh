@@ -38,7 +38,7 @@ for tier in "${tiers[@]}"; do
   fi
 done
 
-components="Component tests: the real Loki, Alloy, collector, Prometheus and Alertmanager"
+components="Component tests: the real Alloy, collector, Prometheus and Alertmanager, and the Loki stand-in"
 cluster="Cluster tests: a real kube-apiserver, scheduler and controller manager with kwok nodes (npm run test:cluster)"
 examples="Examples: each program of examples/ installed from the packed tarball, type-checked, rendered and checked (npm run test:examples)"
 scenarios_tier() {

@@ -1,10 +1,9 @@
 // Boots the stack's servers on 127.0.0.1 with the configs the program renders. Only what cannot
 // exist outside a cluster is rewritten: listen addresses and ports, peer and backend addresses,
-// data directories, and (prod) the object store, which becomes the local filesystem.
+// data directories. Loki, which may not be built here (AGPL), is the stand-in of lokiStandIn.ts.
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { LOKI_PATHS } from "../components/logs/names";
 import {
   PROMETHEUS_PATHS,
   SERVICE_ACCOUNT_CA,
@@ -16,7 +15,6 @@ import { KubeObject } from "../render/manifest";
 import { PROJECT_ROOT, renderWithConfig } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { StackName } from "./stacks";
-import { LocalS3 } from "./objectStore";
 import { BucketClient } from "./thanosBucket";
 import { Running, Server, Servers, freePort } from "./processes";
 import {
@@ -28,6 +26,7 @@ import {
   prometheusYml,
 } from "./rendered";
 import { tools } from "./tools";
+import { LokiStandIn, lokiStandInOptions, startLokiStandIn } from "./lokiStandIn";
 import { Json } from "./json";
 import { samples } from "./expositions/index";
 
@@ -59,137 +58,21 @@ export interface StartOptions {
 const readiness = (url: string, options: StartOptions) =>
   options.waitUntilReady === false ? () => Promise.resolve(true) : url;
 
-export interface LocalLoki extends Running {
-  /** The tenant the ruler reads rules for, and the header value queries need where auth is on. */
-  readonly tenant: string;
-  readonly headers: Record<string, string>;
-}
-
-/** The rendered Loki config as run under `dir`, before its storage and ring are decided. */
-export interface LocalLokiConfig {
-  readonly config: Json;
-  readonly tenant: string;
-  /** Stands in for the pod's data volume. */
-  readonly dataDir: string;
-  readonly httpPort: number;
-}
-
 /**
- * The rendered Loki config and rules under `dir`: listen addresses and ports (free 127.0.0.1
- * ones), the ring's instance address, data and rule directories, the Alertmanager URL rewritten.
- */
-export async function localLokiConfig(
-  objects: readonly KubeObject[],
-  dir: string,
-  alertmanagerUrl: string,
-): Promise<LocalLokiConfig> {
-  const mounts = objectNamed(objects, "StatefulSet", "loki").spec.template.spec.containers[0]
-    .volumeMounts as Json[];
-  const rulesMount = (mounts.find((m) => m.name === "rules") as Json).mountPath as string;
-  const tenant = path.basename(rulesMount);
-  const rulesDir = path.join(dir, "loki-rules");
-  const dataDir = path.join(dir, "loki-data");
-  fs.mkdirSync(path.join(rulesDir, tenant), { recursive: true });
-  for (const [file, content] of Object.entries(configMapData(objects, "loki-rules"))) {
-    fs.writeFileSync(path.join(rulesDir, tenant, file), content);
-  }
-
-  const rendered = yaml.load(configMapData(objects, "loki-config")["loki.yaml"]) as Json;
-  const config = movePaths(movePaths(rendered, LOKI_PATHS.rules, rulesDir), LOKI_PATHS.data, dataDir) as Json;
-  const [httpPort, grpcPort] = [await freePort(), await freePort()];
-  config.server = {
-    ...config.server,
-    http_listen_address: "127.0.0.1",
-    http_listen_port: httpPort,
-    grpc_listen_address: "127.0.0.1",
-    grpc_listen_port: grpcPort,
-  };
-  config.common.instance_addr = "127.0.0.1";
-  config.ruler.alertmanager_url = alertmanagerUrl;
-  return { config, tenant, dataDir, httpPort };
-}
-
-/** Writes a local Loki config to `dir`/loki.yaml and starts Loki on it with the rendered flags. */
-export async function bootLoki(
-  servers: Servers,
-  objects: readonly KubeObject[],
-  dir: string,
-  local: LocalLokiConfig,
-  options: StartOptions = {},
-): Promise<LocalLoki> {
-  const file = path.join(dir, "loki.yaml");
-  fs.writeFileSync(file, yaml.dump(local.config));
-  const base = `http://127.0.0.1:${local.httpPort}`;
-  const args = containerArgs(objects, "loki", { "-config.file": file });
-  // The ingester reports ready only after its ring settles (about 15 s).
-  const server = await servers.start(tools.loki(), args, readiness(`${base}/ready`, options), {
-    timeoutMs: 90000,
-    cwd: dir,
-    env: { ...containerEnv(objects, "loki"), ...options.env },
-  });
-  const headers: Record<string, string> =
-    local.config.auth_enabled === true ? { "X-Scope-OrgID": local.tenant } : {};
-  return { base, server, tenant: local.tenant, headers };
-}
-
-/**
- * Points a local Loki config's S3 store at the local store `s3`: its endpoint, path-style plain
- * HTTP, and static credentials in place of IRSA's. The rendered bucket and region must be the
- * store's.
- */
-export function storeInLocalS3(config: Json, s3: LocalS3): void {
-  const rendered = config.common.storage.s3 as Json;
-  if (rendered?.bucketnames !== s3.bucket || rendered?.region !== s3.region) {
-    throw new Error(`the rendered Loki does not store in ${s3.bucket} (${s3.region})`);
-  }
-  config.common.storage.s3 = {
-    ...rendered,
-    endpoint: s3.endpoint,
-    insecure: true,
-    s3forcepathstyle: true,
-    access_key_id: s3.accessKeyId,
-    secret_access_key: s3.secretAccessKey,
-  };
-}
-
-interface LokiOptions extends StartOptions {
-  /** Where the rendered S3 store is (prod), instead of the filesystem. */
-  readonly s3?: LocalS3;
-}
-
-/**
- * Loki with the rendered config and rules (`localLokiConfig`), as one process: S3 (prod) replaced
- * by the filesystem unless `options.s3` is given, and prod's replicated ring by one replica's (in
- * memory, replication factor 1; `startLokiReplicas` runs the replicated one). Started again with
- * the same `dir`, it runs on the data the last one left.
+ * The Loki stand-in (testkit/lokiStandIn.ts) with the rendered config's tenant setting and push
+ * limits, stopped with the test's other servers. The tenant is the one the rendered ruler reads
+ * rules for (the rules mount's last directory), as Alloy's and Grafana's are. `port`: for a test
+ * that stops it and needs it back where it was (an `unusedPort()`); by default the kernel's choice.
  */
 export async function startLoki(
   servers: Servers,
   objects: readonly KubeObject[],
-  dir: string,
-  alertmanagerUrl: string,
-  options: LokiOptions = {},
-): Promise<LocalLoki> {
-  const local = await localLokiConfig(objects, dir, alertmanagerUrl);
-  const { config, dataDir } = local;
-  if (options.s3 !== undefined) {
-    storeInLocalS3(config, options.s3);
-  } else if (config.common.storage.s3 !== undefined) {
-    config.common.storage = {
-      filesystem: { chunks_directory: `${dataDir}/chunks`, rules_directory: `${dataDir}/rules` },
-    };
-    for (const period of config.schema_config.configs as Json[]) {
-      period.object_store = "filesystem";
-    }
-    config.compactor.delete_request_store = "filesystem";
-  }
-  if (config.memberlist !== undefined) {
-    config.common.replication_factor = 1;
-    config.common.ring = { kvstore: { store: "inmemory" } };
-    delete config.memberlist;
-    delete config.frontend_worker;
-  }
-  return bootLoki(servers, objects, dir, local, options);
+  port?: number,
+): Promise<LokiStandIn> {
+  const mounts = objectNamed(objects, "StatefulSet", "loki").spec.template.spec.containers[0]
+    .volumeMounts as Json[];
+  const tenant = path.basename((mounts.find((m) => m.name === "rules") as Json).mountPath as string);
+  return servers.add(await startLokiStandIn({ ...lokiStandInOptions(objects, tenant), port }));
 }
 
 interface PrometheusOptions extends StartOptions {

@@ -1,5 +1,5 @@
 // An S3-compatible object store on 127.0.0.1: moto's server (installed from PyPI by
-// scripts/tools/moto.sh), the store a replicated Loki shares in place of Amazon S3. It answers the
+// scripts/tools/moto.sh), the metrics bucket in place of Amazon S3. It answers the
 // S3 API path-style, keeps objects in memory and accepts any static credentials.
 import { Running, Servers, freePort } from "./processes";
 import { tools } from "./tools";
@@ -13,7 +13,7 @@ export interface LocalS3 extends Running {
   readonly secretAccessKey: string;
 }
 
-/** Starts the store and creates `bucket` in `region`, as the stack's own bucket exists before Loki. */
+/** Starts the store and creates `bucket` in `region`, as the stack's own bucket exists before Thanos writes to it. */
 export async function startS3(servers: Servers, bucket: string, region: string): Promise<LocalS3> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;

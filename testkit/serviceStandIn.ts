@@ -78,30 +78,6 @@ export async function startServiceStandIn(
     });
     req.pipe(upstream);
   });
-  const tunnels = new Set<net.Socket>();
-  // A WebSocket (Loki's tail) is a connection to one endpoint for its whole life, as through kube-proxy.
-  server.on("upgrade", (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
-    const endpoint = pick();
-    if (endpoint === undefined) {
-      client.destroy();
-      return;
-    }
-    const { hostname, port } = new URL(endpoint);
-    const upstream = net.connect(Number(port), hostname, () => {
-      const headers = Object.entries(req.headers).flatMap(([name, value]) =>
-        (Array.isArray(value) ? value : [value ?? ""]).map((v) => `${name}: ${v}\r\n`),
-      );
-      upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers.join("")}\r\n`);
-      upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    tunnels.add(client).add(upstream);
-    upstream.on("close", () => client.destroy());
-    client.on("close", () => upstream.destroy());
-    upstream.on("error", () => client.destroy());
-    client.on("error", () => upstream.destroy());
-  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     base: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
@@ -115,7 +91,6 @@ export async function startServiceStandIn(
       new Promise((resolve) => {
         clearInterval(prober);
         server.closeAllConnections();
-        tunnels.forEach((socket) => socket.destroy());
         server.close(() => resolve());
       }),
   };

@@ -1,5 +1,5 @@
 // Log lines as the reference Spring services print them, and pushes as Alloy sends them to Loki:
-// shared by the Loki component tests and the load bench.
+// shared by the log path's component tests and the load bench.
 import { SPAN_ID_REGEX, TRACE_ID_REGEX } from "../components/logs/logPatterns";
 import { hex } from "./localServers";
 

@@ -11,7 +11,6 @@ export type GoTool =
   | "kube-validate"
   | "prometheus"
   | "alertmanager"
-  | "loki"
   | "lokitool"
   | "otelcol"
   | "alloy"
@@ -55,7 +54,6 @@ const DIRECTORY_VARIABLES: Readonly<Record<GoTool, string>> = {
   "kube-validate": "KUBE_VALIDATE_DIR",
   prometheus: "PROMETHEUS_DIR",
   alertmanager: "ALERTMANAGER_DIR",
-  loki: "LOKI_DIR",
   lokitool: "LOKITOOL_DIR",
   otelcol: "OTELCOL_DIR",
   alloy: "ALLOY_DIR",
@@ -120,12 +118,9 @@ export const tools = {
   prometheus: () => fromSetup("prometheus", "prometheus"),
   amtool: () => fromSetup("alertmanager", "amtool"),
   alertmanager: () => fromSetup("alertmanager", "alertmanager"),
-  // Built by the component tests' setup (tests/components/globalSetup.ts) only.
-  loki: () => fromSetup("loki", "loki"),
-  // Loki's canary, built from the same module as Loki (a second tool of tools/loki).
-  lokiCanary: () => fromSetup("loki", "loki-canary"),
   // Loki's rule-file validator (LogQL included), built apart from Loki so npm test need not build Loki.
   lokitool: () => fromSetup("lokitool", "lokitool"),
+  // Built by the component tests' setup (tests/components/globalSetup.ts) only.
   otelcol: () => fromSetup("otelcol", "otelcol"),
   otlpSink: () => fromSetup("otlp-sink", "otlp-sink"),
   alloy: () => fromSetup("alloy", "alloy"),

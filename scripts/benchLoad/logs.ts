@@ -1,7 +1,7 @@
 // Log lines of the reference services' pods, in their Spring pattern with trace and span IDs,
 // appended to the pods' CRI log files as containerd writes them; the real Alloy (node mode, the
-// rendered config) tails them and pushes to Loki, so its cost and its limits are in the numbers.
-// The same lines as push requests, for Loki's own ceiling without the agent in front of it.
+// rendered config) tails them and pushes to the Loki stand-in, so its cost and its limits are in
+// the numbers.
 import { LogPod, hex, writePodLog } from "../../testkit/localServers";
 import { springLine } from "../../testkit/springLogs";
 
@@ -43,17 +43,4 @@ function nextLines(pods: readonly LogPod[], count: number): Map<LogPod, string[]
 /** Appends `count` lines to the pods' log files under `dir`. */
 export function writeLogs(dir: string, pods: readonly LogPod[], count: number): void {
   nextLines(pods, count).forEach((lines, pod) => writePodLog(dir, pod, lines));
-}
-
-/**
- * A Loki push request (JSON) of `count` lines, one stream per pod with the labels the rendered
- * agent gives a pod's lines, each line stamped now.
- */
-export function pushBody(pods: readonly LogPod[], count: number): string {
-  const now = String(BigInt(Date.now()) * 1_000_000n);
-  const streams = [...nextLines(pods, count)].map(([pod, lines]) => ({
-    stream: { namespace: pod.namespace, pod: pod.name, container: pod.container, app: pod.container },
-    values: lines.map((line) => [now, line]),
-  }));
-  return JSON.stringify({ streams });
 }

@@ -1,8 +1,8 @@
 // The profile's stack on this machine, booted by the component tests' starters with the rendered
 // configs and each container's rendered env: Alertmanager, Prometheus scraping the load's targets
-// through the rendered jobs and evaluating the rendered rules, Loki (as many replicas as rendered,
-// behind a stand-in for the `loki` Service, on a local S3 store where the render stores in S3),
-// Alloy in node mode tailing the service pods' log files (the render must be in node mode), the collector tier(s) with
+// through the rendered jobs and evaluating the rendered rules, the Loki stand-in (in this process:
+// Loki is AGPL and not run here, so nothing of Loki's is measured), Alloy in node mode tailing the
+// service pods' log files (the render must be in node mode) and pushing to it, the collector tier(s) with
 // the OTLP sink in Tempo's place, and (prod) the second Prometheus replica the collector writes to,
 // each replica's Thanos sidecar and Thanos Query over them.
 import * as yaml from "js-yaml";
@@ -11,7 +11,6 @@ import { THANOS_QUERY } from "../../components/metrics/names";
 import { KubeObject } from "../../render/manifest";
 import {
   LocalCollector,
-  LocalLoki,
   LogPod,
   startAlloy,
   startCollector,
@@ -23,12 +22,10 @@ import {
   RunningThanos,
 } from "../../testkit/localServers";
 import { startAlertmanager } from "../../testkit/alertmanager";
-import { startLokiReplicas, startLokiService } from "../../testkit/lokiReplicas";
-import { startS3 } from "../../testkit/objectStore";
+import { LokiStandIn } from "../../testkit/lokiStandIn";
 import { startRenderedBucket } from "../../testkit/thanosBucket";
-import { ServiceStandIn } from "../../testkit/serviceStandIn";
 import { Running, Servers } from "../../testkit/processes";
-import { configMapData, containerEnv, objectNamed } from "../../testkit/rendered";
+import { configMapData, containerEnv } from "../../testkit/rendered";
 import { logPods } from "./logs";
 import { ScrapeJob, ScrapeTargets } from "./targets";
 
@@ -39,10 +36,8 @@ export interface BenchStack {
     { readonly pid: number; readonly workload: string; readonly container?: string }
   >;
   readonly prometheus: Running;
-  /** Loki's processes: the replicas (prod) or the one (kind). */
-  readonly lokis: readonly LocalLoki[];
-  /** The stand-in for the `loki` Service in front of the replicas, for the caller to close. */
-  readonly lokiService?: ServiceStandIn;
+  /** Where Alloy pushes: the Loki stand-in, which is not a measured process. */
+  readonly loki: LokiStandIn;
   readonly alloy: Running;
   /** The service pods whose log files Alloy tails, under the stack's `dir`. */
   readonly logPods: readonly LogPod[];
@@ -88,13 +83,10 @@ export async function startBenchStack(
   });
   track("prometheus", prometheus);
 
-  const { lokis, lokiService } = await startBenchLoki(servers, objects, dir, alertmanager.base);
-  for (const [i, loki] of lokis.entries()) {
-    track(lokis.length === 1 ? "loki" : `loki-${i}`, loki, "loki");
-  }
+  const loki = await startLoki(servers, objects);
   // Alloy discovers the pods at rated load; the series ramp's extra pods add no log files.
   const pods = logPods(targets.pods(), "bench-node-0");
-  const alloy = await startAlloy(servers, objects, dir, lokiService?.base ?? lokis[0].base, pods);
+  const alloy = await startAlloy(servers, objects, dir, loki.base, pods);
   track("alloy", alloy);
 
   const sink = await startSink(servers);
@@ -163,8 +155,7 @@ export async function startBenchStack(
   return {
     processes,
     prometheus,
-    lokis,
-    lokiService,
+    loki,
     alloy,
     logPods: pods,
     gateway: collectors[collectors.length - 1],
@@ -173,41 +164,6 @@ export async function startBenchStack(
     targets,
     query,
   };
-}
-
-/** The replicas of the rendered Loki StatefulSet. */
-export function lokiReplicas(objects: readonly KubeObject[]): number {
-  const set = objectNamed(objects, "StatefulSet", "loki") as unknown as { spec: { replicas: number } };
-  return set.spec.replicas;
-}
-
-/**
- * Loki as rendered: on the local S3 store where it stores in S3, and its replicas (in zones of
- * their own, in one ring) behind a stand-in for the `loki` Service, which is where writes go.
- */
-async function startBenchLoki(
-  servers: Servers,
-  objects: readonly KubeObject[],
-  dir: string,
-  alertmanagerUrl: string,
-): Promise<{ lokis: readonly LocalLoki[]; lokiService?: ServiceStandIn }> {
-  const { common } = yaml.load(configMapData(objects, "loki-config")["loki.yaml"]) as {
-    common: { storage: { s3?: { bucketnames: string; region: string } } };
-  };
-  const store = common.storage.s3;
-  const s3 = store === undefined ? undefined : await startS3(servers, store.bucketnames, store.region);
-  const env = containerEnv(objects, "loki");
-  const replicas = lokiReplicas(objects);
-  if (replicas === 1) {
-    const loki = await startLoki(servers, objects, dir, alertmanagerUrl, { env, s3 });
-    return { lokis: [loki] };
-  }
-  if (s3 === undefined) {
-    throw new Error("the rendered Loki has replicas but no S3 store to share");
-  }
-  const zones = Array.from({ length: replicas }, (_, i) => `${s3.region}${String.fromCharCode(97 + i)}`);
-  const lokis = await startLokiReplicas(servers, objects, dir, s3, zones, alertmanagerUrl);
-  return { lokis, lokiService: await startLokiService(objects, lokis) };
 }
 
 /**

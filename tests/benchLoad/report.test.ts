@@ -3,7 +3,7 @@ import { AddressInfo } from "net";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { logPods, pushBody, writeLogs } from "../../scripts/benchLoad/logs";
+import { logPods, writeLogs } from "../../scripts/benchLoad/logs";
 import { Pacer } from "../../scripts/benchLoad/pacer";
 import { sizing, useTable } from "../../scripts/benchLoad/report";
 import { SPANS_PER_TRACE, otlpBatch } from "../../scripts/benchLoad/spans";
@@ -92,32 +92,6 @@ test("the pacer holds items back once 32 requests go unanswered, and counts them
   expect(counts.sent).toBeLessThanOrEqual(320);
   expect(counts.heldBack).toBeGreaterThanOrEqual(500);
   expect(counts.sent + counts.heldBack).toBeGreaterThanOrEqual(900);
-});
-
-test("a push request holds the lines of each pod as one stream with the agent's labels", () => {
-  const pods = logPods(
-    [
-      ["ticket-service-0", "ticket-service", "tiketi-spring"],
-      ["payment-service-0", "payment-service", "tiketi-spring"],
-    ],
-    "bench-node-0",
-  );
-  const { streams } = JSON.parse(pushBody(pods, 6)) as { streams: { stream: Json; values: string[][] }[] };
-  expect(streams.map((s) => s.stream)).toEqual(
-    pods.map((pod) => ({
-      namespace: "tiketi-spring",
-      pod: pod.name,
-      container: pod.container,
-      app: pod.container,
-    })),
-  );
-  for (const { stream, values } of streams) {
-    expect(values).toHaveLength(3);
-    for (const [ns, line] of values) {
-      expect(ns).toMatch(/^\d{19}$/);
-      expect(line).toContain(`[${String(stream.container)},`);
-    }
-  }
 });
 
 test("log lines go to the pods' CRI log files in the Spring pattern with trace and span IDs, round robin", () => {

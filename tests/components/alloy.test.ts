@@ -1,7 +1,7 @@
 // The real Grafana Alloy (tools/alloy, the release of the image) with each stack's rendered log
 // agent config in `node` mode, tailing a /var/log/pods-shaped directory of CRI files written here
-// as containerd writes them, and pushing to the real Loki with the stack's rendered config. What
-// arrives is read back through Loki's query API.
+// as containerd writes them, and pushing to the Loki stand-in (testkit/lokiStandIn.ts) with the
+// stack's rendered tenant and limits. What arrives is read back through Loki's query API.
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -16,15 +16,8 @@ import { getJson } from "../../testkit/http";
 import { configMapData, objectNamed } from "../../testkit/rendered";
 import { tools } from "../../testkit/tools";
 import { Servers, eventually, freePort } from "../../testkit/processes";
-import {
-  LocalLoki,
-  LogPod,
-  hex,
-  renderNodeMode,
-  startAlloy,
-  startLoki,
-  writePodLog,
-} from "../../testkit/localServers";
+import { LogPod, hex, renderNodeMode, startAlloy, startLoki, writePodLog } from "../../testkit/localServers";
+import { LokiStandIn } from "../../testkit/lokiStandIn";
 import { Json } from "../../testkit/json";
 
 const run = promisify(execFile);
@@ -86,7 +79,7 @@ describe.each(CASES)("Alloy with the $stack stack's config in node mode", ({ sta
     "\tat com.tiketi.ticket.TicketController.reserve(TicketController.java:27) ~[classes/:na]",
   ];
   let dir: string;
-  let loki: LocalLoki;
+  let loki: LokiStandIn;
   let objects: readonly KubeObject[];
   let readyMs: number;
   const append = (pod: LogPod, lines: readonly string[]) => writePodLog(dir, pod, lines);
@@ -113,7 +106,7 @@ describe.each(CASES)("Alloy with the $stack stack's config in node mode", ({ sta
     dir = fs.mkdtempSync(path.join(os.tmpdir(), `alloy-${stack}-`));
     objects = await renderNodeMode(stack);
     // No rule fires here: the ruler's Alertmanager is never called.
-    loki = await startLoki(servers, objects, dir, "http://127.0.0.1:9");
+    loki = await startLoki(servers, objects);
     // Written before the agent starts: it reads files it has no position for from the start.
     append(spring, [
       springLine(

@@ -1,8 +1,8 @@
 // The demo's three services, run by the local `node` from the very JavaScript the kind render puts
 // in their ConfigMap and with their rendered environment, against the real collector (kind's
-// config), the OTLP sink in Tempo's place, the real Loki and a real Prometheus scraping them
-// through the rendered app scrape job's relabeling. Their stdout goes to their pods' CRI log files,
-// which the real Alloy tails and pushes to the real Loki. kind's log agent runs in `api` mode by
+// config), the OTLP sink in Tempo's place, the Loki stand-in (testkit/lokiStandIn.ts) and a real
+// Prometheus scraping them through the rendered app scrape job's relabeling. Their stdout goes to
+// their pods' CRI log files, which the real Alloy tails and pushes to the Loki stand-in. kind's log agent runs in `api` mode by
 // default, which needs the Kubernetes API; the stack is rendered with `logs.collectionMode: node`
 // so that Alloy reads the files (nothing else in the render depends on the mode).
 //
@@ -21,7 +21,6 @@ import { Running, Server, Servers, eventually, freePort } from "../../testkit/pr
 import { configMapData, objectNamed, prometheusYml } from "../../testkit/rendered";
 import {
   LocalCollector,
-  LocalLoki,
   LogPod,
   renderNodeMode,
   startAlloy,
@@ -30,6 +29,7 @@ import {
   startLoki,
   writePodLog,
 } from "../../testkit/localServers";
+import { LokiStandIn } from "../../testkit/lokiStandIn";
 import { Json } from "../../testkit/json";
 import { demoScrapeJob, renderedDemoEnv } from "../../testkit/demo";
 import { sleep } from "../../testkit/sleep";
@@ -50,11 +50,11 @@ function demoPod(objects: readonly KubeObject[], service: string, index: number)
   };
 }
 
-describe("the demo through the real collector, Alloy, Loki and Prometheus (kind render, logs in node mode)", () => {
+describe("the demo through the real collector, Alloy and Prometheus and the Loki stand-in (kind render, logs in node mode)", () => {
   const servers = new Servers();
   let dir: string;
   let objects: readonly KubeObject[];
-  let loki: LocalLoki;
+  let loki: LokiStandIn;
   let collector: LocalCollector;
   let sink: { base: string };
   let prometheus: Running;
@@ -74,7 +74,7 @@ describe("the demo through the real collector, Alloy, Loki and Prometheus (kind 
       { tempo: backends.sink.grpc, prometheus: backends.prometheus },
     );
     // Nothing here fires a log alert: the Alertmanager address is never called.
-    loki = await startLoki(servers, objects, dir, "http://127.0.0.1:9");
+    loki = await startLoki(servers, objects);
     // The pods' log files exist before Alloy starts, as the kubelet creates them with the container.
     DEMO_SERVICES.forEach((service, i) => writePodLog(dir, demoPod(objects, service.name, i), []));
     await startAlloy(

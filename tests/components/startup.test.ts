@@ -1,34 +1,31 @@
-// How long the real Loki and Prometheus take to start, on each stack's rendered config: cold (an
-// empty data directory) and after a crash (SIGKILL, no flush) with a WAL filled at a defined load,
-// which they replay before they report ready. The kubelet must not kill them mid-replay,
-// so each needs a startup probe budget above the measured time, and a liveness endpoint that
-// answers while the WAL replays.
+// How long the real Prometheus takes to start, on each stack's rendered config: cold (an empty
+// data directory) and after a crash (SIGKILL, no flush) with a WAL filled at a defined load, which
+// it replays before it reports ready. The kubelet must not kill it mid-replay, so it needs a
+// startup probe budget above the measured time, and a liveness endpoint that answers while the
+// WAL replays. Loki's, measured on Loki 3.7.8 until it could no longer be run here (AGPL), are in
+// docs/measured/loki-real-until-2026-11-25.md.
 //
 // Timed from the spawn, polling every 100 ms as a kubelet without headers would: the first HTTP
 // answer of any status, the first 200 of each liveness candidate and of the readiness endpoint,
 // and when the server logs that its WAL replay finished.
 import * as fs from "fs";
-import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import { KubeObject } from "../../render/manifest";
 import { rendered, stackConfig } from "../renderedStacks";
 import { STACKS, StackName } from "../../testkit/stacks";
 import { exposition, grown, remoteWrite, samples } from "../../testkit/expositions/index";
-import { getJson, postJson } from "../../testkit/http";
-import { Running, Server, Servers, eventually, freePort } from "../../testkit/processes";
+import { getJson } from "../../testkit/http";
+import { Running, Server, Servers, eventually } from "../../testkit/processes";
 import { objectNamed } from "../../testkit/rendered";
-import { LocalLoki, hex, startLoki, startPrometheus } from "../../testkit/localServers";
+import { startPrometheus } from "../../testkit/localServers";
 import { Json } from "../../testkit/json";
 import { sleep } from "../../testkit/sleep";
 
-type Component = "loki" | "prometheus";
+type Component = "prometheus";
 
 /** The fill: how long, and at what rate, the servers take writes before they are killed. */
 const FILL_SECONDS = 60;
-/** Loki: the prod profile's rated load for a bounded time, in Spring-format lines per second. */
-const LOG_LINES_PER_SECOND = 500;
-const PODS_PER_SERVICE = 3;
 /** Prometheus: each service's pods remote-write their series once per interval. */
 const METRIC_PODS_PER_SERVICE = 4;
 const METRIC_INTERVAL_SECONDS = 10;
@@ -40,11 +37,6 @@ const PROBE_TIMEOUT_MS = 5000;
 const STARTUP_TIMEOUT_MS = 240000;
 
 const PROBES: Record<Component, { readiness: string; liveness: readonly string[]; replayDone: RegExp }> = {
-  loki: {
-    readiness: "/ready",
-    liveness: ["/loki/api/v1/status/buildinfo", "/metrics"],
-    replayDone: /WAL recovery finished|recovered from WAL|WAL segment recovery finished/i,
-  },
   prometheus: { readiness: "/-/ready", liveness: ["/-/healthy"], replayDone: /WAL replay completed/ },
 };
 
@@ -155,7 +147,7 @@ interface Measurement {
 }
 
 function report(m: Measurement, budget: number | string): string {
-  const unit = m.component === "loki" ? "lines" : "samples";
+  const unit = "samples";
   const ready = m.timeline.ready as number;
   const at = (ms: number | undefined) => (ms === undefined ? "never" : `${seconds(ms)} s`);
   const liveness = m.timeline.liveness.map(
@@ -191,123 +183,6 @@ const walLines = (server: Server) =>
     .filter((l) => /wal|replay|recover|checkpoint/i.test(l) && !/level=debug/.test(l))
     .slice(0, 12)
     .map((l) => l.slice(0, 300));
-
-// ---- Loki: Spring-format lines, as Alloy pushes them ----
-
-const LEVELS = [
-  ["INFO", 0.8],
-  ["DEBUG", 0.1],
-  ["WARN", 0.07],
-  ["ERROR", 0.03],
-] as const;
-
-const MESSAGES: Record<(typeof LEVELS)[number][0], readonly ((n: number) => string)[]> = {
-  INFO: [
-    (n) => `Completed GET /api/tickets/${n} with status 200 in ${n % 180} ms`,
-    (n) =>
-      `Reserved seat ${String.fromCharCode(65 + (n % 20))}-${n % 40} for user ${hex(8)}-${hex(2)} in event ${n % 97}`,
-    (n) => `Payment intent ${hex(12)} confirmed, amount=${(n % 500) * 100} KRW, provider=toss`,
-    (n) =>
-      `Published TicketReservedEvent{id=${n}, eventId=${n % 97}} to topic ticket-events partition ${n % 6}`,
-  ],
-  DEBUG: [
-    (n) =>
-      `Cache miss for key event:${n % 97}:seats, loading from PostgreSQL (pool active=${n % 10}, idle=${10 - (n % 10)})`,
-  ],
-  WARN: [
-    (n) =>
-      `Slow query (${800 + (n % 900)} ms): SELECT s.* FROM seats s WHERE s.event_id = ? AND s.status = 'AVAILABLE'`,
-    (n) => `Retrying call to queue-service (attempt ${1 + (n % 3)} of 3): Read timed out after 2000 ms`,
-  ],
-  ERROR: [
-    (n) =>
-      `Request processing failed: java.lang.IllegalStateException: seat ${n % 40} already reserved\n` +
-      `\tat com.tiketi.ticket.service.ReservationService.reserve(ReservationService.java:${88 + (n % 7)})\n` +
-      `\tat com.tiketi.ticket.web.TicketController.reserve(TicketController.java:54)\n` +
-      `\tat org.springframework.web.servlet.FrameworkServlet.service(FrameworkServlet.java:885)`,
-  ],
-};
-
-function pick<T>(weighted: readonly (readonly [T, number])[]): T {
-  let r = Math.random();
-  for (const [value, weight] of weighted) {
-    r -= weight;
-    if (r < 0) return value;
-  }
-  return weighted[weighted.length - 1][0];
-}
-
-/** One second of one service's lines across its pods, as one push with Alloy's labels and metadata. */
-function logPush(service: string, namespace: string, cluster: string, lines: number, clock: { ns: bigint }) {
-  const streams = new Map<string, { stream: Record<string, string>; values: [string, string, Json][] }>();
-  for (let i = 0; i < lines; i++) {
-    const level = pick(LEVELS);
-    const pod = `${service}-7d9f8c6b5-${["x2k4q", "m9v7c", "p3n8d"][i % PODS_PER_SERVICE]}`;
-    const traced = Math.random() < 0.9;
-    const [traceId, spanId] = traced ? [hex(16), hex(8)] : ["", ""];
-    const templates = MESSAGES[level];
-    const message = templates[Math.floor(Math.random() * templates.length)](
-      Math.floor(Math.random() * 10000),
-    );
-    const time = new Date().toISOString().replace("T", " ").slice(0, 23);
-    const line =
-      `${time} ${level.padStart(5)} [${service},${traceId},${spanId}] 1 --- ` +
-      `[nio-8080-exec-${1 + (i % 10)}] c.t.${service.split("-")[0]}.web.RequestLogger : ${message}`;
-    const key = `${pod}/${level}`;
-    const entry = streams.get(key) ?? {
-      stream: { namespace, app: service, pod, container: service, level: level.toLowerCase(), cluster },
-      values: [],
-    };
-    clock.ns += 1n;
-    entry.values.push([String(clock.ns), line, traced ? { trace_id: traceId, span_id: spanId } : {}]);
-    streams.set(key, entry);
-  }
-  return { streams: [...streams.values()] };
-}
-
-/** Pushes `LOG_LINES_PER_SECOND` lines a second across the stack's services for `FILL_SECONDS`. */
-/** The namespace of each of the stack's app services, as their log lines carry it. */
-function serviceNamespaces(stack: StackName): string[] {
-  const config = stackConfig(stack);
-  return config.apps.services.map((s) => s.namespace ?? config.apps.namespaces[0]);
-}
-
-async function fillLoki(loki: LocalLoki, stack: StackName): Promise<{ lines: number; bytes: number }> {
-  const config = stackConfig(stack);
-  const namespaces = serviceNamespaces(stack);
-  const services = config.apps.services.map((s, i) => ({ name: s.name, namespace: namespaces[i] }));
-  const clock = { ns: BigInt(Date.now()) * 1_000_000n };
-  let lines = 0;
-  let bytes = 0;
-  const start = Date.now();
-  for (let second = 0; second < FILL_SECONDS; second++) {
-    const now = BigInt(Date.now()) * 1_000_000n;
-    if (clock.ns < now) clock.ns = now;
-    await Promise.all(
-      services.map(async ({ name, namespace }, i) => {
-        // The remainder goes to the first services, so that a second holds exactly the rate.
-        const count =
-          Math.floor(LOG_LINES_PER_SECOND / services.length) +
-          (i < LOG_LINES_PER_SECOND % services.length ? 1 : 0);
-        const push = logPush(name, namespace, config.cluster.name, count, clock);
-        await postJson(`${loki.base}/loki/api/v1/push`, push, loki.headers);
-        lines += count;
-        bytes += push.streams.reduce((t, s) => t + s.values.reduce((u, v) => u + v[1].length, 0), 0);
-      }),
-    );
-    await sleep(start + (second + 1) * 1000 - Date.now());
-  }
-  return { lines, bytes };
-}
-
-async function lokiCount(loki: LocalLoki, stack: StackName): Promise<number | undefined> {
-  // fillLoki writes to every service's namespace: on kind the demo's is one of them.
-  const namespaces = [...new Set(serviceNamespaces(stack))].join("|");
-  const query = encodeURIComponent(`sum(count_over_time({namespace=~"${namespaces}"}[1h]))`);
-  const { data } = await getJson(`${loki.base}/loki/api/v1/query?query=${query}`, loki.headers);
-  const result = data.result as Json[];
-  return result.length === 0 ? 0 : Number(result[0].value[1]);
-}
 
 // ---- Prometheus: the services' series, as a collector or agent remote-writes them ----
 
@@ -359,29 +234,12 @@ async function promCount(prometheus: Running): Promise<number | undefined> {
   return (data.result as Json[]).reduce((total, series) => total + (series.values as unknown[]).length, 0);
 }
 
-/** The settings of Loki's running config that decide how long a restart takes. */
-async function lokiStartupSettings(loki: LocalLoki): Promise<string> {
-  const config = yaml.load(await (await fetch(`${loki.base}/config`)).text()) as Json;
-  const ingester = config.ingester as Json;
-  return JSON.stringify({
-    wal: ingester.wal,
-    chunk_idle_period: ingester.chunk_idle_period,
-    max_chunk_age: ingester.max_chunk_age,
-    min_ready_duration: ingester.lifecycler?.min_ready_duration,
-    join_after: ingester.lifecycler?.join_after,
-    final_sleep: ingester.lifecycler?.final_sleep,
-  });
-}
-
 // ---- the measurements ----
 
 interface StackState {
   objects: readonly KubeObject[];
   dir: string;
-  alertmanagerUrl: string;
-  loki?: LocalLoki;
   prometheus?: Running;
-  lokiWritten?: { lines: number; bytes: number };
   promWritten?: { samples: number; series: number };
 }
 
@@ -390,7 +248,6 @@ const state = new Map<StackName, StackState>();
 const measured: Measurement[] = [];
 const fileStart = Date.now();
 
-const lokiDataDir = (s: StackState) => path.join(s.dir, "loki-data");
 const promDir = (s: StackState) => path.join(s.dir, "prometheus");
 
 async function boot(
@@ -398,17 +255,11 @@ async function boot(
   component: Component,
 ): Promise<{ running: Running; timeline: Timeline }> {
   const s = state.get(stack) as StackState;
-  let running: Running;
-  if (component === "loki") {
-    s.loki = await startLoki(servers, s.objects, s.dir, s.alertmanagerUrl, { waitUntilReady: false });
-    running = s.loki;
-  } else {
-    s.prometheus = await startPrometheus(servers, s.objects, s.dir, {
-      directory: promDir(s),
-      waitUntilReady: false,
-    });
-    running = s.prometheus;
-  }
+  s.prometheus = await startPrometheus(servers, s.objects, s.dir, {
+    directory: promDir(s),
+    waitUntilReady: false,
+  });
+  const running = s.prometheus;
   // `startServer` spawns synchronously and returns at once: the clock starts at the spawn.
   const spawnedAt = Date.now();
   return { running, timeline: await timeStartup(running.server, running.base, component, spawnedAt) };
@@ -425,8 +276,6 @@ beforeAll(async () => {
     state.set(stack, {
       objects,
       dir: fs.mkdtempSync(path.join(os.tmpdir(), `startup-${stack}-`)),
-      // The ruler's alerts go nowhere: nothing listens there.
-      alertmanagerUrl: `http://127.0.0.1:${await freePort()}`,
     });
   }
 });
@@ -438,48 +287,32 @@ afterAll(async () => {
 });
 
 describe.each(STACKS)("a cold start on an empty data directory, %s stack", (stack) => {
-  test.each(["loki", "prometheus"] as const)("%s", async (component) => {
+  test.each(["prometheus"] as const)("%s", async (component) => {
     const s = state.get(stack) as StackState;
     const { running, timeline } = await boot(stack, component);
-    const walBytes = sizeOf(
-      component === "loki" ? path.join(lokiDataDir(s), "wal") : path.join(promDir(s), "data", "wal"),
-    );
+    const walBytes = sizeOf(path.join(promDir(s), "data", "wal"));
     record(
       { stack, component, start: "cold", written: 0, walBytes, timeline, walLog: walLines(running.server) },
       s.objects,
     );
-    if (component === "loki") {
-      console.log(`${stack} Loki runs with ${await lokiStartupSettings(s.loki as LocalLoki)}`);
-    }
     expect(timeline.ready).toBeDefined();
   });
 });
 
-test(`every server takes writes for ${FILL_SECONDS} s: Loki ${LOG_LINES_PER_SECOND} lines/s, Prometheus ${METRIC_PODS_PER_SERVICE} pods × the ${METRIC_FIXTURE} series per service every ${METRIC_INTERVAL_SECONDS} s`, async () => {
+test(`Prometheus takes writes for ${FILL_SECONDS} s: ${METRIC_PODS_PER_SERVICE} pods × the ${METRIC_FIXTURE} series per service every ${METRIC_INTERVAL_SECONDS} s`, async () => {
   await Promise.all(
-    STACKS.flatMap((stack) => {
+    STACKS.map((stack) => {
       const s = state.get(stack) as StackState;
-      return [
-        fillLoki(s.loki as LocalLoki, stack).then((w) => (s.lokiWritten = w)),
-        fillPrometheus(s.prometheus as Running, stack).then((w) => (s.promWritten = w)),
-      ];
+      return fillPrometheus(s.prometheus as Running, stack).then((w) => (s.promWritten = w));
     }),
   );
   for (const stack of STACKS) {
     const s = state.get(stack) as StackState;
-    const lines = s.lokiWritten?.lines as number;
     const written = s.promWritten?.samples as number;
     console.log(
-      `fill ${stack}: Loki took ${lines} lines (${((s.lokiWritten?.bytes as number) / 1e6).toFixed(2)} MB of line text) ` +
-        `in ${FILL_SECONDS} s; Prometheus took ${written} samples of ${s.promWritten?.series} series`,
+      `fill ${stack}: Prometheus took ${written} samples of ${s.promWritten?.series} series in ${FILL_SECONDS} s`,
     );
     // Everything written is queryable before the kill, so a count after the restart compares with it.
-    expect(
-      await eventually(
-        async () => ((await lokiCount(s.loki as LocalLoki, stack)) === lines ? lines : undefined),
-        `${stack} Loki's count of ${lines}`,
-      ),
-    ).toBe(lines);
     expect(
       await eventually(
         async () => ((await promCount(s.prometheus as Running)) === written ? written : undefined),
@@ -490,20 +323,17 @@ test(`every server takes writes for ${FILL_SECONDS} s: Loki ${LOG_LINES_PER_SECO
 });
 
 describe.each(STACKS)("a restart after SIGKILL on the filled data directory, %s stack", (stack) => {
-  test.each(["loki", "prometheus"] as const)(
+  test.each(["prometheus"] as const)(
     "%s replays its WAL, and what was written before the kill is queryable again",
     async (component) => {
       const s = state.get(stack) as StackState;
-      const before = component === "loki" ? s.loki : s.prometheus;
+      const before = s.prometheus;
       await new Promise<void>((resolve) => {
         before?.server.process.once("exit", () => resolve());
         before?.server.process.kill("SIGKILL");
       });
-      const walBytes = sizeOf(
-        component === "loki" ? path.join(lokiDataDir(s), "wal") : path.join(promDir(s), "data", "wal"),
-      );
-      const written =
-        component === "loki" ? (s.lokiWritten?.lines as number) : (s.promWritten?.samples as number);
+      const walBytes = sizeOf(path.join(promDir(s), "data", "wal"));
+      const written = s.promWritten?.samples as number;
       const { running, timeline } = await boot(stack, component);
       record(
         {
@@ -517,13 +347,9 @@ describe.each(STACKS)("a restart after SIGKILL on the filled data directory, %s 
         },
         s.objects,
       );
-      const count =
-        component === "loki"
-          ? () => lokiCount(s.loki as LocalLoki, stack)
-          : () => promCount(s.prometheus as Running);
-      const after = await count();
+      const after = await promCount(s.prometheus as Running);
       console.log(
-        `after the restart ${stack} ${component} counts ${after} of the ${written} ${component === "loki" ? "lines" : "samples"} written before the kill`,
+        `after the restart ${stack} ${component} counts ${after} of the ${written} samples written before the kill`,
       );
       expect(after).toBe(written);
     },
@@ -531,7 +357,7 @@ describe.each(STACKS)("a restart after SIGKILL on the filled data directory, %s 
 });
 
 describe.each(STACKS)("the %s stack's startup probes", (stack) => {
-  test.each(["loki", "prometheus"] as const)(
+  test.each(["prometheus"] as const)(
     "%s: the startup budget covers the measured time to ready, cold and after a crash",
     (component) => {
       const s = state.get(stack) as StackState;
@@ -546,7 +372,7 @@ describe.each(STACKS)("the %s stack's startup probes", (stack) => {
     },
   );
 
-  test.each(["loki", "prometheus"] as const)(
+  test.each(["prometheus"] as const)(
     "%s: the rendered liveness probe answers before the server is ready, and never fails after",
     (component) => {
       const s = state.get(stack) as StackState;

@@ -1,7 +1,8 @@
-// `npm run verify`'s checks against the real servers the component tests boot with the kind
-// render: Prometheus (scraping the real Alertmanager, Loki, collector and itself; the jobs whose
-// servers cannot run here scrape a Micrometer exposition stand-in), Alertmanager, Loki, the
-// collector with the OTLP sink in Tempo's place, and a Grafana stand-in (Grafana 12 cannot be
+// `npm run verify`'s checks against the servers the component tests boot with the kind render:
+// Prometheus (scraping the real Alertmanager, the Loki stand-in, the collector and itself; the jobs
+// whose servers cannot run here scrape a Micrometer exposition stand-in), Alertmanager, the Loki
+// stand-in (testkit/lokiStandIn.ts: Loki is AGPL and not built here), the collector with the OTLP
+// sink in Tempo's place, and a Grafana stand-in (Grafana 12 cannot be
 // built here; testkit/grafanaStandIn.ts answers its health, proxy and search APIs with the
 // shapes Grafana returns). A healthy stack passes; each failure verify must report is made for
 // real (a target on a closed port, a datasource whose backend is unreachable, Loki without lines)
@@ -24,12 +25,12 @@ import { Running, Servers, eventually, unusedPort } from "../../testkit/processe
 import { configMapData } from "../../testkit/rendered";
 import {
   LocalCollector,
-  LocalLoki,
   startBackends,
   startCollector,
   startLoki,
   startPrometheus,
 } from "../../testkit/localServers";
+import { LokiStandIn } from "../../testkit/lokiStandIn";
 
 const PASSWORD = "verify-test-password";
 const servers = new Servers();
@@ -37,7 +38,7 @@ let dir: string;
 let objects: readonly KubeObject[];
 let expected: VerifyExpectations;
 let alertmanager: Running;
-let loki: LocalLoki;
+let loki: LokiStandIn;
 let prometheus: Running;
 let promDir: string;
 let collector: LocalCollector;
@@ -157,7 +158,7 @@ beforeAll(async () => {
   closedPort = await unusedPort();
   exposition = await springActuator("exposition-stand-in");
   alertmanager = await startAlertmanager(servers, objects, dir);
-  loki = await startLoki(servers, objects, dir, alertmanager.base);
+  loki = await startLoki(servers, objects);
   promDir = path.join(dir, "prometheus");
   prometheus = await startPrometheus(servers, objects, dir, { directory: promDir });
   backends = await startBackends(servers, objects, dir, "otel-collector-config");
