@@ -4,9 +4,10 @@
 # (the real servers), cluster (a real control plane) and examples (the packed package, installed by
 # each program of examples/); every tier when none is named, in that order. With components and
 # cluster both named, three lanes run at once: the components' faults lane (scripts/testComponents.sh:
-# two halves at once, which mostly wait) followed by the components' history and then the scenarios;
-# the cluster tier (the engine's deploys, which wait on rollouts between program runs); and the
-# components' servers lane, which keeps the cores busy, followed by the examples. Stops at the first
+# two halves at once, which mostly wait) followed by the cluster tier's deploy faults, the
+# components' history and then the scenarios; the rest of the cluster tier (the engine's deploys,
+# which wait on rollouts between program runs); and the components' servers lane, which keeps the
+# cores busy, followed by the examples. Stops at the first
 # tier that fails (with lanes: once the others end); ends with the time each step took.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -52,17 +53,21 @@ if tier_named unit; then
   step "Unit tests (npm test)" npm test
 fi
 if tier_named components && tier_named cluster; then
-  # The lane that mostly waits takes the files that need a core of their own once its outages end.
+  # The lane that mostly waits takes the files that need a core of their own once its outages end,
+  # and the cluster tier's deploy faults, which the cluster lane has no time left for.
+  deploy_faults=tests/cluster/deployFaults.test.ts
   after_faults() {
     step "$components, faults lane, beside the cluster tier and the servers lane (npm run test:components -- faults)" \
       npm run -s test:components -- faults || return
+    step "Deploy faults through the engine, after the faults lane ($deploy_faults)" \
+      npx jest -c jest.cluster.config.js "$deploy_faults" || return
     step "$components, the month of blocks, after the faults lane (npm run test:components -- history)" \
       npm run -s test:components -- history || return
     if tier_named scenarios; then scenarios_tier || return; fi
   }
   after_faults &
   faults_lane=$!
-  step "$cluster" npm run test:cluster &
+  step "$cluster" npx jest -c jest.cluster.config.js --testPathIgnorePatterns "$deploy_faults" &
   cluster_lane=$!
   status=0
   step "$components, servers lane, then the examples (npm run test:components -- servers)" \
