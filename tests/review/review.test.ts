@@ -68,6 +68,49 @@ test("a StatefulSet's new selector replaces it, and with its claims that puts wh
   expect(passes(reviewed, ["StatefulSet observability/prometheus"])).toBe(true);
 });
 
+/** The kind render with the first container of a workload's pod template on another image. */
+const withImage = (kind: string, name: string, image: string) =>
+  changed(kind, name, (r) => {
+    (((r.inputs.spec as Json).template as Json).spec as Json).containers[0].image = image;
+    return r;
+  });
+
+test("a server that keeps data going back to an older image on its volume is data at risk; forward, or a workload without claims, only rolls", () => {
+  const back = review(
+    snapshot(registrations),
+    snapshot(withImage("StatefulSet", "loki", "docker.io/grafana/loki:3.5.3")),
+    noKeys,
+  );
+  expect(back.verdict).toBe("data at risk");
+  expect(back.atRisk).toEqual([
+    {
+      subject: "StatefulSet observability/loki",
+      why: expect.stringContaining(
+        "goes back from docker.io/grafana/loki:3.7.8 to docker.io/grafana/loki:3.5.3 on the same volume",
+      ),
+    },
+  ]);
+  const forward = review(
+    snapshot(registrations),
+    snapshot(withImage("StatefulSet", "loki", "docker.io/grafana/loki:3.7.9")),
+    noKeys,
+  );
+  expect(forward.atRisk).toEqual([]);
+  expect(forward.verdict).toBe("rolls");
+  const stateless = review(
+    snapshot(registrations),
+    snapshot(
+      withImage(
+        "Deployment",
+        "kube-state-metrics",
+        "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.15.0",
+      ),
+    ),
+    noKeys,
+  );
+  expect(stateless.atRisk).toEqual([]);
+});
+
 test("a protected resource that would be replaced is refused: Pulumi stops the update there", () => {
   const protectedBefore = changed("StatefulSet", "prometheus", (r) => ({ ...r, protect: true }));
   const after = protectedBefore.map((r) =>
