@@ -110,9 +110,7 @@ async function runStack(stack: StackName): Promise<FaultOutcome[]> {
     const release = keptReleases().at(-1) as string;
     const releaseStack = readStackFile(stack, path.join(UPGRADES_DIR, release));
     record(
-      await withCheckout(releaseCommit(release), (root) =>
-        rollback(target, release, root, releaseStack, { config, secretKeys }),
-      ),
+      await withCheckout(releaseCommit(release), (root) => rollback(target, release, root, releaseStack)),
     );
   } finally {
     engine.remove();

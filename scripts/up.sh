@@ -58,13 +58,17 @@ if ! pulumi stack select "$STACK" >/dev/null 2>&1; then
   pulumi stack init "$STACK" --secrets-provider passphrase
 fi
 
-# An up killed before it could unlock (a closed laptop, kill -9) leaves the stack locked.
-node_modules/.bin/ts-node --transpiler sucrase/ts-node-plugin scripts/staleLock.ts "$STACK"
-if ! pulumi up --stack "$STACK" --yes "$@"; then
+# An up killed before it could unlock (a closed laptop, kill -9) leaves the stack locked. A check
+# that cannot run leaves the lock to pulumi up, whose error names it.
+node_modules/.bin/ts-node --transpiler sucrase/ts-node-plugin scripts/staleLock.ts "$STACK" ||
+  echo "    (could not check the stack's lock; pulumi up will name one if it is held)" >&2
+status=0
+pulumi up --stack "$STACK" --yes "$@" || status=$?
+if [[ $status -ne 0 ]]; then
   echo >&2
   echo "==> pulumi up failed. docs/troubleshooting.md says what each error means and what to run next" >&2
   echo "    (a workload that never became ready, an interrupted up, a locked stack, drift, a conflict)." >&2
-  exit 1
+  exit "$status"
 fi
 
 echo

@@ -617,15 +617,13 @@ export async function anotherFieldManager(target: FaultTarget): Promise<FaultOut
  * A rollback: the program of an earlier release (its checkout at `releaseRoot`) with the stack file
  * it came with, deployed on a stack this program runs. What `npm run review` says of it
  * beforehand, and what the up does: 0 errors, the preview, the review and the steps agreeing, no
- * data object deleted or replaced. The stack is then brought forward again (`forward`: this
- * program's stack file).
+ * data object deleted or replaced. The stack then runs the release's program.
  */
 export async function rollback(
   target: FaultTarget,
   release: string,
   releaseRoot: string,
   releaseStack: { readonly config: PulumiConfig; readonly secretKeys: readonly string[] },
-  forward: { readonly config: PulumiConfig; readonly secretKeys: readonly string[] },
 ): Promise<FaultOutcome & { readonly verdict: string; readonly risks: readonly string[] }> {
   const before = await dataObjectUids(target.cluster.kubeConfig, NAMESPACE);
   target.engine.useProgram(releaseRoot);
@@ -643,9 +641,6 @@ export async function rollback(
   if (lost.length > 0)
     throw new Error(`rollback to ${release}: data objects deleted or replaced: ${lost.join(", ")}`);
   const risks = (back.review?.atRisk ?? []).map((risk) => risk.why);
-  target.engine.useProgram(PROJECT_ROOT);
-  await target.engine.edit(forward);
-  await target.engine.up();
   return {
     name: `rollback to ${release}: its commit and its stack file deployed on the stack`,
     stack: target.stack,

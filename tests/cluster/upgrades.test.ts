@@ -74,7 +74,7 @@ describe.each(["kind", "prod"] as const)(
       console.log(log.join("\n"));
     });
 
-    test("only the steps the upgrade note names, as the preview and the review said; then rolled back to the release and forward again", async () => {
+    test("only the steps the upgrade note names, as the preview and the review said; then rolled back to the release", async () => {
       const commit = releaseCommit(LATEST);
       const stackFile = readStackFile(stack, path.join(UPGRADES_DIR, LATEST));
       await withCheckout(commit, async (release) => {
@@ -134,14 +134,8 @@ describe.each(["kind", "prod"] as const)(
           );
 
           // Rolling back: the release's commit deployed again on the upgraded stack, as a user who
-          // checks the release out does; then forward again.
-          const back = await rollback(
-            { stack, cluster, engine, ...stackFile },
-            LATEST,
-            release,
-            stackFile,
-            stackFile,
-          );
+          // checks the release out does.
+          const back = await rollback({ stack, cluster, engine, ...stackFile }, LATEST, release, stackFile);
           expect(back.verdict).toBe("data at risk");
           log.push(
             `✓ ${stack}: this program → ${LATEST} by pulumi up: ${back.recovered} in ${back.seconds.toFixed(1)} s, 0 errors, as its preview and the review said; ${back.saw}; data kept: ${back.kept}`,
