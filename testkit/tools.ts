@@ -12,7 +12,6 @@ export type GoTool =
   | "prometheus"
   | "alertmanager"
   | "loki"
-  | "lokitool"
   | "otelcol"
   | "alloy"
   | "otlp-sink"
@@ -56,7 +55,6 @@ const DIRECTORY_VARIABLES: Readonly<Record<GoTool, string>> = {
   prometheus: "PROMETHEUS_DIR",
   alertmanager: "ALERTMANAGER_DIR",
   loki: "LOKI_DIR",
-  lokitool: "LOKITOOL_DIR",
   otelcol: "OTELCOL_DIR",
   alloy: "ALLOY_DIR",
   "otlp-sink": "OTLP_SINK_DIR",
@@ -124,8 +122,6 @@ export const tools = {
   loki: () => fromSetup("loki", "loki"),
   // Loki's canary, built from the same module as Loki (a second tool of tools/loki).
   lokiCanary: () => fromSetup("loki", "loki-canary"),
-  // Loki's rule-file validator (LogQL included), built apart from Loki so npm test need not build Loki.
-  lokitool: () => fromSetup("lokitool", "lokitool"),
   otelcol: () => fromSetup("otelcol", "otelcol"),
   otlpSink: () => fromSetup("otlp-sink", "otlp-sink"),
   alloy: () => fromSetup("alloy", "alloy"),

@@ -801,7 +801,7 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
   },
   {
     // approx_topk came with Loki 3.3: @grafana/lezer-logql's 0.4 releases parse it, 0.3.0 (the last
-    // that does not declare Node 24) does not, and the deployed Loki's lokitool accepts it.
+    // that does not declare Node 24) does not, and the deployed Loki accepts it.
     section: "logs",
     title: "a team log alert over the approximate top services (approx_topk)",
     stack: "kind",
