@@ -22,6 +22,8 @@ export type GoTool =
   | "thanos"
   | "sloth"
   | "actionlint"
+  | "licensecheck"
+  | "ocb"
   | "pulumi"
   | "pulumi-language-nodejs"
   | "pulumi-kubernetes";
@@ -65,6 +67,9 @@ const DIRECTORY_VARIABLES: Readonly<Record<GoTool, string>> = {
   thanos: "THANOS_DIR",
   sloth: "SLOTH_DIR",
   actionlint: "ACTIONLINT_DIR",
+  licensecheck: "LICENSECHECK_DIR",
+  // The collector builder: built for the collector, and run by the licence gate to list its modules.
+  ocb: "OCB_DIR",
   pulumi: "PULUMI_DIR",
   "pulumi-language-nodejs": "PULUMI_LANGUAGE_NODEJS_DIR",
   "pulumi-kubernetes": "PULUMI_KUBERNETES_DIR",
@@ -115,6 +120,8 @@ function installedBySetup(variable: string, setup: string): string {
 export const tools = {
   promtool: () => fromSetup("prometheus", "promtool"),
   actionlint: () => fromSetup("actionlint", "actionlint"),
+  // The licence gate's classifier (github.com/google/licensecheck; scripts/licences/).
+  licensecheck: () => fromSetup("licensecheck", "licensecheck"),
   prometheus: () => fromSetup("prometheus", "prometheus"),
   amtool: () => fromSetup("alertmanager", "amtool"),
   alertmanager: () => fromSetup("alertmanager", "alertmanager"),
