@@ -5,9 +5,8 @@
 // metric query (the ruler evaluates samples: a log query, such as a bare stream selector, is
 // refused), `for` and `keep_firing_for` are durations of an alert, and labels and annotations map
 // valid label names to text.
-import { parser as logqlParser } from "@grafana/lezer-logql";
 import * as yaml from "js-yaml";
-import { queryParseProblem } from "../config/queryGrammar";
+import { LOG_QUERY_IN_RULE, isLogqlMetricQuery, queryParseProblem } from "../config/queryGrammar";
 
 const GROUP_FIELDS = ["name", "interval", "query_offset", "limit", "labels", "rules"];
 const RULE_FIELDS = ["record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"];
@@ -20,11 +19,6 @@ type Mapping = Record<string, unknown>;
 
 const isMapping = (value: unknown): value is Mapping =>
   typeof value === "object" && value !== null && !Array.isArray(value);
-
-/** Whether a LogQL expression that parses is a metric query (a sample expression), not a log query. */
-function isMetricQuery(expression: string): boolean {
-  return logqlParser.parse(expression).topNode.firstChild?.firstChild?.name === "MetricExpr";
-}
 
 function unknownFields(value: Mapping, allowed: readonly string[]): string[] {
   return Object.keys(value).filter((key) => !allowed.includes(key));
@@ -71,10 +65,8 @@ function ruleProblems(rule: unknown): { name: string; problems: string[] } {
     const parse = queryParseProblem("LogQL", expr);
     if (parse !== undefined) {
       problems.push(`expr ${parse}`);
-    } else if (!isMetricQuery(expr)) {
-      problems.push(
-        "expr is a log query: the ruler evaluates only metric queries (samples), such as count_over_time",
-      );
+    } else if (!isLogqlMetricQuery(expr)) {
+      problems.push(`expr ${LOG_QUERY_IN_RULE}`);
     }
   }
   for (const key of ["for", "keep_firing_for"] as const) {
