@@ -89,7 +89,7 @@ function run(check: boolean): void {
 const args = process.argv.slice(2);
 if (args.some((a) => a !== "--check")) {
   process.stderr.write(
-    `npm run licences [-- --check]: unknown argument ${args.find((a) => a !== "--check")}\n`,
+    `npm run licences: unknown argument ${args.find((a) => a !== "--check")} (allowed: --check)\n`,
   );
   process.exit(2);
 }
