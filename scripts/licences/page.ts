@@ -52,6 +52,17 @@ export function recordedDigest(page: string): string | undefined {
   return DIGEST_LINE.exec(page)?.[1];
 }
 
+const PYPI_HEADING = "## PyPI distributions";
+
+/**
+ * The part of a page `--check` holds to what it would write: all of it but the PyPI rows, which
+ * depend on what pip resolved on the machine.
+ */
+export function checkedPart(page: string): string {
+  const at = page.indexOf(`\n${PYPI_HEADING}\n`);
+  return at === -1 ? page : page.slice(0, at);
+}
+
 export interface Listing {
   readonly go: ReadonlyMap<string, readonly GoPackage[]>;
   readonly npm: readonly NpmPackage[];
@@ -72,22 +83,23 @@ function goSection(tool: string, packages: readonly GoPackage[]): string[] {
   for (const p of packages) {
     const key = `${p.module}\0${p.version}\0${p.licence}\0${p.source}`;
     const row = rows.get(key) ?? { p, items: [] };
-    const relative =
-      p.module === "std" ? p.importPath : p.importPath.slice(p.module.length).replace(/^\//, "") || ".";
-    row.items.push(relative);
+    // The standard library's packages vary with the Go release that lists them, its licence does not.
+    const relative = p.module === "std" ? "" : p.importPath.slice(p.module.length).replace(/^\//, "") || ".";
+    if (relative !== "") row.items.push(relative);
     rows.set(key, row);
   }
   const sorted = [...rows.values()].sort((a, b) =>
     a.p.module === "std" ? -1 : b.p.module === "std" ? 1 : a.p.module.localeCompare(b.p.module),
   );
+  const modules = packages.filter((p) => p.module !== "std");
   return [
-    `### tools/${tool}: ${packages.length} linked packages of ${new Set(packages.map((p) => p.module)).size} modules`,
+    `### tools/${tool}: ${modules.length} linked packages of ${new Set(modules.map((p) => p.module)).size} modules, and Go's standard library`,
     "",
     "| module | version | licence | from | packages |",
     "| --- | --- | --- | --- | --- |",
     ...sorted.map(
       ({ p, items }) =>
-        `| ${p.module === "std" ? "std (Go's standard library)" : p.module} | ${cell(p.version)} | ${cell(p.licence)} | ${cell(p.source)} | ${items.sort().join(", ")} |`,
+        `| ${p.module === "std" ? "std (Go's standard library)" : p.module} | ${cell(p.version)} | ${cell(p.licence)} | ${cell(p.source)} | ${p.module === "std" ? "every standard package the tool links" : items.sort().join(", ")} |`,
     ),
     "",
   ];
@@ -99,13 +111,16 @@ export function licencesPage(
   exceptions: readonly LicenceException[],
   verdict: Verdict,
 ): string {
-  const goPackages = [...listing.go.values()].flat();
-  const pypiPackages = [...listing.pypi.values()].flat();
-  const licences = [
-    ...goPackages.map((p) => p.licence),
-    ...listing.npm.map((p) => p.licence),
-    ...pypiPackages.map((p) => p.licence),
+  const goPackages = [...listing.go.values()].flat().filter((p) => p.module !== "std");
+  const standardLicences = [
+    ...new Set(
+      [...listing.go.values()]
+        .flat()
+        .filter((p) => p.module === "std")
+        .map((p) => p.licence),
+    ),
   ];
+  const licences = [...goPackages.map((p) => p.licence), ...listing.npm.map((p) => p.licence)];
   return [
     "# Licences",
     "",
@@ -118,9 +133,10 @@ export function licencesPage(
     "its licence files); for PyPI, the `License-Expression` (else the licence files, the classifiers, the",
     "`License` field). The gate refuses the AGPL, the SSPL, the Business Source License, the Commons",
     `Clause and no licence at all, but for the exceptions of \`${EXCEPTIONS_FILE}\` below; CI runs`,
-    "`npm run licences -- --check`, and `npm test` checks that this page was generated from the current",
-    "inputs (the digest below: every file of `tools/` and `scripts/licences/`, `package-lock.json`, the",
-    "PyPI tools' install scripts and the exceptions).",
+    "`npm run licences -- --check` (which fails when anything is refused, or when this page up to its",
+    "PyPI section differs from what it would write), and `npm test` checks that this page was generated",
+    "from the current inputs (the digest below: every file of `tools/` and `scripts/licences/`,",
+    "`package-lock.json`, the PyPI tools' install scripts and the exceptions).",
     "",
     `<!-- inputs sha256:${digest} -->`,
     "",
@@ -129,16 +145,16 @@ export function licencesPage(
     "| listed | count |",
     "| --- | ---: |",
     `| Go tools | ${listing.go.size} |`,
-    `| packages linked into them (a package in several tools counted in each) | ${goPackages.length} |`,
+    `| packages of modules linked into them (a package in several tools counted in each) | ${goPackages.length} |`,
+    `| Go's standard library, linked into each, under | ${standardLicences.map(cell).join(", ")} |`,
     `| npm packages (name and version) | ${listing.npm.length} |`,
-    `| PyPI distributions (${[...listing.pypi.keys()].join(", ")}) | ${pypiPackages.length} |`,
     `| refused and not excepted | ${verdict.problems.length} |`,
     "",
-    "| licence | Go packages | npm | PyPI |",
-    "| --- | ---: | ---: | ---: |",
+    "| licence | Go packages | npm |",
+    "| --- | ---: | ---: |",
     ...countBy(licences, (l) => l).map(([licence]) => {
       const n = (list: readonly { licence: string }[]) => list.filter((p) => p.licence === licence).length;
-      return `| ${cell(licence)} | ${n(goPackages)} | ${n(listing.npm)} | ${n(pypiPackages)} |`;
+      return `| ${cell(licence)} | ${n(goPackages)} | ${n(listing.npm)} |`;
     }),
     "",
     "## Exceptions",
@@ -162,7 +178,10 @@ export function licencesPage(
     "| --- | --- | --- | --- |",
     ...listing.npm.map((p) => `| ${p.name} | ${p.version} | ${cell(p.licence)} | ${cell(p.source)} |`),
     "",
-    "## PyPI distributions",
+    PYPI_HEADING,
+    "",
+    "`pip` resolves the PyPI tools' own dependencies when it builds a virtualenv (only the tools are",
+    "pinned), so these rows are those of the virtualenvs on the machine that last generated the page.",
     "",
     ...[...listing.pypi.entries()].flatMap(([tool, packages]) => [
       `### ${tool}: ${packages.length} distributions`,
