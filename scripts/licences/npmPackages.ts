@@ -48,14 +48,19 @@ export function npmPackageLicences(projectRoot: string, classify: Classify): Npm
     const manifest = fs.existsSync(manifestFile)
       ? (JSON.parse(fs.readFileSync(manifestFile, "utf8")) as Manifest)
       : undefined;
-    const field = manifest === undefined ? (entry.license ?? "") : manifestLicence(manifest);
+    const declared = manifest === undefined ? (entry.license ?? "") : manifestLicence(manifest);
+    // npm's way of pointing at a licence that is no SPDX ID: "SEE LICENSE IN <file>".
+    const seeFile = /^SEE LICEN[CS]E IN (.+)$/i.exec(declared.trim())?.[1];
+    const field = seeFile === undefined ? declared : "";
     const files =
-      field === "" && fs.existsSync(dir)
-        ? fs
-            .readdirSync(dir)
-            .filter((f) => LICENCE_FILE.test(f))
-            .map((f) => path.join(dir, f))
-        : [];
+      seeFile !== undefined
+        ? [path.join(dir, seeFile)].filter((f) => fs.existsSync(f))
+        : field === "" && fs.existsSync(dir)
+          ? fs
+              .readdirSync(dir)
+              .filter((f) => LICENCE_FILE.test(f))
+              .map((f) => path.join(dir, f))
+          : [];
     const name = where.slice(where.lastIndexOf("node_modules/") + "node_modules/".length);
     return { name, version: entry.version ?? "", field, files, installed: manifest !== undefined };
   });

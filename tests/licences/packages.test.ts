@@ -21,7 +21,7 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-test("npm: the installed package.json's license, the lockfile's for one not installed, else the licence files", () => {
+test("npm: the installed package.json's license (or the file it names), the lockfile's for one not installed, else the licence files", () => {
   write(
     "package-lock.json",
     JSON.stringify({
@@ -33,6 +33,7 @@ test("npm: the installed package.json's license, the lockfile's for one not inst
         "node_modules/sspl-db": { version: "3.0.0" },
         "node_modules/file-only": { version: "4.0.0" },
         "node_modules/bare": { version: "5.0.0" },
+        "node_modules/pointer": { version: "7.0.0" },
         "node_modules/other-platform": { version: "6.0.0", license: "BUSL-1.1", optional: true },
         "node_modules/mit-field/node_modules/legacy": { version: "2.0.0" },
       },
@@ -51,6 +52,8 @@ test("npm: the installed package.json's license, the lockfile's for one not inst
   write("node_modules/file-only/package.json", "{}");
   write("node_modules/file-only/LICENSE", text("AGPL-3.0"));
   write("node_modules/bare/package.json", "{}");
+  write("node_modules/pointer/package.json", JSON.stringify({ license: "SEE LICENSE IN COPYING.txt" }));
+  write("node_modules/pointer/COPYING.txt", text("BSD-3-Clause"));
   const packages = npmPackageLicences(dir, licenceClassifier(tools.licensecheck()));
   expect(packages.map((p) => [p.name, p.version, p.licence, p.source, refusedExpression(p.licence)])).toEqual(
     [
@@ -59,6 +62,7 @@ test("npm: the installed package.json's license, the lockfile's for one not inst
       ["legacy", "2.0.0", "MIT", "package.json", undefined],
       ["mit-field", "1.0.0", "MIT", "package.json", undefined],
       ["other-platform", "6.0.0", "BUSL-1.1", "package-lock.json", "the Business Source License"],
+      ["pointer", "7.0.0", "BSD-3-Clause", "COPYING.txt", undefined],
       ["sspl-db", "3.0.0", "SSPL-1.0", "package.json", "the SSPL"],
     ],
   );
