@@ -31,7 +31,11 @@ function run(check: boolean): void {
   const go = new Map<string, GoPackage[]>();
   for (const tool of goToolNames(toolsDir)) {
     const listing = goToolListing(toolsDir, tool, () => path.join(toolDirectory("ocb"), "builder"));
-    go.set(tool, goPackageLicences(listing, classify));
+    try {
+      go.set(tool, goPackageLicences(listing, classify));
+    } finally {
+      if (listing.scratch !== undefined) fs.rmSync(listing.scratch, { recursive: true, force: true });
+    }
     process.stderr.write(`licences: tools/${tool}: ${go.get(tool)?.length} packages\n`);
   }
   const npm = npmPackageLicences(PROJECT_ROOT, classify);

@@ -25,6 +25,10 @@ export interface GoListing {
   readonly pattern: string;
   readonly tags: string;
   readonly env?: Readonly<Record<string, string>>;
+  /** A go.mod to list with in place of the directory's own (`-modfile`), as the tool's build does. */
+  readonly modfile?: string;
+  /** A directory the listing wrote (generated sources, a module's copy), removed once listed. */
+  readonly scratch?: string;
   /** Where the walk up from the listed module's own packages stops: the repository's root. */
   readonly ownRoot: string;
 }
@@ -50,7 +54,15 @@ const SOURCE_FILE = /\.(go|s|c|h|proto|js|ts|py|json|ya?ml|tmpl|html)$/i;
 export function listPackages(listing: GoListing): ListedPackage[] {
   const output = execFileSync(
     "go",
-    ["list", "-deps", "-tags", listing.tags, "-json=ImportPath,Dir,Standard,Module", listing.pattern],
+    [
+      "list",
+      "-deps",
+      "-tags",
+      listing.tags,
+      ...(listing.modfile === undefined ? [] : ["-modfile", listing.modfile]),
+      "-json=ImportPath,Dir,Standard,Module",
+      listing.pattern,
+    ],
     {
       cwd: listing.dir,
       encoding: "utf8",
