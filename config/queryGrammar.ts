@@ -79,6 +79,19 @@ export function queryParseProblem(language: QueryLanguage, expression: string): 
 }
 
 /**
+ * Whether a LogQL expression that parses is a metric query (a sample expression, such as
+ * count_over_time over a selector), not a log query (a selector and its pipeline): Loki's ruler
+ * evaluates only the former.
+ */
+export function isLogqlMetricQuery(expression: string): boolean {
+  return logqlParser.parse(expression).topNode.firstChild?.firstChild?.name === "MetricExpr";
+}
+
+/** Why a rule expression that parses is no rule for Loki's ruler, or undefined. */
+export const LOG_QUERY_IN_RULE =
+  "is a log query: Loki's ruler evaluates only metric queries (samples), such as count_over_time";
+
+/**
  * Prometheus' words for two grammar errors its own grammar names: a call of a function the server
  * does not have (the editor's grammar knows only the server's functions, so the name is no function
  * to it), and arithmetic in a range, which Prometheus 3.5 parses only with a feature flag.

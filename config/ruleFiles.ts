@@ -1,14 +1,14 @@
 import * as yaml from "js-yaml";
 import { z } from "zod";
 import { fileSource, readConfigFile } from "./projectFiles";
-import { QueryLanguage, queryParseProblem } from "./queryGrammar";
+import { LOG_QUERY_IN_RULE, QueryLanguage, isLogqlMetricQuery, queryParseProblem } from "./queryGrammar";
 
 // A team's own rule file, read when the config loads so that a missing or malformed file stops the
 // deployment before anything is touched. The shape is the rule file format of Prometheus 3.5 (the
 // deployed version; Loki's ruler reads the same format), which both decode strictly, so unknown
 // fields are errors here too. Each expression is checked as its server parses it (PromQL with
-// Prometheus' type and arity rules, LogQL with Loki's ruler's grammar); npm test also runs promtool
-// and Loki's own validator on every extra file.
+// Prometheus' type and arity rules, LogQL with Loki's ruler's grammar, and a metric query); npm test
+// also runs promtool and Loki's ruler's checks (checks/lokiRules.ts) on every extra file.
 
 /** Prometheus' duration format inside a rule file (model.Duration): 0, 30s, 5m, 1h30m. */
 const ruleDuration = z
@@ -74,7 +74,9 @@ interface QueryGroup {
 export function ruleQueryProblems(language: QueryLanguage, groups: readonly QueryGroup[]): string[] {
   return groups.flatMap((group, g) =>
     group.rules.flatMap((rule, r) => {
-      const problem = queryParseProblem(language, rule.expr);
+      const problem =
+        queryParseProblem(language, rule.expr) ??
+        (language === "LogQL" && !isLogqlMetricQuery(rule.expr) ? LOG_QUERY_IN_RULE : undefined);
       const name = rule.alert === undefined ? `record ${rule.record ?? "?"}` : `alert ${rule.alert}`;
       return problem === undefined
         ? []

@@ -62,7 +62,8 @@ const readiness = (url: string, options: StartOptions) =>
  * The Loki stand-in (testkit/lokiStandIn.ts) with the rendered config's tenant setting and push
  * limits, stopped with the test's other servers. The tenant is the one the rendered ruler reads
  * rules for (the rules mount's last directory), as Alloy's and Grafana's are. `port`: for a test
- * that stops it and needs it back where it was (an `unusedPort()`); by default the kernel's choice.
+ * that stops it and needs it back where it was (a `freePort()`, which no other server of the run
+ * can take meanwhile); by default the kernel's choice.
  */
 export async function startLoki(
   servers: Servers,

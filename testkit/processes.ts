@@ -1,19 +1,9 @@
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
+import * as os from "os";
+import * as path from "path";
 import { sleep } from "./sleep";
-
-/** A free TCP port on 127.0.0.1, as the kernel hands it out. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address() as net.AddressInfo;
-      server.close(() => resolve(address.port));
-    });
-  });
-}
 
 /** Whether a connection to 127.0.0.1:`port` is refused, as it is where nothing listens. */
 function refused(port: number): Promise<boolean> {
@@ -32,19 +22,45 @@ function ephemeralLow(): number {
   return Number(fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
 }
 
+/** Where a port handed out is reserved, across every lane and process of the run. */
+const RESERVATIONS = path.join(os.tmpdir(), "observability-test-ports");
+
+/** How long a reservation holds: longer than any server takes to start and bind its port. */
+const RESERVATION_MS = 10 * 60 * 1000;
+
 /**
- * A port on 127.0.0.1 that nothing listens on and that stays so until the test itself listens
- * there: it lies below the kernel's ephemeral range, so no server started on a port of
- * `freePort()` (every other server of the run, in every lane) can take it meanwhile. For a
- * backend that is down, refused and later back on the same port. Picked at random among the
- * non-privileged ports below the range, and checked to refuse a connection.
+ * Reserves `port` for this process unless another holds it: a file created exclusively, so two
+ * lanes that drew the same port cannot both have it. A reservation older than any start-up is
+ * taken over (its server bound the port long since, or never started).
  */
-export async function unusedPort(): Promise<number> {
+function reserve(port: number): boolean {
+  fs.mkdirSync(RESERVATIONS, { recursive: true });
+  const file = path.join(RESERVATIONS, String(port));
+  try {
+    fs.writeFileSync(file, String(process.pid), { flag: "wx" });
+    return true;
+  } catch {
+    const age = Date.now() - (fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+    if (age < RESERVATION_MS) return false;
+    fs.rmSync(file, { force: true });
+    return reserve(port);
+  }
+}
+
+/**
+ * A port on 127.0.0.1 for a server the test starts (or a backend it keeps down and brings back on
+ * the same port), which no other server of the run can take before it binds: it lies below the
+ * kernel's ephemeral range, which bind(0) and every outgoing connection draw from, so no process
+ * is handed it by the kernel; it is reserved across lanes (two drawing the same port cannot both
+ * have it); and it refuses a connection, so nothing listens there now. Picked at random among the
+ * non-privileged ports below the range.
+ */
+export async function freePort(): Promise<number> {
   const low = 20000;
   const high = ephemeralLow();
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = low + Math.floor(Math.random() * (high - low));
-    if (await refused(port)) {
+    if (reserve(port) && (await refused(port))) {
       return port;
     }
   }

@@ -11,7 +11,6 @@ export type GoTool =
   | "kube-validate"
   | "prometheus"
   | "alertmanager"
-  | "lokitool"
   | "otelcol"
   | "alloy"
   | "otlp-sink"
@@ -22,6 +21,8 @@ export type GoTool =
   | "thanos"
   | "sloth"
   | "actionlint"
+  | "licensecheck"
+  | "ocb"
   | "pulumi"
   | "pulumi-language-nodejs"
   | "pulumi-kubernetes";
@@ -54,7 +55,6 @@ const DIRECTORY_VARIABLES: Readonly<Record<GoTool, string>> = {
   "kube-validate": "KUBE_VALIDATE_DIR",
   prometheus: "PROMETHEUS_DIR",
   alertmanager: "ALERTMANAGER_DIR",
-  lokitool: "LOKITOOL_DIR",
   otelcol: "OTELCOL_DIR",
   alloy: "ALLOY_DIR",
   "otlp-sink": "OTLP_SINK_DIR",
@@ -65,6 +65,9 @@ const DIRECTORY_VARIABLES: Readonly<Record<GoTool, string>> = {
   thanos: "THANOS_DIR",
   sloth: "SLOTH_DIR",
   actionlint: "ACTIONLINT_DIR",
+  licensecheck: "LICENSECHECK_DIR",
+  // The collector builder: built for the collector, and run by the licence gate to list its modules.
+  ocb: "OCB_DIR",
   pulumi: "PULUMI_DIR",
   "pulumi-language-nodejs": "PULUMI_LANGUAGE_NODEJS_DIR",
   "pulumi-kubernetes": "PULUMI_KUBERNETES_DIR",
@@ -115,11 +118,11 @@ function installedBySetup(variable: string, setup: string): string {
 export const tools = {
   promtool: () => fromSetup("prometheus", "promtool"),
   actionlint: () => fromSetup("actionlint", "actionlint"),
+  // The licence gate's classifier (github.com/google/licensecheck; scripts/licences/).
+  licensecheck: () => fromSetup("licensecheck", "licensecheck"),
   prometheus: () => fromSetup("prometheus", "prometheus"),
   amtool: () => fromSetup("alertmanager", "amtool"),
   alertmanager: () => fromSetup("alertmanager", "alertmanager"),
-  // Loki's rule-file validator (LogQL included), built apart from Loki so npm test need not build Loki.
-  lokitool: () => fromSetup("lokitool", "lokitool"),
   // Built by the component tests' setup (tests/components/globalSetup.ts) only.
   otelcol: () => fromSetup("otelcol", "otelcol"),
   otlpSink: () => fromSetup("otlp-sink", "otlp-sink"),

@@ -16,8 +16,7 @@ interface ProjectConfig {
 /**
  * Builds (or finds in the cache) the tools once for all test files of the unit tier or of the
  * scenarios tier (jest.scenarios.config.js): the tier's Go tools (testkit/tierTools.json: the strict
- * Kubernetes decoder, Prometheus/promtool, Alertmanager/amtool and Loki's lokitool of the deployed
- * versions), and Checkov for the unit tier. Renders the stacks most files read
+ * Kubernetes decoder, Prometheus/promtool and Alertmanager/amtool of the deployed versions), and Checkov for the unit tier. Renders the stacks most files read
  * once, for every file and worker.
  */
 export default async function globalSetup(_global: unknown, project: ProjectConfig): Promise<void> {

@@ -7,7 +7,7 @@
 # (a suite's setup while scripts/tools/prebuild.sh builds the same tool) waits and reuses it.
 # Binaries carry no symbol table or DWARF (-s -w): the tests never debug them, and linking without
 # them takes less than half the time.
-#   scripts/tools/build.sh <tool> [--cached]: kube-validate | prometheus | alertmanager | lokitool | alloy | otelcol
+#   scripts/tools/build.sh <tool> [--cached]: kube-validate | prometheus | alertmanager | alloy | otelcol
 #                          | otlp-sink | kubernetes | etcd | kwok | kube-state-metrics | thanos | sloth | actionlint
 #                          | pulumi | pulumi-language-nodejs | pulumi-kubernetes
 set -euo pipefail

@@ -1,8 +1,9 @@
 // The config checks regexes and rule expressions with the servers' grammars (config/re2.ts,
 // config/queryGrammar.ts); this holds them to the real servers. Every regex and expression the
 // config accepts, over the bad-input suite's good edits, the committed stack files and the extended
-// example stack, is accepted by the real Prometheus (promtool), Alertmanager (amtool), Loki
-// (lokitool, and Loki's log pipeline as Alloy builds it) and Alloy: no false acceptance. Every one the suite's mistakes are refused for is
+// example stack, is accepted by the real Prometheus (promtool), Alertmanager (amtool), Loki's
+// ruler's checks (checks/lokiRules.ts) and Loki's log pipeline as Alloy builds it, and Alloy: no
+// false acceptance. Every one the suite's mistakes are refused for is
 // refused by that server too: no false rejection.
 import { parser as logqlParser } from "@grafana/lezer-logql";
 import { execFile } from "child_process";
@@ -22,7 +23,8 @@ import { STACKS } from "../../testkit/stacks";
 import { BAD_MUTATIONS, GOOD_MUTATIONS, Grammar, removeTeamFiles } from "../support/configMutations";
 import { extendedConfig } from "../support/extendedStack";
 import { Servers, freePort } from "../../testkit/processes";
-import { toolDirectory, tools } from "../../testkit/tools";
+import { tools } from "../../testkit/tools";
+import { lokiRuleFileProblems } from "../../checks/lokiRules";
 
 const run = promisify(execFile);
 
@@ -196,13 +198,11 @@ const alloyMatchConfig = (queries: readonly string[]) =>
 
 describe("the real servers agree with the config on every regex and expression", () => {
   const servers = new Servers();
-  let lokitool: string;
   let texts: Texts;
   let rules: RuleFiles;
 
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "config-grammar-"));
-    lokitool = path.join(toolDirectory("lokitool"), "lokitool");
     ({ texts, rules } = accepted());
   });
 
@@ -260,13 +260,14 @@ describe("the real servers agree with the config on every regex and expression",
     const files = rules.LogQL.filter((content) => (content.groups as unknown[]).length > 0).map((content) =>
       write("rules.yml", yaml.dump(content)),
     );
-    expect(await verdict(lokitool, ["rules", "check", ...files])).toBe("accepted");
+    expect(files.flatMap((file) => lokiRuleFileProblems(file, fs.readFileSync(file, "utf8")))).toEqual([]);
     await alloyStarts(
       servers,
       write("match.alloy", alloyMatchConfig([...new Set(texts.LogQL.flatMap(logQueries))])),
     );
     for (const expr of refused("LogQL")) {
-      const loader = await verdict(lokitool, ["rules", "check", write("rules.yml", ruleFile(expr))]);
+      const ruler = lokiRuleFileProblems("rules.yml", ruleFile(expr));
+      const loader = ruler.length === 0 ? "accepted" : `refused: ${ruler.join("; ")}`;
       const pipeline =
         loader === "accepted"
           ? await alloyVerdict(write("match.alloy", alloyMatchConfig(logQueries(expr))))

@@ -21,7 +21,7 @@ import { startAlertmanager } from "../../testkit/alertmanager";
 import { GrafanaStandIn, startGrafanaStandIn } from "../../testkit/grafanaStandIn";
 import { postJson } from "../../testkit/http";
 import { LocalHttpServer, springActuator } from "../../testkit/httpServers";
-import { Running, Servers, eventually, unusedPort } from "../../testkit/processes";
+import { Running, Servers, eventually, freePort } from "../../testkit/processes";
 import { configMapData } from "../../testkit/rendered";
 import {
   LocalCollector,
@@ -155,7 +155,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-"));
   objects = (await rendered("kind")).objects;
   expected = verifyExpectations(stackConfig("kind"), objects);
-  closedPort = await unusedPort();
+  closedPort = await freePort();
   exposition = await springActuator("exposition-stand-in");
   alertmanager = await startAlertmanager(servers, objects, dir);
   loki = await startLoki(servers, objects);

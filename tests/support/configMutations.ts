@@ -400,6 +400,19 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     refused: { grammar: "LogQL", text: 'sum(count_over_time({app="orders"} |= "ERROR")) > 5' },
   },
   {
+    // Loki's ruler evaluates samples: a query that returns log lines parses but is no rule.
+    section: "logs",
+    title: "a team log alert over log lines instead of a count of them",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(c, "logs.extraRuleFiles", [
+        teamFile("orders-lines.logs.yml", ruleFile("OrdersErrorLines", '{app="orders"} |= "ERROR"')),
+      ]),
+    key: "observability:logs.extraRuleFiles[0]",
+    allowed: "is a log query: Loki's ruler evaluates only metric queries",
+    refused: { grammar: "LogQL", text: '{app="orders"} |= "ERROR"' },
+  },
+  {
     section: "logs",
     title: "a team log alert whose line filter has a lookbehind",
     stack: "prod",
@@ -801,7 +814,7 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
   },
   {
     // approx_topk came with Loki 3.3: @grafana/lezer-logql's 0.4 releases parse it, 0.3.0 (the last
-    // that does not declare Node 24) does not, and the deployed Loki's lokitool accepts it.
+    // that does not declare Node 24) does not, and the deployed Loki accepts it.
     section: "logs",
     title: "a team log alert over the approximate top services (approx_topk)",
     stack: "kind",

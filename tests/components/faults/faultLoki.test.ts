@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { rendered, stackConfig } from "../../renderedStacks";
 import { getJson } from "../../../testkit/http";
-import { Servers, eventually, unusedPort } from "../../../testkit/processes";
+import { Servers, eventually, freePort } from "../../../testkit/processes";
 import { logFault, seconds } from "./faultLog";
 import {
   LogPod,
@@ -70,7 +70,7 @@ describe("Loki unreachable while Alloy pushes (prod render)", () => {
   test("no line written is lost or stored twice; Alloy retries; the gap is measured", async () => {
     const { objects } = await rendered("prod");
     // Below the kernel's ephemeral range: no other server can take the port while Loki is away.
-    const loki = await startLoki(servers, objects, await unusedPort());
+    const loki = await startLoki(servers, objects, await freePort());
     const startedAt = Date.now();
     const alloy = await startAlloy(servers, objects, dir, loki.base, [POD]);
 

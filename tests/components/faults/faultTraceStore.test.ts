@@ -15,7 +15,7 @@ import { PROMETHEUS_PATHS } from "../../../components/metrics/names";
 import { KubeObject } from "../../../render/manifest";
 import { rendered } from "../../renderedStacks";
 import { getJson } from "../../../testkit/http";
-import { Running, Servers, eventually, restartServer, unusedPort } from "../../../testkit/processes";
+import { Running, Servers, eventually, restartServer, freePort } from "../../../testkit/processes";
 import { configMapData } from "../../../testkit/rendered";
 import { logFault, seconds } from "./faultLog";
 import { LocalCollector, startCollector, startPrometheus, startSink } from "../../../testkit/localServers";
@@ -119,7 +119,7 @@ describe("the trace store unreachable (kind render)", () => {
     "for 60 s, with a collector kill in it: the persistent queue holds every span and delivers it afterwards",
     async () => {
       const prometheus = await startPrometheus(servers, objects, dir);
-      const tempoPort = await unusedPort();
+      const tempoPort = await freePort();
       const collector = await startCollector(
         servers,
         "otel-collector",
@@ -187,7 +187,7 @@ describe("the trace store unreachable (kind render)", () => {
   test("beyond the queue: what does not fit is refused, never acknowledged, counted, and raises TracesDropped", async () => {
     const directory = path.join(dir, "prometheus-alerts");
     const prometheus = await startPrometheus(servers, objects, dir, { directory });
-    const tempoPort = await unusedPort();
+    const tempoPort = await freePort();
     const queueSize = 2;
     const renderedConfig = yaml.load(configMapData(objects, "otel-collector-config")["config.yaml"]) as Json;
     const collector = await startCollector(

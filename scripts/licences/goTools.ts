@@ -1,0 +1,81 @@
+// How each Go tool of tools/ is listed as scripts/tools/build.sh builds it: the packages its
+// go.mod's `tool` lines name (with its build-tags), or its main package; Alloy from the release's
+// module with tools/alloy/overlay/ in place (as built); the Kubernetes provider's command; the collector from the sources the OpenTelemetry Collector Builder generates
+// from tools/otelcol/manifest.yaml (the builder's own module resolution, without compiling).
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { GoListing } from "./goPackages";
+
+/** The builder's settings for the collector's modules, as scripts/tools/build.sh runs it. */
+const COLLECTOR_ENV = {
+  GONOSUMDB: "go.opentelemetry.io/collector,github.com/open-telemetry/opentelemetry-collector-contrib",
+};
+
+const ALLOY_MODULE = "github.com/grafana/alloy";
+const PULUMI_KUBERNETES_PROVIDER = "github.com/pulumi/pulumi-kubernetes/provider/v4";
+
+export function goToolNames(toolsDir: string): string[] {
+  return fs
+    .readdirSync(toolsDir)
+    .filter((name) => ["go.mod", "manifest.yaml"].some((f) => fs.existsSync(path.join(toolsDir, name, f))))
+    .sort();
+}
+
+/** The listing of a tool; `ocb` is the builder's binary (for a manifest.yaml tool). */
+export function goToolListing(toolsDir: string, name: string, ocb: () => string): GoListing {
+  const dir = path.join(toolsDir, name);
+  const ownRoot = path.dirname(toolsDir);
+  const read = (file: string) =>
+    fs.existsSync(path.join(dir, file)) ? fs.readFileSync(path.join(dir, file), "utf8").trim() : "";
+  if (fs.existsSync(path.join(dir, "manifest.yaml"))) {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), `licences-${name}-`));
+    fs.copyFileSync(path.join(dir, "manifest.yaml"), path.join(work, "manifest.yaml"));
+    execFileSync(ocb(), ["--config", "manifest.yaml", "--skip-compilation"], {
+      cwd: work,
+      env: { ...process.env, ...COLLECTOR_ENV, CGO_ENABLED: "0" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    return {
+      dir: path.join(work, "build"),
+      pattern: ".",
+      tags: "",
+      env: COLLECTOR_ENV,
+      ownRoot,
+      scratch: work,
+    };
+  }
+  // The provider's command, which build.sh builds from a copy of the provider's module.
+  if (name === "pulumi-kubernetes") {
+    return {
+      dir,
+      pattern: `${PULUMI_KUBERNETES_PROVIDER}/cmd/pulumi-resource-kubernetes`,
+      tags: "",
+      ownRoot,
+    };
+  }
+  if (name === "alloy") return alloyListing(dir, ownRoot);
+  return { dir, pattern: /^tool /m.test(read("go.mod")) ? "tool" : ".", tags: read("build-tags"), ownRoot };
+}
+
+/**
+ * Alloy as build.sh builds it: from a copy of the release's module with the files of
+ * tools/alloy/overlay/ put in place (the component registry without the release's ~180
+ * components), so only the components tools/alloy/main.go names are linked. Without the checksum
+ * database, as built.
+ */
+function alloyListing(dir: string, ownRoot: string): GoListing {
+  const env = { GOSUMDB: "off" };
+  const go = (args: string[], cwd = dir) =>
+    execFileSync("go", args, { cwd, encoding: "utf8", env: { ...process.env, ...env } }).trim();
+  go(["mod", "download", ALLOY_MODULE]);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "licences-alloy-"));
+  const copy = path.join(work, "alloy");
+  fs.cpSync(go(["list", "-m", "-f", "{{.Dir}}", ALLOY_MODULE]), copy, { recursive: true });
+  execFileSync("chmod", ["-R", "u+w", copy]);
+  fs.cpSync(path.join(dir, "overlay"), copy, { recursive: true, force: true });
+  for (const file of ["go.mod", "go.sum"]) fs.copyFileSync(path.join(dir, file), path.join(work, file));
+  go(["mod", "edit", "-replace", `${ALLOY_MODULE}=${copy}`, path.join(work, "go.mod")]);
+  return { dir, pattern: ".", tags: "", env, modfile: path.join(work, "go.mod"), ownRoot, scratch: work };
+}
