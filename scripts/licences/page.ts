@@ -88,8 +88,14 @@ function goSection(tool: string, packages: readonly GoPackage[]): string[] {
     if (relative !== "") row.items.push(relative);
     rows.set(key, row);
   }
+  // By module, then by where its licence comes from: a module licensed by folder has a row per folder,
+  // in the same order whichever package `go list` named first.
   const sorted = [...rows.values()].sort((a, b) =>
-    a.p.module === "std" ? -1 : b.p.module === "std" ? 1 : a.p.module.localeCompare(b.p.module),
+    a.p.module === "std"
+      ? -1
+      : b.p.module === "std"
+        ? 1
+        : a.p.module.localeCompare(b.p.module) || a.p.source.localeCompare(b.p.source),
   );
   const modules = packages.filter((p) => p.module !== "std");
   return [
