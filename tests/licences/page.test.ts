@@ -13,7 +13,7 @@ test("docs/licences.md records the digest of the current inputs (else: npm run l
   expect(licenceInputs(PROJECT_ROOT)).toEqual(
     expect.arrayContaining([
       "package-lock.json",
-      "tools/loki/go.sum",
+      "tools/alloy/go.sum",
       "tools/otelcol/manifest.yaml",
       "licences/exceptions.json",
     ]),
