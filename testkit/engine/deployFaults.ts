@@ -188,6 +188,18 @@ export async function interruptedUp(
   };
 }
 
+/**
+ * Where the engine's preview, the review and the up did not say the same of a resource, as the
+ * record shows it: `up replaced ConfigMap::metrics-prometheus-config (preview: nothing, review: nothing)`.
+ */
+function disagreeing(outcome: UpdateOutcome): string {
+  if (outcome.disagreements.length === 0)
+    return "the preview, the review and the up agreed on every resource";
+  return `the preview, the review and the up differ on ${outcome.disagreements.length}: ${outcome.disagreements
+    .map((d) => `up ${d.up} ${d.urn.split("$").at(-1)} (preview: ${d.preview}, review: ${d.review})`)
+    .join("; ")}`;
+}
+
 function summary(up: UpdateOutcome): { recovered: string; seconds: number } {
   return { recovered: counted(up.applied), seconds: up.run.seconds };
 }
@@ -485,7 +497,8 @@ export async function apiServerAway(
 
 /**
  * A second `pulumi up` on the stack while one (to `edited`) runs: refused by the lock with the
- * engine's message, applying nothing; the first completes.
+ * engine's message, applying nothing; the first completes. The first is paused (SIGSTOP) once it
+ * has changed a resource and until the second has ended, as a long step would hold it.
  */
 export async function twoUpsAtOnce(target: FaultTarget, edited: PulumiConfig): Promise<FaultOutcome> {
   const before = await dataObjectUids(target.cluster.kubeConfig, NAMESPACE);
@@ -493,8 +506,9 @@ export async function twoUpsAtOnce(target: FaultTarget, edited: PulumiConfig): P
   let second: Promise<EngineRun> | undefined;
   const first = await target.engine.watchedUp({
     afterChanges: 1,
-    then: () => {
-      second = target.engine.workspace.up(target.stack);
+    then: (cli) => {
+      cli.kill("SIGSTOP");
+      second = target.engine.workspace.up(target.stack).finally(() => cli.kill("SIGCONT"));
     },
   });
   const refused = await (second ?? Promise.reject(new Error("the first up changed nothing")));
@@ -624,16 +638,17 @@ export async function rollback(
   release: string,
   releaseRoot: string,
   releaseStack: { readonly config: PulumiConfig; readonly secretKeys: readonly string[] },
-): Promise<FaultOutcome & { readonly verdict: string; readonly risks: readonly string[] }> {
+): Promise<
+  FaultOutcome & {
+    readonly verdict: string;
+    readonly risks: readonly string[];
+    readonly disagreements: number;
+  }
+> {
   const before = await dataObjectUids(target.cluster.kubeConfig, NAMESPACE);
   target.engine.useProgram(releaseRoot);
   await target.engine.edit(releaseStack);
   const back = await target.engine.up();
-  if (back.disagreements.length > 0) {
-    throw new Error(
-      `rollback to ${release}: the preview, the review and the up disagree: ${JSON.stringify(back.disagreements)}`,
-    );
-  }
   const check = await target.engine.preview("--expect-no-changes");
   if (check.status !== 0)
     throw new Error(`rollback to ${release}: preview --expect-no-changes: ${engineErrors(check)}`);
@@ -644,12 +659,13 @@ export async function rollback(
   return {
     name: `rollback to ${release}: its commit and its stack file deployed on the stack`,
     stack: target.stack,
-    saw: `npm run review beforehand: ${back.review?.verdict}${risks.length === 0 ? "" : `; at risk: ${risks.join("; ")}`}`,
-    left: `the release's program running; every claim and data StatefulSet kept`,
+    saw: `npm run review beforehand: ${back.review?.verdict}${risks.length === 0 ? "" : `; at risk: ${risks.join("; ")}`}; the engine's preview: ${counted(back.preview)}`,
+    left: `the release's program running; ${disagreeing(back)}`,
     recovery: [`git checkout ${release} && pulumi up --stack ${target.stack}`],
     kept: `${before.size} of ${before.size} (claims, data StatefulSets) with the same UIDs`,
     verdict: back.review?.verdict ?? "none",
     risks,
+    disagreements: back.disagreements.length,
     ...summary(back),
   };
 }

@@ -138,7 +138,7 @@ describe.each(["kind", "prod"] as const)(
           const back = await rollback({ stack, cluster, engine, ...stackFile }, LATEST, release, stackFile);
           expect(back.verdict).toBe("data at risk");
           log.push(
-            `✓ ${stack}: this program → ${LATEST} by pulumi up: ${back.recovered} in ${back.seconds.toFixed(1)} s, 0 errors, as its preview and the review said; ${back.saw}; data kept: ${back.kept}`,
+            `✓ ${stack}: this program → ${LATEST} by pulumi up: ${back.recovered} in ${back.seconds.toFixed(1)} s, 0 errors; ${back.saw}; ${back.left}; data kept: ${back.kept}`,
           );
         } finally {
           engine.remove();
