@@ -630,8 +630,9 @@ export async function anotherFieldManager(target: FaultTarget): Promise<FaultOut
 /**
  * A rollback: the program of an earlier release (its checkout at `releaseRoot`) with the stack file
  * it came with, deployed on a stack this program runs. What `npm run review` says of it
- * beforehand, and what the up does: 0 errors, the preview, the review and the steps agreeing, no
- * data object deleted or replaced. The stack then runs the release's program.
+ * beforehand, and what the up does: 0 errors and no data object deleted or replaced, with where
+ * the preview, the review and the steps differ and what the release's next preview proposes (an
+ * earlier release's own perpetual diff shows there). The stack then runs the release's program.
  */
 export async function rollback(
   target: FaultTarget,
@@ -643,15 +644,19 @@ export async function rollback(
     readonly verdict: string;
     readonly risks: readonly string[];
     readonly disagreements: number;
+    readonly cleanAfter: boolean;
   }
 > {
   const before = await dataObjectUids(target.cluster.kubeConfig, NAMESPACE);
   target.engine.useProgram(releaseRoot);
   await target.engine.edit(releaseStack);
   const back = await target.engine.up();
+  // The release's own program, run again: a perpetual diff of its own shows here.
   const check = await target.engine.preview("--expect-no-changes");
-  if (check.status !== 0)
-    throw new Error(`rollback to ${release}: preview --expect-no-changes: ${engineErrors(check)}`);
+  const afterwards =
+    check.status === 0
+      ? "then pulumi preview --expect-no-changes passes"
+      : `then pulumi preview --expect-no-changes fails: ${firstError(check)}${check.errors.length > 0 ? "" : ` (${changedObjects(check.stdout).join(", ")})`}`;
   const lost = lostDataObjects(before, await dataObjectUids(target.cluster.kubeConfig, NAMESPACE));
   if (lost.length > 0)
     throw new Error(`rollback to ${release}: data objects deleted or replaced: ${lost.join(", ")}`);
@@ -660,12 +665,13 @@ export async function rollback(
     name: `rollback to ${release}: its commit and its stack file deployed on the stack`,
     stack: target.stack,
     saw: `npm run review beforehand: ${back.review?.verdict}${risks.length === 0 ? "" : `; at risk: ${risks.join("; ")}`}; the engine's preview: ${counted(back.preview)}`,
-    left: `the release's program running; ${disagreeing(back)}`,
+    left: `the release's program running; ${disagreeing(back)}; ${afterwards}`,
     recovery: [`git checkout ${release} && pulumi up --stack ${target.stack}`],
     kept: `${before.size} of ${before.size} (claims, data StatefulSets) with the same UIDs`,
     verdict: back.review?.verdict ?? "none",
     risks,
     disagreements: back.disagreements.length,
+    cleanAfter: check.status === 0,
     ...summary(back),
   };
 }
