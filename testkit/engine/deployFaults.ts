@@ -136,6 +136,23 @@ function staleLockStep(target: FaultTarget): RecoveryCommand {
 }
 
 /**
+ * A Service an interrupted up created but never recorded (its request reached the API server, the
+ * answer never reached the engine): the next up's preview fails on it, its node port "already
+ * allocated". Deleting it lets the next up create it as its own; a Service holds no data.
+ */
+function unrecordedServiceStep(target: FaultTarget, errors: string): RecoveryCommand | undefined {
+  const found = /Service "([^"]+)" is invalid: [^\n]*already allocated/.exec(errors);
+  if (found === null) return undefined;
+  const core = target.cluster.kubeConfig.makeApiClient(k8s.CoreV1Api);
+  return {
+    shown: `kubectl -n ${NAMESPACE} delete service ${found[1]} (created by the interrupted up, never recorded)`,
+    run: async () => {
+      await core.deleteNamespacedService(found[1], NAMESPACE);
+    },
+  };
+}
+
+/**
  * An up interrupted part-way (`edited`: an update to that config; otherwise the stack's config,
  * from empty or not): what it left, what the user saw next, and the recovery.
  */
@@ -158,34 +175,42 @@ export async function interruptedUp(
       ? "no pending operations"
       : `${pending.length} pending operation(s) (${[...new Set(pending.map((p) => p.type))].join(", ")})`,
   ];
-  let saw = firstError(cut.run);
+  const sawFirst = firstError(cut.run);
+  const saw = [sawFirst === "" ? "nothing (the CLI was killed)" : sawFirst];
   const commands: RecoveryCommand[] = [];
-  // A killed CLI never unlocks: the next up is refused, naming the lock's process.
-  const refused = await target.engine.attemptUp();
-  if (refused.run.status !== 0) {
-    if (!engineErrors(refused.run).includes("currently locked")) {
-      throw new Error(`${name}: the next up failed other than on the lock: ${engineErrors(refused.run)}`);
+  // The next ups, as the user runs them, each failure met with what the troubleshooting page says.
+  for (;;) {
+    const next = await target.engine.attemptUp();
+    if (next.run.status === 0) {
+      const check = await target.engine.preview("--expect-no-changes");
+      if (check.status !== 0)
+        throw new Error(`${name}: preview after the recovering up: ${engineErrors(check)}`);
+      const lost = lostDataObjects(before, await dataObjectUids(target.cluster.kubeConfig, NAMESPACE));
+      if (lost.length > 0) throw new Error(`${name}: data objects deleted or replaced: ${lost.join(", ")}`);
+      return {
+        name,
+        stack: target.stack,
+        saw: saw.join("; then: "),
+        left: left.join("; "),
+        recovery: [...commands.map((c) => c.shown), `pulumi up --stack ${target.stack}`],
+        kept: `${before.size} of ${before.size} (claims, data StatefulSets) with the same UIDs`,
+        ...summary(next),
+      };
     }
-    saw = `${saw === "" ? "nothing (the CLI was killed); " : `${saw}; `}then: ${firstError(refused.run)}`;
-    left.push("the stack's lock");
-    commands.push(staleLockStep(target));
-    const result = await recover(target, before, commands);
-    return { name, stack: target.stack, saw, left: left.join("; "), ...result, ...summary(result.up) };
+    const errors = engineErrors(next.run);
+    const step = errors.includes("currently locked")
+      ? staleLockStep(target)
+      : unrecordedServiceStep(target, errors);
+    if (step === undefined || commands.some((c) => c.shown === step.shown)) {
+      throw new Error(`${name}: the next up failed, and the troubleshooting page has no answer: ${errors}`);
+    }
+    saw.push(firstError(next.run));
+    left.push(
+      errors.includes("currently locked") ? "the stack's lock" : "a Service it created and never recorded",
+    );
+    await step.run();
+    commands.push(step);
   }
-  // Nothing held the stack: that next up was the recovery.
-  const check = await target.engine.preview("--expect-no-changes");
-  if (check.status !== 0) throw new Error(`${name}: preview after the recovering up: ${engineErrors(check)}`);
-  const lost = lostDataObjects(before, await dataObjectUids(target.cluster.kubeConfig, NAMESPACE));
-  if (lost.length > 0) throw new Error(`${name}: data objects deleted or replaced: ${lost.join(", ")}`);
-  return {
-    name,
-    stack: target.stack,
-    saw,
-    left: left.join("; "),
-    recovery: [`pulumi up --stack ${target.stack}`],
-    kept: `${before.size} of ${before.size} (claims, data StatefulSets) with the same UIDs`,
-    ...summary(refused),
-  };
 }
 
 /**
