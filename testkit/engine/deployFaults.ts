@@ -655,7 +655,7 @@ export async function anotherFieldManager(target: FaultTarget): Promise<FaultOut
 /**
  * A rollback: the program of an earlier release (its checkout at `releaseRoot`) with the stack file
  * it came with, deployed on a stack this program runs. What `npm run review` says of it
- * beforehand, and what the up does: 0 errors and no data object deleted or replaced, with where
+ * beforehand, and what the up does: whether it completes, no data object deleted or replaced, where
  * the preview, the review and the steps differ and what the release's next preview proposes (an
  * earlier release's own perpetual diff shows there). The stack then runs the release's program.
  */
@@ -670,12 +670,17 @@ export async function rollback(
     readonly risks: readonly string[];
     readonly disagreements: number;
     readonly cleanAfter: boolean;
+    readonly completed: boolean;
   }
 > {
   const before = await dataObjectUids(target.cluster.kubeConfig, NAMESPACE);
   target.engine.useProgram(releaseRoot);
   await target.engine.edit(releaseStack);
-  const back = await target.engine.up();
+  const back = await target.engine.attemptUp();
+  const failed =
+    back.run.status === 0
+      ? ""
+      : `the up failed after ${back.run.seconds.toFixed(0)} s: ${firstError(back.run)}; `;
   // The release's own program, run again: a perpetual diff of its own shows here.
   const check = await target.engine.preview("--expect-no-changes");
   const afterwards =
@@ -690,13 +695,14 @@ export async function rollback(
     name: `rollback to ${release}: its commit and its stack file deployed on the stack`,
     stack: target.stack,
     saw: `npm run review beforehand: ${back.review?.verdict}${risks.length === 0 ? "" : `; at risk: ${risks.join("; ")}`}; the engine's preview: ${counted(back.preview)}`,
-    left: `the release's program running; ${disagreeing(back)}; ${afterwards}`,
+    left: `${failed}the release's program running; ${disagreeing(back)}; ${afterwards}`,
     recovery: [`git checkout ${release} && pulumi up --stack ${target.stack}`],
     kept: `${before.size} of ${before.size} (claims, data StatefulSets) with the same UIDs`,
     verdict: back.review?.verdict ?? "none",
     risks,
     disagreements: back.disagreements.length,
     cleanAfter: check.status === 0,
+    completed: back.run.status === 0,
     ...summary(back),
   };
 }
