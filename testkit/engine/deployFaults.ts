@@ -522,7 +522,8 @@ export async function apiServerAway(
 
 /**
  * A second `pulumi up` on the stack while one (to `edited`) runs: refused by the lock with the
- * engine's message, applying nothing; the first completes. The first is paused (SIGSTOP) once it
+ * engine's message (or, when it reads the state as the first writes it, `failed to load checkpoint`),
+ * applying nothing; the first completes. The first is paused (SIGSTOP) once it
  * has changed a resource and until the second has ended, as a long step would hold it.
  */
 export async function twoUpsAtOnce(target: FaultTarget, edited: PulumiConfig): Promise<FaultOutcome> {
@@ -538,11 +539,9 @@ export async function twoUpsAtOnce(target: FaultTarget, edited: PulumiConfig): P
   });
   const refused = await (second ?? Promise.reject(new Error("the first up changed nothing")));
   if (first.run.status !== 0) throw new Error(`the first up failed: ${engineErrors(first.run)}`);
-  if (
-    refused.status === 0 ||
-    !engineErrors(refused).includes("currently locked") ||
-    refused.applied.length > 0
-  ) {
+  // Refused by the lock; or, reading the state while the first writes it, before it gets to the lock.
+  const refusal = /currently locked|failed to load checkpoint/;
+  if (refused.status === 0 || !refusal.test(engineErrors(refused)) || refused.applied.length > 0) {
     throw new Error(
       `the second up was not refused by the lock: exit ${refused.status}, ${engineErrors(refused)}`,
     );
