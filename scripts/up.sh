@@ -58,10 +58,10 @@ if ! pulumi stack select "$STACK" >/dev/null 2>&1; then
   pulumi stack init "$STACK" --secrets-provider passphrase
 fi
 
-# An up killed before it could unlock (a closed laptop, kill -9) leaves the stack locked. A check
-# that cannot run leaves the lock to pulumi up, whose error names it.
-node_modules/.bin/ts-node --transpiler sucrase/ts-node-plugin scripts/staleLock.ts "$STACK" ||
-  echo "    (could not check the stack's lock; pulumi up will name one if it is held)" >&2
+# An up killed mid-update (a closed laptop, kill -9) leaves the stack locked, sometimes its state
+# unreadable. A check that cannot run leaves both to pulumi up, whose error names them.
+node_modules/.bin/ts-node --transpiler sucrase/ts-node-plugin scripts/killedUp.ts "$STACK" ||
+  echo "    (could not check the stack's lock and state; pulumi up will name what is wrong)" >&2
 status=0
 pulumi up --stack "$STACK" --yes "$@" || status=$?
 if [[ $status -ne 0 ]]; then

@@ -112,23 +112,23 @@ async function pendingOperations(target: FaultTarget): Promise<PendingOperation[
   return state.deployment.pending_operations ?? [];
 }
 
-/** `npm run up`'s lock check (scripts/staleLock.ts), run in the stack's workspace as up.sh runs it. */
-function staleLockStep(target: FaultTarget): RecoveryCommand {
+/** `npm run up`'s first aid (scripts/killedUp.ts), run in the stack's workspace as up.sh runs it. */
+function killedUpStep(target: FaultTarget): RecoveryCommand {
   return {
-    shown: `npm run up (scripts/staleLock.ts: pulumi cancel --yes --stack ${target.stack} once the lock's process is gone)`,
+    shown: `npm run up (scripts/killedUp.ts: an empty state sidecar removed, pulumi cancel --yes --stack ${target.stack} once the lock's process is gone)`,
     run: async () => {
       const result = await target.engine.workspace.exec(
         path.join(PROJECT_ROOT, "node_modules", ".bin", "ts-node"),
         [
           "--transpiler",
           "sucrase/ts-node-plugin",
-          path.join(PROJECT_ROOT, "scripts", "staleLock.ts"),
+          path.join(PROJECT_ROOT, "scripts", "killedUp.ts"),
           target.stack,
         ],
       );
-      if (result.status !== 0 || !result.stdout.includes("Removed the lock")) {
+      if (result.status !== 0 || !result.stdout.includes("Removed")) {
         throw new Error(
-          `scripts/staleLock.ts did not clear the stale lock (${result.status}): ${result.stdout}${result.stderr}`,
+          `scripts/killedUp.ts cleared nothing (${result.status}): ${result.stdout}${result.stderr}`,
         );
       }
     },
@@ -168,12 +168,18 @@ export async function interruptedUp(
   if (cut.run.status === 0) {
     throw new Error(`${name}: pulumi up ended before ${interruption.afterChanges} changes, uninterrupted`);
   }
-  const pending = await pendingOperations(target);
+  // Killed while saving a checkpoint, the state may not load at all (see killedUpStep).
+  const pending = await pendingOperations(target).catch((error: unknown) => {
+    if (!String(error).includes("failed to load checkpoint")) throw error;
+    return undefined;
+  });
   const left = [
     `${counted(cut.applied)} before the ${interruption.signal}`,
-    pending.length === 0
-      ? "no pending operations"
-      : `${pending.length} pending operation(s) (${[...new Set(pending.map((p) => p.type))].join(", ")})`,
+    pending === undefined
+      ? "the state unreadable (failed to load checkpoint: EOF: its .attrs sidecar left empty)"
+      : pending.length === 0
+        ? "no pending operations"
+        : `${pending.length} pending operation(s) (${[...new Set(pending.map((p) => p.type))].join(", ")})`,
   ];
   const sawFirst = firstError(cut.run);
   const saw = [sawFirst === "" ? "nothing (the CLI was killed)" : sawFirst];
@@ -198,16 +204,13 @@ export async function interruptedUp(
       };
     }
     const errors = engineErrors(next.run);
-    const step = errors.includes("currently locked")
-      ? staleLockStep(target)
-      : unrecordedServiceStep(target, errors);
+    const killed = /currently locked|failed to load checkpoint/.test(errors);
+    const step = killed ? killedUpStep(target) : unrecordedServiceStep(target, errors);
     if (step === undefined || commands.some((c) => c.shown === step.shown)) {
       throw new Error(`${name}: the next up failed, and the troubleshooting page has no answer: ${errors}`);
     }
     saw.push(firstError(next.run));
-    left.push(
-      errors.includes("currently locked") ? "the stack's lock" : "a Service it created and never recorded",
-    );
+    left.push(killed ? "the stack's lock" : "a Service it created and never recorded");
     await step.run();
     commands.push(step);
   }

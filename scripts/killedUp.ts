@@ -1,10 +1,15 @@
-// npm run up's first aid for an up that was killed: `pulumi up` refuses a stack whose lock is held,
-// and a CLI killed mid-update (a closed laptop, a cancelled job, kill -9) never releases its lock.
-// With a local (file) backend, a lock names the process and host that took it: when that process is
-// gone from this machine, the lock is stale, and `pulumi cancel` (which, on a file backend, deletes
-// the stack's locks) clears it. A lock held by a running pulumi, or taken on another machine, is
-// left alone: the engine's own message then says who holds it.
-//   ts-node scripts/staleLock.ts <stack>   prints what it did; exits 0 unless clearing failed
+// npm run up's first aid after a pulumi that was killed mid-update (a closed laptop, a cancelled
+// job, kill -9), for a local (file) backend, as measured through the engine (docs/troubleshooting.md):
+// - its lock: `pulumi up` refuses a locked stack, and a killed CLI never releases its lock. A lock
+//   names the process and host that took it: when that process is gone from this machine, the lock
+//   is stale, and `pulumi cancel` (which, on a file backend, deletes the stack's locks) clears it. A
+//   lock held by a running pulumi, or taken on another machine, is left alone: the engine's own
+//   message then says who holds it;
+// - the state file's sidecar: the backend writes `<stack>.json.attrs` (the file's content type)
+//   beside each checkpoint, not atomically; killed while writing it, it leaves it empty, and every
+//   command then fails with `failed to load checkpoint: EOF`. An empty one is removed: the
+//   checkpoint reads as it is without it.
+//   ts-node scripts/killedUp.ts <stack>   prints what it did; exits 0 unless clearing failed
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -49,6 +54,14 @@ export function stackLocks(dir: string, project: string, stack: string): Lock[] 
     );
 }
 
+/** The stack's checkpoint sidecars in the file backend at `dir` that a killed write left empty. */
+export function emptyCheckpointSidecars(dir: string, project: string, stack: string): string[] {
+  return [
+    path.join(dir, ".pulumi", "stacks", project, `${stack}.json.attrs`),
+    path.join(dir, ".pulumi", "stacks", `${stack}.json.attrs`),
+  ].filter((file) => fs.existsSync(file) && fs.statSync(file).size === 0);
+}
+
 /** Whether the process that took `lock` is gone: taken on this machine, and no pulumi runs as its pid. */
 export function isStale(lock: Lock, hostname = os.hostname()): boolean {
   if (lock.hostname !== hostname) return false;
@@ -62,11 +75,17 @@ export function isStale(lock: Lock, hostname = os.hostname()): boolean {
 
 function main(): Promise<number> {
   const stack = process.argv[2];
-  if (stack === undefined) throw new Error("usage: staleLock.ts <stack>");
+  if (stack === undefined) throw new Error("usage: killedUp.ts <stack>");
   const backend = (JSON.parse(pulumi("whoami", "--json")) as { url?: string }).url ?? "";
   const dir = fileBackendDir(backend);
   if (dir === undefined) return Promise.resolve(0);
   const project = /^name:\s*(\S+)/m.exec(fs.readFileSync("Pulumi.yaml", "utf8"))?.[1] ?? "";
+  for (const file of emptyCheckpointSidecars(dir, project, stack)) {
+    fs.rmSync(file);
+    console.log(
+      `==> Stack '${stack}''s state could not be read: pulumi was killed while writing ${file}, which it left empty. Removed it: the state reads without it (docs/troubleshooting.md#an-up-was-interrupted).`,
+    );
+  }
   const locks = stackLocks(dir, project, stack);
   if (locks.length === 0 || !locks.every((lock) => isStale(lock))) return Promise.resolve(0);
   for (const lock of locks) {

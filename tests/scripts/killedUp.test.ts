@@ -2,9 +2,9 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { fileBackendDir, isStale, stackLocks } from "../../scripts/staleLock";
+import { emptyCheckpointSidecars, fileBackendDir, isStale, stackLocks } from "../../scripts/killedUp";
 
-describe("npm run up's check for a lock left by a killed pulumi (scripts/staleLock.ts)", () => {
+describe("npm run up's first aid after a killed pulumi (scripts/killedUp.ts)", () => {
   test("a local backend's state directory, ~ as the user database's home, as the CLI resolves it; none for other backends", () => {
     expect(fileBackendDir("file://~")).toBe(os.userInfo().homedir);
     expect(fileBackendDir("file:///var/pulumi/state")).toBe("/var/pulumi/state");
@@ -57,6 +57,25 @@ describe("npm run up's check for a lock left by a killed pulumi (scripts/staleLo
       expect(isStale({ ...lock, pid: running.pid as number })).toBe(false);
     } finally {
       running.kill("SIGKILL");
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a checkpoint sidecar a killed write left empty is found, a written one is not", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "state-"));
+    try {
+      const stacks = path.join(dir, ".pulumi", "stacks", "observability");
+      fs.mkdirSync(stacks, { recursive: true });
+      fs.writeFileSync(path.join(stacks, "kind.json.attrs"), "");
+      fs.writeFileSync(
+        path.join(stacks, "prod.json.attrs"),
+        '{"user.content_type":"text/plain; charset=utf-8"}',
+      );
+      expect(emptyCheckpointSidecars(dir, "observability", "kind")).toEqual([
+        path.join(stacks, "kind.json.attrs"),
+      ]);
+      expect(emptyCheckpointSidecars(dir, "observability", "prod")).toEqual([]);
+    } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
