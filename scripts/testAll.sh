@@ -7,7 +7,7 @@
 # two halves at once, which mostly wait) followed by the cluster tier's deploy faults, the
 # components' history and then the scenarios; the rest of the cluster tier (the engine's deploys,
 # which wait on rollouts between program runs); and the components' servers lane, which keeps the
-# cores busy, followed by the examples. Stops at the first
+# cores busy, followed by the examples and the cluster tier's upgrades. Stops at the first
 # tier that fails (with lanes: once the others end); ends with the time each step took.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -54,8 +54,10 @@ if tier_named unit; then
 fi
 if tier_named components && tier_named cluster; then
   # The lane that mostly waits takes the files that need a core of their own once its outages end,
-  # and the cluster tier's deploy faults, which the cluster lane has no time left for.
+  # and the cluster tier's deploy faults; the servers lane its upgrades and rollbacks: the cluster
+  # lane has no time left for either.
   deploy_faults=tests/cluster/deployFaults.test.ts
+  upgrades=tests/cluster/upgrades.test.ts
   after_faults() {
     step "$components, faults lane, beside the cluster tier and the servers lane (npm run test:components -- faults)" \
       npm run -s test:components -- faults || return
@@ -67,12 +69,16 @@ if tier_named components && tier_named cluster; then
   }
   after_faults &
   faults_lane=$!
-  step "$cluster" npx jest -c jest.cluster.config.js --testPathIgnorePatterns "$deploy_faults" &
+  step "$cluster" npx jest -c jest.cluster.config.js --testPathIgnorePatterns "$deploy_faults|$upgrades" &
   cluster_lane=$!
   status=0
   step "$components, servers lane, then the examples (npm run test:components -- servers)" \
     npm run -s test:components -- servers || status=$?
   if [[ $status -eq 0 ]] && tier_named examples; then examples_tier || status=$?; fi
+  if [[ $status -eq 0 ]]; then
+    step "Upgrades and rollbacks through the engine, after the servers lane ($upgrades)" \
+      npx jest -c jest.cluster.config.js "$upgrades" || status=$?
+  fi
   wait "$faults_lane" || status=$?
   wait "$cluster_lane" || status=$?
   exit "$status"

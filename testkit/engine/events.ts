@@ -81,7 +81,10 @@ function plannedReplaceKeys(step: PlannedStep): string[] {
 
 /** Splits the CLI's `--json` output into the plan document and the update's event lines. */
 export function readJsonOutput(stdout: string): EngineEvents {
-  const lines = stdout.split("\n");
+  // A CLI killed mid-write leaves its last event line cut short: only whole lines are events.
+  const lines = stdout
+    .split("\n")
+    .slice(0, stdout.endsWith("\n") || !stdout.includes('{"sequence"') ? undefined : -1);
   const firstEvent = lines.findIndex((line) => line.startsWith('{"sequence"'));
   const planText = (firstEvent === -1 ? lines : lines.slice(0, firstEvent)).join("\n").trim();
   const plan: PlanDocument = planText.startsWith("{") ? (JSON.parse(planText) as PlanDocument) : {};
