@@ -1,28 +1,20 @@
-import * as k8s from "@kubernetes/client-node";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { KIND_SHAPE, TestCluster, startCluster, withImmediateBinding } from "../../testkit/cluster";
-import { dataObjectUids } from "../../testkit/engine/dataObjects";
-import {
-  FaultOutcome,
-  FaultTarget,
-  drift,
-  interruptedUp,
-  neverReady,
-} from "../../testkit/engine/deployFaults";
-import { EngineStack, engineErrors } from "../../testkit/engine/engineStack";
-import { addAppService } from "../../testkit/userEdits";
+import { FaultOutcome, FaultTarget, drift, neverReady } from "../../testkit/engine/deployFaults";
+import { EngineStack } from "../../testkit/engine/engineStack";
 
 /** An image reference the test cluster's registry does not have (ClusterOptions.missingImages). */
 const MISSING_IMAGE = "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0-not-mirrored";
 
 /**
  * When a deploy of the kind stack goes wrong, through the real engine on the test control plane,
- * each recovered as docs/troubleshooting.md says (testkit/engine/deployFaults.ts): an up from empty
- * cut by Ctrl-C, an update killed part-way, drift, a workload that never becomes ready, and an up
- * from empty killed. Each ends with a completed up, a clean `preview --expect-no-changes` and
- * every claim and data StatefulSet kept. The cases share one cluster and stack, in order; the
- * rest run in `npm run bench:engine-faults`.
+ * each recovered as docs/troubleshooting.md says (testkit/engine/deployFaults.ts): drift, and a
+ * workload that never becomes ready. Each ends with a completed up, a clean `preview
+ * --expect-no-changes` and every claim and data StatefulSet kept. The interrupted ups run in
+ * `npm run bench:engine-faults` only: what they leave depends on which operations are in flight at
+ * the kill (a lock, an unreadable state, an unrecorded Service), so each run meets a different
+ * recovery, and a test that can fail by chance has no place in CI.
  */
 describe("kind: when a deploy goes wrong", () => {
   const { config, secretKeys } = readStackFile("kind", PROJECT_ROOT);
@@ -34,6 +26,7 @@ describe("kind: when a deploy goes wrong", () => {
     cluster = await startCluster({ ...withImmediateBinding(KIND_SHAPE), missingImages: [MISSING_IMAGE] });
     const engine = new EngineStack("kind", cluster);
     await engine.init({ config, secretKeys });
+    await engine.up();
     target = { stack: "kind", cluster, engine, config, secretKeys };
   });
 
@@ -50,32 +43,6 @@ describe("kind: when a deploy goes wrong", () => {
     );
   });
 
-  test("an up from empty cut by Ctrl-C: the engine finishes what it started and unlocks; the next up completes it", async () => {
-    const outcome = await interruptedUp(target, "up from empty, Ctrl-C (SIGINT) after 20 changes", {
-      signal: "SIGINT",
-      afterChanges: 20,
-    });
-    expect(outcome.left).toContain("no pending operations");
-    // The graceful cancel released the lock: no step of the recovery removes one.
-    expect(outcome.recovery.filter((command) => command.includes("pulumi cancel"))).toEqual([]);
-    expect(outcome.recovery.at(-1)).toBe("pulumi up --stack kind");
-    outcomes.push(outcome);
-  });
-
-  test("an update killed (SIGKILL to the CLI and its plugins) part-way: the lock is left, npm run up clears it, the next up completes the edit", async () => {
-    const outcome = await interruptedUp(
-      target,
-      "update (add an app service) killed after 1 change",
-      { signal: "SIGKILL", afterChanges: 1 },
-      addAppService(config),
-    );
-    expect(outcome.saw).toContain("the stack is currently locked");
-    expect(outcome.left).toContain("the stack's lock");
-    outcomes.push(outcome);
-    await target.engine.edit({ config, secretKeys });
-    await target.engine.up();
-  });
-
   test("drift: preview --refresh --diff names each change behind Pulumi's back, up --refresh puts back what the program owns, a deleted claim comes back empty", async () => {
     outcomes.push(await drift(target));
   });
@@ -90,21 +57,6 @@ describe("kind: when a deploy goes wrong", () => {
     expect(outcome.saw).toContain("kube-state-metrics");
     // The bound (1 minute) and the program's own run before the step.
     expect(outcome.failedWithin).toBeLessThan(150);
-    outcomes.push(outcome);
-  });
-
-  test("an up from empty killed part-way: the lock and pending creates are left, and npm run up then pulumi up recover", async () => {
-    const destroyed = await target.engine.destroy();
-    expect(`${destroyed.status} ${engineErrors(destroyed)}`).toBe("0 ");
-    // kind's data is not retained: the stack starts from empty, its claims gone with it.
-    const core = cluster.kubeConfig.makeApiClient(k8s.CoreV1Api);
-    await core.deleteCollectionNamespacedPersistentVolumeClaim("observability").catch(() => undefined);
-    expect((await dataObjectUids(cluster.kubeConfig, "observability")).size).toBe(0);
-    const outcome = await interruptedUp(target, "up from empty killed (SIGKILL) after 20 changes", {
-      signal: "SIGKILL",
-      afterChanges: 20,
-    });
-    expect(outcome.saw).toContain("the stack is currently locked");
     outcomes.push(outcome);
   });
 });
