@@ -17,6 +17,7 @@ import {
   waitFor,
 } from "../../testkit/cluster";
 import { counted } from "../../testkit/engine/changes";
+import { DATA_WORKLOADS } from "../../testkit/engine/dataObjects";
 import { EngineStack, UpdateOutcome, engineErrors } from "../../testkit/engine/engineStack";
 import { resourceType } from "../../testkit/engine/urn";
 import { policyReport } from "../../testkit/engine/events";
@@ -29,8 +30,6 @@ import { GRAFANA_CONFIG } from "../../components/grafana/names";
 import { ROTATION_ANNOTATION, SECRET_KEYS } from "../../components/grafana/grafanaWorkload";
 import { Json } from "../../testkit/json";
 
-/** Workloads whose volumes hold history: an edit must never delete them or their claims. */
-const DATA_WORKLOADS = ["prometheus", "alertmanager", "loki", "tempo", "grafana"];
 const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet"];
 
 interface LifecycleOptions {
