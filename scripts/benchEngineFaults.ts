@@ -10,7 +10,7 @@ import { PROJECT_ROOT } from "../render/renderStack";
 import { withCheckout } from "../render/revision";
 import { readStackFile } from "../render/stackFile";
 import { UPGRADES_DIR, keptReleases } from "../render/upgradeRecords";
-import { EKS_SHAPE, KIND_SHAPE, startCluster } from "../testkit/cluster";
+import { EKS_SHAPE, KIND_SHAPE, describe, startCluster } from "../testkit/cluster";
 import {
   FaultOutcome,
   FaultTarget,
@@ -23,7 +23,7 @@ import {
   rollback,
   twoUpsAtOnce,
 } from "../testkit/engine/deployFaults";
-import { EngineStack } from "../testkit/engine/engineStack";
+import { EngineStack, engineErrors } from "../testkit/engine/engineStack";
 import { machine, writeMeasured } from "../testkit/measured";
 import { releaseCommit } from "../testkit/releases";
 import { STACKS, StackName } from "../testkit/stacks";
@@ -39,10 +39,14 @@ const MISSING_KUBE_STATE_METRICS =
 const MISSING_GRAFANA = "docker.io/grafana/grafana:12.1.1-not-mirrored";
 
 const printed: string[] = [];
+/** The cases that failed, by stack: the bench exits non-zero when any did. */
+const failed: string[] = [];
 const print = (line: string) => {
   printed.push(line);
   process.stdout.write(`${line}\n`);
 };
+
+const seconds = (outcome: FaultOutcome) => (Number.isNaN(outcome.seconds) ? "—" : outcome.seconds.toFixed(1));
 
 /** A row of the record's table: `|` and line breaks kept out of the cells. */
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\s+/g, " ").trim();
@@ -57,61 +61,113 @@ async function runStack(stack: StackName): Promise<FaultOutcome[]> {
   const outcomes: FaultOutcome[] = [];
   const record = (outcome: FaultOutcome) => {
     outcomes.push(outcome);
-    print(`${stack} | ${outcome.name} | ${outcome.recovered} in ${outcome.seconds.toFixed(1)} s`);
+    print(`${stack} | ${outcome.name} | ${outcome.recovered} in ${seconds(outcome)} s`);
   };
   try {
     const core = cluster.kubeConfig.makeApiClient(k8s.CoreV1Api);
     for (const name of TEAM_NAMESPACES[stack]) await core.createNamespace({ metadata: { name } });
     await engine.init({ config, secretKeys });
     const target: FaultTarget = { stack, cluster, engine, config, secretKeys };
-    record(
-      await interruptedUp(target, "up from empty, Ctrl-C (SIGINT) after 20 changes", {
-        signal: "SIGINT",
-        afterChanges: 20,
-      }),
-    );
-    record(
-      await interruptedUp(
-        target,
-        "update (add an app service) killed after 1 change",
-        { signal: "SIGKILL", afterChanges: 1 },
-        addAppService(config),
-      ),
-    );
-    await engine.edit({ config, secretKeys });
-    await engine.up();
-    record(
-      await apiServerAway(target, configSetPath(addAppService(config), "metrics.retentionTime", "12d"), 60),
-    );
-    await engine.edit({ config, secretKeys });
-    await engine.up();
-    record(await drift(target));
-    record(await anotherFieldManager(target));
-    record(
-      await neverReady(
-        target,
-        "kubeStateMetrics",
-        { kind: "Deployment", name: "kube-state-metrics" },
-        MISSING_KUBE_STATE_METRICS,
-      ),
-    );
-    record(
-      await neverReady(
-        target,
-        "grafana",
-        { kind: stack === "kind" ? "StatefulSet" : "Deployment", name: "grafana" },
-        MISSING_GRAFANA,
-      ),
-    );
-    record(await twoUpsAtOnce(target, configSetPath(config, "metrics.retentionTime", "12d")));
-    await engine.edit({ config, secretKeys });
-    await engine.up();
-    record(await changedSecretsProvider(target));
+    const deployed = async () => {
+      await engine.edit({ config, secretKeys });
+      const { run } = await engine.up();
+      if (run.status !== 0) throw new Error(`the stack's own config did not deploy: ${engineErrors(run)}`);
+    };
     const release = keptReleases().at(-1) as string;
     const releaseStack = readStackFile(stack, path.join(UPGRADES_DIR, release));
-    record(
-      await withCheckout(releaseCommit(release), (root) => rollback(target, release, root, releaseStack)),
-    );
+    // Each case starts from the stack's config deployed, except the first (from empty). A case that
+    // fails is recorded as failed, and the next starts from a redeploy.
+    const cases: [string, () => Promise<FaultOutcome>][] = [
+      [
+        "up from empty, Ctrl-C (SIGINT) after 20 changes",
+        () =>
+          interruptedUp(target, "up from empty, Ctrl-C (SIGINT) after 20 changes", {
+            signal: "SIGINT",
+            afterChanges: 20,
+          }),
+      ],
+      [
+        "update (add an app service) killed after 1 change",
+        () =>
+          interruptedUp(
+            target,
+            "update (add an app service) killed after 1 change",
+            { signal: "SIGKILL", afterChanges: 1 },
+            addAppService(config),
+          ),
+      ],
+      [
+        "the API server away for 60 s during an update",
+        async () => {
+          await deployed();
+          return apiServerAway(
+            target,
+            configSetPath(addAppService(config), "metrics.retentionTime", "12d"),
+            60,
+          );
+        },
+      ],
+      [
+        "drift",
+        async () => {
+          await deployed();
+          return drift(target);
+        },
+      ],
+      ["another field manager", () => anotherFieldManager(target)],
+      [
+        "kube-state-metrics never ready",
+        () =>
+          neverReady(
+            target,
+            "kubeStateMetrics",
+            { kind: "Deployment", name: "kube-state-metrics" },
+            MISSING_KUBE_STATE_METRICS,
+          ),
+      ],
+      [
+        "Grafana never ready",
+        () =>
+          neverReady(
+            target,
+            "grafana",
+            { kind: stack === "kind" ? "StatefulSet" : "Deployment", name: "grafana" },
+            MISSING_GRAFANA,
+          ),
+      ],
+      ["two ups at once", () => twoUpsAtOnce(target, configSetPath(config, "metrics.retentionTime", "12d"))],
+      [
+        "a changed secrets passphrase",
+        async () => {
+          await deployed();
+          return changedSecretsProvider(target);
+        },
+      ],
+      [
+        `rollback to ${release}`,
+        () => withCheckout(releaseCommit(release), (root) => rollback(target, release, root, releaseStack)),
+      ],
+    ];
+    for (const [name, run] of cases) {
+      try {
+        record(await run());
+      } catch (error) {
+        failed.push(`${stack}: ${name}`);
+        console.error(`${stack}: ${name}:`, error);
+        const message = describe(error).split("\n")[0].slice(0, 300);
+        record({
+          name,
+          stack,
+          saw: `the case failed: ${message}`,
+          left: "",
+          recovery: [],
+          recovered: "not recovered",
+          seconds: NaN,
+          kept: "",
+        });
+        await deployed();
+      }
+    }
   } finally {
     engine.remove();
     await cluster.stop();
@@ -133,7 +189,7 @@ async function main(): Promise<void> {
     "| --- | --- | --- | --- | --- | --- | ---: | --- |",
     ...outcomes.map(
       (o) =>
-        `| ${cell(o.name)} | ${o.stack} | ${cell(o.saw)} | ${cell(o.left)} | ${cell(o.recovery.map((c) => `\`${c}\``).join(", then "))} | ${cell(o.recovered)} | ${o.seconds.toFixed(1)} | ${cell(o.kept)} |`,
+        `| ${cell(o.name)} | ${o.stack} | ${cell(o.saw)} | ${cell(o.left)} | ${cell(o.recovery.map((c) => `\`${c}\``).join(", then "))} | ${cell(o.recovered)} | ${seconds(o)} | ${cell(o.kept)} |`,
     ),
   ].join("\n");
   print(table);
@@ -145,6 +201,10 @@ async function main(): Promise<void> {
       `${printed[0]}\n\n${table}`,
       "markdown",
     );
+  }
+  if (failed.length > 0) {
+    print(`Failed: ${failed.join("; ")}`);
+    process.exitCode = 1;
   }
 }
 

@@ -15,7 +15,7 @@ import { configSetPath } from "../userEdits";
 import { counted } from "./changes";
 import { dataObjectUids, lostDataObjects } from "./dataObjects";
 import { EngineStack, UpdateOutcome, engineErrors } from "./engineStack";
-import { EngineRun, Interruption, interrupting } from "./workspace";
+import { EngineRun, Interruption, interrupt, interrupting } from "./workspace";
 
 const NAMESPACE = "observability";
 
@@ -501,8 +501,13 @@ export async function apiServerAway(
   let outage: Promise<void> = Promise.resolve();
   const failed = await target.engine.watchedUp({
     afterChanges: 1,
-    then: () => {
-      outage = target.cluster.apiServerOutage(seconds);
+    // An API server that does not come back would leave the up waiting on it for the whole
+    // rollout timeout, then the recovery on nothing: the up is stopped and the restart's error told.
+    then: (cli) => {
+      outage = target.cluster.apiServerOutage(seconds).catch((error: unknown) => {
+        interrupt(cli, "SIGKILL");
+        throw error;
+      });
     },
   });
   await outage;

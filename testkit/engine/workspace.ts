@@ -390,7 +390,7 @@ function isChangeDone(line: string): boolean {
 }
 
 /** Sends `signal` to the CLI; SIGKILL also ends every process it started, which outlive it otherwise. */
-function interrupt(child: ChildProcess, signal: Interruption["signal"]): void {
+export function interrupt(child: ChildProcess, signal: Interruption["signal"]): void {
   if (child.pid === undefined) return;
   const family = signal === "SIGKILL" ? [child.pid, ...descendants(child.pid)] : [child.pid];
   for (const pid of family) {
