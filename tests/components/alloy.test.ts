@@ -317,6 +317,24 @@ describe("alloy validate and the binary's own checks", () => {
     expect(output).toMatch(/lookbehind\.alloy:1:1: .*error parsing regexp/);
   });
 
+  test("stage.pattern, which links Loki's AGPL-licensed pattern matcher, is not built: `alloy run` refuses a config using it with that reason", async () => {
+    const file = write(
+      "pattern.alloy",
+      'loki.process "x" {\n  forward_to = []\n  stage.pattern {\n    pattern = "<ip> - <_>"\n  }\n}\n',
+    );
+    const { code, output } = await alloy(
+      "run",
+      `--server.http.listen-addr=127.0.0.1:${await freePort()}`,
+      `--storage.path=${path.join(dir, "data")}`,
+      "--disable-reporting",
+      file,
+    );
+    expect(code).not.toBe(0);
+    expect(output).toMatch(
+      /pattern\.alloy:\d+:\d+: .*stage\.pattern is not in this Alloy build: it links Loki's AGPL-licensed/,
+    );
+  });
+
   test("self-test: a broken configuration is rejected with its position", async () => {
     const file = write("broken.alloy", 'loki.write "default" {\n  endpoint {\n    url = \n  }\n}\n');
     const { code, output } = await alloy("validate", file);

@@ -1,9 +1,11 @@
 // Command alloy is Grafana Alloy's command line built from the release's own packages with only
 // the components the stack's rendered Alloy configs use: the log agent in both collection modes
-// and the monitor scraper. Every component package is the release's, unchanged; the registry
-// (internal/component/all) and the config converter are replaced by the files under overlay/
-// (scripts/tools/build.sh passes them to `go build -overlay`), because the release imports all
-// ~180 components and every converter, which is what made the full build take 26 minutes.
+// and the monitor scraper. The files under overlay/ replace three of the release's (build.sh puts
+// them in place): the registry (internal/component/all) and the config converter, because the
+// release imports all ~180 components and every converter, which is what made the full build take
+// 26 minutes; and loki.process's stage.pattern (overlay/…/stages/pattern.go), the one stage that
+// links an AGPL-licensed package of Loki's module, which this project never builds. The stack's
+// configs do not use that stage; every other package is the release's, unchanged.
 //
 // The module path sits under github.com/grafana/alloy so that Go's internal-package rule lets
 // this main import the release's internal packages.
