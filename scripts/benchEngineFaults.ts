@@ -1,9 +1,10 @@
-// `npm run bench:engine-faults [-- kind|prod] [-- --record]` (by hand, about 20 minutes, the two
+// `npm run bench:engine-faults [-- kind|prod] [-- --only <text>] [-- --record]` (by hand, about 20 minutes, the two
 // stacks at once; not in CI): every case of testkit/engine/deployFaults.ts on each stack, deployed by the
 // real engine to a test control plane shaped like the stack's cluster, each recovered as
 // docs/troubleshooting.md says; then a rollback to the newest kept release. The engine tier runs
 // the quick cases on kind in CI (tests/cluster/deployFaults.test.ts). `--record` writes
-// docs/measured/engine-faults.md.
+// docs/measured/engine-faults.md; `--only <text>` runs only the cases whose name holds the text
+// (after a first up, unless the first case is among them), to look again at one.
 import * as k8s from "@kubernetes/client-node";
 import * as path from "path";
 import { PROJECT_ROOT } from "../render/renderStack";
@@ -51,7 +52,7 @@ const seconds = (outcome: FaultOutcome) => (Number.isNaN(outcome.seconds) ? "—
 /** A row of the record's table: `|` and line breaks kept out of the cells. */
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\s+/g, " ").trim();
 
-async function runStack(stack: StackName): Promise<FaultOutcome[]> {
+async function runStack(stack: StackName, only: string | undefined): Promise<FaultOutcome[]> {
   const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
   const cluster = await startCluster({
     ...SHAPES[stack],
@@ -148,7 +149,9 @@ async function runStack(stack: StackName): Promise<FaultOutcome[]> {
         () => withCheckout(releaseCommit(release), (root) => rollback(target, release, root, releaseStack)),
       ],
     ];
-    for (const [name, run] of cases) {
+    const chosen = cases.filter(([name]) => only === undefined || name.includes(only));
+    if (chosen[0] !== cases[0]) await deployed();
+    for (const [name, run] of chosen) {
       try {
         record(await run());
       } catch (error) {
@@ -182,7 +185,13 @@ async function main(): Promise<void> {
   print(`Machine: ${machine()}`);
   const outcomes: FaultOutcome[] = [];
   // Each stack on its own control plane, at once.
-  for (const ran of await Promise.all((stacks.length > 0 ? stacks : STACKS).map(runStack)))
+  const onlyAt = args.indexOf("--only");
+  const only = onlyAt === -1 ? undefined : args[onlyAt + 1];
+  if (only !== undefined && args.includes("--record"))
+    throw new Error("--record writes every case: drop --only");
+  for (const ran of await Promise.all(
+    (stacks.length > 0 ? stacks : STACKS).map((stack) => runStack(stack, only)),
+  ))
     outcomes.push(...ran);
   const table = [
     "| case | stack | what the user saw | what was left | recovery | the recovering up | seconds | data objects kept |",

@@ -86,7 +86,10 @@ async function recover(
   const check = await target.engine.preview("--expect-no-changes");
   if (check.status !== 0) {
     throw new Error(
-      `pulumi preview --expect-no-changes after the recovery: ${engineErrors(check)} ${JSON.stringify(check.summary)}`,
+      `pulumi preview --expect-no-changes after the recovery: ${engineErrors(check)} ${JSON.stringify(check.summary)}; ${check.planned
+        .filter((step) => !["same", "read"].includes(step.op))
+        .map((step) => `${step.op} ${step.urn} (${step.diffKeys.join(", ")})`)
+        .join("; ")}`,
     );
   }
   const after = await dataObjectUids(target.cluster.kubeConfig, NAMESPACE);

@@ -26,6 +26,8 @@ export interface Step {
   readonly urn: string;
   /** The properties the provider said force a replacement (replacements only). */
   readonly replaceKeys: readonly string[];
+  /** The properties whose difference the step is for (as the plan's detailed diff or the event names them). */
+  readonly diffKeys: readonly string[];
 }
 
 export interface EngineEvents {
@@ -59,6 +61,7 @@ interface StepMetadata {
   op: StepOp;
   urn: string;
   keys?: string[];
+  diffs?: string[];
 }
 
 interface EngineEvent {
@@ -92,6 +95,7 @@ export function readJsonOutput(stdout: string): EngineEvents {
     op: step.op,
     urn: step.urn,
     replaceKeys: plannedReplaceKeys(step),
+    diffKeys: step.diffReasons ?? Object.keys(step.detailedDiff ?? {}),
   }));
   const errors = (plan.diagnostics ?? [])
     .filter((d) => d.severity === "error")
@@ -108,6 +112,7 @@ export function readJsonOutput(stdout: string): EngineEvents {
         op: metadata.op,
         urn: metadata.urn,
         replaceKeys: REPLACING.includes(metadata.op) ? (metadata.keys ?? []) : [],
+        diffKeys: metadata.diffs ?? [],
       });
     }
     if (event.resOpFailedEvent !== undefined) {
