@@ -151,24 +151,34 @@ async function runStack(stack: StackName, only: string | undefined): Promise<Fau
     ];
     const chosen = cases.filter(([name]) => only === undefined || name.includes(only));
     if (chosen[0] !== cases[0]) await deployed();
+    const failure = (name: string, what: string, error: unknown) => {
+      failed.push(`${stack}: ${name}`);
+      console.error(`${stack}: ${name}:`, error);
+      record({
+        name,
+        stack,
+        saw: `${what}: ${describe(error).split("\n")[0].slice(0, 300)}`,
+        left: "",
+        recovery: [],
+        recovered: "not recovered",
+        seconds: NaN,
+        kept: "",
+      });
+    };
     for (const [name, run] of chosen) {
       try {
         record(await run());
       } catch (error) {
-        failed.push(`${stack}: ${name}`);
-        console.error(`${stack}: ${name}:`, error);
-        const message = describe(error).split("\n")[0].slice(0, 300);
-        record({
-          name,
-          stack,
-          saw: `the case failed: ${message}`,
-          left: "",
-          recovery: [],
-          recovered: "not recovered",
-          seconds: NaN,
-          kept: "",
-        });
-        await deployed();
+        failure(name, "the case failed", error);
+        // The stack's other cases need it deployed: without that, its run ends here, recorded.
+        const redeployed = await deployed().then(
+          () => true,
+          (redeploy: unknown) => {
+            failure(`${name}: the redeploy after it`, "the stack's run ended", redeploy);
+            return false;
+          },
+        );
+        if (!redeployed) break;
       }
     }
   } finally {

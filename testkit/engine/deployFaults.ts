@@ -138,21 +138,83 @@ function killedUpStep(target: FaultTarget): RecoveryCommand {
   };
 }
 
+/** How long the API server takes at most to free a node port no Service holds (see takenNodePortsStep). */
+const NODE_PORT_REPAIR_MS = 10 * 60 * 1000;
+
 /**
- * A Service an interrupted up created but never recorded (its request reached the API server, the
- * answer never reached the engine): the next up's preview fails on it, its node port "already
- * allocated". Deleting it lets the next up create it as its own; a Service holds no data.
+ * Node ports an interrupted up left taken: the next up's preview fails on each Service that asks
+ * for one, "provided port is already allocated". Where the Service exists, the cut request created
+ * it and the engine never recorded it: deleting it lets the next up create it as its own (a Service
+ * holds no data). Where none does, the cut request allocated the port and never created the
+ * Service: kube-apiserver's node port repair loop (every 3 minutes) frees such a port on the third
+ * pass that finds it unused, 6 to 9 minutes later, and nothing else can; the step waits for it,
+ * asking the API server with a dry-run Service.
  */
-function unrecordedServiceStep(target: FaultTarget, errors: string): RecoveryCommand | undefined {
-  const found = /Service "([^"]+)" is invalid: [^\n]*already allocated/.exec(errors);
-  if (found === null) return undefined;
+async function takenNodePortsStep(target: FaultTarget, errors: string): Promise<RecoveryCommand | undefined> {
+  const taken = [
+    ...errors.matchAll(
+      /Service "([^"]+)" is invalid: spec\.ports\[\d+\]\.nodePort: Invalid value: (\d+): provided port is already allocated/g,
+    ),
+  ].map((m) => ({ service: m[1], port: Number(m[2]) }));
+  if (taken.length === 0) return undefined;
   const core = target.cluster.kubeConfig.makeApiClient(k8s.CoreV1Api);
-  return {
-    shown: `kubectl -n ${NAMESPACE} delete service ${found[1]} (created by the interrupted up, never recorded)`,
+  const exists = async (name: string) =>
+    core.readNamespacedService(name, NAMESPACE).then(
+      () => true,
+      (error: { statusCode?: number }) => {
+        if (error.statusCode === 404) return false;
+        throw error;
+      },
+    );
+  const unrecorded: string[] = [];
+  const held: number[] = [];
+  for (const { service, port } of taken) {
+    if (await exists(service)) unrecorded.push(service);
+    else held.push(port);
+  }
+  const portFree = (nodePort: number) =>
+    core
+      .createNamespacedService(
+        NAMESPACE,
+        {
+          metadata: { generateName: "node-port-probe-" },
+          spec: { type: "NodePort", ports: [{ port: 80, nodePort }] },
+        },
+        undefined,
+        "All",
+      )
+      .then(
+        () => true,
+        () => false,
+      );
+  const shown = [
+    ...(unrecorded.length === 0
+      ? []
+      : [
+          `kubectl -n ${NAMESPACE} delete service ${[...new Set(unrecorded)].join(" ")} (created by the interrupted up, never recorded)`,
+        ]),
+    ...(held.length === 0
+      ? []
+      : [
+          `wait until the API server frees node port(s) ${held.join(", ")} (no Service holds them; up to 9 minutes)`,
+        ]),
+  ];
+  const step = {
+    shown: shown.join(", then "),
     run: async () => {
-      await core.deleteNamespacedService(found[1], NAMESPACE);
+      for (const name of new Set(unrecorded)) await core.deleteNamespacedService(name, NAMESPACE);
+      const start = Date.now();
+      for (const port of held) {
+        await waitFor(
+          async () => ((await portFree(port)) ? true : undefined),
+          `node port ${port} freed`,
+          NODE_PORT_REPAIR_MS,
+        );
+      }
+      if (held.length > 0) step.shown += ` (freed after ${((Date.now() - start) / 1000).toFixed(0)} s)`;
     },
   };
+  return step;
 }
 
 /**
@@ -208,12 +270,16 @@ export async function interruptedUp(
     }
     const errors = engineErrors(next.run);
     const killed = /currently locked|failed to load checkpoint/.test(errors);
-    const step = killed ? killedUpStep(target) : unrecordedServiceStep(target, errors);
+    const step = killed ? killedUpStep(target) : await takenNodePortsStep(target, errors);
     if (step === undefined || commands.some((c) => c.shown === step.shown)) {
       throw new Error(`${name}: the next up failed, and the troubleshooting page has no answer: ${errors}`);
     }
     saw.push(firstError(next.run));
-    left.push(killed ? "the stack's lock" : "a Service it created and never recorded");
+    left.push(
+      killed
+        ? "the stack's lock"
+        : "node ports taken (a Service it created and never recorded, or a port its cut request left allocated)",
+    );
     await step.run();
     commands.push(step);
   }
