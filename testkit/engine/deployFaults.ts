@@ -6,6 +6,8 @@
 // replaced (but the one the case deletes by hand). The engine tier runs the quick ones, the bench
 // (`npm run bench:engine-faults`) all of them.
 import * as k8s from "@kubernetes/client-node";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import type { PulumiConfig } from "../../config";
 import { PROJECT_ROOT } from "../../render/renderStack";
@@ -85,8 +87,11 @@ async function recover(
   const up = await target.engine.up(...upArgs);
   const check = await target.engine.preview("--expect-no-changes");
   if (check.status !== 0) {
+    // The plan holds each step's old and new state: what to read to find why the change is proposed.
+    const plan = path.join(os.tmpdir(), `unexpected-changes-${target.stack}-${Date.now()}.json`);
+    fs.writeFileSync(plan, check.stdout);
     throw new Error(
-      `pulumi preview --expect-no-changes after the recovery: ${engineErrors(check)} ${JSON.stringify(check.summary)}; ${check.planned
+      `pulumi preview --expect-no-changes after the recovery (its plan: ${plan}): ${engineErrors(check)} ${JSON.stringify(check.summary)}; ${check.planned
         .filter((step) => !["same", "read"].includes(step.op))
         .map((step) => `${step.op} ${step.urn} (${step.diffKeys.join(", ")})`)
         .join("; ")}`,
