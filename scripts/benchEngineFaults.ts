@@ -157,7 +157,7 @@ async function runStack(stack: StackName, only: string | undefined): Promise<Fau
       record({
         name,
         stack,
-        saw: `${what}: ${describe(error).split("\n")[0].slice(0, 300)}`,
+        saw: `${what}: ${describe(error).split("\n")[0].slice(0, 600)}`,
         left: "",
         recovery: [],
         recovered: "not recovered",

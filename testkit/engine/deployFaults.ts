@@ -91,7 +91,7 @@ async function recover(
     const plan = path.join(os.tmpdir(), `unexpected-changes-${target.stack}-${Date.now()}.json`);
     fs.writeFileSync(plan, check.stdout);
     throw new Error(
-      `pulumi preview --expect-no-changes after the recovery (its plan: ${plan}): ${engineErrors(check)} ${JSON.stringify(check.summary)}; ${check.planned
+      `pulumi preview --expect-no-changes after the recovery (its plan: ${plan}): ${firstError(check)} ${JSON.stringify(check.summary)}; ${check.planned
         .filter((step) => !["same", "read"].includes(step.op))
         .map((step) => `${step.op} ${step.urn} (${step.diffKeys.join(", ")})`)
         .join("; ")}`,
