@@ -2,7 +2,7 @@
 # Builds the named test tools one after the other. A caller starts it in the background at the
 # lowest CPU priority, so that a cold run overlaps the builds with the steps before the suites
 # that need them (the component suite mostly waits on servers). It also downloads every named
-# tool's modules (those its go.mod lists; Alloy's build its own) at once from the start: network time, not CPU; a build
+# tool's modules (those its go.mod lists) at once from the start: network time, not CPU; a build
 # fetches what it needs before those downloads reach it. A suite that needs a tool still building
 # waits for it (scripts/tools/build.sh locks each version); a build that fails here is left to the
 # suite's own build, which reports it.
@@ -11,10 +11,7 @@ set -uo pipefail
 
 tools_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../tools" && pwd)"
 for tool in "$@"; do
-  # Not Alloy's: its go.mod lists the modules of every component of the release, Loki's among
-  # them, which this project must never fetch (AGPL); its build (build.sh) fetches only what the
-  # components tools/alloy/main.go names read.
-  [[ -f "$tools_dir/$tool/go.mod" && "$tool" != alloy ]] && (cd "$tools_dir/$tool" && go mod download >/dev/null 2>&1) &
+  [[ -f "$tools_dir/$tool/go.mod" ]] && (cd "$tools_dir/$tool" && go mod download >/dev/null 2>&1) &
 done
 export OBSERVABILITY_BUILD_BACKGROUND=1
 for tool in "$@"; do
