@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Measures how long the test tools take to build on a machine that has never built them: every
 # tool CI builds, with an empty Go module cache, Go build cache and tool cache (all in a temporary
-# directory, removed afterwards), one after the other. Prints each time and the total.
+# directory, removed afterwards), one after the other. Prints each time and the total, and the
+# module zips the builds fetched, naming any of the modules the package lists mark not-to-use (AGPL:
+# Loki, Grafana, Tempo), which no build may fetch.
 #   scripts/tools/cold-build-times.sh [tool ...]   (default: every tool CI builds)
 set -euo pipefail
 
@@ -21,3 +23,13 @@ for tool in "${tools[@]}"; do
   echo "$tool: $(($(date +%s) - start)) s"
 done
 echo "all: $(($(date +%s) - total)) s"
+download="$GOMODCACHE/cache/download"
+echo "module zips fetched: $(find "$download" -name '*.zip' | wc -l)"
+refused=()
+for module in github.com/grafana/loki github.com/grafana/loki/v2 github.com/grafana/loki/v3 github.com/grafana/grafana github.com/grafana/tempo; do
+  for zip in "$download/$module/@v/"*.zip; do
+    [[ -f "$zip" ]] && refused+=("$module@$(basename "$zip" .zip)")
+  done
+done
+echo "of modules not to use (AGPL): ${refused[*]:-none}"
+[[ ${#refused[@]} -eq 0 ]]
