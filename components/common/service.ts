@@ -29,11 +29,17 @@ interface ServiceSpecArgs {
 /** The label the StatefulSet controller puts on each of its pods: the pod's own name. */
 export const STATEFULSET_POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
 
-/** A Service selecting a workload's pods, each port targeting the container port of the same name. */
+/**
+ * A Service selecting a workload's pods, each port targeting the container port of the same name.
+ * It carries no version label: a Service spans its pods' versions, and an update of a headless
+ * Service can be recorded with the object from before the update (the Kubernetes provider's
+ * Service await returns what its watch last saw), so an image change that relabelled it left a
+ * change proposed after the up.
+ */
 export function serviceArgs(args: ServiceSpecArgs): k8s.core.v1.ServiceArgs {
   const nodePorts = args.ports.some((p) => p.nodePort !== undefined);
   return {
-    metadata: objectMeta(args.id, args.namespace, args.name),
+    metadata: objectMeta({ name: args.id.name, component: args.id.component }, args.namespace, args.name),
     spec: {
       ...(args.headless === true ? { clusterIP: "None" } : { type: nodePorts ? "NodePort" : "ClusterIP" }),
       ...(args.publishNotReadyAddresses === true ? { publishNotReadyAddresses: true } : {}),
