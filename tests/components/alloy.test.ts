@@ -270,6 +270,15 @@ describe("alloy validate and the binary's own checks", () => {
         output: error.stdout + error.stderr,
       }),
     );
+  /** `alloy run` on `file`, which here ends at once on a config it refuses. */
+  const alloyRun = async (file: string) =>
+    alloy(
+      "run",
+      `--server.http.listen-addr=127.0.0.1:${await freePort()}`,
+      `--storage.path=${path.join(dir, "data")}`,
+      "--disable-reporting",
+      file,
+    );
   const write = (name: string, text: string) => {
     const file = path.join(dir, name);
     fs.writeFileSync(file, text);
@@ -306,13 +315,7 @@ describe("alloy validate and the binary's own checks", () => {
       "lookbehind.alloy",
       'loki.process "x" {\n  forward_to = []\n  stage.regex {\n    expression = "(?<=a)b"\n  }\n}\n',
     );
-    const { code, output } = await alloy(
-      "run",
-      `--server.http.listen-addr=127.0.0.1:${await freePort()}`,
-      `--storage.path=${path.join(dir, "data")}`,
-      "--disable-reporting",
-      file,
-    );
+    const { code, output } = await alloyRun(file);
     expect(code).not.toBe(0);
     expect(output).toMatch(/lookbehind\.alloy:1:1: .*error parsing regexp/);
   });
@@ -322,13 +325,7 @@ describe("alloy validate and the binary's own checks", () => {
       "pattern.alloy",
       'loki.process "x" {\n  forward_to = []\n  stage.pattern {\n    pattern = "<ip> - <_>"\n  }\n}\n',
     );
-    const { code, output } = await alloy(
-      "run",
-      `--server.http.listen-addr=127.0.0.1:${await freePort()}`,
-      `--storage.path=${path.join(dir, "data")}`,
-      "--disable-reporting",
-      file,
-    );
+    const { code, output } = await alloyRun(file);
     expect(code).not.toBe(0);
     expect(output).toMatch(
       /pattern\.alloy:\d+:\d+: .*stage\.pattern is not in this Alloy build: it links Loki's AGPL-licensed/,
