@@ -83,6 +83,7 @@ const alerts: StackConfigInput["metrics"]["alerts"] = {
   nodeFileDescriptorPercent: 90,
   diskQueueDepth: 10,
   apiServerTerminatedPercent: 20,
+  disabled: [],
 };
 
 /** 99.5 % of requests succeed; 95 % are faster than 500 ms (a Micrometer SLO bucket, le="0.5"). */
@@ -165,7 +166,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       dropPatterns: ["GET /actuator/health", "kube-probe/"],
       ingestionRateMb: 4,
       ingestionBurstMb: 8,
-      alerts: { errorLinesPer5m: 100, silentFor: "15m" },
+      alerts: { errorLinesPer5m: 100, silentFor: "15m", disabled: [] },
       extraRuleFiles: [],
     },
     tracing: {
@@ -285,7 +286,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       tenant: "platform",
       ingestionRateMb: 16,
       ingestionBurstMb: 32,
-      alerts: { errorLinesPer5m: 100, silentFor: "15m" },
+      alerts: { errorLinesPer5m: 100, silentFor: "15m", disabled: [] },
       extraRuleFiles: [],
     },
     tracing: {

@@ -260,6 +260,29 @@ export const objective = fromCliText(
     .max(0.9999, "must be between 0.9 and 0.9999"),
 );
 
+/**
+ * An alert name as Prometheus 3 takes it, any text (SLOBurnFast, payment-availability), but for what
+ * would break out of the quoted matchers Alertmanager's routes and inhibitions select it by.
+ */
+export const alertName = z
+  .string()
+  .regex(/^[^"\\\n]+$/, "must be an alert name: any text without quotes, backslashes or line breaks");
+
+/** Alerts of the stack's own rules switched off by name (`metrics.alerts.disabled`, `logs.alerts.disabled`). */
+export const disabledAlerts = (server: string) =>
+  z
+    .array(alertName)
+    .superRefine((names, ctx) =>
+      reportDuplicates(
+        names.map((name, i) => [i, name] as const),
+        [],
+        ctx,
+      ),
+    )
+    .describe(
+      `Alerts of the stack's own ${server} rules left out, by name; a name the rules do not hold is refused. npm run review lists what each edit switches off.`,
+    );
+
 /** A Prometheus label name, as relabel rules write and routes group by. */
 export const labelName = z
   .string()

@@ -102,6 +102,18 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
     verdict: { kind: "no restart", prod: "no restart" },
   },
   {
+    title: "switch off a noisy alert by name (CPUThrottlingHigh, and the log alert LogsStopped)",
+    keys: ["metrics.alerts.disabled", "logs.alerts.disabled"],
+    edit: plain((c) =>
+      configSetJson(
+        configSetJson(c, "metrics.alerts.disabled", ["CPUThrottlingHigh"]),
+        "logs.alerts.disabled",
+        ["LogsStopped"],
+      ),
+    ),
+    verdict: { kind: "no restart", prod: "no restart" },
+  },
+  {
     title: "a team's scrape job (Kafka's brokers in namespace kafka)",
     keys: ["metrics.extraScrapeConfigs"],
     edit: plain((c) =>

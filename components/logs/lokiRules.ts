@@ -2,6 +2,7 @@ import { ruleQueryProblems } from "../../config/ruleFiles";
 import { alertFactory } from "../common/alertFactory";
 import { RuleFile } from "../common/prometheusTypes";
 import { DeployedRuleFile, ruleFileClashes } from "../common/ruleClashes";
+import { disabledAlertProblems, withoutDisabledAlerts } from "../common/disabledAlerts";
 import { LogsSettings } from "./settings";
 
 type RuleSettings = Pick<LogsSettings, "apps" | "logs" | "runbookBaseUrl">;
@@ -15,25 +16,35 @@ const OWN_FILE = "rules.yaml";
  */
 export function lokiRuleFiles(config: RuleSettings): Record<string, DeployedRuleFile> {
   return {
-    [OWN_FILE]: lokiRules(config),
+    [OWN_FILE]: ownLokiRules(config),
     ...Object.fromEntries(config.logs.extraRuleFiles.map((extra) => [extra.name, { groups: extra.groups }])),
   };
 }
 
 /**
  * Why the ruler would not load its files: an expression of the stack's log alerts that is not LogQL
- * (they embed namespaces and durations from the config), or a `logs.extraRuleFiles` entry that
- * clashes with them. Checked before anything deploys.
+ * (they embed namespaces and durations from the config), a `logs.extraRuleFiles` entry that
+ * clashes with them, or a name of `logs.alerts.disabled` they do not hold. Checked before anything
+ * deploys.
  */
 export function extraLokiRuleFileProblems(config: RuleSettings): string[] {
-  const own = lokiRules(config);
+  const own = ownLokiRules(config);
   return [
     ...ruleQueryProblems("LogQL", own.groups).map(
       (problem) => `the stack's Loki rule file ${OWN_FILE}: ${problem}`,
     ),
     ...ruleFileClashes(["logs", "extraRuleFiles"], { [OWN_FILE]: own }, config.logs.extraRuleFiles),
+    ...disabledAlertProblems(
+      ["logs", "alerts", "disabled"],
+      { [OWN_FILE]: lokiRules(config) },
+      config.logs.alerts.disabled,
+    ),
   ];
 }
+
+/** The stack's log alerts but those `logs.alerts.disabled` names. */
+const ownLokiRules = (config: RuleSettings): RuleFile =>
+  withoutDisabledAlerts({ [OWN_FILE]: lokiRules(config) }, config.logs.alerts.disabled)[OWN_FILE];
 
 /**
  * Log-based alerts the Loki ruler evaluates (LogQL) and sends to Alertmanager, labelled like the

@@ -8,6 +8,7 @@ import { thanosRules } from "./thanosRules";
 import { platformRuleGroups } from "./platformRules";
 import { RuleFile } from "../common/prometheusTypes";
 import { DeployedRuleFile, ruleFileClashes } from "../common/ruleClashes";
+import { disabledAlertProblems, withoutDisabledAlerts } from "../common/disabledAlerts";
 import { sloRules } from "./sloRules";
 import { configuredSloRules } from "./configuredSlos";
 import { MetricsSettings } from "./settings";
@@ -17,8 +18,8 @@ type RuleSettings = Pick<
   "metrics" | "apps" | "alerting" | "exposure" | "namespaces" | "grafanaUrl" | "mesh"
 >;
 
-/** The stack's own rule files, by file name. */
-function ownRuleFiles(config: RuleSettings): Record<string, RuleFile> {
+/** The stack's own rule files, by file name, before `metrics.alerts.disabled` leaves any alert out. */
+function allOwnRuleFiles(config: RuleSettings): Record<string, RuleFile> {
   const { alerts, slo, runbookBaseUrl } = config.metrics;
   const mesh = config.mesh.istio.enabled;
   return {
@@ -47,6 +48,10 @@ function ownRuleFiles(config: RuleSettings): Record<string, RuleFile> {
   };
 }
 
+/** The stack's own rule files, by file name. */
+const ownRuleFiles = (config: RuleSettings): Record<string, RuleFile> =>
+  withoutDisabledAlerts(allOwnRuleFiles(config), config.metrics.alerts.disabled);
+
 /** Every rule file Prometheus loads, by file name: the stack's own, then `metrics.extraRuleFiles`. */
 export function ruleFiles(config: RuleSettings): Record<string, DeployedRuleFile> {
   return {
@@ -59,8 +64,9 @@ export function ruleFiles(config: RuleSettings): Record<string, DeployedRuleFile
 
 /**
  * Why the rule files would not load: an expression of the stack's own rules that Prometheus would not
- * parse (they embed thresholds and names from the config), or a `metrics.extraRuleFiles` entry that
- * clashes with them. Checked before anything deploys.
+ * parse (they embed thresholds and names from the config), a `metrics.extraRuleFiles` entry that
+ * clashes with them (an alert switched off leaves its name free for a team's own), or a name of
+ * `metrics.alerts.disabled` they do not hold. Checked before anything deploys.
  */
 export function extraRuleFileProblems(config: RuleSettings): string[] {
   const own = ownRuleFiles(config);
@@ -69,5 +75,10 @@ export function extraRuleFileProblems(config: RuleSettings): string[] {
       ruleQueryProblems("PromQL", file.groups).map((problem) => `the stack's rule file ${name}: ${problem}`),
     ),
     ...ruleFileClashes(["metrics", "extraRuleFiles"], own, config.metrics.extraRuleFiles),
+    ...disabledAlertProblems(
+      ["metrics", "alerts", "disabled"],
+      allOwnRuleFiles(config),
+      config.metrics.alerts.disabled,
+    ),
   ];
 }

@@ -1,6 +1,16 @@
 import { z } from "zod";
 import { extraRuleFile } from "../ruleFiles";
-import { Identity, dnsLabel, duration, fromCliText, quantity, re2Regex, replicas, strict } from "../fields";
+import {
+  Identity,
+  disabledAlerts,
+  dnsLabel,
+  duration,
+  fromCliText,
+  quantity,
+  re2Regex,
+  replicas,
+  strict,
+} from "../fields";
 
 const logsSectionSchema = strict({
   retention: duration.describe("How long Loki keeps log lines."),
@@ -45,7 +55,8 @@ const logsSectionSchema = strict({
     silentFor: duration.describe(
       "LogsStopped fires when a service that logged in the hour before has been silent this long.",
     ),
-  }).describe("Log alert thresholds."),
+    disabled: disabledAlerts("Loki"),
+  }).describe("Log alert thresholds, and the log alerts switched off."),
   extraRuleFiles: z
     .array(extraRuleFile("LogQL"))
     .describe(

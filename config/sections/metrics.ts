@@ -7,6 +7,7 @@ import { metricsObjectStorage } from "./metricsObjectStorage";
 import {
   Identity,
   awsRegion,
+  disabledAlerts,
   dnsLabel,
   duration,
   fromCliText,
@@ -281,7 +282,8 @@ const metricsSectionSchema = strict({
     apiServerTerminatedPercent: percent.describe(
       "APIServerRequestsTerminated: % of the API server's requests it ends in self-defence (429 throttling, 504 timeouts).",
     ),
-  }).describe("Alert thresholds; the alert rules read nothing else."),
+    disabled: disabledAlerts("Prometheus"),
+  }).describe("Alert thresholds, and the alerts switched off; the alert rules read nothing else."),
   slo: strict({
     availability: objective.describe("Share of requests that succeed."),
     latencyObjective: objective.describe("Share of requests faster than the latency threshold."),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DAY_MS, durationMs } from "../durations";
 import {
   Identity,
+  alertName,
   dnsLabel,
   duration,
   fromCliText,
@@ -138,14 +139,6 @@ const budgeting = strict({
     .optional()
     .describe("The SLI a slice must reach to be good (timeslices)."),
 });
-
-/**
- * An alert name as Prometheus 3 takes it, any text (SLOBurnFast, payment-availability), but for what
- * would break out of the quoted matchers Alertmanager's routes and inhibitions select it by.
- */
-const alertName = z
-  .string()
-  .regex(/^[^"\\\n]+$/, "must be an alert name: any text without quotes, backslashes or line breaks");
 
 /**
  * An SLO's or service's name as Sloth names them (PaymentService, payment-availability, api.v2):

@@ -48,6 +48,23 @@ test("cutting retention puts the older samples at risk until the author accepts 
   expect(reviewOf("prod", "metrics.retentionTime", "longer").atRisk).toEqual([]);
 });
 
+test("an alert switched off by name is listed as removed, and nothing else of the rules changes", () => {
+  for (const stack of STACKS) {
+    expect(reviewOf(stack, "metrics.alerts.disabled").rules).toEqual([
+      {
+        name: "Loki: alert LogsStopped (rules.yaml, group logs)",
+        change: "removed",
+        fields: [],
+      },
+      {
+        name: "Prometheus: alert CPUThrottlingHigh (platform.yaml, group platform-resources)",
+        change: "removed",
+        fields: [],
+      },
+    ]);
+  }
+});
+
 test("a larger volume grows each replica's claim in place, and the StatefulSet is untouched", () => {
   const review = reviewOf("prod", "metrics.storageSize", "grow");
   expect(review.resources).toEqual(

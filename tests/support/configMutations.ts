@@ -272,6 +272,30 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
   },
   {
     section: "metrics",
+    title: "an alert switched off under a misspelt name",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "metrics.alerts.disabled", ["CPUThrotlingHigh"]),
+    key: "observability:metrics.alerts.disabled[0]",
+    allowed: "(did you mean CPUThrottlingHigh?)",
+  },
+  {
+    section: "metrics",
+    title: "the Watchdog switched off",
+    stack: "prod",
+    edit: (c) => configSetJson(c, "metrics.alerts.disabled", ["Watchdog"]),
+    key: "observability:metrics.alerts.disabled[0]",
+    allowed: "cannot be switched off",
+  },
+  {
+    section: "metrics",
+    title: "an alert switched off twice",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "metrics.alerts.disabled", ["CPUThrottlingHigh", "CPUThrottlingHigh"]),
+    key: "observability:metrics.alerts.disabled[1]",
+    allowed: "must be unique",
+  },
+  {
+    section: "metrics",
     title: "a metrics bucket on kind",
     stack: "kind",
     edit: (c) => configSetJson(c, "metrics.objectStorage", METRICS_BUCKET),
@@ -366,6 +390,14 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     allowed: "and tls.certificate go together",
   },
   // logs
+  {
+    section: "logs",
+    title: "a log alert switched off under a metric alert's name",
+    stack: "prod",
+    edit: (c) => configSetJson(c, "logs.alerts.disabled", ["HighErrorRate"]),
+    key: "observability:logs.alerts.disabled[0]",
+    allowed: "they hold: LogErrorBurst, LogsStopped",
+  },
   {
     section: "logs",
     title: "a drop pattern with a lookahead",
@@ -789,6 +821,31 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
     title: "an alert threshold as the CLI stores a decimal",
     stack: "prod",
     edit: (c) => configSetPath(c, "metrics.alerts.latencyP99Seconds", "0.75"),
+  },
+  {
+    section: "metrics",
+    title: "a noisy alert switched off, and a team's own under its name",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(
+        configSetJson(c, "metrics.alerts.disabled", ["CPUThrottlingHigh"]),
+        "metrics.extraRuleFiles",
+        [
+          teamFile(
+            "throttling.rules.yml",
+            ruleFile(
+              "CPUThrottlingHigh",
+              'sum by (namespace, pod, container) (rate(container_cpu_cfs_throttled_periods_total{namespace="shop"}[5m])) / sum by (namespace, pod, container) (rate(container_cpu_cfs_periods_total{namespace="shop"}[5m])) > 0.5',
+            ),
+          ),
+        ],
+      ),
+  },
+  {
+    section: "logs",
+    title: "a log alert switched off",
+    stack: "prod",
+    edit: (c) => configSetJson(c, "logs.alerts.disabled", ["LogsStopped"]),
   },
   {
     section: "logs",
