@@ -418,38 +418,48 @@ const DELETED_CLAIM = "data-alertmanager-0";
 const DELETED_CLAIM_POD = "alertmanager-0";
 
 /**
- * Waits for the deleted claim's successor, made by the StatefulSet, to be bound; true when its pod
- * had to be deleted once more. The StatefulSet can make the pod again before the old claim is gone;
- * the scheduler then finds that pod's claim bound to a volume already deleted, sets it aside as
- * unschedulable, and on a class that binds when a pod is scheduled (kind's) looks again only when
- * it flushes its unschedulable pods, five minutes later (measured: the pod Pending 5 min 2 s). A
- * user deletes the pod again, as docs/troubleshooting.md says, and so does this.
+ * Deletes the claim and its pod, and waits for the claim's successor, made by the StatefulSet, to
+ * be bound; says how often the pod had to be deleted once more. The StatefulSet can make the pod
+ * again before its informer has seen the claim go, and then either of two things is left, both
+ * seen on the test control plane and both undone by deleting the pod again, as a user would
+ * (docs/troubleshooting.md): the new pod mounts the old claim, which stays Terminating as long as
+ * that pod runs; or the scheduler finds the pod's claim bound to a volume already deleted, sets the
+ * pod aside as unschedulable and, on a class that binds when a pod is scheduled, looks again only
+ * when it flushes its unschedulable pods, five minutes later (measured: Pending for 5 min 2 s).
  */
-async function claimMadeAgain(core: k8s.CoreV1Api, oldUid: string | undefined): Promise<boolean> {
-  let deletedAgain = false;
+async function deleteClaimAndPod(core: k8s.CoreV1Api, oldClaimUid: string | undefined): Promise<number> {
+  const pod = async () =>
+    (await core.readNamespacedPod(DELETED_CLAIM_POD, NAMESPACE).catch(() => undefined))?.body;
+  const deletedPods = new Set<string>();
+  const deletePod = async (uid: string | undefined) => {
+    deletedPods.add(uid ?? "");
+    await core.deleteNamespacedPod(DELETED_CLAIM_POD, NAMESPACE);
+  };
+  // The claim protection keeps a claim a pod uses until that pod is gone; the StatefulSet then
+  // makes the pod again and, from its claim template, an empty claim.
+  await core.deleteNamespacedPersistentVolumeClaim(DELETED_CLAIM, NAMESPACE);
+  await deletePod((await pod())?.metadata?.uid);
   await waitFor(
     async () => {
-      const claim = await core
-        .readNamespacedPersistentVolumeClaim(DELETED_CLAIM, NAMESPACE)
-        .catch(() => undefined);
-      if (claim !== undefined && claim.body.metadata?.uid !== oldUid && claim.body.status?.phase === "Bound")
+      const claim = (
+        await core.readNamespacedPersistentVolumeClaim(DELETED_CLAIM, NAMESPACE).catch(() => undefined)
+      )?.body;
+      if (claim !== undefined && claim.metadata?.uid !== oldClaimUid && claim.status?.phase === "Bound")
         return true;
-      const pod = await core.readNamespacedPod(DELETED_CLAIM_POD, NAMESPACE).catch(() => undefined);
-      const scheduled = pod?.body.status?.conditions?.find((c) => c.type === "PodScheduled");
-      if (
-        !deletedAgain &&
+      const now = await pod();
+      if (now === undefined || deletedPods.has(now.metadata?.uid ?? "")) return undefined;
+      const scheduled = now.status?.conditions?.find((c) => c.type === "PodScheduled");
+      const mountsOldClaim = claim?.metadata?.uid === oldClaimUid && scheduled?.status === "True";
+      const setAside =
         scheduled?.status === "False" &&
-        /non-existent pv|persistentvolume .* not found/.test(scheduled.message ?? "")
-      ) {
-        deletedAgain = true;
-        await core.deleteNamespacedPod(DELETED_CLAIM_POD, NAMESPACE);
-      }
+        /non-existent pv|persistentvolume .* not found/.test(scheduled.message ?? "");
+      if (mountsOldClaim || setAside) await deletePod(now.metadata?.uid);
       return undefined;
     },
     `${DELETED_CLAIM} made again by its StatefulSet and Bound`,
     120000,
   );
-  return deletedAgain;
+  return deletedPods.size - 1;
 }
 
 /**
@@ -467,11 +477,7 @@ export async function drift(target: FaultTarget): Promise<FaultOutcome> {
   const before = await dataObjectUids(kc, NAMESPACE);
   for (const edit of DRIFT) await edit.apply(api);
   const claimKey = `PersistentVolumeClaim ${NAMESPACE}/${DELETED_CLAIM}`;
-  // The claim protection keeps a claim a pod uses until that pod is gone; the StatefulSet then
-  // makes the pod again and, from its claim template, an empty claim.
-  await api.core.deleteNamespacedPersistentVolumeClaim(DELETED_CLAIM, NAMESPACE);
-  await api.core.deleteNamespacedPod(DELETED_CLAIM_POD, NAMESPACE);
-  const podDeletedAgain = await claimMadeAgain(api.core, before.get(claimKey));
+  const podDeletedAgain = await deleteClaimAndPod(api.core, before.get(claimKey));
 
   const preview = await target.engine.preview("--refresh", "--diff");
   if (preview.status !== 0) throw new Error(`pulumi preview --refresh --diff: ${engineErrors(preview)}`);
@@ -492,7 +498,7 @@ export async function drift(target: FaultTarget): Promise<FaultOutcome> {
     saw: `pulumi preview --refresh --diff: changes to ${named.join(", ")}`,
     left: [
       ...DRIFT.map((d) => d.what),
-      `kubectl delete pvc ${DELETED_CLAIM} and its pod: the StatefulSet made both again, the claim empty${podDeletedAgain ? ` (the pod deleted once more: the scheduler had set it aside, its claim bound to the deleted volume)` : ""}`,
+      `kubectl delete pvc ${DELETED_CLAIM} and its pod: the StatefulSet made both again, the claim empty${podDeletedAgain === 0 ? "" : ` (the pod deleted ${podDeletedAgain} more time${podDeletedAgain === 1 ? "" : "s"}: the StatefulSet had made it before the old claim was gone)`}`,
     ].join("; "),
     ...result,
     ...summary(result.up),
