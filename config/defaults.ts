@@ -84,6 +84,7 @@ const alerts: StackConfigInput["metrics"]["alerts"] = {
   diskQueueDepth: 10,
   apiServerTerminatedPercent: 20,
   disabled: [],
+  overrides: {},
 };
 
 /** 99.5 % of requests succeed; 95 % are faster than 500 ms (a Micrometer SLO bucket, le="0.5"). */
@@ -166,7 +167,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       dropPatterns: ["GET /actuator/health", "kube-probe/"],
       ingestionRateMb: 4,
       ingestionBurstMb: 8,
-      alerts: { errorLinesPer5m: 100, silentFor: "15m", disabled: [] },
+      alerts: { errorLinesPer5m: 100, silentFor: "15m", disabled: [], overrides: {} },
       extraRuleFiles: [],
     },
     tracing: {
@@ -286,7 +287,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       tenant: "platform",
       ingestionRateMb: 16,
       ingestionBurstMb: 32,
-      alerts: { errorLinesPer5m: 100, silentFor: "15m", disabled: [] },
+      alerts: { errorLinesPer5m: 100, silentFor: "15m", disabled: [], overrides: {} },
       extraRuleFiles: [],
     },
     tracing: {

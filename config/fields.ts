@@ -283,6 +283,24 @@ export const disabledAlerts = (server: string) =>
       `Alerts of the stack's own ${server} rules left out, by name; a name the rules do not hold is refused. npm run review lists what each edit switches off.`,
     );
 
+/** Another `for` or severity for alerts of the stack's own rules, by name (`<section>.alerts.overrides`). */
+export const alertOverrides = (server: string) =>
+  z
+    .record(
+      alertName,
+      strict({
+        for: duration.optional().describe("How long the condition holds before the alert fires."),
+        severity: nonEmpty
+          .optional()
+          .describe(
+            "The alert's severity label, which a route must read (alerting.routes, alerting.otherSeverities).",
+          ),
+      }).describe("What changes for the alert the key names: every rule of that name."),
+    )
+    .describe(
+      `Another for or severity for alerts of the stack's own ${server} rules, by alert name; a name the rules do not hold is refused. For another threshold, switch the alert off and give your own.`,
+    );
+
 /** A Prometheus label name, as relabel rules write and routes group by. */
 export const labelName = z
   .string()

@@ -198,11 +198,19 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
       "metrics.slos",
       "metrics.openSloFiles",
       "metrics.slothFiles",
+      "metrics.alerts.overrides",
+      "logs.alerts.overrides",
     ],
     check: (value, issue) => {
       const routes = severityRoutes(value.alerting.routes);
       const problem = (severity: string | undefined) =>
         severityProblem(severity, routes, value.alerting.otherSeverities);
+      for (const section of ["metrics", "logs"] as const) {
+        for (const [name, override] of Object.entries(value[section].alerts.overrides)) {
+          const refused = override.severity === undefined ? undefined : problem(override.severity);
+          if (refused !== undefined) issue([section, "alerts", "overrides", name, "severity"], refused);
+        }
+      }
       for (const section of ["metrics", "logs"] as const) {
         value[section].extraRuleFiles.forEach((file, f) => {
           // A file refused for its content has no groups here.

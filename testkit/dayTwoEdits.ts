@@ -114,6 +114,17 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
     verdict: { kind: "no restart", prod: "no restart" },
   },
   {
+    title:
+      "page on an image that fails to pull for 30 minutes (ContainerImagePullFailing: warning after 10m → critical after 30m)",
+    keys: ["metrics.alerts.overrides"],
+    edit: plain((c) =>
+      configSetJson(c, "metrics.alerts.overrides", {
+        ContainerImagePullFailing: { for: "30m", severity: "critical" },
+      }),
+    ),
+    verdict: { kind: "no restart", prod: "no restart" },
+  },
+  {
     title: "a team's scrape job (Kafka's brokers in namespace kafka)",
     keys: ["metrics.extraScrapeConfigs"],
     edit: plain((c) =>

@@ -2,7 +2,7 @@ import { ruleQueryProblems } from "../../config/ruleFiles";
 import { alertFactory } from "../common/alertFactory";
 import { RuleFile } from "../common/prometheusTypes";
 import { DeployedRuleFile, ruleFileClashes } from "../common/ruleClashes";
-import { disabledAlertProblems, withoutDisabledAlerts } from "../common/disabledAlerts";
+import { ownAlertChoiceProblems, withOwnAlertChoices } from "../common/ownAlerts";
 import { LogsSettings } from "./settings";
 
 type RuleSettings = Pick<LogsSettings, "apps" | "logs" | "runbookBaseUrl">;
@@ -24,7 +24,7 @@ export function lokiRuleFiles(config: RuleSettings): Record<string, DeployedRule
 /**
  * Why the ruler would not load its files: an expression of the stack's log alerts that is not LogQL
  * (they embed namespaces and durations from the config), a `logs.extraRuleFiles` entry that
- * clashes with them, or a name of `logs.alerts.disabled` they do not hold. Checked before anything
+ * clashes with them, or a name of `logs.alerts.disabled` or `.overrides` that cannot be taken. Checked before anything
  * deploys.
  */
 export function extraLokiRuleFileProblems(config: RuleSettings): string[] {
@@ -34,17 +34,13 @@ export function extraLokiRuleFileProblems(config: RuleSettings): string[] {
       (problem) => `the stack's Loki rule file ${OWN_FILE}: ${problem}`,
     ),
     ...ruleFileClashes(["logs", "extraRuleFiles"], { [OWN_FILE]: own }, config.logs.extraRuleFiles),
-    ...disabledAlertProblems(
-      ["logs", "alerts", "disabled"],
-      { [OWN_FILE]: lokiRules(config) },
-      config.logs.alerts.disabled,
-    ),
+    ...ownAlertChoiceProblems(["logs", "alerts"], { [OWN_FILE]: lokiRules(config) }, config.logs.alerts),
   ];
 }
 
-/** The stack's log alerts but those `logs.alerts.disabled` names. */
+/** The stack's log alerts as `logs.alerts` switches them off or overrides them. */
 const ownLokiRules = (config: RuleSettings): RuleFile =>
-  withoutDisabledAlerts({ [OWN_FILE]: lokiRules(config) }, config.logs.alerts.disabled)[OWN_FILE];
+  withOwnAlertChoices({ [OWN_FILE]: lokiRules(config) }, config.logs.alerts)[OWN_FILE];
 
 /**
  * Log-based alerts the Loki ruler evaluates (LogQL) and sends to Alertmanager, labelled like the

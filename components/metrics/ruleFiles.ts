@@ -8,7 +8,7 @@ import { thanosRules } from "./thanosRules";
 import { platformRuleGroups } from "./platformRules";
 import { RuleFile } from "../common/prometheusTypes";
 import { DeployedRuleFile, ruleFileClashes } from "../common/ruleClashes";
-import { disabledAlertProblems, withoutDisabledAlerts } from "../common/disabledAlerts";
+import { ownAlertChoiceProblems, withOwnAlertChoices } from "../common/ownAlerts";
 import { sloRules } from "./sloRules";
 import { configuredSloRules } from "./configuredSlos";
 import { MetricsSettings } from "./settings";
@@ -18,7 +18,7 @@ type RuleSettings = Pick<
   "metrics" | "apps" | "alerting" | "exposure" | "namespaces" | "grafanaUrl" | "mesh"
 >;
 
-/** The stack's own rule files, by file name, before `metrics.alerts.disabled` leaves any alert out. */
+/** The stack's own rule files, by file name, before `metrics.alerts` switches any alert off or overrides it. */
 function allOwnRuleFiles(config: RuleSettings): Record<string, RuleFile> {
   const { alerts, slo, runbookBaseUrl } = config.metrics;
   const mesh = config.mesh.istio.enabled;
@@ -50,7 +50,7 @@ function allOwnRuleFiles(config: RuleSettings): Record<string, RuleFile> {
 
 /** The stack's own rule files, by file name. */
 const ownRuleFiles = (config: RuleSettings): Record<string, RuleFile> =>
-  withoutDisabledAlerts(allOwnRuleFiles(config), config.metrics.alerts.disabled);
+  withOwnAlertChoices(allOwnRuleFiles(config), config.metrics.alerts);
 
 /** Every rule file Prometheus loads, by file name: the stack's own, then `metrics.extraRuleFiles`. */
 export function ruleFiles(config: RuleSettings): Record<string, DeployedRuleFile> {
@@ -66,7 +66,7 @@ export function ruleFiles(config: RuleSettings): Record<string, DeployedRuleFile
  * Why the rule files would not load: an expression of the stack's own rules that Prometheus would not
  * parse (they embed thresholds and names from the config), a `metrics.extraRuleFiles` entry that
  * clashes with them (an alert switched off leaves its name free for a team's own), or a name of
- * `metrics.alerts.disabled` they do not hold. Checked before anything deploys.
+ * `metrics.alerts.disabled` or `.overrides` that cannot be taken. Checked before anything deploys.
  */
 export function extraRuleFileProblems(config: RuleSettings): string[] {
   const own = ownRuleFiles(config);
@@ -75,10 +75,6 @@ export function extraRuleFileProblems(config: RuleSettings): string[] {
       ruleQueryProblems("PromQL", file.groups).map((problem) => `the stack's rule file ${name}: ${problem}`),
     ),
     ...ruleFileClashes(["metrics", "extraRuleFiles"], own, config.metrics.extraRuleFiles),
-    ...disabledAlertProblems(
-      ["metrics", "alerts", "disabled"],
-      allOwnRuleFiles(config),
-      config.metrics.alerts.disabled,
-    ),
+    ...ownAlertChoiceProblems(["metrics", "alerts"], allOwnRuleFiles(config), config.metrics.alerts),
   ];
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { extraRuleFile } from "../ruleFiles";
 import {
   Identity,
+  alertOverrides,
   disabledAlerts,
   dnsLabel,
   duration,
@@ -56,6 +57,7 @@ const logsSectionSchema = strict({
       "LogsStopped fires when a service that logged in the hour before has been silent this long.",
     ),
     disabled: disabledAlerts("Loki"),
+    overrides: alertOverrides("Loki"),
   }).describe("Log alert thresholds, and the log alerts switched off."),
   extraRuleFiles: z
     .array(extraRuleFile("LogQL"))

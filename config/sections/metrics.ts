@@ -6,6 +6,7 @@ import { slothFiles } from "../sloth";
 import { metricsObjectStorage } from "./metricsObjectStorage";
 import {
   Identity,
+  alertOverrides,
   awsRegion,
   disabledAlerts,
   dnsLabel,
@@ -283,6 +284,7 @@ const metricsSectionSchema = strict({
       "APIServerRequestsTerminated: % of the API server's requests it ends in self-defence (429 throttling, 504 timeouts).",
     ),
     disabled: disabledAlerts("Prometheus"),
+    overrides: alertOverrides("Prometheus"),
   }).describe("Alert thresholds, and the alerts switched off; the alert rules read nothing else."),
   slo: strict({
     availability: objective.describe("Share of requests that succeed."),

@@ -240,6 +240,12 @@ function walk(schema: z.ZodTypeAny, at: Walk, rows: ConfigKey[]): void {
     }
   } else if (core instanceof z.ZodArray) {
     child(0, core.element as z.ZodTypeAny);
+  } else if (
+    core instanceof z.ZodRecord &&
+    unwrap(core.valueSchema as z.ZodTypeAny).core instanceof z.ZodObject
+  ) {
+    // A map whose values are objects: their fields under `<key>`, which the map's row describes.
+    child("<key>", core.valueSchema as z.ZodTypeAny);
   } else if (core instanceof z.ZodDiscriminatedUnion) {
     const options = [...(core.options as z.ZodObject<z.ZodRawShape>[])];
     const discriminator = (core._def as { discriminator: string }).discriminator;

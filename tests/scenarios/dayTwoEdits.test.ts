@@ -65,6 +65,18 @@ test("an alert switched off by name is listed as removed, and nothing else of th
   }
 });
 
+test("an alert's for and severity overridden by name are listed as the rule's changed fields", () => {
+  for (const stack of STACKS) {
+    expect(reviewOf(stack, "metrics.alerts.overrides").rules).toEqual([
+      {
+        name: "Prometheus: alert ContainerImagePullFailing (platform.yaml, group platform-workloads)",
+        change: "changed",
+        fields: ["for", "labels", "severity"],
+      },
+    ]);
+  }
+});
+
 test("a larger volume grows each replica's claim in place, and the StatefulSet is untouched", () => {
   const review = reviewOf("prod", "metrics.storageSize", "grow");
   expect(review.resources).toEqual(

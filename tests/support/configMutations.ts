@@ -284,7 +284,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     stack: "prod",
     edit: (c) => configSetJson(c, "metrics.alerts.disabled", ["Watchdog"]),
     key: "observability:metrics.alerts.disabled[0]",
-    allowed: "cannot be switched off",
+    allowed: "cannot name the Watchdog",
   },
   {
     section: "metrics",
@@ -293,6 +293,33 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     edit: (c) => configSetJson(c, "metrics.alerts.disabled", ["CPUThrottlingHigh", "CPUThrottlingHigh"]),
     key: "observability:metrics.alerts.disabled[1]",
     allowed: "must be unique",
+  },
+  {
+    section: "metrics",
+    title: "an alert's severity overridden with a typo",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "metrics.alerts.overrides", { HighCPU: { severity: "critcal" } }),
+    key: "observability:metrics.alerts.overrides.HighCPU.severity",
+    allowed: "did you mean critical?",
+  },
+  {
+    section: "metrics",
+    title: "an override of an alert the stack does not have",
+    stack: "prod",
+    edit: (c) => configSetJson(c, "metrics.alerts.overrides", { HighCpu: { for: "30m" } }),
+    key: "observability:metrics.alerts.overrides.HighCpu",
+    allowed: "(did you mean HighCPU?)",
+  },
+  {
+    section: "metrics",
+    title: "an override of an alert switched off",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(configSetJson(c, "metrics.alerts.disabled", ["HighCPU"]), "metrics.alerts.overrides", {
+        HighCPU: { for: "30m" },
+      }),
+    key: "observability:metrics.alerts.overrides.HighCPU",
+    allowed: "drop one of the two",
   },
   {
     section: "metrics",
@@ -840,6 +867,21 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
           ),
         ],
       ),
+  },
+  {
+    section: "metrics",
+    title: "an alert that waits longer and pages",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(c, "metrics.alerts.overrides", {
+        ContainerImagePullFailing: { for: "30m", severity: "critical" },
+      }),
+  },
+  {
+    section: "logs",
+    title: "a log alert made critical",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "logs.alerts.overrides", { LogErrorBurst: { severity: "critical" } }),
   },
   {
     section: "logs",
