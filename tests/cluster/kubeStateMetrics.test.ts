@@ -3,12 +3,9 @@
 // the volume claims' opt-out label the volume alerts read, and a disruption budget's healthy and
 // required pods, with the HELP and TYPE lines testkit/expositions/kube-state-metrics.prom carries.
 import * as k8s from "@kubernetes/client-node";
-import * as fs from "fs";
-import * as path from "path";
 import { KUBE_STATE_METRICS } from "../../components/metrics/names";
 import { ALERT_OPT_OUT_LABEL } from "../../components/metrics/platformSeries";
-import { PROJECT_ROOT } from "../../render/renderStack";
-import { rendered, stackConfig } from "../renderedStacks";
+import { rendered } from "../renderedStacks";
 import { KIND_SHAPE, TestCluster, describe as describeError, startCluster } from "../../testkit/cluster";
 import { Sample, exposition, samples } from "../../testkit/expositions/index";
 import { Servers, eventually, freePort } from "../../testkit/processes";
@@ -92,14 +89,6 @@ let stopped = false;
 afterAll(async () => {
   await servers.stopAll();
   if (!stopped) await cluster?.stop();
-});
-
-test("the exporter built is the release the image ships", () => {
-  const goMod = fs.readFileSync(path.join(PROJECT_ROOT, "tools/kube-state-metrics/go.mod"), "utf8");
-  const release = /^\s*k8s\.io\/kube-state-metrics\/v2 (v\S+)/m.exec(goMod)?.[1];
-  expect(stackConfig("kind").images.kubeStateMetrics).toBe(
-    `registry.k8s.io/kube-state-metrics/kube-state-metrics:${release}`,
-  );
 });
 
 const scrape = async () => (await fetch(metricsUrl)).text();
