@@ -420,12 +420,14 @@ const DELETED_CLAIM_POD = "alertmanager-0";
 /**
  * Deletes the claim and its pod, and waits for the claim's successor, made by the StatefulSet, to
  * be bound; says how often the pod had to be deleted once more. The StatefulSet can make the pod
- * again before its informer has seen the claim go, and then either of two things is left, both
- * seen on the test control plane and both undone by deleting the pod again, as a user would
- * (docs/troubleshooting.md): the new pod mounts the old claim, which stays Terminating as long as
- * that pod runs; or the scheduler finds the pod's claim bound to a volume already deleted, sets the
- * pod aside as unschedulable and, on a class that binds when a pod is scheduled, looks again only
- * when it flushes its unschedulable pods, five minutes later (measured: Pending for 5 min 2 s).
+ * again before the scheduler has seen the old claim go, and the scheduler then places the pod by
+ * that claim: three outcomes, each seen on the test control plane and each undone by deleting the
+ * pod again, as a user would (docs/troubleshooting.md). The pod runs on the old claim, which stays
+ * Terminating as long as it does; or it is placed while its new claim waits for a node that is
+ * never chosen (on a real node it waits to mount); or, the old claim's volume already deleted, it
+ * is set aside as unschedulable until the scheduler flushes those pods, five minutes later
+ * (measured: Pending for 5 min 2 s). A pod placed as it should be has its claim bound first (the
+ * scheduler binds the claim before the pod), so a placed pod without its new claim bound is one of these.
  */
 async function deleteClaimAndPod(core: k8s.CoreV1Api, oldClaimUid: string | undefined): Promise<number> {
   const pod = async () =>
@@ -441,19 +443,19 @@ async function deleteClaimAndPod(core: k8s.CoreV1Api, oldClaimUid: string | unde
   await deletePod((await pod())?.metadata?.uid);
   await waitFor(
     async () => {
+      // The pod first: a pod placed before the claim is read had its claim bound by then, if rightly placed.
+      const now = await pod();
       const claim = (
         await core.readNamespacedPersistentVolumeClaim(DELETED_CLAIM, NAMESPACE).catch(() => undefined)
       )?.body;
       if (claim !== undefined && claim.metadata?.uid !== oldClaimUid && claim.status?.phase === "Bound")
         return true;
-      const now = await pod();
       if (now === undefined || deletedPods.has(now.metadata?.uid ?? "")) return undefined;
       const scheduled = now.status?.conditions?.find((c) => c.type === "PodScheduled");
-      const mountsOldClaim = claim?.metadata?.uid === oldClaimUid && scheduled?.status === "True";
       const setAside =
         scheduled?.status === "False" &&
         /non-existent pv|persistentvolume .* not found/.test(scheduled.message ?? "");
-      if (mountsOldClaim || setAside) await deletePod(now.metadata?.uid);
+      if (scheduled?.status === "True" || setAside) await deletePod(now.metadata?.uid);
       return undefined;
     },
     `${DELETED_CLAIM} made again by its StatefulSet and Bound`,
