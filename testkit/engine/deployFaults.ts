@@ -56,9 +56,14 @@ interface RecoveryCommand {
 
 /** The first line of the engine's errors (or of what it printed), as a terminal shows it first. */
 function firstError(run: EngineRun): string {
-  const text = engineErrors(run).trim() || run.stderr.trim() || run.stdout.trim();
+  // A diagnostic whole: the engine's "1 error occurred:" line says nothing without the lines after it.
+  const reported = [...run.errors, ...run.failures].find((error) => error.trim() !== "");
+  const text = reported ?? (run.stderr.trim() || run.stdout.trim());
   const lines = text.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("warning:"));
-  return (lines[0] ?? "").trim().slice(0, 300);
+  return (reported === undefined ? (lines[0] ?? "") : lines.join(" "))
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 400);
 }
 
 /** `pulumi <args>` in the stack's workspace as a recovery step, failing the case if it fails. */
