@@ -135,7 +135,7 @@ describe("bad alert routing config renders nothing and names the key", () => {
       }),
     ).toEqual([
       expect.stringMatching(
-        /^observability:alerting\.receivers\[3\] must configure at least one integration \(slack, pagerduty, opsgenie, msteams, webhook, email\)/,
+        /^observability:alerting\.receivers\[3\] must configure at least one integration \(slack, pagerduty, opsgenie, msteams, webhook, email\), or drop: true to notify no one/,
       ),
     ]);
   });

@@ -117,12 +117,25 @@ const teamReceiver = strict({
     .array(named<EmailReceiver>()(emailReceiver))
     .optional()
     .describe("E-mail through an SMTP smarthost."),
+  drop: z
+    .literal(true)
+    .optional()
+    .describe(
+      "Notify no one: the alerts its routes take stay in Alertmanager's UI and API and go nowhere else. Takes no integration.",
+    ),
 }).superRefine((value, ctx) => {
-  if (RECEIVER_INTEGRATIONS.every((type) => (value[type]?.length ?? 0) === 0)) {
+  const configured = RECEIVER_INTEGRATIONS.filter((type) => (value[type]?.length ?? 0) > 0);
+  if (value.drop === true && configured.length > 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["drop"],
+      message: `must not be set beside an integration (${configured.join(", ")}): a receiver that drops notifies no one`,
+    });
+  } else if (value.drop !== true && configured.length === 0) {
     ctx.addIssue({
       code: "custom",
       path: [],
-      message: `must configure at least one integration (${RECEIVER_INTEGRATIONS.join(", ")})`,
+      message: `must configure at least one integration (${RECEIVER_INTEGRATIONS.join(", ")}), or drop: true to notify no one`,
     });
   }
 });

@@ -11,7 +11,7 @@ import { RECEIVERS } from "../../components/metrics/alertmanagerConfig";
 import { parsePulumiConfig } from "../../config/load";
 import { renderStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { startAlertmanager, writeAlertmanagerFiles } from "../../testkit/alertmanager";
+import { renderWithAlerting, startAlertmanager, writeAlertmanagerFiles } from "../../testkit/alertmanager";
 import { LocalHttpServer, webhookReceiver } from "../../testkit/httpServers";
 import { Servers, eventually } from "../../testkit/processes";
 import { configMapData } from "../../testkit/rendered";
@@ -215,5 +215,58 @@ describe("a real Alertmanager with the routes stack's config and templates", () 
       externalURL: "https://alertmanager.tiketi.example.com",
       groupLabels: { alertname: "AuditLogGap" },
     });
+  });
+});
+
+describe("a receiver that drops: the prod stack with the staging namespace's alerts routed to it", () => {
+  const servers = new Servers();
+  let dir: string;
+  let configFile: string;
+  let base: string;
+  beforeAll(async () => {
+    const objects = await renderWithAlerting("prod", {
+      receivers: [{ name: "nowhere", drop: true }],
+      routes: [{ matchers: ['namespace="staging"'], receiver: "nowhere" }],
+    });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "drop-"));
+    configFile = writeAlertmanagerFiles(objects, path.join(dir, "files"));
+    ({ base } = await startAlertmanager(servers, objects, path.join(dir, "alertmanager")));
+  });
+  afterAll(async () => {
+    await servers.stopAll();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("amtool takes the receiver without an integration, and routes staging's alerts, critical ones too, to it alone; the Watchdog still to its own", async () => {
+    const { stdout } = await run(tools.amtool(), ["check-config", configFile]);
+    expect(stdout).toContain("SUCCESS");
+    const routed = async (...labels: string[]) =>
+      (
+        await run(tools.amtool(), ["config", "routes", "test", `--config.file=${configFile}`, ...labels])
+      ).stdout.trim();
+    expect(await routed("namespace=staging", "severity=critical", "alertname=ServiceDown")).toBe("nowhere");
+    expect(await routed("namespace=staging", "alertname=Watchdog", "severity=none")).toBe(RECEIVERS.watchdog);
+    expect(await routed("namespace=shop", "severity=critical", "alertname=ServiceDown")).toBe(
+      RECEIVERS.critical,
+    );
+  });
+
+  test("the real Alertmanager keeps a dropped alert in its API, with the receiver that drops it", async () => {
+    const alert = { labels: { alertname: "ServiceDown", severity: "critical", namespace: "staging" } };
+    const posted = await fetch(`${base}/api/v2/alerts`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify([alert]),
+    });
+    expect(posted.status).toBe(200);
+    const receivers = await eventually(async () => {
+      const alerts = (await (
+        await fetch(`${base}/api/v2/alerts?filter=namespace%3D%22staging%22`)
+      ).json()) as {
+        receivers: { name: string }[];
+      }[];
+      return alerts.length === 1 ? alerts[0].receivers.map((r) => r.name) : undefined;
+    }, "the staging alert in the API");
+    expect(receivers).toEqual(["nowhere"]);
   });
 });

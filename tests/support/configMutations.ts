@@ -562,6 +562,19 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
   },
   {
     section: "alerting",
+    title: "a receiver that drops and also posts to a webhook",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(c, "alerting", {
+        receivers: [{ name: "quiet", drop: true, webhook: [{ url: "https://alerts.example.com/quiet" }] }],
+        routes: [{ matchers: ['namespace="staging"'], receiver: "quiet" }],
+      }),
+    secretKeys: ["observability:alerting"],
+    key: "observability:alerting.receivers[0].drop",
+    allowed: "must not be set beside an integration (webhook)",
+  },
+  {
+    section: "alerting",
     title: "a matcher without quotes",
     stack: "prod",
     edit: (c) => configSetJson(c, "alerting", routeTo(["team=payments"])),
@@ -951,6 +964,17 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
     title: "a case-insensitive route matcher",
     stack: "kind",
     edit: (c) => configSetJson(c, "alerting", routeTo(['team=~"(?i)payments|orders"', 'severity!="info"'])),
+    secretKeys: ["observability:alerting"],
+  },
+  {
+    section: "alerting",
+    title: "a staging namespace's alerts dropped",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(c, "alerting", {
+        receivers: [{ name: "nowhere", drop: true }],
+        routes: [{ matchers: ['namespace="staging"'], receiver: "nowhere" }],
+      }),
     secretKeys: ["observability:alerting"],
   },
   {
