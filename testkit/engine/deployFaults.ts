@@ -431,8 +431,8 @@ const DELETED_CLAIM_POD = "alertmanager-0";
  * Terminating as long as it does; or it is placed while its new claim waits for a node that is
  * never chosen (on a real node it waits to mount); or, the old claim's volume already deleted, it
  * is set aside as unschedulable until the scheduler flushes those pods, five minutes later
- * (measured: Pending for 5 min 2 s). A pod placed as it should be has its claim bound first (the
- * scheduler binds the claim before the pod), so a placed pod without its new claim bound is one of these.
+ * (measured: Pending for 5 min 2 s). A pod placed as it should be has its new claim naming a
+ * volume first (the scheduler binds the claim before the pod), so a placed pod without that is one of these.
  */
 async function deleteClaimAndPod(core: k8s.CoreV1Api, oldClaimUid: string | undefined): Promise<number> {
   const pod = async () =>
@@ -457,10 +457,14 @@ async function deleteClaimAndPod(core: k8s.CoreV1Api, oldClaimUid: string | unde
         return true;
       if (now === undefined || deletedPods.has(now.metadata?.uid ?? "")) return undefined;
       const scheduled = now.status?.conditions?.find((c) => c.type === "PodScheduled");
+      // The scheduler binds a pod only once its claim names a volume; the claim's phase says Bound a moment later.
+      const placedWithoutItsClaim =
+        scheduled?.status === "True" &&
+        (claim?.metadata?.uid === oldClaimUid || claim?.spec?.volumeName === undefined);
       const setAside =
         scheduled?.status === "False" &&
         /non-existent pv|persistentvolume .* not found/.test(scheduled.message ?? "");
-      if (scheduled?.status === "True" || setAside) await deletePod(now.metadata?.uid);
+      if (placedWithoutItsClaim || setAside) await deletePod(now.metadata?.uid);
       return undefined;
     },
     `${DELETED_CLAIM} made again by its StatefulSet and Bound`,
