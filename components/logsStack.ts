@@ -18,7 +18,8 @@ import { deployLokiCanary } from "./logs/canaryWorkload";
 import { TRACE_ID_REGEX } from "./logs/logPatterns";
 import { extraLokiRuleFileProblems } from "./logs/lokiRules";
 import { deployLoki } from "./logs/lokiWorkload";
-import { ALLOY, LOKI, LOKI_CANARY } from "./logs/names";
+import { ALLOY, EVENT_COLLECTOR, LOKI, LOKI_CANARY } from "./logs/names";
+import { deployEventCollector } from "./logs/eventCollector";
 import { LogsSettings } from "./logs/settings";
 import { ScrapeConfig } from "./common/prometheusTypes";
 import { workloadScrapeJob } from "./common/scrapeJobs";
@@ -84,8 +85,8 @@ function peeredFlows(config: StackConfig, args: Pick<LogsStackArgs, "alertmanage
 /**
  * Loki (single binary, schema v13/tsdb, ruler to Alertmanager), Grafana Alloy collecting the
  * app namespaces' logs with the reference labels, trace context as structured metadata and
- * optional address masking, and Loki's canary proving that lines written to a pod's stdout come
- * back from Loki.
+ * optional address masking, Loki's canary proving that lines written to a pod's stdout come
+ * back from Loki, and one collector shipping the cluster's Kubernetes events.
  */
 export class LogsStack extends pulumi.ComponentResource {
   /** Loki's in-cluster URL. */
@@ -108,17 +109,22 @@ export class LogsStack extends pulumi.ComponentResource {
   static serviceAccounts(
     args: Pick<LogsStackArgs, "profile" | "namespaces" | "logs"> = {},
   ): LogsServiceAccounts {
-    return logsServiceAccounts(accountsConfig("LogsStack", args, ["logs.collectionMode"]));
+    return logsServiceAccounts(
+      accountsConfig("LogsStack", args, ["logs.collectionMode", "logs.clusterEvents"]),
+    );
   }
   /** The flows its NetworkPolicies are made of. */
   public readonly flows: readonly Flow[];
 
-  /** Loki's, Alloy's and the canary's own metrics, for Prometheus: they depend only on the settings. */
+  /** Loki's, Alloy's, the canary's and the event collector's own metrics, for Prometheus: they depend only on the settings. */
   static scrapeJobs(settings: Pick<LogsSettings, "namespaces" | "logs">): ScrapeConfig[] {
     return [
       workloadScrapeJob(LOKI, settings.namespaces.observability),
       workloadScrapeJob(ALLOY, alloyNamespace(settings)),
       workloadScrapeJob(LOKI_CANARY, settings.namespaces.observability),
+      ...(settings.logs.clusterEvents
+        ? [workloadScrapeJob(EVENT_COLLECTOR, settings.namespaces.observability)]
+        : []),
     ];
   }
 
@@ -161,12 +167,16 @@ export class LogsStack extends pulumi.ComponentResource {
     const loki = deployLoki(name, settings, children);
     deployAlloy(name, settings, children);
     deployLokiCanary(name, settings, children);
+    if (settings.logs.clusterEvents) {
+      deployEventCollector(name, settings, children);
+    }
 
     this.lokiUrl = loki.url;
     this.tenant = settings.logs.tenant;
     this.traceIdExpression = TRACE_ID_REGEX;
     this.endpoints = { loki: lokiEndpoint(config), ruler: lokiEndpoint(config) };
-    this.serviceAccounts = logsServiceAccounts(settings);
+    const { eventCollector, ...accounts } = logsServiceAccounts(settings);
+    this.serviceAccounts = settings.logs.clusterEvents ? { ...accounts, eventCollector } : accounts;
     this.flows = settings.wiring;
     this.loki = {
       url: this.lokiUrl,

@@ -24,9 +24,15 @@ export type ComponentName = (typeof COMPONENTS)[number];
 
 /**
  * Every workload, for resource overrides: the components, plus the collector's aggregator tier
- * (same image) and the ServiceMonitor/PodMonitor scraper (the `alloy` image).
+ * (same image), and the ServiceMonitor/PodMonitor scraper and the cluster's event collector (both
+ * the `alloy` image).
  */
-export const WORKLOADS = [...COMPONENTS, "otelCollectorAggregator", "monitorScraper"] as const;
+export const WORKLOADS = [
+  ...COMPONENTS,
+  "otelCollectorAggregator",
+  "monitorScraper",
+  "eventCollector",
+] as const;
 
 export type WorkloadName = (typeof WORKLOADS)[number];
 

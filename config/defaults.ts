@@ -163,6 +163,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       replicationFactor: 1,
       // The API needs no host access and no root; a laptop's log volume is no load for it.
       collectionMode: "api",
+      clusterEvents: true,
       maskIpAddresses: false,
       dropPatterns: ["GET /actuator/health", "kube-probe/"],
       ingestionRateMb: 4,
@@ -226,6 +227,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       postgresExporter: resources("10m", "32Mi", "100m", "64Mi"),
       redisExporter: resources("10m", "16Mi", "100m", "64Mi"),
       monitorScraper: resources("20m", "64Mi", "200m", "256Mi", EPHEMERAL.scratch),
+      // Measured: 80 MB resident with its informer synced (tests/cluster/clusterEvents.test.ts).
+      eventCollector: resources("10m", "96Mi", "100m", "256Mi", EPHEMERAL.scratch),
       // Only with mesh.istio on. Kiali's chart requests 10m and 64Mi with a 1Gi memory limit; its
       // caches grow with the objects of the meshed namespaces. Not measured here (no Kiali binary).
       kiali: resources("10m", "96Mi", "500m", "384Mi"),
@@ -281,6 +284,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       replicationFactor: 3,
       // Files on each node scale with the cluster; the API server is not a log pipe.
       collectionMode: "node",
+      clusterEvents: true,
       maskIpAddresses: true,
       dropPatterns: ["GET /actuator/health", "kube-probe/"],
       // One named tenant: the header is wired everywhere, so per-team tenants need no rewiring.
@@ -350,6 +354,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       postgresExporter: resources("20m", "64Mi", "200m", "128Mi"),
       redisExporter: resources("20m", "32Mi", "200m", "64Mi"),
       monitorScraper: resources("50m", "128Mi", "500m", "512Mi", EPHEMERAL.scratch),
+      // The informer holds the last hour's events, which grow with the cluster.
+      eventCollector: resources("20m", "128Mi", "200m", "384Mi", EPHEMERAL.scratch),
       kiali: resources("50m", "256Mi", "1", "1Gi"),
     },
     // Refused on eks (config/schema.ts); present so that both profiles have every key.

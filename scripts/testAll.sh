@@ -54,22 +54,23 @@ if tier_named unit; then
 fi
 if tier_named components && tier_named cluster; then
   # The lane that mostly waits takes the files that need a core of their own once its outages end,
-  # and the cluster tier's deploy faults; the servers lane its upgrades and rollbacks: the cluster
-  # lane has no time left for either.
+  # and the cluster tier's deploy faults and events; the servers lane its upgrades and rollbacks:
+  # the cluster lane has no time left for any of them.
   deploy_faults=tests/cluster/deployFaults.test.ts
+  cluster_events=tests/cluster/clusterEvents.test.ts
   upgrades=tests/cluster/upgrades.test.ts
   after_faults() {
     step "$components, faults lane, beside the cluster tier and the servers lane (npm run test:components -- faults)" \
       npm run -s test:components -- faults || return
-    step "Deploy faults through the engine, after the faults lane ($deploy_faults)" \
-      npx jest -c jest.cluster.config.js "$deploy_faults" || return
+    step "Deploy faults through the engine and the cluster's events, after the faults lane ($deploy_faults, $cluster_events)" \
+      npx jest -c jest.cluster.config.js "$deploy_faults" "$cluster_events" || return
     step "$components, the month of blocks, after the faults lane (npm run test:components -- history)" \
       npm run -s test:components -- history || return
     if tier_named scenarios; then scenarios_tier || return; fi
   }
   after_faults &
   faults_lane=$!
-  step "$cluster" npx jest -c jest.cluster.config.js --testPathIgnorePatterns "$deploy_faults|$upgrades" &
+  step "$cluster" npx jest -c jest.cluster.config.js --testPathIgnorePatterns "$deploy_faults|$cluster_events|$upgrades" &
   cluster_lane=$!
   status=0
   step "$components, servers lane, then the examples (npm run test:components -- servers)" \

@@ -381,7 +381,8 @@ function portListening(port: number): () => Promise<boolean> {
  * a scheduled pod becomes Running with every container ready (init containers completed,
  * sidecar-style ones running), on the node's IP if it uses the host network; a pod being
  * deleted is removed, as a kubelet would once its containers stopped. A pod with an image of
- * `missingImages` stays Pending, that container waiting in ImagePullBackOff and the pod not Ready.
+ * `missingImages` stays Pending, that container waiting in ImagePullBackOff and the pod not Ready,
+ * and a BackOff event says so.
  */
 function writeKwokStages(dir: string, missingImages: readonly string[]): string {
   const stage = (name: string, kind: string, matchExpressions: Json[], next: Json) => ({
@@ -465,7 +466,11 @@ function writeKwokStages(dir: string, missingImages: readonly string[]): string 
               { ...images, operator: "In" },
               { key: ".status.containerStatuses.[].state.waiting.reason", operator: "DoesNotExist" },
             ],
-            { statusTemplate: imagePullBackOffStatus(missingImages) },
+            {
+              statusTemplate: imagePullBackOffStatus(missingImages),
+              // What the kubelet reports as it backs off pulling the image.
+              event: { type: "Warning", reason: "BackOff", message: "Back-off pulling image" },
+            },
           ),
         ]),
     stage("pod-gone", "Pod", [{ key: ".metadata.deletionTimestamp", operator: "Exists" }], { delete: true }),

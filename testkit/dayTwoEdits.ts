@@ -283,6 +283,12 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
     verdict: { kind: "data at risk", prod: "replaced" },
   },
   {
+    title: "stop shipping the cluster's events to Loki",
+    keys: ["logs.clusterEvents"],
+    edit: plain((c) => configSetPath(c, "logs.clusterEvents", "false")),
+    verdict: { kind: "no restart", prod: "no restart" },
+  },
+  {
     title:
       "turn metrics.objectStorage on (prod: its sidecars upload what the volumes hold, keeping the retention; a later update shortens it)",
     keys: ["metrics.objectStorage"],

@@ -1,4 +1,3 @@
-import { workloadUrl } from "../common/workloadSpec";
 import { AlloyBlock, expression, renderAlloy } from "../common/alloySyntax";
 import {
   IP_ADDRESS_REGEX,
@@ -9,7 +8,8 @@ import {
   SPRING_LEVEL_REGEX,
   TRACE_ID_REGEX,
 } from "./logPatterns";
-import { LOKI, LOKI_CANARY } from "./names";
+import { LOKI_CANARY } from "./names";
+import { lokiWrite } from "./lokiWrite";
 import { LogsSettings } from "./settings";
 
 type Attributes = NonNullable<AlloyBlock["attributes"]>;
@@ -142,33 +142,7 @@ function processing(config: LogsSettings): AlloyBlock {
   };
 }
 
-/** Batches to Loki with bounded retries (backing off to 5 minutes, 10 tries), tenant where set. */
-function write(config: LogsSettings): AlloyBlock {
-  return {
-    name: "loki.write",
-    label: "default",
-    attributes: {
-      external_labels: { cluster: config.cluster.name, env: config.cluster.env },
-    },
-    blocks: [
-      {
-        name: "endpoint",
-        attributes: {
-          url: `${workloadUrl(LOKI, config.namespaces.observability, "http")}/loki/api/v1/push`,
-          ...(config.logs.tenant === undefined ? {} : { tenant_id: config.logs.tenant }),
-          batch_wait: "1s",
-          batch_size: "1MiB",
-          min_backoff_period: "500ms",
-          max_backoff_period: "5m",
-          max_backoff_retries: 10,
-          retry_on_http_429: true,
-        },
-      },
-    ],
-  };
-}
-
 /** The Alloy configuration of the log agent, in either collection mode. */
 export function alloyConfig(config: LogsSettings): string {
-  return renderAlloy([...discovery(config), ...sources(config), processing(config), write(config)]);
+  return renderAlloy([...discovery(config), ...sources(config), processing(config), lokiWrite(config)]);
 }

@@ -1,7 +1,7 @@
 import { StackConfig } from "../../config";
 import { Endpoint, Flow, outside, tcp, toApiServer, workload } from "../common/flow";
 import { networkPorts } from "../common/workloadSpec";
-import { ALLOY, LOKI, LOKI_CANARY } from "./names";
+import { ALLOY, EVENT_COLLECTOR, LOKI, LOKI_CANARY } from "./names";
 import { alloyNamespace } from "./alloyNamespace";
 
 /** The other components' workloads that open connections into Loki and the log agent; each absent when not deployed. */
@@ -17,6 +17,7 @@ export function logsFlows(config: StackConfig, clients: LogsClients = {}): Flow[
   const loki = workload(config.namespaces.observability, LOKI.name);
   const alloy = workload(alloyNamespace(config), ALLOY.name);
   const canary = workload(config.namespaces.observability, LOKI_CANARY.name);
+  const events = workload(config.namespaces.observability, EVENT_COLLECTOR.name);
   const { scraper, querier } = clients;
   return [
     ...(scraper === undefined
@@ -37,6 +38,21 @@ export function logsFlows(config: StackConfig, clients: LogsClients = {}): Flow[
           },
         ]),
     { from: canary, to: loki, ports: networkPorts(LOKI, "http"), why: "the canary's tail and queries" },
+    ...(config.logs.clusterEvents
+      ? [
+          { from: events, to: loki, ports: networkPorts(LOKI, "http"), why: "event push" },
+          ...(scraper === undefined
+            ? []
+            : [
+                {
+                  from: scraper,
+                  to: events,
+                  ports: networkPorts(EVENT_COLLECTOR, "http"),
+                  why: "the event collector's metrics",
+                },
+              ]),
+        ]
+      : []),
     ...(config.storage.s3?.loki === undefined
       ? []
       : [{ from: loki, to: outside("S3 and STS"), ports: tcp(443), why: "chunks" }]),
@@ -56,10 +72,13 @@ export function logsFlows(config: StackConfig, clients: LogsClients = {}): Flow[
   ];
 }
 
-/** The log workloads' calls to the API server: pod discovery (and logs in api mode), a replica's zone. */
+/** The log workloads' calls to the API server: pod discovery (and logs in api mode), events, a replica's zone. */
 export function logsApiFlows(config: Pick<StackConfig, "namespaces" | "logs">): Flow[] {
   return [
     toApiServer(workload(alloyNamespace(config), ALLOY.name), "pod discovery (and logs in api mode)"),
+    ...(config.logs.clusterEvents
+      ? [toApiServer(workload(config.namespaces.observability, EVENT_COLLECTOR.name), "the cluster's events")]
+      : []),
     ...(config.logs.replicas > 1
       ? [toApiServer(workload(config.namespaces.observability, LOKI.name), "its node's zone")]
       : []),

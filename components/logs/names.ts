@@ -24,5 +24,9 @@ export const LOKI_CANARY = workloadSpec("loki-canary", { http: { port: 3500, scr
 export const ALLOY = workloadSpec("alloy", { http: { port: 12345, scrape: true } });
 export const ALLOY_PATHS = { config: "/etc/alloy", data: "/var/lib/alloy/data" } as const;
 
+/** The cluster's one reader of Kubernetes events, which it ships to Loki as log lines. */
+export const EVENT_COLLECTOR = workloadSpec("event-collector", { http: { port: 12345, scrape: true } });
+export const EVENT_COLLECTOR_PATHS = { config: "/etc/alloy", data: "/var/lib/alloy/data" } as const;
+
 /** The tenant Loki files logs under when multi-tenancy is off. */
 export const SINGLE_TENANT = "fake";

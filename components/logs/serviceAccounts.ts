@@ -1,7 +1,7 @@
 import { StackConfig } from "../../config";
 import { ServiceAccountName, serviceAccountName } from "../common/serviceAccount";
 import { alloyNamespace } from "./alloyNamespace";
-import { ALLOY, LOKI } from "./names";
+import { ALLOY, EVENT_COLLECTOR, LOKI } from "./names";
 
 /** The ServiceAccounts LogsStack creates. */
 export interface LogsServiceAccounts {
@@ -9,11 +9,17 @@ export interface LogsServiceAccounts {
   readonly loki: ServiceAccountName;
   /** The log agent's, in the node namespace when it reads node files (`logs.collectionMode` node). */
   readonly alloy: ServiceAccountName;
+  /** The event collector's, which reads events only; none with `logs.clusterEvents` off. */
+  readonly eventCollector?: ServiceAccountName;
 }
 
-export function logsServiceAccounts(config: Pick<StackConfig, "namespaces" | "logs">): LogsServiceAccounts {
+/** Every ServiceAccount LogsStack may create, by the names they get with this config. */
+export function logsServiceAccounts(
+  config: Pick<StackConfig, "namespaces" | "logs">,
+): Required<LogsServiceAccounts> {
   return {
     loki: serviceAccountName(config.namespaces.observability, LOKI.name),
     alloy: serviceAccountName(alloyNamespace(config), ALLOY.name),
+    eventCollector: serviceAccountName(config.namespaces.observability, EVENT_COLLECTOR.name),
   };
 }

@@ -29,6 +29,11 @@ const logsSectionSchema = strict({
     .describe(
       "node: a DaemonSet in the node namespace tailing /var/log/pods; api: one replica in the restricted namespace reading logs through the API.",
     ),
+  clusterEvents: z
+    .boolean()
+    .describe(
+      "Ship the cluster's Kubernetes events (every namespace's) to Loki through one collector, labelled by namespace, kind, name, reason and type, kept as long as log lines.",
+    ),
   maskIpAddresses: z.boolean().describe("Replace IP addresses in log lines before they are stored."),
   dropPatterns: z
     .array(re2Regex("Alloy", false))

@@ -341,8 +341,8 @@ describe("alloy validate and the binary's own checks", () => {
 });
 
 /**
- * A committed stack rendered with the log agent in `mode` and the monitor scraper on: every Alloy
- * config the program can render for that stack.
+ * A committed stack rendered with the log agent in `mode`, the monitor scraper on and the event
+ * collector on: every Alloy config the program can render for that stack.
  */
 async function renderEveryAlloy(stack: StackName, mode: "node" | "api"): Promise<readonly KubeObject[]> {
   const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
@@ -351,7 +351,7 @@ async function renderEveryAlloy(stack: StackName, mode: "node" | "api"): Promise
     `${stack}-${mode}-alloys`,
     {
       ...config,
-      "observability:logs": JSON.stringify({ ...section("logs"), collectionMode: mode }),
+      "observability:logs": JSON.stringify({ ...section("logs"), collectionMode: mode, clusterEvents: true }),
       "observability:metrics": JSON.stringify({
         ...section("metrics"),
         prometheusOperatorMonitors: { enabled: true, namespaces: ["cert-manager"] },
@@ -366,6 +366,7 @@ async function renderEveryAlloy(stack: StackName, mode: "node" | "api"): Promise
 const ALLOY_WORKLOADS = [
   { kinds: ["DaemonSet", "StatefulSet"], name: "alloy", configMap: "alloy-config" },
   { kinds: ["Deployment"], name: "monitor-scraper", configMap: "monitor-scraper-config" },
+  { kinds: ["Deployment"], name: "event-collector", configMap: "event-collector-config" },
 ];
 
 /** The components a config instantiates: its top-level blocks (`<component> "<label>" {`). */
@@ -398,7 +399,7 @@ describe("the Alloy build the tests run: the shipped release, with every compone
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test("every rendered Alloy config (both stacks, both collection modes, the monitor scraper) validates", async () => {
+  test("every rendered Alloy config (both stacks, both collection modes, the monitor scraper, the event collector) validates", async () => {
     expect(configs.map((c) => c.name)).toHaveLength(STACKS.length * 2 * ALLOY_WORKLOADS.length);
     for (const config of configs) {
       const file = path.join(dir, `${config.name}.alloy`);
@@ -411,12 +412,13 @@ describe("the Alloy build the tests run: the shipped release, with every compone
 
   test("the binary registers every component the configs use", async () => {
     const used = [...new Set(configs.flatMap((c) => componentsOf(c.text)))].sort();
-    // Both collection modes and the monitor scraper are among them.
+    // Both collection modes, the monitor scraper and the event collector are among them.
     expect(used).toEqual(
       expect.arrayContaining([
         "loki.source.file",
         "loki.source.kubernetes",
         "prometheus.operator.servicemonitors",
+        "loki.source.kubernetes_events",
       ]),
     );
     const registered = (await run(tools.alloy(), ["components"])).stdout.trim().split("\n");

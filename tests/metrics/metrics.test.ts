@@ -113,6 +113,7 @@ describe("Prometheus", () => {
       "loki",
       "alloy",
       "loki-canary",
+      "event-collector",
       "otel-collector",
       "tempo",
       "grafana",

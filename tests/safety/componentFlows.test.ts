@@ -4,7 +4,7 @@ import { DEMO_SERVICES } from "../../components/demo/names";
 import { grafanaFlows } from "../../components/grafana/flows";
 import { GRAFANA } from "../../components/grafana/names";
 import { logsFlows } from "../../components/logs/flows";
-import { ALLOY, LOKI, LOKI_CANARY } from "../../components/logs/names";
+import { ALLOY, EVENT_COLLECTOR, LOKI, LOKI_CANARY } from "../../components/logs/names";
 import { metricsFlows } from "../../components/metrics/flows";
 import {
   ALERTMANAGER,
@@ -49,7 +49,7 @@ describe.each([...STACKS])("each component's flows, %s stack", (stack) => {
         ...datastoreExporters(config.metrics).map((e) => e.spec),
       ].map((s) => s.name),
     ],
-    ["logs", logsFlows(config, clients), [LOKI.name, ALLOY.name, LOKI_CANARY.name]],
+    ["logs", logsFlows(config, clients), [LOKI.name, ALLOY.name, LOKI_CANARY.name, EVENT_COLLECTOR.name]],
     ["tracing", tracingFlows(config, clients), [COLLECTOR.name, COLLECTOR_AGGREGATOR.name, TEMPO.name]],
     ["grafana", grafanaFlows(config, clients), [GRAFANA.name]],
     [

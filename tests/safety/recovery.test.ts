@@ -14,10 +14,20 @@ const STACKS: readonly StackName[] = ["kind", "prod"];
  * a volume (the store gateways' index headers; the compactor's bucket cache).
  */
 const SLOW_STARTS: Record<StackName, readonly string[]> = {
-  kind: ["alertmanager", "alloy", "grafana", "loki", "otel-collector", "prometheus", "tempo"],
+  kind: [
+    "alertmanager",
+    "alloy",
+    "event-collector",
+    "grafana",
+    "loki",
+    "otel-collector",
+    "prometheus",
+    "tempo",
+  ],
   prod: [
     "alertmanager",
     "alloy",
+    "event-collector",
     "grafana",
     "loki",
     "otel-collector",

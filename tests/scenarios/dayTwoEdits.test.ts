@@ -259,3 +259,21 @@ test.each([
   const [expected] = formatted([{ path: "region.md", content: dayTwoFigures(results)[region] }]);
   expect(regionContent(text, region)).toBe(expected.content.trim());
 });
+
+test("events switched off: the review deletes the event collector, its access and its scrape job, and nothing restarts", () => {
+  for (const stack of STACKS) {
+    const review = reviewOf(stack, "logs.clusterEvents");
+    expect(review.atRisk).toEqual([]);
+    expect(review.rollouts).toEqual([]);
+    const deleted = review.resources.filter((r) => r.change === "deleted").map((r) => r.key);
+    expect(deleted).toEqual(
+      expect.arrayContaining([
+        "Deployment observability/event-collector",
+        "ClusterRole observability-event-collector",
+        "ServiceAccount observability/event-collector",
+      ]),
+    );
+    expect(deleted.filter((key) => !key.includes("event-collector"))).toEqual([]);
+    expect(keys(review.reloads)).toContain("ConfigMap observability/prometheus-config");
+  }
+});

@@ -28,6 +28,7 @@ export function workloadOfPod(name: string): PlacedWorkloadName {
     "otel-collector": "otelCollector",
     "otel-collector-aggregator": "otelCollectorAggregator",
     "monitor-scraper": "monitorScraper",
+    "event-collector": "eventCollector",
     "thanos-query": "thanosQuery",
     "thanos-store": "thanosStore",
     "thanos-compactor": "thanosCompactor",

@@ -370,7 +370,35 @@ describe("the stack's rendered LogQL on the stand-in (kind render, auth off)", (
       "application/json",
     );
     expect(pushed.status).toBe(204);
-    const exprs = [...new Set(dashboardExprs(objects, "loki"))];
+    const event = await post(
+      loki,
+      jsonPush(
+        {
+          job: "kubernetes-events",
+          namespace: "tiketi-spring",
+          kind: "Pod",
+          name: "catalog-service-7d9f8b6c5-abcde",
+          reason: "BackOff",
+          type: "Warning",
+        },
+        [
+          [
+            String(t),
+            'name=catalog-service-7d9f8b6c5-abcde kind=Pod reason=BackOff type=Warning msg="Back-off restarting failed container"',
+          ],
+        ],
+      ),
+      "application/json",
+    );
+    expect(event.status).toBe(204);
+    const variables = {
+      namespace: "tiketi-spring",
+      pod: "catalog-service-7d9f8b6c5-abcde",
+      workload: "catalog-service",
+    };
+    const exprs = [...new Set(dashboardExprs(objects, "loki"))].map((expr) =>
+      Object.entries(variables).reduce((e, [name, value]) => e.replaceAll(`$${name}`, value), expr),
+    );
     expect(exprs.length).toBeGreaterThanOrEqual(4);
     const empty: string[] = [];
     for (const expr of exprs) {

@@ -4,11 +4,12 @@ import { rendered, stackConfig } from "../renderedStacks";
 
 // What verify expects of each running stack comes from the render: these are the committed stacks'.
 describe("what npm run verify expects, read off the render", () => {
-  test("kind: thirteen workloads (the demo's three and the Loki canary among them), the stack's own jobs apart from the apps', the NodePorts kind maps", async () => {
+  test("kind: fourteen workloads (the demo's three, the Loki canary and the event collector among them), the stack's own jobs apart from the apps', the NodePorts kind maps", async () => {
     const config = stackConfig("kind");
     const expected = verifyExpectations(config, (await rendered("kind")).objects);
     expect(expected.workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}`)).toEqual([
       "DaemonSet observability-node/node-exporter",
+      "Deployment observability/event-collector",
       "Deployment observability/kube-state-metrics",
       "Deployment observability/loki-canary",
       "Deployment observability-demo/demo-checkout",
@@ -26,6 +27,7 @@ describe("what npm run verify expects, read off the render", () => {
       "loki",
       "alloy",
       "loki-canary",
+      "event-collector",
       "otel-collector",
       "tempo",
       "grafana",

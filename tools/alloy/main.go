@@ -1,6 +1,6 @@
 // Command alloy is Grafana Alloy's command line built from the release's own packages with only
-// the components the stack's rendered Alloy configs use: the log agent in both collection modes
-// and the monitor scraper. The files under overlay/ replace three of the release's (build.sh puts
+// the components the stack's rendered Alloy configs use: the log agent in both collection modes,
+// the event collector and the monitor scraper. The files under overlay/ replace three of the release's (build.sh puts
 // them in place): the registry (internal/component/all) and the config converter, because the
 // release imports all ~180 components and every converter, which is what made the full build take
 // 26 minutes; and loki.process's stage.pattern (overlay/…/stages/pattern.go), the one stage that
@@ -31,6 +31,9 @@ import (
 	_ "github.com/grafana/alloy/internal/component/loki/source/file"
 	_ "github.com/grafana/alloy/internal/component/loki/source/kubernetes"
 	_ "github.com/grafana/alloy/internal/component/loki/write"
+
+	// The event collector (components/logs/eventCollector.ts).
+	_ "github.com/grafana/alloy/internal/component/loki/source/kubernetes_events"
 
 	// The monitor scraper (components/metrics/monitorScraper.ts).
 	_ "github.com/grafana/alloy/internal/component/prometheus/operator/podmonitors"

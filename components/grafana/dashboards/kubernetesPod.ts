@@ -8,6 +8,7 @@ import {
   POD_NETWORK,
   cpuUse,
   drillDown,
+  eventsPanel,
   memoryUse,
   throttling,
 } from "./kubernetesSeries";
@@ -17,7 +18,7 @@ const POD = 'namespace=~"$namespace", pod=~"$pod"';
 /** One pod's containers by USE. */
 export const kubernetesPod = defineDashboard(KUBERNETES_DASHBOARDS.pod, () => ({
   description:
-    "A pod's containers: CPU and memory against their requests and limits, throttling, restarts, OOM kills, termination reasons, readiness and network errors, and the node it runs on.",
+    "A pod's containers: CPU and memory against their requests and limits, throttling, restarts, OOM kills and the pod's events, termination reasons, readiness and network errors, and the node it runs on.",
   tags: ["observability", "kubernetes"],
   variables: [
     NAMESPACE_VARIABLE,
@@ -55,12 +56,6 @@ export const kubernetesPod = defineDashboard(KUBERNETES_DASHBOARDS.pod, () => ({
       unit: "bytes",
     }),
     timeSeries({
-      title: "CPU throttling",
-      description: "Share of CFS periods throttled, for containers with a CPU limit only.",
-      queries: [prom(throttling("container", POD), "{{container}}")],
-      unit: "percentunit",
-    }),
-    timeSeries({
       title: "Restarts and OOM kills (1h)",
       queries: [
         prom(
@@ -72,6 +67,13 @@ export const kubernetesPod = defineDashboard(KUBERNETES_DASHBOARDS.pod, () => ({
           "{{container}} OOM kills",
         ),
       ],
+    }),
+    eventsPanel("the pod", 'namespace=~"$namespace"', 'kind="Pod"', 'name=~"$pod"'),
+    timeSeries({
+      title: "CPU throttling",
+      description: "Share of CFS periods throttled, for containers with a CPU limit only.",
+      queries: [prom(throttling("container", POD), "{{container}}")],
+      unit: "percentunit",
     }),
     table({
       title: "Containers",

@@ -1,8 +1,9 @@
 // What the USE dashboards of the cluster share: their UIDs and variables (platform alerts link them
 // by these), the selectors of the series the exporters print, and the joins between their objects.
 
-import { DataLink, RATE_INTERVAL, VariableSpec } from "../dashboard/model";
+import { DataLink, PanelSpec, RATE_INTERVAL, VariableSpec, loki } from "../dashboard/model";
 import { USE_DASHBOARDS } from "../../common/grafanaUids";
+import { eventsSelector } from "../../common/kubernetesEvents";
 import { DashboardIdentity } from "./definition";
 
 /** The six dashboards at the UIDs platform alerts link, which fill in their variables from alert labels. */
@@ -115,4 +116,18 @@ export function drillDown(
     .map(([name, label]) => `var-${name}=\${__field.labels.${label}}`)
     .join("&");
   return { title, url: `/d/${uid}?${query}` };
+}
+
+/**
+ * The Kubernetes events about the objects the matchers select, newest first, as the event collector
+ * ships them to Loki (`logs.clusterEvents`): where an OOM kill, a failed scheduling or a back-off
+ * starts its timeline. The API server keeps events for an hour; Loki as long as log lines.
+ */
+export function eventsPanel(about: string, ...matchers: readonly string[]): PanelSpec {
+  return {
+    type: "logs",
+    title: "Events",
+    description: `Kubernetes events about ${about}: reason, type (Normal or Warning) and message, from the event collector (logs.clusterEvents).`,
+    queries: [loki(eventsSelector(...matchers))],
+  };
 }

@@ -10,6 +10,7 @@ import {
   WORKLOAD_VARIABLE,
   cpuUse,
   drillDown,
+  eventsPanel,
   memoryUse,
   perWorkload,
   reserved,
@@ -24,7 +25,7 @@ const toPod = drillDown("pod", { namespace: "namespace", pod: "pod" });
 /** One workload (Deployment, StatefulSet, DaemonSet, Job or CronJob) and its pods by USE. */
 export const kubernetesWorkload = defineDashboard(KUBERNETES_DASHBOARDS.workload, () => ({
   description:
-    "A workload's replicas, rollout, autoscaling and disruption budget, and its pods' CPU and memory against requests and limits, throttling, restarts, OOM kills, termination reasons and network errors. Click a pod to drill down.",
+    "A workload's replicas, rollout, autoscaling and disruption budget, and its pods' CPU and memory against requests and limits, throttling, restarts, OOM kills and events, termination reasons and network errors. Click a pod to drill down.",
   tags: ["observability", "kubernetes"],
   variables: [NAMESPACE_VARIABLE, WORKLOAD_VARIABLE],
   links: [KUBERNETES_DASHBOARDS.namespace, KUBERNETES_DASHBOARDS.pod],
@@ -142,6 +143,13 @@ export const kubernetesWorkload = defineDashboard(KUBERNETES_DASHBOARDS.workload
       ],
       links: [toPod],
     }),
+    // Controllers name what they make after themselves: a Deployment's ReplicaSets and pods, a
+    // StatefulSet's or Job's pods, a CronJob's Jobs.
+    eventsPanel(
+      "the workload, and the ReplicaSets, Jobs and pods named after it",
+      'namespace=~"$namespace"',
+      'name=~"$workload(-.+)?"',
+    ),
     table({
       title: "Last termination reasons",
       description:
