@@ -143,6 +143,9 @@ function sentence(issue: z.ZodIssue): string {
 }
 
 function article(expected: string): string {
+  if (expected === "boolean") {
+    return "true or false";
+  }
   return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 }
 

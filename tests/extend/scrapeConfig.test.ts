@@ -154,7 +154,7 @@ describe("metrics.prometheusOperatorMonitors rejects, naming the key", () => {
     [
       "text for a boolean",
       { enabled: "yes", namespaces: ["cert-manager"] },
-      `${monitors}.enabled must be a boolean (got "yes")`,
+      `${monitors}.enabled must be true or false (got "yes")`,
     ],
     [
       "enabled with no namespace (it would watch the whole cluster)",

@@ -40,7 +40,7 @@ describe("the preflight reads the stack's config and context as the program does
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([
       "observability:storage.className must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters) (got \"GP3 volumes\")",
-      'observability:storage.allowVolumeExpansion must be a boolean (got "yes")',
+      'observability:storage.allowVolumeExpansion must be true or false (got "yes")',
     ]);
     expect(render).not.toHaveBeenCalled();
     render.mockRestore();

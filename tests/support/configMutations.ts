@@ -497,6 +497,14 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     key: "observability:logs.retention",
     allowed: "must be a duration such as 30s, 5m, 24h or 7d",
   },
+  {
+    section: "logs",
+    title: "the cluster's events switched on with a word",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "logs.clusterEvents", "yes"),
+    key: "observability:logs.clusterEvents",
+    allowed: "must be true or false",
+  },
   // tracing
   {
     section: "tracing",
