@@ -244,7 +244,7 @@ const alertingSectionSchema = strict({
               message:
                 intervals.length === 0
                   ? "must name a time interval of alerting.timeIntervals, and none is configured"
-                  : `must name a time interval of alerting.timeIntervals: ${intervals.join(", ")}`,
+                  : `must name a time interval of alerting.timeIntervals: ${[...new Set(intervals)].join(", ")}`,
             });
           }
         });
