@@ -69,6 +69,7 @@ export type {
   SlackReceiver,
   WebhookReceiver,
 } from "./config/sections/alerting";
+export type { AlertTimeInterval, TimeIntervalPeriod, TimeRange } from "./config/sections/timeIntervals";
 export type {
   ExtraScrapeConfig,
   KubernetesDiscovery,

@@ -193,7 +193,14 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       teams: [],
       folderPermissions: [],
     },
-    alerting: { groupWait: "30s", receivers: [], routes: [], otherSeverities: "warning", externalUrls: {} },
+    alerting: {
+      groupWait: "30s",
+      receivers: [],
+      routes: [],
+      timeIntervals: [],
+      otherSeverities: "warning",
+      externalUrls: {},
+    },
     exposure: { mode: "nodePort", nodePorts: seedNodePorts },
     // kind's `standard` class (local-path) cannot expand volumes.
     storage: { className: "standard", allowVolumeExpansion: false },
@@ -316,7 +323,14 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       teams: [],
       folderPermissions: [],
     },
-    alerting: { groupWait: "30s", receivers: [], routes: [], otherSeverities: "warning", externalUrls: {} },
+    alerting: {
+      groupWait: "30s",
+      receivers: [],
+      routes: [],
+      timeIntervals: [],
+      otherSeverities: "warning",
+      externalUrls: {},
+    },
     exposure: { mode: "ingress", nodePorts: seedNodePorts },
     // The gp3 class docs/production.md asks for sets allowVolumeExpansion (the preflight checks it).
     storage: { className: "gp3", allowVolumeExpansion: true },

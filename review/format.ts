@@ -119,6 +119,7 @@ function stackLines(r: Review, format: Format, accepted: readonly string[]): str
     ...section("Dashboards", r.dashboards.map(item)),
     ...section("Grafana datasources", r.datasources.map(item)),
     ...section("Alertmanager routes", r.routes.map(item)),
+    ...section("Alertmanager time intervals", r.timeIntervals.map(item)),
     ...section("Alerts whose severity no route reads", r.unrouted),
     ...section("Secrets (paths only)", r.secrets.map(code)),
     ...section("Stack-config keys", r.configKeys.map(code)),

@@ -21,6 +21,7 @@ import {
   routeChanges,
   ruleChanges,
   stoppingRoutes,
+  timeIntervalChanges,
   unroutedSeverities,
 } from "./signals";
 import { configFileChanges } from "./configValues";
@@ -56,6 +57,7 @@ export interface Review {
   readonly dashboards: readonly ItemChange[];
   readonly datasources: readonly ItemChange[];
   readonly routes: readonly ItemChange[];
+  readonly timeIntervals: readonly ItemChange[];
   /** Alerts added or changed whose severity no route reads, and where they go. */
   readonly unrouted: readonly string[];
   /** What reviewers should know that does not change the verdict: a route that stops alerts above the severity routes. */
@@ -285,6 +287,7 @@ export function review(
     dashboards: [],
     datasources: [],
     routes: [],
+    timeIntervals: [],
     unrouted: [],
     atRisk: [],
     warnings: [],
@@ -347,6 +350,7 @@ export function review(
     dashboards: dashboardChanges(before, after),
     datasources: datasourceChanges(before, after),
     routes: routeChanges(before, after),
+    timeIntervals: timeIntervalChanges(before, after),
     warnings: stoppingRoutes(before, after),
     configValues: configFileChanges(before, after, resources),
     secrets: [...secretChanges(before, after), ...secretKeys],

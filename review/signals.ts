@@ -207,6 +207,8 @@ function routesOf(snapshot: Snapshot): Map<string, Json> {
         continue: child.continue ?? false,
         group_by: child.group_by,
         repeat_interval: child.repeat_interval,
+        mute_time_intervals: child.mute_time_intervals,
+        active_time_intervals: child.active_time_intervals,
       });
       visit(child, at);
     }
@@ -219,9 +221,28 @@ function routesOf(snapshot: Snapshot): Map<string, Json> {
   return routes;
 }
 
-/** Alertmanager's routes added, removed or changed (receiver, continue, grouping, repeat). */
+/** Alertmanager's routes added, removed or changed (receiver, continue, grouping, repeat, time intervals). */
 export function routeChanges(before: Snapshot, after: Snapshot): ItemChange[] {
   return compareItems(routesOf(before), routesOf(after));
+}
+
+/** Alertmanager's time intervals by name, each period (`period 1`…) a field. */
+function timeIntervalsOf(snapshot: Snapshot): Map<string, Json> {
+  const text = configMapFiles(snapshot, "alertmanager-config")["alertmanager.yml"];
+  const intervals = ((text === undefined ? {} : (yaml.load(text) as Json)).time_intervals ?? []) as Json[];
+  return new Map(
+    intervals.map((interval) => [
+      String(interval.name),
+      Object.fromEntries(
+        ((interval.time_intervals ?? []) as Json[]).map((period, i) => [`period ${i + 1}`, period]),
+      ),
+    ]),
+  );
+}
+
+/** Alertmanager's time intervals added, removed or changed, naming the periods that change. */
+export function timeIntervalChanges(before: Snapshot, after: Snapshot): ItemChange[] {
+  return compareItems(timeIntervalsOf(before), timeIntervalsOf(after));
 }
 
 /** The platform's severity routes: each severity to its own receiver. */

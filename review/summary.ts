@@ -90,6 +90,9 @@ export function summary(r: Review): string {
       ? `datasources: ${listed(r.datasources.map((d) => `${d.name} ${d.change}`))}`
       : "",
     r.routes.length > 0 ? `${plural(r.routes.length, "Alertmanager route")} changed` : "",
+    r.timeIntervals.length > 0
+      ? `${plural(r.timeIntervals.length, "Alertmanager time interval")} ${listed([...new Set(r.timeIntervals.map((t) => t.change))])}`
+      : "",
     r.secrets.length > 0 ? `secret paths changed: ${listed(r.secrets)}` : "",
   ].filter((text) => text !== "");
   return clauses.length === 0 ? "nothing changes" : clauses.join("; ");

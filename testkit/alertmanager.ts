@@ -50,11 +50,20 @@ export function writeAlertmanagerFiles(objects: readonly KubeObject[], dir: stri
   return file;
 }
 
+/** How a test runs Alertmanager beyond what the render says. */
+export interface AlertmanagerLaunch {
+  /** A command Alertmanager runs under, its binary and arguments appended (`unshare … sh -c …`). */
+  readonly wrapper?: readonly string[];
+  /** Added to the container's environment. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /** Alertmanager with the rendered config and receiver Secret, clustering off (one local process). */
 export async function startAlertmanager(
   servers: Servers,
   objects: readonly KubeObject[],
   dir: string,
+  launch: AlertmanagerLaunch = {},
 ): Promise<Running> {
   const port = await freePort();
   const args = containerArgs(objects, "alertmanager", {
@@ -64,10 +73,11 @@ export async function startAlertmanager(
     "--cluster.listen-address": "",
   }).filter((arg) => !arg.startsWith("--cluster.peer") && !arg.startsWith("--cluster.advertise-address"));
   const base = `http://127.0.0.1:${port}`;
+  const [command, ...wrapperArgs] = [...(launch.wrapper ?? []), tools.alertmanager()];
   return {
     base,
-    server: await servers.start(tools.alertmanager(), args, `${base}/-/ready`, {
-      env: containerEnv(objects, "alertmanager"),
+    server: await servers.start(command, [...wrapperArgs, ...args], `${base}/-/ready`, {
+      env: { ...containerEnv(objects, "alertmanager"), ...launch.env },
     }),
   };
 }

@@ -14,6 +14,7 @@ import {
   configSetJson,
   configSetPath,
   mirrorImagesLinuxOnly,
+  muteTeamRoutesOffHours,
   routeTeamAlerts,
 } from "./userEdits";
 
@@ -184,6 +185,13 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
     keys: ["alerting.receivers", "alerting.routes", "alerting.externalUrls.alertmanager"],
     edit: plain(routeTeamAlerts),
     verdict: { kind: "rolls", prod: "rolls" },
+  },
+  {
+    title: "quiet hours: the team's route muted at night and at weekends (UTC)",
+    keys: ["alerting.timeIntervals", "alerting.routes"],
+    from: plain(routeTeamAlerts),
+    edit: plain(muteTeamRoutesOffHours),
+    verdict: { kind: "no restart", prod: "no restart" },
   },
   {
     title: "a team's dashboards (tests/extend/dashboards/payments, folder Payments)",

@@ -76,6 +76,38 @@ export function routeTeamAlerts(c: PulumiConfig): Record<string, string> {
   };
 }
 
+/**
+ * Quiet hours for the teams' routes: an interval of nights and weekends in UTC, during which every
+ * route of alerting.routes notifies no one (alerting.timeIntervals, routes[].muteTimeIntervals).
+ */
+export function muteTeamRoutesOffHours(c: PulumiConfig): Record<string, string> {
+  const alerting = JSON.parse(c["observability:alerting"] ?? "{}") as Json;
+  return {
+    ...c,
+    "observability:alerting": JSON.stringify({
+      ...alerting,
+      timeIntervals: [
+        {
+          name: "off-hours",
+          periods: [
+            {
+              times: [
+                { start: "00:00", end: "07:00" },
+                { start: "19:00", end: "24:00" },
+              ],
+            },
+            { weekdays: ["saturday", "sunday"] },
+          ],
+        },
+      ],
+      routes: ((alerting.routes ?? []) as Json[]).map((route) => ({
+        ...route,
+        muteTimeIntervals: ["off-hours"],
+      })),
+    }),
+  };
+}
+
 /** Every image through a mirror, Linux nodes only (images.registry, placement.default.nodeSelector). */
 export function mirrorImagesLinuxOnly(c: PulumiConfig): Record<string, string> {
   const placement = { default: { nodeSelector: { "kubernetes.io/os": "linux" } } };

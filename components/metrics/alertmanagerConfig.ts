@@ -68,7 +68,21 @@ interface Route {
   readonly group_wait?: string;
   readonly group_interval?: string;
   readonly repeat_interval?: string;
+  readonly mute_time_intervals?: readonly string[];
+  readonly active_time_intervals?: readonly string[];
   readonly routes?: readonly Route[];
+}
+interface TimeIntervalSpec {
+  readonly times?: readonly { readonly start_time: string; readonly end_time: string }[];
+  readonly weekdays?: readonly string[];
+  readonly days_of_month?: readonly string[];
+  readonly months?: readonly string[];
+  readonly years?: readonly string[];
+  readonly location?: string;
+}
+interface TimeInterval {
+  readonly name: string;
+  readonly time_intervals: readonly TimeIntervalSpec[];
 }
 interface AlertmanagerConfig {
   readonly route: Route;
@@ -78,6 +92,7 @@ interface AlertmanagerConfig {
     readonly equal: readonly string[];
   }[];
   readonly receivers: readonly Receiver[];
+  readonly time_intervals?: readonly TimeInterval[];
   readonly templates: readonly string[];
 }
 
@@ -96,6 +111,7 @@ const secretFile = (key: string) => `${ALERTMANAGER_PATHS.secretsDir}/${key}`;
 type Alerting = StackConfig["alerting"];
 type Slo = StackConfig["metrics"]["slos"][number];
 type TeamReceiver = Alerting["receivers"][number];
+type TeamTimeInterval = Alerting["timeIntervals"][number];
 type Credentialed = "slack" | "pagerduty" | "opsgenie" | "msteams" | "webhook" | "email";
 
 /** The Secret key of a team receiver's credential: receiver names are DNS labels, so the dots keep keys distinct. */
@@ -195,11 +211,29 @@ const teamRoute = (route: Alerting["routes"][number]): Route => ({
   ...(route.groupWait === undefined ? {} : { group_wait: route.groupWait }),
   ...(route.groupInterval === undefined ? {} : { group_interval: route.groupInterval }),
   ...(route.repeatInterval === undefined ? {} : { repeat_interval: route.repeatInterval }),
+  ...(route.muteTimeIntervals === undefined ? {} : { mute_time_intervals: route.muteTimeIntervals }),
+  ...(route.activeTimeIntervals === undefined ? {} : { active_time_intervals: route.activeTimeIntervals }),
+});
+
+/** A time interval under Alertmanager's names; the config's values are Alertmanager's text already. */
+export const timeInterval = (interval: TeamTimeInterval): TimeInterval => ({
+  name: interval.name,
+  time_intervals: interval.periods.map((period) => ({
+    ...(period.times === undefined
+      ? {}
+      : { times: period.times.map((t) => ({ start_time: t.start, end_time: t.end })) }),
+    ...(period.weekdays === undefined ? {} : { weekdays: period.weekdays }),
+    ...(period.daysOfMonth === undefined ? {} : { days_of_month: period.daysOfMonth }),
+    ...(period.months === undefined ? {} : { months: period.months }),
+    ...(period.years === undefined ? {} : { years: period.years }),
+    ...(period.location === undefined ? {} : { location: period.location }),
+  })),
 });
 
 /**
  * Routing by severity: critical to every configured integration, warning to chat and webhook
- * (not e-mail), Watchdog to its own receiver (a dead man's switch, if configured). SLO alerts that
+ * (not e-mail), Watchdog to its own receiver (a dead man's switch, if configured), first and with
+ * no time interval, so no team's quiet hours can mute it. SLO alerts that
  * name their receivers (`metrics.slos[].alerts[].receivers`) go to them first; teams' routes come
  * between those and the severity routes, in their order: the first that matches takes the alert,
  * unless it says `continue`, which lets the platform's receivers have it too. An alert no route
@@ -293,6 +327,9 @@ export function alertmanagerConfig(alerting: Alerting, slos: readonly Slo[]): Al
       receiver(RECEIVERS.watchdog, [], [], watchdog),
       ...alerting.receivers.map(teamReceiver),
     ],
+    ...(alerting.timeIntervals.length === 0
+      ? {}
+      : { time_intervals: alerting.timeIntervals.map(timeInterval) }),
     templates: [ALERTMANAGER_PATHS.templatesFile],
   };
 }

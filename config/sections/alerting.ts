@@ -15,6 +15,7 @@ import {
   secretString,
   strict,
 } from "../fields";
+import { timeInterval } from "./timeIntervals";
 
 /** The receivers of the platform's own alerts (components/metrics/alertmanagerConfig.ts routes to them). */
 export const PLATFORM_RECEIVERS = {
@@ -153,6 +154,18 @@ const teamRoute = strict({
   groupWait: duration.optional().describe("Wait before a new group's first notification."),
   groupInterval: duration.optional().describe("Wait before notifying about new alerts in a group."),
   repeatInterval: duration.optional().describe("Wait before re-sending a notification that is still firing."),
+  muteTimeIntervals: z
+    .array(dnsLabel)
+    .optional()
+    .describe(
+      "Time intervals of alerting.timeIntervals during which the route notifies no one; it still takes the alerts it matches.",
+    ),
+  activeTimeIntervals: z
+    .array(dnsLabel)
+    .optional()
+    .describe(
+      "Time intervals of alerting.timeIntervals outside which the route notifies no one; it still takes the alerts it matches.",
+    ),
 });
 
 /** A team's receiver (`alerting.receivers`): its name, and at least one integration. */
@@ -191,6 +204,11 @@ const alertingSectionSchema = strict({
   routes: z
     .array(named<AlertRoute>()(teamRoute))
     .describe("Routes below the Watchdog's and above the platform's severity routes; the first match wins."),
+  timeIntervals: z
+    .array(timeInterval)
+    .describe(
+      "Named time intervals, in UTC, that routes mute during or notify only during; the Watchdog's route has none.",
+    ),
   otherSeverities: z
     .enum(OTHER_SEVERITIES)
     .describe(
@@ -214,7 +232,23 @@ const alertingSectionSchema = strict({
         });
       }
     });
+    const intervals = value.timeIntervals.map((t) => t.name);
+    reportDuplicates([...intervals.entries()], ["timeIntervals"], ctx);
     value.routes.forEach((route, i) => {
+      for (const key of ["muteTimeIntervals", "activeTimeIntervals"] as const) {
+        (route[key] ?? []).forEach((name, j) => {
+          if (!intervals.includes(name)) {
+            ctx.addIssue({
+              code: "custom",
+              path: ["routes", i, key, j],
+              message:
+                intervals.length === 0
+                  ? "must name a time interval of alerting.timeIntervals, and none is configured"
+                  : `must name a time interval of alerting.timeIntervals: ${[...new Set(intervals)].join(", ")}`,
+            });
+          }
+        });
+      }
       if (!names.includes(route.receiver)) {
         ctx.addIssue({
           code: "custom",

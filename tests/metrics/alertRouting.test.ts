@@ -44,6 +44,7 @@ describe.each(STACKS)("committed stack %s (no team routing keys)", (stack) => {
     expect(am.route.routes[3]).toEqual({ receiver: "warning" });
     expect(am.receivers.map((r: Json) => r.name)).toEqual(["default", "critical", "warning", "watchdog"]);
     expect(am.templates).toEqual(["/etc/alertmanager/notifications.tmpl"]);
+    expect(am.time_intervals).toBeUndefined();
     for (const name of Object.values(TEMPLATE)) {
       expect(templates(objects)).toContain(`{{ define "${name}"`);
     }
@@ -158,6 +159,30 @@ describe("the routes stack (every team routing key)", () => {
     expect(receivers["audit-hook"].webhook_configs).toEqual([
       { url_file: `${SECRETS}/audit-hook.webhook.0`, send_resolved: true },
     ]);
+  });
+
+  test("a time interval is rendered under Alertmanager's names and muted by its route, text as written", () => {
+    const am = alertmanagerYml(objects);
+    expect(am.time_intervals).toEqual([
+      {
+        name: "community-off-hours",
+        time_intervals: [
+          {
+            times: [
+              { start_time: "00:00", end_time: "07:00" },
+              { start_time: "19:00", end_time: "24:00" },
+            ],
+          },
+          { weekdays: ["saturday", "sunday"] },
+          { months: ["december"], days_of_month: ["24:31"] },
+        ],
+      },
+    ]);
+    expect((am.route.routes as Json[]).find((r) => r.receiver === "community-mail")).toEqual({
+      receiver: "community-mail",
+      matchers: ['service="community-service"'],
+      mute_time_intervals: ["community-off-hours"],
+    });
   });
 
   test("Alertmanager may open exactly the receivers' ports outside the cluster: HTTPS, SMTP 587, the webhook's 8443", () => {

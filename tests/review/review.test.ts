@@ -366,4 +366,35 @@ describe("values, as they were and will be", () => {
     });
     expect(review(snapshot(registrations), snapshot(continuing), noKeys).warnings).toEqual([]);
   });
+
+  test("a time interval is named when added or removed, with the periods that change when changed", () => {
+    const withIntervals = (intervals: Json[]) =>
+      changed("ConfigMap", "alertmanager-config", (r) => {
+        const data = r.inputs.data as Record<string, string>;
+        data["alertmanager.yml"] = yaml.dump({
+          ...(yaml.load(data["alertmanager.yml"]) as Json),
+          time_intervals: intervals,
+        });
+        return r;
+      });
+    const nights = { times: [{ start_time: "00:00", end_time: "07:00" }] };
+    const weekends = { name: "weekends", time_intervals: [{ weekdays: ["saturday", "sunday"] }] };
+    const before = withIntervals([{ name: "off-hours", time_intervals: [nights, { weekdays: ["sunday"] }] }]);
+    const after = withIntervals([
+      { name: "off-hours", time_intervals: [nights, { weekdays: ["saturday", "sunday"] }] },
+      weekends,
+    ]);
+    const reviewed = review(snapshot(before), snapshot(after), noKeys);
+    expect(reviewed.timeIntervals).toEqual([
+      { name: "off-hours", change: "changed", fields: ["period 2"] },
+      { name: "weekends", change: "added", fields: [] },
+    ]);
+    expect(formatReview([reviewed], "text", "main", [])).toContain(
+      "ALERTMANAGER TIME INTERVALS\n- off-hours changed: period 2\n- weekends added",
+    );
+    expect(review(snapshot(after), snapshot(registrations), noKeys).timeIntervals).toEqual([
+      { name: "off-hours", change: "removed", fields: [] },
+      { name: "weekends", change: "removed", fields: [] },
+    ]);
+  });
 });

@@ -155,6 +155,22 @@ test("an alert threshold changes the one rule's expression, and Prometheus reloa
   }
 });
 
+test("quiet hours for a team's route: the route's mute intervals and the new interval are named, and Alertmanager reloads", () => {
+  for (const stack of STACKS) {
+    const review = reviewOf(stack, "alerting.timeIntervals");
+    expect(review.routes).toEqual([
+      { name: 'root > service="payment-service"', change: "changed", fields: ["mute_time_intervals"] },
+    ]);
+    expect(review.timeIntervals).toEqual([{ name: "off-hours", change: "added", fields: [] }]);
+    expect(review.rollouts).toEqual([]);
+    expect(
+      review.reloads.map((reload) => [reload.key, reload.readers.map((r) => [r.workload, r.takes])]),
+    ).toEqual([
+      ["ConfigMap observability/alertmanager-config", [["StatefulSet observability/alertmanager", "live"]]],
+    ]);
+  }
+});
+
 test("a team's scrape job and a discovery namespace each open a flow from Prometheus, with the graph's reason", () => {
   for (const stack of STACKS) {
     const job = reviewOf(stack, "metrics.extraScrapeConfigs", "Kafka");

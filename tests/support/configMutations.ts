@@ -70,6 +70,15 @@ const routeTo = (matchers: readonly string[]) => ({
   routes: [{ matchers, receiver: "payments" }],
 });
 
+/** A route to a team's webhook that mutes (or, `active`, notifies only) during the interval `quiet` of `periods`. */
+const quietHours = (periods: readonly unknown[], intervals: Record<string, unknown> = {}) => ({
+  receivers: [{ name: "payments", webhook: [{ url: "https://alerts.example.com/payments" }] }],
+  routes: [
+    { matchers: ['namespace="payments"'], receiver: "payments", muteTimeIntervals: ["quiet"], ...intervals },
+  ],
+  timeIntervals: [{ name: "quiet", periods }],
+});
+
 const METRICS_BUCKET = {
   bucket: "observability-metrics",
   region: "eu-west-1",
@@ -617,6 +626,154 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     key: "observability:alerting.receivers[0].pagerduty[0].routingKey",
     allowed: "must be a PagerDuty Events API v2 routing key",
   },
+  {
+    section: "alerting",
+    title: "quiet hours from 9:00, without the leading zero Alertmanager needs",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "alerting", quietHours([{ times: [{ start: "9:00", end: "17:00" }] }])),
+    secretKeys: ["observability:alerting"],
+    key: "observability:alerting.timeIntervals[0].periods[0].times[0].start",
+    allowed: "must be a time of day from 00:00 to 23:59 (HH:MM, UTC)",
+  },
+  {
+    section: "alerting",
+    title: "night hours across midnight in one range",
+    stack: "prod",
+    edit: (c) => configSetJson(c, "alerting", quietHours([{ times: [{ start: "22:00", end: "06:00" }] }])),
+    secretKeys: ["observability:alerting"],
+    key: "observability:alerting.timeIntervals[0].periods[0].times[0].end",
+    allowed: "must be after start (22:00): a range cannot pass midnight",
+  },
+  {
+    section: "alerting",
+    title: "a weekend as saturday:sunday, which runs backwards",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "alerting", quietHours([{ weekdays: ["saturday:sunday"] }])),
+    secretKeys: ["observability:alerting"],
+    key: "observability:alerting.timeIntervals[0].periods[0].weekdays[0]",
+    allowed: "a week runs from sunday to saturday, so write saturday:sunday as two entries",
+  },
+  {
+    section: "alerting",
+    title: "a weekday misspelt",
+    stack: "prod",
+    edit: (c) => configSetJson(c, "alerting", quietHours([{ weekdays: ["monday:firday"] }])),
+    secretKeys: ["observability:alerting"],
+    key: "observability:alerting.timeIntervals[0].periods[0].weekdays[0]",
+    allowed: "must be a weekday (sunday, monday, tuesday, wednesday, thursday, friday, saturday; any case)",
+  },
+  {
+    section: "alerting",
+    title: "day 0 of the month",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "alerting", quietHours([{ daysOfMonth: [0] }])),
+    secretKeys: ["observability:alerting"],
+    key: "observability:alerting.timeIntervals[0].periods[0].daysOfMonth[0]",
+    allowed: "must be a day of the month (1 to 31, or -1 to -31 counted back from its last day)",
+  },
+  {
+    section: "alerting",
+    title: "the last week of the month counted back, ending on a day counted forward",
+    stack: "prod",
+    edit: (c) => configSetJson(c, "alerting", quietHours([{ daysOfMonth: ["-7:31"] }])),
+    secretKeys: ["observability:alerting"],
+    key: "observability:alerting.timeIntervals[0].periods[0].daysOfMonth[0]",
+    allowed: "must end on a day counted back from the month's end when it starts on one",
+  },
+  {
+    section: "alerting",
+    title: "a month 13",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "alerting", quietHours([{ months: ["13"] }])),
+    secretKeys: ["observability:alerting"],
+    key: "observability:alerting.timeIntervals[0].periods[0].months[0]",
+    allowed: "must be a month (january to december, any case, or 1 to 12)",
+  },
+  {
+    section: "alerting",
+    title: "a winter from november to february in one range",
+    stack: "prod",
+    edit: (c) => configSetJson(c, "alerting", quietHours([{ months: ["november:february"] }])),
+    secretKeys: ["observability:alerting"],
+    key: "observability:alerting.timeIntervals[0].periods[0].months[0]",
+    allowed: "a year runs from january to december",
+  },
+  {
+    section: "alerting",
+    title: "a range of years given latest first",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "alerting", quietHours([{ years: ["2027:2026"] }])),
+    secretKeys: ["observability:alerting"],
+    key: "observability:alerting.timeIntervals[0].periods[0].years[0]",
+    allowed: "must not end before it starts: give the earlier year first",
+  },
+  {
+    section: "alerting",
+    title: "office hours in Europe/Berlin, a zone the image may not hold",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(
+        c,
+        "alerting",
+        quietHours([{ times: [{ start: "09:00", end: "17:00" }], location: "Europe/Berlin" }]),
+      ),
+    secretKeys: ["observability:alerting"],
+    key: "observability:alerting.timeIntervals[0].periods[0].location",
+    allowed: "must be UTC: Alertmanager's image may hold no time zone database",
+  },
+  {
+    section: "alerting",
+    title: "a time interval with no period",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "alerting", quietHours([])),
+    secretKeys: ["observability:alerting"],
+    key: "observability:alerting.timeIntervals[0].periods",
+    allowed: "must list at least one period",
+  },
+  {
+    section: "alerting",
+    title: "two time intervals of one name",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(c, "alerting", {
+        ...quietHours([{ weekdays: ["saturday", "sunday"] }]),
+        timeIntervals: [
+          { name: "quiet", periods: [{ weekdays: ["saturday", "sunday"] }] },
+          { name: "quiet", periods: [{ times: [{ start: "00:00", end: "07:00" }] }] },
+        ],
+      }),
+    secretKeys: ["observability:alerting"],
+    key: "observability:alerting.timeIntervals[1]",
+    allowed: "must be unique: quiet appears more than once",
+  },
+  {
+    section: "alerting",
+    title: "a route muted during a time interval nobody defined",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(c, "alerting", {
+        ...quietHours([{ weekdays: ["saturday", "sunday"] }]),
+        timeIntervals: [{ name: "weekends", periods: [{ weekdays: ["saturday", "sunday"] }] }],
+      }),
+    secretKeys: ["observability:alerting"],
+    key: "observability:alerting.routes[0].muteTimeIntervals[0]",
+    allowed: "must name a time interval of alerting.timeIntervals: weekends",
+  },
+  {
+    section: "alerting",
+    title: "a route active during a time interval, and none is defined",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(c, "alerting", {
+        ...routeTo(['namespace="payments"']),
+        routes: [
+          { matchers: ['namespace="payments"'], receiver: "payments", activeTimeIntervals: ["office"] },
+        ],
+      }),
+    secretKeys: ["observability:alerting"],
+    key: "observability:alerting.routes[0].activeTimeIntervals[0]",
+    allowed: "must name a time interval of alerting.timeIntervals, and none is configured",
+  },
   // exposure
   {
     section: "exposure",
@@ -994,6 +1151,49 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
         slack: { webhookUrl: SLACK_WEBHOOK, channel: "#alerts" },
         receivers: [{ name: "payments", pagerduty: [{ routingKey: "e93facc04764012d7bfb002500d5d1a6" }] }],
         routes: [{ matchers: ['team="payments"'], receiver: "payments" }],
+      }),
+    secretKeys: ["observability:alerting"],
+  },
+  {
+    section: "alerting",
+    title: "a team's nights and weekends muted, year-end as days counted back, in UTC",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(
+        c,
+        "alerting",
+        quietHours([
+          {
+            times: [
+              { start: "00:00", end: "07:00" },
+              { start: "19:00", end: "24:00" },
+            ],
+          },
+          { weekdays: ["Saturday", "sunday"] },
+          { months: ["december"], daysOfMonth: ["-8:-1"], location: "UTC" },
+        ]),
+      ),
+    secretKeys: ["observability:alerting"],
+  },
+  {
+    section: "alerting",
+    title: "a route that notifies only in office hours, months and years as numbers",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(c, "alerting", {
+        ...quietHours([{ times: [{ start: "09:00", end: "17:00" }], weekdays: ["monday:friday"] }]),
+        routes: [
+          { matchers: ['namespace="payments"'], receiver: "payments", activeTimeIntervals: ["quiet"] },
+        ],
+        timeIntervals: [
+          {
+            name: "quiet",
+            periods: [
+              { times: [{ start: "09:00", end: "17:00" }], months: [1, "3:12"], years: [2026, "2027:2030"] },
+            ],
+          },
+          { name: "unused", periods: [{}] },
+        ],
       }),
     secretKeys: ["observability:alerting"],
   },
