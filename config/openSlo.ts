@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { DAY_MS, durationMs } from "./durations";
-import { COMPLIANCE_WINDOW_DAYS, complianceWindow, sloObjective } from "./sections/slos";
+import { CalendarPeriod, ComplianceWindow, calendarAnchor, knownTimeZone } from "./calendarWindows";
+import { complianceWindow, sloObjective } from "./sections/slos";
 import { sliQueryForm, sliQueryProblem, summedBy } from "./sliQueries";
 import {
   DocumentProblem,
@@ -16,8 +16,8 @@ import {
 // OpenSLO v1 (github.com/OpenSLO/OpenSLO, the spec's README and its Go SDK's types): every kind of
 // document, in files of several documents or of YAML lists, references resolved across all the
 // files of metrics.openSloFiles, and each SLO translated to a metrics.slos entry. What Prometheus
-// rules cannot mean is refused with the reason and the nearest form they can: calendar-aligned
-// windows, composite SLOs, sources that are no Prometheus. A field the spec does not define is an
+// rules cannot mean is refused with the reason and the nearest form they can: calendar windows
+// other than weeks, months and quarters, composite SLOs, sources that are no Prometheus. A field the spec does not define is an
 // error, as the SDK's decoder makes it.
 
 const API_VERSION = "openslo/v1";
@@ -253,13 +253,12 @@ const objective = z
     }
   });
 
-/** The rolling window nearest a calendar period that the engine takes: its length, within 7 to 90 days. */
-function nearestRolling(duration: string): string {
-  const rolling = prometheusDuration(duration);
-  const days = durationMs(rolling) / DAY_MS;
-  const { min, max } = COMPLIANCE_WINDOW_DAYS;
-  return days > max ? `${max}d` : days < min ? `${min}d` : rolling;
-}
+/** The calendar periods of OpenSLO durations the stack counts. */
+const CALENDAR_DURATIONS: Readonly<Record<string, CalendarPeriod>> = {
+  "1w": "week",
+  "1M": "month",
+  "1Q": "quarter",
+};
 
 const timeWindow = z
   .object({
@@ -269,19 +268,54 @@ const timeWindow = z
   })
   .strict()
   .superRefine((w, ctx) => {
-    const windowProblem = complianceWindow.safeParse(prometheusDuration(w.duration)).error?.issues[0]
-      ?.message;
-    if (windowProblem !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["duration"], message: `${windowProblem} (got ${w.duration})` });
+    const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+    if (w.calendar === undefined) {
+      const windowProblem = complianceWindow.safeParse(prometheusDuration(w.duration)).error?.issues[0]
+        ?.message;
+      if (windowProblem !== undefined) issue("duration", `${windowProblem} (got ${w.duration})`);
+      if (w.isRolling === false) {
+        issue(
+          "isRolling",
+          "is false without a calendar: give calendar (startTime, timeZone), or isRolling: true",
+        );
+      }
+      return;
     }
-    if (w.calendar !== undefined || w.isRolling === false) {
-      ctx.addIssue({
-        code: "custom",
-        path: [w.calendar !== undefined ? "calendar" : "isRolling"],
-        message: `is a calendar-aligned window (the period to date, restarting at each ${w.duration} in the calendar's time zone), which Prometheus rules cannot count: a rule looks back over the same range at every evaluation, and has no time zone. The nearest rolling window is ${nearestRolling(w.duration)}: write duration: ${nearestRolling(w.duration)}, isRolling: true and no calendar`,
-      });
+    if (w.isRolling === true) {
+      issue(
+        "isRolling",
+        "must not be true beside a calendar: a calendar window starts again with each period",
+      );
+    }
+    const period = CALENDAR_DURATIONS[w.duration];
+    if (period === undefined) {
+      issue(
+        "duration",
+        `must be 1w, 1M or 1Q with a calendar: the stack counts calendar weeks, months and quarters (got ${w.duration})`,
+      );
+      return;
+    }
+    if (!knownTimeZone(w.calendar.timeZone)) {
+      issue(
+        "calendar",
+        `timeZone must be an IANA time zone such as Europe/Berlin or UTC (got ${w.calendar.timeZone})`,
+      );
+    }
+    const anchor = calendarAnchor(period, w.calendar.startTime);
+    if ("problem" in anchor) {
+      issue("calendar", `startTime ${anchor.problem} (got ${w.calendar.startTime})`);
     }
   });
+
+/** The window of metrics.slos an accepted OpenSLO time window is. */
+const complianceWindowOf = (w: z.output<typeof timeWindow>): ComplianceWindow =>
+  w.calendar === undefined
+    ? prometheusDuration(w.duration)
+    : {
+        calendar: CALENDAR_DURATIONS[w.duration],
+        timeZone: w.calendar.timeZone,
+        startTime: w.calendar.startTime,
+      };
 
 /** A reference to a document of another kind, or the document itself inline: dispatched on the key a reference has. */
 function refOrInline<T extends z.ZodTypeAny>(refKey: string, inline: T) {
@@ -853,7 +887,7 @@ function resolve(
     name: slo.name,
     service: spec.service,
     objective: objective.target ?? +(objective.targetPercent! / 100).toFixed(10),
-    window: prometheusDuration(spec.timeWindow[0].duration),
+    window: complianceWindowOf(spec.timeWindow[0]),
     indicator,
     ...(method === "occurrences"
       ? {}

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DEMO_NAMESPACE, DEMO_SLOS } from "./demo";
 import { quotedSeverity, severityProblem, severityRoutes } from "./severities";
 import { durationMs } from "./durations";
+import { ComplianceWindow, LONGEST_PERIOD_DAYS, isCalendar, windowLongestMs } from "./calendarWindows";
 import { clusterServiceNamespace } from "./scrapeTargets";
 import { Identity, strict } from "./fields";
 import { clusterSection } from "./sections/cluster";
@@ -460,6 +461,38 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
           ["metrics", "objectStorage"],
           "must not be set beside metrics.remoteWrite: Amazon Managed Prometheus keeps the history then, and Grafana queries it instead of Thanos",
         );
+      }
+    },
+  },
+  {
+    reads: [
+      "metrics.slos",
+      "metrics.openSloFiles",
+      "metrics.slothFiles",
+      "metrics.slothWindow",
+      "metrics.retentionTime",
+    ],
+    check: (value, issue) => {
+      // The rules read Prometheus' own blocks only: a period older than them counts from where they start.
+      const retention = durationMs(value.metrics.retentionTime);
+      const tooShort = (window: ComplianceWindow) =>
+        isCalendar(window) && windowLongestMs(window) > retention
+          ? `needs metrics.retentionTime of at least ${LONGEST_PERIOD_DAYS[window.calendar]}d (it is ${value.metrics.retentionTime}): the budget of a calendar ${window.calendar} is counted from the samples Prometheus still holds`
+          : undefined;
+      value.metrics.slos.forEach((slo, i) => {
+        const problem = tooShort(slo.window);
+        if (problem !== undefined) issue(["metrics", "slos", i, "window"], problem);
+      });
+      value.metrics.openSloFiles.forEach((slos, i) =>
+        slos.forEach((slo) => {
+          const problem = tooShort(slo.window);
+          if (problem !== undefined) issue(["metrics", "openSloFiles", i], `${slo.name}'s window ${problem}`);
+        }),
+      );
+      const sloth = value.metrics.slothWindow;
+      const slothProblem = sloth === undefined ? undefined : tooShort(sloth);
+      if (slothProblem !== undefined && value.metrics.slothFiles.length > 0) {
+        issue(["metrics", "slothWindow"], slothProblem);
       }
     },
   },

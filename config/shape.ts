@@ -9,8 +9,8 @@ type PlacementSpec = PlacementConfig["default"];
 /**
  * The one step from the config as validated to the config the components read: the demo added to
  * `apps` and its business SLOs to `metrics.slos` (when enabled), each service's namespace, metrics path, scrape interval and objectives
- * resolved over their defaults, the SLOs of `metrics.openSloFiles` and `metrics.slothFiles` added to
- * `metrics.slos`, and each
+ * resolved over their defaults, the SLOs of `metrics.openSloFiles` and `metrics.slothFiles` (over
+ * `metrics.slothWindow`) added to `metrics.slos`, and each
  * workload's placement merged over `placement.default`.
  */
 export function shapeStackConfig(valid: ValidStackConfig) {
@@ -18,12 +18,12 @@ export function shapeStackConfig(valid: ValidStackConfig) {
   const { apps, placement, ...rest } = valid.demo.enabled
     ? { ...valid, apps: appsWithDemo(valid.apps) }
     : valid;
-  const { openSloFiles, slothFiles, ...metrics } = rest.metrics;
+  const { openSloFiles, slothFiles, slothWindow, ...metrics } = rest.metrics;
   // An SLO is an SLO whether the stack file, an OpenSLO document, a Sloth spec or the demo states it.
   const slos: readonly SloSpec[] = [
     ...metrics.slos,
     ...openSloFiles.flat(),
-    ...slothFiles.flat(),
+    ...slothFiles.flat().map((slo) => (slothWindow === undefined ? slo : { ...slo, window: slothWindow })),
     ...(valid.demo.enabled ? DEMO_SLOS : []),
   ];
   return {

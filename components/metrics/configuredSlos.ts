@@ -1,4 +1,5 @@
 import { StackConfig } from "../../config";
+import { CalendarWindow, isCalendar, windowText } from "../../config/calendarWindows";
 import { durationMs } from "../../config/durations";
 import { selectorParts } from "../../config/promqlSelector";
 import { RatioReading, ratioReading } from "../../config/sections/slos";
@@ -6,6 +7,8 @@ import { atWindow, counterRate, sliQueryForm } from "../../config/sliQueries";
 import { anyLeMatcher } from "../common/httpSources";
 import { RecordingRule, RuleGroup } from "../common/prometheusTypes";
 import { alertFactory } from "../common/alertFactory";
+import { calendarPeriodGroup, overPeriod, periodStep } from "./calendarPeriods";
+import { SLO_SERIES, distinctCalendars } from "../common/sloSeries";
 import {
   BUDGET_EVALUATION_INTERVAL,
   BURN_RATES,
@@ -23,24 +26,6 @@ type Indicator = Slo["indicator"];
 
 /** The default alerts of every `metrics.slos` entry, told apart by their `slo` label. */
 export const CONFIGURED_SLO_ALERTS: SloAlertNames = { page: "SLOBurnFast", ticket: "SLOBurnSlow" };
-
-/** The recorded series of `metrics.slos`, each labelled `slo` and `service`. */
-export const SLO_SERIES = {
-  errorRatio: (window: string) => `slo:sli_error:ratio_rate${window}`,
-  /**
-   * The share of bad at each evaluation: 1 or 0 for a threshold indicator (its bound broken or
-   * kept), the value of a raw indicator's expression.
-   */
-  errorSample: "slo:sli_error:sample",
-  /** A ratio indicator's expression of good, bad or all events, at each evaluation. */
-  eventsSample: (events: "good" | "bad" | "total") => `slo:sli_${events}:sample`,
-  /** Time slices: the error of the slice that ends at each evaluation (1 or 0, or its ratio). */
-  sliceError: "slo:sli_error:slice",
-  objective: "slo:objective:ratio",
-  budgetRemaining: "slo:error_budget_remaining:ratio",
-  /** 1 while the indicator selects series, 0 while it selects none. */
-  present: "slo:sli:present",
-} as const;
 
 /** Warns of an SLO of `metrics.slos` whose indicator has selected no series for 30 minutes. */
 export const SLO_INDICATOR_MISSING = "SLOIndicatorMissing";
@@ -95,7 +80,7 @@ function eventsErrorRatio(slo: Slo, window: string): string {
       }
       // Over the compliance window, the average of its 5-minute ratios, as Sloth computes it: the
       // query over a month may read more samples than Prometheus lets one query load (a subquery).
-      if (window === slo.window) {
+      if (!isCalendar(slo.window) && window === slo.window) {
         return `avg_over_time(${SLO_SERIES.errorRatio("5m")}{slo="${slo.name}"}[${window}])`;
       }
       return `${indicator.errorRatio === undefined ? "1 - " : ""}(${atWindow(query, window)})`;
@@ -180,7 +165,7 @@ function samples(slo: Slo, labels: Readonly<Record<string, string>>): RecordingR
 
 /** The SLO's alerts: its own, or the default page and ticket. */
 function alertsOf(slo: Slo): SloAlert[] {
-  const objective = `objective ${slo.objective} over ${slo.window}`;
+  const objective = `objective ${slo.objective} over ${windowText(slo.window)}`;
   if (slo.alerts === undefined) {
     return pageAndTicket(CONFIGURED_SLO_ALERTS, {
       page: {
@@ -224,15 +209,74 @@ function burnWindows(slo: Slo): string[] {
   return [...BURN_WINDOWS, ...extra];
 }
 
+/** Whether the SLO's budget counts events (a ratio's or a histogram's), not evaluations or slices. */
+const countsEvents = (slo: Slo): boolean =>
+  (slo.indicator.kind === "ratio" || slo.indicator.kind === "latency") &&
+  (slo.budgeting === undefined || slo.budgeting.method === "occurrences");
+
+/** Bad and all events over `window`, for a budget that counts events. */
+function badAndTotal(slo: Slo, window: string): { bad: string; total: string } {
+  const indicator = slo.indicator;
+  if (indicator.kind === "latency") {
+    const total = counterRate(bucket(indicator.histogram, 'le="+Inf"'), window);
+    return {
+      bad: `${total} - ${counterRate(bucket(indicator.histogram, anyLeMatcher(indicator.threshold)), window)}`,
+      total,
+    };
+  }
+  const ratio = indicator as RatioIndicator;
+  const total = eventsOver(slo, ratio.total, "total", window);
+  const counted = (query: string, events: "good" | "bad") =>
+    `(${eventsOver(slo, query, events, window)} or 0 * ${total})`;
+  return {
+    bad:
+      ratio.errors !== undefined
+        ? counted(ratio.errors, "bad")
+        : `${total} - ${counted(ratio.good!, "good")}`,
+    total,
+  };
+}
+
+/**
+ * A calendar window's error ratio from the start of the current period: of the events counted
+ * over each step of the period since then (a ratio's or latency's occurrences), or the average of each
+ * step's error ratio (evaluations and slices), and the rules that record those steps.
+ */
+function periodErrorRatio(
+  slo: Slo,
+  window: CalendarWindow,
+  labels: Readonly<Record<string, string>>,
+): RecordingRule[] {
+  const selector = `{slo="${slo.name}"}`;
+  const chunk = (of: "bad" | "total" | "error", expr: string): RecordingRule => ({
+    record: SLO_SERIES.periodChunk(of),
+    expr,
+    labels,
+  });
+  const ratio = (expr: string): RecordingRule => ({ record: SLO_SERIES.periodErrorRatio, expr, labels });
+  if (countsEvents(slo)) {
+    const { bad, total } = badAndTotal(slo, periodStep(window).text);
+    const sum = (of: "bad" | "total") =>
+      overPeriod("sum_over_time", `${SLO_SERIES.periodChunk(of)}${selector}`, window);
+    return [chunk("bad", bad), chunk("total", total), ratio(`${sum("bad")} / ${sum("total")}`)];
+  }
+  return [
+    chunk("error", errorRatio(slo, periodStep(window).text)),
+    ratio(overPeriod("avg_over_time", `${SLO_SERIES.periodChunk("error")}${selector}`, window)),
+  ];
+}
+
 /**
  * Two rule groups per SLO of `metrics.slos`: what it samples at each evaluation, its error ratio
  * over every burn-rate window, its alerts (one group, so that the alerts read the ratios of the
  * same evaluation) and whether its indicator has data; and its error ratio over the compliance
- * window, objective and remaining error budget.
+ * window, objective and remaining error budget. Before them, a group per calendar period the SLOs
+ * count over, which records the period's start and end.
  */
 export function configuredSloRules(slos: readonly Slo[], runbookBaseUrl: string): RuleGroup[] {
   const alert = alertFactory(runbookBaseUrl);
-  return slos.flatMap((slo): RuleGroup[] => {
+  const calendars = distinctCalendars(slos.flatMap((slo) => (isCalendar(slo.window) ? [slo.window] : [])));
+  const perSlo = slos.flatMap((slo): RuleGroup[] => {
     const labels = { slo: slo.name, service: slo.service };
     const selector = `slo="${slo.name}"`;
     const slice = sliceError(slo);
@@ -246,7 +290,9 @@ export function configuredSloRules(slos: readonly Slo[], runbookBaseUrl: string)
         errorRatio: SLO_SERIES.errorRatio,
         selector,
         budget: String(errorBudget(slo.objective)),
-        window: slo.window,
+        complianceRatio: isCalendar(slo.window)
+          ? SLO_SERIES.periodErrorRatio
+          : SLO_SERIES.errorRatio(slo.window),
         budgetRemaining: SLO_SERIES.budgetRemaining,
         alerts: alertsOf(slo),
         alertLabels: labels,
@@ -282,13 +328,14 @@ export function configuredSloRules(slos: readonly Slo[], runbookBaseUrl: string)
         name: `slo/${slo.name}/budget`,
         interval: BUDGET_EVALUATION_INTERVAL,
         rules: [
-          ratio(slo.window),
+          ...(isCalendar(slo.window) ? periodErrorRatio(slo, slo.window, labels) : [ratio(slo.window)]),
           { record: SLO_SERIES.objective, expr: `vector(${slo.objective})`, labels },
           { ...budget, labels },
         ],
       },
     ];
   });
+  return [...calendars.map(calendarPeriodGroup), ...perSlo];
 }
 
 /**

@@ -79,8 +79,8 @@ export interface SloDefinition {
   readonly selector: string;
   /** Its error budget, 1 - objective: a number, or an expression matching the error ratios' labels. */
   readonly budget: string;
-  /** The compliance window (e.g. 30d): the engine reads `errorRatio(window)`. */
-  readonly window: string;
+  /** The recording rule of the error ratio over the compliance window (a rolling one, or the calendar period to date). */
+  readonly complianceRatio: string;
   /** The recording rule of the share of the error budget left over the compliance window. */
   readonly budgetRemaining: string;
   readonly alerts: readonly SloAlert[];
@@ -126,7 +126,10 @@ export function sloBudgetAndAlerts(
       .map((c) => `(${above(c.long, c)}${c.short === undefined ? "" : ` and ${above(c.short, c)}`})`)
       .join(" or ");
   return {
-    budget: { record: slo.budgetRemaining, expr: `1 - ${ratio(slo.window)} / ${slo.budget}` },
+    budget: {
+      record: slo.budgetRemaining,
+      expr: `1 - ${slo.complianceRatio}${slo.selector === "" ? "" : `{${slo.selector}}`} / ${slo.budget}`,
+    },
     alerts: slo.alerts.map((spec) => {
       const rule = alert(
         spec.name,

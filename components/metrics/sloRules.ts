@@ -138,7 +138,7 @@ export function sloRules(
         errorRatio,
         selector: "",
         budget,
-        window: slo.window,
+        complianceRatio: errorRatio(slo.window),
         budgetRemaining: `service:slo_${sli}:error_budget_remaining`,
         alerts: pageAndTicket(HTTP_SLO_ALERTS[sli], {
           page: {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { extraRuleFile } from "../ruleFiles";
-import { complianceWindow, slosField } from "./slos";
+import { complianceWindow, sloWindow, slosField } from "./slos";
 import { openSloFiles } from "../openSlo";
 import { slothFiles } from "../sloth";
 import { metricsObjectStorage } from "./metricsObjectStorage";
@@ -303,6 +303,11 @@ const metricsSectionSchema = strict({
   slothFiles: slothFiles.describe(
     "Files of Sloth SLO specs (prometheus/v1, or Sloth's Kubernetes PrometheusServiceLevel; paths from the project root, or from a program {name, content}), each SLO translated to a metrics.slos entry with Sloth's page and ticket alerts.",
   ),
+  slothWindow: sloWindow
+    .optional()
+    .describe(
+      "The compliance window of every SLO of metrics.slothFiles, as Sloth's --default-slo-period sets it; a calendar period ({calendar: month, timeZone: Europe/Berlin}) counts each budget from the period's start. Their alerts keep Sloth's windows and burn rates. Default Sloth's 30d.",
+    ),
   extraRuleFiles: z
     .array(extraRuleFile("PromQL"))
     .describe(

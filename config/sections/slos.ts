@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DAY_MS, durationMs } from "../durations";
+import { calendarWindow, windowShortestMs, windowText } from "../calendarWindows";
 import {
   Identity,
   alertName,
@@ -37,6 +38,17 @@ export const complianceWindow = z
     },
     { message: `must be between ${COMPLIANCE_WINDOW_DAYS.min}d and ${COMPLIANCE_WINDOW_DAYS.max}d` },
   );
+
+/** A compliance window: rolling, or a calendar period in a time zone. */
+export const sloWindow = z.union([complianceWindow, calendarWindow], {
+  errorMap: (issue, ctx) =>
+    issue.code === "invalid_union"
+      ? {
+          message:
+            "must be a rolling window of days or weeks (28d, 4w) or a calendar period ({calendar: month, timeZone: Europe/Berlin})",
+        }
+      : { message: ctx.defaultError },
+});
 
 /** The longest time slice: the shortest burn-rate window (5m) must hold whole slices. */
 export const MAX_SLICE_WINDOW = "5m";
@@ -244,7 +256,9 @@ export const sloSpec = strict({
   name: sloName.describe("The SLO's name: the `slo` label of its series and alerts."),
   service: sloName.describe("The service it belongs to: the `service` label of its series and alerts."),
   objective: sloObjective.describe("Share of good events (or of time slices)."),
-  window: complianceWindow.describe("The rolling compliance window the error budget is counted over."),
+  window: sloWindow.describe(
+    "The compliance window the error budget is counted over: rolling (28d, 30d, 4w), or a calendar week (from Monday), month or quarter in a time zone ({calendar: month, timeZone: Europe/Berlin}), counted from the start of the current period and starting again at the next.",
+  ),
   indicator: named<RatioIndicator | LatencyIndicator | ThresholdIndicator | RawIndicator>()(
     z.discriminatedUnion("kind", [ratioIndicator, latencyIndicator, thresholdIndicator, rawIndicator]),
   ).describe(
@@ -351,7 +365,7 @@ export const sloSpec = strict({
       );
     }
   }
-  const windowMs = durationMs(value.window);
+  const windowMs = windowShortestMs(value.window);
   // Alerts with the same labels are one alert to Alertmanager.
   reportDuplicates(
     (value.alerts ?? []).map(
@@ -371,7 +385,10 @@ export const sloSpec = strict({
     alert.when.forEach((condition, c) => {
       const at = ["alerts", a, "when", c];
       if (durationMs(condition.window) > windowMs) {
-        issue([...at, "window"], `must not be longer than the compliance window (${value.window})`);
+        issue(
+          [...at, "window"],
+          `must not be longer than the compliance window (${windowText(value.window)})`,
+        );
       }
       if (
         condition.shortWindow !== undefined &&

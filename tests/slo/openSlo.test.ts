@@ -13,13 +13,19 @@ const file = (content: string, name = "slos.yaml") => ({ name, content });
 const slack = [{ webhookUrl: "https://hooks.slack.com/services/T0/B0/X", channel: "#payments" }];
 const receivers = (...names: string[]) => names.map((name) => ({ name, slack }));
 
-/** The SLOs of OpenSLO files, with these Alertmanager receivers configured. */
+/**
+ * The SLOs of OpenSLO files, with these Alertmanager receivers configured, and the retention a
+ * calendar quarter needs.
+ */
 const slosOf = (
   files: readonly (string | { name: string; content: string })[],
   withReceivers: string[] = [],
 ) =>
   parseStackConfig(
-    { alerting: { receivers: receivers(...withReceivers) }, metrics: { openSloFiles: files } },
+    {
+      alerting: { receivers: receivers(...withReceivers) },
+      metrics: { openSloFiles: files, retentionTime: "92d" },
+    },
     new Set(["alerting"]),
   ).metrics.slos;
 
@@ -276,13 +282,13 @@ test.each([
 
 test.each([
   [
-    "a calendar-aligned window, with the rolling form to write instead",
+    "a calendar year, naming the calendar periods the stack counts",
     (s: string) =>
       s.replace(
         "{ duration: 28d, isRolling: true }",
-        '{ duration: 1M, isRolling: false, calendar: { startTime: "2026-01-01 00:00:00", timeZone: UTC } }',
+        '{ duration: 1Y, isRolling: false, calendar: { startTime: "2026-01-01 00:00:00", timeZone: UTC } }',
       ),
-    "spec.timeWindow[0].calendar is a calendar-aligned window (the period to date, restarting at each 1M in the calendar's time zone), which Prometheus rules cannot count: a rule looks back over the same range at every evaluation, and has no time zone. The nearest rolling window is 30d: write duration: 30d, isRolling: true and no calendar",
+    "spec.timeWindow[0].duration must be 1w, 1M or 1Q with a calendar: the stack counts calendar weeks, months and quarters (got 1Y)",
   ],
   [
     "a composite SLO",
@@ -447,7 +453,7 @@ test("a file with five problems in three documents: one error lists all five, ea
     );
   // docs/extending.md shows the message whole (npm run docs writes it there).
   expect((error as ConfigError).problems).toEqual([
-    place("document 1 \\(checkout-availability\\)", "spec.timeWindow[0].calendar"),
+    place("document 1 \\(checkout-availability\\)", "spec.timeWindow[0].duration"),
     place("document 1 \\(checkout-availability\\)", "spec.objectives[0].target"),
     place("document 1 \\(checkout-availability\\)", "spec.owner"),
     place("document 1 \\(checkout-availability\\)", "spec.alertPolicies[0].alertPolicyRef"),
@@ -467,28 +473,81 @@ test("an OpenSLO SLO may not take a name metrics.slos has", () => {
 });
 
 test.each([
-  ["1w", "1w"],
-  ["1M", "30d"],
-  ["1Q", "90d"],
-  ["1Y", "90d"],
-  ["1d", "7d"],
-])("a calendar %s is refused naming the nearest rolling window the stack takes, %s", (duration, rolling) => {
+  [
+    "1w",
+    "2026-01-05 00:00:00",
+    { calendar: "week", timeZone: "Europe/Berlin", startTime: "2026-01-05 00:00:00" },
+  ],
+  [
+    "1M",
+    "2026-01-01 00:00:00",
+    { calendar: "month", timeZone: "Europe/Berlin", startTime: "2026-01-01 00:00:00" },
+  ],
+  [
+    "1Q",
+    "2026-02-15 06:30:00",
+    { calendar: "quarter", timeZone: "Europe/Berlin", startTime: "2026-02-15 06:30:00" },
+  ],
+])("a calendar %s from %s is the calendar window of metrics.slos", (duration, startTime, window) => {
   const content = slo(
     "w",
     `ratioMetric: { counter: true, bad: ${prometheus("e_total")}, total: ${prometheus("r_total")} }`,
     "target: 0.99",
   ).replace(
     "{ duration: 28d, isRolling: true }",
-    `{ duration: ${duration}, calendar: { startTime: "2026-01-01 00:00:00", timeZone: Europe/Berlin } }`,
+    `{ duration: ${duration}, isRolling: false, calendar: { startTime: "${startTime}", timeZone: Europe/Berlin } }`,
+  );
+  expect(slosOf([file(content)])[0].window).toEqual(window);
+});
+
+test.each([
+  ["1d", "2026-01-01 00:00:00", "spec.timeWindow[0].duration must be 1w, 1M or 1Q with a calendar"],
+  [
+    "1M",
+    "2026-01-31 00:00:00",
+    "spec.timeWindow[0].calendar startTime must start a month on a day from the 1st to the 28th",
+  ],
+  ["1w", "2026-01-05 00:10:00", "spec.timeWindow[0].calendar startTime must start on a quarter hour"],
+])("a calendar %s from %s is refused: %s", (duration, startTime, problem) => {
+  const content = slo(
+    "w",
+    `ratioMetric: { counter: true, bad: ${prometheus("e_total")}, total: ${prometheus("r_total")} }`,
+    "target: 0.99",
+  ).replace(
+    "{ duration: 28d, isRolling: true }",
+    `{ duration: ${duration}, calendar: { startTime: "${startTime}", timeZone: Europe/Berlin } }`,
+  );
+  expect(problemsOf(content)).toContainEqual(expect.stringContaining(problem));
+});
+
+test("a calendar month is refused where Prometheus keeps less than a month of samples, naming metrics.retentionTime", () => {
+  const content = slo(
+    "w",
+    `ratioMetric: { counter: true, bad: ${prometheus("e_total")}, total: ${prometheus("r_total")} }`,
+    "target: 0.99",
+  ).replace(
+    "{ duration: 28d, isRolling: true }",
+    '{ duration: 1M, calendar: { startTime: "2026-01-01 00:00:00", timeZone: UTC } }',
   );
   expect(problemsOf(content)).toContainEqual(
     expect.stringContaining(
-      `spec.timeWindow[0].calendar is a calendar-aligned window (the period to date, restarting at each ${duration} in the calendar's time zone)`,
+      "w's window needs metrics.retentionTime of at least 31d (it is 7d): the budget of a calendar month is counted from the samples Prometheus still holds",
     ),
   );
+});
+
+test("a calendar in a time zone Node.js does not know is refused naming the zone", () => {
+  const content = slo(
+    "w",
+    `ratioMetric: { counter: true, bad: ${prometheus("e_total")}, total: ${prometheus("r_total")} }`,
+    "target: 0.99",
+  ).replace(
+    "{ duration: 28d, isRolling: true }",
+    '{ duration: 1M, calendar: { startTime: "2026-01-01 00:00:00", timeZone: Europe/Gotham } }',
+  );
   expect(problemsOf(content)).toContainEqual(
     expect.stringContaining(
-      `The nearest rolling window is ${rolling}: write duration: ${rolling}, isRolling: true`,
+      "spec.timeWindow[0].calendar timeZone must be an IANA time zone such as Europe/Berlin or UTC (got Europe/Gotham)",
     ),
   );
 });

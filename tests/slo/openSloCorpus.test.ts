@@ -155,8 +155,6 @@ describe.each(Object.entries(MAESTRO))(
 
 const nonPrometheus = (type: string) =>
   `must be Prometheus (any case), not ${type}: the stack evaluates SLOs as rules of its own Prometheus, in PromQL; write the SLI over metrics that Prometheus scrapes`;
-const calendar =
-  "spec.timeWindow[0].calendar is a calendar-aligned window (the period to date, restarting at each 1w in the calendar's time zone), which Prometheus rules cannot count: a rule looks back over the same range at every evaluation, and has no time zone. The nearest rolling window is 1w: write duration: 1w, isRolling: true and no calendar";
 const rfc1123 =
   "must be an RFC 1123 label (lowercase letters, digits and '-', at most 63 characters), as OpenSLO requires";
 
@@ -177,19 +175,18 @@ test.each([
     ],
   ],
   [
-    "OpenSLO/go-sdk inlining input: two SLOs on calendar weeks, and a burn-rate condition with op lte; the SLI and the target accepted",
+    "OpenSLO/go-sdk inlining input: a burn-rate condition with op lte, a notification target no receiver has; two SLOs on calendar weeks from Saturday noon, the SLI and the target accepted",
     ["go-sdk-inline-v1-slo.yaml"],
     [
-      `document 1 item 1 (my-slo-1): ${calendar}`,
-      `document 1 item 2 (my-slo-2): ${calendar}`,
       "document 1 item 4 (cpu-usage-breach): spec.condition.op must be gt or gte: a burn-rate alert fires while the budget burns faster than the threshold; lte would fire while it burns slowly, which is nearly always",
+      "observability:metrics.openSloFiles[0] must name Alertmanager receivers in its notification targets: the SLO my-slo-2's alert MixOfReferencedAndInlinedObjects notifies pd-on-call-notification, which is none of alerting.receivers or the platform's critical and warning (critical, warning); add a receiver of that name to alerting.receivers, or name one of those",
     ],
   ],
   [
-    "OpenSLO/oslo's validation input: an SLO on a calendar week, a Service whose name has a space; the other Service accepted",
+    "OpenSLO/oslo's validation input: op on a ratio's objective, a Service whose name has a space; its calendar weeks from Saturday noon and the other Service accepted",
     ["oslo-validate-v1.yaml"],
     [
-      `document 1 item 1 (web-availability): ${calendar}`,
+      "document 1 item 1 (web-availability): spec.objectives[0].op is for a thresholdMetric: a ratioMetric's objective is its target alone",
       `document 1 item 3 (example service): metadata.name ${rfc1123}`,
     ],
   ],

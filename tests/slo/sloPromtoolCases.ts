@@ -1,6 +1,7 @@
 // `promtool test rules` files for the SLO engine, generated for every indicator kind: input series
 // that burn an SLO's error budget at a chosen rate, and the alerts that must (or must not) fire.
 import { StackConfig } from "../../config";
+import { SLO_SERIES } from "../../components/common/sloSeries";
 
 type Slo = StackConfig["metrics"]["slos"][number];
 
@@ -255,7 +256,7 @@ export function budgetTestFile(ruleFile: string, groups: readonly string[]): obj
           .map(([series, values]) => ({ series, values })),
         promql_expr_test: [
           {
-            expr: rounded(`slo:sli_error:ratio_rate${slo.window}`),
+            expr: rounded(SLO_SERIES.errorRatio(slo.window as string)),
             eval_time: `${minutes}m`,
             exp_samples: [{ labels, value: c.errorRatio }],
           },

@@ -193,3 +193,31 @@ test("names Sloth and Prometheus take: a service PaymentService, an alert paymen
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("metrics.slothWindow counts every Sloth SLO over a calendar month, its alerts as Sloth writes them", () => {
+  const window = { calendar: "month", timeZone: "Europe/Berlin" };
+  const [slo] = parseStackConfig(
+    {
+      metrics: {
+        slothFiles: [example("kubernetes-apiserver.yml")],
+        slothWindow: window,
+        retentionTime: "31d",
+      },
+    },
+    new Set(),
+  ).metrics.slos;
+  expect(slo.window).toEqual(window);
+  expect(slo.alerts?.map((a) => a.when)).toEqual([page.when, ticket.when]);
+  // Prometheus must keep the samples of a whole month to count its budget.
+  expect(
+    sectionProblems({
+      metrics: {
+        slothFiles: [example("kubernetes-apiserver.yml")],
+        slothWindow: window,
+        retentionTime: "15d",
+      },
+    }),
+  ).toEqual([
+    'observability:metrics.slothWindow needs metrics.retentionTime of at least 31d (it is 15d): the budget of a calendar month is counted from the samples Prometheus still holds (got {"calendar":"month","timeZone":"Europe/Berlin"})',
+  ]);
+});

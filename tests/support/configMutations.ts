@@ -184,6 +184,36 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
   },
   {
     section: "metrics",
+    title: "an SLO counted over a calendar year",
+    stack: "prod",
+    edit: (c) => configSetJson(c, "metrics.slos.0.window", { calendar: "year", timeZone: "Europe/Berlin" }),
+    key: "observability:metrics.slos[0].window.calendar",
+    allowed: 'must be one of "week", "month", "quarter"',
+  },
+  {
+    section: "metrics",
+    title: "an SLO's calendar week in a city, not a time zone",
+    stack: "prod",
+    edit: (c) =>
+      configSetPath(
+        configSetJson(c, "metrics.slos.0.window", { calendar: "week", timeZone: "Berlin" }),
+        "metrics.retentionTime",
+        "7d",
+      ),
+    key: "observability:metrics.slos[0].window.timeZone",
+    allowed: "must be an IANA time zone such as Europe/Berlin, America/New_York or UTC",
+  },
+  {
+    section: "metrics",
+    title: "an SLO's calendar month where Prometheus keeps two days",
+    stack: "prod",
+    edit: (c) => configSetJson(c, "metrics.slos.0.window", { calendar: "month", timeZone: "Europe/Berlin" }),
+    key: "observability:metrics.slos[0].window",
+    allowed: "needs metrics.retentionTime of at least 31d (it is 2d)",
+  },
+
+  {
+    section: "metrics",
     title: "a relabel regex with a negative lookahead",
     stack: "kind",
     edit: (c) => configSetJson(c, "metrics.extraScrapeConfigs", jobWithRegex("(?!go_).*")),

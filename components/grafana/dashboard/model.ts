@@ -26,6 +26,8 @@ export type Unit =
   | "reqps"
   | "ops"
   | "percent"
+  | "dateTimeAsIso"
+  | "d"
   | "none";
 
 export interface PromQuery {

@@ -4,6 +4,8 @@ import { DashboardSettings } from "../settings";
 import { defineDashboard } from "./definition";
 import { SERVICE_MATCHER, SERVICE_VARIABLE } from "./serviceVariable";
 import { durationMs } from "../../../config/durations";
+import { isCalendar, windowText } from "../../../config/calendarWindows";
+import { CALENDAR_SERIES, SLO_SERIES, calendarSeries, distinctCalendars } from "../../common/sloSeries";
 
 const windowSeconds = (window: string) => durationMs(window) / 1000;
 
@@ -92,18 +94,68 @@ function httpPanels(config: DashboardSettings): PanelSpec[] {
   ];
 }
 
+/** The compliance windows of `metrics.slos`, each once, with how its series read. */
+interface WindowKind {
+  readonly text: string;
+  /** The recorded error ratio over the window. */
+  readonly ratio: string;
+  /** The window's length in seconds: a number, or the current calendar period's. */
+  readonly seconds: string;
+  readonly slos: readonly string[];
+}
+
+function windowKinds(config: DashboardSettings): WindowKind[] {
+  const kinds = new Map<string, WindowKind>();
+  for (const slo of config.metrics.slos) {
+    const text = windowText(slo.window);
+    const known = kinds.get(text);
+    const window = slo.window;
+    kinds.set(text, {
+      text,
+      ratio: isCalendar(window) ? SLO_SERIES.periodErrorRatio : SLO_SERIES.errorRatio(window),
+      seconds: isCalendar(window)
+        ? `scalar(${calendarSeries(CALENDAR_SERIES.end, window)} - ${calendarSeries(CALENDAR_SERIES.start, window)})`
+        : String(windowSeconds(window)),
+      slos: [...(known?.slos ?? []), slo.name],
+    });
+  }
+  return [...kinds.values()];
+}
+
+/** Each calendar period the SLOs count over: its start and end, and the days left in it. */
+function calendarPanel(config: DashboardSettings): PanelSpec[] {
+  const calendars = distinctCalendars(
+    config.metrics.slos.flatMap((s) => (isCalendar(s.window) ? [s.window] : [])),
+  );
+  if (calendars.length === 0) {
+    return [];
+  }
+  return [
+    table({
+      title: "Calendar periods",
+      description:
+        "The current period of each calendar window (calendar, time_zone): its start and end, and the days left until its budget starts again.",
+      queries: calendars.flatMap((w) => [
+        prom(`${calendarSeries(CALENDAR_SERIES.start, w)} * 1000`, "start {{calendar}} {{time_zone}}"),
+        prom(`${calendarSeries(CALENDAR_SERIES.end, w)} * 1000`, "end {{calendar}} {{time_zone}}"),
+        prom(
+          `(${calendarSeries(CALENDAR_SERIES.end, w)} - time()) / 86400`,
+          "days left {{calendar}} {{time_zone}}",
+        ),
+      ]),
+      width: 24,
+    }),
+  ];
+}
+
 /** The same for every `metrics.slos` entry, each series labelled `slo` and `service`. */
 function businessPanels(config: DashboardSettings): PanelSpec[] {
-  const windows = [...new Set(config.metrics.slos.map((s) => s.window))];
+  const windows = windowKinds(config);
   if (windows.length === 0) {
     return [];
   }
   /** The picked services' SLOs counted over window `w`. */
-  const over = (w: string) =>
-    `${SERVICE_MATCHER}, slo=~"${config.metrics.slos
-      .filter((s) => s.window === w)
-      .map((s) => s.name)
-      .join("|")}"`;
+  const over = (w: WindowKind) => `${SERVICE_MATCHER}, slo=~"${w.slos.join("|")}"`;
   const burn = (w: string) => `slo:sli_error:ratio_rate${w}{${SERVICE_MATCHER}} / (1 - slo:objective:ratio)`;
   return [
     table({
@@ -114,17 +166,17 @@ function businessPanels(config: DashboardSettings): PanelSpec[] {
     }),
     timeSeries({
       title: "SLI",
-      description: `${BUSINESS_ONLY} Good share over the last 5 minutes (now) and over each SLO's compliance window.`,
+      description: `${BUSINESS_ONLY} Good share over the last 5 minutes (now) and over each SLO's compliance window (a calendar window's: since its period started).`,
       queries: [
         prom(`1 - slo:sli_error:ratio_rate5m{${SERVICE_MATCHER}}`, "now {{slo}}"),
-        ...windows.map((w) => prom(`1 - slo:sli_error:ratio_rate${w}{${over(w)}}`, `${w} {{slo}}`)),
+        ...windows.map((w) => prom(`1 - ${w.ratio}{${over(w)}}`, `${w.text} {{slo}}`)),
       ],
       unit: "percentunit",
       width: 16,
     }),
     timeSeries({
       title: "Error budget remaining",
-      description: `${BUSINESS_ONLY} Share of the compliance window's error budget left: 1 untouched, 0 spent.`,
+      description: `${BUSINESS_ONLY} Share of the compliance window's error budget left (a calendar window's: of its period's, to date): 1 untouched, 0 spent.`,
       queries: [prom(`slo:error_budget_remaining:ratio{${SERVICE_MATCHER}}`, "{{slo}}")],
       unit: "percentunit",
     }),
@@ -133,12 +185,13 @@ function businessPanels(config: DashboardSettings): PanelSpec[] {
       description: `${BUSINESS_ONLY} Budget burn over the page alert's windows (1 = on budget).`,
       queries: ["1h", "6h"].map((w) => prom(burn(w), `${w} {{slo}}`)),
     }),
+    ...calendarPanel(config),
     timeSeries({
       title: "Time to exhaustion",
       description: `${BUSINESS_ONLY} ${TIME_TO_EXHAUSTION}`,
       queries: windows.map((w) =>
         prom(
-          `clamp_min(slo:error_budget_remaining:ratio{${over(w)}}, 0) * ${windowSeconds(w)} / (slo:sli_error:ratio_rate1h{${over(w)}} / (1 - slo:objective:ratio))`,
+          `clamp_min(slo:error_budget_remaining:ratio{${over(w)}}, 0) * ${w.seconds} / (slo:sli_error:ratio_rate1h{${over(w)}} / (1 - slo:objective:ratio))`,
           "{{slo}}",
         ),
       ),
