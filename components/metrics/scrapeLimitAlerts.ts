@@ -9,9 +9,9 @@ const LIMITS_KEYS =
 
 /**
  * Targets at or past their scrape limits (metrics.scrapeLimits), each named by job and instance.
- * Past a limit Prometheus refuses the whole scrape: `up` is 0 and every series of the target goes
- * stale, so the alerts that read it are blind, as for a target that is down. Only the scrape's own
- * series are still written, `scrape_samples_post_metric_relabeling` with what the target would have
+ * Past a limit Prometheus refuses the whole scrape: `up` is 0 and no sample of the target is stored,
+ * so the alerts that read it go blind, as for a target that is down. Only the scrape's own series
+ * are still written, `scrape_samples_post_metric_relabeling` with what the target would have
  * stored, and `scrape_sample_limit` (--enable-feature=extra-scrape-metrics) with its limit.
  */
 export function scrapeLimitRules(t: Thresholds, runbookBaseUrl: string): RuleGroup {
