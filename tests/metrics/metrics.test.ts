@@ -39,8 +39,7 @@ describe("Prometheus", () => {
         "--storage.tsdb.path=/prometheus",
         "--web.enable-lifecycle",
         "--web.enable-remote-write-receiver",
-        "--enable-feature=exemplar-storage",
-        "--enable-feature=extra-scrape-metrics",
+        "--enable-feature=exemplar-storage,extra-scrape-metrics",
       ]),
     );
     expect(prometheus.resources).toEqual({
