@@ -242,7 +242,7 @@ const metricsSectionSchema = strict({
     .describe("Databases and caches to export metrics for, one exporter Deployment each."),
   scrapeLimits: strict({
     sampleLimit: scrapeLimit.describe(
-      "Samples a target may have after metric relabelling (Prometheus' sample_limit), for every job but the two below and those that set their own; past it every scrape of the target is refused and none of its samples is stored.",
+      "Samples a target may have after metric relabelling (Prometheus' sample_limit), for every job but kube-state-metrics and the API server (clusterWideSampleLimit) and those that set their own; past it every scrape of the target is refused and none of its samples is stored.",
     ),
     clusterWideSampleLimit: scrapeLimit.describe(
       "The sample_limit of kube-state-metrics and the API server, each one target speaking for the whole cluster.",
