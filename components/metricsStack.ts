@@ -154,7 +154,7 @@ export function metricsScrapeJobs(
     ...kubeletJobs(),
     ...controlPlaneJobs(),
     ...datastoreExporters(settings.metrics).map((e) => workloadScrapeJob(e.spec, namespace)),
-    ...appServiceJobs(settings.apps.services),
+    ...appServiceJobs(settings.apps.services, settings.metrics.scrapeLimits),
     ...(annotated.length === 0
       ? []
       : [

@@ -83,8 +83,24 @@ const alerts: StackConfigInput["metrics"]["alerts"] = {
   nodeFileDescriptorPercent: 90,
   diskQueueDepth: 10,
   apiServerTerminatedPercent: 20,
+  sampleLimitPercent: 80,
   disabled: [],
   overrides: {},
+};
+
+/**
+ * Per-target limits, far above what any target the stack scrapes has at the rated load
+ * (testkit/expositions, docs/operations.md): the largest app pod, Spring Boot with percentile
+ * histograms on ten URI templates, has 1,534 samples, a node's cAdvisor about 27 a pod (some 3,000
+ * at 110 pods), node-exporter 523. kube-state-metrics grows with the cluster's objects (about 70 a
+ * pod: some 100,000 on 50 nodes of 30 pods) and the API server with its resource types; their limit
+ * doubles that and stays below the 500,000 series a prod replica is sized for. The widest series,
+ * an Istio sidecar's, has 35 labels: its name, 26 of its own and the 8 the scrape adds.
+ */
+const scrapeLimits: StackConfigInput["metrics"]["scrapeLimits"] = {
+  sampleLimit: 20000,
+  clusterWideSampleLimit: 200000,
+  labelLimit: 64,
 };
 
 /** 99.5 % of requests succeed; 95 % are faster than 500 ms (a Micrometer SLO bucket, le="0.5"). */
@@ -147,6 +163,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       runbookBaseUrl,
       alerts,
       slo,
+      scrapeLimits,
       slos: [],
       openSloFiles: [],
       slothFiles: [],
@@ -274,6 +291,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       runbookBaseUrl,
       alerts,
       slo,
+      scrapeLimits,
       slos: [],
       openSloFiles: [],
       slothFiles: [],

@@ -75,6 +75,8 @@ interface DemoListedService {
   readonly port: number;
   readonly metricsPath: string;
   readonly scrapeInterval: string;
+  readonly sampleLimit?: undefined;
+  readonly labelLimit?: undefined;
   readonly slo?: undefined;
 }
 

@@ -77,6 +77,16 @@ export const positiveWholeNumber = fromCliText(
     .positive("must be a whole number above 0"),
 );
 
+const SCRAPE_LIMIT = "must be a whole number above 0 (Prometheus reads 0 as no limit at all)";
+
+/**
+ * A per-target limit of a scrape job (sample_limit, label_limit). 0 is refused: Prometheus reads it
+ * as no limit, the one value the guard exists to rule out, and the limit alerts compare with it.
+ */
+export const scrapeLimit = fromCliText(
+  z.number({ invalid_type_error: SCRAPE_LIMIT }).int(SCRAPE_LIMIT).positive(SCRAPE_LIMIT),
+);
+
 export const replicas = (max: number) =>
   fromCliText(
     z

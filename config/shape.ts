@@ -8,7 +8,7 @@ type PlacementSpec = PlacementConfig["default"];
 
 /**
  * The one step from the config as validated to the config the components read: the demo added to
- * `apps` and its business SLOs to `metrics.slos` (when enabled), each service's namespace, metrics path, scrape interval and objectives
+ * `apps` and its business SLOs to `metrics.slos` (when enabled), each service's namespace, metrics path, scrape interval, scrape limits and objectives
  * resolved over their defaults, the SLOs of `metrics.openSloFiles` and `metrics.slothFiles` (over
  * `metrics.slothWindow`) added to `metrics.slos`, and each
  * workload's placement merged over `placement.default`.
@@ -42,6 +42,8 @@ export function shapeStackConfig(valid: ValidStackConfig) {
         port: service.port,
         metricsPath: service.metricsPath ?? apps.defaults.metricsPath,
         scrapeInterval: service.scrapeInterval ?? apps.defaults.scrapeInterval,
+        sampleLimit: service.sampleLimit ?? rest.metrics.scrapeLimits.sampleLimit,
+        labelLimit: service.labelLimit ?? rest.metrics.scrapeLimits.labelLimit,
         slo: {
           availability: service.slo?.availability ?? rest.metrics.slo.availability,
           latencyObjective: rest.metrics.slo.latencyObjective,

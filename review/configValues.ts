@@ -24,8 +24,37 @@ function parsed(text: string | undefined): Json | undefined {
   }
 }
 
-/** A list's items added (+) and removed (-), or that its order changed. */
+/** The name a list item goes by, as a scrape job or a receiver is named. */
+function itemName(item: unknown): string | undefined {
+  if (item === null || typeof item !== "object") return undefined;
+  const name = (item as Json).job_name ?? (item as Json).name;
+  return typeof name === "string" ? name : undefined;
+}
+
+/** Items by their names, when each has a name of its own. */
+function byName(items: readonly unknown[]): Map<string, unknown> | undefined {
+  const names = items.map(itemName);
+  if (names.some((name) => name === undefined) || new Set(names).size !== names.length) return undefined;
+  return new Map(items.map((item, i) => [names[i] as string, item]));
+}
+
+/**
+ * A list's items added (+) and removed (-), or that its order changed; items that each have a name
+ * by that name, and those both sides have with the keys that change in them (~).
+ */
 function listChange(was: readonly unknown[], is: readonly unknown[]): string {
+  const [before, after] = [byName(was), byName(is)];
+  if (before !== undefined && after !== undefined) {
+    const items = [
+      ...[...after.keys()].filter((name) => !before.has(name)).map((name) => `+${name}`),
+      ...[...before.keys()].filter((name) => !after.has(name)).map((name) => `-${name}`),
+      ...[...after.keys()].flatMap((name) => {
+        const paths = before.has(name) ? changedPaths(before.get(name), after.get(name)) : [];
+        return paths.length === 0 ? [] : [`~${name} (${paths.join(", ")})`];
+      }),
+    ];
+    return items.length === 0 ? "reordered" : items.join(" ");
+  }
   const [old, now] = [was.map((item) => shown(item)), is.map((item) => shown(item))];
   const items = [
     ...now.filter((item) => !old.includes(item)).map((item) => `+${short(item, SHOWN)}`),

@@ -173,6 +173,12 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
     verdict: { kind: "no restart", prod: "no restart" },
   },
   {
+    title: "let one app's pods expose more series (stats-service's sample_limit 20,000 → 50,000)",
+    keys: ["apps.services[].sampleLimit"],
+    edit: plain((c) => configSetPath(c, "apps.services.4.sampleLimit", "50000")),
+    verdict: { kind: "no restart", prod: "no restart" },
+  },
+  {
     title: "ServiceMonitors and PodMonitors of cert-manager, without the operator",
     keys: ["metrics.prometheusOperatorMonitors"],
     edit: plain((c) =>

@@ -42,6 +42,8 @@ export interface ScrapeConfig {
   readonly kubernetes_sd_configs?: readonly KubernetesSdConfig[];
   readonly relabel_configs?: readonly RelabelConfig[];
   readonly metric_relabel_configs?: readonly RelabelConfig[];
+  readonly sample_limit?: number;
+  readonly label_limit?: number;
 }
 
 interface RemoteWriteConfig {

@@ -15,6 +15,7 @@ import {
 import { PrometheusConfig, RelabelConfig, ScrapeConfig } from "../common/prometheusTypes";
 import { TIER_LABEL, podIdentityRelabels } from "../common/scrapeJobs";
 import { replicaLabel } from "./queryEndpoint";
+import { withScrapeLimits } from "./scrapeLimits";
 import { MetricsSettings } from "./settings";
 
 type AppService = StackConfig["apps"]["services"][number];
@@ -30,25 +31,35 @@ function escapeRegex(text: string): string {
 export const appTier: RelabelConfig = { target_label: TIER_LABEL, replacement: "app" };
 
 /**
- * The configured app services: one job per (metrics path, interval), every pod behind each Service
- * a target of its own, labelled `service` like the reference platform's `spring-services` job.
+ * The configured app services: one job per (metrics path, interval, limits), every pod behind each
+ * Service a target of its own, labelled `service` like the reference platform's `spring-services`
+ * job. A job whose limits are not `defaults` is named with them.
  */
-export function appServiceJobs(services: readonly AppService[]): ScrapeConfig[] {
+export function appServiceJobs(
+  services: readonly AppService[],
+  defaults: Pick<StackConfig["metrics"]["scrapeLimits"], "sampleLimit" | "labelLimit">,
+): ScrapeConfig[] {
   const groups = new Map<string, AppService[]>();
   for (const service of services) {
-    const key = `${service.metricsPath} ${service.scrapeInterval}`;
+    const key = `${service.metricsPath} ${service.scrapeInterval} ${service.sampleLimit} ${service.labelLimit}`;
     groups.set(key, [...(groups.get(key) ?? []), service]);
   }
   return [...groups.values()].map((group) => {
-    const { metricsPath, scrapeInterval } = group[0];
+    const { metricsPath, scrapeInterval, sampleLimit, labelLimit } = group[0];
     const namespaces = [...new Set(group.map((s) => s.namespace))].sort();
     const endpoints = group
       .map((s) => `${escapeRegex(s.namespace)};${escapeRegex(s.name)};${s.port}`)
       .join("|");
+    const limits = [
+      ...(sampleLimit === defaults.sampleLimit ? [] : [`samples-${sampleLimit}`]),
+      ...(labelLimit === defaults.labelLimit ? [] : [`labels-${labelLimit}`]),
+    ];
     return {
-      job_name: `services-${slug(metricsPath)}-${scrapeInterval}`,
+      job_name: [`services-${slug(metricsPath)}-${scrapeInterval}`, ...limits].join("-"),
       scrape_interval: scrapeInterval,
       metrics_path: metricsPath,
+      sample_limit: sampleLimit,
+      label_limit: labelLimit,
       kubernetes_sd_configs: [{ role: "endpointslice", namespaces: { names: namespaces } }],
       relabel_configs: [
         {
@@ -273,7 +284,7 @@ export function prometheusConfig({ config, jobs, ruleFiles }: PrometheusConfigAr
       ],
     },
     rule_files: ruleFiles.map((file) => `${PROMETHEUS_PATHS.rulesDir}/${file}`),
-    scrape_configs: jobs,
+    scrape_configs: jobs.map((job) => withScrapeLimits(job, config.metrics.scrapeLimits)),
     ...(remoteWrite === undefined
       ? {}
       : {

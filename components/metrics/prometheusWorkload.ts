@@ -108,7 +108,10 @@ export function deployPrometheus(
               ]),
           "--web.enable-lifecycle",
           "--web.enable-remote-write-receiver",
-          "--enable-feature=exemplar-storage",
+          // extra-scrape-metrics: scrape_sample_limit beside each target's
+          // scrape_samples_post_metric_relabeling, which the scrape-limit alerts compare
+          // (Prometheus 3.5 writes it only with this feature). One flag, so a review reads the list.
+          "--enable-feature=exemplar-storage,extra-scrape-metrics",
           `--web.listen-address=:${PROMETHEUS.ports.http.port}`,
           // Alerts' generatorURL opens where people reach Prometheus; the API and probes stay at the root.
           `--web.external-url=${externalUrls(config).prometheus}`,

@@ -6,6 +6,7 @@ import { dashboardRecordingRules } from "./dashboardRecordingRules";
 import { monitorRules } from "./monitorRules";
 import { thanosRules } from "./thanosRules";
 import { platformRuleGroups } from "./platformRules";
+import { scrapeLimitRules } from "./scrapeLimitAlerts";
 import { RuleFile } from "../common/prometheusTypes";
 import { DeployedRuleFile, ruleFileClashes } from "../common/ruleClashes";
 import { ownAlertChoiceProblems, withOwnAlertChoices } from "../common/ownAlerts";
@@ -36,7 +37,9 @@ function allOwnRuleFiles(config: RuleSettings): Record<string, RuleFile> {
         ...configuredSloRules(config.metrics.slos, runbookBaseUrl),
       ],
     },
-    "self-monitoring.yaml": { groups: [selfMonitoringRules(runbookBaseUrl)] },
+    "self-monitoring.yaml": {
+      groups: [selfMonitoringRules(runbookBaseUrl), scrapeLimitRules(alerts, runbookBaseUrl)],
+    },
     "platform.yaml": { groups: platformRuleGroups(alerts, runbookBaseUrl, externalUrls(config).grafana) },
     ...(config.metrics.prometheusOperatorMonitors.enabled
       ? { "monitors.yaml": { groups: [monitorRules(runbookBaseUrl)] } }

@@ -8,6 +8,7 @@ import {
   port,
   positiveSeconds,
   reportDuplicates,
+  scrapeLimit,
   strict,
 } from "../fields";
 
@@ -34,6 +35,14 @@ const appService = strict({
   scrapeInterval: duration
     .optional()
     .describe("Its scrape interval; apps.defaults.scrapeInterval when unset."),
+  sampleLimit: scrapeLimit
+    .optional()
+    .describe(
+      "Samples each of its pods may expose after relabelling; metrics.scrapeLimits.sampleLimit when unset. A service with its own limits has a scrape job of its own.",
+    ),
+  labelLimit: scrapeLimit
+    .optional()
+    .describe("Labels each of its series may have; metrics.scrapeLimits.labelLimit when unset."),
   slo: sloOverride.optional().describe("Objectives of this service over metrics.slo."),
 });
 

@@ -27,6 +27,7 @@ import {
   re2Regex,
   replicas,
   reportDuplicates,
+  scrapeLimit,
   secretString,
   strict,
 } from "../fields";
@@ -133,6 +134,16 @@ const extraScrapeConfig = strict({
   scheme: z.enum(["http", "https"]).optional().describe("http when unset."),
   params: z.record(z.array(z.string())).optional().describe("URL parameters of each scrape."),
   honor_labels: z.boolean().optional().describe("Keep the target's labels where they clash with the job's."),
+  sample_limit: scrapeLimit
+    .optional()
+    .describe(
+      "Samples a target may have after metric_relabel_configs; a scrape past it is refused whole. metrics.scrapeLimits.sampleLimit when unset.",
+    ),
+  label_limit: scrapeLimit
+    .optional()
+    .describe(
+      "Labels a series may have after metric_relabel_configs; a scrape with one past it is refused whole. metrics.scrapeLimits.labelLimit when unset.",
+    ),
   static_configs: z
     .array(named<StaticTargets>()(staticTargets))
     .optional()
@@ -229,6 +240,19 @@ const metricsSectionSchema = strict({
       );
     })
     .describe("Databases and caches to export metrics for, one exporter Deployment each."),
+  scrapeLimits: strict({
+    sampleLimit: scrapeLimit.describe(
+      "Samples a target may have after metric relabelling (Prometheus' sample_limit), for every job but kube-state-metrics and the API server (clusterWideSampleLimit) and those that set their own; past it every scrape of the target is refused and none of its samples is stored.",
+    ),
+    clusterWideSampleLimit: scrapeLimit.describe(
+      "The sample_limit of kube-state-metrics and the API server, each one target speaking for the whole cluster.",
+    ),
+    labelLimit: scrapeLimit.describe(
+      "Labels a series may have after metric relabelling (Prometheus' label_limit), for every job that sets none; a series past it has every scrape of its target refused.",
+    ),
+  }).describe(
+    "Per-target limits of every scrape job the stack writes: a target that explodes is refused, not stored (ScrapeSampleLimitExceeded).",
+  ),
   extraScrapeConfigs: z
     .array(named<ExtraScrapeConfig>()(extraScrapeConfig))
     .describe('Teams\' own scrape jobs, merged into prometheus.yml with tier="app".'),
@@ -282,6 +306,9 @@ const metricsSectionSchema = strict({
     ).describe("NodeDiskIOSaturated: I/O requests a disk has in flight on average (iostat's aqu-sz)."),
     apiServerTerminatedPercent: percent.describe(
       "APIServerRequestsTerminated: % of the API server's requests it ends in self-defence (429 throttling, 504 timeouts).",
+    ),
+    sampleLimitPercent: percent.describe(
+      "ScrapeSamplesNearLimit: a target's samples after metric relabelling, % of its sample_limit.",
     ),
     disabled: disabledAlerts("Prometheus"),
     overrides: alertOverrides("Prometheus"),

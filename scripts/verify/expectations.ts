@@ -147,7 +147,7 @@ export function verifyExpectations(config: StackConfig, objects: readonly KubeOb
   const jobs = prometheus.scrape_configs.map((job) => job.job_name);
   const annotated = [...config.apps.namespaces, ...config.metrics.annotationDiscovery.namespaces];
   const foreign = new Set([
-    ...appServiceJobs(config.apps.services).map((job) => job.job_name),
+    ...appServiceJobs(config.apps.services, config.metrics.scrapeLimits).map((job) => job.job_name),
     ...(annotated.length === 0 ? [] : [annotatedPodsJob(annotated).job_name]),
     ...config.metrics.extraScrapeConfigs.map((job) => extraScrapeJob(job).job_name),
     // The mesh's sidecars are the apps', istiod the platform's.

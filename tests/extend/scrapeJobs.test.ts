@@ -77,6 +77,9 @@ describe.each(RENDERS)("stack %s with extra scrape jobs", (_stack, renderExtende
       metric_relabel_configs: [
         { source_labels: ["__name__"], regex: "kafka_server_replicafetchermanager_.*", action: "drop" },
       ],
+      // It sets no limits of its own: metrics.scrapeLimits'.
+      sample_limit: 20000,
+      label_limit: 64,
     });
     expect(job(objects, "billing-legacy")).toMatchObject({
       metrics_path: "/internal/metrics",

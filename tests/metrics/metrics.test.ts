@@ -23,6 +23,7 @@ import { rendered } from "../renderedStacks";
 import { strictDecodeProblems } from "../../testing/strictDecode";
 import { configMapData, objectNamed, prometheusYml } from "../../testkit/rendered";
 import { Json } from "../../testkit/json";
+import { ScrapeConfig } from "../../components/common/prometheusTypes";
 
 const container = (objects: readonly KubeObject[], kind: string, name: string, containerName = name): Json =>
   objectNamed(objects, kind, name).spec.template.spec.containers.find((c: Json) => c.name === containerName);
@@ -38,7 +39,7 @@ describe("Prometheus", () => {
         "--storage.tsdb.path=/prometheus",
         "--web.enable-lifecycle",
         "--web.enable-remote-write-receiver",
-        "--enable-feature=exemplar-storage",
+        "--enable-feature=exemplar-storage,extra-scrape-metrics",
       ]),
     );
     expect(prometheus.resources).toEqual({
@@ -337,6 +338,65 @@ describe("scrape jobs", () => {
     );
     const names = metricsScrapeJobs(mixed).map((j) => j.job_name);
     expect(names).toEqual(expect.arrayContaining(["services-metrics-15s", "services-metrics-30s"]));
+  });
+});
+
+describe("scrape limits", () => {
+  test.each(["kind", "prod"] as const)(
+    "%s: every job Prometheus runs has a sample and a label limit; the cluster-wide targets the larger one",
+    async (stack) => {
+      const jobs = prometheusYml((await rendered(stack)).objects).scrape_configs as ScrapeConfig[];
+      expect(jobs.filter((j) => j.sample_limit === undefined || j.label_limit === undefined)).toEqual([]);
+      const limitOf = (name: string) => jobs.find((j) => j.job_name === name)?.sample_limit;
+      expect([limitOf("kube-state-metrics"), limitOf("apiserver")]).toEqual([200000, 200000]);
+      expect([limitOf("prometheus"), limitOf("cadvisor"), limitOf("loki")]).toEqual([20000, 20000, 20000]);
+      expect(new Set(jobs.map((j) => j.label_limit))).toEqual(new Set([64]));
+    },
+  );
+
+  test("an app's own limits give it a job of its own, named by them; a team's job keeps its own; the rest take metrics.scrapeLimits", () => {
+    const config = parseStackConfig(
+      {
+        apps: {
+          namespaces: ["shop"],
+          services: [
+            { name: "cart", port: 8080 },
+            { name: "search", port: 8081, sampleLimit: 50000 },
+            { name: "ledger", port: 8082, sampleLimit: "50000", labelLimit: "80" },
+          ],
+        },
+        metrics: {
+          scrapeLimits: { sampleLimit: 10000, clusterWideSampleLimit: 300000, labelLimit: 40 },
+          extraScrapeConfigs: [
+            {
+              job_name: "kafka",
+              static_configs: [{ targets: ["kafka.kafka.svc:9308"] }],
+              sample_limit: 90000,
+            },
+          ],
+        },
+      },
+      new Set(),
+    );
+    const settings = { ...config, wiring: [] };
+    const prometheus = yaml.load(
+      knownText(
+        prometheusFiles(settings, metricsScrapeJobs(settings)).config["prometheus.yml"],
+        "prometheus.yml",
+      ),
+    ) as Json;
+    const limits = Object.fromEntries(
+      (prometheus.scrape_configs as Json[])
+        .filter((j) => /^services-|^kafka$|^kube-state-metrics$/.test(j.job_name))
+        .map((j) => [j.job_name, [j.sample_limit, j.label_limit, j.relabel_configs[0].regex ?? ""]]),
+    );
+    expect(limits).toEqual({
+      "kube-state-metrics": [300000, 40, expect.any(String)],
+      "services-metrics-15s": [10000, 40, "(shop;cart;8080)"],
+      "services-metrics-15s-samples-50000": [50000, 40, "(shop;search;8081)"],
+      "services-metrics-15s-samples-50000-labels-80": [50000, 80, "(shop;ledger;8082)"],
+      kafka: [90000, 40, ""],
+    });
   });
 });
 

@@ -4,6 +4,7 @@
 // their fixture's average rate since the exporter started.
 import { CUMULATIVE, Fixture, Sample, exposition, samples } from "../../testkit/expositions/index";
 import { AlertCase } from "./alertCase";
+import { PROFILE_DEFAULTS } from "../../config/defaults";
 
 type Labels = Readonly<Record<string, string>>;
 
@@ -1045,7 +1046,25 @@ const EKS_NODES = ["a", "b", "c"].map((zone) => `ip-10-0-${zone.charCodeAt(0)}-1
 /** What EKS runs out of the cluster's reach: no pods of these exist there. */
 const EKS_HIDDEN = /^(etcd|kube-apiserver|kube-controller-manager|kube-scheduler)-|^kindnet-/;
 
-const upOf = (target: Labels, minutes: number) => ({ [seriesKey("up", target)]: `1x${minutes}` });
+/**
+ * A target scraped whole: `up` and the scrape's own series, its samples the fixture's, under the
+ * profile's default sample_limit (kube-state-metrics' and the API server's the cluster-wide one).
+ */
+function scrapedWhole(shape: "kind" | "prod", fixture: PlatformFixture, target: Labels, minutes: number) {
+  const limits = PROFILE_DEFAULTS[shape === "kind" ? "kind" : "eks"].metrics.scrapeLimits;
+  const count = samples(exposition(fixture)).length;
+  const limit = ["kube-state-metrics", "apiserver"].includes(fixture)
+    ? limits.clusterWideSampleLimit
+    : limits.sampleLimit;
+  return Object.fromEntries(
+    [
+      ["up", 1],
+      ["scrape_samples_scraped", count],
+      ["scrape_samples_post_metric_relabeling", count],
+      ["scrape_sample_limit", limit],
+    ].map(([name, value]) => [seriesKey(name as string, target), `${value}x${minutes}`]),
+  );
+}
 
 /**
  * An hour of a healthy cluster of each profile's shape, from the fixtures. kind: one node running the
@@ -1094,9 +1113,9 @@ export function healthyCluster(shape: "kind" | "prod", minutes: number): Record<
       (s) => (SYNCHRONISED as Record<string, string>)[s.name],
       node,
     ),
-    ...upOf(TARGETS(node).kubelet, minutes),
-    ...upOf(TARGETS(node).cadvisor, minutes),
-    ...upOf(TARGETS(node)["node-exporter"], minutes),
+    ...scrapedWhole(shape, "kubelet", TARGETS(node).kubelet, minutes),
+    ...scrapedWhole(shape, "cadvisor", TARGETS(node).cadvisor, minutes),
+    ...scrapedWhole(shape, "node-exporter", TARGETS(node)["node-exporter"], minutes),
   }));
   return Object.assign(
     {},
@@ -1104,8 +1123,8 @@ export function healthyCluster(shape: "kind" | "prod", minutes: number): Record<
     ...perNode,
     scraped("coredns", minutes, () => true, undefined, first),
     scraped("apiserver", minutes),
-    upOf(ksmTarget, minutes),
-    upOf(TARGETS(first).coredns, minutes),
-    upOf(TARGETS(first).apiserver, minutes),
+    scrapedWhole(shape, "kube-state-metrics", ksmTarget, minutes),
+    scrapedWhole(shape, "coredns", TARGETS(first).coredns, minutes),
+    scrapedWhole(shape, "apiserver", TARGETS(first).apiserver, minutes),
   );
 }

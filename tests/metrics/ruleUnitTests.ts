@@ -10,6 +10,43 @@ import { THANOS_ALERT_CASES, healthyThanos } from "./thanosRuleCases";
 
 const app = 'service="ticket-service"';
 
+/** Target labels of an app pod and of another, as the services job's relabelling sets them. */
+const APP_TARGET = {
+  job: "services-actuator-prometheus-10s",
+  instance: "10.244.0.21:3002",
+  namespace: "tiketi-spring",
+  pod: "ticket-service-7d9c5b6f4-k8x2p",
+  service: "ticket-service",
+  tier: "app",
+};
+const OTHER_APP_TARGET = {
+  ...APP_TARGET,
+  instance: "10.244.0.22:3005",
+  pod: "auth-service-5f8b7c9d6-q4w7r",
+  service: "auth-service",
+};
+const PROMETHEUS_TARGET = 'job="prometheus",instance="localhost:9090",tier="observability"';
+
+/**
+ * A target's `up` and scrape series over 15 minutes (40 for `post` alone): whole scrapes of the
+ * Spring fixture's 1,534 samples unless given, under the default sample_limit of 20,000.
+ */
+function scrapeOf(
+  target: Record<string, string>,
+  values: { readonly up?: string; readonly scraped?: string; readonly post?: string },
+): Record<string, string> {
+  const labels = Object.entries(target)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(",");
+  const post = values.post ?? "1534x15";
+  return {
+    [`up{${labels}}`]: values.up ?? "1x40",
+    [`scrape_samples_scraped{${labels}}`]: values.scraped ?? post,
+    [`scrape_samples_post_metric_relabeling{${labels}}`]: post,
+    [`scrape_sample_limit{${labels}}`]: "20000x40",
+  };
+}
+
 /** Each alert: [firing input, silent input, eval time, labels of the firing alert]. */
 function pair(
   alert: string,
@@ -332,6 +369,61 @@ export const ALERT_CASES: readonly AlertCase[] = [
     { prometheus_tsdb_compactions_failed_total: "0x15" },
     { severity: "warning" },
   ),
+  // An app pod's scrape series as Prometheus writes them with extra-scrape-metrics, under the
+  // default sample_limit; the Spring fixture with percentile histograms has 1,534 samples.
+  ...pair(
+    "ScrapeSamplesNearLimit",
+    "35m",
+    { ...scrapeOf(APP_TARGET, { post: "17000x40" }) },
+    { ...scrapeOf(APP_TARGET, { post: "15000x40" }) },
+    { ...APP_TARGET, severity: "warning" },
+  ),
+  // Past the limit the near-limit warning gives way to the alert that the scrapes are refused.
+  { alert: "ScrapeSamplesNearLimit", series: scrapeOf(APP_TARGET, { post: "25000x40" }), evalTime: "35m" },
+  ...pair(
+    "ScrapeSampleLimitExceeded",
+    "11m",
+    { ...scrapeOf(APP_TARGET, { up: "1x5 0x10", post: "1534x5 25000x10" }) },
+    { ...scrapeOf(APP_TARGET, { post: "19000x15" }) },
+    { ...APP_TARGET, severity: "critical" },
+  ),
+  // On the edge of its limit, refused at every other scrape: `up` is never 0 for 5 minutes.
+  {
+    alert: "ScrapeSampleLimitExceeded",
+    series: scrapeOf(APP_TARGET, {
+      up: Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? "1" : "0")).join(" "),
+      post: Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? "19990" : "20010")).join(" "),
+    }),
+    evalTime: "11m",
+    fires: { ...APP_TARGET, severity: "critical" },
+  },
+  // Refused for a series past label_limit: the scrape stopped at it, within its sample_limit, and
+  // Prometheus counted the refusal. The healthy target beside it, and a target that does not answer
+  // at all, are not named.
+  ...pair(
+    "ScrapeLabelLimitExceeded",
+    "11m",
+    {
+      ...scrapeOf(APP_TARGET, { up: "1x5 0x10", scraped: "1534x5 212x10", post: "1534x5 211x10" }),
+      ...scrapeOf(OTHER_APP_TARGET, {}),
+      [`prometheus_target_scrape_pool_exceeded_label_limits_total{${PROMETHEUS_TARGET}}`]: "0x5 1+1x10",
+    },
+    {
+      ...scrapeOf(APP_TARGET, { up: "1x5 0x10", scraped: "1534x5 0x10", post: "1534x5 0x10" }),
+      ...scrapeOf(OTHER_APP_TARGET, {}),
+      [`prometheus_target_scrape_pool_exceeded_label_limits_total{${PROMETHEUS_TARGET}}`]: "0x15",
+    },
+    { ...APP_TARGET, severity: "critical" },
+  ),
+  // A sample-limit refusal is ScrapeSampleLimitExceeded's, even while another target hits a label limit.
+  {
+    alert: "ScrapeLabelLimitExceeded",
+    series: {
+      ...scrapeOf(APP_TARGET, { up: "1x5 0x10", post: "1534x5 25000x10" }),
+      [`prometheus_target_scrape_pool_exceeded_label_limits_total{${PROMETHEUS_TARGET}}`]: "0x5 1+1x10",
+    },
+    evalTime: "11m",
+  },
   // Default objectives: availability 99.5 % (the page fires above 7.2 % errors over 1h and 5m or
   // 3 % over 6h and 30m, the ticket above 1.5 % over 1d and 2h or 0.5 % over 3d and 6h), latency
   // 95 % under 0.5 s (page above 72 % or 30 % slow requests, ticket above 15 % or 5 %). Windows

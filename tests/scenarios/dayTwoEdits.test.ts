@@ -171,6 +171,20 @@ test("quiet hours for a team's route: the route's mute intervals and the new int
   }
 });
 
+test("one app's own sample_limit moves it to a job of its own, named by its limit, and Prometheus reloads", () => {
+  for (const stack of STACKS) {
+    const review = reviewOf(stack, "apps.services[].sampleLimit");
+    expect(review.configValues).toEqual({
+      "ConfigMap observability/prometheus-config": [
+        "prometheus.yml: scrape_configs +services-actuator-prometheus-10s-samples-50000 ~services-actuator-prometheus-10s (relabel_configs)",
+      ],
+    });
+    expect(review.rollouts).toEqual([]);
+    expect(review.reloads.map((reload) => reload.key)).toEqual(["ConfigMap observability/prometheus-config"]);
+    expect(review.rules).toEqual([]);
+  }
+});
+
 test("a team's scrape job and a discovery namespace each open a flow from Prometheus, with the graph's reason", () => {
   for (const stack of STACKS) {
     const job = reviewOf(stack, "metrics.extraScrapeConfigs", "Kafka");

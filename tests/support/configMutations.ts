@@ -173,6 +173,22 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     key: "observability:apps.services[0].port",
     allowed: "must be a port number between 1 and 65535",
   },
+  {
+    section: "apps",
+    title: "one app's sample limit lifted with 0",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "apps.services.4.sampleLimit", "0"),
+    key: "observability:apps.services[4].sampleLimit",
+    allowed: "must be a whole number above 0 (Prometheus reads 0 as no limit at all)",
+  },
+  {
+    section: "apps",
+    title: "an app's label limit as a fraction",
+    stack: "prod",
+    edit: (c) => configSetPath(c, "apps.services.0.labelLimit", "40.5"),
+    key: "observability:apps.services[0].labelLimit",
+    allowed: "must be a whole number above 0 (Prometheus reads 0 as no limit at all)",
+  },
   // metrics
   {
     section: "metrics",
@@ -292,6 +308,60 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     edit: (c) => configSetJson(c, "metrics.extraRuleFiles", ["rules/orders.rules.yml"]),
     key: "observability:metrics.extraRuleFiles[0]",
     allowed: `must name a readable rule file, relative to the project root; tried ${path.resolve("rules/orders.rules.yml")}`,
+  },
+  {
+    section: "metrics",
+    title: "the default sample limit in thousands",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "metrics.scrapeLimits.sampleLimit", "20k"),
+    key: "observability:metrics.scrapeLimits.sampleLimit",
+    allowed: "must be a whole number above 0 (Prometheus reads 0 as no limit at all)",
+  },
+  {
+    section: "metrics",
+    title: "no limit on the cluster-wide targets",
+    stack: "prod",
+    edit: (c) => configSetPath(c, "metrics.scrapeLimits.clusterWideSampleLimit", "0"),
+    key: "observability:metrics.scrapeLimits.clusterWideSampleLimit",
+    allowed: "must be a whole number above 0 (Prometheus reads 0 as no limit at all)",
+  },
+  {
+    section: "metrics",
+    title: "a negative label limit",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "metrics.scrapeLimits.labelLimit", "-1"),
+    key: "observability:metrics.scrapeLimits.labelLimit",
+    allowed: "must be a whole number above 0 (Prometheus reads 0 as no limit at all)",
+  },
+  {
+    section: "metrics",
+    title: "a team's job with no sample limit (0)",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(c, "metrics.extraScrapeConfigs", [
+        { job_name: "kafka", static_configs: [{ targets: ["kafka.kafka.svc:9308"] }], sample_limit: 0 },
+      ]),
+    key: "observability:metrics.extraScrapeConfigs[0].sample_limit",
+    allowed: "must be a whole number above 0 (Prometheus reads 0 as no limit at all)",
+  },
+  {
+    section: "metrics",
+    title: "a team's job with its label limit in words",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(c, "metrics.extraScrapeConfigs", [
+        { job_name: "kafka", static_configs: [{ targets: ["kafka.kafka.svc:9308"] }], label_limit: "sixty" },
+      ]),
+    key: "observability:metrics.extraScrapeConfigs[0].label_limit",
+    allowed: "must be a whole number above 0 (Prometheus reads 0 as no limit at all)",
+  },
+  {
+    section: "metrics",
+    title: "a near-limit alert at 120 % of the limit",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "metrics.alerts.sampleLimitPercent", "120"),
+    key: "observability:metrics.alerts.sampleLimitPercent",
+    allowed: "must be a percentage above 0 and at most 100",
   },
   {
     section: "metrics",
@@ -971,6 +1041,35 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
     title: "a service with its own scrape interval",
     stack: "kind",
     edit: (c) => configSetJson(c, "apps.services", [{ name: "orders", port: 8080, scrapeInterval: "30s" }]),
+  },
+  {
+    section: "apps",
+    title: "a service with its own sample and label limits, given as the CLI stores them",
+    stack: "prod",
+    edit: (c) =>
+      configSetPath(
+        configSetPath(c, "apps.services.4.sampleLimit", "50000"),
+        "apps.services.4.labelLimit",
+        "80",
+      ),
+  },
+  {
+    section: "metrics",
+    title: "a team's job with its own limits, and lower defaults for every other job",
+    stack: "kind",
+    edit: (c) =>
+      configSetPath(
+        configSetJson(c, "metrics.extraScrapeConfigs", [
+          {
+            job_name: "kafka",
+            static_configs: [{ targets: ["kafka.kafka.svc:9308"] }],
+            sample_limit: 100000,
+            label_limit: 40,
+          },
+        ]),
+        "metrics.scrapeLimits.sampleLimit",
+        "10000",
+      ),
   },
   {
     section: "metrics",

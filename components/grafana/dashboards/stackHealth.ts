@@ -11,7 +11,7 @@ const perSecond = (counters: Readonly<Record<string, string>>) =>
 /** Ingestion and errors of every component of the stack itself. */
 export const stackHealth = defineDashboard({ uid: "obs-stack-health", title: "Stack health" }, () => ({
   description:
-    "Ingestion and errors of Prometheus, Loki, Tempo, the OpenTelemetry Collector and Alloy, and Loki's canary.",
+    "Ingestion and errors of Prometheus, Loki, Tempo, the OpenTelemetry Collector and Alloy, and Loki's canary; the series each scrape job and metric adds.",
   tags: ["observability", "self-monitoring"],
   panels: [
     table({
@@ -28,6 +28,18 @@ export const stackHealth = defineDashboard({ uid: "obs-stack-health", title: "St
     timeSeries({
       title: "Prometheus active series",
       queries: [prom("sum(prometheus_tsdb_head_series)", "series")],
+    }),
+    table({
+      title: "Series by job (top 15)",
+      description:
+        "Samples each job's targets had at their last scrape after metric relabelling, the most first. Each target is refused past its sample_limit (ScrapeSampleLimitExceeded), and a refused one is counted with what it would have stored.",
+      queries: [prom("topk(15, sum by (job) (scrape_samples_post_metric_relabeling))", "samples")],
+    }),
+    table({
+      title: "Series by metric (top 15)",
+      description:
+        "Series Prometheus holds now per metric name, the most first: where a growing job's series come from. It reads every series, so it is a table of now, not a graph over time.",
+      queries: [prom('topk(15, count by (__name__) ({__name__=~".+"}))', "series")],
     }),
     timeSeries({
       title: "Loki lines received / s",
