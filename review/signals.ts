@@ -142,6 +142,7 @@ export function alertDestinations(before: Snapshot, after: Snapshot, rules: read
   const [old, now] = [destinations(before), destinations(after)];
   const touched = new Set(rules.filter((rule) => rule.change !== "removed").map((rule) => rule.name));
   return [...now]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
     .filter(([name, receivers]) => touched.has(name) || (old.has(name) && old.get(name) !== receivers))
     .map(([name, receivers]) =>
       touched.has(name) || old.get(name) === receivers

@@ -354,8 +354,8 @@ test("a team route ahead of the platform's takes Sloth's page first; an alert wh
     'Prometheus: alert Burn (team.yaml, group team) [sloth_severity=page]: payments if namespace="payments"; myteam',
     'Prometheus: alert Burn (team.yaml, group team) [sloth_severity=ticket]: payments if namespace="payments"; myteam if routing_key="myteam", otherwise warning',
     'Prometheus: alert Down (team.yaml, group team): payments if namespace="payments"; myteam if routing_key="myteam", otherwise critical',
-    'Prometheus: alert Unsaid (team.yaml, group team): payments if namespace="payments"; myteam if routing_key="myteam", otherwise warning',
     'Prometheus: alert Notice (team.yaml, group team): payments if namespace="payments"; warning',
+    'Prometheus: alert Unsaid (team.yaml, group team): payments if namespace="payments"; myteam if routing_key="myteam", otherwise warning',
   ]);
 });
 
