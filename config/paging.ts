@@ -7,7 +7,7 @@ import { AlertDestination, PLATFORM_SEVERITIES, severityRoutes } from "./severit
 // route; a severity a team's route names for a paging receiver pages wherever it comes from.
 
 /** The integrations that page someone (open an incident, wake the on-call); the others post where people read later. */
-export const PAGING_INTEGRATIONS = ["pagerduty", "opsgenie"] as const;
+const PAGING_INTEGRATIONS = ["pagerduty", "opsgenie"] as const;
 
 /** The label Sloth gives its page and ticket alerts, and the page's value. */
 export const SLOTH_SEVERITY = { label: "sloth_severity", page: "page", ticket: "ticket" } as const;
@@ -29,7 +29,7 @@ type Receiver = { readonly name: string } & {
 type Route = { readonly matchers: readonly string[]; readonly receiver: string };
 
 /** The receivers that page: the platform's critical one, and teams' with a PagerDuty or Opsgenie integration. */
-export function pagingReceivers(receivers: readonly Receiver[]): string[] {
+function pagingReceivers(receivers: readonly Receiver[]): string[] {
   return [
     PLATFORM_RECEIVERS.critical,
     ...receivers
