@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEMO_NAMESPACE, DEMO_SLOS } from "./demo";
-import { quotedSeverity, severityProblem, severityRoutes } from "./severities";
+import { AlertDestination, quotedSeverity, severityProblem, severityRoutes } from "./severities";
+import { SLOTH_SEVERITY, sloAlertDestination, slothDestination } from "./paging";
 import { durationMs } from "./durations";
 import { ComplianceWindow, LONGEST_PERIOD_DAYS, isCalendar, windowLongestMs } from "./calendarWindows";
 import { clusterServiceNamespace } from "./scrapeTargets";
@@ -204,8 +205,8 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
     ],
     check: (value, issue) => {
       const routes = severityRoutes(value.alerting.routes);
-      const problem = (severity: string | undefined) =>
-        severityProblem(severity, routes, value.alerting.otherSeverities);
+      const problem = (severity: string | undefined, destination?: AlertDestination) =>
+        severityProblem(severity, routes, value.alerting.otherSeverities, destination);
       for (const section of ["metrics", "logs"] as const) {
         for (const [name, override] of Object.entries(value[section].alerts.overrides)) {
           const refused = override.severity === undefined ? undefined : problem(override.severity);
@@ -220,7 +221,9 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
             group.rules.forEach((rule, r) => {
               const label = rule.labels?.severity !== undefined ? `rules[${r}].labels` : "labels";
               const severity = rule.labels?.severity ?? group.labels?.severity;
-              const refused = rule.alert === undefined ? undefined : problem(severity);
+              const sloth = rule.labels?.[SLOTH_SEVERITY.label] ?? group.labels?.[SLOTH_SEVERITY.label];
+              const refused =
+                rule.alert === undefined ? undefined : problem(severity, slothDestination(sloth));
               if (refused !== undefined) {
                 issue(
                   [section, "extraRuleFiles", f],
@@ -234,7 +237,7 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
       }
       value.metrics.slos.forEach((slo, i) =>
         (slo.alerts ?? []).forEach((alert, a) => {
-          const refused = problem(alert.severity);
+          const refused = problem(alert.severity, sloAlertDestination(alert));
           if (refused !== undefined) issue(["metrics", "slos", i, "alerts", a, "severity"], refused);
         }),
       );
@@ -242,7 +245,7 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
         value.metrics[key].forEach((slos, i) =>
           slos.forEach((slo) =>
             (slo.alerts ?? []).forEach((alert) => {
-              const refused = problem(alert.severity);
+              const refused = problem(alert.severity, sloAlertDestination(alert));
               if (refused !== undefined) {
                 issue(
                   ["metrics", key, i],

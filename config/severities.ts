@@ -4,14 +4,22 @@ import { anchoredRe2Matches } from "./re2";
 // One rule for the `severity` of every alert a team brings (its rule files, metrics.slos, OpenSLO
 // alert policies, Sloth specs), as Alertmanager will route it: a severity a route names goes there;
 // a near-miss of one (critcal) is a typo and refused; any other goes to the fallback that
-// alerting.otherSeverities names, or is refused when it says refuse.
+// alerting.otherSeverities names, or is refused when it says refuse. Unset, it says nothing: an
+// alert that says itself whether it pages (Sloth's page and ticket) or where it goes (an SLO's
+// receivers) is routed so, and any other is refused, since nothing tells whether it should page.
 
 /** The severities the platform's own routes read: critical pages, warning makes a ticket. */
 export const PLATFORM_SEVERITIES = ["critical", "warning"] as const;
 
-/** What alerting.otherSeverities may say: the receiver of severities no route names, or refuse. */
+/** What alerting.otherSeverities may say: the receiver of severities no route names, or refuse; unset says nothing. */
 export const OTHER_SEVERITIES = ["warning", "critical", "refuse"] as const;
-export type OtherSeverities = (typeof OTHER_SEVERITIES)[number];
+export type OtherSeverities = (typeof OTHER_SEVERITIES)[number] | undefined;
+
+/**
+ * What an alert says of where it goes, besides its severity: Sloth's page or ticket (its
+ * sloth_severity label), or the receivers an SLO alert names.
+ */
+export type AlertDestination = "page" | "ticket" | "receivers" | undefined;
 
 /** A severity matcher of a team's route: `severity="page"` or `severity=~"page|sev1"`. */
 const SEVERITY_MATCHER = /^severity(=~|=)"((?:[^"\\]|\\.)*)"$/;
@@ -67,14 +75,16 @@ export function routesInWords(routes: SeverityRoutes): string {
 
 /**
  * Why an alert's severity cannot be taken, said of the severity ("is not a severity any route
- * reads: did you mean critical? …"), or undefined: a typo of a routed severity always, and under
- * `refuse` one that no route reads, a missing severity included. A templated severity (`{{ … }}`)
- * is known only when the rule fires, and is left to the fallback.
+ * reads: did you mean critical? …"), or undefined: a typo of a routed severity always; under
+ * `refuse` one that no route reads, a missing severity included; and with alerting.otherSeverities
+ * unset one that no route reads on an alert that does not say where it goes. A templated severity
+ * (`{{ … }}`) is known only when the rule fires, and is left to the fallback.
  */
 export function severityProblem(
   severity: string | undefined,
   routes: SeverityRoutes,
   other: OtherSeverities,
+  destination: AlertDestination = undefined,
 ): string | undefined {
   if (severity !== undefined && (severity.includes("{{") || routed(severity, routes))) {
     return undefined;
@@ -83,10 +93,14 @@ export function severityProblem(
   if (typo !== undefined) {
     return `is not a severity any route reads: did you mean ${typo}? The routes read ${routesInWords(routes)}`;
   }
-  if (other !== "refuse") {
-    return undefined;
+  const unread = severity === undefined ? "is missing" : "is not a severity any route reads";
+  if (other === "refuse") {
+    return `${unread}, and alerting.otherSeverities is refuse: the routes read ${routesInWords(routes)}. Give one of those, or add a route to alerting.routes that matches it`;
   }
-  return `${severity === undefined ? "is missing" : "is not a severity any route reads"}, and alerting.otherSeverities is refuse: the routes read ${routesInWords(routes)}. Give one of those, or add a route to alerting.routes that matches it`;
+  if (other === undefined && destination === undefined) {
+    return `${unread}, and nothing says whether the alert should page: add a route to alerting.routes that matches it, or set alerting.otherSeverities to warning (the warning receiver takes every alert no route takes), critical (the critical receiver, which pages, takes them) or refuse; the routes read ${routesInWords(routes)}`;
+  }
+  return undefined;
 }
 
 /** A severity as messages quote it after the word "severity": ` "page"`, or nothing when it is missing. */

@@ -115,6 +115,7 @@ function stackLines(r: Review, format: Format, accepted: readonly string[]): str
     ...section("Network flows opened", r.flowsOpened.map(flow)),
     ...section("Network flows closed", r.flowsClosed.map(flow)),
     ...section("Alerts and recording rules", r.rules.map(item)),
+    ...section("Where the alerts go", r.alertReceivers),
     ...section("SLO objectives", r.objectives),
     ...section("Dashboards", r.dashboards.map(item)),
     ...section("Grafana datasources", r.datasources.map(item)),

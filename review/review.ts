@@ -15,6 +15,7 @@ import {
 import { Reload, Rollout, reloads, rollouts } from "./rollouts";
 import {
   ItemChange,
+  alertDestinations,
   dashboardChanges,
   datasourceChanges,
   objectiveChanges,
@@ -53,6 +54,8 @@ export interface Review {
   readonly flowsOpened: readonly Flow[];
   readonly flowsClosed: readonly Flow[];
   readonly rules: readonly ItemChange[];
+  /** Where each alert goes that is added or changed, or whose receivers move: `name: receivers`. */
+  readonly alertReceivers: readonly string[];
   readonly objectives: readonly string[];
   readonly dashboards: readonly ItemChange[];
   readonly datasources: readonly ItemChange[];
@@ -283,6 +286,7 @@ export function review(
     flowsOpened: [],
     flowsClosed: [],
     rules: [],
+    alertReceivers: [],
     objectives: [],
     dashboards: [],
     datasources: [],
@@ -345,6 +349,7 @@ export function review(
     flowsOpened: flows.opened,
     flowsClosed: flows.closed,
     rules,
+    alertReceivers: alertDestinations(before, after, rules),
     unrouted: unroutedSeverities(after, rules),
     objectives: objectiveChanges(before, after),
     dashboards: dashboardChanges(before, after),

@@ -2,6 +2,7 @@
 // Grafana's datasources and Alertmanager's routes, each read back from the rendered config files.
 import * as yaml from "js-yaml";
 import { routed, routesInWords, severityRoutes } from "../config/severities";
+import { alertReceivers, fixedLabels } from "./alertReceivers";
 import { sameValue } from "./objects";
 import { Resource, Snapshot } from "./snapshot";
 
@@ -50,23 +51,53 @@ interface Rule {
   readonly annotations?: Json;
 }
 
-/** Every rule of rule files, by `alert Name` / `record name` and group, for one ruler. */
+const FIRST_TOLD = ["sloth_severity", "severity"];
+const rank = (label: string) => (FIRST_TOLD.includes(label) ? FIRST_TOLD.indexOf(label) : FIRST_TOLD.length);
+
+/** The fewest labels that tell alerts of one name apart, Sloth's and the severity first. */
+function telling(namesakes: readonly Json[]): string[] {
+  const differing = [...new Set(namesakes.flatMap((labels) => Object.keys(labels)))]
+    .filter((label) => namesakes.some((labels) => labels[label] !== namesakes[0][label]))
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  const told: string[] = [];
+  const distinct = () =>
+    new Set(namesakes.map((labels) => JSON.stringify(told.map((label) => labels[label])))).size ===
+    namesakes.length;
+  for (const label of differing) {
+    if (distinct()) break;
+    told.push(label);
+  }
+  return told;
+}
+
+/**
+ * Every rule of rule files, by `alert Name` / `record name` and group, for one ruler. Alerts of one
+ * name in one group (a rule at two thresholds, Sloth's page and ticket) are told apart by the
+ * labels in which they differ: `alert X [sloth_severity=page]`.
+ */
 function rulesOf(files: Readonly<Record<string, string>>, server: string): Map<string, Json> {
-  const rules = new Map<string, Json>();
+  const found: [string, Json][] = [];
   for (const [file, text] of Object.entries(files)) {
-    const parsed = yaml.load(text) as { groups?: { name: string; rules: Rule[] }[] } | undefined;
+    const parsed = yaml.load(text) as
+      | { groups?: { name: string; labels?: Json; rules: Rule[] }[] }
+      | undefined;
     for (const group of parsed?.groups ?? []) {
       for (const rule of group.rules) {
         const name = rule.alert === undefined ? `record ${rule.record ?? "?"}` : `alert ${rule.alert}`;
-        const labels = rule.labels ?? {};
-        rules.set(`${server}: ${name} (${file}, group ${group.name})`, {
-          expr: rule.expr,
-          for: rule.for,
-          severity: labels.severity,
-          labels,
-        });
+        const labels: Json = { ...group.labels, ...rule.labels };
+        found.push([
+          `${server}: ${name} (${file}, group ${group.name})`,
+          { alert: rule.alert, expr: rule.expr, for: rule.for, severity: labels.severity, labels },
+        ]);
       }
     }
+  }
+  const rules = new Map<string, Json>();
+  for (const [key, rule] of found) {
+    const namesakes = found.filter(([other]) => other === key).map(([, r]) => r.labels as Json);
+    const labels = rule.labels as Readonly<Record<string, string | undefined>>;
+    const told = telling(namesakes).map((label) => `${label}=${labels[label] ?? ""}`);
+    rules.set(told.length === 0 ? key : `${key} [${told.join(", ")}]`, rule);
   }
   return rules;
 }
@@ -83,32 +114,67 @@ export function ruleChanges(before: Snapshot, after: Snapshot): ItemChange[] {
   return compareItems(allRules(before), allRules(after));
 }
 
+/** The stack's alertmanager.yml, parsed, if it has one. */
+function alertmanagerYml(snapshot: Snapshot): Json | undefined {
+  const text = configMapFiles(snapshot, "alertmanager-config")["alertmanager.yml"];
+  return text === undefined ? undefined : (yaml.load(text) as Json);
+}
+
+/** Where each alert of the snapshot goes, by its name in `allRules`. */
+function destinations(snapshot: Snapshot): Map<string, string> {
+  const config = alertmanagerYml(snapshot);
+  if (config === undefined) return new Map();
+  return new Map(
+    [...allRules(snapshot)]
+      .filter(([, rule]) => rule.alert !== undefined)
+      .map(([name, rule]) => [
+        name,
+        alertReceivers(config, fixedLabels(String(rule.alert), rule.labels as Json)),
+      ]),
+  );
+}
+
+/**
+ * Where each alert goes that the change adds or changes, or whose receivers the change moves
+ * (`was → is`): the receivers Alertmanager's routes send it to.
+ */
+export function alertDestinations(before: Snapshot, after: Snapshot, rules: readonly ItemChange[]): string[] {
+  const [old, now] = [destinations(before), destinations(after)];
+  const touched = new Set(rules.filter((rule) => rule.change !== "removed").map((rule) => rule.name));
+  return [...now]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .filter(([name, receivers]) => touched.has(name) || (old.has(name) && old.get(name) !== receivers))
+    .map(([name, receivers]) =>
+      touched.has(name) || old.get(name) === receivers
+        ? `${name}: ${receivers}`
+        : `${name}: ${old.get(name)!} → ${receivers}`,
+    );
+}
+
 /**
  * Each alert the change adds or changes whose severity no route of Alertmanager reads, with where it
- * goes instead (alerting.otherSeverities' last route, or the root's receiver, which notifies no one)
- * and the routes that exist.
+ * goes instead (Sloth's page to the critical receiver, alerting.otherSeverities' last route, or the
+ * root's receiver, which notifies no one) and the routes that exist.
  */
 export function unroutedSeverities(after: Snapshot, rules: readonly ItemChange[]): string[] {
-  const text = configMapFiles(after, "alertmanager-config")["alertmanager.yml"];
-  if (text === undefined) return [];
-  const root = (
-    yaml.load(text) as { route: { receiver: string; routes?: { receiver: string; matchers?: string[] }[] } }
-  ).route;
-  const children = (root.routes ?? []).map((r) => ({ receiver: r.receiver, matchers: r.matchers ?? [] }));
+  const config = alertmanagerYml(after);
+  if (config === undefined) return [];
+  const children = ((config.route as Json).routes as { receiver: string; matchers?: string[] }[]).map(
+    (r) => ({
+      receiver: r.receiver,
+      matchers: r.matchers ?? [],
+    }),
+  );
   const routes = severityRoutes(children);
-  const fallback = children.find((r) => r.matchers.length === 0)?.receiver;
   const severities = allRules(after);
+  const goes = destinations(after);
   return rules
     .filter((rule) => rule.change !== "removed" && rule.name.includes(": alert "))
     .flatMap((rule) => {
       const severity = severities.get(rule.name)?.severity as string | undefined;
       if (severity !== undefined && (severity.includes("{{") || routed(severity, routes))) return [];
       return [
-        `${rule.name}: severity ${severity === undefined ? "(none)" : JSON.stringify(severity)} is read by no route, so ${
-          fallback === undefined
-            ? `the root route takes it, and its receiver ${root.receiver} notifies no one`
-            : `the last route sends it to ${fallback} (alerting.otherSeverities)`
-        }; the routes read ${routesInWords(routes)}`,
+        `${rule.name}: severity ${severity === undefined ? "(none)" : JSON.stringify(severity)} is read by no route, so it goes to ${goes.get(rule.name)!}; the routes read ${routesInWords(routes)}`,
       ];
     });
 }

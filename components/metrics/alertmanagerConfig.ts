@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PLATFORM_RECEIVERS, StackConfig } from "../../config";
+import { SLOTH_SEVERITY, pagingSeverities } from "../../config/paging";
 import { TEMPLATE, useTemplate } from "./notificationTemplates";
 import { ALERTMANAGER_PATHS } from "./names";
 import { HTTP_SLO_ALERTS } from "./sloRules";
@@ -236,9 +237,12 @@ export const timeInterval = (interval: TeamTimeInterval): TimeInterval => ({
  * no time interval, so no team's quiet hours can mute it. SLO alerts that
  * name their receivers (`metrics.slos[].alerts[].receivers`) go to them first; teams' routes come
  * between those and the severity routes, in their order: the first that matches takes the alert,
- * unless it says `continue`, which lets the platform's receivers have it too. An alert no route
- * takes (a severity no route reads, or none) goes where alerting.otherSeverities says, critical or
- * warning; under refuse the config admits no such alert, and the root's receiver notifies no one.
+ * unless it says `continue`, which lets the platform's receivers have it too. Pages no team route
+ * took go to the critical receiver: critical, a severity a team's route names for a paging
+ * receiver, and Sloth's page (sloth_severity="page", before warning: a page with the severity
+ * warning still pages). An alert no route takes (a severity no route reads, or none) goes where
+ * alerting.otherSeverities says, critical or warning; under refuse the config admits no such
+ * alert, and the root's receiver notifies no one.
  * Alerts group by alertname and service; a critical alert of a service silences that service's
  * warnings. Credentials are read from mounted files, so this config holds none.
  */
@@ -283,10 +287,17 @@ export function alertmanagerConfig(alerting: Alerting, slos: readonly Slo[]): Al
         },
         ...sloAlertRoutes(slos),
         ...alerting.routes.map(teamRoute),
-        { receiver: RECEIVERS.critical, matchers: ['severity="critical"'], repeat_interval: "1h" },
+        ...[
+          'severity="critical"',
+          ...pagingSeverities(alerting.routes, alerting.receivers).map((s) => `severity="${s}"`),
+          `${SLOTH_SEVERITY.label}="${SLOTH_SEVERITY.page}"`,
+        ].map((matcher) => ({ receiver: RECEIVERS.critical, matchers: [matcher], repeat_interval: "1h" })),
         { receiver: RECEIVERS.warning, matchers: ['severity="warning"'] },
-        // What no route above took: a severity no route reads, or none.
-        ...(alerting.otherSeverities === "refuse" ? [] : [{ receiver: RECEIVERS[alerting.otherSeverities] }]),
+        // What no route above took: a severity no route reads, or none. Unset, otherSeverities
+        // admits only Sloth's tickets and templated severities here.
+        ...(alerting.otherSeverities === "refuse"
+          ? []
+          : [{ receiver: RECEIVERS[alerting.otherSeverities ?? "warning"] }]),
       ],
     },
     inhibit_rules: [

@@ -211,8 +211,9 @@ const alertingSectionSchema = strict({
     ),
   otherSeverities: z
     .enum(OTHER_SEVERITIES)
+    .optional()
     .describe(
-      `Where an alert goes whose severity no route reads (the platform's routes read ${PLATFORM_SEVERITIES.join(" and ")}; alerting.routes may read others): warning sends it to the warning receiver, critical to the critical one; refuse refuses every team rule, SLO and SLO document that gives such a severity, naming the routes. A near-miss of a routed severity (critcal) is refused whatever this says.`,
+      `Where an alert goes whose severity no route reads (the platform's routes read ${PLATFORM_SEVERITIES.join(" and ")}; alerting.routes may read others): warning sends it to the warning receiver, critical to the critical one; refuse refuses every team rule, SLO and SLO document that gives such a severity, naming the routes. Unset: Sloth's page (sloth_severity page) goes to the critical receiver and its ticket to the warning one, an SLO alert to the receivers it names, and any other such alert is refused, since nothing says whether it should page. Whatever this says short of refuse, Sloth's page goes to the critical receiver unless a route of alerting.routes takes it, and so does a severity a route names for a receiver that pages (PagerDuty, Opsgenie). A near-miss of a routed severity (critcal) is refused whatever this says.`,
     ),
   externalUrls: strict({
     prometheus: externalUrl.optional().describe("Prometheus' --web.external-url (alerts' generatorURL)."),

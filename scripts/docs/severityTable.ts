@@ -1,16 +1,22 @@
 // What one severity gets from each input that carries one (a team's rule file, metrics.slos, an
-// OpenSLO alert condition, a Sloth spec's label), under the default alerting.otherSeverities and
-// under refuse: the table docs/extending.md shows, from the config check itself.
+// OpenSLO alert condition, a Sloth spec's label), with alerting.otherSeverities unset (the
+// default), warning and refuse: the table docs/extending.md shows, from the config check itself
+// and the receiver the rendered Alertmanager routes send the alert to.
 import * as yaml from "js-yaml";
 import { ConfigError } from "../../config";
+import { alertmanagerConfig } from "../../components/metrics/alertmanagerConfig";
 import { parseStackConfig } from "../../config/load";
 import { OtherSeverities } from "../../config/severities";
+import { alertReceivers, fixedLabels } from "../../review/alertReceivers";
+import { Json } from "../../testkit/json";
 
 /** The severities the table shows: the platform's page, a typo of it, a team's word, and any other. */
 export const SEVERITIES_SHOWN = ["critical", "critcal", "page", "home"] as const;
 
-/** What an input made of a severity: the alert's severity label, or why it was refused. */
-export type SeverityOutcome = { readonly accepted: string } | { readonly refused: string };
+/** What an input made of a severity: the alert's severity label and where it goes, or why it was refused. */
+export type SeverityOutcome =
+  | { readonly accepted: string; readonly receiver: string }
+  | { readonly refused: string };
 
 const ruleFile = (severity: string) =>
   yaml.dump({
@@ -92,33 +98,45 @@ const sloth = (severity: string) =>
     ],
   });
 
-/** Each input: the config that carries `severity`, and where the parsed config holds the alert's severity. */
+type Config = ReturnType<typeof parseStackConfig>;
+
+/** The labels of the SLO alert a document or metrics.slos entry makes, as its rule fixes them. */
+const sloAlertLabels = (config: Config): Json => {
+  const [slo] = config.metrics.slos;
+  const [alert] = slo.alerts ?? [];
+  return fixedLabels(alert.name, { ...alert.labels, slo: slo.name, severity: alert.severity });
+};
+
+/** Each input: the config that carries `severity`, and the labels of the alert it makes. */
 const INPUTS: readonly {
   readonly input: string;
   readonly metrics: (severity: string) => Record<string, unknown>;
-  readonly severityOf: (config: ReturnType<typeof parseStackConfig>) => string | undefined;
+  readonly labelsOf: (config: Config) => Json;
 }[] = [
   {
     input: "team rule file (`labels.severity`)",
     metrics: (severity) => ({ extraRuleFiles: [{ name: "team.rules.yml", content: ruleFile(severity) }] }),
-    severityOf: (config) => config.metrics.extraRuleFiles[0].groups[0].rules[0].labels?.severity,
+    labelsOf: (config) => {
+      const rule = config.metrics.extraRuleFiles[0].groups[0].rules[0];
+      return fixedLabels(rule.alert!, rule.labels);
+    },
   },
   {
     input: "`metrics.slos[].alerts[].severity`",
     metrics: (severity) => ({ slos: [slo(severity)] }),
-    severityOf: (config) => config.metrics.slos[0].alerts?.[0].severity,
+    labelsOf: sloAlertLabels,
   },
   {
-    input: "OpenSLO `AlertCondition` `severity`",
+    input: "OpenSLO `AlertCondition` `severity` (notifying `critical`)",
     metrics: (severity) => ({
       openSloFiles: [{ name: "checkout.openslo.yaml", content: openSlo(severity) }],
     }),
-    severityOf: (config) => config.metrics.slos[0].alerts?.[0].severity,
+    labelsOf: sloAlertLabels,
   },
   {
     input: "Sloth `page_alert.labels.severity`",
     metrics: (severity) => ({ slothFiles: [{ name: "checkout.sloth.yml", content: sloth(severity) }] }),
-    severityOf: (config) => config.metrics.slos[0].alerts?.[0].severity,
+    labelsOf: sloAlertLabels,
   },
 ];
 
@@ -133,25 +151,29 @@ function outcome(
       { alerting: { otherSeverities }, metrics: input.metrics(severity) },
       new Set(),
     );
-    return { accepted: input.severityOf(config) ?? "" };
+    const labels = input.labelsOf(config) as Record<string, string>;
+    const routes = alertmanagerConfig(config.alerting, config.metrics.slos) as unknown as Json;
+    return { accepted: labels.severity, receiver: alertReceivers(routes, labels) };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return { refused: error.problems.join("\n") };
   }
 }
 
-/** Every input's outcome for every severity shown, under the default (warning) and under refuse. */
+/** Every input's outcome for every severity shown, with otherSeverities unset (the default), warning and refuse. */
 export function severityOutcomes(): {
   input: string;
   severity: string;
   byDefault: SeverityOutcome;
+  underWarning: SeverityOutcome;
   underRefuse: SeverityOutcome;
 }[] {
   return INPUTS.flatMap((input) =>
     SEVERITIES_SHOWN.map((severity) => ({
       input: input.input,
       severity,
-      byDefault: outcome(input, severity, "warning"),
+      byDefault: outcome(input, severity, undefined),
+      underWarning: outcome(input, severity, "warning"),
       underRefuse: outcome(input, severity, "refuse"),
     })),
   );
@@ -159,12 +181,13 @@ export function severityOutcomes(): {
 
 const inWords = (o: SeverityOutcome) => {
   if ("accepted" in o) {
-    return ["critical", "warning"].includes(o.accepted)
-      ? `\`${o.accepted}\``
-      : `\`${o.accepted}\`, which no route reads: \`otherSeverities\``;
+    return `\`${o.accepted}\` → ${o.receiver}`;
   }
   const typo = /did you mean (\S+)\?/.exec(o.refused);
-  return typo === null ? "refused, naming the routes" : `refused: "did you mean ${typo[1]}?"`;
+  if (typo !== null) return `refused: "did you mean ${typo[1]}?"`;
+  return o.refused.includes("nothing says whether the alert should page")
+    ? "refused: nothing says whether it pages"
+    : "refused, naming the routes";
 };
 
 /** The table of docs/extending.md: a row per input, a column per severity written. */
@@ -173,8 +196,11 @@ export function severityTable(): string {
   const cell = (input: string, severity: string) => {
     const o = outcomes.find((x) => x.input === input && x.severity === severity)!;
     const byDefault = inWords(o.byDefault);
-    const underRefuse = inWords(o.underRefuse);
-    return byDefault === underRefuse ? byDefault : `${byDefault}; under \`refuse\`: ${underRefuse}`;
+    const others = [
+      ["`warning`", inWords(o.underWarning)],
+      ["`refuse`", inWords(o.underRefuse)],
+    ].filter(([, words]) => words !== byDefault);
+    return [byDefault, ...others.map(([mode, words]) => `under ${mode}: ${words}`)].join("; ");
   };
   return [
     `| written as | ${SEVERITIES_SHOWN.map((s) => `\`${s}\``).join(" | ")} |`,

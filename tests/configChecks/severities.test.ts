@@ -18,7 +18,7 @@ const run = promisify(execFile);
 
 const ROUTES = "the routes read critical, warning (the platform's)";
 
-test("each input: critical routed, critcal refused as a typo, page (OpenSLO: its word for a page) and home to the fallback, or refused under refuse", () => {
+test("each input: critical routed, critcal refused as a typo; page and home refused with nothing to say whether they page, to warning under warning, refused under refuse; OpenSLO's to its notification target, Sloth's page to critical", () => {
   const refusedTypo = {
     refused: expect.stringContaining(
       `is not a severity any route reads: did you mean critical? The ${ROUTES.slice(4)}`,
@@ -29,23 +29,39 @@ test("each input: critical routed, critcal refused as a typo, page (OpenSLO: its
       `is not a severity any route reads, and alerting.otherSeverities is refuse: ${ROUTES}`,
     ),
   };
-  const table = severityOutcomes().map(({ input, severity, byDefault, underRefuse }) => [
+  const refusedUnsaid = {
+    refused: expect.stringContaining(
+      "is not a severity any route reads, and nothing says whether the alert should page: add a route to alerting.routes that matches it, or set alerting.otherSeverities to warning",
+    ),
+  };
+  const to = (accepted: string, receiver: string) => ({ accepted, receiver });
+  const table = severityOutcomes().map(({ input, severity, byDefault, underWarning, underRefuse }) => [
     input,
     severity,
     byDefault,
+    underWarning,
     underRefuse,
   ]);
-  const rows = (input: string, page: "page" | "critical") => [
-    [input, "critical", { accepted: "critical" }, { accepted: "critical" }],
-    [input, "critcal", refusedTypo, refusedTypo],
-    [input, "page", { accepted: page }, page === "critical" ? { accepted: "critical" } : refusedUnrouted],
-    [input, "home", { accepted: "home" }, refusedUnrouted],
+  const critical = to("critical", "critical");
+  const unsaid = (input: string) => [
+    [input, "critical", critical, critical, critical],
+    [input, "critcal", refusedTypo, refusedTypo, refusedTypo],
+    [input, "page", refusedUnsaid, to("page", "warning"), refusedUnrouted],
+    [input, "home", refusedUnsaid, to("home", "warning"), refusedUnrouted],
   ];
+  const openSlo = "OpenSLO `AlertCondition` `severity` (notifying `critical`)";
+  const sloth = "Sloth `page_alert.labels.severity`";
   expect(table).toEqual([
-    ...rows("team rule file (`labels.severity`)", "page"),
-    ...rows("`metrics.slos[].alerts[].severity`", "page"),
-    ...rows("OpenSLO `AlertCondition` `severity`", "critical"),
-    ...rows("Sloth `page_alert.labels.severity`", "page"),
+    ...unsaid("team rule file (`labels.severity`)"),
+    ...unsaid("`metrics.slos[].alerts[].severity`"),
+    [openSlo, "critical", critical, critical, critical],
+    [openSlo, "critcal", refusedTypo, refusedTypo, refusedTypo],
+    [openSlo, "page", critical, critical, critical],
+    [openSlo, "home", to("home", "critical"), to("home", "critical"), refusedUnrouted],
+    [sloth, "critical", critical, critical, critical],
+    [sloth, "critcal", refusedTypo, refusedTypo, refusedTypo],
+    [sloth, "page", to("page", "critical"), to("page", "critical"), refusedUnrouted],
+    [sloth, "home", to("home", "critical"), to("home", "critical"), refusedUnrouted],
   ]);
 });
 
@@ -58,7 +74,7 @@ const teamRules = (labels: Record<string, string>) => ({
 });
 const withRoutes = (matchers: string[], otherSeverities = "warning", labels: Record<string, string>) => ({
   alerting: {
-    otherSeverities,
+    ...(otherSeverities === "unset" ? {} : { otherSeverities }),
     receivers: [{ name: "pager", webhook: [{ url: "https://pager.example.com/hook" }] }],
     routes: [{ matchers: matchers.length === 0 ? ['team="payments"'] : matchers, receiver: "pager" }],
   },
@@ -66,6 +82,48 @@ const withRoutes = (matchers: string[], otherSeverities = "warning", labels: Rec
 });
 
 test.each([
+  [
+    "a team's own severity, with nothing to say whether it pages: refused, naming the key and both choices",
+    [],
+    "unset",
+    { severity: "pageteam" },
+    [
+      `observability:metrics.extraRuleFiles[0] (team.rules.yml) alert TeamAlert's severity "pageteam" (groups[0].rules[0].labels.severity) is not a severity any route reads, and nothing says whether the alert should page: add a route to alerting.routes that matches it, or set alerting.otherSeverities to warning (the warning receiver takes every alert no route takes), critical (the critical receiver, which pages, takes them) or refuse; the routes read critical, warning (the platform's)`,
+    ],
+  ],
+  [
+    "no severity, with nothing to say whether it pages",
+    [],
+    "unset",
+    { team: "payments" },
+    [
+      expect.stringContaining(
+        "(groups[0].labels.severity) is missing, and nothing says whether the alert should page",
+      ),
+    ],
+  ],
+  [
+    "a page Sloth generated, kept in a rule file: its sloth_severity says it pages",
+    [],
+    "unset",
+    { severity: "pageteam", sloth_severity: "page" },
+    [],
+  ],
+  [
+    "Sloth's ticket in a rule file: its sloth_severity says it is a ticket",
+    [],
+    "unset",
+    { severity: "slack", sloth_severity: "ticket" },
+    [],
+  ],
+  [
+    "a severity a team's route names, otherSeverities unset",
+    ['severity="page"'],
+    "unset",
+    { severity: "page" },
+    [],
+  ],
+  ["that severity set explicitly to warning's receiver", [], "warning", { severity: "pageteam" }, []],
   ["a severity a team's route names", ['severity="page"'], "refuse", { severity: "page" }, []],
   ["one of a team route's alternatives", ['severity=~"sev1|sev2"'], "refuse", { severity: "sev2" }, []],
   [

@@ -34,14 +34,21 @@ describe.each(STACKS)("committed stack %s (no team routing keys)", (stack) => {
   test("routing is the platform's severity routes, and every receiver's text comes from the templates file", async () => {
     const { objects } = await rendered(stack);
     const am = alertmanagerYml(objects);
-    // The last route takes what the severity routes do not: alerting.otherSeverities, warning by default.
+    // Sloth's page pages whatever its severity; the last route takes what the severity routes do
+    // not: alerting.otherSeverities, or warning while it is unset.
     expect(am.route.routes.map((r: Json) => r.receiver)).toEqual([
       "watchdog",
+      "critical",
       "critical",
       "warning",
       "warning",
     ]);
-    expect(am.route.routes[3]).toEqual({ receiver: "warning" });
+    expect(am.route.routes[2]).toEqual({
+      receiver: "critical",
+      matchers: ['sloth_severity="page"'],
+      repeat_interval: "1h",
+    });
+    expect(am.route.routes[4]).toEqual({ receiver: "warning" });
     expect(am.receivers.map((r: Json) => r.name)).toEqual(["default", "critical", "warning", "watchdog"]);
     expect(am.templates).toEqual(["/etc/alertmanager/notifications.tmpl"]);
     expect(am.time_intervals).toBeUndefined();
@@ -86,6 +93,7 @@ describe("the routes stack (every team routing key)", () => {
       "data-team",
       "community-mail",
       "audit-hook",
+      "critical",
       "critical",
       "warning",
       "warning",

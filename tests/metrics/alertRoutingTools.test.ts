@@ -41,12 +41,13 @@ describe("the routes stack file under amtool", () => {
     // continue: the payments team and the platform's severity receiver both get it.
     [["namespace=payments", "severity=critical", "alertname=ServiceDown"], "payments-oncall,critical"],
     [["namespace=payments", "severity=warning", "alertname=HighMemory"], "payments-oncall,warning"],
-    // Without a severity, past the team's route (continue) to alerting.otherSeverities' receiver.
+    // Without a severity, past the team's route (continue) to the last route: warning while
+    // alerting.otherSeverities is unset.
     [["namespace=payments", "alertname=PaymentsBacklog"], "payments-oncall,warning"],
     // No continue: the data team takes its alerts, critical ones included.
     [["team=analytics", "severity=critical", "alertname=EtlStalled"], "data-team"],
     [["team=data", "severity=warning", "alertname=EtlSlow"], "data-team"],
-    // The data team's route leaves info out, and no route reads it: alerting.otherSeverities.
+    // The data team's route leaves info out, and no route reads it: the last route.
     [["team=data", "severity=info", "alertname=EtlNote"], RECEIVERS.warning],
     [["service=community-service", "severity=warning", "alertname=HighLatency"], "community-mail"],
     [["alertname=AuditLogGap", "severity=warning"], "audit-hook"],

@@ -66,7 +66,8 @@ describe.each(STACKS)("stack %s", (stack) => {
     [["severity=critical", "alertname=ServiceDown", "service=ticket-service"], RECEIVERS.critical],
     [["severity=warning", "alertname=HighMemory"], RECEIVERS.warning],
     [["severity=none", "alertname=Watchdog"], RECEIVERS.watchdog],
-    // A severity no route reads, or none: alerting.otherSeverities, warning by default.
+    // A severity no route reads, or none: the last route, warning while alerting.otherSeverities is
+    // unset (the config admits such an alert only when it says whether it pages).
     [["severity=page", "alertname=TeamPage"], RECEIVERS.warning],
     [["alertname=Unlabelled"], RECEIVERS.warning],
   ])("amtool routes %j to %s", async (labels, receiver) => {

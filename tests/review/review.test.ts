@@ -11,6 +11,8 @@ import { Json } from "../../testkit/json";
 import { tools } from "../../testkit/tools";
 import { rendered } from "../renderedStacks";
 import { renderedExtended } from "../support/extendedStack";
+import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
+import { readStackFile } from "../../render/stackFile";
 
 let registrations: readonly Registration[];
 
@@ -277,7 +279,83 @@ test("an alert whose severity no route reads is named with where it goes and the
     return r;
   });
   expect(review(snapshot(registrations), snapshot(after), noKeys).unrouted).toEqual([
-    'Prometheus: alert TeamPage (team.yaml, group team): severity "page" is read by no route, so the last route sends it to warning (alerting.otherSeverities); the routes read critical, warning (the platform\'s)',
+    'Prometheus: alert TeamPage (team.yaml, group team): severity "page" is read by no route, so it goes to warning; the routes read critical, warning (the platform\'s)',
+  ]);
+});
+
+test("Sloth's getting-started spec added: its page (severity pageteam) goes to the critical receiver, its ticket (slack) to warning, as the review prints them", async () => {
+  const { config, secretKeys } = readStackFile("kind", PROJECT_ROOT);
+  const metrics = JSON.parse(config["observability:metrics"]) as Json;
+  const withSloth = await renderWithConfig(
+    "kind",
+    {
+      ...config,
+      "observability:metrics": JSON.stringify({
+        ...metrics,
+        slothFiles: ["tests/slo/sloth/getting-started.yml"],
+      }),
+    },
+    secretKeys,
+  );
+  const reviewed = review(snapshot(registrations), snapshot(withSloth.registrations), noKeys);
+  const alert =
+    "Prometheus: alert MyServiceHighErrorRate (slo.yaml, group slo/myservice-requests-availability)";
+  expect(reviewed.alertReceivers).toEqual([
+    `${alert} [sloth_severity=page]: critical`,
+    `${alert} [sloth_severity=ticket]: warning`,
+    "Prometheus: alert SLOIndicatorMissing (slo.yaml, group slo/myservice-requests-availability): warning",
+  ]);
+  expect(reviewed.unrouted).toEqual([
+    `${alert} [sloth_severity=page]: severity "pageteam" is read by no route, so it goes to critical; the routes read critical, warning (the platform's)`,
+    `${alert} [sloth_severity=ticket]: severity "slack" is read by no route, so it goes to warning; the routes read critical, warning (the platform's)`,
+  ]);
+  expect(formatReview([reviewed], "text", "main", [])).toContain(
+    `WHERE THE ALERTS GO\n- ${alert} [sloth_severity=page]: critical\n- ${alert} [sloth_severity=ticket]: warning\n`,
+  );
+});
+
+test("a team route ahead of the platform's takes Sloth's page first; an alert whose routes depend on its series' labels is told with the conditions", () => {
+  const alertmanager = changed("ConfigMap", "alertmanager-config", (r) => {
+    const data = r.inputs.data as Record<string, string>;
+    const config = yaml.load(data["alertmanager.yml"]) as { route: { routes: Json[] } };
+    config.route.routes.splice(1, 0, { receiver: "myteam", matchers: ['routing_key="myteam"'] });
+    config.route.routes.splice(1, 0, {
+      receiver: "payments",
+      matchers: ['namespace="payments"'],
+      continue: true,
+    });
+    data["alertmanager.yml"] = yaml.dump(config);
+    return r;
+  });
+  const after = alertmanager.map((r) =>
+    isObject(r, "ConfigMap", "prometheus-rules")
+      ? (() => {
+          const edited = structuredClone(r);
+          (edited.inputs.data as Record<string, string>)["team.yaml"] = [
+            "groups:",
+            "  - name: team",
+            "    rules:",
+            "      - { alert: Burn, expr: up == 0, labels: { severity: pageteam, sloth_severity: page, routing_key: myteam } }",
+            "      - { alert: Burn, expr: up == 0, labels: { severity: slack, sloth_severity: ticket } }",
+            "      - { alert: Down, expr: up == 0, labels: { severity: critical } }",
+            "      - { alert: Unsaid, expr: up == 0 }",
+            "      - { alert: Notice, expr: up == 0, labels: { severity: info, routing_key: other } }",
+          ].join("\n");
+          return edited;
+        })()
+      : r,
+  );
+  const receivers = review(snapshot(registrations), snapshot(after), noKeys).alertReceivers;
+  // The platform's alerts the new routes may take are named with where they went before.
+  expect(receivers).toContain(
+    'Prometheus: alert PodCrashLooping (platform.yaml, group platform-workloads): critical → payments if namespace="payments"; myteam if routing_key="myteam", otherwise critical',
+  );
+  expect(receivers.filter((line) => line.includes("team.yaml"))).toEqual([
+    'Prometheus: alert Burn (team.yaml, group team) [sloth_severity=page]: payments if namespace="payments"; myteam',
+    'Prometheus: alert Burn (team.yaml, group team) [sloth_severity=ticket]: payments if namespace="payments"; myteam if routing_key="myteam", otherwise warning',
+    'Prometheus: alert Down (team.yaml, group team): payments if namespace="payments"; myteam if routing_key="myteam", otherwise critical',
+    'Prometheus: alert Notice (team.yaml, group team): payments if namespace="payments"; warning',
+    'Prometheus: alert Unsaid (team.yaml, group team): payments if namespace="payments"; myteam if routing_key="myteam", otherwise warning',
   ]);
 });
 

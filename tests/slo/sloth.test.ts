@@ -75,7 +75,7 @@ test("an SLO whose alerts are both disabled has none", () => {
   ]);
 });
 
-test("the Kubernetes resource and the raw SLI as they are: severities of the team's own (pageteam, slack, home) kept for alerting.otherSeverities", () => {
+test("the Kubernetes resource and the raw SLI as they are: severities of the team's own (pageteam, slack, home) kept as written, beside sloth_severity", () => {
   const [fromCrd, fromRaw] = slosOf([example("k8s-getting-started.yml"), example("raw-home-wifi.yml")]);
   expect(fromCrd).toEqual(
     expect.objectContaining({

@@ -413,6 +413,26 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
   },
   {
     section: "metrics",
+    title: "a team rule whose severity no route reads, with nothing to say whether it pages",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(c, "metrics.extraRuleFiles", [
+        teamFile("orders-page.rules.yml", ruleFile("OrdersDown", "up == 0").replace("warning", "pageteam")),
+      ]),
+    key: "observability:metrics.extraRuleFiles[0]",
+    allowed:
+      "nothing says whether the alert should page: add a route to alerting.routes that matches it, or set alerting.otherSeverities to warning",
+  },
+  {
+    section: "metrics",
+    title: "an alert's severity overridden with a word no route reads",
+    stack: "prod",
+    edit: (c) => configSetJson(c, "metrics.alerts.overrides", { HighCPU: { severity: "sev2" } }),
+    key: "observability:metrics.alerts.overrides.HighCPU.severity",
+    allowed: "or set alerting.otherSeverities to warning",
+  },
+  {
+    section: "metrics",
     title: "an override of an alert the stack does not have",
     stack: "prod",
     edit: (c) => configSetJson(c, "metrics.alerts.overrides", { HighCpu: { for: "30m" } }),
@@ -676,6 +696,14 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     key: "observability:alerting.routes[0].matchers[0]",
     allowed: "must have a regular expression in RE2 syntax after =~, as Alertmanager compiles it",
     refused: { grammar: "matcher", text: 'team=~"(?!payments).*"' },
+  },
+  {
+    section: "alerting",
+    title: "otherSeverities given a ticket's word",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "alerting.otherSeverities", "ticket"),
+    key: "observability:alerting.otherSeverities",
+    allowed: 'must be one of "warning", "critical", "refuse"',
   },
   {
     section: "alerting",
@@ -1259,6 +1287,25 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
     stack: "kind",
     edit: (c) => configSetJson(c, "alerting", routeTo(['team=~"(?i)payments|orders"', 'severity!="info"'])),
     secretKeys: ["observability:alerting"],
+  },
+  {
+    section: "metrics",
+    title: "Sloth's own example added: its page (severity pageteam) pages, its ticket (slack) makes a ticket",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "metrics.slothFiles", ["tests/slo/sloth/getting-started.yml"]),
+  },
+  {
+    section: "alerting",
+    title: "a team's own severities sent to the warning receiver on purpose",
+    stack: "prod",
+    edit: (c) =>
+      configSetPath(
+        configSetJson(c, "metrics.extraRuleFiles", [
+          teamFile("orders-info.rules.yml", ruleFile("OrdersNote", "up == 0").replace("warning", "info")),
+        ]),
+        "alerting.otherSeverities",
+        "warning",
+      ),
   },
   {
     section: "alerting",
