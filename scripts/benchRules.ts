@@ -2,9 +2,12 @@
 // load the stack is rated for (scripts/benchLoad/load.ts): rule groups and rules, the series the
 // recording rules write, and over two minutes of evaluations the seconds spent evaluating rules and
 // the CPU Prometheus used, per minute; and what each group costs: its evaluations' mean time and
-// seconds per minute, read off the rules API through the window. `--record`
-// writes docs/measured/rule-cost.md, each stack's figures beside the ones the record held before.
-import { renderStack } from "../render/renderStack";
+// seconds per minute, read off the rules API through the window; and the same for prod with its
+// SLOs counted over calendar months instead of their rolling 28 days. `--record` writes
+// docs/measured/rule-cost.md, each stack's figures beside the ones the record held before.
+import { PROJECT_ROOT, renderStack, renderWithConfig } from "../render/renderStack";
+import { readStackFile } from "../render/stackFile";
+import { KubeObject } from "../render/manifest";
 import { getJson } from "../testkit/http";
 import { Json } from "../testkit/json";
 import { previousRecord } from "../testkit/measured";
@@ -16,6 +19,28 @@ import { atRatedLoad } from "./benchRange/ratedLoad";
 import { runBench } from "./benchRange/runBench";
 
 const RECORD = "rule-cost";
+const CALENDAR_LABEL = "prod over calendar months";
+
+/** prod with every SLO of metrics.slos counted over calendar months in Berlin, and the month of samples they need. */
+async function prodOverCalendarMonths(): Promise<readonly KubeObject[]> {
+  const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
+  const metrics = JSON.parse(config["observability:metrics"]) as Json;
+  const calendar = {
+    ...metrics,
+    retentionTime: "31d",
+    slos: (metrics.slos as Json[]).map((slo) => ({
+      ...slo,
+      window: { calendar: "month", timeZone: "Europe/Berlin" },
+    })),
+  };
+  return (
+    await renderWithConfig(
+      "prod-calendar",
+      { ...config, "observability:metrics": JSON.stringify(calendar) },
+      secretKeys,
+    )
+  ).objects;
+}
 const WINDOW_S = 120;
 
 interface Group {
@@ -50,7 +75,7 @@ async function evaluationsDuring(prometheus: Running, seconds: number): Promise<
 }
 
 /** The stack's rule figures, as one line of the record, and what each group costs. */
-async function ruleCost(stack: StackName, prometheus: Running): Promise<string[]> {
+async function ruleCost(stack: string, prometheus: Running): Promise<string[]> {
   const metrics = `${prometheus.base}/metrics`;
   const counters = async () => ({
     evaluation: await metricTotal(metrics, "prometheus_rule_group_duration_seconds_sum"),
@@ -96,15 +121,19 @@ runBench(
   },
   async ({ servers, dir, print }) => {
     const before = previousRecord(RECORD);
-    for (const stack of ["kind", "prod"] as const) {
-      const objects = (await renderStack(stack)).objects;
-      const lines = await atRatedLoad(servers, objects, dir, stack, (prometheus) =>
-        ruleCost(stack, prometheus),
+    const runs: { label: string; load: StackName; objects: () => Promise<readonly KubeObject[]> }[] = [
+      { label: "kind", load: "kind", objects: async () => (await renderStack("kind")).objects },
+      { label: "prod", load: "prod", objects: async () => (await renderStack("prod")).objects },
+      { label: CALENDAR_LABEL, load: "prod", objects: prodOverCalendarMonths },
+    ];
+    for (const run of runs) {
+      const lines = await atRatedLoad(servers, await run.objects(), dir, run.load, (prometheus) =>
+        ruleCost(run.label, prometheus),
       );
       lines.forEach(print);
-      const earlier = before?.text.split("\n").find((l) => l.startsWith(`${stack}: `));
+      const earlier = before?.text.split("\n").find((l) => l.startsWith(`${run.label}: `));
       print(
-        `${stack} before (${before?.written ?? "no record"}): ${earlier?.slice(stack.length + 2) ?? "none"}`,
+        `${run.label} before (${before?.written ?? "no record"}): ${earlier?.slice(run.label.length + 2) ?? "none"}`,
       );
     }
   },
