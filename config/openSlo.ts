@@ -269,6 +269,8 @@ const timeWindow = z
   })
   .strict()
   .superRefine((w, ctx) => {
+    // A duration that is no shorthand is refused by its own rule; nothing more can be said of it.
+    if (!SHORTHAND.test(w.duration)) return;
     const windowProblem = complianceWindow.safeParse(prometheusDuration(w.duration)).error?.issues[0]
       ?.message;
     if (windowProblem !== undefined) {

@@ -155,8 +155,9 @@ describe.each(Object.entries(MAESTRO))(
 
 const nonPrometheus = (type: string) =>
   `must be Prometheus (any case), not ${type}: the stack evaluates SLOs as rules of its own Prometheus, in PromQL; write the SLI over metrics that Prometheus scrapes`;
-const calendar =
-  "spec.timeWindow[0].calendar is a calendar-aligned window (the period to date, restarting at each 1w in the calendar's time zone), which Prometheus rules cannot count: a rule looks back over the same range at every evaluation, and has no time zone. The nearest rolling window is 1w: write duration: 1w, isRolling: true and no calendar";
+const calendarOf = (period: string, rolling: string) =>
+  `spec.timeWindow[0].calendar is a calendar-aligned window (the period to date, restarting at each ${period} in the calendar's time zone), which Prometheus rules cannot count: a rule looks back over the same range at every evaluation, and has no time zone. The nearest rolling window is ${rolling}: write duration: ${rolling}, isRolling: true and no calendar`;
+const calendar = calendarOf("1w", "1w");
 const rfc1123 =
   "must be an RFC 1123 label (lowercase letters, digits and '-', at most 63 characters), as OpenSLO requires";
 
@@ -222,6 +223,37 @@ test.each([
     [
       `document 1 (main-page): spec.indicator.spec.ratioMetric.good.metricSource.type ${nonPrometheus("Any")}`,
       `document 1 (main-page): spec.indicator.spec.ratioMetric.total.metricSource.type ${nonPrometheus("Any")}`,
+    ],
+  ],
+  [
+    "OpenSLO/OpenSLO's Timeslices example: placeholder sources, a calendar window of one minute, a second objective",
+    ["openslo-timeslices-calendar.yaml"],
+    [
+      `document 1 (service-availability): spec.indicator.spec.ratioMetric.good.metricSource.type ${nonPrometheus("Any")}`,
+      `document 1 (service-availability): spec.indicator.spec.ratioMetric.total.metricSource.type ${nonPrometheus("Any")}`,
+      "document 1 (service-availability): spec.timeWindow[0].duration must be a number of days or weeks such as 28d, 30d or 4w (got 1m)",
+      `document 1 (service-availability): ${calendarOf("1m", "7d")}`,
+      "document 1 (service-availability): spec.objectives[1] is a second objective: the stack gives an SLO one objective, its series and alerts named after it. Write another SLO document for this one",
+    ],
+  ],
+  [
+    "OpenSLO/OpenSLO's low-traffic example: placeholder sources on a calendar week",
+    ["openslo-low-traffic-calendar.yaml"],
+    [
+      `document 1 (service-availability): spec.indicator.spec.ratioMetric.good.metricSource.type ${nonPrometheus("Any")}`,
+      `document 1 (service-availability): spec.indicator.spec.ratioMetric.total.metricSource.type ${nonPrometheus("Any")}`,
+      `document 1 (service-availability): ${calendar}`,
+    ],
+  ],
+  [
+    "OpenSLO/slogen's calendar sample: a name in capitals, Sumo Logic sources, a window of Week, a policy named without a mapping",
+    ["slogen-logs-req-calendar.yaml"],
+    [
+      `document 1 (TestSLO_Calendar): metadata.name ${rfc1123}`,
+      `document 1 (TestSLO_Calendar): spec.indicator.spec.ratioMetric.good.metricSource.type ${nonPrometheus("sumologic-logs")}`,
+      `document 1 (TestSLO_Calendar): spec.indicator.spec.ratioMetric.total.metricSource.type ${nonPrometheus("sumologic-logs")}`,
+      "document 1 (TestSLO_Calendar): spec.timeWindow[0].duration must be a duration shorthand such as 5m, 28d or 4w (a number and m, h, d, w, M, Q or Y)",
+      "document 1 (TestSLO_Calendar): spec.alertPolicies[0] must be a mapping: {alertPolicyRef: <name>}, or the document inline",
     ],
   ],
   [
