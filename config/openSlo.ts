@@ -204,6 +204,8 @@ type SliSpec = z.output<typeof sliSpec>;
 
 const inlineIndicator = z.object({ metadata, spec: sliSpec }).strict();
 
+const RATIO_OBJECTIVE = "is for a thresholdMetric: a ratioMetric's objective is its target alone";
+
 /** Composite SLOs, refused where they begin. */
 const COMPOSITE =
   "is for a composite SLO, which the stack does not build: it budgets each SLO alone. Write one SLO document per indicator (each gets its own page and ticket)";
@@ -445,6 +447,13 @@ const sloSpecSchema = z
         ),
       );
     const [first] = spec.objectives;
+    // Said here for an inline indicator, so that it comes with the document's other problems, as oslo says it.
+    if (
+      spec.indicator?.spec.ratioMetric !== undefined &&
+      (first.op !== undefined || first.value !== undefined)
+    ) {
+      issue(["objectives", 0, first.op !== undefined ? "op" : "value"], RATIO_OBJECTIVE);
+    }
     const method = spec.budgetingMethod;
     if (method === "Timeslices" && first.timeSliceTarget === undefined) {
       issue(
@@ -721,11 +730,13 @@ function resolve(
       "must give op and value for a thresholdMetric: the bound the SLI must keep",
     );
   }
-  if (sli !== undefined && !threshold && (objective.op !== undefined || objective.value !== undefined)) {
-    problem(
-      `spec.objectives[0].${objective.op !== undefined ? "op" : "value"}`,
-      "is for a thresholdMetric: a ratioMetric's objective is its target alone",
-    );
+  if (
+    spec.indicatorRef !== undefined &&
+    sli !== undefined &&
+    !threshold &&
+    (objective.op !== undefined || objective.value !== undefined)
+  ) {
+    problem(`spec.objectives[0].${objective.op !== undefined ? "op" : "value"}`, RATIO_OBJECTIVE);
   }
   const queryOf = (m: { metricSource: MetricSource }) => sourceQuery(m.metricSource);
   const queryKey = (m: { metricSource: MetricSource }) =>

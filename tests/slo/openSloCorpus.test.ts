@@ -187,10 +187,11 @@ test.each([
     ],
   ],
   [
-    "OpenSLO/oslo's validation input: an SLO on a calendar week, a Service whose name has a space; the other Service accepted",
+    "OpenSLO/oslo's validation input: an SLO on a calendar week with op on its ratio objective, a Service whose name has a space; the other Service accepted",
     ["oslo-validate-v1.yaml"],
     [
       `document 1 item 1 (web-availability): ${calendar}`,
+      "document 1 item 1 (web-availability): spec.objectives[0].op is for a thresholdMetric: a ratioMetric's objective is its target alone",
       `document 1 item 3 (example service): metadata.name ${rfc1123}`,
     ],
   ],
@@ -218,15 +219,16 @@ test.each([
     ],
   ],
   [
-    "OpenSLO/OpenSLO's RatioTimeslices example, whose source types are placeholders",
+    "OpenSLO/OpenSLO's RatioTimeslices example, whose source types are placeholders and whose ratio objective has op",
     ["openslo-ratio-timeslices.yaml"],
     [
       `document 1 (main-page): spec.indicator.spec.ratioMetric.good.metricSource.type ${nonPrometheus("Any")}`,
       `document 1 (main-page): spec.indicator.spec.ratioMetric.total.metricSource.type ${nonPrometheus("Any")}`,
+      "document 1 (main-page): spec.objectives[0].op is for a thresholdMetric: a ratioMetric's objective is its target alone",
     ],
   ],
   [
-    "OpenSLO/OpenSLO's Timeslices example: placeholder sources, a calendar window of one minute, a second objective",
+    "OpenSLO/OpenSLO's Timeslices example: placeholder sources, a calendar window of one minute, a second objective, op on a ratio objective",
     ["openslo-timeslices-calendar.yaml"],
     [
       `document 1 (service-availability): spec.indicator.spec.ratioMetric.good.metricSource.type ${nonPrometheus("Any")}`,
@@ -234,15 +236,17 @@ test.each([
       "document 1 (service-availability): spec.timeWindow[0].duration must be a number of days or weeks such as 28d, 30d or 4w (got 1m)",
       `document 1 (service-availability): ${calendarOf("1m", "7d")}`,
       "document 1 (service-availability): spec.objectives[1] is a second objective: the stack gives an SLO one objective, its series and alerts named after it. Write another SLO document for this one",
+      "document 1 (service-availability): spec.objectives[0].op is for a thresholdMetric: a ratioMetric's objective is its target alone",
     ],
   ],
   [
-    "OpenSLO/OpenSLO's low-traffic example: placeholder sources on a calendar week",
+    "OpenSLO/OpenSLO's low-traffic example: placeholder sources on a calendar week, op on a ratio objective",
     ["openslo-low-traffic-calendar.yaml"],
     [
       `document 1 (service-availability): spec.indicator.spec.ratioMetric.good.metricSource.type ${nonPrometheus("Any")}`,
       `document 1 (service-availability): spec.indicator.spec.ratioMetric.total.metricSource.type ${nonPrometheus("Any")}`,
       `document 1 (service-availability): ${calendar}`,
+      "document 1 (service-availability): spec.objectives[0].op is for a thresholdMetric: a ratioMetric's objective is its target alone",
     ],
   ],
   [
