@@ -190,7 +190,7 @@ test.each(FILES)(
       sloth: expect.stringContaining("invalid spec, could not load with any of the supported spec types"),
     });
     rows.push(
-      `| ${file.replace("tests/slo/openslo/", "")} | ${"refused" in oslo ? `refuses: ${cell(oslo.refused)}` : "valid"} | ${"takes" in sloth ? "takes" : "refuses: not v1alpha"} | ${"refused" in stack ? `refuses: ${cell(stack.refused.join("; "))}` : `takes: ${stack.slos.map((s) => s.name).join(", ")}`} | ${agreement} |`,
+      `| ${file.replace("tests/slo/openslo/", "")} | ${"refused" in oslo ? `refuses: ${cell(oslo.refused)}` : "valid"} | ${"takes" in sloth ? "takes" : "refuses: not v1alpha"} | ${"refused" in stack ? `refuses: ${cell(stack.refused.join("; "))}` : stack.slos.length === 0 ? "takes (no SLO document)" : `takes: ${stack.slos.map((s) => s.name).join(", ")}`} | ${agreement} |`,
     );
   },
 );
