@@ -204,6 +204,8 @@ type SliSpec = z.output<typeof sliSpec>;
 
 const inlineIndicator = z.object({ metadata, spec: sliSpec }).strict();
 
+const RATIO_OBJECTIVE = "is for a thresholdMetric: a ratioMetric's objective is its target alone";
+
 /** Composite SLOs, refused where they begin. */
 const COMPOSITE =
   "is for a composite SLO, which the stack does not build: it budgets each SLO alone. Write one SLO document per indicator (each gets its own page and ticket)";
@@ -268,6 +270,8 @@ const timeWindow = z
   })
   .strict()
   .superRefine((w, ctx) => {
+    // A duration that is no shorthand is refused by its own rule; nothing more can be said of it.
+    if (!SHORTHAND.test(w.duration)) return;
     const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
     if (w.calendar === undefined) {
       const windowProblem = complianceWindow.safeParse(prometheusDuration(w.duration)).error?.issues[0]
@@ -477,6 +481,13 @@ const sloSpecSchema = z
         ),
       );
     const [first] = spec.objectives;
+    // Said here for an inline indicator, so that it comes with the document's other problems, as oslo says it.
+    if (
+      spec.indicator?.spec.ratioMetric !== undefined &&
+      (first.op !== undefined || first.value !== undefined)
+    ) {
+      issue(["objectives", 0, first.op !== undefined ? "op" : "value"], RATIO_OBJECTIVE);
+    }
     const method = spec.budgetingMethod;
     if (method === "Timeslices" && first.timeSliceTarget === undefined) {
       issue(
@@ -753,11 +764,13 @@ function resolve(
       "must give op and value for a thresholdMetric: the bound the SLI must keep",
     );
   }
-  if (sli !== undefined && !threshold && (objective.op !== undefined || objective.value !== undefined)) {
-    problem(
-      `spec.objectives[0].${objective.op !== undefined ? "op" : "value"}`,
-      "is for a thresholdMetric: a ratioMetric's objective is its target alone",
-    );
+  if (
+    spec.indicatorRef !== undefined &&
+    sli !== undefined &&
+    !threshold &&
+    (objective.op !== undefined || objective.value !== undefined)
+  ) {
+    problem(`spec.objectives[0].${objective.op !== undefined ? "op" : "value"}`, RATIO_OBJECTIVE);
   }
   const queryOf = (m: { metricSource: MetricSource }) => sourceQuery(m.metricSource);
   const queryKey = (m: { metricSource: MetricSource }) =>

@@ -23,6 +23,12 @@ export const takesWindow = (query: string): boolean => query.search(WINDOW_PLACE
 /** Whether a Sloth query says where its range goes as Sloth requires: `{{.window}}`. */
 export const takesSlothWindow = (query: string): boolean => SLOTH_WINDOW_PLACEHOLDER.test(query);
 
+/**
+ * The range a threshold's window placeholder reads back over at each evaluation, where the engine
+ * samples whether its bound holds: the shortest window the engine reads.
+ */
+export const SAMPLE_WINDOW = "5m";
+
 /** The query with its window placeholders replaced by `window`. */
 export const atWindow = (query: string, window: string): string => query.replace(WINDOW_PLACEHOLDER, window);
 

@@ -20,6 +20,7 @@ export type GoTool =
   | "kube-state-metrics"
   | "thanos"
   | "sloth"
+  | "oslo"
   | "actionlint"
   | "licensecheck"
   | "ocb"
@@ -64,6 +65,7 @@ const DIRECTORY_VARIABLES: Readonly<Record<GoTool, string>> = {
   "kube-state-metrics": "KUBE_STATE_METRICS_DIR",
   thanos: "THANOS_DIR",
   sloth: "SLOTH_DIR",
+  oslo: "OSLO_DIR",
   actionlint: "ACTIONLINT_DIR",
   licensecheck: "LICENSECHECK_DIR",
   // The collector builder: built for the collector, and run by the licence gate to list its modules.
@@ -130,6 +132,8 @@ export const tools = {
   thanos: () => fromSetup("thanos", "thanos"),
   // The SLO generator the SLO engine is compared with (tests/components/slothPeer.test.ts).
   sloth: () => fromSetup("sloth", "sloth"),
+  // OpenSLO's own validator, the judge of what is a valid OpenSLO document (tests/components/osloCorpus.test.ts).
+  oslo: () => fromSetup("oslo", "oslo"),
   // Built by the cluster tests' setup (tests/cluster/globalSetup.ts) only.
   etcd: () => fromSetup("etcd", "server"),
   kubeApiserver: () => fromSetup("kubernetes", "kube-apiserver"),

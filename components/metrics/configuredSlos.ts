@@ -3,7 +3,7 @@ import { CalendarWindow, isCalendar, windowText } from "../../config/calendarWin
 import { durationMs } from "../../config/durations";
 import { selectorParts } from "../../config/promqlSelector";
 import { RatioReading, ratioReading } from "../../config/sections/slos";
-import { atWindow, counterRate, sliQueryForm } from "../../config/sliQueries";
+import { SAMPLE_WINDOW, atWindow, counterRate, sliQueryForm } from "../../config/sliQueries";
 import { anyLeMatcher } from "../common/httpSources";
 import { RecordingRule, RuleGroup } from "../common/prometheusTypes";
 import { alertFactory } from "../common/alertFactory";
@@ -124,7 +124,7 @@ function indicatorSeries(indicator: Indicator): string {
     case "latency":
       return bucket(indicator.histogram, 'le="+Inf"');
     case "threshold":
-      return indicator.expr;
+      return atWindow(indicator.expr, SAMPLE_WINDOW);
     case "raw":
       return atWindow(indicator.errorRatio ?? indicator.successRatio!, "5m");
   }
@@ -132,10 +132,11 @@ function indicatorSeries(indicator: Indicator): string {
 
 /** Whether the threshold indicator's bound is broken now, as 1 or 0: by the highest series against an upper bound, the lowest against a lower one. */
 function brokenBound(indicator: Extract<Indicator, { kind: "threshold" }>): string {
-  if (indicator.below !== undefined) return `max(${indicator.expr}) >= bool ${indicator.below}`;
-  if (indicator.atMost !== undefined) return `max(${indicator.expr}) > bool ${indicator.atMost}`;
-  if (indicator.above !== undefined) return `min(${indicator.expr}) <= bool ${indicator.above}`;
-  return `min(${indicator.expr}) < bool ${indicator.atLeast!}`;
+  const expr = atWindow(indicator.expr, SAMPLE_WINDOW);
+  if (indicator.below !== undefined) return `max(${expr}) >= bool ${indicator.below}`;
+  if (indicator.atMost !== undefined) return `max(${expr}) > bool ${indicator.atMost}`;
+  if (indicator.above !== undefined) return `min(${expr}) <= bool ${indicator.above}`;
+  return `min(${expr}) < bool ${indicator.atLeast!}`;
 }
 
 /** What the SLO records at each evaluation before its ratios read it: samples of its expressions. */

@@ -12,9 +12,8 @@ import {
   reportDuplicates,
   strict,
 } from "../fields";
-import { queryParseProblem } from "../queryGrammar";
 import { selectorParts, selectorProblem } from "../promqlSelector";
-import { SliQueryForm, sliQueryForm, sliQueryProblem } from "../sliQueries";
+import { SAMPLE_WINDOW, SliQueryForm, sliQueryForm, sliQueryProblem } from "../sliQueries";
 
 /** An SLO's objective: above 0.9 (looser is no objective) and below 1 (which leaves no error budget). */
 export const sloObjective = fromCliText(
@@ -104,9 +103,8 @@ export const THRESHOLD_BOUNDS = ["below", "atMost", "above", "atLeast"] as const
 
 const thresholdIndicator = strict({
   kind: z.literal("threshold"),
-  expr: queryOf(
-    (text) => queryParseProblem("PromQL", text),
-    "A PromQL expression of a gauge or a rate, e.g. a quantile of queue waiting time; every series it returns must hold.",
+  expr: sliQuery(
+    `A PromQL expression of a gauge or a rate, e.g. a quantile of queue waiting time; every series it returns must hold. A {{.window}} where a range goes reads the last ${SAMPLE_WINDOW} at each evaluation.`,
   ),
   below: number
     .optional()

@@ -8,8 +8,8 @@
 # Binaries carry no symbol table or DWARF (-s -w): the tests never debug them, and linking without
 # them takes less than half the time.
 #   scripts/tools/build.sh <tool> [--cached]: kube-validate | prometheus | alertmanager | alloy | otelcol
-#                          | otlp-sink | kubernetes | etcd | kwok | kube-state-metrics | thanos | sloth | actionlint
-#                          | pulumi | pulumi-language-nodejs | pulumi-kubernetes
+#                          | otlp-sink | kubernetes | etcd | kwok | kube-state-metrics | thanos | sloth | oslo
+#                          | actionlint | pulumi | pulumi-language-nodejs | pulumi-kubernetes
 set -euo pipefail
 
 name="${1:?usage: build.sh <tool module under tools/>}"

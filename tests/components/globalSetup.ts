@@ -7,8 +7,8 @@ export const TEST_RUN_VARIABLE = "OBSERVABILITY_COMPONENT_TEST_RUN";
  * Builds (or finds in the cache) the binaries the component tests boot (testkit/tierTools.json):
  * the collector (OpenTelemetry Collector Builder, from tools/otelcol/manifest.yaml), Prometheus and
  * Alertmanager of the deployed versions, Alloy (the log agent and monitor scraper), the OTLP sink
- * that stands in for Tempo, Thanos and Sloth; and moto's S3 server (from PyPI), the metrics
- * bucket. Loki is the in-process stand-in of testkit/lokiStandIn.ts: nothing to build.
+ * that stands in for Tempo, Thanos, Sloth and OpenSLO's validator oslo; and moto's S3 server (from
+ * PyPI), the metrics bucket. Loki is the in-process stand-in of testkit/lokiStandIn.ts: nothing to build.
  */
 export default function globalSetup(): void {
   process.env[TEST_RUN_VARIABLE] = String(process.pid);

@@ -12,18 +12,14 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import * as yaml from "js-yaml";
-import type { SyntaxNode } from "@lezer/common";
-import { parser } from "@prometheus-io/lezer-promql";
 import { configuredSloRules } from "../../components/metrics/configuredSlos";
 import { ConfigError, StackConfig } from "../../config";
 import { parseStackConfig } from "../../config/load";
-import { stringValue } from "../../config/queryStrings";
-import { anchoredRe2Matches } from "../../config/re2";
-import { atWindow } from "../../config/sliQueries";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { formatted } from "../../scripts/docs/generated";
 import { tools } from "../../testkit/tools";
 import { promtoolGot } from "../support/promtoolGot";
+import { MINUTES, seriesOf, values } from "../support/sliSeries";
 
 const run = promisify(execFile);
 
@@ -32,9 +28,6 @@ const FILES = fs.readdirSync(CORPUS).sort();
 
 /** The windows Sloth records each SLO's error ratio over, but its period's (read over 3 days of data). */
 const WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] as const;
-const MINUTES = 3 * 1440;
-/** Where each series' rate changes, in minutes from the start: a window of its own for each of Sloth's. */
-const SLOPE_CHANGES = [0, MINUTES - 1440, MINUTES - 360, MINUTES - 60, MINUTES - 5];
 
 type Slo = StackConfig["metrics"]["slos"][number];
 type Rule = { record?: string; alert?: string; expr: string; labels?: Record<string, string> };
@@ -85,75 +78,6 @@ async function read(file: string): Promise<Read> {
   const result = { sloth: await slothRules(file), stack: stackSlos(file) };
   reads.set(file, result);
   return result;
-}
-
-/** A value the matcher takes, for a series it must select (or, for a negative one, must not exclude). */
-function valueFor(op: string, value: string): string {
-  const candidates = [
-    ...value.split("|").map((v) => v.replace(/[()^$\\]|\.\*|\.\+/g, "")),
-    "500",
-    "429",
-    "200",
-    "0.5",
-    "+Inf",
-    "x",
-  ];
-  switch (op) {
-    case "EqlSingle":
-      return value;
-    case "Neq":
-      return value === "other" ? "x" : "other";
-    case "EqlRegex":
-      return candidates.find((c) => anchoredRe2Matches(value, c)) ?? value;
-    default:
-      return candidates.find((c) => !anchoredRe2Matches(value, c)) ?? "x";
-  }
-}
-
-/** The label sets of every selector in the queries, the labels they group by set on each. */
-function seriesOf(queries: readonly string[]): string[] {
-  const series = new Set<string>();
-  for (const query of queries.map((q) => atWindow(q, "5m"))) {
-    const tree = parser.parse(query);
-    const text = (node: SyntaxNode) => query.slice(node.from, node.to);
-    const grouping: string[] = [];
-    tree.iterate({
-      enter: (ref) => {
-        if (ref.name === "GroupingLabels") grouping.push(...ref.node.getChildren("LabelName").map(text));
-      },
-    });
-    tree.iterate({
-      enter: (ref) => {
-        if (ref.name !== "VectorSelector") return;
-        const labels: Record<string, string> = Object.fromEntries(grouping.map((g) => [g, "g"]));
-        for (const matcher of ref.node.getChild("LabelMatchers")?.getChildren("UnquotedLabelMatcher") ?? []) {
-          const literal = matcher.getChild("StringLiteral");
-          labels[text(matcher.getChild("LabelName")!)] = valueFor(
-            matcher.getChild("MatchOp")?.firstChild?.name ?? "",
-            literal === null ? "" : (stringValue(text(literal)) ?? ""),
-          );
-        }
-        const name = ref.node.getChild("Identifier");
-        series.add(
-          `${name === null ? "" : text(name)}{${Object.entries(labels)
-            .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-            .join(", ")}}`,
-        );
-      },
-    });
-  }
-  return [...series];
-}
-
-/** A counter per minute whose rate changes at each of SLOPE_CHANGES, differently for each series. */
-function values(index: number): string {
-  const slopes = [1, 4, 9, 2, 7].map((s) => s * (index + 1) + index);
-  const points: number[] = [0];
-  for (let minute = 1; minute <= MINUTES; minute++) {
-    const phase = SLOPE_CHANGES.filter((start) => minute > start).length - 1;
-    points.push(points[minute - 1] + slopes[phase]);
-  }
-  return points.join(" ");
 }
 
 const queriesOf = (slo: Slo): string[] => {

@@ -573,6 +573,21 @@ test.each(["{{.Window}}", "{{ .Window }}", "{{.window}}"])(
   },
 );
 
+test.each(["{{.Window}}", "{{.window}}"])(
+  "a threshold query with the window written %s reads the last 5m at each evaluation, where the engine samples its bound",
+  (placeholder) => {
+    const query = `histogram_quantile(0.99, sum(rate(http_request_duration_seconds_bucket{service="api"}[${placeholder}])) by (le))`;
+    const [read] = slosOf([
+      file(slo("p99", `thresholdMetric: ${prometheus(query)}`, "target: 0.99, op: lte, value: 0.5")),
+    ]);
+    expect(read.indicator).toEqual({ kind: "threshold", expr: query, atMost: 0.5 });
+    const rules = configuredSloRules([read], "https://runbooks.example.com").flatMap((g) => g.rules);
+    expect(rules.find((r) => "record" in r && r.record === "slo:sli_error:sample")?.expr).toBe(
+      'max(histogram_quantile(0.99, sum(rate(http_request_duration_seconds_bucket{service="api"}[5m])) by (le))) > bool 0.5',
+    );
+  },
+);
+
 describe("a Prometheus source's dimensions: the labels its SLI is counted per", () => {
   const source = (query: string, labels: string) =>
     `{ metricSource: { type: Prometheus, spec: { query: '${query}', dimensions: ${labels} } } }`;

@@ -214,11 +214,43 @@ test.each([
     ],
   ],
   [
-    "OpenSLO/OpenSLO's RatioTimeslices example, whose source types are placeholders",
+    "OpenSLO/OpenSLO's RatioTimeslices example, whose source types are placeholders and whose ratio objective has op",
     ["openslo-ratio-timeslices.yaml"],
     [
       `document 1 (main-page): spec.indicator.spec.ratioMetric.good.metricSource.type ${nonPrometheus("Any")}`,
       `document 1 (main-page): spec.indicator.spec.ratioMetric.total.metricSource.type ${nonPrometheus("Any")}`,
+      "document 1 (main-page): spec.objectives[0].op is for a thresholdMetric: a ratioMetric's objective is its target alone",
+    ],
+  ],
+  [
+    "OpenSLO/OpenSLO's Timeslices example: placeholder sources, a calendar window of one minute, a second objective, op on a ratio objective",
+    ["openslo-timeslices-calendar.yaml"],
+    [
+      `document 1 (service-availability): spec.indicator.spec.ratioMetric.good.metricSource.type ${nonPrometheus("Any")}`,
+      `document 1 (service-availability): spec.indicator.spec.ratioMetric.total.metricSource.type ${nonPrometheus("Any")}`,
+      "document 1 (service-availability): spec.timeWindow[0].duration must be 1w, 1M or 1Q with a calendar: the stack counts calendar weeks, months and quarters (got 1m)",
+      "document 1 (service-availability): spec.objectives[1] is a second objective: the stack gives an SLO one objective, its series and alerts named after it. Write another SLO document for this one",
+      "document 1 (service-availability): spec.objectives[0].op is for a thresholdMetric: a ratioMetric's objective is its target alone",
+    ],
+  ],
+  [
+    "OpenSLO/OpenSLO's low-traffic example: placeholder sources on a calendar week, op on a ratio objective",
+    ["openslo-low-traffic-calendar.yaml"],
+    [
+      `document 1 (service-availability): spec.indicator.spec.ratioMetric.good.metricSource.type ${nonPrometheus("Any")}`,
+      `document 1 (service-availability): spec.indicator.spec.ratioMetric.total.metricSource.type ${nonPrometheus("Any")}`,
+      "document 1 (service-availability): spec.objectives[0].op is for a thresholdMetric: a ratioMetric's objective is its target alone",
+    ],
+  ],
+  [
+    "OpenSLO/slogen's calendar sample: a name in capitals, Sumo Logic sources, a window of Week, a policy named without a mapping",
+    ["slogen-logs-req-calendar.yaml"],
+    [
+      `document 1 (TestSLO_Calendar): metadata.name ${rfc1123}`,
+      `document 1 (TestSLO_Calendar): spec.indicator.spec.ratioMetric.good.metricSource.type ${nonPrometheus("sumologic-logs")}`,
+      `document 1 (TestSLO_Calendar): spec.indicator.spec.ratioMetric.total.metricSource.type ${nonPrometheus("sumologic-logs")}`,
+      "document 1 (TestSLO_Calendar): spec.timeWindow[0].duration must be a duration shorthand such as 5m, 28d or 4w (a number and m, h, d, w, M, Q or Y)",
+      "document 1 (TestSLO_Calendar): spec.alertPolicies[0] must be a mapping: {alertPolicyRef: <name>}, or the document inline",
     ],
   ],
   [
