@@ -1,6 +1,6 @@
 // Per-team alert routing as rendered under mocks: the committed stacks (no team keys) and
 // tests/extend/Pulumi.extended.yaml (every key). What Alertmanager makes of it is
-// alertRoutingTools.test.ts' job; this file checks the objects the program registers.
+// tests/scenarios/alertRoutingTools.test.ts' job; this file checks the objects the program registers.
 import * as yaml from "js-yaml";
 import { TEMPLATE } from "../../components/metrics/notificationTemplates";
 import { externalUrls } from "../../components/metrics/externalUrls";
