@@ -293,23 +293,45 @@ export const disabledAlerts = (server: string) =>
       `Alerts of the stack's own ${server} rules left out, by name; a name the rules do not hold is refused. npm run review lists what each edit switches off.`,
     );
 
+const alertOverride = {
+  for: duration.optional().describe("How long the condition holds before the alert fires."),
+  severity: nonEmpty
+    .optional()
+    .describe(
+      "The alert's severity label, which a route must read (alerting.routes, alerting.otherSeverities).",
+    ),
+};
+
 /** Another `for` or severity for alerts of the stack's own rules, by name (`<section>.alerts.overrides`). */
 export const alertOverrides = (server: string) =>
   z
     .record(
       alertName,
-      strict({
-        for: duration.optional().describe("How long the condition holds before the alert fires."),
-        severity: nonEmpty
-          .optional()
-          .describe(
-            "The alert's severity label, which a route must read (alerting.routes, alerting.otherSeverities).",
-          ),
-      }).describe("What changes for the alert the key names: every rule of that name."),
+      strict(alertOverride).describe("What changes for the alert the key names: every rule of that name."),
     )
     .describe(
       `Another for or severity for alerts of the stack's own ${server} rules, by alert name; a name the rules do not hold is refused. For another threshold, switch the alert off and give your own.`,
     );
+
+/**
+ * Another `for`, severity or threshold for alerts of the stack's own PromQL rules, by name
+ * (`metrics.alerts.overrides`).
+ */
+export const promqlAlertOverrides = z
+  .record(
+    alertName,
+    strict({
+      ...alertOverride,
+      threshold: fromCliText(z.number({ invalid_type_error: "must be a number" }))
+        .optional()
+        .describe(
+          "The number the alert's expression compares with (… > 0.9); only for alerts whose expression has exactly one such comparison.",
+        ),
+    }).describe("What changes for the alert the key names: every rule of that name."),
+  )
+  .describe(
+    "Another for, severity or threshold for alerts of the stack's own Prometheus rules, by alert name; a name the rules do not hold is refused. For another expression, switch the alert off and give your own.",
+  );
 
 /** A Prometheus label name, as relabel rules write and routes group by. */
 export const labelName = z

@@ -1,13 +1,17 @@
 import { closest, keyPath } from "../../config/errors";
 import { AlertRule, RuleFile } from "./prometheusTypes";
+import { hasThreshold, withThreshold } from "./alertThreshold";
 
 // The stack's own alerts as a stack file adjusts them by name: switched off
-// (`<section>.alerts.disabled`), or given another `for` or severity (`<section>.alerts.overrides`).
+// (`<section>.alerts.disabled`), or given another `for`, severity or threshold
+// (`<section>.alerts.overrides`).
 
 /** What `<section>.alerts` says of the stack's own alerts by name. */
 export interface OwnAlertChoices {
   readonly disabled: readonly string[];
-  readonly overrides: Readonly<Record<string, { readonly for?: string; readonly severity?: string }>>;
+  readonly overrides: Readonly<
+    Record<string, { readonly for?: string; readonly severity?: string; readonly threshold?: number }>
+  >;
 }
 
 /**
@@ -24,7 +28,7 @@ const alertRules = (files: Readonly<Record<string, RuleFile>>): AlertRule[] =>
 
 /**
  * The stack's own rule files as `choices` adjust them: the alerts switched off left out (and a
- * group left with no rule), the overridden ones with their `for` and severity.
+ * group left with no rule), the overridden ones with their `for`, severity and threshold.
  */
 export function withOwnAlertChoices(
   files: Readonly<Record<string, RuleFile>>,
@@ -35,6 +39,7 @@ export function withOwnAlertChoices(
     if (override === undefined) return rule;
     return {
       ...rule,
+      ...(override.threshold === undefined ? {} : { expr: withThreshold(rule.expr, override.threshold) }),
       ...(override.for === undefined ? {} : { for: override.for }),
       labels: { ...rule.labels, ...(override.severity === undefined ? {} : { severity: override.severity }) },
     };
@@ -59,7 +64,8 @@ export function withOwnAlertChoices(
 /**
  * Why `choices` cannot be taken (`key`: the section's `alerts`): a name the stack's own rules, as
  * this config renders them, do not hold (with the closest and the list), the Watchdog, an override
- * of an alert switched off, or a severity override of an alert whose rules differ in severity.
+ * of an alert switched off, a severity override of an alert whose rules differ in severity, or a
+ * threshold for an alert whose expression compares with no number at its top level.
  * Each problem names its key. Severities themselves are checked against the routes with the config.
  */
 export function ownAlertChoiceProblems(
@@ -100,6 +106,14 @@ export function ownAlertChoiceProblems(
     if (override.severity !== undefined && severities.length > 1) {
       return [
         `${keyPath([...key, "overrides", name, "severity"])} cannot be set: ${name} has a rule for each of ${severities.join(" and ")}; switch it off and give your own in the section's extraRuleFiles`,
+      ];
+    }
+    const thresholded = known.filter((alert) =>
+      rules.filter((rule) => rule.alert === alert).every((rule) => hasThreshold(rule.expr)),
+    );
+    if (override.threshold !== undefined && !thresholded.includes(name)) {
+      return [
+        `${keyPath([...key, "overrides", name, "threshold"])} cannot be set: ${name}'s expression compares with no single number (expr > 0.9); switch it off and give your own in the section's extraRuleFiles. The alerts with one: ${thresholded.join(", ")}`,
       ];
     }
     return [];

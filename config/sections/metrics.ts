@@ -6,7 +6,7 @@ import { slothFiles } from "../sloth";
 import { metricsObjectStorage } from "./metricsObjectStorage";
 import {
   Identity,
-  alertOverrides,
+  promqlAlertOverrides,
   awsRegion,
   disabledAlerts,
   dnsLabel,
@@ -311,7 +311,7 @@ const metricsSectionSchema = strict({
       "ScrapeSamplesNearLimit: a target's samples after metric relabelling, % of its sample_limit.",
     ),
     disabled: disabledAlerts("Prometheus"),
-    overrides: alertOverrides("Prometheus"),
+    overrides: promqlAlertOverrides,
   }).describe("Alert thresholds, and the alerts switched off; the alert rules read nothing else."),
   slo: strict({
     availability: objective.describe("Share of requests that succeed."),

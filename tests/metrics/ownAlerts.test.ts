@@ -56,3 +56,41 @@ test("a severity override of an alert with a rule per severity is refused, as is
     }),
   ).toEqual([]);
 });
+
+test("a threshold override sets the one number the alert compares with, wherever it sits in the expression", () => {
+  const withExpr = (alert: string, expr: string) => ({ ...rule(alert, "warning"), expr });
+  const files: Record<string, RuleFile> = {
+    "platform.yaml": {
+      groups: [
+        {
+          name: "g",
+          rules: [
+            withExpr("Plain", "sum(rate(errors_total[5m])) / sum(rate(requests_total[5m])) > 0.05"),
+            withExpr(
+              "Joined",
+              "(throttled:ratio_rate5m > 0.25) * on (namespace, pod) group_left (node) max by (namespace, pod, node) (kube_pod_info)",
+            ),
+            withExpr("Two", "errors > 1 or latency > 2"),
+            withExpr("Equality", 'kube_node_status_condition{condition="Ready", status="true"} == 0'),
+          ],
+        },
+      ],
+    },
+  };
+  const adjusted = withOwnAlertChoices(files, {
+    disabled: [],
+    overrides: { Plain: { threshold: 0.1 }, Joined: { threshold: 0.5 } },
+  });
+  expect(adjusted["platform.yaml"].groups[0].rules.slice(0, 2).map((r) => r.expr)).toEqual([
+    "sum(rate(errors_total[5m])) / sum(rate(requests_total[5m])) > 0.1",
+    "(throttled:ratio_rate5m > 0.5) * on (namespace, pod) group_left (node) max by (namespace, pod, node) (kube_pod_info)",
+  ]);
+  const refused = (name: string) =>
+    `observability:metrics.alerts.overrides.${name}.threshold cannot be set: ${name}'s expression compares with no single number (expr > 0.9); switch it off and give your own in the section's extraRuleFiles. The alerts with one: Joined, Plain`;
+  expect(
+    ownAlertChoiceProblems(["metrics", "alerts"], files, {
+      disabled: [],
+      overrides: { Two: { threshold: 3 }, Equality: { threshold: 1 } },
+    }),
+  ).toEqual([refused("Two"), refused("Equality")]);
+});

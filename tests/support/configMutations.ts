@@ -452,6 +452,16 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
   },
   {
     section: "metrics",
+    title: "a threshold for an alert that compares with no single number",
+    stack: "kind",
+    edit: (c) =>
+      configSetJson(c, "metrics.alerts.overrides", { ContainerImagePullFailing: { threshold: 3 } }),
+    key: "observability:metrics.alerts.overrides.ContainerImagePullFailing.threshold",
+    allowed: "cannot be set: ContainerImagePullFailing's expression compares with no single number",
+  },
+
+  {
+    section: "metrics",
     title: "a metrics bucket on kind",
     stack: "kind",
     edit: (c) => configSetJson(c, "metrics.objectStorage", METRICS_BUCKET),
@@ -1211,6 +1221,12 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
       configSetJson(c, "metrics.alerts.overrides", {
         ContainerImagePullFailing: { for: "30m", severity: "critical" },
       }),
+  },
+  {
+    section: "metrics",
+    title: "CPU throttling alerting from half the periods throttled",
+    stack: "kind",
+    edit: (c) => configSetJson(c, "metrics.alerts.overrides", { CPUThrottlingHigh: { threshold: 0.5 } }),
   },
   {
     section: "logs",
