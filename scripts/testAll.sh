@@ -64,7 +64,7 @@ if tier_named components && tier_named cluster; then
       npm run -s test:components -- faults || return
     step "Deploy faults through the engine and the cluster's events, after the faults lane ($deploy_faults, $cluster_events)" \
       npx jest -c jest.cluster.config.js "$deploy_faults" "$cluster_events" || return
-    step "$components, the month of blocks, after the faults lane (npm run test:components -- history)" \
+    step "$components, the month of blocks and the OpenSLO corpus, after the faults lane (npm run test:components -- history)" \
       npm run -s test:components -- history || return
     if tier_named scenarios; then scenarios_tier || return; fi
   }
