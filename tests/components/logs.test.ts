@@ -66,7 +66,37 @@ describe.each(STACKS)("the log path into the Loki stand-in with the %s stack's c
       ]),
       loki.headers,
     );
-    const exprs = [...new Set(dashboardExprs(objects, "loki"))];
+    // A pod's event, labelled as the event collector labels it.
+    const pod = "payment-service-7d9f8b6c5-abcde";
+    await postJson(
+      `${loki.base}/loki/api/v1/push`,
+      {
+        streams: [
+          {
+            stream: {
+              job: "kubernetes-events",
+              namespace: "tiketi-spring",
+              kind: "Pod",
+              name: pod,
+              reason: "BackOff",
+              type: "Warning",
+            },
+            values: [
+              [
+                String(Date.now() * 1_000_000),
+                `name=${pod} kind=Pod reason=BackOff type=Warning msg="Back-off restarting failed container"`,
+              ],
+            ],
+          },
+        ],
+      },
+      loki.headers,
+    );
+    // The dashboards' variables as Grafana fills them in for that pod and its workload.
+    const variables = { namespace: "tiketi-spring", pod, workload: "payment-service" };
+    const exprs = [...new Set(dashboardExprs(objects, "loki"))].map((expr) =>
+      Object.entries(variables).reduce((e, [name, value]) => e.replaceAll(`$${name}`, value), expr),
+    );
     expect(exprs.length).toBeGreaterThanOrEqual(4);
     const end = Date.now() * 1_000_000;
     const failures: string[] = [];
