@@ -548,12 +548,16 @@ export async function neverReady(
   await target.engine.edit({ config: broken, secretKeys: target.secretKeys });
   const attempt = await target.engine.attemptUp();
   const errors = engineErrors(attempt.run);
-  const stuck = await podReasons(target, workload.name);
-  if (!stuck.includes("ImagePullBackOff")) {
+  // An up that passed may end before the controller has made the new pod: wait for it, bounded.
+  let seen = "";
+  const stuck = await waitFor(async () => {
+    seen = await podReasons(target, workload.name);
+    return seen.includes("ImagePullBackOff") ? seen : undefined;
+  }, `${workload.kind} ${workload.name}'s pod in ImagePullBackOff`).catch(() => {
     throw new Error(
-      `${workload.kind} ${workload.name}: its pod is not in ImagePullBackOff but ${stuck || "ready"}`,
+      `${workload.kind} ${workload.name}: its pod is not in ImagePullBackOff but ${seen || "ready"}`,
     );
-  }
+  });
   const saw =
     attempt.run.status === 0
       ? `nothing: pulumi up completed (${counted(attempt.applied)}, ${attempt.run.seconds.toFixed(0)} s) with ${workload.name}'s pod ${stuck}; npm run verify names it`

@@ -110,8 +110,9 @@ describe("npm run up, verify and down on a real API server", () => {
         message: `all ${expected.workloads.length} workloads ready (${expected.workloads.map((w) => w.name).join(", ")})`,
       },
     ]);
-    // The stack's ten (the Loki canary among them) and the three of the demo Pulumi.kind.yaml turns on.
-    expect(expected.workloads.length).toBe(13);
+    // The stack's eleven (the Loki canary and the event collector among them) and the three of the
+    // demo Pulumi.kind.yaml turns on.
+    expect(expected.workloads.length).toBe(14);
   });
 
   test("the port-forward through a kubelet-less node fails as a line with its fix", async () => {

@@ -124,10 +124,15 @@ describe("each component alone, from {}", () => {
     expect(templates).not.toContain("/explore?");
   });
 
-  test("LogsStack: Loki, Alloy and the canary, passing every check; its ruler sends to no Alertmanager", async () => {
+  test("LogsStack: Loki, Alloy, the canary and the event collector, passing every check; its ruler sends to no Alertmanager", async () => {
     const built = await alone(() => new LogsStack("l", {}));
     expect(components(built)).toEqual(["observability:index:LogsStack"]);
-    expect(controllers(built)).toEqual(["Deployment/loki-canary", "StatefulSet/alloy", "StatefulSet/loki"]);
+    expect(controllers(built)).toEqual([
+      "Deployment/event-collector",
+      "Deployment/loki-canary",
+      "StatefulSet/alloy",
+      "StatefulSet/loki",
+    ]);
     expect(checks(built)).toEqual(PASSED);
     expect(foreignWorkloads(built)).toEqual([]);
     const loki = yaml.load(configMapData(built.objects, "loki-config")["loki.yaml"]) as Json;
