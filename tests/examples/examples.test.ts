@@ -376,6 +376,7 @@ describe("what each example does", () => {
     });
     expect(targets.sort()).toEqual([
       "alloy:12345 reachable",
+      "event-collector:12345 reachable",
       "loki-canary:3500 reachable",
       "loki:3100 reachable",
       "otel-collector:8888 reachable",
