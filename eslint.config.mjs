@@ -6,6 +6,7 @@ export default tseslint.config(
     ignores: [
       "node_modules/**",
       "dist/**",
+      "sdks/**",
       "eslint.config.mjs",
       "jest.config.js",
       "jest.components.config.js",

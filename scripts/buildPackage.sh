@@ -10,5 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rm -rf dist
 npx tsc -p tsconfig.build.json
 cp components/demo/demoService.ts dist/components/demo/demoService.ts
+# The provider plugin (bin/pulumi-resource-observability) answers the engine with the schema.
+cp provider/schema.json dist/provider/schema.json
 mkdir -p dist/testing/kube-validate
 cp tools/kube-validate/go.mod tools/kube-validate/go.sum tools/kube-validate/*.go dist/testing/kube-validate/

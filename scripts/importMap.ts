@@ -27,6 +27,8 @@ const LAYERS: readonly { readonly name: string; readonly matches: (file: string)
   { name: "wiring graph", matches: (f) => f.startsWith("components/wiring/") },
   { name: "component resources", matches: (f) => f.startsWith("components/") },
   { name: "library", matches: (f) => f === "lib.ts" },
+  // The components served to other languages, and the schema read from their types.
+  { name: "provider", matches: (f) => f.startsWith("provider/") },
   { name: "program", matches: (f) => f === "index.ts" },
   { name: "tooling", matches: (f) => /^(render|checks|policy|review|testing)\//.test(f) },
   // What the scripts and the tests both use: servers, tools, the test cluster, fixtures.

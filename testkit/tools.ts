@@ -26,7 +26,8 @@ export type GoTool =
   | "ocb"
   | "pulumi"
   | "pulumi-language-nodejs"
-  | "pulumi-kubernetes";
+  | "pulumi-kubernetes"
+  | "pulumi-codegen";
 
 /** Runs a script of scripts/tools (its progress goes to stderr) and returns the path it prints. */
 function install(script: string, ...args: string[]): string {
@@ -73,6 +74,7 @@ const DIRECTORY_VARIABLES: Readonly<Record<GoTool, string>> = {
   pulumi: "PULUMI_DIR",
   "pulumi-language-nodejs": "PULUMI_LANGUAGE_NODEJS_DIR",
   "pulumi-kubernetes": "PULUMI_KUBERNETES_DIR",
+  "pulumi-codegen": "PULUMI_CODEGEN_DIR",
 };
 
 export type TestTier = keyof typeof tierTools;

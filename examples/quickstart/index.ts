@@ -8,9 +8,10 @@ import {
   TracingStack,
 } from "@observability-stack/pulumi";
 
+const config = new pulumi.Config();
 // One explicit provider, bound to a context of this stack's config, never kubectl's current one.
 const provider = new k8s.Provider("cluster", {
-  context: new pulumi.Config().require("kubeContext"),
+  context: config.require("kubeContext"),
   enableConfigMapMutable: true,
   enableSecretMutable: true,
 });
@@ -20,7 +21,12 @@ const provider = new k8s.Provider("cluster", {
 const namespaces = new StackNamespaces("namespaces", {}, { provider });
 const inNamespaces = { provider, dependsOn: [namespaces] };
 
-const metrics = new MetricsStack("metrics", {}, inNamespaces);
+// How long Prometheus keeps metrics: the one setting this program takes from its stack config.
+const metrics = new MetricsStack(
+  "metrics",
+  { metrics: { retentionTime: config.get("metricsRetention") } },
+  inNamespaces,
+);
 const logs = new LogsStack("logs", {}, inNamespaces);
 const tracing = new TracingStack("tracing", {}, inNamespaces);
 const grafana = new GrafanaStack("grafana", {}, inNamespaces);

@@ -17,7 +17,7 @@ src="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../tools/$name" && pwd)"
 cache="${OBSERVABILITY_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/observability-tools}"
 shopt -s nullglob globstar
 sources=()
-for file in "$src"/go.mod "$src"/go.sum "$src"/build-tags "$src"/ldflags "$src"/*.go "$src"/manifest.yaml "$src"/overlay/**/*.go; do
+for file in "$src"/go.mod "$src"/go.sum "$src"/*.png "$src"/build-tags "$src"/ldflags "$src"/*.go "$src"/manifest.yaml "$src"/overlay/**/*.go; do
   [[ -f "$file" ]] && sources+=("$file")
 done
 # A collector's build also depends on the builder's version.
