@@ -1,5 +1,6 @@
-// The real Pulumi engine on this project: the CLI built from pulumi/pkg/v3, the Node.js language host
-// and the policy analyzer from pulumi/sdk/v3, the Kubernetes provider from pulumi-kubernetes'
+// The real Pulumi engine on this project: the CLI built from pulumi/pkg/v3, the Node.js and Python
+// language hosts and the policy analyzer from pulumi/sdk/v3, the YAML language host from pulumi-yaml,
+// the Kubernetes provider from pulumi-kubernetes'
 // provider module, and stand-ins for the providers the module proxy refuses (random, Grafana),
 // each found on PATH as the engine finds any plugin. A workspace is a project directory of its own
 // (the repository's files linked in, its own stack files), a file state backend and a Pulumi home,
@@ -104,6 +105,11 @@ export function engineEnvironment(bin: string, projectDir: string, typeCheck: bo
       // SDK would then answer the placeholder "rootDirectory" for the project's root.
       PULUMI_NODEJS_ROOT_DIRECTORY: projectDir,
       NODE_OPTIONS: "--max-old-space-size=4096",
+      // The interpreter the Python language host (sdk/v3 v3.68.0) runs a program with, and asks
+      // which Pulumi packages (so which providers) it uses: the virtualenv's, whose site-packages
+      // hold the SDK. A project's `runtime.options.virtualenv` does not reach this host: the CLI
+      // of this release passes a language host only the engine's address, no `-virtualenv` flag.
+      PULUMI_PYTHON_CMD: path.join(tools.pulumiPythonVirtualenv(), "bin", "python"),
       // The SDK type-checks a TypeScript program on each of the two runs of an up (preview, then
       // update), twice the program's own run time; `npm run build` type-checks it once instead.
       ...(typeCheck ? {} : { PULUMI_NODEJS_TRANSPILE_ONLY: "true" }),
