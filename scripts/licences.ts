@@ -9,7 +9,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "../render/renderStack";
-import { checkovExecutable, motoServerExecutable, toolDirectory } from "../testkit/tools";
+import {
+  checkovExecutable,
+  motoServerExecutable,
+  pulumiPythonVirtualenv,
+  toolDirectory,
+} from "../testkit/tools";
 import { licenceClassifier } from "./licences/classifier";
 import { readExceptions } from "./licences/exceptions";
 import { Licensed, licenceVerdict } from "./licences/gate";
@@ -22,6 +27,9 @@ import { PypiPackage, pypiPackageLicences } from "./licences/pypiPackages";
 const PYPI_TOOLS: Readonly<Record<string, () => string>> = {
   checkov: checkovExecutable,
   moto: motoServerExecutable,
+  // The Pulumi Python SDK and pulumi-kubernetes' (the engine tier's Python programs), by the
+  // virtualenv's interpreter, whose directory's parent is the virtualenv like the others'.
+  "pulumi-python": () => path.join(pulumiPythonVirtualenv(), "bin", "python"),
 };
 
 function run(check: boolean): void {

@@ -1,5 +1,6 @@
 // The binaries the tests run: Go tools built from tools/<name> (scripts/tools/build.sh), Checkov
-// (scripts/tools/checkov.sh) and moto's S3 server (scripts/tools/moto.sh), each once per version into a cache outside the repo. A jest global
+// (scripts/tools/checkov.sh), moto's S3 server (scripts/tools/moto.sh) and the Pulumi Python SDK's
+// virtualenv (scripts/tools/pulumi-python.sh), each once per version into a cache outside the repo. A jest global
 // setup gets them and hands their paths to the test files through the environment.
 import { execFileSync } from "child_process";
 import * as path from "path";
@@ -26,6 +27,8 @@ export type GoTool =
   | "ocb"
   | "pulumi"
   | "pulumi-language-nodejs"
+  | "pulumi-language-python"
+  | "pulumi-language-yaml"
   | "pulumi-kubernetes"
   | "pulumi-codegen";
 
@@ -52,6 +55,14 @@ export function motoServerExecutable(): string {
   return install("moto.sh");
 }
 
+/**
+ * Installs the Pulumi Python SDK and pulumi-kubernetes' Python SDK unless their versions are
+ * cached, and returns the virtualenv's directory.
+ */
+export function pulumiPythonVirtualenv(): string {
+  return install("pulumi-python.sh");
+}
+
 /** The environment variable through which a jest global setup hands each tool's directory to the test files. */
 const DIRECTORY_VARIABLES: Readonly<Record<GoTool, string>> = {
   "kube-validate": "KUBE_VALIDATE_DIR",
@@ -73,6 +84,8 @@ const DIRECTORY_VARIABLES: Readonly<Record<GoTool, string>> = {
   ocb: "OCB_DIR",
   pulumi: "PULUMI_DIR",
   "pulumi-language-nodejs": "PULUMI_LANGUAGE_NODEJS_DIR",
+  "pulumi-language-python": "PULUMI_LANGUAGE_PYTHON_DIR",
+  "pulumi-language-yaml": "PULUMI_LANGUAGE_YAML_DIR",
   "pulumi-kubernetes": "PULUMI_KUBERNETES_DIR",
   "pulumi-codegen": "PULUMI_CODEGEN_DIR",
 };
@@ -94,6 +107,10 @@ export function setUpTierTools(tier: TestTier): void {
   for (const tool of toolsOfTier(tier)) {
     process.env[DIRECTORY_VARIABLES[tool]] = toolDirectory(tool);
   }
+  // The Python language host runs programs with the SDK's virtualenv.
+  if (toolsOfTier(tier).includes("pulumi-language-python")) {
+    process.env[PULUMI_PYTHON_VARIABLE] = pulumiPythonVirtualenv();
+  }
 }
 
 function fromSetup(tool: GoTool, binary: string): string {
@@ -109,6 +126,9 @@ function fromSetup(tool: GoTool, binary: string): string {
 
 /** The variable through which the component tests' global setup hands on moto's server. */
 export const MOTO_SERVER_VARIABLE = "MOTO_SERVER";
+
+/** The variable through which the cluster tests' global setup hands on the Pulumi Python SDK's virtualenv. */
+export const PULUMI_PYTHON_VARIABLE = "PULUMI_PYTHON_VIRTUALENV";
 
 /** An executable a jest global setup installed and handed on in `variable`. */
 function installedBySetup(variable: string, setup: string): string {
@@ -143,10 +163,20 @@ export const tools = {
   kubeScheduler: () => fromSetup("kubernetes", "kube-scheduler"),
   kwok: () => fromSetup("kwok", "kwok"),
   kubeStateMetrics: () => fromSetup("kube-state-metrics", "kube-state-metrics"),
-  // The engine (testkit/engine/): the CLI, the Node.js language host, the Kubernetes provider; each
-  // a directory the engine finds its programs in on PATH.
+  // The engine (testkit/engine/): the CLI, the Node.js, Python and YAML language hosts, the
+  // Kubernetes provider; each a directory the engine finds its programs in on PATH.
   pulumiDirectories: () =>
-    (["pulumi", "pulumi-language-nodejs", "pulumi-kubernetes"] as const).map((tool) => fromSetup(tool, ".")),
+    (
+      [
+        "pulumi",
+        "pulumi-language-nodejs",
+        "pulumi-language-python",
+        "pulumi-language-yaml",
+        "pulumi-kubernetes",
+      ] as const
+    ).map((tool) => fromSetup(tool, ".")),
+  // The virtualenv with the Pulumi Python SDK the Python language host runs programs with.
+  pulumiPythonVirtualenv: () => installedBySetup(PULUMI_PYTHON_VARIABLE, "tests/cluster/globalSetup.ts"),
   checkov: () => installedBySetup("CHECKOV", "tests/globalSetup.ts"),
   motoServer: () => installedBySetup(MOTO_SERVER_VARIABLE, "tests/components/globalSetup.ts"),
 };

@@ -29,6 +29,7 @@ export function licenceInputs(root: string): string[] {
     "package-lock.json",
     "scripts/tools/checkov.sh",
     "scripts/tools/moto.sh",
+    "scripts/tools/pulumi-python.sh",
     "scripts/tools/pypi-venv.sh",
     EXCEPTIONS_FILE,
   ].sort();

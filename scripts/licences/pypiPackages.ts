@@ -1,6 +1,7 @@
-// Every distribution installed in a PyPI tool's virtualenv (Checkov, moto: scripts/tools/*.sh) with
-// its licence: the metadata's License-Expression; else what licensecheck reads in the licence files
-// the distribution ships; else its licence classifiers; else its License field.
+// Every distribution installed in a PyPI tool's virtualenv (Checkov, moto, the Pulumi Python SDK:
+// scripts/tools/*.sh) with its licence: the metadata's License-Expression; else what licensecheck
+// reads in the licence files the distribution ships; else its licence classifiers; else its
+// License field.
 import * as fs from "fs";
 import * as path from "path";
 import { Classify } from "./goPackages";

@@ -9,7 +9,8 @@
 # them takes less than half the time.
 #   scripts/tools/build.sh <tool> [--cached]: kube-validate | prometheus | alertmanager | alloy | otelcol
 #                          | otlp-sink | kubernetes | etcd | kwok | kube-state-metrics | thanos | sloth | oslo
-#                          | actionlint | pulumi | pulumi-language-nodejs | pulumi-kubernetes
+#                          | actionlint | pulumi | pulumi-language-nodejs | pulumi-language-python
+#                          | pulumi-language-yaml | pulumi-kubernetes
 set -euo pipefail
 
 name="${1:?usage: build.sh <tool module under tools/>}"
@@ -76,6 +77,13 @@ if [[ ! -f "$out/.complete" ]]; then
     if [[ "$name" == pulumi-language-nodejs ]]; then
       cp "$(cd "$src" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)"/nodejs/dist/pulumi-{analyzer-policy,resource-pulumi-nodejs} "$out.tmp/"
       chmod u+w,+x "$out.tmp"/pulumi-{analyzer-policy,resource-pulumi-nodejs}
+    fi
+    # The Python host runs the program through the -exec script it looks for beside itself (it
+    # exits "missing executor" without it); dynamic providers and policy packs through dist/'s.
+    if [[ "$name" == pulumi-language-python ]]; then
+      sdk="$(cd "$src" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)"
+      cp "$sdk/python/cmd/pulumi-language-python-exec" "$sdk"/python/dist/pulumi-{analyzer-policy-python,resource-pulumi-python} "$out.tmp/"
+      chmod u+w,+x "$out.tmp"/pulumi-{language-python-exec,analyzer-policy-python,resource-pulumi-python}
     fi
   elif [[ "$name" == alloy ]]; then
     # The checksum database answers 404 for some of Alloy's grafana pseudo-versions; go.sum, written

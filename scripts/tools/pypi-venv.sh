@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Sourced by the scripts that install a tool from PyPI: pypi_venv NAME VERSION REQUIREMENT installs
-# REQUIREMENT into a virtualenv outside the repo, keyed by NAME and VERSION, once, and prints the
+# Sourced by the scripts that install a tool from PyPI: pypi_venv NAME VERSION REQUIREMENT... installs
+# the REQUIREMENTs into a virtualenv outside the repo, keyed by NAME and VERSION, once, and prints the
 # virtualenv's path. An install holds a lock on its version: a second caller (another test tier
 # started at the same time) waits for it instead of building the same virtualenv over it.
 
 pypi_venv() {
-  local name="$1" version="$2" requirement="$3"
+  local name="$1" version="$2"
+  local requirements=("${@:3}")
   local cache="${OBSERVABILITY_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/observability-tools}"
   local venv="$cache/$name-$version" lock
   mkdir -p "$cache"
@@ -20,7 +21,7 @@ pypi_venv() {
     # A virtualenv cannot be moved, so it is built in place and marked complete at the end.
     rm -rf "$venv"
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "$requirement" >&2
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "${requirements[@]}" >&2
     touch "$venv/.complete"
   fi
   exec {lock}>&-

@@ -13,6 +13,7 @@ version_of() { node -p "require('./node_modules/$1/package.json').version"; }
 # module@version <TAB> what stands in while it is refused
 modules=(
   "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@v$(version_of @pulumi/pulumi)	the language host of sdk/v3 v3.68.0"
+  "github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3@v$(version_of @pulumi/pulumi)	the language host of sdk/v3 v3.68.0"
   "github.com/pulumi/pulumi-kubernetes/provider/v4@v$(version_of @pulumi/kubernetes)	the provider at a main-branch pseudo-version"
   "github.com/pulumi/pulumi-random/provider/v4@v$(version_of @pulumi/random)	testkit/engine/randomProvider.ts"
   "github.com/pulumiverse/pulumi-grafana/provider@v$(version_of @pulumiverse/grafana)	testkit/engine/grafanaProvider.ts"

@@ -1,5 +1,6 @@
-// The real Pulumi engine on this project: the CLI built from pulumi/pkg/v3, the Node.js language host
-// and the policy analyzer from pulumi/sdk/v3, the Kubernetes provider from pulumi-kubernetes'
+// The real Pulumi engine on this project: the CLI built from pulumi/pkg/v3, the Node.js and Python
+// language hosts and the policy analyzer from pulumi/sdk/v3, the YAML language host from pulumi-yaml,
+// the Kubernetes provider from pulumi-kubernetes'
 // provider module, and stand-ins for the providers the module proxy refuses (random, Grafana),
 // each found on PATH as the engine finds any plugin. A workspace is a project directory of its own
 // (the repository's files linked in, its own stack files), a file state backend and a Pulumi home,
@@ -18,6 +19,13 @@ const STAND_IN_PROVIDERS: Readonly<Record<string, string>> = {
   random: path.join(__dirname, "randomProvider.ts"),
   grafana: path.join(__dirname, "grafanaProvider.ts"),
 };
+
+/**
+ * The package's own provider (provider/main.ts), run from its source as the plugin
+ * `pulumi-resource-observability` that bin/ installs from dist/: what a program in another language
+ * that uses the components starts.
+ */
+const PACKAGE_PROVIDER = { name: "observability", script: path.join(PROJECT_ROOT, "provider", "main.ts") };
 
 const POLICY_PROJECT = "PulumiPolicy.yaml";
 /** The runtime name of the policy pack's copy: one no language host answers to (see policyPack). */
@@ -89,7 +97,10 @@ export interface EngineEnvironment {
 export function engineEnvironment(bin: string, projectDir: string, typeCheck: boolean): EngineEnvironment {
   fs.mkdirSync(bin, { recursive: true });
   const sucrase = require.resolve("sucrase/register/ts", { paths: [PROJECT_ROOT] });
-  for (const [name, script] of Object.entries(STAND_IN_PROVIDERS)) {
+  for (const [name, script] of [
+    ...Object.entries(STAND_IN_PROVIDERS),
+    [PACKAGE_PROVIDER.name, PACKAGE_PROVIDER.script],
+  ]) {
     const plugin = path.join(bin, `pulumi-resource-${name}`);
     fs.writeFileSync(plugin, `#!/bin/sh\nexec "${process.execPath}" -r "${sucrase}" "${script}" "$@"\n`);
     fs.chmodSync(plugin, 0o755);
@@ -104,6 +115,11 @@ export function engineEnvironment(bin: string, projectDir: string, typeCheck: bo
       // SDK would then answer the placeholder "rootDirectory" for the project's root.
       PULUMI_NODEJS_ROOT_DIRECTORY: projectDir,
       NODE_OPTIONS: "--max-old-space-size=4096",
+      // The interpreter the Python language host (sdk/v3 v3.68.0) runs a program with, and asks
+      // which Pulumi packages (so which providers) it uses: the virtualenv's, whose site-packages
+      // hold the SDK. A project's `runtime.options.virtualenv` does not reach this host: the CLI
+      // of this release passes a language host only the engine's address, no `-virtualenv` flag.
+      PULUMI_PYTHON_CMD: path.join(tools.pulumiPythonVirtualenv(), "bin", "python"),
       // The SDK type-checks a TypeScript program on each of the two runs of an up (preview, then
       // update), twice the program's own run time; `npm run build` type-checks it once instead.
       ...(typeCheck ? {} : { PULUMI_NODEJS_TRANSPILE_ONLY: "true" }),
