@@ -4,8 +4,8 @@
 # (the real servers), cluster (a real control plane) and examples (the packed package, installed by
 # each program of examples/); every tier when none is named, in that order. With components and
 # cluster both named, three lanes run at once: the components' faults lane (scripts/testComponents.sh:
-# two halves at once, which mostly wait) followed by the cluster tier's deploy faults, the
-# components' history and then the scenarios; the rest of the cluster tier (the engine's deploys,
+# two halves at once, which mostly wait) followed by the cluster tier's deploy faults, events and
+# other languages' programs, the components' history and then the scenarios; the rest of the cluster tier (the engine's deploys,
 # which wait on rollouts between program runs); and the components' servers lane, which keeps the
 # cores busy, followed by the examples and the cluster tier's upgrades. Stops at the first
 # tier that fails (with lanes: once the others end); ends with the time each step took.
@@ -54,23 +54,24 @@ if tier_named unit; then
 fi
 if tier_named components && tier_named cluster; then
   # The lane that mostly waits takes the files that need a core of their own once its outages end,
-  # and the cluster tier's deploy faults and events; the servers lane its upgrades and rollbacks:
+  # and the cluster tier's deploy faults, events and the quickstart in other languages; the servers lane its upgrades and rollbacks:
   # the cluster lane has no time left for any of them.
   deploy_faults=tests/cluster/deployFaults.test.ts
   cluster_events=tests/cluster/clusterEvents.test.ts
+  languages=tests/cluster/languages.test.ts
   upgrades=tests/cluster/upgrades.test.ts
   after_faults() {
     step "$components, faults lane, beside the cluster tier and the servers lane (npm run test:components -- faults)" \
       npm run -s test:components -- faults || return
-    step "Deploy faults through the engine and the cluster's events, after the faults lane ($deploy_faults, $cluster_events)" \
-      npx jest -c jest.cluster.config.js "$deploy_faults" "$cluster_events" || return
+    step "Deploy faults through the engine, the cluster's events and the quickstart in Python and YAML, after the faults lane ($deploy_faults, $cluster_events, $languages)" \
+      npx jest -c jest.cluster.config.js "$deploy_faults" "$cluster_events" "$languages" || return
     step "$components, the month of blocks and the OpenSLO corpus, after the faults lane (npm run test:components -- history)" \
       npm run -s test:components -- history || return
     if tier_named scenarios; then scenarios_tier || return; fi
   }
   after_faults &
   faults_lane=$!
-  step "$cluster" npx jest -c jest.cluster.config.js --testPathIgnorePatterns "$deploy_faults|$cluster_events|$upgrades" &
+  step "$cluster" npx jest -c jest.cluster.config.js --testPathIgnorePatterns "$deploy_faults|$cluster_events|$languages|$upgrades" &
   cluster_lane=$!
   status=0
   step "$components, servers lane, then the examples (npm run test:components -- servers)" \

@@ -1,0 +1,227 @@
+// The quickstart in three languages through the real engine, each on a fresh kind-shaped test
+// cluster: examples/quickstart (TypeScript, the package itself), examples/python (the Python SDK,
+// installed from the wheel `npm run build:wheel` builds) and examples/yaml (the schema alone). Each
+// program's `pulumi up` from empty ends with 0 errors, `pulumi preview --expect-no-changes` passes,
+// one config edit (metricsRetention 7d → 3d) is previewed, and `pulumi destroy` ends with 0 errors.
+// The Python and YAML programs create what the TypeScript one creates, resource for resource, and
+// their previews of the edit change what its preview changes; the only resource they have more is
+// the engine's default provider of the package, which serves them the components.
+// LANGUAGES_RECORD=1 writes the transcripts and times to docs/measured/languages.md.
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { PROJECT_ROOT } from "../../render/renderStack";
+import { KIND_SHAPE, TestCluster, startCluster } from "../../testkit/cluster";
+import { Change, counted, engineChanges } from "../../testkit/engine/changes";
+import { engineErrors } from "../../testkit/engine/engineStack";
+import { EngineRun, EngineWorkspace } from "../../testkit/engine/workspace";
+import { machine, writeMeasured } from "../../testkit/measured";
+import { tools } from "../../testkit/tools";
+
+const STACK = "dev";
+const EXAMPLES = path.join(PROJECT_ROOT, "examples");
+
+type Language = "typescript" | "python" | "yaml";
+
+interface Program {
+  readonly language: Language;
+  /** The example's folder under examples/. */
+  readonly example: string;
+  /** The files of the example the project holds. */
+  readonly files: readonly string[];
+}
+
+const PROGRAMS: readonly Program[] = [
+  { language: "typescript", example: "quickstart", files: ["index.ts", "Pulumi.yaml", "tsconfig.json"] },
+  { language: "python", example: "python", files: ["__main__.py", "Pulumi.yaml"] },
+  { language: "yaml", example: "yaml", files: ["Pulumi.yaml"] },
+];
+
+/** One command of a program's run, as the record shows it. */
+interface Transcript {
+  readonly command: string;
+  readonly status: number;
+  readonly seconds: number;
+  readonly summary: string;
+}
+
+interface Outcome {
+  readonly program: Program;
+  readonly transcript: Transcript[];
+  /** Each resource the up created, by its URN's type and name: the same in every language. */
+  readonly created: ReadonlySet<string>;
+  /** The edit's preview: type and name → change. */
+  readonly edit: ReadonlyMap<string, Change>;
+}
+
+/**
+ * A URN without its stack and project: `type::name`, which no project name changes (the root
+ * stack resource, named after both, is `pulumi:pulumi:Stack`).
+ */
+const resource = (urn: string): string => {
+  const typeAndName = urn.split("::").slice(2).join("::");
+  return typeAndName.startsWith("pulumi:pulumi:Stack::") ? "pulumi:pulumi:Stack" : typeAndName;
+};
+
+/** The default provider the engine starts for a package's components registered by another language. */
+const PACKAGE_DEFAULT_PROVIDER = /^pulumi:providers:observability::default/;
+
+function transcriptOf(run: EngineRun): Transcript {
+  const summary = Object.entries(run.summary)
+    .map(([op, count]) => `${op} ${count}`)
+    .join(", ");
+  return { command: run.command, status: run.status, seconds: run.seconds, summary };
+}
+
+/** The context the test cluster's kubeconfig names current. */
+function currentContext(cluster: TestCluster): string {
+  const kubeconfig = yaml.load(fs.readFileSync(cluster.kubeconfigPath, "utf8")) as {
+    "current-context": string;
+  };
+  return kubeconfig["current-context"];
+}
+
+let scratch: string;
+/** Where the Python SDK's wheel is installed (`pip install --target`), on the programs' PYTHONPATH. */
+let pythonSite: string;
+/** A package directory named @observability-stack/pulumi whose entry is the repository's lib.ts. */
+let packageShim: string;
+const outcomes = new Map<Language, Outcome>();
+
+beforeAll(() => {
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), "languages-"));
+  const wheels = path.join(scratch, "wheels");
+  execFileSync("bash", [path.join(PROJECT_ROOT, "scripts", "buildWheel.sh"), wheels], { stdio: "ignore" });
+  const [wheel] = fs.readdirSync(wheels).filter((f) => f.endsWith(".whl"));
+  pythonSite = path.join(scratch, "site-packages");
+  execFileSync(
+    path.join(tools.pulumiPythonVirtualenv(), "bin", "python"),
+    ["-m", "pip", "install", "--quiet", "--no-deps", "--target", pythonSite, path.join(wheels, wheel)],
+    { stdio: "ignore" },
+  );
+  packageShim = path.join(scratch, "node-path");
+  const shim = path.join(packageShim, "@observability-stack", "pulumi");
+  fs.mkdirSync(shim, { recursive: true });
+  fs.writeFileSync(
+    path.join(shim, "package.json"),
+    JSON.stringify({ name: "@observability-stack/pulumi", main: path.join(PROJECT_ROOT, "lib.ts") }),
+  );
+});
+
+afterAll(() => {
+  if (process.env.LANGUAGES_RECORD === "1" && outcomes.size === PROGRAMS.length) {
+    writeMeasured(
+      "languages",
+      "The quickstart in TypeScript, Python and YAML through the real engine",
+      "LANGUAGES_RECORD=1 npx jest -c jest.cluster.config.js tests/cluster/languages.test.ts",
+      record(),
+    );
+  }
+  fs.rmSync(scratch, { recursive: true, force: true });
+});
+
+/** The project of `program`: its example's files, and for TypeScript the repository's packages. */
+function projectOf(program: Program): string {
+  const root = path.join(scratch, program.language);
+  fs.mkdirSync(root);
+  for (const file of program.files) {
+    fs.copyFileSync(path.join(EXAMPLES, program.example, file), path.join(root, file));
+  }
+  if (program.language === "typescript") {
+    fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(root, "node_modules"));
+  }
+  return root;
+}
+
+function projectName(root: string): string {
+  return (yaml.load(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+}
+
+async function runProgram(program: Program): Promise<Outcome> {
+  const cluster = await startCluster(KIND_SHAPE);
+  const root = projectOf(program);
+  const workspace = new EngineWorkspace({
+    kubeconfigPath: cluster.kubeconfigPath,
+    projectRoot: root,
+    env: { NODE_PATH: packageShim, PYTHONPATH: pythonSite },
+  });
+  const project = projectName(root);
+  const config = (retention: string) => ({
+    config: {
+      [`${project}:kubeContext`]: currentContext(cluster),
+      [`${project}:metricsRetention`]: retention,
+    },
+  });
+  const transcript: Transcript[] = [];
+  const must = (run: EngineRun): EngineRun => {
+    transcript.push(transcriptOf(run));
+    if (run.status !== 0) {
+      throw new Error(`${program.language}: ${run.command} exited ${run.status}:\n${engineErrors(run)}`);
+    }
+    return run;
+  };
+  try {
+    await workspace.initStack(STACK, config("7d"));
+    const up = must(await workspace.up(STACK));
+    expect(up.errors).toEqual([]);
+    must(await workspace.preview(STACK, "--expect-no-changes"));
+    await workspace.writeStackFile(STACK, config("3d"));
+    const edit = must(await workspace.preview(STACK));
+    const destroy = must(await workspace.destroy(STACK));
+    expect(destroy.errors).toEqual([]);
+    const created = new Set(
+      [...engineChanges(up.applied)]
+        .filter(([, change]) => change === "created")
+        .map(([urn]) => resource(urn)),
+    );
+    const edited = new Map([...engineChanges(edit.planned)].map(([urn, change]) => [resource(urn), change]));
+    return { program, transcript, created, edit: edited };
+  } finally {
+    workspace.remove();
+    await cluster.stop();
+  }
+}
+
+describe.each(PROGRAMS)("examples/$example ($language)", (program) => {
+  test("up from empty, a clean preview, the edit's preview and destroy, each with 0 errors", async () => {
+    const outcome = await runProgram(program);
+    outcomes.set(program.language, outcome);
+    for (const step of outcome.transcript)
+      console.log(
+        `${program.language} | ${step.command} | exit ${step.status} | ${step.seconds.toFixed(1)} s | ${step.summary}`,
+      );
+    expect(outcome.created.size).toBeGreaterThan(50);
+    expect(counted(outcome.edit)).not.toBe("nothing");
+  });
+});
+
+test.each(PROGRAMS.filter((p) => p.language !== "typescript"))(
+  "$language creates what TypeScript creates, and its preview of the edit changes what TypeScript's does",
+  ({ language }) => {
+    const typescript = outcomes.get("typescript");
+    const other = outcomes.get(language);
+    if (typescript === undefined || other === undefined) throw new Error("a program's run failed above");
+    const extra = [...other.created].filter((r) => !typescript.created.has(r));
+    expect(extra.filter((r) => !PACKAGE_DEFAULT_PROVIDER.test(r))).toEqual([]);
+    expect([...typescript.created].filter((r) => !other.created.has(r))).toEqual([]);
+    expect(Object.fromEntries(other.edit)).toEqual(Object.fromEntries(typescript.edit));
+  },
+);
+
+/** The record: each program's commands, then the times side by side. */
+function record(): string {
+  const lines = [`Machine: ${machine()}`, ""];
+  for (const { program, transcript, created, edit } of outcomes.values()) {
+    lines.push(
+      `${program.language} (examples/${program.example}): created ${created.size}; the edit: ${counted(edit)}`,
+    );
+    for (const step of transcript) {
+      lines.push(
+        `  ${step.command.padEnd(42)} exit ${step.status}  ${step.seconds.toFixed(1).padStart(6)} s  ${step.summary}`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
