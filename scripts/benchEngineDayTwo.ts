@@ -16,7 +16,7 @@ import { EngineStack, UpdateOutcome, engineErrors } from "../testkit/engine/engi
 import { DAY_TWO_EDITS, DayTwoEdit } from "../testkit/dayTwoEdits";
 import { machine, writeMeasured } from "../testkit/measured";
 import { STACKS, StackName } from "../testkit/stacks";
-import { setUpTierTools } from "../testkit/tools";
+import { setUpEngineTools } from "../testkit/tools";
 
 const SHAPES = { kind: KIND_SHAPE, prod: EKS_SHAPE } as const;
 /** A namespace the program reads (or writes into) that the cluster does not have, as the engine reports it. */
@@ -167,7 +167,7 @@ async function runStack(stack: StackName): Promise<Row[]> {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const stacks = STACKS.filter((s) => args.includes(s));
-  setUpTierTools("cluster");
+  setUpEngineTools();
   const header = `Machine: ${machine()}`;
   print(header);
   const rows: Row[] = [];

@@ -28,7 +28,7 @@ import { EngineStack, engineErrors } from "../testkit/engine/engineStack";
 import { machine, writeMeasured } from "../testkit/measured";
 import { releaseCommit } from "../testkit/releases";
 import { STACKS, StackName } from "../testkit/stacks";
-import { setUpTierTools } from "../testkit/tools";
+import { setUpEngineTools } from "../testkit/tools";
 import { addAppService, configSetPath } from "../testkit/userEdits";
 
 const SHAPES = { kind: KIND_SHAPE, prod: EKS_SHAPE } as const;
@@ -191,7 +191,7 @@ async function runStack(stack: StackName, only: string | undefined): Promise<Fau
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const stacks = STACKS.filter((s) => args.includes(s));
-  setUpTierTools("cluster");
+  setUpEngineTools();
   print(`Machine: ${machine()}`);
   const outcomes: FaultOutcome[] = [];
   // Each stack on its own control plane, at once.

@@ -107,6 +107,15 @@ export function setUpTierTools(tier: TestTier): void {
   }
 }
 
+/**
+ * The setup of what runs the engine (the cluster tests, the engine benches): the cluster tier's
+ * tools, and the virtualenv of the Pulumi Python SDK the engine runs Python programs with.
+ */
+export function setUpEngineTools(): void {
+  setUpTierTools("cluster");
+  process.env[PULUMI_PYTHON_VARIABLE] = pulumiPythonVirtualenv();
+}
+
 function fromSetup(tool: GoTool, binary: string): string {
   const variable = DIRECTORY_VARIABLES[tool];
   const dir = process.env[variable];

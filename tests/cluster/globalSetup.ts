@@ -1,4 +1,4 @@
-import { PULUMI_PYTHON_VARIABLE, pulumiPythonVirtualenv, setUpTierTools } from "../../testkit/tools";
+import { setUpEngineTools } from "../../testkit/tools";
 
 /** Marks every process of one cluster-test run (they inherit it), so teardown finds only its own. */
 export const CLUSTER_TEST_RUN_VARIABLE = "OBSERVABILITY_CLUSTER_TEST_RUN";
@@ -12,6 +12,5 @@ export const CLUSTER_TEST_RUN_VARIABLE = "OBSERVABILITY_CLUSTER_TEST_RUN";
  */
 export default function globalSetup(): void {
   process.env[CLUSTER_TEST_RUN_VARIABLE] = String(process.pid);
-  setUpTierTools("cluster");
-  process.env[PULUMI_PYTHON_VARIABLE] = pulumiPythonVirtualenv();
+  setUpEngineTools();
 }
