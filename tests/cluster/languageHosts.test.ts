@@ -3,7 +3,8 @@
 // component (Python) and stack outputs computed from the stack's config, `pulumi stack output`
 // reading them back, then destroy. The Python program runs on the SDK of the virtualenv that
 // scripts/tools/pulumi-python.sh installs (the version of @pulumi/pulumi the project pins) and
-// imports pulumi_kubernetes from it. No control plane: nothing here reaches a cluster.
+// imports pulumi_kubernetes from it; a Kubernetes ConfigMap of each language is previewed through the
+// Kubernetes provider. No control plane: nothing here reaches a cluster.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -54,6 +55,23 @@ outputs:
     - \${word}
 `;
 
+const CONFIGMAP_PYTHON = `import pulumi_kubernetes as k8s
+
+k8s.core.v1.ConfigMap("probe", metadata={"name": "probe"}, data={"greeting": "hello"})
+`;
+
+const CONFIGMAP_YAML = `name: yaml-configmap
+runtime: yaml
+resources:
+  probe:
+    type: kubernetes:core/v1:ConfigMap
+    properties:
+      metadata:
+        name: probe
+      data:
+        greeting: hello
+`;
+
 describe("language hosts through the real engine", () => {
   let sources: string;
   const workspaces: EngineWorkspace[] = [];
@@ -67,12 +85,18 @@ describe("language hosts through the real engine", () => {
     fs.rmSync(sources, { recursive: true, force: true });
   });
 
-  /** An engine workspace whose project is `files` alone, written to a directory of their own. */
+  /**
+   * An engine workspace whose project is `files` alone, written to a directory of their own. Its
+   * kubeconfig is one that does not exist: the Kubernetes provider previews without a cluster.
+   */
   function project(name: string, files: Readonly<Record<string, string>>): EngineWorkspace {
     const root = path.join(sources, name);
     fs.mkdirSync(root);
     for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(root, file), text);
-    const workspace = new EngineWorkspace({ projectRoot: root });
+    const workspace = new EngineWorkspace({
+      projectRoot: root,
+      env: { KUBECONFIG: path.join(sources, "no-kubeconfig") },
+    });
     workspaces.push(workspace);
     return workspace;
   }
@@ -133,5 +157,30 @@ describe("language hosts through the real engine", () => {
     expect(created).toEqual(["pulumi:pulumi:Stack"]);
     expect(outputs.greeting).toBe("hello from-yaml");
     expect(JSON.parse(outputs.words)).toEqual(["from-yaml", "from-yaml"]);
+  });
+
+  it("previews a Kubernetes ConfigMap of a Python and of a YAML program through the provider", async () => {
+    const programs: Record<string, Record<string, string>> = {
+      "python-configmap": {
+        "Pulumi.yaml": "name: python-configmap\nruntime: python\n",
+        "__main__.py": CONFIGMAP_PYTHON,
+      },
+      "yaml-configmap": { "Pulumi.yaml": CONFIGMAP_YAML },
+    };
+    for (const [name, files] of Object.entries(programs)) {
+      const workspace = project(name, files);
+      await workspace.initStack(STACK, { config: {} });
+      const preview = await workspace.preview(STACK);
+      expect({ name, status: preview.status, errors: preview.errors, stdout: preview.stdout }).toMatchObject({
+        name,
+        status: 0,
+        errors: [],
+      });
+      // The engine's plan leaves the default provider out.
+      expect(preview.planned.map((step) => `${step.op} ${resourceType(step.urn)}`).sort()).toEqual([
+        "create kubernetes:core/v1:ConfigMap",
+        "create pulumi:pulumi:Stack",
+      ]);
+    }
   });
 });
