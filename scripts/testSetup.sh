@@ -42,15 +42,15 @@ for tier in "${tiers[@]}"; do
       needs jq jq "the review workflow's gh stand-in answers --jq with it"
       python=1
       ;;
-    components) python=1 ;;
+    components | cluster) python=1 ;;
   esac
 done
 if [[ -n "$python" ]]; then
-  needs python3 python3-venv "Checkov (npm test) and moto (the component tests) install from PyPI into a virtualenv"
+  needs python3 python3-venv "Checkov (npm test), moto (the component tests) and the Pulumi Python SDK (the cluster tests) install from PyPI into a virtualenv"
   if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
     missing_commands+=("python3 -m venv")
     missing_packages+=(python3-venv)
-    missing_why+=("Checkov and moto install into a virtualenv")
+    missing_why+=("the PyPI tools install into a virtualenv")
   fi
 fi
 
