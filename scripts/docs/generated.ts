@@ -11,6 +11,7 @@ import { stackConfigSchema } from "../../config/schema";
 import { wiringGraph } from "../../components/wiring/graph";
 import { PROJECT_ROOT, renderStack } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
+import { schemaReference } from "./schemaReference";
 import { configReference } from "./configReference";
 import { UPGRADES_DIR, keptReleases, recordRender } from "../../render/upgradeRecords";
 import { DocStacks, docFigures } from "./figures";
@@ -127,6 +128,7 @@ export async function generatedDocs(
       path: path.join(PROJECT_ROOT, "docs", "architecture.svg"),
       content: viz.renderString(dot, { format: "svg" }),
     },
+    ...schemaReference(),
     ...(await pagesWithFigures(stacks, dayTwo)),
   ];
 }
