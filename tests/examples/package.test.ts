@@ -4,18 +4,25 @@
 // tools, fixtures, scripts or examples.
 import { tierPackage } from "./packedPackage";
 
-/** What may ship besides dist/: what npm always includes. */
-const ALWAYS_SHIPPED = /^(package\.json|README\.md|LICENSE(\.\w+)?)$/;
+/** What may ship besides dist/: what npm always includes, and the provider plugin's launcher. */
+const ALWAYS_SHIPPED = /^(package\.json|README\.md|LICENSE(\.\w+)?|bin\/pulumi-resource-observability)$/;
 
 /** Folders of the repository that are not the library. */
 const NOT_THE_LIBRARY = ["tests", "testkit", "tools", "scripts", "examples", "review", "kind", "docs"];
 
-test("only dist/, package.json, the README and the license", () => {
+test("only dist/, package.json, the README, the license and the plugin's launcher", () => {
   const { files } = tierPackage();
   expect(files.filter((file) => !file.startsWith("dist/") && !ALWAYS_SHIPPED.test(file))).toEqual([]);
   expect(files).toContain("package.json");
   expect(files).toContain("README.md");
   expect(files).toContain("LICENSE");
+  expect(files).toEqual(
+    expect.arrayContaining([
+      "bin/pulumi-resource-observability",
+      "dist/provider/main.js",
+      "dist/provider/schema.json",
+    ]),
+  );
 });
 
 test("dist/ holds the library alone: no tests, test kit, tools, fixtures, scripts or examples", () => {
