@@ -147,6 +147,9 @@ export const tools = {
   // a directory the engine finds its programs in on PATH.
   pulumiDirectories: () =>
     (["pulumi", "pulumi-language-nodejs", "pulumi-kubernetes"] as const).map((tool) => fromSetup(tool, ".")),
+  // The CLI and pkg/v3's code generators that `pulumi package gen-sdk` writes the SDKs with
+  // (scripts/package/sdks.ts), built by the examples tier's setup for tests/examples/sdks.test.ts.
+  sdkGenerators: () => ({ pulumi: fromSetup("pulumi", "."), codegen: fromSetup("pulumi-codegen", ".") }),
   checkov: () => installedBySetup("CHECKOV", "tests/globalSetup.ts"),
   motoServer: () => installedBySetup(MOTO_SERVER_VARIABLE, "tests/components/globalSetup.ts"),
 };
