@@ -134,9 +134,11 @@ test("the Go SDK type-checks (go vet) with the Pulumi Go SDK of the code generat
   );
   fs.copyFileSync(path.join(codegen, "go.sum"), path.join(module, "go.sum"));
   const start = Date.now();
-  execFileSync("go", ["vet", "./..."], {
+  // With scripts/tools/build.sh's flags (no cgo, -trimpath), the Pulumi SDK's packages the tool
+  // build compiled are reused: 17 s the first time after a cold tool build instead of 80 s, 1 s after.
+  execFileSync("go", ["vet", "-trimpath", "./..."], {
     cwd: module,
-    env: { ...process.env, GOFLAGS: "-mod=readonly" },
+    env: { ...process.env, GOFLAGS: "-mod=readonly", CGO_ENABLED: "0" },
     stdio: ["ignore", "ignore", "pipe"],
   });
   console.log(`go vet ./... of sdks/go: ${((Date.now() - start) / 1000).toFixed(1)} s`);
