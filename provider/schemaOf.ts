@@ -101,12 +101,18 @@ const pascal = (word: string): string =>
 
 /**
  * Where a type is met: the name its schema type takes when its declaration gives none, and its key
- * path in the stack config (`*` for any item of a list or map), which says whether it is a secret.
+ * path in the stack config (ANY_ITEM for any item of a list or map), which says whether it is a secret.
  */
 interface Site {
   readonly name: string;
-  readonly path: readonly string[];
+  readonly path: readonly (string | number)[];
 }
+
+/**
+ * Any item of a list or map in a Site's path: an index, which SECRET_PATHS' `*` matches (a `"*"`
+ * there would match no secret below a list, and the schema would mark none of them secret).
+ */
+const ANY_ITEM = 0;
 
 /** The type alias by which a component's args take a section of the stack config. */
 const SECTION_ARGS = "SectionArgs";
@@ -191,7 +197,7 @@ class SchemaReader {
   private nonPrimitive(type: ts.Type, site: Site): TypeSpec | undefined {
     if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return ANY;
     if (this.checker.isArrayType(type) || this.checker.isTupleType(type)) {
-      const element = { name: site.name.replace(/s$/, ""), path: [...site.path, "*"] };
+      const element = { name: site.name.replace(/s$/, ""), path: [...site.path, ANY_ITEM] };
       const elements = this.checker
         .getTypeArguments(type as ts.TypeReference)
         .map((e) => this.spec(e, element));
@@ -205,7 +211,7 @@ class SchemaReader {
     if (properties.length === 0 && index !== undefined) {
       const additionalProperties = this.spec(index.type, {
         name: `${site.name}Value`,
-        path: [...site.path, "*"],
+        path: [...site.path, ANY_ITEM],
       });
       return additionalProperties === undefined ? undefined : { type: "object", additionalProperties };
     }

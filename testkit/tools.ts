@@ -177,6 +177,9 @@ export const tools = {
     ).map((tool) => fromSetup(tool, ".")),
   // The virtualenv with the Pulumi Python SDK the Python language host runs programs with.
   pulumiPythonVirtualenv: () => installedBySetup(PULUMI_PYTHON_VARIABLE, "tests/cluster/globalSetup.ts"),
+  // The CLI and pkg/v3's code generators that `pulumi package gen-sdk` writes the SDKs with
+  // (scripts/package/sdks.ts), built by the examples tier's setup for tests/examples/sdks.test.ts.
+  sdkGenerators: () => ({ pulumi: fromSetup("pulumi", "."), codegen: fromSetup("pulumi-codegen", ".") }),
   checkov: () => installedBySetup("CHECKOV", "tests/globalSetup.ts"),
   motoServer: () => installedBySetup(MOTO_SERVER_VARIABLE, "tests/components/globalSetup.ts"),
 };

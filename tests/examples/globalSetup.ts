@@ -7,9 +7,10 @@ import { setUpTierTools, toolDirectory } from "../../testkit/tools";
 import { shareTierPackage } from "./packedPackage";
 
 /**
- * Builds the tier's tools (the strict Kubernetes decoder) and packs the package once for every test
- * file. promtool, which the package's testing module runs where there is one, is handed on when a
- * tier before this one built it, as a program's own CI would have it or not.
+ * Builds the tier's tools (the strict Kubernetes decoder; the Pulumi CLI and pkg/v3's code
+ * generators, with which sdks.test.ts generates the SDKs again) and packs the package once for every
+ * test file. promtool, which the package's testing module runs where there is one, is handed on when
+ * a tier before this one built it, as a program's own CI would have it or not.
  */
 export default function globalSetup(): void {
   setUpTierTools("examples");

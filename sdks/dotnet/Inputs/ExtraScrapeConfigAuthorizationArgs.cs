@@ -14,7 +14,16 @@ namespace ObservabilityStack.Observability.Inputs
     public sealed class ExtraScrapeConfigAuthorizationArgs : global::Pulumi.ResourceArgs
     {
         [Input("credentials", required: true)]
-        public Input<string> Credentials { get; set; } = null!;
+        private Input<string>? _credentials;
+        public Input<string>? Credentials
+        {
+            get => _credentials;
+            set
+            {
+                var emptySecret = Output.CreateSecret(0);
+                _credentials = Output.Tuple<Input<string>?, int>(value, emptySecret).Apply(t => t.Item1);
+            }
+        }
 
         [Input("type")]
         public Input<string>? Type { get; set; }

@@ -14,7 +14,16 @@ namespace ObservabilityStack.Observability.Inputs
     public sealed class ExtraScrapeConfigBasicAuthArgs : global::Pulumi.ResourceArgs
     {
         [Input("password", required: true)]
-        public Input<string> Password { get; set; } = null!;
+        private Input<string>? _password;
+        public Input<string>? Password
+        {
+            get => _password;
+            set
+            {
+                var emptySecret = Output.CreateSecret(0);
+                _password = Output.Tuple<Input<string>?, int>(value, emptySecret).Apply(t => t.Item1);
+            }
+        }
 
         [Input("username", required: true)]
         public Input<string> Username { get; set; } = null!;

@@ -17,7 +17,16 @@ namespace ObservabilityStack.Observability.Inputs
     public sealed class MsTeamsReceiverArgs : global::Pulumi.ResourceArgs
     {
         [Input("webhookUrl", required: true)]
-        public Input<string> WebhookUrl { get; set; } = null!;
+        private Input<string>? _webhookUrl;
+        public Input<string>? WebhookUrl
+        {
+            get => _webhookUrl;
+            set
+            {
+                var emptySecret = Output.CreateSecret(0);
+                _webhookUrl = Output.Tuple<Input<string>?, int>(value, emptySecret).Apply(t => t.Item1);
+            }
+        }
 
         public MsTeamsReceiverArgs()
         {

@@ -17,7 +17,16 @@ namespace ObservabilityStack.Observability.Inputs
     public sealed class OpsgenieReceiverArgs : global::Pulumi.ResourceArgs
     {
         [Input("apiKey", required: true)]
-        public Input<string> ApiKey { get; set; } = null!;
+        private Input<string>? _apiKey;
+        public Input<string>? ApiKey
+        {
+            get => _apiKey;
+            set
+            {
+                var emptySecret = Output.CreateSecret(0);
+                _apiKey = Output.Tuple<Input<string>?, int>(value, emptySecret).Apply(t => t.Item1);
+            }
+        }
 
         [Input("apiUrl")]
         public Input<string>? ApiUrl { get; set; }

@@ -17,7 +17,16 @@ namespace ObservabilityStack.Observability.Inputs
     public sealed class PagerDutyReceiverArgs : global::Pulumi.ResourceArgs
     {
         [Input("routingKey", required: true)]
-        public Input<string> RoutingKey { get; set; } = null!;
+        private Input<string>? _routingKey;
+        public Input<string>? RoutingKey
+        {
+            get => _routingKey;
+            set
+            {
+                var emptySecret = Output.CreateSecret(0);
+                _routingKey = Output.Tuple<Input<string>?, int>(value, emptySecret).Apply(t => t.Item1);
+            }
+        }
 
         public PagerDutyReceiverArgs()
         {

@@ -17,7 +17,16 @@ namespace ObservabilityStack.Observability.Inputs
     public sealed class PostgresTargetArgs : global::Pulumi.ResourceArgs
     {
         [Input("dsn", required: true)]
-        public Input<string> Dsn { get; set; } = null!;
+        private Input<string>? _dsn;
+        public Input<string>? Dsn
+        {
+            get => _dsn;
+            set
+            {
+                var emptySecret = Output.CreateSecret(0);
+                _dsn = Output.Tuple<Input<string>?, int>(value, emptySecret).Apply(t => t.Item1);
+            }
+        }
 
         [Input("name", required: true)]
         public Input<string> Name { get; set; } = null!;

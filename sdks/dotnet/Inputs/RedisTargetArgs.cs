@@ -23,7 +23,16 @@ namespace ObservabilityStack.Observability.Inputs
         public Input<string> Name { get; set; } = null!;
 
         [Input("password")]
-        public Input<string>? Password { get; set; }
+        private Input<string>? _password;
+        public Input<string>? Password
+        {
+            get => _password;
+            set
+            {
+                var emptySecret = Output.CreateSecret(0);
+                _password = Output.Tuple<Input<string>?, int>(value, emptySecret).Apply(t => t.Item1);
+            }
+        }
 
         public RedisTargetArgs()
         {

@@ -20,7 +20,16 @@ namespace ObservabilityStack.Observability.Inputs
         public Input<string> Channel { get; set; } = null!;
 
         [Input("webhookUrl", required: true)]
-        public Input<string> WebhookUrl { get; set; } = null!;
+        private Input<string>? _webhookUrl;
+        public Input<string>? WebhookUrl
+        {
+            get => _webhookUrl;
+            set
+            {
+                var emptySecret = Output.CreateSecret(0);
+                _webhookUrl = Output.Tuple<Input<string>?, int>(value, emptySecret).Apply(t => t.Item1);
+            }
+        }
 
         public SlackReceiverArgs()
         {

@@ -20,7 +20,16 @@ namespace ObservabilityStack.Observability.Inputs
         public InputUnion<double, string>? Port { get; set; }
 
         [Input("url", required: true)]
-        public Input<string> Url { get; set; } = null!;
+        private Input<string>? _url;
+        public Input<string>? Url
+        {
+            get => _url;
+            set
+            {
+                var emptySecret = Output.CreateSecret(0);
+                _url = Output.Tuple<Input<string>?, int>(value, emptySecret).Apply(t => t.Item1);
+            }
+        }
 
         public WebhookReceiverArgs()
         {
