@@ -7,7 +7,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
 import { PACKAGE_NAME, SERVED_COMPONENTS } from "./components";
-import type { PackageSchema } from "./schemaOf";
+import type { PackageSchema } from "./schemaTypes";
 
 /** The generated schema (`npm run schema`), beside this file in the repository and in dist/. */
 export const SCHEMA_PATH = path.join(__dirname, "schema.json");

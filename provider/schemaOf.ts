@@ -7,52 +7,15 @@ import * as path from "path";
 import ts from "typescript";
 import { isSecretPath } from "../config/errors";
 import { PACKAGE_NAME, SERVED_COMPONENTS, ServedComponent } from "./components";
-
-/** A property or element type as Pulumi's package schema writes it. */
-export interface TypeSpec {
-  readonly type?: "string" | "number" | "integer" | "boolean" | "array" | "object";
-  readonly $ref?: string;
-  readonly items?: TypeSpec;
-  readonly additionalProperties?: TypeSpec;
-  readonly oneOf?: readonly TypeSpec[];
-}
-
-export interface PropertySpec extends TypeSpec {
-  readonly description?: string;
-  readonly secret?: boolean;
-}
-
-export interface ObjectTypeSpec {
-  readonly type: "object";
-  readonly description?: string;
-  readonly properties: Readonly<Record<string, PropertySpec>>;
-  readonly required?: readonly string[];
-}
-
-export interface ResourceSpec {
-  readonly isComponent: true;
-  readonly description?: string;
-  readonly inputProperties: Readonly<Record<string, PropertySpec>>;
-  readonly requiredInputs?: readonly string[];
-  readonly properties: Readonly<Record<string, PropertySpec>>;
-  readonly required: readonly string[];
-}
-
-export interface PackageSchema {
-  readonly name: string;
-  readonly displayName: string;
-  readonly version: string;
-  readonly description: string;
-  readonly license: string;
-  readonly repository?: string;
-  readonly keywords: readonly string[];
-  readonly meta: { readonly moduleFormat: string };
-  readonly language: Readonly<Record<string, unknown>>;
-  readonly config: Record<string, never>;
-  readonly provider: { readonly type: "object" };
-  readonly types: Readonly<Record<string, ObjectTypeSpec>>;
-  readonly resources: Readonly<Record<string, ResourceSpec>>;
-}
+import type {
+  EnumTypeSpec,
+  ObjectTypeSpec,
+  PackageSchema,
+  PropertySpec,
+  ResourceSpec,
+  TypeDefinition,
+  TypeSpec,
+} from "./schemaTypes";
 
 const ANY: TypeSpec = { $ref: "pulumi.json#/Any" };
 /** Pulumi's wrappers of a value: a property of one of these types is the value's type. */
@@ -60,7 +23,7 @@ const WRAPPERS = new Set(["Output", "OutputInstance", "Promise", "Input"]);
 
 /** The schema types found so far: name → spec, and each anonymous type's structure → its name. */
 class TypeTable {
-  readonly specs = new Map<string, ObjectTypeSpec>();
+  readonly specs = new Map<string, TypeDefinition>();
   private readonly named = new Map<ts.Type, string>();
   private readonly byShape = new Map<string, string>();
 
@@ -69,7 +32,7 @@ class TypeTable {
   }
 
   /** Registers `spec` for `type`; a structure seen before under another path keeps its first name. */
-  add(type: ts.Type, wanted: string, build: () => ObjectTypeSpec): string {
+  add(type: ts.Type, wanted: string, build: () => TypeDefinition): string {
     const existing = this.named.get(type);
     if (existing !== undefined) return existing;
     let name = wanted;
@@ -172,19 +135,41 @@ class SchemaReader {
     const values = this.values(type);
     if (values.length === 0) return ANY;
     const primitives = new Set<string>();
+    const literals: ts.StringLiteralType[] = [];
     const others: ts.Type[] = [];
     for (const value of values) {
       const primitive = this.primitive(value);
-      if (primitive !== undefined) primitives.add(primitive);
+      if (value.isStringLiteral()) literals.push(value);
+      else if (primitive !== undefined) primitives.add(primitive);
       else others.push(value);
     }
     const specs: TypeSpec[] = [...primitives].sort().map((p) => ({ type: p as TypeSpec["type"] }));
+    // Literals beside `string` itself (a template literal type) take any text.
+    if (literals.length > 0 && !primitives.has("string")) specs.push(this.enumSpec(type, literals, site));
     for (const other of others) {
       const spec = this.nonPrimitive(other, site);
       if (spec === undefined) return undefined;
       if (!specs.some((s) => JSON.stringify(s) === JSON.stringify(spec))) specs.push(spec);
     }
     return specs.length === 1 ? specs[0] : { oneOf: specs };
+  }
+
+  /** The enum of string literals `literals`, named after the union's alias or else its site. */
+  private enumSpec(union: ts.Type, literals: readonly ts.StringLiteralType[], site: Site): TypeSpec {
+    const alias = union.aliasSymbol?.getName();
+    const declared = alias === undefined || union.aliasTypeArguments !== undefined ? undefined : alias;
+    const name = this.types.add(
+      union,
+      declared ?? site.name,
+      (): EnumTypeSpec => ({
+        type: "string",
+        enum: literals
+          .map((l) => l.value)
+          .sort()
+          .map((value) => ({ value })),
+      }),
+    );
+    return { $ref: `#/types/${PACKAGE_NAME}:index:${name}` };
   }
 
   private primitive(type: ts.Type): string | undefined {

@@ -76,7 +76,7 @@ namespace ObservabilityStack.Observability
         /// Default: "kind"
         /// </summary>
         [Input("profile")]
-        public Input<string>? Profile { get; set; }
+        public Input<ObservabilityStack.Observability.ProfileSection>? Profile { get; set; }
 
         /// <summary>
         /// The Prometheus pods that scrape its services.

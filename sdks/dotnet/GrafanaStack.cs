@@ -228,7 +228,7 @@ namespace ObservabilityStack.Observability
         /// Default: "kind"
         /// </summary>
         [Input("profile")]
-        public Input<string>? Profile { get; set; }
+        public Input<ObservabilityStack.Observability.ProfileSection>? Profile { get; set; }
 
         /// <summary>
         /// The Prometheus the default datasource queries (Thanos Query, one replica, or Amazon Managed

@@ -160,7 +160,7 @@ namespace ObservabilityStack.Observability
         /// Default: "kind"
         /// </summary>
         [Input("profile")]
-        public Input<string>? Profile { get; set; }
+        public Input<ObservabilityStack.Observability.ProfileSection>? Profile { get; set; }
 
         /// <summary>
         /// The Prometheus query endpoint the sidecars' and istiod's metrics are in (MetricsStack's

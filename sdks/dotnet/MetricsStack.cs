@@ -217,7 +217,7 @@ namespace ObservabilityStack.Observability
         /// Default: "kind"
         /// </summary>
         [Input("profile")]
-        public Input<string>? Profile { get; set; }
+        public Input<ObservabilityStack.Observability.ProfileSection>? Profile { get; set; }
 
         /// <summary>
         /// Requests and limits per container.

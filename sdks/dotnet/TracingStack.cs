@@ -179,7 +179,7 @@ namespace ObservabilityStack.Observability
         /// Default: "kind"
         /// </summary>
         [Input("profile")]
-        public Input<string>? Profile { get; set; }
+        public Input<ObservabilityStack.Observability.ProfileSection>? Profile { get; set; }
 
         [Input("prometheusWrites")]
         private InputList<Inputs.PeerArgs>? _prometheusWrites;

@@ -10,7 +10,8 @@ import * as path from "path";
 import ts from "typescript";
 import { SECRET_PATHS } from "../../config/errors";
 import { PACKAGE_NAME, SERVED_COMPONENTS } from "../../provider/components";
-import { PackageSchema, PropertySpec, readSchema } from "../../provider/schemaOf";
+import { readSchema } from "../../provider/schemaOf";
+import type { PackageSchema, PropertySpec } from "../../provider/schemaTypes";
 
 const ROOT = path.resolve(__dirname, "../..");
 const SCHEMA_FILE = path.join(ROOT, "provider", "schema.json");
@@ -205,7 +206,7 @@ function concrete(schema: PackageSchema, spec: PropertySpec): PropertySpec[] {
     if (type === undefined) throw new Error(`no type ${ref} in the schema`);
     return [type as PropertySpec & { properties: Record<string, PropertySpec> }];
   }
-  return spec.oneOf === undefined ? [spec] : spec.oneOf.flatMap((s) => concrete(schema, s));
+  return spec.oneOf === undefined ? [spec] : spec.oneOf.flatMap((s: PropertySpec) => concrete(schema, s));
 }
 
 /**

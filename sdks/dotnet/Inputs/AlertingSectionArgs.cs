@@ -23,7 +23,7 @@ namespace ObservabilityStack.Observability.Inputs
         public Input<string>? GroupWait { get; set; }
 
         [Input("otherSeverities")]
-        public Input<string>? OtherSeverities { get; set; }
+        public Input<ObservabilityStack.Observability.AlertingSectionOtherSeverities>? OtherSeverities { get; set; }
 
         [Input("receivers")]
         private InputList<Inputs.AlertReceiverArgs>? _receivers;

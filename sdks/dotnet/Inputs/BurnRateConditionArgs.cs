@@ -20,7 +20,7 @@ namespace ObservabilityStack.Observability.Inputs
         public InputUnion<double, string> BurnRate { get; set; } = null!;
 
         [Input("op")]
-        public Input<string>? Op { get; set; }
+        public Input<ObservabilityStack.Observability.BurnRateConditionOp>? Op { get; set; }
 
         [Input("shortWindow")]
         public Input<string>? ShortWindow { get; set; }

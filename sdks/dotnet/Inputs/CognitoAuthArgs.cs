@@ -17,7 +17,7 @@ namespace ObservabilityStack.Observability.Inputs
     public sealed class CognitoAuthArgs : global::Pulumi.ResourceArgs
     {
         [Input("type", required: true)]
-        public Input<string> Type { get; set; } = null!;
+        public Input<ObservabilityStack.Observability.CognitoAuthType> Type { get; set; } = null!;
 
         [Input("userPoolArn", required: true)]
         public Input<string> UserPoolArn { get; set; } = null!;

@@ -26,7 +26,7 @@ namespace ObservabilityStack.Observability.Inputs
         public Input<string> TimeField { get; set; } = null!;
 
         [Input("type", required: true)]
-        public Input<string> Type { get; set; } = null!;
+        public Input<ObservabilityStack.Observability.ElasticsearchDatasourceType> Type { get; set; } = null!;
 
         [Input("url", required: true)]
         public Input<string> Url { get; set; } = null!;

@@ -17,7 +17,7 @@ namespace ObservabilityStack.Observability.Inputs
         public Input<Inputs.ExposureSectionIngressArgs>? Ingress { get; set; }
 
         [Input("mode")]
-        public Input<string>? Mode { get; set; }
+        public Input<ObservabilityStack.Observability.ExposureSectionMode>? Mode { get; set; }
 
         [Input("nodePorts")]
         public Input<Inputs.ExposureSectionNodePortsArgs>? NodePorts { get; set; }

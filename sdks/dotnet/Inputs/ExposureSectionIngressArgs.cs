@@ -43,7 +43,7 @@ namespace ObservabilityStack.Observability.Inputs
         public Input<Inputs.ExposureSectionIngressAlertmanagerArgs>? Prometheus { get; set; }
 
         [Input("scheme")]
-        public Input<string>? Scheme { get; set; }
+        public Input<ObservabilityStack.Observability.ExposureSectionIngressScheme>? Scheme { get; set; }
 
         [Input("tlsSecretName")]
         public Input<string>? TlsSecretName { get; set; }

@@ -70,7 +70,7 @@ namespace ObservabilityStack.Observability.Inputs
         public InputUnion<double, string>? Sample_limit { get; set; }
 
         [Input("scheme")]
-        public Input<string>? Scheme { get; set; }
+        public Input<ObservabilityStack.Observability.ExtraScrapeConfigScheme>? Scheme { get; set; }
 
         [Input("scrape_interval")]
         public Input<string>? Scrape_interval { get; set; }

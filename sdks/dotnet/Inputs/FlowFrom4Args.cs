@@ -14,7 +14,7 @@ namespace ObservabilityStack.Observability.Inputs
     public sealed class FlowFrom4Args : global::Pulumi.ResourceArgs
     {
         [Input("kind", required: true)]
-        public Input<string> Kind { get; set; } = null!;
+        public Input<ObservabilityStack.Observability.FlowFromKind4> Kind { get; set; } = null!;
 
         public FlowFrom4Args()
         {

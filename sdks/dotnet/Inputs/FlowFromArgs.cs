@@ -14,7 +14,7 @@ namespace ObservabilityStack.Observability.Inputs
     public sealed class FlowFromArgs : global::Pulumi.ResourceArgs
     {
         [Input("kind", required: true)]
-        public Input<string> Kind { get; set; } = null!;
+        public Input<ObservabilityStack.Observability.FlowFromKind> Kind { get; set; } = null!;
 
         [Input("name", required: true)]
         public Input<string> Name { get; set; } = null!;

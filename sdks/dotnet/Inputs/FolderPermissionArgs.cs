@@ -20,7 +20,7 @@ namespace ObservabilityStack.Observability.Inputs
         public Input<string> Folder { get; set; } = null!;
 
         [Input("permission", required: true)]
-        public Input<string> Permission { get; set; } = null!;
+        public Input<ObservabilityStack.Observability.FolderPermissionPermission> Permission { get; set; } = null!;
 
         [Input("team", required: true)]
         public Input<string> Team { get; set; } = null!;

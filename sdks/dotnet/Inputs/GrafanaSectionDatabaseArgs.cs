@@ -35,7 +35,7 @@ namespace ObservabilityStack.Observability.Inputs
         public InputUnion<double, string>? Port { get; set; }
 
         [Input("sslMode")]
-        public Input<string>? SslMode { get; set; }
+        public Input<ObservabilityStack.Observability.GrafanaSectionDatabaseSslMode>? SslMode { get; set; }
 
         [Input("user")]
         public Input<string>? User { get; set; }

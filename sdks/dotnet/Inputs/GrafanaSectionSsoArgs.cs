@@ -68,16 +68,16 @@ namespace ObservabilityStack.Observability.Inputs
         public Input<string>? Name { get; set; }
 
         [Input("provider")]
-        public Input<string>? Provider { get; set; }
+        public Input<ObservabilityStack.Observability.GrafanaSectionSsoProvider>? Provider { get; set; }
 
         [Input("roleAttributeStrict")]
         public Input<bool>? RoleAttributeStrict { get; set; }
 
         [Input("roleMapping")]
-        private InputMap<string>? _roleMapping;
-        public InputMap<string> RoleMapping
+        private InputMap<ObservabilityStack.Observability.GrafanaSectionSsoRoleMappingValue>? _roleMapping;
+        public InputMap<ObservabilityStack.Observability.GrafanaSectionSsoRoleMappingValue> RoleMapping
         {
-            get => _roleMapping ?? (_roleMapping = new InputMap<string>());
+            get => _roleMapping ?? (_roleMapping = new InputMap<ObservabilityStack.Observability.GrafanaSectionSsoRoleMappingValue>());
             set => _roleMapping = value;
         }
 

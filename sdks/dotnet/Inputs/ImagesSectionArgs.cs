@@ -14,10 +14,10 @@ namespace ObservabilityStack.Observability.Inputs
     public sealed class ImagesSectionArgs : global::Pulumi.ResourceArgs
     {
         [Input("acceptDowngrade")]
-        private InputList<string>? _acceptDowngrade;
-        public InputList<string> AcceptDowngrade
+        private InputList<ObservabilityStack.Observability.ImagesSectionAcceptDowngrade>? _acceptDowngrade;
+        public InputList<ObservabilityStack.Observability.ImagesSectionAcceptDowngrade> AcceptDowngrade
         {
-            get => _acceptDowngrade ?? (_acceptDowngrade = new InputList<string>());
+            get => _acceptDowngrade ?? (_acceptDowngrade = new InputList<ObservabilityStack.Observability.ImagesSectionAcceptDowngrade>());
             set => _acceptDowngrade = value;
         }
 

@@ -28,7 +28,7 @@ namespace ObservabilityStack.Observability.Inputs
         }
 
         [Input("role", required: true)]
-        public Input<string> Role { get; set; } = null!;
+        public Input<ObservabilityStack.Observability.KubernetesDiscoveryRole> Role { get; set; } = null!;
 
         public KubernetesDiscoveryArgs()
         {

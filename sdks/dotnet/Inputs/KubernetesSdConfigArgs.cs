@@ -17,7 +17,7 @@ namespace ObservabilityStack.Observability.Inputs
         public Input<Inputs.KubernetesDiscoveryNamespacesArgs>? Namespaces { get; set; }
 
         [Input("role", required: true)]
-        public Input<string> Role { get; set; } = null!;
+        public Input<ObservabilityStack.Observability.KubernetesSdConfigRole> Role { get; set; } = null!;
 
         public KubernetesSdConfigArgs()
         {

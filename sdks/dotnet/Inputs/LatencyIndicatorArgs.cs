@@ -28,7 +28,7 @@ namespace ObservabilityStack.Observability.Inputs
         public Input<string> Histogram { get; set; } = null!;
 
         [Input("kind", required: true)]
-        public Input<string> Kind { get; set; } = null!;
+        public Input<ObservabilityStack.Observability.LatencyIndicatorKind> Kind { get; set; } = null!;
 
         [Input("threshold", required: true)]
         public InputUnion<double, string> Threshold { get; set; } = null!;

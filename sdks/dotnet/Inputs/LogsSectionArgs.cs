@@ -20,7 +20,7 @@ namespace ObservabilityStack.Observability.Inputs
         public Input<bool>? ClusterEvents { get; set; }
 
         [Input("collectionMode")]
-        public Input<string>? CollectionMode { get; set; }
+        public Input<ObservabilityStack.Observability.LogsSectionCollectionMode>? CollectionMode { get; set; }
 
         [Input("dropPatterns")]
         private InputList<string>? _dropPatterns;

@@ -41,7 +41,7 @@ namespace ObservabilityStack.Observability.Inputs
         public Input<string> TokenEndpoint { get; set; } = null!;
 
         [Input("type", required: true)]
-        public Input<string> Type { get; set; } = null!;
+        public Input<ObservabilityStack.Observability.OidcAuthType> Type { get; set; } = null!;
 
         [Input("userInfoEndpoint", required: true)]
         public Input<string> UserInfoEndpoint { get; set; } = null!;

@@ -20,7 +20,7 @@ namespace ObservabilityStack.Observability.Inputs
         public Input<string> Name { get; set; } = null!;
 
         [Input("type", required: true)]
-        public Input<string> Type { get; set; } = null!;
+        public Input<ObservabilityStack.Observability.OpsgenieResponderType> Type { get; set; } = null!;
 
         public OpsgenieResponderArgs()
         {

@@ -20,7 +20,7 @@ namespace ObservabilityStack.Observability.Inputs
         public Input<double> Port { get; set; } = null!;
 
         [Input("protocol", required: true)]
-        public Input<string> Protocol { get; set; } = null!;
+        public Input<ObservabilityStack.Observability.PortProtocol> Protocol { get; set; } = null!;
 
         public PortArgs()
         {

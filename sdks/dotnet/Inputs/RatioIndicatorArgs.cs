@@ -26,7 +26,7 @@ namespace ObservabilityStack.Observability.Inputs
         public Input<string>? Good { get; set; }
 
         [Input("kind", required: true)]
-        public Input<string> Kind { get; set; } = null!;
+        public Input<ObservabilityStack.Observability.RatioIndicatorKind> Kind { get; set; } = null!;
 
         [Input("total", required: true)]
         public Input<string> Total { get; set; } = null!;

@@ -20,7 +20,7 @@ namespace ObservabilityStack.Observability.Inputs
         public Input<string>? ErrorRatio { get; set; }
 
         [Input("kind", required: true)]
-        public Input<string> Kind { get; set; } = null!;
+        public Input<ObservabilityStack.Observability.RawIndicatorKind> Kind { get; set; } = null!;
 
         [Input("successRatio")]
         public Input<string>? SuccessRatio { get; set; }

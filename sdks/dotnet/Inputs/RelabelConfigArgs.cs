@@ -17,7 +17,7 @@ namespace ObservabilityStack.Observability.Inputs
     public sealed class RelabelConfigArgs : global::Pulumi.ResourceArgs
     {
         [Input("action")]
-        public Input<string>? Action { get; set; }
+        public Input<ObservabilityStack.Observability.RelabelConfigAction>? Action { get; set; }
 
         [Input("regex")]
         public Input<string>? Regex { get; set; }

@@ -67,7 +67,7 @@ namespace ObservabilityStack.Observability.Inputs
         public Input<double>? Sample_limit { get; set; }
 
         [Input("scheme")]
-        public Input<string>? Scheme { get; set; }
+        public Input<ObservabilityStack.Observability.ExtraScrapeConfigScheme>? Scheme { get; set; }
 
         [Input("scrape_interval")]
         public Input<string>? Scrape_interval { get; set; }

@@ -14,7 +14,7 @@ namespace ObservabilityStack.Observability.Inputs
     public sealed class SloBudgetingArgs : global::Pulumi.ResourceArgs
     {
         [Input("method", required: true)]
-        public Input<string> Method { get; set; } = null!;
+        public Input<ObservabilityStack.Observability.SloBudgetingMethod> Method { get; set; } = null!;
 
         [Input("sliceTarget")]
         public InputUnion<double, string>? SliceTarget { get; set; }

@@ -32,7 +32,7 @@ namespace ObservabilityStack.Observability.Inputs
         public Input<string> Expr { get; set; } = null!;
 
         [Input("kind", required: true)]
-        public Input<string> Kind { get; set; } = null!;
+        public Input<ObservabilityStack.Observability.ThresholdIndicatorKind> Kind { get; set; } = null!;
 
         public ThresholdIndicatorArgs()
         {

@@ -20,7 +20,7 @@ namespace ObservabilityStack.Observability.Inputs
         /// Empty: every effect.
         /// </summary>
         [Input("effect")]
-        public Input<string>? Effect { get; set; }
+        public Input<ObservabilityStack.Observability.TolerationEffect>? Effect { get; set; }
 
         /// <summary>
         /// Empty with operator Exists: every taint.
@@ -32,7 +32,7 @@ namespace ObservabilityStack.Observability.Inputs
         /// Default: "Equal"
         /// </summary>
         [Input("operator")]
-        public Input<string>? Operator { get; set; }
+        public Input<ObservabilityStack.Observability.TolerationOperator>? Operator { get; set; }
 
         [Input("tolerationSeconds")]
         public InputUnion<double, string>? TolerationSeconds { get; set; }

@@ -14,13 +14,13 @@ namespace ObservabilityStack.Observability.Outputs
     [OutputType]
     public sealed class FlowFrom
     {
-        public readonly string Kind;
+        public readonly ObservabilityStack.Observability.FlowFromKind Kind;
         public readonly string Name;
         public readonly string Namespace;
 
         [OutputConstructor]
         private FlowFrom(
-            string kind,
+            ObservabilityStack.Observability.FlowFromKind kind,
 
             string name,
 

@@ -14,12 +14,12 @@ namespace ObservabilityStack.Observability.Outputs
     [OutputType]
     public sealed class FlowFrom2
     {
-        public readonly string Kind;
+        public readonly ObservabilityStack.Observability.FlowFromKind2 Kind;
         public readonly string Namespace;
 
         [OutputConstructor]
         private FlowFrom2(
-            string kind,
+            ObservabilityStack.Observability.FlowFromKind2 kind,
 
             string @namespace)
         {

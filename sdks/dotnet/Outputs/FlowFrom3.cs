@@ -14,12 +14,12 @@ namespace ObservabilityStack.Observability.Outputs
     [OutputType]
     public sealed class FlowFrom3
     {
-        public readonly string Kind;
+        public readonly ObservabilityStack.Observability.FlowFromKind3 Kind;
         public readonly string What;
 
         [OutputConstructor]
         private FlowFrom3(
-            string kind,
+            ObservabilityStack.Observability.FlowFromKind3 kind,
 
             string what)
         {

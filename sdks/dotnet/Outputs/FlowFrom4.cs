@@ -14,10 +14,10 @@ namespace ObservabilityStack.Observability.Outputs
     [OutputType]
     public sealed class FlowFrom4
     {
-        public readonly string Kind;
+        public readonly ObservabilityStack.Observability.FlowFromKind4 Kind;
 
         [OutputConstructor]
-        private FlowFrom4(string kind)
+        private FlowFrom4(ObservabilityStack.Observability.FlowFromKind4 kind)
         {
             Kind = kind;
         }

@@ -18,13 +18,13 @@ namespace ObservabilityStack.Observability.Outputs
     public sealed class Port
     {
         public readonly double Port;
-        public readonly string Protocol;
+        public readonly ObservabilityStack.Observability.PortProtocol Protocol;
 
         [OutputConstructor]
         private Port(
             double port,
 
-            string protocol)
+            ObservabilityStack.Observability.PortProtocol protocol)
         {
             Port = port;
             Protocol = protocol;

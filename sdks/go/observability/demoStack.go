@@ -55,7 +55,7 @@ type demoStackArgs struct {
 	// `kind` only: the demo is made-up traffic for a laptop cluster.
 	//
 	// Default: "kind"
-	Profile *string `pulumi:"profile"`
+	Profile *ProfileSection `pulumi:"profile"`
 	// The Prometheus pods that scrape its services.
 	//
 	// Default: none
@@ -87,7 +87,7 @@ type DemoStackArgs struct {
 	// `kind` only: the demo is made-up traffic for a laptop cluster.
 	//
 	// Default: "kind"
-	Profile pulumi.StringPtrInput
+	Profile ProfileSectionPtrInput
 	// The Prometheus pods that scrape its services.
 	//
 	// Default: none

@@ -125,7 +125,7 @@ type grafanaStackArgs struct {
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
 	// Default: "kind"
-	Profile *string `pulumi:"profile"`
+	Profile *ProfileSection `pulumi:"profile"`
 	// The Prometheus the default datasource queries (Thanos Query, one replica, or Amazon Managed
 	// Prometheus with `sigV4Region`). Dashboards read it; over several clusters (`clusters`, a hub's
 	// Thanos Query), each dashboard picks one.
@@ -227,7 +227,7 @@ type GrafanaStackArgs struct {
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
 	// Default: "kind"
-	Profile pulumi.StringPtrInput
+	Profile ProfileSectionPtrInput
 	// The Prometheus the default datasource queries (Thanos Query, one replica, or Amazon Managed
 	// Prometheus with `sigV4Region`). Dashboards read it; over several clusters (`clusters`, a hub's
 	// Thanos Query), each dashboard picks one.

@@ -95,7 +95,7 @@ type kialiStackArgs struct {
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
 	// Default: "kind"
-	Profile *string `pulumi:"profile"`
+	Profile *ProfileSection `pulumi:"profile"`
 	// The Prometheus query endpoint the sidecars' and istiod's metrics are in (MetricsStack's
 	// `prometheusUrl`), and, when it is Thanos Query, the retention and scrape interval Kiali cannot
 	// ask it for.
@@ -166,7 +166,7 @@ type KialiStackArgs struct {
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
 	// Default: "kind"
-	Profile pulumi.StringPtrInput
+	Profile ProfileSectionPtrInput
 	// The Prometheus query endpoint the sidecars' and istiod's metrics are in (MetricsStack's
 	// `prometheusUrl`), and, when it is Thanos Query, the retention and scrape interval Kiali cannot
 	// ask it for.

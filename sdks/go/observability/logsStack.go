@@ -99,7 +99,7 @@ type logsStackArgs struct {
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
 	// Default: "kind"
-	Profile *string `pulumi:"profile"`
+	Profile *ProfileSection `pulumi:"profile"`
 	// Requests and limits per container.
 	//
 	// Default: kind: the laptop budget; eks: production sizes
@@ -166,7 +166,7 @@ type LogsStackArgs struct {
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
 	// Default: "kind"
-	Profile pulumi.StringPtrInput
+	Profile ProfileSectionPtrInput
 	// Requests and limits per container.
 	//
 	// Default: kind: the laptop budget; eks: production sizes

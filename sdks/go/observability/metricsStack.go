@@ -116,7 +116,7 @@ type metricsStackArgs struct {
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
 	// Default: "kind"
-	Profile *string `pulumi:"profile"`
+	Profile *ProfileSection `pulumi:"profile"`
 	// Requests and limits per container.
 	//
 	// Default: kind: the laptop budget; eks: production sizes
@@ -203,7 +203,7 @@ type MetricsStackArgs struct {
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
 	// Default: "kind"
-	Profile pulumi.StringPtrInput
+	Profile ProfileSectionPtrInput
 	// Requests and limits per container.
 	//
 	// Default: kind: the laptop budget; eks: production sizes

@@ -401,16 +401,16 @@ func (o AlertTimeIntervalArrayOutput) Index(i pulumi.IntInput) AlertTimeInterval
 }
 
 type AlertingSection struct {
-	Email           *AlertingSectionEmail        `pulumi:"email"`
-	ExternalUrls    *AlertingSectionExternalUrls `pulumi:"externalUrls"`
-	GroupWait       *string                      `pulumi:"groupWait"`
-	OtherSeverities *string                      `pulumi:"otherSeverities"`
-	Receivers       []AlertReceiver              `pulumi:"receivers"`
-	Routes          []AlertRoute                 `pulumi:"routes"`
-	Slack           *AlertingSectionSlack        `pulumi:"slack"`
-	TimeIntervals   []AlertTimeInterval          `pulumi:"timeIntervals"`
-	Watchdog        *AlertingSectionWatchdog     `pulumi:"watchdog"`
-	Webhook         *AlertingSectionWatchdog     `pulumi:"webhook"`
+	Email           *AlertingSectionEmail           `pulumi:"email"`
+	ExternalUrls    *AlertingSectionExternalUrls    `pulumi:"externalUrls"`
+	GroupWait       *string                         `pulumi:"groupWait"`
+	OtherSeverities *AlertingSectionOtherSeverities `pulumi:"otherSeverities"`
+	Receivers       []AlertReceiver                 `pulumi:"receivers"`
+	Routes          []AlertRoute                    `pulumi:"routes"`
+	Slack           *AlertingSectionSlack           `pulumi:"slack"`
+	TimeIntervals   []AlertTimeInterval             `pulumi:"timeIntervals"`
+	Watchdog        *AlertingSectionWatchdog        `pulumi:"watchdog"`
+	Webhook         *AlertingSectionWatchdog        `pulumi:"webhook"`
 }
 
 // AlertingSectionInput is an input type that accepts AlertingSectionArgs and AlertingSectionOutput values.
@@ -425,16 +425,16 @@ type AlertingSectionInput interface {
 }
 
 type AlertingSectionArgs struct {
-	Email           AlertingSectionEmailPtrInput        `pulumi:"email"`
-	ExternalUrls    AlertingSectionExternalUrlsPtrInput `pulumi:"externalUrls"`
-	GroupWait       pulumi.StringPtrInput               `pulumi:"groupWait"`
-	OtherSeverities pulumi.StringPtrInput               `pulumi:"otherSeverities"`
-	Receivers       AlertReceiverArrayInput             `pulumi:"receivers"`
-	Routes          AlertRouteArrayInput                `pulumi:"routes"`
-	Slack           AlertingSectionSlackPtrInput        `pulumi:"slack"`
-	TimeIntervals   AlertTimeIntervalArrayInput         `pulumi:"timeIntervals"`
-	Watchdog        AlertingSectionWatchdogPtrInput     `pulumi:"watchdog"`
-	Webhook         AlertingSectionWatchdogPtrInput     `pulumi:"webhook"`
+	Email           AlertingSectionEmailPtrInput           `pulumi:"email"`
+	ExternalUrls    AlertingSectionExternalUrlsPtrInput    `pulumi:"externalUrls"`
+	GroupWait       pulumi.StringPtrInput                  `pulumi:"groupWait"`
+	OtherSeverities AlertingSectionOtherSeveritiesPtrInput `pulumi:"otherSeverities"`
+	Receivers       AlertReceiverArrayInput                `pulumi:"receivers"`
+	Routes          AlertRouteArrayInput                   `pulumi:"routes"`
+	Slack           AlertingSectionSlackPtrInput           `pulumi:"slack"`
+	TimeIntervals   AlertTimeIntervalArrayInput            `pulumi:"timeIntervals"`
+	Watchdog        AlertingSectionWatchdogPtrInput        `pulumi:"watchdog"`
+	Webhook         AlertingSectionWatchdogPtrInput        `pulumi:"webhook"`
 }
 
 func (AlertingSectionArgs) ElementType() reflect.Type {
@@ -526,8 +526,8 @@ func (o AlertingSectionOutput) GroupWait() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AlertingSection) *string { return v.GroupWait }).(pulumi.StringPtrOutput)
 }
 
-func (o AlertingSectionOutput) OtherSeverities() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v AlertingSection) *string { return v.OtherSeverities }).(pulumi.StringPtrOutput)
+func (o AlertingSectionOutput) OtherSeverities() AlertingSectionOtherSeveritiesPtrOutput {
+	return o.ApplyT(func(v AlertingSection) *AlertingSectionOtherSeverities { return v.OtherSeverities }).(AlertingSectionOtherSeveritiesPtrOutput)
 }
 
 func (o AlertingSectionOutput) Receivers() AlertReceiverArrayOutput {
@@ -605,13 +605,13 @@ func (o AlertingSectionPtrOutput) GroupWait() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-func (o AlertingSectionPtrOutput) OtherSeverities() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *AlertingSection) *string {
+func (o AlertingSectionPtrOutput) OtherSeverities() AlertingSectionOtherSeveritiesPtrOutput {
+	return o.ApplyT(func(v *AlertingSection) *AlertingSectionOtherSeverities {
 		if v == nil {
 			return nil
 		}
 		return v.OtherSeverities
-	}).(pulumi.StringPtrOutput)
+	}).(AlertingSectionOtherSeveritiesPtrOutput)
 }
 
 func (o AlertingSectionPtrOutput) Receivers() AlertReceiverArrayOutput {
@@ -1920,10 +1920,10 @@ func (o AppsSectionDefaultsPtrOutput) ScrapeInterval() pulumi.StringPtrOutput {
 
 // When an SLO alert fires: its budget burns this fast over a window (and a shorter one).
 type BurnRateCondition struct {
-	BurnRate    interface{} `pulumi:"burnRate"`
-	Op          *string     `pulumi:"op"`
-	ShortWindow *string     `pulumi:"shortWindow"`
-	Window      string      `pulumi:"window"`
+	BurnRate    interface{}          `pulumi:"burnRate"`
+	Op          *BurnRateConditionOp `pulumi:"op"`
+	ShortWindow *string              `pulumi:"shortWindow"`
+	Window      string               `pulumi:"window"`
 }
 
 // BurnRateConditionInput is an input type that accepts BurnRateConditionArgs and BurnRateConditionOutput values.
@@ -1939,10 +1939,10 @@ type BurnRateConditionInput interface {
 
 // When an SLO alert fires: its budget burns this fast over a window (and a shorter one).
 type BurnRateConditionArgs struct {
-	BurnRate    pulumi.Input          `pulumi:"burnRate"`
-	Op          pulumi.StringPtrInput `pulumi:"op"`
-	ShortWindow pulumi.StringPtrInput `pulumi:"shortWindow"`
-	Window      pulumi.StringInput    `pulumi:"window"`
+	BurnRate    pulumi.Input                `pulumi:"burnRate"`
+	Op          BurnRateConditionOpPtrInput `pulumi:"op"`
+	ShortWindow pulumi.StringPtrInput       `pulumi:"shortWindow"`
+	Window      pulumi.StringInput          `pulumi:"window"`
 }
 
 func (BurnRateConditionArgs) ElementType() reflect.Type {
@@ -2001,8 +2001,8 @@ func (o BurnRateConditionOutput) BurnRate() pulumi.AnyOutput {
 	return o.ApplyT(func(v BurnRateCondition) interface{} { return v.BurnRate }).(pulumi.AnyOutput)
 }
 
-func (o BurnRateConditionOutput) Op() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v BurnRateCondition) *string { return v.Op }).(pulumi.StringPtrOutput)
+func (o BurnRateConditionOutput) Op() BurnRateConditionOpPtrOutput {
+	return o.ApplyT(func(v BurnRateCondition) *BurnRateConditionOp { return v.Op }).(BurnRateConditionOpPtrOutput)
 }
 
 func (o BurnRateConditionOutput) ShortWindow() pulumi.StringPtrOutput {
@@ -2402,9 +2402,9 @@ func (o ClusterSectionPtrOutput) RolloutTimeoutMinutes() pulumi.AnyOutput {
 
 // The ALB authenticates every request with an Amazon Cognito user pool, given whole.
 type CognitoAuth struct {
-	Type             string `pulumi:"type"`
-	UserPoolArn      string `pulumi:"userPoolArn"`
-	UserPoolClientId string `pulumi:"userPoolClientId"`
+	Type             CognitoAuthType `pulumi:"type"`
+	UserPoolArn      string          `pulumi:"userPoolArn"`
+	UserPoolClientId string          `pulumi:"userPoolClientId"`
 	// The domain prefix, not the full URL.
 	UserPoolDomain string `pulumi:"userPoolDomain"`
 }
@@ -2422,9 +2422,9 @@ type CognitoAuthInput interface {
 
 // The ALB authenticates every request with an Amazon Cognito user pool, given whole.
 type CognitoAuthArgs struct {
-	Type             pulumi.StringInput `pulumi:"type"`
-	UserPoolArn      pulumi.StringInput `pulumi:"userPoolArn"`
-	UserPoolClientId pulumi.StringInput `pulumi:"userPoolClientId"`
+	Type             CognitoAuthTypeInput `pulumi:"type"`
+	UserPoolArn      pulumi.StringInput   `pulumi:"userPoolArn"`
+	UserPoolClientId pulumi.StringInput   `pulumi:"userPoolClientId"`
 	// The domain prefix, not the full URL.
 	UserPoolDomain pulumi.StringInput `pulumi:"userPoolDomain"`
 }
@@ -2507,8 +2507,8 @@ func (o CognitoAuthOutput) ToCognitoAuthPtrOutputWithContext(ctx context.Context
 	}).(CognitoAuthPtrOutput)
 }
 
-func (o CognitoAuthOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v CognitoAuth) string { return v.Type }).(pulumi.StringOutput)
+func (o CognitoAuthOutput) Type() CognitoAuthTypeOutput {
+	return o.ApplyT(func(v CognitoAuth) CognitoAuthType { return v.Type }).(CognitoAuthTypeOutput)
 }
 
 func (o CognitoAuthOutput) UserPoolArn() pulumi.StringOutput {
@@ -2548,13 +2548,13 @@ func (o CognitoAuthPtrOutput) Elem() CognitoAuthOutput {
 	}).(CognitoAuthOutput)
 }
 
-func (o CognitoAuthPtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *CognitoAuth) *string {
+func (o CognitoAuthPtrOutput) Type() CognitoAuthTypePtrOutput {
+	return o.ApplyT(func(v *CognitoAuth) *CognitoAuthType {
 		if v == nil {
 			return nil
 		}
 		return &v.Type
-	}).(pulumi.StringPtrOutput)
+	}).(CognitoAuthTypePtrOutput)
 }
 
 func (o CognitoAuthPtrOutput) UserPoolArn() pulumi.StringPtrOutput {
@@ -3352,11 +3352,11 @@ func (o DemoSwitchPtrOutput) Enabled() pulumi.BoolPtrOutput {
 
 // An Elasticsearch a team already runs, as a datasource of `grafana.extraDatasources`.
 type ElasticsearchDatasource struct {
-	Index     string `pulumi:"index"`
-	Name      string `pulumi:"name"`
-	TimeField string `pulumi:"timeField"`
-	Type      string `pulumi:"type"`
-	Url       string `pulumi:"url"`
+	Index     string                      `pulumi:"index"`
+	Name      string                      `pulumi:"name"`
+	TimeField string                      `pulumi:"timeField"`
+	Type      ElasticsearchDatasourceType `pulumi:"type"`
+	Url       string                      `pulumi:"url"`
 }
 
 // ElasticsearchDatasourceInput is an input type that accepts ElasticsearchDatasourceArgs and ElasticsearchDatasourceOutput values.
@@ -3372,11 +3372,11 @@ type ElasticsearchDatasourceInput interface {
 
 // An Elasticsearch a team already runs, as a datasource of `grafana.extraDatasources`.
 type ElasticsearchDatasourceArgs struct {
-	Index     pulumi.StringInput `pulumi:"index"`
-	Name      pulumi.StringInput `pulumi:"name"`
-	TimeField pulumi.StringInput `pulumi:"timeField"`
-	Type      pulumi.StringInput `pulumi:"type"`
-	Url       pulumi.StringInput `pulumi:"url"`
+	Index     pulumi.StringInput               `pulumi:"index"`
+	Name      pulumi.StringInput               `pulumi:"name"`
+	TimeField pulumi.StringInput               `pulumi:"timeField"`
+	Type      ElasticsearchDatasourceTypeInput `pulumi:"type"`
+	Url       pulumi.StringInput               `pulumi:"url"`
 }
 
 func (ElasticsearchDatasourceArgs) ElementType() reflect.Type {
@@ -3418,8 +3418,8 @@ func (o ElasticsearchDatasourceOutput) TimeField() pulumi.StringOutput {
 	return o.ApplyT(func(v ElasticsearchDatasource) string { return v.TimeField }).(pulumi.StringOutput)
 }
 
-func (o ElasticsearchDatasourceOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v ElasticsearchDatasource) string { return v.Type }).(pulumi.StringOutput)
+func (o ElasticsearchDatasourceOutput) Type() ElasticsearchDatasourceTypeOutput {
+	return o.ApplyT(func(v ElasticsearchDatasource) ElasticsearchDatasourceType { return v.Type }).(ElasticsearchDatasourceTypeOutput)
 }
 
 func (o ElasticsearchDatasourceOutput) Url() pulumi.StringOutput {
@@ -3549,7 +3549,7 @@ func (o EmailReceiverArrayOutput) Index(i pulumi.IntInput) EmailReceiverOutput {
 
 type ExposureSection struct {
 	Ingress   *ExposureSectionIngress   `pulumi:"ingress"`
-	Mode      *string                   `pulumi:"mode"`
+	Mode      *ExposureSectionMode      `pulumi:"mode"`
 	NodePorts *ExposureSectionNodePorts `pulumi:"nodePorts"`
 }
 
@@ -3566,7 +3566,7 @@ type ExposureSectionInput interface {
 
 type ExposureSectionArgs struct {
 	Ingress   ExposureSectionIngressPtrInput   `pulumi:"ingress"`
-	Mode      pulumi.StringPtrInput            `pulumi:"mode"`
+	Mode      ExposureSectionModePtrInput      `pulumi:"mode"`
 	NodePorts ExposureSectionNodePortsPtrInput `pulumi:"nodePorts"`
 }
 
@@ -3651,8 +3651,8 @@ func (o ExposureSectionOutput) Ingress() ExposureSectionIngressPtrOutput {
 	return o.ApplyT(func(v ExposureSection) *ExposureSectionIngress { return v.Ingress }).(ExposureSectionIngressPtrOutput)
 }
 
-func (o ExposureSectionOutput) Mode() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ExposureSection) *string { return v.Mode }).(pulumi.StringPtrOutput)
+func (o ExposureSectionOutput) Mode() ExposureSectionModePtrOutput {
+	return o.ApplyT(func(v ExposureSection) *ExposureSectionMode { return v.Mode }).(ExposureSectionModePtrOutput)
 }
 
 func (o ExposureSectionOutput) NodePorts() ExposureSectionNodePortsPtrOutput {
@@ -3692,13 +3692,13 @@ func (o ExposureSectionPtrOutput) Ingress() ExposureSectionIngressPtrOutput {
 	}).(ExposureSectionIngressPtrOutput)
 }
 
-func (o ExposureSectionPtrOutput) Mode() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ExposureSection) *string {
+func (o ExposureSectionPtrOutput) Mode() ExposureSectionModePtrOutput {
+	return o.ApplyT(func(v *ExposureSection) *ExposureSectionMode {
 		if v == nil {
 			return nil
 		}
 		return v.Mode
-	}).(pulumi.StringPtrOutput)
+	}).(ExposureSectionModePtrOutput)
 }
 
 func (o ExposureSectionPtrOutput) NodePorts() ExposureSectionNodePortsPtrOutput {
@@ -3719,7 +3719,7 @@ type ExposureSectionIngress struct {
 	Host           *string                             `pulumi:"host"`
 	Kiali          *ExposureSectionIngressAlertmanager `pulumi:"kiali"`
 	Prometheus     *ExposureSectionIngressAlertmanager `pulumi:"prometheus"`
-	Scheme         *string                             `pulumi:"scheme"`
+	Scheme         *ExposureSectionIngressScheme       `pulumi:"scheme"`
 	TlsSecretName  *string                             `pulumi:"tlsSecretName"`
 }
 
@@ -3743,7 +3743,7 @@ type ExposureSectionIngressArgs struct {
 	Host           pulumi.StringPtrInput                      `pulumi:"host"`
 	Kiali          ExposureSectionIngressAlertmanagerPtrInput `pulumi:"kiali"`
 	Prometheus     ExposureSectionIngressAlertmanagerPtrInput `pulumi:"prometheus"`
-	Scheme         pulumi.StringPtrInput                      `pulumi:"scheme"`
+	Scheme         ExposureSectionIngressSchemePtrInput       `pulumi:"scheme"`
 	TlsSecretName  pulumi.StringPtrInput                      `pulumi:"tlsSecretName"`
 }
 
@@ -3856,8 +3856,8 @@ func (o ExposureSectionIngressOutput) Prometheus() ExposureSectionIngressAlertma
 	return o.ApplyT(func(v ExposureSectionIngress) *ExposureSectionIngressAlertmanager { return v.Prometheus }).(ExposureSectionIngressAlertmanagerPtrOutput)
 }
 
-func (o ExposureSectionIngressOutput) Scheme() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ExposureSectionIngress) *string { return v.Scheme }).(pulumi.StringPtrOutput)
+func (o ExposureSectionIngressOutput) Scheme() ExposureSectionIngressSchemePtrOutput {
+	return o.ApplyT(func(v ExposureSectionIngress) *ExposureSectionIngressScheme { return v.Scheme }).(ExposureSectionIngressSchemePtrOutput)
 }
 
 func (o ExposureSectionIngressOutput) TlsSecretName() pulumi.StringPtrOutput {
@@ -3960,13 +3960,13 @@ func (o ExposureSectionIngressPtrOutput) Prometheus() ExposureSectionIngressAler
 	}).(ExposureSectionIngressAlertmanagerPtrOutput)
 }
 
-func (o ExposureSectionIngressPtrOutput) Scheme() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ExposureSectionIngress) *string {
+func (o ExposureSectionIngressPtrOutput) Scheme() ExposureSectionIngressSchemePtrOutput {
+	return o.ApplyT(func(v *ExposureSectionIngress) *ExposureSectionIngressScheme {
 		if v == nil {
 			return nil
 		}
 		return v.Scheme
-	}).(pulumi.StringPtrOutput)
+	}).(ExposureSectionIngressSchemePtrOutput)
 }
 
 func (o ExposureSectionIngressPtrOutput) TlsSecretName() pulumi.StringPtrOutput {
@@ -4317,7 +4317,7 @@ type ExtraScrapeConfig struct {
 	Params                 map[string][]string             `pulumi:"params"`
 	Relabel_configs        []RelabelConfig                 `pulumi:"relabel_configs"`
 	Sample_limit           interface{}                     `pulumi:"sample_limit"`
-	Scheme                 *string                         `pulumi:"scheme"`
+	Scheme                 *ExtraScrapeConfigScheme        `pulumi:"scheme"`
 	Scrape_interval        *string                         `pulumi:"scrape_interval"`
 	Scrape_timeout         *string                         `pulumi:"scrape_timeout"`
 	Static_configs         []StaticTargets                 `pulumi:"static_configs"`
@@ -4348,7 +4348,7 @@ type ExtraScrapeConfigArgs struct {
 	Params                 pulumi.StringArrayMapInput             `pulumi:"params"`
 	Relabel_configs        RelabelConfigArrayInput                `pulumi:"relabel_configs"`
 	Sample_limit           pulumi.Input                           `pulumi:"sample_limit"`
-	Scheme                 pulumi.StringPtrInput                  `pulumi:"scheme"`
+	Scheme                 ExtraScrapeConfigSchemePtrInput        `pulumi:"scheme"`
 	Scrape_interval        pulumi.StringPtrInput                  `pulumi:"scrape_interval"`
 	Scrape_timeout         pulumi.StringPtrInput                  `pulumi:"scrape_timeout"`
 	Static_configs         StaticTargetsArrayInput                `pulumi:"static_configs"`
@@ -4451,8 +4451,8 @@ func (o ExtraScrapeConfigOutput) Sample_limit() pulumi.AnyOutput {
 	return o.ApplyT(func(v ExtraScrapeConfig) interface{} { return v.Sample_limit }).(pulumi.AnyOutput)
 }
 
-func (o ExtraScrapeConfigOutput) Scheme() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ExtraScrapeConfig) *string { return v.Scheme }).(pulumi.StringPtrOutput)
+func (o ExtraScrapeConfigOutput) Scheme() ExtraScrapeConfigSchemePtrOutput {
+	return o.ApplyT(func(v ExtraScrapeConfig) *ExtraScrapeConfigScheme { return v.Scheme }).(ExtraScrapeConfigSchemePtrOutput)
 }
 
 func (o ExtraScrapeConfigOutput) Scrape_interval() pulumi.StringPtrOutput {
@@ -5127,9 +5127,9 @@ func (o FlowArrayOutput) Index(i pulumi.IntInput) FlowOutput {
 }
 
 type FlowFrom struct {
-	Kind      string `pulumi:"kind"`
-	Name      string `pulumi:"name"`
-	Namespace string `pulumi:"namespace"`
+	Kind      FlowFromKind `pulumi:"kind"`
+	Name      string       `pulumi:"name"`
+	Namespace string       `pulumi:"namespace"`
 }
 
 // FlowFromInput is an input type that accepts FlowFromArgs and FlowFromOutput values.
@@ -5144,7 +5144,7 @@ type FlowFromInput interface {
 }
 
 type FlowFromArgs struct {
-	Kind      pulumi.StringInput `pulumi:"kind"`
+	Kind      FlowFromKindInput  `pulumi:"kind"`
 	Name      pulumi.StringInput `pulumi:"name"`
 	Namespace pulumi.StringInput `pulumi:"namespace"`
 }
@@ -5226,8 +5226,8 @@ func (o FlowFromOutput) ToFlowFromPtrOutputWithContext(ctx context.Context) Flow
 	}).(FlowFromPtrOutput)
 }
 
-func (o FlowFromOutput) Kind() pulumi.StringOutput {
-	return o.ApplyT(func(v FlowFrom) string { return v.Kind }).(pulumi.StringOutput)
+func (o FlowFromOutput) Kind() FlowFromKindOutput {
+	return o.ApplyT(func(v FlowFrom) FlowFromKind { return v.Kind }).(FlowFromKindOutput)
 }
 
 func (o FlowFromOutput) Name() pulumi.StringOutput {
@@ -5262,13 +5262,13 @@ func (o FlowFromPtrOutput) Elem() FlowFromOutput {
 	}).(FlowFromOutput)
 }
 
-func (o FlowFromPtrOutput) Kind() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *FlowFrom) *string {
+func (o FlowFromPtrOutput) Kind() FlowFromKindPtrOutput {
+	return o.ApplyT(func(v *FlowFrom) *FlowFromKind {
 		if v == nil {
 			return nil
 		}
 		return &v.Kind
-	}).(pulumi.StringPtrOutput)
+	}).(FlowFromKindPtrOutput)
 }
 
 func (o FlowFromPtrOutput) Name() pulumi.StringPtrOutput {
@@ -5290,8 +5290,8 @@ func (o FlowFromPtrOutput) Namespace() pulumi.StringPtrOutput {
 }
 
 type FlowFrom2 struct {
-	Kind      string `pulumi:"kind"`
-	Namespace string `pulumi:"namespace"`
+	Kind      FlowFromKind2 `pulumi:"kind"`
+	Namespace string        `pulumi:"namespace"`
 }
 
 // FlowFrom2Input is an input type that accepts FlowFrom2Args and FlowFrom2Output values.
@@ -5306,7 +5306,7 @@ type FlowFrom2Input interface {
 }
 
 type FlowFrom2Args struct {
-	Kind      pulumi.StringInput `pulumi:"kind"`
+	Kind      FlowFromKind2Input `pulumi:"kind"`
 	Namespace pulumi.StringInput `pulumi:"namespace"`
 }
 
@@ -5387,8 +5387,8 @@ func (o FlowFrom2Output) ToFlowFrom2PtrOutputWithContext(ctx context.Context) Fl
 	}).(FlowFrom2PtrOutput)
 }
 
-func (o FlowFrom2Output) Kind() pulumi.StringOutput {
-	return o.ApplyT(func(v FlowFrom2) string { return v.Kind }).(pulumi.StringOutput)
+func (o FlowFrom2Output) Kind() FlowFromKind2Output {
+	return o.ApplyT(func(v FlowFrom2) FlowFromKind2 { return v.Kind }).(FlowFromKind2Output)
 }
 
 func (o FlowFrom2Output) Namespace() pulumi.StringOutput {
@@ -5419,13 +5419,13 @@ func (o FlowFrom2PtrOutput) Elem() FlowFrom2Output {
 	}).(FlowFrom2Output)
 }
 
-func (o FlowFrom2PtrOutput) Kind() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *FlowFrom2) *string {
+func (o FlowFrom2PtrOutput) Kind() FlowFromKind2PtrOutput {
+	return o.ApplyT(func(v *FlowFrom2) *FlowFromKind2 {
 		if v == nil {
 			return nil
 		}
 		return &v.Kind
-	}).(pulumi.StringPtrOutput)
+	}).(FlowFromKind2PtrOutput)
 }
 
 func (o FlowFrom2PtrOutput) Namespace() pulumi.StringPtrOutput {
@@ -5438,8 +5438,8 @@ func (o FlowFrom2PtrOutput) Namespace() pulumi.StringPtrOutput {
 }
 
 type FlowFrom3 struct {
-	Kind string `pulumi:"kind"`
-	What string `pulumi:"what"`
+	Kind FlowFromKind3 `pulumi:"kind"`
+	What string        `pulumi:"what"`
 }
 
 // FlowFrom3Input is an input type that accepts FlowFrom3Args and FlowFrom3Output values.
@@ -5454,7 +5454,7 @@ type FlowFrom3Input interface {
 }
 
 type FlowFrom3Args struct {
-	Kind pulumi.StringInput `pulumi:"kind"`
+	Kind FlowFromKind3Input `pulumi:"kind"`
 	What pulumi.StringInput `pulumi:"what"`
 }
 
@@ -5535,8 +5535,8 @@ func (o FlowFrom3Output) ToFlowFrom3PtrOutputWithContext(ctx context.Context) Fl
 	}).(FlowFrom3PtrOutput)
 }
 
-func (o FlowFrom3Output) Kind() pulumi.StringOutput {
-	return o.ApplyT(func(v FlowFrom3) string { return v.Kind }).(pulumi.StringOutput)
+func (o FlowFrom3Output) Kind() FlowFromKind3Output {
+	return o.ApplyT(func(v FlowFrom3) FlowFromKind3 { return v.Kind }).(FlowFromKind3Output)
 }
 
 func (o FlowFrom3Output) What() pulumi.StringOutput {
@@ -5567,13 +5567,13 @@ func (o FlowFrom3PtrOutput) Elem() FlowFrom3Output {
 	}).(FlowFrom3Output)
 }
 
-func (o FlowFrom3PtrOutput) Kind() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *FlowFrom3) *string {
+func (o FlowFrom3PtrOutput) Kind() FlowFromKind3PtrOutput {
+	return o.ApplyT(func(v *FlowFrom3) *FlowFromKind3 {
 		if v == nil {
 			return nil
 		}
 		return &v.Kind
-	}).(pulumi.StringPtrOutput)
+	}).(FlowFromKind3PtrOutput)
 }
 
 func (o FlowFrom3PtrOutput) What() pulumi.StringPtrOutput {
@@ -5586,7 +5586,7 @@ func (o FlowFrom3PtrOutput) What() pulumi.StringPtrOutput {
 }
 
 type FlowFrom4 struct {
-	Kind string `pulumi:"kind"`
+	Kind FlowFromKind4 `pulumi:"kind"`
 }
 
 // FlowFrom4Input is an input type that accepts FlowFrom4Args and FlowFrom4Output values.
@@ -5601,7 +5601,7 @@ type FlowFrom4Input interface {
 }
 
 type FlowFrom4Args struct {
-	Kind pulumi.StringInput `pulumi:"kind"`
+	Kind FlowFromKind4Input `pulumi:"kind"`
 }
 
 func (FlowFrom4Args) ElementType() reflect.Type {
@@ -5681,8 +5681,8 @@ func (o FlowFrom4Output) ToFlowFrom4PtrOutputWithContext(ctx context.Context) Fl
 	}).(FlowFrom4PtrOutput)
 }
 
-func (o FlowFrom4Output) Kind() pulumi.StringOutput {
-	return o.ApplyT(func(v FlowFrom4) string { return v.Kind }).(pulumi.StringOutput)
+func (o FlowFrom4Output) Kind() FlowFromKind4Output {
+	return o.ApplyT(func(v FlowFrom4) FlowFromKind4 { return v.Kind }).(FlowFromKind4Output)
 }
 
 type FlowFrom4PtrOutput struct{ *pulumi.OutputState }
@@ -5709,20 +5709,20 @@ func (o FlowFrom4PtrOutput) Elem() FlowFrom4Output {
 	}).(FlowFrom4Output)
 }
 
-func (o FlowFrom4PtrOutput) Kind() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *FlowFrom4) *string {
+func (o FlowFrom4PtrOutput) Kind() FlowFromKind4PtrOutput {
+	return o.ApplyT(func(v *FlowFrom4) *FlowFromKind4 {
 		if v == nil {
 			return nil
 		}
 		return &v.Kind
-	}).(pulumi.StringPtrOutput)
+	}).(FlowFromKind4PtrOutput)
 }
 
 // A grant of `grafana.folderPermissions`: what a team may do in a folder of extraDashboards.
 type FolderPermission struct {
-	Folder     string `pulumi:"folder"`
-	Permission string `pulumi:"permission"`
-	Team       string `pulumi:"team"`
+	Folder     string                     `pulumi:"folder"`
+	Permission FolderPermissionPermission `pulumi:"permission"`
+	Team       string                     `pulumi:"team"`
 }
 
 // FolderPermissionInput is an input type that accepts FolderPermissionArgs and FolderPermissionOutput values.
@@ -5738,9 +5738,9 @@ type FolderPermissionInput interface {
 
 // A grant of `grafana.folderPermissions`: what a team may do in a folder of extraDashboards.
 type FolderPermissionArgs struct {
-	Folder     pulumi.StringInput `pulumi:"folder"`
-	Permission pulumi.StringInput `pulumi:"permission"`
-	Team       pulumi.StringInput `pulumi:"team"`
+	Folder     pulumi.StringInput              `pulumi:"folder"`
+	Permission FolderPermissionPermissionInput `pulumi:"permission"`
+	Team       pulumi.StringInput              `pulumi:"team"`
 }
 
 func (FolderPermissionArgs) ElementType() reflect.Type {
@@ -5799,8 +5799,8 @@ func (o FolderPermissionOutput) Folder() pulumi.StringOutput {
 	return o.ApplyT(func(v FolderPermission) string { return v.Folder }).(pulumi.StringOutput)
 }
 
-func (o FolderPermissionOutput) Permission() pulumi.StringOutput {
-	return o.ApplyT(func(v FolderPermission) string { return v.Permission }).(pulumi.StringOutput)
+func (o FolderPermissionOutput) Permission() FolderPermissionPermissionOutput {
+	return o.ApplyT(func(v FolderPermission) FolderPermissionPermission { return v.Permission }).(FolderPermissionPermissionOutput)
 }
 
 func (o FolderPermissionOutput) Team() pulumi.StringOutput {
@@ -6710,12 +6710,12 @@ func (o GrafanaSectionPtrOutput) Teams() GrafanaTeamArrayOutput {
 }
 
 type GrafanaSectionDatabase struct {
-	Host     *string     `pulumi:"host"`
-	Name     *string     `pulumi:"name"`
-	Password *string     `pulumi:"password"`
-	Port     interface{} `pulumi:"port"`
-	SslMode  *string     `pulumi:"sslMode"`
-	User     *string     `pulumi:"user"`
+	Host     *string                        `pulumi:"host"`
+	Name     *string                        `pulumi:"name"`
+	Password *string                        `pulumi:"password"`
+	Port     interface{}                    `pulumi:"port"`
+	SslMode  *GrafanaSectionDatabaseSslMode `pulumi:"sslMode"`
+	User     *string                        `pulumi:"user"`
 }
 
 // GrafanaSectionDatabaseInput is an input type that accepts GrafanaSectionDatabaseArgs and GrafanaSectionDatabaseOutput values.
@@ -6730,12 +6730,12 @@ type GrafanaSectionDatabaseInput interface {
 }
 
 type GrafanaSectionDatabaseArgs struct {
-	Host     pulumi.StringPtrInput `pulumi:"host"`
-	Name     pulumi.StringPtrInput `pulumi:"name"`
-	Password pulumi.StringPtrInput `pulumi:"password"`
-	Port     pulumi.Input          `pulumi:"port"`
-	SslMode  pulumi.StringPtrInput `pulumi:"sslMode"`
-	User     pulumi.StringPtrInput `pulumi:"user"`
+	Host     pulumi.StringPtrInput                 `pulumi:"host"`
+	Name     pulumi.StringPtrInput                 `pulumi:"name"`
+	Password pulumi.StringPtrInput                 `pulumi:"password"`
+	Port     pulumi.Input                          `pulumi:"port"`
+	SslMode  GrafanaSectionDatabaseSslModePtrInput `pulumi:"sslMode"`
+	User     pulumi.StringPtrInput                 `pulumi:"user"`
 }
 
 func (GrafanaSectionDatabaseArgs) ElementType() reflect.Type {
@@ -6831,8 +6831,8 @@ func (o GrafanaSectionDatabaseOutput) Port() pulumi.AnyOutput {
 	return o.ApplyT(func(v GrafanaSectionDatabase) interface{} { return v.Port }).(pulumi.AnyOutput)
 }
 
-func (o GrafanaSectionDatabaseOutput) SslMode() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v GrafanaSectionDatabase) *string { return v.SslMode }).(pulumi.StringPtrOutput)
+func (o GrafanaSectionDatabaseOutput) SslMode() GrafanaSectionDatabaseSslModePtrOutput {
+	return o.ApplyT(func(v GrafanaSectionDatabase) *GrafanaSectionDatabaseSslMode { return v.SslMode }).(GrafanaSectionDatabaseSslModePtrOutput)
 }
 
 func (o GrafanaSectionDatabaseOutput) User() pulumi.StringPtrOutput {
@@ -6899,13 +6899,13 @@ func (o GrafanaSectionDatabasePtrOutput) Port() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
-func (o GrafanaSectionDatabasePtrOutput) SslMode() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *GrafanaSectionDatabase) *string {
+func (o GrafanaSectionDatabasePtrOutput) SslMode() GrafanaSectionDatabaseSslModePtrOutput {
+	return o.ApplyT(func(v *GrafanaSectionDatabase) *GrafanaSectionDatabaseSslMode {
 		if v == nil {
 			return nil
 		}
 		return v.SslMode
-	}).(pulumi.StringPtrOutput)
+	}).(GrafanaSectionDatabaseSslModePtrOutput)
 }
 
 func (o GrafanaSectionDatabasePtrOutput) User() pulumi.StringPtrOutput {
@@ -6918,21 +6918,21 @@ func (o GrafanaSectionDatabasePtrOutput) User() pulumi.StringPtrOutput {
 }
 
 type GrafanaSectionSso struct {
-	AllowedDomains       []string          `pulumi:"allowedDomains"`
-	AllowedGroups        []string          `pulumi:"allowedGroups"`
-	AllowedOrganizations []string          `pulumi:"allowedOrganizations"`
-	ApiUrl               *string           `pulumi:"apiUrl"`
-	AuthUrl              *string           `pulumi:"authUrl"`
-	ClientId             *string           `pulumi:"clientId"`
-	ClientSecret         *string           `pulumi:"clientSecret"`
-	DisableLoginForm     *bool             `pulumi:"disableLoginForm"`
-	GroupsClaim          *string           `pulumi:"groupsClaim"`
-	Name                 *string           `pulumi:"name"`
-	Provider             *string           `pulumi:"provider"`
-	RoleAttributeStrict  *bool             `pulumi:"roleAttributeStrict"`
-	RoleMapping          map[string]string `pulumi:"roleMapping"`
-	Scopes               []string          `pulumi:"scopes"`
-	TokenUrl             *string           `pulumi:"tokenUrl"`
+	AllowedDomains       []string                                     `pulumi:"allowedDomains"`
+	AllowedGroups        []string                                     `pulumi:"allowedGroups"`
+	AllowedOrganizations []string                                     `pulumi:"allowedOrganizations"`
+	ApiUrl               *string                                      `pulumi:"apiUrl"`
+	AuthUrl              *string                                      `pulumi:"authUrl"`
+	ClientId             *string                                      `pulumi:"clientId"`
+	ClientSecret         *string                                      `pulumi:"clientSecret"`
+	DisableLoginForm     *bool                                        `pulumi:"disableLoginForm"`
+	GroupsClaim          *string                                      `pulumi:"groupsClaim"`
+	Name                 *string                                      `pulumi:"name"`
+	Provider             *GrafanaSectionSsoProvider                   `pulumi:"provider"`
+	RoleAttributeStrict  *bool                                        `pulumi:"roleAttributeStrict"`
+	RoleMapping          map[string]GrafanaSectionSsoRoleMappingValue `pulumi:"roleMapping"`
+	Scopes               []string                                     `pulumi:"scopes"`
+	TokenUrl             *string                                      `pulumi:"tokenUrl"`
 }
 
 // GrafanaSectionSsoInput is an input type that accepts GrafanaSectionSsoArgs and GrafanaSectionSsoOutput values.
@@ -6947,21 +6947,21 @@ type GrafanaSectionSsoInput interface {
 }
 
 type GrafanaSectionSsoArgs struct {
-	AllowedDomains       pulumi.StringArrayInput `pulumi:"allowedDomains"`
-	AllowedGroups        pulumi.StringArrayInput `pulumi:"allowedGroups"`
-	AllowedOrganizations pulumi.StringArrayInput `pulumi:"allowedOrganizations"`
-	ApiUrl               pulumi.StringPtrInput   `pulumi:"apiUrl"`
-	AuthUrl              pulumi.StringPtrInput   `pulumi:"authUrl"`
-	ClientId             pulumi.StringPtrInput   `pulumi:"clientId"`
-	ClientSecret         pulumi.StringPtrInput   `pulumi:"clientSecret"`
-	DisableLoginForm     pulumi.BoolPtrInput     `pulumi:"disableLoginForm"`
-	GroupsClaim          pulumi.StringPtrInput   `pulumi:"groupsClaim"`
-	Name                 pulumi.StringPtrInput   `pulumi:"name"`
-	Provider             pulumi.StringPtrInput   `pulumi:"provider"`
-	RoleAttributeStrict  pulumi.BoolPtrInput     `pulumi:"roleAttributeStrict"`
-	RoleMapping          pulumi.StringMapInput   `pulumi:"roleMapping"`
-	Scopes               pulumi.StringArrayInput `pulumi:"scopes"`
-	TokenUrl             pulumi.StringPtrInput   `pulumi:"tokenUrl"`
+	AllowedDomains       pulumi.StringArrayInput                   `pulumi:"allowedDomains"`
+	AllowedGroups        pulumi.StringArrayInput                   `pulumi:"allowedGroups"`
+	AllowedOrganizations pulumi.StringArrayInput                   `pulumi:"allowedOrganizations"`
+	ApiUrl               pulumi.StringPtrInput                     `pulumi:"apiUrl"`
+	AuthUrl              pulumi.StringPtrInput                     `pulumi:"authUrl"`
+	ClientId             pulumi.StringPtrInput                     `pulumi:"clientId"`
+	ClientSecret         pulumi.StringPtrInput                     `pulumi:"clientSecret"`
+	DisableLoginForm     pulumi.BoolPtrInput                       `pulumi:"disableLoginForm"`
+	GroupsClaim          pulumi.StringPtrInput                     `pulumi:"groupsClaim"`
+	Name                 pulumi.StringPtrInput                     `pulumi:"name"`
+	Provider             GrafanaSectionSsoProviderPtrInput         `pulumi:"provider"`
+	RoleAttributeStrict  pulumi.BoolPtrInput                       `pulumi:"roleAttributeStrict"`
+	RoleMapping          GrafanaSectionSsoRoleMappingValueMapInput `pulumi:"roleMapping"`
+	Scopes               pulumi.StringArrayInput                   `pulumi:"scopes"`
+	TokenUrl             pulumi.StringPtrInput                     `pulumi:"tokenUrl"`
 }
 
 func (GrafanaSectionSsoArgs) ElementType() reflect.Type {
@@ -7081,16 +7081,16 @@ func (o GrafanaSectionSsoOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GrafanaSectionSso) *string { return v.Name }).(pulumi.StringPtrOutput)
 }
 
-func (o GrafanaSectionSsoOutput) Provider() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v GrafanaSectionSso) *string { return v.Provider }).(pulumi.StringPtrOutput)
+func (o GrafanaSectionSsoOutput) Provider() GrafanaSectionSsoProviderPtrOutput {
+	return o.ApplyT(func(v GrafanaSectionSso) *GrafanaSectionSsoProvider { return v.Provider }).(GrafanaSectionSsoProviderPtrOutput)
 }
 
 func (o GrafanaSectionSsoOutput) RoleAttributeStrict() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v GrafanaSectionSso) *bool { return v.RoleAttributeStrict }).(pulumi.BoolPtrOutput)
 }
 
-func (o GrafanaSectionSsoOutput) RoleMapping() pulumi.StringMapOutput {
-	return o.ApplyT(func(v GrafanaSectionSso) map[string]string { return v.RoleMapping }).(pulumi.StringMapOutput)
+func (o GrafanaSectionSsoOutput) RoleMapping() GrafanaSectionSsoRoleMappingValueMapOutput {
+	return o.ApplyT(func(v GrafanaSectionSso) map[string]GrafanaSectionSsoRoleMappingValue { return v.RoleMapping }).(GrafanaSectionSsoRoleMappingValueMapOutput)
 }
 
 func (o GrafanaSectionSsoOutput) Scopes() pulumi.StringArrayOutput {
@@ -7215,13 +7215,13 @@ func (o GrafanaSectionSsoPtrOutput) Name() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-func (o GrafanaSectionSsoPtrOutput) Provider() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *GrafanaSectionSso) *string {
+func (o GrafanaSectionSsoPtrOutput) Provider() GrafanaSectionSsoProviderPtrOutput {
+	return o.ApplyT(func(v *GrafanaSectionSso) *GrafanaSectionSsoProvider {
 		if v == nil {
 			return nil
 		}
 		return v.Provider
-	}).(pulumi.StringPtrOutput)
+	}).(GrafanaSectionSsoProviderPtrOutput)
 }
 
 func (o GrafanaSectionSsoPtrOutput) RoleAttributeStrict() pulumi.BoolPtrOutput {
@@ -7233,13 +7233,13 @@ func (o GrafanaSectionSsoPtrOutput) RoleAttributeStrict() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
-func (o GrafanaSectionSsoPtrOutput) RoleMapping() pulumi.StringMapOutput {
-	return o.ApplyT(func(v *GrafanaSectionSso) map[string]string {
+func (o GrafanaSectionSsoPtrOutput) RoleMapping() GrafanaSectionSsoRoleMappingValueMapOutput {
+	return o.ApplyT(func(v *GrafanaSectionSso) map[string]GrafanaSectionSsoRoleMappingValue {
 		if v == nil {
 			return nil
 		}
 		return v.RoleMapping
-	}).(pulumi.StringMapOutput)
+	}).(GrafanaSectionSsoRoleMappingValueMapOutput)
 }
 
 func (o GrafanaSectionSsoPtrOutput) Scopes() pulumi.StringArrayOutput {
@@ -7396,22 +7396,22 @@ func (o GrafanaTeamArrayOutput) Index(i pulumi.IntInput) GrafanaTeamOutput {
 }
 
 type ImagesSection struct {
-	AcceptDowngrade  []string `pulumi:"acceptDowngrade"`
-	Alertmanager     *string  `pulumi:"alertmanager"`
-	Alloy            *string  `pulumi:"alloy"`
-	ConfigReloader   *string  `pulumi:"configReloader"`
-	Grafana          *string  `pulumi:"grafana"`
-	Kiali            *string  `pulumi:"kiali"`
-	KubeStateMetrics *string  `pulumi:"kubeStateMetrics"`
-	Loki             *string  `pulumi:"loki"`
-	LokiCanary       *string  `pulumi:"lokiCanary"`
-	NodeExporter     *string  `pulumi:"nodeExporter"`
-	OtelCollector    *string  `pulumi:"otelCollector"`
-	PostgresExporter *string  `pulumi:"postgresExporter"`
-	Prometheus       *string  `pulumi:"prometheus"`
-	PullSecrets      []string `pulumi:"pullSecrets"`
-	RedisExporter    *string  `pulumi:"redisExporter"`
-	Registry         *string  `pulumi:"registry"`
+	AcceptDowngrade  []ImagesSectionAcceptDowngrade `pulumi:"acceptDowngrade"`
+	Alertmanager     *string                        `pulumi:"alertmanager"`
+	Alloy            *string                        `pulumi:"alloy"`
+	ConfigReloader   *string                        `pulumi:"configReloader"`
+	Grafana          *string                        `pulumi:"grafana"`
+	Kiali            *string                        `pulumi:"kiali"`
+	KubeStateMetrics *string                        `pulumi:"kubeStateMetrics"`
+	Loki             *string                        `pulumi:"loki"`
+	LokiCanary       *string                        `pulumi:"lokiCanary"`
+	NodeExporter     *string                        `pulumi:"nodeExporter"`
+	OtelCollector    *string                        `pulumi:"otelCollector"`
+	PostgresExporter *string                        `pulumi:"postgresExporter"`
+	Prometheus       *string                        `pulumi:"prometheus"`
+	PullSecrets      []string                       `pulumi:"pullSecrets"`
+	RedisExporter    *string                        `pulumi:"redisExporter"`
+	Registry         *string                        `pulumi:"registry"`
 	// Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
 	RegistryCredentials *string `pulumi:"registryCredentials"`
 	Tempo               *string `pulumi:"tempo"`
@@ -7433,22 +7433,22 @@ type ImagesSectionInput interface {
 }
 
 type ImagesSectionArgs struct {
-	AcceptDowngrade  pulumi.StringArrayInput `pulumi:"acceptDowngrade"`
-	Alertmanager     pulumi.StringPtrInput   `pulumi:"alertmanager"`
-	Alloy            pulumi.StringPtrInput   `pulumi:"alloy"`
-	ConfigReloader   pulumi.StringPtrInput   `pulumi:"configReloader"`
-	Grafana          pulumi.StringPtrInput   `pulumi:"grafana"`
-	Kiali            pulumi.StringPtrInput   `pulumi:"kiali"`
-	KubeStateMetrics pulumi.StringPtrInput   `pulumi:"kubeStateMetrics"`
-	Loki             pulumi.StringPtrInput   `pulumi:"loki"`
-	LokiCanary       pulumi.StringPtrInput   `pulumi:"lokiCanary"`
-	NodeExporter     pulumi.StringPtrInput   `pulumi:"nodeExporter"`
-	OtelCollector    pulumi.StringPtrInput   `pulumi:"otelCollector"`
-	PostgresExporter pulumi.StringPtrInput   `pulumi:"postgresExporter"`
-	Prometheus       pulumi.StringPtrInput   `pulumi:"prometheus"`
-	PullSecrets      pulumi.StringArrayInput `pulumi:"pullSecrets"`
-	RedisExporter    pulumi.StringPtrInput   `pulumi:"redisExporter"`
-	Registry         pulumi.StringPtrInput   `pulumi:"registry"`
+	AcceptDowngrade  ImagesSectionAcceptDowngradeArrayInput `pulumi:"acceptDowngrade"`
+	Alertmanager     pulumi.StringPtrInput                  `pulumi:"alertmanager"`
+	Alloy            pulumi.StringPtrInput                  `pulumi:"alloy"`
+	ConfigReloader   pulumi.StringPtrInput                  `pulumi:"configReloader"`
+	Grafana          pulumi.StringPtrInput                  `pulumi:"grafana"`
+	Kiali            pulumi.StringPtrInput                  `pulumi:"kiali"`
+	KubeStateMetrics pulumi.StringPtrInput                  `pulumi:"kubeStateMetrics"`
+	Loki             pulumi.StringPtrInput                  `pulumi:"loki"`
+	LokiCanary       pulumi.StringPtrInput                  `pulumi:"lokiCanary"`
+	NodeExporter     pulumi.StringPtrInput                  `pulumi:"nodeExporter"`
+	OtelCollector    pulumi.StringPtrInput                  `pulumi:"otelCollector"`
+	PostgresExporter pulumi.StringPtrInput                  `pulumi:"postgresExporter"`
+	Prometheus       pulumi.StringPtrInput                  `pulumi:"prometheus"`
+	PullSecrets      pulumi.StringArrayInput                `pulumi:"pullSecrets"`
+	RedisExporter    pulumi.StringPtrInput                  `pulumi:"redisExporter"`
+	Registry         pulumi.StringPtrInput                  `pulumi:"registry"`
 	// Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
 	RegistryCredentials pulumi.StringPtrInput `pulumi:"registryCredentials"`
 	Tempo               pulumi.StringPtrInput `pulumi:"tempo"`
@@ -7535,8 +7535,8 @@ func (o ImagesSectionOutput) ToImagesSectionPtrOutputWithContext(ctx context.Con
 	}).(ImagesSectionPtrOutput)
 }
 
-func (o ImagesSectionOutput) AcceptDowngrade() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v ImagesSection) []string { return v.AcceptDowngrade }).(pulumi.StringArrayOutput)
+func (o ImagesSectionOutput) AcceptDowngrade() ImagesSectionAcceptDowngradeArrayOutput {
+	return o.ApplyT(func(v ImagesSection) []ImagesSectionAcceptDowngrade { return v.AcceptDowngrade }).(ImagesSectionAcceptDowngradeArrayOutput)
 }
 
 func (o ImagesSectionOutput) Alertmanager() pulumi.StringPtrOutput {
@@ -7648,13 +7648,13 @@ func (o ImagesSectionPtrOutput) Elem() ImagesSectionOutput {
 	}).(ImagesSectionOutput)
 }
 
-func (o ImagesSectionPtrOutput) AcceptDowngrade() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v *ImagesSection) []string {
+func (o ImagesSectionPtrOutput) AcceptDowngrade() ImagesSectionAcceptDowngradeArrayOutput {
+	return o.ApplyT(func(v *ImagesSection) []ImagesSectionAcceptDowngrade {
 		if v == nil {
 			return nil
 		}
 		return v.AcceptDowngrade
-	}).(pulumi.StringArrayOutput)
+	}).(ImagesSectionAcceptDowngradeArrayOutput)
 }
 
 func (o ImagesSectionPtrOutput) Alertmanager() pulumi.StringPtrOutput {
@@ -7849,9 +7849,9 @@ func (o ImagesSectionPtrOutput) ThanosStore() pulumi.StringPtrOutput {
 
 // A Jaeger a team already runs, as a datasource of `grafana.extraDatasources`.
 type JaegerDatasource struct {
-	Name string `pulumi:"name"`
-	Type string `pulumi:"type"`
-	Url  string `pulumi:"url"`
+	Name string               `pulumi:"name"`
+	Type JaegerDatasourceType `pulumi:"type"`
+	Url  string               `pulumi:"url"`
 }
 
 // JaegerDatasourceInput is an input type that accepts JaegerDatasourceArgs and JaegerDatasourceOutput values.
@@ -7867,9 +7867,9 @@ type JaegerDatasourceInput interface {
 
 // A Jaeger a team already runs, as a datasource of `grafana.extraDatasources`.
 type JaegerDatasourceArgs struct {
-	Name pulumi.StringInput `pulumi:"name"`
-	Type pulumi.StringInput `pulumi:"type"`
-	Url  pulumi.StringInput `pulumi:"url"`
+	Name pulumi.StringInput        `pulumi:"name"`
+	Type JaegerDatasourceTypeInput `pulumi:"type"`
+	Url  pulumi.StringInput        `pulumi:"url"`
 }
 
 func (JaegerDatasourceArgs) ElementType() reflect.Type {
@@ -7903,8 +7903,8 @@ func (o JaegerDatasourceOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v JaegerDatasource) string { return v.Name }).(pulumi.StringOutput)
 }
 
-func (o JaegerDatasourceOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v JaegerDatasource) string { return v.Type }).(pulumi.StringOutput)
+func (o JaegerDatasourceOutput) Type() JaegerDatasourceTypeOutput {
+	return o.ApplyT(func(v JaegerDatasource) JaegerDatasourceType { return v.Type }).(JaegerDatasourceTypeOutput)
 }
 
 func (o JaegerDatasourceOutput) Url() pulumi.StringOutput {
@@ -8081,7 +8081,7 @@ func (o KialiServiceAccountsOutput) Kiali() ServiceAccountNameOutput {
 type KubernetesDiscovery struct {
 	Namespaces KubernetesDiscoveryNamespaces `pulumi:"namespaces"`
 	Ports      []interface{}                 `pulumi:"ports"`
-	Role       string                        `pulumi:"role"`
+	Role       KubernetesDiscoveryRole       `pulumi:"role"`
 }
 
 // KubernetesDiscoveryInput is an input type that accepts KubernetesDiscoveryArgs and KubernetesDiscoveryOutput values.
@@ -8099,7 +8099,7 @@ type KubernetesDiscoveryInput interface {
 type KubernetesDiscoveryArgs struct {
 	Namespaces KubernetesDiscoveryNamespacesInput `pulumi:"namespaces"`
 	Ports      pulumi.ArrayInput                  `pulumi:"ports"`
-	Role       pulumi.StringInput                 `pulumi:"role"`
+	Role       KubernetesDiscoveryRoleInput       `pulumi:"role"`
 }
 
 func (KubernetesDiscoveryArgs) ElementType() reflect.Type {
@@ -8162,8 +8162,8 @@ func (o KubernetesDiscoveryOutput) Ports() pulumi.ArrayOutput {
 	return o.ApplyT(func(v KubernetesDiscovery) []interface{} { return v.Ports }).(pulumi.ArrayOutput)
 }
 
-func (o KubernetesDiscoveryOutput) Role() pulumi.StringOutput {
-	return o.ApplyT(func(v KubernetesDiscovery) string { return v.Role }).(pulumi.StringOutput)
+func (o KubernetesDiscoveryOutput) Role() KubernetesDiscoveryRoleOutput {
+	return o.ApplyT(func(v KubernetesDiscovery) KubernetesDiscoveryRole { return v.Role }).(KubernetesDiscoveryRoleOutput)
 }
 
 type KubernetesDiscoveryArrayOutput struct{ *pulumi.OutputState }
@@ -8321,7 +8321,7 @@ func (o KubernetesDiscoveryNamespacesPtrOutput) Names() pulumi.StringArrayOutput
 
 type KubernetesSdConfig struct {
 	Namespaces *KubernetesDiscoveryNamespaces `pulumi:"namespaces"`
-	Role       string                         `pulumi:"role"`
+	Role       KubernetesSdConfigRole         `pulumi:"role"`
 }
 
 // KubernetesSdConfigInput is an input type that accepts KubernetesSdConfigArgs and KubernetesSdConfigOutput values.
@@ -8337,7 +8337,7 @@ type KubernetesSdConfigInput interface {
 
 type KubernetesSdConfigArgs struct {
 	Namespaces KubernetesDiscoveryNamespacesPtrInput `pulumi:"namespaces"`
-	Role       pulumi.StringInput                    `pulumi:"role"`
+	Role       KubernetesSdConfigRoleInput           `pulumi:"role"`
 }
 
 func (KubernetesSdConfigArgs) ElementType() reflect.Type {
@@ -8395,8 +8395,8 @@ func (o KubernetesSdConfigOutput) Namespaces() KubernetesDiscoveryNamespacesPtrO
 	return o.ApplyT(func(v KubernetesSdConfig) *KubernetesDiscoveryNamespaces { return v.Namespaces }).(KubernetesDiscoveryNamespacesPtrOutput)
 }
 
-func (o KubernetesSdConfigOutput) Role() pulumi.StringOutput {
-	return o.ApplyT(func(v KubernetesSdConfig) string { return v.Role }).(pulumi.StringOutput)
+func (o KubernetesSdConfigOutput) Role() KubernetesSdConfigRoleOutput {
+	return o.ApplyT(func(v KubernetesSdConfig) KubernetesSdConfigRole { return v.Role }).(KubernetesSdConfigRoleOutput)
 }
 
 type KubernetesSdConfigArrayOutput struct{ *pulumi.OutputState }
@@ -8530,10 +8530,10 @@ func (o LabelSelectorRequirementArrayOutput) Index(i pulumi.IntInput) LabelSelec
 
 // An SLI of requests faster than a threshold, from a histogram (`indicator.kind` latency).
 type LatencyIndicator struct {
-	Buckets   []interface{} `pulumi:"buckets"`
-	Histogram string        `pulumi:"histogram"`
-	Kind      string        `pulumi:"kind"`
-	Threshold interface{}   `pulumi:"threshold"`
+	Buckets   []interface{}        `pulumi:"buckets"`
+	Histogram string               `pulumi:"histogram"`
+	Kind      LatencyIndicatorKind `pulumi:"kind"`
+	Threshold interface{}          `pulumi:"threshold"`
 }
 
 // LatencyIndicatorInput is an input type that accepts LatencyIndicatorArgs and LatencyIndicatorOutput values.
@@ -8549,10 +8549,10 @@ type LatencyIndicatorInput interface {
 
 // An SLI of requests faster than a threshold, from a histogram (`indicator.kind` latency).
 type LatencyIndicatorArgs struct {
-	Buckets   pulumi.ArrayInput  `pulumi:"buckets"`
-	Histogram pulumi.StringInput `pulumi:"histogram"`
-	Kind      pulumi.StringInput `pulumi:"kind"`
-	Threshold pulumi.Input       `pulumi:"threshold"`
+	Buckets   pulumi.ArrayInput         `pulumi:"buckets"`
+	Histogram pulumi.StringInput        `pulumi:"histogram"`
+	Kind      LatencyIndicatorKindInput `pulumi:"kind"`
+	Threshold pulumi.Input              `pulumi:"threshold"`
 }
 
 func (LatencyIndicatorArgs) ElementType() reflect.Type {
@@ -8590,8 +8590,8 @@ func (o LatencyIndicatorOutput) Histogram() pulumi.StringOutput {
 	return o.ApplyT(func(v LatencyIndicator) string { return v.Histogram }).(pulumi.StringOutput)
 }
 
-func (o LatencyIndicatorOutput) Kind() pulumi.StringOutput {
-	return o.ApplyT(func(v LatencyIndicator) string { return v.Kind }).(pulumi.StringOutput)
+func (o LatencyIndicatorOutput) Kind() LatencyIndicatorKindOutput {
+	return o.ApplyT(func(v LatencyIndicator) LatencyIndicatorKind { return v.Kind }).(LatencyIndicatorKindOutput)
 }
 
 func (o LatencyIndicatorOutput) Threshold() pulumi.AnyOutput {
@@ -8758,19 +8758,19 @@ func (o LogsClientsPtrOutput) Scraper() pulumi.AnyOutput {
 }
 
 type LogsSection struct {
-	Alerts            *LogsSectionAlerts `pulumi:"alerts"`
-	ClusterEvents     *bool              `pulumi:"clusterEvents"`
-	CollectionMode    *string            `pulumi:"collectionMode"`
-	DropPatterns      []string           `pulumi:"dropPatterns"`
-	ExtraRuleFiles    []interface{}      `pulumi:"extraRuleFiles"`
-	IngestionBurstMb  interface{}        `pulumi:"ingestionBurstMb"`
-	IngestionRateMb   interface{}        `pulumi:"ingestionRateMb"`
-	MaskIpAddresses   *bool              `pulumi:"maskIpAddresses"`
-	Replicas          interface{}        `pulumi:"replicas"`
-	ReplicationFactor interface{}        `pulumi:"replicationFactor"`
-	Retention         *string            `pulumi:"retention"`
-	StorageSize       interface{}        `pulumi:"storageSize"`
-	Tenant            *string            `pulumi:"tenant"`
+	Alerts            *LogsSectionAlerts         `pulumi:"alerts"`
+	ClusterEvents     *bool                      `pulumi:"clusterEvents"`
+	CollectionMode    *LogsSectionCollectionMode `pulumi:"collectionMode"`
+	DropPatterns      []string                   `pulumi:"dropPatterns"`
+	ExtraRuleFiles    []interface{}              `pulumi:"extraRuleFiles"`
+	IngestionBurstMb  interface{}                `pulumi:"ingestionBurstMb"`
+	IngestionRateMb   interface{}                `pulumi:"ingestionRateMb"`
+	MaskIpAddresses   *bool                      `pulumi:"maskIpAddresses"`
+	Replicas          interface{}                `pulumi:"replicas"`
+	ReplicationFactor interface{}                `pulumi:"replicationFactor"`
+	Retention         *string                    `pulumi:"retention"`
+	StorageSize       interface{}                `pulumi:"storageSize"`
+	Tenant            *string                    `pulumi:"tenant"`
 }
 
 // LogsSectionInput is an input type that accepts LogsSectionArgs and LogsSectionOutput values.
@@ -8785,19 +8785,19 @@ type LogsSectionInput interface {
 }
 
 type LogsSectionArgs struct {
-	Alerts            LogsSectionAlertsPtrInput `pulumi:"alerts"`
-	ClusterEvents     pulumi.BoolPtrInput       `pulumi:"clusterEvents"`
-	CollectionMode    pulumi.StringPtrInput     `pulumi:"collectionMode"`
-	DropPatterns      pulumi.StringArrayInput   `pulumi:"dropPatterns"`
-	ExtraRuleFiles    pulumi.ArrayInput         `pulumi:"extraRuleFiles"`
-	IngestionBurstMb  pulumi.Input              `pulumi:"ingestionBurstMb"`
-	IngestionRateMb   pulumi.Input              `pulumi:"ingestionRateMb"`
-	MaskIpAddresses   pulumi.BoolPtrInput       `pulumi:"maskIpAddresses"`
-	Replicas          pulumi.Input              `pulumi:"replicas"`
-	ReplicationFactor pulumi.Input              `pulumi:"replicationFactor"`
-	Retention         pulumi.StringPtrInput     `pulumi:"retention"`
-	StorageSize       pulumi.Input              `pulumi:"storageSize"`
-	Tenant            pulumi.StringPtrInput     `pulumi:"tenant"`
+	Alerts            LogsSectionAlertsPtrInput         `pulumi:"alerts"`
+	ClusterEvents     pulumi.BoolPtrInput               `pulumi:"clusterEvents"`
+	CollectionMode    LogsSectionCollectionModePtrInput `pulumi:"collectionMode"`
+	DropPatterns      pulumi.StringArrayInput           `pulumi:"dropPatterns"`
+	ExtraRuleFiles    pulumi.ArrayInput                 `pulumi:"extraRuleFiles"`
+	IngestionBurstMb  pulumi.Input                      `pulumi:"ingestionBurstMb"`
+	IngestionRateMb   pulumi.Input                      `pulumi:"ingestionRateMb"`
+	MaskIpAddresses   pulumi.BoolPtrInput               `pulumi:"maskIpAddresses"`
+	Replicas          pulumi.Input                      `pulumi:"replicas"`
+	ReplicationFactor pulumi.Input                      `pulumi:"replicationFactor"`
+	Retention         pulumi.StringPtrInput             `pulumi:"retention"`
+	StorageSize       pulumi.Input                      `pulumi:"storageSize"`
+	Tenant            pulumi.StringPtrInput             `pulumi:"tenant"`
 }
 
 func (LogsSectionArgs) ElementType() reflect.Type {
@@ -8885,8 +8885,8 @@ func (o LogsSectionOutput) ClusterEvents() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v LogsSection) *bool { return v.ClusterEvents }).(pulumi.BoolPtrOutput)
 }
 
-func (o LogsSectionOutput) CollectionMode() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v LogsSection) *string { return v.CollectionMode }).(pulumi.StringPtrOutput)
+func (o LogsSectionOutput) CollectionMode() LogsSectionCollectionModePtrOutput {
+	return o.ApplyT(func(v LogsSection) *LogsSectionCollectionMode { return v.CollectionMode }).(LogsSectionCollectionModePtrOutput)
 }
 
 func (o LogsSectionOutput) DropPatterns() pulumi.StringArrayOutput {
@@ -8971,13 +8971,13 @@ func (o LogsSectionPtrOutput) ClusterEvents() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
-func (o LogsSectionPtrOutput) CollectionMode() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *LogsSection) *string {
+func (o LogsSectionPtrOutput) CollectionMode() LogsSectionCollectionModePtrOutput {
+	return o.ApplyT(func(v *LogsSection) *LogsSectionCollectionMode {
 		if v == nil {
 			return nil
 		}
 		return v.CollectionMode
-	}).(pulumi.StringPtrOutput)
+	}).(LogsSectionCollectionModePtrOutput)
 }
 
 func (o LogsSectionPtrOutput) DropPatterns() pulumi.StringArrayOutput {
@@ -13604,13 +13604,13 @@ func (o NodeSelectorTermArrayOutput) Index(i pulumi.IntInput) NodeSelectorTermOu
 
 // The ALB authenticates every request with an OIDC identity provider, given whole.
 type OidcAuth struct {
-	AuthorizationEndpoint string `pulumi:"authorizationEndpoint"`
-	ClientId              string `pulumi:"clientId"`
-	ClientSecret          string `pulumi:"clientSecret"`
-	Issuer                string `pulumi:"issuer"`
-	TokenEndpoint         string `pulumi:"tokenEndpoint"`
-	Type                  string `pulumi:"type"`
-	UserInfoEndpoint      string `pulumi:"userInfoEndpoint"`
+	AuthorizationEndpoint string       `pulumi:"authorizationEndpoint"`
+	ClientId              string       `pulumi:"clientId"`
+	ClientSecret          string       `pulumi:"clientSecret"`
+	Issuer                string       `pulumi:"issuer"`
+	TokenEndpoint         string       `pulumi:"tokenEndpoint"`
+	Type                  OidcAuthType `pulumi:"type"`
+	UserInfoEndpoint      string       `pulumi:"userInfoEndpoint"`
 }
 
 // OidcAuthInput is an input type that accepts OidcAuthArgs and OidcAuthOutput values.
@@ -13631,7 +13631,7 @@ type OidcAuthArgs struct {
 	ClientSecret          pulumi.StringInput `pulumi:"clientSecret"`
 	Issuer                pulumi.StringInput `pulumi:"issuer"`
 	TokenEndpoint         pulumi.StringInput `pulumi:"tokenEndpoint"`
-	Type                  pulumi.StringInput `pulumi:"type"`
+	Type                  OidcAuthTypeInput  `pulumi:"type"`
 	UserInfoEndpoint      pulumi.StringInput `pulumi:"userInfoEndpoint"`
 }
 
@@ -13733,8 +13733,8 @@ func (o OidcAuthOutput) TokenEndpoint() pulumi.StringOutput {
 	return o.ApplyT(func(v OidcAuth) string { return v.TokenEndpoint }).(pulumi.StringOutput)
 }
 
-func (o OidcAuthOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v OidcAuth) string { return v.Type }).(pulumi.StringOutput)
+func (o OidcAuthOutput) Type() OidcAuthTypeOutput {
+	return o.ApplyT(func(v OidcAuth) OidcAuthType { return v.Type }).(OidcAuthTypeOutput)
 }
 
 func (o OidcAuthOutput) UserInfoEndpoint() pulumi.StringOutput {
@@ -13810,13 +13810,13 @@ func (o OidcAuthPtrOutput) TokenEndpoint() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-func (o OidcAuthPtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *OidcAuth) *string {
+func (o OidcAuthPtrOutput) Type() OidcAuthTypePtrOutput {
+	return o.ApplyT(func(v *OidcAuth) *OidcAuthType {
 		if v == nil {
 			return nil
 		}
 		return &v.Type
-	}).(pulumi.StringPtrOutput)
+	}).(OidcAuthTypePtrOutput)
 }
 
 func (o OidcAuthPtrOutput) UserInfoEndpoint() pulumi.StringPtrOutput {
@@ -13939,8 +13939,8 @@ func (o OpsgenieReceiverArrayOutput) Index(i pulumi.IntInput) OpsgenieReceiverOu
 
 // Whom Opsgenie notifies: a team, user, escalation or schedule, by name.
 type OpsgenieResponder struct {
-	Name string `pulumi:"name"`
-	Type string `pulumi:"type"`
+	Name string                `pulumi:"name"`
+	Type OpsgenieResponderType `pulumi:"type"`
 }
 
 // OpsgenieResponderInput is an input type that accepts OpsgenieResponderArgs and OpsgenieResponderOutput values.
@@ -13956,8 +13956,8 @@ type OpsgenieResponderInput interface {
 
 // Whom Opsgenie notifies: a team, user, escalation or schedule, by name.
 type OpsgenieResponderArgs struct {
-	Name pulumi.StringInput `pulumi:"name"`
-	Type pulumi.StringInput `pulumi:"type"`
+	Name pulumi.StringInput         `pulumi:"name"`
+	Type OpsgenieResponderTypeInput `pulumi:"type"`
 }
 
 func (OpsgenieResponderArgs) ElementType() reflect.Type {
@@ -14016,8 +14016,8 @@ func (o OpsgenieResponderOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v OpsgenieResponder) string { return v.Name }).(pulumi.StringOutput)
 }
 
-func (o OpsgenieResponderOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v OpsgenieResponder) string { return v.Type }).(pulumi.StringOutput)
+func (o OpsgenieResponderOutput) Type() OpsgenieResponderTypeOutput {
+	return o.ApplyT(func(v OpsgenieResponder) OpsgenieResponderType { return v.Type }).(OpsgenieResponderTypeOutput)
 }
 
 type OpsgenieResponderArrayOutput struct{ *pulumi.OutputState }
@@ -15138,8 +15138,8 @@ func (o PodAffinityTermLabelSelectorOutput) MatchLabels() pulumi.StringMapOutput
 
 // A destination port as a NetworkPolicy and the wiring graph see it.
 type Port struct {
-	Port     float64 `pulumi:"port"`
-	Protocol string  `pulumi:"protocol"`
+	Port     float64      `pulumi:"port"`
+	Protocol PortProtocol `pulumi:"protocol"`
 }
 
 // PortInput is an input type that accepts PortArgs and PortOutput values.
@@ -15156,7 +15156,7 @@ type PortInput interface {
 // A destination port as a NetworkPolicy and the wiring graph see it.
 type PortArgs struct {
 	Port     pulumi.Float64Input `pulumi:"port"`
-	Protocol pulumi.StringInput  `pulumi:"protocol"`
+	Protocol PortProtocolInput   `pulumi:"protocol"`
 }
 
 func (PortArgs) ElementType() reflect.Type {
@@ -15215,8 +15215,8 @@ func (o PortOutput) Port() pulumi.Float64Output {
 	return o.ApplyT(func(v Port) float64 { return v.Port }).(pulumi.Float64Output)
 }
 
-func (o PortOutput) Protocol() pulumi.StringOutput {
-	return o.ApplyT(func(v Port) string { return v.Protocol }).(pulumi.StringOutput)
+func (o PortOutput) Protocol() PortProtocolOutput {
+	return o.ApplyT(func(v Port) PortProtocol { return v.Protocol }).(PortProtocolOutput)
 }
 
 type PortArrayOutput struct{ *pulumi.OutputState }
@@ -15892,11 +15892,11 @@ func (o PrometheusPeerThanosPtrOutput) ScrapeInterval() pulumi.StringPtrOutput {
 
 // An SLI of good or bad events over all events (`indicator.kind` ratio).
 type RatioIndicator struct {
-	Counters *bool   `pulumi:"counters"`
-	Errors   *string `pulumi:"errors"`
-	Good     *string `pulumi:"good"`
-	Kind     string  `pulumi:"kind"`
-	Total    string  `pulumi:"total"`
+	Counters *bool              `pulumi:"counters"`
+	Errors   *string            `pulumi:"errors"`
+	Good     *string            `pulumi:"good"`
+	Kind     RatioIndicatorKind `pulumi:"kind"`
+	Total    string             `pulumi:"total"`
 }
 
 // RatioIndicatorInput is an input type that accepts RatioIndicatorArgs and RatioIndicatorOutput values.
@@ -15912,11 +15912,11 @@ type RatioIndicatorInput interface {
 
 // An SLI of good or bad events over all events (`indicator.kind` ratio).
 type RatioIndicatorArgs struct {
-	Counters pulumi.BoolPtrInput   `pulumi:"counters"`
-	Errors   pulumi.StringPtrInput `pulumi:"errors"`
-	Good     pulumi.StringPtrInput `pulumi:"good"`
-	Kind     pulumi.StringInput    `pulumi:"kind"`
-	Total    pulumi.StringInput    `pulumi:"total"`
+	Counters pulumi.BoolPtrInput     `pulumi:"counters"`
+	Errors   pulumi.StringPtrInput   `pulumi:"errors"`
+	Good     pulumi.StringPtrInput   `pulumi:"good"`
+	Kind     RatioIndicatorKindInput `pulumi:"kind"`
+	Total    pulumi.StringInput      `pulumi:"total"`
 }
 
 func (RatioIndicatorArgs) ElementType() reflect.Type {
@@ -15958,8 +15958,8 @@ func (o RatioIndicatorOutput) Good() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RatioIndicator) *string { return v.Good }).(pulumi.StringPtrOutput)
 }
 
-func (o RatioIndicatorOutput) Kind() pulumi.StringOutput {
-	return o.ApplyT(func(v RatioIndicator) string { return v.Kind }).(pulumi.StringOutput)
+func (o RatioIndicatorOutput) Kind() RatioIndicatorKindOutput {
+	return o.ApplyT(func(v RatioIndicator) RatioIndicatorKind { return v.Kind }).(RatioIndicatorKindOutput)
 }
 
 func (o RatioIndicatorOutput) Total() pulumi.StringOutput {
@@ -15968,9 +15968,9 @@ func (o RatioIndicatorOutput) Total() pulumi.StringOutput {
 
 // A precomputed error or success ratio (`indicator.kind` raw).
 type RawIndicator struct {
-	ErrorRatio   *string `pulumi:"errorRatio"`
-	Kind         string  `pulumi:"kind"`
-	SuccessRatio *string `pulumi:"successRatio"`
+	ErrorRatio   *string          `pulumi:"errorRatio"`
+	Kind         RawIndicatorKind `pulumi:"kind"`
+	SuccessRatio *string          `pulumi:"successRatio"`
 }
 
 // RawIndicatorInput is an input type that accepts RawIndicatorArgs and RawIndicatorOutput values.
@@ -15987,7 +15987,7 @@ type RawIndicatorInput interface {
 // A precomputed error or success ratio (`indicator.kind` raw).
 type RawIndicatorArgs struct {
 	ErrorRatio   pulumi.StringPtrInput `pulumi:"errorRatio"`
-	Kind         pulumi.StringInput    `pulumi:"kind"`
+	Kind         RawIndicatorKindInput `pulumi:"kind"`
 	SuccessRatio pulumi.StringPtrInput `pulumi:"successRatio"`
 }
 
@@ -16022,8 +16022,8 @@ func (o RawIndicatorOutput) ErrorRatio() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RawIndicator) *string { return v.ErrorRatio }).(pulumi.StringPtrOutput)
 }
 
-func (o RawIndicatorOutput) Kind() pulumi.StringOutput {
-	return o.ApplyT(func(v RawIndicator) string { return v.Kind }).(pulumi.StringOutput)
+func (o RawIndicatorOutput) Kind() RawIndicatorKindOutput {
+	return o.ApplyT(func(v RawIndicator) RawIndicatorKind { return v.Kind }).(RawIndicatorKindOutput)
 }
 
 func (o RawIndicatorOutput) SuccessRatio() pulumi.StringPtrOutput {
@@ -16281,12 +16281,12 @@ func (o RegistryCredentialsArgsPtrOutput) RegistryCredentials() pulumi.StringPtr
 
 // A rule of a scrape job's `relabel_configs` or `metric_relabel_configs`, as Prometheus' relabel_config.
 type RelabelConfig struct {
-	Action        *string  `pulumi:"action"`
-	Regex         *string  `pulumi:"regex"`
-	Replacement   *string  `pulumi:"replacement"`
-	Separator     *string  `pulumi:"separator"`
-	Source_labels []string `pulumi:"source_labels"`
-	Target_label  *string  `pulumi:"target_label"`
+	Action        *RelabelConfigAction `pulumi:"action"`
+	Regex         *string              `pulumi:"regex"`
+	Replacement   *string              `pulumi:"replacement"`
+	Separator     *string              `pulumi:"separator"`
+	Source_labels []string             `pulumi:"source_labels"`
+	Target_label  *string              `pulumi:"target_label"`
 }
 
 // RelabelConfigInput is an input type that accepts RelabelConfigArgs and RelabelConfigOutput values.
@@ -16302,12 +16302,12 @@ type RelabelConfigInput interface {
 
 // A rule of a scrape job's `relabel_configs` or `metric_relabel_configs`, as Prometheus' relabel_config.
 type RelabelConfigArgs struct {
-	Action        pulumi.StringPtrInput   `pulumi:"action"`
-	Regex         pulumi.StringPtrInput   `pulumi:"regex"`
-	Replacement   pulumi.StringPtrInput   `pulumi:"replacement"`
-	Separator     pulumi.StringPtrInput   `pulumi:"separator"`
-	Source_labels pulumi.StringArrayInput `pulumi:"source_labels"`
-	Target_label  pulumi.StringPtrInput   `pulumi:"target_label"`
+	Action        RelabelConfigActionPtrInput `pulumi:"action"`
+	Regex         pulumi.StringPtrInput       `pulumi:"regex"`
+	Replacement   pulumi.StringPtrInput       `pulumi:"replacement"`
+	Separator     pulumi.StringPtrInput       `pulumi:"separator"`
+	Source_labels pulumi.StringArrayInput     `pulumi:"source_labels"`
+	Target_label  pulumi.StringPtrInput       `pulumi:"target_label"`
 }
 
 func (RelabelConfigArgs) ElementType() reflect.Type {
@@ -16362,8 +16362,8 @@ func (o RelabelConfigOutput) ToRelabelConfigOutputWithContext(ctx context.Contex
 	return o
 }
 
-func (o RelabelConfigOutput) Action() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v RelabelConfig) *string { return v.Action }).(pulumi.StringPtrOutput)
+func (o RelabelConfigOutput) Action() RelabelConfigActionPtrOutput {
+	return o.ApplyT(func(v RelabelConfig) *RelabelConfigAction { return v.Action }).(RelabelConfigActionPtrOutput)
 }
 
 func (o RelabelConfigOutput) Regex() pulumi.StringPtrOutput {
@@ -16407,12 +16407,12 @@ func (o RelabelConfigArrayOutput) Index(i pulumi.IntInput) RelabelConfigOutput {
 }
 
 type RelabelConfig2 struct {
-	Action        *string  `pulumi:"action"`
-	Regex         *string  `pulumi:"regex"`
-	Replacement   *string  `pulumi:"replacement"`
-	Separator     *string  `pulumi:"separator"`
-	Source_labels []string `pulumi:"source_labels"`
-	Target_label  *string  `pulumi:"target_label"`
+	Action        *RelabelConfigAction `pulumi:"action"`
+	Regex         *string              `pulumi:"regex"`
+	Replacement   *string              `pulumi:"replacement"`
+	Separator     *string              `pulumi:"separator"`
+	Source_labels []string             `pulumi:"source_labels"`
+	Target_label  *string              `pulumi:"target_label"`
 }
 
 // RelabelConfig2Input is an input type that accepts RelabelConfig2Args and RelabelConfig2Output values.
@@ -16427,12 +16427,12 @@ type RelabelConfig2Input interface {
 }
 
 type RelabelConfig2Args struct {
-	Action        pulumi.StringPtrInput   `pulumi:"action"`
-	Regex         pulumi.StringPtrInput   `pulumi:"regex"`
-	Replacement   pulumi.StringPtrInput   `pulumi:"replacement"`
-	Separator     pulumi.StringPtrInput   `pulumi:"separator"`
-	Source_labels pulumi.StringArrayInput `pulumi:"source_labels"`
-	Target_label  pulumi.StringPtrInput   `pulumi:"target_label"`
+	Action        RelabelConfigActionPtrInput `pulumi:"action"`
+	Regex         pulumi.StringPtrInput       `pulumi:"regex"`
+	Replacement   pulumi.StringPtrInput       `pulumi:"replacement"`
+	Separator     pulumi.StringPtrInput       `pulumi:"separator"`
+	Source_labels pulumi.StringArrayInput     `pulumi:"source_labels"`
+	Target_label  pulumi.StringPtrInput       `pulumi:"target_label"`
 }
 
 func (RelabelConfig2Args) ElementType() reflect.Type {
@@ -16486,8 +16486,8 @@ func (o RelabelConfig2Output) ToRelabelConfig2OutputWithContext(ctx context.Cont
 	return o
 }
 
-func (o RelabelConfig2Output) Action() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v RelabelConfig2) *string { return v.Action }).(pulumi.StringPtrOutput)
+func (o RelabelConfig2Output) Action() RelabelConfigActionPtrOutput {
+	return o.ApplyT(func(v RelabelConfig2) *RelabelConfigAction { return v.Action }).(RelabelConfigActionPtrOutput)
 }
 
 func (o RelabelConfig2Output) Regex() pulumi.StringPtrOutput {
@@ -17214,7 +17214,7 @@ type ScrapeConfig struct {
 	Params                 map[string][]string        `pulumi:"params"`
 	Relabel_configs        []RelabelConfig2           `pulumi:"relabel_configs"`
 	Sample_limit           *float64                   `pulumi:"sample_limit"`
-	Scheme                 *string                    `pulumi:"scheme"`
+	Scheme                 *ExtraScrapeConfigScheme   `pulumi:"scheme"`
 	Scrape_interval        *string                    `pulumi:"scrape_interval"`
 	Scrape_timeout         *string                    `pulumi:"scrape_timeout"`
 	Static_configs         []StaticConfig             `pulumi:"static_configs"`
@@ -17244,7 +17244,7 @@ type ScrapeConfigArgs struct {
 	Params                 pulumi.StringArrayMapInput        `pulumi:"params"`
 	Relabel_configs        RelabelConfig2ArrayInput          `pulumi:"relabel_configs"`
 	Sample_limit           pulumi.Float64PtrInput            `pulumi:"sample_limit"`
-	Scheme                 pulumi.StringPtrInput             `pulumi:"scheme"`
+	Scheme                 ExtraScrapeConfigSchemePtrInput   `pulumi:"scheme"`
 	Scrape_interval        pulumi.StringPtrInput             `pulumi:"scrape_interval"`
 	Scrape_timeout         pulumi.StringPtrInput             `pulumi:"scrape_timeout"`
 	Static_configs         StaticConfigArrayInput            `pulumi:"static_configs"`
@@ -17346,8 +17346,8 @@ func (o ScrapeConfigOutput) Sample_limit() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v ScrapeConfig) *float64 { return v.Sample_limit }).(pulumi.Float64PtrOutput)
 }
 
-func (o ScrapeConfigOutput) Scheme() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ScrapeConfig) *string { return v.Scheme }).(pulumi.StringPtrOutput)
+func (o ScrapeConfigOutput) Scheme() ExtraScrapeConfigSchemePtrOutput {
+	return o.ApplyT(func(v ScrapeConfig) *ExtraScrapeConfigScheme { return v.Scheme }).(ExtraScrapeConfigSchemePtrOutput)
 }
 
 func (o ScrapeConfigOutput) Scrape_interval() pulumi.StringPtrOutput {
@@ -18303,9 +18303,9 @@ func (o SloAlertArrayOutput) Index(i pulumi.IntInput) SloAlertOutput {
 }
 
 type SloBudgeting struct {
-	Method      string      `pulumi:"method"`
-	SliceTarget interface{} `pulumi:"sliceTarget"`
-	SliceWindow *string     `pulumi:"sliceWindow"`
+	Method      SloBudgetingMethod `pulumi:"method"`
+	SliceTarget interface{}        `pulumi:"sliceTarget"`
+	SliceWindow *string            `pulumi:"sliceWindow"`
 }
 
 // SloBudgetingInput is an input type that accepts SloBudgetingArgs and SloBudgetingOutput values.
@@ -18320,9 +18320,9 @@ type SloBudgetingInput interface {
 }
 
 type SloBudgetingArgs struct {
-	Method      pulumi.StringInput    `pulumi:"method"`
-	SliceTarget pulumi.Input          `pulumi:"sliceTarget"`
-	SliceWindow pulumi.StringPtrInput `pulumi:"sliceWindow"`
+	Method      SloBudgetingMethodInput `pulumi:"method"`
+	SliceTarget pulumi.Input            `pulumi:"sliceTarget"`
+	SliceWindow pulumi.StringPtrInput   `pulumi:"sliceWindow"`
 }
 
 func (SloBudgetingArgs) ElementType() reflect.Type {
@@ -18402,8 +18402,8 @@ func (o SloBudgetingOutput) ToSloBudgetingPtrOutputWithContext(ctx context.Conte
 	}).(SloBudgetingPtrOutput)
 }
 
-func (o SloBudgetingOutput) Method() pulumi.StringOutput {
-	return o.ApplyT(func(v SloBudgeting) string { return v.Method }).(pulumi.StringOutput)
+func (o SloBudgetingOutput) Method() SloBudgetingMethodOutput {
+	return o.ApplyT(func(v SloBudgeting) SloBudgetingMethod { return v.Method }).(SloBudgetingMethodOutput)
 }
 
 func (o SloBudgetingOutput) SliceTarget() pulumi.AnyOutput {
@@ -18438,13 +18438,13 @@ func (o SloBudgetingPtrOutput) Elem() SloBudgetingOutput {
 	}).(SloBudgetingOutput)
 }
 
-func (o SloBudgetingPtrOutput) Method() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *SloBudgeting) *string {
+func (o SloBudgetingPtrOutput) Method() SloBudgetingMethodPtrOutput {
+	return o.ApplyT(func(v *SloBudgeting) *SloBudgetingMethod {
 		if v == nil {
 			return nil
 		}
 		return &v.Method
-	}).(pulumi.StringPtrOutput)
+	}).(SloBudgetingMethodPtrOutput)
 }
 
 func (o SloBudgetingPtrOutput) SliceTarget() pulumi.AnyOutput {
@@ -19590,12 +19590,12 @@ func (o StorageSectionS3LokiPtrOutput) RoleArn() pulumi.StringPtrOutput {
 
 // An SLI of the evaluations in which an expression holds a bound (`indicator.kind` threshold).
 type ThresholdIndicator struct {
-	Above   interface{} `pulumi:"above"`
-	AtLeast interface{} `pulumi:"atLeast"`
-	AtMost  interface{} `pulumi:"atMost"`
-	Below   interface{} `pulumi:"below"`
-	Expr    string      `pulumi:"expr"`
-	Kind    string      `pulumi:"kind"`
+	Above   interface{}            `pulumi:"above"`
+	AtLeast interface{}            `pulumi:"atLeast"`
+	AtMost  interface{}            `pulumi:"atMost"`
+	Below   interface{}            `pulumi:"below"`
+	Expr    string                 `pulumi:"expr"`
+	Kind    ThresholdIndicatorKind `pulumi:"kind"`
 }
 
 // ThresholdIndicatorInput is an input type that accepts ThresholdIndicatorArgs and ThresholdIndicatorOutput values.
@@ -19611,12 +19611,12 @@ type ThresholdIndicatorInput interface {
 
 // An SLI of the evaluations in which an expression holds a bound (`indicator.kind` threshold).
 type ThresholdIndicatorArgs struct {
-	Above   pulumi.Input       `pulumi:"above"`
-	AtLeast pulumi.Input       `pulumi:"atLeast"`
-	AtMost  pulumi.Input       `pulumi:"atMost"`
-	Below   pulumi.Input       `pulumi:"below"`
-	Expr    pulumi.StringInput `pulumi:"expr"`
-	Kind    pulumi.StringInput `pulumi:"kind"`
+	Above   pulumi.Input                `pulumi:"above"`
+	AtLeast pulumi.Input                `pulumi:"atLeast"`
+	AtMost  pulumi.Input                `pulumi:"atMost"`
+	Below   pulumi.Input                `pulumi:"below"`
+	Expr    pulumi.StringInput          `pulumi:"expr"`
+	Kind    ThresholdIndicatorKindInput `pulumi:"kind"`
 }
 
 func (ThresholdIndicatorArgs) ElementType() reflect.Type {
@@ -19666,8 +19666,8 @@ func (o ThresholdIndicatorOutput) Expr() pulumi.StringOutput {
 	return o.ApplyT(func(v ThresholdIndicator) string { return v.Expr }).(pulumi.StringOutput)
 }
 
-func (o ThresholdIndicatorOutput) Kind() pulumi.StringOutput {
-	return o.ApplyT(func(v ThresholdIndicator) string { return v.Kind }).(pulumi.StringOutput)
+func (o ThresholdIndicatorOutput) Kind() ThresholdIndicatorKindOutput {
+	return o.ApplyT(func(v ThresholdIndicator) ThresholdIndicatorKind { return v.Kind }).(ThresholdIndicatorKindOutput)
 }
 
 // One period of a time interval: all the fields it sets must hold at once; one left out holds always.
@@ -19903,13 +19903,13 @@ func (o TimeRangeArrayOutput) Index(i pulumi.IntInput) TimeRangeOutput {
 // A taint the pods tolerate (Kubernetes' Toleration).
 type Toleration struct {
 	// Empty: every effect.
-	Effect *string `pulumi:"effect"`
+	Effect *TolerationEffect `pulumi:"effect"`
 	// Empty with operator Exists: every taint.
 	Key *string `pulumi:"key"`
 	// Default: "Equal"
-	Operator          *string     `pulumi:"operator"`
-	TolerationSeconds interface{} `pulumi:"tolerationSeconds"`
-	Value             *string     `pulumi:"value"`
+	Operator          *TolerationOperator `pulumi:"operator"`
+	TolerationSeconds interface{}         `pulumi:"tolerationSeconds"`
+	Value             *string             `pulumi:"value"`
 }
 
 // TolerationInput is an input type that accepts TolerationArgs and TolerationOutput values.
@@ -19926,13 +19926,13 @@ type TolerationInput interface {
 // A taint the pods tolerate (Kubernetes' Toleration).
 type TolerationArgs struct {
 	// Empty: every effect.
-	Effect pulumi.StringPtrInput `pulumi:"effect"`
+	Effect TolerationEffectPtrInput `pulumi:"effect"`
 	// Empty with operator Exists: every taint.
 	Key pulumi.StringPtrInput `pulumi:"key"`
 	// Default: "Equal"
-	Operator          pulumi.StringPtrInput `pulumi:"operator"`
-	TolerationSeconds pulumi.Input          `pulumi:"tolerationSeconds"`
-	Value             pulumi.StringPtrInput `pulumi:"value"`
+	Operator          TolerationOperatorPtrInput `pulumi:"operator"`
+	TolerationSeconds pulumi.Input               `pulumi:"tolerationSeconds"`
+	Value             pulumi.StringPtrInput      `pulumi:"value"`
 }
 
 func (TolerationArgs) ElementType() reflect.Type {
@@ -19988,8 +19988,8 @@ func (o TolerationOutput) ToTolerationOutputWithContext(ctx context.Context) Tol
 }
 
 // Empty: every effect.
-func (o TolerationOutput) Effect() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v Toleration) *string { return v.Effect }).(pulumi.StringPtrOutput)
+func (o TolerationOutput) Effect() TolerationEffectPtrOutput {
+	return o.ApplyT(func(v Toleration) *TolerationEffect { return v.Effect }).(TolerationEffectPtrOutput)
 }
 
 // Empty with operator Exists: every taint.
@@ -19998,8 +19998,8 @@ func (o TolerationOutput) Key() pulumi.StringPtrOutput {
 }
 
 // Default: "Equal"
-func (o TolerationOutput) Operator() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v Toleration) *string { return v.Operator }).(pulumi.StringPtrOutput)
+func (o TolerationOutput) Operator() TolerationOperatorPtrOutput {
+	return o.ApplyT(func(v Toleration) *TolerationOperator { return v.Operator }).(TolerationOperatorPtrOutput)
 }
 
 func (o TolerationOutput) TolerationSeconds() pulumi.AnyOutput {

@@ -65,7 +65,7 @@ type stackNamespacesArgs struct {
 	// eks protects the namespace that holds the data volumes.
 	//
 	// Default: "kind"
-	Profile *string `pulumi:"profile"`
+	Profile *ProfileSection `pulumi:"profile"`
 	// Every flow of a deployment of several components (`wiringGraph`): each namespace gets the DNS
 	// egress it declares.
 	//
@@ -97,7 +97,7 @@ type StackNamespacesArgs struct {
 	// eks protects the namespace that holds the data volumes.
 	//
 	// Default: "kind"
-	Profile pulumi.StringPtrInput
+	Profile ProfileSectionPtrInput
 	// Every flow of a deployment of several components (`wiringGraph`): each namespace gets the DNS
 	// egress it declares.
 	//

@@ -98,7 +98,7 @@ type tracingStackArgs struct {
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
 	// Default: "kind"
-	Profile *string `pulumi:"profile"`
+	Profile *ProfileSection `pulumi:"profile"`
 	// Every replica of the Prometheus that span metrics and the service graph are written to (its
 	// remote-write receiver, `/api/v1/write`): MetricsStack's `prometheusWrites` (whose pods this
 	// component then admits the collector to), or your own.
@@ -176,7 +176,7 @@ type TracingStackArgs struct {
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
 	// Default: "kind"
-	Profile pulumi.StringPtrInput
+	Profile ProfileSectionPtrInput
 	// Every replica of the Prometheus that span metrics and the service graph are written to (its
 	// remote-write receiver, `/api/v1/write`): MetricsStack's `prometheusWrites` (whose pods this
 	// component then admits the collector to), or your own.

@@ -13,6 +13,7 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
+from ._enums import *
 
 __all__ = [
     'AlertReceiverArgs',
@@ -771,7 +772,7 @@ if not MYPY:
         email: NotRequired[pulumi.Input['AlertingSectionEmailArgsDict']]
         external_urls: NotRequired[pulumi.Input['AlertingSectionExternalUrlsArgsDict']]
         group_wait: NotRequired[pulumi.Input[_builtins.str]]
-        other_severities: NotRequired[pulumi.Input[_builtins.str]]
+        other_severities: NotRequired[pulumi.Input['AlertingSectionOtherSeverities']]
         receivers: NotRequired[pulumi.Input[Sequence[pulumi.Input['AlertReceiverArgsDict']]]]
         routes: NotRequired[pulumi.Input[Sequence[pulumi.Input['AlertRouteArgsDict']]]]
         slack: NotRequired[pulumi.Input['AlertingSectionSlackArgsDict']]
@@ -787,7 +788,7 @@ class AlertingSectionArgs:
                  email: Optional[pulumi.Input['AlertingSectionEmailArgs']] = None,
                  external_urls: Optional[pulumi.Input['AlertingSectionExternalUrlsArgs']] = None,
                  group_wait: Optional[pulumi.Input[_builtins.str]] = None,
-                 other_severities: Optional[pulumi.Input[_builtins.str]] = None,
+                 other_severities: Optional[pulumi.Input['AlertingSectionOtherSeverities']] = None,
                  receivers: Optional[pulumi.Input[Sequence[pulumi.Input['AlertReceiverArgs']]]] = None,
                  routes: Optional[pulumi.Input[Sequence[pulumi.Input['AlertRouteArgs']]]] = None,
                  slack: Optional[pulumi.Input['AlertingSectionSlackArgs']] = None,
@@ -844,11 +845,11 @@ class AlertingSectionArgs:
 
     @_builtins.property
     @pulumi.getter(name="otherSeverities")
-    def other_severities(self) -> Optional[pulumi.Input[_builtins.str]]:
+    def other_severities(self) -> Optional[pulumi.Input['AlertingSectionOtherSeverities']]:
         return pulumi.get(self, "other_severities")
 
     @other_severities.setter
-    def other_severities(self, value: Optional[pulumi.Input[_builtins.str]]):
+    def other_severities(self, value: Optional[pulumi.Input['AlertingSectionOtherSeverities']]):
         pulumi.set(self, "other_severities", value)
 
     @_builtins.property
@@ -1165,7 +1166,7 @@ if not MYPY:
         """
         burn_rate: pulumi.Input[Union[_builtins.float, _builtins.str]]
         window: pulumi.Input[_builtins.str]
-        op: NotRequired[pulumi.Input[_builtins.str]]
+        op: NotRequired[pulumi.Input['BurnRateConditionOp']]
         short_window: NotRequired[pulumi.Input[_builtins.str]]
 elif False:
     BurnRateConditionArgsDict: TypeAlias = Mapping[str, Any]
@@ -1175,7 +1176,7 @@ class BurnRateConditionArgs:
     def __init__(__self__, *,
                  burn_rate: pulumi.Input[Union[_builtins.float, _builtins.str]],
                  window: pulumi.Input[_builtins.str],
-                 op: Optional[pulumi.Input[_builtins.str]] = None,
+                 op: Optional[pulumi.Input['BurnRateConditionOp']] = None,
                  short_window: Optional[pulumi.Input[_builtins.str]] = None):
         """
         When an SLO alert fires: its budget burns this fast over a window (and a shorter one).
@@ -1207,11 +1208,11 @@ class BurnRateConditionArgs:
 
     @_builtins.property
     @pulumi.getter
-    def op(self) -> Optional[pulumi.Input[_builtins.str]]:
+    def op(self) -> Optional[pulumi.Input['BurnRateConditionOp']]:
         return pulumi.get(self, "op")
 
     @op.setter
-    def op(self, value: Optional[pulumi.Input[_builtins.str]]):
+    def op(self, value: Optional[pulumi.Input['BurnRateConditionOp']]):
         pulumi.set(self, "op", value)
 
     @_builtins.property
@@ -1371,7 +1372,7 @@ if not MYPY:
         """
         The ALB authenticates every request with an Amazon Cognito user pool, given whole.
         """
-        type: pulumi.Input[_builtins.str]
+        type: pulumi.Input['CognitoAuthType']
         user_pool_arn: pulumi.Input[_builtins.str]
         user_pool_client_id: pulumi.Input[_builtins.str]
         user_pool_domain: pulumi.Input[_builtins.str]
@@ -1384,7 +1385,7 @@ elif False:
 @pulumi.input_type
 class CognitoAuthArgs:
     def __init__(__self__, *,
-                 type: pulumi.Input[_builtins.str],
+                 type: pulumi.Input['CognitoAuthType'],
                  user_pool_arn: pulumi.Input[_builtins.str],
                  user_pool_client_id: pulumi.Input[_builtins.str],
                  user_pool_domain: pulumi.Input[_builtins.str]):
@@ -1399,11 +1400,11 @@ class CognitoAuthArgs:
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[_builtins.str]:
+    def type(self) -> pulumi.Input['CognitoAuthType']:
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[_builtins.str]):
+    def type(self, value: pulumi.Input['CognitoAuthType']):
         pulumi.set(self, "type", value)
 
     @_builtins.property
@@ -1691,7 +1692,7 @@ if not MYPY:
         index: pulumi.Input[_builtins.str]
         name: pulumi.Input[_builtins.str]
         time_field: pulumi.Input[_builtins.str]
-        type: pulumi.Input[_builtins.str]
+        type: pulumi.Input['ElasticsearchDatasourceType']
         url: pulumi.Input[_builtins.str]
 elif False:
     ElasticsearchDatasourceArgsDict: TypeAlias = Mapping[str, Any]
@@ -1702,7 +1703,7 @@ class ElasticsearchDatasourceArgs:
                  index: pulumi.Input[_builtins.str],
                  name: pulumi.Input[_builtins.str],
                  time_field: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[_builtins.str],
+                 type: pulumi.Input['ElasticsearchDatasourceType'],
                  url: pulumi.Input[_builtins.str]):
         """
         An Elasticsearch a team already runs, as a datasource of `grafana.extraDatasources`.
@@ -1742,11 +1743,11 @@ class ElasticsearchDatasourceArgs:
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[_builtins.str]:
+    def type(self) -> pulumi.Input['ElasticsearchDatasourceType']:
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[_builtins.str]):
+    def type(self, value: pulumi.Input['ElasticsearchDatasourceType']):
         pulumi.set(self, "type", value)
 
     @_builtins.property
@@ -1870,7 +1871,7 @@ if not MYPY:
         host: NotRequired[pulumi.Input[_builtins.str]]
         kiali: NotRequired[pulumi.Input['ExposureSectionIngressAlertmanagerArgsDict']]
         prometheus: NotRequired[pulumi.Input['ExposureSectionIngressAlertmanagerArgsDict']]
-        scheme: NotRequired[pulumi.Input[_builtins.str]]
+        scheme: NotRequired[pulumi.Input['ExposureSectionIngressScheme']]
         tls_secret_name: NotRequired[pulumi.Input[_builtins.str]]
 elif False:
     ExposureSectionIngressArgsDict: TypeAlias = Mapping[str, Any]
@@ -1886,7 +1887,7 @@ class ExposureSectionIngressArgs:
                  host: Optional[pulumi.Input[_builtins.str]] = None,
                  kiali: Optional[pulumi.Input['ExposureSectionIngressAlertmanagerArgs']] = None,
                  prometheus: Optional[pulumi.Input['ExposureSectionIngressAlertmanagerArgs']] = None,
-                 scheme: Optional[pulumi.Input[_builtins.str]] = None,
+                 scheme: Optional[pulumi.Input['ExposureSectionIngressScheme']] = None,
                  tls_secret_name: Optional[pulumi.Input[_builtins.str]] = None):
         if alertmanager is not None:
             pulumi.set(__self__, "alertmanager", alertmanager)
@@ -1983,11 +1984,11 @@ class ExposureSectionIngressArgs:
 
     @_builtins.property
     @pulumi.getter
-    def scheme(self) -> Optional[pulumi.Input[_builtins.str]]:
+    def scheme(self) -> Optional[pulumi.Input['ExposureSectionIngressScheme']]:
         return pulumi.get(self, "scheme")
 
     @scheme.setter
-    def scheme(self, value: Optional[pulumi.Input[_builtins.str]]):
+    def scheme(self, value: Optional[pulumi.Input['ExposureSectionIngressScheme']]):
         pulumi.set(self, "scheme", value)
 
     @_builtins.property
@@ -2078,7 +2079,7 @@ class ExposureSectionNodePortsArgs:
 if not MYPY:
     class ExposureSectionArgsDict(TypedDict):
         ingress: NotRequired[pulumi.Input['ExposureSectionIngressArgsDict']]
-        mode: NotRequired[pulumi.Input[_builtins.str]]
+        mode: NotRequired[pulumi.Input['ExposureSectionMode']]
         node_ports: NotRequired[pulumi.Input['ExposureSectionNodePortsArgsDict']]
 elif False:
     ExposureSectionArgsDict: TypeAlias = Mapping[str, Any]
@@ -2087,7 +2088,7 @@ elif False:
 class ExposureSectionArgs:
     def __init__(__self__, *,
                  ingress: Optional[pulumi.Input['ExposureSectionIngressArgs']] = None,
-                 mode: Optional[pulumi.Input[_builtins.str]] = None,
+                 mode: Optional[pulumi.Input['ExposureSectionMode']] = None,
                  node_ports: Optional[pulumi.Input['ExposureSectionNodePortsArgs']] = None):
         if ingress is not None:
             pulumi.set(__self__, "ingress", ingress)
@@ -2107,11 +2108,11 @@ class ExposureSectionArgs:
 
     @_builtins.property
     @pulumi.getter
-    def mode(self) -> Optional[pulumi.Input[_builtins.str]]:
+    def mode(self) -> Optional[pulumi.Input['ExposureSectionMode']]:
         return pulumi.get(self, "mode")
 
     @mode.setter
-    def mode(self, value: Optional[pulumi.Input[_builtins.str]]):
+    def mode(self, value: Optional[pulumi.Input['ExposureSectionMode']]):
         pulumi.set(self, "mode", value)
 
     @_builtins.property
@@ -2258,7 +2259,7 @@ if not MYPY:
         params: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]]]
         relabel_configs: NotRequired[pulumi.Input[Sequence[pulumi.Input['RelabelConfigArgsDict']]]]
         sample_limit: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
-        scheme: NotRequired[pulumi.Input[_builtins.str]]
+        scheme: NotRequired[pulumi.Input['ExtraScrapeConfigScheme']]
         scrape_interval: NotRequired[pulumi.Input[_builtins.str]]
         scrape_timeout: NotRequired[pulumi.Input[_builtins.str]]
         static_configs: NotRequired[pulumi.Input[Sequence[pulumi.Input['StaticTargetsArgsDict']]]]
@@ -2280,7 +2281,7 @@ class ExtraScrapeConfigArgs:
                  params: Optional[pulumi.Input[Mapping[str, pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]]] = None,
                  relabel_configs: Optional[pulumi.Input[Sequence[pulumi.Input['RelabelConfigArgs']]]] = None,
                  sample_limit: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
-                 scheme: Optional[pulumi.Input[_builtins.str]] = None,
+                 scheme: Optional[pulumi.Input['ExtraScrapeConfigScheme']] = None,
                  scrape_interval: Optional[pulumi.Input[_builtins.str]] = None,
                  scrape_timeout: Optional[pulumi.Input[_builtins.str]] = None,
                  static_configs: Optional[pulumi.Input[Sequence[pulumi.Input['StaticTargetsArgs']]]] = None,
@@ -2421,11 +2422,11 @@ class ExtraScrapeConfigArgs:
 
     @_builtins.property
     @pulumi.getter
-    def scheme(self) -> Optional[pulumi.Input[_builtins.str]]:
+    def scheme(self) -> Optional[pulumi.Input['ExtraScrapeConfigScheme']]:
         return pulumi.get(self, "scheme")
 
     @scheme.setter
-    def scheme(self, value: Optional[pulumi.Input[_builtins.str]]):
+    def scheme(self, value: Optional[pulumi.Input['ExtraScrapeConfigScheme']]):
         pulumi.set(self, "scheme", value)
 
     @_builtins.property
@@ -2507,7 +2508,7 @@ class FileContentArgs:
 
 if not MYPY:
     class FlowFrom2ArgsDict(TypedDict):
-        kind: pulumi.Input[_builtins.str]
+        kind: pulumi.Input['FlowFromKind2']
         namespace: pulumi.Input[_builtins.str]
 elif False:
     FlowFrom2ArgsDict: TypeAlias = Mapping[str, Any]
@@ -2515,18 +2516,18 @@ elif False:
 @pulumi.input_type
 class FlowFrom2Args:
     def __init__(__self__, *,
-                 kind: pulumi.Input[_builtins.str],
+                 kind: pulumi.Input['FlowFromKind2'],
                  namespace: pulumi.Input[_builtins.str]):
         pulumi.set(__self__, "kind", kind)
         pulumi.set(__self__, "namespace", namespace)
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> pulumi.Input[_builtins.str]:
+    def kind(self) -> pulumi.Input['FlowFromKind2']:
         return pulumi.get(self, "kind")
 
     @kind.setter
-    def kind(self, value: pulumi.Input[_builtins.str]):
+    def kind(self, value: pulumi.Input['FlowFromKind2']):
         pulumi.set(self, "kind", value)
 
     @_builtins.property
@@ -2541,7 +2542,7 @@ class FlowFrom2Args:
 
 if not MYPY:
     class FlowFrom3ArgsDict(TypedDict):
-        kind: pulumi.Input[_builtins.str]
+        kind: pulumi.Input['FlowFromKind3']
         what: pulumi.Input[_builtins.str]
 elif False:
     FlowFrom3ArgsDict: TypeAlias = Mapping[str, Any]
@@ -2549,18 +2550,18 @@ elif False:
 @pulumi.input_type
 class FlowFrom3Args:
     def __init__(__self__, *,
-                 kind: pulumi.Input[_builtins.str],
+                 kind: pulumi.Input['FlowFromKind3'],
                  what: pulumi.Input[_builtins.str]):
         pulumi.set(__self__, "kind", kind)
         pulumi.set(__self__, "what", what)
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> pulumi.Input[_builtins.str]:
+    def kind(self) -> pulumi.Input['FlowFromKind3']:
         return pulumi.get(self, "kind")
 
     @kind.setter
-    def kind(self, value: pulumi.Input[_builtins.str]):
+    def kind(self, value: pulumi.Input['FlowFromKind3']):
         pulumi.set(self, "kind", value)
 
     @_builtins.property
@@ -2575,29 +2576,29 @@ class FlowFrom3Args:
 
 if not MYPY:
     class FlowFrom4ArgsDict(TypedDict):
-        kind: pulumi.Input[_builtins.str]
+        kind: pulumi.Input['FlowFromKind4']
 elif False:
     FlowFrom4ArgsDict: TypeAlias = Mapping[str, Any]
 
 @pulumi.input_type
 class FlowFrom4Args:
     def __init__(__self__, *,
-                 kind: pulumi.Input[_builtins.str]):
+                 kind: pulumi.Input['FlowFromKind4']):
         pulumi.set(__self__, "kind", kind)
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> pulumi.Input[_builtins.str]:
+    def kind(self) -> pulumi.Input['FlowFromKind4']:
         return pulumi.get(self, "kind")
 
     @kind.setter
-    def kind(self, value: pulumi.Input[_builtins.str]):
+    def kind(self, value: pulumi.Input['FlowFromKind4']):
         pulumi.set(self, "kind", value)
 
 
 if not MYPY:
     class FlowFromArgsDict(TypedDict):
-        kind: pulumi.Input[_builtins.str]
+        kind: pulumi.Input['FlowFromKind']
         name: pulumi.Input[_builtins.str]
         namespace: pulumi.Input[_builtins.str]
 elif False:
@@ -2606,7 +2607,7 @@ elif False:
 @pulumi.input_type
 class FlowFromArgs:
     def __init__(__self__, *,
-                 kind: pulumi.Input[_builtins.str],
+                 kind: pulumi.Input['FlowFromKind'],
                  name: pulumi.Input[_builtins.str],
                  namespace: pulumi.Input[_builtins.str]):
         pulumi.set(__self__, "kind", kind)
@@ -2615,11 +2616,11 @@ class FlowFromArgs:
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> pulumi.Input[_builtins.str]:
+    def kind(self) -> pulumi.Input['FlowFromKind']:
         return pulumi.get(self, "kind")
 
     @kind.setter
-    def kind(self, value: pulumi.Input[_builtins.str]):
+    def kind(self, value: pulumi.Input['FlowFromKind']):
         pulumi.set(self, "kind", value)
 
     @_builtins.property
@@ -2718,7 +2719,7 @@ if not MYPY:
         A grant of `grafana.folderPermissions`: what a team may do in a folder of extraDashboards.
         """
         folder: pulumi.Input[_builtins.str]
-        permission: pulumi.Input[_builtins.str]
+        permission: pulumi.Input['FolderPermissionPermission']
         team: pulumi.Input[_builtins.str]
 elif False:
     FolderPermissionArgsDict: TypeAlias = Mapping[str, Any]
@@ -2727,7 +2728,7 @@ elif False:
 class FolderPermissionArgs:
     def __init__(__self__, *,
                  folder: pulumi.Input[_builtins.str],
-                 permission: pulumi.Input[_builtins.str],
+                 permission: pulumi.Input['FolderPermissionPermission'],
                  team: pulumi.Input[_builtins.str]):
         """
         A grant of `grafana.folderPermissions`: what a team may do in a folder of extraDashboards.
@@ -2747,11 +2748,11 @@ class FolderPermissionArgs:
 
     @_builtins.property
     @pulumi.getter
-    def permission(self) -> pulumi.Input[_builtins.str]:
+    def permission(self) -> pulumi.Input['FolderPermissionPermission']:
         return pulumi.get(self, "permission")
 
     @permission.setter
-    def permission(self, value: pulumi.Input[_builtins.str]):
+    def permission(self, value: pulumi.Input['FolderPermissionPermission']):
         pulumi.set(self, "permission", value)
 
     @_builtins.property
@@ -3025,7 +3026,7 @@ if not MYPY:
         name: NotRequired[pulumi.Input[_builtins.str]]
         password: NotRequired[pulumi.Input[_builtins.str]]
         port: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
-        ssl_mode: NotRequired[pulumi.Input[_builtins.str]]
+        ssl_mode: NotRequired[pulumi.Input['GrafanaSectionDatabaseSslMode']]
         user: NotRequired[pulumi.Input[_builtins.str]]
 elif False:
     GrafanaSectionDatabaseArgsDict: TypeAlias = Mapping[str, Any]
@@ -3037,7 +3038,7 @@ class GrafanaSectionDatabaseArgs:
                  name: Optional[pulumi.Input[_builtins.str]] = None,
                  password: Optional[pulumi.Input[_builtins.str]] = None,
                  port: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
-                 ssl_mode: Optional[pulumi.Input[_builtins.str]] = None,
+                 ssl_mode: Optional[pulumi.Input['GrafanaSectionDatabaseSslMode']] = None,
                  user: Optional[pulumi.Input[_builtins.str]] = None):
         if host is not None:
             pulumi.set(__self__, "host", host)
@@ -3090,11 +3091,11 @@ class GrafanaSectionDatabaseArgs:
 
     @_builtins.property
     @pulumi.getter(name="sslMode")
-    def ssl_mode(self) -> Optional[pulumi.Input[_builtins.str]]:
+    def ssl_mode(self) -> Optional[pulumi.Input['GrafanaSectionDatabaseSslMode']]:
         return pulumi.get(self, "ssl_mode")
 
     @ssl_mode.setter
-    def ssl_mode(self, value: Optional[pulumi.Input[_builtins.str]]):
+    def ssl_mode(self, value: Optional[pulumi.Input['GrafanaSectionDatabaseSslMode']]):
         pulumi.set(self, "ssl_mode", value)
 
     @_builtins.property
@@ -3119,9 +3120,9 @@ if not MYPY:
         disable_login_form: NotRequired[pulumi.Input[_builtins.bool]]
         groups_claim: NotRequired[pulumi.Input[_builtins.str]]
         name: NotRequired[pulumi.Input[_builtins.str]]
-        provider: NotRequired[pulumi.Input[_builtins.str]]
+        provider: NotRequired[pulumi.Input['GrafanaSectionSsoProvider']]
         role_attribute_strict: NotRequired[pulumi.Input[_builtins.bool]]
-        role_mapping: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]]
+        role_mapping: NotRequired[pulumi.Input[Mapping[str, pulumi.Input['GrafanaSectionSsoRoleMappingValue']]]]
         scopes: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
         token_url: NotRequired[pulumi.Input[_builtins.str]]
 elif False:
@@ -3140,9 +3141,9 @@ class GrafanaSectionSsoArgs:
                  disable_login_form: Optional[pulumi.Input[_builtins.bool]] = None,
                  groups_claim: Optional[pulumi.Input[_builtins.str]] = None,
                  name: Optional[pulumi.Input[_builtins.str]] = None,
-                 provider: Optional[pulumi.Input[_builtins.str]] = None,
+                 provider: Optional[pulumi.Input['GrafanaSectionSsoProvider']] = None,
                  role_attribute_strict: Optional[pulumi.Input[_builtins.bool]] = None,
-                 role_mapping: Optional[pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 role_mapping: Optional[pulumi.Input[Mapping[str, pulumi.Input['GrafanaSectionSsoRoleMappingValue']]]] = None,
                  scopes: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  token_url: Optional[pulumi.Input[_builtins.str]] = None):
         if allowed_domains is not None:
@@ -3268,11 +3269,11 @@ class GrafanaSectionSsoArgs:
 
     @_builtins.property
     @pulumi.getter
-    def provider(self) -> Optional[pulumi.Input[_builtins.str]]:
+    def provider(self) -> Optional[pulumi.Input['GrafanaSectionSsoProvider']]:
         return pulumi.get(self, "provider")
 
     @provider.setter
-    def provider(self, value: Optional[pulumi.Input[_builtins.str]]):
+    def provider(self, value: Optional[pulumi.Input['GrafanaSectionSsoProvider']]):
         pulumi.set(self, "provider", value)
 
     @_builtins.property
@@ -3286,11 +3287,11 @@ class GrafanaSectionSsoArgs:
 
     @_builtins.property
     @pulumi.getter(name="roleMapping")
-    def role_mapping(self) -> Optional[pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]]:
+    def role_mapping(self) -> Optional[pulumi.Input[Mapping[str, pulumi.Input['GrafanaSectionSsoRoleMappingValue']]]]:
         return pulumi.get(self, "role_mapping")
 
     @role_mapping.setter
-    def role_mapping(self, value: Optional[pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]]):
+    def role_mapping(self, value: Optional[pulumi.Input[Mapping[str, pulumi.Input['GrafanaSectionSsoRoleMappingValue']]]]):
         pulumi.set(self, "role_mapping", value)
 
     @_builtins.property
@@ -3533,7 +3534,7 @@ class GrafanaTeamArgs:
 
 if not MYPY:
     class ImagesSectionArgsDict(TypedDict):
-        accept_downgrade: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        accept_downgrade: NotRequired[pulumi.Input[Sequence[pulumi.Input['ImagesSectionAcceptDowngrade']]]]
         alertmanager: NotRequired[pulumi.Input[_builtins.str]]
         alloy: NotRequired[pulumi.Input[_builtins.str]]
         config_reloader: NotRequired[pulumi.Input[_builtins.str]]
@@ -3564,7 +3565,7 @@ elif False:
 @pulumi.input_type
 class ImagesSectionArgs:
     def __init__(__self__, *,
-                 accept_downgrade: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 accept_downgrade: Optional[pulumi.Input[Sequence[pulumi.Input['ImagesSectionAcceptDowngrade']]]] = None,
                  alertmanager: Optional[pulumi.Input[_builtins.str]] = None,
                  alloy: Optional[pulumi.Input[_builtins.str]] = None,
                  config_reloader: Optional[pulumi.Input[_builtins.str]] = None,
@@ -3636,11 +3637,11 @@ class ImagesSectionArgs:
 
     @_builtins.property
     @pulumi.getter(name="acceptDowngrade")
-    def accept_downgrade(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+    def accept_downgrade(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['ImagesSectionAcceptDowngrade']]]]:
         return pulumi.get(self, "accept_downgrade")
 
     @accept_downgrade.setter
-    def accept_downgrade(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]):
+    def accept_downgrade(self, value: Optional[pulumi.Input[Sequence[pulumi.Input['ImagesSectionAcceptDowngrade']]]]):
         pulumi.set(self, "accept_downgrade", value)
 
     @_builtins.property
@@ -3842,7 +3843,7 @@ if not MYPY:
         A Jaeger a team already runs, as a datasource of `grafana.extraDatasources`.
         """
         name: pulumi.Input[_builtins.str]
-        type: pulumi.Input[_builtins.str]
+        type: pulumi.Input['JaegerDatasourceType']
         url: pulumi.Input[_builtins.str]
 elif False:
     JaegerDatasourceArgsDict: TypeAlias = Mapping[str, Any]
@@ -3851,7 +3852,7 @@ elif False:
 class JaegerDatasourceArgs:
     def __init__(__self__, *,
                  name: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[_builtins.str],
+                 type: pulumi.Input['JaegerDatasourceType'],
                  url: pulumi.Input[_builtins.str]):
         """
         A Jaeger a team already runs, as a datasource of `grafana.extraDatasources`.
@@ -3871,11 +3872,11 @@ class JaegerDatasourceArgs:
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[_builtins.str]:
+    def type(self) -> pulumi.Input['JaegerDatasourceType']:
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[_builtins.str]):
+    def type(self, value: pulumi.Input['JaegerDatasourceType']):
         pulumi.set(self, "type", value)
 
     @_builtins.property
@@ -3952,7 +3953,7 @@ if not MYPY:
         Kubernetes discovery of a scrape job in named namespaces (Prometheus' kubernetes_sd_config).
         """
         namespaces: pulumi.Input['KubernetesDiscoveryNamespacesArgsDict']
-        role: pulumi.Input[_builtins.str]
+        role: pulumi.Input['KubernetesDiscoveryRole']
         ports: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]]
 elif False:
     KubernetesDiscoveryArgsDict: TypeAlias = Mapping[str, Any]
@@ -3961,7 +3962,7 @@ elif False:
 class KubernetesDiscoveryArgs:
     def __init__(__self__, *,
                  namespaces: pulumi.Input['KubernetesDiscoveryNamespacesArgs'],
-                 role: pulumi.Input[_builtins.str],
+                 role: pulumi.Input['KubernetesDiscoveryRole'],
                  ports: Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]] = None):
         """
         Kubernetes discovery of a scrape job in named namespaces (Prometheus' kubernetes_sd_config).
@@ -3982,11 +3983,11 @@ class KubernetesDiscoveryArgs:
 
     @_builtins.property
     @pulumi.getter
-    def role(self) -> pulumi.Input[_builtins.str]:
+    def role(self) -> pulumi.Input['KubernetesDiscoveryRole']:
         return pulumi.get(self, "role")
 
     @role.setter
-    def role(self, value: pulumi.Input[_builtins.str]):
+    def role(self, value: pulumi.Input['KubernetesDiscoveryRole']):
         pulumi.set(self, "role", value)
 
     @_builtins.property
@@ -4001,7 +4002,7 @@ class KubernetesDiscoveryArgs:
 
 if not MYPY:
     class KubernetesSdConfigArgsDict(TypedDict):
-        role: pulumi.Input[_builtins.str]
+        role: pulumi.Input['KubernetesSdConfigRole']
         namespaces: NotRequired[pulumi.Input['KubernetesDiscoveryNamespacesArgsDict']]
 elif False:
     KubernetesSdConfigArgsDict: TypeAlias = Mapping[str, Any]
@@ -4009,7 +4010,7 @@ elif False:
 @pulumi.input_type
 class KubernetesSdConfigArgs:
     def __init__(__self__, *,
-                 role: pulumi.Input[_builtins.str],
+                 role: pulumi.Input['KubernetesSdConfigRole'],
                  namespaces: Optional[pulumi.Input['KubernetesDiscoveryNamespacesArgs']] = None):
         pulumi.set(__self__, "role", role)
         if namespaces is not None:
@@ -4017,11 +4018,11 @@ class KubernetesSdConfigArgs:
 
     @_builtins.property
     @pulumi.getter
-    def role(self) -> pulumi.Input[_builtins.str]:
+    def role(self) -> pulumi.Input['KubernetesSdConfigRole']:
         return pulumi.get(self, "role")
 
     @role.setter
-    def role(self, value: pulumi.Input[_builtins.str]):
+    def role(self, value: pulumi.Input['KubernetesSdConfigRole']):
         pulumi.set(self, "role", value)
 
     @_builtins.property
@@ -4094,7 +4095,7 @@ if not MYPY:
         """
         buckets: pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]
         histogram: pulumi.Input[_builtins.str]
-        kind: pulumi.Input[_builtins.str]
+        kind: pulumi.Input['LatencyIndicatorKind']
         threshold: pulumi.Input[Union[_builtins.float, _builtins.str]]
 elif False:
     LatencyIndicatorArgsDict: TypeAlias = Mapping[str, Any]
@@ -4104,7 +4105,7 @@ class LatencyIndicatorArgs:
     def __init__(__self__, *,
                  buckets: pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]],
                  histogram: pulumi.Input[_builtins.str],
-                 kind: pulumi.Input[_builtins.str],
+                 kind: pulumi.Input['LatencyIndicatorKind'],
                  threshold: pulumi.Input[Union[_builtins.float, _builtins.str]]):
         """
         An SLI of requests faster than a threshold, from a histogram (`indicator.kind` latency).
@@ -4134,11 +4135,11 @@ class LatencyIndicatorArgs:
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> pulumi.Input[_builtins.str]:
+    def kind(self) -> pulumi.Input['LatencyIndicatorKind']:
         return pulumi.get(self, "kind")
 
     @kind.setter
-    def kind(self, value: pulumi.Input[_builtins.str]):
+    def kind(self, value: pulumi.Input['LatencyIndicatorKind']):
         pulumi.set(self, "kind", value)
 
     @_builtins.property
@@ -4309,7 +4310,7 @@ if not MYPY:
     class LogsSectionArgsDict(TypedDict):
         alerts: NotRequired[pulumi.Input['LogsSectionAlertsArgsDict']]
         cluster_events: NotRequired[pulumi.Input[_builtins.bool]]
-        collection_mode: NotRequired[pulumi.Input[_builtins.str]]
+        collection_mode: NotRequired[pulumi.Input['LogsSectionCollectionMode']]
         drop_patterns: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
         extra_rule_files: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgsDict']]]]]
         ingestion_burst_mb: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
@@ -4328,7 +4329,7 @@ class LogsSectionArgs:
     def __init__(__self__, *,
                  alerts: Optional[pulumi.Input['LogsSectionAlertsArgs']] = None,
                  cluster_events: Optional[pulumi.Input[_builtins.bool]] = None,
-                 collection_mode: Optional[pulumi.Input[_builtins.str]] = None,
+                 collection_mode: Optional[pulumi.Input['LogsSectionCollectionMode']] = None,
                  drop_patterns: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  extra_rule_files: Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgs']]]]] = None,
                  ingestion_burst_mb: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
@@ -4386,11 +4387,11 @@ class LogsSectionArgs:
 
     @_builtins.property
     @pulumi.getter(name="collectionMode")
-    def collection_mode(self) -> Optional[pulumi.Input[_builtins.str]]:
+    def collection_mode(self) -> Optional[pulumi.Input['LogsSectionCollectionMode']]:
         return pulumi.get(self, "collection_mode")
 
     @collection_mode.setter
-    def collection_mode(self, value: Optional[pulumi.Input[_builtins.str]]):
+    def collection_mode(self, value: Optional[pulumi.Input['LogsSectionCollectionMode']]):
         pulumi.set(self, "collection_mode", value)
 
     @_builtins.property
@@ -6109,7 +6110,7 @@ if not MYPY:
         client_secret: pulumi.Input[_builtins.str]
         issuer: pulumi.Input[_builtins.str]
         token_endpoint: pulumi.Input[_builtins.str]
-        type: pulumi.Input[_builtins.str]
+        type: pulumi.Input['OidcAuthType']
         user_info_endpoint: pulumi.Input[_builtins.str]
 elif False:
     OidcAuthArgsDict: TypeAlias = Mapping[str, Any]
@@ -6122,7 +6123,7 @@ class OidcAuthArgs:
                  client_secret: pulumi.Input[_builtins.str],
                  issuer: pulumi.Input[_builtins.str],
                  token_endpoint: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[_builtins.str],
+                 type: pulumi.Input['OidcAuthType'],
                  user_info_endpoint: pulumi.Input[_builtins.str]):
         """
         The ALB authenticates every request with an OIDC identity provider, given whole.
@@ -6182,11 +6183,11 @@ class OidcAuthArgs:
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[_builtins.str]:
+    def type(self) -> pulumi.Input['OidcAuthType']:
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[_builtins.str]):
+    def type(self, value: pulumi.Input['OidcAuthType']):
         pulumi.set(self, "type", value)
 
     @_builtins.property
@@ -6259,7 +6260,7 @@ if not MYPY:
         Whom Opsgenie notifies: a team, user, escalation or schedule, by name.
         """
         name: pulumi.Input[_builtins.str]
-        type: pulumi.Input[_builtins.str]
+        type: pulumi.Input['OpsgenieResponderType']
 elif False:
     OpsgenieResponderArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -6267,7 +6268,7 @@ elif False:
 class OpsgenieResponderArgs:
     def __init__(__self__, *,
                  name: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[_builtins.str]):
+                 type: pulumi.Input['OpsgenieResponderType']):
         """
         Whom Opsgenie notifies: a team, user, escalation or schedule, by name.
         """
@@ -6285,11 +6286,11 @@ class OpsgenieResponderArgs:
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[_builtins.str]:
+    def type(self) -> pulumi.Input['OpsgenieResponderType']:
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[_builtins.str]):
+    def type(self, value: pulumi.Input['OpsgenieResponderType']):
         pulumi.set(self, "type", value)
 
 
@@ -6846,7 +6847,7 @@ if not MYPY:
         A destination port as a NetworkPolicy and the wiring graph see it.
         """
         port: pulumi.Input[_builtins.float]
-        protocol: pulumi.Input[_builtins.str]
+        protocol: pulumi.Input['PortProtocol']
 elif False:
     PortArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -6854,7 +6855,7 @@ elif False:
 class PortArgs:
     def __init__(__self__, *,
                  port: pulumi.Input[_builtins.float],
-                 protocol: pulumi.Input[_builtins.str]):
+                 protocol: pulumi.Input['PortProtocol']):
         """
         A destination port as a NetworkPolicy and the wiring graph see it.
         """
@@ -6872,11 +6873,11 @@ class PortArgs:
 
     @_builtins.property
     @pulumi.getter
-    def protocol(self) -> pulumi.Input[_builtins.str]:
+    def protocol(self) -> pulumi.Input['PortProtocol']:
         return pulumi.get(self, "protocol")
 
     @protocol.setter
-    def protocol(self, value: pulumi.Input[_builtins.str]):
+    def protocol(self, value: pulumi.Input['PortProtocol']):
         pulumi.set(self, "protocol", value)
 
 
@@ -7189,7 +7190,7 @@ if not MYPY:
         """
         An SLI of good or bad events over all events (`indicator.kind` ratio).
         """
-        kind: pulumi.Input[_builtins.str]
+        kind: pulumi.Input['RatioIndicatorKind']
         total: pulumi.Input[_builtins.str]
         counters: NotRequired[pulumi.Input[_builtins.bool]]
         errors: NotRequired[pulumi.Input[_builtins.str]]
@@ -7200,7 +7201,7 @@ elif False:
 @pulumi.input_type
 class RatioIndicatorArgs:
     def __init__(__self__, *,
-                 kind: pulumi.Input[_builtins.str],
+                 kind: pulumi.Input['RatioIndicatorKind'],
                  total: pulumi.Input[_builtins.str],
                  counters: Optional[pulumi.Input[_builtins.bool]] = None,
                  errors: Optional[pulumi.Input[_builtins.str]] = None,
@@ -7219,11 +7220,11 @@ class RatioIndicatorArgs:
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> pulumi.Input[_builtins.str]:
+    def kind(self) -> pulumi.Input['RatioIndicatorKind']:
         return pulumi.get(self, "kind")
 
     @kind.setter
-    def kind(self, value: pulumi.Input[_builtins.str]):
+    def kind(self, value: pulumi.Input['RatioIndicatorKind']):
         pulumi.set(self, "kind", value)
 
     @_builtins.property
@@ -7268,7 +7269,7 @@ if not MYPY:
         """
         A precomputed error or success ratio (`indicator.kind` raw).
         """
-        kind: pulumi.Input[_builtins.str]
+        kind: pulumi.Input['RawIndicatorKind']
         error_ratio: NotRequired[pulumi.Input[_builtins.str]]
         success_ratio: NotRequired[pulumi.Input[_builtins.str]]
 elif False:
@@ -7277,7 +7278,7 @@ elif False:
 @pulumi.input_type
 class RawIndicatorArgs:
     def __init__(__self__, *,
-                 kind: pulumi.Input[_builtins.str],
+                 kind: pulumi.Input['RawIndicatorKind'],
                  error_ratio: Optional[pulumi.Input[_builtins.str]] = None,
                  success_ratio: Optional[pulumi.Input[_builtins.str]] = None):
         """
@@ -7291,11 +7292,11 @@ class RawIndicatorArgs:
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> pulumi.Input[_builtins.str]:
+    def kind(self) -> pulumi.Input['RawIndicatorKind']:
         return pulumi.get(self, "kind")
 
     @kind.setter
-    def kind(self, value: pulumi.Input[_builtins.str]):
+    def kind(self, value: pulumi.Input['RawIndicatorKind']):
         pulumi.set(self, "kind", value)
 
     @_builtins.property
@@ -7408,7 +7409,7 @@ class RegistryCredentialsArgsArgs:
 
 if not MYPY:
     class RelabelConfig2ArgsDict(TypedDict):
-        action: NotRequired[pulumi.Input[_builtins.str]]
+        action: NotRequired[pulumi.Input['RelabelConfigAction']]
         regex: NotRequired[pulumi.Input[_builtins.str]]
         replacement: NotRequired[pulumi.Input[_builtins.str]]
         separator: NotRequired[pulumi.Input[_builtins.str]]
@@ -7420,7 +7421,7 @@ elif False:
 @pulumi.input_type
 class RelabelConfig2Args:
     def __init__(__self__, *,
-                 action: Optional[pulumi.Input[_builtins.str]] = None,
+                 action: Optional[pulumi.Input['RelabelConfigAction']] = None,
                  regex: Optional[pulumi.Input[_builtins.str]] = None,
                  replacement: Optional[pulumi.Input[_builtins.str]] = None,
                  separator: Optional[pulumi.Input[_builtins.str]] = None,
@@ -7441,11 +7442,11 @@ class RelabelConfig2Args:
 
     @_builtins.property
     @pulumi.getter
-    def action(self) -> Optional[pulumi.Input[_builtins.str]]:
+    def action(self) -> Optional[pulumi.Input['RelabelConfigAction']]:
         return pulumi.get(self, "action")
 
     @action.setter
-    def action(self, value: Optional[pulumi.Input[_builtins.str]]):
+    def action(self, value: Optional[pulumi.Input['RelabelConfigAction']]):
         pulumi.set(self, "action", value)
 
     @_builtins.property
@@ -7499,7 +7500,7 @@ if not MYPY:
         """
         A rule of a scrape job's `relabel_configs` or `metric_relabel_configs`, as Prometheus' relabel_config.
         """
-        action: NotRequired[pulumi.Input[_builtins.str]]
+        action: NotRequired[pulumi.Input['RelabelConfigAction']]
         regex: NotRequired[pulumi.Input[_builtins.str]]
         replacement: NotRequired[pulumi.Input[_builtins.str]]
         separator: NotRequired[pulumi.Input[_builtins.str]]
@@ -7511,7 +7512,7 @@ elif False:
 @pulumi.input_type
 class RelabelConfigArgs:
     def __init__(__self__, *,
-                 action: Optional[pulumi.Input[_builtins.str]] = None,
+                 action: Optional[pulumi.Input['RelabelConfigAction']] = None,
                  regex: Optional[pulumi.Input[_builtins.str]] = None,
                  replacement: Optional[pulumi.Input[_builtins.str]] = None,
                  separator: Optional[pulumi.Input[_builtins.str]] = None,
@@ -7535,11 +7536,11 @@ class RelabelConfigArgs:
 
     @_builtins.property
     @pulumi.getter
-    def action(self) -> Optional[pulumi.Input[_builtins.str]]:
+    def action(self) -> Optional[pulumi.Input['RelabelConfigAction']]:
         return pulumi.get(self, "action")
 
     @action.setter
-    def action(self, value: Optional[pulumi.Input[_builtins.str]]):
+    def action(self, value: Optional[pulumi.Input['RelabelConfigAction']]):
         pulumi.set(self, "action", value)
 
     @_builtins.property
@@ -8072,7 +8073,7 @@ if not MYPY:
         params: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]]]
         relabel_configs: NotRequired[pulumi.Input[Sequence[pulumi.Input['RelabelConfig2ArgsDict']]]]
         sample_limit: NotRequired[pulumi.Input[_builtins.float]]
-        scheme: NotRequired[pulumi.Input[_builtins.str]]
+        scheme: NotRequired[pulumi.Input['ExtraScrapeConfigScheme']]
         scrape_interval: NotRequired[pulumi.Input[_builtins.str]]
         scrape_timeout: NotRequired[pulumi.Input[_builtins.str]]
         static_configs: NotRequired[pulumi.Input[Sequence[pulumi.Input['StaticConfigArgsDict']]]]
@@ -8094,7 +8095,7 @@ class ScrapeConfigArgs:
                  params: Optional[pulumi.Input[Mapping[str, pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]]] = None,
                  relabel_configs: Optional[pulumi.Input[Sequence[pulumi.Input['RelabelConfig2Args']]]] = None,
                  sample_limit: Optional[pulumi.Input[_builtins.float]] = None,
-                 scheme: Optional[pulumi.Input[_builtins.str]] = None,
+                 scheme: Optional[pulumi.Input['ExtraScrapeConfigScheme']] = None,
                  scrape_interval: Optional[pulumi.Input[_builtins.str]] = None,
                  scrape_timeout: Optional[pulumi.Input[_builtins.str]] = None,
                  static_configs: Optional[pulumi.Input[Sequence[pulumi.Input['StaticConfigArgs']]]] = None,
@@ -8232,11 +8233,11 @@ class ScrapeConfigArgs:
 
     @_builtins.property
     @pulumi.getter
-    def scheme(self) -> Optional[pulumi.Input[_builtins.str]]:
+    def scheme(self) -> Optional[pulumi.Input['ExtraScrapeConfigScheme']]:
         return pulumi.get(self, "scheme")
 
     @scheme.setter
-    def scheme(self, value: Optional[pulumi.Input[_builtins.str]]):
+    def scheme(self, value: Optional[pulumi.Input['ExtraScrapeConfigScheme']]):
         pulumi.set(self, "scheme", value)
 
     @_builtins.property
@@ -8422,7 +8423,7 @@ class SloAlertArgs:
 
 if not MYPY:
     class SloBudgetingArgsDict(TypedDict):
-        method: pulumi.Input[_builtins.str]
+        method: pulumi.Input['SloBudgetingMethod']
         slice_target: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
         slice_window: NotRequired[pulumi.Input[_builtins.str]]
 elif False:
@@ -8431,7 +8432,7 @@ elif False:
 @pulumi.input_type
 class SloBudgetingArgs:
     def __init__(__self__, *,
-                 method: pulumi.Input[_builtins.str],
+                 method: pulumi.Input['SloBudgetingMethod'],
                  slice_target: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  slice_window: Optional[pulumi.Input[_builtins.str]] = None):
         pulumi.set(__self__, "method", method)
@@ -8442,11 +8443,11 @@ class SloBudgetingArgs:
 
     @_builtins.property
     @pulumi.getter
-    def method(self) -> pulumi.Input[_builtins.str]:
+    def method(self) -> pulumi.Input['SloBudgetingMethod']:
         return pulumi.get(self, "method")
 
     @method.setter
-    def method(self, value: pulumi.Input[_builtins.str]):
+    def method(self, value: pulumi.Input['SloBudgetingMethod']):
         pulumi.set(self, "method", value)
 
     @_builtins.property
@@ -8965,7 +8966,7 @@ if not MYPY:
         An SLI of the evaluations in which an expression holds a bound (`indicator.kind` threshold).
         """
         expr: pulumi.Input[_builtins.str]
-        kind: pulumi.Input[_builtins.str]
+        kind: pulumi.Input['ThresholdIndicatorKind']
         above: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
         at_least: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
         at_most: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
@@ -8977,7 +8978,7 @@ elif False:
 class ThresholdIndicatorArgs:
     def __init__(__self__, *,
                  expr: pulumi.Input[_builtins.str],
-                 kind: pulumi.Input[_builtins.str],
+                 kind: pulumi.Input['ThresholdIndicatorKind'],
                  above: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  at_least: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  at_most: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
@@ -9007,11 +9008,11 @@ class ThresholdIndicatorArgs:
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> pulumi.Input[_builtins.str]:
+    def kind(self) -> pulumi.Input['ThresholdIndicatorKind']:
         return pulumi.get(self, "kind")
 
     @kind.setter
-    def kind(self, value: pulumi.Input[_builtins.str]):
+    def kind(self, value: pulumi.Input['ThresholdIndicatorKind']):
         pulumi.set(self, "kind", value)
 
     @_builtins.property
@@ -9190,7 +9191,7 @@ if not MYPY:
         """
         A taint the pods tolerate (Kubernetes' Toleration).
         """
-        effect: NotRequired[pulumi.Input[_builtins.str]]
+        effect: NotRequired[pulumi.Input['TolerationEffect']]
         """
         Empty: every effect.
         """
@@ -9198,7 +9199,7 @@ if not MYPY:
         """
         Empty with operator Exists: every taint.
         """
-        operator: NotRequired[pulumi.Input[_builtins.str]]
+        operator: NotRequired[pulumi.Input['TolerationOperator']]
         """
         Default: "Equal"
         """
@@ -9210,16 +9211,16 @@ elif False:
 @pulumi.input_type
 class TolerationArgs:
     def __init__(__self__, *,
-                 effect: Optional[pulumi.Input[_builtins.str]] = None,
+                 effect: Optional[pulumi.Input['TolerationEffect']] = None,
                  key: Optional[pulumi.Input[_builtins.str]] = None,
-                 operator: Optional[pulumi.Input[_builtins.str]] = None,
+                 operator: Optional[pulumi.Input['TolerationOperator']] = None,
                  toleration_seconds: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  value: Optional[pulumi.Input[_builtins.str]] = None):
         """
         A taint the pods tolerate (Kubernetes' Toleration).
-        :param pulumi.Input[_builtins.str] effect: Empty: every effect.
+        :param pulumi.Input['TolerationEffect'] effect: Empty: every effect.
         :param pulumi.Input[_builtins.str] key: Empty with operator Exists: every taint.
-        :param pulumi.Input[_builtins.str] operator: Default: "Equal"
+        :param pulumi.Input['TolerationOperator'] operator: Default: "Equal"
         """
         if effect is not None:
             pulumi.set(__self__, "effect", effect)
@@ -9234,14 +9235,14 @@ class TolerationArgs:
 
     @_builtins.property
     @pulumi.getter
-    def effect(self) -> Optional[pulumi.Input[_builtins.str]]:
+    def effect(self) -> Optional[pulumi.Input['TolerationEffect']]:
         """
         Empty: every effect.
         """
         return pulumi.get(self, "effect")
 
     @effect.setter
-    def effect(self, value: Optional[pulumi.Input[_builtins.str]]):
+    def effect(self, value: Optional[pulumi.Input['TolerationEffect']]):
         pulumi.set(self, "effect", value)
 
     @_builtins.property
@@ -9258,14 +9259,14 @@ class TolerationArgs:
 
     @_builtins.property
     @pulumi.getter
-    def operator(self) -> Optional[pulumi.Input[_builtins.str]]:
+    def operator(self) -> Optional[pulumi.Input['TolerationOperator']]:
         """
         Default: "Equal"
         """
         return pulumi.get(self, "operator")
 
     @operator.setter
-    def operator(self, value: Optional[pulumi.Input[_builtins.str]]):
+    def operator(self, value: Optional[pulumi.Input['TolerationOperator']]):
         pulumi.set(self, "operator", value)
 
     @_builtins.property

@@ -13,6 +13,7 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
+from ._enums import *
 from ._inputs import *
 
 __all__ = ['DemoStackArgs', 'DemoStack']
@@ -24,7 +25,7 @@ class DemoStackArgs:
                  cluster: Optional[pulumi.Input['ClusterSectionArgs']] = None,
                  demo: Optional[pulumi.Input['DemoStackDemoArgs']] = None,
                  images: Optional[pulumi.Input['ImagesSectionArgs']] = None,
-                 profile: Optional[pulumi.Input[_builtins.str]] = None,
+                 profile: Optional[pulumi.Input['ProfileSection']] = None,
                  scraper: Optional[pulumi.Input[Union['FlowFromArgs', 'FlowFrom2Args', 'FlowFrom3Args', 'FlowFrom4Args']]] = None,
                  wiring: Optional[pulumi.Input[Sequence[pulumi.Input['FlowArgs']]]] = None):
         """
@@ -40,7 +41,7 @@ class DemoStackArgs:
         :param pulumi.Input['ImagesSectionArgs'] images: The image supply: a mirror and pull Secrets for the demo's Node.js image.
                
                Default: the public registries
-        :param pulumi.Input[_builtins.str] profile: `kind` only: the demo is made-up traffic for a laptop cluster.
+        :param pulumi.Input['ProfileSection'] profile: `kind` only: the demo is made-up traffic for a laptop cluster.
                
                Default: "kind"
         :param pulumi.Input[Union['FlowFromArgs', 'FlowFrom2Args', 'FlowFrom3Args', 'FlowFrom4Args']] scraper: The Prometheus pods that scrape its services.
@@ -122,7 +123,7 @@ class DemoStackArgs:
 
     @_builtins.property
     @pulumi.getter
-    def profile(self) -> Optional[pulumi.Input[_builtins.str]]:
+    def profile(self) -> Optional[pulumi.Input['ProfileSection']]:
         """
         `kind` only: the demo is made-up traffic for a laptop cluster.
 
@@ -131,7 +132,7 @@ class DemoStackArgs:
         return pulumi.get(self, "profile")
 
     @profile.setter
-    def profile(self, value: Optional[pulumi.Input[_builtins.str]]):
+    def profile(self, value: Optional[pulumi.Input['ProfileSection']]):
         pulumi.set(self, "profile", value)
 
     @_builtins.property
@@ -173,7 +174,7 @@ class DemoStack(pulumi.ComponentResource):
                  cluster: Optional[pulumi.Input[Union['ClusterSectionArgs', 'ClusterSectionArgsDict']]] = None,
                  demo: Optional[pulumi.Input[Union['DemoStackDemoArgs', 'DemoStackDemoArgsDict']]] = None,
                  images: Optional[pulumi.Input[Union['ImagesSectionArgs', 'ImagesSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input[_builtins.str]] = None,
+                 profile: Optional[pulumi.Input['ProfileSection']] = None,
                  scraper: Optional[pulumi.Input[Union[Union['FlowFromArgs', 'FlowFromArgsDict'], Union['FlowFrom2Args', 'FlowFrom2ArgsDict'], Union['FlowFrom3Args', 'FlowFrom3ArgsDict'], Union['FlowFrom4Args', 'FlowFrom4ArgsDict']]]] = None,
                  tracing: Optional[pulumi.Input[Union['DemoStackTracingArgs', 'DemoStackTracingArgsDict']]] = None,
                  wiring: Optional[pulumi.Input[Sequence[pulumi.Input[Union['FlowArgs', 'FlowArgsDict']]]]] = None,
@@ -195,7 +196,7 @@ class DemoStack(pulumi.ComponentResource):
         :param pulumi.Input[Union['ImagesSectionArgs', 'ImagesSectionArgsDict']] images: The image supply: a mirror and pull Secrets for the demo's Node.js image.
                
                Default: the public registries
-        :param pulumi.Input[_builtins.str] profile: `kind` only: the demo is made-up traffic for a laptop cluster.
+        :param pulumi.Input['ProfileSection'] profile: `kind` only: the demo is made-up traffic for a laptop cluster.
                
                Default: "kind"
         :param pulumi.Input[Union[Union['FlowFromArgs', 'FlowFromArgsDict'], Union['FlowFrom2Args', 'FlowFrom2ArgsDict'], Union['FlowFrom3Args', 'FlowFrom3ArgsDict'], Union['FlowFrom4Args', 'FlowFrom4ArgsDict']]] scraper: The Prometheus pods that scrape its services.
@@ -238,7 +239,7 @@ class DemoStack(pulumi.ComponentResource):
                  cluster: Optional[pulumi.Input[Union['ClusterSectionArgs', 'ClusterSectionArgsDict']]] = None,
                  demo: Optional[pulumi.Input[Union['DemoStackDemoArgs', 'DemoStackDemoArgsDict']]] = None,
                  images: Optional[pulumi.Input[Union['ImagesSectionArgs', 'ImagesSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input[_builtins.str]] = None,
+                 profile: Optional[pulumi.Input['ProfileSection']] = None,
                  scraper: Optional[pulumi.Input[Union[Union['FlowFromArgs', 'FlowFromArgsDict'], Union['FlowFrom2Args', 'FlowFrom2ArgsDict'], Union['FlowFrom3Args', 'FlowFrom3ArgsDict'], Union['FlowFrom4Args', 'FlowFrom4ArgsDict']]]] = None,
                  tracing: Optional[pulumi.Input[Union['DemoStackTracingArgs', 'DemoStackTracingArgsDict']]] = None,
                  wiring: Optional[pulumi.Input[Sequence[pulumi.Input[Union['FlowArgs', 'FlowArgsDict']]]]] = None,

@@ -14,6 +14,7 @@ else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
 from . import outputs
+from ._enums import *
 from ._inputs import *
 
 __all__ = ['GrafanaStackArgs', 'GrafanaStack']
@@ -35,7 +36,7 @@ class GrafanaStackArgs:
                  metrics: Optional[pulumi.Input['GrafanaMetricsArgsArgs']] = None,
                  namespaces: Optional[pulumi.Input['NamespacesSectionArgs']] = None,
                  placement: Optional[pulumi.Input['PlacementSectionArgs']] = None,
-                 profile: Optional[pulumi.Input[_builtins.str]] = None,
+                 profile: Optional[pulumi.Input['ProfileSection']] = None,
                  prometheus: Optional[pulumi.Input['PrometheusPeerArgs']] = None,
                  resources: Optional[pulumi.Input['ResourcesSectionArgs']] = None,
                  span_ingest_job: Optional[pulumi.Input[_builtins.str]] = None,
@@ -96,7 +97,7 @@ class GrafanaStackArgs:
         :param pulumi.Input['PlacementSectionArgs'] placement: Node selector, tolerations, affinity and priority class per workload.
                
                Default: none
-        :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
+        :param pulumi.Input['ProfileSection'] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
         :param pulumi.Input['PrometheusPeerArgs'] prometheus: The Prometheus the default datasource queries (Thanos Query, one replica, or Amazon Managed
@@ -373,7 +374,7 @@ class GrafanaStackArgs:
 
     @_builtins.property
     @pulumi.getter
-    def profile(self) -> Optional[pulumi.Input[_builtins.str]]:
+    def profile(self) -> Optional[pulumi.Input['ProfileSection']]:
         """
         Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 
@@ -382,7 +383,7 @@ class GrafanaStackArgs:
         return pulumi.get(self, "profile")
 
     @profile.setter
-    def profile(self, value: Optional[pulumi.Input[_builtins.str]]):
+    def profile(self, value: Optional[pulumi.Input['ProfileSection']]):
         pulumi.set(self, "profile", value)
 
     @_builtins.property
@@ -494,7 +495,7 @@ class GrafanaStack(pulumi.ComponentResource):
                  metrics: Optional[pulumi.Input[Union['GrafanaMetricsArgsArgs', 'GrafanaMetricsArgsArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
                  placement: Optional[pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input[_builtins.str]] = None,
+                 profile: Optional[pulumi.Input['ProfileSection']] = None,
                  prometheus: Optional[pulumi.Input[Union['PrometheusPeerArgs', 'PrometheusPeerArgsDict']]] = None,
                  resources: Optional[pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']]] = None,
                  span_ingest_job: Optional[pulumi.Input[_builtins.str]] = None,
@@ -564,7 +565,7 @@ class GrafanaStack(pulumi.ComponentResource):
         :param pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']] placement: Node selector, tolerations, affinity and priority class per workload.
                
                Default: none
-        :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
+        :param pulumi.Input['ProfileSection'] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
         :param pulumi.Input[Union['PrometheusPeerArgs', 'PrometheusPeerArgsDict']] prometheus: The Prometheus the default datasource queries (Thanos Query, one replica, or Amazon Managed
@@ -633,7 +634,7 @@ class GrafanaStack(pulumi.ComponentResource):
                  metrics: Optional[pulumi.Input[Union['GrafanaMetricsArgsArgs', 'GrafanaMetricsArgsArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
                  placement: Optional[pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input[_builtins.str]] = None,
+                 profile: Optional[pulumi.Input['ProfileSection']] = None,
                  prometheus: Optional[pulumi.Input[Union['PrometheusPeerArgs', 'PrometheusPeerArgsDict']]] = None,
                  resources: Optional[pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']]] = None,
                  span_ingest_job: Optional[pulumi.Input[_builtins.str]] = None,

@@ -14,6 +14,7 @@ else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
 from . import outputs
+from ._enums import *
 from ._inputs import *
 
 __all__ = ['KialiStackArgs', 'KialiStack']
@@ -31,7 +32,7 @@ class KialiStackArgs:
                  mesh: Optional[pulumi.Input['MeshSectionArgs']] = None,
                  namespaces: Optional[pulumi.Input['NamespacesSectionArgs']] = None,
                  placement: Optional[pulumi.Input['PlacementSectionArgs']] = None,
-                 profile: Optional[pulumi.Input[_builtins.str]] = None,
+                 profile: Optional[pulumi.Input['ProfileSection']] = None,
                  resources: Optional[pulumi.Input['ResourcesSectionArgs']] = None,
                  storage: Optional[pulumi.Input['StorageSectionArgs']] = None,
                  tempo: Optional[pulumi.Input['PeerArgs']] = None,
@@ -73,7 +74,7 @@ class KialiStackArgs:
         :param pulumi.Input['PlacementSectionArgs'] placement: Node selector, tolerations, affinity and priority class per workload.
                
                Default: none
-        :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
+        :param pulumi.Input['ProfileSection'] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
         :param pulumi.Input['ResourcesSectionArgs'] resources: Requests and limits per container.
@@ -268,7 +269,7 @@ class KialiStackArgs:
 
     @_builtins.property
     @pulumi.getter
-    def profile(self) -> Optional[pulumi.Input[_builtins.str]]:
+    def profile(self) -> Optional[pulumi.Input['ProfileSection']]:
         """
         Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 
@@ -277,7 +278,7 @@ class KialiStackArgs:
         return pulumi.get(self, "profile")
 
     @profile.setter
-    def profile(self, value: Optional[pulumi.Input[_builtins.str]]):
+    def profile(self, value: Optional[pulumi.Input['ProfileSection']]):
         pulumi.set(self, "profile", value)
 
     @_builtins.property
@@ -354,7 +355,7 @@ class KialiStack(pulumi.ComponentResource):
                  mesh: Optional[pulumi.Input[Union['MeshSectionArgs', 'MeshSectionArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
                  placement: Optional[pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input[_builtins.str]] = None,
+                 profile: Optional[pulumi.Input['ProfileSection']] = None,
                  prometheus: Optional[pulumi.Input[Union['PrometheusPeerArgs', 'PrometheusPeerArgsDict']]] = None,
                  resources: Optional[pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']]] = None,
                  storage: Optional[pulumi.Input[Union['StorageSectionArgs', 'StorageSectionArgsDict']]] = None,
@@ -401,7 +402,7 @@ class KialiStack(pulumi.ComponentResource):
         :param pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']] placement: Node selector, tolerations, affinity and priority class per workload.
                
                Default: none
-        :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
+        :param pulumi.Input['ProfileSection'] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
         :param pulumi.Input[Union['PrometheusPeerArgs', 'PrometheusPeerArgsDict']] prometheus: The Prometheus query endpoint the sidecars' and istiod's metrics are in (MetricsStack's
@@ -458,7 +459,7 @@ class KialiStack(pulumi.ComponentResource):
                  mesh: Optional[pulumi.Input[Union['MeshSectionArgs', 'MeshSectionArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
                  placement: Optional[pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input[_builtins.str]] = None,
+                 profile: Optional[pulumi.Input['ProfileSection']] = None,
                  prometheus: Optional[pulumi.Input[Union['PrometheusPeerArgs', 'PrometheusPeerArgsDict']]] = None,
                  resources: Optional[pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']]] = None,
                  storage: Optional[pulumi.Input[Union['StorageSectionArgs', 'StorageSectionArgsDict']]] = None,

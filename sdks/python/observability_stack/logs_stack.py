@@ -14,6 +14,7 @@ else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
 from . import outputs
+from ._enums import *
 from ._inputs import *
 
 __all__ = ['LogsStackArgs', 'LogsStack']
@@ -31,7 +32,7 @@ class LogsStackArgs:
                  metrics: Optional[pulumi.Input['RunbookLinksArgs']] = None,
                  namespaces: Optional[pulumi.Input['NamespacesSectionArgs']] = None,
                  placement: Optional[pulumi.Input['PlacementSectionArgs']] = None,
-                 profile: Optional[pulumi.Input[_builtins.str]] = None,
+                 profile: Optional[pulumi.Input['ProfileSection']] = None,
                  resources: Optional[pulumi.Input['ResourcesSectionArgs']] = None,
                  storage: Optional[pulumi.Input['StorageSectionArgs']] = None,
                  wiring: Optional[pulumi.Input[Sequence[pulumi.Input['FlowArgs']]]] = None):
@@ -72,7 +73,7 @@ class LogsStackArgs:
         :param pulumi.Input['PlacementSectionArgs'] placement: Node selector, tolerations, affinity and priority class per workload.
                
                Default: none
-        :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
+        :param pulumi.Input['ProfileSection'] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
         :param pulumi.Input['ResourcesSectionArgs'] resources: Requests and limits per container.
@@ -263,7 +264,7 @@ class LogsStackArgs:
 
     @_builtins.property
     @pulumi.getter
-    def profile(self) -> Optional[pulumi.Input[_builtins.str]]:
+    def profile(self) -> Optional[pulumi.Input['ProfileSection']]:
         """
         Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 
@@ -272,7 +273,7 @@ class LogsStackArgs:
         return pulumi.get(self, "profile")
 
     @profile.setter
-    def profile(self, value: Optional[pulumi.Input[_builtins.str]]):
+    def profile(self, value: Optional[pulumi.Input['ProfileSection']]):
         pulumi.set(self, "profile", value)
 
     @_builtins.property
@@ -336,7 +337,7 @@ class LogsStack(pulumi.ComponentResource):
                  metrics: Optional[pulumi.Input[Union['RunbookLinksArgs', 'RunbookLinksArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
                  placement: Optional[pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input[_builtins.str]] = None,
+                 profile: Optional[pulumi.Input['ProfileSection']] = None,
                  resources: Optional[pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']]] = None,
                  storage: Optional[pulumi.Input[Union['StorageSectionArgs', 'StorageSectionArgsDict']]] = None,
                  wiring: Optional[pulumi.Input[Sequence[pulumi.Input[Union['FlowArgs', 'FlowArgsDict']]]]] = None,
@@ -384,7 +385,7 @@ class LogsStack(pulumi.ComponentResource):
         :param pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']] placement: Node selector, tolerations, affinity and priority class per workload.
                
                Default: none
-        :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
+        :param pulumi.Input['ProfileSection'] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
         :param pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']] resources: Requests and limits per container.
@@ -436,7 +437,7 @@ class LogsStack(pulumi.ComponentResource):
                  metrics: Optional[pulumi.Input[Union['RunbookLinksArgs', 'RunbookLinksArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
                  placement: Optional[pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input[_builtins.str]] = None,
+                 profile: Optional[pulumi.Input['ProfileSection']] = None,
                  resources: Optional[pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']]] = None,
                  storage: Optional[pulumi.Input[Union['StorageSectionArgs', 'StorageSectionArgsDict']]] = None,
                  wiring: Optional[pulumi.Input[Sequence[pulumi.Input[Union['FlowArgs', 'FlowArgsDict']]]]] = None,

@@ -14,6 +14,7 @@ else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
 from . import outputs
+from ._enums import *
 from ._inputs import *
 
 __all__ = ['MetricsStackArgs', 'MetricsStack']
@@ -33,7 +34,7 @@ class MetricsStackArgs:
                  metrics: Optional[pulumi.Input['MetricsSectionArgs']] = None,
                  namespaces: Optional[pulumi.Input['NamespacesSectionArgs']] = None,
                  placement: Optional[pulumi.Input['PlacementSectionArgs']] = None,
-                 profile: Optional[pulumi.Input[_builtins.str]] = None,
+                 profile: Optional[pulumi.Input['ProfileSection']] = None,
                  resources: Optional[pulumi.Input['ResourcesSectionArgs']] = None,
                  scrape_jobs: Optional[pulumi.Input[Sequence[pulumi.Input['ScrapeConfigArgs']]]] = None,
                  storage: Optional[pulumi.Input['StorageSectionArgs']] = None,
@@ -84,7 +85,7 @@ class MetricsStackArgs:
         :param pulumi.Input['PlacementSectionArgs'] placement: Node selector, tolerations, affinity and priority class per workload.
                
                Default: none
-        :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
+        :param pulumi.Input['ProfileSection'] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
         :param pulumi.Input['ResourcesSectionArgs'] resources: Requests and limits per container.
@@ -321,7 +322,7 @@ class MetricsStackArgs:
 
     @_builtins.property
     @pulumi.getter
-    def profile(self) -> Optional[pulumi.Input[_builtins.str]]:
+    def profile(self) -> Optional[pulumi.Input['ProfileSection']]:
         """
         Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 
@@ -330,7 +331,7 @@ class MetricsStackArgs:
         return pulumi.get(self, "profile")
 
     @profile.setter
-    def profile(self, value: Optional[pulumi.Input[_builtins.str]]):
+    def profile(self, value: Optional[pulumi.Input['ProfileSection']]):
         pulumi.set(self, "profile", value)
 
     @_builtins.property
@@ -426,7 +427,7 @@ class MetricsStack(pulumi.ComponentResource):
                  metrics: Optional[pulumi.Input[Union['MetricsSectionArgs', 'MetricsSectionArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
                  placement: Optional[pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input[_builtins.str]] = None,
+                 profile: Optional[pulumi.Input['ProfileSection']] = None,
                  resources: Optional[pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']]] = None,
                  scrape_jobs: Optional[pulumi.Input[Sequence[pulumi.Input[Union['ScrapeConfigArgs', 'ScrapeConfigArgsDict']]]]] = None,
                  storage: Optional[pulumi.Input[Union['StorageSectionArgs', 'StorageSectionArgsDict']]] = None,
@@ -483,7 +484,7 @@ class MetricsStack(pulumi.ComponentResource):
         :param pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']] placement: Node selector, tolerations, affinity and priority class per workload.
                
                Default: none
-        :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
+        :param pulumi.Input['ProfileSection'] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
         :param pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']] resources: Requests and limits per container.
@@ -544,7 +545,7 @@ class MetricsStack(pulumi.ComponentResource):
                  metrics: Optional[pulumi.Input[Union['MetricsSectionArgs', 'MetricsSectionArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
                  placement: Optional[pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input[_builtins.str]] = None,
+                 profile: Optional[pulumi.Input['ProfileSection']] = None,
                  resources: Optional[pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']]] = None,
                  scrape_jobs: Optional[pulumi.Input[Sequence[pulumi.Input[Union['ScrapeConfigArgs', 'ScrapeConfigArgsDict']]]]] = None,
                  storage: Optional[pulumi.Input[Union['StorageSectionArgs', 'StorageSectionArgsDict']]] = None,

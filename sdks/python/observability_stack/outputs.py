@@ -14,6 +14,7 @@ else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
 from . import outputs
+from ._enums import *
 
 __all__ = [
     'ClusterChoice',
@@ -139,7 +140,7 @@ class Flow(dict):
 @pulumi.output_type
 class FlowFrom(dict):
     def __init__(__self__, *,
-                 kind: _builtins.str,
+                 kind: 'FlowFromKind',
                  name: _builtins.str,
                  namespace: _builtins.str):
         pulumi.set(__self__, "kind", kind)
@@ -148,7 +149,7 @@ class FlowFrom(dict):
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> _builtins.str:
+    def kind(self) -> 'FlowFromKind':
         return pulumi.get(self, "kind")
 
     @_builtins.property
@@ -165,14 +166,14 @@ class FlowFrom(dict):
 @pulumi.output_type
 class FlowFrom2(dict):
     def __init__(__self__, *,
-                 kind: _builtins.str,
+                 kind: 'FlowFromKind2',
                  namespace: _builtins.str):
         pulumi.set(__self__, "kind", kind)
         pulumi.set(__self__, "namespace", namespace)
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> _builtins.str:
+    def kind(self) -> 'FlowFromKind2':
         return pulumi.get(self, "kind")
 
     @_builtins.property
@@ -184,14 +185,14 @@ class FlowFrom2(dict):
 @pulumi.output_type
 class FlowFrom3(dict):
     def __init__(__self__, *,
-                 kind: _builtins.str,
+                 kind: 'FlowFromKind3',
                  what: _builtins.str):
         pulumi.set(__self__, "kind", kind)
         pulumi.set(__self__, "what", what)
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> _builtins.str:
+    def kind(self) -> 'FlowFromKind3':
         return pulumi.get(self, "kind")
 
     @_builtins.property
@@ -203,12 +204,12 @@ class FlowFrom3(dict):
 @pulumi.output_type
 class FlowFrom4(dict):
     def __init__(__self__, *,
-                 kind: _builtins.str):
+                 kind: 'FlowFromKind4'):
         pulumi.set(__self__, "kind", kind)
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> _builtins.str:
+    def kind(self) -> 'FlowFromKind4':
         return pulumi.get(self, "kind")
 
 
@@ -797,7 +798,7 @@ class Port(dict):
     """
     def __init__(__self__, *,
                  port: _builtins.float,
-                 protocol: _builtins.str):
+                 protocol: 'PortProtocol'):
         """
         A destination port as a NetworkPolicy and the wiring graph see it.
         """
@@ -811,7 +812,7 @@ class Port(dict):
 
     @_builtins.property
     @pulumi.getter
-    def protocol(self) -> _builtins.str:
+    def protocol(self) -> 'PortProtocol':
         return pulumi.get(self, "protocol")
 
 

@@ -13,6 +13,7 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
+from ._enums import *
 from ._inputs import *
 
 __all__ = ['StackNamespacesArgs', 'StackNamespaces']
@@ -24,7 +25,7 @@ class StackNamespacesArgs:
                  demo: Optional[pulumi.Input['DemoSwitchArgs']] = None,
                  images: Optional[pulumi.Input['RegistryCredentialsArgsArgs']] = None,
                  namespaces: Optional[pulumi.Input['NamespacesSectionArgs']] = None,
-                 profile: Optional[pulumi.Input[_builtins.str]] = None,
+                 profile: Optional[pulumi.Input['ProfileSection']] = None,
                  wiring: Optional[pulumi.Input[Sequence[pulumi.Input['FlowArgs']]]] = None):
         """
         The set of arguments for constructing a StackNamespaces resource.
@@ -43,7 +44,7 @@ class StackNamespacesArgs:
                `node`, for the node agents that do (privileged; warns and audits restricted).
                
                Default: observability and observability-node
-        :param pulumi.Input[_builtins.str] profile: eks protects the namespace that holds the data volumes.
+        :param pulumi.Input['ProfileSection'] profile: eks protects the namespace that holds the data volumes.
                
                Default: "kind"
         :param pulumi.Input[Sequence[pulumi.Input['FlowArgs']]] wiring: Every flow of a deployment of several components (`wiringGraph`): each namespace gets the DNS
@@ -125,7 +126,7 @@ class StackNamespacesArgs:
 
     @_builtins.property
     @pulumi.getter
-    def profile(self) -> Optional[pulumi.Input[_builtins.str]]:
+    def profile(self) -> Optional[pulumi.Input['ProfileSection']]:
         """
         eks protects the namespace that holds the data volumes.
 
@@ -134,7 +135,7 @@ class StackNamespacesArgs:
         return pulumi.get(self, "profile")
 
     @profile.setter
-    def profile(self, value: Optional[pulumi.Input[_builtins.str]]):
+    def profile(self, value: Optional[pulumi.Input['ProfileSection']]):
         pulumi.set(self, "profile", value)
 
     @_builtins.property
@@ -163,7 +164,7 @@ class StackNamespaces(pulumi.ComponentResource):
                  demo: Optional[pulumi.Input[Union['DemoSwitchArgs', 'DemoSwitchArgsDict']]] = None,
                  images: Optional[pulumi.Input[Union['RegistryCredentialsArgsArgs', 'RegistryCredentialsArgsArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input[_builtins.str]] = None,
+                 profile: Optional[pulumi.Input['ProfileSection']] = None,
                  wiring: Optional[pulumi.Input[Sequence[pulumi.Input[Union['FlowArgs', 'FlowArgsDict']]]]] = None,
                  __props__=None):
         """
@@ -189,7 +190,7 @@ class StackNamespaces(pulumi.ComponentResource):
                `node`, for the node agents that do (privileged; warns and audits restricted).
                
                Default: observability and observability-node
-        :param pulumi.Input[_builtins.str] profile: eks protects the namespace that holds the data volumes.
+        :param pulumi.Input['ProfileSection'] profile: eks protects the namespace that holds the data volumes.
                
                Default: "kind"
         :param pulumi.Input[Sequence[pulumi.Input[Union['FlowArgs', 'FlowArgsDict']]]] wiring: Every flow of a deployment of several components (`wiringGraph`): each namespace gets the DNS
@@ -228,7 +229,7 @@ class StackNamespaces(pulumi.ComponentResource):
                  demo: Optional[pulumi.Input[Union['DemoSwitchArgs', 'DemoSwitchArgsDict']]] = None,
                  images: Optional[pulumi.Input[Union['RegistryCredentialsArgsArgs', 'RegistryCredentialsArgsArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input[_builtins.str]] = None,
+                 profile: Optional[pulumi.Input['ProfileSection']] = None,
                  wiring: Optional[pulumi.Input[Sequence[pulumi.Input[Union['FlowArgs', 'FlowArgsDict']]]]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
