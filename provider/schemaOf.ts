@@ -7,15 +7,7 @@ import * as path from "path";
 import ts from "typescript";
 import { isSecretPath } from "../config/errors";
 import { PACKAGE_NAME, SERVED_COMPONENTS, ServedComponent } from "./components";
-import type {
-  EnumTypeSpec,
-  ObjectTypeSpec,
-  PackageSchema,
-  PropertySpec,
-  ResourceSpec,
-  TypeDefinition,
-  TypeSpec,
-} from "./schemaTypes";
+import type { ObjectTypeSpec, PackageSchema, PropertySpec, ResourceSpec, TypeSpec } from "./schemaTypes";
 
 const ANY: TypeSpec = { $ref: "pulumi.json#/Any" };
 /** Pulumi's wrappers of a value: a property of one of these types is the value's type. */
@@ -23,7 +15,7 @@ const WRAPPERS = new Set(["Output", "OutputInstance", "Promise", "Input"]);
 
 /** The schema types found so far: name → spec, and each anonymous type's structure → its name. */
 class TypeTable {
-  readonly specs = new Map<string, TypeDefinition>();
+  readonly specs = new Map<string, ObjectTypeSpec>();
   private readonly named = new Map<ts.Type, string>();
   private readonly byShape = new Map<string, string>();
 
@@ -32,7 +24,7 @@ class TypeTable {
   }
 
   /** Registers `spec` for `type`; a structure seen before under another path keeps its first name. */
-  add(type: ts.Type, wanted: string, build: () => TypeDefinition): string {
+  add(type: ts.Type, wanted: string, build: () => ObjectTypeSpec): string {
     const existing = this.named.get(type);
     if (existing !== undefined) return existing;
     let name = wanted;
@@ -135,17 +127,13 @@ class SchemaReader {
     const values = this.values(type);
     if (values.length === 0) return ANY;
     const primitives = new Set<string>();
-    const literals: ts.StringLiteralType[] = [];
     const others: ts.Type[] = [];
     for (const value of values) {
       const primitive = this.primitive(value);
-      if (value.isStringLiteral()) literals.push(value);
-      else if (primitive !== undefined) primitives.add(primitive);
+      if (primitive !== undefined) primitives.add(primitive);
       else others.push(value);
     }
     const specs: TypeSpec[] = [...primitives].sort().map((p) => ({ type: p as TypeSpec["type"] }));
-    // Literals beside `string` itself (a template literal type) take any text.
-    if (literals.length > 0 && !primitives.has("string")) specs.push(this.enumSpec(type, literals, site));
     for (const other of others) {
       const spec = this.nonPrimitive(other, site);
       if (spec === undefined) return undefined;
@@ -154,22 +142,21 @@ class SchemaReader {
     return specs.length === 1 ? specs[0] : { oneOf: specs };
   }
 
-  /** The enum of string literals `literals`, named after the union's alias or else its site. */
-  private enumSpec(union: ts.Type, literals: readonly ts.StringLiteralType[], site: Site): TypeSpec {
-    const alias = union.aliasSymbol?.getName();
-    const declared = alias === undefined || union.aliasTypeArguments !== undefined ? undefined : alias;
-    const name = this.types.add(
-      union,
-      declared ?? site.name,
-      (): EnumTypeSpec => ({
-        type: "string",
-        enum: literals
-          .map((l) => l.value)
-          .sort()
-          .map((value) => ({ value })),
-      }),
+  /**
+   * The texts a union of string literals allows (`"kind" | "eks"`), itself or as a list's items:
+   * said in the property's description. The schema types them as strings, not enums: Pulumi YAML
+   * cannot give an enum a component outputs (a peer's) to another component's input of the same
+   * enum, and the component checks the value with its own grammar anyway.
+   */
+  allowed(type: ts.Type): string[] {
+    const values = this.values(type).flatMap((v) =>
+      this.checker.isArrayType(v)
+        ? this.values(this.checker.getTypeArguments(v as ts.TypeReference)[0])
+        : [v],
     );
-    return { $ref: `#/types/${PACKAGE_NAME}:index:${name}` };
+    const literals = values.filter((v): v is ts.StringLiteralType => v.isStringLiteral());
+    const text = values.some((v) => !v.isStringLiteral() && this.primitive(v) === "string");
+    return text ? [] : literals.map((l) => l.value).sort();
   }
 
   private primitive(type: ts.Type): string | undefined {
@@ -254,10 +241,16 @@ class SchemaReader {
         this.unsupported.push(`${site.name}.${symbol.getName()}: ${this.checker.typeToString(propertyType)}`);
         continue;
       }
-      const description = this.description(symbol);
+      const allowed = this.allowed(propertyType);
+      const description = [
+        this.description(symbol),
+        allowed.length === 0 ? undefined : `One of ${allowed.map((a) => `\`${a}\``).join(", ")}.`,
+      ]
+        .filter((part) => part !== undefined)
+        .join("\n\n");
       properties[symbol.getName()] = {
         ...spec,
-        ...(description === undefined ? {} : { description }),
+        ...(description === "" ? {} : { description }),
         ...(isSecretPath(at.path) ? { secret: true } : {}),
       };
       const takesUndefined =

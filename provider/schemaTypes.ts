@@ -21,15 +21,6 @@ export interface ObjectTypeSpec {
   readonly required?: readonly string[];
 }
 
-/** A union of string literals (`"kind" | "eks"`): each SDK's enum, which takes only those. */
-export interface EnumTypeSpec {
-  readonly type: "string";
-  readonly description?: string;
-  readonly enum: readonly { readonly value: string }[];
-}
-
-export type TypeDefinition = ObjectTypeSpec | EnumTypeSpec;
-
 export interface ResourceSpec {
   readonly isComponent: true;
   readonly description?: string;
@@ -51,6 +42,6 @@ export interface PackageSchema {
   readonly language: Readonly<Record<string, unknown>>;
   readonly config: Record<string, never>;
   readonly provider: { readonly type: "object" };
-  readonly types: Readonly<Record<string, TypeDefinition>>;
+  readonly types: Readonly<Record<string, ObjectTypeSpec>>;
   readonly resources: Readonly<Record<string, ResourceSpec>>;
 }

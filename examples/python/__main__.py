@@ -28,7 +28,10 @@ metrics = observability.MetricsStack(
 )
 logs = observability.LogsStack("logs", opts=in_namespaces)
 tracing = observability.TracingStack("tracing", opts=in_namespaces)
-grafana = observability.GrafanaStack("grafana", opts=in_namespaces)
+# One peer, the way every component takes another's: Grafana reads Prometheus, whose pods admit it.
+grafana = observability.GrafanaStack(
+    "grafana", prometheus=metrics.prometheus_query, opts=in_namespaces
+)
 
 pulumi.export("prometheusUrl", metrics.prometheus_url)
 pulumi.export("lokiUrl", logs.loki_url)

@@ -29,7 +29,8 @@ const metrics = new MetricsStack(
 );
 const logs = new LogsStack("logs", {}, inNamespaces);
 const tracing = new TracingStack("tracing", {}, inNamespaces);
-const grafana = new GrafanaStack("grafana", {}, inNamespaces);
+// One peer, the way every component takes another's: Grafana reads Prometheus, whose pods admit it.
+const grafana = new GrafanaStack("grafana", { prometheus: metrics.prometheusQuery }, inNamespaces);
 
 export const prometheusUrl = metrics.prometheusUrl;
 export const lokiUrl = logs.lokiUrl;

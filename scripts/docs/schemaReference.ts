@@ -56,11 +56,7 @@ export function schemaReference(
   );
   const types = Object.entries(schema.types).map(
     ([token, spec]) =>
-      `## ${shortName(token)}\n\n${spec.description === undefined ? "" : `${cell(spec.description)}\n\n`}${
-        "enum" in spec
-          ? `One of ${spec.enum.map((e) => `\`${e.value}\``).join(", ")}.\n`
-          : propertyTable(spec.properties, spec.required, "")
-      }`,
+      `## ${shortName(token)}\n\n${spec.description === undefined ? "" : `${cell(spec.description)}\n\n`}${propertyTable(spec.properties, spec.required, "")}`,
   );
   const header = (title: string) =>
     `# ${title}\n\nGenerated from [provider/schema.json](../../provider/schema.json) by \`npm run docs\` (do not edit by hand). Names are the schema's: each SDK writes them in its language's case (\`retentionTime\` is \`retention_time\` in Python). [package.md](../package.md#from-python-yaml-go-and-net) says how to install and use the package from each language.\n\n`;

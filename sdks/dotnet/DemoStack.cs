@@ -74,9 +74,11 @@ namespace ObservabilityStack.Observability
         /// `kind` only: the demo is made-up traffic for a laptop cluster.
         /// 
         /// Default: "kind"
+        /// 
+        /// One of `eks`, `kind`.
         /// </summary>
         [Input("profile")]
-        public Input<ObservabilityStack.Observability.ProfileSection>? Profile { get; set; }
+        public Input<string>? Profile { get; set; }
 
         /// <summary>
         /// The Prometheus pods that scrape its services.

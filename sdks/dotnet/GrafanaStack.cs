@@ -226,9 +226,11 @@ namespace ObservabilityStack.Observability
         /// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
         /// 
         /// Default: "kind"
+        /// 
+        /// One of `eks`, `kind`.
         /// </summary>
         [Input("profile")]
-        public Input<ObservabilityStack.Observability.ProfileSection>? Profile { get; set; }
+        public Input<string>? Profile { get; set; }
 
         /// <summary>
         /// The Prometheus the default datasource queries (Thanos Query, one replica, or Amazon Managed

@@ -215,9 +215,11 @@ namespace ObservabilityStack.Observability
         /// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
         /// 
         /// Default: "kind"
+        /// 
+        /// One of `eks`, `kind`.
         /// </summary>
         [Input("profile")]
-        public Input<ObservabilityStack.Observability.ProfileSection>? Profile { get; set; }
+        public Input<string>? Profile { get; set; }
 
         /// <summary>
         /// Requests and limits per container.

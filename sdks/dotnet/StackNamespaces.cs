@@ -104,9 +104,11 @@ namespace ObservabilityStack.Observability
         /// eks protects the namespace that holds the data volumes.
         /// 
         /// Default: "kind"
+        /// 
+        /// One of `eks`, `kind`.
         /// </summary>
         [Input("profile")]
-        public Input<ObservabilityStack.Observability.ProfileSection>? Profile { get; set; }
+        public Input<string>? Profile { get; set; }
 
         [Input("wiring")]
         private InputList<Inputs.FlowArgs>? _wiring;

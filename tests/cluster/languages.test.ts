@@ -1,8 +1,10 @@
 // The quickstart in three languages through the real engine, each on a fresh kind-shaped test
 // cluster: examples/quickstart (TypeScript, the package itself), examples/python (the Python SDK,
 // installed from the wheel `npm run build:wheel` builds) and examples/yaml (the schema alone). Each
-// program's `pulumi up` from empty ends with 0 errors, `pulumi preview --expect-no-changes` passes,
-// one config edit (metricsRetention 7d → 3d) is previewed, and `pulumi destroy` ends with 0 errors.
+// program's `pulumi up` from empty ends with 0 errors, Grafana's admin password is a secret stack
+// output, `pulumi preview --expect-no-changes` passes, a retention the component refuses fails the
+// preview naming the arg, one config edit (metricsRetention 7d → 3d) is previewed, and
+// `pulumi destroy` ends with 0 errors.
 // The Python and YAML programs create what the TypeScript one creates, resource for resource, and
 // their previews of the edit change what its preview changes.
 // LANGUAGES_RECORD=1 writes the transcripts and times to docs/measured/languages.md.
@@ -70,6 +72,13 @@ function transcriptOf(run: EngineRun): Transcript {
     .join(", ");
   return { command: run.command, status: run.status, seconds: run.seconds, summary };
 }
+
+/** The line of an engine's errors that names the problem. */
+const firstLine = (errors: string): string =>
+  errors
+    .split("\n")
+    .map((line) => line.trim())
+    .find((line) => line.includes("args.")) ?? errors.split("\n")[0];
 
 /** The context the test cluster's kubeconfig names current. */
 function currentContext(cluster: TestCluster): string {
@@ -154,7 +163,9 @@ async function runProgram(program: Program): Promise<Outcome> {
   const must = (run: EngineRun): EngineRun => {
     transcript.push(transcriptOf(run));
     if (run.status !== 0) {
-      throw new Error(`${program.language}: ${run.command} exited ${run.status}:\n${engineErrors(run)}`);
+      throw new Error(
+        `${program.language}: ${run.command} exited ${run.status}:\n${engineErrors(run)}\n${run.stdout.slice(-3000)}`,
+      );
     }
     return run;
   };
@@ -162,7 +173,13 @@ async function runProgram(program: Program): Promise<Outcome> {
     await workspace.initStack(STACK, config("7d"));
     const up = must(await workspace.up(STACK));
     expect(up.errors).toEqual([]);
+    expect(await workspace.output(STACK, "grafanaAdminPassword")).toBe("[secret]");
     must(await workspace.preview(STACK, "--expect-no-changes"));
+    await workspace.writeStackFile(STACK, config("a week"));
+    const refused = await workspace.preview(STACK);
+    transcript.push({ ...transcriptOf(refused), summary: firstLine(engineErrors(refused)) });
+    expect(refused.status).not.toBe(0);
+    expect(engineErrors(refused)).toContain("args.metrics.retentionTime");
     await workspace.writeStackFile(STACK, config("3d"));
     const edit = must(await workspace.preview(STACK));
     const destroy = must(await workspace.destroy(STACK));

@@ -271,14 +271,14 @@ function appTargets(render: Rendered): Record<string, string[]> {
 }
 
 describe("what each example does", () => {
-  test("quickstart: the four components by the card's names, each alone with its defaults", () => {
+  test("quickstart: the four components by the card's names, with their defaults and one peer", () => {
     const render = rendered("quickstart");
     expect(components(render)).toEqual(["observability:index:StackNamespaces", ...CARD_COMPONENTS]);
-    // Given no backends, Grafana provisions no datasource rather than one pointing at nothing.
+    // Given Prometheus alone, Grafana provisions it, and no datasource pointing at nothing.
     const datasources = yaml.load(
       configMapData(render.objects, "grafana-provisioning")["datasources.yaml"],
     ) as Json;
-    expect(datasources.datasources).toEqual([]);
+    expect((datasources.datasources as Json[]).map((d) => d.type)).toEqual(["prometheus"]);
   });
 
   test("kind: the whole stack from the stack file, scraping the shop's services on their paths", () => {

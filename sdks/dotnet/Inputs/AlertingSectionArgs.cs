@@ -22,8 +22,11 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("groupWait")]
         public Input<string>? GroupWait { get; set; }
 
+        /// <summary>
+        /// One of `critical`, `refuse`, `warning`.
+        /// </summary>
         [Input("otherSeverities")]
-        public Input<ObservabilityStack.Observability.AlertingSectionOtherSeverities>? OtherSeverities { get; set; }
+        public Input<string>? OtherSeverities { get; set; }
 
         [Input("receivers")]
         private InputList<Inputs.AlertReceiverArgs>? _receivers;

@@ -19,8 +19,11 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("burnRate", required: true)]
         public InputUnion<double, string> BurnRate { get; set; } = null!;
 
+        /// <summary>
+        /// One of `gt`, `gte`.
+        /// </summary>
         [Input("op")]
-        public Input<ObservabilityStack.Observability.BurnRateConditionOp>? Op { get; set; }
+        public Input<string>? Op { get; set; }
 
         [Input("shortWindow")]
         public Input<string>? ShortWindow { get; set; }

@@ -16,8 +16,11 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class CognitoAuthArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// One of `cognito`.
+        /// </summary>
         [Input("type", required: true)]
-        public Input<ObservabilityStack.Observability.CognitoAuthType> Type { get; set; } = null!;
+        public Input<string> Type { get; set; } = null!;
 
         [Input("userPoolArn", required: true)]
         public Input<string> UserPoolArn { get; set; } = null!;

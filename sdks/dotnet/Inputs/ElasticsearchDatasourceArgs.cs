@@ -25,8 +25,11 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("timeField", required: true)]
         public Input<string> TimeField { get; set; } = null!;
 
+        /// <summary>
+        /// One of `elasticsearch`.
+        /// </summary>
         [Input("type", required: true)]
-        public Input<ObservabilityStack.Observability.ElasticsearchDatasourceType> Type { get; set; } = null!;
+        public Input<string> Type { get; set; } = null!;
 
         [Input("url", required: true)]
         public Input<string> Url { get; set; } = null!;

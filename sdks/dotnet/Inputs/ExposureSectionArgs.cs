@@ -16,8 +16,11 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("ingress")]
         public Input<Inputs.ExposureSectionIngressArgs>? Ingress { get; set; }
 
+        /// <summary>
+        /// One of `ingress`, `nodePort`.
+        /// </summary>
         [Input("mode")]
-        public Input<ObservabilityStack.Observability.ExposureSectionMode>? Mode { get; set; }
+        public Input<string>? Mode { get; set; }
 
         [Input("nodePorts")]
         public Input<Inputs.ExposureSectionNodePortsArgs>? NodePorts { get; set; }

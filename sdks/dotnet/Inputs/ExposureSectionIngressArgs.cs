@@ -42,8 +42,11 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("prometheus")]
         public Input<Inputs.ExposureSectionIngressAlertmanagerArgs>? Prometheus { get; set; }
 
+        /// <summary>
+        /// One of `internal`, `internet-facing`.
+        /// </summary>
         [Input("scheme")]
-        public Input<ObservabilityStack.Observability.ExposureSectionIngressScheme>? Scheme { get; set; }
+        public Input<string>? Scheme { get; set; }
 
         [Input("tlsSecretName")]
         public Input<string>? TlsSecretName { get; set; }

@@ -69,8 +69,11 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("sample_limit")]
         public InputUnion<double, string>? Sample_limit { get; set; }
 
+        /// <summary>
+        /// One of `http`, `https`.
+        /// </summary>
         [Input("scheme")]
-        public Input<ObservabilityStack.Observability.ExtraScrapeConfigScheme>? Scheme { get; set; }
+        public Input<string>? Scheme { get; set; }
 
         [Input("scrape_interval")]
         public Input<string>? Scrape_interval { get; set; }

@@ -13,8 +13,11 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class FlowFrom2Args : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// One of `namespace`.
+        /// </summary>
         [Input("kind", required: true)]
-        public Input<ObservabilityStack.Observability.FlowFromKind2> Kind { get; set; } = null!;
+        public Input<string> Kind { get; set; } = null!;
 
         [Input("namespace", required: true)]
         public Input<string> Namespace { get; set; } = null!;

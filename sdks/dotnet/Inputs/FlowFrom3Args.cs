@@ -13,8 +13,11 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class FlowFrom3Args : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// One of `outside`.
+        /// </summary>
         [Input("kind", required: true)]
-        public Input<ObservabilityStack.Observability.FlowFromKind3> Kind { get; set; } = null!;
+        public Input<string> Kind { get; set; } = null!;
 
         [Input("what", required: true)]
         public Input<string> What { get; set; } = null!;

@@ -13,8 +13,11 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class FlowFrom4Args : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// One of `clusterDns`.
+        /// </summary>
         [Input("kind", required: true)]
-        public Input<ObservabilityStack.Observability.FlowFromKind4> Kind { get; set; } = null!;
+        public Input<string> Kind { get; set; } = null!;
 
         public FlowFrom4Args()
         {

@@ -13,8 +13,11 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class FlowFromArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// One of `workload`.
+        /// </summary>
         [Input("kind", required: true)]
-        public Input<ObservabilityStack.Observability.FlowFromKind> Kind { get; set; } = null!;
+        public Input<string> Kind { get; set; } = null!;
 
         [Input("name", required: true)]
         public Input<string> Name { get; set; } = null!;

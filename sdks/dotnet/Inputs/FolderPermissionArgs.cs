@@ -19,8 +19,11 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("folder", required: true)]
         public Input<string> Folder { get; set; } = null!;
 
+        /// <summary>
+        /// One of `Admin`, `Edit`, `View`.
+        /// </summary>
         [Input("permission", required: true)]
-        public Input<ObservabilityStack.Observability.FolderPermissionPermission> Permission { get; set; } = null!;
+        public Input<string> Permission { get; set; } = null!;
 
         [Input("team", required: true)]
         public Input<string> Team { get; set; } = null!;

@@ -34,8 +34,11 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("port")]
         public InputUnion<double, string>? Port { get; set; }
 
+        /// <summary>
+        /// One of `disable`, `require`, `verify-ca`, `verify-full`.
+        /// </summary>
         [Input("sslMode")]
-        public Input<ObservabilityStack.Observability.GrafanaSectionDatabaseSslMode>? SslMode { get; set; }
+        public Input<string>? SslMode { get; set; }
 
         [Input("user")]
         public Input<string>? User { get; set; }

@@ -67,17 +67,20 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("name")]
         public Input<string>? Name { get; set; }
 
+        /// <summary>
+        /// One of `azuread`, `generic_oauth`, `github`, `google`, `okta`.
+        /// </summary>
         [Input("provider")]
-        public Input<ObservabilityStack.Observability.GrafanaSectionSsoProvider>? Provider { get; set; }
+        public Input<string>? Provider { get; set; }
 
         [Input("roleAttributeStrict")]
         public Input<bool>? RoleAttributeStrict { get; set; }
 
         [Input("roleMapping")]
-        private InputMap<ObservabilityStack.Observability.GrafanaSectionSsoRoleMappingValue>? _roleMapping;
-        public InputMap<ObservabilityStack.Observability.GrafanaSectionSsoRoleMappingValue> RoleMapping
+        private InputMap<string>? _roleMapping;
+        public InputMap<string> RoleMapping
         {
-            get => _roleMapping ?? (_roleMapping = new InputMap<ObservabilityStack.Observability.GrafanaSectionSsoRoleMappingValue>());
+            get => _roleMapping ?? (_roleMapping = new InputMap<string>());
             set => _roleMapping = value;
         }
 

@@ -14,10 +14,14 @@ namespace ObservabilityStack.Observability.Inputs
     public sealed class ImagesSectionArgs : global::Pulumi.ResourceArgs
     {
         [Input("acceptDowngrade")]
-        private InputList<ObservabilityStack.Observability.ImagesSectionAcceptDowngrade>? _acceptDowngrade;
-        public InputList<ObservabilityStack.Observability.ImagesSectionAcceptDowngrade> AcceptDowngrade
+        private InputList<string>? _acceptDowngrade;
+
+        /// <summary>
+        /// One of `alertmanager`, `grafana`, `loki`, `prometheus`, `tempo`.
+        /// </summary>
+        public InputList<string> AcceptDowngrade
         {
-            get => _acceptDowngrade ?? (_acceptDowngrade = new InputList<ObservabilityStack.Observability.ImagesSectionAcceptDowngrade>());
+            get => _acceptDowngrade ?? (_acceptDowngrade = new InputList<string>());
             set => _acceptDowngrade = value;
         }
 

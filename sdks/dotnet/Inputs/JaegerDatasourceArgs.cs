@@ -19,8 +19,11 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("name", required: true)]
         public Input<string> Name { get; set; } = null!;
 
+        /// <summary>
+        /// One of `jaeger`.
+        /// </summary>
         [Input("type", required: true)]
-        public Input<ObservabilityStack.Observability.JaegerDatasourceType> Type { get; set; } = null!;
+        public Input<string> Type { get; set; } = null!;
 
         [Input("url", required: true)]
         public Input<string> Url { get; set; } = null!;

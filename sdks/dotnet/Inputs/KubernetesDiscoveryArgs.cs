@@ -27,8 +27,11 @@ namespace ObservabilityStack.Observability.Inputs
             set => _ports = value;
         }
 
+        /// <summary>
+        /// One of `endpointslice`, `pod`, `service`.
+        /// </summary>
         [Input("role", required: true)]
-        public Input<ObservabilityStack.Observability.KubernetesDiscoveryRole> Role { get; set; } = null!;
+        public Input<string> Role { get; set; } = null!;
 
         public KubernetesDiscoveryArgs()
         {

@@ -16,8 +16,11 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("namespaces")]
         public Input<Inputs.KubernetesDiscoveryNamespacesArgs>? Namespaces { get; set; }
 
+        /// <summary>
+        /// One of `endpointslice`, `node`, `pod`, `service`.
+        /// </summary>
         [Input("role", required: true)]
-        public Input<ObservabilityStack.Observability.KubernetesSdConfigRole> Role { get; set; } = null!;
+        public Input<string> Role { get; set; } = null!;
 
         public KubernetesSdConfigArgs()
         {

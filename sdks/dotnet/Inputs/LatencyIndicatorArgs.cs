@@ -27,8 +27,11 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("histogram", required: true)]
         public Input<string> Histogram { get; set; } = null!;
 
+        /// <summary>
+        /// One of `latency`.
+        /// </summary>
         [Input("kind", required: true)]
-        public Input<ObservabilityStack.Observability.LatencyIndicatorKind> Kind { get; set; } = null!;
+        public Input<string> Kind { get; set; } = null!;
 
         [Input("threshold", required: true)]
         public InputUnion<double, string> Threshold { get; set; } = null!;

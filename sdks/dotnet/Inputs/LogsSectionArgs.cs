@@ -19,8 +19,11 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("clusterEvents")]
         public Input<bool>? ClusterEvents { get; set; }
 
+        /// <summary>
+        /// One of `api`, `node`.
+        /// </summary>
         [Input("collectionMode")]
-        public Input<ObservabilityStack.Observability.LogsSectionCollectionMode>? CollectionMode { get; set; }
+        public Input<string>? CollectionMode { get; set; }
 
         [Input("dropPatterns")]
         private InputList<string>? _dropPatterns;

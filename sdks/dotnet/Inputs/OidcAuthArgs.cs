@@ -40,8 +40,11 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("tokenEndpoint", required: true)]
         public Input<string> TokenEndpoint { get; set; } = null!;
 
+        /// <summary>
+        /// One of `oidc`.
+        /// </summary>
         [Input("type", required: true)]
-        public Input<ObservabilityStack.Observability.OidcAuthType> Type { get; set; } = null!;
+        public Input<string> Type { get; set; } = null!;
 
         [Input("userInfoEndpoint", required: true)]
         public Input<string> UserInfoEndpoint { get; set; } = null!;

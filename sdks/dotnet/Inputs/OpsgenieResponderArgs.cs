@@ -19,8 +19,11 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("name", required: true)]
         public Input<string> Name { get; set; } = null!;
 
+        /// <summary>
+        /// One of `escalation`, `schedule`, `team`, `user`.
+        /// </summary>
         [Input("type", required: true)]
-        public Input<ObservabilityStack.Observability.OpsgenieResponderType> Type { get; set; } = null!;
+        public Input<string> Type { get; set; } = null!;
 
         public OpsgenieResponderArgs()
         {

@@ -19,8 +19,11 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("port", required: true)]
         public Input<double> Port { get; set; } = null!;
 
+        /// <summary>
+        /// One of `TCP`, `UDP`.
+        /// </summary>
         [Input("protocol", required: true)]
-        public Input<ObservabilityStack.Observability.PortProtocol> Protocol { get; set; } = null!;
+        public Input<string> Protocol { get; set; } = null!;
 
         public PortArgs()
         {

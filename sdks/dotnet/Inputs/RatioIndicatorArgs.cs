@@ -25,8 +25,11 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("good")]
         public Input<string>? Good { get; set; }
 
+        /// <summary>
+        /// One of `ratio`.
+        /// </summary>
         [Input("kind", required: true)]
-        public Input<ObservabilityStack.Observability.RatioIndicatorKind> Kind { get; set; } = null!;
+        public Input<string> Kind { get; set; } = null!;
 
         [Input("total", required: true)]
         public Input<string> Total { get; set; } = null!;

@@ -19,8 +19,11 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("errorRatio")]
         public Input<string>? ErrorRatio { get; set; }
 
+        /// <summary>
+        /// One of `raw`.
+        /// </summary>
         [Input("kind", required: true)]
-        public Input<ObservabilityStack.Observability.RawIndicatorKind> Kind { get; set; } = null!;
+        public Input<string> Kind { get; set; } = null!;
 
         [Input("successRatio")]
         public Input<string>? SuccessRatio { get; set; }

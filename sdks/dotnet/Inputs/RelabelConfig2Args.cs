@@ -13,8 +13,11 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class RelabelConfig2Args : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
+        /// </summary>
         [Input("action")]
-        public Input<ObservabilityStack.Observability.RelabelConfigAction>? Action { get; set; }
+        public Input<string>? Action { get; set; }
 
         [Input("regex")]
         public Input<string>? Regex { get; set; }

@@ -16,8 +16,11 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class RelabelConfigArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
+        /// </summary>
         [Input("action")]
-        public Input<ObservabilityStack.Observability.RelabelConfigAction>? Action { get; set; }
+        public Input<string>? Action { get; set; }
 
         [Input("regex")]
         public Input<string>? Regex { get; set; }

@@ -13,8 +13,11 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class SloBudgetingArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// One of `occurrences`, `ratioTimeslices`, `timeslices`.
+        /// </summary>
         [Input("method", required: true)]
-        public Input<ObservabilityStack.Observability.SloBudgetingMethod> Method { get; set; } = null!;
+        public Input<string> Method { get; set; } = null!;
 
         [Input("sliceTarget")]
         public InputUnion<double, string>? SliceTarget { get; set; }

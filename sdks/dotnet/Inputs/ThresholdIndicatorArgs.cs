@@ -31,8 +31,11 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("expr", required: true)]
         public Input<string> Expr { get; set; } = null!;
 
+        /// <summary>
+        /// One of `threshold`.
+        /// </summary>
         [Input("kind", required: true)]
-        public Input<ObservabilityStack.Observability.ThresholdIndicatorKind> Kind { get; set; } = null!;
+        public Input<string> Kind { get; set; } = null!;
 
         public ThresholdIndicatorArgs()
         {

@@ -18,9 +18,11 @@ namespace ObservabilityStack.Observability.Inputs
     {
         /// <summary>
         /// Empty: every effect.
+        /// 
+        /// One of `NoExecute`, `NoSchedule`, `PreferNoSchedule`.
         /// </summary>
         [Input("effect")]
-        public Input<ObservabilityStack.Observability.TolerationEffect>? Effect { get; set; }
+        public Input<string>? Effect { get; set; }
 
         /// <summary>
         /// Empty with operator Exists: every taint.
@@ -30,9 +32,11 @@ namespace ObservabilityStack.Observability.Inputs
 
         /// <summary>
         /// Default: "Equal"
+        /// 
+        /// One of `Equal`, `Exists`.
         /// </summary>
         [Input("operator")]
-        public Input<ObservabilityStack.Observability.TolerationOperator>? Operator { get; set; }
+        public Input<string>? Operator { get; set; }
 
         [Input("tolerationSeconds")]
         public InputUnion<double, string>? TolerationSeconds { get; set; }

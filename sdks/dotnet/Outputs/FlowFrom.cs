@@ -14,13 +14,16 @@ namespace ObservabilityStack.Observability.Outputs
     [OutputType]
     public sealed class FlowFrom
     {
-        public readonly ObservabilityStack.Observability.FlowFromKind Kind;
+        /// <summary>
+        /// One of `workload`.
+        /// </summary>
+        public readonly string Kind;
         public readonly string Name;
         public readonly string Namespace;
 
         [OutputConstructor]
         private FlowFrom(
-            ObservabilityStack.Observability.FlowFromKind kind,
+            string kind,
 
             string name,
 

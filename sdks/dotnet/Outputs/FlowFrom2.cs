@@ -14,12 +14,15 @@ namespace ObservabilityStack.Observability.Outputs
     [OutputType]
     public sealed class FlowFrom2
     {
-        public readonly ObservabilityStack.Observability.FlowFromKind2 Kind;
+        /// <summary>
+        /// One of `namespace`.
+        /// </summary>
+        public readonly string Kind;
         public readonly string Namespace;
 
         [OutputConstructor]
         private FlowFrom2(
-            ObservabilityStack.Observability.FlowFromKind2 kind,
+            string kind,
 
             string @namespace)
         {

@@ -14,12 +14,15 @@ namespace ObservabilityStack.Observability.Outputs
     [OutputType]
     public sealed class FlowFrom3
     {
-        public readonly ObservabilityStack.Observability.FlowFromKind3 Kind;
+        /// <summary>
+        /// One of `outside`.
+        /// </summary>
+        public readonly string Kind;
         public readonly string What;
 
         [OutputConstructor]
         private FlowFrom3(
-            ObservabilityStack.Observability.FlowFromKind3 kind,
+            string kind,
 
             string what)
         {

@@ -14,10 +14,13 @@ namespace ObservabilityStack.Observability.Outputs
     [OutputType]
     public sealed class FlowFrom4
     {
-        public readonly ObservabilityStack.Observability.FlowFromKind4 Kind;
+        /// <summary>
+        /// One of `clusterDns`.
+        /// </summary>
+        public readonly string Kind;
 
         [OutputConstructor]
-        private FlowFrom4(ObservabilityStack.Observability.FlowFromKind4 kind)
+        private FlowFrom4(string kind)
         {
             Kind = kind;
         }

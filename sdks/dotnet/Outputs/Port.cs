@@ -18,13 +18,16 @@ namespace ObservabilityStack.Observability.Outputs
     public sealed class Port
     {
         public readonly double Port;
-        public readonly ObservabilityStack.Observability.PortProtocol Protocol;
+        /// <summary>
+        /// One of `TCP`, `UDP`.
+        /// </summary>
+        public readonly string Protocol;
 
         [OutputConstructor]
         private Port(
             double port,
 
-            ObservabilityStack.Observability.PortProtocol protocol)
+            string protocol)
         {
             Port = port;
             Protocol = protocol;

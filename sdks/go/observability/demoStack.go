@@ -55,7 +55,9 @@ type demoStackArgs struct {
 	// `kind` only: the demo is made-up traffic for a laptop cluster.
 	//
 	// Default: "kind"
-	Profile *ProfileSection `pulumi:"profile"`
+	//
+	// One of `eks`, `kind`.
+	Profile *string `pulumi:"profile"`
 	// The Prometheus pods that scrape its services.
 	//
 	// Default: none
@@ -87,7 +89,9 @@ type DemoStackArgs struct {
 	// `kind` only: the demo is made-up traffic for a laptop cluster.
 	//
 	// Default: "kind"
-	Profile ProfileSectionPtrInput
+	//
+	// One of `eks`, `kind`.
+	Profile pulumi.StringPtrInput
 	// The Prometheus pods that scrape its services.
 	//
 	// Default: none

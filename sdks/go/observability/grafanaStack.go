@@ -125,7 +125,9 @@ type grafanaStackArgs struct {
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
 	// Default: "kind"
-	Profile *ProfileSection `pulumi:"profile"`
+	//
+	// One of `eks`, `kind`.
+	Profile *string `pulumi:"profile"`
 	// The Prometheus the default datasource queries (Thanos Query, one replica, or Amazon Managed
 	// Prometheus with `sigV4Region`). Dashboards read it; over several clusters (`clusters`, a hub's
 	// Thanos Query), each dashboard picks one.
@@ -227,7 +229,9 @@ type GrafanaStackArgs struct {
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
 	// Default: "kind"
-	Profile ProfileSectionPtrInput
+	//
+	// One of `eks`, `kind`.
+	Profile pulumi.StringPtrInput
 	// The Prometheus the default datasource queries (Thanos Query, one replica, or Amazon Managed
 	// Prometheus with `sigV4Region`). Dashboards read it; over several clusters (`clusters`, a hub's
 	// Thanos Query), each dashboard picks one.

@@ -95,7 +95,9 @@ type kialiStackArgs struct {
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
 	// Default: "kind"
-	Profile *ProfileSection `pulumi:"profile"`
+	//
+	// One of `eks`, `kind`.
+	Profile *string `pulumi:"profile"`
 	// The Prometheus query endpoint the sidecars' and istiod's metrics are in (MetricsStack's
 	// `prometheusUrl`), and, when it is Thanos Query, the retention and scrape interval Kiali cannot
 	// ask it for.
@@ -166,7 +168,9 @@ type KialiStackArgs struct {
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
 	// Default: "kind"
-	Profile ProfileSectionPtrInput
+	//
+	// One of `eks`, `kind`.
+	Profile pulumi.StringPtrInput
 	// The Prometheus query endpoint the sidecars' and istiod's metrics are in (MetricsStack's
 	// `prometheusUrl`), and, when it is Thanos Query, the retention and scrape interval Kiali cannot
 	// ask it for.

@@ -99,7 +99,9 @@ type logsStackArgs struct {
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
 	// Default: "kind"
-	Profile *ProfileSection `pulumi:"profile"`
+	//
+	// One of `eks`, `kind`.
+	Profile *string `pulumi:"profile"`
 	// Requests and limits per container.
 	//
 	// Default: kind: the laptop budget; eks: production sizes
@@ -166,7 +168,9 @@ type LogsStackArgs struct {
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
 	// Default: "kind"
-	Profile ProfileSectionPtrInput
+	//
+	// One of `eks`, `kind`.
+	Profile pulumi.StringPtrInput
 	// Requests and limits per container.
 	//
 	// Default: kind: the laptop budget; eks: production sizes

@@ -116,7 +116,9 @@ type metricsStackArgs struct {
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
 	// Default: "kind"
-	Profile *ProfileSection `pulumi:"profile"`
+	//
+	// One of `eks`, `kind`.
+	Profile *string `pulumi:"profile"`
 	// Requests and limits per container.
 	//
 	// Default: kind: the laptop budget; eks: production sizes
@@ -203,7 +205,9 @@ type MetricsStackArgs struct {
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
 	// Default: "kind"
-	Profile ProfileSectionPtrInput
+	//
+	// One of `eks`, `kind`.
+	Profile pulumi.StringPtrInput
 	// Requests and limits per container.
 	//
 	// Default: kind: the laptop budget; eks: production sizes

@@ -401,16 +401,17 @@ func (o AlertTimeIntervalArrayOutput) Index(i pulumi.IntInput) AlertTimeInterval
 }
 
 type AlertingSection struct {
-	Email           *AlertingSectionEmail           `pulumi:"email"`
-	ExternalUrls    *AlertingSectionExternalUrls    `pulumi:"externalUrls"`
-	GroupWait       *string                         `pulumi:"groupWait"`
-	OtherSeverities *AlertingSectionOtherSeverities `pulumi:"otherSeverities"`
-	Receivers       []AlertReceiver                 `pulumi:"receivers"`
-	Routes          []AlertRoute                    `pulumi:"routes"`
-	Slack           *AlertingSectionSlack           `pulumi:"slack"`
-	TimeIntervals   []AlertTimeInterval             `pulumi:"timeIntervals"`
-	Watchdog        *AlertingSectionWatchdog        `pulumi:"watchdog"`
-	Webhook         *AlertingSectionWatchdog        `pulumi:"webhook"`
+	Email        *AlertingSectionEmail        `pulumi:"email"`
+	ExternalUrls *AlertingSectionExternalUrls `pulumi:"externalUrls"`
+	GroupWait    *string                      `pulumi:"groupWait"`
+	// One of `critical`, `refuse`, `warning`.
+	OtherSeverities *string                  `pulumi:"otherSeverities"`
+	Receivers       []AlertReceiver          `pulumi:"receivers"`
+	Routes          []AlertRoute             `pulumi:"routes"`
+	Slack           *AlertingSectionSlack    `pulumi:"slack"`
+	TimeIntervals   []AlertTimeInterval      `pulumi:"timeIntervals"`
+	Watchdog        *AlertingSectionWatchdog `pulumi:"watchdog"`
+	Webhook         *AlertingSectionWatchdog `pulumi:"webhook"`
 }
 
 // AlertingSectionInput is an input type that accepts AlertingSectionArgs and AlertingSectionOutput values.
@@ -425,16 +426,17 @@ type AlertingSectionInput interface {
 }
 
 type AlertingSectionArgs struct {
-	Email           AlertingSectionEmailPtrInput           `pulumi:"email"`
-	ExternalUrls    AlertingSectionExternalUrlsPtrInput    `pulumi:"externalUrls"`
-	GroupWait       pulumi.StringPtrInput                  `pulumi:"groupWait"`
-	OtherSeverities AlertingSectionOtherSeveritiesPtrInput `pulumi:"otherSeverities"`
-	Receivers       AlertReceiverArrayInput                `pulumi:"receivers"`
-	Routes          AlertRouteArrayInput                   `pulumi:"routes"`
-	Slack           AlertingSectionSlackPtrInput           `pulumi:"slack"`
-	TimeIntervals   AlertTimeIntervalArrayInput            `pulumi:"timeIntervals"`
-	Watchdog        AlertingSectionWatchdogPtrInput        `pulumi:"watchdog"`
-	Webhook         AlertingSectionWatchdogPtrInput        `pulumi:"webhook"`
+	Email        AlertingSectionEmailPtrInput        `pulumi:"email"`
+	ExternalUrls AlertingSectionExternalUrlsPtrInput `pulumi:"externalUrls"`
+	GroupWait    pulumi.StringPtrInput               `pulumi:"groupWait"`
+	// One of `critical`, `refuse`, `warning`.
+	OtherSeverities pulumi.StringPtrInput           `pulumi:"otherSeverities"`
+	Receivers       AlertReceiverArrayInput         `pulumi:"receivers"`
+	Routes          AlertRouteArrayInput            `pulumi:"routes"`
+	Slack           AlertingSectionSlackPtrInput    `pulumi:"slack"`
+	TimeIntervals   AlertTimeIntervalArrayInput     `pulumi:"timeIntervals"`
+	Watchdog        AlertingSectionWatchdogPtrInput `pulumi:"watchdog"`
+	Webhook         AlertingSectionWatchdogPtrInput `pulumi:"webhook"`
 }
 
 func (AlertingSectionArgs) ElementType() reflect.Type {
@@ -526,8 +528,9 @@ func (o AlertingSectionOutput) GroupWait() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AlertingSection) *string { return v.GroupWait }).(pulumi.StringPtrOutput)
 }
 
-func (o AlertingSectionOutput) OtherSeverities() AlertingSectionOtherSeveritiesPtrOutput {
-	return o.ApplyT(func(v AlertingSection) *AlertingSectionOtherSeverities { return v.OtherSeverities }).(AlertingSectionOtherSeveritiesPtrOutput)
+// One of `critical`, `refuse`, `warning`.
+func (o AlertingSectionOutput) OtherSeverities() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AlertingSection) *string { return v.OtherSeverities }).(pulumi.StringPtrOutput)
 }
 
 func (o AlertingSectionOutput) Receivers() AlertReceiverArrayOutput {
@@ -605,13 +608,14 @@ func (o AlertingSectionPtrOutput) GroupWait() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-func (o AlertingSectionPtrOutput) OtherSeverities() AlertingSectionOtherSeveritiesPtrOutput {
-	return o.ApplyT(func(v *AlertingSection) *AlertingSectionOtherSeverities {
+// One of `critical`, `refuse`, `warning`.
+func (o AlertingSectionPtrOutput) OtherSeverities() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AlertingSection) *string {
 		if v == nil {
 			return nil
 		}
 		return v.OtherSeverities
-	}).(AlertingSectionOtherSeveritiesPtrOutput)
+	}).(pulumi.StringPtrOutput)
 }
 
 func (o AlertingSectionPtrOutput) Receivers() AlertReceiverArrayOutput {
@@ -1920,10 +1924,11 @@ func (o AppsSectionDefaultsPtrOutput) ScrapeInterval() pulumi.StringPtrOutput {
 
 // When an SLO alert fires: its budget burns this fast over a window (and a shorter one).
 type BurnRateCondition struct {
-	BurnRate    interface{}          `pulumi:"burnRate"`
-	Op          *BurnRateConditionOp `pulumi:"op"`
-	ShortWindow *string              `pulumi:"shortWindow"`
-	Window      string               `pulumi:"window"`
+	BurnRate interface{} `pulumi:"burnRate"`
+	// One of `gt`, `gte`.
+	Op          *string `pulumi:"op"`
+	ShortWindow *string `pulumi:"shortWindow"`
+	Window      string  `pulumi:"window"`
 }
 
 // BurnRateConditionInput is an input type that accepts BurnRateConditionArgs and BurnRateConditionOutput values.
@@ -1939,10 +1944,11 @@ type BurnRateConditionInput interface {
 
 // When an SLO alert fires: its budget burns this fast over a window (and a shorter one).
 type BurnRateConditionArgs struct {
-	BurnRate    pulumi.Input                `pulumi:"burnRate"`
-	Op          BurnRateConditionOpPtrInput `pulumi:"op"`
-	ShortWindow pulumi.StringPtrInput       `pulumi:"shortWindow"`
-	Window      pulumi.StringInput          `pulumi:"window"`
+	BurnRate pulumi.Input `pulumi:"burnRate"`
+	// One of `gt`, `gte`.
+	Op          pulumi.StringPtrInput `pulumi:"op"`
+	ShortWindow pulumi.StringPtrInput `pulumi:"shortWindow"`
+	Window      pulumi.StringInput    `pulumi:"window"`
 }
 
 func (BurnRateConditionArgs) ElementType() reflect.Type {
@@ -2001,8 +2007,9 @@ func (o BurnRateConditionOutput) BurnRate() pulumi.AnyOutput {
 	return o.ApplyT(func(v BurnRateCondition) interface{} { return v.BurnRate }).(pulumi.AnyOutput)
 }
 
-func (o BurnRateConditionOutput) Op() BurnRateConditionOpPtrOutput {
-	return o.ApplyT(func(v BurnRateCondition) *BurnRateConditionOp { return v.Op }).(BurnRateConditionOpPtrOutput)
+// One of `gt`, `gte`.
+func (o BurnRateConditionOutput) Op() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BurnRateCondition) *string { return v.Op }).(pulumi.StringPtrOutput)
 }
 
 func (o BurnRateConditionOutput) ShortWindow() pulumi.StringPtrOutput {
@@ -2402,9 +2409,10 @@ func (o ClusterSectionPtrOutput) RolloutTimeoutMinutes() pulumi.AnyOutput {
 
 // The ALB authenticates every request with an Amazon Cognito user pool, given whole.
 type CognitoAuth struct {
-	Type             CognitoAuthType `pulumi:"type"`
-	UserPoolArn      string          `pulumi:"userPoolArn"`
-	UserPoolClientId string          `pulumi:"userPoolClientId"`
+	// One of `cognito`.
+	Type             string `pulumi:"type"`
+	UserPoolArn      string `pulumi:"userPoolArn"`
+	UserPoolClientId string `pulumi:"userPoolClientId"`
 	// The domain prefix, not the full URL.
 	UserPoolDomain string `pulumi:"userPoolDomain"`
 }
@@ -2422,9 +2430,10 @@ type CognitoAuthInput interface {
 
 // The ALB authenticates every request with an Amazon Cognito user pool, given whole.
 type CognitoAuthArgs struct {
-	Type             CognitoAuthTypeInput `pulumi:"type"`
-	UserPoolArn      pulumi.StringInput   `pulumi:"userPoolArn"`
-	UserPoolClientId pulumi.StringInput   `pulumi:"userPoolClientId"`
+	// One of `cognito`.
+	Type             pulumi.StringInput `pulumi:"type"`
+	UserPoolArn      pulumi.StringInput `pulumi:"userPoolArn"`
+	UserPoolClientId pulumi.StringInput `pulumi:"userPoolClientId"`
 	// The domain prefix, not the full URL.
 	UserPoolDomain pulumi.StringInput `pulumi:"userPoolDomain"`
 }
@@ -2507,8 +2516,9 @@ func (o CognitoAuthOutput) ToCognitoAuthPtrOutputWithContext(ctx context.Context
 	}).(CognitoAuthPtrOutput)
 }
 
-func (o CognitoAuthOutput) Type() CognitoAuthTypeOutput {
-	return o.ApplyT(func(v CognitoAuth) CognitoAuthType { return v.Type }).(CognitoAuthTypeOutput)
+// One of `cognito`.
+func (o CognitoAuthOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v CognitoAuth) string { return v.Type }).(pulumi.StringOutput)
 }
 
 func (o CognitoAuthOutput) UserPoolArn() pulumi.StringOutput {
@@ -2548,13 +2558,14 @@ func (o CognitoAuthPtrOutput) Elem() CognitoAuthOutput {
 	}).(CognitoAuthOutput)
 }
 
-func (o CognitoAuthPtrOutput) Type() CognitoAuthTypePtrOutput {
-	return o.ApplyT(func(v *CognitoAuth) *CognitoAuthType {
+// One of `cognito`.
+func (o CognitoAuthPtrOutput) Type() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *CognitoAuth) *string {
 		if v == nil {
 			return nil
 		}
 		return &v.Type
-	}).(CognitoAuthTypePtrOutput)
+	}).(pulumi.StringPtrOutput)
 }
 
 func (o CognitoAuthPtrOutput) UserPoolArn() pulumi.StringPtrOutput {
@@ -3352,11 +3363,12 @@ func (o DemoSwitchPtrOutput) Enabled() pulumi.BoolPtrOutput {
 
 // An Elasticsearch a team already runs, as a datasource of `grafana.extraDatasources`.
 type ElasticsearchDatasource struct {
-	Index     string                      `pulumi:"index"`
-	Name      string                      `pulumi:"name"`
-	TimeField string                      `pulumi:"timeField"`
-	Type      ElasticsearchDatasourceType `pulumi:"type"`
-	Url       string                      `pulumi:"url"`
+	Index     string `pulumi:"index"`
+	Name      string `pulumi:"name"`
+	TimeField string `pulumi:"timeField"`
+	// One of `elasticsearch`.
+	Type string `pulumi:"type"`
+	Url  string `pulumi:"url"`
 }
 
 // ElasticsearchDatasourceInput is an input type that accepts ElasticsearchDatasourceArgs and ElasticsearchDatasourceOutput values.
@@ -3372,11 +3384,12 @@ type ElasticsearchDatasourceInput interface {
 
 // An Elasticsearch a team already runs, as a datasource of `grafana.extraDatasources`.
 type ElasticsearchDatasourceArgs struct {
-	Index     pulumi.StringInput               `pulumi:"index"`
-	Name      pulumi.StringInput               `pulumi:"name"`
-	TimeField pulumi.StringInput               `pulumi:"timeField"`
-	Type      ElasticsearchDatasourceTypeInput `pulumi:"type"`
-	Url       pulumi.StringInput               `pulumi:"url"`
+	Index     pulumi.StringInput `pulumi:"index"`
+	Name      pulumi.StringInput `pulumi:"name"`
+	TimeField pulumi.StringInput `pulumi:"timeField"`
+	// One of `elasticsearch`.
+	Type pulumi.StringInput `pulumi:"type"`
+	Url  pulumi.StringInput `pulumi:"url"`
 }
 
 func (ElasticsearchDatasourceArgs) ElementType() reflect.Type {
@@ -3418,8 +3431,9 @@ func (o ElasticsearchDatasourceOutput) TimeField() pulumi.StringOutput {
 	return o.ApplyT(func(v ElasticsearchDatasource) string { return v.TimeField }).(pulumi.StringOutput)
 }
 
-func (o ElasticsearchDatasourceOutput) Type() ElasticsearchDatasourceTypeOutput {
-	return o.ApplyT(func(v ElasticsearchDatasource) ElasticsearchDatasourceType { return v.Type }).(ElasticsearchDatasourceTypeOutput)
+// One of `elasticsearch`.
+func (o ElasticsearchDatasourceOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v ElasticsearchDatasource) string { return v.Type }).(pulumi.StringOutput)
 }
 
 func (o ElasticsearchDatasourceOutput) Url() pulumi.StringOutput {
@@ -3548,8 +3562,9 @@ func (o EmailReceiverArrayOutput) Index(i pulumi.IntInput) EmailReceiverOutput {
 }
 
 type ExposureSection struct {
-	Ingress   *ExposureSectionIngress   `pulumi:"ingress"`
-	Mode      *ExposureSectionMode      `pulumi:"mode"`
+	Ingress *ExposureSectionIngress `pulumi:"ingress"`
+	// One of `ingress`, `nodePort`.
+	Mode      *string                   `pulumi:"mode"`
 	NodePorts *ExposureSectionNodePorts `pulumi:"nodePorts"`
 }
 
@@ -3565,8 +3580,9 @@ type ExposureSectionInput interface {
 }
 
 type ExposureSectionArgs struct {
-	Ingress   ExposureSectionIngressPtrInput   `pulumi:"ingress"`
-	Mode      ExposureSectionModePtrInput      `pulumi:"mode"`
+	Ingress ExposureSectionIngressPtrInput `pulumi:"ingress"`
+	// One of `ingress`, `nodePort`.
+	Mode      pulumi.StringPtrInput            `pulumi:"mode"`
 	NodePorts ExposureSectionNodePortsPtrInput `pulumi:"nodePorts"`
 }
 
@@ -3651,8 +3667,9 @@ func (o ExposureSectionOutput) Ingress() ExposureSectionIngressPtrOutput {
 	return o.ApplyT(func(v ExposureSection) *ExposureSectionIngress { return v.Ingress }).(ExposureSectionIngressPtrOutput)
 }
 
-func (o ExposureSectionOutput) Mode() ExposureSectionModePtrOutput {
-	return o.ApplyT(func(v ExposureSection) *ExposureSectionMode { return v.Mode }).(ExposureSectionModePtrOutput)
+// One of `ingress`, `nodePort`.
+func (o ExposureSectionOutput) Mode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ExposureSection) *string { return v.Mode }).(pulumi.StringPtrOutput)
 }
 
 func (o ExposureSectionOutput) NodePorts() ExposureSectionNodePortsPtrOutput {
@@ -3692,13 +3709,14 @@ func (o ExposureSectionPtrOutput) Ingress() ExposureSectionIngressPtrOutput {
 	}).(ExposureSectionIngressPtrOutput)
 }
 
-func (o ExposureSectionPtrOutput) Mode() ExposureSectionModePtrOutput {
-	return o.ApplyT(func(v *ExposureSection) *ExposureSectionMode {
+// One of `ingress`, `nodePort`.
+func (o ExposureSectionPtrOutput) Mode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ExposureSection) *string {
 		if v == nil {
 			return nil
 		}
 		return v.Mode
-	}).(ExposureSectionModePtrOutput)
+	}).(pulumi.StringPtrOutput)
 }
 
 func (o ExposureSectionPtrOutput) NodePorts() ExposureSectionNodePortsPtrOutput {
@@ -3719,8 +3737,9 @@ type ExposureSectionIngress struct {
 	Host           *string                             `pulumi:"host"`
 	Kiali          *ExposureSectionIngressAlertmanager `pulumi:"kiali"`
 	Prometheus     *ExposureSectionIngressAlertmanager `pulumi:"prometheus"`
-	Scheme         *ExposureSectionIngressScheme       `pulumi:"scheme"`
-	TlsSecretName  *string                             `pulumi:"tlsSecretName"`
+	// One of `internal`, `internet-facing`.
+	Scheme        *string `pulumi:"scheme"`
+	TlsSecretName *string `pulumi:"tlsSecretName"`
 }
 
 // ExposureSectionIngressInput is an input type that accepts ExposureSectionIngressArgs and ExposureSectionIngressOutput values.
@@ -3743,8 +3762,9 @@ type ExposureSectionIngressArgs struct {
 	Host           pulumi.StringPtrInput                      `pulumi:"host"`
 	Kiali          ExposureSectionIngressAlertmanagerPtrInput `pulumi:"kiali"`
 	Prometheus     ExposureSectionIngressAlertmanagerPtrInput `pulumi:"prometheus"`
-	Scheme         ExposureSectionIngressSchemePtrInput       `pulumi:"scheme"`
-	TlsSecretName  pulumi.StringPtrInput                      `pulumi:"tlsSecretName"`
+	// One of `internal`, `internet-facing`.
+	Scheme        pulumi.StringPtrInput `pulumi:"scheme"`
+	TlsSecretName pulumi.StringPtrInput `pulumi:"tlsSecretName"`
 }
 
 func (ExposureSectionIngressArgs) ElementType() reflect.Type {
@@ -3856,8 +3876,9 @@ func (o ExposureSectionIngressOutput) Prometheus() ExposureSectionIngressAlertma
 	return o.ApplyT(func(v ExposureSectionIngress) *ExposureSectionIngressAlertmanager { return v.Prometheus }).(ExposureSectionIngressAlertmanagerPtrOutput)
 }
 
-func (o ExposureSectionIngressOutput) Scheme() ExposureSectionIngressSchemePtrOutput {
-	return o.ApplyT(func(v ExposureSectionIngress) *ExposureSectionIngressScheme { return v.Scheme }).(ExposureSectionIngressSchemePtrOutput)
+// One of `internal`, `internet-facing`.
+func (o ExposureSectionIngressOutput) Scheme() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ExposureSectionIngress) *string { return v.Scheme }).(pulumi.StringPtrOutput)
 }
 
 func (o ExposureSectionIngressOutput) TlsSecretName() pulumi.StringPtrOutput {
@@ -3960,13 +3981,14 @@ func (o ExposureSectionIngressPtrOutput) Prometheus() ExposureSectionIngressAler
 	}).(ExposureSectionIngressAlertmanagerPtrOutput)
 }
 
-func (o ExposureSectionIngressPtrOutput) Scheme() ExposureSectionIngressSchemePtrOutput {
-	return o.ApplyT(func(v *ExposureSectionIngress) *ExposureSectionIngressScheme {
+// One of `internal`, `internet-facing`.
+func (o ExposureSectionIngressPtrOutput) Scheme() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ExposureSectionIngress) *string {
 		if v == nil {
 			return nil
 		}
 		return v.Scheme
-	}).(ExposureSectionIngressSchemePtrOutput)
+	}).(pulumi.StringPtrOutput)
 }
 
 func (o ExposureSectionIngressPtrOutput) TlsSecretName() pulumi.StringPtrOutput {
@@ -4317,11 +4339,12 @@ type ExtraScrapeConfig struct {
 	Params                 map[string][]string             `pulumi:"params"`
 	Relabel_configs        []RelabelConfig                 `pulumi:"relabel_configs"`
 	Sample_limit           interface{}                     `pulumi:"sample_limit"`
-	Scheme                 *ExtraScrapeConfigScheme        `pulumi:"scheme"`
-	Scrape_interval        *string                         `pulumi:"scrape_interval"`
-	Scrape_timeout         *string                         `pulumi:"scrape_timeout"`
-	Static_configs         []StaticTargets                 `pulumi:"static_configs"`
-	Tls_config             *ExtraScrapeConfigTlsConfig     `pulumi:"tls_config"`
+	// One of `http`, `https`.
+	Scheme          *string                     `pulumi:"scheme"`
+	Scrape_interval *string                     `pulumi:"scrape_interval"`
+	Scrape_timeout  *string                     `pulumi:"scrape_timeout"`
+	Static_configs  []StaticTargets             `pulumi:"static_configs"`
+	Tls_config      *ExtraScrapeConfigTlsConfig `pulumi:"tls_config"`
 }
 
 // ExtraScrapeConfigInput is an input type that accepts ExtraScrapeConfigArgs and ExtraScrapeConfigOutput values.
@@ -4348,11 +4371,12 @@ type ExtraScrapeConfigArgs struct {
 	Params                 pulumi.StringArrayMapInput             `pulumi:"params"`
 	Relabel_configs        RelabelConfigArrayInput                `pulumi:"relabel_configs"`
 	Sample_limit           pulumi.Input                           `pulumi:"sample_limit"`
-	Scheme                 ExtraScrapeConfigSchemePtrInput        `pulumi:"scheme"`
-	Scrape_interval        pulumi.StringPtrInput                  `pulumi:"scrape_interval"`
-	Scrape_timeout         pulumi.StringPtrInput                  `pulumi:"scrape_timeout"`
-	Static_configs         StaticTargetsArrayInput                `pulumi:"static_configs"`
-	Tls_config             ExtraScrapeConfigTlsConfigPtrInput     `pulumi:"tls_config"`
+	// One of `http`, `https`.
+	Scheme          pulumi.StringPtrInput              `pulumi:"scheme"`
+	Scrape_interval pulumi.StringPtrInput              `pulumi:"scrape_interval"`
+	Scrape_timeout  pulumi.StringPtrInput              `pulumi:"scrape_timeout"`
+	Static_configs  StaticTargetsArrayInput            `pulumi:"static_configs"`
+	Tls_config      ExtraScrapeConfigTlsConfigPtrInput `pulumi:"tls_config"`
 }
 
 func (ExtraScrapeConfigArgs) ElementType() reflect.Type {
@@ -4451,8 +4475,9 @@ func (o ExtraScrapeConfigOutput) Sample_limit() pulumi.AnyOutput {
 	return o.ApplyT(func(v ExtraScrapeConfig) interface{} { return v.Sample_limit }).(pulumi.AnyOutput)
 }
 
-func (o ExtraScrapeConfigOutput) Scheme() ExtraScrapeConfigSchemePtrOutput {
-	return o.ApplyT(func(v ExtraScrapeConfig) *ExtraScrapeConfigScheme { return v.Scheme }).(ExtraScrapeConfigSchemePtrOutput)
+// One of `http`, `https`.
+func (o ExtraScrapeConfigOutput) Scheme() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ExtraScrapeConfig) *string { return v.Scheme }).(pulumi.StringPtrOutput)
 }
 
 func (o ExtraScrapeConfigOutput) Scrape_interval() pulumi.StringPtrOutput {
@@ -5127,9 +5152,10 @@ func (o FlowArrayOutput) Index(i pulumi.IntInput) FlowOutput {
 }
 
 type FlowFrom struct {
-	Kind      FlowFromKind `pulumi:"kind"`
-	Name      string       `pulumi:"name"`
-	Namespace string       `pulumi:"namespace"`
+	// One of `workload`.
+	Kind      string `pulumi:"kind"`
+	Name      string `pulumi:"name"`
+	Namespace string `pulumi:"namespace"`
 }
 
 // FlowFromInput is an input type that accepts FlowFromArgs and FlowFromOutput values.
@@ -5144,7 +5170,8 @@ type FlowFromInput interface {
 }
 
 type FlowFromArgs struct {
-	Kind      FlowFromKindInput  `pulumi:"kind"`
+	// One of `workload`.
+	Kind      pulumi.StringInput `pulumi:"kind"`
 	Name      pulumi.StringInput `pulumi:"name"`
 	Namespace pulumi.StringInput `pulumi:"namespace"`
 }
@@ -5226,8 +5253,9 @@ func (o FlowFromOutput) ToFlowFromPtrOutputWithContext(ctx context.Context) Flow
 	}).(FlowFromPtrOutput)
 }
 
-func (o FlowFromOutput) Kind() FlowFromKindOutput {
-	return o.ApplyT(func(v FlowFrom) FlowFromKind { return v.Kind }).(FlowFromKindOutput)
+// One of `workload`.
+func (o FlowFromOutput) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v FlowFrom) string { return v.Kind }).(pulumi.StringOutput)
 }
 
 func (o FlowFromOutput) Name() pulumi.StringOutput {
@@ -5262,13 +5290,14 @@ func (o FlowFromPtrOutput) Elem() FlowFromOutput {
 	}).(FlowFromOutput)
 }
 
-func (o FlowFromPtrOutput) Kind() FlowFromKindPtrOutput {
-	return o.ApplyT(func(v *FlowFrom) *FlowFromKind {
+// One of `workload`.
+func (o FlowFromPtrOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *FlowFrom) *string {
 		if v == nil {
 			return nil
 		}
 		return &v.Kind
-	}).(FlowFromKindPtrOutput)
+	}).(pulumi.StringPtrOutput)
 }
 
 func (o FlowFromPtrOutput) Name() pulumi.StringPtrOutput {
@@ -5290,8 +5319,9 @@ func (o FlowFromPtrOutput) Namespace() pulumi.StringPtrOutput {
 }
 
 type FlowFrom2 struct {
-	Kind      FlowFromKind2 `pulumi:"kind"`
-	Namespace string        `pulumi:"namespace"`
+	// One of `namespace`.
+	Kind      string `pulumi:"kind"`
+	Namespace string `pulumi:"namespace"`
 }
 
 // FlowFrom2Input is an input type that accepts FlowFrom2Args and FlowFrom2Output values.
@@ -5306,7 +5336,8 @@ type FlowFrom2Input interface {
 }
 
 type FlowFrom2Args struct {
-	Kind      FlowFromKind2Input `pulumi:"kind"`
+	// One of `namespace`.
+	Kind      pulumi.StringInput `pulumi:"kind"`
 	Namespace pulumi.StringInput `pulumi:"namespace"`
 }
 
@@ -5387,8 +5418,9 @@ func (o FlowFrom2Output) ToFlowFrom2PtrOutputWithContext(ctx context.Context) Fl
 	}).(FlowFrom2PtrOutput)
 }
 
-func (o FlowFrom2Output) Kind() FlowFromKind2Output {
-	return o.ApplyT(func(v FlowFrom2) FlowFromKind2 { return v.Kind }).(FlowFromKind2Output)
+// One of `namespace`.
+func (o FlowFrom2Output) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v FlowFrom2) string { return v.Kind }).(pulumi.StringOutput)
 }
 
 func (o FlowFrom2Output) Namespace() pulumi.StringOutput {
@@ -5419,13 +5451,14 @@ func (o FlowFrom2PtrOutput) Elem() FlowFrom2Output {
 	}).(FlowFrom2Output)
 }
 
-func (o FlowFrom2PtrOutput) Kind() FlowFromKind2PtrOutput {
-	return o.ApplyT(func(v *FlowFrom2) *FlowFromKind2 {
+// One of `namespace`.
+func (o FlowFrom2PtrOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *FlowFrom2) *string {
 		if v == nil {
 			return nil
 		}
 		return &v.Kind
-	}).(FlowFromKind2PtrOutput)
+	}).(pulumi.StringPtrOutput)
 }
 
 func (o FlowFrom2PtrOutput) Namespace() pulumi.StringPtrOutput {
@@ -5438,8 +5471,9 @@ func (o FlowFrom2PtrOutput) Namespace() pulumi.StringPtrOutput {
 }
 
 type FlowFrom3 struct {
-	Kind FlowFromKind3 `pulumi:"kind"`
-	What string        `pulumi:"what"`
+	// One of `outside`.
+	Kind string `pulumi:"kind"`
+	What string `pulumi:"what"`
 }
 
 // FlowFrom3Input is an input type that accepts FlowFrom3Args and FlowFrom3Output values.
@@ -5454,7 +5488,8 @@ type FlowFrom3Input interface {
 }
 
 type FlowFrom3Args struct {
-	Kind FlowFromKind3Input `pulumi:"kind"`
+	// One of `outside`.
+	Kind pulumi.StringInput `pulumi:"kind"`
 	What pulumi.StringInput `pulumi:"what"`
 }
 
@@ -5535,8 +5570,9 @@ func (o FlowFrom3Output) ToFlowFrom3PtrOutputWithContext(ctx context.Context) Fl
 	}).(FlowFrom3PtrOutput)
 }
 
-func (o FlowFrom3Output) Kind() FlowFromKind3Output {
-	return o.ApplyT(func(v FlowFrom3) FlowFromKind3 { return v.Kind }).(FlowFromKind3Output)
+// One of `outside`.
+func (o FlowFrom3Output) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v FlowFrom3) string { return v.Kind }).(pulumi.StringOutput)
 }
 
 func (o FlowFrom3Output) What() pulumi.StringOutput {
@@ -5567,13 +5603,14 @@ func (o FlowFrom3PtrOutput) Elem() FlowFrom3Output {
 	}).(FlowFrom3Output)
 }
 
-func (o FlowFrom3PtrOutput) Kind() FlowFromKind3PtrOutput {
-	return o.ApplyT(func(v *FlowFrom3) *FlowFromKind3 {
+// One of `outside`.
+func (o FlowFrom3PtrOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *FlowFrom3) *string {
 		if v == nil {
 			return nil
 		}
 		return &v.Kind
-	}).(FlowFromKind3PtrOutput)
+	}).(pulumi.StringPtrOutput)
 }
 
 func (o FlowFrom3PtrOutput) What() pulumi.StringPtrOutput {
@@ -5586,7 +5623,8 @@ func (o FlowFrom3PtrOutput) What() pulumi.StringPtrOutput {
 }
 
 type FlowFrom4 struct {
-	Kind FlowFromKind4 `pulumi:"kind"`
+	// One of `clusterDns`.
+	Kind string `pulumi:"kind"`
 }
 
 // FlowFrom4Input is an input type that accepts FlowFrom4Args and FlowFrom4Output values.
@@ -5601,7 +5639,8 @@ type FlowFrom4Input interface {
 }
 
 type FlowFrom4Args struct {
-	Kind FlowFromKind4Input `pulumi:"kind"`
+	// One of `clusterDns`.
+	Kind pulumi.StringInput `pulumi:"kind"`
 }
 
 func (FlowFrom4Args) ElementType() reflect.Type {
@@ -5681,8 +5720,9 @@ func (o FlowFrom4Output) ToFlowFrom4PtrOutputWithContext(ctx context.Context) Fl
 	}).(FlowFrom4PtrOutput)
 }
 
-func (o FlowFrom4Output) Kind() FlowFromKind4Output {
-	return o.ApplyT(func(v FlowFrom4) FlowFromKind4 { return v.Kind }).(FlowFromKind4Output)
+// One of `clusterDns`.
+func (o FlowFrom4Output) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v FlowFrom4) string { return v.Kind }).(pulumi.StringOutput)
 }
 
 type FlowFrom4PtrOutput struct{ *pulumi.OutputState }
@@ -5709,20 +5749,22 @@ func (o FlowFrom4PtrOutput) Elem() FlowFrom4Output {
 	}).(FlowFrom4Output)
 }
 
-func (o FlowFrom4PtrOutput) Kind() FlowFromKind4PtrOutput {
-	return o.ApplyT(func(v *FlowFrom4) *FlowFromKind4 {
+// One of `clusterDns`.
+func (o FlowFrom4PtrOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *FlowFrom4) *string {
 		if v == nil {
 			return nil
 		}
 		return &v.Kind
-	}).(FlowFromKind4PtrOutput)
+	}).(pulumi.StringPtrOutput)
 }
 
 // A grant of `grafana.folderPermissions`: what a team may do in a folder of extraDashboards.
 type FolderPermission struct {
-	Folder     string                     `pulumi:"folder"`
-	Permission FolderPermissionPermission `pulumi:"permission"`
-	Team       string                     `pulumi:"team"`
+	Folder string `pulumi:"folder"`
+	// One of `Admin`, `Edit`, `View`.
+	Permission string `pulumi:"permission"`
+	Team       string `pulumi:"team"`
 }
 
 // FolderPermissionInput is an input type that accepts FolderPermissionArgs and FolderPermissionOutput values.
@@ -5738,9 +5780,10 @@ type FolderPermissionInput interface {
 
 // A grant of `grafana.folderPermissions`: what a team may do in a folder of extraDashboards.
 type FolderPermissionArgs struct {
-	Folder     pulumi.StringInput              `pulumi:"folder"`
-	Permission FolderPermissionPermissionInput `pulumi:"permission"`
-	Team       pulumi.StringInput              `pulumi:"team"`
+	Folder pulumi.StringInput `pulumi:"folder"`
+	// One of `Admin`, `Edit`, `View`.
+	Permission pulumi.StringInput `pulumi:"permission"`
+	Team       pulumi.StringInput `pulumi:"team"`
 }
 
 func (FolderPermissionArgs) ElementType() reflect.Type {
@@ -5799,8 +5842,9 @@ func (o FolderPermissionOutput) Folder() pulumi.StringOutput {
 	return o.ApplyT(func(v FolderPermission) string { return v.Folder }).(pulumi.StringOutput)
 }
 
-func (o FolderPermissionOutput) Permission() FolderPermissionPermissionOutput {
-	return o.ApplyT(func(v FolderPermission) FolderPermissionPermission { return v.Permission }).(FolderPermissionPermissionOutput)
+// One of `Admin`, `Edit`, `View`.
+func (o FolderPermissionOutput) Permission() pulumi.StringOutput {
+	return o.ApplyT(func(v FolderPermission) string { return v.Permission }).(pulumi.StringOutput)
 }
 
 func (o FolderPermissionOutput) Team() pulumi.StringOutput {
@@ -6710,12 +6754,13 @@ func (o GrafanaSectionPtrOutput) Teams() GrafanaTeamArrayOutput {
 }
 
 type GrafanaSectionDatabase struct {
-	Host     *string                        `pulumi:"host"`
-	Name     *string                        `pulumi:"name"`
-	Password *string                        `pulumi:"password"`
-	Port     interface{}                    `pulumi:"port"`
-	SslMode  *GrafanaSectionDatabaseSslMode `pulumi:"sslMode"`
-	User     *string                        `pulumi:"user"`
+	Host     *string     `pulumi:"host"`
+	Name     *string     `pulumi:"name"`
+	Password *string     `pulumi:"password"`
+	Port     interface{} `pulumi:"port"`
+	// One of `disable`, `require`, `verify-ca`, `verify-full`.
+	SslMode *string `pulumi:"sslMode"`
+	User    *string `pulumi:"user"`
 }
 
 // GrafanaSectionDatabaseInput is an input type that accepts GrafanaSectionDatabaseArgs and GrafanaSectionDatabaseOutput values.
@@ -6730,12 +6775,13 @@ type GrafanaSectionDatabaseInput interface {
 }
 
 type GrafanaSectionDatabaseArgs struct {
-	Host     pulumi.StringPtrInput                 `pulumi:"host"`
-	Name     pulumi.StringPtrInput                 `pulumi:"name"`
-	Password pulumi.StringPtrInput                 `pulumi:"password"`
-	Port     pulumi.Input                          `pulumi:"port"`
-	SslMode  GrafanaSectionDatabaseSslModePtrInput `pulumi:"sslMode"`
-	User     pulumi.StringPtrInput                 `pulumi:"user"`
+	Host     pulumi.StringPtrInput `pulumi:"host"`
+	Name     pulumi.StringPtrInput `pulumi:"name"`
+	Password pulumi.StringPtrInput `pulumi:"password"`
+	Port     pulumi.Input          `pulumi:"port"`
+	// One of `disable`, `require`, `verify-ca`, `verify-full`.
+	SslMode pulumi.StringPtrInput `pulumi:"sslMode"`
+	User    pulumi.StringPtrInput `pulumi:"user"`
 }
 
 func (GrafanaSectionDatabaseArgs) ElementType() reflect.Type {
@@ -6831,8 +6877,9 @@ func (o GrafanaSectionDatabaseOutput) Port() pulumi.AnyOutput {
 	return o.ApplyT(func(v GrafanaSectionDatabase) interface{} { return v.Port }).(pulumi.AnyOutput)
 }
 
-func (o GrafanaSectionDatabaseOutput) SslMode() GrafanaSectionDatabaseSslModePtrOutput {
-	return o.ApplyT(func(v GrafanaSectionDatabase) *GrafanaSectionDatabaseSslMode { return v.SslMode }).(GrafanaSectionDatabaseSslModePtrOutput)
+// One of `disable`, `require`, `verify-ca`, `verify-full`.
+func (o GrafanaSectionDatabaseOutput) SslMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GrafanaSectionDatabase) *string { return v.SslMode }).(pulumi.StringPtrOutput)
 }
 
 func (o GrafanaSectionDatabaseOutput) User() pulumi.StringPtrOutput {
@@ -6899,13 +6946,14 @@ func (o GrafanaSectionDatabasePtrOutput) Port() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
-func (o GrafanaSectionDatabasePtrOutput) SslMode() GrafanaSectionDatabaseSslModePtrOutput {
-	return o.ApplyT(func(v *GrafanaSectionDatabase) *GrafanaSectionDatabaseSslMode {
+// One of `disable`, `require`, `verify-ca`, `verify-full`.
+func (o GrafanaSectionDatabasePtrOutput) SslMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GrafanaSectionDatabase) *string {
 		if v == nil {
 			return nil
 		}
 		return v.SslMode
-	}).(GrafanaSectionDatabaseSslModePtrOutput)
+	}).(pulumi.StringPtrOutput)
 }
 
 func (o GrafanaSectionDatabasePtrOutput) User() pulumi.StringPtrOutput {
@@ -6918,21 +6966,22 @@ func (o GrafanaSectionDatabasePtrOutput) User() pulumi.StringPtrOutput {
 }
 
 type GrafanaSectionSso struct {
-	AllowedDomains       []string                                     `pulumi:"allowedDomains"`
-	AllowedGroups        []string                                     `pulumi:"allowedGroups"`
-	AllowedOrganizations []string                                     `pulumi:"allowedOrganizations"`
-	ApiUrl               *string                                      `pulumi:"apiUrl"`
-	AuthUrl              *string                                      `pulumi:"authUrl"`
-	ClientId             *string                                      `pulumi:"clientId"`
-	ClientSecret         *string                                      `pulumi:"clientSecret"`
-	DisableLoginForm     *bool                                        `pulumi:"disableLoginForm"`
-	GroupsClaim          *string                                      `pulumi:"groupsClaim"`
-	Name                 *string                                      `pulumi:"name"`
-	Provider             *GrafanaSectionSsoProvider                   `pulumi:"provider"`
-	RoleAttributeStrict  *bool                                        `pulumi:"roleAttributeStrict"`
-	RoleMapping          map[string]GrafanaSectionSsoRoleMappingValue `pulumi:"roleMapping"`
-	Scopes               []string                                     `pulumi:"scopes"`
-	TokenUrl             *string                                      `pulumi:"tokenUrl"`
+	AllowedDomains       []string `pulumi:"allowedDomains"`
+	AllowedGroups        []string `pulumi:"allowedGroups"`
+	AllowedOrganizations []string `pulumi:"allowedOrganizations"`
+	ApiUrl               *string  `pulumi:"apiUrl"`
+	AuthUrl              *string  `pulumi:"authUrl"`
+	ClientId             *string  `pulumi:"clientId"`
+	ClientSecret         *string  `pulumi:"clientSecret"`
+	DisableLoginForm     *bool    `pulumi:"disableLoginForm"`
+	GroupsClaim          *string  `pulumi:"groupsClaim"`
+	Name                 *string  `pulumi:"name"`
+	// One of `azuread`, `generic_oauth`, `github`, `google`, `okta`.
+	Provider            *string           `pulumi:"provider"`
+	RoleAttributeStrict *bool             `pulumi:"roleAttributeStrict"`
+	RoleMapping         map[string]string `pulumi:"roleMapping"`
+	Scopes              []string          `pulumi:"scopes"`
+	TokenUrl            *string           `pulumi:"tokenUrl"`
 }
 
 // GrafanaSectionSsoInput is an input type that accepts GrafanaSectionSsoArgs and GrafanaSectionSsoOutput values.
@@ -6947,21 +6996,22 @@ type GrafanaSectionSsoInput interface {
 }
 
 type GrafanaSectionSsoArgs struct {
-	AllowedDomains       pulumi.StringArrayInput                   `pulumi:"allowedDomains"`
-	AllowedGroups        pulumi.StringArrayInput                   `pulumi:"allowedGroups"`
-	AllowedOrganizations pulumi.StringArrayInput                   `pulumi:"allowedOrganizations"`
-	ApiUrl               pulumi.StringPtrInput                     `pulumi:"apiUrl"`
-	AuthUrl              pulumi.StringPtrInput                     `pulumi:"authUrl"`
-	ClientId             pulumi.StringPtrInput                     `pulumi:"clientId"`
-	ClientSecret         pulumi.StringPtrInput                     `pulumi:"clientSecret"`
-	DisableLoginForm     pulumi.BoolPtrInput                       `pulumi:"disableLoginForm"`
-	GroupsClaim          pulumi.StringPtrInput                     `pulumi:"groupsClaim"`
-	Name                 pulumi.StringPtrInput                     `pulumi:"name"`
-	Provider             GrafanaSectionSsoProviderPtrInput         `pulumi:"provider"`
-	RoleAttributeStrict  pulumi.BoolPtrInput                       `pulumi:"roleAttributeStrict"`
-	RoleMapping          GrafanaSectionSsoRoleMappingValueMapInput `pulumi:"roleMapping"`
-	Scopes               pulumi.StringArrayInput                   `pulumi:"scopes"`
-	TokenUrl             pulumi.StringPtrInput                     `pulumi:"tokenUrl"`
+	AllowedDomains       pulumi.StringArrayInput `pulumi:"allowedDomains"`
+	AllowedGroups        pulumi.StringArrayInput `pulumi:"allowedGroups"`
+	AllowedOrganizations pulumi.StringArrayInput `pulumi:"allowedOrganizations"`
+	ApiUrl               pulumi.StringPtrInput   `pulumi:"apiUrl"`
+	AuthUrl              pulumi.StringPtrInput   `pulumi:"authUrl"`
+	ClientId             pulumi.StringPtrInput   `pulumi:"clientId"`
+	ClientSecret         pulumi.StringPtrInput   `pulumi:"clientSecret"`
+	DisableLoginForm     pulumi.BoolPtrInput     `pulumi:"disableLoginForm"`
+	GroupsClaim          pulumi.StringPtrInput   `pulumi:"groupsClaim"`
+	Name                 pulumi.StringPtrInput   `pulumi:"name"`
+	// One of `azuread`, `generic_oauth`, `github`, `google`, `okta`.
+	Provider            pulumi.StringPtrInput   `pulumi:"provider"`
+	RoleAttributeStrict pulumi.BoolPtrInput     `pulumi:"roleAttributeStrict"`
+	RoleMapping         pulumi.StringMapInput   `pulumi:"roleMapping"`
+	Scopes              pulumi.StringArrayInput `pulumi:"scopes"`
+	TokenUrl            pulumi.StringPtrInput   `pulumi:"tokenUrl"`
 }
 
 func (GrafanaSectionSsoArgs) ElementType() reflect.Type {
@@ -7081,16 +7131,17 @@ func (o GrafanaSectionSsoOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GrafanaSectionSso) *string { return v.Name }).(pulumi.StringPtrOutput)
 }
 
-func (o GrafanaSectionSsoOutput) Provider() GrafanaSectionSsoProviderPtrOutput {
-	return o.ApplyT(func(v GrafanaSectionSso) *GrafanaSectionSsoProvider { return v.Provider }).(GrafanaSectionSsoProviderPtrOutput)
+// One of `azuread`, `generic_oauth`, `github`, `google`, `okta`.
+func (o GrafanaSectionSsoOutput) Provider() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GrafanaSectionSso) *string { return v.Provider }).(pulumi.StringPtrOutput)
 }
 
 func (o GrafanaSectionSsoOutput) RoleAttributeStrict() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v GrafanaSectionSso) *bool { return v.RoleAttributeStrict }).(pulumi.BoolPtrOutput)
 }
 
-func (o GrafanaSectionSsoOutput) RoleMapping() GrafanaSectionSsoRoleMappingValueMapOutput {
-	return o.ApplyT(func(v GrafanaSectionSso) map[string]GrafanaSectionSsoRoleMappingValue { return v.RoleMapping }).(GrafanaSectionSsoRoleMappingValueMapOutput)
+func (o GrafanaSectionSsoOutput) RoleMapping() pulumi.StringMapOutput {
+	return o.ApplyT(func(v GrafanaSectionSso) map[string]string { return v.RoleMapping }).(pulumi.StringMapOutput)
 }
 
 func (o GrafanaSectionSsoOutput) Scopes() pulumi.StringArrayOutput {
@@ -7215,13 +7266,14 @@ func (o GrafanaSectionSsoPtrOutput) Name() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-func (o GrafanaSectionSsoPtrOutput) Provider() GrafanaSectionSsoProviderPtrOutput {
-	return o.ApplyT(func(v *GrafanaSectionSso) *GrafanaSectionSsoProvider {
+// One of `azuread`, `generic_oauth`, `github`, `google`, `okta`.
+func (o GrafanaSectionSsoPtrOutput) Provider() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GrafanaSectionSso) *string {
 		if v == nil {
 			return nil
 		}
 		return v.Provider
-	}).(GrafanaSectionSsoProviderPtrOutput)
+	}).(pulumi.StringPtrOutput)
 }
 
 func (o GrafanaSectionSsoPtrOutput) RoleAttributeStrict() pulumi.BoolPtrOutput {
@@ -7233,13 +7285,13 @@ func (o GrafanaSectionSsoPtrOutput) RoleAttributeStrict() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
-func (o GrafanaSectionSsoPtrOutput) RoleMapping() GrafanaSectionSsoRoleMappingValueMapOutput {
-	return o.ApplyT(func(v *GrafanaSectionSso) map[string]GrafanaSectionSsoRoleMappingValue {
+func (o GrafanaSectionSsoPtrOutput) RoleMapping() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *GrafanaSectionSso) map[string]string {
 		if v == nil {
 			return nil
 		}
 		return v.RoleMapping
-	}).(GrafanaSectionSsoRoleMappingValueMapOutput)
+	}).(pulumi.StringMapOutput)
 }
 
 func (o GrafanaSectionSsoPtrOutput) Scopes() pulumi.StringArrayOutput {
@@ -7396,22 +7448,23 @@ func (o GrafanaTeamArrayOutput) Index(i pulumi.IntInput) GrafanaTeamOutput {
 }
 
 type ImagesSection struct {
-	AcceptDowngrade  []ImagesSectionAcceptDowngrade `pulumi:"acceptDowngrade"`
-	Alertmanager     *string                        `pulumi:"alertmanager"`
-	Alloy            *string                        `pulumi:"alloy"`
-	ConfigReloader   *string                        `pulumi:"configReloader"`
-	Grafana          *string                        `pulumi:"grafana"`
-	Kiali            *string                        `pulumi:"kiali"`
-	KubeStateMetrics *string                        `pulumi:"kubeStateMetrics"`
-	Loki             *string                        `pulumi:"loki"`
-	LokiCanary       *string                        `pulumi:"lokiCanary"`
-	NodeExporter     *string                        `pulumi:"nodeExporter"`
-	OtelCollector    *string                        `pulumi:"otelCollector"`
-	PostgresExporter *string                        `pulumi:"postgresExporter"`
-	Prometheus       *string                        `pulumi:"prometheus"`
-	PullSecrets      []string                       `pulumi:"pullSecrets"`
-	RedisExporter    *string                        `pulumi:"redisExporter"`
-	Registry         *string                        `pulumi:"registry"`
+	// One of `alertmanager`, `grafana`, `loki`, `prometheus`, `tempo`.
+	AcceptDowngrade  []string `pulumi:"acceptDowngrade"`
+	Alertmanager     *string  `pulumi:"alertmanager"`
+	Alloy            *string  `pulumi:"alloy"`
+	ConfigReloader   *string  `pulumi:"configReloader"`
+	Grafana          *string  `pulumi:"grafana"`
+	Kiali            *string  `pulumi:"kiali"`
+	KubeStateMetrics *string  `pulumi:"kubeStateMetrics"`
+	Loki             *string  `pulumi:"loki"`
+	LokiCanary       *string  `pulumi:"lokiCanary"`
+	NodeExporter     *string  `pulumi:"nodeExporter"`
+	OtelCollector    *string  `pulumi:"otelCollector"`
+	PostgresExporter *string  `pulumi:"postgresExporter"`
+	Prometheus       *string  `pulumi:"prometheus"`
+	PullSecrets      []string `pulumi:"pullSecrets"`
+	RedisExporter    *string  `pulumi:"redisExporter"`
+	Registry         *string  `pulumi:"registry"`
 	// Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
 	RegistryCredentials *string `pulumi:"registryCredentials"`
 	Tempo               *string `pulumi:"tempo"`
@@ -7433,22 +7486,23 @@ type ImagesSectionInput interface {
 }
 
 type ImagesSectionArgs struct {
-	AcceptDowngrade  ImagesSectionAcceptDowngradeArrayInput `pulumi:"acceptDowngrade"`
-	Alertmanager     pulumi.StringPtrInput                  `pulumi:"alertmanager"`
-	Alloy            pulumi.StringPtrInput                  `pulumi:"alloy"`
-	ConfigReloader   pulumi.StringPtrInput                  `pulumi:"configReloader"`
-	Grafana          pulumi.StringPtrInput                  `pulumi:"grafana"`
-	Kiali            pulumi.StringPtrInput                  `pulumi:"kiali"`
-	KubeStateMetrics pulumi.StringPtrInput                  `pulumi:"kubeStateMetrics"`
-	Loki             pulumi.StringPtrInput                  `pulumi:"loki"`
-	LokiCanary       pulumi.StringPtrInput                  `pulumi:"lokiCanary"`
-	NodeExporter     pulumi.StringPtrInput                  `pulumi:"nodeExporter"`
-	OtelCollector    pulumi.StringPtrInput                  `pulumi:"otelCollector"`
-	PostgresExporter pulumi.StringPtrInput                  `pulumi:"postgresExporter"`
-	Prometheus       pulumi.StringPtrInput                  `pulumi:"prometheus"`
-	PullSecrets      pulumi.StringArrayInput                `pulumi:"pullSecrets"`
-	RedisExporter    pulumi.StringPtrInput                  `pulumi:"redisExporter"`
-	Registry         pulumi.StringPtrInput                  `pulumi:"registry"`
+	// One of `alertmanager`, `grafana`, `loki`, `prometheus`, `tempo`.
+	AcceptDowngrade  pulumi.StringArrayInput `pulumi:"acceptDowngrade"`
+	Alertmanager     pulumi.StringPtrInput   `pulumi:"alertmanager"`
+	Alloy            pulumi.StringPtrInput   `pulumi:"alloy"`
+	ConfigReloader   pulumi.StringPtrInput   `pulumi:"configReloader"`
+	Grafana          pulumi.StringPtrInput   `pulumi:"grafana"`
+	Kiali            pulumi.StringPtrInput   `pulumi:"kiali"`
+	KubeStateMetrics pulumi.StringPtrInput   `pulumi:"kubeStateMetrics"`
+	Loki             pulumi.StringPtrInput   `pulumi:"loki"`
+	LokiCanary       pulumi.StringPtrInput   `pulumi:"lokiCanary"`
+	NodeExporter     pulumi.StringPtrInput   `pulumi:"nodeExporter"`
+	OtelCollector    pulumi.StringPtrInput   `pulumi:"otelCollector"`
+	PostgresExporter pulumi.StringPtrInput   `pulumi:"postgresExporter"`
+	Prometheus       pulumi.StringPtrInput   `pulumi:"prometheus"`
+	PullSecrets      pulumi.StringArrayInput `pulumi:"pullSecrets"`
+	RedisExporter    pulumi.StringPtrInput   `pulumi:"redisExporter"`
+	Registry         pulumi.StringPtrInput   `pulumi:"registry"`
 	// Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
 	RegistryCredentials pulumi.StringPtrInput `pulumi:"registryCredentials"`
 	Tempo               pulumi.StringPtrInput `pulumi:"tempo"`
@@ -7535,8 +7589,9 @@ func (o ImagesSectionOutput) ToImagesSectionPtrOutputWithContext(ctx context.Con
 	}).(ImagesSectionPtrOutput)
 }
 
-func (o ImagesSectionOutput) AcceptDowngrade() ImagesSectionAcceptDowngradeArrayOutput {
-	return o.ApplyT(func(v ImagesSection) []ImagesSectionAcceptDowngrade { return v.AcceptDowngrade }).(ImagesSectionAcceptDowngradeArrayOutput)
+// One of `alertmanager`, `grafana`, `loki`, `prometheus`, `tempo`.
+func (o ImagesSectionOutput) AcceptDowngrade() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v ImagesSection) []string { return v.AcceptDowngrade }).(pulumi.StringArrayOutput)
 }
 
 func (o ImagesSectionOutput) Alertmanager() pulumi.StringPtrOutput {
@@ -7648,13 +7703,14 @@ func (o ImagesSectionPtrOutput) Elem() ImagesSectionOutput {
 	}).(ImagesSectionOutput)
 }
 
-func (o ImagesSectionPtrOutput) AcceptDowngrade() ImagesSectionAcceptDowngradeArrayOutput {
-	return o.ApplyT(func(v *ImagesSection) []ImagesSectionAcceptDowngrade {
+// One of `alertmanager`, `grafana`, `loki`, `prometheus`, `tempo`.
+func (o ImagesSectionPtrOutput) AcceptDowngrade() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *ImagesSection) []string {
 		if v == nil {
 			return nil
 		}
 		return v.AcceptDowngrade
-	}).(ImagesSectionAcceptDowngradeArrayOutput)
+	}).(pulumi.StringArrayOutput)
 }
 
 func (o ImagesSectionPtrOutput) Alertmanager() pulumi.StringPtrOutput {
@@ -7849,9 +7905,10 @@ func (o ImagesSectionPtrOutput) ThanosStore() pulumi.StringPtrOutput {
 
 // A Jaeger a team already runs, as a datasource of `grafana.extraDatasources`.
 type JaegerDatasource struct {
-	Name string               `pulumi:"name"`
-	Type JaegerDatasourceType `pulumi:"type"`
-	Url  string               `pulumi:"url"`
+	Name string `pulumi:"name"`
+	// One of `jaeger`.
+	Type string `pulumi:"type"`
+	Url  string `pulumi:"url"`
 }
 
 // JaegerDatasourceInput is an input type that accepts JaegerDatasourceArgs and JaegerDatasourceOutput values.
@@ -7867,9 +7924,10 @@ type JaegerDatasourceInput interface {
 
 // A Jaeger a team already runs, as a datasource of `grafana.extraDatasources`.
 type JaegerDatasourceArgs struct {
-	Name pulumi.StringInput        `pulumi:"name"`
-	Type JaegerDatasourceTypeInput `pulumi:"type"`
-	Url  pulumi.StringInput        `pulumi:"url"`
+	Name pulumi.StringInput `pulumi:"name"`
+	// One of `jaeger`.
+	Type pulumi.StringInput `pulumi:"type"`
+	Url  pulumi.StringInput `pulumi:"url"`
 }
 
 func (JaegerDatasourceArgs) ElementType() reflect.Type {
@@ -7903,8 +7961,9 @@ func (o JaegerDatasourceOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v JaegerDatasource) string { return v.Name }).(pulumi.StringOutput)
 }
 
-func (o JaegerDatasourceOutput) Type() JaegerDatasourceTypeOutput {
-	return o.ApplyT(func(v JaegerDatasource) JaegerDatasourceType { return v.Type }).(JaegerDatasourceTypeOutput)
+// One of `jaeger`.
+func (o JaegerDatasourceOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v JaegerDatasource) string { return v.Type }).(pulumi.StringOutput)
 }
 
 func (o JaegerDatasourceOutput) Url() pulumi.StringOutput {
@@ -8081,7 +8140,8 @@ func (o KialiServiceAccountsOutput) Kiali() ServiceAccountNameOutput {
 type KubernetesDiscovery struct {
 	Namespaces KubernetesDiscoveryNamespaces `pulumi:"namespaces"`
 	Ports      []interface{}                 `pulumi:"ports"`
-	Role       KubernetesDiscoveryRole       `pulumi:"role"`
+	// One of `endpointslice`, `pod`, `service`.
+	Role string `pulumi:"role"`
 }
 
 // KubernetesDiscoveryInput is an input type that accepts KubernetesDiscoveryArgs and KubernetesDiscoveryOutput values.
@@ -8099,7 +8159,8 @@ type KubernetesDiscoveryInput interface {
 type KubernetesDiscoveryArgs struct {
 	Namespaces KubernetesDiscoveryNamespacesInput `pulumi:"namespaces"`
 	Ports      pulumi.ArrayInput                  `pulumi:"ports"`
-	Role       KubernetesDiscoveryRoleInput       `pulumi:"role"`
+	// One of `endpointslice`, `pod`, `service`.
+	Role pulumi.StringInput `pulumi:"role"`
 }
 
 func (KubernetesDiscoveryArgs) ElementType() reflect.Type {
@@ -8162,8 +8223,9 @@ func (o KubernetesDiscoveryOutput) Ports() pulumi.ArrayOutput {
 	return o.ApplyT(func(v KubernetesDiscovery) []interface{} { return v.Ports }).(pulumi.ArrayOutput)
 }
 
-func (o KubernetesDiscoveryOutput) Role() KubernetesDiscoveryRoleOutput {
-	return o.ApplyT(func(v KubernetesDiscovery) KubernetesDiscoveryRole { return v.Role }).(KubernetesDiscoveryRoleOutput)
+// One of `endpointslice`, `pod`, `service`.
+func (o KubernetesDiscoveryOutput) Role() pulumi.StringOutput {
+	return o.ApplyT(func(v KubernetesDiscovery) string { return v.Role }).(pulumi.StringOutput)
 }
 
 type KubernetesDiscoveryArrayOutput struct{ *pulumi.OutputState }
@@ -8321,7 +8383,8 @@ func (o KubernetesDiscoveryNamespacesPtrOutput) Names() pulumi.StringArrayOutput
 
 type KubernetesSdConfig struct {
 	Namespaces *KubernetesDiscoveryNamespaces `pulumi:"namespaces"`
-	Role       KubernetesSdConfigRole         `pulumi:"role"`
+	// One of `endpointslice`, `node`, `pod`, `service`.
+	Role string `pulumi:"role"`
 }
 
 // KubernetesSdConfigInput is an input type that accepts KubernetesSdConfigArgs and KubernetesSdConfigOutput values.
@@ -8337,7 +8400,8 @@ type KubernetesSdConfigInput interface {
 
 type KubernetesSdConfigArgs struct {
 	Namespaces KubernetesDiscoveryNamespacesPtrInput `pulumi:"namespaces"`
-	Role       KubernetesSdConfigRoleInput           `pulumi:"role"`
+	// One of `endpointslice`, `node`, `pod`, `service`.
+	Role pulumi.StringInput `pulumi:"role"`
 }
 
 func (KubernetesSdConfigArgs) ElementType() reflect.Type {
@@ -8395,8 +8459,9 @@ func (o KubernetesSdConfigOutput) Namespaces() KubernetesDiscoveryNamespacesPtrO
 	return o.ApplyT(func(v KubernetesSdConfig) *KubernetesDiscoveryNamespaces { return v.Namespaces }).(KubernetesDiscoveryNamespacesPtrOutput)
 }
 
-func (o KubernetesSdConfigOutput) Role() KubernetesSdConfigRoleOutput {
-	return o.ApplyT(func(v KubernetesSdConfig) KubernetesSdConfigRole { return v.Role }).(KubernetesSdConfigRoleOutput)
+// One of `endpointslice`, `node`, `pod`, `service`.
+func (o KubernetesSdConfigOutput) Role() pulumi.StringOutput {
+	return o.ApplyT(func(v KubernetesSdConfig) string { return v.Role }).(pulumi.StringOutput)
 }
 
 type KubernetesSdConfigArrayOutput struct{ *pulumi.OutputState }
@@ -8530,10 +8595,11 @@ func (o LabelSelectorRequirementArrayOutput) Index(i pulumi.IntInput) LabelSelec
 
 // An SLI of requests faster than a threshold, from a histogram (`indicator.kind` latency).
 type LatencyIndicator struct {
-	Buckets   []interface{}        `pulumi:"buckets"`
-	Histogram string               `pulumi:"histogram"`
-	Kind      LatencyIndicatorKind `pulumi:"kind"`
-	Threshold interface{}          `pulumi:"threshold"`
+	Buckets   []interface{} `pulumi:"buckets"`
+	Histogram string        `pulumi:"histogram"`
+	// One of `latency`.
+	Kind      string      `pulumi:"kind"`
+	Threshold interface{} `pulumi:"threshold"`
 }
 
 // LatencyIndicatorInput is an input type that accepts LatencyIndicatorArgs and LatencyIndicatorOutput values.
@@ -8549,10 +8615,11 @@ type LatencyIndicatorInput interface {
 
 // An SLI of requests faster than a threshold, from a histogram (`indicator.kind` latency).
 type LatencyIndicatorArgs struct {
-	Buckets   pulumi.ArrayInput         `pulumi:"buckets"`
-	Histogram pulumi.StringInput        `pulumi:"histogram"`
-	Kind      LatencyIndicatorKindInput `pulumi:"kind"`
-	Threshold pulumi.Input              `pulumi:"threshold"`
+	Buckets   pulumi.ArrayInput  `pulumi:"buckets"`
+	Histogram pulumi.StringInput `pulumi:"histogram"`
+	// One of `latency`.
+	Kind      pulumi.StringInput `pulumi:"kind"`
+	Threshold pulumi.Input       `pulumi:"threshold"`
 }
 
 func (LatencyIndicatorArgs) ElementType() reflect.Type {
@@ -8590,8 +8657,9 @@ func (o LatencyIndicatorOutput) Histogram() pulumi.StringOutput {
 	return o.ApplyT(func(v LatencyIndicator) string { return v.Histogram }).(pulumi.StringOutput)
 }
 
-func (o LatencyIndicatorOutput) Kind() LatencyIndicatorKindOutput {
-	return o.ApplyT(func(v LatencyIndicator) LatencyIndicatorKind { return v.Kind }).(LatencyIndicatorKindOutput)
+// One of `latency`.
+func (o LatencyIndicatorOutput) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v LatencyIndicator) string { return v.Kind }).(pulumi.StringOutput)
 }
 
 func (o LatencyIndicatorOutput) Threshold() pulumi.AnyOutput {
@@ -8758,19 +8826,20 @@ func (o LogsClientsPtrOutput) Scraper() pulumi.AnyOutput {
 }
 
 type LogsSection struct {
-	Alerts            *LogsSectionAlerts         `pulumi:"alerts"`
-	ClusterEvents     *bool                      `pulumi:"clusterEvents"`
-	CollectionMode    *LogsSectionCollectionMode `pulumi:"collectionMode"`
-	DropPatterns      []string                   `pulumi:"dropPatterns"`
-	ExtraRuleFiles    []interface{}              `pulumi:"extraRuleFiles"`
-	IngestionBurstMb  interface{}                `pulumi:"ingestionBurstMb"`
-	IngestionRateMb   interface{}                `pulumi:"ingestionRateMb"`
-	MaskIpAddresses   *bool                      `pulumi:"maskIpAddresses"`
-	Replicas          interface{}                `pulumi:"replicas"`
-	ReplicationFactor interface{}                `pulumi:"replicationFactor"`
-	Retention         *string                    `pulumi:"retention"`
-	StorageSize       interface{}                `pulumi:"storageSize"`
-	Tenant            *string                    `pulumi:"tenant"`
+	Alerts        *LogsSectionAlerts `pulumi:"alerts"`
+	ClusterEvents *bool              `pulumi:"clusterEvents"`
+	// One of `api`, `node`.
+	CollectionMode    *string       `pulumi:"collectionMode"`
+	DropPatterns      []string      `pulumi:"dropPatterns"`
+	ExtraRuleFiles    []interface{} `pulumi:"extraRuleFiles"`
+	IngestionBurstMb  interface{}   `pulumi:"ingestionBurstMb"`
+	IngestionRateMb   interface{}   `pulumi:"ingestionRateMb"`
+	MaskIpAddresses   *bool         `pulumi:"maskIpAddresses"`
+	Replicas          interface{}   `pulumi:"replicas"`
+	ReplicationFactor interface{}   `pulumi:"replicationFactor"`
+	Retention         *string       `pulumi:"retention"`
+	StorageSize       interface{}   `pulumi:"storageSize"`
+	Tenant            *string       `pulumi:"tenant"`
 }
 
 // LogsSectionInput is an input type that accepts LogsSectionArgs and LogsSectionOutput values.
@@ -8785,19 +8854,20 @@ type LogsSectionInput interface {
 }
 
 type LogsSectionArgs struct {
-	Alerts            LogsSectionAlertsPtrInput         `pulumi:"alerts"`
-	ClusterEvents     pulumi.BoolPtrInput               `pulumi:"clusterEvents"`
-	CollectionMode    LogsSectionCollectionModePtrInput `pulumi:"collectionMode"`
-	DropPatterns      pulumi.StringArrayInput           `pulumi:"dropPatterns"`
-	ExtraRuleFiles    pulumi.ArrayInput                 `pulumi:"extraRuleFiles"`
-	IngestionBurstMb  pulumi.Input                      `pulumi:"ingestionBurstMb"`
-	IngestionRateMb   pulumi.Input                      `pulumi:"ingestionRateMb"`
-	MaskIpAddresses   pulumi.BoolPtrInput               `pulumi:"maskIpAddresses"`
-	Replicas          pulumi.Input                      `pulumi:"replicas"`
-	ReplicationFactor pulumi.Input                      `pulumi:"replicationFactor"`
-	Retention         pulumi.StringPtrInput             `pulumi:"retention"`
-	StorageSize       pulumi.Input                      `pulumi:"storageSize"`
-	Tenant            pulumi.StringPtrInput             `pulumi:"tenant"`
+	Alerts        LogsSectionAlertsPtrInput `pulumi:"alerts"`
+	ClusterEvents pulumi.BoolPtrInput       `pulumi:"clusterEvents"`
+	// One of `api`, `node`.
+	CollectionMode    pulumi.StringPtrInput   `pulumi:"collectionMode"`
+	DropPatterns      pulumi.StringArrayInput `pulumi:"dropPatterns"`
+	ExtraRuleFiles    pulumi.ArrayInput       `pulumi:"extraRuleFiles"`
+	IngestionBurstMb  pulumi.Input            `pulumi:"ingestionBurstMb"`
+	IngestionRateMb   pulumi.Input            `pulumi:"ingestionRateMb"`
+	MaskIpAddresses   pulumi.BoolPtrInput     `pulumi:"maskIpAddresses"`
+	Replicas          pulumi.Input            `pulumi:"replicas"`
+	ReplicationFactor pulumi.Input            `pulumi:"replicationFactor"`
+	Retention         pulumi.StringPtrInput   `pulumi:"retention"`
+	StorageSize       pulumi.Input            `pulumi:"storageSize"`
+	Tenant            pulumi.StringPtrInput   `pulumi:"tenant"`
 }
 
 func (LogsSectionArgs) ElementType() reflect.Type {
@@ -8885,8 +8955,9 @@ func (o LogsSectionOutput) ClusterEvents() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v LogsSection) *bool { return v.ClusterEvents }).(pulumi.BoolPtrOutput)
 }
 
-func (o LogsSectionOutput) CollectionMode() LogsSectionCollectionModePtrOutput {
-	return o.ApplyT(func(v LogsSection) *LogsSectionCollectionMode { return v.CollectionMode }).(LogsSectionCollectionModePtrOutput)
+// One of `api`, `node`.
+func (o LogsSectionOutput) CollectionMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v LogsSection) *string { return v.CollectionMode }).(pulumi.StringPtrOutput)
 }
 
 func (o LogsSectionOutput) DropPatterns() pulumi.StringArrayOutput {
@@ -8971,13 +9042,14 @@ func (o LogsSectionPtrOutput) ClusterEvents() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
-func (o LogsSectionPtrOutput) CollectionMode() LogsSectionCollectionModePtrOutput {
-	return o.ApplyT(func(v *LogsSection) *LogsSectionCollectionMode {
+// One of `api`, `node`.
+func (o LogsSectionPtrOutput) CollectionMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *LogsSection) *string {
 		if v == nil {
 			return nil
 		}
 		return v.CollectionMode
-	}).(LogsSectionCollectionModePtrOutput)
+	}).(pulumi.StringPtrOutput)
 }
 
 func (o LogsSectionPtrOutput) DropPatterns() pulumi.StringArrayOutput {
@@ -13604,13 +13676,14 @@ func (o NodeSelectorTermArrayOutput) Index(i pulumi.IntInput) NodeSelectorTermOu
 
 // The ALB authenticates every request with an OIDC identity provider, given whole.
 type OidcAuth struct {
-	AuthorizationEndpoint string       `pulumi:"authorizationEndpoint"`
-	ClientId              string       `pulumi:"clientId"`
-	ClientSecret          string       `pulumi:"clientSecret"`
-	Issuer                string       `pulumi:"issuer"`
-	TokenEndpoint         string       `pulumi:"tokenEndpoint"`
-	Type                  OidcAuthType `pulumi:"type"`
-	UserInfoEndpoint      string       `pulumi:"userInfoEndpoint"`
+	AuthorizationEndpoint string `pulumi:"authorizationEndpoint"`
+	ClientId              string `pulumi:"clientId"`
+	ClientSecret          string `pulumi:"clientSecret"`
+	Issuer                string `pulumi:"issuer"`
+	TokenEndpoint         string `pulumi:"tokenEndpoint"`
+	// One of `oidc`.
+	Type             string `pulumi:"type"`
+	UserInfoEndpoint string `pulumi:"userInfoEndpoint"`
 }
 
 // OidcAuthInput is an input type that accepts OidcAuthArgs and OidcAuthOutput values.
@@ -13631,8 +13704,9 @@ type OidcAuthArgs struct {
 	ClientSecret          pulumi.StringInput `pulumi:"clientSecret"`
 	Issuer                pulumi.StringInput `pulumi:"issuer"`
 	TokenEndpoint         pulumi.StringInput `pulumi:"tokenEndpoint"`
-	Type                  OidcAuthTypeInput  `pulumi:"type"`
-	UserInfoEndpoint      pulumi.StringInput `pulumi:"userInfoEndpoint"`
+	// One of `oidc`.
+	Type             pulumi.StringInput `pulumi:"type"`
+	UserInfoEndpoint pulumi.StringInput `pulumi:"userInfoEndpoint"`
 }
 
 func (OidcAuthArgs) ElementType() reflect.Type {
@@ -13733,8 +13807,9 @@ func (o OidcAuthOutput) TokenEndpoint() pulumi.StringOutput {
 	return o.ApplyT(func(v OidcAuth) string { return v.TokenEndpoint }).(pulumi.StringOutput)
 }
 
-func (o OidcAuthOutput) Type() OidcAuthTypeOutput {
-	return o.ApplyT(func(v OidcAuth) OidcAuthType { return v.Type }).(OidcAuthTypeOutput)
+// One of `oidc`.
+func (o OidcAuthOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v OidcAuth) string { return v.Type }).(pulumi.StringOutput)
 }
 
 func (o OidcAuthOutput) UserInfoEndpoint() pulumi.StringOutput {
@@ -13810,13 +13885,14 @@ func (o OidcAuthPtrOutput) TokenEndpoint() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-func (o OidcAuthPtrOutput) Type() OidcAuthTypePtrOutput {
-	return o.ApplyT(func(v *OidcAuth) *OidcAuthType {
+// One of `oidc`.
+func (o OidcAuthPtrOutput) Type() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *OidcAuth) *string {
 		if v == nil {
 			return nil
 		}
 		return &v.Type
-	}).(OidcAuthTypePtrOutput)
+	}).(pulumi.StringPtrOutput)
 }
 
 func (o OidcAuthPtrOutput) UserInfoEndpoint() pulumi.StringPtrOutput {
@@ -13939,8 +14015,9 @@ func (o OpsgenieReceiverArrayOutput) Index(i pulumi.IntInput) OpsgenieReceiverOu
 
 // Whom Opsgenie notifies: a team, user, escalation or schedule, by name.
 type OpsgenieResponder struct {
-	Name string                `pulumi:"name"`
-	Type OpsgenieResponderType `pulumi:"type"`
+	Name string `pulumi:"name"`
+	// One of `escalation`, `schedule`, `team`, `user`.
+	Type string `pulumi:"type"`
 }
 
 // OpsgenieResponderInput is an input type that accepts OpsgenieResponderArgs and OpsgenieResponderOutput values.
@@ -13956,8 +14033,9 @@ type OpsgenieResponderInput interface {
 
 // Whom Opsgenie notifies: a team, user, escalation or schedule, by name.
 type OpsgenieResponderArgs struct {
-	Name pulumi.StringInput         `pulumi:"name"`
-	Type OpsgenieResponderTypeInput `pulumi:"type"`
+	Name pulumi.StringInput `pulumi:"name"`
+	// One of `escalation`, `schedule`, `team`, `user`.
+	Type pulumi.StringInput `pulumi:"type"`
 }
 
 func (OpsgenieResponderArgs) ElementType() reflect.Type {
@@ -14016,8 +14094,9 @@ func (o OpsgenieResponderOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v OpsgenieResponder) string { return v.Name }).(pulumi.StringOutput)
 }
 
-func (o OpsgenieResponderOutput) Type() OpsgenieResponderTypeOutput {
-	return o.ApplyT(func(v OpsgenieResponder) OpsgenieResponderType { return v.Type }).(OpsgenieResponderTypeOutput)
+// One of `escalation`, `schedule`, `team`, `user`.
+func (o OpsgenieResponderOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v OpsgenieResponder) string { return v.Type }).(pulumi.StringOutput)
 }
 
 type OpsgenieResponderArrayOutput struct{ *pulumi.OutputState }
@@ -15138,8 +15217,9 @@ func (o PodAffinityTermLabelSelectorOutput) MatchLabels() pulumi.StringMapOutput
 
 // A destination port as a NetworkPolicy and the wiring graph see it.
 type Port struct {
-	Port     float64      `pulumi:"port"`
-	Protocol PortProtocol `pulumi:"protocol"`
+	Port float64 `pulumi:"port"`
+	// One of `TCP`, `UDP`.
+	Protocol string `pulumi:"protocol"`
 }
 
 // PortInput is an input type that accepts PortArgs and PortOutput values.
@@ -15155,8 +15235,9 @@ type PortInput interface {
 
 // A destination port as a NetworkPolicy and the wiring graph see it.
 type PortArgs struct {
-	Port     pulumi.Float64Input `pulumi:"port"`
-	Protocol PortProtocolInput   `pulumi:"protocol"`
+	Port pulumi.Float64Input `pulumi:"port"`
+	// One of `TCP`, `UDP`.
+	Protocol pulumi.StringInput `pulumi:"protocol"`
 }
 
 func (PortArgs) ElementType() reflect.Type {
@@ -15215,8 +15296,9 @@ func (o PortOutput) Port() pulumi.Float64Output {
 	return o.ApplyT(func(v Port) float64 { return v.Port }).(pulumi.Float64Output)
 }
 
-func (o PortOutput) Protocol() PortProtocolOutput {
-	return o.ApplyT(func(v Port) PortProtocol { return v.Protocol }).(PortProtocolOutput)
+// One of `TCP`, `UDP`.
+func (o PortOutput) Protocol() pulumi.StringOutput {
+	return o.ApplyT(func(v Port) string { return v.Protocol }).(pulumi.StringOutput)
 }
 
 type PortArrayOutput struct{ *pulumi.OutputState }
@@ -15892,11 +15974,12 @@ func (o PrometheusPeerThanosPtrOutput) ScrapeInterval() pulumi.StringPtrOutput {
 
 // An SLI of good or bad events over all events (`indicator.kind` ratio).
 type RatioIndicator struct {
-	Counters *bool              `pulumi:"counters"`
-	Errors   *string            `pulumi:"errors"`
-	Good     *string            `pulumi:"good"`
-	Kind     RatioIndicatorKind `pulumi:"kind"`
-	Total    string             `pulumi:"total"`
+	Counters *bool   `pulumi:"counters"`
+	Errors   *string `pulumi:"errors"`
+	Good     *string `pulumi:"good"`
+	// One of `ratio`.
+	Kind  string `pulumi:"kind"`
+	Total string `pulumi:"total"`
 }
 
 // RatioIndicatorInput is an input type that accepts RatioIndicatorArgs and RatioIndicatorOutput values.
@@ -15912,11 +15995,12 @@ type RatioIndicatorInput interface {
 
 // An SLI of good or bad events over all events (`indicator.kind` ratio).
 type RatioIndicatorArgs struct {
-	Counters pulumi.BoolPtrInput     `pulumi:"counters"`
-	Errors   pulumi.StringPtrInput   `pulumi:"errors"`
-	Good     pulumi.StringPtrInput   `pulumi:"good"`
-	Kind     RatioIndicatorKindInput `pulumi:"kind"`
-	Total    pulumi.StringInput      `pulumi:"total"`
+	Counters pulumi.BoolPtrInput   `pulumi:"counters"`
+	Errors   pulumi.StringPtrInput `pulumi:"errors"`
+	Good     pulumi.StringPtrInput `pulumi:"good"`
+	// One of `ratio`.
+	Kind  pulumi.StringInput `pulumi:"kind"`
+	Total pulumi.StringInput `pulumi:"total"`
 }
 
 func (RatioIndicatorArgs) ElementType() reflect.Type {
@@ -15958,8 +16042,9 @@ func (o RatioIndicatorOutput) Good() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RatioIndicator) *string { return v.Good }).(pulumi.StringPtrOutput)
 }
 
-func (o RatioIndicatorOutput) Kind() RatioIndicatorKindOutput {
-	return o.ApplyT(func(v RatioIndicator) RatioIndicatorKind { return v.Kind }).(RatioIndicatorKindOutput)
+// One of `ratio`.
+func (o RatioIndicatorOutput) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v RatioIndicator) string { return v.Kind }).(pulumi.StringOutput)
 }
 
 func (o RatioIndicatorOutput) Total() pulumi.StringOutput {
@@ -15968,9 +16053,10 @@ func (o RatioIndicatorOutput) Total() pulumi.StringOutput {
 
 // A precomputed error or success ratio (`indicator.kind` raw).
 type RawIndicator struct {
-	ErrorRatio   *string          `pulumi:"errorRatio"`
-	Kind         RawIndicatorKind `pulumi:"kind"`
-	SuccessRatio *string          `pulumi:"successRatio"`
+	ErrorRatio *string `pulumi:"errorRatio"`
+	// One of `raw`.
+	Kind         string  `pulumi:"kind"`
+	SuccessRatio *string `pulumi:"successRatio"`
 }
 
 // RawIndicatorInput is an input type that accepts RawIndicatorArgs and RawIndicatorOutput values.
@@ -15986,8 +16072,9 @@ type RawIndicatorInput interface {
 
 // A precomputed error or success ratio (`indicator.kind` raw).
 type RawIndicatorArgs struct {
-	ErrorRatio   pulumi.StringPtrInput `pulumi:"errorRatio"`
-	Kind         RawIndicatorKindInput `pulumi:"kind"`
+	ErrorRatio pulumi.StringPtrInput `pulumi:"errorRatio"`
+	// One of `raw`.
+	Kind         pulumi.StringInput    `pulumi:"kind"`
 	SuccessRatio pulumi.StringPtrInput `pulumi:"successRatio"`
 }
 
@@ -16022,8 +16109,9 @@ func (o RawIndicatorOutput) ErrorRatio() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RawIndicator) *string { return v.ErrorRatio }).(pulumi.StringPtrOutput)
 }
 
-func (o RawIndicatorOutput) Kind() RawIndicatorKindOutput {
-	return o.ApplyT(func(v RawIndicator) RawIndicatorKind { return v.Kind }).(RawIndicatorKindOutput)
+// One of `raw`.
+func (o RawIndicatorOutput) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v RawIndicator) string { return v.Kind }).(pulumi.StringOutput)
 }
 
 func (o RawIndicatorOutput) SuccessRatio() pulumi.StringPtrOutput {
@@ -16281,12 +16369,13 @@ func (o RegistryCredentialsArgsPtrOutput) RegistryCredentials() pulumi.StringPtr
 
 // A rule of a scrape job's `relabel_configs` or `metric_relabel_configs`, as Prometheus' relabel_config.
 type RelabelConfig struct {
-	Action        *RelabelConfigAction `pulumi:"action"`
-	Regex         *string              `pulumi:"regex"`
-	Replacement   *string              `pulumi:"replacement"`
-	Separator     *string              `pulumi:"separator"`
-	Source_labels []string             `pulumi:"source_labels"`
-	Target_label  *string              `pulumi:"target_label"`
+	// One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
+	Action        *string  `pulumi:"action"`
+	Regex         *string  `pulumi:"regex"`
+	Replacement   *string  `pulumi:"replacement"`
+	Separator     *string  `pulumi:"separator"`
+	Source_labels []string `pulumi:"source_labels"`
+	Target_label  *string  `pulumi:"target_label"`
 }
 
 // RelabelConfigInput is an input type that accepts RelabelConfigArgs and RelabelConfigOutput values.
@@ -16302,12 +16391,13 @@ type RelabelConfigInput interface {
 
 // A rule of a scrape job's `relabel_configs` or `metric_relabel_configs`, as Prometheus' relabel_config.
 type RelabelConfigArgs struct {
-	Action        RelabelConfigActionPtrInput `pulumi:"action"`
-	Regex         pulumi.StringPtrInput       `pulumi:"regex"`
-	Replacement   pulumi.StringPtrInput       `pulumi:"replacement"`
-	Separator     pulumi.StringPtrInput       `pulumi:"separator"`
-	Source_labels pulumi.StringArrayInput     `pulumi:"source_labels"`
-	Target_label  pulumi.StringPtrInput       `pulumi:"target_label"`
+	// One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
+	Action        pulumi.StringPtrInput   `pulumi:"action"`
+	Regex         pulumi.StringPtrInput   `pulumi:"regex"`
+	Replacement   pulumi.StringPtrInput   `pulumi:"replacement"`
+	Separator     pulumi.StringPtrInput   `pulumi:"separator"`
+	Source_labels pulumi.StringArrayInput `pulumi:"source_labels"`
+	Target_label  pulumi.StringPtrInput   `pulumi:"target_label"`
 }
 
 func (RelabelConfigArgs) ElementType() reflect.Type {
@@ -16362,8 +16452,9 @@ func (o RelabelConfigOutput) ToRelabelConfigOutputWithContext(ctx context.Contex
 	return o
 }
 
-func (o RelabelConfigOutput) Action() RelabelConfigActionPtrOutput {
-	return o.ApplyT(func(v RelabelConfig) *RelabelConfigAction { return v.Action }).(RelabelConfigActionPtrOutput)
+// One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
+func (o RelabelConfigOutput) Action() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v RelabelConfig) *string { return v.Action }).(pulumi.StringPtrOutput)
 }
 
 func (o RelabelConfigOutput) Regex() pulumi.StringPtrOutput {
@@ -16407,12 +16498,13 @@ func (o RelabelConfigArrayOutput) Index(i pulumi.IntInput) RelabelConfigOutput {
 }
 
 type RelabelConfig2 struct {
-	Action        *RelabelConfigAction `pulumi:"action"`
-	Regex         *string              `pulumi:"regex"`
-	Replacement   *string              `pulumi:"replacement"`
-	Separator     *string              `pulumi:"separator"`
-	Source_labels []string             `pulumi:"source_labels"`
-	Target_label  *string              `pulumi:"target_label"`
+	// One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
+	Action        *string  `pulumi:"action"`
+	Regex         *string  `pulumi:"regex"`
+	Replacement   *string  `pulumi:"replacement"`
+	Separator     *string  `pulumi:"separator"`
+	Source_labels []string `pulumi:"source_labels"`
+	Target_label  *string  `pulumi:"target_label"`
 }
 
 // RelabelConfig2Input is an input type that accepts RelabelConfig2Args and RelabelConfig2Output values.
@@ -16427,12 +16519,13 @@ type RelabelConfig2Input interface {
 }
 
 type RelabelConfig2Args struct {
-	Action        RelabelConfigActionPtrInput `pulumi:"action"`
-	Regex         pulumi.StringPtrInput       `pulumi:"regex"`
-	Replacement   pulumi.StringPtrInput       `pulumi:"replacement"`
-	Separator     pulumi.StringPtrInput       `pulumi:"separator"`
-	Source_labels pulumi.StringArrayInput     `pulumi:"source_labels"`
-	Target_label  pulumi.StringPtrInput       `pulumi:"target_label"`
+	// One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
+	Action        pulumi.StringPtrInput   `pulumi:"action"`
+	Regex         pulumi.StringPtrInput   `pulumi:"regex"`
+	Replacement   pulumi.StringPtrInput   `pulumi:"replacement"`
+	Separator     pulumi.StringPtrInput   `pulumi:"separator"`
+	Source_labels pulumi.StringArrayInput `pulumi:"source_labels"`
+	Target_label  pulumi.StringPtrInput   `pulumi:"target_label"`
 }
 
 func (RelabelConfig2Args) ElementType() reflect.Type {
@@ -16486,8 +16579,9 @@ func (o RelabelConfig2Output) ToRelabelConfig2OutputWithContext(ctx context.Cont
 	return o
 }
 
-func (o RelabelConfig2Output) Action() RelabelConfigActionPtrOutput {
-	return o.ApplyT(func(v RelabelConfig2) *RelabelConfigAction { return v.Action }).(RelabelConfigActionPtrOutput)
+// One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
+func (o RelabelConfig2Output) Action() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v RelabelConfig2) *string { return v.Action }).(pulumi.StringPtrOutput)
 }
 
 func (o RelabelConfig2Output) Regex() pulumi.StringPtrOutput {
@@ -17214,11 +17308,12 @@ type ScrapeConfig struct {
 	Params                 map[string][]string        `pulumi:"params"`
 	Relabel_configs        []RelabelConfig2           `pulumi:"relabel_configs"`
 	Sample_limit           *float64                   `pulumi:"sample_limit"`
-	Scheme                 *ExtraScrapeConfigScheme   `pulumi:"scheme"`
-	Scrape_interval        *string                    `pulumi:"scrape_interval"`
-	Scrape_timeout         *string                    `pulumi:"scrape_timeout"`
-	Static_configs         []StaticConfig             `pulumi:"static_configs"`
-	Tls_config             *ScrapeConfigTlsConfig     `pulumi:"tls_config"`
+	// One of `http`, `https`.
+	Scheme          *string                `pulumi:"scheme"`
+	Scrape_interval *string                `pulumi:"scrape_interval"`
+	Scrape_timeout  *string                `pulumi:"scrape_timeout"`
+	Static_configs  []StaticConfig         `pulumi:"static_configs"`
+	Tls_config      *ScrapeConfigTlsConfig `pulumi:"tls_config"`
 }
 
 // ScrapeConfigInput is an input type that accepts ScrapeConfigArgs and ScrapeConfigOutput values.
@@ -17244,11 +17339,12 @@ type ScrapeConfigArgs struct {
 	Params                 pulumi.StringArrayMapInput        `pulumi:"params"`
 	Relabel_configs        RelabelConfig2ArrayInput          `pulumi:"relabel_configs"`
 	Sample_limit           pulumi.Float64PtrInput            `pulumi:"sample_limit"`
-	Scheme                 ExtraScrapeConfigSchemePtrInput   `pulumi:"scheme"`
-	Scrape_interval        pulumi.StringPtrInput             `pulumi:"scrape_interval"`
-	Scrape_timeout         pulumi.StringPtrInput             `pulumi:"scrape_timeout"`
-	Static_configs         StaticConfigArrayInput            `pulumi:"static_configs"`
-	Tls_config             ScrapeConfigTlsConfigPtrInput     `pulumi:"tls_config"`
+	// One of `http`, `https`.
+	Scheme          pulumi.StringPtrInput         `pulumi:"scheme"`
+	Scrape_interval pulumi.StringPtrInput         `pulumi:"scrape_interval"`
+	Scrape_timeout  pulumi.StringPtrInput         `pulumi:"scrape_timeout"`
+	Static_configs  StaticConfigArrayInput        `pulumi:"static_configs"`
+	Tls_config      ScrapeConfigTlsConfigPtrInput `pulumi:"tls_config"`
 }
 
 func (ScrapeConfigArgs) ElementType() reflect.Type {
@@ -17346,8 +17442,9 @@ func (o ScrapeConfigOutput) Sample_limit() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v ScrapeConfig) *float64 { return v.Sample_limit }).(pulumi.Float64PtrOutput)
 }
 
-func (o ScrapeConfigOutput) Scheme() ExtraScrapeConfigSchemePtrOutput {
-	return o.ApplyT(func(v ScrapeConfig) *ExtraScrapeConfigScheme { return v.Scheme }).(ExtraScrapeConfigSchemePtrOutput)
+// One of `http`, `https`.
+func (o ScrapeConfigOutput) Scheme() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ScrapeConfig) *string { return v.Scheme }).(pulumi.StringPtrOutput)
 }
 
 func (o ScrapeConfigOutput) Scrape_interval() pulumi.StringPtrOutput {
@@ -18303,9 +18400,10 @@ func (o SloAlertArrayOutput) Index(i pulumi.IntInput) SloAlertOutput {
 }
 
 type SloBudgeting struct {
-	Method      SloBudgetingMethod `pulumi:"method"`
-	SliceTarget interface{}        `pulumi:"sliceTarget"`
-	SliceWindow *string            `pulumi:"sliceWindow"`
+	// One of `occurrences`, `ratioTimeslices`, `timeslices`.
+	Method      string      `pulumi:"method"`
+	SliceTarget interface{} `pulumi:"sliceTarget"`
+	SliceWindow *string     `pulumi:"sliceWindow"`
 }
 
 // SloBudgetingInput is an input type that accepts SloBudgetingArgs and SloBudgetingOutput values.
@@ -18320,9 +18418,10 @@ type SloBudgetingInput interface {
 }
 
 type SloBudgetingArgs struct {
-	Method      SloBudgetingMethodInput `pulumi:"method"`
-	SliceTarget pulumi.Input            `pulumi:"sliceTarget"`
-	SliceWindow pulumi.StringPtrInput   `pulumi:"sliceWindow"`
+	// One of `occurrences`, `ratioTimeslices`, `timeslices`.
+	Method      pulumi.StringInput    `pulumi:"method"`
+	SliceTarget pulumi.Input          `pulumi:"sliceTarget"`
+	SliceWindow pulumi.StringPtrInput `pulumi:"sliceWindow"`
 }
 
 func (SloBudgetingArgs) ElementType() reflect.Type {
@@ -18402,8 +18501,9 @@ func (o SloBudgetingOutput) ToSloBudgetingPtrOutputWithContext(ctx context.Conte
 	}).(SloBudgetingPtrOutput)
 }
 
-func (o SloBudgetingOutput) Method() SloBudgetingMethodOutput {
-	return o.ApplyT(func(v SloBudgeting) SloBudgetingMethod { return v.Method }).(SloBudgetingMethodOutput)
+// One of `occurrences`, `ratioTimeslices`, `timeslices`.
+func (o SloBudgetingOutput) Method() pulumi.StringOutput {
+	return o.ApplyT(func(v SloBudgeting) string { return v.Method }).(pulumi.StringOutput)
 }
 
 func (o SloBudgetingOutput) SliceTarget() pulumi.AnyOutput {
@@ -18438,13 +18538,14 @@ func (o SloBudgetingPtrOutput) Elem() SloBudgetingOutput {
 	}).(SloBudgetingOutput)
 }
 
-func (o SloBudgetingPtrOutput) Method() SloBudgetingMethodPtrOutput {
-	return o.ApplyT(func(v *SloBudgeting) *SloBudgetingMethod {
+// One of `occurrences`, `ratioTimeslices`, `timeslices`.
+func (o SloBudgetingPtrOutput) Method() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *SloBudgeting) *string {
 		if v == nil {
 			return nil
 		}
 		return &v.Method
-	}).(SloBudgetingMethodPtrOutput)
+	}).(pulumi.StringPtrOutput)
 }
 
 func (o SloBudgetingPtrOutput) SliceTarget() pulumi.AnyOutput {
@@ -19590,12 +19691,13 @@ func (o StorageSectionS3LokiPtrOutput) RoleArn() pulumi.StringPtrOutput {
 
 // An SLI of the evaluations in which an expression holds a bound (`indicator.kind` threshold).
 type ThresholdIndicator struct {
-	Above   interface{}            `pulumi:"above"`
-	AtLeast interface{}            `pulumi:"atLeast"`
-	AtMost  interface{}            `pulumi:"atMost"`
-	Below   interface{}            `pulumi:"below"`
-	Expr    string                 `pulumi:"expr"`
-	Kind    ThresholdIndicatorKind `pulumi:"kind"`
+	Above   interface{} `pulumi:"above"`
+	AtLeast interface{} `pulumi:"atLeast"`
+	AtMost  interface{} `pulumi:"atMost"`
+	Below   interface{} `pulumi:"below"`
+	Expr    string      `pulumi:"expr"`
+	// One of `threshold`.
+	Kind string `pulumi:"kind"`
 }
 
 // ThresholdIndicatorInput is an input type that accepts ThresholdIndicatorArgs and ThresholdIndicatorOutput values.
@@ -19611,12 +19713,13 @@ type ThresholdIndicatorInput interface {
 
 // An SLI of the evaluations in which an expression holds a bound (`indicator.kind` threshold).
 type ThresholdIndicatorArgs struct {
-	Above   pulumi.Input                `pulumi:"above"`
-	AtLeast pulumi.Input                `pulumi:"atLeast"`
-	AtMost  pulumi.Input                `pulumi:"atMost"`
-	Below   pulumi.Input                `pulumi:"below"`
-	Expr    pulumi.StringInput          `pulumi:"expr"`
-	Kind    ThresholdIndicatorKindInput `pulumi:"kind"`
+	Above   pulumi.Input       `pulumi:"above"`
+	AtLeast pulumi.Input       `pulumi:"atLeast"`
+	AtMost  pulumi.Input       `pulumi:"atMost"`
+	Below   pulumi.Input       `pulumi:"below"`
+	Expr    pulumi.StringInput `pulumi:"expr"`
+	// One of `threshold`.
+	Kind pulumi.StringInput `pulumi:"kind"`
 }
 
 func (ThresholdIndicatorArgs) ElementType() reflect.Type {
@@ -19666,8 +19769,9 @@ func (o ThresholdIndicatorOutput) Expr() pulumi.StringOutput {
 	return o.ApplyT(func(v ThresholdIndicator) string { return v.Expr }).(pulumi.StringOutput)
 }
 
-func (o ThresholdIndicatorOutput) Kind() ThresholdIndicatorKindOutput {
-	return o.ApplyT(func(v ThresholdIndicator) ThresholdIndicatorKind { return v.Kind }).(ThresholdIndicatorKindOutput)
+// One of `threshold`.
+func (o ThresholdIndicatorOutput) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v ThresholdIndicator) string { return v.Kind }).(pulumi.StringOutput)
 }
 
 // One period of a time interval: all the fields it sets must hold at once; one left out holds always.
@@ -19903,13 +20007,17 @@ func (o TimeRangeArrayOutput) Index(i pulumi.IntInput) TimeRangeOutput {
 // A taint the pods tolerate (Kubernetes' Toleration).
 type Toleration struct {
 	// Empty: every effect.
-	Effect *TolerationEffect `pulumi:"effect"`
+	//
+	// One of `NoExecute`, `NoSchedule`, `PreferNoSchedule`.
+	Effect *string `pulumi:"effect"`
 	// Empty with operator Exists: every taint.
 	Key *string `pulumi:"key"`
 	// Default: "Equal"
-	Operator          *TolerationOperator `pulumi:"operator"`
-	TolerationSeconds interface{}         `pulumi:"tolerationSeconds"`
-	Value             *string             `pulumi:"value"`
+	//
+	// One of `Equal`, `Exists`.
+	Operator          *string     `pulumi:"operator"`
+	TolerationSeconds interface{} `pulumi:"tolerationSeconds"`
+	Value             *string     `pulumi:"value"`
 }
 
 // TolerationInput is an input type that accepts TolerationArgs and TolerationOutput values.
@@ -19926,13 +20034,17 @@ type TolerationInput interface {
 // A taint the pods tolerate (Kubernetes' Toleration).
 type TolerationArgs struct {
 	// Empty: every effect.
-	Effect TolerationEffectPtrInput `pulumi:"effect"`
+	//
+	// One of `NoExecute`, `NoSchedule`, `PreferNoSchedule`.
+	Effect pulumi.StringPtrInput `pulumi:"effect"`
 	// Empty with operator Exists: every taint.
 	Key pulumi.StringPtrInput `pulumi:"key"`
 	// Default: "Equal"
-	Operator          TolerationOperatorPtrInput `pulumi:"operator"`
-	TolerationSeconds pulumi.Input               `pulumi:"tolerationSeconds"`
-	Value             pulumi.StringPtrInput      `pulumi:"value"`
+	//
+	// One of `Equal`, `Exists`.
+	Operator          pulumi.StringPtrInput `pulumi:"operator"`
+	TolerationSeconds pulumi.Input          `pulumi:"tolerationSeconds"`
+	Value             pulumi.StringPtrInput `pulumi:"value"`
 }
 
 func (TolerationArgs) ElementType() reflect.Type {
@@ -19988,8 +20100,10 @@ func (o TolerationOutput) ToTolerationOutputWithContext(ctx context.Context) Tol
 }
 
 // Empty: every effect.
-func (o TolerationOutput) Effect() TolerationEffectPtrOutput {
-	return o.ApplyT(func(v Toleration) *TolerationEffect { return v.Effect }).(TolerationEffectPtrOutput)
+//
+// One of `NoExecute`, `NoSchedule`, `PreferNoSchedule`.
+func (o TolerationOutput) Effect() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Toleration) *string { return v.Effect }).(pulumi.StringPtrOutput)
 }
 
 // Empty with operator Exists: every taint.
@@ -19998,8 +20112,10 @@ func (o TolerationOutput) Key() pulumi.StringPtrOutput {
 }
 
 // Default: "Equal"
-func (o TolerationOutput) Operator() TolerationOperatorPtrOutput {
-	return o.ApplyT(func(v Toleration) *TolerationOperator { return v.Operator }).(TolerationOperatorPtrOutput)
+//
+// One of `Equal`, `Exists`.
+func (o TolerationOutput) Operator() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Toleration) *string { return v.Operator }).(pulumi.StringPtrOutput)
 }
 
 func (o TolerationOutput) TolerationSeconds() pulumi.AnyOutput {

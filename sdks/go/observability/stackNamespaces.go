@@ -65,7 +65,9 @@ type stackNamespacesArgs struct {
 	// eks protects the namespace that holds the data volumes.
 	//
 	// Default: "kind"
-	Profile *ProfileSection `pulumi:"profile"`
+	//
+	// One of `eks`, `kind`.
+	Profile *string `pulumi:"profile"`
 	// Every flow of a deployment of several components (`wiringGraph`): each namespace gets the DNS
 	// egress it declares.
 	//
@@ -97,7 +99,9 @@ type StackNamespacesArgs struct {
 	// eks protects the namespace that holds the data volumes.
 	//
 	// Default: "kind"
-	Profile ProfileSectionPtrInput
+	//
+	// One of `eks`, `kind`.
+	Profile pulumi.StringPtrInput
 	// Every flow of a deployment of several components (`wiringGraph`): each namespace gets the DNS
 	// egress it declares.
 	//

@@ -98,7 +98,9 @@ type tracingStackArgs struct {
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
 	// Default: "kind"
-	Profile *ProfileSection `pulumi:"profile"`
+	//
+	// One of `eks`, `kind`.
+	Profile *string `pulumi:"profile"`
 	// Every replica of the Prometheus that span metrics and the service graph are written to (its
 	// remote-write receiver, `/api/v1/write`): MetricsStack's `prometheusWrites` (whose pods this
 	// component then admits the collector to), or your own.
@@ -176,7 +178,9 @@ type TracingStackArgs struct {
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
 	// Default: "kind"
-	Profile ProfileSectionPtrInput
+	//
+	// One of `eks`, `kind`.
+	Profile pulumi.StringPtrInput
 	// Every replica of the Prometheus that span metrics and the service graph are written to (its
 	// remote-write receiver, `/api/v1/write`): MetricsStack's `prometheusWrites` (whose pods this
 	// component then admits the collector to), or your own.

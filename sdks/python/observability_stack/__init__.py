@@ -6,7 +6,6 @@ import builtins as _builtins
 from . import _utilities
 import typing
 # Export this package's modules as members:
-from ._enums import *
 from .demo_stack import *
 from .grafana_stack import *
 from .kiali_stack import *

@@ -13,7 +13,6 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
-from ._enums import *
 
 __all__ = [
     'AlertReceiverArgs',
@@ -772,7 +771,10 @@ if not MYPY:
         email: NotRequired[pulumi.Input['AlertingSectionEmailArgsDict']]
         external_urls: NotRequired[pulumi.Input['AlertingSectionExternalUrlsArgsDict']]
         group_wait: NotRequired[pulumi.Input[_builtins.str]]
-        other_severities: NotRequired[pulumi.Input['AlertingSectionOtherSeverities']]
+        other_severities: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        One of `critical`, `refuse`, `warning`.
+        """
         receivers: NotRequired[pulumi.Input[Sequence[pulumi.Input['AlertReceiverArgsDict']]]]
         routes: NotRequired[pulumi.Input[Sequence[pulumi.Input['AlertRouteArgsDict']]]]
         slack: NotRequired[pulumi.Input['AlertingSectionSlackArgsDict']]
@@ -788,13 +790,16 @@ class AlertingSectionArgs:
                  email: Optional[pulumi.Input['AlertingSectionEmailArgs']] = None,
                  external_urls: Optional[pulumi.Input['AlertingSectionExternalUrlsArgs']] = None,
                  group_wait: Optional[pulumi.Input[_builtins.str]] = None,
-                 other_severities: Optional[pulumi.Input['AlertingSectionOtherSeverities']] = None,
+                 other_severities: Optional[pulumi.Input[_builtins.str]] = None,
                  receivers: Optional[pulumi.Input[Sequence[pulumi.Input['AlertReceiverArgs']]]] = None,
                  routes: Optional[pulumi.Input[Sequence[pulumi.Input['AlertRouteArgs']]]] = None,
                  slack: Optional[pulumi.Input['AlertingSectionSlackArgs']] = None,
                  time_intervals: Optional[pulumi.Input[Sequence[pulumi.Input['AlertTimeIntervalArgs']]]] = None,
                  watchdog: Optional[pulumi.Input['AlertingSectionWatchdogArgs']] = None,
                  webhook: Optional[pulumi.Input['AlertingSectionWatchdogArgs']] = None):
+        """
+        :param pulumi.Input[_builtins.str] other_severities: One of `critical`, `refuse`, `warning`.
+        """
         if email is not None:
             pulumi.set(__self__, "email", email)
         if external_urls is not None:
@@ -845,11 +850,14 @@ class AlertingSectionArgs:
 
     @_builtins.property
     @pulumi.getter(name="otherSeverities")
-    def other_severities(self) -> Optional[pulumi.Input['AlertingSectionOtherSeverities']]:
+    def other_severities(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        One of `critical`, `refuse`, `warning`.
+        """
         return pulumi.get(self, "other_severities")
 
     @other_severities.setter
-    def other_severities(self, value: Optional[pulumi.Input['AlertingSectionOtherSeverities']]):
+    def other_severities(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "other_severities", value)
 
     @_builtins.property
@@ -1166,7 +1174,10 @@ if not MYPY:
         """
         burn_rate: pulumi.Input[Union[_builtins.float, _builtins.str]]
         window: pulumi.Input[_builtins.str]
-        op: NotRequired[pulumi.Input['BurnRateConditionOp']]
+        op: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        One of `gt`, `gte`.
+        """
         short_window: NotRequired[pulumi.Input[_builtins.str]]
 elif False:
     BurnRateConditionArgsDict: TypeAlias = Mapping[str, Any]
@@ -1176,10 +1187,11 @@ class BurnRateConditionArgs:
     def __init__(__self__, *,
                  burn_rate: pulumi.Input[Union[_builtins.float, _builtins.str]],
                  window: pulumi.Input[_builtins.str],
-                 op: Optional[pulumi.Input['BurnRateConditionOp']] = None,
+                 op: Optional[pulumi.Input[_builtins.str]] = None,
                  short_window: Optional[pulumi.Input[_builtins.str]] = None):
         """
         When an SLO alert fires: its budget burns this fast over a window (and a shorter one).
+        :param pulumi.Input[_builtins.str] op: One of `gt`, `gte`.
         """
         pulumi.set(__self__, "burn_rate", burn_rate)
         pulumi.set(__self__, "window", window)
@@ -1208,11 +1220,14 @@ class BurnRateConditionArgs:
 
     @_builtins.property
     @pulumi.getter
-    def op(self) -> Optional[pulumi.Input['BurnRateConditionOp']]:
+    def op(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        One of `gt`, `gte`.
+        """
         return pulumi.get(self, "op")
 
     @op.setter
-    def op(self, value: Optional[pulumi.Input['BurnRateConditionOp']]):
+    def op(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "op", value)
 
     @_builtins.property
@@ -1372,7 +1387,10 @@ if not MYPY:
         """
         The ALB authenticates every request with an Amazon Cognito user pool, given whole.
         """
-        type: pulumi.Input['CognitoAuthType']
+        type: pulumi.Input[_builtins.str]
+        """
+        One of `cognito`.
+        """
         user_pool_arn: pulumi.Input[_builtins.str]
         user_pool_client_id: pulumi.Input[_builtins.str]
         user_pool_domain: pulumi.Input[_builtins.str]
@@ -1385,12 +1403,13 @@ elif False:
 @pulumi.input_type
 class CognitoAuthArgs:
     def __init__(__self__, *,
-                 type: pulumi.Input['CognitoAuthType'],
+                 type: pulumi.Input[_builtins.str],
                  user_pool_arn: pulumi.Input[_builtins.str],
                  user_pool_client_id: pulumi.Input[_builtins.str],
                  user_pool_domain: pulumi.Input[_builtins.str]):
         """
         The ALB authenticates every request with an Amazon Cognito user pool, given whole.
+        :param pulumi.Input[_builtins.str] type: One of `cognito`.
         :param pulumi.Input[_builtins.str] user_pool_domain: The domain prefix, not the full URL.
         """
         pulumi.set(__self__, "type", type)
@@ -1400,11 +1419,14 @@ class CognitoAuthArgs:
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input['CognitoAuthType']:
+    def type(self) -> pulumi.Input[_builtins.str]:
+        """
+        One of `cognito`.
+        """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input['CognitoAuthType']):
+    def type(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "type", value)
 
     @_builtins.property
@@ -1692,7 +1714,10 @@ if not MYPY:
         index: pulumi.Input[_builtins.str]
         name: pulumi.Input[_builtins.str]
         time_field: pulumi.Input[_builtins.str]
-        type: pulumi.Input['ElasticsearchDatasourceType']
+        type: pulumi.Input[_builtins.str]
+        """
+        One of `elasticsearch`.
+        """
         url: pulumi.Input[_builtins.str]
 elif False:
     ElasticsearchDatasourceArgsDict: TypeAlias = Mapping[str, Any]
@@ -1703,10 +1728,11 @@ class ElasticsearchDatasourceArgs:
                  index: pulumi.Input[_builtins.str],
                  name: pulumi.Input[_builtins.str],
                  time_field: pulumi.Input[_builtins.str],
-                 type: pulumi.Input['ElasticsearchDatasourceType'],
+                 type: pulumi.Input[_builtins.str],
                  url: pulumi.Input[_builtins.str]):
         """
         An Elasticsearch a team already runs, as a datasource of `grafana.extraDatasources`.
+        :param pulumi.Input[_builtins.str] type: One of `elasticsearch`.
         """
         pulumi.set(__self__, "index", index)
         pulumi.set(__self__, "name", name)
@@ -1743,11 +1769,14 @@ class ElasticsearchDatasourceArgs:
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input['ElasticsearchDatasourceType']:
+    def type(self) -> pulumi.Input[_builtins.str]:
+        """
+        One of `elasticsearch`.
+        """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input['ElasticsearchDatasourceType']):
+    def type(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "type", value)
 
     @_builtins.property
@@ -1871,7 +1900,10 @@ if not MYPY:
         host: NotRequired[pulumi.Input[_builtins.str]]
         kiali: NotRequired[pulumi.Input['ExposureSectionIngressAlertmanagerArgsDict']]
         prometheus: NotRequired[pulumi.Input['ExposureSectionIngressAlertmanagerArgsDict']]
-        scheme: NotRequired[pulumi.Input['ExposureSectionIngressScheme']]
+        scheme: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        One of `internal`, `internet-facing`.
+        """
         tls_secret_name: NotRequired[pulumi.Input[_builtins.str]]
 elif False:
     ExposureSectionIngressArgsDict: TypeAlias = Mapping[str, Any]
@@ -1887,8 +1919,11 @@ class ExposureSectionIngressArgs:
                  host: Optional[pulumi.Input[_builtins.str]] = None,
                  kiali: Optional[pulumi.Input['ExposureSectionIngressAlertmanagerArgs']] = None,
                  prometheus: Optional[pulumi.Input['ExposureSectionIngressAlertmanagerArgs']] = None,
-                 scheme: Optional[pulumi.Input['ExposureSectionIngressScheme']] = None,
+                 scheme: Optional[pulumi.Input[_builtins.str]] = None,
                  tls_secret_name: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] scheme: One of `internal`, `internet-facing`.
+        """
         if alertmanager is not None:
             pulumi.set(__self__, "alertmanager", alertmanager)
         if annotations is not None:
@@ -1984,11 +2019,14 @@ class ExposureSectionIngressArgs:
 
     @_builtins.property
     @pulumi.getter
-    def scheme(self) -> Optional[pulumi.Input['ExposureSectionIngressScheme']]:
+    def scheme(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        One of `internal`, `internet-facing`.
+        """
         return pulumi.get(self, "scheme")
 
     @scheme.setter
-    def scheme(self, value: Optional[pulumi.Input['ExposureSectionIngressScheme']]):
+    def scheme(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "scheme", value)
 
     @_builtins.property
@@ -2079,7 +2117,10 @@ class ExposureSectionNodePortsArgs:
 if not MYPY:
     class ExposureSectionArgsDict(TypedDict):
         ingress: NotRequired[pulumi.Input['ExposureSectionIngressArgsDict']]
-        mode: NotRequired[pulumi.Input['ExposureSectionMode']]
+        mode: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        One of `ingress`, `nodePort`.
+        """
         node_ports: NotRequired[pulumi.Input['ExposureSectionNodePortsArgsDict']]
 elif False:
     ExposureSectionArgsDict: TypeAlias = Mapping[str, Any]
@@ -2088,8 +2129,11 @@ elif False:
 class ExposureSectionArgs:
     def __init__(__self__, *,
                  ingress: Optional[pulumi.Input['ExposureSectionIngressArgs']] = None,
-                 mode: Optional[pulumi.Input['ExposureSectionMode']] = None,
+                 mode: Optional[pulumi.Input[_builtins.str]] = None,
                  node_ports: Optional[pulumi.Input['ExposureSectionNodePortsArgs']] = None):
+        """
+        :param pulumi.Input[_builtins.str] mode: One of `ingress`, `nodePort`.
+        """
         if ingress is not None:
             pulumi.set(__self__, "ingress", ingress)
         if mode is not None:
@@ -2108,11 +2152,14 @@ class ExposureSectionArgs:
 
     @_builtins.property
     @pulumi.getter
-    def mode(self) -> Optional[pulumi.Input['ExposureSectionMode']]:
+    def mode(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        One of `ingress`, `nodePort`.
+        """
         return pulumi.get(self, "mode")
 
     @mode.setter
-    def mode(self, value: Optional[pulumi.Input['ExposureSectionMode']]):
+    def mode(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "mode", value)
 
     @_builtins.property
@@ -2259,7 +2306,10 @@ if not MYPY:
         params: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]]]
         relabel_configs: NotRequired[pulumi.Input[Sequence[pulumi.Input['RelabelConfigArgsDict']]]]
         sample_limit: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
-        scheme: NotRequired[pulumi.Input['ExtraScrapeConfigScheme']]
+        scheme: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        One of `http`, `https`.
+        """
         scrape_interval: NotRequired[pulumi.Input[_builtins.str]]
         scrape_timeout: NotRequired[pulumi.Input[_builtins.str]]
         static_configs: NotRequired[pulumi.Input[Sequence[pulumi.Input['StaticTargetsArgsDict']]]]
@@ -2281,13 +2331,14 @@ class ExtraScrapeConfigArgs:
                  params: Optional[pulumi.Input[Mapping[str, pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]]] = None,
                  relabel_configs: Optional[pulumi.Input[Sequence[pulumi.Input['RelabelConfigArgs']]]] = None,
                  sample_limit: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
-                 scheme: Optional[pulumi.Input['ExtraScrapeConfigScheme']] = None,
+                 scheme: Optional[pulumi.Input[_builtins.str]] = None,
                  scrape_interval: Optional[pulumi.Input[_builtins.str]] = None,
                  scrape_timeout: Optional[pulumi.Input[_builtins.str]] = None,
                  static_configs: Optional[pulumi.Input[Sequence[pulumi.Input['StaticTargetsArgs']]]] = None,
                  tls_config: Optional[pulumi.Input['ExtraScrapeConfigTlsConfigArgs']] = None):
         """
         A team's own scrape job (`metrics.extraScrapeConfigs`), under Prometheus' scrape_config field names.
+        :param pulumi.Input[_builtins.str] scheme: One of `http`, `https`.
         """
         pulumi.set(__self__, "job_name", job_name)
         if authorization is not None:
@@ -2422,11 +2473,14 @@ class ExtraScrapeConfigArgs:
 
     @_builtins.property
     @pulumi.getter
-    def scheme(self) -> Optional[pulumi.Input['ExtraScrapeConfigScheme']]:
+    def scheme(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        One of `http`, `https`.
+        """
         return pulumi.get(self, "scheme")
 
     @scheme.setter
-    def scheme(self, value: Optional[pulumi.Input['ExtraScrapeConfigScheme']]):
+    def scheme(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "scheme", value)
 
     @_builtins.property
@@ -2508,7 +2562,10 @@ class FileContentArgs:
 
 if not MYPY:
     class FlowFrom2ArgsDict(TypedDict):
-        kind: pulumi.Input['FlowFromKind2']
+        kind: pulumi.Input[_builtins.str]
+        """
+        One of `namespace`.
+        """
         namespace: pulumi.Input[_builtins.str]
 elif False:
     FlowFrom2ArgsDict: TypeAlias = Mapping[str, Any]
@@ -2516,18 +2573,24 @@ elif False:
 @pulumi.input_type
 class FlowFrom2Args:
     def __init__(__self__, *,
-                 kind: pulumi.Input['FlowFromKind2'],
+                 kind: pulumi.Input[_builtins.str],
                  namespace: pulumi.Input[_builtins.str]):
+        """
+        :param pulumi.Input[_builtins.str] kind: One of `namespace`.
+        """
         pulumi.set(__self__, "kind", kind)
         pulumi.set(__self__, "namespace", namespace)
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> pulumi.Input['FlowFromKind2']:
+    def kind(self) -> pulumi.Input[_builtins.str]:
+        """
+        One of `namespace`.
+        """
         return pulumi.get(self, "kind")
 
     @kind.setter
-    def kind(self, value: pulumi.Input['FlowFromKind2']):
+    def kind(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "kind", value)
 
     @_builtins.property
@@ -2542,7 +2605,10 @@ class FlowFrom2Args:
 
 if not MYPY:
     class FlowFrom3ArgsDict(TypedDict):
-        kind: pulumi.Input['FlowFromKind3']
+        kind: pulumi.Input[_builtins.str]
+        """
+        One of `outside`.
+        """
         what: pulumi.Input[_builtins.str]
 elif False:
     FlowFrom3ArgsDict: TypeAlias = Mapping[str, Any]
@@ -2550,18 +2616,24 @@ elif False:
 @pulumi.input_type
 class FlowFrom3Args:
     def __init__(__self__, *,
-                 kind: pulumi.Input['FlowFromKind3'],
+                 kind: pulumi.Input[_builtins.str],
                  what: pulumi.Input[_builtins.str]):
+        """
+        :param pulumi.Input[_builtins.str] kind: One of `outside`.
+        """
         pulumi.set(__self__, "kind", kind)
         pulumi.set(__self__, "what", what)
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> pulumi.Input['FlowFromKind3']:
+    def kind(self) -> pulumi.Input[_builtins.str]:
+        """
+        One of `outside`.
+        """
         return pulumi.get(self, "kind")
 
     @kind.setter
-    def kind(self, value: pulumi.Input['FlowFromKind3']):
+    def kind(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "kind", value)
 
     @_builtins.property
@@ -2576,29 +2648,41 @@ class FlowFrom3Args:
 
 if not MYPY:
     class FlowFrom4ArgsDict(TypedDict):
-        kind: pulumi.Input['FlowFromKind4']
+        kind: pulumi.Input[_builtins.str]
+        """
+        One of `clusterDns`.
+        """
 elif False:
     FlowFrom4ArgsDict: TypeAlias = Mapping[str, Any]
 
 @pulumi.input_type
 class FlowFrom4Args:
     def __init__(__self__, *,
-                 kind: pulumi.Input['FlowFromKind4']):
+                 kind: pulumi.Input[_builtins.str]):
+        """
+        :param pulumi.Input[_builtins.str] kind: One of `clusterDns`.
+        """
         pulumi.set(__self__, "kind", kind)
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> pulumi.Input['FlowFromKind4']:
+    def kind(self) -> pulumi.Input[_builtins.str]:
+        """
+        One of `clusterDns`.
+        """
         return pulumi.get(self, "kind")
 
     @kind.setter
-    def kind(self, value: pulumi.Input['FlowFromKind4']):
+    def kind(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "kind", value)
 
 
 if not MYPY:
     class FlowFromArgsDict(TypedDict):
-        kind: pulumi.Input['FlowFromKind']
+        kind: pulumi.Input[_builtins.str]
+        """
+        One of `workload`.
+        """
         name: pulumi.Input[_builtins.str]
         namespace: pulumi.Input[_builtins.str]
 elif False:
@@ -2607,20 +2691,26 @@ elif False:
 @pulumi.input_type
 class FlowFromArgs:
     def __init__(__self__, *,
-                 kind: pulumi.Input['FlowFromKind'],
+                 kind: pulumi.Input[_builtins.str],
                  name: pulumi.Input[_builtins.str],
                  namespace: pulumi.Input[_builtins.str]):
+        """
+        :param pulumi.Input[_builtins.str] kind: One of `workload`.
+        """
         pulumi.set(__self__, "kind", kind)
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "namespace", namespace)
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> pulumi.Input['FlowFromKind']:
+    def kind(self) -> pulumi.Input[_builtins.str]:
+        """
+        One of `workload`.
+        """
         return pulumi.get(self, "kind")
 
     @kind.setter
-    def kind(self, value: pulumi.Input['FlowFromKind']):
+    def kind(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "kind", value)
 
     @_builtins.property
@@ -2719,7 +2809,10 @@ if not MYPY:
         A grant of `grafana.folderPermissions`: what a team may do in a folder of extraDashboards.
         """
         folder: pulumi.Input[_builtins.str]
-        permission: pulumi.Input['FolderPermissionPermission']
+        permission: pulumi.Input[_builtins.str]
+        """
+        One of `Admin`, `Edit`, `View`.
+        """
         team: pulumi.Input[_builtins.str]
 elif False:
     FolderPermissionArgsDict: TypeAlias = Mapping[str, Any]
@@ -2728,10 +2821,11 @@ elif False:
 class FolderPermissionArgs:
     def __init__(__self__, *,
                  folder: pulumi.Input[_builtins.str],
-                 permission: pulumi.Input['FolderPermissionPermission'],
+                 permission: pulumi.Input[_builtins.str],
                  team: pulumi.Input[_builtins.str]):
         """
         A grant of `grafana.folderPermissions`: what a team may do in a folder of extraDashboards.
+        :param pulumi.Input[_builtins.str] permission: One of `Admin`, `Edit`, `View`.
         """
         pulumi.set(__self__, "folder", folder)
         pulumi.set(__self__, "permission", permission)
@@ -2748,11 +2842,14 @@ class FolderPermissionArgs:
 
     @_builtins.property
     @pulumi.getter
-    def permission(self) -> pulumi.Input['FolderPermissionPermission']:
+    def permission(self) -> pulumi.Input[_builtins.str]:
+        """
+        One of `Admin`, `Edit`, `View`.
+        """
         return pulumi.get(self, "permission")
 
     @permission.setter
-    def permission(self, value: pulumi.Input['FolderPermissionPermission']):
+    def permission(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "permission", value)
 
     @_builtins.property
@@ -3026,7 +3123,10 @@ if not MYPY:
         name: NotRequired[pulumi.Input[_builtins.str]]
         password: NotRequired[pulumi.Input[_builtins.str]]
         port: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
-        ssl_mode: NotRequired[pulumi.Input['GrafanaSectionDatabaseSslMode']]
+        ssl_mode: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        One of `disable`, `require`, `verify-ca`, `verify-full`.
+        """
         user: NotRequired[pulumi.Input[_builtins.str]]
 elif False:
     GrafanaSectionDatabaseArgsDict: TypeAlias = Mapping[str, Any]
@@ -3038,8 +3138,11 @@ class GrafanaSectionDatabaseArgs:
                  name: Optional[pulumi.Input[_builtins.str]] = None,
                  password: Optional[pulumi.Input[_builtins.str]] = None,
                  port: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
-                 ssl_mode: Optional[pulumi.Input['GrafanaSectionDatabaseSslMode']] = None,
+                 ssl_mode: Optional[pulumi.Input[_builtins.str]] = None,
                  user: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] ssl_mode: One of `disable`, `require`, `verify-ca`, `verify-full`.
+        """
         if host is not None:
             pulumi.set(__self__, "host", host)
         if name is not None:
@@ -3091,11 +3194,14 @@ class GrafanaSectionDatabaseArgs:
 
     @_builtins.property
     @pulumi.getter(name="sslMode")
-    def ssl_mode(self) -> Optional[pulumi.Input['GrafanaSectionDatabaseSslMode']]:
+    def ssl_mode(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        One of `disable`, `require`, `verify-ca`, `verify-full`.
+        """
         return pulumi.get(self, "ssl_mode")
 
     @ssl_mode.setter
-    def ssl_mode(self, value: Optional[pulumi.Input['GrafanaSectionDatabaseSslMode']]):
+    def ssl_mode(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "ssl_mode", value)
 
     @_builtins.property
@@ -3120,9 +3226,12 @@ if not MYPY:
         disable_login_form: NotRequired[pulumi.Input[_builtins.bool]]
         groups_claim: NotRequired[pulumi.Input[_builtins.str]]
         name: NotRequired[pulumi.Input[_builtins.str]]
-        provider: NotRequired[pulumi.Input['GrafanaSectionSsoProvider']]
+        provider: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        One of `azuread`, `generic_oauth`, `github`, `google`, `okta`.
+        """
         role_attribute_strict: NotRequired[pulumi.Input[_builtins.bool]]
-        role_mapping: NotRequired[pulumi.Input[Mapping[str, pulumi.Input['GrafanaSectionSsoRoleMappingValue']]]]
+        role_mapping: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]]
         scopes: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
         token_url: NotRequired[pulumi.Input[_builtins.str]]
 elif False:
@@ -3141,11 +3250,14 @@ class GrafanaSectionSsoArgs:
                  disable_login_form: Optional[pulumi.Input[_builtins.bool]] = None,
                  groups_claim: Optional[pulumi.Input[_builtins.str]] = None,
                  name: Optional[pulumi.Input[_builtins.str]] = None,
-                 provider: Optional[pulumi.Input['GrafanaSectionSsoProvider']] = None,
+                 provider: Optional[pulumi.Input[_builtins.str]] = None,
                  role_attribute_strict: Optional[pulumi.Input[_builtins.bool]] = None,
-                 role_mapping: Optional[pulumi.Input[Mapping[str, pulumi.Input['GrafanaSectionSsoRoleMappingValue']]]] = None,
+                 role_mapping: Optional[pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  scopes: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  token_url: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] provider: One of `azuread`, `generic_oauth`, `github`, `google`, `okta`.
+        """
         if allowed_domains is not None:
             pulumi.set(__self__, "allowed_domains", allowed_domains)
         if allowed_groups is not None:
@@ -3269,11 +3381,14 @@ class GrafanaSectionSsoArgs:
 
     @_builtins.property
     @pulumi.getter
-    def provider(self) -> Optional[pulumi.Input['GrafanaSectionSsoProvider']]:
+    def provider(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        One of `azuread`, `generic_oauth`, `github`, `google`, `okta`.
+        """
         return pulumi.get(self, "provider")
 
     @provider.setter
-    def provider(self, value: Optional[pulumi.Input['GrafanaSectionSsoProvider']]):
+    def provider(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "provider", value)
 
     @_builtins.property
@@ -3287,11 +3402,11 @@ class GrafanaSectionSsoArgs:
 
     @_builtins.property
     @pulumi.getter(name="roleMapping")
-    def role_mapping(self) -> Optional[pulumi.Input[Mapping[str, pulumi.Input['GrafanaSectionSsoRoleMappingValue']]]]:
+    def role_mapping(self) -> Optional[pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]]:
         return pulumi.get(self, "role_mapping")
 
     @role_mapping.setter
-    def role_mapping(self, value: Optional[pulumi.Input[Mapping[str, pulumi.Input['GrafanaSectionSsoRoleMappingValue']]]]):
+    def role_mapping(self, value: Optional[pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "role_mapping", value)
 
     @_builtins.property
@@ -3534,7 +3649,10 @@ class GrafanaTeamArgs:
 
 if not MYPY:
     class ImagesSectionArgsDict(TypedDict):
-        accept_downgrade: NotRequired[pulumi.Input[Sequence[pulumi.Input['ImagesSectionAcceptDowngrade']]]]
+        accept_downgrade: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        One of `alertmanager`, `grafana`, `loki`, `prometheus`, `tempo`.
+        """
         alertmanager: NotRequired[pulumi.Input[_builtins.str]]
         alloy: NotRequired[pulumi.Input[_builtins.str]]
         config_reloader: NotRequired[pulumi.Input[_builtins.str]]
@@ -3565,7 +3683,7 @@ elif False:
 @pulumi.input_type
 class ImagesSectionArgs:
     def __init__(__self__, *,
-                 accept_downgrade: Optional[pulumi.Input[Sequence[pulumi.Input['ImagesSectionAcceptDowngrade']]]] = None,
+                 accept_downgrade: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  alertmanager: Optional[pulumi.Input[_builtins.str]] = None,
                  alloy: Optional[pulumi.Input[_builtins.str]] = None,
                  config_reloader: Optional[pulumi.Input[_builtins.str]] = None,
@@ -3588,6 +3706,7 @@ class ImagesSectionArgs:
                  thanos_sidecar: Optional[pulumi.Input[_builtins.str]] = None,
                  thanos_store: Optional[pulumi.Input[_builtins.str]] = None):
         """
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] accept_downgrade: One of `alertmanager`, `grafana`, `loki`, `prometheus`, `tempo`.
         :param pulumi.Input[_builtins.str] registry_credentials: Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
         """
         if accept_downgrade is not None:
@@ -3637,11 +3756,14 @@ class ImagesSectionArgs:
 
     @_builtins.property
     @pulumi.getter(name="acceptDowngrade")
-    def accept_downgrade(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['ImagesSectionAcceptDowngrade']]]]:
+    def accept_downgrade(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        One of `alertmanager`, `grafana`, `loki`, `prometheus`, `tempo`.
+        """
         return pulumi.get(self, "accept_downgrade")
 
     @accept_downgrade.setter
-    def accept_downgrade(self, value: Optional[pulumi.Input[Sequence[pulumi.Input['ImagesSectionAcceptDowngrade']]]]):
+    def accept_downgrade(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "accept_downgrade", value)
 
     @_builtins.property
@@ -3843,7 +3965,10 @@ if not MYPY:
         A Jaeger a team already runs, as a datasource of `grafana.extraDatasources`.
         """
         name: pulumi.Input[_builtins.str]
-        type: pulumi.Input['JaegerDatasourceType']
+        type: pulumi.Input[_builtins.str]
+        """
+        One of `jaeger`.
+        """
         url: pulumi.Input[_builtins.str]
 elif False:
     JaegerDatasourceArgsDict: TypeAlias = Mapping[str, Any]
@@ -3852,10 +3977,11 @@ elif False:
 class JaegerDatasourceArgs:
     def __init__(__self__, *,
                  name: pulumi.Input[_builtins.str],
-                 type: pulumi.Input['JaegerDatasourceType'],
+                 type: pulumi.Input[_builtins.str],
                  url: pulumi.Input[_builtins.str]):
         """
         A Jaeger a team already runs, as a datasource of `grafana.extraDatasources`.
+        :param pulumi.Input[_builtins.str] type: One of `jaeger`.
         """
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "type", type)
@@ -3872,11 +3998,14 @@ class JaegerDatasourceArgs:
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input['JaegerDatasourceType']:
+    def type(self) -> pulumi.Input[_builtins.str]:
+        """
+        One of `jaeger`.
+        """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input['JaegerDatasourceType']):
+    def type(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "type", value)
 
     @_builtins.property
@@ -3953,7 +4082,10 @@ if not MYPY:
         Kubernetes discovery of a scrape job in named namespaces (Prometheus' kubernetes_sd_config).
         """
         namespaces: pulumi.Input['KubernetesDiscoveryNamespacesArgsDict']
-        role: pulumi.Input['KubernetesDiscoveryRole']
+        role: pulumi.Input[_builtins.str]
+        """
+        One of `endpointslice`, `pod`, `service`.
+        """
         ports: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]]
 elif False:
     KubernetesDiscoveryArgsDict: TypeAlias = Mapping[str, Any]
@@ -3962,10 +4094,11 @@ elif False:
 class KubernetesDiscoveryArgs:
     def __init__(__self__, *,
                  namespaces: pulumi.Input['KubernetesDiscoveryNamespacesArgs'],
-                 role: pulumi.Input['KubernetesDiscoveryRole'],
+                 role: pulumi.Input[_builtins.str],
                  ports: Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]] = None):
         """
         Kubernetes discovery of a scrape job in named namespaces (Prometheus' kubernetes_sd_config).
+        :param pulumi.Input[_builtins.str] role: One of `endpointslice`, `pod`, `service`.
         """
         pulumi.set(__self__, "namespaces", namespaces)
         pulumi.set(__self__, "role", role)
@@ -3983,11 +4116,14 @@ class KubernetesDiscoveryArgs:
 
     @_builtins.property
     @pulumi.getter
-    def role(self) -> pulumi.Input['KubernetesDiscoveryRole']:
+    def role(self) -> pulumi.Input[_builtins.str]:
+        """
+        One of `endpointslice`, `pod`, `service`.
+        """
         return pulumi.get(self, "role")
 
     @role.setter
-    def role(self, value: pulumi.Input['KubernetesDiscoveryRole']):
+    def role(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "role", value)
 
     @_builtins.property
@@ -4002,7 +4138,10 @@ class KubernetesDiscoveryArgs:
 
 if not MYPY:
     class KubernetesSdConfigArgsDict(TypedDict):
-        role: pulumi.Input['KubernetesSdConfigRole']
+        role: pulumi.Input[_builtins.str]
+        """
+        One of `endpointslice`, `node`, `pod`, `service`.
+        """
         namespaces: NotRequired[pulumi.Input['KubernetesDiscoveryNamespacesArgsDict']]
 elif False:
     KubernetesSdConfigArgsDict: TypeAlias = Mapping[str, Any]
@@ -4010,19 +4149,25 @@ elif False:
 @pulumi.input_type
 class KubernetesSdConfigArgs:
     def __init__(__self__, *,
-                 role: pulumi.Input['KubernetesSdConfigRole'],
+                 role: pulumi.Input[_builtins.str],
                  namespaces: Optional[pulumi.Input['KubernetesDiscoveryNamespacesArgs']] = None):
+        """
+        :param pulumi.Input[_builtins.str] role: One of `endpointslice`, `node`, `pod`, `service`.
+        """
         pulumi.set(__self__, "role", role)
         if namespaces is not None:
             pulumi.set(__self__, "namespaces", namespaces)
 
     @_builtins.property
     @pulumi.getter
-    def role(self) -> pulumi.Input['KubernetesSdConfigRole']:
+    def role(self) -> pulumi.Input[_builtins.str]:
+        """
+        One of `endpointslice`, `node`, `pod`, `service`.
+        """
         return pulumi.get(self, "role")
 
     @role.setter
-    def role(self, value: pulumi.Input['KubernetesSdConfigRole']):
+    def role(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "role", value)
 
     @_builtins.property
@@ -4095,7 +4240,10 @@ if not MYPY:
         """
         buckets: pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]
         histogram: pulumi.Input[_builtins.str]
-        kind: pulumi.Input['LatencyIndicatorKind']
+        kind: pulumi.Input[_builtins.str]
+        """
+        One of `latency`.
+        """
         threshold: pulumi.Input[Union[_builtins.float, _builtins.str]]
 elif False:
     LatencyIndicatorArgsDict: TypeAlias = Mapping[str, Any]
@@ -4105,10 +4253,11 @@ class LatencyIndicatorArgs:
     def __init__(__self__, *,
                  buckets: pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]],
                  histogram: pulumi.Input[_builtins.str],
-                 kind: pulumi.Input['LatencyIndicatorKind'],
+                 kind: pulumi.Input[_builtins.str],
                  threshold: pulumi.Input[Union[_builtins.float, _builtins.str]]):
         """
         An SLI of requests faster than a threshold, from a histogram (`indicator.kind` latency).
+        :param pulumi.Input[_builtins.str] kind: One of `latency`.
         """
         pulumi.set(__self__, "buckets", buckets)
         pulumi.set(__self__, "histogram", histogram)
@@ -4135,11 +4284,14 @@ class LatencyIndicatorArgs:
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> pulumi.Input['LatencyIndicatorKind']:
+    def kind(self) -> pulumi.Input[_builtins.str]:
+        """
+        One of `latency`.
+        """
         return pulumi.get(self, "kind")
 
     @kind.setter
-    def kind(self, value: pulumi.Input['LatencyIndicatorKind']):
+    def kind(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "kind", value)
 
     @_builtins.property
@@ -4310,7 +4462,10 @@ if not MYPY:
     class LogsSectionArgsDict(TypedDict):
         alerts: NotRequired[pulumi.Input['LogsSectionAlertsArgsDict']]
         cluster_events: NotRequired[pulumi.Input[_builtins.bool]]
-        collection_mode: NotRequired[pulumi.Input['LogsSectionCollectionMode']]
+        collection_mode: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        One of `api`, `node`.
+        """
         drop_patterns: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
         extra_rule_files: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgsDict']]]]]
         ingestion_burst_mb: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
@@ -4329,7 +4484,7 @@ class LogsSectionArgs:
     def __init__(__self__, *,
                  alerts: Optional[pulumi.Input['LogsSectionAlertsArgs']] = None,
                  cluster_events: Optional[pulumi.Input[_builtins.bool]] = None,
-                 collection_mode: Optional[pulumi.Input['LogsSectionCollectionMode']] = None,
+                 collection_mode: Optional[pulumi.Input[_builtins.str]] = None,
                  drop_patterns: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  extra_rule_files: Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgs']]]]] = None,
                  ingestion_burst_mb: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
@@ -4340,6 +4495,9 @@ class LogsSectionArgs:
                  retention: Optional[pulumi.Input[_builtins.str]] = None,
                  storage_size: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  tenant: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] collection_mode: One of `api`, `node`.
+        """
         if alerts is not None:
             pulumi.set(__self__, "alerts", alerts)
         if cluster_events is not None:
@@ -4387,11 +4545,14 @@ class LogsSectionArgs:
 
     @_builtins.property
     @pulumi.getter(name="collectionMode")
-    def collection_mode(self) -> Optional[pulumi.Input['LogsSectionCollectionMode']]:
+    def collection_mode(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        One of `api`, `node`.
+        """
         return pulumi.get(self, "collection_mode")
 
     @collection_mode.setter
-    def collection_mode(self, value: Optional[pulumi.Input['LogsSectionCollectionMode']]):
+    def collection_mode(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "collection_mode", value)
 
     @_builtins.property
@@ -6110,7 +6271,10 @@ if not MYPY:
         client_secret: pulumi.Input[_builtins.str]
         issuer: pulumi.Input[_builtins.str]
         token_endpoint: pulumi.Input[_builtins.str]
-        type: pulumi.Input['OidcAuthType']
+        type: pulumi.Input[_builtins.str]
+        """
+        One of `oidc`.
+        """
         user_info_endpoint: pulumi.Input[_builtins.str]
 elif False:
     OidcAuthArgsDict: TypeAlias = Mapping[str, Any]
@@ -6123,10 +6287,11 @@ class OidcAuthArgs:
                  client_secret: pulumi.Input[_builtins.str],
                  issuer: pulumi.Input[_builtins.str],
                  token_endpoint: pulumi.Input[_builtins.str],
-                 type: pulumi.Input['OidcAuthType'],
+                 type: pulumi.Input[_builtins.str],
                  user_info_endpoint: pulumi.Input[_builtins.str]):
         """
         The ALB authenticates every request with an OIDC identity provider, given whole.
+        :param pulumi.Input[_builtins.str] type: One of `oidc`.
         """
         pulumi.set(__self__, "authorization_endpoint", authorization_endpoint)
         pulumi.set(__self__, "client_id", client_id)
@@ -6183,11 +6348,14 @@ class OidcAuthArgs:
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input['OidcAuthType']:
+    def type(self) -> pulumi.Input[_builtins.str]:
+        """
+        One of `oidc`.
+        """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input['OidcAuthType']):
+    def type(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "type", value)
 
     @_builtins.property
@@ -6260,7 +6428,10 @@ if not MYPY:
         Whom Opsgenie notifies: a team, user, escalation or schedule, by name.
         """
         name: pulumi.Input[_builtins.str]
-        type: pulumi.Input['OpsgenieResponderType']
+        type: pulumi.Input[_builtins.str]
+        """
+        One of `escalation`, `schedule`, `team`, `user`.
+        """
 elif False:
     OpsgenieResponderArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -6268,9 +6439,10 @@ elif False:
 class OpsgenieResponderArgs:
     def __init__(__self__, *,
                  name: pulumi.Input[_builtins.str],
-                 type: pulumi.Input['OpsgenieResponderType']):
+                 type: pulumi.Input[_builtins.str]):
         """
         Whom Opsgenie notifies: a team, user, escalation or schedule, by name.
+        :param pulumi.Input[_builtins.str] type: One of `escalation`, `schedule`, `team`, `user`.
         """
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "type", type)
@@ -6286,11 +6458,14 @@ class OpsgenieResponderArgs:
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input['OpsgenieResponderType']:
+    def type(self) -> pulumi.Input[_builtins.str]:
+        """
+        One of `escalation`, `schedule`, `team`, `user`.
+        """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input['OpsgenieResponderType']):
+    def type(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "type", value)
 
 
@@ -6847,7 +7022,10 @@ if not MYPY:
         A destination port as a NetworkPolicy and the wiring graph see it.
         """
         port: pulumi.Input[_builtins.float]
-        protocol: pulumi.Input['PortProtocol']
+        protocol: pulumi.Input[_builtins.str]
+        """
+        One of `TCP`, `UDP`.
+        """
 elif False:
     PortArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -6855,9 +7033,10 @@ elif False:
 class PortArgs:
     def __init__(__self__, *,
                  port: pulumi.Input[_builtins.float],
-                 protocol: pulumi.Input['PortProtocol']):
+                 protocol: pulumi.Input[_builtins.str]):
         """
         A destination port as a NetworkPolicy and the wiring graph see it.
+        :param pulumi.Input[_builtins.str] protocol: One of `TCP`, `UDP`.
         """
         pulumi.set(__self__, "port", port)
         pulumi.set(__self__, "protocol", protocol)
@@ -6873,11 +7052,14 @@ class PortArgs:
 
     @_builtins.property
     @pulumi.getter
-    def protocol(self) -> pulumi.Input['PortProtocol']:
+    def protocol(self) -> pulumi.Input[_builtins.str]:
+        """
+        One of `TCP`, `UDP`.
+        """
         return pulumi.get(self, "protocol")
 
     @protocol.setter
-    def protocol(self, value: pulumi.Input['PortProtocol']):
+    def protocol(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "protocol", value)
 
 
@@ -7190,7 +7372,10 @@ if not MYPY:
         """
         An SLI of good or bad events over all events (`indicator.kind` ratio).
         """
-        kind: pulumi.Input['RatioIndicatorKind']
+        kind: pulumi.Input[_builtins.str]
+        """
+        One of `ratio`.
+        """
         total: pulumi.Input[_builtins.str]
         counters: NotRequired[pulumi.Input[_builtins.bool]]
         errors: NotRequired[pulumi.Input[_builtins.str]]
@@ -7201,13 +7386,14 @@ elif False:
 @pulumi.input_type
 class RatioIndicatorArgs:
     def __init__(__self__, *,
-                 kind: pulumi.Input['RatioIndicatorKind'],
+                 kind: pulumi.Input[_builtins.str],
                  total: pulumi.Input[_builtins.str],
                  counters: Optional[pulumi.Input[_builtins.bool]] = None,
                  errors: Optional[pulumi.Input[_builtins.str]] = None,
                  good: Optional[pulumi.Input[_builtins.str]] = None):
         """
         An SLI of good or bad events over all events (`indicator.kind` ratio).
+        :param pulumi.Input[_builtins.str] kind: One of `ratio`.
         """
         pulumi.set(__self__, "kind", kind)
         pulumi.set(__self__, "total", total)
@@ -7220,11 +7406,14 @@ class RatioIndicatorArgs:
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> pulumi.Input['RatioIndicatorKind']:
+    def kind(self) -> pulumi.Input[_builtins.str]:
+        """
+        One of `ratio`.
+        """
         return pulumi.get(self, "kind")
 
     @kind.setter
-    def kind(self, value: pulumi.Input['RatioIndicatorKind']):
+    def kind(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "kind", value)
 
     @_builtins.property
@@ -7269,7 +7458,10 @@ if not MYPY:
         """
         A precomputed error or success ratio (`indicator.kind` raw).
         """
-        kind: pulumi.Input['RawIndicatorKind']
+        kind: pulumi.Input[_builtins.str]
+        """
+        One of `raw`.
+        """
         error_ratio: NotRequired[pulumi.Input[_builtins.str]]
         success_ratio: NotRequired[pulumi.Input[_builtins.str]]
 elif False:
@@ -7278,11 +7470,12 @@ elif False:
 @pulumi.input_type
 class RawIndicatorArgs:
     def __init__(__self__, *,
-                 kind: pulumi.Input['RawIndicatorKind'],
+                 kind: pulumi.Input[_builtins.str],
                  error_ratio: Optional[pulumi.Input[_builtins.str]] = None,
                  success_ratio: Optional[pulumi.Input[_builtins.str]] = None):
         """
         A precomputed error or success ratio (`indicator.kind` raw).
+        :param pulumi.Input[_builtins.str] kind: One of `raw`.
         """
         pulumi.set(__self__, "kind", kind)
         if error_ratio is not None:
@@ -7292,11 +7485,14 @@ class RawIndicatorArgs:
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> pulumi.Input['RawIndicatorKind']:
+    def kind(self) -> pulumi.Input[_builtins.str]:
+        """
+        One of `raw`.
+        """
         return pulumi.get(self, "kind")
 
     @kind.setter
-    def kind(self, value: pulumi.Input['RawIndicatorKind']):
+    def kind(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "kind", value)
 
     @_builtins.property
@@ -7409,7 +7605,10 @@ class RegistryCredentialsArgsArgs:
 
 if not MYPY:
     class RelabelConfig2ArgsDict(TypedDict):
-        action: NotRequired[pulumi.Input['RelabelConfigAction']]
+        action: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
+        """
         regex: NotRequired[pulumi.Input[_builtins.str]]
         replacement: NotRequired[pulumi.Input[_builtins.str]]
         separator: NotRequired[pulumi.Input[_builtins.str]]
@@ -7421,12 +7620,15 @@ elif False:
 @pulumi.input_type
 class RelabelConfig2Args:
     def __init__(__self__, *,
-                 action: Optional[pulumi.Input['RelabelConfigAction']] = None,
+                 action: Optional[pulumi.Input[_builtins.str]] = None,
                  regex: Optional[pulumi.Input[_builtins.str]] = None,
                  replacement: Optional[pulumi.Input[_builtins.str]] = None,
                  separator: Optional[pulumi.Input[_builtins.str]] = None,
                  source_labels: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  target_label: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] action: One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
+        """
         if action is not None:
             pulumi.set(__self__, "action", action)
         if regex is not None:
@@ -7442,11 +7644,14 @@ class RelabelConfig2Args:
 
     @_builtins.property
     @pulumi.getter
-    def action(self) -> Optional[pulumi.Input['RelabelConfigAction']]:
+    def action(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
+        """
         return pulumi.get(self, "action")
 
     @action.setter
-    def action(self, value: Optional[pulumi.Input['RelabelConfigAction']]):
+    def action(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "action", value)
 
     @_builtins.property
@@ -7500,7 +7705,10 @@ if not MYPY:
         """
         A rule of a scrape job's `relabel_configs` or `metric_relabel_configs`, as Prometheus' relabel_config.
         """
-        action: NotRequired[pulumi.Input['RelabelConfigAction']]
+        action: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
+        """
         regex: NotRequired[pulumi.Input[_builtins.str]]
         replacement: NotRequired[pulumi.Input[_builtins.str]]
         separator: NotRequired[pulumi.Input[_builtins.str]]
@@ -7512,7 +7720,7 @@ elif False:
 @pulumi.input_type
 class RelabelConfigArgs:
     def __init__(__self__, *,
-                 action: Optional[pulumi.Input['RelabelConfigAction']] = None,
+                 action: Optional[pulumi.Input[_builtins.str]] = None,
                  regex: Optional[pulumi.Input[_builtins.str]] = None,
                  replacement: Optional[pulumi.Input[_builtins.str]] = None,
                  separator: Optional[pulumi.Input[_builtins.str]] = None,
@@ -7520,6 +7728,7 @@ class RelabelConfigArgs:
                  target_label: Optional[pulumi.Input[_builtins.str]] = None):
         """
         A rule of a scrape job's `relabel_configs` or `metric_relabel_configs`, as Prometheus' relabel_config.
+        :param pulumi.Input[_builtins.str] action: One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
         """
         if action is not None:
             pulumi.set(__self__, "action", action)
@@ -7536,11 +7745,14 @@ class RelabelConfigArgs:
 
     @_builtins.property
     @pulumi.getter
-    def action(self) -> Optional[pulumi.Input['RelabelConfigAction']]:
+    def action(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
+        """
         return pulumi.get(self, "action")
 
     @action.setter
-    def action(self, value: Optional[pulumi.Input['RelabelConfigAction']]):
+    def action(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "action", value)
 
     @_builtins.property
@@ -8073,7 +8285,10 @@ if not MYPY:
         params: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]]]
         relabel_configs: NotRequired[pulumi.Input[Sequence[pulumi.Input['RelabelConfig2ArgsDict']]]]
         sample_limit: NotRequired[pulumi.Input[_builtins.float]]
-        scheme: NotRequired[pulumi.Input['ExtraScrapeConfigScheme']]
+        scheme: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        One of `http`, `https`.
+        """
         scrape_interval: NotRequired[pulumi.Input[_builtins.str]]
         scrape_timeout: NotRequired[pulumi.Input[_builtins.str]]
         static_configs: NotRequired[pulumi.Input[Sequence[pulumi.Input['StaticConfigArgsDict']]]]
@@ -8095,11 +8310,14 @@ class ScrapeConfigArgs:
                  params: Optional[pulumi.Input[Mapping[str, pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]]] = None,
                  relabel_configs: Optional[pulumi.Input[Sequence[pulumi.Input['RelabelConfig2Args']]]] = None,
                  sample_limit: Optional[pulumi.Input[_builtins.float]] = None,
-                 scheme: Optional[pulumi.Input['ExtraScrapeConfigScheme']] = None,
+                 scheme: Optional[pulumi.Input[_builtins.str]] = None,
                  scrape_interval: Optional[pulumi.Input[_builtins.str]] = None,
                  scrape_timeout: Optional[pulumi.Input[_builtins.str]] = None,
                  static_configs: Optional[pulumi.Input[Sequence[pulumi.Input['StaticConfigArgs']]]] = None,
                  tls_config: Optional[pulumi.Input['ScrapeConfigTlsConfigArgs']] = None):
+        """
+        :param pulumi.Input[_builtins.str] scheme: One of `http`, `https`.
+        """
         pulumi.set(__self__, "job_name", job_name)
         if authorization is not None:
             pulumi.set(__self__, "authorization", authorization)
@@ -8233,11 +8451,14 @@ class ScrapeConfigArgs:
 
     @_builtins.property
     @pulumi.getter
-    def scheme(self) -> Optional[pulumi.Input['ExtraScrapeConfigScheme']]:
+    def scheme(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        One of `http`, `https`.
+        """
         return pulumi.get(self, "scheme")
 
     @scheme.setter
-    def scheme(self, value: Optional[pulumi.Input['ExtraScrapeConfigScheme']]):
+    def scheme(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "scheme", value)
 
     @_builtins.property
@@ -8423,7 +8644,10 @@ class SloAlertArgs:
 
 if not MYPY:
     class SloBudgetingArgsDict(TypedDict):
-        method: pulumi.Input['SloBudgetingMethod']
+        method: pulumi.Input[_builtins.str]
+        """
+        One of `occurrences`, `ratioTimeslices`, `timeslices`.
+        """
         slice_target: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
         slice_window: NotRequired[pulumi.Input[_builtins.str]]
 elif False:
@@ -8432,9 +8656,12 @@ elif False:
 @pulumi.input_type
 class SloBudgetingArgs:
     def __init__(__self__, *,
-                 method: pulumi.Input['SloBudgetingMethod'],
+                 method: pulumi.Input[_builtins.str],
                  slice_target: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  slice_window: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] method: One of `occurrences`, `ratioTimeslices`, `timeslices`.
+        """
         pulumi.set(__self__, "method", method)
         if slice_target is not None:
             pulumi.set(__self__, "slice_target", slice_target)
@@ -8443,11 +8670,14 @@ class SloBudgetingArgs:
 
     @_builtins.property
     @pulumi.getter
-    def method(self) -> pulumi.Input['SloBudgetingMethod']:
+    def method(self) -> pulumi.Input[_builtins.str]:
+        """
+        One of `occurrences`, `ratioTimeslices`, `timeslices`.
+        """
         return pulumi.get(self, "method")
 
     @method.setter
-    def method(self, value: pulumi.Input['SloBudgetingMethod']):
+    def method(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "method", value)
 
     @_builtins.property
@@ -8966,7 +9196,10 @@ if not MYPY:
         An SLI of the evaluations in which an expression holds a bound (`indicator.kind` threshold).
         """
         expr: pulumi.Input[_builtins.str]
-        kind: pulumi.Input['ThresholdIndicatorKind']
+        kind: pulumi.Input[_builtins.str]
+        """
+        One of `threshold`.
+        """
         above: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
         at_least: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
         at_most: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
@@ -8978,13 +9211,14 @@ elif False:
 class ThresholdIndicatorArgs:
     def __init__(__self__, *,
                  expr: pulumi.Input[_builtins.str],
-                 kind: pulumi.Input['ThresholdIndicatorKind'],
+                 kind: pulumi.Input[_builtins.str],
                  above: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  at_least: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  at_most: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  below: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None):
         """
         An SLI of the evaluations in which an expression holds a bound (`indicator.kind` threshold).
+        :param pulumi.Input[_builtins.str] kind: One of `threshold`.
         """
         pulumi.set(__self__, "expr", expr)
         pulumi.set(__self__, "kind", kind)
@@ -9008,11 +9242,14 @@ class ThresholdIndicatorArgs:
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> pulumi.Input['ThresholdIndicatorKind']:
+    def kind(self) -> pulumi.Input[_builtins.str]:
+        """
+        One of `threshold`.
+        """
         return pulumi.get(self, "kind")
 
     @kind.setter
-    def kind(self, value: pulumi.Input['ThresholdIndicatorKind']):
+    def kind(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "kind", value)
 
     @_builtins.property
@@ -9191,17 +9428,21 @@ if not MYPY:
         """
         A taint the pods tolerate (Kubernetes' Toleration).
         """
-        effect: NotRequired[pulumi.Input['TolerationEffect']]
+        effect: NotRequired[pulumi.Input[_builtins.str]]
         """
         Empty: every effect.
+
+        One of `NoExecute`, `NoSchedule`, `PreferNoSchedule`.
         """
         key: NotRequired[pulumi.Input[_builtins.str]]
         """
         Empty with operator Exists: every taint.
         """
-        operator: NotRequired[pulumi.Input['TolerationOperator']]
+        operator: NotRequired[pulumi.Input[_builtins.str]]
         """
         Default: "Equal"
+
+        One of `Equal`, `Exists`.
         """
         toleration_seconds: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
         value: NotRequired[pulumi.Input[_builtins.str]]
@@ -9211,16 +9452,20 @@ elif False:
 @pulumi.input_type
 class TolerationArgs:
     def __init__(__self__, *,
-                 effect: Optional[pulumi.Input['TolerationEffect']] = None,
+                 effect: Optional[pulumi.Input[_builtins.str]] = None,
                  key: Optional[pulumi.Input[_builtins.str]] = None,
-                 operator: Optional[pulumi.Input['TolerationOperator']] = None,
+                 operator: Optional[pulumi.Input[_builtins.str]] = None,
                  toleration_seconds: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  value: Optional[pulumi.Input[_builtins.str]] = None):
         """
         A taint the pods tolerate (Kubernetes' Toleration).
-        :param pulumi.Input['TolerationEffect'] effect: Empty: every effect.
+        :param pulumi.Input[_builtins.str] effect: Empty: every effect.
+               
+               One of `NoExecute`, `NoSchedule`, `PreferNoSchedule`.
         :param pulumi.Input[_builtins.str] key: Empty with operator Exists: every taint.
-        :param pulumi.Input['TolerationOperator'] operator: Default: "Equal"
+        :param pulumi.Input[_builtins.str] operator: Default: "Equal"
+               
+               One of `Equal`, `Exists`.
         """
         if effect is not None:
             pulumi.set(__self__, "effect", effect)
@@ -9235,14 +9480,16 @@ class TolerationArgs:
 
     @_builtins.property
     @pulumi.getter
-    def effect(self) -> Optional[pulumi.Input['TolerationEffect']]:
+    def effect(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
         Empty: every effect.
+
+        One of `NoExecute`, `NoSchedule`, `PreferNoSchedule`.
         """
         return pulumi.get(self, "effect")
 
     @effect.setter
-    def effect(self, value: Optional[pulumi.Input['TolerationEffect']]):
+    def effect(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "effect", value)
 
     @_builtins.property
@@ -9259,14 +9506,16 @@ class TolerationArgs:
 
     @_builtins.property
     @pulumi.getter
-    def operator(self) -> Optional[pulumi.Input['TolerationOperator']]:
+    def operator(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
         Default: "Equal"
+
+        One of `Equal`, `Exists`.
         """
         return pulumi.get(self, "operator")
 
     @operator.setter
-    def operator(self, value: Optional[pulumi.Input['TolerationOperator']]):
+    def operator(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "operator", value)
 
     @_builtins.property

@@ -13,7 +13,6 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
-from ._enums import *
 from ._inputs import *
 
 __all__ = ['DemoStackArgs', 'DemoStack']
@@ -25,7 +24,7 @@ class DemoStackArgs:
                  cluster: Optional[pulumi.Input['ClusterSectionArgs']] = None,
                  demo: Optional[pulumi.Input['DemoStackDemoArgs']] = None,
                  images: Optional[pulumi.Input['ImagesSectionArgs']] = None,
-                 profile: Optional[pulumi.Input['ProfileSection']] = None,
+                 profile: Optional[pulumi.Input[_builtins.str]] = None,
                  scraper: Optional[pulumi.Input[Union['FlowFromArgs', 'FlowFrom2Args', 'FlowFrom3Args', 'FlowFrom4Args']]] = None,
                  wiring: Optional[pulumi.Input[Sequence[pulumi.Input['FlowArgs']]]] = None):
         """
@@ -41,9 +40,11 @@ class DemoStackArgs:
         :param pulumi.Input['ImagesSectionArgs'] images: The image supply: a mirror and pull Secrets for the demo's Node.js image.
                
                Default: the public registries
-        :param pulumi.Input['ProfileSection'] profile: `kind` only: the demo is made-up traffic for a laptop cluster.
+        :param pulumi.Input[_builtins.str] profile: `kind` only: the demo is made-up traffic for a laptop cluster.
                
                Default: "kind"
+               
+               One of `eks`, `kind`.
         :param pulumi.Input[Union['FlowFromArgs', 'FlowFrom2Args', 'FlowFrom3Args', 'FlowFrom4Args']] scraper: The Prometheus pods that scrape its services.
                
                Default: none
@@ -123,16 +124,18 @@ class DemoStackArgs:
 
     @_builtins.property
     @pulumi.getter
-    def profile(self) -> Optional[pulumi.Input['ProfileSection']]:
+    def profile(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
         `kind` only: the demo is made-up traffic for a laptop cluster.
 
         Default: "kind"
+
+        One of `eks`, `kind`.
         """
         return pulumi.get(self, "profile")
 
     @profile.setter
-    def profile(self, value: Optional[pulumi.Input['ProfileSection']]):
+    def profile(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "profile", value)
 
     @_builtins.property
@@ -174,7 +177,7 @@ class DemoStack(pulumi.ComponentResource):
                  cluster: Optional[pulumi.Input[Union['ClusterSectionArgs', 'ClusterSectionArgsDict']]] = None,
                  demo: Optional[pulumi.Input[Union['DemoStackDemoArgs', 'DemoStackDemoArgsDict']]] = None,
                  images: Optional[pulumi.Input[Union['ImagesSectionArgs', 'ImagesSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input['ProfileSection']] = None,
+                 profile: Optional[pulumi.Input[_builtins.str]] = None,
                  scraper: Optional[pulumi.Input[Union[Union['FlowFromArgs', 'FlowFromArgsDict'], Union['FlowFrom2Args', 'FlowFrom2ArgsDict'], Union['FlowFrom3Args', 'FlowFrom3ArgsDict'], Union['FlowFrom4Args', 'FlowFrom4ArgsDict']]]] = None,
                  tracing: Optional[pulumi.Input[Union['DemoStackTracingArgs', 'DemoStackTracingArgsDict']]] = None,
                  wiring: Optional[pulumi.Input[Sequence[pulumi.Input[Union['FlowArgs', 'FlowArgsDict']]]]] = None,
@@ -196,9 +199,11 @@ class DemoStack(pulumi.ComponentResource):
         :param pulumi.Input[Union['ImagesSectionArgs', 'ImagesSectionArgsDict']] images: The image supply: a mirror and pull Secrets for the demo's Node.js image.
                
                Default: the public registries
-        :param pulumi.Input['ProfileSection'] profile: `kind` only: the demo is made-up traffic for a laptop cluster.
+        :param pulumi.Input[_builtins.str] profile: `kind` only: the demo is made-up traffic for a laptop cluster.
                
                Default: "kind"
+               
+               One of `eks`, `kind`.
         :param pulumi.Input[Union[Union['FlowFromArgs', 'FlowFromArgsDict'], Union['FlowFrom2Args', 'FlowFrom2ArgsDict'], Union['FlowFrom3Args', 'FlowFrom3ArgsDict'], Union['FlowFrom4Args', 'FlowFrom4ArgsDict']]] scraper: The Prometheus pods that scrape its services.
                
                Default: none
@@ -239,7 +244,7 @@ class DemoStack(pulumi.ComponentResource):
                  cluster: Optional[pulumi.Input[Union['ClusterSectionArgs', 'ClusterSectionArgsDict']]] = None,
                  demo: Optional[pulumi.Input[Union['DemoStackDemoArgs', 'DemoStackDemoArgsDict']]] = None,
                  images: Optional[pulumi.Input[Union['ImagesSectionArgs', 'ImagesSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input['ProfileSection']] = None,
+                 profile: Optional[pulumi.Input[_builtins.str]] = None,
                  scraper: Optional[pulumi.Input[Union[Union['FlowFromArgs', 'FlowFromArgsDict'], Union['FlowFrom2Args', 'FlowFrom2ArgsDict'], Union['FlowFrom3Args', 'FlowFrom3ArgsDict'], Union['FlowFrom4Args', 'FlowFrom4ArgsDict']]]] = None,
                  tracing: Optional[pulumi.Input[Union['DemoStackTracingArgs', 'DemoStackTracingArgsDict']]] = None,
                  wiring: Optional[pulumi.Input[Sequence[pulumi.Input[Union['FlowArgs', 'FlowArgsDict']]]]] = None,

@@ -14,7 +14,6 @@ else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
 from . import outputs
-from ._enums import *
 from ._inputs import *
 
 __all__ = ['GrafanaStackArgs', 'GrafanaStack']
@@ -36,7 +35,7 @@ class GrafanaStackArgs:
                  metrics: Optional[pulumi.Input['GrafanaMetricsArgsArgs']] = None,
                  namespaces: Optional[pulumi.Input['NamespacesSectionArgs']] = None,
                  placement: Optional[pulumi.Input['PlacementSectionArgs']] = None,
-                 profile: Optional[pulumi.Input['ProfileSection']] = None,
+                 profile: Optional[pulumi.Input[_builtins.str]] = None,
                  prometheus: Optional[pulumi.Input['PrometheusPeerArgs']] = None,
                  resources: Optional[pulumi.Input['ResourcesSectionArgs']] = None,
                  span_ingest_job: Optional[pulumi.Input[_builtins.str]] = None,
@@ -97,9 +96,11 @@ class GrafanaStackArgs:
         :param pulumi.Input['PlacementSectionArgs'] placement: Node selector, tolerations, affinity and priority class per workload.
                
                Default: none
-        :param pulumi.Input['ProfileSection'] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
+        :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
+               
+               One of `eks`, `kind`.
         :param pulumi.Input['PrometheusPeerArgs'] prometheus: The Prometheus the default datasource queries (Thanos Query, one replica, or Amazon Managed
                Prometheus with `sigV4Region`). Dashboards read it; over several clusters (`clusters`, a hub's
                Thanos Query), each dashboard picks one.
@@ -374,16 +375,18 @@ class GrafanaStackArgs:
 
     @_builtins.property
     @pulumi.getter
-    def profile(self) -> Optional[pulumi.Input['ProfileSection']]:
+    def profile(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
         Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 
         Default: "kind"
+
+        One of `eks`, `kind`.
         """
         return pulumi.get(self, "profile")
 
     @profile.setter
-    def profile(self, value: Optional[pulumi.Input['ProfileSection']]):
+    def profile(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "profile", value)
 
     @_builtins.property
@@ -495,7 +498,7 @@ class GrafanaStack(pulumi.ComponentResource):
                  metrics: Optional[pulumi.Input[Union['GrafanaMetricsArgsArgs', 'GrafanaMetricsArgsArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
                  placement: Optional[pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input['ProfileSection']] = None,
+                 profile: Optional[pulumi.Input[_builtins.str]] = None,
                  prometheus: Optional[pulumi.Input[Union['PrometheusPeerArgs', 'PrometheusPeerArgsDict']]] = None,
                  resources: Optional[pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']]] = None,
                  span_ingest_job: Optional[pulumi.Input[_builtins.str]] = None,
@@ -565,9 +568,11 @@ class GrafanaStack(pulumi.ComponentResource):
         :param pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']] placement: Node selector, tolerations, affinity and priority class per workload.
                
                Default: none
-        :param pulumi.Input['ProfileSection'] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
+        :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
+               
+               One of `eks`, `kind`.
         :param pulumi.Input[Union['PrometheusPeerArgs', 'PrometheusPeerArgsDict']] prometheus: The Prometheus the default datasource queries (Thanos Query, one replica, or Amazon Managed
                Prometheus with `sigV4Region`). Dashboards read it; over several clusters (`clusters`, a hub's
                Thanos Query), each dashboard picks one.
@@ -634,7 +639,7 @@ class GrafanaStack(pulumi.ComponentResource):
                  metrics: Optional[pulumi.Input[Union['GrafanaMetricsArgsArgs', 'GrafanaMetricsArgsArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
                  placement: Optional[pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input['ProfileSection']] = None,
+                 profile: Optional[pulumi.Input[_builtins.str]] = None,
                  prometheus: Optional[pulumi.Input[Union['PrometheusPeerArgs', 'PrometheusPeerArgsDict']]] = None,
                  resources: Optional[pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']]] = None,
                  span_ingest_job: Optional[pulumi.Input[_builtins.str]] = None,

@@ -14,7 +14,6 @@ else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
 from . import outputs
-from ._enums import *
 from ._inputs import *
 
 __all__ = ['KialiStackArgs', 'KialiStack']
@@ -32,7 +31,7 @@ class KialiStackArgs:
                  mesh: Optional[pulumi.Input['MeshSectionArgs']] = None,
                  namespaces: Optional[pulumi.Input['NamespacesSectionArgs']] = None,
                  placement: Optional[pulumi.Input['PlacementSectionArgs']] = None,
-                 profile: Optional[pulumi.Input['ProfileSection']] = None,
+                 profile: Optional[pulumi.Input[_builtins.str]] = None,
                  resources: Optional[pulumi.Input['ResourcesSectionArgs']] = None,
                  storage: Optional[pulumi.Input['StorageSectionArgs']] = None,
                  tempo: Optional[pulumi.Input['PeerArgs']] = None,
@@ -74,9 +73,11 @@ class KialiStackArgs:
         :param pulumi.Input['PlacementSectionArgs'] placement: Node selector, tolerations, affinity and priority class per workload.
                
                Default: none
-        :param pulumi.Input['ProfileSection'] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
+        :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
+               
+               One of `eks`, `kind`.
         :param pulumi.Input['ResourcesSectionArgs'] resources: Requests and limits per container.
                
                Default: kind: the laptop budget; eks: production sizes
@@ -269,16 +270,18 @@ class KialiStackArgs:
 
     @_builtins.property
     @pulumi.getter
-    def profile(self) -> Optional[pulumi.Input['ProfileSection']]:
+    def profile(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
         Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 
         Default: "kind"
+
+        One of `eks`, `kind`.
         """
         return pulumi.get(self, "profile")
 
     @profile.setter
-    def profile(self, value: Optional[pulumi.Input['ProfileSection']]):
+    def profile(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "profile", value)
 
     @_builtins.property
@@ -355,7 +358,7 @@ class KialiStack(pulumi.ComponentResource):
                  mesh: Optional[pulumi.Input[Union['MeshSectionArgs', 'MeshSectionArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
                  placement: Optional[pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input['ProfileSection']] = None,
+                 profile: Optional[pulumi.Input[_builtins.str]] = None,
                  prometheus: Optional[pulumi.Input[Union['PrometheusPeerArgs', 'PrometheusPeerArgsDict']]] = None,
                  resources: Optional[pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']]] = None,
                  storage: Optional[pulumi.Input[Union['StorageSectionArgs', 'StorageSectionArgsDict']]] = None,
@@ -402,9 +405,11 @@ class KialiStack(pulumi.ComponentResource):
         :param pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']] placement: Node selector, tolerations, affinity and priority class per workload.
                
                Default: none
-        :param pulumi.Input['ProfileSection'] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
+        :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
+               
+               One of `eks`, `kind`.
         :param pulumi.Input[Union['PrometheusPeerArgs', 'PrometheusPeerArgsDict']] prometheus: The Prometheus query endpoint the sidecars' and istiod's metrics are in (MetricsStack's
                `prometheusUrl`), and, when it is Thanos Query, the retention and scrape interval Kiali cannot
                ask it for.
@@ -459,7 +464,7 @@ class KialiStack(pulumi.ComponentResource):
                  mesh: Optional[pulumi.Input[Union['MeshSectionArgs', 'MeshSectionArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
                  placement: Optional[pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input['ProfileSection']] = None,
+                 profile: Optional[pulumi.Input[_builtins.str]] = None,
                  prometheus: Optional[pulumi.Input[Union['PrometheusPeerArgs', 'PrometheusPeerArgsDict']]] = None,
                  resources: Optional[pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']]] = None,
                  storage: Optional[pulumi.Input[Union['StorageSectionArgs', 'StorageSectionArgsDict']]] = None,

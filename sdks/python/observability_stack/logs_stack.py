@@ -14,7 +14,6 @@ else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
 from . import outputs
-from ._enums import *
 from ._inputs import *
 
 __all__ = ['LogsStackArgs', 'LogsStack']
@@ -32,7 +31,7 @@ class LogsStackArgs:
                  metrics: Optional[pulumi.Input['RunbookLinksArgs']] = None,
                  namespaces: Optional[pulumi.Input['NamespacesSectionArgs']] = None,
                  placement: Optional[pulumi.Input['PlacementSectionArgs']] = None,
-                 profile: Optional[pulumi.Input['ProfileSection']] = None,
+                 profile: Optional[pulumi.Input[_builtins.str]] = None,
                  resources: Optional[pulumi.Input['ResourcesSectionArgs']] = None,
                  storage: Optional[pulumi.Input['StorageSectionArgs']] = None,
                  wiring: Optional[pulumi.Input[Sequence[pulumi.Input['FlowArgs']]]] = None):
@@ -73,9 +72,11 @@ class LogsStackArgs:
         :param pulumi.Input['PlacementSectionArgs'] placement: Node selector, tolerations, affinity and priority class per workload.
                
                Default: none
-        :param pulumi.Input['ProfileSection'] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
+        :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
+               
+               One of `eks`, `kind`.
         :param pulumi.Input['ResourcesSectionArgs'] resources: Requests and limits per container.
                
                Default: kind: the laptop budget; eks: production sizes
@@ -264,16 +265,18 @@ class LogsStackArgs:
 
     @_builtins.property
     @pulumi.getter
-    def profile(self) -> Optional[pulumi.Input['ProfileSection']]:
+    def profile(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
         Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 
         Default: "kind"
+
+        One of `eks`, `kind`.
         """
         return pulumi.get(self, "profile")
 
     @profile.setter
-    def profile(self, value: Optional[pulumi.Input['ProfileSection']]):
+    def profile(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "profile", value)
 
     @_builtins.property
@@ -337,7 +340,7 @@ class LogsStack(pulumi.ComponentResource):
                  metrics: Optional[pulumi.Input[Union['RunbookLinksArgs', 'RunbookLinksArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
                  placement: Optional[pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input['ProfileSection']] = None,
+                 profile: Optional[pulumi.Input[_builtins.str]] = None,
                  resources: Optional[pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']]] = None,
                  storage: Optional[pulumi.Input[Union['StorageSectionArgs', 'StorageSectionArgsDict']]] = None,
                  wiring: Optional[pulumi.Input[Sequence[pulumi.Input[Union['FlowArgs', 'FlowArgsDict']]]]] = None,
@@ -385,9 +388,11 @@ class LogsStack(pulumi.ComponentResource):
         :param pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']] placement: Node selector, tolerations, affinity and priority class per workload.
                
                Default: none
-        :param pulumi.Input['ProfileSection'] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
+        :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
+               
+               One of `eks`, `kind`.
         :param pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']] resources: Requests and limits per container.
                
                Default: kind: the laptop budget; eks: production sizes
@@ -437,7 +442,7 @@ class LogsStack(pulumi.ComponentResource):
                  metrics: Optional[pulumi.Input[Union['RunbookLinksArgs', 'RunbookLinksArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
                  placement: Optional[pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input['ProfileSection']] = None,
+                 profile: Optional[pulumi.Input[_builtins.str]] = None,
                  resources: Optional[pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']]] = None,
                  storage: Optional[pulumi.Input[Union['StorageSectionArgs', 'StorageSectionArgsDict']]] = None,
                  wiring: Optional[pulumi.Input[Sequence[pulumi.Input[Union['FlowArgs', 'FlowArgsDict']]]]] = None,

@@ -14,7 +14,6 @@ else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
 from . import outputs
-from ._enums import *
 from ._inputs import *
 
 __all__ = ['MetricsStackArgs', 'MetricsStack']
@@ -34,7 +33,7 @@ class MetricsStackArgs:
                  metrics: Optional[pulumi.Input['MetricsSectionArgs']] = None,
                  namespaces: Optional[pulumi.Input['NamespacesSectionArgs']] = None,
                  placement: Optional[pulumi.Input['PlacementSectionArgs']] = None,
-                 profile: Optional[pulumi.Input['ProfileSection']] = None,
+                 profile: Optional[pulumi.Input[_builtins.str]] = None,
                  resources: Optional[pulumi.Input['ResourcesSectionArgs']] = None,
                  scrape_jobs: Optional[pulumi.Input[Sequence[pulumi.Input['ScrapeConfigArgs']]]] = None,
                  storage: Optional[pulumi.Input['StorageSectionArgs']] = None,
@@ -85,9 +84,11 @@ class MetricsStackArgs:
         :param pulumi.Input['PlacementSectionArgs'] placement: Node selector, tolerations, affinity and priority class per workload.
                
                Default: none
-        :param pulumi.Input['ProfileSection'] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
+        :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
+               
+               One of `eks`, `kind`.
         :param pulumi.Input['ResourcesSectionArgs'] resources: Requests and limits per container.
                
                Default: kind: the laptop budget; eks: production sizes
@@ -322,16 +323,18 @@ class MetricsStackArgs:
 
     @_builtins.property
     @pulumi.getter
-    def profile(self) -> Optional[pulumi.Input['ProfileSection']]:
+    def profile(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
         Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 
         Default: "kind"
+
+        One of `eks`, `kind`.
         """
         return pulumi.get(self, "profile")
 
     @profile.setter
-    def profile(self, value: Optional[pulumi.Input['ProfileSection']]):
+    def profile(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "profile", value)
 
     @_builtins.property
@@ -427,7 +430,7 @@ class MetricsStack(pulumi.ComponentResource):
                  metrics: Optional[pulumi.Input[Union['MetricsSectionArgs', 'MetricsSectionArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
                  placement: Optional[pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input['ProfileSection']] = None,
+                 profile: Optional[pulumi.Input[_builtins.str]] = None,
                  resources: Optional[pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']]] = None,
                  scrape_jobs: Optional[pulumi.Input[Sequence[pulumi.Input[Union['ScrapeConfigArgs', 'ScrapeConfigArgsDict']]]]] = None,
                  storage: Optional[pulumi.Input[Union['StorageSectionArgs', 'StorageSectionArgsDict']]] = None,
@@ -484,9 +487,11 @@ class MetricsStack(pulumi.ComponentResource):
         :param pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']] placement: Node selector, tolerations, affinity and priority class per workload.
                
                Default: none
-        :param pulumi.Input['ProfileSection'] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
+        :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
+               
+               One of `eks`, `kind`.
         :param pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']] resources: Requests and limits per container.
                
                Default: kind: the laptop budget; eks: production sizes
@@ -545,7 +550,7 @@ class MetricsStack(pulumi.ComponentResource):
                  metrics: Optional[pulumi.Input[Union['MetricsSectionArgs', 'MetricsSectionArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
                  placement: Optional[pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input['ProfileSection']] = None,
+                 profile: Optional[pulumi.Input[_builtins.str]] = None,
                  resources: Optional[pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']]] = None,
                  scrape_jobs: Optional[pulumi.Input[Sequence[pulumi.Input[Union['ScrapeConfigArgs', 'ScrapeConfigArgsDict']]]]] = None,
                  storage: Optional[pulumi.Input[Union['StorageSectionArgs', 'StorageSectionArgsDict']]] = None,

@@ -14,7 +14,6 @@ else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
 from . import outputs
-from ._enums import *
 
 __all__ = [
     'ClusterChoice',
@@ -140,16 +139,22 @@ class Flow(dict):
 @pulumi.output_type
 class FlowFrom(dict):
     def __init__(__self__, *,
-                 kind: 'FlowFromKind',
+                 kind: _builtins.str,
                  name: _builtins.str,
                  namespace: _builtins.str):
+        """
+        :param _builtins.str kind: One of `workload`.
+        """
         pulumi.set(__self__, "kind", kind)
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "namespace", namespace)
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> 'FlowFromKind':
+    def kind(self) -> _builtins.str:
+        """
+        One of `workload`.
+        """
         return pulumi.get(self, "kind")
 
     @_builtins.property
@@ -166,14 +171,20 @@ class FlowFrom(dict):
 @pulumi.output_type
 class FlowFrom2(dict):
     def __init__(__self__, *,
-                 kind: 'FlowFromKind2',
+                 kind: _builtins.str,
                  namespace: _builtins.str):
+        """
+        :param _builtins.str kind: One of `namespace`.
+        """
         pulumi.set(__self__, "kind", kind)
         pulumi.set(__self__, "namespace", namespace)
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> 'FlowFromKind2':
+    def kind(self) -> _builtins.str:
+        """
+        One of `namespace`.
+        """
         return pulumi.get(self, "kind")
 
     @_builtins.property
@@ -185,14 +196,20 @@ class FlowFrom2(dict):
 @pulumi.output_type
 class FlowFrom3(dict):
     def __init__(__self__, *,
-                 kind: 'FlowFromKind3',
+                 kind: _builtins.str,
                  what: _builtins.str):
+        """
+        :param _builtins.str kind: One of `outside`.
+        """
         pulumi.set(__self__, "kind", kind)
         pulumi.set(__self__, "what", what)
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> 'FlowFromKind3':
+    def kind(self) -> _builtins.str:
+        """
+        One of `outside`.
+        """
         return pulumi.get(self, "kind")
 
     @_builtins.property
@@ -204,12 +221,18 @@ class FlowFrom3(dict):
 @pulumi.output_type
 class FlowFrom4(dict):
     def __init__(__self__, *,
-                 kind: 'FlowFromKind4'):
+                 kind: _builtins.str):
+        """
+        :param _builtins.str kind: One of `clusterDns`.
+        """
         pulumi.set(__self__, "kind", kind)
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> 'FlowFromKind4':
+    def kind(self) -> _builtins.str:
+        """
+        One of `clusterDns`.
+        """
         return pulumi.get(self, "kind")
 
 
@@ -798,9 +821,10 @@ class Port(dict):
     """
     def __init__(__self__, *,
                  port: _builtins.float,
-                 protocol: 'PortProtocol'):
+                 protocol: _builtins.str):
         """
         A destination port as a NetworkPolicy and the wiring graph see it.
+        :param _builtins.str protocol: One of `TCP`, `UDP`.
         """
         pulumi.set(__self__, "port", port)
         pulumi.set(__self__, "protocol", protocol)
@@ -812,7 +836,10 @@ class Port(dict):
 
     @_builtins.property
     @pulumi.getter
-    def protocol(self) -> 'PortProtocol':
+    def protocol(self) -> _builtins.str:
+        """
+        One of `TCP`, `UDP`.
+        """
         return pulumi.get(self, "protocol")
 
 

@@ -13,7 +13,6 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
-from ._enums import *
 from ._inputs import *
 
 __all__ = ['StackNamespacesArgs', 'StackNamespaces']
@@ -25,7 +24,7 @@ class StackNamespacesArgs:
                  demo: Optional[pulumi.Input['DemoSwitchArgs']] = None,
                  images: Optional[pulumi.Input['RegistryCredentialsArgsArgs']] = None,
                  namespaces: Optional[pulumi.Input['NamespacesSectionArgs']] = None,
-                 profile: Optional[pulumi.Input['ProfileSection']] = None,
+                 profile: Optional[pulumi.Input[_builtins.str]] = None,
                  wiring: Optional[pulumi.Input[Sequence[pulumi.Input['FlowArgs']]]] = None):
         """
         The set of arguments for constructing a StackNamespaces resource.
@@ -44,9 +43,11 @@ class StackNamespacesArgs:
                `node`, for the node agents that do (privileged; warns and audits restricted).
                
                Default: observability and observability-node
-        :param pulumi.Input['ProfileSection'] profile: eks protects the namespace that holds the data volumes.
+        :param pulumi.Input[_builtins.str] profile: eks protects the namespace that holds the data volumes.
                
                Default: "kind"
+               
+               One of `eks`, `kind`.
         :param pulumi.Input[Sequence[pulumi.Input['FlowArgs']]] wiring: Every flow of a deployment of several components (`wiringGraph`): each namespace gets the DNS
                egress it declares.
                
@@ -126,16 +127,18 @@ class StackNamespacesArgs:
 
     @_builtins.property
     @pulumi.getter
-    def profile(self) -> Optional[pulumi.Input['ProfileSection']]:
+    def profile(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
         eks protects the namespace that holds the data volumes.
 
         Default: "kind"
+
+        One of `eks`, `kind`.
         """
         return pulumi.get(self, "profile")
 
     @profile.setter
-    def profile(self, value: Optional[pulumi.Input['ProfileSection']]):
+    def profile(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "profile", value)
 
     @_builtins.property
@@ -164,7 +167,7 @@ class StackNamespaces(pulumi.ComponentResource):
                  demo: Optional[pulumi.Input[Union['DemoSwitchArgs', 'DemoSwitchArgsDict']]] = None,
                  images: Optional[pulumi.Input[Union['RegistryCredentialsArgsArgs', 'RegistryCredentialsArgsArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input['ProfileSection']] = None,
+                 profile: Optional[pulumi.Input[_builtins.str]] = None,
                  wiring: Optional[pulumi.Input[Sequence[pulumi.Input[Union['FlowArgs', 'FlowArgsDict']]]]] = None,
                  __props__=None):
         """
@@ -190,9 +193,11 @@ class StackNamespaces(pulumi.ComponentResource):
                `node`, for the node agents that do (privileged; warns and audits restricted).
                
                Default: observability and observability-node
-        :param pulumi.Input['ProfileSection'] profile: eks protects the namespace that holds the data volumes.
+        :param pulumi.Input[_builtins.str] profile: eks protects the namespace that holds the data volumes.
                
                Default: "kind"
+               
+               One of `eks`, `kind`.
         :param pulumi.Input[Sequence[pulumi.Input[Union['FlowArgs', 'FlowArgsDict']]]] wiring: Every flow of a deployment of several components (`wiringGraph`): each namespace gets the DNS
                egress it declares.
                
@@ -229,7 +234,7 @@ class StackNamespaces(pulumi.ComponentResource):
                  demo: Optional[pulumi.Input[Union['DemoSwitchArgs', 'DemoSwitchArgsDict']]] = None,
                  images: Optional[pulumi.Input[Union['RegistryCredentialsArgsArgs', 'RegistryCredentialsArgsArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input['ProfileSection']] = None,
+                 profile: Optional[pulumi.Input[_builtins.str]] = None,
                  wiring: Optional[pulumi.Input[Sequence[pulumi.Input[Union['FlowArgs', 'FlowArgsDict']]]]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)

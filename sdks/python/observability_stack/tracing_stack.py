@@ -14,7 +14,6 @@ else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
 from . import outputs
-from ._enums import *
 from ._inputs import *
 
 __all__ = ['TracingStackArgs', 'TracingStack']
@@ -32,7 +31,7 @@ class TracingStackArgs:
                  metrics: Optional[pulumi.Input['SloDefaultsArgs']] = None,
                  namespaces: Optional[pulumi.Input['NamespacesSectionArgs']] = None,
                  placement: Optional[pulumi.Input['PlacementSectionArgs']] = None,
-                 profile: Optional[pulumi.Input['ProfileSection']] = None,
+                 profile: Optional[pulumi.Input[_builtins.str]] = None,
                  prometheus_writes: Optional[pulumi.Input[Sequence[pulumi.Input['PeerArgs']]]] = None,
                  resources: Optional[pulumi.Input['ResourcesSectionArgs']] = None,
                  storage: Optional[pulumi.Input['StorageSectionArgs']] = None,
@@ -75,9 +74,11 @@ class TracingStackArgs:
         :param pulumi.Input['PlacementSectionArgs'] placement: Node selector, tolerations, affinity and priority class per workload.
                
                Default: none
-        :param pulumi.Input['ProfileSection'] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
+        :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
+               
+               One of `eks`, `kind`.
         :param pulumi.Input[Sequence[pulumi.Input['PeerArgs']]] prometheus_writes: Every replica of the Prometheus that span metrics and the service graph are written to (its
                remote-write receiver, `/api/v1/write`): MetricsStack's `prometheusWrites` (whose pods this
                component then admits the collector to), or your own.
@@ -279,16 +280,18 @@ class TracingStackArgs:
 
     @_builtins.property
     @pulumi.getter
-    def profile(self) -> Optional[pulumi.Input['ProfileSection']]:
+    def profile(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
         Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 
         Default: "kind"
+
+        One of `eks`, `kind`.
         """
         return pulumi.get(self, "profile")
 
     @profile.setter
-    def profile(self, value: Optional[pulumi.Input['ProfileSection']]):
+    def profile(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "profile", value)
 
     @_builtins.property
@@ -383,7 +386,7 @@ class TracingStack(pulumi.ComponentResource):
                  metrics: Optional[pulumi.Input[Union['SloDefaultsArgs', 'SloDefaultsArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
                  placement: Optional[pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input['ProfileSection']] = None,
+                 profile: Optional[pulumi.Input[_builtins.str]] = None,
                  prometheus_writes: Optional[pulumi.Input[Sequence[pulumi.Input[Union['PeerArgs', 'PeerArgsDict']]]]] = None,
                  resources: Optional[pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']]] = None,
                  storage: Optional[pulumi.Input[Union['StorageSectionArgs', 'StorageSectionArgsDict']]] = None,
@@ -432,9 +435,11 @@ class TracingStack(pulumi.ComponentResource):
         :param pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']] placement: Node selector, tolerations, affinity and priority class per workload.
                
                Default: none
-        :param pulumi.Input['ProfileSection'] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
+        :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
+               
+               One of `eks`, `kind`.
         :param pulumi.Input[Sequence[pulumi.Input[Union['PeerArgs', 'PeerArgsDict']]]] prometheus_writes: Every replica of the Prometheus that span metrics and the service graph are written to (its
                remote-write receiver, `/api/v1/write`): MetricsStack's `prometheusWrites` (whose pods this
                component then admits the collector to), or your own.
@@ -492,7 +497,7 @@ class TracingStack(pulumi.ComponentResource):
                  metrics: Optional[pulumi.Input[Union['SloDefaultsArgs', 'SloDefaultsArgsDict']]] = None,
                  namespaces: Optional[pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']]] = None,
                  placement: Optional[pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']]] = None,
-                 profile: Optional[pulumi.Input['ProfileSection']] = None,
+                 profile: Optional[pulumi.Input[_builtins.str]] = None,
                  prometheus_writes: Optional[pulumi.Input[Sequence[pulumi.Input[Union['PeerArgs', 'PeerArgsDict']]]]] = None,
                  resources: Optional[pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']]] = None,
                  storage: Optional[pulumi.Input[Union['StorageSectionArgs', 'StorageSectionArgsDict']]] = None,
