@@ -1,11 +1,13 @@
-// The quickstart in three languages through the real engine, each on a fresh kind-shaped test
+// The quickstart in four languages through the real engine, each on a fresh kind-shaped test
 // cluster: examples/quickstart (TypeScript, the package itself), examples/python (the Python SDK,
-// installed from the wheel `npm run build:wheel` builds) and examples/yaml (the schema alone). Each
-// program's `pulumi up` from empty ends with 0 errors, `pulumi preview --expect-no-changes` passes,
-// one config edit (metricsRetention 7d → 3d) is previewed, and `pulumi destroy` ends with 0 errors.
-// The Python and YAML programs create what the TypeScript one creates, resource for resource, and
-// their previews of the edit change what its preview changes; the only resource they have more is
-// the engine's default provider of the package, which serves them the components.
+// installed from the wheel `npm run build:wheel` builds), examples/go (the Go SDK, sdks/go, which
+// the program's go.mod replaces; the Go language host builds the program with `go build`) and
+// examples/yaml (the schema alone). Each program's `pulumi up` from empty ends with 0 errors,
+// `pulumi preview --expect-no-changes` passes, one config edit (metricsRetention 7d → 3d) is
+// previewed, and `pulumi destroy` ends with 0 errors. The Python, Go and YAML programs create what
+// the TypeScript one creates, resource for resource, and their previews of the edit change what its
+// preview changes; the only resource they have more is the engine's default provider of the
+// package, which serves them the components.
 // LANGUAGES_RECORD=1 writes the transcripts and times to docs/measured/languages.md.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -23,7 +25,7 @@ import { tools } from "../../testkit/tools";
 const STACK = "dev";
 const EXAMPLES = path.join(PROJECT_ROOT, "examples");
 
-type Language = "typescript" | "python" | "yaml";
+type Language = "typescript" | "python" | "go" | "yaml";
 
 interface Program {
   readonly language: Language;
@@ -36,6 +38,7 @@ interface Program {
 const PROGRAMS: readonly Program[] = [
   { language: "typescript", example: "quickstart", files: ["index.ts", "Pulumi.yaml", "tsconfig.json"] },
   { language: "python", example: "python", files: ["__main__.py", "Pulumi.yaml"] },
+  { language: "go", example: "go", files: ["main.go", "go.mod", "go.sum", "Pulumi.yaml"] },
   { language: "yaml", example: "yaml", files: ["Pulumi.yaml"] },
 ];
 
@@ -88,6 +91,8 @@ let scratch: string;
 let pythonSite: string;
 /** A package directory named @observability-stack/pulumi whose entry is the repository's lib.ts. */
 let packageShim: string;
+/** The Go SDK's module as the Go program's go.mod replaces it: the repository's, or a copy with a go.mod. */
+let goSdk: string;
 const outcomes = new Map<Language, Outcome>();
 
 beforeAll(() => {
@@ -108,13 +113,34 @@ beforeAll(() => {
     path.join(shim, "package.json"),
     JSON.stringify({ name: "@observability-stack/pulumi", main: path.join(PROJECT_ROOT, "lib.ts") }),
   );
+  goSdk = goSdkModule();
 });
+
+/** The module `github.com/observability-stack/pulumi/sdks/go`, which examples/go/go.mod replaces with ../../sdks/go. */
+const GO_SDK_MODULE = "github.com/observability-stack/pulumi/sdks/go";
+
+/**
+ * The generated Go SDK as a module: sdks/go itself once the generator writes its go.mod, until
+ * then a copy of sdks/go with the go.mod `pulumi package gen-sdk` writes for a package with
+ * `supportPack` (that module path, go 1.20, the SDK's floor of github.com/pulumi/pulumi/sdk/v3).
+ */
+function goSdkModule(): string {
+  const sdk = path.join(PROJECT_ROOT, "sdks", "go");
+  if (fs.existsSync(path.join(sdk, "go.mod"))) return sdk;
+  const copy = path.join(scratch, "go-sdk");
+  fs.cpSync(sdk, copy, { recursive: true });
+  fs.writeFileSync(
+    path.join(copy, "go.mod"),
+    `module ${GO_SDK_MODULE}\n\ngo 1.20\n\nrequire github.com/pulumi/pulumi/sdk/v3 v3.30.0\n`,
+  );
+  return copy;
+}
 
 afterAll(() => {
   if (process.env.LANGUAGES_RECORD === "1" && outcomes.size === PROGRAMS.length) {
     writeMeasured(
       "languages",
-      "The quickstart in TypeScript, Python and YAML through the real engine",
+      "The quickstart in TypeScript, Python, Go and YAML through the real engine",
       "LANGUAGES_RECORD=1 npx jest -c jest.cluster.config.js tests/cluster/languages.test.ts",
       record(),
     );
@@ -131,6 +157,9 @@ function projectOf(program: Program): string {
   }
   if (program.language === "typescript") {
     fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(root, "node_modules"));
+  }
+  if (program.language === "go") {
+    execFileSync("go", ["mod", "edit", "-replace", `${GO_SDK_MODULE}=${goSdk}`], { cwd: root });
   }
   return root;
 }
