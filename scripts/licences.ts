@@ -1,4 +1,5 @@
-// `npm run licences`: the licence gate. Lists every package linked into every Go tool of tools/,
+// `npm run licences`: the licence gate. Lists every package linked into every Go tool of tools/ and
+// the Go program the tests build (examples/go),
 // every npm package of package-lock.json and every PyPI distribution the PyPI tools install, each
 // with its licence (scripts/licences/), refuses the AGPL, SSPL, BUSL, the Commons Clause and no
 // licence but for licences/exceptions.json, and writes docs/licences.md. `-- --check` writes
@@ -19,7 +20,7 @@ import { licenceClassifier } from "./licences/classifier";
 import { readExceptions } from "./licences/exceptions";
 import { Licensed, licenceVerdict } from "./licences/gate";
 import { GoPackage, goPackageLicences } from "./licences/goPackages";
-import { goToolListing, goToolNames } from "./licences/goTools";
+import { GO_PROGRAMS, goProgramListing, goToolListing, goToolNames } from "./licences/goTools";
 import { npmPackageLicences } from "./licences/npmPackages";
 import { EXCEPTIONS_FILE, LICENCES_PAGE, checkedPart, inputsDigest, licencesPage } from "./licences/page";
 import { PypiPackage, pypiPackageLicences } from "./licences/pypiPackages";
@@ -45,6 +46,10 @@ function run(check: boolean): void {
       if (listing.scratch !== undefined) fs.rmSync(listing.scratch, { recursive: true, force: true });
     }
     process.stderr.write(`licences: tools/${tool}: ${go.get(tool)?.length} packages\n`);
+  }
+  for (const program of GO_PROGRAMS) {
+    go.set(program, goPackageLicences(goProgramListing(PROJECT_ROOT, program), classify));
+    process.stderr.write(`licences: ${program}: ${go.get(program)?.length} packages\n`);
   }
   const npm = npmPackageLicences(PROJECT_ROOT, classify);
   const pypi = new Map<string, PypiPackage[]>(

@@ -28,6 +28,7 @@ export type GoTool =
   | "pulumi"
   | "pulumi-language-nodejs"
   | "pulumi-language-python"
+  | "pulumi-language-go"
   | "pulumi-language-yaml"
   | "pulumi-kubernetes"
   | "pulumi-codegen";
@@ -85,6 +86,7 @@ const DIRECTORY_VARIABLES: Readonly<Record<GoTool, string>> = {
   pulumi: "PULUMI_DIR",
   "pulumi-language-nodejs": "PULUMI_LANGUAGE_NODEJS_DIR",
   "pulumi-language-python": "PULUMI_LANGUAGE_PYTHON_DIR",
+  "pulumi-language-go": "PULUMI_LANGUAGE_GO_DIR",
   "pulumi-language-yaml": "PULUMI_LANGUAGE_YAML_DIR",
   "pulumi-kubernetes": "PULUMI_KUBERNETES_DIR",
   "pulumi-codegen": "PULUMI_CODEGEN_DIR",
@@ -163,7 +165,7 @@ export const tools = {
   kubeScheduler: () => fromSetup("kubernetes", "kube-scheduler"),
   kwok: () => fromSetup("kwok", "kwok"),
   kubeStateMetrics: () => fromSetup("kube-state-metrics", "kube-state-metrics"),
-  // The engine (testkit/engine/): the CLI, the Node.js, Python and YAML language hosts, the
+  // The engine (testkit/engine/): the CLI, the Node.js, Python, Go and YAML language hosts, the
   // Kubernetes provider; each a directory the engine finds its programs in on PATH.
   pulumiDirectories: () =>
     (
@@ -171,6 +173,7 @@ export const tools = {
         "pulumi",
         "pulumi-language-nodejs",
         "pulumi-language-python",
+        "pulumi-language-go",
         "pulumi-language-yaml",
         "pulumi-kubernetes",
       ] as const

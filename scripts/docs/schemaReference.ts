@@ -5,7 +5,6 @@ import * as path from "path";
 import { SCHEMA_PATH } from "../../provider/provider";
 import type { PackageSchema, PropertySpec, TypeSpec } from "../../provider/schemaTypes";
 import { PROJECT_ROOT } from "../../render/renderStack";
-import type { GeneratedFile } from "./generated";
 
 const DIR = path.join(PROJECT_ROOT, "docs", "schema");
 const TYPE_PREFIX = "#/types/";
@@ -49,7 +48,7 @@ function propertyTable(
 /** The pages of docs/schema/ for `schema`. */
 export function schemaReference(
   schema: PackageSchema = JSON.parse(fs.readFileSync(SCHEMA_PATH, "utf8")),
-): GeneratedFile[] {
+): { readonly path: string; readonly content: string }[] {
   const resources = Object.entries(schema.resources).map(
     ([token, spec]) =>
       `## ${shortName(token)}\n\n\`${token}\`: ${cell(spec.description)}\n\n### Inputs\n\n${propertyTable(spec.inputProperties, spec.requiredInputs, "types.md")}\n### Outputs\n\n${propertyTable(spec.properties, spec.required, "types.md")}`,

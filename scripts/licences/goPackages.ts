@@ -138,8 +138,9 @@ export function goPackageLicences(listing: GoListing, classify: Classify): GoPac
     }
     const root = module.Replace?.Dir ?? module.Dir ?? p.Dir;
     // The tool's own module is the project's: in the repository, or generated from it elsewhere (the
-    // collector's sources, which the builder writes from tools/otelcol/manifest.yaml).
-    const own = module.Main === true;
+    // collector's sources, which the builder writes from tools/otelcol/manifest.yaml); so is a module
+    // a replace points at in the repository (the Go program's generated SDK, sdks/go).
+    const own = module.Main === true || root.startsWith(`${listing.ownRoot}${path.sep}`);
     const inRepository = p.Dir.startsWith(`${listing.ownRoot}${path.sep}`);
     return {
       p,

@@ -16,6 +16,17 @@ const COLLECTOR_ENV = {
 const ALLOY_MODULE = "github.com/grafana/alloy";
 const PULUMI_KUBERNETES_PROVIDER = "github.com/pulumi/pulumi-kubernetes/provider/v4";
 
+/**
+ * The Go programs outside tools/ that the tests build and run: the quickstart in Go, which the
+ * engine tier's Go language host builds (tests/cluster/languages.test.ts).
+ */
+export const GO_PROGRAMS = ["examples/go"] as const;
+
+/** The listing of a Go program of GO_PROGRAMS: its main package, as `go build` builds it. */
+export function goProgramListing(root: string, program: string): GoListing {
+  return { dir: path.join(root, program), pattern: ".", tags: "", ownRoot: root };
+}
+
 export function goToolNames(toolsDir: string): string[] {
   return fs
     .readdirSync(toolsDir)

@@ -50,7 +50,17 @@ export function generateSdks(schemaPath: string, outDir: string, tools: SdkTools
         },
       );
     }
+    // The Go SDK as a module a program's go.mod can require or replace: the go.mod the generator
+    // writes for a package with `supportPack`, which would also change the other SDKs.
+    fs.writeFileSync(path.join(outDir, "go", "go.mod"), GO_MOD);
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }
 }
+
+const GO_MOD = `module github.com/observability-stack/pulumi/sdks/go
+
+go 1.20
+
+require github.com/pulumi/pulumi/sdk/v3 v3.30.0
+`;

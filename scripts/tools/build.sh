@@ -10,7 +10,7 @@
 #   scripts/tools/build.sh <tool> [--cached]: kube-validate | prometheus | alertmanager | alloy | otelcol
 #                          | otlp-sink | kubernetes | etcd | kwok | kube-state-metrics | thanos | sloth | oslo
 #                          | actionlint | pulumi | pulumi-language-nodejs | pulumi-language-python
-#                          | pulumi-language-yaml | pulumi-kubernetes
+#                          | pulumi-language-go | pulumi-language-yaml | pulumi-kubernetes
 set -euo pipefail
 
 name="${1:?usage: build.sh <tool module under tools/>}"

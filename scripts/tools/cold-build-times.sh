@@ -9,7 +9,7 @@ set -euo pipefail
 
 tools=("$@")
 if [[ ${#tools[@]} -eq 0 ]]; then
-  tools=(kube-validate prometheus alertmanager licensecheck otelcol alloy otlp-sink thanos sloth oslo kubernetes etcd kwok kube-state-metrics pulumi-language-nodejs pulumi-language-python pulumi-language-yaml pulumi pulumi-kubernetes pulumi-codegen)
+  tools=(kube-validate prometheus alertmanager licensecheck otelcol alloy otlp-sink thanos sloth oslo kubernetes etcd kwok kube-state-metrics pulumi-language-nodejs pulumi-language-python pulumi-language-go pulumi-language-yaml pulumi pulumi-kubernetes pulumi-codegen)
 fi
 scratch="$(mktemp -d)"
 trap 'chmod -R u+w "$scratch" 2>/dev/null; rm -rf "$scratch"' EXIT

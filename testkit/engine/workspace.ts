@@ -1,5 +1,5 @@
-// The real Pulumi engine on this project: the CLI built from pulumi/pkg/v3, the Node.js and Python
-// language hosts and the policy analyzer from pulumi/sdk/v3, the YAML language host from pulumi-yaml,
+// The real Pulumi engine on this project: the CLI built from pulumi/pkg/v3, the Node.js, Python and
+// Go language hosts and the policy analyzer from pulumi/sdk/v3, the YAML language host from pulumi-yaml,
 // the Kubernetes provider from pulumi-kubernetes'
 // provider module, and stand-ins for the providers the module proxy refuses (random, Grafana),
 // each found on PATH as the engine finds any plugin. A workspace is a project directory of its own
@@ -84,7 +84,7 @@ export interface StackFile {
 
 /** What a shell needs to run the engine built here on the program at `projectDir`. */
 export interface EngineEnvironment {
-  /** Directories to put first on PATH: the stand-in providers, the CLI, language host and providers, Node.js. */
+  /** Directories to put first on PATH: the stand-in providers, the CLI, language host and providers, Node.js, Go. */
   readonly path: readonly string[];
   readonly variables: Readonly<Record<string, string>>;
 }
@@ -106,8 +106,11 @@ export function engineEnvironment(bin: string, projectDir: string, typeCheck: bo
     fs.chmodSync(plugin, 0o755);
   }
   return {
-    path: [bin, ...tools.pulumiDirectories(), path.dirname(process.execPath)],
+    path: [bin, ...tools.pulumiDirectories(), path.dirname(process.execPath), ...goDirectory()],
     variables: {
+      // The Go language host builds a Go program with the `go` of PATH, as this machine's Go
+      // settings say (its module cache, build cache and module proxy).
+      ...goVariables(),
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       // What the language host of the CLI's own release passes the SDK (`--root-directory`, which
@@ -125,6 +128,36 @@ export function engineEnvironment(bin: string, projectDir: string, typeCheck: bo
       ...(typeCheck ? {} : { PULUMI_NODEJS_TRANSPILE_ONLY: "true" }),
     },
   };
+}
+
+/** The Go settings a Go program's build reads from the environment, where this process has them. */
+const GO_VARIABLES = [
+  "GOPATH",
+  "GOENV",
+  "GOCACHE",
+  "GOMODCACHE",
+  "GOPROXY",
+  "GOFLAGS",
+  "GONOSUMDB",
+  "GOSUMDB",
+  "GOTOOLCHAIN",
+];
+
+function goVariables(): Record<string, string> {
+  return Object.fromEntries(
+    GO_VARIABLES.flatMap((name) => {
+      const value = process.env[name];
+      return value === undefined ? [] : [[name, value]];
+    }),
+  );
+}
+
+/** The directory of the `go` on this process's PATH (the one the tools are built with), if any. */
+function goDirectory(): string[] {
+  const dir = (process.env.PATH ?? "")
+    .split(path.delimiter)
+    .find((d) => d !== "" && fs.existsSync(path.join(d, "go")));
+  return dir === undefined ? [] : [dir];
 }
 
 export class EngineWorkspace {

@@ -1,12 +1,13 @@
-// The quickstart in three languages through the real engine, each on a fresh kind-shaped test
+// The quickstart in four languages through the real engine, each on a fresh kind-shaped test
 // cluster: examples/quickstart (TypeScript, the package itself), examples/python (the Python SDK,
-// installed from the wheel `npm run build:wheel` builds) and examples/yaml (the schema alone). Each
-// program's `pulumi up` from empty ends with 0 errors, Grafana's admin password is a secret stack
-// output, `pulumi preview --expect-no-changes` passes, a retention the component refuses fails the
-// preview naming the arg, one config edit (metricsRetention 7d → 3d) is previewed, and
-// `pulumi destroy` ends with 0 errors.
-// The Python and YAML programs create what the TypeScript one creates, resource for resource, and
-// their previews of the edit change what its preview changes.
+// installed from the wheel `npm run build:wheel` builds), examples/go (the Go SDK, sdks/go, which
+// the program's go.mod replaces; the Go language host builds the program with `go build`) and
+// examples/yaml (the schema alone). Each program's `pulumi up` from empty ends with 0 errors,
+// Grafana's admin password is a secret stack output, `pulumi preview --expect-no-changes` passes,
+// a retention the component refuses fails the preview naming the arg, one config edit
+// (metricsRetention 7d → 3d) is previewed, and `pulumi destroy` ends with 0 errors. The Python, Go
+// and YAML programs create what the TypeScript one creates, resource for resource, and their
+// previews of the edit change what its preview changes.
 // LANGUAGES_RECORD=1 writes the transcripts and times to docs/measured/languages.md.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -24,7 +25,7 @@ import { tools } from "../../testkit/tools";
 const STACK = "dev";
 const EXAMPLES = path.join(PROJECT_ROOT, "examples");
 
-type Language = "typescript" | "python" | "yaml";
+type Language = "typescript" | "python" | "go" | "yaml";
 
 interface Program {
   readonly language: Language;
@@ -37,6 +38,7 @@ interface Program {
 const PROGRAMS: readonly Program[] = [
   { language: "typescript", example: "quickstart", files: ["index.ts", "Pulumi.yaml", "tsconfig.json"] },
   { language: "python", example: "python", files: ["__main__.py", "Pulumi.yaml"] },
+  { language: "go", example: "go", files: ["main.go", "go.mod", "go.sum", "Pulumi.yaml"] },
   { language: "yaml", example: "yaml", files: ["Pulumi.yaml"] },
 ];
 
@@ -115,11 +117,14 @@ beforeAll(() => {
   );
 });
 
+/** The Go SDK's module, which examples/go/go.mod replaces with ../../sdks/go. */
+const GO_SDK_MODULE = "github.com/observability-stack/pulumi/sdks/go";
+
 afterAll(() => {
   if (process.env.LANGUAGES_RECORD === "1" && outcomes.size === PROGRAMS.length) {
     writeMeasured(
       "languages",
-      "The quickstart in TypeScript, Python and YAML through the real engine",
+      "The quickstart in TypeScript, Python, Go and YAML through the real engine",
       "LANGUAGES_RECORD=1 npx jest -c jest.cluster.config.js tests/cluster/languages.test.ts",
       record(),
     );
@@ -136,6 +141,10 @@ function projectOf(program: Program): string {
   }
   if (program.language === "typescript") {
     fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(root, "node_modules"));
+  }
+  if (program.language === "go") {
+    const sdk = path.join(PROJECT_ROOT, "sdks", "go");
+    execFileSync("go", ["mod", "edit", "-replace", `${GO_SDK_MODULE}=${sdk}`], { cwd: root });
   }
   return root;
 }

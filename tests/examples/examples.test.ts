@@ -193,7 +193,7 @@ async function installAndRender(example: Example): Promise<void> {
  * TypeScript programs, so the cluster tier runs them through the engine
  * (tests/cluster/languages.test.ts); sdks.test.ts holds the SDKs and the wheel they install.
  */
-const OTHER_LANGUAGE_EXAMPLES = ["python", "yaml"];
+const OTHER_LANGUAGE_EXAMPLES = ["go", "python", "yaml"];
 
 test("every folder of examples/ is a program this tier runs, or one in another language", () => {
   const folders = fs
