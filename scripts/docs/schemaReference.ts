@@ -47,7 +47,7 @@ function propertyTable(
 
 /** The pages of docs/schema/ for `schema`. */
 export function schemaReference(
-  schema: PackageSchema = JSON.parse(fs.readFileSync(SCHEMA_PATH, "utf8")),
+  schema: PackageSchema = JSON.parse(fs.readFileSync(SCHEMA_PATH, "utf8")) as PackageSchema,
 ): { readonly path: string; readonly content: string }[] {
   const resources = Object.entries(schema.resources).map(
     ([token, spec]) =>

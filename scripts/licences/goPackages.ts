@@ -31,6 +31,8 @@ export interface GoListing {
   readonly scratch?: string;
   /** Where the walk up from the listed module's own packages stops: the repository's root. */
   readonly ownRoot: string;
+  /** Modules of the project besides the main one, which the repository's licence covers. */
+  readonly ownModules?: readonly string[];
 }
 
 interface ListedPackage {
@@ -138,9 +140,9 @@ export function goPackageLicences(listing: GoListing, classify: Classify): GoPac
     }
     const root = module.Replace?.Dir ?? module.Dir ?? p.Dir;
     // The tool's own module is the project's: in the repository, or generated from it elsewhere (the
-    // collector's sources, which the builder writes from tools/otelcol/manifest.yaml); so is a module
-    // a replace points at in the repository (the Go program's generated SDK, sdks/go).
-    const own = module.Main === true || root.startsWith(`${listing.ownRoot}${path.sep}`);
+    // collector's sources, which the builder writes from tools/otelcol/manifest.yaml); so are the
+    // listing's other modules of the project (a Go program's generated SDK, sdks/go).
+    const own = module.Main === true || (listing.ownModules ?? []).includes(module.Path);
     const inRepository = p.Dir.startsWith(`${listing.ownRoot}${path.sep}`);
     return {
       p,

@@ -24,8 +24,17 @@ export const GO_PROGRAMS = ["examples/go"] as const;
 
 /** The listing of a Go program of GO_PROGRAMS: its main package, as `go build` builds it. */
 export function goProgramListing(root: string, program: string): GoListing {
-  return { dir: path.join(root, program), pattern: ".", tags: "", ownRoot: root };
+  return {
+    dir: path.join(root, program),
+    pattern: ".",
+    tags: "",
+    ownRoot: root,
+    ownModules: [GO_SDK_MODULE],
+  };
 }
+
+/** The generated Go SDK's module (sdks/go), which the Go program's go.mod replaces with the repository's. */
+const GO_SDK_MODULE = "github.com/observability-stack/pulumi/sdks/go";
 
 export function goToolNames(toolsDir: string): string[] {
   return fs

@@ -102,7 +102,7 @@ function goSection(tool: string, packages: readonly GoPackage[]): string[] {
   );
   const modules = packages.filter((p) => p.module !== "std");
   return [
-    `### tools/${tool}: ${modules.length} linked packages of ${new Set(modules.map((p) => p.module)).size} modules, and Go's standard library`,
+    `### ${(GO_PROGRAMS as readonly string[]).includes(tool) ? tool : `tools/${tool}`}: ${modules.length} linked packages of ${new Set(modules.map((p) => p.module)).size} modules, and Go's standard library`,
     "",
     "| module | version | licence | from | packages |",
     "| --- | --- | --- | --- | --- |",

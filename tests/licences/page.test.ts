@@ -24,13 +24,13 @@ test("docs/licences.md records the digest of the current inputs (else: npm run l
   });
 });
 
-test("the page lists every Go tool of tools/ and nothing the gate refused", () => {
+test("the page lists every Go tool of tools/, the Go program the tests build, and nothing the gate refused", () => {
   const tools = fs
     .readdirSync(path.join(PROJECT_ROOT, "tools"))
     .filter((t) =>
       ["go.mod", "manifest.yaml"].some((f) => fs.existsSync(path.join(PROJECT_ROOT, "tools", t, f))),
     );
-  const listed = [...page().matchAll(/^### tools\/([^:]+):/gm)].map((m) => m[1]);
-  expect(listed).toEqual(tools.sort());
+  const listed = [...page().matchAll(/^### ((?:tools\/|examples\/)[^:]+):/gm)].map((m) => m[1]);
+  expect(listed).toEqual([...tools.sort().map((t) => `tools/${t}`), "examples/go"]);
   expect(page()).not.toMatch(/^## Refused/m);
 });
