@@ -63,7 +63,7 @@ if tier_named components && tier_named cluster; then
   after_faults() {
     step "$components, faults lane, beside the cluster tier and the servers lane (npm run test:components -- faults)" \
       npm run -s test:components -- faults || return
-    step "Deploy faults through the engine, the cluster's events and the quickstart in Python and YAML, after the faults lane ($deploy_faults, $cluster_events, $languages)" \
+    step "Deploy faults through the engine, the cluster's events and the quickstart in Python, Go and YAML, after the faults lane ($deploy_faults, $cluster_events, $languages)" \
       npx jest -c jest.cluster.config.js "$deploy_faults" "$cluster_events" "$languages" || return
     step "$components, the month of blocks and the OpenSLO corpus, after the faults lane (npm run test:components -- history)" \
       npm run -s test:components -- history || return
