@@ -5,11 +5,10 @@
 # each program of examples/); every tier when none is named, in that order. With components and
 # cluster both named, three lanes run at once: the components' faults lane (scripts/testComponents.sh:
 # two halves at once, which mostly wait) followed by the cluster tier's deploy faults, events and
-# other languages' programs, then the components' history; the rest of the cluster tier (the
-# engine's deploys, which wait on rollouts between program runs); and the components' servers
-# lane, which keeps the cores busy, followed by the examples, the cluster tier's upgrades and the
-# scenarios. Stops at the first tier that fails (with lanes: once the others end); ends with the
-# time each step took.
+# other languages' programs, the components' history and then the scenarios; the rest of the cluster tier (the engine's deploys,
+# which wait on rollouts between program runs); and the components' servers lane, which keeps the
+# cores busy, followed by the examples and the cluster tier's upgrades. Stops at the first
+# tier that fails (with lanes: once the others end); ends with the time each step took.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/steps.sh
@@ -56,8 +55,7 @@ fi
 if tier_named components && tier_named cluster; then
   # The lane that mostly waits takes the files that need a core of their own once its outages end,
   # and the cluster tier's deploy faults, events and the quickstart in other languages; the servers
-  # lane its upgrades and rollbacks, then the scenarios: the cluster lane has no time left for any of
-  # them.
+  # lane its upgrades and rollbacks: the cluster lane has no time left for any of them.
   deploy_faults=tests/cluster/deployFaults.test.ts
   cluster_events=tests/cluster/clusterEvents.test.ts
   languages=tests/cluster/languages.test.ts
@@ -69,6 +67,7 @@ if tier_named components && tier_named cluster; then
       npx jest -c jest.cluster.config.js "$deploy_faults" "$cluster_events" "$languages" || return
     step "$components, the month of blocks and the OpenSLO corpus, after the faults lane (npm run test:components -- history)" \
       npm run -s test:components -- history || return
+    if tier_named scenarios; then scenarios_tier || return; fi
   }
   after_faults &
   faults_lane=$!
@@ -82,7 +81,6 @@ if tier_named components && tier_named cluster; then
     step "Upgrades and rollbacks through the engine, after the servers lane ($upgrades)" \
       npx jest -c jest.cluster.config.js "$upgrades" || status=$?
   fi
-  if [[ $status -eq 0 ]] && tier_named scenarios; then scenarios_tier || status=$?; fi
   wait "$faults_lane" || status=$?
   wait "$cluster_lane" || status=$?
   exit "$status"
