@@ -12,6 +12,9 @@ import { TracingStack } from "../components/tracingStack";
 /** The package's name in the schema: the first part of every resource and type token. */
 export const PACKAGE_NAME = "observability";
 
+/** The generated Go SDK's module (sdks/go), which a Go program requires or replaces with a clone's. */
+export const GO_SDK_MODULE = "github.com/observability-stack/pulumi/sdks/go";
+
 type ComponentClass<A> = new (
   name: string,
   args: A,

@@ -6,7 +6,7 @@
 import * as path from "path";
 import ts from "typescript";
 import { isSecretPath } from "../config/errors";
-import { PACKAGE_NAME, SERVED_COMPONENTS, ServedComponent } from "./components";
+import { GO_SDK_MODULE, PACKAGE_NAME, SERVED_COMPONENTS, ServedComponent } from "./components";
 import type { ObjectTypeSpec, PackageSchema, PropertySpec, ResourceSpec, TypeSpec } from "./schemaTypes";
 
 const ANY: TypeSpec = { $ref: "pulumi.json#/Any" };
@@ -18,10 +18,6 @@ class TypeTable {
   readonly specs = new Map<string, ObjectTypeSpec>();
   private readonly named = new Map<ts.Type, string>();
   private readonly byShape = new Map<string, string>();
-
-  nameOf(type: ts.Type): string | undefined {
-    return this.named.get(type);
-  }
 
   /** Registers `spec` for `type`; a structure seen before under another path keeps its first name. */
   add(type: ts.Type, wanted: string, build: () => ObjectTypeSpec): string {
@@ -368,7 +364,7 @@ const LANGUAGE_OPTIONS = {
     pyproject: { enabled: true },
   },
   go: {
-    importBasePath: "github.com/observability-stack/pulumi/sdks/go/observability",
+    importBasePath: `${GO_SDK_MODULE}/${PACKAGE_NAME}`,
     generateResourceContainerTypes: true,
     respectSchemaVersion: true,
   },

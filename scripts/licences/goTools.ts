@@ -6,6 +6,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { GO_SDK_MODULE } from "../../provider/components";
 import { GoListing } from "./goPackages";
 
 /** The builder's settings for the collector's modules, as scripts/tools/build.sh runs it. */
@@ -32,9 +33,6 @@ export function goProgramListing(root: string, program: string): GoListing {
     ownModules: [GO_SDK_MODULE],
   };
 }
-
-/** The generated Go SDK's module (sdks/go), which the Go program's go.mod replaces with the repository's. */
-const GO_SDK_MODULE = "github.com/observability-stack/pulumi/sdks/go";
 
 export function goToolNames(toolsDir: string): string[] {
   return fs

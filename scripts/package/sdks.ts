@@ -5,6 +5,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { GO_SDK_MODULE } from "../../provider/components";
 import { PROJECT_ROOT } from "../../render/renderStack";
 
 /** The languages an SDK is generated for; YAML programs read the schema itself. */
@@ -58,7 +59,7 @@ export function generateSdks(schemaPath: string, outDir: string, tools: SdkTools
   }
 }
 
-const GO_MOD = `module github.com/observability-stack/pulumi/sdks/go
+const GO_MOD = `module ${GO_SDK_MODULE}
 
 go 1.20
 

@@ -15,6 +15,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { GO_SDK_MODULE } from "../../provider/components";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import * as k8s from "@kubernetes/client-node";
 import { KIND_SHAPE, TestCluster, startCluster, waitFor } from "../../testkit/cluster";
@@ -128,9 +129,6 @@ beforeAll(async () => {
     JSON.stringify({ name: "@observability-stack/pulumi", main: path.join(PROJECT_ROOT, "lib.ts") }),
   );
 });
-
-/** The Go SDK's module, which examples/go/go.mod replaces with ../../sdks/go. */
-const GO_SDK_MODULE = "github.com/observability-stack/pulumi/sdks/go";
 
 afterAll(async () => {
   // Undefined when beforeAll failed before starting it.

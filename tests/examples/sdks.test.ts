@@ -3,6 +3,7 @@
 // `npm run build:wheel` makes, with every component and the plugin's name and version; the Go one
 // type-checked against the Pulumi Go SDK. The schema itself is held to the TypeScript in
 // schema.test.ts. The tier's setup builds the CLI and the code generators (testkit/tierTools.json).
+import { GO_SDK_MODULE } from "../../provider/components";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -128,9 +129,7 @@ test("the Go SDK type-checks (go vet) with the Pulumi Go SDK of the code generat
   const codegen = path.join(ROOT, "tools", "pulumi-codegen");
   fs.writeFileSync(
     path.join(module, "go.mod"),
-    fs
-      .readFileSync(path.join(codegen, "go.mod"), "utf8")
-      .replace(/^module .*$/m, "module github.com/observability-stack/pulumi/sdks/go"),
+    fs.readFileSync(path.join(codegen, "go.mod"), "utf8").replace(/^module .*$/m, `module ${GO_SDK_MODULE}`),
   );
   fs.copyFileSync(path.join(codegen, "go.sum"), path.join(module, "go.sum"));
   const start = Date.now();
