@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { alloyProbes, alloyRunArgs } from "../common/alloyRun";
+import { ALLOY_PATHS, alloyProbes, alloyRunArgs } from "../common/alloyRun";
 import { deployWorkload } from "../common/workload";
 import { alloyConfig } from "./alloyConfig";
-import { ALLOY, ALLOY_PATHS } from "./names";
+import { ALLOY } from "./names";
 import { LogsSettings } from "./settings";
 import { alloyNamespace } from "./alloyNamespace";
 
@@ -41,7 +41,7 @@ export function deployAlloy(name: string, config: LogsSettings, opts: pulumi.Cus
       configMaps: [{ name: "alloy-config", volume: "config", data: { "config.alloy": configText } }],
       container: {
         name: "alloy",
-        args: alloyRunArgs(ALLOY_PATHS, ALLOY.ports.http.port),
+        args: alloyRunArgs(ALLOY.ports.http.port),
         env: node ? [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }] : [],
         resources: config.resources.alloy,
         volumeMounts: [

@@ -1,11 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AlloyBlock, expression, renderAlloy } from "../common/alloySyntax";
-import { alloyProbes, alloyRunArgs } from "../common/alloyRun";
+import { deploySingleAlloy } from "../common/alloyRun";
 import { KUBERNETES_EVENTS } from "../common/kubernetesEvents";
-import { deployWorkload } from "../common/workload";
 import { lokiWrite } from "./lokiWrite";
-import { EVENT_COLLECTOR, EVENT_COLLECTOR_PATHS } from "./names";
+import { EVENT_COLLECTOR } from "./names";
 import { LogsSettings } from "./settings";
 
 type PolicyRule = k8s.types.input.rbac.v1.PolicyRule;
@@ -52,45 +51,27 @@ export function eventCollectorConfig(config: LogsSettings): string {
 }
 
 /**
- * Grafana Alloy as a one-replica Deployment in the restricted namespace reading the cluster's
- * events, which the API server keeps for an hour only. One replica: a second would ship every
- * event twice. Its position (the newest event shipped) is scratch: a new pod ships again the
- * events the API server still holds, the same lines at the same times, which Loki's queries
- * return once, as they do a line written to several replicas.
+ * The cluster's one reader of events, which the API server keeps for an hour only (one Alloy: a
+ * second would ship every event twice). Its position (the newest event shipped) is scratch: a new
+ * pod ships again the events the API server still holds, the same lines at the same times, which
+ * Loki's queries return once, as they do a line written to several replicas.
  */
 export function deployEventCollector(
   name: string,
   config: LogsSettings,
   opts: pulumi.CustomResourceOptions,
 ): void {
-  const configText = eventCollectorConfig(config);
-  deployWorkload(
+  deploySingleAlloy(
     name,
     {
       spec: EVENT_COLLECTOR,
       component: "logs",
-      image: config.images.alloy,
-      namespace: config.namespaces.observability,
       settings: config,
       placement: "eventCollector",
-      serviceAccount: { clusterRules: EVENT_COLLECTOR_RULES },
-      configMaps: [
-        { name: "event-collector-config", volume: "config", data: { "config.alloy": configText } },
-      ],
-      container: {
-        name: "alloy",
-        args: alloyRunArgs(EVENT_COLLECTOR_PATHS, EVENT_COLLECTOR.ports.http.port),
-        resources: config.resources.eventCollector,
-        volumeMounts: [{ name: "config", mountPath: EVENT_COLLECTOR_PATHS.config, readOnly: true }],
-        scratchPaths: [EVENT_COLLECTOR_PATHS.data, "/tmp"],
-        ...alloyProbes(),
-      },
-      // Alloy does not watch its file: a config change rolls the pod.
-      rolledBy: { config: configText },
-      controller: { kind: "Deployment", replicas: 1, strategy: { type: "Recreate" } },
-      // Prometheus scrapes the collector's own metrics through it.
-      services: [{}],
-      wiring: config.wiring,
+      clusterRules: EVENT_COLLECTOR_RULES,
+      configMap: "event-collector-config",
+      configText: eventCollectorConfig(config),
+      resources: config.resources.eventCollector,
     },
     opts,
   );

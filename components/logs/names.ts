@@ -22,11 +22,9 @@ export const LOKI_MEMBERLIST_SERVICE = "loki-memberlist";
 export const LOKI_CANARY = workloadSpec("loki-canary", { http: { port: 3500, scrape: true } });
 
 export const ALLOY = workloadSpec("alloy", { http: { port: 12345, scrape: true } });
-export const ALLOY_PATHS = { config: "/etc/alloy", data: "/var/lib/alloy/data" } as const;
 
 /** The cluster's one reader of Kubernetes events, which it ships to Loki as log lines. */
 export const EVENT_COLLECTOR = workloadSpec("event-collector", { http: { port: 12345, scrape: true } });
-export const EVENT_COLLECTOR_PATHS = { config: "/etc/alloy", data: "/var/lib/alloy/data" } as const;
 
 /** The tenant Loki files logs under when multi-tenancy is off. */
 export const SINGLE_TENANT = "fake";

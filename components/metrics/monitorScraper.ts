@@ -1,9 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AlloyBlock, expression, renderAlloy } from "../common/alloySyntax";
-import { alloyProbes, alloyRunArgs } from "../common/alloyRun";
-import { deployWorkload } from "../common/workload";
-import { MONITOR_SCRAPER, MONITOR_SCRAPER_PATHS } from "./names";
+import { deploySingleAlloy } from "../common/alloyRun";
+import { MONITOR_SCRAPER } from "./names";
 import { TIER_LABEL } from "../common/scrapeJobs";
 import { MetricsSettings } from "./settings";
 
@@ -67,11 +66,10 @@ function monitorScraperConfig(
 }
 
 /**
- * Grafana Alloy as a one-replica Deployment in the restricted namespace, scraping ServiceMonitors
- * and PodMonitors without the Prometheus Operator. One replica: a second would scrape every
- * target again (Alloy's clustering would split them, at the cost of a gossip mesh), and the
- * Recreate strategy keeps a rollout from running two for a moment. Its write-ahead log is scratch:
- * a restart loses at most the samples not yet written.
+ * The scraper of ServiceMonitors and PodMonitors, without the Prometheus Operator. One Alloy: a
+ * second would scrape every target again (Alloy's clustering would split them, at the cost of a
+ * gossip mesh). Its write-ahead log is scratch: a restart loses at most the samples not yet
+ * written. Prometheus scrapes its per-monitor target counts with its own metrics.
  */
 export function deployMonitorScraper(
   name: string,
@@ -79,34 +77,17 @@ export function deployMonitorScraper(
   prometheusWriteUrls: readonly string[],
   opts: pulumi.CustomResourceOptions,
 ): void {
-  const configText = monitorScraperConfig(config, prometheusWriteUrls);
-  deployWorkload(
+  deploySingleAlloy(
     name,
     {
       spec: MONITOR_SCRAPER,
       component: "metrics",
-      image: config.images.alloy,
-      namespace: config.namespaces.observability,
       settings: config,
       placement: "monitorScraper",
-      serviceAccount: { clusterRules: MONITOR_SCRAPER_RULES },
-      configMaps: [
-        { name: "monitor-scraper-config", volume: "config", data: { "config.alloy": configText } },
-      ],
-      container: {
-        name: "alloy",
-        args: alloyRunArgs(MONITOR_SCRAPER_PATHS, MONITOR_SCRAPER.ports.http.port),
-        resources: config.resources.monitorScraper,
-        volumeMounts: [{ name: "config", mountPath: MONITOR_SCRAPER_PATHS.config, readOnly: true }],
-        scratchPaths: [MONITOR_SCRAPER_PATHS.data, "/tmp"],
-        ...alloyProbes(),
-      },
-      // Alloy does not watch its file: a config change rolls the pod.
-      rolledBy: { config: configText },
-      controller: { kind: "Deployment", replicas: 1, strategy: { type: "Recreate" } },
-      // Prometheus scrapes the scraper's own metrics (and its per-monitor target counts) through it.
-      services: [{}],
-      wiring: config.wiring,
+      clusterRules: MONITOR_SCRAPER_RULES,
+      configMap: "monitor-scraper-config",
+      configText: monitorScraperConfig(config, prometheusWriteUrls),
+      resources: config.resources.monitorScraper,
     },
     opts,
   );

@@ -49,7 +49,6 @@ export const KUBE_STATE_METRICS = workloadSpec("kube-state-metrics", {
 export const NODE_EXPORTER = workloadSpec("node-exporter", { "http-metrics": { port: 9100, scrape: true } });
 /** Grafana Alloy scraping ServiceMonitors and PodMonitors into Prometheus (metrics.prometheusOperatorMonitors). */
 export const MONITOR_SCRAPER = workloadSpec("monitor-scraper", { http: { port: 12345, scrape: true } });
-export const MONITOR_SCRAPER_PATHS = { config: "/etc/alloy", data: "/var/lib/alloy/data" } as const;
 /** The reload sidecar beside Prometheus and Alertmanager. */
 export const CONFIG_RELOADER = workloadSpec("config-reloader", { reloader: { port: 8080 } });
 

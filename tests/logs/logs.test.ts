@@ -10,7 +10,8 @@ import {
   SPRING_LEVEL_REGEX,
   TRACE_ID_REGEX,
 } from "../../components/logs/logPatterns";
-import { ALLOY_PATHS, LOKI, LOKI_MEMBERLIST_SERVICE, LOKI_PATHS } from "../../components/logs/names";
+import { ALLOY_PATHS } from "../../components/common/alloyRun";
+import { LOKI, LOKI_MEMBERLIST_SERVICE, LOKI_PATHS } from "../../components/logs/names";
 import { NODE_ZONE_PLACEHOLDER, ZONE_LABEL } from "../../components/logs/zoneReader";
 import { KubeObject } from "../../render/manifest";
 import { rendered } from "../renderedStacks";
