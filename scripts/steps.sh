@@ -4,11 +4,15 @@
 # one's covers its own steps. Log lines, tab-separated:
 #   step <depth> <name> <seconds> <ok|failed>
 #   build <name> <seconds> <cold|warm|waited|cold, in the background>
+# A failed step's failures (its jest FAIL lines and failed tests, with the start of each error) go to a
+# second shared log, which the outermost script prints last, below its summary: in a long run whose
+# lanes interleave, the end of the output says what failed.
 # shellcheck shell=bash
 
 if [[ -z "${OBSERVABILITY_STEP_LOG:-}" ]]; then
   OBSERVABILITY_STEP_LOG="$(mktemp)"
-  export OBSERVABILITY_STEP_LOG
+  OBSERVABILITY_FAILURE_LOG="$(mktemp)"
+  export OBSERVABILITY_STEP_LOG OBSERVABILITY_FAILURE_LOG
   steps_own_log=1
 fi
 steps_depth="${OBSERVABILITY_STEP_DEPTH:-0}"
@@ -18,16 +22,40 @@ steps_first_line=$(($(wc -l <"$OBSERVABILITY_STEP_LOG") + 1))
 steps_start=$(date +%s)
 
 # step <name> <command...>: runs the command, prints and logs how long it took; stops the script
-# (after logging) when it fails.
+# (after logging) when it fails, its failures logged unless a step within it logged them already.
 step() {
-  local name="$1" start status=0
+  local name="$1" start status=0 output failures_before
   shift
   printf '\n==> %s\n' "$name"
   start=$(date +%s)
-  "$@" || status=$?
+  output="$(mktemp)"
+  failures_before=$(wc -c <"$OBSERVABILITY_FAILURE_LOG")
+  # In a list, so that a failure neither stops the script (set -e) nor loses the command's status.
+  { "$@" 2>&1 | tee "$output"; status=${PIPESTATUS[0]}; } || true
   printf 'step\t%s\t%s\t%s\t%s\n' "$steps_depth" "$name" "$(($(date +%s) - start))" \
     "$([[ $status -eq 0 ]] && echo ok || echo failed)" >>"$OBSERVABILITY_STEP_LOG"
+  if [[ $status -ne 0 && $(wc -c <"$OBSERVABILITY_FAILURE_LOG") -eq $failures_before ]]; then
+    failure_digest "$name" "$status" "$output" >>"$OBSERVABILITY_FAILURE_LOG"
+  fi
+  rm -f "$output"
   return "$status"
+}
+
+# failure_digest <step name> <status> <output file>: what of a failed step's output says why: jest's
+# FAIL lines, and each failed test's heading with the first lines of its error, once (jest repeats
+# them in its closing summary; lane prefixes kept); else the output's last lines. At most 200 lines.
+failure_digest() {
+  printf '\n--- %s (exit %s)\n' "$1" "$2"
+  awk '
+    function show(line) { if (shown++ < 200) print line }
+    { line = $0; sub(/^[a-z]+ │ /, "", line) }
+    # A test error is indented under its heading; the next line that is not ends it.
+    line != "" && line !~ /^    / { left = 0 }
+    line ~ /^FAIL / && !seen[$0]++ { show($0) }
+    line ~ /^  ● / && line !~ /^  ● Console/ { left = seen[$0]++ ? 0 : 24 }
+    left > 0 { show($0); left-- }
+    END { if (!shown) exit 1 }
+  ' "$3" || tail -n 40 "$3"
 }
 
 # steps_summary: this script's steps and the tool builds they ran, as a Markdown table.
@@ -105,7 +133,13 @@ steps_finish() {
     } >"$steps_record"
     npx --no-install prettier --log-level warn --write "$steps_record"
   fi
-  [[ -n "${steps_own_log:-}" ]] && rm -f "$OBSERVABILITY_STEP_LOG"
+  if [[ -n "${steps_own_log:-}" ]]; then
+    if [[ -s "$OBSERVABILITY_FAILURE_LOG" ]]; then
+      printf '\n==> What failed\n'
+      cat "$OBSERVABILITY_FAILURE_LOG"
+    fi
+    rm -f "$OBSERVABILITY_STEP_LOG" "$OBSERVABILITY_FAILURE_LOG"
+  fi
   return "$status"
 }
 trap steps_finish EXIT
