@@ -30,12 +30,8 @@ import { previousRecord } from "../testkit/measured";
 import { writeHistoryBlocks } from "../testkit/metricHistory";
 import { workloadNamed } from "../testkit/rendered";
 import { bucketMetas, directoryBucket, startStoreGateway, uploadBlocks } from "../testkit/thanosBucket";
-import {
-  compactorCaughtUp,
-  externalLabels,
-  metricValue,
-  startClusterCompactor,
-} from "../testkit/thanosCluster";
+import { metricValue } from "../testkit/http";
+import { compactorCaughtUp, externalLabels, startClusterCompactor } from "../testkit/thanosCluster";
 import { startThanosQuery } from "../testkit/localServers";
 import { Sampler, Summary } from "./benchLoad/sampler";
 import { grafanaStep, slowestRecorded, timeRanges } from "./benchRange/dashboardQueries";

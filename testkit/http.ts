@@ -24,3 +24,19 @@ export async function postJson(
     throw new Error(`${url}: ${response.status} ${await response.text()}`);
   }
 }
+
+/**
+ * A counter or gauge from a server's Prometheus exposition (`<base>/metrics`), summed over its series,
+ * or over those whose line `match` accepts.
+ */
+export async function metricValue(
+  base: string,
+  name: string,
+  match: (line: string) => boolean = () => true,
+): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return text
+    .split("\n")
+    .filter((line) => (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) && match(line))
+    .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
+}

@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { KubeObject } from "../render/manifest";
+import { metricValue } from "./http";
 import { Json } from "./json";
 import { RunningThanos, startRenderedPrometheus, startThanosQuery, startThanosSidecar } from "./localServers";
 import { Running, Servers, eventually, restartServer } from "./processes";
@@ -93,15 +94,6 @@ export async function restartThanos<T extends Running & { readonly env: Readonly
       timeoutMs: 120000,
     }),
   };
-}
-
-/** A Prometheus-style gauge or counter read from a Thanos process's /metrics, summed over its series. */
-export async function metricValue(base: string, name: string, match: (line: string) => boolean = () => true) {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  return text
-    .split("\n")
-    .filter((line) => (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) && match(line))
-    .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
 }
 
 /**

@@ -41,7 +41,6 @@ import {
   compactorCaughtUp,
   externalLabels,
   metricSettled,
-  metricValue,
   replicaPods,
   startClusterCompactor,
   startClusterQuery,
@@ -51,6 +50,7 @@ import {
   stopProcess,
   uploadedEverything,
 } from "../../testkit/thanosCluster";
+import { metricValue } from "../../testkit/http";
 import { RunningThanos } from "../../testkit/localServers";
 import { TlsFiles, issueTls } from "../../testkit/tls";
 import { TlsTerminator, startTlsTerminator } from "../../testkit/tlsTerminator";

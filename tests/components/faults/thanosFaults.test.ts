@@ -33,7 +33,6 @@ import {
   LocalReplica,
   compactorCaughtUp,
   externalLabels,
-  metricValue,
   restartThanos,
   startClusterCompactor,
   startClusterStore,
@@ -41,6 +40,7 @@ import {
   startReplicaSidecar,
   uploadedEverything,
 } from "../../../testkit/thanosCluster";
+import { metricValue } from "../../../testkit/http";
 import { logFault, seconds } from "./faultLog";
 
 const DAY_S = 86400;
