@@ -5,9 +5,10 @@
 # each program of examples/); every tier when none is named, in that order. With components and
 # cluster both named, three lanes run at once: the components' faults lane (scripts/testComponents.sh:
 # two halves at once, which mostly wait) followed by the cluster tier's deploy faults, events and
-# other languages' programs, the components' history and then the scenarios; the rest of the cluster tier (the engine's deploys,
-# which wait on rollouts between program runs); and the components' servers lane, which keeps the
-# cores busy, followed by the examples and the cluster tier's upgrades. Stops at the first
+# other languages' programs, then the components' history; the rest of the cluster tier (the
+# engine's deploys, which wait on rollouts between program runs), then the scenarios; and the
+# components' servers lane, which keeps the cores busy, followed by the examples and the cluster
+# tier's upgrades. Stops at the first
 # tier that fails (with lanes: once the others end); ends with the time each step took.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -66,12 +67,16 @@ if tier_named components && tier_named cluster; then
     step "Deploy faults through the engine, the cluster's events and the quickstart in Python, Go and YAML, after the faults lane ($deploy_faults, $cluster_events, $languages)" \
       npx jest -c jest.cluster.config.js "$deploy_faults" "$cluster_events" "$languages" || return
     step "$components, the month of blocks and the OpenSLO corpus, after the faults lane (npm run test:components -- history)" \
-      npm run -s test:components -- history || return
-    if tier_named scenarios; then scenarios_tier || return; fi
+      npm run -s test:components -- history
+  }
+  cluster_then_scenarios() {
+    step "$cluster" npx jest -c jest.cluster.config.js --testPathIgnorePatterns "$deploy_faults|$cluster_events|$languages|$upgrades" ||
+      return
+    if tier_named scenarios; then scenarios_tier; fi
   }
   after_faults &
   faults_lane=$!
-  step "$cluster" npx jest -c jest.cluster.config.js --testPathIgnorePatterns "$deploy_faults|$cluster_events|$languages|$upgrades" &
+  cluster_then_scenarios &
   cluster_lane=$!
   status=0
   step "$components, servers lane, then the examples (npm run test:components -- servers)" \
