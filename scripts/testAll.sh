@@ -4,11 +4,11 @@
 # (the real servers), cluster (a real control plane) and examples (the packed package, installed by
 # each program of examples/); every tier when none is named, in that order. With components and
 # cluster both named, three lanes run at once: the components' faults lane (scripts/testComponents.sh:
-# two halves at once, which mostly wait) followed by the cluster tier's deploy faults, events and
-# other languages' programs, then the components' history; the rest of the cluster tier (the
-# engine's deploys, which wait on rollouts between program runs), then the scenarios; and the
-# components' servers lane, which keeps the cores busy, followed by the examples and the cluster
-# tier's upgrades. Stops at the first
+# two halves at once, which mostly wait) followed by the cluster tier's deploy faults, events, USE
+# dashboards and other languages' programs, then the components' history; the rest of the cluster
+# tier (the engine's deploys, which wait on rollouts between program runs); and the components'
+# servers lane, which keeps the cores busy, followed by the examples, the cluster tier's upgrades
+# and the scenarios. Stops at the first
 # tier that fails (with lanes: once the others end); ends with the time each step took.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -55,28 +55,26 @@ if tier_named unit; then
 fi
 if tier_named components && tier_named cluster; then
   # The lane that mostly waits takes the files that need a core of their own once its outages end,
-  # and the cluster tier's deploy faults, events and the quickstart in other languages; the servers
-  # lane its upgrades and rollbacks: the cluster lane has no time left for any of them.
+  # and the cluster tier's deploy faults, events, USE dashboards and the quickstart in other
+  # languages; the servers lane its upgrades and rollbacks, then the scenarios: the cluster lane has
+  # no time left for any of them.
   deploy_faults=tests/cluster/deployFaults.test.ts
   cluster_events=tests/cluster/clusterEvents.test.ts
+  use_dashboards=tests/cluster/useDashboards.test.ts
   languages=tests/cluster/languages.test.ts
   upgrades=tests/cluster/upgrades.test.ts
   after_faults() {
     step "$components, faults lane, beside the cluster tier and the servers lane (npm run test:components -- faults)" \
       npm run -s test:components -- faults || return
-    step "Deploy faults through the engine, the cluster's events and the quickstart in Python, Go and YAML, after the faults lane ($deploy_faults, $cluster_events, $languages)" \
-      npx jest -c jest.cluster.config.js "$deploy_faults" "$cluster_events" "$languages" || return
+    step "Deploy faults through the engine, the cluster's events, the USE dashboards and the quickstart in Python and YAML, after the faults lane ($deploy_faults, $cluster_events, $use_dashboards, $languages)" \
+      npx jest -c jest.cluster.config.js "$deploy_faults" "$cluster_events" "$use_dashboards" "$languages" || return
     step "$components, the month of blocks and the OpenSLO corpus, after the faults lane (npm run test:components -- history)" \
       npm run -s test:components -- history
   }
-  cluster_then_scenarios() {
-    step "$cluster" npx jest -c jest.cluster.config.js --testPathIgnorePatterns "$deploy_faults|$cluster_events|$languages|$upgrades" ||
-      return
-    if tier_named scenarios; then scenarios_tier; fi
-  }
   after_faults &
   faults_lane=$!
-  cluster_then_scenarios &
+  step "$cluster" npx jest -c jest.cluster.config.js \
+    --testPathIgnorePatterns "$deploy_faults|$cluster_events|$use_dashboards|$languages|$upgrades" &
   cluster_lane=$!
   status=0
   step "$components, servers lane, then the examples (npm run test:components -- servers)" \
@@ -86,6 +84,7 @@ if tier_named components && tier_named cluster; then
     step "Upgrades and rollbacks through the engine, after the servers lane ($upgrades)" \
       npx jest -c jest.cluster.config.js "$upgrades" || status=$?
   fi
+  if [[ $status -eq 0 ]] && tier_named scenarios; then scenarios_tier || status=$?; fi
   wait "$faults_lane" || status=$?
   wait "$cluster_lane" || status=$?
   exit "$status"
