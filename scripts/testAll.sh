@@ -8,8 +8,8 @@
 # dashboards and other languages' programs, then the components' history; the rest of the cluster
 # tier (the engine's deploys, which wait on rollouts between program runs); and the components'
 # servers lane, which keeps the cores busy, followed by the examples, the cluster tier's upgrades
-# and the scenarios. Stops at the first
-# tier that fails (with lanes: once the others end); ends with the time each step took.
+# and the scenarios. Stops at the first tier that fails (with lanes: once the others end); ends with
+# the time each step took.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/steps.sh

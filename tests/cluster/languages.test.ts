@@ -17,6 +17,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { PROFILE_DEFAULTS } from "../../config/defaults";
 import { GO_SDK_MODULE } from "../../provider/components";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import * as k8s from "@kubernetes/client-node";
@@ -55,8 +56,11 @@ const PROGRAMS = ALL_PROGRAMS.filter(
   (p) => p.language !== "go" || process.env.LANGUAGES_GO === "1" || RECORDING,
 );
 
-/** The namespaces the quickstart creates, which a destroy deletes and the next program's up creates again. */
-const NAMESPACES = ["observability", "observability-node"];
+/**
+ * The namespaces the quickstart's StackNamespaces creates (the kind profile's defaults), which a
+ * destroy deletes and the next program's up creates again.
+ */
+const NAMESPACES: readonly string[] = Object.values(PROFILE_DEFAULTS.kind.namespaces);
 
 /** One command of a program's run, as the record shows it. */
 interface Transcript {

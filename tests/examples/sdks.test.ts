@@ -3,11 +3,11 @@
 // `npm run build:wheel` makes, with every component and the plugin's name and version; the Go one
 // type-checked against the Pulumi Go SDK. The schema itself is held to the TypeScript in
 // schema.test.ts. The tier's setup builds the CLI and the code generators (testkit/tierTools.json).
-import { GO_SDK_MODULE } from "../../provider/components";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { GO_SDK_MODULE } from "../../provider/components";
 import { generateSdks } from "../../scripts/package/sdks";
 import { tools } from "../../testkit/tools";
 
