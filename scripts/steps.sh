@@ -16,6 +16,7 @@ if [[ -z "${OBSERVABILITY_STEP_LOG:-}" ]]; then
   steps_own_log=1
 fi
 steps_depth="${OBSERVABILITY_STEP_DEPTH:-0}"
+steps_repository="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export OBSERVABILITY_STEP_DEPTH=$((steps_depth + 1))
 # This script's part of the log starts here.
 steps_first_line=$(($(wc -l <"$OBSERVABILITY_STEP_LOG") + 1))
@@ -86,15 +87,24 @@ tier_tools() {
     const tiers = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     const tools = process.argv.slice(2).flatMap((tier) => tiers[tier] ?? []);
     process.stdout.write([...new Set(tools)].map((tool) => tool + "\n").join(""));
-  ' "$(dirname "${BASH_SOURCE[0]}")/../testkit/tierTools.json" "$@"
+  ' "$steps_repository/testkit/tierTools.json" "$@"
 }
 
-# prebuild_in_background <tool>...: builds the tools (scripts/tools/prebuild.sh) in the background at
-# the lowest CPU priority, so that on a cold machine the builds overlap the steps before the suites
-# that need them; a suite whose tool is still building waits for it. Stopped when the script ends.
+# prebuild_order: every tool CI builds, in the order its background build takes them: the unit tier's
+# (npm test waits for them), then the component tier's (two of the three lanes start with them), then
+# the cluster tier's, then the examples'.
+prebuild_order() {
+  tier_tools unit scenarios components cluster examples
+}
+
+# prebuild_in_background <tool>...: builds the tools (scripts/tools/prebuild.sh) in the background
+# from the start, so that on a cold machine the builds overlap the steps before the suites that need
+# them; a suite whose tool is still building waits for it. At the steps' own priority: on a machine
+# that is busy with other work too, a build at a lower one would wait behind that work as well as
+# behind the steps, and the suites that wait for it with it. Stopped when the script ends.
 prebuild_in_background() {
   steps_prebuild_log="$(mktemp)"
-  setsid nice -n 19 bash scripts/tools/prebuild.sh "$@" 2>"$steps_prebuild_log" &
+  setsid bash scripts/tools/prebuild.sh "$@" 2>"$steps_prebuild_log" &
   steps_prebuild_pid=$!
 }
 
@@ -105,8 +115,9 @@ steps_machine() {
 }
 
 # steps_finish: stops the background builds, prints the summary on exit, and writes it to
-# $steps_record when the sourcing script set it ($steps_record_cold instead when a tool was built);
-# the script that created the log also removes it.
+# $steps_record when the sourcing script set it, with $steps_record_conditions under the machine line
+# (not when $steps_record_warm is set and a tool was built: that run was not warm); then runs
+# $steps_cleanup when set. The script that created the log also removes it.
 steps_finish() {
   local status=$?
   if [[ -n "${steps_prebuild_pid:-}" ]]; then
@@ -116,10 +127,10 @@ steps_finish() {
   fi
   printf '\n==> Time per step (%s)\n\n' "$(steps_machine)"
   steps_summary
-  if [[ -n "${steps_record_cold:-}" ]] &&
+  if [[ -n "${steps_record_warm:-}" ]] &&
     tail -n "+$steps_first_line" "$OBSERVABILITY_STEP_LOG" | grep -q $'^build\t.*\tcold'; then
-    steps_record="$steps_record_cold"
-    steps_record_title+=", cold"
+    printf '\n==> Not recorded in %s: this run built tools, so it was not a warm run (bash .ci/run --record --cold records a cold one)\n' "$steps_record"
+    steps_record=""
   fi
   if [[ -n "${steps_record:-}" ]]; then
     mkdir -p "$(dirname "$steps_record")"
@@ -127,12 +138,14 @@ steps_finish() {
       echo "# ${steps_record_title:-Time per step}"
       echo
       echo "Written by \`${steps_record_command:-$0}\` (do not edit by hand). Exit status $status. Machine: $(steps_machine)."
+      [[ -n "${steps_record_conditions:-}" ]] && echo "$steps_record_conditions"
       echo "A step's own steps and tool builds are the indented rows above it."
       echo
       steps_summary
     } >"$steps_record"
-    npx --no-install prettier --log-level warn --write "$steps_record"
+    "$steps_repository/node_modules/.bin/prettier" --log-level warn --write "$steps_record"
   fi
+  [[ -n "${steps_cleanup:-}" ]] && "$steps_cleanup"
   if [[ -n "${steps_own_log:-}" ]]; then
     if [[ -s "$OBSERVABILITY_FAILURE_LOG" ]]; then
       printf '\n==> What failed\n'

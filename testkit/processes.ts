@@ -136,6 +136,13 @@ export async function startServer(
   );
 }
 
+/** Resolves once the process has exited: at once when it already has (its exit event is past). */
+export function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
 /**
  * Starts a stopped or killed server's command again: the same binary and arguments, so the same
  * ports, config and data directory, as a container restarts in its pod.
@@ -150,21 +157,35 @@ export function restartServer(
   return servers.start(binary, args, ready, options);
 }
 
-/** Polls `probe` until it returns a value other than undefined, or fails after the timeout. */
+/**
+ * Polls `probe` until it returns a value other than undefined, or fails after the timeout saying
+ * what it waited for, the probe's last error and, from `seen`, what the thing waited on showed last.
+ */
 export async function eventually<T>(
   probe: () => Promise<T | undefined>,
   what: string,
   timeoutMs = 20000,
+  seen?: () => Promise<string> | string,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: string | undefined;
   while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
+    const value = await probe().catch((error: unknown) => {
+      lastError = error instanceof Error ? error.message : JSON.stringify(error);
+      return undefined;
+    });
     if (value !== undefined) {
       return value;
     }
     await sleep(250);
   }
-  throw new Error(`timed out waiting for ${what}`);
+  const details = [
+    lastError === undefined ? "" : `; the last probe failed: ${lastError}`,
+    seen === undefined
+      ? ""
+      : `; seen: ${await Promise.resolve(seen()).catch((e: unknown) => `(${e instanceof Error ? e.message : "unreadable"})`)}`,
+  ];
+  throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${details.join("")}`);
 }
 
 /** Anything a test starts that runs until stopped: a server, or traffic the test sends. */

@@ -159,10 +159,13 @@ export function startClusterStore(
   });
 }
 
+/** How long the test compactors wait between runs, and may take to sync the bucket's metas. */
+const COMPACTOR_WAIT_INTERVAL = "20s";
+
 /**
  * The rendered compactor, with the intervals a cluster waits out in minutes shortened: it works on
  * fresh uploads at once (its consistency delay, 30 minutes, allows for a listing that lags the
- * uploads), runs every 5 s instead of 5 minutes, and reports its backlog and cleans up at the
+ * uploads), runs every 20 s instead of 5 minutes, and reports its backlog and cleans up at the
  * listing's interval.
  */
 export function startClusterCompactor(
@@ -175,41 +178,63 @@ export function startClusterCompactor(
   const every = `${listing.everySeconds ?? 5}s`;
   return startCompactor(servers, objects, bucket, path.join(dir, "compactor"), {
     "--consistency-delay": "0s",
-    "--wait-interval": "5s",
+    // Also the timeout of each sync of the bucket's metas: 5 s ran out on every try on a machine
+    // loaded many times over, so the compactor never started.
+    "--wait-interval": COMPACTOR_WAIT_INTERVAL,
     "--compact.progress-interval": every,
     "--compact.cleanup-interval": every,
   });
 }
 
+/** The compactor's progress counters, for a wait that gives up: what it last showed. */
+const COMPACTOR_PROGRESS = [
+  "thanos_blocks_meta_syncs_total",
+  "thanos_blocks_meta_sync_failures_total",
+  "thanos_compact_iterations_total",
+  "thanos_compact_group_compaction_runs_started_total",
+  "thanos_compact_group_compaction_runs_completed_total",
+  "thanos_compact_group_compactions_total",
+  "thanos_compact_todo_compactions",
+  "thanos_compact_todo_downsample_blocks",
+  "thanos_compact_halted",
+  "thanos_objstore_bucket_operation_failures_total",
+];
+
+/** What a compactor shows of its progress now: its counters, and the end of its log. */
+export async function compactorProgress(compactor: Running): Promise<string> {
+  const counters = await Promise.all(
+    COMPACTOR_PROGRESS.map(async (name) => `${name} ${await metricValue(compactor.base, name)}`),
+  ).catch((error: unknown) => [`its metrics unreadable: ${String(error)}`]);
+  return `${counters.join(", ")}\ncompactor log:\n${compactor.server.output().slice(-3000)}`;
+}
+
+/** How long a compactor may take to catch up on a few days of blocks, on a machine loaded many times over. */
+export const COMPACTOR_CATCH_UP_MS = 420_000;
+
 /**
  * Waits until a compactor has nothing left to compact or downsample, after at least two runs and one
  * compaction; returns its runs.
  */
-export async function compactorCaughtUp(compactor: Running, timeoutMs = 420000): Promise<number> {
-  const names = [
-    "thanos_compact_iterations_total",
-    "thanos_compact_group_compactions_total",
-    "thanos_compact_todo_compactions",
-    "thanos_compact_todo_downsample_blocks",
-  ];
-  let last: number[] = [];
-  try {
-    return await eventually(
-      async () => {
-        last = await Promise.all(names.map((name) => metricValue(compactor.base, name)));
-        const [runs, compactions, todo, downsamples] = last;
-        return runs >= 2 && compactions > 0 && todo === 0 && downsamples === 0 ? runs : undefined;
-      },
-      "the compactor catching up",
-      timeoutMs,
-    );
-  } catch (error) {
-    // What it was waiting on, and what the compactor last said, for a wait that ran out.
-    throw new Error(
-      `${(error as Error).message}: ${names.map((name, i) => `${name} ${last[i]}`).join(", ")}\n` +
-        `compactor log:\n${compactor.server.output().slice(-3000)}`,
-    );
-  }
+export async function compactorCaughtUp(
+  compactor: Running,
+  timeoutMs = COMPACTOR_CATCH_UP_MS,
+): Promise<number> {
+  return eventually(
+    async () => {
+      const [runs, compactions, todo, downsamples] = await Promise.all(
+        [
+          "thanos_compact_iterations_total",
+          "thanos_compact_group_compactions_total",
+          "thanos_compact_todo_compactions",
+          "thanos_compact_todo_downsample_blocks",
+        ].map((name) => metricValue(compactor.base, name)),
+      );
+      return runs >= 2 && compactions > 0 && todo === 0 && downsamples === 0 ? runs : undefined;
+    },
+    "the compactor catching up",
+    timeoutMs,
+    () => compactorProgress(compactor),
+  );
 }
 
 /**

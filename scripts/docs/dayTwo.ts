@@ -2,8 +2,8 @@
 // testkit/dayTwoEdits.ts, made alone on each committed stack file.
 import { readStackFile } from "../../render/stackFile";
 import { PROJECT_ROOT } from "../../render/renderStack";
-import { compare } from "../../review/compare";
-import { configSide } from "../../review/configEdit";
+import { Side, compare } from "../../review/compare";
+import { StackConfig, configSide } from "../../review/configEdit";
 import { formatReview } from "../../review/format";
 import { Review } from "../../review/review";
 import { summary } from "../../review/summary";
@@ -18,27 +18,42 @@ export interface DayTwoResult {
   readonly reviews: Readonly<Record<StackName, Review>>;
 }
 
+/**
+ * Reviews edits one at a time on either stack, against the committed stack file; `promtool` checks
+ * the rules. Each stack's committed render is made once, at its first review.
+ */
+export function dayTwoReviewer(promtool: string): (edit: DayTwoEdit, stack: StackName) => Promise<Review> {
+  const bases = new Map<StackName, Promise<{ committed: StackConfig; side: Side }>>();
+  const baseOf = (stack: StackName) => {
+    let base = bases.get(stack);
+    if (base === undefined) {
+      const committed = readStackFile(stack, PROJECT_ROOT);
+      base = configSide(stack, committed).then((side) => ({ committed, side }));
+      bases.set(stack, base);
+    }
+    return base;
+  };
+  return async (edit, stack) => {
+    const { committed, side } = await baseOf(stack);
+    const start = edit.from?.(committed);
+    const before = start === undefined ? side : await configSide(stack, start);
+    return compare(stack, before, await configSide(stack, edit.edit(start ?? committed), before), promtool);
+  };
+}
+
 /** Each edit reviewed on each stack, against the committed stack file; `promtool` checks the rules. */
 export async function reviewDayTwoEdits(
   promtool: string,
   edits: readonly DayTwoEdit[] = DAY_TWO_EDITS,
 ): Promise<DayTwoResult[]> {
-  const reviews: Record<string, Review>[] = edits.map(() => ({}));
-  for (const stack of STACKS) {
-    const committed = readStackFile(stack, PROJECT_ROOT);
-    const base = await configSide(stack, committed);
-    for (const [i, edit] of edits.entries()) {
-      const start = edit.from?.(committed);
-      const before = start === undefined ? base : await configSide(stack, start);
-      reviews[i][stack] = await compare(
-        stack,
-        before,
-        await configSide(stack, edit.edit(start ?? committed), before),
-        promtool,
-      );
-    }
+  const review = dayTwoReviewer(promtool);
+  const results: DayTwoResult[] = [];
+  for (const edit of edits) {
+    const reviews: Partial<Record<StackName, Review>> = {};
+    for (const stack of STACKS) reviews[stack] = await review(edit, stack);
+    results.push({ edit, reviews: reviews as Record<StackName, Review> });
   }
-  return edits.map((edit, i) => ({ edit, reviews: reviews[i] as Record<StackName, Review> }));
+  return results;
 }
 
 const cell = (text: string) => text.replace(/\|/g, "\\|");

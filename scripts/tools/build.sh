@@ -37,12 +37,6 @@ mkdir -p "$cache"
 exec {lock}>"$out.lock"
 if ! flock --nonblock "$lock"; then
   echo "$name: waiting for the build of this version that is under way" >&2
-  # A build started in the background at a low priority runs at the waiting caller's from now on:
-  # nothing else should get ahead of the build the caller needs.
-  builder="$(cat "$out.builder" 2>/dev/null || true)"
-  if [[ -n "$builder" ]] && (($(ps -o ni= -p "$builder" || echo 0) > $(nice))); then
-    renice -n "$(nice)" -g "$builder" >/dev/null 2>&1 || true
-  fi
   flock "$lock"
   temperature=waited
 fi
@@ -54,7 +48,6 @@ if [[ ! -f "$out/.complete" ]]; then
     exit 1
   fi
   echo "$name: building into $out (once per version)" >&2
-  ps -o pgid= -p $$ | tr -d ' ' >"$out.builder"
   rm -rf "$out.tmp" && mkdir -p "$out.tmp"
   if [[ -f "$src/manifest.yaml" ]]; then
     ocb="$("${BASH_SOURCE[0]}" ocb)/builder"
@@ -127,7 +120,6 @@ if [[ ! -f "$out/.complete" ]]; then
   fi
   touch "$out.tmp/.complete"
   rm -rf "$out" && mv "$out.tmp" "$out"
-  rm -f "$out.builder"
   echo "$name: built in $(($(date +%s) - start)) s" >&2
 fi
 # scripts/steps.sh reports this build in the time summary of the script that started it.

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# Builds the named test tools one after the other. A caller starts it in the background at the
-# lowest CPU priority, so that a cold run overlaps the builds with the steps before the suites
-# that need them (the component suite mostly waits on servers). It also downloads every named
+# Builds the named test tools one after the other. A caller starts it in the background, so that a
+# cold run overlaps the builds with the steps before the suites that need them. It also downloads every named
 # tool's modules (those its go.mod lists) at once from the start: network time, not CPU; a build
 # fetches what it needs before those downloads reach it. A suite that needs a tool still building
 # waits for it (scripts/tools/build.sh locks each version); a build that fails here is left to the
@@ -15,7 +14,6 @@ for tool in "$@"; do
 done
 export OBSERVABILITY_BUILD_BACKGROUND=1
 for tool in "$@"; do
-  # Each build in a process group of its own, which a caller waiting for it raises to its priority.
   setsid --wait bash "$(dirname "${BASH_SOURCE[0]}")/build.sh" "$tool" >/dev/null || echo "prebuild: $tool failed; its suite builds it" >&2
 done
 wait

@@ -32,7 +32,6 @@ import {
 import { LokiStandIn } from "../../testkit/lokiStandIn";
 import { Json } from "../../testkit/json";
 import { demoScrapeJob, renderedDemoEnv } from "../../testkit/demo";
-import { sleep } from "../../testkit/sleep";
 
 const LOAD_PER_SECOND = "20";
 
@@ -153,9 +152,21 @@ describe("the demo through the real collector, Alloy and Prometheus and the Loki
       "an ERROR line from demo-payments",
       60000,
     );
-    // Give the callers time to log their side of the failure, then write everything to the pods'
-    // log files for Alloy to tail.
-    await sleep(1500);
+    // Once each caller has logged its side of the failure, everything goes to the pods' log files
+    // for Alloy to tail.
+    const failedTrace = /\[demo-payments,([0-9a-f]{32}),/.exec(errorLine)![1];
+    await eventually(
+      () =>
+        Promise.resolve(
+          DEMO_SERVICES.every((service) =>
+            demo.get(service.name)?.server.output().includes(`,${failedTrace},`),
+          )
+            ? true
+            : undefined,
+        ),
+      `every demo service's line of trace ${failedTrace}`,
+      30000,
+    );
     DEMO_SERVICES.forEach((service, i) => {
       const output = demo.get(service.name)?.server.output() ?? "";
       writePodLog(

@@ -98,63 +98,74 @@ function notificationTargets(value: unknown, found = new Set<string>()): Set<str
 }
 
 let dir: string;
-const reads = new Map<string, Read>();
-beforeAll(async () => {
+const slack = [{ webhookUrl: "https://hooks.slack.com/services/T0/B0/X", channel: "#oncall" }];
+beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "oslo-corpus-"));
-  const slack = [{ webhookUrl: "https://hooks.slack.com/services/T0/B0/X", channel: "#oncall" }];
-  await Promise.all(
-    FILES.map(async (file, i) => {
-      const absolute = path.join(PROJECT_ROOT, file);
-      const oslo = await run(tools.oslo(), ["validate", "-f", absolute]).then(
-        () => ({ valid: true as const }),
-        (error: { stderr: string }) => ({
-          refused: error.stderr
-            .split("\n")
-            .map((l) => l.trim().replace(/^- /, ""))
-            .filter((l) => l !== "" && !/^Errors in |^Error: Configuration is not valid!$/.test(l))
-            .map((l) =>
-              l
-                .replace(`Error: failed to read objects from ${absolute}: `, "")
-                .replace(/ \(e\.g\. [^)]*\); an RFC-1123 compliant label name must .*$/, ""),
-            )
-            .join(" "),
-        }),
-      );
-      const sloth = await run(tools.sloth(), [
-        "generate",
-        "--no-log",
-        "-i",
-        absolute,
-        "-o",
-        path.join(dir, `${i}.yml`),
-      ]).then(
-        () => ({ takes: true as const }),
-        (error: { stderr: string }) => ({ refused: error.stderr.trim().split("\n").pop() ?? "" }),
-      );
-      const receivers = [...notificationTargets(documentsOf(file))].sort();
-      let stack: Read["stack"];
-      try {
-        stack = {
-          slos: parseStackConfig(
-            {
-              alerting: { receivers: receivers.map((name) => ({ name, slack })) },
-              metrics: { openSloFiles: [file] },
-            },
-            new Set(["alerting"]),
-          ).metrics.slos,
-        };
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        stack = {
-          refused: error.problems.map((p) =>
-            p.replace(/^observability:metrics\.openSloFiles\[0\] \([^)]*\) /, ""),
-          ),
-        };
-      }
-      reads.set(file, { oslo, sloth, receivers, stack });
+});
+
+/** How oslo, Sloth and the stack read one file of the corpus. */
+async function readFile(file: string): Promise<Read> {
+  const i = FILES.indexOf(file);
+  const absolute = path.join(PROJECT_ROOT, file);
+  const oslo = await run(tools.oslo(), ["validate", "-f", absolute]).then(
+    () => ({ valid: true as const }),
+    (error: { stderr: string }) => ({
+      refused: error.stderr
+        .split("\n")
+        .map((l) => l.trim().replace(/^- /, ""))
+        .filter((l) => l !== "" && !/^Errors in |^Error: Configuration is not valid!$/.test(l))
+        .map((l) =>
+          l
+            .replace(`Error: failed to read objects from ${absolute}: `, "")
+            .replace(/ \(e\.g\. [^)]*\); an RFC-1123 compliant label name must .*$/, ""),
+        )
+        .join(" "),
     }),
   );
-}, 120000);
+  const sloth = await run(tools.sloth(), [
+    "generate",
+    "--no-log",
+    "-i",
+    absolute,
+    "-o",
+    path.join(dir, `${i}.yml`),
+  ]).then(
+    () => ({ takes: true as const }),
+    (error: { stderr: string }) => ({ refused: error.stderr.trim().split("\n").pop() ?? "" }),
+  );
+  const receivers = [...notificationTargets(documentsOf(file))].sort();
+  let stack: Read["stack"];
+  try {
+    stack = {
+      slos: parseStackConfig(
+        {
+          alerting: { receivers: receivers.map((name) => ({ name, slack })) },
+          metrics: { openSloFiles: [file] },
+        },
+        new Set(["alerting"]),
+      ).metrics.slos,
+    };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    stack = {
+      refused: error.problems.map((p) =>
+        p.replace(/^observability:metrics\.openSloFiles\[0\] \([^)]*\) /, ""),
+      ),
+    };
+  }
+  return { oslo, sloth, receivers, stack };
+}
+
+/** Each file read once, by the first test that needs it: a slow read slows its own tests only. */
+const reads = new Map<string, Promise<Read>>();
+function readOf(file: string): Promise<Read> {
+  let read = reads.get(file);
+  if (read === undefined) {
+    read = readFile(file);
+    reads.set(file, read);
+  }
+  return read;
+}
 afterAll(() => (process.env.KEEP ? undefined : fs.rmSync(dir, { recursive: true, force: true })));
 
 /** Why the stack refuses what oslo accepts, or the problems no reason of EXPLAINED covers. */
@@ -174,8 +185,8 @@ const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 test.each(FILES)(
   "%s: refused where oslo refuses it, taken where oslo accepts it but for the reasons explained",
-  (file) => {
-    const { oslo, sloth, receivers, stack } = reads.get(file)!;
+  async (file) => {
+    const { oslo, sloth, receivers, stack } = await readOf(file);
     const problems = "refused" in stack ? stack.refused : [];
     let agreement: string;
     if ("refused" in oslo) {
@@ -299,7 +310,7 @@ const sourceQueries = (sli: Doc): string[] =>
 
 describe.each(FILES)("%s, where oslo and the stack take it", (file) => {
   test("each SLO: the document's objective and window, and its SLI over every window of the engine", async () => {
-    const { oslo, stack } = reads.get(file)!;
+    const { oslo, stack } = await readOf(file);
     if ("refused" in oslo || "refused" in stack) {
       return;
     }
@@ -468,11 +479,11 @@ test.each([
   }
 });
 
-afterAll(() => {
+afterAll(async () => {
   if (process.env.OSLO_CORPUS_RECORD !== "1" || rows.length === 0) {
     return;
   }
-  const all = [...reads.values()];
+  const all = await Promise.all(reads.values());
   const valid = all.filter((r) => "valid" in r.oslo).length;
   const bothTake = all.filter((r) => "valid" in r.oslo && "slos" in r.stack).length;
   const [page] = formatted([

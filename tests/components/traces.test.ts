@@ -376,17 +376,25 @@ describe("the collector with the prod stack's config (gateway and aggregator tie
       });
     }
 
-    // Decisions come 10 s (decision_wait) after a trace's first span; wait until the store settles.
+    // Decisions come 10 s (decision_wait) after a trace's first span: wait for the traces the
+    // policies must keep (a slow machine decides late), then until the store settles.
     const ids = async () => new Set((await getJson(`${sink.base}/traces`)) as unknown as string[]);
-    await sleep(12000);
-    let previous = -1;
     let kept = await ids();
+    const keptOf = (kind: string) => traces.filter((t) => t.kind === kind && kept.has(t.traceId)).length;
+    await eventually(
+      async () => {
+        kept = await ids();
+        return keptOf("error") === 100 && keptOf("slow") === 100 ? true : undefined;
+      },
+      "every error and slow trace in the store",
+      120000,
+    ).catch(() => undefined);
+    let previous = -1;
     while (kept.size !== previous) {
       previous = kept.size;
       await sleep(3000);
       kept = await ids();
     }
-    const keptOf = (kind: string) => traces.filter((t) => t.kind === kind && kept.has(t.traceId)).length;
     const ordinary = keptOf("ordinary");
     console.log(
       `tail sampling: kept ${keptOf("error")}/100 error, ${keptOf("slow")}/100 slow, ${ordinary}/800 ordinary traces`,

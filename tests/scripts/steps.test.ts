@@ -106,3 +106,70 @@ test("a run that passes prints no failures", () => {
   expect(stdout).toContain("| faults lane |");
   expect(whatFailed(stdout)).toBeUndefined();
 });
+
+describe("the record of a run (.ci/run --record, --record --cold)", () => {
+  /** An outer script that sets the record's variables, then runs `command` as its one step. */
+  function recorded(settings: string, command: string) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "steps-record-"));
+    try {
+      fs.writeFileSync(
+        path.join(dir, "outer.sh"),
+        `set -euo pipefail\n${settings}\nsource ${STEPS}\nstep "a step" bash -c '${command}'\n`,
+      );
+      const env = { ...process.env };
+      delete env.OBSERVABILITY_STEP_LOG;
+      delete env.OBSERVABILITY_FAILURE_LOG;
+      delete env.OBSERVABILITY_STEP_DEPTH;
+      // The record is written with the repository's Prettier, as the real run writes it.
+      const result = spawnSync("bash", ["outer.sh"], { cwd: dir, env, encoding: "utf8" });
+      const read = (file: string) =>
+        fs.existsSync(path.join(dir, file)) ? fs.readFileSync(path.join(dir, file), "utf8") : undefined;
+      return {
+        status: result.status,
+        stdout: result.stdout,
+        record: read("record.md"),
+        cleaned: read("cleaned"),
+      };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  /** What scripts/tools/build.sh logs of a tool it built. */
+  const coldBuild = 'printf "build\\tprometheus\\t112\\tcold\\n" >>"$OBSERVABILITY_STEP_LOG"';
+
+  test("a warm record is written when no tool was built, with the step's time", () => {
+    const { status, record } = recorded(
+      "steps_record=record.md steps_record_title='CI, step by step' steps_record_warm=1",
+      "true",
+    );
+    expect(status).toBe(0);
+    expect(record).toMatch(/^# CI, step by step\n\nWritten by .* Exit status 0\. Machine: \d+ cores/);
+    expect(record).toMatch(/\| a step +\| +\d+ \| ok +\|/);
+  });
+
+  test("a run that built a tool writes no warm record, and says so", () => {
+    const { status, stdout, record } = recorded(
+      "steps_record=record.md steps_record_title='CI, step by step' steps_record_warm=1",
+      coldBuild,
+    );
+    expect(status).toBe(0);
+    expect(record).toBeUndefined();
+    expect(stdout).toContain("==> Not recorded in record.md: this run built tools");
+  });
+
+  test("a cold record names its conditions and the builds, and the cleanup runs after it, also when the run fails", () => {
+    const { status, record, cleaned } = recorded(
+      [
+        "steps_record=record.md steps_record_title='CI, cold and busy'",
+        "steps_record_conditions='Every cache empty and one core kept busy.'",
+        "cleanup() { echo done > cleaned; }; steps_cleanup=cleanup",
+      ].join("\n"),
+      `${coldBuild}; exit 4`,
+    );
+    expect(status).toBe(4);
+    expect(record).toContain("Exit status 4.");
+    expect(record).toContain("\nEvery cache empty and one core kept busy.\n");
+    expect(record).toMatch(/\| ↳ tool build: prometheus +\| +112 \| cold +\|/);
+    expect(cleaned).toBe("done\n");
+  });
+});

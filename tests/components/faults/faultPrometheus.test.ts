@@ -9,7 +9,7 @@ import * as path from "path";
 import { rendered } from "../../renderedStacks";
 import { remoteWrite } from "../../../testkit/expositions/index";
 import { getJson } from "../../../testkit/http";
-import { Servers } from "../../../testkit/processes";
+import { Servers, exited } from "../../../testkit/processes";
 import { logFault, seconds } from "./faultLog";
 import { startPrometheus } from "../../../testkit/localServers";
 import { Json } from "../../../testkit/json";
@@ -68,7 +68,7 @@ describe("Prometheus killed with SIGKILL mid-ingest (kind render)", () => {
     first.server.process.kill("SIGKILL");
     stop = true;
     await writer;
-    await new Promise((r) => first.server.process.once("exit", r));
+    await exited(first.server.process);
     expect(first.server.process.signalCode).toBe("SIGKILL");
 
     const second = await startPrometheus(servers, objects, dir, { directory });

@@ -30,8 +30,10 @@ import {
   uploadBlocks,
 } from "../../../testkit/thanosBucket";
 import {
+  COMPACTOR_CATCH_UP_MS,
   LocalReplica,
   compactorCaughtUp,
+  compactorProgress,
   externalLabels,
   restartThanos,
   startClusterCompactor,
@@ -52,6 +54,15 @@ const GAUGE = "tiketi_bucket_fault_probe";
 const STORE_KILL_MS = Number(process.env.FAULT_THANOS_STORE_KILL_S ?? 15) * 1000;
 /** 45 s in CI (a sidecar tries its uploads every 30 s); FAULT_THANOS_S3_OUTAGE_S=600 runs ten minutes. */
 const S3_OUTAGE_MS = Number(process.env.FAULT_THANOS_S3_OUTAGE_S ?? 45) * 1000;
+/**
+ * The compactor's waits, bounded for a machine loaded many times over: its first compaction starts
+ * after it has synced every block's meta.json from the bucket, and it catches up after a restart
+ * (COMPACTOR_CATCH_UP_MS); the store gateways re-list the bucket every 3 s.
+ */
+const FIRST_COMPACTION_MS = 300_000;
+const STORES_SYNCED_MS = 60_000;
+const COMPACTION_TEST_MS =
+  30_000 + FIRST_COMPACTION_MS + 30_000 + COMPACTOR_CATCH_UP_MS + STORES_SYNCED_MS + 60_000;
 /** The link to the bucket while a sidecar is killed mid-upload: a block's objects take a second or two. */
 const UPLOAD_BYTES_PER_S = 4096;
 
@@ -204,50 +215,65 @@ describe("faults of the metrics bucket's path (the real Thanos of the prod rende
     expect(wrong).toBe(0);
   });
 
-  test("the compactor SIGKILLed mid-compaction and restarted: it finishes, nothing overlaps, every raw sample reads back once", async () => {
-    let compactor = await startClusterCompactor(servers, objects, bucket, path.join(dir, "compactor"));
-    const startedRuns = await eventually(
-      async () => {
-        const runs = await metricValue(compactor.base, "thanos_compact_group_compaction_runs_started_total");
-        return runs > 0 ? runs : undefined;
-      },
-      "the compactor's first compaction",
-      120000,
-    );
-    const completedBefore = await metricValue(
-      compactor.base,
-      "thanos_compact_group_compaction_runs_completed_total",
-    );
-    compactor.server.process.kill("SIGKILL");
-    const killedAt = Date.now();
-    compactor = await restartThanos(servers, compactor);
-    const runs = await compactorCaughtUp(compactor);
-    expect(await metricValue(compactor.base, "thanos_compact_halted")).toBe(0);
-    const metas = await bucketMetas(bucket, { live: true });
-    for (const resolution of [0, 300000, 3600000]) {
-      const ranges = metas
-        .filter((m) => m.thanos.downsample.resolution === resolution)
-        .map((m) => [m.minTime as number, m.maxTime as number])
-        .sort((a, b) => a[0] - b[0]);
-      ranges.slice(1).forEach(([min], i) => expect(min).toBeGreaterThanOrEqual(ranges[i][1]));
-    }
-    const levels = metas.map((m) => m.compaction.level as number);
-    expect(Math.max(...levels)).toBeGreaterThan(1);
-    // The store gateways list the bucket every 3 s: the compacted blocks replace the uploaded ones.
-    await sleep(8000);
-    const { counts } = await rawCounts(query.base, historyEnd);
-    logFault({
-      fault: `the compactor SIGKILLed mid-compaction (${startedRuns} compaction started, ${completedBefore} completed), restarted on its volume`,
-      sent: `${blocks} uploaded 2-hour blocks, ${expected} raw samples per series`,
-      arrived: `caught up ${seconds(Date.now() - killedAt)} after the kill (${runs} runs); ${metas.length} live blocks, highest level ${Math.max(...levels)}, none overlapping; ${counts.join(", ")} raw samples per series`,
-      lost: `${SERIES * expected - counts.reduce((a, b) => a + b, 0)} samples`,
-      gap: "none",
-    });
-    expect(counts).toEqual(Array.from({ length: SERIES }, () => expected));
-    // The tests below count what the sidecars upload, block by block, partial ones included: a
-    // compactor still running would compact their blocks and clean up a partial upload under them.
-    await compactor.server.stop();
-  });
+  test(
+    "the compactor SIGKILLed mid-compaction and restarted: it finishes, nothing overlaps, every raw sample reads back once",
+    async () => {
+      let compactor = await startClusterCompactor(servers, objects, bucket, path.join(dir, "compactor"));
+      const startedRuns = await eventually(
+        async () => {
+          const runs = await metricValue(
+            compactor.base,
+            "thanos_compact_group_compaction_runs_started_total",
+          );
+          return runs > 0 ? runs : undefined;
+        },
+        "the compactor's first compaction",
+        FIRST_COMPACTION_MS,
+        () => compactorProgress(compactor),
+      );
+      const completedBefore = await metricValue(
+        compactor.base,
+        "thanos_compact_group_compaction_runs_completed_total",
+      );
+      compactor.server.process.kill("SIGKILL");
+      const killedAt = Date.now();
+      compactor = await restartThanos(servers, compactor);
+      const runs = await compactorCaughtUp(compactor);
+      expect(await metricValue(compactor.base, "thanos_compact_halted")).toBe(0);
+      const metas = await bucketMetas(bucket, { live: true });
+      for (const resolution of [0, 300000, 3600000]) {
+        const ranges = metas
+          .filter((m) => m.thanos.downsample.resolution === resolution)
+          .map((m) => [m.minTime as number, m.maxTime as number])
+          .sort((a, b) => a[0] - b[0]);
+        ranges.slice(1).forEach(([min], i) => expect(min).toBeGreaterThanOrEqual(ranges[i][1]));
+      }
+      const levels = metas.map((m) => m.compaction.level as number);
+      expect(Math.max(...levels)).toBeGreaterThan(1);
+      // The store gateways list the bucket every 3 s: the compacted blocks replace the uploaded ones.
+      let counts: number[] = [];
+      await eventually(
+        async () => {
+          counts = (await rawCounts(query.base, historyEnd)).counts;
+          return counts.length === SERIES && counts.every((c) => c === expected) ? counts : undefined;
+        },
+        "the store gateways answering from the compacted blocks",
+        STORES_SYNCED_MS,
+      ).catch(() => undefined);
+      logFault({
+        fault: `the compactor SIGKILLed mid-compaction (${startedRuns} compaction started, ${completedBefore} completed), restarted on its volume`,
+        sent: `${blocks} uploaded 2-hour blocks, ${expected} raw samples per series`,
+        arrived: `caught up ${seconds(Date.now() - killedAt)} after the kill (${runs} runs); ${metas.length} live blocks, highest level ${Math.max(...levels)}, none overlapping; ${counts.join(", ")} raw samples per series`,
+        lost: `${SERIES * expected - counts.reduce((a, b) => a + b, 0)} samples`,
+        gap: "none",
+      });
+      expect(counts).toEqual(Array.from({ length: SERIES }, () => expected));
+      // The tests below count what the sidecars upload, block by block, partial ones included: a
+      // compactor still running would compact their blocks and clean up a partial upload under them.
+      await compactor.server.stop();
+    },
+    COMPACTION_TEST_MS,
+  );
 
   test("the bucket unreachable while a sidecar has blocks to upload: failures counted, the alerts' conditions hold, every block arrives after", async () => {
     // A replica whose volume holds a day of blocks its sidecar has not uploaded yet.
