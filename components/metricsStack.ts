@@ -27,6 +27,7 @@ import {
   NODE_EXPORTER,
   THANOS_COMPACTOR,
   THANOS_QUERY,
+  THANOS_RULER,
   THANOS_STORE,
 } from "./metrics/names";
 import { deployMonitorScraper } from "./metrics/monitorScraper";
@@ -42,7 +43,9 @@ import {
 } from "./metrics/prometheusConfig";
 import { ScrapeConfig } from "./common/prometheusTypes";
 import { deployPrometheus } from "./metrics/prometheusWorkload";
-import { extraRuleFileProblems } from "./metrics/ruleFiles";
+import { extraRuleFileProblems, placedRuleFiles } from "./metrics/ruleFiles";
+import { thanosRulerRuns } from "./metrics/ruleEvaluators";
+import { deployThanosRuler } from "./metrics/thanosRulerWorkload";
 import { extraScrapeJob } from "./metrics/extraScrapeJobs";
 import { prometheusQueryEndpoint, queryServiceUrl, thanosQueryRuns } from "./metrics/queryEndpoint";
 import { Peer, PeerServer, PrometheusPeer } from "./common/peer";
@@ -171,6 +174,7 @@ export function metricsScrapeJobs(
           thanosSidecarSelfJob(),
           workloadScrapeJob(THANOS_STORE, namespace),
           workloadScrapeJob(THANOS_COMPACTOR, namespace),
+          workloadScrapeJob(THANOS_RULER, namespace),
         ]),
     ...(settings.metrics.prometheusOperatorMonitors.enabled
       ? [workloadScrapeJob(MONITOR_SCRAPER, namespace)]
@@ -313,6 +317,9 @@ export class MetricsStack extends pulumi.ComponentResource {
     if (objectStore !== undefined) {
       deployThanosStore(name, settings, objectStore, children);
       deployThanosCompactor(name, settings, objectStore, children);
+    }
+    if (thanosRulerRuns(settings.metrics)) {
+      deployThanosRuler(name, settings, placedRuleFiles(settings).ruler, children);
     }
     const alertmanager = deployAlertmanager(name, settings, children);
     deployKubeStateMetrics(name, settings, children);

@@ -15,6 +15,7 @@ export const COMPONENTS = [
   "thanosQuery",
   "thanosStore",
   "thanosCompactor",
+  "thanosRuler",
   "postgresExporter",
   "redisExporter",
   "kiali",

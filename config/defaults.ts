@@ -46,6 +46,7 @@ const images: StackConfigInput["images"] = {
   thanosQuery: "quay.io/thanos/thanos:v0.42.4",
   thanosStore: "quay.io/thanos/thanos:v0.42.4",
   thanosCompactor: "quay.io/thanos/thanos:v0.42.4",
+  thanosRuler: "quay.io/thanos/thanos:v0.42.4",
   postgresExporter: "quay.io/prometheuscommunity/postgres-exporter:v0.17.1",
   redisExporter: "docker.io/oliver006/redis_exporter:v1.74.0",
   // kiali/helm-charts kiali-server 2.29.0 deploys this tag.
@@ -103,13 +104,17 @@ const scrapeLimits: StackConfigInput["metrics"]["scrapeLimits"] = {
   labelLimit: 64,
 };
 
-/** 99.5 % of requests succeed; 95 % are faster than 500 ms (a Micrometer SLO bucket, le="0.5"). */
-const slo: StackConfigInput["metrics"]["slo"] = {
+/**
+ * 99.5 % of requests succeed; 95 % are faster than 500 ms (a Micrometer SLO bucket, le="0.5"), over
+ * a window no longer than the profile's Prometheus keeps, which evaluates the budget without a
+ * bucket: a week on kind, two on eks. A stack with metrics.objectStorage can count a month.
+ */
+const slo = (window: string): StackConfigInput["metrics"]["slo"] => ({
   availability: 0.995,
   latencyObjective: 0.95,
   latencyThresholdSeconds: 0.5,
-  window: "30d",
-};
+  window,
+});
 
 /** Span-metric duration buckets (seconds); they contain every default latency threshold. */
 const latencyBucketsSeconds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -162,7 +167,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       alertmanagerReplicas: 1,
       runbookBaseUrl,
       alerts,
-      slo,
+      slo: slo("7d"),
       scrapeLimits,
       slos: [],
       openSloFiles: [],
@@ -247,6 +252,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       // Only with metrics.objectStorage, which kind refuses.
       thanosStore: resources("50m", "256Mi", "500m", "1Gi"),
       thanosCompactor: resources("50m", "256Mi", "1", "1Gi"),
+      thanosRuler: resources("10m", "64Mi", "200m", "256Mi", EPHEMERAL.scratch),
       postgresExporter: resources("10m", "32Mi", "100m", "64Mi"),
       redisExporter: resources("10m", "16Mi", "100m", "64Mi"),
       monitorScraper: resources("20m", "64Mi", "200m", "256Mi", EPHEMERAL.scratch),
@@ -289,7 +295,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       // Grafana reads prometheus-0 alone (or AMP with remote write); set 1 to fail over.
       runbookBaseUrl,
       alerts,
-      slo,
+      slo: slo("14d"),
       scrapeLimits,
       slos: [],
       openSloFiles: [],
@@ -381,6 +387,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       thanosQuery: resources("100m", "128Mi", "1", "1Gi"),
       thanosStore: resources("250m", "256Mi", "1", "1Gi"),
       thanosCompactor: resources("100m", "512Mi", "1", "2Gi"),
+      // Its remote-write queue's write-ahead log is scratch.
+      thanosRuler: resources("50m", "128Mi", "500m", "512Mi", EPHEMERAL.scratch),
       postgresExporter: resources("20m", "64Mi", "200m", "128Mi"),
       redisExporter: resources("20m", "32Mi", "200m", "64Mi"),
       monitorScraper: resources("50m", "128Mi", "500m", "512Mi", EPHEMERAL.scratch),

@@ -3,7 +3,8 @@ import { DEMO_NAMESPACE, DEMO_SLOS } from "./demo";
 import { AlertDestination, quotedSeverity, severityProblem, severityRoutes } from "./severities";
 import { SLOTH_SEVERITY, sloAlertDestination, slothDestination } from "./paging";
 import { durationMs } from "./durations";
-import { ComplianceWindow, LONGEST_PERIOD_DAYS, isCalendar, windowLongestMs } from "./calendarWindows";
+import { ComplianceWindow } from "./calendarWindows";
+import { LONGEST_BURN_WINDOW, furthestEvaluator, ruleBeyond, windowBeyond } from "./evaluatorReach";
 import { clusterServiceNamespace } from "./scrapeTargets";
 import { Identity, strict } from "./fields";
 import { clusterSection } from "./sections/cluster";
@@ -73,6 +74,91 @@ type Issue = (path: (string | number)[], message: string, insideFile?: boolean) 
 interface CrossCheck {
   readonly reads: readonly ConfigRead[];
   readonly check: (value: Sections, issue: Issue) => void;
+}
+
+/**
+ * Every window the rules read, and every team rule, no longer than what evaluates it keeps
+ * (config/evaluatorReach.ts): the HTTP SLOs' and each SLO's compliance window and alert windows,
+ * the 3-day burn window every SLO records, Sloth's window, and each rule of metrics.extraRuleFiles.
+ */
+function windowsWithinReach(value: Sections, issue: Issue): void {
+  const metrics = value.metrics;
+  const evaluator = furthestEvaluator(metrics);
+  if (evaluator === undefined) return;
+  type Slo = (typeof metrics.slos)[number];
+  /** Each window an SLO reads, with its key below the SLO's: its compliance window, then its alerts'. */
+  const windowsOf = (slo: Slo): [(string | number)[], ComplianceWindow][] => [
+    [["window"], slo.window],
+    ...(slo.alerts ?? []).flatMap((a, i) =>
+      a.when.flatMap((c, j): [(string | number)[], ComplianceWindow][] => [
+        [["alerts", i, "when", j, "window"], c.window],
+        ...(c.shortWindow === undefined
+          ? []
+          : [
+              [["alerts", i, "when", j, "shortWindow"], c.shortWindow] as [
+                (string | number)[],
+                ComplianceWindow,
+              ],
+            ]),
+      ]),
+    ),
+  ];
+  /** The first window of the SLO its evaluator cannot read, and where it is. */
+  const beyond = (slo: Slo) =>
+    windowsOf(slo).flatMap(([at, window]) => {
+      const problem = windowBeyond(window, evaluator);
+      return problem === undefined ? [] : [{ at, problem }];
+    })[0];
+  if (windowBeyond(LONGEST_BURN_WINDOW, evaluator) !== undefined) {
+    issue(
+      evaluator.key.split("."),
+      `is ${evaluator.value}, shorter than the ${LONGEST_BURN_WINDOW} every SLO's ticket alert reads: ${evaluator.remedy}`,
+    );
+  }
+  const http = windowBeyond(metrics.slo.window, evaluator);
+  if (http !== undefined) issue(["metrics", "slo", "window"], `is ${http}`);
+  metrics.slos.forEach((slo, i) => {
+    const found = beyond(slo);
+    if (found !== undefined) issue(["metrics", "slos", i, ...found.at], `is ${found.problem}`);
+  });
+  metrics.openSloFiles.forEach((slos, i) =>
+    slos.forEach((slo) => {
+      const found = beyond(slo);
+      if (found !== undefined) {
+        issue(["metrics", "openSloFiles", i], `${slo.name}'s ${found.at.join(".")} is ${found.problem}`);
+      }
+    }),
+  );
+  // Sloth's specs take metrics.slothWindow where it is set, else each its own (Sloth's 30d).
+  const slothWindow = metrics.slothWindow;
+  const sloth = slothWindow === undefined ? undefined : windowBeyond(slothWindow, evaluator);
+  if (sloth !== undefined && metrics.slothFiles.length > 0) issue(["metrics", "slothWindow"], `is ${sloth}`);
+  if (slothWindow === undefined) {
+    metrics.slothFiles.forEach((slos, i) =>
+      slos.forEach((slo) => {
+        const found = beyond(slo);
+        if (found !== undefined) {
+          issue(
+            ["metrics", "slothFiles", i],
+            `${slo.name}'s ${found.at.join(".")} is ${found.problem}; metrics.slothWindow sets every one of theirs`,
+          );
+        }
+      }),
+    );
+  }
+  metrics.extraRuleFiles.forEach((file, i) => {
+    // A file that did not load or parse is refused by its own check.
+    const groups = file?.groups as typeof file.groups | undefined;
+    if (groups === undefined || !Array.isArray(groups)) return;
+    (groups as typeof file.groups).forEach((group, g) =>
+      group.rules.forEach((rule, r) => {
+        const problem = ruleBeyond(rule.expr, evaluator);
+        if (problem !== undefined) {
+          issue(["metrics", "extraRuleFiles", i], `groups[${g}].rules[${r}].expr ${problem}`, true);
+        }
+      }),
+    );
+  });
 }
 
 const CROSS_CHECKS: readonly CrossCheck[] = [
@@ -469,35 +555,16 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
   },
   {
     reads: [
+      "metrics.slo",
       "metrics.slos",
       "metrics.openSloFiles",
       "metrics.slothFiles",
       "metrics.slothWindow",
+      "metrics.extraRuleFiles",
       "metrics.retentionTime",
+      "metrics.objectStorage",
     ],
-    check: (value, issue) => {
-      // The rules read Prometheus' own blocks only: a period older than them counts from where they start.
-      const retention = durationMs(value.metrics.retentionTime);
-      const tooShort = (window: ComplianceWindow) =>
-        isCalendar(window) && windowLongestMs(window) > retention
-          ? `needs metrics.retentionTime of at least ${LONGEST_PERIOD_DAYS[window.calendar]}d (it is ${value.metrics.retentionTime}): the budget of a calendar ${window.calendar} is counted from the samples Prometheus still holds`
-          : undefined;
-      value.metrics.slos.forEach((slo, i) => {
-        const problem = tooShort(slo.window);
-        if (problem !== undefined) issue(["metrics", "slos", i, "window"], problem);
-      });
-      value.metrics.openSloFiles.forEach((slos, i) =>
-        slos.forEach((slo) => {
-          const problem = tooShort(slo.window);
-          if (problem !== undefined) issue(["metrics", "openSloFiles", i], `${slo.name}'s window ${problem}`);
-        }),
-      );
-      const sloth = value.metrics.slothWindow;
-      const slothProblem = sloth === undefined ? undefined : tooShort(sloth);
-      if (slothProblem !== undefined && value.metrics.slothFiles.length > 0) {
-        issue(["metrics", "slothWindow"], slothProblem);
-      }
-    },
+    check: windowsWithinReach,
   },
   {
     reads: ["metrics.objectStorage", "metrics.retentionTime"],

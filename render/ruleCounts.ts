@@ -1,5 +1,5 @@
-// How many rules and dashboards a rendered stack provisions: Prometheus' alert and recording rules
-// per rule file, Loki's ruler alerts (LogQL), and Grafana's dashboards and panels.
+// How many rules and dashboards a rendered stack provisions: Prometheus' and Thanos Ruler's alert and
+// recording rules per rule file, Loki's ruler alerts (LogQL), and Grafana's dashboards and panels.
 import * as yaml from "js-yaml";
 import { RuleFile } from "../components/common/prometheusTypes";
 import { KubeObject } from "./manifest";
@@ -10,8 +10,13 @@ interface Panel {
 }
 
 export interface RuleCounts {
-  /** Per rule file Prometheus loads: its alert and recording rules. */
-  readonly files: readonly { readonly file: string; readonly alerts: number; readonly records: number }[];
+  /** Per rule file Prometheus or Thanos Ruler (the windows longer than Prometheus keeps) loads: its alert and recording rules. */
+  readonly files: readonly {
+    readonly evaluator: "Prometheus" | "Thanos Ruler";
+    readonly file: string;
+    readonly alerts: number;
+    readonly records: number;
+  }[];
   readonly alerts: number;
   readonly records: number;
   /** Alert rules Loki's ruler evaluates (LogQL). */
@@ -33,11 +38,17 @@ const configMapData = (objects: readonly KubeObject[], name: string): Record<str
 const rulesOf = (content: string) => (yaml.load(content) as RuleFile).groups.flatMap((g) => g.rules);
 
 export function ruleCounts(objects: readonly KubeObject[]): RuleCounts {
-  const files = Object.entries(configMapData(objects, "prometheus-rules")).map(([file, content]) => {
-    const rules = rulesOf(content);
-    const alerts = rules.filter((r) => "alert" in r).length;
-    return { file, alerts, records: rules.length - alerts };
-  });
+  const evaluators = [
+    ["Prometheus", "prometheus-rules"],
+    ["Thanos Ruler", "thanos-ruler-rules"],
+  ] as const;
+  const files = evaluators.flatMap(([evaluator, name]) =>
+    Object.entries(configMapData(objects, name)).map(([file, content]) => {
+      const rules = rulesOf(content);
+      const alerts = rules.filter((r) => "alert" in r).length;
+      return { evaluator, file, alerts, records: rules.length - alerts };
+    }),
+  );
   const dashboards = Object.values(configMapData(objects, "grafana-dashboards")).map(
     (json) => JSON.parse(json) as { panels?: readonly Panel[] },
   );

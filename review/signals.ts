@@ -102,14 +102,18 @@ function rulesOf(files: Readonly<Record<string, string>>, server: string): Map<s
   return rules;
 }
 
-/** Prometheus' and Loki's rules, by `Prometheus: alert Name (file, group g)`. */
+/**
+ * Prometheus', Thanos Ruler's (the windows longer than Prometheus keeps) and Loki's rules, by
+ * `Prometheus: alert Name (file, group g)`.
+ */
 const allRules = (s: Snapshot) =>
   new Map([
     ...rulesOf(configMapFiles(s, "prometheus-rules"), "Prometheus"),
+    ...rulesOf(configMapFiles(s, "thanos-ruler-rules"), "Thanos Ruler"),
     ...rulesOf(configMapFiles(s, "loki-rules"), "Loki"),
   ]);
 
-/** Prometheus' and Loki's rules that are added, removed or changed (expression, `for`, severity, labels). */
+/** Every rule that is added, removed or changed (expression, `for`, severity, labels). */
 export function ruleChanges(before: Snapshot, after: Snapshot): ItemChange[] {
   return compareItems(allRules(before), allRules(after));
 }
@@ -183,7 +187,10 @@ export function unroutedSeverities(after: Snapshot, rules: readonly ItemChange[]
 export function objectiveChanges(before: Snapshot, after: Snapshot): string[] {
   const objectives = (s: Snapshot) => {
     const found = new Map<string, string>();
-    for (const text of Object.values(configMapFiles(s, "prometheus-rules"))) {
+    const metricRules = ["prometheus-rules", "thanos-ruler-rules"].flatMap((map) =>
+      Object.values(configMapFiles(s, map)),
+    );
+    for (const text of metricRules) {
       const parsed = yaml.load(text) as { groups?: { rules: Rule[] }[] } | undefined;
       for (const rule of (parsed?.groups ?? []).flatMap((g) => g.rules)) {
         if (rule.record?.includes(":objective") === true) {

@@ -67,16 +67,16 @@ function printFootprint(profile: string, objects: readonly KubeObject[]): void {
   }
 }
 
-/** Alert and recording rules per rule file Prometheus loads, Loki's LogQL alerts, and the provisioned dashboards and panels. */
+/** Alert and recording rules per rule file Prometheus and Thanos Ruler load, Loki's LogQL alerts, and the provisioned dashboards and panels. */
 function printRulesAndDashboards(profile: string, objects: readonly KubeObject[]): void {
   const counts = ruleCounts(objects);
   console.log(`
 ${profile}`);
-  console.log("rule file".padEnd(26) + "alerts  recording rules");
-  for (const { file, alerts, records } of counts.files) {
-    console.log(file.padEnd(26) + String(alerts).padEnd(8) + String(records));
+  console.log("rule file".padEnd(26) + "evaluator".padEnd(14) + "alerts  recording rules");
+  for (const { evaluator, file, alerts, records } of counts.files) {
+    console.log(file.padEnd(26) + evaluator.padEnd(14) + String(alerts).padEnd(8) + String(records));
   }
-  console.log("total".padEnd(26) + String(counts.alerts).padEnd(8) + String(counts.records));
+  console.log("total".padEnd(40) + String(counts.alerts).padEnd(8) + String(counts.records));
   console.log(`Loki ruler (LogQL) alerts ${counts.logAlerts}`);
   console.log(`dashboards ${counts.dashboards}, panels ${counts.panels}`);
 }
@@ -114,7 +114,7 @@ async function timeRenders(label: string, config: Record<string, string>, runs =
   return {
     median: times[Math.floor(runs / 2)],
     objects: objects.length,
-    prometheus: dataSize(objects, ["prometheus-config", "prometheus-rules"]),
+    prometheus: dataSize(objects, ["prometheus-config", "prometheus-rules", "thanos-ruler-rules"]),
     dashboards: dataSize(objects, ["grafana-dashboards"]),
   };
 }

@@ -51,10 +51,11 @@ const committedObjectStorage = () =>
 
 export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
   {
+    // kind's rules run in Prometheus, over its 7-day SLO window: 3 days would count 3 of its 7.
     title: "keep metrics for less time (kind 7d → 3d, prod 2d → 1d)",
     keys: ["metrics.retentionTime"],
     edit: plain((c) => configSetPath(c, "metrics.retentionTime", isEks(c) ? "1d" : "3d")),
-    verdict: { kind: "data at risk", prod: "data at risk" },
+    verdict: { kind: "refused", prod: "data at risk" },
   },
   {
     title: "keep metrics longer (30d)",
@@ -306,12 +307,12 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
     title:
       "turn metrics.objectStorage on (prod: its sidecars upload what the volumes hold, keeping the retention; a later update shortens it)",
     keys: ["metrics.objectStorage"],
+    // Before the bucket, Prometheus kept the month the SLO windows count.
     from: plain((c) => {
       if (!isEks(c)) return c;
       const metrics = section(c, "metrics");
       delete metrics.objectStorage;
-      delete metrics.retentionTime;
-      return { ...c, "observability:metrics": JSON.stringify(metrics) };
+      return { ...c, "observability:metrics": JSON.stringify({ ...metrics, retentionTime: "30d" }) };
     }),
     edit: plain((c) => configSetJson(c, "metrics.objectStorage", committedObjectStorage())),
     verdict: { kind: "refused", prod: "rolls" },

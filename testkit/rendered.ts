@@ -12,6 +12,24 @@ export function configMapData(objects: readonly KubeObject[], name: string): Rec
   return configMap.data as Record<string, string>;
 }
 
+/** The ConfigMaps of rule files, by their evaluator: Thanos Ruler's is rendered where it runs. */
+const RULE_CONFIG_MAPS = { prometheus: "prometheus-rules", thanosRuler: "thanos-ruler-rules" } as const;
+
+/** Every rendered rule file, with what evaluates it. */
+export function evaluatedRuleFiles(
+  objects: readonly KubeObject[],
+): { evaluator: keyof typeof RULE_CONFIG_MAPS; file: string; content: string }[] {
+  return Object.entries(RULE_CONFIG_MAPS).flatMap(([evaluator, name]) =>
+    objects.some((o) => o.kind === "ConfigMap" && o.metadata.name === name)
+      ? Object.entries(configMapData(objects, name)).map(([file, content]) => ({
+          evaluator: evaluator as keyof typeof RULE_CONFIG_MAPS,
+          file,
+          content,
+        }))
+      : [],
+  );
+}
+
 /** The rendered prometheus.yml, parsed. */
 export function prometheusYml(objects: readonly KubeObject[]): Json {
   return yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as Json;

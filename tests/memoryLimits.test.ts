@@ -167,6 +167,7 @@ describe.each(STACKS)("stack %s with every workload's memory limit edited", (sta
       "thanosSidecar",
       "thanosStore",
       "thanosCompactor",
+      "thanosRuler",
     ];
     const running = WORKLOADS.filter((w) => stack === "prod" || !onlyProd.includes(w));
     expect(new Set(all.map((c) => c.workload))).toEqual(new Set(running));

@@ -210,7 +210,13 @@ describe.each(STACKS)(
       const expected = PLACED_WORKLOADS.filter(
         (w) =>
           stack === "prod" ||
-          !["otelCollectorAggregator", "thanosQuery", "thanosStore", "thanosCompactor"].includes(w),
+          ![
+            "otelCollectorAggregator",
+            "thanosQuery",
+            "thanosStore",
+            "thanosCompactor",
+            "thanosRuler",
+          ].includes(w),
       );
       expect([...new Set(workloads)].sort()).toEqual([...expected].sort());
       expect(

@@ -26,6 +26,12 @@ export const SLO_SERIES = {
    * all events (occurrences of a ratio or latency), or the error ratio (every other indicator).
    */
   periodChunk: (of: "bad" | "total" | "error") => `slo:sli_${of}:period_chunk`,
+  /**
+   * What a window longer than a day adds up, recorded once an hour, each sample covering the hour
+   * before it: bad and all events (occurrences of a ratio or latency), or the error ratio (every
+   * other indicator).
+   */
+  hourChunk: (of: "bad" | "total" | "error") => `slo:sli_${of}:hour_chunk`,
 } as const;
 
 /** The recorded series of the calendar periods. */

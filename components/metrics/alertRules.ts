@@ -14,7 +14,7 @@ import {
 } from "../common/httpSources";
 import { TIER_LABEL } from "../common/scrapeJobs";
 import { alertFactory, ratio } from "../common/alertFactory";
-import { BURN_WINDOWS } from "./sloEngine";
+import { BURN_WINDOWS, fromChunks } from "./sloEngine";
 import { OPTED_OUT_CLAIMS } from "./platformSeries";
 
 type Thresholds = StackConfig["metrics"]["alerts"];
@@ -25,7 +25,7 @@ const bucketRateRecord = (source: HttpSource) => `service_le:${source.family}_bu
 /**
  * Per service, from the first source it has (see httpSources.ts; a meshed service's sidecar first
  * with `mesh`), labelled `sli_source`: request rates, error rates and ratios over every window the
- * SLO burn-rate alerts read (5m also serves the plain error-rate alert), and the latency figures a
+ * SLO burn-rate alerts read up to a day (5m also serves the plain error-rate alert), and the latency figures a
  * panel can show — the 99th percentile where the service has a histogram, the average
  * (`_sum / _count`) wherever it has a duration metric, and Micrometer's `_max`. Span-metric rates
  * count only the spans apps send: with head sampling below 1 they are that share of the real rate;
@@ -34,7 +34,8 @@ const bucketRateRecord = (source: HttpSource) => `service_le:${source.family}_bu
 export function httpRecordingRules(mesh = false): RuleGroup {
   const traffic = trafficSources(mesh);
   const latency = latencySources(mesh);
-  const perWindow = BURN_WINDOWS.flatMap((w) => [
+  // The longer windows add up hourly chunks (sloRules.ts).
+  const perWindow = BURN_WINDOWS.filter((w) => !fromChunks(w)).flatMap((w) => [
     {
       record: `service:http_requests:rate${w}`,
       expr: perService(traffic, (s) => requestRate(s, w)),

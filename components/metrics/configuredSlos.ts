@@ -13,10 +13,13 @@ import {
   BUDGET_EVALUATION_INTERVAL,
   BURN_RATES,
   BURN_WINDOWS,
+  CHUNK,
   SloAlert,
   SloAlertNames,
   burnRatesInWords,
+  chunkSum,
   errorBudget,
+  fromChunks,
   pageAndTicket,
   sloBudgetAndAlerts,
 } from "./sloEngine";
@@ -239,6 +242,53 @@ function badAndTotal(slo: Slo, window: string): { bad: string; total: string } {
 }
 
 /**
+ * For an SLI that is the average of samples (each evaluation's error, or each slice's), the sum of
+ * their errors and their count over `window`: summed over hours they weigh every sample alike, as
+ * the average over the whole window does, however many an hour holds (a series' first hour has
+ * fewer). Undefined for a ratio a query computes over its window (raw, window form).
+ */
+function sampledErrors(slo: Slo, window: string): { bad: string; total: string } | undefined {
+  const slices = slo.budgeting;
+  const over = (samples: string) => ({
+    bad: `sum_over_time(${samples})`,
+    total: `count_over_time(${samples})`,
+  });
+  if (slices !== undefined && slices.method !== "occurrences") {
+    return over(`${SLO_SERIES.sliceError}{slo="${slo.name}"}[${window}:${slices.sliceWindow!}]`);
+  }
+  const indicator = slo.indicator;
+  const sampled =
+    indicator.kind === "threshold" ||
+    (indicator.kind === "raw" &&
+      sliQueryForm(indicator.errorRatio ?? indicator.successRatio!).form !== "window");
+  return sampled ? over(`${SLO_SERIES.errorSample}{slo="${slo.name}"}[${window}]`) : undefined;
+}
+
+/**
+ * The SLO's chunks of every hour, recorded once an hour: its bad and all events (or samples), or
+ * its error ratio (an hour whose ratio is NaN, 0/0, has no chunk rather than one that would make
+ * every sum over it NaN).
+ */
+function hourChunks(slo: Slo, labels: Readonly<Record<string, string>>): RecordingRule[] {
+  const chunk = (of: "bad" | "total" | "error", expr: string): RecordingRule => ({
+    record: SLO_SERIES.hourChunk(of),
+    expr,
+    labels,
+  });
+  const counted = countsEvents(slo) ? badAndTotal(slo, CHUNK) : sampledErrors(slo, CHUNK);
+  if (counted !== undefined) return [chunk("bad", counted.bad), chunk("total", counted.total)];
+  return [chunk("error", `(${errorRatio(slo, CHUNK)}) >= 0`)];
+}
+
+/** The error ratio over a window longer than a day, from the SLO's hourly chunks. */
+function errorRatioOverChunks(slo: Slo, window: string): string {
+  const selector = `{slo="${slo.name}"}`;
+  return countsEvents(slo) || sampledErrors(slo, CHUNK) !== undefined
+    ? `${chunkSum(`${SLO_SERIES.hourChunk("bad")}${selector}`, window)} / ${chunkSum(`${SLO_SERIES.hourChunk("total")}${selector}`, window)}`
+    : `avg_over_time(${SLO_SERIES.hourChunk("error")}${selector}[${window}])`;
+}
+
+/**
  * A calendar window's error ratio from the start of the current period: of the events counted
  * over each step of the period since then (a ratio's or latency's occurrences), or the average of each
  * step's error ratio (evaluations and slices), and the rules that record those steps.
@@ -247,31 +297,34 @@ function periodErrorRatio(
   slo: Slo,
   window: CalendarWindow,
   labels: Readonly<Record<string, string>>,
-): RecordingRule[] {
+): { rules: RecordingRule[]; ratio: string } {
   const selector = `{slo="${slo.name}"}`;
   const chunk = (of: "bad" | "total" | "error", expr: string): RecordingRule => ({
     record: SLO_SERIES.periodChunk(of),
     expr,
     labels,
   });
-  const ratio = (expr: string): RecordingRule => ({ record: SLO_SERIES.periodErrorRatio, expr, labels });
+  const recorded = (chunks: RecordingRule[], ratio: string) => ({
+    rules: [...chunks, { record: SLO_SERIES.periodErrorRatio, expr: ratio, labels }],
+    ratio,
+  });
   if (countsEvents(slo)) {
     const { bad, total } = badAndTotal(slo, periodStep(window).text);
     const sum = (of: "bad" | "total") =>
       overPeriod("sum_over_time", `${SLO_SERIES.periodChunk(of)}${selector}`, window);
-    return [chunk("bad", bad), chunk("total", total), ratio(`${sum("bad")} / ${sum("total")}`)];
+    return recorded([chunk("bad", bad), chunk("total", total)], `${sum("bad")} / ${sum("total")}`);
   }
-  return [
-    chunk("error", errorRatio(slo, periodStep(window).text)),
-    ratio(overPeriod("avg_over_time", `${SLO_SERIES.periodChunk("error")}${selector}`, window)),
-  ];
+  return recorded(
+    [chunk("error", errorRatio(slo, periodStep(window).text))],
+    overPeriod("avg_over_time", `${SLO_SERIES.periodChunk("error")}${selector}`, window),
+  );
 }
 
 /**
- * Two rule groups per SLO of `metrics.slos`: what it samples at each evaluation, its error ratio
+ * Three rule groups per SLO of `metrics.slos`: what it samples at each evaluation, its error ratio
  * over every burn-rate window, its alerts (one group, so that the alerts read the ratios of the
- * same evaluation) and whether its indicator has data; and its error ratio over the compliance
- * window, objective and remaining error budget. Before them, a group per calendar period the SLOs
+ * same evaluation) and whether its indicator has data; its hourly chunks; and its error ratio over
+ * the compliance window, objective and remaining error budget. Before them, a group per calendar period the SLOs
  * count over, which records the period's start and end.
  */
 export function configuredSloRules(slos: readonly Slo[], runbookBaseUrl: string): RuleGroup[] {
@@ -283,17 +336,18 @@ export function configuredSloRules(slos: readonly Slo[], runbookBaseUrl: string)
     const slice = sliceError(slo);
     const ratio = (window: string): RecordingRule => ({
       record: SLO_SERIES.errorRatio(window),
-      expr: errorRatio(slo, window),
+      expr: fromChunks(window) ? errorRatioOverChunks(slo, window) : errorRatio(slo, window),
       labels,
     });
+    const compliance = isCalendar(slo.window)
+      ? periodErrorRatio(slo, slo.window, labels)
+      : { rules: [ratio(slo.window)], ratio: ratio(slo.window).expr };
     const { budget, alerts } = sloBudgetAndAlerts(
       {
         errorRatio: SLO_SERIES.errorRatio,
         selector,
         budget: String(errorBudget(slo.objective)),
-        complianceRatio: isCalendar(slo.window)
-          ? SLO_SERIES.periodErrorRatio
-          : SLO_SERIES.errorRatio(slo.window),
+        complianceRatio: compliance.ratio,
         budgetRemaining: SLO_SERIES.budgetRemaining,
         alerts: alertsOf(slo),
         alertLabels: labels,
@@ -325,11 +379,12 @@ export function configuredSloRules(slos: readonly Slo[], runbookBaseUrl: string)
           { ...missing, labels: { ...labels, ...missing.labels } },
         ],
       },
+      { name: `slo/${slo.name}/chunks`, interval: CHUNK, rules: hourChunks(slo, labels) },
       {
         name: `slo/${slo.name}/budget`,
         interval: BUDGET_EVALUATION_INTERVAL,
         rules: [
-          ...(isCalendar(slo.window) ? periodErrorRatio(slo, slo.window, labels) : [ratio(slo.window)]),
+          ...compliance.rules,
           { record: SLO_SERIES.objective, expr: `vector(${slo.objective})`, labels },
           { ...budget, labels },
         ],

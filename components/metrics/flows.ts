@@ -12,6 +12,7 @@ import {
   PROMETHEUS,
   THANOS_COMPACTOR,
   THANOS_QUERY,
+  THANOS_RULER,
   THANOS_STORE,
 } from "./names";
 import { queryService, thanosQueryRuns } from "./queryEndpoint";
@@ -51,6 +52,7 @@ export function metricsFlows(config: StackConfig, clients: MetricsClients = {}):
   const storage = config.metrics.objectStorage;
   const store = workload(obs, THANOS_STORE.name);
   const compactor = workload(obs, THANOS_COMPACTOR.name);
+  const ruler = workload(obs, THANOS_RULER.name);
   const bucket = outside("S3 and STS");
   // Where queries land: Thanos Query over several replicas, the one replica otherwise.
   const queried = thanos
@@ -86,6 +88,25 @@ export function metricsFlows(config: StackConfig, clients: MetricsClients = {}):
             to: store,
             ports: networkPorts(THANOS_STORE, "grpc"),
             why: "the bucket's history, through the store gateways",
+          },
+          scrape(ruler, networkPorts(THANOS_RULER, "http"), "Thanos Ruler's metrics"),
+          {
+            from: ruler,
+            to: thanosQuery,
+            ports: networkPorts(THANOS_QUERY, "http"),
+            why: "the long windows' rules, over the bucket's history",
+          },
+          {
+            from: ruler,
+            to: prometheus,
+            ports: networkPorts(PROMETHEUS, "http"),
+            why: "what the long windows record, remote-written",
+          },
+          {
+            from: ruler,
+            to: alertmanager,
+            ports: networkPorts(ALERTMANAGER, "http"),
+            why: "the long windows' alerts",
           },
           { from: prometheus, to: bucket, ports: tcp(443), why: "blocks, uploaded by the Thanos sidecar" },
           { from: store, to: bucket, ports: tcp(443), why: "the blocks it serves" },

@@ -25,6 +25,16 @@ export const THANOS_STORE = workloadSpec("thanos-store", {
 });
 /** The one compactor of this cluster's blocks in the bucket (metrics.objectStorage). */
 export const THANOS_COMPACTOR = workloadSpec("thanos-compactor", { http: { port: 10902, scrape: true } });
+/**
+ * Thanos Ruler: the rules that read further back than Prometheus keeps, evaluated over Thanos Query
+ * (metrics.objectStorage); what they record is written into every Prometheus replica.
+ */
+export const THANOS_RULER = workloadSpec("thanos-ruler", {
+  http: { port: 10902, scrape: true },
+  grpc: { port: 10901, containerOnly: true },
+});
+/** The label that tells the ruler replicas' series apart, by which Thanos Query deduplicates them. */
+export const RULER_REPLICA_LABEL = "rule_replica";
 /** The scrape job of each replica's own sidecar, whose shipper reports the uploads. */
 export const THANOS_SIDECAR_JOB = "thanos-sidecar";
 /** Where the Thanos processes read the bucket's client config and keep their working data. */
@@ -33,6 +43,8 @@ export const THANOS_PATHS = {
   objstoreFile: "/etc/thanos/objstore/objstore.yaml",
   /** The hub's TLS material for other clusters' stores. */
   tlsDir: "/etc/thanos/tls",
+  /** The ruler's rule files. */
+  rulesDir: "/etc/thanos/rules",
   data: "/var/thanos",
 } as const;
 /** The environment variable holding the pod's name, which `__replica__` expands. */

@@ -220,7 +220,7 @@ export function thanosSidecarSelfJob(): ScrapeConfig {
 }
 
 /** Every Alertmanager pod by its stable name, so alerts reach each replica, not one behind a Service. */
-function alertmanagerTargets(namespace: string, replicas: number): string[] {
+export function alertmanagerTargets(namespace: string, replicas: number): string[] {
   return Array.from(
     { length: replicas },
     (_, i) =>

@@ -12,7 +12,7 @@ import { replicaLabel, thanosQueryRuns } from "./queryEndpoint";
 import { thanosSidecarContainer } from "./thanosSidecar";
 import { ObjectStoreMount, bucketConfigOptions } from "./objectStorage";
 import { ScrapeConfig } from "../common/prometheusTypes";
-import { ruleFiles } from "./ruleFiles";
+import { placedRuleFiles } from "./ruleFiles";
 import { MetricsSettings } from "./settings";
 
 interface PrometheusWorkloadArgs {
@@ -35,7 +35,7 @@ const WATCHED = [
 ];
 /** The rendered prometheus.yml and rule files, by ConfigMap key. */
 export function prometheusFiles(config: MetricsSettings, jobs: readonly ScrapeConfig[]) {
-  const rules = ruleFiles(config);
+  const rules = placedRuleFiles(config).prometheus;
   return {
     config: {
       "prometheus.yml": toYamlInput(prometheusConfig({ config, jobs, ruleFiles: Object.keys(rules) })),

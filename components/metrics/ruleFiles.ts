@@ -13,6 +13,7 @@ import { ownAlertChoiceProblems, withOwnAlertChoices } from "../common/ownAlerts
 import { sloRules } from "./sloRules";
 import { configuredSloRules } from "./configuredSlos";
 import { MetricsSettings } from "./settings";
+import { PlacedRules, placeRules, thanosRulerRuns } from "./ruleEvaluators";
 
 type RuleSettings = Pick<
   MetricsSettings,
@@ -63,6 +64,11 @@ export function ruleFiles(config: RuleSettings): Record<string, DeployedRuleFile
       config.metrics.extraRuleFiles.map((extra) => [extra.name, { groups: extra.groups }]),
     ),
   };
+}
+
+/** Every rule file, split between Prometheus and Thanos Ruler by how far back each rule reads (ruleEvaluators.ts). */
+export function placedRuleFiles(config: RuleSettings): PlacedRules {
+  return placeRules(ruleFiles(config), config.metrics.retentionTime, thanosRulerRuns(config.metrics));
 }
 
 /**

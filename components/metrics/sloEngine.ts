@@ -1,3 +1,4 @@
+import { DAY_MS, durationMs } from "../../config/durations";
 import { AlertRule, RecordingRule } from "../common/prometheusTypes";
 import { alertFactory } from "../common/alertFactory";
 
@@ -79,7 +80,12 @@ export interface SloDefinition {
   readonly selector: string;
   /** Its error budget, 1 - objective: a number, or an expression matching the error ratios' labels. */
   readonly budget: string;
-  /** The recording rule of the error ratio over the compliance window (a rolling one, or the calendar period to date). */
+  /**
+   * The error ratio over the compliance window (a rolling one, or the calendar period to date), as
+   * an expression, not the series that records it: the remaining budget is computed from it in the
+   * same evaluation. Thanos Ruler writes what it records by remote write, so a rule after it in its
+   * group would read the last evaluation's value, one that a store's outage leaves standing.
+   */
   readonly complianceRatio: string;
   /** The recording rule of the share of the error budget left over the compliance window. */
   readonly budgetRemaining: string;
@@ -108,6 +114,21 @@ export function pageAndTicket(
  */
 export const BUDGET_EVALUATION_INTERVAL = "5m";
 
+/**
+ * A window longer than a day is not read from the raw series: Prometheus records each SLO's events
+ * (or its error ratio) of every hour once, at the hour's end (`CHUNK`, a rule group evaluated once
+ * an hour), and a long window adds those hourly chunks up. A month's budget then reads one sample an
+ * hour, 720 per series, wherever it is evaluated (Thanos Ruler reads them back from the bucket), not
+ * every scraped sample of every series of the month. Such a window ends at the last whole hour.
+ */
+export const fromChunks = (window: string): boolean => durationMs(window) > DAY_MS;
+
+/** What each chunk covers, and how often the group recording chunks runs. */
+export const CHUNK = "1h";
+
+/** The events of the chunks of `window`. */
+export const chunkSum = (chunk: string, window: string): string => `sum_over_time(${chunk}[${window}])`;
+
 /** 1 - objective, written without floating-point noise (1 - 0.995 is 0.0050000000000000044). */
 export const errorBudget = (objective: number): number => +(1 - objective).toFixed(10);
 
@@ -128,7 +149,7 @@ export function sloBudgetAndAlerts(
   return {
     budget: {
       record: slo.budgetRemaining,
-      expr: `1 - ${slo.complianceRatio}${slo.selector === "" ? "" : `{${slo.selector}}`} / ${slo.budget}`,
+      expr: `1 - (${slo.complianceRatio}) / ${slo.budget}`,
     },
     alerts: slo.alerts.map((spec) => {
       const rule = alert(

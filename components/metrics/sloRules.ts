@@ -4,9 +4,12 @@ import {
   BUDGET_EVALUATION_INTERVAL,
   BURN_RATES,
   BURN_WINDOWS,
+  CHUNK,
   SloAlertNames,
   burnRatesInWords,
+  chunkSum,
   errorBudget,
+  fromChunks,
   pageAndTicket,
   sloBudgetAndAlerts,
 } from "./sloEngine";
@@ -26,6 +29,56 @@ export const HTTP_SLO_ALERTS: Readonly<Record<"availability" | "latency", SloAle
 /** Share of a service's requests that failed (recorded by the http-red group) or were slow, over a window. */
 const HTTP_ERROR_RATIO = (window: string) => `service:http_errors:ratio_rate${window}`;
 const SLOW_RATIO = (window: string) => `service:http_requests_slow:ratio_rate${window}`;
+
+/**
+ * Each service's requests, failed requests, requests with a latency SLI and slow requests of every
+ * hour (`CHUNK`), recorded once an hour; the windows longer than a day add them up.
+ */
+const HOUR_CHUNKS = {
+  requests: "service:http_requests:hour_chunk",
+  errors: "service:http_errors:hour_chunk",
+  timed: "service:http_requests_timed:hour_chunk",
+  slow: "service:http_requests_slow:hour_chunk",
+} as const;
+
+/**
+ * The hourly chunks. A slow ratio is NaN in an hour without requests (0/0): such an hour has no
+ * latency chunk, rather than one that would make every sum over it NaN.
+ */
+function hourChunks(): RuleGroup {
+  const slowRatio = `(${SLOW_RATIO(CHUNK)} >= 0)`;
+  return {
+    name: "slo-chunks",
+    interval: CHUNK,
+    rules: [
+      { record: HOUR_CHUNKS.requests, expr: `service:http_requests:rate${CHUNK} * 3600` },
+      { record: HOUR_CHUNKS.errors, expr: `service:http_errors:rate${CHUNK} * 3600` },
+      {
+        record: HOUR_CHUNKS.timed,
+        expr: `sum by (service) (service:http_requests:rate${CHUNK} * 3600) and on (service) ${slowRatio}`,
+      },
+      { record: HOUR_CHUNKS.slow, expr: `${slowRatio} * on (service) group_left () ${HOUR_CHUNKS.timed}` },
+    ],
+  };
+}
+
+/**
+ * Over the compliance window and windows longer than a day, the ratio of the hourly chunks' sums,
+ * which weighs each hour by its traffic and stays a number through idle hours; over a window of a day
+ * or less (a compliance window that short), the ratio of the 5-minute rates' sums.
+ */
+const availabilityOver = (window: string): RecordingRule => ({
+  record: HTTP_ERROR_RATIO(window),
+  expr: fromChunks(window)
+    ? `${chunkSum(HOUR_CHUNKS.errors, window)} / ${chunkSum(HOUR_CHUNKS.requests, window)}`
+    : `sum_over_time(service:http_errors:rate5m[${window}]) / sum_over_time(service:http_requests:rate5m[${window}])`,
+});
+
+/** The slow share over a window longer than a day: of the hours' requests that had a latency SLI. */
+const slowOverChunks = (window: string): RecordingRule => ({
+  record: SLOW_RATIO(window),
+  expr: `${chunkSum(HOUR_CHUNKS.slow, window)} / on (service) group_left () ${chunkSum(HOUR_CHUNKS.timed, window)}`,
+});
 
 /**
  * Services grouped by a per-service value. Listed services whose value differs from the default
@@ -95,7 +148,7 @@ export function sloRules(
     }),
   );
   const thresholds = groupsBy(services, (s) => s.slo.latencyThresholdSeconds, slo.latencyThresholdSeconds);
-  const slowRatio = (w: string): RecordingRule => ({
+  const slowFromBuckets = (w: string): RecordingRule => ({
     record: SLOW_RATIO(w),
     expr: thresholds
       .map(({ value, selector }) =>
@@ -108,6 +161,7 @@ export function sloRules(
       )
       .join(" or on (service) "),
   });
+  const slowRatio = (w: string): RecordingRule => (fromChunks(w) ? slowOverChunks(w) : slowFromBuckets(w));
   const coverage: RecordingRule = {
     record: "service:slo_sli:present",
     expr: [
@@ -130,6 +184,7 @@ export function sloRules(
   const http = (
     sli: "availability" | "latency",
     errorRatio: (window: string) => string,
+    overWindow: RecordingRule,
     budget: string,
     objectiveInWords: string,
   ) =>
@@ -138,7 +193,7 @@ export function sloRules(
         errorRatio,
         selector: "",
         budget,
-        complianceRatio: errorRatio(slo.window),
+        complianceRatio: overWindow.expr,
         budgetRemaining: `service:slo_${sli}:error_budget_remaining`,
         alerts: pageAndTicket(HTTP_SLO_ALERTS[sli], {
           page: {
@@ -157,30 +212,33 @@ export function sloRules(
   const availability = http(
     "availability",
     HTTP_ERROR_RATIO,
+    availabilityOver(slo.window),
     "(1 - service:slo_availability:objective)",
     "the service's availability objective",
   );
   const latency = http(
     "latency",
     SLOW_RATIO,
+    slowRatio(slo.window),
     String(errorBudget(slo.latencyObjective)),
     `${slo.latencyObjective * 100} % of requests faster than the latency threshold`,
   );
-  // Over the compliance window the ratio of the 5-minute rates' sums, which weighs each stretch by
-  // its traffic and stays a number through idle stretches (where the 5-minute ratio is NaN).
-  const availabilityOverWindow: RecordingRule = {
-    record: HTTP_ERROR_RATIO(slo.window),
-    expr: `sum_over_time(service:http_errors:rate5m[${slo.window}]) / sum_over_time(service:http_requests:rate5m[${slo.window}])`,
-  };
   return [
     {
       name: "slo-sli",
-      rules: [...objectives, ...BURN_WINDOWS.map(slowRatio), coverage],
+      rules: [
+        ...objectives,
+        ...BURN_WINDOWS.map(slowRatio),
+        // The shorter windows' availability is the http-red group's.
+        ...BURN_WINDOWS.filter(fromChunks).map(availabilityOver),
+        coverage,
+      ],
     },
+    hourChunks(),
     {
       name: "slo-budget",
       interval: BUDGET_EVALUATION_INTERVAL,
-      rules: [availabilityOverWindow, slowRatio(slo.window), availability.budget, latency.budget],
+      rules: [availabilityOver(slo.window), slowRatio(slo.window), availability.budget, latency.budget],
     },
     {
       name: "slo-burn-rate",

@@ -6,12 +6,14 @@ import { toYaml } from "../common/yaml";
 import {
   PROMETHEUS,
   PROMETHEUS_PEERS_SERVICE,
+  RULER_REPLICA_LABEL,
   THANOS_PATHS,
   THANOS_QUERY,
   THANOS_REPLICA_LABEL,
 } from "./names";
 import { MetricsSettings } from "./settings";
 import { storeGatewayEndpoints } from "./thanosStoreWorkload";
+import { thanosRulerRuns } from "./ruleEvaluators";
 
 /** Two queriers, so that the query path has no single pod either. */
 const REPLICAS = 2;
@@ -69,7 +71,13 @@ export function queryEndpoints(config: MetricsSettings) {
   return {
     endpoints: [
       ...sidecarEndpoints(namespace, config.metrics.replicas).map((address) => ({ address })),
-      ...(storage === undefined ? [] : storeGatewayEndpoints(namespace).map((address) => ({ address }))),
+      // Strict: a store gateway that is down is asked all the same, and its error makes the answer
+      // partial (a warning beside the other gateway's complete answer), never silently shorter. The
+      // ruler's queries abort on it: a budget over the bucket's history is not recorded from the
+      // sidecars' two days while the gateways are away.
+      ...(storage === undefined
+        ? []
+        : storeGatewayEndpoints(namespace).map((address) => ({ address, strict: true }))),
       ...(hub === undefined
         ? []
         : hub.stores.map((store) => ({
@@ -109,6 +117,7 @@ export function deployThanosQuery(name: string, config: MetricsSettings, opts: p
           `--http-address=0.0.0.0:${THANOS_QUERY.ports.http.port}`,
           `--grpc-address=0.0.0.0:${THANOS_QUERY.ports.grpc.port}`,
           `--query.replica-label=${THANOS_REPLICA_LABEL}`,
+          ...(thanosRulerRuns(config.metrics) ? [`--query.replica-label=${RULER_REPLICA_LABEL}`] : []),
           `--store.response-timeout=${STORE_RESPONSE_TIMEOUT}`,
           `--store.unhealthy-timeout=${UNHEALTHY_TIMEOUT}`,
           ...(storage === undefined ? [] : ["--query.auto-downsampling"]),

@@ -1,15 +1,18 @@
 import { alertFactory } from "../common/alertFactory";
 import { RuleGroup } from "../common/prometheusTypes";
-import { THANOS_COMPACTOR, THANOS_SIDECAR_JOB } from "./names";
+import { THANOS_COMPACTOR, THANOS_RULER, THANOS_SIDECAR_JOB } from "./names";
 
 const compactor = `job="${THANOS_COMPACTOR.name}"`;
 const sidecar = `job="${THANOS_SIDECAR_JOB}"`;
+const ruler = `job="${THANOS_RULER.name}"`;
 
 /**
  * The metrics history on S3 (metrics.objectStorage): the compactor stopped or falling behind, the
  * bucket failing its clients, and a sidecar whose blocks wait on the volume, where Prometheus
- * deletes them after `metrics.retentionTime` whether they were uploaded or not. Each Prometheus
- * evaluates them on its own cluster's Thanos processes.
+ * deletes them after `metrics.retentionTime` whether they were uploaded or not; and Thanos Ruler,
+ * which evaluates the windows longer than Prometheus keeps, failing its evaluations, not evaluating,
+ * not delivering its alerts or not writing what it records. Each Prometheus evaluates them on its
+ * own cluster's Thanos processes, not on the ruler's own path.
  */
 export function thanosRules(runbookBaseUrl: string): RuleGroup {
   const alert = alertFactory(runbookBaseUrl);
@@ -47,6 +50,38 @@ export function thanosRules(runbookBaseUrl: string): RuleGroup {
         "30m",
         "Prometheus' blocks are not reaching the bucket",
         "Every upload of {{ $externalLabels.prometheus_replica }}'s sidecar has failed for an hour. Its blocks wait on the volume, and Prometheus deletes each one once it is older than its retention, uploaded or not.",
+      ),
+      alert(
+        "ThanosRulerEvaluationsFailing",
+        "warning",
+        `sum by (namespace, pod, rule_group) (increase(prometheus_rule_evaluation_failures_total{${ruler}}[5m])) > 0`,
+        "15m",
+        "Thanos Ruler {{ $labels.pod }} fails to evaluate {{ $labels.rule_group }}",
+        "Its evaluations of the group have failed for 15 minutes: the SLO budgets and slow-burn tickets it records over the bucket's history are neither recorded nor alerted on. A store that does not answer makes each query abort rather than record part of the window; its log names the query and the error.",
+      ),
+      alert(
+        "ThanosRulerNotEvaluating",
+        "warning",
+        `time() - max by (namespace, pod, rule_group) (prometheus_rule_group_last_evaluation_timestamp_seconds{${ruler}}) > 10 * max by (namespace, pod, rule_group) (prometheus_rule_group_interval_seconds{${ruler}})`,
+        "5m",
+        "Thanos Ruler {{ $labels.pod }} has not evaluated {{ $labels.rule_group }} for ten intervals",
+        "What the group records is stale: the SLO budgets and slow-burn tickets over the bucket's history stand where they were. Its evaluations are queued behind slow queries to Thanos Query, or the ruler is stuck.",
+      ),
+      alert(
+        "ThanosRulerAlertsDropped",
+        "critical",
+        `sum by (namespace, pod) (increase(thanos_alert_sender_alerts_dropped_total{${ruler}}[5m])) + sum by (namespace, pod) (increase(thanos_alert_queue_alerts_dropped_total{${ruler}}[5m])) > 0`,
+        "5m",
+        "Thanos Ruler {{ $labels.pod }} drops alerts",
+        "Alerts it fired did not reach Alertmanager: no Alertmanager took them, or its queue overflowed. The other ruler sends the same alerts; if both drop them, slow-burn tickets go nowhere.",
+      ),
+      alert(
+        "ThanosRulerRemoteWriteFailing",
+        "warning",
+        `sum by (namespace, pod) (increase(prometheus_remote_storage_samples_failed_total{${ruler}}[10m])) > 0`,
+        "15m",
+        "Thanos Ruler {{ $labels.pod }} cannot write what it records into Prometheus",
+        "Its remote writes have failed for 15 minutes: the SLO budgets over the bucket's history are missing from Prometheus and so from the dashboards, while the ruler's own alerts still fire.",
       ),
     ],
   };

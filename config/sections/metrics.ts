@@ -193,7 +193,7 @@ export interface ExtraScrapeConfig extends Identity<z.input<typeof extraScrapeCo
 
 const metricsSectionSchema = strict({
   retentionTime: duration.describe(
-    "How long Prometheus keeps samples on its volume; with metrics.objectStorage, the window before the bucket answers alone.",
+    "How long Prometheus keeps samples on its volume, and so how far back its rules read: without metrics.objectStorage no SLO or alert window may be longer (the 3-day ticket window included). With it, the window before the bucket answers dashboards alone, and rules reading further back run in Thanos Ruler over the bucket (metrics.objectStorage.retention.raw bounds them).",
   ),
   retentionSize: byteSize.describe("Prometheus' size-based retention; keep it below metrics.storageSize."),
   storageSize: quantity.describe("Prometheus' volume, per replica."),
@@ -319,7 +319,9 @@ const metricsSectionSchema = strict({
     latencyThresholdSeconds: positiveSeconds.describe(
       "The latency threshold; one of tracing.latencyBucketsSeconds.",
     ),
-    window: complianceWindow.describe("The compliance window the error budgets are counted over."),
+    window: complianceWindow.describe(
+      "The compliance window the error budgets are counted over; no longer than metrics.retentionTime, or with metrics.objectStorage than its retention.raw.",
+    ),
   }).describe(
     "Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.",
   ),

@@ -38,6 +38,12 @@ const MINIMUMS: Readonly<Record<(typeof RESOLUTIONS)[number], string>> = {
   oneHour: "0d",
 };
 
+/** Raw samples' retention in the bucket: what Thanos Ruler's queries read (they read raw samples only). */
+export const rawRetention = atLeast(
+  RAW_MINIMUM,
+  "raw blocks are downsampled to 5 minutes once they span 40 hours",
+);
+
 /** Another cluster's Thanos sidecar (or any StoreAPI) the hub's Thanos Query reads over TLS. */
 const remoteStore = strict({
   address: hostPort("thanos-sidecar.staging.example.com:443").describe(
@@ -91,9 +97,7 @@ const objectStorageSchema = strict({
     "The IRSA role of the sidecars, the store gateway and the compactor (list, read, write, delete).",
   ),
   retention: strict({
-    raw: atLeast(RAW_MINIMUM, "raw blocks are downsampled to 5 minutes once they span 40 hours")
-      .default("30d")
-      .describe("Every scraped sample; at least 40h, or 0d (forever)."),
+    raw: rawRetention.default("30d").describe("Every scraped sample; at least 40h, or 0d (forever)."),
     fiveMinutes: atLeast(
       FIVE_MINUTES_MINIMUM,
       "5-minute blocks are downsampled to 1 hour once they span 10 days",

@@ -62,7 +62,9 @@ function stackFigures(name: DocStack, rendered: RenderedStack, config: StackConf
     dashboards: rules.dashboards,
     panels: rules.panels,
     alertRules: rules.alerts,
-    platformAlertRules: rules.files.find((f) => f.file === "platform.yaml")?.alerts ?? 0,
+    platformAlertRules: rules.files
+      .filter((f) => f.file === "platform.yaml")
+      .reduce((n, f) => n + f.alerts, 0),
     logAlertRules: rules.logAlerts,
     recordingRules: rules.records,
     objects: rendered.objects.length,

@@ -27,7 +27,7 @@ const slo = (severity: string) => ({
   name: "checkout",
   service: "payment-service",
   objective: 0.99,
-  window: "30d",
+  window: "7d",
   indicator: { kind: "ratio", errors: 'payments_total{outcome="failed"}', total: "payments_total" },
   alerts: [{ name: "CheckoutBurn", severity, when: [{ burnRate: 14.4, window: "1h" }] }],
 });
@@ -39,7 +39,7 @@ const openSlo = (severity: string) =>
     metadata: { name: "checkout" },
     spec: {
       service: "payment-service",
-      timeWindow: [{ duration: "30d", isRolling: true }],
+      timeWindow: [{ duration: "7d", isRolling: true }],
       budgetingMethod: "Occurrences",
       objectives: [{ target: 0.99 }],
       indicator: {
@@ -135,7 +135,10 @@ const INPUTS: readonly {
   },
   {
     input: "Sloth `page_alert.labels.severity`",
-    metrics: (severity) => ({ slothFiles: [{ name: "checkout.sloth.yml", content: sloth(severity) }] }),
+    metrics: (severity) => ({
+      slothFiles: [{ name: "checkout.sloth.yml", content: sloth(severity) }],
+      slothWindow: "7d",
+    }),
     labelsOf: sloAlertLabels,
   },
 ];

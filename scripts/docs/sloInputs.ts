@@ -8,6 +8,7 @@ import { parseStackConfig } from "../../config/load";
 import { openSloSlos } from "../../config/openSlo";
 import { SloDocument, documentsOf } from "../../config/sloDocuments";
 import { PROJECT_ROOT } from "../../render/renderStack";
+import { EVERY_WINDOW_RETENTION } from "../../config/evaluatorReach";
 
 export const FIVE_PROBLEMS_FILE = "tests/slo/openslo/five-problems.yaml";
 export const OPENSLO_CORPUS_DIR = "tests/slo/openslo/corpus";
@@ -16,7 +17,10 @@ export const SLOTH_CORPUS_DIR = "tests/slo/sloth";
 /** The message a stack whose one OpenSLO file has five problems fails with. */
 export function fiveProblemsError(): string {
   try {
-    parseStackConfig({ metrics: { openSloFiles: [FIVE_PROBLEMS_FILE] } }, new Set());
+    parseStackConfig(
+      { metrics: { retentionTime: EVERY_WINDOW_RETENTION, openSloFiles: [FIVE_PROBLEMS_FILE] } },
+      new Set(),
+    );
   } catch (error) {
     if (error instanceof ConfigError) return error.message;
     throw error;
@@ -42,7 +46,12 @@ function slothCorpus(): { files: number; taken: number } {
   const names = fs.readdirSync(path.join(PROJECT_ROOT, SLOTH_CORPUS_DIR));
   const taken = names.filter((name) => {
     try {
-      parseStackConfig({ metrics: { slothFiles: [path.join(SLOTH_CORPUS_DIR, name)] } }, new Set());
+      parseStackConfig(
+        {
+          metrics: { retentionTime: EVERY_WINDOW_RETENTION, slothFiles: [path.join(SLOTH_CORPUS_DIR, name)] },
+        },
+        new Set(),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConfigError) return false;

@@ -25,6 +25,7 @@ import { formatted } from "../../scripts/docs/generated";
 import { tools } from "../../testkit/tools";
 import { promtoolGot } from "../support/promtoolGot";
 import { MINUTES, seriesOf, values } from "../support/sliSeries";
+import { EVERY_WINDOW_RETENTION } from "../../config/evaluatorReach";
 
 const run = promisify(execFile);
 
@@ -140,7 +141,7 @@ async function readFile(file: string): Promise<Read> {
       slos: parseStackConfig(
         {
           alerting: { receivers: receivers.map((name) => ({ name, slack })) },
-          metrics: { openSloFiles: [file] },
+          metrics: { retentionTime: EVERY_WINDOW_RETENTION, openSloFiles: [file] },
         },
         new Set(["alerting"]),
       ).metrics.slos,
@@ -464,7 +465,10 @@ test.each([
   );
   let stack = "";
   try {
-    parseStackConfig({ metrics: { openSloFiles: [{ name: "slo.yaml", content }] } }, new Set());
+    parseStackConfig(
+      { metrics: { retentionTime: EVERY_WINDOW_RETENTION, openSloFiles: [{ name: "slo.yaml", content }] } },
+      new Set(),
+    );
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     stack = error.problems.join("\n");

@@ -20,6 +20,7 @@ import { formatted } from "../../scripts/docs/generated";
 import { tools } from "../../testkit/tools";
 import { promtoolGot } from "../support/promtoolGot";
 import { MINUTES, seriesOf, values } from "../support/sliSeries";
+import { EVERY_WINDOW_RETENTION } from "../../config/evaluatorReach";
 
 const run = promisify(execFile);
 
@@ -62,8 +63,15 @@ async function slothRules(file: string): Promise<{ groups: Group[] } | { refused
 function stackSlos(file: string): { slos: readonly Slo[] } | { refused: readonly string[] } {
   try {
     return {
-      slos: parseStackConfig({ metrics: { slothFiles: [path.join("tests/slo/sloth", file)] } }, new Set())
-        .metrics.slos,
+      slos: parseStackConfig(
+        {
+          metrics: {
+            retentionTime: EVERY_WINDOW_RETENTION,
+            slothFiles: [path.join("tests/slo/sloth", file)],
+          },
+        },
+        new Set(),
+      ).metrics.slos,
     };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

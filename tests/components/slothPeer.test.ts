@@ -17,6 +17,7 @@ import { PROJECT_ROOT } from "../../render/renderStack";
 import { tools } from "../../testkit/tools";
 import { SLOS_OF_EVERY_KIND, seriesBurning } from "../slo/sloPromtoolCases";
 import { promtoolGot } from "../support/promtoolGot";
+import { EVERY_WINDOW_RETENTION } from "../../config/evaluatorReach";
 
 const run = promisify(execFile);
 
@@ -199,7 +200,12 @@ async function ruleFiles(peer: PeerSlo): Promise<{ files: string[]; fromSpec: st
     { cwd: dir },
   );
   const [fromSpec] = parseStackConfig(
-    { metrics: { slothFiles: [{ name: `${name}.sloth.yml`, content: peer.spec }] } },
+    {
+      metrics: {
+        retentionTime: EVERY_WINDOW_RETENTION,
+        slothFiles: [{ name: `${name}.sloth.yml`, content: peer.spec }],
+      },
+    },
     new Set(),
   ).metrics.slos;
   const engine = (slos: readonly NativeSlo[], file: string) => {

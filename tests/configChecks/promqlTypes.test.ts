@@ -14,7 +14,7 @@ import { ConfigError, StackConfig } from "../../config";
 import { parseStackConfig } from "../../config/load";
 import { queryParseProblem } from "../../config/queryGrammar";
 import { STACKS } from "../../testkit/stacks";
-import { configMapData } from "../../testkit/rendered";
+import { evaluatedRuleFiles } from "../../testkit/rendered";
 import { tools } from "../../testkit/tools";
 import { dashboardExprs } from "../support/dashboards";
 import { renderedExtended } from "../support/extendedStack";
@@ -122,8 +122,8 @@ const filled = (expr: string) =>
     .replaceAll("$__auto", "1m")
     .replaceAll("$service", "ticket-service");
 
-const exprsOf = (files: Record<string, string>): string[] =>
-  Object.values(files).flatMap((text) =>
+const exprsOf = (texts: readonly string[]): string[] =>
+  texts.flatMap((text) =>
     (yaml.load(text) as { groups: { rules: { expr: string }[] }[] }).groups.flatMap((g) =>
       g.rules.map((r) => r.expr),
     ),
@@ -132,7 +132,8 @@ const exprsOf = (files: Record<string, string>): string[] =>
 /** The SLOs an SLO fixture file translates to (none when it is refused). */
 function fixtureSlos(key: "slothFiles" | "openSloFiles", file: string): StackConfig["metrics"]["slos"] {
   try {
-    return parseStackConfig({ metrics: { [key]: [file] } }, new Set()).metrics.slos;
+    // Kept long enough for any fixture's window (a calendar quarter's 92 days): only the expressions matter here.
+    return parseStackConfig({ metrics: { retentionTime: "92d", [key]: [file] } }, new Set()).metrics.slos;
   } catch (error) {
     if (error instanceof ConfigError) return [];
     throw error;
@@ -154,7 +155,10 @@ async function acceptedExpressions(): Promise<{ source: string; exprs: string[] 
       [`extended ${stack}`, renderedExtended],
     ] as const) {
       const { objects } = await render(stack);
-      sources.push({ source: `${name} rules`, exprs: exprsOf(configMapData(objects, "prometheus-rules")) });
+      sources.push({
+        source: `${name} rules`,
+        exprs: exprsOf(evaluatedRuleFiles(objects).map((f) => f.content)),
+      });
       sources.push({
         source: `${name} dashboards`,
         exprs: dashboardExprs(objects, "prometheus").map(filled),

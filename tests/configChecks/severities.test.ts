@@ -13,6 +13,7 @@ import { parseStackConfig } from "../../config/load";
 import { severityOutcomes } from "../../scripts/docs/severityTable";
 import { tools } from "../../testkit/tools";
 import { sectionProblems } from "../support/configProblems";
+import { EVERY_WINDOW_RETENTION } from "../../config/evaluatorReach";
 
 const run = promisify(execFile);
 
@@ -205,7 +206,9 @@ test("a Sloth page and ticket may share a severity, as Sloth allows: its sloth_s
     ],
   });
   const [slo] = parseStackConfig(
-    { metrics: { slothFiles: [{ name: "login.yml", content: spec }] } },
+    {
+      metrics: { retentionTime: EVERY_WINDOW_RETENTION, slothFiles: [{ name: "login.yml", content: spec }] },
+    },
     new Set(),
   ).metrics.slos;
   expect(slo.alerts?.map((a) => [a.name, a.severity, a.labels?.sloth_severity])).toEqual([

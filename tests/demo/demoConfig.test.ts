@@ -108,7 +108,7 @@ describe("the demo's business SLOs", () => {
     parseStackConfig(input, new Set()).metrics.slos.map((s) => `${s.service}/${s.name}`);
 
   test("join metrics.slos while the demo runs, after the stack's own, and go with it", () => {
-    const own = { name: "orders-ok", service: "orders", objective: 0.99, window: "28d" };
+    const own = { name: "orders-ok", service: "orders", objective: 0.99, window: "7d" };
     const stack = {
       profile: "kind",
       metrics: {
@@ -140,7 +140,7 @@ describe("the demo's business SLOs", () => {
       name: "demo-payment-failures",
       service: "payments",
       objective: 0.99,
-      window: "28d",
+      window: "7d",
       indicator: { kind: "ratio", errors: 'payments_total{outcome="failed"}', total: "payments_total" },
     };
     expect(sectionProblems({ profile: "kind", metrics: { slos: [clash] }, demo: { enabled: true } })).toEqual(

@@ -19,7 +19,7 @@ describe("configuration reference", () => {
       allowed: "a duration such as 30s, 5m, 24h or 7d",
       defaults: { kind: "`7d`", eks: "`15d`" },
       description:
-        "How long Prometheus keeps samples on its volume; with metrics.objectStorage, the window before the bucket answers alone.",
+        "How long Prometheus keeps samples on its volume, and so how far back its rules read: without metrics.objectStorage no SLO or alert window may be longer (the 3-day ticket window included). With it, the window before the bucket answers dashboards alone, and rules reading further back run in Thanos Ruler over the bucket (metrics.objectStorage.retention.raw bounds them).",
     });
     expect(row("metrics.replicas")).toMatchObject({ type: "number", allowed: "whole, 1–3" });
     expect(row("logs.collectionMode").allowed).toBe("`node`, `api`");

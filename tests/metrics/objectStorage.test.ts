@@ -116,7 +116,7 @@ describe("prod: each replica's blocks to S3, two store gateways, one compactor",
       flag(compact, "--retention.resolution-raw"),
       flag(compact, "--retention.resolution-5m"),
       flag(compact, "--retention.resolution-1h"),
-    ]).toEqual(["30d", "180d", "2y"]);
+    ]).toEqual(["32d", "180d", "2y"]);
     expect(yaml.load(flag(compact, "--selector.relabel-config") ?? "")).toEqual([
       { source_labels: ["cluster"], regex: "tiketi-prod", action: "keep" },
     ]);
@@ -137,6 +137,10 @@ describe("prod: each replica's blocks to S3, two store gateways, one compactor",
       "ThanosCompactorBacklog",
       "ThanosBucketOperationsFailing",
       "ThanosSidecarUploadsFailing",
+      "ThanosRulerEvaluationsFailing",
+      "ThanosRulerNotEvaluating",
+      "ThanosRulerAlertsDropped",
+      "ThanosRulerRemoteWriteFailing",
     ]);
     const jobs = (yaml.load(configMapData(objects, "prometheus-config")["prometheus.yml"]) as Json)
       .scrape_configs;
@@ -144,7 +148,7 @@ describe("prod: each replica's blocks to S3, two store gateways, one compactor",
       "localhost:10902",
     ]);
     expect(jobs.map((j: Json) => j.job_name)).toEqual(
-      expect.arrayContaining(["thanos-store", "thanos-compactor"]),
+      expect.arrayContaining(["thanos-store", "thanos-compactor", "thanos-ruler"]),
     );
   });
 });

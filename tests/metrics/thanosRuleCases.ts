@@ -1,13 +1,19 @@
 // `promtool test rules` cases of the metrics bucket's alerts (components/metrics/thanosRules.ts),
 // on the series Thanos v0.42.4 exports (the compactor's `thanos_compact_*` of cmd/thanos/compact.go
 // and pkg/compact/compact.go, the shipper's of pkg/shipper/shipper.go, the bucket client's
-// `thanos_objstore_bucket_*`) with the labels the stack's scrape jobs give them.
+// `thanos_objstore_bucket_*`; Thanos Ruler's rule manager, alert sender and remote write, which are
+// Prometheus' and Thanos' own: `prometheus_rule_*`, `thanos_alert_*`, `prometheus_remote_storage_*`)
+// with the labels the stack's scrape jobs give them.
 import { AlertCase } from "./alertCase";
 
 const compactor =
   'job="thanos-compactor",instance="10.0.12.7:10902",namespace="observability",pod="thanos-compactor-0",node="ip-10-0-12-4",tier="observability"';
 const store =
   'job="thanos-store",instance="10.0.13.9:10902",namespace="observability",pod="thanos-store-1",node="ip-10-0-13-2",tier="observability"';
+const ruler =
+  'job="thanos-ruler",instance="10.0.14.3:10902",namespace="observability",pod="thanos-ruler-7d9f8c6b5-x2lkq",node="ip-10-0-14-8",tier="observability"';
+const rulerGroup = `${ruler},rule_group="/etc/thanos/rules/slo.yaml;slo-budget"`;
+const rulerPod = { namespace: "observability", pod: "thanos-ruler-7d9f8c6b5-x2lkq" };
 // Each replica scrapes its own sidecar over the pod's loopback.
 const sidecar = 'job="thanos-sidecar",instance="localhost:10902",tier="observability"';
 
@@ -84,11 +90,64 @@ export const THANOS_ALERT_CASES: readonly AlertCase[] = [
     [`thanos_shipper_dir_sync_failures_total{${sidecar}}`]: "0+1x80",
     [`thanos_shipper_dir_syncs_total{${sidecar}}`]: "400+1x80",
   }),
+  // Every evaluation of the group fails (a store does not answer and the query aborts).
+  firing(
+    "ThanosRulerEvaluationsFailing",
+    "25m",
+    { [`prometheus_rule_evaluation_failures_total{${rulerGroup}}`]: "0+1x30" },
+    { ...rulerPod, rule_group: "/etc/thanos/rules/slo.yaml;slo-budget", severity: "warning" },
+  ),
+  // One failed evaluation, then none: a store restarted.
+  silent("ThanosRulerEvaluationsFailing", "25m", {
+    [`prometheus_rule_evaluation_failures_total{${rulerGroup}}`]: "0x5 1x25",
+  }),
+  // The group's last evaluation stays at 1m while its interval is 1m.
+  firing(
+    "ThanosRulerNotEvaluating",
+    "20m",
+    {
+      [`prometheus_rule_group_last_evaluation_timestamp_seconds{${rulerGroup}}`]: "60x30",
+      [`prometheus_rule_group_interval_seconds{${rulerGroup}}`]: "60x30",
+    },
+    { ...rulerPod, rule_group: "/etc/thanos/rules/slo.yaml;slo-budget", severity: "warning" },
+  ),
+  silent("ThanosRulerNotEvaluating", "20m", {
+    [`prometheus_rule_group_last_evaluation_timestamp_seconds{${rulerGroup}}`]: "0+60x30",
+    [`prometheus_rule_group_interval_seconds{${rulerGroup}}`]: "60x30",
+  }),
+  // No Alertmanager takes its alerts.
+  firing(
+    "ThanosRulerAlertsDropped",
+    "15m",
+    {
+      [`thanos_alert_sender_alerts_dropped_total{${ruler}}`]: "0+1x20",
+      [`thanos_alert_queue_alerts_dropped_total{${ruler}}`]: "0x20",
+    },
+    { ...rulerPod, severity: "critical" },
+  ),
+  silent("ThanosRulerAlertsDropped", "15m", {
+    [`thanos_alert_sender_alerts_dropped_total{${ruler}}`]: "0x20",
+    [`thanos_alert_queue_alerts_dropped_total{${ruler}}`]: "0x20",
+  }),
+  // Prometheus refuses its writes.
+  firing(
+    "ThanosRulerRemoteWriteFailing",
+    "30m",
+    {
+      [`prometheus_remote_storage_samples_failed_total{${ruler},remote_name="0",url="http://prometheus-0"}`]:
+        "0+5x40",
+    },
+    { ...rulerPod, severity: "warning" },
+  ),
+  silent("ThanosRulerRemoteWriteFailing", "30m", {
+    [`prometheus_remote_storage_samples_failed_total{${ruler},remote_name="0",url="http://prometheus-0"}`]:
+      "0x40",
+  }),
 ];
 
 /**
  * An hour of a healthy prod cluster's Thanos processes: the compactor running and caught up, the
- * bucket answering the store gateway, each sidecar's syncs succeeding.
+ * bucket answering the store gateway, each sidecar's syncs succeeding, the ruler evaluating.
  */
 export function healthyThanos(minutes: number): Record<string, string> {
   return {
@@ -99,5 +158,10 @@ export function healthyThanos(minutes: number): Record<string, string> {
     [`thanos_objstore_bucket_operation_failures_total{${store},bucket="tiketi-prod-metrics",operation="iter"}`]: `0x${minutes}`,
     [`thanos_shipper_dir_syncs_total{${sidecar}}`]: `0+2x${minutes}`,
     [`thanos_shipper_dir_sync_failures_total{${sidecar}}`]: `0x${minutes}`,
+    [`prometheus_rule_evaluation_failures_total{${rulerGroup}}`]: `0x${minutes}`,
+    [`prometheus_rule_group_last_evaluation_timestamp_seconds{${rulerGroup}}`]: `0+60x${minutes}`,
+    [`prometheus_rule_group_interval_seconds{${rulerGroup}}`]: `60x${minutes}`,
+    [`thanos_alert_sender_alerts_dropped_total{${ruler}}`]: `0x${minutes}`,
+    [`thanos_alert_queue_alerts_dropped_total{${ruler}}`]: `0x${minutes}`,
   };
 }

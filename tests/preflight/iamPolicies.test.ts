@@ -30,6 +30,8 @@ function prodWithRemoteWrite() {
       ...config,
       "observability:metrics": JSON.stringify({
         ...metrics,
+        // Prometheus evaluates every rule, so it keeps the month the SLO windows count.
+        retentionTime: "30d",
         remoteWrite: {
           url: AMP_URL,
           region: "ap-northeast-2",

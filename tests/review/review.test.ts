@@ -283,21 +283,27 @@ test("an alert whose severity no route reads is named with where it goes and the
   ]);
 });
 
-test("Sloth's getting-started spec added: its page (severity pageteam) goes to the critical receiver, its ticket (slack) to warning, as the review prints them", async () => {
-  const { config, secretKeys } = readStackFile("kind", PROJECT_ROOT);
-  const metrics = JSON.parse(config["observability:metrics"]) as Json;
-  const withSloth = await renderWithConfig(
-    "kind",
+/** The stack's render with Sloth's getting-started spec added, `metrics` merged into its metrics section. */
+async function withSloth(stack: "kind" | "prod", metrics: Json) {
+  const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
+  return renderWithConfig(
+    stack,
     {
       ...config,
       "observability:metrics": JSON.stringify({
-        ...metrics,
+        ...(JSON.parse(config["observability:metrics"]) as Json),
         slothFiles: ["tests/slo/sloth/getting-started.yml"],
+        ...metrics,
       }),
     },
     secretKeys,
   );
-  const reviewed = review(snapshot(registrations), snapshot(withSloth.registrations), noKeys);
+}
+
+test("Sloth's getting-started spec added: its page (severity pageteam) goes to the critical receiver, its ticket (slack) to warning, as the review prints them", async () => {
+  // Over kind's 7 days: Prometheus keeps 7.
+  const added = await withSloth("kind", { slothWindow: "7d" });
+  const reviewed = review(snapshot(registrations), snapshot(added.registrations), noKeys);
   const alert =
     "Prometheus: alert MyServiceHighErrorRate (slo.yaml, group slo/myservice-requests-availability)";
   expect(reviewed.alertReceivers).toEqual([
@@ -475,4 +481,18 @@ describe("values, as they were and will be", () => {
       { name: "weekends", change: "removed", fields: [] },
     ]);
   });
+});
+
+test("on prod, where Prometheus keeps 2 days, Sloth's ticket (its 3-day window) is Thanos Ruler's and its page Prometheus': the review says which evaluates each, and where each goes", async () => {
+  const base = await rendered("prod");
+  const added = await withSloth("prod", {});
+  const reviewed = review(snapshot(base.registrations), snapshot(added.registrations), noKeys);
+  const alert = (evaluator: string) =>
+    `${evaluator}: alert MyServiceHighErrorRate (slo.yaml, group slo/myservice-requests-availability)`;
+  // One alert in each evaluator: their names differ by it, so no label tells them apart.
+  expect(reviewed.alertReceivers).toEqual([
+    `${alert("Prometheus")}: critical`,
+    "Prometheus: alert SLOIndicatorMissing (slo.yaml, group slo/myservice-requests-availability): warning",
+    `${alert("Thanos Ruler")}: warning`,
+  ]);
 });

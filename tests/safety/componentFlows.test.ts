@@ -13,6 +13,7 @@ import {
   NODE_EXPORTER,
   PROMETHEUS,
   THANOS_COMPACTOR,
+  THANOS_RULER,
   THANOS_QUERY,
   THANOS_STORE,
 } from "../../components/metrics/names";
@@ -46,6 +47,7 @@ describe.each([...STACKS])("each component's flows, %s stack", (stack) => {
         THANOS_QUERY,
         THANOS_STORE,
         THANOS_COMPACTOR,
+        THANOS_RULER,
         ...datastoreExporters(config.metrics).map((e) => e.spec),
       ].map((s) => s.name),
     ],

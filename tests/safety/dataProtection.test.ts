@@ -118,6 +118,8 @@ const PROD_REPLICAS: Record<string, number> = {
   "otel-collector-aggregator": 2,
   "thanos-query": 2,
   "thanos-store": 2,
+  // Two rulers evaluate the long windows; Alertmanager and Query take one of each pair.
+  "thanos-ruler": 2,
   // One compactor per stream of blocks, as Thanos requires.
   "thanos-compactor": 1,
   loki: 3,

@@ -20,10 +20,10 @@ function prodMetrics(edit: (metrics: Json) => Json) {
   return { config: { ...config, "observability:metrics": JSON.stringify(metrics) }, secretKeys };
 }
 
-/** A prod stack that has kept 15 days on its volumes, without the bucket. */
+/** A prod stack that has kept 30 days on its volumes (the month its SLO windows count), without the bucket. */
 const withoutBucket = () =>
   prodMetrics((metrics) => {
-    const without: Json = { ...metrics, retentionTime: "15d" };
+    const without: Json = { ...metrics, retentionTime: "30d" };
     delete without.objectStorage;
     return without;
   });
@@ -37,7 +37,7 @@ describe("turning metrics.objectStorage on", () => {
 
   test("the running stack records its retention and that nothing uploads yet", () => {
     expect(running.outputs[DEPLOYED_METRICS_HISTORY_OUTPUT]).toEqual({
-      retentionTime: "15d",
+      retentionTime: "30d",
       objectStorage: false,
     });
   });
@@ -47,28 +47,28 @@ describe("turning metrics.objectStorage on", () => {
     const attempt = renderWithConfig("prod", config, secretKeys, running.outputs);
     await expect(attempt).rejects.toThrow(ConfigError);
     await expect(attempt).rejects.toThrow(
-      "observability:metrics.retentionTime cannot shorten from 15d to 2d in the update that turns on metrics.objectStorage",
+      "observability:metrics.retentionTime cannot shorten from 30d to 2d in the update that turns on metrics.objectStorage",
     );
   });
 
-  test("keeping 15d: accepted, and recorded for the update that shortens it", async () => {
-    const { config, secretKeys } = prodMetrics((metrics) => ({ ...metrics, retentionTime: "15d" }));
+  test("keeping 30d: accepted, and recorded for the update that shortens it", async () => {
+    const { config, secretKeys } = prodMetrics((metrics) => ({ ...metrics, retentionTime: "30d" }));
     const turnedOn = await renderWithConfig("prod", config, secretKeys, running.outputs);
     expect(turnedOn.outputs[DEPLOYED_METRICS_HISTORY_OUTPUT]).toEqual({
-      retentionTime: "15d",
+      retentionTime: "30d",
       objectStorage: true,
     });
     const prometheus = turnedOn.objects.find(
       (o) => o.kind === "StatefulSet" && o.metadata.name === "prometheus",
     );
-    expect(JSON.stringify(prometheus)).toContain("--storage.tsdb.retention.time=15d");
+    expect(JSON.stringify(prometheus)).toContain("--storage.tsdb.retention.time=30d");
     // The update after it may shorten the retention: the sidecars have been uploading since.
     const on = turnedOn.outputs[DEPLOYED_METRICS_HISTORY_OUTPUT] as DeployedMetricsHistory;
     expect(metricsHistoryProblems(stackConfig("prod"), on, true)).toEqual([]);
   });
 
   test("from a stack an earlier release deployed, which recorded no retention: refused, saying to update once without it", async () => {
-    const { config, secretKeys } = prodMetrics((metrics) => ({ ...metrics, retentionTime: "15d" }));
+    const { config, secretKeys } = prodMetrics((metrics) => ({ ...metrics, retentionTime: "30d" }));
     const earlier = { [DEPLOYED_VOLUMES_OUTPUT]: running.outputs[DEPLOYED_VOLUMES_OUTPUT] };
     await expect(renderWithConfig("prod", config, secretKeys, earlier)).rejects.toThrow(
       "observability:metrics.objectStorage cannot be turned on in the update that upgrades this stack from an earlier release",

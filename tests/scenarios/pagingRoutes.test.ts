@@ -51,6 +51,8 @@ describe("Sloth's getting-started spec on the kind stack", () => {
         "observability:metrics": JSON.stringify({
           ...metrics,
           slothFiles: ["tests/slo/sloth/getting-started.yml"],
+          // Counted over kind's 7 days, which its Prometheus keeps.
+          slothWindow: "7d",
         }),
       },
       secretKeys,

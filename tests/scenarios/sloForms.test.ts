@@ -126,7 +126,11 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
  * assert labels); the groups' names in order.
  */
 function writeRules(file: string, slos: readonly object[]): string[] {
-  const config = parseStackConfig({ metrics: { slos: slos.map((s) => ({ ...base, ...s })) } }, new Set());
+  // Prometheus keeps the 28 days the windows read.
+  const config = parseStackConfig(
+    { metrics: { retentionTime: "28d", slos: slos.map((s) => ({ ...base, ...s })) } },
+    new Set(),
+  );
   const groups = configuredSloRules(config.metrics.slos, "https://runbooks.example.com/observability");
   const withoutAnnotations = groups.map((g) => ({
     ...g,

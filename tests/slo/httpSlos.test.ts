@@ -2,9 +2,9 @@
 // name, and they gain what the engine gives every SLO.
 import * as yaml from "js-yaml";
 import { RuleFile } from "../../components/common/prometheusTypes";
-import { configMapData } from "../../testkit/rendered";
+import { configMapData, evaluatedRuleFiles } from "../../testkit/rendered";
 import { STACKS } from "../../testkit/stacks";
-import { rendered } from "../renderedStacks";
+import { rendered, stackConfig } from "../renderedStacks";
 
 /** The HTTP SLOs' recorded series and alerts in the release before the engine (0.4.0). */
 const BEFORE = [
@@ -24,14 +24,19 @@ const BEFORE = [
 ];
 
 const ADDED = [
-  ...["2h", "1d", "3d"].flatMap((w) => [
+  ...["2h", "1d"].flatMap((w) => [
     `service:http_requests:rate${w}`,
     `service:http_errors:rate${w}`,
     `service:http_errors:ratio_rate${w}`,
     `service:http_requests_slow:ratio_rate${w}`,
   ]),
-  "service:http_errors:ratio_rate30d",
-  "service:http_requests_slow:ratio_rate30d",
+  // Windows longer than a day: ratios of the hourly chunks' sums.
+  "service:http_errors:ratio_rate3d",
+  "service:http_requests_slow:ratio_rate3d",
+  "service:http_requests:hour_chunk",
+  "service:http_errors:hour_chunk",
+  "service:http_requests_timed:hour_chunk",
+  "service:http_requests_slow:hour_chunk",
   "service:slo_availability:error_budget_remaining",
   "service:slo_latency:error_budget_remaining",
 ];
@@ -39,12 +44,17 @@ const ADDED = [
 test.each(STACKS)(
   "stack %s: the HTTP SLOs keep every name they had and add the engine's windows and budgets",
   async (stack) => {
-    const files = configMapData((await rendered(stack)).objects, "prometheus-rules");
-    const rules = Object.values(files)
-      .flatMap((content) => (yaml.load(content) as RuleFile).groups)
+    const rules = evaluatedRuleFiles((await rendered(stack)).objects)
+      .flatMap(({ content }) => (yaml.load(content) as RuleFile).groups)
       .flatMap((g) => g.rules)
       .map((r) => ("alert" in r ? r.alert : r.record));
-    expect(rules).toEqual(expect.arrayContaining([...BEFORE, ...ADDED]));
+    // The compliance window is the stack's metrics.slo.window.
+    const window = stackConfig(stack).metrics.slo.window;
+    const compliance = [
+      `service:http_errors:ratio_rate${window}`,
+      `service:http_requests_slow:ratio_rate${window}`,
+    ];
+    expect(rules).toEqual(expect.arrayContaining([...BEFORE, ...ADDED, ...compliance]));
   },
 );
 

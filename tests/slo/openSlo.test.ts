@@ -6,6 +6,7 @@ import { ConfigError } from "../../config";
 import { configuredSloRules } from "../../components/metrics/configuredSlos";
 import { parseStackConfig } from "../../config/load";
 import { sectionProblems } from "../support/configProblems";
+import { EVERY_WINDOW_RETENTION } from "../../config/evaluatorReach";
 
 const fixture = (name: string) => path.join("tests/slo/openslo", name);
 const file = (content: string, name = "slos.yaml") => ({ name, content });
@@ -24,14 +25,18 @@ const slosOf = (
   parseStackConfig(
     {
       alerting: { receivers: receivers(...withReceivers) },
-      metrics: { openSloFiles: files, retentionTime: "92d" },
+      metrics: { openSloFiles: files, retentionTime: EVERY_WINDOW_RETENTION },
     },
     new Set(["alerting"]),
   ).metrics.slos;
 
+// Prometheus keeping a month: every rolling window of the documents, and a calendar month.
 const problemsOf = (content: string, withReceivers: string[] = []) =>
   sectionProblems(
-    { alerting: { receivers: receivers(...withReceivers) }, metrics: { openSloFiles: [file(content)] } },
+    {
+      alerting: { receivers: receivers(...withReceivers) },
+      metrics: { retentionTime: "31d", openSloFiles: [file(content)] },
+    },
     ["alerting"],
   );
 
@@ -440,7 +445,10 @@ spec: { thresholdMetric: { metricSource: { type: Graphite, spec: { query: 'x' } 
 test("a file with five problems in three documents: one error lists all five, each with its file, document and field", () => {
   let error: unknown;
   try {
-    parseStackConfig({ metrics: { openSloFiles: [fixture("five-problems.yaml")] } }, new Set());
+    parseStackConfig(
+      { metrics: { retentionTime: EVERY_WINDOW_RETENTION, openSloFiles: [fixture("five-problems.yaml")] } },
+      new Set(),
+    );
   } catch (caught) {
     error = caught;
   }
@@ -464,7 +472,13 @@ test("a file with five problems in three documents: one error lists all five, ea
 test("an OpenSLO SLO may not take a name metrics.slos has", () => {
   const [first] = slosOf([fixture("ticketing.yaml")]);
   expect(
-    sectionProblems({ metrics: { slos: [first], openSloFiles: [fixture("ticketing.yaml")] } }),
+    sectionProblems({
+      metrics: {
+        retentionTime: EVERY_WINDOW_RETENTION,
+        slos: [first],
+        openSloFiles: [fixture("ticketing.yaml")],
+      },
+    }),
   ).toContainEqual(
     expect.stringMatching(
       /^observability:metrics\.openSloFiles\[0\] must not name an SLO twice: payment-failures is already in metrics\.slos or an earlier file/,
@@ -520,18 +534,18 @@ test.each([
   expect(problemsOf(content)).toContainEqual(expect.stringContaining(problem));
 });
 
-test("a calendar month is refused where Prometheus keeps less than a month of samples, naming metrics.retentionTime", () => {
+test("a calendar quarter is refused where Prometheus keeps a month of samples, naming metrics.retentionTime", () => {
   const content = slo(
     "w",
     `ratioMetric: { counter: true, bad: ${prometheus("e_total")}, total: ${prometheus("r_total")} }`,
     "target: 0.99",
   ).replace(
     "{ duration: 28d, isRolling: true }",
-    '{ duration: 1M, calendar: { startTime: "2026-01-01 00:00:00", timeZone: UTC } }',
+    '{ duration: 1Q, calendar: { startTime: "2026-01-01 00:00:00", timeZone: UTC } }',
   );
   expect(problemsOf(content)).toContainEqual(
     expect.stringContaining(
-      "w's window needs metrics.retentionTime of at least 31d (it is 7d): the budget of a calendar month is counted from the samples Prometheus still holds",
+      "w's window is calendar quarter from 2026-01-01 00:00:00 (UTC) (up to 92d), longer than metrics.retentionTime (31d): Prometheus evaluates every rule over the history it keeps",
     ),
   );
 });

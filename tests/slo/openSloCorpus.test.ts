@@ -4,6 +4,7 @@
 import * as path from "path";
 import { ConfigError } from "../../config";
 import { parseStackConfig } from "../../config/load";
+import { EVERY_WINDOW_RETENTION } from "../../config/evaluatorReach";
 
 const corpus = (name: string) => path.join("tests/slo/openslo/corpus", name);
 
@@ -14,7 +15,7 @@ function outcome(files: readonly string[], receivers: readonly string[] = []) {
     const config = parseStackConfig(
       {
         alerting: { receivers: receivers.map((name) => ({ name, slack })) },
-        metrics: { openSloFiles: files.map(corpus) },
+        metrics: { retentionTime: EVERY_WINDOW_RETENTION, openSloFiles: files.map(corpus) },
       },
       new Set(["alerting"]),
     );

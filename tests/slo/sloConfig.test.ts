@@ -6,7 +6,8 @@ const checkout = {
   name: "checkout-failures",
   service: "payment-service",
   objective: 0.995,
-  window: "28d",
+  // The week kind's Prometheus keeps, which evaluates it.
+  window: "7d",
   indicator: { kind: "ratio", errors: 'payments_total{outcome="failed"}', total: "payments_total" },
 };
 
@@ -53,7 +54,8 @@ test("accepts a ratio, a latency and a threshold SLO, numbers as the CLI writes 
     ["queue-wait", "latency", 0.99],
     ["queue-p95", "threshold", 0.995],
   ]);
-  expect(config.metrics.slo.window).toBe("30d");
+  // The HTTP SLOs' window: the week kind's Prometheus keeps.
+  expect(config.metrics.slo.window).toBe("7d");
 });
 
 test.each([
@@ -168,8 +170,8 @@ test.each([
   ],
   [
     "an alert window longer than the compliance window",
-    withSlo({ alerts: [{ name: "Burn", severity: "critical", when: [{ burnRate: 1, window: "30d" }] }] }),
-    /^observability:metrics\.slos\[0\]\.alerts\[0\]\.when\[0\]\.window must not be longer than the compliance window \(28d\)/,
+    withSlo({ alerts: [{ name: "Burn", severity: "critical", when: [{ burnRate: 1, window: "14d" }] }] }),
+    /^observability:metrics\.slos\[0\]\.alerts\[0\]\.when\[0\]\.window must not be longer than the compliance window \(7d\)/,
   ],
   [
     "an alert that sets the SLO's label",

@@ -11,13 +11,17 @@ import { configuredSloRules } from "../../components/metrics/configuredSlos";
 import { parseStackConfig } from "../../config/load";
 import { tools } from "../../testkit/tools";
 import { sectionProblems } from "../support/configProblems";
+import { EVERY_WINDOW_RETENTION } from "../../config/evaluatorReach";
 
 const example = (name: string) => path.join("tests/slo/sloth", name);
 const read = (name: string) => fs.readFileSync(path.join(__dirname, "sloth", name), "utf8");
 const slosOf = (files: readonly (string | { name: string; content: string })[]) =>
-  parseStackConfig({ metrics: { slothFiles: files } }, new Set()).metrics.slos;
+  parseStackConfig({ metrics: { retentionTime: EVERY_WINDOW_RETENTION, slothFiles: files } }, new Set())
+    .metrics.slos;
 const problemsOf = (content: string) =>
-  sectionProblems({ metrics: { slothFiles: [{ name: "slos.yml", content }] } });
+  sectionProblems({
+    metrics: { retentionTime: EVERY_WINDOW_RETENTION, slothFiles: [{ name: "slos.yml", content }] },
+  });
 
 /** Sloth's page and ticket for its 30-day period: the SRE workbook's pairs, no `for`. */
 const page = {
@@ -158,7 +162,9 @@ test.each([
 
 test("a Sloth SLO may not take a name another file's SLO has", () => {
   const file = example("kubernetes-apiserver.yml");
-  expect(sectionProblems({ metrics: { slothFiles: [file, file] } })).toContainEqual(
+  expect(
+    sectionProblems({ metrics: { retentionTime: EVERY_WINDOW_RETENTION, slothFiles: [file, file] } }),
+  ).toContainEqual(
     expect.stringMatching(
       /^observability:metrics\.slothFiles\[1\] must not name an SLO twice: k8s-apiserver-requests-availability is already in metrics\.slos or an earlier file/,
     ),
@@ -201,7 +207,7 @@ test("metrics.slothWindow counts every Sloth SLO over a calendar month, its aler
       metrics: {
         slothFiles: [example("kubernetes-apiserver.yml")],
         slothWindow: window,
-        retentionTime: "31d",
+        retentionTime: EVERY_WINDOW_RETENTION,
       },
     },
     new Set(),
@@ -218,6 +224,6 @@ test("metrics.slothWindow counts every Sloth SLO over a calendar month, its aler
       },
     }),
   ).toEqual([
-    'observability:metrics.slothWindow needs metrics.retentionTime of at least 31d (it is 15d): the budget of a calendar month is counted from the samples Prometheus still holds (got {"calendar":"month","timeZone":"Europe/Berlin"})',
+    'observability:metrics.slothWindow is calendar month (Europe/Berlin) (up to 31d), longer than metrics.retentionTime (15d): Prometheus evaluates every rule over the history it keeps; keep more, or set metrics.objectStorage, whose Thanos Ruler evaluates the long windows over the bucket (got {"calendar":"month","timeZone":"Europe/Berlin"})',
   ]);
 });

@@ -221,13 +221,47 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
   },
   {
     section: "metrics",
-    title: "an SLO's calendar month where Prometheus keeps two days",
+    title: "an SLO's calendar quarter where the bucket keeps 32 days of raw samples",
     stack: "prod",
-    edit: (c) => configSetJson(c, "metrics.slos.0.window", { calendar: "month", timeZone: "Europe/Berlin" }),
+    edit: (c) =>
+      configSetJson(c, "metrics.slos.0.window", { calendar: "quarter", timeZone: "Europe/Berlin" }),
     key: "observability:metrics.slos[0].window",
-    allowed: "needs metrics.retentionTime of at least 31d (it is 2d)",
+    allowed:
+      "is calendar quarter (Europe/Berlin) (up to 92d), longer than metrics.objectStorage.retention.raw (32d): Thanos Ruler evaluates the long windows over the bucket's raw samples only",
   },
 
+  {
+    section: "metrics",
+    title: "the HTTP SLOs over 30 days where Prometheus keeps 7 and no bucket",
+    stack: "kind",
+    edit: (c) => configSetPath(c, "metrics.slo.window", "30d"),
+    key: "observability:metrics.slo.window",
+    allowed: "is 30d, longer than metrics.retentionTime (7d)",
+  },
+  {
+    section: "metrics",
+    title: "Sloth's specs over 60 days where the bucket keeps 32 days of raw samples",
+    stack: "prod",
+    edit: (c) =>
+      configSetPath(
+        configSetJson(c, "metrics.slothFiles", ["tests/slo/sloth/getting-started.yml"]),
+        "metrics.slothWindow",
+        "60d",
+      ),
+    key: "observability:metrics.slothWindow",
+    allowed: "is 60d, longer than metrics.objectStorage.retention.raw (32d)",
+  },
+  {
+    section: "metrics",
+    title: "a team rule reading 40 days back where the bucket keeps 32 days of raw samples",
+    stack: "prod",
+    edit: (c) =>
+      configSetJson(c, "metrics.extraRuleFiles", [
+        teamFile("capacity.rules.yml", ruleFile("CapacityTrend", "deriv(up[40d]) < 0")),
+      ]),
+    key: "observability:metrics.extraRuleFiles[0]",
+    allowed: "groups[0].rules[0].expr reads 40d back, longer than metrics.objectStorage.retention.raw (32d)",
+  },
   {
     section: "metrics",
     title: "a relabel regex with a negative lookahead",
@@ -514,7 +548,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     stack: "prod",
     edit: (c) => configSetPath(c, "metrics.objectStorage.retention.fiveMinutes", "14d"),
     key: "observability:metrics.objectStorage.retention.fiveMinutes",
-    allowed: "must be at least raw (30d), or 0d (forever)",
+    allowed: "must be at least raw (32d), or 0d (forever)",
   },
   {
     section: "metrics",
@@ -1306,9 +1340,15 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
   },
   {
     section: "metrics",
-    title: "Sloth's own example added: its page (severity pageteam) pages, its ticket (slack) makes a ticket",
+    title:
+      "Sloth's own example added, over kind's 7-day window: its page (severity pageteam) pages, its ticket (slack) makes a ticket",
     stack: "kind",
-    edit: (c) => configSetJson(c, "metrics.slothFiles", ["tests/slo/sloth/getting-started.yml"]),
+    edit: (c) =>
+      configSetPath(
+        configSetJson(c, "metrics.slothFiles", ["tests/slo/sloth/getting-started.yml"]),
+        "metrics.slothWindow",
+        "7d",
+      ),
   },
   {
     section: "alerting",

@@ -32,6 +32,7 @@ export function workloadOfPod(name: string): PlacedWorkloadName {
     "thanos-query": "thanosQuery",
     "thanos-store": "thanosStore",
     "thanos-compactor": "thanosCompactor",
+    "thanos-ruler": "thanosRuler",
     "loki-canary": "lokiCanary",
   };
   if (name.startsWith("postgres-exporter-")) return "postgresExporter";

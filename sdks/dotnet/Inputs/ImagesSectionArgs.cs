@@ -100,6 +100,9 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("thanosQuery")]
         public Input<string>? ThanosQuery { get; set; }
 
+        [Input("thanosRuler")]
+        public Input<string>? ThanosRuler { get; set; }
+
         [Input("thanosSidecar")]
         public Input<string>? ThanosSidecar { get; set; }
 

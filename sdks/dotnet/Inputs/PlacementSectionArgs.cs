@@ -70,6 +70,9 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("thanosQuery")]
         public Input<Inputs.WorkloadPlacementArgs>? ThanosQuery { get; set; }
 
+        [Input("thanosRuler")]
+        public Input<Inputs.WorkloadPlacementArgs>? ThanosRuler { get; set; }
+
         [Input("thanosStore")]
         public Input<Inputs.WorkloadPlacementArgs>? ThanosStore { get; set; }
 

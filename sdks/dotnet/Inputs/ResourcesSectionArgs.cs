@@ -70,6 +70,9 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("thanosQuery")]
         public Input<Inputs.ContainerResourcesArgs>? ThanosQuery { get; set; }
 
+        [Input("thanosRuler")]
+        public Input<Inputs.ContainerResourcesArgs>? ThanosRuler { get; set; }
+
         [Input("thanosSidecar")]
         public Input<Inputs.ContainerResourcesArgs>? ThanosSidecar { get; set; }
 

@@ -7470,6 +7470,7 @@ type ImagesSection struct {
 	Tempo               *string `pulumi:"tempo"`
 	ThanosCompactor     *string `pulumi:"thanosCompactor"`
 	ThanosQuery         *string `pulumi:"thanosQuery"`
+	ThanosRuler         *string `pulumi:"thanosRuler"`
 	ThanosSidecar       *string `pulumi:"thanosSidecar"`
 	ThanosStore         *string `pulumi:"thanosStore"`
 }
@@ -7508,6 +7509,7 @@ type ImagesSectionArgs struct {
 	Tempo               pulumi.StringPtrInput `pulumi:"tempo"`
 	ThanosCompactor     pulumi.StringPtrInput `pulumi:"thanosCompactor"`
 	ThanosQuery         pulumi.StringPtrInput `pulumi:"thanosQuery"`
+	ThanosRuler         pulumi.StringPtrInput `pulumi:"thanosRuler"`
 	ThanosSidecar       pulumi.StringPtrInput `pulumi:"thanosSidecar"`
 	ThanosStore         pulumi.StringPtrInput `pulumi:"thanosStore"`
 }
@@ -7669,6 +7671,10 @@ func (o ImagesSectionOutput) ThanosCompactor() pulumi.StringPtrOutput {
 
 func (o ImagesSectionOutput) ThanosQuery() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.ThanosQuery }).(pulumi.StringPtrOutput)
+}
+
+func (o ImagesSectionOutput) ThanosRuler() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ImagesSection) *string { return v.ThanosRuler }).(pulumi.StringPtrOutput)
 }
 
 func (o ImagesSectionOutput) ThanosSidecar() pulumi.StringPtrOutput {
@@ -7882,6 +7888,15 @@ func (o ImagesSectionPtrOutput) ThanosQuery() pulumi.StringPtrOutput {
 			return nil
 		}
 		return v.ThanosQuery
+	}).(pulumi.StringPtrOutput)
+}
+
+func (o ImagesSectionPtrOutput) ThanosRuler() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ImagesSection) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ThanosRuler
 	}).(pulumi.StringPtrOutput)
 }
 
@@ -14650,6 +14665,7 @@ type PlacementSection struct {
 	Tempo                   *WorkloadPlacement `pulumi:"tempo"`
 	ThanosCompactor         *WorkloadPlacement `pulumi:"thanosCompactor"`
 	ThanosQuery             *WorkloadPlacement `pulumi:"thanosQuery"`
+	ThanosRuler             *WorkloadPlacement `pulumi:"thanosRuler"`
 	ThanosStore             *WorkloadPlacement `pulumi:"thanosStore"`
 }
 
@@ -14684,6 +14700,7 @@ type PlacementSectionArgs struct {
 	Tempo                   WorkloadPlacementPtrInput `pulumi:"tempo"`
 	ThanosCompactor         WorkloadPlacementPtrInput `pulumi:"thanosCompactor"`
 	ThanosQuery             WorkloadPlacementPtrInput `pulumi:"thanosQuery"`
+	ThanosRuler             WorkloadPlacementPtrInput `pulumi:"thanosRuler"`
 	ThanosStore             WorkloadPlacementPtrInput `pulumi:"thanosStore"`
 }
 
@@ -14838,6 +14855,10 @@ func (o PlacementSectionOutput) ThanosCompactor() WorkloadPlacementPtrOutput {
 
 func (o PlacementSectionOutput) ThanosQuery() WorkloadPlacementPtrOutput {
 	return o.ApplyT(func(v PlacementSection) *WorkloadPlacement { return v.ThanosQuery }).(WorkloadPlacementPtrOutput)
+}
+
+func (o PlacementSectionOutput) ThanosRuler() WorkloadPlacementPtrOutput {
+	return o.ApplyT(func(v PlacementSection) *WorkloadPlacement { return v.ThanosRuler }).(WorkloadPlacementPtrOutput)
 }
 
 func (o PlacementSectionOutput) ThanosStore() WorkloadPlacementPtrOutput {
@@ -15036,6 +15057,15 @@ func (o PlacementSectionPtrOutput) ThanosQuery() WorkloadPlacementPtrOutput {
 			return nil
 		}
 		return v.ThanosQuery
+	}).(WorkloadPlacementPtrOutput)
+}
+
+func (o PlacementSectionPtrOutput) ThanosRuler() WorkloadPlacementPtrOutput {
+	return o.ApplyT(func(v *PlacementSection) *WorkloadPlacement {
+		if v == nil {
+			return nil
+		}
+		return v.ThanosRuler
 	}).(WorkloadPlacementPtrOutput)
 }
 
@@ -16747,6 +16777,7 @@ type ResourcesSection struct {
 	Tempo                   *ContainerResources `pulumi:"tempo"`
 	ThanosCompactor         *ContainerResources `pulumi:"thanosCompactor"`
 	ThanosQuery             *ContainerResources `pulumi:"thanosQuery"`
+	ThanosRuler             *ContainerResources `pulumi:"thanosRuler"`
 	ThanosSidecar           *ContainerResources `pulumi:"thanosSidecar"`
 	ThanosStore             *ContainerResources `pulumi:"thanosStore"`
 }
@@ -16782,6 +16813,7 @@ type ResourcesSectionArgs struct {
 	Tempo                   ContainerResourcesPtrInput `pulumi:"tempo"`
 	ThanosCompactor         ContainerResourcesPtrInput `pulumi:"thanosCompactor"`
 	ThanosQuery             ContainerResourcesPtrInput `pulumi:"thanosQuery"`
+	ThanosRuler             ContainerResourcesPtrInput `pulumi:"thanosRuler"`
 	ThanosSidecar           ContainerResourcesPtrInput `pulumi:"thanosSidecar"`
 	ThanosStore             ContainerResourcesPtrInput `pulumi:"thanosStore"`
 }
@@ -16937,6 +16969,10 @@ func (o ResourcesSectionOutput) ThanosCompactor() ContainerResourcesPtrOutput {
 
 func (o ResourcesSectionOutput) ThanosQuery() ContainerResourcesPtrOutput {
 	return o.ApplyT(func(v ResourcesSection) *ContainerResources { return v.ThanosQuery }).(ContainerResourcesPtrOutput)
+}
+
+func (o ResourcesSectionOutput) ThanosRuler() ContainerResourcesPtrOutput {
+	return o.ApplyT(func(v ResourcesSection) *ContainerResources { return v.ThanosRuler }).(ContainerResourcesPtrOutput)
 }
 
 func (o ResourcesSectionOutput) ThanosSidecar() ContainerResourcesPtrOutput {
@@ -17139,6 +17175,15 @@ func (o ResourcesSectionPtrOutput) ThanosQuery() ContainerResourcesPtrOutput {
 			return nil
 		}
 		return v.ThanosQuery
+	}).(ContainerResourcesPtrOutput)
+}
+
+func (o ResourcesSectionPtrOutput) ThanosRuler() ContainerResourcesPtrOutput {
+	return o.ApplyT(func(v *ResourcesSection) *ContainerResources {
+		if v == nil {
+			return nil
+		}
+		return v.ThanosRuler
 	}).(ContainerResourcesPtrOutput)
 }
 

@@ -3675,6 +3675,7 @@ if not MYPY:
         tempo: NotRequired[pulumi.Input[_builtins.str]]
         thanos_compactor: NotRequired[pulumi.Input[_builtins.str]]
         thanos_query: NotRequired[pulumi.Input[_builtins.str]]
+        thanos_ruler: NotRequired[pulumi.Input[_builtins.str]]
         thanos_sidecar: NotRequired[pulumi.Input[_builtins.str]]
         thanos_store: NotRequired[pulumi.Input[_builtins.str]]
 elif False:
@@ -3703,6 +3704,7 @@ class ImagesSectionArgs:
                  tempo: Optional[pulumi.Input[_builtins.str]] = None,
                  thanos_compactor: Optional[pulumi.Input[_builtins.str]] = None,
                  thanos_query: Optional[pulumi.Input[_builtins.str]] = None,
+                 thanos_ruler: Optional[pulumi.Input[_builtins.str]] = None,
                  thanos_sidecar: Optional[pulumi.Input[_builtins.str]] = None,
                  thanos_store: Optional[pulumi.Input[_builtins.str]] = None):
         """
@@ -3749,6 +3751,8 @@ class ImagesSectionArgs:
             pulumi.set(__self__, "thanos_compactor", thanos_compactor)
         if thanos_query is not None:
             pulumi.set(__self__, "thanos_query", thanos_query)
+        if thanos_ruler is not None:
+            pulumi.set(__self__, "thanos_ruler", thanos_ruler)
         if thanos_sidecar is not None:
             pulumi.set(__self__, "thanos_sidecar", thanos_sidecar)
         if thanos_store is not None:
@@ -3939,6 +3943,15 @@ class ImagesSectionArgs:
     @thanos_query.setter
     def thanos_query(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "thanos_query", value)
+
+    @_builtins.property
+    @pulumi.getter(name="thanosRuler")
+    def thanos_ruler(self) -> Optional[pulumi.Input[_builtins.str]]:
+        return pulumi.get(self, "thanos_ruler")
+
+    @thanos_ruler.setter
+    def thanos_ruler(self, value: Optional[pulumi.Input[_builtins.str]]):
+        pulumi.set(self, "thanos_ruler", value)
 
     @_builtins.property
     @pulumi.getter(name="thanosSidecar")
@@ -6671,6 +6684,7 @@ if not MYPY:
         tempo: NotRequired[pulumi.Input['WorkloadPlacementArgsDict']]
         thanos_compactor: NotRequired[pulumi.Input['WorkloadPlacementArgsDict']]
         thanos_query: NotRequired[pulumi.Input['WorkloadPlacementArgsDict']]
+        thanos_ruler: NotRequired[pulumi.Input['WorkloadPlacementArgsDict']]
         thanos_store: NotRequired[pulumi.Input['WorkloadPlacementArgsDict']]
 elif False:
     PlacementSectionArgsDict: TypeAlias = Mapping[str, Any]
@@ -6697,6 +6711,7 @@ class PlacementSectionArgs:
                  tempo: Optional[pulumi.Input['WorkloadPlacementArgs']] = None,
                  thanos_compactor: Optional[pulumi.Input['WorkloadPlacementArgs']] = None,
                  thanos_query: Optional[pulumi.Input['WorkloadPlacementArgs']] = None,
+                 thanos_ruler: Optional[pulumi.Input['WorkloadPlacementArgs']] = None,
                  thanos_store: Optional[pulumi.Input['WorkloadPlacementArgs']] = None):
         if alertmanager is not None:
             pulumi.set(__self__, "alertmanager", alertmanager)
@@ -6736,6 +6751,8 @@ class PlacementSectionArgs:
             pulumi.set(__self__, "thanos_compactor", thanos_compactor)
         if thanos_query is not None:
             pulumi.set(__self__, "thanos_query", thanos_query)
+        if thanos_ruler is not None:
+            pulumi.set(__self__, "thanos_ruler", thanos_ruler)
         if thanos_store is not None:
             pulumi.set(__self__, "thanos_store", thanos_store)
 
@@ -6909,6 +6926,15 @@ class PlacementSectionArgs:
     @thanos_query.setter
     def thanos_query(self, value: Optional[pulumi.Input['WorkloadPlacementArgs']]):
         pulumi.set(self, "thanos_query", value)
+
+    @_builtins.property
+    @pulumi.getter(name="thanosRuler")
+    def thanos_ruler(self) -> Optional[pulumi.Input['WorkloadPlacementArgs']]:
+        return pulumi.get(self, "thanos_ruler")
+
+    @thanos_ruler.setter
+    def thanos_ruler(self, value: Optional[pulumi.Input['WorkloadPlacementArgs']]):
+        pulumi.set(self, "thanos_ruler", value)
 
     @_builtins.property
     @pulumi.getter(name="thanosStore")
@@ -7863,6 +7889,7 @@ if not MYPY:
         tempo: NotRequired[pulumi.Input['ContainerResourcesArgsDict']]
         thanos_compactor: NotRequired[pulumi.Input['ContainerResourcesArgsDict']]
         thanos_query: NotRequired[pulumi.Input['ContainerResourcesArgsDict']]
+        thanos_ruler: NotRequired[pulumi.Input['ContainerResourcesArgsDict']]
         thanos_sidecar: NotRequired[pulumi.Input['ContainerResourcesArgsDict']]
         thanos_store: NotRequired[pulumi.Input['ContainerResourcesArgsDict']]
 elif False:
@@ -7890,6 +7917,7 @@ class ResourcesSectionArgs:
                  tempo: Optional[pulumi.Input['ContainerResourcesArgs']] = None,
                  thanos_compactor: Optional[pulumi.Input['ContainerResourcesArgs']] = None,
                  thanos_query: Optional[pulumi.Input['ContainerResourcesArgs']] = None,
+                 thanos_ruler: Optional[pulumi.Input['ContainerResourcesArgs']] = None,
                  thanos_sidecar: Optional[pulumi.Input['ContainerResourcesArgs']] = None,
                  thanos_store: Optional[pulumi.Input['ContainerResourcesArgs']] = None):
         if alertmanager is not None:
@@ -7930,6 +7958,8 @@ class ResourcesSectionArgs:
             pulumi.set(__self__, "thanos_compactor", thanos_compactor)
         if thanos_query is not None:
             pulumi.set(__self__, "thanos_query", thanos_query)
+        if thanos_ruler is not None:
+            pulumi.set(__self__, "thanos_ruler", thanos_ruler)
         if thanos_sidecar is not None:
             pulumi.set(__self__, "thanos_sidecar", thanos_sidecar)
         if thanos_store is not None:
@@ -8105,6 +8135,15 @@ class ResourcesSectionArgs:
     @thanos_query.setter
     def thanos_query(self, value: Optional[pulumi.Input['ContainerResourcesArgs']]):
         pulumi.set(self, "thanos_query", value)
+
+    @_builtins.property
+    @pulumi.getter(name="thanosRuler")
+    def thanos_ruler(self) -> Optional[pulumi.Input['ContainerResourcesArgs']]:
+        return pulumi.get(self, "thanos_ruler")
+
+    @thanos_ruler.setter
+    def thanos_ruler(self, value: Optional[pulumi.Input['ContainerResourcesArgs']]):
+        pulumi.set(self, "thanos_ruler", value)
 
     @_builtins.property
     @pulumi.getter(name="thanosSidecar")
