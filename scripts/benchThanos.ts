@@ -1,5 +1,5 @@
 // `npm run bench:thanos [-- --days 30 --step-seconds 1800 --record]`: the metrics bucket's store
-// gateway and compactor (prod's metrics.objectStorage) at prod's rated load with a month of blocks,
+// gateway, compactor and ruler (prod's metrics.objectStorage) at prod's rated load with a month of blocks,
 // the real Thanos binaries of the prod render on moto's S3.
 //
 // 1. The rated load's series: the bench's targets (scripts/benchLoad/targets.ts: ten pods of each
@@ -20,6 +20,11 @@
 //    counted, for its per-request limits. Each range's slowest answer of the last record is printed
 //    beside this run's. Then a user's Explore of the raw request histogram, every service's and one
 //    service's, over 7 and 2 days: answered, or refused by those limits.
+// 5. The rendered Thanos Ruler over that Query (the month in the bucket), writing what it records
+//    into a Prometheus that receives it, for RULER_WINDOW_S: each group's evaluation time, and the
+//    ruler sampled throughout. The month holds the hourly chunks its windows read: the rated
+//    Prometheus records them once an hour, so the bench takes their series from the chunk rules'
+//    expressions at the rated load.
 import * as fs from "fs";
 import * as path from "path";
 import { MICROMETER_SOURCE, quantile } from "../components/common/httpSources";
@@ -32,7 +37,14 @@ import { workloadNamed } from "../testkit/rendered";
 import { bucketMetas, directoryBucket, startStoreGateway, uploadBlocks } from "../testkit/thanosBucket";
 import { metricValue } from "../testkit/http";
 import { compactorCaughtUp, externalLabels, startClusterCompactor } from "../testkit/thanosCluster";
-import { startThanosQuery } from "../testkit/localServers";
+import * as yaml from "js-yaml";
+import { RuleFile } from "../components/common/prometheusTypes";
+import { getJson } from "../testkit/http";
+import { startPrometheus, startThanosQuery } from "../testkit/localServers";
+import { Running } from "../testkit/processes";
+import { configMapData } from "../testkit/rendered";
+import { sleep } from "../testkit/sleep";
+import { startThanosRuler } from "../testkit/thanosRuler";
 import { Sampler, Summary } from "./benchLoad/sampler";
 import { grafanaStep, slowestRecorded, timeRanges } from "./benchRange/dashboardQueries";
 import { atRatedLoad, families, heldSeries, post } from "./benchRange/ratedLoad";
@@ -45,6 +57,28 @@ const RECORD = "thanos-footprint";
 const RAW_SERVICE = "ticket-service";
 /** The samples the store gateway's request-samples limit counts for each chunk it touches. */
 const SAMPLES_PER_CHUNK = 120;
+
+/** Long enough for every group of the ruler's to be evaluated (the longest interval but the hourly chunks' is 5 minutes). */
+const RULER_WINDOW_S = 420;
+
+/**
+ * The series the hourly chunk rules of the rendered Prometheus record, from their expressions at
+ * the rated load: they are recorded once an hour, so the few minutes of the rated load may hold none.
+ */
+async function hourChunkSeries(prometheus: Running, objects: readonly KubeObject[]): Promise<Json[]> {
+  const rules = Object.values(configMapData(objects, "prometheus-rules"))
+    .flatMap((text) => (yaml.load(text) as RuleFile).groups)
+    .flatMap((g) => g.rules)
+    .flatMap((r) => ("record" in r && r.record.endsWith(":hour_chunk") ? [r] : []));
+  const found: Json[] = [];
+  for (const rule of rules) {
+    const { data } = await post(`${prometheus.base}/api/v1/query`, { query: rule.expr });
+    for (const { metric } of (data as { result: { metric: Json }[] }).result) {
+      found.push({ ...metric, ...rule.labels, __name__: rule.record });
+    }
+  }
+  return found;
+}
 
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
@@ -97,7 +131,7 @@ runBench(
   {
     script: "bench:thanos",
     record: RECORD,
-    title: "Store gateway and compactor at prod's rated load with a month of blocks",
+    title: "Store gateway, compactor and ruler at prod's rated load with a month of blocks",
     tools: {
       PROMETHEUS_DIR: "prometheus",
       ALERTMANAGER_DIR: "alertmanager",
@@ -109,7 +143,10 @@ runBench(
     const stepSeconds = option(args, "--step-seconds", 1800);
     const objects = (await renderStack("prod")).objects;
     let started = Date.now();
-    const series = await atRatedLoad(servers, objects, dir, "prod", heldSeries);
+    const series = await atRatedLoad(servers, objects, dir, "prod", async (prometheus) => [
+      ...(await heldSeries(prometheus)),
+      ...(await hourChunkSeries(prometheus, objects)),
+    ]);
     print(
       `prod's rated load: ${series.length} series (its rules' among them), read in ${seconds(started)} s`,
     );
@@ -216,9 +253,37 @@ runBench(
         print(`exploring ${who}'s raw buckets over ${label}: ${outcome} in ${Date.now() - start} ms`);
       }
     }
+
+    started = Date.now();
+    const receiver = await startPrometheus(servers, objects, dir, { scrapeConfigs: [] });
+    const ruler = await startThanosRuler(servers, objects, {
+      pod: "thanos-ruler-0",
+      dir: path.join(dir, "ruler"),
+      query: query.base,
+      writes: () => `${receiver.base}/api/v1/write`,
+      alertmanagers: () => undefined,
+    });
+    const ruling = new Sampler(new Map([["thanos-ruler", ruler.server.process.pid as number]]));
+    await sleep(RULER_WINDOW_S * 1000);
+    ruling.stop();
+    const groups = ((await getJson(`${ruler.base}/api/v1/rules`)).data as Json).groups as {
+      name: string;
+      interval: number;
+      evaluationTime: number;
+      rules: unknown[];
+    }[];
+    print(
+      `thanos-ruler over ${RULER_WINDOW_S} s: ${groups.length} groups, ${groups.reduce((n, g) => n + g.rules.length, 0)} rules; ` +
+        `evaluation failures ${await metricValue(ruler.base, "prometheus_rule_evaluation_failures_total")}; ` +
+        `each group's last evaluation: ${groups
+          .map((g) => `${g.name} ${(g.evaluationTime * 1000).toFixed(1)} ms every ${g.interval} s`)
+          .join(", ")}`,
+    );
     serving.stop();
     querying.stop();
     print(footprintLine("thanos-store", serving.summary("thanos-store", 0), objects));
     print(footprintLine("thanos-query", querying.summary("thanos-query", 0), objects));
+    print(footprintLine("thanos-ruler", ruling.summary("thanos-ruler", 0), objects));
+    print(`(ruler run in ${seconds(started)} s)`);
   },
 );
