@@ -318,7 +318,7 @@ const difference = (a: number | undefined, b: number | undefined) =>
       : `${b - a > 0 ? "+" : ""}${b - a} min`;
 
 describe.each(PEERS.map((p) => [`${p.native.name} (${p.kind})`, p] as const))("%s", (_, peer) => {
-  test("the engine from Sloth's spec pages and tickets when Sloth does, within one evaluation interval; its own entry later by its `for`", async () => {
+  test("the engine from Sloth's spec pages when Sloth does, within one evaluation interval, and tickets within an hour more (its 3-day window's chunks); its own entry later by its `for`", async () => {
     const measured = await measure(peer);
     measured.forEach((firings, i) => {
       const scenario = SCENARIOS[i];
@@ -339,8 +339,15 @@ describe.each(PEERS.map((p) => [`${p.native.name} (${p.kind})`, p] as const))("%
           scenario.title,
           sloth === undefined,
         ]);
+        // The ticket reads the 3-day window, which the engine sums from hourly chunks: it may move
+        // up to an hour after Sloth's rate over 3 days does.
+        const chunkMinutes = kind === "ticket" ? 60 : 0;
         if (sloth !== undefined && fromSpec !== undefined) {
-          expect(Math.abs(fromSpec - sloth)).toBeLessThanOrEqual(scenario.stepMinutes);
+          expect([
+            kind,
+            scenario.title,
+            Math.abs(fromSpec - sloth) <= scenario.stepMinutes + chunkMinutes,
+          ]).toEqual([kind, scenario.title, true]);
         }
         // The engine's own page waits 2 minutes, its ticket 15, before firing.
         const wait = kind === "page" ? 2 : 15;
@@ -350,7 +357,11 @@ describe.each(PEERS.map((p) => [`${p.native.name} (${p.kind})`, p] as const))("%
           sloth === undefined,
         ]);
         if (sloth !== undefined && own !== undefined) {
-          expect(Math.abs(own - sloth - wait)).toBeLessThanOrEqual(scenario.stepMinutes);
+          expect([
+            kind,
+            scenario.title,
+            Math.abs(own - sloth - wait) <= scenario.stepMinutes + chunkMinutes,
+          ]).toEqual([kind, scenario.title, true]);
         }
       }
     });

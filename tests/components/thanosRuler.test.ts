@@ -188,6 +188,19 @@ describe("the SLO budgets of the prod render over 28 days, by Thanos Ruler over 
       args: (args) =>
         args.map((a) => (a.startsWith("--storage.tsdb.retention.time=") ? `${a.split("=")[0]}=60d` : a)),
     });
+    // Every block of the history answers before promtool queries it: a query before that finds
+    // nothing, and promtool then writes no block and says nothing.
+    await eventually(
+      async () => {
+        const samples = await value(
+          backfill.base,
+          `count_over_time(payments_total{outcome="succeeded"}[${HISTORY_S + DAY_S}s])`,
+        );
+        return samples !== undefined && samples >= HISTORY_S / STEP_S ? samples : undefined;
+      },
+      "the backfill Prometheus answering over the whole history",
+      120000,
+    );
     const chunkRules = path.join(dir, "chunks.yaml");
     fs.writeFileSync(chunkRules, yaml.dump({ groups: [prometheusGroup(objects, `slo/${SLO}/chunks`)] }));
     const chunks = path.join(dir, "chunks");
