@@ -86,7 +86,7 @@ const FIXTURE_SLO = {
   name: "payment-errors",
   service: "payment-service",
   objective: 0.99,
-  window: "28d",
+  window: "7d",
   indicator: {
     kind: "ratio",
     errors: 'http_server_requests_seconds_count{service="payment-service", outcome="SERVER_ERROR"}',

@@ -104,6 +104,16 @@ const recorded = (groups: readonly Group[], record: string, labels: Record<strin
     .find((r) => r.record === record && Object.entries(labels).every(([k, v]) => r.labels?.[k] === v))?.expr;
 
 /**
+ * The engine's expression with each hourly chunk it sums replaced by the chunk rule's own expression
+ * at hourly steps, as the rule records it: promtool evaluates expressions here, not rule groups.
+ */
+const withChunksInlined = (engine: readonly Group[], slo: string, expr: string | undefined) =>
+  expr?.replace(
+    /(slo:sli_\w+:hour_chunk)\{slo="[^"]*"\}\[(\w+)\]/g,
+    (_, name: string, window: string) => `(${recorded(engine, name, { slo })})[${window}:1h]`,
+  );
+
+/**
  * Each SLO's error ratio over each window by Sloth's rules and by the engine's: the expressions each
  * records, evaluated by promtool on the same series at the end of three days.
  */
@@ -115,7 +125,14 @@ async function ratios(file: string, groups: Group[], slos: readonly Slo[]): Prom
       WINDOWS.flatMap((w) =>
         [
           ["sloth", recorded(groups, `slo:sli_error:ratio_rate${w}`, { sloth_id: slo.name })],
-          ["engine", recorded(engine, `slo:sli_error:ratio_rate${w}`, { slo: slo.name })],
+          [
+            "engine",
+            withChunksInlined(
+              engine,
+              slo.name,
+              recorded(engine, `slo:sli_error:ratio_rate${w}`, { slo: slo.name }),
+            ),
+          ],
         ].map(
           ([tool, ratio]) =>
             `label_replace(label_replace(label_replace(max(${ratio}), "tool", "${tool}", "", ""), "window", "${w}", "", ""), "slo", "${slo.name}", "", "")`,
