@@ -247,12 +247,21 @@ describe("the demo through the real collector, Alloy and Prometheus and the Loki
       60000,
     );
     expect(rate.metric).toEqual({ service: FIRST_LOOK_SERVICE, namespace: DEMO_NAMESPACE, tier: "app" });
-    const failures = await getJson(
-      `${prometheus.base}/api/v1/query?query=${encodeURIComponent(
-        `sum(http_server_requests_seconds_count{service="${FIRST_LOOK_SERVICE}", outcome="SERVER_ERROR", exception="IllegalStateException"})`,
-      )}`,
+    // The error's series appears at the first scrape after the first failed request.
+    const failures = await eventually(
+      async () => {
+        const { data } = await getJson(
+          `${prometheus.base}/api/v1/query?query=${encodeURIComponent(
+            `sum(http_server_requests_seconds_count{service="${FIRST_LOOK_SERVICE}", outcome="SERVER_ERROR", exception="IllegalStateException"})`,
+          )}`,
+        );
+        const [series] = data.result as Json[];
+        return series === undefined ? undefined : Number(series.value[1]);
+      },
+      `${FIRST_LOOK_SERVICE}'s failed requests in Prometheus`,
+      60000,
     );
-    expect(Number((failures.data.result as Json[])[0].value[1])).toBeGreaterThan(0);
+    expect(failures).toBeGreaterThan(0);
     const spanCalls = await eventually(
       async () => {
         const { data } = await getJson(
