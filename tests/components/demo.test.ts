@@ -57,6 +57,12 @@ describe("the demo through the real collector, Alloy and Prometheus and the Loki
   let collector: LocalCollector;
   let sink: { base: string };
   let prometheus: Running;
+  /** The first series of an instant query at the demo's Prometheus whose value is above 0, if any. */
+  const positiveSeries = async (query: string): Promise<Json | undefined> => {
+    const { data } = await getJson(`${prometheus.base}/api/v1/query?query=${encodeURIComponent(query)}`);
+    const [series] = data.result as Json[];
+    return series !== undefined && Number(series.value[1]) > 0 ? series : undefined;
+  };
   const demo = new Map<string, { server: Server; port: number }>();
 
   beforeAll(async () => {
@@ -234,46 +240,28 @@ describe("the demo through the real collector, Alloy and Prometheus and the Loki
     // 4. Its service's request rate, from the metrics the demo serves as Spring would, scraped
     // through the rendered app job (labels service and tier=app), and from its spans.
     const rate = await eventually(
-      async () => {
-        const { data } = await getJson(
-          `${prometheus.base}/api/v1/query?query=${encodeURIComponent(
-            `sum by (service, namespace, tier) (rate(http_server_requests_seconds_count{service="${FIRST_LOOK_SERVICE}"}[30s]))`,
-          )}`,
-        );
-        const [series] = data.result as Json[];
-        return series !== undefined && Number(series.value[1]) > 0 ? series : undefined;
-      },
+      () =>
+        positiveSeries(
+          `sum by (service, namespace, tier) (rate(http_server_requests_seconds_count{service="${FIRST_LOOK_SERVICE}"}[30s]))`,
+        ),
       `the request rate of ${FIRST_LOOK_SERVICE}`,
       60000,
     );
     expect(rate.metric).toEqual({ service: FIRST_LOOK_SERVICE, namespace: DEMO_NAMESPACE, tier: "app" });
     // The error's series appears at the first scrape after the first failed request.
-    const failures = await eventually(
-      async () => {
-        const { data } = await getJson(
-          `${prometheus.base}/api/v1/query?query=${encodeURIComponent(
-            `sum(http_server_requests_seconds_count{service="${FIRST_LOOK_SERVICE}", outcome="SERVER_ERROR", exception="IllegalStateException"})`,
-          )}`,
-        );
-        const [series] = data.result as Json[];
-        return series === undefined ? undefined : Number(series.value[1]);
-      },
+    await eventually(
+      () =>
+        positiveSeries(
+          `sum(http_server_requests_seconds_count{service="${FIRST_LOOK_SERVICE}", outcome="SERVER_ERROR", exception="IllegalStateException"})`,
+        ),
       `${FIRST_LOOK_SERVICE}'s failed requests in Prometheus`,
       60000,
     );
-    expect(failures).toBeGreaterThan(0);
-    const spanCalls = await eventually(
-      async () => {
-        const { data } = await getJson(
-          `${prometheus.base}/api/v1/query?query=${encodeURIComponent(`sum(traces_spanmetrics_calls_total{service_name="${FIRST_LOOK_SERVICE}"})`)}`,
-        );
-        const [series] = data.result as Json[];
-        return series !== undefined && Number(series.value[1]) > 0 ? series : undefined;
-      },
+    await eventually(
+      () => positiveSeries(`sum(traces_spanmetrics_calls_total{service_name="${FIRST_LOOK_SERVICE}"})`),
       `span metrics of ${FIRST_LOOK_SERVICE}`,
       90000,
     );
-    expect(Number(spanCalls.value[1])).toBeGreaterThan(0);
   });
 
   test("the kind stack's business SLOs have data: their 5-minute error ratios over the counters the demo publishes", async () => {
@@ -287,11 +275,8 @@ describe("the demo through the real collector, Alloy and Prometheus and the Loki
     for (const rule of ratios) {
       const ratio = await eventually(
         async () => {
-          const { data } = await getJson(
-            `${prometheus.base}/api/v1/query?query=${encodeURIComponent(rule.expr)}`,
-          );
-          const [series] = data.result as Json[];
-          return series !== undefined && Number(series.value[1]) > 0 ? Number(series.value[1]) : undefined;
+          const series = await positiveSeries(rule.expr);
+          return series === undefined ? undefined : Number(series.value[1]);
         },
         `the error ratio of ${rule.labels?.slo}`,
         60000,
