@@ -277,7 +277,8 @@ function hourChunks(slo: Slo, labels: Readonly<Record<string, string>>): Recordi
   });
   const counted = countsEvents(slo) ? badAndTotal(slo, CHUNK) : sampledErrors(slo, CHUNK);
   if (counted !== undefined) return [chunk("bad", counted.bad), chunk("total", counted.total)];
-  return [chunk("error", `(${errorRatio(slo, CHUNK)}) >= 0`)];
+  // NaN is the one value no comparison keeps; a negative ratio (a query that is wrong) stays visible.
+  return [chunk("error", `(${errorRatio(slo, CHUNK)}) > -Inf`)];
 }
 
 /** The error ratio over a window longer than a day, from the SLO's hourly chunks. */

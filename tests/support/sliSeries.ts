@@ -10,7 +10,7 @@ import { atWindow } from "../../config/sliQueries";
 /** How many minutes of samples each series has. */
 export const MINUTES = 3 * 1440;
 /** Where each series' rate changes, in minutes from the start: a window of its own for each of the engine's. */
-const SLOPE_CHANGES = [0, MINUTES - 1440, MINUTES - 360, MINUTES - 60, MINUTES - 5];
+export const SLOPE_CHANGES = [0, MINUTES - 1440, MINUTES - 360, MINUTES - 60, MINUTES - 5];
 
 /** A value the matcher takes, for a series it must select (or, for a negative one, must not exclude). */
 function valueFor(op: string, value: string): string {
