@@ -6,7 +6,7 @@
 // from empty ends with 0 errors, Grafana's admin password is a secret stack output, and
 // `pulumi preview --expect-no-changes` passes. Each program in another language then has a
 // retention the component refuses fail its preview naming the arg, previews one config edit
-// (metricsRetention 7d → 3d) and is destroyed with 0 errors; the TypeScript one previews the edit.
+// (metricsRetention 7d → 14d) and is destroyed with 0 errors; the TypeScript one previews the edit.
 // The Python, Go and YAML programs create what the TypeScript one creates, resource for resource,
 // and their previews of the edit change what its preview changes.
 // The Go program runs with LANGUAGES_GO=1 (and in a record): its builds cost CI about 80 s of a
@@ -213,7 +213,7 @@ async function runProgram(program: Program): Promise<Outcome> {
       expect(refused.status).not.toBe(0);
       expect(engineErrors(refused)).toContain("args.metrics.retentionTime");
     }
-    await workspace.writeStackFile(STACK, config("3d"));
+    await workspace.writeStackFile(STACK, config("14d"));
     const edit = must(await workspace.preview(STACK));
     if (!baseline) {
       const destroy = must(await workspace.destroy(STACK));
