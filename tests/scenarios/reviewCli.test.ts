@@ -15,10 +15,11 @@ beforeAll(() => {
     stdio: "ignore",
   });
   fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(checkout, "node_modules"));
-  const stackFile = path.join(checkout, "Pulumi.kind.yaml");
+  // prod's: on kind, whose SLOs read all the 7 days it keeps, the cut is refused.
+  const stackFile = path.join(checkout, "Pulumi.prod.yaml");
   const text = fs.readFileSync(stackFile, "utf8");
-  expect(text).toContain("    retentionTime: 7d\n");
-  fs.writeFileSync(stackFile, text.replace("    retentionTime: 7d\n", "    retentionTime: 3d\n"));
+  expect(text).toContain("    retentionTime: 2d\n");
+  fs.writeFileSync(stackFile, text.replace("    retentionTime: 2d\n", "    retentionTime: 1d\n"));
 });
 
 afterAll(() => {
@@ -40,12 +41,12 @@ function review(...args: string[]) {
 }
 
 test("a retention cut fails the review, naming the risk and how to accept it", () => {
-  const run = review("--base", "HEAD", "--root", checkout, "kind", "--format", "markdown");
+  const run = review("--base", "HEAD", "--root", checkout, "prod", "--format", "markdown");
   expect(run.stderr).toBe("");
   expect(run.status).toBe(1);
-  expect(run.stdout).toContain("### Stack `kind`: data at risk");
+  expect(run.stdout).toContain("### Stack `prod`: data at risk");
   expect(run.stdout).toContain(
-    "Prometheus retention time is cut from 7d to 3d: what is older is deleted (acknowledge with `--accept 'Prometheus retention time'`)",
+    "Prometheus retention time is cut from 2d to 1d: what is older is deleted (acknowledge with `--accept 'Prometheus retention time'`)",
   );
   expect(run.stdout).toContain("`observability:metrics.retentionTime`");
 });
@@ -65,10 +66,10 @@ test("accepted by its subject, the same change passes, and the review goes to --
   expect(run.status).toBe(0);
   expect(run.stdout).toBe("");
   const text = fs.readFileSync(out, "utf8");
-  expect(text).toContain("== stack kind: data at risk ==");
+  expect(text).toContain("== stack prod: data at risk ==");
   expect(text).toContain("(acknowledged)");
-  // Every stack file of the checkout is reviewed when none is named; prod is unchanged.
-  expect(text).toContain("== stack prod: nothing ==");
+  // Every stack file of the checkout is reviewed when none is named; kind is unchanged.
+  expect(text).toContain("== stack kind: nothing ==");
 });
 
 test.each([
