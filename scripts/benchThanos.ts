@@ -255,12 +255,25 @@ runBench(
     }
 
     started = Date.now();
-    const receiver = await startPrometheus(servers, objects, dir, { scrapeConfigs: [] });
+    // A receiver for each Prometheus replica the ruler writes to, as on prod: the ruler refuses two
+    // remote writes to one URL.
+    const pods = Array.from(
+      { length: (workloadNamed(objects, "prometheus").spec as { replicas: number }).replicas },
+      (_, i) => `prometheus-${i}`,
+    );
+    const receivers = new Map<string, Running>();
+    for (const pod of pods) {
+      receivers.set(pod, await startPrometheus(servers, objects, dir, { scrapeConfigs: [] }));
+    }
     const ruler = await startThanosRuler(servers, objects, {
       pod: "thanos-ruler-0",
       dir: path.join(dir, "ruler"),
       query: query.base,
-      writes: () => `${receiver.base}/api/v1/write`,
+      writes: (url) => {
+        const pod = pods.find((p) => url.includes(`//${p}.`));
+        if (pod === undefined) throw new Error(`the ruler writes to ${url}, no Prometheus replica's`);
+        return `${receivers.get(pod)!.base}/api/v1/write`;
+      },
       alertmanagers: () => undefined,
     });
     const ruling = new Sampler(new Map([["thanos-ruler", ruler.server.process.pid as number]]));
