@@ -277,7 +277,7 @@ function hourChunks(slo: Slo, labels: Readonly<Record<string, string>>): Recordi
   });
   const counted = countsEvents(slo) ? badAndTotal(slo, CHUNK) : sampledErrors(slo, CHUNK);
   if (counted !== undefined) return [chunk("bad", counted.bad), chunk("total", counted.total)];
-  // NaN is the one value no comparison keeps; a negative ratio (a query that is wrong) stays visible.
+  // An hour of 0/0 (NaN) fails every comparison and has no chunk; a negative ratio (a wrong query) stays.
   return [chunk("error", `(${errorRatio(slo, CHUNK)}) > -Inf`)];
 }
 
