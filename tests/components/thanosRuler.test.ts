@@ -56,6 +56,8 @@ const SLO = "payment-failures";
 const HISTORY_S = 29 * DAY_S;
 /** Prometheus' own days (the render's metrics.retentionTime); the bucket holds the days before. */
 const LOCAL_S = 2 * DAY_S;
+/** The span of the blocks `promtool tsdb create-blocks-from rules` writes. */
+const PROMTOOL_BLOCK_S = 2 * HOUR_S;
 /** The incident: every payment fails from 5 hours before the history's end to 4 hours before. */
 const INCIDENT_HOURS_BEFORE_END = 5;
 /** A cluster waits out the budget group's 5 minutes and the ticket's 15; a test seconds. */
@@ -204,12 +206,16 @@ describe("the SLO budgets of the prod render over 28 days, by Thanos Ruler over 
     const chunkRules = path.join(dir, "chunks.yaml");
     fs.writeFileSync(chunkRules, yaml.dump({ groups: [prometheusGroup(objects, `slo/${SLO}/chunks`)] }));
     const chunks = path.join(dir, "chunks");
+    // promtool writes a block per 2 hours and stops at the first that holds no evaluation: one
+    // starting in a block's last hour, before the group's offset, backfills nothing. From a
+    // block's start, every block holds one.
+    const backfillStart = Math.ceil((end - HISTORY_S + HOUR_S) / PROMTOOL_BLOCK_S) * PROMTOOL_BLOCK_S;
     const backfilled = await run(tools.promtool(), [
       "tsdb",
       "create-blocks-from",
       "rules",
       `--url=${backfill.base}`,
-      `--start=${end - HISTORY_S + HOUR_S}`,
+      `--start=${backfillStart}`,
       `--end=${end}`,
       `--output-dir=${chunks}`,
       chunkRules,
