@@ -90,22 +90,37 @@ tier_tools() {
   ' "$steps_repository/testkit/tierTools.json" "$@"
 }
 
-# prebuild_order: every tool CI builds, in the order its background build takes them: the unit tier's
-# (npm test waits for them), then the component tier's (two of the three lanes start with them), then
-# the cluster tier's, then the examples'.
-prebuild_order() {
-  tier_tools unit scenarios components cluster examples
+# prebuild_chains <tier>...: the named tiers' tools as two chains, one line each: the unit, scenario
+# and component tiers' tools, then the cluster and examples tiers' others (either line may be empty).
+prebuild_chains() {
+  local tier early=()
+  for tier in "$@"; do
+    case "$tier" in unit | scenarios | components) early+=("$tier") ;; esac
+  done
+  local first
+  first="$(tier_tools "${early[@]}")"
+  printf '%s\n' "$(paste -sd' ' - <<<"$first")"
+  printf '%s\n' "$(tier_tools "$@" | grep -vxF -f <(echo "$first") | paste -sd' ' -)"
 }
 
-# prebuild_in_background <tool>...: builds the tools (scripts/tools/prebuild.sh) in the background
-# from the start, so that on a cold machine the builds overlap the steps before the suites that need
-# them; a suite whose tool is still building waits for it. At the steps' own priority: on a machine
-# that is busy with other work too, a build at a lower one would wait behind that work as well as
-# behind the steps, and the suites that wait for it with it. Stopped when the script ends.
+# prebuild_in_background <tier>...: builds the named tiers' tools (scripts/tools/prebuild.sh) in the
+# background from the start, so that on a cold machine the builds overlap the steps before the
+# suites that need them; a suite whose tool is still building waits for it. The two chains of
+# prebuild_chains side by side: with one, the cluster tier (the longest lane) waited for its tools
+# behind the components' while the other lanes ended minutes before it. At the steps' own
+# priority: on a machine that is busy with other work too, a build at a lower one would wait behind
+# that work as well as behind the steps, and the suites that wait for it with it. Stopped when the
+# script ends.
 prebuild_in_background() {
+  local chain
   steps_prebuild_log="$(mktemp)"
-  setsid bash scripts/tools/prebuild.sh "$@" 2>"$steps_prebuild_log" &
-  steps_prebuild_pid=$!
+  steps_prebuild_pids=()
+  while read -r chain; do
+    [[ -z "$chain" ]] && continue
+    # shellcheck disable=SC2086 # a chain is a list of tool names
+    setsid bash "$steps_repository/scripts/tools/prebuild.sh" $chain 2>>"$steps_prebuild_log" &
+    steps_prebuild_pids+=("$!")
+  done < <(prebuild_chains "$@")
 }
 
 # steps_machine: what the figures were measured on.
@@ -120,8 +135,8 @@ steps_machine() {
 # $steps_cleanup when set. The script that created the log also removes it.
 steps_finish() {
   local status=$?
-  if [[ -n "${steps_prebuild_pid:-}" ]]; then
-    kill -- "-$steps_prebuild_pid" 2>/dev/null || true
+  if [[ -n "${steps_prebuild_log:-}" ]]; then
+    for pid in "${steps_prebuild_pids[@]}"; do kill -- "-$pid" 2>/dev/null || true; done
     [[ -s "$steps_prebuild_log" ]] && printf '\n==> Background tool builds\n' && cat "$steps_prebuild_log"
     rm -f "$steps_prebuild_log"
   fi

@@ -23,8 +23,7 @@ fi
 bash scripts/testSetup.sh "${tiers[@]}"
 # Run on its own (.ci/run starts them itself), the tiers' tools build in the background.
 if [[ -n "${steps_own_log:-}" ]]; then
-  mapfile -t tools < <(tier_tools "${tiers[@]}")
-  prebuild_in_background "${tools[@]}"
+  prebuild_in_background "${tiers[@]}"
 fi
 tier_named() {
   local tier

@@ -48,6 +48,12 @@ if [[ ! -f "$out/.complete" ]]; then
     exit 1
   fi
   echo "$name: building into $out (once per version)" >&2
+  # The compiler writes no DWARF (the link's -w drops it anyway) and collects its garbage a quarter
+  # as often: less processor time on a cold machine, the same machine code. In GOFLAGS, so that the
+  # builds the collector builder and `go run` start take them too.
+  nodwarf=-gcflags=all=-dwarf=false
+  [[ " ${GOFLAGS:-} " == *" $nodwarf "* ]] || export GOFLAGS="${GOFLAGS:+$GOFLAGS }$nodwarf"
+  export GOGC="${GOGC:-400}"
   rm -rf "$out.tmp" && mkdir -p "$out.tmp"
   if [[ -f "$src/manifest.yaml" ]]; then
     ocb="$("${BASH_SOURCE[0]}" ocb)/builder"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures how long the test tools take to build on a machine that has never built them: every
 # tool CI builds, with an empty Go module cache, Go build cache and tool cache (all in a temporary
-# directory, removed afterwards), one after the other in the order CI's prebuild takes them. Prints
+# directory, removed afterwards), one after the other in the order the tiers need them. Prints
 # each tool's wall-clock and processor seconds and the totals, and the module zips the builds
 # fetched, naming any of the modules the package lists mark not-to-use (AGPL: Loki, Grafana,
 # Tempo), which no build may fetch.
@@ -20,7 +20,7 @@ fi
 tools=("$@")
 if [[ ${#tools[@]} -eq 0 ]]; then
   # shellcheck source=scripts/steps.sh
-  mapfile -t tools < <(source scripts/steps.sh && trap - EXIT && prebuild_order)
+  mapfile -t tools < <(source scripts/steps.sh && trap - EXIT && tier_tools unit scenarios components cluster examples)
 fi
 scratch="$(mktemp -d)"
 trap 'chmod -R u+w "$scratch" 2>/dev/null; rm -rf "$scratch"' EXIT

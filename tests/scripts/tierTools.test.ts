@@ -8,14 +8,27 @@ import { TestTier, toolsOfTier } from "../../testkit/tools";
 const ROOT = path.resolve(__dirname, "../..");
 const TIERS: readonly TestTier[] = ["unit", "scenarios", "components", "cluster", "examples"];
 
-/** `tier_tools <tiers>` of scripts/steps.sh, without the step summary its EXIT trap prints. */
-function tierTools(...tiers: string[]): string[] {
-  const output = execFileSync(
-    "bash",
-    ["-c", 'source scripts/steps.sh; trap - EXIT; tier_tools "$@"', "tier_tools", ...tiers],
-    { cwd: ROOT, encoding: "utf8", env: { ...process.env, OBSERVABILITY_STEP_LOG: "/dev/null" } },
-  );
-  return output.split("\n").filter((line) => line !== "");
+/** What a function of scripts/steps.sh prints, without the step summary its EXIT trap prints. */
+function stepsFunction(name: string, ...args: string[]): string {
+  return execFileSync("bash", ["-c", `source scripts/steps.sh; trap - EXIT; ${name} "$@"`, name, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, OBSERVABILITY_STEP_LOG: "/dev/null" },
+  });
+}
+
+/** `tier_tools <tiers>`: one tool a line. */
+const tierTools = (...tiers: string[]): string[] =>
+  stepsFunction("tier_tools", ...tiers)
+    .split("\n")
+    .filter((line) => line !== "");
+
+/** `prebuild_chains <tiers>`: two lines, each a chain of tools. */
+function prebuildChains(...tiers: string[]): string[][] {
+  const lines = stepsFunction("prebuild_chains", ...tiers).split("\n");
+  expect(lines).toHaveLength(3);
+  expect(lines[2]).toBe("");
+  return lines.slice(0, 2).map((line) => line.split(" ").filter((tool) => tool !== ""));
 }
 
 test("every tier's tools are Go tools of tools/", () => {
@@ -35,4 +48,14 @@ test("steps.sh's tier_tools lists the tiers' tools from the same list, once each
     ...new Set([...toolsOfTier("cluster"), ...toolsOfTier("unit")]),
   ]);
   expect(tierTools()).toEqual([]);
+});
+
+test("the background builds run in two chains: the tiers before the cluster's, and the cluster's and the examples' others", () => {
+  const [first, second] = prebuildChains(...TIERS);
+  expect(first).toEqual(tierTools("unit", "scenarios", "components"));
+  expect(second).toEqual(tierTools("cluster", "examples").filter((tool) => !first.includes(tool)));
+  expect([...first, ...second].sort()).toEqual(tierTools(...TIERS).sort());
+
+  expect(prebuildChains("cluster")).toEqual([[], tierTools("cluster")]);
+  expect(prebuildChains("components", "unit")).toEqual([tierTools("components", "unit"), []]);
 });
