@@ -29,7 +29,8 @@ function ipv4ToNumber(ip: string): number {
   return octets.reduce((n, o) => n * 256 + o, 0);
 }
 
-function cidrContains(cidr: string, ip: string): boolean {
+/** Whether the IPv4 network `cidr` holds `ip`. */
+export function cidrContains(cidr: string, ip: string): boolean {
   const [base, bits] = cidr.split("/");
   const size = 2 ** (32 - Number(bits));
   const start = Math.floor(ipv4ToNumber(base) / size) * size;

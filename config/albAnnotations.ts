@@ -10,6 +10,7 @@ export const ALB_ANNOTATION = {
   listenPorts: `${PREFIX}/listen-ports`,
   sslRedirect: `${PREFIX}/ssl-redirect`,
   certificateArn: `${PREFIX}/certificate-arn`,
+  sslPolicy: `${PREFIX}/ssl-policy`,
   healthcheckPath: `${PREFIX}/healthcheck-path`,
   successCodes: `${PREFIX}/success-codes`,
   authType: `${PREFIX}/auth-type`,
@@ -29,6 +30,7 @@ export const ALB_MANAGED_ANNOTATIONS: Readonly<Record<string, string>> = {
   [ALB_ANNOTATION.listenPorts]: "exposure.ingress.certificateArn (HTTPS on 443, HTTP 80 redirects)",
   [ALB_ANNOTATION.sslRedirect]: "exposure.ingress.certificateArn (HTTPS on 443, HTTP 80 redirects)",
   [ALB_ANNOTATION.certificateArn]: "exposure.ingress.certificateArn",
+  [ALB_ANNOTATION.sslPolicy]: "exposure.ingress.sslPolicy",
   [ALB_ANNOTATION.healthcheckPath]:
     "each UI's health endpoint (Grafana /api/health, Prometheus and Alertmanager /-/healthy)",
   [ALB_ANNOTATION.successCodes]:

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { COMPONENTS, ComponentName, WORKLOADS, WorkloadName } from "./components";
+import { cidrProblem } from "./cidr";
 import { parseQuantity } from "./quantity";
 import { CONFIG_NAMESPACE, keyPath } from "./errors";
 import { anchoredRe2Problem, re2Problem } from "./re2";
@@ -374,3 +375,9 @@ export function reportDuplicates(
 
 /** A type as it is, for an interface that gives a schema's type a name (`interface X extends Identity<typeof x> {}`). */
 export type Identity<T> = T;
+
+/** A network as a NetworkPolicy's ipBlock takes it (config/cidr.ts). */
+export const cidr = z.string().superRefine((value, ctx) => {
+  const problem = cidrProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+});

@@ -3,6 +3,7 @@
 import { PodProblemCategory, categorizedPodProblems } from "../checks/podSecurity";
 import { governingServiceProblems } from "../checks/governingServices";
 import { roundRobinDatasourceProblems, unauthenticatedUiProblems } from "../checks/exposedBackends";
+import { ingressEdgeProblems } from "../checks/ingressEdges";
 import { renderedPods } from "../checks/podSpecs";
 import { PROFILE_LABEL } from "../components/common/namespace";
 import { VOLUMES_HOLD_ANNOTATION } from "../components/common/statefulSet";
@@ -143,6 +144,13 @@ export const POLICIES: readonly StackPolicy[] = [
       "In production an Ingress to Prometheus, Alertmanager or Kiali has the ALB authenticate every request (oidc or cognito).",
     check: (resources) =>
       profileOf(resources) === "kind" ? [] : unauthenticatedUiProblems(kubeObjects(resources)),
+  },
+  {
+    name: "closed-ingress-edges-in-prod",
+    description:
+      "In production an ALB Ingress negotiates TLS 1.2 and later only, and the pods behind it admit their port from the load balancer's subnets, not from any address past it.",
+    check: (resources) =>
+      profileOf(resources) === "kind" ? [] : ingressEdgeProblems(kubeObjects(resources)),
   },
   {
     name: "one-prometheus-view",

@@ -1,5 +1,5 @@
 import { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
-import { Connection, Party, connectionAllowed } from "../checks/networkReachability";
+import { Connection, Party, cidrContains, connectionAllowed } from "../checks/networkReachability";
 import { renderedPods } from "../checks/podSpecs";
 import { Endpoint, Flow, onHostNetwork } from "../components/common/flow";
 import { KubeObject } from "../render/manifest";
@@ -19,9 +19,33 @@ const KUBE_DNS: NamedParty = {
   party: { kind: "pod", namespace: "kube-system", labels: { "k8s-app": "kube-dns" }, ip: "10.244.9.2" },
 };
 
+/** An address in each network a rendered NetworkPolicy names besides any address (a load balancer's subnets). */
+function addressesInNamedNetworks(objects: readonly KubeObject[]): NamedParty[] {
+  const cidrs = new Set(
+    networkPolicies(objects).flatMap((policy) =>
+      [
+        ...(policy.spec?.ingress ?? []).flatMap((r) => r.from ?? []),
+        ...(policy.spec?.egress ?? []).flatMap((r) => r.to ?? []),
+      ]
+        .flatMap((peer) => (peer.ipBlock === undefined ? [] : [peer.ipBlock.cidr]))
+        .filter((cidr) => cidr !== ANY_IPV4),
+    ),
+  );
+  return [...cidrs].map((cidr) => {
+    const [base, bits] = cidr.split("/");
+    const octets = base.split(".").map(Number);
+    // The tenth address of the network (its first when it holds fewer).
+    octets[3] += Number(bits) <= 28 ? 10 : 0;
+    return { name: `an address in ${cidr}`, party: { kind: "address", ip: octets.join(".") } };
+  });
+}
+
+const ANY_IPV4 = "0.0.0.0/0";
+
 /**
  * Everyone who could open a connection: each rendered pod (a host-network pod at its node's IP),
- * a sample app pod per app namespace, the cluster DNS, and an address outside the cluster.
+ * a sample app pod per app namespace, the cluster DNS, an address outside the cluster, and one in
+ * each network the rendered policies name.
  */
 export function networkParties(
   objects: readonly KubeObject[],
@@ -44,7 +68,7 @@ export function networkParties(
       party: { kind: "pod", namespace, labels: { app: "an-app" }, ip: `10.244.1.${i + 2}` },
     }),
   );
-  return [...pods, ...apps, KUBE_DNS, OUTSIDE];
+  return [...pods, ...apps, KUBE_DNS, OUTSIDE, ...addressesInNamedNetworks(objects)];
 }
 
 /** The party of that name; an error naming those there are when there is none. */
@@ -56,6 +80,10 @@ export function partyNamed(parties: readonly NamedParty[], name: string): NamedP
   return found;
 }
 
+/** Whether an `outside` endpoint's addresses (any, unless it names them) hold the party's. */
+const within = (endpoint: Extract<Endpoint, { kind: "outside" }>, p: NamedParty) =>
+  endpoint.addresses === undefined || endpoint.addresses.some((cidr) => cidrContains(cidr, p.party.ip));
+
 /** The parties a graph endpoint stands for. */
 export function partiesOf(endpoint: Endpoint, parties: readonly NamedParty[]): NamedParty[] {
   return parties.filter((p) => {
@@ -65,7 +93,7 @@ export function partiesOf(endpoint: Endpoint, parties: readonly NamedParty[]): N
       case "namespace":
         return p.party.kind === "pod" && p.party.namespace === endpoint.namespace;
       case "outside":
-        return p === OUTSIDE;
+        return p.workload === undefined && p.party.kind === "address" && within(endpoint, p);
       case "clusterDns":
         return p === KUBE_DNS;
     }
@@ -80,8 +108,9 @@ export function connectionsOf(flow: Flow): Connection[] {
 /**
  * What the graph means, one end at a time, the way Kubernetes enforces it: a pod of the stack's
  * namespaces sends only what a flow from it allows and accepts only what a flow to it allows.
- * A flow's far end covers what its NetworkPolicy peer would match: an `outside` end, and a
- * host-network workload, are any address, pods included (the evaluator's worst case).
+ * A flow's far end covers what its NetworkPolicy peer would match: an `outside` end (its networks
+ * where it names them), and a host-network workload, are any address, pods included (the
+ * evaluator's worst case).
  */
 export function graphAllows(
   flows: readonly Flow[],
@@ -94,7 +123,7 @@ export function graphAllows(
   const is = (endpoint: Endpoint, p: NamedParty) =>
     (endpoint.kind === "workload" || endpoint.kind === "namespace") && partiesOf(endpoint, [p]).length === 1;
   const covers = (endpoint: Endpoint, p: NamedParty) =>
-    endpoint.kind === "outside" ||
+    (endpoint.kind === "outside" && within(endpoint, p)) ||
     (endpoint.kind === "workload" && onHostNetwork(endpoint.name)) ||
     partiesOf(endpoint, [p]).length === 1;
   const portIn = (f: Flow) =>

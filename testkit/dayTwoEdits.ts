@@ -317,4 +317,21 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
     edit: plain((c) => configSetJson(c, "metrics.objectStorage", committedObjectStorage())),
     verdict: { kind: "refused", prod: "rolls" },
   },
+  {
+    // kind has no Ingress: the key alone is an Ingress without its host.
+    title: "admit the UIs from a fourth zone's load balancer subnet (prod)",
+    keys: ["exposure.ingress.loadBalancerCidrs"],
+    edit: plain((c) => {
+      const cidrs = (section(c, "exposure").ingress as { loadBalancerCidrs?: string[] } | undefined)
+        ?.loadBalancerCidrs;
+      return configSetJson(c, "exposure.ingress.loadBalancerCidrs", [...(cidrs ?? []), "10.0.48.0/20"]);
+    }),
+    verdict: { kind: "refused", prod: "no restart" },
+  },
+  {
+    title: "serve the UIs over TLS 1.3 only (prod)",
+    keys: ["exposure.ingress.sslPolicy"],
+    edit: plain((c) => configSetPath(c, "exposure.ingress.sslPolicy", "ELBSecurityPolicy-TLS13-1-3-2021-06")),
+    verdict: { kind: "refused", prod: "no restart" },
+  },
 ];

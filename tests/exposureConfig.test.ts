@@ -63,6 +63,41 @@ describe("exposure.ingress on an ALB", () => {
       'observability:exposure.ingress.scheme must be one of "internal", "internet-facing" (got "public")',
     ],
     [
+      "a TLS policy that still allows TLS 1.0 and 1.1 (the controller's default)",
+      ingress({ sslPolicy: "ELBSecurityPolicy-2016-08" }),
+      'observability:exposure.ingress.sslPolicy must be an ALB security policy that allows TLS 1.2 and later only, such as ELBSecurityPolicy-TLS13-1-2-2021-06 (TLS13-1-2, TLS13-1-3, TLS-1-2 or FS-1-2 in its name); ELBSecurityPolicy-2016-08 and the TLS-1-0, TLS-1-1, TLS13-1-0, TLS13-1-1 and FS-1-1 policies also allow TLS 1.0 or 1.1 (got "ELBSecurityPolicy-2016-08")',
+    ],
+    [
+      "a TLS 1.3 policy that still allows TLS 1.0",
+      ingress({ sslPolicy: "ELBSecurityPolicy-TLS13-1-0-2021-06" }),
+      "observability:exposure.ingress.sslPolicy must be an ALB security policy that allows TLS 1.2 and later only",
+    ],
+    [
+      "a hand-written TLS policy annotation",
+      ingress({ annotations: { "alb.ingress.kubernetes.io/ssl-policy": "ELBSecurityPolicy-2016-08" } }),
+      "observability:exposure.ingress.annotations.alb.ingress.kubernetes.io/ssl-policy is set by the program from exposure.ingress.sslPolicy; remove it from annotations",
+    ],
+    [
+      "a load balancer subnet that is not a CIDR",
+      ingress({ loadBalancerCidrs: ["10.0.0.0"] }),
+      'observability:exposure.ingress.loadBalancerCidrs[0] must be a CIDR such as 10.0.0.0/16 (got "10.0.0.0")',
+    ],
+    [
+      "a load balancer subnet with host bits set",
+      ingress({ loadBalancerCidrs: ["10.0.1.0/16"] }),
+      "observability:exposure.ingress.loadBalancerCidrs[0] must be a CIDR such as 10.0.0.0/16 with no address bit set past the prefix (/16)",
+    ],
+    [
+      "an IPv4 prefix longer than 32",
+      ingress({ loadBalancerCidrs: ["10.0.0.0/33"] }),
+      "observability:exposure.ingress.loadBalancerCidrs[0] must be a CIDR such as 10.0.0.0/16: an IPv4 prefix is at most /32",
+    ],
+    [
+      "no load balancer subnet",
+      ingress({ loadBalancerCidrs: [] }),
+      "observability:exposure.ingress.loadBalancerCidrs must list at least one CIDR",
+    ],
+    [
       "a hand-written annotation the program sets",
       ingress({ annotations: { "alb.ingress.kubernetes.io/scheme": "internet-facing" } }),
       "observability:exposure.ingress.annotations.alb.ingress.kubernetes.io/scheme is set by the program from exposure.ingress.scheme; remove it from annotations",

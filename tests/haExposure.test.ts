@@ -16,13 +16,24 @@ import { IngressConfig, ingressAnnotations } from "../components/common/ingress"
 import { wiringGraph } from "../components/wiring/graph";
 import { parsePulumiConfig } from "../config/load";
 import { knownText } from "../config/fields";
+import { DEFAULT_ALB_SSL_POLICY } from "../config/sections/exposure";
 import { metricsPublicUrls } from "../components/metrics/metricsExposure";
 import { ampQueryUrl } from "../components/metrics/queryEndpoint";
 import { POLICIES } from "../policy/rules";
+import { ingressEdgeProblems } from "../checks/ingressEdges";
+import { PROJECT_ROOT, renderWithConfig } from "../render/renderStack";
+import { readStackFile } from "../render/stackFile";
 import { KubeObject } from "../render/manifest";
 import { RenderedStack } from "../render/renderStack";
 import { rendered, stackConfig } from "./renderedStacks";
-import { NamedParty, graphAllows, networkParties, networkPolicies } from "../testing/network";
+import {
+  NamedParty,
+  OUTSIDE,
+  graphAllows,
+  networkParties,
+  networkPolicies,
+  partyNamed,
+} from "../testing/network";
 import { containerArgs, objectNamed, prometheusYml } from "../testkit/rendered";
 import { renderedQueryEndpoints } from "../testkit/localServers";
 import { OIDC, REMOTE_WRITE, WAF, WORKSPACE, exposedConfig, renderExposed } from "./support/exposedProd";
@@ -58,9 +69,45 @@ describe("the ALB in front of Grafana", () => {
       "alb.ingress.kubernetes.io/certificate-arn": CERTIFICATE,
       "alb.ingress.kubernetes.io/listen-ports": '[{"HTTP":80},{"HTTPS":443}]',
       "alb.ingress.kubernetes.io/ssl-redirect": "443",
+      "alb.ingress.kubernetes.io/ssl-policy": DEFAULT_ALB_SSL_POLICY,
     });
     expect(ingress.spec.tls).toBeUndefined();
     expect(ingress.spec.ingressClassName).toBe("alb");
+  });
+
+  test("prod's edges: a TLS 1.2+ listener and Grafana admitted from the load balancer's subnets; the policy pack fails the render without them", async () => {
+    const { objects } = await rendered("prod");
+    expect(ingressEdgeProblems(objects)).toEqual([]);
+    const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
+    const exposure = JSON.parse(config["observability:exposure"]) as Json;
+    delete exposure.ingress.loadBalancerCidrs;
+    const open = await renderWithConfig(
+      "prod-open-edges",
+      { ...config, "observability:exposure": JSON.stringify(exposure) },
+      secretKeys,
+    );
+    // The render before sslPolicy: the controller's default policy.
+    const before = open.objects.map((o) =>
+      o.kind === "Ingress"
+        ? {
+            ...o,
+            metadata: {
+              ...o.metadata,
+              annotations: Object.fromEntries(
+                Object.entries(o.metadata.annotations ?? {}).filter(([k]) => !k.endsWith("/ssl-policy")),
+              ),
+            },
+          }
+        : o,
+    );
+    const problems = [
+      "Ingress/observability/grafana negotiates TLS 1.0 and 1.1 (alb.ingress.kubernetes.io/ssl-policy: ELBSecurityPolicy-2016-08); set exposure.ingress.sslPolicy",
+      "Ingress/observability/grafana: Deployment/observability/grafana's pods admit port 3006 from any address, past the load balancer; set exposure.ingress.loadBalancerCidrs to the load balancer's subnets",
+    ];
+    expect(ingressEdgeProblems(before)).toEqual(problems);
+    const policy = POLICIES.find((p) => p.name === "closed-ingress-edges-in-prod")!;
+    expect(policy.check(asInputs(before))).toEqual(problems);
+    expect(policy.check(policyInputs(await rendered("prod")))).toEqual([]);
   });
 
   test("prod: the health-check path is the one Grafana's own probes use", async () => {
@@ -91,6 +138,7 @@ describe("the ALB in front of Grafana", () => {
       annotations: { "nginx.ingress.kubernetes.io/proxy-body-size": "8m" },
       tlsSecretName: "grafana-tls",
       scheme: "internal",
+      sslPolicy: DEFAULT_ALB_SSL_POLICY,
     };
     expect(
       ingressAnnotations(nginx, {
@@ -158,6 +206,7 @@ describe("Prometheus and Alertmanager behind the ALB, authenticated", () => {
       annotations: {},
       certificateArn: CERTIFICATE,
       scheme: "internet-facing",
+      sslPolicy: DEFAULT_ALB_SSL_POLICY,
       prometheus: { host: "prometheus.example.com" },
       auth: {
         type: "cognito",
@@ -212,8 +261,11 @@ describe("Prometheus and Alertmanager behind the ALB, authenticated", () => {
     expect(externalUrl("alertmanager")).toBe("--web.external-url=https://alertmanager.tiketi.example.com");
   });
 
-  test("target type ip: the NetworkPolicies admit the load balancer to the pods' HTTP ports", async () => {
+  test("target type ip: the NetworkPolicies admit the load balancer's subnets, and only them, to the pods' HTTP ports", async () => {
     const { objects } = await renderExposed();
+    const subnets = stackConfig("prod").exposure.ingress!.loadBalancerCidrs!;
+    const policies = networkPolicies(objects);
+    const pod = (name: string) => partyNamed(networkParties(objects, []), `observability/${name}`).party;
     for (const [name, port] of [
       ["prometheus", 9090],
       ["alertmanager", 9093],
@@ -222,10 +274,15 @@ describe("Prometheus and Alertmanager behind the ALB, authenticated", () => {
       const ingress = objectNamed(objects, "NetworkPolicy", name).spec.ingress as Json[];
       expect(ingress).toContainEqual(
         expect.objectContaining({
-          from: expect.arrayContaining([{ ipBlock: expect.objectContaining({ cidr: "0.0.0.0/0" }) }]),
+          from: expect.arrayContaining(subnets.map((cidr) => ({ ipBlock: { cidr } }))),
           ports: expect.arrayContaining([{ protocol: "TCP", port }]),
         }),
       );
+      expect(JSON.stringify(ingress)).not.toContain("0.0.0.0/0");
+      const tcp: Connection = { protocol: "TCP", port };
+      expect(connectionAllowed(policies, { kind: "address", ip: "10.0.16.10" }, pod(name), tcp)).toBe(true);
+      expect(connectionAllowed(policies, OUTSIDE.party, pod(name), tcp)).toBe(false);
+      expect(connectionAllowed(policies, { kind: "address", ip: "10.0.48.10" }, pod(name), tcp)).toBe(false);
     }
     // Committed prod exposes only Grafana: Prometheus accepts no one from outside.
     const prodPrometheus = objectNamed((await rendered("prod")).objects, "NetworkPolicy", "prometheus").spec
@@ -258,13 +315,14 @@ describe("Prometheus and Alertmanager behind the ALB, authenticated", () => {
     );
     expect(mismatches).toEqual([]);
     const outside = parties.find((p) => p.name === "outside") as NamedParty;
+    const balancer = parties.find((p) => p.name === "an address in 10.0.16.0/20") as NamedParty;
     const party = (name: string) => parties.find((p) => p.name === name) as NamedParty;
     const tcp = (port: number): Connection => ({ protocol: "TCP", port });
     expect(
-      connectionAllowed(policies, outside.party, party("observability/prometheus").party, tcp(9090)),
+      connectionAllowed(policies, balancer.party, party("observability/prometheus").party, tcp(9090)),
     ).toBe(true);
     expect(
-      connectionAllowed(policies, outside.party, party("observability/alertmanager").party, tcp(9093)),
+      connectionAllowed(policies, balancer.party, party("observability/alertmanager").party, tcp(9093)),
     ).toBe(true);
     expect(connectionAllowed(policies, party("observability/grafana").party, outside.party, tcp(443))).toBe(
       true,

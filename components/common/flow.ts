@@ -11,9 +11,10 @@ export type Endpoint =
   | { readonly kind: "namespace"; readonly namespace: string }
   /**
    * Addresses no pod selector can name: the API server, node IPs (kubelet, host-network
-   * agents), browsers and load balancers, and services outside the cluster.
+   * agents), browsers and load balancers, and services outside the cluster. Any address unless
+   * the config names them (CIDRs).
    */
-  | { readonly kind: "outside"; readonly what: string }
+  | { readonly kind: "outside"; readonly what: string; readonly addresses?: readonly string[] }
   /** The cluster DNS (CoreDNS, `k8s-app: kube-dns` in kube-system). */
   | { readonly kind: "clusterDns" };
 
@@ -34,7 +35,15 @@ export const workload = (namespace: string, name: string): Endpoint => ({
   namespace,
   name,
 });
-export const outside = (what: string): Endpoint => ({ kind: "outside", what });
+export const outside = (what: string, addresses?: readonly string[]): Endpoint =>
+  addresses === undefined ? { kind: "outside", what } : { kind: "outside", what, addresses };
+
+/**
+ * The load balancer in front of the UIs behind the Ingress, which connects to their pods themselves
+ * (target type ip): from the subnets `exposure.ingress.loadBalancerCidrs` names, else any address.
+ */
+export const ingressLoadBalancer = (ingress: { readonly loadBalancerCidrs?: readonly string[] }): Endpoint =>
+  outside("the Ingress load balancer", ingress.loadBalancerCidrs);
 
 /** The flows one endpoint opens, e.g. `const scrape = flowsFrom(prometheus)`. */
 export const flowsFrom =

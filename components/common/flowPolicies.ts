@@ -20,19 +20,23 @@ const CLUSTER_DNS: NetworkPolicyPeer = {
 };
 
 /** How a NetworkPolicy names an endpoint of the graph. */
-function peerOf(endpoint: Endpoint): NetworkPolicyPeer {
+function peersOf(endpoint: Endpoint): NetworkPolicyPeer[] {
   switch (endpoint.kind) {
     case "workload":
       // A host-network pod has its node's IP, which no pod selector matches.
-      return onHostNetwork(endpoint.name)
-        ? ANY_ADDRESS
-        : podsIn(endpoint.namespace, { "app.kubernetes.io/name": endpoint.name });
+      return [
+        onHostNetwork(endpoint.name)
+          ? ANY_ADDRESS
+          : podsIn(endpoint.namespace, { "app.kubernetes.io/name": endpoint.name }),
+      ];
     case "namespace":
-      return podsIn(endpoint.namespace);
+      return [podsIn(endpoint.namespace)];
     case "outside":
-      return ANY_ADDRESS;
+      return endpoint.addresses === undefined
+        ? [ANY_ADDRESS]
+        : endpoint.addresses.map((cidr) => ({ ipBlock: { cidr } }));
     case "clusterDns":
-      return CLUSTER_DNS;
+      return [CLUSTER_DNS];
   }
 }
 
@@ -42,9 +46,10 @@ function rules(peers: readonly { readonly endpoint: Endpoint; readonly flow: Flo
   for (const { endpoint, flow } of peers) {
     const key = JSON.stringify(flow.ports);
     const rule = byPorts.get(key) ?? { ports: flow.ports, peers: [] };
-    const peer = peerOf(endpoint);
-    if (!rule.peers.some((p) => JSON.stringify(p) === JSON.stringify(peer))) {
-      rule.peers.push(peer);
+    for (const peer of peersOf(endpoint)) {
+      if (!rule.peers.some((p) => JSON.stringify(p) === JSON.stringify(peer))) {
+        rule.peers.push(peer);
+      }
     }
     byPorts.set(key, rule);
   }

@@ -56,7 +56,8 @@ function authAnnotations(auth: IngressAuth, oidcClientSecret: string): Record<st
 /**
  * What the AWS Load Balancer Controller needs to put a working ALB in front of a UI: target type
  * ip (straight to the pods, which the wiring graph admits), the health endpoint, HTTPS with the
- * ACM certificate and HTTP redirected to it, the scheme, and authentication where asked. The
+ * ACM certificate and a TLS 1.2+ policy and HTTP redirected to it, the scheme, and authentication
+ * where asked. The
  * user's annotations come first: the schema refuses any that would be overridden here.
  */
 export function ingressAnnotations(
@@ -77,6 +78,7 @@ export function ingressAnnotations(
       ? {}
       : {
           [ALB_ANNOTATION.certificateArn]: ingress.certificateArn,
+          [ALB_ANNOTATION.sslPolicy]: ingress.sslPolicy,
           [ALB_ANNOTATION.listenPorts]: JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
           [ALB_ANNOTATION.sslRedirect]: "443",
         }),
@@ -120,6 +122,11 @@ export function deployIngress(
   backend: IngressBackend,
   opts: pulumi.CustomResourceOptions,
 ): k8s.networking.v1.Ingress {
+  if (ingress.className === ALB_INGRESS_CLASS && ingress.loadBalancerCidrs === undefined) {
+    void pulumi.log.warn(
+      `exposure.ingress.loadBalancerCidrs is unset: ${backend.host}'s pods admit their port from any address, so a host of the VPC reaches them past the load balancer's TLS; set it to the CIDRs of the subnets the ALB runs in`,
+    );
+  }
   // Only for controllers that read spec.tls (nginx): the schema refuses tlsSecretName on an ALB.
   const tls =
     ingress.tlsSecretName === undefined

@@ -1,6 +1,6 @@
 import { StackConfig } from "../../config";
 import { knownText } from "../../config/fields";
-import { Endpoint, Flow, outside, tcp, workload } from "../common/flow";
+import { Endpoint, Flow, ingressLoadBalancer, outside, tcp, workload } from "../common/flow";
 import { portOfAddress, portOfUrl } from "../common/serviceUrl";
 import { networkPorts } from "../common/workloadSpec";
 import { GRAFANA } from "./names";
@@ -42,7 +42,10 @@ export function grafanaFlows(config: StackConfig, clients: GrafanaClients = {}):
           },
         ]),
     {
-      from: outside("browsers, via NodePort or the Ingress load balancer (target type ip)"),
+      from:
+        config.exposure.mode === "ingress" && config.exposure.ingress !== undefined
+          ? ingressLoadBalancer(config.exposure.ingress)
+          : outside("browsers, via NodePort"),
       to: grafana,
       ports: networkPorts(GRAFANA, "http"),
       why: "UI",

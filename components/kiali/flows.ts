@@ -1,5 +1,5 @@
 import { StackConfig } from "../../config";
-import { Endpoint, Flow, outside, toApiServer, workload } from "../common/flow";
+import { Endpoint, Flow, ingressLoadBalancer, outside, toApiServer, workload } from "../common/flow";
 import { networkPorts } from "../common/workloadSpec";
 import { KIALI } from "./names";
 
@@ -33,7 +33,7 @@ export function kialiFlows(
       ? outside("browsers, via NodePort")
       : ingress?.kiali === undefined
         ? undefined
-        : outside("the Ingress load balancer");
+        : ingressLoadBalancer(ingress);
   return [
     ...(people === undefined
       ? []

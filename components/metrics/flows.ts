@@ -1,6 +1,16 @@
 import { StackConfig } from "../../config";
 import { clusterServiceNamespace } from "../../config/scrapeTargets";
-import { Endpoint, Flow, Port, flowsFrom, outside, tcp, toApiServer, workload } from "../common/flow";
+import {
+  Endpoint,
+  Flow,
+  Port,
+  flowsFrom,
+  ingressLoadBalancer,
+  outside,
+  tcp,
+  toApiServer,
+  workload,
+} from "../common/flow";
 import { portOfAddress } from "../common/serviceUrl";
 import { networkPorts } from "../common/workloadSpec";
 import {
@@ -153,12 +163,11 @@ export function metricsFlows(config: StackConfig, clients: MetricsClients = {}):
           },
         ]
       : []),
-    // Target type ip: the load balancer connects to the pods themselves, from the VPC.
     ...(ingress?.prometheus === undefined
       ? []
       : [
           {
-            from: outside("the Ingress load balancer"),
+            from: ingressLoadBalancer(ingress),
             ...queried,
             why: "UI, authenticated by the load balancer",
           },
@@ -167,7 +176,7 @@ export function metricsFlows(config: StackConfig, clients: MetricsClients = {}):
       ? []
       : [
           {
-            from: outside("the Ingress load balancer"),
+            from: ingressLoadBalancer(ingress),
             to: alertmanager,
             ports: networkPorts(ALERTMANAGER, "http"),
             why: "UI, authenticated by the load balancer",

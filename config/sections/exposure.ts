@@ -3,6 +3,7 @@ import type { GivenWhole } from "../argsOf";
 import { ALB_INGRESS_CLASS, ALB_MANAGED_ANNOTATIONS } from "../albAnnotations";
 import {
   Identity,
+  cidr,
   dnsLabel,
   fromCliText,
   httpsUrl,
@@ -60,6 +61,16 @@ export interface CognitoAuth extends Identity<z.input<typeof cognitoAuth>>, Give
 /** Who may open an Ingress: the ALB authenticates every request before it reaches the pods. */
 const ingressAuth = named<OidcAuth | CognitoAuth>()(z.discriminatedUnion("type", [oidcAuth, cognitoAuth]));
 
+/**
+ * The ALB security policies that negotiate TLS 1.2 and later only: their names say the lowest
+ * version (TLS13-1-2, TLS13-1-3, TLS-1-2, FS-1-2), then variants (Res, Ext1, FIPS, PQ) and a date.
+ * ELBSecurityPolicy-2016-08, the controller's default, and the TLS-1-0, TLS-1-1, TLS13-1-0,
+ * TLS13-1-1, FS-1-1 and FS-2018-06 policies also allow TLS 1.0 or 1.1.
+ */
+export const TLS12_ALB_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)(-[A-Za-z0-9]+)*-20\d{2}-\d{2}$/;
+/** AWS's recommended policy: TLS 1.3, and TLS 1.2 for older clients. */
+export const DEFAULT_ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
 const ingress = strict({
   host: hostName.describe("The host Grafana is served on."),
   className: nonEmpty.describe(
@@ -87,6 +98,21 @@ const ingress = strict({
     .enum(["internal", "internet-facing"])
     .default("internal")
     .describe("className alb: internal needs no public subnets and exposes nothing to the internet."),
+  sslPolicy: z
+    .string()
+    .regex(
+      TLS12_ALB_POLICY,
+      `must be an ALB security policy that allows TLS 1.2 and later only, such as ${DEFAULT_ALB_SSL_POLICY} (TLS13-1-2, TLS13-1-3, TLS-1-2 or FS-1-2 in its name); ELBSecurityPolicy-2016-08 and the TLS-1-0, TLS-1-1, TLS13-1-0, TLS13-1-1 and FS-1-1 policies also allow TLS 1.0 or 1.1`,
+    )
+    .default(DEFAULT_ALB_SSL_POLICY)
+    .describe("className alb: the HTTPS listener's TLS security policy; only policies without TLS 1.0 and 1.1."),
+  loadBalancerCidrs: z
+    .array(cidr)
+    .min(1, "must list at least one CIDR")
+    .optional()
+    .describe(
+      "The CIDRs of the subnets the load balancer runs in: the UIs behind the Ingress admit their port from these only (target type ip: the ALB connects from its addresses there). Unset, they admit any address, and the preview warns on className alb.",
+    ),
   prometheus: strict({ host: hostName })
     .optional()
     .describe("Prometheus behind the same kind of Ingress, on its own host; on eks only with auth."),

@@ -8,6 +8,7 @@ import { PROJECT_ROOT, RenderedStack } from "../../render/renderStack";
 import { ruleCounts } from "../../render/ruleCounts";
 import { readStackFile } from "../../render/stackFile";
 import { verifyExpectations } from "../verify/expectations";
+import { exposureTable } from "./exposureTable";
 import { LatestRenders, upgradeNotes } from "./upgradeNotes";
 import { ClusterShape, brokenVerifySample, healthyVerifySample, verifyCheckNames } from "./verifySample";
 
@@ -111,5 +112,7 @@ export function docFigures(stacks: DocStacks): Record<string, string> {
     "verify-healthy": ["```text", healthyVerifySample(kind.sample), "```"].join("\n"),
     "verify-broken": ["```text", brokenVerifySample(kind.sample), "```"].join("\n"),
     ...upgradeNotes(stacks.latestRelease),
+    "exposure-kind": exposureTable(config("kind")),
+    "exposure-prod": exposureTable(config("prod")),
   };
 }

@@ -44,7 +44,7 @@ test.each<StackName>(["kind", "prod"])("the %s stack passes every policy", async
   expect(POLICIES.map((p) => [p.name, p.check(resources)])).toEqual(POLICIES.map((p) => [p.name, []]));
 });
 
-test("there are thirteen policies, each described", () => {
+test("there are fourteen policies, each described", () => {
   expect(POLICIES.map((p) => p.name)).toEqual([
     "pinned-images",
     "requests-and-limits",
@@ -55,6 +55,7 @@ test("there are thirteen policies, each described", () => {
     "host-access-allowlisted",
     "no-exposed-services-in-prod",
     "authenticated-metrics-uis-in-prod",
+    "closed-ingress-edges-in-prod",
     "one-prometheus-view",
     "no-secret-literals",
     "data-volumes-protected-in-prod",

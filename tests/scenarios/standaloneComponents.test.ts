@@ -462,6 +462,7 @@ describe("values the program makes beside the components, given as Outputs", () 
         className: "alb",
         annotations: {},
         certificateArn: pulumi.output(certificateArn),
+        loadBalancerCidrs: ["10.1.0.0/20", "10.1.16.0/20"],
       },
     },
   } as const;

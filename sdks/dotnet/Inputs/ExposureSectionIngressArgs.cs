@@ -39,6 +39,14 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("kiali")]
         public Input<Inputs.ExposureSectionIngressAlertmanagerArgs>? Kiali { get; set; }
 
+        [Input("loadBalancerCidrs")]
+        private InputList<string>? _loadBalancerCidrs;
+        public InputList<string> LoadBalancerCidrs
+        {
+            get => _loadBalancerCidrs ?? (_loadBalancerCidrs = new InputList<string>());
+            set => _loadBalancerCidrs = value;
+        }
+
         [Input("prometheus")]
         public Input<Inputs.ExposureSectionIngressAlertmanagerArgs>? Prometheus { get; set; }
 
@@ -47,6 +55,9 @@ namespace ObservabilityStack.Observability.Inputs
         /// </summary>
         [Input("scheme")]
         public Input<string>? Scheme { get; set; }
+
+        [Input("sslPolicy")]
+        public Input<string>? SslPolicy { get; set; }
 
         [Input("tlsSecretName")]
         public Input<string>? TlsSecretName { get; set; }

@@ -14,6 +14,7 @@ namespace ObservabilityStack.Observability.Outputs
     [OutputType]
     public sealed class FlowFrom3
     {
+        public readonly ImmutableArray<string> Addresses;
         /// <summary>
         /// One of `outside`.
         /// </summary>
@@ -22,10 +23,13 @@ namespace ObservabilityStack.Observability.Outputs
 
         [OutputConstructor]
         private FlowFrom3(
+            ImmutableArray<string> addresses,
+
             string kind,
 
             string what)
         {
+            Addresses = addresses;
             Kind = kind;
             What = what;
         }

@@ -3729,16 +3729,18 @@ func (o ExposureSectionPtrOutput) NodePorts() ExposureSectionNodePortsPtrOutput 
 }
 
 type ExposureSectionIngress struct {
-	Alertmanager   *ExposureSectionIngressAlertmanager `pulumi:"alertmanager"`
-	Annotations    map[string]string                   `pulumi:"annotations"`
-	Auth           interface{}                         `pulumi:"auth"`
-	CertificateArn *string                             `pulumi:"certificateArn"`
-	ClassName      *string                             `pulumi:"className"`
-	Host           *string                             `pulumi:"host"`
-	Kiali          *ExposureSectionIngressAlertmanager `pulumi:"kiali"`
-	Prometheus     *ExposureSectionIngressAlertmanager `pulumi:"prometheus"`
+	Alertmanager      *ExposureSectionIngressAlertmanager `pulumi:"alertmanager"`
+	Annotations       map[string]string                   `pulumi:"annotations"`
+	Auth              interface{}                         `pulumi:"auth"`
+	CertificateArn    *string                             `pulumi:"certificateArn"`
+	ClassName         *string                             `pulumi:"className"`
+	Host              *string                             `pulumi:"host"`
+	Kiali             *ExposureSectionIngressAlertmanager `pulumi:"kiali"`
+	LoadBalancerCidrs []string                            `pulumi:"loadBalancerCidrs"`
+	Prometheus        *ExposureSectionIngressAlertmanager `pulumi:"prometheus"`
 	// One of `internal`, `internet-facing`.
 	Scheme        *string `pulumi:"scheme"`
+	SslPolicy     *string `pulumi:"sslPolicy"`
 	TlsSecretName *string `pulumi:"tlsSecretName"`
 }
 
@@ -3754,16 +3756,18 @@ type ExposureSectionIngressInput interface {
 }
 
 type ExposureSectionIngressArgs struct {
-	Alertmanager   ExposureSectionIngressAlertmanagerPtrInput `pulumi:"alertmanager"`
-	Annotations    pulumi.StringMapInput                      `pulumi:"annotations"`
-	Auth           pulumi.Input                               `pulumi:"auth"`
-	CertificateArn pulumi.StringPtrInput                      `pulumi:"certificateArn"`
-	ClassName      pulumi.StringPtrInput                      `pulumi:"className"`
-	Host           pulumi.StringPtrInput                      `pulumi:"host"`
-	Kiali          ExposureSectionIngressAlertmanagerPtrInput `pulumi:"kiali"`
-	Prometheus     ExposureSectionIngressAlertmanagerPtrInput `pulumi:"prometheus"`
+	Alertmanager      ExposureSectionIngressAlertmanagerPtrInput `pulumi:"alertmanager"`
+	Annotations       pulumi.StringMapInput                      `pulumi:"annotations"`
+	Auth              pulumi.Input                               `pulumi:"auth"`
+	CertificateArn    pulumi.StringPtrInput                      `pulumi:"certificateArn"`
+	ClassName         pulumi.StringPtrInput                      `pulumi:"className"`
+	Host              pulumi.StringPtrInput                      `pulumi:"host"`
+	Kiali             ExposureSectionIngressAlertmanagerPtrInput `pulumi:"kiali"`
+	LoadBalancerCidrs pulumi.StringArrayInput                    `pulumi:"loadBalancerCidrs"`
+	Prometheus        ExposureSectionIngressAlertmanagerPtrInput `pulumi:"prometheus"`
 	// One of `internal`, `internet-facing`.
 	Scheme        pulumi.StringPtrInput `pulumi:"scheme"`
+	SslPolicy     pulumi.StringPtrInput `pulumi:"sslPolicy"`
 	TlsSecretName pulumi.StringPtrInput `pulumi:"tlsSecretName"`
 }
 
@@ -3872,6 +3876,10 @@ func (o ExposureSectionIngressOutput) Kiali() ExposureSectionIngressAlertmanager
 	return o.ApplyT(func(v ExposureSectionIngress) *ExposureSectionIngressAlertmanager { return v.Kiali }).(ExposureSectionIngressAlertmanagerPtrOutput)
 }
 
+func (o ExposureSectionIngressOutput) LoadBalancerCidrs() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v ExposureSectionIngress) []string { return v.LoadBalancerCidrs }).(pulumi.StringArrayOutput)
+}
+
 func (o ExposureSectionIngressOutput) Prometheus() ExposureSectionIngressAlertmanagerPtrOutput {
 	return o.ApplyT(func(v ExposureSectionIngress) *ExposureSectionIngressAlertmanager { return v.Prometheus }).(ExposureSectionIngressAlertmanagerPtrOutput)
 }
@@ -3879,6 +3887,10 @@ func (o ExposureSectionIngressOutput) Prometheus() ExposureSectionIngressAlertma
 // One of `internal`, `internet-facing`.
 func (o ExposureSectionIngressOutput) Scheme() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ExposureSectionIngress) *string { return v.Scheme }).(pulumi.StringPtrOutput)
+}
+
+func (o ExposureSectionIngressOutput) SslPolicy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ExposureSectionIngress) *string { return v.SslPolicy }).(pulumi.StringPtrOutput)
 }
 
 func (o ExposureSectionIngressOutput) TlsSecretName() pulumi.StringPtrOutput {
@@ -3972,6 +3984,15 @@ func (o ExposureSectionIngressPtrOutput) Kiali() ExposureSectionIngressAlertmana
 	}).(ExposureSectionIngressAlertmanagerPtrOutput)
 }
 
+func (o ExposureSectionIngressPtrOutput) LoadBalancerCidrs() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *ExposureSectionIngress) []string {
+		if v == nil {
+			return nil
+		}
+		return v.LoadBalancerCidrs
+	}).(pulumi.StringArrayOutput)
+}
+
 func (o ExposureSectionIngressPtrOutput) Prometheus() ExposureSectionIngressAlertmanagerPtrOutput {
 	return o.ApplyT(func(v *ExposureSectionIngress) *ExposureSectionIngressAlertmanager {
 		if v == nil {
@@ -3988,6 +4009,15 @@ func (o ExposureSectionIngressPtrOutput) Scheme() pulumi.StringPtrOutput {
 			return nil
 		}
 		return v.Scheme
+	}).(pulumi.StringPtrOutput)
+}
+
+func (o ExposureSectionIngressPtrOutput) SslPolicy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ExposureSectionIngress) *string {
+		if v == nil {
+			return nil
+		}
+		return v.SslPolicy
 	}).(pulumi.StringPtrOutput)
 }
 
@@ -5471,6 +5501,7 @@ func (o FlowFrom2PtrOutput) Namespace() pulumi.StringPtrOutput {
 }
 
 type FlowFrom3 struct {
+	Addresses []string `pulumi:"addresses"`
 	// One of `outside`.
 	Kind string `pulumi:"kind"`
 	What string `pulumi:"what"`
@@ -5488,6 +5519,7 @@ type FlowFrom3Input interface {
 }
 
 type FlowFrom3Args struct {
+	Addresses pulumi.StringArrayInput `pulumi:"addresses"`
 	// One of `outside`.
 	Kind pulumi.StringInput `pulumi:"kind"`
 	What pulumi.StringInput `pulumi:"what"`
@@ -5570,6 +5602,10 @@ func (o FlowFrom3Output) ToFlowFrom3PtrOutputWithContext(ctx context.Context) Fl
 	}).(FlowFrom3PtrOutput)
 }
 
+func (o FlowFrom3Output) Addresses() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v FlowFrom3) []string { return v.Addresses }).(pulumi.StringArrayOutput)
+}
+
 // One of `outside`.
 func (o FlowFrom3Output) Kind() pulumi.StringOutput {
 	return o.ApplyT(func(v FlowFrom3) string { return v.Kind }).(pulumi.StringOutput)
@@ -5601,6 +5637,15 @@ func (o FlowFrom3PtrOutput) Elem() FlowFrom3Output {
 		var ret FlowFrom3
 		return ret
 	}).(FlowFrom3Output)
+}
+
+func (o FlowFrom3PtrOutput) Addresses() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *FlowFrom3) []string {
+		if v == nil {
+			return nil
+		}
+		return v.Addresses
+	}).(pulumi.StringArrayOutput)
 }
 
 // One of `outside`.

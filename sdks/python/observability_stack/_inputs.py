@@ -1899,11 +1899,13 @@ if not MYPY:
         class_name: NotRequired[pulumi.Input[_builtins.str]]
         host: NotRequired[pulumi.Input[_builtins.str]]
         kiali: NotRequired[pulumi.Input['ExposureSectionIngressAlertmanagerArgsDict']]
+        load_balancer_cidrs: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
         prometheus: NotRequired[pulumi.Input['ExposureSectionIngressAlertmanagerArgsDict']]
         scheme: NotRequired[pulumi.Input[_builtins.str]]
         """
         One of `internal`, `internet-facing`.
         """
+        ssl_policy: NotRequired[pulumi.Input[_builtins.str]]
         tls_secret_name: NotRequired[pulumi.Input[_builtins.str]]
 elif False:
     ExposureSectionIngressArgsDict: TypeAlias = Mapping[str, Any]
@@ -1918,8 +1920,10 @@ class ExposureSectionIngressArgs:
                  class_name: Optional[pulumi.Input[_builtins.str]] = None,
                  host: Optional[pulumi.Input[_builtins.str]] = None,
                  kiali: Optional[pulumi.Input['ExposureSectionIngressAlertmanagerArgs']] = None,
+                 load_balancer_cidrs: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  prometheus: Optional[pulumi.Input['ExposureSectionIngressAlertmanagerArgs']] = None,
                  scheme: Optional[pulumi.Input[_builtins.str]] = None,
+                 ssl_policy: Optional[pulumi.Input[_builtins.str]] = None,
                  tls_secret_name: Optional[pulumi.Input[_builtins.str]] = None):
         """
         :param pulumi.Input[_builtins.str] scheme: One of `internal`, `internet-facing`.
@@ -1938,10 +1942,14 @@ class ExposureSectionIngressArgs:
             pulumi.set(__self__, "host", host)
         if kiali is not None:
             pulumi.set(__self__, "kiali", kiali)
+        if load_balancer_cidrs is not None:
+            pulumi.set(__self__, "load_balancer_cidrs", load_balancer_cidrs)
         if prometheus is not None:
             pulumi.set(__self__, "prometheus", prometheus)
         if scheme is not None:
             pulumi.set(__self__, "scheme", scheme)
+        if ssl_policy is not None:
+            pulumi.set(__self__, "ssl_policy", ssl_policy)
         if tls_secret_name is not None:
             pulumi.set(__self__, "tls_secret_name", tls_secret_name)
 
@@ -2009,6 +2017,15 @@ class ExposureSectionIngressArgs:
         pulumi.set(self, "kiali", value)
 
     @_builtins.property
+    @pulumi.getter(name="loadBalancerCidrs")
+    def load_balancer_cidrs(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        return pulumi.get(self, "load_balancer_cidrs")
+
+    @load_balancer_cidrs.setter
+    def load_balancer_cidrs(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "load_balancer_cidrs", value)
+
+    @_builtins.property
     @pulumi.getter
     def prometheus(self) -> Optional[pulumi.Input['ExposureSectionIngressAlertmanagerArgs']]:
         return pulumi.get(self, "prometheus")
@@ -2028,6 +2045,15 @@ class ExposureSectionIngressArgs:
     @scheme.setter
     def scheme(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "scheme", value)
+
+    @_builtins.property
+    @pulumi.getter(name="sslPolicy")
+    def ssl_policy(self) -> Optional[pulumi.Input[_builtins.str]]:
+        return pulumi.get(self, "ssl_policy")
+
+    @ssl_policy.setter
+    def ssl_policy(self, value: Optional[pulumi.Input[_builtins.str]]):
+        pulumi.set(self, "ssl_policy", value)
 
     @_builtins.property
     @pulumi.getter(name="tlsSecretName")
@@ -2610,6 +2636,7 @@ if not MYPY:
         One of `outside`.
         """
         what: pulumi.Input[_builtins.str]
+        addresses: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
 elif False:
     FlowFrom3ArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -2617,12 +2644,15 @@ elif False:
 class FlowFrom3Args:
     def __init__(__self__, *,
                  kind: pulumi.Input[_builtins.str],
-                 what: pulumi.Input[_builtins.str]):
+                 what: pulumi.Input[_builtins.str],
+                 addresses: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None):
         """
         :param pulumi.Input[_builtins.str] kind: One of `outside`.
         """
         pulumi.set(__self__, "kind", kind)
         pulumi.set(__self__, "what", what)
+        if addresses is not None:
+            pulumi.set(__self__, "addresses", addresses)
 
     @_builtins.property
     @pulumi.getter
@@ -2644,6 +2674,15 @@ class FlowFrom3Args:
     @what.setter
     def what(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "what", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def addresses(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        return pulumi.get(self, "addresses")
+
+    @addresses.setter
+    def addresses(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "addresses", value)
 
 
 if not MYPY:

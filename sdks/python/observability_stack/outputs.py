@@ -197,12 +197,15 @@ class FlowFrom2(dict):
 class FlowFrom3(dict):
     def __init__(__self__, *,
                  kind: _builtins.str,
-                 what: _builtins.str):
+                 what: _builtins.str,
+                 addresses: Optional[Sequence[_builtins.str]] = None):
         """
         :param _builtins.str kind: One of `outside`.
         """
         pulumi.set(__self__, "kind", kind)
         pulumi.set(__self__, "what", what)
+        if addresses is not None:
+            pulumi.set(__self__, "addresses", addresses)
 
     @_builtins.property
     @pulumi.getter
@@ -216,6 +219,11 @@ class FlowFrom3(dict):
     @pulumi.getter
     def what(self) -> _builtins.str:
         return pulumi.get(self, "what")
+
+    @_builtins.property
+    @pulumi.getter
+    def addresses(self) -> Optional[Sequence[_builtins.str]]:
+        return pulumi.get(self, "addresses")
 
 
 @pulumi.output_type
