@@ -67,7 +67,8 @@ const ingressAuth = named<OidcAuth | CognitoAuth>()(z.discriminatedUnion("type",
  * ELBSecurityPolicy-2016-08, the controller's default, and the TLS-1-0, TLS-1-1, TLS13-1-0,
  * TLS13-1-1, FS-1-1 and FS-2018-06 policies also allow TLS 1.0 or 1.1.
  */
-export const TLS12_ALB_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)(-[A-Za-z0-9]+)*-20\d{2}-\d{2}$/;
+export const TLS12_ALB_POLICY =
+  /^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)(-[A-Za-z0-9]+)*-20\d{2}-\d{2}$/;
 /** AWS's recommended policy: TLS 1.3, and TLS 1.2 for older clients. */
 export const DEFAULT_ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
@@ -105,7 +106,9 @@ const ingress = strict({
       `must be an ALB security policy that allows TLS 1.2 and later only, such as ${DEFAULT_ALB_SSL_POLICY} (TLS13-1-2, TLS13-1-3, TLS-1-2 or FS-1-2 in its name); ELBSecurityPolicy-2016-08 and the TLS-1-0, TLS-1-1, TLS13-1-0, TLS13-1-1 and FS-1-1 policies also allow TLS 1.0 or 1.1`,
     )
     .default(DEFAULT_ALB_SSL_POLICY)
-    .describe("className alb: the HTTPS listener's TLS security policy; only policies without TLS 1.0 and 1.1."),
+    .describe(
+      "className alb: the HTTPS listener's TLS security policy; only policies without TLS 1.0 and 1.1.",
+    ),
   loadBalancerCidrs: z
     .array(cidr)
     .min(1, "must list at least one CIDR")
