@@ -42,6 +42,7 @@ export = () => {
       host: "grafana.checkout.example.com",
       className: "alb",
       certificateArn: config.require("certificateArn"),
+      loadBalancerCidrs: config.requireObject<string[]>("loadBalancerCidrs"),
       annotations: {},
     },
   };

@@ -51,6 +51,7 @@ const metrics = new MetricsStack(
         className: "alb",
         annotations: {},
         certificateArn: config.require("certificateArn"),
+        loadBalancerCidrs: config.requireObject<string[]>("loadBalancerCidrs"),
         prometheus: { host: "prometheus.payments.example.com" },
         alertmanager: { host: "alertmanager.payments.example.com" },
         auth: {

@@ -86,7 +86,13 @@ const grafanaHost = config.require("grafanaHost");
 const certificate = new aws.acm.Certificate("grafana", { domainName: grafanaHost, validationMethod: "DNS" });
 const exposure = {
   mode: "ingress",
-  ingress: { host: grafanaHost, className: "alb", annotations: {}, certificateArn: certificate.arn },
+  ingress: {
+    host: grafanaHost,
+    className: "alb",
+    annotations: {},
+    certificateArn: certificate.arn,
+    loadBalancerCidrs: config.requireObject<string[]>("loadBalancerCidrs"),
+  },
 } as const;
 
 const namespaces = new StackNamespaces("namespaces", platform, { provider: cluster.provider });
