@@ -41,7 +41,10 @@ export function statefulSetPods(objects: readonly KubeObject[]): ReplicaPod[] {
 }
 
 /** The pods a Service's selector picks, as its endpoints controller would. */
-export function podsSelectedBy(service: KubeObject, pods: readonly ReplicaPod[]): ReplicaPod[] {
+export function podsSelectedBy<P extends Pick<ReplicaPod, "namespace" | "labels">>(
+  service: KubeObject,
+  pods: readonly P[],
+): P[] {
   const selector = Object.entries(selectorOf(service));
   return selector.length === 0
     ? []

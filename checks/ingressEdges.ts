@@ -2,11 +2,9 @@ import { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPo
 import { ALB_ANNOTATION, ALB_INGRESS_CLASS } from "../config/albAnnotations";
 import { TLS12_ALB_POLICY } from "../config/sections/exposure";
 import type { KubeObject } from "../render/manifest";
-import { connectionAllowed } from "./networkReachability";
+import { podsSelectedBy } from "./exposedBackends";
+import { ADDRESS_ELSEWHERE, connectionAllowed } from "./networkReachability";
 import { renderedPods } from "./podSpecs";
-
-/** An address outside any load balancer's subnets (TEST-NET-3): a VPC host that is not the ALB. */
-const ELSEWHERE = { kind: "address", ip: "203.0.113.10" } as const;
 
 /** The policy an ALB listener gets when the Ingress names none (the AWS Load Balancer Controller's default). */
 const CONTROLLER_DEFAULT_POLICY = "ELBSecurityPolicy-2016-08";
@@ -24,7 +22,6 @@ interface IngressSpec {
   }[];
 }
 interface ServiceSpec {
-  readonly selector?: Record<string, string>;
   readonly ports?: readonly {
     readonly name?: string;
     readonly port: number;
@@ -62,38 +59,30 @@ export function ingressEdgeProblems(objects: readonly KubeObject[]): string[] {
             o.metadata.name === backend.name &&
             o.metadata.namespace === ingress.metadata.namespace,
         );
-        const spec = (service?.spec ?? {}) as ServiceSpec;
-        const servicePort = (spec.ports ?? []).find(
+        if (service === undefined) return [];
+        const servicePort = ((service.spec as ServiceSpec).ports ?? []).find(
           (p) => p.port === backend.port?.number || (p.name !== undefined && p.name === backend.port?.name),
         );
-        const selector = Object.entries(spec.selector ?? {});
-        return pods
-          .filter(
-            (pod) =>
-              selector.length > 0 &&
-              pod.namespace === ingress.metadata.namespace &&
-              selector.every(([key, value]) => pod.labels[key] === value),
-          )
-          .flatMap((pod) => {
-            const target = servicePort?.targetPort ?? servicePort?.port;
-            const port =
-              typeof target === "number"
-                ? target
-                : pod.spec.containers.flatMap((c) => c.ports ?? []).find((p) => p.name === target)
-                    ?.containerPort;
-            const party = {
-              kind: "pod",
-              namespace: pod.namespace,
-              labels: pod.labels,
-              ip: "10.244.0.2",
-            } as const;
-            return port !== undefined &&
-              connectionAllowed(policies, ELSEWHERE, party, { protocol: "TCP", port })
-              ? [
-                  `${name}: ${pod.owner}'s pods admit port ${port} from any address, past the load balancer; set exposure.ingress.loadBalancerCidrs to the load balancer's subnets`,
-                ]
-              : [];
-          });
+        return podsSelectedBy(service, pods).flatMap((pod) => {
+          const target = servicePort?.targetPort ?? servicePort?.port;
+          const port =
+            typeof target === "number"
+              ? target
+              : pod.spec.containers.flatMap((c) => c.ports ?? []).find((p) => p.name === target)
+                  ?.containerPort;
+          const party = {
+            kind: "pod",
+            namespace: pod.namespace,
+            labels: pod.labels,
+            ip: "10.244.0.2",
+          } as const;
+          return port !== undefined &&
+            connectionAllowed(policies, ADDRESS_ELSEWHERE, party, { protocol: "TCP", port })
+            ? [
+                `${name}: ${pod.owner}'s pods admit port ${port} from any address, past the load balancer; set exposure.ingress.loadBalancerCidrs to the load balancer's subnets`,
+              ]
+            : [];
+        });
       });
       return [...tls, ...new Set(open)];
     });

@@ -29,6 +29,9 @@ function ipv4ToNumber(ip: string): number {
   return octets.reduce((n, o) => n * 256 + o, 0);
 }
 
+/** An address outside the cluster and outside any network the stack names (TEST-NET-3). */
+export const ADDRESS_ELSEWHERE: Party = { kind: "address", ip: "203.0.113.10" };
+
 /** Whether the IPv4 network `cidr` holds `ip`. */
 export function cidrContains(cidr: string, ip: string): boolean {
   const [base, bits] = cidr.split("/");

@@ -1,5 +1,5 @@
 // The review as a reviewer reads it: Markdown for a pull-request comment, plain text for a terminal.
-import type { Flow, Endpoint } from "../components/common/flow";
+import { Flow, endpointText, portsText } from "../components/common/flow";
 import { shown } from "./objects";
 import { readerText } from "./rollouts";
 import { ItemChange } from "./signals";
@@ -9,17 +9,8 @@ export type Format = "markdown" | "text";
 
 const FOLDED_AFTER = 12;
 
-const endpoint = (e: Endpoint): string =>
-  e.kind === "workload"
-    ? `${e.namespace}/${e.name}`
-    : e.kind === "namespace"
-      ? `namespace ${e.namespace}`
-      : e.kind === "outside"
-        ? e.what
-        : "the cluster DNS";
-
 const flow = (f: Flow): string =>
-  `${endpoint(f.from)} → ${endpoint(f.to)} ${f.ports.length === 0 ? "every port" : f.ports.map((p) => `${p.port}/${p.protocol}`).join(", ")}: ${f.why}`;
+  `${endpointText(f.from)} → ${endpointText(f.to)} ${portsText(f.ports)}: ${f.why}`;
 
 const item = (c: ItemChange): string =>
   c.change === "changed" ? `${c.name} changed: ${c.fields.join(", ")}` : `${c.name} ${c.change}`;

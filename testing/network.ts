@@ -1,7 +1,15 @@
 import { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
-import { Connection, Party, cidrContains, connectionAllowed } from "../checks/networkReachability";
+import {
+  ADDRESS_ELSEWHERE,
+  Connection,
+  Party,
+  cidrContains,
+  connectionAllowed,
+} from "../checks/networkReachability";
 import { renderedPods } from "../checks/podSpecs";
 import { Endpoint, Flow, onHostNetwork } from "../components/common/flow";
+import { ANY_ADDRESS } from "../components/common/networkPolicy";
+import { isIPv4 } from "net";
 import { KubeObject } from "../render/manifest";
 
 /** A party of the network test, with the name it is reported by. */
@@ -12,7 +20,7 @@ export interface NamedParty {
   readonly workload?: { readonly namespace: string; readonly name: string };
 }
 
-export const OUTSIDE: NamedParty = { name: "outside", party: { kind: "address", ip: "203.0.113.10" } };
+export const OUTSIDE: NamedParty = { name: "outside", party: ADDRESS_ELSEWHERE };
 const NODE_IP = "172.18.0.2";
 const KUBE_DNS: NamedParty = {
   name: "kube-system/kube-dns",
@@ -27,8 +35,10 @@ function addressesInNamedNetworks(objects: readonly KubeObject[]): NamedParty[] 
         ...(policy.spec?.ingress ?? []).flatMap((r) => r.from ?? []),
         ...(policy.spec?.egress ?? []).flatMap((r) => r.to ?? []),
       ]
+        .filter((peer) => JSON.stringify(peer) !== JSON.stringify(ANY_ADDRESS))
         .flatMap((peer) => (peer.ipBlock === undefined ? [] : [peer.ipBlock.cidr]))
-        .filter((cidr) => cidr !== ANY_IPV4),
+        // The evaluator reads IPv4 only.
+        .filter((cidr) => isIPv4(cidr.split("/")[0])),
     ),
   );
   return [...cidrs].map((cidr) => {
@@ -39,8 +49,6 @@ function addressesInNamedNetworks(objects: readonly KubeObject[]): NamedParty[] 
     return { name: `an address in ${cidr}`, party: { kind: "address", ip: octets.join(".") } };
   });
 }
-
-const ANY_IPV4 = "0.0.0.0/0";
 
 /**
  * Everyone who could open a connection: each rendered pod (a host-network pod at its node's IP),

@@ -45,6 +45,26 @@ export const outside = (what: string, addresses?: readonly string[]): Endpoint =
 export const ingressLoadBalancer = (ingress: { readonly loadBalancerCidrs?: readonly string[] }): Endpoint =>
   outside("the Ingress load balancer", ingress.loadBalancerCidrs);
 
+/** An endpoint as people read it: a workload by namespace and name, an outside one with its networks. */
+export function endpointText(endpoint: Endpoint): string {
+  switch (endpoint.kind) {
+    case "workload":
+      return `${endpoint.namespace}/${endpoint.name}`;
+    case "namespace":
+      return `namespace ${endpoint.namespace}`;
+    case "outside":
+      return endpoint.addresses === undefined
+        ? endpoint.what
+        : `${endpoint.what} (${endpoint.addresses.join(", ")})`;
+    case "clusterDns":
+      return "the cluster DNS";
+  }
+}
+
+/** A flow's ports as people read them. */
+export const portsText = (ports: readonly Port[]): string =>
+  ports.length === 0 ? "every port" : ports.map((p) => `${p.port}/${p.protocol}`).join(", ");
+
 /** The flows one endpoint opens, e.g. `const scrape = flowsFrom(prometheus)`. */
 export const flowsFrom =
   (from: Endpoint) =>

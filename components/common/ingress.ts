@@ -57,8 +57,8 @@ function authAnnotations(auth: IngressAuth, oidcClientSecret: string): Record<st
  * What the AWS Load Balancer Controller needs to put a working ALB in front of a UI: target type
  * ip (straight to the pods, which the wiring graph admits), the health endpoint, HTTPS with the
  * ACM certificate and a TLS 1.2+ policy and HTTP redirected to it, the scheme, and authentication
- * where asked. The
- * user's annotations come first: the schema refuses any that would be overridden here.
+ * where asked. The user's annotations come first: the schema refuses any that would be overridden
+ * here.
  */
 export function ingressAnnotations(
   ingress: IngressConfig,

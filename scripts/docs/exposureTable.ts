@@ -1,17 +1,12 @@
 // The stack's edges, for docs/operations.md: every connection its NetworkPolicies admit from outside
 // the cluster into a workload, and every one a workload opens to outside it, from the wiring graph
 // the policies are rendered from.
-import { Endpoint, Flow } from "../../components/common/flow";
+import { Endpoint, endpointText, portsText } from "../../components/common/flow";
 import { wiringGraph } from "../../components/wiring/graph";
 import { StackConfig } from "../../config";
 
-const workloadName = (e: Endpoint) => (e.kind === "workload" ? `${e.namespace}/${e.name}` : "");
-const ports = (flow: Flow) =>
-  flow.ports.length === 0 ? "every port" : flow.ports.map((p) => `${p.port}/${p.protocol}`).join(", ");
 const addresses = (e: Endpoint) =>
-  e.kind !== "outside"
-    ? ""
-    : `${e.what}: ${e.addresses === undefined ? "any address" : e.addresses.map((a) => `\`${a}\``).join(", ")}`;
+  e.kind === "outside" && e.addresses !== undefined ? e.addresses.map((a) => `\`${a}\``).join(", ") : "any";
 
 /** One Markdown table of the stack's edges: in (from outside), then out (to outside), each by workload. */
 export function exposureTable(config: StackConfig): string {
@@ -19,15 +14,22 @@ export function exposureTable(config: StackConfig): string {
   const rows = [
     ...flows
       .filter((f) => f.from.kind === "outside" && f.to.kind === "workload")
-      .map((f) => ["in", workloadName(f.to), ports(f), addresses(f.from), f.why]),
+      .map((f) => ["in", endpointText(f.to), portsText(f.ports), f.from, f.why] as const),
     ...flows
       .filter((f) => f.to.kind === "outside" && f.from.kind === "workload")
-      .map((f) => ["out", workloadName(f.from), ports(f), addresses(f.to), f.why]),
-  ];
+      .map((f) => ["out", endpointText(f.from), portsText(f.ports), f.to, f.why] as const),
+  ].map(([direction, workload, ports, peer, why]) => [
+    direction,
+    workload,
+    ports,
+    peer.kind === "outside" ? peer.what : endpointText(peer),
+    addresses(peer),
+    why,
+  ]);
   const unique = [...new Map(rows.map((r) => [r.join("|"), r])).values()];
   return [
-    "| direction | workload | ports | peer: addresses | why |",
-    "| --- | --- | --- | --- | --- |",
+    "| direction | workload | ports | peer | its addresses | why |",
+    "| --- | --- | --- | --- | --- | --- |",
     ...unique.map((r) => `| ${r.join(" | ")} |`),
   ].join("\n");
 }

@@ -13,6 +13,8 @@ import { rendered } from "../renderedStacks";
 import { renderedExtended } from "../support/extendedStack";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
+import { wiringGraph } from "../../components/wiring/graph";
+import { parsePulumiConfig } from "../../config/load";
 
 let registrations: readonly Registration[];
 
@@ -495,4 +497,26 @@ test("on prod, where Prometheus keeps 2 days, Sloth's ticket (its 3-day window) 
     "Prometheus: alert SLOIndicatorMissing (slo.yaml, group slo/myservice-requests-availability): warning",
     `${alert("Thanos Ruler")}: warning`,
   ]);
+});
+
+test("a load balancer subnet added: the review names the UI's admission it closes and the one it opens, with their networks", async () => {
+  const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
+  const exposure = JSON.parse(config["observability:exposure"]) as Json;
+  const before = exposure.ingress.loadBalancerCidrs as string[];
+  const after = [...before, "10.0.48.0/20"];
+  exposure.ingress.loadBalancerCidrs = after;
+  const edited = { ...config, "observability:exposure": JSON.stringify(exposure) };
+  const prod = await rendered("prod");
+  const reviewed = review(
+    snapshotOf("prod", prod, { flows: wiringGraph(parsePulumiConfig(config, secretKeys)) }),
+    snapshotOf("prod", await renderWithConfig("prod", edited, secretKeys), {
+      flows: wiringGraph(parsePulumiConfig(edited, secretKeys)),
+    }),
+    noKeys,
+  );
+  const text = formatReview([reviewed], "text", "main", []);
+  const admission = (cidrs: readonly string[]) =>
+    `- the Ingress load balancer (${cidrs.join(", ")}) → observability/grafana 3006/TCP: UI`;
+  expect(text).toContain(`NETWORK FLOWS OPENED\n${admission(after)}\n`);
+  expect(text).toContain(`NETWORK FLOWS CLOSED\n${admission(before)}\n`);
 });
