@@ -106,8 +106,8 @@ prebuild_chains() {
 # prebuild_in_background <tier>...: builds the named tiers' tools (scripts/tools/prebuild.sh) in the
 # background from the start, so that on a cold machine the builds overlap the steps before the
 # suites that need them; a suite whose tool is still building waits for it. The two chains of
-# prebuild_chains side by side: with one, the cluster tier (the longest lane) waited for its tools
-# behind the components' while the other lanes ended minutes before it. At the steps' own
+# prebuild_chains side by side, so that the cluster tier (the longest lane) does not wait for its
+# tools behind the components'. At the steps' own
 # priority: on a machine that is busy with other work too, a build at a lower one would wait behind
 # that work as well as behind the steps, and the suites that wait for it with it. Stopped when the
 # script ends.
