@@ -796,6 +796,7 @@ export async function rollback(
 ): Promise<
   FaultOutcome & {
     readonly verdict: string;
+    readonly refused: readonly string[];
     readonly risks: readonly string[];
     readonly disagreements: number;
     readonly cleanAfter: boolean;
@@ -820,14 +821,16 @@ export async function rollback(
   if (lost.length > 0)
     throw new Error(`rollback to ${release}: data objects deleted or replaced: ${lost.join(", ")}`);
   const risks = (back.review?.atRisk ?? []).map((risk) => risk.why);
+  const refused = back.review?.refused ?? [];
   return {
     name: `rollback to ${release}: its commit and its stack file deployed on the stack`,
     stack: target.stack,
-    saw: `npm run review beforehand: ${back.review?.verdict}${risks.length === 0 ? "" : `; at risk: ${risks.join("; ")}`}; the engine's preview: ${counted(back.preview)}`,
+    saw: `npm run review beforehand: ${back.review?.verdict}${refused.length === 0 ? "" : `; refused: ${refused.join("; ")}`}${risks.length === 0 ? "" : `; at risk: ${risks.join("; ")}`}; the engine's preview: ${counted(back.preview)}`,
     left: `${failed}the release's program running; ${disagreeing(back)}; ${afterwards}`,
     recovery: [`git checkout ${release} && pulumi up --stack ${target.stack}`],
     kept: `${before.size} of ${before.size} (claims, data StatefulSets) with the same UIDs`,
     verdict: back.review?.verdict ?? "none",
+    refused,
     risks,
     disagreements: back.disagreements.length,
     cleanAfter: check.status === 0,

@@ -41,6 +41,17 @@ if (!keptReleases().includes(LATEST)) {
  */
 const FULL = process.env.ENGINE_UPGRADE_FULL === "1";
 
+/**
+ * What the review says of the rollback. It judges the release's render by this program's policies:
+ * 0.4.0's prod load balancer negotiates TLS 1.0 and admits any address to Grafana, which the edges
+ * policy refuses; on both stacks Loki goes back a release on its volume.
+ */
+const ROLLBACK_REVIEW: Readonly<Record<StackName, { verdict: string; refusedBy: readonly string[] }>> = {
+  kind: { verdict: "data at risk", refusedBy: [] },
+  prod: { verdict: "refused", refusedBy: ["closed-ingress-edges-in-prod"] },
+};
+const refusingPolicy = (refusal: string) => /^policy ([a-z0-9-]+):/.exec(refusal)?.[1] ?? refusal;
+
 const isPatch = (urn: string) => resourceType(urn) === "kubernetes:core/v1:PersistentVolumeClaimPatch";
 const kubernetesOnly = (changes: Changes): Changes =>
   new Map([...changes].filter(([urn]) => resourceType(urn).startsWith("kubernetes:")));
@@ -136,7 +147,11 @@ describe.each(["kind", "prod"] as const)(
           // Rolling back: the release's commit deployed again on the upgraded stack, as a user who
           // checks the release out does.
           const back = await rollback({ stack, cluster, engine, ...stackFile }, LATEST, release, stackFile);
-          expect(back.verdict).toBe("data at risk");
+          expect(back.verdict).toBe(ROLLBACK_REVIEW[stack].verdict);
+          expect([...new Set(back.refused.map(refusingPolicy))]).toEqual(ROLLBACK_REVIEW[stack].refusedBy);
+          expect(
+            back.risks.some((risk) => risk.includes("goes back from docker.io/grafana/loki:3.7.8")),
+          ).toBe(true);
           // On a class that binds claims at once; on WaitForFirstConsumer, 0.4.0's claim patches wait 300 s and fail (the bench).
           expect(back.completed).toBe(true);
           log.push(
