@@ -222,7 +222,8 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       timeIntervals: [],
       externalUrls: {},
     },
-    exposure: { mode: "nodePort", nodePorts: seedNodePorts },
+    // kind's default podSubnet, which kind/cluster.yaml sets.
+    exposure: { mode: "nodePort", nodePorts: seedNodePorts, podCidrs: ["10.244.0.0/16"] },
     // kind's `standard` class (local-path) cannot expand volumes.
     storage: { className: "standard", allowVolumeExpansion: false },
     images,
@@ -353,7 +354,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, StackConfigInput>> = {
       timeIntervals: [],
       externalUrls: {},
     },
-    exposure: { mode: "ingress", nodePorts: seedNodePorts },
+    exposure: { mode: "ingress", nodePorts: seedNodePorts, podCidrs: [] },
     // The gp3 class docs/production.md asks for sets allowVolumeExpansion (the preflight checks it).
     storage: { className: "gp3", allowVolumeExpansion: true },
     images,

@@ -8,7 +8,7 @@ import {
 } from "../checks/networkReachability";
 import { renderedPods } from "../checks/podSpecs";
 import { Endpoint, Flow, onHostNetwork } from "../components/common/flow";
-import { ANY_ADDRESS } from "../components/common/networkPolicy";
+import { ANY_CIDR } from "../components/common/networkPolicy";
 import { isIPv4 } from "net";
 import { KubeObject } from "../render/manifest";
 
@@ -35,7 +35,8 @@ function addressesInNamedNetworks(objects: readonly KubeObject[]): NamedParty[] 
         ...(policy.spec?.ingress ?? []).flatMap((r) => r.from ?? []),
         ...(policy.spec?.egress ?? []).flatMap((r) => r.to ?? []),
       ]
-        .filter((peer) => JSON.stringify(peer) !== JSON.stringify(ANY_ADDRESS))
+        // Any address, with exceptions or without, is the evaluator's outside party.
+        .filter((peer) => peer.ipBlock?.cidr !== ANY_CIDR)
         .flatMap((peer) => (peer.ipBlock === undefined ? [] : [peer.ipBlock.cidr]))
         // The evaluator reads IPv4 only.
         .filter((cidr) => isIPv4(cidr.split("/")[0])),
@@ -88,9 +89,10 @@ export function partyNamed(parties: readonly NamedParty[], name: string): NamedP
   return found;
 }
 
-/** Whether an `outside` endpoint's addresses (any, unless it names them) hold the party's. */
+/** Whether an `outside` endpoint's addresses (any, unless it names them or those it is not in) hold the party's. */
 const within = (endpoint: Extract<Endpoint, { kind: "outside" }>, p: NamedParty) =>
-  endpoint.addresses === undefined || endpoint.addresses.some((cidr) => cidrContains(cidr, p.party.ip));
+  (endpoint.addresses === undefined || endpoint.addresses.some((cidr) => cidrContains(cidr, p.party.ip))) &&
+  !(endpoint.except ?? []).some((cidr) => cidrContains(cidr, p.party.ip));
 
 /** The parties a graph endpoint stands for. */
 export function partiesOf(endpoint: Endpoint, parties: readonly NamedParty[]): NamedParty[] {

@@ -334,4 +334,11 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
     edit: plain((c) => configSetPath(c, "exposure.ingress.sslPolicy", "ELBSecurityPolicy-TLS13-1-3-2021-06")),
     verdict: { kind: "refused", prod: "no restart" },
   },
+  {
+    // prod has no NodePort: the key alone is refused there.
+    title: "close the NodePorts to a cluster's own pod range (kind created with podSubnet 10.245.0.0/16)",
+    keys: ["exposure.podCidrs"],
+    edit: plain((c) => configSetJson(c, "exposure.podCidrs", ["10.245.0.0/16"])),
+    verdict: { kind: "no restart", prod: "refused" },
+  },
 ];

@@ -16,7 +16,8 @@ import { PROJECT_ROOT, renderWithConfig } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { StackName } from "./stacks";
 import { BucketClient } from "./thanosBucket";
-import { Running, Server, Servers, freePort } from "./processes";
+import { Running, Server, Servers, eventually, freePort } from "./processes";
+import { sleep } from "./sleep";
 import {
   configMapData,
   containerArgs,
@@ -204,6 +205,41 @@ export async function startRenderedPrometheus(
 }
 
 /** A Thanos process serving HTTP at `base` and the StoreAPI (gRPC) at `grpc`. */
+/** A gauge of Prometheus' own /metrics, without labels. */
+async function ownGauge(base: string, name: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+  if (line === undefined) {
+    throw new Error(`${base}/metrics has no ${name}`);
+  }
+  return Number(line.slice(name.length + 1));
+}
+
+/**
+ * Writes `config` as a running Prometheus' config file and waits until Prometheus has reloaded it
+ * by itself, as it takes a ConfigMap edit (the rendered auto-reload-config; nothing calls it).
+ */
+export async function reloadPrometheusConfig(prometheus: Running, config: Json): Promise<void> {
+  const flag = prometheus.server.process.spawnargs.find((a) => a.startsWith("--config.file=")) ?? "";
+  const file = flag.slice("--config.file=".length);
+  const timestamp = "prometheus_config_last_reload_success_timestamp_seconds";
+  const before = await ownGauge(prometheus.base, timestamp);
+  // The timestamp is in whole seconds: a reload within the same second as the last would not show.
+  await sleep(Math.max(0, (before + 1) * 1000 - Date.now()));
+  fs.writeFileSync(file, yaml.dump(config, { skipInvalid: true }));
+  await eventually(
+    async () => {
+      if ((await ownGauge(prometheus.base, "prometheus_config_last_reload_successful")) === 0) {
+        throw new Error(`Prometheus refused the new ${file}`);
+      }
+      return (await ownGauge(prometheus.base, timestamp)) > before ? true : undefined;
+    },
+    `Prometheus to reload ${file} by itself`,
+    60000,
+    async () => `${timestamp} ${await ownGauge(prometheus.base, timestamp)}, ${before} before the edit`,
+  );
+}
+
 export interface RunningThanos extends Running {
   readonly grpc: string;
   /** What restarting it needs besides its arguments. */

@@ -92,7 +92,9 @@ export function containerArgs(
 
 /**
  * The rendered Prometheus container's flags, run on this machine: config and data in `directory`
- * (its `prometheus.yml`, `data/`), listening on 127.0.0.1:`port`.
+ * (its `prometheus.yml`, `data/`), listening on 127.0.0.1:`port`; it compares its config files
+ * with what it loaded every second rather than the rendered interval, so a test that edits them
+ * waits a second for the reload (`reloadPrometheusConfig`).
  */
 export function localPrometheusArgs(
   objects: readonly KubeObject[],
@@ -103,6 +105,7 @@ export function localPrometheusArgs(
     "--config.file": path.join(directory, "prometheus.yml"),
     "--storage.tsdb.path": path.join(directory, "data"),
     "--web.listen-address": `127.0.0.1:${port}`,
+    "--config.auto-reload-interval": "1s",
   });
 }
 

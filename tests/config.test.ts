@@ -88,6 +88,11 @@ describe("the committed stack files", () => {
     expect(`kind-${cluster.name}`).toBe(stackFileConfig("kind").cluster.kubeContext);
   });
 
+  test("kind/cluster.yaml gives pods the range the kind stack's NodePorts are closed to", () => {
+    const cluster = yaml.load(fs.readFileSync(path.join(PROJECT_ROOT, "kind/cluster.yaml"), "utf8")) as any;
+    expect([cluster.networking.podSubnet]).toEqual(stackFileConfig("kind").exposure.podCidrs);
+  });
+
   test("keys a stack file omits come from its profile's defaults", () => {
     const config = stackFileConfig("kind");
     expect(config.metrics.storageSize).toBe(PROFILE_DEFAULTS.kind.metrics.storageSize);

@@ -11,7 +11,7 @@ import {
   statefulSetPods,
   unauthenticatedUiProblems,
 } from "../checks/exposedBackends";
-import { Connection, connectionAllowed } from "../checks/networkReachability";
+import { Connection, Party, connectionAllowed } from "../checks/networkReachability";
 import { IngressConfig, ingressAnnotations } from "../components/common/ingress";
 import { wiringGraph } from "../components/wiring/graph";
 import { parsePulumiConfig } from "../config/load";
@@ -122,6 +122,38 @@ describe("the ALB in front of Grafana", () => {
     const { objects } = await rendered("kind");
     expect(objects.filter((o) => o.kind === "Ingress")).toEqual([]);
     expect(objects.filter((o) => o.kind === "Secret" && o.metadata.name === "alb-oidc-client")).toEqual([]);
+  });
+
+  test("kind: the NodePorts admit the host, not pods; before exposure.podCidrs, any pod reached the UIs and the ingest ports past its flows", async () => {
+    const host: Party = { kind: "address", ip: "172.18.0.1" };
+    const strayPod: Party = { kind: "pod", namespace: "default", labels: { app: "stray" }, ip: "10.244.3.7" };
+    const exposed = [
+      ["grafana", 3006],
+      ["prometheus", 9090],
+      ["otel-collector", 4318],
+      ["otel-collector", 9411],
+    ] as const;
+    const reach = (objects: readonly KubeObject[], from: Party) =>
+      exposed.map(([name, port]) =>
+        connectionAllowed(
+          networkPolicies(objects),
+          from,
+          partyNamed(networkParties(objects, []), `observability/${name}`).party,
+          { protocol: "TCP", port },
+        ),
+      );
+    const { objects } = await rendered("kind");
+    expect(reach(objects, host)).toEqual([true, true, true, true]);
+    expect(reach(objects, strayPod)).toEqual([false, false, false, false]);
+
+    const { config, secretKeys } = readStackFile("kind", PROJECT_ROOT);
+    const exposure = { ...(JSON.parse(config["observability:exposure"] ?? "{}") as Json), podCidrs: [] };
+    const before = await renderWithConfig(
+      "kind-open-node-ports",
+      { ...config, "observability:exposure": JSON.stringify(exposure) },
+      secretKeys,
+    );
+    expect(reach(before.objects, strayPod)).toEqual([true, true, true, true]);
   });
 
   test("user annotations merge for anything the program does not set", async () => {
@@ -250,7 +282,7 @@ describe("Prometheus and Alertmanager behind the ALB, authenticated", () => {
       prometheus: "https://prometheus.tiketi.example.com",
       alertmanager: "https://alertmanager.tiketi.example.com",
     });
-    expect(metricsPublicUrls({ mode: "nodePort", nodePorts: exposure.nodePorts })).toEqual({});
+    expect(metricsPublicUrls({ mode: "nodePort", nodePorts: exposure.nodePorts, podCidrs: [] })).toEqual({});
   });
 
   test("exposed, Prometheus and Alertmanager build their alert and silence links on their public hosts", async () => {

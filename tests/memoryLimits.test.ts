@@ -114,7 +114,7 @@ describe.each(STACKS)("stack %s: the Go runtimes know their memory limit", (stac
             "prometheus/prometheus": "409MiB",
             "alertmanager/alertmanager": "102MiB",
             "otel-collector/otel-collector": "307MiB",
-            "prometheus/config-reloader": "25MiB",
+            "alertmanager/config-reloader": "25MiB",
           }
         : // 4Gi, 2Gi, 256Mi, 1Gi
           {

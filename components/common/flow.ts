@@ -12,9 +12,14 @@ export type Endpoint =
   /**
    * Addresses no pod selector can name: the API server, node IPs (kubelet, host-network
    * agents), browsers and load balancers, and services outside the cluster. Any address unless
-   * the config names them (CIDRs).
+   * the config names them (CIDRs), or names networks they are not in (`except`).
    */
-  | { readonly kind: "outside"; readonly what: string; readonly addresses?: readonly string[] }
+  | {
+      readonly kind: "outside";
+      readonly what: string;
+      readonly addresses?: readonly string[];
+      readonly except?: readonly string[];
+    }
   /** The cluster DNS (CoreDNS, `k8s-app: kube-dns` in kube-system). */
   | { readonly kind: "clusterDns" };
 
@@ -45,6 +50,16 @@ export const outside = (what: string, addresses?: readonly string[]): Endpoint =
 export const ingressLoadBalancer = (ingress: { readonly loadBalancerCidrs?: readonly string[] }): Endpoint =>
   outside("the Ingress load balancer", ingress.loadBalancerCidrs);
 
+/**
+ * What reaches a NodePort (kind maps each to 127.0.0.1): any address but the cluster's pods'
+ * (`exposure.podCidrs`). kindnet matches a NetworkPolicy's addresses against pods' too, so a pod
+ * reaches the workload only where a flow of its own admits it.
+ */
+export const nodePortClients = (who: string, exposure: { readonly podCidrs: readonly string[] }): Endpoint =>
+  exposure.podCidrs.length === 0
+    ? outside(`${who}, via NodePort`)
+    : { kind: "outside", what: `${who}, via NodePort`, except: exposure.podCidrs };
+
 /** An endpoint as people read it: a workload by namespace and name, an outside one with its networks. */
 export function endpointText(endpoint: Endpoint): string {
   switch (endpoint.kind) {
@@ -53,9 +68,11 @@ export function endpointText(endpoint: Endpoint): string {
     case "namespace":
       return `namespace ${endpoint.namespace}`;
     case "outside":
-      return endpoint.addresses === undefined
-        ? endpoint.what
-        : `${endpoint.what} (${endpoint.addresses.join(", ")})`;
+      return endpoint.addresses !== undefined
+        ? `${endpoint.what} (${endpoint.addresses.join(", ")})`
+        : endpoint.except !== undefined
+          ? `${endpoint.what} (any address but ${endpoint.except.join(", ")})`
+          : endpoint.what;
     case "clusterDns":
       return "the cluster DNS";
   }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { WorkloadIdentity } from "./labels";
 import {
   ANY_ADDRESS,
+  ANY_CIDR,
   PolicyRule,
   allowPolicy,
   namespacePolicyMetadata,
@@ -32,9 +33,11 @@ function peersOf(endpoint: Endpoint): NetworkPolicyPeer[] {
     case "namespace":
       return [podsIn(endpoint.namespace)];
     case "outside":
-      return endpoint.addresses === undefined
-        ? [ANY_ADDRESS]
-        : endpoint.addresses.map((cidr) => ({ ipBlock: { cidr } }));
+      return endpoint.addresses !== undefined
+        ? endpoint.addresses.map((cidr) => ({ ipBlock: { cidr } }))
+        : endpoint.except !== undefined
+          ? [{ ipBlock: { cidr: ANY_CIDR, except: [...endpoint.except] } }]
+          : [ANY_ADDRESS];
     case "clusterDns":
       return [CLUSTER_DNS];
   }

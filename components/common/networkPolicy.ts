@@ -34,7 +34,8 @@ export function podsIn(namespace: string, labels?: Record<string, string>): Netw
  * Any address: the peer of the graph's `outside` endpoints and of host-network pods, which no pod
  * selector can name.
  */
-export const ANY_ADDRESS: NetworkPolicyPeer = { ipBlock: { cidr: "0.0.0.0/0" } };
+export const ANY_CIDR = "0.0.0.0/0";
+export const ANY_ADDRESS: NetworkPolicyPeer = { ipBlock: { cidr: ANY_CIDR } };
 
 export interface PolicyRule {
   readonly peers: readonly NetworkPolicyPeer[];

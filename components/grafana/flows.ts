@@ -1,6 +1,6 @@
 import { StackConfig } from "../../config";
 import { knownText } from "../../config/fields";
-import { Endpoint, Flow, ingressLoadBalancer, outside, tcp, workload } from "../common/flow";
+import { Endpoint, Flow, ingressLoadBalancer, nodePortClients, outside, tcp, workload } from "../common/flow";
 import { portOfAddress, portOfUrl } from "../common/serviceUrl";
 import { networkPorts } from "../common/workloadSpec";
 import { GRAFANA } from "./names";
@@ -45,7 +45,7 @@ export function grafanaFlows(config: StackConfig, clients: GrafanaClients = {}):
       from:
         config.exposure.mode === "ingress" && config.exposure.ingress !== undefined
           ? ingressLoadBalancer(config.exposure.ingress)
-          : outside("browsers, via NodePort"),
+          : nodePortClients("browsers", config.exposure),
       to: grafana,
       ports: networkPorts(GRAFANA, "http"),
       why: "UI",

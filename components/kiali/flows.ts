@@ -1,5 +1,5 @@
 import { StackConfig } from "../../config";
-import { Endpoint, Flow, ingressLoadBalancer, outside, toApiServer, workload } from "../common/flow";
+import { Endpoint, Flow, ingressLoadBalancer, nodePortClients, toApiServer, workload } from "../common/flow";
 import { networkPorts } from "../common/workloadSpec";
 import { KIALI } from "./names";
 
@@ -30,7 +30,7 @@ export function kialiFlows(
   const ingress = config.exposure.mode === "ingress" ? config.exposure.ingress : undefined;
   const people =
     config.exposure.mode === "nodePort"
-      ? outside("browsers, via NodePort")
+      ? nodePortClients("browsers", config.exposure)
       : ingress?.kiali === undefined
         ? undefined
         : ingressLoadBalancer(ingress);

@@ -6,6 +6,7 @@ import {
   Port,
   flowsFrom,
   ingressLoadBalancer,
+  nodePortClients,
   outside,
   tcp,
   toApiServer,
@@ -156,7 +157,7 @@ export function metricsFlows(config: StackConfig, clients: MetricsClients = {}):
     ...(config.exposure.mode === "nodePort"
       ? [
           {
-            from: outside("the host, via NodePort"),
+            from: nodePortClients("the host", config.exposure),
             to: prometheus,
             ports: networkPorts(PROMETHEUS, "http"),
             why: "UI",

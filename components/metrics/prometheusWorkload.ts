@@ -3,7 +3,6 @@ import { spreadAcrossNodes } from "../common/disruption";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { deployWorkload } from "../common/workload";
 import { toYaml, toYamlInput } from "../common/yaml";
-import { configReloaderContainer, reloadedVolumes } from "./configReloader";
 import { externalUrls } from "./externalUrls";
 import { scrapeCredentials } from "./extraScrapeJobs";
 import { POD_NAME_ENV, PROMETHEUS, PROMETHEUS_PATHS, PROMETHEUS_PEERS_SERVICE } from "./names";
@@ -28,11 +27,12 @@ interface PrometheusWorkloadArgs {
  */
 const UPLOADED_BLOCK_DURATION = "2h";
 
-/** What Prometheus' config reloader watches: its config and its rule files. */
-const WATCHED = [
-  { volume: "config", mountPath: PROMETHEUS_PATHS.configDir },
-  { volume: "rules", mountPath: PROMETHEUS_PATHS.rulesDir },
-];
+/**
+ * How often Prometheus compares its config file and rule files with what it loaded
+ * (auto-reload-config), and reloads them when they differ: a config edit takes effect without a
+ * restart, a sidecar, or the lifecycle API that would also let a caller `POST /-/quit`.
+ */
+export const PROMETHEUS_CONFIG_CHECK = "30s";
 /** The rendered prometheus.yml and rule files, by ConfigMap key. */
 export function prometheusFiles(config: MetricsSettings, jobs: readonly ScrapeConfig[]) {
   const rules = placedRuleFiles(config).prometheus;
@@ -46,7 +46,7 @@ export function prometheusFiles(config: MetricsSettings, jobs: readonly ScrapeCo
 
 /**
  * Prometheus as a StatefulSet: one ReadWriteOnce volume per replica holding TSDB and WAL (a pod
- * is replaced, never doubled, on update), a config reloader instead of restarts, and the
+ * is replaced, never doubled, on update), its own config reload instead of restarts, and the
  * remote-write receiver on for the Collector's span metrics and service graph. Pushing them keeps
  * one scrape job fewer and makes no difference once metrics go to Amazon Managed Prometheus.
  */
@@ -106,12 +106,12 @@ export function deployPrometheus(
                 `--storage.tsdb.min-block-duration=${UPLOADED_BLOCK_DURATION}`,
                 `--storage.tsdb.max-block-duration=${UPLOADED_BLOCK_DURATION}`,
               ]),
-          "--web.enable-lifecycle",
           "--web.enable-remote-write-receiver",
           // extra-scrape-metrics: scrape_sample_limit beside each target's
           // scrape_samples_post_metric_relabeling, which the scrape-limit alerts compare
           // (Prometheus 3.5 writes it only with this feature). One flag, so a review reads the list.
-          "--enable-feature=exemplar-storage,extra-scrape-metrics",
+          "--enable-feature=exemplar-storage,extra-scrape-metrics,auto-reload-config",
+          `--config.auto-reload-interval=${PROMETHEUS_CONFIG_CHECK}`,
           `--web.listen-address=:${PROMETHEUS.ports.http.port}`,
           // Alerts' generatorURL opens where people reach Prometheus; the API and probes stay at the root.
           `--web.external-url=${externalUrls(config).prometheus}`,
@@ -146,12 +146,14 @@ export function deployPrometheus(
         }),
       },
       containerPortNames: ["http"],
-      sidecars: [
-        configReloaderContainer(config, `http://127.0.0.1:${PROMETHEUS.ports.http.port}/-/reload`, WATCHED),
-        ...(thanosQueryRuns(config.metrics) ? [thanosSidecarContainer(config, objectStore)] : []),
-      ],
+      sidecars: thanosQueryRuns(config.metrics) ? [thanosSidecarContainer(config, objectStore)] : [],
       readsLive: {
-        ...reloadedVolumes("Prometheus", WATCHED),
+        ...Object.fromEntries(
+          ["config", "rules"].map((volume) => [
+            volume,
+            `Prometheus reloads it itself within ${PROMETHEUS_CONFIG_CHECK}, no restart`,
+          ]),
+        ),
         ...(hasCredentials ? { "scrape-credentials": "Prometheus reads the files at each scrape" } : {}),
       },
       pod: {

@@ -1,5 +1,14 @@
 import { StackConfig } from "../../config";
-import { Endpoint, Flow, SpanReceiver, outside, tcp, toApiServer, workload } from "../common/flow";
+import {
+  Endpoint,
+  Flow,
+  SpanReceiver,
+  nodePortClients,
+  outside,
+  tcp,
+  toApiServer,
+  workload,
+} from "../common/flow";
 import { networkPorts } from "../common/workloadSpec";
 import { COLLECTOR, COLLECTOR_AGGREGATOR, TEMPO } from "./names";
 import { collectorTiered } from "./collectorTiers";
@@ -62,7 +71,7 @@ export function tracingFlows(config: StackConfig, clients: TracingClients): Flow
     ...(config.exposure.mode === "nodePort"
       ? [
           {
-            from: outside("apps on the host, via NodePort"),
+            from: nodePortClients("apps on the host", config.exposure),
             to: collector,
             ports: networkPorts(COLLECTOR, "otlp-http", "zipkin"),
             why: "spans",

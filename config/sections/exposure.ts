@@ -192,6 +192,11 @@ const exposureSectionSchema = strict({
   }).describe(
     "The NodePorts of Grafana, Prometheus, the Zipkin and OTLP/HTTP ingest, and Kiali (with mesh.istio); distinct.",
   ),
+  podCidrs: z
+    .array(cidr)
+    .describe(
+      "The cluster's pod address ranges (kind: its podSubnet, 10.244.0.0/16, which kind/cluster.yaml sets). With mode nodePort, the NodePorts admit any address but these: kindnet matches a NetworkPolicy's addresses against pods' too, so without them any pod would reach the UIs and the ingest ports past the flows that say which pods may. Only with mode nodePort.",
+    ),
   ingress: ingress.optional().describe("The Ingress in front of Grafana; required with mode ingress."),
 })
   .superRefine((value, ctx) => {
@@ -207,6 +212,13 @@ const exposureSectionSchema = strict({
       ["nodePorts"],
       ctx,
     );
+    if (value.mode !== "nodePort" && value.podCidrs.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["podCidrs"],
+        message: `applies only with exposure.mode nodePort; with ${value.mode} no NodePort admits anyone`,
+      });
+    }
     if (value.ingress !== undefined) {
       ingressProblems(value.ingress).forEach(([path, message]) =>
         ctx.addIssue({ code: "custom", path: ["ingress", ...path], message }),

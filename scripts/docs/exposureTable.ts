@@ -5,8 +5,15 @@ import { Endpoint, endpointText, portsText } from "../../components/common/flow"
 import { wiringGraph } from "../../components/wiring/graph";
 import { StackConfig } from "../../config";
 
+const listed = (cidrs: readonly string[]) => cidrs.map((a) => `\`${a}\``).join(", ");
 const addresses = (e: Endpoint) =>
-  e.kind === "outside" && e.addresses !== undefined ? e.addresses.map((a) => `\`${a}\``).join(", ") : "any";
+  e.kind !== "outside"
+    ? "any"
+    : e.addresses !== undefined
+      ? listed(e.addresses)
+      : e.except !== undefined
+        ? `any but ${listed(e.except)}`
+        : "any";
 
 /** One Markdown table of the stack's edges: in (from outside), then out (to outside), each by workload. */
 export function exposureTable(config: StackConfig): string {

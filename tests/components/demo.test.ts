@@ -22,6 +22,7 @@ import { configMapData, objectNamed, prometheusYml } from "../../testkit/rendere
 import {
   LocalCollector,
   LogPod,
+  reloadPrometheusConfig,
   renderNodeMode,
   startAlloy,
   startBackends,
@@ -131,12 +132,7 @@ describe("the demo through the real collector, Alloy and Prometheus and the Loki
         demoScrapeJob(objects, new Map([...demo].map(([name, { port }]) => [name, port])), "2s"),
       ],
     };
-    const configFile = (
-      prometheus.server.process.spawnargs.find((a) => a.startsWith("--config.file=")) ?? ""
-    ).split("=")[1];
-    fs.writeFileSync(configFile, yaml.dump(scraping));
-    const reload = await fetch(`${prometheus.base}/-/reload`, { method: "POST" });
-    expect(reload.status).toBe(200);
+    await reloadPrometheusConfig(prometheus, scraping);
   });
 
   afterAll(async () => {

@@ -13,7 +13,7 @@ import { renderWithAlerting, startAlertmanager } from "../../testkit/alertmanage
 import { getJson } from "../../testkit/http";
 import { Server, Servers, eventually } from "../../testkit/processes";
 import { configMapData } from "../../testkit/rendered";
-import { startRenderedPrometheus } from "../../testkit/localServers";
+import { reloadPrometheusConfig, startRenderedPrometheus } from "../../testkit/localServers";
 import { Json } from "../../testkit/json";
 
 // The kind stack with a team's rule files (tests/extend): they must load beside the stack's own.
@@ -160,16 +160,17 @@ describe("a real Prometheus with the kind stack's config and a team's extra rule
     );
   });
 
-  test("applies a changed config on /-/reload without a restart", async () => {
-    const file = path.join(dir, "prometheus.yml");
-    const config = yaml.load(fs.readFileSync(file, "utf8")) as Json;
+  test("applies a changed config by itself, without a restart; its lifecycle endpoints refuse callers", async () => {
+    const config = yaml.load(fs.readFileSync(path.join(dir, "prometheus.yml"), "utf8")) as Json;
     config.global.external_labels.reloaded = "yes";
-    fs.writeFileSync(file, yaml.dump(config));
     const pid = prometheus?.process.pid;
-    const response = await fetch(`${base}/-/reload`, { method: "POST" });
-    expect(response.status).toBe(200);
+    await reloadPrometheusConfig({ base, server: prometheus as Server }, config);
     const { data } = await getJson(`${base}/api/v1/status/config`);
     expect(data.yaml).toContain('reloaded: "yes"');
+    for (const endpoint of ["/-/reload", "/-/quit"]) {
+      const response = await fetch(`${base}${endpoint}`, { method: "POST" });
+      expect([endpoint, response.status]).toEqual([endpoint, 403]);
+    }
     expect(prometheus?.process.pid).toBe(pid);
     expect(prometheus?.process.exitCode).toBeNull();
   });

@@ -29,7 +29,7 @@ const container = (objects: readonly KubeObject[], kind: string, name: string, c
   objectNamed(objects, kind, name).spec.template.spec.containers.find((c: Json) => c.name === containerName);
 
 describe("Prometheus", () => {
-  test("kind: reference resources, 7d retention, lifecycle, exemplars, remote-write receiver, NodePort 30090", async () => {
+  test("kind: reference resources, 7d retention, its own config reload, exemplars, remote-write receiver, NodePort 30090", async () => {
     const { objects } = await rendered("kind");
     const prometheus = container(objects, "StatefulSet", "prometheus");
     expect(prometheus.args).toEqual(
@@ -37,9 +37,9 @@ describe("Prometheus", () => {
         "--storage.tsdb.retention.time=7d",
         "--storage.tsdb.retention.size=4GB",
         "--storage.tsdb.path=/prometheus",
-        "--web.enable-lifecycle",
         "--web.enable-remote-write-receiver",
-        "--enable-feature=exemplar-storage,extra-scrape-metrics",
+        "--enable-feature=exemplar-storage,extra-scrape-metrics,auto-reload-config",
+        "--config.auto-reload-interval=30s",
       ]),
     );
     expect(prometheus.resources).toEqual({
@@ -71,18 +71,17 @@ describe("Prometheus", () => {
     expect(service.spec.ports[0].nodePort).toBeUndefined();
   });
 
-  test("config changes are reloaded by a sidecar watching the config and rules, not by a restart", async () => {
+  test("Prometheus reloads its config and rules itself: no reloader sidecar, no lifecycle API", async () => {
     const { objects } = await rendered("kind");
-    const reloader = container(objects, "StatefulSet", "prometheus", "config-reloader");
-    expect(reloader.args).toEqual([
-      "--reload-url=http://127.0.0.1:9090/-/reload",
-      "--listen-address=:8080",
-      "--watched-dir=/etc/prometheus",
-      "--watched-dir=/etc/prometheus/rules",
-    ]);
-    expect(
-      objectNamed(objects, "StatefulSet", "prometheus").spec.template.metadata.annotations,
-    ).toBeUndefined();
+    const statefulSet = objectNamed(objects, "StatefulSet", "prometheus");
+    expect(statefulSet.spec.template.spec.containers.map((c: Json) => c.name)).toEqual(["prometheus"]);
+    const args: string[] = container(objects, "StatefulSet", "prometheus", "prometheus").args;
+    expect(args).not.toContain("--web.enable-lifecycle");
+    expect(JSON.parse(statefulSet.metadata.annotations?.["observability.io/reads-live"] ?? "{}")).toEqual({
+      config: "Prometheus reloads it itself within 30s, no restart",
+      rules: "Prometheus reloads it itself within 30s, no restart",
+    });
+    expect(statefulSet.spec.template.metadata.annotations).toBeUndefined();
   });
 
   test("discovery RBAC is read-only and has no secrets, configmaps or proxy", async () => {

@@ -148,7 +148,7 @@ test("a ConfigMap's new content updates it in place under the program's provider
         {
           workload: "StatefulSet observability/prometheus",
           takes: "live",
-          how: "its config reloader has Prometheus reload it, no restart",
+          how: "Prometheus reloads it itself within 30s, no restart",
         },
       ],
     },

@@ -200,7 +200,7 @@ test(
             {
               workload: "StatefulSet observability/prometheus",
               takes: "live",
-              how: "its config reloader has Prometheus reload it, no restart",
+              how: "Prometheus reloads it itself within 30s, no restart",
             },
           ],
         },
@@ -286,12 +286,12 @@ test(
       [
         "ConfigMap observability/prometheus-config",
         "live",
-        "its config reloader has Prometheus reload it, no restart",
+        "Prometheus reloads it itself within 30s, no restart",
       ],
       [
         "ConfigMap observability/prometheus-rules",
         "live",
-        "its config reloader has Prometheus reload it, no restart",
+        "Prometheus reloads it itself within 30s, no restart",
       ],
     ]);
     expect(review.rules.filter((r) => r.change === "added").map((r) => r.name)).toEqual(

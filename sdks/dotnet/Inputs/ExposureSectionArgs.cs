@@ -25,6 +25,14 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("nodePorts")]
         public Input<Inputs.ExposureSectionNodePortsArgs>? NodePorts { get; set; }
 
+        [Input("podCidrs")]
+        private InputList<string>? _podCidrs;
+        public InputList<string> PodCidrs
+        {
+            get => _podCidrs ?? (_podCidrs = new InputList<string>());
+            set => _podCidrs = value;
+        }
+
         public ExposureSectionArgs()
         {
         }

@@ -21,6 +21,14 @@ namespace ObservabilityStack.Observability.Inputs
             set => _addresses = value;
         }
 
+        [Input("except")]
+        private InputList<string>? _except;
+        public InputList<string> Except
+        {
+            get => _except ?? (_except = new InputList<string>());
+            set => _except = value;
+        }
+
         /// <summary>
         /// One of `outside`.
         /// </summary>

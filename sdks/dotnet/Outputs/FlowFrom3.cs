@@ -15,6 +15,7 @@ namespace ObservabilityStack.Observability.Outputs
     public sealed class FlowFrom3
     {
         public readonly ImmutableArray<string> Addresses;
+        public readonly ImmutableArray<string> Except;
         /// <summary>
         /// One of `outside`.
         /// </summary>
@@ -25,11 +26,14 @@ namespace ObservabilityStack.Observability.Outputs
         private FlowFrom3(
             ImmutableArray<string> addresses,
 
+            ImmutableArray<string> except,
+
             string kind,
 
             string what)
         {
             Addresses = addresses;
+            Except = except;
             Kind = kind;
             What = what;
         }

@@ -3566,6 +3566,7 @@ type ExposureSection struct {
 	// One of `ingress`, `nodePort`.
 	Mode      *string                   `pulumi:"mode"`
 	NodePorts *ExposureSectionNodePorts `pulumi:"nodePorts"`
+	PodCidrs  []string                  `pulumi:"podCidrs"`
 }
 
 // ExposureSectionInput is an input type that accepts ExposureSectionArgs and ExposureSectionOutput values.
@@ -3584,6 +3585,7 @@ type ExposureSectionArgs struct {
 	// One of `ingress`, `nodePort`.
 	Mode      pulumi.StringPtrInput            `pulumi:"mode"`
 	NodePorts ExposureSectionNodePortsPtrInput `pulumi:"nodePorts"`
+	PodCidrs  pulumi.StringArrayInput          `pulumi:"podCidrs"`
 }
 
 func (ExposureSectionArgs) ElementType() reflect.Type {
@@ -3676,6 +3678,10 @@ func (o ExposureSectionOutput) NodePorts() ExposureSectionNodePortsPtrOutput {
 	return o.ApplyT(func(v ExposureSection) *ExposureSectionNodePorts { return v.NodePorts }).(ExposureSectionNodePortsPtrOutput)
 }
 
+func (o ExposureSectionOutput) PodCidrs() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v ExposureSection) []string { return v.PodCidrs }).(pulumi.StringArrayOutput)
+}
+
 type ExposureSectionPtrOutput struct{ *pulumi.OutputState }
 
 func (ExposureSectionPtrOutput) ElementType() reflect.Type {
@@ -3726,6 +3732,15 @@ func (o ExposureSectionPtrOutput) NodePorts() ExposureSectionNodePortsPtrOutput 
 		}
 		return v.NodePorts
 	}).(ExposureSectionNodePortsPtrOutput)
+}
+
+func (o ExposureSectionPtrOutput) PodCidrs() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *ExposureSection) []string {
+		if v == nil {
+			return nil
+		}
+		return v.PodCidrs
+	}).(pulumi.StringArrayOutput)
 }
 
 type ExposureSectionIngress struct {
@@ -5502,6 +5517,7 @@ func (o FlowFrom2PtrOutput) Namespace() pulumi.StringPtrOutput {
 
 type FlowFrom3 struct {
 	Addresses []string `pulumi:"addresses"`
+	Except    []string `pulumi:"except"`
 	// One of `outside`.
 	Kind string `pulumi:"kind"`
 	What string `pulumi:"what"`
@@ -5520,6 +5536,7 @@ type FlowFrom3Input interface {
 
 type FlowFrom3Args struct {
 	Addresses pulumi.StringArrayInput `pulumi:"addresses"`
+	Except    pulumi.StringArrayInput `pulumi:"except"`
 	// One of `outside`.
 	Kind pulumi.StringInput `pulumi:"kind"`
 	What pulumi.StringInput `pulumi:"what"`
@@ -5606,6 +5623,10 @@ func (o FlowFrom3Output) Addresses() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v FlowFrom3) []string { return v.Addresses }).(pulumi.StringArrayOutput)
 }
 
+func (o FlowFrom3Output) Except() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v FlowFrom3) []string { return v.Except }).(pulumi.StringArrayOutput)
+}
+
 // One of `outside`.
 func (o FlowFrom3Output) Kind() pulumi.StringOutput {
 	return o.ApplyT(func(v FlowFrom3) string { return v.Kind }).(pulumi.StringOutput)
@@ -5645,6 +5666,15 @@ func (o FlowFrom3PtrOutput) Addresses() pulumi.StringArrayOutput {
 			return nil
 		}
 		return v.Addresses
+	}).(pulumi.StringArrayOutput)
+}
+
+func (o FlowFrom3PtrOutput) Except() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *FlowFrom3) []string {
+		if v == nil {
+			return nil
+		}
+		return v.Except
 	}).(pulumi.StringArrayOutput)
 }
 

@@ -2148,6 +2148,7 @@ if not MYPY:
         One of `ingress`, `nodePort`.
         """
         node_ports: NotRequired[pulumi.Input['ExposureSectionNodePortsArgsDict']]
+        pod_cidrs: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
 elif False:
     ExposureSectionArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -2156,7 +2157,8 @@ class ExposureSectionArgs:
     def __init__(__self__, *,
                  ingress: Optional[pulumi.Input['ExposureSectionIngressArgs']] = None,
                  mode: Optional[pulumi.Input[_builtins.str]] = None,
-                 node_ports: Optional[pulumi.Input['ExposureSectionNodePortsArgs']] = None):
+                 node_ports: Optional[pulumi.Input['ExposureSectionNodePortsArgs']] = None,
+                 pod_cidrs: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None):
         """
         :param pulumi.Input[_builtins.str] mode: One of `ingress`, `nodePort`.
         """
@@ -2166,6 +2168,8 @@ class ExposureSectionArgs:
             pulumi.set(__self__, "mode", mode)
         if node_ports is not None:
             pulumi.set(__self__, "node_ports", node_ports)
+        if pod_cidrs is not None:
+            pulumi.set(__self__, "pod_cidrs", pod_cidrs)
 
     @_builtins.property
     @pulumi.getter
@@ -2196,6 +2200,15 @@ class ExposureSectionArgs:
     @node_ports.setter
     def node_ports(self, value: Optional[pulumi.Input['ExposureSectionNodePortsArgs']]):
         pulumi.set(self, "node_ports", value)
+
+    @_builtins.property
+    @pulumi.getter(name="podCidrs")
+    def pod_cidrs(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        return pulumi.get(self, "pod_cidrs")
+
+    @pod_cidrs.setter
+    def pod_cidrs(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "pod_cidrs", value)
 
 
 if not MYPY:
@@ -2637,6 +2650,7 @@ if not MYPY:
         """
         what: pulumi.Input[_builtins.str]
         addresses: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        except_: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
 elif False:
     FlowFrom3ArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -2645,7 +2659,8 @@ class FlowFrom3Args:
     def __init__(__self__, *,
                  kind: pulumi.Input[_builtins.str],
                  what: pulumi.Input[_builtins.str],
-                 addresses: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None):
+                 addresses: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 except_: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None):
         """
         :param pulumi.Input[_builtins.str] kind: One of `outside`.
         """
@@ -2653,6 +2668,8 @@ class FlowFrom3Args:
         pulumi.set(__self__, "what", what)
         if addresses is not None:
             pulumi.set(__self__, "addresses", addresses)
+        if except_ is not None:
+            pulumi.set(__self__, "except_", except_)
 
     @_builtins.property
     @pulumi.getter
@@ -2683,6 +2700,15 @@ class FlowFrom3Args:
     @addresses.setter
     def addresses(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "addresses", value)
+
+    @_builtins.property
+    @pulumi.getter(name="except")
+    def except_(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        return pulumi.get(self, "except_")
+
+    @except_.setter
+    def except_(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "except_", value)
 
 
 if not MYPY:

@@ -195,10 +195,28 @@ class FlowFrom2(dict):
 
 @pulumi.output_type
 class FlowFrom3(dict):
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "except":
+            suggest = "except_"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in FlowFrom3. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        FlowFrom3.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        FlowFrom3.__key_warning(key)
+        return super().get(key, default)
+
     def __init__(__self__, *,
                  kind: _builtins.str,
                  what: _builtins.str,
-                 addresses: Optional[Sequence[_builtins.str]] = None):
+                 addresses: Optional[Sequence[_builtins.str]] = None,
+                 except_: Optional[Sequence[_builtins.str]] = None):
         """
         :param _builtins.str kind: One of `outside`.
         """
@@ -206,6 +224,8 @@ class FlowFrom3(dict):
         pulumi.set(__self__, "what", what)
         if addresses is not None:
             pulumi.set(__self__, "addresses", addresses)
+        if except_ is not None:
+            pulumi.set(__self__, "except_", except_)
 
     @_builtins.property
     @pulumi.getter
@@ -224,6 +244,11 @@ class FlowFrom3(dict):
     @pulumi.getter
     def addresses(self) -> Optional[Sequence[_builtins.str]]:
         return pulumi.get(self, "addresses")
+
+    @_builtins.property
+    @pulumi.getter(name="except")
+    def except_(self) -> Optional[Sequence[_builtins.str]]:
+        return pulumi.get(self, "except_")
 
 
 @pulumi.output_type

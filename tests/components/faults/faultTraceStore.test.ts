@@ -18,7 +18,13 @@ import { getJson } from "../../../testkit/http";
 import { Running, Servers, eventually, restartServer, freePort } from "../../../testkit/processes";
 import { configMapData } from "../../../testkit/rendered";
 import { logFault, seconds } from "./faultLog";
-import { LocalCollector, startCollector, startPrometheus, startSink } from "../../../testkit/localServers";
+import {
+  LocalCollector,
+  reloadPrometheusConfig,
+  startCollector,
+  startPrometheus,
+  startSink,
+} from "../../../testkit/localServers";
 import { startOtlpApp } from "../otlpApp";
 import { Json } from "../../../testkit/json";
 import { sleep } from "../../../testkit/sleep";
@@ -65,8 +71,8 @@ function withQueueSize(objects: readonly KubeObject[], queueSize: number): strin
 }
 
 /**
- * Points a running Prometheus at the collector's telemetry with the rendered rule files, and
- * reloads it (the rendered flags enable the reload endpoint, which the config reloader uses).
+ * Points a running Prometheus at the collector's telemetry with the rendered rule files, which it
+ * reloads by itself.
  */
 async function evaluateRulesOn(
   objects: readonly KubeObject[],
@@ -95,9 +101,7 @@ async function evaluateRulesOn(
       },
     ],
   };
-  fs.writeFileSync(path.join(directory, "prometheus.yml"), yaml.dump(config));
-  const response = await fetch(`${prometheus.base}/-/reload`, { method: "POST" });
-  expect(response.status).toBe(200);
+  await reloadPrometheusConfig(prometheus, config);
 }
 
 describe("the trace store unreachable (kind render)", () => {
