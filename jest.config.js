@@ -17,6 +17,7 @@ module.exports = {
   // The Pulumi SDK loads npm's Arborist at start-up for serializing closures to code, which this
   // program never does: half of every test file's start-up time.
   moduleNameMapper: { "^@npmcli/arborist$": "<rootDir>/tests/support/notLoaded.ts" },
+  setupFiles: ["<rootDir>/tests/support/plainConsole.ts"],
   globalSetup: "<rootDir>/tests/globalSetup.ts",
   globalTeardown: "<rootDir>/tests/globalTeardown.ts",
   testTimeout: 60000,

@@ -1,4 +1,5 @@
 import type { StackConfig } from "../config";
+import { undeliveredCriticalProblems } from "../config/criticalAlerts";
 import { ConfigCheck, LoadedStackConfig, loadConfig } from "../config/load";
 import { ALL_BACKENDS } from "./grafana/datasources";
 import { readExtraDashboards } from "./grafana/extraDashboards";
@@ -11,12 +12,14 @@ import { TracingStack } from "./tracingStack";
 
 /**
  * What the config phase checks against the components: teams' rule files and dashboards (read from
- * the project root) against the stack's own, and their scrape jobs' names against the stack's.
+ * the project root) against the stack's own, their scrape jobs' names against the stack's, and that
+ * a production stack delivers its critical alerts.
  */
 export const COMPONENT_CONFIG_CHECKS: readonly ConfigCheck[] = [
   (config) => MetricsStack.ruleFileProblems({ ...config, grafanaUrl: GrafanaStack.publicUrl(config) }),
   (config) => LogsStack.ruleFileProblems({ ...config, runbookBaseUrl: config.metrics.runbookBaseUrl }),
   (config, root) => readExtraDashboards(config, ALL_BACKENDS, root).problems,
+  undeliveredCriticalProblems,
   (config) =>
     jobNameProblems(
       [...otherScrapeJobs(config), ...metricsScrapeJobs(config)],

@@ -8,8 +8,11 @@ import { matchesKeyPattern } from "./keyPattern";
  */
 interface KeyChange {
   readonly path: readonly string[];
-  /** The release (package.json version) that made the change. */
-  readonly release: string;
+  /**
+   * The release (package.json version) that made the change; unset while it is unreleased (the
+   * CHANGELOG's Unreleased section): `npm run record-upgrade` sets it at the release.
+   */
+  readonly release?: string;
   readonly how: string;
   /** Only for a problem about the key being absent (a key the release made required). */
   readonly whenAbsent?: boolean;
@@ -41,6 +44,10 @@ export const KEY_CHANGES: readonly KeyChange[] = [
     how: "queries no longer go to one replica: with more than one, Thanos Query answers from both and fails over by itself; remove the key",
   },
   {
+    path: ["alerting"],
+    how: "a production stack (profile eks) must deliver its critical alerts somewhere; a stack file that names no receiver for them is refused until it does",
+  },
+  {
     path: ["metrics", "remoteWrite", "queryRoleArn"],
     release: "0.2.0",
     how: "Grafana now reads Amazon Managed Prometheus itself (one view of the replicas); give its ServiceAccount a role with the query actions `npm run preflight -- <stack> --iam` prints",
@@ -53,5 +60,7 @@ export function migrationHint(path: readonly (string | number)[], present: boole
   const change = KEY_CHANGES.find(
     (c) => matchesKeyPattern(c.path, path) && !(c.whenAbsent === true && present),
   );
-  return change === undefined ? undefined : `changed in ${change.release}: ${change.how}`;
+  return change === undefined
+    ? undefined
+    : `changed in ${change.release ?? "the next release"}: ${change.how}`;
 }

@@ -22,7 +22,7 @@ export type OtherSeverities = (typeof OTHER_SEVERITIES)[number] | undefined;
 export type AlertDestination = "page" | "ticket" | "receivers" | undefined;
 
 /** A severity matcher of a team's route: `severity="page"` or `severity=~"page|sev1"`. */
-const SEVERITY_MATCHER = /^severity(=~|=)"((?:[^"\\]|\\.)*)"$/;
+export const SEVERITY_MATCHER = /^severity(=~|=)"((?:[^"\\]|\\.)*)"$/;
 
 /** The severities routes name, and how to tell whether a route names another. */
 export interface SeverityRoutes {

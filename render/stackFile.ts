@@ -6,7 +6,7 @@ import { SECRET_PLACEHOLDER } from "../config/secretFormats";
 // An encrypted value of a stack file becomes SECRET_PLACEHOLDER offline: the render never holds the key.
 export { SECRET_PLACEHOLDER };
 
-interface StackFileConfig {
+export interface StackFileConfig {
   /** `namespace:key` → value as Pulumi passes it to programs (structured values as JSON text). */
   readonly config: Record<string, string>;
   /** Top-level keys that hold an encrypted value somewhere inside. */

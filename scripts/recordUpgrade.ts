@@ -5,8 +5,10 @@
 // render as this one does, so they are kept.
 import * as fs from "fs";
 import * as path from "path";
-import { PROJECT_ROOT, renderStack } from "../render/renderStack";
-import { UPGRADES_DIR, keptReleases, recordFile, recordRender } from "../render/upgradeRecords";
+import { KEY_CHANGES } from "../config/migrations";
+import { PROJECT_ROOT } from "../render/renderStack";
+import { keptReleases, recordFile, recordRender } from "../render/upgradeRecords";
+import { renderUpgraded } from "../render/upgradeEdits";
 import { STACKS } from "../testkit/stacks";
 
 async function run(): Promise<void> {
@@ -19,6 +21,12 @@ async function run(): Promise<void> {
       `copy Pulumi.kind.yaml and Pulumi.prod.yaml to tests/upgrades/${version}/ first: this program is release ${version}`,
     );
   }
+  const unreleased = KEY_CHANGES.filter((change) => change.release === undefined);
+  if (unreleased.length > 0) {
+    throw new Error(
+      `config/migrations.ts: set release: "${version}" on the key changes this release makes (${unreleased.map((c) => c.path.join(".")).join(", ")})`,
+    );
+  }
   for (const release of releases.slice(-2)) {
     for (const stack of STACKS) {
       const file = recordFile(release, version, stack);
@@ -27,9 +35,7 @@ async function run(): Promise<void> {
           `${path.relative(PROJECT_ROOT, file)} is recorded already: a release records its renders once, when it is cut (bump package.json's version first)`,
         );
       }
-      const record = await recordRender(version, stack, () =>
-        renderStack(stack, path.join(UPGRADES_DIR, release)),
-      );
+      const record = await recordRender(version, stack, () => renderUpgraded(stack, release));
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
       process.stdout.write(`wrote ${path.relative(PROJECT_ROOT, file)}\n`);

@@ -1,9 +1,9 @@
-import * as path from "path";
 import { StackConfig } from "../config";
 import { parsePulumiConfig } from "../config/load";
 import { PROJECT_ROOT, RenderedStack, renderStack } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
-import { UPGRADES_DIR, keptReleases } from "../render/upgradeRecords";
+import { keptReleases } from "../render/upgradeRecords";
+import { renderUpgraded } from "../render/upgradeEdits";
 import { STACKS, StackName } from "../testkit/stacks";
 import { shareRender, sharedRender } from "./support/sharedRenders";
 
@@ -12,12 +12,13 @@ export function rendered(stack: StackName): Promise<RenderedStack> {
   return sharedRender(stack, () => renderStack(stack));
 }
 
-/** The newest release's stack files kept in tests/upgrades, as this program renders them (they must render). */
+/**
+ * The newest release's stack files kept in tests/upgrades, with the edits its upgrade note asks
+ * for, as this program renders them (they must render).
+ */
 export function renderedLatestRelease(stack: StackName): Promise<RenderedStack> {
   const release = keptReleases().at(-1) ?? "";
-  return sharedRender(`release-${release}-${stack}`, () =>
-    renderStack(stack, path.join(UPGRADES_DIR, release)),
-  );
+  return sharedRender(`release-${release}-${stack}`, () => renderUpgraded(stack, release));
 }
 
 /** Renders every committed stack, and the newest release's, into `dir` for `rendered`. */
@@ -25,9 +26,7 @@ export async function shareCommittedStacks(dir: string): Promise<void> {
   const release = keptReleases().at(-1) ?? "";
   for (const stack of STACKS) {
     await shareRender(dir, stack, () => renderStack(stack));
-    await shareRender(dir, `release-${release}-${stack}`, () =>
-      renderStack(stack, path.join(UPGRADES_DIR, release)),
-    );
+    await shareRender(dir, `release-${release}-${stack}`, () => renderUpgraded(stack, release));
   }
 }
 

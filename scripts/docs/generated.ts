@@ -13,7 +13,8 @@ import { PROJECT_ROOT, renderStack } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { schemaReference } from "./schemaReference";
 import { configReference } from "./configReference";
-import { UPGRADES_DIR, keptReleases, recordRender } from "../../render/upgradeRecords";
+import { keptReleases, recordRender } from "../../render/upgradeRecords";
+import { renderUpgraded } from "../../render/upgradeEdits";
 import { DocStacks, docFigures } from "./figures";
 import { DAY_TWO_REGIONS, DayTwoResult, dayTwoFigures } from "./dayTwo";
 import { fillRegions, regionContent, regionNames } from "./regions";
@@ -63,13 +64,13 @@ export function formatted(pages: readonly GeneratedFile[]): GeneratedFile[] {
 
 /** The committed stacks' renders, and this program's of the newest kept release's stack files. */
 async function renderDocStacks(): Promise<DocStacks> {
-  const latest = path.join(UPGRADES_DIR, keptReleases().at(-1) ?? "");
+  const latest = keptReleases().at(-1) ?? "";
   return {
     kind: await renderStack("kind"),
     prod: await renderStack("prod"),
     latestRelease: {
-      kind: await recordRender(THIS_RELEASE, "kind", () => renderStack("kind", latest)),
-      prod: await recordRender(THIS_RELEASE, "prod", () => renderStack("prod", latest)),
+      kind: await recordRender(THIS_RELEASE, "kind", () => renderUpgraded("kind", latest)),
+      prod: await recordRender(THIS_RELEASE, "prod", () => renderUpgraded("prod", latest)),
     },
   };
 }

@@ -1,6 +1,7 @@
 import * as k8s from "@kubernetes/client-node";
 import * as path from "path";
-import { PROJECT_ROOT, renderStack } from "../../render/renderStack";
+import { PROJECT_ROOT } from "../../render/renderStack";
+import { renderUpgraded, upgradedStackFile } from "../../render/upgradeEdits";
 import { withCheckout } from "../../render/revision";
 import { readStackFile } from "../../render/stackFile";
 import { UPGRADES_DIR, keptReleases, recordRender, recordedRender } from "../../render/upgradeRecords";
@@ -59,7 +60,7 @@ const kubernetesOnly = (changes: Changes): Changes =>
 /**
  * A team on the newest release upgrades: that release's program (its commit, on its own pinned
  * dependencies) deploys its committed stack files with the real engine; then the same stacks, the
- * files untouched, are updated by this program. The engine's preview, the review of the two
+ * files edited only as the upgrade note asks (render/upgradeEdits.ts), are updated by this program. The engine's preview, the review of the two
  * programs on the same file and the update's steps agree on every resource, and the Kubernetes
  * objects the update creates, deletes and changes are the ones the upgrade note names. Nothing
  * that holds data is put at risk.
@@ -106,7 +107,9 @@ describe.each(["kind", "prod"] as const)(
             `✓ ${stack}: ${LATEST} (${commit.slice(0, 7)}) deployed by pulumi up, claims bound ${FULL ? "on first use" : "at once"}: ${counted(deployed.applied)}, ${failedPatches.length} claim patches failed, in ${deployed.run.seconds.toFixed(1)} s`,
           );
 
+          // The stack file as the upgrade note asks a team to edit it first.
           engine.useProgram(PROJECT_ROOT);
+          await engine.edit(upgradedStackFile(stack, LATEST));
           const upgrade = await engine.up();
           // The review compares the two programs' renders: it takes all the release registers as
           // deployed. Where the release's up failed (in full: its claim patches, which this up
@@ -126,9 +129,7 @@ describe.each(["kind", "prod"] as const)(
 
           // The note: the release's recorded render of its stack file against this program's.
           const before = recordedRender(LATEST, LATEST, stack);
-          const after = await recordRender("this", stack, () =>
-            renderStack(stack, path.join(UPGRADES_DIR, LATEST)),
-          );
+          const after = await recordRender("this", stack, () => renderUpgraded(stack, LATEST));
           const noted = upgradeChanges(before?.objects ?? {}, after.objects ?? {});
           const urnOf = (key: string) => after.urns?.[key] ?? before?.urns?.[key] ?? key;
           const expected = new Map<string, Change>([

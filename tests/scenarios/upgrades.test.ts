@@ -4,7 +4,7 @@ import * as path from "path";
 import { ConfigError } from "../../config";
 import { KEY_CHANGES } from "../../config/migrations";
 import { PROJECT_ROOT, RenderedStack, renderStack, renderWithConfig } from "../../render/renderStack";
-import { readStackFile } from "../../render/stackFile";
+import { renderUpgraded, upgradedStackFile } from "../../render/upgradeEdits";
 import { Json } from "../../testkit/json";
 import { STACKS } from "../../testkit/stacks";
 import { UPGRADES_DIR, keptReleases, manifestDigest, recordedRender } from "../../render/upgradeRecords";
@@ -38,7 +38,7 @@ describe.each(releases)("upgrading the stack files of release %s", (release) => 
     }
     expect(outcome).toBeInstanceOf(ConfigError);
     for (const problem of (outcome as ConfigError).problems) {
-      expect(problem).toMatch(/; changed in [0-9.]+: .+/);
+      expect(problem).toMatch(/; changed in ([0-9.]+|the next release): .+/);
     }
   });
 });
@@ -48,8 +48,9 @@ test("every key change names a release no later than this one", () => {
     version: string;
   };
   const order = (v: string) => v.split(".").map(Number);
-  for (const change of KEY_CHANGES) {
-    const [a, b] = [order(change.release), order(version)];
+  // Unset: the change is unreleased, and npm run record-upgrade refuses to cut a release until it is set.
+  for (const change of KEY_CHANGES.filter((c) => c.release !== undefined)) {
+    const [a, b] = [order(change.release ?? ""), order(version)];
     expect(a[0] * 1e6 + a[1] * 1e3 + a[2]).toBeLessThanOrEqual(b[0] * 1e6 + b[1] * 1e3 + b[2]);
     expect(releases.length).toBeGreaterThan(0);
   }
@@ -77,13 +78,14 @@ test("the 0.1.0 prod stack file fails on exactly the ALB keys 0.2.0 changed, eac
 });
 
 describe("a single Loki (0.3.0, 0.4.0) becomes the replicated one by scaling up in place", () => {
-  const release = path.join(RELEASES_DIR, "0.3.0");
+  // As the upgrade notes since 0.3.0 ask a team to edit it (render/upgradeEdits.ts).
+  const edited = upgradedStackFile("prod", "0.3.0");
   /**
    * The single Loki those releases deploy: the 0.3.0 prod stack file with one replica renders the
    * same Loki objects as they do (the whole render equals 0.4.0's byte for byte).
    */
   const renderSingle = () => {
-    const { config, secretKeys } = readStackFile("prod", release);
+    const { config, secretKeys } = edited;
     const logs = JSON.parse(config["observability:logs"] ?? "{}") as Record<string, unknown>;
     return renderWithConfig(
       "prod",
@@ -96,12 +98,7 @@ describe("a single Loki (0.3.0, 0.4.0) becomes the replicated one by scaling up 
 
   test("the same protected StatefulSet with the same immutable fields: replicas and template change, nothing is replaced", async () => {
     const single = await renderSingle();
-    const replicated = await renderWithConfig(
-      "prod",
-      readStackFile("prod", release).config,
-      readStackFile("prod", release).secretKeys,
-      single.outputs,
-    );
+    const replicated = await renderWithConfig("prod", edited.config, edited.secretKeys, single.outputs);
     const [before, after] = [lokiSet(single), lokiSet(replicated)];
     // The same URN (type, name, provider): an update of the deployed StatefulSet, not a new one.
     expect(before).toBeDefined();
@@ -219,7 +216,7 @@ describe.each(releases.filter((release) => recordedRender(release, release, "kin
         const render =
           release === releases.at(-1)
             ? await renderedLatestRelease(stack)
-            : await renderStack(stack, path.join(RELEASES_DIR, release));
+            : await renderUpgraded(stack, release);
         const deployment = { stack, project: PROJECT };
         const answered = answeredUrns(render.registrations, deployment);
         const kept = new Set([...answered.values()].flat());

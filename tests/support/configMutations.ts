@@ -71,6 +71,10 @@ const routeTo = (matchers: readonly string[]) => ({
 });
 
 /** A route to a team's webhook that mutes (or, `active`, notifies only) during the interval `quiet` of `periods`. */
+/** The stack file's `alerting` section with `value`'s keys set, as a team edits it: prod keeps its Slack channel. */
+const editAlerting = (c: PulumiConfig, value: Readonly<Record<string, unknown>>): PulumiConfig =>
+  configSetJson(c, "alerting", { ...(JSON.parse(c["observability:alerting"] ?? "{}") as object), ...value });
+
 const quietHours = (periods: readonly unknown[], intervals: Record<string, unknown> = {}) => ({
   receivers: [{ name: "payments", webhook: [{ url: "https://alerts.example.com/payments" }] }],
   routes: [
@@ -735,7 +739,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     section: "alerting",
     title: "a route matcher with a negative lookahead",
     stack: "kind",
-    edit: (c) => configSetJson(c, "alerting", routeTo(['team=~"(?!payments).*"'])),
+    edit: (c) => editAlerting(c, routeTo(['team=~"(?!payments).*"'])),
     secretKeys: ["observability:alerting"],
     key: "observability:alerting.routes[0].matchers[0]",
     allowed: "must have a regular expression in RE2 syntax after =~, as Alertmanager compiles it",
@@ -754,7 +758,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     title: "a receiver that drops and also posts to a webhook",
     stack: "kind",
     edit: (c) =>
-      configSetJson(c, "alerting", {
+      editAlerting(c, {
         receivers: [{ name: "quiet", drop: true, webhook: [{ url: "https://alerts.example.com/quiet" }] }],
         routes: [{ matchers: ['namespace="staging"'], receiver: "quiet" }],
       }),
@@ -766,7 +770,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     section: "alerting",
     title: "a matcher without quotes",
     stack: "prod",
-    edit: (c) => configSetJson(c, "alerting", routeTo(["team=payments"])),
+    edit: (c) => editAlerting(c, routeTo(["team=payments"])),
     secretKeys: ["observability:alerting"],
     key: "observability:alerting.routes[0].matchers[0]",
     allowed: 'must be a matcher such as namespace="payments" or team=~"a|b"',
@@ -776,7 +780,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     title: "a Slack webhook pasted without its scheme",
     stack: "kind",
     edit: (c) =>
-      configSetJson(c, "alerting", {
+      editAlerting(c, {
         slack: { webhookUrl: SLACK_WEBHOOK.replace("https://", ""), channel: "#alerts" },
       }),
     secretKeys: ["observability:alerting"],
@@ -788,7 +792,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     title: "a PagerDuty service URL instead of its routing key",
     stack: "prod",
     edit: (c) =>
-      configSetJson(c, "alerting", {
+      editAlerting(c, {
         receivers: [
           { name: "payments", pagerduty: [{ routingKey: "https://acme.pagerduty.com/services/PABC123" }] },
         ],
@@ -802,7 +806,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     section: "alerting",
     title: "quiet hours from 9:00, without the leading zero Alertmanager needs",
     stack: "kind",
-    edit: (c) => configSetJson(c, "alerting", quietHours([{ times: [{ start: "9:00", end: "17:00" }] }])),
+    edit: (c) => editAlerting(c, quietHours([{ times: [{ start: "9:00", end: "17:00" }] }])),
     secretKeys: ["observability:alerting"],
     key: "observability:alerting.timeIntervals[0].periods[0].times[0].start",
     allowed: "must be a time of day from 00:00 to 23:59 (HH:MM, UTC)",
@@ -811,7 +815,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     section: "alerting",
     title: "night hours across midnight in one range",
     stack: "prod",
-    edit: (c) => configSetJson(c, "alerting", quietHours([{ times: [{ start: "22:00", end: "06:00" }] }])),
+    edit: (c) => editAlerting(c, quietHours([{ times: [{ start: "22:00", end: "06:00" }] }])),
     secretKeys: ["observability:alerting"],
     key: "observability:alerting.timeIntervals[0].periods[0].times[0].end",
     allowed: "must be after start (22:00): a range cannot pass midnight",
@@ -820,7 +824,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     section: "alerting",
     title: "a weekend as saturday:sunday, which runs backwards",
     stack: "kind",
-    edit: (c) => configSetJson(c, "alerting", quietHours([{ weekdays: ["saturday:sunday"] }])),
+    edit: (c) => editAlerting(c, quietHours([{ weekdays: ["saturday:sunday"] }])),
     secretKeys: ["observability:alerting"],
     key: "observability:alerting.timeIntervals[0].periods[0].weekdays[0]",
     allowed: "a week runs from sunday to saturday, so write saturday:sunday as two entries",
@@ -829,7 +833,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     section: "alerting",
     title: "a weekday misspelt",
     stack: "prod",
-    edit: (c) => configSetJson(c, "alerting", quietHours([{ weekdays: ["monday:firday"] }])),
+    edit: (c) => editAlerting(c, quietHours([{ weekdays: ["monday:firday"] }])),
     secretKeys: ["observability:alerting"],
     key: "observability:alerting.timeIntervals[0].periods[0].weekdays[0]",
     allowed: "must be a weekday (sunday, monday, tuesday, wednesday, thursday, friday, saturday; any case)",
@@ -838,7 +842,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     section: "alerting",
     title: "day 0 of the month",
     stack: "kind",
-    edit: (c) => configSetJson(c, "alerting", quietHours([{ daysOfMonth: [0] }])),
+    edit: (c) => editAlerting(c, quietHours([{ daysOfMonth: [0] }])),
     secretKeys: ["observability:alerting"],
     key: "observability:alerting.timeIntervals[0].periods[0].daysOfMonth[0]",
     allowed: "must be a day of the month (1 to 31, or -1 to -31 counted back from its last day)",
@@ -847,7 +851,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     section: "alerting",
     title: "the last week of the month counted back, ending on a day counted forward",
     stack: "prod",
-    edit: (c) => configSetJson(c, "alerting", quietHours([{ daysOfMonth: ["-7:31"] }])),
+    edit: (c) => editAlerting(c, quietHours([{ daysOfMonth: ["-7:31"] }])),
     secretKeys: ["observability:alerting"],
     key: "observability:alerting.timeIntervals[0].periods[0].daysOfMonth[0]",
     allowed: "must end on a day counted back from the month's end when it starts on one",
@@ -856,7 +860,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     section: "alerting",
     title: "a month 13",
     stack: "kind",
-    edit: (c) => configSetJson(c, "alerting", quietHours([{ months: ["13"] }])),
+    edit: (c) => editAlerting(c, quietHours([{ months: ["13"] }])),
     secretKeys: ["observability:alerting"],
     key: "observability:alerting.timeIntervals[0].periods[0].months[0]",
     allowed: "must be a month (january to december, any case, or 1 to 12)",
@@ -865,7 +869,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     section: "alerting",
     title: "a winter from november to february in one range",
     stack: "prod",
-    edit: (c) => configSetJson(c, "alerting", quietHours([{ months: ["november:february"] }])),
+    edit: (c) => editAlerting(c, quietHours([{ months: ["november:february"] }])),
     secretKeys: ["observability:alerting"],
     key: "observability:alerting.timeIntervals[0].periods[0].months[0]",
     allowed: "a year runs from january to december",
@@ -874,7 +878,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     section: "alerting",
     title: "a range of years given latest first",
     stack: "kind",
-    edit: (c) => configSetJson(c, "alerting", quietHours([{ years: ["2027:2026"] }])),
+    edit: (c) => editAlerting(c, quietHours([{ years: ["2027:2026"] }])),
     secretKeys: ["observability:alerting"],
     key: "observability:alerting.timeIntervals[0].periods[0].years[0]",
     allowed: "must not end before it starts: give the earlier year first",
@@ -884,11 +888,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     title: "office hours in Europe/Berlin, a zone the image may not hold",
     stack: "prod",
     edit: (c) =>
-      configSetJson(
-        c,
-        "alerting",
-        quietHours([{ times: [{ start: "09:00", end: "17:00" }], location: "Europe/Berlin" }]),
-      ),
+      editAlerting(c, quietHours([{ times: [{ start: "09:00", end: "17:00" }], location: "Europe/Berlin" }])),
     secretKeys: ["observability:alerting"],
     key: "observability:alerting.timeIntervals[0].periods[0].location",
     allowed: "must be UTC: Alertmanager's image may hold no time zone database",
@@ -897,7 +897,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     section: "alerting",
     title: "a time interval with no period",
     stack: "kind",
-    edit: (c) => configSetJson(c, "alerting", quietHours([])),
+    edit: (c) => editAlerting(c, quietHours([])),
     secretKeys: ["observability:alerting"],
     key: "observability:alerting.timeIntervals[0].periods",
     allowed: "must list at least one period",
@@ -907,7 +907,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     title: "two time intervals of one name",
     stack: "prod",
     edit: (c) =>
-      configSetJson(c, "alerting", {
+      editAlerting(c, {
         ...quietHours([{ weekdays: ["saturday", "sunday"] }]),
         timeIntervals: [
           { name: "quiet", periods: [{ weekdays: ["saturday", "sunday"] }] },
@@ -923,7 +923,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     title: "a route muted during a time interval nobody defined",
     stack: "kind",
     edit: (c) =>
-      configSetJson(c, "alerting", {
+      editAlerting(c, {
         ...quietHours([{ weekdays: ["saturday", "sunday"] }]),
         timeIntervals: [{ name: "weekends", periods: [{ weekdays: ["saturday", "sunday"] }] }],
       }),
@@ -936,7 +936,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     title: "a route active during a time interval, and none is defined",
     stack: "prod",
     edit: (c) =>
-      configSetJson(c, "alerting", {
+      editAlerting(c, {
         ...routeTo(['namespace="payments"']),
         routes: [
           { matchers: ['namespace="payments"'], receiver: "payments", activeTimeIntervals: ["office"] },
@@ -1335,7 +1335,7 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
     section: "alerting",
     title: "a case-insensitive route matcher",
     stack: "kind",
-    edit: (c) => configSetJson(c, "alerting", routeTo(['team=~"(?i)payments|orders"', 'severity!="info"'])),
+    edit: (c) => editAlerting(c, routeTo(['team=~"(?i)payments|orders"', 'severity!="info"'])),
     secretKeys: ["observability:alerting"],
   },
   {
@@ -1368,7 +1368,7 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
     title: "a staging namespace's alerts dropped",
     stack: "prod",
     edit: (c) =>
-      configSetJson(c, "alerting", {
+      editAlerting(c, {
         receivers: [{ name: "nowhere", drop: true }],
         routes: [{ matchers: ['namespace="staging"'], receiver: "nowhere" }],
       }),
@@ -1379,7 +1379,7 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
     title: "a Slack webhook and a PagerDuty routing key",
     stack: "prod",
     edit: (c) =>
-      configSetJson(c, "alerting", {
+      editAlerting(c, {
         slack: { webhookUrl: SLACK_WEBHOOK, channel: "#alerts" },
         receivers: [{ name: "payments", pagerduty: [{ routingKey: "e93facc04764012d7bfb002500d5d1a6" }] }],
         routes: [{ matchers: ['team="payments"'], receiver: "payments" }],
@@ -1391,9 +1391,8 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
     title: "a team's nights and weekends muted, year-end as days counted back, in UTC",
     stack: "prod",
     edit: (c) =>
-      configSetJson(
+      editAlerting(
         c,
-        "alerting",
         quietHours([
           {
             times: [
@@ -1412,7 +1411,7 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
     title: "a route that notifies only in office hours, months and years as numbers",
     stack: "kind",
     edit: (c) =>
-      configSetJson(c, "alerting", {
+      editAlerting(c, {
         ...quietHours([{ times: [{ start: "09:00", end: "17:00" }], weekdays: ["monday:friday"] }]),
         routes: [
           { matchers: ['namespace="payments"'], receiver: "payments", activeTimeIntervals: ["quiet"] },
