@@ -335,6 +335,19 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
     verdict: { kind: "refused", prod: "no restart" },
   },
   {
+    // kind keeps its metrics on the volume: objectStorage is refused there.
+    title: "move the store gateways to an IAM role of their own (prod)",
+    keys: ["metrics.objectStorage.storeRoleArn"],
+    edit: plain((c) =>
+      configSetPath(
+        c,
+        "metrics.objectStorage.storeRoleArn",
+        "arn:aws:iam::111111111111:role/tiketi-prod-thanos-reader",
+      ),
+    ),
+    verdict: { kind: "refused", prod: "rolls" },
+  },
+  {
     // prod has no NodePort: the key alone is refused there.
     title: "close the NodePorts to a cluster's own pod range (kind created with podSubnet 10.245.0.0/16)",
     keys: ["exposure.podCidrs"],

@@ -53,8 +53,8 @@ describe("the outputs a platform team needs next", () => {
       ["observability/loki", "storage.s3.loki.roleArn"],
       ["observability/tempo", "storage.s3.tempo.roleArn"],
       ["observability/prometheus", "metrics.objectStorage.roleArn"],
-      ["observability/thanos-store", "metrics.objectStorage.roleArn"],
-      ["observability/thanos-compactor", "metrics.objectStorage.roleArn"],
+      ["observability/thanos-store", "metrics.objectStorage.storeRoleArn"],
+      ["observability/thanos-compactor", "metrics.objectStorage.compactorRoleArn"],
     ]);
     expect(outputs.prometheusAccess).toBe(
       "kubectl --context arn:aws:eks:ap-northeast-2:111111111111:cluster/tiketi-prod -n observability port-forward service/thanos-query 10902, then open http://localhost:10902",

@@ -229,7 +229,15 @@ export function deployWorkload(
       ...(args.volumes ?? []),
     ],
   });
-  const template = podTemplate(id, podSpec, args.rolledBy, args.podAnnotations);
+  // A pod assumes its ServiceAccount's IAM role when it starts (the EKS webhook writes the role into
+  // it then): a new role takes effect only in new pods, so it rolls them.
+  const roleArn = args.serviceAccount?.roleArn;
+  const template = podTemplate(
+    id,
+    podSpec,
+    roleArn === undefined ? args.rolledBy : { ...args.rolledBy, "iam-role": roleArn },
+    args.podAnnotations,
+  );
   const config = [...configMaps, ...secrets, ...(args.mountedConfig ?? [])].map(({ resource }) => resource);
   const deployServices = () =>
     args.services.map(

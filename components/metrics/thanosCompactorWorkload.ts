@@ -43,7 +43,7 @@ export function deployThanosCompactor(
       namespace: config.namespaces.observability,
       settings: config,
       placement: "thanosCompactor",
-      serviceAccount: { roleArn: storage.roleArn },
+      serviceAccount: { roleArn: storage.compactorRoleArn },
       ...bucketConfigOptions(objectStore),
       container: {
         name: THANOS_COMPACTOR.name,

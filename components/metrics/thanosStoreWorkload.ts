@@ -84,7 +84,7 @@ export function deployThanosStore(
       namespace: config.namespaces.observability,
       settings: config,
       placement: "thanosStore",
-      serviceAccount: { roleArn: storage.roleArn },
+      serviceAccount: { roleArn: storage.storeRoleArn },
       ...bucketConfigOptions(objectStore),
       container: {
         name: THANOS_STORE.name,

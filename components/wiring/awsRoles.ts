@@ -57,10 +57,16 @@ export function awsRoleServiceAccounts(
         ]),
     ...(objectStorage === undefined
       ? []
-      : [PROMETHEUS, THANOS_STORE, THANOS_COMPACTOR].map((spec) => ({
+      : (
+          [
+            [PROMETHEUS, "roleArn"],
+            [THANOS_STORE, "storeRoleArn"],
+            [THANOS_COMPACTOR, "compactorRoleArn"],
+          ] as const
+        ).map(([spec, key]) => ({
           serviceAccount: account(spec.name),
-          roleArn: objectStorage.roleArn,
-          configKey: "metrics.objectStorage.roleArn",
+          roleArn: objectStorage[key],
+          configKey: `metrics.objectStorage.${key}`,
         }))),
   ];
 }

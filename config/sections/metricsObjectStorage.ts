@@ -94,7 +94,13 @@ const objectStorageSchema = strict({
   bucket: orOutput(s3Bucket).describe("The bucket every Prometheus replica's sidecar uploads its blocks to."),
   region: awsRegion.describe("The bucket's region."),
   roleArn: orOutput(iamRoleArn).describe(
-    "The IRSA role of the sidecars, the store gateway and the compactor (list, read, write, delete).",
+    "The IRSA role of Prometheus' pods, whose Thanos sidecars list, read and upload blocks; never delete.",
+  ),
+  storeRoleArn: orOutput(iamRoleArn).describe(
+    "The IRSA role of the store gateways, which list and read blocks.",
+  ),
+  compactorRoleArn: orOutput(iamRoleArn).describe(
+    "The IRSA role of the compactor, the one workload that deletes blocks (compacted sources, retention): list, read, write, delete.",
   ),
   retention: strict({
     raw: rawRetention.default("30d").describe("Every scraped sample; at least 40h, or 0d (forever)."),
@@ -143,8 +149,27 @@ const objectStorageSchema = strict({
     .describe(
       "This stack is the hub: its store gateway serves every cluster's blocks in the bucket, its dashboards pick a cluster, and Thanos Query also reads `stores`.",
     ),
-}).describe(
-  "Thanos: each replica's sidecar uploads its blocks to S3, two store gateways serve them, one compactor compacts, downsamples and applies retention; eks only.",
-);
+})
+  .superRefine((storage, ctx) => {
+    // One role each, so that only the compactor may delete the bucket's history.
+    const roles = [
+      ["roleArn", storage.roleArn],
+      ["storeRoleArn", storage.storeRoleArn],
+      ["compactorRoleArn", storage.compactorRoleArn],
+    ] as const;
+    roles.forEach(([key, arn], i) => {
+      const same = roles.slice(0, i).find(([, other]) => typeof arn === "string" && other === arn);
+      if (same !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `must not be ${same[0]}'s role: each workload gets one role with its own S3 actions, so that only the compactor can delete blocks (npm run preflight -- <stack> --iam prints the three policies)`,
+        });
+      }
+    });
+  })
+  .describe(
+    "Thanos: each replica's sidecar uploads its blocks to S3, two store gateways serve them, one compactor compacts, downsamples and applies retention; eks only.",
+  );
 
 export const metricsObjectStorage = objectStorageSchema;

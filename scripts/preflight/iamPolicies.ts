@@ -119,14 +119,17 @@ function stackFileBucket(
   };
 }
 
-/** The metrics bucket and role as the stack file names them. */
-function metricsBucket(config: StackConfig) {
+/** The key of the role each Thanos workload on the metrics bucket assumes. */
+type MetricsRoleKey = "roleArn" | "storeRoleArn" | "compactorRoleArn";
+
+/** The metrics bucket and one workload's role as the stack file names them. */
+function metricsBucket(config: StackConfig, roleKey: MetricsRoleKey) {
   const storage = config.metrics.objectStorage;
   return storage === undefined
     ? undefined
     : {
         bucket: knownText(storage.bucket, "metrics.objectStorage.bucket"),
-        roleArn: knownText(storage.roleArn, "metrics.objectStorage.roleArn"),
+        roleArn: knownText(storage[roleKey], `metrics.objectStorage.${roleKey}`),
       };
 }
 
@@ -146,15 +149,15 @@ const ROLE_USES: readonly ((config: StackConfig) => RoleUse | undefined)[] = [
   },
   ...(
     [
-      ["ThanosSidecar", THANOS_UPLOAD_ACTIONS],
-      ["ThanosStore", THANOS_READ_ACTIONS],
-      ["ThanosCompactor", THANOS_COMPACT_ACTIONS],
+      ["ThanosSidecar", "roleArn", THANOS_UPLOAD_ACTIONS],
+      ["ThanosStore", "storeRoleArn", THANOS_READ_ACTIONS],
+      ["ThanosCompactor", "compactorRoleArn", THANOS_COMPACT_ACTIONS],
     ] as const
-  ).map(([purpose, actions]) => (config: StackConfig) => {
-    const bucket = metricsBucket(config);
+  ).map(([purpose, roleKey, actions]) => (config: StackConfig) => {
+    const bucket = metricsBucket(config, roleKey);
     return bucket === undefined
       ? undefined
-      : s3Use(purpose, "metrics.objectStorage.roleArn", bucket, actions);
+      : s3Use(purpose, `metrics.objectStorage.${roleKey}`, bucket, actions);
   }),
   (config) => {
     const remoteWrite = config.metrics.remoteWrite;
@@ -233,7 +236,7 @@ export function iamRoles(
 /** The roles as text to paste: one block per role, each policy as JSON. */
 export function formatIamRoles(roles: readonly IamRole[], config: StackConfig): string {
   if (roles.length === 0) {
-    return "# no IAM role: the stack config names none (storage.s3.*.roleArn, metrics.remoteWrite.roleArn, metrics.objectStorage.roleArn)\n";
+    return "# no IAM role: the stack config names none (storage.s3.*.roleArn, metrics.remoteWrite.roleArn, metrics.objectStorage.roleArn, storeRoleArn, compactorRoleArn)\n";
   }
   const blocks = roles.map((role) => {
     const name = role.roleArn.split("/").pop() ?? "";

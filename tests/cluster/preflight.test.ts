@@ -294,14 +294,26 @@ describe("npm run preflight on a real API server", () => {
       expect(script.stdout).toContain(
         '"kubernetes.default.svc.cluster.local:sub": "system:serviceaccount:observability:tempo"',
       );
-      // One role for the metrics bucket's three users, trusted by each.
-      expect(script.stdout).toContain(
-        [
-          '"kubernetes.default.svc.cluster.local:sub": [',
-          ...["prometheus", "thanos-compactor"].map((a) => `  "system:serviceaccount:observability:${a}",`),
-          '  "system:serviceaccount:observability:thanos-store"',
-        ].join("\n          "),
-      );
+      // A role each for the metrics bucket's three users, each trusted by its own ServiceAccount,
+      // and printed with its own policy: only the compactor's deletes.
+      const sections = script.stdout.split(/^(?=# arn:aws:iam::)/m);
+      for (const [account, role, actions] of [
+        ["prometheus", "sidecar", ["s3:GetObject", "s3:PutObject"]],
+        ["thanos-store", "store", ["s3:GetObject"]],
+        ["thanos-compactor", "compactor", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]],
+      ] as const) {
+        const section =
+          sections.find((part) =>
+            part.startsWith(`# arn:aws:iam::111111111111:role/tiketi-prod-thanos-${role} `),
+          ) ?? "";
+        const [trust, permissions] = [...section.matchAll(/^\{\n[\s\S]*?^\}$/gm)].map(
+          (m) => JSON.parse(m[0]) as Json,
+        );
+        expect(trust.Statement[0].Condition.StringEquals["kubernetes.default.svc.cluster.local:sub"]).toBe(
+          `system:serviceaccount:observability:${account}`,
+        );
+        expect(permissions.Statement.map((st: Json) => st.Action)).toEqual([["s3:ListBucket"], actions]);
+      }
     });
 
     test("passes: every prerequisite found, the trust subjects and the issuer printed, exit 0", async () => {
@@ -328,10 +340,14 @@ describe("npm run preflight on a real API server", () => {
         "✓ IRSA: observability/tempo assumes arn:aws:iam::111111111111:role/tiketi-prod-tempo; trust subject system:serviceaccount:observability:tempo",
       );
       // The metrics bucket's three users (metrics.objectStorage): the sidecars in the Prometheus
-      // pods, the store gateways and the compactor, one role.
-      for (const account of ["prometheus", "thanos-store", "thanos-compactor"]) {
+      // pods, the store gateways and the compactor, a role each.
+      for (const [account, role] of [
+        ["prometheus", "sidecar"],
+        ["thanos-store", "store"],
+        ["thanos-compactor", "compactor"],
+      ]) {
         expect(complete.text).toContain(
-          `✓ IRSA: observability/${account} assumes arn:aws:iam::111111111111:role/tiketi-prod-thanos; trust subject system:serviceaccount:observability:${account}`,
+          `✓ IRSA: observability/${account} assumes arn:aws:iam::111111111111:role/tiketi-prod-thanos-${role}; trust subject system:serviceaccount:observability:${account}`,
         );
       }
       // The test API server's issuer is not EKS's: said, without failing.

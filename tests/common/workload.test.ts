@@ -351,7 +351,7 @@ describe("deployDataWorkload", () => {
     expect(only(registrations, "NetworkPolicy").metadata.name).toBe("example");
   });
 
-  test("its ServiceAccount carries the IRSA role; the pod has no API token and rolls on its config", async () => {
+  test("its ServiceAccount carries the IRSA role; the pod has no API token and rolls on its config and on its role, which a pod assumes when it starts", async () => {
     const registrations = await data("kind");
     expect(only(registrations, "ServiceAccount").metadata).toMatchObject({
       name: "example",
@@ -360,7 +360,10 @@ describe("deployDataWorkload", () => {
     const template = podTemplate(registrations, "StatefulSet");
     expect(template.spec.serviceAccountName).toBe("example");
     expect(template.spec.automountServiceAccountToken).toBe(false);
-    expect(template.metadata.annotations).toEqual({ "checksum/config": sha256(CONFIG) });
+    expect(template.metadata.annotations).toEqual({
+      "checksum/config": sha256(CONFIG),
+      "checksum/iam-role": sha256("arn:aws:iam::111111111111:role/example"),
+    });
     expect(template.spec.containers.map((c: Json) => c.name)).toEqual(["example"]);
   });
 

@@ -63,10 +63,14 @@ const prodPlan: PreflightPlan = {
       name: "tempo",
       roleArn: "arn:aws:iam::111111111111:role/tiketi-prod-tempo",
     },
-    ...["prometheus", "thanos-store", "thanos-compactor"].map((name) => ({
+    ...[
+      ["prometheus", "sidecar"],
+      ["thanos-store", "store"],
+      ["thanos-compactor", "compactor"],
+    ].map(([name, role]) => ({
       namespace: "observability",
       name,
-      roleArn: "arn:aws:iam::111111111111:role/tiketi-prod-thanos",
+      roleArn: `arn:aws:iam::111111111111:role/tiketi-prod-thanos-${role}`,
     })),
   ],
 };

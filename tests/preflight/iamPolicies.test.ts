@@ -5,13 +5,23 @@ import { formatIamRoles, iamRoles, roleUses } from "../../scripts/preflight/iamP
 import { eksCluster } from "../../scripts/cli/eksCluster";
 import { irsaServiceAccounts } from "../../scripts/preflight/irsa";
 import { rendered, stackConfig } from "../renderedStacks";
+import { policyAllows } from "../../testkit/iamPolicy";
+import { Json } from "../../testkit/json";
 
 // What `aws eks describe-cluster --query cluster.identity.oidc.issuer` prints (AWS's docs example id).
 const ISSUER = "https://oidc.eks.ap-northeast-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
 const PROVIDER = "oidc.eks.ap-northeast-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
 const LOKI_ROLE = "arn:aws:iam::111111111111:role/tiketi-prod-loki";
 const TEMPO_ROLE = "arn:aws:iam::111111111111:role/tiketi-prod-tempo";
-const THANOS_ROLE = "arn:aws:iam::111111111111:role/tiketi-prod-thanos";
+const SIDECAR_ROLE = "arn:aws:iam::111111111111:role/tiketi-prod-thanos-sidecar";
+const STORE_ROLE = "arn:aws:iam::111111111111:role/tiketi-prod-thanos-store";
+const COMPACTOR_ROLE = "arn:aws:iam::111111111111:role/tiketi-prod-thanos-compactor";
+/** What a Thanos workload may do on the metrics bucket: list it, and read, write and delete its objects. */
+const S3_ACTIONS = ["s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"];
+/** IAM's answer for an S3 action: ListBucket names the bucket, the others an object in it. */
+const allows = (policy: Parameters<typeof policyAllows>[0], action: string, object: string, bucket: string) =>
+  policyAllows(policy, action, action === "s3:ListBucket" ? bucket : object);
+
 const AMP_ROLE = "arn:aws:iam::111111111111:role/tiketi-prod-prometheus";
 const GRAFANA_ROLE = "arn:aws:iam::111111111111:role/tiketi-prod-grafana";
 const AMP_URL =
@@ -45,13 +55,13 @@ function prodWithRemoteWrite() {
 }
 
 describe("the IRSA ServiceAccounts come from the render", () => {
-  test("prod: Loki's and Tempo's, with the roles of storage.s3.*.roleArn, and Prometheus', the store gateways' and the compactor's with metrics.objectStorage.roleArn", async () => {
+  test("prod: Loki's and Tempo's, with the roles of storage.s3.*.roleArn, and Prometheus', the store gateways' and the compactor's with a role each of metrics.objectStorage", async () => {
     expect(irsaServiceAccounts((await rendered("prod")).objects)).toEqual([
       { namespace: "observability", name: "loki", roleArn: LOKI_ROLE },
-      { namespace: "observability", name: "prometheus", roleArn: THANOS_ROLE },
+      { namespace: "observability", name: "prometheus", roleArn: SIDECAR_ROLE },
       { namespace: "observability", name: "tempo", roleArn: TEMPO_ROLE },
-      { namespace: "observability", name: "thanos-compactor", roleArn: THANOS_ROLE },
-      { namespace: "observability", name: "thanos-store", roleArn: THANOS_ROLE },
+      { namespace: "observability", name: "thanos-compactor", roleArn: COMPACTOR_ROLE },
+      { namespace: "observability", name: "thanos-store", roleArn: STORE_ROLE },
     ]);
   });
 
@@ -120,37 +130,39 @@ describe("the IAM policy documents", () => {
     });
   });
 
-  test("the metrics bucket: one role for the sidecars, store gateways and compactor, each with what it does on the bucket", async () => {
+  test("the metrics bucket: a role each for the sidecars, the store gateways and the compactor, and only the compactor's may delete", async () => {
     const accounts = irsaServiceAccounts((await rendered("prod")).objects);
-    const thanos = iamRoles(stackConfig("prod"), accounts, ISSUER).find(
-      (role) => role.roleArn === THANOS_ROLE,
-    );
-    expect(thanos?.subjects).toEqual([
-      "system:serviceaccount:observability:prometheus",
-      "system:serviceaccount:observability:thanos-compactor",
+    const roles = iamRoles(stackConfig("prod"), accounts, ISSUER);
+    const bucket = "arn:aws:s3:::tiketi-prod-metrics";
+    // What each ServiceAccount of the render may do on the bucket, as IAM evaluates its role's policy.
+    const may = (account: string) =>
+      S3_ACTIONS.filter((action) => {
+        const role = roles.find((r) => r.subjects.includes(`system:serviceaccount:observability:${account}`));
+        return (
+          role !== undefined && allows(role.permissionPolicy, action, `${bucket}/01HBLOCK/meta.json`, bucket)
+        );
+      });
+    expect(
+      Object.fromEntries(["prometheus", "thanos-store", "thanos-compactor"].map((a) => [a, may(a)])),
+    ).toEqual({
+      prometheus: ["s3:ListBucket", "s3:GetObject", "s3:PutObject"],
+      "thanos-store": ["s3:ListBucket", "s3:GetObject"],
+      "thanos-compactor": ["s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+    });
+    expect(roles.find((role) => role.roleArn === STORE_ROLE)?.subjects).toEqual([
       "system:serviceaccount:observability:thanos-store",
     ]);
-    const bucket = "arn:aws:s3:::tiketi-prod-metrics";
-    const list = (sid: string) => ({
-      Sid: sid,
-      Effect: "Allow",
-      Action: ["s3:ListBucket"],
-      Resource: [bucket],
-    });
-    const objects = (sid: string, actions: string[]) => ({
-      Sid: sid,
-      Effect: "Allow",
-      Action: actions,
-      Resource: [`${bucket}/*`],
-    });
-    expect(thanos?.permissionPolicy.Statement).toEqual([
-      list("ThanosSidecarListBucket"),
-      objects("ThanosSidecarObjects", ["s3:GetObject", "s3:PutObject"]),
-      list("ThanosStoreListBucket"),
-      objects("ThanosStoreObjects", ["s3:GetObject"]),
-      list("ThanosCompactorListBucket"),
-      objects("ThanosCompactorObjects", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]),
-    ]);
+  });
+
+  test("one role for two of them is refused, naming the key", () => {
+    const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
+    const metrics = JSON.parse(config["observability:metrics"]) as Json;
+    metrics.objectStorage.compactorRoleArn = metrics.objectStorage.storeRoleArn;
+    expect(() =>
+      parsePulumiConfig({ ...config, "observability:metrics": JSON.stringify(metrics) }, secretKeys),
+    ).toThrow(
+      "observability:metrics.objectStorage.compactorRoleArn must not be storeRoleArn's role: each workload gets one role with its own S3 actions, so that only the compactor can delete blocks",
+    );
   });
 
   test("AMP: Prometheus may remote-write and Grafana query, each on the workspace of the URL only", () => {
@@ -194,8 +206,8 @@ describe("the IAM policy documents", () => {
       ],
       ISSUER,
     );
-    // Beside it, the metrics bucket's role, which no account of this list carries.
-    expect(roles.map((role) => role.roleArn)).toEqual([LOKI_ROLE, THANOS_ROLE]);
+    // Beside it, the metrics bucket's roles, which no account of this list carries.
+    expect(roles.map((role) => role.roleArn)).toEqual([LOKI_ROLE, SIDECAR_ROLE, STORE_ROLE, COMPACTOR_ROLE]);
     expect(roles[0].trustPolicy.Statement[0].Condition.StringEquals[`${PROVIDER}:sub`]).toEqual([
       "system:serviceaccount:observability:loki",
       "system:serviceaccount:observability:tempo",
@@ -240,7 +252,7 @@ describe("the IAM policy documents", () => {
     const config = stackConfig("kind");
     expect(iamRoles(config, [], undefined)).toEqual([]);
     expect(formatIamRoles([], config)).toBe(
-      "# no IAM role: the stack config names none (storage.s3.*.roleArn, metrics.remoteWrite.roleArn, metrics.objectStorage.roleArn)\n",
+      "# no IAM role: the stack config names none (storage.s3.*.roleArn, metrics.remoteWrite.roleArn, metrics.objectStorage.roleArn, storeRoleArn, compactorRoleArn)\n",
     );
   });
 });

@@ -86,7 +86,9 @@ const quietHours = (periods: readonly unknown[], intervals: Record<string, unkno
 const METRICS_BUCKET = {
   bucket: "observability-metrics",
   region: "eu-west-1",
-  roleArn: "arn:aws:iam::123456789012:role/observability-thanos",
+  roleArn: "arn:aws:iam::123456789012:role/observability-thanos-sidecar",
+  storeRoleArn: "arn:aws:iam::123456789012:role/observability-thanos-store",
+  compactorRoleArn: "arn:aws:iam::123456789012:role/observability-thanos-compactor",
 };
 const AMP_REMOTE_WRITE = {
   url: "https://aps-workspaces.ap-northeast-2.amazonaws.com/workspaces/ws-0a1b2c3d-4e5f-6789-abcd-ef0123456789/api/v1/remote_write",

@@ -19,6 +19,9 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("compactor")]
         public Input<Inputs.MetricsSectionObjectStorageCompactorArgs>? Compactor { get; set; }
 
+        [Input("compactorRoleArn")]
+        public Input<string>? CompactorRoleArn { get; set; }
+
         [Input("hub")]
         public Input<Inputs.MetricsSectionObjectStorageHubArgs>? Hub { get; set; }
 
@@ -33,6 +36,9 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("storeGateway")]
         public Input<Inputs.MetricsSectionObjectStorageCompactorArgs>? StoreGateway { get; set; }
+
+        [Input("storeRoleArn")]
+        public Input<string>? StoreRoleArn { get; set; }
 
         public MetricsSectionObjectStorageArgs()
         {

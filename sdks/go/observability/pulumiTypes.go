@@ -11543,13 +11543,15 @@ func (o MetricsSectionExportersPtrOutput) Redis() RedisTargetArrayOutput {
 }
 
 type MetricsSectionObjectStorage struct {
-	Bucket       *string                               `pulumi:"bucket"`
-	Compactor    *MetricsSectionObjectStorageCompactor `pulumi:"compactor"`
-	Hub          *MetricsSectionObjectStorageHub       `pulumi:"hub"`
-	Region       *string                               `pulumi:"region"`
-	Retention    *MetricsSectionObjectStorageRetention `pulumi:"retention"`
-	RoleArn      *string                               `pulumi:"roleArn"`
-	StoreGateway *MetricsSectionObjectStorageCompactor `pulumi:"storeGateway"`
+	Bucket           *string                               `pulumi:"bucket"`
+	Compactor        *MetricsSectionObjectStorageCompactor `pulumi:"compactor"`
+	CompactorRoleArn *string                               `pulumi:"compactorRoleArn"`
+	Hub              *MetricsSectionObjectStorageHub       `pulumi:"hub"`
+	Region           *string                               `pulumi:"region"`
+	Retention        *MetricsSectionObjectStorageRetention `pulumi:"retention"`
+	RoleArn          *string                               `pulumi:"roleArn"`
+	StoreGateway     *MetricsSectionObjectStorageCompactor `pulumi:"storeGateway"`
+	StoreRoleArn     *string                               `pulumi:"storeRoleArn"`
 }
 
 // MetricsSectionObjectStorageInput is an input type that accepts MetricsSectionObjectStorageArgs and MetricsSectionObjectStorageOutput values.
@@ -11564,13 +11566,15 @@ type MetricsSectionObjectStorageInput interface {
 }
 
 type MetricsSectionObjectStorageArgs struct {
-	Bucket       pulumi.StringPtrInput                        `pulumi:"bucket"`
-	Compactor    MetricsSectionObjectStorageCompactorPtrInput `pulumi:"compactor"`
-	Hub          MetricsSectionObjectStorageHubPtrInput       `pulumi:"hub"`
-	Region       pulumi.StringPtrInput                        `pulumi:"region"`
-	Retention    MetricsSectionObjectStorageRetentionPtrInput `pulumi:"retention"`
-	RoleArn      pulumi.StringPtrInput                        `pulumi:"roleArn"`
-	StoreGateway MetricsSectionObjectStorageCompactorPtrInput `pulumi:"storeGateway"`
+	Bucket           pulumi.StringPtrInput                        `pulumi:"bucket"`
+	Compactor        MetricsSectionObjectStorageCompactorPtrInput `pulumi:"compactor"`
+	CompactorRoleArn pulumi.StringPtrInput                        `pulumi:"compactorRoleArn"`
+	Hub              MetricsSectionObjectStorageHubPtrInput       `pulumi:"hub"`
+	Region           pulumi.StringPtrInput                        `pulumi:"region"`
+	Retention        MetricsSectionObjectStorageRetentionPtrInput `pulumi:"retention"`
+	RoleArn          pulumi.StringPtrInput                        `pulumi:"roleArn"`
+	StoreGateway     MetricsSectionObjectStorageCompactorPtrInput `pulumi:"storeGateway"`
+	StoreRoleArn     pulumi.StringPtrInput                        `pulumi:"storeRoleArn"`
 }
 
 func (MetricsSectionObjectStorageArgs) ElementType() reflect.Type {
@@ -11658,6 +11662,10 @@ func (o MetricsSectionObjectStorageOutput) Compactor() MetricsSectionObjectStora
 	return o.ApplyT(func(v MetricsSectionObjectStorage) *MetricsSectionObjectStorageCompactor { return v.Compactor }).(MetricsSectionObjectStorageCompactorPtrOutput)
 }
 
+func (o MetricsSectionObjectStorageOutput) CompactorRoleArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MetricsSectionObjectStorage) *string { return v.CompactorRoleArn }).(pulumi.StringPtrOutput)
+}
+
 func (o MetricsSectionObjectStorageOutput) Hub() MetricsSectionObjectStorageHubPtrOutput {
 	return o.ApplyT(func(v MetricsSectionObjectStorage) *MetricsSectionObjectStorageHub { return v.Hub }).(MetricsSectionObjectStorageHubPtrOutput)
 }
@@ -11676,6 +11684,10 @@ func (o MetricsSectionObjectStorageOutput) RoleArn() pulumi.StringPtrOutput {
 
 func (o MetricsSectionObjectStorageOutput) StoreGateway() MetricsSectionObjectStorageCompactorPtrOutput {
 	return o.ApplyT(func(v MetricsSectionObjectStorage) *MetricsSectionObjectStorageCompactor { return v.StoreGateway }).(MetricsSectionObjectStorageCompactorPtrOutput)
+}
+
+func (o MetricsSectionObjectStorageOutput) StoreRoleArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MetricsSectionObjectStorage) *string { return v.StoreRoleArn }).(pulumi.StringPtrOutput)
 }
 
 type MetricsSectionObjectStoragePtrOutput struct{ *pulumi.OutputState }
@@ -11718,6 +11730,15 @@ func (o MetricsSectionObjectStoragePtrOutput) Compactor() MetricsSectionObjectSt
 		}
 		return v.Compactor
 	}).(MetricsSectionObjectStorageCompactorPtrOutput)
+}
+
+func (o MetricsSectionObjectStoragePtrOutput) CompactorRoleArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *MetricsSectionObjectStorage) *string {
+		if v == nil {
+			return nil
+		}
+		return v.CompactorRoleArn
+	}).(pulumi.StringPtrOutput)
 }
 
 func (o MetricsSectionObjectStoragePtrOutput) Hub() MetricsSectionObjectStorageHubPtrOutput {
@@ -11763,6 +11784,15 @@ func (o MetricsSectionObjectStoragePtrOutput) StoreGateway() MetricsSectionObjec
 		}
 		return v.StoreGateway
 	}).(MetricsSectionObjectStorageCompactorPtrOutput)
+}
+
+func (o MetricsSectionObjectStoragePtrOutput) StoreRoleArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *MetricsSectionObjectStorage) *string {
+		if v == nil {
+			return nil
+		}
+		return v.StoreRoleArn
+	}).(pulumi.StringPtrOutput)
 }
 
 type MetricsSectionObjectStorageCompactor struct {

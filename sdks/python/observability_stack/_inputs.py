@@ -5543,11 +5543,13 @@ if not MYPY:
     class MetricsSectionObjectStorageArgsDict(TypedDict):
         bucket: NotRequired[pulumi.Input[_builtins.str]]
         compactor: NotRequired[pulumi.Input['MetricsSectionObjectStorageCompactorArgsDict']]
+        compactor_role_arn: NotRequired[pulumi.Input[_builtins.str]]
         hub: NotRequired[pulumi.Input['MetricsSectionObjectStorageHubArgsDict']]
         region: NotRequired[pulumi.Input[_builtins.str]]
         retention: NotRequired[pulumi.Input['MetricsSectionObjectStorageRetentionArgsDict']]
         role_arn: NotRequired[pulumi.Input[_builtins.str]]
         store_gateway: NotRequired[pulumi.Input['MetricsSectionObjectStorageCompactorArgsDict']]
+        store_role_arn: NotRequired[pulumi.Input[_builtins.str]]
 elif False:
     MetricsSectionObjectStorageArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -5556,15 +5558,19 @@ class MetricsSectionObjectStorageArgs:
     def __init__(__self__, *,
                  bucket: Optional[pulumi.Input[_builtins.str]] = None,
                  compactor: Optional[pulumi.Input['MetricsSectionObjectStorageCompactorArgs']] = None,
+                 compactor_role_arn: Optional[pulumi.Input[_builtins.str]] = None,
                  hub: Optional[pulumi.Input['MetricsSectionObjectStorageHubArgs']] = None,
                  region: Optional[pulumi.Input[_builtins.str]] = None,
                  retention: Optional[pulumi.Input['MetricsSectionObjectStorageRetentionArgs']] = None,
                  role_arn: Optional[pulumi.Input[_builtins.str]] = None,
-                 store_gateway: Optional[pulumi.Input['MetricsSectionObjectStorageCompactorArgs']] = None):
+                 store_gateway: Optional[pulumi.Input['MetricsSectionObjectStorageCompactorArgs']] = None,
+                 store_role_arn: Optional[pulumi.Input[_builtins.str]] = None):
         if bucket is not None:
             pulumi.set(__self__, "bucket", bucket)
         if compactor is not None:
             pulumi.set(__self__, "compactor", compactor)
+        if compactor_role_arn is not None:
+            pulumi.set(__self__, "compactor_role_arn", compactor_role_arn)
         if hub is not None:
             pulumi.set(__self__, "hub", hub)
         if region is not None:
@@ -5575,6 +5581,8 @@ class MetricsSectionObjectStorageArgs:
             pulumi.set(__self__, "role_arn", role_arn)
         if store_gateway is not None:
             pulumi.set(__self__, "store_gateway", store_gateway)
+        if store_role_arn is not None:
+            pulumi.set(__self__, "store_role_arn", store_role_arn)
 
     @_builtins.property
     @pulumi.getter
@@ -5593,6 +5601,15 @@ class MetricsSectionObjectStorageArgs:
     @compactor.setter
     def compactor(self, value: Optional[pulumi.Input['MetricsSectionObjectStorageCompactorArgs']]):
         pulumi.set(self, "compactor", value)
+
+    @_builtins.property
+    @pulumi.getter(name="compactorRoleArn")
+    def compactor_role_arn(self) -> Optional[pulumi.Input[_builtins.str]]:
+        return pulumi.get(self, "compactor_role_arn")
+
+    @compactor_role_arn.setter
+    def compactor_role_arn(self, value: Optional[pulumi.Input[_builtins.str]]):
+        pulumi.set(self, "compactor_role_arn", value)
 
     @_builtins.property
     @pulumi.getter
@@ -5638,6 +5655,15 @@ class MetricsSectionObjectStorageArgs:
     @store_gateway.setter
     def store_gateway(self, value: Optional[pulumi.Input['MetricsSectionObjectStorageCompactorArgs']]):
         pulumi.set(self, "store_gateway", value)
+
+    @_builtins.property
+    @pulumi.getter(name="storeRoleArn")
+    def store_role_arn(self) -> Optional[pulumi.Input[_builtins.str]]:
+        return pulumi.get(self, "store_role_arn")
+
+    @store_role_arn.setter
+    def store_role_arn(self, value: Optional[pulumi.Input[_builtins.str]]):
+        pulumi.set(self, "store_role_arn", value)
 
 
 if not MYPY:
