@@ -462,7 +462,8 @@ describe("what each example does", () => {
         `import { LogsStack } from "${PACKAGE_NAME}";`,
         "// An ARN read from the wrong output of another resource: a role's name, not its ARN.",
         'const s3 = { bucket: "acme-loki", region: "eu-west-1", roleArn: pulumi.output("loki-irsa") };',
-        'new LogsStack("logs", { profile: "eks", storage: { s3: { loki: s3, tempo: s3 } } });',
+        'const tempo = { bucket: "acme-tempo", region: "eu-west-1", roleArn: "arn:aws:iam::123456789012:role/tempo" };',
+        'new LogsStack("logs", { profile: "eks", storage: { s3: { loki: s3, tempo } } });',
       ].join("\n"),
     );
     await expect(installedTesting(installed).renderProgram({ dir, stack: "prod" })).rejects.toThrow(
