@@ -1,15 +1,12 @@
-// IAM's evaluation of an identity policy for one request, as AWS documents it: an explicit Deny
-// wins, then any Allow whose Action and Resource both match; nothing else is allowed. Actions match
+// IAM's answer to one request under an identity policy of Allow statements (all the preflight
+// prints): allowed when a statement's Action and Resource both match. Actions match
 // case-insensitively, resources case-sensitively, both with IAM's wildcards (* any run, ? one).
 
 interface Statement {
-  readonly Effect: "Allow" | "Deny";
-  readonly Action: string | readonly string[];
-  readonly Resource: string | readonly string[];
+  readonly Effect: "Allow";
+  readonly Action: readonly string[];
+  readonly Resource: readonly string[];
 }
-
-const listed = (value: string | readonly string[]): readonly string[] =>
-  typeof value === "string" ? [value] : value;
 
 function wildcard(pattern: string, value: string, ignoreCase: boolean): boolean {
   const source = [...pattern]
@@ -24,11 +21,8 @@ export function policyAllows(
   action: string,
   resource: string,
 ): boolean {
-  const matches = (s: Statement) =>
-    listed(s.Action).some((a) => wildcard(a, action, true)) &&
-    listed(s.Resource).some((r) => wildcard(r, resource, false));
-  return (
-    !policy.Statement.some((s) => s.Effect === "Deny" && matches(s)) &&
-    policy.Statement.some((s) => s.Effect === "Allow" && matches(s))
+  return policy.Statement.some(
+    (s) =>
+      s.Action.some((a) => wildcard(a, action, true)) && s.Resource.some((r) => wildcard(r, resource, false)),
   );
 }

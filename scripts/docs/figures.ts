@@ -9,6 +9,7 @@ import { ruleCounts } from "../../render/ruleCounts";
 import { readStackFile } from "../../render/stackFile";
 import { verifyExpectations } from "../verify/expectations";
 import { exposureTable } from "./exposureTable";
+import { PROMETHEUS_CONFIG_CHECK } from "../../components/metrics/prometheusWorkload";
 import { LatestRenders, upgradeNotes } from "./upgradeNotes";
 import { ClusterShape, brokenVerifySample, healthyVerifySample, verifyCheckNames } from "./verifySample";
 
@@ -112,6 +113,8 @@ export function docFigures(stacks: DocStacks): Record<string, string> {
     "verify-healthy": ["```text", healthyVerifySample(kind.sample), "```"].join("\n"),
     "verify-broken": ["```text", brokenVerifySample(kind.sample), "```"].join("\n"),
     ...upgradeNotes(stacks.latestRelease),
+    prometheusConfigCheck: PROMETHEUS_CONFIG_CHECK,
+    "kind.podCidrs": words(config("kind").exposure.podCidrs),
     "exposure-kind": exposureTable(config("kind")),
     "exposure-prod": exposureTable(config("prod")),
   };
