@@ -9,6 +9,7 @@ module.exports = {
   roots: ["<rootDir>/tests/cluster"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": "<rootDir>/jest.transform.js" },
+  setupFiles: ["<rootDir>/tests/support/plainConsole.ts"],
   globalSetup: "<rootDir>/tests/cluster/globalSetup.ts",
   globalTeardown: "<rootDir>/tests/cluster/globalTeardown.ts",
   testTimeout: 600000,

@@ -46,6 +46,8 @@ export interface TestCluster {
   readonly kubeconfigPath: string;
   /** Everything the processes printed, for failure messages. */
   output(): string;
+  /** Each pod that is not Ready: its phase, node, conditions and events, for failure messages. */
+  unreadyPods(): Promise<string>;
   /**
    * Stops kube-apiserver for `seconds`, then starts it again on the same port and etcd: the
    * control plane going away (an upgrade, a restart, a network cut) and coming back.
@@ -238,7 +240,15 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
     started.push(
       await servers.start(
         tools.kubeScheduler(),
-        [...componentFlags("scheduler", schedulerPort)],
+        [
+          ...componentFlags("scheduler", schedulerPort),
+          // A StatefulSet's pod meets its claim unbound, and is retried when the claim binds. The
+          // scheduler's queue and its volume cache read that event through two informer handlers
+          // in no set order: on a loaded machine the retry can read the claim still unbound, and
+          // nothing else happens on these quiet nodes to retry it again before the 5 minutes this
+          // flag defaults to, as long as kind's rollout timeout. Retried after 10 s instead.
+          "--pod-max-in-unschedulable-pods-duration=10s",
+        ],
         portListening(schedulerPort),
         { timeoutMs: 60000 },
       ),
@@ -357,11 +367,58 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
       await sleep(seconds * 1000);
       started[apiServerIndex] = await restartServer(servers, apiServer, apiReady, { timeoutMs: 90000 });
     };
-    return { kubeConfig, kubeconfigPath, output, apiServerOutage, stop };
+    return {
+      kubeConfig,
+      kubeconfigPath,
+      output,
+      unreadyPods: () => unreadyPods(kubeConfig),
+      apiServerOutage,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+async function unreadyPods(kubeConfig: k8s.KubeConfig): Promise<string> {
+  const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
+  const [pods, events, claims] = await Promise.all([
+    core.listPodForAllNamespaces(),
+    core.listEventForAllNamespaces(),
+    core.listPersistentVolumeClaimForAllNamespaces(),
+  ]);
+  const ready = (pod: k8s.V1Pod) =>
+    pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True");
+  const lines = pods.body.items
+    .filter((pod) => !ready(pod))
+    .map((pod) => {
+      const { namespace = "", name = "" } = pod.metadata ?? {};
+      const conditions = (pod.status?.conditions ?? []).map(
+        (c) =>
+          `${c.type}=${c.status}${c.reason === undefined ? "" : ` ${c.reason}`}${c.message === undefined ? "" : `: ${c.message}`}`,
+      );
+      const podClaims = (pod.spec?.volumes ?? []).flatMap((v) =>
+        v.persistentVolumeClaim === undefined ? [] : [v.persistentVolumeClaim.claimName],
+      );
+      const claimPhases = podClaims.map((claimName) => {
+        const claim = claims.body.items.find(
+          (c) => c.metadata?.namespace === namespace && c.metadata?.name === claimName,
+        );
+        return `claim ${claimName}: ${claim?.status?.phase ?? "absent"}`;
+      });
+      const podEvents = events.body.items
+        .filter((e) => e.involvedObject.namespace === namespace && e.involvedObject.name === name)
+        .map(
+          (e) =>
+            `${e.reason ?? ""} (${e.count ?? 1}×, ${e.source?.component ?? e.reportingComponent ?? ""}): ${e.message ?? ""}`,
+        );
+      return [
+        `${namespace}/${name}: ${pod.status?.phase ?? "no phase"} on ${pod.spec?.nodeName ?? "no node"}`,
+        ...[...conditions, ...claimPhases, ...podEvents].map((line) => `  ${line}`),
+      ].join("\n");
+    });
+  return lines.length === 0 ? "every pod is Ready" : lines.join("\n");
 }
 
 /** Ready when its secure port accepts connections (its health endpoint has its own certificate). */

@@ -430,8 +430,8 @@ const DELETED_CLAIM_POD = "alertmanager-0";
  * pod again, as a user would (docs/troubleshooting.md). The pod runs on the old claim, which stays
  * Terminating as long as it does; or it is placed while its new claim waits for a node that is
  * never chosen (on a real node it waits to mount); or, the old claim's volume already deleted, it
- * is set aside as unschedulable until the scheduler flushes those pods, five minutes later
- * (measured: Pending for 5 min 2 s). A pod placed as it should be has its new claim naming a
+ * is set aside as unschedulable until the scheduler flushes those pods, five minutes later by its
+ * default (measured: Pending for 5 min 2 s; the test cluster's scheduler flushes after 10 s). A pod placed as it should be has its new claim naming a
  * volume first (the scheduler binds the claim before the pod), so a placed pod without that is one of these.
  */
 async function deleteClaimAndPod(core: k8s.CoreV1Api, oldClaimUid: string | undefined): Promise<number> {

@@ -40,7 +40,7 @@ export class EngineStack {
 
   constructor(
     readonly name: string,
-    cluster: TestCluster,
+    private readonly cluster: TestCluster,
     options: Omit<WorkspaceOptions, "kubeconfigPath"> = {},
   ) {
     this.workspace = new EngineWorkspace({ kubeconfigPath: cluster.kubeconfigPath, ...options });
@@ -85,8 +85,11 @@ export class EngineStack {
   async up(...args: string[]): Promise<UpdateOutcome> {
     const outcome = await this.attemptUp(...args);
     if (outcome.run.status !== 0) {
+      const pods = await this.cluster
+        .unreadyPods()
+        .catch((error: unknown) => `pods unread: ${String(error)}`);
       throw new Error(
-        `${outcome.run.command} failed after ${outcome.run.seconds} s:\n${engineErrors(outcome.run)}`,
+        `${outcome.run.command} failed after ${outcome.run.seconds} s:\n${engineErrors(outcome.run)}\nThe pods not Ready:\n${pods}`,
       );
     }
     return outcome;
