@@ -5,6 +5,7 @@ import { governingServiceProblems } from "../checks/governingServices";
 import { roundRobinDatasourceProblems, unauthenticatedUiProblems } from "../checks/exposedBackends";
 import { ingressEdgeProblems } from "../checks/ingressEdges";
 import { renderedPods } from "../checks/podSpecs";
+import { rolloutWaitProblems } from "../checks/rolloutWaits";
 import { PROFILE_LABEL } from "../components/common/namespace";
 import { VOLUMES_HOLD_ANNOTATION } from "../components/common/statefulSet";
 import type { KubeObject } from "../render/manifest";
@@ -123,6 +124,12 @@ export const POLICIES: readonly StackPolicy[] = [
     "Host network, PID, ports and paths only as allowlisted, and only in the node namespace.",
     "host-access",
   ),
+  {
+    name: "rollouts-awaited",
+    description:
+      "Every Deployment and StatefulSet tells the Kubernetes provider to wait until all its pods run the new template and are ready (pulumi.com/waitFor), so that pulumi up fails when they never do.",
+    check: (resources) => rolloutWaitProblems(kubeObjects(resources)),
+  },
   {
     name: "no-exposed-services-in-prod",
     description:

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { WorkloadIdentity, selectorLabels } from "./labels";
 import { objectMeta } from "./metadata";
 import { ReadsLive, readsLiveAnnotations } from "./readsLive";
-import { rolloutTimeouts } from "./rollout";
+import { rolloutDone, rolloutTimeouts } from "./rollout";
 import { PlatformSettings } from "./settings";
 import { dataProtection, volumeStatefulSet } from "./statefulSet";
 
@@ -63,7 +63,10 @@ export function deployController(
         storageClassName: args.settings.storage.className,
         storageSize: controller.storageSize,
         holds: controller.holdsHistory ? "history" : controller.cache === true ? "cache" : "positions",
-        annotations: readsLiveAnnotations(args.readsLive),
+        annotations: {
+          ...readsLiveAnnotations(args.readsLive),
+          ...rolloutDone("StatefulSet", controller.replicas),
+        },
       },
       controller.holdsHistory ? { ...opts, ...dataProtection(args.settings.profile) } : opts,
     );
@@ -78,7 +81,10 @@ export function deployController(
     return new k8s.apps.v1.Deployment(
       name,
       {
-        metadata,
+        metadata: {
+          ...metadata,
+          annotations: { ...annotations, ...rolloutDone("Deployment", controller.replicas) },
+        },
         spec: {
           replicas: controller.replicas,
           ...(controller.strategy === undefined ? {} : { strategy: controller.strategy }),

@@ -6,7 +6,7 @@ import { unplacedPlatform } from "../common/placement";
 import { hardenedPodSpec, podTemplate } from "../common/podSpec";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { serviceArgs } from "../common/service";
-import { rolloutTimeouts } from "../common/rollout";
+import { rolloutDone, rolloutTimeouts } from "../common/rollout";
 import { clusterUrl } from "../common/serviceUrl";
 import { containerPorts, servicePorts } from "../common/workloadSpec";
 import { deployWorkloadPolicy } from "../common/flowPolicies";
@@ -25,6 +25,8 @@ type EnvVar = k8s.types.input.core.v1.EnvVar;
 
 /** Requests a second the frontend sends itself: enough for every panel, little for a laptop. */
 const DEMO_LOAD_PER_SECOND = 2;
+/** One pod per service: the demo exercises the stack, not its own availability. */
+const DEMO_REPLICAS = 1;
 
 /** Share of payments that fail, and of checkouts that wait for a lock: the red and the slow in the demo. */
 const FAILURES: Readonly<Record<string, { errors?: number; slow?: number }>> = {
@@ -117,9 +119,9 @@ export function deployDemo(name: string, config: DemoSettings, opts: pulumi.Cust
     new k8s.apps.v1.Deployment(
       `${name}-${service.name}`,
       {
-        metadata: objectMeta(id, namespace),
+        metadata: { ...objectMeta(id, namespace), annotations: rolloutDone("Deployment", DEMO_REPLICAS) },
         spec: {
-          replicas: 1,
+          replicas: DEMO_REPLICAS,
           selector: { matchLabels: selectorLabels(id) },
           template: podTemplate(id, podSpec, program),
         },

@@ -44,7 +44,7 @@ test.each<StackName>(["kind", "prod"])("the %s stack passes every policy", async
   expect(POLICIES.map((p) => [p.name, p.check(resources)])).toEqual(POLICIES.map((p) => [p.name, []]));
 });
 
-test("there are fourteen policies, each described", () => {
+test("there are fifteen policies, each described", () => {
   expect(POLICIES.map((p) => p.name)).toEqual([
     "pinned-images",
     "requests-and-limits",
@@ -53,6 +53,7 @@ test("there are fourteen policies, each described", () => {
     "headless-governing-services",
     "hardened-containers",
     "host-access-allowlisted",
+    "rollouts-awaited",
     "no-exposed-services-in-prod",
     "authenticated-metrics-uis-in-prod",
     "closed-ingress-edges-in-prod",
@@ -149,6 +150,39 @@ describe("hand-made violations fail with a clear message", () => {
     expect(policy("no-secret-literals").check([configMap])).toEqual([
       "ConfigMap/observability/alertmanager-config key alertmanager.yml holds a Slack webhook; put it in a Secret",
     ]);
+  });
+
+  test("rollouts-awaited: the render before pulumi.com/waitFor, a wait for fewer replicas than the spec's, a skipped wait", async () => {
+    const { objects } = await rendered("kind");
+    const withAnnotations = (edit: (o: KubeObject) => Record<string, string>) =>
+      objects.map((o) =>
+        o.kind === "Deployment" || o.kind === "StatefulSet"
+          ? resource({ ...o, metadata: { ...o.metadata, annotations: edit(o) } })
+          : resource(o),
+      );
+    const without = ({ metadata: { annotations = {} } }: KubeObject) =>
+      Object.fromEntries(Object.entries(annotations).filter(([key]) => key !== "pulumi.com/waitFor"));
+    const before = policy("rollouts-awaited").check(withAnnotations(without));
+    expect(before).toHaveLength(
+      objects.filter((o) => o.kind === "Deployment" || o.kind === "StatefulSet").length,
+    );
+    expect(before).toContainEqual(
+      'StatefulSet/observability/grafana: pulumi up can call its rollout done on the status of the generation before; set pulumi.com/waitFor to ["jsonpath={.status.replicas}=1","jsonpath={.status.updatedReplicas}=1","jsonpath={.status.readyReplicas}=1"]',
+    );
+    const scaled = objects.map((o) =>
+      o.kind === "Deployment" && o.metadata.name === "kube-state-metrics"
+        ? resource({ ...o, spec: { ...(o.spec as Json), replicas: 2 } })
+        : resource(o),
+    );
+    expect(policy("rollouts-awaited").check(scaled)).toEqual([
+      'Deployment/observability/kube-state-metrics: pulumi up can call its rollout done on the status of the generation before; set pulumi.com/waitFor to ["jsonpath={.status.replicas}=2","jsonpath={.status.updatedReplicas}=2","jsonpath={.status.availableReplicas}=2"]',
+    ]);
+    const skipped = policy("rollouts-awaited").check(
+      withAnnotations((o) => ({ ...without(o), "pulumi.com/skipAwait": "true" })),
+    );
+    expect(skipped).toContainEqual(
+      "Deployment/observability/loki-canary: pulumi.com/skipAwait lets pulumi up end before its pods run",
+    );
   });
 
   test("headless-governing-services: a StatefulSet governed by a ClusterIP Service, or by none", async () => {
