@@ -15,6 +15,7 @@ import { EKS_SHAPE, KIND_SHAPE, describe, startCluster } from "../testkit/cluste
 import {
   FaultOutcome,
   FaultTarget,
+  NEVER_READY,
   anotherFieldManager,
   apiServerAway,
   changedSecretsProvider,
@@ -34,11 +35,6 @@ import { addAppService, configSetPath } from "../testkit/userEdits";
 const SHAPES = { kind: KIND_SHAPE, prod: EKS_SHAPE } as const;
 /** Namespaces a stack reads rather than creates: the team makes them before the first up. */
 const TEAM_NAMESPACES: Readonly<Record<StackName, readonly string[]>> = { kind: [], prod: ["tiketi-spring"] };
-/** Image references the test cluster's registry does not have (ClusterOptions.missingImages). */
-const MISSING_KUBE_STATE_METRICS =
-  "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0-not-mirrored";
-const MISSING_GRAFANA = "docker.io/grafana/grafana:12.1.1-not-mirrored";
-
 const printed: string[] = [];
 /** The cases that failed, by stack: the bench exits non-zero when any did. */
 const failed: string[] = [];
@@ -56,7 +52,7 @@ async function runStack(stack: StackName, only: string | undefined): Promise<Fau
   const { config, secretKeys } = readStackFile(stack, PROJECT_ROOT);
   const cluster = await startCluster({
     ...SHAPES[stack],
-    missingImages: [MISSING_KUBE_STATE_METRICS, MISSING_GRAFANA],
+    missingImages: NEVER_READY[stack].map((b) => b.image),
   });
   const engine = new EngineStack(stack, cluster);
   const outcomes: FaultOutcome[] = [];
@@ -116,26 +112,7 @@ async function runStack(stack: StackName, only: string | undefined): Promise<Fau
         },
       ],
       ["another field manager", () => anotherFieldManager(target)],
-      [
-        "kube-state-metrics never ready",
-        () =>
-          neverReady(
-            target,
-            "kubeStateMetrics",
-            { kind: "Deployment", name: "kube-state-metrics" },
-            MISSING_KUBE_STATE_METRICS,
-          ),
-      ],
-      [
-        "Grafana never ready",
-        () =>
-          neverReady(
-            target,
-            "grafana",
-            { kind: stack === "kind" ? "StatefulSet" : "Deployment", name: "grafana" },
-            MISSING_GRAFANA,
-          ),
-      ],
+      ["workloads never ready", () => neverReady(target, NEVER_READY[stack])],
       ["two ups at once", () => twoUpsAtOnce(target, configSetPath(config, "metrics.retentionTime", "12d"))],
       [
         "a changed secrets passphrase",

@@ -68,6 +68,11 @@ if [[ $status -ne 0 ]]; then
   echo >&2
   echo "==> pulumi up failed. docs/troubleshooting.md says what each error means and what to run next" >&2
   echo "    (a workload that never became ready, an interrupted up, a locked stack, drift, a conflict)." >&2
+  # The provider says only that a workload timed out; verify names its pods and what keeps them
+  # from being ready (ImagePullBackOff, Unschedulable), and what else does not work.
+  echo >&2
+  echo "==> What the stack's workloads report now (npm run verify -- $STACK --wait 0)" >&2
+  npm run -s verify -- "$STACK" --wait 0 || true
   exit "$status"
 fi
 

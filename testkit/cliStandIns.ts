@@ -86,14 +86,18 @@ export class StandInMachine {
     fs.writeFileSync(path.join(this.bin, "docker"), '#!/bin/sh\ntest "$1" = info\n', { mode: 0o755 });
   }
 
-  /** What `pulumi up` finds when it runs the program: the render's outputs, secret ones marked. */
-  program(rendered: RenderedStack): void {
+  /**
+   * What `pulumi up` finds when it runs the program: the render's outputs, secret ones marked; with
+   * `failure`, the step of `resource` fails with the provider's `error` and the update with it.
+   */
+  program(rendered: RenderedStack, failure?: { readonly resource: string; readonly error: string }): void {
     fs.writeFileSync(
       path.join(this.state, "program.json"),
       JSON.stringify({
         outputs: rendered.outputs,
         secretOutputs: rendered.secretOutputs,
         resources: rendered.registrations.length,
+        ...(failure === undefined ? {} : { failure }),
       }),
     );
   }

@@ -1,30 +1,76 @@
 import * as k8s from "@kubernetes/client-node";
+import { rolloutShortfall } from "../../components/common/rollout";
 import { ifExists } from "../cli/ifExists";
 import { Finding } from "../cli/findings";
 import { WorkloadRef } from "./expectations";
 
-/** Ready and desired pods of one workload, or undefined when it does not exist. */
-async function readiness(
-  apps: k8s.AppsV1Api,
-  w: WorkloadRef,
-): Promise<{ ready: number; desired: number } | undefined> {
+/** A workload as read: what its rollout still lacks, and the labels that select its pods. */
+interface WorkloadState {
+  readonly shortfall: readonly string[];
+  readonly selector: Readonly<Record<string, string>>;
+}
+
+/**
+ * What a workload's rollout still lacks, or undefined when it does not exist. A Deployment or
+ * StatefulSet is done as `pulumi up` judges it (every pod of the new template and ready, no other);
+ * a DaemonSet when every node it is scheduled on has its pod ready.
+ */
+async function workloadState(apps: k8s.AppsV1Api, w: WorkloadRef): Promise<WorkloadState | undefined> {
   if (w.kind === "DaemonSet") {
-    const found = await ifExists(() => apps.readNamespacedDaemonSet(w.name, w.namespace));
-    return found === undefined
-      ? undefined
-      : {
-          ready: found.body.status?.numberReady ?? 0,
-          desired: found.body.status?.desiredNumberScheduled ?? 0,
-        };
+    const found = (await ifExists(() => apps.readNamespacedDaemonSet(w.name, w.namespace)))?.body;
+    if (found === undefined) return undefined;
+    const ready = found.status?.numberReady ?? 0;
+    const desired = found.status?.desiredNumberScheduled ?? 0;
+    return {
+      shortfall: desired === 0 || ready < desired ? [`numberReady ${ready} of ${desired}`] : [],
+      selector: found.spec?.selector.matchLabels ?? {},
+    };
   }
-  const found = await ifExists(() =>
-    w.kind === "Deployment"
-      ? apps.readNamespacedDeployment(w.name, w.namespace)
-      : apps.readNamespacedStatefulSet(w.name, w.namespace),
-  );
-  return found === undefined
-    ? undefined
-    : { ready: found.body.status?.readyReplicas ?? 0, desired: found.body.spec?.replicas ?? 1 };
+  const found = (
+    await ifExists(() =>
+      w.kind === "Deployment"
+        ? apps.readNamespacedDeployment(w.name, w.namespace)
+        : apps.readNamespacedStatefulSet(w.name, w.namespace),
+    )
+  )?.body;
+  if (found === undefined) return undefined;
+  return {
+    shortfall: rolloutShortfall(w.kind, {
+      generation: found.metadata?.generation,
+      replicas: found.spec?.replicas ?? 1,
+      status: { ...found.status },
+    }),
+    selector: found.spec?.selector.matchLabels ?? {},
+  };
+}
+
+/**
+ * What keeps each of the selected pods from being ready, e.g. "grafana-0: ImagePullBackOff": its
+ * waiting containers' reasons, else why it is not scheduled, else "not ready". Empty when all are.
+ */
+export async function unreadyPodReasons(
+  core: k8s.CoreV1Api,
+  namespace: string,
+  selector: Readonly<Record<string, string>>,
+): Promise<string[]> {
+  const labelSelector = Object.entries(selector)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(",");
+  const pods = (
+    await core.listNamespacedPod(namespace, undefined, undefined, undefined, undefined, labelSelector)
+  ).body.items.filter((p) => p.metadata?.deletionTimestamp === undefined);
+  return pods
+    .filter((p) => !p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"))
+    .map((p) => {
+      const waiting = (p.status?.containerStatuses ?? []).flatMap((c) =>
+        c.ready || c.state?.waiting?.reason === undefined ? [] : [c.state.waiting.reason],
+      );
+      const unscheduled = p.status?.conditions?.find(
+        (c) => c.type === "PodScheduled" && c.status === "False",
+      );
+      const reason = waiting.length > 0 ? waiting.join(", ") : (unscheduled?.reason ?? "not ready");
+      return `${p.metadata?.name ?? ""}: ${reason}`;
+    });
 }
 
 /** Every workload ready: one line naming each. */
@@ -33,16 +79,17 @@ export const workloadsReady = (workloads: readonly WorkloadRef[]): Finding => ({
   message: `all ${workloads.length} workloads ready (${workloads.map((w) => w.name).join(", ")})`,
 });
 
-/** Every Deployment, StatefulSet and DaemonSet of the render exists with all its pods ready. */
+/** Every Deployment, StatefulSet and DaemonSet of the render exists with its rollout done. */
 export async function workloadFindings(
   kubeConfig: k8s.KubeConfig,
   workloads: readonly WorkloadRef[],
   stack: string,
 ): Promise<Finding[]> {
   const apps = kubeConfig.makeApiClient(k8s.AppsV1Api);
+  const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
   const findings: Finding[] = [];
   for (const w of workloads) {
-    const state = await readiness(apps, w);
+    const state = await workloadState(apps, w);
     const ref = `${w.kind} ${w.namespace}/${w.name}`;
     if (state === undefined) {
       findings.push({
@@ -50,10 +97,11 @@ export async function workloadFindings(
         message: `${ref} does not exist`,
         fix: `deploy the stack: ${stack === "kind" ? "npm run up" : `pulumi up -s ${stack}`}`,
       });
-    } else if (state.desired === 0 || state.ready < state.desired) {
+    } else if (state.shortfall.length > 0) {
+      const pods = await unreadyPodReasons(core, w.namespace, state.selector);
       findings.push({
         status: "blocking",
-        message: `${ref} has ${state.ready}/${state.desired} pods ready`,
+        message: `${ref} is not rolled out (${state.shortfall.join(", ")})${pods.length === 0 ? "" : `; ${pods.join("; ")}`}`,
         fix: `kubectl -n ${w.namespace} describe ${w.kind.toLowerCase()}/${w.name}; kubectl -n ${w.namespace} get events --sort-by=.lastTimestamp | tail`,
       });
     }

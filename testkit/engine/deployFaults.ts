@@ -11,6 +11,8 @@ import * as os from "os";
 import * as path from "path";
 import type { PulumiConfig } from "../../config";
 import { PROJECT_ROOT } from "../../render/renderStack";
+import type { RolledOut } from "../../components/common/rollout";
+import { unreadyPodReasons } from "../../scripts/verify/workloads";
 import { TestCluster, waitFor } from "../cluster";
 import { StackName } from "../stacks";
 import { configSetPath } from "../userEdits";
@@ -524,89 +526,118 @@ function revertStep(target: FaultTarget, what: string): RecoveryCommand {
   };
 }
 
+/** A workload's image set to one the test cluster's registry lacks (ClusterOptions.missingImages). */
+export interface MissingImage {
+  /** The key of `images.<component>`. */
+  readonly component: string;
+  readonly kind: RolledOut;
+  readonly name: string;
+  readonly image: string;
+}
+
+/** A Deployment and a StatefulSet of each stack, each set to an image the test cluster's registry lacks. */
+export const NEVER_READY: Readonly<Record<StackName, readonly MissingImage[]>> = {
+  kind: [
+    {
+      component: "kubeStateMetrics",
+      kind: "Deployment",
+      name: "kube-state-metrics",
+      image: "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0-not-mirrored",
+    },
+    {
+      component: "grafana",
+      kind: "StatefulSet",
+      name: "grafana",
+      image: "docker.io/grafana/grafana:12.1.1-not-mirrored",
+    },
+  ],
+  prod: [
+    {
+      component: "grafana",
+      kind: "Deployment",
+      name: "grafana",
+      image: "docker.io/grafana/grafana:12.1.1-not-mirrored",
+    },
+    {
+      component: "alertmanager",
+      kind: "StatefulSet",
+      name: "alertmanager",
+      image: "quay.io/prometheus/alertmanager:v0.28.1-not-mirrored",
+    },
+  ],
+};
+
 /**
- * A workload whose image the registry lacks (`images.<component>` set to `missingImage`, which the
- * cluster was started without) under `cluster.rolloutTimeoutMinutes: 1`. `failsWithin`: the up
- * fails within the bound, naming the workload and its pods' reason, as it does for a Deployment.
- * Otherwise what the provider does is recorded as it is: for a StatefulSet's update it takes the
- * first event of the new generation, whose status is still the old one's, as the rollout done, and
- * the up completes with the pod never ready. Either way, the config put back, the next up
- * completes and the workload is ready again.
+ * Workloads whose images the registry lacks (each `images.<component>` set to its missing image)
+ * under `cluster.rolloutTimeoutMinutes: 1`, in one update: the up fails within the bound naming
+ * each (the stack's `pulumi.com/waitFor` waits for the new pods, components/common/rollout.ts).
+ * An up that completes instead is recorded as it is, with each new pod in ImagePullBackOff, for
+ * the caller to judge. Either way, the config put back, the next up completes and every workload
+ * is rolled out again.
  */
 export async function neverReady(
   target: FaultTarget,
-  component: string,
-  workload: { readonly kind: "Deployment" | "StatefulSet"; readonly name: string },
-  missingImage: string,
+  broken: readonly MissingImage[],
 ): Promise<FaultOutcome & { readonly failedWithin?: number }> {
   const before = await dataObjectUids(target.cluster.kubeConfig, NAMESPACE);
-  const broken = configSetPath(
-    configSetPath(target.config, `images.${component}`, missingImage),
-    "cluster.rolloutTimeoutMinutes",
-    "1",
+  const core = target.cluster.kubeConfig.makeApiClient(k8s.CoreV1Api);
+  const edited = broken.reduce(
+    (config, b) => configSetPath(config, `images.${b.component}`, b.image),
+    configSetPath(target.config, "cluster.rolloutTimeoutMinutes", "1"),
   );
-  await target.engine.edit({ config: broken, secretKeys: target.secretKeys });
+  await target.engine.edit({ config: edited, secretKeys: target.secretKeys });
   const attempt = await target.engine.attemptUp();
   const errors = engineErrors(attempt.run);
   // An up that passed may end before the controller has made the new pod: wait for it, bounded.
-  let seen = "";
-  const stuck = await waitFor(async () => {
-    seen = await podReasons(target, workload.name);
-    return seen.includes("ImagePullBackOff") ? seen : undefined;
-  }, `${workload.kind} ${workload.name}'s pod in ImagePullBackOff`).catch(() => {
-    throw new Error(
-      `${workload.kind} ${workload.name}: its pod is not in ImagePullBackOff but ${seen || "ready"}`,
+  const stuck: string[] = [];
+  for (const b of broken) {
+    let seen: string[] = [];
+    stuck.push(
+      await waitFor(async () => {
+        seen = await unreadyPodReasons(core, NAMESPACE, { "app.kubernetes.io/name": b.name });
+        return seen.find((reason) => reason.endsWith("ImagePullBackOff"));
+      }, `${b.kind} ${b.name}'s new pod in ImagePullBackOff`).catch(() => {
+        throw new Error(
+          `${b.kind} ${b.name}: no new pod in ImagePullBackOff but ${seen.join("; ") || "all ready"}`,
+        );
+      }),
     );
-  });
+  }
+  const names = broken.map((b) => b.name);
+  const unnamed = names.filter((name) => !errors.includes(`"${NAMESPACE}/${name}"`));
+  if (attempt.run.status !== 0 && unnamed.length > 0) {
+    throw new Error(`the failed up does not name ${unnamed.join(", ")}: ${errors}`);
+  }
   const saw =
     attempt.run.status === 0
-      ? `nothing: pulumi up completed (${counted(attempt.applied)}, ${attempt.run.seconds.toFixed(0)} s) with ${workload.name}'s pod ${stuck}; npm run verify names it`
-      : `after ${attempt.run.seconds.toFixed(0)} s: ${(errors.split("\n").find((line) => line.includes("ImagePullBackOff")) ?? errors).trim().slice(0, 300)}`;
-  if (attempt.run.status !== 0 && !errors.includes(workload.name)) {
-    throw new Error(`the failed up does not name ${workload.name}: ${errors}`);
-  }
+      ? `nothing: pulumi up completed (${counted(attempt.applied)}, ${attempt.run.seconds.toFixed(0)} s) with ${stuck.join("; ")}`
+      : `after ${attempt.run.seconds.toFixed(0)} s: ${errors
+          .split("\n")
+          .filter((line) => names.some((name) => line.includes(`"${NAMESPACE}/${name}"`)))
+          .map((line) => line.replace(/^\s*\*\s*/, ""))
+          .join("; ")}`;
   const result = await recover(target, before, [
     revertStep(
       target,
-      `pulumi config set --path images.${component} <the image before> (or git checkout Pulumi.${target.stack}.yaml)`,
+      `${broken.map((b) => `pulumi config set --path images.${b.component} <the image before>`).join("; ")} (or git checkout Pulumi.${target.stack}.yaml)`,
     ),
   ]);
-  const after = await waitFor(async () => {
-    const reasons = await podReasons(target, workload.name);
-    return reasons === "" ? "ready" : undefined;
-  }, `${workload.name}'s pods ready again`);
+  for (const b of broken) {
+    await waitFor(async () => {
+      const pods = await unreadyPodReasons(core, NAMESPACE, { "app.kubernetes.io/name": b.name });
+      return pods.length === 0 ? true : undefined;
+    }, `${b.name}'s pods ready again`);
+  }
   return {
-    name: `a workload that never becomes ready: images.${component} (${workload.kind} ${workload.name}) not in the registry, cluster.rolloutTimeoutMinutes 1`,
+    name: `workloads that never become ready: ${broken.map((b) => `images.${b.component} (${b.kind} ${b.name})`).join(", ")} not in the registry, cluster.rolloutTimeoutMinutes 1`,
     stack: target.stack,
     saw,
-    left: `${counted(attempt.applied)}; ${workload.name}'s new pod in ImagePullBackOff`,
+    left: `${counted(attempt.applied)}; ${stuck.join("; ")}`,
     ...result,
     ...summary(result.up),
-    kept: `${result.kept}; ${workload.name} ${after} again`,
+    kept: `${result.kept}; ${names.join(", ")} ready again`,
     ...(attempt.run.status === 0 ? {} : { failedWithin: attempt.run.seconds }),
   };
-}
-
-/** What keeps a workload's pods from being ready: each waiting container's reason, or "" when all are ready. */
-async function podReasons(target: FaultTarget, name: string): Promise<string> {
-  const core = target.cluster.kubeConfig.makeApiClient(k8s.CoreV1Api);
-  const pods = (
-    await core.listNamespacedPod(
-      NAMESPACE,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      `app.kubernetes.io/name=${name}`,
-    )
-  ).body.items.filter((p) => p.metadata?.deletionTimestamp === undefined);
-  return pods
-    .flatMap((p) =>
-      (p.status?.containerStatuses ?? [])
-        .filter((c) => !c.ready)
-        .map((c) => c.state?.waiting?.reason ?? "not ready"),
-    )
-    .join(", ");
 }
 
 /**

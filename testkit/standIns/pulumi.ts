@@ -21,11 +21,20 @@ interface Checkpoint {
   readonly resources: number;
 }
 
-/** The program as the engine would run it: its outputs, their secret ones, its resource count. */
-function program(): Checkpoint {
+/** A resource whose step fails the update, and the provider's error. */
+interface StepFailure {
+  readonly resource: string;
+  readonly error: string;
+}
+
+/**
+ * The program as the engine would run it: its outputs, their secret ones, its resource count; and
+ * the step that fails the update, if one does.
+ */
+function program(): Checkpoint & { readonly failure?: StepFailure } {
   const file = path.join(STATE, "program.json");
   return fs.existsSync(file)
-    ? readJson<Checkpoint>(file, { outputs: {}, secretOutputs: [], resources: 0 })
+    ? readJson<Checkpoint & { failure?: StepFailure }>(file, { outputs: {}, secretOutputs: [], resources: 0 })
     : fail("stand-in pulumi: the test left no program", 99);
 }
 
@@ -205,7 +214,14 @@ switch (command) {
     const before = existing(stack);
     unlock(stack);
     if (command === "up") {
-      const after = program();
+      const { failure, ...after } = program();
+      if (failure !== undefined) {
+        // pkg/backend/display: the resource's diagnostics, then the summary; the CLI exits 255.
+        process.stdout.write(
+          `Updating (${stack})\n\nDiagnostics:\n  ${failure.resource}:\n    error: ${failure.error}\n\n  pulumi:pulumi:Stack (observability-${stack}):\n    error: update failed\n\nResources:\n    ${before.resources} unchanged\n\nDuration: 1m12s\n\n`,
+        );
+        process.exit(255);
+      }
       writeJson(stackFile(stack), after);
       process.stdout.write(
         `Updating (${stack})\n\nResources:\n    + ${after.resources - before.resources} created\n\nDuration: 1m12s\n\n`,

@@ -1,11 +1,8 @@
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { KIND_SHAPE, TestCluster, startCluster, withImmediateBinding } from "../../testkit/cluster";
-import { FaultOutcome, FaultTarget, drift, neverReady } from "../../testkit/engine/deployFaults";
+import { FaultOutcome, FaultTarget, NEVER_READY, drift, neverReady } from "../../testkit/engine/deployFaults";
 import { EngineStack } from "../../testkit/engine/engineStack";
-
-/** An image reference the test cluster's registry does not have (ClusterOptions.missingImages). */
-const MISSING_IMAGE = "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0-not-mirrored";
 
 /**
  * When a deploy of the kind stack goes wrong, through the real engine on the test control plane,
@@ -23,7 +20,10 @@ describe("kind: when a deploy goes wrong", () => {
   let target: FaultTarget;
 
   beforeAll(async () => {
-    cluster = await startCluster({ ...withImmediateBinding(KIND_SHAPE), missingImages: [MISSING_IMAGE] });
+    cluster = await startCluster({
+      ...withImmediateBinding(KIND_SHAPE),
+      missingImages: NEVER_READY.kind.map((b) => b.image),
+    });
     const engine = new EngineStack("kind", cluster);
     await engine.init({ config, secretKeys });
     await engine.up();
@@ -47,21 +47,16 @@ describe("kind: when a deploy goes wrong", () => {
     outcomes.push(await drift(target));
   });
 
-  test("a Deployment whose image the registry lacks fails the up within cluster.rolloutTimeoutMinutes naming it, or passes with its pod in ImagePullBackOff where the provider reads the update first; the config put back, the next up completes", async () => {
-    const outcome = await neverReady(
-      target,
-      "kubeStateMetrics",
-      { kind: "Deployment", name: "kube-state-metrics" },
-      MISSING_IMAGE,
-    );
-    expect(outcome.saw).toContain("kube-state-metrics");
-    if (outcome.failedWithin === undefined) {
-      // The provider judged the rollout before the Deployment controller started it (troubleshooting.md).
-      expect(outcome.saw).toMatch(/^nothing: pulumi up completed .* pod ImagePullBackOff/);
-    } else {
-      // The bound (1 minute) and the program's own run before the step.
-      expect(outcome.failedWithin).toBeLessThan(150);
-    }
+  test("a Deployment and a StatefulSet whose images the registry lacks fail the up within cluster.rolloutTimeoutMinutes, each named; the config put back, the next up completes", async () => {
+    const outcome = await neverReady(target, NEVER_READY.kind);
     outcomes.push(outcome);
+    expect(outcome.saw).toMatch(/^after \d+ s: /);
+    for (const { name } of NEVER_READY.kind) {
+      expect(outcome.saw).toContain(
+        `"observability/${name}" failed to fully initialize or become live: timed out`,
+      );
+    }
+    // The bound (1 minute) and the program's own run before the steps.
+    expect(outcome.failedWithin).toBeLessThan(150);
   });
 });

@@ -15,6 +15,9 @@ import { StandInMachine } from "../../testkit/cliStandIns";
 import { healthyVerifySample } from "../../scripts/docs/verifySample";
 import { Json } from "../../testkit/json";
 
+/** An image reference the test cluster's registry does not have (ClusterOptions.missingImages). */
+const MISSING_CANARY_IMAGE = "docker.io/grafana/loki-canary:3.7.8-not-mirrored";
+
 /** The kind stand-in's variable naming the control plane its clusters are. */
 const KIND_CLUSTER = "OBSERVABILITY_STANDIN_KIND_CLUSTER";
 
@@ -37,7 +40,7 @@ describe("npm run up, verify and down on a real API server", () => {
     transcripts.push(`--- ${label}\n${findings.map(findingLine).join("\n")}`);
 
   beforeAll(async () => {
-    cluster = await startCluster(KIND_SHAPE);
+    cluster = await startCluster({ ...KIND_SHAPE, missingImages: [MISSING_CANARY_IMAGE] });
     stack = await rendered("kind");
     expected = verifyExpectations(stackConfig("kind"), stack.objects);
     machine = new StandInMachine({ realPulumi: true });
@@ -148,25 +151,35 @@ describe("npm run up, verify and down on a real API server", () => {
     }
   });
 
-  test("a missing workload and one whose pod cannot be scheduled are named with their fixes", async () => {
+  test("a missing workload, one whose new pod cannot pull its image while the old one serves, and one whose pod cannot be scheduled are named with their fixes", async () => {
     const apps = cluster.kubeConfig.makeApiClient(k8s.AppsV1Api);
+    const strategicMerge = { headers: { "Content-Type": "application/strategic-merge-patch+json" } };
     await apps.deleteNamespacedDeployment("kube-state-metrics", "observability");
+    await apps.patchNamespacedDeployment(
+      "loki-canary",
+      "observability",
+      {
+        spec: { template: { spec: { containers: [{ name: "loki-canary", image: MISSING_CANARY_IMAGE }] } } },
+      },
+      ...[undefined, undefined, undefined, undefined, undefined],
+      strategicMerge,
+    );
     await apps.patchNamespacedStatefulSet(
       "tempo",
       "observability",
       { spec: { template: { spec: { nodeSelector: { "observability.test/no-such-node": "true" } } } } },
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      { headers: { "Content-Type": "application/strategic-merge-patch+json" } },
+      ...[undefined, undefined, undefined, undefined, undefined],
+      strategicMerge,
     );
     const findings = await waitFor(async () => {
       const found = await workloadFindings(cluster.kubeConfig, expected.workloads, "kind");
-      return found.length === 2 ? found : undefined;
-    }, "two workloads reported");
-    keep("kube-state-metrics deleted, tempo unschedulable", findings);
+      return found.length === 3 &&
+        /ImagePullBackOff$/.test(found[1].message) &&
+        /Unschedulable$/.test(found[2].message)
+        ? found
+        : undefined;
+    }, "three workloads reported, the canary's new pod in ImagePullBackOff, tempo's unschedulable");
+    keep("kube-state-metrics deleted, the canary's new image missing, tempo unschedulable", findings);
     expect(findings).toEqual([
       {
         status: "blocking",
@@ -175,7 +188,16 @@ describe("npm run up, verify and down on a real API server", () => {
       },
       {
         status: "blocking",
-        message: "StatefulSet observability/tempo has 0/1 pods ready",
+        // The old pod still serves (ready), so ready pods alone would call it done.
+        message: expect.stringMatching(
+          /^Deployment observability\/loki-canary is not rolled out \(replicas 2 of 1\); loki-canary-[a-z0-9]+-[a-z0-9]+: ImagePullBackOff$/,
+        ),
+        fix: expect.stringContaining("kubectl -n observability describe deployment/loki-canary"),
+      },
+      {
+        status: "blocking",
+        message:
+          "StatefulSet observability/tempo is not rolled out (readyReplicas 0 of 1); tempo-0: Unschedulable",
         fix: expect.stringContaining("kubectl -n observability describe statefulset/tempo"),
       },
     ]);

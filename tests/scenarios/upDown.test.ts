@@ -113,6 +113,32 @@ describe("npm run up on a fresh machine, then again, then npm run down", () => {
     }
   });
 
+  test("an up that fails prints where to read on, then what the workloads report now, and exits with up's code", async () => {
+    const kind = await rendered("kind");
+    const timedOut =
+      'the Kubernetes API server reported that "observability/grafana" failed to fully initialize or become live: timed out waiting for the condition';
+    const unready =
+      "✗ StatefulSet observability/grafana is not rolled out (readyReplicas 0 of 1); grafana-0: ImagePullBackOff\n1 check(s) failed: fix the ✗ lines, then npm run verify -- kind\n";
+    machine.program(kind, { resource: "kubernetes:apps/v1:StatefulSet (grafana-grafana)", error: timedOut });
+    machine.verify(unready, 1);
+    const before = machine.calls().length;
+    try {
+      const run = machine.run(UP);
+      transcripts.push(`$ npm run up   (exit ${run.status})\n${run.stdout}${run.stderr}`);
+      expect(run.status).toBe(255);
+      expect(commands(machine.calls(before)).slice(-2)).toEqual([
+        "pulumi up --stack kind --yes (passphrase)",
+        "npm run -s verify -- kind --wait 0",
+      ]);
+      expect(run.stdout).toContain(timedOut);
+      expect(run.stderr).toContain("docs/troubleshooting.md");
+      expect(run.stdout.endsWith(unready)).toBe(true);
+    } finally {
+      machine.program(kind);
+      machine.verify(verifyOutput, 0);
+    }
+  });
+
   test("your own passphrase with the committed salt stops up before Pulumi creates anything", () => {
     const other = new StandInMachine();
     try {
