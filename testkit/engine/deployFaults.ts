@@ -12,7 +12,7 @@ import * as path from "path";
 import type { PulumiConfig } from "../../config";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import type { RolledOut } from "../../components/common/rollout";
-import { unreadyPodReasons } from "../../scripts/verify/workloads";
+import { unreadyPodReasons } from "../../checks/unreadyPods";
 import { TestCluster, waitFor } from "../cluster";
 import { StackName } from "../stacks";
 import { configSetPath } from "../userEdits";
