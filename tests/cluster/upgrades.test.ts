@@ -48,8 +48,8 @@ const FULL = process.env.ENGINE_UPGRADE_FULL === "1";
  * policy refuses; on both stacks Loki goes back a release on its volume.
  */
 const ROLLBACK_REVIEW: Readonly<Record<StackName, { verdict: string; refusedBy: readonly string[] }>> = {
-  kind: { verdict: "data at risk", refusedBy: [] },
-  prod: { verdict: "refused", refusedBy: ["closed-ingress-edges-in-prod"] },
+  kind: { verdict: "refused", refusedBy: ["rollouts-awaited"] },
+  prod: { verdict: "refused", refusedBy: ["rollouts-awaited", "closed-ingress-edges-in-prod"] },
 };
 const refusingPolicy = (refusal: string) => /^policy ([a-z0-9-]+):/.exec(refusal)?.[1] ?? refusal;
 
