@@ -4,6 +4,7 @@ import { DEPLOYED_VOLUMES_OUTPUT, deployedVolumes } from "../config/deployedVolu
 import { DEPLOYED_IMAGES_OUTPUT, deployedImages } from "../config/deployedImages";
 import { DEPLOYED_METRICS_HISTORY_OUTPUT, deployedMetricsHistory } from "../config/deployedMetricsHistory";
 import type { LoadedStackConfig } from "../config/load";
+import { openEgressWarnings } from "../config/openEgress";
 import { DemoStack } from "./demoStack";
 import { ownEveryField } from "./common/fieldOwnership";
 import { firstLook } from "./firstLook";
@@ -45,6 +46,7 @@ export function deployObservabilityStack(
 ): Record<string, unknown> {
   const { config, args } = stack;
   const demo = config.demo.enabled;
+  for (const warning of openEgressWarnings(config)) void pulumi.log.warn(warning);
   // Who talks to whom: built once; every NetworkPolicy comes from it.
   const wiring = wiringGraph(config);
   // With the demo on, each component that observes apps sees it as one, and its SLOs (config/shape.ts).

@@ -348,6 +348,36 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
     verdict: { kind: "refused", prod: "rolls" },
   },
   {
+    title:
+      "let the workloads reach the API server at its addresses only (kind: the control-plane node's network)",
+    keys: ["cluster.apiServerCidrs"],
+    edit: plain((c) =>
+      configSetJson(
+        c,
+        "cluster.apiServerCidrs",
+        isEks(c) ? ["10.0.64.0/19", "10.0.96.0/19"] : ["172.18.0.0/16"],
+      ),
+    ),
+    verdict: { kind: "no restart", prod: "no restart" },
+  },
+  {
+    // kind has no buckets: the key alone is refused there.
+    title: "reach S3 and STS through one more network (prod: a fourth zone's STS endpoint subnet)",
+    keys: ["storage.endpointCidrs"],
+    edit: plain((c) => {
+      const cidrs = (section(c, "storage") as { endpointCidrs?: string[] }).endpointCidrs;
+      return configSetJson(c, "storage.endpointCidrs", [...(cidrs ?? []), "10.0.192.0/19"]);
+    }),
+    verdict: { kind: "refused", prod: "no restart" },
+  },
+  {
+    // kind has no database: the key alone is a database without its host.
+    title: "move Grafana's database to other subnets (prod)",
+    keys: ["grafana.database.cidrs"],
+    edit: plain((c) => configSetJson(c, "grafana.database.cidrs", ["10.0.170.0/24", "10.0.171.0/24"])),
+    verdict: { kind: "refused", prod: "no restart" },
+  },
+  {
     // prod has no NodePort: the key alone is refused there.
     title: "close the NodePorts to a cluster's own pod range (kind created with podSubnet 10.245.0.0/16)",
     keys: ["exposure.podCidrs"],

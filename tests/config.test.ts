@@ -403,6 +403,7 @@ describe("a bad config is rejected naming the key", () => {
     delete raw.storage.s3;
     raw.exposure.mode = "nodePort";
     expect(sectionProblems(raw, prodSecretKeys())).toEqual([
+      expect.stringMatching(/^observability:storage\.endpointCidrs applies only with storage\.s3/),
       expect.stringMatching(/^observability:logs\.replicas above 1 needs storage\.s3\.loki/),
       expect.stringMatching(/^observability:storage\.s3\.loki is required on profile eks/),
       expect.stringMatching(/^observability:storage\.s3\.tempo is required on profile eks/),

@@ -107,15 +107,24 @@ export const DNS_PORTS: readonly Port[] = [
 export const dnsFlows = (workloads: readonly Endpoint[]): Flow[] =>
   workloads.map((from) => ({ from, to: { kind: "clusterDns" }, ports: DNS_PORTS, why: "name resolution" }));
 
-export const API_SERVER = outside("the Kubernetes API server");
-
-/** A workload's calls to the API server (on EKS 443, on kind 6443). */
-export const toApiServer = (from: Endpoint, why: string): Flow => ({
+/**
+ * A workload's calls to the API server (on EKS 443, on kind 6443), to the addresses
+ * `cluster.apiServerCidrs` names, else any.
+ */
+export const toApiServer = (
+  cluster: { readonly apiServerCidrs?: readonly string[] },
+  from: Endpoint,
+  why: string,
+): Flow => ({
   from,
-  to: API_SERVER,
+  to: outside("the Kubernetes API server", cluster.apiServerCidrs),
   ports: tcp(443, 6443),
   why,
 });
+
+/** S3 and STS, at the addresses `storage.endpointCidrs` names, else any. */
+export const objectStorage = (storage: { readonly endpointCidrs?: readonly string[] }): Endpoint =>
+  outside("S3 and STS", storage.endpointCidrs);
 
 /** Every workload a list of flows names, once each. */
 export function workloadsOf(flows: readonly Flow[]): Endpoint[] {

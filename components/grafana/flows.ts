@@ -65,7 +65,7 @@ export function grafanaFlows(config: StackConfig, clients: GrafanaClients = {}):
       : [
           {
             from: grafana,
-            to: outside("Grafana's PostgreSQL database"),
+            to: outside("Grafana's PostgreSQL database", database.cidrs),
             ports: tcp(database.port ?? portOfAddress(knownText(database.host, "grafana.database.host"))),
             why: "dashboards, users and sessions",
           },

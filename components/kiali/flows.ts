@@ -55,8 +55,9 @@ export function kialiFlows(
  * Kiali's calls to the API server: the objects and Istio config of the namespaces it reads, and
  * istiod's and the sidecars' debug endpoints, which it reaches by port-forward.
  */
-export const kialiApiFlows = (config: Pick<StackConfig, "namespaces">): Flow[] => [
+export const kialiApiFlows = (config: Pick<StackConfig, "namespaces" | "cluster">): Flow[] => [
   toApiServer(
+    config.cluster,
     kialiEndpoint(config),
     "the meshed namespaces' objects and Istio config; istiod and Envoy by port-forward",
   ),

@@ -1,5 +1,5 @@
 import { StackConfig } from "../../config";
-import { Endpoint, Flow, outside, tcp, toApiServer, workload } from "../common/flow";
+import { Endpoint, Flow, objectStorage, tcp, toApiServer, workload } from "../common/flow";
 import { networkPorts } from "../common/workloadSpec";
 import { ALLOY, EVENT_COLLECTOR, LOKI, LOKI_CANARY } from "./names";
 import { alloyNamespace } from "./alloyNamespace";
@@ -55,7 +55,7 @@ export function logsFlows(config: StackConfig, clients: LogsClients = {}): Flow[
       : []),
     ...(config.storage.s3?.loki === undefined
       ? []
-      : [{ from: loki, to: outside("S3 and STS"), ports: tcp(443), why: "chunks" }]),
+      : [{ from: loki, to: objectStorage(config.storage), ports: tcp(443), why: "chunks" }]),
     ...(querier === undefined
       ? []
       : [{ from: querier, to: loki, ports: networkPorts(LOKI, "http"), why: "queries" }]),
@@ -73,14 +73,24 @@ export function logsFlows(config: StackConfig, clients: LogsClients = {}): Flow[
 }
 
 /** The log workloads' calls to the API server: pod discovery (and logs in api mode), events, a replica's zone. */
-export function logsApiFlows(config: Pick<StackConfig, "namespaces" | "logs">): Flow[] {
+export function logsApiFlows(config: Pick<StackConfig, "namespaces" | "logs" | "cluster">): Flow[] {
   return [
-    toApiServer(workload(alloyNamespace(config), ALLOY.name), "pod discovery (and logs in api mode)"),
+    toApiServer(
+      config.cluster,
+      workload(alloyNamespace(config), ALLOY.name),
+      "pod discovery (and logs in api mode)",
+    ),
     ...(config.logs.clusterEvents
-      ? [toApiServer(workload(config.namespaces.observability, EVENT_COLLECTOR.name), "the cluster's events")]
+      ? [
+          toApiServer(
+            config.cluster,
+            workload(config.namespaces.observability, EVENT_COLLECTOR.name),
+            "the cluster's events",
+          ),
+        ]
       : []),
     ...(config.logs.replicas > 1
-      ? [toApiServer(workload(config.namespaces.observability, LOKI.name), "its node's zone")]
+      ? [toApiServer(config.cluster, workload(config.namespaces.observability, LOKI.name), "its node's zone")]
       : []),
   ];
 }

@@ -9,6 +9,7 @@ import {
   nodePortClients,
   outside,
   tcp,
+  objectStorage,
   toApiServer,
   workload,
 } from "../common/flow";
@@ -64,7 +65,7 @@ export function metricsFlows(config: StackConfig, clients: MetricsClients = {}):
   const store = workload(obs, THANOS_STORE.name);
   const compactor = workload(obs, THANOS_COMPACTOR.name);
   const ruler = workload(obs, THANOS_RULER.name);
-  const bucket = outside("S3 and STS");
+  const bucket = objectStorage(config.storage);
   // Where queries land: Thanos Query over several replicas, the one replica otherwise.
   const queried = thanos
     ? { to: thanosQuery, ports: networkPorts(THANOS_QUERY, "http") }
@@ -349,14 +350,24 @@ function istioScrapeFlows(
 }
 
 /** The metrics workloads' calls to the API server: discovery and metrics, monitors, object state. */
-export function metricsApiFlows(config: Pick<StackConfig, "namespaces" | "metrics">): Flow[] {
+export function metricsApiFlows(config: Pick<StackConfig, "namespaces" | "metrics" | "cluster">): Flow[] {
   const obs = config.namespaces.observability;
   return [
-    toApiServer(workload(obs, PROMETHEUS.name), "service discovery and the API server's metrics"),
+    toApiServer(
+      config.cluster,
+      workload(obs, PROMETHEUS.name),
+      "service discovery and the API server's metrics",
+    ),
     ...(config.metrics.prometheusOperatorMonitors.enabled
-      ? [toApiServer(workload(obs, MONITOR_SCRAPER.name), "ServiceMonitors, PodMonitors and their targets")]
+      ? [
+          toApiServer(
+            config.cluster,
+            workload(obs, MONITOR_SCRAPER.name),
+            "ServiceMonitors, PodMonitors and their targets",
+          ),
+        ]
       : []),
-    toApiServer(workload(obs, KUBE_STATE_METRICS.name), "object state"),
+    toApiServer(config.cluster, workload(obs, KUBE_STATE_METRICS.name), "object state"),
   ];
 }
 

@@ -4,7 +4,7 @@ import {
   Flow,
   SpanReceiver,
   nodePortClients,
-  outside,
+  objectStorage,
   tcp,
   toApiServer,
   workload,
@@ -91,7 +91,7 @@ export function tracingFlows(config: StackConfig, clients: TracingClients): Flow
     { from: traceWriter(config), to: tempo, ports: networkPorts(TEMPO, "otlp-grpc"), why: "sampled traces" },
     ...(config.storage.s3?.tempo === undefined
       ? []
-      : [{ from: tempo, to: outside("S3 and STS"), ports: tcp(443), why: "blocks" }]),
+      : [{ from: tempo, to: objectStorage(config.storage), ports: tcp(443), why: "blocks" }]),
     ...(querier === undefined
       ? []
       : [{ from: querier, to: tempo, ports: networkPorts(TEMPO, "http"), why: "queries" }]),
@@ -114,8 +114,10 @@ export function meshedNamespaces(
 }
 
 /** The collector's calls to the API server, for the k8s attributes of each span. */
-export function tracingApiFlows(config: Pick<StackConfig, "namespaces">): Flow[] {
-  return [toApiServer(workload(config.namespaces.observability, COLLECTOR.name), "k8s attributes")];
+export function tracingApiFlows(config: Pick<StackConfig, "namespaces" | "cluster">): Flow[] {
+  return [
+    toApiServer(config.cluster, workload(config.namespaces.observability, COLLECTOR.name), "k8s attributes"),
+  ];
 }
 
 /** Where apps send spans: the collector's pods and their OTLP/HTTP and Zipkin ports. */

@@ -1,5 +1,6 @@
 import { kubeconfigProblem } from "../kubeconfig";
-import { Identity, dnsLabel, nonEmpty, positiveWholeNumber, strict } from "../fields";
+import { z } from "zod";
+import { Identity, cidr, dnsLabel, nonEmpty, positiveWholeNumber, strict } from "../fields";
 
 const clusterSectionSchema = strict({
   name: nonEmpty.describe("The `cluster` external label."),
@@ -18,8 +19,15 @@ const clusterSectionSchema = strict({
     .optional()
     .describe("Path to (or contents of) a kubeconfig; the usual kubeconfig lookup when unset."),
   rolloutTimeoutMinutes: positiveWholeNumber.describe(
-    "How long pulumi up waits for each Deployment, StatefulSet and DaemonSet to become ready before it fails naming the workload and its pods' reason (docs/troubleshooting.md).",
+    "How long pulumi up waits for each Deployment, StatefulSet and DaemonSet to roll out before it fails naming the workload; npm run verify names its pods' reason (docs/troubleshooting.md).",
   ),
+  apiServerCidrs: z
+    .array(cidr)
+    .min(1, "must list at least one CIDR")
+    .optional()
+    .describe(
+      "The addresses pods reach the Kubernetes API server at once the kubernetes Service has translated them: on EKS the control plane's network interfaces, in the subnets the cluster was created with; on kind the control-plane node's. The workloads that call the API server may connect to these only (443 and 6443). Unset, to any address, and the preview warns on eks.",
+    ),
 }).describe("Where the stack runs; name, env and region become Prometheus' external labels.");
 
 /** The schema of the `cluster` section, by name (see Identity). */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   Identity,
+  cidr,
   fromCliText,
   hostPort,
   httpsUrl,
@@ -199,6 +200,13 @@ const grafanaSectionSchema = strict({
     sslMode: z
       .enum(["disable", "require", "verify-ca", "verify-full"])
       .describe("How Grafana checks the database's TLS."),
+    cidrs: z
+      .array(cidr)
+      .min(1, "must list at least one CIDR")
+      .optional()
+      .describe(
+        "The database's addresses (an RDS instance's subnets): Grafana may connect to these only, on the database's port. Unset, to any address, and the preview warns on eks.",
+      ),
   })
     .superRefine((database, ctx) => {
       const { host, port } = database;

@@ -15,7 +15,7 @@ import { POLICIES } from "../../policy/rules";
 import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, RenderedStack, renderStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { rendered } from "../renderedStacks";
+import { rendered, stackConfig } from "../renderedStacks";
 import { configMapData, objectNamed } from "../../testkit/rendered";
 import { strictDecodeProblems } from "../../testing/strictDecode";
 import { tools } from "../../testkit/tools";
@@ -121,7 +121,7 @@ describe.each(RENDERS)("stack %s with prometheusOperatorMonitors", (stack, rende
     ]);
   });
 
-  test("its NetworkPolicy: Prometheus' write port, the monitored namespaces, the API server; only Prometheus scrapes it", () => {
+  test("its NetworkPolicy: Prometheus' write port, the monitored namespaces, the API server at cluster.apiServerCidrs (kind: any address); only Prometheus scrapes it", () => {
     const policy = objectNamed(objects, "NetworkPolicy", "monitor-scraper").spec;
     expect(policy.egress).toEqual([
       { ports: [{ protocol: "TCP", port: 9090 }], to: [prometheusPeer] },
@@ -131,7 +131,9 @@ describe.each(RENDERS)("stack %s with prometheusOperatorMonitors", (stack, rende
           { protocol: "TCP", port: 443 },
           { protocol: "TCP", port: 6443 },
         ],
-        to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
+        to: (stackConfig(stack).cluster.apiServerCidrs ?? ["0.0.0.0/0"]).map((cidr) => ({
+          ipBlock: { cidr },
+        })),
       },
     ]);
     expect(policy.ingress).toEqual([{ ports: [{ protocol: "TCP", port: 12345 }], from: [prometheusPeer] }]);

@@ -13,6 +13,14 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class ClusterSectionArgs : global::Pulumi.ResourceArgs
     {
+        [Input("apiServerCidrs")]
+        private InputList<string>? _apiServerCidrs;
+        public InputList<string> ApiServerCidrs
+        {
+            get => _apiServerCidrs ?? (_apiServerCidrs = new InputList<string>());
+            set => _apiServerCidrs = value;
+        }
+
         [Input("env")]
         public Input<string>? Env { get; set; }
 

@@ -13,6 +13,14 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class GrafanaSectionDatabaseArgs : global::Pulumi.ResourceArgs
     {
+        [Input("cidrs")]
+        private InputList<string>? _cidrs;
+        public InputList<string> Cidrs
+        {
+            get => _cidrs ?? (_cidrs = new InputList<string>());
+            set => _cidrs = value;
+        }
+
         [Input("host")]
         public Input<string>? Host { get; set; }
 

@@ -19,6 +19,14 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("className")]
         public Input<string>? ClassName { get; set; }
 
+        [Input("endpointCidrs")]
+        private InputList<string>? _endpointCidrs;
+        public InputList<string> EndpointCidrs
+        {
+            get => _endpointCidrs ?? (_endpointCidrs = new InputList<string>());
+            set => _endpointCidrs = value;
+        }
+
         [Input("s3")]
         public Input<Inputs.StorageSectionS3Args>? S3 { get; set; }
 

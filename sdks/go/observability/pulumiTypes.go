@@ -2200,6 +2200,7 @@ func (o ClusterChoicePtrOutput) Label() pulumi.StringPtrOutput {
 }
 
 type ClusterSection struct {
+	ApiServerCidrs        []string    `pulumi:"apiServerCidrs"`
 	Env                   *string     `pulumi:"env"`
 	KubeContext           *string     `pulumi:"kubeContext"`
 	Kubeconfig            *string     `pulumi:"kubeconfig"`
@@ -2220,12 +2221,13 @@ type ClusterSectionInput interface {
 }
 
 type ClusterSectionArgs struct {
-	Env                   pulumi.StringPtrInput `pulumi:"env"`
-	KubeContext           pulumi.StringPtrInput `pulumi:"kubeContext"`
-	Kubeconfig            pulumi.StringPtrInput `pulumi:"kubeconfig"`
-	Name                  pulumi.StringPtrInput `pulumi:"name"`
-	Region                pulumi.StringPtrInput `pulumi:"region"`
-	RolloutTimeoutMinutes pulumi.Input          `pulumi:"rolloutTimeoutMinutes"`
+	ApiServerCidrs        pulumi.StringArrayInput `pulumi:"apiServerCidrs"`
+	Env                   pulumi.StringPtrInput   `pulumi:"env"`
+	KubeContext           pulumi.StringPtrInput   `pulumi:"kubeContext"`
+	Kubeconfig            pulumi.StringPtrInput   `pulumi:"kubeconfig"`
+	Name                  pulumi.StringPtrInput   `pulumi:"name"`
+	Region                pulumi.StringPtrInput   `pulumi:"region"`
+	RolloutTimeoutMinutes pulumi.Input            `pulumi:"rolloutTimeoutMinutes"`
 }
 
 func (ClusterSectionArgs) ElementType() reflect.Type {
@@ -2305,6 +2307,10 @@ func (o ClusterSectionOutput) ToClusterSectionPtrOutputWithContext(ctx context.C
 	}).(ClusterSectionPtrOutput)
 }
 
+func (o ClusterSectionOutput) ApiServerCidrs() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v ClusterSection) []string { return v.ApiServerCidrs }).(pulumi.StringArrayOutput)
+}
+
 func (o ClusterSectionOutput) Env() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ClusterSection) *string { return v.Env }).(pulumi.StringPtrOutput)
 }
@@ -2351,6 +2357,15 @@ func (o ClusterSectionPtrOutput) Elem() ClusterSectionOutput {
 		var ret ClusterSection
 		return ret
 	}).(ClusterSectionOutput)
+}
+
+func (o ClusterSectionPtrOutput) ApiServerCidrs() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *ClusterSection) []string {
+		if v == nil {
+			return nil
+		}
+		return v.ApiServerCidrs
+	}).(pulumi.StringArrayOutput)
 }
 
 func (o ClusterSectionPtrOutput) Env() pulumi.StringPtrOutput {
@@ -6829,6 +6844,7 @@ func (o GrafanaSectionPtrOutput) Teams() GrafanaTeamArrayOutput {
 }
 
 type GrafanaSectionDatabase struct {
+	Cidrs    []string    `pulumi:"cidrs"`
 	Host     *string     `pulumi:"host"`
 	Name     *string     `pulumi:"name"`
 	Password *string     `pulumi:"password"`
@@ -6850,10 +6866,11 @@ type GrafanaSectionDatabaseInput interface {
 }
 
 type GrafanaSectionDatabaseArgs struct {
-	Host     pulumi.StringPtrInput `pulumi:"host"`
-	Name     pulumi.StringPtrInput `pulumi:"name"`
-	Password pulumi.StringPtrInput `pulumi:"password"`
-	Port     pulumi.Input          `pulumi:"port"`
+	Cidrs    pulumi.StringArrayInput `pulumi:"cidrs"`
+	Host     pulumi.StringPtrInput   `pulumi:"host"`
+	Name     pulumi.StringPtrInput   `pulumi:"name"`
+	Password pulumi.StringPtrInput   `pulumi:"password"`
+	Port     pulumi.Input            `pulumi:"port"`
 	// One of `disable`, `require`, `verify-ca`, `verify-full`.
 	SslMode pulumi.StringPtrInput `pulumi:"sslMode"`
 	User    pulumi.StringPtrInput `pulumi:"user"`
@@ -6936,6 +6953,10 @@ func (o GrafanaSectionDatabaseOutput) ToGrafanaSectionDatabasePtrOutputWithConte
 	}).(GrafanaSectionDatabasePtrOutput)
 }
 
+func (o GrafanaSectionDatabaseOutput) Cidrs() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v GrafanaSectionDatabase) []string { return v.Cidrs }).(pulumi.StringArrayOutput)
+}
+
 func (o GrafanaSectionDatabaseOutput) Host() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GrafanaSectionDatabase) *string { return v.Host }).(pulumi.StringPtrOutput)
 }
@@ -6983,6 +7004,15 @@ func (o GrafanaSectionDatabasePtrOutput) Elem() GrafanaSectionDatabaseOutput {
 		var ret GrafanaSectionDatabase
 		return ret
 	}).(GrafanaSectionDatabaseOutput)
+}
+
+func (o GrafanaSectionDatabasePtrOutput) Cidrs() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *GrafanaSectionDatabase) []string {
+		if v == nil {
+			return nil
+		}
+		return v.Cidrs
+	}).(pulumi.StringArrayOutput)
 }
 
 func (o GrafanaSectionDatabasePtrOutput) Host() pulumi.StringPtrOutput {
@@ -19368,6 +19398,7 @@ func (o StaticTargetsArrayOutput) Index(i pulumi.IntInput) StaticTargetsOutput {
 type StorageSection struct {
 	AllowVolumeExpansion *bool             `pulumi:"allowVolumeExpansion"`
 	ClassName            *string           `pulumi:"className"`
+	EndpointCidrs        []string          `pulumi:"endpointCidrs"`
 	S3                   *StorageSectionS3 `pulumi:"s3"`
 }
 
@@ -19385,6 +19416,7 @@ type StorageSectionInput interface {
 type StorageSectionArgs struct {
 	AllowVolumeExpansion pulumi.BoolPtrInput      `pulumi:"allowVolumeExpansion"`
 	ClassName            pulumi.StringPtrInput    `pulumi:"className"`
+	EndpointCidrs        pulumi.StringArrayInput  `pulumi:"endpointCidrs"`
 	S3                   StorageSectionS3PtrInput `pulumi:"s3"`
 }
 
@@ -19473,6 +19505,10 @@ func (o StorageSectionOutput) ClassName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v StorageSection) *string { return v.ClassName }).(pulumi.StringPtrOutput)
 }
 
+func (o StorageSectionOutput) EndpointCidrs() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v StorageSection) []string { return v.EndpointCidrs }).(pulumi.StringArrayOutput)
+}
+
 func (o StorageSectionOutput) S3() StorageSectionS3PtrOutput {
 	return o.ApplyT(func(v StorageSection) *StorageSectionS3 { return v.S3 }).(StorageSectionS3PtrOutput)
 }
@@ -19517,6 +19553,15 @@ func (o StorageSectionPtrOutput) ClassName() pulumi.StringPtrOutput {
 		}
 		return v.ClassName
 	}).(pulumi.StringPtrOutput)
+}
+
+func (o StorageSectionPtrOutput) EndpointCidrs() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *StorageSection) []string {
+		if v == nil {
+			return nil
+		}
+		return v.EndpointCidrs
+	}).(pulumi.StringArrayOutput)
 }
 
 func (o StorageSectionPtrOutput) S3() StorageSectionS3PtrOutput {

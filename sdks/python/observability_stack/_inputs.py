@@ -1296,6 +1296,7 @@ class ClusterChoiceArgs:
 
 if not MYPY:
     class ClusterSectionArgsDict(TypedDict):
+        api_server_cidrs: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
         env: NotRequired[pulumi.Input[_builtins.str]]
         kube_context: NotRequired[pulumi.Input[_builtins.str]]
         kubeconfig: NotRequired[pulumi.Input[_builtins.str]]
@@ -1308,12 +1309,15 @@ elif False:
 @pulumi.input_type
 class ClusterSectionArgs:
     def __init__(__self__, *,
+                 api_server_cidrs: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  env: Optional[pulumi.Input[_builtins.str]] = None,
                  kube_context: Optional[pulumi.Input[_builtins.str]] = None,
                  kubeconfig: Optional[pulumi.Input[_builtins.str]] = None,
                  name: Optional[pulumi.Input[_builtins.str]] = None,
                  region: Optional[pulumi.Input[_builtins.str]] = None,
                  rollout_timeout_minutes: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None):
+        if api_server_cidrs is not None:
+            pulumi.set(__self__, "api_server_cidrs", api_server_cidrs)
         if env is not None:
             pulumi.set(__self__, "env", env)
         if kube_context is not None:
@@ -1326,6 +1330,15 @@ class ClusterSectionArgs:
             pulumi.set(__self__, "region", region)
         if rollout_timeout_minutes is not None:
             pulumi.set(__self__, "rollout_timeout_minutes", rollout_timeout_minutes)
+
+    @_builtins.property
+    @pulumi.getter(name="apiServerCidrs")
+    def api_server_cidrs(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        return pulumi.get(self, "api_server_cidrs")
+
+    @api_server_cidrs.setter
+    def api_server_cidrs(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "api_server_cidrs", value)
 
     @_builtins.property
     @pulumi.getter
@@ -3184,6 +3197,7 @@ class GrafanaPeerArgs:
 
 if not MYPY:
     class GrafanaSectionDatabaseArgsDict(TypedDict):
+        cidrs: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
         host: NotRequired[pulumi.Input[_builtins.str]]
         name: NotRequired[pulumi.Input[_builtins.str]]
         password: NotRequired[pulumi.Input[_builtins.str]]
@@ -3199,6 +3213,7 @@ elif False:
 @pulumi.input_type
 class GrafanaSectionDatabaseArgs:
     def __init__(__self__, *,
+                 cidrs: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  host: Optional[pulumi.Input[_builtins.str]] = None,
                  name: Optional[pulumi.Input[_builtins.str]] = None,
                  password: Optional[pulumi.Input[_builtins.str]] = None,
@@ -3208,6 +3223,8 @@ class GrafanaSectionDatabaseArgs:
         """
         :param pulumi.Input[_builtins.str] ssl_mode: One of `disable`, `require`, `verify-ca`, `verify-full`.
         """
+        if cidrs is not None:
+            pulumi.set(__self__, "cidrs", cidrs)
         if host is not None:
             pulumi.set(__self__, "host", host)
         if name is not None:
@@ -3220,6 +3237,15 @@ class GrafanaSectionDatabaseArgs:
             pulumi.set(__self__, "ssl_mode", ssl_mode)
         if user is not None:
             pulumi.set(__self__, "user", user)
+
+    @_builtins.property
+    @pulumi.getter
+    def cidrs(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        return pulumi.get(self, "cidrs")
+
+    @cidrs.setter
+    def cidrs(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "cidrs", value)
 
     @_builtins.property
     @pulumi.getter
@@ -9275,6 +9301,7 @@ if not MYPY:
     class StorageSectionArgsDict(TypedDict):
         allow_volume_expansion: NotRequired[pulumi.Input[_builtins.bool]]
         class_name: NotRequired[pulumi.Input[_builtins.str]]
+        endpoint_cidrs: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
         s3: NotRequired[pulumi.Input['StorageSectionS3ArgsDict']]
 elif False:
     StorageSectionArgsDict: TypeAlias = Mapping[str, Any]
@@ -9284,11 +9311,14 @@ class StorageSectionArgs:
     def __init__(__self__, *,
                  allow_volume_expansion: Optional[pulumi.Input[_builtins.bool]] = None,
                  class_name: Optional[pulumi.Input[_builtins.str]] = None,
+                 endpoint_cidrs: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  s3: Optional[pulumi.Input['StorageSectionS3Args']] = None):
         if allow_volume_expansion is not None:
             pulumi.set(__self__, "allow_volume_expansion", allow_volume_expansion)
         if class_name is not None:
             pulumi.set(__self__, "class_name", class_name)
+        if endpoint_cidrs is not None:
+            pulumi.set(__self__, "endpoint_cidrs", endpoint_cidrs)
         if s3 is not None:
             pulumi.set(__self__, "s3", s3)
 
@@ -9309,6 +9339,15 @@ class StorageSectionArgs:
     @class_name.setter
     def class_name(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "class_name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="endpointCidrs")
+    def endpoint_cidrs(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        return pulumi.get(self, "endpoint_cidrs")
+
+    @endpoint_cidrs.setter
+    def endpoint_cidrs(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "endpoint_cidrs", value)
 
     @_builtins.property
     @pulumi.getter
