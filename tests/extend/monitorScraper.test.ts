@@ -16,6 +16,7 @@ import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, RenderedStack, renderStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { rendered, stackConfig } from "../renderedStacks";
+import { StackName } from "../../testkit/stacks";
 import { configMapData, objectNamed } from "../../testkit/rendered";
 import { strictDecodeProblems } from "../../testing/strictDecode";
 import { tools } from "../../testkit/tools";
@@ -33,7 +34,7 @@ function renderProdWithMonitors(): Promise<RenderedStack> {
   );
 }
 
-const RENDERS: readonly [string, () => Promise<RenderedStack>, number][] = [
+const RENDERS: readonly [StackName, () => Promise<RenderedStack>, number][] = [
   ["kind", () => renderStack(EXTENDED_STACK, EXTEND_DIR), 1],
   ["prod", renderProdWithMonitors, 2],
 ];
