@@ -1,7 +1,5 @@
-import { RolledOut, WAIT_FOR_ANNOTATION, rolloutDone } from "../components/common/rollout";
+import { RolledOut, WAIT_FOR_ANNOTATION, isRolledOut, rolloutDone } from "../components/common/rollout";
 import type { KubeObject } from "../render/manifest";
-
-const ROLLED_OUT: readonly string[] = ["Deployment", "StatefulSet"] satisfies readonly RolledOut[];
 
 /**
  * Each Deployment and StatefulSet that `pulumi up` would call done before its new pods are ready:
@@ -9,7 +7,7 @@ const ROLLED_OUT: readonly string[] = ["Deployment", "StatefulSet"] satisfies re
  */
 export function rolloutWaitProblems(objects: readonly KubeObject[]): string[] {
   return objects
-    .filter((o): o is KubeObject & { kind: RolledOut } => ROLLED_OUT.includes(o.kind))
+    .filter((o): o is KubeObject & { kind: RolledOut } => isRolledOut(o.kind))
     .flatMap((o) => {
       const ref = `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
       const annotations = o.metadata.annotations ?? {};

@@ -34,12 +34,20 @@ const CALLERS = {
 type Peer = keyof typeof CALLERS;
 
 const PORT: Readonly<Record<Peer, number>> = { apiServer: 443, objectStorage: 443, database: 5432 };
-/** An address in each peer's configured networks (Pulumi.prod.yaml), and one in none of them. */
-const INSIDE: Readonly<Record<Peer, string>> = {
-  apiServer: "10.0.64.10",
-  objectStorage: "52.219.56.10",
-  database: "10.0.160.5",
-};
+/** Each peer's networks as prod's stack file names them. */
+function configured(peer: Peer): readonly string[] {
+  const prod = stackConfig("prod");
+  const cidrs = {
+    apiServer: prod.cluster.apiServerCidrs,
+    objectStorage: prod.storage.endpointCidrs,
+    database: prod.grafana.database?.cidrs,
+  }[peer];
+  if (cidrs === undefined) throw new Error(`Pulumi.prod.yaml names no networks for ${peer}`);
+  return cidrs;
+}
+/** The tenth address of a network, e.g. 10.0.64.10 of 10.0.64.0/19. */
+const tenthAddress = (cidr: string) => cidr.replace(/\.\d+\/\d+$/, ".10");
+/** An address in none of the configured networks (TEST-NET-2). */
 const ELSEWHERE: Party = { kind: "address", ip: "198.51.100.7" };
 
 /** Whether each caller may open a connection to `to` on its peer's port, by the render's policies. */
@@ -90,7 +98,9 @@ describe("prod's connections out", () => {
   test.each(PEERS)("%s: each caller reaches the configured addresses, and no other", async (peer) => {
     const prod = await rendered("prod");
     const callers = CALLERS[peer].map(() => true);
-    expect(reaches(prod, peer, { kind: "address", ip: INSIDE[peer] })).toEqual(callers);
+    for (const cidr of configured(peer)) {
+      expect(reaches(prod, peer, { kind: "address", ip: tenthAddress(cidr) })).toEqual(callers);
+    }
     expect(reaches(prod, peer, ELSEWHERE)).toEqual(callers.map(() => false));
   });
 

@@ -25,6 +25,9 @@ const DONE_WHEN: Readonly<Record<RolledOut, readonly string[]>> = {
 /** The controllers whose rollout the provider would judge by the generation before (`rolloutDone`). */
 export type RolledOut = "Deployment" | "StatefulSet";
 
+/** Whether a kind of object is one `rolloutDone` is for. */
+export const isRolledOut = (kind: string): kind is RolledOut => Object.hasOwn(DONE_WHEN, kind);
+
 /**
  * When a Deployment's or StatefulSet's rollout of `replicas` pods is done: its controller has seen
  * the new spec (the provider checks `status.observedGeneration` first), and all its pods, and no
