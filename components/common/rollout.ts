@@ -26,7 +26,7 @@ const DONE_WHEN: Readonly<Record<RolledOut, readonly string[]>> = {
 export type RolledOut = "Deployment" | "StatefulSet";
 
 /** Whether a kind of object is one `rolloutDone` is for. */
-export const isRolledOut = (kind: string): kind is RolledOut => Object.hasOwn(DONE_WHEN, kind);
+export const isRolledOut = (kind: string): kind is RolledOut => Object.keys(DONE_WHEN).includes(kind);
 
 /**
  * When a Deployment's or StatefulSet's rollout of `replicas` pods is done: its controller has seen
