@@ -38,6 +38,9 @@ import { containerArgs, objectNamed, prometheusYml } from "../testkit/rendered";
 import { renderedQueryEndpoints } from "../testkit/localServers";
 import { OIDC, REMOTE_WRITE, WAF, WORKSPACE, exposedConfig, renderExposed } from "./support/exposedProd";
 import { Json } from "../testkit/json";
+import { renderedMesh } from "./support/meshStack";
+import { serviceArgs } from "../components/common/service";
+import { unexposedNodePorts } from "../components/common/unexposedNodePorts";
 
 const CERTIFICATE =
   "arn:aws:acm:ap-northeast-2:111111111111:certificate/00000000-0000-0000-0000-000000000000";
@@ -154,6 +157,62 @@ describe("the ALB in front of Grafana", () => {
       secretKeys,
     );
     expect(reach(before.objects, strayPod)).toEqual([true, true, true, true]);
+  });
+
+  test("kind, with the mesh: every port of a NodePort Service has its node port; those nobody outside reaches lie where random draws never go", async () => {
+    // A port left without one gets a node port drawn at random above 30085, which can be one the
+    // config gives a Service created later: that one then fails ("provided port is already allocated").
+    const { objects } = await renderedMesh("kind");
+    const ports = objects
+      .filter((o) => o.kind === "Service" && (o.spec as Json).type === "NodePort")
+      .flatMap((o) =>
+        ((o.spec as Json).ports as Json[]).map((p) => ({
+          service: o.metadata.name,
+          port: p.port as number,
+          nodePort: p.nodePort as number | undefined,
+        })),
+      );
+    expect(ports.filter((p) => p.nodePort === undefined)).toEqual([]);
+    const configured: number[] = Object.values(stackConfig("kind").exposure.nodePorts);
+    const unexposed = ports
+      .filter((p) => !configured.includes(p.nodePort as number))
+      .sort((a, b) => (a.nodePort as number) - (b.nodePort as number));
+    expect(unexposed).toEqual([
+      { service: "otel-collector", port: 4317, nodePort: 30000 },
+      { service: "otel-collector", port: 8888, nodePort: 30001 },
+      { service: "kiali", port: 9090, nodePort: 30002 },
+    ]);
+    // Reached on a node port, a connection arrives from the node's address: none of them admits it.
+    const host: Party = { kind: "address", ip: "172.18.0.1" };
+    const parties = networkParties(objects, []);
+    for (const { service, port } of unexposed) {
+      expect([
+        service,
+        connectionAllowed(
+          networkPolicies(objects),
+          host,
+          partyNamed(parties, `observability/${service}`).party,
+          {
+            protocol: "TCP",
+            port,
+          },
+        ),
+      ]).toEqual([service, false]);
+    }
+    // A configured port in the band is passed over.
+    expect(
+      unexposedNodePorts({ nodePorts: { ...stackConfig("kind").exposure.nodePorts, grafana: 30001 } }),
+    ).toEqual({ otelCollectorOtlpGrpc: 30000, otelCollectorMetrics: 30002, kialiMetrics: 30003 });
+    expect(() =>
+      serviceArgs({
+        id: { name: "otel-collector", component: "tracing", image: "collector:1" },
+        namespace: "observability",
+        ports: [
+          { name: "otlp-grpc", port: 4317 },
+          { name: "otlp-http", port: 4318, nodePort: 30318 },
+        ],
+      }),
+    ).toThrow("Service otel-collector: a NodePort Service would get a random node port for otlp-grpc");
   });
 
   test("user annotations merge for anything the program does not set", async () => {

@@ -38,6 +38,13 @@ export const STATEFULSET_POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
  */
 export function serviceArgs(args: ServiceSpecArgs): k8s.core.v1.ServiceArgs {
   const nodePorts = args.ports.some((p) => p.nodePort !== undefined);
+  // The API server would draw the missing ones at random (see unexposedNodePorts).
+  const unpinned = args.ports.filter((p) => p.nodePort === undefined).map((p) => p.name);
+  if (nodePorts && unpinned.length > 0) {
+    throw new Error(
+      `Service ${args.name ?? args.id.name}: a NodePort Service would get a random node port for ${unpinned.join(", ")}; give each port its node port`,
+    );
+  }
   return {
     metadata: objectMeta({ name: args.id.name, component: args.id.component }, args.namespace, args.name),
     spec: {

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { deployNamespacedRoles } from "../common/rbac";
+import { unexposedNodePorts } from "../common/unexposedNodePorts";
 import { Workload, deployWorkload } from "../common/workload";
 import { toYaml } from "../common/yaml";
 import { kialiConfig, kialiNamespaces } from "./kialiConfig";
@@ -92,7 +93,12 @@ export function deployKiali(
       controller: { kind: "Deployment", replicas: 1 },
       services: [
         settings.exposure.mode === "nodePort"
-          ? { nodePorts: { http: settings.exposure.nodePorts.kiali } }
+          ? {
+              nodePorts: {
+                http: settings.exposure.nodePorts.kiali,
+                "http-metrics": unexposedNodePorts(settings.exposure).kialiMetrics,
+              },
+            }
           : {},
       ],
       wiring: settings.wiring,

@@ -5,6 +5,7 @@ import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { WorkloadService, WorkloadServiceAccount, deployWorkload } from "../common/workload";
 import { WorkloadSpec } from "../common/workloadSpec";
 import { toYamlInput } from "../common/yaml";
+import { unexposedNodePorts } from "../common/unexposedNodePorts";
 import { QUEUE_DIR, aggregatorConfig, collectorConfig } from "./collectorConfig";
 import { COLLECTOR, COLLECTOR_AGGREGATOR, COLLECTOR_PEERS_SERVICE, ZIPKIN_SERVICE } from "./names";
 import { TracingSettings } from "./settings";
@@ -123,7 +124,15 @@ export function deployCollector(
         ],
       },
       services: [
-        nodePorts ? { nodePorts: { "otlp-http": config.exposure.nodePorts.otlpHttp } } : {},
+        nodePorts
+          ? {
+              nodePorts: {
+                "otlp-http": config.exposure.nodePorts.otlpHttp,
+                "otlp-grpc": unexposedNodePorts(config.exposure).otelCollectorOtlpGrpc,
+                metrics: unexposedNodePorts(config.exposure).otelCollectorMetrics,
+              },
+            }
+          : {},
         // The apps' ZIPKIN_ENDPOINT names `zipkin:9411`; it keeps working, now served by the collector.
         {
           name: ZIPKIN_SERVICE,

@@ -111,17 +111,17 @@ function servicePort(
   objects: readonly KubeObject[],
   service: string,
   port: number,
-  kind: boolean,
+  mapped: ReadonlySet<number>,
 ): ServicePort {
   const object = find<RenderedService>(objects, "Service", service);
   // The program publishes every container port on the same Service port number.
-  const exposed = object.spec.ports.find((p) => p.port === port);
+  const nodePort = object.spec.ports.find((p) => p.port === port)?.nodePort;
   return {
     namespace: object.metadata.namespace,
     service,
     selector: object.spec.selector,
     port,
-    ...(kind && exposed?.nodePort !== undefined ? { nodePort: exposed.nodePort } : {}),
+    ...(nodePort !== undefined && mapped.has(nodePort) ? { nodePort } : {}),
   };
 }
 
@@ -174,7 +174,10 @@ export function verifyExpectations(config: StackConfig, objects: readonly KubeOb
   if (agent === undefined) {
     throw new Error(`the render has no log agent ${ALLOY.name} in ${agentNamespace}`);
   }
-  const kind = config.exposure.mode === "nodePort";
+  // kind/cluster.yaml maps the configured node ports to the host, and no other (unexposedNodePorts).
+  const mapped = new Set<number>(
+    config.exposure.mode === "nodePort" ? Object.values(config.exposure.nodePorts) : [],
+  );
   return {
     workloads,
     stackJobs: jobs.filter((job) => !foreign.has(job)),
@@ -196,13 +199,13 @@ export function verifyExpectations(config: StackConfig, objects: readonly KubeOb
       },
     },
     endpoints: {
-      prometheus: servicePort(objects, PROMETHEUS.name, PROMETHEUS.ports.http.port, kind),
-      alertmanager: servicePort(objects, ALERTMANAGER.name, ALERTMANAGER.ports.http.port, kind),
-      loki: servicePort(objects, LOKI.name, LOKI.ports.http.port, kind),
-      collectorOtlpHttp: servicePort(objects, COLLECTOR.name, COLLECTOR.ports["otlp-http"].port, kind),
-      collectorTelemetry: servicePort(objects, COLLECTOR.name, COLLECTOR.ports.metrics.port, kind),
-      tempo: servicePort(objects, TEMPO.name, TEMPO.ports.http.port, kind),
-      grafana: servicePort(objects, GRAFANA.name, GRAFANA.ports.http.port, kind),
+      prometheus: servicePort(objects, PROMETHEUS.name, PROMETHEUS.ports.http.port, mapped),
+      alertmanager: servicePort(objects, ALERTMANAGER.name, ALERTMANAGER.ports.http.port, mapped),
+      loki: servicePort(objects, LOKI.name, LOKI.ports.http.port, mapped),
+      collectorOtlpHttp: servicePort(objects, COLLECTOR.name, COLLECTOR.ports["otlp-http"].port, mapped),
+      collectorTelemetry: servicePort(objects, COLLECTOR.name, COLLECTOR.ports.metrics.port, mapped),
+      tempo: servicePort(objects, TEMPO.name, TEMPO.ports.http.port, mapped),
+      grafana: servicePort(objects, GRAFANA.name, GRAFANA.ports.http.port, mapped),
     },
   };
 }

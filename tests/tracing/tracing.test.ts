@@ -354,6 +354,12 @@ describe("ingest Services and network policies", () => {
       port: 4318,
       nodePort: 30318,
     });
+    // Its other ports are pinned too, below the ports random node ports are drawn from.
+    expect(servicePort(objects, "otel-collector", "otlp-grpc")).toMatchObject({
+      port: 4317,
+      nodePort: 30000,
+    });
+    expect(servicePort(objects, "otel-collector", "metrics")).toMatchObject({ port: 8888, nodePort: 30001 });
   });
 
   test("prod: ingest is ClusterIP only", async () => {
