@@ -147,6 +147,7 @@ export function metricsScrapeJobs(
   const annotated = [
     ...new Set([...settings.apps.namespaces, ...settings.metrics.annotationDiscovery.namespaces]),
   ];
+  const annotatedPorts = settings.metrics.annotationDiscovery.ports;
   const istio = settings.mesh.istio;
   const meshedAnnotated = istio.enabled ? annotated.filter((ns) => istio.namespaces.includes(ns)) : [];
   return [
@@ -158,12 +159,13 @@ export function metricsScrapeJobs(
     ...controlPlaneJobs(),
     ...datastoreExporters(settings.metrics).map((e) => workloadScrapeJob(e.spec, namespace)),
     ...appServiceJobs(settings.apps.services, settings.metrics.scrapeLimits),
-    ...(annotated.length === 0
+    ...(annotated.length === 0 || annotatedPorts?.length === 0
       ? []
       : [
           annotatedPodsJob(
             annotated,
             meshedAnnotated.length === 0 ? [] : [mergedSidecarsDropped(meshedAnnotated)],
+            annotatedPorts,
           ),
         ]),
     ...istioJobs(settings.mesh),

@@ -3,13 +3,17 @@ import type { StackConfig } from "./stackConfig";
 
 /**
  * What a production stack (profile eks) is told at preview of each connection out that its config
- * leaves open to any address: the API server's, object storage's and Grafana's database's, each
- * naming the key that closes it. kind says nothing: its peers are on the laptop.
+ * leaves open to any address or port: the API server's, object storage's, Grafana's database's and
+ * Prometheus' to the apps' pods, each naming the key that closes it. kind says nothing: its peers
+ * are on the laptop.
  */
 export function openEgressWarnings(
-  config: Pick<StackConfig, "profile" | "cluster" | "storage" | "grafana">,
+  config: Pick<StackConfig, "profile" | "cluster" | "storage" | "grafana" | "apps" | "metrics">,
 ): string[] {
   if (config.profile !== "eks") return [];
+  const annotated = [
+    ...new Set([...config.apps.namespaces, ...config.metrics.annotationDiscovery.namespaces]),
+  ];
   return [
     ...(config.cluster.apiServerCidrs === undefined
       ? [
@@ -24,6 +28,11 @@ export function openEgressWarnings(
     ...(config.grafana.database !== undefined && config.grafana.database.cidrs === undefined
       ? [
           `${keyPath(["grafana", "database", "cidrs"])} is unset: Grafana may connect to any address on its database's port; set it to the database's subnets`,
+        ]
+      : []),
+    ...(annotated.length > 0 && config.metrics.annotationDiscovery.ports === undefined
+      ? [
+          `${keyPath(["metrics", "annotationDiscovery", "ports"])} is unset: Prometheus may connect to every port of ${annotated.join(", ")}; set it to the ports annotated pods are scraped on ([] when apps.services names every target)`,
         ]
       : []),
   ];

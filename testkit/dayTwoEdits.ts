@@ -211,9 +211,25 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
     verdict: { kind: "rolls", prod: "rolls" },
   },
   {
-    title: "scrape annotated pods in another namespace (payments-batch)",
+    title: "scrape annotated pods in another namespace (payments-batch; where the ports are listed, on 9102)",
     keys: ["metrics.annotationDiscovery.namespaces"],
-    edit: plain((c) => configSetJson(c, "metrics.annotationDiscovery.namespaces", ["payments-batch"])),
+    edit: plain((c) => {
+      const ports = (section(c, "metrics").annotationDiscovery as { ports?: number[] } | undefined)?.ports;
+      return configSetJson(c, "metrics.annotationDiscovery", {
+        namespaces: ["payments-batch"],
+        ...(ports === undefined ? {} : { ports: [...ports, 9102] }),
+      });
+    }),
+    verdict: { kind: "no restart", prod: "no restart" },
+  },
+  {
+    title: "scrape annotated pods on the ports listed only (kind: 8080; prod: any port again)",
+    keys: ["metrics.annotationDiscovery.ports"],
+    edit: plain((c) =>
+      isEks(c)
+        ? configSetJson(c, "metrics.annotationDiscovery", { namespaces: [] })
+        : configSetJson(c, "metrics.annotationDiscovery", { namespaces: [], ports: [8080] }),
+    ),
     verdict: { kind: "no restart", prod: "no restart" },
   },
   {

@@ -1,7 +1,8 @@
-// The stack's connections out of the cluster on prod: to the API server, to S3 and STS, and from
-// Grafana to its database, each only to the addresses its key names (cluster.apiServerCidrs,
-// storage.endpointCidrs, grafana.database.cidrs), judged by the rendered NetworkPolicies; the render
-// without the keys, which admitted any address, and the preview's warnings that name them.
+// The stack's connections out on prod: to the API server, to S3 and STS, and from Grafana to its
+// database, each only to the addresses its key names (cluster.apiServerCidrs,
+// storage.endpointCidrs, grafana.database.cidrs), and from Prometheus to the apps' pods on the
+// ports it scrapes (metrics.annotationDiscovery.ports), judged by the rendered NetworkPolicies; the
+// render without the keys, which admitted any address or port, and the preview's warnings.
 import * as pulumi from "@pulumi/pulumi";
 import { Connection, Party, connectionAllowed } from "../checks/networkReachability";
 import { parsePulumiConfig } from "../config/load";
@@ -70,12 +71,15 @@ function withoutKeys(): { config: Record<string, string>; secretKeys: readonly s
   delete storage.endpointCidrs;
   const grafana = section("grafana");
   delete grafana.database.cidrs;
+  const metrics = section("metrics");
+  delete metrics.annotationDiscovery.ports;
   return {
     config: {
       ...config,
       "observability:cluster": JSON.stringify(cluster),
       "observability:storage": JSON.stringify(storage),
       "observability:grafana": JSON.stringify(grafana),
+      "observability:metrics": JSON.stringify(metrics),
     },
     secretKeys,
   };
@@ -117,10 +121,60 @@ describe("prod's connections out", () => {
       expect.stringMatching(
         /^observability:grafana\.database\.cidrs is unset: Grafana may connect to any address/,
       ),
+      expect.stringMatching(
+        /^observability:metrics\.annotationDiscovery\.ports is unset: Prometheus may connect to every port of tiketi-spring;/,
+      ),
     ];
     expect(warned.filter((m) => / is unset: /.test(m) && !m.includes("loadBalancerCidrs"))).toEqual(expected);
     expect(openEgressWarnings(stackConfig("prod"))).toEqual([]);
     expect(openEgressWarnings(stackConfig("kind"))).toEqual([]);
+  });
+
+  test("Prometheus reaches the apps' pods on apps.services' ports only; without metrics.annotationDiscovery.ports, on every port", async () => {
+    const prod = await rendered("prod");
+    const servicePorts = stackConfig("prod").apps.services.map((s) => s.port);
+    const appPod: Party = {
+      kind: "pod",
+      namespace: "tiketi-spring",
+      labels: { app: "payment-service" },
+      ip: "10.0.40.9",
+    };
+    const reachesApp = (stack: RenderedStack, port: number) =>
+      connectionAllowed(
+        networkPolicies(stack.objects),
+        partyNamed(networkParties(stack.objects, []), "observability/prometheus").party,
+        appPod,
+        { protocol: "TCP", port },
+      );
+    // A database's port and a JVM debugger's, in the apps' namespace.
+    const others = [5432, 5005];
+    expect(servicePorts.map((port) => reachesApp(prod, port))).toEqual(servicePorts.map(() => true));
+    expect(others.map((port) => reachesApp(prod, port))).toEqual([false, false]);
+    expect(others.map((port) => reachesApp(open, port))).toEqual([true, true]);
+    // Nothing left to scrape by annotation: no job for it.
+    const jobs = (await rendered("prod")).objects.find((o) => o.metadata.name === "prometheus-config");
+    expect(String((jobs as Json).data["prometheus.yml"])).not.toContain("annotated-pods");
+  });
+
+  test("metrics.annotationDiscovery.ports: empty beside namespaces, or a port twice, is refused", () => {
+    const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
+    const withDiscovery = (annotationDiscovery: Json) =>
+      parsePulumiConfig(
+        {
+          ...config,
+          "observability:metrics": JSON.stringify({
+            ...(JSON.parse(config["observability:metrics"]) as Json),
+            annotationDiscovery,
+          }),
+        },
+        secretKeys,
+      );
+    expect(() => withDiscovery({ namespaces: ["batch"], ports: [] })).toThrow(
+      "observability:metrics.annotationDiscovery.namespaces names namespaces whose annotated pods are never scraped: ports is empty",
+    );
+    expect(() => withDiscovery({ namespaces: [], ports: [9102, 9102] })).toThrow(
+      "observability:metrics.annotationDiscovery.ports[1] must be unique: 9102 appears more than once",
+    );
   });
 
   test("storage.endpointCidrs without buckets is refused", () => {

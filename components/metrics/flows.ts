@@ -295,15 +295,38 @@ export function metricsReachFlows(
   const prometheus = workload(obs, PROMETHEUS.name);
   const scrape = flowsFrom(prometheus);
   const monitors = config.metrics.prometheusOperatorMonitors;
-  const apps = config.apps.namespaces
-    .filter((namespace) => !closed.includes(namespace))
-    .map((namespace): Endpoint => ({ kind: "namespace", namespace }));
+  const annotatedPorts = config.metrics.annotationDiscovery.ports;
+  // Unset, an annotated pod names its own port: every port. An empty list would open every port too,
+  // so a namespace with no port to scrape gets no flow.
+  const scrapeOn = (namespace: string, ports: readonly number[] | undefined, why: string): Flow[] =>
+    ports === undefined || ports.length > 0
+      ? [scrape({ kind: "namespace", namespace }, ports === undefined ? [] : tcp(...ports), why)]
+      : [];
   return [
-    ...apps.map((app) => scrape(app, [], "the configured services and annotated pods, on their own ports")),
+    ...config.apps.namespaces
+      .filter((namespace) => !closed.includes(namespace))
+      .flatMap((namespace) =>
+        scrapeOn(
+          namespace,
+          annotatedPorts && [
+            ...config.apps.services.filter((s) => s.namespace === namespace).map((s) => s.port),
+            ...annotatedPorts,
+          ],
+          annotatedPorts === undefined
+            ? "the configured services and annotated pods, on their own ports"
+            : "the configured services and annotated pods, on the configured ports",
+        ),
+      ),
     ...config.metrics.annotationDiscovery.namespaces
       .filter((namespace) => !config.apps.namespaces.includes(namespace))
-      .map((namespace) =>
-        scrape({ kind: "namespace", namespace }, [], "annotated pods, on the port each one names"),
+      .flatMap((namespace) =>
+        scrapeOn(
+          namespace,
+          annotatedPorts,
+          annotatedPorts === undefined
+            ? "annotated pods, on the port each one names"
+            : "annotated pods, on the configured ports",
+        ),
       ),
     ...extraScrapeFlows(config.metrics.extraScrapeConfigs).map(({ to, ports, why }) =>
       scrape(to, ports, why),

@@ -102,11 +102,12 @@ export const notRunning: RelabelConfig = {
 
 /**
  * Pods in the app namespaces that ask to be scraped with the `prometheus.io/*` annotations, but
- * those `dropped` leaves to other jobs.
+ * those `dropped` leaves to other jobs, and with `ports` those on any other port.
  */
 export function annotatedPodsJob(
   namespaces: readonly string[],
   dropped: readonly RelabelConfig[] = [],
+  ports?: readonly number[],
 ): ScrapeConfig {
   const annotation = (name: string) => `__meta_kubernetes_pod_annotation_prometheus_io_${name}`;
   return {
@@ -124,6 +125,11 @@ export function annotatedPodsJob(
         replacement: "$1:$2",
         target_label: "__address__",
       },
+      // Only the ports the NetworkPolicy opens (metrics.annotationDiscovery.ports): a target on any
+      // other would time out as down.
+      ...(ports === undefined
+        ? []
+        : [{ source_labels: ["__address__"], regex: `.+:(${ports.join("|")})`, action: "keep" as const }]),
       ...podServiceRelabels,
       ...podIdentityRelabels,
       appTier,

@@ -256,8 +256,26 @@ const metricsSectionSchema = strict({
   extraScrapeConfigs: z
     .array(named<ExtraScrapeConfig>()(extraScrapeConfig))
     .describe('Teams\' own scrape jobs, merged into prometheus.yml with tier="app".'),
-  annotationDiscovery: strict({ namespaces: z.array(dnsLabel) })
-    .superRefine((value, ctx) => reportDuplicates([...value.namespaces.entries()], ["namespaces"], ctx))
+  annotationDiscovery: strict({
+    namespaces: z.array(dnsLabel),
+    ports: z
+      .array(port)
+      .optional()
+      .describe(
+        "The ports a prometheus.io/scrape pod is scraped on (its prometheus.io/port, else each port it declares), in apps.namespaces and these namespaces; a pod on another port is not scraped, and Prometheus may connect to those namespaces on these ports and apps.services' only. Empty: no annotated pod is scraped. Unset: any port, and a production stack's preview warns.",
+      ),
+  })
+    .superRefine((value, ctx) => {
+      reportDuplicates([...value.namespaces.entries()], ["namespaces"], ctx);
+      reportDuplicates([...(value.ports ?? []).map(String).entries()], ["ports"], ctx);
+      if (value.ports?.length === 0 && value.namespaces.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["namespaces"],
+          message: "names namespaces whose annotated pods are never scraped: ports is empty",
+        });
+      }
+    })
     .describe(
       "Namespaces whose prometheus.io/scrape pods are scraped besides apps.namespaces' (no Alloy, no tracing ConfigMap); not the stack's own.",
     ),

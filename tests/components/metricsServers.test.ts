@@ -15,6 +15,7 @@ import { Server, Servers, eventually } from "../../testkit/processes";
 import { configMapData } from "../../testkit/rendered";
 import { reloadPrometheusConfig, startRenderedPrometheus } from "../../testkit/localServers";
 import { Json } from "../../testkit/json";
+import { annotatedPodsJob } from "../../components/metrics/prometheusConfig";
 
 // The kind stack with a team's rule files (tests/extend): they must load beside the stack's own.
 describe("a real Prometheus with the kind stack's config and a team's extra rule files", () => {
@@ -53,23 +54,23 @@ describe("a real Prometheus with the kind stack's config and a team's extra rule
         ],
       };
     }
-    if (job.job_name === "annotated-pods") {
+    if (job.job_name.startsWith("annotated-pods")) {
+      const annotatedPod = (name: string, port: number) => ({
+        targets: ["127.0.0.1"],
+        labels: {
+          ...pod,
+          __meta_kubernetes_pod_name: name,
+          __meta_kubernetes_pod_phase: "Running",
+          __meta_kubernetes_pod_label_app: "worker",
+          __meta_kubernetes_pod_annotation_prometheus_io_scrape: "true",
+          __meta_kubernetes_pod_annotation_prometheus_io_path: "/actuator/prometheus",
+          __meta_kubernetes_pod_annotation_prometheus_io_port: String(port),
+        },
+      });
+      // A second pod names a port the NetworkPolicy would not open with the ports listed.
       return {
         ...rest,
-        static_configs: [
-          {
-            targets: ["127.0.0.1"],
-            labels: {
-              ...pod,
-              __meta_kubernetes_pod_name: "worker-0",
-              __meta_kubernetes_pod_phase: "Running",
-              __meta_kubernetes_pod_label_app: "worker",
-              __meta_kubernetes_pod_annotation_prometheus_io_scrape: "true",
-              __meta_kubernetes_pod_annotation_prometheus_io_path: "/actuator/prometheus",
-              __meta_kubernetes_pod_annotation_prometheus_io_port: String(actuator.port),
-            },
-          },
-        ],
+        static_configs: [annotatedPod("worker-0", actuator.port), annotatedPod("debug-0", actuator.port + 1)],
       };
     }
     return { ...rest, static_configs: [] };
@@ -86,7 +87,11 @@ describe("a real Prometheus with the kind stack's config and a team's extra rule
     );
     ({ base, server: prometheus } = await startRenderedPrometheus(servers, objects, dir, (generated) => ({
       ...generated,
-      scrape_configs: generated.scrape_configs.map(localTargets),
+      scrape_configs: [
+        ...generated.scrape_configs,
+        // The same job as metrics.annotationDiscovery.ports renders it, beside the kind stack's.
+        { ...annotatedPodsJob(["tiketi-spring"], [], [actuator.port]), job_name: "annotated-pods-listed" },
+      ].map(localTargets),
     })));
   });
 
@@ -125,6 +130,22 @@ describe("a real Prometheus with the kind stack's config and a team's extra rule
     }, "the annotated pod to be scraped");
     expect(target.labels).toMatchObject({ service: "worker", app: "worker", pod: "worker-0" });
     expect(target.scrapeUrl).toBe(`http://127.0.0.1:${actuator.port}/actuator/prometheus`);
+  });
+
+  test("with metrics.annotationDiscovery.ports, only the pods on those ports; without, every annotated pod", async () => {
+    const targets = async (job: string) => {
+      const { data } = await getJson(`${base}/api/v1/targets?state=active`);
+      return (data.activeTargets as Json[])
+        .filter((t) => t.labels.job === job)
+        .map((t) => t.labels.pod as string)
+        .sort();
+    };
+    await eventually(
+      async () => ((await targets("annotated-pods-listed")).length > 0 ? true : undefined),
+      "the listed job's targets",
+    );
+    expect(await targets("annotated-pods-listed")).toEqual(["worker-0"]);
+    expect(await targets("annotated-pods")).toEqual(["debug-0", "worker-0"]);
   });
 
   test("loads every rule group and rule", async () => {

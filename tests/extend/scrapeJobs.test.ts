@@ -58,8 +58,12 @@ describe.each(RENDERS)("stack %s with extra scrape jobs", (_stack, renderExtende
   test("the three team jobs follow the stack's own, as given, each labelled tier=app last", () => {
     const names = prometheusYml(objects).scrape_configs.map((j: Json) => j.job_name);
     expect(names.slice(-3)).toEqual(["kafka", "billing-legacy", "ledger-db-host"]);
-    // Plus the monitor scraper's own job (tests/extend/monitorScraper.test.ts).
-    expect(names.length).toBe(prometheusYml(plain).scrape_configs.length + 4);
+    // Plus the monitor scraper's own job (tests/extend/monitorScraper.test.ts), and the annotated
+    // pods' where the plain stack scrapes none by annotation (prod: metrics.annotationDiscovery.ports []).
+    const plainNames = prometheusYml(plain).scrape_configs.map((j: Json) => j.job_name);
+    const annotatedAdded = plainNames.includes("annotated-pods") ? 0 : 1;
+    expect(names).toContain("annotated-pods");
+    expect(names.length).toBe(plainNames.length + 4 + annotatedAdded);
     expect(names).toContain("monitor-scraper");
     expect(job(objects, "kafka")).toEqual({
       job_name: "kafka",

@@ -260,9 +260,18 @@ test(
       ]);
       expect(keys(job.resources)).toContain("NetworkPolicy observability/prometheus");
       const discovery = await reviewOf(stack, "metrics.annotationDiscovery.namespaces");
-      expect(discovery.flowsOpened.map((f) => f.to)).toEqual([
-        { kind: "namespace", namespace: "payments-batch" },
-      ]);
+      // Where the ports annotated pods are scraped on are listed (prod), the team's port 9102 opens
+      // into the apps' namespace too; elsewhere the discovery namespace opens on every port.
+      const team = (f: (typeof discovery.flowsOpened)[number]) =>
+        f.ports.length === 0 ? "every port" : f.ports.some((p) => p.port === 9102) ? 9102 : "not 9102";
+      expect(discovery.flowsOpened.map((f) => [f.to, team(f)])).toEqual(
+        stack === "prod"
+          ? [
+              [{ kind: "namespace", namespace: "tiketi-spring" }, 9102],
+              [{ kind: "namespace", namespace: "payments-batch" }, 9102],
+            ]
+          : [[{ kind: "namespace", namespace: "payments-batch" }, "every port"]],
+      );
     }
   },
   REVIEW_MS,

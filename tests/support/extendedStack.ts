@@ -37,6 +37,20 @@ function merged(base: unknown, extra: unknown): unknown {
   return result;
 }
 
+/**
+ * The port the team's annotated pods in its discovery namespace name (prometheus.io/port): on a
+ * stack that lists the ports annotated pods are scraped on (prod lists none), the team adds it, as
+ * the config requires of a discovery namespace there.
+ */
+const TEAM_POD_PORT = 9102;
+
+function withTeamPodPort(metrics: Json): Json {
+  const discovery = metrics.annotationDiscovery as { namespaces: string[]; ports?: number[] } | undefined;
+  return discovery?.ports === undefined || discovery.namespaces.length === 0
+    ? metrics
+    : { ...metrics, annotationDiscovery: { ...discovery, ports: [...discovery.ports, TEAM_POD_PORT] } };
+}
+
 /** The committed stack file of `profile` with the extension keys of the extended stack file laid over it. */
 export function extendedConfig(profile: StackName): { config: Record<string, string>; secretKeys: string[] } {
   const extended = readStackFile(EXTENDED_STACK, EXTEND_DIR);
@@ -46,7 +60,8 @@ export function extendedConfig(profile: StackName): { config: Record<string, str
   for (const [key, text] of Object.entries(extended.config)) {
     const extension = added(decode(text), kind[key] === undefined ? undefined : decode(kind[key]));
     if (extension !== undefined) {
-      const value = merged(config[key] === undefined ? undefined : decode(config[key]), extension);
+      const laid = merged(config[key] === undefined ? undefined : decode(config[key]), extension);
+      const value = key === "observability:metrics" ? withTeamPodPort(laid as Json) : laid;
       config[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
   }

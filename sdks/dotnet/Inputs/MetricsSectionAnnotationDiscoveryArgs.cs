@@ -21,6 +21,14 @@ namespace ObservabilityStack.Observability.Inputs
             set => _namespaces = value;
         }
 
+        [Input("ports")]
+        private InputList<Union<double, string>>? _ports;
+        public InputList<Union<double, string>> Ports
+        {
+            get => _ports ?? (_ports = new InputList<Union<double, string>>());
+            set => _ports = value;
+        }
+
         public MetricsSectionAnnotationDiscoveryArgs()
         {
         }

@@ -11292,7 +11292,8 @@ func (o MetricsSectionAlertsOverridesValueMapOutput) MapIndex(k pulumi.StringInp
 }
 
 type MetricsSectionAnnotationDiscovery struct {
-	Namespaces []string `pulumi:"namespaces"`
+	Namespaces []string      `pulumi:"namespaces"`
+	Ports      []interface{} `pulumi:"ports"`
 }
 
 // MetricsSectionAnnotationDiscoveryInput is an input type that accepts MetricsSectionAnnotationDiscoveryArgs and MetricsSectionAnnotationDiscoveryOutput values.
@@ -11308,6 +11309,7 @@ type MetricsSectionAnnotationDiscoveryInput interface {
 
 type MetricsSectionAnnotationDiscoveryArgs struct {
 	Namespaces pulumi.StringArrayInput `pulumi:"namespaces"`
+	Ports      pulumi.ArrayInput       `pulumi:"ports"`
 }
 
 func (MetricsSectionAnnotationDiscoveryArgs) ElementType() reflect.Type {
@@ -11391,6 +11393,10 @@ func (o MetricsSectionAnnotationDiscoveryOutput) Namespaces() pulumi.StringArray
 	return o.ApplyT(func(v MetricsSectionAnnotationDiscovery) []string { return v.Namespaces }).(pulumi.StringArrayOutput)
 }
 
+func (o MetricsSectionAnnotationDiscoveryOutput) Ports() pulumi.ArrayOutput {
+	return o.ApplyT(func(v MetricsSectionAnnotationDiscovery) []interface{} { return v.Ports }).(pulumi.ArrayOutput)
+}
+
 type MetricsSectionAnnotationDiscoveryPtrOutput struct{ *pulumi.OutputState }
 
 func (MetricsSectionAnnotationDiscoveryPtrOutput) ElementType() reflect.Type {
@@ -11422,6 +11428,15 @@ func (o MetricsSectionAnnotationDiscoveryPtrOutput) Namespaces() pulumi.StringAr
 		}
 		return v.Namespaces
 	}).(pulumi.StringArrayOutput)
+}
+
+func (o MetricsSectionAnnotationDiscoveryPtrOutput) Ports() pulumi.ArrayOutput {
+	return o.ApplyT(func(v *MetricsSectionAnnotationDiscovery) []interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Ports
+	}).(pulumi.ArrayOutput)
 }
 
 type MetricsSectionExporters struct {

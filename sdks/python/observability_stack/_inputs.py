@@ -5352,15 +5352,19 @@ class MetricsSectionAlertsArgs:
 if not MYPY:
     class MetricsSectionAnnotationDiscoveryArgsDict(TypedDict):
         namespaces: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        ports: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]]
 elif False:
     MetricsSectionAnnotationDiscoveryArgsDict: TypeAlias = Mapping[str, Any]
 
 @pulumi.input_type
 class MetricsSectionAnnotationDiscoveryArgs:
     def __init__(__self__, *,
-                 namespaces: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None):
+                 namespaces: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 ports: Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]] = None):
         if namespaces is not None:
             pulumi.set(__self__, "namespaces", namespaces)
+        if ports is not None:
+            pulumi.set(__self__, "ports", ports)
 
     @_builtins.property
     @pulumi.getter
@@ -5370,6 +5374,15 @@ class MetricsSectionAnnotationDiscoveryArgs:
     @namespaces.setter
     def namespaces(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "namespaces", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def ports(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]]:
+        return pulumi.get(self, "ports")
+
+    @ports.setter
+    def ports(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]]):
+        pulumi.set(self, "ports", value)
 
 
 if not MYPY:
