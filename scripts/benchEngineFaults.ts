@@ -20,6 +20,7 @@ import {
   apiServerAway,
   changedSecretsProvider,
   drift,
+  interruptedDestroy,
   interruptedUp,
   neverReady,
   rollback,
@@ -124,6 +125,29 @@ async function runStack(stack: StackName, only: string | undefined): Promise<Fau
       [
         `rollback to ${release}`,
         () => withCheckout(releaseCommit(release), (root) => rollback(target, release, root, releaseStack)),
+      ],
+      [
+        "destroy, the CLI killed after 40 deletes",
+        async () => {
+          await deployed();
+          return interruptedDestroy(target, "destroy, the CLI killed after 40 deletes", {
+            signal: "SIGKILL",
+            afterChanges: 40,
+            cliOnly: true,
+          });
+        },
+      ],
+      [
+        "up from empty, the CLI killed after 40 changes",
+        async () => {
+          const emptied = await engine.destroy();
+          if (emptied.status !== 0) throw new Error(`destroy before the case: ${engineErrors(emptied)}`);
+          return interruptedUp(target, "up from empty, the CLI killed after 40 changes", {
+            signal: "SIGKILL",
+            afterChanges: 40,
+            cliOnly: true,
+          });
+        },
       ],
     ];
     const chosen = cases.filter(([name]) => only === undefined || name.includes(only));

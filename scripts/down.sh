@@ -23,6 +23,9 @@ fi
 use_kind_passphrase
 
 if pulumi stack select "$STACK" >/dev/null 2>&1; then
+  # A killed up or destroy leaves the stack locked: cleared as npm run up clears it.
+  node_modules/.bin/ts-node --transpiler sucrase/ts-node-plugin scripts/killedUp.ts "$STACK" ||
+    echo "    (could not check the stack's lock and state; pulumi destroy will name what is wrong)" >&2
   pulumi destroy --stack "$STACK" --yes
   pulumi stack rm "$STACK" --yes --preserve-config
 else

@@ -76,6 +76,10 @@ if [[ $status -ne 0 ]]; then
   exit "$status"
 fi
 
+# A killed up's pending creates outlive the up that recovered it: cleared once it recorded each one.
+node_modules/.bin/ts-node --transpiler sucrase/ts-node-plugin scripts/pendingCreates.ts "$STACK" ||
+  echo "    (could not check the stack's state for pending creates; docs/troubleshooting.md says how)" >&2
+
 echo
 echo "==> Stack outputs (NodePorts are mapped to 127.0.0.1 by kind/cluster.yaml)"
 pulumi stack output --stack "$STACK"

@@ -97,7 +97,24 @@ export class StandInMachine {
         outputs: rendered.outputs,
         secretOutputs: rendered.secretOutputs,
         resources: rendered.registrations.length,
+        names: rendered.registrations.map((r) => `${r.type}::${r.name}`),
         ...(failure === undefined ? {} : { failure }),
+      }),
+    );
+  }
+
+  /**
+   * What a killed up left in `stack`'s state: pending creates of the resources named `type::name`
+   * (the real engine keeps them through later ups until a refresh clears them).
+   */
+  killedUpLeft(stack: string, pending: readonly string[]): void {
+    const file = path.join(this.home, ".pulumi", "stacks", "observability", `${stack}.json`);
+    const checkpoint = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        ...checkpoint,
+        pendingCreates: pending.map((name) => `urn:pulumi:${stack}::observability::${name}`),
       }),
     );
   }

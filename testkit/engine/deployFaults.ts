@@ -16,7 +16,7 @@ import { unreadyPodReasons } from "../../checks/unreadyPods";
 import { TestCluster, waitFor } from "../cluster";
 import { StackName } from "../stacks";
 import { configSetPath } from "../userEdits";
-import { counted } from "./changes";
+import { counted, engineChanges } from "./changes";
 import { dataObjectUids, lostDataObjects } from "./dataObjects";
 import { EngineStack, UpdateOutcome, engineErrors } from "./engineStack";
 import { EngineRun, Interruption, interrupt, interrupting } from "./workspace";
@@ -31,7 +31,7 @@ export interface FaultOutcome {
   readonly saw: string;
   /** What the fault left behind: the lock, pending operations, objects changed. */
   readonly left: string;
-  /** The commands that recover, in order; the last is always `pulumi up`. */
+  /** The commands that recover, in order: the recovering `pulumi up` (or destroy), and what follows it. */
   readonly recovery: readonly string[];
   /** The steps of the recovering up. */
   readonly recovered: string;
@@ -130,7 +130,7 @@ async function pendingOperations(target: FaultTarget): Promise<PendingOperation[
 /** `npm run up`'s first aid (scripts/killedUp.ts), run in the stack's workspace as up.sh runs it. */
 function killedUpStep(target: FaultTarget): RecoveryCommand {
   return {
-    shown: `npm run up (scripts/killedUp.ts: an empty state sidecar removed, pulumi cancel --yes --stack ${target.stack} once the lock's process is gone)`,
+    shown: `npm run up (scripts/killedUp.ts: an empty state sidecar removed, the killed CLI's plugins let finish, pulumi cancel --yes --stack ${target.stack} once the lock's process is gone)`,
     run: async () => {
       const result = await target.engine.workspace.exec(
         path.join(PROJECT_ROOT, "node_modules", ".bin", "ts-node"),
@@ -148,6 +148,52 @@ function killedUpStep(target: FaultTarget): RecoveryCommand {
       }
     },
   };
+}
+
+/**
+ * What `npm run up` does once its up has completed (scripts/pendingCreates.ts): a killed up's
+ * pending creates, each recorded by that up, cleared with `pulumi refresh --clear-pending-creates`.
+ */
+function pendingCreatesStep(target: FaultTarget): RecoveryCommand {
+  return {
+    shown: `npm run up (scripts/pendingCreates.ts: pulumi refresh --clear-pending-creates --yes --stack ${target.stack}, each pending create recorded by the up)`,
+    run: async () => {
+      const result = await target.engine.workspace.exec(
+        path.join(PROJECT_ROOT, "node_modules", ".bin", "ts-node"),
+        [
+          "--transpiler",
+          "sucrase/ts-node-plugin",
+          path.join(PROJECT_ROOT, "scripts", "pendingCreates.ts"),
+          target.stack,
+        ],
+      );
+      if (result.status !== 0 || !result.stdout.includes("clearing them")) {
+        throw new Error(
+          `scripts/pendingCreates.ts cleared nothing (${result.status}): ${result.stdout}${result.stderr}`,
+        );
+      }
+    },
+  };
+}
+
+/**
+ * After the recovering command: the pending operations it left cleared as the page says, and none
+ * left. Returns the step it took, if one was needed, and how many it cleared.
+ */
+async function noPendingOperations(
+  target: FaultTarget,
+  name: string,
+): Promise<{ steps: RecoveryCommand[]; cleared: number }> {
+  const left = await pendingOperations(target);
+  const steps = left.length === 0 ? [] : [pendingCreatesStep(target)];
+  for (const step of steps) await step.run();
+  const still = await pendingOperations(target);
+  if (still.length > 0) {
+    throw new Error(
+      `${name}: ${still.length} pending operation(s) after the recovery: ${still.map((p) => `${p.type} ${p.resource.urn}`).join("; ")}`,
+    );
+  }
+  return { steps, cleared: left.length };
 }
 
 /** How long the API server takes at most to free a node port no Service holds (see takenNodePortsStep). */
@@ -270,13 +316,18 @@ export async function interruptedUp(
         throw new Error(`${name}: preview after the recovering up: ${engineErrors(check)}`);
       const lost = lostDataObjects(before, await dataObjectUids(target.cluster.kubeConfig, NAMESPACE));
       if (lost.length > 0) throw new Error(`${name}: data objects deleted or replaced: ${lost.join(", ")}`);
+      const clearing = await noPendingOperations(target, name);
       return {
         name,
         stack: target.stack,
         saw: saw.join("; then: "),
-        left: left.join("; "),
-        recovery: [...commands.map((c) => c.shown), `pulumi up --stack ${target.stack}`],
-        kept: `${before.size} of ${before.size} (claims, data StatefulSets) with the same UIDs`,
+        left: [...left, `${clearing.cleared} pending operation(s) after the recovering up`].join("; "),
+        recovery: [
+          ...commands.map((c) => c.shown),
+          `pulumi up --stack ${target.stack}`,
+          ...clearing.steps.map((c) => c.shown),
+        ],
+        kept: `${before.size} of ${before.size} (claims, data StatefulSets) with the same UIDs; 0 pending operations`,
         ...summary(next),
       };
     }
@@ -292,6 +343,73 @@ export async function interruptedUp(
         ? "the stack's lock"
         : "node ports taken (a Service it created and never recorded, or a port its cut request left allocated)",
     );
+    await step.run();
+    commands.push(step);
+  }
+}
+
+/**
+ * `pulumi destroy` of the deployed stack cut short as `interruption` says, then recovered as the
+ * troubleshooting page says: the lock cleared as after a killed up, then destroy again. It ends with
+ * nothing left in the stack's state and no pending operation (the claims go with the stack: a
+ * destroy deletes its data).
+ */
+export async function interruptedDestroy(
+  target: FaultTarget,
+  name: string,
+  interruption: Interruption,
+): Promise<FaultOutcome> {
+  const cut = await target.engine.workspace.watchedDestroy(target.stack, interrupting(interruption));
+  if (cut.status === 0) {
+    throw new Error(
+      `${name}: pulumi destroy ended before ${interruption.afterChanges} changes, uninterrupted`,
+    );
+  }
+  const pending = await pendingOperations(target).catch((error: unknown) => {
+    if (!String(error).includes("failed to load checkpoint")) throw error;
+    return undefined;
+  });
+  const left = [
+    `${counted(engineChanges(cut.applied))} before the ${interruption.signal}`,
+    pending === undefined
+      ? "the state unreadable (failed to load checkpoint: EOF: its .attrs sidecar left empty)"
+      : `${pending.length} pending operation(s)`,
+  ];
+  const saw = [firstError(cut) === "" ? "nothing (the CLI was killed)" : firstError(cut)];
+  const commands: RecoveryCommand[] = [];
+  for (;;) {
+    const next = await target.engine.destroy();
+    if (next.status === 0) {
+      const state = JSON.parse(await target.engine.workspace.exportState(target.stack)) as {
+        deployment: { resources?: unknown[]; pending_operations?: unknown[] };
+      };
+      const resources = state.deployment.resources?.length ?? 0;
+      const pendingLeft = state.deployment.pending_operations?.length ?? 0;
+      if (resources + pendingLeft > 0) {
+        throw new Error(
+          `${name}: after the recovering destroy the state holds ${resources} resource(s) and ${pendingLeft} pending operation(s)`,
+        );
+      }
+      return {
+        name,
+        stack: target.stack,
+        saw: saw.join("; then: "),
+        left: left.join("; "),
+        recovery: [...commands.map((c) => c.shown), `pulumi destroy --stack ${target.stack}`],
+        recovered: counted(engineChanges(next.applied)),
+        seconds: next.seconds,
+        kept: "nothing, as a destroy intends; the state empty, 0 pending operations",
+      };
+    }
+    const errors = engineErrors(next);
+    if (!/currently locked|failed to load checkpoint/.test(errors) || commands.length > 0) {
+      throw new Error(
+        `${name}: the next destroy failed, and the troubleshooting page has no answer: ${errors}`,
+      );
+    }
+    saw.push(firstError(next));
+    left.push("the stack's lock");
+    const step = killedUpStep(target);
     await step.run();
     commands.push(step);
   }

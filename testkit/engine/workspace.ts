@@ -7,6 +7,7 @@
 // all in one temporary directory, so runs never touch the checkout's stack files or ~/.pulumi.
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
+import { processTable } from "../processTable";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
@@ -57,11 +58,13 @@ export interface WorkspaceOptions {
  * How a run is cut short once its update has changed `afterChanges` resources: `SIGINT` to the CLI,
  * as Ctrl-C in a terminal sends it (the engine's graceful cancel), or `SIGKILL` to the CLI and
  * every process it started (the language host, the program, the providers), as a closed laptop
- * or a cancelled CI job ends them.
+ * or a cancelled CI job ends them; with `cliOnly`, to the CLI's pid alone, as `kill -9 <pid>`
+ * does: its plugins, each in a process group of its own, go on.
  */
 export interface Interruption {
   readonly signal: "SIGINT" | "SIGKILL";
   readonly afterChanges: number;
+  readonly cliOnly?: boolean;
 }
 
 /** Something to do while an update runs, once it has changed `afterChanges` resources. */
@@ -72,7 +75,10 @@ export interface ChangeWatch {
 
 /** The watch that interrupts the CLI as `interruption` says. */
 export function interrupting(interruption: Interruption): ChangeWatch {
-  return { afterChanges: interruption.afterChanges, then: (cli) => interrupt(cli, interruption.signal) };
+  return {
+    afterChanges: interruption.afterChanges,
+    then: (cli) => interrupt(cli, interruption.signal, interruption.cliOnly === true),
+  };
 }
 
 /** A stack file as Pulumi reads it: `config` values as YAML (structured where the program reads objects). */
@@ -336,6 +342,11 @@ export class EngineWorkspace {
     return this.run(["destroy", "--stack", stack, "--yes", ...args]);
   }
 
+  /** `pulumi destroy --yes`, with `watch` done part-way. */
+  watchedDestroy(stack: string, watch: ChangeWatch, ...args: string[]): Promise<EngineRun> {
+    return this.run(["destroy", "--stack", stack, "--yes", ...args], watch);
+  }
+
   /** `pulumi stack export`: the state as the backend holds it. */
   async exportState(stack: string): Promise<string> {
     return (await this.must(["stack", "export", "--stack", stack])).stdout;
@@ -438,10 +449,10 @@ function isChangeDone(line: string): boolean {
   return event.resOutputsEvent.planning !== true && CHANGING_OPS.includes(event.resOutputsEvent.metadata.op);
 }
 
-/** Sends `signal` to the CLI; SIGKILL also ends every process it started, which outlive it otherwise. */
-export function interrupt(child: ChildProcess, signal: Interruption["signal"]): void {
+/** Sends `signal` to the CLI; SIGKILL also ends every process it started (which outlive it otherwise), unless `cliOnly`. */
+export function interrupt(child: ChildProcess, signal: Interruption["signal"], cliOnly = false): void {
   if (child.pid === undefined) return;
-  const family = signal === "SIGKILL" ? [child.pid, ...descendants(child.pid)] : [child.pid];
+  const family = signal === "SIGKILL" && !cliOnly ? [child.pid, ...descendants(child.pid)] : [child.pid];
   for (const pid of family) {
     try {
       process.kill(pid, signal);
@@ -454,15 +465,8 @@ export function interrupt(child: ChildProcess, signal: Interruption["signal"]): 
 /** Every process below `pid` in the process tree, read from /proc. */
 function descendants(pid: number): number[] {
   const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
-    try {
-      // The parent is the 4th field of stat, after the command name in parentheses.
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-    } catch {
-      // Ended while listed.
-    }
+  for (const { pid: child, ppid } of processTable()) {
+    children.set(ppid, [...(children.get(ppid) ?? []), child]);
   }
   const below = (p: number): number[] => (children.get(p) ?? []).flatMap((c) => [c, ...below(c)]);
   return below(pid);

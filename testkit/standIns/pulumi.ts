@@ -5,7 +5,9 @@
 // program under mocks and leaves them in the state); `stack output` prints them in the CLI's
 // shapes (pkg/cmd/pulumi/stack/stack_output.go: a string as it is, anything else as JSON; --json
 // indented by two spaces; the table with its OUTPUT and VALUE columns), secrets as `[secret]`
-// unless --show-secrets. Errors end with exit code 255, as the CLI's do.
+// unless --show-secrets; `stack export` prints the state's resources and the pending creates a
+// killed up left, which ups keep and `refresh --clear-pending-creates` drops. Errors end with exit
+// code 255, as the CLI's do.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -19,7 +21,13 @@ interface Checkpoint {
   readonly outputs: Record<string, unknown>;
   readonly secretOutputs: readonly string[];
   readonly resources: number;
+  /** Each resource's type and name, `type::name`, as its URN ends. */
+  readonly names?: readonly string[];
+  /** The URNs of the creates a killed up started and never saw end. */
+  readonly pendingCreates?: readonly string[];
 }
+
+const urn = (stack: string, name: string) => `urn:pulumi:${stack}::${PROJECT}::${name}`;
 
 /** A resource whose step fails the update, and the provider's error. */
 interface StepFailure {
@@ -192,6 +200,31 @@ switch (command) {
       case "output":
         stackOutput(rest);
         break;
+      case "export": {
+        // pkg/cmd/pulumi/stack/stack_export.go: the deployment as the backend holds it, indented.
+        const { options } = parse(rest, ["--stack", "-s"]);
+        const stack = selected(options);
+        requireLogin();
+        // The state's secrets stay encrypted: no passphrase needed.
+        const checkpoint = existing(stack);
+        const state = {
+          version: 3,
+          deployment: {
+            manifest: { time: "2026-11-26T00:00:00Z", magic: "", version: "v3.248.0" },
+            resources: (checkpoint.names ?? []).map((name) => ({
+              urn: urn(stack, name),
+              custom: true,
+              type: name.split("::")[0],
+            })),
+            pending_operations: (checkpoint.pendingCreates ?? []).map((pending) => ({
+              resource: { urn: pending, custom: true, type: pending.split("::").at(-2) },
+              type: "creating",
+            })),
+          },
+        };
+        process.stdout.write(`${JSON.stringify(state, null, 4)}\n`);
+        break;
+      }
       case "rm": {
         requireLogin();
         existing(rest[0]);
@@ -222,7 +255,8 @@ switch (command) {
         );
         process.exit(255);
       }
-      writeJson(stackFile(stack), after);
+      // The engine keeps a killed up's pending creates through later ups (it warns of them).
+      writeJson(stackFile(stack), { ...after, pendingCreates: before.pendingCreates ?? [] });
       process.stdout.write(
         `Updating (${stack})\n\nResources:\n    + ${after.resources - before.resources} created\n\nDuration: 1m12s\n\n`,
       );
@@ -232,6 +266,22 @@ switch (command) {
         `Destroying (${stack})\n\nResources:\n    - ${before.resources} deleted\n\nDuration: 41s\n\nThe resources in the stack have been deleted, but the history and configuration associated with the stack are still maintained.\n`,
       );
     }
+    break;
+  }
+  case "refresh": {
+    const { options, flags } = parse(
+      [sub, ...rest].filter((a) => a !== undefined),
+      ["--stack", "-s"],
+    );
+    if (!flags.has("--clear-pending-creates") || !flags.has("--yes")) unmodelled("pulumi", args);
+    const stack = selected(options);
+    requireLogin();
+    const before = existing(stack);
+    unlock(stack);
+    writeJson(stackFile(stack), { ...before, pendingCreates: [] });
+    process.stdout.write(
+      `Refreshing (${stack})\n\nResources:\n    ${before.resources} unchanged\n\nDuration: 9s\n\n`,
+    );
     break;
   }
   default:

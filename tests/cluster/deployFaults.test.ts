@@ -1,17 +1,25 @@
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { KIND_SHAPE, TestCluster, startCluster, withImmediateBinding } from "../../testkit/cluster";
-import { FaultOutcome, FaultTarget, NEVER_READY, drift, neverReady } from "../../testkit/engine/deployFaults";
-import { EngineStack } from "../../testkit/engine/engineStack";
+import {
+  FaultOutcome,
+  FaultTarget,
+  NEVER_READY,
+  drift,
+  interruptedUp,
+  neverReady,
+} from "../../testkit/engine/deployFaults";
+import { EngineStack, engineErrors } from "../../testkit/engine/engineStack";
 
 /**
  * When a deploy of the kind stack goes wrong, through the real engine on the test control plane,
- * each recovered as docs/troubleshooting.md says (testkit/engine/deployFaults.ts): drift, and a
- * workload that never becomes ready. Each ends with a completed up, a clean `preview
- * --expect-no-changes` and every claim and data StatefulSet kept. The interrupted ups run in
- * `npm run bench:engine-faults` only: what they leave depends on which operations are in flight at
- * the kill (a lock, an unreadable state, an unrecorded Service), so each run meets a different
- * recovery, and a test that can fail by chance has no place in CI.
+ * each recovered as docs/troubleshooting.md says (testkit/engine/deployFaults.ts): an up from empty
+ * whose CLI is killed, drift, and a workload that never becomes ready. Each ends with a completed
+ * up, a clean `preview --expect-no-changes`, no pending operation in the state and every claim and
+ * data StatefulSet kept. The killed CLI's plugins finish what they were asked to apply before the
+ * next up (scripts/killedUp.ts), so its recovery does not depend on the moment of the kill; a
+ * Ctrl-C, which cancels requests under way (a node port taken for a Service never created, freed
+ * only minutes later), runs in `npm run bench:engine-faults` only, with the other interruptions.
  */
 describe("kind: when a deploy goes wrong", () => {
   const { config, secretKeys } = readStackFile("kind", PROJECT_ROOT);
@@ -26,9 +34,14 @@ describe("kind: when a deploy goes wrong", () => {
     });
     const engine = new EngineStack("kind", cluster);
     await engine.init({ config, secretKeys });
-    await engine.up();
     target = { stack: "kind", cluster, engine, config, secretKeys };
   });
+
+  /** The stack's config deployed: what each case after the first starts from. */
+  const deployed = async () => {
+    const { run } = await target.engine.up();
+    if (run.status !== 0) throw new Error(`the stack's own config did not deploy: ${engineErrors(run)}`);
+  };
 
   afterAll(async () => {
     await cluster?.stop();
@@ -43,7 +56,19 @@ describe("kind: when a deploy goes wrong", () => {
     );
   });
 
+  test("an up from empty whose CLI is killed (kill -9 of its pid) after 40 creates: the lock cleared once its plugins finish, the next up completes, the pending creates it recorded cleared", async () => {
+    const outcome = await interruptedUp(target, "up from empty, the CLI killed after 40 changes", {
+      signal: "SIGKILL",
+      afterChanges: 40,
+      cliOnly: true,
+    });
+    outcomes.push(outcome);
+    expect(outcome.left).toContain("the stack's lock");
+    expect(outcome.kept).toContain("0 pending operations");
+  });
+
   test("drift: preview --refresh --diff names each change behind Pulumi's back, up --refresh puts back what the program owns, a deleted claim comes back empty", async () => {
+    await deployed();
     outcomes.push(await drift(target));
   });
 

@@ -64,6 +64,7 @@ describe("npm run up on a fresh machine, then again, then npm run down", () => {
       "pulumi stack init kind --secrets-provider passphrase (passphrase)",
       "pulumi whoami --json (passphrase)",
       "pulumi up --stack kind --yes (passphrase)",
+      "pulumi stack export --stack kind (passphrase)",
       "pulumi stack output --stack kind (passphrase)",
       "npm run -s verify -- kind",
       "pulumi stack output --stack kind firstLook (passphrase)",
@@ -96,10 +97,42 @@ describe("npm run up on a fresh machine, then again, then npm run down", () => {
       "pulumi stack select kind (passphrase)",
       "pulumi whoami --json (passphrase)",
       "pulumi up --stack kind --yes (passphrase)",
+      "pulumi stack export --stack kind (passphrase)",
       "pulumi stack output --stack kind (passphrase)",
       "npm run -s verify -- kind",
       "pulumi stack output --stack kind firstLook (passphrase)",
     ]);
+  });
+
+  test("after a killed up, the up that completes clears the pending creates it recorded; one it did not record is named and nothing cleared", async () => {
+    const kind = await rendered("kind");
+    const recorded = kind.registrations.slice(0, 3).map((r) => `${r.type}::${r.name}`);
+    machine.killedUpLeft("kind", recorded);
+    let before = machine.calls().length;
+    const cleared = machine.run(UP);
+    expect(cleared.status).toBe(0);
+    expect(cleared.stdout).toContain(
+      "==> Stack 'kind' held 3 pending create(s) from a killed up, each of which this up recorded: clearing them",
+    );
+    const calls = commands(machine.calls(before));
+    const up = calls.indexOf("pulumi up --stack kind --yes (passphrase)");
+    expect(calls.slice(up, up + 3)).toEqual([
+      "pulumi up --stack kind --yes (passphrase)",
+      "pulumi stack export --stack kind (passphrase)",
+      "pulumi refresh --clear-pending-creates --yes --skip-preview --stack kind (passphrase)",
+    ]);
+    // A resource the program no longer declares: its object may be in the cluster, unmanaged.
+    const gone = "kubernetes:core/v1:ConfigMap::metrics-old-rules";
+    machine.killedUpLeft("kind", [recorded[0], gone]);
+    before = machine.calls().length;
+    const named = machine.run(UP);
+    expect(named.status).toBe(0);
+    expect(named.stdout).toContain(
+      `the state has no resource for 1: urn:pulumi:kind::observability::${gone}. If its object exists, adopt it with pulumi refresh --import-pending-creates`,
+    );
+    expect(commands(machine.calls(before)).filter((c) => c.startsWith("pulumi refresh"))).toEqual([]);
+    // Nothing pending: a plain up, no refresh (the first two tests).
+    machine.killedUpLeft("kind", []);
   });
 
   test("a stack that deployed but does not work fails up with verify's code; the first look is still printed", () => {
@@ -158,6 +191,7 @@ describe("npm run up on a fresh machine, then again, then npm run down", () => {
     expect(run.status).toBe(0);
     expect(commands(machine.calls(before))).toEqual([
       "pulumi stack select kind (passphrase)",
+      "pulumi whoami --json (passphrase)",
       "pulumi destroy --stack kind --yes (passphrase)",
       "pulumi stack rm kind --yes --preserve-config (passphrase)",
     ]);
