@@ -100,7 +100,7 @@ export function orphanedPlugins(
   );
 }
 
-/** How long a killed CLI's plugins may go on finishing what they were asked to apply (measured: 40-53 s). */
+/** How long a killed CLI's plugins may go on finishing the calls they had under way. */
 export const PLUGINS_FINISH_MS = 120_000;
 
 /**

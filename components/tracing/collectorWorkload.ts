@@ -107,6 +107,7 @@ export function deployCollector(
   opts: pulumi.CustomResourceOptions,
 ): void {
   const nodePorts = config.exposure.mode === "nodePort";
+  const unexposed = unexposedNodePorts(config.exposure);
   deployTier(
     name,
     config,
@@ -128,8 +129,8 @@ export function deployCollector(
           ? {
               nodePorts: {
                 "otlp-http": config.exposure.nodePorts.otlpHttp,
-                "otlp-grpc": unexposedNodePorts(config.exposure).otelCollectorOtlpGrpc,
-                metrics: unexposedNodePorts(config.exposure).otelCollectorMetrics,
+                "otlp-grpc": unexposed.otelCollectorOtlpGrpc,
+                metrics: unexposed.otelCollectorMetrics,
               },
             }
           : {},

@@ -10,6 +10,7 @@ import { readStackFile } from "../../render/stackFile";
 import { verifyExpectations } from "../verify/expectations";
 import { exposureTable } from "./exposureTable";
 import { PROMETHEUS_CONFIG_CHECK } from "../../components/metrics/prometheusWorkload";
+import { PLUGINS_FINISH_MS } from "../killedUp";
 import { LatestRenders, upgradeNotes } from "./upgradeNotes";
 import { ClusterShape, brokenVerifySample, healthyVerifySample, verifyCheckNames } from "./verifySample";
 
@@ -114,6 +115,7 @@ export function docFigures(stacks: DocStacks): Record<string, string> {
     "verify-broken": ["```text", brokenVerifySample(kind.sample), "```"].join("\n"),
     ...upgradeNotes(stacks.latestRelease),
     prometheusConfigCheck: PROMETHEUS_CONFIG_CHECK,
+    pluginsFinish: `${PLUGINS_FINISH_MS / 60_000} minutes`,
     "kind.podCidrs": words(config("kind").exposure.podCidrs),
     "exposure-kind": exposureTable(config("kind")),
     "exposure-prod": exposureTable(config("prod")),

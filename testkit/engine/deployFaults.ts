@@ -68,6 +68,15 @@ function firstError(run: EngineRun): string {
     .slice(0, 400);
 }
 
+/**
+ * What the user saw of the interrupted command: a killed CLI prints nothing of its own (what it had
+ * streamed are its events); a cancelled one, its error.
+ */
+function sawAtTheCut(cut: EngineRun, interruption: Interruption): string {
+  const first = interruption.signal === "SIGKILL" ? "" : firstError(cut);
+  return first === "" ? "nothing (the CLI was killed)" : first;
+}
+
 /** `pulumi <args>` in the stack's workspace as a recovery step, failing the case if it fails. */
 function pulumiStep(target: FaultTarget, ...args: string[]): RecoveryCommand {
   return {
@@ -119,62 +128,80 @@ interface PendingOperation {
   readonly resource: { readonly urn: string };
 }
 
-/** The pending operations `pulumi stack export` shows: what the engine started and never saw end. */
-async function pendingOperations(target: FaultTarget): Promise<PendingOperation[]> {
-  const state = JSON.parse(await target.engine.workspace.exportState(target.stack)) as {
-    deployment: { pending_operations?: PendingOperation[] };
+/** The stack's state as `pulumi stack export` shows it: its resources, and the operations it never saw end. */
+async function exportedState(
+  target: FaultTarget,
+): Promise<{ resources: unknown[]; pending: PendingOperation[] }> {
+  const { deployment } = JSON.parse(await target.engine.workspace.exportState(target.stack)) as {
+    deployment: { resources?: unknown[]; pending_operations?: PendingOperation[] };
   };
-  return state.deployment.pending_operations ?? [];
+  return { resources: deployment.resources ?? [], pending: deployment.pending_operations ?? [] };
 }
 
-/** `npm run up`'s first aid (scripts/killedUp.ts), run in the stack's workspace as up.sh runs it. */
-function killedUpStep(target: FaultTarget): RecoveryCommand {
+/** The pending operations `pulumi stack export` shows: what the engine started and never saw end. */
+async function pendingOperations(target: FaultTarget): Promise<PendingOperation[]> {
+  return (await exportedState(target)).pending;
+}
+
+/**
+ * What an interrupted command left, as the record says it: what it changed first, and the state's
+ * pending operations, or a state that does not load (killed while saving a checkpoint, see
+ * killedUp.ts).
+ */
+async function whatTheCutLeft(target: FaultTarget, cut: EngineRun, signal: string): Promise<string[]> {
+  const pending = await pendingOperations(target).catch((error: unknown) => {
+    if (!String(error).includes("failed to load checkpoint")) throw error;
+    return undefined;
+  });
+  return [
+    `${counted(engineChanges(cut.applied))} before the ${signal}`,
+    pending === undefined
+      ? "the state unreadable (failed to load checkpoint: EOF: its .attrs sidecar left empty)"
+      : pending.length === 0
+        ? "no pending operations"
+        : `${pending.length} pending operation(s) (${[...new Set(pending.map((p) => p.type))].join(", ")})`,
+  ];
+}
+
+/**
+ * A step of `npm run up` (one of its scripts), run in the stack's workspace as up.sh runs it; it
+ * must exit 0 and say `did`, or it did nothing.
+ */
+function upScriptStep(target: FaultTarget, script: string, what: string, did: string): RecoveryCommand {
   return {
-    shown: `npm run up (scripts/killedUp.ts: an empty state sidecar removed, the killed CLI's plugins let finish, pulumi cancel --yes --stack ${target.stack} once the lock's process is gone)`,
+    shown: `npm run up (scripts/${script}: ${what})`,
     run: async () => {
       const result = await target.engine.workspace.exec(
         path.join(PROJECT_ROOT, "node_modules", ".bin", "ts-node"),
-        [
-          "--transpiler",
-          "sucrase/ts-node-plugin",
-          path.join(PROJECT_ROOT, "scripts", "killedUp.ts"),
-          target.stack,
-        ],
+        ["--transpiler", "sucrase/ts-node-plugin", path.join(PROJECT_ROOT, "scripts", script), target.stack],
       );
-      if (result.status !== 0 || !result.stdout.includes("Removed")) {
-        throw new Error(
-          `scripts/killedUp.ts cleared nothing (${result.status}): ${result.stdout}${result.stderr}`,
-        );
+      if (result.status !== 0 || !result.stdout.includes(did)) {
+        throw new Error(`scripts/${script} did nothing (${result.status}): ${result.stdout}${result.stderr}`);
       }
     },
   };
 }
+
+/** `npm run up`'s first aid (scripts/killedUp.ts), run in the stack's workspace as up.sh runs it. */
+const killedUpStep = (target: FaultTarget): RecoveryCommand =>
+  upScriptStep(
+    target,
+    "killedUp.ts",
+    `an empty state sidecar removed, the killed CLI's plugins let finish, pulumi cancel --yes --stack ${target.stack} once the lock's process is gone`,
+    "Removed",
+  );
 
 /**
  * What `npm run up` does once its up has completed (scripts/pendingCreates.ts): a killed up's
  * pending creates, each recorded by that up, cleared with `pulumi refresh --clear-pending-creates`.
  */
-function pendingCreatesStep(target: FaultTarget): RecoveryCommand {
-  return {
-    shown: `npm run up (scripts/pendingCreates.ts: pulumi refresh --clear-pending-creates --yes --stack ${target.stack}, each pending create recorded by the up)`,
-    run: async () => {
-      const result = await target.engine.workspace.exec(
-        path.join(PROJECT_ROOT, "node_modules", ".bin", "ts-node"),
-        [
-          "--transpiler",
-          "sucrase/ts-node-plugin",
-          path.join(PROJECT_ROOT, "scripts", "pendingCreates.ts"),
-          target.stack,
-        ],
-      );
-      if (result.status !== 0 || !result.stdout.includes("clearing them")) {
-        throw new Error(
-          `scripts/pendingCreates.ts cleared nothing (${result.status}): ${result.stdout}${result.stderr}`,
-        );
-      }
-    },
-  };
-}
+const pendingCreatesStep = (target: FaultTarget): RecoveryCommand =>
+  upScriptStep(
+    target,
+    "pendingCreates.ts",
+    `pulumi refresh --clear-pending-creates --yes --stack ${target.stack}, each pending create recorded by the up`,
+    "clearing them",
+  );
 
 /**
  * After the recovering command: the pending operations it left cleared as the page says, and none
@@ -291,21 +318,8 @@ export async function interruptedUp(
   if (cut.run.status === 0) {
     throw new Error(`${name}: pulumi up ended before ${interruption.afterChanges} changes, uninterrupted`);
   }
-  // Killed while saving a checkpoint, the state may not load at all (see killedUpStep).
-  const pending = await pendingOperations(target).catch((error: unknown) => {
-    if (!String(error).includes("failed to load checkpoint")) throw error;
-    return undefined;
-  });
-  const left = [
-    `${counted(cut.applied)} before the ${interruption.signal}`,
-    pending === undefined
-      ? "the state unreadable (failed to load checkpoint: EOF: its .attrs sidecar left empty)"
-      : pending.length === 0
-        ? "no pending operations"
-        : `${pending.length} pending operation(s) (${[...new Set(pending.map((p) => p.type))].join(", ")})`,
-  ];
-  const sawFirst = firstError(cut.run);
-  const saw = [sawFirst === "" ? "nothing (the CLI was killed)" : sawFirst];
+  const left = await whatTheCutLeft(target, cut.run, interruption.signal);
+  const saw = [sawAtTheCut(cut.run, interruption)];
   const commands: RecoveryCommand[] = [];
   // The next ups, as the user runs them, each failure met with what the troubleshooting page says.
   for (;;) {
@@ -365,29 +379,16 @@ export async function interruptedDestroy(
       `${name}: pulumi destroy ended before ${interruption.afterChanges} changes, uninterrupted`,
     );
   }
-  const pending = await pendingOperations(target).catch((error: unknown) => {
-    if (!String(error).includes("failed to load checkpoint")) throw error;
-    return undefined;
-  });
-  const left = [
-    `${counted(engineChanges(cut.applied))} before the ${interruption.signal}`,
-    pending === undefined
-      ? "the state unreadable (failed to load checkpoint: EOF: its .attrs sidecar left empty)"
-      : `${pending.length} pending operation(s)`,
-  ];
-  const saw = [firstError(cut) === "" ? "nothing (the CLI was killed)" : firstError(cut)];
+  const left = await whatTheCutLeft(target, cut, interruption.signal);
+  const saw = [sawAtTheCut(cut, interruption)];
   const commands: RecoveryCommand[] = [];
   for (;;) {
     const next = await target.engine.destroy();
     if (next.status === 0) {
-      const state = JSON.parse(await target.engine.workspace.exportState(target.stack)) as {
-        deployment: { resources?: unknown[]; pending_operations?: unknown[] };
-      };
-      const resources = state.deployment.resources?.length ?? 0;
-      const pendingLeft = state.deployment.pending_operations?.length ?? 0;
-      if (resources + pendingLeft > 0) {
+      const { resources, pending } = await exportedState(target);
+      if (resources.length + pending.length > 0) {
         throw new Error(
-          `${name}: after the recovering destroy the state holds ${resources} resource(s) and ${pendingLeft} pending operation(s)`,
+          `${name}: after the recovering destroy the state holds ${resources.length} resource(s) and ${pending.length} pending operation(s)`,
         );
       }
       return {
