@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { renderNodeMode } from "../testkit/localServers";
 import { Servers } from "../testkit/processes";
-import { GoTool, MOTO_SERVER_VARIABLE, motoServerExecutable, toolDirectory } from "../testkit/tools";
+import { MOTO_SERVER_VARIABLE, motoServerExecutable, setUpTierTools } from "../testkit/tools";
 import { Ceiling, Counters, IngestPath, findCeiling } from "./benchLoad/ceilings";
 import { DURATIONS, Durations, RATED, StackName } from "./benchLoad/load";
 import { writeLogs } from "./benchLoad/logs";
@@ -24,14 +24,6 @@ import { instant, metricTotal, metricValues } from "./benchLoad/telemetry";
 import { sleep } from "../testkit/sleep";
 import { machine, writeMeasured } from "../testkit/measured";
 
-const TOOLS: Readonly<Record<string, GoTool>> = {
-  PROMETHEUS_DIR: "prometheus",
-  ALERTMANAGER_DIR: "alertmanager",
-  ALLOY_DIR: "alloy",
-  OTELCOL_DIR: "otelcol",
-  OTLP_SINK_DIR: "otlp-sink",
-  THANOS_DIR: "thanos",
-};
 /** The scrape jobs of the load's targets. */
 const SCRAPED_JOBS = `job=~"services-.*|node-exporter|kube-state-metrics"`;
 
@@ -322,9 +314,8 @@ async function main(): Promise<void> {
   if (!stacks.every((s) => s in RATED)) {
     throw new Error(`--profile must be kind or prod, got ${args[index + 1]}`);
   }
-  for (const [variable, tool] of Object.entries(TOOLS)) {
-    process.env[variable] ??= toolDirectory(tool);
-  }
+  // The tools of the load tier of `npm run test:all` (testkit/tierTools.json).
+  setUpTierTools("load");
   // The S3 store prod's Thanos bucket is kept in.
   process.env[MOTO_SERVER_VARIABLE] ??= motoServerExecutable();
   print(`bench:load${short ? " --short" : ""} on ${machine()}`);

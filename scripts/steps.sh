@@ -79,7 +79,7 @@ steps_summary() {
   echo "| **total** | **$total** | |"
 }
 
-# tier_tools <tier>...: the Go tools the test tiers (unit, scenarios, components, cluster) run, once each, in
+# tier_tools <tier>...: the Go tools the test tiers (unit, scenarios, components, cluster, examples, load) run, once each, in
 # the order the tiers need them: testkit/tierTools.json, from which each tier's jest global setup
 # builds its own.
 tier_tools() {
@@ -91,7 +91,8 @@ tier_tools() {
 }
 
 # prebuild_chains <tier>...: the named tiers' tools as two chains, one line each: the unit, scenario
-# and component tiers' tools, then the cluster and examples tiers' others (either line may be empty).
+# and component tiers' tools, then the other tiers' (cluster, examples, load) not in the first
+# (either line may be empty).
 prebuild_chains() {
   local tier early=()
   for tier in "$@"; do

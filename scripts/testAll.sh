@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # `npm run test:all [-- <tier>...]`: the test tiers, each building (once per version, cached) the
 # tools it needs: unit (npm test), scenarios (whole scenarios through the real CLIs), components
-# (the real servers), cluster (a real control plane) and examples (the packed package, installed by
-# each program of examples/); every tier when none is named, in that order. With components and
-# cluster both named, three lanes run at once: the components' faults lane (scripts/testComponents.sh:
-# two halves at once, which mostly wait) followed by the cluster tier's deploy faults, events, USE
-# dashboards and other languages' programs, then the components' history; the rest of the cluster
-# tier (the engine's deploys, which wait on rollouts between program runs); and the components'
+# (the real servers), cluster (a real control plane), examples (the packed package, installed by
+# each program of examples/) and load (the short load bench, `npm run bench:load -- --short`: the
+# real binaries at each profile's rated load; with BENCH_LOAD_RECORD set, its report recorded);
+# every tier when none is named, in that order. With components and cluster both named, three lanes
+# run at once: the components' faults lane (scripts/testComponents.sh: two halves at once, which
+# mostly wait) followed by the cluster tier's deploy faults, events, USE dashboards and other
+# languages' programs, then the components' history; the rest of the cluster tier (the engine's
+# deploys, which wait on rollouts between program runs), then the load bench; and the components'
 # servers lane, which keeps the cores busy, followed by the examples, the cluster tier's upgrades
 # and the scenarios. Stops at the first tier that fails (with lanes: once the others end); ends with
 # the time each step took.
@@ -17,7 +19,7 @@ source scripts/steps.sh
 
 tiers=("$@")
 if [[ ${#tiers[@]} -eq 0 ]]; then
-  tiers=(unit scenarios components cluster examples)
+  tiers=(unit scenarios components cluster examples load)
 fi
 # What the tiers need on the machine, before anything runs or builds.
 bash scripts/testSetup.sh "${tiers[@]}"
@@ -33,8 +35,8 @@ tier_named() {
   return 1
 }
 for tier in "${tiers[@]}"; do
-  if [[ ! "$tier" =~ ^(unit|scenarios|components|cluster|examples)$ ]]; then
-    echo "test:all: no tier $tier (unit, scenarios, components, cluster, examples)" >&2
+  if [[ ! "$tier" =~ ^(unit|scenarios|components|cluster|examples|load)$ ]]; then
+    echo "test:all: no tier $tier (unit, scenarios, components, cluster, examples, load)" >&2
     exit 2
   fi
 done
@@ -49,14 +51,20 @@ scenarios_tier() {
 examples_tier() {
   step "$examples" npm run -s test:examples
 }
+load_tier() {
+  local args=(--short)
+  [[ -n "${BENCH_LOAD_RECORD:-}" ]] && args+=(--record)
+  step "Load benchmark, short: the real binaries at each profile's rated load (npm run bench:load -- --short)" \
+    npm run -s bench:load -- "${args[@]}"
+}
 if tier_named unit; then
   step "Unit tests (npm test)" npm test
 fi
 if tier_named components && tier_named cluster; then
   # The lane that mostly waits takes the files that need a core of their own once its outages end,
   # and the cluster tier's deploy faults, events, USE dashboards and the quickstart in other
-  # languages; the servers lane its upgrades and rollbacks, then the scenarios: the cluster lane has
-  # no time left for any of them.
+  # languages; the servers lane its upgrades and rollbacks, then the scenarios; the cluster lane,
+  # which ends first of the three, the load bench.
   deploy_faults=tests/cluster/deployFaults.test.ts
   cluster_events=tests/cluster/clusterEvents.test.ts
   use_dashboards=tests/cluster/useDashboards.test.ts
@@ -72,8 +80,12 @@ if tier_named components && tier_named cluster; then
   }
   after_faults &
   faults_lane=$!
-  step "$cluster" npx jest -c jest.cluster.config.js \
-    --testPathIgnorePatterns "$deploy_faults|$cluster_events|$use_dashboards|$languages|$upgrades" &
+  cluster_rest() {
+    step "$cluster" npx jest -c jest.cluster.config.js \
+      --testPathIgnorePatterns "$deploy_faults|$cluster_events|$use_dashboards|$languages|$upgrades" || return
+    if tier_named load; then load_tier; fi
+  }
+  cluster_rest &
   cluster_lane=$!
   status=0
   step "$components, servers lane, then the examples (npm run test:components -- servers)" \
@@ -99,4 +111,7 @@ if tier_named cluster; then
 fi
 if tier_named examples; then
   examples_tier
+fi
+if tier_named load; then
+  load_tier
 fi

@@ -6,7 +6,7 @@ import * as path from "path";
 import { TestTier, toolsOfTier } from "../../testkit/tools";
 
 const ROOT = path.resolve(__dirname, "../..");
-const TIERS: readonly TestTier[] = ["unit", "scenarios", "components", "cluster", "examples"];
+const TIERS: readonly TestTier[] = ["unit", "scenarios", "components", "cluster", "examples", "load"];
 
 /** What a function of scripts/steps.sh prints, without the step summary its EXIT trap prints. */
 function stepsFunction(name: string, ...args: string[]): string {
@@ -50,10 +50,10 @@ test("steps.sh's tier_tools lists the tiers' tools from the same list, once each
   expect(tierTools()).toEqual([]);
 });
 
-test("the background builds run in two chains: the tiers before the cluster's, and the cluster's and the examples' others", () => {
+test("the background builds run in two chains: the tiers before the cluster's, and the others' tools not in the first", () => {
   const [first, second] = prebuildChains(...TIERS);
   expect(first).toEqual(tierTools("unit", "scenarios", "components"));
-  expect(second).toEqual(tierTools("cluster", "examples").filter((tool) => !first.includes(tool)));
+  expect(second).toEqual(tierTools("cluster", "examples", "load").filter((tool) => !first.includes(tool)));
   expect([...first, ...second].sort()).toEqual(tierTools(...TIERS).sort());
 
   expect(prebuildChains("cluster")).toEqual([[], tierTools("cluster")]);
