@@ -161,7 +161,7 @@ describe("npm test sets itself up", () => {
     expect(run.stderr.trimEnd().split("\n")).toEqual([
       "missing: shellcheck (npm test lints the review workflow's scripts with it, through actionlint): sudo apt-get install -y shellcheck",
       "missing: jq (the review workflow's gh stand-in answers --jq with it): sudo apt-get install -y jq",
-      "missing: python3 (Checkov (npm test), moto (the component tests) and the Pulumi Python SDK (the cluster tests) install from PyPI into a virtualenv): sudo apt-get install -y python3-venv",
+      "missing: python3 (Checkov (npm test), moto (the component tests and the load bench) and the Pulumi Python SDK (the cluster tests) install from PyPI into a virtualenv): sudo apt-get install -y python3-venv",
     ]);
   });
 
