@@ -30,7 +30,7 @@ function compareItems(before: ReadonlyMap<string, Json>, after: ReadonlyMap<stri
 }
 
 /** The data of the ConfigMaps of that name (or, with `family`, every name that starts with it), in every namespace. */
-function configMapFiles(snapshot: Snapshot, name: string, family = false): Record<string, string> {
+export function configMapFiles(snapshot: Snapshot, name: string, family = false): Record<string, string> {
   const found = [...snapshot.resources.values()].filter(
     (r: Resource) =>
       r.object?.kind === "ConfigMap" &&
@@ -47,6 +47,7 @@ interface Rule {
   readonly record?: string;
   readonly expr: string;
   readonly for?: string;
+  readonly keep_firing_for?: string;
   readonly labels?: Json;
   readonly annotations?: Json;
 }
@@ -79,7 +80,7 @@ function rulesOf(files: Readonly<Record<string, string>>, server: string): Map<s
   const found: [string, Json][] = [];
   for (const [file, text] of Object.entries(files)) {
     const parsed = yaml.load(text) as
-      | { groups?: { name: string; labels?: Json; rules: Rule[] }[] }
+      | { groups?: { name: string; interval?: string; labels?: Json; rules: Rule[] }[] }
       | undefined;
     for (const group of parsed?.groups ?? []) {
       for (const rule of group.rules) {
@@ -87,7 +88,16 @@ function rulesOf(files: Readonly<Record<string, string>>, server: string): Map<s
         const labels: Json = { ...group.labels, ...rule.labels };
         found.push([
           `${server}: ${name} (${file}, group ${group.name})`,
-          { alert: rule.alert, expr: rule.expr, for: rule.for, severity: labels.severity, labels },
+          {
+            alert: rule.alert,
+            record: rule.record,
+            expr: rule.expr,
+            for: rule.for,
+            keep_firing_for: rule.keep_firing_for,
+            interval: group.interval,
+            severity: labels.severity,
+            labels,
+          },
         ]);
       }
     }
@@ -106,7 +116,7 @@ function rulesOf(files: Readonly<Record<string, string>>, server: string): Map<s
  * Prometheus', Thanos Ruler's (the windows longer than Prometheus keeps) and Loki's rules, by
  * `Prometheus: alert Name (file, group g)`.
  */
-const allRules = (s: Snapshot) =>
+export const allRules = (s: Snapshot) =>
   new Map([
     ...rulesOf(configMapFiles(s, "prometheus-rules"), "Prometheus"),
     ...rulesOf(configMapFiles(s, "thanos-ruler-rules"), "Thanos Ruler"),
@@ -119,7 +129,7 @@ export function ruleChanges(before: Snapshot, after: Snapshot): ItemChange[] {
 }
 
 /** The stack's alertmanager.yml, parsed, if it has one. */
-function alertmanagerYml(snapshot: Snapshot): Json | undefined {
+export function alertmanagerYml(snapshot: Snapshot): Json | undefined {
   const text = configMapFiles(snapshot, "alertmanager-config")["alertmanager.yml"];
   return text === undefined ? undefined : (yaml.load(text) as Json);
 }

@@ -1,10 +1,13 @@
-// `npm run review -- --base <git ref> [stack ...] [--format markdown|text] [--accept <subject>] [--out <file>] [--root <dir>]`:
+// `npm run review -- --base <git ref> [stack ...] [--format markdown|text] [--accept <subject>] [--out <file>] [--root <dir>]
+//   [--history <url> [--days N] [--header "Name: value"]... [--max-series N] [--max-samples N]]`:
 // what the working tree (of this checkout, or of `--root`) does to each running stack against
 // `base`, a ref of that checkout's repository: both revisions rendered offline
 // with the same mocks as `npm run render` (the working tree as an update of the base's deployment),
 // objects matched by identity, and a reviewer's summary per stack. Exits 1 when a stack would be
 // refused (config, a protected resource, the policy pack) or puts data at risk that `--accept` does
-// not acknowledge by its subject, 2 on bad usage.
+// not acknowledge by its subject, 2 on bad usage. With `--history`, each stack's review is followed by
+// the backtest of its changed alerts and SLO budgets over the last `--days` (14) from that Prometheus
+// or Thanos Query (review/history/backtest.ts).
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "../render/renderStack";
@@ -12,6 +15,10 @@ import { CheckoutError, renderRevision, withCheckout } from "../render/revision"
 import { Side, compare } from "../review/compare";
 import { Format, formatReview } from "../review/format";
 import { Review, passes, stackFileKeys } from "../review/review";
+import { backtest } from "../review/history/backtest";
+import { historyLines, historyUnread } from "../review/history/historyFormat";
+import { HistorySource } from "../review/history/queryHistory";
+import { snapshotOf } from "../review/snapshot";
 import { toolDirectory } from "../testkit/tools";
 
 interface Options {
@@ -22,10 +29,16 @@ interface Options {
   readonly out?: string;
   /** The checkout whose working tree is reviewed. */
   readonly root: string;
+  readonly history?: HistorySource;
+  readonly days: number;
 }
 
+const DEFAULT_DAYS = 14;
+const DEFAULT_MAX_SERIES = 1000;
+const DEFAULT_MAX_SAMPLES = 100_000_000;
+
 const USAGE =
-  "usage: npm run review -- --base <git ref> [stack ...] [--format markdown|text] [--accept <subject>]... [--out <file>] [--root <checkout>]";
+  'usage: npm run review -- --base <git ref> [stack ...] [--format markdown|text] [--accept <subject>]... [--out <file>] [--root <checkout>] [--history <Prometheus or Thanos Query URL> [--days N] [--header "Name: value"]... [--max-series N] [--max-samples N]]';
 
 /** The stacks with a stack file in the checkout: `Pulumi.<stack>.yaml`. */
 const stackFilesIn = (root: string) =>
@@ -40,8 +53,17 @@ function parse(argv: readonly string[]): Options | string {
   let format: Format = "text";
   let out: string | undefined;
   let root = PROJECT_ROOT;
+  let historyUrl: string | undefined;
+  let days = DEFAULT_DAYS;
+  let maxSeries = DEFAULT_MAX_SERIES;
+  let maxSamples = DEFAULT_MAX_SAMPLES;
+  const headers: Record<string, string> = {};
   const stacks: string[] = [];
   const accepted: string[] = [];
+  const whole = (option: string, text: string | undefined): number | string => {
+    const n = Number(text);
+    return Number.isInteger(n) && n > 0 ? n : `${option} must be a whole number above 0, got ${String(text)}`;
+  };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
     switch (argv[i]) {
@@ -69,12 +91,54 @@ function parse(argv: readonly string[]): Options | string {
         root = path.resolve(value);
         i++;
         break;
+      case "--history":
+        if (value === undefined || !/^https?:\/\//.test(value))
+          return `--history needs the http(s) URL of a Prometheus or Thanos Query, got ${String(value)}`;
+        historyUrl = value;
+        i++;
+        break;
+      case "--days": {
+        const n = whole("--days", value);
+        if (typeof n === "string") return n;
+        days = n;
+        i++;
+        break;
+      }
+      case "--max-series": {
+        const n = whole("--max-series", value);
+        if (typeof n === "string") return n;
+        maxSeries = n;
+        i++;
+        break;
+      }
+      case "--max-samples": {
+        const n = whole("--max-samples", value);
+        if (typeof n === "string") return n;
+        maxSamples = n;
+        i++;
+        break;
+      }
+      case "--header": {
+        const found = /^([A-Za-z0-9-]+):\s*(.*)$/.exec(value ?? "");
+        if (found === null) return `--header must be "Name: value", got ${String(value)}`;
+        headers[found[1]] = found[2];
+        i++;
+        break;
+      }
       default:
         if (argv[i].startsWith("--")) return `unknown option ${argv[i]}`;
         stacks.push(argv[i]);
     }
   }
   if (base === undefined) return "--base is required";
+  const historyOnly = [
+    days !== DEFAULT_DAYS,
+    Object.keys(headers).length > 0,
+    maxSeries !== DEFAULT_MAX_SERIES,
+    maxSamples !== DEFAULT_MAX_SAMPLES,
+  ];
+  if (historyUrl === undefined && historyOnly.some(Boolean))
+    return "--days, --header, --max-series and --max-samples go with --history";
   const missing = stacks.filter((stack) => !fs.existsSync(path.join(root, `Pulumi.${stack}.yaml`)));
   if (missing.length > 0) return `no stack file for ${missing.join(", ")} in ${root} (Pulumi.<stack>.yaml)`;
   return {
@@ -83,7 +147,9 @@ function parse(argv: readonly string[]): Options | string {
     format,
     accepted,
     root,
+    days,
     ...(out === undefined ? {} : { out }),
+    ...(historyUrl === undefined ? {} : { history: { url: historyUrl, headers, maxSeries, maxSamples } }),
   };
 }
 
@@ -109,6 +175,8 @@ async function run(options: Options): Promise<number> {
   );
   const promtool = path.join(toolDirectory("prometheus"), "promtool");
   const reviews: Review[] = [];
+  const histories: string[] = [];
+  const end = Math.floor(Date.now() / 60000) * 60;
   for (const stack of options.stacks) {
     const base = bases[stack];
     // An update of the base's deployment: the program reads the volumes it recorded.
@@ -117,8 +185,24 @@ async function run(options: Options): Promise<number> {
       keys: stackFileKeys(stackFileText(options.root, stack)),
     };
     reviews.push(await compare(stack, base, head, promtool));
+    if (options.history !== undefined) {
+      // A history the runner cannot read leaves the review as it is, and says why.
+      const history = await backtest(
+        snapshotOf(stack, base.render, {}),
+        snapshotOf(stack, head.render, {}),
+        options.history,
+        { start: end - options.days * 86400, end },
+      ).catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+      histories.push(
+        ...(typeof history === "string"
+          ? historyUnread(stack, options.history.url, history, options.format)
+          : historyLines(history, options.format)),
+      );
+    }
   }
-  const text = formatReview(reviews, options.format, options.base, options.accepted);
+  const text = [formatReview(reviews, options.format, options.base, options.accepted), ...histories].join(
+    "\n",
+  );
   if (options.out === undefined) {
     process.stdout.write(text);
   } else {

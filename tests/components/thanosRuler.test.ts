@@ -45,6 +45,20 @@ import {
 import { rulerRuleFiles, startThanosRuler } from "../../testkit/thanosRuler";
 import { tools } from "../../testkit/tools";
 import { stackConfig } from "../renderedStacks";
+import { PROJECT_ROOT } from "../../render/renderStack";
+import { readStackFile } from "../../render/stackFile";
+import { configSide } from "../../review/configEdit";
+import { BudgetSide, backtest } from "../../review/history/backtest";
+import { historyLines } from "../../review/history/historyFormat";
+import { snapshotOf } from "../../review/snapshot";
+import {
+  alertNamed,
+  backtestFamilies,
+  expectedEpisodes,
+  told,
+  withAlertEdits,
+} from "../../testkit/backtestCases";
+import { configSetJson, configSetPath } from "../../testkit/userEdits";
 
 const run = promisify(execFile);
 
@@ -65,6 +79,8 @@ const TEST_INTERVAL = "10s";
 const TEST_FOR = "20s";
 
 const objective = () => stackConfig("prod").metrics.slos.find((s) => s.name === SLO)!.objective;
+/** The objective the review's backtest raises it to. */
+const RAISED_OBJECTIVE = 0.999;
 /** The truth: one hour in 672 failed. */
 const TRUE_RATIO = 1 / 672;
 /**
@@ -158,6 +174,7 @@ describe("the SLO budgets of the prod render over 28 days, by Thanos Ruler over 
   let rulers: RunningThanos[];
   let watcher: Running;
   let alone: Running;
+  let end: number;
   const budget = `slo:error_budget_remaining:ratio{slo="${SLO}"}`;
 
   beforeAll(async () => {
@@ -167,7 +184,7 @@ describe("the SLO budgets of the prod render over 28 days, by Thanos Ruler over 
       webhook: { url: `http://127.0.0.1:${webhook.port}/alerts` },
       groupWait: "1s",
     });
-    const end = Math.floor((Date.now() / 1000 - 120) / STEP_S) * STEP_S;
+    end = Math.floor((Date.now() / 1000 - 120) / STEP_S) * STEP_S;
     const cutoffMs = (end - LOCAL_S) * 1000;
     replicas = replicaPods(objects).map((pod) => ({ pod, directory: path.join(dir, pod) }));
     const volumes = replicas.map((r) => path.join(r.directory, "data"));
@@ -177,7 +194,8 @@ describe("the SLO budgets of the prod render over 28 days, by Thanos Ruler over 
     // The raw history, and its hourly chunks backfilled by the render's chunk rules over it.
     const raw = path.join(dir, "raw");
     await writeHistoryBlocks(raw, {
-      families: [payments(end)],
+      // With the series the review's backtest cases read (testkit/backtestCases.ts).
+      families: [payments(end), ...backtestFamilies(end)],
       from: end - HISTORY_S,
       to: end,
       stepSeconds: STEP_S,
@@ -377,6 +395,43 @@ describe("the SLO budgets of the prod render over 28 days, by Thanos Ruler over 
         off: true,
       });
     }
+  });
+
+  test("the review's history over the 28 days through Thanos Query: the four alert edits tell what they tell over Prometheus, the raised objective's budget as computed by hand", async () => {
+    // Evaluated every minute, as the Prometheus case is: a quarter of the requests of prod's 15 s.
+    const prod = readStackFile("prod", PROJECT_ROOT);
+    const config = configSetPath(prod.config, "metrics.evaluationInterval", "1m");
+    const { secretKeys } = prod;
+    const base = await configSide("prod", { config, secretKeys });
+    const slos = (JSON.parse(config["observability:metrics"]) as { slos: { name: string }[] }).slos;
+    const raised = configSetJson(
+      config,
+      "metrics.slos",
+      slos.map((slo) => (slo.name === SLO ? { ...slo, objective: RAISED_OBJECTIVE } : slo)),
+    );
+    const head = await configSide("prod", { config: withAlertEdits(raised), secretKeys }, base);
+    const started = Date.now();
+    const history = await backtest(
+      snapshotOf("prod", base.render, {}),
+      snapshotOf("prod", head.render, {}),
+      { url: query.base, headers: {}, maxSeries: 1000, maxSamples: 100_000_000 },
+      { start: end - 28 * DAY_S, end },
+    );
+    console.log(
+      `backtest over Thanos Query in ${((Date.now() - started) / 1000).toFixed(1)} s, the slowest request ${JSON.stringify(history.requests.slowest)}\n${historyLines(history, "text").join("\n")}`,
+    );
+    for (const [alert, expected] of Object.entries(expectedEpisodes(end))) {
+      const a = alertNamed(history, alert);
+      expect({ alert, before: told(a.before), after: told(a.after) }).toEqual({ alert, ...expected });
+    }
+    const moved = history.budgets.find((b) => b.budget.includes(`slo="${SLO}"`));
+    const left = (side: BudgetSide | undefined) =>
+      side?.kind === "evaluated" ? side.last?.value : undefined;
+    expect(Math.abs(left(moved?.before)! - trueBudget())).toBeLessThan(budgetEdges());
+    const raisedBudget = 1 - TRUE_RATIO / +(1 - RAISED_OBJECTIVE).toFixed(10);
+    expect(Math.abs(left(moved?.after)! - raisedBudget)).toBeLessThan(
+      (TRUE_RATIO * RATE_EDGES) / (1 - RAISED_OBJECTIVE),
+    );
   });
 
   test("a slow burn from two rulers is one notification", async () => {

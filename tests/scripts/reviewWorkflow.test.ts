@@ -89,7 +89,14 @@ describe("the review job's steps, on a runner of stand-ins", () => {
     return { ...result, outputs: fs.readFileSync(output, "utf8") };
   }
 
-  const reviewEnv = (body: string) => ({ BASE: "3f9a7c2e1b", PR_BODY: body });
+  const reviewEnv = (body: string, history: Record<string, string> = {}) => ({
+    BASE: "3f9a7c2e1b",
+    PR_BODY: body,
+    HISTORY_URL: "",
+    HISTORY_DAYS: "",
+    HISTORY_AUTHORIZATION: "",
+    ...history,
+  });
 
   test("the review runs against the base commit with each Accept: line of the description, and its status is kept", () => {
     machine.review("## What this change does\n", [
@@ -120,6 +127,28 @@ describe("the review job's steps, on a runner of stand-ins", () => {
       ],
     ]);
     expect(fs.readFileSync(path.join(workspace, "review.md"), "utf8")).toBe("## What this change does\n");
+  });
+
+  test("with the repository's history URL, the review backtests against it, with its days and the secret's Authorization", () => {
+    machine.review("## What this change does\n", []);
+    const reviewed = (history: Record<string, string>) => {
+      const since = machine.calls().length;
+      expect(runStep("review", "Review against the base branch", reviewEnv("", history)).status).toBe(0);
+      return machine.calls(since).map((c) => c.args.slice(c.args.indexOf("review.md") + 1));
+    };
+    expect(reviewed({ HISTORY_URL: "https://thanos.example.com" })).toEqual([
+      ["--history", "https://thanos.example.com", "--days", "14"],
+    ]);
+    expect(
+      reviewed({
+        HISTORY_URL: "https://thanos.example.com",
+        HISTORY_DAYS: "30",
+        HISTORY_AUTHORIZATION: "Bearer t0k",
+      }),
+    ).toEqual([
+      ["--history", "https://thanos.example.com", "--days", "30", "--header", "Authorization: Bearer t0k"],
+    ]);
+    expect(reviewed({ HISTORY_DAYS: "30", HISTORY_AUTHORIZATION: "Bearer t0k" })).toEqual([[]]);
   });
 
   test("an unaccepted risk: the step still succeeds, so the comment is posted, and hands on the review's status", () => {

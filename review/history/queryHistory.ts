@@ -1,0 +1,185 @@
+// The history a backtest reads: Prometheus' or Thanos Query's HTTP API, range queries at a rule's
+// evaluation interval over the reviewed period.
+import type { Labels } from "./alertEpisodes";
+
+export interface HistorySource {
+  /** Prometheus or Thanos Query, e.g. http://127.0.0.1:9090 (a path prefix kept). */
+  readonly url: string;
+  /** Sent with every request: what the team's proxy wants (Authorization, X-Scope-OrgID, …). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The most series one query may answer before the backtest of that rule gives up. */
+  readonly maxSeries: number;
+  /**
+   * The most samples of each series one rule's backtest may read (about: its ranges over the
+   * intervals their series are written at, at every evaluation) before it is not asked at all.
+   */
+  readonly maxSamples: number;
+  /** Counted as the requests are made: how many, how long in all, the slowest. */
+  readonly stats?: RequestStats;
+}
+
+export interface RequestStats {
+  requests: number;
+  seconds: number;
+  slowest?: { readonly seconds: number; readonly what: string };
+}
+
+/** A series of a range query: its labels and its samples, `[Unix seconds, value]`. */
+export interface RangeSeries {
+  readonly labels: Labels;
+  readonly samples: readonly (readonly [number, number])[];
+}
+
+/** Prometheus answers at most 11,000 points per series; each request stays below. */
+const POINTS_PER_REQUEST = 10_000;
+
+export class HistoryError extends Error {
+  /** The expression itself is refused (Prometheus' `bad_data`): asking again gets the same answer. */
+  constructor(
+    message: string,
+    readonly badQuery = false,
+  ) {
+    super(message);
+  }
+}
+
+interface ApiAnswer {
+  status: string;
+  errorType?: string;
+  error?: string;
+  warnings?: string[];
+  data?: { resultType?: string; result?: { metric: Labels; values?: [number, string][] }[] } | string[];
+}
+
+/** A request to the API, asked again once when it fails for any reason but the expression. */
+async function api(
+  source: HistorySource,
+  endpoint: string,
+  params: Record<string, string>,
+): Promise<ApiAnswer> {
+  try {
+    return await request(source, endpoint, params);
+  } catch (error) {
+    // A store that took too long the first time (its index read from the bucket) answers the second.
+    if (!(error instanceof HistoryError) || error.badQuery) throw error;
+    return request(source, endpoint, params);
+  }
+}
+
+/**
+ * A request to the API: a query as a form POST (a long expression fits), anything else as a GET.
+ * Thanos Query is asked to refuse a partial answer and to deduplicate replicas.
+ */
+async function request(
+  source: HistorySource,
+  endpoint: string,
+  params: Record<string, string>,
+): Promise<ApiAnswer> {
+  const url = `${source.url.replace(/\/+$/, "")}/api/v1/${endpoint}`;
+  const query = new URLSearchParams({ ...params, partial_response: "false", dedup: "true" }).toString();
+  const started = Date.now();
+  const response = await (
+    endpoint.startsWith("query")
+      ? fetch(url, {
+          method: "POST",
+          headers: { "Content-Type": "application/x-www-form-urlencoded", ...source.headers },
+          body: query,
+        })
+      : fetch(`${url}?${query}`, { headers: source.headers })
+  ).catch((error: unknown) => {
+    const cause = (error as { cause?: unknown }).cause;
+    throw new HistoryError(`${url}: ${String(cause ?? error)}`);
+  });
+  const text = await response.text();
+  if (source.stats !== undefined) {
+    const seconds = (Date.now() - started) / 1000;
+    source.stats.requests++;
+    source.stats.seconds += seconds;
+    if (seconds > (source.stats.slowest?.seconds ?? -1)) {
+      source.stats.slowest = { seconds, what: `${endpoint} ${params.query ?? params["match[]"] ?? ""}` };
+    }
+  }
+  let answer: ApiAnswer;
+  try {
+    answer = JSON.parse(text) as ApiAnswer;
+  } catch {
+    throw new HistoryError(`${url}: ${response.status} ${text.slice(0, 200)}`);
+  }
+  if (answer.status !== "success") {
+    throw new HistoryError(
+      `${url}: ${answer.error ?? `${response.status} ${text.slice(0, 200)}`}`,
+      answer.errorType === "bad_data",
+    );
+  }
+  if ((answer.warnings ?? []).length > 0) {
+    throw new HistoryError(`${url}: a partial answer (${answer.warnings!.join("; ")})`);
+  }
+  return answer;
+}
+
+const keyOf = (labels: Labels) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+
+/**
+ * `expr` evaluated at every `stepSeconds` from `start` to `end` (Unix seconds, `start` on a step),
+ * in as many requests as the points per series allow; each series once, its samples in time order.
+ * Fails when it answers more than the source's series limit.
+ */
+export async function queryRange(
+  source: HistorySource,
+  expr: string,
+  start: number,
+  end: number,
+  stepSeconds: number,
+): Promise<RangeSeries[]> {
+  const span = POINTS_PER_REQUEST * stepSeconds;
+  const windows: [number, number][] = [];
+  for (let from = start; from <= end; from += span)
+    windows.push([from, Math.min(end, from + span - stepSeconds)]);
+  // One window at a time: a store gateway asked for several ranges at once answers each later, and
+  // Thanos Query gives up on a store that sends nothing for its response timeout (10s as rendered).
+  const answers: ApiAnswer[] = [];
+  for (const [from, to] of windows) {
+    answers.push(
+      await api(source, "query_range", {
+        query: expr,
+        start: String(from),
+        end: String(to),
+        step: String(stepSeconds),
+      }),
+    );
+  }
+  const bySeries = new Map<string, { labels: Labels; samples: [number, number][] }>();
+  for (const answer of answers) {
+    const data = answer.data as { result?: { metric: Labels; values?: [number, string][] }[] };
+    for (const { metric, values } of data.result ?? []) {
+      const key = keyOf(metric);
+      let series = bySeries.get(key);
+      if (series === undefined) {
+        if (bySeries.size >= source.maxSeries) {
+          throw new HistoryError(`answers more than ${source.maxSeries} series (--max-series)`);
+        }
+        series = { labels: metric, samples: [] };
+        bySeries.set(key, series);
+      }
+      for (const [t, v] of values ?? []) series.samples.push([Number(t), Number(v)]);
+    }
+  }
+  return [...bySeries.values()];
+}
+
+/** Which of these metric names have a series anywhere in [start, end]. */
+export async function namesInHistory(
+  source: HistorySource,
+  names: readonly string[],
+  start: number,
+  end: number,
+): Promise<Set<string>> {
+  if (names.length === 0) return new Set();
+  const escaped = names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+  const answer = await api(source, `label/__name__/values`, {
+    "match[]": `{__name__=~"${escaped}"}`,
+    start: String(start),
+    end: String(end),
+  });
+  return new Set(answer.data as string[]);
+}
