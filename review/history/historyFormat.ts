@@ -84,7 +84,7 @@ export function historyLines(history: StackHistory, format: Format): string[] {
   const note =
     "Each rule evaluated at its group's interval with its for and keep_firing_for, and routed by each side's Alertmanager routes; silences and inhibitions are not modelled, so a firing counted here may have been silenced or inhibited.";
   const item = (line: string) => (md ? (line.startsWith("  ") ? `  - ${line.trim()}` : `- ${line}`) : line);
-  const lines = [md ? `#### ${title}` : title.toUpperCase(), ...(md ? [""] : []), note, ...(md ? [""] : [])];
+  const lines = [md ? `### ${title}` : `== ${title} ==`, ...(md ? [""] : []), note, ...(md ? [""] : [])];
   if (history.alerts.length === 0 && history.budgets.length === 0)
     lines.push(item("no alert or SLO budget changes"));
   for (const alert of history.alerts) lines.push(...alertLines(alert).map(item));
@@ -108,7 +108,7 @@ export function historyLines(history: StackHistory, format: Format): string[] {
 export function historyUnread(stack: string, url: string, reason: string, format: Format): string[] {
   const title = `History of ${stack}: not read from ${url}`;
   return [
-    format === "markdown" ? `#### ${title}` : title.toUpperCase(),
+    format === "markdown" ? `### ${title}` : `== ${title} ==`,
     ...(format === "markdown" ? [""] : []),
     reason,
     "",

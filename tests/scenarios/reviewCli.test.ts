@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PROJECT_ROOT } from "../../render/renderStack";
+import { freePort } from "../../testkit/processes";
 
 let checkout: string;
 
@@ -51,6 +52,16 @@ test("a retention cut fails the review, naming the risk and how to accept it", (
   expect(run.stdout).toContain("`observability:metrics.retentionTime`");
 });
 
+test("a history that does not answer leaves the review as it is, with a line saying why", async () => {
+  const url = `http://127.0.0.1:${await freePort()}`;
+  const run = review("--base", "HEAD", "--root", checkout, "kind", "--history", url, "--days", "3");
+  expect(run.status).toBe(0);
+  expect(run.stdout).toContain("== stack kind: nothing ==");
+  expect(run.stdout).toContain(
+    `== History of kind: not read from ${url} ==\n${url}/api/v1/label/__name__/values: `,
+  );
+});
+
 test("accepted by its subject, the same change passes, and the review goes to --out", () => {
   const out = path.join(checkout, "review.txt");
   const run = review(
@@ -77,6 +88,22 @@ test.each([
   [["--base", "HEAD", "--format", "html"], "--format must be markdown or text, got html"],
   [["--base", "HEAD", "staging"], "no stack file for staging in"],
   [["--base", "no-such-ref", "kind"], "cannot check out no-such-ref"],
+  [
+    ["--base", "HEAD", "--history", "thanos:9090"],
+    "--history needs the http(s) URL of a Prometheus or Thanos Query, got thanos:9090",
+  ],
+  [
+    ["--base", "HEAD", "--history", "http://127.0.0.1:9", "--days", "0"],
+    "--days must be a whole number above 0, got 0",
+  ],
+  [
+    ["--base", "HEAD", "--header", "Authorization: Bearer x"],
+    "--days, --header, --max-series and --max-samples go with --history",
+  ],
+  [
+    ["--base", "HEAD", "--history", "http://127.0.0.1:9", "--header", "no colon"],
+    '--header must be "Name: value", got no colon',
+  ],
 ])("bad usage %j exits 2 with the usage", (args, message) => {
   const run = review(...args);
   expect(run.status).toBe(2);
