@@ -16,6 +16,8 @@ import { unreadyPodReasons } from "../../checks/unreadyPods";
 import { TestCluster, waitFor } from "../cluster";
 import { StackName } from "../stacks";
 import { configSetPath } from "../userEdits";
+import { docBlock, unlikeExample } from "../docBlocks";
+import { processTable } from "../processTable";
 import { counted, engineChanges } from "./changes";
 import { dataObjectUids, lostDataObjects } from "./dataObjects";
 import { EngineStack, UpdateOutcome, engineErrors } from "./engineStack";
@@ -311,6 +313,7 @@ export async function interruptedUp(
   name: string,
   interruption: Interruption,
   edited?: PulumiConfig,
+  recovery: Recovery = "npm run up",
 ): Promise<FaultOutcome> {
   const before = await dataObjectUids(target.cluster.kubeConfig, NAMESPACE);
   if (edited !== undefined) await target.engine.edit({ config: edited, secretKeys: target.secretKeys });
@@ -347,6 +350,14 @@ export async function interruptedUp(
     }
     const errors = engineErrors(next.run);
     const killed = /currently locked|failed to load checkpoint/.test(errors);
+    if (/currently locked/.test(errors)) {
+      const unlike = unlikeExample(docBlock("troubleshooting.md", "example:locked-stack"), next.run.stderr);
+      if (unlike !== undefined)
+        throw new Error(`${name}: the lock's error is not as troubleshooting.md shows it: ${unlike}`);
+    }
+    if (killed && recovery === "by hand") {
+      return byHand(target, name, { before, left, saw: [...saw, firstError(next.run)] });
+    }
     const step = killed ? killedUpStep(target) : await takenNodePortsStep(target, errors);
     if (step === undefined || commands.some((c) => c.shown === step.shown)) {
       throw new Error(`${name}: the next up failed, and the troubleshooting page has no answer: ${errors}`);
@@ -360,6 +371,91 @@ export async function interruptedUp(
     await step.run();
     commands.push(step);
   }
+}
+
+/** How a killed up is recovered: by `npm run up` on kind (scripts/killedUp.ts), or by the page's commands by hand. */
+export type Recovery = "npm run up" | "by hand";
+
+/** A duration as the docs write it: `2 minutes`, `90 s`. */
+function documentedMs(text: string): number {
+  const [, count, unit] = /^(\d+) (minutes?|s)$/.exec(text.trim()) ?? [];
+  if (count === undefined) throw new Error(`not a documented duration: ${text}`);
+  return Number(count) * (unit === "s" ? 1000 : 60_000);
+}
+
+/** The figure docs/<page> shows between `<!-- figure:<name> -->` and its end. */
+function documentedFigure(page: string, name: string): string {
+  const text = fs.readFileSync(path.join(PROJECT_ROOT, "docs", page), "utf8");
+  const found = new RegExp(`<!-- figure:${name} -->([^<]*)<!-- /figure -->`).exec(text);
+  if (found === null) throw new Error(`docs/${page} has no figure ${name}`);
+  return found[1];
+}
+
+/**
+ * A killed up recovered as docs/troubleshooting.md tells a user who has no `npm run up`: the
+ * plugins `pgrep -a pulumi-` lists for the project given the time the page gives them, each still
+ * listed then stopped with `kill -- -<pid>`, then the page's commands as written (the up confirmed
+ * with --yes: no one is there to answer its prompt). It ends with no pending operation, a clean
+ * preview and every data object kept.
+ */
+async function byHand(
+  target: FaultTarget,
+  name: string,
+  seen: { before: Map<string, string>; left: string[]; saw: string[] },
+): Promise<FaultOutcome> {
+  const project = fs.realpathSync(target.engine.workspace.projectDir);
+  const listed = () => {
+    const all = processTable();
+    const byPid = new Map(all.map((p) => [p.pid, p]));
+    return all.filter(
+      (p) => p.program.startsWith("pulumi-") && p.cwd === project && byPid.get(p.ppid)?.program !== "pulumi",
+    );
+  };
+  const deadline = Date.now() + documentedMs(documentedFigure("troubleshooting.md", "pluginsFinish"));
+  while (listed().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+  const stopped = listed();
+  for (const plugin of stopped) await target.engine.workspace.exec("kill", ["--", `-${plugin.pid}`]);
+  const commands = docBlock("troubleshooting.md", "commands:killed-up-by-hand").filter(
+    (l) => l.trim() !== "",
+  );
+  let up: UpdateOutcome | undefined;
+  for (const command of commands) {
+    const args = command.split(/\s+/);
+    if (args[0] !== "pulumi" || !command.includes(`--stack kind`)) {
+      throw new Error(`troubleshooting.md's command is not one this case runs: ${command}`);
+    }
+    const own = args.slice(1).map((a) => (a === "kind" ? target.stack : a));
+    if (own[0] === "up") {
+      if (own.join(" ") !== `up --stack ${target.stack}`)
+        throw new Error(`an up this case cannot run as written: ${command}`);
+      up = await target.engine.attemptUp();
+      if (up.run.status !== 0) throw new Error(`${name}: ${command}: ${engineErrors(up.run)}`);
+    } else {
+      const run = await target.engine.workspace.run(own);
+      if (run.status !== 0) throw new Error(`${name}: ${command}: ${run.stderr}${run.stdout}`);
+    }
+  }
+  if (up === undefined) throw new Error("troubleshooting.md's commands hold no pulumi up");
+  const check = await target.engine.preview("--expect-no-changes");
+  if (check.status !== 0)
+    throw new Error(`${name}: preview after the page's commands: ${engineErrors(check)}`);
+  const lost = lostDataObjects(seen.before, await dataObjectUids(target.cluster.kubeConfig, NAMESPACE));
+  if (lost.length > 0) throw new Error(`${name}: data objects deleted or replaced: ${lost.join(", ")}`);
+  const pending = await pendingOperations(target);
+  if (pending.length > 0)
+    throw new Error(`${name}: ${pending.length} pending operation(s) after the page's commands`);
+  return {
+    name,
+    stack: target.stack,
+    saw: seen.saw.join("; then: "),
+    left: [...seen.left, "the stack's lock"].join("; "),
+    recovery: [
+      `pgrep -a pulumi-: ${stopped.length === 0 ? "none left" : `kill -- -<pid> for ${stopped.map((p) => p.program).join(", ")}, still running then`}`,
+      ...commands.map((c) => c.replace("--stack kind", `--stack ${target.stack}`)),
+    ],
+    kept: `${seen.before.size} of ${seen.before.size} (claims, data StatefulSets) with the same UIDs; 0 pending operations`,
+    ...summary(up),
+  };
 }
 
 /**
