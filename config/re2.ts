@@ -28,3 +28,17 @@ export function anchoredRe2Problem(pattern: string): string | undefined {
 export function anchoredRe2Matches(pattern: string, text: string): boolean {
   return RE2JS.compile(`^(?:${pattern})$`).matches(text);
 }
+
+/** Whether `actual` meets a label matcher `op value` (`=`, `!=`, `=~`, `!~`), as Prometheus and Alertmanager match labels. */
+export function labelMatches(op: string, value: string, actual: string): boolean {
+  switch (op) {
+    case "=":
+      return actual === value;
+    case "!=":
+      return actual !== value;
+    case "=~":
+      return anchoredRe2Matches(value, actual);
+    default:
+      return !anchoredRe2Matches(value, actual);
+  }
+}

@@ -4,7 +4,7 @@
 // namespace="payments", otherwise critical"). Severities are the rules' own: a rule without one
 // sends an alert without one. The stack's routes hang one level under the root.
 
-import { anchoredRe2Matches } from "../config/re2";
+import { labelMatches } from "../config/re2";
 
 type Json = Readonly<Record<string, unknown>>;
 
@@ -26,17 +26,7 @@ function holds(matcher: string, labels: Readonly<Record<string, string>>): boole
   if (name === undefined || !(name in labels || RULES_LABELS.includes(name))) return undefined;
   const value = quoted.replace(/\\([n"\\])/g, (_, escaped: string) => (escaped === "n" ? "\n" : escaped));
   // Alertmanager reads a label an alert does not have as empty.
-  const actual = labels[name] ?? "";
-  switch (op) {
-    case "=":
-      return actual === value;
-    case "!=":
-      return actual !== value;
-    case "=~":
-      return anchoredRe2Matches(value, actual);
-    default:
-      return !anchoredRe2Matches(value, actual);
-  }
+  return labelMatches(op, value, labels[name] ?? "");
 }
 
 /** The labels a rule fixes on its alert: its own (its group's included) and `alertname`; a templated value is the series'. */

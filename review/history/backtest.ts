@@ -18,10 +18,12 @@ export interface Period {
   readonly end: number;
 }
 
+/** A side that tells nothing: it has no such rule, or the history could not answer for it. */
+export type Untold = { readonly kind: "absent" } | { readonly kind: "cannot"; readonly why: string };
+
 /** What one side's rule did over the period, or why it could not be told. */
 export type SideHistory =
-  | { readonly kind: "absent" }
-  | { readonly kind: "cannot"; readonly why: string }
+  | Untold
   | {
       readonly kind: "evaluated";
       readonly intervalSeconds: number;
@@ -58,8 +60,7 @@ export interface BudgetPoint {
 }
 
 export type BudgetSide =
-  | { readonly kind: "absent" }
-  | { readonly kind: "cannot"; readonly why: string }
+  | Untold
   | { readonly kind: "evaluated"; readonly last?: BudgetPoint; readonly lowest?: BudgetPoint };
 
 /** An SLO budget the change moves: what it would have left over the period, before and after. */
@@ -385,13 +386,13 @@ const seriesText = (rule: EvaluatedRule) =>
  * removed or rewritten, or reading a series the change records anew (an objective), by series.
  */
 function movedBudgets(
-  before: Side,
-  after: Side,
+  before: ReadonlyMap<string, EvaluatedRule>,
+  after: ReadonlyMap<string, EvaluatedRule>,
   rewritten: ReadonlySet<string>,
 ): Map<string, [EvaluatedRule?, EvaluatedRule?]> {
-  const budgets = (side: Side) =>
+  const budgets = (rules: ReadonlyMap<string, EvaluatedRule>) =>
     new Map(
-      [...side.rules.values()]
+      [...rules.values()]
         .filter((r) => r.record?.includes("error_budget_remaining") === true)
         .map((r) => [seriesText(r), r]),
     );
@@ -442,6 +443,21 @@ export async function backtest(
     if (read.length > 0) subjects.set(rule.key, `reads ${read.join(", ")}, which the change records anew`);
   }
 
+  const moved = movedBudgets(oldRules, newRules, rewritten);
+  const objectives = movedObjectives(oldRecording, newRecording);
+  if (subjects.size === 0 && moved.size === 0) {
+    return {
+      stack: before.stack,
+      source: source.url,
+      period,
+      alerts: [],
+      objectives,
+      budgets: [],
+      skipped,
+      requests,
+    };
+  }
+
   // What the history holds of the recorded series the two sides read: a name it lacks is evaluated
   // from its rule's expression on both sides.
   const recorded = [...new Set([...oldRecording, ...newRecording].map((r) => r.record))];
@@ -478,7 +494,7 @@ export async function backtest(
   }
 
   const budgets: BudgetHistory[] = [];
-  for (const [budget, [a, b]] of movedBudgets(sides[0], sides[1], rewritten)) {
+  for (const [budget, [a, b]] of moved) {
     budgets.push({
       budget,
       before: await budgetSide(a, sides[0], source, period),
@@ -490,7 +506,7 @@ export async function backtest(
     source: source.url,
     period,
     alerts,
-    objectives: movedObjectives(oldRecording, newRecording),
+    objectives,
     budgets,
     skipped,
     requests,

@@ -4,7 +4,7 @@
 import type { SyntaxNode } from "@lezer/common";
 import { parser } from "@prometheus-io/lezer-promql";
 import { durationMs } from "../../config/durations";
-import { anchoredRe2Matches } from "../../config/re2";
+import { labelMatches } from "../../config/re2";
 
 /** A recording rule of one side: what it records, its expression, its own labels and how often it runs. */
 export interface RecordingRule {
@@ -55,19 +55,6 @@ function matchersOf(expr: string, selector: SyntaxNode): Matcher[] {
   }
   return found;
 }
-
-const holds = ({ op, value }: Matcher, actual: string): boolean => {
-  switch (op) {
-    case "=":
-      return actual === value;
-    case "!=":
-      return actual !== value;
-    case "=~":
-      return anchoredRe2Matches(value, actual);
-    default:
-      return !anchoredRe2Matches(value, actual);
-  }
-};
 
 const quoted = (text: string) => JSON.stringify(text);
 
@@ -146,7 +133,7 @@ export function inlineRecorded(
         for (const m of matchers) {
           const own = rule.labels[m.label];
           if (own !== undefined && !own.includes("{{")) {
-            if (!holds(m, own)) return [];
+            if (!labelMatches(m.op, m.value, own)) return [];
           } else if (m.op === "=") {
             dynamic.push(m);
           } else {

@@ -54,12 +54,30 @@ test("a retention cut fails the review, naming the risk and how to accept it", (
 
 test("a history that does not answer leaves the review as it is, with a line saying why", async () => {
   const url = `http://127.0.0.1:${await freePort()}`;
-  const run = review("--base", "HEAD", "--root", checkout, "kind", "--history", url, "--days", "3");
-  expect(run.status).toBe(0);
-  expect(run.stdout).toContain("== stack kind: nothing ==");
-  expect(run.stdout).toContain(
-    `== History of kind: not read from ${url} ==\n${url}/api/v1/label/__name__/values: `,
+  // kind's rules are the same on both sides: nothing to ask the history.
+  const unchanged = review("--base", "HEAD", "--root", checkout, "kind", "--history", url);
+  expect(unchanged.status).toBe(0);
+  expect(unchanged.stdout).toContain("no alert or SLO budget changes\n0 requests to the history in 0.0 s");
+  // An alert's threshold moved: the history is asked, and does not answer.
+  const stackFile = path.join(checkout, "Pulumi.kind.yaml");
+  const text = fs.readFileSync(stackFile, "utf8");
+  fs.writeFileSync(
+    stackFile,
+    text.replace(
+      "  observability:metrics:\n",
+      "  observability:metrics:\n    alerts:\n      errorRatePercent: 2\n",
+    ),
   );
+  try {
+    const run = review("--base", "HEAD", "--root", checkout, "kind", "--history", url, "--days", "3");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("== stack kind: no restart ==");
+    expect(run.stdout).toContain(
+      `== History of kind: not read from ${url} ==\n${url}/api/v1/label/__name__/values: `,
+    );
+  } finally {
+    fs.writeFileSync(stackFile, text);
+  }
 });
 
 test("accepted by its subject, the same change passes, and the review goes to --out", () => {
