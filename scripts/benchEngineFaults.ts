@@ -124,7 +124,11 @@ async function runStack(stack: StackName, only: string | undefined): Promise<Fau
       ],
       [
         `rollback to ${release}`,
-        () => withCheckout(releaseCommit(release), (root) => rollback(target, release, root, releaseStack)),
+        // The cases after it run this program again: the release's checkout is gone once it ends.
+        () =>
+          withCheckout(releaseCommit(release), (root) =>
+            rollback(target, release, root, releaseStack),
+          ).finally(() => engine.useProgram(PROJECT_ROOT)),
       ],
       [
         "destroy, the CLI killed after 40 deletes",

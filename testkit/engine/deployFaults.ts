@@ -351,7 +351,11 @@ export async function interruptedUp(
     const errors = engineErrors(next.run);
     const killed = /currently locked|failed to load checkpoint/.test(errors);
     if (/currently locked/.test(errors)) {
-      const unlike = unlikeExample(docBlock("troubleshooting.md", "example:locked-stack"), next.run.stderr);
+      // The page's example is of stack kind.
+      const example = docBlock("troubleshooting.md", "example:locked-stack").map((line) =>
+        line.replace("/kind/", `/${target.stack}/`),
+      );
+      const unlike = unlikeExample(example, next.run.stderr);
       if (unlike !== undefined)
         throw new Error(`${name}: the lock's error is not as troubleshooting.md shows it: ${unlike}`);
     }
