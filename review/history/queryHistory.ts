@@ -51,18 +51,24 @@ interface ApiAnswer {
   data?: { resultType?: string; result?: { metric: Labels; values?: [number, string][] }[] } | string[];
 }
 
-/** A request to the API, asked again once when it fails for any reason but the expression. */
+/** How often a request is asked before its failure is the answer. */
+const ATTEMPTS = 3;
+
+/** A request to the API, asked again when it fails for any reason but the expression. */
 async function api(
   source: HistorySource,
   endpoint: string,
   params: Record<string, string>,
 ): Promise<ApiAnswer> {
-  try {
-    return await request(source, endpoint, params);
-  } catch (error) {
-    // A store that took too long the first time (its index read from the bucket) answers the second.
-    if (!(error instanceof HistoryError) || error.badQuery) throw error;
-    return request(source, endpoint, params);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request(source, endpoint, params);
+    } catch (error) {
+      // A store that took too long (its index headers read from the bucket on first use) answers
+      // a later ask of the same range sooner.
+      if (!(error instanceof HistoryError) || error.badQuery || attempt === ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 2000 * attempt));
+    }
   }
 }
 
