@@ -17,7 +17,7 @@ import { Format, formatReview } from "../review/format";
 import { Review, passes, stackFileKeys } from "../review/review";
 import { backtest } from "../review/history/backtest";
 import { historyLines, historyUnread } from "../review/history/historyFormat";
-import { HistorySource } from "../review/history/queryHistory";
+import { HISTORY_DEFAULTS, HistorySource } from "../review/history/queryHistory";
 import { snapshotOf } from "../review/snapshot";
 import { toolDirectory } from "../testkit/tools";
 
@@ -33,9 +33,11 @@ interface Options {
   readonly days: number;
 }
 
-const DEFAULT_DAYS = 14;
-const DEFAULT_MAX_SERIES = 1000;
-const DEFAULT_MAX_SAMPLES = 100_000_000;
+const {
+  days: DEFAULT_DAYS,
+  maxSeries: DEFAULT_MAX_SERIES,
+  maxSamples: DEFAULT_MAX_SAMPLES,
+} = HISTORY_DEFAULTS;
 
 const USAGE =
   'usage: npm run review -- --base <git ref> [stack ...] [--format markdown|text] [--accept <subject>]... [--out <file>] [--root <checkout>] [--history <Prometheus or Thanos Query URL> [--days N] [--header "Name: value"]... [--max-series N] [--max-samples N]]';
@@ -54,9 +56,9 @@ function parse(argv: readonly string[]): Options | string {
   let out: string | undefined;
   let root = PROJECT_ROOT;
   let historyUrl: string | undefined;
-  let days = DEFAULT_DAYS;
-  let maxSeries = DEFAULT_MAX_SERIES;
-  let maxSamples = DEFAULT_MAX_SAMPLES;
+  let days: number = DEFAULT_DAYS;
+  let maxSeries: number = DEFAULT_MAX_SERIES;
+  let maxSamples: number = DEFAULT_MAX_SAMPLES;
   const headers: Record<string, string> = {};
   const stacks: string[] = [];
   const accepted: string[] = [];

@@ -21,6 +21,13 @@ export interface Period {
 /** A side that tells nothing: it has no such rule, or the history could not answer for it. */
 export type Untold = { readonly kind: "absent" } | { readonly kind: "cannot"; readonly why: string };
 
+/** Why a side could not be told, when the history or the rule is the reason; any other error is thrown on. */
+function untold(error: unknown): Untold {
+  if (error instanceof CannotBacktest || error instanceof HistoryError)
+    return { kind: "cannot", why: error.message };
+  throw error;
+}
+
 /** What one side's rule did over the period, or why it could not be told. */
 export type SideHistory =
   | Untold
@@ -282,14 +289,12 @@ async function alertSide(
       reads,
     };
   } catch (error) {
-    if (error instanceof CannotBacktest || error instanceof HistoryError)
-      return { kind: "cannot", why: error.message };
-    throw error;
+    return untold(error);
   }
 }
 
 /** Gaps are looked for at this step at the finest: a gap shorter than it goes unseen. */
-const GAP_STEP_S = 600;
+export const GAP_STEP_S = 600;
 
 /** The spans in which some raw series the rule reads (through the rules it is evaluated from) has no sample. */
 async function gapsOf(names: readonly string[], source: HistorySource, period: Period): Promise<Gap[]> {
@@ -370,9 +375,7 @@ async function budgetSide(
       lowest: points.reduce((a, b) => (b.value < a.value ? b : a)),
     };
   } catch (error) {
-    if (error instanceof CannotBacktest || error instanceof HistoryError)
-      return { kind: "cannot", why: error.message };
-    throw error;
+    return untold(error);
   }
 }
 

@@ -30,6 +30,9 @@ export interface RangeSeries {
   readonly samples: readonly (readonly [number, number])[];
 }
 
+/** What `npm run review -- --history` reads without its options: days, series and samples per rule. */
+export const HISTORY_DEFAULTS = { days: 14, maxSeries: 1000, maxSamples: 100_000_000 } as const;
+
 /** Prometheus answers at most 11,000 points per series; each request stays below. */
 const POINTS_PER_REQUEST = 10_000;
 

@@ -11,6 +11,8 @@ import { verifyExpectations } from "../verify/expectations";
 import { exposureTable } from "./exposureTable";
 import { PROMETHEUS_CONFIG_CHECK } from "../../components/metrics/prometheusWorkload";
 import { PLUGINS_FINISH_MS } from "../killedUp";
+import { GAP_STEP_S } from "../../review/history/backtest";
+import { HISTORY_DEFAULTS } from "../../review/history/queryHistory";
 import { LatestRenders, upgradeNotes } from "./upgradeNotes";
 import { ClusterShape, brokenVerifySample, healthyVerifySample, verifyCheckNames } from "./verifySample";
 
@@ -116,6 +118,10 @@ export function docFigures(stacks: DocStacks): Record<string, string> {
     ...upgradeNotes(stacks.latestRelease),
     prometheusConfigCheck: PROMETHEUS_CONFIG_CHECK,
     pluginsFinish: `${PLUGINS_FINISH_MS / 60_000} minutes`,
+    "history.days": String(HISTORY_DEFAULTS.days),
+    "history.maxSeries": HISTORY_DEFAULTS.maxSeries.toLocaleString("en-US"),
+    "history.maxSamples": HISTORY_DEFAULTS.maxSamples.toLocaleString("en-US"),
+    "history.gapStep": `${GAP_STEP_S / 60} minutes`,
     "kind.podCidrs": words(config("kind").exposure.podCidrs),
     "exposure-kind": exposureTable(config("kind")),
     "exposure-prod": exposureTable(config("prod")),

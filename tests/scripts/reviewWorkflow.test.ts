@@ -129,7 +129,7 @@ describe("the review job's steps, on a runner of stand-ins", () => {
     expect(fs.readFileSync(path.join(workspace, "review.md"), "utf8")).toBe("## What this change does\n");
   });
 
-  test("with the repository's history URL, the review backtests against it, with its days and the secret's Authorization", () => {
+  test("with the repository's history URL, the review backtests against it (over the review's own default days unless HISTORY_DAYS says), with the secret's Authorization", () => {
     machine.review("## What this change does\n", []);
     const reviewed = (history: Record<string, string>) => {
       const since = machine.calls().length;
@@ -137,7 +137,7 @@ describe("the review job's steps, on a runner of stand-ins", () => {
       return machine.calls(since).map((c) => c.args.slice(c.args.indexOf("review.md") + 1));
     };
     expect(reviewed({ HISTORY_URL: "https://thanos.example.com" })).toEqual([
-      ["--history", "https://thanos.example.com", "--days", "14"],
+      ["--history", "https://thanos.example.com"],
     ]);
     expect(
       reviewed({

@@ -2,6 +2,7 @@ import {
   CannotBacktest,
   RecordingRule,
   inlineRecorded,
+  samplesRead,
   selectedNames,
 } from "../../../review/history/inlineRecorded";
 import { queryParseProblem } from "../../../config/queryGrammar";
@@ -67,4 +68,14 @@ test("names outside the set are left as they are; a name no rule records cannot 
   expect(() =>
     inlineRecorded("service:errors:rate5m offset 1h", RULES, new Set(["service:errors:rate5m"])),
   ).toThrow(CannotBacktest);
+});
+
+test("the samples a rule reads per series: each range over its series' interval, a subquery's inner expression at each step", () => {
+  const every = (name: string) => (name.endsWith(":hour_chunk") ? 3600 : 15);
+  // 100 evaluations of a 5-minute rate over a 15 s scrape: 20 samples each.
+  expect(samplesRead("rate(x_total[5m]) > 1", 100, every)).toBe(100 * 20);
+  // A recorded hourly series over 7 days: 168 samples each; an instant selector 1.
+  expect(samplesRead("sum_over_time(slo:sli_bad:hour_chunk[7d]) / y", 10, every)).toBe(10 * 168 + 10);
+  // A subquery of 7 days at 1 h: 168 inner evaluations, each a 1-hour rate of 240 samples.
+  expect(samplesRead("sum_over_time((rate(x_total[1h]))[7d:3600s])", 2, every)).toBe(2 * 168 * 240);
 });
