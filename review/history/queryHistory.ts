@@ -16,6 +16,8 @@ export interface HistorySource {
   readonly maxSamples: number;
   /** Counted as the requests are made: how many, how long in all, the slowest. */
   readonly stats?: RequestStats;
+  /** The wait before a failed request is asked again, doubled at each attempt; RETRY_WAIT_MS unless set. */
+  readonly retryWaitMs?: number;
 }
 
 export interface RequestStats {
@@ -54,8 +56,14 @@ interface ApiAnswer {
   data?: { resultType?: string; result?: { metric: Labels; values?: [number, string][] }[] } | string[];
 }
 
-/** How often a request is asked before its failure is the answer. */
-const ATTEMPTS = 3;
+/**
+ * How often a request is asked before its failure is the answer, and the first wait between two
+ * asks: three asks two and four seconds apart all failed in a CI run beside two other test lanes
+ * (a store gateway reading uncompacted blocks misses Query's response timeout while the machine is
+ * busy); four waits doubling from two seconds give a busy store half a minute.
+ */
+export const ATTEMPTS = 5;
+export const RETRY_WAIT_MS = 2000;
 
 /** A request to the API, asked again when it fails for any reason but the expression. */
 async function api(
@@ -70,7 +78,8 @@ async function api(
       // A store that took too long (its index headers read from the bucket on first use) answers
       // a later ask of the same range sooner.
       if (!(error instanceof HistoryError) || error.badQuery || attempt === ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 2000 * attempt));
+      const wait = (source.retryWaitMs ?? RETRY_WAIT_MS) * 2 ** (attempt - 1);
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 }

@@ -12,7 +12,7 @@ import { exposureTable } from "./exposureTable";
 import { PROMETHEUS_CONFIG_CHECK } from "../../components/metrics/prometheusWorkload";
 import { PLUGINS_FINISH_MS } from "../killedUp";
 import { GAP_STEP_S } from "../../review/history/backtest";
-import { HISTORY_DEFAULTS } from "../../review/history/queryHistory";
+import { ATTEMPTS, HISTORY_DEFAULTS, RETRY_WAIT_MS } from "../../review/history/queryHistory";
 import { LatestRenders, upgradeNotes } from "./upgradeNotes";
 import { ClusterShape, brokenVerifySample, healthyVerifySample, verifyCheckNames } from "./verifySample";
 
@@ -122,6 +122,10 @@ export function docFigures(stacks: DocStacks): Record<string, string> {
     "history.maxSeries": HISTORY_DEFAULTS.maxSeries.toLocaleString("en-US"),
     "history.maxSamples": HISTORY_DEFAULTS.maxSamples.toLocaleString("en-US"),
     "history.gapStep": `${GAP_STEP_S / 60} minutes`,
+    "history.retries": `${ATTEMPTS - 1} more times, waiting ${Array.from(
+      { length: ATTEMPTS - 1 },
+      (_, i) => (RETRY_WAIT_MS * 2 ** i) / 1000,
+    ).join(", ")} s`,
     "kind.podCidrs": words(config("kind").exposure.podCidrs),
     "exposure-kind": exposureTable(config("kind")),
     "exposure-prod": exposureTable(config("prod")),

@@ -427,6 +427,9 @@ describe("the SLO budgets of the prod render over 28 days, by Thanos Ruler over 
       expect({ alert, before: told(a.before), after: told(a.after) }).toEqual({ alert, ...expected });
     }
     const moved = history.budgets.find((b) => b.budget.includes(`slo="${SLO}"`));
+    // Each side evaluated; a side that is not fails here with its reason printed.
+    expect(moved?.before).toMatchObject({ kind: "evaluated" });
+    expect(moved?.after).toMatchObject({ kind: "evaluated" });
     const left = (side: BudgetSide | undefined) =>
       side?.kind === "evaluated" ? side.last?.value : undefined;
     expect(Math.abs(left(moved?.before)! - trueBudget())).toBeLessThan(budgetEdges());
