@@ -19,6 +19,7 @@ import {
   anotherFieldManager,
   apiServerAway,
   changedSecretsProvider,
+  destroyed,
   drift,
   interruptedDestroy,
   interruptedUp,
@@ -144,8 +145,7 @@ async function runStack(stack: StackName, only: string | undefined): Promise<Fau
       [
         "up from empty, the CLI killed after 40 changes",
         async () => {
-          const emptied = await engine.destroy();
-          if (emptied.status !== 0) throw new Error(`destroy before the case: ${engineErrors(emptied)}`);
+          await destroyed(target);
           return interruptedUp(target, "up from empty, the CLI killed after 40 changes", {
             signal: "SIGKILL",
             afterChanges: 40,

@@ -468,11 +468,32 @@ async function byHand(
  * nothing left in the stack's state and no pending operation (the claims go with the stack: a
  * destroy deletes its data).
  */
+/**
+ * What a destroy of the stack needs first (docs/operations.md): on eks the data workloads and their
+ * namespace are protected, and `pulumi destroy` refuses to start until they are unprotected. Their
+ * retainOnDelete stays: the destroy leaves them, and their claims, in the cluster.
+ */
+async function unprotectedForDestroy(target: FaultTarget): Promise<string[]> {
+  if (target.config["observability:profile"] !== "eks") return [];
+  const args = ["state", "unprotect", "--all", "--yes", "--stack", target.stack];
+  await target.engine.workspace.must(args);
+  return [`pulumi ${args.join(" ")} (before the destroy)`];
+}
+
+/** The stack destroyed, as a user empties it before an up from empty: unprotected first on eks. */
+export async function destroyed(target: FaultTarget): Promise<void> {
+  await unprotectedForDestroy(target);
+  const emptied = await target.engine.destroy();
+  if (emptied.status !== 0) throw new Error(`pulumi destroy: ${engineErrors(emptied)}`);
+}
+
 export async function interruptedDestroy(
   target: FaultTarget,
   name: string,
   interruption: Interruption,
 ): Promise<FaultOutcome> {
+  const before = await dataObjectUids(target.cluster.kubeConfig, NAMESPACE);
+  const unprotecting = await unprotectedForDestroy(target);
   const cut = await target.engine.workspace.watchedDestroy(target.stack, interrupting(interruption));
   if (cut.status === 0) {
     throw new Error(
@@ -491,15 +512,24 @@ export async function interruptedDestroy(
           `${name}: after the recovering destroy the state holds ${resources.length} resource(s) and ${pending.length} pending operation(s)`,
         );
       }
+      const retained = await dataObjectUids(target.cluster.kubeConfig, NAMESPACE);
+      const lost = lostDataObjects(before, retained);
       return {
         name,
         stack: target.stack,
         saw: saw.join("; then: "),
         left: left.join("; "),
-        recovery: [...commands.map((c) => c.shown), `pulumi destroy --stack ${target.stack}`],
+        recovery: [
+          ...unprotecting,
+          ...commands.map((c) => c.shown),
+          `pulumi destroy --stack ${target.stack}`,
+        ],
         recovered: counted(engineChanges(next.applied)),
         seconds: next.seconds,
-        kept: "nothing, as a destroy intends; the state empty, 0 pending operations",
+        kept:
+          retained.size === 0
+            ? "nothing, as a destroy intends; the state empty, 0 pending operations"
+            : `the state empty, 0 pending operations; in the cluster, retained on delete: ${before.size - lost.length} of ${before.size} (claims, data StatefulSets) with the same UIDs${lost.length === 0 ? "" : `; deleted: ${lost.join(", ")}`}`,
       };
     }
     const errors = engineErrors(next);
