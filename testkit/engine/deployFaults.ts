@@ -463,12 +463,6 @@ async function byHand(
 }
 
 /**
- * `pulumi destroy` of the deployed stack cut short as `interruption` says, then recovered as the
- * troubleshooting page says: the lock cleared as after a killed up, then destroy again. It ends with
- * nothing left in the stack's state and no pending operation (the claims go with the stack: a
- * destroy deletes its data).
- */
-/**
  * What a destroy of the stack needs first (docs/operations.md): on eks the data workloads and their
  * namespace are protected, and `pulumi destroy` refuses to start until they are unprotected. Their
  * retainOnDelete stays: the destroy leaves them, and their claims, in the cluster.
@@ -487,6 +481,12 @@ export async function destroyed(target: FaultTarget): Promise<void> {
   if (emptied.status !== 0) throw new Error(`pulumi destroy: ${engineErrors(emptied)}`);
 }
 
+/**
+ * `pulumi destroy` of the deployed stack (unprotected first on eks) cut short as `interruption`
+ * says, then recovered as the troubleshooting page says: the lock cleared as after a killed up,
+ * then destroy again. It ends with nothing left in the stack's state and no pending operation; the
+ * outcome names the data objects the cluster retained (eks) and any the destroy deleted.
+ */
 export async function interruptedDestroy(
   target: FaultTarget,
   name: string,

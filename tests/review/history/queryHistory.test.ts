@@ -52,6 +52,7 @@ test("a store that misses Query's response timeout is asked again until it answe
       { labels: { slo: "checkout" }, samples: [[3600, 0.7]] },
     ]);
     expect(server.asked()).toBe(4);
+    expect(stats.requests).toBe(4);
   } finally {
     await server.close();
   }
