@@ -74,6 +74,7 @@ const alertLines = (a: AlertHistory): string[] => [
   `  before: ${sideText(a.before)}`,
   `  after: ${sideText(a.after)}`,
   ...a.gaps.map((g) => `  gap: ${when(g.from)} – ${when(g.to)}, no samples of ${g.missing.join(", ")}`),
+  ...(a.gapsUntold === undefined ? [] : [`  gaps not looked for: ${a.gapsUntold}`]),
 ];
 
 /** One stack's backtest, as lines under the review. */

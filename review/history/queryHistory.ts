@@ -18,6 +18,11 @@ export interface HistorySource {
   readonly stats?: RequestStats;
   /** The wait before a failed request is asked again, doubled at each attempt; RETRY_WAIT_MS unless set. */
   readonly retryWaitMs?: number;
+  /**
+   * What one review has asked already, by expression, range and step: both sides of a rule whose
+   * expression the change leaves alone (a `for`, a label) read the history once.
+   */
+  readonly answered?: Map<string, Promise<RangeSeries[]>>;
 }
 
 export interface RequestStats {
@@ -39,14 +44,21 @@ export const HISTORY_DEFAULTS = { days: 14, maxSeries: 1000, maxSamples: 100_000
 const POINTS_PER_REQUEST = 10_000;
 
 export class HistoryError extends Error {
-  /** The expression itself is refused (Prometheus' `bad_data`): asking again gets the same answer. */
+  /**
+   * Why asking the same again gets the same answer: the expression itself is refused (Prometheus'
+   * `bad_data`), or a store's limit refuses what the request reads (gRPC's ResourceExhausted, as
+   * Thanos' store gateway answers a request over its series, chunks or samples limit).
+   */
   constructor(
     message: string,
-    readonly badQuery = false,
+    readonly refused?: "expression" | "limit",
   ) {
     super(message);
   }
 }
+
+/** A store's refusal of a request over one of its limits, as Thanos Query passes it on. */
+const OVER_A_LIMIT = /code = ResourceExhausted/;
 
 interface ApiAnswer {
   status: string;
@@ -77,7 +89,8 @@ async function api(
     } catch (error) {
       // A store that took too long (its index headers read from the bucket on first use) answers
       // a later ask of the same range sooner.
-      if (!(error instanceof HistoryError) || error.badQuery || attempt === ATTEMPTS) throw error;
+      if (!(error instanceof HistoryError) || error.refused !== undefined || attempt === ATTEMPTS)
+        throw error;
       const wait = (source.retryWaitMs ?? RETRY_WAIT_MS) * 2 ** (attempt - 1);
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
@@ -126,7 +139,11 @@ async function request(
   if (answer.status !== "success") {
     throw new HistoryError(
       `${url}: ${answer.error ?? `${response.status} ${text.slice(0, 200)}`}`,
-      answer.errorType === "bad_data",
+      answer.errorType === "bad_data"
+        ? "expression"
+        : OVER_A_LIMIT.test(answer.error ?? "")
+          ? "limit"
+          : undefined,
     );
   }
   if ((answer.warnings ?? []).length > 0) {
@@ -137,35 +154,62 @@ async function request(
 
 const keyOf = (labels: Labels) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
 
+/** The longest range one request at `stepSeconds` covers: as many steps as Prometheus answers points per series. */
+export const requestSpanSeconds = (stepSeconds: number) => POINTS_PER_REQUEST * stepSeconds;
+
 /**
  * `expr` evaluated at every `stepSeconds` from `start` to `end` (Unix seconds, `start` on a step),
- * in as many requests as the points per series allow; each series once, its samples in time order.
- * Fails when it answers more than the source's series limit.
+ * in requests of `spanSeconds` at most (a whole number of steps; as many as the points per series
+ * allow when not given); each series once, its samples in time order. Fails when it answers more
+ * than the source's series limit. Asked once per review (`answered`).
  */
-export async function queryRange(
+export function queryRange(
   source: HistorySource,
   expr: string,
   start: number,
   end: number,
   stepSeconds: number,
+  spanSeconds = requestSpanSeconds(stepSeconds),
 ): Promise<RangeSeries[]> {
-  const span = POINTS_PER_REQUEST * stepSeconds;
-  const windows: [number, number][] = [];
-  for (let from = start; from <= end; from += span)
-    windows.push([from, Math.min(end, from + span - stepSeconds)]);
+  const key = JSON.stringify([expr, start, end, stepSeconds]);
+  const asked = source.answered?.get(key);
+  if (asked !== undefined) return asked;
+  const answer = askRange(source, expr, start, end, stepSeconds, spanSeconds);
+  source.answered?.set(key, answer);
+  return answer;
+}
+
+async function askRange(
+  source: HistorySource,
+  expr: string,
+  start: number,
+  end: number,
+  stepSeconds: number,
+  spanSeconds: number,
+): Promise<RangeSeries[]> {
+  const span = Math.max(Math.floor(spanSeconds / stepSeconds), 1) * stepSeconds;
   // One window at a time: a store gateway asked for several ranges at once answers each later, and
   // Thanos Query gives up on a store that sends nothing for its response timeout (10s as rendered).
+  // A window a store's limit refuses is asked again as its two halves, down to one step.
   const answers: ApiAnswer[] = [];
-  for (const [from, to] of windows) {
-    answers.push(
-      await api(source, "query_range", {
-        query: expr,
-        start: String(from),
-        end: String(to),
-        step: String(stepSeconds),
-      }),
-    );
-  }
+  const ask = async (from: number, to: number): Promise<void> => {
+    try {
+      answers.push(
+        await api(source, "query_range", {
+          query: expr,
+          start: String(from),
+          end: String(to),
+          step: String(stepSeconds),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof HistoryError) || error.refused !== "limit" || to === from) throw error;
+      const middle = from + Math.floor((to - from) / stepSeconds / 2) * stepSeconds;
+      await ask(from, middle);
+      await ask(middle + stepSeconds, to);
+    }
+  };
+  for (let from = start; from <= end; from += span) await ask(from, Math.min(end, from + span - stepSeconds));
   const bySeries = new Map<string, { labels: Labels; samples: [number, number][] }>();
   for (const answer of answers) {
     const data = answer.data as { result?: { metric: Labels; values?: [number, string][] }[] };

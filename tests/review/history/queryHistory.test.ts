@@ -84,3 +84,45 @@ test("an expression Prometheus refuses is not asked again", async () => {
     await server.close();
   }
 });
+
+test("a store's limit refusal is not asked again: the same range gets the same refusal", async () => {
+  // As Thanos Query passed on the rendered store gateway's refusal at prod's rated load.
+  const server = await standIn([
+    {
+      status: 422,
+      body: {
+        status: "error",
+        errorType: "execution",
+        error:
+          "expanding series: proxy Series(): rpc error: code = Aborted desc = receive series from Addr: 127.0.0.1:24694 MinTime: 1794542400000 MaxTime: 1795838400001: rpc error: code = ResourceExhausted desc = receive series from 01M8G72T8H8DTCDN12J6X05B8C: rpc error: code = ResourceExhausted desc = exceeded chunks limit: limit 833333 violated (got 833356)",
+      },
+    },
+    answered,
+  ]);
+  try {
+    await expect(
+      queryRange(sourceOf(server, { requests: 0, seconds: 0 }), "slo:budget", 3600, 3600, 60),
+    ).rejects.toThrow("exceeded chunks limit");
+    expect(server.asked()).toBe(1);
+  } finally {
+    await server.close();
+  }
+});
+
+test("the same expression over the same range is asked once in a review: both sides of a `for` change read the history once", async () => {
+  const server = await standIn([answered]);
+  const answeredAlready = new Map();
+  try {
+    const source = { ...sourceOf(server, { requests: 0, seconds: 0 }), answered: answeredAlready };
+    const [before, after] = [
+      await queryRange(source, "slo:budget", 3600, 3600, 60),
+      await queryRange(source, "slo:budget", 3600, 3600, 60),
+    ];
+    expect(after).toEqual(before);
+    expect(server.asked()).toBe(1);
+    await queryRange(source, "slo:budget", 3600, 3660, 60);
+    expect(server.asked()).toBe(2);
+  } finally {
+    await server.close();
+  }
+});
