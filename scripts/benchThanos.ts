@@ -34,7 +34,13 @@ import { Json } from "../testkit/json";
 import { previousRecord } from "../testkit/measured";
 import { writeHistoryBlocks } from "../testkit/metricHistory";
 import { workloadNamed } from "../testkit/rendered";
-import { bucketMetas, directoryBucket, startStoreGateway, uploadBlocks } from "../testkit/thanosBucket";
+import {
+  bucketMetas,
+  copyBlocksUnderNewIds,
+  directoryBucket,
+  startStoreGateway,
+  uploadBlocks,
+} from "../testkit/thanosBucket";
 import { metricValue } from "../testkit/http";
 import { compactorCaughtUp, externalLabels, startClusterCompactor } from "../testkit/thanosCluster";
 import * as yaml from "js-yaml";
@@ -82,25 +88,6 @@ async function hourChunkSeries(prometheus: Running, objects: readonly KubeObject
 
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
-
-const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-/**
- * Copies every block of `from` into `to` under a new ULID (the same time, other randomness), as
- * the other replica's sidecar would have uploaded its own blocks of the same range.
- */
-function copyUnderNewIds(from: string, to: string): void {
-  fs.mkdirSync(to, { recursive: true });
-  for (const ulid of fs.readdirSync(from).filter((e) => fs.existsSync(path.join(from, e, "meta.json")))) {
-    const other =
-      ulid.slice(0, 10) +
-      Array.from({ length: 16 }, () => CROCKFORD[Math.floor(Math.random() * 32)]).join("");
-    fs.cpSync(path.join(from, ulid), path.join(to, other), { recursive: true });
-    const metaFile = path.join(to, other, "meta.json");
-    const meta = JSON.parse(fs.readFileSync(metaFile, "utf8")) as Json;
-    fs.writeFileSync(metaFile, JSON.stringify({ ...meta, ulid: other }));
-  }
-}
 
 /** The parts of a block's meta.json this bench reads. */
 interface BlockMeta {
@@ -161,7 +148,10 @@ runBench(
       stepSeconds,
       blockHours: 54,
     });
-    copyUnderNewIds(path.join(dir, "history", "prometheus-0"), path.join(dir, "history", "prometheus-1"));
+    copyBlocksUnderNewIds(
+      path.join(dir, "history", "prometheus-0"),
+      path.join(dir, "history", "prometheus-1"),
+    );
     print(
       `history: ${days} days, a sample every ${stepSeconds} s, ${written.blocks} 54-hour blocks per replica ` +
         `(${written.samples} samples each), written by promtool in ${seconds(started)} s`,

@@ -18,11 +18,13 @@ export interface HistoryFamily {
   readonly series: readonly Readonly<Record<string, string>>[];
   /** The value of series `index` at `seconds` (Unix time). */
   readonly value: (index: number, seconds: number) => number;
+  /** Samples every this many seconds from the spec's `from`, instead of the spec's step. */
+  readonly stepSeconds?: number;
 }
 
 export interface HistorySpec {
   readonly families: readonly HistoryFamily[];
-  /** First and last sample time, in Unix seconds; samples fall every `stepSeconds` from `from`. */
+  /** First and last sample time, in Unix seconds; samples fall every `stepSeconds` from `from` (a family's own where it has one). */
   readonly from: number;
   readonly to: number;
   readonly stepSeconds: number;
@@ -63,13 +65,14 @@ function writeOpenMetrics(spec: HistorySpec, start: number, end: number, file: s
     if (lines.length >= BATCH_LINES) flush();
   };
   let samples = 0;
-  const first = spec.from + Math.ceil((start - spec.from) / spec.stepSeconds) * spec.stepSeconds;
   try {
     for (const family of spec.families) {
+      const step = family.stepSeconds ?? spec.stepSeconds;
+      const first = spec.from + Math.ceil((start - spec.from) / step) * step;
       const metric = family.type === "counter" ? `${family.name}_total` : family.name;
       const series = family.series.map((labels) => `${metric}{${labelText(labels)}} `);
       write(`# TYPE ${family.name} ${family.type}`);
-      for (let t = Math.max(first, spec.from); t < end && t <= spec.to; t += spec.stepSeconds) {
+      for (let t = Math.max(first, spec.from); t < end && t <= spec.to; t += step) {
         series.forEach((prefix, i) => {
           write(`${prefix}${family.value(i, t)} ${t}`);
           samples++;

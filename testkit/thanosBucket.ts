@@ -207,3 +207,22 @@ export async function bucketMetas(
     .filter((text) => text.trim() !== "")
     .map((text) => JSON.parse(text) as Json);
 }
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/**
+ * Copies every block of `from` into `to` under a new ULID (the same time, other randomness), as
+ * the other replica's sidecar would have uploaded its own blocks of the same range.
+ */
+export function copyBlocksUnderNewIds(from: string, to: string): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const ulid of fs.readdirSync(from).filter((e) => fs.existsSync(path.join(from, e, "meta.json")))) {
+    const other =
+      ulid.slice(0, 10) +
+      Array.from({ length: 16 }, () => CROCKFORD[Math.floor(Math.random() * 32)]).join("");
+    fs.cpSync(path.join(from, ulid), path.join(to, other), { recursive: true });
+    const metaFile = path.join(to, other, "meta.json");
+    const meta = JSON.parse(fs.readFileSync(metaFile, "utf8")) as Json;
+    fs.writeFileSync(metaFile, JSON.stringify({ ...meta, ulid: other }));
+  }
+}

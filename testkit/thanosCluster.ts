@@ -212,16 +212,18 @@ export async function compactorProgress(compactor: Running): Promise<string> {
 export const COMPACTOR_CATCH_UP_MS = 420_000;
 
 /**
- * Waits until a compactor has nothing left to compact or downsample, after at least two runs and one
- * compaction; returns its runs.
+ * Waits until a compactor has nothing left to compact or downsample, after at least two runs and
+ * `compactions` compactions (a bucket whose blocks fill no range yet gives it none to make); returns
+ * its runs.
  */
 export async function compactorCaughtUp(
   compactor: Running,
   timeoutMs = COMPACTOR_CATCH_UP_MS,
+  compactions = 1,
 ): Promise<number> {
   return eventually(
     async () => {
-      const [runs, compactions, todo, downsamples] = await Promise.all(
+      const [runs, made, todo, downsamples] = await Promise.all(
         [
           "thanos_compact_iterations_total",
           "thanos_compact_group_compactions_total",
@@ -229,7 +231,7 @@ export async function compactorCaughtUp(
           "thanos_compact_todo_downsample_blocks",
         ].map((name) => metricValue(compactor.base, name)),
       );
-      return runs >= 2 && compactions > 0 && todo === 0 && downsamples === 0 ? runs : undefined;
+      return runs >= 2 && made >= compactions && todo === 0 && downsamples === 0 ? runs : undefined;
     },
     "the compactor catching up",
     timeoutMs,
