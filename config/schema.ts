@@ -1,20 +1,20 @@
 import { z } from "zod";
 import { DEMO_NAMESPACE, DEMO_SLOS } from "./demo";
-import { AlertDestination, quotedSeverity, severityProblem, severityRoutes } from "./severities";
-import { SLOTH_SEVERITY, sloAlertDestination, slothDestination } from "./paging";
+import { AlertDestination, quotedSeverity, severityProblem, severityRoutes } from "./alerting/severities";
+import { SLOTH_SEVERITY, sloAlertDestination, slothDestination } from "./alerting/paging";
 import { durationMs } from "./durations";
-import { ComplianceWindow } from "./calendarWindows";
-import { LONGEST_BURN_WINDOW, furthestEvaluator, ruleBeyond, windowBeyond } from "./evaluatorReach";
-import { clusterServiceNamespace } from "./scrapeTargets";
+import { ComplianceWindow } from "./slo/calendarWindows";
+import { LONGEST_BURN_WINDOW, furthestEvaluator, ruleBeyond, windowBeyond } from "./metrics/evaluatorReach";
+import { clusterServiceNamespace } from "./metrics/scrapeTargets";
 import { Identity, strict } from "./fields";
 import { clusterSection } from "./sections/cluster";
 import { namespacesSection } from "./sections/namespaces";
 import { appsSection } from "./sections/apps";
-import { metricsSection } from "./sections/metrics";
+import { metricsSection } from "./metrics/section";
 import { logsSection } from "./sections/logs";
 import { tracingSection } from "./sections/tracing";
 import { grafanaSection } from "./sections/grafana";
-import { PLATFORM_RECEIVERS, alertingSection } from "./sections/alerting";
+import { PLATFORM_RECEIVERS, alertingSection } from "./alerting/section";
 import { exposureSection } from "./sections/exposure";
 import { storageSection } from "./sections/storage";
 import { REGISTRY_CREDENTIALS_SECRET, imagesSection } from "./sections/images";
@@ -78,7 +78,7 @@ interface CrossCheck {
 
 /**
  * Every window the rules read, and every team rule, no longer than what evaluates it keeps
- * (config/evaluatorReach.ts): the HTTP SLOs' and each SLO's compliance window and alert windows,
+ * (config/metrics/evaluatorReach.ts): the HTTP SLOs' and each SLO's compliance window and alert windows,
  * the 3-day burn window every SLO records, Sloth's window, and each rule of metrics.extraRuleFiles.
  */
 function windowsWithinReach(value: Sections, issue: Issue): void {

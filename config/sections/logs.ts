@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { extraRuleFile } from "../ruleFiles";
+import { extraRuleFile } from "../promql/ruleFiles";
 import {
   Identity,
   alertOverrides,

@@ -1,8 +1,8 @@
-import { keyPath } from "./errors";
-import { migrationHint } from "./migrations";
-import { anchoredRe2Matches } from "./re2";
+import { keyPath } from "../errors";
+import { migrationHint } from "../migrations";
+import { anchoredRe2Matches } from "../promql/re2";
 import { SEVERITY_MATCHER } from "./severities";
-import type { StackConfig } from "./stackConfig";
+import type { StackConfig } from "../stackConfig";
 
 type Alerting = Pick<StackConfig["alerting"], "slack" | "email" | "webhook" | "routes" | "receivers">;
 

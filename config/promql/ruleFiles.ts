@@ -1,6 +1,6 @@
 import * as yaml from "js-yaml";
 import { z } from "zod";
-import { fileSource, readConfigFile } from "./projectFiles";
+import { fileSource, readConfigFile } from "../projectFiles";
 import { LOG_QUERY_IN_RULE, QueryLanguage, isLogqlMetricQuery, queryParseProblem } from "./queryGrammar";
 
 // A team's own rule file, read when the config loads so that a missing or malformed file stops the
