@@ -1,4 +1,4 @@
-import { ruleQueryProblems } from "../../config/promql/ruleFiles";
+import { ruleQueryProblems } from "../../config/ruleFiles";
 import { alertFactory } from "../common/alertFactory";
 import { RuleFile } from "../common/prometheusTypes";
 import { DeployedRuleFile, ruleFileClashes } from "../common/ruleClashes";

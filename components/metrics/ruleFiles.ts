@@ -1,5 +1,5 @@
 import { httpRecordingRules, selfMonitoringRules, serviceAlertRules } from "./alertRules";
-import { ruleQueryProblems } from "../../config/promql/ruleFiles";
+import { ruleQueryProblems } from "../../config/ruleFiles";
 import { externalUrls } from "./externalUrls";
 import { meshRuleGroups } from "./meshRules";
 import { dashboardRecordingRules } from "./dashboardRecordingRules";

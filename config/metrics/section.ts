@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { extraRuleFile } from "../promql/ruleFiles";
+import { extraRuleFile } from "../ruleFiles";
 import { complianceWindow, sloWindow, slosField } from "../slo/sloSpec";
 import { openSloFiles } from "../slo/openSlo";
 import { slothFiles } from "../slo/sloth";

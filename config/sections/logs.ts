@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { extraRuleFile } from "../promql/ruleFiles";
+import { extraRuleFile } from "../ruleFiles";
 import {
   Identity,
   alertOverrides,
