@@ -47,9 +47,7 @@ import { demoSloNamesFree, sloNamesUnique } from "./slo/checks";
 
 /** The sections of the stack config: top-level keys, each validated by its own schema. */
 const sections = {
-  profile: z
-    .enum(PROFILES)
-    .describe("Which defaults the stack starts from: a laptop kind cluster or EKS."),
+  profile: z.enum(PROFILES).describe("Which defaults the stack starts from: a laptop kind cluster or EKS."),
   cluster: clusterSection,
   namespaces: namespacesSection,
   apps: appsSection,

@@ -32,11 +32,7 @@ export function sloReceiversKnown(value: Pick<Validated, "alerting" | "metrics">
     PLATFORM_RECEIVERS.warning,
     ...value.alerting.receivers.map((r) => r.name),
   ];
-  const unknown = (
-    slo: (typeof value.metrics.slos)[number],
-    path: (string | number)[],
-    inFile: boolean,
-  ) =>
+  const unknown = (slo: (typeof value.metrics.slos)[number], path: (string | number)[], inFile: boolean) =>
     (slo.alerts ?? []).forEach((alert, a) =>
       (alert.receivers ?? []).forEach((receiver, r) => {
         if (!receivers.includes(receiver)) {
@@ -77,8 +73,7 @@ export function alertSeveritiesRouted(value: Validated, issue: Issue): void {
           const label = rule.labels?.severity !== undefined ? `rules[${r}].labels` : "labels";
           const severity = rule.labels?.severity ?? group.labels?.severity;
           const sloth = rule.labels?.[SLOTH_SEVERITY.label] ?? group.labels?.[SLOTH_SEVERITY.label];
-          const refused =
-            rule.alert === undefined ? undefined : problem(severity, slothDestination(sloth));
+          const refused = rule.alert === undefined ? undefined : problem(severity, slothDestination(sloth));
           if (refused !== undefined) {
             issue(
               [section, "extraRuleFiles", f],

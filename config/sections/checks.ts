@@ -55,10 +55,7 @@ export function meshNamespacesNotTheStacks(
   const own = [value.namespaces.observability, value.namespaces.node];
   const notOwn = (ns: string, path: (string | number)[]) => {
     if (own.includes(ns)) {
-      issue(
-        path,
-        `must not be one of the stack's own namespaces (${own.join(", ")}), which are not meshed`,
-      );
+      issue(path, `must not be one of the stack's own namespaces (${own.join(", ")}), which are not meshed`);
     }
   };
   value.mesh.istio.namespaces.forEach((ns, i) => notOwn(ns, ["mesh", "istio", "namespaces", i]));
