@@ -68,8 +68,8 @@ export type {
   PagerDutyReceiver,
   SlackReceiver,
   WebhookReceiver,
-} from "./config/sections/alerting";
-export type { AlertTimeInterval, TimeIntervalPeriod, TimeRange } from "./config/sections/timeIntervals";
+} from "./config/alerting/section";
+export type { AlertTimeInterval, TimeIntervalPeriod, TimeRange } from "./config/alerting/timeIntervals";
 export type {
   ExtraScrapeConfig,
   KubernetesDiscovery,
@@ -77,8 +77,8 @@ export type {
   RedisTarget,
   RelabelConfig,
   StaticTargets,
-} from "./config/sections/metrics";
-export type { RemoteStore } from "./config/sections/metricsObjectStorage";
+} from "./config/metrics/section";
+export type { RemoteStore } from "./config/metrics/objectStorage";
 export type {
   DashboardFolder,
   ElasticsearchDatasource,
@@ -95,7 +95,7 @@ export type {
   Slo,
   SloAlert,
   ThresholdIndicator,
-} from "./config/sections/slos";
+} from "./config/slo/sloSpec";
 export type { FileContent } from "./config/projectFiles";
 export type { LoadedStackConfig } from "./config/load";
 export type { StackConfig } from "./config/stackConfig";

@@ -1,12 +1,12 @@
 // Loki's ruler's check of a rule file, in place of lokitool (Loki's own validator is AGPL code the
 // project does not build): the file decodes strictly into groups of rules, group names are set and
 // unique in the file, each rule is exactly one of an alert or a recording rule with a valid name,
-// its expression parses as LogQL with the grammar the config uses (config/queryGrammar.ts) and is a
+// its expression parses as LogQL with the grammar the config uses (config/promql/queryGrammar.ts) and is a
 // metric query (the ruler evaluates samples: a log query, such as a bare stream selector, is
 // refused), `for` and `keep_firing_for` are durations of an alert, and labels and annotations map
 // valid label names to text.
 import * as yaml from "js-yaml";
-import { LOG_QUERY_IN_RULE, isLogqlMetricQuery, queryParseProblem } from "../config/queryGrammar";
+import { LOG_QUERY_IN_RULE, isLogqlMetricQuery, queryParseProblem } from "../config/promql/queryGrammar";
 
 const GROUP_FIELDS = ["name", "interval", "query_offset", "limit", "labels", "rules"];
 const RULE_FIELDS = ["record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"];

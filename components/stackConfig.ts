@@ -1,5 +1,5 @@
 import type { StackConfig } from "../config";
-import { undeliveredCriticalProblems } from "../config/criticalAlerts";
+import { undeliveredCriticalProblems } from "../config/alerting/criticalAlerts";
 import { ConfigCheck, LoadedStackConfig, loadConfig } from "../config/load";
 import { ALL_BACKENDS } from "./grafana/datasources";
 import { readExtraDashboards } from "./grafana/extraDashboards";

@@ -4,7 +4,7 @@ import { COMPONENTS, ComponentName, WORKLOADS, WorkloadName } from "./components
 import { cidrProblem } from "./cidr";
 import { parseQuantity } from "./quantity";
 import { CONFIG_NAMESPACE, keyPath } from "./errors";
-import { anchoredRe2Problem, re2Problem } from "./re2";
+import { anchoredRe2Problem, re2Problem } from "./promql/re2";
 import type { ArgsOf, GivenWhole } from "./argsOf";
 
 // The field types that more than one section of the stack config (config/sections/) uses.

@@ -3,7 +3,7 @@ export type { ComponentName, PlacedWorkloadName } from "./components";
 export { PROFILE_DEFAULTS } from "./defaults";
 export type { Profile } from "./defaults";
 export { CONFIG_NAMESPACE, ConfigError, keyPath } from "./errors";
-export { PLATFORM_RECEIVERS } from "./sections/alerting";
+export { PLATFORM_RECEIVERS } from "./alerting/section";
 export { REGISTRY_CREDENTIALS_SECRET } from "./sections/images";
 export type { StackConfig } from "./stackConfig";
 export type { PulumiConfig } from "./pulumiConfig";

@@ -1,7 +1,12 @@
 import * as yaml from "js-yaml";
 import { z } from "zod";
 import { fileSource, readConfigFile } from "./projectFiles";
-import { LOG_QUERY_IN_RULE, QueryLanguage, isLogqlMetricQuery, queryParseProblem } from "./queryGrammar";
+import {
+  LOG_QUERY_IN_RULE,
+  QueryLanguage,
+  isLogqlMetricQuery,
+  queryParseProblem,
+} from "./promql/queryGrammar";
 
 // A team's own rule file, read when the config loads so that a missing or malformed file stops the
 // deployment before anything is touched. The shape is the rule file format of Prometheus 3.5 (the

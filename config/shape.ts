@@ -1,7 +1,7 @@
 import { PLACED_WORKLOADS, PlacedWorkloadName } from "./components";
 import { DEMO_SLOS, appsWithDemo } from "./demo";
 import { ValidStackConfig } from "./schema";
-import { SloSpec } from "./sections/slos";
+import { SloSpec } from "./slo/sloSpec";
 
 type PlacementConfig = ValidStackConfig["placement"];
 type PlacementSpec = PlacementConfig["default"];

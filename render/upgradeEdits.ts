@@ -3,7 +3,7 @@
 // note's list of changes is rendered from the edited files, and tests/cluster/upgrades.test.ts
 // deploys them with the engine after the release's program deployed the files as they were.
 import * as path from "path";
-import { criticalAlertDestinations } from "../config/criticalAlerts";
+import { criticalAlertDestinations } from "../config/alerting/criticalAlerts";
 import { RenderedStack, renderWithConfig } from "./renderStack";
 import { SECRET_PLACEHOLDER, StackFileConfig, readStackFile } from "./stackFile";
 import { UPGRADES_DIR } from "./upgradeRecords";

@@ -4,7 +4,7 @@
 // namespace="payments", otherwise critical"). Severities are the rules' own: a rule without one
 // sends an alert without one. The stack's routes hang one level under the root.
 
-import { labelMatches } from "../config/re2";
+import { labelMatches } from "../config/promql/re2";
 
 type Json = Readonly<Record<string, unknown>>;
 

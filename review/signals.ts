@@ -1,7 +1,7 @@
 // What a change does to what people see and are paged by: alert and recording rules, dashboards,
 // Grafana's datasources and Alertmanager's routes, each read back from the rendered config files.
 import * as yaml from "js-yaml";
-import { routed, routesInWords, severityRoutes } from "../config/severities";
+import { routed, routesInWords, severityRoutes } from "../config/alerting/severities";
 import { alertReceivers, fixedLabels } from "./alertReceivers";
 import { sameValue } from "./objects";
 import { Resource, Snapshot } from "./snapshot";

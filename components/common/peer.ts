@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { clusterServiceNamespace } from "../../config/scrapeTargets";
+import { clusterServiceNamespace } from "../../config/metrics/scrapeTargets";
 import { Endpoint, Flow, outside, tcp } from "./flow";
 import { portOfUrl } from "./serviceUrl";
 

@@ -1,4 +1,4 @@
-import type { CalendarWindow } from "../../config/calendarWindows";
+import type { CalendarWindow } from "../../config/slo/calendarWindows";
 
 // The series the SLO rules record and the dashboards read (components/metrics/configuredSlos.ts,
 // components/metrics/calendarPeriods.ts).

@@ -1,4 +1,4 @@
-import { queryParseProblem } from "../../config/queryGrammar";
+import { queryParseProblem } from "../../config/promql/queryGrammar";
 import { Json, JsonObject, isObject } from "./dashboardJson";
 import { ProvisionedDatasource } from "./datasources";
 

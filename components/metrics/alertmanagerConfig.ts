@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PLATFORM_RECEIVERS, StackConfig } from "../../config";
-import { SLOTH_SEVERITY, pagingSeverities } from "../../config/paging";
+import { SLOTH_SEVERITY, pagingSeverities } from "../../config/alerting/paging";
 import { TEMPLATE, useTemplate } from "./notificationTemplates";
 import { ALERTMANAGER_PATHS } from "./names";
 import { HTTP_SLO_ALERTS } from "./sloRules";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { UNDELIVERED_CRITICAL, criticalAlertDestinations } from "../../config/criticalAlerts";
+import { UNDELIVERED_CRITICAL, criticalAlertDestinations } from "../../config/alerting/criticalAlerts";
 import * as path from "path";
 import { spreadAcrossNodes } from "../common/disruption";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
@@ -48,7 +48,7 @@ export function deployAlertmanager(
 ) {
   const namespace = config.namespaces.observability;
   const replicas = config.metrics.alertmanagerReplicas;
-  // A production stack is refused before this (config/criticalAlerts.ts); elsewhere, said once.
+  // A production stack is refused before this (config/alerting/criticalAlerts.ts); elsewhere, said once.
   if (criticalAlertDestinations(config.alerting).length === 0) {
     void pulumi.log.warn(UNDELIVERED_CRITICAL, opts.parent);
   }

@@ -6,7 +6,7 @@ import {
   OffsetChange,
   calendarAnchor,
   utcOffsets,
-} from "../../config/calendarWindows";
+} from "../../config/slo/calendarWindows";
 import { RecordingRule, RuleGroup } from "../common/prometheusTypes";
 import { CALENDAR_SERIES, calendarKey, calendarLabels, calendarSeries } from "../common/sloSeries";
 

@@ -1,9 +1,9 @@
 import { StackConfig } from "../../config";
-import { CalendarWindow, isCalendar, windowText } from "../../config/calendarWindows";
+import { CalendarWindow, isCalendar, windowText } from "../../config/slo/calendarWindows";
 import { durationMs } from "../../config/durations";
-import { selectorParts } from "../../config/promqlSelector";
-import { RatioReading, ratioReading } from "../../config/sections/slos";
-import { SAMPLE_WINDOW, atWindow, counterRate, sliQueryForm } from "../../config/sliQueries";
+import { selectorParts } from "../../config/promql/selector";
+import { RatioReading, ratioReading } from "../../config/slo/sloSpec";
+import { SAMPLE_WINDOW, atWindow, counterRate, sliQueryForm } from "../../config/slo/sliQueries";
 import { anyLeMatcher } from "../common/httpSources";
 import { RecordingRule, RuleGroup } from "../common/prometheusTypes";
 import { alertFactory } from "../common/alertFactory";

@@ -1,5 +1,5 @@
 import { StackConfig } from "../../config";
-import { clusterServiceNamespace } from "../../config/scrapeTargets";
+import { clusterServiceNamespace } from "../../config/metrics/scrapeTargets";
 import {
   Endpoint,
   Flow,

@@ -1,5 +1,5 @@
 import { durationMs } from "../../config/durations";
-import { queryReach } from "../../config/queryReach";
+import { queryReach } from "../../config/promql/queryReach";
 import { DeployedRuleFile } from "../common/ruleClashes";
 
 // Which rules Prometheus evaluates and which Thanos Ruler does. Prometheus reads only the history it

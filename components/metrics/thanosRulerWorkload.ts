@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { withMatcher } from "../../config/promqlMatchers";
+import { withMatcher } from "../../config/promql/matchers";
 import { spreadAcrossNodes } from "../common/disruption";
 import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { clusterUrl } from "../common/serviceUrl";

@@ -4,7 +4,7 @@
 import type { SyntaxNode } from "@lezer/common";
 import { parser } from "@prometheus-io/lezer-promql";
 import { durationMs } from "../../config/durations";
-import { labelMatches } from "../../config/re2";
+import { labelMatches } from "../../config/promql/re2";
 
 /** A recording rule of one side: what it records, its expression, its own labels and how often it runs. */
 export interface RecordingRule {

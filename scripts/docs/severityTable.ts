@@ -6,7 +6,7 @@ import * as yaml from "js-yaml";
 import { ConfigError } from "../../config";
 import { alertmanagerConfig } from "../../components/metrics/alertmanagerConfig";
 import { parseStackConfig } from "../../config/load";
-import { OtherSeverities } from "../../config/severities";
+import { OtherSeverities } from "../../config/alerting/severities";
 import { alertReceivers, fixedLabels } from "../../review/alertReceivers";
 import { Json } from "../../testkit/json";
 

@@ -5,10 +5,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../../config";
 import { parseStackConfig } from "../../config/load";
-import { openSloSlos } from "../../config/openSlo";
-import { SloDocument, documentsOf } from "../../config/sloDocuments";
+import { openSloSlos } from "../../config/slo/openSlo";
+import { SloDocument, documentsOf } from "../../config/slo/sloDocuments";
 import { PROJECT_ROOT } from "../../render/renderStack";
-import { EVERY_WINDOW_RETENTION } from "../../config/evaluatorReach";
+import { EVERY_WINDOW_RETENTION } from "../../config/metrics/evaluatorReach";
 
 export const FIVE_PROBLEMS_FILE = "tests/slo/openslo/five-problems.yaml";
 export const OPENSLO_CORPUS_DIR = "tests/slo/openslo/corpus";

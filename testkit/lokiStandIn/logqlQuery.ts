@@ -3,7 +3,7 @@
 // tests send. Every other construct is refused with its name, never evaluated approximately.
 import { parser } from "@grafana/lezer-logql";
 import { SyntaxNode } from "@lezer/common";
-import { stringValue } from "../../config/queryStrings";
+import { stringValue } from "../../config/promql/queryStrings";
 
 export type MatchOperator = "=" | "!=" | "=~" | "!~";
 

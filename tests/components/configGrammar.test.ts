@@ -1,5 +1,5 @@
-// The config checks regexes and rule expressions with the servers' grammars (config/re2.ts,
-// config/queryGrammar.ts); this holds them to the real servers. Every regex and expression the
+// The config checks regexes and rule expressions with the servers' grammars (config/promql/re2.ts,
+// config/promql/queryGrammar.ts); this holds them to the real servers. Every regex and expression the
 // config accepts, over the bad-input suite's good edits, the committed stack files and the extended
 // example stack, is accepted by the real Prometheus (promtool), Alertmanager (amtool), Loki's
 // ruler's checks (checks/lokiRules.ts) and Loki's log pipeline as Alloy builds it, and Alloy: no

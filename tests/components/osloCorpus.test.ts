@@ -18,14 +18,14 @@ import { BURN_WINDOWS } from "../../components/metrics/sloEngine";
 import { ConfigError, StackConfig } from "../../config";
 import { DAY_MS, durationMs } from "../../config/durations";
 import { parseStackConfig } from "../../config/load";
-import { SAMPLE_WINDOW, atWindow, sliQueryForm, takesWindow } from "../../config/sliQueries";
-import { isCalendar } from "../../config/calendarWindows";
+import { SAMPLE_WINDOW, atWindow, sliQueryForm, takesWindow } from "../../config/slo/sliQueries";
+import { isCalendar } from "../../config/slo/calendarWindows";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { formatted } from "../../scripts/docs/generated";
 import { tools } from "../../testkit/tools";
 import { promtoolGot } from "../support/promtoolGot";
 import { MINUTES, seriesOf, values } from "../support/sliSeries";
-import { EVERY_WINDOW_RETENTION } from "../../config/evaluatorReach";
+import { EVERY_WINDOW_RETENTION } from "../../config/metrics/evaluatorReach";
 import { agree, engineRatio } from "../support/hourChunks";
 
 const run = promisify(execFile);

@@ -21,7 +21,7 @@ import { formatted } from "../../scripts/docs/generated";
 import { tools } from "../../testkit/tools";
 import { promtoolGot } from "../support/promtoolGot";
 import { MINUTES, seriesOf, values } from "../support/sliSeries";
-import { EVERY_WINDOW_RETENTION } from "../../config/evaluatorReach";
+import { EVERY_WINDOW_RETENTION } from "../../config/metrics/evaluatorReach";
 import { CHUNKS_APART, agree, engineRatio, recorded } from "../support/hourChunks";
 
 const run = promisify(execFile);

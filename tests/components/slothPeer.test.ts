@@ -17,7 +17,7 @@ import { PROJECT_ROOT } from "../../render/renderStack";
 import { tools } from "../../testkit/tools";
 import { SLOS_OF_EVERY_KIND, seriesBurning } from "../slo/sloPromtoolCases";
 import { promtoolGot } from "../support/promtoolGot";
-import { EVERY_WINDOW_RETENTION } from "../../config/evaluatorReach";
+import { EVERY_WINDOW_RETENTION } from "../../config/metrics/evaluatorReach";
 
 const run = promisify(execFile);
 

@@ -1,4 +1,4 @@
-// The config's PromQL check (config/queryGrammar.ts, config/promqlTypes.ts) beside the real promtool
+// The config's PromQL check (config/promql/queryGrammar.ts, config/promql/types.ts) beside the real promtool
 // of the deployed Prometheus: every expression of both renders (rules and dashboards, the committed
 // stacks and the extended one) and of the SLO fixtures' rules is accepted by both, and every
 // expression of the list below, which promtool refuses for arity, types, matchers, modifiers or
@@ -12,7 +12,7 @@ import * as yaml from "js-yaml";
 import { configuredSloRules } from "../../components/metrics/configuredSlos";
 import { ConfigError, StackConfig } from "../../config";
 import { parseStackConfig } from "../../config/load";
-import { queryParseProblem } from "../../config/queryGrammar";
+import { queryParseProblem } from "../../config/promql/queryGrammar";
 import { STACKS } from "../../testkit/stacks";
 import { evaluatedRuleFiles } from "../../testkit/rendered";
 import { tools } from "../../testkit/tools";

@@ -1,4 +1,4 @@
-// One rule for the severity of every alert a team brings (config/severities.ts): what each input
+// One rule for the severity of every alert a team brings (config/alerting/severities.ts): what each input
 // makes of a routed severity, a typo of one, a team's word and any other, under the default
 // alerting.otherSeverities and under refuse; the routes teams add; and where the real amtool routes
 // what no route reads.
@@ -13,7 +13,7 @@ import { parseStackConfig } from "../../config/load";
 import { severityOutcomes } from "../../scripts/docs/severityTable";
 import { tools } from "../../testkit/tools";
 import { sectionProblems } from "../support/configProblems";
-import { EVERY_WINDOW_RETENTION } from "../../config/evaluatorReach";
+import { EVERY_WINDOW_RETENTION } from "../../config/metrics/evaluatorReach";
 
 const run = promisify(execFile);
 

@@ -6,7 +6,7 @@ import {
   UNDELIVERED_CRITICAL,
   criticalAlertDestinations,
   undeliveredCriticalProblems,
-} from "../../config/criticalAlerts";
+} from "../../config/alerting/criticalAlerts";
 import { parsePulumiConfig } from "../../config/load";
 import main = require("../../index");
 import { recordDeployment, renderWithConfig } from "../../render/renderStack";

@@ -6,7 +6,7 @@ import { ConfigError } from "../../config";
 import { configuredSloRules } from "../../components/metrics/configuredSlos";
 import { parseStackConfig } from "../../config/load";
 import { sectionProblems } from "../support/configProblems";
-import { EVERY_WINDOW_RETENTION } from "../../config/evaluatorReach";
+import { EVERY_WINDOW_RETENTION } from "../../config/metrics/evaluatorReach";
 
 const fixture = (name: string) => path.join("tests/slo/openslo", name);
 const file = (content: string, name = "slos.yaml") => ({ name, content });

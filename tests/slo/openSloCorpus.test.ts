@@ -4,7 +4,7 @@
 import * as path from "path";
 import { ConfigError } from "../../config";
 import { parseStackConfig } from "../../config/load";
-import { EVERY_WINDOW_RETENTION } from "../../config/evaluatorReach";
+import { EVERY_WINDOW_RETENTION } from "../../config/metrics/evaluatorReach";
 
 const corpus = (name: string) => path.join("tests/slo/openslo/corpus", name);
 

@@ -11,7 +11,7 @@ import { configuredSloRules } from "../../components/metrics/configuredSlos";
 import { parseStackConfig } from "../../config/load";
 import { tools } from "../../testkit/tools";
 import { sectionProblems } from "../support/configProblems";
-import { EVERY_WINDOW_RETENTION } from "../../config/evaluatorReach";
+import { EVERY_WINDOW_RETENTION } from "../../config/metrics/evaluatorReach";
 
 const example = (name: string) => path.join("tests/slo/sloth", name);
 const read = (name: string) => fs.readFileSync(path.join(__dirname, "sloth", name), "utf8");

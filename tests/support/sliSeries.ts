@@ -3,9 +3,9 @@
 // tests evaluate the engine's rules and a peer's (Sloth's, or OpenSLO's meaning) on in promtool.
 import type { SyntaxNode } from "@lezer/common";
 import { parser } from "@prometheus-io/lezer-promql";
-import { stringValue } from "../../config/queryStrings";
-import { anchoredRe2Matches } from "../../config/re2";
-import { atWindow } from "../../config/sliQueries";
+import { stringValue } from "../../config/promql/queryStrings";
+import { anchoredRe2Matches } from "../../config/promql/re2";
+import { atWindow } from "../../config/slo/sliQueries";
 
 /** How many minutes of samples each series has. */
 export const MINUTES = 3 * 1440;

@@ -7,7 +7,7 @@ import { DATASOURCES, DatasourceRef } from "../../common/grafanaUids";
 
 /**
  * The dashboard JSON schema written: 39, Grafana 10.4's and 11.0's. The deployed grafana 12.1.1
- * (config/defaults.ts) is at 41 and migrates older dashboards as it loads them; its two steps past
+ * (config/sections/defaults.ts) is at 41 and migrates older dashboards as it loads them; its two steps past
  * 39 (a `refresh` that is not a string becomes "", `timepicker.time_options` is dropped) touch
  * nothing written here, so 39 loads as 41 would, and raising it would only rewrite every file.
  */

@@ -4,7 +4,7 @@ import { DashboardSettings } from "../settings";
 import { defineDashboard } from "./definition";
 import { SERVICE_MATCHER, SERVICE_VARIABLE } from "./serviceVariable";
 import { durationMs } from "../../../config/durations";
-import { isCalendar, windowText } from "../../../config/calendarWindows";
+import { isCalendar, windowText } from "../../../config/slo/calendarWindows";
 import { CALENDAR_SERIES, SLO_SERIES, calendarSeries, distinctCalendars } from "../../common/sloSeries";
 
 const windowSeconds = (window: string) => durationMs(window) / 1000;

@@ -5,7 +5,7 @@ import {
   samplesRead,
   selectedNames,
 } from "../../../review/history/inlineRecorded";
-import { queryParseProblem } from "../../../config/queryGrammar";
+import { queryParseProblem } from "../../../config/promql/queryGrammar";
 
 const parseProblemOf = (expr: string) => queryParseProblem("PromQL", expr);
 

@@ -1,7 +1,7 @@
 import * as yaml from "js-yaml";
 import { z } from "zod";
-import { fileSource, readConfigFile } from "./projectFiles";
-import { SloSpec, sloSpec } from "./sections/slos";
+import { fileSource, readConfigFile } from "../projectFiles";
+import { SloSpec, sloSpec } from "./sloSpec";
 
 // SLO documents teams bring in files written for other tools (OpenSLO, Sloth): read from the files a
 // config key lists, every problem of every document placed by file, document and field, and the SLOs

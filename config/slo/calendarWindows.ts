@@ -3,7 +3,7 @@
 // offsets from UTC are written into the rules as the moments they change (daylight-saving time),
 // read from the time zone database of the Node.js that renders the stack.
 import { z } from "zod";
-import { DAY_MS, durationMs } from "./durations";
+import { DAY_MS, durationMs } from "../durations";
 
 export const CALENDAR_PERIODS = ["week", "month", "quarter"] as const;
 export type CalendarPeriod = (typeof CALENDAR_PERIODS)[number];

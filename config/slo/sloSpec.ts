@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DAY_MS, durationMs } from "../durations";
-import { calendarWindow, windowShortestMs, windowText } from "../calendarWindows";
+import { calendarWindow, windowShortestMs, windowText } from "./calendarWindows";
 import {
   Identity,
   alertName,
@@ -12,8 +12,8 @@ import {
   reportDuplicates,
   strict,
 } from "../fields";
-import { selectorParts, selectorProblem } from "../promqlSelector";
-import { SAMPLE_WINDOW, SliQueryForm, sliQueryForm, sliQueryProblem } from "../sliQueries";
+import { selectorParts, selectorProblem } from "../promql/selector";
+import { SAMPLE_WINDOW, SliQueryForm, sliQueryForm, sliQueryProblem } from "./sliQueries";
 
 /** An SLO's objective: above 0.9 (looser is no objective) and below 1 (which leaves no error budget). */
 export const sloObjective = fromCliText(

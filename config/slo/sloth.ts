@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { durationMs } from "./durations";
+import { durationMs } from "../durations";
 import { takesSlothWindow } from "./sliQueries";
 import {
   DocumentProblem,

@@ -4,11 +4,11 @@ import {
   isCalendar,
   windowLongestMs,
   windowText,
-} from "./calendarWindows";
-import { DAY_MS, durationMs } from "./durations";
-import { duration } from "./fields";
-import { rawRetention } from "./sections/metricsObjectStorage";
-import { queryReach } from "./queryReach";
+} from "../slo/calendarWindows";
+import { DAY_MS, durationMs } from "../durations";
+import { duration } from "../fields";
+import { rawRetention } from "./objectStorage";
+import { queryReach } from "../promql/queryReach";
 
 // A rule reads no further back than its evaluator keeps. Without metrics.objectStorage Prometheus
 // evaluates every rule, over what it keeps (metrics.retentionTime); with it, Thanos Ruler evaluates

@@ -1,6 +1,6 @@
 import { parser } from "@prometheus-io/lezer-promql";
-import { selectorParts } from "./promqlSelector";
-import { queryParseProblem } from "./queryGrammar";
+import { selectorParts } from "../promql/selector";
+import { queryParseProblem } from "../promql/queryGrammar";
 
 // The PromQL an SLO's indicator is written in, and how the engine reads it over a window. Teams
 // bring four forms: a counter's selector (`payments_total{outcome="failed"}`), a sum of one

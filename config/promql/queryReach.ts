@@ -1,6 +1,6 @@
 import type { SyntaxNode } from "@lezer/common";
 import { parser } from "@prometheus-io/lezer-promql";
-import { durationMs } from "./durations";
+import { durationMs } from "../durations";
 
 // How far back a PromQL expression reads from the time it is evaluated at, and which metrics it
 // selects: a rule can only be evaluated where that much history is kept, and a rule that reads a

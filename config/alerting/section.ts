@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { anchoredRe2Problem } from "../re2";
-import { OTHER_SEVERITIES, PLATFORM_SEVERITIES } from "../severities";
+import { anchoredRe2Problem } from "../promql/re2";
+import { OTHER_SEVERITIES, PLATFORM_SEVERITIES } from "./severities";
 import {
   Identity,
   dnsLabel,

@@ -1,5 +1,5 @@
-import { editDistance } from "./errors";
-import { anchoredRe2Matches } from "./re2";
+import { editDistance } from "../errors";
+import { anchoredRe2Matches } from "../promql/re2";
 
 // One rule for the `severity` of every alert a team brings (its rule files, metrics.slos, OpenSLO
 // alert policies, Sloth specs), as Alertmanager will route it: a severity a route names goes there;

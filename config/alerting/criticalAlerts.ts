@@ -1,10 +1,16 @@
-import { keyPath } from "./errors";
-import { migrationHint } from "./migrations";
-import { anchoredRe2Matches } from "./re2";
+import { keyPath } from "../errors";
+import { migrationHint } from "../migrations";
+import { anchoredRe2Matches } from "../promql/re2";
 import { SEVERITY_MATCHER } from "./severities";
-import type { StackConfig } from "./stackConfig";
 
-type Alerting = Pick<StackConfig["alerting"], "slack" | "email" | "webhook" | "routes" | "receivers">;
+/** What of `alerting` decides where a critical alert goes; of the integrations, only whether each is set. */
+interface Alerting {
+  readonly slack?: unknown;
+  readonly email?: unknown;
+  readonly webhook?: unknown;
+  readonly routes: readonly { readonly matchers: readonly string[]; readonly receiver: string }[];
+  readonly receivers: readonly { readonly name: string; readonly drop?: boolean }[];
+}
 
 /** A route's matcher that every critical alert meets: on `severity` alone, accepting `critical`. */
 function takesCritical(matcher: string): boolean {
@@ -42,7 +48,10 @@ export const UNDELIVERED_CRITICAL =
  * A production stack (profile eks) must deliver its critical alerts somewhere; kind only warns
  * (MetricsStack), since a laptop cluster often has no one to page.
  */
-export function undeliveredCriticalProblems(config: Pick<StackConfig, "profile" | "alerting">): string[] {
+export function undeliveredCriticalProblems(config: {
+  readonly profile: string;
+  readonly alerting: Alerting;
+}): string[] {
   if (config.profile !== "eks" || criticalAlertDestinations(config.alerting).length > 0) {
     return [];
   }

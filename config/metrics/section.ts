@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { extraRuleFile } from "../ruleFiles";
-import { complianceWindow, sloWindow, slosField } from "./slos";
-import { openSloFiles } from "../openSlo";
-import { slothFiles } from "../sloth";
-import { metricsObjectStorage } from "./metricsObjectStorage";
+import { complianceWindow, sloWindow, slosField } from "../slo/sloSpec";
+import { openSloFiles } from "../slo/openSlo";
+import { slothFiles } from "../slo/sloth";
+import { metricsObjectStorage } from "./objectStorage";
 import {
   Identity,
   promqlAlertOverrides,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CalendarPeriod, ComplianceWindow, calendarAnchor, knownTimeZone } from "./calendarWindows";
-import { complianceWindow, sloObjective } from "./sections/slos";
+import { complianceWindow, sloObjective } from "./sloSpec";
 import { sliQueryForm, sliQueryProblem, summedBy } from "./sliQueries";
 import {
   DocumentProblem,

@@ -1,6 +1,6 @@
 import { parser as logqlParser } from "@grafana/lezer-logql";
 import { parser as promqlParser } from "@prometheus-io/lezer-promql";
-import { promqlTypeProblem } from "./promqlTypes";
+import { promqlTypeProblem } from "./types";
 import { anchoredRe2Problem, re2Problem } from "./re2";
 import { stringValue } from "./queryStrings";
 
@@ -9,7 +9,7 @@ import { stringValue } from "./queryStrings";
 // parsers recover from errors instead of failing: an error is a node of the tree, and the first
 // one is where the expression stops making sense. The grammars leave regexes as strings, which
 // the servers compile with Go's regexp: those are compiled as RE2 here. A PromQL expression that
-// parses is then held to what Prometheus' parser refuses besides its grammar (config/promqlTypes.ts).
+// parses is then held to what Prometheus' parser refuses besides its grammar (config/promql/types.ts).
 
 export type QueryLanguage = "PromQL" | "LogQL";
 

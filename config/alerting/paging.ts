@@ -1,4 +1,4 @@
-import { PLATFORM_RECEIVERS } from "./sections/alerting";
+import { PLATFORM_RECEIVERS } from "./section";
 import { AlertDestination, PLATFORM_SEVERITIES, severityRoutes } from "./severities";
 
 // What pages: an alert its author marked as a page reaches a receiver that pages someone, unless a

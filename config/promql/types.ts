@@ -11,7 +11,7 @@ import { anchoredRe2Matches } from "./re2";
 // arity, argument and operand types, selectors that match everything, modifiers where they cannot
 // go, and what the deployed server has not enabled. The type rules are the linter's of the
 // Prometheus UI's editor (@prometheus-io/codemirror-promql, which parses with its own release of the
-// grammar: the deployed server's, config/queryGrammar.ts, has accepted the expression first), its
+// grammar: the deployed server's, config/promql/queryGrammar.ts, has accepted the expression first), its
 // messages put in the parser's words; what that linter leaves out (the parser's grammar actions) is
 // checked beside it as Prometheus 3.5's parser checks it. The stack runs Prometheus without
 // --enable-feature=promql-experimental-functions, so experimental functions are refused as it
