@@ -33,17 +33,15 @@ import { snapshotOf } from "../review/snapshot";
 import { metricValue } from "../testkit/http";
 import { Json } from "../testkit/json";
 import { startThanosQuery } from "../testkit/localServers";
-import { HistoryFamily, writeHistoryBlocks } from "../testkit/metricHistory";
+import { HistoryFamily } from "../testkit/metricHistory";
 import { configMapData } from "../testkit/rendered";
+import { BucketClient, bucketMetas, directoryBucket, startStoreGateway } from "../testkit/thanosBucket";
 import {
-  BucketClient,
-  bucketMetas,
-  copyBlocksUnderNewIds,
-  directoryBucket,
-  startStoreGateway,
-  uploadBlocks,
-} from "../testkit/thanosBucket";
-import { compactorCaughtUp, externalLabels, startClusterCompactor } from "../testkit/thanosCluster";
+  compactorCaughtUp,
+  startClusterCompactor,
+  uploadReplicaHistory,
+  writeReplicaHistory,
+} from "../testkit/thanosCluster";
 import { configSetJson } from "../testkit/userEdits";
 import { atRatedLoad, families, heldSeries } from "./benchRange/ratedLoad";
 import { option } from "./benchRange/options";
@@ -186,14 +184,13 @@ async function writeBucket(
   const end = Math.floor(Date.now() / 1000 / 7200) * 7200;
   const from = end - (days + 1) * DAY_S;
   const fullResolution = (s: Json) => (read.has(s.__name__ as string) ? every(s) : undefined);
-  const written = await writeHistoryBlocks(path.join(dir, "history", "prometheus-0"), {
+  const written = await writeReplicaHistory(path.join(dir, "history"), {
     families: historyFamilies(series, from, fullResolution, thinnedStep),
     from,
     to: end,
     stepSeconds: thinnedStep,
     blockHours: 54,
   });
-  copyBlocksUnderNewIds(path.join(dir, "history", "prometheus-0"), path.join(dir, "history", "prometheus-1"));
   const steps = [...new Set(series.flatMap((s) => fullResolution(s) ?? []))].sort((a, b) => a - b);
   say(
     `history: ${days + 1} days; the ${series.filter((s) => fullResolution(s) !== undefined).length} series the ` +
@@ -202,10 +199,7 @@ async function writeBucket(
       `written by promtool in ${seconds(started)} s`,
   );
 
-  for (const pod of ["prometheus-0", "prometheus-1"]) {
-    await uploadBlocks(bucket, path.join(dir, "history", pod), externalLabels(objects, pod));
-  }
-  fs.rmSync(path.join(dir, "history"), { recursive: true });
+  await uploadReplicaHistory(path.join(dir, "history"), bucket, objects);
   started = Date.now();
   const compactor = await startClusterCompactor(servers, objects, bucket, dir);
   const runs = await compactorCaughtUp(compactor, 4 * 3600 * 1000, 0);

@@ -25,24 +25,21 @@
 //    ruler sampled throughout. The month holds the hourly chunks its windows read: the rated
 //    Prometheus records them once an hour, so the bench takes their series from the chunk rules'
 //    expressions at the rated load.
-import * as fs from "fs";
 import * as path from "path";
 import { MICROMETER_SOURCE, quantile } from "../components/common/httpSources";
 import { KubeObject } from "../render/manifest";
 import { renderStack } from "../render/renderStack";
 import { Json } from "../testkit/json";
 import { previousRecord } from "../testkit/measured";
-import { writeHistoryBlocks } from "../testkit/metricHistory";
 import { workloadNamed } from "../testkit/rendered";
-import {
-  bucketMetas,
-  copyBlocksUnderNewIds,
-  directoryBucket,
-  startStoreGateway,
-  uploadBlocks,
-} from "../testkit/thanosBucket";
+import { bucketMetas, directoryBucket, startStoreGateway } from "../testkit/thanosBucket";
 import { metricValue } from "../testkit/http";
-import { compactorCaughtUp, externalLabels, startClusterCompactor } from "../testkit/thanosCluster";
+import {
+  compactorCaughtUp,
+  startClusterCompactor,
+  uploadReplicaHistory,
+  writeReplicaHistory,
+} from "../testkit/thanosCluster";
 import * as yaml from "js-yaml";
 import { RuleFile } from "../components/common/prometheusTypes";
 import { getJson } from "../testkit/http";
@@ -141,17 +138,13 @@ runBench(
     started = Date.now();
     const end = Math.floor(Date.now() / 1000 / 7200) * 7200;
     const from = end - days * DAY_S;
-    const written = await writeHistoryBlocks(path.join(dir, "history", "prometheus-0"), {
+    const written = await writeReplicaHistory(path.join(dir, "history"), {
       families: families(series, from, stepSeconds),
       from,
       to: end - stepSeconds,
       stepSeconds,
       blockHours: 54,
     });
-    copyBlocksUnderNewIds(
-      path.join(dir, "history", "prometheus-0"),
-      path.join(dir, "history", "prometheus-1"),
-    );
     print(
       `history: ${days} days, a sample every ${stepSeconds} s, ${written.blocks} 54-hour blocks per replica ` +
         `(${written.samples} samples each), written by promtool in ${seconds(started)} s`,
@@ -159,10 +152,7 @@ runBench(
 
     const bucket = directoryBucket(path.join(dir, "bucket"));
     started = Date.now();
-    for (const pod of ["prometheus-0", "prometheus-1"]) {
-      await uploadBlocks(bucket, path.join(dir, "history", pod), externalLabels(objects, pod));
-    }
-    fs.rmSync(path.join(dir, "history"), { recursive: true });
+    await uploadReplicaHistory(path.join(dir, "history"), bucket, objects);
     print(`uploaded ${(await bucketMetas(bucket)).length} blocks in ${seconds(started)} s`);
 
     started = Date.now();

@@ -11,7 +11,15 @@ import { RunningThanos, startRenderedPrometheus, startThanosQuery, startThanosSi
 import { Running, Servers, eventually, restartServer } from "./processes";
 import { prometheusYml } from "./rendered";
 import { sleep } from "./sleep";
-import { BucketClient, RunningBucketProcess, startCompactor, startStoreGateway } from "./thanosBucket";
+import { HistorySpec, WrittenHistory, writeHistoryBlocks } from "./metricHistory";
+import {
+  BucketClient,
+  RunningBucketProcess,
+  copyBlocksUnderNewIds,
+  startCompactor,
+  startStoreGateway,
+  uploadBlocks,
+} from "./thanosBucket";
 
 /** A Prometheus replica: its pod name, data directory (the volume) and processes. */
 export interface LocalReplica {
@@ -266,4 +274,30 @@ export function startClusterQuery(
     },
     tlsDir === undefined ? {} : { tlsDir },
   );
+}
+
+/** The two Prometheus replicas whose sidecars upload the same history, each its own blocks. */
+const HISTORY_REPLICAS = ["prometheus-0", "prometheus-1"];
+
+/**
+ * The history of `spec` as both replicas kept it, under `dir`: prometheus-0's blocks written by
+ * promtool, the same under new IDs as prometheus-1's.
+ */
+export async function writeReplicaHistory(dir: string, spec: HistorySpec): Promise<WrittenHistory> {
+  const [first, second] = HISTORY_REPLICAS.map((pod) => path.join(dir, pod));
+  const written = await writeHistoryBlocks(first, spec);
+  copyBlocksUnderNewIds(first, second);
+  return written;
+}
+
+/** Uploads the replicas' blocks of `writeReplicaHistory` into `bucket`, each with its replica's external labels, then removes `dir`. */
+export async function uploadReplicaHistory(
+  dir: string,
+  bucket: BucketClient,
+  objects: readonly KubeObject[],
+): Promise<void> {
+  for (const pod of HISTORY_REPLICAS) {
+    await uploadBlocks(bucket, path.join(dir, pod), externalLabels(objects, pod));
+  }
+  fs.rmSync(dir, { recursive: true });
 }
