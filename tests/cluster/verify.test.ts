@@ -171,14 +171,16 @@ describe("npm run up, verify and down on a real API server", () => {
       ...[undefined, undefined, undefined, undefined, undefined],
       strategicMerge,
     );
+    // The pods' reasons can be read before their controllers' status counts the new pods: wait for both.
     const findings = await waitFor(async () => {
       const found = await workloadFindings(cluster.kubeConfig, expected.workloads, "kind");
-      return found.length === 3 &&
-        /ImagePullBackOff$/.test(found[1].message) &&
-        /Unschedulable$/.test(found[2].message)
-        ? found
-        : undefined;
-    }, "three workloads reported, the canary's new pod in ImagePullBackOff, tempo's unschedulable");
+      const settled =
+        found.length === 3 &&
+        /\(replicas 2 of 1\); .*ImagePullBackOff$/.test(found[1].message) &&
+        /\(readyReplicas 0 of 1\); .*Unschedulable$/.test(found[2].message);
+      if (!settled) throw new Error(`last seen: ${found.map((f) => f.message).join(" | ")}`);
+      return found;
+    }, "three workloads reported, the canary's new pod in ImagePullBackOff beside its old one, tempo's unschedulable");
     keep("kube-state-metrics deleted, the canary's new image missing, tempo unschedulable", findings);
     expect(findings).toEqual([
       {
