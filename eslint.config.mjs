@@ -16,6 +16,7 @@ export default tseslint.config(
       "jest.examples.config.js",
       // Loaded by TypeDoc, which takes JavaScript plugins: a module of TypeDoc's own API.
       "scripts/docs/typedocSchemaTypes.mjs",
+      "scripts/docs/typedocConfigKeys.mjs",
       // Programs of their own, with their own dependencies: npm run test:examples installs and
       // type-checks each.
       "examples/**",

@@ -1,9 +1,12 @@
 // The API reference (docs/api/): the package's exports as lib.ts declares them, their args and doc
-// comments, written by TypeDoc and its Markdown plugin with the options in typedoc.json.
+// comments, written by TypeDoc and its Markdown plugin with the options in typedoc.json; the stack
+// config's keys, nested in the args, described as docs/configuration.md describes them.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { stackConfigSchema } from "../../config/schema";
+import { configKeys } from "./configReference";
 import type { GeneratedFile } from "./generated";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -26,11 +29,13 @@ function filesUnder(dir: string): string[] {
  */
 export function apiReference(): { files: GeneratedFile[]; warnings: string[] } {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "api-reference-"));
+  const keys = path.join(out, "..", `${path.basename(out)}-config-keys.json`);
   try {
+    fs.writeFileSync(keys, JSON.stringify(configKeys(stackConfigSchema)));
     const typedoc = spawnSync(
       path.join(PROJECT_ROOT, "node_modules", ".bin", "typedoc"),
       ["--options", path.join(PROJECT_ROOT, "typedoc.json"), "--out", out],
-      { cwd: PROJECT_ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+      { cwd: PROJECT_ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", CONFIG_KEYS_FILE: keys } },
     );
     if (typedoc.status !== 0) {
       throw new Error(`typedoc failed:\n${typedoc.stdout}${typedoc.stderr}`);
@@ -45,6 +50,7 @@ export function apiReference(): { files: GeneratedFile[]; warnings: string[] } {
     return { files, warnings };
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
+    fs.rmSync(keys, { force: true });
   }
 }
 
