@@ -49,6 +49,7 @@ import { PROJECT_ROOT } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { configSide } from "../../review/configEdit";
 import { BudgetSide, backtest } from "../../review/history/backtest";
+import { HISTORY_DEFAULTS } from "../../review/history/queryHistory";
 import { historyLines } from "../../review/history/historyFormat";
 import { snapshotOf } from "../../review/snapshot";
 import {
@@ -418,7 +419,13 @@ describe("the SLO budgets of the prod render over 28 days, by Thanos Ruler over 
     const history = await backtest(
       snapshotOf("prod", base.render, {}),
       snapshotOf("prod", head.render, {}),
-      { url: query.base, headers: {}, maxSeries: 1000, maxSamples: 100_000_000 },
+      {
+        url: query.base,
+        headers: {},
+        maxSeries: 1000,
+        maxSamples: 100_000_000,
+        engine: HISTORY_DEFAULTS.engine,
+      },
       { start: end - REVIEWED_S, end },
     );
     console.log(
