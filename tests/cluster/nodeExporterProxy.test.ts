@@ -117,7 +117,7 @@ beforeAll(async () => {
   const listen = (container("node-exporter").args as string[])
     .find((a) => a.startsWith("--web.listen-address="))
     ?.slice("--web.listen-address=".length);
-  const [host, port] = (listen ?? "").split(":");
+  const [host, renderedPort] = (listen ?? "").split(":");
   expect(host).toBe("127.0.0.1");
   upstream = http.createServer((request, response) => {
     response.writeHead(request.url === "/metrics" ? 200 : 404, {
@@ -127,15 +127,19 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve, reject) => {
     upstream.once("error", reject);
-    upstream.listen(Number(port), host, resolve);
+    // A port the system picks, not the rendered one, which something else here may hold; the
+    // proxy is given the same, as both share one on a node.
+    upstream.listen(0, host, resolve);
   });
+  const port = (upstream.address() as { port: number }).port;
+  const onPort = (arg: string) => arg.split(`:${renderedPort}`).join(`:${port}`);
 
   // The proxy as the kubelet starts it (its env's `$(POD_IP)` expanded), reaching the API server
   // as its ServiceAccount: in a pod, through the mounted token; here, through a kubeconfig.
   const proxy = container("kube-rbac-proxy");
   const podIpEnv = (proxy.env as Json[]).filter((e) => e.valueFrom?.fieldRef?.fieldPath === "status.podIP");
   const args = (proxy.args as string[]).map((a) =>
-    podIpEnv.reduce((arg, e) => arg.split(`$(${e.name as string})`).join(NODE_ADDRESS), a),
+    onPort(podIpEnv.reduce((arg, e) => arg.split(`$(${e.name as string})`).join(NODE_ADDRESS), a)),
   );
   const admin = JSON.parse(fs.readFileSync(cluster.kubeconfigPath, "utf8")) as Json;
   const kubeconfig = path.join(dir, "proxy.kubeconfig");
@@ -143,8 +147,8 @@ beforeAll(async () => {
     kubeconfig,
     JSON.stringify({ ...admin, users: [{ name: "admin", user: { token: proxyToken } }] }),
   );
-  const proxyPort = (proxy.ports as Json[])[0].containerPort as number;
-  proxyBase = `https://${NODE_ADDRESS}:${proxyPort}`;
+  expect((proxy.ports as Json[])[0].containerPort).toBe(Number(renderedPort));
+  proxyBase = `https://${NODE_ADDRESS}:${port}`;
   await servers.start(tools.kubeRbacProxy(), [...args, `--kubeconfig=${kubeconfig}`], async () => {
     await get(`${proxyBase}/metrics`);
     return true;
