@@ -293,11 +293,10 @@ runBench(
       told.set(engine, history);
     }
     const [own, other] = [...told.values()].map((history) => historyLines(history, "text").slice(0, -2));
-    print(
-      JSON.stringify(own) === JSON.stringify(other)
-        ? "both engines told the same of every alert"
-        : `the engines told different histories:\n${other.join("\n")}`,
-    );
     historyLines(told.get(HISTORY_DEFAULTS.engine)!, "text").forEach(print);
+    if (JSON.stringify(own) !== JSON.stringify(other)) {
+      throw new Error(`the other engine told another history:\n${other.join("\n")}`);
+    }
+    print("both engines told the same of every alert");
   },
 );

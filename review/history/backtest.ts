@@ -461,11 +461,6 @@ function movedBudgets(
 }
 
 /**
- * The backtest of `before` → `after` over `period` from `source`: every alerting rule the change
- * adds, removes or alters, or that reads a recorded series the change rewrites; every SLO budget
- * whose objective it moves.
- */
-/**
  * How many rules are replayed at once: each asks one window at a time, so the history serves this
  * many requests at a time, one evaluating while the other's samples are read and parsed here. Two
  * took a quarter off a review of ten alerts at prod's rated load (bench:review-history); a third
@@ -491,6 +486,11 @@ async function inTurns<T, R>(
   return results;
 }
 
+/**
+ * The backtest of `before` → `after` over `period` from `source`: every alerting rule the change
+ * adds, removes or alters, or that reads a recorded series the change rewrites; every SLO budget
+ * whose objective it moves.
+ */
 export async function backtest(
   before: Snapshot,
   after: Snapshot,

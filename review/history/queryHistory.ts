@@ -24,9 +24,9 @@ export interface HistorySource {
    */
   readonly answered?: Map<string, Promise<RangeSeries[]>>;
   /**
-   * The PromQL engine Thanos Query evaluates with (its `engine` parameter; Prometheus has one and
-   * ignores it): Thanos' own, which answered the rated-load review's rules as Prometheus' did in a
-   * quarter less time (bench:review-history), or Prometheus'.
+   * The PromQL engine Thanos Query evaluates with (its `engine` parameter, which Prometheus does not
+   * have and ignores): Thanos' own, which answered the rated-load review's rules as Prometheus' did,
+   * and sooner (bench:review-history runs both), or Prometheus'.
    */
   readonly engine: Engine;
 }
