@@ -375,6 +375,7 @@ export class MetricsStack extends pulumi.ComponentResource {
       ...(settings.metrics.prometheusOperatorMonitors.enabled
         ? { monitorScraper: accounts.monitorScraper }
         : {}),
+      ...(settings.metrics.nodeExporter.authProxy ? { nodeExporter: accounts.nodeExporter } : {}),
     };
     this.registerOutputs({
       prometheusUrl: this.prometheusUrl,

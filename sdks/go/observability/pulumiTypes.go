@@ -13445,6 +13445,9 @@ type MetricsServiceAccounts struct {
 	KubeStateMetrics ServiceAccountName `pulumi:"kubeStateMetrics"`
 	// With `metrics.prometheusOperatorMonitors.enabled`.
 	MonitorScraper *ServiceAccountName `pulumi:"monitorScraper"`
+	// With `metrics.nodeExporter.authProxy`: node-exporter's, in the node namespace, whose
+	// kube-rbac-proxy asks the API server to review each caller's token.
+	NodeExporter *ServiceAccountName `pulumi:"nodeExporter"`
 	// Prometheus' (with its Thanos sidecar): the IRSA role of `metrics.remoteWrite` or `metrics.objectStorage`.
 	Prometheus ServiceAccountName `pulumi:"prometheus"`
 	// With `metrics.objectStorage`: the compactor's, on its IRSA role.
@@ -13475,6 +13478,12 @@ func (o MetricsServiceAccountsOutput) KubeStateMetrics() ServiceAccountNameOutpu
 // With `metrics.prometheusOperatorMonitors.enabled`.
 func (o MetricsServiceAccountsOutput) MonitorScraper() ServiceAccountNamePtrOutput {
 	return o.ApplyT(func(v MetricsServiceAccounts) *ServiceAccountName { return v.MonitorScraper }).(ServiceAccountNamePtrOutput)
+}
+
+// With `metrics.nodeExporter.authProxy`: node-exporter's, in the node namespace, whose
+// kube-rbac-proxy asks the API server to review each caller's token.
+func (o MetricsServiceAccountsOutput) NodeExporter() ServiceAccountNamePtrOutput {
+	return o.ApplyT(func(v MetricsServiceAccounts) *ServiceAccountName { return v.NodeExporter }).(ServiceAccountNamePtrOutput)
 }
 
 // Prometheus' (with its Thanos sidecar): the IRSA role of `metrics.remoteWrite` or `metrics.objectStorage`.
