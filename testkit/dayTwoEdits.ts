@@ -195,6 +195,19 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
     verdict: { kind: "rolls", prod: "rolls" },
   },
   {
+    title: "serve node-exporter without its authenticating proxy (plain HTTP on each node's address)",
+    keys: ["metrics.nodeExporter.authProxy"],
+    edit: plain((c) => configSetPath(c, "metrics.nodeExporter.authProxy", "false")),
+    verdict: { kind: "rolls", prod: "rolls" },
+  },
+  {
+    title: "put node-exporter behind its authenticating proxy (the default)",
+    keys: ["metrics.nodeExporter.authProxy"],
+    from: plain((c) => configSetPath(c, "metrics.nodeExporter.authProxy", "false")),
+    edit: plain((c) => configSetPath(c, "metrics.nodeExporter.authProxy", "true")),
+    verdict: { kind: "rolls", prod: "rolls" },
+  },
+  {
     title: "quiet hours: the team's route muted at night and at weekends (UTC)",
     keys: ["alerting.timeIntervals", "alerting.routes"],
     from: plain(routeTeamAlerts),

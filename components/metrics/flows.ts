@@ -75,7 +75,7 @@ export function metricsFlows(config: StackConfig, clients: MetricsClients = {}):
     scrape(prometheus, networkPorts(PROMETHEUS, "http"), "self-scrape, and the other replica's metrics"),
     scrape(alertmanager, networkPorts(ALERTMANAGER, "http"), "alerts and Alertmanager's metrics"),
     scrape(kubeStateMetrics, networkPorts(KUBE_STATE_METRICS, "http-metrics", "telemetry"), "object state"),
-    scrape(nodeExporter, networkPorts(NODE_EXPORTER, "http-metrics"), "node metrics"),
+    scrape(nodeExporter, networkPorts(NODE_EXPORTER, "metrics"), "node metrics"),
     ...datastores.map((e) =>
       scrape(workload(obs, e.spec.name), networkPorts(e.spec), `${e.spec.name} metrics`),
     ),
@@ -372,7 +372,7 @@ function istioScrapeFlows(
   ];
 }
 
-/** The metrics workloads' calls to the API server: discovery and metrics, monitors, object state. */
+/** The metrics workloads' calls to the API server: discovery and metrics, monitors, object state, scrapers' access to node metrics. */
 export function metricsApiFlows(config: Pick<StackConfig, "namespaces" | "metrics" | "cluster">): Flow[] {
   const obs = config.namespaces.observability;
   return [
@@ -391,6 +391,15 @@ export function metricsApiFlows(config: Pick<StackConfig, "namespaces" | "metric
         ]
       : []),
     toApiServer(config.cluster, workload(obs, KUBE_STATE_METRICS.name), "object state"),
+    ...(config.metrics.nodeExporter.authProxy
+      ? [
+          toApiServer(
+            config.cluster,
+            workload(config.namespaces.node, NODE_EXPORTER.name),
+            "its proxy's TokenReviews and SubjectAccessReviews of each scraper",
+          ),
+        ]
+      : []),
   ];
 }
 

@@ -147,6 +147,8 @@ __all__ = [
     'MetricsSectionAnnotationDiscoveryArgsDict',
     'MetricsSectionExportersArgs',
     'MetricsSectionExportersArgsDict',
+    'MetricsSectionNodeExporterArgs',
+    'MetricsSectionNodeExporterArgsDict',
     'MetricsSectionObjectStorageCompactorArgs',
     'MetricsSectionObjectStorageCompactorArgsDict',
     'MetricsSectionObjectStorageHubTlsArgs',
@@ -3749,6 +3751,7 @@ if not MYPY:
         config_reloader: NotRequired[pulumi.Input[_builtins.str]]
         grafana: NotRequired[pulumi.Input[_builtins.str]]
         kiali: NotRequired[pulumi.Input[_builtins.str]]
+        kube_rbac_proxy: NotRequired[pulumi.Input[_builtins.str]]
         kube_state_metrics: NotRequired[pulumi.Input[_builtins.str]]
         loki: NotRequired[pulumi.Input[_builtins.str]]
         loki_canary: NotRequired[pulumi.Input[_builtins.str]]
@@ -3781,6 +3784,7 @@ class ImagesSectionArgs:
                  config_reloader: Optional[pulumi.Input[_builtins.str]] = None,
                  grafana: Optional[pulumi.Input[_builtins.str]] = None,
                  kiali: Optional[pulumi.Input[_builtins.str]] = None,
+                 kube_rbac_proxy: Optional[pulumi.Input[_builtins.str]] = None,
                  kube_state_metrics: Optional[pulumi.Input[_builtins.str]] = None,
                  loki: Optional[pulumi.Input[_builtins.str]] = None,
                  loki_canary: Optional[pulumi.Input[_builtins.str]] = None,
@@ -3814,6 +3818,8 @@ class ImagesSectionArgs:
             pulumi.set(__self__, "grafana", grafana)
         if kiali is not None:
             pulumi.set(__self__, "kiali", kiali)
+        if kube_rbac_proxy is not None:
+            pulumi.set(__self__, "kube_rbac_proxy", kube_rbac_proxy)
         if kube_state_metrics is not None:
             pulumi.set(__self__, "kube_state_metrics", kube_state_metrics)
         if loki is not None:
@@ -3905,6 +3911,15 @@ class ImagesSectionArgs:
     @kiali.setter
     def kiali(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "kiali", value)
+
+    @_builtins.property
+    @pulumi.getter(name="kubeRbacProxy")
+    def kube_rbac_proxy(self) -> Optional[pulumi.Input[_builtins.str]]:
+        return pulumi.get(self, "kube_rbac_proxy")
+
+    @kube_rbac_proxy.setter
+    def kube_rbac_proxy(self, value: Optional[pulumi.Input[_builtins.str]]):
+        pulumi.set(self, "kube_rbac_proxy", value)
 
     @_builtins.property
     @pulumi.getter(name="kubeStateMetrics")
@@ -5422,6 +5437,29 @@ class MetricsSectionExportersArgs:
 
 
 if not MYPY:
+    class MetricsSectionNodeExporterArgsDict(TypedDict):
+        auth_proxy: NotRequired[pulumi.Input[_builtins.bool]]
+elif False:
+    MetricsSectionNodeExporterArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class MetricsSectionNodeExporterArgs:
+    def __init__(__self__, *,
+                 auth_proxy: Optional[pulumi.Input[_builtins.bool]] = None):
+        if auth_proxy is not None:
+            pulumi.set(__self__, "auth_proxy", auth_proxy)
+
+    @_builtins.property
+    @pulumi.getter(name="authProxy")
+    def auth_proxy(self) -> Optional[pulumi.Input[_builtins.bool]]:
+        return pulumi.get(self, "auth_proxy")
+
+    @auth_proxy.setter
+    def auth_proxy(self, value: Optional[pulumi.Input[_builtins.bool]]):
+        pulumi.set(self, "auth_proxy", value)
+
+
+if not MYPY:
     class MetricsSectionObjectStorageCompactorArgsDict(TypedDict):
         storage_size: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
 elif False:
@@ -5972,6 +6010,7 @@ if not MYPY:
         exporters: NotRequired[pulumi.Input['MetricsSectionExportersArgsDict']]
         extra_rule_files: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgsDict']]]]]
         extra_scrape_configs: NotRequired[pulumi.Input[Sequence[pulumi.Input['ExtraScrapeConfigArgsDict']]]]
+        node_exporter: NotRequired[pulumi.Input['MetricsSectionNodeExporterArgsDict']]
         object_storage: NotRequired[pulumi.Input['MetricsSectionObjectStorageArgsDict']]
         open_slo_files: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgsDict']]]]]
         prometheus_operator_monitors: NotRequired[pulumi.Input['MetricsSectionPrometheusOperatorMonitorsArgsDict']]
@@ -6000,6 +6039,7 @@ class MetricsSectionArgs:
                  exporters: Optional[pulumi.Input['MetricsSectionExportersArgs']] = None,
                  extra_rule_files: Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgs']]]]] = None,
                  extra_scrape_configs: Optional[pulumi.Input[Sequence[pulumi.Input['ExtraScrapeConfigArgs']]]] = None,
+                 node_exporter: Optional[pulumi.Input['MetricsSectionNodeExporterArgs']] = None,
                  object_storage: Optional[pulumi.Input['MetricsSectionObjectStorageArgs']] = None,
                  open_slo_files: Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgs']]]]] = None,
                  prometheus_operator_monitors: Optional[pulumi.Input['MetricsSectionPrometheusOperatorMonitorsArgs']] = None,
@@ -6029,6 +6069,8 @@ class MetricsSectionArgs:
             pulumi.set(__self__, "extra_rule_files", extra_rule_files)
         if extra_scrape_configs is not None:
             pulumi.set(__self__, "extra_scrape_configs", extra_scrape_configs)
+        if node_exporter is not None:
+            pulumi.set(__self__, "node_exporter", node_exporter)
         if object_storage is not None:
             pulumi.set(__self__, "object_storage", object_storage)
         if open_slo_files is not None:
@@ -6122,6 +6164,15 @@ class MetricsSectionArgs:
     @extra_scrape_configs.setter
     def extra_scrape_configs(self, value: Optional[pulumi.Input[Sequence[pulumi.Input['ExtraScrapeConfigArgs']]]]):
         pulumi.set(self, "extra_scrape_configs", value)
+
+    @_builtins.property
+    @pulumi.getter(name="nodeExporter")
+    def node_exporter(self) -> Optional[pulumi.Input['MetricsSectionNodeExporterArgs']]:
+        return pulumi.get(self, "node_exporter")
+
+    @node_exporter.setter
+    def node_exporter(self, value: Optional[pulumi.Input['MetricsSectionNodeExporterArgs']]):
+        pulumi.set(self, "node_exporter", value)
 
     @_builtins.property
     @pulumi.getter(name="objectStorage")
@@ -8006,6 +8057,7 @@ if not MYPY:
         event_collector: NotRequired[pulumi.Input['ContainerResourcesArgsDict']]
         grafana: NotRequired[pulumi.Input['ContainerResourcesArgsDict']]
         kiali: NotRequired[pulumi.Input['ContainerResourcesArgsDict']]
+        kube_rbac_proxy: NotRequired[pulumi.Input['ContainerResourcesArgsDict']]
         kube_state_metrics: NotRequired[pulumi.Input['ContainerResourcesArgsDict']]
         loki: NotRequired[pulumi.Input['ContainerResourcesArgsDict']]
         loki_canary: NotRequired[pulumi.Input['ContainerResourcesArgsDict']]
@@ -8034,6 +8086,7 @@ class ResourcesSectionArgs:
                  event_collector: Optional[pulumi.Input['ContainerResourcesArgs']] = None,
                  grafana: Optional[pulumi.Input['ContainerResourcesArgs']] = None,
                  kiali: Optional[pulumi.Input['ContainerResourcesArgs']] = None,
+                 kube_rbac_proxy: Optional[pulumi.Input['ContainerResourcesArgs']] = None,
                  kube_state_metrics: Optional[pulumi.Input['ContainerResourcesArgs']] = None,
                  loki: Optional[pulumi.Input['ContainerResourcesArgs']] = None,
                  loki_canary: Optional[pulumi.Input['ContainerResourcesArgs']] = None,
@@ -8062,6 +8115,8 @@ class ResourcesSectionArgs:
             pulumi.set(__self__, "grafana", grafana)
         if kiali is not None:
             pulumi.set(__self__, "kiali", kiali)
+        if kube_rbac_proxy is not None:
+            pulumi.set(__self__, "kube_rbac_proxy", kube_rbac_proxy)
         if kube_state_metrics is not None:
             pulumi.set(__self__, "kube_state_metrics", kube_state_metrics)
         if loki is not None:
@@ -8148,6 +8203,15 @@ class ResourcesSectionArgs:
     @kiali.setter
     def kiali(self, value: Optional[pulumi.Input['ContainerResourcesArgs']]):
         pulumi.set(self, "kiali", value)
+
+    @_builtins.property
+    @pulumi.getter(name="kubeRbacProxy")
+    def kube_rbac_proxy(self) -> Optional[pulumi.Input['ContainerResourcesArgs']]:
+        return pulumi.get(self, "kube_rbac_proxy")
+
+    @kube_rbac_proxy.setter
+    def kube_rbac_proxy(self, value: Optional[pulumi.Input['ContainerResourcesArgs']]):
+        pulumi.set(self, "kube_rbac_proxy", value)
 
     @_builtins.property
     @pulumi.getter(name="kubeStateMetrics")
