@@ -368,6 +368,14 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
     verdict: { kind: "no restart", prod: "no restart" },
   },
   {
+    title:
+      "scrape the kubelets and node-exporter at the nodes' addresses only (prod: two of its subnets; kind: the nodes' network)",
+    ...setJson("cluster.nodeCidrs", (c: PulumiConfig) =>
+      isEks(c) ? ["10.0.64.0/19", "10.0.96.0/19"] : ["172.18.0.0/16"],
+    ),
+    verdict: { kind: "no restart", prod: "no restart" },
+  },
+  {
     // kind has no buckets: the key alone is refused there.
     title: "reach S3 and STS through one more network (prod: a fourth zone's STS endpoint subnet)",
     keys: ["storage.endpointCidrs"],

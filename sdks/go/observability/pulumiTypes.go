@@ -2205,6 +2205,7 @@ type ClusterSection struct {
 	KubeContext           *string     `pulumi:"kubeContext"`
 	Kubeconfig            *string     `pulumi:"kubeconfig"`
 	Name                  *string     `pulumi:"name"`
+	NodeCidrs             []string    `pulumi:"nodeCidrs"`
 	Region                *string     `pulumi:"region"`
 	RolloutTimeoutMinutes interface{} `pulumi:"rolloutTimeoutMinutes"`
 }
@@ -2226,6 +2227,7 @@ type ClusterSectionArgs struct {
 	KubeContext           pulumi.StringPtrInput   `pulumi:"kubeContext"`
 	Kubeconfig            pulumi.StringPtrInput   `pulumi:"kubeconfig"`
 	Name                  pulumi.StringPtrInput   `pulumi:"name"`
+	NodeCidrs             pulumi.StringArrayInput `pulumi:"nodeCidrs"`
 	Region                pulumi.StringPtrInput   `pulumi:"region"`
 	RolloutTimeoutMinutes pulumi.Input            `pulumi:"rolloutTimeoutMinutes"`
 }
@@ -2327,6 +2329,10 @@ func (o ClusterSectionOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ClusterSection) *string { return v.Name }).(pulumi.StringPtrOutput)
 }
 
+func (o ClusterSectionOutput) NodeCidrs() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v ClusterSection) []string { return v.NodeCidrs }).(pulumi.StringArrayOutput)
+}
+
 func (o ClusterSectionOutput) Region() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ClusterSection) *string { return v.Region }).(pulumi.StringPtrOutput)
 }
@@ -2402,6 +2408,15 @@ func (o ClusterSectionPtrOutput) Name() pulumi.StringPtrOutput {
 		}
 		return v.Name
 	}).(pulumi.StringPtrOutput)
+}
+
+func (o ClusterSectionPtrOutput) NodeCidrs() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *ClusterSection) []string {
+		if v == nil {
+			return nil
+		}
+		return v.NodeCidrs
+	}).(pulumi.StringArrayOutput)
 }
 
 func (o ClusterSectionPtrOutput) Region() pulumi.StringPtrOutput {
@@ -5212,6 +5227,7 @@ func (o FlowArrayOutput) Index(i pulumi.IntInput) FlowOutput {
 }
 
 type FlowFrom struct {
+	Addresses []string `pulumi:"addresses"`
 	// One of `workload`.
 	Kind      string `pulumi:"kind"`
 	Name      string `pulumi:"name"`
@@ -5230,6 +5246,7 @@ type FlowFromInput interface {
 }
 
 type FlowFromArgs struct {
+	Addresses pulumi.StringArrayInput `pulumi:"addresses"`
 	// One of `workload`.
 	Kind      pulumi.StringInput `pulumi:"kind"`
 	Name      pulumi.StringInput `pulumi:"name"`
@@ -5313,6 +5330,10 @@ func (o FlowFromOutput) ToFlowFromPtrOutputWithContext(ctx context.Context) Flow
 	}).(FlowFromPtrOutput)
 }
 
+func (o FlowFromOutput) Addresses() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v FlowFrom) []string { return v.Addresses }).(pulumi.StringArrayOutput)
+}
+
 // One of `workload`.
 func (o FlowFromOutput) Kind() pulumi.StringOutput {
 	return o.ApplyT(func(v FlowFrom) string { return v.Kind }).(pulumi.StringOutput)
@@ -5348,6 +5369,15 @@ func (o FlowFromPtrOutput) Elem() FlowFromOutput {
 		var ret FlowFrom
 		return ret
 	}).(FlowFromOutput)
+}
+
+func (o FlowFromPtrOutput) Addresses() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *FlowFrom) []string {
+		if v == nil {
+			return nil
+		}
+		return v.Addresses
+	}).(pulumi.StringArrayOutput)
 }
 
 // One of `workload`.

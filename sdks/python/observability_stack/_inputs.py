@@ -1303,6 +1303,7 @@ if not MYPY:
         kube_context: NotRequired[pulumi.Input[_builtins.str]]
         kubeconfig: NotRequired[pulumi.Input[_builtins.str]]
         name: NotRequired[pulumi.Input[_builtins.str]]
+        node_cidrs: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
         region: NotRequired[pulumi.Input[_builtins.str]]
         rollout_timeout_minutes: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
 elif False:
@@ -1316,6 +1317,7 @@ class ClusterSectionArgs:
                  kube_context: Optional[pulumi.Input[_builtins.str]] = None,
                  kubeconfig: Optional[pulumi.Input[_builtins.str]] = None,
                  name: Optional[pulumi.Input[_builtins.str]] = None,
+                 node_cidrs: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  region: Optional[pulumi.Input[_builtins.str]] = None,
                  rollout_timeout_minutes: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None):
         if api_server_cidrs is not None:
@@ -1328,6 +1330,8 @@ class ClusterSectionArgs:
             pulumi.set(__self__, "kubeconfig", kubeconfig)
         if name is not None:
             pulumi.set(__self__, "name", name)
+        if node_cidrs is not None:
+            pulumi.set(__self__, "node_cidrs", node_cidrs)
         if region is not None:
             pulumi.set(__self__, "region", region)
         if rollout_timeout_minutes is not None:
@@ -1377,6 +1381,15 @@ class ClusterSectionArgs:
     @name.setter
     def name(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="nodeCidrs")
+    def node_cidrs(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        return pulumi.get(self, "node_cidrs")
+
+    @node_cidrs.setter
+    def node_cidrs(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "node_cidrs", value)
 
     @_builtins.property
     @pulumi.getter
@@ -2765,6 +2778,7 @@ if not MYPY:
         """
         name: pulumi.Input[_builtins.str]
         namespace: pulumi.Input[_builtins.str]
+        addresses: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
 elif False:
     FlowFromArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -2773,13 +2787,16 @@ class FlowFromArgs:
     def __init__(__self__, *,
                  kind: pulumi.Input[_builtins.str],
                  name: pulumi.Input[_builtins.str],
-                 namespace: pulumi.Input[_builtins.str]):
+                 namespace: pulumi.Input[_builtins.str],
+                 addresses: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None):
         """
         :param pulumi.Input[_builtins.str] kind: One of `workload`.
         """
         pulumi.set(__self__, "kind", kind)
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "namespace", namespace)
+        if addresses is not None:
+            pulumi.set(__self__, "addresses", addresses)
 
     @_builtins.property
     @pulumi.getter
@@ -2810,6 +2827,15 @@ class FlowFromArgs:
     @namespace.setter
     def namespace(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "namespace", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def addresses(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        return pulumi.get(self, "addresses")
+
+    @addresses.setter
+    def addresses(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "addresses", value)
 
 
 if not MYPY:

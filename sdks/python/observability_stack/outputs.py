@@ -141,13 +141,16 @@ class FlowFrom(dict):
     def __init__(__self__, *,
                  kind: _builtins.str,
                  name: _builtins.str,
-                 namespace: _builtins.str):
+                 namespace: _builtins.str,
+                 addresses: Optional[Sequence[_builtins.str]] = None):
         """
         :param _builtins.str kind: One of `workload`.
         """
         pulumi.set(__self__, "kind", kind)
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "namespace", namespace)
+        if addresses is not None:
+            pulumi.set(__self__, "addresses", addresses)
 
     @_builtins.property
     @pulumi.getter
@@ -166,6 +169,11 @@ class FlowFrom(dict):
     @pulumi.getter
     def namespace(self) -> _builtins.str:
         return pulumi.get(self, "namespace")
+
+    @_builtins.property
+    @pulumi.getter
+    def addresses(self) -> Optional[Sequence[_builtins.str]]:
+        return pulumi.get(self, "addresses")
 
 
 @pulumi.output_type
