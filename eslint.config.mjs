@@ -13,6 +13,7 @@ export default tseslint.config(
       "jest.cluster.config.js",
       "jest.scenarios.config.js",
       "jest.transform.js",
+      "jest.resolver.js",
       "jest.examples.config.js",
       // Loaded by TypeDoc, which takes JavaScript plugins: a module of TypeDoc's own API.
       "scripts/docs/typedocSchemaTypes.mjs",

@@ -14,9 +14,8 @@ module.exports = {
     "<rootDir>/tests/examples/",
   ],
   transform: { "^.+\\.ts$": "<rootDir>/jest.transform.js" },
-  // The Pulumi SDK loads npm's Arborist at start-up for serializing closures to code, which this
-  // program never does: half of every test file's start-up time.
-  moduleNameMapper: { "^@npmcli/arborist$": "<rootDir>/tests/support/notLoaded.ts" },
+  // What the Pulumi SDK loads at start-up and this program never uses: not loaded (the resolver says which).
+  resolver: "<rootDir>/jest.resolver.js",
   setupFiles: ["<rootDir>/tests/support/plainConsole.ts"],
   globalSetup: "<rootDir>/tests/globalSetup.ts",
   globalTeardown: "<rootDir>/tests/globalTeardown.ts",

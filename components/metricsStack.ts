@@ -24,13 +24,13 @@ import {
   ALERTMANAGER,
   KUBE_STATE_METRICS,
   MONITOR_SCRAPER,
-  NODE_EXPORTER,
   THANOS_COMPACTOR,
   THANOS_QUERY,
   THANOS_RULER,
   THANOS_STORE,
 } from "./metrics/names";
 import { deployMonitorScraper } from "./metrics/monitorScraper";
+import { nodeExporterScrapeJob } from "./metrics/nodeExporterProxy";
 import { deployMetricsExposure, metricsPublicUrls } from "./metrics/metricsExposure";
 import {
   annotatedPodsJob,
@@ -154,7 +154,7 @@ export function metricsScrapeJobs(
     prometheusSelfJob(),
     workloadScrapeJob(ALERTMANAGER, namespace),
     workloadScrapeJob(KUBE_STATE_METRICS, namespace, { honorLabels: true }),
-    workloadScrapeJob(NODE_EXPORTER, settings.namespaces.node),
+    nodeExporterScrapeJob(settings),
     ...kubeletJobs(),
     ...controlPlaneJobs(),
     ...datastoreExporters(settings.metrics).map((e) => workloadScrapeJob(e.spec, namespace)),
@@ -375,6 +375,7 @@ export class MetricsStack extends pulumi.ComponentResource {
       ...(settings.metrics.prometheusOperatorMonitors.enabled
         ? { monitorScraper: accounts.monitorScraper }
         : {}),
+      ...(settings.metrics.nodeExporter.authProxy ? { nodeExporter: accounts.nodeExporter } : {}),
     };
     this.registerOutputs({
       prometheusUrl: this.prometheusUrl,

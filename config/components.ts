@@ -11,6 +11,7 @@ export const COMPONENTS = [
   "tempo",
   "grafana",
   "configReloader",
+  "kubeRbacProxy",
   "thanosSidecar",
   "thanosQuery",
   "thanosStore",
@@ -38,12 +39,13 @@ export const WORKLOADS = [
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 /** Containers that run in other workloads' pods, placed with them. */
-const SIDECARS = ["configReloader", "thanosSidecar"] as const;
+const SIDECARS = ["configReloader", "kubeRbacProxy", "thanosSidecar"] as const;
 type Sidecar = (typeof SIDECARS)[number];
 
 /**
  * Workloads that own pods, for placement: every workload but the sidecars (the config reloader
- * beside Prometheus and Alertmanager, the Thanos sidecar beside Prometheus), which run wherever
+ * beside Prometheus and Alertmanager, the authenticating proxy beside node-exporter, the Thanos
+ * sidecar beside Prometheus), which run wherever
  * the pods they serve are placed.
  */
 export const PLACED_WORKLOADS = WORKLOADS.filter(

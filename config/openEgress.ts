@@ -3,8 +3,8 @@ import type { StackConfig } from "./stackConfig";
 
 /**
  * What a production stack (profile eks) is told at preview of each connection out that its config
- * leaves open to any address or port: the API server's, object storage's, Grafana's database's and
- * Prometheus' to the apps' pods, each naming the key that closes it. kind says nothing: its peers
+ * leaves open to any address or port: the API server's, the nodes', object storage's, Grafana's
+ * database's and Prometheus' to the apps' pods, each naming the key that closes it. kind says nothing: its peers
  * are on the laptop.
  */
 export function openEgressWarnings(
@@ -18,6 +18,11 @@ export function openEgressWarnings(
     ...(config.cluster.apiServerCidrs === undefined
       ? [
           `${keyPath(["cluster", "apiServerCidrs"])} is unset: the workloads that call the Kubernetes API server may connect to any address on 443 and 6443; set it to the addresses of the control plane's network interfaces (the subnets the cluster was created with)`,
+        ]
+      : []),
+    ...(config.cluster.nodeCidrs === undefined
+      ? [
+          `${keyPath(["cluster", "nodeCidrs"])} is unset: Prometheus may connect to any address on 10250 (the kubelets) and 9100 (node-exporter, on the host network); set it to the subnets the cluster's nodes run in`,
         ]
       : []),
     ...(config.storage.s3 !== undefined && config.storage.endpointCidrs === undefined

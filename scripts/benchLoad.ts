@@ -170,9 +170,17 @@ async function runStack(stackName: StackName, durations: Durations, short: boole
     const prom = stack.prometheus.base;
     const alerts = ((await (await fetch(`${stack.alertmanager.base}/api/v2/alerts`)).json()) as unknown[])
       .length;
+    // Every target the rendered jobs scrape must answer, or the figures are of a smaller load.
+    const up = await instant(prom, `count(up{${SCRAPED_JOBS}} == 1)`);
+    const targets = stack.targets.pods().length + load.nodes + 1;
+    if (up !== targets) {
+      throw new Error(
+        `${stackName}: ${up} of the rated load's ${targets} targets up; ${await instant(prom, `count(up{${SCRAPED_JOBS}} == 0)`)} down (up == 0), the rest never scraped`,
+      );
+    }
     print(
       `at rated load: head series ${await metricTotal(`${prom}/metrics`, "prometheus_tsdb_head_series")}, ` +
-        `targets up ${await instant(prom, `count(up{${SCRAPED_JOBS}} == 1)`)}, ` +
+        `targets up ${up}, ` +
         `slowest scrape ${(await instant(prom, `max(scrape_duration_seconds{${SCRAPED_JOBS}})`)).toFixed(3)} s, ` +
         `slowest rule group ${Math.max(0, ...(await metricValues(`${prom}/metrics`, "prometheus_rule_group_last_duration_seconds"))).toFixed(3)} s, ` +
         `alerts in Alertmanager ${alerts}; lines written ${logs.counts().accepted}, sent by Alloy ${(await alloyCounters(stack)).alloySent}, ` +

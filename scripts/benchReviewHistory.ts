@@ -25,10 +25,10 @@ import { KubeObject } from "../render/manifest";
 import { PROJECT_ROOT, renderStack } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { configSide } from "../review/configEdit";
-import { backtest } from "../review/history/backtest";
+import { StackHistory, backtest } from "../review/history/backtest";
 import { historyLines } from "../review/history/historyFormat";
 import { selectedNames } from "../review/history/inlineRecorded";
-import { HISTORY_DEFAULTS } from "../review/history/queryHistory";
+import { ENGINES, Engine, HISTORY_DEFAULTS } from "../review/history/queryHistory";
 import { snapshotOf } from "../review/snapshot";
 import { metricValue } from "../testkit/http";
 import { Json } from "../testkit/json";
@@ -259,33 +259,44 @@ runBench(
     );
     print(`both sides rendered in ${seconds(started)} s`);
 
-    started = Date.now();
-    const told = await backtest(
-      snapshotOf("prod", base.render, {}),
-      snapshotOf("prod", head.render, {}),
-      {
-        url: query.base,
-        headers: {},
-        maxSeries: HISTORY_DEFAULTS.maxSeries,
-        maxSamples: HISTORY_DEFAULTS.maxSamples,
-      },
-      { start: end - days * DAY_S, end },
-    );
-    const took = seconds(started);
-    const untold = told.alerts.flatMap((a) =>
-      [a.before, a.after].flatMap((side) => (side.kind === "cannot" ? [`${a.name}: ${side.why}`] : [])),
-    );
-    if (told.alerts.length !== Object.keys(overrides).length || untold.length > 0) {
-      throw new Error(
-        `the history told ${told.alerts.length} of ${Object.keys(overrides).length} changed alerts; not evaluated: ${untold.join("; ")}`,
+    // The review's own engine first, then the other: the same lines from both, and each one's time.
+    const told = new Map<Engine, StackHistory>();
+    for (const engine of [HISTORY_DEFAULTS.engine, ...ENGINES.filter((e) => e !== HISTORY_DEFAULTS.engine)]) {
+      started = Date.now();
+      const history = await backtest(
+        snapshotOf("prod", base.render, {}),
+        snapshotOf("prod", head.render, {}),
+        {
+          url: query.base,
+          headers: {},
+          maxSeries: HISTORY_DEFAULTS.maxSeries,
+          maxSamples: HISTORY_DEFAULTS.maxSamples,
+          engine,
+        },
+        { start: end - days * DAY_S, end },
       );
+      const took = seconds(started);
+      const untold = history.alerts.flatMap((a) =>
+        [a.before, a.after].flatMap((side) => (side.kind === "cannot" ? [`${a.name}: ${side.why}`] : [])),
+      );
+      if (history.alerts.length !== Object.keys(overrides).length || untold.length > 0) {
+        throw new Error(
+          `the history told ${history.alerts.length} of ${Object.keys(overrides).length} changed alerts; not evaluated: ${untold.join("; ")}`,
+        );
+      }
+      const { requests, slowest } = history.requests;
+      print(
+        `the review's history of the ${history.alerts.length} changed alerts over ${days} days, both sides of each evaluated, with ${engine === HISTORY_DEFAULTS.engine ? "the review's own engine" : "the other engine"} (engine=${engine}): ` +
+          `${took} s, ${requests} requests to Thanos Query` +
+          (slowest === undefined ? "" : `, the slowest ${slowest.seconds.toFixed(2)} s (${slowest.what})`),
+      );
+      told.set(engine, history);
     }
-    const { requests, slowest } = told.requests;
-    print(
-      `the review's history of the ${told.alerts.length} changed alerts over ${days} days, both sides of each evaluated: ` +
-        `${took} s, ${requests} requests to Thanos Query` +
-        (slowest === undefined ? "" : `, the slowest ${slowest.seconds.toFixed(2)} s (${slowest.what})`),
-    );
-    historyLines(told, "text").forEach(print);
+    const [own, other] = [...told.values()].map((history) => historyLines(history, "text").slice(0, -2));
+    historyLines(told.get(HISTORY_DEFAULTS.engine)!, "text").forEach(print);
+    if (JSON.stringify(own) !== JSON.stringify(other)) {
+      throw new Error(`the other engine told another history:\n${other.join("\n")}`);
+    }
+    print("both engines told the same of every alert");
   },
 );

@@ -1,5 +1,5 @@
 // `npm run review -- --base <git ref> [stack ...] [--format markdown|text] [--accept <subject>] [--out <file>] [--root <dir>]
-//   [--history <url> [--days N] [--header "Name: value"]... [--max-series N] [--max-samples N]]`:
+//   [--history <url> [--days N] [--header "Name: value"]... [--max-series N] [--max-samples N] [--engine thanos|prometheus]]`:
 // what the working tree (of this checkout, or of `--root`) does to each running stack against
 // `base`, a ref of that checkout's repository: both revisions rendered offline
 // with the same mocks as `npm run render` (the working tree as an update of the base's deployment),
@@ -17,7 +17,7 @@ import { Format, formatReview } from "../review/format";
 import { Review, passes, stackFileKeys } from "../review/review";
 import { backtest } from "../review/history/backtest";
 import { historyLines, historyUnread } from "../review/history/historyFormat";
-import { HISTORY_DEFAULTS, HistorySource } from "../review/history/queryHistory";
+import { ENGINES, Engine, HISTORY_DEFAULTS, HistorySource } from "../review/history/queryHistory";
 import { snapshotOf } from "../review/snapshot";
 import { toolDirectory } from "../testkit/tools";
 
@@ -37,10 +37,11 @@ const {
   days: DEFAULT_DAYS,
   maxSeries: DEFAULT_MAX_SERIES,
   maxSamples: DEFAULT_MAX_SAMPLES,
+  engine: DEFAULT_ENGINE,
 } = HISTORY_DEFAULTS;
 
 const USAGE =
-  'usage: npm run review -- --base <git ref> [stack ...] [--format markdown|text] [--accept <subject>]... [--out <file>] [--root <checkout>] [--history <Prometheus or Thanos Query URL> [--days N] [--header "Name: value"]... [--max-series N] [--max-samples N]]';
+  'usage: npm run review -- --base <git ref> [stack ...] [--format markdown|text] [--accept <subject>]... [--out <file>] [--root <checkout>] [--history <Prometheus or Thanos Query URL> [--days N] [--header "Name: value"]... [--max-series N] [--max-samples N] [--engine thanos|prometheus]]';
 
 /** The stacks with a stack file in the checkout: `Pulumi.<stack>.yaml`. */
 const stackFilesIn = (root: string) =>
@@ -59,6 +60,7 @@ function parse(argv: readonly string[]): Options | string {
   let days: number = DEFAULT_DAYS;
   let maxSeries: number = DEFAULT_MAX_SERIES;
   let maxSamples: number = DEFAULT_MAX_SAMPLES;
+  let engine: Engine = DEFAULT_ENGINE;
   const headers: Record<string, string> = {};
   const stacks: string[] = [];
   const accepted: string[] = [];
@@ -120,6 +122,12 @@ function parse(argv: readonly string[]): Options | string {
         i++;
         break;
       }
+      case "--engine":
+        if (!ENGINES.includes(value as Engine))
+          return `--engine must be ${ENGINES.join(" or ")}, got ${String(value)}`;
+        engine = value as Engine;
+        i++;
+        break;
       case "--header": {
         const found = /^([A-Za-z0-9-]+):\s*(.*)$/.exec(value ?? "");
         if (found === null) return `--header must be "Name: value", got ${String(value)}`;
@@ -138,9 +146,10 @@ function parse(argv: readonly string[]): Options | string {
     Object.keys(headers).length > 0,
     maxSeries !== DEFAULT_MAX_SERIES,
     maxSamples !== DEFAULT_MAX_SAMPLES,
+    engine !== DEFAULT_ENGINE,
   ];
   if (historyUrl === undefined && historyOnly.some(Boolean))
-    return "--days, --header, --max-series and --max-samples go with --history";
+    return "--days, --header, --max-series, --max-samples and --engine go with --history";
   const missing = stacks.filter((stack) => !fs.existsSync(path.join(root, `Pulumi.${stack}.yaml`)));
   if (missing.length > 0) return `no stack file for ${missing.join(", ")} in ${root} (Pulumi.<stack>.yaml)`;
   return {
@@ -151,7 +160,9 @@ function parse(argv: readonly string[]): Options | string {
     root,
     days,
     ...(out === undefined ? {} : { out }),
-    ...(historyUrl === undefined ? {} : { history: { url: historyUrl, headers, maxSeries, maxSamples } }),
+    ...(historyUrl === undefined
+      ? {}
+      : { history: { url: historyUrl, headers, maxSeries, maxSamples, engine } }),
   };
 }
 

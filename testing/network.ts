@@ -42,29 +42,45 @@ function addressesInNamedNetworks(objects: readonly KubeObject[]): NamedParty[] 
         .filter((cidr) => isIPv4(cidr.split("/")[0])),
     ),
   );
-  return [...cidrs].map((cidr) => {
-    const [base, bits] = cidr.split("/");
-    const octets = base.split(".").map(Number);
-    // The tenth address of the network (its first when it holds fewer).
-    octets[3] += Number(bits) <= 28 ? 10 : 0;
-    return { name: `an address in ${cidr}`, party: { kind: "address", ip: octets.join(".") } };
-  });
+  return [...cidrs].map((cidr) => ({
+    name: `an address in ${cidr}`,
+    party: { kind: "address", ip: tenthAddress(cidr) },
+  }));
+}
+
+/** The tenth address of a network (its first when it holds fewer). */
+function tenthAddress(cidr: string): string {
+  const [base, bits] = cidr.split("/");
+  const octets = base.split(".").map(Number);
+  octets[3] += Number(bits) <= 28 ? 10 : 0;
+  return octets.join(".");
+}
+
+/** The nodes' networks as the flows name them, at a host-network workload's end; none where they do not. */
+export function nodeNetworks(flows: readonly Flow[]): readonly string[] | undefined {
+  for (const endpoint of flows.flatMap((f) => [f.from, f.to])) {
+    if (endpoint.kind === "workload" && endpoint.addresses !== undefined) return endpoint.addresses;
+  }
+  return undefined;
 }
 
 /**
- * Everyone who could open a connection: each rendered pod (a host-network pod at its node's IP),
- * a sample app pod per app namespace, the cluster DNS, an address outside the cluster, and one in
- * each network the rendered policies name.
+ * Everyone who could open a connection: each rendered pod (a host-network pod at its node's IP, in
+ * the first of `nodeCidrs` where the config names the nodes' networks), a sample app pod per app
+ * namespace, the cluster DNS, an address outside the cluster, and one in each network the rendered
+ * policies name.
  */
 export function networkParties(
   objects: readonly KubeObject[],
   appNamespaces: readonly string[],
+  nodeCidrs?: readonly string[],
 ): NamedParty[] {
+  const nodeIp = nodeCidrs === undefined ? NODE_IP : tenthAddress(nodeCidrs[0]);
   const pods = renderedPods(objects).map((pod, i): NamedParty => {
     const name = pod.labels["app.kubernetes.io/name"];
     const workload = { namespace: pod.namespace, name };
     return pod.spec.hostNetwork === true
-      ? { name: `${pod.namespace}/${name}`, party: { kind: "address", ip: NODE_IP }, workload }
+      ? { name: `${pod.namespace}/${name}`, party: { kind: "address", ip: nodeIp }, workload }
       : {
           name: `${pod.namespace}/${name}`,
           party: { kind: "pod", namespace: pod.namespace, labels: pod.labels, ip: `10.244.0.${i + 2}` },
@@ -89,8 +105,14 @@ export function partyNamed(parties: readonly NamedParty[], name: string): NamedP
   return found;
 }
 
-/** Whether an `outside` endpoint's addresses (any, unless it names them or those it is not in) hold the party's. */
-const within = (endpoint: Extract<Endpoint, { kind: "outside" }>, p: NamedParty) =>
+/**
+ * Whether an `outside` or host-network endpoint's addresses (any, unless it names them or those it
+ * is not in) hold the party's.
+ */
+const within = (
+  endpoint: { readonly addresses?: readonly string[]; readonly except?: readonly string[] },
+  p: NamedParty,
+) =>
   (endpoint.addresses === undefined || endpoint.addresses.some((cidr) => cidrContains(cidr, p.party.ip))) &&
   !(endpoint.except ?? []).some((cidr) => cidrContains(cidr, p.party.ip));
 
@@ -119,8 +141,8 @@ export function connectionsOf(flow: Flow): Connection[] {
  * What the graph means, one end at a time, the way Kubernetes enforces it: a pod of the stack's
  * namespaces sends only what a flow from it allows and accepts only what a flow to it allows.
  * A flow's far end covers what its NetworkPolicy peer would match: an `outside` end (its networks
- * where it names them), and a host-network workload, are any address, pods included (the
- * evaluator's worst case).
+ * where it names them), and a host-network workload (its nodes' networks where the config names
+ * them), are any address, pods included (the evaluator's worst case).
  */
 export function graphAllows(
   flows: readonly Flow[],
@@ -134,7 +156,7 @@ export function graphAllows(
     (endpoint.kind === "workload" || endpoint.kind === "namespace") && partiesOf(endpoint, [p]).length === 1;
   const covers = (endpoint: Endpoint, p: NamedParty) =>
     (endpoint.kind === "outside" && within(endpoint, p)) ||
-    (endpoint.kind === "workload" && onHostNetwork(endpoint.name)) ||
+    (endpoint.kind === "workload" && onHostNetwork(endpoint.name) && within(endpoint, p)) ||
     partiesOf(endpoint, [p]).length === 1;
   const portIn = (f: Flow) =>
     f.ports.length === 0 ||

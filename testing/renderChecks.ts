@@ -9,7 +9,7 @@ import { Flow } from "../components/common/flow";
 import { POLICIES } from "../policy/rules";
 import { KubeObject } from "../render/manifest";
 import { Registration } from "../render/mocks";
-import { graphAllows, networkParties, networkPolicies } from "./network";
+import { graphAllows, networkParties, networkPolicies, nodeNetworks } from "./network";
 import { strictDecodeProblems } from "./strictDecode";
 
 /** What a render is checked on. */
@@ -42,8 +42,9 @@ export interface CheckReport {
 }
 
 /**
- * Every connection between every two parties (the rendered pods, a sample app pod per app
- * namespace, the cluster DNS and an address outside), on every port a flow or a container names and
+ * Every connection between every two parties (the rendered pods, a host-network one in its nodes'
+ * networks where the flows name them, a sample app pod per app namespace, the cluster DNS and an
+ * address outside), on every port a flow or a container names and
  * one nothing uses: those `policies` (the render's, unless given) allow and the flows do not, or the
  * other way round.
  */
@@ -51,7 +52,7 @@ export function reachabilityMismatches(
   render: Omit<CheckedRender, "registrations" | "nodeNamespace">,
   policies: readonly INetworkPolicy[] = networkPolicies(render.objects),
 ): { mismatches: string[]; checked: number } {
-  const parties = networkParties(render.objects, render.appNamespaces);
+  const parties = networkParties(render.objects, render.appNamespaces, nodeNetworks(render.flows));
   const ports = new Set<number>([5555]);
   render.flows.forEach((f) => f.ports.forEach((p) => ports.add(p.port)));
   renderedPods(render.objects).forEach((pod) =>

@@ -45,6 +45,23 @@ const plain =
 const section = (config: PulumiConfig, name: string): Record<string, unknown> =>
   JSON.parse(config[`observability:${name}`] ?? "{}") as Record<string, unknown>;
 
+/** A value of the stack's config, or the same on both stacks. */
+type ValueOf<T> = T | ((config: PulumiConfig) => T);
+const valueOf = <T>(value: ValueOf<T>, config: PulumiConfig): T =>
+  typeof value === "function" ? (value as (config: PulumiConfig) => T)(config) : value;
+
+/** The edit that sets one key to text, as `pulumi config set --path` does. */
+const setPath = (key: string, value: ValueOf<string>) => ({
+  keys: [key],
+  edit: plain((c) => configSetPath(c, key, valueOf(value, c))),
+});
+
+/** The edit that sets one key to a JSON value, as `pulumi config set --path --json` does. */
+const setJson = (key: string, value: ValueOf<unknown>) => ({
+  keys: [key],
+  edit: plain((c) => configSetJson(c, key, valueOf(value, c))),
+});
+
 /** The metrics bucket Pulumi.prod.yaml turns on: the worked example of metrics.objectStorage. */
 const committedObjectStorage = () =>
   section(readStackFile("prod", PROJECT_ROOT).config, "metrics").objectStorage;
@@ -53,32 +70,27 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
   {
     // kind's rules run in Prometheus, over its 7-day SLO window: 3 days would count 3 of its 7.
     title: "keep metrics for less time (kind 7d → 3d, prod 2d → 1d)",
-    keys: ["metrics.retentionTime"],
-    edit: plain((c) => configSetPath(c, "metrics.retentionTime", isEks(c) ? "1d" : "3d")),
+    ...setPath("metrics.retentionTime", (c) => (isEks(c) ? "1d" : "3d")),
     verdict: { kind: "refused", prod: "data at risk" },
   },
   {
     title: "keep metrics longer (30d)",
-    keys: ["metrics.retentionTime"],
-    edit: plain((c) => configSetPath(c, "metrics.retentionTime", "30d")),
+    ...setPath("metrics.retentionTime", "30d"),
     verdict: { kind: "rolls", prod: "rolls" },
   },
   {
     title: "grow Prometheus' volume (kind 5Gi → 8Gi, prod 50Gi → 80Gi)",
-    keys: ["metrics.storageSize"],
-    edit: plain((c) => configSetPath(c, "metrics.storageSize", isEks(c) ? "80Gi" : "8Gi")),
+    ...setPath("metrics.storageSize", (c) => (isEks(c) ? "80Gi" : "8Gi")),
     verdict: { kind: "refused", prod: "no restart" },
   },
   {
     title: "shrink Prometheus' volume (kind 5Gi → 4Gi, prod 50Gi → 40Gi)",
-    keys: ["metrics.storageSize"],
-    edit: plain((c) => configSetPath(c, "metrics.storageSize", isEks(c) ? "40Gi" : "4Gi")),
+    ...setPath("metrics.storageSize", (c) => (isEks(c) ? "40Gi" : "4Gi")),
     verdict: { kind: "refused", prod: "refused" },
   },
   {
     title: "change the storage class (kind standard → fast, prod gp3 → gp2)",
-    keys: ["storage.className"],
-    edit: plain((c) => configSetPath(c, "storage.className", isEks(c) ? "gp2" : "fast")),
+    ...setPath("storage.className", (c) => (isEks(c) ? "gp2" : "fast")),
     verdict: { kind: "refused", prod: "refused" },
   },
   {
@@ -93,14 +105,12 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
   },
   {
     title: "sample a quarter of traces",
-    keys: ["tracing.samplingProbability"],
-    edit: plain((c) => configSetPath(c, "tracing.samplingProbability", "0.25")),
+    ...setPath("tracing.samplingProbability", "0.25"),
     verdict: { kind: "no restart", prod: "rolls" },
   },
   {
     title: "page on a 2 % error rate",
-    keys: ["metrics.alerts.errorRatePercent"],
-    edit: plain((c) => configSetPath(c, "metrics.alerts.errorRatePercent", "2")),
+    ...setPath("metrics.alerts.errorRatePercent", "2"),
     verdict: { kind: "no restart", prod: "no restart" },
   },
   {
@@ -118,32 +128,26 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
   {
     title:
       "page on an image that fails to pull for 30 minutes (ContainerImagePullFailing: warning after 10m → critical after 30m)",
-    keys: ["metrics.alerts.overrides"],
-    edit: plain((c) =>
-      configSetJson(c, "metrics.alerts.overrides", {
-        ContainerImagePullFailing: { for: "30m", severity: "critical" },
-      }),
-    ),
+    ...setJson("metrics.alerts.overrides", {
+      ContainerImagePullFailing: { for: "30m", severity: "critical" },
+    }),
     verdict: { kind: "no restart", prod: "no restart" },
   },
   {
     title: "a team's scrape job (Kafka's brokers in namespace kafka)",
-    keys: ["metrics.extraScrapeConfigs"],
-    edit: plain((c) =>
-      configSetJson(c, "metrics.extraScrapeConfigs", [
-        {
-          job_name: "kafka",
-          kubernetes_sd_configs: [{ role: "endpointslice", namespaces: { names: ["kafka"] } }],
-          relabel_configs: [
-            {
-              source_labels: ["__meta_kubernetes_service_name"],
-              regex: "kafka-metrics",
-              action: "keep",
-            },
-          ],
-        },
-      ]),
-    ),
+    ...setJson("metrics.extraScrapeConfigs", [
+      {
+        job_name: "kafka",
+        kubernetes_sd_configs: [{ role: "endpointslice", namespaces: { names: ["kafka"] } }],
+        relabel_configs: [
+          {
+            source_labels: ["__meta_kubernetes_service_name"],
+            regex: "kafka-metrics",
+            action: "keep",
+          },
+        ],
+      },
+    ]),
     verdict: { kind: "no restart", prod: "no restart" },
   },
   {
@@ -181,16 +185,26 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
   },
   {
     title: "ServiceMonitors and PodMonitors of cert-manager, without the operator",
-    keys: ["metrics.prometheusOperatorMonitors"],
-    edit: plain((c) =>
-      configSetJson(c, "metrics.prometheusOperatorMonitors", { enabled: true, namespaces: ["cert-manager"] }),
-    ),
+    ...setJson("metrics.prometheusOperatorMonitors", { enabled: true, namespaces: ["cert-manager"] }),
     verdict: { kind: "no restart", prod: "no restart" },
   },
   {
     title: "a team's mailbox for its alerts, silence links at a public URL",
     keys: ["alerting.receivers", "alerting.routes", "alerting.externalUrls.alertmanager"],
     edit: plain(routeTeamAlerts),
+    verdict: { kind: "rolls", prod: "rolls" },
+  },
+  {
+    title: "serve node-exporter without its authenticating proxy (plain HTTP on each node's address)",
+    keys: ["metrics.nodeExporter.authProxy"],
+    edit: plain((c) => configSetPath(c, "metrics.nodeExporter.authProxy", "false")),
+    verdict: { kind: "rolls", prod: "rolls" },
+  },
+  {
+    title: "put node-exporter behind its authenticating proxy (the default)",
+    keys: ["metrics.nodeExporter.authProxy"],
+    from: plain((c) => configSetPath(c, "metrics.nodeExporter.authProxy", "false")),
+    edit: plain((c) => configSetPath(c, "metrics.nodeExporter.authProxy", "true")),
     verdict: { kind: "rolls", prod: "rolls" },
   },
   {
@@ -202,12 +216,7 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
   },
   {
     title: "a team's dashboards (tests/extend/dashboards/payments, folder Payments)",
-    keys: ["grafana.extraDashboards"],
-    edit: plain((c) =>
-      configSetJson(c, "grafana.extraDashboards", [
-        { folder: "Payments", path: "tests/extend/dashboards/payments" },
-      ]),
-    ),
+    ...setJson("grafana.extraDashboards", [{ folder: "Payments", path: "tests/extend/dashboards/payments" }]),
     verdict: { kind: "rolls", prod: "rolls" },
   },
   {
@@ -255,14 +264,12 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
   },
   {
     title: "a newer Grafana (12.1.1 → 12.2.0)",
-    keys: ["images.grafana"],
-    edit: plain((c) => configSetPath(c, "images.grafana", "docker.io/grafana/grafana:12.2.0")),
+    ...setPath("images.grafana", "docker.io/grafana/grafana:12.2.0"),
     verdict: { kind: "rolls", prod: "rolls" },
   },
   {
     title: "rotate Grafana's admin password",
-    keys: ["grafana.credentialsRotation"],
-    edit: plain((c) => configSetPath(c, "grafana.credentialsRotation", "2")),
+    ...setPath("grafana.credentialsRotation", "2"),
     verdict: { kind: "rolls", prod: "rolls" },
   },
   {
@@ -273,20 +280,17 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
   },
   {
     title: "more Prometheus replicas (kind 1 → 2, which adds Thanos Query; prod 2 → 3)",
-    keys: ["metrics.replicas"],
-    edit: plain((c) => configSetPath(c, "metrics.replicas", isEks(c) ? "3" : "2")),
+    ...setPath("metrics.replicas", (c) => (isEks(c) ? "3" : "2")),
     verdict: { kind: "rolls", prod: "rolls" },
   },
   {
     title: "more Alertmanagers (kind 1 → 3, prod 3 → 5)",
-    keys: ["metrics.alertmanagerReplicas"],
-    edit: plain((c) => configSetPath(c, "metrics.alertmanagerReplicas", isEks(c) ? "5" : "3")),
+    ...setPath("metrics.alertmanagerReplicas", (c) => (isEks(c) ? "5" : "3")),
     verdict: { kind: "rolls", prod: "rolls" },
   },
   {
     title: "tail sampling on (kind) or off (prod)",
-    keys: ["tracing.tailSampling.enabled"],
-    edit: plain((c) => configSetPath(c, "tracing.tailSampling.enabled", isEks(c) ? "false" : "true")),
+    ...setPath("tracing.tailSampling.enabled", (c) => (isEks(c) ? "false" : "true")),
     verdict: { kind: "rolls", prod: "rolls" },
   },
   {
@@ -303,20 +307,17 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
   },
   {
     title: "observe the apps' Istio mesh (tiketi-spring meshed, with Kiali)",
-    keys: ["mesh.istio"],
-    edit: plain((c) => configSetJson(c, "mesh.istio", { enabled: true, namespaces: ["tiketi-spring"] })),
+    ...setJson("mesh.istio", { enabled: true, namespaces: ["tiketi-spring"] }),
     verdict: { kind: "no restart", prod: "no restart" },
   },
   {
     title: "switch Alloy's collection mode (kind api → node, prod node → api)",
-    keys: ["logs.collectionMode"],
-    edit: plain((c) => configSetPath(c, "logs.collectionMode", isEks(c) ? "api" : "node")),
+    ...setPath("logs.collectionMode", (c) => (isEks(c) ? "api" : "node")),
     verdict: { kind: "data at risk", prod: "replaced" },
   },
   {
     title: "stop shipping the cluster's events to Loki",
-    keys: ["logs.clusterEvents"],
-    edit: plain((c) => configSetPath(c, "logs.clusterEvents", "false")),
+    ...setPath("logs.clusterEvents", "false"),
     verdict: { kind: "no restart", prod: "no restart" },
   },
   {
@@ -346,33 +347,31 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
   },
   {
     title: "serve the UIs over TLS 1.3 only (prod)",
-    keys: ["exposure.ingress.sslPolicy"],
-    edit: plain((c) => configSetPath(c, "exposure.ingress.sslPolicy", "ELBSecurityPolicy-TLS13-1-3-2021-06")),
+    ...setPath("exposure.ingress.sslPolicy", "ELBSecurityPolicy-TLS13-1-3-2021-06"),
     verdict: { kind: "refused", prod: "no restart" },
   },
   {
     // kind keeps its metrics on the volume: objectStorage is refused there.
     title: "move the store gateways to an IAM role of their own (prod)",
-    keys: ["metrics.objectStorage.storeRoleArn"],
-    edit: plain((c) =>
-      configSetPath(
-        c,
-        "metrics.objectStorage.storeRoleArn",
-        "arn:aws:iam::111111111111:role/tiketi-prod-thanos-reader",
-      ),
+    ...setPath(
+      "metrics.objectStorage.storeRoleArn",
+      "arn:aws:iam::111111111111:role/tiketi-prod-thanos-reader",
     ),
     verdict: { kind: "refused", prod: "rolls" },
   },
   {
     title:
       "let the workloads reach the API server at its addresses only (kind: the control-plane node's network)",
-    keys: ["cluster.apiServerCidrs"],
-    edit: plain((c) =>
-      configSetJson(
-        c,
-        "cluster.apiServerCidrs",
-        isEks(c) ? ["10.0.64.0/19", "10.0.96.0/19"] : ["172.18.0.0/16"],
-      ),
+    ...setJson("cluster.apiServerCidrs", (c: PulumiConfig) =>
+      isEks(c) ? ["10.0.64.0/19", "10.0.96.0/19"] : ["172.18.0.0/16"],
+    ),
+    verdict: { kind: "no restart", prod: "no restart" },
+  },
+  {
+    title:
+      "scrape the kubelets and node-exporter at the nodes' addresses only (prod: two of its subnets; kind: the nodes' network)",
+    ...setJson("cluster.nodeCidrs", (c: PulumiConfig) =>
+      isEks(c) ? ["10.0.64.0/19", "10.0.96.0/19"] : ["172.18.0.0/16"],
     ),
     verdict: { kind: "no restart", prod: "no restart" },
   },
@@ -389,15 +388,13 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
   {
     // kind has no database: the key alone is a database without its host.
     title: "move Grafana's database to other subnets (prod)",
-    keys: ["grafana.database.cidrs"],
-    edit: plain((c) => configSetJson(c, "grafana.database.cidrs", ["10.0.170.0/24", "10.0.171.0/24"])),
+    ...setJson("grafana.database.cidrs", ["10.0.170.0/24", "10.0.171.0/24"]),
     verdict: { kind: "refused", prod: "no restart" },
   },
   {
     // prod has no NodePort: the key alone is refused there.
     title: "close the NodePorts to a cluster's own pod range (kind created with podSubnet 10.245.0.0/16)",
-    keys: ["exposure.podCidrs"],
-    edit: plain((c) => configSetJson(c, "exposure.podCidrs", ["10.245.0.0/16"])),
+    ...setJson("exposure.podCidrs", ["10.245.0.0/16"]),
     verdict: { kind: "no restart", prod: "refused" },
   },
 ];

@@ -108,6 +108,28 @@ async function bootPrometheus(
   };
 }
 
+/**
+ * The ServiceAccount's token and CA where `config` reads them in the pod, written to
+ * `<directory>/serviceaccount` (a stand-in token and no CA unless `serviceAccount` gives a real API
+ * server's): `config` with those paths moved there.
+ */
+function withServiceAccountFiles(
+  config: unknown,
+  directory: string,
+  serviceAccount?: { readonly token: string; readonly ca: string },
+): unknown {
+  const accountDir = path.join(directory, "serviceaccount");
+  fs.mkdirSync(accountDir, { recursive: true });
+  fs.writeFileSync(
+    path.join(accountDir, path.basename(SERVICE_ACCOUNT_TOKEN)),
+    serviceAccount?.token ?? "test-token",
+  );
+  if (serviceAccount !== undefined) {
+    fs.writeFileSync(path.join(accountDir, path.basename(SERVICE_ACCOUNT_CA)), serviceAccount.ca);
+  }
+  return movePaths(config, path.dirname(SERVICE_ACCOUNT_TOKEN), accountDir);
+}
+
 /** Writes the rendered rule files to `<directory>/rules` and returns that directory. */
 function writePrometheusRules(objects: readonly KubeObject[], directory: string): string {
   const rulesDir = path.join(directory, "rules");
@@ -124,8 +146,8 @@ function writePrometheusRules(objects: readonly KubeObject[], directory: string)
  * these tests only need what the collector writes to it. Its config and data go to `directory`
  * (a new one under `dir` by default); started again with the same one, it runs on the data the
  * last one left. A caller that needs the whole load gives `scrapeConfigs` (jobs with local
- * targets) and `alertmanager`: the rendered rule files are then evaluated and their alerts sent
- * there.
+ * targets; the ServiceAccount's token they read, a stand-in) and `alertmanager`: the rendered rule
+ * files are then evaluated and their alerts sent there.
  */
 export async function startPrometheus(
   servers: Servers,
@@ -140,7 +162,10 @@ export async function startPrometheus(
   const rendered = prometheusYml(objects);
   const own = options.directory ?? fs.mkdtempSync(path.join(dir, "prometheus-"));
   fs.mkdirSync(own, { recursive: true });
-  const config: Json = { global: rendered.global, scrape_configs: options.scrapeConfigs ?? [] };
+  const config: Json = {
+    global: rendered.global,
+    scrape_configs: withServiceAccountFiles(options.scrapeConfigs ?? [], own),
+  };
   if (options.alertmanager !== undefined) {
     const rulesDir = writePrometheusRules(objects, own);
     config.rule_files = movePaths(rendered.rule_files, PROMETHEUS_PATHS.rulesDir, rulesDir);
@@ -171,15 +196,6 @@ export async function startRenderedPrometheus(
   } = {},
 ): Promise<Running> {
   const rulesDir = writePrometheusRules(objects, directory);
-  const accountDir = path.join(directory, "serviceaccount");
-  fs.mkdirSync(accountDir, { recursive: true });
-  fs.writeFileSync(
-    path.join(accountDir, path.basename(SERVICE_ACCOUNT_TOKEN)),
-    options.serviceAccount?.token ?? "test-token",
-  );
-  if (options.serviceAccount !== undefined) {
-    fs.writeFileSync(path.join(accountDir, path.basename(SERVICE_ACCOUNT_CA)), options.serviceAccount.ca);
-  }
   const secretsDir = path.join(directory, "secrets");
   fs.mkdirSync(secretsDir, { recursive: true });
   const secret = objects.find(
@@ -188,11 +204,14 @@ export async function startRenderedPrometheus(
   for (const [key, value] of Object.entries((secret?.stringData ?? {}) as Record<string, string>)) {
     fs.writeFileSync(path.join(secretsDir, key), value);
   }
-  const moved = [
-    [PROMETHEUS_PATHS.rulesDir, rulesDir],
-    [PROMETHEUS_PATHS.secretsDir, secretsDir],
-    [path.dirname(SERVICE_ACCOUNT_TOKEN), accountDir],
-  ].reduce<unknown>((config, [from, to]) => movePaths(config, from, to), prometheusYml(objects));
+  const moved = withServiceAccountFiles(
+    [
+      [PROMETHEUS_PATHS.rulesDir, rulesDir],
+      [PROMETHEUS_PATHS.secretsDir, secretsDir],
+    ].reduce<unknown>((config, [from, to]) => movePaths(config, from, to), prometheusYml(objects)),
+    directory,
+    options.serviceAccount,
+  );
   const port = await freePort();
   return bootPrometheus(
     servers,

@@ -16,8 +16,8 @@ export interface HistoryFamily {
   readonly name: string;
   readonly type: "counter" | "gauge";
   readonly series: readonly Readonly<Record<string, string>>[];
-  /** The value of series `index` at `seconds` (Unix time). */
-  readonly value: (index: number, seconds: number) => number;
+  /** The value of series `index` at `seconds` (Unix time); none where it is undefined (an outage). */
+  readonly value: (index: number, seconds: number) => number | undefined;
   /** Samples every this many seconds from the spec's `from`, instead of the spec's step. */
   readonly stepSeconds?: number;
 }
@@ -74,7 +74,9 @@ function writeOpenMetrics(spec: HistorySpec, start: number, end: number, file: s
       write(`# TYPE ${family.name} ${family.type}`);
       for (let t = Math.max(first, spec.from); t < end && t <= spec.to; t += step) {
         series.forEach((prefix, i) => {
-          write(`${prefix}${family.value(i, t)} ${t}`);
+          const value = family.value(i, t);
+          if (value === undefined) return;
+          write(`${prefix}${value} ${t}`);
           samples++;
         });
       }

@@ -19,6 +19,7 @@ export type GoTool =
   | "etcd"
   | "kwok"
   | "kube-state-metrics"
+  | "kube-rbac-proxy"
   | "thanos"
   | "sloth"
   | "oslo"
@@ -76,6 +77,7 @@ const DIRECTORY_VARIABLES: Readonly<Record<GoTool, string>> = {
   etcd: "ETCD_DIR",
   kwok: "KWOK_DIR",
   "kube-state-metrics": "KUBE_STATE_METRICS_DIR",
+  "kube-rbac-proxy": "KUBE_RBAC_PROXY_DIR",
   thanos: "THANOS_DIR",
   sloth: "SLOTH_DIR",
   oslo: "OSLO_DIR",
@@ -165,6 +167,7 @@ export const tools = {
   kubeScheduler: () => fromSetup("kubernetes", "kube-scheduler"),
   kwok: () => fromSetup("kwok", "kwok"),
   kubeStateMetrics: () => fromSetup("kube-state-metrics", "kube-state-metrics"),
+  kubeRbacProxy: () => fromSetup("kube-rbac-proxy", "kube-rbac-proxy"),
   // The engine (testkit/engine/): the CLI, the Node.js, Python, Go and YAML language hosts, the
   // Kubernetes provider; each a directory the engine finds its programs in on PATH.
   pulumiDirectories: () =>

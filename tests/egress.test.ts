@@ -1,5 +1,6 @@
-// The stack's connections out on prod: to the API server, to S3 and STS, and from Grafana to its
-// database, each only to the addresses its key names (cluster.apiServerCidrs,
+// The stack's connections out on prod: to the API server, from Prometheus to the nodes (the
+// kubelets and node-exporter on the host network), to S3 and STS, and from Grafana to its database,
+// each only to the addresses its key names (cluster.apiServerCidrs, cluster.nodeCidrs,
 // storage.endpointCidrs, grafana.database.cidrs), and from Prometheus to the apps' pods on the
 // ports it scrapes (metrics.annotationDiscovery.ports), judged by the rendered NetworkPolicies; the
 // render without the keys, which admitted any address or port, and the preview's warnings.
@@ -23,6 +24,7 @@ const CALLERS = {
     "observability/loki",
     "observability/otel-collector",
   ],
+  nodes: ["observability/prometheus"],
   objectStorage: [
     "observability/loki",
     "observability/tempo",
@@ -34,12 +36,19 @@ const CALLERS = {
 } as const;
 type Peer = keyof typeof CALLERS;
 
-const PORT: Readonly<Record<Peer, number>> = { apiServer: 443, objectStorage: 443, database: 5432 };
+/** The ports each peer is called on: the kubelets' and node-exporter's on the nodes. */
+const PORTS: Readonly<Record<Peer, readonly number[]>> = {
+  apiServer: [443],
+  nodes: [10250, 9100],
+  objectStorage: [443],
+  database: [5432],
+};
 /** Each peer's networks as prod's stack file names them. */
 function configured(peer: Peer): readonly string[] {
   const prod = stackConfig("prod");
   const cidrs = {
     apiServer: prod.cluster.apiServerCidrs,
+    nodes: prod.cluster.nodeCidrs,
     objectStorage: prod.storage.endpointCidrs,
     database: prod.grafana.database?.cidrs,
   }[peer];
@@ -51,22 +60,27 @@ const tenthAddress = (cidr: string) => cidr.replace(/\.\d+\/\d+$/, ".10");
 /** An address in none of the configured networks (TEST-NET-2). */
 const ELSEWHERE: Party = { kind: "address", ip: "198.51.100.7" };
 
-/** Whether each caller may open a connection to `to` on its peer's port, by the render's policies. */
+/** Whether each caller may open a connection to `to` on each of its peer's ports, by the render's policies. */
 function reaches(stack: RenderedStack, peer: Peer, to: Party): boolean[] {
   const policies = networkPolicies(stack.objects);
   const parties = networkParties(stack.objects, []);
-  const connection: Connection = { protocol: "TCP", port: PORT[peer] };
-  return CALLERS[peer].map((name) =>
-    connectionAllowed(policies, partyNamed(parties, name).party, to, connection),
+  return CALLERS[peer].flatMap((name) =>
+    PORTS[peer].map((port) => {
+      const connection: Connection = { protocol: "TCP", port };
+      return connectionAllowed(policies, partyNamed(parties, name).party, to, connection);
+    }),
   );
 }
+/** One answer per caller and port. */
+const each = (peer: Peer, answer: boolean) => CALLERS[peer].flatMap(() => PORTS[peer].map(() => answer));
 
-/** prod's stack file without the three keys: the render before them. */
+/** prod's stack file without the keys: the render before them. */
 function withoutKeys(): { config: Record<string, string>; secretKeys: readonly string[] } {
   const { config, secretKeys } = readStackFile("prod", PROJECT_ROOT);
   const section = (name: string) => JSON.parse(config[`observability:${name}`]) as Json;
   const cluster = section("cluster");
   delete cluster.apiServerCidrs;
+  delete cluster.nodeCidrs;
   const storage = section("storage");
   delete storage.endpointCidrs;
   const grafana = section("grafana");
@@ -101,21 +115,23 @@ describe("prod's connections out", () => {
 
   test.each(PEERS)("%s: each caller reaches the configured addresses, and no other", async (peer) => {
     const prod = await rendered("prod");
-    const callers = CALLERS[peer].map(() => true);
     for (const cidr of configured(peer)) {
-      expect(reaches(prod, peer, { kind: "address", ip: tenthAddress(cidr) })).toEqual(callers);
+      expect(reaches(prod, peer, { kind: "address", ip: tenthAddress(cidr) })).toEqual(each(peer, true));
     }
-    expect(reaches(prod, peer, ELSEWHERE)).toEqual(callers.map(() => false));
+    expect(reaches(prod, peer, ELSEWHERE)).toEqual(each(peer, false));
   });
 
   test.each(PEERS)("%s: without its key, each caller reached any address", (peer) => {
-    expect(reaches(open, peer, ELSEWHERE)).toEqual(CALLERS[peer].map(() => true));
+    expect(reaches(open, peer, ELSEWHERE)).toEqual(each(peer, true));
   });
 
   test("the preview warns of each open connection, naming its key; the committed stack and kind say nothing", () => {
     const expected = [
       expect.stringMatching(
         /^observability:cluster\.apiServerCidrs is unset: .* any address on 443 and 6443;/,
+      ),
+      expect.stringMatching(
+        /^observability:cluster\.nodeCidrs is unset: Prometheus may connect to any address on 10250 \(the kubelets\) and 9100/,
       ),
       expect.stringMatching(/^observability:storage\.endpointCidrs is unset: .* any address on 443;/),
       expect.stringMatching(

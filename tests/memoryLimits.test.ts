@@ -42,7 +42,9 @@ function containers(
               ? "configReloader"
               : container.name === "thanos-sidecar"
                 ? "thanosSidecar"
-                : workloadOfPod(pod.labels["app.kubernetes.io/name"]),
+                : container.name === "kube-rbac-proxy"
+                  ? "kubeRbacProxy"
+                  : workloadOfPod(pod.labels["app.kubernetes.io/name"]),
         })),
     );
 }

@@ -48,6 +48,11 @@ const TOOL_RELEASES: readonly ToolRelease[] = [
     file: "tools/kube-state-metrics/go.mod",
     release: required("k8s.io/kube-state-metrics/v2"),
   },
+  {
+    images: ["kubeRbacProxy"],
+    file: "tools/kube-rbac-proxy/go.mod",
+    release: required("github.com/brancz/kube-rbac-proxy"),
+  },
   { images: ["alloy"], file: "tools/alloy/go.mod", release: required("github.com/grafana/alloy") },
   {
     images: ["thanosSidecar", "thanosQuery", "thanosStore", "thanosCompactor"],

@@ -5,8 +5,17 @@ export type { Port };
 
 /** One end of a flow. */
 export type Endpoint =
-  /** The pods of one of the stack's workloads, by `app.kubernetes.io/name`. */
-  | { readonly kind: "workload"; readonly namespace: string; readonly name: string }
+  /**
+   * The pods of one of the stack's workloads, by `app.kubernetes.io/name`. A workload on the host
+   * network has its nodes' addresses, which no pod selector matches: those `addresses` names (the
+   * config's node CIDRs), else any.
+   */
+  | {
+      readonly kind: "workload";
+      readonly namespace: string;
+      readonly name: string;
+      readonly addresses?: readonly string[];
+    }
   /** Every pod of a namespace: the apps, or all of the stack's pods for DNS. */
   | { readonly kind: "namespace"; readonly namespace: string }
   /**
@@ -40,6 +49,15 @@ export const workload = (namespace: string, name: string): Endpoint => ({
   namespace,
   name,
 });
+/** A workload on the host network, at the nodes' addresses `nodeCidrs` names, else any. */
+export const hostNetworkWorkload = (
+  namespace: string,
+  name: string,
+  nodeCidrs: readonly string[] | undefined,
+): Endpoint =>
+  nodeCidrs === undefined
+    ? workload(namespace, name)
+    : { kind: "workload", namespace, name, addresses: nodeCidrs };
 export const outside = (what: string, addresses?: readonly string[]): Endpoint =>
   addresses === undefined ? { kind: "outside", what } : { kind: "outside", what, addresses };
 

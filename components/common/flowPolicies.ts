@@ -25,11 +25,10 @@ function peersOf(endpoint: Endpoint): NetworkPolicyPeer[] {
   switch (endpoint.kind) {
     case "workload":
       // A host-network pod has its node's IP, which no pod selector matches.
-      return [
-        onHostNetwork(endpoint.name)
-          ? ANY_ADDRESS
-          : podsIn(endpoint.namespace, { "app.kubernetes.io/name": endpoint.name }),
-      ];
+      if (!onHostNetwork(endpoint.name)) {
+        return [podsIn(endpoint.namespace, { "app.kubernetes.io/name": endpoint.name })];
+      }
+      return endpoint.addresses?.map((cidr) => ({ ipBlock: { cidr } })) ?? [ANY_ADDRESS];
     case "namespace":
       return [podsIn(endpoint.namespace)];
     case "outside":

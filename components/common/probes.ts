@@ -32,6 +32,11 @@ export function tcpProbe(port: number | string, t: ProbeTiming = {}): Probe {
   return { tcpSocket: { port }, ...timing(t) };
 }
 
+/** A command run in the container, for a server the kubelet cannot reach (one bound to the node's loopback). */
+export function execProbe(command: readonly string[], t: ProbeTiming = {}): Probe {
+  return { exec: { command: [...command] }, ...timing(t) };
+}
+
 /**
  * Failures a liveness probe tolerates: a minute of a busy or briefly blocked process (a large
  * query, a compaction, a GC pause) is not a wedged one, and a restart would only lose its state.

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import * as ts from "typescript";
+import type * as TypeScript from "typescript";
 
 /**
  * The demo services' program as JavaScript for `node`: demoService.ts transpiled at render time,
@@ -16,6 +16,10 @@ export function demoProgram(): string {
 let transpiled: string | undefined;
 
 function transpile(source: string): string {
+  // The compiler is loaded only by a program that deploys the demo: it is most of the package's
+  // start-up, and every other program would load it for nothing.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require("typescript") as typeof TypeScript;
   return ts.transpileModule(source, {
     compilerOptions: {
       module: ts.ModuleKind.CommonJS,

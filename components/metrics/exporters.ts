@@ -3,6 +3,13 @@ import { LIVENESS_FAILURES, httpProbe } from "../common/probes";
 import { deployWorkload } from "../common/workload";
 import { KUBE_STATE_METRICS, NODE_EXPORTER } from "./names";
 import { ALERT_OPT_OUT_LABEL } from "./platformSeries";
+import {
+  NODE_EXPORTER_LOOPBACK,
+  NODE_EXPORTER_PROXY_RULES,
+  NODE_EXPORTER_PROXY_VOLUMES,
+  loopbackProbe,
+  nodeExporterProxyContainer,
+} from "./nodeExporterProxy";
 import { MetricsSettings } from "./settings";
 
 /**
@@ -83,13 +90,17 @@ export function deployKubeStateMetrics(
 /**
  * node-exporter on every node, in the node namespace with exactly its allowlisted host access:
  * host network and PID namespace, /proc, /sys and / read-only. It still runs as nobody.
- * Host-network pods are mostly outside NetworkPolicy's reach; its policy states the intent anyway.
+ * Host-network pods are beyond NetworkPolicy's reach (its policy states the intent anyway), so
+ * with `metrics.nodeExporter.authProxy` it listens on the node's loopback and kube-rbac-proxy
+ * answers on the node's address, to authorised callers only.
  */
 export function deployNodeExporter(
   name: string,
   config: MetricsSettings,
   opts: pulumi.CustomResourceOptions,
 ): void {
+  const proxied = config.metrics.nodeExporter.authProxy;
+  const port = NODE_EXPORTER.ports.metrics.port;
   deployWorkload(
     name,
     {
@@ -99,20 +110,36 @@ export function deployNodeExporter(
       namespace: config.namespaces.node,
       settings: config,
       placement: "nodeExporter",
+      ...(proxied ? { serviceAccount: { clusterRules: NODE_EXPORTER_PROXY_RULES } } : {}),
       container: {
         name: "node-exporter",
         args: [
           "--path.procfs=/host/proc",
           "--path.sysfs=/host/sys",
           "--path.rootfs=/host/root",
-          `--web.listen-address=:${NODE_EXPORTER.ports["http-metrics"].port}`,
+          `--web.listen-address=${proxied ? NODE_EXPORTER_LOOPBACK : `:${port}`}`,
           "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/containerd/.+|var/lib/docker/.+|var/lib/kubelet/.+)($|/)",
         ],
         resources: config.resources.nodeExporter,
-        livenessProbe: httpProbe("http-metrics", "/", { failureThreshold: LIVENESS_FAILURES }),
-        readinessProbe: httpProbe("http-metrics", "/", { initialDelaySeconds: 2 }),
+        livenessProbe: proxied
+          ? loopbackProbe({ failureThreshold: LIVENESS_FAILURES })
+          : httpProbe("metrics", "/", { failureThreshold: LIVENESS_FAILURES }),
+        readinessProbe: proxied
+          ? loopbackProbe({ initialDelaySeconds: 2 })
+          : httpProbe("metrics", "/", { initialDelaySeconds: 2 }),
       },
-      pod: { hostAccess: "node-exporter", tolerations: [{ operator: "Exists" }] },
+      ...(proxied
+        ? {
+            containerPortNames: [],
+            sidecars: [nodeExporterProxyContainer(config)],
+            volumes: NODE_EXPORTER_PROXY_VOLUMES,
+          }
+        : {}),
+      pod: {
+        hostAccess: "node-exporter",
+        tolerations: [{ operator: "Exists" }],
+        ...(proxied ? { mountServiceAccountToken: false } : {}),
+      },
       controller: { kind: "DaemonSet" },
       services: [{ headless: true }],
       wiring: config.wiring,

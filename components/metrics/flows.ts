@@ -6,6 +6,7 @@ import {
   Port,
   flowsFrom,
   ingressLoadBalancer,
+  hostNetworkWorkload,
   nodePortClients,
   outside,
   tcp,
@@ -53,7 +54,11 @@ export function metricsFlows(config: StackConfig, clients: MetricsClients = {}):
   const prometheus = workload(obs, PROMETHEUS.name);
   const alertmanager = workload(obs, ALERTMANAGER.name);
   const kubeStateMetrics = workload(obs, KUBE_STATE_METRICS.name);
-  const nodeExporter = workload(config.namespaces.node, NODE_EXPORTER.name);
+  const nodeExporter = hostNetworkWorkload(
+    config.namespaces.node,
+    NODE_EXPORTER.name,
+    config.cluster.nodeCidrs,
+  );
   const monitorScraper = workload(obs, MONITOR_SCRAPER.name);
   const datastores = datastoreExporters(config.metrics);
   const ingress = config.exposure.mode === "ingress" ? config.exposure.ingress : undefined;
@@ -75,7 +80,7 @@ export function metricsFlows(config: StackConfig, clients: MetricsClients = {}):
     scrape(prometheus, networkPorts(PROMETHEUS, "http"), "self-scrape, and the other replica's metrics"),
     scrape(alertmanager, networkPorts(ALERTMANAGER, "http"), "alerts and Alertmanager's metrics"),
     scrape(kubeStateMetrics, networkPorts(KUBE_STATE_METRICS, "http-metrics", "telemetry"), "object state"),
-    scrape(nodeExporter, networkPorts(NODE_EXPORTER, "http-metrics"), "node metrics"),
+    scrape(nodeExporter, networkPorts(NODE_EXPORTER, "metrics"), "node metrics"),
     ...datastores.map((e) =>
       scrape(workload(obs, e.spec.name), networkPorts(e.spec), `${e.spec.name} metrics`),
     ),
@@ -288,7 +293,7 @@ function extraScrapeFlows(
  * monitors' namespaces, the kubelets and CoreDNS.
  */
 export function metricsReachFlows(
-  config: Pick<StackConfig, "namespaces" | "metrics" | "apps" | "mesh">,
+  config: Pick<StackConfig, "namespaces" | "metrics" | "apps" | "mesh" | "cluster">,
   closed: readonly string[] = [],
 ): Flow[] {
   const obs = config.namespaces.observability;
@@ -342,7 +347,7 @@ export function metricsReachFlows(
         )
       : []),
     ...istioScrapeFlows(config.mesh, closed).map(({ to, ports, why }) => scrape(to, ports, why)),
-    scrape(outside("kubelets"), tcp(10250), "kubelet and cAdvisor metrics"),
+    scrape(outside("kubelets", config.cluster.nodeCidrs), tcp(10250), "kubelet and cAdvisor metrics"),
     scrape({ kind: "clusterDns" }, tcp(COREDNS_METRICS_PORT), "CoreDNS metrics"),
   ];
 }
@@ -372,7 +377,7 @@ function istioScrapeFlows(
   ];
 }
 
-/** The metrics workloads' calls to the API server: discovery and metrics, monitors, object state. */
+/** The metrics workloads' calls to the API server: discovery and metrics, monitors, object state, scrapers' access to node metrics. */
 export function metricsApiFlows(config: Pick<StackConfig, "namespaces" | "metrics" | "cluster">): Flow[] {
   const obs = config.namespaces.observability;
   return [
@@ -391,6 +396,15 @@ export function metricsApiFlows(config: Pick<StackConfig, "namespaces" | "metric
         ]
       : []),
     toApiServer(config.cluster, workload(obs, KUBE_STATE_METRICS.name), "object state"),
+    ...(config.metrics.nodeExporter.authProxy
+      ? [
+          toApiServer(
+            config.cluster,
+            workload(config.namespaces.node, NODE_EXPORTER.name),
+            "its proxy's TokenReviews and SubjectAccessReviews of each scraper",
+          ),
+        ]
+      : []),
   ];
 }
 

@@ -58,7 +58,8 @@ export const KUBE_STATE_METRICS = workloadSpec("kube-state-metrics", {
   "http-metrics": { port: 8080, scrape: true },
   telemetry: { port: 8081 },
 });
-export const NODE_EXPORTER = workloadSpec("node-exporter", { "http-metrics": { port: 9100, scrape: true } });
+/** Its `metrics` port serves plain HTTP, or HTTPS from its authenticating proxy (metrics.nodeExporter.authProxy). */
+export const NODE_EXPORTER = workloadSpec("node-exporter", { metrics: { port: 9100, scrape: true } });
 /** Grafana Alloy scraping ServiceMonitors and PodMonitors into Prometheus (metrics.prometheusOperatorMonitors). */
 export const MONITOR_SCRAPER = workloadSpec("monitor-scraper", { http: { port: 12345, scrape: true } });
 /** The reload sidecar beside Prometheus and Alertmanager. */

@@ -1,6 +1,13 @@
 import { StackConfig } from "../../config";
 import { ServiceAccountName, serviceAccountName } from "../common/serviceAccount";
-import { KUBE_STATE_METRICS, MONITOR_SCRAPER, PROMETHEUS, THANOS_COMPACTOR, THANOS_STORE } from "./names";
+import {
+  KUBE_STATE_METRICS,
+  MONITOR_SCRAPER,
+  NODE_EXPORTER,
+  PROMETHEUS,
+  THANOS_COMPACTOR,
+  THANOS_STORE,
+} from "./names";
 
 /** The ServiceAccounts MetricsStack creates. */
 export interface MetricsServiceAccounts {
@@ -13,6 +20,11 @@ export interface MetricsServiceAccounts {
   readonly thanosCompactor?: ServiceAccountName;
   /** With `metrics.prometheusOperatorMonitors.enabled`. */
   readonly monitorScraper?: ServiceAccountName;
+  /**
+   * With `metrics.nodeExporter.authProxy`: node-exporter's, in the node namespace, whose
+   * kube-rbac-proxy asks the API server to review each caller's token.
+   */
+  readonly nodeExporter?: ServiceAccountName;
 }
 
 /** Every ServiceAccount MetricsStack may create, by the names they get in the stack's namespace. */
@@ -20,11 +32,13 @@ export function metricsServiceAccounts(
   config: Pick<StackConfig, "namespaces">,
 ): Required<MetricsServiceAccounts> {
   const account = (name: string) => serviceAccountName(config.namespaces.observability, name);
+  const nodeAccount = (name: string) => serviceAccountName(config.namespaces.node, name);
   return {
     prometheus: account(PROMETHEUS.name),
     kubeStateMetrics: account(KUBE_STATE_METRICS.name),
     thanosStore: account(THANOS_STORE.name),
     thanosCompactor: account(THANOS_COMPACTOR.name),
     monitorScraper: account(MONITOR_SCRAPER.name),
+    nodeExporter: nodeAccount(NODE_EXPORTER.name),
   };
 }

@@ -75,4 +75,5 @@ export const METRICS_DEFAULTS: SideBySide<Metrics> = {
   extraScrapeConfigs: same([]),
   annotationDiscovery: same({ namespaces: [] }),
   prometheusOperatorMonitors: same({ enabled: false, namespaces: [] }),
+  nodeExporter: same({ authProxy: true }),
 };

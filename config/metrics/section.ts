@@ -279,6 +279,13 @@ const metricsSectionSchema = strict({
     .describe(
       "Namespaces whose prometheus.io/scrape pods are scraped besides apps.namespaces' (no Alloy, no tracing ConfigMap); not the stack's own.",
     ),
+  nodeExporter: strict({
+    authProxy: z
+      .boolean({ invalid_type_error: "must be true or false" })
+      .describe(
+        "node-exporter listens on the node's loopback only, behind kube-rbac-proxy on the node's address: HTTPS (TLS 1.3), and only callers whose token may get the non-resource URL /metrics (Prometheus') are answered. false: node-exporter serves plain HTTP to anyone who reaches the node on its port, which host-network pods put beyond NetworkPolicy.",
+      ),
+  }).describe("node-exporter on every node."),
   prometheusOperatorMonitors: strict({ enabled: z.boolean(), namespaces: z.array(dnsLabel) })
     .superRefine((value, ctx) => {
       reportDuplicates([...value.namespaces.entries()], ["namespaces"], ctx);

@@ -28,6 +28,13 @@ const clusterSectionSchema = strict({
     .describe(
       "The addresses pods reach the Kubernetes API server at once the kubernetes Service has translated them: on EKS the control plane's network interfaces, in the subnets the cluster was created with; on kind the control-plane node's. The workloads that call the API server may connect to these only (443 and 6443). Unset, to any address, and the preview warns on eks.",
     ),
+  nodeCidrs: z
+    .array(cidr)
+    .min(1, "must list at least one CIDR")
+    .optional()
+    .describe(
+      "The addresses of the cluster's nodes: on EKS the subnets its node groups run in; on kind the nodes' network. Prometheus scrapes the kubelets (10250) and node-exporter, which runs on the host network (9100), at these only. Unset, at any address, and the preview warns on eks.",
+    ),
 }).describe("Where the stack runs; name, env and region become Prometheus' external labels.");
 
 /** The schema of the `cluster` section, by name (see Identity). */

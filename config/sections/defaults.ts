@@ -138,6 +138,7 @@ export const IMAGES_DEFAULTS: SideBySide<z.input<typeof imagesSection>> = {
   tempo: same("docker.io/grafana/tempo:2.8.2"),
   grafana: same("docker.io/grafana/grafana:12.1.1"),
   configReloader: same("quay.io/prometheus-operator/prometheus-config-reloader:v0.85.0"),
+  kubeRbacProxy: same("quay.io/brancz/kube-rbac-proxy:v0.19.1"),
   thanosSidecar: same("quay.io/thanos/thanos:v0.42.4"),
   thanosQuery: same("quay.io/thanos/thanos:v0.42.4"),
   thanosStore: same("quay.io/thanos/thanos:v0.42.4"),

@@ -85,6 +85,12 @@ export const RESOURCES_DEFAULTS: SideBySide<z.input<typeof resourcesSection>> = 
     kind: resources("5m", "16Mi", "50m", "32Mi"),
     eks: resources("10m", "32Mi", "100m", "64Mi"),
   },
+  // kube-prometheus' sizing for the same proxy in front of node-exporter: one scrape of each
+  // Prometheus replica every interval, each a TokenReview and a SubjectAccessReview it caches.
+  kubeRbacProxy: {
+    kind: resources("10m", "20Mi", "50m", "48Mi"),
+    eks: resources("10m", "20Mi", "100m", "64Mi"),
+  },
   thanosSidecar: {
     // Only with more than one Prometheus replica: kind runs one, and queries it directly.
     kind: resources("10m", "32Mi", "100m", "128Mi"),

@@ -733,32 +733,39 @@ const alertName = (name: string) =>
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
     .join("");
 
-function resolve(
-  slo: Decoded & { spec: SloSpecDocument },
-  catalogue: Catalogue,
-  problems: string[],
-): Resolved | undefined {
-  const spec = slo.spec;
-  const problem = (path: string, message: string) => problems.push(`${slo.place} ${path} ${message}`);
-  const before = problems.length;
+/** An SLO's indicator, inline or an SLI document's, and where its spec is as problems name it. */
+interface Indicator {
+  readonly sli: SliSpec;
+  readonly path: string;
+}
 
-  // The indicator, inline or an SLI document.
-  let sli: SliSpec | undefined;
-  let sliPath = "spec.indicator.spec";
-  if (spec.indicator !== undefined) {
-    sli = spec.indicator.spec;
-  } else if (spec.indicatorRef !== undefined) {
-    const ref = catalogue.find<SliSpec>("SLI", spec.indicatorRef);
-    if (ref !== undefined) {
-      sli = ref.spec;
-      sliPath = `→ ${referencePlace(ref)} spec`;
-    }
-  }
+function indicatorOf(spec: SloSpecDocument, catalogue: Catalogue): Indicator | undefined {
+  if (spec.indicator !== undefined) return { sli: spec.indicator.spec, path: "spec.indicator.spec" };
+  if (spec.indicatorRef === undefined) return undefined;
+  const document = catalogue.find<SliSpec>("SLI", spec.indicatorRef);
+  return document === undefined
+    ? undefined
+    : { sli: document.spec, path: `→ ${referencePlace(document)} spec` };
+}
 
-  // The objective, and what the indicator makes of it.
-  const [objective] = spec.objectives;
-  const threshold = sli?.thresholdMetric !== undefined;
-  if (sli !== undefined && threshold && (objective.op === undefined || objective.value === undefined)) {
+type Objective = SloSpecDocument["objectives"][number];
+type Measured = { metricSource: MetricSource };
+
+const queryOf = (metric: Measured) => sourceQuery(metric.metricSource);
+const queryKey = (metric: Measured) => (metric.metricSource.spec.query !== undefined ? "query" : "promql");
+
+/**
+ * What the objective asks of its indicator, and the indicator of its queries: a threshold's bound
+ * given, a referenced ratio's not, a ratio of selectors saying whether they are counters.
+ */
+function objectiveProblems(
+  spec: SloSpecDocument,
+  { sli, path }: Indicator,
+  objective: Objective,
+  problem: (path: string, message: string) => void,
+): void {
+  const threshold = sli.thresholdMetric !== undefined;
+  if (threshold && (objective.op === undefined || objective.value === undefined)) {
     problem(
       "spec.objectives[0]",
       "must give op and value for a thresholdMetric: the bound the SLI must keep",
@@ -766,142 +773,190 @@ function resolve(
   }
   if (
     spec.indicatorRef !== undefined &&
-    sli !== undefined &&
     !threshold &&
     (objective.op !== undefined || objective.value !== undefined)
   ) {
     problem(`spec.objectives[0].${objective.op !== undefined ? "op" : "value"}`, RATIO_OBJECTIVE);
   }
-  const queryOf = (m: { metricSource: MetricSource }) => sourceQuery(m.metricSource);
-  const queryKey = (m: { metricSource: MetricSource }) =>
-    m.metricSource.spec.query !== undefined ? "query" : "promql";
-  const ratio = sli?.ratioMetric;
+  const ratio = sli.ratioMetric;
   if (ratio !== undefined && ratio.raw === undefined && ratio.counter === undefined) {
     const forms = [ratio.good, ratio.bad, ratio.total]
-      .filter((m): m is { metricSource: MetricSource } => m !== undefined)
-      .map((m) => sliQueryForm(queryOf(m)).form);
-    if (forms.some((f) => f === "selector" || f === "sum")) {
+      .filter((metric): metric is Measured => metric !== undefined)
+      .map((metric) => sliQueryForm(queryOf(metric)).form);
+    if (forms.some((form) => form === "selector" || form === "sum")) {
       problem(
-        `${sliPath}.ratioMetric.counter`,
+        `${path}.ratioMetric.counter`,
         "is required with selectors: true if they are counters (the stack takes their rate over each window), false if they are gauges (it sums their values)",
       );
     }
   }
+}
 
-  // Alert policies: the document's own, inline or AlertPolicy documents, each one alert.
-  const alerts: Record<string, unknown>[] = [];
-  const places: [string, string][] = [];
-  (spec.alertPolicies ?? []).forEach((entry, p) => {
-    // `at` is where the policy is, `path` where its spec is.
-    let policy: { name: string; spec: AlertPolicySpec; at: string; path: string } | undefined;
-    if ("ref" in entry) {
-      const ref = catalogue.find<AlertPolicySpec>("AlertPolicy", entry.ref);
-      if (ref !== undefined) {
-        const at = `→ ${referencePlace(ref)}`;
-        policy = { name: ref.name, spec: ref.spec, at, path: `${at} spec` };
-      }
-    } else {
-      const at = `spec.alertPolicies[${p}]`;
-      policy = { name: entry.inline.metadata.name, spec: entry.inline.spec, at, path: `${at}.spec` };
+/** A metrics.slos entry's key and where the document states it. */
+type Places = [string, string][];
+
+/**
+ * One alert of an SLO's alert policy, inline or an AlertPolicy document, with its one condition
+ * and its notification targets; undefined when a reference names no document (reported beside).
+ */
+function alertOf(
+  entry: NonNullable<SloSpecDocument["alertPolicies"]>[number],
+  position: number,
+  index: number,
+  catalogue: Catalogue,
+): { alert: Record<string, unknown>; places: Places } | undefined {
+  // `at` is where the policy is, `path` where its spec is.
+  let policy: { name: string; spec: AlertPolicySpec; at: string; path: string } | undefined;
+  if ("ref" in entry) {
+    const document = catalogue.find<AlertPolicySpec>("AlertPolicy", entry.ref);
+    if (document !== undefined) {
+      const at = `→ ${referencePlace(document)}`;
+      policy = { name: document.name, spec: document.spec, at, path: `${at} spec` };
     }
-    if (policy === undefined || policy.spec.conditions.length !== 1) {
-      return;
-    }
-    const [conditionEntry] = policy.spec.conditions;
-    let condition: { spec: AlertConditionSpec; path: string } | undefined;
-    if ("ref" in conditionEntry) {
-      const ref = catalogue.find<AlertConditionSpec>("AlertCondition", conditionEntry.ref);
-      if (ref !== undefined) {
-        condition = { spec: ref.spec, path: `→ ${referencePlace(ref)} spec` };
-      }
-    } else {
-      condition = { spec: conditionEntry.inline.spec, path: `${policy.path}.conditions[0].spec` };
-    }
-    const receivers: string[] = [];
-    policy.spec.notificationTargets.forEach((target) => {
-      if ("ref" in target) {
-        receivers.push(target.ref);
-      } else {
-        receivers.push(target.inline.metadata.name);
-      }
-    });
-    if (condition === undefined) {
-      return;
-    }
-    const c = condition.spec.condition;
-    const a = alerts.length;
-    alerts.push({
-      name: alertName(policy.name),
-      severity: severityOf(condition.spec.severity),
-      when: [
-        {
-          burnRate: c.threshold,
-          window: prometheusDuration(c.lookbackWindow),
-          ...(c.op === "gte" ? { op: "gte" } : {}),
-        },
+  } else {
+    const at = `spec.alertPolicies[${position}]`;
+    policy = { name: entry.inline.metadata.name, spec: entry.inline.spec, at, path: `${at}.spec` };
+  }
+  if (policy === undefined || policy.spec.conditions.length !== 1) return undefined;
+  const [conditionEntry] = policy.spec.conditions;
+  let condition: { spec: AlertConditionSpec; path: string } | undefined;
+  if ("ref" in conditionEntry) {
+    const document = catalogue.find<AlertConditionSpec>("AlertCondition", conditionEntry.ref);
+    if (document !== undefined)
+      condition = { spec: document.spec, path: `→ ${referencePlace(document)} spec` };
+  } else {
+    condition = { spec: conditionEntry.inline.spec, path: `${policy.path}.conditions[0].spec` };
+  }
+  if (condition === undefined) return undefined;
+  const receivers = policy.spec.notificationTargets.map((target) =>
+    "ref" in target ? target.ref : target.inline.metadata.name,
+  );
+  const burn = condition.spec.condition;
+  const alert = {
+    name: alertName(policy.name),
+    severity: severityOf(condition.spec.severity),
+    when: [
+      {
+        burnRate: burn.threshold,
+        window: prometheusDuration(burn.lookbackWindow),
+        ...(burn.op === "gte" ? { op: "gte" } : {}),
+      },
+    ],
+    ...(burn.alertAfter === undefined || Number(SHORTHAND.exec(burn.alertAfter)![1]) === 0
+      ? {}
+      : { for: prometheusDuration(burn.alertAfter) }),
+    receivers,
+  };
+  const key = `alerts[${index}]`;
+  const conditionAt = `${condition.path}.condition`;
+  return {
+    alert,
+    places: [
+      [`${key}.name`, `${policy.at}${policy.at.startsWith("→") ? " " : "."}metadata.name`],
+      [`${key}.when[0].window`, `${conditionAt}.lookbackWindow`],
+      [`${key}.when[0].burnRate`, `${conditionAt}.threshold`],
+      [`${key}.when[0]`, conditionAt],
+      [`${key}.for`, `${conditionAt}.alertAfter`],
+      [`${key}.receivers`, `${policy.path}.notificationTargets`],
+      [key, policy.path],
+    ],
+  };
+}
+
+/** The metrics.slos entry's indicator: a threshold, a raw ratio or a ratio of two queries. */
+function indicatorEntry(
+  { sli, path }: Indicator,
+  objective: Objective,
+): { indicator: Record<string, unknown>; places: Places } {
+  const metricPlace = (key: string, metric: Measured) =>
+    `${path}.${key}.metricSource.spec.${queryKey(metric)}`;
+  if (sli.thresholdMetric !== undefined) {
+    const bound = { lt: "below", lte: "atMost", gt: "above", gte: "atLeast" }[objective.op!];
+    return {
+      indicator: { kind: "threshold", expr: queryOf(sli.thresholdMetric), [bound]: objective.value },
+      places: [
+        ["indicator.expr", metricPlace("thresholdMetric", sli.thresholdMetric)],
+        [`indicator.${bound}`, "spec.objectives[0].value"],
+        ["indicator", path],
       ],
-      ...(c.alertAfter === undefined || Number(SHORTHAND.exec(c.alertAfter)![1]) === 0
-        ? {}
-        : { for: prometheusDuration(c.alertAfter) }),
-      receivers,
-    });
-    places.push(
-      [`alerts[${a}].name`, `${policy.at}${policy.at.startsWith("→") ? " " : "."}metadata.name`],
-      [`alerts[${a}].when[0].window`, `${condition.path}.condition.lookbackWindow`],
-      [`alerts[${a}].when[0].burnRate`, `${condition.path}.condition.threshold`],
-      [`alerts[${a}].when[0]`, `${condition.path}.condition`],
-      [`alerts[${a}].for`, `${condition.path}.condition.alertAfter`],
-      [`alerts[${a}].receivers`, `${policy.path}.notificationTargets`],
-      [`alerts[${a}]`, policy.path],
-    );
-  });
+    };
+  }
+  const ratio = sli.ratioMetric!;
+  if (ratio.raw !== undefined) {
+    const key = ratio.rawType === "success" ? "successRatio" : "errorRatio";
+    return {
+      indicator: { kind: "raw", [key]: queryOf(ratio.raw) },
+      places: [
+        [`indicator.${key}`, metricPlace("ratioMetric.raw", ratio.raw)],
+        ["indicator", path],
+      ],
+    };
+  }
+  const [key, field, numerator] =
+    ratio.bad !== undefined
+      ? (["errors", "bad", ratio.bad] as const)
+      : (["good", "good", ratio.good!] as const);
+  return {
+    indicator: {
+      kind: "ratio",
+      [key]: queryOf(numerator),
+      total: queryOf(ratio.total!),
+      ...(ratio.counter === false ? { counters: false } : {}),
+    },
+    places: [
+      [`indicator.${key}`, metricPlace(`ratioMetric.${field}`, numerator)],
+      ["indicator.total", metricPlace("ratioMetric.total", ratio.total!)],
+      ["indicator.counters", `${path}.ratioMetric.counter`],
+      ["indicator", path],
+    ],
+  };
+}
 
-  if (problems.length > before || sli === undefined || spec.timeWindow?.length !== 1) {
+const BUDGETING_METHODS = {
+  Occurrences: "occurrences",
+  Timeslices: "timeslices",
+  RatioTimeslices: "ratioTimeslices",
+} as const;
+
+/**
+ * An SLO document as the metrics.slos entry it states, resolved through its references, with where
+ * it states each key; undefined when it has problems (added to `problems`).
+ */
+function resolve(
+  slo: Decoded & { spec: SloSpecDocument },
+  catalogue: Catalogue,
+  problems: string[],
+): Resolved | undefined {
+  const spec = slo.spec;
+  const before = problems.length;
+  const indicator = indicatorOf(spec, catalogue);
+  const [objective] = spec.objectives;
+  if (indicator !== undefined) {
+    objectiveProblems(spec, indicator, objective, (path, message) =>
+      problems.push(`${slo.place} ${path} ${message}`),
+    );
+  }
+  const alerts: Record<string, unknown>[] = [];
+  const places: Places = [];
+  (spec.alertPolicies ?? []).forEach((entry, position) => {
+    const found = alertOf(entry, position, alerts.length, catalogue);
+    if (found === undefined) return;
+    alerts.push(found.alert);
+    places.push(...found.places);
+  });
+  if (problems.length > before || indicator === undefined || spec.timeWindow?.length !== 1) {
     return undefined;
   }
 
-  // The metrics.slos entry, and where the document states each of its keys.
-  const metricPlace = (key: string, m: { metricSource: MetricSource }) =>
-    `${sliPath}.${key}.metricSource.spec.${queryKey(m)}`;
-  let indicator: Record<string, unknown>;
-  if (sli.thresholdMetric !== undefined) {
-    const bound = { lt: "below", lte: "atMost", gt: "above", gte: "atLeast" }[objective.op!];
-    indicator = { kind: "threshold", expr: queryOf(sli.thresholdMetric), [bound]: objective.value };
-    places.push(
-      ["indicator.expr", metricPlace("thresholdMetric", sli.thresholdMetric)],
-      [`indicator.${bound}`, "spec.objectives[0].value"],
-    );
-  } else if (ratio!.raw !== undefined) {
-    const key = ratio!.rawType === "success" ? "successRatio" : "errorRatio";
-    indicator = { kind: "raw", [key]: queryOf(ratio!.raw) };
-    places.push([`indicator.${key}`, metricPlace("ratioMetric.raw", ratio!.raw)]);
-  } else {
-    const numerator =
-      ratio!.bad !== undefined
-        ? (["errors", "bad", ratio!.bad] as const)
-        : (["good", "good", ratio!.good!] as const);
-    indicator = {
-      kind: "ratio",
-      [numerator[0]]: queryOf(numerator[2]),
-      total: queryOf(ratio!.total!),
-      ...(ratio!.counter === false ? { counters: false } : {}),
-    };
-    places.push(
-      [`indicator.${numerator[0]}`, metricPlace(`ratioMetric.${numerator[1]}`, numerator[2])],
-      ["indicator.total", metricPlace("ratioMetric.total", ratio!.total!)],
-      ["indicator.counters", `${sliPath}.ratioMetric.counter`],
-    );
-  }
-  places.push(["indicator", sliPath]);
-  const method = { Occurrences: "occurrences", Timeslices: "timeslices", RatioTimeslices: "ratioTimeslices" }[
-    spec.budgetingMethod
-  ];
+  const entry = indicatorEntry(indicator, objective);
+  places.push(...entry.places);
+  const method = BUDGETING_METHODS[spec.budgetingMethod];
   const candidate = {
     name: slo.name,
     service: spec.service,
     objective: objective.target ?? +(objective.targetPercent! / 100).toFixed(10),
     window: complianceWindowOf(spec.timeWindow[0]),
-    indicator,
+    indicator: entry.indicator,
     ...(method === "occurrences"
       ? {}
       : {

@@ -7,8 +7,8 @@ export type Labels = Readonly<Record<string, string>>;
 export interface Answers {
   /** The evaluation times, in Unix seconds, ascending: one every group interval. */
   readonly times: readonly number[];
-  /** Each series the expression returned at some evaluation: its labels and the times it did. */
-  readonly series: readonly { readonly labels: Labels; readonly at: ReadonlySet<number> }[];
+  /** Each series the expression returned at some evaluation: its labels and the times it did, ascending. */
+  readonly series: readonly { readonly labels: Labels; readonly at: readonly number[] }[];
 }
 
 export interface Timing {
@@ -45,8 +45,10 @@ export function firingEpisodes(answers: Answers, timing: Timing): Episode[] {
   const last = answers.times.at(-1);
   for (const { labels, at } of answers.series) {
     let state: State | undefined;
+    let next = 0;
     for (const t of answers.times) {
-      if (at.has(t)) {
+      while (next < at.length && at[next] < t) next++;
+      if (at[next] === t) {
         state ??= { activeAt: t, firing: false, firedAt: 0 };
         state.keepFiringSince = undefined;
       } else if (state !== undefined) {

@@ -270,10 +270,7 @@ async function alertSide(
     const episodes = firingEpisodes(
       {
         times,
-        series: series.map((s) => ({
-          labels: withoutName(s.labels),
-          at: new Set(s.samples.map(([t]) => t)),
-        })),
+        series: series.map((s) => ({ labels: withoutName(s.labels), at: s.times })),
       },
       { forSeconds: rule.forSeconds, keepFiringForSeconds: rule.keepFiringForSeconds },
     );
@@ -307,10 +304,14 @@ async function alertSide(
 /** Gaps are looked for at this step at the finest: a gap shorter than it goes unseen. */
 export const GAP_STEP_S = 600;
 
+/** The coarsest blocks the gaps are looked for in: the compactor's 5-minute ones, finer than GAP_STEP_S. */
+export const GAP_RESOLUTION_S = 300;
+
 /**
- * When each of `names` has a sample in the period, at every GAP_STEP_S. Asked in requests of
- * `spanSeconds` at most, the rules' own: each reads every sample of every series of those names in
- * its range, as a rule's own requests do.
+ * When each of `names` has a sample in the period: at every GAP_STEP_S, whether it has one in the
+ * GAP_STEP_S before. Read from Thanos' 5-minute blocks where the compactor has written them, a
+ * thirtieth of the samples of a series scraped every 10 s; in requests of `spanSeconds` at most, the
+ * rules' own, which a store gateway's chunk and sample limits let through.
  */
 async function presenceOf(
   names: readonly string[],
@@ -327,9 +328,9 @@ async function presenceOf(
     alignedStart(period, GAP_STEP_S),
     period.end,
     GAP_STEP_S,
-    spanSeconds,
+    { spanSeconds, resolutionSeconds: GAP_RESOLUTION_S, lookbackSeconds: GAP_STEP_S },
   );
-  for (const s of series) for (const [t] of s.samples) present.get(s.labels.__name__)?.add(t);
+  for (const s of series) for (const t of s.times) present.get(s.labels.__name__)?.add(t);
   return present;
 }
 
@@ -410,7 +411,7 @@ async function budgetSide(
     const start = alignedStart(period, BUDGET_STEP_S);
     const expr = evaluable(rule.expr, side, Math.floor((period.end - start) / BUDGET_STEP_S) + 1, source);
     const series = await queryRange(source, expr, start, period.end, BUDGET_STEP_S);
-    const points = series.flatMap((s) => s.samples.map(([at, value]) => ({ at, value })));
+    const points = series.flatMap((s) => s.times.map((at, i) => ({ at, value: s.values[i] })));
     if (points.length === 0) return { kind: "evaluated" };
     const lastAt = Math.max(...points.map((p) => p.at));
     return {
@@ -460,11 +461,6 @@ function movedBudgets(
 }
 
 /**
- * The backtest of `before` → `after` over `period` from `source`: every alerting rule the change
- * adds, removes or alters, or that reads a recorded series the change rewrites; every SLO budget
- * whose objective it moves.
- */
-/**
  * How many rules are replayed at once: each asks one window at a time, so the history serves this
  * many requests at a time, one evaluating while the other's samples are read and parsed here. Two
  * took a quarter off a review of ten alerts at prod's rated load (bench:review-history); a third
@@ -490,6 +486,11 @@ async function inTurns<T, R>(
   return results;
 }
 
+/**
+ * The backtest of `before` → `after` over `period` from `source`: every alerting rule the change
+ * adds, removes or alters, or that reads a recorded series the change rewrites; every SLO budget
+ * whose objective it moves.
+ */
 export async function backtest(
   before: Snapshot,
   after: Snapshot,

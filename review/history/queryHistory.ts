@@ -23,7 +23,16 @@ export interface HistorySource {
    * expression the change leaves alone (a `for`, a label) read the history once.
    */
   readonly answered?: Map<string, Promise<RangeSeries[]>>;
+  /**
+   * The PromQL engine Thanos Query evaluates with (its `engine` parameter, which Prometheus does not
+   * have and ignores): Thanos' own, which answered the rated-load review's rules as Prometheus' did,
+   * and sooner (bench:review-history runs both), or Prometheus'.
+   */
+  readonly engine: Engine;
 }
+
+export const ENGINES = ["thanos", "prometheus"] as const;
+export type Engine = (typeof ENGINES)[number];
 
 export interface RequestStats {
   requests: number;
@@ -31,14 +40,33 @@ export interface RequestStats {
   slowest?: { readonly seconds: number; readonly what: string };
 }
 
-/** A series of a range query: its labels and its samples, `[Unix seconds, value]`. */
+/** A series of a range query: its labels, and its samples' times (Unix seconds, ascending) and values. */
 export interface RangeSeries {
   readonly labels: Labels;
-  readonly samples: readonly (readonly [number, number])[];
+  readonly times: readonly number[];
+  readonly values: readonly number[];
+}
+
+/** How a range is read, beyond its expression and steps. */
+export interface RangeReading {
+  /** The longest range one request covers (a whole number of steps); as many steps as Prometheus answers points per series when not given. */
+  readonly spanSeconds?: number;
+  /**
+   * The coarsest resolution Thanos may read (`max_source_resolution`): its 5-minute or 1-hour blocks
+   * where the compactor has written them. Raw samples when not given, as a rule reads them.
+   */
+  readonly resolutionSeconds?: number;
+  /** How far back a selector looks for a sample (`lookback_delta`); the server's own (5m) when not given. */
+  readonly lookbackSeconds?: number;
 }
 
 /** What `npm run review -- --history` reads without its options: days, series and samples per rule. */
-export const HISTORY_DEFAULTS = { days: 14, maxSeries: 1000, maxSamples: 100_000_000 } as const;
+export const HISTORY_DEFAULTS = {
+  days: 14,
+  maxSeries: 1000,
+  maxSamples: 100_000_000,
+  engine: "thanos",
+} as const satisfies Pick<HistorySource, "maxSeries" | "maxSamples" | "engine"> & { days: number };
 
 /** Prometheus answers at most 11,000 points per series; each request stays below. */
 const POINTS_PER_REQUEST = 10_000;
@@ -107,7 +135,12 @@ async function request(
   params: Record<string, string>,
 ): Promise<ApiAnswer> {
   const url = `${source.url.replace(/\/+$/, "")}/api/v1/${endpoint}`;
-  const query = new URLSearchParams({ ...params, partial_response: "false", dedup: "true" }).toString();
+  const query = new URLSearchParams({
+    ...params,
+    partial_response: "false",
+    dedup: "true",
+    engine: source.engine,
+  }).toString();
   const started = Date.now();
   const response = await (
     endpoint.startsWith("query")
@@ -159,8 +192,7 @@ export const requestSpanSeconds = (stepSeconds: number) => POINTS_PER_REQUEST * 
 
 /**
  * `expr` evaluated at every `stepSeconds` from `start` to `end` (Unix seconds, `start` on a step),
- * in requests of `spanSeconds` at most (a whole number of steps; as many as the points per series
- * allow when not given); each series once, its samples in time order. Fails when it answers more
+ * read as `reading` says; each series once, its samples in time order. Fails when it answers more
  * than the source's series limit. Asked once per review (`answered`).
  */
 export function queryRange(
@@ -169,12 +201,12 @@ export function queryRange(
   start: number,
   end: number,
   stepSeconds: number,
-  spanSeconds = requestSpanSeconds(stepSeconds),
+  reading: RangeReading = {},
 ): Promise<RangeSeries[]> {
-  const key = JSON.stringify([expr, start, end, stepSeconds]);
+  const key = JSON.stringify([expr, start, end, stepSeconds, reading]);
   const asked = source.answered?.get(key);
   if (asked !== undefined) return asked;
-  const answer = askRange(source, expr, start, end, stepSeconds, spanSeconds);
+  const answer = askRange(source, expr, start, end, stepSeconds, reading);
   source.answered?.set(key, answer);
   return answer;
 }
@@ -185,33 +217,21 @@ async function askRange(
   start: number,
   end: number,
   stepSeconds: number,
-  spanSeconds: number,
+  reading: RangeReading,
 ): Promise<RangeSeries[]> {
+  const spanSeconds = reading.spanSeconds ?? requestSpanSeconds(stepSeconds);
   const span = Math.max(Math.floor(spanSeconds / stepSeconds), 1) * stepSeconds;
-  // One window at a time: a store gateway asked for several ranges at once answers each later, and
-  // Thanos Query gives up on a store that sends nothing for its response timeout (10s as rendered).
-  // A window a store's limit refuses is asked again as its two halves, down to one step.
-  const answers: ApiAnswer[] = [];
-  const ask = async (from: number, to: number): Promise<void> => {
-    try {
-      answers.push(
-        await api(source, "query_range", {
-          query: expr,
-          start: String(from),
-          end: String(to),
-          step: String(stepSeconds),
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof HistoryError) || error.refused !== "limit" || to === from) throw error;
-      const middle = from + Math.floor((to - from) / stepSeconds / 2) * stepSeconds;
-      await ask(from, middle);
-      await ask(middle + stepSeconds, to);
-    }
+  const params = {
+    query: expr,
+    step: String(stepSeconds),
+    ...(reading.resolutionSeconds === undefined
+      ? {}
+      : { max_source_resolution: `${reading.resolutionSeconds}s` }),
+    ...(reading.lookbackSeconds === undefined ? {} : { lookback_delta: `${reading.lookbackSeconds}s` }),
   };
-  for (let from = start; from <= end; from += span) await ask(from, Math.min(end, from + span - stepSeconds));
-  const bySeries = new Map<string, { labels: Labels; samples: [number, number][] }>();
-  for (const answer of answers) {
+  // Each answer is taken in as it comes: the review holds its samples' numbers, not the answers' text.
+  const bySeries = new Map<string, { labels: Labels; times: number[]; values: number[] }>();
+  const takeIn = (answer: ApiAnswer) => {
     const data = answer.data as { result?: { metric: Labels; values?: [number, string][] }[] };
     for (const { metric, values } of data.result ?? []) {
       const key = keyOf(metric);
@@ -220,12 +240,29 @@ async function askRange(
         if (bySeries.size >= source.maxSeries) {
           throw new HistoryError(`answers more than ${source.maxSeries} series (--max-series)`);
         }
-        series = { labels: metric, samples: [] };
+        series = { labels: metric, times: [], values: [] };
         bySeries.set(key, series);
       }
-      for (const [t, v] of values ?? []) series.samples.push([Number(t), Number(v)]);
+      for (const [t, v] of values ?? []) {
+        series.times.push(Number(t));
+        series.values.push(Number(v));
+      }
     }
-  }
+  };
+  // One window at a time: a store gateway asked for several ranges at once answers each later, and
+  // Thanos Query gives up on a store that sends nothing for its response timeout (10s as rendered).
+  // A window a store's limit refuses is asked again as its two halves, down to one step.
+  const ask = async (from: number, to: number): Promise<void> => {
+    try {
+      takeIn(await api(source, "query_range", { ...params, start: String(from), end: String(to) }));
+    } catch (error) {
+      if (!(error instanceof HistoryError) || error.refused !== "limit" || to === from) throw error;
+      const middle = from + Math.floor((to - from) / stepSeconds / 2) * stepSeconds;
+      await ask(from, middle);
+      await ask(middle + stepSeconds, to);
+    }
+  };
+  for (let from = start; from <= end; from += span) await ask(from, Math.min(end, from + span - stepSeconds));
   return [...bySeries.values()];
 }
 

@@ -5,9 +5,14 @@
 // endpointslice role would attach. Rewriting the file adds pods while Prometheus runs.
 import * as fs from "fs";
 import * as http from "http";
+import * as https from "https";
 import { AddressInfo } from "net";
+import * as path from "path";
+import { scrapePortName } from "../../components/common/workloadSpec";
+import { KUBE_STATE_METRICS, NODE_EXPORTER } from "../../components/metrics/names";
 import { DEMO_NAMESPACE } from "../../config/demo";
 import { Fixture, SAMPLE, exposition, grown, growth, samples } from "../../testkit/expositions/index";
+import { issueTls } from "../../testkit/tls";
 import { springPodExposition } from "./springPod";
 
 /** A rendered scrape job: the fields the bench reads, and the rest passed on as rendered. */
@@ -15,6 +20,7 @@ export interface ScrapeJob {
   readonly job_name: string;
   readonly metrics_path?: string;
   readonly relabel_configs?: readonly { readonly action?: string; readonly regex?: string }[];
+  readonly scheme?: string;
   readonly [field: string]: unknown;
 }
 
@@ -23,11 +29,24 @@ interface Target {
   readonly labels: Record<string, string>;
 }
 
-/** One pod's server: its exposition with totals growing, regenerated at most once a second. */
-async function serve(text: string, metricsPath: string): Promise<{ address: string; server: http.Server }> {
+/** A server certificate and its key, for targets a job scrapes over HTTPS. */
+interface ServingTls {
+  readonly cert: string;
+  readonly key: string;
+}
+
+/**
+ * One pod's server: its exposition with totals growing, regenerated at most once a second; over
+ * HTTPS with `tls`.
+ */
+async function serve(
+  text: string,
+  metricsPath: string,
+  tls?: ServingTls,
+): Promise<{ address: string; server: http.Server }> {
   const start = Date.now();
   let cached = { second: -1, body: "" };
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     if (req.url !== metricsPath) {
       res.writeHead(404);
       res.end();
@@ -39,7 +58,8 @@ async function serve(text: string, metricsPath: string): Promise<{ address: stri
     }
     res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" });
     res.end(cached.body);
-  });
+  };
+  const server = tls === undefined ? http.createServer(handler) : https.createServer(tls, handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { address: `127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
@@ -81,11 +101,18 @@ export function capturedNow(text: string, now: number): string {
     .join("\n");
 }
 
-const metaLabels = (namespace: string, service: string, port: string, pod: string, node: string) => ({
+const metaLabels = (
+  namespace: string,
+  service: string,
+  port: string,
+  pod: string,
+  node: string,
+  portName = "http-metrics",
+) => ({
   __meta_kubernetes_namespace: namespace,
   __meta_kubernetes_service_name: service,
   __meta_kubernetes_endpointslice_port: port,
-  __meta_kubernetes_endpointslice_port_name: "http-metrics",
+  __meta_kubernetes_endpointslice_port_name: portName,
   __meta_kubernetes_pod_name: pod,
   __meta_kubernetes_pod_node_name: node,
 });
@@ -112,8 +139,21 @@ export class ScrapeTargets {
     return job;
   }
 
+  /** Issued once, for the jobs the render scrapes over HTTPS (node-exporter behind kube-rbac-proxy). */
+  private tls?: Promise<ServingTls>;
+
+  private servingTls(): Promise<ServingTls> {
+    this.tls ??= issueTls(path.join(this.dir, "tls"), ["localhost"]).then((files) => ({
+      cert: fs.readFileSync(files.serverCertFile, "utf8"),
+      key: fs.readFileSync(files.serverKeyFile, "utf8"),
+    }));
+    return this.tls;
+  }
+
   private async add(job: string, text: string, metricsPath: string, labels: Record<string, string>) {
-    const { address, server } = await serve(text, metricsPath);
+    const scheme = this.jobs.find((j) => j.job_name === job)?.scheme;
+    const tls = scheme === "https" ? await this.servingTls() : undefined;
+    const { address, server } = await serve(text, metricsPath, tls);
     this.servers.push(server);
     this.targets.set(job, [...(this.targets.get(job) ?? []), { address, labels }]);
     this.seriesCount += samples(text).length;
@@ -140,14 +180,28 @@ export class ScrapeTargets {
         this.job("node-exporter").job_name,
         exposition("node-exporter" satisfies Fixture),
         "/metrics",
-        metaLabels("observability-node", "node-exporter", "9100", `node-exporter-${i}`, node),
+        metaLabels(
+          "observability-node",
+          NODE_EXPORTER.name,
+          String(NODE_EXPORTER.ports.metrics.port),
+          `node-exporter-${i}`,
+          node,
+          scrapePortName(NODE_EXPORTER),
+        ),
       );
     }
     await this.add(
       this.job("kube-state-metrics").job_name,
       capturedNow(exposition("kube-state-metrics"), Math.floor(Date.now() / 1000)),
       "/metrics",
-      metaLabels("observability", "kube-state-metrics", "8080", "kube-state-metrics-0", "node-0"),
+      metaLabels(
+        "observability",
+        KUBE_STATE_METRICS.name,
+        String(KUBE_STATE_METRICS.ports["http-metrics"].port),
+        "kube-state-metrics-0",
+        "node-0",
+        scrapePortName(KUBE_STATE_METRICS),
+      ),
     );
     this.write();
   }

@@ -11,7 +11,7 @@ import { verifyExpectations } from "../verify/expectations";
 import { exposureTable } from "./exposureTable";
 import { PROMETHEUS_CONFIG_CHECK } from "../../components/metrics/prometheusWorkload";
 import { PLUGINS_FINISH_MS } from "../killedUp";
-import { GAP_STEP_S, RULES_AT_ONCE } from "../../review/history/backtest";
+import { GAP_RESOLUTION_S, GAP_STEP_S, RULES_AT_ONCE } from "../../review/history/backtest";
 import { ATTEMPTS, HISTORY_DEFAULTS, RETRY_WAIT_MS } from "../../review/history/queryHistory";
 import { LatestRenders, upgradeNotes } from "./upgradeNotes";
 import { ClusterShape, brokenVerifySample, healthyVerifySample, verifyCheckNames } from "./verifySample";
@@ -122,6 +122,8 @@ export function docFigures(stacks: DocStacks): Record<string, string> {
     "history.maxSeries": HISTORY_DEFAULTS.maxSeries.toLocaleString("en-US"),
     "history.maxSamples": HISTORY_DEFAULTS.maxSamples.toLocaleString("en-US"),
     "history.gapStep": `${GAP_STEP_S / 60} minutes`,
+    "history.gapResolution": `${GAP_RESOLUTION_S / 60}-minute`,
+    "history.engine": HISTORY_DEFAULTS.engine,
     "history.rulesAtOnce": String(RULES_AT_ONCE),
     "history.retries": `${ATTEMPTS - 1} more times, waiting ${Array.from(
       { length: ATTEMPTS - 1 },

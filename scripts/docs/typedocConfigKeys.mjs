@@ -38,11 +38,17 @@ export function load(app) {
     }
   };
 
+  // A component's args extend PlatformArgs: the platform sections are described once, on its page,
+  // which each component's page links as what it extends, instead of again on all five.
   app.converter.on(Converter.EVENT_RESOLVE_END, (context) => {
     for (const args of context.project.getReflectionsByKind(ReflectionKind.Interface)) {
       if (!args.name.endsWith("Args")) continue;
-      for (const section of args.children ?? []) {
-        describe(section, section.name);
+      for (const section of [...(args.children ?? [])]) {
+        if (section.inheritedFrom?.name.startsWith("PlatformArgs.")) {
+          context.project.removeReflection(section);
+        } else {
+          describe(section, section.name);
+        }
       }
     }
   });

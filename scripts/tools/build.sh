@@ -8,7 +8,8 @@
 # Binaries carry no symbol table or DWARF (-s -w): the tests never debug them, and linking without
 # them takes less than half the time.
 #   scripts/tools/build.sh <tool> [--cached]: kube-validate | prometheus | alertmanager | alloy | otelcol
-#                          | otlp-sink | kubernetes | etcd | kwok | kube-state-metrics | thanos | sloth | oslo
+#                          | otlp-sink | kubernetes | etcd | kwok | kube-state-metrics | kube-rbac-proxy
+#                          | thanos | sloth | oslo
 #                          | actionlint | pulumi | pulumi-language-nodejs | pulumi-language-python
 #                          | pulumi-language-go | pulumi-language-yaml | pulumi-kubernetes
 set -euo pipefail

@@ -34,7 +34,7 @@ for tool in "${tools[@]}"; do
   { time bash scripts/tools/build.sh "$tool" >/dev/null 2>"$scratch/$tool.log"; } 2>"$scratch/$tool.time" ||
     { tail -20 "$scratch/$tool.log" >&2; exit 1; }
   read -r wall user system <"$scratch/$tool.time"
-  cpu=$(awk -v user="$user" -v system="$system" 'BEGIN { printf "%.0f", user + system }')
+  cpu=$(awk -v user="$user" -v sys="$system" 'BEGIN { printf "%.0f", user + sys }')
   wall=$(printf '%.0f' "$wall")
   total_wall=$((total_wall + wall))
   total_cpu=$((total_cpu + cpu))

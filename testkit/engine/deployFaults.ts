@@ -419,6 +419,7 @@ async function byHand(
   while (listed().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
   const stopped = listed();
   for (const plugin of stopped) await target.engine.workspace.exec("kill", ["--", `-${plugin.pid}`]);
+  const unreadable = await unreadableStateByHand(target);
   const commands = docBlock("troubleshooting.md", "commands:killed-up-by-hand").filter(
     (l) => l.trim() !== "",
   );
@@ -455,11 +456,47 @@ async function byHand(
     left: [...seen.left, "the stack's lock"].join("; "),
     recovery: [
       `pgrep -a pulumi-: ${stopped.length === 0 ? "none left" : `kill -- -<pid> for ${stopped.map((p) => p.program).join(", ")}, still running then`}`,
+      ...unreadable,
       ...commands.map((c) => c.replace("--stack kind", `--stack ${target.stack}`)),
     ],
     kept: `${seen.before.size} of ${seen.before.size} (claims, data StatefulSets) with the same UIDs; 0 pending operations`,
     ...summary(up),
   };
+}
+
+/**
+ * When the killed CLI left the state unreadable, the page's command for it as written, with the
+ * workspace's backend directory for `~` and its stack for `kind`: the commands run, or none when
+ * the state reads.
+ */
+async function unreadableStateByHand(target: FaultTarget): Promise<string[]> {
+  const unreadable = await pendingOperations(target).then(
+    () => false,
+    (error: unknown) => {
+      if (!String(error).includes("failed to load checkpoint")) throw error;
+      return true;
+    },
+  );
+  if (!unreadable) return [];
+  const backend = path.join(target.engine.workspace.dir, "state");
+  const commands = docBlock("troubleshooting.md", "commands:unreadable-state-by-hand").filter(
+    (l) => l.trim() !== "",
+  );
+  for (const command of commands) {
+    const [program, ...args] = command
+      .split(/\s+/)
+      .map((a) =>
+        a.replace(/^~\//, `${backend}/`).replace(/^kind\.json\.attrs$/, `${target.stack}.json.attrs`),
+      );
+    if (program !== "find")
+      throw new Error(`troubleshooting.md's command is not one this case runs: ${command}`);
+    const run = await target.engine.workspace.exec(program, args);
+    if (run.status !== 0 || run.stdout.trim() === "") {
+      throw new Error(`the state did not load, and ${command} deleted nothing: ${run.stderr}${run.stdout}`);
+    }
+  }
+  await pendingOperations(target);
+  return commands;
 }
 
 /**

@@ -285,15 +285,25 @@ export function stackLifecycle(options: LifecycleOptions): void {
         }
         const budgets: string[] = [];
         for (const pdb of current.objects.filter((o) => o.kind === "PodDisruptionBudget")) {
-          const live = await waitFor(async () => {
-            const status = (
+          // The disruption controller counts the pods after they are ready: wait until it has counted
+          // them all, and judge what it last said if it never does.
+          const read = async () =>
+            (
               await api.policy.readNamespacedPodDisruptionBudget(
                 pdb.metadata.name,
                 pdb.metadata.namespace ?? "",
               )
-            ).body.status;
-            return status?.observedGeneration === undefined ? undefined : status;
-          }, `status of PodDisruptionBudget ${pdb.metadata.name}`);
+            ).body;
+          const live = await waitFor(async () => {
+            const { metadata, status } = await read();
+            return status?.observedGeneration === metadata?.generation &&
+              status?.expectedPods !== undefined &&
+              status.currentHealthy === status.expectedPods
+              ? status
+              : undefined;
+          }, `PodDisruptionBudget ${pdb.metadata.name} counting every pod healthy`).catch(
+            async () => (await read()).status!,
+          );
           const minAvailable = (pdb.spec as Json).minAvailable as number;
           expect(`${pdb.metadata.name}: ${live.disruptionsAllowed} of ${live.currentHealthy}`).toBe(
             `${pdb.metadata.name}: ${live.expectedPods - minAvailable} of ${live.expectedPods}`,

@@ -2,7 +2,7 @@
 // each profile runs its rendered prometheus.yml and every rendered rule file; only discovery and
 // addresses are rewritten: kube-state-metrics, node-exporter, CoreDNS, the kubelet and cAdvisor
 // become local servers answering with their fixture expositions (testkit/expositions, the kubelet's
-// two over HTTPS as it serves them), and the API server is the test control plane's real one
+// two and node-exporter's over HTTPS as the kubelet and kube-rbac-proxy serve them), and the API server is the test control plane's real one
 // (testkit/cluster.ts), reached with its CA and an admin token in place of the ServiceAccount's.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -30,7 +30,11 @@ const NODE = "kind-control-plane";
 interface Source {
   readonly fixture: Fixture;
   readonly path: string;
-  /** Served over HTTPS, as the kubelet serves both its endpoints. */
+  /**
+   * Served over HTTPS, as the kubelet serves both its endpoints and kube-rbac-proxy node-exporter's
+   * (metrics.nodeExporter.authProxy, on in both profiles; its checks of the caller are
+   * nodeExporterProxy.test's).
+   */
   readonly tls: boolean;
   /** The metadata Kubernetes discovery attaches to the target, which the job's relabelling reads. */
   readonly meta: Readonly<Record<string, string>>;
@@ -58,7 +62,7 @@ const FIXTURE_SOURCES: Readonly<Record<string, Source>> = {
   "node-exporter": {
     fixture: "node-exporter",
     path: "/metrics",
-    tls: false,
+    tls: true,
     meta: endpoint("observability-node", "node-exporter-9b7tq", {
       __meta_kubernetes_service_name: NODE_EXPORTER.name,
       __meta_kubernetes_endpointslice_port_name: scrapePortName(NODE_EXPORTER) ?? "",

@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { configSide } from "../../review/configEdit";
 import { StackHistory, backtest } from "../../review/history/backtest";
+import { HISTORY_DEFAULTS } from "../../review/history/queryHistory";
 import { historyLines } from "../../review/history/historyFormat";
 import { snapshotOf } from "../../review/snapshot";
 import {
@@ -110,7 +111,13 @@ describe("the history section of the review, against the real Prometheus over 22
     history = await backtest(
       snapshotOf("kind", base.render, {}),
       snapshotOf("kind", head.render, {}),
-      { url: prometheus.base, headers: {}, maxSeries: 100, maxSamples: 100_000_000 },
+      {
+        url: prometheus.base,
+        headers: {},
+        maxSeries: 100,
+        maxSamples: 100_000_000,
+        engine: HISTORY_DEFAULTS.engine,
+      },
       { start: END - DAYS * DAY_S, end: END },
     );
     console.log(

@@ -52,6 +52,8 @@ import {
 } from "../../testkit/thanosCluster";
 import { metricValue } from "../../testkit/http";
 import { RunningThanos } from "../../testkit/localServers";
+import { GAP_STEP_S, gapsOf } from "../../review/history/backtest";
+import { HISTORY_DEFAULTS, requestSpanSeconds } from "../../review/history/queryHistory";
 import { TlsFiles, issueTls } from "../../testkit/tls";
 import { TlsTerminator, startTlsTerminator } from "../../testkit/tlsTerminator";
 
@@ -68,10 +70,26 @@ const GAUGE = "tiketi_history_queue_depth";
 const gaugeValue = (i: number, t: number) => ((t + 97 * i) % 1009) / 10;
 const seriesLabels = (instance: string) =>
   Array.from({ length: SERIES }, (_, i) => ({ job: "history", instance, series: `s${i}` }));
+/** A gauge that has no sample for three hours 20 days back, in the compactor's 5-minute blocks. */
+const OUTAGE_GAUGE = "tiketi_history_worker_up";
+/** The outage ends 30 s after a step of the gap check, so its first sample after is not on one. */
+const outageOf = (historyEnd: number) => {
+  const from = Math.floor((historyEnd - 20 * DAY_S) / 3600) * 3600;
+  return { from, to: from + 3 * 3600 + 30 };
+};
 
 /** The history and the live target serve the same series, so the month runs on into the head. */
-function families(instance: string): HistoryFamily[] {
-  return [{ name: GAUGE, type: "gauge", series: seriesLabels(instance), value: gaugeValue }];
+function families(instance: string, historyEnd: number): HistoryFamily[] {
+  const outage = outageOf(historyEnd);
+  return [
+    { name: GAUGE, type: "gauge", series: seriesLabels(instance), value: gaugeValue },
+    {
+      name: OUTAGE_GAUGE,
+      type: "gauge",
+      series: [{ job: "history", instance }],
+      value: (_, t) => (t >= outage.from && t < outage.to ? undefined : 1),
+    },
+  ];
 }
 
 /** A service the replicas scrape: the history's series at the current time. */
@@ -81,6 +99,8 @@ function historyTarget(): Promise<LocalHttpServer> {
     const lines = [
       `# TYPE ${GAUGE} gauge`,
       ...Array.from({ length: SERIES }, (_, i) => `${GAUGE}{series="s${i}"} ${gaugeValue(i, now)}`),
+      `# TYPE ${OUTAGE_GAUGE} gauge`,
+      `${OUTAGE_GAUGE} 1`,
     ];
     res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4" });
     res.end(`${lines.join("\n")}\n`);
@@ -277,7 +297,7 @@ describe("a month of metrics on S3 across two clusters (the real Thanos v0.42.4 
     ];
     historyEnd = Math.floor(Date.now() / 1000) - 60;
     const history = {
-      families: families(instance),
+      families: families(instance, historyEnd),
       from: historyEnd - HISTORY_DAYS * DAY_S,
       to: historyEnd,
       stepSeconds: HISTORY_STEP_S,
@@ -558,6 +578,22 @@ describe("a month of metrics on S3 across two clusters (the real Thanos v0.42.4 
       );
     }
     expect(rows.filter((row) => row.includes("none of them"))).toEqual([]);
+  });
+
+  test("the review's gap check over 30 days finds the three-hour outage in the 5-minute blocks, and no gap in the rest, the sidecars' days among it", async () => {
+    const outage = outageOf(historyEnd);
+    const source = {
+      url: hubQuery.base,
+      headers: {},
+      maxSeries: HISTORY_DEFAULTS.maxSeries,
+      maxSamples: HISTORY_DEFAULTS.maxSamples,
+      engine: HISTORY_DEFAULTS.engine,
+    };
+    const period = { start: historyEnd - 30 * DAY_S, end: historyEnd };
+    // The first step with no sample in the step before it, to the first with one again.
+    expect(await gapsOf([GAUGE, OUTAGE_GAUGE], source, period, requestSpanSeconds(60))).toEqual([
+      { from: outage.from + GAP_STEP_S, to: outage.from + 3 * 3600 + GAP_STEP_S, missing: [OUTAGE_GAUGE] },
+    ]);
   });
 
   test("the hub: every cluster's month from the bucket, the staging cluster's last samples from its sidecars over mutual TLS; the staging cluster's own view is its own", async () => {

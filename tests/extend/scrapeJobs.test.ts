@@ -12,7 +12,7 @@ import { VOLUMES_HOLD_ANNOTATION } from "../../components/common/statefulSet";
 import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, RenderedStack, renderStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { rendered } from "../renderedStacks";
+import { rendered, stackConfig } from "../renderedStacks";
 import { configMapData, objectNamed, prometheusYml } from "../../testkit/rendered";
 import { tools } from "../../testkit/tools";
 import { EXTEND_DIR, EXTENDED_STACK, extendedMetricsBlock } from "../support/extendedStack";
@@ -47,7 +47,7 @@ const namespacePeer = (namespace: string) => ({
   namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } },
 });
 
-describe.each(RENDERS)("stack %s with extra scrape jobs", (_stack, renderExtended, renderPlain) => {
+describe.each(RENDERS)("stack %s with extra scrape jobs", (stack, renderExtended, renderPlain) => {
   let objects: readonly KubeObject[];
   let plain: readonly KubeObject[];
   beforeAll(async () => {
@@ -144,13 +144,18 @@ describe.each(RENDERS)("stack %s with extra scrape jobs", (_stack, renderExtende
         { ports: [{ protocol: "TCP", port: 9187 }], to: [namespacePeer("billing")] },
       ]),
     );
-    // The external host shares the any-address rule of its port (node-exporter's 9100), no wider.
-    const anywhere9100 = prometheusEgress(objects).find(
+    // The external host (any address) shares the rule of its port with node-exporter's nodes, no wider.
+    const rule9100 = prometheusEgress(objects).find(
       (rule) => rule.ports?.length === 1 && rule.ports[0].port === 9100,
     );
-    expect(anywhere9100?.to).toEqual([{ ipBlock: { cidr: "0.0.0.0/0" } }]);
-    // The widened app rule, kafka, billing, and the 12345 rule that gains the monitor scraper.
-    expect(added).toHaveLength(4);
+    const nodes = stackConfig(stack === "prod" ? "prod" : "kind").cluster.nodeCidrs ?? [];
+    expect(rule9100?.to).toEqual([
+      ...nodes.map((cidr) => ({ ipBlock: { cidr } })),
+      { ipBlock: { cidr: "0.0.0.0/0" } },
+    ]);
+    // The widened app rule, kafka, billing, and the 12345 rule that gains the monitor scraper; on a
+    // stack that names its nodes' networks, the 9100 rule the external host widens to any address.
+    expect(added).toHaveLength(nodes.length > 0 ? 5 : 4);
   });
 
   test("annotation discovery in payments-batch grants neither Alloy nor the tracing ConfigMap there", () => {

@@ -130,6 +130,13 @@ const both =
   (...filters: ((s: Sample) => boolean)[]) =>
   (s: Sample) =>
     filters.every((f) => f(s));
+/** One object's series (kube-state-metrics' labels of it) of the families whose names start with `prefix`. */
+const familiesOf = (prefix: string, object: Labels) => both((s) => s.name.startsWith(prefix), about(object));
+/** The values of the families `values` names; the fixture's own for the others. */
+const byName =
+  (values: Record<string, string>) =>
+  (s: Sample): string | undefined =>
+    values[s.name];
 
 const CATALOG = { namespace: "tiketi-spring", pod: "catalog-service-7f9df154-w94hf" };
 const CATALOG_CONTAINER = { ...CATALOG, container: "catalog-service" };
@@ -177,6 +184,29 @@ function pair(
   ];
 }
 
+/** A fixture's own values: nothing the failure changes. */
+const unchanged = (): string | undefined => undefined;
+
+/**
+ * `pair` over one selection of a fixture's series (`scraped`'s fixture, minutes and filter): the
+ * values `firing` changes make it fire, those `silent` changes do not.
+ */
+const pairOver = (
+  alert: string,
+  evalTime: string,
+  [fixture, minutes, only]: [PlatformFixture, number, (s: Sample) => boolean],
+  firing: (s: Sample) => string | undefined,
+  silent: (s: Sample) => string | undefined,
+  labels: Labels | Labels[],
+): AlertCase[] =>
+  pair(
+    alert,
+    evalTime,
+    scraped(fixture, minutes, only, firing),
+    scraped(fixture, minutes, only, silent),
+    labels,
+  );
+
 /** Back-off waits (5 minutes at the cap) between runs of a minute: the reason is absent while it runs. */
 const crashLoop = (cycles: number) => Array.from({ length: cycles }, () => "1 1 1 1 1 _").join(" ");
 
@@ -192,12 +222,7 @@ const ROOT_FS = { mountpoint: "/" };
 
 /** The kubelet's volume stats of Prometheus' claim with one family's values replaced. */
 const claimStats = (minutes: number, replaced: Record<string, string>) =>
-  scraped(
-    "kubelet",
-    minutes,
-    both((s) => s.name.startsWith("kubelet_volume_stats_"), about(PROMETHEUS_CLAIM)),
-    (s) => replaced[s.name],
-  );
+  scraped("kubelet", minutes, familiesOf("kubelet_volume_stats_", PROMETHEUS_CLAIM), (s) => replaced[s.name]);
 
 const rootFilesystemLabels = () => ({
   ...TARGETS(KIND_NODE)["node-exporter"],
@@ -210,12 +235,7 @@ const rootFilesystemLabels = () => ({
 
 /** node-exporter's root filesystem series with some values replaced. */
 const rootFilesystem = (minutes: number, replaced: Record<string, string>) =>
-  scraped(
-    "node-exporter",
-    minutes,
-    both((s) => s.name.startsWith("node_filesystem_"), about(ROOT_FS)),
-    (s) => replaced[s.name],
-  );
+  scraped("node-exporter", minutes, familiesOf("node_filesystem_", ROOT_FS), (s) => replaced[s.name]);
 
 const nodeExporter = (names: string[], minutes: number, replaced: Record<string, string> = {}) =>
   scraped(
@@ -439,237 +459,134 @@ export const PLATFORM_ALERT_CASES: readonly AlertCase[] = [
     { ...catalogPod(70), ...waitingAs("ContainerCreating", "1x30") },
     { ...podAlert, reason: "CreateContainerConfigError", severity: "warning" },
   ),
-  ...pair(
+  ...pairOver(
     "PodNotReady",
     "20m",
-    scraped(
+    [
       "kube-state-metrics",
       25,
       both(
         named("kube_pod_info", "kube_pod_status_ready", "kube_pod_status_phase", "kube_pod_owner"),
         about(CATALOG),
       ),
-      (s) =>
-        s.name === "kube_pod_status_ready" ? (s.labels.condition === "false" ? "1x25" : "0x25") : undefined,
-    ),
-    scraped(
-      "kube-state-metrics",
-      25,
-      both(
-        named("kube_pod_info", "kube_pod_status_ready", "kube_pod_status_phase", "kube_pod_owner"),
-        about(CATALOG),
-      ),
-    ),
+    ],
+    (s) =>
+      s.name === "kube_pod_status_ready" ? (s.labels.condition === "false" ? "1x25" : "0x25") : undefined,
+    unchanged,
     { namespace: CATALOG.namespace, pod: CATALOG.pod, node: KIND_NODE, severity: "warning" },
   ),
-  ...pair(
+  ...pairOver(
     "DeploymentRolloutStuck",
     "20m",
-    scraped(
-      "kube-state-metrics",
-      25,
-      both((s) => s.name.startsWith("kube_deployment_"), about(GATEWAY_DEPLOYMENT)),
-      (s) =>
-        s.name === "kube_deployment_status_condition" && s.labels.condition === "Progressing"
-          ? s.labels.status === "false"
-            ? "1x25"
-            : "0x25"
-          : undefined,
-    ),
-    scraped(
-      "kube-state-metrics",
-      25,
-      both((s) => s.name.startsWith("kube_deployment_"), about(GATEWAY_DEPLOYMENT)),
-    ),
+    ["kube-state-metrics", 25, familiesOf("kube_deployment_", GATEWAY_DEPLOYMENT)],
+    (s) =>
+      s.name === "kube_deployment_status_condition" && s.labels.condition === "Progressing"
+        ? s.labels.status === "false"
+          ? "1x25"
+          : "0x25"
+        : undefined,
+    unchanged,
     { ...GATEWAY_DEPLOYMENT, severity: "warning" },
   ),
-  ...pair(
+  ...pairOver(
     "DeploymentReplicasMissing",
     "20m",
-    scraped(
-      "kube-state-metrics",
-      25,
-      both((s) => s.name.startsWith("kube_deployment_"), about(GATEWAY_DEPLOYMENT)),
-      (s) => ({ kube_deployment_spec_replicas: "2x25" })[s.name],
-    ),
+    ["kube-state-metrics", 25, familiesOf("kube_deployment_", GATEWAY_DEPLOYMENT)],
+    byName({ kube_deployment_spec_replicas: "2x25" }),
     // A rollout that moves: replicas are updated one by one.
-    scraped(
-      "kube-state-metrics",
-      25,
-      both((s) => s.name.startsWith("kube_deployment_"), about(GATEWAY_DEPLOYMENT)),
-      (s) =>
-        ({
-          kube_deployment_spec_replicas: "2x25",
-          kube_deployment_status_replicas_updated: "0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1",
-        })[s.name],
-    ),
+    byName({
+      kube_deployment_spec_replicas: "2x25",
+      kube_deployment_status_replicas_updated: "0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1",
+    }),
     { ...GATEWAY_DEPLOYMENT, severity: "warning" },
   ),
-  ...pair(
+  ...pairOver(
     "StatefulSetReplicasMissing",
     "20m",
-    scraped(
-      "kube-state-metrics",
-      25,
-      both((s) => s.name.startsWith("kube_statefulset_"), about(PROMETHEUS_SET)),
-      (s) => ({ kube_statefulset_status_replicas_ready: "0x25" })[s.name],
-    ),
-    scraped(
-      "kube-state-metrics",
-      25,
-      both((s) => s.name.startsWith("kube_statefulset_"), about(PROMETHEUS_SET)),
-    ),
+    ["kube-state-metrics", 25, familiesOf("kube_statefulset_", PROMETHEUS_SET)],
+    byName({ kube_statefulset_status_replicas_ready: "0x25" }),
+    unchanged,
     { ...PROMETHEUS_SET, severity: "warning" },
   ),
-  ...pair(
+  ...pairOver(
     "StatefulSetRolloutStuck",
     "20m",
-    scraped(
-      "kube-state-metrics",
-      25,
-      both((s) => s.name.startsWith("kube_statefulset_"), about(PROMETHEUS_SET)),
-      (s) =>
-        ({
-          kube_statefulset_metadata_generation: `${sizeOf("kube-state-metrics", "kube_statefulset_metadata_generation", PROMETHEUS_SET) + 1}x25`,
-        })[s.name],
-    ),
-    scraped(
-      "kube-state-metrics",
-      25,
-      both((s) => s.name.startsWith("kube_statefulset_"), about(PROMETHEUS_SET)),
-    ),
+    ["kube-state-metrics", 25, familiesOf("kube_statefulset_", PROMETHEUS_SET)],
+    byName({
+      kube_statefulset_metadata_generation: `${sizeOf("kube-state-metrics", "kube_statefulset_metadata_generation", PROMETHEUS_SET) + 1}x25`,
+    }),
+    unchanged,
     { ...PROMETHEUS_SET, severity: "warning" },
   ),
-  ...pair(
+  ...pairOver(
     "DaemonSetPodsMissing",
     "20m",
-    scraped(
-      "kube-state-metrics",
-      25,
-      both((s) => s.name.startsWith("kube_daemonset_"), about(NODE_EXPORTER_SET)),
-      (s) => ({ kube_daemonset_status_desired_number_scheduled: "2x25" })[s.name],
-    ),
-    scraped(
-      "kube-state-metrics",
-      25,
-      both((s) => s.name.startsWith("kube_daemonset_"), about(NODE_EXPORTER_SET)),
-    ),
+    ["kube-state-metrics", 25, familiesOf("kube_daemonset_", NODE_EXPORTER_SET)],
+    byName({ kube_daemonset_status_desired_number_scheduled: "2x25" }),
+    unchanged,
     { ...NODE_EXPORTER_SET, severity: "warning" },
   ),
-  ...pair(
+  ...pairOver(
     "DaemonSetRolloutStuck",
     "20m",
-    scraped(
-      "kube-state-metrics",
-      25,
-      both((s) => s.name.startsWith("kube_daemonset_"), about(NODE_EXPORTER_SET)),
-      (s) => ({ kube_daemonset_status_updated_number_scheduled: "0x25" })[s.name],
-    ),
-    scraped(
-      "kube-state-metrics",
-      25,
-      both((s) => s.name.startsWith("kube_daemonset_"), about(NODE_EXPORTER_SET)),
-    ),
+    ["kube-state-metrics", 25, familiesOf("kube_daemonset_", NODE_EXPORTER_SET)],
+    byName({ kube_daemonset_status_updated_number_scheduled: "0x25" }),
+    unchanged,
     { ...NODE_EXPORTER_SET, severity: "warning" },
   ),
-  ...pair(
+  ...pairOver(
     "JobFailed",
     "5m",
-    scraped(
-      "kube-state-metrics",
-      10,
-      both((s) => s.name.startsWith("kube_job_"), about(ROLLUP_JOB)),
-      (s) =>
-        s.name === "kube_job_failed" || s.name === "kube_job_complete"
-          ? (s.labels.condition === "true") === (s.name === "kube_job_failed")
-            ? "1x10"
-            : "0x10"
-          : undefined,
-    ),
-    scraped(
-      "kube-state-metrics",
-      10,
-      both((s) => s.name.startsWith("kube_job_"), about(ROLLUP_JOB)),
-    ),
+    ["kube-state-metrics", 10, familiesOf("kube_job_", ROLLUP_JOB)],
+    (s) =>
+      s.name === "kube_job_failed" || s.name === "kube_job_complete"
+        ? (s.labels.condition === "true") === (s.name === "kube_job_failed")
+          ? "1x10"
+          : "0x10"
+        : undefined,
+    unchanged,
     { ...ROLLUP_JOB, severity: "warning" },
   ),
   // promtool's clock starts at 0: start times are seconds relative to it.
-  ...pair(
+  ...pairOver(
     "JobRunningTooLong",
     "10m",
-    scraped(
-      "kube-state-metrics",
-      10,
-      both((s) => s.name.startsWith("kube_job_"), about(ROLLUP_JOB)),
-      (s) => ({ kube_job_status_start_time: "-43000x10", kube_job_status_active: "1x10" })[s.name],
-    ),
-    scraped(
-      "kube-state-metrics",
-      10,
-      both((s) => s.name.startsWith("kube_job_"), about(ROLLUP_JOB)),
-      (s) => ({ kube_job_status_start_time: "-43000x10" })[s.name],
-    ),
+    ["kube-state-metrics", 10, familiesOf("kube_job_", ROLLUP_JOB)],
+    byName({ kube_job_status_start_time: "-43000x10", kube_job_status_active: "1x10" }),
+    byName({ kube_job_status_start_time: "-43000x10" }),
     { ...ROLLUP_JOB, severity: "warning" },
   ),
-  ...pair(
+  ...pairOver(
     "CronJobNotScheduled",
     "10m",
-    scraped(
-      "kube-state-metrics",
-      10,
-      both((s) => s.name.startsWith("kube_cronjob_"), about(ROLLUP)),
-      (s) => ({ kube_cronjob_next_schedule_time: "-7200x10" })[s.name],
-    ),
-    scraped(
-      "kube-state-metrics",
-      10,
-      both((s) => s.name.startsWith("kube_cronjob_"), about(ROLLUP)),
-      (s) => ({ kube_cronjob_next_schedule_time: "-7200x10", kube_cronjob_spec_suspend: "1x10" })[s.name],
-    ),
+    ["kube-state-metrics", 10, familiesOf("kube_cronjob_", ROLLUP)],
+    byName({ kube_cronjob_next_schedule_time: "-7200x10" }),
+    byName({ kube_cronjob_next_schedule_time: "-7200x10", kube_cronjob_spec_suspend: "1x10" }),
     { ...ROLLUP, severity: "warning" },
   ),
-  ...pair(
+  ...pairOver(
     "HPAMaxedOut",
     "20m",
-    scraped(
-      "kube-state-metrics",
-      25,
-      both((s) => s.name.startsWith("kube_horizontalpodautoscaler_"), about(GATEWAY_HPA)),
-      (s) =>
-        ({
-          kube_horizontalpodautoscaler_status_current_replicas: "4x25",
-          kube_horizontalpodautoscaler_status_desired_replicas: "4x25",
-        })[s.name],
-    ),
+    ["kube-state-metrics", 25, familiesOf("kube_horizontalpodautoscaler_", GATEWAY_HPA)],
+    byName({
+      kube_horizontalpodautoscaler_status_current_replicas: "4x25",
+      kube_horizontalpodautoscaler_status_desired_replicas: "4x25",
+    }),
     // Pinned by design: minimum equals maximum.
-    scraped(
-      "kube-state-metrics",
-      25,
-      both((s) => s.name.startsWith("kube_horizontalpodautoscaler_"), about(GATEWAY_HPA)),
-      (s) =>
-        ({
-          kube_horizontalpodautoscaler_status_current_replicas: "4x25",
-          kube_horizontalpodautoscaler_spec_min_replicas: "4x25",
-        })[s.name],
-    ),
+    byName({
+      kube_horizontalpodautoscaler_status_current_replicas: "4x25",
+      kube_horizontalpodautoscaler_spec_min_replicas: "4x25",
+    }),
     { ...GATEWAY_HPA, severity: "warning" },
   ),
   // The budget requires one healthy pod and its only pod is not ready; silent at its minimum, which
   // allows no eviction by design.
-  ...pair(
+  ...pairOver(
     "PodDisruptionBudgetUnhealthy",
     "20m",
-    scraped(
-      "kube-state-metrics",
-      25,
-      both((s) => s.name.startsWith("kube_poddisruptionbudget_"), about(GATEWAY_PDB)),
-      (s) => ({ kube_poddisruptionbudget_status_current_healthy: "0x25" })[s.name],
-    ),
-    scraped(
-      "kube-state-metrics",
-      25,
-      both((s) => s.name.startsWith("kube_poddisruptionbudget_"), about(GATEWAY_PDB)),
-    ),
+    ["kube-state-metrics", 25, familiesOf("kube_poddisruptionbudget_", GATEWAY_PDB)],
+    byName({ kube_poddisruptionbudget_status_current_healthy: "0x25" }),
+    unchanged,
     { ...GATEWAY_PDB, severity: "warning" },
   ),
   // Resources.
@@ -678,35 +595,26 @@ export const PLATFORM_ALERT_CASES: readonly AlertCase[] = [
     "25m",
     {
       ...scraped("kube-state-metrics", 30, both(family("kube_pod_info"), about(CATALOG))),
-      ...scraped(
-        "cadvisor",
-        30,
-        both((s) => s.name.startsWith("container_cpu_cfs_"), about(CATALOG_CONTAINER)),
-        (s) =>
-          s.name === "container_cpu_cfs_throttled_periods_total"
-            ? `${s.value}+240x30`
-            : s.name === "container_cpu_cfs_periods_total"
-              ? `${s.value}+600x30`
-              : undefined,
+      ...scraped("cadvisor", 30, familiesOf("container_cpu_cfs_", CATALOG_CONTAINER), (s) =>
+        s.name === "container_cpu_cfs_throttled_periods_total"
+          ? `${s.value}+240x30`
+          : s.name === "container_cpu_cfs_periods_total"
+            ? `${s.value}+600x30`
+            : undefined,
       ),
     },
     {
       ...scraped("kube-state-metrics", 30, both(family("kube_pod_info"), about(CATALOG))),
-      ...scraped(
-        "cadvisor",
-        30,
-        both((s) => s.name.startsWith("container_cpu_cfs_"), about(CATALOG_CONTAINER)),
-      ),
+      ...scraped("cadvisor", 30, familiesOf("container_cpu_cfs_", CATALOG_CONTAINER)),
     },
     { ...podAlert, severity: "warning" },
   ),
-  ...pair(
+  ...pairOver(
     "ResourceQuotaNearlyFull",
     "20m",
-    scraped("kube-state-metrics", 25, family("kube_resourcequota"), (s) =>
-      s.labels.resource === "pods" && s.labels.type === "used" ? "19x25" : undefined,
-    ),
-    scraped("kube-state-metrics", 25, family("kube_resourcequota")),
+    ["kube-state-metrics", 25, family("kube_resourcequota")],
+    (s) => (s.labels.resource === "pods" && s.labels.type === "used" ? "19x25" : undefined),
+    unchanged,
     { namespace: "tiketi-spring", resourcequota: "compute", resource: "pods", severity: "warning" },
   ),
   ...pair("ClusterCPUOvercommitted", "15m", requestsAgainstNodes(3, 0.8), requestsAgainstNodes(3, 0.6), {
@@ -737,27 +645,26 @@ export const PLATFORM_ALERT_CASES: readonly AlertCase[] = [
     evalTime: "5m",
     series: { ...CLAIM_INODES_ALMOST_EXHAUSTED, ...optedOut(10) },
   },
-  ...pair(
+  ...pairOver(
     "PersistentVolumeFailed",
     "10m",
-    scraped("kube-state-metrics", 15, family("kube_persistentvolume_status_phase"), (s) =>
+    ["kube-state-metrics", 15, family("kube_persistentvolume_status_phase")],
+    (s) =>
       s.labels.persistentvolume === "pvc-c04660a8-8332-e41f-26fc-9b69ba96aa4a"
         ? s.labels.phase === "Failed"
           ? "1x15"
           : "0x15"
         : undefined,
-    ),
-    scraped("kube-state-metrics", 15, family("kube_persistentvolume_status_phase")),
+    unchanged,
     { persistentvolume: "pvc-c04660a8-8332-e41f-26fc-9b69ba96aa4a", phase: "Failed", severity: "critical" },
   ),
   // Nodes.
-  ...pair(
+  ...pairOver(
     "NodeNotReady",
     "20m",
-    scraped("kube-state-metrics", 25, family("kube_node_status_condition"), (s) =>
-      s.labels.condition === "Ready" ? (s.labels.status === "unknown" ? "1x25" : "0x25") : undefined,
-    ),
-    scraped("kube-state-metrics", 25, family("kube_node_status_condition")),
+    ["kube-state-metrics", 25, family("kube_node_status_condition")],
+    (s) => (s.labels.condition === "Ready" ? (s.labels.status === "unknown" ? "1x25" : "0x25") : undefined),
+    unchanged,
     { node: KIND_NODE, severity: "critical" },
   ),
   // A cordoned node, being drained, is expected to be under pressure.
@@ -911,50 +818,37 @@ export const PLATFORM_ALERT_CASES: readonly AlertCase[] = [
     verb: "GET",
     severity: "warning",
   }),
-  ...pair(
+  ...pairOver(
     "APIServerClientCertificateExpiring",
     "10m",
-    scraped(
-      "apiserver",
-      15,
-      (s) => s.name.startsWith("apiserver_client_certificate_expiration_seconds"),
-      (s) =>
-        s.name.endsWith("_count") || (s.name.endsWith("_bucket") && bound(s) >= 345600)
-          ? "0+10x15"
-          : undefined,
-    ),
-    scraped("apiserver", 15, (s) => s.name.startsWith("apiserver_client_certificate_expiration_seconds")),
+    ["apiserver", 15, (s) => s.name.startsWith("apiserver_client_certificate_expiration_seconds")],
+    (s) =>
+      s.name.endsWith("_count") || (s.name.endsWith("_bucket") && bound(s) >= 345600) ? "0+10x15" : undefined,
+    unchanged,
     { ...TARGETS(KIND_NODE).apiserver, severity: "warning" },
   ),
-  ...pair(
+  ...pairOver(
     "KubeletCertificateExpiring",
     "5m",
-    scraped("kubelet", 10, family("kubelet_certificate_manager_client_ttl_seconds"), () => `${3 * 86400}x10`),
-    scraped("kubelet", 10, family("kubelet_certificate_manager_client_ttl_seconds")),
+    ["kubelet", 10, family("kubelet_certificate_manager_client_ttl_seconds")],
+    () => `${3 * 86400}x10`,
+    unchanged,
     { node: KIND_NODE, certificate: "client", severity: "warning" },
   ),
-  ...pair(
+  ...pairOver(
     "KubeletCertificateRenewalFailing",
     "25m",
-    scraped(
-      "kubelet",
-      30,
-      family("kubelet_certificate_manager_client_expiration_renew_errors"),
-      () => "0+1x30",
-    ),
-    scraped("kubelet", 30, family("kubelet_certificate_manager_client_expiration_renew_errors")),
+    ["kubelet", 30, family("kubelet_certificate_manager_client_expiration_renew_errors")],
+    () => "0+1x30",
+    unchanged,
     { node: KIND_NODE, certificate: "client", severity: "warning" },
   ),
-  ...pair(
+  ...pairOver(
     "KubeletPLEGDurationHigh",
     "15m",
-    scraped(
-      "kubelet",
-      20,
-      (s) => s.name.startsWith("kubelet_pleg_relist_duration_seconds"),
-      (s) => (s.labels.le === "+Inf" || s.name.endsWith("_count") ? `${s.value}+600x20` : undefined),
-    ),
-    scraped("kubelet", 20, (s) => s.name.startsWith("kubelet_pleg_relist_duration_seconds")),
+    ["kubelet", 20, (s) => s.name.startsWith("kubelet_pleg_relist_duration_seconds")],
+    (s) => (s.labels.le === "+Inf" || s.name.endsWith("_count") ? `${s.value}+600x20` : undefined),
+    unchanged,
     { node: KIND_NODE, severity: "warning" },
   ),
   ...pair(
@@ -975,16 +869,12 @@ export const PLATFORM_ALERT_CASES: readonly AlertCase[] = [
     scraped("coredns", 20, family("coredns_dns_responses_total")),
     { severity: "warning" },
   ),
-  ...pair(
+  ...pairOver(
     "CoreDNSLatencyHigh",
     "15m",
-    scraped(
-      "coredns",
-      20,
-      (s) => s.name.startsWith("coredns_dns_request_duration_seconds"),
-      (s) => (s.labels.le === "+Inf" || s.name.endsWith("_count") ? `${s.value}+600x20` : undefined),
-    ),
-    scraped("coredns", 20, (s) => s.name.startsWith("coredns_dns_request_duration_seconds")),
+    ["coredns", 20, (s) => s.name.startsWith("coredns_dns_request_duration_seconds")],
+    (s) => (s.labels.le === "+Inf" || s.name.endsWith("_count") ? `${s.value}+600x20` : undefined),
+    unchanged,
     { server: "dns://:53", zone: ".", severity: "warning" },
   ),
   // Predictions from the last hour and more of a steady decline, against the same level held.

@@ -17,7 +17,7 @@ import { STACKS } from "../../testkit/stacks";
 type Probe = NonNullable<Container["livenessProbe"]>;
 
 interface ProcessOnly {
-  /** `GET <path>` or `TCP <port>`, as `probeTarget` prints a probe. */
+  /** `GET <path>`, `TCP <port>` or `exec <command>`, as `probeTarget` prints a probe. */
   readonly endpoint: string;
   /** Where the image's makers say what the endpoint checks. */
   readonly source: string;
@@ -42,9 +42,16 @@ const PROCESS_ONLY: Readonly<Record<string, ProcessOnly>> = {
     source: "https://github.com/thanos-io/thanos/blob/v0.42.4/pkg/prober/http.go",
   },
   "quay.io/prometheus/node-exporter": {
-    endpoint: "GET /",
-    // The landing page the exporter's own web server serves.
+    endpoint: "exec wget -q -O /dev/null http://127.0.0.1:9100/",
+    // The landing page the exporter's own web server serves, on the loopback it listens on behind
+    // its proxy (the kubelet reaches the node's address only), fetched by its image's busybox.
     source: "https://github.com/prometheus/node_exporter#usage",
+  },
+  "quay.io/brancz/kube-rbac-proxy": {
+    endpoint: "TCP metrics",
+    // Its own listener (--secure-listen-address); every request there is authenticated and
+    // proxied, so a request would ask the API server and node-exporter too.
+    source: "https://github.com/brancz/kube-rbac-proxy#usage",
   },
   "registry.k8s.io/kube-state-metrics/kube-state-metrics": {
     endpoint: "GET /healthz",
@@ -116,7 +123,10 @@ function probeTarget(probe: Probe): string {
   if (probe.tcpSocket !== undefined) {
     return `TCP ${String(probe.tcpSocket.port)}`;
   }
-  return "exec or gRPC";
+  if (probe.exec !== undefined) {
+    return `exec ${(probe.exec.command ?? []).join(" ")}`;
+  }
+  return "gRPC";
 }
 
 const repository = (image: string | undefined) => (image ?? "").replace(/@.*$/, "").replace(/:[^:/]*$/, "");

@@ -116,7 +116,11 @@ test.each([
   ],
   [
     ["--base", "HEAD", "--header", "Authorization: Bearer x"],
-    "--days, --header, --max-series and --max-samples go with --history",
+    "--days, --header, --max-series, --max-samples and --engine go with --history",
+  ],
+  [
+    ["--base", "HEAD", "--history", "http://127.0.0.1:9", "--engine", "promql"],
+    "--engine must be thanos or prometheus, got promql",
   ],
   [
     ["--base", "HEAD", "--history", "http://127.0.0.1:9", "--header", "no colon"],

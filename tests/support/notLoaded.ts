@@ -1,3 +1,3 @@
-// What a jest config maps an unused dependency of a dependency to (jest.config.js says which and why).
-// Any use of it fails: it exports nothing.
+// What jest.resolver.js resolves a dependency of the Pulumi SDK this program never uses to
+// (it says which and why). Any use of it fails: it exports nothing.
 export {};

@@ -1,3 +1,7 @@
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { docBlock, unlikeExample } from "../../testkit/docBlocks";
 
 // What the real CLI (v3.248.0, pkg/backend/diy/lock.go) prints for a stack a killed up left locked.
@@ -26,4 +30,27 @@ test("the page's commands for a killed up, by hand, are read as written, uninden
   expect(() => docBlock("troubleshooting.md", "commands:nothing-here")).toThrow(
     "has no <!-- commands:nothing-here -->",
   );
+});
+
+test("the page's command for an unreadable state, run as written with a home of its own, deletes the stack's empty sidecar and nothing else", () => {
+  const [command, ...rest] = docBlock("troubleshooting.md", "commands:unreadable-state-by-hand");
+  expect(rest).toEqual([]);
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "unreadable-state-"));
+  try {
+    const stacks = path.join(home, ".pulumi", "stacks", "observability");
+    fs.mkdirSync(stacks, { recursive: true });
+    const file = (name: string, content: string) => fs.writeFileSync(path.join(stacks, name), content);
+    file("kind.json", '{"version": 3}');
+    file("kind.json.attrs", "");
+    file("prod.json.attrs", "");
+    const run = () =>
+      execFileSync("sh", ["-c", command], { env: { ...process.env, HOME: home }, encoding: "utf8" });
+    expect(run().trim()).toBe(path.join(stacks, "kind.json.attrs"));
+    expect(fs.readdirSync(stacks).sort()).toEqual(["kind.json", "prod.json.attrs"]);
+    file("kind.json.attrs", '{"user.content_type":"application/json"}');
+    expect(run()).toBe("");
+    expect(fs.readdirSync(stacks).sort()).toEqual(["kind.json", "kind.json.attrs", "prod.json.attrs"]);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
 });

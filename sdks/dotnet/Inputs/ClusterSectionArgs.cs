@@ -33,6 +33,14 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("name")]
         public Input<string>? Name { get; set; }
 
+        [Input("nodeCidrs")]
+        private InputList<string>? _nodeCidrs;
+        public InputList<string> NodeCidrs
+        {
+            get => _nodeCidrs ?? (_nodeCidrs = new InputList<string>());
+            set => _nodeCidrs = value;
+        }
+
         [Input("region")]
         public Input<string>? Region { get; set; }
 

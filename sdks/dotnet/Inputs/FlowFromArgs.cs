@@ -13,6 +13,14 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class FlowFromArgs : global::Pulumi.ResourceArgs
     {
+        [Input("addresses")]
+        private InputList<string>? _addresses;
+        public InputList<string> Addresses
+        {
+            get => _addresses ?? (_addresses = new InputList<string>());
+            set => _addresses = value;
+        }
+
         /// <summary>
         /// One of `workload`.
         /// </summary>

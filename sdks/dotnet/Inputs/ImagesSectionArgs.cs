@@ -40,6 +40,9 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("kiali")]
         public Input<string>? Kiali { get; set; }
 
+        [Input("kubeRbacProxy")]
+        public Input<string>? KubeRbacProxy { get; set; }
+
         [Input("kubeStateMetrics")]
         public Input<string>? KubeStateMetrics { get; set; }
 

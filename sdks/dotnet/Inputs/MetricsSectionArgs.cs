@@ -44,6 +44,9 @@ namespace ObservabilityStack.Observability.Inputs
             set => _extraScrapeConfigs = value;
         }
 
+        [Input("nodeExporter")]
+        public Input<Inputs.MetricsSectionNodeExporterArgs>? NodeExporter { get; set; }
+
         [Input("objectStorage")]
         public Input<Inputs.MetricsSectionObjectStorageArgs>? ObjectStorage { get; set; }
 

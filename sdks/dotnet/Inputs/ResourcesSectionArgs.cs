@@ -31,6 +31,9 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("kiali")]
         public Input<Inputs.ContainerResourcesArgs>? Kiali { get; set; }
 
+        [Input("kubeRbacProxy")]
+        public Input<Inputs.ContainerResourcesArgs>? KubeRbacProxy { get; set; }
+
         [Input("kubeStateMetrics")]
         public Input<Inputs.ContainerResourcesArgs>? KubeStateMetrics { get; set; }
 

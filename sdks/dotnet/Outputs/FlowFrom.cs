@@ -14,6 +14,7 @@ namespace ObservabilityStack.Observability.Outputs
     [OutputType]
     public sealed class FlowFrom
     {
+        public readonly ImmutableArray<string> Addresses;
         /// <summary>
         /// One of `workload`.
         /// </summary>
@@ -23,12 +24,15 @@ namespace ObservabilityStack.Observability.Outputs
 
         [OutputConstructor]
         private FlowFrom(
+            ImmutableArray<string> addresses,
+
             string kind,
 
             string name,
 
             string @namespace)
         {
+            Addresses = addresses;
             Kind = kind;
             Name = name;
             Namespace = @namespace;

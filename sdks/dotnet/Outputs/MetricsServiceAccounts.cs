@@ -23,6 +23,11 @@ namespace ObservabilityStack.Observability.Outputs
         /// </summary>
         public readonly Outputs.ServiceAccountName? MonitorScraper;
         /// <summary>
+        /// With `metrics.nodeExporter.authProxy`: node-exporter's, in the node namespace, whose
+        /// kube-rbac-proxy asks the API server to review each caller's token.
+        /// </summary>
+        public readonly Outputs.ServiceAccountName? NodeExporter;
+        /// <summary>
         /// Prometheus' (with its Thanos sidecar): the IRSA role of `metrics.remoteWrite` or `metrics.objectStorage`.
         /// </summary>
         public readonly Outputs.ServiceAccountName Prometheus;
@@ -41,6 +46,8 @@ namespace ObservabilityStack.Observability.Outputs
 
             Outputs.ServiceAccountName? monitorScraper,
 
+            Outputs.ServiceAccountName? nodeExporter,
+
             Outputs.ServiceAccountName prometheus,
 
             Outputs.ServiceAccountName? thanosCompactor,
@@ -49,6 +56,7 @@ namespace ObservabilityStack.Observability.Outputs
         {
             KubeStateMetrics = kubeStateMetrics;
             MonitorScraper = monitorScraper;
+            NodeExporter = nodeExporter;
             Prometheus = prometheus;
             ThanosCompactor = thanosCompactor;
             ThanosStore = thanosStore;

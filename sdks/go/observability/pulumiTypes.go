@@ -2205,6 +2205,7 @@ type ClusterSection struct {
 	KubeContext           *string     `pulumi:"kubeContext"`
 	Kubeconfig            *string     `pulumi:"kubeconfig"`
 	Name                  *string     `pulumi:"name"`
+	NodeCidrs             []string    `pulumi:"nodeCidrs"`
 	Region                *string     `pulumi:"region"`
 	RolloutTimeoutMinutes interface{} `pulumi:"rolloutTimeoutMinutes"`
 }
@@ -2226,6 +2227,7 @@ type ClusterSectionArgs struct {
 	KubeContext           pulumi.StringPtrInput   `pulumi:"kubeContext"`
 	Kubeconfig            pulumi.StringPtrInput   `pulumi:"kubeconfig"`
 	Name                  pulumi.StringPtrInput   `pulumi:"name"`
+	NodeCidrs             pulumi.StringArrayInput `pulumi:"nodeCidrs"`
 	Region                pulumi.StringPtrInput   `pulumi:"region"`
 	RolloutTimeoutMinutes pulumi.Input            `pulumi:"rolloutTimeoutMinutes"`
 }
@@ -2327,6 +2329,10 @@ func (o ClusterSectionOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ClusterSection) *string { return v.Name }).(pulumi.StringPtrOutput)
 }
 
+func (o ClusterSectionOutput) NodeCidrs() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v ClusterSection) []string { return v.NodeCidrs }).(pulumi.StringArrayOutput)
+}
+
 func (o ClusterSectionOutput) Region() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ClusterSection) *string { return v.Region }).(pulumi.StringPtrOutput)
 }
@@ -2402,6 +2408,15 @@ func (o ClusterSectionPtrOutput) Name() pulumi.StringPtrOutput {
 		}
 		return v.Name
 	}).(pulumi.StringPtrOutput)
+}
+
+func (o ClusterSectionPtrOutput) NodeCidrs() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *ClusterSection) []string {
+		if v == nil {
+			return nil
+		}
+		return v.NodeCidrs
+	}).(pulumi.StringArrayOutput)
 }
 
 func (o ClusterSectionPtrOutput) Region() pulumi.StringPtrOutput {
@@ -5212,6 +5227,7 @@ func (o FlowArrayOutput) Index(i pulumi.IntInput) FlowOutput {
 }
 
 type FlowFrom struct {
+	Addresses []string `pulumi:"addresses"`
 	// One of `workload`.
 	Kind      string `pulumi:"kind"`
 	Name      string `pulumi:"name"`
@@ -5230,6 +5246,7 @@ type FlowFromInput interface {
 }
 
 type FlowFromArgs struct {
+	Addresses pulumi.StringArrayInput `pulumi:"addresses"`
 	// One of `workload`.
 	Kind      pulumi.StringInput `pulumi:"kind"`
 	Name      pulumi.StringInput `pulumi:"name"`
@@ -5313,6 +5330,10 @@ func (o FlowFromOutput) ToFlowFromPtrOutputWithContext(ctx context.Context) Flow
 	}).(FlowFromPtrOutput)
 }
 
+func (o FlowFromOutput) Addresses() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v FlowFrom) []string { return v.Addresses }).(pulumi.StringArrayOutput)
+}
+
 // One of `workload`.
 func (o FlowFromOutput) Kind() pulumi.StringOutput {
 	return o.ApplyT(func(v FlowFrom) string { return v.Kind }).(pulumi.StringOutput)
@@ -5348,6 +5369,15 @@ func (o FlowFromPtrOutput) Elem() FlowFromOutput {
 		var ret FlowFrom
 		return ret
 	}).(FlowFromOutput)
+}
+
+func (o FlowFromPtrOutput) Addresses() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *FlowFrom) []string {
+		if v == nil {
+			return nil
+		}
+		return v.Addresses
+	}).(pulumi.StringArrayOutput)
 }
 
 // One of `workload`.
@@ -7560,6 +7590,7 @@ type ImagesSection struct {
 	ConfigReloader   *string  `pulumi:"configReloader"`
 	Grafana          *string  `pulumi:"grafana"`
 	Kiali            *string  `pulumi:"kiali"`
+	KubeRbacProxy    *string  `pulumi:"kubeRbacProxy"`
 	KubeStateMetrics *string  `pulumi:"kubeStateMetrics"`
 	Loki             *string  `pulumi:"loki"`
 	LokiCanary       *string  `pulumi:"lokiCanary"`
@@ -7599,6 +7630,7 @@ type ImagesSectionArgs struct {
 	ConfigReloader   pulumi.StringPtrInput   `pulumi:"configReloader"`
 	Grafana          pulumi.StringPtrInput   `pulumi:"grafana"`
 	Kiali            pulumi.StringPtrInput   `pulumi:"kiali"`
+	KubeRbacProxy    pulumi.StringPtrInput   `pulumi:"kubeRbacProxy"`
 	KubeStateMetrics pulumi.StringPtrInput   `pulumi:"kubeStateMetrics"`
 	Loki             pulumi.StringPtrInput   `pulumi:"loki"`
 	LokiCanary       pulumi.StringPtrInput   `pulumi:"lokiCanary"`
@@ -7719,6 +7751,10 @@ func (o ImagesSectionOutput) Grafana() pulumi.StringPtrOutput {
 
 func (o ImagesSectionOutput) Kiali() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.Kiali }).(pulumi.StringPtrOutput)
+}
+
+func (o ImagesSectionOutput) KubeRbacProxy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ImagesSection) *string { return v.KubeRbacProxy }).(pulumi.StringPtrOutput)
 }
 
 func (o ImagesSectionOutput) KubeStateMetrics() pulumi.StringPtrOutput {
@@ -7866,6 +7902,15 @@ func (o ImagesSectionPtrOutput) Kiali() pulumi.StringPtrOutput {
 			return nil
 		}
 		return v.Kiali
+	}).(pulumi.StringPtrOutput)
+}
+
+func (o ImagesSectionPtrOutput) KubeRbacProxy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ImagesSection) *string {
+		if v == nil {
+			return nil
+		}
+		return v.KubeRbacProxy
 	}).(pulumi.StringPtrOutput)
 }
 
@@ -10387,6 +10432,7 @@ type MetricsSection struct {
 	Exporters                  *MetricsSectionExporters                  `pulumi:"exporters"`
 	ExtraRuleFiles             []interface{}                             `pulumi:"extraRuleFiles"`
 	ExtraScrapeConfigs         []ExtraScrapeConfig                       `pulumi:"extraScrapeConfigs"`
+	NodeExporter               *MetricsSectionNodeExporter               `pulumi:"nodeExporter"`
 	ObjectStorage              *MetricsSectionObjectStorage              `pulumi:"objectStorage"`
 	OpenSloFiles               []interface{}                             `pulumi:"openSloFiles"`
 	PrometheusOperatorMonitors *MetricsSectionPrometheusOperatorMonitors `pulumi:"prometheusOperatorMonitors"`
@@ -10423,6 +10469,7 @@ type MetricsSectionArgs struct {
 	Exporters                  MetricsSectionExportersPtrInput                  `pulumi:"exporters"`
 	ExtraRuleFiles             pulumi.ArrayInput                                `pulumi:"extraRuleFiles"`
 	ExtraScrapeConfigs         ExtraScrapeConfigArrayInput                      `pulumi:"extraScrapeConfigs"`
+	NodeExporter               MetricsSectionNodeExporterPtrInput               `pulumi:"nodeExporter"`
 	ObjectStorage              MetricsSectionObjectStoragePtrInput              `pulumi:"objectStorage"`
 	OpenSloFiles               pulumi.ArrayInput                                `pulumi:"openSloFiles"`
 	PrometheusOperatorMonitors MetricsSectionPrometheusOperatorMonitorsPtrInput `pulumi:"prometheusOperatorMonitors"`
@@ -10543,6 +10590,10 @@ func (o MetricsSectionOutput) ExtraRuleFiles() pulumi.ArrayOutput {
 
 func (o MetricsSectionOutput) ExtraScrapeConfigs() ExtraScrapeConfigArrayOutput {
 	return o.ApplyT(func(v MetricsSection) []ExtraScrapeConfig { return v.ExtraScrapeConfigs }).(ExtraScrapeConfigArrayOutput)
+}
+
+func (o MetricsSectionOutput) NodeExporter() MetricsSectionNodeExporterPtrOutput {
+	return o.ApplyT(func(v MetricsSection) *MetricsSectionNodeExporter { return v.NodeExporter }).(MetricsSectionNodeExporterPtrOutput)
 }
 
 func (o MetricsSectionOutput) ObjectStorage() MetricsSectionObjectStoragePtrOutput {
@@ -10690,6 +10741,15 @@ func (o MetricsSectionPtrOutput) ExtraScrapeConfigs() ExtraScrapeConfigArrayOutp
 		}
 		return v.ExtraScrapeConfigs
 	}).(ExtraScrapeConfigArrayOutput)
+}
+
+func (o MetricsSectionPtrOutput) NodeExporter() MetricsSectionNodeExporterPtrOutput {
+	return o.ApplyT(func(v *MetricsSection) *MetricsSectionNodeExporter {
+		if v == nil {
+			return nil
+		}
+		return v.NodeExporter
+	}).(MetricsSectionNodeExporterPtrOutput)
 }
 
 func (o MetricsSectionPtrOutput) ObjectStorage() MetricsSectionObjectStoragePtrOutput {
@@ -11585,6 +11645,139 @@ func (o MetricsSectionExportersPtrOutput) Redis() RedisTargetArrayOutput {
 		}
 		return v.Redis
 	}).(RedisTargetArrayOutput)
+}
+
+type MetricsSectionNodeExporter struct {
+	AuthProxy *bool `pulumi:"authProxy"`
+}
+
+// MetricsSectionNodeExporterInput is an input type that accepts MetricsSectionNodeExporterArgs and MetricsSectionNodeExporterOutput values.
+// You can construct a concrete instance of `MetricsSectionNodeExporterInput` via:
+//
+//	MetricsSectionNodeExporterArgs{...}
+type MetricsSectionNodeExporterInput interface {
+	pulumi.Input
+
+	ToMetricsSectionNodeExporterOutput() MetricsSectionNodeExporterOutput
+	ToMetricsSectionNodeExporterOutputWithContext(context.Context) MetricsSectionNodeExporterOutput
+}
+
+type MetricsSectionNodeExporterArgs struct {
+	AuthProxy pulumi.BoolPtrInput `pulumi:"authProxy"`
+}
+
+func (MetricsSectionNodeExporterArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*MetricsSectionNodeExporter)(nil)).Elem()
+}
+
+func (i MetricsSectionNodeExporterArgs) ToMetricsSectionNodeExporterOutput() MetricsSectionNodeExporterOutput {
+	return i.ToMetricsSectionNodeExporterOutputWithContext(context.Background())
+}
+
+func (i MetricsSectionNodeExporterArgs) ToMetricsSectionNodeExporterOutputWithContext(ctx context.Context) MetricsSectionNodeExporterOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MetricsSectionNodeExporterOutput)
+}
+
+func (i MetricsSectionNodeExporterArgs) ToMetricsSectionNodeExporterPtrOutput() MetricsSectionNodeExporterPtrOutput {
+	return i.ToMetricsSectionNodeExporterPtrOutputWithContext(context.Background())
+}
+
+func (i MetricsSectionNodeExporterArgs) ToMetricsSectionNodeExporterPtrOutputWithContext(ctx context.Context) MetricsSectionNodeExporterPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MetricsSectionNodeExporterOutput).ToMetricsSectionNodeExporterPtrOutputWithContext(ctx)
+}
+
+// MetricsSectionNodeExporterPtrInput is an input type that accepts MetricsSectionNodeExporterArgs, MetricsSectionNodeExporterPtr and MetricsSectionNodeExporterPtrOutput values.
+// You can construct a concrete instance of `MetricsSectionNodeExporterPtrInput` via:
+//
+//	        MetricsSectionNodeExporterArgs{...}
+//
+//	or:
+//
+//	        nil
+type MetricsSectionNodeExporterPtrInput interface {
+	pulumi.Input
+
+	ToMetricsSectionNodeExporterPtrOutput() MetricsSectionNodeExporterPtrOutput
+	ToMetricsSectionNodeExporterPtrOutputWithContext(context.Context) MetricsSectionNodeExporterPtrOutput
+}
+
+type metricsSectionNodeExporterPtrType MetricsSectionNodeExporterArgs
+
+func MetricsSectionNodeExporterPtr(v *MetricsSectionNodeExporterArgs) MetricsSectionNodeExporterPtrInput {
+	return (*metricsSectionNodeExporterPtrType)(v)
+}
+
+func (*metricsSectionNodeExporterPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**MetricsSectionNodeExporter)(nil)).Elem()
+}
+
+func (i *metricsSectionNodeExporterPtrType) ToMetricsSectionNodeExporterPtrOutput() MetricsSectionNodeExporterPtrOutput {
+	return i.ToMetricsSectionNodeExporterPtrOutputWithContext(context.Background())
+}
+
+func (i *metricsSectionNodeExporterPtrType) ToMetricsSectionNodeExporterPtrOutputWithContext(ctx context.Context) MetricsSectionNodeExporterPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MetricsSectionNodeExporterPtrOutput)
+}
+
+type MetricsSectionNodeExporterOutput struct{ *pulumi.OutputState }
+
+func (MetricsSectionNodeExporterOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*MetricsSectionNodeExporter)(nil)).Elem()
+}
+
+func (o MetricsSectionNodeExporterOutput) ToMetricsSectionNodeExporterOutput() MetricsSectionNodeExporterOutput {
+	return o
+}
+
+func (o MetricsSectionNodeExporterOutput) ToMetricsSectionNodeExporterOutputWithContext(ctx context.Context) MetricsSectionNodeExporterOutput {
+	return o
+}
+
+func (o MetricsSectionNodeExporterOutput) ToMetricsSectionNodeExporterPtrOutput() MetricsSectionNodeExporterPtrOutput {
+	return o.ToMetricsSectionNodeExporterPtrOutputWithContext(context.Background())
+}
+
+func (o MetricsSectionNodeExporterOutput) ToMetricsSectionNodeExporterPtrOutputWithContext(ctx context.Context) MetricsSectionNodeExporterPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v MetricsSectionNodeExporter) *MetricsSectionNodeExporter {
+		return &v
+	}).(MetricsSectionNodeExporterPtrOutput)
+}
+
+func (o MetricsSectionNodeExporterOutput) AuthProxy() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v MetricsSectionNodeExporter) *bool { return v.AuthProxy }).(pulumi.BoolPtrOutput)
+}
+
+type MetricsSectionNodeExporterPtrOutput struct{ *pulumi.OutputState }
+
+func (MetricsSectionNodeExporterPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**MetricsSectionNodeExporter)(nil)).Elem()
+}
+
+func (o MetricsSectionNodeExporterPtrOutput) ToMetricsSectionNodeExporterPtrOutput() MetricsSectionNodeExporterPtrOutput {
+	return o
+}
+
+func (o MetricsSectionNodeExporterPtrOutput) ToMetricsSectionNodeExporterPtrOutputWithContext(ctx context.Context) MetricsSectionNodeExporterPtrOutput {
+	return o
+}
+
+func (o MetricsSectionNodeExporterPtrOutput) Elem() MetricsSectionNodeExporterOutput {
+	return o.ApplyT(func(v *MetricsSectionNodeExporter) MetricsSectionNodeExporter {
+		if v != nil {
+			return *v
+		}
+		var ret MetricsSectionNodeExporter
+		return ret
+	}).(MetricsSectionNodeExporterOutput)
+}
+
+func (o MetricsSectionNodeExporterPtrOutput) AuthProxy() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *MetricsSectionNodeExporter) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.AuthProxy
+	}).(pulumi.BoolPtrOutput)
 }
 
 type MetricsSectionObjectStorage struct {
@@ -13282,6 +13475,9 @@ type MetricsServiceAccounts struct {
 	KubeStateMetrics ServiceAccountName `pulumi:"kubeStateMetrics"`
 	// With `metrics.prometheusOperatorMonitors.enabled`.
 	MonitorScraper *ServiceAccountName `pulumi:"monitorScraper"`
+	// With `metrics.nodeExporter.authProxy`: node-exporter's, in the node namespace, whose
+	// kube-rbac-proxy asks the API server to review each caller's token.
+	NodeExporter *ServiceAccountName `pulumi:"nodeExporter"`
 	// Prometheus' (with its Thanos sidecar): the IRSA role of `metrics.remoteWrite` or `metrics.objectStorage`.
 	Prometheus ServiceAccountName `pulumi:"prometheus"`
 	// With `metrics.objectStorage`: the compactor's, on its IRSA role.
@@ -13312,6 +13508,12 @@ func (o MetricsServiceAccountsOutput) KubeStateMetrics() ServiceAccountNameOutpu
 // With `metrics.prometheusOperatorMonitors.enabled`.
 func (o MetricsServiceAccountsOutput) MonitorScraper() ServiceAccountNamePtrOutput {
 	return o.ApplyT(func(v MetricsServiceAccounts) *ServiceAccountName { return v.MonitorScraper }).(ServiceAccountNamePtrOutput)
+}
+
+// With `metrics.nodeExporter.authProxy`: node-exporter's, in the node namespace, whose
+// kube-rbac-proxy asks the API server to review each caller's token.
+func (o MetricsServiceAccountsOutput) NodeExporter() ServiceAccountNamePtrOutput {
+	return o.ApplyT(func(v MetricsServiceAccounts) *ServiceAccountName { return v.NodeExporter }).(ServiceAccountNamePtrOutput)
 }
 
 // Prometheus' (with its Thanos sidecar): the IRSA role of `metrics.remoteWrite` or `metrics.objectStorage`.
@@ -16914,6 +17116,7 @@ type ResourcesSection struct {
 	EventCollector          *ContainerResources `pulumi:"eventCollector"`
 	Grafana                 *ContainerResources `pulumi:"grafana"`
 	Kiali                   *ContainerResources `pulumi:"kiali"`
+	KubeRbacProxy           *ContainerResources `pulumi:"kubeRbacProxy"`
 	KubeStateMetrics        *ContainerResources `pulumi:"kubeStateMetrics"`
 	Loki                    *ContainerResources `pulumi:"loki"`
 	LokiCanary              *ContainerResources `pulumi:"lokiCanary"`
@@ -16950,6 +17153,7 @@ type ResourcesSectionArgs struct {
 	EventCollector          ContainerResourcesPtrInput `pulumi:"eventCollector"`
 	Grafana                 ContainerResourcesPtrInput `pulumi:"grafana"`
 	Kiali                   ContainerResourcesPtrInput `pulumi:"kiali"`
+	KubeRbacProxy           ContainerResourcesPtrInput `pulumi:"kubeRbacProxy"`
 	KubeStateMetrics        ContainerResourcesPtrInput `pulumi:"kubeStateMetrics"`
 	Loki                    ContainerResourcesPtrInput `pulumi:"loki"`
 	LokiCanary              ContainerResourcesPtrInput `pulumi:"lokiCanary"`
@@ -17067,6 +17271,10 @@ func (o ResourcesSectionOutput) Grafana() ContainerResourcesPtrOutput {
 
 func (o ResourcesSectionOutput) Kiali() ContainerResourcesPtrOutput {
 	return o.ApplyT(func(v ResourcesSection) *ContainerResources { return v.Kiali }).(ContainerResourcesPtrOutput)
+}
+
+func (o ResourcesSectionOutput) KubeRbacProxy() ContainerResourcesPtrOutput {
+	return o.ApplyT(func(v ResourcesSection) *ContainerResources { return v.KubeRbacProxy }).(ContainerResourcesPtrOutput)
 }
 
 func (o ResourcesSectionOutput) KubeStateMetrics() ContainerResourcesPtrOutput {
@@ -17208,6 +17416,15 @@ func (o ResourcesSectionPtrOutput) Kiali() ContainerResourcesPtrOutput {
 			return nil
 		}
 		return v.Kiali
+	}).(ContainerResourcesPtrOutput)
+}
+
+func (o ResourcesSectionPtrOutput) KubeRbacProxy() ContainerResourcesPtrOutput {
+	return o.ApplyT(func(v *ResourcesSection) *ContainerResources {
+		if v == nil {
+			return nil
+		}
+		return v.KubeRbacProxy
 	}).(ContainerResourcesPtrOutput)
 }
 
@@ -22257,6 +22474,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*MetricsSectionAnnotationDiscoveryPtrInput)(nil)).Elem(), MetricsSectionAnnotationDiscoveryArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MetricsSectionExportersInput)(nil)).Elem(), MetricsSectionExportersArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MetricsSectionExportersPtrInput)(nil)).Elem(), MetricsSectionExportersArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*MetricsSectionNodeExporterInput)(nil)).Elem(), MetricsSectionNodeExporterArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*MetricsSectionNodeExporterPtrInput)(nil)).Elem(), MetricsSectionNodeExporterArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MetricsSectionObjectStorageInput)(nil)).Elem(), MetricsSectionObjectStorageArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MetricsSectionObjectStoragePtrInput)(nil)).Elem(), MetricsSectionObjectStorageArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MetricsSectionObjectStorageCompactorInput)(nil)).Elem(), MetricsSectionObjectStorageCompactorArgs{})
@@ -22524,6 +22743,8 @@ func init() {
 	pulumi.RegisterOutputType(MetricsSectionAnnotationDiscoveryPtrOutput{})
 	pulumi.RegisterOutputType(MetricsSectionExportersOutput{})
 	pulumi.RegisterOutputType(MetricsSectionExportersPtrOutput{})
+	pulumi.RegisterOutputType(MetricsSectionNodeExporterOutput{})
+	pulumi.RegisterOutputType(MetricsSectionNodeExporterPtrOutput{})
 	pulumi.RegisterOutputType(MetricsSectionObjectStorageOutput{})
 	pulumi.RegisterOutputType(MetricsSectionObjectStoragePtrOutput{})
 	pulumi.RegisterOutputType(MetricsSectionObjectStorageCompactorOutput{})

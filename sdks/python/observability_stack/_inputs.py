@@ -147,6 +147,8 @@ __all__ = [
     'MetricsSectionAnnotationDiscoveryArgsDict',
     'MetricsSectionExportersArgs',
     'MetricsSectionExportersArgsDict',
+    'MetricsSectionNodeExporterArgs',
+    'MetricsSectionNodeExporterArgsDict',
     'MetricsSectionObjectStorageCompactorArgs',
     'MetricsSectionObjectStorageCompactorArgsDict',
     'MetricsSectionObjectStorageHubTlsArgs',
@@ -1301,6 +1303,7 @@ if not MYPY:
         kube_context: NotRequired[pulumi.Input[_builtins.str]]
         kubeconfig: NotRequired[pulumi.Input[_builtins.str]]
         name: NotRequired[pulumi.Input[_builtins.str]]
+        node_cidrs: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
         region: NotRequired[pulumi.Input[_builtins.str]]
         rollout_timeout_minutes: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
 elif False:
@@ -1314,6 +1317,7 @@ class ClusterSectionArgs:
                  kube_context: Optional[pulumi.Input[_builtins.str]] = None,
                  kubeconfig: Optional[pulumi.Input[_builtins.str]] = None,
                  name: Optional[pulumi.Input[_builtins.str]] = None,
+                 node_cidrs: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  region: Optional[pulumi.Input[_builtins.str]] = None,
                  rollout_timeout_minutes: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None):
         if api_server_cidrs is not None:
@@ -1326,6 +1330,8 @@ class ClusterSectionArgs:
             pulumi.set(__self__, "kubeconfig", kubeconfig)
         if name is not None:
             pulumi.set(__self__, "name", name)
+        if node_cidrs is not None:
+            pulumi.set(__self__, "node_cidrs", node_cidrs)
         if region is not None:
             pulumi.set(__self__, "region", region)
         if rollout_timeout_minutes is not None:
@@ -1375,6 +1381,15 @@ class ClusterSectionArgs:
     @name.setter
     def name(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="nodeCidrs")
+    def node_cidrs(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        return pulumi.get(self, "node_cidrs")
+
+    @node_cidrs.setter
+    def node_cidrs(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "node_cidrs", value)
 
     @_builtins.property
     @pulumi.getter
@@ -2763,6 +2778,7 @@ if not MYPY:
         """
         name: pulumi.Input[_builtins.str]
         namespace: pulumi.Input[_builtins.str]
+        addresses: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
 elif False:
     FlowFromArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -2771,13 +2787,16 @@ class FlowFromArgs:
     def __init__(__self__, *,
                  kind: pulumi.Input[_builtins.str],
                  name: pulumi.Input[_builtins.str],
-                 namespace: pulumi.Input[_builtins.str]):
+                 namespace: pulumi.Input[_builtins.str],
+                 addresses: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None):
         """
         :param pulumi.Input[_builtins.str] kind: One of `workload`.
         """
         pulumi.set(__self__, "kind", kind)
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "namespace", namespace)
+        if addresses is not None:
+            pulumi.set(__self__, "addresses", addresses)
 
     @_builtins.property
     @pulumi.getter
@@ -2808,6 +2827,15 @@ class FlowFromArgs:
     @namespace.setter
     def namespace(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "namespace", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def addresses(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        return pulumi.get(self, "addresses")
+
+    @addresses.setter
+    def addresses(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "addresses", value)
 
 
 if not MYPY:
@@ -3749,6 +3777,7 @@ if not MYPY:
         config_reloader: NotRequired[pulumi.Input[_builtins.str]]
         grafana: NotRequired[pulumi.Input[_builtins.str]]
         kiali: NotRequired[pulumi.Input[_builtins.str]]
+        kube_rbac_proxy: NotRequired[pulumi.Input[_builtins.str]]
         kube_state_metrics: NotRequired[pulumi.Input[_builtins.str]]
         loki: NotRequired[pulumi.Input[_builtins.str]]
         loki_canary: NotRequired[pulumi.Input[_builtins.str]]
@@ -3781,6 +3810,7 @@ class ImagesSectionArgs:
                  config_reloader: Optional[pulumi.Input[_builtins.str]] = None,
                  grafana: Optional[pulumi.Input[_builtins.str]] = None,
                  kiali: Optional[pulumi.Input[_builtins.str]] = None,
+                 kube_rbac_proxy: Optional[pulumi.Input[_builtins.str]] = None,
                  kube_state_metrics: Optional[pulumi.Input[_builtins.str]] = None,
                  loki: Optional[pulumi.Input[_builtins.str]] = None,
                  loki_canary: Optional[pulumi.Input[_builtins.str]] = None,
@@ -3814,6 +3844,8 @@ class ImagesSectionArgs:
             pulumi.set(__self__, "grafana", grafana)
         if kiali is not None:
             pulumi.set(__self__, "kiali", kiali)
+        if kube_rbac_proxy is not None:
+            pulumi.set(__self__, "kube_rbac_proxy", kube_rbac_proxy)
         if kube_state_metrics is not None:
             pulumi.set(__self__, "kube_state_metrics", kube_state_metrics)
         if loki is not None:
@@ -3905,6 +3937,15 @@ class ImagesSectionArgs:
     @kiali.setter
     def kiali(self, value: Optional[pulumi.Input[_builtins.str]]):
         pulumi.set(self, "kiali", value)
+
+    @_builtins.property
+    @pulumi.getter(name="kubeRbacProxy")
+    def kube_rbac_proxy(self) -> Optional[pulumi.Input[_builtins.str]]:
+        return pulumi.get(self, "kube_rbac_proxy")
+
+    @kube_rbac_proxy.setter
+    def kube_rbac_proxy(self, value: Optional[pulumi.Input[_builtins.str]]):
+        pulumi.set(self, "kube_rbac_proxy", value)
 
     @_builtins.property
     @pulumi.getter(name="kubeStateMetrics")
@@ -5422,6 +5463,29 @@ class MetricsSectionExportersArgs:
 
 
 if not MYPY:
+    class MetricsSectionNodeExporterArgsDict(TypedDict):
+        auth_proxy: NotRequired[pulumi.Input[_builtins.bool]]
+elif False:
+    MetricsSectionNodeExporterArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class MetricsSectionNodeExporterArgs:
+    def __init__(__self__, *,
+                 auth_proxy: Optional[pulumi.Input[_builtins.bool]] = None):
+        if auth_proxy is not None:
+            pulumi.set(__self__, "auth_proxy", auth_proxy)
+
+    @_builtins.property
+    @pulumi.getter(name="authProxy")
+    def auth_proxy(self) -> Optional[pulumi.Input[_builtins.bool]]:
+        return pulumi.get(self, "auth_proxy")
+
+    @auth_proxy.setter
+    def auth_proxy(self, value: Optional[pulumi.Input[_builtins.bool]]):
+        pulumi.set(self, "auth_proxy", value)
+
+
+if not MYPY:
     class MetricsSectionObjectStorageCompactorArgsDict(TypedDict):
         storage_size: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
 elif False:
@@ -5972,6 +6036,7 @@ if not MYPY:
         exporters: NotRequired[pulumi.Input['MetricsSectionExportersArgsDict']]
         extra_rule_files: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgsDict']]]]]
         extra_scrape_configs: NotRequired[pulumi.Input[Sequence[pulumi.Input['ExtraScrapeConfigArgsDict']]]]
+        node_exporter: NotRequired[pulumi.Input['MetricsSectionNodeExporterArgsDict']]
         object_storage: NotRequired[pulumi.Input['MetricsSectionObjectStorageArgsDict']]
         open_slo_files: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgsDict']]]]]
         prometheus_operator_monitors: NotRequired[pulumi.Input['MetricsSectionPrometheusOperatorMonitorsArgsDict']]
@@ -6000,6 +6065,7 @@ class MetricsSectionArgs:
                  exporters: Optional[pulumi.Input['MetricsSectionExportersArgs']] = None,
                  extra_rule_files: Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgs']]]]] = None,
                  extra_scrape_configs: Optional[pulumi.Input[Sequence[pulumi.Input['ExtraScrapeConfigArgs']]]] = None,
+                 node_exporter: Optional[pulumi.Input['MetricsSectionNodeExporterArgs']] = None,
                  object_storage: Optional[pulumi.Input['MetricsSectionObjectStorageArgs']] = None,
                  open_slo_files: Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgs']]]]] = None,
                  prometheus_operator_monitors: Optional[pulumi.Input['MetricsSectionPrometheusOperatorMonitorsArgs']] = None,
@@ -6029,6 +6095,8 @@ class MetricsSectionArgs:
             pulumi.set(__self__, "extra_rule_files", extra_rule_files)
         if extra_scrape_configs is not None:
             pulumi.set(__self__, "extra_scrape_configs", extra_scrape_configs)
+        if node_exporter is not None:
+            pulumi.set(__self__, "node_exporter", node_exporter)
         if object_storage is not None:
             pulumi.set(__self__, "object_storage", object_storage)
         if open_slo_files is not None:
@@ -6122,6 +6190,15 @@ class MetricsSectionArgs:
     @extra_scrape_configs.setter
     def extra_scrape_configs(self, value: Optional[pulumi.Input[Sequence[pulumi.Input['ExtraScrapeConfigArgs']]]]):
         pulumi.set(self, "extra_scrape_configs", value)
+
+    @_builtins.property
+    @pulumi.getter(name="nodeExporter")
+    def node_exporter(self) -> Optional[pulumi.Input['MetricsSectionNodeExporterArgs']]:
+        return pulumi.get(self, "node_exporter")
+
+    @node_exporter.setter
+    def node_exporter(self, value: Optional[pulumi.Input['MetricsSectionNodeExporterArgs']]):
+        pulumi.set(self, "node_exporter", value)
 
     @_builtins.property
     @pulumi.getter(name="objectStorage")
@@ -8006,6 +8083,7 @@ if not MYPY:
         event_collector: NotRequired[pulumi.Input['ContainerResourcesArgsDict']]
         grafana: NotRequired[pulumi.Input['ContainerResourcesArgsDict']]
         kiali: NotRequired[pulumi.Input['ContainerResourcesArgsDict']]
+        kube_rbac_proxy: NotRequired[pulumi.Input['ContainerResourcesArgsDict']]
         kube_state_metrics: NotRequired[pulumi.Input['ContainerResourcesArgsDict']]
         loki: NotRequired[pulumi.Input['ContainerResourcesArgsDict']]
         loki_canary: NotRequired[pulumi.Input['ContainerResourcesArgsDict']]
@@ -8034,6 +8112,7 @@ class ResourcesSectionArgs:
                  event_collector: Optional[pulumi.Input['ContainerResourcesArgs']] = None,
                  grafana: Optional[pulumi.Input['ContainerResourcesArgs']] = None,
                  kiali: Optional[pulumi.Input['ContainerResourcesArgs']] = None,
+                 kube_rbac_proxy: Optional[pulumi.Input['ContainerResourcesArgs']] = None,
                  kube_state_metrics: Optional[pulumi.Input['ContainerResourcesArgs']] = None,
                  loki: Optional[pulumi.Input['ContainerResourcesArgs']] = None,
                  loki_canary: Optional[pulumi.Input['ContainerResourcesArgs']] = None,
@@ -8062,6 +8141,8 @@ class ResourcesSectionArgs:
             pulumi.set(__self__, "grafana", grafana)
         if kiali is not None:
             pulumi.set(__self__, "kiali", kiali)
+        if kube_rbac_proxy is not None:
+            pulumi.set(__self__, "kube_rbac_proxy", kube_rbac_proxy)
         if kube_state_metrics is not None:
             pulumi.set(__self__, "kube_state_metrics", kube_state_metrics)
         if loki is not None:
@@ -8148,6 +8229,15 @@ class ResourcesSectionArgs:
     @kiali.setter
     def kiali(self, value: Optional[pulumi.Input['ContainerResourcesArgs']]):
         pulumi.set(self, "kiali", value)
+
+    @_builtins.property
+    @pulumi.getter(name="kubeRbacProxy")
+    def kube_rbac_proxy(self) -> Optional[pulumi.Input['ContainerResourcesArgs']]:
+        return pulumi.get(self, "kube_rbac_proxy")
+
+    @kube_rbac_proxy.setter
+    def kube_rbac_proxy(self, value: Optional[pulumi.Input['ContainerResourcesArgs']]):
+        pulumi.set(self, "kube_rbac_proxy", value)
 
     @_builtins.property
     @pulumi.getter(name="kubeStateMetrics")

@@ -141,13 +141,16 @@ class FlowFrom(dict):
     def __init__(__self__, *,
                  kind: _builtins.str,
                  name: _builtins.str,
-                 namespace: _builtins.str):
+                 namespace: _builtins.str,
+                 addresses: Optional[Sequence[_builtins.str]] = None):
         """
         :param _builtins.str kind: One of `workload`.
         """
         pulumi.set(__self__, "kind", kind)
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "namespace", namespace)
+        if addresses is not None:
+            pulumi.set(__self__, "addresses", addresses)
 
     @_builtins.property
     @pulumi.getter
@@ -166,6 +169,11 @@ class FlowFrom(dict):
     @pulumi.getter
     def namespace(self) -> _builtins.str:
         return pulumi.get(self, "namespace")
+
+    @_builtins.property
+    @pulumi.getter
+    def addresses(self) -> Optional[Sequence[_builtins.str]]:
+        return pulumi.get(self, "addresses")
 
 
 @pulumi.output_type
@@ -612,6 +620,8 @@ class MetricsServiceAccounts(dict):
             suggest = "kube_state_metrics"
         elif key == "monitorScraper":
             suggest = "monitor_scraper"
+        elif key == "nodeExporter":
+            suggest = "node_exporter"
         elif key == "thanosCompactor":
             suggest = "thanos_compactor"
         elif key == "thanosStore":
@@ -632,12 +642,15 @@ class MetricsServiceAccounts(dict):
                  kube_state_metrics: 'outputs.ServiceAccountName',
                  prometheus: 'outputs.ServiceAccountName',
                  monitor_scraper: Optional['outputs.ServiceAccountName'] = None,
+                 node_exporter: Optional['outputs.ServiceAccountName'] = None,
                  thanos_compactor: Optional['outputs.ServiceAccountName'] = None,
                  thanos_store: Optional['outputs.ServiceAccountName'] = None):
         """
         The ServiceAccounts MetricsStack creates.
         :param 'ServiceAccountName' prometheus: Prometheus' (with its Thanos sidecar): the IRSA role of `metrics.remoteWrite` or `metrics.objectStorage`.
         :param 'ServiceAccountName' monitor_scraper: With `metrics.prometheusOperatorMonitors.enabled`.
+        :param 'ServiceAccountName' node_exporter: With `metrics.nodeExporter.authProxy`: node-exporter's, in the node namespace, whose
+               kube-rbac-proxy asks the API server to review each caller's token.
         :param 'ServiceAccountName' thanos_compactor: With `metrics.objectStorage`: the compactor's, on its IRSA role.
         :param 'ServiceAccountName' thanos_store: With `metrics.objectStorage`: the store gateways', on its IRSA role.
         """
@@ -645,6 +658,8 @@ class MetricsServiceAccounts(dict):
         pulumi.set(__self__, "prometheus", prometheus)
         if monitor_scraper is not None:
             pulumi.set(__self__, "monitor_scraper", monitor_scraper)
+        if node_exporter is not None:
+            pulumi.set(__self__, "node_exporter", node_exporter)
         if thanos_compactor is not None:
             pulumi.set(__self__, "thanos_compactor", thanos_compactor)
         if thanos_store is not None:
@@ -670,6 +685,15 @@ class MetricsServiceAccounts(dict):
         With `metrics.prometheusOperatorMonitors.enabled`.
         """
         return pulumi.get(self, "monitor_scraper")
+
+    @_builtins.property
+    @pulumi.getter(name="nodeExporter")
+    def node_exporter(self) -> Optional['outputs.ServiceAccountName']:
+        """
+        With `metrics.nodeExporter.authProxy`: node-exporter's, in the node namespace, whose
+        kube-rbac-proxy asks the API server to review each caller's token.
+        """
+        return pulumi.get(self, "node_exporter")
 
     @_builtins.property
     @pulumi.getter(name="thanosCompactor")

@@ -3,7 +3,7 @@ import { Answers, firingEpisodes } from "../../../review/history/alertEpisodes";
 /** Evaluations every 60 s from 0 to 3600; the series answered at the minutes given (inclusive ranges). */
 function answers(...ranges: [number, number][]): Answers {
   const times = Array.from({ length: 61 }, (_, i) => i * 60);
-  const at = new Set(times.filter((t) => ranges.some(([from, to]) => t >= from * 60 && t <= to * 60)));
+  const at = times.filter((t) => ranges.some(([from, to]) => t >= from * 60 && t <= to * 60));
   return { times, series: [{ labels: { instance: "a" }, at }] };
 }
 

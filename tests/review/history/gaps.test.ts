@@ -60,6 +60,7 @@ async function limitedQuery() {
     headers: {},
     maxSeries: 1000,
     maxSamples: 1e8,
+    engine: "thanos",
     retryWaitMs: 1,
   };
   return { server, source, spans };

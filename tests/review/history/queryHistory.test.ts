@@ -40,6 +40,7 @@ const sourceOf = (server: LocalHttpServer, stats: RequestStats): HistorySource =
   headers: {},
   maxSeries: 10,
   maxSamples: 1e6,
+  engine: "thanos",
   stats,
   retryWaitMs: 1,
 });
@@ -49,7 +50,7 @@ test("a store that misses Query's response timeout is asked again until it answe
   const stats: RequestStats = { requests: 0, seconds: 0 };
   try {
     expect(await queryRange(sourceOf(server, stats), "slo:budget", 3600, 3600, 60)).toEqual([
-      { labels: { slo: "checkout" }, samples: [[3600, 0.7]] },
+      { labels: { slo: "checkout" }, times: [3600], values: [0.7] },
     ]);
     expect(server.asked()).toBe(4);
     expect(stats.requests).toBe(4);
