@@ -1,6 +1,6 @@
 // A TCP path to a server that a test can cut and restore, as a network outage cuts a client off
 // from a service it reaches: while cut, open connections are dropped and new ones are closed at once.
-// It can also slow what clients send, as a congested link does, to catch a transfer half-way.
+// It can also slow or hold what clients send, as a congested link does, to catch a transfer half-way.
 import * as net from "net";
 import { Transform } from "stream";
 import { sleep } from "./sleep";
@@ -10,7 +10,10 @@ export interface TcpProxy {
   readonly address: string;
   cut(): void;
   restore(): void;
-  /** At most this many bytes a second from each client to the upstream, open connections too; none: no limit. */
+  /**
+   * At most this many bytes a second from each client to the upstream, open connections too; 0
+   * holds every byte until the next call; none: no limit.
+   */
   limit(bytesPerSecond?: number): void;
   close(): Promise<void>;
 }
@@ -20,12 +23,13 @@ interface Pace {
   bytesPerSecond?: number;
 }
 
-/** Passes bytes on at the pace's rate, a tenth of a second's worth at a time. */
+/** Passes bytes on at the pace's rate, a tenth of a second's worth at a time; none while it is 0. */
 function paced(pace: Pace): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       void (async () => {
         for (let offset = 0; offset < chunk.length; ) {
+          while (pace.bytesPerSecond === 0) await sleep(50);
           const rate = pace.bytesPerSecond;
           const size = rate === undefined ? chunk.length - offset : Math.max(1, Math.floor(rate / 10));
           const slice = chunk.subarray(offset, offset + size);

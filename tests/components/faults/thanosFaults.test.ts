@@ -362,20 +362,41 @@ describe("faults of the metrics bucket's path (the real Thanos of the prod rende
         ).length,
       };
     };
-    // Killed once a block after the first is partly written (listed as fast as the store answers).
-    const deadline = Date.now() + 90000;
-    let progress = await shipped();
-    while (progress.partial === 0 || progress.complete === 0) {
-      if (Date.now() > deadline)
-        throw new Error(`the sidecar's uploads in 90 s: ${JSON.stringify(progress)}`);
-      progress = await shipped();
+    // Killed once a block after the first is partly written: seen so (listed as fast as the store
+    // answers), the link is held so that upload cannot finish, and once two listings a second apart
+    // agree (a request the link passed whole before it was held is stored), the sidecar is killed
+    // if the block is still partly written; else the link lets the next one go.
+    const deadline = Date.now() + 180000;
+    const late = (progress: unknown) =>
+      new Error(
+        `no block caught half-way through its upload in 180 s; last seen ${JSON.stringify(progress)}`,
+      );
+    let held = await shipped();
+    for (;;) {
+      if (held.partial > 0 && held.complete > 0) {
+        proxy.limit(0);
+        let before: string;
+        do {
+          before = JSON.stringify(held);
+          await sleep(1000);
+          held = await shipped();
+          if (Date.now() > deadline) throw late(held);
+        } while (JSON.stringify(held) !== before);
+        if (held.partial > 0) break;
+        proxy.limit(UPLOAD_BYTES_PER_S);
+      }
+      if (Date.now() > deadline) throw late(held);
+      held = await shipped();
     }
+    // The held bytes die with the process: its connections are dropped, not passed on.
+    proxy.cut();
     sidecar.server.process.kill("SIGKILL");
     const killedAt = Date.now();
+    proxy.restore();
     proxy.limit();
     const { complete, partial } = await shipped();
+    expect({ complete, partial }).toEqual(held);
     expect(complete).toBeLessThan(written.blocks);
-    expect(partial).toBeGreaterThan(0);
     replica.sidecar = await restartThanos(servers, sidecar);
     const uploadedAfter = await uploadedEverything(replica.sidecar, 120000);
     const inBucket = (await bucketMetas(bucket))
