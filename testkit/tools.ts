@@ -181,6 +181,7 @@ export const tools = {
         "pulumi-kubernetes",
       ] as const
     ).map((tool) => fromSetup(tool, ".")),
+  pulumiLanguageNodejs: () => fromSetup("pulumi-language-nodejs", "pulumi-language-nodejs"),
   // The virtualenv with the Pulumi Python SDK the Python language host runs programs with.
   pulumiPythonVirtualenv: () => installedBySetup(PULUMI_PYTHON_VARIABLE, "tests/cluster/globalSetup.ts"),
   // The CLI and pkg/v3's code generators that `pulumi package gen-sdk` writes the SDKs with
