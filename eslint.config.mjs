@@ -14,6 +14,9 @@ export default tseslint.config(
       "jest.scenarios.config.js",
       "jest.transform.js",
       "jest.resolver.js",
+      "tests/support/unusedByPulumi.js",
+      "tests/support/programPreload.js",
+      "tests/support/notLoaded.js",
       "jest.examples.config.js",
       // Loaded by TypeDoc, which takes JavaScript plugins: a module of TypeDoc's own API.
       "scripts/docs/typedocSchemaTypes.mjs",

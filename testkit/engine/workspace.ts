@@ -100,6 +100,8 @@ export interface EngineEnvironment {
  * looks for on PATH: no update check and no plugin download, the SDK told the project's root, and
  * the program transpiled only unless `typeCheck`.
  */
+const PROGRAM_PRELOAD = path.join(PROJECT_ROOT, "tests", "support", "programPreload.js");
+
 export function engineEnvironment(bin: string, projectDir: string, typeCheck: boolean): EngineEnvironment {
   fs.mkdirSync(bin, { recursive: true });
   const sucrase = require.resolve("sucrase/register/ts", { paths: [PROJECT_ROOT] });
@@ -114,12 +116,13 @@ export function engineEnvironment(bin: string, projectDir: string, typeCheck: bo
   if (!typeCheck) {
     // The Node.js language host, ahead of the built one on PATH, loading the program through
     // Sucrase instead of ts-node: both only strip the types, but ts-node loads the TypeScript
-    // compiler first, most of a program run's CPU. (The CLI built here passes a host no runtime
+    // compiler first, most of a program run's CPU; and without what the SDK loads and the program
+    // never uses (tests/support/programPreload.js). (The CLI built here passes a host no runtime
     // options, so the flags of Pulumi.yaml's `nodeargs` are given here.)
     const host = tools.pulumiLanguageNodejs();
     fs.writeFileSync(
       path.join(bin, "pulumi-language-nodejs"),
-      `#!/bin/sh\nexec "${host}" -typescript=false "-nodeargs=--require ${sucrase}" "$@"\n`,
+      `#!/bin/sh\nexec "${host}" -typescript=false "-nodeargs=--require ${sucrase} --require ${PROGRAM_PRELOAD}" "$@"\n`,
     );
     fs.chmodSync(path.join(bin, "pulumi-language-nodejs"), 0o755);
   }

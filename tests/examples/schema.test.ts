@@ -163,6 +163,18 @@ function propertyRows(page: string): { name: string; optional: boolean; modifier
   );
 }
 
+/**
+ * The properties of an interface's page of the API reference: its own rows, and those of each
+ * interface its Extends section links (PlatformArgs' sections are listed on that page only).
+ */
+function interfaceRows(name: string): ReturnType<typeof propertyRows> {
+  const page = fs.readFileSync(path.join(API_COMPONENTS, "interfaces", `${name}.md`), "utf8");
+  const extended = (page.split(/^## Extends$/m)[1]?.split(/^## /m)[0] ?? "").matchAll(
+    /^- \[`(\w+)`\]\(\1\.md\)$/gm,
+  );
+  return [...propertyRows(page), ...[...extended].flatMap(([, parent]) => interfaceRows(parent))];
+}
+
 /** The Properties section of a page of the API reference. */
 const propertiesSection = (page: string): string =>
   page.split(/^## Properties$/m)[1]?.split(/^## /m)[0] ?? "";
@@ -176,9 +188,7 @@ describe.each(SERVED_COMPONENTS.map((c) => c.className))(
     test("every arg is an input property, required where the args' interface requires it", () => {
       const argsPage = /^\| `args\??` \| \[`(\w+)`\]\(\.\.\/interfaces\/\1\.md\) \|$/m.exec(classPage);
       expect(argsPage).not.toBeNull();
-      const args = propertyRows(
-        fs.readFileSync(path.join(API_COMPONENTS, "interfaces", `${argsPage?.[1]}.md`), "utf8"),
-      );
+      const args = interfaceRows(argsPage?.[1] ?? "");
       expect(args.length).toBeGreaterThan(0);
       expect(Object.keys(resource.inputProperties).sort()).toEqual(args.map((a) => a.name).sort());
       expect([...(resource.requiredInputs ?? [])].sort()).toEqual(

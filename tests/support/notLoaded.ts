@@ -1,3 +1,0 @@
-// What jest.resolver.js resolves a dependency of the Pulumi SDK this program never uses to
-// (it says which and why). Any use of it fails: it exports nothing.
-export {};
