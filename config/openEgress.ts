@@ -4,8 +4,8 @@ import type { StackConfig } from "./stackConfig";
 /**
  * What a production stack (profile eks) is told at preview of each connection out that its config
  * leaves open to any address or port: the API server's, the nodes', object storage's, Grafana's
- * database's and Prometheus' to the apps' pods, each naming the key that closes it. kind says nothing: its peers
- * are on the laptop.
+ * database's and Prometheus' to the apps' pods, each naming the key that closes it. kind says
+ * nothing: its peers are on the laptop.
  */
 export function openEgressWarnings(
   config: Pick<StackConfig, "profile" | "cluster" | "storage" | "grafana" | "apps" | "metrics">,

@@ -49,7 +49,7 @@ function addressesInNamedNetworks(objects: readonly KubeObject[]): NamedParty[] 
 }
 
 /** The tenth address of a network (its first when it holds fewer). */
-function tenthAddress(cidr: string): string {
+export function tenthAddress(cidr: string): string {
   const [base, bits] = cidr.split("/");
   const octets = base.split(".").map(Number);
   octets[3] += Number(bits) <= 28 ? 10 : 0;

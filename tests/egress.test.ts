@@ -10,7 +10,7 @@ import { parsePulumiConfig } from "../config/load";
 import { openEgressWarnings } from "../config/openEgress";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
-import { networkParties, networkPolicies, partyNamed } from "../testing/network";
+import { networkParties, networkPolicies, partyNamed, tenthAddress } from "../testing/network";
 import { Json } from "../testkit/json";
 import { rendered, stackConfig } from "./renderedStacks";
 
@@ -55,8 +55,6 @@ function configured(peer: Peer): readonly string[] {
   if (cidrs === undefined) throw new Error(`Pulumi.prod.yaml names no networks for ${peer}`);
   return cidrs;
 }
-/** The tenth address of a network, e.g. 10.0.64.10 of 10.0.64.0/19. */
-const tenthAddress = (cidr: string) => cidr.replace(/\.\d+\/\d+$/, ".10");
 /** An address in none of the configured networks (TEST-NET-2). */
 const ELSEWHERE: Party = { kind: "address", ip: "198.51.100.7" };
 

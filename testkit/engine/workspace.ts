@@ -95,13 +95,13 @@ export interface EngineEnvironment {
   readonly variables: Readonly<Record<string, string>>;
 }
 
+const PROGRAM_PRELOAD = path.join(PROJECT_ROOT, "tests", "support", "programPreload.js");
+
 /**
  * The engine's environment, its stand-in providers written into `bin` as the plugins the engine
  * looks for on PATH: no update check and no plugin download, the SDK told the project's root, and
- * the program transpiled only unless `typeCheck`.
+ * the program's types only stripped (through Sucrase) unless `typeCheck`.
  */
-const PROGRAM_PRELOAD = path.join(PROJECT_ROOT, "tests", "support", "programPreload.js");
-
 export function engineEnvironment(bin: string, projectDir: string, typeCheck: boolean): EngineEnvironment {
   fs.mkdirSync(bin, { recursive: true });
   const sucrase = require.resolve("sucrase/register/ts", { paths: [PROJECT_ROOT] });
