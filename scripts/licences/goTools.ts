@@ -1,7 +1,8 @@
 // How each Go tool of tools/ is listed as scripts/tools/build.sh builds it: the packages its
-// go.mod's `tool` lines name (with its build-tags), or its main package; Alloy from the release's
-// module with tools/alloy/overlay/ in place (as built); the Kubernetes provider's command; the collector from the sources the OpenTelemetry Collector Builder generates
-// from tools/otelcol/manifest.yaml (the builder's own module resolution, without compiling).
+// go.mod's `tool` lines name (with its build-tags), or its main package, with the modules its
+// overlay/ replaces in place (scripts/tools/overlay.sh, as built); the Kubernetes provider's
+// command; the collector from the sources the OpenTelemetry Collector Builder generates from
+// tools/otelcol/manifest.yaml (the builder's own module resolution, without compiling).
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -14,7 +15,6 @@ const COLLECTOR_ENV = {
   GONOSUMDB: "go.opentelemetry.io/collector,github.com/open-telemetry/opentelemetry-collector-contrib",
 };
 
-const ALLOY_MODULE = "github.com/grafana/alloy";
 const PULUMI_KUBERNETES_PROVIDER = "github.com/pulumi/pulumi-kubernetes/provider/v4";
 
 /**
@@ -73,27 +73,27 @@ export function goToolListing(toolsDir: string, name: string, ocb: () => string)
       ownRoot,
     };
   }
-  if (name === "alloy") return alloyListing(dir, ownRoot);
-  return { dir, pattern: /^tool /m.test(read("go.mod")) ? "tool" : ".", tags: read("build-tags"), ownRoot };
+  const listing = {
+    dir,
+    pattern: /^tool /m.test(read("go.mod")) ? "tool" : ".",
+    tags: read("build-tags"),
+    ownRoot,
+  };
+  return fs.existsSync(path.join(dir, "overlay")) ? overlaid(listing, name) : listing;
 }
 
 /**
- * Alloy as build.sh builds it: from a copy of the release's module with the files of
- * tools/alloy/overlay/ put in place (the component registry without the release's ~180
- * components), so only the components tools/alloy/main.go names are linked. Without the checksum
- * database, as built.
+ * A tool with an overlay/ as build.sh builds it: with a go.mod that replaces the modules it
+ * overlays by copies with its files in place (scripts/tools/overlay.sh), so only what those files
+ * keep is linked. Alloy's without the checksum database, as built.
  */
-function alloyListing(dir: string, ownRoot: string): GoListing {
-  const env = { GOSUMDB: "off" };
-  const go = (args: string[], cwd = dir) =>
-    execFileSync("go", args, { cwd, encoding: "utf8", env: { ...process.env, ...env } }).trim();
-  go(["mod", "download", ALLOY_MODULE]);
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "licences-alloy-"));
-  const copy = path.join(work, "alloy");
-  fs.cpSync(go(["list", "-m", "-f", "{{.Dir}}", ALLOY_MODULE]), copy, { recursive: true });
-  execFileSync("chmod", ["-R", "u+w", copy]);
-  fs.cpSync(path.join(dir, "overlay"), copy, { recursive: true, force: true });
-  for (const file of ["go.mod", "go.sum"]) fs.copyFileSync(path.join(dir, file), path.join(work, file));
-  go(["mod", "edit", "-replace", `${ALLOY_MODULE}=${copy}`, path.join(work, "go.mod")]);
-  return { dir, pattern: ".", tags: "", env, modfile: path.join(work, "go.mod"), ownRoot, scratch: work };
+function overlaid(listing: GoListing, name: string): GoListing {
+  const env: Record<string, string> = name === "alloy" ? { GOSUMDB: "off" } : {};
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `licences-${name}-`));
+  const modfile = execFileSync(path.join(__dirname, "..", "tools", "overlay.sh"), [name, work], {
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
+  return { ...listing, env, modfile, scratch: work };
 }

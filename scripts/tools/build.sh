@@ -56,6 +56,15 @@ if [[ ! -f "$out/.complete" ]]; then
   [[ " ${GOFLAGS:-} " == *" $nodwarf "* ]] || export GOFLAGS="${GOFLAGS:+$GOFLAGS }$nodwarf"
   export GOGC="${GOGC:-400}"
   rm -rf "$out.tmp" && mkdir -p "$out.tmp"
+  # The checksum database answers 404 for some of Alloy's grafana pseudo-versions; go.sum, written
+  # from the module proxy's sources, still pins every module the build reads.
+  [[ "$name" == alloy ]] && export GOSUMDB=off
+  # A tool with an overlay/ builds from copies of the modules it overlays (scripts/tools/overlay.sh):
+  # only what the stack uses is compiled and linked (tools/<tool>/overlay/ says what and why).
+  modfile=()
+  if [[ -d "$src/overlay" ]]; then
+    modfile=(-modfile "$("$(dirname "${BASH_SOURCE[0]}")/overlay.sh" "$name" "$out.tmp/src")")
+  fi
   if [[ -f "$src/manifest.yaml" ]]; then
     ocb="$("${BASH_SOURCE[0]}" ocb)/builder"
     # The module mirror here serves no checksum-database entries for many OpenTelemetry modules;
@@ -71,7 +80,7 @@ if [[ ! -f "$out/.complete" ]]; then
     # release sets at link time (the version it prints).
     tags="$(cat "$src/build-tags" 2>/dev/null || true)"
     ldflags="$(cat "$src/ldflags" 2>/dev/null || true)"
-    (cd "$src" && CGO_ENABLED=0 go build -tags "$tags" -trimpath -ldflags "-s -w $ldflags" -o "$out.tmp/" tool)
+    (cd "$src" && CGO_ENABLED=0 go build -tags "$tags" -trimpath "${modfile[@]}" -ldflags "-s -w $ldflags" -o "$out.tmp/" tool)
     # The language host runs the policy pack's analyzer and dynamic providers through the scripts
     # its module ships beside it.
     if [[ "$name" == pulumi-language-nodejs ]]; then
@@ -86,24 +95,11 @@ if [[ ! -f "$out/.complete" ]]; then
       chmod u+w,+x "$out.tmp"/pulumi-{language-python-exec,analyzer-policy-python,resource-pulumi-python}
     fi
   elif [[ "$name" == alloy ]]; then
-    # The checksum database answers 404 for some of Alloy's grafana pseudo-versions; go.sum, written
-    # from the module proxy's sources, still pins every module the build reads.
-    export GOSUMDB=off
-    # The build reads the release from a copy of its module with the files under overlay/ put in
-    # place (tools/alloy/main.go says why); Go refuses to overlay files inside the module cache.
-    # The version the binary prints is the release's, from go.mod.
+    # tools/alloy/main.go says why its overlay. The version the binary prints is the release's,
+    # from go.mod.
     version="$(cd "$src" && go list -m -f '{{.Version}}' github.com/grafana/alloy)"
-    (cd "$src" && go mod download github.com/grafana/alloy)
-    work="$out.tmp/src"
-    mkdir -p "$work"
-    cp -R "$(cd "$src" && go list -m -f '{{.Dir}}' github.com/grafana/alloy)" "$work/alloy"
-    chmod -R u+w "$work/alloy"
-    cp -R "$src/overlay/." "$work/alloy/"
-    cp "$src/go.mod" "$src/go.sum" "$work/"
-    go mod edit -replace "github.com/grafana/alloy=$work/alloy" "$work/go.mod"
-    (cd "$src" && CGO_ENABLED=0 go build -trimpath -modfile "$work/go.mod" \
+    (cd "$src" && CGO_ENABLED=0 go build -trimpath "${modfile[@]}" \
       -ldflags "-s -w -X github.com/grafana/alloy/internal/build.Version=$version" -o "$out.tmp/$name" .)
-    rm -rf "$work"
   elif [[ "$name" == pulumi-kubernetes ]]; then
     # The provider is built from its own module, as its release is: its command embeds a schema
     # that its generate.go writes (not in the module's zip), and its go.mod replaces the SDK with a
@@ -121,10 +117,10 @@ if [[ ! -f "$out/.complete" ]]; then
       cd cmd/pulumi-resource-kubernetes && VERSION="${version#v}" go run generate.go &&
       CGO_ENABLED=0 go build -trimpath \
         -ldflags "-s -w -X $module/pkg/version.Version=${version#v}" -o "$out.tmp/pulumi-resource-kubernetes" .)
-    rm -rf "$work"
   else
     (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$out.tmp/$name" .)
   fi
+  rm -rf "$out.tmp/src"
   touch "$out.tmp/.complete"
   rm -rf "$out" && mv "$out.tmp" "$out"
   echo "$name: built in $(($(date +%s) - start)) s" >&2
