@@ -6,6 +6,9 @@ import { CheckovFailure } from "../checks/checkov";
 
 const run = promisify(execFile);
 
+/** How long one Checkov run may take: its start-up alone is most of a minute on a busy machine. */
+const CHECKOV_BOUND_MS = 12 * 60_000;
+
 export interface CheckovResult {
   readonly passed: number;
   readonly failed: readonly CheckovFailure[];
@@ -22,7 +25,9 @@ export async function runCheckov(
   checkov: string,
   manifests: readonly string[],
 ): Promise<Record<string, CheckovResult>> {
-  // Checkov exits 1 when a check fails; the JSON report is what counts.
+  // Checkov exits 1 when a check fails; the JSON report is what counts. Bounded, generously for a
+  // busy machine, and reported with what it printed when it gives up.
+  const started = Date.now();
   const { stdout } = await run(
     checkov,
     [
@@ -34,8 +39,16 @@ export async function runCheckov(
       "-o",
       "json",
     ],
-    { maxBuffer: 64 * 1024 * 1024 },
-  ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? "" }));
+    { maxBuffer: 64 * 1024 * 1024, timeout: CHECKOV_BOUND_MS },
+  ).catch((error: { stdout?: string; stderr?: string; killed?: boolean }) => {
+    if (error.killed === true) {
+      throw new Error(
+        `Checkov did not finish in ${Math.round((Date.now() - started) / 1000)} s and was stopped; ` +
+          `its output ended: ${(error.stderr ?? "").trim().split("\n").slice(-5).join(" | ") || "(nothing)"}`,
+      );
+    }
+    return { stdout: error.stdout ?? "" };
+  });
   type Check = { check_id: string; resource: string; file_abs_path: string };
   const report = JSON.parse(stdout) as { results: { passed_checks: Check[]; failed_checks: Check[] } } | [];
   // An empty list: nothing Checkov could check.

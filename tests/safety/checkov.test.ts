@@ -10,20 +10,28 @@ import { rendered } from "../renderedStacks";
 import { CheckovResult, runCheckov } from "../../testkit/checkov";
 import { tools } from "../../testkit/tools";
 
-let results: Record<string, CheckovResult>;
-let dir: string;
-const file = (name: string) => path.join(dir, `${name}.yaml`);
+let dir: string | undefined;
+const file = (name: string) => path.join(dir ?? "", `${name}.yaml`);
 
-/** One Checkov run over both stacks and a known-bad manifest. */
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "checkov-"));
-  for (const stack of ["kind", "prod"] as const) {
-    fs.writeFileSync(file(stack), toManifest((await rendered(stack)).objects));
-  }
-  fs.writeFileSync(file("bad"), toManifest([knownBad()]));
-  results = await runCheckov(tools.checkov(), ["kind", "prod", "bad"].map(file));
-}, 120000);
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+// Checkov's start-up is most of its time, and on a busy machine it and the two renders take
+// minutes: one run over both stacks and a known-bad manifest, started by the first test that needs
+// it, and each such test bounded on its own, generously (testkit/checkov.ts bounds the run itself).
+const CHECKOV_TEST_BOUND_MS = 15 * 60_000;
+let checkov: Promise<Record<string, CheckovResult>> | undefined;
+function checkovResults(): Promise<Record<string, CheckovResult>> {
+  checkov ??= (async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "checkov-"));
+    for (const stack of ["kind", "prod"] as const) {
+      fs.writeFileSync(file(stack), toManifest((await rendered(stack)).objects));
+    }
+    fs.writeFileSync(file("bad"), toManifest([knownBad()]));
+    return runCheckov(tools.checkov(), ["kind", "prod", "bad"].map(file));
+  })();
+  return checkov;
+}
+afterAll(() => {
+  if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 function knownBad(): KubeObject {
   const bad = exampleDeployment({ name: "bad" }) as KubeObject & Record<string, any>;
@@ -35,16 +43,21 @@ function knownBad(): KubeObject {
   return bad;
 }
 
-test("both stacks pass every Checkov check but the documented skips, and every skip is still needed", () => {
-  const failures: CheckovFailure[] = [];
-  for (const stack of ["kind", "prod"]) {
-    const result = results[file(stack)];
-    expect(result.passed).toBeGreaterThan(500);
-    expect(unexplainedFailures(result.failed, checkovSkips())).toEqual([]);
-    failures.push(...result.failed);
-  }
-  expect(staleSkips(failures, checkovSkips())).toEqual([]);
-});
+test(
+  "both stacks pass every Checkov check but the documented skips, and every skip is still needed",
+  async () => {
+    const results = await checkovResults();
+    const failures: CheckovFailure[] = [];
+    for (const stack of ["kind", "prod"]) {
+      const result = results[file(stack)];
+      expect(result.passed).toBeGreaterThan(500);
+      expect(unexplainedFailures(result.failed, checkovSkips())).toEqual([]);
+      failures.push(...result.failed);
+    }
+    expect(staleSkips(failures, checkovSkips())).toEqual([]);
+  },
+  CHECKOV_TEST_BOUND_MS,
+);
 
 test("every skip names its check and gives a one-line reason", () => {
   const skips = checkovSkips();
@@ -56,11 +69,16 @@ test("every skip names its check and gives a one-line reason", () => {
   }
 });
 
-test("self-test: a known-bad manifest fails, so the check cannot silently pass", () => {
-  const unexplained = unexplainedFailures(results[file("bad")].failed, checkovSkips());
-  for (const expected of ["CKV_K8S_16", "CKV_K8S_14", "CKV_K8S_20", "CKV_K8S_13", "CKV_K8S_19"]) {
-    expect(unexplained).toContainEqual(
-      expect.stringMatching(new RegExp(`^${expected} Deployment\\.observability\\.bad$`)),
-    );
-  }
-});
+test(
+  "self-test: a known-bad manifest fails, so the check cannot silently pass",
+  async () => {
+    const results = await checkovResults();
+    const unexplained = unexplainedFailures(results[file("bad")].failed, checkovSkips());
+    for (const expected of ["CKV_K8S_16", "CKV_K8S_14", "CKV_K8S_20", "CKV_K8S_13", "CKV_K8S_19"]) {
+      expect(unexplained).toContainEqual(
+        expect.stringMatching(new RegExp(`^${expected} Deployment\\.observability\\.bad$`)),
+      );
+    }
+  },
+  CHECKOV_TEST_BOUND_MS,
+);
