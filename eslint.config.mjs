@@ -16,7 +16,6 @@ export default tseslint.config(
       "jest.resolver.js",
       "tests/support/unusedByPulumi.js",
       "tests/support/programPreload.js",
-      "tests/support/transpileCache.js",
       "tests/support/notLoaded.js",
       "jest.examples.config.js",
       // Loaded by TypeDoc, which takes JavaScript plugins: a module of TypeDoc's own API.
