@@ -24,6 +24,7 @@ export interface CheckovResult {
 export async function runCheckov(
   checkov: string,
   manifests: readonly string[],
+  boundMs = CHECKOV_BOUND_MS,
 ): Promise<Record<string, CheckovResult>> {
   // Checkov exits 1 when a check fails; the JSON report is what counts. Bounded, generously for a
   // busy machine, and reported with what it printed when it gives up.
@@ -39,7 +40,7 @@ export async function runCheckov(
       "-o",
       "json",
     ],
-    { maxBuffer: 64 * 1024 * 1024, timeout: CHECKOV_BOUND_MS },
+    { maxBuffer: 64 * 1024 * 1024, timeout: boundMs },
   ).catch((error: { stdout?: string; stderr?: string; killed?: boolean }) => {
     if (error.killed === true) {
       throw new Error(

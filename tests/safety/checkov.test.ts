@@ -82,3 +82,16 @@ test(
   },
   CHECKOV_TEST_BOUND_MS,
 );
+
+test("a Checkov run that hangs is stopped at its bound and reported with how long it ran and what it printed", async () => {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "checkov-hang-"));
+  try {
+    const hanging = path.join(scratch, "checkov");
+    fs.writeFileSync(hanging, '#!/bin/sh\necho "Loading checks" >&2\nexec sleep 60\n', { mode: 0o755 });
+    await expect(runCheckov(hanging, [path.join(scratch, "any.yaml")], 1000)).rejects.toThrow(
+      /^Checkov did not finish in \d+ s and was stopped; its output ended: Loading checks$/,
+    );
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+});
