@@ -9,15 +9,11 @@ export default tseslint.config(
       "sdks/**",
       "eslint.config.mjs",
       "jest.config.js",
-      "jest.components.config.js",
-      "jest.cluster.config.js",
-      "jest.scenarios.config.js",
-      "jest.transform.js",
-      "jest.resolver.js",
+      "tests/support/jestTransform.js",
+      "tests/support/jestResolver.js",
       "tests/support/unusedByPulumi.js",
       "tests/support/programPreload.js",
       "tests/support/notLoaded.js",
-      "jest.examples.config.js",
       // Loaded by TypeDoc, which takes JavaScript plugins: a module of TypeDoc's own API.
       "scripts/docs/typedocSchemaTypes.mjs",
       "scripts/docs/typedocConfigKeys.mjs",
@@ -48,7 +44,7 @@ export default tseslint.config(
   {
     // Tests break rendered objects on purpose, field by field, and the test kit reads them as loose
     // JSON; typing each mutation and lookup adds nothing.
-    files: ["tests/**/*.ts", "testkit/**/*.ts"],
+    files: ["tests/**/*.ts", "tests/kit/**/*.ts"],
     rules: {
       "@typescript-eslint/no-explicit-any": "off",
       "@typescript-eslint/no-unsafe-assignment": "off",

@@ -1,5 +1,5 @@
 // Which Checkov failures the stacks may have: the documented skips, and whether each is still
-// needed. Running Checkov is test support (testkit/checkov.ts): a check here spawns nothing.
+// needed. Running Checkov is test support (tests/kit/checkov.ts): a check here spawns nothing.
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";

@@ -1,5 +1,5 @@
 // The policies of the pack as plain functions over the stack's resources, so that they are tested
-// offline against the rendered stacks (tests/safety/policy.test.ts) without the pack's server.
+// offline against the rendered stacks (tests/unit/safety/policy.test.ts) without the pack's server.
 import { PodProblemCategory, categorizedPodProblems } from "../checks/podSecurity";
 import { governingServiceProblems } from "../checks/governingServices";
 import { roundRobinDatasourceProblems, unauthenticatedUiProblems } from "../checks/exposedBackends";

@@ -1,7 +1,7 @@
 // What an upgrade does to the cluster, told from two renders of the same stack file (the earlier
 // release's program and this one's): each object by kind, namespace and name, with a digest of its
 // content and one of the fields Kubernetes refuses to change in place. The earlier render is kept as
-// its digests (tests/upgrades/<release>/renders/), as its program cannot run beside this one.
+// its digests (tests/support/upgrades/<release>/renders/), as its program cannot run beside this one.
 import { createHash } from "crypto";
 import { KubeObject } from "./manifest";
 import { storedForm } from "./storedForm";

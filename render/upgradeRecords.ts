@@ -1,6 +1,6 @@
-// The releases whose stack files tests/upgrades/<release>/ keeps, and what each release's program
+// The releases whose stack files tests/support/upgrades/<release>/ keeps, and what each release's program
 // rendered from them, recorded as digests (render/upgradeDigest.ts) in
-// tests/upgrades/<release>/renders/<program release>.<stack>.json by `npm run record-upgrade`.
+// tests/support/upgrades/<release>/renders/<program release>.<stack>.json by `npm run record-upgrade`.
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
@@ -11,7 +11,7 @@ import { KubeObject, toManifest } from "./manifest";
 import { RenderedStack } from "./renderStack";
 import { RenderDigest, renderDigest } from "./upgradeDigest";
 
-export const UPGRADES_DIR = path.join(PROJECT_ROOT, "tests", "upgrades");
+export const UPGRADES_DIR = path.join(PROJECT_ROOT, "tests", "support", "upgrades");
 
 /** A program's render of one release's stack file: its objects' digests, or the config errors it refused with. */
 export interface RecordedRender {

@@ -1,5 +1,5 @@
 // `npm run bench:engine-day-two [-- kind|prod] [-- --record]` (by hand, about 40 minutes for both
-// stacks; not in CI): every edit of testkit/dayTwoEdits.ts, each made alone on the committed stack
+// stacks; not in CI): every edit of tests/kit/dayTwoEdits.ts, each made alone on the committed stack
 // file of each stack, deployed by the real engine to the test control plane, and seen three ways:
 // the engine's preview, `npm run review`'s verdict on the same two configs, and the steps the update
 // took. Each stack is deployed once; after each edit the committed stack file goes back up. An edit
@@ -10,13 +10,13 @@ import * as k8s from "@kubernetes/client-node";
 import { PROJECT_ROOT } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import type { StackConfig } from "../review/configEdit";
-import { EKS_SHAPE, KIND_SHAPE, TestCluster, startCluster } from "../testkit/cluster";
-import { Disagreement, counted } from "../testkit/engine/changes";
-import { EngineStack, UpdateOutcome, engineErrors } from "../testkit/engine/engineStack";
-import { DAY_TWO_EDITS, DayTwoEdit } from "../testkit/dayTwoEdits";
-import { machine, writeMeasured } from "../testkit/measured";
-import { STACKS, StackName } from "../testkit/stacks";
-import { setUpTierTools } from "../testkit/tools";
+import { EKS_SHAPE, KIND_SHAPE, TestCluster, startCluster } from "../tests/kit/cluster";
+import { Disagreement, counted } from "../tests/kit/engine/changes";
+import { EngineStack, UpdateOutcome, engineErrors } from "../tests/kit/engine/engineStack";
+import { DAY_TWO_EDITS, DayTwoEdit } from "../tests/kit/dayTwoEdits";
+import { machine, writeMeasured } from "../tests/kit/measured";
+import { STACKS, StackName } from "../tests/kit/stacks";
+import { setUpTierTools } from "../tests/kit/tools";
 
 const SHAPES = { kind: KIND_SHAPE, prod: EKS_SHAPE } as const;
 /** A namespace the program reads (or writes into) that the cluster does not have, as the engine reports it. */

@@ -1,5 +1,5 @@
 // `npm run bench:engine-faults [-- kind|prod] [-- --only <text>] [-- --record]` (by hand, about 20 minutes, the two
-// stacks at once; not in CI): every case of testkit/engine/deployFaults.ts on each stack, deployed by the
+// stacks at once; not in CI): every case of tests/kit/engine/deployFaults.ts on each stack, deployed by the
 // real engine to a test control plane shaped like the stack's cluster, each recovered as
 // docs/troubleshooting.md says; then a rollback to the newest kept release. The engine tier runs
 // the quick cases on kind in CI (tests/cluster/deployFaults.test.ts). `--record` writes
@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from "../render/renderStack";
 import { withCheckout } from "../render/revision";
 import { readStackFile } from "../render/stackFile";
 import { UPGRADES_DIR, keptReleases } from "../render/upgradeRecords";
-import { EKS_SHAPE, KIND_SHAPE, describe, startCluster } from "../testkit/cluster";
+import { EKS_SHAPE, KIND_SHAPE, describe, startCluster } from "../tests/kit/cluster";
 import {
   FaultOutcome,
   FaultTarget,
@@ -26,13 +26,13 @@ import {
   neverReady,
   rollback,
   twoUpsAtOnce,
-} from "../testkit/engine/deployFaults";
-import { EngineStack, engineErrors } from "../testkit/engine/engineStack";
-import { machine, writeMeasured } from "../testkit/measured";
-import { releaseCommit } from "../testkit/releases";
-import { STACKS, StackName } from "../testkit/stacks";
-import { setUpTierTools } from "../testkit/tools";
-import { addAppService, configSetPath } from "../testkit/userEdits";
+} from "../tests/kit/engine/deployFaults";
+import { EngineStack, engineErrors } from "../tests/kit/engine/engineStack";
+import { machine, writeMeasured } from "../tests/kit/measured";
+import { releaseCommit } from "../tests/kit/releases";
+import { STACKS, StackName } from "../tests/kit/stacks";
+import { setUpTierTools } from "../tests/kit/tools";
+import { addAppService, configSetPath } from "../tests/kit/userEdits";
 
 const SHAPES = { kind: KIND_SHAPE, prod: EKS_SHAPE } as const;
 /** Namespaces a stack reads rather than creates: the team makes them before the first up. */

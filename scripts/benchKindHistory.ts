@@ -12,9 +12,9 @@
 //    step Grafana asks for a full-width panel, beside the slowest answers of the last record.
 import * as path from "path";
 import { renderStack } from "../render/renderStack";
-import { startPrometheus } from "../testkit/localServers";
-import { previousRecord } from "../testkit/measured";
-import { writeHistoryBlocks } from "../testkit/metricHistory";
+import { startPrometheus } from "../tests/kit/localServers";
+import { previousRecord } from "../tests/kit/measured";
+import { writeHistoryBlocks } from "../tests/kit/metricHistory";
 import { slowestRecorded, timeRanges } from "./benchRange/dashboardQueries";
 import { atRatedLoad, families, heldSeries } from "./benchRange/ratedLoad";
 import { option } from "./benchRange/options";

@@ -9,9 +9,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { renderNodeMode } from "../testkit/localServers";
-import { Servers } from "../testkit/processes";
-import { MOTO_SERVER_VARIABLE, motoServerExecutable, setUpTierTools } from "../testkit/tools";
+import { renderNodeMode } from "../tests/kit/localServers";
+import { Servers } from "../tests/kit/processes";
+import { MOTO_SERVER_VARIABLE, motoServerExecutable, setUpTierTools } from "../tests/kit/tools";
 import { Ceiling, Counters, IngestPath, findCeiling } from "./benchLoad/ceilings";
 import { DURATIONS, Durations, RATED, StackName } from "./benchLoad/load";
 import { writeLogs } from "./benchLoad/logs";
@@ -21,8 +21,8 @@ import { Sampler } from "./benchLoad/sampler";
 import { otlpBatch } from "./benchLoad/spans";
 import { BenchStack, memoryLimiterBytes, startBenchStack } from "./benchLoad/stack";
 import { instant, metricTotal, metricValues } from "./benchLoad/telemetry";
-import { sleep } from "../testkit/sleep";
-import { machine, writeMeasured } from "../testkit/measured";
+import { sleep } from "../tests/kit/sleep";
+import { machine, writeMeasured } from "../tests/kit/measured";
 
 /** The scrape jobs of the load's targets. */
 const SCRAPED_JOBS = `job=~"services-.*|node-exporter|kube-state-metrics"`;
@@ -322,7 +322,7 @@ async function main(): Promise<void> {
   if (!stacks.every((s) => s in RATED)) {
     throw new Error(`--profile must be kind or prod, got ${args[index + 1]}`);
   }
-  // The tools of the load tier of `npm run test:all` (testkit/tierTools.json).
+  // The tools of the load tier of `npm run test:all` (tests/kit/tierTools.json).
   setUpTierTools("load");
   // The S3 store prod's Thanos bucket is kept in.
   process.env[MOTO_SERVER_VARIABLE] ??= motoServerExecutable();

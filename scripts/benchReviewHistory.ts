@@ -30,19 +30,19 @@ import { historyLines } from "../review/history/historyFormat";
 import { selectedNames } from "../review/history/inlineRecorded";
 import { ENGINES, Engine, HISTORY_DEFAULTS } from "../review/history/queryHistory";
 import { snapshotOf } from "../review/snapshot";
-import { metricValue } from "../testkit/http";
-import { Json } from "../testkit/json";
-import { startThanosQuery } from "../testkit/localServers";
-import { HistoryFamily } from "../testkit/metricHistory";
-import { configMapData } from "../testkit/rendered";
-import { BucketClient, bucketMetas, directoryBucket, startStoreGateway } from "../testkit/thanosBucket";
+import { metricValue } from "../tests/kit/http";
+import { Json } from "../tests/kit/json";
+import { startThanosQuery } from "../tests/kit/localServers";
+import { HistoryFamily } from "../tests/kit/metricHistory";
+import { configMapData } from "../tests/kit/rendered";
+import { BucketClient, bucketMetas, directoryBucket, startStoreGateway } from "../tests/kit/thanosBucket";
 import {
   compactorCaughtUp,
   startClusterCompactor,
   uploadReplicaHistory,
   writeReplicaHistory,
-} from "../testkit/thanosCluster";
-import { configSetJson } from "../testkit/userEdits";
+} from "../tests/kit/thanosCluster";
+import { configSetJson } from "../tests/kit/userEdits";
 import { atRatedLoad, families, heldSeries } from "./benchRange/ratedLoad";
 import { option } from "./benchRange/options";
 import { BenchRun, runBench } from "./benchRange/runBench";

@@ -1,18 +1,18 @@
 // `npm run bench:rollout-waits [-- --runs <n>] [-- --busy <cores>] [-- --record]` (by hand, about 15
 // minutes; not in CI): on a test control plane shaped like kind, the kind stack deployed by the real
 // engine, then `--runs` times (5) the update that sets a Deployment's and a StatefulSet's images to
-// ones the registry lacks (testkit/engine/deployFaults.ts, NEVER_READY), with `--busy` cores (2) kept
+// ones the registry lacks (tests/kit/engine/deployFaults.ts, NEVER_READY), with `--busy` cores (2) kept
 // busy by shell loops throughout: each run's up must fail within cluster.rolloutTimeoutMinutes (1),
 // naming both, and the next up, the config put back, complete. Exits 1 when any run's up completed.
 // `--record` writes docs/measured/rollout-waits.md.
 import { ChildProcess, spawn } from "child_process";
 import { PROJECT_ROOT } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
-import { KIND_SHAPE, startCluster } from "../testkit/cluster";
-import { NEVER_READY, neverReady } from "../testkit/engine/deployFaults";
-import { EngineStack } from "../testkit/engine/engineStack";
-import { machine, writeMeasured } from "../testkit/measured";
-import { setUpTierTools } from "../testkit/tools";
+import { KIND_SHAPE, startCluster } from "../tests/kit/cluster";
+import { NEVER_READY, neverReady } from "../tests/kit/engine/deployFaults";
+import { EngineStack } from "../tests/kit/engine/engineStack";
+import { machine, writeMeasured } from "../tests/kit/measured";
+import { setUpTierTools } from "../tests/kit/tools";
 
 function option(args: readonly string[], name: string, fallback: number): number {
   const at = args.indexOf(name);

@@ -8,11 +8,11 @@
 import { PROJECT_ROOT, renderStack, renderWithConfig } from "../render/renderStack";
 import { readStackFile } from "../render/stackFile";
 import { KubeObject } from "../render/manifest";
-import { getJson } from "../testkit/http";
-import { Json } from "../testkit/json";
-import { previousRecord } from "../testkit/measured";
-import { Running } from "../testkit/processes";
-import { sleep } from "../testkit/sleep";
+import { getJson } from "../tests/kit/http";
+import { Json } from "../tests/kit/json";
+import { previousRecord } from "../tests/kit/measured";
+import { Running } from "../tests/kit/processes";
+import { sleep } from "../tests/kit/sleep";
 import { StackName } from "./benchLoad/load";
 import { instant, metricTotal } from "./benchLoad/telemetry";
 import { atRatedLoad } from "./benchRange/ratedLoad";

@@ -29,25 +29,25 @@ import * as path from "path";
 import { MICROMETER_SOURCE, quantile } from "../components/common/httpSources";
 import { KubeObject } from "../render/manifest";
 import { renderStack } from "../render/renderStack";
-import { Json } from "../testkit/json";
-import { previousRecord } from "../testkit/measured";
-import { workloadNamed } from "../testkit/rendered";
-import { bucketMetas, directoryBucket, startStoreGateway } from "../testkit/thanosBucket";
-import { metricValue } from "../testkit/http";
+import { Json } from "../tests/kit/json";
+import { previousRecord } from "../tests/kit/measured";
+import { workloadNamed } from "../tests/kit/rendered";
+import { bucketMetas, directoryBucket, startStoreGateway } from "../tests/kit/thanosBucket";
+import { metricValue } from "../tests/kit/http";
 import {
   compactorCaughtUp,
   startClusterCompactor,
   uploadReplicaHistory,
   writeReplicaHistory,
-} from "../testkit/thanosCluster";
+} from "../tests/kit/thanosCluster";
 import * as yaml from "js-yaml";
 import { RuleFile } from "../components/common/prometheusTypes";
-import { getJson } from "../testkit/http";
-import { startPrometheus, startThanosQuery } from "../testkit/localServers";
-import { Running } from "../testkit/processes";
-import { configMapData } from "../testkit/rendered";
-import { sleep } from "../testkit/sleep";
-import { startThanosRuler } from "../testkit/thanosRuler";
+import { getJson } from "../tests/kit/http";
+import { startPrometheus, startThanosQuery } from "../tests/kit/localServers";
+import { Running } from "../tests/kit/processes";
+import { configMapData } from "../tests/kit/rendered";
+import { sleep } from "../tests/kit/sleep";
+import { startThanosRuler } from "../tests/kit/thanosRuler";
 import { Sampler, Summary } from "./benchLoad/sampler";
 import { grafanaStep, slowestRecorded, timeRanges } from "./benchRange/dashboardQueries";
 import { atRatedLoad, families, heldSeries, post } from "./benchRange/ratedLoad";

@@ -6,8 +6,8 @@ import * as path from "path";
 import { checkovSkips, unexplainedFailures } from "../checks/checkov";
 import { toManifest } from "../render/manifest";
 import { renderStack } from "../render/renderStack";
-import { runCheckov } from "../testkit/checkov";
-import { checkovExecutable } from "../testkit/tools";
+import { runCheckov } from "../tests/kit/checkov";
+import { checkovExecutable } from "../tests/kit/tools";
 
 async function main(): Promise<void> {
   const checkov = checkovExecutable();

@@ -8,7 +8,7 @@ import * as path from "path";
 import { API_REFERENCE_DIR, apiReference } from "./docs/apiReference";
 import { reviewDayTwoEdits } from "./docs/dayTwo";
 import { GeneratedFile, generatedDocs } from "./docs/generated";
-import { toolDirectory } from "../testkit/tools";
+import { toolDirectory } from "../tests/kit/tools";
 
 function write(file: GeneratedFile): void {
   fs.mkdirSync(path.dirname(file.path), { recursive: true });

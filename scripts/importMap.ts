@@ -32,7 +32,7 @@ const LAYERS: readonly { readonly name: string; readonly matches: (file: string)
   { name: "program", matches: (f) => f === "index.ts" },
   { name: "tooling", matches: (f) => /^(render|checks|policy|review|testing)\//.test(f) },
   // What the scripts and the tests both use: servers, tools, the test cluster, fixtures.
-  { name: "test kit", matches: (f) => f.startsWith("testkit/") },
+  { name: "test kit", matches: (f) => f.startsWith("tests/kit/") },
   { name: "scripts", matches: (f) => f.startsWith("scripts/") },
   { name: "tests", matches: () => true },
 ];
@@ -109,18 +109,14 @@ function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
 }
 
 /**
- * The folder a file counts in for two-way imports: `components/<x>` and `tests/<x>` each on
- * their own (a file directly in `components/` or `tests/` counts in that folder), any other file
- * in its top folder.
+ * The folder a file counts in for two-way imports: `components/<x>`, `tests/<tier>` and
+ * `tests/unit/<x>` each on their own (a file directly in one of those parents counts in the
+ * parent), any other file in its top folder.
  */
 function folderOf(file: string): string {
   const parts = file.split("/");
-  if (parts.length === 1) {
-    return ".";
-  }
-  return ["components", "tests"].includes(parts[0]) && parts.length > 2
-    ? `${parts[0]}/${parts[1]}`
-    : parts[0];
+  const depth = parts[0] === "components" ? 2 : parts[0] === "tests" ? (parts[1] === "unit" ? 3 : 2) : 1;
+  return parts.length === 1 ? "." : parts.slice(0, Math.min(depth, parts.length - 1)).join("/");
 }
 
 /** Folders of components/ that belong to no one component: the building blocks and the wiring graph. */
@@ -237,7 +233,9 @@ function main(): number {
     `imports that run up the layers (${LAYERS.map((l) => l.name).join(" < ")}): ${map.upward.length}`,
   );
   map.upward.forEach((line) => console.log(`  ${line}`));
-  console.log(`folders that import each other (components/<x> and tests/<x> apart): ${map.twoWay.length}`);
+  console.log(
+    `folders that import each other (components/<x>, tests/<tier> and tests/unit/<x> apart): ${map.twoWay.length}`,
+  );
   map.twoWay.forEach((pair) => console.log(`  ${pair}`));
   console.log(`imports of one component's files from another's: ${map.crossComponent.length}`);
   map.crossComponent.forEach((line) => console.log(`  ${line}`));

@@ -19,7 +19,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { exitWith } from "./cli/exitWith";
-import { ProcessEntry, processTable } from "../testkit/processTable";
+import { ProcessEntry, processTable } from "../tests/kit/processTable";
 
 /** What the file backend writes into a lock (pkg/backend/diy: lockContent). */
 interface Lock {

@@ -15,7 +15,7 @@ import {
   motoServerExecutable,
   pulumiPythonVirtualenv,
   toolDirectory,
-} from "../testkit/tools";
+} from "../tests/kit/tools";
 import { licenceClassifier } from "./licences/classifier";
 import { readExceptions } from "./licences/exceptions";
 import { Licensed, licenceVerdict } from "./licences/gate";

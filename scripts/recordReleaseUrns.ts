@@ -1,10 +1,10 @@
 // `npm run -s record-release-urns -- <release> <commit> [<older release>]`: the URN of every
 // resource a release's program registers from that release's own stack files, added to its records
-// (tests/upgrades/<release>/renders/<release>.<stack>.json, `urns`), and its objects' digests
+// (tests/support/upgrades/<release>/renders/<release>.<stack>.json, `urns`), and its objects' digests
 // written again as render/upgradeDigest.ts takes them now (a digest rule that changes, such as an
 // empty content map counting as none, changes the release's side of its upgrade notes too). With
 // an older release, the program renders that release's stack files instead, and only the digests
-// are written (tests/upgrades/<older release>/renders/<release>.<stack>.json). The program runs
+// are written (tests/support/upgrades/<older release>/renders/<release>.<stack>.json). The program runs
 // from a checkout of `commit` made for the purpose, under this program's mocks, so that the URNs
 // and digests are read the way the upgrade test reads this program's.
 import * as fs from "fs";
@@ -14,7 +14,7 @@ import { renderRevision, withCheckout } from "../render/revision";
 import { kubeObjects, kubePatches, toManifest } from "../render/manifest";
 import { UPGRADES_DIR, manifestDigest, recordFile } from "../render/upgradeRecords";
 import { urnsByKey } from "../render/urns";
-import { STACKS } from "../testkit/stacks";
+import { STACKS } from "../tests/kit/stacks";
 
 async function run(release: string, commit: string, stackFiles: string): Promise<void> {
   await withCheckout(commit, async (root) => {

@@ -1,6 +1,6 @@
 // `npm run record-upgrade`, at a release, once its stack files are copied to
-// tests/upgrades/<version>/: what this program renders from them and from the previous release's,
-// written as digests beside them (tests/upgrades/<release>/renders/<version>.<stack>.json). The
+// tests/support/upgrades/<version>/: what this program renders from them and from the previous release's,
+// written as digests beside them (tests/support/upgrades/<release>/renders/<version>.<stack>.json). The
 // upgrade notes in docs/day-two.md compare these records (`npm run docs`); a later program cannot
 // render as this one does, so they are kept.
 import * as fs from "fs";
@@ -9,7 +9,7 @@ import { KEY_CHANGES } from "../config/migrations";
 import { PROJECT_ROOT } from "../render/renderStack";
 import { keptReleases, recordFile, recordRender } from "../render/upgradeRecords";
 import { renderUpgraded } from "../render/upgradeEdits";
-import { STACKS } from "../testkit/stacks";
+import { STACKS } from "../tests/kit/stacks";
 
 async function run(): Promise<void> {
   const { version } = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
@@ -18,7 +18,7 @@ async function run(): Promise<void> {
   const releases = keptReleases();
   if (releases.at(-1) !== version) {
     throw new Error(
-      `copy Pulumi.kind.yaml and Pulumi.prod.yaml to tests/upgrades/${version}/ first: this program is release ${version}`,
+      `copy Pulumi.kind.yaml and Pulumi.prod.yaml to tests/support/upgrades/${version}/ first: this program is release ${version}`,
     );
   }
   const unreleased = KEY_CHANGES.filter((change) => change.release === undefined);

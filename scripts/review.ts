@@ -19,7 +19,7 @@ import { backtest } from "../review/history/backtest";
 import { historyLines, historyUnread } from "../review/history/historyFormat";
 import { ENGINES, Engine, HISTORY_DEFAULTS, HistorySource } from "../review/history/queryHistory";
 import { snapshotOf } from "../review/snapshot";
-import { toolDirectory } from "../testkit/tools";
+import { toolDirectory } from "../tests/kit/tools";
 
 interface Options {
   readonly base: string;

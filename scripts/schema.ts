@@ -7,7 +7,7 @@ import * as path from "path";
 import { SCHEMA_PATH } from "../provider/provider";
 import { readSchema } from "../provider/schemaOf";
 import { PROJECT_ROOT } from "../render/renderStack";
-import { toolDirectory } from "../testkit/tools";
+import { toolDirectory } from "../tests/kit/tools";
 import { SDKS_DIR, generateSdks } from "./package/sdks";
 
 const { version } = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {

@@ -79,24 +79,24 @@ steps_summary() {
   echo "| **total** | **$total** | |"
 }
 
-# tier_tools <tier>...: the Go tools the test tiers (unit, scenarios, components, cluster, examples, load) run, once each, in
-# the order the tiers need them: testkit/tierTools.json, from which each tier's jest global setup
+# tier_tools <tier>...: the Go tools the test tiers (unit, scenarios, servers, cluster, examples, load) run, once each, in
+# the order the tiers need them: tests/kit/tierTools.json, from which each tier's jest global setup
 # builds its own.
 tier_tools() {
   node -e '
     const tiers = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     const tools = process.argv.slice(2).flatMap((tier) => tiers[tier] ?? []);
     process.stdout.write([...new Set(tools)].map((tool) => tool + "\n").join(""));
-  ' "$steps_repository/testkit/tierTools.json" "$@"
+  ' "$steps_repository/tests/kit/tierTools.json" "$@"
 }
 
 # prebuild_chains <tier>...: the named tiers' tools as two chains, one line each: the unit, scenario
-# and component tiers' tools, then the other tiers' (cluster, examples, load) not in the first
+# and server tiers' tools, then the other tiers' (cluster, examples, load) not in the first
 # (either line may be empty).
 prebuild_chains() {
   local tier early=()
   for tier in "$@"; do
-    case "$tier" in unit | scenarios | components) early+=("$tier") ;; esac
+    case "$tier" in unit | scenarios | servers) early+=("$tier") ;; esac
   done
   local first
   first="$(tier_tools "${early[@]}")"
@@ -108,7 +108,7 @@ prebuild_chains() {
 # background from the start, so that on a cold machine the builds overlap the steps before the
 # suites that need them; a suite whose tool is still building waits for it. The two chains of
 # prebuild_chains side by side, so that the cluster tier (the longest lane) does not wait for its
-# tools behind the components'. At the steps' own
+# tools behind the servers'. At the steps' own
 # priority: on a machine that is busy with other work too, a build at a lower one would wait behind
 # that work as well as behind the steps, and the suites that wait for it with it. Stopped when the
 # script ends.

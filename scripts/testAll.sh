@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # `npm run test:all [-- <tier>...]`: the test tiers, each building (once per version, cached) the
-# tools it needs: unit (npm test), scenarios (whole scenarios through the real CLIs), components
+# tools it needs: unit (npm test), scenarios (whole scenarios through the real CLIs), servers
 # (the real servers), cluster (a real control plane), examples (the packed package, installed by
 # each program of examples/) and load (the short load bench, `npm run bench:load -- --short`: the
 # real binaries at each profile's rated load; with BENCH_LOAD_RECORD set, its report recorded);
-# every tier when none is named, in that order. With components and cluster both named, three lanes
-# run at once: the components' faults lane (scripts/testComponents.sh: two halves at once, which
+# every tier when none is named, in that order. With servers and cluster both named, three lanes
+# run at once: the servers' faults lane (scripts/testServers.sh: two halves at once, which
 # mostly wait) followed by the cluster tier's deploy faults, events, USE dashboards and other
-# languages' programs, then the components' history; the rest of the cluster tier (the engine's
-# deploys, which wait on rollouts between program runs), then the load bench; and the components'
-# servers lane, which keeps the cores busy, followed by the examples, the cluster tier's upgrades
+# languages' programs, then the servers' history; the rest of the cluster tier (the engine's
+# deploys, which wait on rollouts between program runs), then the load bench; and the servers'
+# busy lane, which keeps the cores busy, followed by the examples, the cluster tier's upgrades
 # and the scenarios. Stops at the first tier that fails (with lanes: once the others end); ends with
 # the time each step took.
 set -euo pipefail
@@ -19,7 +19,7 @@ source scripts/steps.sh
 
 tiers=("$@")
 if [[ ${#tiers[@]} -eq 0 ]]; then
-  tiers=(unit scenarios components cluster examples load)
+  tiers=(unit scenarios servers cluster examples load)
 fi
 # What the tiers need on the machine, before anything runs or builds.
 bash scripts/testSetup.sh "${tiers[@]}"
@@ -35,13 +35,13 @@ tier_named() {
   return 1
 }
 for tier in "${tiers[@]}"; do
-  if [[ ! "$tier" =~ ^(unit|scenarios|components|cluster|examples|load)$ ]]; then
-    echo "test:all: no tier $tier (unit, scenarios, components, cluster, examples, load)" >&2
+  if [[ ! "$tier" =~ ^(unit|scenarios|servers|cluster|examples|load)$ ]]; then
+    echo "test:all: no tier $tier (unit, scenarios, servers, cluster, examples, load)" >&2
     exit 2
   fi
 done
 
-components="Component tests: the real Alloy, collector, Prometheus and Alertmanager, and the Loki stand-in"
+servers="Server tests: the real Alloy, collector, Prometheus and Alertmanager, and the Loki stand-in"
 cluster="Cluster tests: a real kube-apiserver, scheduler and controller manager with kwok nodes (npm run test:cluster)"
 examples="Examples: each program of examples/ installed from the packed tarball, type-checked, rendered and checked (npm run test:examples)"
 scenarios_tier() {
@@ -60,10 +60,10 @@ load_tier() {
 if tier_named unit; then
   step "Unit tests (npm test)" npm test
 fi
-if tier_named components && tier_named cluster; then
+if tier_named servers && tier_named cluster; then
   # The lane that mostly waits takes the files that need a core of their own once its outages end,
   # and the cluster tier's deploy faults, events, USE dashboards and the quickstart in other
-  # languages; the servers lane its upgrades and rollbacks, then the scenarios; the cluster lane,
+  # languages; the busy lane its upgrades and rollbacks, then the scenarios; the cluster lane,
   # which ends first of the three, the load bench.
   deploy_faults=tests/cluster/deployFaults.test.ts
   cluster_events=tests/cluster/clusterEvents.test.ts
@@ -71,29 +71,29 @@ if tier_named components && tier_named cluster; then
   languages=tests/cluster/languages.test.ts
   upgrades=tests/cluster/upgrades.test.ts
   after_faults() {
-    step "$components, faults lane, beside the cluster tier and the servers lane (npm run test:components -- faults)" \
-      npm run -s test:components -- faults || return
+    step "$servers, faults lane, beside the cluster tier and the busy lane (npm run test:servers -- faults)" \
+      npm run -s test:servers -- faults || return
     step "Deploy faults through the engine, the cluster's events, the USE dashboards and the quickstart in Python and YAML, after the faults lane ($deploy_faults, $cluster_events, $use_dashboards, $languages)" \
-      npx jest -c jest.cluster.config.js "$deploy_faults" "$cluster_events" "$use_dashboards" "$languages" || return
-    step "$components, the month of blocks and the OpenSLO corpus, after the faults lane (npm run test:components -- history)" \
-      npm run -s test:components -- history
+      npm run -s test:cluster -- "$deploy_faults" "$cluster_events" "$use_dashboards" "$languages" || return
+    step "$servers, the month of blocks and the OpenSLO corpus, after the faults lane (npm run test:servers -- history)" \
+      npm run -s test:servers -- history
   }
   after_faults &
   faults_lane=$!
   cluster_rest() {
-    step "$cluster" npx jest -c jest.cluster.config.js \
+    step "$cluster" npm run -s test:cluster -- \
       --testPathIgnorePatterns "$deploy_faults|$cluster_events|$use_dashboards|$languages|$upgrades" || return
     if tier_named load; then load_tier; fi
   }
   cluster_rest &
   cluster_lane=$!
   status=0
-  step "$components, servers lane, then the examples (npm run test:components -- servers)" \
-    npm run -s test:components -- servers || status=$?
+  step "$servers, busy lane, then the examples (npm run test:servers -- busy)" \
+    npm run -s test:servers -- busy || status=$?
   if [[ $status -eq 0 ]] && tier_named examples; then examples_tier || status=$?; fi
   if [[ $status -eq 0 ]]; then
-    step "Upgrades and rollbacks through the engine, after the servers lane ($upgrades)" \
-      npx jest -c jest.cluster.config.js "$upgrades" || status=$?
+    step "Upgrades and rollbacks through the engine, after the busy lane ($upgrades)" \
+      npm run -s test:cluster -- "$upgrades" || status=$?
   fi
   if [[ $status -eq 0 ]] && tier_named scenarios; then scenarios_tier || status=$?; fi
   wait "$faults_lane" || status=$?
@@ -103,8 +103,8 @@ fi
 if tier_named scenarios; then
   scenarios_tier
 fi
-if tier_named components; then
-  step "$components (npm run test:components)" npm run test:components
+if tier_named servers; then
+  step "$servers (npm run test:servers)" npm run test:servers
 fi
 if tier_named cluster; then
   step "$cluster" npm run test:cluster

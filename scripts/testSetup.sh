@@ -5,7 +5,7 @@
 # exit), Go new enough for the tiers' tools, which of the tiers' Go tools are not built yet and how
 # long building them took cold on a 2-core machine (said before any is built), and the npm packages
 # of package-lock.json (npm ci when node_modules is missing or differs from it).
-#   scripts/testSetup.sh [unit|scenarios|components|cluster|examples|load ...]   (default: unit)
+#   scripts/testSetup.sh [unit|scenarios|servers|cluster|examples|load ...]   (default: unit)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -14,11 +14,11 @@ if [[ ${#tiers[@]} -eq 0 ]]; then
   tiers=(unit)
 fi
 
-# The Go tools the tiers build (testkit/tierTools.json), and the cold build time of each
+# The Go tools the tiers build (tests/kit/tierTools.json), and the cold build time of each
 # (scripts/tools/cold-build-seconds.json, docs/testing.md's table).
 mapfile -t tools < <(node -e '
   const fs = require("fs");
-  const tiers = JSON.parse(fs.readFileSync("testkit/tierTools.json", "utf8"));
+  const tiers = JSON.parse(fs.readFileSync("tests/kit/tierTools.json", "utf8"));
   const tools = process.argv.slice(1).flatMap((tier) => tiers[tier] ?? []);
   process.stdout.write([...new Set(tools)].map((tool) => tool + "\n").join(""));
 ' "${tiers[@]}")
@@ -42,11 +42,11 @@ for tier in "${tiers[@]}"; do
       needs jq jq "the review workflow's gh stand-in answers --jq with it"
       python=1
       ;;
-    components | cluster | load) python=1 ;;
+    servers | cluster | load) python=1 ;;
   esac
 done
 if [[ -n "$python" ]]; then
-  needs python3 python3-venv "Checkov (npm test), moto (the component tests and the load bench) and the Pulumi Python SDK (the cluster tests) install from PyPI into a virtualenv"
+  needs python3 python3-venv "Checkov (npm test), moto (the server tests and the load bench) and the Pulumi Python SDK (the cluster tests) install from PyPI into a virtualenv"
   if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
     missing_commands+=("python3 -m venv")
     missing_packages+=(python3-venv)

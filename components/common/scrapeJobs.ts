@@ -1,5 +1,5 @@
-import { WorkloadSpec, scrapePortName } from "../common/workloadSpec";
-import { ScrapeConfig } from "../common/prometheusTypes";
+import { WorkloadSpec, scrapePortName } from "./workloadSpec";
+import { ScrapeConfig } from "./prometheusTypes";
 
 /** Label every target carries: `app` for the observed services, `observability` for the stack itself. */
 export const TIER_LABEL = "tier";

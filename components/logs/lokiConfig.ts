@@ -13,7 +13,7 @@ const SCHEMA_FROM = "2024-04-01";
  * single binary (ingesters, distributors, ruler, compactor) takes this one. Each replica's queriers
  * work for its own query frontend: given no frontend address, Loki would put the query schedulers
  * in the ring too, and a query queued at a replica being restarted would hang until its client
- * gave up (`tests/components/haLogs.test.ts` saw 20 s to 67 s in a rolling restart).
+ * gave up (`tests/servers/haLogs.test.ts` saw 20 s to 67 s in a rolling restart).
  */
 function replicatedRing(config: LogsSettings) {
   const port = LOKI.ports.memberlist.port;

@@ -11,7 +11,7 @@ import { ZONED_CONFIG_VOLUME, zoneReaderContainer, zoneReaderVolumes } from "./z
 
 /**
  * The start Loki may take before the kubelet gives up (305 s): WAL replay, then `min_ready_duration`
- * (15 s). Measured with the real binary (tests/components/startup.test.ts): ready 15.4–15.9 s after a
+ * (15 s). Measured with the real binary (tests/servers/startup.test.ts): ready 15.4–15.9 s after a
  * SIGKILL with 30,000 lines (9.5 MB) in the WAL, replayed in 0.1–0.6 s. The worst legitimate case,
  * two hours of unflushed chunks at the prod rate (3.6 M lines), replays in about 15–65 s at the
  * measured speed: the budget leaves four times that (docs/operations.md, "Probes and scratch space").

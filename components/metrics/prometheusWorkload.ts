@@ -136,7 +136,7 @@ export function deployPrometheus(
         }),
         readinessProbe: httpProbe("http", "/-/ready", { initialDelaySeconds: 5, periodSeconds: 5 }),
         // WAL replay after a crash (605 s budget). Measured with the real binary
-        // (tests/components/startup.test.ts): 53,312 samples replayed in 33–199 ms, ready in under 1 s;
+        // (tests/servers/startup.test.ts): 53,312 samples replayed in 33–199 ms, ready in under 1 s;
         // at that speed two hours of a prod replica's 500k series (240 M samples) take about
         // 150 s, and the budget leaves four times that.
         startupProbe: httpProbe("http", "/-/ready", {

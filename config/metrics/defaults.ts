@@ -29,7 +29,7 @@ const alerts: Metrics["alerts"] = {
 
 /**
  * Per-target limits, far above what any target the stack scrapes has at the rated load
- * (testkit/expositions, docs/operations.md): the largest app pod, Spring Boot with percentile
+ * (tests/kit/expositions, docs/operations.md): the largest app pod, Spring Boot with percentile
  * histograms on ten URI templates, has 1,534 samples, a node's cAdvisor about 27 a pod (some 3,000
  * at 110 pods), node-exporter 523. kube-state-metrics grows with the cluster's objects (about 70 a
  * pod: some 100,000 on 50 nodes of 30 pods) and the API server with its resource types; their limit

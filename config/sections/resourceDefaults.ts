@@ -60,7 +60,7 @@ export const RESOURCES_DEFAULTS: SideBySide<z.input<typeof resourcesSection>> = 
     eks: resources("100m", "256Mi", "1", "512Mi", EPHEMERAL.scratch),
   },
   lokiCanary: {
-    // Measured: 35 MiB resident at its peak (tests/components/canary.test.ts).
+    // Measured: 35 MiB resident at its peak (tests/servers/canary.test.ts).
     kind: resources("5m", "40Mi", "50m", "64Mi"),
     eks: resources("10m", "40Mi", "100m", "64Mi"),
   },

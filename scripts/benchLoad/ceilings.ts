@@ -4,7 +4,7 @@
 // limit), and reports the last level it sustained. Bounded: a fixed number of steps, each
 // offering four times the last, and one step between the last held level and the failed one. When the bench itself cannot offer a level (this process is the
 // bottleneck), the search stops there and says so: the component's ceiling is higher.
-import { sleep } from "../../testkit/sleep";
+import { sleep } from "../../tests/kit/sleep";
 
 export type Counters = Readonly<Record<string, number>>;
 

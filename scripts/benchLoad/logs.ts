@@ -2,8 +2,8 @@
 // appended to the pods' CRI log files as containerd writes them; the real Alloy (node mode, the
 // rendered config) tails them and pushes to the Loki stand-in, so its cost and its limits are in
 // the numbers.
-import { LogPod, hex, writePodLog } from "../../testkit/localServers";
-import { springLine } from "../../testkit/springLogs";
+import { LogPod, hex, writePodLog } from "../../tests/kit/localServers";
+import { springLine } from "../../tests/kit/springLogs";
 
 const MESSAGES = [
   ["INFO", "Completed GET /api/tickets in 23 ms"],

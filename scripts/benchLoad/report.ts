@@ -1,7 +1,7 @@
 // The bench's tables: measured use next to what the rendered workload requests and is limited to.
 import { parseQuantity } from "../../config/quantity";
 import { KubeObject } from "../../render/manifest";
-import { workloadNamed } from "../../testkit/rendered";
+import { workloadNamed } from "../../tests/kit/rendered";
 import { Summary } from "./sampler";
 
 interface PodOwner {

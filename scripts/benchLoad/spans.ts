@@ -1,7 +1,7 @@
 // Spans as the reference services send them over OTLP/HTTP: traces of five spans across the
 // gateway and the services (server and client spans, so the service graph has edges), 2 % with
 // an error status and 5 % slower than the tail-sampling latency threshold.
-import { hex } from "../../testkit/localServers";
+import { hex } from "../../tests/kit/localServers";
 
 type Json = Record<string, unknown>;
 

@@ -3,7 +3,7 @@
 // service instead of one. 21 tag sets x (69 buckets + count + sum + max) plus the JVM, HikariCP and
 // Resilience4j meters: 1,534 series per pod, as a service with ten endpoints and their error paths
 // publishes.
-import { exposition } from "../../testkit/expositions/index";
+import { exposition } from "../../tests/kit/expositions/index";
 
 const TIMER = /^http_server_requests_seconds(_bucket|_count|_sum|_max)\{/;
 

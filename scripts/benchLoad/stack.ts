@@ -1,4 +1,4 @@
-// The profile's stack on this machine, booted by the component tests' starters with the rendered
+// The profile's stack on this machine, booted by the server tests' starters with the rendered
 // configs and each container's rendered env: Alertmanager, Prometheus scraping the load's targets
 // through the rendered jobs and evaluating the rendered rules, the Loki stand-in (in this process:
 // Loki is AGPL and not run here, so nothing of Loki's is measured), Alloy in node mode tailing the
@@ -20,12 +20,12 @@ import {
   startThanosQuery,
   startThanosSidecar,
   RunningThanos,
-} from "../../testkit/localServers";
-import { startAlertmanager } from "../../testkit/alertmanager";
-import { LokiStandIn } from "../../testkit/lokiStandIn";
-import { startRenderedBucket } from "../../testkit/thanosBucket";
-import { Running, Servers } from "../../testkit/processes";
-import { configMapData, containerEnv } from "../../testkit/rendered";
+} from "../../tests/kit/localServers";
+import { startAlertmanager } from "../../tests/kit/alertmanager";
+import { LokiStandIn } from "../../tests/kit/lokiStandIn";
+import { startRenderedBucket } from "../../tests/kit/thanosBucket";
+import { Running, Servers } from "../../tests/kit/processes";
+import { configMapData, containerEnv } from "../../tests/kit/rendered";
 import { logPods } from "./logs";
 import { ScrapeJob, ScrapeTargets } from "./targets";
 

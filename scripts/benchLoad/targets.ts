@@ -11,8 +11,8 @@ import * as path from "path";
 import { scrapePortName } from "../../components/common/workloadSpec";
 import { KUBE_STATE_METRICS, NODE_EXPORTER } from "../../components/metrics/names";
 import { DEMO_NAMESPACE } from "../../config/demo";
-import { Fixture, SAMPLE, exposition, grown, growth, samples } from "../../testkit/expositions/index";
-import { issueTls } from "../../testkit/tls";
+import { Fixture, SAMPLE, exposition, grown, growth, samples } from "../../tests/kit/expositions/index";
+import { issueTls } from "../../tests/kit/tls";
 import { springPodExposition } from "./springPod";
 
 /** A rendered scrape job: the fields the bench reads, and the rest passed on as rendered. */

@@ -1,6 +1,6 @@
 // What the components report about themselves: totals from their /metrics and instant queries.
-import { samples } from "../../testkit/expositions/index";
-import { getJson } from "../../testkit/http";
+import { samples } from "../../tests/kit/expositions/index";
+import { getJson } from "../../tests/kit/http";
 
 /** The values of every series of the metrics named `name` (with or without `_total`) at `url`. */
 export async function metricValues(url: string, name: string): Promise<number[]> {

@@ -1,7 +1,7 @@
 // Every Prometheus query of a render's dashboards as Grafana sends it for a range, and the time each
 // takes to answer over that range.
 import { KubeObject } from "../../render/manifest";
-import { Json } from "../../testkit/json";
+import { Json } from "../../tests/kit/json";
 import { post } from "./ratedLoad";
 
 /** The parts of a dashboard (or a row of it) the benches read. */

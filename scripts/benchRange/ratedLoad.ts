@@ -3,15 +3,15 @@
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { KubeObject } from "../../render/manifest";
-import { startAlertmanager } from "../../testkit/alertmanager";
-import { Json } from "../../testkit/json";
-import { startPrometheus } from "../../testkit/localServers";
-import { Running, Servers } from "../../testkit/processes";
-import { configMapData, containerEnv } from "../../testkit/rendered";
-import { metricSettled } from "../../testkit/thanosCluster";
+import { startAlertmanager } from "../../tests/kit/alertmanager";
+import { Json } from "../../tests/kit/json";
+import { startPrometheus } from "../../tests/kit/localServers";
+import { Running, Servers } from "../../tests/kit/processes";
+import { configMapData, containerEnv } from "../../tests/kit/rendered";
+import { metricSettled } from "../../tests/kit/thanosCluster";
 import { RATED, StackName } from "../benchLoad/load";
 import { ScrapeJob, ScrapeTargets } from "../benchLoad/targets";
-import { HistoryFamily } from "../../testkit/metricHistory";
+import { HistoryFamily } from "../../tests/kit/metricHistory";
 
 const COUNTER = /_(total|count|sum|bucket)$/;
 

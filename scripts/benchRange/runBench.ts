@@ -4,9 +4,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { machine, writeMeasured } from "../../testkit/measured";
-import { Servers } from "../../testkit/processes";
-import { GoTool, toolDirectory } from "../../testkit/tools";
+import { machine, writeMeasured } from "../../tests/kit/measured";
+import { Servers } from "../../tests/kit/processes";
+import { GoTool, toolDirectory } from "../../tests/kit/tools";
 
 export interface BenchSpec {
   /** The npm script, e.g. `bench:rules`. */

@@ -1,5 +1,5 @@
 // docs/day-two.md's table of what each config edit does: `npm run review`'s verdict on each edit of
-// testkit/dayTwoEdits.ts, made alone on each committed stack file.
+// tests/kit/dayTwoEdits.ts, made alone on each committed stack file.
 import { readStackFile } from "../../render/stackFile";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { Side, compare } from "../../review/compare";
@@ -7,8 +7,8 @@ import { StackConfig, configSide } from "../../review/configEdit";
 import { formatReview } from "../../review/format";
 import { Review } from "../../review/review";
 import { summary } from "../../review/summary";
-import { DAY_TWO_EDITS, DayTwoEdit } from "../../testkit/dayTwoEdits";
-import { STACKS, StackName } from "../../testkit/stacks";
+import { DAY_TWO_EDITS, DayTwoEdit } from "../../tests/kit/dayTwoEdits";
+import { STACKS, StackName } from "../../tests/kit/stacks";
 
 /** The edit whose review docs/review.md shows as a pull request's comment would: a team's rule files, on prod. */
 const SAMPLE = { keys: "metrics.extraRuleFiles", stack: "prod" } as const;

@@ -25,7 +25,7 @@ export interface DocStacks {
 
 /**
  * The clusters the docs' figures are of: kind/cluster.yaml's one node, and the three-node EKS
- * cluster the cluster tests shape (testkit/cluster.ts).
+ * cluster the cluster tests shape (tests/kit/cluster.ts).
  */
 type DocStack = "kind" | "prod";
 

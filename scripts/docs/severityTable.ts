@@ -8,7 +8,7 @@ import { alertmanagerConfig } from "../../components/metrics/alertmanagerConfig"
 import { parseStackConfig } from "../../config/load";
 import { OtherSeverities } from "../../config/alerting/severities";
 import { alertReceivers, fixedLabels } from "../../review/alertReceivers";
-import { Json } from "../../testkit/json";
+import { Json } from "../../tests/kit/json";
 
 /** The severities the table shows: the platform's page, a typo of it, a team's word, and any other. */
 export const SEVERITIES_SHOWN = ["critical", "critcal", "page", "home"] as const;

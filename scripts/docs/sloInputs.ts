@@ -10,9 +10,9 @@ import { SloDocument, documentsOf } from "../../config/slo/sloDocuments";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { EVERY_WINDOW_RETENTION } from "../../config/metrics/evaluatorReach";
 
-export const FIVE_PROBLEMS_FILE = "tests/slo/openslo/five-problems.yaml";
-export const OPENSLO_CORPUS_DIR = "tests/slo/openslo/corpus";
-export const SLOTH_CORPUS_DIR = "tests/slo/sloth";
+export const FIVE_PROBLEMS_FILE = "tests/unit/slo/openslo/five-problems.yaml";
+export const OPENSLO_CORPUS_DIR = "tests/unit/slo/openslo/corpus";
+export const SLOTH_CORPUS_DIR = "tests/unit/slo/sloth";
 
 /** The message a stack whose one OpenSLO file has five problems fails with. */
 export function fiveProblemsError(): string {

@@ -1,8 +1,8 @@
 // What each upgrade's preview shows, for docs/day-two.md: the previous release's stack files as its
 // own program rendered them against how the next release's program renders them (both recorded in
-// tests/upgrades/<release>/renders/), and for the newest kept release, against this program's
+// tests/support/upgrades/<release>/renders/), and for the newest kept release, against this program's
 // render now.
-import { StackName } from "../../testkit/stacks";
+import { StackName } from "../../tests/kit/stacks";
 import { RecordedRender, keptReleases, recordedRender } from "../../render/upgradeRecords";
 import { upgradeChanges } from "../../render/upgradeDigest";
 
@@ -40,7 +40,7 @@ function note(
   renders: Readonly<Record<StackName, [RecordedRender, RecordedRender]>>,
 ) {
   return [
-    `What the preview shows, from the objects each program renders from \`tests/upgrades/${release}/\`'s stack files (${release}'s and ${next}'s; secrets' values not compared):`,
+    `What the preview shows, from the objects each program renders from \`tests/support/upgrades/${release}/\`'s stack files (${release}'s and ${next}'s; secrets' values not compared):`,
     "",
     ...Object.entries(renders).map(([stack, [before, after]]) =>
       stackLine(stack as StackName, before, after),

@@ -4,7 +4,7 @@
 # tidies each go.mod. Go's build cache is keyed by a package's source and those of everything it
 # imports, so only then does a package the tools share compile once on a cold machine instead of
 # once per tool (docs/testing.md, "Build families"). Run it after changing a member's version;
-# a unit test (tests/scripts/buildFamilies.test.ts) fails while a family is not aligned.
+# a unit test (tests/unit/scripts/buildFamilies.test.ts) fails while a family is not aligned.
 #   scripts/tools/align.sh <family>
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."

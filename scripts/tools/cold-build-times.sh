@@ -20,7 +20,7 @@ fi
 tools=("$@")
 if [[ ${#tools[@]} -eq 0 ]]; then
   # shellcheck source=scripts/steps.sh
-  mapfile -t tools < <(source scripts/steps.sh && trap - EXIT && tier_tools unit scenarios components cluster examples)
+  mapfile -t tools < <(source scripts/steps.sh && trap - EXIT && tier_tools unit scenarios servers cluster examples)
 fi
 scratch="$(mktemp -d)"
 trap 'chmod -R u+w "$scratch" 2>/dev/null; rm -rf "$scratch"' EXIT

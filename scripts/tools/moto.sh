@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs moto, the S3-compatible server the component tests give Thanos as its bucket, from
+# Installs moto, the S3-compatible server the server tests give Thanos as its bucket, from
 # PyPI into a virtualenv outside the repo, keyed by version, and prints the path of its server.
 set -euo pipefail
 # shellcheck source=scripts/tools/pypi-venv.sh

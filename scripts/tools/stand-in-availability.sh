@@ -17,8 +17,8 @@ modules=(
   "github.com/pulumi/pulumi/sdk/go/pulumi-language-go/v3@v$(version_of @pulumi/pulumi)	the language host of sdk/v3 v3.66.0"
   "github.com/pulumi/pulumi-kubernetes/provider/v4@v$(version_of @pulumi/kubernetes)	the provider at a main-branch pseudo-version"
   "github.com/pulumi/pulumi-kubernetes/sdk/v4@v$(version_of @pulumi/kubernetes)	examples/go on the Go SDK v4.33.0"
-  "github.com/pulumi/pulumi-random/provider/v4@v$(version_of @pulumi/random)	testkit/engine/randomProvider.ts"
-  "github.com/pulumiverse/pulumi-grafana/provider@v$(version_of @pulumiverse/grafana)	testkit/engine/grafanaProvider.ts"
+  "github.com/pulumi/pulumi-random/provider/v4@v$(version_of @pulumi/random)	tests/kit/engine/randomProvider.ts"
+  "github.com/pulumiverse/pulumi-grafana/provider@v$(version_of @pulumiverse/grafana)	tests/kit/engine/grafanaProvider.ts"
 )
 missing=0
 for entry in "${modules[@]}"; do

@@ -1,5 +1,5 @@
 import { Finding } from "../cli/findings";
-import { sleep } from "../../testkit/sleep";
+import { sleep } from "../../tests/kit/sleep";
 
 /** A count in a finding, or `<n>` where the docs' sample stands for one the cluster or the time decides. */
 export type Count = number | "<n>";

@@ -2,7 +2,7 @@ import { randomBytes } from "crypto";
 import { Finding } from "../cli/findings";
 import { Count } from "./checks";
 import { request } from "./httpJson";
-import { sleep } from "../../testkit/sleep";
+import { sleep } from "../../tests/kit/sleep";
 
 /** The collector's own counters (its telemetry endpoint), summed over every receiver or exporter. */
 export const COLLECTOR_COUNTERS = {

@@ -2,7 +2,7 @@
 // each stack's rendered event-collector config reads the events that the scheduler, the controller
 // manager and kwok's kubelet emit, as the collector's rendered ServiceAccount (its ClusterRole and
 // binding applied here, its token requested from the API server), and pushes them to the Loki
-// stand-in (testkit/lokiStandIn.ts) with the stack's tenant. What arrives is read back through
+// stand-in (tests/kit/lokiStandIn.ts) with the stack's tenant. What arrives is read back through
 // Loki's query API, by the labels and by the Events panels of the workload and pod dashboards.
 import * as k8s from "@kubernetes/client-node";
 import * as fs from "fs";
@@ -10,17 +10,17 @@ import * as os from "os";
 import * as path from "path";
 import { EVENT_COLLECTOR } from "../../components/logs/names";
 import { KubeObject } from "../../render/manifest";
-import { rendered } from "../renderedStacks";
+import { rendered } from "../support/renderedStacks";
 import { dashboards } from "../support/dashboards";
-import { KIND_SHAPE, TestCluster, describe as describeError, startCluster } from "../../testkit/cluster";
-import { getJson } from "../../testkit/http";
-import { LokiStandIn } from "../../testkit/lokiStandIn";
-import { startLoki } from "../../testkit/localServers";
-import { Running, Servers, eventually, freePort } from "../../testkit/processes";
-import { configMapData, containerArgs, objectNamed } from "../../testkit/rendered";
-import { STACKS, StackName } from "../../testkit/stacks";
-import { tools } from "../../testkit/tools";
-import { Json } from "../../testkit/json";
+import { KIND_SHAPE, TestCluster, describe as describeError, startCluster } from "../kit/cluster";
+import { getJson } from "../kit/http";
+import { LokiStandIn } from "../kit/lokiStandIn";
+import { startLoki } from "../kit/localServers";
+import { Running, Servers, eventually, freePort } from "../kit/processes";
+import { configMapData, containerArgs, objectNamed } from "../kit/rendered";
+import { STACKS, StackName } from "../kit/stacks";
+import { tools } from "../kit/tools";
+import { Json } from "../kit/json";
 
 const NAMESPACE = "team";
 const MISSING_IMAGE = "registry.example.com/team/checkout:1.4.2";

@@ -1,6 +1,6 @@
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { KIND_SHAPE, TestCluster, startCluster, withImmediateBinding } from "../../testkit/cluster";
+import { KIND_SHAPE, TestCluster, startCluster, withImmediateBinding } from "../kit/cluster";
 import {
   FaultOutcome,
   FaultTarget,
@@ -8,12 +8,12 @@ import {
   drift,
   interruptedUp,
   neverReady,
-} from "../../testkit/engine/deployFaults";
-import { EngineStack, engineErrors } from "../../testkit/engine/engineStack";
+} from "../kit/engine/deployFaults";
+import { EngineStack, engineErrors } from "../kit/engine/engineStack";
 
 /**
  * When a deploy of the kind stack goes wrong, through the real engine on the test control plane,
- * each recovered as docs/troubleshooting.md says (testkit/engine/deployFaults.ts): an up from empty
+ * each recovered as docs/troubleshooting.md says (tests/kit/engine/deployFaults.ts): an up from empty
  * whose CLI is killed, recovered by the page's commands read from the page, drift, and a workload
  * that never becomes ready. Each ends with a completed up, a clean `preview --expect-no-changes`, no
  * pending operation in the state and every claim and data StatefulSet kept. The killed CLI's plugins

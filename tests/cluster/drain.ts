@@ -1,8 +1,8 @@
 import * as k8s from "@kubernetes/client-node";
 import { KubeObject } from "../../render/manifest";
-import { describe as describeError, waitFor } from "../../testkit/cluster";
-import { Json } from "../../testkit/json";
-import { sleep } from "../../testkit/sleep";
+import { describe as describeError, waitFor } from "../kit/cluster";
+import { Json } from "../kit/json";
+import { sleep } from "../kit/sleep";
 
 const ZONE_LABEL = "topology.kubernetes.io/zone";
 const MERGE_PATCH = { headers: { "Content-Type": k8s.PatchUtils.PATCH_FORMAT_JSON_MERGE_PATCH } };

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { killLeftovers } from "../../testkit/leftovers";
+import { killLeftovers } from "../kit/leftovers";
 import { CLUSTER_TEST_RUN_VARIABLE } from "./globalSetup";
 
 /**

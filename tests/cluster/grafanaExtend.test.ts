@@ -3,21 +3,21 @@ import { extraFolderUid } from "../../components/grafana/extraDashboards";
 import type { PulumiConfig } from "../../config";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { KIND_SHAPE, TestCluster, startCluster, waitFor } from "../../testkit/cluster";
-import { Change, Changes, counted } from "../../testkit/engine/changes";
-import { EngineStack, UpdateOutcome } from "../../testkit/engine/engineStack";
-import { resourceName, resourceType } from "../../testkit/engine/urn";
-import { GrafanaApi } from "../../testkit/grafanaApi";
-import { GrafanaStandIn, startGrafanaStandIn } from "../../testkit/grafanaStandIn";
-import { Json } from "../../testkit/json";
-import { configSetJson } from "../../testkit/userEdits";
+import { KIND_SHAPE, TestCluster, startCluster, waitFor } from "../kit/cluster";
+import { Change, Changes, counted } from "../kit/engine/changes";
+import { EngineStack, UpdateOutcome } from "../kit/engine/engineStack";
+import { resourceName, resourceType } from "../kit/engine/urn";
+import { GrafanaApi } from "../kit/grafanaApi";
+import { GrafanaStandIn, startGrafanaStandIn } from "../kit/grafanaStandIn";
+import { Json } from "../kit/json";
+import { configSetJson } from "../kit/userEdits";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
 
 // The kind stack deployed by the real engine, then what a team adds on day two: Grafana's extension
-// keys of tests/extend/Pulumi.extended.yaml (dashboards, single sign-on, teams, folder permissions),
+// keys of tests/unit/extend/Pulumi.extended.yaml (dashboards, single sign-on, teams, folder permissions),
 // with `grafana.apiUrl` at a Grafana stand-in holding the teams' users and the dashboards' folder as
 // its provisioning makes it; then a team's members changed, then a team removed. The Grafana API
-// resources go through the Grafana provider stand-in (testkit/engine/grafanaProvider.ts), and the
+// resources go through the Grafana provider stand-in (tests/kit/engine/grafanaProvider.ts), and the
 // stand-in Grafana is read back through its API after each update.
 
 const GRAFANA = "observability:grafana";

@@ -1,4 +1,4 @@
-import { KIND_SHAPE } from "../../testkit/cluster";
+import { KIND_SHAPE } from "../kit/cluster";
 import { stackLifecycle } from "./lifecycle";
 
 // A fresh kind cluster: one node with a laptop's capacity, kind's default `standard` class

@@ -1,17 +1,17 @@
 // kube-state-metrics v2.16.0 (the image's release, built from the Go module proxy by
 // tools/kube-state-metrics) run with the rendered arguments against a real API server: it exports
 // the volume claims' opt-out label the volume alerts read, and a disruption budget's healthy and
-// required pods, with the HELP and TYPE lines testkit/expositions/kube-state-metrics.prom carries.
+// required pods, with the HELP and TYPE lines tests/kit/expositions/kube-state-metrics.prom carries.
 import * as k8s from "@kubernetes/client-node";
 import { KUBE_STATE_METRICS } from "../../components/metrics/names";
 import { ALERT_OPT_OUT_LABEL } from "../../components/metrics/platformSeries";
-import { rendered } from "../renderedStacks";
-import { KIND_SHAPE, TestCluster, describe as describeError, startCluster } from "../../testkit/cluster";
-import { Sample, exposition, samples } from "../../testkit/expositions/index";
-import { Servers, eventually, freePort } from "../../testkit/processes";
-import { objectNamed } from "../../testkit/rendered";
-import { tools } from "../../testkit/tools";
-import { Json } from "../../testkit/json";
+import { rendered } from "../support/renderedStacks";
+import { KIND_SHAPE, TestCluster, describe as describeError, startCluster } from "../kit/cluster";
+import { Sample, exposition, samples } from "../kit/expositions/index";
+import { Servers, eventually, freePort } from "../kit/processes";
+import { objectNamed } from "../kit/rendered";
+import { tools } from "../kit/tools";
+import { Json } from "../kit/json";
 
 const NAMESPACE = "team";
 

@@ -21,12 +21,12 @@ import { PROFILE_DEFAULTS } from "../../config/defaults";
 import { GO_SDK_MODULE } from "../../provider/components";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import * as k8s from "@kubernetes/client-node";
-import { KIND_SHAPE, TestCluster, startCluster, waitFor } from "../../testkit/cluster";
-import { Change, counted, engineChanges } from "../../testkit/engine/changes";
-import { engineErrors } from "../../testkit/engine/engineStack";
-import { EngineRun, EngineWorkspace } from "../../testkit/engine/workspace";
-import { machine, writeMeasured } from "../../testkit/measured";
-import { tools } from "../../testkit/tools";
+import { KIND_SHAPE, TestCluster, startCluster, waitFor } from "../kit/cluster";
+import { Change, counted, engineChanges } from "../kit/engine/changes";
+import { engineErrors } from "../kit/engine/engineStack";
+import { EngineRun, EngineWorkspace } from "../kit/engine/workspace";
+import { machine, writeMeasured } from "../kit/measured";
+import { tools } from "../kit/tools";
 
 const STACK = "dev";
 const EXAMPLES = path.join(PROJECT_ROOT, "examples");
@@ -147,7 +147,7 @@ afterAll(async () => {
     writeMeasured(
       "languages",
       "The quickstart in TypeScript, Python, Go and YAML through the real engine",
-      "LANGUAGES_RECORD=1 npx jest -c jest.cluster.config.js tests/cluster/languages.test.ts",
+      "LANGUAGES_RECORD=1 npx jest tests/cluster/languages.test.ts",
       record(),
     );
   }

@@ -1,8 +1,8 @@
-// Smoke test of the cluster the other cluster tests start (testkit/cluster.ts): the real
+// Smoke test of the cluster the other cluster tests start (tests/kit/cluster.ts): the real
 // scheduler places pods on a kwok node, kwok makes them Running and Ready, the claim binder
 // stand-in provisions and grows volumes, and PodSecurity admission is on.
 import * as k8s from "@kubernetes/client-node";
-import { TestCluster, describe as describeError, startCluster, waitFor } from "../../testkit/cluster";
+import { TestCluster, describe as describeError, startCluster, waitFor } from "../kit/cluster";
 
 const NODE = "smoke-node";
 const NAMESPACE = "smoke";

@@ -6,7 +6,7 @@ import { parsePulumiConfig } from "../../config/load";
 import { KubeObject } from "../../render/manifest";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { StackName } from "../../testkit/stacks";
+import { StackName } from "../kit/stacks";
 import {
   ClusterOptions,
   TestCluster,
@@ -15,20 +15,20 @@ import {
   ref,
   startCluster,
   waitFor,
-} from "../../testkit/cluster";
-import { counted } from "../../testkit/engine/changes";
-import { DATA_WORKLOADS } from "../../testkit/engine/dataObjects";
-import { EngineStack, UpdateOutcome, engineErrors } from "../../testkit/engine/engineStack";
-import { resourceType } from "../../testkit/engine/urn";
-import { policyReport } from "../../testkit/engine/events";
-import { workflowPreview } from "../../testkit/workflowPreview";
+} from "../kit/cluster";
+import { counted } from "../kit/engine/changes";
+import { DATA_WORKLOADS } from "../kit/engine/dataObjects";
+import { EngineStack, UpdateOutcome, engineErrors } from "../kit/engine/engineStack";
+import { resourceType } from "../kit/engine/urn";
+import { policyReport } from "../kit/engine/events";
+import { workflowPreview } from "../kit/workflowPreview";
 import { drainEachNode } from "./drain";
 import { provisionedDatasources, serviceOfUrl } from "../../checks/exposedBackends";
 import type { PulumiConfig } from "../../config";
-import { USER_EDITS, configSetPath } from "../../testkit/userEdits";
+import { USER_EDITS, configSetPath } from "../kit/userEdits";
 import { GRAFANA_CONFIG } from "../../components/grafana/names";
 import { ROTATION_ANNOTATION, SECRET_KEYS } from "../../components/grafana/grafanaWorkload";
-import { Json } from "../../testkit/json";
+import { Json } from "../kit/json";
 
 const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet"];
 

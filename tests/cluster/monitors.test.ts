@@ -15,10 +15,10 @@ import {
   readObject,
   startCluster,
   waitFor,
-} from "../../testkit/cluster";
-import { EngineStack, engineErrors } from "../../testkit/engine/engineStack";
+} from "../kit/cluster";
+import { EngineStack, engineErrors } from "../kit/engine/engineStack";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
-import { Json } from "../../testkit/json";
+import { Json } from "../kit/json";
 
 const SCRAPER = "system:serviceaccount:observability:monitor-scraper";
 const SCRAPER_GROUPS = [

@@ -12,14 +12,14 @@ import * as path from "path";
 import * as k8s from "@kubernetes/client-node";
 import { NODE_EXPORTER, PROMETHEUS } from "../../components/metrics/names";
 import { KubeObject } from "../../render/manifest";
-import { rendered } from "../renderedStacks";
-import { KIND_SHAPE, TestCluster, describe as describeError, startCluster } from "../../testkit/cluster";
-import { exposition } from "../../testkit/expositions/index";
-import { startRenderedPrometheus } from "../../testkit/localServers";
-import { Servers, eventually } from "../../testkit/processes";
-import { objectNamed } from "../../testkit/rendered";
-import { tools } from "../../testkit/tools";
-import { Json } from "../../testkit/json";
+import { rendered } from "../support/renderedStacks";
+import { KIND_SHAPE, TestCluster, describe as describeError, startCluster } from "../kit/cluster";
+import { exposition } from "../kit/expositions/index";
+import { startRenderedPrometheus } from "../kit/localServers";
+import { Servers, eventually } from "../kit/processes";
+import { objectNamed } from "../kit/rendered";
+import { tools } from "../kit/tools";
+import { Json } from "../kit/json";
 
 /**
  * The node's address as the pod sees it (status.podIP on the host network): a loopback address

@@ -6,9 +6,9 @@ import { REGISTRY_CREDENTIALS_SECRET } from "../../config";
 import { PLACED_WORKLOADS } from "../../config/components";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { EKS_SHAPE, TestCluster, startCluster, waitFor } from "../../testkit/cluster";
-import { counted } from "../../testkit/engine/changes";
-import { EngineStack } from "../../testkit/engine/engineStack";
+import { EKS_SHAPE, TestCluster, startCluster, waitFor } from "../kit/cluster";
+import { counted } from "../kit/engine/changes";
+import { EngineStack } from "../kit/engine/engineStack";
 import {
   MIRROR,
   POOL,

@@ -7,8 +7,8 @@ import { readStackFile } from "../../render/stackFile";
 import { PreflightPlan } from "../../scripts/preflight/findings";
 import { exitCode, formatFindings } from "../../scripts/cli/findings";
 import { preflightPlan, runPreflight } from "../../scripts/preflight/plan";
-import { EKS_SHAPE, TestCluster, startCluster, waitFor } from "../../testkit/cluster";
-import { Json } from "../../testkit/json";
+import { EKS_SHAPE, TestCluster, startCluster, waitFor } from "../kit/cluster";
+import { Json } from "../kit/json";
 
 /**
  * `npm run preflight` against a real API server: one control plane, first shaped like kind, then

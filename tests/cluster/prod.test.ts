@@ -1,4 +1,4 @@
-import { EKS_SHAPE } from "../../testkit/cluster";
+import { EKS_SHAPE } from "../kit/cluster";
 import { stackLifecycle } from "./lifecycle";
 
 // EKS: three nodes in three zones, an expandable gp3 class, the ALB IngressClass. The app

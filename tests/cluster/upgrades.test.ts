@@ -6,19 +6,13 @@ import { withCheckout } from "../../render/revision";
 import { readStackFile } from "../../render/stackFile";
 import { UPGRADES_DIR, keptReleases, recordRender, recordedRender } from "../../render/upgradeRecords";
 import { upgradeChanges } from "../../render/upgradeDigest";
-import {
-  EKS_SHAPE,
-  KIND_SHAPE,
-  TestCluster,
-  startCluster,
-  withImmediateBinding,
-} from "../../testkit/cluster";
-import { Change, Changes, counted, disagreements } from "../../testkit/engine/changes";
-import { rollback } from "../../testkit/engine/deployFaults";
-import { EngineStack, engineErrors } from "../../testkit/engine/engineStack";
-import { resourceType } from "../../testkit/engine/urn";
-import { dependencyMismatches, releaseCommit } from "../../testkit/releases";
-import { StackName } from "../../testkit/stacks";
+import { EKS_SHAPE, KIND_SHAPE, TestCluster, startCluster, withImmediateBinding } from "../kit/cluster";
+import { Change, Changes, counted, disagreements } from "../kit/engine/changes";
+import { rollback } from "../kit/engine/deployFaults";
+import { EngineStack, engineErrors } from "../kit/engine/engineStack";
+import { resourceType } from "../kit/engine/urn";
+import { dependencyMismatches, releaseCommit } from "../kit/releases";
+import { StackName } from "../kit/stacks";
 
 const SHAPES: Readonly<Record<StackName, typeof KIND_SHAPE>> = { kind: KIND_SHAPE, prod: EKS_SHAPE };
 

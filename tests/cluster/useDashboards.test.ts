@@ -1,9 +1,9 @@
 // The platform's rules and USE dashboards on what the real exporters print. The real Prometheus of
 // each profile runs its rendered prometheus.yml and every rendered rule file; only discovery and
 // addresses are rewritten: kube-state-metrics, node-exporter, CoreDNS, the kubelet and cAdvisor
-// become local servers answering with their fixture expositions (testkit/expositions, the kubelet's
+// become local servers answering with their fixture expositions (tests/kit/expositions, the kubelet's
 // two and node-exporter's over HTTPS as the kubelet and kube-rbac-proxy serve them), and the API server is the test control plane's real one
-// (testkit/cluster.ts), reached with its CA and an admin token in place of the ServiceAccount's.
+// (tests/kit/cluster.ts), reached with its CA and an admin token in place of the ServiceAccount's.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -12,17 +12,17 @@ import { KUBE_STATE_METRICS, NODE_EXPORTER, PROMETHEUS } from "../../components/
 import { scrapePortName } from "../../components/common/workloadSpec";
 import { ScrapeConfig } from "../../components/common/prometheusTypes";
 import { KubeObject } from "../../render/manifest";
-import { rendered } from "../renderedStacks";
-import { StackName } from "../../testkit/stacks";
-import { KIND_SHAPE, TestCluster, startCluster } from "../../testkit/cluster";
+import { rendered } from "../support/renderedStacks";
+import { StackName } from "../kit/stacks";
+import { KIND_SHAPE, TestCluster, startCluster } from "../kit/cluster";
 import { dashboards } from "../support/dashboards";
-import { Fixture, expositionServer, samples } from "../../testkit/expositions/index";
-import { getJson } from "../../testkit/http";
-import { LocalHttpServer } from "../../testkit/httpServers";
-import { Servers, eventually } from "../../testkit/processes";
-import { startRenderedPrometheus } from "../../testkit/localServers";
-import { Json } from "../../testkit/json";
-import { everyGroupEvaluatedSince } from "../../testkit/ruleEvaluation";
+import { Fixture, expositionServer, samples } from "../kit/expositions/index";
+import { getJson } from "../kit/http";
+import { LocalHttpServer } from "../kit/httpServers";
+import { Servers, eventually } from "../kit/processes";
+import { startRenderedPrometheus } from "../kit/localServers";
+import { Json } from "../kit/json";
+import { everyGroupEvaluatedSince } from "../kit/ruleEvaluation";
 
 /** The node of the fixtures' one-node cluster. */
 const NODE = "kind-control-plane";

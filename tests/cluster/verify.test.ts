@@ -9,11 +9,11 @@ import { runChecks } from "../../scripts/verify/checks";
 import { stackEndpoints } from "../../scripts/verify/endpoints";
 import { VerifyExpectations, verifyExpectations } from "../../scripts/verify/expectations";
 import { workloadFindings } from "../../scripts/verify/workloads";
-import { rendered, stackConfig } from "../renderedStacks";
-import { KIND_SHAPE, TestCluster, startCluster, waitFor } from "../../testkit/cluster";
-import { StandInMachine } from "../../testkit/cliStandIns";
+import { rendered, stackConfig } from "../support/renderedStacks";
+import { KIND_SHAPE, TestCluster, startCluster, waitFor } from "../kit/cluster";
+import { StandInMachine } from "../kit/cliStandIns";
 import { healthyVerifySample } from "../../scripts/docs/verifySample";
-import { Json } from "../../testkit/json";
+import { Json } from "../kit/json";
 
 /** An image reference the test cluster's registry does not have (ClusterOptions.missingImages). */
 const MISSING_CANARY_IMAGE = "docker.io/grafana/loki-canary:3.7.8-not-mirrored";

@@ -1,6 +1,6 @@
 // The committed API reference (docs/api/) is what `npm run docs` writes now: an export, an arg or a
 // doc comment changed without regenerating it fails here. TypeDoc takes longer than npm test can
-// spare, so this tier holds the check (tests/docs/generatedDocs.test.ts holds the other pages').
+// spare, so this tier holds the check (tests/unit/docs/generatedDocs.test.ts holds the other pages').
 import * as fs from "fs";
 import * as path from "path";
 import { apiReference, committedApiReference } from "../../scripts/docs/apiReference";

@@ -11,15 +11,11 @@ import * as path from "path";
 import { connectionAllowed } from "../../checks/networkReachability";
 import { renderedPods } from "../../checks/podSpecs";
 import { KubeObject } from "../../render/manifest";
-import {
-  PACKAGE_NAME,
-  installConsumerProgram,
-  typeCheckConsumerProgram,
-} from "../../testkit/consumerProgram";
-import { Json } from "../../testkit/json";
+import { PACKAGE_NAME, installConsumerProgram, typeCheckConsumerProgram } from "../kit/consumerProgram";
+import { Json } from "../kit/json";
 import { blockedConnections, networkParties, networkPolicies, partyNamed } from "../../testing/network";
 import { CheckReport, PASSED, checkRender } from "../../testing/renderChecks";
-import { configMapData, objectNamed, prometheusYml } from "../../testkit/rendered";
+import { configMapData, objectNamed, prometheusYml } from "../kit/rendered";
 import type * as Testing from "../../testing";
 import type { ProgramCheckReport, ProgramRender } from "../../testing";
 import { tierPackage } from "./packedPackage";

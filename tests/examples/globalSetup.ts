@@ -2,8 +2,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { packPackage } from "../../testkit/consumerProgram";
-import { setUpTierTools, toolDirectory } from "../../testkit/tools";
+import { packPackage } from "../kit/consumerProgram";
+import { setUpTierTools, toolDirectory } from "../kit/tools";
 import { shareTierPackage } from "./packedPackage";
 
 /**

@@ -8,7 +8,7 @@ import { tierPackage } from "./packedPackage";
 const ALWAYS_SHIPPED = /^(package\.json|README\.md|LICENSE(\.\w+)?|bin\/pulumi-resource-observability)$/;
 
 /** Folders of the repository that are not the library. */
-const NOT_THE_LIBRARY = ["tests", "testkit", "tools", "scripts", "examples", "review", "kind", "docs"];
+const NOT_THE_LIBRARY = ["tests", "tools", "scripts", "examples", "review", "kind", "docs"];
 
 test("only dist/, package.json, the README, the license and the plugin's launcher", () => {
   const { files } = tierPackage();

@@ -1,5 +1,5 @@
 // The tarball the tier's global setup packs once, handed to the test files through the environment.
-import { PackedPackage } from "../../testkit/consumerProgram";
+import { PackedPackage } from "../kit/consumerProgram";
 
 const VARIABLE = "OBSERVABILITY_PACKED_PACKAGE";
 

@@ -2,14 +2,14 @@
 // `npm run schema`: current with the committed schema; the Python one packed as the wheel
 // `npm run build:wheel` makes, with every component and the plugin's name and version; the Go one
 // type-checked against the Pulumi Go SDK. The schema itself is held to the TypeScript in
-// schema.test.ts. The tier's setup builds the CLI and the code generators (testkit/tierTools.json).
+// schema.test.ts. The tier's setup builds the CLI and the code generators (tests/kit/tierTools.json).
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { GO_SDK_MODULE } from "../../provider/components";
 import { generateSdks } from "../../scripts/package/sdks";
-import { tools } from "../../testkit/tools";
+import { tools } from "../kit/tools";
 
 const ROOT = path.resolve(__dirname, "../..");
 const SDKS = path.join(ROOT, "sdks");

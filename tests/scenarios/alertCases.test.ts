@@ -9,15 +9,15 @@ import { promisify } from "util";
 import { RuleFile } from "../../components/common/prometheusTypes";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { rendered } from "../renderedStacks";
-import { configMapData } from "../../testkit/rendered";
-import { tools } from "../../testkit/tools";
+import { rendered } from "../support/renderedStacks";
+import { configMapData } from "../kit/rendered";
+import { tools } from "../kit/tools";
 import {
   ALERT_CASES,
   healthyClusterTestFile,
   promtoolTestFiles,
   withoutAnnotations,
-} from "../metrics/ruleUnitTests";
+} from "../unit/metrics/ruleUnitTests";
 
 const run = promisify(execFile);
 

@@ -1,5 +1,5 @@
 // Per-team alert routing checked by the real amtool and Alertmanager of the deployed version
-// (v0.28.1): the stack file that uses every routing key (tests/extend/Pulumi.extended.yaml) passes
+// (v0.28.1): the stack file that uses every routing key (tests/unit/extend/Pulumi.extended.yaml) passes
 // `amtool check-config`, every route sends a matching alert to exactly its receivers, and a real
 // Alertmanager renders the notification templates into what Slack, Teams and a webhook receive.
 import { execFile } from "child_process";
@@ -11,13 +11,13 @@ import { RECEIVERS } from "../../components/metrics/alertmanagerConfig";
 import { parsePulumiConfig } from "../../config/load";
 import { renderStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { renderWithAlerting, startAlertmanager, writeAlertmanagerFiles } from "../../testkit/alertmanager";
-import { LocalHttpServer, webhookReceiver } from "../../testkit/httpServers";
-import { Servers, eventually } from "../../testkit/processes";
-import { configMapData } from "../../testkit/rendered";
-import { tools } from "../../testkit/tools";
+import { renderWithAlerting, startAlertmanager, writeAlertmanagerFiles } from "../kit/alertmanager";
+import { LocalHttpServer, webhookReceiver } from "../kit/httpServers";
+import { Servers, eventually } from "../kit/processes";
+import { configMapData } from "../kit/rendered";
+import { tools } from "../kit/tools";
 import { EXTEND_DIR, EXTENDED_STACK } from "../support/extendedStack";
-import { Json } from "../../testkit/json";
+import { Json } from "../kit/json";
 
 const run = promisify(execFile);
 describe("the routes stack file under amtool", () => {

@@ -19,7 +19,7 @@ import { periodStep } from "../../components/metrics/calendarPeriods";
 import { CALENDAR_SERIES, SLO_SERIES, calendarKey, calendarSeries } from "../../components/common/sloSeries";
 import { configuredSloRules } from "../../components/metrics/configuredSlos";
 import { RuleGroup } from "../../components/common/prometheusTypes";
-import { tools } from "../../testkit/tools";
+import { tools } from "../kit/tools";
 
 const run = promisify(execFile);
 type Slo = StackConfig["metrics"]["slos"][number];

@@ -12,8 +12,8 @@ import main = require("../../index");
 import { recordDeployment, renderWithConfig } from "../../render/renderStack";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { SECRET_PLACEHOLDER, readStackFile } from "../../render/stackFile";
-import { Json } from "../../testkit/json";
-import { sleep } from "../../testkit/sleep";
+import { Json } from "../kit/json";
+import { sleep } from "../kit/sleep";
 
 const ALERTING = "observability:alerting";
 

@@ -1,4 +1,4 @@
-// Each day-two edit (testkit/dayTwoEdits.ts), made alone on each committed stack file and reviewed
+// Each day-two edit (tests/kit/dayTwoEdits.ts), made alone on each committed stack file and reviewed
 // as `npm run review` reviews a change: the verdict each must get, what the review must find for
 // the edits a reviewer most often reads, and docs/day-two.md's table as the reviews write it.
 import * as fs from "fs";
@@ -12,9 +12,9 @@ import { Review, passes } from "../../review/review";
 import { DayTwoResult, dayTwoFigures, dayTwoReviewer } from "../../scripts/docs/dayTwo";
 import { formatted } from "../../scripts/docs/generated";
 import { regionContent } from "../../scripts/docs/regions";
-import { DAY_TWO_EDITS } from "../../testkit/dayTwoEdits";
-import { STACKS, StackName } from "../../testkit/stacks";
-import { tools } from "../../testkit/tools";
+import { DAY_TWO_EDITS } from "../kit/dayTwoEdits";
+import { STACKS, StackName } from "../kit/stacks";
+import { tools } from "../kit/tools";
 
 /**
  * Each review is its own test's work, bounded on its own: a slow machine slows each, and fails

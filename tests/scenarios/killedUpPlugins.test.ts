@@ -5,8 +5,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { endPlugins, orphanedPlugins } from "../../scripts/killedUp";
-import { exited } from "../../testkit/processes";
-import { processTable } from "../../testkit/processTable";
+import { exited } from "../kit/processes";
+import { processTable } from "../kit/processTable";
 
 describe("the plugins a killed pulumi leaves (scripts/killedUp.ts)", () => {
   test("the plugins a killed CLI left in the project are let finish, then stopped with their children; a live CLI's, and another project's, are left alone", async () => {

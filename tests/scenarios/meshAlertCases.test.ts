@@ -7,10 +7,10 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { RuleFile } from "../../components/common/prometheusTypes";
-import { configMapData } from "../../testkit/rendered";
-import { tools } from "../../testkit/tools";
-import { MESH_ALERT_CASES } from "../metrics/meshRuleCases";
-import { promtoolTestFiles } from "../metrics/ruleUnitTests";
+import { configMapData } from "../kit/rendered";
+import { tools } from "../kit/tools";
+import { MESH_ALERT_CASES } from "../unit/metrics/meshRuleCases";
+import { promtoolTestFiles } from "../unit/metrics/ruleUnitTests";
 import { renderedMesh } from "../support/meshStack";
 
 const run = promisify(execFile);

@@ -1,5 +1,5 @@
 // A page is never delivered as a ticket, held to the real amtool of the deployed Alertmanager:
-// Sloth's own example (tests/slo/sloth/getting-started.yml: its page labelled severity pageteam,
+// Sloth's own example (tests/unit/slo/sloth/getting-started.yml: its page labelled severity pageteam,
 // its ticket slack) laid over the kind stack, routed as its rendered rules label the alerts; a
 // team's route that takes the page first; a severity a team's route names for its pager.
 import { execFile } from "child_process";
@@ -12,10 +12,10 @@ import { alertmanagerConfig } from "../../components/metrics/alertmanagerConfig"
 import { parseStackConfig } from "../../config/load";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { writeAlertmanagerFiles } from "../../testkit/alertmanager";
-import { Json } from "../../testkit/json";
-import { configMapData } from "../../testkit/rendered";
-import { tools } from "../../testkit/tools";
+import { writeAlertmanagerFiles } from "../kit/alertmanager";
+import { Json } from "../kit/json";
+import { configMapData } from "../kit/rendered";
+import { tools } from "../kit/tools";
 
 const run = promisify(execFile);
 
@@ -50,7 +50,7 @@ describe("Sloth's getting-started spec on the kind stack", () => {
         ...config,
         "observability:metrics": JSON.stringify({
           ...metrics,
-          slothFiles: ["tests/slo/sloth/getting-started.yml"],
+          slothFiles: ["tests/unit/slo/sloth/getting-started.yml"],
           // Counted over kind's 7 days, which its Prometheus keeps.
           slothWindow: "7d",
         }),

@@ -13,8 +13,8 @@ import * as rpc from "@pulumi/pulumi/proto/analyzer_pb";
 import { POLICIES, PolicyInput } from "../../policy/rules";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { KubeObject } from "../../render/manifest";
-import { rendered } from "../renderedStacks";
-import { exited, freePort } from "../../testkit/processes";
+import { rendered } from "../support/renderedStacks";
+import { exited, freePort } from "../kit/processes";
 
 const PACK = path.join(PROJECT_ROOT, "policy");
 

@@ -8,10 +8,10 @@ import main = require("../../index");
 import { KubeObject, redactSecrets, toManifest } from "../../render/manifest";
 import { PROJECT_ROOT, recordDeployment, renderStack } from "../../render/renderStack";
 import { SECRET_PLACEHOLDER, readStackFile } from "../../render/stackFile";
-import { rendered } from "../renderedStacks";
-import { STACKS } from "../../testkit/stacks";
+import { rendered } from "../support/renderedStacks";
+import { STACKS } from "../kit/stacks";
 import { SHARED_RENDERS_VARIABLE } from "../support/sharedRenders";
-import { sleep } from "../../testkit/sleep";
+import { sleep } from "../kit/sleep";
 
 interface CliResult {
   code: number;
@@ -35,7 +35,7 @@ function renderCli(stack: string, ...flags: string[]): Promise<CliResult> {
 const RENDER_OUT = (stack: string) => `out/${stack}.yaml`;
 
 describe.each(STACKS)("npm run render -- %s", (stack) => {
-  // Two runs in two processes: the command's, and the suite's global setup's (tests/globalSetup.ts).
+  // Two runs in two processes: the command's, and the suite's global setup's (tests/unit/globalSetup.ts).
   // kind is written with --out, as getting-started.md shows it; prod is printed.
   test("prints every object as valid multi-document YAML, the same bytes on every run", async () => {
     expect(process.env[SHARED_RENDERS_VARIABLE]).toBeDefined();

@@ -7,9 +7,9 @@ import { formatReview } from "../../review/format";
 import { passes, review, stackFileKeys } from "../../review/review";
 import { promtoolProblems } from "../../checks/promtoolRules";
 import { Snapshot, snapshotOf } from "../../review/snapshot";
-import { Json } from "../../testkit/json";
-import { tools } from "../../testkit/tools";
-import { rendered } from "../renderedStacks";
+import { Json } from "../kit/json";
+import { tools } from "../kit/tools";
+import { rendered } from "../support/renderedStacks";
 import { renderedExtended } from "../support/extendedStack";
 import { PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
@@ -294,7 +294,7 @@ async function withSloth(stack: "kind" | "prod", metrics: Json) {
       ...config,
       "observability:metrics": JSON.stringify({
         ...(JSON.parse(config["observability:metrics"]) as Json),
-        slothFiles: ["tests/slo/sloth/getting-started.yml"],
+        slothFiles: ["tests/unit/slo/sloth/getting-started.yml"],
         ...metrics,
       }),
     },

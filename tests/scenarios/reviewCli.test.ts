@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PROJECT_ROOT } from "../../render/renderStack";
-import { freePort } from "../../testkit/processes";
+import { freePort } from "../kit/processes";
 
 let checkout: string;
 

@@ -1,9 +1,9 @@
 // Reading the kind stack's secret outputs from the user's own shell, after `npm run up`: the
 // commands the docs give, run as typed (the user's npm, the stand-in pulumi of
-// testkit/cliStandIns.ts, which opens a passphrase stack's secrets only with the passphrase).
+// tests/kit/cliStandIns.ts, which opens a passphrase stack's secrets only with the passphrase).
 import { PASSWORD_COMMAND } from "../../components/firstLook";
-import { StandInMachine } from "../../testkit/cliStandIns";
-import { rendered } from "../renderedStacks";
+import { StandInMachine } from "../kit/cliStandIns";
+import { rendered } from "../support/renderedStacks";
 
 describe("the kind stack's secret outputs, from a shell without PULUMI_CONFIG_PASSPHRASE", () => {
   let machine: StandInMachine;

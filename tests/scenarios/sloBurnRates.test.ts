@@ -13,14 +13,14 @@ import {
   configuredSloRules,
 } from "../../components/metrics/configuredSlos";
 import { AlertRule, RecordingRule } from "../../components/common/prometheusTypes";
-import { rulesReadBy } from "../metrics/ruleUnitTests";
-import { tools } from "../../testkit/tools";
+import { rulesReadBy } from "../unit/metrics/ruleUnitTests";
+import { tools } from "../kit/tools";
 import {
   SLOS_OF_EVERY_KIND,
   budgetTestFile,
   burnRateTestFile,
   indicatorMissingTestFile,
-} from "../slo/sloPromtoolCases";
+} from "../unit/slo/sloPromtoolCases";
 
 const run = promisify(execFile);
 

@@ -9,7 +9,7 @@ import { promisify } from "util";
 import * as yaml from "js-yaml";
 import { configuredSloRules } from "../../components/metrics/configuredSlos";
 import { parseStackConfig } from "../../config/load";
-import { tools } from "../../testkit/tools";
+import { tools } from "../kit/tools";
 
 const run = promisify(execFile);
 

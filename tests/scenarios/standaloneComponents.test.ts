@@ -16,7 +16,7 @@ import { PROJECT_ROOT, recordDeployment } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { ownKeys } from "../../config/validate";
 import { waitForRegistrations } from "../../sdk/pulumiSdk";
-import { Json } from "../../testkit/json";
+import { Json } from "../kit/json";
 import { connectionAllowed } from "../../checks/networkReachability";
 import {
   NamedConnection,
@@ -26,8 +26,8 @@ import {
   partyNamed,
 } from "../../testing/network";
 import { PASSED, checkRender } from "../../testing/renderChecks";
-import { configMapData, objectNamed } from "../../testkit/rendered";
-import { sleep } from "../../testkit/sleep";
+import { configMapData, objectNamed } from "../kit/rendered";
+import { sleep } from "../kit/sleep";
 
 interface Built {
   readonly registrations: readonly Registration[];

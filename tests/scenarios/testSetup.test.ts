@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PROJECT_ROOT } from "../../render/renderStack";
-import tierTools from "../../testkit/tierTools.json";
+import tierTools from "../kit/tierTools.json";
 import coldSeconds from "../../scripts/tools/cold-build-seconds.json";
 
 const UTILITIES = [
@@ -63,7 +63,7 @@ function setup(machine: Machine, tiers: readonly string[] = []): Run {
       "scripts/testSetup.sh",
       "scripts/tools/build.sh",
       "scripts/tools/cold-build-seconds.json",
-      "testkit/tierTools.json",
+      "tests/kit/tierTools.json",
       "package-lock.json",
     ]) {
       fs.mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
@@ -161,7 +161,7 @@ describe("npm test sets itself up", () => {
     expect(run.stderr.trimEnd().split("\n")).toEqual([
       "missing: shellcheck (npm test lints the review workflow's scripts with it, through actionlint): sudo apt-get install -y shellcheck",
       "missing: jq (the review workflow's gh stand-in answers --jq with it): sudo apt-get install -y jq",
-      "missing: python3 (Checkov (npm test), moto (the component tests and the load bench) and the Pulumi Python SDK (the cluster tests) install from PyPI into a virtualenv): sudo apt-get install -y python3-venv",
+      "missing: python3 (Checkov (npm test), moto (the server tests and the load bench) and the Pulumi Python SDK (the cluster tests) install from PyPI into a virtualenv): sudo apt-get install -y python3-venv",
     ]);
   });
 
@@ -195,8 +195,8 @@ describe("npm test sets itself up", () => {
     );
   });
 
-  test("test:all's tiers: the component tests need Python but not shellcheck", () => {
-    const run = setup({ ...EVERYTHING, installed: ["go"] }, ["components"]);
+  test("test:all's tiers: the server tests need Python but not shellcheck", () => {
+    const run = setup({ ...EVERYTHING, installed: ["go"] }, ["servers"]);
     expect(run.status).toBe(1);
     expect(run.stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(/^missing: python3 /)]);
   });

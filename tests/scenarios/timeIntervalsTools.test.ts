@@ -16,12 +16,12 @@ import { ConfigError } from "../../config";
 import { parsePulumiConfig } from "../../config/load";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { renderWithAlerting, startAlertmanager, writeAlertmanagerFiles } from "../../testkit/alertmanager";
-import { LocalHttpServer, webhookReceiver } from "../../testkit/httpServers";
-import { Json } from "../../testkit/json";
-import { Servers, eventually } from "../../testkit/processes";
-import { configMapData } from "../../testkit/rendered";
-import { tools } from "../../testkit/tools";
+import { renderWithAlerting, startAlertmanager, writeAlertmanagerFiles } from "../kit/alertmanager";
+import { LocalHttpServer, webhookReceiver } from "../kit/httpServers";
+import { Json } from "../kit/json";
+import { Servers, eventually } from "../kit/processes";
+import { configMapData } from "../kit/rendered";
+import { tools } from "../kit/tools";
 
 const run = promisify(execFile);
 

@@ -1,18 +1,18 @@
 // `npm run up` and `npm run down` run, not read: scripts/up.sh and down.sh on a machine of
-// stand-ins for the CLIs they call (testkit/cliStandIns.ts): pulumi with a local backend and the
+// stand-ins for the CLIs they call (tests/kit/cliStandIns.ts): pulumi with a local backend and the
 // kind stack's real passphrase check, kind, kubectl, a running Docker, and npm for the verify up.sh
 // runs last, printing verify's own findings for this render. `pulumi up` records the program's
 // outputs as the mocks render them, so the first look is the program's. verify's end-to-end runs
 // are elsewhere: tests/cluster/verify.test.ts (the script on a real API server) and
-// tests/components/verify.test.ts (its checks against the real servers).
+// tests/servers/verify.test.ts (its checks against the real servers).
 import * as fs from "fs";
 import * as path from "path";
 import { firstLookAsDocumented } from "../../scripts/docs/figures";
 import { healthyVerifySample } from "../../scripts/docs/verifySample";
 import { verifyExpectations } from "../../scripts/verify/expectations";
-import { Call, StandInMachine } from "../../testkit/cliStandIns";
+import { Call, StandInMachine } from "../kit/cliStandIns";
 import { PROJECT_ROOT } from "../../render/renderStack";
-import { rendered, stackConfig } from "../renderedStacks";
+import { rendered, stackConfig } from "../support/renderedStacks";
 
 const UP = "bash scripts/up.sh";
 const DOWN = "bash scripts/down.sh";

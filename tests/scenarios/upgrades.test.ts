@@ -5,15 +5,15 @@ import { ConfigError } from "../../config";
 import { KEY_CHANGES } from "../../config/migrations";
 import { PROJECT_ROOT, RenderedStack, renderStack, renderWithConfig } from "../../render/renderStack";
 import { renderUpgraded, upgradedStackFile } from "../../render/upgradeEdits";
-import { Json } from "../../testkit/json";
-import { STACKS } from "../../testkit/stacks";
+import { Json } from "../kit/json";
+import { STACKS } from "../kit/stacks";
 import { UPGRADES_DIR, keptReleases, manifestDigest, recordedRender } from "../../render/upgradeRecords";
 import { answeredUrns, resourceKey, urnOf } from "../../render/urns";
 import { PROJECT } from "../../render/renderStack";
 import { toManifest } from "../../render/manifest";
 import { upgradeChanges, renderDigest } from "../../render/upgradeDigest";
 import { KubeObject } from "../../render/manifest";
-import { renderedLatestRelease } from "../renderedStacks";
+import { renderedLatestRelease } from "../support/renderedStacks";
 
 /**
  * Each earlier release's committed stack files, as a team that adopted that release has them. With

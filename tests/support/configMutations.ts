@@ -1,13 +1,13 @@
 // The mistakes users make in a stack file, and the ordinary edits they make, section by section:
 // each a change of a committed stack file as the CLI would store it. The bad-input suite
-// (tests/configChecks/badInput.test.ts) holds the config to them; the component test
-// (tests/components/configGrammar.test.ts) holds the real servers to the same regexes and expressions.
+// (tests/unit/configChecks/badInput.test.ts) holds the config to them; the server test
+// (tests/servers/configGrammar.test.ts) holds the real servers to the same regexes and expressions.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { StackName } from "../../testkit/stacks";
+import { StackName } from "../kit/stacks";
 import type { PulumiConfig } from "../../config";
-import { configSetJson, configSetPath } from "../../testkit/userEdits";
+import { configSetJson, configSetPath } from "../kit/userEdits";
 
 /** Where a regex or an expression ends up, and so which server's grammar decides it. */
 export type Grammar = "relabel" | "drop" | "matcher" | "PromQL" | "LogQL";
@@ -250,7 +250,7 @@ export const BAD_MUTATIONS: readonly BadMutation[] = [
     stack: "prod",
     edit: (c) =>
       configSetPath(
-        configSetJson(c, "metrics.slothFiles", ["tests/slo/sloth/getting-started.yml"]),
+        configSetJson(c, "metrics.slothFiles", ["tests/unit/slo/sloth/getting-started.yml"]),
         "metrics.slothWindow",
         "60d",
       ),
@@ -1324,7 +1324,7 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
     stack: "kind",
     edit: (c) =>
       configSetJson(c, "grafana.extraDashboards", [
-        { path: "tests/extend/dashboards/payments", folder: "Payments" },
+        { path: "tests/unit/extend/dashboards/payments", folder: "Payments" },
       ]),
   },
   {
@@ -1347,7 +1347,7 @@ export const GOOD_MUTATIONS: readonly Mutation[] = [
     stack: "kind",
     edit: (c) =>
       configSetPath(
-        configSetJson(c, "metrics.slothFiles", ["tests/slo/sloth/getting-started.yml"]),
+        configSetJson(c, "metrics.slothFiles", ["tests/unit/slo/sloth/getting-started.yml"]),
         "metrics.slothWindow",
         "7d",
       ),

@@ -1,6 +1,6 @@
 import { KubeObject } from "../../render/manifest";
-import { configMapData } from "../../testkit/rendered";
-import { Json } from "../../testkit/json";
+import { configMapData } from "../kit/rendered";
+import { Json } from "../kit/json";
 
 /** The provisioned dashboards, parsed. */
 export const dashboards = (objects: readonly KubeObject[]): Json[] =>

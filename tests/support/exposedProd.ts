@@ -2,7 +2,7 @@
 // annotation of its own, remote write to Amazon Managed Prometheus and replica 1 as the queried one.
 import { RenderedStack, PROJECT_ROOT, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { Json } from "../../testkit/json";
+import { Json } from "../kit/json";
 
 export const WAF =
   "arn:aws:wafv2:ap-northeast-2:111111111111:regional/webacl/tiketi/0b5e1c2d-3f4a-4b5c-8d9e-0f1a2b3c4d5e";

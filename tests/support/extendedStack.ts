@@ -1,14 +1,14 @@
-// The extension test stack: tests/extend/Pulumi.extended.yaml is Pulumi.kind.yaml plus every key a
+// The extension test stack: tests/unit/extend/Pulumi.extended.yaml is Pulumi.kind.yaml plus every key a
 // team adds to make the platform its own. The prod variant lays those same keys over
 // Pulumi.prod.yaml, so every extension is tested on both profiles from one stack file.
 import * as path from "path";
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { STACKS, StackName } from "../../testkit/stacks";
+import { STACKS, StackName } from "../kit/stacks";
 import { shareRender, sharedRender } from "./sharedRenders";
-import { Json } from "../../testkit/json";
+import { Json } from "../kit/json";
 
-export const EXTEND_DIR = path.join(PROJECT_ROOT, "tests/extend");
+export const EXTEND_DIR = path.join(PROJECT_ROOT, "tests/unit/extend");
 export const EXTENDED_STACK = "extended";
 
 const isObject = (value: unknown): value is Json =>
@@ -84,7 +84,7 @@ function renderExtended(profile: StackName): Promise<RenderedStack> {
   return renderWithConfig(profile, config, secretKeys);
 }
 
-/** The extended stack on a profile's committed stack file, rendered once per test run (tests/globalSetup.ts). */
+/** The extended stack on a profile's committed stack file, rendered once per test run (tests/unit/globalSetup.ts). */
 export function renderedExtended(profile: StackName): Promise<RenderedStack> {
   return sharedRender(`extended-${profile}`, () => renderExtended(profile));
 }

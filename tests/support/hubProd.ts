@@ -2,7 +2,7 @@
 // cluster's blocks, and Thanos Query also reads a staging cluster's two sidecars over mutual TLS.
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { Json } from "../../testkit/json";
+import { Json } from "../kit/json";
 
 /** The staging cluster's sidecars, as its load balancer publishes them. */
 export const STAGING_STORES = [

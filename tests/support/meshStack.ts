@@ -2,8 +2,8 @@
 // in istio-system, Kiali on. prod also exposes Kiali behind the ALB with OIDC.
 import { PROJECT_ROOT, RenderedStack, renderWithConfig } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
-import { Json } from "../../testkit/json";
-import { StackName } from "../../testkit/stacks";
+import { Json } from "../kit/json";
+import { StackName } from "../kit/stacks";
 import { OIDC } from "./exposedProd";
 import { shareRender, sharedRender } from "./sharedRenders";
 

@@ -1,6 +1,6 @@
 import { PLACED_WORKLOADS, PlacedWorkloadName } from "../../config/components";
 import type { PulumiConfig } from "../../config";
-import { Json } from "../../testkit/json";
+import { Json } from "../kit/json";
 
 /** The node pool a platform team dedicates to the stack: a label, a taint, a priority class. */
 export const POOL_LABEL = "observability.example.com/pool";
