@@ -5,7 +5,7 @@ import { objectMeta } from "./common/metadata";
 import { StackConfig } from "../config";
 import { componentConfig, componentConfigError } from "../config/componentArgs";
 import { ConfigRead } from "../config/schema";
-import { projectRootDirectory } from "../sdk/pulumiSdk";
+import { projectRootDirectory } from "../runtime/pulumiSdk";
 import { Endpoint, Flow, dnsFlows } from "./common/flow";
 import { GrafanaPeer, LokiPeer, Peer, PrometheusPeer, peerFlow, peerProblems } from "./common/peer";
 import { PeeredFlow, deployAdmissions } from "./common/admissions";

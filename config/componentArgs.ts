@@ -1,7 +1,7 @@
 // The edge where a program hands a component its args: the sections of the stack config the
 // component reads, validated as the stack config is, each problem named by its arg path.
 import * as pulumi from "@pulumi/pulumi";
-import { projectRootDirectory } from "../sdk/pulumiSdk";
+import { projectRootDirectory } from "../runtime/pulumiSdk";
 import { CONFIG_NAMESPACE, ConfigError, valueAt } from "./errors";
 import { loaded } from "./loaded";
 import { ConfigRead, Section, StackConfigInput, sectionsRead } from "./schema";

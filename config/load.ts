@@ -2,7 +2,7 @@
 // reads the running stack's config, wraps the credentials as Pulumi secrets and reads what the last
 // deployment recorded; everything else in config/ works on plain values.
 import * as pulumi from "@pulumi/pulumi";
-import { projectRootDirectory, runningStackConfig } from "../sdk/pulumiSdk";
+import { projectRootDirectory, runningStackConfig } from "../runtime/pulumiSdk";
 import type { ConfigArgs } from "./componentArgs";
 import type { DataServerImage } from "./dataServers";
 import { DEPLOYED_IMAGES_OUTPUT, imageDowngradeProblems } from "./deployedImages";

@@ -7,7 +7,7 @@ import {
   OptionRecordingMocks,
   RegisteredOptions,
   isSecretEnvelope,
-} from "../sdk/pulumiSdk";
+} from "../runtime/pulumiSdk";
 
 /** An object the cluster holds before the deployment, as a read finds it. */
 export interface ClusterObject {

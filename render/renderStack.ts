@@ -4,7 +4,7 @@ import * as path from "path";
 import main = require("../index");
 import { KubeObject, kubeObjects, kubePatches, kubeReads } from "./manifest";
 import { ClusterObject, RecordingMocks, Registration } from "./mocks";
-import { startMockDeployment, waitForRegistrations } from "../sdk/pulumiSdk";
+import { startMockDeployment, waitForRegistrations } from "../runtime/pulumiSdk";
 import { readStackFile } from "./stackFile";
 
 /** This repository: its stack files, and where their paths start. */

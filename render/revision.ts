@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { Flow } from "../components/common/flow";
-import { waitForRegistrations } from "../sdk/pulumiSdk";
+import { waitForRegistrations } from "../runtime/pulumiSdk";
 import { Registration } from "./mocks";
 import { PROJECT_ROOT, recordDeployment } from "./renderStack";
 import { readStackFile } from "./stackFile";

@@ -19,7 +19,7 @@ import * as path from "path";
 const LAYERS: readonly { readonly name: string; readonly matches: (file: string) => boolean }[] = [
   // The one module that touches Pulumi SDK internals imports nothing of the repo (a test holds it),
   // so the loader in config/ and the renderer can both use it.
-  { name: "SDK adapter", matches: (f) => f === "sdk/pulumiSdk.ts" },
+  { name: "SDK adapter", matches: (f) => f === "runtime/pulumiSdk.ts" },
   { name: "config", matches: (f) => f.startsWith("config/") },
   { name: "building blocks", matches: (f) => f.startsWith("components/common/") },
   { name: "facts", matches: (f) => /^components\/[a-z]+\/names\.ts$/.test(f) },

@@ -10,7 +10,7 @@ import * as path from "path";
 import { Flow } from "../components/common/flow";
 import { ClusterObject, RecordingMocks, Registration } from "../render/mocks";
 import { readStackFile } from "../render/stackFile";
-import { startMockDeployment, waitForRegistrations } from "../sdk/pulumiSdk";
+import { startMockDeployment, waitForRegistrations } from "../runtime/pulumiSdk";
 
 /** What the parent asks for. */
 export interface ProgramRenderRequest {

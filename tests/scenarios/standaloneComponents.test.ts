@@ -15,7 +15,7 @@ import { Registration } from "../../render/mocks";
 import { PROJECT_ROOT, recordDeployment } from "../../render/renderStack";
 import { readStackFile } from "../../render/stackFile";
 import { ownKeys } from "../../config/validate";
-import { waitForRegistrations } from "../../sdk/pulumiSdk";
+import { waitForRegistrations } from "../../runtime/pulumiSdk";
 import { Json } from "../kit/json";
 import { connectionAllowed } from "../../checks/networkReachability";
 import {

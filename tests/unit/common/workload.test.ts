@@ -7,7 +7,7 @@ import { WorkloadArgs, deployDataWorkload, deployWorkload } from "../../../compo
 import { workloadSpec } from "../../../components/common/workloadSpec";
 import { KubeObject, kubeObjects } from "../../../render/manifest";
 import { Registration } from "../../../render/mocks";
-import { waitForRegistrations } from "../../../sdk/pulumiSdk";
+import { waitForRegistrations } from "../../../runtime/pulumiSdk";
 import { recordDeployment } from "../../../render/renderStack";
 import { stackConfig } from "../../support/renderedStacks";
 import { Json } from "../../kit/json";

@@ -7,7 +7,7 @@ import { MetricsStack } from "../../../lib";
 import { kubeObjects } from "../../../render/manifest";
 import { ClusterObject, RecordingMocks } from "../../../render/mocks";
 import { recordDeployment } from "../../../render/renderStack";
-import { waitForRegistrations } from "../../../sdk/pulumiSdk";
+import { waitForRegistrations } from "../../../runtime/pulumiSdk";
 import { checkRender } from "../../../testing/renderChecks";
 
 const NAMESPACES = { observability: "monitoring", node: "monitoring-agents" };

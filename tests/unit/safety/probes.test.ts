@@ -108,8 +108,8 @@ const PROCESS_ONLY: Readonly<Record<string, ProcessOnly>> = {
   },
   "docker.io/library/node": {
     endpoint: "GET /actuator/health",
-    // The demo program answers {"status":"UP"} without calling anything (components/demo/demoService.ts).
-    source: "components/demo/demoService.ts",
+    // The demo program answers {"status":"UP"} without calling anything (demo/demoService.ts).
+    source: "demo/demoService.ts",
   },
 };
 

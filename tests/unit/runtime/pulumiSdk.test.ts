@@ -1,11 +1,11 @@
-// The SDK internals the program relies on stay in sdk/pulumiSdk.ts, so an SDK upgrade has one
+// The SDK internals the program relies on stay in runtime/pulumiSdk.ts, so an SDK upgrade has one
 // file to check, and product code that imports it runs nothing of the render.
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import { PROJECT_ROOT } from "../../../render/renderStack";
 
-const ADAPTER = "sdk/pulumiSdk.ts";
+const ADAPTER = "runtime/pulumiSdk.ts";
 // Its examples below are uses too.
 const SELF = path.relative(PROJECT_ROOT, __filename);
 
@@ -38,7 +38,7 @@ function internalUses(file: string): string[] {
     .flatMap((line, i) => (usesInternals(line) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
 }
 
-test("no file but sdk/pulumiSdk.ts imports the SDK's runtime modules or uses pulumi.runtime", () => {
+test("no file but runtime/pulumiSdk.ts imports the SDK's runtime modules or uses pulumi.runtime", () => {
   const files = sourceFiles();
   expect(files).toEqual(expect.arrayContaining([ADAPTER, SELF, "index.ts", "config/load.ts"]));
   expect(files.filter((file) => ![ADAPTER, SELF].includes(file)).flatMap(internalUses)).toEqual([]);
@@ -62,7 +62,7 @@ test.each([`import * as pulumi from "@pulumi/pulumi";`, `pulumi.Output.isInstanc
   },
 );
 
-test("sdk/pulumiSdk.ts imports only packages: config/load.ts, product code, depends on it", () => {
+test("runtime/pulumiSdk.ts imports only packages: config/load.ts, product code, depends on it", () => {
   const imports = ts
     .preProcessFile(fs.readFileSync(path.join(PROJECT_ROOT, ADAPTER), "utf8"))
     .importedFiles.map((file) => file.fileName);
