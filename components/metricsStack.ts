@@ -47,7 +47,12 @@ import { extraRuleFileProblems, placedRuleFiles } from "./metrics/ruleFiles";
 import { thanosRulerRuns } from "./metrics/ruleEvaluators";
 import { deployThanosRuler } from "./metrics/thanosRulerWorkload";
 import { extraScrapeJob } from "./metrics/extraScrapeJobs";
-import { prometheusQueryEndpoint, queryServiceUrl, thanosQueryRuns } from "./metrics/queryEndpoint";
+import {
+  prometheusQueryEndpoint,
+  queryServiceUrl,
+  thanosQueryFacts,
+  thanosQueryRuns,
+} from "./metrics/queryEndpoint";
 import { Peer, PeerServer, PrometheusPeer } from "./common/peer";
 import { deployThanosQuery } from "./metrics/thanosQueryWorkload";
 import { deployThanosStore } from "./metrics/thanosStoreWorkload";
@@ -346,14 +351,7 @@ export class MetricsStack extends pulumi.ComponentResource {
             ...query,
             endpoint: this.endpoints.query,
             servedBy,
-            ...(thanosQueryRuns(settings.metrics)
-              ? {
-                  thanos: {
-                    retention: settings.metrics.retentionTime,
-                    scrapeInterval: settings.metrics.scrapeInterval,
-                  },
-                }
-              : {}),
+            ...thanosQueryFacts(settings.metrics),
           }
         : query;
     this.alertmanager = { url: this.alertmanagerUrl, endpoint: this.endpoints.alertmanager, servedBy };

@@ -11,7 +11,7 @@ import { firstLook } from "./firstLook";
 import { GrafanaStack } from "./grafanaStack";
 import { KialiStack } from "./kialiStack";
 import { kialiRuns } from "./kiali/flows";
-import { thanosQueryRuns } from "./metrics/queryEndpoint";
+import { thanosQueryFacts } from "./metrics/queryEndpoint";
 import { LogsStack } from "./logsStack";
 import { metricsAccess } from "./metrics/metricsExposure";
 import { MetricsStack } from "./metricsStack";
@@ -145,14 +145,7 @@ export function deployObservabilityStack(
           prometheus: {
             url: metrics.prometheusUrl,
             endpoint: metrics.endpoints.query,
-            ...(thanosQueryRuns(config.metrics)
-              ? {
-                  thanos: {
-                    retention: config.metrics.retentionTime,
-                    scrapeInterval: config.metrics.scrapeInterval,
-                  },
-                }
-              : {}),
+            ...thanosQueryFacts(config.metrics),
           },
           tempo: { url: tracing.tempoUrl, endpoint: tracing.endpoints.tempo },
           grafana: { url: grafana.internalUrl, endpoint: grafana.endpoint, publicUrl: grafana.url },

@@ -24,6 +24,18 @@ export function thanosQueryRuns(metrics: ReplicaSettings): boolean {
 }
 
 /**
+ * What a peer reading Thanos Query cannot ask it for (`PrometheusPeer`'s `thanos`): the retention
+ * and scrape interval behind it; nothing when the replicas are queried directly.
+ */
+export function thanosQueryFacts(
+  metrics: ReplicaSettings & Pick<StackConfig["metrics"], "retentionTime" | "scrapeInterval">,
+): Pick<PrometheusPeer, "thanos"> {
+  return thanosQueryRuns(metrics)
+    ? { thanos: { retention: metrics.retentionTime, scrapeInterval: metrics.scrapeInterval } }
+    : {};
+}
+
+/**
  * The external label each replica carries with its pod name, by which the query path tells the
  * replicas apart and deduplicates them: AMP's, or Thanos Query's; none with one replica in the
  * cluster.
