@@ -3,7 +3,7 @@
 // tests use; loading them is most of the SDK's start-up. Required from inside @pulumi/pulumi, each
 // is to be the module that exports nothing (notLoaded.js), so any use of it fails at once; anywhere
 // else (the demo's transpiler, the schema reader) `typescript` is the real compiler. Jest's
-// resolver (jest.resolver.js) and the engine tests' programs (programPreload.js) both apply it.
+// resolver (jestResolver.js) and the engine tests' programs (programPreload.js) both apply it.
 const path = require("path");
 
 const PULUMI = `${path.sep}node_modules${path.sep}@pulumi${path.sep}pulumi${path.sep}`;

@@ -1,4 +1,4 @@
-// The unit tier's resolver (jest.resolver.js) leaves out only what the Pulumi SDK loads and this
+// The unit tier's resolver (jestResolver.js) leaves out only what the Pulumi SDK loads and this
 // program never uses.
 import { spawnSync } from "child_process";
 import * as path from "path";
