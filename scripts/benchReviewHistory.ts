@@ -37,6 +37,7 @@ import { HistoryFamily } from "../tests/kit/metricHistory";
 import { configMapData } from "../tests/kit/rendered";
 import { BucketClient, bucketMetas, directoryBucket, startStoreGateway } from "../tests/kit/thanosBucket";
 import {
+  BENCH_CATCH_UP,
   compactorCaughtUp,
   startClusterCompactor,
   uploadReplicaHistory,
@@ -202,7 +203,7 @@ async function writeBucket(
   await uploadReplicaHistory(path.join(dir, "history"), bucket, objects);
   started = Date.now();
   const compactor = await startClusterCompactor(servers, objects, bucket, dir);
-  const runs = await compactorCaughtUp(compactor, 4 * 3600 * 1000, 0);
+  const runs = await compactorCaughtUp(compactor, BENCH_CATCH_UP, 0);
   const compactions = await metricValue(compactor.base, "thanos_compact_group_compactions_total");
   await compactor.server.stop();
   say(

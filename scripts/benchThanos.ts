@@ -35,6 +35,7 @@ import { workloadNamed } from "../tests/kit/rendered";
 import { bucketMetas, directoryBucket, startStoreGateway } from "../tests/kit/thanosBucket";
 import { metricValue } from "../tests/kit/http";
 import {
+  BENCH_CATCH_UP,
   compactorCaughtUp,
   startClusterCompactor,
   uploadReplicaHistory,
@@ -158,7 +159,7 @@ runBench(
     started = Date.now();
     const compactor = await startClusterCompactor(servers, objects, bucket, dir);
     const compacting = new Sampler(new Map([["thanos-compactor", compactor.server.process.pid as number]]));
-    const runs = await compactorCaughtUp(compactor, 4 * 3600 * 1000);
+    const runs = await compactorCaughtUp(compactor, BENCH_CATCH_UP);
     compacting.stop();
     const live = (await bucketMetas(bucket, { live: true })) as BlockMeta[];
     const byResolution = (resolution: number) =>

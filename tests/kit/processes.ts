@@ -168,8 +168,67 @@ export async function eventually<T>(
   seen?: () => Promise<string> | string,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  return pollUntil(
+    probe,
+    what,
+    () => (Date.now() < deadline ? undefined : `after ${Math.round(timeoutMs / 1000)} s`),
+    seen,
+  );
+}
+
+/**
+ * As `eventually`, for work that takes as long as the machine lets it: `probe` says whether it is
+ * done (`value`) and what the thing has done so far (`progress`, as text); waits while that
+ * changes, and fails once it has not changed for `stallMs`, or after `timeoutMs` in all.
+ */
+export async function eventuallyWhileProgressing<T>(
+  probe: () => Promise<{ readonly value?: T; readonly progress: string }>,
+  what: string,
+  bounds: { readonly stallMs: number; readonly timeoutMs: number },
+  seen?: () => Promise<string> | string,
+): Promise<T> {
+  const started = Date.now();
+  let last: string | undefined;
+  let changed = started;
+  return pollUntil(
+    async () => {
+      const { value, progress } = await probe();
+      if (progress !== last) {
+        last = progress;
+        changed = Date.now();
+      }
+      return value;
+    },
+    what,
+    () =>
+      Date.now() - started >= bounds.timeoutMs
+        ? `after ${Math.round(bounds.timeoutMs / 1000)} s`
+        : Date.now() - changed >= bounds.stallMs
+          ? `after ${Math.round((Date.now() - started) / 1000)} s, the last ${Math.round(bounds.stallMs / 1000)} s without progress`
+          : undefined,
+    seen,
+  );
+}
+
+/** Polls `probe` until it returns a value, or fails once `expired` says after how long. */
+async function pollUntil<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  expired: () => string | undefined,
+  seen?: () => Promise<string> | string,
+): Promise<T> {
   let lastError: string | undefined;
-  while (Date.now() < deadline) {
+  for (;;) {
+    const after = expired();
+    if (after !== undefined) {
+      const details = [
+        lastError === undefined ? "" : `; the last probe failed: ${lastError}`,
+        seen === undefined
+          ? ""
+          : `; seen: ${await Promise.resolve(seen()).catch((e: unknown) => `(${e instanceof Error ? e.message : "unreadable"})`)}`,
+      ];
+      throw new Error(`timed out ${after} waiting for ${what}${details.join("")}`);
+    }
     const value = await probe().catch((error: unknown) => {
       lastError = error instanceof Error ? error.message : JSON.stringify(error);
       return undefined;
@@ -179,13 +238,6 @@ export async function eventually<T>(
     }
     await sleep(250);
   }
-  const details = [
-    lastError === undefined ? "" : `; the last probe failed: ${lastError}`,
-    seen === undefined
-      ? ""
-      : `; seen: ${await Promise.resolve(seen()).catch((e: unknown) => `(${e instanceof Error ? e.message : "unreadable"})`)}`,
-  ];
-  throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${details.join("")}`);
 }
 
 /** Anything a test starts that runs until stopped: a server, or traffic the test sends. */

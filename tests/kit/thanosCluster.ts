@@ -8,7 +8,7 @@ import { KubeObject } from "../../render/manifest";
 import { metricValue } from "./http";
 import { Json } from "./json";
 import { RunningThanos, startRenderedPrometheus, startThanosQuery, startThanosSidecar } from "./localServers";
-import { Running, Servers, eventually, restartServer } from "./processes";
+import { Running, Servers, eventually, eventuallyWhileProgressing, restartServer } from "./processes";
 import { prometheusYml } from "./rendered";
 import { sleep } from "./sleep";
 import { HistorySpec, WrittenHistory, writeHistoryBlocks } from "./metricHistory";
@@ -216,8 +216,15 @@ export async function compactorProgress(compactor: Running): Promise<string> {
   return `${counters.join(", ")}\ncompactor log:\n${compactor.server.output().slice(-3000)}`;
 }
 
-/** How long a compactor may take to catch up on a few days of blocks, on a machine loaded many times over. */
-export const COMPACTOR_CATCH_UP_MS = 420_000;
+/**
+ * How long a compactor may take to catch up on a few days of blocks: as long as it keeps compacting
+ * or downsampling (on a loaded machine that takes many minutes), until it has done nothing for
+ * `stallMs`.
+ */
+export const COMPACTOR_CATCH_UP = { stallMs: 240_000, timeoutMs: 1_500_000 };
+
+/** The benches' compactors, over months of blocks: one compaction alone can take most of an hour. */
+export const BENCH_CATCH_UP = { stallMs: 3_600_000, timeoutMs: 4 * 3_600_000 };
 
 /**
  * Waits until a compactor has nothing left to compact or downsample, after at least two runs and
@@ -226,23 +233,25 @@ export const COMPACTOR_CATCH_UP_MS = 420_000;
  */
 export async function compactorCaughtUp(
   compactor: Running,
-  timeoutMs = COMPACTOR_CATCH_UP_MS,
+  bounds = COMPACTOR_CATCH_UP,
   compactions = 1,
 ): Promise<number> {
-  return eventually(
+  return eventuallyWhileProgressing(
     async () => {
-      const [runs, made, todo, downsamples] = await Promise.all(
+      const [runs, made, todo, downsamples, groupRuns] = await Promise.all(
         [
           "thanos_compact_iterations_total",
           "thanos_compact_group_compactions_total",
           "thanos_compact_todo_compactions",
           "thanos_compact_todo_downsample_blocks",
+          "thanos_compact_group_compaction_runs_completed_total",
         ].map((name) => metricValue(compactor.base, name)),
       );
-      return runs >= 2 && made >= compactions && todo === 0 && downsamples === 0 ? runs : undefined;
+      const done = runs >= 2 && made >= compactions && todo === 0 && downsamples === 0;
+      return { value: done ? runs : undefined, progress: [runs, made, todo, downsamples, groupRuns].join() };
     },
     "the compactor catching up",
-    timeoutMs,
+    bounds,
     () => compactorProgress(compactor),
   );
 }

@@ -49,6 +49,7 @@ import {
   startReplicaSidecar,
   stopProcess,
   uploadedEverything,
+  COMPACTOR_CATCH_UP,
 } from "../kit/thanosCluster";
 import { metricValue } from "../kit/http";
 import { RunningThanos } from "../kit/localServers";
@@ -456,53 +457,57 @@ describe("a month of metrics on S3 across two clusters (the real Thanos v0.42.4 
     );
   });
 
-  test("each cluster's compactor compacts and downsamples its own blocks, side by side on one bucket, neither halting", async () => {
-    const uploaded = await bucketMetas(bucket);
-    const started = Date.now();
-    const compactors = [
-      await startClusterCompactor(servers, prod, bucket, path.join(dir, "prod"), LISTING),
-      await startClusterCompactor(servers, staging, bucket, path.join(dir, "staging"), LISTING),
-    ];
-    footprint = new Sampler(
-      new Map([
-        ["thanos-store", prodStore.server.process.pid as number],
-        ["thanos-compactor", compactors[0].server.process.pid as number],
-      ]),
-    );
-    const runs = await Promise.all(compactors.map((c) => compactorCaughtUp(c)));
-    step(
-      `compactors caught up in ${((Date.now() - started) / 1000).toFixed(1)} s (runs: prod ${runs[0]}, staging ${runs[1]})`,
-    );
-    const metas = await bucketMetas(bucket, { live: true });
-    for (const cluster of ["tiketi-prod", STAGING]) {
-      const own = metas.filter((m) => m.thanos.labels.cluster === cluster);
-      const at = (resolution: number) => own.filter((m) => m.thanos.downsample.resolution === resolution);
-      // Compacted beyond what was uploaded, and downsampled to 5 minutes and 1 hour.
-      const uploadedLevel = Math.max(
-        ...uploaded.filter((m) => m.thanos.labels.cluster === cluster).map((m) => m.compaction.level),
+  test(
+    "each cluster's compactor compacts and downsamples its own blocks, side by side on one bucket, neither halting",
+    async () => {
+      const uploaded = await bucketMetas(bucket);
+      const started = Date.now();
+      const compactors = [
+        await startClusterCompactor(servers, prod, bucket, path.join(dir, "prod"), LISTING),
+        await startClusterCompactor(servers, staging, bucket, path.join(dir, "staging"), LISTING),
+      ];
+      footprint = new Sampler(
+        new Map([
+          ["thanos-store", prodStore.server.process.pid as number],
+          ["thanos-compactor", compactors[0].server.process.pid as number],
+        ]),
       );
-      expect(Math.max(...own.map((m) => m.compaction.level))).toBeGreaterThan(uploadedLevel);
-      const covered = (resolution: number) =>
-        at(resolution).reduce((sum, m) => sum + (m.maxTime - m.minTime), 0) /
-        1000 /
-        DAY_S /
-        replicaPods(prod).length;
-      expect(covered(FIVE_MINUTES_MS)).toBeGreaterThanOrEqual(28);
-      expect(covered(ONE_HOUR_MS)).toBeGreaterThanOrEqual(10);
+      const runs = await Promise.all(compactors.map((c) => compactorCaughtUp(c)));
       step(
-        `${cluster}: ${own.length} live blocks, highest level ${Math.max(...own.map((m) => m.compaction.level))}, 5m covering ${covered(FIVE_MINUTES_MS).toFixed(1)} days and 1h ${covered(ONE_HOUR_MS).toFixed(1)} days per replica`,
+        `compactors caught up in ${((Date.now() - started) / 1000).toFixed(1)} s (runs: prod ${runs[0]}, staging ${runs[1]})`,
       );
-    }
-    for (const compactor of compactors) {
-      expect(await metricValue(compactor.base, "thanos_compact_halted")).toBe(0);
-      // The other cluster's blocks, left out by the selector.
-      expect(
-        await metricValue(compactor.base, "thanos_blocks_meta_synced", (l) =>
-          l.includes('state="label-excluded"'),
-        ),
-      ).toBeGreaterThan(0);
-    }
-  }, 600000);
+      const metas = await bucketMetas(bucket, { live: true });
+      for (const cluster of ["tiketi-prod", STAGING]) {
+        const own = metas.filter((m) => m.thanos.labels.cluster === cluster);
+        const at = (resolution: number) => own.filter((m) => m.thanos.downsample.resolution === resolution);
+        // Compacted beyond what was uploaded, and downsampled to 5 minutes and 1 hour.
+        const uploadedLevel = Math.max(
+          ...uploaded.filter((m) => m.thanos.labels.cluster === cluster).map((m) => m.compaction.level),
+        );
+        expect(Math.max(...own.map((m) => m.compaction.level))).toBeGreaterThan(uploadedLevel);
+        const covered = (resolution: number) =>
+          at(resolution).reduce((sum, m) => sum + (m.maxTime - m.minTime), 0) /
+          1000 /
+          DAY_S /
+          replicaPods(prod).length;
+        expect(covered(FIVE_MINUTES_MS)).toBeGreaterThanOrEqual(28);
+        expect(covered(ONE_HOUR_MS)).toBeGreaterThanOrEqual(10);
+        step(
+          `${cluster}: ${own.length} live blocks, highest level ${Math.max(...own.map((m) => m.compaction.level))}, 5m covering ${covered(FIVE_MINUTES_MS).toFixed(1)} days and 1h ${covered(ONE_HOUR_MS).toFixed(1)} days per replica`,
+        );
+      }
+      for (const compactor of compactors) {
+        expect(await metricValue(compactor.base, "thanos_compact_halted")).toBe(0);
+        // The other cluster's blocks, left out by the selector.
+        expect(
+          await metricValue(compactor.base, "thanos_blocks_meta_synced", (l) =>
+            l.includes('state="label-excluded"'),
+          ),
+        ).toBeGreaterThan(0);
+      }
+    },
+    COMPACTOR_CATCH_UP.timeoutMs + 120_000,
+  );
 
   test("Grafana's range queries over an hour to a year: the resolution Thanos picks for the step, every series once, no gap where the sidecars' days meet the bucket", async () => {
     // The store gateway picks up the compactors' last blocks on its next listings: the table waits

@@ -30,7 +30,7 @@ import {
   uploadBlocks,
 } from "../../kit/thanosBucket";
 import {
-  COMPACTOR_CATCH_UP_MS,
+  COMPACTOR_CATCH_UP,
   LocalReplica,
   compactorCaughtUp,
   compactorProgress,
@@ -57,12 +57,12 @@ const S3_OUTAGE_MS = Number(process.env.FAULT_THANOS_S3_OUTAGE_S ?? 45) * 1000;
 /**
  * The compactor's waits, bounded for a machine loaded many times over: its first compaction starts
  * after it has synced every block's meta.json from the bucket, and it catches up after a restart
- * (COMPACTOR_CATCH_UP_MS); the store gateways re-list the bucket every 3 s.
+ * while it makes progress (COMPACTOR_CATCH_UP); the store gateways re-list the bucket every 3 s.
  */
 const FIRST_COMPACTION_MS = 300_000;
 const STORES_SYNCED_MS = 60_000;
 const COMPACTION_TEST_MS =
-  30_000 + FIRST_COMPACTION_MS + 30_000 + COMPACTOR_CATCH_UP_MS + STORES_SYNCED_MS + 60_000;
+  30_000 + FIRST_COMPACTION_MS + 30_000 + COMPACTOR_CATCH_UP.timeoutMs + STORES_SYNCED_MS + 60_000;
 /** The link to the bucket while a sidecar is killed mid-upload: a block's objects take a second or two. */
 const UPLOAD_BYTES_PER_S = 4096;
 
