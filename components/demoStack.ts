@@ -16,11 +16,11 @@ const READS: readonly ConfigRead[] = ["profile", "cluster", "images", "demo"];
 export interface DemoStackArgs {
   /** `kind` only: the demo is made-up traffic for a laptop cluster. @default "kind" */
   readonly profile?: SectionArgs<"profile">;
-  /** The image supply: a mirror and pull Secrets for the demo's Node.js image. @default the public registries */
+  /** The image supply: a mirror and pull Secrets for the demo's Node.js image. */
   readonly images?: SectionArgs<"images">;
-  /** `rolloutTimeoutMinutes`: how long an up waits for each demo service to become ready. @default kind: 5 */
+  /** `rolloutTimeoutMinutes`: how long an up waits for each demo service to become ready. */
   readonly cluster?: SectionArgs<"cluster">;
-  /** The demo's Node.js image and each container's resources (`enabled` is implied). @default node 22 on Alpine, 10m and 48Mi requested */
+  /** The demo's Node.js image and each container's resources (`enabled` is implied). */
   readonly demo?: Omit<SectionArgs<"demo">, "enabled">;
   /**
    * The TracingStack its services send spans to: the ConfigMap it writes into the demo's namespace

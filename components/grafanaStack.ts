@@ -59,24 +59,22 @@ export interface GrafanaStackArgs extends PlatformArgs {
    * Admin user and its rotation, storage, folder, replicas, database, extra datasources and
    * dashboards, single sign-on, teams and folder permissions (stack config `grafana`). The
    * database's host may be an Output (an RDS instance's `endpoint`), with its `port` given.
-   * @default kind: one replica on SQLite; eks: two on PostgreSQL (`grafana.database` required)
    */
   readonly grafana?: SectionArgs<"grafana">;
   /**
    * `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
-   * business SLOs it evaluates. @default false
+   * business SLOs it evaluates.
    */
   readonly demo?: DemoSwitch;
   /**
    * How people reach Grafana. The certificate's and the identity provider's ARNs, IDs and URLs may be
    * Outputs; the host is text: it is Grafana's root URL, in links and SSO redirects made before
-   * anything is created. @default kind: NodePort 30006; eks: an Ingress (`exposure.ingress` required)
+   * anything is created.
    */
   readonly exposure?: SectionArgs<"exposure">;
   /**
    * The SLOs the dashboards draw (`slo`, `slos`, `openSloFiles`, `slothFiles`, as MetricsStack is given them), and
    * `remoteWrite`: with Amazon Managed Prometheus, Grafana's pods assume its query role.
-   * @default the per-service HTTP SLOs at 99.5 % and 95 % within 0.5 s, no other SLO, no AMP
    */
   readonly metrics?: GrafanaMetricsArgs;
   /**
@@ -99,7 +97,7 @@ export interface GrafanaStackArgs extends PlatformArgs {
   readonly spanIngestJob?: string;
   /**
    * `istio`: with it on, the Istio Mesh dashboard and the sidecars' panels of Service Detail and
-   * Tracing (stack config `mesh`). @default off
+   * Tracing (stack config `mesh`).
    */
   readonly mesh?: SectionArgs<"mesh">;
   /** Where people open Kiali (`KialiStack.publicUrl`), linked from the mesh dashboards. @default none: no link */

@@ -27,13 +27,10 @@ const READS: readonly ConfigRead[] = [...PLATFORM_SECTIONS, "mesh", "exposure"];
 export interface KialiStackArgs extends PlatformArgs {
   /**
    * `istio`: the meshed namespaces and istiod's, which Kiali reads (stack config `mesh`); it must
-   * be enabled, with `kiali` on. @default off, which this component refuses
+   * be enabled, with `kiali` on.
    */
   readonly mesh?: SectionArgs<"mesh">;
-  /**
-   * How people reach Kiali. @default kind: NodePort 30201; eks: none unless `exposure.ingress.kiali`
-   * (with `exposure.ingress.auth`)
-   */
+  /** How people reach Kiali. */
   readonly exposure?: SectionArgs<"exposure">;
   /**
    * The Prometheus query endpoint the sidecars' and istiod's metrics are in (MetricsStack's

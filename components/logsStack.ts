@@ -42,15 +42,14 @@ export interface LogsStackArgs extends PlatformArgs {
   /**
    * Retention, storage, replicas, collection mode, masking, tenant, limits, log alerts and rule
    * files (stack config `logs`).
-   * @default kind: one Loki on a volume, logs read through the API; eks: three replicas on S3, read from each node
    */
   readonly logs?: SectionArgs<"logs">;
   /**
    * `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
-   * business SLOs it evaluates. @default false
+   * business SLOs it evaluates.
    */
   readonly demo?: DemoSwitch;
-  /** `runbookBaseUrl`: log alerts link to the same runbooks as metric alerts. @default https://runbooks.example.com/observability */
+  /** `runbookBaseUrl`: log alerts link to the same runbooks as metric alerts. */
   readonly metrics?: RunbookLinks;
   /**
    * The Alertmanager Loki's ruler sends its log alerts to: MetricsStack's `alertmanager` (whose pods

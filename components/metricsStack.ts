@@ -89,31 +89,28 @@ export interface MetricsStackArgs extends PlatformArgs {
   /**
    * Retention, storage, replicas, scrape and evaluation intervals, exporters, alert thresholds,
    * SLOs, rule files, OpenSLO and Sloth files, extra scrape jobs (stack config `metrics`).
-   * @default kind: one Prometheus and one Alertmanager, 7 days; eks: two and three, 15 days
    */
   readonly metrics?: SectionArgs<"metrics">;
   /**
    * `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
-   * business SLOs it evaluates. @default false
+   * business SLOs it evaluates.
    */
   readonly demo?: DemoSwitch;
-  /** Receivers, routes and grouping of the alerts. @default no receiver but the Watchdog's own route */
+  /** Receivers, routes and grouping of the alerts. */
   readonly alerting?: SectionArgs<"alerting">;
   /**
    * How people reach Prometheus and Alertmanager. The certificate's and Cognito's ARNs and IDs may
    * be Outputs; host names are text, as alert links and the NetworkPolicies are made of them.
-   * @default kind: Prometheus on NodePort 30090; eks: neither exposed
    */
   readonly exposure?: SectionArgs<"exposure">;
   /**
    * `istio`: the meshed namespaces and istiod it scrapes, and a meshed service's sidecar as the
-   * first source of its RED and SLO signals (stack config `mesh`). @default off
+   * first source of its RED and SLO signals (stack config `mesh`).
    */
   readonly mesh?: SectionArgs<"mesh">;
   /**
    * `latencyBucketsSeconds` of the span metrics a TracingStack writes here: the latency SLIs fall
    * back to them, so each latency threshold must be one.
-   * @default the stack's buckets (0.005 s to 10 s)
    */
   readonly tracing?: SpanMetricBuckets;
   /**

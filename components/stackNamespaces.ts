@@ -26,20 +26,18 @@ export interface StackNamespacesArgs {
   /**
    * `observability`, for everything that needs no host access (Pod Security restricted), and
    * `node`, for the node agents that do (privileged; warns and audits restricted).
-   * @default observability and observability-node
    */
   readonly namespaces?: SectionArgs<"namespaces">;
   /**
    * `namespaces` of the observed apps, and `createNamespaces`: whether it creates them, or reads
    * each one so that a missing namespace fails `pulumi preview` before anything is written.
-   * @default none; kind creates them, eks reads them
    */
   readonly apps?: SectionArgs<"apps">;
-  /** `registryCredentials`: made the pull Secret of both stack namespaces, before any pod pulls with it. @default none */
+  /** `registryCredentials`: made the pull Secret of both stack namespaces, before any pod pulls with it. */
   readonly images?: RegistryCredentialsArgs;
   /**
    * `enabled`: whether DemoStack runs, whose namespace is then created like the stack's own
-   * (restricted, default deny, DNS egress, pull Secret), as its pods are the stack's. @default false
+   * (restricted, default deny, DNS egress, pull Secret), as its pods are the stack's.
    */
   readonly demo?: DemoSwitch;
   /**

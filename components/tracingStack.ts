@@ -55,22 +55,21 @@ export interface TracingStackArgs extends PlatformArgs {
   /**
    * Sampling, tail sampling, span-metric buckets, collector tiers, retention and sending queues
    * (stack config `tracing`).
-   * @default kind: every trace kept, one collector; eks: 10 %, tail sampling, two gateways and two aggregators
    */
   readonly tracing?: SectionArgs<"tracing">;
   /**
    * `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
-   * business SLOs it evaluates. @default false
+   * business SLOs it evaluates.
    */
   readonly demo?: DemoSwitch;
-  /** How apps outside the cluster send spans. @default kind: OTLP/HTTP and Zipkin on NodePorts 30318 and 30411; eks: none */
+  /** How apps outside the cluster send spans. */
   readonly exposure?: SectionArgs<"exposure">;
   /**
    * `slo`: every latency threshold must be a span-metric bucket, and the apps' histograms get it
-   * through their tracing ConfigMap. @default 99.5 % available, 95 % within 0.5 s
+   * through their tracing ConfigMap.
    */
   readonly metrics?: SloDefaults;
-  /** `istio`: the meshed namespaces, whose sidecars may send Zipkin spans (stack config `mesh`). @default off */
+  /** `istio`: the meshed namespaces, whose sidecars may send Zipkin spans (stack config `mesh`). */
   readonly mesh?: SectionArgs<"mesh">;
   /**
    * Every replica of the Prometheus that span metrics and the service graph are written to (its

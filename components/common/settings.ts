@@ -47,30 +47,26 @@ export type SectionArgs<S extends Section> = ArgsOf<StackConfigInput[S]>;
 export interface PlatformArgs {
   /** Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data. @default "kind" */
   readonly profile?: SectionArgs<"profile">;
-  /**
-   * `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-   * @default kind: observability, dev, local; eks: observability, prod, us-east-1
-   */
+  /** `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles. */
   readonly cluster?: SectionArgs<"cluster">;
   /**
    * The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
    * agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
    * not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-   * @default observability and observability-node
    */
   readonly namespaces?: SectionArgs<"namespaces">;
-  /** The observed services and their namespaces. @default none */
+  /** The observed services and their namespaces. */
   readonly apps?: SectionArgs<"apps">;
   /**
    * The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
-   * ARN may be an Output of the resource that makes it). @default kind: standard; eks: gp3
+   * ARN may be an Output of the resource that makes it).
    */
   readonly storage?: SectionArgs<"storage">;
-  /** Pinned image per workload, a mirror and pull Secrets. @default the versions the stack is tested against */
+  /** Pinned image per workload, a mirror and pull Secrets. */
   readonly images?: SectionArgs<"images">;
-  /** Node selector, tolerations, affinity and priority class per workload. @default none */
+  /** Node selector, tolerations, affinity and priority class per workload. */
   readonly placement?: SectionArgs<"placement">;
-  /** Requests and limits per container. @default kind: the laptop budget; eks: production sizes */
+  /** Requests and limits per container. */
   readonly resources?: SectionArgs<"resources">;
 }
 

@@ -34,6 +34,31 @@ function argsRows(): Map<string, ArgsRow> {
 /** The cell text of a description as the Markdown table escapes it. */
 const escaped = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
+/**
+ * Each member row of the pages of args, and of interfaces that pick keys from a section
+ * (`DemoSwitch extends Pick<SectionArgs<"demo">, "enabled">`), by the config key it stands for
+ * (`demo.enabled`), with its description cell.
+ */
+function memberRows(): { page: string; key: string; description: string }[] {
+  return fs.readdirSync(INTERFACES).flatMap((page) => {
+    const text = fs.readFileSync(path.join(INTERFACES, page), "utf8");
+    const section = /^- `Pick`\\<\[`SectionArgs`\]\([^)]*\)\\<`"([a-z]+)"`\\>/m.exec(text)?.[1];
+    if (section === undefined && !page.endsWith("Args.md")) return [];
+    // | <a id=…></a> `key?` | `readonly` | type | … |, the description where the header has it
+    const tables = text.split("\n").filter((line) => line.startsWith("| "));
+    const cellsOf = (line: string) => line.slice(2, -2).split(/(?<!\\) \| /);
+    const header = tables.find((line) => line.startsWith("| Property |")) ?? "";
+    const column = cellsOf(header).indexOf("Description");
+    return tables.flatMap((line) => {
+      const cells = cellsOf(line);
+      const name = /^<a id="property-[^"]*"><\/a> `([A-Za-z0-9]+)\??`$/.exec(cells[0])?.[1];
+      if (name === undefined) return [];
+      const key = section === undefined ? name : `${section}.${name}`;
+      return [{ page, key, description: column < 0 ? "" : (cells[column] ?? "") }];
+    });
+  });
+}
+
 test("every nested key of the args is described as docs/configuration.md describes it, with both profiles' defaults", () => {
   const rows = argsRows();
   // Keys inside list elements are documented on their element's page (AppService.md), as are those
@@ -77,4 +102,31 @@ test("every nested key of the args is described as docs/configuration.md describ
       .filter((page) => fs.readFileSync(path.join(INTERFACES, page), "utf8").includes(`| \`${key}?\` |`));
   expect(pagesWith("cluster.nodeCidrs")).toEqual(["DemoStackArgs.md", "PlatformArgs.md"]);
   expect(pagesWith("metrics.retentionTime")).toEqual(["MetricsStackArgs.md"]);
+});
+
+test("every member of the args that is a key of the stack config shows that key's defaults, and no other", () => {
+  const keys = new Map(configKeys(stackConfigSchema).map((k) => [k.key, k]));
+  // `profile` picks the defaults rather than having one: the args' is kind (config/validate.ts);
+  // `images.registryCredentials` is another thing in the args, as above. KialiStack's `grafana` (the
+  // Grafana it links to) and DemoStack's `tracing` (the TracingStack it sends spans to) are named as
+  // sections are, and are none.
+  const others = [
+    "profile",
+    "images.registryCredentials",
+    "KialiStackArgs.md grafana",
+    "DemoStackArgs.md tracing",
+  ];
+  const members = memberRows().flatMap(({ page, key, description }) => {
+    const configKey = keys.get(key);
+    return configKey === undefined || others.includes(key) || others.includes(`${page} ${key}`)
+      ? []
+      : [{ page, key, description, defaults: configKey.defaults }];
+  });
+  expect(members.length).toBeGreaterThan(40);
+  const differing = members.flatMap(({ page, key, description, defaults: { kind, eks } }) => {
+    const expected = kind === eks ? kind : `kind: ${kind}; eks: ${eks}`;
+    const shown = /\*\*Default\*\* (.*)$/.exec(description)?.[1] ?? "";
+    return shown === escaped(expected) ? [] : [`${key} (${page}): default "${shown}", not "${expected}"`];
+  });
+  expect(differing).toEqual([]);
 });
