@@ -57,6 +57,28 @@ const pascal = (word: string): string =>
 interface Site {
   readonly name: string;
   readonly path: readonly (string | number)[];
+  /** It is a section of the stack config or below one, so its path is a key the config documents. */
+  readonly inConfig?: boolean;
+}
+
+/** What docs/configuration.md says of a key of the stack config: its description, both profiles' defaults. */
+export interface KeyDoc {
+  readonly key: string;
+  readonly description: string;
+  readonly defaults: { readonly kind: string; readonly eks: string };
+}
+
+/** The key a site's path names in docs/configuration.md: `apps.services[].name`, `resources.<name>.limits`. */
+function keysOf(path: readonly (string | number)[]): string[] {
+  return ["[]", ".<key>", ".<name>"].map((item) =>
+    path.map((part, i) => (part === ANY_ITEM ? item : `${i === 0 ? "" : "."}${part}`)).join(""),
+  );
+}
+
+/** "Default: 7d", or "Default: kind 7d; eks 15d" where the profiles differ; nothing for neither. */
+function defaultsText({ kind, eks }: KeyDoc["defaults"]): string | undefined {
+  if (kind === "" && eks === "") return undefined;
+  return kind === eks ? `Default: ${kind}` : `Default: kind: ${kind || "unset"}; eks: ${eks || "unset"}`;
 }
 
 /**
@@ -68,17 +90,37 @@ const ANY_ITEM = 0;
 /** The type alias by which a component's args take a section of the stack config. */
 const SECTION_ARGS = "SectionArgs";
 
+/** The section a type node names (`SectionArgs<"metrics">`: `metrics`), if it names one. */
+function sectionArgsOf(node: ts.TypeNode | ts.ExpressionWithTypeArguments | undefined): string | undefined {
+  const name = node === undefined ? undefined : ts.isTypeReferenceNode(node) ? node.typeName : undefined;
+  if (node === undefined || name === undefined || name.getText() !== SECTION_ARGS) return undefined;
+  const [section] = (node as ts.TypeReferenceNode).typeArguments ?? [];
+  return section !== undefined && ts.isLiteralTypeNode(section) && ts.isStringLiteral(section.literal)
+    ? section.literal.text
+    : undefined;
+}
+
 /** `<Section>Section` for a property that takes a section of the stack config (`SectionArgs<"metrics">`). */
 function sectionName(property: ts.Symbol): string | undefined {
   const declaration = property.valueDeclaration;
-  const node =
-    declaration !== undefined && ts.isPropertySignature(declaration) ? declaration.type : undefined;
-  if (node === undefined || !ts.isTypeReferenceNode(node) || node.typeName.getText() !== SECTION_ARGS)
-    return undefined;
-  const [section] = node.typeArguments ?? [];
-  return section !== undefined && ts.isLiteralTypeNode(section) && ts.isStringLiteral(section.literal)
-    ? `${pascal(section.literal.text)}Section`
-    : undefined;
+  const section = sectionArgsOf(
+    declaration !== undefined && ts.isPropertySignature(declaration) ? declaration.type : undefined,
+  );
+  return section === undefined ? undefined : `${pascal(section)}Section`;
+}
+
+/** Whether a type picks its keys from a section (`DemoSwitch extends Pick<SectionArgs<"demo">, "enabled">`). */
+function picksFromSection(type: ts.Type): boolean {
+  return (type.getSymbol()?.declarations ?? []).some(
+    (declaration) =>
+      ts.isInterfaceDeclaration(declaration) &&
+      (declaration.heritageClauses ?? []).some((clause) =>
+        clause.types.some(
+          (picked) =>
+            picked.expression.getText() === "Pick" && sectionArgsOf(picked.typeArguments?.[0]) !== undefined,
+        ),
+      ),
+  );
 }
 
 class SchemaReader {
@@ -86,7 +128,20 @@ class SchemaReader {
   /** Properties whose type the schema cannot carry (functions, resources), each with its reason. */
   readonly unsupported: string[] = [];
 
-  constructor(private readonly checker: ts.TypeChecker) {}
+  constructor(
+    private readonly checker: ts.TypeChecker,
+    private readonly keyDocs: ReadonlyMap<string, KeyDoc>,
+  ) {}
+
+  /** A config key's description and defaults, as docs/configuration.md gives them. */
+  private keyDoc(path: readonly (string | number)[]): string | undefined {
+    const doc = keysOf(path)
+      .map((key) => this.keyDocs.get(key))
+      .find((found) => found !== undefined);
+    if (doc === undefined) return undefined;
+    const parts = [doc.description, defaultsText(doc.defaults)].filter((p) => p !== undefined && p !== "");
+    return parts.length === 0 ? undefined : parts.join("\n\n");
+  }
 
   /** The documentation of a declaration, with its `@default`. */
   description(symbol: ts.Symbol): string | undefined {
@@ -165,7 +220,7 @@ class SchemaReader {
   private nonPrimitive(type: ts.Type, site: Site): TypeSpec | undefined {
     if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return ANY;
     if (this.checker.isArrayType(type) || this.checker.isTupleType(type)) {
-      const element = { name: site.name.replace(/s$/, ""), path: [...site.path, ANY_ITEM] };
+      const element = { ...site, name: site.name.replace(/s$/, ""), path: [...site.path, ANY_ITEM] };
       const elements = this.checker
         .getTypeArguments(type as ts.TypeReference)
         .map((e) => this.spec(e, element));
@@ -178,6 +233,7 @@ class SchemaReader {
     const index = this.checker.getIndexInfoOfType(type, ts.IndexKind.String);
     if (properties.length === 0 && index !== undefined) {
       const additionalProperties = this.spec(index.type, {
+        ...site,
         name: `${site.name}Value`,
         path: [...site.path, ANY_ITEM],
       });
@@ -187,7 +243,7 @@ class SchemaReader {
     if (properties.length === 0) return ANY;
     const declared = this.declaredName(type);
     const name = this.types.add(type, declared ?? site.name, () =>
-      this.objectSpec(type, { name: declared ?? site.name, path: site.path }),
+      this.objectSpec(type, { ...site, name: declared ?? site.name }),
     );
     return { $ref: `#/types/${PACKAGE_NAME}:index:${name}` };
   }
@@ -231,6 +287,10 @@ class SchemaReader {
       const at: Site = {
         name: sectionName(symbol) ?? `${site.name}${pascal(symbol.getName())}`,
         path: [...site.path, symbol.getName()],
+        inConfig:
+          site.inConfig === true ||
+          sectionName(symbol) !== undefined ||
+          this.values(propertyType).some(picksFromSection),
       };
       const spec = this.spec(propertyType, at);
       if (spec === undefined) {
@@ -239,7 +299,7 @@ class SchemaReader {
       }
       const allowed = this.allowed(propertyType);
       const description = [
-        this.description(symbol),
+        this.description(symbol) ?? (at.inConfig === true ? this.keyDoc(at.path) : undefined),
         allowed.length === 0 ? undefined : `One of ${allowed.map((a) => `\`${a}\``).join(", ")}.`,
       ]
         .filter((part) => part !== undefined)
@@ -313,14 +373,19 @@ export interface SchemaReading {
 }
 
 /** The package schema of the components that `entryPoint` exports, read with `tsconfig`'s options. */
-export function readSchema(root: string, version: string, entryPoint = "lib.ts"): SchemaReading {
+export function readSchema(
+  root: string,
+  version: string,
+  keyDocs: readonly KeyDoc[],
+  entryPoint = "lib.ts",
+): SchemaReading {
   const configFile = ts.readConfigFile(path.join(root, "tsconfig.json"), (file) => ts.sys.readFile(file));
   const options = ts.parseJsonConfigFileContent(configFile.config, ts.sys, root).options;
   const program = ts.createProgram([path.join(root, entryPoint)], { ...options, noEmit: true });
   const checker = program.getTypeChecker();
   const entry = program.getSourceFile(path.join(root, entryPoint));
   if (entry === undefined) throw new Error(`no ${entryPoint} in ${root}`);
-  const reader = new SchemaReader(checker);
+  const reader = new SchemaReader(checker, new Map(keyDocs.map((doc) => [doc.key, doc])));
   const resources: Record<string, ResourceSpec> = {};
   for (const served of SERVED_COMPONENTS) {
     resources[`${PACKAGE_NAME}:index:${served.className}`] = resourceSpec(

@@ -61,7 +61,6 @@ const imagesSectionSchema = byComponent(pinnedImage)
       .describe(
         "Pull every image through this mirror: its host and path replace each image's registry host.",
       ),
-    /** Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets. */
     registryCredentials: orOutput(
       nonEmpty
         .refine(
@@ -76,7 +75,10 @@ const imagesSectionSchema = byComponent(pinnedImage)
       ),
     pullSecrets: z
       .array(dnsSubdomain)
-      .superRefine((names, ctx) => reportDuplicates([...names.entries()], [], ctx)),
+      .superRefine((names, ctx) => reportDuplicates([...names.entries()], [], ctx))
+      .describe(
+        "Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.",
+      ),
     acceptDowngrade: z
       .array(z.enum(DATA_SERVER_IMAGES))
       .superRefine((names, ctx) => reportDuplicates([...names.entries()], [], ctx))
@@ -86,9 +88,6 @@ const imagesSectionSchema = byComponent(pinnedImage)
   })
   .describe(
     "Pinned images of every component (a tag other than latest, or a digest), and where they are pulled from.",
-  )
-  .describe(
-    "Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.",
   );
 
 /** The schema of the `images` section, by name (see Identity). */

@@ -48,24 +48,18 @@ namespace ObservabilityStack.Observability
     {
         /// <summary>
         /// `rolloutTimeoutMinutes`: how long an up waits for each demo service to become ready.
-        /// 
-        /// Default: kind: 5
         /// </summary>
         [Input("cluster")]
         public Input<Inputs.ClusterSectionArgs>? Cluster { get; set; }
 
         /// <summary>
         /// The demo's Node.js image and each container's resources (`enabled` is implied).
-        /// 
-        /// Default: node 22 on Alpine, 10m and 48Mi requested
         /// </summary>
         [Input("demo")]
         public Input<Inputs.DemoStackDemoArgs>? Demo { get; set; }
 
         /// <summary>
         /// The image supply: a mirror and pull Secrets for the demo's Node.js image.
-        /// 
-        /// Default: the public registries
         /// </summary>
         [Input("images")]
         public Input<Inputs.ImagesSectionArgs>? Images { get; set; }

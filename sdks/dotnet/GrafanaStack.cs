@@ -110,8 +110,6 @@ namespace ObservabilityStack.Observability
 
         /// <summary>
         /// The observed services and their namespaces.
-        /// 
-        /// Default: none
         /// </summary>
         [Input("apps")]
         public Input<Inputs.AppsSectionArgs>? Apps { get; set; }
@@ -126,8 +124,6 @@ namespace ObservabilityStack.Observability
 
         /// <summary>
         /// `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-        /// 
-        /// Default: kind: observability, dev, local; eks: observability, prod, us-east-1
         /// </summary>
         [Input("cluster")]
         public Input<Inputs.ClusterSectionArgs>? Cluster { get; set; }
@@ -135,8 +131,6 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
         /// business SLOs it evaluates.
-        /// 
-        /// Default: false
         /// </summary>
         [Input("demo")]
         public Input<Inputs.DemoSwitchArgs>? Demo { get; set; }
@@ -145,8 +139,6 @@ namespace ObservabilityStack.Observability
         /// How people reach Grafana. The certificate's and the identity provider's ARNs, IDs and URLs may be
         /// Outputs; the host is text: it is Grafana's root URL, in links and SSO redirects made before
         /// anything is created.
-        /// 
-        /// Default: kind: NodePort 30006; eks: an Ingress (`exposure.ingress` required)
         /// </summary>
         [Input("exposure")]
         public Input<Inputs.ExposureSectionArgs>? Exposure { get; set; }
@@ -155,16 +147,12 @@ namespace ObservabilityStack.Observability
         /// Admin user and its rotation, storage, folder, replicas, database, extra datasources and
         /// dashboards, single sign-on, teams and folder permissions (stack config `grafana`). The
         /// database's host may be an Output (an RDS instance's `endpoint`), with its `port` given.
-        /// 
-        /// Default: kind: one replica on SQLite; eks: two on PostgreSQL (`grafana.database` required)
         /// </summary>
         [Input("grafana")]
         public Input<Inputs.GrafanaSectionArgs>? Grafana { get; set; }
 
         /// <summary>
         /// Pinned image per workload, a mirror and pull Secrets.
-        /// 
-        /// Default: the versions the stack is tested against
         /// </summary>
         [Input("images")]
         public Input<Inputs.ImagesSectionArgs>? Images { get; set; }
@@ -189,8 +177,6 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// `istio`: with it on, the Istio Mesh dashboard and the sidecars' panels of Service Detail and
         /// Tracing (stack config `mesh`).
-        /// 
-        /// Default: off
         /// </summary>
         [Input("mesh")]
         public Input<Inputs.MeshSectionArgs>? Mesh { get; set; }
@@ -198,8 +184,6 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// The SLOs the dashboards draw (`slo`, `slos`, `openSloFiles`, `slothFiles`, as MetricsStack is given them), and
         /// `remoteWrite`: with Amazon Managed Prometheus, Grafana's pods assume its query role.
-        /// 
-        /// Default: the per-service HTTP SLOs at 99.5 % and 95 % within 0.5 s, no other SLO, no AMP
         /// </summary>
         [Input("metrics")]
         public Input<Inputs.GrafanaMetricsArgsArgs>? Metrics { get; set; }
@@ -208,16 +192,12 @@ namespace ObservabilityStack.Observability
         /// The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
         /// agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
         /// not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-        /// 
-        /// Default: observability and observability-node
         /// </summary>
         [Input("namespaces")]
         public Input<Inputs.NamespacesSectionArgs>? Namespaces { get; set; }
 
         /// <summary>
         /// Node selector, tolerations, affinity and priority class per workload.
-        /// 
-        /// Default: none
         /// </summary>
         [Input("placement")]
         public Input<Inputs.PlacementSectionArgs>? Placement { get; set; }
@@ -244,8 +224,6 @@ namespace ObservabilityStack.Observability
 
         /// <summary>
         /// Requests and limits per container.
-        /// 
-        /// Default: kind: the laptop budget; eks: production sizes
         /// </summary>
         [Input("resources")]
         public Input<Inputs.ResourcesSectionArgs>? Resources { get; set; }
@@ -261,8 +239,6 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
         /// ARN may be an Output of the resource that makes it).
-        /// 
-        /// Default: kind: standard; eks: gp3
         /// </summary>
         [Input("storage")]
         public Input<Inputs.StorageSectionArgs>? Storage { get; set; }

@@ -79,8 +79,6 @@ namespace ObservabilityStack.Observability
     {
         /// <summary>
         /// The observed services and their namespaces.
-        /// 
-        /// Default: none
         /// </summary>
         [Input("apps")]
         public Input<Inputs.AppsSectionArgs>? Apps { get; set; }
@@ -95,17 +93,12 @@ namespace ObservabilityStack.Observability
 
         /// <summary>
         /// `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-        /// 
-        /// Default: kind: observability, dev, local; eks: observability, prod, us-east-1
         /// </summary>
         [Input("cluster")]
         public Input<Inputs.ClusterSectionArgs>? Cluster { get; set; }
 
         /// <summary>
         /// How people reach Kiali.
-        /// 
-        /// Default: kind: NodePort 30201; eks: none unless `exposure.ingress.kiali`
-        /// (with `exposure.ingress.auth`)
         /// </summary>
         [Input("exposure")]
         public Input<Inputs.ExposureSectionArgs>? Exposure { get; set; }
@@ -121,8 +114,6 @@ namespace ObservabilityStack.Observability
 
         /// <summary>
         /// Pinned image per workload, a mirror and pull Secrets.
-        /// 
-        /// Default: the versions the stack is tested against
         /// </summary>
         [Input("images")]
         public Input<Inputs.ImagesSectionArgs>? Images { get; set; }
@@ -130,8 +121,6 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// `istio`: the meshed namespaces and istiod's, which Kiali reads (stack config `mesh`); it must
         /// be enabled, with `kiali` on.
-        /// 
-        /// Default: off, which this component refuses
         /// </summary>
         [Input("mesh")]
         public Input<Inputs.MeshSectionArgs>? Mesh { get; set; }
@@ -140,16 +129,12 @@ namespace ObservabilityStack.Observability
         /// The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
         /// agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
         /// not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-        /// 
-        /// Default: observability and observability-node
         /// </summary>
         [Input("namespaces")]
         public Input<Inputs.NamespacesSectionArgs>? Namespaces { get; set; }
 
         /// <summary>
         /// Node selector, tolerations, affinity and priority class per workload.
-        /// 
-        /// Default: none
         /// </summary>
         [Input("placement")]
         public Input<Inputs.PlacementSectionArgs>? Placement { get; set; }
@@ -174,8 +159,6 @@ namespace ObservabilityStack.Observability
 
         /// <summary>
         /// Requests and limits per container.
-        /// 
-        /// Default: kind: the laptop budget; eks: production sizes
         /// </summary>
         [Input("resources")]
         public Input<Inputs.ResourcesSectionArgs>? Resources { get; set; }
@@ -183,8 +166,6 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
         /// ARN may be an Output of the resource that makes it).
-        /// 
-        /// Default: kind: standard; eks: gp3
         /// </summary>
         [Input("storage")]
         public Input<Inputs.StorageSectionArgs>? Storage { get; set; }

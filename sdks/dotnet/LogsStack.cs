@@ -100,8 +100,6 @@ namespace ObservabilityStack.Observability
 
         /// <summary>
         /// The observed services and their namespaces.
-        /// 
-        /// Default: none
         /// </summary>
         [Input("apps")]
         public Input<Inputs.AppsSectionArgs>? Apps { get; set; }
@@ -116,8 +114,6 @@ namespace ObservabilityStack.Observability
 
         /// <summary>
         /// `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-        /// 
-        /// Default: kind: observability, dev, local; eks: observability, prod, us-east-1
         /// </summary>
         [Input("cluster")]
         public Input<Inputs.ClusterSectionArgs>? Cluster { get; set; }
@@ -125,16 +121,12 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
         /// business SLOs it evaluates.
-        /// 
-        /// Default: false
         /// </summary>
         [Input("demo")]
         public Input<Inputs.DemoSwitchArgs>? Demo { get; set; }
 
         /// <summary>
         /// Pinned image per workload, a mirror and pull Secrets.
-        /// 
-        /// Default: the versions the stack is tested against
         /// </summary>
         [Input("images")]
         public Input<Inputs.ImagesSectionArgs>? Images { get; set; }
@@ -142,16 +134,12 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// Retention, storage, replicas, collection mode, masking, tenant, limits, log alerts and rule
         /// files (stack config `logs`).
-        /// 
-        /// Default: kind: one Loki on a volume, logs read through the API; eks: three replicas on S3, read from each node
         /// </summary>
         [Input("logs")]
         public Input<Inputs.LogsSectionArgs>? Logs { get; set; }
 
         /// <summary>
         /// `runbookBaseUrl`: log alerts link to the same runbooks as metric alerts.
-        /// 
-        /// Default: https://runbooks.example.com/observability
         /// </summary>
         [Input("metrics")]
         public Input<Inputs.RunbookLinksArgs>? Metrics { get; set; }
@@ -160,16 +148,12 @@ namespace ObservabilityStack.Observability
         /// The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
         /// agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
         /// not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-        /// 
-        /// Default: observability and observability-node
         /// </summary>
         [Input("namespaces")]
         public Input<Inputs.NamespacesSectionArgs>? Namespaces { get; set; }
 
         /// <summary>
         /// Node selector, tolerations, affinity and priority class per workload.
-        /// 
-        /// Default: none
         /// </summary>
         [Input("placement")]
         public Input<Inputs.PlacementSectionArgs>? Placement { get; set; }
@@ -186,8 +170,6 @@ namespace ObservabilityStack.Observability
 
         /// <summary>
         /// Requests and limits per container.
-        /// 
-        /// Default: kind: the laptop budget; eks: production sizes
         /// </summary>
         [Input("resources")]
         public Input<Inputs.ResourcesSectionArgs>? Resources { get; set; }
@@ -195,8 +177,6 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
         /// ARN may be an Output of the resource that makes it).
-        /// 
-        /// Default: kind: standard; eks: gp3
         /// </summary>
         [Input("storage")]
         public Input<Inputs.StorageSectionArgs>? Storage { get; set; }

@@ -110,16 +110,12 @@ namespace ObservabilityStack.Observability
     {
         /// <summary>
         /// Receivers, routes and grouping of the alerts.
-        /// 
-        /// Default: no receiver but the Watchdog's own route
         /// </summary>
         [Input("alerting")]
         public Input<Inputs.AlertingSectionArgs>? Alerting { get; set; }
 
         /// <summary>
         /// The observed services and their namespaces.
-        /// 
-        /// Default: none
         /// </summary>
         [Input("apps")]
         public Input<Inputs.AppsSectionArgs>? Apps { get; set; }
@@ -135,8 +131,6 @@ namespace ObservabilityStack.Observability
 
         /// <summary>
         /// `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-        /// 
-        /// Default: kind: observability, dev, local; eks: observability, prod, us-east-1
         /// </summary>
         [Input("cluster")]
         public Input<Inputs.ClusterSectionArgs>? Cluster { get; set; }
@@ -144,8 +138,6 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
         /// business SLOs it evaluates.
-        /// 
-        /// Default: false
         /// </summary>
         [Input("demo")]
         public Input<Inputs.DemoSwitchArgs>? Demo { get; set; }
@@ -153,8 +145,6 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// How people reach Prometheus and Alertmanager. The certificate's and Cognito's ARNs and IDs may
         /// be Outputs; host names are text, as alert links and the NetworkPolicies are made of them.
-        /// 
-        /// Default: kind: Prometheus on NodePort 30090; eks: neither exposed
         /// </summary>
         [Input("exposure")]
         public Input<Inputs.ExposureSectionArgs>? Exposure { get; set; }
@@ -169,8 +159,6 @@ namespace ObservabilityStack.Observability
 
         /// <summary>
         /// Pinned image per workload, a mirror and pull Secrets.
-        /// 
-        /// Default: the versions the stack is tested against
         /// </summary>
         [Input("images")]
         public Input<Inputs.ImagesSectionArgs>? Images { get; set; }
@@ -178,8 +166,6 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// `istio`: the meshed namespaces and istiod it scrapes, and a meshed service's sidecar as the
         /// first source of its RED and SLO signals (stack config `mesh`).
-        /// 
-        /// Default: off
         /// </summary>
         [Input("mesh")]
         public Input<Inputs.MeshSectionArgs>? Mesh { get; set; }
@@ -187,8 +173,6 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// Retention, storage, replicas, scrape and evaluation intervals, exporters, alert thresholds,
         /// SLOs, rule files, OpenSLO and Sloth files, extra scrape jobs (stack config `metrics`).
-        /// 
-        /// Default: kind: one Prometheus and one Alertmanager, 7 days; eks: two and three, 15 days
         /// </summary>
         [Input("metrics")]
         public Input<Inputs.MetricsSectionArgs>? Metrics { get; set; }
@@ -197,16 +181,12 @@ namespace ObservabilityStack.Observability
         /// The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
         /// agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
         /// not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-        /// 
-        /// Default: observability and observability-node
         /// </summary>
         [Input("namespaces")]
         public Input<Inputs.NamespacesSectionArgs>? Namespaces { get; set; }
 
         /// <summary>
         /// Node selector, tolerations, affinity and priority class per workload.
-        /// 
-        /// Default: none
         /// </summary>
         [Input("placement")]
         public Input<Inputs.PlacementSectionArgs>? Placement { get; set; }
@@ -223,8 +203,6 @@ namespace ObservabilityStack.Observability
 
         /// <summary>
         /// Requests and limits per container.
-        /// 
-        /// Default: kind: the laptop budget; eks: production sizes
         /// </summary>
         [Input("resources")]
         public Input<Inputs.ResourcesSectionArgs>? Resources { get; set; }
@@ -247,8 +225,6 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
         /// ARN may be an Output of the resource that makes it).
-        /// 
-        /// Default: kind: standard; eks: gp3
         /// </summary>
         [Input("storage")]
         public Input<Inputs.StorageSectionArgs>? Storage { get; set; }
@@ -256,8 +232,6 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// `latencyBucketsSeconds` of the span metrics a TracingStack writes here: the latency SLIs fall
         /// back to them, so each latency threshold must be one.
-        /// 
-        /// Default: the stack's buckets (0.005 s to 10 s)
         /// </summary>
         [Input("tracing")]
         public Input<Inputs.SpanMetricBucketsArgs>? Tracing { get; set; }

@@ -68,8 +68,6 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// `namespaces` of the observed apps, and `createNamespaces`: whether it creates them, or reads
         /// each one so that a missing namespace fails `pulumi preview` before anything is written.
-        /// 
-        /// Default: none; kind creates them, eks reads them
         /// </summary>
         [Input("apps")]
         public Input<Inputs.AppsSectionArgs>? Apps { get; set; }
@@ -77,16 +75,12 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// `enabled`: whether DemoStack runs, whose namespace is then created like the stack's own
         /// (restricted, default deny, DNS egress, pull Secret), as its pods are the stack's.
-        /// 
-        /// Default: false
         /// </summary>
         [Input("demo")]
         public Input<Inputs.DemoSwitchArgs>? Demo { get; set; }
 
         /// <summary>
         /// `registryCredentials`: made the pull Secret of both stack namespaces, before any pod pulls with it.
-        /// 
-        /// Default: none
         /// </summary>
         [Input("images")]
         public Input<Inputs.RegistryCredentialsArgsArgs>? Images { get; set; }
@@ -94,8 +88,6 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// `observability`, for everything that needs no host access (Pod Security restricted), and
         /// `node`, for the node agents that do (privileged; warns and audits restricted).
-        /// 
-        /// Default: observability and observability-node
         /// </summary>
         [Input("namespaces")]
         public Input<Inputs.NamespacesSectionArgs>? Namespaces { get; set; }

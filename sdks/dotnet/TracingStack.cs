@@ -90,8 +90,6 @@ namespace ObservabilityStack.Observability
     {
         /// <summary>
         /// The observed services and their namespaces.
-        /// 
-        /// Default: none
         /// </summary>
         [Input("apps")]
         public Input<Inputs.AppsSectionArgs>? Apps { get; set; }
@@ -107,8 +105,6 @@ namespace ObservabilityStack.Observability
 
         /// <summary>
         /// `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-        /// 
-        /// Default: kind: observability, dev, local; eks: observability, prod, us-east-1
         /// </summary>
         [Input("cluster")]
         public Input<Inputs.ClusterSectionArgs>? Cluster { get; set; }
@@ -116,32 +112,24 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
         /// business SLOs it evaluates.
-        /// 
-        /// Default: false
         /// </summary>
         [Input("demo")]
         public Input<Inputs.DemoSwitchArgs>? Demo { get; set; }
 
         /// <summary>
         /// How apps outside the cluster send spans.
-        /// 
-        /// Default: kind: OTLP/HTTP and Zipkin on NodePorts 30318 and 30411; eks: none
         /// </summary>
         [Input("exposure")]
         public Input<Inputs.ExposureSectionArgs>? Exposure { get; set; }
 
         /// <summary>
         /// Pinned image per workload, a mirror and pull Secrets.
-        /// 
-        /// Default: the versions the stack is tested against
         /// </summary>
         [Input("images")]
         public Input<Inputs.ImagesSectionArgs>? Images { get; set; }
 
         /// <summary>
         /// `istio`: the meshed namespaces, whose sidecars may send Zipkin spans (stack config `mesh`).
-        /// 
-        /// Default: off
         /// </summary>
         [Input("mesh")]
         public Input<Inputs.MeshSectionArgs>? Mesh { get; set; }
@@ -149,8 +137,6 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// `slo`: every latency threshold must be a span-metric bucket, and the apps' histograms get it
         /// through their tracing ConfigMap.
-        /// 
-        /// Default: 99.5 % available, 95 % within 0.5 s
         /// </summary>
         [Input("metrics")]
         public Input<Inputs.SloDefaultsArgs>? Metrics { get; set; }
@@ -159,16 +145,12 @@ namespace ObservabilityStack.Observability
         /// The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
         /// agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
         /// not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-        /// 
-        /// Default: observability and observability-node
         /// </summary>
         [Input("namespaces")]
         public Input<Inputs.NamespacesSectionArgs>? Namespaces { get; set; }
 
         /// <summary>
         /// Node selector, tolerations, affinity and priority class per workload.
-        /// 
-        /// Default: none
         /// </summary>
         [Input("placement")]
         public Input<Inputs.PlacementSectionArgs>? Placement { get; set; }
@@ -201,8 +183,6 @@ namespace ObservabilityStack.Observability
 
         /// <summary>
         /// Requests and limits per container.
-        /// 
-        /// Default: kind: the laptop budget; eks: production sizes
         /// </summary>
         [Input("resources")]
         public Input<Inputs.ResourcesSectionArgs>? Resources { get; set; }
@@ -210,8 +190,6 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
         /// ARN may be an Output of the resource that makes it).
-        /// 
-        /// Default: kind: standard; eks: gp3
         /// </summary>
         [Input("storage")]
         public Input<Inputs.StorageSectionArgs>? Storage { get; set; }
@@ -219,8 +197,6 @@ namespace ObservabilityStack.Observability
         /// <summary>
         /// Sampling, tail sampling, span-metric buckets, collector tiers, retention and sending queues
         /// (stack config `tracing`).
-        /// 
-        /// Default: kind: every trace kept, one collector; eks: 10 %, tail sampling, two gateways and two aggregators
         /// </summary>
         [Input("tracing")]
         public Input<Inputs.TracingSectionArgs>? Tracing { get; set; }

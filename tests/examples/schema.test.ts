@@ -9,11 +9,14 @@ import * as os from "os";
 import * as path from "path";
 import ts from "typescript";
 import { SECRET_PATHS } from "../../config/errors";
+import { stackConfigSchema } from "../../config/schema";
 import { PACKAGE_NAME, SERVED_COMPONENTS } from "../../provider/components";
 import { readSchema } from "../../provider/schemaOf";
 import type { PackageSchema, PropertySpec } from "../../provider/schemaTypes";
+import { configKeys } from "../../scripts/docs/configReference";
 
 const ROOT = path.resolve(__dirname, "../..");
+const KEY_DOCS = configKeys(stackConfigSchema);
 const SCHEMA_FILE = path.join(ROOT, "provider", "schema.json");
 const API_COMPONENTS = path.join(ROOT, "docs", "api", "components");
 const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
@@ -56,7 +59,7 @@ function expectCurrent(read: PackageSchema): void {
 }
 
 test("provider/schema.json is current (npm run schema)", () => {
-  const { schema, unsupported } = readSchema(ROOT, version);
+  const { schema, unsupported } = readSchema(ROOT, version, KEY_DOCS);
   expect(unsupported).toEqual([]);
   expectCurrent(schema);
 });
@@ -146,7 +149,7 @@ describe("the staleness check fails on a changed component (a copy of the source
     fs.writeFileSync(file, original.replace(plant.from, plant.to));
     try {
       const start = Date.now();
-      const { schema } = readSchema(copy, version);
+      const { schema } = readSchema(copy, version, KEY_DOCS);
       timings.push(`${plant.name}: read in ${Date.now() - start} ms`);
       expect(schemaDrift(committed(), schema)).toEqual(plant.drift);
       expect(() => expectCurrent(schema)).toThrow("run `npm run schema`");

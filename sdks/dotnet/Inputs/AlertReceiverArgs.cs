@@ -16,11 +16,22 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class AlertReceiverArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Notify no one: the alerts its routes take stay in Alertmanager's UI and API and go nowhere else. Takes no integration.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("drop")]
         public Input<bool>? Drop { get; set; }
 
         [Input("email")]
         private InputList<Inputs.EmailReceiverArgs>? _email;
+
+        /// <summary>
+        /// E-mail through an SMTP smarthost.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<Inputs.EmailReceiverArgs> Email
         {
             get => _email ?? (_email = new InputList<Inputs.EmailReceiverArgs>());
@@ -29,17 +40,32 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("msteams")]
         private InputList<Inputs.MsTeamsReceiverArgs>? _msteams;
+
+        /// <summary>
+        /// Teams Workflows ("Post to a channel when a webhook request is received") URLs.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<Inputs.MsTeamsReceiverArgs> Msteams
         {
             get => _msteams ?? (_msteams = new InputList<Inputs.MsTeamsReceiverArgs>());
             set => _msteams = value;
         }
 
+        /// <summary>
+        /// The receiver's name, which alerting.routes name; not one of the platform's.
+        /// </summary>
         [Input("name", required: true)]
         public Input<string> Name { get; set; } = null!;
 
         [Input("opsgenie")]
         private InputList<Inputs.OpsgenieReceiverArgs>? _opsgenie;
+
+        /// <summary>
+        /// Opsgenie API keys, with the EU apiUrl where needed.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<Inputs.OpsgenieReceiverArgs> Opsgenie
         {
             get => _opsgenie ?? (_opsgenie = new InputList<Inputs.OpsgenieReceiverArgs>());
@@ -48,6 +74,12 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("pagerduty")]
         private InputList<Inputs.PagerDutyReceiverArgs>? _pagerduty;
+
+        /// <summary>
+        /// PagerDuty Events API v2 routing keys.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<Inputs.PagerDutyReceiverArgs> Pagerduty
         {
             get => _pagerduty ?? (_pagerduty = new InputList<Inputs.PagerDutyReceiverArgs>());
@@ -56,6 +88,12 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("slack")]
         private InputList<Inputs.SlackReceiverArgs>? _slack;
+
+        /// <summary>
+        /// Slack incoming webhooks.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<Inputs.SlackReceiverArgs> Slack
         {
             get => _slack ?? (_slack = new InputList<Inputs.SlackReceiverArgs>());
@@ -64,6 +102,12 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("webhook")]
         private InputList<Inputs.WebhookReceiverArgs>? _webhook;
+
+        /// <summary>
+        /// Generic webhooks, with the port the URL names for the egress NetworkPolicy.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<Inputs.WebhookReceiverArgs> Webhook
         {
             get => _webhook ?? (_webhook = new InputList<Inputs.WebhookReceiverArgs>());

@@ -18,31 +18,62 @@ namespace ObservabilityStack.Observability.Inputs
     {
         [Input("activeTimeIntervals")]
         private InputList<string>? _activeTimeIntervals;
+
+        /// <summary>
+        /// Time intervals of alerting.timeIntervals outside which the route notifies no one; it still takes the alerts it matches.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<string> ActiveTimeIntervals
         {
             get => _activeTimeIntervals ?? (_activeTimeIntervals = new InputList<string>());
             set => _activeTimeIntervals = value;
         }
 
+        /// <summary>
+        /// Keep matching the routes after this one (and the platform's severity routes).
+        /// 
+        /// Default: `false`
+        /// </summary>
         [Input("continue")]
         public Input<bool>? Continue { get; set; }
 
         [Input("groupBy")]
         private InputList<string>? _groupBy;
+
+        /// <summary>
+        /// Labels that group alerts into one notification.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<string> GroupBy
         {
             get => _groupBy ?? (_groupBy = new InputList<string>());
             set => _groupBy = value;
         }
 
+        /// <summary>
+        /// Wait before notifying about new alerts in a group.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("groupInterval")]
         public Input<string>? GroupInterval { get; set; }
 
+        /// <summary>
+        /// Wait before a new group's first notification.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("groupWait")]
         public Input<string>? GroupWait { get; set; }
 
         [Input("matchers", required: true)]
         private InputList<string>? _matchers;
+
+        /// <summary>
+        /// Alertmanager matchers with a quoted value: namespace="payments", team=~"a|b".
+        /// </summary>
         public InputList<string> Matchers
         {
             get => _matchers ?? (_matchers = new InputList<string>());
@@ -51,15 +82,29 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("muteTimeIntervals")]
         private InputList<string>? _muteTimeIntervals;
+
+        /// <summary>
+        /// Time intervals of alerting.timeIntervals during which the route notifies no one; it still takes the alerts it matches.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<string> MuteTimeIntervals
         {
             get => _muteTimeIntervals ?? (_muteTimeIntervals = new InputList<string>());
             set => _muteTimeIntervals = value;
         }
 
+        /// <summary>
+        /// The receiver of alerting.receivers this route sends to.
+        /// </summary>
         [Input("receiver", required: true)]
         public Input<string> Receiver { get; set; } = null!;
 
+        /// <summary>
+        /// Wait before re-sending a notification that is still firing.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("repeatInterval")]
         public Input<string>? RepeatInterval { get; set; }
 

@@ -16,11 +16,18 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class AlertTimeIntervalArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// The interval's name, which alerting.routes[].muteTimeIntervals and activeTimeIntervals give.
+        /// </summary>
         [Input("name", required: true)]
         public Input<string> Name { get; set; } = null!;
 
         [Input("periods", required: true)]
         private InputList<Inputs.TimeIntervalPeriodArgs>? _periods;
+
+        /// <summary>
+        /// When the interval holds: during any of these periods.
+        /// </summary>
         public InputList<Inputs.TimeIntervalPeriodArgs> Periods
         {
             get => _periods ?? (_periods = new InputList<Inputs.TimeIntervalPeriodArgs>());

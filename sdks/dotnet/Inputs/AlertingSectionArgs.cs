@@ -13,16 +13,33 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class AlertingSectionArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// The platform's e-mail receiver.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("email")]
         public Input<Inputs.AlertingSectionEmailArgs>? Email { get; set; }
 
+        /// <summary>
+        /// Where people open each UI; links in notifications use them.
+        /// </summary>
         [Input("externalUrls")]
         public Input<Inputs.AlertingSectionExternalUrlsArgs>? ExternalUrls { get; set; }
 
+        /// <summary>
+        /// How long Alertmanager waits to batch the first notification of a new alert group.
+        /// 
+        /// Default: `30s`
+        /// </summary>
         [Input("groupWait")]
         public Input<string>? GroupWait { get; set; }
 
         /// <summary>
+        /// Where an alert goes whose severity no route reads (the platform's routes read critical and warning; alerting.routes may read others): warning sends it to the warning receiver, critical to the critical one; refuse refuses every team rule, SLO and SLO document that gives such a severity, naming the routes. Unset: Sloth's page (sloth_severity page) goes to the critical receiver and its ticket to the warning one, an SLO alert to the receivers it names, and any other such alert is refused, since nothing says whether it should page. Whatever this says short of refuse, Sloth's page goes to the critical receiver unless a route of alerting.routes takes it, and so does a severity a route names for a receiver that pages (PagerDuty, Opsgenie). A near-miss of a routed severity (critcal) is refused whatever this says.
+        /// 
+        /// Default: unset
+        /// 
         /// One of `critical`, `refuse`, `warning`.
         /// </summary>
         [Input("otherSeverities")]
@@ -30,6 +47,12 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("receivers")]
         private InputList<Inputs.AlertReceiverArgs>? _receivers;
+
+        /// <summary>
+        /// Teams' receivers, by name; the platform's own (critical, warning, watchdog, default) stay.
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<Inputs.AlertReceiverArgs> Receivers
         {
             get => _receivers ?? (_receivers = new InputList<Inputs.AlertReceiverArgs>());
@@ -38,28 +61,55 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("routes")]
         private InputList<Inputs.AlertRouteArgs>? _routes;
+
+        /// <summary>
+        /// Routes below the Watchdog's and above the platform's severity routes; the first match wins.
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<Inputs.AlertRouteArgs> Routes
         {
             get => _routes ?? (_routes = new InputList<Inputs.AlertRouteArgs>());
             set => _routes = value;
         }
 
+        /// <summary>
+        /// The platform's Slack channel.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("slack")]
         public Input<Inputs.AlertingSectionSlackArgs>? Slack { get; set; }
 
         [Input("timeIntervals")]
         private InputList<Inputs.AlertTimeIntervalArgs>? _timeIntervals;
+
+        /// <summary>
+        /// Named time intervals, in UTC, that routes mute during or notify only during; the Watchdog's route has none.
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<Inputs.AlertTimeIntervalArgs> TimeIntervals
         {
             get => _timeIntervals ?? (_timeIntervals = new InputList<Inputs.AlertTimeIntervalArgs>());
             set => _timeIntervals = value;
         }
 
+        /// <summary>
+        /// A dead man's switch that expects the always-firing Watchdog alert.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("watchdog")]
         public Input<Inputs.AlertingSectionWatchdogArgs>? Watchdog { get; set; }
 
+        /// <summary>
+        /// The platform's webhook receiver.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("webhook")]
-        public Input<Inputs.AlertingSectionWatchdogArgs>? Webhook { get; set; }
+        public Input<Inputs.AlertingSectionWebhookArgs>? Webhook { get; set; }
 
         public AlertingSectionArgs()
         {

@@ -13,11 +13,20 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class AlertingSectionEmailArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// The sender address.
+        /// </summary>
         [Input("from")]
         public Input<string>? From { get; set; }
 
         [Input("password")]
         private Input<string>? _password;
+
+        /// <summary>
+        /// SMTP password.
+        /// 
+        /// Default: unset
+        /// </summary>
         public Input<string>? Password
         {
             get => _password;
@@ -28,17 +37,29 @@ namespace ObservabilityStack.Observability.Inputs
             }
         }
 
+        /// <summary>
+        /// The SMTP server.
+        /// </summary>
         [Input("smarthost")]
         public Input<string>? Smarthost { get; set; }
 
         [Input("to")]
         private InputList<string>? _to;
+
+        /// <summary>
+        /// Recipients.
+        /// </summary>
         public InputList<string> To
         {
             get => _to ?? (_to = new InputList<string>());
             set => _to = value;
         }
 
+        /// <summary>
+        /// SMTP login.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("username")]
         public Input<string>? Username { get; set; }
 

@@ -13,12 +13,27 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class AlertingSectionExternalUrlsArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Alertmanager's --web.external-url (silence links).
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("alertmanager")]
         public Input<string>? Alertmanager { get; set; }
 
+        /// <summary>
+        /// Where notification links open Grafana.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("grafana")]
         public Input<string>? Grafana { get; set; }
 
+        /// <summary>
+        /// Prometheus' --web.external-url (alerts' generatorURL).
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("prometheus")]
         public Input<string>? Prometheus { get; set; }
 

@@ -13,11 +13,18 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class AlertingSectionSlackArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// The channel alerts are posted to.
+        /// </summary>
         [Input("channel")]
         public Input<string>? Channel { get; set; }
 
         [Input("webhookUrl")]
         private Input<string>? _webhookUrl;
+
+        /// <summary>
+        /// The Slack incoming webhook.
+        /// </summary>
         public Input<string>? WebhookUrl
         {
             get => _webhookUrl;

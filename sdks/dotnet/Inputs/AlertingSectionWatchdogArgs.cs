@@ -15,6 +15,10 @@ namespace ObservabilityStack.Observability.Inputs
     {
         [Input("url")]
         private Input<string>? _url;
+
+        /// <summary>
+        /// The dead man's switch's URL.
+        /// </summary>
         public Input<string>? Url
         {
             get => _url;

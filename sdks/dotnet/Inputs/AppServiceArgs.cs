@@ -16,27 +16,63 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class AppServiceArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Labels each of its series may have; metrics.scrapeLimits.labelLimit when unset.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("labelLimit")]
         public InputUnion<double, string>? LabelLimit { get; set; }
 
+        /// <summary>
+        /// Its metrics path; apps.defaults.metricsPath when unset.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("metricsPath")]
         public Input<string>? MetricsPath { get; set; }
 
+        /// <summary>
+        /// The Service's name: the `service` label of its metrics.
+        /// </summary>
         [Input("name", required: true)]
         public Input<string> Name { get; set; } = null!;
 
+        /// <summary>
+        /// Where the Service runs; the first of apps.namespaces when unset.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("namespace")]
         public Input<string>? Namespace { get; set; }
 
+        /// <summary>
+        /// The port its metrics are scraped on.
+        /// </summary>
         [Input("port", required: true)]
         public InputUnion<double, string> Port { get; set; } = null!;
 
+        /// <summary>
+        /// Samples each of its pods may expose after relabelling; metrics.scrapeLimits.sampleLimit when unset. A service with its own limits has a scrape job of its own.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("sampleLimit")]
         public InputUnion<double, string>? SampleLimit { get; set; }
 
+        /// <summary>
+        /// Its scrape interval; apps.defaults.scrapeInterval when unset.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("scrapeInterval")]
         public Input<string>? ScrapeInterval { get; set; }
 
+        /// <summary>
+        /// Objectives of this service over metrics.slo.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("slo")]
         public Input<Inputs.AppServiceSloArgs>? Slo { get; set; }
 

@@ -13,9 +13,19 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class AppServiceSloArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// This service's availability objective, over metrics.slo.availability.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("availability")]
         public InputUnion<double, string>? Availability { get; set; }
 
+        /// <summary>
+        /// This service's latency threshold, over metrics.slo.latencyThresholdSeconds; one of tracing.latencyBucketsSeconds.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("latencyThresholdSeconds")]
         public InputUnion<double, string>? LatencyThresholdSeconds { get; set; }
 

@@ -13,6 +13,11 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class AppsSectionArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// true: the stack creates apps.namespaces (Pod Security baseline, warn/audit restricted); false: they must exist, and a missing one fails the preview by name.
+        /// 
+        /// Default: kind: `true`; eks: `false`
+        /// </summary>
         [Input("createNamespaces")]
         public Input<bool>? CreateNamespaces { get; set; }
 
@@ -21,6 +26,12 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("namespaces")]
         private InputList<string>? _namespaces;
+
+        /// <summary>
+        /// Namespaces the apps run in: scraped, their logs collected, the tracing ConfigMap published there.
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<string> Namespaces
         {
             get => _namespaces ?? (_namespaces = new InputList<string>());
@@ -29,6 +40,12 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("services")]
         private InputList<Inputs.AppServiceArgs>? _services;
+
+        /// <summary>
+        /// The services to scrape, each with RED and SLO rules and dashboards.
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<Inputs.AppServiceArgs> Services
         {
             get => _services ?? (_services = new InputList<Inputs.AppServiceArgs>());

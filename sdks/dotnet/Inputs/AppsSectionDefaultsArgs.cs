@@ -13,9 +13,19 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class AppsSectionDefaultsArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Metrics path of services that set none.
+        /// 
+        /// Default: `/metrics`
+        /// </summary>
         [Input("metricsPath")]
         public Input<string>? MetricsPath { get; set; }
 
+        /// <summary>
+        /// Scrape interval of services that set none.
+        /// 
+        /// Default: `15s`
+        /// </summary>
         [Input("scrapeInterval")]
         public Input<string>? ScrapeInterval { get; set; }
 

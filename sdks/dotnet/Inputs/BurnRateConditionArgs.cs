@@ -16,18 +16,33 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class BurnRateConditionArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// How many times faster than the objective allows the budget burns (14.4 spends 2 % of 30 days in an hour).
+        /// </summary>
         [Input("burnRate", required: true)]
         public InputUnion<double, string> BurnRate { get; set; } = null!;
 
         /// <summary>
+        /// gt (default): above the burn rate; gte: at or above it.
+        /// 
+        /// Default: unset
+        /// 
         /// One of `gt`, `gte`.
         /// </summary>
         [Input("op")]
         public Input<string>? Op { get; set; }
 
+        /// <summary>
+        /// A shorter window that must burn as fast too, so that the alert stops soon after the burn does (e.g. 5m).
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("shortWindow")]
         public Input<string>? ShortWindow { get; set; }
 
+        /// <summary>
+        /// The window the burn rate is measured over, e.g. 1h.
+        /// </summary>
         [Input("window", required: true)]
         public Input<string> Window { get; set; } = null!;
 

@@ -15,35 +15,77 @@ namespace ObservabilityStack.Observability.Inputs
     {
         [Input("apiServerCidrs")]
         private InputList<string>? _apiServerCidrs;
+
+        /// <summary>
+        /// The addresses pods reach the Kubernetes API server at once the kubernetes Service has translated them: on EKS the control plane's network interfaces, in the subnets the cluster was created with; on kind the control-plane node's. The workloads that call the API server may connect to these only (443 and 6443). Unset, to any address, and the preview warns on eks.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<string> ApiServerCidrs
         {
             get => _apiServerCidrs ?? (_apiServerCidrs = new InputList<string>());
             set => _apiServerCidrs = value;
         }
 
+        /// <summary>
+        /// The `env` external label.
+        /// 
+        /// Default: kind: `dev`; eks: `prod`
+        /// </summary>
         [Input("env")]
         public Input<string>? Env { get; set; }
 
+        /// <summary>
+        /// The kubeconfig context the explicit provider and npm run preflight use; never the ambient current context.
+        /// 
+        /// Default: kind: `kind-observability`; eks: `observability-prod`
+        /// </summary>
         [Input("kubeContext")]
         public Input<string>? KubeContext { get; set; }
 
+        /// <summary>
+        /// Path to (or contents of) a kubeconfig; the usual kubeconfig lookup when unset.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("kubeconfig")]
         public Input<string>? Kubeconfig { get; set; }
 
+        /// <summary>
+        /// The `cluster` external label.
+        /// 
+        /// Default: `observability`
+        /// </summary>
         [Input("name")]
         public Input<string>? Name { get; set; }
 
         [Input("nodeCidrs")]
         private InputList<string>? _nodeCidrs;
+
+        /// <summary>
+        /// The addresses of the cluster's nodes: on EKS the subnets its node groups run in; on kind the nodes' network. Prometheus scrapes the kubelets (10250) and node-exporter, which runs on the host network (9100), at these only. Unset, at any address, and the preview warns on eks.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<string> NodeCidrs
         {
             get => _nodeCidrs ?? (_nodeCidrs = new InputList<string>());
             set => _nodeCidrs = value;
         }
 
+        /// <summary>
+        /// The `region` external label.
+        /// 
+        /// Default: kind: `local`; eks: `us-east-1`
+        /// </summary>
         [Input("region")]
         public Input<string>? Region { get; set; }
 
+        /// <summary>
+        /// How long pulumi up waits for each Deployment, StatefulSet and DaemonSet to roll out before it fails naming the workload; npm run verify names its pods' reason (docs/troubleshooting.md).
+        /// 
+        /// Default: kind: `5`; eks: `10`
+        /// </summary>
         [Input("rolloutTimeoutMinutes")]
         public InputUnion<double, string>? RolloutTimeoutMinutes { get; set; }
 

@@ -22,9 +22,15 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("type", required: true)]
         public Input<string> Type { get; set; } = null!;
 
+        /// <summary>
+        /// With type `cognito`.
+        /// </summary>
         [Input("userPoolArn", required: true)]
         public Input<string> UserPoolArn { get; set; } = null!;
 
+        /// <summary>
+        /// With type `cognito`.
+        /// </summary>
         [Input("userPoolClientId", required: true)]
         public Input<string> UserPoolClientId { get; set; } = null!;
 

@@ -18,15 +18,29 @@ namespace ObservabilityStack.Observability.Inputs
     {
         [Input("dashboards")]
         private InputMap<string>? _dashboards;
+
+        /// <summary>
+        /// From a program, instead of path: dashboard JSON texts by file name.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputMap<string> Dashboards
         {
             get => _dashboards ?? (_dashboards = new InputMap<string>());
             set => _dashboards = value;
         }
 
+        /// <summary>
+        /// The Grafana folder its dashboards are provisioned into.
+        /// </summary>
         [Input("folder", required: true)]
         public Input<string> Folder { get; set; } = null!;
 
+        /// <summary>
+        /// A folder of dashboard JSON files, relative to the project root.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("path")]
         public Input<string>? Path { get; set; }
 

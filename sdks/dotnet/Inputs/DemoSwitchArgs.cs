@@ -16,6 +16,11 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class DemoSwitchArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Run the demo in observability-demo; kind only, refused on eks.
+        /// 
+        /// Default: `false`
+        /// </summary>
         [Input("enabled")]
         public Input<bool>? Enabled { get; set; }
 

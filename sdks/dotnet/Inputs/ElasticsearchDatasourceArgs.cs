@@ -16,12 +16,21 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class ElasticsearchDatasourceArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// With type `elasticsearch`.
+        /// </summary>
         [Input("index", required: true)]
         public Input<string> Index { get; set; } = null!;
 
+        /// <summary>
+        /// With type `jaeger`.
+        /// </summary>
         [Input("name", required: true)]
         public Input<string> Name { get; set; } = null!;
 
+        /// <summary>
+        /// With type `elasticsearch`.
+        /// </summary>
         [Input("timeField", required: true)]
         public Input<string> TimeField { get; set; } = null!;
 
@@ -31,6 +40,9 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("type", required: true)]
         public Input<string> Type { get; set; } = null!;
 
+        /// <summary>
+        /// With type `jaeger`.
+        /// </summary>
         [Input("url", required: true)]
         public Input<string> Url { get; set; } = null!;
 

@@ -16,11 +16,20 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class EmailReceiverArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// The sender address.
+        /// </summary>
         [Input("from", required: true)]
         public Input<string> From { get; set; } = null!;
 
         [Input("password")]
         private Input<string>? _password;
+
+        /// <summary>
+        /// SMTP password.
+        /// 
+        /// Default: unset
+        /// </summary>
         public Input<string>? Password
         {
             get => _password;
@@ -31,17 +40,29 @@ namespace ObservabilityStack.Observability.Inputs
             }
         }
 
+        /// <summary>
+        /// The SMTP server.
+        /// </summary>
         [Input("smarthost", required: true)]
         public Input<string> Smarthost { get; set; } = null!;
 
         [Input("to", required: true)]
         private InputList<string>? _to;
+
+        /// <summary>
+        /// Recipients.
+        /// </summary>
         public InputList<string> To
         {
             get => _to ?? (_to = new InputList<string>());
             set => _to = value;
         }
 
+        /// <summary>
+        /// SMTP login.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("username")]
         public Input<string>? Username { get; set; }
 

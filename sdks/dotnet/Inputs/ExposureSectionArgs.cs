@@ -13,20 +13,38 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class ExposureSectionArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// The Ingress in front of Grafana; required with mode ingress.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("ingress")]
         public Input<Inputs.ExposureSectionIngressArgs>? Ingress { get; set; }
 
         /// <summary>
+        /// nodePort (kind, mapped to 127.0.0.1 by kind/cluster.yaml) or ingress (required on eks).
+        /// 
+        /// Default: kind: `nodePort`; eks: `ingress`
+        /// 
         /// One of `ingress`, `nodePort`.
         /// </summary>
         [Input("mode")]
         public Input<string>? Mode { get; set; }
 
+        /// <summary>
+        /// The NodePorts of Grafana, Prometheus, the Zipkin and OTLP/HTTP ingest, and Kiali (with mesh.istio); distinct.
+        /// </summary>
         [Input("nodePorts")]
         public Input<Inputs.ExposureSectionNodePortsArgs>? NodePorts { get; set; }
 
         [Input("podCidrs")]
         private InputList<string>? _podCidrs;
+
+        /// <summary>
+        /// The cluster's pod address ranges (kind: its podSubnet, 10.244.0.0/16, which kind/cluster.yaml sets). With mode nodePort, the NodePorts admit any address but these: kindnet matches a NetworkPolicy's addresses against pods' too, so without them any pod would reach the UIs and the ingest ports past the flows that say which pods may. Only with mode nodePort.
+        /// 
+        /// Default: kind: `["10.244.0.0/16"]`; eks: `[]`
+        /// </summary>
         public InputList<string> PodCidrs
         {
             get => _podCidrs ?? (_podCidrs = new InputList<string>());

@@ -13,52 +13,107 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class ExposureSectionIngressArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Alertmanager behind the same kind of Ingress, on its own host; on eks only with auth.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("alertmanager")]
         public Input<Inputs.ExposureSectionIngressAlertmanagerArgs>? Alertmanager { get; set; }
 
         [Input("annotations")]
         private InputMap<string>? _annotations;
+
+        /// <summary>
+        /// Anything the program does not set itself; the ALB annotations it generates cannot be overridden.
+        /// </summary>
         public InputMap<string> Annotations
         {
             get => _annotations ?? (_annotations = new InputMap<string>());
             set => _annotations = value;
         }
 
+        /// <summary>
+        /// Who may open the Ingress: the ALB authenticates every request (oidc or cognito).
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("auth")]
         public InputUnion<Inputs.OidcAuthArgs, Inputs.CognitoAuthArgs>? Auth { get; set; }
 
+        /// <summary>
+        /// className alb: the ACM certificate the ALB terminates TLS with (required there).
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("certificateArn")]
         public Input<string>? CertificateArn { get; set; }
 
+        /// <summary>
+        /// The IngressClass; `alb` gets the AWS Load Balancer Controller's annotations generated.
+        /// </summary>
         [Input("className")]
         public Input<string>? ClassName { get; set; }
 
+        /// <summary>
+        /// The host Grafana is served on.
+        /// </summary>
         [Input("host")]
         public Input<string>? Host { get; set; }
 
+        /// <summary>
+        /// Kiali (mesh.istio.kiali) behind the same kind of Ingress, on its own host; on eks only with auth.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("kiali")]
         public Input<Inputs.ExposureSectionIngressAlertmanagerArgs>? Kiali { get; set; }
 
         [Input("loadBalancerCidrs")]
         private InputList<string>? _loadBalancerCidrs;
+
+        /// <summary>
+        /// The CIDRs of the subnets the load balancer runs in: the UIs behind the Ingress admit their port from these only (target type ip: the ALB connects from its addresses there). Unset, they admit any address, and the preview warns on className alb.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<string> LoadBalancerCidrs
         {
             get => _loadBalancerCidrs ?? (_loadBalancerCidrs = new InputList<string>());
             set => _loadBalancerCidrs = value;
         }
 
+        /// <summary>
+        /// Prometheus behind the same kind of Ingress, on its own host; on eks only with auth.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("prometheus")]
         public Input<Inputs.ExposureSectionIngressAlertmanagerArgs>? Prometheus { get; set; }
 
         /// <summary>
+        /// className alb: internal needs no public subnets and exposes nothing to the internet.
+        /// 
+        /// Default: `internal`
+        /// 
         /// One of `internal`, `internet-facing`.
         /// </summary>
         [Input("scheme")]
         public Input<string>? Scheme { get; set; }
 
+        /// <summary>
+        /// className alb: the HTTPS listener's TLS security policy; only policies without TLS 1.0 and 1.1.
+        /// 
+        /// Default: `ELBSecurityPolicy-TLS13-1-2-2021-06`
+        /// </summary>
         [Input("sslPolicy")]
         public Input<string>? SslPolicy { get; set; }
 
+        /// <summary>
+        /// For controllers that terminate TLS with a Secret (nginx); refused with className alb.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("tlsSecretName")]
         public Input<string>? TlsSecretName { get; set; }
 

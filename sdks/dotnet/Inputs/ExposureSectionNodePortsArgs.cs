@@ -13,18 +13,33 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class ExposureSectionNodePortsArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Default: `30006`
+        /// </summary>
         [Input("grafana")]
         public InputUnion<double, string>? Grafana { get; set; }
 
+        /// <summary>
+        /// Default: `30201`
+        /// </summary>
         [Input("kiali")]
         public InputUnion<double, string>? Kiali { get; set; }
 
+        /// <summary>
+        /// Default: `30318`
+        /// </summary>
         [Input("otlpHttp")]
         public InputUnion<double, string>? OtlpHttp { get; set; }
 
+        /// <summary>
+        /// Default: `30090`
+        /// </summary>
         [Input("prometheus")]
         public InputUnion<double, string>? Prometheus { get; set; }
 
+        /// <summary>
+        /// Default: `30411`
+        /// </summary>
         [Input("zipkin")]
         public InputUnion<double, string>? Zipkin { get; set; }
 

@@ -16,42 +16,88 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class ExtraScrapeConfigArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// A bearer credential mounted as a file.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("authorization")]
         public Input<Inputs.ExtraScrapeConfigAuthorizationArgs>? Authorization { get; set; }
 
+        /// <summary>
+        /// Credentials mounted as a file; not beside authorization.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("basic_auth")]
         public Input<Inputs.ExtraScrapeConfigBasicAuthArgs>? Basic_auth { get; set; }
 
+        /// <summary>
+        /// Keep the target's labels where they clash with the job's.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("honor_labels")]
         public Input<bool>? Honor_labels { get; set; }
 
+        /// <summary>
+        /// The job's name (Prometheus' field names throughout); also keys its credential files.
+        /// </summary>
         [Input("job_name", required: true)]
         public Input<string> Job_name { get; set; } = null!;
 
         [Input("kubernetes_sd_configs")]
         private InputList<Inputs.KubernetesDiscoveryArgs>? _kubernetes_sd_configs;
+
+        /// <summary>
+        /// Kubernetes discovery in named namespaces: RBAC and NetworkPolicy open exactly those.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<Inputs.KubernetesDiscoveryArgs> Kubernetes_sd_configs
         {
             get => _kubernetes_sd_configs ?? (_kubernetes_sd_configs = new InputList<Inputs.KubernetesDiscoveryArgs>());
             set => _kubernetes_sd_configs = value;
         }
 
+        /// <summary>
+        /// Labels a series may have after metric_relabel_configs; a scrape with one past it is refused whole. metrics.scrapeLimits.labelLimit when unset.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("label_limit")]
         public InputUnion<double, string>? Label_limit { get; set; }
 
         [Input("metric_relabel_configs")]
         private InputList<Inputs.RelabelConfigArgs>? _metric_relabel_configs;
+
+        /// <summary>
+        /// Rules over the scraped series before they are stored.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<Inputs.RelabelConfigArgs> Metric_relabel_configs
         {
             get => _metric_relabel_configs ?? (_metric_relabel_configs = new InputList<Inputs.RelabelConfigArgs>());
             set => _metric_relabel_configs = value;
         }
 
+        /// <summary>
+        /// Prometheus' default /metrics when unset.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("metrics_path")]
         public Input<string>? Metrics_path { get; set; }
 
         [Input("params")]
         private InputMap<ImmutableArray<string>>? _params;
+
+        /// <summary>
+        /// URL parameters of each scrape.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputMap<ImmutableArray<string>> Params
         {
             get => _params ?? (_params = new InputMap<ImmutableArray<string>>());
@@ -60,35 +106,71 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("relabel_configs")]
         private InputList<Inputs.RelabelConfigArgs>? _relabel_configs;
+
+        /// <summary>
+        /// Rules over the targets' labels before the scrape.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<Inputs.RelabelConfigArgs> Relabel_configs
         {
             get => _relabel_configs ?? (_relabel_configs = new InputList<Inputs.RelabelConfigArgs>());
             set => _relabel_configs = value;
         }
 
+        /// <summary>
+        /// Samples a target may have after metric_relabel_configs; a scrape past it is refused whole. metrics.scrapeLimits.sampleLimit when unset.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("sample_limit")]
         public InputUnion<double, string>? Sample_limit { get; set; }
 
         /// <summary>
+        /// http when unset.
+        /// 
+        /// Default: unset
+        /// 
         /// One of `http`, `https`.
         /// </summary>
         [Input("scheme")]
         public Input<string>? Scheme { get; set; }
 
+        /// <summary>
+        /// The job's scrape interval; metrics.scrapeInterval when unset.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("scrape_interval")]
         public Input<string>? Scrape_interval { get; set; }
 
+        /// <summary>
+        /// At most the job's scrape interval.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("scrape_timeout")]
         public Input<string>? Scrape_timeout { get; set; }
 
         [Input("static_configs")]
         private InputList<Inputs.StaticTargetsArgs>? _static_configs;
+
+        /// <summary>
+        /// Fixed targets; a Service in the cluster opens the NetworkPolicy to its namespace.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<Inputs.StaticTargetsArgs> Static_configs
         {
             get => _static_configs ?? (_static_configs = new InputList<Inputs.StaticTargetsArgs>());
             set => _static_configs = value;
         }
 
+        /// <summary>
+        /// TLS towards the targets.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("tls_config")]
         public Input<Inputs.ExtraScrapeConfigTlsConfigArgs>? Tls_config { get; set; }
 

@@ -25,6 +25,9 @@ namespace ObservabilityStack.Observability.Inputs
             }
         }
 
+        /// <summary>
+        /// Default: unset
+        /// </summary>
         [Input("type")]
         public Input<string>? Type { get; set; }
 

@@ -13,12 +13,27 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class ExtraScrapeConfigTlsConfigArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// The CA certificate (PEM) that signed the targets' serving certificates.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("ca")]
         public Input<string>? Ca { get; set; }
 
+        /// <summary>
+        /// Skip checking the targets' certificates.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("insecure_skip_verify")]
         public Input<bool>? Insecure_skip_verify { get; set; }
 
+        /// <summary>
+        /// The name the targets' certificates are checked against.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("server_name")]
         public Input<string>? Server_name { get; set; }
 

@@ -16,15 +16,23 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class FolderPermissionArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// The title of a folder of grafana.extraDashboards.
+        /// </summary>
         [Input("folder", required: true)]
         public Input<string> Folder { get; set; } = null!;
 
         /// <summary>
+        /// What the team may do in the folder.
+        /// 
         /// One of `Admin`, `Edit`, `View`.
         /// </summary>
         [Input("permission", required: true)]
         public Input<string> Permission { get; set; } = null!;
 
+        /// <summary>
+        /// A team of grafana.teams.
+        /// </summary>
         [Input("team", required: true)]
         public Input<string> Team { get; set; } = null!;
 

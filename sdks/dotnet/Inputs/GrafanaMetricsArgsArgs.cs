@@ -18,20 +18,40 @@ namespace ObservabilityStack.Observability.Inputs
     {
         [Input("openSloFiles")]
         private InputList<Union<string, Inputs.FileContentArgs>>? _openSloFiles;
+
+        /// <summary>
+        /// Files of OpenSLO v1 documents of every kind (paths from the project root, or from a program {name, content}; several documents or a YAML list a file), references resolved across the files, each SLO translated to a metrics.slos entry with its alert policies; what Prometheus rules cannot mean is refused with the reason.
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<Union<string, Inputs.FileContentArgs>> OpenSloFiles
         {
             get => _openSloFiles ?? (_openSloFiles = new InputList<Union<string, Inputs.FileContentArgs>>());
             set => _openSloFiles = value;
         }
 
+        /// <summary>
+        /// Amazon Managed Prometheus via SigV4 and IRSA; eks only.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("remoteWrite")]
         public Input<Inputs.MetricsSectionRemoteWriteArgs>? RemoteWrite { get; set; }
 
+        /// <summary>
+        /// Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
+        /// </summary>
         [Input("slo")]
         public Input<Inputs.MetricsSectionSloArgs>? Slo { get; set; }
 
         [Input("slos")]
         private InputList<Inputs.SloArgs>? _slos;
+
+        /// <summary>
+        /// Service level objectives of any indicator, each given recording rules over every burn-rate window and its compliance window, its remaining error budget, and its burn-rate alerts (a page and a ticket unless alerts says otherwise).
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<Inputs.SloArgs> Slos
         {
             get => _slos ?? (_slos = new InputList<Inputs.SloArgs>());
@@ -40,6 +60,12 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("slothFiles")]
         private InputList<Union<string, Inputs.FileContentArgs>>? _slothFiles;
+
+        /// <summary>
+        /// Files of Sloth SLO specs (prometheus/v1, or Sloth's Kubernetes PrometheusServiceLevel; paths from the project root, or from a program {name, content}), each SLO translated to a metrics.slos entry with Sloth's page and ticket alerts.
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<Union<string, Inputs.FileContentArgs>> SlothFiles
         {
             get => _slothFiles ?? (_slothFiles = new InputList<Union<string, Inputs.FileContentArgs>>());

@@ -13,23 +13,54 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class GrafanaSectionArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// The admin user's name.
+        /// 
+        /// Default: `admin`
+        /// </summary>
         [Input("adminUser")]
         public Input<string>? AdminUser { get; set; }
 
+        /// <summary>
+        /// Where pulumi up reaches Grafana's API for teams and permissions; the URL people open when unset.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("apiUrl")]
         public Input<string>? ApiUrl { get; set; }
 
+        /// <summary>
+        /// Change this value to replace the admin password.
+        /// 
+        /// Default: `1`
+        /// </summary>
         [Input("credentialsRotation")]
         public InputUnion<double, string>? CredentialsRotation { get; set; }
 
+        /// <summary>
+        /// The Grafana folder of the stack's own dashboards.
+        /// 
+        /// Default: `Observability`
+        /// </summary>
         [Input("dashboardsFolder")]
         public Input<string>? DashboardsFolder { get; set; }
 
+        /// <summary>
+        /// A PostgreSQL database (e.g. Amazon RDS) for Grafana's state instead of SQLite on a volume.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("database")]
         public Input<Inputs.GrafanaSectionDatabaseArgs>? Database { get; set; }
 
         [Input("extraDashboards")]
         private InputList<Inputs.DashboardFolderArgs>? _extraDashboards;
+
+        /// <summary>
+        /// Folders of dashboards, each provisioned into its own Grafana folder.
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<Inputs.DashboardFolderArgs> ExtraDashboards
         {
             get => _extraDashboards ?? (_extraDashboards = new InputList<Inputs.DashboardFolderArgs>());
@@ -38,6 +69,12 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("extraDatasources")]
         private InputList<Union<Inputs.ElasticsearchDatasourceArgs, Inputs.JaegerDatasourceArgs>>? _extraDatasources;
+
+        /// <summary>
+        /// Datasources a team already runs (Elasticsearch, Jaeger).
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<Union<Inputs.ElasticsearchDatasourceArgs, Inputs.JaegerDatasourceArgs>> ExtraDatasources
         {
             get => _extraDatasources ?? (_extraDatasources = new InputList<Union<Inputs.ElasticsearchDatasourceArgs, Inputs.JaegerDatasourceArgs>>());
@@ -46,23 +83,50 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("folderPermissions")]
         private InputList<Inputs.FolderPermissionArgs>? _folderPermissions;
+
+        /// <summary>
+        /// Team grants on the folders of extraDashboards.
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<Inputs.FolderPermissionArgs> FolderPermissions
         {
             get => _folderPermissions ?? (_folderPermissions = new InputList<Inputs.FolderPermissionArgs>());
             set => _folderPermissions = value;
         }
 
+        /// <summary>
+        /// Grafana replicas; above 1 needs grafana.database.
+        /// 
+        /// Default: kind: `1`; eks: `2`
+        /// </summary>
         [Input("replicas")]
         public InputUnion<double, string>? Replicas { get; set; }
 
+        /// <summary>
+        /// Single sign-on through one OAuth2/OIDC identity provider.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("sso")]
         public Input<Inputs.GrafanaSectionSsoArgs>? Sso { get; set; }
 
+        /// <summary>
+        /// Grafana's volume (unused with a database).
+        /// 
+        /// Default: kind: `1Gi`; eks: `10Gi`
+        /// </summary>
         [Input("storageSize")]
         public InputUnion<double, string>? StorageSize { get; set; }
 
         [Input("teams")]
         private InputList<Inputs.GrafanaTeamArgs>? _teams;
+
+        /// <summary>
+        /// Teams managed through Grafana's API; members must have logged in once (by SSO) or exist.
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<Inputs.GrafanaTeamArgs> Teams
         {
             get => _teams ?? (_teams = new InputList<Inputs.GrafanaTeamArgs>());

@@ -15,20 +15,36 @@ namespace ObservabilityStack.Observability.Inputs
     {
         [Input("cidrs")]
         private InputList<string>? _cidrs;
+
+        /// <summary>
+        /// The database's addresses (an RDS instance's subnets): Grafana may connect to these only, on the database's port. Unset, to any address, and the preview warns on eks.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<string> Cidrs
         {
             get => _cidrs ?? (_cidrs = new InputList<string>());
             set => _cidrs = value;
         }
 
+        /// <summary>
+        /// host:port of the PostgreSQL database (an RDS instance's endpoint); with it Grafana runs without a volume.
+        /// </summary>
         [Input("host")]
         public Input<string>? Host { get; set; }
 
+        /// <summary>
+        /// The database's name.
+        /// </summary>
         [Input("name")]
         public Input<string>? Name { get; set; }
 
         [Input("password")]
         private Input<string>? _password;
+
+        /// <summary>
+        /// The database user's password.
+        /// </summary>
         public Input<string>? Password
         {
             get => _password;
@@ -39,15 +55,25 @@ namespace ObservabilityStack.Observability.Inputs
             }
         }
 
+        /// <summary>
+        /// The port Grafana's NetworkPolicy opens to the database: the host's own; required when a program gives the host as an Output.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("port")]
         public InputUnion<double, string>? Port { get; set; }
 
         /// <summary>
+        /// How Grafana checks the database's TLS.
+        /// 
         /// One of `disable`, `require`, `verify-ca`, `verify-full`.
         /// </summary>
         [Input("sslMode")]
         public Input<string>? SslMode { get; set; }
 
+        /// <summary>
+        /// The database user.
+        /// </summary>
         [Input("user")]
         public Input<string>? User { get; set; }
 

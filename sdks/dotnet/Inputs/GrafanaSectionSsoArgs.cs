@@ -15,6 +15,12 @@ namespace ObservabilityStack.Observability.Inputs
     {
         [Input("allowedDomains")]
         private InputList<string>? _allowedDomains;
+
+        /// <summary>
+        /// E-mail domains allowed to log in.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<string> AllowedDomains
         {
             get => _allowedDomains ?? (_allowedDomains = new InputList<string>());
@@ -23,6 +29,12 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("allowedGroups")]
         private InputList<string>? _allowedGroups;
+
+        /// <summary>
+        /// Groups allowed to log in.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<string> AllowedGroups
         {
             get => _allowedGroups ?? (_allowedGroups = new InputList<string>());
@@ -31,23 +43,46 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("allowedOrganizations")]
         private InputList<string>? _allowedOrganizations;
+
+        /// <summary>
+        /// GitHub organisations, or Entra ID tenant IDs.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<string> AllowedOrganizations
         {
             get => _allowedOrganizations ?? (_allowedOrganizations = new InputList<string>());
             set => _allowedOrganizations = value;
         }
 
+        /// <summary>
+        /// The user-info URL; required for generic_oauth and okta.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("apiUrl")]
         public Input<string>? ApiUrl { get; set; }
 
+        /// <summary>
+        /// Required for generic_oauth, okta and azuread.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("authUrl")]
         public Input<string>? AuthUrl { get; set; }
 
+        /// <summary>
+        /// The OAuth2 client ID.
+        /// </summary>
         [Input("clientId")]
         public Input<string>? ClientId { get; set; }
 
         [Input("clientSecret")]
         private Input<string>? _clientSecret;
+
+        /// <summary>
+        /// The OAuth2 client secret, mounted as a file.
+        /// </summary>
         public Input<string>? ClientSecret
         {
             get => _clientSecret;
@@ -58,26 +93,54 @@ namespace ObservabilityStack.Observability.Inputs
             }
         }
 
+        /// <summary>
+        /// Turn off the username/password form; the admin API login (basic auth) stays for automation.
+        /// 
+        /// Default: `false`
+        /// </summary>
         [Input("disableLoginForm")]
         public Input<bool>? DisableLoginForm { get; set; }
 
+        /// <summary>
+        /// The claim holding the user's groups, read by roleMapping.
+        /// 
+        /// Default: `groups`
+        /// </summary>
         [Input("groupsClaim")]
         public Input<string>? GroupsClaim { get; set; }
 
+        /// <summary>
+        /// The login button's label (generic_oauth, okta).
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("name")]
         public Input<string>? Name { get; set; }
 
         /// <summary>
+        /// The identity provider: its section of grafana.ini.
+        /// 
         /// One of `azuread`, `generic_oauth`, `github`, `google`, `okta`.
         /// </summary>
         [Input("provider")]
         public Input<string>? Provider { get; set; }
 
+        /// <summary>
+        /// Deny login to users none of whose groups is mapped (instead of making them Viewers).
+        /// 
+        /// Default: `false`
+        /// </summary>
         [Input("roleAttributeStrict")]
         public Input<bool>? RoleAttributeStrict { get; set; }
 
         [Input("roleMapping")]
         private InputMap<string>? _roleMapping;
+
+        /// <summary>
+        /// Group to Grafana role; the strongest role of a user's groups wins. Empty for azuread (app roles).
+        /// 
+        /// Default: `{}`
+        /// </summary>
         public InputMap<string> RoleMapping
         {
             get => _roleMapping ?? (_roleMapping = new InputMap<string>());
@@ -86,12 +149,23 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("scopes")]
         private InputList<string>? _scopes;
+
+        /// <summary>
+        /// Grafana's defaults per provider when unset.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<string> Scopes
         {
             get => _scopes ?? (_scopes = new InputList<string>());
             set => _scopes = value;
         }
 
+        /// <summary>
+        /// Required for generic_oauth, okta and azuread.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("tokenUrl")]
         public Input<string>? TokenUrl { get; set; }
 

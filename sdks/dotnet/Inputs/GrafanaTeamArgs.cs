@@ -16,11 +16,20 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class GrafanaTeamArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// The team's e-mail address.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("email")]
         public Input<string>? Email { get; set; }
 
         [Input("members", required: true)]
         private InputList<string>? _members;
+
+        /// <summary>
+        /// Members' e-mail addresses.
+        /// </summary>
         public InputList<string> Members
         {
             get => _members ?? (_members = new InputList<string>());

@@ -17,6 +17,10 @@ namespace ObservabilityStack.Observability.Inputs
         private InputList<string>? _acceptDowngrade;
 
         /// <summary>
+        /// Data servers whose image this update may take back to an older release (a rollback), once its release notes say the older one reads what the newer wrote; refused otherwise.
+        /// 
+        /// Default: `[]`
+        /// 
         /// One of `alertmanager`, `grafana`, `loki`, `prometheus`, `tempo`.
         /// </summary>
         public InputList<string> AcceptDowngrade
@@ -25,56 +29,137 @@ namespace ObservabilityStack.Observability.Inputs
             set => _acceptDowngrade = value;
         }
 
+        /// <summary>
+        /// The image, pinned by a tag other than latest or by a digest.
+        /// 
+        /// Default: `quay.io/prometheus/alertmanager:v0.28.1`
+        /// </summary>
         [Input("alertmanager")]
         public Input<string>? Alertmanager { get; set; }
 
+        /// <summary>
+        /// The image, pinned by a tag other than latest or by a digest.
+        /// 
+        /// Default: `docker.io/grafana/alloy:v1.19.0`
+        /// </summary>
         [Input("alloy")]
         public Input<string>? Alloy { get; set; }
 
+        /// <summary>
+        /// The image, pinned by a tag other than latest or by a digest.
+        /// 
+        /// Default: `quay.io/prometheus-operator/prometheus-config-reloader:v0.85.0`
+        /// </summary>
         [Input("configReloader")]
         public Input<string>? ConfigReloader { get; set; }
 
+        /// <summary>
+        /// The image, pinned by a tag other than latest or by a digest.
+        /// 
+        /// Default: `docker.io/grafana/grafana:12.1.1`
+        /// </summary>
         [Input("grafana")]
         public Input<string>? Grafana { get; set; }
 
+        /// <summary>
+        /// The image, pinned by a tag other than latest or by a digest.
+        /// 
+        /// Default: `quay.io/kiali/kiali:v2.29.0`
+        /// </summary>
         [Input("kiali")]
         public Input<string>? Kiali { get; set; }
 
+        /// <summary>
+        /// The image, pinned by a tag other than latest or by a digest.
+        /// 
+        /// Default: `quay.io/brancz/kube-rbac-proxy:v0.19.1`
+        /// </summary>
         [Input("kubeRbacProxy")]
         public Input<string>? KubeRbacProxy { get; set; }
 
+        /// <summary>
+        /// The image, pinned by a tag other than latest or by a digest.
+        /// 
+        /// Default: `registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0`
+        /// </summary>
         [Input("kubeStateMetrics")]
         public Input<string>? KubeStateMetrics { get; set; }
 
+        /// <summary>
+        /// The image, pinned by a tag other than latest or by a digest.
+        /// 
+        /// Default: `docker.io/grafana/loki:3.7.8`
+        /// </summary>
         [Input("loki")]
         public Input<string>? Loki { get; set; }
 
+        /// <summary>
+        /// The image, pinned by a tag other than latest or by a digest.
+        /// 
+        /// Default: `docker.io/grafana/loki-canary:3.7.8`
+        /// </summary>
         [Input("lokiCanary")]
         public Input<string>? LokiCanary { get; set; }
 
+        /// <summary>
+        /// The image, pinned by a tag other than latest or by a digest.
+        /// 
+        /// Default: `quay.io/prometheus/node-exporter:v1.9.1`
+        /// </summary>
         [Input("nodeExporter")]
         public Input<string>? NodeExporter { get; set; }
 
+        /// <summary>
+        /// The image, pinned by a tag other than latest or by a digest.
+        /// 
+        /// Default: `docker.io/otel/opentelemetry-collector-contrib:0.130.1`
+        /// </summary>
         [Input("otelCollector")]
         public Input<string>? OtelCollector { get; set; }
 
+        /// <summary>
+        /// The image, pinned by a tag other than latest or by a digest.
+        /// 
+        /// Default: `quay.io/prometheuscommunity/postgres-exporter:v0.17.1`
+        /// </summary>
         [Input("postgresExporter")]
         public Input<string>? PostgresExporter { get; set; }
 
+        /// <summary>
+        /// The image, pinned by a tag other than latest or by a digest.
+        /// 
+        /// Default: `quay.io/prometheus/prometheus:v3.5.0`
+        /// </summary>
         [Input("prometheus")]
         public Input<string>? Prometheus { get; set; }
 
         [Input("pullSecrets")]
         private InputList<string>? _pullSecrets;
+
+        /// <summary>
+        /// Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<string> PullSecrets
         {
             get => _pullSecrets ?? (_pullSecrets = new InputList<string>());
             set => _pullSecrets = value;
         }
 
+        /// <summary>
+        /// The image, pinned by a tag other than latest or by a digest.
+        /// 
+        /// Default: `docker.io/oliver006/redis_exporter:v1.74.0`
+        /// </summary>
         [Input("redisExporter")]
         public Input<string>? RedisExporter { get; set; }
 
+        /// <summary>
+        /// Pull every image through this mirror: its host and path replace each image's registry host.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("registry")]
         public Input<string>? Registry { get; set; }
 
@@ -82,7 +167,9 @@ namespace ObservabilityStack.Observability.Inputs
         private Input<string>? _registryCredentials;
 
         /// <summary>
-        /// Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
+        /// The mirror's pull credentials as Docker config JSON; the stack creates the Secret registry-credentials from it in both of its namespaces.
+        /// 
+        /// Default: unset
         /// </summary>
         public Input<string>? RegistryCredentials
         {
@@ -94,21 +181,51 @@ namespace ObservabilityStack.Observability.Inputs
             }
         }
 
+        /// <summary>
+        /// The image, pinned by a tag other than latest or by a digest.
+        /// 
+        /// Default: `docker.io/grafana/tempo:2.8.2`
+        /// </summary>
         [Input("tempo")]
         public Input<string>? Tempo { get; set; }
 
+        /// <summary>
+        /// The image, pinned by a tag other than latest or by a digest.
+        /// 
+        /// Default: `quay.io/thanos/thanos:v0.42.4`
+        /// </summary>
         [Input("thanosCompactor")]
         public Input<string>? ThanosCompactor { get; set; }
 
+        /// <summary>
+        /// The image, pinned by a tag other than latest or by a digest.
+        /// 
+        /// Default: `quay.io/thanos/thanos:v0.42.4`
+        /// </summary>
         [Input("thanosQuery")]
         public Input<string>? ThanosQuery { get; set; }
 
+        /// <summary>
+        /// The image, pinned by a tag other than latest or by a digest.
+        /// 
+        /// Default: `quay.io/thanos/thanos:v0.42.4`
+        /// </summary>
         [Input("thanosRuler")]
         public Input<string>? ThanosRuler { get; set; }
 
+        /// <summary>
+        /// The image, pinned by a tag other than latest or by a digest.
+        /// 
+        /// Default: `quay.io/thanos/thanos:v0.42.4`
+        /// </summary>
         [Input("thanosSidecar")]
         public Input<string>? ThanosSidecar { get; set; }
 
+        /// <summary>
+        /// The image, pinned by a tag other than latest or by a digest.
+        /// 
+        /// Default: `quay.io/thanos/thanos:v0.42.4`
+        /// </summary>
         [Input("thanosStore")]
         public Input<string>? ThanosStore { get; set; }
 

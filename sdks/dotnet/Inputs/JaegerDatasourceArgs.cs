@@ -16,6 +16,9 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class JaegerDatasourceArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// With type `jaeger`.
+        /// </summary>
         [Input("name", required: true)]
         public Input<string> Name { get; set; } = null!;
 
@@ -25,6 +28,9 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("type", required: true)]
         public Input<string> Type { get; set; } = null!;
 
+        /// <summary>
+        /// With type `jaeger`.
+        /// </summary>
         [Input("url", required: true)]
         public Input<string> Url { get; set; } = null!;
 

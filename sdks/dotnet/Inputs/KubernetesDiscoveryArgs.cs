@@ -21,6 +21,12 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("ports")]
         private InputList<Union<double, string>>? _ports;
+
+        /// <summary>
+        /// Where Prometheus may connect in those namespaces; every port when unset.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<Union<double, string>> Ports
         {
             get => _ports ?? (_ports = new InputList<Union<double, string>>());
@@ -28,6 +34,8 @@ namespace ObservabilityStack.Observability.Inputs
         }
 
         /// <summary>
+        /// What discovery lists: pods, Services or EndpointSlices.
+        /// 
         /// One of `endpointslice`, `pod`, `service`.
         /// </summary>
         [Input("role", required: true)]

@@ -18,12 +18,19 @@ namespace ObservabilityStack.Observability.Inputs
     {
         [Input("buckets", required: true)]
         private InputList<Union<double, string>>? _buckets;
+
+        /// <summary>
+        /// The bucket boundaries the application publishes for the histogram (e.g. Micrometer's serviceLevelObjectives); threshold must be one of them. With kind `latency`.
+        /// </summary>
         public InputList<Union<double, string>> Buckets
         {
             get => _buckets ?? (_buckets = new InputList<Union<double, string>>());
             set => _buckets = value;
         }
 
+        /// <summary>
+        /// The histogram family without _bucket, with optional matchers, e.g. queue_wait_seconds{queue="checkout"}. With kind `latency`.
+        /// </summary>
         [Input("histogram", required: true)]
         public Input<string> Histogram { get; set; } = null!;
 
@@ -33,6 +40,9 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("kind", required: true)]
         public Input<string> Kind { get; set; } = null!;
 
+        /// <summary>
+        /// Events at or below this value are good; one of buckets. With kind `latency`.
+        /// </summary>
         [Input("threshold", required: true)]
         public InputUnion<double, string> Threshold { get; set; } = null!;
 

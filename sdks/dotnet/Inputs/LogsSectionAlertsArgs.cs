@@ -15,23 +15,45 @@ namespace ObservabilityStack.Observability.Inputs
     {
         [Input("disabled")]
         private InputList<string>? _disabled;
+
+        /// <summary>
+        /// Alerts of the stack's own Loki rules left out, by name; a name the rules do not hold is refused. npm run review lists what each edit switches off.
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<string> Disabled
         {
             get => _disabled ?? (_disabled = new InputList<string>());
             set => _disabled = value;
         }
 
+        /// <summary>
+        /// LogErrorBurst fires when a service logs more ERROR lines than this in five minutes.
+        /// 
+        /// Default: `100`
+        /// </summary>
         [Input("errorLinesPer5m")]
         public InputUnion<double, string>? ErrorLinesPer5m { get; set; }
 
         [Input("overrides")]
         private InputMap<Inputs.LogsSectionAlertsOverridesValueArgs>? _overrides;
+
+        /// <summary>
+        /// Another for or severity for alerts of the stack's own Loki rules, by alert name; a name the rules do not hold is refused. For another threshold, switch the alert off and give your own.
+        /// 
+        /// Default: `{}`
+        /// </summary>
         public InputMap<Inputs.LogsSectionAlertsOverridesValueArgs> Overrides
         {
             get => _overrides ?? (_overrides = new InputMap<Inputs.LogsSectionAlertsOverridesValueArgs>());
             set => _overrides = value;
         }
 
+        /// <summary>
+        /// LogsStopped fires when a service that logged in the hour before has been silent this long.
+        /// 
+        /// Default: `15m`
+        /// </summary>
         [Input("silentFor")]
         public Input<string>? SilentFor { get; set; }
 

@@ -13,9 +13,19 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class LogsSectionAlertsOverridesValueArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// How long the condition holds before the alert fires.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("for")]
         public Input<string>? For { get; set; }
 
+        /// <summary>
+        /// The alert's severity label, which a route must read (alerting.routes, alerting.otherSeverities).
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("severity")]
         public Input<string>? Severity { get; set; }
 

@@ -13,13 +13,25 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class LogsSectionArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Log alert thresholds, and the log alerts switched off.
+        /// </summary>
         [Input("alerts")]
         public Input<Inputs.LogsSectionAlertsArgs>? Alerts { get; set; }
 
+        /// <summary>
+        /// Ship the cluster's Kubernetes events (every namespace's) to Loki through one collector, labelled by namespace, kind, name, reason and type, kept as long as log lines.
+        /// 
+        /// Default: `true`
+        /// </summary>
         [Input("clusterEvents")]
         public Input<bool>? ClusterEvents { get; set; }
 
         /// <summary>
+        /// node: a DaemonSet in the node namespace tailing /var/log/pods; api: one replica in the restricted namespace reading logs through the API.
+        /// 
+        /// Default: kind: `api`; eks: `node`
+        /// 
         /// One of `api`, `node`.
         /// </summary>
         [Input("collectionMode")]
@@ -27,6 +39,12 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("dropPatterns")]
         private InputList<string>? _dropPatterns;
+
+        /// <summary>
+        /// Lines matching any of these regular expressions are dropped.
+        /// 
+        /// Default: `["GET /actuator/health","kube-probe/"]`
+        /// </summary>
         public InputList<string> DropPatterns
         {
             get => _dropPatterns ?? (_dropPatterns = new InputList<string>());
@@ -35,33 +53,79 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("extraRuleFiles")]
         private InputList<Union<string, Inputs.FileContentArgs>>? _extraRuleFiles;
+
+        /// <summary>
+        /// Teams' own Loki (LogQL) rule files (paths from the project root, or from a program {name, content}), loaded beside the stack's.
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<Union<string, Inputs.FileContentArgs>> ExtraRuleFiles
         {
             get => _extraRuleFiles ?? (_extraRuleFiles = new InputList<Union<string, Inputs.FileContentArgs>>());
             set => _extraRuleFiles = value;
         }
 
+        /// <summary>
+        /// Per-tenant ingestion burst, in MB.
+        /// 
+        /// Default: kind: `8`; eks: `32`
+        /// </summary>
         [Input("ingestionBurstMb")]
         public InputUnion<double, string>? IngestionBurstMb { get; set; }
 
+        /// <summary>
+        /// Per-tenant ingestion rate, in MB/s.
+        /// 
+        /// Default: kind: `4`; eks: `16`
+        /// </summary>
         [Input("ingestionRateMb")]
         public InputUnion<double, string>? IngestionRateMb { get; set; }
 
+        /// <summary>
+        /// Replace IP addresses in log lines before they are stored.
+        /// 
+        /// Default: kind: `false`; eks: `true`
+        /// </summary>
         [Input("maskIpAddresses")]
         public Input<bool>? MaskIpAddresses { get; set; }
 
+        /// <summary>
+        /// Loki replicas. Above 1 they form one memberlist ring across zones and need storage.s3.loki, as chunks on a volume cannot be shared.
+        /// 
+        /// Default: kind: `1`; eks: `3`
+        /// </summary>
         [Input("replicas")]
         public InputUnion<double, string>? Replicas { get; set; }
 
+        /// <summary>
+        /// Replicas each log line is written to (a push succeeds on a majority of them); at most logs.replicas.
+        /// 
+        /// Default: kind: `1`; eks: `3`
+        /// </summary>
         [Input("replicationFactor")]
         public InputUnion<double, string>? ReplicationFactor { get; set; }
 
+        /// <summary>
+        /// How long Loki keeps log lines.
+        /// 
+        /// Default: kind: `168h`; eks: `720h`
+        /// </summary>
         [Input("retention")]
         public Input<string>? Retention { get; set; }
 
+        /// <summary>
+        /// Loki's volume (each replica's: its WAL, and on kind its chunks and index).
+        /// 
+        /// Default: kind: `5Gi`; eks: `20Gi`
+        /// </summary>
         [Input("storageSize")]
         public InputUnion<double, string>? StorageSize { get; set; }
 
+        /// <summary>
+        /// Loki tenant for every log line; unset turns Loki's multi-tenancy off.
+        /// 
+        /// Default: kind: unset; eks: `platform`
+        /// </summary>
         [Input("tenant")]
         public Input<string>? Tenant { get; set; }
 

@@ -13,6 +13,9 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class MeshSectionArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// An Istio service mesh (sidecar mode) the apps run in; off by default.
+        /// </summary>
         [Input("istio")]
         public Input<Inputs.MeshSectionIstioArgs>? Istio { get; set; }
 

@@ -13,17 +13,38 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class MeshSectionIstioArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Scrape the sidecars and istiod, record mesh RED and SLO signals, add the Istio Mesh dashboard and run Kiali.
+        /// 
+        /// Default: `false`
+        /// </summary>
         [Input("enabled")]
         public Input<bool>? Enabled { get; set; }
 
+        /// <summary>
+        /// Where istiod runs: its Service istiod (or istiod-&lt;revision&gt;) with the port http-monitoring (15014).
+        /// 
+        /// Default: `istio-system`
+        /// </summary>
         [Input("istiodNamespace")]
         public Input<string>? IstiodNamespace { get; set; }
 
+        /// <summary>
+        /// Run Kiali, read-only, on this stack's Prometheus, Tempo and Grafana; false when the mesh has its own.
+        /// 
+        /// Default: `true`
+        /// </summary>
         [Input("kiali")]
         public Input<bool>? Kiali { get; set; }
 
         [Input("namespaces")]
         private InputList<string>? _namespaces;
+
+        /// <summary>
+        /// Namespaces whose pods carry Istio sidecars (the gateways' namespace too, to scrape them); they must exist.
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<string> Namespaces
         {
             get => _namespaces ?? (_namespaces = new InputList<string>());

@@ -13,61 +13,143 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class MetricsSectionAlertsArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// APIServerRequestsTerminated: % of the API server's requests it ends in self-defence (429 throttling, 504 timeouts).
+        /// 
+        /// Default: `20`
+        /// </summary>
         [Input("apiServerTerminatedPercent")]
         public InputUnion<double, string>? ApiServerTerminatedPercent { get; set; }
 
+        /// <summary>
+        /// HighCPU: usage, % of the CPU limit.
+        /// 
+        /// Default: `80`
+        /// </summary>
         [Input("cpuPercentOfLimit")]
         public InputUnion<double, string>? CpuPercentOfLimit { get; set; }
 
+        /// <summary>
+        /// CPUThrottlingHigh: % of a container's CFS periods throttled over 5 minutes.
+        /// 
+        /// Default: `25`
+        /// </summary>
         [Input("cpuThrottlingPercent")]
         public InputUnion<double, string>? CpuThrottlingPercent { get; set; }
 
         [Input("disabled")]
         private InputList<string>? _disabled;
+
+        /// <summary>
+        /// Alerts of the stack's own Prometheus rules left out, by name; a name the rules do not hold is refused. npm run review lists what each edit switches off.
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<string> Disabled
         {
             get => _disabled ?? (_disabled = new InputList<string>());
             set => _disabled = value;
         }
 
+        /// <summary>
+        /// DiskPressure: % of a volume used.
+        /// 
+        /// Default: `85`
+        /// </summary>
         [Input("diskPercent")]
         public InputUnion<double, string>? DiskPercent { get; set; }
 
+        /// <summary>
+        /// NodeDiskIOSaturated: I/O requests a disk has in flight on average (iostat's aqu-sz).
+        /// 
+        /// Default: `10`
+        /// </summary>
         [Input("diskQueueDepth")]
         public InputUnion<double, string>? DiskQueueDepth { get; set; }
 
+        /// <summary>
+        /// HighErrorRate: % of requests answered with 5xx.
+        /// 
+        /// Default: `5`
+        /// </summary>
         [Input("errorRatePercent")]
         public InputUnion<double, string>? ErrorRatePercent { get; set; }
 
+        /// <summary>
+        /// HighLatency: p99 latency.
+        /// 
+        /// Default: `2`
+        /// </summary>
         [Input("latencyP99Seconds")]
         public InputUnion<double, string>? LatencyP99Seconds { get; set; }
 
+        /// <summary>
+        /// HighMemory: working set, % of the memory limit.
+        /// 
+        /// Default: `85`
+        /// </summary>
         [Input("memoryPercentOfLimit")]
         public InputUnion<double, string>? MemoryPercentOfLimit { get; set; }
 
+        /// <summary>
+        /// NodeFileDescriptorsNearLimit: % of a node's file descriptor limit (fs.file-max) allocated.
+        /// 
+        /// Default: `90`
+        /// </summary>
         [Input("nodeFileDescriptorPercent")]
         public InputUnion<double, string>? NodeFileDescriptorPercent { get; set; }
 
+        /// <summary>
+        /// NodeMemoryHighUtilisation: % of a node's memory not available.
+        /// 
+        /// Default: `90`
+        /// </summary>
         [Input("nodeMemoryPercent")]
         public InputUnion<double, string>? NodeMemoryPercent { get; set; }
 
         [Input("overrides")]
         private InputMap<Inputs.MetricsSectionAlertsOverridesValueArgs>? _overrides;
+
+        /// <summary>
+        /// Another for, severity or threshold for alerts of the stack's own Prometheus rules, by alert name; a name the rules do not hold is refused. For another expression, switch the alert off and give your own.
+        /// 
+        /// Default: `{}`
+        /// </summary>
         public InputMap<Inputs.MetricsSectionAlertsOverridesValueArgs> Overrides
         {
             get => _overrides ?? (_overrides = new InputMap<Inputs.MetricsSectionAlertsOverridesValueArgs>());
             set => _overrides = value;
         }
 
+        /// <summary>
+        /// ResourceQuotaNearlyFull: % of a namespace's quota in use.
+        /// 
+        /// Default: `90`
+        /// </summary>
         [Input("quotaPercent")]
         public InputUnion<double, string>? QuotaPercent { get; set; }
 
+        /// <summary>
+        /// PodCrashLooping: container restarts in 15 minutes.
+        /// 
+        /// Default: `5`
+        /// </summary>
         [Input("restartsPer15m")]
         public InputUnion<double, string>? RestartsPer15m { get; set; }
 
+        /// <summary>
+        /// HighRetryRate: % of calls retried.
+        /// 
+        /// Default: `10`
+        /// </summary>
         [Input("retryPercent")]
         public InputUnion<double, string>? RetryPercent { get; set; }
 
+        /// <summary>
+        /// ScrapeSamplesNearLimit: a target's samples after metric relabelling, % of its sample_limit.
+        /// 
+        /// Default: `80`
+        /// </summary>
         [Input("sampleLimitPercent")]
         public InputUnion<double, string>? SampleLimitPercent { get; set; }
 

@@ -13,12 +13,27 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class MetricsSectionAlertsOverridesValueArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// How long the condition holds before the alert fires.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("for")]
         public Input<string>? For { get; set; }
 
+        /// <summary>
+        /// The alert's severity label, which a route must read (alerting.routes, alerting.otherSeverities).
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("severity")]
         public Input<string>? Severity { get; set; }
 
+        /// <summary>
+        /// The number the alert's expression compares with (… &gt; 0.9); only for alerts whose expression has exactly one such comparison.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("threshold")]
         public InputUnion<double, string>? Threshold { get; set; }
 

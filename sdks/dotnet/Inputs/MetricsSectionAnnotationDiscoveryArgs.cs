@@ -15,6 +15,10 @@ namespace ObservabilityStack.Observability.Inputs
     {
         [Input("namespaces")]
         private InputList<string>? _namespaces;
+
+        /// <summary>
+        /// Default: `[]`
+        /// </summary>
         public InputList<string> Namespaces
         {
             get => _namespaces ?? (_namespaces = new InputList<string>());
@@ -23,6 +27,12 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("ports")]
         private InputList<Union<double, string>>? _ports;
+
+        /// <summary>
+        /// The ports a prometheus.io/scrape pod is scraped on (its prometheus.io/port, else each port it declares), in apps.namespaces and these namespaces; a pod on another port is not scraped, and Prometheus may connect to those namespaces on these ports and apps.services' only. Empty: no annotated pod is scraped. Unset: any port, and a production stack's preview warns.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<Union<double, string>> Ports
         {
             get => _ports ?? (_ports = new InputList<Union<double, string>>());

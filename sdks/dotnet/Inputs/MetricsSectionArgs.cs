@@ -13,23 +13,48 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class MetricsSectionArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Alertmanager replicas, clustered as peers above 1.
+        /// 
+        /// Default: kind: `1`; eks: `3`
+        /// </summary>
         [Input("alertmanagerReplicas")]
         public InputUnion<double, string>? AlertmanagerReplicas { get; set; }
 
+        /// <summary>
+        /// Alert thresholds, and the alerts switched off; the alert rules read nothing else.
+        /// </summary>
         [Input("alerts")]
         public Input<Inputs.MetricsSectionAlertsArgs>? Alerts { get; set; }
 
+        /// <summary>
+        /// Namespaces whose prometheus.io/scrape pods are scraped besides apps.namespaces' (no Alloy, no tracing ConfigMap); not the stack's own.
+        /// </summary>
         [Input("annotationDiscovery")]
         public Input<Inputs.MetricsSectionAnnotationDiscoveryArgs>? AnnotationDiscovery { get; set; }
 
+        /// <summary>
+        /// How often rules are evaluated.
+        /// 
+        /// Default: `15s`
+        /// </summary>
         [Input("evaluationInterval")]
         public Input<string>? EvaluationInterval { get; set; }
 
+        /// <summary>
+        /// Databases and caches to export metrics for, one exporter Deployment each.
+        /// </summary>
         [Input("exporters")]
         public Input<Inputs.MetricsSectionExportersArgs>? Exporters { get; set; }
 
         [Input("extraRuleFiles")]
         private InputList<Union<string, Inputs.FileContentArgs>>? _extraRuleFiles;
+
+        /// <summary>
+        /// Teams' own Prometheus rule files (paths from the project root, or from a program {name, content}), checked when the config loads and loaded beside the stack's.
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<Union<string, Inputs.FileContentArgs>> ExtraRuleFiles
         {
             get => _extraRuleFiles ?? (_extraRuleFiles = new InputList<Union<string, Inputs.FileContentArgs>>());
@@ -38,55 +63,120 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("extraScrapeConfigs")]
         private InputList<Inputs.ExtraScrapeConfigArgs>? _extraScrapeConfigs;
+
+        /// <summary>
+        /// Teams' own scrape jobs, merged into prometheus.yml with tier="app".
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<Inputs.ExtraScrapeConfigArgs> ExtraScrapeConfigs
         {
             get => _extraScrapeConfigs ?? (_extraScrapeConfigs = new InputList<Inputs.ExtraScrapeConfigArgs>());
             set => _extraScrapeConfigs = value;
         }
 
+        /// <summary>
+        /// node-exporter on every node.
+        /// </summary>
         [Input("nodeExporter")]
         public Input<Inputs.MetricsSectionNodeExporterArgs>? NodeExporter { get; set; }
 
+        /// <summary>
+        /// Thanos: each replica's sidecar uploads its blocks to S3, two store gateways serve them, one compactor compacts, downsamples and applies retention; eks only.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("objectStorage")]
         public Input<Inputs.MetricsSectionObjectStorageArgs>? ObjectStorage { get; set; }
 
         [Input("openSloFiles")]
         private InputList<Union<string, Inputs.FileContentArgs>>? _openSloFiles;
+
+        /// <summary>
+        /// Files of OpenSLO v1 documents of every kind (paths from the project root, or from a program {name, content}; several documents or a YAML list a file), references resolved across the files, each SLO translated to a metrics.slos entry with its alert policies; what Prometheus rules cannot mean is refused with the reason.
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<Union<string, Inputs.FileContentArgs>> OpenSloFiles
         {
             get => _openSloFiles ?? (_openSloFiles = new InputList<Union<string, Inputs.FileContentArgs>>());
             set => _openSloFiles = value;
         }
 
+        /// <summary>
+        /// ServiceMonitors and PodMonitors in these namespaces, scraped by an Alloy Deployment without the operator; never cluster-wide.
+        /// </summary>
         [Input("prometheusOperatorMonitors")]
         public Input<Inputs.MetricsSectionPrometheusOperatorMonitorsArgs>? PrometheusOperatorMonitors { get; set; }
 
+        /// <summary>
+        /// Amazon Managed Prometheus via SigV4 and IRSA; eks only.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("remoteWrite")]
         public Input<Inputs.MetricsSectionRemoteWriteArgs>? RemoteWrite { get; set; }
 
+        /// <summary>
+        /// Prometheus replicas; each scrapes and alerts alike.
+        /// 
+        /// Default: kind: `1`; eks: `2`
+        /// </summary>
         [Input("replicas")]
         public InputUnion<double, string>? Replicas { get; set; }
 
+        /// <summary>
+        /// Prometheus' size-based retention; keep it below metrics.storageSize.
+        /// 
+        /// Default: kind: `4GB`; eks: `40GB`
+        /// </summary>
         [Input("retentionSize")]
         public Input<string>? RetentionSize { get; set; }
 
+        /// <summary>
+        /// How long Prometheus keeps samples on its volume, and so how far back its rules read: without metrics.objectStorage no SLO or alert window may be longer (the 3-day ticket window included). With it, the window before the bucket answers dashboards alone, and rules reading further back run in Thanos Ruler over the bucket (metrics.objectStorage.retention.raw bounds them).
+        /// 
+        /// Default: kind: `7d`; eks: `15d`
+        /// </summary>
         [Input("retentionTime")]
         public Input<string>? RetentionTime { get; set; }
 
+        /// <summary>
+        /// Every alert links to &lt;runbookBaseUrl&gt;#&lt;alertname in lowercase&gt; (docs/runbooks.md).
+        /// 
+        /// Default: `https://runbooks.example.com/observability`
+        /// </summary>
         [Input("runbookBaseUrl")]
         public Input<string>? RunbookBaseUrl { get; set; }
 
+        /// <summary>
+        /// Scrape interval of the platform's own jobs and teams' jobs that set none.
+        /// 
+        /// Default: `15s`
+        /// </summary>
         [Input("scrapeInterval")]
         public Input<string>? ScrapeInterval { get; set; }
 
+        /// <summary>
+        /// Per-target limits of every scrape job the stack writes: a target that explodes is refused, not stored (ScrapeSampleLimitExceeded).
+        /// </summary>
         [Input("scrapeLimits")]
         public Input<Inputs.MetricsSectionScrapeLimitsArgs>? ScrapeLimits { get; set; }
 
+        /// <summary>
+        /// Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
+        /// </summary>
         [Input("slo")]
         public Input<Inputs.MetricsSectionSloArgs>? Slo { get; set; }
 
         [Input("slos")]
         private InputList<Inputs.SloArgs>? _slos;
+
+        /// <summary>
+        /// Service level objectives of any indicator, each given recording rules over every burn-rate window and its compliance window, its remaining error budget, and its burn-rate alerts (a page and a ticket unless alerts says otherwise).
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<Inputs.SloArgs> Slos
         {
             get => _slos ?? (_slos = new InputList<Inputs.SloArgs>());
@@ -95,15 +185,31 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("slothFiles")]
         private InputList<Union<string, Inputs.FileContentArgs>>? _slothFiles;
+
+        /// <summary>
+        /// Files of Sloth SLO specs (prometheus/v1, or Sloth's Kubernetes PrometheusServiceLevel; paths from the project root, or from a program {name, content}), each SLO translated to a metrics.slos entry with Sloth's page and ticket alerts.
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<Union<string, Inputs.FileContentArgs>> SlothFiles
         {
             get => _slothFiles ?? (_slothFiles = new InputList<Union<string, Inputs.FileContentArgs>>());
             set => _slothFiles = value;
         }
 
+        /// <summary>
+        /// The compliance window of every SLO of metrics.slothFiles, as Sloth's --default-slo-period sets it; a calendar period ({calendar: month, timeZone: Europe/Berlin}) counts each budget from the period's start. Their alerts keep Sloth's windows and burn rates. Default Sloth's 30d.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("slothWindow")]
         public InputUnion<string, Inputs.MetricsSectionSlothWindowArgs>? SlothWindow { get; set; }
 
+        /// <summary>
+        /// Prometheus' volume, per replica.
+        /// 
+        /// Default: kind: `5Gi`; eks: `50Gi`
+        /// </summary>
         [Input("storageSize")]
         public InputUnion<double, string>? StorageSize { get; set; }
 

@@ -15,6 +15,12 @@ namespace ObservabilityStack.Observability.Inputs
     {
         [Input("postgres")]
         private InputList<Inputs.PostgresTargetArgs>? _postgres;
+
+        /// <summary>
+        /// PostgreSQL databases, one postgres-exporter each.
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<Inputs.PostgresTargetArgs> Postgres
         {
             get => _postgres ?? (_postgres = new InputList<Inputs.PostgresTargetArgs>());
@@ -23,6 +29,12 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("redis")]
         private InputList<Inputs.RedisTargetArgs>? _redis;
+
+        /// <summary>
+        /// Redis instances, one redis-exporter each.
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<Inputs.RedisTargetArgs> Redis
         {
             get => _redis ?? (_redis = new InputList<Inputs.RedisTargetArgs>());

@@ -13,6 +13,11 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class MetricsSectionNodeExporterArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// node-exporter listens on the node's loopback only, behind kube-rbac-proxy on the node's address: HTTPS (TLS 1.3), and only callers whose token may get the non-resource URL /metrics (Prometheus') are answered. false: node-exporter serves plain HTTP to anyone who reaches the node on its port, which host-network pods put beyond NetworkPolicy.
+        /// 
+        /// Default: `true`
+        /// </summary>
         [Input("authProxy")]
         public Input<bool>? AuthProxy { get; set; }
 

@@ -13,30 +13,65 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class MetricsSectionObjectStorageArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// The bucket every Prometheus replica's sidecar uploads its blocks to.
+        /// </summary>
         [Input("bucket")]
         public Input<string>? Bucket { get; set; }
 
+        /// <summary>
+        /// The one compactor of this cluster's blocks.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("compactor")]
         public Input<Inputs.MetricsSectionObjectStorageCompactorArgs>? Compactor { get; set; }
 
+        /// <summary>
+        /// The IRSA role of the compactor, the one workload that deletes blocks (compacted sources, retention): list, read, write, delete.
+        /// </summary>
         [Input("compactorRoleArn")]
         public Input<string>? CompactorRoleArn { get; set; }
 
+        /// <summary>
+        /// This stack is the hub: its store gateway serves every cluster's blocks in the bucket, its dashboards pick a cluster, and Thanos Query also reads `stores`.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("hub")]
         public Input<Inputs.MetricsSectionObjectStorageHubArgs>? Hub { get; set; }
 
+        /// <summary>
+        /// The bucket's region.
+        /// </summary>
         [Input("region")]
         public Input<string>? Region { get; set; }
 
+        /// <summary>
+        /// How long the compactor keeps each resolution in the bucket: raw ≤ fiveMinutes ≤ oneHour, 0d meaning forever as Thanos reads it.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("retention")]
         public Input<Inputs.MetricsSectionObjectStorageRetentionArgs>? Retention { get; set; }
 
+        /// <summary>
+        /// The IRSA role of Prometheus' pods, whose Thanos sidecars list, read and upload blocks; never delete.
+        /// </summary>
         [Input("roleArn")]
         public Input<string>? RoleArn { get; set; }
 
+        /// <summary>
+        /// The two store gateways that serve the bucket's blocks to Thanos Query.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("storeGateway")]
-        public Input<Inputs.MetricsSectionObjectStorageCompactorArgs>? StoreGateway { get; set; }
+        public Input<Inputs.MetricsSectionObjectStorageStoreGatewayArgs>? StoreGateway { get; set; }
 
+        /// <summary>
+        /// The IRSA role of the store gateways, which list and read blocks.
+        /// </summary>
         [Input("storeRoleArn")]
         public Input<string>? StoreRoleArn { get; set; }
 

@@ -13,6 +13,11 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class MetricsSectionObjectStorageCompactorArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// The compactor's working volume: a group's source blocks and their compacted result.
+        /// 
+        /// Default: `100Gi`
+        /// </summary>
         [Input("storageSize")]
         public InputUnion<double, string>? StorageSize { get; set; }
 

@@ -15,12 +15,23 @@ namespace ObservabilityStack.Observability.Inputs
     {
         [Input("stores")]
         private InputList<Inputs.RemoteStoreArgs>? _stores;
+
+        /// <summary>
+        /// Other clusters' sidecars, for their recent samples the bucket does not hold yet.
+        /// 
+        /// Default: `[]`
+        /// </summary>
         public InputList<Inputs.RemoteStoreArgs> Stores
         {
             get => _stores ?? (_stores = new InputList<Inputs.RemoteStoreArgs>());
             set => _stores = value;
         }
 
+        /// <summary>
+        /// How Thanos Query checks the stores and, with a certificate, proves itself to them.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("tls")]
         public Input<Inputs.MetricsSectionObjectStorageHubTlsArgs>? Tls { get; set; }
 

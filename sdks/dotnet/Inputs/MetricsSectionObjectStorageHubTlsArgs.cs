@@ -13,14 +13,28 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class MetricsSectionObjectStorageHubTlsArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// The CA that signed the stores' serving certificates.
+        /// </summary>
         [Input("ca")]
         public Input<string>? Ca { get; set; }
 
+        /// <summary>
+        /// This hub's client certificate, for stores that ask for one (mutual TLS).
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("certificate")]
         public Input<string>? Certificate { get; set; }
 
         [Input("key")]
         private Input<string>? _key;
+
+        /// <summary>
+        /// The client certificate's private key (PEM).
+        /// 
+        /// Default: unset
+        /// </summary>
         public Input<string>? Key
         {
             get => _key;

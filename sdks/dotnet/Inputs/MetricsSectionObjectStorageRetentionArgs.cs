@@ -13,12 +13,27 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class MetricsSectionObjectStorageRetentionArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// 5-minute aggregates (count, sum, min, max, counter) of the raw samples; at least 10d and at least raw, or 0d (forever).
+        /// 
+        /// Default: `180d`
+        /// </summary>
         [Input("fiveMinutes")]
         public Input<string>? FiveMinutes { get; set; }
 
+        /// <summary>
+        /// 1-hour aggregates; at least fiveMinutes, or 0d (forever).
+        /// 
+        /// Default: `2y`
+        /// </summary>
         [Input("oneHour")]
         public Input<string>? OneHour { get; set; }
 
+        /// <summary>
+        /// Every scraped sample; at least 40h, or 0d (forever).
+        /// 
+        /// Default: `30d`
+        /// </summary>
         [Input("raw")]
         public Input<string>? Raw { get; set; }
 

@@ -13,11 +13,18 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class MetricsSectionPrometheusOperatorMonitorsArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Default: `false`
+        /// </summary>
         [Input("enabled")]
         public Input<bool>? Enabled { get; set; }
 
         [Input("namespaces")]
         private InputList<string>? _namespaces;
+
+        /// <summary>
+        /// Default: `[]`
+        /// </summary>
         public InputList<string> Namespaces
         {
             get => _namespaces ?? (_namespaces = new InputList<string>());

@@ -13,15 +13,27 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class MetricsSectionRemoteWriteArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Grafana's IRSA role for querying the workspace (aps:QueryMetrics, GetSeries, GetLabels, GetMetricMetadata).
+        /// </summary>
         [Input("queryRoleArn")]
         public Input<string>? QueryRoleArn { get; set; }
 
+        /// <summary>
+        /// The workspace's region.
+        /// </summary>
         [Input("region")]
         public Input<string>? Region { get; set; }
 
+        /// <summary>
+        /// Prometheus' IRSA role (aps:RemoteWrite).
+        /// </summary>
         [Input("roleArn")]
         public Input<string>? RoleArn { get; set; }
 
+        /// <summary>
+        /// The workspace's remote-write endpoint; Grafana queries the workspace URL it starts with.
+        /// </summary>
         [Input("url")]
         public Input<string>? Url { get; set; }
 

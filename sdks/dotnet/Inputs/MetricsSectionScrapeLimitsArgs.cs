@@ -13,12 +13,27 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class MetricsSectionScrapeLimitsArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// The sample_limit of kube-state-metrics and the API server, each one target speaking for the whole cluster.
+        /// 
+        /// Default: `200000`
+        /// </summary>
         [Input("clusterWideSampleLimit")]
         public InputUnion<double, string>? ClusterWideSampleLimit { get; set; }
 
+        /// <summary>
+        /// Labels a series may have after metric relabelling (Prometheus' label_limit), for every job that sets none; a series past it has every scrape of its target refused.
+        /// 
+        /// Default: `64`
+        /// </summary>
         [Input("labelLimit")]
         public InputUnion<double, string>? LabelLimit { get; set; }
 
+        /// <summary>
+        /// Samples a target may have after metric relabelling (Prometheus' sample_limit), for every job but kube-state-metrics and the API server (clusterWideSampleLimit) and those that set their own; past it every scrape of the target is refused and none of its samples is stored.
+        /// 
+        /// Default: `20000`
+        /// </summary>
         [Input("sampleLimit")]
         public InputUnion<double, string>? SampleLimit { get; set; }
 

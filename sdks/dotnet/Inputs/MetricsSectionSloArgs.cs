@@ -13,15 +13,35 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class MetricsSectionSloArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Share of requests that succeed.
+        /// 
+        /// Default: `0.995`
+        /// </summary>
         [Input("availability")]
         public InputUnion<double, string>? Availability { get; set; }
 
+        /// <summary>
+        /// Share of requests faster than the latency threshold.
+        /// 
+        /// Default: `0.95`
+        /// </summary>
         [Input("latencyObjective")]
         public InputUnion<double, string>? LatencyObjective { get; set; }
 
+        /// <summary>
+        /// The latency threshold; one of tracing.latencyBucketsSeconds.
+        /// 
+        /// Default: `0.5`
+        /// </summary>
         [Input("latencyThresholdSeconds")]
         public InputUnion<double, string>? LatencyThresholdSeconds { get; set; }
 
+        /// <summary>
+        /// The compliance window the error budgets are counted over; no longer than metrics.retentionTime, or with metrics.objectStorage than its retention.raw.
+        /// 
+        /// Default: kind: `7d`; eks: `14d`
+        /// </summary>
         [Input("window")]
         public Input<string>? Window { get; set; }
 

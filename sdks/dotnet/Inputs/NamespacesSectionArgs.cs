@@ -13,9 +13,19 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class NamespacesSectionArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Node agents that need host access; Pod Security privileged, warn and audit restricted.
+        /// 
+        /// Default: `observability-node`
+        /// </summary>
         [Input("node")]
         public Input<string>? Node { get; set; }
 
+        /// <summary>
+        /// Metrics, logs, traces and Grafana; Pod Security restricted.
+        /// 
+        /// Default: `observability`
+        /// </summary>
         [Input("observability")]
         public Input<string>? Observability { get; set; }
 

@@ -16,14 +16,24 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class OidcAuthArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// With type `oidc`.
+        /// </summary>
         [Input("authorizationEndpoint", required: true)]
         public Input<string> AuthorizationEndpoint { get; set; } = null!;
 
+        /// <summary>
+        /// With type `oidc`.
+        /// </summary>
         [Input("clientId", required: true)]
         public Input<string> ClientId { get; set; } = null!;
 
         [Input("clientSecret", required: true)]
         private Input<string>? _clientSecret;
+
+        /// <summary>
+        /// With type `oidc`.
+        /// </summary>
         public Input<string>? ClientSecret
         {
             get => _clientSecret;
@@ -34,9 +44,15 @@ namespace ObservabilityStack.Observability.Inputs
             }
         }
 
+        /// <summary>
+        /// With type `oidc`.
+        /// </summary>
         [Input("issuer", required: true)]
         public Input<string> Issuer { get; set; } = null!;
 
+        /// <summary>
+        /// With type `oidc`.
+        /// </summary>
         [Input("tokenEndpoint", required: true)]
         public Input<string> TokenEndpoint { get; set; } = null!;
 
@@ -46,6 +62,9 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("type", required: true)]
         public Input<string> Type { get; set; } = null!;
 
+        /// <summary>
+        /// With type `oidc`.
+        /// </summary>
         [Input("userInfoEndpoint", required: true)]
         public Input<string> UserInfoEndpoint { get; set; } = null!;
 

@@ -28,11 +28,20 @@ namespace ObservabilityStack.Observability.Inputs
             }
         }
 
+        /// <summary>
+        /// Alertmanager's https://api.opsgenie.com/ when unset (EU accounts: https://api.eu.opsgenie.com).
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("apiUrl")]
         public Input<string>? ApiUrl { get; set; }
 
         [Input("responders")]
         private InputList<Inputs.OpsgenieResponderArgs>? _responders;
+
+        /// <summary>
+        /// Default: unset
+        /// </summary>
         public InputList<Inputs.OpsgenieResponderArgs> Responders
         {
             get => _responders ?? (_responders = new InputList<Inputs.OpsgenieResponderArgs>());

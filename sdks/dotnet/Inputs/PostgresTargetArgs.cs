@@ -18,6 +18,10 @@ namespace ObservabilityStack.Observability.Inputs
     {
         [Input("dsn", required: true)]
         private Input<string>? _dsn;
+
+        /// <summary>
+        /// The connection string the exporter uses; it carries credentials.
+        /// </summary>
         public Input<string>? Dsn
         {
             get => _dsn;
@@ -28,9 +32,17 @@ namespace ObservabilityStack.Observability.Inputs
             }
         }
 
+        /// <summary>
+        /// Names the exporter Deployment.
+        /// </summary>
         [Input("name", required: true)]
         public Input<string> Name { get; set; } = null!;
 
+        /// <summary>
+        /// Where the database listens, for the exporter's egress NetworkPolicy.
+        /// 
+        /// Default: `5432`
+        /// </summary>
         [Input("port")]
         public InputUnion<double, string>? Port { get; set; }
 

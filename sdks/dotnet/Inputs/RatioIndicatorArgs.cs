@@ -16,12 +16,27 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class RatioIndicatorArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// false when the selectors are gauges (a count per evaluation, which the engine sums) rather than counters; default true. With kind `ratio`.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("counters")]
         public Input<bool>? Counters { get; set; }
 
+        /// <summary>
+        /// Bad events, e.g. payments_total{outcome="failed"}; or give good. One of: a counter's selector (the engine takes its rate over each window), a sum of one (sum by (route) (x_total)), a query with {{.window}} where its range goes (sum(rate(x_total[{{.window}}]))), or any other PromQL, whose value at each evaluation the engine records and sums over each window. With kind `ratio`.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("errors")]
         public Input<string>? Errors { get; set; }
 
+        /// <summary>
+        /// Good events; or give errors. Written as total is. With kind `ratio`.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("good")]
         public Input<string>? Good { get; set; }
 
@@ -31,6 +46,9 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("kind", required: true)]
         public Input<string> Kind { get; set; } = null!;
 
+        /// <summary>
+        /// All events, e.g. payments_total; of the same form as errors or good. With kind `ratio`.
+        /// </summary>
         [Input("total", required: true)]
         public Input<string> Total { get; set; } = null!;
 

@@ -16,6 +16,11 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class RawIndicatorArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// A precomputed share of bad events (0 to 1): with {{.window}} where its range goes, or an expression the engine records at each evaluation and averages over each window; or give successRatio. With kind `raw`.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("errorRatio")]
         public Input<string>? ErrorRatio { get; set; }
 
@@ -25,6 +30,11 @@ namespace ObservabilityStack.Observability.Inputs
         [Input("kind", required: true)]
         public Input<string> Kind { get; set; } = null!;
 
+        /// <summary>
+        /// A precomputed share of good events (0 to 1), written as errorRatio is. With kind `raw`.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("successRatio")]
         public Input<string>? SuccessRatio { get; set; }
 

@@ -16,14 +16,26 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class RedisTargetArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Where Redis listens.
+        /// </summary>
         [Input("address", required: true)]
         public Input<string> Address { get; set; } = null!;
 
+        /// <summary>
+        /// Names the exporter Deployment.
+        /// </summary>
         [Input("name", required: true)]
         public Input<string> Name { get; set; } = null!;
 
         [Input("password")]
         private Input<string>? _password;
+
+        /// <summary>
+        /// Redis' password.
+        /// 
+        /// Default: unset
+        /// </summary>
         public Input<string>? Password
         {
             get => _password;

@@ -20,7 +20,9 @@ namespace ObservabilityStack.Observability.Inputs
         private Input<string>? _registryCredentials;
 
         /// <summary>
-        /// Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
+        /// The mirror's pull credentials as Docker config JSON; the stack creates the Secret registry-credentials from it in both of its namespaces.
+        /// 
+        /// Default: unset
         /// </summary>
         public Input<string>? RegistryCredentials
         {

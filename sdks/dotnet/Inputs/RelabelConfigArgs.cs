@@ -17,28 +17,54 @@ namespace ObservabilityStack.Observability.Inputs
     public sealed class RelabelConfigArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
+        /// What the rule does; replace when unset.
+        /// 
+        /// Default: unset
+        /// 
         /// One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
         /// </summary>
         [Input("action")]
         public Input<string>? Action { get; set; }
 
+        /// <summary>
+        /// Matched against the joined source labels (RE2).
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("regex")]
         public Input<string>? Regex { get; set; }
 
+        /// <summary>
+        /// Default: unset
+        /// </summary>
         [Input("replacement")]
         public Input<string>? Replacement { get; set; }
 
+        /// <summary>
+        /// Default: unset
+        /// </summary>
         [Input("separator")]
         public Input<string>? Separator { get; set; }
 
         [Input("source_labels")]
         private InputList<string>? _source_labels;
+
+        /// <summary>
+        /// Labels whose values are joined and matched (Prometheus' relabel_config).
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<string> Source_labels
         {
             get => _source_labels ?? (_source_labels = new InputList<string>());
             set => _source_labels = value;
         }
 
+        /// <summary>
+        /// The label a replace writes.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("target_label")]
         public Input<string>? Target_label { get; set; }
 

@@ -16,9 +16,17 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class RemoteStoreArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// host:port of the StoreAPI, reachable from this cluster.
+        /// </summary>
         [Input("address", required: true)]
         public Input<string> Address { get; set; } = null!;
 
+        /// <summary>
+        /// The name its certificate is checked against; the address' host when unset.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("serverName")]
         public Input<string>? ServerName { get; set; }
 

@@ -16,6 +16,11 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class RunbookLinksArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Every alert links to &lt;runbookBaseUrl&gt;#&lt;alertname in lowercase&gt; (docs/runbooks.md).
+        /// 
+        /// Default: `https://runbooks.example.com/observability`
+        /// </summary>
         [Input("runbookBaseUrl")]
         public Input<string>? RunbookBaseUrl { get; set; }
 

@@ -18,39 +18,72 @@ namespace ObservabilityStack.Observability.Inputs
     {
         [Input("annotations")]
         private InputMap<string>? _annotations;
+
+        /// <summary>
+        /// Annotations over the engine's summary and description.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputMap<string> Annotations
         {
             get => _annotations ?? (_annotations = new InputMap<string>());
             set => _annotations = value;
         }
 
+        /// <summary>
+        /// How long a condition must hold before the alert fires; default: at once.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("for")]
         public Input<string>? For { get; set; }
 
         [Input("labels")]
         private InputMap<string>? _labels;
+
+        /// <summary>
+        /// Labels the alert carries besides slo, service, severity.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputMap<string> Labels
         {
             get => _labels ?? (_labels = new InputMap<string>());
             set => _labels = value;
         }
 
+        /// <summary>
+        /// The alert's name; alerts of one SLO differ by name, severity or labels.
+        /// </summary>
         [Input("name", required: true)]
         public Input<string> Name { get; set; } = null!;
 
         [Input("receivers")]
         private InputList<string>? _receivers;
+
+        /// <summary>
+        /// Alertmanager receivers (of alerting.receivers, or critical or warning) the alert goes to, before any other route.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<string> Receivers
         {
             get => _receivers ?? (_receivers = new InputList<string>());
             set => _receivers = value;
         }
 
+        /// <summary>
+        /// The alert's severity label, which routes it: critical pages, warning makes a ticket, another goes where alerting.routes or alerting.otherSeverities say.
+        /// </summary>
         [Input("severity", required: true)]
         public Input<string> Severity { get; set; } = null!;
 
         [Input("when", required: true)]
         private InputList<Inputs.BurnRateConditionArgs>? _when;
+
+        /// <summary>
+        /// Burn-rate conditions, any of which fires the alert.
+        /// </summary>
         public InputList<Inputs.BurnRateConditionArgs> When
         {
             get => _when ?? (_when = new InputList<Inputs.BurnRateConditionArgs>());

@@ -18,27 +18,53 @@ namespace ObservabilityStack.Observability.Inputs
     {
         [Input("alerts")]
         private InputList<Inputs.SloAlertArgs>? _alerts;
+
+        /// <summary>
+        /// The SLO's burn-rate alerts ([] for none); default a page SLOBurnFast (14.4x over 1h and 5m, or 6x over 6h and 30m, for 2m) and a ticket SLOBurnSlow (3x over 1d and 2h, or 1x over 3d and 6h, for 15m).
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<Inputs.SloAlertArgs> Alerts
         {
             get => _alerts ?? (_alerts = new InputList<Inputs.SloAlertArgs>());
             set => _alerts = value;
         }
 
+        /// <summary>
+        /// How the error budget is counted; default occurrences (every event, or every evaluation of a threshold, counts).
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("budgeting")]
         public Input<Inputs.SloBudgetingArgs>? Budgeting { get; set; }
 
+        /// <summary>
+        /// ratio (errors or good, and total), latency (a histogram and a threshold at one of its buckets), threshold (an expression and a bound; its SLI is the share of evaluations in which it holds) or raw (a precomputed error or success ratio).
+        /// </summary>
         [Input("indicator", required: true)]
         public object Indicator { get; set; } = null!;
 
+        /// <summary>
+        /// The SLO's name: the `slo` label of its series and alerts.
+        /// </summary>
         [Input("name", required: true)]
         public Input<string> Name { get; set; } = null!;
 
+        /// <summary>
+        /// Share of good events (or of time slices).
+        /// </summary>
         [Input("objective", required: true)]
         public InputUnion<double, string> Objective { get; set; } = null!;
 
+        /// <summary>
+        /// The service it belongs to: the `service` label of its series and alerts.
+        /// </summary>
         [Input("service", required: true)]
         public Input<string> Service { get; set; } = null!;
 
+        /// <summary>
+        /// The compliance window the error budget is counted over: rolling (28d, 30d, 4w), or a calendar week (from Monday), month or quarter in a time zone ({calendar: month, timeZone: Europe/Berlin}), counted from the start of the current period and starting again at the next.
+        /// </summary>
         [Input("window", required: true)]
         public InputUnion<string, Inputs.SloWindowArgs> Window { get; set; } = null!;
 

@@ -14,14 +14,26 @@ namespace ObservabilityStack.Observability.Inputs
     public sealed class SloBudgetingArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
+        /// occurrences: the share of good events; timeslices: the share of good time slices (a slice is good when its SLI reaches sliceTarget); ratioTimeslices: the average of the slices' SLIs.
+        /// 
         /// One of `occurrences`, `ratioTimeslices`, `timeslices`.
         /// </summary>
         [Input("method", required: true)]
         public Input<string> Method { get; set; } = null!;
 
+        /// <summary>
+        /// The SLI a slice must reach to be good (timeslices).
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("sliceTarget")]
         public InputUnion<double, string>? SliceTarget { get; set; }
 
+        /// <summary>
+        /// A time slice's length (timeslices, ratioTimeslices), at most 5m.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("sliceWindow")]
         public Input<string>? SliceWindow { get; set; }
 

@@ -16,6 +16,9 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class SloDefaultsArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
+        /// </summary>
         [Input("slo")]
         public Input<Inputs.MetricsSectionSloArgs>? Slo { get; set; }
 

@@ -18,6 +18,12 @@ namespace ObservabilityStack.Observability.Inputs
     {
         [Input("latencyBucketsSeconds")]
         private InputList<Union<double, string>>? _latencyBucketsSeconds;
+
+        /// <summary>
+        /// Span-metric and service-graph histogram bounds, increasing; every latency threshold must be one of them.
+        /// 
+        /// Default: `[0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10]`
+        /// </summary>
         public InputList<Union<double, string>> LatencyBucketsSeconds
         {
             get => _latencyBucketsSeconds ?? (_latencyBucketsSeconds = new InputList<Union<double, string>>());

@@ -18,6 +18,12 @@ namespace ObservabilityStack.Observability.Inputs
     {
         [Input("labels")]
         private InputMap<string>? _labels;
+
+        /// <summary>
+        /// Labels added to these targets' series.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputMap<string> Labels
         {
             get => _labels ?? (_labels = new InputMap<string>());
@@ -26,6 +32,10 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("targets", required: true)]
         private InputList<string>? _targets;
+
+        /// <summary>
+        /// host:port of each target.
+        /// </summary>
         public InputList<string> Targets
         {
             get => _targets ?? (_targets = new InputList<string>());

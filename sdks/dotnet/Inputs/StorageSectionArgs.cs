@@ -13,20 +13,41 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class StorageSectionArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Whether that StorageClass has allowVolumeExpansion: a *.storageSize increase needs it.
+        /// 
+        /// Default: kind: `false`; eks: `true`
+        /// </summary>
         [Input("allowVolumeExpansion")]
         public Input<bool>? AllowVolumeExpansion { get; set; }
 
+        /// <summary>
+        /// StorageClass of every volume.
+        /// 
+        /// Default: kind: `standard`; eks: `gp3`
+        /// </summary>
         [Input("className")]
         public Input<string>? ClassName { get; set; }
 
         [Input("endpointCidrs")]
         private InputList<string>? _endpointCidrs;
+
+        /// <summary>
+        /// The addresses the pods reach S3 and STS at: the CIDRs of the region's S3 prefix list (the gateway endpoint's route: aws ec2 get-managed-prefix-list-entries) and the subnets of an STS interface endpoint. Every workload that reads or writes a bucket (Loki, Tempo, the Thanos sidecars, store gateways and compactor) may connect to these only, on 443. Unset, to any address, and the preview warns on eks. Only with storage.s3.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<string> EndpointCidrs
         {
             get => _endpointCidrs ?? (_endpointCidrs = new InputList<string>());
             set => _endpointCidrs = value;
         }
 
+        /// <summary>
+        /// Loki's and Tempo's buckets with their IRSA roles; refused on kind.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("s3")]
         public Input<Inputs.StorageSectionS3Args>? S3 { get; set; }
 

@@ -13,9 +13,19 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class StorageSectionS3Args : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Loki's chunks and index; required on eks.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("loki")]
         public Input<Inputs.StorageSectionS3LokiArgs>? Loki { get; set; }
 
+        /// <summary>
+        /// Tempo's blocks; required on eks.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("tempo")]
         public Input<Inputs.StorageSectionS3LokiArgs>? Tempo { get; set; }
 

@@ -13,12 +13,21 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class StorageSectionS3LokiArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// The bucket.
+        /// </summary>
         [Input("bucket")]
         public Input<string>? Bucket { get; set; }
 
+        /// <summary>
+        /// The bucket's region.
+        /// </summary>
         [Input("region")]
         public Input<string>? Region { get; set; }
 
+        /// <summary>
+        /// The IRSA role that reads and writes it.
+        /// </summary>
         [Input("roleArn")]
         public Input<string>? RoleArn { get; set; }
 

@@ -16,18 +16,41 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class ThresholdIndicatorArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// The expression holds while above this bound. With kind `threshold`.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("above")]
         public InputUnion<double, string>? Above { get; set; }
 
+        /// <summary>
+        /// The expression holds while at least this bound. With kind `threshold`.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("atLeast")]
         public InputUnion<double, string>? AtLeast { get; set; }
 
+        /// <summary>
+        /// The expression holds while at most this bound. With kind `threshold`.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("atMost")]
         public InputUnion<double, string>? AtMost { get; set; }
 
+        /// <summary>
+        /// The expression holds while below this bound; or give one of atMost, above, atLeast. With kind `threshold`.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("below")]
         public InputUnion<double, string>? Below { get; set; }
 
+        /// <summary>
+        /// A PromQL expression of a gauge or a rate, e.g. a quantile of queue waiting time; every series it returns must hold. A {{.window}} where a range goes reads the last 5m at each evaluation. With kind `threshold`.
+        /// </summary>
         [Input("expr", required: true)]
         public Input<string> Expr { get; set; } = null!;
 

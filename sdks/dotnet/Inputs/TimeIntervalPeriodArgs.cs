@@ -18,17 +18,34 @@ namespace ObservabilityStack.Observability.Inputs
     {
         [Input("daysOfMonth")]
         private InputList<Union<double, string>>? _daysOfMonth;
+
+        /// <summary>
+        /// Days of the month or ranges of them, negative counting back from its last; unset: every day.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<Union<double, string>> DaysOfMonth
         {
             get => _daysOfMonth ?? (_daysOfMonth = new InputList<Union<double, string>>());
             set => _daysOfMonth = value;
         }
 
+        /// <summary>
+        /// The time zone the times and days are read in: UTC, the only one the stack takes.
+        /// 
+        /// Default: unset
+        /// </summary>
         [Input("location")]
         public Input<string>? Location { get; set; }
 
         [Input("months")]
         private InputList<Union<double, string>>? _months;
+
+        /// <summary>
+        /// Months or ranges of them; unset: every month.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<Union<double, string>> Months
         {
             get => _months ?? (_months = new InputList<Union<double, string>>());
@@ -37,6 +54,12 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("times")]
         private InputList<Inputs.TimeRangeArgs>? _times;
+
+        /// <summary>
+        /// Ranges of the day, in UTC; unset: all day.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<Inputs.TimeRangeArgs> Times
         {
             get => _times ?? (_times = new InputList<Inputs.TimeRangeArgs>());
@@ -45,6 +68,12 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("weekdays")]
         private InputList<Union<double, string>>? _weekdays;
+
+        /// <summary>
+        /// Weekdays or ranges of them; unset: every day.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<Union<double, string>> Weekdays
         {
             get => _weekdays ?? (_weekdays = new InputList<Union<double, string>>());
@@ -53,6 +82,12 @@ namespace ObservabilityStack.Observability.Inputs
 
         [Input("years")]
         private InputList<Union<double, string>>? _years;
+
+        /// <summary>
+        /// Years or ranges of them; unset: every year.
+        /// 
+        /// Default: unset
+        /// </summary>
         public InputList<Union<double, string>> Years
         {
             get => _years ?? (_years = new InputList<Union<double, string>>());

@@ -16,9 +16,15 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class TimeRangeArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Where the range ends, excluded; 24:00 is the end of the day.
+        /// </summary>
         [Input("end", required: true)]
         public Input<string> End { get; set; } = null!;
 
+        /// <summary>
+        /// Where the range starts, included.
+        /// </summary>
         [Input("start", required: true)]
         public Input<string> Start { get; set; } = null!;
 

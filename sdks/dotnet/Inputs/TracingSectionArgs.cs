@@ -13,32 +13,69 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class TracingSectionArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Replicas of the trace-ID-routed aggregator tier, when there is one.
+        /// 
+        /// Default: kind: `1`; eks: `2`
+        /// </summary>
         [Input("aggregatorReplicas")]
         public InputUnion<double, string>? AggregatorReplicas { get; set; }
 
+        /// <summary>
+        /// Replicas of the collector the apps send to; above 1, or with tail sampling, the collector runs in two tiers.
+        /// 
+        /// Default: kind: `1`; eks: `2`
+        /// </summary>
         [Input("collectorReplicas")]
         public InputUnion<double, string>? CollectorReplicas { get; set; }
 
         [Input("latencyBucketsSeconds")]
         private InputList<Union<double, string>>? _latencyBucketsSeconds;
+
+        /// <summary>
+        /// Span-metric and service-graph histogram bounds, increasing; every latency threshold must be one of them.
+        /// 
+        /// Default: `[0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10]`
+        /// </summary>
         public InputList<Union<double, string>> LatencyBucketsSeconds
         {
             get => _latencyBucketsSeconds ?? (_latencyBucketsSeconds = new InputList<Union<double, string>>());
             set => _latencyBucketsSeconds = value;
         }
 
+        /// <summary>
+        /// The collectors' persistent sending queues, which hold spans while Tempo is unreachable.
+        /// </summary>
         [Input("queue")]
         public Input<Inputs.TracingSectionQueueArgs>? Queue { get; set; }
 
+        /// <summary>
+        /// How long Tempo keeps traces.
+        /// 
+        /// Default: kind: `72h`; eks: `336h`
+        /// </summary>
         [Input("retention")]
         public Input<string>? Retention { get; set; }
 
+        /// <summary>
+        /// Share of ordinary traces kept: applied by the apps, or by the collector when tail sampling is on.
+        /// 
+        /// Default: kind: `1`; eks: `0.1`
+        /// </summary>
         [Input("samplingProbability")]
         public InputUnion<double, string>? SamplingProbability { get; set; }
 
+        /// <summary>
+        /// Tempo's volume.
+        /// 
+        /// Default: kind: `5Gi`; eks: `20Gi`
+        /// </summary>
         [Input("storageSize")]
         public InputUnion<double, string>? StorageSize { get; set; }
 
+        /// <summary>
+        /// Sampling in the collector on whole traces.
+        /// </summary>
         [Input("tailSampling")]
         public Input<Inputs.TracingSectionTailSamplingArgs>? TailSampling { get; set; }
 

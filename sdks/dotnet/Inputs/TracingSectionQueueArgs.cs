@@ -13,12 +13,27 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class TracingSectionQueueArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Minutes of trace-store outage each collector's persistent sending queue holds at spansPerSecond; beyond them the collector refuses spans and counts them (TracesDropped).
+        /// 
+        /// Default: kind: `15`; eks: `30`
+        /// </summary>
         [Input("outageMinutes")]
         public InputUnion<double, string>? OutageMinutes { get; set; }
 
+        /// <summary>
+        /// The span rate the queue is sized for: the rated load into one collector tier (each pod is sized to take it all while another is down).
+        /// 
+        /// Default: kind: `100`; eks: `1000`
+        /// </summary>
         [Input("spansPerSecond")]
         public InputUnion<double, string>? SpansPerSecond { get; set; }
 
+        /// <summary>
+        /// Each collector pod's queue volume; must hold outageMinutes at spansPerSecond (2 KiB per span, measured, plus a quarter).
+        /// 
+        /// Default: kind: `256Mi`; eks: `5Gi`
+        /// </summary>
         [Input("storageSize")]
         public InputUnion<double, string>? StorageSize { get; set; }
 

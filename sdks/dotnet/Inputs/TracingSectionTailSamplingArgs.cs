@@ -13,9 +13,19 @@ namespace ObservabilityStack.Observability.Inputs
 
     public sealed class TracingSectionTailSamplingArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// On: apps send every span and the collector keeps every error trace, every slow trace and samplingProbability of the rest.
+        /// 
+        /// Default: kind: `false`; eks: `true`
+        /// </summary>
         [Input("enabled")]
         public Input<bool>? Enabled { get; set; }
 
+        /// <summary>
+        /// Traces slower than this are always kept.
+        /// 
+        /// Default: `1000`
+        /// </summary>
         [Input("latencyThresholdMs")]
         public InputUnion<double, string>? LatencyThresholdMs { get; set; }
 

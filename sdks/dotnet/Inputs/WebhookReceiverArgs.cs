@@ -16,6 +16,11 @@ namespace ObservabilityStack.Observability.Inputs
     /// </summary>
     public sealed class WebhookReceiverArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// The port the URL names, for Alertmanager's egress NetworkPolicy.
+        /// 
+        /// Default: `443`
+        /// </summary>
         [Input("port")]
         public InputUnion<double, string>? Port { get; set; }
 

@@ -41,16 +41,10 @@ func NewDemoStack(ctx *pulumi.Context,
 
 type demoStackArgs struct {
 	// `rolloutTimeoutMinutes`: how long an up waits for each demo service to become ready.
-	//
-	// Default: kind: 5
 	Cluster *ClusterSection `pulumi:"cluster"`
 	// The demo's Node.js image and each container's resources (`enabled` is implied).
-	//
-	// Default: node 22 on Alpine, 10m and 48Mi requested
 	Demo *DemoStackDemo `pulumi:"demo"`
 	// The image supply: a mirror and pull Secrets for the demo's Node.js image.
-	//
-	// Default: the public registries
 	Images *ImagesSection `pulumi:"images"`
 	// `kind` only: the demo is made-up traffic for a laptop cluster.
 	//
@@ -75,16 +69,10 @@ type demoStackArgs struct {
 // The set of arguments for constructing a DemoStack resource.
 type DemoStackArgs struct {
 	// `rolloutTimeoutMinutes`: how long an up waits for each demo service to become ready.
-	//
-	// Default: kind: 5
 	Cluster ClusterSectionPtrInput
 	// The demo's Node.js image and each container's resources (`enabled` is implied).
-	//
-	// Default: node 22 on Alpine, 10m and 48Mi requested
 	Demo DemoStackDemoPtrInput
 	// The image supply: a mirror and pull Secrets for the demo's Node.js image.
-	//
-	// Default: the public registries
 	Images ImagesSectionPtrInput
 	// `kind` only: the demo is made-up traffic for a laptop cluster.
 	//

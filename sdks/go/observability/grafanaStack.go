@@ -61,37 +61,25 @@ type grafanaStackArgs struct {
 	// Default: none
 	Alertmanager *Peer `pulumi:"alertmanager"`
 	// The observed services and their namespaces.
-	//
-	// Default: none
 	Apps *AppsSection `pulumi:"apps"`
 	// The workloads of other components that connect to Grafana: a Prometheus scraping it.
 	//
 	// Default: none
 	Clients *GrafanaClients `pulumi:"clients"`
 	// `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-	//
-	// Default: kind: observability, dev, local; eks: observability, prod, us-east-1
 	Cluster *ClusterSection `pulumi:"cluster"`
 	// `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
 	// business SLOs it evaluates.
-	//
-	// Default: false
 	Demo *DemoSwitch `pulumi:"demo"`
 	// How people reach Grafana. The certificate's and the identity provider's ARNs, IDs and URLs may be
 	// Outputs; the host is text: it is Grafana's root URL, in links and SSO redirects made before
 	// anything is created.
-	//
-	// Default: kind: NodePort 30006; eks: an Ingress (`exposure.ingress` required)
 	Exposure *ExposureSection `pulumi:"exposure"`
 	// Admin user and its rotation, storage, folder, replicas, database, extra datasources and
 	// dashboards, single sign-on, teams and folder permissions (stack config `grafana`). The
 	// database's host may be an Output (an RDS instance's `endpoint`), with its `port` given.
-	//
-	// Default: kind: one replica on SQLite; eks: two on PostgreSQL (`grafana.database` required)
 	Grafana *GrafanaSection `pulumi:"grafana"`
 	// Pinned image per workload, a mirror and pull Secrets.
-	//
-	// Default: the versions the stack is tested against
 	Images *ImagesSection `pulumi:"images"`
 	// Where people open Kiali (`KialiStack.publicUrl`), linked from the mesh dashboards.
 	//
@@ -104,23 +92,15 @@ type grafanaStackArgs struct {
 	Loki *LokiPeer `pulumi:"loki"`
 	// `istio`: with it on, the Istio Mesh dashboard and the sidecars' panels of Service Detail and
 	// Tracing (stack config `mesh`).
-	//
-	// Default: off
 	Mesh *MeshSection `pulumi:"mesh"`
 	// The SLOs the dashboards draw (`slo`, `slos`, `openSloFiles`, `slothFiles`, as MetricsStack is given them), and
 	// `remoteWrite`: with Amazon Managed Prometheus, Grafana's pods assume its query role.
-	//
-	// Default: the per-service HTTP SLOs at 99.5 % and 95 % within 0.5 s, no other SLO, no AMP
 	Metrics *GrafanaMetricsArgs `pulumi:"metrics"`
 	// The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
 	// agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
 	// not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-	//
-	// Default: observability and observability-node
 	Namespaces *NamespacesSection `pulumi:"namespaces"`
 	// Node selector, tolerations, affinity and priority class per workload.
-	//
-	// Default: none
 	Placement *PlacementSection `pulumi:"placement"`
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
@@ -135,8 +115,6 @@ type grafanaStackArgs struct {
 	// Default: none: no Prometheus datasource, and no dashboard, as every dashboard reads it
 	Prometheus *PrometheusPeer `pulumi:"prometheus"`
 	// Requests and limits per container.
-	//
-	// Default: kind: the laptop budget; eks: production sizes
 	Resources *ResourcesSection `pulumi:"resources"`
 	// The Prometheus job of the collectors apps send spans to, for Landing's span rate.
 	//
@@ -144,8 +122,6 @@ type grafanaStackArgs struct {
 	SpanIngestJob *string `pulumi:"spanIngestJob"`
 	// The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
 	// ARN may be an Output of the resource that makes it).
-	//
-	// Default: kind: standard; eks: gp3
 	Storage *StorageSection `pulumi:"storage"`
 	// The Tempo of the Tempo datasource (TracingStack's `tempo`, or your own).
 	//
@@ -165,37 +141,25 @@ type GrafanaStackArgs struct {
 	// Default: none
 	Alertmanager PeerPtrInput
 	// The observed services and their namespaces.
-	//
-	// Default: none
 	Apps AppsSectionPtrInput
 	// The workloads of other components that connect to Grafana: a Prometheus scraping it.
 	//
 	// Default: none
 	Clients GrafanaClientsPtrInput
 	// `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-	//
-	// Default: kind: observability, dev, local; eks: observability, prod, us-east-1
 	Cluster ClusterSectionPtrInput
 	// `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
 	// business SLOs it evaluates.
-	//
-	// Default: false
 	Demo DemoSwitchPtrInput
 	// How people reach Grafana. The certificate's and the identity provider's ARNs, IDs and URLs may be
 	// Outputs; the host is text: it is Grafana's root URL, in links and SSO redirects made before
 	// anything is created.
-	//
-	// Default: kind: NodePort 30006; eks: an Ingress (`exposure.ingress` required)
 	Exposure ExposureSectionPtrInput
 	// Admin user and its rotation, storage, folder, replicas, database, extra datasources and
 	// dashboards, single sign-on, teams and folder permissions (stack config `grafana`). The
 	// database's host may be an Output (an RDS instance's `endpoint`), with its `port` given.
-	//
-	// Default: kind: one replica on SQLite; eks: two on PostgreSQL (`grafana.database` required)
 	Grafana GrafanaSectionPtrInput
 	// Pinned image per workload, a mirror and pull Secrets.
-	//
-	// Default: the versions the stack is tested against
 	Images ImagesSectionPtrInput
 	// Where people open Kiali (`KialiStack.publicUrl`), linked from the mesh dashboards.
 	//
@@ -208,23 +172,15 @@ type GrafanaStackArgs struct {
 	Loki LokiPeerPtrInput
 	// `istio`: with it on, the Istio Mesh dashboard and the sidecars' panels of Service Detail and
 	// Tracing (stack config `mesh`).
-	//
-	// Default: off
 	Mesh MeshSectionPtrInput
 	// The SLOs the dashboards draw (`slo`, `slos`, `openSloFiles`, `slothFiles`, as MetricsStack is given them), and
 	// `remoteWrite`: with Amazon Managed Prometheus, Grafana's pods assume its query role.
-	//
-	// Default: the per-service HTTP SLOs at 99.5 % and 95 % within 0.5 s, no other SLO, no AMP
 	Metrics GrafanaMetricsArgsPtrInput
 	// The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
 	// agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
 	// not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-	//
-	// Default: observability and observability-node
 	Namespaces NamespacesSectionPtrInput
 	// Node selector, tolerations, affinity and priority class per workload.
-	//
-	// Default: none
 	Placement PlacementSectionPtrInput
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
@@ -239,8 +195,6 @@ type GrafanaStackArgs struct {
 	// Default: none: no Prometheus datasource, and no dashboard, as every dashboard reads it
 	Prometheus PrometheusPeerPtrInput
 	// Requests and limits per container.
-	//
-	// Default: kind: the laptop budget; eks: production sizes
 	Resources ResourcesSectionPtrInput
 	// The Prometheus job of the collectors apps send spans to, for Landing's span rate.
 	//
@@ -248,8 +202,6 @@ type GrafanaStackArgs struct {
 	SpanIngestJob pulumi.StringPtrInput
 	// The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
 	// ARN may be an Output of the resource that makes it).
-	//
-	// Default: kind: standard; eks: gp3
 	Storage StorageSectionPtrInput
 	// The Tempo of the Tempo datasource (TracingStack's `tempo`, or your own).
 	//

@@ -52,21 +52,14 @@ func NewKialiStack(ctx *pulumi.Context,
 
 type kialiStackArgs struct {
 	// The observed services and their namespaces.
-	//
-	// Default: none
 	Apps *AppsSection `pulumi:"apps"`
 	// The workloads of other components that connect to Kiali: a Prometheus scraping it.
 	//
 	// Default: none
 	Clients *KialiClients `pulumi:"clients"`
 	// `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-	//
-	// Default: kind: observability, dev, local; eks: observability, prod, us-east-1
 	Cluster *ClusterSection `pulumi:"cluster"`
 	// How people reach Kiali.
-	//
-	// Default: kind: NodePort 30201; eks: none unless `exposure.ingress.kiali`
-	// (with `exposure.ingress.auth`)
 	Exposure *ExposureSection `pulumi:"exposure"`
 	// Grafana: its in-cluster `url` (checked by Kiali) and `publicUrl`, where its trace links open
 	// Explore on the `tempo` datasource.
@@ -74,23 +67,15 @@ type kialiStackArgs struct {
 	// Default: none: no Grafana in Kiali, and no trace links
 	Grafana *GrafanaPeer `pulumi:"grafana"`
 	// Pinned image per workload, a mirror and pull Secrets.
-	//
-	// Default: the versions the stack is tested against
 	Images *ImagesSection `pulumi:"images"`
 	// `istio`: the meshed namespaces and istiod's, which Kiali reads (stack config `mesh`); it must
 	// be enabled, with `kiali` on.
-	//
-	// Default: off, which this component refuses
 	Mesh *MeshSection `pulumi:"mesh"`
 	// The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
 	// agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
 	// not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-	//
-	// Default: observability and observability-node
 	Namespaces *NamespacesSection `pulumi:"namespaces"`
 	// Node selector, tolerations, affinity and priority class per workload.
-	//
-	// Default: none
 	Placement *PlacementSection `pulumi:"placement"`
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
@@ -103,13 +88,9 @@ type kialiStackArgs struct {
 	// ask it for.
 	Prometheus PrometheusPeer `pulumi:"prometheus"`
 	// Requests and limits per container.
-	//
-	// Default: kind: the laptop budget; eks: production sizes
 	Resources *ResourcesSection `pulumi:"resources"`
 	// The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
 	// ARN may be an Output of the resource that makes it).
-	//
-	// Default: kind: standard; eks: gp3
 	Storage *StorageSection `pulumi:"storage"`
 	// Tempo's query API, for the traces of what Kiali shows.
 	//
@@ -125,21 +106,14 @@ type kialiStackArgs struct {
 // The set of arguments for constructing a KialiStack resource.
 type KialiStackArgs struct {
 	// The observed services and their namespaces.
-	//
-	// Default: none
 	Apps AppsSectionPtrInput
 	// The workloads of other components that connect to Kiali: a Prometheus scraping it.
 	//
 	// Default: none
 	Clients KialiClientsPtrInput
 	// `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-	//
-	// Default: kind: observability, dev, local; eks: observability, prod, us-east-1
 	Cluster ClusterSectionPtrInput
 	// How people reach Kiali.
-	//
-	// Default: kind: NodePort 30201; eks: none unless `exposure.ingress.kiali`
-	// (with `exposure.ingress.auth`)
 	Exposure ExposureSectionPtrInput
 	// Grafana: its in-cluster `url` (checked by Kiali) and `publicUrl`, where its trace links open
 	// Explore on the `tempo` datasource.
@@ -147,23 +121,15 @@ type KialiStackArgs struct {
 	// Default: none: no Grafana in Kiali, and no trace links
 	Grafana GrafanaPeerPtrInput
 	// Pinned image per workload, a mirror and pull Secrets.
-	//
-	// Default: the versions the stack is tested against
 	Images ImagesSectionPtrInput
 	// `istio`: the meshed namespaces and istiod's, which Kiali reads (stack config `mesh`); it must
 	// be enabled, with `kiali` on.
-	//
-	// Default: off, which this component refuses
 	Mesh MeshSectionPtrInput
 	// The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
 	// agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
 	// not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-	//
-	// Default: observability and observability-node
 	Namespaces NamespacesSectionPtrInput
 	// Node selector, tolerations, affinity and priority class per workload.
-	//
-	// Default: none
 	Placement PlacementSectionPtrInput
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
@@ -176,13 +142,9 @@ type KialiStackArgs struct {
 	// ask it for.
 	Prometheus PrometheusPeerInput
 	// Requests and limits per container.
-	//
-	// Default: kind: the laptop budget; eks: production sizes
 	Resources ResourcesSectionPtrInput
 	// The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
 	// ARN may be an Output of the resource that makes it).
-	//
-	// Default: kind: standard; eks: gp3
 	Storage StorageSectionPtrInput
 	// Tempo's query API, for the traces of what Kiali shows.
 	//

@@ -57,44 +57,28 @@ type logsStackArgs struct {
 	// Default: none: the log rules are evaluated, and nothing is sent
 	Alertmanager *Peer `pulumi:"alertmanager"`
 	// The observed services and their namespaces.
-	//
-	// Default: none
 	Apps *AppsSection `pulumi:"apps"`
 	// The workloads of other components that connect to Loki and the log agent: a Prometheus scraping, a Grafana querying.
 	//
 	// Default: none
 	Clients *LogsClients `pulumi:"clients"`
 	// `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-	//
-	// Default: kind: observability, dev, local; eks: observability, prod, us-east-1
 	Cluster *ClusterSection `pulumi:"cluster"`
 	// `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
 	// business SLOs it evaluates.
-	//
-	// Default: false
 	Demo *DemoSwitch `pulumi:"demo"`
 	// Pinned image per workload, a mirror and pull Secrets.
-	//
-	// Default: the versions the stack is tested against
 	Images *ImagesSection `pulumi:"images"`
 	// Retention, storage, replicas, collection mode, masking, tenant, limits, log alerts and rule
 	// files (stack config `logs`).
-	//
-	// Default: kind: one Loki on a volume, logs read through the API; eks: three replicas on S3, read from each node
 	Logs *LogsSection `pulumi:"logs"`
 	// `runbookBaseUrl`: log alerts link to the same runbooks as metric alerts.
-	//
-	// Default: https://runbooks.example.com/observability
 	Metrics *RunbookLinks `pulumi:"metrics"`
 	// The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
 	// agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
 	// not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-	//
-	// Default: observability and observability-node
 	Namespaces *NamespacesSection `pulumi:"namespaces"`
 	// Node selector, tolerations, affinity and priority class per workload.
-	//
-	// Default: none
 	Placement *PlacementSection `pulumi:"placement"`
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
@@ -103,13 +87,9 @@ type logsStackArgs struct {
 	// One of `eks`, `kind`.
 	Profile *string `pulumi:"profile"`
 	// Requests and limits per container.
-	//
-	// Default: kind: the laptop budget; eks: production sizes
 	Resources *ResourcesSection `pulumi:"resources"`
 	// The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
 	// ARN may be an Output of the resource that makes it).
-	//
-	// Default: kind: standard; eks: gp3
 	Storage *StorageSection `pulumi:"storage"`
 	// Every flow of a deployment of several components (`wiringGraph`): its workloads' NetworkPolicies
 	// are made of those into and out of them.
@@ -126,44 +106,28 @@ type LogsStackArgs struct {
 	// Default: none: the log rules are evaluated, and nothing is sent
 	Alertmanager PeerPtrInput
 	// The observed services and their namespaces.
-	//
-	// Default: none
 	Apps AppsSectionPtrInput
 	// The workloads of other components that connect to Loki and the log agent: a Prometheus scraping, a Grafana querying.
 	//
 	// Default: none
 	Clients LogsClientsPtrInput
 	// `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-	//
-	// Default: kind: observability, dev, local; eks: observability, prod, us-east-1
 	Cluster ClusterSectionPtrInput
 	// `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
 	// business SLOs it evaluates.
-	//
-	// Default: false
 	Demo DemoSwitchPtrInput
 	// Pinned image per workload, a mirror and pull Secrets.
-	//
-	// Default: the versions the stack is tested against
 	Images ImagesSectionPtrInput
 	// Retention, storage, replicas, collection mode, masking, tenant, limits, log alerts and rule
 	// files (stack config `logs`).
-	//
-	// Default: kind: one Loki on a volume, logs read through the API; eks: three replicas on S3, read from each node
 	Logs LogsSectionPtrInput
 	// `runbookBaseUrl`: log alerts link to the same runbooks as metric alerts.
-	//
-	// Default: https://runbooks.example.com/observability
 	Metrics RunbookLinksPtrInput
 	// The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
 	// agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
 	// not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-	//
-	// Default: observability and observability-node
 	Namespaces NamespacesSectionPtrInput
 	// Node selector, tolerations, affinity and priority class per workload.
-	//
-	// Default: none
 	Placement PlacementSectionPtrInput
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
@@ -172,13 +136,9 @@ type LogsStackArgs struct {
 	// One of `eks`, `kind`.
 	Profile pulumi.StringPtrInput
 	// Requests and limits per container.
-	//
-	// Default: kind: the laptop budget; eks: production sizes
 	Resources ResourcesSectionPtrInput
 	// The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
 	// ARN may be an Output of the resource that makes it).
-	//
-	// Default: kind: standard; eks: gp3
 	Storage StorageSectionPtrInput
 	// Every flow of a deployment of several components (`wiringGraph`): its workloads' NetworkPolicies
 	// are made of those into and out of them.

@@ -59,12 +59,8 @@ func NewMetricsStack(ctx *pulumi.Context,
 
 type metricsStackArgs struct {
 	// Receivers, routes and grouping of the alerts.
-	//
-	// Default: no receiver but the Watchdog's own route
 	Alerting *AlertingSection `pulumi:"alerting"`
 	// The observed services and their namespaces.
-	//
-	// Default: none
 	Apps *AppsSection `pulumi:"apps"`
 	// The workloads of other components that connect to Prometheus and Alertmanager: a log ruler
 	// sending alerts, a collector writing span metrics, a Grafana querying.
@@ -72,46 +68,30 @@ type metricsStackArgs struct {
 	// Default: none: only Prometheus, the apps' pods and the UIs' exposure reach them
 	Clients *MetricsClients `pulumi:"clients"`
 	// `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-	//
-	// Default: kind: observability, dev, local; eks: observability, prod, us-east-1
 	Cluster *ClusterSection `pulumi:"cluster"`
 	// `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
 	// business SLOs it evaluates.
-	//
-	// Default: false
 	Demo *DemoSwitch `pulumi:"demo"`
 	// How people reach Prometheus and Alertmanager. The certificate's and Cognito's ARNs and IDs may
 	// be Outputs; host names are text, as alert links and the NetworkPolicies are made of them.
-	//
-	// Default: kind: Prometheus on NodePort 30090; eks: neither exposed
 	Exposure *ExposureSection `pulumi:"exposure"`
 	// Where people open Grafana: alerts link its USE dashboards, notifications its Explore.
 	//
 	// Default: none: alerts and notifications carry no Grafana link
 	GrafanaUrl *string `pulumi:"grafanaUrl"`
 	// Pinned image per workload, a mirror and pull Secrets.
-	//
-	// Default: the versions the stack is tested against
 	Images *ImagesSection `pulumi:"images"`
 	// `istio`: the meshed namespaces and istiod it scrapes, and a meshed service's sidecar as the
 	// first source of its RED and SLO signals (stack config `mesh`).
-	//
-	// Default: off
 	Mesh *MeshSection `pulumi:"mesh"`
 	// Retention, storage, replicas, scrape and evaluation intervals, exporters, alert thresholds,
 	// SLOs, rule files, OpenSLO and Sloth files, extra scrape jobs (stack config `metrics`).
-	//
-	// Default: kind: one Prometheus and one Alertmanager, 7 days; eks: two and three, 15 days
 	Metrics *MetricsSection `pulumi:"metrics"`
 	// The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
 	// agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
 	// not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-	//
-	// Default: observability and observability-node
 	Namespaces *NamespacesSection `pulumi:"namespaces"`
 	// Node selector, tolerations, affinity and priority class per workload.
-	//
-	// Default: none
 	Placement *PlacementSection `pulumi:"placement"`
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
@@ -120,8 +100,6 @@ type metricsStackArgs struct {
 	// One of `eks`, `kind`.
 	Profile *string `pulumi:"profile"`
 	// Requests and limits per container.
-	//
-	// Default: kind: the laptop budget; eks: production sizes
 	Resources *ResourcesSection `pulumi:"resources"`
 	// Scrape jobs of the components deployed beside it (their static `scrapeJobs`), listed before
 	// its own; their NetworkPolicies come with `wiring`. Job names must be unique.
@@ -130,13 +108,9 @@ type metricsStackArgs struct {
 	ScrapeJobs []ScrapeConfig `pulumi:"scrapeJobs"`
 	// The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
 	// ARN may be an Output of the resource that makes it).
-	//
-	// Default: kind: standard; eks: gp3
 	Storage *StorageSection `pulumi:"storage"`
 	// `latencyBucketsSeconds` of the span metrics a TracingStack writes here: the latency SLIs fall
 	// back to them, so each latency threshold must be one.
-	//
-	// Default: the stack's buckets (0.005 s to 10 s)
 	Tracing *SpanMetricBuckets `pulumi:"tracing"`
 	// Every flow of a deployment of several components (`wiringGraph`): its workloads' NetworkPolicies
 	// are made of those into and out of them.
@@ -148,12 +122,8 @@ type metricsStackArgs struct {
 // The set of arguments for constructing a MetricsStack resource.
 type MetricsStackArgs struct {
 	// Receivers, routes and grouping of the alerts.
-	//
-	// Default: no receiver but the Watchdog's own route
 	Alerting AlertingSectionPtrInput
 	// The observed services and their namespaces.
-	//
-	// Default: none
 	Apps AppsSectionPtrInput
 	// The workloads of other components that connect to Prometheus and Alertmanager: a log ruler
 	// sending alerts, a collector writing span metrics, a Grafana querying.
@@ -161,46 +131,30 @@ type MetricsStackArgs struct {
 	// Default: none: only Prometheus, the apps' pods and the UIs' exposure reach them
 	Clients MetricsClientsPtrInput
 	// `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-	//
-	// Default: kind: observability, dev, local; eks: observability, prod, us-east-1
 	Cluster ClusterSectionPtrInput
 	// `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
 	// business SLOs it evaluates.
-	//
-	// Default: false
 	Demo DemoSwitchPtrInput
 	// How people reach Prometheus and Alertmanager. The certificate's and Cognito's ARNs and IDs may
 	// be Outputs; host names are text, as alert links and the NetworkPolicies are made of them.
-	//
-	// Default: kind: Prometheus on NodePort 30090; eks: neither exposed
 	Exposure ExposureSectionPtrInput
 	// Where people open Grafana: alerts link its USE dashboards, notifications its Explore.
 	//
 	// Default: none: alerts and notifications carry no Grafana link
 	GrafanaUrl pulumi.StringPtrInput
 	// Pinned image per workload, a mirror and pull Secrets.
-	//
-	// Default: the versions the stack is tested against
 	Images ImagesSectionPtrInput
 	// `istio`: the meshed namespaces and istiod it scrapes, and a meshed service's sidecar as the
 	// first source of its RED and SLO signals (stack config `mesh`).
-	//
-	// Default: off
 	Mesh MeshSectionPtrInput
 	// Retention, storage, replicas, scrape and evaluation intervals, exporters, alert thresholds,
 	// SLOs, rule files, OpenSLO and Sloth files, extra scrape jobs (stack config `metrics`).
-	//
-	// Default: kind: one Prometheus and one Alertmanager, 7 days; eks: two and three, 15 days
 	Metrics MetricsSectionPtrInput
 	// The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
 	// agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
 	// not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-	//
-	// Default: observability and observability-node
 	Namespaces NamespacesSectionPtrInput
 	// Node selector, tolerations, affinity and priority class per workload.
-	//
-	// Default: none
 	Placement PlacementSectionPtrInput
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
@@ -209,8 +163,6 @@ type MetricsStackArgs struct {
 	// One of `eks`, `kind`.
 	Profile pulumi.StringPtrInput
 	// Requests and limits per container.
-	//
-	// Default: kind: the laptop budget; eks: production sizes
 	Resources ResourcesSectionPtrInput
 	// Scrape jobs of the components deployed beside it (their static `scrapeJobs`), listed before
 	// its own; their NetworkPolicies come with `wiring`. Job names must be unique.
@@ -219,13 +171,9 @@ type MetricsStackArgs struct {
 	ScrapeJobs ScrapeConfigArrayInput
 	// The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
 	// ARN may be an Output of the resource that makes it).
-	//
-	// Default: kind: standard; eks: gp3
 	Storage StorageSectionPtrInput
 	// `latencyBucketsSeconds` of the span metrics a TracingStack writes here: the latency SLIs fall
 	// back to them, so each latency threshold must be one.
-	//
-	// Default: the stack's buckets (0.005 s to 10 s)
 	Tracing SpanMetricBucketsPtrInput
 	// Every flow of a deployment of several components (`wiringGraph`): its workloads' NetworkPolicies
 	// are made of those into and out of them.

@@ -15,14 +15,36 @@ var _ = internal.GetEnvOrDefault
 
 // A team's receiver (`alerting.receivers`): its name, and at least one integration.
 type AlertReceiver struct {
-	Drop      *bool               `pulumi:"drop"`
-	Email     []EmailReceiver     `pulumi:"email"`
-	Msteams   []MsTeamsReceiver   `pulumi:"msteams"`
-	Name      string              `pulumi:"name"`
-	Opsgenie  []OpsgenieReceiver  `pulumi:"opsgenie"`
+	// Notify no one: the alerts its routes take stay in Alertmanager's UI and API and go nowhere else. Takes no integration.
+	//
+	// Default: unset
+	Drop *bool `pulumi:"drop"`
+	// E-mail through an SMTP smarthost.
+	//
+	// Default: unset
+	Email []EmailReceiver `pulumi:"email"`
+	// Teams Workflows ("Post to a channel when a webhook request is received") URLs.
+	//
+	// Default: unset
+	Msteams []MsTeamsReceiver `pulumi:"msteams"`
+	// The receiver's name, which alerting.routes name; not one of the platform's.
+	Name string `pulumi:"name"`
+	// Opsgenie API keys, with the EU apiUrl where needed.
+	//
+	// Default: unset
+	Opsgenie []OpsgenieReceiver `pulumi:"opsgenie"`
+	// PagerDuty Events API v2 routing keys.
+	//
+	// Default: unset
 	Pagerduty []PagerDutyReceiver `pulumi:"pagerduty"`
-	Slack     []SlackReceiver     `pulumi:"slack"`
-	Webhook   []WebhookReceiver   `pulumi:"webhook"`
+	// Slack incoming webhooks.
+	//
+	// Default: unset
+	Slack []SlackReceiver `pulumi:"slack"`
+	// Generic webhooks, with the port the URL names for the egress NetworkPolicy.
+	//
+	// Default: unset
+	Webhook []WebhookReceiver `pulumi:"webhook"`
 }
 
 // AlertReceiverInput is an input type that accepts AlertReceiverArgs and AlertReceiverOutput values.
@@ -38,14 +60,36 @@ type AlertReceiverInput interface {
 
 // A team's receiver (`alerting.receivers`): its name, and at least one integration.
 type AlertReceiverArgs struct {
-	Drop      pulumi.BoolPtrInput         `pulumi:"drop"`
-	Email     EmailReceiverArrayInput     `pulumi:"email"`
-	Msteams   MsTeamsReceiverArrayInput   `pulumi:"msteams"`
-	Name      pulumi.StringInput          `pulumi:"name"`
-	Opsgenie  OpsgenieReceiverArrayInput  `pulumi:"opsgenie"`
+	// Notify no one: the alerts its routes take stay in Alertmanager's UI and API and go nowhere else. Takes no integration.
+	//
+	// Default: unset
+	Drop pulumi.BoolPtrInput `pulumi:"drop"`
+	// E-mail through an SMTP smarthost.
+	//
+	// Default: unset
+	Email EmailReceiverArrayInput `pulumi:"email"`
+	// Teams Workflows ("Post to a channel when a webhook request is received") URLs.
+	//
+	// Default: unset
+	Msteams MsTeamsReceiverArrayInput `pulumi:"msteams"`
+	// The receiver's name, which alerting.routes name; not one of the platform's.
+	Name pulumi.StringInput `pulumi:"name"`
+	// Opsgenie API keys, with the EU apiUrl where needed.
+	//
+	// Default: unset
+	Opsgenie OpsgenieReceiverArrayInput `pulumi:"opsgenie"`
+	// PagerDuty Events API v2 routing keys.
+	//
+	// Default: unset
 	Pagerduty PagerDutyReceiverArrayInput `pulumi:"pagerduty"`
-	Slack     SlackReceiverArrayInput     `pulumi:"slack"`
-	Webhook   WebhookReceiverArrayInput   `pulumi:"webhook"`
+	// Slack incoming webhooks.
+	//
+	// Default: unset
+	Slack SlackReceiverArrayInput `pulumi:"slack"`
+	// Generic webhooks, with the port the URL names for the egress NetworkPolicy.
+	//
+	// Default: unset
+	Webhook WebhookReceiverArrayInput `pulumi:"webhook"`
 }
 
 func (AlertReceiverArgs) ElementType() reflect.Type {
@@ -100,34 +144,56 @@ func (o AlertReceiverOutput) ToAlertReceiverOutputWithContext(ctx context.Contex
 	return o
 }
 
+// Notify no one: the alerts its routes take stay in Alertmanager's UI and API and go nowhere else. Takes no integration.
+//
+// Default: unset
 func (o AlertReceiverOutput) Drop() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v AlertReceiver) *bool { return v.Drop }).(pulumi.BoolPtrOutput)
 }
 
+// E-mail through an SMTP smarthost.
+//
+// Default: unset
 func (o AlertReceiverOutput) Email() EmailReceiverArrayOutput {
 	return o.ApplyT(func(v AlertReceiver) []EmailReceiver { return v.Email }).(EmailReceiverArrayOutput)
 }
 
+// Teams Workflows ("Post to a channel when a webhook request is received") URLs.
+//
+// Default: unset
 func (o AlertReceiverOutput) Msteams() MsTeamsReceiverArrayOutput {
 	return o.ApplyT(func(v AlertReceiver) []MsTeamsReceiver { return v.Msteams }).(MsTeamsReceiverArrayOutput)
 }
 
+// The receiver's name, which alerting.routes name; not one of the platform's.
 func (o AlertReceiverOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v AlertReceiver) string { return v.Name }).(pulumi.StringOutput)
 }
 
+// Opsgenie API keys, with the EU apiUrl where needed.
+//
+// Default: unset
 func (o AlertReceiverOutput) Opsgenie() OpsgenieReceiverArrayOutput {
 	return o.ApplyT(func(v AlertReceiver) []OpsgenieReceiver { return v.Opsgenie }).(OpsgenieReceiverArrayOutput)
 }
 
+// PagerDuty Events API v2 routing keys.
+//
+// Default: unset
 func (o AlertReceiverOutput) Pagerduty() PagerDutyReceiverArrayOutput {
 	return o.ApplyT(func(v AlertReceiver) []PagerDutyReceiver { return v.Pagerduty }).(PagerDutyReceiverArrayOutput)
 }
 
+// Slack incoming webhooks.
+//
+// Default: unset
 func (o AlertReceiverOutput) Slack() SlackReceiverArrayOutput {
 	return o.ApplyT(func(v AlertReceiver) []SlackReceiver { return v.Slack }).(SlackReceiverArrayOutput)
 }
 
+// Generic webhooks, with the port the URL names for the egress NetworkPolicy.
+//
+// Default: unset
 func (o AlertReceiverOutput) Webhook() WebhookReceiverArrayOutput {
 	return o.ApplyT(func(v AlertReceiver) []WebhookReceiver { return v.Webhook }).(WebhookReceiverArrayOutput)
 }
@@ -154,15 +220,38 @@ func (o AlertReceiverArrayOutput) Index(i pulumi.IntInput) AlertReceiverOutput {
 
 // A team's route (`alerting.routes`): the alerts its matchers select go to its receiver.
 type AlertRoute struct {
+	// Time intervals of alerting.timeIntervals outside which the route notifies no one; it still takes the alerts it matches.
+	//
+	// Default: unset
 	ActiveTimeIntervals []string `pulumi:"activeTimeIntervals"`
-	Continue            *bool    `pulumi:"continue"`
-	GroupBy             []string `pulumi:"groupBy"`
-	GroupInterval       *string  `pulumi:"groupInterval"`
-	GroupWait           *string  `pulumi:"groupWait"`
-	Matchers            []string `pulumi:"matchers"`
-	MuteTimeIntervals   []string `pulumi:"muteTimeIntervals"`
-	Receiver            string   `pulumi:"receiver"`
-	RepeatInterval      *string  `pulumi:"repeatInterval"`
+	// Keep matching the routes after this one (and the platform's severity routes).
+	//
+	// Default: `false`
+	Continue *bool `pulumi:"continue"`
+	// Labels that group alerts into one notification.
+	//
+	// Default: unset
+	GroupBy []string `pulumi:"groupBy"`
+	// Wait before notifying about new alerts in a group.
+	//
+	// Default: unset
+	GroupInterval *string `pulumi:"groupInterval"`
+	// Wait before a new group's first notification.
+	//
+	// Default: unset
+	GroupWait *string `pulumi:"groupWait"`
+	// Alertmanager matchers with a quoted value: namespace="payments", team=~"a|b".
+	Matchers []string `pulumi:"matchers"`
+	// Time intervals of alerting.timeIntervals during which the route notifies no one; it still takes the alerts it matches.
+	//
+	// Default: unset
+	MuteTimeIntervals []string `pulumi:"muteTimeIntervals"`
+	// The receiver of alerting.receivers this route sends to.
+	Receiver string `pulumi:"receiver"`
+	// Wait before re-sending a notification that is still firing.
+	//
+	// Default: unset
+	RepeatInterval *string `pulumi:"repeatInterval"`
 }
 
 // AlertRouteInput is an input type that accepts AlertRouteArgs and AlertRouteOutput values.
@@ -178,15 +267,38 @@ type AlertRouteInput interface {
 
 // A team's route (`alerting.routes`): the alerts its matchers select go to its receiver.
 type AlertRouteArgs struct {
+	// Time intervals of alerting.timeIntervals outside which the route notifies no one; it still takes the alerts it matches.
+	//
+	// Default: unset
 	ActiveTimeIntervals pulumi.StringArrayInput `pulumi:"activeTimeIntervals"`
-	Continue            pulumi.BoolPtrInput     `pulumi:"continue"`
-	GroupBy             pulumi.StringArrayInput `pulumi:"groupBy"`
-	GroupInterval       pulumi.StringPtrInput   `pulumi:"groupInterval"`
-	GroupWait           pulumi.StringPtrInput   `pulumi:"groupWait"`
-	Matchers            pulumi.StringArrayInput `pulumi:"matchers"`
-	MuteTimeIntervals   pulumi.StringArrayInput `pulumi:"muteTimeIntervals"`
-	Receiver            pulumi.StringInput      `pulumi:"receiver"`
-	RepeatInterval      pulumi.StringPtrInput   `pulumi:"repeatInterval"`
+	// Keep matching the routes after this one (and the platform's severity routes).
+	//
+	// Default: `false`
+	Continue pulumi.BoolPtrInput `pulumi:"continue"`
+	// Labels that group alerts into one notification.
+	//
+	// Default: unset
+	GroupBy pulumi.StringArrayInput `pulumi:"groupBy"`
+	// Wait before notifying about new alerts in a group.
+	//
+	// Default: unset
+	GroupInterval pulumi.StringPtrInput `pulumi:"groupInterval"`
+	// Wait before a new group's first notification.
+	//
+	// Default: unset
+	GroupWait pulumi.StringPtrInput `pulumi:"groupWait"`
+	// Alertmanager matchers with a quoted value: namespace="payments", team=~"a|b".
+	Matchers pulumi.StringArrayInput `pulumi:"matchers"`
+	// Time intervals of alerting.timeIntervals during which the route notifies no one; it still takes the alerts it matches.
+	//
+	// Default: unset
+	MuteTimeIntervals pulumi.StringArrayInput `pulumi:"muteTimeIntervals"`
+	// The receiver of alerting.receivers this route sends to.
+	Receiver pulumi.StringInput `pulumi:"receiver"`
+	// Wait before re-sending a notification that is still firing.
+	//
+	// Default: unset
+	RepeatInterval pulumi.StringPtrInput `pulumi:"repeatInterval"`
 }
 
 func (AlertRouteArgs) ElementType() reflect.Type {
@@ -241,38 +353,61 @@ func (o AlertRouteOutput) ToAlertRouteOutputWithContext(ctx context.Context) Ale
 	return o
 }
 
+// Time intervals of alerting.timeIntervals outside which the route notifies no one; it still takes the alerts it matches.
+//
+// Default: unset
 func (o AlertRouteOutput) ActiveTimeIntervals() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v AlertRoute) []string { return v.ActiveTimeIntervals }).(pulumi.StringArrayOutput)
 }
 
+// Keep matching the routes after this one (and the platform's severity routes).
+//
+// Default: `false`
 func (o AlertRouteOutput) Continue() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v AlertRoute) *bool { return v.Continue }).(pulumi.BoolPtrOutput)
 }
 
+// Labels that group alerts into one notification.
+//
+// Default: unset
 func (o AlertRouteOutput) GroupBy() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v AlertRoute) []string { return v.GroupBy }).(pulumi.StringArrayOutput)
 }
 
+// Wait before notifying about new alerts in a group.
+//
+// Default: unset
 func (o AlertRouteOutput) GroupInterval() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AlertRoute) *string { return v.GroupInterval }).(pulumi.StringPtrOutput)
 }
 
+// Wait before a new group's first notification.
+//
+// Default: unset
 func (o AlertRouteOutput) GroupWait() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AlertRoute) *string { return v.GroupWait }).(pulumi.StringPtrOutput)
 }
 
+// Alertmanager matchers with a quoted value: namespace="payments", team=~"a|b".
 func (o AlertRouteOutput) Matchers() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v AlertRoute) []string { return v.Matchers }).(pulumi.StringArrayOutput)
 }
 
+// Time intervals of alerting.timeIntervals during which the route notifies no one; it still takes the alerts it matches.
+//
+// Default: unset
 func (o AlertRouteOutput) MuteTimeIntervals() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v AlertRoute) []string { return v.MuteTimeIntervals }).(pulumi.StringArrayOutput)
 }
 
+// The receiver of alerting.receivers this route sends to.
 func (o AlertRouteOutput) Receiver() pulumi.StringOutput {
 	return o.ApplyT(func(v AlertRoute) string { return v.Receiver }).(pulumi.StringOutput)
 }
 
+// Wait before re-sending a notification that is still firing.
+//
+// Default: unset
 func (o AlertRouteOutput) RepeatInterval() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AlertRoute) *string { return v.RepeatInterval }).(pulumi.StringPtrOutput)
 }
@@ -299,7 +434,9 @@ func (o AlertRouteArrayOutput) Index(i pulumi.IntInput) AlertRouteOutput {
 
 // A named time interval (`alerting.timeIntervals`), which routes mute or notify during.
 type AlertTimeInterval struct {
-	Name    string               `pulumi:"name"`
+	// The interval's name, which alerting.routes[].muteTimeIntervals and activeTimeIntervals give.
+	Name string `pulumi:"name"`
+	// When the interval holds: during any of these periods.
 	Periods []TimeIntervalPeriod `pulumi:"periods"`
 }
 
@@ -316,7 +453,9 @@ type AlertTimeIntervalInput interface {
 
 // A named time interval (`alerting.timeIntervals`), which routes mute or notify during.
 type AlertTimeIntervalArgs struct {
-	Name    pulumi.StringInput           `pulumi:"name"`
+	// The interval's name, which alerting.routes[].muteTimeIntervals and activeTimeIntervals give.
+	Name pulumi.StringInput `pulumi:"name"`
+	// When the interval holds: during any of these periods.
 	Periods TimeIntervalPeriodArrayInput `pulumi:"periods"`
 }
 
@@ -372,10 +511,12 @@ func (o AlertTimeIntervalOutput) ToAlertTimeIntervalOutputWithContext(ctx contex
 	return o
 }
 
+// The interval's name, which alerting.routes[].muteTimeIntervals and activeTimeIntervals give.
 func (o AlertTimeIntervalOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v AlertTimeInterval) string { return v.Name }).(pulumi.StringOutput)
 }
 
+// When the interval holds: during any of these periods.
 func (o AlertTimeIntervalOutput) Periods() TimeIntervalPeriodArrayOutput {
 	return o.ApplyT(func(v AlertTimeInterval) []TimeIntervalPeriod { return v.Periods }).(TimeIntervalPeriodArrayOutput)
 }
@@ -401,17 +542,46 @@ func (o AlertTimeIntervalArrayOutput) Index(i pulumi.IntInput) AlertTimeInterval
 }
 
 type AlertingSection struct {
-	Email        *AlertingSectionEmail        `pulumi:"email"`
+	// The platform's e-mail receiver.
+	//
+	// Default: unset
+	Email *AlertingSectionEmail `pulumi:"email"`
+	// Where people open each UI; links in notifications use them.
 	ExternalUrls *AlertingSectionExternalUrls `pulumi:"externalUrls"`
-	GroupWait    *string                      `pulumi:"groupWait"`
+	// How long Alertmanager waits to batch the first notification of a new alert group.
+	//
+	// Default: `30s`
+	GroupWait *string `pulumi:"groupWait"`
+	// Where an alert goes whose severity no route reads (the platform's routes read critical and warning; alerting.routes may read others): warning sends it to the warning receiver, critical to the critical one; refuse refuses every team rule, SLO and SLO document that gives such a severity, naming the routes. Unset: Sloth's page (sloth_severity page) goes to the critical receiver and its ticket to the warning one, an SLO alert to the receivers it names, and any other such alert is refused, since nothing says whether it should page. Whatever this says short of refuse, Sloth's page goes to the critical receiver unless a route of alerting.routes takes it, and so does a severity a route names for a receiver that pages (PagerDuty, Opsgenie). A near-miss of a routed severity (critcal) is refused whatever this says.
+	//
+	// Default: unset
+	//
 	// One of `critical`, `refuse`, `warning`.
-	OtherSeverities *string                  `pulumi:"otherSeverities"`
-	Receivers       []AlertReceiver          `pulumi:"receivers"`
-	Routes          []AlertRoute             `pulumi:"routes"`
-	Slack           *AlertingSectionSlack    `pulumi:"slack"`
-	TimeIntervals   []AlertTimeInterval      `pulumi:"timeIntervals"`
-	Watchdog        *AlertingSectionWatchdog `pulumi:"watchdog"`
-	Webhook         *AlertingSectionWatchdog `pulumi:"webhook"`
+	OtherSeverities *string `pulumi:"otherSeverities"`
+	// Teams' receivers, by name; the platform's own (critical, warning, watchdog, default) stay.
+	//
+	// Default: `[]`
+	Receivers []AlertReceiver `pulumi:"receivers"`
+	// Routes below the Watchdog's and above the platform's severity routes; the first match wins.
+	//
+	// Default: `[]`
+	Routes []AlertRoute `pulumi:"routes"`
+	// The platform's Slack channel.
+	//
+	// Default: unset
+	Slack *AlertingSectionSlack `pulumi:"slack"`
+	// Named time intervals, in UTC, that routes mute during or notify only during; the Watchdog's route has none.
+	//
+	// Default: `[]`
+	TimeIntervals []AlertTimeInterval `pulumi:"timeIntervals"`
+	// A dead man's switch that expects the always-firing Watchdog alert.
+	//
+	// Default: unset
+	Watchdog *AlertingSectionWatchdog `pulumi:"watchdog"`
+	// The platform's webhook receiver.
+	//
+	// Default: unset
+	Webhook *AlertingSectionWebhook `pulumi:"webhook"`
 }
 
 // AlertingSectionInput is an input type that accepts AlertingSectionArgs and AlertingSectionOutput values.
@@ -426,17 +596,46 @@ type AlertingSectionInput interface {
 }
 
 type AlertingSectionArgs struct {
-	Email        AlertingSectionEmailPtrInput        `pulumi:"email"`
+	// The platform's e-mail receiver.
+	//
+	// Default: unset
+	Email AlertingSectionEmailPtrInput `pulumi:"email"`
+	// Where people open each UI; links in notifications use them.
 	ExternalUrls AlertingSectionExternalUrlsPtrInput `pulumi:"externalUrls"`
-	GroupWait    pulumi.StringPtrInput               `pulumi:"groupWait"`
+	// How long Alertmanager waits to batch the first notification of a new alert group.
+	//
+	// Default: `30s`
+	GroupWait pulumi.StringPtrInput `pulumi:"groupWait"`
+	// Where an alert goes whose severity no route reads (the platform's routes read critical and warning; alerting.routes may read others): warning sends it to the warning receiver, critical to the critical one; refuse refuses every team rule, SLO and SLO document that gives such a severity, naming the routes. Unset: Sloth's page (sloth_severity page) goes to the critical receiver and its ticket to the warning one, an SLO alert to the receivers it names, and any other such alert is refused, since nothing says whether it should page. Whatever this says short of refuse, Sloth's page goes to the critical receiver unless a route of alerting.routes takes it, and so does a severity a route names for a receiver that pages (PagerDuty, Opsgenie). A near-miss of a routed severity (critcal) is refused whatever this says.
+	//
+	// Default: unset
+	//
 	// One of `critical`, `refuse`, `warning`.
-	OtherSeverities pulumi.StringPtrInput           `pulumi:"otherSeverities"`
-	Receivers       AlertReceiverArrayInput         `pulumi:"receivers"`
-	Routes          AlertRouteArrayInput            `pulumi:"routes"`
-	Slack           AlertingSectionSlackPtrInput    `pulumi:"slack"`
-	TimeIntervals   AlertTimeIntervalArrayInput     `pulumi:"timeIntervals"`
-	Watchdog        AlertingSectionWatchdogPtrInput `pulumi:"watchdog"`
-	Webhook         AlertingSectionWatchdogPtrInput `pulumi:"webhook"`
+	OtherSeverities pulumi.StringPtrInput `pulumi:"otherSeverities"`
+	// Teams' receivers, by name; the platform's own (critical, warning, watchdog, default) stay.
+	//
+	// Default: `[]`
+	Receivers AlertReceiverArrayInput `pulumi:"receivers"`
+	// Routes below the Watchdog's and above the platform's severity routes; the first match wins.
+	//
+	// Default: `[]`
+	Routes AlertRouteArrayInput `pulumi:"routes"`
+	// The platform's Slack channel.
+	//
+	// Default: unset
+	Slack AlertingSectionSlackPtrInput `pulumi:"slack"`
+	// Named time intervals, in UTC, that routes mute during or notify only during; the Watchdog's route has none.
+	//
+	// Default: `[]`
+	TimeIntervals AlertTimeIntervalArrayInput `pulumi:"timeIntervals"`
+	// A dead man's switch that expects the always-firing Watchdog alert.
+	//
+	// Default: unset
+	Watchdog AlertingSectionWatchdogPtrInput `pulumi:"watchdog"`
+	// The platform's webhook receiver.
+	//
+	// Default: unset
+	Webhook AlertingSectionWebhookPtrInput `pulumi:"webhook"`
 }
 
 func (AlertingSectionArgs) ElementType() reflect.Type {
@@ -516,45 +715,74 @@ func (o AlertingSectionOutput) ToAlertingSectionPtrOutputWithContext(ctx context
 	}).(AlertingSectionPtrOutput)
 }
 
+// The platform's e-mail receiver.
+//
+// Default: unset
 func (o AlertingSectionOutput) Email() AlertingSectionEmailPtrOutput {
 	return o.ApplyT(func(v AlertingSection) *AlertingSectionEmail { return v.Email }).(AlertingSectionEmailPtrOutput)
 }
 
+// Where people open each UI; links in notifications use them.
 func (o AlertingSectionOutput) ExternalUrls() AlertingSectionExternalUrlsPtrOutput {
 	return o.ApplyT(func(v AlertingSection) *AlertingSectionExternalUrls { return v.ExternalUrls }).(AlertingSectionExternalUrlsPtrOutput)
 }
 
+// How long Alertmanager waits to batch the first notification of a new alert group.
+//
+// Default: `30s`
 func (o AlertingSectionOutput) GroupWait() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AlertingSection) *string { return v.GroupWait }).(pulumi.StringPtrOutput)
 }
 
+// Where an alert goes whose severity no route reads (the platform's routes read critical and warning; alerting.routes may read others): warning sends it to the warning receiver, critical to the critical one; refuse refuses every team rule, SLO and SLO document that gives such a severity, naming the routes. Unset: Sloth's page (sloth_severity page) goes to the critical receiver and its ticket to the warning one, an SLO alert to the receivers it names, and any other such alert is refused, since nothing says whether it should page. Whatever this says short of refuse, Sloth's page goes to the critical receiver unless a route of alerting.routes takes it, and so does a severity a route names for a receiver that pages (PagerDuty, Opsgenie). A near-miss of a routed severity (critcal) is refused whatever this says.
+//
+// Default: unset
+//
 // One of `critical`, `refuse`, `warning`.
 func (o AlertingSectionOutput) OtherSeverities() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AlertingSection) *string { return v.OtherSeverities }).(pulumi.StringPtrOutput)
 }
 
+// Teams' receivers, by name; the platform's own (critical, warning, watchdog, default) stay.
+//
+// Default: `[]`
 func (o AlertingSectionOutput) Receivers() AlertReceiverArrayOutput {
 	return o.ApplyT(func(v AlertingSection) []AlertReceiver { return v.Receivers }).(AlertReceiverArrayOutput)
 }
 
+// Routes below the Watchdog's and above the platform's severity routes; the first match wins.
+//
+// Default: `[]`
 func (o AlertingSectionOutput) Routes() AlertRouteArrayOutput {
 	return o.ApplyT(func(v AlertingSection) []AlertRoute { return v.Routes }).(AlertRouteArrayOutput)
 }
 
+// The platform's Slack channel.
+//
+// Default: unset
 func (o AlertingSectionOutput) Slack() AlertingSectionSlackPtrOutput {
 	return o.ApplyT(func(v AlertingSection) *AlertingSectionSlack { return v.Slack }).(AlertingSectionSlackPtrOutput)
 }
 
+// Named time intervals, in UTC, that routes mute during or notify only during; the Watchdog's route has none.
+//
+// Default: `[]`
 func (o AlertingSectionOutput) TimeIntervals() AlertTimeIntervalArrayOutput {
 	return o.ApplyT(func(v AlertingSection) []AlertTimeInterval { return v.TimeIntervals }).(AlertTimeIntervalArrayOutput)
 }
 
+// A dead man's switch that expects the always-firing Watchdog alert.
+//
+// Default: unset
 func (o AlertingSectionOutput) Watchdog() AlertingSectionWatchdogPtrOutput {
 	return o.ApplyT(func(v AlertingSection) *AlertingSectionWatchdog { return v.Watchdog }).(AlertingSectionWatchdogPtrOutput)
 }
 
-func (o AlertingSectionOutput) Webhook() AlertingSectionWatchdogPtrOutput {
-	return o.ApplyT(func(v AlertingSection) *AlertingSectionWatchdog { return v.Webhook }).(AlertingSectionWatchdogPtrOutput)
+// The platform's webhook receiver.
+//
+// Default: unset
+func (o AlertingSectionOutput) Webhook() AlertingSectionWebhookPtrOutput {
+	return o.ApplyT(func(v AlertingSection) *AlertingSectionWebhook { return v.Webhook }).(AlertingSectionWebhookPtrOutput)
 }
 
 type AlertingSectionPtrOutput struct{ *pulumi.OutputState }
@@ -581,6 +809,9 @@ func (o AlertingSectionPtrOutput) Elem() AlertingSectionOutput {
 	}).(AlertingSectionOutput)
 }
 
+// The platform's e-mail receiver.
+//
+// Default: unset
 func (o AlertingSectionPtrOutput) Email() AlertingSectionEmailPtrOutput {
 	return o.ApplyT(func(v *AlertingSection) *AlertingSectionEmail {
 		if v == nil {
@@ -590,6 +821,7 @@ func (o AlertingSectionPtrOutput) Email() AlertingSectionEmailPtrOutput {
 	}).(AlertingSectionEmailPtrOutput)
 }
 
+// Where people open each UI; links in notifications use them.
 func (o AlertingSectionPtrOutput) ExternalUrls() AlertingSectionExternalUrlsPtrOutput {
 	return o.ApplyT(func(v *AlertingSection) *AlertingSectionExternalUrls {
 		if v == nil {
@@ -599,6 +831,9 @@ func (o AlertingSectionPtrOutput) ExternalUrls() AlertingSectionExternalUrlsPtrO
 	}).(AlertingSectionExternalUrlsPtrOutput)
 }
 
+// How long Alertmanager waits to batch the first notification of a new alert group.
+//
+// Default: `30s`
 func (o AlertingSectionPtrOutput) GroupWait() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *AlertingSection) *string {
 		if v == nil {
@@ -608,6 +843,10 @@ func (o AlertingSectionPtrOutput) GroupWait() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Where an alert goes whose severity no route reads (the platform's routes read critical and warning; alerting.routes may read others): warning sends it to the warning receiver, critical to the critical one; refuse refuses every team rule, SLO and SLO document that gives such a severity, naming the routes. Unset: Sloth's page (sloth_severity page) goes to the critical receiver and its ticket to the warning one, an SLO alert to the receivers it names, and any other such alert is refused, since nothing says whether it should page. Whatever this says short of refuse, Sloth's page goes to the critical receiver unless a route of alerting.routes takes it, and so does a severity a route names for a receiver that pages (PagerDuty, Opsgenie). A near-miss of a routed severity (critcal) is refused whatever this says.
+//
+// Default: unset
+//
 // One of `critical`, `refuse`, `warning`.
 func (o AlertingSectionPtrOutput) OtherSeverities() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *AlertingSection) *string {
@@ -618,6 +857,9 @@ func (o AlertingSectionPtrOutput) OtherSeverities() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Teams' receivers, by name; the platform's own (critical, warning, watchdog, default) stay.
+//
+// Default: `[]`
 func (o AlertingSectionPtrOutput) Receivers() AlertReceiverArrayOutput {
 	return o.ApplyT(func(v *AlertingSection) []AlertReceiver {
 		if v == nil {
@@ -627,6 +869,9 @@ func (o AlertingSectionPtrOutput) Receivers() AlertReceiverArrayOutput {
 	}).(AlertReceiverArrayOutput)
 }
 
+// Routes below the Watchdog's and above the platform's severity routes; the first match wins.
+//
+// Default: `[]`
 func (o AlertingSectionPtrOutput) Routes() AlertRouteArrayOutput {
 	return o.ApplyT(func(v *AlertingSection) []AlertRoute {
 		if v == nil {
@@ -636,6 +881,9 @@ func (o AlertingSectionPtrOutput) Routes() AlertRouteArrayOutput {
 	}).(AlertRouteArrayOutput)
 }
 
+// The platform's Slack channel.
+//
+// Default: unset
 func (o AlertingSectionPtrOutput) Slack() AlertingSectionSlackPtrOutput {
 	return o.ApplyT(func(v *AlertingSection) *AlertingSectionSlack {
 		if v == nil {
@@ -645,6 +893,9 @@ func (o AlertingSectionPtrOutput) Slack() AlertingSectionSlackPtrOutput {
 	}).(AlertingSectionSlackPtrOutput)
 }
 
+// Named time intervals, in UTC, that routes mute during or notify only during; the Watchdog's route has none.
+//
+// Default: `[]`
 func (o AlertingSectionPtrOutput) TimeIntervals() AlertTimeIntervalArrayOutput {
 	return o.ApplyT(func(v *AlertingSection) []AlertTimeInterval {
 		if v == nil {
@@ -654,6 +905,9 @@ func (o AlertingSectionPtrOutput) TimeIntervals() AlertTimeIntervalArrayOutput {
 	}).(AlertTimeIntervalArrayOutput)
 }
 
+// A dead man's switch that expects the always-firing Watchdog alert.
+//
+// Default: unset
 func (o AlertingSectionPtrOutput) Watchdog() AlertingSectionWatchdogPtrOutput {
 	return o.ApplyT(func(v *AlertingSection) *AlertingSectionWatchdog {
 		if v == nil {
@@ -663,21 +917,33 @@ func (o AlertingSectionPtrOutput) Watchdog() AlertingSectionWatchdogPtrOutput {
 	}).(AlertingSectionWatchdogPtrOutput)
 }
 
-func (o AlertingSectionPtrOutput) Webhook() AlertingSectionWatchdogPtrOutput {
-	return o.ApplyT(func(v *AlertingSection) *AlertingSectionWatchdog {
+// The platform's webhook receiver.
+//
+// Default: unset
+func (o AlertingSectionPtrOutput) Webhook() AlertingSectionWebhookPtrOutput {
+	return o.ApplyT(func(v *AlertingSection) *AlertingSectionWebhook {
 		if v == nil {
 			return nil
 		}
 		return v.Webhook
-	}).(AlertingSectionWatchdogPtrOutput)
+	}).(AlertingSectionWebhookPtrOutput)
 }
 
 type AlertingSectionEmail struct {
-	From      *string  `pulumi:"from"`
-	Password  *string  `pulumi:"password"`
-	Smarthost *string  `pulumi:"smarthost"`
-	To        []string `pulumi:"to"`
-	Username  *string  `pulumi:"username"`
+	// The sender address.
+	From *string `pulumi:"from"`
+	// SMTP password.
+	//
+	// Default: unset
+	Password *string `pulumi:"password"`
+	// The SMTP server.
+	Smarthost *string `pulumi:"smarthost"`
+	// Recipients.
+	To []string `pulumi:"to"`
+	// SMTP login.
+	//
+	// Default: unset
+	Username *string `pulumi:"username"`
 }
 
 // AlertingSectionEmailInput is an input type that accepts AlertingSectionEmailArgs and AlertingSectionEmailOutput values.
@@ -692,11 +958,20 @@ type AlertingSectionEmailInput interface {
 }
 
 type AlertingSectionEmailArgs struct {
-	From      pulumi.StringPtrInput   `pulumi:"from"`
-	Password  pulumi.StringPtrInput   `pulumi:"password"`
-	Smarthost pulumi.StringPtrInput   `pulumi:"smarthost"`
-	To        pulumi.StringArrayInput `pulumi:"to"`
-	Username  pulumi.StringPtrInput   `pulumi:"username"`
+	// The sender address.
+	From pulumi.StringPtrInput `pulumi:"from"`
+	// SMTP password.
+	//
+	// Default: unset
+	Password pulumi.StringPtrInput `pulumi:"password"`
+	// The SMTP server.
+	Smarthost pulumi.StringPtrInput `pulumi:"smarthost"`
+	// Recipients.
+	To pulumi.StringArrayInput `pulumi:"to"`
+	// SMTP login.
+	//
+	// Default: unset
+	Username pulumi.StringPtrInput `pulumi:"username"`
 }
 
 func (AlertingSectionEmailArgs) ElementType() reflect.Type {
@@ -776,22 +1051,31 @@ func (o AlertingSectionEmailOutput) ToAlertingSectionEmailPtrOutputWithContext(c
 	}).(AlertingSectionEmailPtrOutput)
 }
 
+// The sender address.
 func (o AlertingSectionEmailOutput) From() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AlertingSectionEmail) *string { return v.From }).(pulumi.StringPtrOutput)
 }
 
+// SMTP password.
+//
+// Default: unset
 func (o AlertingSectionEmailOutput) Password() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AlertingSectionEmail) *string { return v.Password }).(pulumi.StringPtrOutput)
 }
 
+// The SMTP server.
 func (o AlertingSectionEmailOutput) Smarthost() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AlertingSectionEmail) *string { return v.Smarthost }).(pulumi.StringPtrOutput)
 }
 
+// Recipients.
 func (o AlertingSectionEmailOutput) To() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v AlertingSectionEmail) []string { return v.To }).(pulumi.StringArrayOutput)
 }
 
+// SMTP login.
+//
+// Default: unset
 func (o AlertingSectionEmailOutput) Username() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AlertingSectionEmail) *string { return v.Username }).(pulumi.StringPtrOutput)
 }
@@ -820,6 +1104,7 @@ func (o AlertingSectionEmailPtrOutput) Elem() AlertingSectionEmailOutput {
 	}).(AlertingSectionEmailOutput)
 }
 
+// The sender address.
 func (o AlertingSectionEmailPtrOutput) From() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *AlertingSectionEmail) *string {
 		if v == nil {
@@ -829,6 +1114,9 @@ func (o AlertingSectionEmailPtrOutput) From() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// SMTP password.
+//
+// Default: unset
 func (o AlertingSectionEmailPtrOutput) Password() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *AlertingSectionEmail) *string {
 		if v == nil {
@@ -838,6 +1126,7 @@ func (o AlertingSectionEmailPtrOutput) Password() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The SMTP server.
 func (o AlertingSectionEmailPtrOutput) Smarthost() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *AlertingSectionEmail) *string {
 		if v == nil {
@@ -847,6 +1136,7 @@ func (o AlertingSectionEmailPtrOutput) Smarthost() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Recipients.
 func (o AlertingSectionEmailPtrOutput) To() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *AlertingSectionEmail) []string {
 		if v == nil {
@@ -856,6 +1146,9 @@ func (o AlertingSectionEmailPtrOutput) To() pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
+// SMTP login.
+//
+// Default: unset
 func (o AlertingSectionEmailPtrOutput) Username() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *AlertingSectionEmail) *string {
 		if v == nil {
@@ -866,9 +1159,18 @@ func (o AlertingSectionEmailPtrOutput) Username() pulumi.StringPtrOutput {
 }
 
 type AlertingSectionExternalUrls struct {
+	// Alertmanager's --web.external-url (silence links).
+	//
+	// Default: unset
 	Alertmanager *string `pulumi:"alertmanager"`
-	Grafana      *string `pulumi:"grafana"`
-	Prometheus   *string `pulumi:"prometheus"`
+	// Where notification links open Grafana.
+	//
+	// Default: unset
+	Grafana *string `pulumi:"grafana"`
+	// Prometheus' --web.external-url (alerts' generatorURL).
+	//
+	// Default: unset
+	Prometheus *string `pulumi:"prometheus"`
 }
 
 // AlertingSectionExternalUrlsInput is an input type that accepts AlertingSectionExternalUrlsArgs and AlertingSectionExternalUrlsOutput values.
@@ -883,9 +1185,18 @@ type AlertingSectionExternalUrlsInput interface {
 }
 
 type AlertingSectionExternalUrlsArgs struct {
+	// Alertmanager's --web.external-url (silence links).
+	//
+	// Default: unset
 	Alertmanager pulumi.StringPtrInput `pulumi:"alertmanager"`
-	Grafana      pulumi.StringPtrInput `pulumi:"grafana"`
-	Prometheus   pulumi.StringPtrInput `pulumi:"prometheus"`
+	// Where notification links open Grafana.
+	//
+	// Default: unset
+	Grafana pulumi.StringPtrInput `pulumi:"grafana"`
+	// Prometheus' --web.external-url (alerts' generatorURL).
+	//
+	// Default: unset
+	Prometheus pulumi.StringPtrInput `pulumi:"prometheus"`
 }
 
 func (AlertingSectionExternalUrlsArgs) ElementType() reflect.Type {
@@ -965,14 +1276,23 @@ func (o AlertingSectionExternalUrlsOutput) ToAlertingSectionExternalUrlsPtrOutpu
 	}).(AlertingSectionExternalUrlsPtrOutput)
 }
 
+// Alertmanager's --web.external-url (silence links).
+//
+// Default: unset
 func (o AlertingSectionExternalUrlsOutput) Alertmanager() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AlertingSectionExternalUrls) *string { return v.Alertmanager }).(pulumi.StringPtrOutput)
 }
 
+// Where notification links open Grafana.
+//
+// Default: unset
 func (o AlertingSectionExternalUrlsOutput) Grafana() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AlertingSectionExternalUrls) *string { return v.Grafana }).(pulumi.StringPtrOutput)
 }
 
+// Prometheus' --web.external-url (alerts' generatorURL).
+//
+// Default: unset
 func (o AlertingSectionExternalUrlsOutput) Prometheus() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AlertingSectionExternalUrls) *string { return v.Prometheus }).(pulumi.StringPtrOutput)
 }
@@ -1001,6 +1321,9 @@ func (o AlertingSectionExternalUrlsPtrOutput) Elem() AlertingSectionExternalUrls
 	}).(AlertingSectionExternalUrlsOutput)
 }
 
+// Alertmanager's --web.external-url (silence links).
+//
+// Default: unset
 func (o AlertingSectionExternalUrlsPtrOutput) Alertmanager() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *AlertingSectionExternalUrls) *string {
 		if v == nil {
@@ -1010,6 +1333,9 @@ func (o AlertingSectionExternalUrlsPtrOutput) Alertmanager() pulumi.StringPtrOut
 	}).(pulumi.StringPtrOutput)
 }
 
+// Where notification links open Grafana.
+//
+// Default: unset
 func (o AlertingSectionExternalUrlsPtrOutput) Grafana() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *AlertingSectionExternalUrls) *string {
 		if v == nil {
@@ -1019,6 +1345,9 @@ func (o AlertingSectionExternalUrlsPtrOutput) Grafana() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Prometheus' --web.external-url (alerts' generatorURL).
+//
+// Default: unset
 func (o AlertingSectionExternalUrlsPtrOutput) Prometheus() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *AlertingSectionExternalUrls) *string {
 		if v == nil {
@@ -1029,7 +1358,9 @@ func (o AlertingSectionExternalUrlsPtrOutput) Prometheus() pulumi.StringPtrOutpu
 }
 
 type AlertingSectionSlack struct {
-	Channel    *string `pulumi:"channel"`
+	// The channel alerts are posted to.
+	Channel *string `pulumi:"channel"`
+	// The Slack incoming webhook.
 	WebhookUrl *string `pulumi:"webhookUrl"`
 }
 
@@ -1045,7 +1376,9 @@ type AlertingSectionSlackInput interface {
 }
 
 type AlertingSectionSlackArgs struct {
-	Channel    pulumi.StringPtrInput `pulumi:"channel"`
+	// The channel alerts are posted to.
+	Channel pulumi.StringPtrInput `pulumi:"channel"`
+	// The Slack incoming webhook.
 	WebhookUrl pulumi.StringPtrInput `pulumi:"webhookUrl"`
 }
 
@@ -1126,10 +1459,12 @@ func (o AlertingSectionSlackOutput) ToAlertingSectionSlackPtrOutputWithContext(c
 	}).(AlertingSectionSlackPtrOutput)
 }
 
+// The channel alerts are posted to.
 func (o AlertingSectionSlackOutput) Channel() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AlertingSectionSlack) *string { return v.Channel }).(pulumi.StringPtrOutput)
 }
 
+// The Slack incoming webhook.
 func (o AlertingSectionSlackOutput) WebhookUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AlertingSectionSlack) *string { return v.WebhookUrl }).(pulumi.StringPtrOutput)
 }
@@ -1158,6 +1493,7 @@ func (o AlertingSectionSlackPtrOutput) Elem() AlertingSectionSlackOutput {
 	}).(AlertingSectionSlackOutput)
 }
 
+// The channel alerts are posted to.
 func (o AlertingSectionSlackPtrOutput) Channel() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *AlertingSectionSlack) *string {
 		if v == nil {
@@ -1167,6 +1503,7 @@ func (o AlertingSectionSlackPtrOutput) Channel() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The Slack incoming webhook.
 func (o AlertingSectionSlackPtrOutput) WebhookUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *AlertingSectionSlack) *string {
 		if v == nil {
@@ -1177,6 +1514,7 @@ func (o AlertingSectionSlackPtrOutput) WebhookUrl() pulumi.StringPtrOutput {
 }
 
 type AlertingSectionWatchdog struct {
+	// The dead man's switch's URL.
 	Url *string `pulumi:"url"`
 }
 
@@ -1192,6 +1530,7 @@ type AlertingSectionWatchdogInput interface {
 }
 
 type AlertingSectionWatchdogArgs struct {
+	// The dead man's switch's URL.
 	Url pulumi.StringPtrInput `pulumi:"url"`
 }
 
@@ -1272,6 +1611,7 @@ func (o AlertingSectionWatchdogOutput) ToAlertingSectionWatchdogPtrOutputWithCon
 	}).(AlertingSectionWatchdogPtrOutput)
 }
 
+// The dead man's switch's URL.
 func (o AlertingSectionWatchdogOutput) Url() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AlertingSectionWatchdog) *string { return v.Url }).(pulumi.StringPtrOutput)
 }
@@ -1300,6 +1640,7 @@ func (o AlertingSectionWatchdogPtrOutput) Elem() AlertingSectionWatchdogOutput {
 	}).(AlertingSectionWatchdogOutput)
 }
 
+// The dead man's switch's URL.
 func (o AlertingSectionWatchdogPtrOutput) Url() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *AlertingSectionWatchdog) *string {
 		if v == nil {
@@ -1309,16 +1650,173 @@ func (o AlertingSectionWatchdogPtrOutput) Url() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+type AlertingSectionWebhook struct {
+	// Where Alertmanager posts.
+	Url *string `pulumi:"url"`
+}
+
+// AlertingSectionWebhookInput is an input type that accepts AlertingSectionWebhookArgs and AlertingSectionWebhookOutput values.
+// You can construct a concrete instance of `AlertingSectionWebhookInput` via:
+//
+//	AlertingSectionWebhookArgs{...}
+type AlertingSectionWebhookInput interface {
+	pulumi.Input
+
+	ToAlertingSectionWebhookOutput() AlertingSectionWebhookOutput
+	ToAlertingSectionWebhookOutputWithContext(context.Context) AlertingSectionWebhookOutput
+}
+
+type AlertingSectionWebhookArgs struct {
+	// Where Alertmanager posts.
+	Url pulumi.StringPtrInput `pulumi:"url"`
+}
+
+func (AlertingSectionWebhookArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*AlertingSectionWebhook)(nil)).Elem()
+}
+
+func (i AlertingSectionWebhookArgs) ToAlertingSectionWebhookOutput() AlertingSectionWebhookOutput {
+	return i.ToAlertingSectionWebhookOutputWithContext(context.Background())
+}
+
+func (i AlertingSectionWebhookArgs) ToAlertingSectionWebhookOutputWithContext(ctx context.Context) AlertingSectionWebhookOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AlertingSectionWebhookOutput)
+}
+
+func (i AlertingSectionWebhookArgs) ToAlertingSectionWebhookPtrOutput() AlertingSectionWebhookPtrOutput {
+	return i.ToAlertingSectionWebhookPtrOutputWithContext(context.Background())
+}
+
+func (i AlertingSectionWebhookArgs) ToAlertingSectionWebhookPtrOutputWithContext(ctx context.Context) AlertingSectionWebhookPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AlertingSectionWebhookOutput).ToAlertingSectionWebhookPtrOutputWithContext(ctx)
+}
+
+// AlertingSectionWebhookPtrInput is an input type that accepts AlertingSectionWebhookArgs, AlertingSectionWebhookPtr and AlertingSectionWebhookPtrOutput values.
+// You can construct a concrete instance of `AlertingSectionWebhookPtrInput` via:
+//
+//	        AlertingSectionWebhookArgs{...}
+//
+//	or:
+//
+//	        nil
+type AlertingSectionWebhookPtrInput interface {
+	pulumi.Input
+
+	ToAlertingSectionWebhookPtrOutput() AlertingSectionWebhookPtrOutput
+	ToAlertingSectionWebhookPtrOutputWithContext(context.Context) AlertingSectionWebhookPtrOutput
+}
+
+type alertingSectionWebhookPtrType AlertingSectionWebhookArgs
+
+func AlertingSectionWebhookPtr(v *AlertingSectionWebhookArgs) AlertingSectionWebhookPtrInput {
+	return (*alertingSectionWebhookPtrType)(v)
+}
+
+func (*alertingSectionWebhookPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**AlertingSectionWebhook)(nil)).Elem()
+}
+
+func (i *alertingSectionWebhookPtrType) ToAlertingSectionWebhookPtrOutput() AlertingSectionWebhookPtrOutput {
+	return i.ToAlertingSectionWebhookPtrOutputWithContext(context.Background())
+}
+
+func (i *alertingSectionWebhookPtrType) ToAlertingSectionWebhookPtrOutputWithContext(ctx context.Context) AlertingSectionWebhookPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AlertingSectionWebhookPtrOutput)
+}
+
+type AlertingSectionWebhookOutput struct{ *pulumi.OutputState }
+
+func (AlertingSectionWebhookOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AlertingSectionWebhook)(nil)).Elem()
+}
+
+func (o AlertingSectionWebhookOutput) ToAlertingSectionWebhookOutput() AlertingSectionWebhookOutput {
+	return o
+}
+
+func (o AlertingSectionWebhookOutput) ToAlertingSectionWebhookOutputWithContext(ctx context.Context) AlertingSectionWebhookOutput {
+	return o
+}
+
+func (o AlertingSectionWebhookOutput) ToAlertingSectionWebhookPtrOutput() AlertingSectionWebhookPtrOutput {
+	return o.ToAlertingSectionWebhookPtrOutputWithContext(context.Background())
+}
+
+func (o AlertingSectionWebhookOutput) ToAlertingSectionWebhookPtrOutputWithContext(ctx context.Context) AlertingSectionWebhookPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v AlertingSectionWebhook) *AlertingSectionWebhook {
+		return &v
+	}).(AlertingSectionWebhookPtrOutput)
+}
+
+// Where Alertmanager posts.
+func (o AlertingSectionWebhookOutput) Url() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AlertingSectionWebhook) *string { return v.Url }).(pulumi.StringPtrOutput)
+}
+
+type AlertingSectionWebhookPtrOutput struct{ *pulumi.OutputState }
+
+func (AlertingSectionWebhookPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**AlertingSectionWebhook)(nil)).Elem()
+}
+
+func (o AlertingSectionWebhookPtrOutput) ToAlertingSectionWebhookPtrOutput() AlertingSectionWebhookPtrOutput {
+	return o
+}
+
+func (o AlertingSectionWebhookPtrOutput) ToAlertingSectionWebhookPtrOutputWithContext(ctx context.Context) AlertingSectionWebhookPtrOutput {
+	return o
+}
+
+func (o AlertingSectionWebhookPtrOutput) Elem() AlertingSectionWebhookOutput {
+	return o.ApplyT(func(v *AlertingSectionWebhook) AlertingSectionWebhook {
+		if v != nil {
+			return *v
+		}
+		var ret AlertingSectionWebhook
+		return ret
+	}).(AlertingSectionWebhookOutput)
+}
+
+// Where Alertmanager posts.
+func (o AlertingSectionWebhookPtrOutput) Url() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AlertingSectionWebhook) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Url
+	}).(pulumi.StringPtrOutput)
+}
+
 // A service of `apps.services`: scraped, with RED and SLO rules and dashboards of its own.
 type AppService struct {
-	LabelLimit     interface{}    `pulumi:"labelLimit"`
-	MetricsPath    *string        `pulumi:"metricsPath"`
-	Name           string         `pulumi:"name"`
-	Namespace      *string        `pulumi:"namespace"`
-	Port           interface{}    `pulumi:"port"`
-	SampleLimit    interface{}    `pulumi:"sampleLimit"`
-	ScrapeInterval *string        `pulumi:"scrapeInterval"`
-	Slo            *AppServiceSlo `pulumi:"slo"`
+	// Labels each of its series may have; metrics.scrapeLimits.labelLimit when unset.
+	//
+	// Default: unset
+	LabelLimit interface{} `pulumi:"labelLimit"`
+	// Its metrics path; apps.defaults.metricsPath when unset.
+	//
+	// Default: unset
+	MetricsPath *string `pulumi:"metricsPath"`
+	// The Service's name: the `service` label of its metrics.
+	Name string `pulumi:"name"`
+	// Where the Service runs; the first of apps.namespaces when unset.
+	//
+	// Default: unset
+	Namespace *string `pulumi:"namespace"`
+	// The port its metrics are scraped on.
+	Port interface{} `pulumi:"port"`
+	// Samples each of its pods may expose after relabelling; metrics.scrapeLimits.sampleLimit when unset. A service with its own limits has a scrape job of its own.
+	//
+	// Default: unset
+	SampleLimit interface{} `pulumi:"sampleLimit"`
+	// Its scrape interval; apps.defaults.scrapeInterval when unset.
+	//
+	// Default: unset
+	ScrapeInterval *string `pulumi:"scrapeInterval"`
+	// Objectives of this service over metrics.slo.
+	//
+	// Default: unset
+	Slo *AppServiceSlo `pulumi:"slo"`
 }
 
 // AppServiceInput is an input type that accepts AppServiceArgs and AppServiceOutput values.
@@ -1334,14 +1832,34 @@ type AppServiceInput interface {
 
 // A service of `apps.services`: scraped, with RED and SLO rules and dashboards of its own.
 type AppServiceArgs struct {
-	LabelLimit     pulumi.Input          `pulumi:"labelLimit"`
-	MetricsPath    pulumi.StringPtrInput `pulumi:"metricsPath"`
-	Name           pulumi.StringInput    `pulumi:"name"`
-	Namespace      pulumi.StringPtrInput `pulumi:"namespace"`
-	Port           pulumi.Input          `pulumi:"port"`
-	SampleLimit    pulumi.Input          `pulumi:"sampleLimit"`
+	// Labels each of its series may have; metrics.scrapeLimits.labelLimit when unset.
+	//
+	// Default: unset
+	LabelLimit pulumi.Input `pulumi:"labelLimit"`
+	// Its metrics path; apps.defaults.metricsPath when unset.
+	//
+	// Default: unset
+	MetricsPath pulumi.StringPtrInput `pulumi:"metricsPath"`
+	// The Service's name: the `service` label of its metrics.
+	Name pulumi.StringInput `pulumi:"name"`
+	// Where the Service runs; the first of apps.namespaces when unset.
+	//
+	// Default: unset
+	Namespace pulumi.StringPtrInput `pulumi:"namespace"`
+	// The port its metrics are scraped on.
+	Port pulumi.Input `pulumi:"port"`
+	// Samples each of its pods may expose after relabelling; metrics.scrapeLimits.sampleLimit when unset. A service with its own limits has a scrape job of its own.
+	//
+	// Default: unset
+	SampleLimit pulumi.Input `pulumi:"sampleLimit"`
+	// Its scrape interval; apps.defaults.scrapeInterval when unset.
+	//
+	// Default: unset
 	ScrapeInterval pulumi.StringPtrInput `pulumi:"scrapeInterval"`
-	Slo            AppServiceSloPtrInput `pulumi:"slo"`
+	// Objectives of this service over metrics.slo.
+	//
+	// Default: unset
+	Slo AppServiceSloPtrInput `pulumi:"slo"`
 }
 
 func (AppServiceArgs) ElementType() reflect.Type {
@@ -1396,34 +1914,54 @@ func (o AppServiceOutput) ToAppServiceOutputWithContext(ctx context.Context) App
 	return o
 }
 
+// Labels each of its series may have; metrics.scrapeLimits.labelLimit when unset.
+//
+// Default: unset
 func (o AppServiceOutput) LabelLimit() pulumi.AnyOutput {
 	return o.ApplyT(func(v AppService) interface{} { return v.LabelLimit }).(pulumi.AnyOutput)
 }
 
+// Its metrics path; apps.defaults.metricsPath when unset.
+//
+// Default: unset
 func (o AppServiceOutput) MetricsPath() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AppService) *string { return v.MetricsPath }).(pulumi.StringPtrOutput)
 }
 
+// The Service's name: the `service` label of its metrics.
 func (o AppServiceOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v AppService) string { return v.Name }).(pulumi.StringOutput)
 }
 
+// Where the Service runs; the first of apps.namespaces when unset.
+//
+// Default: unset
 func (o AppServiceOutput) Namespace() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AppService) *string { return v.Namespace }).(pulumi.StringPtrOutput)
 }
 
+// The port its metrics are scraped on.
 func (o AppServiceOutput) Port() pulumi.AnyOutput {
 	return o.ApplyT(func(v AppService) interface{} { return v.Port }).(pulumi.AnyOutput)
 }
 
+// Samples each of its pods may expose after relabelling; metrics.scrapeLimits.sampleLimit when unset. A service with its own limits has a scrape job of its own.
+//
+// Default: unset
 func (o AppServiceOutput) SampleLimit() pulumi.AnyOutput {
 	return o.ApplyT(func(v AppService) interface{} { return v.SampleLimit }).(pulumi.AnyOutput)
 }
 
+// Its scrape interval; apps.defaults.scrapeInterval when unset.
+//
+// Default: unset
 func (o AppServiceOutput) ScrapeInterval() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AppService) *string { return v.ScrapeInterval }).(pulumi.StringPtrOutput)
 }
 
+// Objectives of this service over metrics.slo.
+//
+// Default: unset
 func (o AppServiceOutput) Slo() AppServiceSloPtrOutput {
 	return o.ApplyT(func(v AppService) *AppServiceSlo { return v.Slo }).(AppServiceSloPtrOutput)
 }
@@ -1449,7 +1987,13 @@ func (o AppServiceArrayOutput) Index(i pulumi.IntInput) AppServiceOutput {
 }
 
 type AppServiceSlo struct {
-	Availability            interface{} `pulumi:"availability"`
+	// This service's availability objective, over metrics.slo.availability.
+	//
+	// Default: unset
+	Availability interface{} `pulumi:"availability"`
+	// This service's latency threshold, over metrics.slo.latencyThresholdSeconds; one of tracing.latencyBucketsSeconds.
+	//
+	// Default: unset
 	LatencyThresholdSeconds interface{} `pulumi:"latencyThresholdSeconds"`
 }
 
@@ -1465,7 +2009,13 @@ type AppServiceSloInput interface {
 }
 
 type AppServiceSloArgs struct {
-	Availability            pulumi.Input `pulumi:"availability"`
+	// This service's availability objective, over metrics.slo.availability.
+	//
+	// Default: unset
+	Availability pulumi.Input `pulumi:"availability"`
+	// This service's latency threshold, over metrics.slo.latencyThresholdSeconds; one of tracing.latencyBucketsSeconds.
+	//
+	// Default: unset
 	LatencyThresholdSeconds pulumi.Input `pulumi:"latencyThresholdSeconds"`
 }
 
@@ -1546,10 +2096,16 @@ func (o AppServiceSloOutput) ToAppServiceSloPtrOutputWithContext(ctx context.Con
 	}).(AppServiceSloPtrOutput)
 }
 
+// This service's availability objective, over metrics.slo.availability.
+//
+// Default: unset
 func (o AppServiceSloOutput) Availability() pulumi.AnyOutput {
 	return o.ApplyT(func(v AppServiceSlo) interface{} { return v.Availability }).(pulumi.AnyOutput)
 }
 
+// This service's latency threshold, over metrics.slo.latencyThresholdSeconds; one of tracing.latencyBucketsSeconds.
+//
+// Default: unset
 func (o AppServiceSloOutput) LatencyThresholdSeconds() pulumi.AnyOutput {
 	return o.ApplyT(func(v AppServiceSlo) interface{} { return v.LatencyThresholdSeconds }).(pulumi.AnyOutput)
 }
@@ -1578,6 +2134,9 @@ func (o AppServiceSloPtrOutput) Elem() AppServiceSloOutput {
 	}).(AppServiceSloOutput)
 }
 
+// This service's availability objective, over metrics.slo.availability.
+//
+// Default: unset
 func (o AppServiceSloPtrOutput) Availability() pulumi.AnyOutput {
 	return o.ApplyT(func(v *AppServiceSlo) interface{} {
 		if v == nil {
@@ -1587,6 +2146,9 @@ func (o AppServiceSloPtrOutput) Availability() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// This service's latency threshold, over metrics.slo.latencyThresholdSeconds; one of tracing.latencyBucketsSeconds.
+//
+// Default: unset
 func (o AppServiceSloPtrOutput) LatencyThresholdSeconds() pulumi.AnyOutput {
 	return o.ApplyT(func(v *AppServiceSlo) interface{} {
 		if v == nil {
@@ -1597,10 +2159,19 @@ func (o AppServiceSloPtrOutput) LatencyThresholdSeconds() pulumi.AnyOutput {
 }
 
 type AppsSection struct {
+	// true: the stack creates apps.namespaces (Pod Security baseline, warn/audit restricted); false: they must exist, and a missing one fails the preview by name.
+	//
+	// Default: kind: `true`; eks: `false`
 	CreateNamespaces *bool                `pulumi:"createNamespaces"`
 	Defaults         *AppsSectionDefaults `pulumi:"defaults"`
-	Namespaces       []string             `pulumi:"namespaces"`
-	Services         []AppService         `pulumi:"services"`
+	// Namespaces the apps run in: scraped, their logs collected, the tracing ConfigMap published there.
+	//
+	// Default: `[]`
+	Namespaces []string `pulumi:"namespaces"`
+	// The services to scrape, each with RED and SLO rules and dashboards.
+	//
+	// Default: `[]`
+	Services []AppService `pulumi:"services"`
 }
 
 // AppsSectionInput is an input type that accepts AppsSectionArgs and AppsSectionOutput values.
@@ -1615,10 +2186,19 @@ type AppsSectionInput interface {
 }
 
 type AppsSectionArgs struct {
+	// true: the stack creates apps.namespaces (Pod Security baseline, warn/audit restricted); false: they must exist, and a missing one fails the preview by name.
+	//
+	// Default: kind: `true`; eks: `false`
 	CreateNamespaces pulumi.BoolPtrInput         `pulumi:"createNamespaces"`
 	Defaults         AppsSectionDefaultsPtrInput `pulumi:"defaults"`
-	Namespaces       pulumi.StringArrayInput     `pulumi:"namespaces"`
-	Services         AppServiceArrayInput        `pulumi:"services"`
+	// Namespaces the apps run in: scraped, their logs collected, the tracing ConfigMap published there.
+	//
+	// Default: `[]`
+	Namespaces pulumi.StringArrayInput `pulumi:"namespaces"`
+	// The services to scrape, each with RED and SLO rules and dashboards.
+	//
+	// Default: `[]`
+	Services AppServiceArrayInput `pulumi:"services"`
 }
 
 func (AppsSectionArgs) ElementType() reflect.Type {
@@ -1698,6 +2278,9 @@ func (o AppsSectionOutput) ToAppsSectionPtrOutputWithContext(ctx context.Context
 	}).(AppsSectionPtrOutput)
 }
 
+// true: the stack creates apps.namespaces (Pod Security baseline, warn/audit restricted); false: they must exist, and a missing one fails the preview by name.
+//
+// Default: kind: `true`; eks: `false`
 func (o AppsSectionOutput) CreateNamespaces() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v AppsSection) *bool { return v.CreateNamespaces }).(pulumi.BoolPtrOutput)
 }
@@ -1706,10 +2289,16 @@ func (o AppsSectionOutput) Defaults() AppsSectionDefaultsPtrOutput {
 	return o.ApplyT(func(v AppsSection) *AppsSectionDefaults { return v.Defaults }).(AppsSectionDefaultsPtrOutput)
 }
 
+// Namespaces the apps run in: scraped, their logs collected, the tracing ConfigMap published there.
+//
+// Default: `[]`
 func (o AppsSectionOutput) Namespaces() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v AppsSection) []string { return v.Namespaces }).(pulumi.StringArrayOutput)
 }
 
+// The services to scrape, each with RED and SLO rules and dashboards.
+//
+// Default: `[]`
 func (o AppsSectionOutput) Services() AppServiceArrayOutput {
 	return o.ApplyT(func(v AppsSection) []AppService { return v.Services }).(AppServiceArrayOutput)
 }
@@ -1738,6 +2327,9 @@ func (o AppsSectionPtrOutput) Elem() AppsSectionOutput {
 	}).(AppsSectionOutput)
 }
 
+// true: the stack creates apps.namespaces (Pod Security baseline, warn/audit restricted); false: they must exist, and a missing one fails the preview by name.
+//
+// Default: kind: `true`; eks: `false`
 func (o AppsSectionPtrOutput) CreateNamespaces() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *AppsSection) *bool {
 		if v == nil {
@@ -1756,6 +2348,9 @@ func (o AppsSectionPtrOutput) Defaults() AppsSectionDefaultsPtrOutput {
 	}).(AppsSectionDefaultsPtrOutput)
 }
 
+// Namespaces the apps run in: scraped, their logs collected, the tracing ConfigMap published there.
+//
+// Default: `[]`
 func (o AppsSectionPtrOutput) Namespaces() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *AppsSection) []string {
 		if v == nil {
@@ -1765,6 +2360,9 @@ func (o AppsSectionPtrOutput) Namespaces() pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
+// The services to scrape, each with RED and SLO rules and dashboards.
+//
+// Default: `[]`
 func (o AppsSectionPtrOutput) Services() AppServiceArrayOutput {
 	return o.ApplyT(func(v *AppsSection) []AppService {
 		if v == nil {
@@ -1775,7 +2373,13 @@ func (o AppsSectionPtrOutput) Services() AppServiceArrayOutput {
 }
 
 type AppsSectionDefaults struct {
-	MetricsPath    *string `pulumi:"metricsPath"`
+	// Metrics path of services that set none.
+	//
+	// Default: `/metrics`
+	MetricsPath *string `pulumi:"metricsPath"`
+	// Scrape interval of services that set none.
+	//
+	// Default: `15s`
 	ScrapeInterval *string `pulumi:"scrapeInterval"`
 }
 
@@ -1791,7 +2395,13 @@ type AppsSectionDefaultsInput interface {
 }
 
 type AppsSectionDefaultsArgs struct {
-	MetricsPath    pulumi.StringPtrInput `pulumi:"metricsPath"`
+	// Metrics path of services that set none.
+	//
+	// Default: `/metrics`
+	MetricsPath pulumi.StringPtrInput `pulumi:"metricsPath"`
+	// Scrape interval of services that set none.
+	//
+	// Default: `15s`
 	ScrapeInterval pulumi.StringPtrInput `pulumi:"scrapeInterval"`
 }
 
@@ -1872,10 +2482,16 @@ func (o AppsSectionDefaultsOutput) ToAppsSectionDefaultsPtrOutputWithContext(ctx
 	}).(AppsSectionDefaultsPtrOutput)
 }
 
+// Metrics path of services that set none.
+//
+// Default: `/metrics`
 func (o AppsSectionDefaultsOutput) MetricsPath() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AppsSectionDefaults) *string { return v.MetricsPath }).(pulumi.StringPtrOutput)
 }
 
+// Scrape interval of services that set none.
+//
+// Default: `15s`
 func (o AppsSectionDefaultsOutput) ScrapeInterval() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AppsSectionDefaults) *string { return v.ScrapeInterval }).(pulumi.StringPtrOutput)
 }
@@ -1904,6 +2520,9 @@ func (o AppsSectionDefaultsPtrOutput) Elem() AppsSectionDefaultsOutput {
 	}).(AppsSectionDefaultsOutput)
 }
 
+// Metrics path of services that set none.
+//
+// Default: `/metrics`
 func (o AppsSectionDefaultsPtrOutput) MetricsPath() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *AppsSectionDefaults) *string {
 		if v == nil {
@@ -1913,6 +2532,9 @@ func (o AppsSectionDefaultsPtrOutput) MetricsPath() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Scrape interval of services that set none.
+//
+// Default: `15s`
 func (o AppsSectionDefaultsPtrOutput) ScrapeInterval() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *AppsSectionDefaults) *string {
 		if v == nil {
@@ -1924,11 +2546,20 @@ func (o AppsSectionDefaultsPtrOutput) ScrapeInterval() pulumi.StringPtrOutput {
 
 // When an SLO alert fires: its budget burns this fast over a window (and a shorter one).
 type BurnRateCondition struct {
+	// How many times faster than the objective allows the budget burns (14.4 spends 2 % of 30 days in an hour).
 	BurnRate interface{} `pulumi:"burnRate"`
+	// gt (default): above the burn rate; gte: at or above it.
+	//
+	// Default: unset
+	//
 	// One of `gt`, `gte`.
-	Op          *string `pulumi:"op"`
+	Op *string `pulumi:"op"`
+	// A shorter window that must burn as fast too, so that the alert stops soon after the burn does (e.g. 5m).
+	//
+	// Default: unset
 	ShortWindow *string `pulumi:"shortWindow"`
-	Window      string  `pulumi:"window"`
+	// The window the burn rate is measured over, e.g. 1h.
+	Window string `pulumi:"window"`
 }
 
 // BurnRateConditionInput is an input type that accepts BurnRateConditionArgs and BurnRateConditionOutput values.
@@ -1944,11 +2575,20 @@ type BurnRateConditionInput interface {
 
 // When an SLO alert fires: its budget burns this fast over a window (and a shorter one).
 type BurnRateConditionArgs struct {
+	// How many times faster than the objective allows the budget burns (14.4 spends 2 % of 30 days in an hour).
 	BurnRate pulumi.Input `pulumi:"burnRate"`
+	// gt (default): above the burn rate; gte: at or above it.
+	//
+	// Default: unset
+	//
 	// One of `gt`, `gte`.
-	Op          pulumi.StringPtrInput `pulumi:"op"`
+	Op pulumi.StringPtrInput `pulumi:"op"`
+	// A shorter window that must burn as fast too, so that the alert stops soon after the burn does (e.g. 5m).
+	//
+	// Default: unset
 	ShortWindow pulumi.StringPtrInput `pulumi:"shortWindow"`
-	Window      pulumi.StringInput    `pulumi:"window"`
+	// The window the burn rate is measured over, e.g. 1h.
+	Window pulumi.StringInput `pulumi:"window"`
 }
 
 func (BurnRateConditionArgs) ElementType() reflect.Type {
@@ -2003,19 +2643,28 @@ func (o BurnRateConditionOutput) ToBurnRateConditionOutputWithContext(ctx contex
 	return o
 }
 
+// How many times faster than the objective allows the budget burns (14.4 spends 2 % of 30 days in an hour).
 func (o BurnRateConditionOutput) BurnRate() pulumi.AnyOutput {
 	return o.ApplyT(func(v BurnRateCondition) interface{} { return v.BurnRate }).(pulumi.AnyOutput)
 }
 
+// gt (default): above the burn rate; gte: at or above it.
+//
+// Default: unset
+//
 // One of `gt`, `gte`.
 func (o BurnRateConditionOutput) Op() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v BurnRateCondition) *string { return v.Op }).(pulumi.StringPtrOutput)
 }
 
+// A shorter window that must burn as fast too, so that the alert stops soon after the burn does (e.g. 5m).
+//
+// Default: unset
 func (o BurnRateConditionOutput) ShortWindow() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v BurnRateCondition) *string { return v.ShortWindow }).(pulumi.StringPtrOutput)
 }
 
+// The window the burn rate is measured over, e.g. 1h.
 func (o BurnRateConditionOutput) Window() pulumi.StringOutput {
 	return o.ApplyT(func(v BurnRateCondition) string { return v.Window }).(pulumi.StringOutput)
 }
@@ -2200,13 +2849,37 @@ func (o ClusterChoicePtrOutput) Label() pulumi.StringPtrOutput {
 }
 
 type ClusterSection struct {
-	ApiServerCidrs        []string    `pulumi:"apiServerCidrs"`
-	Env                   *string     `pulumi:"env"`
-	KubeContext           *string     `pulumi:"kubeContext"`
-	Kubeconfig            *string     `pulumi:"kubeconfig"`
-	Name                  *string     `pulumi:"name"`
-	NodeCidrs             []string    `pulumi:"nodeCidrs"`
-	Region                *string     `pulumi:"region"`
+	// The addresses pods reach the Kubernetes API server at once the kubernetes Service has translated them: on EKS the control plane's network interfaces, in the subnets the cluster was created with; on kind the control-plane node's. The workloads that call the API server may connect to these only (443 and 6443). Unset, to any address, and the preview warns on eks.
+	//
+	// Default: unset
+	ApiServerCidrs []string `pulumi:"apiServerCidrs"`
+	// The `env` external label.
+	//
+	// Default: kind: `dev`; eks: `prod`
+	Env *string `pulumi:"env"`
+	// The kubeconfig context the explicit provider and npm run preflight use; never the ambient current context.
+	//
+	// Default: kind: `kind-observability`; eks: `observability-prod`
+	KubeContext *string `pulumi:"kubeContext"`
+	// Path to (or contents of) a kubeconfig; the usual kubeconfig lookup when unset.
+	//
+	// Default: unset
+	Kubeconfig *string `pulumi:"kubeconfig"`
+	// The `cluster` external label.
+	//
+	// Default: `observability`
+	Name *string `pulumi:"name"`
+	// The addresses of the cluster's nodes: on EKS the subnets its node groups run in; on kind the nodes' network. Prometheus scrapes the kubelets (10250) and node-exporter, which runs on the host network (9100), at these only. Unset, at any address, and the preview warns on eks.
+	//
+	// Default: unset
+	NodeCidrs []string `pulumi:"nodeCidrs"`
+	// The `region` external label.
+	//
+	// Default: kind: `local`; eks: `us-east-1`
+	Region *string `pulumi:"region"`
+	// How long pulumi up waits for each Deployment, StatefulSet and DaemonSet to roll out before it fails naming the workload; npm run verify names its pods' reason (docs/troubleshooting.md).
+	//
+	// Default: kind: `5`; eks: `10`
 	RolloutTimeoutMinutes interface{} `pulumi:"rolloutTimeoutMinutes"`
 }
 
@@ -2222,14 +2895,38 @@ type ClusterSectionInput interface {
 }
 
 type ClusterSectionArgs struct {
-	ApiServerCidrs        pulumi.StringArrayInput `pulumi:"apiServerCidrs"`
-	Env                   pulumi.StringPtrInput   `pulumi:"env"`
-	KubeContext           pulumi.StringPtrInput   `pulumi:"kubeContext"`
-	Kubeconfig            pulumi.StringPtrInput   `pulumi:"kubeconfig"`
-	Name                  pulumi.StringPtrInput   `pulumi:"name"`
-	NodeCidrs             pulumi.StringArrayInput `pulumi:"nodeCidrs"`
-	Region                pulumi.StringPtrInput   `pulumi:"region"`
-	RolloutTimeoutMinutes pulumi.Input            `pulumi:"rolloutTimeoutMinutes"`
+	// The addresses pods reach the Kubernetes API server at once the kubernetes Service has translated them: on EKS the control plane's network interfaces, in the subnets the cluster was created with; on kind the control-plane node's. The workloads that call the API server may connect to these only (443 and 6443). Unset, to any address, and the preview warns on eks.
+	//
+	// Default: unset
+	ApiServerCidrs pulumi.StringArrayInput `pulumi:"apiServerCidrs"`
+	// The `env` external label.
+	//
+	// Default: kind: `dev`; eks: `prod`
+	Env pulumi.StringPtrInput `pulumi:"env"`
+	// The kubeconfig context the explicit provider and npm run preflight use; never the ambient current context.
+	//
+	// Default: kind: `kind-observability`; eks: `observability-prod`
+	KubeContext pulumi.StringPtrInput `pulumi:"kubeContext"`
+	// Path to (or contents of) a kubeconfig; the usual kubeconfig lookup when unset.
+	//
+	// Default: unset
+	Kubeconfig pulumi.StringPtrInput `pulumi:"kubeconfig"`
+	// The `cluster` external label.
+	//
+	// Default: `observability`
+	Name pulumi.StringPtrInput `pulumi:"name"`
+	// The addresses of the cluster's nodes: on EKS the subnets its node groups run in; on kind the nodes' network. Prometheus scrapes the kubelets (10250) and node-exporter, which runs on the host network (9100), at these only. Unset, at any address, and the preview warns on eks.
+	//
+	// Default: unset
+	NodeCidrs pulumi.StringArrayInput `pulumi:"nodeCidrs"`
+	// The `region` external label.
+	//
+	// Default: kind: `local`; eks: `us-east-1`
+	Region pulumi.StringPtrInput `pulumi:"region"`
+	// How long pulumi up waits for each Deployment, StatefulSet and DaemonSet to roll out before it fails naming the workload; npm run verify names its pods' reason (docs/troubleshooting.md).
+	//
+	// Default: kind: `5`; eks: `10`
+	RolloutTimeoutMinutes pulumi.Input `pulumi:"rolloutTimeoutMinutes"`
 }
 
 func (ClusterSectionArgs) ElementType() reflect.Type {
@@ -2309,34 +3006,58 @@ func (o ClusterSectionOutput) ToClusterSectionPtrOutputWithContext(ctx context.C
 	}).(ClusterSectionPtrOutput)
 }
 
+// The addresses pods reach the Kubernetes API server at once the kubernetes Service has translated them: on EKS the control plane's network interfaces, in the subnets the cluster was created with; on kind the control-plane node's. The workloads that call the API server may connect to these only (443 and 6443). Unset, to any address, and the preview warns on eks.
+//
+// Default: unset
 func (o ClusterSectionOutput) ApiServerCidrs() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v ClusterSection) []string { return v.ApiServerCidrs }).(pulumi.StringArrayOutput)
 }
 
+// The `env` external label.
+//
+// Default: kind: `dev`; eks: `prod`
 func (o ClusterSectionOutput) Env() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ClusterSection) *string { return v.Env }).(pulumi.StringPtrOutput)
 }
 
+// The kubeconfig context the explicit provider and npm run preflight use; never the ambient current context.
+//
+// Default: kind: `kind-observability`; eks: `observability-prod`
 func (o ClusterSectionOutput) KubeContext() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ClusterSection) *string { return v.KubeContext }).(pulumi.StringPtrOutput)
 }
 
+// Path to (or contents of) a kubeconfig; the usual kubeconfig lookup when unset.
+//
+// Default: unset
 func (o ClusterSectionOutput) Kubeconfig() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ClusterSection) *string { return v.Kubeconfig }).(pulumi.StringPtrOutput)
 }
 
+// The `cluster` external label.
+//
+// Default: `observability`
 func (o ClusterSectionOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ClusterSection) *string { return v.Name }).(pulumi.StringPtrOutput)
 }
 
+// The addresses of the cluster's nodes: on EKS the subnets its node groups run in; on kind the nodes' network. Prometheus scrapes the kubelets (10250) and node-exporter, which runs on the host network (9100), at these only. Unset, at any address, and the preview warns on eks.
+//
+// Default: unset
 func (o ClusterSectionOutput) NodeCidrs() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v ClusterSection) []string { return v.NodeCidrs }).(pulumi.StringArrayOutput)
 }
 
+// The `region` external label.
+//
+// Default: kind: `local`; eks: `us-east-1`
 func (o ClusterSectionOutput) Region() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ClusterSection) *string { return v.Region }).(pulumi.StringPtrOutput)
 }
 
+// How long pulumi up waits for each Deployment, StatefulSet and DaemonSet to roll out before it fails naming the workload; npm run verify names its pods' reason (docs/troubleshooting.md).
+//
+// Default: kind: `5`; eks: `10`
 func (o ClusterSectionOutput) RolloutTimeoutMinutes() pulumi.AnyOutput {
 	return o.ApplyT(func(v ClusterSection) interface{} { return v.RolloutTimeoutMinutes }).(pulumi.AnyOutput)
 }
@@ -2365,6 +3086,9 @@ func (o ClusterSectionPtrOutput) Elem() ClusterSectionOutput {
 	}).(ClusterSectionOutput)
 }
 
+// The addresses pods reach the Kubernetes API server at once the kubernetes Service has translated them: on EKS the control plane's network interfaces, in the subnets the cluster was created with; on kind the control-plane node's. The workloads that call the API server may connect to these only (443 and 6443). Unset, to any address, and the preview warns on eks.
+//
+// Default: unset
 func (o ClusterSectionPtrOutput) ApiServerCidrs() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *ClusterSection) []string {
 		if v == nil {
@@ -2374,6 +3098,9 @@ func (o ClusterSectionPtrOutput) ApiServerCidrs() pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
+// The `env` external label.
+//
+// Default: kind: `dev`; eks: `prod`
 func (o ClusterSectionPtrOutput) Env() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ClusterSection) *string {
 		if v == nil {
@@ -2383,6 +3110,9 @@ func (o ClusterSectionPtrOutput) Env() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The kubeconfig context the explicit provider and npm run preflight use; never the ambient current context.
+//
+// Default: kind: `kind-observability`; eks: `observability-prod`
 func (o ClusterSectionPtrOutput) KubeContext() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ClusterSection) *string {
 		if v == nil {
@@ -2392,6 +3122,9 @@ func (o ClusterSectionPtrOutput) KubeContext() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Path to (or contents of) a kubeconfig; the usual kubeconfig lookup when unset.
+//
+// Default: unset
 func (o ClusterSectionPtrOutput) Kubeconfig() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ClusterSection) *string {
 		if v == nil {
@@ -2401,6 +3134,9 @@ func (o ClusterSectionPtrOutput) Kubeconfig() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The `cluster` external label.
+//
+// Default: `observability`
 func (o ClusterSectionPtrOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ClusterSection) *string {
 		if v == nil {
@@ -2410,6 +3146,9 @@ func (o ClusterSectionPtrOutput) Name() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The addresses of the cluster's nodes: on EKS the subnets its node groups run in; on kind the nodes' network. Prometheus scrapes the kubelets (10250) and node-exporter, which runs on the host network (9100), at these only. Unset, at any address, and the preview warns on eks.
+//
+// Default: unset
 func (o ClusterSectionPtrOutput) NodeCidrs() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *ClusterSection) []string {
 		if v == nil {
@@ -2419,6 +3158,9 @@ func (o ClusterSectionPtrOutput) NodeCidrs() pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
+// The `region` external label.
+//
+// Default: kind: `local`; eks: `us-east-1`
 func (o ClusterSectionPtrOutput) Region() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ClusterSection) *string {
 		if v == nil {
@@ -2428,6 +3170,9 @@ func (o ClusterSectionPtrOutput) Region() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// How long pulumi up waits for each Deployment, StatefulSet and DaemonSet to roll out before it fails naming the workload; npm run verify names its pods' reason (docs/troubleshooting.md).
+//
+// Default: kind: `5`; eks: `10`
 func (o ClusterSectionPtrOutput) RolloutTimeoutMinutes() pulumi.AnyOutput {
 	return o.ApplyT(func(v *ClusterSection) interface{} {
 		if v == nil {
@@ -2440,8 +3185,10 @@ func (o ClusterSectionPtrOutput) RolloutTimeoutMinutes() pulumi.AnyOutput {
 // The ALB authenticates every request with an Amazon Cognito user pool, given whole.
 type CognitoAuth struct {
 	// One of `cognito`.
-	Type             string `pulumi:"type"`
-	UserPoolArn      string `pulumi:"userPoolArn"`
+	Type string `pulumi:"type"`
+	// With type `cognito`.
+	UserPoolArn string `pulumi:"userPoolArn"`
+	// With type `cognito`.
 	UserPoolClientId string `pulumi:"userPoolClientId"`
 	// The domain prefix, not the full URL.
 	UserPoolDomain string `pulumi:"userPoolDomain"`
@@ -2461,8 +3208,10 @@ type CognitoAuthInput interface {
 // The ALB authenticates every request with an Amazon Cognito user pool, given whole.
 type CognitoAuthArgs struct {
 	// One of `cognito`.
-	Type             pulumi.StringInput `pulumi:"type"`
-	UserPoolArn      pulumi.StringInput `pulumi:"userPoolArn"`
+	Type pulumi.StringInput `pulumi:"type"`
+	// With type `cognito`.
+	UserPoolArn pulumi.StringInput `pulumi:"userPoolArn"`
+	// With type `cognito`.
 	UserPoolClientId pulumi.StringInput `pulumi:"userPoolClientId"`
 	// The domain prefix, not the full URL.
 	UserPoolDomain pulumi.StringInput `pulumi:"userPoolDomain"`
@@ -2551,10 +3300,12 @@ func (o CognitoAuthOutput) Type() pulumi.StringOutput {
 	return o.ApplyT(func(v CognitoAuth) string { return v.Type }).(pulumi.StringOutput)
 }
 
+// With type `cognito`.
 func (o CognitoAuthOutput) UserPoolArn() pulumi.StringOutput {
 	return o.ApplyT(func(v CognitoAuth) string { return v.UserPoolArn }).(pulumi.StringOutput)
 }
 
+// With type `cognito`.
 func (o CognitoAuthOutput) UserPoolClientId() pulumi.StringOutput {
 	return o.ApplyT(func(v CognitoAuth) string { return v.UserPoolClientId }).(pulumi.StringOutput)
 }
@@ -2598,6 +3349,7 @@ func (o CognitoAuthPtrOutput) Type() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// With type `cognito`.
 func (o CognitoAuthPtrOutput) UserPoolArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CognitoAuth) *string {
 		if v == nil {
@@ -2607,6 +3359,7 @@ func (o CognitoAuthPtrOutput) UserPoolArn() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// With type `cognito`.
 func (o CognitoAuthPtrOutput) UserPoolClientId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CognitoAuth) *string {
 		if v == nil {
@@ -2945,9 +3698,16 @@ func (o ContainerResourcesLimitsPtrOutput) Memory() pulumi.AnyOutput {
 
 // A folder of `grafana.extraDashboards`: dashboards from files under `path`, or given as `dashboards`.
 type DashboardFolder struct {
+	// From a program, instead of path: dashboard JSON texts by file name.
+	//
+	// Default: unset
 	Dashboards map[string]string `pulumi:"dashboards"`
-	Folder     string            `pulumi:"folder"`
-	Path       *string           `pulumi:"path"`
+	// The Grafana folder its dashboards are provisioned into.
+	Folder string `pulumi:"folder"`
+	// A folder of dashboard JSON files, relative to the project root.
+	//
+	// Default: unset
+	Path *string `pulumi:"path"`
 }
 
 // DashboardFolderInput is an input type that accepts DashboardFolderArgs and DashboardFolderOutput values.
@@ -2963,9 +3723,16 @@ type DashboardFolderInput interface {
 
 // A folder of `grafana.extraDashboards`: dashboards from files under `path`, or given as `dashboards`.
 type DashboardFolderArgs struct {
+	// From a program, instead of path: dashboard JSON texts by file name.
+	//
+	// Default: unset
 	Dashboards pulumi.StringMapInput `pulumi:"dashboards"`
-	Folder     pulumi.StringInput    `pulumi:"folder"`
-	Path       pulumi.StringPtrInput `pulumi:"path"`
+	// The Grafana folder its dashboards are provisioned into.
+	Folder pulumi.StringInput `pulumi:"folder"`
+	// A folder of dashboard JSON files, relative to the project root.
+	//
+	// Default: unset
+	Path pulumi.StringPtrInput `pulumi:"path"`
 }
 
 func (DashboardFolderArgs) ElementType() reflect.Type {
@@ -3020,14 +3787,21 @@ func (o DashboardFolderOutput) ToDashboardFolderOutputWithContext(ctx context.Co
 	return o
 }
 
+// From a program, instead of path: dashboard JSON texts by file name.
+//
+// Default: unset
 func (o DashboardFolderOutput) Dashboards() pulumi.StringMapOutput {
 	return o.ApplyT(func(v DashboardFolder) map[string]string { return v.Dashboards }).(pulumi.StringMapOutput)
 }
 
+// The Grafana folder its dashboards are provisioned into.
 func (o DashboardFolderOutput) Folder() pulumi.StringOutput {
 	return o.ApplyT(func(v DashboardFolder) string { return v.Folder }).(pulumi.StringOutput)
 }
 
+// A folder of dashboard JSON files, relative to the project root.
+//
+// Default: unset
 func (o DashboardFolderOutput) Path() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v DashboardFolder) *string { return v.Path }).(pulumi.StringPtrOutput)
 }
@@ -3257,6 +4031,9 @@ func (o DemoStackTracingOutput) Collector() SpanReceiverOutput {
 
 // `demo.enabled` alone: whether DemoStack runs beside a component, which then observes its services.
 type DemoSwitch struct {
+	// Run the demo in observability-demo; kind only, refused on eks.
+	//
+	// Default: `false`
 	Enabled *bool `pulumi:"enabled"`
 }
 
@@ -3273,6 +4050,9 @@ type DemoSwitchInput interface {
 
 // `demo.enabled` alone: whether DemoStack runs beside a component, which then observes its services.
 type DemoSwitchArgs struct {
+	// Run the demo in observability-demo; kind only, refused on eks.
+	//
+	// Default: `false`
 	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
 }
 
@@ -3354,6 +4134,9 @@ func (o DemoSwitchOutput) ToDemoSwitchPtrOutputWithContext(ctx context.Context) 
 	}).(DemoSwitchPtrOutput)
 }
 
+// Run the demo in observability-demo; kind only, refused on eks.
+//
+// Default: `false`
 func (o DemoSwitchOutput) Enabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v DemoSwitch) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
 }
@@ -3382,6 +4165,9 @@ func (o DemoSwitchPtrOutput) Elem() DemoSwitchOutput {
 	}).(DemoSwitchOutput)
 }
 
+// Run the demo in observability-demo; kind only, refused on eks.
+//
+// Default: `false`
 func (o DemoSwitchPtrOutput) Enabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *DemoSwitch) *bool {
 		if v == nil {
@@ -3393,12 +4179,16 @@ func (o DemoSwitchPtrOutput) Enabled() pulumi.BoolPtrOutput {
 
 // An Elasticsearch a team already runs, as a datasource of `grafana.extraDatasources`.
 type ElasticsearchDatasource struct {
-	Index     string `pulumi:"index"`
-	Name      string `pulumi:"name"`
+	// With type `elasticsearch`.
+	Index string `pulumi:"index"`
+	// With type `jaeger`.
+	Name string `pulumi:"name"`
+	// With type `elasticsearch`.
 	TimeField string `pulumi:"timeField"`
 	// One of `elasticsearch`.
 	Type string `pulumi:"type"`
-	Url  string `pulumi:"url"`
+	// With type `jaeger`.
+	Url string `pulumi:"url"`
 }
 
 // ElasticsearchDatasourceInput is an input type that accepts ElasticsearchDatasourceArgs and ElasticsearchDatasourceOutput values.
@@ -3414,12 +4204,16 @@ type ElasticsearchDatasourceInput interface {
 
 // An Elasticsearch a team already runs, as a datasource of `grafana.extraDatasources`.
 type ElasticsearchDatasourceArgs struct {
-	Index     pulumi.StringInput `pulumi:"index"`
-	Name      pulumi.StringInput `pulumi:"name"`
+	// With type `elasticsearch`.
+	Index pulumi.StringInput `pulumi:"index"`
+	// With type `jaeger`.
+	Name pulumi.StringInput `pulumi:"name"`
+	// With type `elasticsearch`.
 	TimeField pulumi.StringInput `pulumi:"timeField"`
 	// One of `elasticsearch`.
 	Type pulumi.StringInput `pulumi:"type"`
-	Url  pulumi.StringInput `pulumi:"url"`
+	// With type `jaeger`.
+	Url pulumi.StringInput `pulumi:"url"`
 }
 
 func (ElasticsearchDatasourceArgs) ElementType() reflect.Type {
@@ -3449,14 +4243,17 @@ func (o ElasticsearchDatasourceOutput) ToElasticsearchDatasourceOutputWithContex
 	return o
 }
 
+// With type `elasticsearch`.
 func (o ElasticsearchDatasourceOutput) Index() pulumi.StringOutput {
 	return o.ApplyT(func(v ElasticsearchDatasource) string { return v.Index }).(pulumi.StringOutput)
 }
 
+// With type `jaeger`.
 func (o ElasticsearchDatasourceOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v ElasticsearchDatasource) string { return v.Name }).(pulumi.StringOutput)
 }
 
+// With type `elasticsearch`.
 func (o ElasticsearchDatasourceOutput) TimeField() pulumi.StringOutput {
 	return o.ApplyT(func(v ElasticsearchDatasource) string { return v.TimeField }).(pulumi.StringOutput)
 }
@@ -3466,17 +4263,27 @@ func (o ElasticsearchDatasourceOutput) Type() pulumi.StringOutput {
 	return o.ApplyT(func(v ElasticsearchDatasource) string { return v.Type }).(pulumi.StringOutput)
 }
 
+// With type `jaeger`.
 func (o ElasticsearchDatasourceOutput) Url() pulumi.StringOutput {
 	return o.ApplyT(func(v ElasticsearchDatasource) string { return v.Url }).(pulumi.StringOutput)
 }
 
 // An e-mail receiver: its recipients and the SMTP smarthost it sends through.
 type EmailReceiver struct {
-	From      string   `pulumi:"from"`
-	Password  *string  `pulumi:"password"`
-	Smarthost string   `pulumi:"smarthost"`
-	To        []string `pulumi:"to"`
-	Username  *string  `pulumi:"username"`
+	// The sender address.
+	From string `pulumi:"from"`
+	// SMTP password.
+	//
+	// Default: unset
+	Password *string `pulumi:"password"`
+	// The SMTP server.
+	Smarthost string `pulumi:"smarthost"`
+	// Recipients.
+	To []string `pulumi:"to"`
+	// SMTP login.
+	//
+	// Default: unset
+	Username *string `pulumi:"username"`
 }
 
 // EmailReceiverInput is an input type that accepts EmailReceiverArgs and EmailReceiverOutput values.
@@ -3492,11 +4299,20 @@ type EmailReceiverInput interface {
 
 // An e-mail receiver: its recipients and the SMTP smarthost it sends through.
 type EmailReceiverArgs struct {
-	From      pulumi.StringInput      `pulumi:"from"`
-	Password  pulumi.StringPtrInput   `pulumi:"password"`
-	Smarthost pulumi.StringInput      `pulumi:"smarthost"`
-	To        pulumi.StringArrayInput `pulumi:"to"`
-	Username  pulumi.StringPtrInput   `pulumi:"username"`
+	// The sender address.
+	From pulumi.StringInput `pulumi:"from"`
+	// SMTP password.
+	//
+	// Default: unset
+	Password pulumi.StringPtrInput `pulumi:"password"`
+	// The SMTP server.
+	Smarthost pulumi.StringInput `pulumi:"smarthost"`
+	// Recipients.
+	To pulumi.StringArrayInput `pulumi:"to"`
+	// SMTP login.
+	//
+	// Default: unset
+	Username pulumi.StringPtrInput `pulumi:"username"`
 }
 
 func (EmailReceiverArgs) ElementType() reflect.Type {
@@ -3551,22 +4367,31 @@ func (o EmailReceiverOutput) ToEmailReceiverOutputWithContext(ctx context.Contex
 	return o
 }
 
+// The sender address.
 func (o EmailReceiverOutput) From() pulumi.StringOutput {
 	return o.ApplyT(func(v EmailReceiver) string { return v.From }).(pulumi.StringOutput)
 }
 
+// SMTP password.
+//
+// Default: unset
 func (o EmailReceiverOutput) Password() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v EmailReceiver) *string { return v.Password }).(pulumi.StringPtrOutput)
 }
 
+// The SMTP server.
 func (o EmailReceiverOutput) Smarthost() pulumi.StringOutput {
 	return o.ApplyT(func(v EmailReceiver) string { return v.Smarthost }).(pulumi.StringOutput)
 }
 
+// Recipients.
 func (o EmailReceiverOutput) To() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v EmailReceiver) []string { return v.To }).(pulumi.StringArrayOutput)
 }
 
+// SMTP login.
+//
+// Default: unset
 func (o EmailReceiverOutput) Username() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v EmailReceiver) *string { return v.Username }).(pulumi.StringPtrOutput)
 }
@@ -3592,11 +4417,22 @@ func (o EmailReceiverArrayOutput) Index(i pulumi.IntInput) EmailReceiverOutput {
 }
 
 type ExposureSection struct {
+	// The Ingress in front of Grafana; required with mode ingress.
+	//
+	// Default: unset
 	Ingress *ExposureSectionIngress `pulumi:"ingress"`
+	// nodePort (kind, mapped to 127.0.0.1 by kind/cluster.yaml) or ingress (required on eks).
+	//
+	// Default: kind: `nodePort`; eks: `ingress`
+	//
 	// One of `ingress`, `nodePort`.
-	Mode      *string                   `pulumi:"mode"`
+	Mode *string `pulumi:"mode"`
+	// The NodePorts of Grafana, Prometheus, the Zipkin and OTLP/HTTP ingest, and Kiali (with mesh.istio); distinct.
 	NodePorts *ExposureSectionNodePorts `pulumi:"nodePorts"`
-	PodCidrs  []string                  `pulumi:"podCidrs"`
+	// The cluster's pod address ranges (kind: its podSubnet, 10.244.0.0/16, which kind/cluster.yaml sets). With mode nodePort, the NodePorts admit any address but these: kindnet matches a NetworkPolicy's addresses against pods' too, so without them any pod would reach the UIs and the ingest ports past the flows that say which pods may. Only with mode nodePort.
+	//
+	// Default: kind: `["10.244.0.0/16"]`; eks: `[]`
+	PodCidrs []string `pulumi:"podCidrs"`
 }
 
 // ExposureSectionInput is an input type that accepts ExposureSectionArgs and ExposureSectionOutput values.
@@ -3611,11 +4447,22 @@ type ExposureSectionInput interface {
 }
 
 type ExposureSectionArgs struct {
+	// The Ingress in front of Grafana; required with mode ingress.
+	//
+	// Default: unset
 	Ingress ExposureSectionIngressPtrInput `pulumi:"ingress"`
+	// nodePort (kind, mapped to 127.0.0.1 by kind/cluster.yaml) or ingress (required on eks).
+	//
+	// Default: kind: `nodePort`; eks: `ingress`
+	//
 	// One of `ingress`, `nodePort`.
-	Mode      pulumi.StringPtrInput            `pulumi:"mode"`
+	Mode pulumi.StringPtrInput `pulumi:"mode"`
+	// The NodePorts of Grafana, Prometheus, the Zipkin and OTLP/HTTP ingest, and Kiali (with mesh.istio); distinct.
 	NodePorts ExposureSectionNodePortsPtrInput `pulumi:"nodePorts"`
-	PodCidrs  pulumi.StringArrayInput          `pulumi:"podCidrs"`
+	// The cluster's pod address ranges (kind: its podSubnet, 10.244.0.0/16, which kind/cluster.yaml sets). With mode nodePort, the NodePorts admit any address but these: kindnet matches a NetworkPolicy's addresses against pods' too, so without them any pod would reach the UIs and the ingest ports past the flows that say which pods may. Only with mode nodePort.
+	//
+	// Default: kind: `["10.244.0.0/16"]`; eks: `[]`
+	PodCidrs pulumi.StringArrayInput `pulumi:"podCidrs"`
 }
 
 func (ExposureSectionArgs) ElementType() reflect.Type {
@@ -3695,19 +4542,30 @@ func (o ExposureSectionOutput) ToExposureSectionPtrOutputWithContext(ctx context
 	}).(ExposureSectionPtrOutput)
 }
 
+// The Ingress in front of Grafana; required with mode ingress.
+//
+// Default: unset
 func (o ExposureSectionOutput) Ingress() ExposureSectionIngressPtrOutput {
 	return o.ApplyT(func(v ExposureSection) *ExposureSectionIngress { return v.Ingress }).(ExposureSectionIngressPtrOutput)
 }
 
+// nodePort (kind, mapped to 127.0.0.1 by kind/cluster.yaml) or ingress (required on eks).
+//
+// Default: kind: `nodePort`; eks: `ingress`
+//
 // One of `ingress`, `nodePort`.
 func (o ExposureSectionOutput) Mode() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ExposureSection) *string { return v.Mode }).(pulumi.StringPtrOutput)
 }
 
+// The NodePorts of Grafana, Prometheus, the Zipkin and OTLP/HTTP ingest, and Kiali (with mesh.istio); distinct.
 func (o ExposureSectionOutput) NodePorts() ExposureSectionNodePortsPtrOutput {
 	return o.ApplyT(func(v ExposureSection) *ExposureSectionNodePorts { return v.NodePorts }).(ExposureSectionNodePortsPtrOutput)
 }
 
+// The cluster's pod address ranges (kind: its podSubnet, 10.244.0.0/16, which kind/cluster.yaml sets). With mode nodePort, the NodePorts admit any address but these: kindnet matches a NetworkPolicy's addresses against pods' too, so without them any pod would reach the UIs and the ingest ports past the flows that say which pods may. Only with mode nodePort.
+//
+// Default: kind: `["10.244.0.0/16"]`; eks: `[]`
 func (o ExposureSectionOutput) PodCidrs() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v ExposureSection) []string { return v.PodCidrs }).(pulumi.StringArrayOutput)
 }
@@ -3736,6 +4594,9 @@ func (o ExposureSectionPtrOutput) Elem() ExposureSectionOutput {
 	}).(ExposureSectionOutput)
 }
 
+// The Ingress in front of Grafana; required with mode ingress.
+//
+// Default: unset
 func (o ExposureSectionPtrOutput) Ingress() ExposureSectionIngressPtrOutput {
 	return o.ApplyT(func(v *ExposureSection) *ExposureSectionIngress {
 		if v == nil {
@@ -3745,6 +4606,10 @@ func (o ExposureSectionPtrOutput) Ingress() ExposureSectionIngressPtrOutput {
 	}).(ExposureSectionIngressPtrOutput)
 }
 
+// nodePort (kind, mapped to 127.0.0.1 by kind/cluster.yaml) or ingress (required on eks).
+//
+// Default: kind: `nodePort`; eks: `ingress`
+//
 // One of `ingress`, `nodePort`.
 func (o ExposureSectionPtrOutput) Mode() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ExposureSection) *string {
@@ -3755,6 +4620,7 @@ func (o ExposureSectionPtrOutput) Mode() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The NodePorts of Grafana, Prometheus, the Zipkin and OTLP/HTTP ingest, and Kiali (with mesh.istio); distinct.
 func (o ExposureSectionPtrOutput) NodePorts() ExposureSectionNodePortsPtrOutput {
 	return o.ApplyT(func(v *ExposureSection) *ExposureSectionNodePorts {
 		if v == nil {
@@ -3764,6 +4630,9 @@ func (o ExposureSectionPtrOutput) NodePorts() ExposureSectionNodePortsPtrOutput 
 	}).(ExposureSectionNodePortsPtrOutput)
 }
 
+// The cluster's pod address ranges (kind: its podSubnet, 10.244.0.0/16, which kind/cluster.yaml sets). With mode nodePort, the NodePorts admit any address but these: kindnet matches a NetworkPolicy's addresses against pods' too, so without them any pod would reach the UIs and the ingest ports past the flows that say which pods may. Only with mode nodePort.
+//
+// Default: kind: `["10.244.0.0/16"]`; eks: `[]`
 func (o ExposureSectionPtrOutput) PodCidrs() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *ExposureSection) []string {
 		if v == nil {
@@ -3774,18 +4643,49 @@ func (o ExposureSectionPtrOutput) PodCidrs() pulumi.StringArrayOutput {
 }
 
 type ExposureSectionIngress struct {
-	Alertmanager      *ExposureSectionIngressAlertmanager `pulumi:"alertmanager"`
-	Annotations       map[string]string                   `pulumi:"annotations"`
-	Auth              interface{}                         `pulumi:"auth"`
-	CertificateArn    *string                             `pulumi:"certificateArn"`
-	ClassName         *string                             `pulumi:"className"`
-	Host              *string                             `pulumi:"host"`
-	Kiali             *ExposureSectionIngressAlertmanager `pulumi:"kiali"`
-	LoadBalancerCidrs []string                            `pulumi:"loadBalancerCidrs"`
-	Prometheus        *ExposureSectionIngressAlertmanager `pulumi:"prometheus"`
+	// Alertmanager behind the same kind of Ingress, on its own host; on eks only with auth.
+	//
+	// Default: unset
+	Alertmanager *ExposureSectionIngressAlertmanager `pulumi:"alertmanager"`
+	// Anything the program does not set itself; the ALB annotations it generates cannot be overridden.
+	Annotations map[string]string `pulumi:"annotations"`
+	// Who may open the Ingress: the ALB authenticates every request (oidc or cognito).
+	//
+	// Default: unset
+	Auth interface{} `pulumi:"auth"`
+	// className alb: the ACM certificate the ALB terminates TLS with (required there).
+	//
+	// Default: unset
+	CertificateArn *string `pulumi:"certificateArn"`
+	// The IngressClass; `alb` gets the AWS Load Balancer Controller's annotations generated.
+	ClassName *string `pulumi:"className"`
+	// The host Grafana is served on.
+	Host *string `pulumi:"host"`
+	// Kiali (mesh.istio.kiali) behind the same kind of Ingress, on its own host; on eks only with auth.
+	//
+	// Default: unset
+	Kiali *ExposureSectionIngressAlertmanager `pulumi:"kiali"`
+	// The CIDRs of the subnets the load balancer runs in: the UIs behind the Ingress admit their port from these only (target type ip: the ALB connects from its addresses there). Unset, they admit any address, and the preview warns on className alb.
+	//
+	// Default: unset
+	LoadBalancerCidrs []string `pulumi:"loadBalancerCidrs"`
+	// Prometheus behind the same kind of Ingress, on its own host; on eks only with auth.
+	//
+	// Default: unset
+	Prometheus *ExposureSectionIngressAlertmanager `pulumi:"prometheus"`
+	// className alb: internal needs no public subnets and exposes nothing to the internet.
+	//
+	// Default: `internal`
+	//
 	// One of `internal`, `internet-facing`.
-	Scheme        *string `pulumi:"scheme"`
-	SslPolicy     *string `pulumi:"sslPolicy"`
+	Scheme *string `pulumi:"scheme"`
+	// className alb: the HTTPS listener's TLS security policy; only policies without TLS 1.0 and 1.1.
+	//
+	// Default: `ELBSecurityPolicy-TLS13-1-2-2021-06`
+	SslPolicy *string `pulumi:"sslPolicy"`
+	// For controllers that terminate TLS with a Secret (nginx); refused with className alb.
+	//
+	// Default: unset
 	TlsSecretName *string `pulumi:"tlsSecretName"`
 }
 
@@ -3801,18 +4701,49 @@ type ExposureSectionIngressInput interface {
 }
 
 type ExposureSectionIngressArgs struct {
-	Alertmanager      ExposureSectionIngressAlertmanagerPtrInput `pulumi:"alertmanager"`
-	Annotations       pulumi.StringMapInput                      `pulumi:"annotations"`
-	Auth              pulumi.Input                               `pulumi:"auth"`
-	CertificateArn    pulumi.StringPtrInput                      `pulumi:"certificateArn"`
-	ClassName         pulumi.StringPtrInput                      `pulumi:"className"`
-	Host              pulumi.StringPtrInput                      `pulumi:"host"`
-	Kiali             ExposureSectionIngressAlertmanagerPtrInput `pulumi:"kiali"`
-	LoadBalancerCidrs pulumi.StringArrayInput                    `pulumi:"loadBalancerCidrs"`
-	Prometheus        ExposureSectionIngressAlertmanagerPtrInput `pulumi:"prometheus"`
+	// Alertmanager behind the same kind of Ingress, on its own host; on eks only with auth.
+	//
+	// Default: unset
+	Alertmanager ExposureSectionIngressAlertmanagerPtrInput `pulumi:"alertmanager"`
+	// Anything the program does not set itself; the ALB annotations it generates cannot be overridden.
+	Annotations pulumi.StringMapInput `pulumi:"annotations"`
+	// Who may open the Ingress: the ALB authenticates every request (oidc or cognito).
+	//
+	// Default: unset
+	Auth pulumi.Input `pulumi:"auth"`
+	// className alb: the ACM certificate the ALB terminates TLS with (required there).
+	//
+	// Default: unset
+	CertificateArn pulumi.StringPtrInput `pulumi:"certificateArn"`
+	// The IngressClass; `alb` gets the AWS Load Balancer Controller's annotations generated.
+	ClassName pulumi.StringPtrInput `pulumi:"className"`
+	// The host Grafana is served on.
+	Host pulumi.StringPtrInput `pulumi:"host"`
+	// Kiali (mesh.istio.kiali) behind the same kind of Ingress, on its own host; on eks only with auth.
+	//
+	// Default: unset
+	Kiali ExposureSectionIngressAlertmanagerPtrInput `pulumi:"kiali"`
+	// The CIDRs of the subnets the load balancer runs in: the UIs behind the Ingress admit their port from these only (target type ip: the ALB connects from its addresses there). Unset, they admit any address, and the preview warns on className alb.
+	//
+	// Default: unset
+	LoadBalancerCidrs pulumi.StringArrayInput `pulumi:"loadBalancerCidrs"`
+	// Prometheus behind the same kind of Ingress, on its own host; on eks only with auth.
+	//
+	// Default: unset
+	Prometheus ExposureSectionIngressAlertmanagerPtrInput `pulumi:"prometheus"`
+	// className alb: internal needs no public subnets and exposes nothing to the internet.
+	//
+	// Default: `internal`
+	//
 	// One of `internal`, `internet-facing`.
-	Scheme        pulumi.StringPtrInput `pulumi:"scheme"`
-	SslPolicy     pulumi.StringPtrInput `pulumi:"sslPolicy"`
+	Scheme pulumi.StringPtrInput `pulumi:"scheme"`
+	// className alb: the HTTPS listener's TLS security policy; only policies without TLS 1.0 and 1.1.
+	//
+	// Default: `ELBSecurityPolicy-TLS13-1-2-2021-06`
+	SslPolicy pulumi.StringPtrInput `pulumi:"sslPolicy"`
+	// For controllers that terminate TLS with a Secret (nginx); refused with className alb.
+	//
+	// Default: unset
 	TlsSecretName pulumi.StringPtrInput `pulumi:"tlsSecretName"`
 }
 
@@ -3893,51 +4824,82 @@ func (o ExposureSectionIngressOutput) ToExposureSectionIngressPtrOutputWithConte
 	}).(ExposureSectionIngressPtrOutput)
 }
 
+// Alertmanager behind the same kind of Ingress, on its own host; on eks only with auth.
+//
+// Default: unset
 func (o ExposureSectionIngressOutput) Alertmanager() ExposureSectionIngressAlertmanagerPtrOutput {
 	return o.ApplyT(func(v ExposureSectionIngress) *ExposureSectionIngressAlertmanager { return v.Alertmanager }).(ExposureSectionIngressAlertmanagerPtrOutput)
 }
 
+// Anything the program does not set itself; the ALB annotations it generates cannot be overridden.
 func (o ExposureSectionIngressOutput) Annotations() pulumi.StringMapOutput {
 	return o.ApplyT(func(v ExposureSectionIngress) map[string]string { return v.Annotations }).(pulumi.StringMapOutput)
 }
 
+// Who may open the Ingress: the ALB authenticates every request (oidc or cognito).
+//
+// Default: unset
 func (o ExposureSectionIngressOutput) Auth() pulumi.AnyOutput {
 	return o.ApplyT(func(v ExposureSectionIngress) interface{} { return v.Auth }).(pulumi.AnyOutput)
 }
 
+// className alb: the ACM certificate the ALB terminates TLS with (required there).
+//
+// Default: unset
 func (o ExposureSectionIngressOutput) CertificateArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ExposureSectionIngress) *string { return v.CertificateArn }).(pulumi.StringPtrOutput)
 }
 
+// The IngressClass; `alb` gets the AWS Load Balancer Controller's annotations generated.
 func (o ExposureSectionIngressOutput) ClassName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ExposureSectionIngress) *string { return v.ClassName }).(pulumi.StringPtrOutput)
 }
 
+// The host Grafana is served on.
 func (o ExposureSectionIngressOutput) Host() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ExposureSectionIngress) *string { return v.Host }).(pulumi.StringPtrOutput)
 }
 
+// Kiali (mesh.istio.kiali) behind the same kind of Ingress, on its own host; on eks only with auth.
+//
+// Default: unset
 func (o ExposureSectionIngressOutput) Kiali() ExposureSectionIngressAlertmanagerPtrOutput {
 	return o.ApplyT(func(v ExposureSectionIngress) *ExposureSectionIngressAlertmanager { return v.Kiali }).(ExposureSectionIngressAlertmanagerPtrOutput)
 }
 
+// The CIDRs of the subnets the load balancer runs in: the UIs behind the Ingress admit their port from these only (target type ip: the ALB connects from its addresses there). Unset, they admit any address, and the preview warns on className alb.
+//
+// Default: unset
 func (o ExposureSectionIngressOutput) LoadBalancerCidrs() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v ExposureSectionIngress) []string { return v.LoadBalancerCidrs }).(pulumi.StringArrayOutput)
 }
 
+// Prometheus behind the same kind of Ingress, on its own host; on eks only with auth.
+//
+// Default: unset
 func (o ExposureSectionIngressOutput) Prometheus() ExposureSectionIngressAlertmanagerPtrOutput {
 	return o.ApplyT(func(v ExposureSectionIngress) *ExposureSectionIngressAlertmanager { return v.Prometheus }).(ExposureSectionIngressAlertmanagerPtrOutput)
 }
 
+// className alb: internal needs no public subnets and exposes nothing to the internet.
+//
+// Default: `internal`
+//
 // One of `internal`, `internet-facing`.
 func (o ExposureSectionIngressOutput) Scheme() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ExposureSectionIngress) *string { return v.Scheme }).(pulumi.StringPtrOutput)
 }
 
+// className alb: the HTTPS listener's TLS security policy; only policies without TLS 1.0 and 1.1.
+//
+// Default: `ELBSecurityPolicy-TLS13-1-2-2021-06`
 func (o ExposureSectionIngressOutput) SslPolicy() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ExposureSectionIngress) *string { return v.SslPolicy }).(pulumi.StringPtrOutput)
 }
 
+// For controllers that terminate TLS with a Secret (nginx); refused with className alb.
+//
+// Default: unset
 func (o ExposureSectionIngressOutput) TlsSecretName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ExposureSectionIngress) *string { return v.TlsSecretName }).(pulumi.StringPtrOutput)
 }
@@ -3966,6 +4928,9 @@ func (o ExposureSectionIngressPtrOutput) Elem() ExposureSectionIngressOutput {
 	}).(ExposureSectionIngressOutput)
 }
 
+// Alertmanager behind the same kind of Ingress, on its own host; on eks only with auth.
+//
+// Default: unset
 func (o ExposureSectionIngressPtrOutput) Alertmanager() ExposureSectionIngressAlertmanagerPtrOutput {
 	return o.ApplyT(func(v *ExposureSectionIngress) *ExposureSectionIngressAlertmanager {
 		if v == nil {
@@ -3975,6 +4940,7 @@ func (o ExposureSectionIngressPtrOutput) Alertmanager() ExposureSectionIngressAl
 	}).(ExposureSectionIngressAlertmanagerPtrOutput)
 }
 
+// Anything the program does not set itself; the ALB annotations it generates cannot be overridden.
 func (o ExposureSectionIngressPtrOutput) Annotations() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *ExposureSectionIngress) map[string]string {
 		if v == nil {
@@ -3984,6 +4950,9 @@ func (o ExposureSectionIngressPtrOutput) Annotations() pulumi.StringMapOutput {
 	}).(pulumi.StringMapOutput)
 }
 
+// Who may open the Ingress: the ALB authenticates every request (oidc or cognito).
+//
+// Default: unset
 func (o ExposureSectionIngressPtrOutput) Auth() pulumi.AnyOutput {
 	return o.ApplyT(func(v *ExposureSectionIngress) interface{} {
 		if v == nil {
@@ -3993,6 +4962,9 @@ func (o ExposureSectionIngressPtrOutput) Auth() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// className alb: the ACM certificate the ALB terminates TLS with (required there).
+//
+// Default: unset
 func (o ExposureSectionIngressPtrOutput) CertificateArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ExposureSectionIngress) *string {
 		if v == nil {
@@ -4002,6 +4974,7 @@ func (o ExposureSectionIngressPtrOutput) CertificateArn() pulumi.StringPtrOutput
 	}).(pulumi.StringPtrOutput)
 }
 
+// The IngressClass; `alb` gets the AWS Load Balancer Controller's annotations generated.
 func (o ExposureSectionIngressPtrOutput) ClassName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ExposureSectionIngress) *string {
 		if v == nil {
@@ -4011,6 +4984,7 @@ func (o ExposureSectionIngressPtrOutput) ClassName() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The host Grafana is served on.
 func (o ExposureSectionIngressPtrOutput) Host() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ExposureSectionIngress) *string {
 		if v == nil {
@@ -4020,6 +4994,9 @@ func (o ExposureSectionIngressPtrOutput) Host() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Kiali (mesh.istio.kiali) behind the same kind of Ingress, on its own host; on eks only with auth.
+//
+// Default: unset
 func (o ExposureSectionIngressPtrOutput) Kiali() ExposureSectionIngressAlertmanagerPtrOutput {
 	return o.ApplyT(func(v *ExposureSectionIngress) *ExposureSectionIngressAlertmanager {
 		if v == nil {
@@ -4029,6 +5006,9 @@ func (o ExposureSectionIngressPtrOutput) Kiali() ExposureSectionIngressAlertmana
 	}).(ExposureSectionIngressAlertmanagerPtrOutput)
 }
 
+// The CIDRs of the subnets the load balancer runs in: the UIs behind the Ingress admit their port from these only (target type ip: the ALB connects from its addresses there). Unset, they admit any address, and the preview warns on className alb.
+//
+// Default: unset
 func (o ExposureSectionIngressPtrOutput) LoadBalancerCidrs() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *ExposureSectionIngress) []string {
 		if v == nil {
@@ -4038,6 +5018,9 @@ func (o ExposureSectionIngressPtrOutput) LoadBalancerCidrs() pulumi.StringArrayO
 	}).(pulumi.StringArrayOutput)
 }
 
+// Prometheus behind the same kind of Ingress, on its own host; on eks only with auth.
+//
+// Default: unset
 func (o ExposureSectionIngressPtrOutput) Prometheus() ExposureSectionIngressAlertmanagerPtrOutput {
 	return o.ApplyT(func(v *ExposureSectionIngress) *ExposureSectionIngressAlertmanager {
 		if v == nil {
@@ -4047,6 +5030,10 @@ func (o ExposureSectionIngressPtrOutput) Prometheus() ExposureSectionIngressAler
 	}).(ExposureSectionIngressAlertmanagerPtrOutput)
 }
 
+// className alb: internal needs no public subnets and exposes nothing to the internet.
+//
+// Default: `internal`
+//
 // One of `internal`, `internet-facing`.
 func (o ExposureSectionIngressPtrOutput) Scheme() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ExposureSectionIngress) *string {
@@ -4057,6 +5044,9 @@ func (o ExposureSectionIngressPtrOutput) Scheme() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// className alb: the HTTPS listener's TLS security policy; only policies without TLS 1.0 and 1.1.
+//
+// Default: `ELBSecurityPolicy-TLS13-1-2-2021-06`
 func (o ExposureSectionIngressPtrOutput) SslPolicy() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ExposureSectionIngress) *string {
 		if v == nil {
@@ -4066,6 +5056,9 @@ func (o ExposureSectionIngressPtrOutput) SslPolicy() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// For controllers that terminate TLS with a Secret (nginx); refused with className alb.
+//
+// Default: unset
 func (o ExposureSectionIngressPtrOutput) TlsSecretName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ExposureSectionIngress) *string {
 		if v == nil {
@@ -4209,11 +5202,16 @@ func (o ExposureSectionIngressAlertmanagerPtrOutput) Host() pulumi.StringPtrOutp
 }
 
 type ExposureSectionNodePorts struct {
-	Grafana    interface{} `pulumi:"grafana"`
-	Kiali      interface{} `pulumi:"kiali"`
-	OtlpHttp   interface{} `pulumi:"otlpHttp"`
+	// Default: `30006`
+	Grafana interface{} `pulumi:"grafana"`
+	// Default: `30201`
+	Kiali interface{} `pulumi:"kiali"`
+	// Default: `30318`
+	OtlpHttp interface{} `pulumi:"otlpHttp"`
+	// Default: `30090`
 	Prometheus interface{} `pulumi:"prometheus"`
-	Zipkin     interface{} `pulumi:"zipkin"`
+	// Default: `30411`
+	Zipkin interface{} `pulumi:"zipkin"`
 }
 
 // ExposureSectionNodePortsInput is an input type that accepts ExposureSectionNodePortsArgs and ExposureSectionNodePortsOutput values.
@@ -4228,11 +5226,16 @@ type ExposureSectionNodePortsInput interface {
 }
 
 type ExposureSectionNodePortsArgs struct {
-	Grafana    pulumi.Input `pulumi:"grafana"`
-	Kiali      pulumi.Input `pulumi:"kiali"`
-	OtlpHttp   pulumi.Input `pulumi:"otlpHttp"`
+	// Default: `30006`
+	Grafana pulumi.Input `pulumi:"grafana"`
+	// Default: `30201`
+	Kiali pulumi.Input `pulumi:"kiali"`
+	// Default: `30318`
+	OtlpHttp pulumi.Input `pulumi:"otlpHttp"`
+	// Default: `30090`
 	Prometheus pulumi.Input `pulumi:"prometheus"`
-	Zipkin     pulumi.Input `pulumi:"zipkin"`
+	// Default: `30411`
+	Zipkin pulumi.Input `pulumi:"zipkin"`
 }
 
 func (ExposureSectionNodePortsArgs) ElementType() reflect.Type {
@@ -4312,22 +5315,27 @@ func (o ExposureSectionNodePortsOutput) ToExposureSectionNodePortsPtrOutputWithC
 	}).(ExposureSectionNodePortsPtrOutput)
 }
 
+// Default: `30006`
 func (o ExposureSectionNodePortsOutput) Grafana() pulumi.AnyOutput {
 	return o.ApplyT(func(v ExposureSectionNodePorts) interface{} { return v.Grafana }).(pulumi.AnyOutput)
 }
 
+// Default: `30201`
 func (o ExposureSectionNodePortsOutput) Kiali() pulumi.AnyOutput {
 	return o.ApplyT(func(v ExposureSectionNodePorts) interface{} { return v.Kiali }).(pulumi.AnyOutput)
 }
 
+// Default: `30318`
 func (o ExposureSectionNodePortsOutput) OtlpHttp() pulumi.AnyOutput {
 	return o.ApplyT(func(v ExposureSectionNodePorts) interface{} { return v.OtlpHttp }).(pulumi.AnyOutput)
 }
 
+// Default: `30090`
 func (o ExposureSectionNodePortsOutput) Prometheus() pulumi.AnyOutput {
 	return o.ApplyT(func(v ExposureSectionNodePorts) interface{} { return v.Prometheus }).(pulumi.AnyOutput)
 }
 
+// Default: `30411`
 func (o ExposureSectionNodePortsOutput) Zipkin() pulumi.AnyOutput {
 	return o.ApplyT(func(v ExposureSectionNodePorts) interface{} { return v.Zipkin }).(pulumi.AnyOutput)
 }
@@ -4356,6 +5364,7 @@ func (o ExposureSectionNodePortsPtrOutput) Elem() ExposureSectionNodePortsOutput
 	}).(ExposureSectionNodePortsOutput)
 }
 
+// Default: `30006`
 func (o ExposureSectionNodePortsPtrOutput) Grafana() pulumi.AnyOutput {
 	return o.ApplyT(func(v *ExposureSectionNodePorts) interface{} {
 		if v == nil {
@@ -4365,6 +5374,7 @@ func (o ExposureSectionNodePortsPtrOutput) Grafana() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Default: `30201`
 func (o ExposureSectionNodePortsPtrOutput) Kiali() pulumi.AnyOutput {
 	return o.ApplyT(func(v *ExposureSectionNodePorts) interface{} {
 		if v == nil {
@@ -4374,6 +5384,7 @@ func (o ExposureSectionNodePortsPtrOutput) Kiali() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Default: `30318`
 func (o ExposureSectionNodePortsPtrOutput) OtlpHttp() pulumi.AnyOutput {
 	return o.ApplyT(func(v *ExposureSectionNodePorts) interface{} {
 		if v == nil {
@@ -4383,6 +5394,7 @@ func (o ExposureSectionNodePortsPtrOutput) OtlpHttp() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Default: `30090`
 func (o ExposureSectionNodePortsPtrOutput) Prometheus() pulumi.AnyOutput {
 	return o.ApplyT(func(v *ExposureSectionNodePorts) interface{} {
 		if v == nil {
@@ -4392,6 +5404,7 @@ func (o ExposureSectionNodePortsPtrOutput) Prometheus() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Default: `30411`
 func (o ExposureSectionNodePortsPtrOutput) Zipkin() pulumi.AnyOutput {
 	return o.ApplyT(func(v *ExposureSectionNodePorts) interface{} {
 		if v == nil {
@@ -4403,23 +5416,70 @@ func (o ExposureSectionNodePortsPtrOutput) Zipkin() pulumi.AnyOutput {
 
 // A team's own scrape job (`metrics.extraScrapeConfigs`), under Prometheus' scrape_config field names.
 type ExtraScrapeConfig struct {
-	Authorization          *ExtraScrapeConfigAuthorization `pulumi:"authorization"`
-	Basic_auth             *ExtraScrapeConfigBasicAuth     `pulumi:"basic_auth"`
-	Honor_labels           *bool                           `pulumi:"honor_labels"`
-	Job_name               string                          `pulumi:"job_name"`
-	Kubernetes_sd_configs  []KubernetesDiscovery           `pulumi:"kubernetes_sd_configs"`
-	Label_limit            interface{}                     `pulumi:"label_limit"`
-	Metric_relabel_configs []RelabelConfig                 `pulumi:"metric_relabel_configs"`
-	Metrics_path           *string                         `pulumi:"metrics_path"`
-	Params                 map[string][]string             `pulumi:"params"`
-	Relabel_configs        []RelabelConfig                 `pulumi:"relabel_configs"`
-	Sample_limit           interface{}                     `pulumi:"sample_limit"`
+	// A bearer credential mounted as a file.
+	//
+	// Default: unset
+	Authorization *ExtraScrapeConfigAuthorization `pulumi:"authorization"`
+	// Credentials mounted as a file; not beside authorization.
+	//
+	// Default: unset
+	Basic_auth *ExtraScrapeConfigBasicAuth `pulumi:"basic_auth"`
+	// Keep the target's labels where they clash with the job's.
+	//
+	// Default: unset
+	Honor_labels *bool `pulumi:"honor_labels"`
+	// The job's name (Prometheus' field names throughout); also keys its credential files.
+	Job_name string `pulumi:"job_name"`
+	// Kubernetes discovery in named namespaces: RBAC and NetworkPolicy open exactly those.
+	//
+	// Default: unset
+	Kubernetes_sd_configs []KubernetesDiscovery `pulumi:"kubernetes_sd_configs"`
+	// Labels a series may have after metric_relabel_configs; a scrape with one past it is refused whole. metrics.scrapeLimits.labelLimit when unset.
+	//
+	// Default: unset
+	Label_limit interface{} `pulumi:"label_limit"`
+	// Rules over the scraped series before they are stored.
+	//
+	// Default: unset
+	Metric_relabel_configs []RelabelConfig `pulumi:"metric_relabel_configs"`
+	// Prometheus' default /metrics when unset.
+	//
+	// Default: unset
+	Metrics_path *string `pulumi:"metrics_path"`
+	// URL parameters of each scrape.
+	//
+	// Default: unset
+	Params map[string][]string `pulumi:"params"`
+	// Rules over the targets' labels before the scrape.
+	//
+	// Default: unset
+	Relabel_configs []RelabelConfig `pulumi:"relabel_configs"`
+	// Samples a target may have after metric_relabel_configs; a scrape past it is refused whole. metrics.scrapeLimits.sampleLimit when unset.
+	//
+	// Default: unset
+	Sample_limit interface{} `pulumi:"sample_limit"`
+	// http when unset.
+	//
+	// Default: unset
+	//
 	// One of `http`, `https`.
-	Scheme          *string                     `pulumi:"scheme"`
-	Scrape_interval *string                     `pulumi:"scrape_interval"`
-	Scrape_timeout  *string                     `pulumi:"scrape_timeout"`
-	Static_configs  []StaticTargets             `pulumi:"static_configs"`
-	Tls_config      *ExtraScrapeConfigTlsConfig `pulumi:"tls_config"`
+	Scheme *string `pulumi:"scheme"`
+	// The job's scrape interval; metrics.scrapeInterval when unset.
+	//
+	// Default: unset
+	Scrape_interval *string `pulumi:"scrape_interval"`
+	// At most the job's scrape interval.
+	//
+	// Default: unset
+	Scrape_timeout *string `pulumi:"scrape_timeout"`
+	// Fixed targets; a Service in the cluster opens the NetworkPolicy to its namespace.
+	//
+	// Default: unset
+	Static_configs []StaticTargets `pulumi:"static_configs"`
+	// TLS towards the targets.
+	//
+	// Default: unset
+	Tls_config *ExtraScrapeConfigTlsConfig `pulumi:"tls_config"`
 }
 
 // ExtraScrapeConfigInput is an input type that accepts ExtraScrapeConfigArgs and ExtraScrapeConfigOutput values.
@@ -4435,23 +5495,70 @@ type ExtraScrapeConfigInput interface {
 
 // A team's own scrape job (`metrics.extraScrapeConfigs`), under Prometheus' scrape_config field names.
 type ExtraScrapeConfigArgs struct {
-	Authorization          ExtraScrapeConfigAuthorizationPtrInput `pulumi:"authorization"`
-	Basic_auth             ExtraScrapeConfigBasicAuthPtrInput     `pulumi:"basic_auth"`
-	Honor_labels           pulumi.BoolPtrInput                    `pulumi:"honor_labels"`
-	Job_name               pulumi.StringInput                     `pulumi:"job_name"`
-	Kubernetes_sd_configs  KubernetesDiscoveryArrayInput          `pulumi:"kubernetes_sd_configs"`
-	Label_limit            pulumi.Input                           `pulumi:"label_limit"`
-	Metric_relabel_configs RelabelConfigArrayInput                `pulumi:"metric_relabel_configs"`
-	Metrics_path           pulumi.StringPtrInput                  `pulumi:"metrics_path"`
-	Params                 pulumi.StringArrayMapInput             `pulumi:"params"`
-	Relabel_configs        RelabelConfigArrayInput                `pulumi:"relabel_configs"`
-	Sample_limit           pulumi.Input                           `pulumi:"sample_limit"`
+	// A bearer credential mounted as a file.
+	//
+	// Default: unset
+	Authorization ExtraScrapeConfigAuthorizationPtrInput `pulumi:"authorization"`
+	// Credentials mounted as a file; not beside authorization.
+	//
+	// Default: unset
+	Basic_auth ExtraScrapeConfigBasicAuthPtrInput `pulumi:"basic_auth"`
+	// Keep the target's labels where they clash with the job's.
+	//
+	// Default: unset
+	Honor_labels pulumi.BoolPtrInput `pulumi:"honor_labels"`
+	// The job's name (Prometheus' field names throughout); also keys its credential files.
+	Job_name pulumi.StringInput `pulumi:"job_name"`
+	// Kubernetes discovery in named namespaces: RBAC and NetworkPolicy open exactly those.
+	//
+	// Default: unset
+	Kubernetes_sd_configs KubernetesDiscoveryArrayInput `pulumi:"kubernetes_sd_configs"`
+	// Labels a series may have after metric_relabel_configs; a scrape with one past it is refused whole. metrics.scrapeLimits.labelLimit when unset.
+	//
+	// Default: unset
+	Label_limit pulumi.Input `pulumi:"label_limit"`
+	// Rules over the scraped series before they are stored.
+	//
+	// Default: unset
+	Metric_relabel_configs RelabelConfigArrayInput `pulumi:"metric_relabel_configs"`
+	// Prometheus' default /metrics when unset.
+	//
+	// Default: unset
+	Metrics_path pulumi.StringPtrInput `pulumi:"metrics_path"`
+	// URL parameters of each scrape.
+	//
+	// Default: unset
+	Params pulumi.StringArrayMapInput `pulumi:"params"`
+	// Rules over the targets' labels before the scrape.
+	//
+	// Default: unset
+	Relabel_configs RelabelConfigArrayInput `pulumi:"relabel_configs"`
+	// Samples a target may have after metric_relabel_configs; a scrape past it is refused whole. metrics.scrapeLimits.sampleLimit when unset.
+	//
+	// Default: unset
+	Sample_limit pulumi.Input `pulumi:"sample_limit"`
+	// http when unset.
+	//
+	// Default: unset
+	//
 	// One of `http`, `https`.
-	Scheme          pulumi.StringPtrInput              `pulumi:"scheme"`
-	Scrape_interval pulumi.StringPtrInput              `pulumi:"scrape_interval"`
-	Scrape_timeout  pulumi.StringPtrInput              `pulumi:"scrape_timeout"`
-	Static_configs  StaticTargetsArrayInput            `pulumi:"static_configs"`
-	Tls_config      ExtraScrapeConfigTlsConfigPtrInput `pulumi:"tls_config"`
+	Scheme pulumi.StringPtrInput `pulumi:"scheme"`
+	// The job's scrape interval; metrics.scrapeInterval when unset.
+	//
+	// Default: unset
+	Scrape_interval pulumi.StringPtrInput `pulumi:"scrape_interval"`
+	// At most the job's scrape interval.
+	//
+	// Default: unset
+	Scrape_timeout pulumi.StringPtrInput `pulumi:"scrape_timeout"`
+	// Fixed targets; a Service in the cluster opens the NetworkPolicy to its namespace.
+	//
+	// Default: unset
+	Static_configs StaticTargetsArrayInput `pulumi:"static_configs"`
+	// TLS towards the targets.
+	//
+	// Default: unset
+	Tls_config ExtraScrapeConfigTlsConfigPtrInput `pulumi:"tls_config"`
 }
 
 func (ExtraScrapeConfigArgs) ElementType() reflect.Type {
@@ -4506,67 +5613,114 @@ func (o ExtraScrapeConfigOutput) ToExtraScrapeConfigOutputWithContext(ctx contex
 	return o
 }
 
+// A bearer credential mounted as a file.
+//
+// Default: unset
 func (o ExtraScrapeConfigOutput) Authorization() ExtraScrapeConfigAuthorizationPtrOutput {
 	return o.ApplyT(func(v ExtraScrapeConfig) *ExtraScrapeConfigAuthorization { return v.Authorization }).(ExtraScrapeConfigAuthorizationPtrOutput)
 }
 
+// Credentials mounted as a file; not beside authorization.
+//
+// Default: unset
 func (o ExtraScrapeConfigOutput) Basic_auth() ExtraScrapeConfigBasicAuthPtrOutput {
 	return o.ApplyT(func(v ExtraScrapeConfig) *ExtraScrapeConfigBasicAuth { return v.Basic_auth }).(ExtraScrapeConfigBasicAuthPtrOutput)
 }
 
+// Keep the target's labels where they clash with the job's.
+//
+// Default: unset
 func (o ExtraScrapeConfigOutput) Honor_labels() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v ExtraScrapeConfig) *bool { return v.Honor_labels }).(pulumi.BoolPtrOutput)
 }
 
+// The job's name (Prometheus' field names throughout); also keys its credential files.
 func (o ExtraScrapeConfigOutput) Job_name() pulumi.StringOutput {
 	return o.ApplyT(func(v ExtraScrapeConfig) string { return v.Job_name }).(pulumi.StringOutput)
 }
 
+// Kubernetes discovery in named namespaces: RBAC and NetworkPolicy open exactly those.
+//
+// Default: unset
 func (o ExtraScrapeConfigOutput) Kubernetes_sd_configs() KubernetesDiscoveryArrayOutput {
 	return o.ApplyT(func(v ExtraScrapeConfig) []KubernetesDiscovery { return v.Kubernetes_sd_configs }).(KubernetesDiscoveryArrayOutput)
 }
 
+// Labels a series may have after metric_relabel_configs; a scrape with one past it is refused whole. metrics.scrapeLimits.labelLimit when unset.
+//
+// Default: unset
 func (o ExtraScrapeConfigOutput) Label_limit() pulumi.AnyOutput {
 	return o.ApplyT(func(v ExtraScrapeConfig) interface{} { return v.Label_limit }).(pulumi.AnyOutput)
 }
 
+// Rules over the scraped series before they are stored.
+//
+// Default: unset
 func (o ExtraScrapeConfigOutput) Metric_relabel_configs() RelabelConfigArrayOutput {
 	return o.ApplyT(func(v ExtraScrapeConfig) []RelabelConfig { return v.Metric_relabel_configs }).(RelabelConfigArrayOutput)
 }
 
+// Prometheus' default /metrics when unset.
+//
+// Default: unset
 func (o ExtraScrapeConfigOutput) Metrics_path() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ExtraScrapeConfig) *string { return v.Metrics_path }).(pulumi.StringPtrOutput)
 }
 
+// URL parameters of each scrape.
+//
+// Default: unset
 func (o ExtraScrapeConfigOutput) Params() pulumi.StringArrayMapOutput {
 	return o.ApplyT(func(v ExtraScrapeConfig) map[string][]string { return v.Params }).(pulumi.StringArrayMapOutput)
 }
 
+// Rules over the targets' labels before the scrape.
+//
+// Default: unset
 func (o ExtraScrapeConfigOutput) Relabel_configs() RelabelConfigArrayOutput {
 	return o.ApplyT(func(v ExtraScrapeConfig) []RelabelConfig { return v.Relabel_configs }).(RelabelConfigArrayOutput)
 }
 
+// Samples a target may have after metric_relabel_configs; a scrape past it is refused whole. metrics.scrapeLimits.sampleLimit when unset.
+//
+// Default: unset
 func (o ExtraScrapeConfigOutput) Sample_limit() pulumi.AnyOutput {
 	return o.ApplyT(func(v ExtraScrapeConfig) interface{} { return v.Sample_limit }).(pulumi.AnyOutput)
 }
 
+// http when unset.
+//
+// Default: unset
+//
 // One of `http`, `https`.
 func (o ExtraScrapeConfigOutput) Scheme() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ExtraScrapeConfig) *string { return v.Scheme }).(pulumi.StringPtrOutput)
 }
 
+// The job's scrape interval; metrics.scrapeInterval when unset.
+//
+// Default: unset
 func (o ExtraScrapeConfigOutput) Scrape_interval() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ExtraScrapeConfig) *string { return v.Scrape_interval }).(pulumi.StringPtrOutput)
 }
 
+// At most the job's scrape interval.
+//
+// Default: unset
 func (o ExtraScrapeConfigOutput) Scrape_timeout() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ExtraScrapeConfig) *string { return v.Scrape_timeout }).(pulumi.StringPtrOutput)
 }
 
+// Fixed targets; a Service in the cluster opens the NetworkPolicy to its namespace.
+//
+// Default: unset
 func (o ExtraScrapeConfigOutput) Static_configs() StaticTargetsArrayOutput {
 	return o.ApplyT(func(v ExtraScrapeConfig) []StaticTargets { return v.Static_configs }).(StaticTargetsArrayOutput)
 }
 
+// TLS towards the targets.
+//
+// Default: unset
 func (o ExtraScrapeConfigOutput) Tls_config() ExtraScrapeConfigTlsConfigPtrOutput {
 	return o.ApplyT(func(v ExtraScrapeConfig) *ExtraScrapeConfigTlsConfig { return v.Tls_config }).(ExtraScrapeConfigTlsConfigPtrOutput)
 }
@@ -4592,8 +5746,9 @@ func (o ExtraScrapeConfigArrayOutput) Index(i pulumi.IntInput) ExtraScrapeConfig
 }
 
 type ExtraScrapeConfigAuthorization struct {
-	Credentials string  `pulumi:"credentials"`
-	Type        *string `pulumi:"type"`
+	Credentials string `pulumi:"credentials"`
+	// Default: unset
+	Type *string `pulumi:"type"`
 }
 
 // ExtraScrapeConfigAuthorizationInput is an input type that accepts ExtraScrapeConfigAuthorizationArgs and ExtraScrapeConfigAuthorizationOutput values.
@@ -4608,8 +5763,9 @@ type ExtraScrapeConfigAuthorizationInput interface {
 }
 
 type ExtraScrapeConfigAuthorizationArgs struct {
-	Credentials pulumi.StringInput    `pulumi:"credentials"`
-	Type        pulumi.StringPtrInput `pulumi:"type"`
+	Credentials pulumi.StringInput `pulumi:"credentials"`
+	// Default: unset
+	Type pulumi.StringPtrInput `pulumi:"type"`
 }
 
 func (ExtraScrapeConfigAuthorizationArgs) ElementType() reflect.Type {
@@ -4693,6 +5849,7 @@ func (o ExtraScrapeConfigAuthorizationOutput) Credentials() pulumi.StringOutput 
 	return o.ApplyT(func(v ExtraScrapeConfigAuthorization) string { return v.Credentials }).(pulumi.StringOutput)
 }
 
+// Default: unset
 func (o ExtraScrapeConfigAuthorizationOutput) Type() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ExtraScrapeConfigAuthorization) *string { return v.Type }).(pulumi.StringPtrOutput)
 }
@@ -4730,6 +5887,7 @@ func (o ExtraScrapeConfigAuthorizationPtrOutput) Credentials() pulumi.StringPtrO
 	}).(pulumi.StringPtrOutput)
 }
 
+// Default: unset
 func (o ExtraScrapeConfigAuthorizationPtrOutput) Type() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ExtraScrapeConfigAuthorization) *string {
 		if v == nil {
@@ -4888,9 +6046,18 @@ func (o ExtraScrapeConfigBasicAuthPtrOutput) Username() pulumi.StringPtrOutput {
 }
 
 type ExtraScrapeConfigTlsConfig struct {
-	Ca                   *string `pulumi:"ca"`
-	Insecure_skip_verify *bool   `pulumi:"insecure_skip_verify"`
-	Server_name          *string `pulumi:"server_name"`
+	// The CA certificate (PEM) that signed the targets' serving certificates.
+	//
+	// Default: unset
+	Ca *string `pulumi:"ca"`
+	// Skip checking the targets' certificates.
+	//
+	// Default: unset
+	Insecure_skip_verify *bool `pulumi:"insecure_skip_verify"`
+	// The name the targets' certificates are checked against.
+	//
+	// Default: unset
+	Server_name *string `pulumi:"server_name"`
 }
 
 // ExtraScrapeConfigTlsConfigInput is an input type that accepts ExtraScrapeConfigTlsConfigArgs and ExtraScrapeConfigTlsConfigOutput values.
@@ -4905,9 +6072,18 @@ type ExtraScrapeConfigTlsConfigInput interface {
 }
 
 type ExtraScrapeConfigTlsConfigArgs struct {
-	Ca                   pulumi.StringPtrInput `pulumi:"ca"`
-	Insecure_skip_verify pulumi.BoolPtrInput   `pulumi:"insecure_skip_verify"`
-	Server_name          pulumi.StringPtrInput `pulumi:"server_name"`
+	// The CA certificate (PEM) that signed the targets' serving certificates.
+	//
+	// Default: unset
+	Ca pulumi.StringPtrInput `pulumi:"ca"`
+	// Skip checking the targets' certificates.
+	//
+	// Default: unset
+	Insecure_skip_verify pulumi.BoolPtrInput `pulumi:"insecure_skip_verify"`
+	// The name the targets' certificates are checked against.
+	//
+	// Default: unset
+	Server_name pulumi.StringPtrInput `pulumi:"server_name"`
 }
 
 func (ExtraScrapeConfigTlsConfigArgs) ElementType() reflect.Type {
@@ -4987,14 +6163,23 @@ func (o ExtraScrapeConfigTlsConfigOutput) ToExtraScrapeConfigTlsConfigPtrOutputW
 	}).(ExtraScrapeConfigTlsConfigPtrOutput)
 }
 
+// The CA certificate (PEM) that signed the targets' serving certificates.
+//
+// Default: unset
 func (o ExtraScrapeConfigTlsConfigOutput) Ca() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ExtraScrapeConfigTlsConfig) *string { return v.Ca }).(pulumi.StringPtrOutput)
 }
 
+// Skip checking the targets' certificates.
+//
+// Default: unset
 func (o ExtraScrapeConfigTlsConfigOutput) Insecure_skip_verify() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v ExtraScrapeConfigTlsConfig) *bool { return v.Insecure_skip_verify }).(pulumi.BoolPtrOutput)
 }
 
+// The name the targets' certificates are checked against.
+//
+// Default: unset
 func (o ExtraScrapeConfigTlsConfigOutput) Server_name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ExtraScrapeConfigTlsConfig) *string { return v.Server_name }).(pulumi.StringPtrOutput)
 }
@@ -5023,6 +6208,9 @@ func (o ExtraScrapeConfigTlsConfigPtrOutput) Elem() ExtraScrapeConfigTlsConfigOu
 	}).(ExtraScrapeConfigTlsConfigOutput)
 }
 
+// The CA certificate (PEM) that signed the targets' serving certificates.
+//
+// Default: unset
 func (o ExtraScrapeConfigTlsConfigPtrOutput) Ca() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ExtraScrapeConfigTlsConfig) *string {
 		if v == nil {
@@ -5032,6 +6220,9 @@ func (o ExtraScrapeConfigTlsConfigPtrOutput) Ca() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Skip checking the targets' certificates.
+//
+// Default: unset
 func (o ExtraScrapeConfigTlsConfigPtrOutput) Insecure_skip_verify() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *ExtraScrapeConfigTlsConfig) *bool {
 		if v == nil {
@@ -5041,6 +6232,9 @@ func (o ExtraScrapeConfigTlsConfigPtrOutput) Insecure_skip_verify() pulumi.BoolP
 	}).(pulumi.BoolPtrOutput)
 }
 
+// The name the targets' certificates are checked against.
+//
+// Default: unset
 func (o ExtraScrapeConfigTlsConfigPtrOutput) Server_name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ExtraScrapeConfigTlsConfig) *string {
 		if v == nil {
@@ -5881,10 +7075,14 @@ func (o FlowFrom4PtrOutput) Kind() pulumi.StringPtrOutput {
 
 // A grant of `grafana.folderPermissions`: what a team may do in a folder of extraDashboards.
 type FolderPermission struct {
+	// The title of a folder of grafana.extraDashboards.
 	Folder string `pulumi:"folder"`
+	// What the team may do in the folder.
+	//
 	// One of `Admin`, `Edit`, `View`.
 	Permission string `pulumi:"permission"`
-	Team       string `pulumi:"team"`
+	// A team of grafana.teams.
+	Team string `pulumi:"team"`
 }
 
 // FolderPermissionInput is an input type that accepts FolderPermissionArgs and FolderPermissionOutput values.
@@ -5900,10 +7098,14 @@ type FolderPermissionInput interface {
 
 // A grant of `grafana.folderPermissions`: what a team may do in a folder of extraDashboards.
 type FolderPermissionArgs struct {
+	// The title of a folder of grafana.extraDashboards.
 	Folder pulumi.StringInput `pulumi:"folder"`
+	// What the team may do in the folder.
+	//
 	// One of `Admin`, `Edit`, `View`.
 	Permission pulumi.StringInput `pulumi:"permission"`
-	Team       pulumi.StringInput `pulumi:"team"`
+	// A team of grafana.teams.
+	Team pulumi.StringInput `pulumi:"team"`
 }
 
 func (FolderPermissionArgs) ElementType() reflect.Type {
@@ -5958,15 +7160,19 @@ func (o FolderPermissionOutput) ToFolderPermissionOutputWithContext(ctx context.
 	return o
 }
 
+// The title of a folder of grafana.extraDashboards.
 func (o FolderPermissionOutput) Folder() pulumi.StringOutput {
 	return o.ApplyT(func(v FolderPermission) string { return v.Folder }).(pulumi.StringOutput)
 }
 
+// What the team may do in the folder.
+//
 // One of `Admin`, `Edit`, `View`.
 func (o FolderPermissionOutput) Permission() pulumi.StringOutput {
 	return o.ApplyT(func(v FolderPermission) string { return v.Permission }).(pulumi.StringOutput)
 }
 
+// A team of grafana.teams.
 func (o FolderPermissionOutput) Team() pulumi.StringOutput {
 	return o.ApplyT(func(v FolderPermission) string { return v.Team }).(pulumi.StringOutput)
 }
@@ -6152,11 +7358,24 @@ func (o GrafanaClientsPtrOutput) Scraper() pulumi.AnyOutput {
 
 // The keys of `metrics` Grafana reads: the SLOs its dashboards draw, and Amazon Managed Prometheus.
 type GrafanaMetricsArgs struct {
-	OpenSloFiles []interface{}              `pulumi:"openSloFiles"`
-	RemoteWrite  *MetricsSectionRemoteWrite `pulumi:"remoteWrite"`
-	Slo          *MetricsSectionSlo         `pulumi:"slo"`
-	Slos         []Slo                      `pulumi:"slos"`
-	SlothFiles   []interface{}              `pulumi:"slothFiles"`
+	// Files of OpenSLO v1 documents of every kind (paths from the project root, or from a program {name, content}; several documents or a YAML list a file), references resolved across the files, each SLO translated to a metrics.slos entry with its alert policies; what Prometheus rules cannot mean is refused with the reason.
+	//
+	// Default: `[]`
+	OpenSloFiles []interface{} `pulumi:"openSloFiles"`
+	// Amazon Managed Prometheus via SigV4 and IRSA; eks only.
+	//
+	// Default: unset
+	RemoteWrite *MetricsSectionRemoteWrite `pulumi:"remoteWrite"`
+	// Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
+	Slo *MetricsSectionSlo `pulumi:"slo"`
+	// Service level objectives of any indicator, each given recording rules over every burn-rate window and its compliance window, its remaining error budget, and its burn-rate alerts (a page and a ticket unless alerts says otherwise).
+	//
+	// Default: `[]`
+	Slos []Slo `pulumi:"slos"`
+	// Files of Sloth SLO specs (prometheus/v1, or Sloth's Kubernetes PrometheusServiceLevel; paths from the project root, or from a program {name, content}), each SLO translated to a metrics.slos entry with Sloth's page and ticket alerts.
+	//
+	// Default: `[]`
+	SlothFiles []interface{} `pulumi:"slothFiles"`
 }
 
 // GrafanaMetricsArgsInput is an input type that accepts GrafanaMetricsArgsArgs and GrafanaMetricsArgsOutput values.
@@ -6172,11 +7391,24 @@ type GrafanaMetricsArgsInput interface {
 
 // The keys of `metrics` Grafana reads: the SLOs its dashboards draw, and Amazon Managed Prometheus.
 type GrafanaMetricsArgsArgs struct {
-	OpenSloFiles pulumi.ArrayInput                 `pulumi:"openSloFiles"`
-	RemoteWrite  MetricsSectionRemoteWritePtrInput `pulumi:"remoteWrite"`
-	Slo          MetricsSectionSloPtrInput         `pulumi:"slo"`
-	Slos         SloArrayInput                     `pulumi:"slos"`
-	SlothFiles   pulumi.ArrayInput                 `pulumi:"slothFiles"`
+	// Files of OpenSLO v1 documents of every kind (paths from the project root, or from a program {name, content}; several documents or a YAML list a file), references resolved across the files, each SLO translated to a metrics.slos entry with its alert policies; what Prometheus rules cannot mean is refused with the reason.
+	//
+	// Default: `[]`
+	OpenSloFiles pulumi.ArrayInput `pulumi:"openSloFiles"`
+	// Amazon Managed Prometheus via SigV4 and IRSA; eks only.
+	//
+	// Default: unset
+	RemoteWrite MetricsSectionRemoteWritePtrInput `pulumi:"remoteWrite"`
+	// Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
+	Slo MetricsSectionSloPtrInput `pulumi:"slo"`
+	// Service level objectives of any indicator, each given recording rules over every burn-rate window and its compliance window, its remaining error budget, and its burn-rate alerts (a page and a ticket unless alerts says otherwise).
+	//
+	// Default: `[]`
+	Slos SloArrayInput `pulumi:"slos"`
+	// Files of Sloth SLO specs (prometheus/v1, or Sloth's Kubernetes PrometheusServiceLevel; paths from the project root, or from a program {name, content}), each SLO translated to a metrics.slos entry with Sloth's page and ticket alerts.
+	//
+	// Default: `[]`
+	SlothFiles pulumi.ArrayInput `pulumi:"slothFiles"`
 }
 
 func (GrafanaMetricsArgsArgs) ElementType() reflect.Type {
@@ -6257,22 +7489,35 @@ func (o GrafanaMetricsArgsOutput) ToGrafanaMetricsArgsPtrOutputWithContext(ctx c
 	}).(GrafanaMetricsArgsPtrOutput)
 }
 
+// Files of OpenSLO v1 documents of every kind (paths from the project root, or from a program {name, content}; several documents or a YAML list a file), references resolved across the files, each SLO translated to a metrics.slos entry with its alert policies; what Prometheus rules cannot mean is refused with the reason.
+//
+// Default: `[]`
 func (o GrafanaMetricsArgsOutput) OpenSloFiles() pulumi.ArrayOutput {
 	return o.ApplyT(func(v GrafanaMetricsArgs) []interface{} { return v.OpenSloFiles }).(pulumi.ArrayOutput)
 }
 
+// Amazon Managed Prometheus via SigV4 and IRSA; eks only.
+//
+// Default: unset
 func (o GrafanaMetricsArgsOutput) RemoteWrite() MetricsSectionRemoteWritePtrOutput {
 	return o.ApplyT(func(v GrafanaMetricsArgs) *MetricsSectionRemoteWrite { return v.RemoteWrite }).(MetricsSectionRemoteWritePtrOutput)
 }
 
+// Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
 func (o GrafanaMetricsArgsOutput) Slo() MetricsSectionSloPtrOutput {
 	return o.ApplyT(func(v GrafanaMetricsArgs) *MetricsSectionSlo { return v.Slo }).(MetricsSectionSloPtrOutput)
 }
 
+// Service level objectives of any indicator, each given recording rules over every burn-rate window and its compliance window, its remaining error budget, and its burn-rate alerts (a page and a ticket unless alerts says otherwise).
+//
+// Default: `[]`
 func (o GrafanaMetricsArgsOutput) Slos() SloArrayOutput {
 	return o.ApplyT(func(v GrafanaMetricsArgs) []Slo { return v.Slos }).(SloArrayOutput)
 }
 
+// Files of Sloth SLO specs (prometheus/v1, or Sloth's Kubernetes PrometheusServiceLevel; paths from the project root, or from a program {name, content}), each SLO translated to a metrics.slos entry with Sloth's page and ticket alerts.
+//
+// Default: `[]`
 func (o GrafanaMetricsArgsOutput) SlothFiles() pulumi.ArrayOutput {
 	return o.ApplyT(func(v GrafanaMetricsArgs) []interface{} { return v.SlothFiles }).(pulumi.ArrayOutput)
 }
@@ -6301,6 +7546,9 @@ func (o GrafanaMetricsArgsPtrOutput) Elem() GrafanaMetricsArgsOutput {
 	}).(GrafanaMetricsArgsOutput)
 }
 
+// Files of OpenSLO v1 documents of every kind (paths from the project root, or from a program {name, content}; several documents or a YAML list a file), references resolved across the files, each SLO translated to a metrics.slos entry with its alert policies; what Prometheus rules cannot mean is refused with the reason.
+//
+// Default: `[]`
 func (o GrafanaMetricsArgsPtrOutput) OpenSloFiles() pulumi.ArrayOutput {
 	return o.ApplyT(func(v *GrafanaMetricsArgs) []interface{} {
 		if v == nil {
@@ -6310,6 +7558,9 @@ func (o GrafanaMetricsArgsPtrOutput) OpenSloFiles() pulumi.ArrayOutput {
 	}).(pulumi.ArrayOutput)
 }
 
+// Amazon Managed Prometheus via SigV4 and IRSA; eks only.
+//
+// Default: unset
 func (o GrafanaMetricsArgsPtrOutput) RemoteWrite() MetricsSectionRemoteWritePtrOutput {
 	return o.ApplyT(func(v *GrafanaMetricsArgs) *MetricsSectionRemoteWrite {
 		if v == nil {
@@ -6319,6 +7570,7 @@ func (o GrafanaMetricsArgsPtrOutput) RemoteWrite() MetricsSectionRemoteWritePtrO
 	}).(MetricsSectionRemoteWritePtrOutput)
 }
 
+// Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
 func (o GrafanaMetricsArgsPtrOutput) Slo() MetricsSectionSloPtrOutput {
 	return o.ApplyT(func(v *GrafanaMetricsArgs) *MetricsSectionSlo {
 		if v == nil {
@@ -6328,6 +7580,9 @@ func (o GrafanaMetricsArgsPtrOutput) Slo() MetricsSectionSloPtrOutput {
 	}).(MetricsSectionSloPtrOutput)
 }
 
+// Service level objectives of any indicator, each given recording rules over every burn-rate window and its compliance window, its remaining error budget, and its burn-rate alerts (a page and a ticket unless alerts says otherwise).
+//
+// Default: `[]`
 func (o GrafanaMetricsArgsPtrOutput) Slos() SloArrayOutput {
 	return o.ApplyT(func(v *GrafanaMetricsArgs) []Slo {
 		if v == nil {
@@ -6337,6 +7592,9 @@ func (o GrafanaMetricsArgsPtrOutput) Slos() SloArrayOutput {
 	}).(SloArrayOutput)
 }
 
+// Files of Sloth SLO specs (prometheus/v1, or Sloth's Kubernetes PrometheusServiceLevel; paths from the project root, or from a program {name, content}), each SLO translated to a metrics.slos entry with Sloth's page and ticket alerts.
+//
+// Default: `[]`
 func (o GrafanaMetricsArgsPtrOutput) SlothFiles() pulumi.ArrayOutput {
 	return o.ApplyT(func(v *GrafanaMetricsArgs) []interface{} {
 		if v == nil {
@@ -6576,18 +7834,54 @@ func (o GrafanaPeerPtrOutput) Url() pulumi.StringPtrOutput {
 }
 
 type GrafanaSection struct {
-	AdminUser           *string                 `pulumi:"adminUser"`
-	ApiUrl              *string                 `pulumi:"apiUrl"`
-	CredentialsRotation interface{}             `pulumi:"credentialsRotation"`
-	DashboardsFolder    *string                 `pulumi:"dashboardsFolder"`
-	Database            *GrafanaSectionDatabase `pulumi:"database"`
-	ExtraDashboards     []DashboardFolder       `pulumi:"extraDashboards"`
-	ExtraDatasources    []interface{}           `pulumi:"extraDatasources"`
-	FolderPermissions   []FolderPermission      `pulumi:"folderPermissions"`
-	Replicas            interface{}             `pulumi:"replicas"`
-	Sso                 *GrafanaSectionSso      `pulumi:"sso"`
-	StorageSize         interface{}             `pulumi:"storageSize"`
-	Teams               []GrafanaTeam           `pulumi:"teams"`
+	// The admin user's name.
+	//
+	// Default: `admin`
+	AdminUser *string `pulumi:"adminUser"`
+	// Where pulumi up reaches Grafana's API for teams and permissions; the URL people open when unset.
+	//
+	// Default: unset
+	ApiUrl *string `pulumi:"apiUrl"`
+	// Change this value to replace the admin password.
+	//
+	// Default: `1`
+	CredentialsRotation interface{} `pulumi:"credentialsRotation"`
+	// The Grafana folder of the stack's own dashboards.
+	//
+	// Default: `Observability`
+	DashboardsFolder *string `pulumi:"dashboardsFolder"`
+	// A PostgreSQL database (e.g. Amazon RDS) for Grafana's state instead of SQLite on a volume.
+	//
+	// Default: unset
+	Database *GrafanaSectionDatabase `pulumi:"database"`
+	// Folders of dashboards, each provisioned into its own Grafana folder.
+	//
+	// Default: `[]`
+	ExtraDashboards []DashboardFolder `pulumi:"extraDashboards"`
+	// Datasources a team already runs (Elasticsearch, Jaeger).
+	//
+	// Default: `[]`
+	ExtraDatasources []interface{} `pulumi:"extraDatasources"`
+	// Team grants on the folders of extraDashboards.
+	//
+	// Default: `[]`
+	FolderPermissions []FolderPermission `pulumi:"folderPermissions"`
+	// Grafana replicas; above 1 needs grafana.database.
+	//
+	// Default: kind: `1`; eks: `2`
+	Replicas interface{} `pulumi:"replicas"`
+	// Single sign-on through one OAuth2/OIDC identity provider.
+	//
+	// Default: unset
+	Sso *GrafanaSectionSso `pulumi:"sso"`
+	// Grafana's volume (unused with a database).
+	//
+	// Default: kind: `1Gi`; eks: `10Gi`
+	StorageSize interface{} `pulumi:"storageSize"`
+	// Teams managed through Grafana's API; members must have logged in once (by SSO) or exist.
+	//
+	// Default: `[]`
+	Teams []GrafanaTeam `pulumi:"teams"`
 }
 
 // GrafanaSectionInput is an input type that accepts GrafanaSectionArgs and GrafanaSectionOutput values.
@@ -6602,18 +7896,54 @@ type GrafanaSectionInput interface {
 }
 
 type GrafanaSectionArgs struct {
-	AdminUser           pulumi.StringPtrInput          `pulumi:"adminUser"`
-	ApiUrl              pulumi.StringPtrInput          `pulumi:"apiUrl"`
-	CredentialsRotation pulumi.Input                   `pulumi:"credentialsRotation"`
-	DashboardsFolder    pulumi.StringPtrInput          `pulumi:"dashboardsFolder"`
-	Database            GrafanaSectionDatabasePtrInput `pulumi:"database"`
-	ExtraDashboards     DashboardFolderArrayInput      `pulumi:"extraDashboards"`
-	ExtraDatasources    pulumi.ArrayInput              `pulumi:"extraDatasources"`
-	FolderPermissions   FolderPermissionArrayInput     `pulumi:"folderPermissions"`
-	Replicas            pulumi.Input                   `pulumi:"replicas"`
-	Sso                 GrafanaSectionSsoPtrInput      `pulumi:"sso"`
-	StorageSize         pulumi.Input                   `pulumi:"storageSize"`
-	Teams               GrafanaTeamArrayInput          `pulumi:"teams"`
+	// The admin user's name.
+	//
+	// Default: `admin`
+	AdminUser pulumi.StringPtrInput `pulumi:"adminUser"`
+	// Where pulumi up reaches Grafana's API for teams and permissions; the URL people open when unset.
+	//
+	// Default: unset
+	ApiUrl pulumi.StringPtrInput `pulumi:"apiUrl"`
+	// Change this value to replace the admin password.
+	//
+	// Default: `1`
+	CredentialsRotation pulumi.Input `pulumi:"credentialsRotation"`
+	// The Grafana folder of the stack's own dashboards.
+	//
+	// Default: `Observability`
+	DashboardsFolder pulumi.StringPtrInput `pulumi:"dashboardsFolder"`
+	// A PostgreSQL database (e.g. Amazon RDS) for Grafana's state instead of SQLite on a volume.
+	//
+	// Default: unset
+	Database GrafanaSectionDatabasePtrInput `pulumi:"database"`
+	// Folders of dashboards, each provisioned into its own Grafana folder.
+	//
+	// Default: `[]`
+	ExtraDashboards DashboardFolderArrayInput `pulumi:"extraDashboards"`
+	// Datasources a team already runs (Elasticsearch, Jaeger).
+	//
+	// Default: `[]`
+	ExtraDatasources pulumi.ArrayInput `pulumi:"extraDatasources"`
+	// Team grants on the folders of extraDashboards.
+	//
+	// Default: `[]`
+	FolderPermissions FolderPermissionArrayInput `pulumi:"folderPermissions"`
+	// Grafana replicas; above 1 needs grafana.database.
+	//
+	// Default: kind: `1`; eks: `2`
+	Replicas pulumi.Input `pulumi:"replicas"`
+	// Single sign-on through one OAuth2/OIDC identity provider.
+	//
+	// Default: unset
+	Sso GrafanaSectionSsoPtrInput `pulumi:"sso"`
+	// Grafana's volume (unused with a database).
+	//
+	// Default: kind: `1Gi`; eks: `10Gi`
+	StorageSize pulumi.Input `pulumi:"storageSize"`
+	// Teams managed through Grafana's API; members must have logged in once (by SSO) or exist.
+	//
+	// Default: `[]`
+	Teams GrafanaTeamArrayInput `pulumi:"teams"`
 }
 
 func (GrafanaSectionArgs) ElementType() reflect.Type {
@@ -6693,50 +8023,86 @@ func (o GrafanaSectionOutput) ToGrafanaSectionPtrOutputWithContext(ctx context.C
 	}).(GrafanaSectionPtrOutput)
 }
 
+// The admin user's name.
+//
+// Default: `admin`
 func (o GrafanaSectionOutput) AdminUser() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GrafanaSection) *string { return v.AdminUser }).(pulumi.StringPtrOutput)
 }
 
+// Where pulumi up reaches Grafana's API for teams and permissions; the URL people open when unset.
+//
+// Default: unset
 func (o GrafanaSectionOutput) ApiUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GrafanaSection) *string { return v.ApiUrl }).(pulumi.StringPtrOutput)
 }
 
+// Change this value to replace the admin password.
+//
+// Default: `1`
 func (o GrafanaSectionOutput) CredentialsRotation() pulumi.AnyOutput {
 	return o.ApplyT(func(v GrafanaSection) interface{} { return v.CredentialsRotation }).(pulumi.AnyOutput)
 }
 
+// The Grafana folder of the stack's own dashboards.
+//
+// Default: `Observability`
 func (o GrafanaSectionOutput) DashboardsFolder() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GrafanaSection) *string { return v.DashboardsFolder }).(pulumi.StringPtrOutput)
 }
 
+// A PostgreSQL database (e.g. Amazon RDS) for Grafana's state instead of SQLite on a volume.
+//
+// Default: unset
 func (o GrafanaSectionOutput) Database() GrafanaSectionDatabasePtrOutput {
 	return o.ApplyT(func(v GrafanaSection) *GrafanaSectionDatabase { return v.Database }).(GrafanaSectionDatabasePtrOutput)
 }
 
+// Folders of dashboards, each provisioned into its own Grafana folder.
+//
+// Default: `[]`
 func (o GrafanaSectionOutput) ExtraDashboards() DashboardFolderArrayOutput {
 	return o.ApplyT(func(v GrafanaSection) []DashboardFolder { return v.ExtraDashboards }).(DashboardFolderArrayOutput)
 }
 
+// Datasources a team already runs (Elasticsearch, Jaeger).
+//
+// Default: `[]`
 func (o GrafanaSectionOutput) ExtraDatasources() pulumi.ArrayOutput {
 	return o.ApplyT(func(v GrafanaSection) []interface{} { return v.ExtraDatasources }).(pulumi.ArrayOutput)
 }
 
+// Team grants on the folders of extraDashboards.
+//
+// Default: `[]`
 func (o GrafanaSectionOutput) FolderPermissions() FolderPermissionArrayOutput {
 	return o.ApplyT(func(v GrafanaSection) []FolderPermission { return v.FolderPermissions }).(FolderPermissionArrayOutput)
 }
 
+// Grafana replicas; above 1 needs grafana.database.
+//
+// Default: kind: `1`; eks: `2`
 func (o GrafanaSectionOutput) Replicas() pulumi.AnyOutput {
 	return o.ApplyT(func(v GrafanaSection) interface{} { return v.Replicas }).(pulumi.AnyOutput)
 }
 
+// Single sign-on through one OAuth2/OIDC identity provider.
+//
+// Default: unset
 func (o GrafanaSectionOutput) Sso() GrafanaSectionSsoPtrOutput {
 	return o.ApplyT(func(v GrafanaSection) *GrafanaSectionSso { return v.Sso }).(GrafanaSectionSsoPtrOutput)
 }
 
+// Grafana's volume (unused with a database).
+//
+// Default: kind: `1Gi`; eks: `10Gi`
 func (o GrafanaSectionOutput) StorageSize() pulumi.AnyOutput {
 	return o.ApplyT(func(v GrafanaSection) interface{} { return v.StorageSize }).(pulumi.AnyOutput)
 }
 
+// Teams managed through Grafana's API; members must have logged in once (by SSO) or exist.
+//
+// Default: `[]`
 func (o GrafanaSectionOutput) Teams() GrafanaTeamArrayOutput {
 	return o.ApplyT(func(v GrafanaSection) []GrafanaTeam { return v.Teams }).(GrafanaTeamArrayOutput)
 }
@@ -6765,6 +8131,9 @@ func (o GrafanaSectionPtrOutput) Elem() GrafanaSectionOutput {
 	}).(GrafanaSectionOutput)
 }
 
+// The admin user's name.
+//
+// Default: `admin`
 func (o GrafanaSectionPtrOutput) AdminUser() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GrafanaSection) *string {
 		if v == nil {
@@ -6774,6 +8143,9 @@ func (o GrafanaSectionPtrOutput) AdminUser() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Where pulumi up reaches Grafana's API for teams and permissions; the URL people open when unset.
+//
+// Default: unset
 func (o GrafanaSectionPtrOutput) ApiUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GrafanaSection) *string {
 		if v == nil {
@@ -6783,6 +8155,9 @@ func (o GrafanaSectionPtrOutput) ApiUrl() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Change this value to replace the admin password.
+//
+// Default: `1`
 func (o GrafanaSectionPtrOutput) CredentialsRotation() pulumi.AnyOutput {
 	return o.ApplyT(func(v *GrafanaSection) interface{} {
 		if v == nil {
@@ -6792,6 +8167,9 @@ func (o GrafanaSectionPtrOutput) CredentialsRotation() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// The Grafana folder of the stack's own dashboards.
+//
+// Default: `Observability`
 func (o GrafanaSectionPtrOutput) DashboardsFolder() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GrafanaSection) *string {
 		if v == nil {
@@ -6801,6 +8179,9 @@ func (o GrafanaSectionPtrOutput) DashboardsFolder() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// A PostgreSQL database (e.g. Amazon RDS) for Grafana's state instead of SQLite on a volume.
+//
+// Default: unset
 func (o GrafanaSectionPtrOutput) Database() GrafanaSectionDatabasePtrOutput {
 	return o.ApplyT(func(v *GrafanaSection) *GrafanaSectionDatabase {
 		if v == nil {
@@ -6810,6 +8191,9 @@ func (o GrafanaSectionPtrOutput) Database() GrafanaSectionDatabasePtrOutput {
 	}).(GrafanaSectionDatabasePtrOutput)
 }
 
+// Folders of dashboards, each provisioned into its own Grafana folder.
+//
+// Default: `[]`
 func (o GrafanaSectionPtrOutput) ExtraDashboards() DashboardFolderArrayOutput {
 	return o.ApplyT(func(v *GrafanaSection) []DashboardFolder {
 		if v == nil {
@@ -6819,6 +8203,9 @@ func (o GrafanaSectionPtrOutput) ExtraDashboards() DashboardFolderArrayOutput {
 	}).(DashboardFolderArrayOutput)
 }
 
+// Datasources a team already runs (Elasticsearch, Jaeger).
+//
+// Default: `[]`
 func (o GrafanaSectionPtrOutput) ExtraDatasources() pulumi.ArrayOutput {
 	return o.ApplyT(func(v *GrafanaSection) []interface{} {
 		if v == nil {
@@ -6828,6 +8215,9 @@ func (o GrafanaSectionPtrOutput) ExtraDatasources() pulumi.ArrayOutput {
 	}).(pulumi.ArrayOutput)
 }
 
+// Team grants on the folders of extraDashboards.
+//
+// Default: `[]`
 func (o GrafanaSectionPtrOutput) FolderPermissions() FolderPermissionArrayOutput {
 	return o.ApplyT(func(v *GrafanaSection) []FolderPermission {
 		if v == nil {
@@ -6837,6 +8227,9 @@ func (o GrafanaSectionPtrOutput) FolderPermissions() FolderPermissionArrayOutput
 	}).(FolderPermissionArrayOutput)
 }
 
+// Grafana replicas; above 1 needs grafana.database.
+//
+// Default: kind: `1`; eks: `2`
 func (o GrafanaSectionPtrOutput) Replicas() pulumi.AnyOutput {
 	return o.ApplyT(func(v *GrafanaSection) interface{} {
 		if v == nil {
@@ -6846,6 +8239,9 @@ func (o GrafanaSectionPtrOutput) Replicas() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Single sign-on through one OAuth2/OIDC identity provider.
+//
+// Default: unset
 func (o GrafanaSectionPtrOutput) Sso() GrafanaSectionSsoPtrOutput {
 	return o.ApplyT(func(v *GrafanaSection) *GrafanaSectionSso {
 		if v == nil {
@@ -6855,6 +8251,9 @@ func (o GrafanaSectionPtrOutput) Sso() GrafanaSectionSsoPtrOutput {
 	}).(GrafanaSectionSsoPtrOutput)
 }
 
+// Grafana's volume (unused with a database).
+//
+// Default: kind: `1Gi`; eks: `10Gi`
 func (o GrafanaSectionPtrOutput) StorageSize() pulumi.AnyOutput {
 	return o.ApplyT(func(v *GrafanaSection) interface{} {
 		if v == nil {
@@ -6864,6 +8263,9 @@ func (o GrafanaSectionPtrOutput) StorageSize() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Teams managed through Grafana's API; members must have logged in once (by SSO) or exist.
+//
+// Default: `[]`
 func (o GrafanaSectionPtrOutput) Teams() GrafanaTeamArrayOutput {
 	return o.ApplyT(func(v *GrafanaSection) []GrafanaTeam {
 		if v == nil {
@@ -6874,14 +8276,26 @@ func (o GrafanaSectionPtrOutput) Teams() GrafanaTeamArrayOutput {
 }
 
 type GrafanaSectionDatabase struct {
-	Cidrs    []string    `pulumi:"cidrs"`
-	Host     *string     `pulumi:"host"`
-	Name     *string     `pulumi:"name"`
-	Password *string     `pulumi:"password"`
-	Port     interface{} `pulumi:"port"`
+	// The database's addresses (an RDS instance's subnets): Grafana may connect to these only, on the database's port. Unset, to any address, and the preview warns on eks.
+	//
+	// Default: unset
+	Cidrs []string `pulumi:"cidrs"`
+	// host:port of the PostgreSQL database (an RDS instance's endpoint); with it Grafana runs without a volume.
+	Host *string `pulumi:"host"`
+	// The database's name.
+	Name *string `pulumi:"name"`
+	// The database user's password.
+	Password *string `pulumi:"password"`
+	// The port Grafana's NetworkPolicy opens to the database: the host's own; required when a program gives the host as an Output.
+	//
+	// Default: unset
+	Port interface{} `pulumi:"port"`
+	// How Grafana checks the database's TLS.
+	//
 	// One of `disable`, `require`, `verify-ca`, `verify-full`.
 	SslMode *string `pulumi:"sslMode"`
-	User    *string `pulumi:"user"`
+	// The database user.
+	User *string `pulumi:"user"`
 }
 
 // GrafanaSectionDatabaseInput is an input type that accepts GrafanaSectionDatabaseArgs and GrafanaSectionDatabaseOutput values.
@@ -6896,14 +8310,26 @@ type GrafanaSectionDatabaseInput interface {
 }
 
 type GrafanaSectionDatabaseArgs struct {
-	Cidrs    pulumi.StringArrayInput `pulumi:"cidrs"`
-	Host     pulumi.StringPtrInput   `pulumi:"host"`
-	Name     pulumi.StringPtrInput   `pulumi:"name"`
-	Password pulumi.StringPtrInput   `pulumi:"password"`
-	Port     pulumi.Input            `pulumi:"port"`
+	// The database's addresses (an RDS instance's subnets): Grafana may connect to these only, on the database's port. Unset, to any address, and the preview warns on eks.
+	//
+	// Default: unset
+	Cidrs pulumi.StringArrayInput `pulumi:"cidrs"`
+	// host:port of the PostgreSQL database (an RDS instance's endpoint); with it Grafana runs without a volume.
+	Host pulumi.StringPtrInput `pulumi:"host"`
+	// The database's name.
+	Name pulumi.StringPtrInput `pulumi:"name"`
+	// The database user's password.
+	Password pulumi.StringPtrInput `pulumi:"password"`
+	// The port Grafana's NetworkPolicy opens to the database: the host's own; required when a program gives the host as an Output.
+	//
+	// Default: unset
+	Port pulumi.Input `pulumi:"port"`
+	// How Grafana checks the database's TLS.
+	//
 	// One of `disable`, `require`, `verify-ca`, `verify-full`.
 	SslMode pulumi.StringPtrInput `pulumi:"sslMode"`
-	User    pulumi.StringPtrInput `pulumi:"user"`
+	// The database user.
+	User pulumi.StringPtrInput `pulumi:"user"`
 }
 
 func (GrafanaSectionDatabaseArgs) ElementType() reflect.Type {
@@ -6983,31 +8409,43 @@ func (o GrafanaSectionDatabaseOutput) ToGrafanaSectionDatabasePtrOutputWithConte
 	}).(GrafanaSectionDatabasePtrOutput)
 }
 
+// The database's addresses (an RDS instance's subnets): Grafana may connect to these only, on the database's port. Unset, to any address, and the preview warns on eks.
+//
+// Default: unset
 func (o GrafanaSectionDatabaseOutput) Cidrs() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v GrafanaSectionDatabase) []string { return v.Cidrs }).(pulumi.StringArrayOutput)
 }
 
+// host:port of the PostgreSQL database (an RDS instance's endpoint); with it Grafana runs without a volume.
 func (o GrafanaSectionDatabaseOutput) Host() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GrafanaSectionDatabase) *string { return v.Host }).(pulumi.StringPtrOutput)
 }
 
+// The database's name.
 func (o GrafanaSectionDatabaseOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GrafanaSectionDatabase) *string { return v.Name }).(pulumi.StringPtrOutput)
 }
 
+// The database user's password.
 func (o GrafanaSectionDatabaseOutput) Password() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GrafanaSectionDatabase) *string { return v.Password }).(pulumi.StringPtrOutput)
 }
 
+// The port Grafana's NetworkPolicy opens to the database: the host's own; required when a program gives the host as an Output.
+//
+// Default: unset
 func (o GrafanaSectionDatabaseOutput) Port() pulumi.AnyOutput {
 	return o.ApplyT(func(v GrafanaSectionDatabase) interface{} { return v.Port }).(pulumi.AnyOutput)
 }
 
+// How Grafana checks the database's TLS.
+//
 // One of `disable`, `require`, `verify-ca`, `verify-full`.
 func (o GrafanaSectionDatabaseOutput) SslMode() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GrafanaSectionDatabase) *string { return v.SslMode }).(pulumi.StringPtrOutput)
 }
 
+// The database user.
 func (o GrafanaSectionDatabaseOutput) User() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GrafanaSectionDatabase) *string { return v.User }).(pulumi.StringPtrOutput)
 }
@@ -7036,6 +8474,9 @@ func (o GrafanaSectionDatabasePtrOutput) Elem() GrafanaSectionDatabaseOutput {
 	}).(GrafanaSectionDatabaseOutput)
 }
 
+// The database's addresses (an RDS instance's subnets): Grafana may connect to these only, on the database's port. Unset, to any address, and the preview warns on eks.
+//
+// Default: unset
 func (o GrafanaSectionDatabasePtrOutput) Cidrs() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *GrafanaSectionDatabase) []string {
 		if v == nil {
@@ -7045,6 +8486,7 @@ func (o GrafanaSectionDatabasePtrOutput) Cidrs() pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
+// host:port of the PostgreSQL database (an RDS instance's endpoint); with it Grafana runs without a volume.
 func (o GrafanaSectionDatabasePtrOutput) Host() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GrafanaSectionDatabase) *string {
 		if v == nil {
@@ -7054,6 +8496,7 @@ func (o GrafanaSectionDatabasePtrOutput) Host() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The database's name.
 func (o GrafanaSectionDatabasePtrOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GrafanaSectionDatabase) *string {
 		if v == nil {
@@ -7063,6 +8506,7 @@ func (o GrafanaSectionDatabasePtrOutput) Name() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The database user's password.
 func (o GrafanaSectionDatabasePtrOutput) Password() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GrafanaSectionDatabase) *string {
 		if v == nil {
@@ -7072,6 +8516,9 @@ func (o GrafanaSectionDatabasePtrOutput) Password() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The port Grafana's NetworkPolicy opens to the database: the host's own; required when a program gives the host as an Output.
+//
+// Default: unset
 func (o GrafanaSectionDatabasePtrOutput) Port() pulumi.AnyOutput {
 	return o.ApplyT(func(v *GrafanaSectionDatabase) interface{} {
 		if v == nil {
@@ -7081,6 +8528,8 @@ func (o GrafanaSectionDatabasePtrOutput) Port() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// How Grafana checks the database's TLS.
+//
 // One of `disable`, `require`, `verify-ca`, `verify-full`.
 func (o GrafanaSectionDatabasePtrOutput) SslMode() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GrafanaSectionDatabase) *string {
@@ -7091,6 +8540,7 @@ func (o GrafanaSectionDatabasePtrOutput) SslMode() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The database user.
 func (o GrafanaSectionDatabasePtrOutput) User() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GrafanaSectionDatabase) *string {
 		if v == nil {
@@ -7101,22 +8551,62 @@ func (o GrafanaSectionDatabasePtrOutput) User() pulumi.StringPtrOutput {
 }
 
 type GrafanaSectionSso struct {
-	AllowedDomains       []string `pulumi:"allowedDomains"`
-	AllowedGroups        []string `pulumi:"allowedGroups"`
+	// E-mail domains allowed to log in.
+	//
+	// Default: unset
+	AllowedDomains []string `pulumi:"allowedDomains"`
+	// Groups allowed to log in.
+	//
+	// Default: unset
+	AllowedGroups []string `pulumi:"allowedGroups"`
+	// GitHub organisations, or Entra ID tenant IDs.
+	//
+	// Default: unset
 	AllowedOrganizations []string `pulumi:"allowedOrganizations"`
-	ApiUrl               *string  `pulumi:"apiUrl"`
-	AuthUrl              *string  `pulumi:"authUrl"`
-	ClientId             *string  `pulumi:"clientId"`
-	ClientSecret         *string  `pulumi:"clientSecret"`
-	DisableLoginForm     *bool    `pulumi:"disableLoginForm"`
-	GroupsClaim          *string  `pulumi:"groupsClaim"`
-	Name                 *string  `pulumi:"name"`
+	// The user-info URL; required for generic_oauth and okta.
+	//
+	// Default: unset
+	ApiUrl *string `pulumi:"apiUrl"`
+	// Required for generic_oauth, okta and azuread.
+	//
+	// Default: unset
+	AuthUrl *string `pulumi:"authUrl"`
+	// The OAuth2 client ID.
+	ClientId *string `pulumi:"clientId"`
+	// The OAuth2 client secret, mounted as a file.
+	ClientSecret *string `pulumi:"clientSecret"`
+	// Turn off the username/password form; the admin API login (basic auth) stays for automation.
+	//
+	// Default: `false`
+	DisableLoginForm *bool `pulumi:"disableLoginForm"`
+	// The claim holding the user's groups, read by roleMapping.
+	//
+	// Default: `groups`
+	GroupsClaim *string `pulumi:"groupsClaim"`
+	// The login button's label (generic_oauth, okta).
+	//
+	// Default: unset
+	Name *string `pulumi:"name"`
+	// The identity provider: its section of grafana.ini.
+	//
 	// One of `azuread`, `generic_oauth`, `github`, `google`, `okta`.
-	Provider            *string           `pulumi:"provider"`
-	RoleAttributeStrict *bool             `pulumi:"roleAttributeStrict"`
-	RoleMapping         map[string]string `pulumi:"roleMapping"`
-	Scopes              []string          `pulumi:"scopes"`
-	TokenUrl            *string           `pulumi:"tokenUrl"`
+	Provider *string `pulumi:"provider"`
+	// Deny login to users none of whose groups is mapped (instead of making them Viewers).
+	//
+	// Default: `false`
+	RoleAttributeStrict *bool `pulumi:"roleAttributeStrict"`
+	// Group to Grafana role; the strongest role of a user's groups wins. Empty for azuread (app roles).
+	//
+	// Default: `{}`
+	RoleMapping map[string]string `pulumi:"roleMapping"`
+	// Grafana's defaults per provider when unset.
+	//
+	// Default: unset
+	Scopes []string `pulumi:"scopes"`
+	// Required for generic_oauth, okta and azuread.
+	//
+	// Default: unset
+	TokenUrl *string `pulumi:"tokenUrl"`
 }
 
 // GrafanaSectionSsoInput is an input type that accepts GrafanaSectionSsoArgs and GrafanaSectionSsoOutput values.
@@ -7131,22 +8621,62 @@ type GrafanaSectionSsoInput interface {
 }
 
 type GrafanaSectionSsoArgs struct {
-	AllowedDomains       pulumi.StringArrayInput `pulumi:"allowedDomains"`
-	AllowedGroups        pulumi.StringArrayInput `pulumi:"allowedGroups"`
+	// E-mail domains allowed to log in.
+	//
+	// Default: unset
+	AllowedDomains pulumi.StringArrayInput `pulumi:"allowedDomains"`
+	// Groups allowed to log in.
+	//
+	// Default: unset
+	AllowedGroups pulumi.StringArrayInput `pulumi:"allowedGroups"`
+	// GitHub organisations, or Entra ID tenant IDs.
+	//
+	// Default: unset
 	AllowedOrganizations pulumi.StringArrayInput `pulumi:"allowedOrganizations"`
-	ApiUrl               pulumi.StringPtrInput   `pulumi:"apiUrl"`
-	AuthUrl              pulumi.StringPtrInput   `pulumi:"authUrl"`
-	ClientId             pulumi.StringPtrInput   `pulumi:"clientId"`
-	ClientSecret         pulumi.StringPtrInput   `pulumi:"clientSecret"`
-	DisableLoginForm     pulumi.BoolPtrInput     `pulumi:"disableLoginForm"`
-	GroupsClaim          pulumi.StringPtrInput   `pulumi:"groupsClaim"`
-	Name                 pulumi.StringPtrInput   `pulumi:"name"`
+	// The user-info URL; required for generic_oauth and okta.
+	//
+	// Default: unset
+	ApiUrl pulumi.StringPtrInput `pulumi:"apiUrl"`
+	// Required for generic_oauth, okta and azuread.
+	//
+	// Default: unset
+	AuthUrl pulumi.StringPtrInput `pulumi:"authUrl"`
+	// The OAuth2 client ID.
+	ClientId pulumi.StringPtrInput `pulumi:"clientId"`
+	// The OAuth2 client secret, mounted as a file.
+	ClientSecret pulumi.StringPtrInput `pulumi:"clientSecret"`
+	// Turn off the username/password form; the admin API login (basic auth) stays for automation.
+	//
+	// Default: `false`
+	DisableLoginForm pulumi.BoolPtrInput `pulumi:"disableLoginForm"`
+	// The claim holding the user's groups, read by roleMapping.
+	//
+	// Default: `groups`
+	GroupsClaim pulumi.StringPtrInput `pulumi:"groupsClaim"`
+	// The login button's label (generic_oauth, okta).
+	//
+	// Default: unset
+	Name pulumi.StringPtrInput `pulumi:"name"`
+	// The identity provider: its section of grafana.ini.
+	//
 	// One of `azuread`, `generic_oauth`, `github`, `google`, `okta`.
-	Provider            pulumi.StringPtrInput   `pulumi:"provider"`
-	RoleAttributeStrict pulumi.BoolPtrInput     `pulumi:"roleAttributeStrict"`
-	RoleMapping         pulumi.StringMapInput   `pulumi:"roleMapping"`
-	Scopes              pulumi.StringArrayInput `pulumi:"scopes"`
-	TokenUrl            pulumi.StringPtrInput   `pulumi:"tokenUrl"`
+	Provider pulumi.StringPtrInput `pulumi:"provider"`
+	// Deny login to users none of whose groups is mapped (instead of making them Viewers).
+	//
+	// Default: `false`
+	RoleAttributeStrict pulumi.BoolPtrInput `pulumi:"roleAttributeStrict"`
+	// Group to Grafana role; the strongest role of a user's groups wins. Empty for azuread (app roles).
+	//
+	// Default: `{}`
+	RoleMapping pulumi.StringMapInput `pulumi:"roleMapping"`
+	// Grafana's defaults per provider when unset.
+	//
+	// Default: unset
+	Scopes pulumi.StringArrayInput `pulumi:"scopes"`
+	// Required for generic_oauth, okta and azuread.
+	//
+	// Default: unset
+	TokenUrl pulumi.StringPtrInput `pulumi:"tokenUrl"`
 }
 
 func (GrafanaSectionSsoArgs) ElementType() reflect.Type {
@@ -7226,63 +8756,103 @@ func (o GrafanaSectionSsoOutput) ToGrafanaSectionSsoPtrOutputWithContext(ctx con
 	}).(GrafanaSectionSsoPtrOutput)
 }
 
+// E-mail domains allowed to log in.
+//
+// Default: unset
 func (o GrafanaSectionSsoOutput) AllowedDomains() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v GrafanaSectionSso) []string { return v.AllowedDomains }).(pulumi.StringArrayOutput)
 }
 
+// Groups allowed to log in.
+//
+// Default: unset
 func (o GrafanaSectionSsoOutput) AllowedGroups() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v GrafanaSectionSso) []string { return v.AllowedGroups }).(pulumi.StringArrayOutput)
 }
 
+// GitHub organisations, or Entra ID tenant IDs.
+//
+// Default: unset
 func (o GrafanaSectionSsoOutput) AllowedOrganizations() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v GrafanaSectionSso) []string { return v.AllowedOrganizations }).(pulumi.StringArrayOutput)
 }
 
+// The user-info URL; required for generic_oauth and okta.
+//
+// Default: unset
 func (o GrafanaSectionSsoOutput) ApiUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GrafanaSectionSso) *string { return v.ApiUrl }).(pulumi.StringPtrOutput)
 }
 
+// Required for generic_oauth, okta and azuread.
+//
+// Default: unset
 func (o GrafanaSectionSsoOutput) AuthUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GrafanaSectionSso) *string { return v.AuthUrl }).(pulumi.StringPtrOutput)
 }
 
+// The OAuth2 client ID.
 func (o GrafanaSectionSsoOutput) ClientId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GrafanaSectionSso) *string { return v.ClientId }).(pulumi.StringPtrOutput)
 }
 
+// The OAuth2 client secret, mounted as a file.
 func (o GrafanaSectionSsoOutput) ClientSecret() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GrafanaSectionSso) *string { return v.ClientSecret }).(pulumi.StringPtrOutput)
 }
 
+// Turn off the username/password form; the admin API login (basic auth) stays for automation.
+//
+// Default: `false`
 func (o GrafanaSectionSsoOutput) DisableLoginForm() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v GrafanaSectionSso) *bool { return v.DisableLoginForm }).(pulumi.BoolPtrOutput)
 }
 
+// The claim holding the user's groups, read by roleMapping.
+//
+// Default: `groups`
 func (o GrafanaSectionSsoOutput) GroupsClaim() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GrafanaSectionSso) *string { return v.GroupsClaim }).(pulumi.StringPtrOutput)
 }
 
+// The login button's label (generic_oauth, okta).
+//
+// Default: unset
 func (o GrafanaSectionSsoOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GrafanaSectionSso) *string { return v.Name }).(pulumi.StringPtrOutput)
 }
 
+// The identity provider: its section of grafana.ini.
+//
 // One of `azuread`, `generic_oauth`, `github`, `google`, `okta`.
 func (o GrafanaSectionSsoOutput) Provider() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GrafanaSectionSso) *string { return v.Provider }).(pulumi.StringPtrOutput)
 }
 
+// Deny login to users none of whose groups is mapped (instead of making them Viewers).
+//
+// Default: `false`
 func (o GrafanaSectionSsoOutput) RoleAttributeStrict() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v GrafanaSectionSso) *bool { return v.RoleAttributeStrict }).(pulumi.BoolPtrOutput)
 }
 
+// Group to Grafana role; the strongest role of a user's groups wins. Empty for azuread (app roles).
+//
+// Default: `{}`
 func (o GrafanaSectionSsoOutput) RoleMapping() pulumi.StringMapOutput {
 	return o.ApplyT(func(v GrafanaSectionSso) map[string]string { return v.RoleMapping }).(pulumi.StringMapOutput)
 }
 
+// Grafana's defaults per provider when unset.
+//
+// Default: unset
 func (o GrafanaSectionSsoOutput) Scopes() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v GrafanaSectionSso) []string { return v.Scopes }).(pulumi.StringArrayOutput)
 }
 
+// Required for generic_oauth, okta and azuread.
+//
+// Default: unset
 func (o GrafanaSectionSsoOutput) TokenUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GrafanaSectionSso) *string { return v.TokenUrl }).(pulumi.StringPtrOutput)
 }
@@ -7311,6 +8881,9 @@ func (o GrafanaSectionSsoPtrOutput) Elem() GrafanaSectionSsoOutput {
 	}).(GrafanaSectionSsoOutput)
 }
 
+// E-mail domains allowed to log in.
+//
+// Default: unset
 func (o GrafanaSectionSsoPtrOutput) AllowedDomains() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *GrafanaSectionSso) []string {
 		if v == nil {
@@ -7320,6 +8893,9 @@ func (o GrafanaSectionSsoPtrOutput) AllowedDomains() pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
+// Groups allowed to log in.
+//
+// Default: unset
 func (o GrafanaSectionSsoPtrOutput) AllowedGroups() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *GrafanaSectionSso) []string {
 		if v == nil {
@@ -7329,6 +8905,9 @@ func (o GrafanaSectionSsoPtrOutput) AllowedGroups() pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
+// GitHub organisations, or Entra ID tenant IDs.
+//
+// Default: unset
 func (o GrafanaSectionSsoPtrOutput) AllowedOrganizations() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *GrafanaSectionSso) []string {
 		if v == nil {
@@ -7338,6 +8917,9 @@ func (o GrafanaSectionSsoPtrOutput) AllowedOrganizations() pulumi.StringArrayOut
 	}).(pulumi.StringArrayOutput)
 }
 
+// The user-info URL; required for generic_oauth and okta.
+//
+// Default: unset
 func (o GrafanaSectionSsoPtrOutput) ApiUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GrafanaSectionSso) *string {
 		if v == nil {
@@ -7347,6 +8929,9 @@ func (o GrafanaSectionSsoPtrOutput) ApiUrl() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Required for generic_oauth, okta and azuread.
+//
+// Default: unset
 func (o GrafanaSectionSsoPtrOutput) AuthUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GrafanaSectionSso) *string {
 		if v == nil {
@@ -7356,6 +8941,7 @@ func (o GrafanaSectionSsoPtrOutput) AuthUrl() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The OAuth2 client ID.
 func (o GrafanaSectionSsoPtrOutput) ClientId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GrafanaSectionSso) *string {
 		if v == nil {
@@ -7365,6 +8951,7 @@ func (o GrafanaSectionSsoPtrOutput) ClientId() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The OAuth2 client secret, mounted as a file.
 func (o GrafanaSectionSsoPtrOutput) ClientSecret() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GrafanaSectionSso) *string {
 		if v == nil {
@@ -7374,6 +8961,9 @@ func (o GrafanaSectionSsoPtrOutput) ClientSecret() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Turn off the username/password form; the admin API login (basic auth) stays for automation.
+//
+// Default: `false`
 func (o GrafanaSectionSsoPtrOutput) DisableLoginForm() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *GrafanaSectionSso) *bool {
 		if v == nil {
@@ -7383,6 +8973,9 @@ func (o GrafanaSectionSsoPtrOutput) DisableLoginForm() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
+// The claim holding the user's groups, read by roleMapping.
+//
+// Default: `groups`
 func (o GrafanaSectionSsoPtrOutput) GroupsClaim() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GrafanaSectionSso) *string {
 		if v == nil {
@@ -7392,6 +8985,9 @@ func (o GrafanaSectionSsoPtrOutput) GroupsClaim() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The login button's label (generic_oauth, okta).
+//
+// Default: unset
 func (o GrafanaSectionSsoPtrOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GrafanaSectionSso) *string {
 		if v == nil {
@@ -7401,6 +8997,8 @@ func (o GrafanaSectionSsoPtrOutput) Name() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The identity provider: its section of grafana.ini.
+//
 // One of `azuread`, `generic_oauth`, `github`, `google`, `okta`.
 func (o GrafanaSectionSsoPtrOutput) Provider() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GrafanaSectionSso) *string {
@@ -7411,6 +9009,9 @@ func (o GrafanaSectionSsoPtrOutput) Provider() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Deny login to users none of whose groups is mapped (instead of making them Viewers).
+//
+// Default: `false`
 func (o GrafanaSectionSsoPtrOutput) RoleAttributeStrict() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *GrafanaSectionSso) *bool {
 		if v == nil {
@@ -7420,6 +9021,9 @@ func (o GrafanaSectionSsoPtrOutput) RoleAttributeStrict() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
+// Group to Grafana role; the strongest role of a user's groups wins. Empty for azuread (app roles).
+//
+// Default: `{}`
 func (o GrafanaSectionSsoPtrOutput) RoleMapping() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *GrafanaSectionSso) map[string]string {
 		if v == nil {
@@ -7429,6 +9033,9 @@ func (o GrafanaSectionSsoPtrOutput) RoleMapping() pulumi.StringMapOutput {
 	}).(pulumi.StringMapOutput)
 }
 
+// Grafana's defaults per provider when unset.
+//
+// Default: unset
 func (o GrafanaSectionSsoPtrOutput) Scopes() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *GrafanaSectionSso) []string {
 		if v == nil {
@@ -7438,6 +9045,9 @@ func (o GrafanaSectionSsoPtrOutput) Scopes() pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
+// Required for generic_oauth, okta and azuread.
+//
+// Default: unset
 func (o GrafanaSectionSsoPtrOutput) TokenUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GrafanaSectionSso) *string {
 		if v == nil {
@@ -7475,7 +9085,11 @@ func (o GrafanaServiceAccountsOutput) Grafana() ServiceAccountNamePtrOutput {
 
 // A team of `grafana.teams`, managed through Grafana's API.
 type GrafanaTeam struct {
-	Email   *string  `pulumi:"email"`
+	// The team's e-mail address.
+	//
+	// Default: unset
+	Email *string `pulumi:"email"`
+	// Members' e-mail addresses.
 	Members []string `pulumi:"members"`
 	Name    string   `pulumi:"name"`
 }
@@ -7493,7 +9107,11 @@ type GrafanaTeamInput interface {
 
 // A team of `grafana.teams`, managed through Grafana's API.
 type GrafanaTeamArgs struct {
-	Email   pulumi.StringPtrInput   `pulumi:"email"`
+	// The team's e-mail address.
+	//
+	// Default: unset
+	Email pulumi.StringPtrInput `pulumi:"email"`
+	// Members' e-mail addresses.
 	Members pulumi.StringArrayInput `pulumi:"members"`
 	Name    pulumi.StringInput      `pulumi:"name"`
 }
@@ -7550,10 +9168,14 @@ func (o GrafanaTeamOutput) ToGrafanaTeamOutputWithContext(ctx context.Context) G
 	return o
 }
 
+// The team's e-mail address.
+//
+// Default: unset
 func (o GrafanaTeamOutput) Email() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GrafanaTeam) *string { return v.Email }).(pulumi.StringPtrOutput)
 }
 
+// Members' e-mail addresses.
 func (o GrafanaTeamOutput) Members() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v GrafanaTeam) []string { return v.Members }).(pulumi.StringArrayOutput)
 }
@@ -7583,32 +9205,104 @@ func (o GrafanaTeamArrayOutput) Index(i pulumi.IntInput) GrafanaTeamOutput {
 }
 
 type ImagesSection struct {
+	// Data servers whose image this update may take back to an older release (a rollback), once its release notes say the older one reads what the newer wrote; refused otherwise.
+	//
+	// Default: `[]`
+	//
 	// One of `alertmanager`, `grafana`, `loki`, `prometheus`, `tempo`.
-	AcceptDowngrade  []string `pulumi:"acceptDowngrade"`
-	Alertmanager     *string  `pulumi:"alertmanager"`
-	Alloy            *string  `pulumi:"alloy"`
-	ConfigReloader   *string  `pulumi:"configReloader"`
-	Grafana          *string  `pulumi:"grafana"`
-	Kiali            *string  `pulumi:"kiali"`
-	KubeRbacProxy    *string  `pulumi:"kubeRbacProxy"`
-	KubeStateMetrics *string  `pulumi:"kubeStateMetrics"`
-	Loki             *string  `pulumi:"loki"`
-	LokiCanary       *string  `pulumi:"lokiCanary"`
-	NodeExporter     *string  `pulumi:"nodeExporter"`
-	OtelCollector    *string  `pulumi:"otelCollector"`
-	PostgresExporter *string  `pulumi:"postgresExporter"`
-	Prometheus       *string  `pulumi:"prometheus"`
-	PullSecrets      []string `pulumi:"pullSecrets"`
-	RedisExporter    *string  `pulumi:"redisExporter"`
-	Registry         *string  `pulumi:"registry"`
+	AcceptDowngrade []string `pulumi:"acceptDowngrade"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/prometheus/alertmanager:v0.28.1`
+	Alertmanager *string `pulumi:"alertmanager"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `docker.io/grafana/alloy:v1.19.0`
+	Alloy *string `pulumi:"alloy"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/prometheus-operator/prometheus-config-reloader:v0.85.0`
+	ConfigReloader *string `pulumi:"configReloader"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `docker.io/grafana/grafana:12.1.1`
+	Grafana *string `pulumi:"grafana"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/kiali/kiali:v2.29.0`
+	Kiali *string `pulumi:"kiali"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/brancz/kube-rbac-proxy:v0.19.1`
+	KubeRbacProxy *string `pulumi:"kubeRbacProxy"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0`
+	KubeStateMetrics *string `pulumi:"kubeStateMetrics"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `docker.io/grafana/loki:3.7.8`
+	Loki *string `pulumi:"loki"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `docker.io/grafana/loki-canary:3.7.8`
+	LokiCanary *string `pulumi:"lokiCanary"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/prometheus/node-exporter:v1.9.1`
+	NodeExporter *string `pulumi:"nodeExporter"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `docker.io/otel/opentelemetry-collector-contrib:0.130.1`
+	OtelCollector *string `pulumi:"otelCollector"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/prometheuscommunity/postgres-exporter:v0.17.1`
+	PostgresExporter *string `pulumi:"postgresExporter"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/prometheus/prometheus:v3.5.0`
+	Prometheus *string `pulumi:"prometheus"`
 	// Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
+	//
+	// Default: `[]`
+	PullSecrets []string `pulumi:"pullSecrets"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `docker.io/oliver006/redis_exporter:v1.74.0`
+	RedisExporter *string `pulumi:"redisExporter"`
+	// Pull every image through this mirror: its host and path replace each image's registry host.
+	//
+	// Default: unset
+	Registry *string `pulumi:"registry"`
+	// The mirror's pull credentials as Docker config JSON; the stack creates the Secret registry-credentials from it in both of its namespaces.
+	//
+	// Default: unset
 	RegistryCredentials *string `pulumi:"registryCredentials"`
-	Tempo               *string `pulumi:"tempo"`
-	ThanosCompactor     *string `pulumi:"thanosCompactor"`
-	ThanosQuery         *string `pulumi:"thanosQuery"`
-	ThanosRuler         *string `pulumi:"thanosRuler"`
-	ThanosSidecar       *string `pulumi:"thanosSidecar"`
-	ThanosStore         *string `pulumi:"thanosStore"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `docker.io/grafana/tempo:2.8.2`
+	Tempo *string `pulumi:"tempo"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/thanos/thanos:v0.42.4`
+	ThanosCompactor *string `pulumi:"thanosCompactor"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/thanos/thanos:v0.42.4`
+	ThanosQuery *string `pulumi:"thanosQuery"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/thanos/thanos:v0.42.4`
+	ThanosRuler *string `pulumi:"thanosRuler"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/thanos/thanos:v0.42.4`
+	ThanosSidecar *string `pulumi:"thanosSidecar"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/thanos/thanos:v0.42.4`
+	ThanosStore *string `pulumi:"thanosStore"`
 }
 
 // ImagesSectionInput is an input type that accepts ImagesSectionArgs and ImagesSectionOutput values.
@@ -7623,32 +9317,104 @@ type ImagesSectionInput interface {
 }
 
 type ImagesSectionArgs struct {
+	// Data servers whose image this update may take back to an older release (a rollback), once its release notes say the older one reads what the newer wrote; refused otherwise.
+	//
+	// Default: `[]`
+	//
 	// One of `alertmanager`, `grafana`, `loki`, `prometheus`, `tempo`.
-	AcceptDowngrade  pulumi.StringArrayInput `pulumi:"acceptDowngrade"`
-	Alertmanager     pulumi.StringPtrInput   `pulumi:"alertmanager"`
-	Alloy            pulumi.StringPtrInput   `pulumi:"alloy"`
-	ConfigReloader   pulumi.StringPtrInput   `pulumi:"configReloader"`
-	Grafana          pulumi.StringPtrInput   `pulumi:"grafana"`
-	Kiali            pulumi.StringPtrInput   `pulumi:"kiali"`
-	KubeRbacProxy    pulumi.StringPtrInput   `pulumi:"kubeRbacProxy"`
-	KubeStateMetrics pulumi.StringPtrInput   `pulumi:"kubeStateMetrics"`
-	Loki             pulumi.StringPtrInput   `pulumi:"loki"`
-	LokiCanary       pulumi.StringPtrInput   `pulumi:"lokiCanary"`
-	NodeExporter     pulumi.StringPtrInput   `pulumi:"nodeExporter"`
-	OtelCollector    pulumi.StringPtrInput   `pulumi:"otelCollector"`
-	PostgresExporter pulumi.StringPtrInput   `pulumi:"postgresExporter"`
-	Prometheus       pulumi.StringPtrInput   `pulumi:"prometheus"`
-	PullSecrets      pulumi.StringArrayInput `pulumi:"pullSecrets"`
-	RedisExporter    pulumi.StringPtrInput   `pulumi:"redisExporter"`
-	Registry         pulumi.StringPtrInput   `pulumi:"registry"`
+	AcceptDowngrade pulumi.StringArrayInput `pulumi:"acceptDowngrade"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/prometheus/alertmanager:v0.28.1`
+	Alertmanager pulumi.StringPtrInput `pulumi:"alertmanager"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `docker.io/grafana/alloy:v1.19.0`
+	Alloy pulumi.StringPtrInput `pulumi:"alloy"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/prometheus-operator/prometheus-config-reloader:v0.85.0`
+	ConfigReloader pulumi.StringPtrInput `pulumi:"configReloader"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `docker.io/grafana/grafana:12.1.1`
+	Grafana pulumi.StringPtrInput `pulumi:"grafana"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/kiali/kiali:v2.29.0`
+	Kiali pulumi.StringPtrInput `pulumi:"kiali"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/brancz/kube-rbac-proxy:v0.19.1`
+	KubeRbacProxy pulumi.StringPtrInput `pulumi:"kubeRbacProxy"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0`
+	KubeStateMetrics pulumi.StringPtrInput `pulumi:"kubeStateMetrics"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `docker.io/grafana/loki:3.7.8`
+	Loki pulumi.StringPtrInput `pulumi:"loki"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `docker.io/grafana/loki-canary:3.7.8`
+	LokiCanary pulumi.StringPtrInput `pulumi:"lokiCanary"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/prometheus/node-exporter:v1.9.1`
+	NodeExporter pulumi.StringPtrInput `pulumi:"nodeExporter"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `docker.io/otel/opentelemetry-collector-contrib:0.130.1`
+	OtelCollector pulumi.StringPtrInput `pulumi:"otelCollector"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/prometheuscommunity/postgres-exporter:v0.17.1`
+	PostgresExporter pulumi.StringPtrInput `pulumi:"postgresExporter"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/prometheus/prometheus:v3.5.0`
+	Prometheus pulumi.StringPtrInput `pulumi:"prometheus"`
 	// Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
+	//
+	// Default: `[]`
+	PullSecrets pulumi.StringArrayInput `pulumi:"pullSecrets"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `docker.io/oliver006/redis_exporter:v1.74.0`
+	RedisExporter pulumi.StringPtrInput `pulumi:"redisExporter"`
+	// Pull every image through this mirror: its host and path replace each image's registry host.
+	//
+	// Default: unset
+	Registry pulumi.StringPtrInput `pulumi:"registry"`
+	// The mirror's pull credentials as Docker config JSON; the stack creates the Secret registry-credentials from it in both of its namespaces.
+	//
+	// Default: unset
 	RegistryCredentials pulumi.StringPtrInput `pulumi:"registryCredentials"`
-	Tempo               pulumi.StringPtrInput `pulumi:"tempo"`
-	ThanosCompactor     pulumi.StringPtrInput `pulumi:"thanosCompactor"`
-	ThanosQuery         pulumi.StringPtrInput `pulumi:"thanosQuery"`
-	ThanosRuler         pulumi.StringPtrInput `pulumi:"thanosRuler"`
-	ThanosSidecar       pulumi.StringPtrInput `pulumi:"thanosSidecar"`
-	ThanosStore         pulumi.StringPtrInput `pulumi:"thanosStore"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `docker.io/grafana/tempo:2.8.2`
+	Tempo pulumi.StringPtrInput `pulumi:"tempo"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/thanos/thanos:v0.42.4`
+	ThanosCompactor pulumi.StringPtrInput `pulumi:"thanosCompactor"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/thanos/thanos:v0.42.4`
+	ThanosQuery pulumi.StringPtrInput `pulumi:"thanosQuery"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/thanos/thanos:v0.42.4`
+	ThanosRuler pulumi.StringPtrInput `pulumi:"thanosRuler"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/thanos/thanos:v0.42.4`
+	ThanosSidecar pulumi.StringPtrInput `pulumi:"thanosSidecar"`
+	// The image, pinned by a tag other than latest or by a digest.
+	//
+	// Default: `quay.io/thanos/thanos:v0.42.4`
+	ThanosStore pulumi.StringPtrInput `pulumi:"thanosStore"`
 }
 
 func (ImagesSectionArgs) ElementType() reflect.Type {
@@ -7728,100 +9494,172 @@ func (o ImagesSectionOutput) ToImagesSectionPtrOutputWithContext(ctx context.Con
 	}).(ImagesSectionPtrOutput)
 }
 
+// Data servers whose image this update may take back to an older release (a rollback), once its release notes say the older one reads what the newer wrote; refused otherwise.
+//
+// Default: `[]`
+//
 // One of `alertmanager`, `grafana`, `loki`, `prometheus`, `tempo`.
 func (o ImagesSectionOutput) AcceptDowngrade() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v ImagesSection) []string { return v.AcceptDowngrade }).(pulumi.StringArrayOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/prometheus/alertmanager:v0.28.1`
 func (o ImagesSectionOutput) Alertmanager() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.Alertmanager }).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `docker.io/grafana/alloy:v1.19.0`
 func (o ImagesSectionOutput) Alloy() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.Alloy }).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/prometheus-operator/prometheus-config-reloader:v0.85.0`
 func (o ImagesSectionOutput) ConfigReloader() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.ConfigReloader }).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `docker.io/grafana/grafana:12.1.1`
 func (o ImagesSectionOutput) Grafana() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.Grafana }).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/kiali/kiali:v2.29.0`
 func (o ImagesSectionOutput) Kiali() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.Kiali }).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/brancz/kube-rbac-proxy:v0.19.1`
 func (o ImagesSectionOutput) KubeRbacProxy() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.KubeRbacProxy }).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0`
 func (o ImagesSectionOutput) KubeStateMetrics() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.KubeStateMetrics }).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `docker.io/grafana/loki:3.7.8`
 func (o ImagesSectionOutput) Loki() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.Loki }).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `docker.io/grafana/loki-canary:3.7.8`
 func (o ImagesSectionOutput) LokiCanary() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.LokiCanary }).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/prometheus/node-exporter:v1.9.1`
 func (o ImagesSectionOutput) NodeExporter() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.NodeExporter }).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `docker.io/otel/opentelemetry-collector-contrib:0.130.1`
 func (o ImagesSectionOutput) OtelCollector() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.OtelCollector }).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/prometheuscommunity/postgres-exporter:v0.17.1`
 func (o ImagesSectionOutput) PostgresExporter() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.PostgresExporter }).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/prometheus/prometheus:v3.5.0`
 func (o ImagesSectionOutput) Prometheus() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.Prometheus }).(pulumi.StringPtrOutput)
 }
 
+// Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
+//
+// Default: `[]`
 func (o ImagesSectionOutput) PullSecrets() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v ImagesSection) []string { return v.PullSecrets }).(pulumi.StringArrayOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `docker.io/oliver006/redis_exporter:v1.74.0`
 func (o ImagesSectionOutput) RedisExporter() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.RedisExporter }).(pulumi.StringPtrOutput)
 }
 
+// Pull every image through this mirror: its host and path replace each image's registry host.
+//
+// Default: unset
 func (o ImagesSectionOutput) Registry() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.Registry }).(pulumi.StringPtrOutput)
 }
 
-// Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
+// The mirror's pull credentials as Docker config JSON; the stack creates the Secret registry-credentials from it in both of its namespaces.
+//
+// Default: unset
 func (o ImagesSectionOutput) RegistryCredentials() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.RegistryCredentials }).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `docker.io/grafana/tempo:2.8.2`
 func (o ImagesSectionOutput) Tempo() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.Tempo }).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/thanos/thanos:v0.42.4`
 func (o ImagesSectionOutput) ThanosCompactor() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.ThanosCompactor }).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/thanos/thanos:v0.42.4`
 func (o ImagesSectionOutput) ThanosQuery() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.ThanosQuery }).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/thanos/thanos:v0.42.4`
 func (o ImagesSectionOutput) ThanosRuler() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.ThanosRuler }).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/thanos/thanos:v0.42.4`
 func (o ImagesSectionOutput) ThanosSidecar() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.ThanosSidecar }).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/thanos/thanos:v0.42.4`
 func (o ImagesSectionOutput) ThanosStore() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ImagesSection) *string { return v.ThanosStore }).(pulumi.StringPtrOutput)
 }
@@ -7850,6 +9688,10 @@ func (o ImagesSectionPtrOutput) Elem() ImagesSectionOutput {
 	}).(ImagesSectionOutput)
 }
 
+// Data servers whose image this update may take back to an older release (a rollback), once its release notes say the older one reads what the newer wrote; refused otherwise.
+//
+// Default: `[]`
+//
 // One of `alertmanager`, `grafana`, `loki`, `prometheus`, `tempo`.
 func (o ImagesSectionPtrOutput) AcceptDowngrade() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *ImagesSection) []string {
@@ -7860,6 +9702,9 @@ func (o ImagesSectionPtrOutput) AcceptDowngrade() pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/prometheus/alertmanager:v0.28.1`
 func (o ImagesSectionPtrOutput) Alertmanager() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -7869,6 +9714,9 @@ func (o ImagesSectionPtrOutput) Alertmanager() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `docker.io/grafana/alloy:v1.19.0`
 func (o ImagesSectionPtrOutput) Alloy() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -7878,6 +9726,9 @@ func (o ImagesSectionPtrOutput) Alloy() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/prometheus-operator/prometheus-config-reloader:v0.85.0`
 func (o ImagesSectionPtrOutput) ConfigReloader() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -7887,6 +9738,9 @@ func (o ImagesSectionPtrOutput) ConfigReloader() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `docker.io/grafana/grafana:12.1.1`
 func (o ImagesSectionPtrOutput) Grafana() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -7896,6 +9750,9 @@ func (o ImagesSectionPtrOutput) Grafana() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/kiali/kiali:v2.29.0`
 func (o ImagesSectionPtrOutput) Kiali() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -7905,6 +9762,9 @@ func (o ImagesSectionPtrOutput) Kiali() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/brancz/kube-rbac-proxy:v0.19.1`
 func (o ImagesSectionPtrOutput) KubeRbacProxy() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -7914,6 +9774,9 @@ func (o ImagesSectionPtrOutput) KubeRbacProxy() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0`
 func (o ImagesSectionPtrOutput) KubeStateMetrics() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -7923,6 +9786,9 @@ func (o ImagesSectionPtrOutput) KubeStateMetrics() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `docker.io/grafana/loki:3.7.8`
 func (o ImagesSectionPtrOutput) Loki() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -7932,6 +9798,9 @@ func (o ImagesSectionPtrOutput) Loki() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `docker.io/grafana/loki-canary:3.7.8`
 func (o ImagesSectionPtrOutput) LokiCanary() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -7941,6 +9810,9 @@ func (o ImagesSectionPtrOutput) LokiCanary() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/prometheus/node-exporter:v1.9.1`
 func (o ImagesSectionPtrOutput) NodeExporter() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -7950,6 +9822,9 @@ func (o ImagesSectionPtrOutput) NodeExporter() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `docker.io/otel/opentelemetry-collector-contrib:0.130.1`
 func (o ImagesSectionPtrOutput) OtelCollector() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -7959,6 +9834,9 @@ func (o ImagesSectionPtrOutput) OtelCollector() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/prometheuscommunity/postgres-exporter:v0.17.1`
 func (o ImagesSectionPtrOutput) PostgresExporter() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -7968,6 +9846,9 @@ func (o ImagesSectionPtrOutput) PostgresExporter() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/prometheus/prometheus:v3.5.0`
 func (o ImagesSectionPtrOutput) Prometheus() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -7977,6 +9858,9 @@ func (o ImagesSectionPtrOutput) Prometheus() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
+//
+// Default: `[]`
 func (o ImagesSectionPtrOutput) PullSecrets() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *ImagesSection) []string {
 		if v == nil {
@@ -7986,6 +9870,9 @@ func (o ImagesSectionPtrOutput) PullSecrets() pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `docker.io/oliver006/redis_exporter:v1.74.0`
 func (o ImagesSectionPtrOutput) RedisExporter() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -7995,6 +9882,9 @@ func (o ImagesSectionPtrOutput) RedisExporter() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Pull every image through this mirror: its host and path replace each image's registry host.
+//
+// Default: unset
 func (o ImagesSectionPtrOutput) Registry() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -8004,7 +9894,9 @@ func (o ImagesSectionPtrOutput) Registry() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
+// The mirror's pull credentials as Docker config JSON; the stack creates the Secret registry-credentials from it in both of its namespaces.
+//
+// Default: unset
 func (o ImagesSectionPtrOutput) RegistryCredentials() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -8014,6 +9906,9 @@ func (o ImagesSectionPtrOutput) RegistryCredentials() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `docker.io/grafana/tempo:2.8.2`
 func (o ImagesSectionPtrOutput) Tempo() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -8023,6 +9918,9 @@ func (o ImagesSectionPtrOutput) Tempo() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/thanos/thanos:v0.42.4`
 func (o ImagesSectionPtrOutput) ThanosCompactor() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -8032,6 +9930,9 @@ func (o ImagesSectionPtrOutput) ThanosCompactor() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/thanos/thanos:v0.42.4`
 func (o ImagesSectionPtrOutput) ThanosQuery() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -8041,6 +9942,9 @@ func (o ImagesSectionPtrOutput) ThanosQuery() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/thanos/thanos:v0.42.4`
 func (o ImagesSectionPtrOutput) ThanosRuler() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -8050,6 +9954,9 @@ func (o ImagesSectionPtrOutput) ThanosRuler() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/thanos/thanos:v0.42.4`
 func (o ImagesSectionPtrOutput) ThanosSidecar() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -8059,6 +9966,9 @@ func (o ImagesSectionPtrOutput) ThanosSidecar() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The image, pinned by a tag other than latest or by a digest.
+//
+// Default: `quay.io/thanos/thanos:v0.42.4`
 func (o ImagesSectionPtrOutput) ThanosStore() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ImagesSection) *string {
 		if v == nil {
@@ -8070,10 +9980,12 @@ func (o ImagesSectionPtrOutput) ThanosStore() pulumi.StringPtrOutput {
 
 // A Jaeger a team already runs, as a datasource of `grafana.extraDatasources`.
 type JaegerDatasource struct {
+	// With type `jaeger`.
 	Name string `pulumi:"name"`
 	// One of `jaeger`.
 	Type string `pulumi:"type"`
-	Url  string `pulumi:"url"`
+	// With type `jaeger`.
+	Url string `pulumi:"url"`
 }
 
 // JaegerDatasourceInput is an input type that accepts JaegerDatasourceArgs and JaegerDatasourceOutput values.
@@ -8089,10 +10001,12 @@ type JaegerDatasourceInput interface {
 
 // A Jaeger a team already runs, as a datasource of `grafana.extraDatasources`.
 type JaegerDatasourceArgs struct {
+	// With type `jaeger`.
 	Name pulumi.StringInput `pulumi:"name"`
 	// One of `jaeger`.
 	Type pulumi.StringInput `pulumi:"type"`
-	Url  pulumi.StringInput `pulumi:"url"`
+	// With type `jaeger`.
+	Url pulumi.StringInput `pulumi:"url"`
 }
 
 func (JaegerDatasourceArgs) ElementType() reflect.Type {
@@ -8122,6 +10036,7 @@ func (o JaegerDatasourceOutput) ToJaegerDatasourceOutputWithContext(ctx context.
 	return o
 }
 
+// With type `jaeger`.
 func (o JaegerDatasourceOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v JaegerDatasource) string { return v.Name }).(pulumi.StringOutput)
 }
@@ -8131,6 +10046,7 @@ func (o JaegerDatasourceOutput) Type() pulumi.StringOutput {
 	return o.ApplyT(func(v JaegerDatasource) string { return v.Type }).(pulumi.StringOutput)
 }
 
+// With type `jaeger`.
 func (o JaegerDatasourceOutput) Url() pulumi.StringOutput {
 	return o.ApplyT(func(v JaegerDatasource) string { return v.Url }).(pulumi.StringOutput)
 }
@@ -8304,7 +10220,12 @@ func (o KialiServiceAccountsOutput) Kiali() ServiceAccountNameOutput {
 // Kubernetes discovery of a scrape job in named namespaces (Prometheus' kubernetes_sd_config).
 type KubernetesDiscovery struct {
 	Namespaces KubernetesDiscoveryNamespaces `pulumi:"namespaces"`
-	Ports      []interface{}                 `pulumi:"ports"`
+	// Where Prometheus may connect in those namespaces; every port when unset.
+	//
+	// Default: unset
+	Ports []interface{} `pulumi:"ports"`
+	// What discovery lists: pods, Services or EndpointSlices.
+	//
 	// One of `endpointslice`, `pod`, `service`.
 	Role string `pulumi:"role"`
 }
@@ -8323,7 +10244,12 @@ type KubernetesDiscoveryInput interface {
 // Kubernetes discovery of a scrape job in named namespaces (Prometheus' kubernetes_sd_config).
 type KubernetesDiscoveryArgs struct {
 	Namespaces KubernetesDiscoveryNamespacesInput `pulumi:"namespaces"`
-	Ports      pulumi.ArrayInput                  `pulumi:"ports"`
+	// Where Prometheus may connect in those namespaces; every port when unset.
+	//
+	// Default: unset
+	Ports pulumi.ArrayInput `pulumi:"ports"`
+	// What discovery lists: pods, Services or EndpointSlices.
+	//
 	// One of `endpointslice`, `pod`, `service`.
 	Role pulumi.StringInput `pulumi:"role"`
 }
@@ -8384,10 +10310,15 @@ func (o KubernetesDiscoveryOutput) Namespaces() KubernetesDiscoveryNamespacesOut
 	return o.ApplyT(func(v KubernetesDiscovery) KubernetesDiscoveryNamespaces { return v.Namespaces }).(KubernetesDiscoveryNamespacesOutput)
 }
 
+// Where Prometheus may connect in those namespaces; every port when unset.
+//
+// Default: unset
 func (o KubernetesDiscoveryOutput) Ports() pulumi.ArrayOutput {
 	return o.ApplyT(func(v KubernetesDiscovery) []interface{} { return v.Ports }).(pulumi.ArrayOutput)
 }
 
+// What discovery lists: pods, Services or EndpointSlices.
+//
 // One of `endpointslice`, `pod`, `service`.
 func (o KubernetesDiscoveryOutput) Role() pulumi.StringOutput {
 	return o.ApplyT(func(v KubernetesDiscovery) string { return v.Role }).(pulumi.StringOutput)
@@ -8760,10 +10691,13 @@ func (o LabelSelectorRequirementArrayOutput) Index(i pulumi.IntInput) LabelSelec
 
 // An SLI of requests faster than a threshold, from a histogram (`indicator.kind` latency).
 type LatencyIndicator struct {
-	Buckets   []interface{} `pulumi:"buckets"`
-	Histogram string        `pulumi:"histogram"`
+	// The bucket boundaries the application publishes for the histogram (e.g. Micrometer's serviceLevelObjectives); threshold must be one of them. With kind `latency`.
+	Buckets []interface{} `pulumi:"buckets"`
+	// The histogram family without _bucket, with optional matchers, e.g. queue_wait_seconds{queue="checkout"}. With kind `latency`.
+	Histogram string `pulumi:"histogram"`
 	// One of `latency`.
-	Kind      string      `pulumi:"kind"`
+	Kind string `pulumi:"kind"`
+	// Events at or below this value are good; one of buckets. With kind `latency`.
 	Threshold interface{} `pulumi:"threshold"`
 }
 
@@ -8780,11 +10714,14 @@ type LatencyIndicatorInput interface {
 
 // An SLI of requests faster than a threshold, from a histogram (`indicator.kind` latency).
 type LatencyIndicatorArgs struct {
-	Buckets   pulumi.ArrayInput  `pulumi:"buckets"`
+	// The bucket boundaries the application publishes for the histogram (e.g. Micrometer's serviceLevelObjectives); threshold must be one of them. With kind `latency`.
+	Buckets pulumi.ArrayInput `pulumi:"buckets"`
+	// The histogram family without _bucket, with optional matchers, e.g. queue_wait_seconds{queue="checkout"}. With kind `latency`.
 	Histogram pulumi.StringInput `pulumi:"histogram"`
 	// One of `latency`.
-	Kind      pulumi.StringInput `pulumi:"kind"`
-	Threshold pulumi.Input       `pulumi:"threshold"`
+	Kind pulumi.StringInput `pulumi:"kind"`
+	// Events at or below this value are good; one of buckets. With kind `latency`.
+	Threshold pulumi.Input `pulumi:"threshold"`
 }
 
 func (LatencyIndicatorArgs) ElementType() reflect.Type {
@@ -8814,10 +10751,12 @@ func (o LatencyIndicatorOutput) ToLatencyIndicatorOutputWithContext(ctx context.
 	return o
 }
 
+// The bucket boundaries the application publishes for the histogram (e.g. Micrometer's serviceLevelObjectives); threshold must be one of them. With kind `latency`.
 func (o LatencyIndicatorOutput) Buckets() pulumi.ArrayOutput {
 	return o.ApplyT(func(v LatencyIndicator) []interface{} { return v.Buckets }).(pulumi.ArrayOutput)
 }
 
+// The histogram family without _bucket, with optional matchers, e.g. queue_wait_seconds{queue="checkout"}. With kind `latency`.
 func (o LatencyIndicatorOutput) Histogram() pulumi.StringOutput {
 	return o.ApplyT(func(v LatencyIndicator) string { return v.Histogram }).(pulumi.StringOutput)
 }
@@ -8827,6 +10766,7 @@ func (o LatencyIndicatorOutput) Kind() pulumi.StringOutput {
 	return o.ApplyT(func(v LatencyIndicator) string { return v.Kind }).(pulumi.StringOutput)
 }
 
+// Events at or below this value are good; one of buckets. With kind `latency`.
 func (o LatencyIndicatorOutput) Threshold() pulumi.AnyOutput {
 	return o.ApplyT(func(v LatencyIndicator) interface{} { return v.Threshold }).(pulumi.AnyOutput)
 }
@@ -8991,20 +10931,58 @@ func (o LogsClientsPtrOutput) Scraper() pulumi.AnyOutput {
 }
 
 type LogsSection struct {
-	Alerts        *LogsSectionAlerts `pulumi:"alerts"`
-	ClusterEvents *bool              `pulumi:"clusterEvents"`
+	// Log alert thresholds, and the log alerts switched off.
+	Alerts *LogsSectionAlerts `pulumi:"alerts"`
+	// Ship the cluster's Kubernetes events (every namespace's) to Loki through one collector, labelled by namespace, kind, name, reason and type, kept as long as log lines.
+	//
+	// Default: `true`
+	ClusterEvents *bool `pulumi:"clusterEvents"`
+	// node: a DaemonSet in the node namespace tailing /var/log/pods; api: one replica in the restricted namespace reading logs through the API.
+	//
+	// Default: kind: `api`; eks: `node`
+	//
 	// One of `api`, `node`.
-	CollectionMode    *string       `pulumi:"collectionMode"`
-	DropPatterns      []string      `pulumi:"dropPatterns"`
-	ExtraRuleFiles    []interface{} `pulumi:"extraRuleFiles"`
-	IngestionBurstMb  interface{}   `pulumi:"ingestionBurstMb"`
-	IngestionRateMb   interface{}   `pulumi:"ingestionRateMb"`
-	MaskIpAddresses   *bool         `pulumi:"maskIpAddresses"`
-	Replicas          interface{}   `pulumi:"replicas"`
-	ReplicationFactor interface{}   `pulumi:"replicationFactor"`
-	Retention         *string       `pulumi:"retention"`
-	StorageSize       interface{}   `pulumi:"storageSize"`
-	Tenant            *string       `pulumi:"tenant"`
+	CollectionMode *string `pulumi:"collectionMode"`
+	// Lines matching any of these regular expressions are dropped.
+	//
+	// Default: `["GET /actuator/health","kube-probe/"]`
+	DropPatterns []string `pulumi:"dropPatterns"`
+	// Teams' own Loki (LogQL) rule files (paths from the project root, or from a program {name, content}), loaded beside the stack's.
+	//
+	// Default: `[]`
+	ExtraRuleFiles []interface{} `pulumi:"extraRuleFiles"`
+	// Per-tenant ingestion burst, in MB.
+	//
+	// Default: kind: `8`; eks: `32`
+	IngestionBurstMb interface{} `pulumi:"ingestionBurstMb"`
+	// Per-tenant ingestion rate, in MB/s.
+	//
+	// Default: kind: `4`; eks: `16`
+	IngestionRateMb interface{} `pulumi:"ingestionRateMb"`
+	// Replace IP addresses in log lines before they are stored.
+	//
+	// Default: kind: `false`; eks: `true`
+	MaskIpAddresses *bool `pulumi:"maskIpAddresses"`
+	// Loki replicas. Above 1 they form one memberlist ring across zones and need storage.s3.loki, as chunks on a volume cannot be shared.
+	//
+	// Default: kind: `1`; eks: `3`
+	Replicas interface{} `pulumi:"replicas"`
+	// Replicas each log line is written to (a push succeeds on a majority of them); at most logs.replicas.
+	//
+	// Default: kind: `1`; eks: `3`
+	ReplicationFactor interface{} `pulumi:"replicationFactor"`
+	// How long Loki keeps log lines.
+	//
+	// Default: kind: `168h`; eks: `720h`
+	Retention *string `pulumi:"retention"`
+	// Loki's volume (each replica's: its WAL, and on kind its chunks and index).
+	//
+	// Default: kind: `5Gi`; eks: `20Gi`
+	StorageSize interface{} `pulumi:"storageSize"`
+	// Loki tenant for every log line; unset turns Loki's multi-tenancy off.
+	//
+	// Default: kind: unset; eks: `platform`
+	Tenant *string `pulumi:"tenant"`
 }
 
 // LogsSectionInput is an input type that accepts LogsSectionArgs and LogsSectionOutput values.
@@ -9019,20 +10997,58 @@ type LogsSectionInput interface {
 }
 
 type LogsSectionArgs struct {
-	Alerts        LogsSectionAlertsPtrInput `pulumi:"alerts"`
-	ClusterEvents pulumi.BoolPtrInput       `pulumi:"clusterEvents"`
+	// Log alert thresholds, and the log alerts switched off.
+	Alerts LogsSectionAlertsPtrInput `pulumi:"alerts"`
+	// Ship the cluster's Kubernetes events (every namespace's) to Loki through one collector, labelled by namespace, kind, name, reason and type, kept as long as log lines.
+	//
+	// Default: `true`
+	ClusterEvents pulumi.BoolPtrInput `pulumi:"clusterEvents"`
+	// node: a DaemonSet in the node namespace tailing /var/log/pods; api: one replica in the restricted namespace reading logs through the API.
+	//
+	// Default: kind: `api`; eks: `node`
+	//
 	// One of `api`, `node`.
-	CollectionMode    pulumi.StringPtrInput   `pulumi:"collectionMode"`
-	DropPatterns      pulumi.StringArrayInput `pulumi:"dropPatterns"`
-	ExtraRuleFiles    pulumi.ArrayInput       `pulumi:"extraRuleFiles"`
-	IngestionBurstMb  pulumi.Input            `pulumi:"ingestionBurstMb"`
-	IngestionRateMb   pulumi.Input            `pulumi:"ingestionRateMb"`
-	MaskIpAddresses   pulumi.BoolPtrInput     `pulumi:"maskIpAddresses"`
-	Replicas          pulumi.Input            `pulumi:"replicas"`
-	ReplicationFactor pulumi.Input            `pulumi:"replicationFactor"`
-	Retention         pulumi.StringPtrInput   `pulumi:"retention"`
-	StorageSize       pulumi.Input            `pulumi:"storageSize"`
-	Tenant            pulumi.StringPtrInput   `pulumi:"tenant"`
+	CollectionMode pulumi.StringPtrInput `pulumi:"collectionMode"`
+	// Lines matching any of these regular expressions are dropped.
+	//
+	// Default: `["GET /actuator/health","kube-probe/"]`
+	DropPatterns pulumi.StringArrayInput `pulumi:"dropPatterns"`
+	// Teams' own Loki (LogQL) rule files (paths from the project root, or from a program {name, content}), loaded beside the stack's.
+	//
+	// Default: `[]`
+	ExtraRuleFiles pulumi.ArrayInput `pulumi:"extraRuleFiles"`
+	// Per-tenant ingestion burst, in MB.
+	//
+	// Default: kind: `8`; eks: `32`
+	IngestionBurstMb pulumi.Input `pulumi:"ingestionBurstMb"`
+	// Per-tenant ingestion rate, in MB/s.
+	//
+	// Default: kind: `4`; eks: `16`
+	IngestionRateMb pulumi.Input `pulumi:"ingestionRateMb"`
+	// Replace IP addresses in log lines before they are stored.
+	//
+	// Default: kind: `false`; eks: `true`
+	MaskIpAddresses pulumi.BoolPtrInput `pulumi:"maskIpAddresses"`
+	// Loki replicas. Above 1 they form one memberlist ring across zones and need storage.s3.loki, as chunks on a volume cannot be shared.
+	//
+	// Default: kind: `1`; eks: `3`
+	Replicas pulumi.Input `pulumi:"replicas"`
+	// Replicas each log line is written to (a push succeeds on a majority of them); at most logs.replicas.
+	//
+	// Default: kind: `1`; eks: `3`
+	ReplicationFactor pulumi.Input `pulumi:"replicationFactor"`
+	// How long Loki keeps log lines.
+	//
+	// Default: kind: `168h`; eks: `720h`
+	Retention pulumi.StringPtrInput `pulumi:"retention"`
+	// Loki's volume (each replica's: its WAL, and on kind its chunks and index).
+	//
+	// Default: kind: `5Gi`; eks: `20Gi`
+	StorageSize pulumi.Input `pulumi:"storageSize"`
+	// Loki tenant for every log line; unset turns Loki's multi-tenancy off.
+	//
+	// Default: kind: unset; eks: `platform`
+	Tenant pulumi.StringPtrInput `pulumi:"tenant"`
 }
 
 func (LogsSectionArgs) ElementType() reflect.Type {
@@ -9112,55 +11128,93 @@ func (o LogsSectionOutput) ToLogsSectionPtrOutputWithContext(ctx context.Context
 	}).(LogsSectionPtrOutput)
 }
 
+// Log alert thresholds, and the log alerts switched off.
 func (o LogsSectionOutput) Alerts() LogsSectionAlertsPtrOutput {
 	return o.ApplyT(func(v LogsSection) *LogsSectionAlerts { return v.Alerts }).(LogsSectionAlertsPtrOutput)
 }
 
+// Ship the cluster's Kubernetes events (every namespace's) to Loki through one collector, labelled by namespace, kind, name, reason and type, kept as long as log lines.
+//
+// Default: `true`
 func (o LogsSectionOutput) ClusterEvents() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v LogsSection) *bool { return v.ClusterEvents }).(pulumi.BoolPtrOutput)
 }
 
+// node: a DaemonSet in the node namespace tailing /var/log/pods; api: one replica in the restricted namespace reading logs through the API.
+//
+// Default: kind: `api`; eks: `node`
+//
 // One of `api`, `node`.
 func (o LogsSectionOutput) CollectionMode() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LogsSection) *string { return v.CollectionMode }).(pulumi.StringPtrOutput)
 }
 
+// Lines matching any of these regular expressions are dropped.
+//
+// Default: `["GET /actuator/health","kube-probe/"]`
 func (o LogsSectionOutput) DropPatterns() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v LogsSection) []string { return v.DropPatterns }).(pulumi.StringArrayOutput)
 }
 
+// Teams' own Loki (LogQL) rule files (paths from the project root, or from a program {name, content}), loaded beside the stack's.
+//
+// Default: `[]`
 func (o LogsSectionOutput) ExtraRuleFiles() pulumi.ArrayOutput {
 	return o.ApplyT(func(v LogsSection) []interface{} { return v.ExtraRuleFiles }).(pulumi.ArrayOutput)
 }
 
+// Per-tenant ingestion burst, in MB.
+//
+// Default: kind: `8`; eks: `32`
 func (o LogsSectionOutput) IngestionBurstMb() pulumi.AnyOutput {
 	return o.ApplyT(func(v LogsSection) interface{} { return v.IngestionBurstMb }).(pulumi.AnyOutput)
 }
 
+// Per-tenant ingestion rate, in MB/s.
+//
+// Default: kind: `4`; eks: `16`
 func (o LogsSectionOutput) IngestionRateMb() pulumi.AnyOutput {
 	return o.ApplyT(func(v LogsSection) interface{} { return v.IngestionRateMb }).(pulumi.AnyOutput)
 }
 
+// Replace IP addresses in log lines before they are stored.
+//
+// Default: kind: `false`; eks: `true`
 func (o LogsSectionOutput) MaskIpAddresses() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v LogsSection) *bool { return v.MaskIpAddresses }).(pulumi.BoolPtrOutput)
 }
 
+// Loki replicas. Above 1 they form one memberlist ring across zones and need storage.s3.loki, as chunks on a volume cannot be shared.
+//
+// Default: kind: `1`; eks: `3`
 func (o LogsSectionOutput) Replicas() pulumi.AnyOutput {
 	return o.ApplyT(func(v LogsSection) interface{} { return v.Replicas }).(pulumi.AnyOutput)
 }
 
+// Replicas each log line is written to (a push succeeds on a majority of them); at most logs.replicas.
+//
+// Default: kind: `1`; eks: `3`
 func (o LogsSectionOutput) ReplicationFactor() pulumi.AnyOutput {
 	return o.ApplyT(func(v LogsSection) interface{} { return v.ReplicationFactor }).(pulumi.AnyOutput)
 }
 
+// How long Loki keeps log lines.
+//
+// Default: kind: `168h`; eks: `720h`
 func (o LogsSectionOutput) Retention() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LogsSection) *string { return v.Retention }).(pulumi.StringPtrOutput)
 }
 
+// Loki's volume (each replica's: its WAL, and on kind its chunks and index).
+//
+// Default: kind: `5Gi`; eks: `20Gi`
 func (o LogsSectionOutput) StorageSize() pulumi.AnyOutput {
 	return o.ApplyT(func(v LogsSection) interface{} { return v.StorageSize }).(pulumi.AnyOutput)
 }
 
+// Loki tenant for every log line; unset turns Loki's multi-tenancy off.
+//
+// Default: kind: unset; eks: `platform`
 func (o LogsSectionOutput) Tenant() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LogsSection) *string { return v.Tenant }).(pulumi.StringPtrOutput)
 }
@@ -9189,6 +11243,7 @@ func (o LogsSectionPtrOutput) Elem() LogsSectionOutput {
 	}).(LogsSectionOutput)
 }
 
+// Log alert thresholds, and the log alerts switched off.
 func (o LogsSectionPtrOutput) Alerts() LogsSectionAlertsPtrOutput {
 	return o.ApplyT(func(v *LogsSection) *LogsSectionAlerts {
 		if v == nil {
@@ -9198,6 +11253,9 @@ func (o LogsSectionPtrOutput) Alerts() LogsSectionAlertsPtrOutput {
 	}).(LogsSectionAlertsPtrOutput)
 }
 
+// Ship the cluster's Kubernetes events (every namespace's) to Loki through one collector, labelled by namespace, kind, name, reason and type, kept as long as log lines.
+//
+// Default: `true`
 func (o LogsSectionPtrOutput) ClusterEvents() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *LogsSection) *bool {
 		if v == nil {
@@ -9207,6 +11265,10 @@ func (o LogsSectionPtrOutput) ClusterEvents() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
+// node: a DaemonSet in the node namespace tailing /var/log/pods; api: one replica in the restricted namespace reading logs through the API.
+//
+// Default: kind: `api`; eks: `node`
+//
 // One of `api`, `node`.
 func (o LogsSectionPtrOutput) CollectionMode() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *LogsSection) *string {
@@ -9217,6 +11279,9 @@ func (o LogsSectionPtrOutput) CollectionMode() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Lines matching any of these regular expressions are dropped.
+//
+// Default: `["GET /actuator/health","kube-probe/"]`
 func (o LogsSectionPtrOutput) DropPatterns() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *LogsSection) []string {
 		if v == nil {
@@ -9226,6 +11291,9 @@ func (o LogsSectionPtrOutput) DropPatterns() pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
+// Teams' own Loki (LogQL) rule files (paths from the project root, or from a program {name, content}), loaded beside the stack's.
+//
+// Default: `[]`
 func (o LogsSectionPtrOutput) ExtraRuleFiles() pulumi.ArrayOutput {
 	return o.ApplyT(func(v *LogsSection) []interface{} {
 		if v == nil {
@@ -9235,6 +11303,9 @@ func (o LogsSectionPtrOutput) ExtraRuleFiles() pulumi.ArrayOutput {
 	}).(pulumi.ArrayOutput)
 }
 
+// Per-tenant ingestion burst, in MB.
+//
+// Default: kind: `8`; eks: `32`
 func (o LogsSectionPtrOutput) IngestionBurstMb() pulumi.AnyOutput {
 	return o.ApplyT(func(v *LogsSection) interface{} {
 		if v == nil {
@@ -9244,6 +11315,9 @@ func (o LogsSectionPtrOutput) IngestionBurstMb() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Per-tenant ingestion rate, in MB/s.
+//
+// Default: kind: `4`; eks: `16`
 func (o LogsSectionPtrOutput) IngestionRateMb() pulumi.AnyOutput {
 	return o.ApplyT(func(v *LogsSection) interface{} {
 		if v == nil {
@@ -9253,6 +11327,9 @@ func (o LogsSectionPtrOutput) IngestionRateMb() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Replace IP addresses in log lines before they are stored.
+//
+// Default: kind: `false`; eks: `true`
 func (o LogsSectionPtrOutput) MaskIpAddresses() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *LogsSection) *bool {
 		if v == nil {
@@ -9262,6 +11339,9 @@ func (o LogsSectionPtrOutput) MaskIpAddresses() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
+// Loki replicas. Above 1 they form one memberlist ring across zones and need storage.s3.loki, as chunks on a volume cannot be shared.
+//
+// Default: kind: `1`; eks: `3`
 func (o LogsSectionPtrOutput) Replicas() pulumi.AnyOutput {
 	return o.ApplyT(func(v *LogsSection) interface{} {
 		if v == nil {
@@ -9271,6 +11351,9 @@ func (o LogsSectionPtrOutput) Replicas() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Replicas each log line is written to (a push succeeds on a majority of them); at most logs.replicas.
+//
+// Default: kind: `1`; eks: `3`
 func (o LogsSectionPtrOutput) ReplicationFactor() pulumi.AnyOutput {
 	return o.ApplyT(func(v *LogsSection) interface{} {
 		if v == nil {
@@ -9280,6 +11363,9 @@ func (o LogsSectionPtrOutput) ReplicationFactor() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// How long Loki keeps log lines.
+//
+// Default: kind: `168h`; eks: `720h`
 func (o LogsSectionPtrOutput) Retention() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *LogsSection) *string {
 		if v == nil {
@@ -9289,6 +11375,9 @@ func (o LogsSectionPtrOutput) Retention() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Loki's volume (each replica's: its WAL, and on kind its chunks and index).
+//
+// Default: kind: `5Gi`; eks: `20Gi`
 func (o LogsSectionPtrOutput) StorageSize() pulumi.AnyOutput {
 	return o.ApplyT(func(v *LogsSection) interface{} {
 		if v == nil {
@@ -9298,6 +11387,9 @@ func (o LogsSectionPtrOutput) StorageSize() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Loki tenant for every log line; unset turns Loki's multi-tenancy off.
+//
+// Default: kind: unset; eks: `platform`
 func (o LogsSectionPtrOutput) Tenant() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *LogsSection) *string {
 		if v == nil {
@@ -9308,10 +11400,22 @@ func (o LogsSectionPtrOutput) Tenant() pulumi.StringPtrOutput {
 }
 
 type LogsSectionAlerts struct {
-	Disabled        []string                                   `pulumi:"disabled"`
-	ErrorLinesPer5m interface{}                                `pulumi:"errorLinesPer5m"`
-	Overrides       map[string]LogsSectionAlertsOverridesValue `pulumi:"overrides"`
-	SilentFor       *string                                    `pulumi:"silentFor"`
+	// Alerts of the stack's own Loki rules left out, by name; a name the rules do not hold is refused. npm run review lists what each edit switches off.
+	//
+	// Default: `[]`
+	Disabled []string `pulumi:"disabled"`
+	// LogErrorBurst fires when a service logs more ERROR lines than this in five minutes.
+	//
+	// Default: `100`
+	ErrorLinesPer5m interface{} `pulumi:"errorLinesPer5m"`
+	// Another for or severity for alerts of the stack's own Loki rules, by alert name; a name the rules do not hold is refused. For another threshold, switch the alert off and give your own.
+	//
+	// Default: `{}`
+	Overrides map[string]LogsSectionAlertsOverridesValue `pulumi:"overrides"`
+	// LogsStopped fires when a service that logged in the hour before has been silent this long.
+	//
+	// Default: `15m`
+	SilentFor *string `pulumi:"silentFor"`
 }
 
 // LogsSectionAlertsInput is an input type that accepts LogsSectionAlertsArgs and LogsSectionAlertsOutput values.
@@ -9326,10 +11430,22 @@ type LogsSectionAlertsInput interface {
 }
 
 type LogsSectionAlertsArgs struct {
-	Disabled        pulumi.StringArrayInput                 `pulumi:"disabled"`
-	ErrorLinesPer5m pulumi.Input                            `pulumi:"errorLinesPer5m"`
-	Overrides       LogsSectionAlertsOverridesValueMapInput `pulumi:"overrides"`
-	SilentFor       pulumi.StringPtrInput                   `pulumi:"silentFor"`
+	// Alerts of the stack's own Loki rules left out, by name; a name the rules do not hold is refused. npm run review lists what each edit switches off.
+	//
+	// Default: `[]`
+	Disabled pulumi.StringArrayInput `pulumi:"disabled"`
+	// LogErrorBurst fires when a service logs more ERROR lines than this in five minutes.
+	//
+	// Default: `100`
+	ErrorLinesPer5m pulumi.Input `pulumi:"errorLinesPer5m"`
+	// Another for or severity for alerts of the stack's own Loki rules, by alert name; a name the rules do not hold is refused. For another threshold, switch the alert off and give your own.
+	//
+	// Default: `{}`
+	Overrides LogsSectionAlertsOverridesValueMapInput `pulumi:"overrides"`
+	// LogsStopped fires when a service that logged in the hour before has been silent this long.
+	//
+	// Default: `15m`
+	SilentFor pulumi.StringPtrInput `pulumi:"silentFor"`
 }
 
 func (LogsSectionAlertsArgs) ElementType() reflect.Type {
@@ -9409,18 +11525,30 @@ func (o LogsSectionAlertsOutput) ToLogsSectionAlertsPtrOutputWithContext(ctx con
 	}).(LogsSectionAlertsPtrOutput)
 }
 
+// Alerts of the stack's own Loki rules left out, by name; a name the rules do not hold is refused. npm run review lists what each edit switches off.
+//
+// Default: `[]`
 func (o LogsSectionAlertsOutput) Disabled() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v LogsSectionAlerts) []string { return v.Disabled }).(pulumi.StringArrayOutput)
 }
 
+// LogErrorBurst fires when a service logs more ERROR lines than this in five minutes.
+//
+// Default: `100`
 func (o LogsSectionAlertsOutput) ErrorLinesPer5m() pulumi.AnyOutput {
 	return o.ApplyT(func(v LogsSectionAlerts) interface{} { return v.ErrorLinesPer5m }).(pulumi.AnyOutput)
 }
 
+// Another for or severity for alerts of the stack's own Loki rules, by alert name; a name the rules do not hold is refused. For another threshold, switch the alert off and give your own.
+//
+// Default: `{}`
 func (o LogsSectionAlertsOutput) Overrides() LogsSectionAlertsOverridesValueMapOutput {
 	return o.ApplyT(func(v LogsSectionAlerts) map[string]LogsSectionAlertsOverridesValue { return v.Overrides }).(LogsSectionAlertsOverridesValueMapOutput)
 }
 
+// LogsStopped fires when a service that logged in the hour before has been silent this long.
+//
+// Default: `15m`
 func (o LogsSectionAlertsOutput) SilentFor() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LogsSectionAlerts) *string { return v.SilentFor }).(pulumi.StringPtrOutput)
 }
@@ -9449,6 +11577,9 @@ func (o LogsSectionAlertsPtrOutput) Elem() LogsSectionAlertsOutput {
 	}).(LogsSectionAlertsOutput)
 }
 
+// Alerts of the stack's own Loki rules left out, by name; a name the rules do not hold is refused. npm run review lists what each edit switches off.
+//
+// Default: `[]`
 func (o LogsSectionAlertsPtrOutput) Disabled() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *LogsSectionAlerts) []string {
 		if v == nil {
@@ -9458,6 +11589,9 @@ func (o LogsSectionAlertsPtrOutput) Disabled() pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
+// LogErrorBurst fires when a service logs more ERROR lines than this in five minutes.
+//
+// Default: `100`
 func (o LogsSectionAlertsPtrOutput) ErrorLinesPer5m() pulumi.AnyOutput {
 	return o.ApplyT(func(v *LogsSectionAlerts) interface{} {
 		if v == nil {
@@ -9467,6 +11601,9 @@ func (o LogsSectionAlertsPtrOutput) ErrorLinesPer5m() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Another for or severity for alerts of the stack's own Loki rules, by alert name; a name the rules do not hold is refused. For another threshold, switch the alert off and give your own.
+//
+// Default: `{}`
 func (o LogsSectionAlertsPtrOutput) Overrides() LogsSectionAlertsOverridesValueMapOutput {
 	return o.ApplyT(func(v *LogsSectionAlerts) map[string]LogsSectionAlertsOverridesValue {
 		if v == nil {
@@ -9476,6 +11613,9 @@ func (o LogsSectionAlertsPtrOutput) Overrides() LogsSectionAlertsOverridesValueM
 	}).(LogsSectionAlertsOverridesValueMapOutput)
 }
 
+// LogsStopped fires when a service that logged in the hour before has been silent this long.
+//
+// Default: `15m`
 func (o LogsSectionAlertsPtrOutput) SilentFor() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *LogsSectionAlerts) *string {
 		if v == nil {
@@ -9486,7 +11626,13 @@ func (o LogsSectionAlertsPtrOutput) SilentFor() pulumi.StringPtrOutput {
 }
 
 type LogsSectionAlertsOverridesValue struct {
-	For      *string `pulumi:"for"`
+	// How long the condition holds before the alert fires.
+	//
+	// Default: unset
+	For *string `pulumi:"for"`
+	// The alert's severity label, which a route must read (alerting.routes, alerting.otherSeverities).
+	//
+	// Default: unset
 	Severity *string `pulumi:"severity"`
 }
 
@@ -9502,7 +11648,13 @@ type LogsSectionAlertsOverridesValueInput interface {
 }
 
 type LogsSectionAlertsOverridesValueArgs struct {
-	For      pulumi.StringPtrInput `pulumi:"for"`
+	// How long the condition holds before the alert fires.
+	//
+	// Default: unset
+	For pulumi.StringPtrInput `pulumi:"for"`
+	// The alert's severity label, which a route must read (alerting.routes, alerting.otherSeverities).
+	//
+	// Default: unset
 	Severity pulumi.StringPtrInput `pulumi:"severity"`
 }
 
@@ -9557,10 +11709,16 @@ func (o LogsSectionAlertsOverridesValueOutput) ToLogsSectionAlertsOverridesValue
 	return o
 }
 
+// How long the condition holds before the alert fires.
+//
+// Default: unset
 func (o LogsSectionAlertsOverridesValueOutput) For() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LogsSectionAlertsOverridesValue) *string { return v.For }).(pulumi.StringPtrOutput)
 }
 
+// The alert's severity label, which a route must read (alerting.routes, alerting.otherSeverities).
+//
+// Default: unset
 func (o LogsSectionAlertsOverridesValueOutput) Severity() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LogsSectionAlertsOverridesValue) *string { return v.Severity }).(pulumi.StringPtrOutput)
 }
@@ -9917,6 +12075,7 @@ func (o LokiPeerPtrOutput) Url() pulumi.StringPtrOutput {
 }
 
 type MeshSection struct {
+	// An Istio service mesh (sidecar mode) the apps run in; off by default.
 	Istio *MeshSectionIstio `pulumi:"istio"`
 }
 
@@ -9932,6 +12091,7 @@ type MeshSectionInput interface {
 }
 
 type MeshSectionArgs struct {
+	// An Istio service mesh (sidecar mode) the apps run in; off by default.
 	Istio MeshSectionIstioPtrInput `pulumi:"istio"`
 }
 
@@ -10012,6 +12172,7 @@ func (o MeshSectionOutput) ToMeshSectionPtrOutputWithContext(ctx context.Context
 	}).(MeshSectionPtrOutput)
 }
 
+// An Istio service mesh (sidecar mode) the apps run in; off by default.
 func (o MeshSectionOutput) Istio() MeshSectionIstioPtrOutput {
 	return o.ApplyT(func(v MeshSection) *MeshSectionIstio { return v.Istio }).(MeshSectionIstioPtrOutput)
 }
@@ -10040,6 +12201,7 @@ func (o MeshSectionPtrOutput) Elem() MeshSectionOutput {
 	}).(MeshSectionOutput)
 }
 
+// An Istio service mesh (sidecar mode) the apps run in; off by default.
 func (o MeshSectionPtrOutput) Istio() MeshSectionIstioPtrOutput {
 	return o.ApplyT(func(v *MeshSection) *MeshSectionIstio {
 		if v == nil {
@@ -10050,10 +12212,22 @@ func (o MeshSectionPtrOutput) Istio() MeshSectionIstioPtrOutput {
 }
 
 type MeshSectionIstio struct {
-	Enabled         *bool    `pulumi:"enabled"`
-	IstiodNamespace *string  `pulumi:"istiodNamespace"`
-	Kiali           *bool    `pulumi:"kiali"`
-	Namespaces      []string `pulumi:"namespaces"`
+	// Scrape the sidecars and istiod, record mesh RED and SLO signals, add the Istio Mesh dashboard and run Kiali.
+	//
+	// Default: `false`
+	Enabled *bool `pulumi:"enabled"`
+	// Where istiod runs: its Service istiod (or istiod-<revision>) with the port http-monitoring (15014).
+	//
+	// Default: `istio-system`
+	IstiodNamespace *string `pulumi:"istiodNamespace"`
+	// Run Kiali, read-only, on this stack's Prometheus, Tempo and Grafana; false when the mesh has its own.
+	//
+	// Default: `true`
+	Kiali *bool `pulumi:"kiali"`
+	// Namespaces whose pods carry Istio sidecars (the gateways' namespace too, to scrape them); they must exist.
+	//
+	// Default: `[]`
+	Namespaces []string `pulumi:"namespaces"`
 }
 
 // MeshSectionIstioInput is an input type that accepts MeshSectionIstioArgs and MeshSectionIstioOutput values.
@@ -10068,10 +12242,22 @@ type MeshSectionIstioInput interface {
 }
 
 type MeshSectionIstioArgs struct {
-	Enabled         pulumi.BoolPtrInput     `pulumi:"enabled"`
-	IstiodNamespace pulumi.StringPtrInput   `pulumi:"istiodNamespace"`
-	Kiali           pulumi.BoolPtrInput     `pulumi:"kiali"`
-	Namespaces      pulumi.StringArrayInput `pulumi:"namespaces"`
+	// Scrape the sidecars and istiod, record mesh RED and SLO signals, add the Istio Mesh dashboard and run Kiali.
+	//
+	// Default: `false`
+	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
+	// Where istiod runs: its Service istiod (or istiod-<revision>) with the port http-monitoring (15014).
+	//
+	// Default: `istio-system`
+	IstiodNamespace pulumi.StringPtrInput `pulumi:"istiodNamespace"`
+	// Run Kiali, read-only, on this stack's Prometheus, Tempo and Grafana; false when the mesh has its own.
+	//
+	// Default: `true`
+	Kiali pulumi.BoolPtrInput `pulumi:"kiali"`
+	// Namespaces whose pods carry Istio sidecars (the gateways' namespace too, to scrape them); they must exist.
+	//
+	// Default: `[]`
+	Namespaces pulumi.StringArrayInput `pulumi:"namespaces"`
 }
 
 func (MeshSectionIstioArgs) ElementType() reflect.Type {
@@ -10151,18 +12337,30 @@ func (o MeshSectionIstioOutput) ToMeshSectionIstioPtrOutputWithContext(ctx conte
 	}).(MeshSectionIstioPtrOutput)
 }
 
+// Scrape the sidecars and istiod, record mesh RED and SLO signals, add the Istio Mesh dashboard and run Kiali.
+//
+// Default: `false`
 func (o MeshSectionIstioOutput) Enabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v MeshSectionIstio) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
 }
 
+// Where istiod runs: its Service istiod (or istiod-<revision>) with the port http-monitoring (15014).
+//
+// Default: `istio-system`
 func (o MeshSectionIstioOutput) IstiodNamespace() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MeshSectionIstio) *string { return v.IstiodNamespace }).(pulumi.StringPtrOutput)
 }
 
+// Run Kiali, read-only, on this stack's Prometheus, Tempo and Grafana; false when the mesh has its own.
+//
+// Default: `true`
 func (o MeshSectionIstioOutput) Kiali() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v MeshSectionIstio) *bool { return v.Kiali }).(pulumi.BoolPtrOutput)
 }
 
+// Namespaces whose pods carry Istio sidecars (the gateways' namespace too, to scrape them); they must exist.
+//
+// Default: `[]`
 func (o MeshSectionIstioOutput) Namespaces() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v MeshSectionIstio) []string { return v.Namespaces }).(pulumi.StringArrayOutput)
 }
@@ -10191,6 +12389,9 @@ func (o MeshSectionIstioPtrOutput) Elem() MeshSectionIstioOutput {
 	}).(MeshSectionIstioOutput)
 }
 
+// Scrape the sidecars and istiod, record mesh RED and SLO signals, add the Istio Mesh dashboard and run Kiali.
+//
+// Default: `false`
 func (o MeshSectionIstioPtrOutput) Enabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *MeshSectionIstio) *bool {
 		if v == nil {
@@ -10200,6 +12401,9 @@ func (o MeshSectionIstioPtrOutput) Enabled() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
+// Where istiod runs: its Service istiod (or istiod-<revision>) with the port http-monitoring (15014).
+//
+// Default: `istio-system`
 func (o MeshSectionIstioPtrOutput) IstiodNamespace() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MeshSectionIstio) *string {
 		if v == nil {
@@ -10209,6 +12413,9 @@ func (o MeshSectionIstioPtrOutput) IstiodNamespace() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Run Kiali, read-only, on this stack's Prometheus, Tempo and Grafana; false when the mesh has its own.
+//
+// Default: `true`
 func (o MeshSectionIstioPtrOutput) Kiali() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *MeshSectionIstio) *bool {
 		if v == nil {
@@ -10218,6 +12425,9 @@ func (o MeshSectionIstioPtrOutput) Kiali() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
+// Namespaces whose pods carry Istio sidecars (the gateways' namespace too, to scrape them); they must exist.
+//
+// Default: `[]`
 func (o MeshSectionIstioPtrOutput) Namespaces() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *MeshSectionIstio) []string {
 		if v == nil {
@@ -10425,29 +12635,84 @@ func (o MetricsClientsPtrOutput) TraceWriter() pulumi.AnyOutput {
 }
 
 type MetricsSection struct {
-	AlertmanagerReplicas       interface{}                               `pulumi:"alertmanagerReplicas"`
-	Alerts                     *MetricsSectionAlerts                     `pulumi:"alerts"`
-	AnnotationDiscovery        *MetricsSectionAnnotationDiscovery        `pulumi:"annotationDiscovery"`
-	EvaluationInterval         *string                                   `pulumi:"evaluationInterval"`
-	Exporters                  *MetricsSectionExporters                  `pulumi:"exporters"`
-	ExtraRuleFiles             []interface{}                             `pulumi:"extraRuleFiles"`
-	ExtraScrapeConfigs         []ExtraScrapeConfig                       `pulumi:"extraScrapeConfigs"`
-	NodeExporter               *MetricsSectionNodeExporter               `pulumi:"nodeExporter"`
-	ObjectStorage              *MetricsSectionObjectStorage              `pulumi:"objectStorage"`
-	OpenSloFiles               []interface{}                             `pulumi:"openSloFiles"`
+	// Alertmanager replicas, clustered as peers above 1.
+	//
+	// Default: kind: `1`; eks: `3`
+	AlertmanagerReplicas interface{} `pulumi:"alertmanagerReplicas"`
+	// Alert thresholds, and the alerts switched off; the alert rules read nothing else.
+	Alerts *MetricsSectionAlerts `pulumi:"alerts"`
+	// Namespaces whose prometheus.io/scrape pods are scraped besides apps.namespaces' (no Alloy, no tracing ConfigMap); not the stack's own.
+	AnnotationDiscovery *MetricsSectionAnnotationDiscovery `pulumi:"annotationDiscovery"`
+	// How often rules are evaluated.
+	//
+	// Default: `15s`
+	EvaluationInterval *string `pulumi:"evaluationInterval"`
+	// Databases and caches to export metrics for, one exporter Deployment each.
+	Exporters *MetricsSectionExporters `pulumi:"exporters"`
+	// Teams' own Prometheus rule files (paths from the project root, or from a program {name, content}), checked when the config loads and loaded beside the stack's.
+	//
+	// Default: `[]`
+	ExtraRuleFiles []interface{} `pulumi:"extraRuleFiles"`
+	// Teams' own scrape jobs, merged into prometheus.yml with tier="app".
+	//
+	// Default: `[]`
+	ExtraScrapeConfigs []ExtraScrapeConfig `pulumi:"extraScrapeConfigs"`
+	// node-exporter on every node.
+	NodeExporter *MetricsSectionNodeExporter `pulumi:"nodeExporter"`
+	// Thanos: each replica's sidecar uploads its blocks to S3, two store gateways serve them, one compactor compacts, downsamples and applies retention; eks only.
+	//
+	// Default: unset
+	ObjectStorage *MetricsSectionObjectStorage `pulumi:"objectStorage"`
+	// Files of OpenSLO v1 documents of every kind (paths from the project root, or from a program {name, content}; several documents or a YAML list a file), references resolved across the files, each SLO translated to a metrics.slos entry with its alert policies; what Prometheus rules cannot mean is refused with the reason.
+	//
+	// Default: `[]`
+	OpenSloFiles []interface{} `pulumi:"openSloFiles"`
+	// ServiceMonitors and PodMonitors in these namespaces, scraped by an Alloy Deployment without the operator; never cluster-wide.
 	PrometheusOperatorMonitors *MetricsSectionPrometheusOperatorMonitors `pulumi:"prometheusOperatorMonitors"`
-	RemoteWrite                *MetricsSectionRemoteWrite                `pulumi:"remoteWrite"`
-	Replicas                   interface{}                               `pulumi:"replicas"`
-	RetentionSize              *string                                   `pulumi:"retentionSize"`
-	RetentionTime              *string                                   `pulumi:"retentionTime"`
-	RunbookBaseUrl             *string                                   `pulumi:"runbookBaseUrl"`
-	ScrapeInterval             *string                                   `pulumi:"scrapeInterval"`
-	ScrapeLimits               *MetricsSectionScrapeLimits               `pulumi:"scrapeLimits"`
-	Slo                        *MetricsSectionSlo                        `pulumi:"slo"`
-	Slos                       []Slo                                     `pulumi:"slos"`
-	SlothFiles                 []interface{}                             `pulumi:"slothFiles"`
-	SlothWindow                interface{}                               `pulumi:"slothWindow"`
-	StorageSize                interface{}                               `pulumi:"storageSize"`
+	// Amazon Managed Prometheus via SigV4 and IRSA; eks only.
+	//
+	// Default: unset
+	RemoteWrite *MetricsSectionRemoteWrite `pulumi:"remoteWrite"`
+	// Prometheus replicas; each scrapes and alerts alike.
+	//
+	// Default: kind: `1`; eks: `2`
+	Replicas interface{} `pulumi:"replicas"`
+	// Prometheus' size-based retention; keep it below metrics.storageSize.
+	//
+	// Default: kind: `4GB`; eks: `40GB`
+	RetentionSize *string `pulumi:"retentionSize"`
+	// How long Prometheus keeps samples on its volume, and so how far back its rules read: without metrics.objectStorage no SLO or alert window may be longer (the 3-day ticket window included). With it, the window before the bucket answers dashboards alone, and rules reading further back run in Thanos Ruler over the bucket (metrics.objectStorage.retention.raw bounds them).
+	//
+	// Default: kind: `7d`; eks: `15d`
+	RetentionTime *string `pulumi:"retentionTime"`
+	// Every alert links to <runbookBaseUrl>#<alertname in lowercase> (docs/runbooks.md).
+	//
+	// Default: `https://runbooks.example.com/observability`
+	RunbookBaseUrl *string `pulumi:"runbookBaseUrl"`
+	// Scrape interval of the platform's own jobs and teams' jobs that set none.
+	//
+	// Default: `15s`
+	ScrapeInterval *string `pulumi:"scrapeInterval"`
+	// Per-target limits of every scrape job the stack writes: a target that explodes is refused, not stored (ScrapeSampleLimitExceeded).
+	ScrapeLimits *MetricsSectionScrapeLimits `pulumi:"scrapeLimits"`
+	// Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
+	Slo *MetricsSectionSlo `pulumi:"slo"`
+	// Service level objectives of any indicator, each given recording rules over every burn-rate window and its compliance window, its remaining error budget, and its burn-rate alerts (a page and a ticket unless alerts says otherwise).
+	//
+	// Default: `[]`
+	Slos []Slo `pulumi:"slos"`
+	// Files of Sloth SLO specs (prometheus/v1, or Sloth's Kubernetes PrometheusServiceLevel; paths from the project root, or from a program {name, content}), each SLO translated to a metrics.slos entry with Sloth's page and ticket alerts.
+	//
+	// Default: `[]`
+	SlothFiles []interface{} `pulumi:"slothFiles"`
+	// The compliance window of every SLO of metrics.slothFiles, as Sloth's --default-slo-period sets it; a calendar period ({calendar: month, timeZone: Europe/Berlin}) counts each budget from the period's start. Their alerts keep Sloth's windows and burn rates. Default Sloth's 30d.
+	//
+	// Default: unset
+	SlothWindow interface{} `pulumi:"slothWindow"`
+	// Prometheus' volume, per replica.
+	//
+	// Default: kind: `5Gi`; eks: `50Gi`
+	StorageSize interface{} `pulumi:"storageSize"`
 }
 
 // MetricsSectionInput is an input type that accepts MetricsSectionArgs and MetricsSectionOutput values.
@@ -10462,29 +12727,84 @@ type MetricsSectionInput interface {
 }
 
 type MetricsSectionArgs struct {
-	AlertmanagerReplicas       pulumi.Input                                     `pulumi:"alertmanagerReplicas"`
-	Alerts                     MetricsSectionAlertsPtrInput                     `pulumi:"alerts"`
-	AnnotationDiscovery        MetricsSectionAnnotationDiscoveryPtrInput        `pulumi:"annotationDiscovery"`
-	EvaluationInterval         pulumi.StringPtrInput                            `pulumi:"evaluationInterval"`
-	Exporters                  MetricsSectionExportersPtrInput                  `pulumi:"exporters"`
-	ExtraRuleFiles             pulumi.ArrayInput                                `pulumi:"extraRuleFiles"`
-	ExtraScrapeConfigs         ExtraScrapeConfigArrayInput                      `pulumi:"extraScrapeConfigs"`
-	NodeExporter               MetricsSectionNodeExporterPtrInput               `pulumi:"nodeExporter"`
-	ObjectStorage              MetricsSectionObjectStoragePtrInput              `pulumi:"objectStorage"`
-	OpenSloFiles               pulumi.ArrayInput                                `pulumi:"openSloFiles"`
+	// Alertmanager replicas, clustered as peers above 1.
+	//
+	// Default: kind: `1`; eks: `3`
+	AlertmanagerReplicas pulumi.Input `pulumi:"alertmanagerReplicas"`
+	// Alert thresholds, and the alerts switched off; the alert rules read nothing else.
+	Alerts MetricsSectionAlertsPtrInput `pulumi:"alerts"`
+	// Namespaces whose prometheus.io/scrape pods are scraped besides apps.namespaces' (no Alloy, no tracing ConfigMap); not the stack's own.
+	AnnotationDiscovery MetricsSectionAnnotationDiscoveryPtrInput `pulumi:"annotationDiscovery"`
+	// How often rules are evaluated.
+	//
+	// Default: `15s`
+	EvaluationInterval pulumi.StringPtrInput `pulumi:"evaluationInterval"`
+	// Databases and caches to export metrics for, one exporter Deployment each.
+	Exporters MetricsSectionExportersPtrInput `pulumi:"exporters"`
+	// Teams' own Prometheus rule files (paths from the project root, or from a program {name, content}), checked when the config loads and loaded beside the stack's.
+	//
+	// Default: `[]`
+	ExtraRuleFiles pulumi.ArrayInput `pulumi:"extraRuleFiles"`
+	// Teams' own scrape jobs, merged into prometheus.yml with tier="app".
+	//
+	// Default: `[]`
+	ExtraScrapeConfigs ExtraScrapeConfigArrayInput `pulumi:"extraScrapeConfigs"`
+	// node-exporter on every node.
+	NodeExporter MetricsSectionNodeExporterPtrInput `pulumi:"nodeExporter"`
+	// Thanos: each replica's sidecar uploads its blocks to S3, two store gateways serve them, one compactor compacts, downsamples and applies retention; eks only.
+	//
+	// Default: unset
+	ObjectStorage MetricsSectionObjectStoragePtrInput `pulumi:"objectStorage"`
+	// Files of OpenSLO v1 documents of every kind (paths from the project root, or from a program {name, content}; several documents or a YAML list a file), references resolved across the files, each SLO translated to a metrics.slos entry with its alert policies; what Prometheus rules cannot mean is refused with the reason.
+	//
+	// Default: `[]`
+	OpenSloFiles pulumi.ArrayInput `pulumi:"openSloFiles"`
+	// ServiceMonitors and PodMonitors in these namespaces, scraped by an Alloy Deployment without the operator; never cluster-wide.
 	PrometheusOperatorMonitors MetricsSectionPrometheusOperatorMonitorsPtrInput `pulumi:"prometheusOperatorMonitors"`
-	RemoteWrite                MetricsSectionRemoteWritePtrInput                `pulumi:"remoteWrite"`
-	Replicas                   pulumi.Input                                     `pulumi:"replicas"`
-	RetentionSize              pulumi.StringPtrInput                            `pulumi:"retentionSize"`
-	RetentionTime              pulumi.StringPtrInput                            `pulumi:"retentionTime"`
-	RunbookBaseUrl             pulumi.StringPtrInput                            `pulumi:"runbookBaseUrl"`
-	ScrapeInterval             pulumi.StringPtrInput                            `pulumi:"scrapeInterval"`
-	ScrapeLimits               MetricsSectionScrapeLimitsPtrInput               `pulumi:"scrapeLimits"`
-	Slo                        MetricsSectionSloPtrInput                        `pulumi:"slo"`
-	Slos                       SloArrayInput                                    `pulumi:"slos"`
-	SlothFiles                 pulumi.ArrayInput                                `pulumi:"slothFiles"`
-	SlothWindow                pulumi.Input                                     `pulumi:"slothWindow"`
-	StorageSize                pulumi.Input                                     `pulumi:"storageSize"`
+	// Amazon Managed Prometheus via SigV4 and IRSA; eks only.
+	//
+	// Default: unset
+	RemoteWrite MetricsSectionRemoteWritePtrInput `pulumi:"remoteWrite"`
+	// Prometheus replicas; each scrapes and alerts alike.
+	//
+	// Default: kind: `1`; eks: `2`
+	Replicas pulumi.Input `pulumi:"replicas"`
+	// Prometheus' size-based retention; keep it below metrics.storageSize.
+	//
+	// Default: kind: `4GB`; eks: `40GB`
+	RetentionSize pulumi.StringPtrInput `pulumi:"retentionSize"`
+	// How long Prometheus keeps samples on its volume, and so how far back its rules read: without metrics.objectStorage no SLO or alert window may be longer (the 3-day ticket window included). With it, the window before the bucket answers dashboards alone, and rules reading further back run in Thanos Ruler over the bucket (metrics.objectStorage.retention.raw bounds them).
+	//
+	// Default: kind: `7d`; eks: `15d`
+	RetentionTime pulumi.StringPtrInput `pulumi:"retentionTime"`
+	// Every alert links to <runbookBaseUrl>#<alertname in lowercase> (docs/runbooks.md).
+	//
+	// Default: `https://runbooks.example.com/observability`
+	RunbookBaseUrl pulumi.StringPtrInput `pulumi:"runbookBaseUrl"`
+	// Scrape interval of the platform's own jobs and teams' jobs that set none.
+	//
+	// Default: `15s`
+	ScrapeInterval pulumi.StringPtrInput `pulumi:"scrapeInterval"`
+	// Per-target limits of every scrape job the stack writes: a target that explodes is refused, not stored (ScrapeSampleLimitExceeded).
+	ScrapeLimits MetricsSectionScrapeLimitsPtrInput `pulumi:"scrapeLimits"`
+	// Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
+	Slo MetricsSectionSloPtrInput `pulumi:"slo"`
+	// Service level objectives of any indicator, each given recording rules over every burn-rate window and its compliance window, its remaining error budget, and its burn-rate alerts (a page and a ticket unless alerts says otherwise).
+	//
+	// Default: `[]`
+	Slos SloArrayInput `pulumi:"slos"`
+	// Files of Sloth SLO specs (prometheus/v1, or Sloth's Kubernetes PrometheusServiceLevel; paths from the project root, or from a program {name, content}), each SLO translated to a metrics.slos entry with Sloth's page and ticket alerts.
+	//
+	// Default: `[]`
+	SlothFiles pulumi.ArrayInput `pulumi:"slothFiles"`
+	// The compliance window of every SLO of metrics.slothFiles, as Sloth's --default-slo-period sets it; a calendar period ({calendar: month, timeZone: Europe/Berlin}) counts each budget from the period's start. Their alerts keep Sloth's windows and burn rates. Default Sloth's 30d.
+	//
+	// Default: unset
+	SlothWindow pulumi.Input `pulumi:"slothWindow"`
+	// Prometheus' volume, per replica.
+	//
+	// Default: kind: `5Gi`; eks: `50Gi`
+	StorageSize pulumi.Input `pulumi:"storageSize"`
 }
 
 func (MetricsSectionArgs) ElementType() reflect.Type {
@@ -10564,94 +12884,149 @@ func (o MetricsSectionOutput) ToMetricsSectionPtrOutputWithContext(ctx context.C
 	}).(MetricsSectionPtrOutput)
 }
 
+// Alertmanager replicas, clustered as peers above 1.
+//
+// Default: kind: `1`; eks: `3`
 func (o MetricsSectionOutput) AlertmanagerReplicas() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSection) interface{} { return v.AlertmanagerReplicas }).(pulumi.AnyOutput)
 }
 
+// Alert thresholds, and the alerts switched off; the alert rules read nothing else.
 func (o MetricsSectionOutput) Alerts() MetricsSectionAlertsPtrOutput {
 	return o.ApplyT(func(v MetricsSection) *MetricsSectionAlerts { return v.Alerts }).(MetricsSectionAlertsPtrOutput)
 }
 
+// Namespaces whose prometheus.io/scrape pods are scraped besides apps.namespaces' (no Alloy, no tracing ConfigMap); not the stack's own.
 func (o MetricsSectionOutput) AnnotationDiscovery() MetricsSectionAnnotationDiscoveryPtrOutput {
 	return o.ApplyT(func(v MetricsSection) *MetricsSectionAnnotationDiscovery { return v.AnnotationDiscovery }).(MetricsSectionAnnotationDiscoveryPtrOutput)
 }
 
+// How often rules are evaluated.
+//
+// Default: `15s`
 func (o MetricsSectionOutput) EvaluationInterval() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSection) *string { return v.EvaluationInterval }).(pulumi.StringPtrOutput)
 }
 
+// Databases and caches to export metrics for, one exporter Deployment each.
 func (o MetricsSectionOutput) Exporters() MetricsSectionExportersPtrOutput {
 	return o.ApplyT(func(v MetricsSection) *MetricsSectionExporters { return v.Exporters }).(MetricsSectionExportersPtrOutput)
 }
 
+// Teams' own Prometheus rule files (paths from the project root, or from a program {name, content}), checked when the config loads and loaded beside the stack's.
+//
+// Default: `[]`
 func (o MetricsSectionOutput) ExtraRuleFiles() pulumi.ArrayOutput {
 	return o.ApplyT(func(v MetricsSection) []interface{} { return v.ExtraRuleFiles }).(pulumi.ArrayOutput)
 }
 
+// Teams' own scrape jobs, merged into prometheus.yml with tier="app".
+//
+// Default: `[]`
 func (o MetricsSectionOutput) ExtraScrapeConfigs() ExtraScrapeConfigArrayOutput {
 	return o.ApplyT(func(v MetricsSection) []ExtraScrapeConfig { return v.ExtraScrapeConfigs }).(ExtraScrapeConfigArrayOutput)
 }
 
+// node-exporter on every node.
 func (o MetricsSectionOutput) NodeExporter() MetricsSectionNodeExporterPtrOutput {
 	return o.ApplyT(func(v MetricsSection) *MetricsSectionNodeExporter { return v.NodeExporter }).(MetricsSectionNodeExporterPtrOutput)
 }
 
+// Thanos: each replica's sidecar uploads its blocks to S3, two store gateways serve them, one compactor compacts, downsamples and applies retention; eks only.
+//
+// Default: unset
 func (o MetricsSectionOutput) ObjectStorage() MetricsSectionObjectStoragePtrOutput {
 	return o.ApplyT(func(v MetricsSection) *MetricsSectionObjectStorage { return v.ObjectStorage }).(MetricsSectionObjectStoragePtrOutput)
 }
 
+// Files of OpenSLO v1 documents of every kind (paths from the project root, or from a program {name, content}; several documents or a YAML list a file), references resolved across the files, each SLO translated to a metrics.slos entry with its alert policies; what Prometheus rules cannot mean is refused with the reason.
+//
+// Default: `[]`
 func (o MetricsSectionOutput) OpenSloFiles() pulumi.ArrayOutput {
 	return o.ApplyT(func(v MetricsSection) []interface{} { return v.OpenSloFiles }).(pulumi.ArrayOutput)
 }
 
+// ServiceMonitors and PodMonitors in these namespaces, scraped by an Alloy Deployment without the operator; never cluster-wide.
 func (o MetricsSectionOutput) PrometheusOperatorMonitors() MetricsSectionPrometheusOperatorMonitorsPtrOutput {
 	return o.ApplyT(func(v MetricsSection) *MetricsSectionPrometheusOperatorMonitors { return v.PrometheusOperatorMonitors }).(MetricsSectionPrometheusOperatorMonitorsPtrOutput)
 }
 
+// Amazon Managed Prometheus via SigV4 and IRSA; eks only.
+//
+// Default: unset
 func (o MetricsSectionOutput) RemoteWrite() MetricsSectionRemoteWritePtrOutput {
 	return o.ApplyT(func(v MetricsSection) *MetricsSectionRemoteWrite { return v.RemoteWrite }).(MetricsSectionRemoteWritePtrOutput)
 }
 
+// Prometheus replicas; each scrapes and alerts alike.
+//
+// Default: kind: `1`; eks: `2`
 func (o MetricsSectionOutput) Replicas() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSection) interface{} { return v.Replicas }).(pulumi.AnyOutput)
 }
 
+// Prometheus' size-based retention; keep it below metrics.storageSize.
+//
+// Default: kind: `4GB`; eks: `40GB`
 func (o MetricsSectionOutput) RetentionSize() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSection) *string { return v.RetentionSize }).(pulumi.StringPtrOutput)
 }
 
+// How long Prometheus keeps samples on its volume, and so how far back its rules read: without metrics.objectStorage no SLO or alert window may be longer (the 3-day ticket window included). With it, the window before the bucket answers dashboards alone, and rules reading further back run in Thanos Ruler over the bucket (metrics.objectStorage.retention.raw bounds them).
+//
+// Default: kind: `7d`; eks: `15d`
 func (o MetricsSectionOutput) RetentionTime() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSection) *string { return v.RetentionTime }).(pulumi.StringPtrOutput)
 }
 
+// Every alert links to <runbookBaseUrl>#<alertname in lowercase> (docs/runbooks.md).
+//
+// Default: `https://runbooks.example.com/observability`
 func (o MetricsSectionOutput) RunbookBaseUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSection) *string { return v.RunbookBaseUrl }).(pulumi.StringPtrOutput)
 }
 
+// Scrape interval of the platform's own jobs and teams' jobs that set none.
+//
+// Default: `15s`
 func (o MetricsSectionOutput) ScrapeInterval() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSection) *string { return v.ScrapeInterval }).(pulumi.StringPtrOutput)
 }
 
+// Per-target limits of every scrape job the stack writes: a target that explodes is refused, not stored (ScrapeSampleLimitExceeded).
 func (o MetricsSectionOutput) ScrapeLimits() MetricsSectionScrapeLimitsPtrOutput {
 	return o.ApplyT(func(v MetricsSection) *MetricsSectionScrapeLimits { return v.ScrapeLimits }).(MetricsSectionScrapeLimitsPtrOutput)
 }
 
+// Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
 func (o MetricsSectionOutput) Slo() MetricsSectionSloPtrOutput {
 	return o.ApplyT(func(v MetricsSection) *MetricsSectionSlo { return v.Slo }).(MetricsSectionSloPtrOutput)
 }
 
+// Service level objectives of any indicator, each given recording rules over every burn-rate window and its compliance window, its remaining error budget, and its burn-rate alerts (a page and a ticket unless alerts says otherwise).
+//
+// Default: `[]`
 func (o MetricsSectionOutput) Slos() SloArrayOutput {
 	return o.ApplyT(func(v MetricsSection) []Slo { return v.Slos }).(SloArrayOutput)
 }
 
+// Files of Sloth SLO specs (prometheus/v1, or Sloth's Kubernetes PrometheusServiceLevel; paths from the project root, or from a program {name, content}), each SLO translated to a metrics.slos entry with Sloth's page and ticket alerts.
+//
+// Default: `[]`
 func (o MetricsSectionOutput) SlothFiles() pulumi.ArrayOutput {
 	return o.ApplyT(func(v MetricsSection) []interface{} { return v.SlothFiles }).(pulumi.ArrayOutput)
 }
 
+// The compliance window of every SLO of metrics.slothFiles, as Sloth's --default-slo-period sets it; a calendar period ({calendar: month, timeZone: Europe/Berlin}) counts each budget from the period's start. Their alerts keep Sloth's windows and burn rates. Default Sloth's 30d.
+//
+// Default: unset
 func (o MetricsSectionOutput) SlothWindow() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSection) interface{} { return v.SlothWindow }).(pulumi.AnyOutput)
 }
 
+// Prometheus' volume, per replica.
+//
+// Default: kind: `5Gi`; eks: `50Gi`
 func (o MetricsSectionOutput) StorageSize() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSection) interface{} { return v.StorageSize }).(pulumi.AnyOutput)
 }
@@ -10680,6 +13055,9 @@ func (o MetricsSectionPtrOutput) Elem() MetricsSectionOutput {
 	}).(MetricsSectionOutput)
 }
 
+// Alertmanager replicas, clustered as peers above 1.
+//
+// Default: kind: `1`; eks: `3`
 func (o MetricsSectionPtrOutput) AlertmanagerReplicas() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSection) interface{} {
 		if v == nil {
@@ -10689,6 +13067,7 @@ func (o MetricsSectionPtrOutput) AlertmanagerReplicas() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Alert thresholds, and the alerts switched off; the alert rules read nothing else.
 func (o MetricsSectionPtrOutput) Alerts() MetricsSectionAlertsPtrOutput {
 	return o.ApplyT(func(v *MetricsSection) *MetricsSectionAlerts {
 		if v == nil {
@@ -10698,6 +13077,7 @@ func (o MetricsSectionPtrOutput) Alerts() MetricsSectionAlertsPtrOutput {
 	}).(MetricsSectionAlertsPtrOutput)
 }
 
+// Namespaces whose prometheus.io/scrape pods are scraped besides apps.namespaces' (no Alloy, no tracing ConfigMap); not the stack's own.
 func (o MetricsSectionPtrOutput) AnnotationDiscovery() MetricsSectionAnnotationDiscoveryPtrOutput {
 	return o.ApplyT(func(v *MetricsSection) *MetricsSectionAnnotationDiscovery {
 		if v == nil {
@@ -10707,6 +13087,9 @@ func (o MetricsSectionPtrOutput) AnnotationDiscovery() MetricsSectionAnnotationD
 	}).(MetricsSectionAnnotationDiscoveryPtrOutput)
 }
 
+// How often rules are evaluated.
+//
+// Default: `15s`
 func (o MetricsSectionPtrOutput) EvaluationInterval() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MetricsSection) *string {
 		if v == nil {
@@ -10716,6 +13099,7 @@ func (o MetricsSectionPtrOutput) EvaluationInterval() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Databases and caches to export metrics for, one exporter Deployment each.
 func (o MetricsSectionPtrOutput) Exporters() MetricsSectionExportersPtrOutput {
 	return o.ApplyT(func(v *MetricsSection) *MetricsSectionExporters {
 		if v == nil {
@@ -10725,6 +13109,9 @@ func (o MetricsSectionPtrOutput) Exporters() MetricsSectionExportersPtrOutput {
 	}).(MetricsSectionExportersPtrOutput)
 }
 
+// Teams' own Prometheus rule files (paths from the project root, or from a program {name, content}), checked when the config loads and loaded beside the stack's.
+//
+// Default: `[]`
 func (o MetricsSectionPtrOutput) ExtraRuleFiles() pulumi.ArrayOutput {
 	return o.ApplyT(func(v *MetricsSection) []interface{} {
 		if v == nil {
@@ -10734,6 +13121,9 @@ func (o MetricsSectionPtrOutput) ExtraRuleFiles() pulumi.ArrayOutput {
 	}).(pulumi.ArrayOutput)
 }
 
+// Teams' own scrape jobs, merged into prometheus.yml with tier="app".
+//
+// Default: `[]`
 func (o MetricsSectionPtrOutput) ExtraScrapeConfigs() ExtraScrapeConfigArrayOutput {
 	return o.ApplyT(func(v *MetricsSection) []ExtraScrapeConfig {
 		if v == nil {
@@ -10743,6 +13133,7 @@ func (o MetricsSectionPtrOutput) ExtraScrapeConfigs() ExtraScrapeConfigArrayOutp
 	}).(ExtraScrapeConfigArrayOutput)
 }
 
+// node-exporter on every node.
 func (o MetricsSectionPtrOutput) NodeExporter() MetricsSectionNodeExporterPtrOutput {
 	return o.ApplyT(func(v *MetricsSection) *MetricsSectionNodeExporter {
 		if v == nil {
@@ -10752,6 +13143,9 @@ func (o MetricsSectionPtrOutput) NodeExporter() MetricsSectionNodeExporterPtrOut
 	}).(MetricsSectionNodeExporterPtrOutput)
 }
 
+// Thanos: each replica's sidecar uploads its blocks to S3, two store gateways serve them, one compactor compacts, downsamples and applies retention; eks only.
+//
+// Default: unset
 func (o MetricsSectionPtrOutput) ObjectStorage() MetricsSectionObjectStoragePtrOutput {
 	return o.ApplyT(func(v *MetricsSection) *MetricsSectionObjectStorage {
 		if v == nil {
@@ -10761,6 +13155,9 @@ func (o MetricsSectionPtrOutput) ObjectStorage() MetricsSectionObjectStoragePtrO
 	}).(MetricsSectionObjectStoragePtrOutput)
 }
 
+// Files of OpenSLO v1 documents of every kind (paths from the project root, or from a program {name, content}; several documents or a YAML list a file), references resolved across the files, each SLO translated to a metrics.slos entry with its alert policies; what Prometheus rules cannot mean is refused with the reason.
+//
+// Default: `[]`
 func (o MetricsSectionPtrOutput) OpenSloFiles() pulumi.ArrayOutput {
 	return o.ApplyT(func(v *MetricsSection) []interface{} {
 		if v == nil {
@@ -10770,6 +13167,7 @@ func (o MetricsSectionPtrOutput) OpenSloFiles() pulumi.ArrayOutput {
 	}).(pulumi.ArrayOutput)
 }
 
+// ServiceMonitors and PodMonitors in these namespaces, scraped by an Alloy Deployment without the operator; never cluster-wide.
 func (o MetricsSectionPtrOutput) PrometheusOperatorMonitors() MetricsSectionPrometheusOperatorMonitorsPtrOutput {
 	return o.ApplyT(func(v *MetricsSection) *MetricsSectionPrometheusOperatorMonitors {
 		if v == nil {
@@ -10779,6 +13177,9 @@ func (o MetricsSectionPtrOutput) PrometheusOperatorMonitors() MetricsSectionProm
 	}).(MetricsSectionPrometheusOperatorMonitorsPtrOutput)
 }
 
+// Amazon Managed Prometheus via SigV4 and IRSA; eks only.
+//
+// Default: unset
 func (o MetricsSectionPtrOutput) RemoteWrite() MetricsSectionRemoteWritePtrOutput {
 	return o.ApplyT(func(v *MetricsSection) *MetricsSectionRemoteWrite {
 		if v == nil {
@@ -10788,6 +13189,9 @@ func (o MetricsSectionPtrOutput) RemoteWrite() MetricsSectionRemoteWritePtrOutpu
 	}).(MetricsSectionRemoteWritePtrOutput)
 }
 
+// Prometheus replicas; each scrapes and alerts alike.
+//
+// Default: kind: `1`; eks: `2`
 func (o MetricsSectionPtrOutput) Replicas() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSection) interface{} {
 		if v == nil {
@@ -10797,6 +13201,9 @@ func (o MetricsSectionPtrOutput) Replicas() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Prometheus' size-based retention; keep it below metrics.storageSize.
+//
+// Default: kind: `4GB`; eks: `40GB`
 func (o MetricsSectionPtrOutput) RetentionSize() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MetricsSection) *string {
 		if v == nil {
@@ -10806,6 +13213,9 @@ func (o MetricsSectionPtrOutput) RetentionSize() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// How long Prometheus keeps samples on its volume, and so how far back its rules read: without metrics.objectStorage no SLO or alert window may be longer (the 3-day ticket window included). With it, the window before the bucket answers dashboards alone, and rules reading further back run in Thanos Ruler over the bucket (metrics.objectStorage.retention.raw bounds them).
+//
+// Default: kind: `7d`; eks: `15d`
 func (o MetricsSectionPtrOutput) RetentionTime() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MetricsSection) *string {
 		if v == nil {
@@ -10815,6 +13225,9 @@ func (o MetricsSectionPtrOutput) RetentionTime() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Every alert links to <runbookBaseUrl>#<alertname in lowercase> (docs/runbooks.md).
+//
+// Default: `https://runbooks.example.com/observability`
 func (o MetricsSectionPtrOutput) RunbookBaseUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MetricsSection) *string {
 		if v == nil {
@@ -10824,6 +13237,9 @@ func (o MetricsSectionPtrOutput) RunbookBaseUrl() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Scrape interval of the platform's own jobs and teams' jobs that set none.
+//
+// Default: `15s`
 func (o MetricsSectionPtrOutput) ScrapeInterval() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MetricsSection) *string {
 		if v == nil {
@@ -10833,6 +13249,7 @@ func (o MetricsSectionPtrOutput) ScrapeInterval() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Per-target limits of every scrape job the stack writes: a target that explodes is refused, not stored (ScrapeSampleLimitExceeded).
 func (o MetricsSectionPtrOutput) ScrapeLimits() MetricsSectionScrapeLimitsPtrOutput {
 	return o.ApplyT(func(v *MetricsSection) *MetricsSectionScrapeLimits {
 		if v == nil {
@@ -10842,6 +13259,7 @@ func (o MetricsSectionPtrOutput) ScrapeLimits() MetricsSectionScrapeLimitsPtrOut
 	}).(MetricsSectionScrapeLimitsPtrOutput)
 }
 
+// Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
 func (o MetricsSectionPtrOutput) Slo() MetricsSectionSloPtrOutput {
 	return o.ApplyT(func(v *MetricsSection) *MetricsSectionSlo {
 		if v == nil {
@@ -10851,6 +13269,9 @@ func (o MetricsSectionPtrOutput) Slo() MetricsSectionSloPtrOutput {
 	}).(MetricsSectionSloPtrOutput)
 }
 
+// Service level objectives of any indicator, each given recording rules over every burn-rate window and its compliance window, its remaining error budget, and its burn-rate alerts (a page and a ticket unless alerts says otherwise).
+//
+// Default: `[]`
 func (o MetricsSectionPtrOutput) Slos() SloArrayOutput {
 	return o.ApplyT(func(v *MetricsSection) []Slo {
 		if v == nil {
@@ -10860,6 +13281,9 @@ func (o MetricsSectionPtrOutput) Slos() SloArrayOutput {
 	}).(SloArrayOutput)
 }
 
+// Files of Sloth SLO specs (prometheus/v1, or Sloth's Kubernetes PrometheusServiceLevel; paths from the project root, or from a program {name, content}), each SLO translated to a metrics.slos entry with Sloth's page and ticket alerts.
+//
+// Default: `[]`
 func (o MetricsSectionPtrOutput) SlothFiles() pulumi.ArrayOutput {
 	return o.ApplyT(func(v *MetricsSection) []interface{} {
 		if v == nil {
@@ -10869,6 +13293,9 @@ func (o MetricsSectionPtrOutput) SlothFiles() pulumi.ArrayOutput {
 	}).(pulumi.ArrayOutput)
 }
 
+// The compliance window of every SLO of metrics.slothFiles, as Sloth's --default-slo-period sets it; a calendar period ({calendar: month, timeZone: Europe/Berlin}) counts each budget from the period's start. Their alerts keep Sloth's windows and burn rates. Default Sloth's 30d.
+//
+// Default: unset
 func (o MetricsSectionPtrOutput) SlothWindow() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSection) interface{} {
 		if v == nil {
@@ -10878,6 +13305,9 @@ func (o MetricsSectionPtrOutput) SlothWindow() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Prometheus' volume, per replica.
+//
+// Default: kind: `5Gi`; eks: `50Gi`
 func (o MetricsSectionPtrOutput) StorageSize() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSection) interface{} {
 		if v == nil {
@@ -10888,22 +13318,70 @@ func (o MetricsSectionPtrOutput) StorageSize() pulumi.AnyOutput {
 }
 
 type MetricsSectionAlerts struct {
-	ApiServerTerminatedPercent interface{}                                   `pulumi:"apiServerTerminatedPercent"`
-	CpuPercentOfLimit          interface{}                                   `pulumi:"cpuPercentOfLimit"`
-	CpuThrottlingPercent       interface{}                                   `pulumi:"cpuThrottlingPercent"`
-	Disabled                   []string                                      `pulumi:"disabled"`
-	DiskPercent                interface{}                                   `pulumi:"diskPercent"`
-	DiskQueueDepth             interface{}                                   `pulumi:"diskQueueDepth"`
-	ErrorRatePercent           interface{}                                   `pulumi:"errorRatePercent"`
-	LatencyP99Seconds          interface{}                                   `pulumi:"latencyP99Seconds"`
-	MemoryPercentOfLimit       interface{}                                   `pulumi:"memoryPercentOfLimit"`
-	NodeFileDescriptorPercent  interface{}                                   `pulumi:"nodeFileDescriptorPercent"`
-	NodeMemoryPercent          interface{}                                   `pulumi:"nodeMemoryPercent"`
-	Overrides                  map[string]MetricsSectionAlertsOverridesValue `pulumi:"overrides"`
-	QuotaPercent               interface{}                                   `pulumi:"quotaPercent"`
-	RestartsPer15m             interface{}                                   `pulumi:"restartsPer15m"`
-	RetryPercent               interface{}                                   `pulumi:"retryPercent"`
-	SampleLimitPercent         interface{}                                   `pulumi:"sampleLimitPercent"`
+	// APIServerRequestsTerminated: % of the API server's requests it ends in self-defence (429 throttling, 504 timeouts).
+	//
+	// Default: `20`
+	ApiServerTerminatedPercent interface{} `pulumi:"apiServerTerminatedPercent"`
+	// HighCPU: usage, % of the CPU limit.
+	//
+	// Default: `80`
+	CpuPercentOfLimit interface{} `pulumi:"cpuPercentOfLimit"`
+	// CPUThrottlingHigh: % of a container's CFS periods throttled over 5 minutes.
+	//
+	// Default: `25`
+	CpuThrottlingPercent interface{} `pulumi:"cpuThrottlingPercent"`
+	// Alerts of the stack's own Prometheus rules left out, by name; a name the rules do not hold is refused. npm run review lists what each edit switches off.
+	//
+	// Default: `[]`
+	Disabled []string `pulumi:"disabled"`
+	// DiskPressure: % of a volume used.
+	//
+	// Default: `85`
+	DiskPercent interface{} `pulumi:"diskPercent"`
+	// NodeDiskIOSaturated: I/O requests a disk has in flight on average (iostat's aqu-sz).
+	//
+	// Default: `10`
+	DiskQueueDepth interface{} `pulumi:"diskQueueDepth"`
+	// HighErrorRate: % of requests answered with 5xx.
+	//
+	// Default: `5`
+	ErrorRatePercent interface{} `pulumi:"errorRatePercent"`
+	// HighLatency: p99 latency.
+	//
+	// Default: `2`
+	LatencyP99Seconds interface{} `pulumi:"latencyP99Seconds"`
+	// HighMemory: working set, % of the memory limit.
+	//
+	// Default: `85`
+	MemoryPercentOfLimit interface{} `pulumi:"memoryPercentOfLimit"`
+	// NodeFileDescriptorsNearLimit: % of a node's file descriptor limit (fs.file-max) allocated.
+	//
+	// Default: `90`
+	NodeFileDescriptorPercent interface{} `pulumi:"nodeFileDescriptorPercent"`
+	// NodeMemoryHighUtilisation: % of a node's memory not available.
+	//
+	// Default: `90`
+	NodeMemoryPercent interface{} `pulumi:"nodeMemoryPercent"`
+	// Another for, severity or threshold for alerts of the stack's own Prometheus rules, by alert name; a name the rules do not hold is refused. For another expression, switch the alert off and give your own.
+	//
+	// Default: `{}`
+	Overrides map[string]MetricsSectionAlertsOverridesValue `pulumi:"overrides"`
+	// ResourceQuotaNearlyFull: % of a namespace's quota in use.
+	//
+	// Default: `90`
+	QuotaPercent interface{} `pulumi:"quotaPercent"`
+	// PodCrashLooping: container restarts in 15 minutes.
+	//
+	// Default: `5`
+	RestartsPer15m interface{} `pulumi:"restartsPer15m"`
+	// HighRetryRate: % of calls retried.
+	//
+	// Default: `10`
+	RetryPercent interface{} `pulumi:"retryPercent"`
+	// ScrapeSamplesNearLimit: a target's samples after metric relabelling, % of its sample_limit.
+	//
+	// Default: `80`
+	SampleLimitPercent interface{} `pulumi:"sampleLimitPercent"`
 }
 
 // MetricsSectionAlertsInput is an input type that accepts MetricsSectionAlertsArgs and MetricsSectionAlertsOutput values.
@@ -10918,22 +13396,70 @@ type MetricsSectionAlertsInput interface {
 }
 
 type MetricsSectionAlertsArgs struct {
-	ApiServerTerminatedPercent pulumi.Input                               `pulumi:"apiServerTerminatedPercent"`
-	CpuPercentOfLimit          pulumi.Input                               `pulumi:"cpuPercentOfLimit"`
-	CpuThrottlingPercent       pulumi.Input                               `pulumi:"cpuThrottlingPercent"`
-	Disabled                   pulumi.StringArrayInput                    `pulumi:"disabled"`
-	DiskPercent                pulumi.Input                               `pulumi:"diskPercent"`
-	DiskQueueDepth             pulumi.Input                               `pulumi:"diskQueueDepth"`
-	ErrorRatePercent           pulumi.Input                               `pulumi:"errorRatePercent"`
-	LatencyP99Seconds          pulumi.Input                               `pulumi:"latencyP99Seconds"`
-	MemoryPercentOfLimit       pulumi.Input                               `pulumi:"memoryPercentOfLimit"`
-	NodeFileDescriptorPercent  pulumi.Input                               `pulumi:"nodeFileDescriptorPercent"`
-	NodeMemoryPercent          pulumi.Input                               `pulumi:"nodeMemoryPercent"`
-	Overrides                  MetricsSectionAlertsOverridesValueMapInput `pulumi:"overrides"`
-	QuotaPercent               pulumi.Input                               `pulumi:"quotaPercent"`
-	RestartsPer15m             pulumi.Input                               `pulumi:"restartsPer15m"`
-	RetryPercent               pulumi.Input                               `pulumi:"retryPercent"`
-	SampleLimitPercent         pulumi.Input                               `pulumi:"sampleLimitPercent"`
+	// APIServerRequestsTerminated: % of the API server's requests it ends in self-defence (429 throttling, 504 timeouts).
+	//
+	// Default: `20`
+	ApiServerTerminatedPercent pulumi.Input `pulumi:"apiServerTerminatedPercent"`
+	// HighCPU: usage, % of the CPU limit.
+	//
+	// Default: `80`
+	CpuPercentOfLimit pulumi.Input `pulumi:"cpuPercentOfLimit"`
+	// CPUThrottlingHigh: % of a container's CFS periods throttled over 5 minutes.
+	//
+	// Default: `25`
+	CpuThrottlingPercent pulumi.Input `pulumi:"cpuThrottlingPercent"`
+	// Alerts of the stack's own Prometheus rules left out, by name; a name the rules do not hold is refused. npm run review lists what each edit switches off.
+	//
+	// Default: `[]`
+	Disabled pulumi.StringArrayInput `pulumi:"disabled"`
+	// DiskPressure: % of a volume used.
+	//
+	// Default: `85`
+	DiskPercent pulumi.Input `pulumi:"diskPercent"`
+	// NodeDiskIOSaturated: I/O requests a disk has in flight on average (iostat's aqu-sz).
+	//
+	// Default: `10`
+	DiskQueueDepth pulumi.Input `pulumi:"diskQueueDepth"`
+	// HighErrorRate: % of requests answered with 5xx.
+	//
+	// Default: `5`
+	ErrorRatePercent pulumi.Input `pulumi:"errorRatePercent"`
+	// HighLatency: p99 latency.
+	//
+	// Default: `2`
+	LatencyP99Seconds pulumi.Input `pulumi:"latencyP99Seconds"`
+	// HighMemory: working set, % of the memory limit.
+	//
+	// Default: `85`
+	MemoryPercentOfLimit pulumi.Input `pulumi:"memoryPercentOfLimit"`
+	// NodeFileDescriptorsNearLimit: % of a node's file descriptor limit (fs.file-max) allocated.
+	//
+	// Default: `90`
+	NodeFileDescriptorPercent pulumi.Input `pulumi:"nodeFileDescriptorPercent"`
+	// NodeMemoryHighUtilisation: % of a node's memory not available.
+	//
+	// Default: `90`
+	NodeMemoryPercent pulumi.Input `pulumi:"nodeMemoryPercent"`
+	// Another for, severity or threshold for alerts of the stack's own Prometheus rules, by alert name; a name the rules do not hold is refused. For another expression, switch the alert off and give your own.
+	//
+	// Default: `{}`
+	Overrides MetricsSectionAlertsOverridesValueMapInput `pulumi:"overrides"`
+	// ResourceQuotaNearlyFull: % of a namespace's quota in use.
+	//
+	// Default: `90`
+	QuotaPercent pulumi.Input `pulumi:"quotaPercent"`
+	// PodCrashLooping: container restarts in 15 minutes.
+	//
+	// Default: `5`
+	RestartsPer15m pulumi.Input `pulumi:"restartsPer15m"`
+	// HighRetryRate: % of calls retried.
+	//
+	// Default: `10`
+	RetryPercent pulumi.Input `pulumi:"retryPercent"`
+	// ScrapeSamplesNearLimit: a target's samples after metric relabelling, % of its sample_limit.
+	//
+	// Default: `80`
+	SampleLimitPercent pulumi.Input `pulumi:"sampleLimitPercent"`
 }
 
 func (MetricsSectionAlertsArgs) ElementType() reflect.Type {
@@ -11013,66 +13539,114 @@ func (o MetricsSectionAlertsOutput) ToMetricsSectionAlertsPtrOutputWithContext(c
 	}).(MetricsSectionAlertsPtrOutput)
 }
 
+// APIServerRequestsTerminated: % of the API server's requests it ends in self-defence (429 throttling, 504 timeouts).
+//
+// Default: `20`
 func (o MetricsSectionAlertsOutput) ApiServerTerminatedPercent() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionAlerts) interface{} { return v.ApiServerTerminatedPercent }).(pulumi.AnyOutput)
 }
 
+// HighCPU: usage, % of the CPU limit.
+//
+// Default: `80`
 func (o MetricsSectionAlertsOutput) CpuPercentOfLimit() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionAlerts) interface{} { return v.CpuPercentOfLimit }).(pulumi.AnyOutput)
 }
 
+// CPUThrottlingHigh: % of a container's CFS periods throttled over 5 minutes.
+//
+// Default: `25`
 func (o MetricsSectionAlertsOutput) CpuThrottlingPercent() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionAlerts) interface{} { return v.CpuThrottlingPercent }).(pulumi.AnyOutput)
 }
 
+// Alerts of the stack's own Prometheus rules left out, by name; a name the rules do not hold is refused. npm run review lists what each edit switches off.
+//
+// Default: `[]`
 func (o MetricsSectionAlertsOutput) Disabled() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v MetricsSectionAlerts) []string { return v.Disabled }).(pulumi.StringArrayOutput)
 }
 
+// DiskPressure: % of a volume used.
+//
+// Default: `85`
 func (o MetricsSectionAlertsOutput) DiskPercent() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionAlerts) interface{} { return v.DiskPercent }).(pulumi.AnyOutput)
 }
 
+// NodeDiskIOSaturated: I/O requests a disk has in flight on average (iostat's aqu-sz).
+//
+// Default: `10`
 func (o MetricsSectionAlertsOutput) DiskQueueDepth() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionAlerts) interface{} { return v.DiskQueueDepth }).(pulumi.AnyOutput)
 }
 
+// HighErrorRate: % of requests answered with 5xx.
+//
+// Default: `5`
 func (o MetricsSectionAlertsOutput) ErrorRatePercent() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionAlerts) interface{} { return v.ErrorRatePercent }).(pulumi.AnyOutput)
 }
 
+// HighLatency: p99 latency.
+//
+// Default: `2`
 func (o MetricsSectionAlertsOutput) LatencyP99Seconds() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionAlerts) interface{} { return v.LatencyP99Seconds }).(pulumi.AnyOutput)
 }
 
+// HighMemory: working set, % of the memory limit.
+//
+// Default: `85`
 func (o MetricsSectionAlertsOutput) MemoryPercentOfLimit() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionAlerts) interface{} { return v.MemoryPercentOfLimit }).(pulumi.AnyOutput)
 }
 
+// NodeFileDescriptorsNearLimit: % of a node's file descriptor limit (fs.file-max) allocated.
+//
+// Default: `90`
 func (o MetricsSectionAlertsOutput) NodeFileDescriptorPercent() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionAlerts) interface{} { return v.NodeFileDescriptorPercent }).(pulumi.AnyOutput)
 }
 
+// NodeMemoryHighUtilisation: % of a node's memory not available.
+//
+// Default: `90`
 func (o MetricsSectionAlertsOutput) NodeMemoryPercent() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionAlerts) interface{} { return v.NodeMemoryPercent }).(pulumi.AnyOutput)
 }
 
+// Another for, severity or threshold for alerts of the stack's own Prometheus rules, by alert name; a name the rules do not hold is refused. For another expression, switch the alert off and give your own.
+//
+// Default: `{}`
 func (o MetricsSectionAlertsOutput) Overrides() MetricsSectionAlertsOverridesValueMapOutput {
 	return o.ApplyT(func(v MetricsSectionAlerts) map[string]MetricsSectionAlertsOverridesValue { return v.Overrides }).(MetricsSectionAlertsOverridesValueMapOutput)
 }
 
+// ResourceQuotaNearlyFull: % of a namespace's quota in use.
+//
+// Default: `90`
 func (o MetricsSectionAlertsOutput) QuotaPercent() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionAlerts) interface{} { return v.QuotaPercent }).(pulumi.AnyOutput)
 }
 
+// PodCrashLooping: container restarts in 15 minutes.
+//
+// Default: `5`
 func (o MetricsSectionAlertsOutput) RestartsPer15m() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionAlerts) interface{} { return v.RestartsPer15m }).(pulumi.AnyOutput)
 }
 
+// HighRetryRate: % of calls retried.
+//
+// Default: `10`
 func (o MetricsSectionAlertsOutput) RetryPercent() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionAlerts) interface{} { return v.RetryPercent }).(pulumi.AnyOutput)
 }
 
+// ScrapeSamplesNearLimit: a target's samples after metric relabelling, % of its sample_limit.
+//
+// Default: `80`
 func (o MetricsSectionAlertsOutput) SampleLimitPercent() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionAlerts) interface{} { return v.SampleLimitPercent }).(pulumi.AnyOutput)
 }
@@ -11101,6 +13675,9 @@ func (o MetricsSectionAlertsPtrOutput) Elem() MetricsSectionAlertsOutput {
 	}).(MetricsSectionAlertsOutput)
 }
 
+// APIServerRequestsTerminated: % of the API server's requests it ends in self-defence (429 throttling, 504 timeouts).
+//
+// Default: `20`
 func (o MetricsSectionAlertsPtrOutput) ApiServerTerminatedPercent() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSectionAlerts) interface{} {
 		if v == nil {
@@ -11110,6 +13687,9 @@ func (o MetricsSectionAlertsPtrOutput) ApiServerTerminatedPercent() pulumi.AnyOu
 	}).(pulumi.AnyOutput)
 }
 
+// HighCPU: usage, % of the CPU limit.
+//
+// Default: `80`
 func (o MetricsSectionAlertsPtrOutput) CpuPercentOfLimit() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSectionAlerts) interface{} {
 		if v == nil {
@@ -11119,6 +13699,9 @@ func (o MetricsSectionAlertsPtrOutput) CpuPercentOfLimit() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// CPUThrottlingHigh: % of a container's CFS periods throttled over 5 minutes.
+//
+// Default: `25`
 func (o MetricsSectionAlertsPtrOutput) CpuThrottlingPercent() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSectionAlerts) interface{} {
 		if v == nil {
@@ -11128,6 +13711,9 @@ func (o MetricsSectionAlertsPtrOutput) CpuThrottlingPercent() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Alerts of the stack's own Prometheus rules left out, by name; a name the rules do not hold is refused. npm run review lists what each edit switches off.
+//
+// Default: `[]`
 func (o MetricsSectionAlertsPtrOutput) Disabled() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *MetricsSectionAlerts) []string {
 		if v == nil {
@@ -11137,6 +13723,9 @@ func (o MetricsSectionAlertsPtrOutput) Disabled() pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
+// DiskPressure: % of a volume used.
+//
+// Default: `85`
 func (o MetricsSectionAlertsPtrOutput) DiskPercent() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSectionAlerts) interface{} {
 		if v == nil {
@@ -11146,6 +13735,9 @@ func (o MetricsSectionAlertsPtrOutput) DiskPercent() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// NodeDiskIOSaturated: I/O requests a disk has in flight on average (iostat's aqu-sz).
+//
+// Default: `10`
 func (o MetricsSectionAlertsPtrOutput) DiskQueueDepth() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSectionAlerts) interface{} {
 		if v == nil {
@@ -11155,6 +13747,9 @@ func (o MetricsSectionAlertsPtrOutput) DiskQueueDepth() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// HighErrorRate: % of requests answered with 5xx.
+//
+// Default: `5`
 func (o MetricsSectionAlertsPtrOutput) ErrorRatePercent() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSectionAlerts) interface{} {
 		if v == nil {
@@ -11164,6 +13759,9 @@ func (o MetricsSectionAlertsPtrOutput) ErrorRatePercent() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// HighLatency: p99 latency.
+//
+// Default: `2`
 func (o MetricsSectionAlertsPtrOutput) LatencyP99Seconds() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSectionAlerts) interface{} {
 		if v == nil {
@@ -11173,6 +13771,9 @@ func (o MetricsSectionAlertsPtrOutput) LatencyP99Seconds() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// HighMemory: working set, % of the memory limit.
+//
+// Default: `85`
 func (o MetricsSectionAlertsPtrOutput) MemoryPercentOfLimit() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSectionAlerts) interface{} {
 		if v == nil {
@@ -11182,6 +13783,9 @@ func (o MetricsSectionAlertsPtrOutput) MemoryPercentOfLimit() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// NodeFileDescriptorsNearLimit: % of a node's file descriptor limit (fs.file-max) allocated.
+//
+// Default: `90`
 func (o MetricsSectionAlertsPtrOutput) NodeFileDescriptorPercent() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSectionAlerts) interface{} {
 		if v == nil {
@@ -11191,6 +13795,9 @@ func (o MetricsSectionAlertsPtrOutput) NodeFileDescriptorPercent() pulumi.AnyOut
 	}).(pulumi.AnyOutput)
 }
 
+// NodeMemoryHighUtilisation: % of a node's memory not available.
+//
+// Default: `90`
 func (o MetricsSectionAlertsPtrOutput) NodeMemoryPercent() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSectionAlerts) interface{} {
 		if v == nil {
@@ -11200,6 +13807,9 @@ func (o MetricsSectionAlertsPtrOutput) NodeMemoryPercent() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Another for, severity or threshold for alerts of the stack's own Prometheus rules, by alert name; a name the rules do not hold is refused. For another expression, switch the alert off and give your own.
+//
+// Default: `{}`
 func (o MetricsSectionAlertsPtrOutput) Overrides() MetricsSectionAlertsOverridesValueMapOutput {
 	return o.ApplyT(func(v *MetricsSectionAlerts) map[string]MetricsSectionAlertsOverridesValue {
 		if v == nil {
@@ -11209,6 +13819,9 @@ func (o MetricsSectionAlertsPtrOutput) Overrides() MetricsSectionAlertsOverrides
 	}).(MetricsSectionAlertsOverridesValueMapOutput)
 }
 
+// ResourceQuotaNearlyFull: % of a namespace's quota in use.
+//
+// Default: `90`
 func (o MetricsSectionAlertsPtrOutput) QuotaPercent() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSectionAlerts) interface{} {
 		if v == nil {
@@ -11218,6 +13831,9 @@ func (o MetricsSectionAlertsPtrOutput) QuotaPercent() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// PodCrashLooping: container restarts in 15 minutes.
+//
+// Default: `5`
 func (o MetricsSectionAlertsPtrOutput) RestartsPer15m() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSectionAlerts) interface{} {
 		if v == nil {
@@ -11227,6 +13843,9 @@ func (o MetricsSectionAlertsPtrOutput) RestartsPer15m() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// HighRetryRate: % of calls retried.
+//
+// Default: `10`
 func (o MetricsSectionAlertsPtrOutput) RetryPercent() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSectionAlerts) interface{} {
 		if v == nil {
@@ -11236,6 +13855,9 @@ func (o MetricsSectionAlertsPtrOutput) RetryPercent() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// ScrapeSamplesNearLimit: a target's samples after metric relabelling, % of its sample_limit.
+//
+// Default: `80`
 func (o MetricsSectionAlertsPtrOutput) SampleLimitPercent() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSectionAlerts) interface{} {
 		if v == nil {
@@ -11246,8 +13868,17 @@ func (o MetricsSectionAlertsPtrOutput) SampleLimitPercent() pulumi.AnyOutput {
 }
 
 type MetricsSectionAlertsOverridesValue struct {
-	For       *string     `pulumi:"for"`
-	Severity  *string     `pulumi:"severity"`
+	// How long the condition holds before the alert fires.
+	//
+	// Default: unset
+	For *string `pulumi:"for"`
+	// The alert's severity label, which a route must read (alerting.routes, alerting.otherSeverities).
+	//
+	// Default: unset
+	Severity *string `pulumi:"severity"`
+	// The number the alert's expression compares with (… > 0.9); only for alerts whose expression has exactly one such comparison.
+	//
+	// Default: unset
 	Threshold interface{} `pulumi:"threshold"`
 }
 
@@ -11263,9 +13894,18 @@ type MetricsSectionAlertsOverridesValueInput interface {
 }
 
 type MetricsSectionAlertsOverridesValueArgs struct {
-	For       pulumi.StringPtrInput `pulumi:"for"`
-	Severity  pulumi.StringPtrInput `pulumi:"severity"`
-	Threshold pulumi.Input          `pulumi:"threshold"`
+	// How long the condition holds before the alert fires.
+	//
+	// Default: unset
+	For pulumi.StringPtrInput `pulumi:"for"`
+	// The alert's severity label, which a route must read (alerting.routes, alerting.otherSeverities).
+	//
+	// Default: unset
+	Severity pulumi.StringPtrInput `pulumi:"severity"`
+	// The number the alert's expression compares with (… > 0.9); only for alerts whose expression has exactly one such comparison.
+	//
+	// Default: unset
+	Threshold pulumi.Input `pulumi:"threshold"`
 }
 
 func (MetricsSectionAlertsOverridesValueArgs) ElementType() reflect.Type {
@@ -11319,14 +13959,23 @@ func (o MetricsSectionAlertsOverridesValueOutput) ToMetricsSectionAlertsOverride
 	return o
 }
 
+// How long the condition holds before the alert fires.
+//
+// Default: unset
 func (o MetricsSectionAlertsOverridesValueOutput) For() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSectionAlertsOverridesValue) *string { return v.For }).(pulumi.StringPtrOutput)
 }
 
+// The alert's severity label, which a route must read (alerting.routes, alerting.otherSeverities).
+//
+// Default: unset
 func (o MetricsSectionAlertsOverridesValueOutput) Severity() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSectionAlertsOverridesValue) *string { return v.Severity }).(pulumi.StringPtrOutput)
 }
 
+// The number the alert's expression compares with (… > 0.9); only for alerts whose expression has exactly one such comparison.
+//
+// Default: unset
 func (o MetricsSectionAlertsOverridesValueOutput) Threshold() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionAlertsOverridesValue) interface{} { return v.Threshold }).(pulumi.AnyOutput)
 }
@@ -11352,8 +14001,12 @@ func (o MetricsSectionAlertsOverridesValueMapOutput) MapIndex(k pulumi.StringInp
 }
 
 type MetricsSectionAnnotationDiscovery struct {
-	Namespaces []string      `pulumi:"namespaces"`
-	Ports      []interface{} `pulumi:"ports"`
+	// Default: `[]`
+	Namespaces []string `pulumi:"namespaces"`
+	// The ports a prometheus.io/scrape pod is scraped on (its prometheus.io/port, else each port it declares), in apps.namespaces and these namespaces; a pod on another port is not scraped, and Prometheus may connect to those namespaces on these ports and apps.services' only. Empty: no annotated pod is scraped. Unset: any port, and a production stack's preview warns.
+	//
+	// Default: unset
+	Ports []interface{} `pulumi:"ports"`
 }
 
 // MetricsSectionAnnotationDiscoveryInput is an input type that accepts MetricsSectionAnnotationDiscoveryArgs and MetricsSectionAnnotationDiscoveryOutput values.
@@ -11368,8 +14021,12 @@ type MetricsSectionAnnotationDiscoveryInput interface {
 }
 
 type MetricsSectionAnnotationDiscoveryArgs struct {
+	// Default: `[]`
 	Namespaces pulumi.StringArrayInput `pulumi:"namespaces"`
-	Ports      pulumi.ArrayInput       `pulumi:"ports"`
+	// The ports a prometheus.io/scrape pod is scraped on (its prometheus.io/port, else each port it declares), in apps.namespaces and these namespaces; a pod on another port is not scraped, and Prometheus may connect to those namespaces on these ports and apps.services' only. Empty: no annotated pod is scraped. Unset: any port, and a production stack's preview warns.
+	//
+	// Default: unset
+	Ports pulumi.ArrayInput `pulumi:"ports"`
 }
 
 func (MetricsSectionAnnotationDiscoveryArgs) ElementType() reflect.Type {
@@ -11449,10 +14106,14 @@ func (o MetricsSectionAnnotationDiscoveryOutput) ToMetricsSectionAnnotationDisco
 	}).(MetricsSectionAnnotationDiscoveryPtrOutput)
 }
 
+// Default: `[]`
 func (o MetricsSectionAnnotationDiscoveryOutput) Namespaces() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v MetricsSectionAnnotationDiscovery) []string { return v.Namespaces }).(pulumi.StringArrayOutput)
 }
 
+// The ports a prometheus.io/scrape pod is scraped on (its prometheus.io/port, else each port it declares), in apps.namespaces and these namespaces; a pod on another port is not scraped, and Prometheus may connect to those namespaces on these ports and apps.services' only. Empty: no annotated pod is scraped. Unset: any port, and a production stack's preview warns.
+//
+// Default: unset
 func (o MetricsSectionAnnotationDiscoveryOutput) Ports() pulumi.ArrayOutput {
 	return o.ApplyT(func(v MetricsSectionAnnotationDiscovery) []interface{} { return v.Ports }).(pulumi.ArrayOutput)
 }
@@ -11481,6 +14142,7 @@ func (o MetricsSectionAnnotationDiscoveryPtrOutput) Elem() MetricsSectionAnnotat
 	}).(MetricsSectionAnnotationDiscoveryOutput)
 }
 
+// Default: `[]`
 func (o MetricsSectionAnnotationDiscoveryPtrOutput) Namespaces() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *MetricsSectionAnnotationDiscovery) []string {
 		if v == nil {
@@ -11490,6 +14152,9 @@ func (o MetricsSectionAnnotationDiscoveryPtrOutput) Namespaces() pulumi.StringAr
 	}).(pulumi.StringArrayOutput)
 }
 
+// The ports a prometheus.io/scrape pod is scraped on (its prometheus.io/port, else each port it declares), in apps.namespaces and these namespaces; a pod on another port is not scraped, and Prometheus may connect to those namespaces on these ports and apps.services' only. Empty: no annotated pod is scraped. Unset: any port, and a production stack's preview warns.
+//
+// Default: unset
 func (o MetricsSectionAnnotationDiscoveryPtrOutput) Ports() pulumi.ArrayOutput {
 	return o.ApplyT(func(v *MetricsSectionAnnotationDiscovery) []interface{} {
 		if v == nil {
@@ -11500,8 +14165,14 @@ func (o MetricsSectionAnnotationDiscoveryPtrOutput) Ports() pulumi.ArrayOutput {
 }
 
 type MetricsSectionExporters struct {
+	// PostgreSQL databases, one postgres-exporter each.
+	//
+	// Default: `[]`
 	Postgres []PostgresTarget `pulumi:"postgres"`
-	Redis    []RedisTarget    `pulumi:"redis"`
+	// Redis instances, one redis-exporter each.
+	//
+	// Default: `[]`
+	Redis []RedisTarget `pulumi:"redis"`
 }
 
 // MetricsSectionExportersInput is an input type that accepts MetricsSectionExportersArgs and MetricsSectionExportersOutput values.
@@ -11516,8 +14187,14 @@ type MetricsSectionExportersInput interface {
 }
 
 type MetricsSectionExportersArgs struct {
+	// PostgreSQL databases, one postgres-exporter each.
+	//
+	// Default: `[]`
 	Postgres PostgresTargetArrayInput `pulumi:"postgres"`
-	Redis    RedisTargetArrayInput    `pulumi:"redis"`
+	// Redis instances, one redis-exporter each.
+	//
+	// Default: `[]`
+	Redis RedisTargetArrayInput `pulumi:"redis"`
 }
 
 func (MetricsSectionExportersArgs) ElementType() reflect.Type {
@@ -11597,10 +14274,16 @@ func (o MetricsSectionExportersOutput) ToMetricsSectionExportersPtrOutputWithCon
 	}).(MetricsSectionExportersPtrOutput)
 }
 
+// PostgreSQL databases, one postgres-exporter each.
+//
+// Default: `[]`
 func (o MetricsSectionExportersOutput) Postgres() PostgresTargetArrayOutput {
 	return o.ApplyT(func(v MetricsSectionExporters) []PostgresTarget { return v.Postgres }).(PostgresTargetArrayOutput)
 }
 
+// Redis instances, one redis-exporter each.
+//
+// Default: `[]`
 func (o MetricsSectionExportersOutput) Redis() RedisTargetArrayOutput {
 	return o.ApplyT(func(v MetricsSectionExporters) []RedisTarget { return v.Redis }).(RedisTargetArrayOutput)
 }
@@ -11629,6 +14312,9 @@ func (o MetricsSectionExportersPtrOutput) Elem() MetricsSectionExportersOutput {
 	}).(MetricsSectionExportersOutput)
 }
 
+// PostgreSQL databases, one postgres-exporter each.
+//
+// Default: `[]`
 func (o MetricsSectionExportersPtrOutput) Postgres() PostgresTargetArrayOutput {
 	return o.ApplyT(func(v *MetricsSectionExporters) []PostgresTarget {
 		if v == nil {
@@ -11638,6 +14324,9 @@ func (o MetricsSectionExportersPtrOutput) Postgres() PostgresTargetArrayOutput {
 	}).(PostgresTargetArrayOutput)
 }
 
+// Redis instances, one redis-exporter each.
+//
+// Default: `[]`
 func (o MetricsSectionExportersPtrOutput) Redis() RedisTargetArrayOutput {
 	return o.ApplyT(func(v *MetricsSectionExporters) []RedisTarget {
 		if v == nil {
@@ -11648,6 +14337,9 @@ func (o MetricsSectionExportersPtrOutput) Redis() RedisTargetArrayOutput {
 }
 
 type MetricsSectionNodeExporter struct {
+	// node-exporter listens on the node's loopback only, behind kube-rbac-proxy on the node's address: HTTPS (TLS 1.3), and only callers whose token may get the non-resource URL /metrics (Prometheus') are answered. false: node-exporter serves plain HTTP to anyone who reaches the node on its port, which host-network pods put beyond NetworkPolicy.
+	//
+	// Default: `true`
 	AuthProxy *bool `pulumi:"authProxy"`
 }
 
@@ -11663,6 +14355,9 @@ type MetricsSectionNodeExporterInput interface {
 }
 
 type MetricsSectionNodeExporterArgs struct {
+	// node-exporter listens on the node's loopback only, behind kube-rbac-proxy on the node's address: HTTPS (TLS 1.3), and only callers whose token may get the non-resource URL /metrics (Prometheus') are answered. false: node-exporter serves plain HTTP to anyone who reaches the node on its port, which host-network pods put beyond NetworkPolicy.
+	//
+	// Default: `true`
 	AuthProxy pulumi.BoolPtrInput `pulumi:"authProxy"`
 }
 
@@ -11743,6 +14438,9 @@ func (o MetricsSectionNodeExporterOutput) ToMetricsSectionNodeExporterPtrOutputW
 	}).(MetricsSectionNodeExporterPtrOutput)
 }
 
+// node-exporter listens on the node's loopback only, behind kube-rbac-proxy on the node's address: HTTPS (TLS 1.3), and only callers whose token may get the non-resource URL /metrics (Prometheus') are answered. false: node-exporter serves plain HTTP to anyone who reaches the node on its port, which host-network pods put beyond NetworkPolicy.
+//
+// Default: `true`
 func (o MetricsSectionNodeExporterOutput) AuthProxy() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v MetricsSectionNodeExporter) *bool { return v.AuthProxy }).(pulumi.BoolPtrOutput)
 }
@@ -11771,6 +14469,9 @@ func (o MetricsSectionNodeExporterPtrOutput) Elem() MetricsSectionNodeExporterOu
 	}).(MetricsSectionNodeExporterOutput)
 }
 
+// node-exporter listens on the node's loopback only, behind kube-rbac-proxy on the node's address: HTTPS (TLS 1.3), and only callers whose token may get the non-resource URL /metrics (Prometheus') are answered. false: node-exporter serves plain HTTP to anyone who reaches the node on its port, which host-network pods put beyond NetworkPolicy.
+//
+// Default: `true`
 func (o MetricsSectionNodeExporterPtrOutput) AuthProxy() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionNodeExporter) *bool {
 		if v == nil {
@@ -11781,15 +14482,32 @@ func (o MetricsSectionNodeExporterPtrOutput) AuthProxy() pulumi.BoolPtrOutput {
 }
 
 type MetricsSectionObjectStorage struct {
-	Bucket           *string                               `pulumi:"bucket"`
-	Compactor        *MetricsSectionObjectStorageCompactor `pulumi:"compactor"`
-	CompactorRoleArn *string                               `pulumi:"compactorRoleArn"`
-	Hub              *MetricsSectionObjectStorageHub       `pulumi:"hub"`
-	Region           *string                               `pulumi:"region"`
-	Retention        *MetricsSectionObjectStorageRetention `pulumi:"retention"`
-	RoleArn          *string                               `pulumi:"roleArn"`
-	StoreGateway     *MetricsSectionObjectStorageCompactor `pulumi:"storeGateway"`
-	StoreRoleArn     *string                               `pulumi:"storeRoleArn"`
+	// The bucket every Prometheus replica's sidecar uploads its blocks to.
+	Bucket *string `pulumi:"bucket"`
+	// The one compactor of this cluster's blocks.
+	//
+	// Default: unset
+	Compactor *MetricsSectionObjectStorageCompactor `pulumi:"compactor"`
+	// The IRSA role of the compactor, the one workload that deletes blocks (compacted sources, retention): list, read, write, delete.
+	CompactorRoleArn *string `pulumi:"compactorRoleArn"`
+	// This stack is the hub: its store gateway serves every cluster's blocks in the bucket, its dashboards pick a cluster, and Thanos Query also reads `stores`.
+	//
+	// Default: unset
+	Hub *MetricsSectionObjectStorageHub `pulumi:"hub"`
+	// The bucket's region.
+	Region *string `pulumi:"region"`
+	// How long the compactor keeps each resolution in the bucket: raw ≤ fiveMinutes ≤ oneHour, 0d meaning forever as Thanos reads it.
+	//
+	// Default: unset
+	Retention *MetricsSectionObjectStorageRetention `pulumi:"retention"`
+	// The IRSA role of Prometheus' pods, whose Thanos sidecars list, read and upload blocks; never delete.
+	RoleArn *string `pulumi:"roleArn"`
+	// The two store gateways that serve the bucket's blocks to Thanos Query.
+	//
+	// Default: unset
+	StoreGateway *MetricsSectionObjectStorageStoreGateway `pulumi:"storeGateway"`
+	// The IRSA role of the store gateways, which list and read blocks.
+	StoreRoleArn *string `pulumi:"storeRoleArn"`
 }
 
 // MetricsSectionObjectStorageInput is an input type that accepts MetricsSectionObjectStorageArgs and MetricsSectionObjectStorageOutput values.
@@ -11804,15 +14522,32 @@ type MetricsSectionObjectStorageInput interface {
 }
 
 type MetricsSectionObjectStorageArgs struct {
-	Bucket           pulumi.StringPtrInput                        `pulumi:"bucket"`
-	Compactor        MetricsSectionObjectStorageCompactorPtrInput `pulumi:"compactor"`
-	CompactorRoleArn pulumi.StringPtrInput                        `pulumi:"compactorRoleArn"`
-	Hub              MetricsSectionObjectStorageHubPtrInput       `pulumi:"hub"`
-	Region           pulumi.StringPtrInput                        `pulumi:"region"`
-	Retention        MetricsSectionObjectStorageRetentionPtrInput `pulumi:"retention"`
-	RoleArn          pulumi.StringPtrInput                        `pulumi:"roleArn"`
-	StoreGateway     MetricsSectionObjectStorageCompactorPtrInput `pulumi:"storeGateway"`
-	StoreRoleArn     pulumi.StringPtrInput                        `pulumi:"storeRoleArn"`
+	// The bucket every Prometheus replica's sidecar uploads its blocks to.
+	Bucket pulumi.StringPtrInput `pulumi:"bucket"`
+	// The one compactor of this cluster's blocks.
+	//
+	// Default: unset
+	Compactor MetricsSectionObjectStorageCompactorPtrInput `pulumi:"compactor"`
+	// The IRSA role of the compactor, the one workload that deletes blocks (compacted sources, retention): list, read, write, delete.
+	CompactorRoleArn pulumi.StringPtrInput `pulumi:"compactorRoleArn"`
+	// This stack is the hub: its store gateway serves every cluster's blocks in the bucket, its dashboards pick a cluster, and Thanos Query also reads `stores`.
+	//
+	// Default: unset
+	Hub MetricsSectionObjectStorageHubPtrInput `pulumi:"hub"`
+	// The bucket's region.
+	Region pulumi.StringPtrInput `pulumi:"region"`
+	// How long the compactor keeps each resolution in the bucket: raw ≤ fiveMinutes ≤ oneHour, 0d meaning forever as Thanos reads it.
+	//
+	// Default: unset
+	Retention MetricsSectionObjectStorageRetentionPtrInput `pulumi:"retention"`
+	// The IRSA role of Prometheus' pods, whose Thanos sidecars list, read and upload blocks; never delete.
+	RoleArn pulumi.StringPtrInput `pulumi:"roleArn"`
+	// The two store gateways that serve the bucket's blocks to Thanos Query.
+	//
+	// Default: unset
+	StoreGateway MetricsSectionObjectStorageStoreGatewayPtrInput `pulumi:"storeGateway"`
+	// The IRSA role of the store gateways, which list and read blocks.
+	StoreRoleArn pulumi.StringPtrInput `pulumi:"storeRoleArn"`
 }
 
 func (MetricsSectionObjectStorageArgs) ElementType() reflect.Type {
@@ -11892,38 +14627,55 @@ func (o MetricsSectionObjectStorageOutput) ToMetricsSectionObjectStoragePtrOutpu
 	}).(MetricsSectionObjectStoragePtrOutput)
 }
 
+// The bucket every Prometheus replica's sidecar uploads its blocks to.
 func (o MetricsSectionObjectStorageOutput) Bucket() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSectionObjectStorage) *string { return v.Bucket }).(pulumi.StringPtrOutput)
 }
 
+// The one compactor of this cluster's blocks.
+//
+// Default: unset
 func (o MetricsSectionObjectStorageOutput) Compactor() MetricsSectionObjectStorageCompactorPtrOutput {
 	return o.ApplyT(func(v MetricsSectionObjectStorage) *MetricsSectionObjectStorageCompactor { return v.Compactor }).(MetricsSectionObjectStorageCompactorPtrOutput)
 }
 
+// The IRSA role of the compactor, the one workload that deletes blocks (compacted sources, retention): list, read, write, delete.
 func (o MetricsSectionObjectStorageOutput) CompactorRoleArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSectionObjectStorage) *string { return v.CompactorRoleArn }).(pulumi.StringPtrOutput)
 }
 
+// This stack is the hub: its store gateway serves every cluster's blocks in the bucket, its dashboards pick a cluster, and Thanos Query also reads `stores`.
+//
+// Default: unset
 func (o MetricsSectionObjectStorageOutput) Hub() MetricsSectionObjectStorageHubPtrOutput {
 	return o.ApplyT(func(v MetricsSectionObjectStorage) *MetricsSectionObjectStorageHub { return v.Hub }).(MetricsSectionObjectStorageHubPtrOutput)
 }
 
+// The bucket's region.
 func (o MetricsSectionObjectStorageOutput) Region() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSectionObjectStorage) *string { return v.Region }).(pulumi.StringPtrOutput)
 }
 
+// How long the compactor keeps each resolution in the bucket: raw ≤ fiveMinutes ≤ oneHour, 0d meaning forever as Thanos reads it.
+//
+// Default: unset
 func (o MetricsSectionObjectStorageOutput) Retention() MetricsSectionObjectStorageRetentionPtrOutput {
 	return o.ApplyT(func(v MetricsSectionObjectStorage) *MetricsSectionObjectStorageRetention { return v.Retention }).(MetricsSectionObjectStorageRetentionPtrOutput)
 }
 
+// The IRSA role of Prometheus' pods, whose Thanos sidecars list, read and upload blocks; never delete.
 func (o MetricsSectionObjectStorageOutput) RoleArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSectionObjectStorage) *string { return v.RoleArn }).(pulumi.StringPtrOutput)
 }
 
-func (o MetricsSectionObjectStorageOutput) StoreGateway() MetricsSectionObjectStorageCompactorPtrOutput {
-	return o.ApplyT(func(v MetricsSectionObjectStorage) *MetricsSectionObjectStorageCompactor { return v.StoreGateway }).(MetricsSectionObjectStorageCompactorPtrOutput)
+// The two store gateways that serve the bucket's blocks to Thanos Query.
+//
+// Default: unset
+func (o MetricsSectionObjectStorageOutput) StoreGateway() MetricsSectionObjectStorageStoreGatewayPtrOutput {
+	return o.ApplyT(func(v MetricsSectionObjectStorage) *MetricsSectionObjectStorageStoreGateway { return v.StoreGateway }).(MetricsSectionObjectStorageStoreGatewayPtrOutput)
 }
 
+// The IRSA role of the store gateways, which list and read blocks.
 func (o MetricsSectionObjectStorageOutput) StoreRoleArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSectionObjectStorage) *string { return v.StoreRoleArn }).(pulumi.StringPtrOutput)
 }
@@ -11952,6 +14704,7 @@ func (o MetricsSectionObjectStoragePtrOutput) Elem() MetricsSectionObjectStorage
 	}).(MetricsSectionObjectStorageOutput)
 }
 
+// The bucket every Prometheus replica's sidecar uploads its blocks to.
 func (o MetricsSectionObjectStoragePtrOutput) Bucket() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionObjectStorage) *string {
 		if v == nil {
@@ -11961,6 +14714,9 @@ func (o MetricsSectionObjectStoragePtrOutput) Bucket() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The one compactor of this cluster's blocks.
+//
+// Default: unset
 func (o MetricsSectionObjectStoragePtrOutput) Compactor() MetricsSectionObjectStorageCompactorPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionObjectStorage) *MetricsSectionObjectStorageCompactor {
 		if v == nil {
@@ -11970,6 +14726,7 @@ func (o MetricsSectionObjectStoragePtrOutput) Compactor() MetricsSectionObjectSt
 	}).(MetricsSectionObjectStorageCompactorPtrOutput)
 }
 
+// The IRSA role of the compactor, the one workload that deletes blocks (compacted sources, retention): list, read, write, delete.
 func (o MetricsSectionObjectStoragePtrOutput) CompactorRoleArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionObjectStorage) *string {
 		if v == nil {
@@ -11979,6 +14736,9 @@ func (o MetricsSectionObjectStoragePtrOutput) CompactorRoleArn() pulumi.StringPt
 	}).(pulumi.StringPtrOutput)
 }
 
+// This stack is the hub: its store gateway serves every cluster's blocks in the bucket, its dashboards pick a cluster, and Thanos Query also reads `stores`.
+//
+// Default: unset
 func (o MetricsSectionObjectStoragePtrOutput) Hub() MetricsSectionObjectStorageHubPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionObjectStorage) *MetricsSectionObjectStorageHub {
 		if v == nil {
@@ -11988,6 +14748,7 @@ func (o MetricsSectionObjectStoragePtrOutput) Hub() MetricsSectionObjectStorageH
 	}).(MetricsSectionObjectStorageHubPtrOutput)
 }
 
+// The bucket's region.
 func (o MetricsSectionObjectStoragePtrOutput) Region() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionObjectStorage) *string {
 		if v == nil {
@@ -11997,6 +14758,9 @@ func (o MetricsSectionObjectStoragePtrOutput) Region() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// How long the compactor keeps each resolution in the bucket: raw ≤ fiveMinutes ≤ oneHour, 0d meaning forever as Thanos reads it.
+//
+// Default: unset
 func (o MetricsSectionObjectStoragePtrOutput) Retention() MetricsSectionObjectStorageRetentionPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionObjectStorage) *MetricsSectionObjectStorageRetention {
 		if v == nil {
@@ -12006,6 +14770,7 @@ func (o MetricsSectionObjectStoragePtrOutput) Retention() MetricsSectionObjectSt
 	}).(MetricsSectionObjectStorageRetentionPtrOutput)
 }
 
+// The IRSA role of Prometheus' pods, whose Thanos sidecars list, read and upload blocks; never delete.
 func (o MetricsSectionObjectStoragePtrOutput) RoleArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionObjectStorage) *string {
 		if v == nil {
@@ -12015,15 +14780,19 @@ func (o MetricsSectionObjectStoragePtrOutput) RoleArn() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-func (o MetricsSectionObjectStoragePtrOutput) StoreGateway() MetricsSectionObjectStorageCompactorPtrOutput {
-	return o.ApplyT(func(v *MetricsSectionObjectStorage) *MetricsSectionObjectStorageCompactor {
+// The two store gateways that serve the bucket's blocks to Thanos Query.
+//
+// Default: unset
+func (o MetricsSectionObjectStoragePtrOutput) StoreGateway() MetricsSectionObjectStorageStoreGatewayPtrOutput {
+	return o.ApplyT(func(v *MetricsSectionObjectStorage) *MetricsSectionObjectStorageStoreGateway {
 		if v == nil {
 			return nil
 		}
 		return v.StoreGateway
-	}).(MetricsSectionObjectStorageCompactorPtrOutput)
+	}).(MetricsSectionObjectStorageStoreGatewayPtrOutput)
 }
 
+// The IRSA role of the store gateways, which list and read blocks.
 func (o MetricsSectionObjectStoragePtrOutput) StoreRoleArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionObjectStorage) *string {
 		if v == nil {
@@ -12034,6 +14803,9 @@ func (o MetricsSectionObjectStoragePtrOutput) StoreRoleArn() pulumi.StringPtrOut
 }
 
 type MetricsSectionObjectStorageCompactor struct {
+	// The compactor's working volume: a group's source blocks and their compacted result.
+	//
+	// Default: `100Gi`
 	StorageSize interface{} `pulumi:"storageSize"`
 }
 
@@ -12049,6 +14821,9 @@ type MetricsSectionObjectStorageCompactorInput interface {
 }
 
 type MetricsSectionObjectStorageCompactorArgs struct {
+	// The compactor's working volume: a group's source blocks and their compacted result.
+	//
+	// Default: `100Gi`
 	StorageSize pulumi.Input `pulumi:"storageSize"`
 }
 
@@ -12129,6 +14904,9 @@ func (o MetricsSectionObjectStorageCompactorOutput) ToMetricsSectionObjectStorag
 	}).(MetricsSectionObjectStorageCompactorPtrOutput)
 }
 
+// The compactor's working volume: a group's source blocks and their compacted result.
+//
+// Default: `100Gi`
 func (o MetricsSectionObjectStorageCompactorOutput) StorageSize() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionObjectStorageCompactor) interface{} { return v.StorageSize }).(pulumi.AnyOutput)
 }
@@ -12157,6 +14935,9 @@ func (o MetricsSectionObjectStorageCompactorPtrOutput) Elem() MetricsSectionObje
 	}).(MetricsSectionObjectStorageCompactorOutput)
 }
 
+// The compactor's working volume: a group's source blocks and their compacted result.
+//
+// Default: `100Gi`
 func (o MetricsSectionObjectStorageCompactorPtrOutput) StorageSize() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSectionObjectStorageCompactor) interface{} {
 		if v == nil {
@@ -12167,8 +14948,14 @@ func (o MetricsSectionObjectStorageCompactorPtrOutput) StorageSize() pulumi.AnyO
 }
 
 type MetricsSectionObjectStorageHub struct {
-	Stores []RemoteStore                      `pulumi:"stores"`
-	Tls    *MetricsSectionObjectStorageHubTls `pulumi:"tls"`
+	// Other clusters' sidecars, for their recent samples the bucket does not hold yet.
+	//
+	// Default: `[]`
+	Stores []RemoteStore `pulumi:"stores"`
+	// How Thanos Query checks the stores and, with a certificate, proves itself to them.
+	//
+	// Default: unset
+	Tls *MetricsSectionObjectStorageHubTls `pulumi:"tls"`
 }
 
 // MetricsSectionObjectStorageHubInput is an input type that accepts MetricsSectionObjectStorageHubArgs and MetricsSectionObjectStorageHubOutput values.
@@ -12183,8 +14970,14 @@ type MetricsSectionObjectStorageHubInput interface {
 }
 
 type MetricsSectionObjectStorageHubArgs struct {
-	Stores RemoteStoreArrayInput                     `pulumi:"stores"`
-	Tls    MetricsSectionObjectStorageHubTlsPtrInput `pulumi:"tls"`
+	// Other clusters' sidecars, for their recent samples the bucket does not hold yet.
+	//
+	// Default: `[]`
+	Stores RemoteStoreArrayInput `pulumi:"stores"`
+	// How Thanos Query checks the stores and, with a certificate, proves itself to them.
+	//
+	// Default: unset
+	Tls MetricsSectionObjectStorageHubTlsPtrInput `pulumi:"tls"`
 }
 
 func (MetricsSectionObjectStorageHubArgs) ElementType() reflect.Type {
@@ -12264,10 +15057,16 @@ func (o MetricsSectionObjectStorageHubOutput) ToMetricsSectionObjectStorageHubPt
 	}).(MetricsSectionObjectStorageHubPtrOutput)
 }
 
+// Other clusters' sidecars, for their recent samples the bucket does not hold yet.
+//
+// Default: `[]`
 func (o MetricsSectionObjectStorageHubOutput) Stores() RemoteStoreArrayOutput {
 	return o.ApplyT(func(v MetricsSectionObjectStorageHub) []RemoteStore { return v.Stores }).(RemoteStoreArrayOutput)
 }
 
+// How Thanos Query checks the stores and, with a certificate, proves itself to them.
+//
+// Default: unset
 func (o MetricsSectionObjectStorageHubOutput) Tls() MetricsSectionObjectStorageHubTlsPtrOutput {
 	return o.ApplyT(func(v MetricsSectionObjectStorageHub) *MetricsSectionObjectStorageHubTls { return v.Tls }).(MetricsSectionObjectStorageHubTlsPtrOutput)
 }
@@ -12296,6 +15095,9 @@ func (o MetricsSectionObjectStorageHubPtrOutput) Elem() MetricsSectionObjectStor
 	}).(MetricsSectionObjectStorageHubOutput)
 }
 
+// Other clusters' sidecars, for their recent samples the bucket does not hold yet.
+//
+// Default: `[]`
 func (o MetricsSectionObjectStorageHubPtrOutput) Stores() RemoteStoreArrayOutput {
 	return o.ApplyT(func(v *MetricsSectionObjectStorageHub) []RemoteStore {
 		if v == nil {
@@ -12305,6 +15107,9 @@ func (o MetricsSectionObjectStorageHubPtrOutput) Stores() RemoteStoreArrayOutput
 	}).(RemoteStoreArrayOutput)
 }
 
+// How Thanos Query checks the stores and, with a certificate, proves itself to them.
+//
+// Default: unset
 func (o MetricsSectionObjectStorageHubPtrOutput) Tls() MetricsSectionObjectStorageHubTlsPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionObjectStorageHub) *MetricsSectionObjectStorageHubTls {
 		if v == nil {
@@ -12315,9 +15120,16 @@ func (o MetricsSectionObjectStorageHubPtrOutput) Tls() MetricsSectionObjectStora
 }
 
 type MetricsSectionObjectStorageHubTls struct {
-	Ca          *string `pulumi:"ca"`
+	// The CA that signed the stores' serving certificates.
+	Ca *string `pulumi:"ca"`
+	// This hub's client certificate, for stores that ask for one (mutual TLS).
+	//
+	// Default: unset
 	Certificate *string `pulumi:"certificate"`
-	Key         *string `pulumi:"key"`
+	// The client certificate's private key (PEM).
+	//
+	// Default: unset
+	Key *string `pulumi:"key"`
 }
 
 // MetricsSectionObjectStorageHubTlsInput is an input type that accepts MetricsSectionObjectStorageHubTlsArgs and MetricsSectionObjectStorageHubTlsOutput values.
@@ -12332,9 +15144,16 @@ type MetricsSectionObjectStorageHubTlsInput interface {
 }
 
 type MetricsSectionObjectStorageHubTlsArgs struct {
-	Ca          pulumi.StringPtrInput `pulumi:"ca"`
+	// The CA that signed the stores' serving certificates.
+	Ca pulumi.StringPtrInput `pulumi:"ca"`
+	// This hub's client certificate, for stores that ask for one (mutual TLS).
+	//
+	// Default: unset
 	Certificate pulumi.StringPtrInput `pulumi:"certificate"`
-	Key         pulumi.StringPtrInput `pulumi:"key"`
+	// The client certificate's private key (PEM).
+	//
+	// Default: unset
+	Key pulumi.StringPtrInput `pulumi:"key"`
 }
 
 func (MetricsSectionObjectStorageHubTlsArgs) ElementType() reflect.Type {
@@ -12414,14 +15233,21 @@ func (o MetricsSectionObjectStorageHubTlsOutput) ToMetricsSectionObjectStorageHu
 	}).(MetricsSectionObjectStorageHubTlsPtrOutput)
 }
 
+// The CA that signed the stores' serving certificates.
 func (o MetricsSectionObjectStorageHubTlsOutput) Ca() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSectionObjectStorageHubTls) *string { return v.Ca }).(pulumi.StringPtrOutput)
 }
 
+// This hub's client certificate, for stores that ask for one (mutual TLS).
+//
+// Default: unset
 func (o MetricsSectionObjectStorageHubTlsOutput) Certificate() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSectionObjectStorageHubTls) *string { return v.Certificate }).(pulumi.StringPtrOutput)
 }
 
+// The client certificate's private key (PEM).
+//
+// Default: unset
 func (o MetricsSectionObjectStorageHubTlsOutput) Key() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSectionObjectStorageHubTls) *string { return v.Key }).(pulumi.StringPtrOutput)
 }
@@ -12450,6 +15276,7 @@ func (o MetricsSectionObjectStorageHubTlsPtrOutput) Elem() MetricsSectionObjectS
 	}).(MetricsSectionObjectStorageHubTlsOutput)
 }
 
+// The CA that signed the stores' serving certificates.
 func (o MetricsSectionObjectStorageHubTlsPtrOutput) Ca() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionObjectStorageHubTls) *string {
 		if v == nil {
@@ -12459,6 +15286,9 @@ func (o MetricsSectionObjectStorageHubTlsPtrOutput) Ca() pulumi.StringPtrOutput 
 	}).(pulumi.StringPtrOutput)
 }
 
+// This hub's client certificate, for stores that ask for one (mutual TLS).
+//
+// Default: unset
 func (o MetricsSectionObjectStorageHubTlsPtrOutput) Certificate() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionObjectStorageHubTls) *string {
 		if v == nil {
@@ -12468,6 +15298,9 @@ func (o MetricsSectionObjectStorageHubTlsPtrOutput) Certificate() pulumi.StringP
 	}).(pulumi.StringPtrOutput)
 }
 
+// The client certificate's private key (PEM).
+//
+// Default: unset
 func (o MetricsSectionObjectStorageHubTlsPtrOutput) Key() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionObjectStorageHubTls) *string {
 		if v == nil {
@@ -12478,9 +15311,18 @@ func (o MetricsSectionObjectStorageHubTlsPtrOutput) Key() pulumi.StringPtrOutput
 }
 
 type MetricsSectionObjectStorageRetention struct {
+	// 5-minute aggregates (count, sum, min, max, counter) of the raw samples; at least 10d and at least raw, or 0d (forever).
+	//
+	// Default: `180d`
 	FiveMinutes *string `pulumi:"fiveMinutes"`
-	OneHour     *string `pulumi:"oneHour"`
-	Raw         *string `pulumi:"raw"`
+	// 1-hour aggregates; at least fiveMinutes, or 0d (forever).
+	//
+	// Default: `2y`
+	OneHour *string `pulumi:"oneHour"`
+	// Every scraped sample; at least 40h, or 0d (forever).
+	//
+	// Default: `30d`
+	Raw *string `pulumi:"raw"`
 }
 
 // MetricsSectionObjectStorageRetentionInput is an input type that accepts MetricsSectionObjectStorageRetentionArgs and MetricsSectionObjectStorageRetentionOutput values.
@@ -12495,9 +15337,18 @@ type MetricsSectionObjectStorageRetentionInput interface {
 }
 
 type MetricsSectionObjectStorageRetentionArgs struct {
+	// 5-minute aggregates (count, sum, min, max, counter) of the raw samples; at least 10d and at least raw, or 0d (forever).
+	//
+	// Default: `180d`
 	FiveMinutes pulumi.StringPtrInput `pulumi:"fiveMinutes"`
-	OneHour     pulumi.StringPtrInput `pulumi:"oneHour"`
-	Raw         pulumi.StringPtrInput `pulumi:"raw"`
+	// 1-hour aggregates; at least fiveMinutes, or 0d (forever).
+	//
+	// Default: `2y`
+	OneHour pulumi.StringPtrInput `pulumi:"oneHour"`
+	// Every scraped sample; at least 40h, or 0d (forever).
+	//
+	// Default: `30d`
+	Raw pulumi.StringPtrInput `pulumi:"raw"`
 }
 
 func (MetricsSectionObjectStorageRetentionArgs) ElementType() reflect.Type {
@@ -12577,14 +15428,23 @@ func (o MetricsSectionObjectStorageRetentionOutput) ToMetricsSectionObjectStorag
 	}).(MetricsSectionObjectStorageRetentionPtrOutput)
 }
 
+// 5-minute aggregates (count, sum, min, max, counter) of the raw samples; at least 10d and at least raw, or 0d (forever).
+//
+// Default: `180d`
 func (o MetricsSectionObjectStorageRetentionOutput) FiveMinutes() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSectionObjectStorageRetention) *string { return v.FiveMinutes }).(pulumi.StringPtrOutput)
 }
 
+// 1-hour aggregates; at least fiveMinutes, or 0d (forever).
+//
+// Default: `2y`
 func (o MetricsSectionObjectStorageRetentionOutput) OneHour() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSectionObjectStorageRetention) *string { return v.OneHour }).(pulumi.StringPtrOutput)
 }
 
+// Every scraped sample; at least 40h, or 0d (forever).
+//
+// Default: `30d`
 func (o MetricsSectionObjectStorageRetentionOutput) Raw() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSectionObjectStorageRetention) *string { return v.Raw }).(pulumi.StringPtrOutput)
 }
@@ -12613,6 +15473,9 @@ func (o MetricsSectionObjectStorageRetentionPtrOutput) Elem() MetricsSectionObje
 	}).(MetricsSectionObjectStorageRetentionOutput)
 }
 
+// 5-minute aggregates (count, sum, min, max, counter) of the raw samples; at least 10d and at least raw, or 0d (forever).
+//
+// Default: `180d`
 func (o MetricsSectionObjectStorageRetentionPtrOutput) FiveMinutes() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionObjectStorageRetention) *string {
 		if v == nil {
@@ -12622,6 +15485,9 @@ func (o MetricsSectionObjectStorageRetentionPtrOutput) FiveMinutes() pulumi.Stri
 	}).(pulumi.StringPtrOutput)
 }
 
+// 1-hour aggregates; at least fiveMinutes, or 0d (forever).
+//
+// Default: `2y`
 func (o MetricsSectionObjectStorageRetentionPtrOutput) OneHour() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionObjectStorageRetention) *string {
 		if v == nil {
@@ -12631,6 +15497,9 @@ func (o MetricsSectionObjectStorageRetentionPtrOutput) OneHour() pulumi.StringPt
 	}).(pulumi.StringPtrOutput)
 }
 
+// Every scraped sample; at least 40h, or 0d (forever).
+//
+// Default: `30d`
 func (o MetricsSectionObjectStorageRetentionPtrOutput) Raw() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionObjectStorageRetention) *string {
 		if v == nil {
@@ -12640,8 +15509,155 @@ func (o MetricsSectionObjectStorageRetentionPtrOutput) Raw() pulumi.StringPtrOut
 	}).(pulumi.StringPtrOutput)
 }
 
+type MetricsSectionObjectStorageStoreGateway struct {
+	// Each store gateway's volume: its index headers.
+	//
+	// Default: `10Gi`
+	StorageSize interface{} `pulumi:"storageSize"`
+}
+
+// MetricsSectionObjectStorageStoreGatewayInput is an input type that accepts MetricsSectionObjectStorageStoreGatewayArgs and MetricsSectionObjectStorageStoreGatewayOutput values.
+// You can construct a concrete instance of `MetricsSectionObjectStorageStoreGatewayInput` via:
+//
+//	MetricsSectionObjectStorageStoreGatewayArgs{...}
+type MetricsSectionObjectStorageStoreGatewayInput interface {
+	pulumi.Input
+
+	ToMetricsSectionObjectStorageStoreGatewayOutput() MetricsSectionObjectStorageStoreGatewayOutput
+	ToMetricsSectionObjectStorageStoreGatewayOutputWithContext(context.Context) MetricsSectionObjectStorageStoreGatewayOutput
+}
+
+type MetricsSectionObjectStorageStoreGatewayArgs struct {
+	// Each store gateway's volume: its index headers.
+	//
+	// Default: `10Gi`
+	StorageSize pulumi.Input `pulumi:"storageSize"`
+}
+
+func (MetricsSectionObjectStorageStoreGatewayArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*MetricsSectionObjectStorageStoreGateway)(nil)).Elem()
+}
+
+func (i MetricsSectionObjectStorageStoreGatewayArgs) ToMetricsSectionObjectStorageStoreGatewayOutput() MetricsSectionObjectStorageStoreGatewayOutput {
+	return i.ToMetricsSectionObjectStorageStoreGatewayOutputWithContext(context.Background())
+}
+
+func (i MetricsSectionObjectStorageStoreGatewayArgs) ToMetricsSectionObjectStorageStoreGatewayOutputWithContext(ctx context.Context) MetricsSectionObjectStorageStoreGatewayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MetricsSectionObjectStorageStoreGatewayOutput)
+}
+
+func (i MetricsSectionObjectStorageStoreGatewayArgs) ToMetricsSectionObjectStorageStoreGatewayPtrOutput() MetricsSectionObjectStorageStoreGatewayPtrOutput {
+	return i.ToMetricsSectionObjectStorageStoreGatewayPtrOutputWithContext(context.Background())
+}
+
+func (i MetricsSectionObjectStorageStoreGatewayArgs) ToMetricsSectionObjectStorageStoreGatewayPtrOutputWithContext(ctx context.Context) MetricsSectionObjectStorageStoreGatewayPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MetricsSectionObjectStorageStoreGatewayOutput).ToMetricsSectionObjectStorageStoreGatewayPtrOutputWithContext(ctx)
+}
+
+// MetricsSectionObjectStorageStoreGatewayPtrInput is an input type that accepts MetricsSectionObjectStorageStoreGatewayArgs, MetricsSectionObjectStorageStoreGatewayPtr and MetricsSectionObjectStorageStoreGatewayPtrOutput values.
+// You can construct a concrete instance of `MetricsSectionObjectStorageStoreGatewayPtrInput` via:
+//
+//	        MetricsSectionObjectStorageStoreGatewayArgs{...}
+//
+//	or:
+//
+//	        nil
+type MetricsSectionObjectStorageStoreGatewayPtrInput interface {
+	pulumi.Input
+
+	ToMetricsSectionObjectStorageStoreGatewayPtrOutput() MetricsSectionObjectStorageStoreGatewayPtrOutput
+	ToMetricsSectionObjectStorageStoreGatewayPtrOutputWithContext(context.Context) MetricsSectionObjectStorageStoreGatewayPtrOutput
+}
+
+type metricsSectionObjectStorageStoreGatewayPtrType MetricsSectionObjectStorageStoreGatewayArgs
+
+func MetricsSectionObjectStorageStoreGatewayPtr(v *MetricsSectionObjectStorageStoreGatewayArgs) MetricsSectionObjectStorageStoreGatewayPtrInput {
+	return (*metricsSectionObjectStorageStoreGatewayPtrType)(v)
+}
+
+func (*metricsSectionObjectStorageStoreGatewayPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**MetricsSectionObjectStorageStoreGateway)(nil)).Elem()
+}
+
+func (i *metricsSectionObjectStorageStoreGatewayPtrType) ToMetricsSectionObjectStorageStoreGatewayPtrOutput() MetricsSectionObjectStorageStoreGatewayPtrOutput {
+	return i.ToMetricsSectionObjectStorageStoreGatewayPtrOutputWithContext(context.Background())
+}
+
+func (i *metricsSectionObjectStorageStoreGatewayPtrType) ToMetricsSectionObjectStorageStoreGatewayPtrOutputWithContext(ctx context.Context) MetricsSectionObjectStorageStoreGatewayPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MetricsSectionObjectStorageStoreGatewayPtrOutput)
+}
+
+type MetricsSectionObjectStorageStoreGatewayOutput struct{ *pulumi.OutputState }
+
+func (MetricsSectionObjectStorageStoreGatewayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*MetricsSectionObjectStorageStoreGateway)(nil)).Elem()
+}
+
+func (o MetricsSectionObjectStorageStoreGatewayOutput) ToMetricsSectionObjectStorageStoreGatewayOutput() MetricsSectionObjectStorageStoreGatewayOutput {
+	return o
+}
+
+func (o MetricsSectionObjectStorageStoreGatewayOutput) ToMetricsSectionObjectStorageStoreGatewayOutputWithContext(ctx context.Context) MetricsSectionObjectStorageStoreGatewayOutput {
+	return o
+}
+
+func (o MetricsSectionObjectStorageStoreGatewayOutput) ToMetricsSectionObjectStorageStoreGatewayPtrOutput() MetricsSectionObjectStorageStoreGatewayPtrOutput {
+	return o.ToMetricsSectionObjectStorageStoreGatewayPtrOutputWithContext(context.Background())
+}
+
+func (o MetricsSectionObjectStorageStoreGatewayOutput) ToMetricsSectionObjectStorageStoreGatewayPtrOutputWithContext(ctx context.Context) MetricsSectionObjectStorageStoreGatewayPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v MetricsSectionObjectStorageStoreGateway) *MetricsSectionObjectStorageStoreGateway {
+		return &v
+	}).(MetricsSectionObjectStorageStoreGatewayPtrOutput)
+}
+
+// Each store gateway's volume: its index headers.
+//
+// Default: `10Gi`
+func (o MetricsSectionObjectStorageStoreGatewayOutput) StorageSize() pulumi.AnyOutput {
+	return o.ApplyT(func(v MetricsSectionObjectStorageStoreGateway) interface{} { return v.StorageSize }).(pulumi.AnyOutput)
+}
+
+type MetricsSectionObjectStorageStoreGatewayPtrOutput struct{ *pulumi.OutputState }
+
+func (MetricsSectionObjectStorageStoreGatewayPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**MetricsSectionObjectStorageStoreGateway)(nil)).Elem()
+}
+
+func (o MetricsSectionObjectStorageStoreGatewayPtrOutput) ToMetricsSectionObjectStorageStoreGatewayPtrOutput() MetricsSectionObjectStorageStoreGatewayPtrOutput {
+	return o
+}
+
+func (o MetricsSectionObjectStorageStoreGatewayPtrOutput) ToMetricsSectionObjectStorageStoreGatewayPtrOutputWithContext(ctx context.Context) MetricsSectionObjectStorageStoreGatewayPtrOutput {
+	return o
+}
+
+func (o MetricsSectionObjectStorageStoreGatewayPtrOutput) Elem() MetricsSectionObjectStorageStoreGatewayOutput {
+	return o.ApplyT(func(v *MetricsSectionObjectStorageStoreGateway) MetricsSectionObjectStorageStoreGateway {
+		if v != nil {
+			return *v
+		}
+		var ret MetricsSectionObjectStorageStoreGateway
+		return ret
+	}).(MetricsSectionObjectStorageStoreGatewayOutput)
+}
+
+// Each store gateway's volume: its index headers.
+//
+// Default: `10Gi`
+func (o MetricsSectionObjectStorageStoreGatewayPtrOutput) StorageSize() pulumi.AnyOutput {
+	return o.ApplyT(func(v *MetricsSectionObjectStorageStoreGateway) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.StorageSize
+	}).(pulumi.AnyOutput)
+}
+
 type MetricsSectionPrometheusOperatorMonitors struct {
-	Enabled    *bool    `pulumi:"enabled"`
+	// Default: `false`
+	Enabled *bool `pulumi:"enabled"`
+	// Default: `[]`
 	Namespaces []string `pulumi:"namespaces"`
 }
 
@@ -12657,7 +15673,9 @@ type MetricsSectionPrometheusOperatorMonitorsInput interface {
 }
 
 type MetricsSectionPrometheusOperatorMonitorsArgs struct {
-	Enabled    pulumi.BoolPtrInput     `pulumi:"enabled"`
+	// Default: `false`
+	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
+	// Default: `[]`
 	Namespaces pulumi.StringArrayInput `pulumi:"namespaces"`
 }
 
@@ -12738,10 +15756,12 @@ func (o MetricsSectionPrometheusOperatorMonitorsOutput) ToMetricsSectionPromethe
 	}).(MetricsSectionPrometheusOperatorMonitorsPtrOutput)
 }
 
+// Default: `false`
 func (o MetricsSectionPrometheusOperatorMonitorsOutput) Enabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v MetricsSectionPrometheusOperatorMonitors) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
 }
 
+// Default: `[]`
 func (o MetricsSectionPrometheusOperatorMonitorsOutput) Namespaces() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v MetricsSectionPrometheusOperatorMonitors) []string { return v.Namespaces }).(pulumi.StringArrayOutput)
 }
@@ -12770,6 +15790,7 @@ func (o MetricsSectionPrometheusOperatorMonitorsPtrOutput) Elem() MetricsSection
 	}).(MetricsSectionPrometheusOperatorMonitorsOutput)
 }
 
+// Default: `false`
 func (o MetricsSectionPrometheusOperatorMonitorsPtrOutput) Enabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionPrometheusOperatorMonitors) *bool {
 		if v == nil {
@@ -12779,6 +15800,7 @@ func (o MetricsSectionPrometheusOperatorMonitorsPtrOutput) Enabled() pulumi.Bool
 	}).(pulumi.BoolPtrOutput)
 }
 
+// Default: `[]`
 func (o MetricsSectionPrometheusOperatorMonitorsPtrOutput) Namespaces() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *MetricsSectionPrometheusOperatorMonitors) []string {
 		if v == nil {
@@ -12789,10 +15811,14 @@ func (o MetricsSectionPrometheusOperatorMonitorsPtrOutput) Namespaces() pulumi.S
 }
 
 type MetricsSectionRemoteWrite struct {
+	// Grafana's IRSA role for querying the workspace (aps:QueryMetrics, GetSeries, GetLabels, GetMetricMetadata).
 	QueryRoleArn *string `pulumi:"queryRoleArn"`
-	Region       *string `pulumi:"region"`
-	RoleArn      *string `pulumi:"roleArn"`
-	Url          *string `pulumi:"url"`
+	// The workspace's region.
+	Region *string `pulumi:"region"`
+	// Prometheus' IRSA role (aps:RemoteWrite).
+	RoleArn *string `pulumi:"roleArn"`
+	// The workspace's remote-write endpoint; Grafana queries the workspace URL it starts with.
+	Url *string `pulumi:"url"`
 }
 
 // MetricsSectionRemoteWriteInput is an input type that accepts MetricsSectionRemoteWriteArgs and MetricsSectionRemoteWriteOutput values.
@@ -12807,10 +15833,14 @@ type MetricsSectionRemoteWriteInput interface {
 }
 
 type MetricsSectionRemoteWriteArgs struct {
+	// Grafana's IRSA role for querying the workspace (aps:QueryMetrics, GetSeries, GetLabels, GetMetricMetadata).
 	QueryRoleArn pulumi.StringPtrInput `pulumi:"queryRoleArn"`
-	Region       pulumi.StringPtrInput `pulumi:"region"`
-	RoleArn      pulumi.StringPtrInput `pulumi:"roleArn"`
-	Url          pulumi.StringPtrInput `pulumi:"url"`
+	// The workspace's region.
+	Region pulumi.StringPtrInput `pulumi:"region"`
+	// Prometheus' IRSA role (aps:RemoteWrite).
+	RoleArn pulumi.StringPtrInput `pulumi:"roleArn"`
+	// The workspace's remote-write endpoint; Grafana queries the workspace URL it starts with.
+	Url pulumi.StringPtrInput `pulumi:"url"`
 }
 
 func (MetricsSectionRemoteWriteArgs) ElementType() reflect.Type {
@@ -12890,18 +15920,22 @@ func (o MetricsSectionRemoteWriteOutput) ToMetricsSectionRemoteWritePtrOutputWit
 	}).(MetricsSectionRemoteWritePtrOutput)
 }
 
+// Grafana's IRSA role for querying the workspace (aps:QueryMetrics, GetSeries, GetLabels, GetMetricMetadata).
 func (o MetricsSectionRemoteWriteOutput) QueryRoleArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSectionRemoteWrite) *string { return v.QueryRoleArn }).(pulumi.StringPtrOutput)
 }
 
+// The workspace's region.
 func (o MetricsSectionRemoteWriteOutput) Region() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSectionRemoteWrite) *string { return v.Region }).(pulumi.StringPtrOutput)
 }
 
+// Prometheus' IRSA role (aps:RemoteWrite).
 func (o MetricsSectionRemoteWriteOutput) RoleArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSectionRemoteWrite) *string { return v.RoleArn }).(pulumi.StringPtrOutput)
 }
 
+// The workspace's remote-write endpoint; Grafana queries the workspace URL it starts with.
 func (o MetricsSectionRemoteWriteOutput) Url() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSectionRemoteWrite) *string { return v.Url }).(pulumi.StringPtrOutput)
 }
@@ -12930,6 +15964,7 @@ func (o MetricsSectionRemoteWritePtrOutput) Elem() MetricsSectionRemoteWriteOutp
 	}).(MetricsSectionRemoteWriteOutput)
 }
 
+// Grafana's IRSA role for querying the workspace (aps:QueryMetrics, GetSeries, GetLabels, GetMetricMetadata).
 func (o MetricsSectionRemoteWritePtrOutput) QueryRoleArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionRemoteWrite) *string {
 		if v == nil {
@@ -12939,6 +15974,7 @@ func (o MetricsSectionRemoteWritePtrOutput) QueryRoleArn() pulumi.StringPtrOutpu
 	}).(pulumi.StringPtrOutput)
 }
 
+// The workspace's region.
 func (o MetricsSectionRemoteWritePtrOutput) Region() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionRemoteWrite) *string {
 		if v == nil {
@@ -12948,6 +15984,7 @@ func (o MetricsSectionRemoteWritePtrOutput) Region() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Prometheus' IRSA role (aps:RemoteWrite).
 func (o MetricsSectionRemoteWritePtrOutput) RoleArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionRemoteWrite) *string {
 		if v == nil {
@@ -12957,6 +15994,7 @@ func (o MetricsSectionRemoteWritePtrOutput) RoleArn() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The workspace's remote-write endpoint; Grafana queries the workspace URL it starts with.
 func (o MetricsSectionRemoteWritePtrOutput) Url() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionRemoteWrite) *string {
 		if v == nil {
@@ -12967,9 +16005,18 @@ func (o MetricsSectionRemoteWritePtrOutput) Url() pulumi.StringPtrOutput {
 }
 
 type MetricsSectionScrapeLimits struct {
+	// The sample_limit of kube-state-metrics and the API server, each one target speaking for the whole cluster.
+	//
+	// Default: `200000`
 	ClusterWideSampleLimit interface{} `pulumi:"clusterWideSampleLimit"`
-	LabelLimit             interface{} `pulumi:"labelLimit"`
-	SampleLimit            interface{} `pulumi:"sampleLimit"`
+	// Labels a series may have after metric relabelling (Prometheus' label_limit), for every job that sets none; a series past it has every scrape of its target refused.
+	//
+	// Default: `64`
+	LabelLimit interface{} `pulumi:"labelLimit"`
+	// Samples a target may have after metric relabelling (Prometheus' sample_limit), for every job but kube-state-metrics and the API server (clusterWideSampleLimit) and those that set their own; past it every scrape of the target is refused and none of its samples is stored.
+	//
+	// Default: `20000`
+	SampleLimit interface{} `pulumi:"sampleLimit"`
 }
 
 // MetricsSectionScrapeLimitsInput is an input type that accepts MetricsSectionScrapeLimitsArgs and MetricsSectionScrapeLimitsOutput values.
@@ -12984,9 +16031,18 @@ type MetricsSectionScrapeLimitsInput interface {
 }
 
 type MetricsSectionScrapeLimitsArgs struct {
+	// The sample_limit of kube-state-metrics and the API server, each one target speaking for the whole cluster.
+	//
+	// Default: `200000`
 	ClusterWideSampleLimit pulumi.Input `pulumi:"clusterWideSampleLimit"`
-	LabelLimit             pulumi.Input `pulumi:"labelLimit"`
-	SampleLimit            pulumi.Input `pulumi:"sampleLimit"`
+	// Labels a series may have after metric relabelling (Prometheus' label_limit), for every job that sets none; a series past it has every scrape of its target refused.
+	//
+	// Default: `64`
+	LabelLimit pulumi.Input `pulumi:"labelLimit"`
+	// Samples a target may have after metric relabelling (Prometheus' sample_limit), for every job but kube-state-metrics and the API server (clusterWideSampleLimit) and those that set their own; past it every scrape of the target is refused and none of its samples is stored.
+	//
+	// Default: `20000`
+	SampleLimit pulumi.Input `pulumi:"sampleLimit"`
 }
 
 func (MetricsSectionScrapeLimitsArgs) ElementType() reflect.Type {
@@ -13066,14 +16122,23 @@ func (o MetricsSectionScrapeLimitsOutput) ToMetricsSectionScrapeLimitsPtrOutputW
 	}).(MetricsSectionScrapeLimitsPtrOutput)
 }
 
+// The sample_limit of kube-state-metrics and the API server, each one target speaking for the whole cluster.
+//
+// Default: `200000`
 func (o MetricsSectionScrapeLimitsOutput) ClusterWideSampleLimit() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionScrapeLimits) interface{} { return v.ClusterWideSampleLimit }).(pulumi.AnyOutput)
 }
 
+// Labels a series may have after metric relabelling (Prometheus' label_limit), for every job that sets none; a series past it has every scrape of its target refused.
+//
+// Default: `64`
 func (o MetricsSectionScrapeLimitsOutput) LabelLimit() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionScrapeLimits) interface{} { return v.LabelLimit }).(pulumi.AnyOutput)
 }
 
+// Samples a target may have after metric relabelling (Prometheus' sample_limit), for every job but kube-state-metrics and the API server (clusterWideSampleLimit) and those that set their own; past it every scrape of the target is refused and none of its samples is stored.
+//
+// Default: `20000`
 func (o MetricsSectionScrapeLimitsOutput) SampleLimit() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionScrapeLimits) interface{} { return v.SampleLimit }).(pulumi.AnyOutput)
 }
@@ -13102,6 +16167,9 @@ func (o MetricsSectionScrapeLimitsPtrOutput) Elem() MetricsSectionScrapeLimitsOu
 	}).(MetricsSectionScrapeLimitsOutput)
 }
 
+// The sample_limit of kube-state-metrics and the API server, each one target speaking for the whole cluster.
+//
+// Default: `200000`
 func (o MetricsSectionScrapeLimitsPtrOutput) ClusterWideSampleLimit() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSectionScrapeLimits) interface{} {
 		if v == nil {
@@ -13111,6 +16179,9 @@ func (o MetricsSectionScrapeLimitsPtrOutput) ClusterWideSampleLimit() pulumi.Any
 	}).(pulumi.AnyOutput)
 }
 
+// Labels a series may have after metric relabelling (Prometheus' label_limit), for every job that sets none; a series past it has every scrape of its target refused.
+//
+// Default: `64`
 func (o MetricsSectionScrapeLimitsPtrOutput) LabelLimit() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSectionScrapeLimits) interface{} {
 		if v == nil {
@@ -13120,6 +16191,9 @@ func (o MetricsSectionScrapeLimitsPtrOutput) LabelLimit() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Samples a target may have after metric relabelling (Prometheus' sample_limit), for every job but kube-state-metrics and the API server (clusterWideSampleLimit) and those that set their own; past it every scrape of the target is refused and none of its samples is stored.
+//
+// Default: `20000`
 func (o MetricsSectionScrapeLimitsPtrOutput) SampleLimit() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSectionScrapeLimits) interface{} {
 		if v == nil {
@@ -13130,10 +16204,22 @@ func (o MetricsSectionScrapeLimitsPtrOutput) SampleLimit() pulumi.AnyOutput {
 }
 
 type MetricsSectionSlo struct {
-	Availability            interface{} `pulumi:"availability"`
-	LatencyObjective        interface{} `pulumi:"latencyObjective"`
+	// Share of requests that succeed.
+	//
+	// Default: `0.995`
+	Availability interface{} `pulumi:"availability"`
+	// Share of requests faster than the latency threshold.
+	//
+	// Default: `0.95`
+	LatencyObjective interface{} `pulumi:"latencyObjective"`
+	// The latency threshold; one of tracing.latencyBucketsSeconds.
+	//
+	// Default: `0.5`
 	LatencyThresholdSeconds interface{} `pulumi:"latencyThresholdSeconds"`
-	Window                  *string     `pulumi:"window"`
+	// The compliance window the error budgets are counted over; no longer than metrics.retentionTime, or with metrics.objectStorage than its retention.raw.
+	//
+	// Default: kind: `7d`; eks: `14d`
+	Window *string `pulumi:"window"`
 }
 
 // MetricsSectionSloInput is an input type that accepts MetricsSectionSloArgs and MetricsSectionSloOutput values.
@@ -13148,10 +16234,22 @@ type MetricsSectionSloInput interface {
 }
 
 type MetricsSectionSloArgs struct {
-	Availability            pulumi.Input          `pulumi:"availability"`
-	LatencyObjective        pulumi.Input          `pulumi:"latencyObjective"`
-	LatencyThresholdSeconds pulumi.Input          `pulumi:"latencyThresholdSeconds"`
-	Window                  pulumi.StringPtrInput `pulumi:"window"`
+	// Share of requests that succeed.
+	//
+	// Default: `0.995`
+	Availability pulumi.Input `pulumi:"availability"`
+	// Share of requests faster than the latency threshold.
+	//
+	// Default: `0.95`
+	LatencyObjective pulumi.Input `pulumi:"latencyObjective"`
+	// The latency threshold; one of tracing.latencyBucketsSeconds.
+	//
+	// Default: `0.5`
+	LatencyThresholdSeconds pulumi.Input `pulumi:"latencyThresholdSeconds"`
+	// The compliance window the error budgets are counted over; no longer than metrics.retentionTime, or with metrics.objectStorage than its retention.raw.
+	//
+	// Default: kind: `7d`; eks: `14d`
+	Window pulumi.StringPtrInput `pulumi:"window"`
 }
 
 func (MetricsSectionSloArgs) ElementType() reflect.Type {
@@ -13231,18 +16329,30 @@ func (o MetricsSectionSloOutput) ToMetricsSectionSloPtrOutputWithContext(ctx con
 	}).(MetricsSectionSloPtrOutput)
 }
 
+// Share of requests that succeed.
+//
+// Default: `0.995`
 func (o MetricsSectionSloOutput) Availability() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionSlo) interface{} { return v.Availability }).(pulumi.AnyOutput)
 }
 
+// Share of requests faster than the latency threshold.
+//
+// Default: `0.95`
 func (o MetricsSectionSloOutput) LatencyObjective() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionSlo) interface{} { return v.LatencyObjective }).(pulumi.AnyOutput)
 }
 
+// The latency threshold; one of tracing.latencyBucketsSeconds.
+//
+// Default: `0.5`
 func (o MetricsSectionSloOutput) LatencyThresholdSeconds() pulumi.AnyOutput {
 	return o.ApplyT(func(v MetricsSectionSlo) interface{} { return v.LatencyThresholdSeconds }).(pulumi.AnyOutput)
 }
 
+// The compliance window the error budgets are counted over; no longer than metrics.retentionTime, or with metrics.objectStorage than its retention.raw.
+//
+// Default: kind: `7d`; eks: `14d`
 func (o MetricsSectionSloOutput) Window() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v MetricsSectionSlo) *string { return v.Window }).(pulumi.StringPtrOutput)
 }
@@ -13271,6 +16381,9 @@ func (o MetricsSectionSloPtrOutput) Elem() MetricsSectionSloOutput {
 	}).(MetricsSectionSloOutput)
 }
 
+// Share of requests that succeed.
+//
+// Default: `0.995`
 func (o MetricsSectionSloPtrOutput) Availability() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSectionSlo) interface{} {
 		if v == nil {
@@ -13280,6 +16393,9 @@ func (o MetricsSectionSloPtrOutput) Availability() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Share of requests faster than the latency threshold.
+//
+// Default: `0.95`
 func (o MetricsSectionSloPtrOutput) LatencyObjective() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSectionSlo) interface{} {
 		if v == nil {
@@ -13289,6 +16405,9 @@ func (o MetricsSectionSloPtrOutput) LatencyObjective() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// The latency threshold; one of tracing.latencyBucketsSeconds.
+//
+// Default: `0.5`
 func (o MetricsSectionSloPtrOutput) LatencyThresholdSeconds() pulumi.AnyOutput {
 	return o.ApplyT(func(v *MetricsSectionSlo) interface{} {
 		if v == nil {
@@ -13298,6 +16417,9 @@ func (o MetricsSectionSloPtrOutput) LatencyThresholdSeconds() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// The compliance window the error budgets are counted over; no longer than metrics.retentionTime, or with metrics.objectStorage than its retention.raw.
+//
+// Default: kind: `7d`; eks: `14d`
 func (o MetricsSectionSloPtrOutput) Window() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MetricsSectionSlo) *string {
 		if v == nil {
@@ -13688,7 +16810,13 @@ func (o MsTeamsReceiverArrayOutput) Index(i pulumi.IntInput) MsTeamsReceiverOutp
 }
 
 type NamespacesSection struct {
-	Node          *string `pulumi:"node"`
+	// Node agents that need host access; Pod Security privileged, warn and audit restricted.
+	//
+	// Default: `observability-node`
+	Node *string `pulumi:"node"`
+	// Metrics, logs, traces and Grafana; Pod Security restricted.
+	//
+	// Default: `observability`
 	Observability *string `pulumi:"observability"`
 }
 
@@ -13704,7 +16832,13 @@ type NamespacesSectionInput interface {
 }
 
 type NamespacesSectionArgs struct {
-	Node          pulumi.StringPtrInput `pulumi:"node"`
+	// Node agents that need host access; Pod Security privileged, warn and audit restricted.
+	//
+	// Default: `observability-node`
+	Node pulumi.StringPtrInput `pulumi:"node"`
+	// Metrics, logs, traces and Grafana; Pod Security restricted.
+	//
+	// Default: `observability`
 	Observability pulumi.StringPtrInput `pulumi:"observability"`
 }
 
@@ -13785,10 +16919,16 @@ func (o NamespacesSectionOutput) ToNamespacesSectionPtrOutputWithContext(ctx con
 	}).(NamespacesSectionPtrOutput)
 }
 
+// Node agents that need host access; Pod Security privileged, warn and audit restricted.
+//
+// Default: `observability-node`
 func (o NamespacesSectionOutput) Node() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v NamespacesSection) *string { return v.Node }).(pulumi.StringPtrOutput)
 }
 
+// Metrics, logs, traces and Grafana; Pod Security restricted.
+//
+// Default: `observability`
 func (o NamespacesSectionOutput) Observability() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v NamespacesSection) *string { return v.Observability }).(pulumi.StringPtrOutput)
 }
@@ -13817,6 +16957,9 @@ func (o NamespacesSectionPtrOutput) Elem() NamespacesSectionOutput {
 	}).(NamespacesSectionOutput)
 }
 
+// Node agents that need host access; Pod Security privileged, warn and audit restricted.
+//
+// Default: `observability-node`
 func (o NamespacesSectionPtrOutput) Node() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *NamespacesSection) *string {
 		if v == nil {
@@ -13826,6 +16969,9 @@ func (o NamespacesSectionPtrOutput) Node() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Metrics, logs, traces and Grafana; Pod Security restricted.
+//
+// Default: `observability`
 func (o NamespacesSectionPtrOutput) Observability() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *NamespacesSection) *string {
 		if v == nil {
@@ -14043,13 +17189,19 @@ func (o NodeSelectorTermArrayOutput) Index(i pulumi.IntInput) NodeSelectorTermOu
 
 // The ALB authenticates every request with an OIDC identity provider, given whole.
 type OidcAuth struct {
+	// With type `oidc`.
 	AuthorizationEndpoint string `pulumi:"authorizationEndpoint"`
-	ClientId              string `pulumi:"clientId"`
-	ClientSecret          string `pulumi:"clientSecret"`
-	Issuer                string `pulumi:"issuer"`
-	TokenEndpoint         string `pulumi:"tokenEndpoint"`
+	// With type `oidc`.
+	ClientId string `pulumi:"clientId"`
+	// With type `oidc`.
+	ClientSecret string `pulumi:"clientSecret"`
+	// With type `oidc`.
+	Issuer string `pulumi:"issuer"`
+	// With type `oidc`.
+	TokenEndpoint string `pulumi:"tokenEndpoint"`
 	// One of `oidc`.
-	Type             string `pulumi:"type"`
+	Type string `pulumi:"type"`
+	// With type `oidc`.
 	UserInfoEndpoint string `pulumi:"userInfoEndpoint"`
 }
 
@@ -14066,13 +17218,19 @@ type OidcAuthInput interface {
 
 // The ALB authenticates every request with an OIDC identity provider, given whole.
 type OidcAuthArgs struct {
+	// With type `oidc`.
 	AuthorizationEndpoint pulumi.StringInput `pulumi:"authorizationEndpoint"`
-	ClientId              pulumi.StringInput `pulumi:"clientId"`
-	ClientSecret          pulumi.StringInput `pulumi:"clientSecret"`
-	Issuer                pulumi.StringInput `pulumi:"issuer"`
-	TokenEndpoint         pulumi.StringInput `pulumi:"tokenEndpoint"`
+	// With type `oidc`.
+	ClientId pulumi.StringInput `pulumi:"clientId"`
+	// With type `oidc`.
+	ClientSecret pulumi.StringInput `pulumi:"clientSecret"`
+	// With type `oidc`.
+	Issuer pulumi.StringInput `pulumi:"issuer"`
+	// With type `oidc`.
+	TokenEndpoint pulumi.StringInput `pulumi:"tokenEndpoint"`
 	// One of `oidc`.
-	Type             pulumi.StringInput `pulumi:"type"`
+	Type pulumi.StringInput `pulumi:"type"`
+	// With type `oidc`.
 	UserInfoEndpoint pulumi.StringInput `pulumi:"userInfoEndpoint"`
 }
 
@@ -14154,22 +17312,27 @@ func (o OidcAuthOutput) ToOidcAuthPtrOutputWithContext(ctx context.Context) Oidc
 	}).(OidcAuthPtrOutput)
 }
 
+// With type `oidc`.
 func (o OidcAuthOutput) AuthorizationEndpoint() pulumi.StringOutput {
 	return o.ApplyT(func(v OidcAuth) string { return v.AuthorizationEndpoint }).(pulumi.StringOutput)
 }
 
+// With type `oidc`.
 func (o OidcAuthOutput) ClientId() pulumi.StringOutput {
 	return o.ApplyT(func(v OidcAuth) string { return v.ClientId }).(pulumi.StringOutput)
 }
 
+// With type `oidc`.
 func (o OidcAuthOutput) ClientSecret() pulumi.StringOutput {
 	return o.ApplyT(func(v OidcAuth) string { return v.ClientSecret }).(pulumi.StringOutput)
 }
 
+// With type `oidc`.
 func (o OidcAuthOutput) Issuer() pulumi.StringOutput {
 	return o.ApplyT(func(v OidcAuth) string { return v.Issuer }).(pulumi.StringOutput)
 }
 
+// With type `oidc`.
 func (o OidcAuthOutput) TokenEndpoint() pulumi.StringOutput {
 	return o.ApplyT(func(v OidcAuth) string { return v.TokenEndpoint }).(pulumi.StringOutput)
 }
@@ -14179,6 +17342,7 @@ func (o OidcAuthOutput) Type() pulumi.StringOutput {
 	return o.ApplyT(func(v OidcAuth) string { return v.Type }).(pulumi.StringOutput)
 }
 
+// With type `oidc`.
 func (o OidcAuthOutput) UserInfoEndpoint() pulumi.StringOutput {
 	return o.ApplyT(func(v OidcAuth) string { return v.UserInfoEndpoint }).(pulumi.StringOutput)
 }
@@ -14207,6 +17371,7 @@ func (o OidcAuthPtrOutput) Elem() OidcAuthOutput {
 	}).(OidcAuthOutput)
 }
 
+// With type `oidc`.
 func (o OidcAuthPtrOutput) AuthorizationEndpoint() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *OidcAuth) *string {
 		if v == nil {
@@ -14216,6 +17381,7 @@ func (o OidcAuthPtrOutput) AuthorizationEndpoint() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// With type `oidc`.
 func (o OidcAuthPtrOutput) ClientId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *OidcAuth) *string {
 		if v == nil {
@@ -14225,6 +17391,7 @@ func (o OidcAuthPtrOutput) ClientId() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// With type `oidc`.
 func (o OidcAuthPtrOutput) ClientSecret() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *OidcAuth) *string {
 		if v == nil {
@@ -14234,6 +17401,7 @@ func (o OidcAuthPtrOutput) ClientSecret() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// With type `oidc`.
 func (o OidcAuthPtrOutput) Issuer() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *OidcAuth) *string {
 		if v == nil {
@@ -14243,6 +17411,7 @@ func (o OidcAuthPtrOutput) Issuer() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// With type `oidc`.
 func (o OidcAuthPtrOutput) TokenEndpoint() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *OidcAuth) *string {
 		if v == nil {
@@ -14262,6 +17431,7 @@ func (o OidcAuthPtrOutput) Type() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// With type `oidc`.
 func (o OidcAuthPtrOutput) UserInfoEndpoint() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *OidcAuth) *string {
 		if v == nil {
@@ -14273,8 +17443,12 @@ func (o OidcAuthPtrOutput) UserInfoEndpoint() pulumi.StringPtrOutput {
 
 // An Opsgenie API key, with the EU API's URL where needed, and its responders.
 type OpsgenieReceiver struct {
-	ApiKey     string              `pulumi:"apiKey"`
-	ApiUrl     *string             `pulumi:"apiUrl"`
+	ApiKey string `pulumi:"apiKey"`
+	// Alertmanager's https://api.opsgenie.com/ when unset (EU accounts: https://api.eu.opsgenie.com).
+	//
+	// Default: unset
+	ApiUrl *string `pulumi:"apiUrl"`
+	// Default: unset
 	Responders []OpsgenieResponder `pulumi:"responders"`
 }
 
@@ -14291,8 +17465,12 @@ type OpsgenieReceiverInput interface {
 
 // An Opsgenie API key, with the EU API's URL where needed, and its responders.
 type OpsgenieReceiverArgs struct {
-	ApiKey     pulumi.StringInput          `pulumi:"apiKey"`
-	ApiUrl     pulumi.StringPtrInput       `pulumi:"apiUrl"`
+	ApiKey pulumi.StringInput `pulumi:"apiKey"`
+	// Alertmanager's https://api.opsgenie.com/ when unset (EU accounts: https://api.eu.opsgenie.com).
+	//
+	// Default: unset
+	ApiUrl pulumi.StringPtrInput `pulumi:"apiUrl"`
+	// Default: unset
 	Responders OpsgenieResponderArrayInput `pulumi:"responders"`
 }
 
@@ -14352,10 +17530,14 @@ func (o OpsgenieReceiverOutput) ApiKey() pulumi.StringOutput {
 	return o.ApplyT(func(v OpsgenieReceiver) string { return v.ApiKey }).(pulumi.StringOutput)
 }
 
+// Alertmanager's https://api.opsgenie.com/ when unset (EU accounts: https://api.eu.opsgenie.com).
+//
+// Default: unset
 func (o OpsgenieReceiverOutput) ApiUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v OpsgenieReceiver) *string { return v.ApiUrl }).(pulumi.StringPtrOutput)
 }
 
+// Default: unset
 func (o OpsgenieReceiverOutput) Responders() OpsgenieResponderArrayOutput {
 	return o.ApplyT(func(v OpsgenieReceiver) []OpsgenieResponder { return v.Responders }).(OpsgenieResponderArrayOutput)
 }
@@ -15705,8 +18887,13 @@ func (o PortArrayOutput) Index(i pulumi.IntInput) PortOutput {
 
 // A PostgreSQL database of `metrics.exporters.postgres`, exported by a postgres-exporter of its own.
 type PostgresTarget struct {
-	Dsn  string      `pulumi:"dsn"`
-	Name string      `pulumi:"name"`
+	// The connection string the exporter uses; it carries credentials.
+	Dsn string `pulumi:"dsn"`
+	// Names the exporter Deployment.
+	Name string `pulumi:"name"`
+	// Where the database listens, for the exporter's egress NetworkPolicy.
+	//
+	// Default: `5432`
 	Port interface{} `pulumi:"port"`
 }
 
@@ -15723,9 +18910,14 @@ type PostgresTargetInput interface {
 
 // A PostgreSQL database of `metrics.exporters.postgres`, exported by a postgres-exporter of its own.
 type PostgresTargetArgs struct {
-	Dsn  pulumi.StringInput `pulumi:"dsn"`
+	// The connection string the exporter uses; it carries credentials.
+	Dsn pulumi.StringInput `pulumi:"dsn"`
+	// Names the exporter Deployment.
 	Name pulumi.StringInput `pulumi:"name"`
-	Port pulumi.Input       `pulumi:"port"`
+	// Where the database listens, for the exporter's egress NetworkPolicy.
+	//
+	// Default: `5432`
+	Port pulumi.Input `pulumi:"port"`
 }
 
 func (PostgresTargetArgs) ElementType() reflect.Type {
@@ -15780,14 +18972,19 @@ func (o PostgresTargetOutput) ToPostgresTargetOutputWithContext(ctx context.Cont
 	return o
 }
 
+// The connection string the exporter uses; it carries credentials.
 func (o PostgresTargetOutput) Dsn() pulumi.StringOutput {
 	return o.ApplyT(func(v PostgresTarget) string { return v.Dsn }).(pulumi.StringOutput)
 }
 
+// Names the exporter Deployment.
 func (o PostgresTargetOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v PostgresTarget) string { return v.Name }).(pulumi.StringOutput)
 }
 
+// Where the database listens, for the exporter's egress NetworkPolicy.
+//
+// Default: `5432`
 func (o PostgresTargetOutput) Port() pulumi.AnyOutput {
 	return o.ApplyT(func(v PostgresTarget) interface{} { return v.Port }).(pulumi.AnyOutput)
 }
@@ -16356,11 +19553,21 @@ func (o PrometheusPeerThanosPtrOutput) ScrapeInterval() pulumi.StringPtrOutput {
 
 // An SLI of good or bad events over all events (`indicator.kind` ratio).
 type RatioIndicator struct {
-	Counters *bool   `pulumi:"counters"`
-	Errors   *string `pulumi:"errors"`
-	Good     *string `pulumi:"good"`
+	// false when the selectors are gauges (a count per evaluation, which the engine sums) rather than counters; default true. With kind `ratio`.
+	//
+	// Default: unset
+	Counters *bool `pulumi:"counters"`
+	// Bad events, e.g. payments_total{outcome="failed"}; or give good. One of: a counter's selector (the engine takes its rate over each window), a sum of one (sum by (route) (x_total)), a query with {{.window}} where its range goes (sum(rate(x_total[{{.window}}]))), or any other PromQL, whose value at each evaluation the engine records and sums over each window. With kind `ratio`.
+	//
+	// Default: unset
+	Errors *string `pulumi:"errors"`
+	// Good events; or give errors. Written as total is. With kind `ratio`.
+	//
+	// Default: unset
+	Good *string `pulumi:"good"`
 	// One of `ratio`.
-	Kind  string `pulumi:"kind"`
+	Kind string `pulumi:"kind"`
+	// All events, e.g. payments_total; of the same form as errors or good. With kind `ratio`.
 	Total string `pulumi:"total"`
 }
 
@@ -16377,11 +19584,21 @@ type RatioIndicatorInput interface {
 
 // An SLI of good or bad events over all events (`indicator.kind` ratio).
 type RatioIndicatorArgs struct {
-	Counters pulumi.BoolPtrInput   `pulumi:"counters"`
-	Errors   pulumi.StringPtrInput `pulumi:"errors"`
-	Good     pulumi.StringPtrInput `pulumi:"good"`
+	// false when the selectors are gauges (a count per evaluation, which the engine sums) rather than counters; default true. With kind `ratio`.
+	//
+	// Default: unset
+	Counters pulumi.BoolPtrInput `pulumi:"counters"`
+	// Bad events, e.g. payments_total{outcome="failed"}; or give good. One of: a counter's selector (the engine takes its rate over each window), a sum of one (sum by (route) (x_total)), a query with {{.window}} where its range goes (sum(rate(x_total[{{.window}}]))), or any other PromQL, whose value at each evaluation the engine records and sums over each window. With kind `ratio`.
+	//
+	// Default: unset
+	Errors pulumi.StringPtrInput `pulumi:"errors"`
+	// Good events; or give errors. Written as total is. With kind `ratio`.
+	//
+	// Default: unset
+	Good pulumi.StringPtrInput `pulumi:"good"`
 	// One of `ratio`.
-	Kind  pulumi.StringInput `pulumi:"kind"`
+	Kind pulumi.StringInput `pulumi:"kind"`
+	// All events, e.g. payments_total; of the same form as errors or good. With kind `ratio`.
 	Total pulumi.StringInput `pulumi:"total"`
 }
 
@@ -16412,14 +19629,23 @@ func (o RatioIndicatorOutput) ToRatioIndicatorOutputWithContext(ctx context.Cont
 	return o
 }
 
+// false when the selectors are gauges (a count per evaluation, which the engine sums) rather than counters; default true. With kind `ratio`.
+//
+// Default: unset
 func (o RatioIndicatorOutput) Counters() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v RatioIndicator) *bool { return v.Counters }).(pulumi.BoolPtrOutput)
 }
 
+// Bad events, e.g. payments_total{outcome="failed"}; or give good. One of: a counter's selector (the engine takes its rate over each window), a sum of one (sum by (route) (x_total)), a query with {{.window}} where its range goes (sum(rate(x_total[{{.window}}]))), or any other PromQL, whose value at each evaluation the engine records and sums over each window. With kind `ratio`.
+//
+// Default: unset
 func (o RatioIndicatorOutput) Errors() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RatioIndicator) *string { return v.Errors }).(pulumi.StringPtrOutput)
 }
 
+// Good events; or give errors. Written as total is. With kind `ratio`.
+//
+// Default: unset
 func (o RatioIndicatorOutput) Good() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RatioIndicator) *string { return v.Good }).(pulumi.StringPtrOutput)
 }
@@ -16429,15 +19655,22 @@ func (o RatioIndicatorOutput) Kind() pulumi.StringOutput {
 	return o.ApplyT(func(v RatioIndicator) string { return v.Kind }).(pulumi.StringOutput)
 }
 
+// All events, e.g. payments_total; of the same form as errors or good. With kind `ratio`.
 func (o RatioIndicatorOutput) Total() pulumi.StringOutput {
 	return o.ApplyT(func(v RatioIndicator) string { return v.Total }).(pulumi.StringOutput)
 }
 
 // A precomputed error or success ratio (`indicator.kind` raw).
 type RawIndicator struct {
+	// A precomputed share of bad events (0 to 1): with {{.window}} where its range goes, or an expression the engine records at each evaluation and averages over each window; or give successRatio. With kind `raw`.
+	//
+	// Default: unset
 	ErrorRatio *string `pulumi:"errorRatio"`
 	// One of `raw`.
-	Kind         string  `pulumi:"kind"`
+	Kind string `pulumi:"kind"`
+	// A precomputed share of good events (0 to 1), written as errorRatio is. With kind `raw`.
+	//
+	// Default: unset
 	SuccessRatio *string `pulumi:"successRatio"`
 }
 
@@ -16454,9 +19687,15 @@ type RawIndicatorInput interface {
 
 // A precomputed error or success ratio (`indicator.kind` raw).
 type RawIndicatorArgs struct {
+	// A precomputed share of bad events (0 to 1): with {{.window}} where its range goes, or an expression the engine records at each evaluation and averages over each window; or give successRatio. With kind `raw`.
+	//
+	// Default: unset
 	ErrorRatio pulumi.StringPtrInput `pulumi:"errorRatio"`
 	// One of `raw`.
-	Kind         pulumi.StringInput    `pulumi:"kind"`
+	Kind pulumi.StringInput `pulumi:"kind"`
+	// A precomputed share of good events (0 to 1), written as errorRatio is. With kind `raw`.
+	//
+	// Default: unset
 	SuccessRatio pulumi.StringPtrInput `pulumi:"successRatio"`
 }
 
@@ -16487,6 +19726,9 @@ func (o RawIndicatorOutput) ToRawIndicatorOutputWithContext(ctx context.Context)
 	return o
 }
 
+// A precomputed share of bad events (0 to 1): with {{.window}} where its range goes, or an expression the engine records at each evaluation and averages over each window; or give successRatio. With kind `raw`.
+//
+// Default: unset
 func (o RawIndicatorOutput) ErrorRatio() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RawIndicator) *string { return v.ErrorRatio }).(pulumi.StringPtrOutput)
 }
@@ -16496,14 +19738,22 @@ func (o RawIndicatorOutput) Kind() pulumi.StringOutput {
 	return o.ApplyT(func(v RawIndicator) string { return v.Kind }).(pulumi.StringOutput)
 }
 
+// A precomputed share of good events (0 to 1), written as errorRatio is. With kind `raw`.
+//
+// Default: unset
 func (o RawIndicatorOutput) SuccessRatio() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RawIndicator) *string { return v.SuccessRatio }).(pulumi.StringPtrOutput)
 }
 
 // A Redis of `metrics.exporters.redis`, exported by a redis-exporter of its own.
 type RedisTarget struct {
-	Address  string  `pulumi:"address"`
-	Name     string  `pulumi:"name"`
+	// Where Redis listens.
+	Address string `pulumi:"address"`
+	// Names the exporter Deployment.
+	Name string `pulumi:"name"`
+	// Redis' password.
+	//
+	// Default: unset
 	Password *string `pulumi:"password"`
 }
 
@@ -16520,8 +19770,13 @@ type RedisTargetInput interface {
 
 // A Redis of `metrics.exporters.redis`, exported by a redis-exporter of its own.
 type RedisTargetArgs struct {
-	Address  pulumi.StringInput    `pulumi:"address"`
-	Name     pulumi.StringInput    `pulumi:"name"`
+	// Where Redis listens.
+	Address pulumi.StringInput `pulumi:"address"`
+	// Names the exporter Deployment.
+	Name pulumi.StringInput `pulumi:"name"`
+	// Redis' password.
+	//
+	// Default: unset
 	Password pulumi.StringPtrInput `pulumi:"password"`
 }
 
@@ -16577,14 +19832,19 @@ func (o RedisTargetOutput) ToRedisTargetOutputWithContext(ctx context.Context) R
 	return o
 }
 
+// Where Redis listens.
 func (o RedisTargetOutput) Address() pulumi.StringOutput {
 	return o.ApplyT(func(v RedisTarget) string { return v.Address }).(pulumi.StringOutput)
 }
 
+// Names the exporter Deployment.
 func (o RedisTargetOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v RedisTarget) string { return v.Name }).(pulumi.StringOutput)
 }
 
+// Redis' password.
+//
+// Default: unset
 func (o RedisTargetOutput) Password() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RedisTarget) *string { return v.Password }).(pulumi.StringPtrOutput)
 }
@@ -16611,7 +19871,9 @@ func (o RedisTargetArrayOutput) Index(i pulumi.IntInput) RedisTargetOutput {
 
 // `images.registryCredentials` alone: the pull Secret StackNamespaces creates in each namespace.
 type RegistryCredentialsArgs struct {
-	// Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
+	// The mirror's pull credentials as Docker config JSON; the stack creates the Secret registry-credentials from it in both of its namespaces.
+	//
+	// Default: unset
 	RegistryCredentials *string `pulumi:"registryCredentials"`
 }
 
@@ -16628,7 +19890,9 @@ type RegistryCredentialsArgsInput interface {
 
 // `images.registryCredentials` alone: the pull Secret StackNamespaces creates in each namespace.
 type RegistryCredentialsArgsArgs struct {
-	// Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
+	// The mirror's pull credentials as Docker config JSON; the stack creates the Secret registry-credentials from it in both of its namespaces.
+	//
+	// Default: unset
 	RegistryCredentials pulumi.StringPtrInput `pulumi:"registryCredentials"`
 }
 
@@ -16710,7 +19974,9 @@ func (o RegistryCredentialsArgsOutput) ToRegistryCredentialsArgsPtrOutputWithCon
 	}).(RegistryCredentialsArgsPtrOutput)
 }
 
-// Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
+// The mirror's pull credentials as Docker config JSON; the stack creates the Secret registry-credentials from it in both of its namespaces.
+//
+// Default: unset
 func (o RegistryCredentialsArgsOutput) RegistryCredentials() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RegistryCredentialsArgs) *string { return v.RegistryCredentials }).(pulumi.StringPtrOutput)
 }
@@ -16739,7 +20005,9 @@ func (o RegistryCredentialsArgsPtrOutput) Elem() RegistryCredentialsArgsOutput {
 	}).(RegistryCredentialsArgsOutput)
 }
 
-// Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
+// The mirror's pull credentials as Docker config JSON; the stack creates the Secret registry-credentials from it in both of its namespaces.
+//
+// Default: unset
 func (o RegistryCredentialsArgsPtrOutput) RegistryCredentials() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *RegistryCredentialsArgs) *string {
 		if v == nil {
@@ -16751,13 +20019,28 @@ func (o RegistryCredentialsArgsPtrOutput) RegistryCredentials() pulumi.StringPtr
 
 // A rule of a scrape job's `relabel_configs` or `metric_relabel_configs`, as Prometheus' relabel_config.
 type RelabelConfig struct {
+	// What the rule does; replace when unset.
+	//
+	// Default: unset
+	//
 	// One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
-	Action        *string  `pulumi:"action"`
-	Regex         *string  `pulumi:"regex"`
-	Replacement   *string  `pulumi:"replacement"`
-	Separator     *string  `pulumi:"separator"`
+	Action *string `pulumi:"action"`
+	// Matched against the joined source labels (RE2).
+	//
+	// Default: unset
+	Regex *string `pulumi:"regex"`
+	// Default: unset
+	Replacement *string `pulumi:"replacement"`
+	// Default: unset
+	Separator *string `pulumi:"separator"`
+	// Labels whose values are joined and matched (Prometheus' relabel_config).
+	//
+	// Default: unset
 	Source_labels []string `pulumi:"source_labels"`
-	Target_label  *string  `pulumi:"target_label"`
+	// The label a replace writes.
+	//
+	// Default: unset
+	Target_label *string `pulumi:"target_label"`
 }
 
 // RelabelConfigInput is an input type that accepts RelabelConfigArgs and RelabelConfigOutput values.
@@ -16773,13 +20056,28 @@ type RelabelConfigInput interface {
 
 // A rule of a scrape job's `relabel_configs` or `metric_relabel_configs`, as Prometheus' relabel_config.
 type RelabelConfigArgs struct {
+	// What the rule does; replace when unset.
+	//
+	// Default: unset
+	//
 	// One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
-	Action        pulumi.StringPtrInput   `pulumi:"action"`
-	Regex         pulumi.StringPtrInput   `pulumi:"regex"`
-	Replacement   pulumi.StringPtrInput   `pulumi:"replacement"`
-	Separator     pulumi.StringPtrInput   `pulumi:"separator"`
+	Action pulumi.StringPtrInput `pulumi:"action"`
+	// Matched against the joined source labels (RE2).
+	//
+	// Default: unset
+	Regex pulumi.StringPtrInput `pulumi:"regex"`
+	// Default: unset
+	Replacement pulumi.StringPtrInput `pulumi:"replacement"`
+	// Default: unset
+	Separator pulumi.StringPtrInput `pulumi:"separator"`
+	// Labels whose values are joined and matched (Prometheus' relabel_config).
+	//
+	// Default: unset
 	Source_labels pulumi.StringArrayInput `pulumi:"source_labels"`
-	Target_label  pulumi.StringPtrInput   `pulumi:"target_label"`
+	// The label a replace writes.
+	//
+	// Default: unset
+	Target_label pulumi.StringPtrInput `pulumi:"target_label"`
 }
 
 func (RelabelConfigArgs) ElementType() reflect.Type {
@@ -16834,27 +20132,42 @@ func (o RelabelConfigOutput) ToRelabelConfigOutputWithContext(ctx context.Contex
 	return o
 }
 
+// What the rule does; replace when unset.
+//
+// Default: unset
+//
 // One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
 func (o RelabelConfigOutput) Action() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RelabelConfig) *string { return v.Action }).(pulumi.StringPtrOutput)
 }
 
+// Matched against the joined source labels (RE2).
+//
+// Default: unset
 func (o RelabelConfigOutput) Regex() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RelabelConfig) *string { return v.Regex }).(pulumi.StringPtrOutput)
 }
 
+// Default: unset
 func (o RelabelConfigOutput) Replacement() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RelabelConfig) *string { return v.Replacement }).(pulumi.StringPtrOutput)
 }
 
+// Default: unset
 func (o RelabelConfigOutput) Separator() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RelabelConfig) *string { return v.Separator }).(pulumi.StringPtrOutput)
 }
 
+// Labels whose values are joined and matched (Prometheus' relabel_config).
+//
+// Default: unset
 func (o RelabelConfigOutput) Source_labels() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v RelabelConfig) []string { return v.Source_labels }).(pulumi.StringArrayOutput)
 }
 
+// The label a replace writes.
+//
+// Default: unset
 func (o RelabelConfigOutput) Target_label() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RelabelConfig) *string { return v.Target_label }).(pulumi.StringPtrOutput)
 }
@@ -17008,7 +20321,11 @@ func (o RelabelConfig2ArrayOutput) Index(i pulumi.IntInput) RelabelConfig2Output
 
 // Another cluster's StoreAPI of `metrics.objectStorage.hub.stores`, read over TLS.
 type RemoteStore struct {
-	Address    string  `pulumi:"address"`
+	// host:port of the StoreAPI, reachable from this cluster.
+	Address string `pulumi:"address"`
+	// The name its certificate is checked against; the address' host when unset.
+	//
+	// Default: unset
 	ServerName *string `pulumi:"serverName"`
 }
 
@@ -17025,7 +20342,11 @@ type RemoteStoreInput interface {
 
 // Another cluster's StoreAPI of `metrics.objectStorage.hub.stores`, read over TLS.
 type RemoteStoreArgs struct {
-	Address    pulumi.StringInput    `pulumi:"address"`
+	// host:port of the StoreAPI, reachable from this cluster.
+	Address pulumi.StringInput `pulumi:"address"`
+	// The name its certificate is checked against; the address' host when unset.
+	//
+	// Default: unset
 	ServerName pulumi.StringPtrInput `pulumi:"serverName"`
 }
 
@@ -17081,10 +20402,14 @@ func (o RemoteStoreOutput) ToRemoteStoreOutputWithContext(ctx context.Context) R
 	return o
 }
 
+// host:port of the StoreAPI, reachable from this cluster.
 func (o RemoteStoreOutput) Address() pulumi.StringOutput {
 	return o.ApplyT(func(v RemoteStore) string { return v.Address }).(pulumi.StringOutput)
 }
 
+// The name its certificate is checked against; the address' host when unset.
+//
+// Default: unset
 func (o RemoteStoreOutput) ServerName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RemoteStore) *string { return v.ServerName }).(pulumi.StringPtrOutput)
 }
@@ -17574,6 +20899,9 @@ func (o ResourcesSectionPtrOutput) ThanosStore() ContainerResourcesPtrOutput {
 
 // `metrics.runbookBaseUrl` alone: where alerts' runbook links point.
 type RunbookLinks struct {
+	// Every alert links to <runbookBaseUrl>#<alertname in lowercase> (docs/runbooks.md).
+	//
+	// Default: `https://runbooks.example.com/observability`
 	RunbookBaseUrl *string `pulumi:"runbookBaseUrl"`
 }
 
@@ -17590,6 +20918,9 @@ type RunbookLinksInput interface {
 
 // `metrics.runbookBaseUrl` alone: where alerts' runbook links point.
 type RunbookLinksArgs struct {
+	// Every alert links to <runbookBaseUrl>#<alertname in lowercase> (docs/runbooks.md).
+	//
+	// Default: `https://runbooks.example.com/observability`
 	RunbookBaseUrl pulumi.StringPtrInput `pulumi:"runbookBaseUrl"`
 }
 
@@ -17671,6 +21002,9 @@ func (o RunbookLinksOutput) ToRunbookLinksPtrOutputWithContext(ctx context.Conte
 	}).(RunbookLinksPtrOutput)
 }
 
+// Every alert links to <runbookBaseUrl>#<alertname in lowercase> (docs/runbooks.md).
+//
+// Default: `https://runbooks.example.com/observability`
 func (o RunbookLinksOutput) RunbookBaseUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RunbookLinks) *string { return v.RunbookBaseUrl }).(pulumi.StringPtrOutput)
 }
@@ -17699,6 +21033,9 @@ func (o RunbookLinksPtrOutput) Elem() RunbookLinksOutput {
 	}).(RunbookLinksOutput)
 }
 
+// Every alert links to <runbookBaseUrl>#<alertname in lowercase> (docs/runbooks.md).
+//
+// Default: `https://runbooks.example.com/observability`
 func (o RunbookLinksPtrOutput) RunbookBaseUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *RunbookLinks) *string {
 		if v == nil {
@@ -18547,13 +21884,24 @@ func (o SlackReceiverArrayOutput) Index(i pulumi.IntInput) SlackReceiverOutput {
 
 // A service level objective of `metrics.slos`: its indicator, objective, window and burn-rate alerts.
 type Slo struct {
-	Alerts    []SloAlert    `pulumi:"alerts"`
+	// The SLO's burn-rate alerts ([] for none); default a page SLOBurnFast (14.4x over 1h and 5m, or 6x over 6h and 30m, for 2m) and a ticket SLOBurnSlow (3x over 1d and 2h, or 1x over 3d and 6h, for 15m).
+	//
+	// Default: unset
+	Alerts []SloAlert `pulumi:"alerts"`
+	// How the error budget is counted; default occurrences (every event, or every evaluation of a threshold, counts).
+	//
+	// Default: unset
 	Budgeting *SloBudgeting `pulumi:"budgeting"`
-	Indicator interface{}   `pulumi:"indicator"`
-	Name      string        `pulumi:"name"`
-	Objective interface{}   `pulumi:"objective"`
-	Service   string        `pulumi:"service"`
-	Window    interface{}   `pulumi:"window"`
+	// ratio (errors or good, and total), latency (a histogram and a threshold at one of its buckets), threshold (an expression and a bound; its SLI is the share of evaluations in which it holds) or raw (a precomputed error or success ratio).
+	Indicator interface{} `pulumi:"indicator"`
+	// The SLO's name: the `slo` label of its series and alerts.
+	Name string `pulumi:"name"`
+	// Share of good events (or of time slices).
+	Objective interface{} `pulumi:"objective"`
+	// The service it belongs to: the `service` label of its series and alerts.
+	Service string `pulumi:"service"`
+	// The compliance window the error budget is counted over: rolling (28d, 30d, 4w), or a calendar week (from Monday), month or quarter in a time zone ({calendar: month, timeZone: Europe/Berlin}), counted from the start of the current period and starting again at the next.
+	Window interface{} `pulumi:"window"`
 }
 
 // SloInput is an input type that accepts SloArgs and SloOutput values.
@@ -18569,13 +21917,24 @@ type SloInput interface {
 
 // A service level objective of `metrics.slos`: its indicator, objective, window and burn-rate alerts.
 type SloArgs struct {
-	Alerts    SloAlertArrayInput   `pulumi:"alerts"`
+	// The SLO's burn-rate alerts ([] for none); default a page SLOBurnFast (14.4x over 1h and 5m, or 6x over 6h and 30m, for 2m) and a ticket SLOBurnSlow (3x over 1d and 2h, or 1x over 3d and 6h, for 15m).
+	//
+	// Default: unset
+	Alerts SloAlertArrayInput `pulumi:"alerts"`
+	// How the error budget is counted; default occurrences (every event, or every evaluation of a threshold, counts).
+	//
+	// Default: unset
 	Budgeting SloBudgetingPtrInput `pulumi:"budgeting"`
-	Indicator pulumi.Input         `pulumi:"indicator"`
-	Name      pulumi.StringInput   `pulumi:"name"`
-	Objective pulumi.Input         `pulumi:"objective"`
-	Service   pulumi.StringInput   `pulumi:"service"`
-	Window    pulumi.Input         `pulumi:"window"`
+	// ratio (errors or good, and total), latency (a histogram and a threshold at one of its buckets), threshold (an expression and a bound; its SLI is the share of evaluations in which it holds) or raw (a precomputed error or success ratio).
+	Indicator pulumi.Input `pulumi:"indicator"`
+	// The SLO's name: the `slo` label of its series and alerts.
+	Name pulumi.StringInput `pulumi:"name"`
+	// Share of good events (or of time slices).
+	Objective pulumi.Input `pulumi:"objective"`
+	// The service it belongs to: the `service` label of its series and alerts.
+	Service pulumi.StringInput `pulumi:"service"`
+	// The compliance window the error budget is counted over: rolling (28d, 30d, 4w), or a calendar week (from Monday), month or quarter in a time zone ({calendar: month, timeZone: Europe/Berlin}), counted from the start of the current period and starting again at the next.
+	Window pulumi.Input `pulumi:"window"`
 }
 
 func (SloArgs) ElementType() reflect.Type {
@@ -18630,30 +21989,41 @@ func (o SloOutput) ToSloOutputWithContext(ctx context.Context) SloOutput {
 	return o
 }
 
+// The SLO's burn-rate alerts ([] for none); default a page SLOBurnFast (14.4x over 1h and 5m, or 6x over 6h and 30m, for 2m) and a ticket SLOBurnSlow (3x over 1d and 2h, or 1x over 3d and 6h, for 15m).
+//
+// Default: unset
 func (o SloOutput) Alerts() SloAlertArrayOutput {
 	return o.ApplyT(func(v Slo) []SloAlert { return v.Alerts }).(SloAlertArrayOutput)
 }
 
+// How the error budget is counted; default occurrences (every event, or every evaluation of a threshold, counts).
+//
+// Default: unset
 func (o SloOutput) Budgeting() SloBudgetingPtrOutput {
 	return o.ApplyT(func(v Slo) *SloBudgeting { return v.Budgeting }).(SloBudgetingPtrOutput)
 }
 
+// ratio (errors or good, and total), latency (a histogram and a threshold at one of its buckets), threshold (an expression and a bound; its SLI is the share of evaluations in which it holds) or raw (a precomputed error or success ratio).
 func (o SloOutput) Indicator() pulumi.AnyOutput {
 	return o.ApplyT(func(v Slo) interface{} { return v.Indicator }).(pulumi.AnyOutput)
 }
 
+// The SLO's name: the `slo` label of its series and alerts.
 func (o SloOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v Slo) string { return v.Name }).(pulumi.StringOutput)
 }
 
+// Share of good events (or of time slices).
 func (o SloOutput) Objective() pulumi.AnyOutput {
 	return o.ApplyT(func(v Slo) interface{} { return v.Objective }).(pulumi.AnyOutput)
 }
 
+// The service it belongs to: the `service` label of its series and alerts.
 func (o SloOutput) Service() pulumi.StringOutput {
 	return o.ApplyT(func(v Slo) string { return v.Service }).(pulumi.StringOutput)
 }
 
+// The compliance window the error budget is counted over: rolling (28d, 30d, 4w), or a calendar week (from Monday), month or quarter in a time zone ({calendar: month, timeZone: Europe/Berlin}), counted from the start of the current period and starting again at the next.
 func (o SloOutput) Window() pulumi.AnyOutput {
 	return o.ApplyT(func(v Slo) interface{} { return v.Window }).(pulumi.AnyOutput)
 }
@@ -18680,13 +22050,28 @@ func (o SloArrayOutput) Index(i pulumi.IntInput) SloOutput {
 
 // A burn-rate alert of an SLO: its name, severity, conditions and where it goes.
 type SloAlert struct {
-	Annotations map[string]string   `pulumi:"annotations"`
-	For         *string             `pulumi:"for"`
-	Labels      map[string]string   `pulumi:"labels"`
-	Name        string              `pulumi:"name"`
-	Receivers   []string            `pulumi:"receivers"`
-	Severity    string              `pulumi:"severity"`
-	When        []BurnRateCondition `pulumi:"when"`
+	// Annotations over the engine's summary and description.
+	//
+	// Default: unset
+	Annotations map[string]string `pulumi:"annotations"`
+	// How long a condition must hold before the alert fires; default: at once.
+	//
+	// Default: unset
+	For *string `pulumi:"for"`
+	// Labels the alert carries besides slo, service, severity.
+	//
+	// Default: unset
+	Labels map[string]string `pulumi:"labels"`
+	// The alert's name; alerts of one SLO differ by name, severity or labels.
+	Name string `pulumi:"name"`
+	// Alertmanager receivers (of alerting.receivers, or critical or warning) the alert goes to, before any other route.
+	//
+	// Default: unset
+	Receivers []string `pulumi:"receivers"`
+	// The alert's severity label, which routes it: critical pages, warning makes a ticket, another goes where alerting.routes or alerting.otherSeverities say.
+	Severity string `pulumi:"severity"`
+	// Burn-rate conditions, any of which fires the alert.
+	When []BurnRateCondition `pulumi:"when"`
 }
 
 // SloAlertInput is an input type that accepts SloAlertArgs and SloAlertOutput values.
@@ -18702,13 +22087,28 @@ type SloAlertInput interface {
 
 // A burn-rate alert of an SLO: its name, severity, conditions and where it goes.
 type SloAlertArgs struct {
-	Annotations pulumi.StringMapInput       `pulumi:"annotations"`
-	For         pulumi.StringPtrInput       `pulumi:"for"`
-	Labels      pulumi.StringMapInput       `pulumi:"labels"`
-	Name        pulumi.StringInput          `pulumi:"name"`
-	Receivers   pulumi.StringArrayInput     `pulumi:"receivers"`
-	Severity    pulumi.StringInput          `pulumi:"severity"`
-	When        BurnRateConditionArrayInput `pulumi:"when"`
+	// Annotations over the engine's summary and description.
+	//
+	// Default: unset
+	Annotations pulumi.StringMapInput `pulumi:"annotations"`
+	// How long a condition must hold before the alert fires; default: at once.
+	//
+	// Default: unset
+	For pulumi.StringPtrInput `pulumi:"for"`
+	// Labels the alert carries besides slo, service, severity.
+	//
+	// Default: unset
+	Labels pulumi.StringMapInput `pulumi:"labels"`
+	// The alert's name; alerts of one SLO differ by name, severity or labels.
+	Name pulumi.StringInput `pulumi:"name"`
+	// Alertmanager receivers (of alerting.receivers, or critical or warning) the alert goes to, before any other route.
+	//
+	// Default: unset
+	Receivers pulumi.StringArrayInput `pulumi:"receivers"`
+	// The alert's severity label, which routes it: critical pages, warning makes a ticket, another goes where alerting.routes or alerting.otherSeverities say.
+	Severity pulumi.StringInput `pulumi:"severity"`
+	// Burn-rate conditions, any of which fires the alert.
+	When BurnRateConditionArrayInput `pulumi:"when"`
 }
 
 func (SloAlertArgs) ElementType() reflect.Type {
@@ -18763,30 +22163,45 @@ func (o SloAlertOutput) ToSloAlertOutputWithContext(ctx context.Context) SloAler
 	return o
 }
 
+// Annotations over the engine's summary and description.
+//
+// Default: unset
 func (o SloAlertOutput) Annotations() pulumi.StringMapOutput {
 	return o.ApplyT(func(v SloAlert) map[string]string { return v.Annotations }).(pulumi.StringMapOutput)
 }
 
+// How long a condition must hold before the alert fires; default: at once.
+//
+// Default: unset
 func (o SloAlertOutput) For() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v SloAlert) *string { return v.For }).(pulumi.StringPtrOutput)
 }
 
+// Labels the alert carries besides slo, service, severity.
+//
+// Default: unset
 func (o SloAlertOutput) Labels() pulumi.StringMapOutput {
 	return o.ApplyT(func(v SloAlert) map[string]string { return v.Labels }).(pulumi.StringMapOutput)
 }
 
+// The alert's name; alerts of one SLO differ by name, severity or labels.
 func (o SloAlertOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v SloAlert) string { return v.Name }).(pulumi.StringOutput)
 }
 
+// Alertmanager receivers (of alerting.receivers, or critical or warning) the alert goes to, before any other route.
+//
+// Default: unset
 func (o SloAlertOutput) Receivers() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v SloAlert) []string { return v.Receivers }).(pulumi.StringArrayOutput)
 }
 
+// The alert's severity label, which routes it: critical pages, warning makes a ticket, another goes where alerting.routes or alerting.otherSeverities say.
 func (o SloAlertOutput) Severity() pulumi.StringOutput {
 	return o.ApplyT(func(v SloAlert) string { return v.Severity }).(pulumi.StringOutput)
 }
 
+// Burn-rate conditions, any of which fires the alert.
 func (o SloAlertOutput) When() BurnRateConditionArrayOutput {
 	return o.ApplyT(func(v SloAlert) []BurnRateCondition { return v.When }).(BurnRateConditionArrayOutput)
 }
@@ -18812,10 +22227,18 @@ func (o SloAlertArrayOutput) Index(i pulumi.IntInput) SloAlertOutput {
 }
 
 type SloBudgeting struct {
+	// occurrences: the share of good events; timeslices: the share of good time slices (a slice is good when its SLI reaches sliceTarget); ratioTimeslices: the average of the slices' SLIs.
+	//
 	// One of `occurrences`, `ratioTimeslices`, `timeslices`.
-	Method      string      `pulumi:"method"`
+	Method string `pulumi:"method"`
+	// The SLI a slice must reach to be good (timeslices).
+	//
+	// Default: unset
 	SliceTarget interface{} `pulumi:"sliceTarget"`
-	SliceWindow *string     `pulumi:"sliceWindow"`
+	// A time slice's length (timeslices, ratioTimeslices), at most 5m.
+	//
+	// Default: unset
+	SliceWindow *string `pulumi:"sliceWindow"`
 }
 
 // SloBudgetingInput is an input type that accepts SloBudgetingArgs and SloBudgetingOutput values.
@@ -18830,9 +22253,17 @@ type SloBudgetingInput interface {
 }
 
 type SloBudgetingArgs struct {
+	// occurrences: the share of good events; timeslices: the share of good time slices (a slice is good when its SLI reaches sliceTarget); ratioTimeslices: the average of the slices' SLIs.
+	//
 	// One of `occurrences`, `ratioTimeslices`, `timeslices`.
-	Method      pulumi.StringInput    `pulumi:"method"`
-	SliceTarget pulumi.Input          `pulumi:"sliceTarget"`
+	Method pulumi.StringInput `pulumi:"method"`
+	// The SLI a slice must reach to be good (timeslices).
+	//
+	// Default: unset
+	SliceTarget pulumi.Input `pulumi:"sliceTarget"`
+	// A time slice's length (timeslices, ratioTimeslices), at most 5m.
+	//
+	// Default: unset
 	SliceWindow pulumi.StringPtrInput `pulumi:"sliceWindow"`
 }
 
@@ -18913,15 +22344,23 @@ func (o SloBudgetingOutput) ToSloBudgetingPtrOutputWithContext(ctx context.Conte
 	}).(SloBudgetingPtrOutput)
 }
 
+// occurrences: the share of good events; timeslices: the share of good time slices (a slice is good when its SLI reaches sliceTarget); ratioTimeslices: the average of the slices' SLIs.
+//
 // One of `occurrences`, `ratioTimeslices`, `timeslices`.
 func (o SloBudgetingOutput) Method() pulumi.StringOutput {
 	return o.ApplyT(func(v SloBudgeting) string { return v.Method }).(pulumi.StringOutput)
 }
 
+// The SLI a slice must reach to be good (timeslices).
+//
+// Default: unset
 func (o SloBudgetingOutput) SliceTarget() pulumi.AnyOutput {
 	return o.ApplyT(func(v SloBudgeting) interface{} { return v.SliceTarget }).(pulumi.AnyOutput)
 }
 
+// A time slice's length (timeslices, ratioTimeslices), at most 5m.
+//
+// Default: unset
 func (o SloBudgetingOutput) SliceWindow() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v SloBudgeting) *string { return v.SliceWindow }).(pulumi.StringPtrOutput)
 }
@@ -18950,6 +22389,8 @@ func (o SloBudgetingPtrOutput) Elem() SloBudgetingOutput {
 	}).(SloBudgetingOutput)
 }
 
+// occurrences: the share of good events; timeslices: the share of good time slices (a slice is good when its SLI reaches sliceTarget); ratioTimeslices: the average of the slices' SLIs.
+//
 // One of `occurrences`, `ratioTimeslices`, `timeslices`.
 func (o SloBudgetingPtrOutput) Method() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *SloBudgeting) *string {
@@ -18960,6 +22401,9 @@ func (o SloBudgetingPtrOutput) Method() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The SLI a slice must reach to be good (timeslices).
+//
+// Default: unset
 func (o SloBudgetingPtrOutput) SliceTarget() pulumi.AnyOutput {
 	return o.ApplyT(func(v *SloBudgeting) interface{} {
 		if v == nil {
@@ -18969,6 +22413,9 @@ func (o SloBudgetingPtrOutput) SliceTarget() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// A time slice's length (timeslices, ratioTimeslices), at most 5m.
+//
+// Default: unset
 func (o SloBudgetingPtrOutput) SliceWindow() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *SloBudgeting) *string {
 		if v == nil {
@@ -18980,6 +22427,7 @@ func (o SloBudgetingPtrOutput) SliceWindow() pulumi.StringPtrOutput {
 
 // `metrics.slo` alone: the per-service objectives, whose latency threshold the apps' histograms get.
 type SloDefaults struct {
+	// Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
 	Slo *MetricsSectionSlo `pulumi:"slo"`
 }
 
@@ -18996,6 +22444,7 @@ type SloDefaultsInput interface {
 
 // `metrics.slo` alone: the per-service objectives, whose latency threshold the apps' histograms get.
 type SloDefaultsArgs struct {
+	// Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
 	Slo MetricsSectionSloPtrInput `pulumi:"slo"`
 }
 
@@ -19077,6 +22526,7 @@ func (o SloDefaultsOutput) ToSloDefaultsPtrOutputWithContext(ctx context.Context
 	}).(SloDefaultsPtrOutput)
 }
 
+// Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
 func (o SloDefaultsOutput) Slo() MetricsSectionSloPtrOutput {
 	return o.ApplyT(func(v SloDefaults) *MetricsSectionSlo { return v.Slo }).(MetricsSectionSloPtrOutput)
 }
@@ -19105,6 +22555,7 @@ func (o SloDefaultsPtrOutput) Elem() SloDefaultsOutput {
 	}).(SloDefaultsOutput)
 }
 
+// Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
 func (o SloDefaultsPtrOutput) Slo() MetricsSectionSloPtrOutput {
 	return o.ApplyT(func(v *SloDefaults) *MetricsSectionSlo {
 		if v == nil {
@@ -19177,6 +22628,9 @@ func (o SloWindowOutput) TimeZone() pulumi.StringOutput {
 
 // `tracing.latencyBucketsSeconds` alone: the buckets of the span metrics a TracingStack writes.
 type SpanMetricBuckets struct {
+	// Span-metric and service-graph histogram bounds, increasing; every latency threshold must be one of them.
+	//
+	// Default: `[0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10]`
 	LatencyBucketsSeconds []interface{} `pulumi:"latencyBucketsSeconds"`
 }
 
@@ -19193,6 +22647,9 @@ type SpanMetricBucketsInput interface {
 
 // `tracing.latencyBucketsSeconds` alone: the buckets of the span metrics a TracingStack writes.
 type SpanMetricBucketsArgs struct {
+	// Span-metric and service-graph histogram bounds, increasing; every latency threshold must be one of them.
+	//
+	// Default: `[0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10]`
 	LatencyBucketsSeconds pulumi.ArrayInput `pulumi:"latencyBucketsSeconds"`
 }
 
@@ -19274,6 +22731,9 @@ func (o SpanMetricBucketsOutput) ToSpanMetricBucketsPtrOutputWithContext(ctx con
 	}).(SpanMetricBucketsPtrOutput)
 }
 
+// Span-metric and service-graph histogram bounds, increasing; every latency threshold must be one of them.
+//
+// Default: `[0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10]`
 func (o SpanMetricBucketsOutput) LatencyBucketsSeconds() pulumi.ArrayOutput {
 	return o.ApplyT(func(v SpanMetricBuckets) []interface{} { return v.LatencyBucketsSeconds }).(pulumi.ArrayOutput)
 }
@@ -19302,6 +22762,9 @@ func (o SpanMetricBucketsPtrOutput) Elem() SpanMetricBucketsOutput {
 	}).(SpanMetricBucketsOutput)
 }
 
+// Span-metric and service-graph histogram bounds, increasing; every latency threshold must be one of them.
+//
+// Default: `[0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10]`
 func (o SpanMetricBucketsPtrOutput) LatencyBucketsSeconds() pulumi.ArrayOutput {
 	return o.ApplyT(func(v *SpanMetricBuckets) []interface{} {
 		if v == nil {
@@ -19526,8 +22989,12 @@ func (o StaticConfigArrayOutput) Index(i pulumi.IntInput) StaticConfigOutput {
 
 // Fixed targets of a scrape job (Prometheus' static_config).
 type StaticTargets struct {
-	Labels  map[string]string `pulumi:"labels"`
-	Targets []string          `pulumi:"targets"`
+	// Labels added to these targets' series.
+	//
+	// Default: unset
+	Labels map[string]string `pulumi:"labels"`
+	// host:port of each target.
+	Targets []string `pulumi:"targets"`
 }
 
 // StaticTargetsInput is an input type that accepts StaticTargetsArgs and StaticTargetsOutput values.
@@ -19543,7 +23010,11 @@ type StaticTargetsInput interface {
 
 // Fixed targets of a scrape job (Prometheus' static_config).
 type StaticTargetsArgs struct {
-	Labels  pulumi.StringMapInput   `pulumi:"labels"`
+	// Labels added to these targets' series.
+	//
+	// Default: unset
+	Labels pulumi.StringMapInput `pulumi:"labels"`
+	// host:port of each target.
 	Targets pulumi.StringArrayInput `pulumi:"targets"`
 }
 
@@ -19599,10 +23070,14 @@ func (o StaticTargetsOutput) ToStaticTargetsOutputWithContext(ctx context.Contex
 	return o
 }
 
+// Labels added to these targets' series.
+//
+// Default: unset
 func (o StaticTargetsOutput) Labels() pulumi.StringMapOutput {
 	return o.ApplyT(func(v StaticTargets) map[string]string { return v.Labels }).(pulumi.StringMapOutput)
 }
 
+// host:port of each target.
 func (o StaticTargetsOutput) Targets() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v StaticTargets) []string { return v.Targets }).(pulumi.StringArrayOutput)
 }
@@ -19628,10 +23103,22 @@ func (o StaticTargetsArrayOutput) Index(i pulumi.IntInput) StaticTargetsOutput {
 }
 
 type StorageSection struct {
-	AllowVolumeExpansion *bool             `pulumi:"allowVolumeExpansion"`
-	ClassName            *string           `pulumi:"className"`
-	EndpointCidrs        []string          `pulumi:"endpointCidrs"`
-	S3                   *StorageSectionS3 `pulumi:"s3"`
+	// Whether that StorageClass has allowVolumeExpansion: a *.storageSize increase needs it.
+	//
+	// Default: kind: `false`; eks: `true`
+	AllowVolumeExpansion *bool `pulumi:"allowVolumeExpansion"`
+	// StorageClass of every volume.
+	//
+	// Default: kind: `standard`; eks: `gp3`
+	ClassName *string `pulumi:"className"`
+	// The addresses the pods reach S3 and STS at: the CIDRs of the region's S3 prefix list (the gateway endpoint's route: aws ec2 get-managed-prefix-list-entries) and the subnets of an STS interface endpoint. Every workload that reads or writes a bucket (Loki, Tempo, the Thanos sidecars, store gateways and compactor) may connect to these only, on 443. Unset, to any address, and the preview warns on eks. Only with storage.s3.
+	//
+	// Default: unset
+	EndpointCidrs []string `pulumi:"endpointCidrs"`
+	// Loki's and Tempo's buckets with their IRSA roles; refused on kind.
+	//
+	// Default: unset
+	S3 *StorageSectionS3 `pulumi:"s3"`
 }
 
 // StorageSectionInput is an input type that accepts StorageSectionArgs and StorageSectionOutput values.
@@ -19646,10 +23133,22 @@ type StorageSectionInput interface {
 }
 
 type StorageSectionArgs struct {
-	AllowVolumeExpansion pulumi.BoolPtrInput      `pulumi:"allowVolumeExpansion"`
-	ClassName            pulumi.StringPtrInput    `pulumi:"className"`
-	EndpointCidrs        pulumi.StringArrayInput  `pulumi:"endpointCidrs"`
-	S3                   StorageSectionS3PtrInput `pulumi:"s3"`
+	// Whether that StorageClass has allowVolumeExpansion: a *.storageSize increase needs it.
+	//
+	// Default: kind: `false`; eks: `true`
+	AllowVolumeExpansion pulumi.BoolPtrInput `pulumi:"allowVolumeExpansion"`
+	// StorageClass of every volume.
+	//
+	// Default: kind: `standard`; eks: `gp3`
+	ClassName pulumi.StringPtrInput `pulumi:"className"`
+	// The addresses the pods reach S3 and STS at: the CIDRs of the region's S3 prefix list (the gateway endpoint's route: aws ec2 get-managed-prefix-list-entries) and the subnets of an STS interface endpoint. Every workload that reads or writes a bucket (Loki, Tempo, the Thanos sidecars, store gateways and compactor) may connect to these only, on 443. Unset, to any address, and the preview warns on eks. Only with storage.s3.
+	//
+	// Default: unset
+	EndpointCidrs pulumi.StringArrayInput `pulumi:"endpointCidrs"`
+	// Loki's and Tempo's buckets with their IRSA roles; refused on kind.
+	//
+	// Default: unset
+	S3 StorageSectionS3PtrInput `pulumi:"s3"`
 }
 
 func (StorageSectionArgs) ElementType() reflect.Type {
@@ -19729,18 +23228,30 @@ func (o StorageSectionOutput) ToStorageSectionPtrOutputWithContext(ctx context.C
 	}).(StorageSectionPtrOutput)
 }
 
+// Whether that StorageClass has allowVolumeExpansion: a *.storageSize increase needs it.
+//
+// Default: kind: `false`; eks: `true`
 func (o StorageSectionOutput) AllowVolumeExpansion() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v StorageSection) *bool { return v.AllowVolumeExpansion }).(pulumi.BoolPtrOutput)
 }
 
+// StorageClass of every volume.
+//
+// Default: kind: `standard`; eks: `gp3`
 func (o StorageSectionOutput) ClassName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v StorageSection) *string { return v.ClassName }).(pulumi.StringPtrOutput)
 }
 
+// The addresses the pods reach S3 and STS at: the CIDRs of the region's S3 prefix list (the gateway endpoint's route: aws ec2 get-managed-prefix-list-entries) and the subnets of an STS interface endpoint. Every workload that reads or writes a bucket (Loki, Tempo, the Thanos sidecars, store gateways and compactor) may connect to these only, on 443. Unset, to any address, and the preview warns on eks. Only with storage.s3.
+//
+// Default: unset
 func (o StorageSectionOutput) EndpointCidrs() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v StorageSection) []string { return v.EndpointCidrs }).(pulumi.StringArrayOutput)
 }
 
+// Loki's and Tempo's buckets with their IRSA roles; refused on kind.
+//
+// Default: unset
 func (o StorageSectionOutput) S3() StorageSectionS3PtrOutput {
 	return o.ApplyT(func(v StorageSection) *StorageSectionS3 { return v.S3 }).(StorageSectionS3PtrOutput)
 }
@@ -19769,6 +23280,9 @@ func (o StorageSectionPtrOutput) Elem() StorageSectionOutput {
 	}).(StorageSectionOutput)
 }
 
+// Whether that StorageClass has allowVolumeExpansion: a *.storageSize increase needs it.
+//
+// Default: kind: `false`; eks: `true`
 func (o StorageSectionPtrOutput) AllowVolumeExpansion() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *StorageSection) *bool {
 		if v == nil {
@@ -19778,6 +23292,9 @@ func (o StorageSectionPtrOutput) AllowVolumeExpansion() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
+// StorageClass of every volume.
+//
+// Default: kind: `standard`; eks: `gp3`
 func (o StorageSectionPtrOutput) ClassName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *StorageSection) *string {
 		if v == nil {
@@ -19787,6 +23304,9 @@ func (o StorageSectionPtrOutput) ClassName() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The addresses the pods reach S3 and STS at: the CIDRs of the region's S3 prefix list (the gateway endpoint's route: aws ec2 get-managed-prefix-list-entries) and the subnets of an STS interface endpoint. Every workload that reads or writes a bucket (Loki, Tempo, the Thanos sidecars, store gateways and compactor) may connect to these only, on 443. Unset, to any address, and the preview warns on eks. Only with storage.s3.
+//
+// Default: unset
 func (o StorageSectionPtrOutput) EndpointCidrs() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *StorageSection) []string {
 		if v == nil {
@@ -19796,6 +23316,9 @@ func (o StorageSectionPtrOutput) EndpointCidrs() pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
+// Loki's and Tempo's buckets with their IRSA roles; refused on kind.
+//
+// Default: unset
 func (o StorageSectionPtrOutput) S3() StorageSectionS3PtrOutput {
 	return o.ApplyT(func(v *StorageSection) *StorageSectionS3 {
 		if v == nil {
@@ -19806,7 +23329,13 @@ func (o StorageSectionPtrOutput) S3() StorageSectionS3PtrOutput {
 }
 
 type StorageSectionS3 struct {
-	Loki  *StorageSectionS3Loki `pulumi:"loki"`
+	// Loki's chunks and index; required on eks.
+	//
+	// Default: unset
+	Loki *StorageSectionS3Loki `pulumi:"loki"`
+	// Tempo's blocks; required on eks.
+	//
+	// Default: unset
 	Tempo *StorageSectionS3Loki `pulumi:"tempo"`
 }
 
@@ -19822,7 +23351,13 @@ type StorageSectionS3Input interface {
 }
 
 type StorageSectionS3Args struct {
-	Loki  StorageSectionS3LokiPtrInput `pulumi:"loki"`
+	// Loki's chunks and index; required on eks.
+	//
+	// Default: unset
+	Loki StorageSectionS3LokiPtrInput `pulumi:"loki"`
+	// Tempo's blocks; required on eks.
+	//
+	// Default: unset
 	Tempo StorageSectionS3LokiPtrInput `pulumi:"tempo"`
 }
 
@@ -19903,10 +23438,16 @@ func (o StorageSectionS3Output) ToStorageSectionS3PtrOutputWithContext(ctx conte
 	}).(StorageSectionS3PtrOutput)
 }
 
+// Loki's chunks and index; required on eks.
+//
+// Default: unset
 func (o StorageSectionS3Output) Loki() StorageSectionS3LokiPtrOutput {
 	return o.ApplyT(func(v StorageSectionS3) *StorageSectionS3Loki { return v.Loki }).(StorageSectionS3LokiPtrOutput)
 }
 
+// Tempo's blocks; required on eks.
+//
+// Default: unset
 func (o StorageSectionS3Output) Tempo() StorageSectionS3LokiPtrOutput {
 	return o.ApplyT(func(v StorageSectionS3) *StorageSectionS3Loki { return v.Tempo }).(StorageSectionS3LokiPtrOutput)
 }
@@ -19935,6 +23476,9 @@ func (o StorageSectionS3PtrOutput) Elem() StorageSectionS3Output {
 	}).(StorageSectionS3Output)
 }
 
+// Loki's chunks and index; required on eks.
+//
+// Default: unset
 func (o StorageSectionS3PtrOutput) Loki() StorageSectionS3LokiPtrOutput {
 	return o.ApplyT(func(v *StorageSectionS3) *StorageSectionS3Loki {
 		if v == nil {
@@ -19944,6 +23488,9 @@ func (o StorageSectionS3PtrOutput) Loki() StorageSectionS3LokiPtrOutput {
 	}).(StorageSectionS3LokiPtrOutput)
 }
 
+// Tempo's blocks; required on eks.
+//
+// Default: unset
 func (o StorageSectionS3PtrOutput) Tempo() StorageSectionS3LokiPtrOutput {
 	return o.ApplyT(func(v *StorageSectionS3) *StorageSectionS3Loki {
 		if v == nil {
@@ -19954,8 +23501,11 @@ func (o StorageSectionS3PtrOutput) Tempo() StorageSectionS3LokiPtrOutput {
 }
 
 type StorageSectionS3Loki struct {
-	Bucket  *string `pulumi:"bucket"`
-	Region  *string `pulumi:"region"`
+	// The bucket.
+	Bucket *string `pulumi:"bucket"`
+	// The bucket's region.
+	Region *string `pulumi:"region"`
+	// The IRSA role that reads and writes it.
 	RoleArn *string `pulumi:"roleArn"`
 }
 
@@ -19971,8 +23521,11 @@ type StorageSectionS3LokiInput interface {
 }
 
 type StorageSectionS3LokiArgs struct {
-	Bucket  pulumi.StringPtrInput `pulumi:"bucket"`
-	Region  pulumi.StringPtrInput `pulumi:"region"`
+	// The bucket.
+	Bucket pulumi.StringPtrInput `pulumi:"bucket"`
+	// The bucket's region.
+	Region pulumi.StringPtrInput `pulumi:"region"`
+	// The IRSA role that reads and writes it.
 	RoleArn pulumi.StringPtrInput `pulumi:"roleArn"`
 }
 
@@ -20053,14 +23606,17 @@ func (o StorageSectionS3LokiOutput) ToStorageSectionS3LokiPtrOutputWithContext(c
 	}).(StorageSectionS3LokiPtrOutput)
 }
 
+// The bucket.
 func (o StorageSectionS3LokiOutput) Bucket() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v StorageSectionS3Loki) *string { return v.Bucket }).(pulumi.StringPtrOutput)
 }
 
+// The bucket's region.
 func (o StorageSectionS3LokiOutput) Region() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v StorageSectionS3Loki) *string { return v.Region }).(pulumi.StringPtrOutput)
 }
 
+// The IRSA role that reads and writes it.
 func (o StorageSectionS3LokiOutput) RoleArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v StorageSectionS3Loki) *string { return v.RoleArn }).(pulumi.StringPtrOutput)
 }
@@ -20089,6 +23645,7 @@ func (o StorageSectionS3LokiPtrOutput) Elem() StorageSectionS3LokiOutput {
 	}).(StorageSectionS3LokiOutput)
 }
 
+// The bucket.
 func (o StorageSectionS3LokiPtrOutput) Bucket() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *StorageSectionS3Loki) *string {
 		if v == nil {
@@ -20098,6 +23655,7 @@ func (o StorageSectionS3LokiPtrOutput) Bucket() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The bucket's region.
 func (o StorageSectionS3LokiPtrOutput) Region() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *StorageSectionS3Loki) *string {
 		if v == nil {
@@ -20107,6 +23665,7 @@ func (o StorageSectionS3LokiPtrOutput) Region() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// The IRSA role that reads and writes it.
 func (o StorageSectionS3LokiPtrOutput) RoleArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *StorageSectionS3Loki) *string {
 		if v == nil {
@@ -20118,11 +23677,24 @@ func (o StorageSectionS3LokiPtrOutput) RoleArn() pulumi.StringPtrOutput {
 
 // An SLI of the evaluations in which an expression holds a bound (`indicator.kind` threshold).
 type ThresholdIndicator struct {
-	Above   interface{} `pulumi:"above"`
+	// The expression holds while above this bound. With kind `threshold`.
+	//
+	// Default: unset
+	Above interface{} `pulumi:"above"`
+	// The expression holds while at least this bound. With kind `threshold`.
+	//
+	// Default: unset
 	AtLeast interface{} `pulumi:"atLeast"`
-	AtMost  interface{} `pulumi:"atMost"`
-	Below   interface{} `pulumi:"below"`
-	Expr    string      `pulumi:"expr"`
+	// The expression holds while at most this bound. With kind `threshold`.
+	//
+	// Default: unset
+	AtMost interface{} `pulumi:"atMost"`
+	// The expression holds while below this bound; or give one of atMost, above, atLeast. With kind `threshold`.
+	//
+	// Default: unset
+	Below interface{} `pulumi:"below"`
+	// A PromQL expression of a gauge or a rate, e.g. a quantile of queue waiting time; every series it returns must hold. A {{.window}} where a range goes reads the last 5m at each evaluation. With kind `threshold`.
+	Expr string `pulumi:"expr"`
 	// One of `threshold`.
 	Kind string `pulumi:"kind"`
 }
@@ -20140,11 +23712,24 @@ type ThresholdIndicatorInput interface {
 
 // An SLI of the evaluations in which an expression holds a bound (`indicator.kind` threshold).
 type ThresholdIndicatorArgs struct {
-	Above   pulumi.Input       `pulumi:"above"`
-	AtLeast pulumi.Input       `pulumi:"atLeast"`
-	AtMost  pulumi.Input       `pulumi:"atMost"`
-	Below   pulumi.Input       `pulumi:"below"`
-	Expr    pulumi.StringInput `pulumi:"expr"`
+	// The expression holds while above this bound. With kind `threshold`.
+	//
+	// Default: unset
+	Above pulumi.Input `pulumi:"above"`
+	// The expression holds while at least this bound. With kind `threshold`.
+	//
+	// Default: unset
+	AtLeast pulumi.Input `pulumi:"atLeast"`
+	// The expression holds while at most this bound. With kind `threshold`.
+	//
+	// Default: unset
+	AtMost pulumi.Input `pulumi:"atMost"`
+	// The expression holds while below this bound; or give one of atMost, above, atLeast. With kind `threshold`.
+	//
+	// Default: unset
+	Below pulumi.Input `pulumi:"below"`
+	// A PromQL expression of a gauge or a rate, e.g. a quantile of queue waiting time; every series it returns must hold. A {{.window}} where a range goes reads the last 5m at each evaluation. With kind `threshold`.
+	Expr pulumi.StringInput `pulumi:"expr"`
 	// One of `threshold`.
 	Kind pulumi.StringInput `pulumi:"kind"`
 }
@@ -20176,22 +23761,35 @@ func (o ThresholdIndicatorOutput) ToThresholdIndicatorOutputWithContext(ctx cont
 	return o
 }
 
+// The expression holds while above this bound. With kind `threshold`.
+//
+// Default: unset
 func (o ThresholdIndicatorOutput) Above() pulumi.AnyOutput {
 	return o.ApplyT(func(v ThresholdIndicator) interface{} { return v.Above }).(pulumi.AnyOutput)
 }
 
+// The expression holds while at least this bound. With kind `threshold`.
+//
+// Default: unset
 func (o ThresholdIndicatorOutput) AtLeast() pulumi.AnyOutput {
 	return o.ApplyT(func(v ThresholdIndicator) interface{} { return v.AtLeast }).(pulumi.AnyOutput)
 }
 
+// The expression holds while at most this bound. With kind `threshold`.
+//
+// Default: unset
 func (o ThresholdIndicatorOutput) AtMost() pulumi.AnyOutput {
 	return o.ApplyT(func(v ThresholdIndicator) interface{} { return v.AtMost }).(pulumi.AnyOutput)
 }
 
+// The expression holds while below this bound; or give one of atMost, above, atLeast. With kind `threshold`.
+//
+// Default: unset
 func (o ThresholdIndicatorOutput) Below() pulumi.AnyOutput {
 	return o.ApplyT(func(v ThresholdIndicator) interface{} { return v.Below }).(pulumi.AnyOutput)
 }
 
+// A PromQL expression of a gauge or a rate, e.g. a quantile of queue waiting time; every series it returns must hold. A {{.window}} where a range goes reads the last 5m at each evaluation. With kind `threshold`.
 func (o ThresholdIndicatorOutput) Expr() pulumi.StringOutput {
 	return o.ApplyT(func(v ThresholdIndicator) string { return v.Expr }).(pulumi.StringOutput)
 }
@@ -20203,12 +23801,30 @@ func (o ThresholdIndicatorOutput) Kind() pulumi.StringOutput {
 
 // One period of a time interval: all the fields it sets must hold at once; one left out holds always.
 type TimeIntervalPeriod struct {
+	// Days of the month or ranges of them, negative counting back from its last; unset: every day.
+	//
+	// Default: unset
 	DaysOfMonth []interface{} `pulumi:"daysOfMonth"`
-	Location    *string       `pulumi:"location"`
-	Months      []interface{} `pulumi:"months"`
-	Times       []TimeRange   `pulumi:"times"`
-	Weekdays    []interface{} `pulumi:"weekdays"`
-	Years       []interface{} `pulumi:"years"`
+	// The time zone the times and days are read in: UTC, the only one the stack takes.
+	//
+	// Default: unset
+	Location *string `pulumi:"location"`
+	// Months or ranges of them; unset: every month.
+	//
+	// Default: unset
+	Months []interface{} `pulumi:"months"`
+	// Ranges of the day, in UTC; unset: all day.
+	//
+	// Default: unset
+	Times []TimeRange `pulumi:"times"`
+	// Weekdays or ranges of them; unset: every day.
+	//
+	// Default: unset
+	Weekdays []interface{} `pulumi:"weekdays"`
+	// Years or ranges of them; unset: every year.
+	//
+	// Default: unset
+	Years []interface{} `pulumi:"years"`
 }
 
 // TimeIntervalPeriodInput is an input type that accepts TimeIntervalPeriodArgs and TimeIntervalPeriodOutput values.
@@ -20224,12 +23840,30 @@ type TimeIntervalPeriodInput interface {
 
 // One period of a time interval: all the fields it sets must hold at once; one left out holds always.
 type TimeIntervalPeriodArgs struct {
-	DaysOfMonth pulumi.ArrayInput     `pulumi:"daysOfMonth"`
-	Location    pulumi.StringPtrInput `pulumi:"location"`
-	Months      pulumi.ArrayInput     `pulumi:"months"`
-	Times       TimeRangeArrayInput   `pulumi:"times"`
-	Weekdays    pulumi.ArrayInput     `pulumi:"weekdays"`
-	Years       pulumi.ArrayInput     `pulumi:"years"`
+	// Days of the month or ranges of them, negative counting back from its last; unset: every day.
+	//
+	// Default: unset
+	DaysOfMonth pulumi.ArrayInput `pulumi:"daysOfMonth"`
+	// The time zone the times and days are read in: UTC, the only one the stack takes.
+	//
+	// Default: unset
+	Location pulumi.StringPtrInput `pulumi:"location"`
+	// Months or ranges of them; unset: every month.
+	//
+	// Default: unset
+	Months pulumi.ArrayInput `pulumi:"months"`
+	// Ranges of the day, in UTC; unset: all day.
+	//
+	// Default: unset
+	Times TimeRangeArrayInput `pulumi:"times"`
+	// Weekdays or ranges of them; unset: every day.
+	//
+	// Default: unset
+	Weekdays pulumi.ArrayInput `pulumi:"weekdays"`
+	// Years or ranges of them; unset: every year.
+	//
+	// Default: unset
+	Years pulumi.ArrayInput `pulumi:"years"`
 }
 
 func (TimeIntervalPeriodArgs) ElementType() reflect.Type {
@@ -20284,26 +23918,44 @@ func (o TimeIntervalPeriodOutput) ToTimeIntervalPeriodOutputWithContext(ctx cont
 	return o
 }
 
+// Days of the month or ranges of them, negative counting back from its last; unset: every day.
+//
+// Default: unset
 func (o TimeIntervalPeriodOutput) DaysOfMonth() pulumi.ArrayOutput {
 	return o.ApplyT(func(v TimeIntervalPeriod) []interface{} { return v.DaysOfMonth }).(pulumi.ArrayOutput)
 }
 
+// The time zone the times and days are read in: UTC, the only one the stack takes.
+//
+// Default: unset
 func (o TimeIntervalPeriodOutput) Location() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v TimeIntervalPeriod) *string { return v.Location }).(pulumi.StringPtrOutput)
 }
 
+// Months or ranges of them; unset: every month.
+//
+// Default: unset
 func (o TimeIntervalPeriodOutput) Months() pulumi.ArrayOutput {
 	return o.ApplyT(func(v TimeIntervalPeriod) []interface{} { return v.Months }).(pulumi.ArrayOutput)
 }
 
+// Ranges of the day, in UTC; unset: all day.
+//
+// Default: unset
 func (o TimeIntervalPeriodOutput) Times() TimeRangeArrayOutput {
 	return o.ApplyT(func(v TimeIntervalPeriod) []TimeRange { return v.Times }).(TimeRangeArrayOutput)
 }
 
+// Weekdays or ranges of them; unset: every day.
+//
+// Default: unset
 func (o TimeIntervalPeriodOutput) Weekdays() pulumi.ArrayOutput {
 	return o.ApplyT(func(v TimeIntervalPeriod) []interface{} { return v.Weekdays }).(pulumi.ArrayOutput)
 }
 
+// Years or ranges of them; unset: every year.
+//
+// Default: unset
 func (o TimeIntervalPeriodOutput) Years() pulumi.ArrayOutput {
 	return o.ApplyT(func(v TimeIntervalPeriod) []interface{} { return v.Years }).(pulumi.ArrayOutput)
 }
@@ -20330,7 +23982,9 @@ func (o TimeIntervalPeriodArrayOutput) Index(i pulumi.IntInput) TimeIntervalPeri
 
 // A range of the day, `start` included, `end` excluded, both HH:MM in UTC.
 type TimeRange struct {
-	End   string `pulumi:"end"`
+	// Where the range ends, excluded; 24:00 is the end of the day.
+	End string `pulumi:"end"`
+	// Where the range starts, included.
 	Start string `pulumi:"start"`
 }
 
@@ -20347,7 +24001,9 @@ type TimeRangeInput interface {
 
 // A range of the day, `start` included, `end` excluded, both HH:MM in UTC.
 type TimeRangeArgs struct {
-	End   pulumi.StringInput `pulumi:"end"`
+	// Where the range ends, excluded; 24:00 is the end of the day.
+	End pulumi.StringInput `pulumi:"end"`
+	// Where the range starts, included.
 	Start pulumi.StringInput `pulumi:"start"`
 }
 
@@ -20403,10 +24059,12 @@ func (o TimeRangeOutput) ToTimeRangeOutputWithContext(ctx context.Context) TimeR
 	return o
 }
 
+// Where the range ends, excluded; 24:00 is the end of the day.
 func (o TimeRangeOutput) End() pulumi.StringOutput {
 	return o.ApplyT(func(v TimeRange) string { return v.End }).(pulumi.StringOutput)
 }
 
+// Where the range starts, included.
 func (o TimeRangeOutput) Start() pulumi.StringOutput {
 	return o.ApplyT(func(v TimeRange) string { return v.Start }).(pulumi.StringOutput)
 }
@@ -20574,14 +24232,34 @@ func (o TolerationArrayOutput) Index(i pulumi.IntInput) TolerationOutput {
 }
 
 type TracingSection struct {
-	AggregatorReplicas    interface{}                 `pulumi:"aggregatorReplicas"`
-	CollectorReplicas     interface{}                 `pulumi:"collectorReplicas"`
-	LatencyBucketsSeconds []interface{}               `pulumi:"latencyBucketsSeconds"`
-	Queue                 *TracingSectionQueue        `pulumi:"queue"`
-	Retention             *string                     `pulumi:"retention"`
-	SamplingProbability   interface{}                 `pulumi:"samplingProbability"`
-	StorageSize           interface{}                 `pulumi:"storageSize"`
-	TailSampling          *TracingSectionTailSampling `pulumi:"tailSampling"`
+	// Replicas of the trace-ID-routed aggregator tier, when there is one.
+	//
+	// Default: kind: `1`; eks: `2`
+	AggregatorReplicas interface{} `pulumi:"aggregatorReplicas"`
+	// Replicas of the collector the apps send to; above 1, or with tail sampling, the collector runs in two tiers.
+	//
+	// Default: kind: `1`; eks: `2`
+	CollectorReplicas interface{} `pulumi:"collectorReplicas"`
+	// Span-metric and service-graph histogram bounds, increasing; every latency threshold must be one of them.
+	//
+	// Default: `[0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10]`
+	LatencyBucketsSeconds []interface{} `pulumi:"latencyBucketsSeconds"`
+	// The collectors' persistent sending queues, which hold spans while Tempo is unreachable.
+	Queue *TracingSectionQueue `pulumi:"queue"`
+	// How long Tempo keeps traces.
+	//
+	// Default: kind: `72h`; eks: `336h`
+	Retention *string `pulumi:"retention"`
+	// Share of ordinary traces kept: applied by the apps, or by the collector when tail sampling is on.
+	//
+	// Default: kind: `1`; eks: `0.1`
+	SamplingProbability interface{} `pulumi:"samplingProbability"`
+	// Tempo's volume.
+	//
+	// Default: kind: `5Gi`; eks: `20Gi`
+	StorageSize interface{} `pulumi:"storageSize"`
+	// Sampling in the collector on whole traces.
+	TailSampling *TracingSectionTailSampling `pulumi:"tailSampling"`
 }
 
 // TracingSectionInput is an input type that accepts TracingSectionArgs and TracingSectionOutput values.
@@ -20596,14 +24274,34 @@ type TracingSectionInput interface {
 }
 
 type TracingSectionArgs struct {
-	AggregatorReplicas    pulumi.Input                       `pulumi:"aggregatorReplicas"`
-	CollectorReplicas     pulumi.Input                       `pulumi:"collectorReplicas"`
-	LatencyBucketsSeconds pulumi.ArrayInput                  `pulumi:"latencyBucketsSeconds"`
-	Queue                 TracingSectionQueuePtrInput        `pulumi:"queue"`
-	Retention             pulumi.StringPtrInput              `pulumi:"retention"`
-	SamplingProbability   pulumi.Input                       `pulumi:"samplingProbability"`
-	StorageSize           pulumi.Input                       `pulumi:"storageSize"`
-	TailSampling          TracingSectionTailSamplingPtrInput `pulumi:"tailSampling"`
+	// Replicas of the trace-ID-routed aggregator tier, when there is one.
+	//
+	// Default: kind: `1`; eks: `2`
+	AggregatorReplicas pulumi.Input `pulumi:"aggregatorReplicas"`
+	// Replicas of the collector the apps send to; above 1, or with tail sampling, the collector runs in two tiers.
+	//
+	// Default: kind: `1`; eks: `2`
+	CollectorReplicas pulumi.Input `pulumi:"collectorReplicas"`
+	// Span-metric and service-graph histogram bounds, increasing; every latency threshold must be one of them.
+	//
+	// Default: `[0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10]`
+	LatencyBucketsSeconds pulumi.ArrayInput `pulumi:"latencyBucketsSeconds"`
+	// The collectors' persistent sending queues, which hold spans while Tempo is unreachable.
+	Queue TracingSectionQueuePtrInput `pulumi:"queue"`
+	// How long Tempo keeps traces.
+	//
+	// Default: kind: `72h`; eks: `336h`
+	Retention pulumi.StringPtrInput `pulumi:"retention"`
+	// Share of ordinary traces kept: applied by the apps, or by the collector when tail sampling is on.
+	//
+	// Default: kind: `1`; eks: `0.1`
+	SamplingProbability pulumi.Input `pulumi:"samplingProbability"`
+	// Tempo's volume.
+	//
+	// Default: kind: `5Gi`; eks: `20Gi`
+	StorageSize pulumi.Input `pulumi:"storageSize"`
+	// Sampling in the collector on whole traces.
+	TailSampling TracingSectionTailSamplingPtrInput `pulumi:"tailSampling"`
 }
 
 func (TracingSectionArgs) ElementType() reflect.Type {
@@ -20683,34 +24381,54 @@ func (o TracingSectionOutput) ToTracingSectionPtrOutputWithContext(ctx context.C
 	}).(TracingSectionPtrOutput)
 }
 
+// Replicas of the trace-ID-routed aggregator tier, when there is one.
+//
+// Default: kind: `1`; eks: `2`
 func (o TracingSectionOutput) AggregatorReplicas() pulumi.AnyOutput {
 	return o.ApplyT(func(v TracingSection) interface{} { return v.AggregatorReplicas }).(pulumi.AnyOutput)
 }
 
+// Replicas of the collector the apps send to; above 1, or with tail sampling, the collector runs in two tiers.
+//
+// Default: kind: `1`; eks: `2`
 func (o TracingSectionOutput) CollectorReplicas() pulumi.AnyOutput {
 	return o.ApplyT(func(v TracingSection) interface{} { return v.CollectorReplicas }).(pulumi.AnyOutput)
 }
 
+// Span-metric and service-graph histogram bounds, increasing; every latency threshold must be one of them.
+//
+// Default: `[0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10]`
 func (o TracingSectionOutput) LatencyBucketsSeconds() pulumi.ArrayOutput {
 	return o.ApplyT(func(v TracingSection) []interface{} { return v.LatencyBucketsSeconds }).(pulumi.ArrayOutput)
 }
 
+// The collectors' persistent sending queues, which hold spans while Tempo is unreachable.
 func (o TracingSectionOutput) Queue() TracingSectionQueuePtrOutput {
 	return o.ApplyT(func(v TracingSection) *TracingSectionQueue { return v.Queue }).(TracingSectionQueuePtrOutput)
 }
 
+// How long Tempo keeps traces.
+//
+// Default: kind: `72h`; eks: `336h`
 func (o TracingSectionOutput) Retention() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v TracingSection) *string { return v.Retention }).(pulumi.StringPtrOutput)
 }
 
+// Share of ordinary traces kept: applied by the apps, or by the collector when tail sampling is on.
+//
+// Default: kind: `1`; eks: `0.1`
 func (o TracingSectionOutput) SamplingProbability() pulumi.AnyOutput {
 	return o.ApplyT(func(v TracingSection) interface{} { return v.SamplingProbability }).(pulumi.AnyOutput)
 }
 
+// Tempo's volume.
+//
+// Default: kind: `5Gi`; eks: `20Gi`
 func (o TracingSectionOutput) StorageSize() pulumi.AnyOutput {
 	return o.ApplyT(func(v TracingSection) interface{} { return v.StorageSize }).(pulumi.AnyOutput)
 }
 
+// Sampling in the collector on whole traces.
 func (o TracingSectionOutput) TailSampling() TracingSectionTailSamplingPtrOutput {
 	return o.ApplyT(func(v TracingSection) *TracingSectionTailSampling { return v.TailSampling }).(TracingSectionTailSamplingPtrOutput)
 }
@@ -20739,6 +24457,9 @@ func (o TracingSectionPtrOutput) Elem() TracingSectionOutput {
 	}).(TracingSectionOutput)
 }
 
+// Replicas of the trace-ID-routed aggregator tier, when there is one.
+//
+// Default: kind: `1`; eks: `2`
 func (o TracingSectionPtrOutput) AggregatorReplicas() pulumi.AnyOutput {
 	return o.ApplyT(func(v *TracingSection) interface{} {
 		if v == nil {
@@ -20748,6 +24469,9 @@ func (o TracingSectionPtrOutput) AggregatorReplicas() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Replicas of the collector the apps send to; above 1, or with tail sampling, the collector runs in two tiers.
+//
+// Default: kind: `1`; eks: `2`
 func (o TracingSectionPtrOutput) CollectorReplicas() pulumi.AnyOutput {
 	return o.ApplyT(func(v *TracingSection) interface{} {
 		if v == nil {
@@ -20757,6 +24481,9 @@ func (o TracingSectionPtrOutput) CollectorReplicas() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Span-metric and service-graph histogram bounds, increasing; every latency threshold must be one of them.
+//
+// Default: `[0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10]`
 func (o TracingSectionPtrOutput) LatencyBucketsSeconds() pulumi.ArrayOutput {
 	return o.ApplyT(func(v *TracingSection) []interface{} {
 		if v == nil {
@@ -20766,6 +24493,7 @@ func (o TracingSectionPtrOutput) LatencyBucketsSeconds() pulumi.ArrayOutput {
 	}).(pulumi.ArrayOutput)
 }
 
+// The collectors' persistent sending queues, which hold spans while Tempo is unreachable.
 func (o TracingSectionPtrOutput) Queue() TracingSectionQueuePtrOutput {
 	return o.ApplyT(func(v *TracingSection) *TracingSectionQueue {
 		if v == nil {
@@ -20775,6 +24503,9 @@ func (o TracingSectionPtrOutput) Queue() TracingSectionQueuePtrOutput {
 	}).(TracingSectionQueuePtrOutput)
 }
 
+// How long Tempo keeps traces.
+//
+// Default: kind: `72h`; eks: `336h`
 func (o TracingSectionPtrOutput) Retention() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *TracingSection) *string {
 		if v == nil {
@@ -20784,6 +24515,9 @@ func (o TracingSectionPtrOutput) Retention() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Share of ordinary traces kept: applied by the apps, or by the collector when tail sampling is on.
+//
+// Default: kind: `1`; eks: `0.1`
 func (o TracingSectionPtrOutput) SamplingProbability() pulumi.AnyOutput {
 	return o.ApplyT(func(v *TracingSection) interface{} {
 		if v == nil {
@@ -20793,6 +24527,9 @@ func (o TracingSectionPtrOutput) SamplingProbability() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Tempo's volume.
+//
+// Default: kind: `5Gi`; eks: `20Gi`
 func (o TracingSectionPtrOutput) StorageSize() pulumi.AnyOutput {
 	return o.ApplyT(func(v *TracingSection) interface{} {
 		if v == nil {
@@ -20802,6 +24539,7 @@ func (o TracingSectionPtrOutput) StorageSize() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Sampling in the collector on whole traces.
 func (o TracingSectionPtrOutput) TailSampling() TracingSectionTailSamplingPtrOutput {
 	return o.ApplyT(func(v *TracingSection) *TracingSectionTailSampling {
 		if v == nil {
@@ -20812,9 +24550,18 @@ func (o TracingSectionPtrOutput) TailSampling() TracingSectionTailSamplingPtrOut
 }
 
 type TracingSectionQueue struct {
-	OutageMinutes  interface{} `pulumi:"outageMinutes"`
+	// Minutes of trace-store outage each collector's persistent sending queue holds at spansPerSecond; beyond them the collector refuses spans and counts them (TracesDropped).
+	//
+	// Default: kind: `15`; eks: `30`
+	OutageMinutes interface{} `pulumi:"outageMinutes"`
+	// The span rate the queue is sized for: the rated load into one collector tier (each pod is sized to take it all while another is down).
+	//
+	// Default: kind: `100`; eks: `1000`
 	SpansPerSecond interface{} `pulumi:"spansPerSecond"`
-	StorageSize    interface{} `pulumi:"storageSize"`
+	// Each collector pod's queue volume; must hold outageMinutes at spansPerSecond (2 KiB per span, measured, plus a quarter).
+	//
+	// Default: kind: `256Mi`; eks: `5Gi`
+	StorageSize interface{} `pulumi:"storageSize"`
 }
 
 // TracingSectionQueueInput is an input type that accepts TracingSectionQueueArgs and TracingSectionQueueOutput values.
@@ -20829,9 +24576,18 @@ type TracingSectionQueueInput interface {
 }
 
 type TracingSectionQueueArgs struct {
-	OutageMinutes  pulumi.Input `pulumi:"outageMinutes"`
+	// Minutes of trace-store outage each collector's persistent sending queue holds at spansPerSecond; beyond them the collector refuses spans and counts them (TracesDropped).
+	//
+	// Default: kind: `15`; eks: `30`
+	OutageMinutes pulumi.Input `pulumi:"outageMinutes"`
+	// The span rate the queue is sized for: the rated load into one collector tier (each pod is sized to take it all while another is down).
+	//
+	// Default: kind: `100`; eks: `1000`
 	SpansPerSecond pulumi.Input `pulumi:"spansPerSecond"`
-	StorageSize    pulumi.Input `pulumi:"storageSize"`
+	// Each collector pod's queue volume; must hold outageMinutes at spansPerSecond (2 KiB per span, measured, plus a quarter).
+	//
+	// Default: kind: `256Mi`; eks: `5Gi`
+	StorageSize pulumi.Input `pulumi:"storageSize"`
 }
 
 func (TracingSectionQueueArgs) ElementType() reflect.Type {
@@ -20911,14 +24667,23 @@ func (o TracingSectionQueueOutput) ToTracingSectionQueuePtrOutputWithContext(ctx
 	}).(TracingSectionQueuePtrOutput)
 }
 
+// Minutes of trace-store outage each collector's persistent sending queue holds at spansPerSecond; beyond them the collector refuses spans and counts them (TracesDropped).
+//
+// Default: kind: `15`; eks: `30`
 func (o TracingSectionQueueOutput) OutageMinutes() pulumi.AnyOutput {
 	return o.ApplyT(func(v TracingSectionQueue) interface{} { return v.OutageMinutes }).(pulumi.AnyOutput)
 }
 
+// The span rate the queue is sized for: the rated load into one collector tier (each pod is sized to take it all while another is down).
+//
+// Default: kind: `100`; eks: `1000`
 func (o TracingSectionQueueOutput) SpansPerSecond() pulumi.AnyOutput {
 	return o.ApplyT(func(v TracingSectionQueue) interface{} { return v.SpansPerSecond }).(pulumi.AnyOutput)
 }
 
+// Each collector pod's queue volume; must hold outageMinutes at spansPerSecond (2 KiB per span, measured, plus a quarter).
+//
+// Default: kind: `256Mi`; eks: `5Gi`
 func (o TracingSectionQueueOutput) StorageSize() pulumi.AnyOutput {
 	return o.ApplyT(func(v TracingSectionQueue) interface{} { return v.StorageSize }).(pulumi.AnyOutput)
 }
@@ -20947,6 +24712,9 @@ func (o TracingSectionQueuePtrOutput) Elem() TracingSectionQueueOutput {
 	}).(TracingSectionQueueOutput)
 }
 
+// Minutes of trace-store outage each collector's persistent sending queue holds at spansPerSecond; beyond them the collector refuses spans and counts them (TracesDropped).
+//
+// Default: kind: `15`; eks: `30`
 func (o TracingSectionQueuePtrOutput) OutageMinutes() pulumi.AnyOutput {
 	return o.ApplyT(func(v *TracingSectionQueue) interface{} {
 		if v == nil {
@@ -20956,6 +24724,9 @@ func (o TracingSectionQueuePtrOutput) OutageMinutes() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// The span rate the queue is sized for: the rated load into one collector tier (each pod is sized to take it all while another is down).
+//
+// Default: kind: `100`; eks: `1000`
 func (o TracingSectionQueuePtrOutput) SpansPerSecond() pulumi.AnyOutput {
 	return o.ApplyT(func(v *TracingSectionQueue) interface{} {
 		if v == nil {
@@ -20965,6 +24736,9 @@ func (o TracingSectionQueuePtrOutput) SpansPerSecond() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Each collector pod's queue volume; must hold outageMinutes at spansPerSecond (2 KiB per span, measured, plus a quarter).
+//
+// Default: kind: `256Mi`; eks: `5Gi`
 func (o TracingSectionQueuePtrOutput) StorageSize() pulumi.AnyOutput {
 	return o.ApplyT(func(v *TracingSectionQueue) interface{} {
 		if v == nil {
@@ -20975,7 +24749,13 @@ func (o TracingSectionQueuePtrOutput) StorageSize() pulumi.AnyOutput {
 }
 
 type TracingSectionTailSampling struct {
-	Enabled            *bool       `pulumi:"enabled"`
+	// On: apps send every span and the collector keeps every error trace, every slow trace and samplingProbability of the rest.
+	//
+	// Default: kind: `false`; eks: `true`
+	Enabled *bool `pulumi:"enabled"`
+	// Traces slower than this are always kept.
+	//
+	// Default: `1000`
 	LatencyThresholdMs interface{} `pulumi:"latencyThresholdMs"`
 }
 
@@ -20991,8 +24771,14 @@ type TracingSectionTailSamplingInput interface {
 }
 
 type TracingSectionTailSamplingArgs struct {
-	Enabled            pulumi.BoolPtrInput `pulumi:"enabled"`
-	LatencyThresholdMs pulumi.Input        `pulumi:"latencyThresholdMs"`
+	// On: apps send every span and the collector keeps every error trace, every slow trace and samplingProbability of the rest.
+	//
+	// Default: kind: `false`; eks: `true`
+	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
+	// Traces slower than this are always kept.
+	//
+	// Default: `1000`
+	LatencyThresholdMs pulumi.Input `pulumi:"latencyThresholdMs"`
 }
 
 func (TracingSectionTailSamplingArgs) ElementType() reflect.Type {
@@ -21072,10 +24858,16 @@ func (o TracingSectionTailSamplingOutput) ToTracingSectionTailSamplingPtrOutputW
 	}).(TracingSectionTailSamplingPtrOutput)
 }
 
+// On: apps send every span and the collector keeps every error trace, every slow trace and samplingProbability of the rest.
+//
+// Default: kind: `false`; eks: `true`
 func (o TracingSectionTailSamplingOutput) Enabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v TracingSectionTailSampling) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
 }
 
+// Traces slower than this are always kept.
+//
+// Default: `1000`
 func (o TracingSectionTailSamplingOutput) LatencyThresholdMs() pulumi.AnyOutput {
 	return o.ApplyT(func(v TracingSectionTailSampling) interface{} { return v.LatencyThresholdMs }).(pulumi.AnyOutput)
 }
@@ -21104,6 +24896,9 @@ func (o TracingSectionTailSamplingPtrOutput) Elem() TracingSectionTailSamplingOu
 	}).(TracingSectionTailSamplingOutput)
 }
 
+// On: apps send every span and the collector keeps every error trace, every slow trace and samplingProbability of the rest.
+//
+// Default: kind: `false`; eks: `true`
 func (o TracingSectionTailSamplingPtrOutput) Enabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *TracingSectionTailSampling) *bool {
 		if v == nil {
@@ -21113,6 +24908,9 @@ func (o TracingSectionTailSamplingPtrOutput) Enabled() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
+// Traces slower than this are always kept.
+//
+// Default: `1000`
 func (o TracingSectionTailSamplingPtrOutput) LatencyThresholdMs() pulumi.AnyOutput {
 	return o.ApplyT(func(v *TracingSectionTailSampling) interface{} {
 		if v == nil {
@@ -21354,6 +25152,9 @@ func (o TracingStackEndpointsOutput) Tempo() pulumi.AnyOutput {
 
 // A generic webhook, with the port its URL names for the egress NetworkPolicy.
 type WebhookReceiver struct {
+	// The port the URL names, for Alertmanager's egress NetworkPolicy.
+	//
+	// Default: `443`
 	Port interface{} `pulumi:"port"`
 	Url  string      `pulumi:"url"`
 }
@@ -21371,6 +25172,9 @@ type WebhookReceiverInput interface {
 
 // A generic webhook, with the port its URL names for the egress NetworkPolicy.
 type WebhookReceiverArgs struct {
+	// The port the URL names, for Alertmanager's egress NetworkPolicy.
+	//
+	// Default: `443`
 	Port pulumi.Input       `pulumi:"port"`
 	Url  pulumi.StringInput `pulumi:"url"`
 }
@@ -21427,6 +25231,9 @@ func (o WebhookReceiverOutput) ToWebhookReceiverOutputWithContext(ctx context.Co
 	return o
 }
 
+// The port the URL names, for Alertmanager's egress NetworkPolicy.
+//
+// Default: `443`
 func (o WebhookReceiverOutput) Port() pulumi.AnyOutput {
 	return o.ApplyT(func(v WebhookReceiver) interface{} { return v.Port }).(pulumi.AnyOutput)
 }
@@ -22361,6 +26168,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*AlertingSectionSlackPtrInput)(nil)).Elem(), AlertingSectionSlackArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AlertingSectionWatchdogInput)(nil)).Elem(), AlertingSectionWatchdogArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AlertingSectionWatchdogPtrInput)(nil)).Elem(), AlertingSectionWatchdogArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AlertingSectionWebhookInput)(nil)).Elem(), AlertingSectionWebhookArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AlertingSectionWebhookPtrInput)(nil)).Elem(), AlertingSectionWebhookArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AppServiceInput)(nil)).Elem(), AppServiceArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AppServiceArrayInput)(nil)).Elem(), AppServiceArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AppServiceSloInput)(nil)).Elem(), AppServiceSloArgs{})
@@ -22486,6 +26295,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*MetricsSectionObjectStorageHubTlsPtrInput)(nil)).Elem(), MetricsSectionObjectStorageHubTlsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MetricsSectionObjectStorageRetentionInput)(nil)).Elem(), MetricsSectionObjectStorageRetentionArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MetricsSectionObjectStorageRetentionPtrInput)(nil)).Elem(), MetricsSectionObjectStorageRetentionArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*MetricsSectionObjectStorageStoreGatewayInput)(nil)).Elem(), MetricsSectionObjectStorageStoreGatewayArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*MetricsSectionObjectStorageStoreGatewayPtrInput)(nil)).Elem(), MetricsSectionObjectStorageStoreGatewayArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MetricsSectionPrometheusOperatorMonitorsInput)(nil)).Elem(), MetricsSectionPrometheusOperatorMonitorsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MetricsSectionPrometheusOperatorMonitorsPtrInput)(nil)).Elem(), MetricsSectionPrometheusOperatorMonitorsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MetricsSectionRemoteWriteInput)(nil)).Elem(), MetricsSectionRemoteWriteArgs{})
@@ -22626,6 +26437,8 @@ func init() {
 	pulumi.RegisterOutputType(AlertingSectionSlackPtrOutput{})
 	pulumi.RegisterOutputType(AlertingSectionWatchdogOutput{})
 	pulumi.RegisterOutputType(AlertingSectionWatchdogPtrOutput{})
+	pulumi.RegisterOutputType(AlertingSectionWebhookOutput{})
+	pulumi.RegisterOutputType(AlertingSectionWebhookPtrOutput{})
 	pulumi.RegisterOutputType(AppServiceOutput{})
 	pulumi.RegisterOutputType(AppServiceArrayOutput{})
 	pulumi.RegisterOutputType(AppServiceSloOutput{})
@@ -22755,6 +26568,8 @@ func init() {
 	pulumi.RegisterOutputType(MetricsSectionObjectStorageHubTlsPtrOutput{})
 	pulumi.RegisterOutputType(MetricsSectionObjectStorageRetentionOutput{})
 	pulumi.RegisterOutputType(MetricsSectionObjectStorageRetentionPtrOutput{})
+	pulumi.RegisterOutputType(MetricsSectionObjectStorageStoreGatewayOutput{})
+	pulumi.RegisterOutputType(MetricsSectionObjectStorageStoreGatewayPtrOutput{})
 	pulumi.RegisterOutputType(MetricsSectionPrometheusOperatorMonitorsOutput{})
 	pulumi.RegisterOutputType(MetricsSectionPrometheusOperatorMonitorsPtrOutput{})
 	pulumi.RegisterOutputType(MetricsSectionRemoteWriteOutput{})

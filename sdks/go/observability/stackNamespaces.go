@@ -45,22 +45,14 @@ func NewStackNamespaces(ctx *pulumi.Context,
 type stackNamespacesArgs struct {
 	// `namespaces` of the observed apps, and `createNamespaces`: whether it creates them, or reads
 	// each one so that a missing namespace fails `pulumi preview` before anything is written.
-	//
-	// Default: none; kind creates them, eks reads them
 	Apps *AppsSection `pulumi:"apps"`
 	// `enabled`: whether DemoStack runs, whose namespace is then created like the stack's own
 	// (restricted, default deny, DNS egress, pull Secret), as its pods are the stack's.
-	//
-	// Default: false
 	Demo *DemoSwitch `pulumi:"demo"`
 	// `registryCredentials`: made the pull Secret of both stack namespaces, before any pod pulls with it.
-	//
-	// Default: none
 	Images *RegistryCredentialsArgs `pulumi:"images"`
 	// `observability`, for everything that needs no host access (Pod Security restricted), and
 	// `node`, for the node agents that do (privileged; warns and audits restricted).
-	//
-	// Default: observability and observability-node
 	Namespaces *NamespacesSection `pulumi:"namespaces"`
 	// eks protects the namespace that holds the data volumes.
 	//
@@ -79,22 +71,14 @@ type stackNamespacesArgs struct {
 type StackNamespacesArgs struct {
 	// `namespaces` of the observed apps, and `createNamespaces`: whether it creates them, or reads
 	// each one so that a missing namespace fails `pulumi preview` before anything is written.
-	//
-	// Default: none; kind creates them, eks reads them
 	Apps AppsSectionPtrInput
 	// `enabled`: whether DemoStack runs, whose namespace is then created like the stack's own
 	// (restricted, default deny, DNS egress, pull Secret), as its pods are the stack's.
-	//
-	// Default: false
 	Demo DemoSwitchPtrInput
 	// `registryCredentials`: made the pull Secret of both stack namespaces, before any pod pulls with it.
-	//
-	// Default: none
 	Images RegistryCredentialsArgsPtrInput
 	// `observability`, for everything that needs no host access (Pod Security restricted), and
 	// `node`, for the node agents that do (privileged; warns and audits restricted).
-	//
-	// Default: observability and observability-node
 	Namespaces NamespacesSectionPtrInput
 	// eks protects the namespace that holds the data volumes.
 	//

@@ -51,8 +51,6 @@ func NewTracingStack(ctx *pulumi.Context,
 
 type tracingStackArgs struct {
 	// The observed services and their namespaces.
-	//
-	// Default: none
 	Apps *AppsSection `pulumi:"apps"`
 	// The workloads of other components that connect to the collectors and Tempo: a Prometheus
 	// scraping, a Grafana querying, a Kiali.
@@ -60,40 +58,24 @@ type tracingStackArgs struct {
 	// Default: none
 	Clients *TracingStackClients `pulumi:"clients"`
 	// `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-	//
-	// Default: kind: observability, dev, local; eks: observability, prod, us-east-1
 	Cluster *ClusterSection `pulumi:"cluster"`
 	// `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
 	// business SLOs it evaluates.
-	//
-	// Default: false
 	Demo *DemoSwitch `pulumi:"demo"`
 	// How apps outside the cluster send spans.
-	//
-	// Default: kind: OTLP/HTTP and Zipkin on NodePorts 30318 and 30411; eks: none
 	Exposure *ExposureSection `pulumi:"exposure"`
 	// Pinned image per workload, a mirror and pull Secrets.
-	//
-	// Default: the versions the stack is tested against
 	Images *ImagesSection `pulumi:"images"`
 	// `istio`: the meshed namespaces, whose sidecars may send Zipkin spans (stack config `mesh`).
-	//
-	// Default: off
 	Mesh *MeshSection `pulumi:"mesh"`
 	// `slo`: every latency threshold must be a span-metric bucket, and the apps' histograms get it
 	// through their tracing ConfigMap.
-	//
-	// Default: 99.5 % available, 95 % within 0.5 s
 	Metrics *SloDefaults `pulumi:"metrics"`
 	// The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
 	// agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
 	// not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-	//
-	// Default: observability and observability-node
 	Namespaces *NamespacesSection `pulumi:"namespaces"`
 	// Node selector, tolerations, affinity and priority class per workload.
-	//
-	// Default: none
 	Placement *PlacementSection `pulumi:"placement"`
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
@@ -108,18 +90,12 @@ type tracingStackArgs struct {
 	// Default: none: no span metrics or service graph are computed
 	PrometheusWrites []Peer `pulumi:"prometheusWrites"`
 	// Requests and limits per container.
-	//
-	// Default: kind: the laptop budget; eks: production sizes
 	Resources *ResourcesSection `pulumi:"resources"`
 	// The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
 	// ARN may be an Output of the resource that makes it).
-	//
-	// Default: kind: standard; eks: gp3
 	Storage *StorageSection `pulumi:"storage"`
 	// Sampling, tail sampling, span-metric buckets, collector tiers, retention and sending queues
 	// (stack config `tracing`).
-	//
-	// Default: kind: every trace kept, one collector; eks: 10 %, tail sampling, two gateways and two aggregators
 	Tracing *TracingSection `pulumi:"tracing"`
 	// Every flow of a deployment of several components (`wiringGraph`): its workloads' NetworkPolicies
 	// are made of those into and out of them.
@@ -131,8 +107,6 @@ type tracingStackArgs struct {
 // The set of arguments for constructing a TracingStack resource.
 type TracingStackArgs struct {
 	// The observed services and their namespaces.
-	//
-	// Default: none
 	Apps AppsSectionPtrInput
 	// The workloads of other components that connect to the collectors and Tempo: a Prometheus
 	// scraping, a Grafana querying, a Kiali.
@@ -140,40 +114,24 @@ type TracingStackArgs struct {
 	// Default: none
 	Clients TracingStackClientsPtrInput
 	// `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-	//
-	// Default: kind: observability, dev, local; eks: observability, prod, us-east-1
 	Cluster ClusterSectionPtrInput
 	// `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
 	// business SLOs it evaluates.
-	//
-	// Default: false
 	Demo DemoSwitchPtrInput
 	// How apps outside the cluster send spans.
-	//
-	// Default: kind: OTLP/HTTP and Zipkin on NodePorts 30318 and 30411; eks: none
 	Exposure ExposureSectionPtrInput
 	// Pinned image per workload, a mirror and pull Secrets.
-	//
-	// Default: the versions the stack is tested against
 	Images ImagesSectionPtrInput
 	// `istio`: the meshed namespaces, whose sidecars may send Zipkin spans (stack config `mesh`).
-	//
-	// Default: off
 	Mesh MeshSectionPtrInput
 	// `slo`: every latency threshold must be a span-metric bucket, and the apps' histograms get it
 	// through their tracing ConfigMap.
-	//
-	// Default: 99.5 % available, 95 % within 0.5 s
 	Metrics SloDefaultsPtrInput
 	// The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
 	// agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
 	// not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-	//
-	// Default: observability and observability-node
 	Namespaces NamespacesSectionPtrInput
 	// Node selector, tolerations, affinity and priority class per workload.
-	//
-	// Default: none
 	Placement PlacementSectionPtrInput
 	// Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
 	//
@@ -188,18 +146,12 @@ type TracingStackArgs struct {
 	// Default: none: no span metrics or service graph are computed
 	PrometheusWrites PeerArrayInput
 	// Requests and limits per container.
-	//
-	// Default: kind: the laptop budget; eks: production sizes
 	Resources ResourcesSectionPtrInput
 	// The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
 	// ARN may be an Output of the resource that makes it).
-	//
-	// Default: kind: standard; eks: gp3
 	Storage StorageSectionPtrInput
 	// Sampling, tail sampling, span-metric buckets, collector tiers, retention and sending queues
 	// (stack config `tracing`).
-	//
-	// Default: kind: every trace kept, one collector; eks: 10 %, tail sampling, two gateways and two aggregators
 	Tracing TracingSectionPtrInput
 	// Every flow of a deployment of several components (`wiringGraph`): its workloads' NetworkPolicies
 	// are made of those into and out of them.

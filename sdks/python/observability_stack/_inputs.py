@@ -29,6 +29,8 @@ __all__ = [
     'AlertingSectionSlackArgsDict',
     'AlertingSectionWatchdogArgs',
     'AlertingSectionWatchdogArgsDict',
+    'AlertingSectionWebhookArgs',
+    'AlertingSectionWebhookArgsDict',
     'AlertingSectionArgs',
     'AlertingSectionArgsDict',
     'AppServiceSloArgs',
@@ -157,6 +159,8 @@ __all__ = [
     'MetricsSectionObjectStorageHubArgsDict',
     'MetricsSectionObjectStorageRetentionArgs',
     'MetricsSectionObjectStorageRetentionArgsDict',
+    'MetricsSectionObjectStorageStoreGatewayArgs',
+    'MetricsSectionObjectStorageStoreGatewayArgsDict',
     'MetricsSectionObjectStorageArgs',
     'MetricsSectionObjectStorageArgsDict',
     'MetricsSectionPrometheusOperatorMonitorsArgs',
@@ -301,13 +305,51 @@ if not MYPY:
         A team's receiver (`alerting.receivers`): its name, and at least one integration.
         """
         name: pulumi.Input[_builtins.str]
+        """
+        The receiver's name, which alerting.routes name; not one of the platform's.
+        """
         drop: NotRequired[pulumi.Input[_builtins.bool]]
+        """
+        Notify no one: the alerts its routes take stay in Alertmanager's UI and API and go nowhere else. Takes no integration.
+
+        Default: unset
+        """
         email: NotRequired[pulumi.Input[Sequence[pulumi.Input['EmailReceiverArgsDict']]]]
+        """
+        E-mail through an SMTP smarthost.
+
+        Default: unset
+        """
         msteams: NotRequired[pulumi.Input[Sequence[pulumi.Input['MsTeamsReceiverArgsDict']]]]
+        """
+        Teams Workflows ("Post to a channel when a webhook request is received") URLs.
+
+        Default: unset
+        """
         opsgenie: NotRequired[pulumi.Input[Sequence[pulumi.Input['OpsgenieReceiverArgsDict']]]]
+        """
+        Opsgenie API keys, with the EU apiUrl where needed.
+
+        Default: unset
+        """
         pagerduty: NotRequired[pulumi.Input[Sequence[pulumi.Input['PagerDutyReceiverArgsDict']]]]
+        """
+        PagerDuty Events API v2 routing keys.
+
+        Default: unset
+        """
         slack: NotRequired[pulumi.Input[Sequence[pulumi.Input['SlackReceiverArgsDict']]]]
+        """
+        Slack incoming webhooks.
+
+        Default: unset
+        """
         webhook: NotRequired[pulumi.Input[Sequence[pulumi.Input['WebhookReceiverArgsDict']]]]
+        """
+        Generic webhooks, with the port the URL names for the egress NetworkPolicy.
+
+        Default: unset
+        """
 elif False:
     AlertReceiverArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -324,6 +366,28 @@ class AlertReceiverArgs:
                  webhook: Optional[pulumi.Input[Sequence[pulumi.Input['WebhookReceiverArgs']]]] = None):
         """
         A team's receiver (`alerting.receivers`): its name, and at least one integration.
+        :param pulumi.Input[_builtins.str] name: The receiver's name, which alerting.routes name; not one of the platform's.
+        :param pulumi.Input[_builtins.bool] drop: Notify no one: the alerts its routes take stay in Alertmanager's UI and API and go nowhere else. Takes no integration.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input['EmailReceiverArgs']]] email: E-mail through an SMTP smarthost.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input['MsTeamsReceiverArgs']]] msteams: Teams Workflows ("Post to a channel when a webhook request is received") URLs.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input['OpsgenieReceiverArgs']]] opsgenie: Opsgenie API keys, with the EU apiUrl where needed.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input['PagerDutyReceiverArgs']]] pagerduty: PagerDuty Events API v2 routing keys.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input['SlackReceiverArgs']]] slack: Slack incoming webhooks.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input['WebhookReceiverArgs']]] webhook: Generic webhooks, with the port the URL names for the egress NetworkPolicy.
+               
+               Default: unset
         """
         pulumi.set(__self__, "name", name)
         if drop is not None:
@@ -344,6 +408,9 @@ class AlertReceiverArgs:
     @_builtins.property
     @pulumi.getter
     def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        The receiver's name, which alerting.routes name; not one of the platform's.
+        """
         return pulumi.get(self, "name")
 
     @name.setter
@@ -353,6 +420,11 @@ class AlertReceiverArgs:
     @_builtins.property
     @pulumi.getter
     def drop(self) -> Optional[pulumi.Input[_builtins.bool]]:
+        """
+        Notify no one: the alerts its routes take stay in Alertmanager's UI and API and go nowhere else. Takes no integration.
+
+        Default: unset
+        """
         return pulumi.get(self, "drop")
 
     @drop.setter
@@ -362,6 +434,11 @@ class AlertReceiverArgs:
     @_builtins.property
     @pulumi.getter
     def email(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['EmailReceiverArgs']]]]:
+        """
+        E-mail through an SMTP smarthost.
+
+        Default: unset
+        """
         return pulumi.get(self, "email")
 
     @email.setter
@@ -371,6 +448,11 @@ class AlertReceiverArgs:
     @_builtins.property
     @pulumi.getter
     def msteams(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['MsTeamsReceiverArgs']]]]:
+        """
+        Teams Workflows ("Post to a channel when a webhook request is received") URLs.
+
+        Default: unset
+        """
         return pulumi.get(self, "msteams")
 
     @msteams.setter
@@ -380,6 +462,11 @@ class AlertReceiverArgs:
     @_builtins.property
     @pulumi.getter
     def opsgenie(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['OpsgenieReceiverArgs']]]]:
+        """
+        Opsgenie API keys, with the EU apiUrl where needed.
+
+        Default: unset
+        """
         return pulumi.get(self, "opsgenie")
 
     @opsgenie.setter
@@ -389,6 +476,11 @@ class AlertReceiverArgs:
     @_builtins.property
     @pulumi.getter
     def pagerduty(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['PagerDutyReceiverArgs']]]]:
+        """
+        PagerDuty Events API v2 routing keys.
+
+        Default: unset
+        """
         return pulumi.get(self, "pagerduty")
 
     @pagerduty.setter
@@ -398,6 +490,11 @@ class AlertReceiverArgs:
     @_builtins.property
     @pulumi.getter
     def slack(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['SlackReceiverArgs']]]]:
+        """
+        Slack incoming webhooks.
+
+        Default: unset
+        """
         return pulumi.get(self, "slack")
 
     @slack.setter
@@ -407,6 +504,11 @@ class AlertReceiverArgs:
     @_builtins.property
     @pulumi.getter
     def webhook(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['WebhookReceiverArgs']]]]:
+        """
+        Generic webhooks, with the port the URL names for the egress NetworkPolicy.
+
+        Default: unset
+        """
         return pulumi.get(self, "webhook")
 
     @webhook.setter
@@ -420,14 +522,55 @@ if not MYPY:
         A team's route (`alerting.routes`): the alerts its matchers select go to its receiver.
         """
         matchers: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]
+        """
+        Alertmanager matchers with a quoted value: namespace="payments", team=~"a|b".
+        """
         receiver: pulumi.Input[_builtins.str]
+        """
+        The receiver of alerting.receivers this route sends to.
+        """
         active_time_intervals: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        Time intervals of alerting.timeIntervals outside which the route notifies no one; it still takes the alerts it matches.
+
+        Default: unset
+        """
         continue_: NotRequired[pulumi.Input[_builtins.bool]]
+        """
+        Keep matching the routes after this one (and the platform's severity routes).
+
+        Default: `false`
+        """
         group_by: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        Labels that group alerts into one notification.
+
+        Default: unset
+        """
         group_interval: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Wait before notifying about new alerts in a group.
+
+        Default: unset
+        """
         group_wait: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Wait before a new group's first notification.
+
+        Default: unset
+        """
         mute_time_intervals: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        Time intervals of alerting.timeIntervals during which the route notifies no one; it still takes the alerts it matches.
+
+        Default: unset
+        """
         repeat_interval: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Wait before re-sending a notification that is still firing.
+
+        Default: unset
+        """
 elif False:
     AlertRouteArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -445,6 +588,29 @@ class AlertRouteArgs:
                  repeat_interval: Optional[pulumi.Input[_builtins.str]] = None):
         """
         A team's route (`alerting.routes`): the alerts its matchers select go to its receiver.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] matchers: Alertmanager matchers with a quoted value: namespace="payments", team=~"a|b".
+        :param pulumi.Input[_builtins.str] receiver: The receiver of alerting.receivers this route sends to.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] active_time_intervals: Time intervals of alerting.timeIntervals outside which the route notifies no one; it still takes the alerts it matches.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.bool] continue_: Keep matching the routes after this one (and the platform's severity routes).
+               
+               Default: `false`
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] group_by: Labels that group alerts into one notification.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] group_interval: Wait before notifying about new alerts in a group.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] group_wait: Wait before a new group's first notification.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] mute_time_intervals: Time intervals of alerting.timeIntervals during which the route notifies no one; it still takes the alerts it matches.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] repeat_interval: Wait before re-sending a notification that is still firing.
+               
+               Default: unset
         """
         pulumi.set(__self__, "matchers", matchers)
         pulumi.set(__self__, "receiver", receiver)
@@ -466,6 +632,9 @@ class AlertRouteArgs:
     @_builtins.property
     @pulumi.getter
     def matchers(self) -> pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]:
+        """
+        Alertmanager matchers with a quoted value: namespace="payments", team=~"a|b".
+        """
         return pulumi.get(self, "matchers")
 
     @matchers.setter
@@ -475,6 +644,9 @@ class AlertRouteArgs:
     @_builtins.property
     @pulumi.getter
     def receiver(self) -> pulumi.Input[_builtins.str]:
+        """
+        The receiver of alerting.receivers this route sends to.
+        """
         return pulumi.get(self, "receiver")
 
     @receiver.setter
@@ -484,6 +656,11 @@ class AlertRouteArgs:
     @_builtins.property
     @pulumi.getter(name="activeTimeIntervals")
     def active_time_intervals(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Time intervals of alerting.timeIntervals outside which the route notifies no one; it still takes the alerts it matches.
+
+        Default: unset
+        """
         return pulumi.get(self, "active_time_intervals")
 
     @active_time_intervals.setter
@@ -493,6 +670,11 @@ class AlertRouteArgs:
     @_builtins.property
     @pulumi.getter(name="continue")
     def continue_(self) -> Optional[pulumi.Input[_builtins.bool]]:
+        """
+        Keep matching the routes after this one (and the platform's severity routes).
+
+        Default: `false`
+        """
         return pulumi.get(self, "continue_")
 
     @continue_.setter
@@ -502,6 +684,11 @@ class AlertRouteArgs:
     @_builtins.property
     @pulumi.getter(name="groupBy")
     def group_by(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Labels that group alerts into one notification.
+
+        Default: unset
+        """
         return pulumi.get(self, "group_by")
 
     @group_by.setter
@@ -511,6 +698,11 @@ class AlertRouteArgs:
     @_builtins.property
     @pulumi.getter(name="groupInterval")
     def group_interval(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Wait before notifying about new alerts in a group.
+
+        Default: unset
+        """
         return pulumi.get(self, "group_interval")
 
     @group_interval.setter
@@ -520,6 +712,11 @@ class AlertRouteArgs:
     @_builtins.property
     @pulumi.getter(name="groupWait")
     def group_wait(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Wait before a new group's first notification.
+
+        Default: unset
+        """
         return pulumi.get(self, "group_wait")
 
     @group_wait.setter
@@ -529,6 +726,11 @@ class AlertRouteArgs:
     @_builtins.property
     @pulumi.getter(name="muteTimeIntervals")
     def mute_time_intervals(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Time intervals of alerting.timeIntervals during which the route notifies no one; it still takes the alerts it matches.
+
+        Default: unset
+        """
         return pulumi.get(self, "mute_time_intervals")
 
     @mute_time_intervals.setter
@@ -538,6 +740,11 @@ class AlertRouteArgs:
     @_builtins.property
     @pulumi.getter(name="repeatInterval")
     def repeat_interval(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Wait before re-sending a notification that is still firing.
+
+        Default: unset
+        """
         return pulumi.get(self, "repeat_interval")
 
     @repeat_interval.setter
@@ -551,7 +758,13 @@ if not MYPY:
         A named time interval (`alerting.timeIntervals`), which routes mute or notify during.
         """
         name: pulumi.Input[_builtins.str]
+        """
+        The interval's name, which alerting.routes[].muteTimeIntervals and activeTimeIntervals give.
+        """
         periods: pulumi.Input[Sequence[pulumi.Input['TimeIntervalPeriodArgsDict']]]
+        """
+        When the interval holds: during any of these periods.
+        """
 elif False:
     AlertTimeIntervalArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -562,6 +775,8 @@ class AlertTimeIntervalArgs:
                  periods: pulumi.Input[Sequence[pulumi.Input['TimeIntervalPeriodArgs']]]):
         """
         A named time interval (`alerting.timeIntervals`), which routes mute or notify during.
+        :param pulumi.Input[_builtins.str] name: The interval's name, which alerting.routes[].muteTimeIntervals and activeTimeIntervals give.
+        :param pulumi.Input[Sequence[pulumi.Input['TimeIntervalPeriodArgs']]] periods: When the interval holds: during any of these periods.
         """
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "periods", periods)
@@ -569,6 +784,9 @@ class AlertTimeIntervalArgs:
     @_builtins.property
     @pulumi.getter
     def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        The interval's name, which alerting.routes[].muteTimeIntervals and activeTimeIntervals give.
+        """
         return pulumi.get(self, "name")
 
     @name.setter
@@ -578,6 +796,9 @@ class AlertTimeIntervalArgs:
     @_builtins.property
     @pulumi.getter
     def periods(self) -> pulumi.Input[Sequence[pulumi.Input['TimeIntervalPeriodArgs']]]:
+        """
+        When the interval holds: during any of these periods.
+        """
         return pulumi.get(self, "periods")
 
     @periods.setter
@@ -588,10 +809,29 @@ class AlertTimeIntervalArgs:
 if not MYPY:
     class AlertingSectionEmailArgsDict(TypedDict):
         from_: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The sender address.
+        """
         password: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        SMTP password.
+
+        Default: unset
+        """
         smarthost: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The SMTP server.
+        """
         to: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        Recipients.
+        """
         username: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        SMTP login.
+
+        Default: unset
+        """
 elif False:
     AlertingSectionEmailArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -603,6 +843,17 @@ class AlertingSectionEmailArgs:
                  smarthost: Optional[pulumi.Input[_builtins.str]] = None,
                  to: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  username: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] from_: The sender address.
+        :param pulumi.Input[_builtins.str] password: SMTP password.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] smarthost: The SMTP server.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] to: Recipients.
+        :param pulumi.Input[_builtins.str] username: SMTP login.
+               
+               Default: unset
+        """
         if from_ is not None:
             pulumi.set(__self__, "from_", from_)
         if password is not None:
@@ -617,6 +868,9 @@ class AlertingSectionEmailArgs:
     @_builtins.property
     @pulumi.getter(name="from")
     def from_(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The sender address.
+        """
         return pulumi.get(self, "from_")
 
     @from_.setter
@@ -626,6 +880,11 @@ class AlertingSectionEmailArgs:
     @_builtins.property
     @pulumi.getter
     def password(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        SMTP password.
+
+        Default: unset
+        """
         return pulumi.get(self, "password")
 
     @password.setter
@@ -635,6 +894,9 @@ class AlertingSectionEmailArgs:
     @_builtins.property
     @pulumi.getter
     def smarthost(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The SMTP server.
+        """
         return pulumi.get(self, "smarthost")
 
     @smarthost.setter
@@ -644,6 +906,9 @@ class AlertingSectionEmailArgs:
     @_builtins.property
     @pulumi.getter
     def to(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Recipients.
+        """
         return pulumi.get(self, "to")
 
     @to.setter
@@ -653,6 +918,11 @@ class AlertingSectionEmailArgs:
     @_builtins.property
     @pulumi.getter
     def username(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        SMTP login.
+
+        Default: unset
+        """
         return pulumi.get(self, "username")
 
     @username.setter
@@ -663,8 +933,23 @@ class AlertingSectionEmailArgs:
 if not MYPY:
     class AlertingSectionExternalUrlsArgsDict(TypedDict):
         alertmanager: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Alertmanager's --web.external-url (silence links).
+
+        Default: unset
+        """
         grafana: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Where notification links open Grafana.
+
+        Default: unset
+        """
         prometheus: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Prometheus' --web.external-url (alerts' generatorURL).
+
+        Default: unset
+        """
 elif False:
     AlertingSectionExternalUrlsArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -674,6 +959,17 @@ class AlertingSectionExternalUrlsArgs:
                  alertmanager: Optional[pulumi.Input[_builtins.str]] = None,
                  grafana: Optional[pulumi.Input[_builtins.str]] = None,
                  prometheus: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] alertmanager: Alertmanager's --web.external-url (silence links).
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] grafana: Where notification links open Grafana.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] prometheus: Prometheus' --web.external-url (alerts' generatorURL).
+               
+               Default: unset
+        """
         if alertmanager is not None:
             pulumi.set(__self__, "alertmanager", alertmanager)
         if grafana is not None:
@@ -684,6 +980,11 @@ class AlertingSectionExternalUrlsArgs:
     @_builtins.property
     @pulumi.getter
     def alertmanager(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Alertmanager's --web.external-url (silence links).
+
+        Default: unset
+        """
         return pulumi.get(self, "alertmanager")
 
     @alertmanager.setter
@@ -693,6 +994,11 @@ class AlertingSectionExternalUrlsArgs:
     @_builtins.property
     @pulumi.getter
     def grafana(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Where notification links open Grafana.
+
+        Default: unset
+        """
         return pulumi.get(self, "grafana")
 
     @grafana.setter
@@ -702,6 +1008,11 @@ class AlertingSectionExternalUrlsArgs:
     @_builtins.property
     @pulumi.getter
     def prometheus(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Prometheus' --web.external-url (alerts' generatorURL).
+
+        Default: unset
+        """
         return pulumi.get(self, "prometheus")
 
     @prometheus.setter
@@ -712,7 +1023,13 @@ class AlertingSectionExternalUrlsArgs:
 if not MYPY:
     class AlertingSectionSlackArgsDict(TypedDict):
         channel: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The channel alerts are posted to.
+        """
         webhook_url: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The Slack incoming webhook.
+        """
 elif False:
     AlertingSectionSlackArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -721,6 +1038,10 @@ class AlertingSectionSlackArgs:
     def __init__(__self__, *,
                  channel: Optional[pulumi.Input[_builtins.str]] = None,
                  webhook_url: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] channel: The channel alerts are posted to.
+        :param pulumi.Input[_builtins.str] webhook_url: The Slack incoming webhook.
+        """
         if channel is not None:
             pulumi.set(__self__, "channel", channel)
         if webhook_url is not None:
@@ -729,6 +1050,9 @@ class AlertingSectionSlackArgs:
     @_builtins.property
     @pulumi.getter
     def channel(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The channel alerts are posted to.
+        """
         return pulumi.get(self, "channel")
 
     @channel.setter
@@ -738,6 +1062,9 @@ class AlertingSectionSlackArgs:
     @_builtins.property
     @pulumi.getter(name="webhookUrl")
     def webhook_url(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The Slack incoming webhook.
+        """
         return pulumi.get(self, "webhook_url")
 
     @webhook_url.setter
@@ -748,6 +1075,9 @@ class AlertingSectionSlackArgs:
 if not MYPY:
     class AlertingSectionWatchdogArgsDict(TypedDict):
         url: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The dead man's switch's URL.
+        """
 elif False:
     AlertingSectionWatchdogArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -755,12 +1085,50 @@ elif False:
 class AlertingSectionWatchdogArgs:
     def __init__(__self__, *,
                  url: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] url: The dead man's switch's URL.
+        """
         if url is not None:
             pulumi.set(__self__, "url", url)
 
     @_builtins.property
     @pulumi.getter
     def url(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The dead man's switch's URL.
+        """
+        return pulumi.get(self, "url")
+
+    @url.setter
+    def url(self, value: Optional[pulumi.Input[_builtins.str]]):
+        pulumi.set(self, "url", value)
+
+
+if not MYPY:
+    class AlertingSectionWebhookArgsDict(TypedDict):
+        url: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Where Alertmanager posts.
+        """
+elif False:
+    AlertingSectionWebhookArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class AlertingSectionWebhookArgs:
+    def __init__(__self__, *,
+                 url: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] url: Where Alertmanager posts.
+        """
+        if url is not None:
+            pulumi.set(__self__, "url", url)
+
+    @_builtins.property
+    @pulumi.getter
+    def url(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Where Alertmanager posts.
+        """
         return pulumi.get(self, "url")
 
     @url.setter
@@ -771,18 +1139,65 @@ class AlertingSectionWatchdogArgs:
 if not MYPY:
     class AlertingSectionArgsDict(TypedDict):
         email: NotRequired[pulumi.Input['AlertingSectionEmailArgsDict']]
+        """
+        The platform's e-mail receiver.
+
+        Default: unset
+        """
         external_urls: NotRequired[pulumi.Input['AlertingSectionExternalUrlsArgsDict']]
+        """
+        Where people open each UI; links in notifications use them.
+        """
         group_wait: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        How long Alertmanager waits to batch the first notification of a new alert group.
+
+        Default: `30s`
+        """
         other_severities: NotRequired[pulumi.Input[_builtins.str]]
         """
+        Where an alert goes whose severity no route reads (the platform's routes read critical and warning; alerting.routes may read others): warning sends it to the warning receiver, critical to the critical one; refuse refuses every team rule, SLO and SLO document that gives such a severity, naming the routes. Unset: Sloth's page (sloth_severity page) goes to the critical receiver and its ticket to the warning one, an SLO alert to the receivers it names, and any other such alert is refused, since nothing says whether it should page. Whatever this says short of refuse, Sloth's page goes to the critical receiver unless a route of alerting.routes takes it, and so does a severity a route names for a receiver that pages (PagerDuty, Opsgenie). A near-miss of a routed severity (critcal) is refused whatever this says.
+
+        Default: unset
+
         One of `critical`, `refuse`, `warning`.
         """
         receivers: NotRequired[pulumi.Input[Sequence[pulumi.Input['AlertReceiverArgsDict']]]]
+        """
+        Teams' receivers, by name; the platform's own (critical, warning, watchdog, default) stay.
+
+        Default: `[]`
+        """
         routes: NotRequired[pulumi.Input[Sequence[pulumi.Input['AlertRouteArgsDict']]]]
+        """
+        Routes below the Watchdog's and above the platform's severity routes; the first match wins.
+
+        Default: `[]`
+        """
         slack: NotRequired[pulumi.Input['AlertingSectionSlackArgsDict']]
+        """
+        The platform's Slack channel.
+
+        Default: unset
+        """
         time_intervals: NotRequired[pulumi.Input[Sequence[pulumi.Input['AlertTimeIntervalArgsDict']]]]
+        """
+        Named time intervals, in UTC, that routes mute during or notify only during; the Watchdog's route has none.
+
+        Default: `[]`
+        """
         watchdog: NotRequired[pulumi.Input['AlertingSectionWatchdogArgsDict']]
-        webhook: NotRequired[pulumi.Input['AlertingSectionWatchdogArgsDict']]
+        """
+        A dead man's switch that expects the always-firing Watchdog alert.
+
+        Default: unset
+        """
+        webhook: NotRequired[pulumi.Input['AlertingSectionWebhookArgsDict']]
+        """
+        The platform's webhook receiver.
+
+        Default: unset
+        """
 elif False:
     AlertingSectionArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -798,9 +1213,38 @@ class AlertingSectionArgs:
                  slack: Optional[pulumi.Input['AlertingSectionSlackArgs']] = None,
                  time_intervals: Optional[pulumi.Input[Sequence[pulumi.Input['AlertTimeIntervalArgs']]]] = None,
                  watchdog: Optional[pulumi.Input['AlertingSectionWatchdogArgs']] = None,
-                 webhook: Optional[pulumi.Input['AlertingSectionWatchdogArgs']] = None):
+                 webhook: Optional[pulumi.Input['AlertingSectionWebhookArgs']] = None):
         """
-        :param pulumi.Input[_builtins.str] other_severities: One of `critical`, `refuse`, `warning`.
+        :param pulumi.Input['AlertingSectionEmailArgs'] email: The platform's e-mail receiver.
+               
+               Default: unset
+        :param pulumi.Input['AlertingSectionExternalUrlsArgs'] external_urls: Where people open each UI; links in notifications use them.
+        :param pulumi.Input[_builtins.str] group_wait: How long Alertmanager waits to batch the first notification of a new alert group.
+               
+               Default: `30s`
+        :param pulumi.Input[_builtins.str] other_severities: Where an alert goes whose severity no route reads (the platform's routes read critical and warning; alerting.routes may read others): warning sends it to the warning receiver, critical to the critical one; refuse refuses every team rule, SLO and SLO document that gives such a severity, naming the routes. Unset: Sloth's page (sloth_severity page) goes to the critical receiver and its ticket to the warning one, an SLO alert to the receivers it names, and any other such alert is refused, since nothing says whether it should page. Whatever this says short of refuse, Sloth's page goes to the critical receiver unless a route of alerting.routes takes it, and so does a severity a route names for a receiver that pages (PagerDuty, Opsgenie). A near-miss of a routed severity (critcal) is refused whatever this says.
+               
+               Default: unset
+               
+               One of `critical`, `refuse`, `warning`.
+        :param pulumi.Input[Sequence[pulumi.Input['AlertReceiverArgs']]] receivers: Teams' receivers, by name; the platform's own (critical, warning, watchdog, default) stay.
+               
+               Default: `[]`
+        :param pulumi.Input[Sequence[pulumi.Input['AlertRouteArgs']]] routes: Routes below the Watchdog's and above the platform's severity routes; the first match wins.
+               
+               Default: `[]`
+        :param pulumi.Input['AlertingSectionSlackArgs'] slack: The platform's Slack channel.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input['AlertTimeIntervalArgs']]] time_intervals: Named time intervals, in UTC, that routes mute during or notify only during; the Watchdog's route has none.
+               
+               Default: `[]`
+        :param pulumi.Input['AlertingSectionWatchdogArgs'] watchdog: A dead man's switch that expects the always-firing Watchdog alert.
+               
+               Default: unset
+        :param pulumi.Input['AlertingSectionWebhookArgs'] webhook: The platform's webhook receiver.
+               
+               Default: unset
         """
         if email is not None:
             pulumi.set(__self__, "email", email)
@@ -826,6 +1270,11 @@ class AlertingSectionArgs:
     @_builtins.property
     @pulumi.getter
     def email(self) -> Optional[pulumi.Input['AlertingSectionEmailArgs']]:
+        """
+        The platform's e-mail receiver.
+
+        Default: unset
+        """
         return pulumi.get(self, "email")
 
     @email.setter
@@ -835,6 +1284,9 @@ class AlertingSectionArgs:
     @_builtins.property
     @pulumi.getter(name="externalUrls")
     def external_urls(self) -> Optional[pulumi.Input['AlertingSectionExternalUrlsArgs']]:
+        """
+        Where people open each UI; links in notifications use them.
+        """
         return pulumi.get(self, "external_urls")
 
     @external_urls.setter
@@ -844,6 +1296,11 @@ class AlertingSectionArgs:
     @_builtins.property
     @pulumi.getter(name="groupWait")
     def group_wait(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        How long Alertmanager waits to batch the first notification of a new alert group.
+
+        Default: `30s`
+        """
         return pulumi.get(self, "group_wait")
 
     @group_wait.setter
@@ -854,6 +1311,10 @@ class AlertingSectionArgs:
     @pulumi.getter(name="otherSeverities")
     def other_severities(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
+        Where an alert goes whose severity no route reads (the platform's routes read critical and warning; alerting.routes may read others): warning sends it to the warning receiver, critical to the critical one; refuse refuses every team rule, SLO and SLO document that gives such a severity, naming the routes. Unset: Sloth's page (sloth_severity page) goes to the critical receiver and its ticket to the warning one, an SLO alert to the receivers it names, and any other such alert is refused, since nothing says whether it should page. Whatever this says short of refuse, Sloth's page goes to the critical receiver unless a route of alerting.routes takes it, and so does a severity a route names for a receiver that pages (PagerDuty, Opsgenie). A near-miss of a routed severity (critcal) is refused whatever this says.
+
+        Default: unset
+
         One of `critical`, `refuse`, `warning`.
         """
         return pulumi.get(self, "other_severities")
@@ -865,6 +1326,11 @@ class AlertingSectionArgs:
     @_builtins.property
     @pulumi.getter
     def receivers(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['AlertReceiverArgs']]]]:
+        """
+        Teams' receivers, by name; the platform's own (critical, warning, watchdog, default) stay.
+
+        Default: `[]`
+        """
         return pulumi.get(self, "receivers")
 
     @receivers.setter
@@ -874,6 +1340,11 @@ class AlertingSectionArgs:
     @_builtins.property
     @pulumi.getter
     def routes(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['AlertRouteArgs']]]]:
+        """
+        Routes below the Watchdog's and above the platform's severity routes; the first match wins.
+
+        Default: `[]`
+        """
         return pulumi.get(self, "routes")
 
     @routes.setter
@@ -883,6 +1354,11 @@ class AlertingSectionArgs:
     @_builtins.property
     @pulumi.getter
     def slack(self) -> Optional[pulumi.Input['AlertingSectionSlackArgs']]:
+        """
+        The platform's Slack channel.
+
+        Default: unset
+        """
         return pulumi.get(self, "slack")
 
     @slack.setter
@@ -892,6 +1368,11 @@ class AlertingSectionArgs:
     @_builtins.property
     @pulumi.getter(name="timeIntervals")
     def time_intervals(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['AlertTimeIntervalArgs']]]]:
+        """
+        Named time intervals, in UTC, that routes mute during or notify only during; the Watchdog's route has none.
+
+        Default: `[]`
+        """
         return pulumi.get(self, "time_intervals")
 
     @time_intervals.setter
@@ -901,6 +1382,11 @@ class AlertingSectionArgs:
     @_builtins.property
     @pulumi.getter
     def watchdog(self) -> Optional[pulumi.Input['AlertingSectionWatchdogArgs']]:
+        """
+        A dead man's switch that expects the always-firing Watchdog alert.
+
+        Default: unset
+        """
         return pulumi.get(self, "watchdog")
 
     @watchdog.setter
@@ -909,18 +1395,33 @@ class AlertingSectionArgs:
 
     @_builtins.property
     @pulumi.getter
-    def webhook(self) -> Optional[pulumi.Input['AlertingSectionWatchdogArgs']]:
+    def webhook(self) -> Optional[pulumi.Input['AlertingSectionWebhookArgs']]:
+        """
+        The platform's webhook receiver.
+
+        Default: unset
+        """
         return pulumi.get(self, "webhook")
 
     @webhook.setter
-    def webhook(self, value: Optional[pulumi.Input['AlertingSectionWatchdogArgs']]):
+    def webhook(self, value: Optional[pulumi.Input['AlertingSectionWebhookArgs']]):
         pulumi.set(self, "webhook", value)
 
 
 if not MYPY:
     class AppServiceSloArgsDict(TypedDict):
         availability: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        This service's availability objective, over metrics.slo.availability.
+
+        Default: unset
+        """
         latency_threshold_seconds: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        This service's latency threshold, over metrics.slo.latencyThresholdSeconds; one of tracing.latencyBucketsSeconds.
+
+        Default: unset
+        """
 elif False:
     AppServiceSloArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -929,6 +1430,14 @@ class AppServiceSloArgs:
     def __init__(__self__, *,
                  availability: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  latency_threshold_seconds: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None):
+        """
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] availability: This service's availability objective, over metrics.slo.availability.
+               
+               Default: unset
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] latency_threshold_seconds: This service's latency threshold, over metrics.slo.latencyThresholdSeconds; one of tracing.latencyBucketsSeconds.
+               
+               Default: unset
+        """
         if availability is not None:
             pulumi.set(__self__, "availability", availability)
         if latency_threshold_seconds is not None:
@@ -937,6 +1446,11 @@ class AppServiceSloArgs:
     @_builtins.property
     @pulumi.getter
     def availability(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        This service's availability objective, over metrics.slo.availability.
+
+        Default: unset
+        """
         return pulumi.get(self, "availability")
 
     @availability.setter
@@ -946,6 +1460,11 @@ class AppServiceSloArgs:
     @_builtins.property
     @pulumi.getter(name="latencyThresholdSeconds")
     def latency_threshold_seconds(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        This service's latency threshold, over metrics.slo.latencyThresholdSeconds; one of tracing.latencyBucketsSeconds.
+
+        Default: unset
+        """
         return pulumi.get(self, "latency_threshold_seconds")
 
     @latency_threshold_seconds.setter
@@ -959,13 +1478,49 @@ if not MYPY:
         A service of `apps.services`: scraped, with RED and SLO rules and dashboards of its own.
         """
         name: pulumi.Input[_builtins.str]
+        """
+        The Service's name: the `service` label of its metrics.
+        """
         port: pulumi.Input[Union[_builtins.float, _builtins.str]]
+        """
+        The port its metrics are scraped on.
+        """
         label_limit: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Labels each of its series may have; metrics.scrapeLimits.labelLimit when unset.
+
+        Default: unset
+        """
         metrics_path: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Its metrics path; apps.defaults.metricsPath when unset.
+
+        Default: unset
+        """
         namespace: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Where the Service runs; the first of apps.namespaces when unset.
+
+        Default: unset
+        """
         sample_limit: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Samples each of its pods may expose after relabelling; metrics.scrapeLimits.sampleLimit when unset. A service with its own limits has a scrape job of its own.
+
+        Default: unset
+        """
         scrape_interval: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Its scrape interval; apps.defaults.scrapeInterval when unset.
+
+        Default: unset
+        """
         slo: NotRequired[pulumi.Input['AppServiceSloArgsDict']]
+        """
+        Objectives of this service over metrics.slo.
+
+        Default: unset
+        """
 elif False:
     AppServiceArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -982,6 +1537,26 @@ class AppServiceArgs:
                  slo: Optional[pulumi.Input['AppServiceSloArgs']] = None):
         """
         A service of `apps.services`: scraped, with RED and SLO rules and dashboards of its own.
+        :param pulumi.Input[_builtins.str] name: The Service's name: the `service` label of its metrics.
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] port: The port its metrics are scraped on.
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] label_limit: Labels each of its series may have; metrics.scrapeLimits.labelLimit when unset.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] metrics_path: Its metrics path; apps.defaults.metricsPath when unset.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] namespace: Where the Service runs; the first of apps.namespaces when unset.
+               
+               Default: unset
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] sample_limit: Samples each of its pods may expose after relabelling; metrics.scrapeLimits.sampleLimit when unset. A service with its own limits has a scrape job of its own.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] scrape_interval: Its scrape interval; apps.defaults.scrapeInterval when unset.
+               
+               Default: unset
+        :param pulumi.Input['AppServiceSloArgs'] slo: Objectives of this service over metrics.slo.
+               
+               Default: unset
         """
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "port", port)
@@ -1001,6 +1576,9 @@ class AppServiceArgs:
     @_builtins.property
     @pulumi.getter
     def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        The Service's name: the `service` label of its metrics.
+        """
         return pulumi.get(self, "name")
 
     @name.setter
@@ -1010,6 +1588,9 @@ class AppServiceArgs:
     @_builtins.property
     @pulumi.getter
     def port(self) -> pulumi.Input[Union[_builtins.float, _builtins.str]]:
+        """
+        The port its metrics are scraped on.
+        """
         return pulumi.get(self, "port")
 
     @port.setter
@@ -1019,6 +1600,11 @@ class AppServiceArgs:
     @_builtins.property
     @pulumi.getter(name="labelLimit")
     def label_limit(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Labels each of its series may have; metrics.scrapeLimits.labelLimit when unset.
+
+        Default: unset
+        """
         return pulumi.get(self, "label_limit")
 
     @label_limit.setter
@@ -1028,6 +1614,11 @@ class AppServiceArgs:
     @_builtins.property
     @pulumi.getter(name="metricsPath")
     def metrics_path(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Its metrics path; apps.defaults.metricsPath when unset.
+
+        Default: unset
+        """
         return pulumi.get(self, "metrics_path")
 
     @metrics_path.setter
@@ -1037,6 +1628,11 @@ class AppServiceArgs:
     @_builtins.property
     @pulumi.getter
     def namespace(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Where the Service runs; the first of apps.namespaces when unset.
+
+        Default: unset
+        """
         return pulumi.get(self, "namespace")
 
     @namespace.setter
@@ -1046,6 +1642,11 @@ class AppServiceArgs:
     @_builtins.property
     @pulumi.getter(name="sampleLimit")
     def sample_limit(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Samples each of its pods may expose after relabelling; metrics.scrapeLimits.sampleLimit when unset. A service with its own limits has a scrape job of its own.
+
+        Default: unset
+        """
         return pulumi.get(self, "sample_limit")
 
     @sample_limit.setter
@@ -1055,6 +1656,11 @@ class AppServiceArgs:
     @_builtins.property
     @pulumi.getter(name="scrapeInterval")
     def scrape_interval(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Its scrape interval; apps.defaults.scrapeInterval when unset.
+
+        Default: unset
+        """
         return pulumi.get(self, "scrape_interval")
 
     @scrape_interval.setter
@@ -1064,6 +1670,11 @@ class AppServiceArgs:
     @_builtins.property
     @pulumi.getter
     def slo(self) -> Optional[pulumi.Input['AppServiceSloArgs']]:
+        """
+        Objectives of this service over metrics.slo.
+
+        Default: unset
+        """
         return pulumi.get(self, "slo")
 
     @slo.setter
@@ -1074,7 +1685,17 @@ class AppServiceArgs:
 if not MYPY:
     class AppsSectionDefaultsArgsDict(TypedDict):
         metrics_path: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Metrics path of services that set none.
+
+        Default: `/metrics`
+        """
         scrape_interval: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Scrape interval of services that set none.
+
+        Default: `15s`
+        """
 elif False:
     AppsSectionDefaultsArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -1083,6 +1704,14 @@ class AppsSectionDefaultsArgs:
     def __init__(__self__, *,
                  metrics_path: Optional[pulumi.Input[_builtins.str]] = None,
                  scrape_interval: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] metrics_path: Metrics path of services that set none.
+               
+               Default: `/metrics`
+        :param pulumi.Input[_builtins.str] scrape_interval: Scrape interval of services that set none.
+               
+               Default: `15s`
+        """
         if metrics_path is not None:
             pulumi.set(__self__, "metrics_path", metrics_path)
         if scrape_interval is not None:
@@ -1091,6 +1720,11 @@ class AppsSectionDefaultsArgs:
     @_builtins.property
     @pulumi.getter(name="metricsPath")
     def metrics_path(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Metrics path of services that set none.
+
+        Default: `/metrics`
+        """
         return pulumi.get(self, "metrics_path")
 
     @metrics_path.setter
@@ -1100,6 +1734,11 @@ class AppsSectionDefaultsArgs:
     @_builtins.property
     @pulumi.getter(name="scrapeInterval")
     def scrape_interval(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Scrape interval of services that set none.
+
+        Default: `15s`
+        """
         return pulumi.get(self, "scrape_interval")
 
     @scrape_interval.setter
@@ -1110,9 +1749,24 @@ class AppsSectionDefaultsArgs:
 if not MYPY:
     class AppsSectionArgsDict(TypedDict):
         create_namespaces: NotRequired[pulumi.Input[_builtins.bool]]
+        """
+        true: the stack creates apps.namespaces (Pod Security baseline, warn/audit restricted); false: they must exist, and a missing one fails the preview by name.
+
+        Default: kind: `true`; eks: `false`
+        """
         defaults: NotRequired[pulumi.Input['AppsSectionDefaultsArgsDict']]
         namespaces: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        Namespaces the apps run in: scraped, their logs collected, the tracing ConfigMap published there.
+
+        Default: `[]`
+        """
         services: NotRequired[pulumi.Input[Sequence[pulumi.Input['AppServiceArgsDict']]]]
+        """
+        The services to scrape, each with RED and SLO rules and dashboards.
+
+        Default: `[]`
+        """
 elif False:
     AppsSectionArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -1123,6 +1777,17 @@ class AppsSectionArgs:
                  defaults: Optional[pulumi.Input['AppsSectionDefaultsArgs']] = None,
                  namespaces: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  services: Optional[pulumi.Input[Sequence[pulumi.Input['AppServiceArgs']]]] = None):
+        """
+        :param pulumi.Input[_builtins.bool] create_namespaces: true: the stack creates apps.namespaces (Pod Security baseline, warn/audit restricted); false: they must exist, and a missing one fails the preview by name.
+               
+               Default: kind: `true`; eks: `false`
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] namespaces: Namespaces the apps run in: scraped, their logs collected, the tracing ConfigMap published there.
+               
+               Default: `[]`
+        :param pulumi.Input[Sequence[pulumi.Input['AppServiceArgs']]] services: The services to scrape, each with RED and SLO rules and dashboards.
+               
+               Default: `[]`
+        """
         if create_namespaces is not None:
             pulumi.set(__self__, "create_namespaces", create_namespaces)
         if defaults is not None:
@@ -1135,6 +1800,11 @@ class AppsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="createNamespaces")
     def create_namespaces(self) -> Optional[pulumi.Input[_builtins.bool]]:
+        """
+        true: the stack creates apps.namespaces (Pod Security baseline, warn/audit restricted); false: they must exist, and a missing one fails the preview by name.
+
+        Default: kind: `true`; eks: `false`
+        """
         return pulumi.get(self, "create_namespaces")
 
     @create_namespaces.setter
@@ -1153,6 +1823,11 @@ class AppsSectionArgs:
     @_builtins.property
     @pulumi.getter
     def namespaces(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Namespaces the apps run in: scraped, their logs collected, the tracing ConfigMap published there.
+
+        Default: `[]`
+        """
         return pulumi.get(self, "namespaces")
 
     @namespaces.setter
@@ -1162,6 +1837,11 @@ class AppsSectionArgs:
     @_builtins.property
     @pulumi.getter
     def services(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['AppServiceArgs']]]]:
+        """
+        The services to scrape, each with RED and SLO rules and dashboards.
+
+        Default: `[]`
+        """
         return pulumi.get(self, "services")
 
     @services.setter
@@ -1175,12 +1855,27 @@ if not MYPY:
         When an SLO alert fires: its budget burns this fast over a window (and a shorter one).
         """
         burn_rate: pulumi.Input[Union[_builtins.float, _builtins.str]]
+        """
+        How many times faster than the objective allows the budget burns (14.4 spends 2 % of 30 days in an hour).
+        """
         window: pulumi.Input[_builtins.str]
+        """
+        The window the burn rate is measured over, e.g. 1h.
+        """
         op: NotRequired[pulumi.Input[_builtins.str]]
         """
+        gt (default): above the burn rate; gte: at or above it.
+
+        Default: unset
+
         One of `gt`, `gte`.
         """
         short_window: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        A shorter window that must burn as fast too, so that the alert stops soon after the burn does (e.g. 5m).
+
+        Default: unset
+        """
 elif False:
     BurnRateConditionArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -1193,7 +1888,16 @@ class BurnRateConditionArgs:
                  short_window: Optional[pulumi.Input[_builtins.str]] = None):
         """
         When an SLO alert fires: its budget burns this fast over a window (and a shorter one).
-        :param pulumi.Input[_builtins.str] op: One of `gt`, `gte`.
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] burn_rate: How many times faster than the objective allows the budget burns (14.4 spends 2 % of 30 days in an hour).
+        :param pulumi.Input[_builtins.str] window: The window the burn rate is measured over, e.g. 1h.
+        :param pulumi.Input[_builtins.str] op: gt (default): above the burn rate; gte: at or above it.
+               
+               Default: unset
+               
+               One of `gt`, `gte`.
+        :param pulumi.Input[_builtins.str] short_window: A shorter window that must burn as fast too, so that the alert stops soon after the burn does (e.g. 5m).
+               
+               Default: unset
         """
         pulumi.set(__self__, "burn_rate", burn_rate)
         pulumi.set(__self__, "window", window)
@@ -1205,6 +1909,9 @@ class BurnRateConditionArgs:
     @_builtins.property
     @pulumi.getter(name="burnRate")
     def burn_rate(self) -> pulumi.Input[Union[_builtins.float, _builtins.str]]:
+        """
+        How many times faster than the objective allows the budget burns (14.4 spends 2 % of 30 days in an hour).
+        """
         return pulumi.get(self, "burn_rate")
 
     @burn_rate.setter
@@ -1214,6 +1921,9 @@ class BurnRateConditionArgs:
     @_builtins.property
     @pulumi.getter
     def window(self) -> pulumi.Input[_builtins.str]:
+        """
+        The window the burn rate is measured over, e.g. 1h.
+        """
         return pulumi.get(self, "window")
 
     @window.setter
@@ -1224,6 +1934,10 @@ class BurnRateConditionArgs:
     @pulumi.getter
     def op(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
+        gt (default): above the burn rate; gte: at or above it.
+
+        Default: unset
+
         One of `gt`, `gte`.
         """
         return pulumi.get(self, "op")
@@ -1235,6 +1949,11 @@ class BurnRateConditionArgs:
     @_builtins.property
     @pulumi.getter(name="shortWindow")
     def short_window(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        A shorter window that must burn as fast too, so that the alert stops soon after the burn does (e.g. 5m).
+
+        Default: unset
+        """
         return pulumi.get(self, "short_window")
 
     @short_window.setter
@@ -1299,13 +2018,53 @@ class ClusterChoiceArgs:
 if not MYPY:
     class ClusterSectionArgsDict(TypedDict):
         api_server_cidrs: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        The addresses pods reach the Kubernetes API server at once the kubernetes Service has translated them: on EKS the control plane's network interfaces, in the subnets the cluster was created with; on kind the control-plane node's. The workloads that call the API server may connect to these only (443 and 6443). Unset, to any address, and the preview warns on eks.
+
+        Default: unset
+        """
         env: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The `env` external label.
+
+        Default: kind: `dev`; eks: `prod`
+        """
         kube_context: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The kubeconfig context the explicit provider and npm run preflight use; never the ambient current context.
+
+        Default: kind: `kind-observability`; eks: `observability-prod`
+        """
         kubeconfig: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Path to (or contents of) a kubeconfig; the usual kubeconfig lookup when unset.
+
+        Default: unset
+        """
         name: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The `cluster` external label.
+
+        Default: `observability`
+        """
         node_cidrs: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        The addresses of the cluster's nodes: on EKS the subnets its node groups run in; on kind the nodes' network. Prometheus scrapes the kubelets (10250) and node-exporter, which runs on the host network (9100), at these only. Unset, at any address, and the preview warns on eks.
+
+        Default: unset
+        """
         region: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The `region` external label.
+
+        Default: kind: `local`; eks: `us-east-1`
+        """
         rollout_timeout_minutes: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        How long pulumi up waits for each Deployment, StatefulSet and DaemonSet to roll out before it fails naming the workload; npm run verify names its pods' reason (docs/troubleshooting.md).
+
+        Default: kind: `5`; eks: `10`
+        """
 elif False:
     ClusterSectionArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -1320,6 +2079,32 @@ class ClusterSectionArgs:
                  node_cidrs: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  region: Optional[pulumi.Input[_builtins.str]] = None,
                  rollout_timeout_minutes: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None):
+        """
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] api_server_cidrs: The addresses pods reach the Kubernetes API server at once the kubernetes Service has translated them: on EKS the control plane's network interfaces, in the subnets the cluster was created with; on kind the control-plane node's. The workloads that call the API server may connect to these only (443 and 6443). Unset, to any address, and the preview warns on eks.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] env: The `env` external label.
+               
+               Default: kind: `dev`; eks: `prod`
+        :param pulumi.Input[_builtins.str] kube_context: The kubeconfig context the explicit provider and npm run preflight use; never the ambient current context.
+               
+               Default: kind: `kind-observability`; eks: `observability-prod`
+        :param pulumi.Input[_builtins.str] kubeconfig: Path to (or contents of) a kubeconfig; the usual kubeconfig lookup when unset.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] name: The `cluster` external label.
+               
+               Default: `observability`
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] node_cidrs: The addresses of the cluster's nodes: on EKS the subnets its node groups run in; on kind the nodes' network. Prometheus scrapes the kubelets (10250) and node-exporter, which runs on the host network (9100), at these only. Unset, at any address, and the preview warns on eks.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] region: The `region` external label.
+               
+               Default: kind: `local`; eks: `us-east-1`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] rollout_timeout_minutes: How long pulumi up waits for each Deployment, StatefulSet and DaemonSet to roll out before it fails naming the workload; npm run verify names its pods' reason (docs/troubleshooting.md).
+               
+               Default: kind: `5`; eks: `10`
+        """
         if api_server_cidrs is not None:
             pulumi.set(__self__, "api_server_cidrs", api_server_cidrs)
         if env is not None:
@@ -1340,6 +2125,11 @@ class ClusterSectionArgs:
     @_builtins.property
     @pulumi.getter(name="apiServerCidrs")
     def api_server_cidrs(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        The addresses pods reach the Kubernetes API server at once the kubernetes Service has translated them: on EKS the control plane's network interfaces, in the subnets the cluster was created with; on kind the control-plane node's. The workloads that call the API server may connect to these only (443 and 6443). Unset, to any address, and the preview warns on eks.
+
+        Default: unset
+        """
         return pulumi.get(self, "api_server_cidrs")
 
     @api_server_cidrs.setter
@@ -1349,6 +2139,11 @@ class ClusterSectionArgs:
     @_builtins.property
     @pulumi.getter
     def env(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The `env` external label.
+
+        Default: kind: `dev`; eks: `prod`
+        """
         return pulumi.get(self, "env")
 
     @env.setter
@@ -1358,6 +2153,11 @@ class ClusterSectionArgs:
     @_builtins.property
     @pulumi.getter(name="kubeContext")
     def kube_context(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The kubeconfig context the explicit provider and npm run preflight use; never the ambient current context.
+
+        Default: kind: `kind-observability`; eks: `observability-prod`
+        """
         return pulumi.get(self, "kube_context")
 
     @kube_context.setter
@@ -1367,6 +2167,11 @@ class ClusterSectionArgs:
     @_builtins.property
     @pulumi.getter
     def kubeconfig(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Path to (or contents of) a kubeconfig; the usual kubeconfig lookup when unset.
+
+        Default: unset
+        """
         return pulumi.get(self, "kubeconfig")
 
     @kubeconfig.setter
@@ -1376,6 +2181,11 @@ class ClusterSectionArgs:
     @_builtins.property
     @pulumi.getter
     def name(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The `cluster` external label.
+
+        Default: `observability`
+        """
         return pulumi.get(self, "name")
 
     @name.setter
@@ -1385,6 +2195,11 @@ class ClusterSectionArgs:
     @_builtins.property
     @pulumi.getter(name="nodeCidrs")
     def node_cidrs(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        The addresses of the cluster's nodes: on EKS the subnets its node groups run in; on kind the nodes' network. Prometheus scrapes the kubelets (10250) and node-exporter, which runs on the host network (9100), at these only. Unset, at any address, and the preview warns on eks.
+
+        Default: unset
+        """
         return pulumi.get(self, "node_cidrs")
 
     @node_cidrs.setter
@@ -1394,6 +2209,11 @@ class ClusterSectionArgs:
     @_builtins.property
     @pulumi.getter
     def region(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The `region` external label.
+
+        Default: kind: `local`; eks: `us-east-1`
+        """
         return pulumi.get(self, "region")
 
     @region.setter
@@ -1403,6 +2223,11 @@ class ClusterSectionArgs:
     @_builtins.property
     @pulumi.getter(name="rolloutTimeoutMinutes")
     def rollout_timeout_minutes(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        How long pulumi up waits for each Deployment, StatefulSet and DaemonSet to roll out before it fails naming the workload; npm run verify names its pods' reason (docs/troubleshooting.md).
+
+        Default: kind: `5`; eks: `10`
+        """
         return pulumi.get(self, "rollout_timeout_minutes")
 
     @rollout_timeout_minutes.setter
@@ -1420,7 +2245,13 @@ if not MYPY:
         One of `cognito`.
         """
         user_pool_arn: pulumi.Input[_builtins.str]
+        """
+        With type `cognito`.
+        """
         user_pool_client_id: pulumi.Input[_builtins.str]
+        """
+        With type `cognito`.
+        """
         user_pool_domain: pulumi.Input[_builtins.str]
         """
         The domain prefix, not the full URL.
@@ -1438,6 +2269,8 @@ class CognitoAuthArgs:
         """
         The ALB authenticates every request with an Amazon Cognito user pool, given whole.
         :param pulumi.Input[_builtins.str] type: One of `cognito`.
+        :param pulumi.Input[_builtins.str] user_pool_arn: With type `cognito`.
+        :param pulumi.Input[_builtins.str] user_pool_client_id: With type `cognito`.
         :param pulumi.Input[_builtins.str] user_pool_domain: The domain prefix, not the full URL.
         """
         pulumi.set(__self__, "type", type)
@@ -1460,6 +2293,9 @@ class CognitoAuthArgs:
     @_builtins.property
     @pulumi.getter(name="userPoolArn")
     def user_pool_arn(self) -> pulumi.Input[_builtins.str]:
+        """
+        With type `cognito`.
+        """
         return pulumi.get(self, "user_pool_arn")
 
     @user_pool_arn.setter
@@ -1469,6 +2305,9 @@ class CognitoAuthArgs:
     @_builtins.property
     @pulumi.getter(name="userPoolClientId")
     def user_pool_client_id(self) -> pulumi.Input[_builtins.str]:
+        """
+        With type `cognito`.
+        """
         return pulumi.get(self, "user_pool_client_id")
 
     @user_pool_client_id.setter
@@ -1587,8 +2426,21 @@ if not MYPY:
         A folder of `grafana.extraDashboards`: dashboards from files under `path`, or given as `dashboards`.
         """
         folder: pulumi.Input[_builtins.str]
+        """
+        The Grafana folder its dashboards are provisioned into.
+        """
         dashboards: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]]
+        """
+        From a program, instead of path: dashboard JSON texts by file name.
+
+        Default: unset
+        """
         path: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        A folder of dashboard JSON files, relative to the project root.
+
+        Default: unset
+        """
 elif False:
     DashboardFolderArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -1600,6 +2452,13 @@ class DashboardFolderArgs:
                  path: Optional[pulumi.Input[_builtins.str]] = None):
         """
         A folder of `grafana.extraDashboards`: dashboards from files under `path`, or given as `dashboards`.
+        :param pulumi.Input[_builtins.str] folder: The Grafana folder its dashboards are provisioned into.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] dashboards: From a program, instead of path: dashboard JSON texts by file name.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] path: A folder of dashboard JSON files, relative to the project root.
+               
+               Default: unset
         """
         pulumi.set(__self__, "folder", folder)
         if dashboards is not None:
@@ -1610,6 +2469,9 @@ class DashboardFolderArgs:
     @_builtins.property
     @pulumi.getter
     def folder(self) -> pulumi.Input[_builtins.str]:
+        """
+        The Grafana folder its dashboards are provisioned into.
+        """
         return pulumi.get(self, "folder")
 
     @folder.setter
@@ -1619,6 +2481,11 @@ class DashboardFolderArgs:
     @_builtins.property
     @pulumi.getter
     def dashboards(self) -> Optional[pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        From a program, instead of path: dashboard JSON texts by file name.
+
+        Default: unset
+        """
         return pulumi.get(self, "dashboards")
 
     @dashboards.setter
@@ -1628,6 +2495,11 @@ class DashboardFolderArgs:
     @_builtins.property
     @pulumi.getter
     def path(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        A folder of dashboard JSON files, relative to the project root.
+
+        Default: unset
+        """
         return pulumi.get(self, "path")
 
     @path.setter
@@ -1711,6 +2583,11 @@ if not MYPY:
         `demo.enabled` alone: whether DemoStack runs beside a component, which then observes its services.
         """
         enabled: NotRequired[pulumi.Input[_builtins.bool]]
+        """
+        Run the demo in observability-demo; kind only, refused on eks.
+
+        Default: `false`
+        """
 elif False:
     DemoSwitchArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -1720,6 +2597,9 @@ class DemoSwitchArgs:
                  enabled: Optional[pulumi.Input[_builtins.bool]] = None):
         """
         `demo.enabled` alone: whether DemoStack runs beside a component, which then observes its services.
+        :param pulumi.Input[_builtins.bool] enabled: Run the demo in observability-demo; kind only, refused on eks.
+               
+               Default: `false`
         """
         if enabled is not None:
             pulumi.set(__self__, "enabled", enabled)
@@ -1727,6 +2607,11 @@ class DemoSwitchArgs:
     @_builtins.property
     @pulumi.getter
     def enabled(self) -> Optional[pulumi.Input[_builtins.bool]]:
+        """
+        Run the demo in observability-demo; kind only, refused on eks.
+
+        Default: `false`
+        """
         return pulumi.get(self, "enabled")
 
     @enabled.setter
@@ -1740,13 +2625,25 @@ if not MYPY:
         An Elasticsearch a team already runs, as a datasource of `grafana.extraDatasources`.
         """
         index: pulumi.Input[_builtins.str]
+        """
+        With type `elasticsearch`.
+        """
         name: pulumi.Input[_builtins.str]
+        """
+        With type `jaeger`.
+        """
         time_field: pulumi.Input[_builtins.str]
+        """
+        With type `elasticsearch`.
+        """
         type: pulumi.Input[_builtins.str]
         """
         One of `elasticsearch`.
         """
         url: pulumi.Input[_builtins.str]
+        """
+        With type `jaeger`.
+        """
 elif False:
     ElasticsearchDatasourceArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -1760,7 +2657,11 @@ class ElasticsearchDatasourceArgs:
                  url: pulumi.Input[_builtins.str]):
         """
         An Elasticsearch a team already runs, as a datasource of `grafana.extraDatasources`.
+        :param pulumi.Input[_builtins.str] index: With type `elasticsearch`.
+        :param pulumi.Input[_builtins.str] name: With type `jaeger`.
+        :param pulumi.Input[_builtins.str] time_field: With type `elasticsearch`.
         :param pulumi.Input[_builtins.str] type: One of `elasticsearch`.
+        :param pulumi.Input[_builtins.str] url: With type `jaeger`.
         """
         pulumi.set(__self__, "index", index)
         pulumi.set(__self__, "name", name)
@@ -1771,6 +2672,9 @@ class ElasticsearchDatasourceArgs:
     @_builtins.property
     @pulumi.getter
     def index(self) -> pulumi.Input[_builtins.str]:
+        """
+        With type `elasticsearch`.
+        """
         return pulumi.get(self, "index")
 
     @index.setter
@@ -1780,6 +2684,9 @@ class ElasticsearchDatasourceArgs:
     @_builtins.property
     @pulumi.getter
     def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        With type `jaeger`.
+        """
         return pulumi.get(self, "name")
 
     @name.setter
@@ -1789,6 +2696,9 @@ class ElasticsearchDatasourceArgs:
     @_builtins.property
     @pulumi.getter(name="timeField")
     def time_field(self) -> pulumi.Input[_builtins.str]:
+        """
+        With type `elasticsearch`.
+        """
         return pulumi.get(self, "time_field")
 
     @time_field.setter
@@ -1810,6 +2720,9 @@ class ElasticsearchDatasourceArgs:
     @_builtins.property
     @pulumi.getter
     def url(self) -> pulumi.Input[_builtins.str]:
+        """
+        With type `jaeger`.
+        """
         return pulumi.get(self, "url")
 
     @url.setter
@@ -1823,10 +2736,29 @@ if not MYPY:
         An e-mail receiver: its recipients and the SMTP smarthost it sends through.
         """
         from_: pulumi.Input[_builtins.str]
+        """
+        The sender address.
+        """
         smarthost: pulumi.Input[_builtins.str]
+        """
+        The SMTP server.
+        """
         to: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]
+        """
+        Recipients.
+        """
         password: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        SMTP password.
+
+        Default: unset
+        """
         username: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        SMTP login.
+
+        Default: unset
+        """
 elif False:
     EmailReceiverArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -1840,6 +2772,15 @@ class EmailReceiverArgs:
                  username: Optional[pulumi.Input[_builtins.str]] = None):
         """
         An e-mail receiver: its recipients and the SMTP smarthost it sends through.
+        :param pulumi.Input[_builtins.str] from_: The sender address.
+        :param pulumi.Input[_builtins.str] smarthost: The SMTP server.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] to: Recipients.
+        :param pulumi.Input[_builtins.str] password: SMTP password.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] username: SMTP login.
+               
+               Default: unset
         """
         pulumi.set(__self__, "from_", from_)
         pulumi.set(__self__, "smarthost", smarthost)
@@ -1852,6 +2793,9 @@ class EmailReceiverArgs:
     @_builtins.property
     @pulumi.getter(name="from")
     def from_(self) -> pulumi.Input[_builtins.str]:
+        """
+        The sender address.
+        """
         return pulumi.get(self, "from_")
 
     @from_.setter
@@ -1861,6 +2805,9 @@ class EmailReceiverArgs:
     @_builtins.property
     @pulumi.getter
     def smarthost(self) -> pulumi.Input[_builtins.str]:
+        """
+        The SMTP server.
+        """
         return pulumi.get(self, "smarthost")
 
     @smarthost.setter
@@ -1870,6 +2817,9 @@ class EmailReceiverArgs:
     @_builtins.property
     @pulumi.getter
     def to(self) -> pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]:
+        """
+        Recipients.
+        """
         return pulumi.get(self, "to")
 
     @to.setter
@@ -1879,6 +2829,11 @@ class EmailReceiverArgs:
     @_builtins.property
     @pulumi.getter
     def password(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        SMTP password.
+
+        Default: unset
+        """
         return pulumi.get(self, "password")
 
     @password.setter
@@ -1888,6 +2843,11 @@ class EmailReceiverArgs:
     @_builtins.property
     @pulumi.getter
     def username(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        SMTP login.
+
+        Default: unset
+        """
         return pulumi.get(self, "username")
 
     @username.setter
@@ -1921,20 +2881,73 @@ class ExposureSectionIngressAlertmanagerArgs:
 if not MYPY:
     class ExposureSectionIngressArgsDict(TypedDict):
         alertmanager: NotRequired[pulumi.Input['ExposureSectionIngressAlertmanagerArgsDict']]
+        """
+        Alertmanager behind the same kind of Ingress, on its own host; on eks only with auth.
+
+        Default: unset
+        """
         annotations: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]]
+        """
+        Anything the program does not set itself; the ALB annotations it generates cannot be overridden.
+        """
         auth: NotRequired[pulumi.Input[Union['OidcAuthArgsDict', 'CognitoAuthArgsDict']]]
+        """
+        Who may open the Ingress: the ALB authenticates every request (oidc or cognito).
+
+        Default: unset
+        """
         certificate_arn: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        className alb: the ACM certificate the ALB terminates TLS with (required there).
+
+        Default: unset
+        """
         class_name: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The IngressClass; `alb` gets the AWS Load Balancer Controller's annotations generated.
+        """
         host: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The host Grafana is served on.
+        """
         kiali: NotRequired[pulumi.Input['ExposureSectionIngressAlertmanagerArgsDict']]
+        """
+        Kiali (mesh.istio.kiali) behind the same kind of Ingress, on its own host; on eks only with auth.
+
+        Default: unset
+        """
         load_balancer_cidrs: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        The CIDRs of the subnets the load balancer runs in: the UIs behind the Ingress admit their port from these only (target type ip: the ALB connects from its addresses there). Unset, they admit any address, and the preview warns on className alb.
+
+        Default: unset
+        """
         prometheus: NotRequired[pulumi.Input['ExposureSectionIngressAlertmanagerArgsDict']]
+        """
+        Prometheus behind the same kind of Ingress, on its own host; on eks only with auth.
+
+        Default: unset
+        """
         scheme: NotRequired[pulumi.Input[_builtins.str]]
         """
+        className alb: internal needs no public subnets and exposes nothing to the internet.
+
+        Default: `internal`
+
         One of `internal`, `internet-facing`.
         """
         ssl_policy: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        className alb: the HTTPS listener's TLS security policy; only policies without TLS 1.0 and 1.1.
+
+        Default: `ELBSecurityPolicy-TLS13-1-2-2021-06`
+        """
         tls_secret_name: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        For controllers that terminate TLS with a Secret (nginx); refused with className alb.
+
+        Default: unset
+        """
 elif False:
     ExposureSectionIngressArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -1954,7 +2967,38 @@ class ExposureSectionIngressArgs:
                  ssl_policy: Optional[pulumi.Input[_builtins.str]] = None,
                  tls_secret_name: Optional[pulumi.Input[_builtins.str]] = None):
         """
-        :param pulumi.Input[_builtins.str] scheme: One of `internal`, `internet-facing`.
+        :param pulumi.Input['ExposureSectionIngressAlertmanagerArgs'] alertmanager: Alertmanager behind the same kind of Ingress, on its own host; on eks only with auth.
+               
+               Default: unset
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] annotations: Anything the program does not set itself; the ALB annotations it generates cannot be overridden.
+        :param pulumi.Input[Union['OidcAuthArgs', 'CognitoAuthArgs']] auth: Who may open the Ingress: the ALB authenticates every request (oidc or cognito).
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] certificate_arn: className alb: the ACM certificate the ALB terminates TLS with (required there).
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] class_name: The IngressClass; `alb` gets the AWS Load Balancer Controller's annotations generated.
+        :param pulumi.Input[_builtins.str] host: The host Grafana is served on.
+        :param pulumi.Input['ExposureSectionIngressAlertmanagerArgs'] kiali: Kiali (mesh.istio.kiali) behind the same kind of Ingress, on its own host; on eks only with auth.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] load_balancer_cidrs: The CIDRs of the subnets the load balancer runs in: the UIs behind the Ingress admit their port from these only (target type ip: the ALB connects from its addresses there). Unset, they admit any address, and the preview warns on className alb.
+               
+               Default: unset
+        :param pulumi.Input['ExposureSectionIngressAlertmanagerArgs'] prometheus: Prometheus behind the same kind of Ingress, on its own host; on eks only with auth.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] scheme: className alb: internal needs no public subnets and exposes nothing to the internet.
+               
+               Default: `internal`
+               
+               One of `internal`, `internet-facing`.
+        :param pulumi.Input[_builtins.str] ssl_policy: className alb: the HTTPS listener's TLS security policy; only policies without TLS 1.0 and 1.1.
+               
+               Default: `ELBSecurityPolicy-TLS13-1-2-2021-06`
+        :param pulumi.Input[_builtins.str] tls_secret_name: For controllers that terminate TLS with a Secret (nginx); refused with className alb.
+               
+               Default: unset
         """
         if alertmanager is not None:
             pulumi.set(__self__, "alertmanager", alertmanager)
@@ -1984,6 +3028,11 @@ class ExposureSectionIngressArgs:
     @_builtins.property
     @pulumi.getter
     def alertmanager(self) -> Optional[pulumi.Input['ExposureSectionIngressAlertmanagerArgs']]:
+        """
+        Alertmanager behind the same kind of Ingress, on its own host; on eks only with auth.
+
+        Default: unset
+        """
         return pulumi.get(self, "alertmanager")
 
     @alertmanager.setter
@@ -1993,6 +3042,9 @@ class ExposureSectionIngressArgs:
     @_builtins.property
     @pulumi.getter
     def annotations(self) -> Optional[pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Anything the program does not set itself; the ALB annotations it generates cannot be overridden.
+        """
         return pulumi.get(self, "annotations")
 
     @annotations.setter
@@ -2002,6 +3054,11 @@ class ExposureSectionIngressArgs:
     @_builtins.property
     @pulumi.getter
     def auth(self) -> Optional[pulumi.Input[Union['OidcAuthArgs', 'CognitoAuthArgs']]]:
+        """
+        Who may open the Ingress: the ALB authenticates every request (oidc or cognito).
+
+        Default: unset
+        """
         return pulumi.get(self, "auth")
 
     @auth.setter
@@ -2011,6 +3068,11 @@ class ExposureSectionIngressArgs:
     @_builtins.property
     @pulumi.getter(name="certificateArn")
     def certificate_arn(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        className alb: the ACM certificate the ALB terminates TLS with (required there).
+
+        Default: unset
+        """
         return pulumi.get(self, "certificate_arn")
 
     @certificate_arn.setter
@@ -2020,6 +3082,9 @@ class ExposureSectionIngressArgs:
     @_builtins.property
     @pulumi.getter(name="className")
     def class_name(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The IngressClass; `alb` gets the AWS Load Balancer Controller's annotations generated.
+        """
         return pulumi.get(self, "class_name")
 
     @class_name.setter
@@ -2029,6 +3094,9 @@ class ExposureSectionIngressArgs:
     @_builtins.property
     @pulumi.getter
     def host(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The host Grafana is served on.
+        """
         return pulumi.get(self, "host")
 
     @host.setter
@@ -2038,6 +3106,11 @@ class ExposureSectionIngressArgs:
     @_builtins.property
     @pulumi.getter
     def kiali(self) -> Optional[pulumi.Input['ExposureSectionIngressAlertmanagerArgs']]:
+        """
+        Kiali (mesh.istio.kiali) behind the same kind of Ingress, on its own host; on eks only with auth.
+
+        Default: unset
+        """
         return pulumi.get(self, "kiali")
 
     @kiali.setter
@@ -2047,6 +3120,11 @@ class ExposureSectionIngressArgs:
     @_builtins.property
     @pulumi.getter(name="loadBalancerCidrs")
     def load_balancer_cidrs(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        The CIDRs of the subnets the load balancer runs in: the UIs behind the Ingress admit their port from these only (target type ip: the ALB connects from its addresses there). Unset, they admit any address, and the preview warns on className alb.
+
+        Default: unset
+        """
         return pulumi.get(self, "load_balancer_cidrs")
 
     @load_balancer_cidrs.setter
@@ -2056,6 +3134,11 @@ class ExposureSectionIngressArgs:
     @_builtins.property
     @pulumi.getter
     def prometheus(self) -> Optional[pulumi.Input['ExposureSectionIngressAlertmanagerArgs']]:
+        """
+        Prometheus behind the same kind of Ingress, on its own host; on eks only with auth.
+
+        Default: unset
+        """
         return pulumi.get(self, "prometheus")
 
     @prometheus.setter
@@ -2066,6 +3149,10 @@ class ExposureSectionIngressArgs:
     @pulumi.getter
     def scheme(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
+        className alb: internal needs no public subnets and exposes nothing to the internet.
+
+        Default: `internal`
+
         One of `internal`, `internet-facing`.
         """
         return pulumi.get(self, "scheme")
@@ -2077,6 +3164,11 @@ class ExposureSectionIngressArgs:
     @_builtins.property
     @pulumi.getter(name="sslPolicy")
     def ssl_policy(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        className alb: the HTTPS listener's TLS security policy; only policies without TLS 1.0 and 1.1.
+
+        Default: `ELBSecurityPolicy-TLS13-1-2-2021-06`
+        """
         return pulumi.get(self, "ssl_policy")
 
     @ssl_policy.setter
@@ -2086,6 +3178,11 @@ class ExposureSectionIngressArgs:
     @_builtins.property
     @pulumi.getter(name="tlsSecretName")
     def tls_secret_name(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        For controllers that terminate TLS with a Secret (nginx); refused with className alb.
+
+        Default: unset
+        """
         return pulumi.get(self, "tls_secret_name")
 
     @tls_secret_name.setter
@@ -2096,10 +3193,25 @@ class ExposureSectionIngressArgs:
 if not MYPY:
     class ExposureSectionNodePortsArgsDict(TypedDict):
         grafana: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Default: `30006`
+        """
         kiali: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Default: `30201`
+        """
         otlp_http: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Default: `30318`
+        """
         prometheus: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Default: `30090`
+        """
         zipkin: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Default: `30411`
+        """
 elif False:
     ExposureSectionNodePortsArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -2111,6 +3223,13 @@ class ExposureSectionNodePortsArgs:
                  otlp_http: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  prometheus: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  zipkin: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None):
+        """
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] grafana: Default: `30006`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] kiali: Default: `30201`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] otlp_http: Default: `30318`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] prometheus: Default: `30090`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] zipkin: Default: `30411`
+        """
         if grafana is not None:
             pulumi.set(__self__, "grafana", grafana)
         if kiali is not None:
@@ -2125,6 +3244,9 @@ class ExposureSectionNodePortsArgs:
     @_builtins.property
     @pulumi.getter
     def grafana(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Default: `30006`
+        """
         return pulumi.get(self, "grafana")
 
     @grafana.setter
@@ -2134,6 +3256,9 @@ class ExposureSectionNodePortsArgs:
     @_builtins.property
     @pulumi.getter
     def kiali(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Default: `30201`
+        """
         return pulumi.get(self, "kiali")
 
     @kiali.setter
@@ -2143,6 +3268,9 @@ class ExposureSectionNodePortsArgs:
     @_builtins.property
     @pulumi.getter(name="otlpHttp")
     def otlp_http(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Default: `30318`
+        """
         return pulumi.get(self, "otlp_http")
 
     @otlp_http.setter
@@ -2152,6 +3280,9 @@ class ExposureSectionNodePortsArgs:
     @_builtins.property
     @pulumi.getter
     def prometheus(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Default: `30090`
+        """
         return pulumi.get(self, "prometheus")
 
     @prometheus.setter
@@ -2161,6 +3292,9 @@ class ExposureSectionNodePortsArgs:
     @_builtins.property
     @pulumi.getter
     def zipkin(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Default: `30411`
+        """
         return pulumi.get(self, "zipkin")
 
     @zipkin.setter
@@ -2171,12 +3305,29 @@ class ExposureSectionNodePortsArgs:
 if not MYPY:
     class ExposureSectionArgsDict(TypedDict):
         ingress: NotRequired[pulumi.Input['ExposureSectionIngressArgsDict']]
+        """
+        The Ingress in front of Grafana; required with mode ingress.
+
+        Default: unset
+        """
         mode: NotRequired[pulumi.Input[_builtins.str]]
         """
+        nodePort (kind, mapped to 127.0.0.1 by kind/cluster.yaml) or ingress (required on eks).
+
+        Default: kind: `nodePort`; eks: `ingress`
+
         One of `ingress`, `nodePort`.
         """
         node_ports: NotRequired[pulumi.Input['ExposureSectionNodePortsArgsDict']]
+        """
+        The NodePorts of Grafana, Prometheus, the Zipkin and OTLP/HTTP ingest, and Kiali (with mesh.istio); distinct.
+        """
         pod_cidrs: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        The cluster's pod address ranges (kind: its podSubnet, 10.244.0.0/16, which kind/cluster.yaml sets). With mode nodePort, the NodePorts admit any address but these: kindnet matches a NetworkPolicy's addresses against pods' too, so without them any pod would reach the UIs and the ingest ports past the flows that say which pods may. Only with mode nodePort.
+
+        Default: kind: `["10.244.0.0/16"]`; eks: `[]`
+        """
 elif False:
     ExposureSectionArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -2188,7 +3339,18 @@ class ExposureSectionArgs:
                  node_ports: Optional[pulumi.Input['ExposureSectionNodePortsArgs']] = None,
                  pod_cidrs: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None):
         """
-        :param pulumi.Input[_builtins.str] mode: One of `ingress`, `nodePort`.
+        :param pulumi.Input['ExposureSectionIngressArgs'] ingress: The Ingress in front of Grafana; required with mode ingress.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] mode: nodePort (kind, mapped to 127.0.0.1 by kind/cluster.yaml) or ingress (required on eks).
+               
+               Default: kind: `nodePort`; eks: `ingress`
+               
+               One of `ingress`, `nodePort`.
+        :param pulumi.Input['ExposureSectionNodePortsArgs'] node_ports: The NodePorts of Grafana, Prometheus, the Zipkin and OTLP/HTTP ingest, and Kiali (with mesh.istio); distinct.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] pod_cidrs: The cluster's pod address ranges (kind: its podSubnet, 10.244.0.0/16, which kind/cluster.yaml sets). With mode nodePort, the NodePorts admit any address but these: kindnet matches a NetworkPolicy's addresses against pods' too, so without them any pod would reach the UIs and the ingest ports past the flows that say which pods may. Only with mode nodePort.
+               
+               Default: kind: `["10.244.0.0/16"]`; eks: `[]`
         """
         if ingress is not None:
             pulumi.set(__self__, "ingress", ingress)
@@ -2202,6 +3364,11 @@ class ExposureSectionArgs:
     @_builtins.property
     @pulumi.getter
     def ingress(self) -> Optional[pulumi.Input['ExposureSectionIngressArgs']]:
+        """
+        The Ingress in front of Grafana; required with mode ingress.
+
+        Default: unset
+        """
         return pulumi.get(self, "ingress")
 
     @ingress.setter
@@ -2212,6 +3379,10 @@ class ExposureSectionArgs:
     @pulumi.getter
     def mode(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
+        nodePort (kind, mapped to 127.0.0.1 by kind/cluster.yaml) or ingress (required on eks).
+
+        Default: kind: `nodePort`; eks: `ingress`
+
         One of `ingress`, `nodePort`.
         """
         return pulumi.get(self, "mode")
@@ -2223,6 +3394,9 @@ class ExposureSectionArgs:
     @_builtins.property
     @pulumi.getter(name="nodePorts")
     def node_ports(self) -> Optional[pulumi.Input['ExposureSectionNodePortsArgs']]:
+        """
+        The NodePorts of Grafana, Prometheus, the Zipkin and OTLP/HTTP ingest, and Kiali (with mesh.istio); distinct.
+        """
         return pulumi.get(self, "node_ports")
 
     @node_ports.setter
@@ -2232,6 +3406,11 @@ class ExposureSectionArgs:
     @_builtins.property
     @pulumi.getter(name="podCidrs")
     def pod_cidrs(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        The cluster's pod address ranges (kind: its podSubnet, 10.244.0.0/16, which kind/cluster.yaml sets). With mode nodePort, the NodePorts admit any address but these: kindnet matches a NetworkPolicy's addresses against pods' too, so without them any pod would reach the UIs and the ingest ports past the flows that say which pods may. Only with mode nodePort.
+
+        Default: kind: `["10.244.0.0/16"]`; eks: `[]`
+        """
         return pulumi.get(self, "pod_cidrs")
 
     @pod_cidrs.setter
@@ -2243,6 +3422,9 @@ if not MYPY:
     class ExtraScrapeConfigAuthorizationArgsDict(TypedDict):
         credentials: pulumi.Input[_builtins.str]
         type: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Default: unset
+        """
 elif False:
     ExtraScrapeConfigAuthorizationArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -2251,6 +3433,9 @@ class ExtraScrapeConfigAuthorizationArgs:
     def __init__(__self__, *,
                  credentials: pulumi.Input[_builtins.str],
                  type: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] type: Default: unset
+        """
         pulumi.set(__self__, "credentials", credentials)
         if type is not None:
             pulumi.set(__self__, "type", type)
@@ -2267,6 +3452,9 @@ class ExtraScrapeConfigAuthorizationArgs:
     @_builtins.property
     @pulumi.getter
     def type(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Default: unset
+        """
         return pulumi.get(self, "type")
 
     @type.setter
@@ -2311,8 +3499,23 @@ class ExtraScrapeConfigBasicAuthArgs:
 if not MYPY:
     class ExtraScrapeConfigTlsConfigArgsDict(TypedDict):
         ca: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The CA certificate (PEM) that signed the targets' serving certificates.
+
+        Default: unset
+        """
         insecure_skip_verify: NotRequired[pulumi.Input[_builtins.bool]]
+        """
+        Skip checking the targets' certificates.
+
+        Default: unset
+        """
         server_name: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The name the targets' certificates are checked against.
+
+        Default: unset
+        """
 elif False:
     ExtraScrapeConfigTlsConfigArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -2322,6 +3525,17 @@ class ExtraScrapeConfigTlsConfigArgs:
                  ca: Optional[pulumi.Input[_builtins.str]] = None,
                  insecure_skip_verify: Optional[pulumi.Input[_builtins.bool]] = None,
                  server_name: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] ca: The CA certificate (PEM) that signed the targets' serving certificates.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.bool] insecure_skip_verify: Skip checking the targets' certificates.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] server_name: The name the targets' certificates are checked against.
+               
+               Default: unset
+        """
         if ca is not None:
             pulumi.set(__self__, "ca", ca)
         if insecure_skip_verify is not None:
@@ -2332,6 +3546,11 @@ class ExtraScrapeConfigTlsConfigArgs:
     @_builtins.property
     @pulumi.getter
     def ca(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The CA certificate (PEM) that signed the targets' serving certificates.
+
+        Default: unset
+        """
         return pulumi.get(self, "ca")
 
     @ca.setter
@@ -2341,6 +3560,11 @@ class ExtraScrapeConfigTlsConfigArgs:
     @_builtins.property
     @pulumi.getter
     def insecure_skip_verify(self) -> Optional[pulumi.Input[_builtins.bool]]:
+        """
+        Skip checking the targets' certificates.
+
+        Default: unset
+        """
         return pulumi.get(self, "insecure_skip_verify")
 
     @insecure_skip_verify.setter
@@ -2350,6 +3574,11 @@ class ExtraScrapeConfigTlsConfigArgs:
     @_builtins.property
     @pulumi.getter
     def server_name(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The name the targets' certificates are checked against.
+
+        Default: unset
+        """
         return pulumi.get(self, "server_name")
 
     @server_name.setter
@@ -2363,24 +3592,101 @@ if not MYPY:
         A team's own scrape job (`metrics.extraScrapeConfigs`), under Prometheus' scrape_config field names.
         """
         job_name: pulumi.Input[_builtins.str]
+        """
+        The job's name (Prometheus' field names throughout); also keys its credential files.
+        """
         authorization: NotRequired[pulumi.Input['ExtraScrapeConfigAuthorizationArgsDict']]
+        """
+        A bearer credential mounted as a file.
+
+        Default: unset
+        """
         basic_auth: NotRequired[pulumi.Input['ExtraScrapeConfigBasicAuthArgsDict']]
+        """
+        Credentials mounted as a file; not beside authorization.
+
+        Default: unset
+        """
         honor_labels: NotRequired[pulumi.Input[_builtins.bool]]
+        """
+        Keep the target's labels where they clash with the job's.
+
+        Default: unset
+        """
         kubernetes_sd_configs: NotRequired[pulumi.Input[Sequence[pulumi.Input['KubernetesDiscoveryArgsDict']]]]
+        """
+        Kubernetes discovery in named namespaces: RBAC and NetworkPolicy open exactly those.
+
+        Default: unset
+        """
         label_limit: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Labels a series may have after metric_relabel_configs; a scrape with one past it is refused whole. metrics.scrapeLimits.labelLimit when unset.
+
+        Default: unset
+        """
         metric_relabel_configs: NotRequired[pulumi.Input[Sequence[pulumi.Input['RelabelConfigArgsDict']]]]
+        """
+        Rules over the scraped series before they are stored.
+
+        Default: unset
+        """
         metrics_path: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Prometheus' default /metrics when unset.
+
+        Default: unset
+        """
         params: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]]]
+        """
+        URL parameters of each scrape.
+
+        Default: unset
+        """
         relabel_configs: NotRequired[pulumi.Input[Sequence[pulumi.Input['RelabelConfigArgsDict']]]]
+        """
+        Rules over the targets' labels before the scrape.
+
+        Default: unset
+        """
         sample_limit: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Samples a target may have after metric_relabel_configs; a scrape past it is refused whole. metrics.scrapeLimits.sampleLimit when unset.
+
+        Default: unset
+        """
         scheme: NotRequired[pulumi.Input[_builtins.str]]
         """
+        http when unset.
+
+        Default: unset
+
         One of `http`, `https`.
         """
         scrape_interval: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The job's scrape interval; metrics.scrapeInterval when unset.
+
+        Default: unset
+        """
         scrape_timeout: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        At most the job's scrape interval.
+
+        Default: unset
+        """
         static_configs: NotRequired[pulumi.Input[Sequence[pulumi.Input['StaticTargetsArgsDict']]]]
+        """
+        Fixed targets; a Service in the cluster opens the NetworkPolicy to its namespace.
+
+        Default: unset
+        """
         tls_config: NotRequired[pulumi.Input['ExtraScrapeConfigTlsConfigArgsDict']]
+        """
+        TLS towards the targets.
+
+        Default: unset
+        """
 elif False:
     ExtraScrapeConfigArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -2405,7 +3711,54 @@ class ExtraScrapeConfigArgs:
                  tls_config: Optional[pulumi.Input['ExtraScrapeConfigTlsConfigArgs']] = None):
         """
         A team's own scrape job (`metrics.extraScrapeConfigs`), under Prometheus' scrape_config field names.
-        :param pulumi.Input[_builtins.str] scheme: One of `http`, `https`.
+        :param pulumi.Input[_builtins.str] job_name: The job's name (Prometheus' field names throughout); also keys its credential files.
+        :param pulumi.Input['ExtraScrapeConfigAuthorizationArgs'] authorization: A bearer credential mounted as a file.
+               
+               Default: unset
+        :param pulumi.Input['ExtraScrapeConfigBasicAuthArgs'] basic_auth: Credentials mounted as a file; not beside authorization.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.bool] honor_labels: Keep the target's labels where they clash with the job's.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input['KubernetesDiscoveryArgs']]] kubernetes_sd_configs: Kubernetes discovery in named namespaces: RBAC and NetworkPolicy open exactly those.
+               
+               Default: unset
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] label_limit: Labels a series may have after metric_relabel_configs; a scrape with one past it is refused whole. metrics.scrapeLimits.labelLimit when unset.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input['RelabelConfigArgs']]] metric_relabel_configs: Rules over the scraped series before they are stored.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] metrics_path: Prometheus' default /metrics when unset.
+               
+               Default: unset
+        :param pulumi.Input[Mapping[str, pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]] params: URL parameters of each scrape.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input['RelabelConfigArgs']]] relabel_configs: Rules over the targets' labels before the scrape.
+               
+               Default: unset
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] sample_limit: Samples a target may have after metric_relabel_configs; a scrape past it is refused whole. metrics.scrapeLimits.sampleLimit when unset.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] scheme: http when unset.
+               
+               Default: unset
+               
+               One of `http`, `https`.
+        :param pulumi.Input[_builtins.str] scrape_interval: The job's scrape interval; metrics.scrapeInterval when unset.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] scrape_timeout: At most the job's scrape interval.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input['StaticTargetsArgs']]] static_configs: Fixed targets; a Service in the cluster opens the NetworkPolicy to its namespace.
+               
+               Default: unset
+        :param pulumi.Input['ExtraScrapeConfigTlsConfigArgs'] tls_config: TLS towards the targets.
+               
+               Default: unset
         """
         pulumi.set(__self__, "job_name", job_name)
         if authorization is not None:
@@ -2442,6 +3795,9 @@ class ExtraScrapeConfigArgs:
     @_builtins.property
     @pulumi.getter
     def job_name(self) -> pulumi.Input[_builtins.str]:
+        """
+        The job's name (Prometheus' field names throughout); also keys its credential files.
+        """
         return pulumi.get(self, "job_name")
 
     @job_name.setter
@@ -2451,6 +3807,11 @@ class ExtraScrapeConfigArgs:
     @_builtins.property
     @pulumi.getter
     def authorization(self) -> Optional[pulumi.Input['ExtraScrapeConfigAuthorizationArgs']]:
+        """
+        A bearer credential mounted as a file.
+
+        Default: unset
+        """
         return pulumi.get(self, "authorization")
 
     @authorization.setter
@@ -2460,6 +3821,11 @@ class ExtraScrapeConfigArgs:
     @_builtins.property
     @pulumi.getter
     def basic_auth(self) -> Optional[pulumi.Input['ExtraScrapeConfigBasicAuthArgs']]:
+        """
+        Credentials mounted as a file; not beside authorization.
+
+        Default: unset
+        """
         return pulumi.get(self, "basic_auth")
 
     @basic_auth.setter
@@ -2469,6 +3835,11 @@ class ExtraScrapeConfigArgs:
     @_builtins.property
     @pulumi.getter
     def honor_labels(self) -> Optional[pulumi.Input[_builtins.bool]]:
+        """
+        Keep the target's labels where they clash with the job's.
+
+        Default: unset
+        """
         return pulumi.get(self, "honor_labels")
 
     @honor_labels.setter
@@ -2478,6 +3849,11 @@ class ExtraScrapeConfigArgs:
     @_builtins.property
     @pulumi.getter
     def kubernetes_sd_configs(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['KubernetesDiscoveryArgs']]]]:
+        """
+        Kubernetes discovery in named namespaces: RBAC and NetworkPolicy open exactly those.
+
+        Default: unset
+        """
         return pulumi.get(self, "kubernetes_sd_configs")
 
     @kubernetes_sd_configs.setter
@@ -2487,6 +3863,11 @@ class ExtraScrapeConfigArgs:
     @_builtins.property
     @pulumi.getter
     def label_limit(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Labels a series may have after metric_relabel_configs; a scrape with one past it is refused whole. metrics.scrapeLimits.labelLimit when unset.
+
+        Default: unset
+        """
         return pulumi.get(self, "label_limit")
 
     @label_limit.setter
@@ -2496,6 +3877,11 @@ class ExtraScrapeConfigArgs:
     @_builtins.property
     @pulumi.getter
     def metric_relabel_configs(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['RelabelConfigArgs']]]]:
+        """
+        Rules over the scraped series before they are stored.
+
+        Default: unset
+        """
         return pulumi.get(self, "metric_relabel_configs")
 
     @metric_relabel_configs.setter
@@ -2505,6 +3891,11 @@ class ExtraScrapeConfigArgs:
     @_builtins.property
     @pulumi.getter
     def metrics_path(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Prometheus' default /metrics when unset.
+
+        Default: unset
+        """
         return pulumi.get(self, "metrics_path")
 
     @metrics_path.setter
@@ -2514,6 +3905,11 @@ class ExtraScrapeConfigArgs:
     @_builtins.property
     @pulumi.getter
     def params(self) -> Optional[pulumi.Input[Mapping[str, pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]]]:
+        """
+        URL parameters of each scrape.
+
+        Default: unset
+        """
         return pulumi.get(self, "params")
 
     @params.setter
@@ -2523,6 +3919,11 @@ class ExtraScrapeConfigArgs:
     @_builtins.property
     @pulumi.getter
     def relabel_configs(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['RelabelConfigArgs']]]]:
+        """
+        Rules over the targets' labels before the scrape.
+
+        Default: unset
+        """
         return pulumi.get(self, "relabel_configs")
 
     @relabel_configs.setter
@@ -2532,6 +3933,11 @@ class ExtraScrapeConfigArgs:
     @_builtins.property
     @pulumi.getter
     def sample_limit(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Samples a target may have after metric_relabel_configs; a scrape past it is refused whole. metrics.scrapeLimits.sampleLimit when unset.
+
+        Default: unset
+        """
         return pulumi.get(self, "sample_limit")
 
     @sample_limit.setter
@@ -2542,6 +3948,10 @@ class ExtraScrapeConfigArgs:
     @pulumi.getter
     def scheme(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
+        http when unset.
+
+        Default: unset
+
         One of `http`, `https`.
         """
         return pulumi.get(self, "scheme")
@@ -2553,6 +3963,11 @@ class ExtraScrapeConfigArgs:
     @_builtins.property
     @pulumi.getter
     def scrape_interval(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The job's scrape interval; metrics.scrapeInterval when unset.
+
+        Default: unset
+        """
         return pulumi.get(self, "scrape_interval")
 
     @scrape_interval.setter
@@ -2562,6 +3977,11 @@ class ExtraScrapeConfigArgs:
     @_builtins.property
     @pulumi.getter
     def scrape_timeout(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        At most the job's scrape interval.
+
+        Default: unset
+        """
         return pulumi.get(self, "scrape_timeout")
 
     @scrape_timeout.setter
@@ -2571,6 +3991,11 @@ class ExtraScrapeConfigArgs:
     @_builtins.property
     @pulumi.getter
     def static_configs(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['StaticTargetsArgs']]]]:
+        """
+        Fixed targets; a Service in the cluster opens the NetworkPolicy to its namespace.
+
+        Default: unset
+        """
         return pulumi.get(self, "static_configs")
 
     @static_configs.setter
@@ -2580,6 +4005,11 @@ class ExtraScrapeConfigArgs:
     @_builtins.property
     @pulumi.getter
     def tls_config(self) -> Optional[pulumi.Input['ExtraScrapeConfigTlsConfigArgs']]:
+        """
+        TLS towards the targets.
+
+        Default: unset
+        """
         return pulumi.get(self, "tls_config")
 
     @tls_config.setter
@@ -2915,11 +4345,19 @@ if not MYPY:
         A grant of `grafana.folderPermissions`: what a team may do in a folder of extraDashboards.
         """
         folder: pulumi.Input[_builtins.str]
+        """
+        The title of a folder of grafana.extraDashboards.
+        """
         permission: pulumi.Input[_builtins.str]
         """
+        What the team may do in the folder.
+
         One of `Admin`, `Edit`, `View`.
         """
         team: pulumi.Input[_builtins.str]
+        """
+        A team of grafana.teams.
+        """
 elif False:
     FolderPermissionArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -2931,7 +4369,11 @@ class FolderPermissionArgs:
                  team: pulumi.Input[_builtins.str]):
         """
         A grant of `grafana.folderPermissions`: what a team may do in a folder of extraDashboards.
-        :param pulumi.Input[_builtins.str] permission: One of `Admin`, `Edit`, `View`.
+        :param pulumi.Input[_builtins.str] folder: The title of a folder of grafana.extraDashboards.
+        :param pulumi.Input[_builtins.str] permission: What the team may do in the folder.
+               
+               One of `Admin`, `Edit`, `View`.
+        :param pulumi.Input[_builtins.str] team: A team of grafana.teams.
         """
         pulumi.set(__self__, "folder", folder)
         pulumi.set(__self__, "permission", permission)
@@ -2940,6 +4382,9 @@ class FolderPermissionArgs:
     @_builtins.property
     @pulumi.getter
     def folder(self) -> pulumi.Input[_builtins.str]:
+        """
+        The title of a folder of grafana.extraDashboards.
+        """
         return pulumi.get(self, "folder")
 
     @folder.setter
@@ -2950,6 +4395,8 @@ class FolderPermissionArgs:
     @pulumi.getter
     def permission(self) -> pulumi.Input[_builtins.str]:
         """
+        What the team may do in the folder.
+
         One of `Admin`, `Edit`, `View`.
         """
         return pulumi.get(self, "permission")
@@ -2961,6 +4408,9 @@ class FolderPermissionArgs:
     @_builtins.property
     @pulumi.getter
     def team(self) -> pulumi.Input[_builtins.str]:
+        """
+        A team of grafana.teams.
+        """
         return pulumi.get(self, "team")
 
     @team.setter
@@ -3030,10 +4480,33 @@ if not MYPY:
         The keys of `metrics` Grafana reads: the SLOs its dashboards draw, and Amazon Managed Prometheus.
         """
         open_slo_files: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgsDict']]]]]
+        """
+        Files of OpenSLO v1 documents of every kind (paths from the project root, or from a program {name, content}; several documents or a YAML list a file), references resolved across the files, each SLO translated to a metrics.slos entry with its alert policies; what Prometheus rules cannot mean is refused with the reason.
+
+        Default: `[]`
+        """
         remote_write: NotRequired[pulumi.Input['MetricsSectionRemoteWriteArgsDict']]
+        """
+        Amazon Managed Prometheus via SigV4 and IRSA; eks only.
+
+        Default: unset
+        """
         slo: NotRequired[pulumi.Input['MetricsSectionSloArgsDict']]
+        """
+        Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
+        """
         slos: NotRequired[pulumi.Input[Sequence[pulumi.Input['SloArgsDict']]]]
+        """
+        Service level objectives of any indicator, each given recording rules over every burn-rate window and its compliance window, its remaining error budget, and its burn-rate alerts (a page and a ticket unless alerts says otherwise).
+
+        Default: `[]`
+        """
         sloth_files: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgsDict']]]]]
+        """
+        Files of Sloth SLO specs (prometheus/v1, or Sloth's Kubernetes PrometheusServiceLevel; paths from the project root, or from a program {name, content}), each SLO translated to a metrics.slos entry with Sloth's page and ticket alerts.
+
+        Default: `[]`
+        """
 elif False:
     GrafanaMetricsArgsArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -3047,6 +4520,19 @@ class GrafanaMetricsArgsArgs:
                  sloth_files: Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgs']]]]] = None):
         """
         The keys of `metrics` Grafana reads: the SLOs its dashboards draw, and Amazon Managed Prometheus.
+        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgs']]]] open_slo_files: Files of OpenSLO v1 documents of every kind (paths from the project root, or from a program {name, content}; several documents or a YAML list a file), references resolved across the files, each SLO translated to a metrics.slos entry with its alert policies; what Prometheus rules cannot mean is refused with the reason.
+               
+               Default: `[]`
+        :param pulumi.Input['MetricsSectionRemoteWriteArgs'] remote_write: Amazon Managed Prometheus via SigV4 and IRSA; eks only.
+               
+               Default: unset
+        :param pulumi.Input['MetricsSectionSloArgs'] slo: Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
+        :param pulumi.Input[Sequence[pulumi.Input['SloArgs']]] slos: Service level objectives of any indicator, each given recording rules over every burn-rate window and its compliance window, its remaining error budget, and its burn-rate alerts (a page and a ticket unless alerts says otherwise).
+               
+               Default: `[]`
+        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgs']]]] sloth_files: Files of Sloth SLO specs (prometheus/v1, or Sloth's Kubernetes PrometheusServiceLevel; paths from the project root, or from a program {name, content}), each SLO translated to a metrics.slos entry with Sloth's page and ticket alerts.
+               
+               Default: `[]`
         """
         if open_slo_files is not None:
             pulumi.set(__self__, "open_slo_files", open_slo_files)
@@ -3062,6 +4548,11 @@ class GrafanaMetricsArgsArgs:
     @_builtins.property
     @pulumi.getter(name="openSloFiles")
     def open_slo_files(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgs']]]]]:
+        """
+        Files of OpenSLO v1 documents of every kind (paths from the project root, or from a program {name, content}; several documents or a YAML list a file), references resolved across the files, each SLO translated to a metrics.slos entry with its alert policies; what Prometheus rules cannot mean is refused with the reason.
+
+        Default: `[]`
+        """
         return pulumi.get(self, "open_slo_files")
 
     @open_slo_files.setter
@@ -3071,6 +4562,11 @@ class GrafanaMetricsArgsArgs:
     @_builtins.property
     @pulumi.getter(name="remoteWrite")
     def remote_write(self) -> Optional[pulumi.Input['MetricsSectionRemoteWriteArgs']]:
+        """
+        Amazon Managed Prometheus via SigV4 and IRSA; eks only.
+
+        Default: unset
+        """
         return pulumi.get(self, "remote_write")
 
     @remote_write.setter
@@ -3080,6 +4576,9 @@ class GrafanaMetricsArgsArgs:
     @_builtins.property
     @pulumi.getter
     def slo(self) -> Optional[pulumi.Input['MetricsSectionSloArgs']]:
+        """
+        Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
+        """
         return pulumi.get(self, "slo")
 
     @slo.setter
@@ -3089,6 +4588,11 @@ class GrafanaMetricsArgsArgs:
     @_builtins.property
     @pulumi.getter
     def slos(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['SloArgs']]]]:
+        """
+        Service level objectives of any indicator, each given recording rules over every burn-rate window and its compliance window, its remaining error budget, and its burn-rate alerts (a page and a ticket unless alerts says otherwise).
+
+        Default: `[]`
+        """
         return pulumi.get(self, "slos")
 
     @slos.setter
@@ -3098,6 +4602,11 @@ class GrafanaMetricsArgsArgs:
     @_builtins.property
     @pulumi.getter(name="slothFiles")
     def sloth_files(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgs']]]]]:
+        """
+        Files of Sloth SLO specs (prometheus/v1, or Sloth's Kubernetes PrometheusServiceLevel; paths from the project root, or from a program {name, content}), each SLO translated to a metrics.slos entry with Sloth's page and ticket alerts.
+
+        Default: `[]`
+        """
         return pulumi.get(self, "sloth_files")
 
     @sloth_files.setter
@@ -3226,15 +4735,39 @@ class GrafanaPeerArgs:
 if not MYPY:
     class GrafanaSectionDatabaseArgsDict(TypedDict):
         cidrs: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        The database's addresses (an RDS instance's subnets): Grafana may connect to these only, on the database's port. Unset, to any address, and the preview warns on eks.
+
+        Default: unset
+        """
         host: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        host:port of the PostgreSQL database (an RDS instance's endpoint); with it Grafana runs without a volume.
+        """
         name: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The database's name.
+        """
         password: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The database user's password.
+        """
         port: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        The port Grafana's NetworkPolicy opens to the database: the host's own; required when a program gives the host as an Output.
+
+        Default: unset
+        """
         ssl_mode: NotRequired[pulumi.Input[_builtins.str]]
         """
+        How Grafana checks the database's TLS.
+
         One of `disable`, `require`, `verify-ca`, `verify-full`.
         """
         user: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The database user.
+        """
 elif False:
     GrafanaSectionDatabaseArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -3249,7 +4782,19 @@ class GrafanaSectionDatabaseArgs:
                  ssl_mode: Optional[pulumi.Input[_builtins.str]] = None,
                  user: Optional[pulumi.Input[_builtins.str]] = None):
         """
-        :param pulumi.Input[_builtins.str] ssl_mode: One of `disable`, `require`, `verify-ca`, `verify-full`.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] cidrs: The database's addresses (an RDS instance's subnets): Grafana may connect to these only, on the database's port. Unset, to any address, and the preview warns on eks.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] host: host:port of the PostgreSQL database (an RDS instance's endpoint); with it Grafana runs without a volume.
+        :param pulumi.Input[_builtins.str] name: The database's name.
+        :param pulumi.Input[_builtins.str] password: The database user's password.
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] port: The port Grafana's NetworkPolicy opens to the database: the host's own; required when a program gives the host as an Output.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] ssl_mode: How Grafana checks the database's TLS.
+               
+               One of `disable`, `require`, `verify-ca`, `verify-full`.
+        :param pulumi.Input[_builtins.str] user: The database user.
         """
         if cidrs is not None:
             pulumi.set(__self__, "cidrs", cidrs)
@@ -3269,6 +4814,11 @@ class GrafanaSectionDatabaseArgs:
     @_builtins.property
     @pulumi.getter
     def cidrs(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        The database's addresses (an RDS instance's subnets): Grafana may connect to these only, on the database's port. Unset, to any address, and the preview warns on eks.
+
+        Default: unset
+        """
         return pulumi.get(self, "cidrs")
 
     @cidrs.setter
@@ -3278,6 +4828,9 @@ class GrafanaSectionDatabaseArgs:
     @_builtins.property
     @pulumi.getter
     def host(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        host:port of the PostgreSQL database (an RDS instance's endpoint); with it Grafana runs without a volume.
+        """
         return pulumi.get(self, "host")
 
     @host.setter
@@ -3287,6 +4840,9 @@ class GrafanaSectionDatabaseArgs:
     @_builtins.property
     @pulumi.getter
     def name(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The database's name.
+        """
         return pulumi.get(self, "name")
 
     @name.setter
@@ -3296,6 +4852,9 @@ class GrafanaSectionDatabaseArgs:
     @_builtins.property
     @pulumi.getter
     def password(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The database user's password.
+        """
         return pulumi.get(self, "password")
 
     @password.setter
@@ -3305,6 +4864,11 @@ class GrafanaSectionDatabaseArgs:
     @_builtins.property
     @pulumi.getter
     def port(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        The port Grafana's NetworkPolicy opens to the database: the host's own; required when a program gives the host as an Output.
+
+        Default: unset
+        """
         return pulumi.get(self, "port")
 
     @port.setter
@@ -3315,6 +4879,8 @@ class GrafanaSectionDatabaseArgs:
     @pulumi.getter(name="sslMode")
     def ssl_mode(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
+        How Grafana checks the database's TLS.
+
         One of `disable`, `require`, `verify-ca`, `verify-full`.
         """
         return pulumi.get(self, "ssl_mode")
@@ -3326,6 +4892,9 @@ class GrafanaSectionDatabaseArgs:
     @_builtins.property
     @pulumi.getter
     def user(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The database user.
+        """
         return pulumi.get(self, "user")
 
     @user.setter
@@ -3336,23 +4905,91 @@ class GrafanaSectionDatabaseArgs:
 if not MYPY:
     class GrafanaSectionSsoArgsDict(TypedDict):
         allowed_domains: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        E-mail domains allowed to log in.
+
+        Default: unset
+        """
         allowed_groups: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        Groups allowed to log in.
+
+        Default: unset
+        """
         allowed_organizations: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        GitHub organisations, or Entra ID tenant IDs.
+
+        Default: unset
+        """
         api_url: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The user-info URL; required for generic_oauth and okta.
+
+        Default: unset
+        """
         auth_url: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Required for generic_oauth, okta and azuread.
+
+        Default: unset
+        """
         client_id: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The OAuth2 client ID.
+        """
         client_secret: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The OAuth2 client secret, mounted as a file.
+        """
         disable_login_form: NotRequired[pulumi.Input[_builtins.bool]]
+        """
+        Turn off the username/password form; the admin API login (basic auth) stays for automation.
+
+        Default: `false`
+        """
         groups_claim: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The claim holding the user's groups, read by roleMapping.
+
+        Default: `groups`
+        """
         name: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The login button's label (generic_oauth, okta).
+
+        Default: unset
+        """
         provider: NotRequired[pulumi.Input[_builtins.str]]
         """
+        The identity provider: its section of grafana.ini.
+
         One of `azuread`, `generic_oauth`, `github`, `google`, `okta`.
         """
         role_attribute_strict: NotRequired[pulumi.Input[_builtins.bool]]
+        """
+        Deny login to users none of whose groups is mapped (instead of making them Viewers).
+
+        Default: `false`
+        """
         role_mapping: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]]
+        """
+        Group to Grafana role; the strongest role of a user's groups wins. Empty for azuread (app roles).
+
+        Default: `{}`
+        """
         scopes: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        Grafana's defaults per provider when unset.
+
+        Default: unset
+        """
         token_url: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Required for generic_oauth, okta and azuread.
+
+        Default: unset
+        """
 elif False:
     GrafanaSectionSsoArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -3375,7 +5012,47 @@ class GrafanaSectionSsoArgs:
                  scopes: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  token_url: Optional[pulumi.Input[_builtins.str]] = None):
         """
-        :param pulumi.Input[_builtins.str] provider: One of `azuread`, `generic_oauth`, `github`, `google`, `okta`.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_domains: E-mail domains allowed to log in.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_groups: Groups allowed to log in.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_organizations: GitHub organisations, or Entra ID tenant IDs.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] api_url: The user-info URL; required for generic_oauth and okta.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] auth_url: Required for generic_oauth, okta and azuread.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] client_id: The OAuth2 client ID.
+        :param pulumi.Input[_builtins.str] client_secret: The OAuth2 client secret, mounted as a file.
+        :param pulumi.Input[_builtins.bool] disable_login_form: Turn off the username/password form; the admin API login (basic auth) stays for automation.
+               
+               Default: `false`
+        :param pulumi.Input[_builtins.str] groups_claim: The claim holding the user's groups, read by roleMapping.
+               
+               Default: `groups`
+        :param pulumi.Input[_builtins.str] name: The login button's label (generic_oauth, okta).
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] provider: The identity provider: its section of grafana.ini.
+               
+               One of `azuread`, `generic_oauth`, `github`, `google`, `okta`.
+        :param pulumi.Input[_builtins.bool] role_attribute_strict: Deny login to users none of whose groups is mapped (instead of making them Viewers).
+               
+               Default: `false`
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] role_mapping: Group to Grafana role; the strongest role of a user's groups wins. Empty for azuread (app roles).
+               
+               Default: `{}`
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] scopes: Grafana's defaults per provider when unset.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] token_url: Required for generic_oauth, okta and azuread.
+               
+               Default: unset
         """
         if allowed_domains is not None:
             pulumi.set(__self__, "allowed_domains", allowed_domains)
@@ -3411,6 +5088,11 @@ class GrafanaSectionSsoArgs:
     @_builtins.property
     @pulumi.getter(name="allowedDomains")
     def allowed_domains(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        E-mail domains allowed to log in.
+
+        Default: unset
+        """
         return pulumi.get(self, "allowed_domains")
 
     @allowed_domains.setter
@@ -3420,6 +5102,11 @@ class GrafanaSectionSsoArgs:
     @_builtins.property
     @pulumi.getter(name="allowedGroups")
     def allowed_groups(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Groups allowed to log in.
+
+        Default: unset
+        """
         return pulumi.get(self, "allowed_groups")
 
     @allowed_groups.setter
@@ -3429,6 +5116,11 @@ class GrafanaSectionSsoArgs:
     @_builtins.property
     @pulumi.getter(name="allowedOrganizations")
     def allowed_organizations(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        GitHub organisations, or Entra ID tenant IDs.
+
+        Default: unset
+        """
         return pulumi.get(self, "allowed_organizations")
 
     @allowed_organizations.setter
@@ -3438,6 +5130,11 @@ class GrafanaSectionSsoArgs:
     @_builtins.property
     @pulumi.getter(name="apiUrl")
     def api_url(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The user-info URL; required for generic_oauth and okta.
+
+        Default: unset
+        """
         return pulumi.get(self, "api_url")
 
     @api_url.setter
@@ -3447,6 +5144,11 @@ class GrafanaSectionSsoArgs:
     @_builtins.property
     @pulumi.getter(name="authUrl")
     def auth_url(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Required for generic_oauth, okta and azuread.
+
+        Default: unset
+        """
         return pulumi.get(self, "auth_url")
 
     @auth_url.setter
@@ -3456,6 +5158,9 @@ class GrafanaSectionSsoArgs:
     @_builtins.property
     @pulumi.getter(name="clientId")
     def client_id(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The OAuth2 client ID.
+        """
         return pulumi.get(self, "client_id")
 
     @client_id.setter
@@ -3465,6 +5170,9 @@ class GrafanaSectionSsoArgs:
     @_builtins.property
     @pulumi.getter(name="clientSecret")
     def client_secret(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The OAuth2 client secret, mounted as a file.
+        """
         return pulumi.get(self, "client_secret")
 
     @client_secret.setter
@@ -3474,6 +5182,11 @@ class GrafanaSectionSsoArgs:
     @_builtins.property
     @pulumi.getter(name="disableLoginForm")
     def disable_login_form(self) -> Optional[pulumi.Input[_builtins.bool]]:
+        """
+        Turn off the username/password form; the admin API login (basic auth) stays for automation.
+
+        Default: `false`
+        """
         return pulumi.get(self, "disable_login_form")
 
     @disable_login_form.setter
@@ -3483,6 +5196,11 @@ class GrafanaSectionSsoArgs:
     @_builtins.property
     @pulumi.getter(name="groupsClaim")
     def groups_claim(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The claim holding the user's groups, read by roleMapping.
+
+        Default: `groups`
+        """
         return pulumi.get(self, "groups_claim")
 
     @groups_claim.setter
@@ -3492,6 +5210,11 @@ class GrafanaSectionSsoArgs:
     @_builtins.property
     @pulumi.getter
     def name(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The login button's label (generic_oauth, okta).
+
+        Default: unset
+        """
         return pulumi.get(self, "name")
 
     @name.setter
@@ -3502,6 +5225,8 @@ class GrafanaSectionSsoArgs:
     @pulumi.getter
     def provider(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
+        The identity provider: its section of grafana.ini.
+
         One of `azuread`, `generic_oauth`, `github`, `google`, `okta`.
         """
         return pulumi.get(self, "provider")
@@ -3513,6 +5238,11 @@ class GrafanaSectionSsoArgs:
     @_builtins.property
     @pulumi.getter(name="roleAttributeStrict")
     def role_attribute_strict(self) -> Optional[pulumi.Input[_builtins.bool]]:
+        """
+        Deny login to users none of whose groups is mapped (instead of making them Viewers).
+
+        Default: `false`
+        """
         return pulumi.get(self, "role_attribute_strict")
 
     @role_attribute_strict.setter
@@ -3522,6 +5252,11 @@ class GrafanaSectionSsoArgs:
     @_builtins.property
     @pulumi.getter(name="roleMapping")
     def role_mapping(self) -> Optional[pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Group to Grafana role; the strongest role of a user's groups wins. Empty for azuread (app roles).
+
+        Default: `{}`
+        """
         return pulumi.get(self, "role_mapping")
 
     @role_mapping.setter
@@ -3531,6 +5266,11 @@ class GrafanaSectionSsoArgs:
     @_builtins.property
     @pulumi.getter
     def scopes(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Grafana's defaults per provider when unset.
+
+        Default: unset
+        """
         return pulumi.get(self, "scopes")
 
     @scopes.setter
@@ -3540,6 +5280,11 @@ class GrafanaSectionSsoArgs:
     @_builtins.property
     @pulumi.getter(name="tokenUrl")
     def token_url(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Required for generic_oauth, okta and azuread.
+
+        Default: unset
+        """
         return pulumi.get(self, "token_url")
 
     @token_url.setter
@@ -3550,17 +5295,77 @@ class GrafanaSectionSsoArgs:
 if not MYPY:
     class GrafanaSectionArgsDict(TypedDict):
         admin_user: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The admin user's name.
+
+        Default: `admin`
+        """
         api_url: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Where pulumi up reaches Grafana's API for teams and permissions; the URL people open when unset.
+
+        Default: unset
+        """
         credentials_rotation: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Change this value to replace the admin password.
+
+        Default: `1`
+        """
         dashboards_folder: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The Grafana folder of the stack's own dashboards.
+
+        Default: `Observability`
+        """
         database: NotRequired[pulumi.Input['GrafanaSectionDatabaseArgsDict']]
+        """
+        A PostgreSQL database (e.g. Amazon RDS) for Grafana's state instead of SQLite on a volume.
+
+        Default: unset
+        """
         extra_dashboards: NotRequired[pulumi.Input[Sequence[pulumi.Input['DashboardFolderArgsDict']]]]
+        """
+        Folders of dashboards, each provisioned into its own Grafana folder.
+
+        Default: `[]`
+        """
         extra_datasources: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union['ElasticsearchDatasourceArgsDict', 'JaegerDatasourceArgsDict']]]]]
+        """
+        Datasources a team already runs (Elasticsearch, Jaeger).
+
+        Default: `[]`
+        """
         folder_permissions: NotRequired[pulumi.Input[Sequence[pulumi.Input['FolderPermissionArgsDict']]]]
+        """
+        Team grants on the folders of extraDashboards.
+
+        Default: `[]`
+        """
         replicas: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Grafana replicas; above 1 needs grafana.database.
+
+        Default: kind: `1`; eks: `2`
+        """
         sso: NotRequired[pulumi.Input['GrafanaSectionSsoArgsDict']]
+        """
+        Single sign-on through one OAuth2/OIDC identity provider.
+
+        Default: unset
+        """
         storage_size: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Grafana's volume (unused with a database).
+
+        Default: kind: `1Gi`; eks: `10Gi`
+        """
         teams: NotRequired[pulumi.Input[Sequence[pulumi.Input['GrafanaTeamArgsDict']]]]
+        """
+        Teams managed through Grafana's API; members must have logged in once (by SSO) or exist.
+
+        Default: `[]`
+        """
 elif False:
     GrafanaSectionArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -3579,6 +5384,44 @@ class GrafanaSectionArgs:
                  sso: Optional[pulumi.Input['GrafanaSectionSsoArgs']] = None,
                  storage_size: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  teams: Optional[pulumi.Input[Sequence[pulumi.Input['GrafanaTeamArgs']]]] = None):
+        """
+        :param pulumi.Input[_builtins.str] admin_user: The admin user's name.
+               
+               Default: `admin`
+        :param pulumi.Input[_builtins.str] api_url: Where pulumi up reaches Grafana's API for teams and permissions; the URL people open when unset.
+               
+               Default: unset
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] credentials_rotation: Change this value to replace the admin password.
+               
+               Default: `1`
+        :param pulumi.Input[_builtins.str] dashboards_folder: The Grafana folder of the stack's own dashboards.
+               
+               Default: `Observability`
+        :param pulumi.Input['GrafanaSectionDatabaseArgs'] database: A PostgreSQL database (e.g. Amazon RDS) for Grafana's state instead of SQLite on a volume.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input['DashboardFolderArgs']]] extra_dashboards: Folders of dashboards, each provisioned into its own Grafana folder.
+               
+               Default: `[]`
+        :param pulumi.Input[Sequence[pulumi.Input[Union['ElasticsearchDatasourceArgs', 'JaegerDatasourceArgs']]]] extra_datasources: Datasources a team already runs (Elasticsearch, Jaeger).
+               
+               Default: `[]`
+        :param pulumi.Input[Sequence[pulumi.Input['FolderPermissionArgs']]] folder_permissions: Team grants on the folders of extraDashboards.
+               
+               Default: `[]`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] replicas: Grafana replicas; above 1 needs grafana.database.
+               
+               Default: kind: `1`; eks: `2`
+        :param pulumi.Input['GrafanaSectionSsoArgs'] sso: Single sign-on through one OAuth2/OIDC identity provider.
+               
+               Default: unset
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] storage_size: Grafana's volume (unused with a database).
+               
+               Default: kind: `1Gi`; eks: `10Gi`
+        :param pulumi.Input[Sequence[pulumi.Input['GrafanaTeamArgs']]] teams: Teams managed through Grafana's API; members must have logged in once (by SSO) or exist.
+               
+               Default: `[]`
+        """
         if admin_user is not None:
             pulumi.set(__self__, "admin_user", admin_user)
         if api_url is not None:
@@ -3607,6 +5450,11 @@ class GrafanaSectionArgs:
     @_builtins.property
     @pulumi.getter(name="adminUser")
     def admin_user(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The admin user's name.
+
+        Default: `admin`
+        """
         return pulumi.get(self, "admin_user")
 
     @admin_user.setter
@@ -3616,6 +5464,11 @@ class GrafanaSectionArgs:
     @_builtins.property
     @pulumi.getter(name="apiUrl")
     def api_url(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Where pulumi up reaches Grafana's API for teams and permissions; the URL people open when unset.
+
+        Default: unset
+        """
         return pulumi.get(self, "api_url")
 
     @api_url.setter
@@ -3625,6 +5478,11 @@ class GrafanaSectionArgs:
     @_builtins.property
     @pulumi.getter(name="credentialsRotation")
     def credentials_rotation(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Change this value to replace the admin password.
+
+        Default: `1`
+        """
         return pulumi.get(self, "credentials_rotation")
 
     @credentials_rotation.setter
@@ -3634,6 +5492,11 @@ class GrafanaSectionArgs:
     @_builtins.property
     @pulumi.getter(name="dashboardsFolder")
     def dashboards_folder(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The Grafana folder of the stack's own dashboards.
+
+        Default: `Observability`
+        """
         return pulumi.get(self, "dashboards_folder")
 
     @dashboards_folder.setter
@@ -3643,6 +5506,11 @@ class GrafanaSectionArgs:
     @_builtins.property
     @pulumi.getter
     def database(self) -> Optional[pulumi.Input['GrafanaSectionDatabaseArgs']]:
+        """
+        A PostgreSQL database (e.g. Amazon RDS) for Grafana's state instead of SQLite on a volume.
+
+        Default: unset
+        """
         return pulumi.get(self, "database")
 
     @database.setter
@@ -3652,6 +5520,11 @@ class GrafanaSectionArgs:
     @_builtins.property
     @pulumi.getter(name="extraDashboards")
     def extra_dashboards(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['DashboardFolderArgs']]]]:
+        """
+        Folders of dashboards, each provisioned into its own Grafana folder.
+
+        Default: `[]`
+        """
         return pulumi.get(self, "extra_dashboards")
 
     @extra_dashboards.setter
@@ -3661,6 +5534,11 @@ class GrafanaSectionArgs:
     @_builtins.property
     @pulumi.getter(name="extraDatasources")
     def extra_datasources(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Union['ElasticsearchDatasourceArgs', 'JaegerDatasourceArgs']]]]]:
+        """
+        Datasources a team already runs (Elasticsearch, Jaeger).
+
+        Default: `[]`
+        """
         return pulumi.get(self, "extra_datasources")
 
     @extra_datasources.setter
@@ -3670,6 +5548,11 @@ class GrafanaSectionArgs:
     @_builtins.property
     @pulumi.getter(name="folderPermissions")
     def folder_permissions(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['FolderPermissionArgs']]]]:
+        """
+        Team grants on the folders of extraDashboards.
+
+        Default: `[]`
+        """
         return pulumi.get(self, "folder_permissions")
 
     @folder_permissions.setter
@@ -3679,6 +5562,11 @@ class GrafanaSectionArgs:
     @_builtins.property
     @pulumi.getter
     def replicas(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Grafana replicas; above 1 needs grafana.database.
+
+        Default: kind: `1`; eks: `2`
+        """
         return pulumi.get(self, "replicas")
 
     @replicas.setter
@@ -3688,6 +5576,11 @@ class GrafanaSectionArgs:
     @_builtins.property
     @pulumi.getter
     def sso(self) -> Optional[pulumi.Input['GrafanaSectionSsoArgs']]:
+        """
+        Single sign-on through one OAuth2/OIDC identity provider.
+
+        Default: unset
+        """
         return pulumi.get(self, "sso")
 
     @sso.setter
@@ -3697,6 +5590,11 @@ class GrafanaSectionArgs:
     @_builtins.property
     @pulumi.getter(name="storageSize")
     def storage_size(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Grafana's volume (unused with a database).
+
+        Default: kind: `1Gi`; eks: `10Gi`
+        """
         return pulumi.get(self, "storage_size")
 
     @storage_size.setter
@@ -3706,6 +5604,11 @@ class GrafanaSectionArgs:
     @_builtins.property
     @pulumi.getter
     def teams(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['GrafanaTeamArgs']]]]:
+        """
+        Teams managed through Grafana's API; members must have logged in once (by SSO) or exist.
+
+        Default: `[]`
+        """
         return pulumi.get(self, "teams")
 
     @teams.setter
@@ -3719,8 +5622,16 @@ if not MYPY:
         A team of `grafana.teams`, managed through Grafana's API.
         """
         members: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]
+        """
+        Members' e-mail addresses.
+        """
         name: pulumi.Input[_builtins.str]
         email: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The team's e-mail address.
+
+        Default: unset
+        """
 elif False:
     GrafanaTeamArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -3732,6 +5643,10 @@ class GrafanaTeamArgs:
                  email: Optional[pulumi.Input[_builtins.str]] = None):
         """
         A team of `grafana.teams`, managed through Grafana's API.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] members: Members' e-mail addresses.
+        :param pulumi.Input[_builtins.str] email: The team's e-mail address.
+               
+               Default: unset
         """
         pulumi.set(__self__, "members", members)
         pulumi.set(__self__, "name", name)
@@ -3741,6 +5656,9 @@ class GrafanaTeamArgs:
     @_builtins.property
     @pulumi.getter
     def members(self) -> pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]:
+        """
+        Members' e-mail addresses.
+        """
         return pulumi.get(self, "members")
 
     @members.setter
@@ -3759,6 +5677,11 @@ class GrafanaTeamArgs:
     @_builtins.property
     @pulumi.getter
     def email(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The team's e-mail address.
+
+        Default: unset
+        """
         return pulumi.get(self, "email")
 
     @email.setter
@@ -3770,34 +5693,150 @@ if not MYPY:
     class ImagesSectionArgsDict(TypedDict):
         accept_downgrade: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
         """
+        Data servers whose image this update may take back to an older release (a rollback), once its release notes say the older one reads what the newer wrote; refused otherwise.
+
+        Default: `[]`
+
         One of `alertmanager`, `grafana`, `loki`, `prometheus`, `tempo`.
         """
         alertmanager: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/prometheus/alertmanager:v0.28.1`
+        """
         alloy: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `docker.io/grafana/alloy:v1.19.0`
+        """
         config_reloader: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/prometheus-operator/prometheus-config-reloader:v0.85.0`
+        """
         grafana: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `docker.io/grafana/grafana:12.1.1`
+        """
         kiali: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/kiali/kiali:v2.29.0`
+        """
         kube_rbac_proxy: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/brancz/kube-rbac-proxy:v0.19.1`
+        """
         kube_state_metrics: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0`
+        """
         loki: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `docker.io/grafana/loki:3.7.8`
+        """
         loki_canary: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `docker.io/grafana/loki-canary:3.7.8`
+        """
         node_exporter: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/prometheus/node-exporter:v1.9.1`
+        """
         otel_collector: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `docker.io/otel/opentelemetry-collector-contrib:0.130.1`
+        """
         postgres_exporter: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/prometheuscommunity/postgres-exporter:v0.17.1`
+        """
         prometheus: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/prometheus/prometheus:v3.5.0`
+        """
         pull_secrets: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
-        redis_exporter: NotRequired[pulumi.Input[_builtins.str]]
-        registry: NotRequired[pulumi.Input[_builtins.str]]
-        registry_credentials: NotRequired[pulumi.Input[_builtins.str]]
         """
         Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
+
+        Default: `[]`
+        """
+        redis_exporter: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `docker.io/oliver006/redis_exporter:v1.74.0`
+        """
+        registry: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Pull every image through this mirror: its host and path replace each image's registry host.
+
+        Default: unset
+        """
+        registry_credentials: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The mirror's pull credentials as Docker config JSON; the stack creates the Secret registry-credentials from it in both of its namespaces.
+
+        Default: unset
         """
         tempo: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `docker.io/grafana/tempo:2.8.2`
+        """
         thanos_compactor: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/thanos/thanos:v0.42.4`
+        """
         thanos_query: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/thanos/thanos:v0.42.4`
+        """
         thanos_ruler: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/thanos/thanos:v0.42.4`
+        """
         thanos_sidecar: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/thanos/thanos:v0.42.4`
+        """
         thanos_store: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/thanos/thanos:v0.42.4`
+        """
 elif False:
     ImagesSectionArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -3829,8 +5868,80 @@ class ImagesSectionArgs:
                  thanos_sidecar: Optional[pulumi.Input[_builtins.str]] = None,
                  thanos_store: Optional[pulumi.Input[_builtins.str]] = None):
         """
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] accept_downgrade: One of `alertmanager`, `grafana`, `loki`, `prometheus`, `tempo`.
-        :param pulumi.Input[_builtins.str] registry_credentials: Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] accept_downgrade: Data servers whose image this update may take back to an older release (a rollback), once its release notes say the older one reads what the newer wrote; refused otherwise.
+               
+               Default: `[]`
+               
+               One of `alertmanager`, `grafana`, `loki`, `prometheus`, `tempo`.
+        :param pulumi.Input[_builtins.str] alertmanager: The image, pinned by a tag other than latest or by a digest.
+               
+               Default: `quay.io/prometheus/alertmanager:v0.28.1`
+        :param pulumi.Input[_builtins.str] alloy: The image, pinned by a tag other than latest or by a digest.
+               
+               Default: `docker.io/grafana/alloy:v1.19.0`
+        :param pulumi.Input[_builtins.str] config_reloader: The image, pinned by a tag other than latest or by a digest.
+               
+               Default: `quay.io/prometheus-operator/prometheus-config-reloader:v0.85.0`
+        :param pulumi.Input[_builtins.str] grafana: The image, pinned by a tag other than latest or by a digest.
+               
+               Default: `docker.io/grafana/grafana:12.1.1`
+        :param pulumi.Input[_builtins.str] kiali: The image, pinned by a tag other than latest or by a digest.
+               
+               Default: `quay.io/kiali/kiali:v2.29.0`
+        :param pulumi.Input[_builtins.str] kube_rbac_proxy: The image, pinned by a tag other than latest or by a digest.
+               
+               Default: `quay.io/brancz/kube-rbac-proxy:v0.19.1`
+        :param pulumi.Input[_builtins.str] kube_state_metrics: The image, pinned by a tag other than latest or by a digest.
+               
+               Default: `registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0`
+        :param pulumi.Input[_builtins.str] loki: The image, pinned by a tag other than latest or by a digest.
+               
+               Default: `docker.io/grafana/loki:3.7.8`
+        :param pulumi.Input[_builtins.str] loki_canary: The image, pinned by a tag other than latest or by a digest.
+               
+               Default: `docker.io/grafana/loki-canary:3.7.8`
+        :param pulumi.Input[_builtins.str] node_exporter: The image, pinned by a tag other than latest or by a digest.
+               
+               Default: `quay.io/prometheus/node-exporter:v1.9.1`
+        :param pulumi.Input[_builtins.str] otel_collector: The image, pinned by a tag other than latest or by a digest.
+               
+               Default: `docker.io/otel/opentelemetry-collector-contrib:0.130.1`
+        :param pulumi.Input[_builtins.str] postgres_exporter: The image, pinned by a tag other than latest or by a digest.
+               
+               Default: `quay.io/prometheuscommunity/postgres-exporter:v0.17.1`
+        :param pulumi.Input[_builtins.str] prometheus: The image, pinned by a tag other than latest or by a digest.
+               
+               Default: `quay.io/prometheus/prometheus:v3.5.0`
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] pull_secrets: Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
+               
+               Default: `[]`
+        :param pulumi.Input[_builtins.str] redis_exporter: The image, pinned by a tag other than latest or by a digest.
+               
+               Default: `docker.io/oliver006/redis_exporter:v1.74.0`
+        :param pulumi.Input[_builtins.str] registry: Pull every image through this mirror: its host and path replace each image's registry host.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] registry_credentials: The mirror's pull credentials as Docker config JSON; the stack creates the Secret registry-credentials from it in both of its namespaces.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] tempo: The image, pinned by a tag other than latest or by a digest.
+               
+               Default: `docker.io/grafana/tempo:2.8.2`
+        :param pulumi.Input[_builtins.str] thanos_compactor: The image, pinned by a tag other than latest or by a digest.
+               
+               Default: `quay.io/thanos/thanos:v0.42.4`
+        :param pulumi.Input[_builtins.str] thanos_query: The image, pinned by a tag other than latest or by a digest.
+               
+               Default: `quay.io/thanos/thanos:v0.42.4`
+        :param pulumi.Input[_builtins.str] thanos_ruler: The image, pinned by a tag other than latest or by a digest.
+               
+               Default: `quay.io/thanos/thanos:v0.42.4`
+        :param pulumi.Input[_builtins.str] thanos_sidecar: The image, pinned by a tag other than latest or by a digest.
+               
+               Default: `quay.io/thanos/thanos:v0.42.4`
+        :param pulumi.Input[_builtins.str] thanos_store: The image, pinned by a tag other than latest or by a digest.
+               
+               Default: `quay.io/thanos/thanos:v0.42.4`
         """
         if accept_downgrade is not None:
             pulumi.set(__self__, "accept_downgrade", accept_downgrade)
@@ -3885,6 +5996,10 @@ class ImagesSectionArgs:
     @pulumi.getter(name="acceptDowngrade")
     def accept_downgrade(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
         """
+        Data servers whose image this update may take back to an older release (a rollback), once its release notes say the older one reads what the newer wrote; refused otherwise.
+
+        Default: `[]`
+
         One of `alertmanager`, `grafana`, `loki`, `prometheus`, `tempo`.
         """
         return pulumi.get(self, "accept_downgrade")
@@ -3896,6 +6011,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter
     def alertmanager(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/prometheus/alertmanager:v0.28.1`
+        """
         return pulumi.get(self, "alertmanager")
 
     @alertmanager.setter
@@ -3905,6 +6025,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter
     def alloy(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `docker.io/grafana/alloy:v1.19.0`
+        """
         return pulumi.get(self, "alloy")
 
     @alloy.setter
@@ -3914,6 +6039,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter(name="configReloader")
     def config_reloader(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/prometheus-operator/prometheus-config-reloader:v0.85.0`
+        """
         return pulumi.get(self, "config_reloader")
 
     @config_reloader.setter
@@ -3923,6 +6053,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter
     def grafana(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `docker.io/grafana/grafana:12.1.1`
+        """
         return pulumi.get(self, "grafana")
 
     @grafana.setter
@@ -3932,6 +6067,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter
     def kiali(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/kiali/kiali:v2.29.0`
+        """
         return pulumi.get(self, "kiali")
 
     @kiali.setter
@@ -3941,6 +6081,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter(name="kubeRbacProxy")
     def kube_rbac_proxy(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/brancz/kube-rbac-proxy:v0.19.1`
+        """
         return pulumi.get(self, "kube_rbac_proxy")
 
     @kube_rbac_proxy.setter
@@ -3950,6 +6095,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter(name="kubeStateMetrics")
     def kube_state_metrics(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0`
+        """
         return pulumi.get(self, "kube_state_metrics")
 
     @kube_state_metrics.setter
@@ -3959,6 +6109,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter
     def loki(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `docker.io/grafana/loki:3.7.8`
+        """
         return pulumi.get(self, "loki")
 
     @loki.setter
@@ -3968,6 +6123,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter(name="lokiCanary")
     def loki_canary(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `docker.io/grafana/loki-canary:3.7.8`
+        """
         return pulumi.get(self, "loki_canary")
 
     @loki_canary.setter
@@ -3977,6 +6137,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter(name="nodeExporter")
     def node_exporter(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/prometheus/node-exporter:v1.9.1`
+        """
         return pulumi.get(self, "node_exporter")
 
     @node_exporter.setter
@@ -3986,6 +6151,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter(name="otelCollector")
     def otel_collector(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `docker.io/otel/opentelemetry-collector-contrib:0.130.1`
+        """
         return pulumi.get(self, "otel_collector")
 
     @otel_collector.setter
@@ -3995,6 +6165,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter(name="postgresExporter")
     def postgres_exporter(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/prometheuscommunity/postgres-exporter:v0.17.1`
+        """
         return pulumi.get(self, "postgres_exporter")
 
     @postgres_exporter.setter
@@ -4004,6 +6179,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter
     def prometheus(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/prometheus/prometheus:v3.5.0`
+        """
         return pulumi.get(self, "prometheus")
 
     @prometheus.setter
@@ -4013,6 +6193,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter(name="pullSecrets")
     def pull_secrets(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
+
+        Default: `[]`
+        """
         return pulumi.get(self, "pull_secrets")
 
     @pull_secrets.setter
@@ -4022,6 +6207,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter(name="redisExporter")
     def redis_exporter(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `docker.io/oliver006/redis_exporter:v1.74.0`
+        """
         return pulumi.get(self, "redis_exporter")
 
     @redis_exporter.setter
@@ -4031,6 +6221,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter
     def registry(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Pull every image through this mirror: its host and path replace each image's registry host.
+
+        Default: unset
+        """
         return pulumi.get(self, "registry")
 
     @registry.setter
@@ -4041,7 +6236,9 @@ class ImagesSectionArgs:
     @pulumi.getter(name="registryCredentials")
     def registry_credentials(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
-        Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
+        The mirror's pull credentials as Docker config JSON; the stack creates the Secret registry-credentials from it in both of its namespaces.
+
+        Default: unset
         """
         return pulumi.get(self, "registry_credentials")
 
@@ -4052,6 +6249,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter
     def tempo(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `docker.io/grafana/tempo:2.8.2`
+        """
         return pulumi.get(self, "tempo")
 
     @tempo.setter
@@ -4061,6 +6263,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter(name="thanosCompactor")
     def thanos_compactor(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/thanos/thanos:v0.42.4`
+        """
         return pulumi.get(self, "thanos_compactor")
 
     @thanos_compactor.setter
@@ -4070,6 +6277,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter(name="thanosQuery")
     def thanos_query(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/thanos/thanos:v0.42.4`
+        """
         return pulumi.get(self, "thanos_query")
 
     @thanos_query.setter
@@ -4079,6 +6291,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter(name="thanosRuler")
     def thanos_ruler(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/thanos/thanos:v0.42.4`
+        """
         return pulumi.get(self, "thanos_ruler")
 
     @thanos_ruler.setter
@@ -4088,6 +6305,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter(name="thanosSidecar")
     def thanos_sidecar(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/thanos/thanos:v0.42.4`
+        """
         return pulumi.get(self, "thanos_sidecar")
 
     @thanos_sidecar.setter
@@ -4097,6 +6319,11 @@ class ImagesSectionArgs:
     @_builtins.property
     @pulumi.getter(name="thanosStore")
     def thanos_store(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The image, pinned by a tag other than latest or by a digest.
+
+        Default: `quay.io/thanos/thanos:v0.42.4`
+        """
         return pulumi.get(self, "thanos_store")
 
     @thanos_store.setter
@@ -4110,11 +6337,17 @@ if not MYPY:
         A Jaeger a team already runs, as a datasource of `grafana.extraDatasources`.
         """
         name: pulumi.Input[_builtins.str]
+        """
+        With type `jaeger`.
+        """
         type: pulumi.Input[_builtins.str]
         """
         One of `jaeger`.
         """
         url: pulumi.Input[_builtins.str]
+        """
+        With type `jaeger`.
+        """
 elif False:
     JaegerDatasourceArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -4126,7 +6359,9 @@ class JaegerDatasourceArgs:
                  url: pulumi.Input[_builtins.str]):
         """
         A Jaeger a team already runs, as a datasource of `grafana.extraDatasources`.
+        :param pulumi.Input[_builtins.str] name: With type `jaeger`.
         :param pulumi.Input[_builtins.str] type: One of `jaeger`.
+        :param pulumi.Input[_builtins.str] url: With type `jaeger`.
         """
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "type", type)
@@ -4135,6 +6370,9 @@ class JaegerDatasourceArgs:
     @_builtins.property
     @pulumi.getter
     def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        With type `jaeger`.
+        """
         return pulumi.get(self, "name")
 
     @name.setter
@@ -4156,6 +6394,9 @@ class JaegerDatasourceArgs:
     @_builtins.property
     @pulumi.getter
     def url(self) -> pulumi.Input[_builtins.str]:
+        """
+        With type `jaeger`.
+        """
         return pulumi.get(self, "url")
 
     @url.setter
@@ -4229,9 +6470,16 @@ if not MYPY:
         namespaces: pulumi.Input['KubernetesDiscoveryNamespacesArgsDict']
         role: pulumi.Input[_builtins.str]
         """
+        What discovery lists: pods, Services or EndpointSlices.
+
         One of `endpointslice`, `pod`, `service`.
         """
         ports: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]]
+        """
+        Where Prometheus may connect in those namespaces; every port when unset.
+
+        Default: unset
+        """
 elif False:
     KubernetesDiscoveryArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -4243,7 +6491,12 @@ class KubernetesDiscoveryArgs:
                  ports: Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]] = None):
         """
         Kubernetes discovery of a scrape job in named namespaces (Prometheus' kubernetes_sd_config).
-        :param pulumi.Input[_builtins.str] role: One of `endpointslice`, `pod`, `service`.
+        :param pulumi.Input[_builtins.str] role: What discovery lists: pods, Services or EndpointSlices.
+               
+               One of `endpointslice`, `pod`, `service`.
+        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]] ports: Where Prometheus may connect in those namespaces; every port when unset.
+               
+               Default: unset
         """
         pulumi.set(__self__, "namespaces", namespaces)
         pulumi.set(__self__, "role", role)
@@ -4263,6 +6516,8 @@ class KubernetesDiscoveryArgs:
     @pulumi.getter
     def role(self) -> pulumi.Input[_builtins.str]:
         """
+        What discovery lists: pods, Services or EndpointSlices.
+
         One of `endpointslice`, `pod`, `service`.
         """
         return pulumi.get(self, "role")
@@ -4274,6 +6529,11 @@ class KubernetesDiscoveryArgs:
     @_builtins.property
     @pulumi.getter
     def ports(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]]:
+        """
+        Where Prometheus may connect in those namespaces; every port when unset.
+
+        Default: unset
+        """
         return pulumi.get(self, "ports")
 
     @ports.setter
@@ -4384,12 +6644,21 @@ if not MYPY:
         An SLI of requests faster than a threshold, from a histogram (`indicator.kind` latency).
         """
         buckets: pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]
+        """
+        The bucket boundaries the application publishes for the histogram (e.g. Micrometer's serviceLevelObjectives); threshold must be one of them. With kind `latency`.
+        """
         histogram: pulumi.Input[_builtins.str]
+        """
+        The histogram family without _bucket, with optional matchers, e.g. queue_wait_seconds{queue="checkout"}. With kind `latency`.
+        """
         kind: pulumi.Input[_builtins.str]
         """
         One of `latency`.
         """
         threshold: pulumi.Input[Union[_builtins.float, _builtins.str]]
+        """
+        Events at or below this value are good; one of buckets. With kind `latency`.
+        """
 elif False:
     LatencyIndicatorArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -4402,7 +6671,10 @@ class LatencyIndicatorArgs:
                  threshold: pulumi.Input[Union[_builtins.float, _builtins.str]]):
         """
         An SLI of requests faster than a threshold, from a histogram (`indicator.kind` latency).
+        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]] buckets: The bucket boundaries the application publishes for the histogram (e.g. Micrometer's serviceLevelObjectives); threshold must be one of them. With kind `latency`.
+        :param pulumi.Input[_builtins.str] histogram: The histogram family without _bucket, with optional matchers, e.g. queue_wait_seconds{queue="checkout"}. With kind `latency`.
         :param pulumi.Input[_builtins.str] kind: One of `latency`.
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] threshold: Events at or below this value are good; one of buckets. With kind `latency`.
         """
         pulumi.set(__self__, "buckets", buckets)
         pulumi.set(__self__, "histogram", histogram)
@@ -4412,6 +6684,9 @@ class LatencyIndicatorArgs:
     @_builtins.property
     @pulumi.getter
     def buckets(self) -> pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]:
+        """
+        The bucket boundaries the application publishes for the histogram (e.g. Micrometer's serviceLevelObjectives); threshold must be one of them. With kind `latency`.
+        """
         return pulumi.get(self, "buckets")
 
     @buckets.setter
@@ -4421,6 +6696,9 @@ class LatencyIndicatorArgs:
     @_builtins.property
     @pulumi.getter
     def histogram(self) -> pulumi.Input[_builtins.str]:
+        """
+        The histogram family without _bucket, with optional matchers, e.g. queue_wait_seconds{queue="checkout"}. With kind `latency`.
+        """
         return pulumi.get(self, "histogram")
 
     @histogram.setter
@@ -4442,6 +6720,9 @@ class LatencyIndicatorArgs:
     @_builtins.property
     @pulumi.getter
     def threshold(self) -> pulumi.Input[Union[_builtins.float, _builtins.str]]:
+        """
+        Events at or below this value are good; one of buckets. With kind `latency`.
+        """
         return pulumi.get(self, "threshold")
 
     @threshold.setter
@@ -4508,7 +6789,17 @@ class LogsClientsArgs:
 if not MYPY:
     class LogsSectionAlertsOverridesValueArgsDict(TypedDict):
         for_: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        How long the condition holds before the alert fires.
+
+        Default: unset
+        """
         severity: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The alert's severity label, which a route must read (alerting.routes, alerting.otherSeverities).
+
+        Default: unset
+        """
 elif False:
     LogsSectionAlertsOverridesValueArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -4517,6 +6808,14 @@ class LogsSectionAlertsOverridesValueArgs:
     def __init__(__self__, *,
                  for_: Optional[pulumi.Input[_builtins.str]] = None,
                  severity: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] for_: How long the condition holds before the alert fires.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] severity: The alert's severity label, which a route must read (alerting.routes, alerting.otherSeverities).
+               
+               Default: unset
+        """
         if for_ is not None:
             pulumi.set(__self__, "for_", for_)
         if severity is not None:
@@ -4525,6 +6824,11 @@ class LogsSectionAlertsOverridesValueArgs:
     @_builtins.property
     @pulumi.getter(name="for")
     def for_(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        How long the condition holds before the alert fires.
+
+        Default: unset
+        """
         return pulumi.get(self, "for_")
 
     @for_.setter
@@ -4534,6 +6838,11 @@ class LogsSectionAlertsOverridesValueArgs:
     @_builtins.property
     @pulumi.getter
     def severity(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The alert's severity label, which a route must read (alerting.routes, alerting.otherSeverities).
+
+        Default: unset
+        """
         return pulumi.get(self, "severity")
 
     @severity.setter
@@ -4544,9 +6853,29 @@ class LogsSectionAlertsOverridesValueArgs:
 if not MYPY:
     class LogsSectionAlertsArgsDict(TypedDict):
         disabled: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        Alerts of the stack's own Loki rules left out, by name; a name the rules do not hold is refused. npm run review lists what each edit switches off.
+
+        Default: `[]`
+        """
         error_lines_per5m: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        LogErrorBurst fires when a service logs more ERROR lines than this in five minutes.
+
+        Default: `100`
+        """
         overrides: NotRequired[pulumi.Input[Mapping[str, pulumi.Input['LogsSectionAlertsOverridesValueArgsDict']]]]
+        """
+        Another for or severity for alerts of the stack's own Loki rules, by alert name; a name the rules do not hold is refused. For another threshold, switch the alert off and give your own.
+
+        Default: `{}`
+        """
         silent_for: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        LogsStopped fires when a service that logged in the hour before has been silent this long.
+
+        Default: `15m`
+        """
 elif False:
     LogsSectionAlertsArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -4557,6 +6886,20 @@ class LogsSectionAlertsArgs:
                  error_lines_per5m: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  overrides: Optional[pulumi.Input[Mapping[str, pulumi.Input['LogsSectionAlertsOverridesValueArgs']]]] = None,
                  silent_for: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] disabled: Alerts of the stack's own Loki rules left out, by name; a name the rules do not hold is refused. npm run review lists what each edit switches off.
+               
+               Default: `[]`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] error_lines_per5m: LogErrorBurst fires when a service logs more ERROR lines than this in five minutes.
+               
+               Default: `100`
+        :param pulumi.Input[Mapping[str, pulumi.Input['LogsSectionAlertsOverridesValueArgs']]] overrides: Another for or severity for alerts of the stack's own Loki rules, by alert name; a name the rules do not hold is refused. For another threshold, switch the alert off and give your own.
+               
+               Default: `{}`
+        :param pulumi.Input[_builtins.str] silent_for: LogsStopped fires when a service that logged in the hour before has been silent this long.
+               
+               Default: `15m`
+        """
         if disabled is not None:
             pulumi.set(__self__, "disabled", disabled)
         if error_lines_per5m is not None:
@@ -4569,6 +6912,11 @@ class LogsSectionAlertsArgs:
     @_builtins.property
     @pulumi.getter
     def disabled(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Alerts of the stack's own Loki rules left out, by name; a name the rules do not hold is refused. npm run review lists what each edit switches off.
+
+        Default: `[]`
+        """
         return pulumi.get(self, "disabled")
 
     @disabled.setter
@@ -4578,6 +6926,11 @@ class LogsSectionAlertsArgs:
     @_builtins.property
     @pulumi.getter(name="errorLinesPer5m")
     def error_lines_per5m(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        LogErrorBurst fires when a service logs more ERROR lines than this in five minutes.
+
+        Default: `100`
+        """
         return pulumi.get(self, "error_lines_per5m")
 
     @error_lines_per5m.setter
@@ -4587,6 +6940,11 @@ class LogsSectionAlertsArgs:
     @_builtins.property
     @pulumi.getter
     def overrides(self) -> Optional[pulumi.Input[Mapping[str, pulumi.Input['LogsSectionAlertsOverridesValueArgs']]]]:
+        """
+        Another for or severity for alerts of the stack's own Loki rules, by alert name; a name the rules do not hold is refused. For another threshold, switch the alert off and give your own.
+
+        Default: `{}`
+        """
         return pulumi.get(self, "overrides")
 
     @overrides.setter
@@ -4596,6 +6954,11 @@ class LogsSectionAlertsArgs:
     @_builtins.property
     @pulumi.getter(name="silentFor")
     def silent_for(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        LogsStopped fires when a service that logged in the hour before has been silent this long.
+
+        Default: `15m`
+        """
         return pulumi.get(self, "silent_for")
 
     @silent_for.setter
@@ -4606,21 +6969,83 @@ class LogsSectionAlertsArgs:
 if not MYPY:
     class LogsSectionArgsDict(TypedDict):
         alerts: NotRequired[pulumi.Input['LogsSectionAlertsArgsDict']]
+        """
+        Log alert thresholds, and the log alerts switched off.
+        """
         cluster_events: NotRequired[pulumi.Input[_builtins.bool]]
+        """
+        Ship the cluster's Kubernetes events (every namespace's) to Loki through one collector, labelled by namespace, kind, name, reason and type, kept as long as log lines.
+
+        Default: `true`
+        """
         collection_mode: NotRequired[pulumi.Input[_builtins.str]]
         """
+        node: a DaemonSet in the node namespace tailing /var/log/pods; api: one replica in the restricted namespace reading logs through the API.
+
+        Default: kind: `api`; eks: `node`
+
         One of `api`, `node`.
         """
         drop_patterns: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        Lines matching any of these regular expressions are dropped.
+
+        Default: `["GET /actuator/health","kube-probe/"]`
+        """
         extra_rule_files: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgsDict']]]]]
+        """
+        Teams' own Loki (LogQL) rule files (paths from the project root, or from a program {name, content}), loaded beside the stack's.
+
+        Default: `[]`
+        """
         ingestion_burst_mb: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Per-tenant ingestion burst, in MB.
+
+        Default: kind: `8`; eks: `32`
+        """
         ingestion_rate_mb: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Per-tenant ingestion rate, in MB/s.
+
+        Default: kind: `4`; eks: `16`
+        """
         mask_ip_addresses: NotRequired[pulumi.Input[_builtins.bool]]
+        """
+        Replace IP addresses in log lines before they are stored.
+
+        Default: kind: `false`; eks: `true`
+        """
         replicas: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Loki replicas. Above 1 they form one memberlist ring across zones and need storage.s3.loki, as chunks on a volume cannot be shared.
+
+        Default: kind: `1`; eks: `3`
+        """
         replication_factor: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Replicas each log line is written to (a push succeeds on a majority of them); at most logs.replicas.
+
+        Default: kind: `1`; eks: `3`
+        """
         retention: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        How long Loki keeps log lines.
+
+        Default: kind: `168h`; eks: `720h`
+        """
         storage_size: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Loki's volume (each replica's: its WAL, and on kind its chunks and index).
+
+        Default: kind: `5Gi`; eks: `20Gi`
+        """
         tenant: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Loki tenant for every log line; unset turns Loki's multi-tenancy off.
+
+        Default: kind: unset; eks: `platform`
+        """
 elif False:
     LogsSectionArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -4641,7 +7066,45 @@ class LogsSectionArgs:
                  storage_size: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  tenant: Optional[pulumi.Input[_builtins.str]] = None):
         """
-        :param pulumi.Input[_builtins.str] collection_mode: One of `api`, `node`.
+        :param pulumi.Input['LogsSectionAlertsArgs'] alerts: Log alert thresholds, and the log alerts switched off.
+        :param pulumi.Input[_builtins.bool] cluster_events: Ship the cluster's Kubernetes events (every namespace's) to Loki through one collector, labelled by namespace, kind, name, reason and type, kept as long as log lines.
+               
+               Default: `true`
+        :param pulumi.Input[_builtins.str] collection_mode: node: a DaemonSet in the node namespace tailing /var/log/pods; api: one replica in the restricted namespace reading logs through the API.
+               
+               Default: kind: `api`; eks: `node`
+               
+               One of `api`, `node`.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] drop_patterns: Lines matching any of these regular expressions are dropped.
+               
+               Default: `["GET /actuator/health","kube-probe/"]`
+        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgs']]]] extra_rule_files: Teams' own Loki (LogQL) rule files (paths from the project root, or from a program {name, content}), loaded beside the stack's.
+               
+               Default: `[]`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] ingestion_burst_mb: Per-tenant ingestion burst, in MB.
+               
+               Default: kind: `8`; eks: `32`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] ingestion_rate_mb: Per-tenant ingestion rate, in MB/s.
+               
+               Default: kind: `4`; eks: `16`
+        :param pulumi.Input[_builtins.bool] mask_ip_addresses: Replace IP addresses in log lines before they are stored.
+               
+               Default: kind: `false`; eks: `true`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] replicas: Loki replicas. Above 1 they form one memberlist ring across zones and need storage.s3.loki, as chunks on a volume cannot be shared.
+               
+               Default: kind: `1`; eks: `3`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] replication_factor: Replicas each log line is written to (a push succeeds on a majority of them); at most logs.replicas.
+               
+               Default: kind: `1`; eks: `3`
+        :param pulumi.Input[_builtins.str] retention: How long Loki keeps log lines.
+               
+               Default: kind: `168h`; eks: `720h`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] storage_size: Loki's volume (each replica's: its WAL, and on kind its chunks and index).
+               
+               Default: kind: `5Gi`; eks: `20Gi`
+        :param pulumi.Input[_builtins.str] tenant: Loki tenant for every log line; unset turns Loki's multi-tenancy off.
+               
+               Default: kind: unset; eks: `platform`
         """
         if alerts is not None:
             pulumi.set(__self__, "alerts", alerts)
@@ -4673,6 +7136,9 @@ class LogsSectionArgs:
     @_builtins.property
     @pulumi.getter
     def alerts(self) -> Optional[pulumi.Input['LogsSectionAlertsArgs']]:
+        """
+        Log alert thresholds, and the log alerts switched off.
+        """
         return pulumi.get(self, "alerts")
 
     @alerts.setter
@@ -4682,6 +7148,11 @@ class LogsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="clusterEvents")
     def cluster_events(self) -> Optional[pulumi.Input[_builtins.bool]]:
+        """
+        Ship the cluster's Kubernetes events (every namespace's) to Loki through one collector, labelled by namespace, kind, name, reason and type, kept as long as log lines.
+
+        Default: `true`
+        """
         return pulumi.get(self, "cluster_events")
 
     @cluster_events.setter
@@ -4692,6 +7163,10 @@ class LogsSectionArgs:
     @pulumi.getter(name="collectionMode")
     def collection_mode(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
+        node: a DaemonSet in the node namespace tailing /var/log/pods; api: one replica in the restricted namespace reading logs through the API.
+
+        Default: kind: `api`; eks: `node`
+
         One of `api`, `node`.
         """
         return pulumi.get(self, "collection_mode")
@@ -4703,6 +7178,11 @@ class LogsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="dropPatterns")
     def drop_patterns(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Lines matching any of these regular expressions are dropped.
+
+        Default: `["GET /actuator/health","kube-probe/"]`
+        """
         return pulumi.get(self, "drop_patterns")
 
     @drop_patterns.setter
@@ -4712,6 +7192,11 @@ class LogsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="extraRuleFiles")
     def extra_rule_files(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgs']]]]]:
+        """
+        Teams' own Loki (LogQL) rule files (paths from the project root, or from a program {name, content}), loaded beside the stack's.
+
+        Default: `[]`
+        """
         return pulumi.get(self, "extra_rule_files")
 
     @extra_rule_files.setter
@@ -4721,6 +7206,11 @@ class LogsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="ingestionBurstMb")
     def ingestion_burst_mb(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Per-tenant ingestion burst, in MB.
+
+        Default: kind: `8`; eks: `32`
+        """
         return pulumi.get(self, "ingestion_burst_mb")
 
     @ingestion_burst_mb.setter
@@ -4730,6 +7220,11 @@ class LogsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="ingestionRateMb")
     def ingestion_rate_mb(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Per-tenant ingestion rate, in MB/s.
+
+        Default: kind: `4`; eks: `16`
+        """
         return pulumi.get(self, "ingestion_rate_mb")
 
     @ingestion_rate_mb.setter
@@ -4739,6 +7234,11 @@ class LogsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="maskIpAddresses")
     def mask_ip_addresses(self) -> Optional[pulumi.Input[_builtins.bool]]:
+        """
+        Replace IP addresses in log lines before they are stored.
+
+        Default: kind: `false`; eks: `true`
+        """
         return pulumi.get(self, "mask_ip_addresses")
 
     @mask_ip_addresses.setter
@@ -4748,6 +7248,11 @@ class LogsSectionArgs:
     @_builtins.property
     @pulumi.getter
     def replicas(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Loki replicas. Above 1 they form one memberlist ring across zones and need storage.s3.loki, as chunks on a volume cannot be shared.
+
+        Default: kind: `1`; eks: `3`
+        """
         return pulumi.get(self, "replicas")
 
     @replicas.setter
@@ -4757,6 +7262,11 @@ class LogsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="replicationFactor")
     def replication_factor(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Replicas each log line is written to (a push succeeds on a majority of them); at most logs.replicas.
+
+        Default: kind: `1`; eks: `3`
+        """
         return pulumi.get(self, "replication_factor")
 
     @replication_factor.setter
@@ -4766,6 +7276,11 @@ class LogsSectionArgs:
     @_builtins.property
     @pulumi.getter
     def retention(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        How long Loki keeps log lines.
+
+        Default: kind: `168h`; eks: `720h`
+        """
         return pulumi.get(self, "retention")
 
     @retention.setter
@@ -4775,6 +7290,11 @@ class LogsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="storageSize")
     def storage_size(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Loki's volume (each replica's: its WAL, and on kind its chunks and index).
+
+        Default: kind: `5Gi`; eks: `20Gi`
+        """
         return pulumi.get(self, "storage_size")
 
     @storage_size.setter
@@ -4784,6 +7304,11 @@ class LogsSectionArgs:
     @_builtins.property
     @pulumi.getter
     def tenant(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Loki tenant for every log line; unset turns Loki's multi-tenancy off.
+
+        Default: kind: unset; eks: `platform`
+        """
         return pulumi.get(self, "tenant")
 
     @tenant.setter
@@ -4945,9 +7470,29 @@ class LokiPeerArgs:
 if not MYPY:
     class MeshSectionIstioArgsDict(TypedDict):
         enabled: NotRequired[pulumi.Input[_builtins.bool]]
+        """
+        Scrape the sidecars and istiod, record mesh RED and SLO signals, add the Istio Mesh dashboard and run Kiali.
+
+        Default: `false`
+        """
         istiod_namespace: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Where istiod runs: its Service istiod (or istiod-<revision>) with the port http-monitoring (15014).
+
+        Default: `istio-system`
+        """
         kiali: NotRequired[pulumi.Input[_builtins.bool]]
+        """
+        Run Kiali, read-only, on this stack's Prometheus, Tempo and Grafana; false when the mesh has its own.
+
+        Default: `true`
+        """
         namespaces: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        Namespaces whose pods carry Istio sidecars (the gateways' namespace too, to scrape them); they must exist.
+
+        Default: `[]`
+        """
 elif False:
     MeshSectionIstioArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -4958,6 +7503,20 @@ class MeshSectionIstioArgs:
                  istiod_namespace: Optional[pulumi.Input[_builtins.str]] = None,
                  kiali: Optional[pulumi.Input[_builtins.bool]] = None,
                  namespaces: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None):
+        """
+        :param pulumi.Input[_builtins.bool] enabled: Scrape the sidecars and istiod, record mesh RED and SLO signals, add the Istio Mesh dashboard and run Kiali.
+               
+               Default: `false`
+        :param pulumi.Input[_builtins.str] istiod_namespace: Where istiod runs: its Service istiod (or istiod-<revision>) with the port http-monitoring (15014).
+               
+               Default: `istio-system`
+        :param pulumi.Input[_builtins.bool] kiali: Run Kiali, read-only, on this stack's Prometheus, Tempo and Grafana; false when the mesh has its own.
+               
+               Default: `true`
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] namespaces: Namespaces whose pods carry Istio sidecars (the gateways' namespace too, to scrape them); they must exist.
+               
+               Default: `[]`
+        """
         if enabled is not None:
             pulumi.set(__self__, "enabled", enabled)
         if istiod_namespace is not None:
@@ -4970,6 +7529,11 @@ class MeshSectionIstioArgs:
     @_builtins.property
     @pulumi.getter
     def enabled(self) -> Optional[pulumi.Input[_builtins.bool]]:
+        """
+        Scrape the sidecars and istiod, record mesh RED and SLO signals, add the Istio Mesh dashboard and run Kiali.
+
+        Default: `false`
+        """
         return pulumi.get(self, "enabled")
 
     @enabled.setter
@@ -4979,6 +7543,11 @@ class MeshSectionIstioArgs:
     @_builtins.property
     @pulumi.getter(name="istiodNamespace")
     def istiod_namespace(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Where istiod runs: its Service istiod (or istiod-<revision>) with the port http-monitoring (15014).
+
+        Default: `istio-system`
+        """
         return pulumi.get(self, "istiod_namespace")
 
     @istiod_namespace.setter
@@ -4988,6 +7557,11 @@ class MeshSectionIstioArgs:
     @_builtins.property
     @pulumi.getter
     def kiali(self) -> Optional[pulumi.Input[_builtins.bool]]:
+        """
+        Run Kiali, read-only, on this stack's Prometheus, Tempo and Grafana; false when the mesh has its own.
+
+        Default: `true`
+        """
         return pulumi.get(self, "kiali")
 
     @kiali.setter
@@ -4997,6 +7571,11 @@ class MeshSectionIstioArgs:
     @_builtins.property
     @pulumi.getter
     def namespaces(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Namespaces whose pods carry Istio sidecars (the gateways' namespace too, to scrape them); they must exist.
+
+        Default: `[]`
+        """
         return pulumi.get(self, "namespaces")
 
     @namespaces.setter
@@ -5007,6 +7586,9 @@ class MeshSectionIstioArgs:
 if not MYPY:
     class MeshSectionArgsDict(TypedDict):
         istio: NotRequired[pulumi.Input['MeshSectionIstioArgsDict']]
+        """
+        An Istio service mesh (sidecar mode) the apps run in; off by default.
+        """
 elif False:
     MeshSectionArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -5014,12 +7596,18 @@ elif False:
 class MeshSectionArgs:
     def __init__(__self__, *,
                  istio: Optional[pulumi.Input['MeshSectionIstioArgs']] = None):
+        """
+        :param pulumi.Input['MeshSectionIstioArgs'] istio: An Istio service mesh (sidecar mode) the apps run in; off by default.
+        """
         if istio is not None:
             pulumi.set(__self__, "istio", istio)
 
     @_builtins.property
     @pulumi.getter
     def istio(self) -> Optional[pulumi.Input['MeshSectionIstioArgs']]:
+        """
+        An Istio service mesh (sidecar mode) the apps run in; off by default.
+        """
         return pulumi.get(self, "istio")
 
     @istio.setter
@@ -5126,8 +7714,23 @@ class MetricsClientsArgs:
 if not MYPY:
     class MetricsSectionAlertsOverridesValueArgsDict(TypedDict):
         for_: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        How long the condition holds before the alert fires.
+
+        Default: unset
+        """
         severity: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The alert's severity label, which a route must read (alerting.routes, alerting.otherSeverities).
+
+        Default: unset
+        """
         threshold: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        The number the alert's expression compares with (… > 0.9); only for alerts whose expression has exactly one such comparison.
+
+        Default: unset
+        """
 elif False:
     MetricsSectionAlertsOverridesValueArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -5137,6 +7740,17 @@ class MetricsSectionAlertsOverridesValueArgs:
                  for_: Optional[pulumi.Input[_builtins.str]] = None,
                  severity: Optional[pulumi.Input[_builtins.str]] = None,
                  threshold: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None):
+        """
+        :param pulumi.Input[_builtins.str] for_: How long the condition holds before the alert fires.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] severity: The alert's severity label, which a route must read (alerting.routes, alerting.otherSeverities).
+               
+               Default: unset
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] threshold: The number the alert's expression compares with (… > 0.9); only for alerts whose expression has exactly one such comparison.
+               
+               Default: unset
+        """
         if for_ is not None:
             pulumi.set(__self__, "for_", for_)
         if severity is not None:
@@ -5147,6 +7761,11 @@ class MetricsSectionAlertsOverridesValueArgs:
     @_builtins.property
     @pulumi.getter(name="for")
     def for_(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        How long the condition holds before the alert fires.
+
+        Default: unset
+        """
         return pulumi.get(self, "for_")
 
     @for_.setter
@@ -5156,6 +7775,11 @@ class MetricsSectionAlertsOverridesValueArgs:
     @_builtins.property
     @pulumi.getter
     def severity(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The alert's severity label, which a route must read (alerting.routes, alerting.otherSeverities).
+
+        Default: unset
+        """
         return pulumi.get(self, "severity")
 
     @severity.setter
@@ -5165,6 +7789,11 @@ class MetricsSectionAlertsOverridesValueArgs:
     @_builtins.property
     @pulumi.getter
     def threshold(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        The number the alert's expression compares with (… > 0.9); only for alerts whose expression has exactly one such comparison.
+
+        Default: unset
+        """
         return pulumi.get(self, "threshold")
 
     @threshold.setter
@@ -5175,21 +7804,101 @@ class MetricsSectionAlertsOverridesValueArgs:
 if not MYPY:
     class MetricsSectionAlertsArgsDict(TypedDict):
         api_server_terminated_percent: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        APIServerRequestsTerminated: % of the API server's requests it ends in self-defence (429 throttling, 504 timeouts).
+
+        Default: `20`
+        """
         cpu_percent_of_limit: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        HighCPU: usage, % of the CPU limit.
+
+        Default: `80`
+        """
         cpu_throttling_percent: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        CPUThrottlingHigh: % of a container's CFS periods throttled over 5 minutes.
+
+        Default: `25`
+        """
         disabled: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        Alerts of the stack's own Prometheus rules left out, by name; a name the rules do not hold is refused. npm run review lists what each edit switches off.
+
+        Default: `[]`
+        """
         disk_percent: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        DiskPressure: % of a volume used.
+
+        Default: `85`
+        """
         disk_queue_depth: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        NodeDiskIOSaturated: I/O requests a disk has in flight on average (iostat's aqu-sz).
+
+        Default: `10`
+        """
         error_rate_percent: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        HighErrorRate: % of requests answered with 5xx.
+
+        Default: `5`
+        """
         latency_p99_seconds: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        HighLatency: p99 latency.
+
+        Default: `2`
+        """
         memory_percent_of_limit: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        HighMemory: working set, % of the memory limit.
+
+        Default: `85`
+        """
         node_file_descriptor_percent: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        NodeFileDescriptorsNearLimit: % of a node's file descriptor limit (fs.file-max) allocated.
+
+        Default: `90`
+        """
         node_memory_percent: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        NodeMemoryHighUtilisation: % of a node's memory not available.
+
+        Default: `90`
+        """
         overrides: NotRequired[pulumi.Input[Mapping[str, pulumi.Input['MetricsSectionAlertsOverridesValueArgsDict']]]]
+        """
+        Another for, severity or threshold for alerts of the stack's own Prometheus rules, by alert name; a name the rules do not hold is refused. For another expression, switch the alert off and give your own.
+
+        Default: `{}`
+        """
         quota_percent: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        ResourceQuotaNearlyFull: % of a namespace's quota in use.
+
+        Default: `90`
+        """
         restarts_per15m: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        PodCrashLooping: container restarts in 15 minutes.
+
+        Default: `5`
+        """
         retry_percent: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        HighRetryRate: % of calls retried.
+
+        Default: `10`
+        """
         sample_limit_percent: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        ScrapeSamplesNearLimit: a target's samples after metric relabelling, % of its sample_limit.
+
+        Default: `80`
+        """
 elif False:
     MetricsSectionAlertsArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -5212,6 +7921,56 @@ class MetricsSectionAlertsArgs:
                  restarts_per15m: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  retry_percent: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  sample_limit_percent: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None):
+        """
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] api_server_terminated_percent: APIServerRequestsTerminated: % of the API server's requests it ends in self-defence (429 throttling, 504 timeouts).
+               
+               Default: `20`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] cpu_percent_of_limit: HighCPU: usage, % of the CPU limit.
+               
+               Default: `80`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] cpu_throttling_percent: CPUThrottlingHigh: % of a container's CFS periods throttled over 5 minutes.
+               
+               Default: `25`
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] disabled: Alerts of the stack's own Prometheus rules left out, by name; a name the rules do not hold is refused. npm run review lists what each edit switches off.
+               
+               Default: `[]`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] disk_percent: DiskPressure: % of a volume used.
+               
+               Default: `85`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] disk_queue_depth: NodeDiskIOSaturated: I/O requests a disk has in flight on average (iostat's aqu-sz).
+               
+               Default: `10`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] error_rate_percent: HighErrorRate: % of requests answered with 5xx.
+               
+               Default: `5`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] latency_p99_seconds: HighLatency: p99 latency.
+               
+               Default: `2`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] memory_percent_of_limit: HighMemory: working set, % of the memory limit.
+               
+               Default: `85`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] node_file_descriptor_percent: NodeFileDescriptorsNearLimit: % of a node's file descriptor limit (fs.file-max) allocated.
+               
+               Default: `90`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] node_memory_percent: NodeMemoryHighUtilisation: % of a node's memory not available.
+               
+               Default: `90`
+        :param pulumi.Input[Mapping[str, pulumi.Input['MetricsSectionAlertsOverridesValueArgs']]] overrides: Another for, severity or threshold for alerts of the stack's own Prometheus rules, by alert name; a name the rules do not hold is refused. For another expression, switch the alert off and give your own.
+               
+               Default: `{}`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] quota_percent: ResourceQuotaNearlyFull: % of a namespace's quota in use.
+               
+               Default: `90`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] restarts_per15m: PodCrashLooping: container restarts in 15 minutes.
+               
+               Default: `5`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] retry_percent: HighRetryRate: % of calls retried.
+               
+               Default: `10`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] sample_limit_percent: ScrapeSamplesNearLimit: a target's samples after metric relabelling, % of its sample_limit.
+               
+               Default: `80`
+        """
         if api_server_terminated_percent is not None:
             pulumi.set(__self__, "api_server_terminated_percent", api_server_terminated_percent)
         if cpu_percent_of_limit is not None:
@@ -5248,6 +8007,11 @@ class MetricsSectionAlertsArgs:
     @_builtins.property
     @pulumi.getter(name="apiServerTerminatedPercent")
     def api_server_terminated_percent(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        APIServerRequestsTerminated: % of the API server's requests it ends in self-defence (429 throttling, 504 timeouts).
+
+        Default: `20`
+        """
         return pulumi.get(self, "api_server_terminated_percent")
 
     @api_server_terminated_percent.setter
@@ -5257,6 +8021,11 @@ class MetricsSectionAlertsArgs:
     @_builtins.property
     @pulumi.getter(name="cpuPercentOfLimit")
     def cpu_percent_of_limit(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        HighCPU: usage, % of the CPU limit.
+
+        Default: `80`
+        """
         return pulumi.get(self, "cpu_percent_of_limit")
 
     @cpu_percent_of_limit.setter
@@ -5266,6 +8035,11 @@ class MetricsSectionAlertsArgs:
     @_builtins.property
     @pulumi.getter(name="cpuThrottlingPercent")
     def cpu_throttling_percent(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        CPUThrottlingHigh: % of a container's CFS periods throttled over 5 minutes.
+
+        Default: `25`
+        """
         return pulumi.get(self, "cpu_throttling_percent")
 
     @cpu_throttling_percent.setter
@@ -5275,6 +8049,11 @@ class MetricsSectionAlertsArgs:
     @_builtins.property
     @pulumi.getter
     def disabled(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Alerts of the stack's own Prometheus rules left out, by name; a name the rules do not hold is refused. npm run review lists what each edit switches off.
+
+        Default: `[]`
+        """
         return pulumi.get(self, "disabled")
 
     @disabled.setter
@@ -5284,6 +8063,11 @@ class MetricsSectionAlertsArgs:
     @_builtins.property
     @pulumi.getter(name="diskPercent")
     def disk_percent(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        DiskPressure: % of a volume used.
+
+        Default: `85`
+        """
         return pulumi.get(self, "disk_percent")
 
     @disk_percent.setter
@@ -5293,6 +8077,11 @@ class MetricsSectionAlertsArgs:
     @_builtins.property
     @pulumi.getter(name="diskQueueDepth")
     def disk_queue_depth(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        NodeDiskIOSaturated: I/O requests a disk has in flight on average (iostat's aqu-sz).
+
+        Default: `10`
+        """
         return pulumi.get(self, "disk_queue_depth")
 
     @disk_queue_depth.setter
@@ -5302,6 +8091,11 @@ class MetricsSectionAlertsArgs:
     @_builtins.property
     @pulumi.getter(name="errorRatePercent")
     def error_rate_percent(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        HighErrorRate: % of requests answered with 5xx.
+
+        Default: `5`
+        """
         return pulumi.get(self, "error_rate_percent")
 
     @error_rate_percent.setter
@@ -5311,6 +8105,11 @@ class MetricsSectionAlertsArgs:
     @_builtins.property
     @pulumi.getter(name="latencyP99Seconds")
     def latency_p99_seconds(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        HighLatency: p99 latency.
+
+        Default: `2`
+        """
         return pulumi.get(self, "latency_p99_seconds")
 
     @latency_p99_seconds.setter
@@ -5320,6 +8119,11 @@ class MetricsSectionAlertsArgs:
     @_builtins.property
     @pulumi.getter(name="memoryPercentOfLimit")
     def memory_percent_of_limit(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        HighMemory: working set, % of the memory limit.
+
+        Default: `85`
+        """
         return pulumi.get(self, "memory_percent_of_limit")
 
     @memory_percent_of_limit.setter
@@ -5329,6 +8133,11 @@ class MetricsSectionAlertsArgs:
     @_builtins.property
     @pulumi.getter(name="nodeFileDescriptorPercent")
     def node_file_descriptor_percent(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        NodeFileDescriptorsNearLimit: % of a node's file descriptor limit (fs.file-max) allocated.
+
+        Default: `90`
+        """
         return pulumi.get(self, "node_file_descriptor_percent")
 
     @node_file_descriptor_percent.setter
@@ -5338,6 +8147,11 @@ class MetricsSectionAlertsArgs:
     @_builtins.property
     @pulumi.getter(name="nodeMemoryPercent")
     def node_memory_percent(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        NodeMemoryHighUtilisation: % of a node's memory not available.
+
+        Default: `90`
+        """
         return pulumi.get(self, "node_memory_percent")
 
     @node_memory_percent.setter
@@ -5347,6 +8161,11 @@ class MetricsSectionAlertsArgs:
     @_builtins.property
     @pulumi.getter
     def overrides(self) -> Optional[pulumi.Input[Mapping[str, pulumi.Input['MetricsSectionAlertsOverridesValueArgs']]]]:
+        """
+        Another for, severity or threshold for alerts of the stack's own Prometheus rules, by alert name; a name the rules do not hold is refused. For another expression, switch the alert off and give your own.
+
+        Default: `{}`
+        """
         return pulumi.get(self, "overrides")
 
     @overrides.setter
@@ -5356,6 +8175,11 @@ class MetricsSectionAlertsArgs:
     @_builtins.property
     @pulumi.getter(name="quotaPercent")
     def quota_percent(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        ResourceQuotaNearlyFull: % of a namespace's quota in use.
+
+        Default: `90`
+        """
         return pulumi.get(self, "quota_percent")
 
     @quota_percent.setter
@@ -5365,6 +8189,11 @@ class MetricsSectionAlertsArgs:
     @_builtins.property
     @pulumi.getter(name="restartsPer15m")
     def restarts_per15m(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        PodCrashLooping: container restarts in 15 minutes.
+
+        Default: `5`
+        """
         return pulumi.get(self, "restarts_per15m")
 
     @restarts_per15m.setter
@@ -5374,6 +8203,11 @@ class MetricsSectionAlertsArgs:
     @_builtins.property
     @pulumi.getter(name="retryPercent")
     def retry_percent(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        HighRetryRate: % of calls retried.
+
+        Default: `10`
+        """
         return pulumi.get(self, "retry_percent")
 
     @retry_percent.setter
@@ -5383,6 +8217,11 @@ class MetricsSectionAlertsArgs:
     @_builtins.property
     @pulumi.getter(name="sampleLimitPercent")
     def sample_limit_percent(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        ScrapeSamplesNearLimit: a target's samples after metric relabelling, % of its sample_limit.
+
+        Default: `80`
+        """
         return pulumi.get(self, "sample_limit_percent")
 
     @sample_limit_percent.setter
@@ -5393,7 +8232,15 @@ class MetricsSectionAlertsArgs:
 if not MYPY:
     class MetricsSectionAnnotationDiscoveryArgsDict(TypedDict):
         namespaces: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        Default: `[]`
+        """
         ports: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]]
+        """
+        The ports a prometheus.io/scrape pod is scraped on (its prometheus.io/port, else each port it declares), in apps.namespaces and these namespaces; a pod on another port is not scraped, and Prometheus may connect to those namespaces on these ports and apps.services' only. Empty: no annotated pod is scraped. Unset: any port, and a production stack's preview warns.
+
+        Default: unset
+        """
 elif False:
     MetricsSectionAnnotationDiscoveryArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -5402,6 +8249,12 @@ class MetricsSectionAnnotationDiscoveryArgs:
     def __init__(__self__, *,
                  namespaces: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  ports: Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]] = None):
+        """
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] namespaces: Default: `[]`
+        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]] ports: The ports a prometheus.io/scrape pod is scraped on (its prometheus.io/port, else each port it declares), in apps.namespaces and these namespaces; a pod on another port is not scraped, and Prometheus may connect to those namespaces on these ports and apps.services' only. Empty: no annotated pod is scraped. Unset: any port, and a production stack's preview warns.
+               
+               Default: unset
+        """
         if namespaces is not None:
             pulumi.set(__self__, "namespaces", namespaces)
         if ports is not None:
@@ -5410,6 +8263,9 @@ class MetricsSectionAnnotationDiscoveryArgs:
     @_builtins.property
     @pulumi.getter
     def namespaces(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Default: `[]`
+        """
         return pulumi.get(self, "namespaces")
 
     @namespaces.setter
@@ -5419,6 +8275,11 @@ class MetricsSectionAnnotationDiscoveryArgs:
     @_builtins.property
     @pulumi.getter
     def ports(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]]:
+        """
+        The ports a prometheus.io/scrape pod is scraped on (its prometheus.io/port, else each port it declares), in apps.namespaces and these namespaces; a pod on another port is not scraped, and Prometheus may connect to those namespaces on these ports and apps.services' only. Empty: no annotated pod is scraped. Unset: any port, and a production stack's preview warns.
+
+        Default: unset
+        """
         return pulumi.get(self, "ports")
 
     @ports.setter
@@ -5429,7 +8290,17 @@ class MetricsSectionAnnotationDiscoveryArgs:
 if not MYPY:
     class MetricsSectionExportersArgsDict(TypedDict):
         postgres: NotRequired[pulumi.Input[Sequence[pulumi.Input['PostgresTargetArgsDict']]]]
+        """
+        PostgreSQL databases, one postgres-exporter each.
+
+        Default: `[]`
+        """
         redis: NotRequired[pulumi.Input[Sequence[pulumi.Input['RedisTargetArgsDict']]]]
+        """
+        Redis instances, one redis-exporter each.
+
+        Default: `[]`
+        """
 elif False:
     MetricsSectionExportersArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -5438,6 +8309,14 @@ class MetricsSectionExportersArgs:
     def __init__(__self__, *,
                  postgres: Optional[pulumi.Input[Sequence[pulumi.Input['PostgresTargetArgs']]]] = None,
                  redis: Optional[pulumi.Input[Sequence[pulumi.Input['RedisTargetArgs']]]] = None):
+        """
+        :param pulumi.Input[Sequence[pulumi.Input['PostgresTargetArgs']]] postgres: PostgreSQL databases, one postgres-exporter each.
+               
+               Default: `[]`
+        :param pulumi.Input[Sequence[pulumi.Input['RedisTargetArgs']]] redis: Redis instances, one redis-exporter each.
+               
+               Default: `[]`
+        """
         if postgres is not None:
             pulumi.set(__self__, "postgres", postgres)
         if redis is not None:
@@ -5446,6 +8325,11 @@ class MetricsSectionExportersArgs:
     @_builtins.property
     @pulumi.getter
     def postgres(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['PostgresTargetArgs']]]]:
+        """
+        PostgreSQL databases, one postgres-exporter each.
+
+        Default: `[]`
+        """
         return pulumi.get(self, "postgres")
 
     @postgres.setter
@@ -5455,6 +8339,11 @@ class MetricsSectionExportersArgs:
     @_builtins.property
     @pulumi.getter
     def redis(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['RedisTargetArgs']]]]:
+        """
+        Redis instances, one redis-exporter each.
+
+        Default: `[]`
+        """
         return pulumi.get(self, "redis")
 
     @redis.setter
@@ -5465,6 +8354,11 @@ class MetricsSectionExportersArgs:
 if not MYPY:
     class MetricsSectionNodeExporterArgsDict(TypedDict):
         auth_proxy: NotRequired[pulumi.Input[_builtins.bool]]
+        """
+        node-exporter listens on the node's loopback only, behind kube-rbac-proxy on the node's address: HTTPS (TLS 1.3), and only callers whose token may get the non-resource URL /metrics (Prometheus') are answered. false: node-exporter serves plain HTTP to anyone who reaches the node on its port, which host-network pods put beyond NetworkPolicy.
+
+        Default: `true`
+        """
 elif False:
     MetricsSectionNodeExporterArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -5472,12 +8366,22 @@ elif False:
 class MetricsSectionNodeExporterArgs:
     def __init__(__self__, *,
                  auth_proxy: Optional[pulumi.Input[_builtins.bool]] = None):
+        """
+        :param pulumi.Input[_builtins.bool] auth_proxy: node-exporter listens on the node's loopback only, behind kube-rbac-proxy on the node's address: HTTPS (TLS 1.3), and only callers whose token may get the non-resource URL /metrics (Prometheus') are answered. false: node-exporter serves plain HTTP to anyone who reaches the node on its port, which host-network pods put beyond NetworkPolicy.
+               
+               Default: `true`
+        """
         if auth_proxy is not None:
             pulumi.set(__self__, "auth_proxy", auth_proxy)
 
     @_builtins.property
     @pulumi.getter(name="authProxy")
     def auth_proxy(self) -> Optional[pulumi.Input[_builtins.bool]]:
+        """
+        node-exporter listens on the node's loopback only, behind kube-rbac-proxy on the node's address: HTTPS (TLS 1.3), and only callers whose token may get the non-resource URL /metrics (Prometheus') are answered. false: node-exporter serves plain HTTP to anyone who reaches the node on its port, which host-network pods put beyond NetworkPolicy.
+
+        Default: `true`
+        """
         return pulumi.get(self, "auth_proxy")
 
     @auth_proxy.setter
@@ -5488,6 +8392,11 @@ class MetricsSectionNodeExporterArgs:
 if not MYPY:
     class MetricsSectionObjectStorageCompactorArgsDict(TypedDict):
         storage_size: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        The compactor's working volume: a group's source blocks and their compacted result.
+
+        Default: `100Gi`
+        """
 elif False:
     MetricsSectionObjectStorageCompactorArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -5495,12 +8404,22 @@ elif False:
 class MetricsSectionObjectStorageCompactorArgs:
     def __init__(__self__, *,
                  storage_size: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None):
+        """
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] storage_size: The compactor's working volume: a group's source blocks and their compacted result.
+               
+               Default: `100Gi`
+        """
         if storage_size is not None:
             pulumi.set(__self__, "storage_size", storage_size)
 
     @_builtins.property
     @pulumi.getter(name="storageSize")
     def storage_size(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        The compactor's working volume: a group's source blocks and their compacted result.
+
+        Default: `100Gi`
+        """
         return pulumi.get(self, "storage_size")
 
     @storage_size.setter
@@ -5511,8 +8430,21 @@ class MetricsSectionObjectStorageCompactorArgs:
 if not MYPY:
     class MetricsSectionObjectStorageHubTlsArgsDict(TypedDict):
         ca: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The CA that signed the stores' serving certificates.
+        """
         certificate: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        This hub's client certificate, for stores that ask for one (mutual TLS).
+
+        Default: unset
+        """
         key: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The client certificate's private key (PEM).
+
+        Default: unset
+        """
 elif False:
     MetricsSectionObjectStorageHubTlsArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -5522,6 +8454,15 @@ class MetricsSectionObjectStorageHubTlsArgs:
                  ca: Optional[pulumi.Input[_builtins.str]] = None,
                  certificate: Optional[pulumi.Input[_builtins.str]] = None,
                  key: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] ca: The CA that signed the stores' serving certificates.
+        :param pulumi.Input[_builtins.str] certificate: This hub's client certificate, for stores that ask for one (mutual TLS).
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] key: The client certificate's private key (PEM).
+               
+               Default: unset
+        """
         if ca is not None:
             pulumi.set(__self__, "ca", ca)
         if certificate is not None:
@@ -5532,6 +8473,9 @@ class MetricsSectionObjectStorageHubTlsArgs:
     @_builtins.property
     @pulumi.getter
     def ca(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The CA that signed the stores' serving certificates.
+        """
         return pulumi.get(self, "ca")
 
     @ca.setter
@@ -5541,6 +8485,11 @@ class MetricsSectionObjectStorageHubTlsArgs:
     @_builtins.property
     @pulumi.getter
     def certificate(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        This hub's client certificate, for stores that ask for one (mutual TLS).
+
+        Default: unset
+        """
         return pulumi.get(self, "certificate")
 
     @certificate.setter
@@ -5550,6 +8499,11 @@ class MetricsSectionObjectStorageHubTlsArgs:
     @_builtins.property
     @pulumi.getter
     def key(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The client certificate's private key (PEM).
+
+        Default: unset
+        """
         return pulumi.get(self, "key")
 
     @key.setter
@@ -5560,7 +8514,17 @@ class MetricsSectionObjectStorageHubTlsArgs:
 if not MYPY:
     class MetricsSectionObjectStorageHubArgsDict(TypedDict):
         stores: NotRequired[pulumi.Input[Sequence[pulumi.Input['RemoteStoreArgsDict']]]]
+        """
+        Other clusters' sidecars, for their recent samples the bucket does not hold yet.
+
+        Default: `[]`
+        """
         tls: NotRequired[pulumi.Input['MetricsSectionObjectStorageHubTlsArgsDict']]
+        """
+        How Thanos Query checks the stores and, with a certificate, proves itself to them.
+
+        Default: unset
+        """
 elif False:
     MetricsSectionObjectStorageHubArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -5569,6 +8533,14 @@ class MetricsSectionObjectStorageHubArgs:
     def __init__(__self__, *,
                  stores: Optional[pulumi.Input[Sequence[pulumi.Input['RemoteStoreArgs']]]] = None,
                  tls: Optional[pulumi.Input['MetricsSectionObjectStorageHubTlsArgs']] = None):
+        """
+        :param pulumi.Input[Sequence[pulumi.Input['RemoteStoreArgs']]] stores: Other clusters' sidecars, for their recent samples the bucket does not hold yet.
+               
+               Default: `[]`
+        :param pulumi.Input['MetricsSectionObjectStorageHubTlsArgs'] tls: How Thanos Query checks the stores and, with a certificate, proves itself to them.
+               
+               Default: unset
+        """
         if stores is not None:
             pulumi.set(__self__, "stores", stores)
         if tls is not None:
@@ -5577,6 +8549,11 @@ class MetricsSectionObjectStorageHubArgs:
     @_builtins.property
     @pulumi.getter
     def stores(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['RemoteStoreArgs']]]]:
+        """
+        Other clusters' sidecars, for their recent samples the bucket does not hold yet.
+
+        Default: `[]`
+        """
         return pulumi.get(self, "stores")
 
     @stores.setter
@@ -5586,6 +8563,11 @@ class MetricsSectionObjectStorageHubArgs:
     @_builtins.property
     @pulumi.getter
     def tls(self) -> Optional[pulumi.Input['MetricsSectionObjectStorageHubTlsArgs']]:
+        """
+        How Thanos Query checks the stores and, with a certificate, proves itself to them.
+
+        Default: unset
+        """
         return pulumi.get(self, "tls")
 
     @tls.setter
@@ -5596,8 +8578,23 @@ class MetricsSectionObjectStorageHubArgs:
 if not MYPY:
     class MetricsSectionObjectStorageRetentionArgsDict(TypedDict):
         five_minutes: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        5-minute aggregates (count, sum, min, max, counter) of the raw samples; at least 10d and at least raw, or 0d (forever).
+
+        Default: `180d`
+        """
         one_hour: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        1-hour aggregates; at least fiveMinutes, or 0d (forever).
+
+        Default: `2y`
+        """
         raw: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Every scraped sample; at least 40h, or 0d (forever).
+
+        Default: `30d`
+        """
 elif False:
     MetricsSectionObjectStorageRetentionArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -5607,6 +8604,17 @@ class MetricsSectionObjectStorageRetentionArgs:
                  five_minutes: Optional[pulumi.Input[_builtins.str]] = None,
                  one_hour: Optional[pulumi.Input[_builtins.str]] = None,
                  raw: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] five_minutes: 5-minute aggregates (count, sum, min, max, counter) of the raw samples; at least 10d and at least raw, or 0d (forever).
+               
+               Default: `180d`
+        :param pulumi.Input[_builtins.str] one_hour: 1-hour aggregates; at least fiveMinutes, or 0d (forever).
+               
+               Default: `2y`
+        :param pulumi.Input[_builtins.str] raw: Every scraped sample; at least 40h, or 0d (forever).
+               
+               Default: `30d`
+        """
         if five_minutes is not None:
             pulumi.set(__self__, "five_minutes", five_minutes)
         if one_hour is not None:
@@ -5617,6 +8625,11 @@ class MetricsSectionObjectStorageRetentionArgs:
     @_builtins.property
     @pulumi.getter(name="fiveMinutes")
     def five_minutes(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        5-minute aggregates (count, sum, min, max, counter) of the raw samples; at least 10d and at least raw, or 0d (forever).
+
+        Default: `180d`
+        """
         return pulumi.get(self, "five_minutes")
 
     @five_minutes.setter
@@ -5626,6 +8639,11 @@ class MetricsSectionObjectStorageRetentionArgs:
     @_builtins.property
     @pulumi.getter(name="oneHour")
     def one_hour(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        1-hour aggregates; at least fiveMinutes, or 0d (forever).
+
+        Default: `2y`
+        """
         return pulumi.get(self, "one_hour")
 
     @one_hour.setter
@@ -5635,6 +8653,11 @@ class MetricsSectionObjectStorageRetentionArgs:
     @_builtins.property
     @pulumi.getter
     def raw(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Every scraped sample; at least 40h, or 0d (forever).
+
+        Default: `30d`
+        """
         return pulumi.get(self, "raw")
 
     @raw.setter
@@ -5643,16 +8666,89 @@ class MetricsSectionObjectStorageRetentionArgs:
 
 
 if not MYPY:
+    class MetricsSectionObjectStorageStoreGatewayArgsDict(TypedDict):
+        storage_size: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Each store gateway's volume: its index headers.
+
+        Default: `10Gi`
+        """
+elif False:
+    MetricsSectionObjectStorageStoreGatewayArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class MetricsSectionObjectStorageStoreGatewayArgs:
+    def __init__(__self__, *,
+                 storage_size: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None):
+        """
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] storage_size: Each store gateway's volume: its index headers.
+               
+               Default: `10Gi`
+        """
+        if storage_size is not None:
+            pulumi.set(__self__, "storage_size", storage_size)
+
+    @_builtins.property
+    @pulumi.getter(name="storageSize")
+    def storage_size(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Each store gateway's volume: its index headers.
+
+        Default: `10Gi`
+        """
+        return pulumi.get(self, "storage_size")
+
+    @storage_size.setter
+    def storage_size(self, value: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]):
+        pulumi.set(self, "storage_size", value)
+
+
+if not MYPY:
     class MetricsSectionObjectStorageArgsDict(TypedDict):
         bucket: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The bucket every Prometheus replica's sidecar uploads its blocks to.
+        """
         compactor: NotRequired[pulumi.Input['MetricsSectionObjectStorageCompactorArgsDict']]
+        """
+        The one compactor of this cluster's blocks.
+
+        Default: unset
+        """
         compactor_role_arn: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The IRSA role of the compactor, the one workload that deletes blocks (compacted sources, retention): list, read, write, delete.
+        """
         hub: NotRequired[pulumi.Input['MetricsSectionObjectStorageHubArgsDict']]
+        """
+        This stack is the hub: its store gateway serves every cluster's blocks in the bucket, its dashboards pick a cluster, and Thanos Query also reads `stores`.
+
+        Default: unset
+        """
         region: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The bucket's region.
+        """
         retention: NotRequired[pulumi.Input['MetricsSectionObjectStorageRetentionArgsDict']]
+        """
+        How long the compactor keeps each resolution in the bucket: raw ≤ fiveMinutes ≤ oneHour, 0d meaning forever as Thanos reads it.
+
+        Default: unset
+        """
         role_arn: NotRequired[pulumi.Input[_builtins.str]]
-        store_gateway: NotRequired[pulumi.Input['MetricsSectionObjectStorageCompactorArgsDict']]
+        """
+        The IRSA role of Prometheus' pods, whose Thanos sidecars list, read and upload blocks; never delete.
+        """
+        store_gateway: NotRequired[pulumi.Input['MetricsSectionObjectStorageStoreGatewayArgsDict']]
+        """
+        The two store gateways that serve the bucket's blocks to Thanos Query.
+
+        Default: unset
+        """
         store_role_arn: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The IRSA role of the store gateways, which list and read blocks.
+        """
 elif False:
     MetricsSectionObjectStorageArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -5666,8 +8762,27 @@ class MetricsSectionObjectStorageArgs:
                  region: Optional[pulumi.Input[_builtins.str]] = None,
                  retention: Optional[pulumi.Input['MetricsSectionObjectStorageRetentionArgs']] = None,
                  role_arn: Optional[pulumi.Input[_builtins.str]] = None,
-                 store_gateway: Optional[pulumi.Input['MetricsSectionObjectStorageCompactorArgs']] = None,
+                 store_gateway: Optional[pulumi.Input['MetricsSectionObjectStorageStoreGatewayArgs']] = None,
                  store_role_arn: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] bucket: The bucket every Prometheus replica's sidecar uploads its blocks to.
+        :param pulumi.Input['MetricsSectionObjectStorageCompactorArgs'] compactor: The one compactor of this cluster's blocks.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] compactor_role_arn: The IRSA role of the compactor, the one workload that deletes blocks (compacted sources, retention): list, read, write, delete.
+        :param pulumi.Input['MetricsSectionObjectStorageHubArgs'] hub: This stack is the hub: its store gateway serves every cluster's blocks in the bucket, its dashboards pick a cluster, and Thanos Query also reads `stores`.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] region: The bucket's region.
+        :param pulumi.Input['MetricsSectionObjectStorageRetentionArgs'] retention: How long the compactor keeps each resolution in the bucket: raw ≤ fiveMinutes ≤ oneHour, 0d meaning forever as Thanos reads it.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] role_arn: The IRSA role of Prometheus' pods, whose Thanos sidecars list, read and upload blocks; never delete.
+        :param pulumi.Input['MetricsSectionObjectStorageStoreGatewayArgs'] store_gateway: The two store gateways that serve the bucket's blocks to Thanos Query.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] store_role_arn: The IRSA role of the store gateways, which list and read blocks.
+        """
         if bucket is not None:
             pulumi.set(__self__, "bucket", bucket)
         if compactor is not None:
@@ -5690,6 +8805,9 @@ class MetricsSectionObjectStorageArgs:
     @_builtins.property
     @pulumi.getter
     def bucket(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The bucket every Prometheus replica's sidecar uploads its blocks to.
+        """
         return pulumi.get(self, "bucket")
 
     @bucket.setter
@@ -5699,6 +8817,11 @@ class MetricsSectionObjectStorageArgs:
     @_builtins.property
     @pulumi.getter
     def compactor(self) -> Optional[pulumi.Input['MetricsSectionObjectStorageCompactorArgs']]:
+        """
+        The one compactor of this cluster's blocks.
+
+        Default: unset
+        """
         return pulumi.get(self, "compactor")
 
     @compactor.setter
@@ -5708,6 +8831,9 @@ class MetricsSectionObjectStorageArgs:
     @_builtins.property
     @pulumi.getter(name="compactorRoleArn")
     def compactor_role_arn(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The IRSA role of the compactor, the one workload that deletes blocks (compacted sources, retention): list, read, write, delete.
+        """
         return pulumi.get(self, "compactor_role_arn")
 
     @compactor_role_arn.setter
@@ -5717,6 +8843,11 @@ class MetricsSectionObjectStorageArgs:
     @_builtins.property
     @pulumi.getter
     def hub(self) -> Optional[pulumi.Input['MetricsSectionObjectStorageHubArgs']]:
+        """
+        This stack is the hub: its store gateway serves every cluster's blocks in the bucket, its dashboards pick a cluster, and Thanos Query also reads `stores`.
+
+        Default: unset
+        """
         return pulumi.get(self, "hub")
 
     @hub.setter
@@ -5726,6 +8857,9 @@ class MetricsSectionObjectStorageArgs:
     @_builtins.property
     @pulumi.getter
     def region(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The bucket's region.
+        """
         return pulumi.get(self, "region")
 
     @region.setter
@@ -5735,6 +8869,11 @@ class MetricsSectionObjectStorageArgs:
     @_builtins.property
     @pulumi.getter
     def retention(self) -> Optional[pulumi.Input['MetricsSectionObjectStorageRetentionArgs']]:
+        """
+        How long the compactor keeps each resolution in the bucket: raw ≤ fiveMinutes ≤ oneHour, 0d meaning forever as Thanos reads it.
+
+        Default: unset
+        """
         return pulumi.get(self, "retention")
 
     @retention.setter
@@ -5744,6 +8883,9 @@ class MetricsSectionObjectStorageArgs:
     @_builtins.property
     @pulumi.getter(name="roleArn")
     def role_arn(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The IRSA role of Prometheus' pods, whose Thanos sidecars list, read and upload blocks; never delete.
+        """
         return pulumi.get(self, "role_arn")
 
     @role_arn.setter
@@ -5752,16 +8894,24 @@ class MetricsSectionObjectStorageArgs:
 
     @_builtins.property
     @pulumi.getter(name="storeGateway")
-    def store_gateway(self) -> Optional[pulumi.Input['MetricsSectionObjectStorageCompactorArgs']]:
+    def store_gateway(self) -> Optional[pulumi.Input['MetricsSectionObjectStorageStoreGatewayArgs']]:
+        """
+        The two store gateways that serve the bucket's blocks to Thanos Query.
+
+        Default: unset
+        """
         return pulumi.get(self, "store_gateway")
 
     @store_gateway.setter
-    def store_gateway(self, value: Optional[pulumi.Input['MetricsSectionObjectStorageCompactorArgs']]):
+    def store_gateway(self, value: Optional[pulumi.Input['MetricsSectionObjectStorageStoreGatewayArgs']]):
         pulumi.set(self, "store_gateway", value)
 
     @_builtins.property
     @pulumi.getter(name="storeRoleArn")
     def store_role_arn(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The IRSA role of the store gateways, which list and read blocks.
+        """
         return pulumi.get(self, "store_role_arn")
 
     @store_role_arn.setter
@@ -5772,7 +8922,13 @@ class MetricsSectionObjectStorageArgs:
 if not MYPY:
     class MetricsSectionPrometheusOperatorMonitorsArgsDict(TypedDict):
         enabled: NotRequired[pulumi.Input[_builtins.bool]]
+        """
+        Default: `false`
+        """
         namespaces: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        Default: `[]`
+        """
 elif False:
     MetricsSectionPrometheusOperatorMonitorsArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -5781,6 +8937,10 @@ class MetricsSectionPrometheusOperatorMonitorsArgs:
     def __init__(__self__, *,
                  enabled: Optional[pulumi.Input[_builtins.bool]] = None,
                  namespaces: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None):
+        """
+        :param pulumi.Input[_builtins.bool] enabled: Default: `false`
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] namespaces: Default: `[]`
+        """
         if enabled is not None:
             pulumi.set(__self__, "enabled", enabled)
         if namespaces is not None:
@@ -5789,6 +8949,9 @@ class MetricsSectionPrometheusOperatorMonitorsArgs:
     @_builtins.property
     @pulumi.getter
     def enabled(self) -> Optional[pulumi.Input[_builtins.bool]]:
+        """
+        Default: `false`
+        """
         return pulumi.get(self, "enabled")
 
     @enabled.setter
@@ -5798,6 +8961,9 @@ class MetricsSectionPrometheusOperatorMonitorsArgs:
     @_builtins.property
     @pulumi.getter
     def namespaces(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Default: `[]`
+        """
         return pulumi.get(self, "namespaces")
 
     @namespaces.setter
@@ -5808,9 +8974,21 @@ class MetricsSectionPrometheusOperatorMonitorsArgs:
 if not MYPY:
     class MetricsSectionRemoteWriteArgsDict(TypedDict):
         query_role_arn: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Grafana's IRSA role for querying the workspace (aps:QueryMetrics, GetSeries, GetLabels, GetMetricMetadata).
+        """
         region: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The workspace's region.
+        """
         role_arn: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Prometheus' IRSA role (aps:RemoteWrite).
+        """
         url: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The workspace's remote-write endpoint; Grafana queries the workspace URL it starts with.
+        """
 elif False:
     MetricsSectionRemoteWriteArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -5821,6 +8999,12 @@ class MetricsSectionRemoteWriteArgs:
                  region: Optional[pulumi.Input[_builtins.str]] = None,
                  role_arn: Optional[pulumi.Input[_builtins.str]] = None,
                  url: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] query_role_arn: Grafana's IRSA role for querying the workspace (aps:QueryMetrics, GetSeries, GetLabels, GetMetricMetadata).
+        :param pulumi.Input[_builtins.str] region: The workspace's region.
+        :param pulumi.Input[_builtins.str] role_arn: Prometheus' IRSA role (aps:RemoteWrite).
+        :param pulumi.Input[_builtins.str] url: The workspace's remote-write endpoint; Grafana queries the workspace URL it starts with.
+        """
         if query_role_arn is not None:
             pulumi.set(__self__, "query_role_arn", query_role_arn)
         if region is not None:
@@ -5833,6 +9017,9 @@ class MetricsSectionRemoteWriteArgs:
     @_builtins.property
     @pulumi.getter(name="queryRoleArn")
     def query_role_arn(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Grafana's IRSA role for querying the workspace (aps:QueryMetrics, GetSeries, GetLabels, GetMetricMetadata).
+        """
         return pulumi.get(self, "query_role_arn")
 
     @query_role_arn.setter
@@ -5842,6 +9029,9 @@ class MetricsSectionRemoteWriteArgs:
     @_builtins.property
     @pulumi.getter
     def region(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The workspace's region.
+        """
         return pulumi.get(self, "region")
 
     @region.setter
@@ -5851,6 +9041,9 @@ class MetricsSectionRemoteWriteArgs:
     @_builtins.property
     @pulumi.getter(name="roleArn")
     def role_arn(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Prometheus' IRSA role (aps:RemoteWrite).
+        """
         return pulumi.get(self, "role_arn")
 
     @role_arn.setter
@@ -5860,6 +9053,9 @@ class MetricsSectionRemoteWriteArgs:
     @_builtins.property
     @pulumi.getter
     def url(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The workspace's remote-write endpoint; Grafana queries the workspace URL it starts with.
+        """
         return pulumi.get(self, "url")
 
     @url.setter
@@ -5870,8 +9066,23 @@ class MetricsSectionRemoteWriteArgs:
 if not MYPY:
     class MetricsSectionScrapeLimitsArgsDict(TypedDict):
         cluster_wide_sample_limit: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        The sample_limit of kube-state-metrics and the API server, each one target speaking for the whole cluster.
+
+        Default: `200000`
+        """
         label_limit: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Labels a series may have after metric relabelling (Prometheus' label_limit), for every job that sets none; a series past it has every scrape of its target refused.
+
+        Default: `64`
+        """
         sample_limit: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Samples a target may have after metric relabelling (Prometheus' sample_limit), for every job but kube-state-metrics and the API server (clusterWideSampleLimit) and those that set their own; past it every scrape of the target is refused and none of its samples is stored.
+
+        Default: `20000`
+        """
 elif False:
     MetricsSectionScrapeLimitsArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -5881,6 +9092,17 @@ class MetricsSectionScrapeLimitsArgs:
                  cluster_wide_sample_limit: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  label_limit: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  sample_limit: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None):
+        """
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] cluster_wide_sample_limit: The sample_limit of kube-state-metrics and the API server, each one target speaking for the whole cluster.
+               
+               Default: `200000`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] label_limit: Labels a series may have after metric relabelling (Prometheus' label_limit), for every job that sets none; a series past it has every scrape of its target refused.
+               
+               Default: `64`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] sample_limit: Samples a target may have after metric relabelling (Prometheus' sample_limit), for every job but kube-state-metrics and the API server (clusterWideSampleLimit) and those that set their own; past it every scrape of the target is refused and none of its samples is stored.
+               
+               Default: `20000`
+        """
         if cluster_wide_sample_limit is not None:
             pulumi.set(__self__, "cluster_wide_sample_limit", cluster_wide_sample_limit)
         if label_limit is not None:
@@ -5891,6 +9113,11 @@ class MetricsSectionScrapeLimitsArgs:
     @_builtins.property
     @pulumi.getter(name="clusterWideSampleLimit")
     def cluster_wide_sample_limit(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        The sample_limit of kube-state-metrics and the API server, each one target speaking for the whole cluster.
+
+        Default: `200000`
+        """
         return pulumi.get(self, "cluster_wide_sample_limit")
 
     @cluster_wide_sample_limit.setter
@@ -5900,6 +9127,11 @@ class MetricsSectionScrapeLimitsArgs:
     @_builtins.property
     @pulumi.getter(name="labelLimit")
     def label_limit(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Labels a series may have after metric relabelling (Prometheus' label_limit), for every job that sets none; a series past it has every scrape of its target refused.
+
+        Default: `64`
+        """
         return pulumi.get(self, "label_limit")
 
     @label_limit.setter
@@ -5909,6 +9141,11 @@ class MetricsSectionScrapeLimitsArgs:
     @_builtins.property
     @pulumi.getter(name="sampleLimit")
     def sample_limit(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Samples a target may have after metric relabelling (Prometheus' sample_limit), for every job but kube-state-metrics and the API server (clusterWideSampleLimit) and those that set their own; past it every scrape of the target is refused and none of its samples is stored.
+
+        Default: `20000`
+        """
         return pulumi.get(self, "sample_limit")
 
     @sample_limit.setter
@@ -5968,9 +9205,29 @@ class MetricsSectionSlothWindowArgs:
 if not MYPY:
     class MetricsSectionSloArgsDict(TypedDict):
         availability: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Share of requests that succeed.
+
+        Default: `0.995`
+        """
         latency_objective: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Share of requests faster than the latency threshold.
+
+        Default: `0.95`
+        """
         latency_threshold_seconds: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        The latency threshold; one of tracing.latencyBucketsSeconds.
+
+        Default: `0.5`
+        """
         window: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The compliance window the error budgets are counted over; no longer than metrics.retentionTime, or with metrics.objectStorage than its retention.raw.
+
+        Default: kind: `7d`; eks: `14d`
+        """
 elif False:
     MetricsSectionSloArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -5981,6 +9238,20 @@ class MetricsSectionSloArgs:
                  latency_objective: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  latency_threshold_seconds: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  window: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] availability: Share of requests that succeed.
+               
+               Default: `0.995`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] latency_objective: Share of requests faster than the latency threshold.
+               
+               Default: `0.95`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] latency_threshold_seconds: The latency threshold; one of tracing.latencyBucketsSeconds.
+               
+               Default: `0.5`
+        :param pulumi.Input[_builtins.str] window: The compliance window the error budgets are counted over; no longer than metrics.retentionTime, or with metrics.objectStorage than its retention.raw.
+               
+               Default: kind: `7d`; eks: `14d`
+        """
         if availability is not None:
             pulumi.set(__self__, "availability", availability)
         if latency_objective is not None:
@@ -5993,6 +9264,11 @@ class MetricsSectionSloArgs:
     @_builtins.property
     @pulumi.getter
     def availability(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Share of requests that succeed.
+
+        Default: `0.995`
+        """
         return pulumi.get(self, "availability")
 
     @availability.setter
@@ -6002,6 +9278,11 @@ class MetricsSectionSloArgs:
     @_builtins.property
     @pulumi.getter(name="latencyObjective")
     def latency_objective(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Share of requests faster than the latency threshold.
+
+        Default: `0.95`
+        """
         return pulumi.get(self, "latency_objective")
 
     @latency_objective.setter
@@ -6011,6 +9292,11 @@ class MetricsSectionSloArgs:
     @_builtins.property
     @pulumi.getter(name="latencyThresholdSeconds")
     def latency_threshold_seconds(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        The latency threshold; one of tracing.latencyBucketsSeconds.
+
+        Default: `0.5`
+        """
         return pulumi.get(self, "latency_threshold_seconds")
 
     @latency_threshold_seconds.setter
@@ -6020,6 +9306,11 @@ class MetricsSectionSloArgs:
     @_builtins.property
     @pulumi.getter
     def window(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The compliance window the error budgets are counted over; no longer than metrics.retentionTime, or with metrics.objectStorage than its retention.raw.
+
+        Default: kind: `7d`; eks: `14d`
+        """
         return pulumi.get(self, "window")
 
     @window.setter
@@ -6030,28 +9321,129 @@ class MetricsSectionSloArgs:
 if not MYPY:
     class MetricsSectionArgsDict(TypedDict):
         alertmanager_replicas: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Alertmanager replicas, clustered as peers above 1.
+
+        Default: kind: `1`; eks: `3`
+        """
         alerts: NotRequired[pulumi.Input['MetricsSectionAlertsArgsDict']]
+        """
+        Alert thresholds, and the alerts switched off; the alert rules read nothing else.
+        """
         annotation_discovery: NotRequired[pulumi.Input['MetricsSectionAnnotationDiscoveryArgsDict']]
+        """
+        Namespaces whose prometheus.io/scrape pods are scraped besides apps.namespaces' (no Alloy, no tracing ConfigMap); not the stack's own.
+        """
         evaluation_interval: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        How often rules are evaluated.
+
+        Default: `15s`
+        """
         exporters: NotRequired[pulumi.Input['MetricsSectionExportersArgsDict']]
+        """
+        Databases and caches to export metrics for, one exporter Deployment each.
+        """
         extra_rule_files: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgsDict']]]]]
+        """
+        Teams' own Prometheus rule files (paths from the project root, or from a program {name, content}), checked when the config loads and loaded beside the stack's.
+
+        Default: `[]`
+        """
         extra_scrape_configs: NotRequired[pulumi.Input[Sequence[pulumi.Input['ExtraScrapeConfigArgsDict']]]]
+        """
+        Teams' own scrape jobs, merged into prometheus.yml with tier="app".
+
+        Default: `[]`
+        """
         node_exporter: NotRequired[pulumi.Input['MetricsSectionNodeExporterArgsDict']]
+        """
+        node-exporter on every node.
+        """
         object_storage: NotRequired[pulumi.Input['MetricsSectionObjectStorageArgsDict']]
+        """
+        Thanos: each replica's sidecar uploads its blocks to S3, two store gateways serve them, one compactor compacts, downsamples and applies retention; eks only.
+
+        Default: unset
+        """
         open_slo_files: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgsDict']]]]]
+        """
+        Files of OpenSLO v1 documents of every kind (paths from the project root, or from a program {name, content}; several documents or a YAML list a file), references resolved across the files, each SLO translated to a metrics.slos entry with its alert policies; what Prometheus rules cannot mean is refused with the reason.
+
+        Default: `[]`
+        """
         prometheus_operator_monitors: NotRequired[pulumi.Input['MetricsSectionPrometheusOperatorMonitorsArgsDict']]
+        """
+        ServiceMonitors and PodMonitors in these namespaces, scraped by an Alloy Deployment without the operator; never cluster-wide.
+        """
         remote_write: NotRequired[pulumi.Input['MetricsSectionRemoteWriteArgsDict']]
+        """
+        Amazon Managed Prometheus via SigV4 and IRSA; eks only.
+
+        Default: unset
+        """
         replicas: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Prometheus replicas; each scrapes and alerts alike.
+
+        Default: kind: `1`; eks: `2`
+        """
         retention_size: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Prometheus' size-based retention; keep it below metrics.storageSize.
+
+        Default: kind: `4GB`; eks: `40GB`
+        """
         retention_time: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        How long Prometheus keeps samples on its volume, and so how far back its rules read: without metrics.objectStorage no SLO or alert window may be longer (the 3-day ticket window included). With it, the window before the bucket answers dashboards alone, and rules reading further back run in Thanos Ruler over the bucket (metrics.objectStorage.retention.raw bounds them).
+
+        Default: kind: `7d`; eks: `15d`
+        """
         runbook_base_url: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Every alert links to <runbookBaseUrl>#<alertname in lowercase> (docs/runbooks.md).
+
+        Default: `https://runbooks.example.com/observability`
+        """
         scrape_interval: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Scrape interval of the platform's own jobs and teams' jobs that set none.
+
+        Default: `15s`
+        """
         scrape_limits: NotRequired[pulumi.Input['MetricsSectionScrapeLimitsArgsDict']]
+        """
+        Per-target limits of every scrape job the stack writes: a target that explodes is refused, not stored (ScrapeSampleLimitExceeded).
+        """
         slo: NotRequired[pulumi.Input['MetricsSectionSloArgsDict']]
+        """
+        Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
+        """
         slos: NotRequired[pulumi.Input[Sequence[pulumi.Input['SloArgsDict']]]]
+        """
+        Service level objectives of any indicator, each given recording rules over every burn-rate window and its compliance window, its remaining error budget, and its burn-rate alerts (a page and a ticket unless alerts says otherwise).
+
+        Default: `[]`
+        """
         sloth_files: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgsDict']]]]]
+        """
+        Files of Sloth SLO specs (prometheus/v1, or Sloth's Kubernetes PrometheusServiceLevel; paths from the project root, or from a program {name, content}), each SLO translated to a metrics.slos entry with Sloth's page and ticket alerts.
+
+        Default: `[]`
+        """
         sloth_window: NotRequired[pulumi.Input[Union[_builtins.str, 'MetricsSectionSlothWindowArgsDict']]]
+        """
+        The compliance window of every SLO of metrics.slothFiles, as Sloth's --default-slo-period sets it; a calendar period ({calendar: month, timeZone: Europe/Berlin}) counts each budget from the period's start. Their alerts keep Sloth's windows and burn rates. Default Sloth's 30d.
+
+        Default: unset
+        """
         storage_size: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Prometheus' volume, per replica.
+
+        Default: kind: `5Gi`; eks: `50Gi`
+        """
 elif False:
     MetricsSectionArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -6081,6 +9473,63 @@ class MetricsSectionArgs:
                  sloth_files: Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgs']]]]] = None,
                  sloth_window: Optional[pulumi.Input[Union[_builtins.str, 'MetricsSectionSlothWindowArgs']]] = None,
                  storage_size: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None):
+        """
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] alertmanager_replicas: Alertmanager replicas, clustered as peers above 1.
+               
+               Default: kind: `1`; eks: `3`
+        :param pulumi.Input['MetricsSectionAlertsArgs'] alerts: Alert thresholds, and the alerts switched off; the alert rules read nothing else.
+        :param pulumi.Input['MetricsSectionAnnotationDiscoveryArgs'] annotation_discovery: Namespaces whose prometheus.io/scrape pods are scraped besides apps.namespaces' (no Alloy, no tracing ConfigMap); not the stack's own.
+        :param pulumi.Input[_builtins.str] evaluation_interval: How often rules are evaluated.
+               
+               Default: `15s`
+        :param pulumi.Input['MetricsSectionExportersArgs'] exporters: Databases and caches to export metrics for, one exporter Deployment each.
+        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgs']]]] extra_rule_files: Teams' own Prometheus rule files (paths from the project root, or from a program {name, content}), checked when the config loads and loaded beside the stack's.
+               
+               Default: `[]`
+        :param pulumi.Input[Sequence[pulumi.Input['ExtraScrapeConfigArgs']]] extra_scrape_configs: Teams' own scrape jobs, merged into prometheus.yml with tier="app".
+               
+               Default: `[]`
+        :param pulumi.Input['MetricsSectionNodeExporterArgs'] node_exporter: node-exporter on every node.
+        :param pulumi.Input['MetricsSectionObjectStorageArgs'] object_storage: Thanos: each replica's sidecar uploads its blocks to S3, two store gateways serve them, one compactor compacts, downsamples and applies retention; eks only.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgs']]]] open_slo_files: Files of OpenSLO v1 documents of every kind (paths from the project root, or from a program {name, content}; several documents or a YAML list a file), references resolved across the files, each SLO translated to a metrics.slos entry with its alert policies; what Prometheus rules cannot mean is refused with the reason.
+               
+               Default: `[]`
+        :param pulumi.Input['MetricsSectionPrometheusOperatorMonitorsArgs'] prometheus_operator_monitors: ServiceMonitors and PodMonitors in these namespaces, scraped by an Alloy Deployment without the operator; never cluster-wide.
+        :param pulumi.Input['MetricsSectionRemoteWriteArgs'] remote_write: Amazon Managed Prometheus via SigV4 and IRSA; eks only.
+               
+               Default: unset
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] replicas: Prometheus replicas; each scrapes and alerts alike.
+               
+               Default: kind: `1`; eks: `2`
+        :param pulumi.Input[_builtins.str] retention_size: Prometheus' size-based retention; keep it below metrics.storageSize.
+               
+               Default: kind: `4GB`; eks: `40GB`
+        :param pulumi.Input[_builtins.str] retention_time: How long Prometheus keeps samples on its volume, and so how far back its rules read: without metrics.objectStorage no SLO or alert window may be longer (the 3-day ticket window included). With it, the window before the bucket answers dashboards alone, and rules reading further back run in Thanos Ruler over the bucket (metrics.objectStorage.retention.raw bounds them).
+               
+               Default: kind: `7d`; eks: `15d`
+        :param pulumi.Input[_builtins.str] runbook_base_url: Every alert links to <runbookBaseUrl>#<alertname in lowercase> (docs/runbooks.md).
+               
+               Default: `https://runbooks.example.com/observability`
+        :param pulumi.Input[_builtins.str] scrape_interval: Scrape interval of the platform's own jobs and teams' jobs that set none.
+               
+               Default: `15s`
+        :param pulumi.Input['MetricsSectionScrapeLimitsArgs'] scrape_limits: Per-target limits of every scrape job the stack writes: a target that explodes is refused, not stored (ScrapeSampleLimitExceeded).
+        :param pulumi.Input['MetricsSectionSloArgs'] slo: Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
+        :param pulumi.Input[Sequence[pulumi.Input['SloArgs']]] slos: Service level objectives of any indicator, each given recording rules over every burn-rate window and its compliance window, its remaining error budget, and its burn-rate alerts (a page and a ticket unless alerts says otherwise).
+               
+               Default: `[]`
+        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgs']]]] sloth_files: Files of Sloth SLO specs (prometheus/v1, or Sloth's Kubernetes PrometheusServiceLevel; paths from the project root, or from a program {name, content}), each SLO translated to a metrics.slos entry with Sloth's page and ticket alerts.
+               
+               Default: `[]`
+        :param pulumi.Input[Union[_builtins.str, 'MetricsSectionSlothWindowArgs']] sloth_window: The compliance window of every SLO of metrics.slothFiles, as Sloth's --default-slo-period sets it; a calendar period ({calendar: month, timeZone: Europe/Berlin}) counts each budget from the period's start. Their alerts keep Sloth's windows and burn rates. Default Sloth's 30d.
+               
+               Default: unset
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] storage_size: Prometheus' volume, per replica.
+               
+               Default: kind: `5Gi`; eks: `50Gi`
+        """
         if alertmanager_replicas is not None:
             pulumi.set(__self__, "alertmanager_replicas", alertmanager_replicas)
         if alerts is not None:
@@ -6131,6 +9580,11 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="alertmanagerReplicas")
     def alertmanager_replicas(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Alertmanager replicas, clustered as peers above 1.
+
+        Default: kind: `1`; eks: `3`
+        """
         return pulumi.get(self, "alertmanager_replicas")
 
     @alertmanager_replicas.setter
@@ -6140,6 +9594,9 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter
     def alerts(self) -> Optional[pulumi.Input['MetricsSectionAlertsArgs']]:
+        """
+        Alert thresholds, and the alerts switched off; the alert rules read nothing else.
+        """
         return pulumi.get(self, "alerts")
 
     @alerts.setter
@@ -6149,6 +9606,9 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="annotationDiscovery")
     def annotation_discovery(self) -> Optional[pulumi.Input['MetricsSectionAnnotationDiscoveryArgs']]:
+        """
+        Namespaces whose prometheus.io/scrape pods are scraped besides apps.namespaces' (no Alloy, no tracing ConfigMap); not the stack's own.
+        """
         return pulumi.get(self, "annotation_discovery")
 
     @annotation_discovery.setter
@@ -6158,6 +9618,11 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="evaluationInterval")
     def evaluation_interval(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        How often rules are evaluated.
+
+        Default: `15s`
+        """
         return pulumi.get(self, "evaluation_interval")
 
     @evaluation_interval.setter
@@ -6167,6 +9632,9 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter
     def exporters(self) -> Optional[pulumi.Input['MetricsSectionExportersArgs']]:
+        """
+        Databases and caches to export metrics for, one exporter Deployment each.
+        """
         return pulumi.get(self, "exporters")
 
     @exporters.setter
@@ -6176,6 +9644,11 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="extraRuleFiles")
     def extra_rule_files(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgs']]]]]:
+        """
+        Teams' own Prometheus rule files (paths from the project root, or from a program {name, content}), checked when the config loads and loaded beside the stack's.
+
+        Default: `[]`
+        """
         return pulumi.get(self, "extra_rule_files")
 
     @extra_rule_files.setter
@@ -6185,6 +9658,11 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="extraScrapeConfigs")
     def extra_scrape_configs(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['ExtraScrapeConfigArgs']]]]:
+        """
+        Teams' own scrape jobs, merged into prometheus.yml with tier="app".
+
+        Default: `[]`
+        """
         return pulumi.get(self, "extra_scrape_configs")
 
     @extra_scrape_configs.setter
@@ -6194,6 +9672,9 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="nodeExporter")
     def node_exporter(self) -> Optional[pulumi.Input['MetricsSectionNodeExporterArgs']]:
+        """
+        node-exporter on every node.
+        """
         return pulumi.get(self, "node_exporter")
 
     @node_exporter.setter
@@ -6203,6 +9684,11 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="objectStorage")
     def object_storage(self) -> Optional[pulumi.Input['MetricsSectionObjectStorageArgs']]:
+        """
+        Thanos: each replica's sidecar uploads its blocks to S3, two store gateways serve them, one compactor compacts, downsamples and applies retention; eks only.
+
+        Default: unset
+        """
         return pulumi.get(self, "object_storage")
 
     @object_storage.setter
@@ -6212,6 +9698,11 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="openSloFiles")
     def open_slo_files(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgs']]]]]:
+        """
+        Files of OpenSLO v1 documents of every kind (paths from the project root, or from a program {name, content}; several documents or a YAML list a file), references resolved across the files, each SLO translated to a metrics.slos entry with its alert policies; what Prometheus rules cannot mean is refused with the reason.
+
+        Default: `[]`
+        """
         return pulumi.get(self, "open_slo_files")
 
     @open_slo_files.setter
@@ -6221,6 +9712,9 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="prometheusOperatorMonitors")
     def prometheus_operator_monitors(self) -> Optional[pulumi.Input['MetricsSectionPrometheusOperatorMonitorsArgs']]:
+        """
+        ServiceMonitors and PodMonitors in these namespaces, scraped by an Alloy Deployment without the operator; never cluster-wide.
+        """
         return pulumi.get(self, "prometheus_operator_monitors")
 
     @prometheus_operator_monitors.setter
@@ -6230,6 +9724,11 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="remoteWrite")
     def remote_write(self) -> Optional[pulumi.Input['MetricsSectionRemoteWriteArgs']]:
+        """
+        Amazon Managed Prometheus via SigV4 and IRSA; eks only.
+
+        Default: unset
+        """
         return pulumi.get(self, "remote_write")
 
     @remote_write.setter
@@ -6239,6 +9738,11 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter
     def replicas(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Prometheus replicas; each scrapes and alerts alike.
+
+        Default: kind: `1`; eks: `2`
+        """
         return pulumi.get(self, "replicas")
 
     @replicas.setter
@@ -6248,6 +9752,11 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="retentionSize")
     def retention_size(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Prometheus' size-based retention; keep it below metrics.storageSize.
+
+        Default: kind: `4GB`; eks: `40GB`
+        """
         return pulumi.get(self, "retention_size")
 
     @retention_size.setter
@@ -6257,6 +9766,11 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="retentionTime")
     def retention_time(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        How long Prometheus keeps samples on its volume, and so how far back its rules read: without metrics.objectStorage no SLO or alert window may be longer (the 3-day ticket window included). With it, the window before the bucket answers dashboards alone, and rules reading further back run in Thanos Ruler over the bucket (metrics.objectStorage.retention.raw bounds them).
+
+        Default: kind: `7d`; eks: `15d`
+        """
         return pulumi.get(self, "retention_time")
 
     @retention_time.setter
@@ -6266,6 +9780,11 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="runbookBaseUrl")
     def runbook_base_url(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Every alert links to <runbookBaseUrl>#<alertname in lowercase> (docs/runbooks.md).
+
+        Default: `https://runbooks.example.com/observability`
+        """
         return pulumi.get(self, "runbook_base_url")
 
     @runbook_base_url.setter
@@ -6275,6 +9794,11 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="scrapeInterval")
     def scrape_interval(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Scrape interval of the platform's own jobs and teams' jobs that set none.
+
+        Default: `15s`
+        """
         return pulumi.get(self, "scrape_interval")
 
     @scrape_interval.setter
@@ -6284,6 +9808,9 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="scrapeLimits")
     def scrape_limits(self) -> Optional[pulumi.Input['MetricsSectionScrapeLimitsArgs']]:
+        """
+        Per-target limits of every scrape job the stack writes: a target that explodes is refused, not stored (ScrapeSampleLimitExceeded).
+        """
         return pulumi.get(self, "scrape_limits")
 
     @scrape_limits.setter
@@ -6293,6 +9820,9 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter
     def slo(self) -> Optional[pulumi.Input['MetricsSectionSloArgs']]:
+        """
+        Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
+        """
         return pulumi.get(self, "slo")
 
     @slo.setter
@@ -6302,6 +9832,11 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter
     def slos(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['SloArgs']]]]:
+        """
+        Service level objectives of any indicator, each given recording rules over every burn-rate window and its compliance window, its remaining error budget, and its burn-rate alerts (a page and a ticket unless alerts says otherwise).
+
+        Default: `[]`
+        """
         return pulumi.get(self, "slos")
 
     @slos.setter
@@ -6311,6 +9846,11 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="slothFiles")
     def sloth_files(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'FileContentArgs']]]]]:
+        """
+        Files of Sloth SLO specs (prometheus/v1, or Sloth's Kubernetes PrometheusServiceLevel; paths from the project root, or from a program {name, content}), each SLO translated to a metrics.slos entry with Sloth's page and ticket alerts.
+
+        Default: `[]`
+        """
         return pulumi.get(self, "sloth_files")
 
     @sloth_files.setter
@@ -6320,6 +9860,11 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="slothWindow")
     def sloth_window(self) -> Optional[pulumi.Input[Union[_builtins.str, 'MetricsSectionSlothWindowArgs']]]:
+        """
+        The compliance window of every SLO of metrics.slothFiles, as Sloth's --default-slo-period sets it; a calendar period ({calendar: month, timeZone: Europe/Berlin}) counts each budget from the period's start. Their alerts keep Sloth's windows and burn rates. Default Sloth's 30d.
+
+        Default: unset
+        """
         return pulumi.get(self, "sloth_window")
 
     @sloth_window.setter
@@ -6329,6 +9874,11 @@ class MetricsSectionArgs:
     @_builtins.property
     @pulumi.getter(name="storageSize")
     def storage_size(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Prometheus' volume, per replica.
+
+        Default: kind: `5Gi`; eks: `50Gi`
+        """
         return pulumi.get(self, "storage_size")
 
     @storage_size.setter
@@ -6367,7 +9917,17 @@ class MsTeamsReceiverArgs:
 if not MYPY:
     class NamespacesSectionArgsDict(TypedDict):
         node: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Node agents that need host access; Pod Security privileged, warn and audit restricted.
+
+        Default: `observability-node`
+        """
         observability: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Metrics, logs, traces and Grafana; Pod Security restricted.
+
+        Default: `observability`
+        """
 elif False:
     NamespacesSectionArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -6376,6 +9936,14 @@ class NamespacesSectionArgs:
     def __init__(__self__, *,
                  node: Optional[pulumi.Input[_builtins.str]] = None,
                  observability: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] node: Node agents that need host access; Pod Security privileged, warn and audit restricted.
+               
+               Default: `observability-node`
+        :param pulumi.Input[_builtins.str] observability: Metrics, logs, traces and Grafana; Pod Security restricted.
+               
+               Default: `observability`
+        """
         if node is not None:
             pulumi.set(__self__, "node", node)
         if observability is not None:
@@ -6384,6 +9952,11 @@ class NamespacesSectionArgs:
     @_builtins.property
     @pulumi.getter
     def node(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Node agents that need host access; Pod Security privileged, warn and audit restricted.
+
+        Default: `observability-node`
+        """
         return pulumi.get(self, "node")
 
     @node.setter
@@ -6393,6 +9966,11 @@ class NamespacesSectionArgs:
     @_builtins.property
     @pulumi.getter
     def observability(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Metrics, logs, traces and Grafana; Pod Security restricted.
+
+        Default: `observability`
+        """
         return pulumi.get(self, "observability")
 
     @observability.setter
@@ -6487,15 +10065,33 @@ if not MYPY:
         The ALB authenticates every request with an OIDC identity provider, given whole.
         """
         authorization_endpoint: pulumi.Input[_builtins.str]
+        """
+        With type `oidc`.
+        """
         client_id: pulumi.Input[_builtins.str]
+        """
+        With type `oidc`.
+        """
         client_secret: pulumi.Input[_builtins.str]
+        """
+        With type `oidc`.
+        """
         issuer: pulumi.Input[_builtins.str]
+        """
+        With type `oidc`.
+        """
         token_endpoint: pulumi.Input[_builtins.str]
+        """
+        With type `oidc`.
+        """
         type: pulumi.Input[_builtins.str]
         """
         One of `oidc`.
         """
         user_info_endpoint: pulumi.Input[_builtins.str]
+        """
+        With type `oidc`.
+        """
 elif False:
     OidcAuthArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -6511,7 +10107,13 @@ class OidcAuthArgs:
                  user_info_endpoint: pulumi.Input[_builtins.str]):
         """
         The ALB authenticates every request with an OIDC identity provider, given whole.
+        :param pulumi.Input[_builtins.str] authorization_endpoint: With type `oidc`.
+        :param pulumi.Input[_builtins.str] client_id: With type `oidc`.
+        :param pulumi.Input[_builtins.str] client_secret: With type `oidc`.
+        :param pulumi.Input[_builtins.str] issuer: With type `oidc`.
+        :param pulumi.Input[_builtins.str] token_endpoint: With type `oidc`.
         :param pulumi.Input[_builtins.str] type: One of `oidc`.
+        :param pulumi.Input[_builtins.str] user_info_endpoint: With type `oidc`.
         """
         pulumi.set(__self__, "authorization_endpoint", authorization_endpoint)
         pulumi.set(__self__, "client_id", client_id)
@@ -6524,6 +10126,9 @@ class OidcAuthArgs:
     @_builtins.property
     @pulumi.getter(name="authorizationEndpoint")
     def authorization_endpoint(self) -> pulumi.Input[_builtins.str]:
+        """
+        With type `oidc`.
+        """
         return pulumi.get(self, "authorization_endpoint")
 
     @authorization_endpoint.setter
@@ -6533,6 +10138,9 @@ class OidcAuthArgs:
     @_builtins.property
     @pulumi.getter(name="clientId")
     def client_id(self) -> pulumi.Input[_builtins.str]:
+        """
+        With type `oidc`.
+        """
         return pulumi.get(self, "client_id")
 
     @client_id.setter
@@ -6542,6 +10150,9 @@ class OidcAuthArgs:
     @_builtins.property
     @pulumi.getter(name="clientSecret")
     def client_secret(self) -> pulumi.Input[_builtins.str]:
+        """
+        With type `oidc`.
+        """
         return pulumi.get(self, "client_secret")
 
     @client_secret.setter
@@ -6551,6 +10162,9 @@ class OidcAuthArgs:
     @_builtins.property
     @pulumi.getter
     def issuer(self) -> pulumi.Input[_builtins.str]:
+        """
+        With type `oidc`.
+        """
         return pulumi.get(self, "issuer")
 
     @issuer.setter
@@ -6560,6 +10174,9 @@ class OidcAuthArgs:
     @_builtins.property
     @pulumi.getter(name="tokenEndpoint")
     def token_endpoint(self) -> pulumi.Input[_builtins.str]:
+        """
+        With type `oidc`.
+        """
         return pulumi.get(self, "token_endpoint")
 
     @token_endpoint.setter
@@ -6581,6 +10198,9 @@ class OidcAuthArgs:
     @_builtins.property
     @pulumi.getter(name="userInfoEndpoint")
     def user_info_endpoint(self) -> pulumi.Input[_builtins.str]:
+        """
+        With type `oidc`.
+        """
         return pulumi.get(self, "user_info_endpoint")
 
     @user_info_endpoint.setter
@@ -6595,7 +10215,15 @@ if not MYPY:
         """
         api_key: pulumi.Input[_builtins.str]
         api_url: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Alertmanager's https://api.opsgenie.com/ when unset (EU accounts: https://api.eu.opsgenie.com).
+
+        Default: unset
+        """
         responders: NotRequired[pulumi.Input[Sequence[pulumi.Input['OpsgenieResponderArgsDict']]]]
+        """
+        Default: unset
+        """
 elif False:
     OpsgenieReceiverArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -6607,6 +10235,10 @@ class OpsgenieReceiverArgs:
                  responders: Optional[pulumi.Input[Sequence[pulumi.Input['OpsgenieResponderArgs']]]] = None):
         """
         An Opsgenie API key, with the EU API's URL where needed, and its responders.
+        :param pulumi.Input[_builtins.str] api_url: Alertmanager's https://api.opsgenie.com/ when unset (EU accounts: https://api.eu.opsgenie.com).
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input['OpsgenieResponderArgs']]] responders: Default: unset
         """
         pulumi.set(__self__, "api_key", api_key)
         if api_url is not None:
@@ -6626,6 +10258,11 @@ class OpsgenieReceiverArgs:
     @_builtins.property
     @pulumi.getter(name="apiUrl")
     def api_url(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Alertmanager's https://api.opsgenie.com/ when unset (EU accounts: https://api.eu.opsgenie.com).
+
+        Default: unset
+        """
         return pulumi.get(self, "api_url")
 
     @api_url.setter
@@ -6635,6 +10272,9 @@ class OpsgenieReceiverArgs:
     @_builtins.property
     @pulumi.getter
     def responders(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['OpsgenieResponderArgs']]]]:
+        """
+        Default: unset
+        """
         return pulumi.get(self, "responders")
 
     @responders.setter
@@ -7302,8 +10942,19 @@ if not MYPY:
         A PostgreSQL database of `metrics.exporters.postgres`, exported by a postgres-exporter of its own.
         """
         dsn: pulumi.Input[_builtins.str]
+        """
+        The connection string the exporter uses; it carries credentials.
+        """
         name: pulumi.Input[_builtins.str]
+        """
+        Names the exporter Deployment.
+        """
         port: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Where the database listens, for the exporter's egress NetworkPolicy.
+
+        Default: `5432`
+        """
 elif False:
     PostgresTargetArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -7315,6 +10966,11 @@ class PostgresTargetArgs:
                  port: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None):
         """
         A PostgreSQL database of `metrics.exporters.postgres`, exported by a postgres-exporter of its own.
+        :param pulumi.Input[_builtins.str] dsn: The connection string the exporter uses; it carries credentials.
+        :param pulumi.Input[_builtins.str] name: Names the exporter Deployment.
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] port: Where the database listens, for the exporter's egress NetworkPolicy.
+               
+               Default: `5432`
         """
         pulumi.set(__self__, "dsn", dsn)
         pulumi.set(__self__, "name", name)
@@ -7324,6 +10980,9 @@ class PostgresTargetArgs:
     @_builtins.property
     @pulumi.getter
     def dsn(self) -> pulumi.Input[_builtins.str]:
+        """
+        The connection string the exporter uses; it carries credentials.
+        """
         return pulumi.get(self, "dsn")
 
     @dsn.setter
@@ -7333,6 +10992,9 @@ class PostgresTargetArgs:
     @_builtins.property
     @pulumi.getter
     def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Names the exporter Deployment.
+        """
         return pulumi.get(self, "name")
 
     @name.setter
@@ -7342,6 +11004,11 @@ class PostgresTargetArgs:
     @_builtins.property
     @pulumi.getter
     def port(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Where the database listens, for the exporter's egress NetworkPolicy.
+
+        Default: `5432`
+        """
         return pulumi.get(self, "port")
 
     @port.setter
@@ -7610,9 +11277,27 @@ if not MYPY:
         One of `ratio`.
         """
         total: pulumi.Input[_builtins.str]
+        """
+        All events, e.g. payments_total; of the same form as errors or good. With kind `ratio`.
+        """
         counters: NotRequired[pulumi.Input[_builtins.bool]]
+        """
+        false when the selectors are gauges (a count per evaluation, which the engine sums) rather than counters; default true. With kind `ratio`.
+
+        Default: unset
+        """
         errors: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Bad events, e.g. payments_total{outcome="failed"}; or give good. One of: a counter's selector (the engine takes its rate over each window), a sum of one (sum by (route) (x_total)), a query with {{.window}} where its range goes (sum(rate(x_total[{{.window}}]))), or any other PromQL, whose value at each evaluation the engine records and sums over each window. With kind `ratio`.
+
+        Default: unset
+        """
         good: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Good events; or give errors. Written as total is. With kind `ratio`.
+
+        Default: unset
+        """
 elif False:
     RatioIndicatorArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -7627,6 +11312,16 @@ class RatioIndicatorArgs:
         """
         An SLI of good or bad events over all events (`indicator.kind` ratio).
         :param pulumi.Input[_builtins.str] kind: One of `ratio`.
+        :param pulumi.Input[_builtins.str] total: All events, e.g. payments_total; of the same form as errors or good. With kind `ratio`.
+        :param pulumi.Input[_builtins.bool] counters: false when the selectors are gauges (a count per evaluation, which the engine sums) rather than counters; default true. With kind `ratio`.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] errors: Bad events, e.g. payments_total{outcome="failed"}; or give good. One of: a counter's selector (the engine takes its rate over each window), a sum of one (sum by (route) (x_total)), a query with {{.window}} where its range goes (sum(rate(x_total[{{.window}}]))), or any other PromQL, whose value at each evaluation the engine records and sums over each window. With kind `ratio`.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] good: Good events; or give errors. Written as total is. With kind `ratio`.
+               
+               Default: unset
         """
         pulumi.set(__self__, "kind", kind)
         pulumi.set(__self__, "total", total)
@@ -7652,6 +11347,9 @@ class RatioIndicatorArgs:
     @_builtins.property
     @pulumi.getter
     def total(self) -> pulumi.Input[_builtins.str]:
+        """
+        All events, e.g. payments_total; of the same form as errors or good. With kind `ratio`.
+        """
         return pulumi.get(self, "total")
 
     @total.setter
@@ -7661,6 +11359,11 @@ class RatioIndicatorArgs:
     @_builtins.property
     @pulumi.getter
     def counters(self) -> Optional[pulumi.Input[_builtins.bool]]:
+        """
+        false when the selectors are gauges (a count per evaluation, which the engine sums) rather than counters; default true. With kind `ratio`.
+
+        Default: unset
+        """
         return pulumi.get(self, "counters")
 
     @counters.setter
@@ -7670,6 +11373,11 @@ class RatioIndicatorArgs:
     @_builtins.property
     @pulumi.getter
     def errors(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Bad events, e.g. payments_total{outcome="failed"}; or give good. One of: a counter's selector (the engine takes its rate over each window), a sum of one (sum by (route) (x_total)), a query with {{.window}} where its range goes (sum(rate(x_total[{{.window}}]))), or any other PromQL, whose value at each evaluation the engine records and sums over each window. With kind `ratio`.
+
+        Default: unset
+        """
         return pulumi.get(self, "errors")
 
     @errors.setter
@@ -7679,6 +11387,11 @@ class RatioIndicatorArgs:
     @_builtins.property
     @pulumi.getter
     def good(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Good events; or give errors. Written as total is. With kind `ratio`.
+
+        Default: unset
+        """
         return pulumi.get(self, "good")
 
     @good.setter
@@ -7696,7 +11409,17 @@ if not MYPY:
         One of `raw`.
         """
         error_ratio: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        A precomputed share of bad events (0 to 1): with {{.window}} where its range goes, or an expression the engine records at each evaluation and averages over each window; or give successRatio. With kind `raw`.
+
+        Default: unset
+        """
         success_ratio: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        A precomputed share of good events (0 to 1), written as errorRatio is. With kind `raw`.
+
+        Default: unset
+        """
 elif False:
     RawIndicatorArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -7709,6 +11432,12 @@ class RawIndicatorArgs:
         """
         A precomputed error or success ratio (`indicator.kind` raw).
         :param pulumi.Input[_builtins.str] kind: One of `raw`.
+        :param pulumi.Input[_builtins.str] error_ratio: A precomputed share of bad events (0 to 1): with {{.window}} where its range goes, or an expression the engine records at each evaluation and averages over each window; or give successRatio. With kind `raw`.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] success_ratio: A precomputed share of good events (0 to 1), written as errorRatio is. With kind `raw`.
+               
+               Default: unset
         """
         pulumi.set(__self__, "kind", kind)
         if error_ratio is not None:
@@ -7731,6 +11460,11 @@ class RawIndicatorArgs:
     @_builtins.property
     @pulumi.getter(name="errorRatio")
     def error_ratio(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        A precomputed share of bad events (0 to 1): with {{.window}} where its range goes, or an expression the engine records at each evaluation and averages over each window; or give successRatio. With kind `raw`.
+
+        Default: unset
+        """
         return pulumi.get(self, "error_ratio")
 
     @error_ratio.setter
@@ -7740,6 +11474,11 @@ class RawIndicatorArgs:
     @_builtins.property
     @pulumi.getter(name="successRatio")
     def success_ratio(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        A precomputed share of good events (0 to 1), written as errorRatio is. With kind `raw`.
+
+        Default: unset
+        """
         return pulumi.get(self, "success_ratio")
 
     @success_ratio.setter
@@ -7753,8 +11492,19 @@ if not MYPY:
         A Redis of `metrics.exporters.redis`, exported by a redis-exporter of its own.
         """
         address: pulumi.Input[_builtins.str]
+        """
+        Where Redis listens.
+        """
         name: pulumi.Input[_builtins.str]
+        """
+        Names the exporter Deployment.
+        """
         password: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Redis' password.
+
+        Default: unset
+        """
 elif False:
     RedisTargetArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -7766,6 +11516,11 @@ class RedisTargetArgs:
                  password: Optional[pulumi.Input[_builtins.str]] = None):
         """
         A Redis of `metrics.exporters.redis`, exported by a redis-exporter of its own.
+        :param pulumi.Input[_builtins.str] address: Where Redis listens.
+        :param pulumi.Input[_builtins.str] name: Names the exporter Deployment.
+        :param pulumi.Input[_builtins.str] password: Redis' password.
+               
+               Default: unset
         """
         pulumi.set(__self__, "address", address)
         pulumi.set(__self__, "name", name)
@@ -7775,6 +11530,9 @@ class RedisTargetArgs:
     @_builtins.property
     @pulumi.getter
     def address(self) -> pulumi.Input[_builtins.str]:
+        """
+        Where Redis listens.
+        """
         return pulumi.get(self, "address")
 
     @address.setter
@@ -7784,6 +11542,9 @@ class RedisTargetArgs:
     @_builtins.property
     @pulumi.getter
     def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Names the exporter Deployment.
+        """
         return pulumi.get(self, "name")
 
     @name.setter
@@ -7793,6 +11554,11 @@ class RedisTargetArgs:
     @_builtins.property
     @pulumi.getter
     def password(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Redis' password.
+
+        Default: unset
+        """
         return pulumi.get(self, "password")
 
     @password.setter
@@ -7807,7 +11573,9 @@ if not MYPY:
         """
         registry_credentials: NotRequired[pulumi.Input[_builtins.str]]
         """
-        Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
+        The mirror's pull credentials as Docker config JSON; the stack creates the Secret registry-credentials from it in both of its namespaces.
+
+        Default: unset
         """
 elif False:
     RegistryCredentialsArgsArgsDict: TypeAlias = Mapping[str, Any]
@@ -7818,7 +11586,9 @@ class RegistryCredentialsArgsArgs:
                  registry_credentials: Optional[pulumi.Input[_builtins.str]] = None):
         """
         `images.registryCredentials` alone: the pull Secret StackNamespaces creates in each namespace.
-        :param pulumi.Input[_builtins.str] registry_credentials: Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
+        :param pulumi.Input[_builtins.str] registry_credentials: The mirror's pull credentials as Docker config JSON; the stack creates the Secret registry-credentials from it in both of its namespaces.
+               
+               Default: unset
         """
         if registry_credentials is not None:
             pulumi.set(__self__, "registry_credentials", registry_credentials)
@@ -7827,7 +11597,9 @@ class RegistryCredentialsArgsArgs:
     @pulumi.getter(name="registryCredentials")
     def registry_credentials(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
-        Existing dockerconfigjson Secrets, in both stack namespaces, set as every pod's imagePullSecrets.
+        The mirror's pull credentials as Docker config JSON; the stack creates the Secret registry-credentials from it in both of its namespaces.
+
+        Default: unset
         """
         return pulumi.get(self, "registry_credentials")
 
@@ -7940,13 +11712,38 @@ if not MYPY:
         """
         action: NotRequired[pulumi.Input[_builtins.str]]
         """
+        What the rule does; replace when unset.
+
+        Default: unset
+
         One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
         """
         regex: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Matched against the joined source labels (RE2).
+
+        Default: unset
+        """
         replacement: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Default: unset
+        """
         separator: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Default: unset
+        """
         source_labels: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        Labels whose values are joined and matched (Prometheus' relabel_config).
+
+        Default: unset
+        """
         target_label: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The label a replace writes.
+
+        Default: unset
+        """
 elif False:
     RelabelConfigArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -7961,7 +11758,22 @@ class RelabelConfigArgs:
                  target_label: Optional[pulumi.Input[_builtins.str]] = None):
         """
         A rule of a scrape job's `relabel_configs` or `metric_relabel_configs`, as Prometheus' relabel_config.
-        :param pulumi.Input[_builtins.str] action: One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
+        :param pulumi.Input[_builtins.str] action: What the rule does; replace when unset.
+               
+               Default: unset
+               
+               One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
+        :param pulumi.Input[_builtins.str] regex: Matched against the joined source labels (RE2).
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] replacement: Default: unset
+        :param pulumi.Input[_builtins.str] separator: Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] source_labels: Labels whose values are joined and matched (Prometheus' relabel_config).
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] target_label: The label a replace writes.
+               
+               Default: unset
         """
         if action is not None:
             pulumi.set(__self__, "action", action)
@@ -7980,6 +11792,10 @@ class RelabelConfigArgs:
     @pulumi.getter
     def action(self) -> Optional[pulumi.Input[_builtins.str]]:
         """
+        What the rule does; replace when unset.
+
+        Default: unset
+
         One of `drop`, `keep`, `labeldrop`, `labelkeep`, `labelmap`, `replace`.
         """
         return pulumi.get(self, "action")
@@ -7991,6 +11807,11 @@ class RelabelConfigArgs:
     @_builtins.property
     @pulumi.getter
     def regex(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Matched against the joined source labels (RE2).
+
+        Default: unset
+        """
         return pulumi.get(self, "regex")
 
     @regex.setter
@@ -8000,6 +11821,9 @@ class RelabelConfigArgs:
     @_builtins.property
     @pulumi.getter
     def replacement(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Default: unset
+        """
         return pulumi.get(self, "replacement")
 
     @replacement.setter
@@ -8009,6 +11833,9 @@ class RelabelConfigArgs:
     @_builtins.property
     @pulumi.getter
     def separator(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Default: unset
+        """
         return pulumi.get(self, "separator")
 
     @separator.setter
@@ -8018,6 +11845,11 @@ class RelabelConfigArgs:
     @_builtins.property
     @pulumi.getter
     def source_labels(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Labels whose values are joined and matched (Prometheus' relabel_config).
+
+        Default: unset
+        """
         return pulumi.get(self, "source_labels")
 
     @source_labels.setter
@@ -8027,6 +11859,11 @@ class RelabelConfigArgs:
     @_builtins.property
     @pulumi.getter
     def target_label(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The label a replace writes.
+
+        Default: unset
+        """
         return pulumi.get(self, "target_label")
 
     @target_label.setter
@@ -8040,7 +11877,15 @@ if not MYPY:
         Another cluster's StoreAPI of `metrics.objectStorage.hub.stores`, read over TLS.
         """
         address: pulumi.Input[_builtins.str]
+        """
+        host:port of the StoreAPI, reachable from this cluster.
+        """
         server_name: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The name its certificate is checked against; the address' host when unset.
+
+        Default: unset
+        """
 elif False:
     RemoteStoreArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -8051,6 +11896,10 @@ class RemoteStoreArgs:
                  server_name: Optional[pulumi.Input[_builtins.str]] = None):
         """
         Another cluster's StoreAPI of `metrics.objectStorage.hub.stores`, read over TLS.
+        :param pulumi.Input[_builtins.str] address: host:port of the StoreAPI, reachable from this cluster.
+        :param pulumi.Input[_builtins.str] server_name: The name its certificate is checked against; the address' host when unset.
+               
+               Default: unset
         """
         pulumi.set(__self__, "address", address)
         if server_name is not None:
@@ -8059,6 +11908,9 @@ class RemoteStoreArgs:
     @_builtins.property
     @pulumi.getter
     def address(self) -> pulumi.Input[_builtins.str]:
+        """
+        host:port of the StoreAPI, reachable from this cluster.
+        """
         return pulumi.get(self, "address")
 
     @address.setter
@@ -8068,6 +11920,11 @@ class RemoteStoreArgs:
     @_builtins.property
     @pulumi.getter(name="serverName")
     def server_name(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The name its certificate is checked against; the address' host when unset.
+
+        Default: unset
+        """
         return pulumi.get(self, "server_name")
 
     @server_name.setter
@@ -8390,6 +12247,11 @@ if not MYPY:
         `metrics.runbookBaseUrl` alone: where alerts' runbook links point.
         """
         runbook_base_url: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        Every alert links to <runbookBaseUrl>#<alertname in lowercase> (docs/runbooks.md).
+
+        Default: `https://runbooks.example.com/observability`
+        """
 elif False:
     RunbookLinksArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -8399,6 +12261,9 @@ class RunbookLinksArgs:
                  runbook_base_url: Optional[pulumi.Input[_builtins.str]] = None):
         """
         `metrics.runbookBaseUrl` alone: where alerts' runbook links point.
+        :param pulumi.Input[_builtins.str] runbook_base_url: Every alert links to <runbookBaseUrl>#<alertname in lowercase> (docs/runbooks.md).
+               
+               Default: `https://runbooks.example.com/observability`
         """
         if runbook_base_url is not None:
             pulumi.set(__self__, "runbook_base_url", runbook_base_url)
@@ -8406,6 +12271,11 @@ class RunbookLinksArgs:
     @_builtins.property
     @pulumi.getter(name="runbookBaseUrl")
     def runbook_base_url(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        Every alert links to <runbookBaseUrl>#<alertname in lowercase> (docs/runbooks.md).
+
+        Default: `https://runbooks.example.com/observability`
+        """
         return pulumi.get(self, "runbook_base_url")
 
     @runbook_base_url.setter
@@ -8803,12 +12673,41 @@ if not MYPY:
         A burn-rate alert of an SLO: its name, severity, conditions and where it goes.
         """
         name: pulumi.Input[_builtins.str]
+        """
+        The alert's name; alerts of one SLO differ by name, severity or labels.
+        """
         severity: pulumi.Input[_builtins.str]
+        """
+        The alert's severity label, which routes it: critical pages, warning makes a ticket, another goes where alerting.routes or alerting.otherSeverities say.
+        """
         when: pulumi.Input[Sequence[pulumi.Input['BurnRateConditionArgsDict']]]
+        """
+        Burn-rate conditions, any of which fires the alert.
+        """
         annotations: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]]
+        """
+        Annotations over the engine's summary and description.
+
+        Default: unset
+        """
         for_: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        How long a condition must hold before the alert fires; default: at once.
+
+        Default: unset
+        """
         labels: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]]
+        """
+        Labels the alert carries besides slo, service, severity.
+
+        Default: unset
+        """
         receivers: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        Alertmanager receivers (of alerting.receivers, or critical or warning) the alert goes to, before any other route.
+
+        Default: unset
+        """
 elif False:
     SloAlertArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -8824,6 +12723,21 @@ class SloAlertArgs:
                  receivers: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None):
         """
         A burn-rate alert of an SLO: its name, severity, conditions and where it goes.
+        :param pulumi.Input[_builtins.str] name: The alert's name; alerts of one SLO differ by name, severity or labels.
+        :param pulumi.Input[_builtins.str] severity: The alert's severity label, which routes it: critical pages, warning makes a ticket, another goes where alerting.routes or alerting.otherSeverities say.
+        :param pulumi.Input[Sequence[pulumi.Input['BurnRateConditionArgs']]] when: Burn-rate conditions, any of which fires the alert.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] annotations: Annotations over the engine's summary and description.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] for_: How long a condition must hold before the alert fires; default: at once.
+               
+               Default: unset
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: Labels the alert carries besides slo, service, severity.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] receivers: Alertmanager receivers (of alerting.receivers, or critical or warning) the alert goes to, before any other route.
+               
+               Default: unset
         """
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "severity", severity)
@@ -8840,6 +12754,9 @@ class SloAlertArgs:
     @_builtins.property
     @pulumi.getter
     def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        The alert's name; alerts of one SLO differ by name, severity or labels.
+        """
         return pulumi.get(self, "name")
 
     @name.setter
@@ -8849,6 +12766,9 @@ class SloAlertArgs:
     @_builtins.property
     @pulumi.getter
     def severity(self) -> pulumi.Input[_builtins.str]:
+        """
+        The alert's severity label, which routes it: critical pages, warning makes a ticket, another goes where alerting.routes or alerting.otherSeverities say.
+        """
         return pulumi.get(self, "severity")
 
     @severity.setter
@@ -8858,6 +12778,9 @@ class SloAlertArgs:
     @_builtins.property
     @pulumi.getter
     def when(self) -> pulumi.Input[Sequence[pulumi.Input['BurnRateConditionArgs']]]:
+        """
+        Burn-rate conditions, any of which fires the alert.
+        """
         return pulumi.get(self, "when")
 
     @when.setter
@@ -8867,6 +12790,11 @@ class SloAlertArgs:
     @_builtins.property
     @pulumi.getter
     def annotations(self) -> Optional[pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Annotations over the engine's summary and description.
+
+        Default: unset
+        """
         return pulumi.get(self, "annotations")
 
     @annotations.setter
@@ -8876,6 +12804,11 @@ class SloAlertArgs:
     @_builtins.property
     @pulumi.getter(name="for")
     def for_(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        How long a condition must hold before the alert fires; default: at once.
+
+        Default: unset
+        """
         return pulumi.get(self, "for_")
 
     @for_.setter
@@ -8885,6 +12818,11 @@ class SloAlertArgs:
     @_builtins.property
     @pulumi.getter
     def labels(self) -> Optional[pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Labels the alert carries besides slo, service, severity.
+
+        Default: unset
+        """
         return pulumi.get(self, "labels")
 
     @labels.setter
@@ -8894,6 +12832,11 @@ class SloAlertArgs:
     @_builtins.property
     @pulumi.getter
     def receivers(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Alertmanager receivers (of alerting.receivers, or critical or warning) the alert goes to, before any other route.
+
+        Default: unset
+        """
         return pulumi.get(self, "receivers")
 
     @receivers.setter
@@ -8905,10 +12848,22 @@ if not MYPY:
     class SloBudgetingArgsDict(TypedDict):
         method: pulumi.Input[_builtins.str]
         """
+        occurrences: the share of good events; timeslices: the share of good time slices (a slice is good when its SLI reaches sliceTarget); ratioTimeslices: the average of the slices' SLIs.
+
         One of `occurrences`, `ratioTimeslices`, `timeslices`.
         """
         slice_target: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        The SLI a slice must reach to be good (timeslices).
+
+        Default: unset
+        """
         slice_window: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        A time slice's length (timeslices, ratioTimeslices), at most 5m.
+
+        Default: unset
+        """
 elif False:
     SloBudgetingArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -8919,7 +12874,15 @@ class SloBudgetingArgs:
                  slice_target: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  slice_window: Optional[pulumi.Input[_builtins.str]] = None):
         """
-        :param pulumi.Input[_builtins.str] method: One of `occurrences`, `ratioTimeslices`, `timeslices`.
+        :param pulumi.Input[_builtins.str] method: occurrences: the share of good events; timeslices: the share of good time slices (a slice is good when its SLI reaches sliceTarget); ratioTimeslices: the average of the slices' SLIs.
+               
+               One of `occurrences`, `ratioTimeslices`, `timeslices`.
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] slice_target: The SLI a slice must reach to be good (timeslices).
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] slice_window: A time slice's length (timeslices, ratioTimeslices), at most 5m.
+               
+               Default: unset
         """
         pulumi.set(__self__, "method", method)
         if slice_target is not None:
@@ -8931,6 +12894,8 @@ class SloBudgetingArgs:
     @pulumi.getter
     def method(self) -> pulumi.Input[_builtins.str]:
         """
+        occurrences: the share of good events; timeslices: the share of good time slices (a slice is good when its SLI reaches sliceTarget); ratioTimeslices: the average of the slices' SLIs.
+
         One of `occurrences`, `ratioTimeslices`, `timeslices`.
         """
         return pulumi.get(self, "method")
@@ -8942,6 +12907,11 @@ class SloBudgetingArgs:
     @_builtins.property
     @pulumi.getter(name="sliceTarget")
     def slice_target(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        The SLI a slice must reach to be good (timeslices).
+
+        Default: unset
+        """
         return pulumi.get(self, "slice_target")
 
     @slice_target.setter
@@ -8951,6 +12921,11 @@ class SloBudgetingArgs:
     @_builtins.property
     @pulumi.getter(name="sliceWindow")
     def slice_window(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        A time slice's length (timeslices, ratioTimeslices), at most 5m.
+
+        Default: unset
+        """
         return pulumi.get(self, "slice_window")
 
     @slice_window.setter
@@ -8964,6 +12939,9 @@ if not MYPY:
         `metrics.slo` alone: the per-service objectives, whose latency threshold the apps' histograms get.
         """
         slo: NotRequired[pulumi.Input['MetricsSectionSloArgsDict']]
+        """
+        Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
+        """
 elif False:
     SloDefaultsArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -8973,6 +12951,7 @@ class SloDefaultsArgs:
                  slo: Optional[pulumi.Input['MetricsSectionSloArgs']] = None):
         """
         `metrics.slo` alone: the per-service objectives, whose latency threshold the apps' histograms get.
+        :param pulumi.Input['MetricsSectionSloArgs'] slo: Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
         """
         if slo is not None:
             pulumi.set(__self__, "slo", slo)
@@ -8980,6 +12959,9 @@ class SloDefaultsArgs:
     @_builtins.property
     @pulumi.getter
     def slo(self) -> Optional[pulumi.Input['MetricsSectionSloArgs']]:
+        """
+        Default objectives of every service's HTTP availability and latency SLOs; apps.services[].slo overrides per service.
+        """
         return pulumi.get(self, "slo")
 
     @slo.setter
@@ -9040,12 +13022,37 @@ if not MYPY:
         A service level objective of `metrics.slos`: its indicator, objective, window and burn-rate alerts.
         """
         indicator: pulumi.Input[Union['RatioIndicatorArgsDict', 'LatencyIndicatorArgsDict', 'ThresholdIndicatorArgsDict', 'RawIndicatorArgsDict']]
+        """
+        ratio (errors or good, and total), latency (a histogram and a threshold at one of its buckets), threshold (an expression and a bound; its SLI is the share of evaluations in which it holds) or raw (a precomputed error or success ratio).
+        """
         name: pulumi.Input[_builtins.str]
+        """
+        The SLO's name: the `slo` label of its series and alerts.
+        """
         objective: pulumi.Input[Union[_builtins.float, _builtins.str]]
+        """
+        Share of good events (or of time slices).
+        """
         service: pulumi.Input[_builtins.str]
+        """
+        The service it belongs to: the `service` label of its series and alerts.
+        """
         window: pulumi.Input[Union[_builtins.str, 'SloWindowArgsDict']]
+        """
+        The compliance window the error budget is counted over: rolling (28d, 30d, 4w), or a calendar week (from Monday), month or quarter in a time zone ({calendar: month, timeZone: Europe/Berlin}), counted from the start of the current period and starting again at the next.
+        """
         alerts: NotRequired[pulumi.Input[Sequence[pulumi.Input['SloAlertArgsDict']]]]
+        """
+        The SLO's burn-rate alerts ([] for none); default a page SLOBurnFast (14.4x over 1h and 5m, or 6x over 6h and 30m, for 2m) and a ticket SLOBurnSlow (3x over 1d and 2h, or 1x over 3d and 6h, for 15m).
+
+        Default: unset
+        """
         budgeting: NotRequired[pulumi.Input['SloBudgetingArgsDict']]
+        """
+        How the error budget is counted; default occurrences (every event, or every evaluation of a threshold, counts).
+
+        Default: unset
+        """
 elif False:
     SloArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -9061,6 +13068,17 @@ class SloArgs:
                  budgeting: Optional[pulumi.Input['SloBudgetingArgs']] = None):
         """
         A service level objective of `metrics.slos`: its indicator, objective, window and burn-rate alerts.
+        :param pulumi.Input[Union['RatioIndicatorArgs', 'LatencyIndicatorArgs', 'ThresholdIndicatorArgs', 'RawIndicatorArgs']] indicator: ratio (errors or good, and total), latency (a histogram and a threshold at one of its buckets), threshold (an expression and a bound; its SLI is the share of evaluations in which it holds) or raw (a precomputed error or success ratio).
+        :param pulumi.Input[_builtins.str] name: The SLO's name: the `slo` label of its series and alerts.
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] objective: Share of good events (or of time slices).
+        :param pulumi.Input[_builtins.str] service: The service it belongs to: the `service` label of its series and alerts.
+        :param pulumi.Input[Union[_builtins.str, 'SloWindowArgs']] window: The compliance window the error budget is counted over: rolling (28d, 30d, 4w), or a calendar week (from Monday), month or quarter in a time zone ({calendar: month, timeZone: Europe/Berlin}), counted from the start of the current period and starting again at the next.
+        :param pulumi.Input[Sequence[pulumi.Input['SloAlertArgs']]] alerts: The SLO's burn-rate alerts ([] for none); default a page SLOBurnFast (14.4x over 1h and 5m, or 6x over 6h and 30m, for 2m) and a ticket SLOBurnSlow (3x over 1d and 2h, or 1x over 3d and 6h, for 15m).
+               
+               Default: unset
+        :param pulumi.Input['SloBudgetingArgs'] budgeting: How the error budget is counted; default occurrences (every event, or every evaluation of a threshold, counts).
+               
+               Default: unset
         """
         pulumi.set(__self__, "indicator", indicator)
         pulumi.set(__self__, "name", name)
@@ -9075,6 +13093,9 @@ class SloArgs:
     @_builtins.property
     @pulumi.getter
     def indicator(self) -> pulumi.Input[Union['RatioIndicatorArgs', 'LatencyIndicatorArgs', 'ThresholdIndicatorArgs', 'RawIndicatorArgs']]:
+        """
+        ratio (errors or good, and total), latency (a histogram and a threshold at one of its buckets), threshold (an expression and a bound; its SLI is the share of evaluations in which it holds) or raw (a precomputed error or success ratio).
+        """
         return pulumi.get(self, "indicator")
 
     @indicator.setter
@@ -9084,6 +13105,9 @@ class SloArgs:
     @_builtins.property
     @pulumi.getter
     def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        The SLO's name: the `slo` label of its series and alerts.
+        """
         return pulumi.get(self, "name")
 
     @name.setter
@@ -9093,6 +13117,9 @@ class SloArgs:
     @_builtins.property
     @pulumi.getter
     def objective(self) -> pulumi.Input[Union[_builtins.float, _builtins.str]]:
+        """
+        Share of good events (or of time slices).
+        """
         return pulumi.get(self, "objective")
 
     @objective.setter
@@ -9102,6 +13129,9 @@ class SloArgs:
     @_builtins.property
     @pulumi.getter
     def service(self) -> pulumi.Input[_builtins.str]:
+        """
+        The service it belongs to: the `service` label of its series and alerts.
+        """
         return pulumi.get(self, "service")
 
     @service.setter
@@ -9111,6 +13141,9 @@ class SloArgs:
     @_builtins.property
     @pulumi.getter
     def window(self) -> pulumi.Input[Union[_builtins.str, 'SloWindowArgs']]:
+        """
+        The compliance window the error budget is counted over: rolling (28d, 30d, 4w), or a calendar week (from Monday), month or quarter in a time zone ({calendar: month, timeZone: Europe/Berlin}), counted from the start of the current period and starting again at the next.
+        """
         return pulumi.get(self, "window")
 
     @window.setter
@@ -9120,6 +13153,11 @@ class SloArgs:
     @_builtins.property
     @pulumi.getter
     def alerts(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['SloAlertArgs']]]]:
+        """
+        The SLO's burn-rate alerts ([] for none); default a page SLOBurnFast (14.4x over 1h and 5m, or 6x over 6h and 30m, for 2m) and a ticket SLOBurnSlow (3x over 1d and 2h, or 1x over 3d and 6h, for 15m).
+
+        Default: unset
+        """
         return pulumi.get(self, "alerts")
 
     @alerts.setter
@@ -9129,6 +13167,11 @@ class SloArgs:
     @_builtins.property
     @pulumi.getter
     def budgeting(self) -> Optional[pulumi.Input['SloBudgetingArgs']]:
+        """
+        How the error budget is counted; default occurrences (every event, or every evaluation of a threshold, counts).
+
+        Default: unset
+        """
         return pulumi.get(self, "budgeting")
 
     @budgeting.setter
@@ -9142,6 +13185,11 @@ if not MYPY:
         `tracing.latencyBucketsSeconds` alone: the buckets of the span metrics a TracingStack writes.
         """
         latency_buckets_seconds: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]]
+        """
+        Span-metric and service-graph histogram bounds, increasing; every latency threshold must be one of them.
+
+        Default: `[0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10]`
+        """
 elif False:
     SpanMetricBucketsArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -9151,6 +13199,9 @@ class SpanMetricBucketsArgs:
                  latency_buckets_seconds: Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]] = None):
         """
         `tracing.latencyBucketsSeconds` alone: the buckets of the span metrics a TracingStack writes.
+        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]] latency_buckets_seconds: Span-metric and service-graph histogram bounds, increasing; every latency threshold must be one of them.
+               
+               Default: `[0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10]`
         """
         if latency_buckets_seconds is not None:
             pulumi.set(__self__, "latency_buckets_seconds", latency_buckets_seconds)
@@ -9158,6 +13209,11 @@ class SpanMetricBucketsArgs:
     @_builtins.property
     @pulumi.getter(name="latencyBucketsSeconds")
     def latency_buckets_seconds(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]]:
+        """
+        Span-metric and service-graph histogram bounds, increasing; every latency threshold must be one of them.
+
+        Default: `[0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10]`
+        """
         return pulumi.get(self, "latency_buckets_seconds")
 
     @latency_buckets_seconds.setter
@@ -9280,7 +13336,15 @@ if not MYPY:
         Fixed targets of a scrape job (Prometheus' static_config).
         """
         targets: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]
+        """
+        host:port of each target.
+        """
         labels: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]]
+        """
+        Labels added to these targets' series.
+
+        Default: unset
+        """
 elif False:
     StaticTargetsArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -9291,6 +13355,10 @@ class StaticTargetsArgs:
                  labels: Optional[pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]] = None):
         """
         Fixed targets of a scrape job (Prometheus' static_config).
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] targets: host:port of each target.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: Labels added to these targets' series.
+               
+               Default: unset
         """
         pulumi.set(__self__, "targets", targets)
         if labels is not None:
@@ -9299,6 +13367,9 @@ class StaticTargetsArgs:
     @_builtins.property
     @pulumi.getter
     def targets(self) -> pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]:
+        """
+        host:port of each target.
+        """
         return pulumi.get(self, "targets")
 
     @targets.setter
@@ -9308,6 +13379,11 @@ class StaticTargetsArgs:
     @_builtins.property
     @pulumi.getter
     def labels(self) -> Optional[pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Labels added to these targets' series.
+
+        Default: unset
+        """
         return pulumi.get(self, "labels")
 
     @labels.setter
@@ -9318,8 +13394,17 @@ class StaticTargetsArgs:
 if not MYPY:
     class StorageSectionS3LokiArgsDict(TypedDict):
         bucket: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The bucket.
+        """
         region: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The bucket's region.
+        """
         role_arn: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The IRSA role that reads and writes it.
+        """
 elif False:
     StorageSectionS3LokiArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -9329,6 +13414,11 @@ class StorageSectionS3LokiArgs:
                  bucket: Optional[pulumi.Input[_builtins.str]] = None,
                  region: Optional[pulumi.Input[_builtins.str]] = None,
                  role_arn: Optional[pulumi.Input[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.str] bucket: The bucket.
+        :param pulumi.Input[_builtins.str] region: The bucket's region.
+        :param pulumi.Input[_builtins.str] role_arn: The IRSA role that reads and writes it.
+        """
         if bucket is not None:
             pulumi.set(__self__, "bucket", bucket)
         if region is not None:
@@ -9339,6 +13429,9 @@ class StorageSectionS3LokiArgs:
     @_builtins.property
     @pulumi.getter
     def bucket(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The bucket.
+        """
         return pulumi.get(self, "bucket")
 
     @bucket.setter
@@ -9348,6 +13441,9 @@ class StorageSectionS3LokiArgs:
     @_builtins.property
     @pulumi.getter
     def region(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The bucket's region.
+        """
         return pulumi.get(self, "region")
 
     @region.setter
@@ -9357,6 +13453,9 @@ class StorageSectionS3LokiArgs:
     @_builtins.property
     @pulumi.getter(name="roleArn")
     def role_arn(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The IRSA role that reads and writes it.
+        """
         return pulumi.get(self, "role_arn")
 
     @role_arn.setter
@@ -9367,7 +13466,17 @@ class StorageSectionS3LokiArgs:
 if not MYPY:
     class StorageSectionS3ArgsDict(TypedDict):
         loki: NotRequired[pulumi.Input['StorageSectionS3LokiArgsDict']]
+        """
+        Loki's chunks and index; required on eks.
+
+        Default: unset
+        """
         tempo: NotRequired[pulumi.Input['StorageSectionS3LokiArgsDict']]
+        """
+        Tempo's blocks; required on eks.
+
+        Default: unset
+        """
 elif False:
     StorageSectionS3ArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -9376,6 +13485,14 @@ class StorageSectionS3Args:
     def __init__(__self__, *,
                  loki: Optional[pulumi.Input['StorageSectionS3LokiArgs']] = None,
                  tempo: Optional[pulumi.Input['StorageSectionS3LokiArgs']] = None):
+        """
+        :param pulumi.Input['StorageSectionS3LokiArgs'] loki: Loki's chunks and index; required on eks.
+               
+               Default: unset
+        :param pulumi.Input['StorageSectionS3LokiArgs'] tempo: Tempo's blocks; required on eks.
+               
+               Default: unset
+        """
         if loki is not None:
             pulumi.set(__self__, "loki", loki)
         if tempo is not None:
@@ -9384,6 +13501,11 @@ class StorageSectionS3Args:
     @_builtins.property
     @pulumi.getter
     def loki(self) -> Optional[pulumi.Input['StorageSectionS3LokiArgs']]:
+        """
+        Loki's chunks and index; required on eks.
+
+        Default: unset
+        """
         return pulumi.get(self, "loki")
 
     @loki.setter
@@ -9393,6 +13515,11 @@ class StorageSectionS3Args:
     @_builtins.property
     @pulumi.getter
     def tempo(self) -> Optional[pulumi.Input['StorageSectionS3LokiArgs']]:
+        """
+        Tempo's blocks; required on eks.
+
+        Default: unset
+        """
         return pulumi.get(self, "tempo")
 
     @tempo.setter
@@ -9403,9 +13530,29 @@ class StorageSectionS3Args:
 if not MYPY:
     class StorageSectionArgsDict(TypedDict):
         allow_volume_expansion: NotRequired[pulumi.Input[_builtins.bool]]
+        """
+        Whether that StorageClass has allowVolumeExpansion: a *.storageSize increase needs it.
+
+        Default: kind: `false`; eks: `true`
+        """
         class_name: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        StorageClass of every volume.
+
+        Default: kind: `standard`; eks: `gp3`
+        """
         endpoint_cidrs: NotRequired[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]
+        """
+        The addresses the pods reach S3 and STS at: the CIDRs of the region's S3 prefix list (the gateway endpoint's route: aws ec2 get-managed-prefix-list-entries) and the subnets of an STS interface endpoint. Every workload that reads or writes a bucket (Loki, Tempo, the Thanos sidecars, store gateways and compactor) may connect to these only, on 443. Unset, to any address, and the preview warns on eks. Only with storage.s3.
+
+        Default: unset
+        """
         s3: NotRequired[pulumi.Input['StorageSectionS3ArgsDict']]
+        """
+        Loki's and Tempo's buckets with their IRSA roles; refused on kind.
+
+        Default: unset
+        """
 elif False:
     StorageSectionArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -9416,6 +13563,20 @@ class StorageSectionArgs:
                  class_name: Optional[pulumi.Input[_builtins.str]] = None,
                  endpoint_cidrs: Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  s3: Optional[pulumi.Input['StorageSectionS3Args']] = None):
+        """
+        :param pulumi.Input[_builtins.bool] allow_volume_expansion: Whether that StorageClass has allowVolumeExpansion: a *.storageSize increase needs it.
+               
+               Default: kind: `false`; eks: `true`
+        :param pulumi.Input[_builtins.str] class_name: StorageClass of every volume.
+               
+               Default: kind: `standard`; eks: `gp3`
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] endpoint_cidrs: The addresses the pods reach S3 and STS at: the CIDRs of the region's S3 prefix list (the gateway endpoint's route: aws ec2 get-managed-prefix-list-entries) and the subnets of an STS interface endpoint. Every workload that reads or writes a bucket (Loki, Tempo, the Thanos sidecars, store gateways and compactor) may connect to these only, on 443. Unset, to any address, and the preview warns on eks. Only with storage.s3.
+               
+               Default: unset
+        :param pulumi.Input['StorageSectionS3Args'] s3: Loki's and Tempo's buckets with their IRSA roles; refused on kind.
+               
+               Default: unset
+        """
         if allow_volume_expansion is not None:
             pulumi.set(__self__, "allow_volume_expansion", allow_volume_expansion)
         if class_name is not None:
@@ -9428,6 +13589,11 @@ class StorageSectionArgs:
     @_builtins.property
     @pulumi.getter(name="allowVolumeExpansion")
     def allow_volume_expansion(self) -> Optional[pulumi.Input[_builtins.bool]]:
+        """
+        Whether that StorageClass has allowVolumeExpansion: a *.storageSize increase needs it.
+
+        Default: kind: `false`; eks: `true`
+        """
         return pulumi.get(self, "allow_volume_expansion")
 
     @allow_volume_expansion.setter
@@ -9437,6 +13603,11 @@ class StorageSectionArgs:
     @_builtins.property
     @pulumi.getter(name="className")
     def class_name(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        StorageClass of every volume.
+
+        Default: kind: `standard`; eks: `gp3`
+        """
         return pulumi.get(self, "class_name")
 
     @class_name.setter
@@ -9446,6 +13617,11 @@ class StorageSectionArgs:
     @_builtins.property
     @pulumi.getter(name="endpointCidrs")
     def endpoint_cidrs(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        The addresses the pods reach S3 and STS at: the CIDRs of the region's S3 prefix list (the gateway endpoint's route: aws ec2 get-managed-prefix-list-entries) and the subnets of an STS interface endpoint. Every workload that reads or writes a bucket (Loki, Tempo, the Thanos sidecars, store gateways and compactor) may connect to these only, on 443. Unset, to any address, and the preview warns on eks. Only with storage.s3.
+
+        Default: unset
+        """
         return pulumi.get(self, "endpoint_cidrs")
 
     @endpoint_cidrs.setter
@@ -9455,6 +13631,11 @@ class StorageSectionArgs:
     @_builtins.property
     @pulumi.getter
     def s3(self) -> Optional[pulumi.Input['StorageSectionS3Args']]:
+        """
+        Loki's and Tempo's buckets with their IRSA roles; refused on kind.
+
+        Default: unset
+        """
         return pulumi.get(self, "s3")
 
     @s3.setter
@@ -9468,14 +13649,37 @@ if not MYPY:
         An SLI of the evaluations in which an expression holds a bound (`indicator.kind` threshold).
         """
         expr: pulumi.Input[_builtins.str]
+        """
+        A PromQL expression of a gauge or a rate, e.g. a quantile of queue waiting time; every series it returns must hold. A {{.window}} where a range goes reads the last 5m at each evaluation. With kind `threshold`.
+        """
         kind: pulumi.Input[_builtins.str]
         """
         One of `threshold`.
         """
         above: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        The expression holds while above this bound. With kind `threshold`.
+
+        Default: unset
+        """
         at_least: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        The expression holds while at least this bound. With kind `threshold`.
+
+        Default: unset
+        """
         at_most: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        The expression holds while at most this bound. With kind `threshold`.
+
+        Default: unset
+        """
         below: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        The expression holds while below this bound; or give one of atMost, above, atLeast. With kind `threshold`.
+
+        Default: unset
+        """
 elif False:
     ThresholdIndicatorArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -9490,7 +13694,20 @@ class ThresholdIndicatorArgs:
                  below: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None):
         """
         An SLI of the evaluations in which an expression holds a bound (`indicator.kind` threshold).
+        :param pulumi.Input[_builtins.str] expr: A PromQL expression of a gauge or a rate, e.g. a quantile of queue waiting time; every series it returns must hold. A {{.window}} where a range goes reads the last 5m at each evaluation. With kind `threshold`.
         :param pulumi.Input[_builtins.str] kind: One of `threshold`.
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] above: The expression holds while above this bound. With kind `threshold`.
+               
+               Default: unset
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] at_least: The expression holds while at least this bound. With kind `threshold`.
+               
+               Default: unset
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] at_most: The expression holds while at most this bound. With kind `threshold`.
+               
+               Default: unset
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] below: The expression holds while below this bound; or give one of atMost, above, atLeast. With kind `threshold`.
+               
+               Default: unset
         """
         pulumi.set(__self__, "expr", expr)
         pulumi.set(__self__, "kind", kind)
@@ -9506,6 +13723,9 @@ class ThresholdIndicatorArgs:
     @_builtins.property
     @pulumi.getter
     def expr(self) -> pulumi.Input[_builtins.str]:
+        """
+        A PromQL expression of a gauge or a rate, e.g. a quantile of queue waiting time; every series it returns must hold. A {{.window}} where a range goes reads the last 5m at each evaluation. With kind `threshold`.
+        """
         return pulumi.get(self, "expr")
 
     @expr.setter
@@ -9527,6 +13747,11 @@ class ThresholdIndicatorArgs:
     @_builtins.property
     @pulumi.getter
     def above(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        The expression holds while above this bound. With kind `threshold`.
+
+        Default: unset
+        """
         return pulumi.get(self, "above")
 
     @above.setter
@@ -9536,6 +13761,11 @@ class ThresholdIndicatorArgs:
     @_builtins.property
     @pulumi.getter(name="atLeast")
     def at_least(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        The expression holds while at least this bound. With kind `threshold`.
+
+        Default: unset
+        """
         return pulumi.get(self, "at_least")
 
     @at_least.setter
@@ -9545,6 +13775,11 @@ class ThresholdIndicatorArgs:
     @_builtins.property
     @pulumi.getter(name="atMost")
     def at_most(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        The expression holds while at most this bound. With kind `threshold`.
+
+        Default: unset
+        """
         return pulumi.get(self, "at_most")
 
     @at_most.setter
@@ -9554,6 +13789,11 @@ class ThresholdIndicatorArgs:
     @_builtins.property
     @pulumi.getter
     def below(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        The expression holds while below this bound; or give one of atMost, above, atLeast. With kind `threshold`.
+
+        Default: unset
+        """
         return pulumi.get(self, "below")
 
     @below.setter
@@ -9567,11 +13807,41 @@ if not MYPY:
         One period of a time interval: all the fields it sets must hold at once; one left out holds always.
         """
         days_of_month: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]]
+        """
+        Days of the month or ranges of them, negative counting back from its last; unset: every day.
+
+        Default: unset
+        """
         location: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        The time zone the times and days are read in: UTC, the only one the stack takes.
+
+        Default: unset
+        """
         months: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]]
+        """
+        Months or ranges of them; unset: every month.
+
+        Default: unset
+        """
         times: NotRequired[pulumi.Input[Sequence[pulumi.Input['TimeRangeArgsDict']]]]
+        """
+        Ranges of the day, in UTC; unset: all day.
+
+        Default: unset
+        """
         weekdays: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]]
+        """
+        Weekdays or ranges of them; unset: every day.
+
+        Default: unset
+        """
         years: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]]
+        """
+        Years or ranges of them; unset: every year.
+
+        Default: unset
+        """
 elif False:
     TimeIntervalPeriodArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -9586,6 +13856,24 @@ class TimeIntervalPeriodArgs:
                  years: Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]] = None):
         """
         One period of a time interval: all the fields it sets must hold at once; one left out holds always.
+        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]] days_of_month: Days of the month or ranges of them, negative counting back from its last; unset: every day.
+               
+               Default: unset
+        :param pulumi.Input[_builtins.str] location: The time zone the times and days are read in: UTC, the only one the stack takes.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]] months: Months or ranges of them; unset: every month.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input['TimeRangeArgs']]] times: Ranges of the day, in UTC; unset: all day.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]] weekdays: Weekdays or ranges of them; unset: every day.
+               
+               Default: unset
+        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]] years: Years or ranges of them; unset: every year.
+               
+               Default: unset
         """
         if days_of_month is not None:
             pulumi.set(__self__, "days_of_month", days_of_month)
@@ -9603,6 +13891,11 @@ class TimeIntervalPeriodArgs:
     @_builtins.property
     @pulumi.getter(name="daysOfMonth")
     def days_of_month(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]]:
+        """
+        Days of the month or ranges of them, negative counting back from its last; unset: every day.
+
+        Default: unset
+        """
         return pulumi.get(self, "days_of_month")
 
     @days_of_month.setter
@@ -9612,6 +13905,11 @@ class TimeIntervalPeriodArgs:
     @_builtins.property
     @pulumi.getter
     def location(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        The time zone the times and days are read in: UTC, the only one the stack takes.
+
+        Default: unset
+        """
         return pulumi.get(self, "location")
 
     @location.setter
@@ -9621,6 +13919,11 @@ class TimeIntervalPeriodArgs:
     @_builtins.property
     @pulumi.getter
     def months(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]]:
+        """
+        Months or ranges of them; unset: every month.
+
+        Default: unset
+        """
         return pulumi.get(self, "months")
 
     @months.setter
@@ -9630,6 +13933,11 @@ class TimeIntervalPeriodArgs:
     @_builtins.property
     @pulumi.getter
     def times(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['TimeRangeArgs']]]]:
+        """
+        Ranges of the day, in UTC; unset: all day.
+
+        Default: unset
+        """
         return pulumi.get(self, "times")
 
     @times.setter
@@ -9639,6 +13947,11 @@ class TimeIntervalPeriodArgs:
     @_builtins.property
     @pulumi.getter
     def weekdays(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]]:
+        """
+        Weekdays or ranges of them; unset: every day.
+
+        Default: unset
+        """
         return pulumi.get(self, "weekdays")
 
     @weekdays.setter
@@ -9648,6 +13961,11 @@ class TimeIntervalPeriodArgs:
     @_builtins.property
     @pulumi.getter
     def years(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]]:
+        """
+        Years or ranges of them; unset: every year.
+
+        Default: unset
+        """
         return pulumi.get(self, "years")
 
     @years.setter
@@ -9661,7 +13979,13 @@ if not MYPY:
         A range of the day, `start` included, `end` excluded, both HH:MM in UTC.
         """
         end: pulumi.Input[_builtins.str]
+        """
+        Where the range ends, excluded; 24:00 is the end of the day.
+        """
         start: pulumi.Input[_builtins.str]
+        """
+        Where the range starts, included.
+        """
 elif False:
     TimeRangeArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -9672,6 +13996,8 @@ class TimeRangeArgs:
                  start: pulumi.Input[_builtins.str]):
         """
         A range of the day, `start` included, `end` excluded, both HH:MM in UTC.
+        :param pulumi.Input[_builtins.str] end: Where the range ends, excluded; 24:00 is the end of the day.
+        :param pulumi.Input[_builtins.str] start: Where the range starts, included.
         """
         pulumi.set(__self__, "end", end)
         pulumi.set(__self__, "start", start)
@@ -9679,6 +14005,9 @@ class TimeRangeArgs:
     @_builtins.property
     @pulumi.getter
     def end(self) -> pulumi.Input[_builtins.str]:
+        """
+        Where the range ends, excluded; 24:00 is the end of the day.
+        """
         return pulumi.get(self, "end")
 
     @end.setter
@@ -9688,6 +14017,9 @@ class TimeRangeArgs:
     @_builtins.property
     @pulumi.getter
     def start(self) -> pulumi.Input[_builtins.str]:
+        """
+        Where the range starts, included.
+        """
         return pulumi.get(self, "start")
 
     @start.setter
@@ -9812,8 +14144,23 @@ class TolerationArgs:
 if not MYPY:
     class TracingSectionQueueArgsDict(TypedDict):
         outage_minutes: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Minutes of trace-store outage each collector's persistent sending queue holds at spansPerSecond; beyond them the collector refuses spans and counts them (TracesDropped).
+
+        Default: kind: `15`; eks: `30`
+        """
         spans_per_second: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        The span rate the queue is sized for: the rated load into one collector tier (each pod is sized to take it all while another is down).
+
+        Default: kind: `100`; eks: `1000`
+        """
         storage_size: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Each collector pod's queue volume; must hold outageMinutes at spansPerSecond (2 KiB per span, measured, plus a quarter).
+
+        Default: kind: `256Mi`; eks: `5Gi`
+        """
 elif False:
     TracingSectionQueueArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -9823,6 +14170,17 @@ class TracingSectionQueueArgs:
                  outage_minutes: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  spans_per_second: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  storage_size: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None):
+        """
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] outage_minutes: Minutes of trace-store outage each collector's persistent sending queue holds at spansPerSecond; beyond them the collector refuses spans and counts them (TracesDropped).
+               
+               Default: kind: `15`; eks: `30`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] spans_per_second: The span rate the queue is sized for: the rated load into one collector tier (each pod is sized to take it all while another is down).
+               
+               Default: kind: `100`; eks: `1000`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] storage_size: Each collector pod's queue volume; must hold outageMinutes at spansPerSecond (2 KiB per span, measured, plus a quarter).
+               
+               Default: kind: `256Mi`; eks: `5Gi`
+        """
         if outage_minutes is not None:
             pulumi.set(__self__, "outage_minutes", outage_minutes)
         if spans_per_second is not None:
@@ -9833,6 +14191,11 @@ class TracingSectionQueueArgs:
     @_builtins.property
     @pulumi.getter(name="outageMinutes")
     def outage_minutes(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Minutes of trace-store outage each collector's persistent sending queue holds at spansPerSecond; beyond them the collector refuses spans and counts them (TracesDropped).
+
+        Default: kind: `15`; eks: `30`
+        """
         return pulumi.get(self, "outage_minutes")
 
     @outage_minutes.setter
@@ -9842,6 +14205,11 @@ class TracingSectionQueueArgs:
     @_builtins.property
     @pulumi.getter(name="spansPerSecond")
     def spans_per_second(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        The span rate the queue is sized for: the rated load into one collector tier (each pod is sized to take it all while another is down).
+
+        Default: kind: `100`; eks: `1000`
+        """
         return pulumi.get(self, "spans_per_second")
 
     @spans_per_second.setter
@@ -9851,6 +14219,11 @@ class TracingSectionQueueArgs:
     @_builtins.property
     @pulumi.getter(name="storageSize")
     def storage_size(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Each collector pod's queue volume; must hold outageMinutes at spansPerSecond (2 KiB per span, measured, plus a quarter).
+
+        Default: kind: `256Mi`; eks: `5Gi`
+        """
         return pulumi.get(self, "storage_size")
 
     @storage_size.setter
@@ -9861,7 +14234,17 @@ class TracingSectionQueueArgs:
 if not MYPY:
     class TracingSectionTailSamplingArgsDict(TypedDict):
         enabled: NotRequired[pulumi.Input[_builtins.bool]]
+        """
+        On: apps send every span and the collector keeps every error trace, every slow trace and samplingProbability of the rest.
+
+        Default: kind: `false`; eks: `true`
+        """
         latency_threshold_ms: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Traces slower than this are always kept.
+
+        Default: `1000`
+        """
 elif False:
     TracingSectionTailSamplingArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -9870,6 +14253,14 @@ class TracingSectionTailSamplingArgs:
     def __init__(__self__, *,
                  enabled: Optional[pulumi.Input[_builtins.bool]] = None,
                  latency_threshold_ms: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None):
+        """
+        :param pulumi.Input[_builtins.bool] enabled: On: apps send every span and the collector keeps every error trace, every slow trace and samplingProbability of the rest.
+               
+               Default: kind: `false`; eks: `true`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] latency_threshold_ms: Traces slower than this are always kept.
+               
+               Default: `1000`
+        """
         if enabled is not None:
             pulumi.set(__self__, "enabled", enabled)
         if latency_threshold_ms is not None:
@@ -9878,6 +14269,11 @@ class TracingSectionTailSamplingArgs:
     @_builtins.property
     @pulumi.getter
     def enabled(self) -> Optional[pulumi.Input[_builtins.bool]]:
+        """
+        On: apps send every span and the collector keeps every error trace, every slow trace and samplingProbability of the rest.
+
+        Default: kind: `false`; eks: `true`
+        """
         return pulumi.get(self, "enabled")
 
     @enabled.setter
@@ -9887,6 +14283,11 @@ class TracingSectionTailSamplingArgs:
     @_builtins.property
     @pulumi.getter(name="latencyThresholdMs")
     def latency_threshold_ms(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Traces slower than this are always kept.
+
+        Default: `1000`
+        """
         return pulumi.get(self, "latency_threshold_ms")
 
     @latency_threshold_ms.setter
@@ -9897,13 +14298,49 @@ class TracingSectionTailSamplingArgs:
 if not MYPY:
     class TracingSectionArgsDict(TypedDict):
         aggregator_replicas: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Replicas of the trace-ID-routed aggregator tier, when there is one.
+
+        Default: kind: `1`; eks: `2`
+        """
         collector_replicas: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Replicas of the collector the apps send to; above 1, or with tail sampling, the collector runs in two tiers.
+
+        Default: kind: `1`; eks: `2`
+        """
         latency_buckets_seconds: NotRequired[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]]
+        """
+        Span-metric and service-graph histogram bounds, increasing; every latency threshold must be one of them.
+
+        Default: `[0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10]`
+        """
         queue: NotRequired[pulumi.Input['TracingSectionQueueArgsDict']]
+        """
+        The collectors' persistent sending queues, which hold spans while Tempo is unreachable.
+        """
         retention: NotRequired[pulumi.Input[_builtins.str]]
+        """
+        How long Tempo keeps traces.
+
+        Default: kind: `72h`; eks: `336h`
+        """
         sampling_probability: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Share of ordinary traces kept: applied by the apps, or by the collector when tail sampling is on.
+
+        Default: kind: `1`; eks: `0.1`
+        """
         storage_size: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        Tempo's volume.
+
+        Default: kind: `5Gi`; eks: `20Gi`
+        """
         tail_sampling: NotRequired[pulumi.Input['TracingSectionTailSamplingArgsDict']]
+        """
+        Sampling in the collector on whole traces.
+        """
 elif False:
     TracingSectionArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -9918,6 +14355,28 @@ class TracingSectionArgs:
                  sampling_probability: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  storage_size: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None,
                  tail_sampling: Optional[pulumi.Input['TracingSectionTailSamplingArgs']] = None):
+        """
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] aggregator_replicas: Replicas of the trace-ID-routed aggregator tier, when there is one.
+               
+               Default: kind: `1`; eks: `2`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] collector_replicas: Replicas of the collector the apps send to; above 1, or with tail sampling, the collector runs in two tiers.
+               
+               Default: kind: `1`; eks: `2`
+        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]] latency_buckets_seconds: Span-metric and service-graph histogram bounds, increasing; every latency threshold must be one of them.
+               
+               Default: `[0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10]`
+        :param pulumi.Input['TracingSectionQueueArgs'] queue: The collectors' persistent sending queues, which hold spans while Tempo is unreachable.
+        :param pulumi.Input[_builtins.str] retention: How long Tempo keeps traces.
+               
+               Default: kind: `72h`; eks: `336h`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] sampling_probability: Share of ordinary traces kept: applied by the apps, or by the collector when tail sampling is on.
+               
+               Default: kind: `1`; eks: `0.1`
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] storage_size: Tempo's volume.
+               
+               Default: kind: `5Gi`; eks: `20Gi`
+        :param pulumi.Input['TracingSectionTailSamplingArgs'] tail_sampling: Sampling in the collector on whole traces.
+        """
         if aggregator_replicas is not None:
             pulumi.set(__self__, "aggregator_replicas", aggregator_replicas)
         if collector_replicas is not None:
@@ -9938,6 +14397,11 @@ class TracingSectionArgs:
     @_builtins.property
     @pulumi.getter(name="aggregatorReplicas")
     def aggregator_replicas(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Replicas of the trace-ID-routed aggregator tier, when there is one.
+
+        Default: kind: `1`; eks: `2`
+        """
         return pulumi.get(self, "aggregator_replicas")
 
     @aggregator_replicas.setter
@@ -9947,6 +14411,11 @@ class TracingSectionArgs:
     @_builtins.property
     @pulumi.getter(name="collectorReplicas")
     def collector_replicas(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Replicas of the collector the apps send to; above 1, or with tail sampling, the collector runs in two tiers.
+
+        Default: kind: `1`; eks: `2`
+        """
         return pulumi.get(self, "collector_replicas")
 
     @collector_replicas.setter
@@ -9956,6 +14425,11 @@ class TracingSectionArgs:
     @_builtins.property
     @pulumi.getter(name="latencyBucketsSeconds")
     def latency_buckets_seconds(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Union[_builtins.float, _builtins.str]]]]]:
+        """
+        Span-metric and service-graph histogram bounds, increasing; every latency threshold must be one of them.
+
+        Default: `[0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10]`
+        """
         return pulumi.get(self, "latency_buckets_seconds")
 
     @latency_buckets_seconds.setter
@@ -9965,6 +14439,9 @@ class TracingSectionArgs:
     @_builtins.property
     @pulumi.getter
     def queue(self) -> Optional[pulumi.Input['TracingSectionQueueArgs']]:
+        """
+        The collectors' persistent sending queues, which hold spans while Tempo is unreachable.
+        """
         return pulumi.get(self, "queue")
 
     @queue.setter
@@ -9974,6 +14451,11 @@ class TracingSectionArgs:
     @_builtins.property
     @pulumi.getter
     def retention(self) -> Optional[pulumi.Input[_builtins.str]]:
+        """
+        How long Tempo keeps traces.
+
+        Default: kind: `72h`; eks: `336h`
+        """
         return pulumi.get(self, "retention")
 
     @retention.setter
@@ -9983,6 +14465,11 @@ class TracingSectionArgs:
     @_builtins.property
     @pulumi.getter(name="samplingProbability")
     def sampling_probability(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Share of ordinary traces kept: applied by the apps, or by the collector when tail sampling is on.
+
+        Default: kind: `1`; eks: `0.1`
+        """
         return pulumi.get(self, "sampling_probability")
 
     @sampling_probability.setter
@@ -9992,6 +14479,11 @@ class TracingSectionArgs:
     @_builtins.property
     @pulumi.getter(name="storageSize")
     def storage_size(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        Tempo's volume.
+
+        Default: kind: `5Gi`; eks: `20Gi`
+        """
         return pulumi.get(self, "storage_size")
 
     @storage_size.setter
@@ -10001,6 +14493,9 @@ class TracingSectionArgs:
     @_builtins.property
     @pulumi.getter(name="tailSampling")
     def tail_sampling(self) -> Optional[pulumi.Input['TracingSectionTailSamplingArgs']]:
+        """
+        Sampling in the collector on whole traces.
+        """
         return pulumi.get(self, "tail_sampling")
 
     @tail_sampling.setter
@@ -10087,6 +14582,11 @@ if not MYPY:
         """
         url: pulumi.Input[_builtins.str]
         port: NotRequired[pulumi.Input[Union[_builtins.float, _builtins.str]]]
+        """
+        The port the URL names, for Alertmanager's egress NetworkPolicy.
+
+        Default: `443`
+        """
 elif False:
     WebhookReceiverArgsDict: TypeAlias = Mapping[str, Any]
 
@@ -10097,6 +14597,9 @@ class WebhookReceiverArgs:
                  port: Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]] = None):
         """
         A generic webhook, with the port its URL names for the egress NetworkPolicy.
+        :param pulumi.Input[Union[_builtins.float, _builtins.str]] port: The port the URL names, for Alertmanager's egress NetworkPolicy.
+               
+               Default: `443`
         """
         pulumi.set(__self__, "url", url)
         if port is not None:
@@ -10114,6 +14617,11 @@ class WebhookReceiverArgs:
     @_builtins.property
     @pulumi.getter
     def port(self) -> Optional[pulumi.Input[Union[_builtins.float, _builtins.str]]]:
+        """
+        The port the URL names, for Alertmanager's egress NetworkPolicy.
+
+        Default: `443`
+        """
         return pulumi.get(self, "port")
 
     @port.setter

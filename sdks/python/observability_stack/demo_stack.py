@@ -32,14 +32,8 @@ class DemoStackArgs:
         :param pulumi.Input['DemoStackTracingArgs'] tracing: The TracingStack its services send spans to: the ConfigMap it writes into the demo's namespace
                (`TracingStack.appConfigMap`) and its collector (`TracingStack.collector`).
         :param pulumi.Input['ClusterSectionArgs'] cluster: `rolloutTimeoutMinutes`: how long an up waits for each demo service to become ready.
-               
-               Default: kind: 5
         :param pulumi.Input['DemoStackDemoArgs'] demo: The demo's Node.js image and each container's resources (`enabled` is implied).
-               
-               Default: node 22 on Alpine, 10m and 48Mi requested
         :param pulumi.Input['ImagesSectionArgs'] images: The image supply: a mirror and pull Secrets for the demo's Node.js image.
-               
-               Default: the public registries
         :param pulumi.Input[_builtins.str] profile: `kind` only: the demo is made-up traffic for a laptop cluster.
                
                Default: "kind"
@@ -85,8 +79,6 @@ class DemoStackArgs:
     def cluster(self) -> Optional[pulumi.Input['ClusterSectionArgs']]:
         """
         `rolloutTimeoutMinutes`: how long an up waits for each demo service to become ready.
-
-        Default: kind: 5
         """
         return pulumi.get(self, "cluster")
 
@@ -99,8 +91,6 @@ class DemoStackArgs:
     def demo(self) -> Optional[pulumi.Input['DemoStackDemoArgs']]:
         """
         The demo's Node.js image and each container's resources (`enabled` is implied).
-
-        Default: node 22 on Alpine, 10m and 48Mi requested
         """
         return pulumi.get(self, "demo")
 
@@ -113,8 +103,6 @@ class DemoStackArgs:
     def images(self) -> Optional[pulumi.Input['ImagesSectionArgs']]:
         """
         The image supply: a mirror and pull Secrets for the demo's Node.js image.
-
-        Default: the public registries
         """
         return pulumi.get(self, "images")
 
@@ -191,14 +179,8 @@ class DemoStack(pulumi.ComponentResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[Union['ClusterSectionArgs', 'ClusterSectionArgsDict']] cluster: `rolloutTimeoutMinutes`: how long an up waits for each demo service to become ready.
-               
-               Default: kind: 5
         :param pulumi.Input[Union['DemoStackDemoArgs', 'DemoStackDemoArgsDict']] demo: The demo's Node.js image and each container's resources (`enabled` is implied).
-               
-               Default: node 22 on Alpine, 10m and 48Mi requested
         :param pulumi.Input[Union['ImagesSectionArgs', 'ImagesSectionArgsDict']] images: The image supply: a mirror and pull Secrets for the demo's Node.js image.
-               
-               Default: the public registries
         :param pulumi.Input[_builtins.str] profile: `kind` only: the demo is made-up traffic for a laptop cluster.
                
                Default: "kind"

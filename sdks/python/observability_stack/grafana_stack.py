@@ -48,31 +48,19 @@ class GrafanaStackArgs:
                
                Default: none
         :param pulumi.Input['AppsSectionArgs'] apps: The observed services and their namespaces.
-               
-               Default: none
         :param pulumi.Input['GrafanaClientsArgs'] clients: The workloads of other components that connect to Grafana: a Prometheus scraping it.
                
                Default: none
         :param pulumi.Input['ClusterSectionArgs'] cluster: `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-               
-               Default: kind: observability, dev, local; eks: observability, prod, us-east-1
         :param pulumi.Input['DemoSwitchArgs'] demo: `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
                business SLOs it evaluates.
-               
-               Default: false
         :param pulumi.Input['ExposureSectionArgs'] exposure: How people reach Grafana. The certificate's and the identity provider's ARNs, IDs and URLs may be
                Outputs; the host is text: it is Grafana's root URL, in links and SSO redirects made before
                anything is created.
-               
-               Default: kind: NodePort 30006; eks: an Ingress (`exposure.ingress` required)
         :param pulumi.Input['GrafanaSectionArgs'] grafana: Admin user and its rotation, storage, folder, replicas, database, extra datasources and
                dashboards, single sign-on, teams and folder permissions (stack config `grafana`). The
                database's host may be an Output (an RDS instance's `endpoint`), with its `port` given.
-               
-               Default: kind: one replica on SQLite; eks: two on PostgreSQL (`grafana.database` required)
         :param pulumi.Input['ImagesSectionArgs'] images: Pinned image per workload, a mirror and pull Secrets.
-               
-               Default: the versions the stack is tested against
         :param pulumi.Input[_builtins.str] kiali_url: Where people open Kiali (`KialiStack.publicUrl`), linked from the mesh dashboards.
                
                Default: none: no link
@@ -82,20 +70,12 @@ class GrafanaStackArgs:
                Default: none
         :param pulumi.Input['MeshSectionArgs'] mesh: `istio`: with it on, the Istio Mesh dashboard and the sidecars' panels of Service Detail and
                Tracing (stack config `mesh`).
-               
-               Default: off
         :param pulumi.Input['GrafanaMetricsArgsArgs'] metrics: The SLOs the dashboards draw (`slo`, `slos`, `openSloFiles`, `slothFiles`, as MetricsStack is given them), and
                `remoteWrite`: with Amazon Managed Prometheus, Grafana's pods assume its query role.
-               
-               Default: the per-service HTTP SLOs at 99.5 % and 95 % within 0.5 s, no other SLO, no AMP
         :param pulumi.Input['NamespacesSectionArgs'] namespaces: The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
                agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
                not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-               
-               Default: observability and observability-node
         :param pulumi.Input['PlacementSectionArgs'] placement: Node selector, tolerations, affinity and priority class per workload.
-               
-               Default: none
         :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
@@ -107,15 +87,11 @@ class GrafanaStackArgs:
                
                Default: none: no Prometheus datasource, and no dashboard, as every dashboard reads it
         :param pulumi.Input['ResourcesSectionArgs'] resources: Requests and limits per container.
-               
-               Default: kind: the laptop budget; eks: production sizes
         :param pulumi.Input[_builtins.str] span_ingest_job: The Prometheus job of the collectors apps send spans to, for Landing's span rate.
                
                Default: none: every collector's spans
         :param pulumi.Input['StorageSectionArgs'] storage: The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
                ARN may be an Output of the resource that makes it).
-               
-               Default: kind: standard; eks: gp3
         :param pulumi.Input['PeerArgs'] tempo: The Tempo of the Tempo datasource (TracingStack's `tempo`, or your own).
                
                Default: none
@@ -186,8 +162,6 @@ class GrafanaStackArgs:
     def apps(self) -> Optional[pulumi.Input['AppsSectionArgs']]:
         """
         The observed services and their namespaces.
-
-        Default: none
         """
         return pulumi.get(self, "apps")
 
@@ -214,8 +188,6 @@ class GrafanaStackArgs:
     def cluster(self) -> Optional[pulumi.Input['ClusterSectionArgs']]:
         """
         `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-
-        Default: kind: observability, dev, local; eks: observability, prod, us-east-1
         """
         return pulumi.get(self, "cluster")
 
@@ -229,8 +201,6 @@ class GrafanaStackArgs:
         """
         `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
         business SLOs it evaluates.
-
-        Default: false
         """
         return pulumi.get(self, "demo")
 
@@ -245,8 +215,6 @@ class GrafanaStackArgs:
         How people reach Grafana. The certificate's and the identity provider's ARNs, IDs and URLs may be
         Outputs; the host is text: it is Grafana's root URL, in links and SSO redirects made before
         anything is created.
-
-        Default: kind: NodePort 30006; eks: an Ingress (`exposure.ingress` required)
         """
         return pulumi.get(self, "exposure")
 
@@ -261,8 +229,6 @@ class GrafanaStackArgs:
         Admin user and its rotation, storage, folder, replicas, database, extra datasources and
         dashboards, single sign-on, teams and folder permissions (stack config `grafana`). The
         database's host may be an Output (an RDS instance's `endpoint`), with its `port` given.
-
-        Default: kind: one replica on SQLite; eks: two on PostgreSQL (`grafana.database` required)
         """
         return pulumi.get(self, "grafana")
 
@@ -275,8 +241,6 @@ class GrafanaStackArgs:
     def images(self) -> Optional[pulumi.Input['ImagesSectionArgs']]:
         """
         Pinned image per workload, a mirror and pull Secrets.
-
-        Default: the versions the stack is tested against
         """
         return pulumi.get(self, "images")
 
@@ -319,8 +283,6 @@ class GrafanaStackArgs:
         """
         `istio`: with it on, the Istio Mesh dashboard and the sidecars' panels of Service Detail and
         Tracing (stack config `mesh`).
-
-        Default: off
         """
         return pulumi.get(self, "mesh")
 
@@ -334,8 +296,6 @@ class GrafanaStackArgs:
         """
         The SLOs the dashboards draw (`slo`, `slos`, `openSloFiles`, `slothFiles`, as MetricsStack is given them), and
         `remoteWrite`: with Amazon Managed Prometheus, Grafana's pods assume its query role.
-
-        Default: the per-service HTTP SLOs at 99.5 % and 95 % within 0.5 s, no other SLO, no AMP
         """
         return pulumi.get(self, "metrics")
 
@@ -350,8 +310,6 @@ class GrafanaStackArgs:
         The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
         agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
         not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-
-        Default: observability and observability-node
         """
         return pulumi.get(self, "namespaces")
 
@@ -364,8 +322,6 @@ class GrafanaStackArgs:
     def placement(self) -> Optional[pulumi.Input['PlacementSectionArgs']]:
         """
         Node selector, tolerations, affinity and priority class per workload.
-
-        Default: none
         """
         return pulumi.get(self, "placement")
 
@@ -410,8 +366,6 @@ class GrafanaStackArgs:
     def resources(self) -> Optional[pulumi.Input['ResourcesSectionArgs']]:
         """
         Requests and limits per container.
-
-        Default: kind: the laptop budget; eks: production sizes
         """
         return pulumi.get(self, "resources")
 
@@ -439,8 +393,6 @@ class GrafanaStackArgs:
         """
         The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
         ARN may be an Output of the resource that makes it).
-
-        Default: kind: standard; eks: gp3
         """
         return pulumi.get(self, "storage")
 
@@ -520,31 +472,19 @@ class GrafanaStack(pulumi.ComponentResource):
                
                Default: none
         :param pulumi.Input[Union['AppsSectionArgs', 'AppsSectionArgsDict']] apps: The observed services and their namespaces.
-               
-               Default: none
         :param pulumi.Input[Union['GrafanaClientsArgs', 'GrafanaClientsArgsDict']] clients: The workloads of other components that connect to Grafana: a Prometheus scraping it.
                
                Default: none
         :param pulumi.Input[Union['ClusterSectionArgs', 'ClusterSectionArgsDict']] cluster: `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-               
-               Default: kind: observability, dev, local; eks: observability, prod, us-east-1
         :param pulumi.Input[Union['DemoSwitchArgs', 'DemoSwitchArgsDict']] demo: `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
                business SLOs it evaluates.
-               
-               Default: false
         :param pulumi.Input[Union['ExposureSectionArgs', 'ExposureSectionArgsDict']] exposure: How people reach Grafana. The certificate's and the identity provider's ARNs, IDs and URLs may be
                Outputs; the host is text: it is Grafana's root URL, in links and SSO redirects made before
                anything is created.
-               
-               Default: kind: NodePort 30006; eks: an Ingress (`exposure.ingress` required)
         :param pulumi.Input[Union['GrafanaSectionArgs', 'GrafanaSectionArgsDict']] grafana: Admin user and its rotation, storage, folder, replicas, database, extra datasources and
                dashboards, single sign-on, teams and folder permissions (stack config `grafana`). The
                database's host may be an Output (an RDS instance's `endpoint`), with its `port` given.
-               
-               Default: kind: one replica on SQLite; eks: two on PostgreSQL (`grafana.database` required)
         :param pulumi.Input[Union['ImagesSectionArgs', 'ImagesSectionArgsDict']] images: Pinned image per workload, a mirror and pull Secrets.
-               
-               Default: the versions the stack is tested against
         :param pulumi.Input[_builtins.str] kiali_url: Where people open Kiali (`KialiStack.publicUrl`), linked from the mesh dashboards.
                
                Default: none: no link
@@ -554,20 +494,12 @@ class GrafanaStack(pulumi.ComponentResource):
                Default: none
         :param pulumi.Input[Union['MeshSectionArgs', 'MeshSectionArgsDict']] mesh: `istio`: with it on, the Istio Mesh dashboard and the sidecars' panels of Service Detail and
                Tracing (stack config `mesh`).
-               
-               Default: off
         :param pulumi.Input[Union['GrafanaMetricsArgsArgs', 'GrafanaMetricsArgsArgsDict']] metrics: The SLOs the dashboards draw (`slo`, `slos`, `openSloFiles`, `slothFiles`, as MetricsStack is given them), and
                `remoteWrite`: with Amazon Managed Prometheus, Grafana's pods assume its query role.
-               
-               Default: the per-service HTTP SLOs at 99.5 % and 95 % within 0.5 s, no other SLO, no AMP
         :param pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']] namespaces: The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
                agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
                not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-               
-               Default: observability and observability-node
         :param pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']] placement: Node selector, tolerations, affinity and priority class per workload.
-               
-               Default: none
         :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
@@ -579,15 +511,11 @@ class GrafanaStack(pulumi.ComponentResource):
                
                Default: none: no Prometheus datasource, and no dashboard, as every dashboard reads it
         :param pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']] resources: Requests and limits per container.
-               
-               Default: kind: the laptop budget; eks: production sizes
         :param pulumi.Input[_builtins.str] span_ingest_job: The Prometheus job of the collectors apps send spans to, for Landing's span rate.
                
                Default: none: every collector's spans
         :param pulumi.Input[Union['StorageSectionArgs', 'StorageSectionArgsDict']] storage: The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
                ARN may be an Output of the resource that makes it).
-               
-               Default: kind: standard; eks: gp3
         :param pulumi.Input[Union['PeerArgs', 'PeerArgsDict']] tempo: The Tempo of the Tempo datasource (TracingStack's `tempo`, or your own).
                
                Default: none

@@ -42,49 +42,30 @@ class KialiStackArgs:
                `prometheusUrl`), and, when it is Thanos Query, the retention and scrape interval Kiali cannot
                ask it for.
         :param pulumi.Input['AppsSectionArgs'] apps: The observed services and their namespaces.
-               
-               Default: none
         :param pulumi.Input['KialiClientsArgs'] clients: The workloads of other components that connect to Kiali: a Prometheus scraping it.
                
                Default: none
         :param pulumi.Input['ClusterSectionArgs'] cluster: `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-               
-               Default: kind: observability, dev, local; eks: observability, prod, us-east-1
         :param pulumi.Input['ExposureSectionArgs'] exposure: How people reach Kiali.
-               
-               Default: kind: NodePort 30201; eks: none unless `exposure.ingress.kiali`
-               (with `exposure.ingress.auth`)
         :param pulumi.Input['GrafanaPeerArgs'] grafana: Grafana: its in-cluster `url` (checked by Kiali) and `publicUrl`, where its trace links open
                Explore on the `tempo` datasource.
                
                Default: none: no Grafana in Kiali, and no trace links
         :param pulumi.Input['ImagesSectionArgs'] images: Pinned image per workload, a mirror and pull Secrets.
-               
-               Default: the versions the stack is tested against
         :param pulumi.Input['MeshSectionArgs'] mesh: `istio`: the meshed namespaces and istiod's, which Kiali reads (stack config `mesh`); it must
                be enabled, with `kiali` on.
-               
-               Default: off, which this component refuses
         :param pulumi.Input['NamespacesSectionArgs'] namespaces: The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
                agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
                not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-               
-               Default: observability and observability-node
         :param pulumi.Input['PlacementSectionArgs'] placement: Node selector, tolerations, affinity and priority class per workload.
-               
-               Default: none
         :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
                
                One of `eks`, `kind`.
         :param pulumi.Input['ResourcesSectionArgs'] resources: Requests and limits per container.
-               
-               Default: kind: the laptop budget; eks: production sizes
         :param pulumi.Input['StorageSectionArgs'] storage: The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
                ARN may be an Output of the resource that makes it).
-               
-               Default: kind: standard; eks: gp3
         :param pulumi.Input['PeerArgs'] tempo: Tempo's query API, for the traces of what Kiali shows.
                
                Default: none: no traces in Kiali
@@ -142,8 +123,6 @@ class KialiStackArgs:
     def apps(self) -> Optional[pulumi.Input['AppsSectionArgs']]:
         """
         The observed services and their namespaces.
-
-        Default: none
         """
         return pulumi.get(self, "apps")
 
@@ -170,8 +149,6 @@ class KialiStackArgs:
     def cluster(self) -> Optional[pulumi.Input['ClusterSectionArgs']]:
         """
         `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-
-        Default: kind: observability, dev, local; eks: observability, prod, us-east-1
         """
         return pulumi.get(self, "cluster")
 
@@ -184,9 +161,6 @@ class KialiStackArgs:
     def exposure(self) -> Optional[pulumi.Input['ExposureSectionArgs']]:
         """
         How people reach Kiali.
-
-        Default: kind: NodePort 30201; eks: none unless `exposure.ingress.kiali`
-        (with `exposure.ingress.auth`)
         """
         return pulumi.get(self, "exposure")
 
@@ -214,8 +188,6 @@ class KialiStackArgs:
     def images(self) -> Optional[pulumi.Input['ImagesSectionArgs']]:
         """
         Pinned image per workload, a mirror and pull Secrets.
-
-        Default: the versions the stack is tested against
         """
         return pulumi.get(self, "images")
 
@@ -229,8 +201,6 @@ class KialiStackArgs:
         """
         `istio`: the meshed namespaces and istiod's, which Kiali reads (stack config `mesh`); it must
         be enabled, with `kiali` on.
-
-        Default: off, which this component refuses
         """
         return pulumi.get(self, "mesh")
 
@@ -245,8 +215,6 @@ class KialiStackArgs:
         The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
         agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
         not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-
-        Default: observability and observability-node
         """
         return pulumi.get(self, "namespaces")
 
@@ -259,8 +227,6 @@ class KialiStackArgs:
     def placement(self) -> Optional[pulumi.Input['PlacementSectionArgs']]:
         """
         Node selector, tolerations, affinity and priority class per workload.
-
-        Default: none
         """
         return pulumi.get(self, "placement")
 
@@ -289,8 +255,6 @@ class KialiStackArgs:
     def resources(self) -> Optional[pulumi.Input['ResourcesSectionArgs']]:
         """
         Requests and limits per container.
-
-        Default: kind: the laptop budget; eks: production sizes
         """
         return pulumi.get(self, "resources")
 
@@ -304,8 +268,6 @@ class KialiStackArgs:
         """
         The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
         ARN may be an Output of the resource that makes it).
-
-        Default: kind: standard; eks: gp3
         """
         return pulumi.get(self, "storage")
 
@@ -374,37 +336,22 @@ class KialiStack(pulumi.ComponentResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[Union['AppsSectionArgs', 'AppsSectionArgsDict']] apps: The observed services and their namespaces.
-               
-               Default: none
         :param pulumi.Input[Union['KialiClientsArgs', 'KialiClientsArgsDict']] clients: The workloads of other components that connect to Kiali: a Prometheus scraping it.
                
                Default: none
         :param pulumi.Input[Union['ClusterSectionArgs', 'ClusterSectionArgsDict']] cluster: `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-               
-               Default: kind: observability, dev, local; eks: observability, prod, us-east-1
         :param pulumi.Input[Union['ExposureSectionArgs', 'ExposureSectionArgsDict']] exposure: How people reach Kiali.
-               
-               Default: kind: NodePort 30201; eks: none unless `exposure.ingress.kiali`
-               (with `exposure.ingress.auth`)
         :param pulumi.Input[Union['GrafanaPeerArgs', 'GrafanaPeerArgsDict']] grafana: Grafana: its in-cluster `url` (checked by Kiali) and `publicUrl`, where its trace links open
                Explore on the `tempo` datasource.
                
                Default: none: no Grafana in Kiali, and no trace links
         :param pulumi.Input[Union['ImagesSectionArgs', 'ImagesSectionArgsDict']] images: Pinned image per workload, a mirror and pull Secrets.
-               
-               Default: the versions the stack is tested against
         :param pulumi.Input[Union['MeshSectionArgs', 'MeshSectionArgsDict']] mesh: `istio`: the meshed namespaces and istiod's, which Kiali reads (stack config `mesh`); it must
                be enabled, with `kiali` on.
-               
-               Default: off, which this component refuses
         :param pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']] namespaces: The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
                agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
                not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-               
-               Default: observability and observability-node
         :param pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']] placement: Node selector, tolerations, affinity and priority class per workload.
-               
-               Default: none
         :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
@@ -414,12 +361,8 @@ class KialiStack(pulumi.ComponentResource):
                `prometheusUrl`), and, when it is Thanos Query, the retention and scrape interval Kiali cannot
                ask it for.
         :param pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']] resources: Requests and limits per container.
-               
-               Default: kind: the laptop budget; eks: production sizes
         :param pulumi.Input[Union['StorageSectionArgs', 'StorageSectionArgsDict']] storage: The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
                ARN may be an Output of the resource that makes it).
-               
-               Default: kind: standard; eks: gp3
         :param pulumi.Input[Union['PeerArgs', 'PeerArgsDict']] tempo: Tempo's query API, for the traces of what Kiali shows.
                
                Default: none: no traces in Kiali

@@ -42,48 +42,28 @@ class LogsStackArgs:
                
                Default: none: the log rules are evaluated, and nothing is sent
         :param pulumi.Input['AppsSectionArgs'] apps: The observed services and their namespaces.
-               
-               Default: none
         :param pulumi.Input['LogsClientsArgs'] clients: The workloads of other components that connect to Loki and the log agent: a Prometheus scraping, a Grafana querying.
                
                Default: none
         :param pulumi.Input['ClusterSectionArgs'] cluster: `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-               
-               Default: kind: observability, dev, local; eks: observability, prod, us-east-1
         :param pulumi.Input['DemoSwitchArgs'] demo: `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
                business SLOs it evaluates.
-               
-               Default: false
         :param pulumi.Input['ImagesSectionArgs'] images: Pinned image per workload, a mirror and pull Secrets.
-               
-               Default: the versions the stack is tested against
         :param pulumi.Input['LogsSectionArgs'] logs: Retention, storage, replicas, collection mode, masking, tenant, limits, log alerts and rule
                files (stack config `logs`).
-               
-               Default: kind: one Loki on a volume, logs read through the API; eks: three replicas on S3, read from each node
         :param pulumi.Input['RunbookLinksArgs'] metrics: `runbookBaseUrl`: log alerts link to the same runbooks as metric alerts.
-               
-               Default: https://runbooks.example.com/observability
         :param pulumi.Input['NamespacesSectionArgs'] namespaces: The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
                agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
                not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-               
-               Default: observability and observability-node
         :param pulumi.Input['PlacementSectionArgs'] placement: Node selector, tolerations, affinity and priority class per workload.
-               
-               Default: none
         :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
                
                One of `eks`, `kind`.
         :param pulumi.Input['ResourcesSectionArgs'] resources: Requests and limits per container.
-               
-               Default: kind: the laptop budget; eks: production sizes
         :param pulumi.Input['StorageSectionArgs'] storage: The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
                ARN may be an Output of the resource that makes it).
-               
-               Default: kind: standard; eks: gp3
         :param pulumi.Input[Sequence[pulumi.Input['FlowArgs']]] wiring: Every flow of a deployment of several components (`wiringGraph`): its workloads' NetworkPolicies
                are made of those into and out of them.
                
@@ -138,8 +118,6 @@ class LogsStackArgs:
     def apps(self) -> Optional[pulumi.Input['AppsSectionArgs']]:
         """
         The observed services and their namespaces.
-
-        Default: none
         """
         return pulumi.get(self, "apps")
 
@@ -166,8 +144,6 @@ class LogsStackArgs:
     def cluster(self) -> Optional[pulumi.Input['ClusterSectionArgs']]:
         """
         `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-
-        Default: kind: observability, dev, local; eks: observability, prod, us-east-1
         """
         return pulumi.get(self, "cluster")
 
@@ -181,8 +157,6 @@ class LogsStackArgs:
         """
         `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
         business SLOs it evaluates.
-
-        Default: false
         """
         return pulumi.get(self, "demo")
 
@@ -195,8 +169,6 @@ class LogsStackArgs:
     def images(self) -> Optional[pulumi.Input['ImagesSectionArgs']]:
         """
         Pinned image per workload, a mirror and pull Secrets.
-
-        Default: the versions the stack is tested against
         """
         return pulumi.get(self, "images")
 
@@ -210,8 +182,6 @@ class LogsStackArgs:
         """
         Retention, storage, replicas, collection mode, masking, tenant, limits, log alerts and rule
         files (stack config `logs`).
-
-        Default: kind: one Loki on a volume, logs read through the API; eks: three replicas on S3, read from each node
         """
         return pulumi.get(self, "logs")
 
@@ -224,8 +194,6 @@ class LogsStackArgs:
     def metrics(self) -> Optional[pulumi.Input['RunbookLinksArgs']]:
         """
         `runbookBaseUrl`: log alerts link to the same runbooks as metric alerts.
-
-        Default: https://runbooks.example.com/observability
         """
         return pulumi.get(self, "metrics")
 
@@ -240,8 +208,6 @@ class LogsStackArgs:
         The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
         agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
         not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-
-        Default: observability and observability-node
         """
         return pulumi.get(self, "namespaces")
 
@@ -254,8 +220,6 @@ class LogsStackArgs:
     def placement(self) -> Optional[pulumi.Input['PlacementSectionArgs']]:
         """
         Node selector, tolerations, affinity and priority class per workload.
-
-        Default: none
         """
         return pulumi.get(self, "placement")
 
@@ -284,8 +248,6 @@ class LogsStackArgs:
     def resources(self) -> Optional[pulumi.Input['ResourcesSectionArgs']]:
         """
         Requests and limits per container.
-
-        Default: kind: the laptop budget; eks: production sizes
         """
         return pulumi.get(self, "resources")
 
@@ -299,8 +261,6 @@ class LogsStackArgs:
         """
         The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
         ARN may be an Output of the resource that makes it).
-
-        Default: kind: standard; eks: gp3
         """
         return pulumi.get(self, "storage")
 
@@ -358,48 +318,28 @@ class LogsStack(pulumi.ComponentResource):
                
                Default: none: the log rules are evaluated, and nothing is sent
         :param pulumi.Input[Union['AppsSectionArgs', 'AppsSectionArgsDict']] apps: The observed services and their namespaces.
-               
-               Default: none
         :param pulumi.Input[Union['LogsClientsArgs', 'LogsClientsArgsDict']] clients: The workloads of other components that connect to Loki and the log agent: a Prometheus scraping, a Grafana querying.
                
                Default: none
         :param pulumi.Input[Union['ClusterSectionArgs', 'ClusterSectionArgsDict']] cluster: `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-               
-               Default: kind: observability, dev, local; eks: observability, prod, us-east-1
         :param pulumi.Input[Union['DemoSwitchArgs', 'DemoSwitchArgsDict']] demo: `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
                business SLOs it evaluates.
-               
-               Default: false
         :param pulumi.Input[Union['ImagesSectionArgs', 'ImagesSectionArgsDict']] images: Pinned image per workload, a mirror and pull Secrets.
-               
-               Default: the versions the stack is tested against
         :param pulumi.Input[Union['LogsSectionArgs', 'LogsSectionArgsDict']] logs: Retention, storage, replicas, collection mode, masking, tenant, limits, log alerts and rule
                files (stack config `logs`).
-               
-               Default: kind: one Loki on a volume, logs read through the API; eks: three replicas on S3, read from each node
         :param pulumi.Input[Union['RunbookLinksArgs', 'RunbookLinksArgsDict']] metrics: `runbookBaseUrl`: log alerts link to the same runbooks as metric alerts.
-               
-               Default: https://runbooks.example.com/observability
         :param pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']] namespaces: The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
                agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
                not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-               
-               Default: observability and observability-node
         :param pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']] placement: Node selector, tolerations, affinity and priority class per workload.
-               
-               Default: none
         :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
                
                One of `eks`, `kind`.
         :param pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']] resources: Requests and limits per container.
-               
-               Default: kind: the laptop budget; eks: production sizes
         :param pulumi.Input[Union['StorageSectionArgs', 'StorageSectionArgsDict']] storage: The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
                ARN may be an Output of the resource that makes it).
-               
-               Default: kind: standard; eks: gp3
         :param pulumi.Input[Sequence[pulumi.Input[Union['FlowArgs', 'FlowArgsDict']]]] wiring: Every flow of a deployment of several components (`wiringGraph`): its workloads' NetworkPolicies
                are made of those into and out of them.
                

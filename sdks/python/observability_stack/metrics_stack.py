@@ -42,68 +42,42 @@ class MetricsStackArgs:
         """
         The set of arguments for constructing a MetricsStack resource.
         :param pulumi.Input['AlertingSectionArgs'] alerting: Receivers, routes and grouping of the alerts.
-               
-               Default: no receiver but the Watchdog's own route
         :param pulumi.Input['AppsSectionArgs'] apps: The observed services and their namespaces.
-               
-               Default: none
         :param pulumi.Input['MetricsClientsArgs'] clients: The workloads of other components that connect to Prometheus and Alertmanager: a log ruler
                sending alerts, a collector writing span metrics, a Grafana querying.
                
                Default: none: only Prometheus, the apps' pods and the UIs' exposure reach them
         :param pulumi.Input['ClusterSectionArgs'] cluster: `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-               
-               Default: kind: observability, dev, local; eks: observability, prod, us-east-1
         :param pulumi.Input['DemoSwitchArgs'] demo: `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
                business SLOs it evaluates.
-               
-               Default: false
         :param pulumi.Input['ExposureSectionArgs'] exposure: How people reach Prometheus and Alertmanager. The certificate's and Cognito's ARNs and IDs may
                be Outputs; host names are text, as alert links and the NetworkPolicies are made of them.
-               
-               Default: kind: Prometheus on NodePort 30090; eks: neither exposed
         :param pulumi.Input[_builtins.str] grafana_url: Where people open Grafana: alerts link its USE dashboards, notifications its Explore.
                
                Default: none: alerts and notifications carry no Grafana link
         :param pulumi.Input['ImagesSectionArgs'] images: Pinned image per workload, a mirror and pull Secrets.
-               
-               Default: the versions the stack is tested against
         :param pulumi.Input['MeshSectionArgs'] mesh: `istio`: the meshed namespaces and istiod it scrapes, and a meshed service's sidecar as the
                first source of its RED and SLO signals (stack config `mesh`).
-               
-               Default: off
         :param pulumi.Input['MetricsSectionArgs'] metrics: Retention, storage, replicas, scrape and evaluation intervals, exporters, alert thresholds,
                SLOs, rule files, OpenSLO and Sloth files, extra scrape jobs (stack config `metrics`).
-               
-               Default: kind: one Prometheus and one Alertmanager, 7 days; eks: two and three, 15 days
         :param pulumi.Input['NamespacesSectionArgs'] namespaces: The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
                agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
                not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-               
-               Default: observability and observability-node
         :param pulumi.Input['PlacementSectionArgs'] placement: Node selector, tolerations, affinity and priority class per workload.
-               
-               Default: none
         :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
                
                One of `eks`, `kind`.
         :param pulumi.Input['ResourcesSectionArgs'] resources: Requests and limits per container.
-               
-               Default: kind: the laptop budget; eks: production sizes
         :param pulumi.Input[Sequence[pulumi.Input['ScrapeConfigArgs']]] scrape_jobs: Scrape jobs of the components deployed beside it (their static `scrapeJobs`), listed before
                its own; their NetworkPolicies come with `wiring`. Job names must be unique.
                
                Default: none
         :param pulumi.Input['StorageSectionArgs'] storage: The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
                ARN may be an Output of the resource that makes it).
-               
-               Default: kind: standard; eks: gp3
         :param pulumi.Input['SpanMetricBucketsArgs'] tracing: `latencyBucketsSeconds` of the span metrics a TracingStack writes here: the latency SLIs fall
                back to them, so each latency threshold must be one.
-               
-               Default: the stack's buckets (0.005 s to 10 s)
         :param pulumi.Input[Sequence[pulumi.Input['FlowArgs']]] wiring: Every flow of a deployment of several components (`wiringGraph`): its workloads' NetworkPolicies
                are made of those into and out of them.
                
@@ -151,8 +125,6 @@ class MetricsStackArgs:
     def alerting(self) -> Optional[pulumi.Input['AlertingSectionArgs']]:
         """
         Receivers, routes and grouping of the alerts.
-
-        Default: no receiver but the Watchdog's own route
         """
         return pulumi.get(self, "alerting")
 
@@ -165,8 +137,6 @@ class MetricsStackArgs:
     def apps(self) -> Optional[pulumi.Input['AppsSectionArgs']]:
         """
         The observed services and their namespaces.
-
-        Default: none
         """
         return pulumi.get(self, "apps")
 
@@ -194,8 +164,6 @@ class MetricsStackArgs:
     def cluster(self) -> Optional[pulumi.Input['ClusterSectionArgs']]:
         """
         `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-
-        Default: kind: observability, dev, local; eks: observability, prod, us-east-1
         """
         return pulumi.get(self, "cluster")
 
@@ -209,8 +177,6 @@ class MetricsStackArgs:
         """
         `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
         business SLOs it evaluates.
-
-        Default: false
         """
         return pulumi.get(self, "demo")
 
@@ -224,8 +190,6 @@ class MetricsStackArgs:
         """
         How people reach Prometheus and Alertmanager. The certificate's and Cognito's ARNs and IDs may
         be Outputs; host names are text, as alert links and the NetworkPolicies are made of them.
-
-        Default: kind: Prometheus on NodePort 30090; eks: neither exposed
         """
         return pulumi.get(self, "exposure")
 
@@ -252,8 +216,6 @@ class MetricsStackArgs:
     def images(self) -> Optional[pulumi.Input['ImagesSectionArgs']]:
         """
         Pinned image per workload, a mirror and pull Secrets.
-
-        Default: the versions the stack is tested against
         """
         return pulumi.get(self, "images")
 
@@ -267,8 +229,6 @@ class MetricsStackArgs:
         """
         `istio`: the meshed namespaces and istiod it scrapes, and a meshed service's sidecar as the
         first source of its RED and SLO signals (stack config `mesh`).
-
-        Default: off
         """
         return pulumi.get(self, "mesh")
 
@@ -282,8 +242,6 @@ class MetricsStackArgs:
         """
         Retention, storage, replicas, scrape and evaluation intervals, exporters, alert thresholds,
         SLOs, rule files, OpenSLO and Sloth files, extra scrape jobs (stack config `metrics`).
-
-        Default: kind: one Prometheus and one Alertmanager, 7 days; eks: two and three, 15 days
         """
         return pulumi.get(self, "metrics")
 
@@ -298,8 +256,6 @@ class MetricsStackArgs:
         The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
         agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
         not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-
-        Default: observability and observability-node
         """
         return pulumi.get(self, "namespaces")
 
@@ -312,8 +268,6 @@ class MetricsStackArgs:
     def placement(self) -> Optional[pulumi.Input['PlacementSectionArgs']]:
         """
         Node selector, tolerations, affinity and priority class per workload.
-
-        Default: none
         """
         return pulumi.get(self, "placement")
 
@@ -342,8 +296,6 @@ class MetricsStackArgs:
     def resources(self) -> Optional[pulumi.Input['ResourcesSectionArgs']]:
         """
         Requests and limits per container.
-
-        Default: kind: the laptop budget; eks: production sizes
         """
         return pulumi.get(self, "resources")
 
@@ -372,8 +324,6 @@ class MetricsStackArgs:
         """
         The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
         ARN may be an Output of the resource that makes it).
-
-        Default: kind: standard; eks: gp3
         """
         return pulumi.get(self, "storage")
 
@@ -387,8 +337,6 @@ class MetricsStackArgs:
         """
         `latencyBucketsSeconds` of the span metrics a TracingStack writes here: the latency SLIs fall
         back to them, so each latency threshold must be one.
-
-        Default: the stack's buckets (0.005 s to 10 s)
         """
         return pulumi.get(self, "tracing")
 
@@ -445,68 +393,42 @@ class MetricsStack(pulumi.ComponentResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[Union['AlertingSectionArgs', 'AlertingSectionArgsDict']] alerting: Receivers, routes and grouping of the alerts.
-               
-               Default: no receiver but the Watchdog's own route
         :param pulumi.Input[Union['AppsSectionArgs', 'AppsSectionArgsDict']] apps: The observed services and their namespaces.
-               
-               Default: none
         :param pulumi.Input[Union['MetricsClientsArgs', 'MetricsClientsArgsDict']] clients: The workloads of other components that connect to Prometheus and Alertmanager: a log ruler
                sending alerts, a collector writing span metrics, a Grafana querying.
                
                Default: none: only Prometheus, the apps' pods and the UIs' exposure reach them
         :param pulumi.Input[Union['ClusterSectionArgs', 'ClusterSectionArgsDict']] cluster: `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-               
-               Default: kind: observability, dev, local; eks: observability, prod, us-east-1
         :param pulumi.Input[Union['DemoSwitchArgs', 'DemoSwitchArgsDict']] demo: `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
                business SLOs it evaluates.
-               
-               Default: false
         :param pulumi.Input[Union['ExposureSectionArgs', 'ExposureSectionArgsDict']] exposure: How people reach Prometheus and Alertmanager. The certificate's and Cognito's ARNs and IDs may
                be Outputs; host names are text, as alert links and the NetworkPolicies are made of them.
-               
-               Default: kind: Prometheus on NodePort 30090; eks: neither exposed
         :param pulumi.Input[_builtins.str] grafana_url: Where people open Grafana: alerts link its USE dashboards, notifications its Explore.
                
                Default: none: alerts and notifications carry no Grafana link
         :param pulumi.Input[Union['ImagesSectionArgs', 'ImagesSectionArgsDict']] images: Pinned image per workload, a mirror and pull Secrets.
-               
-               Default: the versions the stack is tested against
         :param pulumi.Input[Union['MeshSectionArgs', 'MeshSectionArgsDict']] mesh: `istio`: the meshed namespaces and istiod it scrapes, and a meshed service's sidecar as the
                first source of its RED and SLO signals (stack config `mesh`).
-               
-               Default: off
         :param pulumi.Input[Union['MetricsSectionArgs', 'MetricsSectionArgsDict']] metrics: Retention, storage, replicas, scrape and evaluation intervals, exporters, alert thresholds,
                SLOs, rule files, OpenSLO and Sloth files, extra scrape jobs (stack config `metrics`).
-               
-               Default: kind: one Prometheus and one Alertmanager, 7 days; eks: two and three, 15 days
         :param pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']] namespaces: The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
                agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
                not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-               
-               Default: observability and observability-node
         :param pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']] placement: Node selector, tolerations, affinity and priority class per workload.
-               
-               Default: none
         :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
                
                One of `eks`, `kind`.
         :param pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']] resources: Requests and limits per container.
-               
-               Default: kind: the laptop budget; eks: production sizes
         :param pulumi.Input[Sequence[pulumi.Input[Union['ScrapeConfigArgs', 'ScrapeConfigArgsDict']]]] scrape_jobs: Scrape jobs of the components deployed beside it (their static `scrapeJobs`), listed before
                its own; their NetworkPolicies come with `wiring`. Job names must be unique.
                
                Default: none
         :param pulumi.Input[Union['StorageSectionArgs', 'StorageSectionArgsDict']] storage: The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
                ARN may be an Output of the resource that makes it).
-               
-               Default: kind: standard; eks: gp3
         :param pulumi.Input[Union['SpanMetricBucketsArgs', 'SpanMetricBucketsArgsDict']] tracing: `latencyBucketsSeconds` of the span metrics a TracingStack writes here: the latency SLIs fall
                back to them, so each latency threshold must be one.
-               
-               Default: the stack's buckets (0.005 s to 10 s)
         :param pulumi.Input[Sequence[pulumi.Input[Union['FlowArgs', 'FlowArgsDict']]]] wiring: Every flow of a deployment of several components (`wiringGraph`): its workloads' NetworkPolicies
                are made of those into and out of them.
                

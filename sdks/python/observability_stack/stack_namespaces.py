@@ -30,19 +30,11 @@ class StackNamespacesArgs:
         The set of arguments for constructing a StackNamespaces resource.
         :param pulumi.Input['AppsSectionArgs'] apps: `namespaces` of the observed apps, and `createNamespaces`: whether it creates them, or reads
                each one so that a missing namespace fails `pulumi preview` before anything is written.
-               
-               Default: none; kind creates them, eks reads them
         :param pulumi.Input['DemoSwitchArgs'] demo: `enabled`: whether DemoStack runs, whose namespace is then created like the stack's own
                (restricted, default deny, DNS egress, pull Secret), as its pods are the stack's.
-               
-               Default: false
         :param pulumi.Input['RegistryCredentialsArgsArgs'] images: `registryCredentials`: made the pull Secret of both stack namespaces, before any pod pulls with it.
-               
-               Default: none
         :param pulumi.Input['NamespacesSectionArgs'] namespaces: `observability`, for everything that needs no host access (Pod Security restricted), and
                `node`, for the node agents that do (privileged; warns and audits restricted).
-               
-               Default: observability and observability-node
         :param pulumi.Input[_builtins.str] profile: eks protects the namespace that holds the data volumes.
                
                Default: "kind"
@@ -72,8 +64,6 @@ class StackNamespacesArgs:
         """
         `namespaces` of the observed apps, and `createNamespaces`: whether it creates them, or reads
         each one so that a missing namespace fails `pulumi preview` before anything is written.
-
-        Default: none; kind creates them, eks reads them
         """
         return pulumi.get(self, "apps")
 
@@ -87,8 +77,6 @@ class StackNamespacesArgs:
         """
         `enabled`: whether DemoStack runs, whose namespace is then created like the stack's own
         (restricted, default deny, DNS egress, pull Secret), as its pods are the stack's.
-
-        Default: false
         """
         return pulumi.get(self, "demo")
 
@@ -101,8 +89,6 @@ class StackNamespacesArgs:
     def images(self) -> Optional[pulumi.Input['RegistryCredentialsArgsArgs']]:
         """
         `registryCredentials`: made the pull Secret of both stack namespaces, before any pod pulls with it.
-
-        Default: none
         """
         return pulumi.get(self, "images")
 
@@ -116,8 +102,6 @@ class StackNamespacesArgs:
         """
         `observability`, for everything that needs no host access (Pod Security restricted), and
         `node`, for the node agents that do (privileged; warns and audits restricted).
-
-        Default: observability and observability-node
         """
         return pulumi.get(self, "namespaces")
 
@@ -180,19 +164,11 @@ class StackNamespaces(pulumi.ComponentResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[Union['AppsSectionArgs', 'AppsSectionArgsDict']] apps: `namespaces` of the observed apps, and `createNamespaces`: whether it creates them, or reads
                each one so that a missing namespace fails `pulumi preview` before anything is written.
-               
-               Default: none; kind creates them, eks reads them
         :param pulumi.Input[Union['DemoSwitchArgs', 'DemoSwitchArgsDict']] demo: `enabled`: whether DemoStack runs, whose namespace is then created like the stack's own
                (restricted, default deny, DNS egress, pull Secret), as its pods are the stack's.
-               
-               Default: false
         :param pulumi.Input[Union['RegistryCredentialsArgsArgs', 'RegistryCredentialsArgsArgsDict']] images: `registryCredentials`: made the pull Secret of both stack namespaces, before any pod pulls with it.
-               
-               Default: none
         :param pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']] namespaces: `observability`, for everything that needs no host access (Pod Security restricted), and
                `node`, for the node agents that do (privileged; warns and audits restricted).
-               
-               Default: observability and observability-node
         :param pulumi.Input[_builtins.str] profile: eks protects the namespace that holds the data volumes.
                
                Default: "kind"

@@ -40,40 +40,22 @@ class TracingStackArgs:
         """
         The set of arguments for constructing a TracingStack resource.
         :param pulumi.Input['AppsSectionArgs'] apps: The observed services and their namespaces.
-               
-               Default: none
         :param pulumi.Input['TracingStackClientsArgs'] clients: The workloads of other components that connect to the collectors and Tempo: a Prometheus
                scraping, a Grafana querying, a Kiali.
                
                Default: none
         :param pulumi.Input['ClusterSectionArgs'] cluster: `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-               
-               Default: kind: observability, dev, local; eks: observability, prod, us-east-1
         :param pulumi.Input['DemoSwitchArgs'] demo: `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
                business SLOs it evaluates.
-               
-               Default: false
         :param pulumi.Input['ExposureSectionArgs'] exposure: How apps outside the cluster send spans.
-               
-               Default: kind: OTLP/HTTP and Zipkin on NodePorts 30318 and 30411; eks: none
         :param pulumi.Input['ImagesSectionArgs'] images: Pinned image per workload, a mirror and pull Secrets.
-               
-               Default: the versions the stack is tested against
         :param pulumi.Input['MeshSectionArgs'] mesh: `istio`: the meshed namespaces, whose sidecars may send Zipkin spans (stack config `mesh`).
-               
-               Default: off
         :param pulumi.Input['SloDefaultsArgs'] metrics: `slo`: every latency threshold must be a span-metric bucket, and the apps' histograms get it
                through their tracing ConfigMap.
-               
-               Default: 99.5 % available, 95 % within 0.5 s
         :param pulumi.Input['NamespacesSectionArgs'] namespaces: The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
                agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
                not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-               
-               Default: observability and observability-node
         :param pulumi.Input['PlacementSectionArgs'] placement: Node selector, tolerations, affinity and priority class per workload.
-               
-               Default: none
         :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
@@ -85,16 +67,10 @@ class TracingStackArgs:
                
                Default: none: no span metrics or service graph are computed
         :param pulumi.Input['ResourcesSectionArgs'] resources: Requests and limits per container.
-               
-               Default: kind: the laptop budget; eks: production sizes
         :param pulumi.Input['StorageSectionArgs'] storage: The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
                ARN may be an Output of the resource that makes it).
-               
-               Default: kind: standard; eks: gp3
         :param pulumi.Input['TracingSectionArgs'] tracing: Sampling, tail sampling, span-metric buckets, collector tiers, retention and sending queues
                (stack config `tracing`).
-               
-               Default: kind: every trace kept, one collector; eks: 10 %, tail sampling, two gateways and two aggregators
         :param pulumi.Input[Sequence[pulumi.Input['FlowArgs']]] wiring: Every flow of a deployment of several components (`wiringGraph`): its workloads' NetworkPolicies
                are made of those into and out of them.
                
@@ -138,8 +114,6 @@ class TracingStackArgs:
     def apps(self) -> Optional[pulumi.Input['AppsSectionArgs']]:
         """
         The observed services and their namespaces.
-
-        Default: none
         """
         return pulumi.get(self, "apps")
 
@@ -167,8 +141,6 @@ class TracingStackArgs:
     def cluster(self) -> Optional[pulumi.Input['ClusterSectionArgs']]:
         """
         `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-
-        Default: kind: observability, dev, local; eks: observability, prod, us-east-1
         """
         return pulumi.get(self, "cluster")
 
@@ -182,8 +154,6 @@ class TracingStackArgs:
         """
         `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
         business SLOs it evaluates.
-
-        Default: false
         """
         return pulumi.get(self, "demo")
 
@@ -196,8 +166,6 @@ class TracingStackArgs:
     def exposure(self) -> Optional[pulumi.Input['ExposureSectionArgs']]:
         """
         How apps outside the cluster send spans.
-
-        Default: kind: OTLP/HTTP and Zipkin on NodePorts 30318 and 30411; eks: none
         """
         return pulumi.get(self, "exposure")
 
@@ -210,8 +178,6 @@ class TracingStackArgs:
     def images(self) -> Optional[pulumi.Input['ImagesSectionArgs']]:
         """
         Pinned image per workload, a mirror and pull Secrets.
-
-        Default: the versions the stack is tested against
         """
         return pulumi.get(self, "images")
 
@@ -224,8 +190,6 @@ class TracingStackArgs:
     def mesh(self) -> Optional[pulumi.Input['MeshSectionArgs']]:
         """
         `istio`: the meshed namespaces, whose sidecars may send Zipkin spans (stack config `mesh`).
-
-        Default: off
         """
         return pulumi.get(self, "mesh")
 
@@ -239,8 +203,6 @@ class TracingStackArgs:
         """
         `slo`: every latency threshold must be a span-metric bucket, and the apps' histograms get it
         through their tracing ConfigMap.
-
-        Default: 99.5 % available, 95 % within 0.5 s
         """
         return pulumi.get(self, "metrics")
 
@@ -255,8 +217,6 @@ class TracingStackArgs:
         The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
         agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
         not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-
-        Default: observability and observability-node
         """
         return pulumi.get(self, "namespaces")
 
@@ -269,8 +229,6 @@ class TracingStackArgs:
     def placement(self) -> Optional[pulumi.Input['PlacementSectionArgs']]:
         """
         Node selector, tolerations, affinity and priority class per workload.
-
-        Default: none
         """
         return pulumi.get(self, "placement")
 
@@ -315,8 +273,6 @@ class TracingStackArgs:
     def resources(self) -> Optional[pulumi.Input['ResourcesSectionArgs']]:
         """
         Requests and limits per container.
-
-        Default: kind: the laptop budget; eks: production sizes
         """
         return pulumi.get(self, "resources")
 
@@ -330,8 +286,6 @@ class TracingStackArgs:
         """
         The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
         ARN may be an Output of the resource that makes it).
-
-        Default: kind: standard; eks: gp3
         """
         return pulumi.get(self, "storage")
 
@@ -345,8 +299,6 @@ class TracingStackArgs:
         """
         Sampling, tail sampling, span-metric buckets, collector tiers, retention and sending queues
         (stack config `tracing`).
-
-        Default: kind: every trace kept, one collector; eks: 10 %, tail sampling, two gateways and two aggregators
         """
         return pulumi.get(self, "tracing")
 
@@ -401,40 +353,22 @@ class TracingStack(pulumi.ComponentResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[Union['AppsSectionArgs', 'AppsSectionArgsDict']] apps: The observed services and their namespaces.
-               
-               Default: none
         :param pulumi.Input[Union['TracingStackClientsArgs', 'TracingStackClientsArgsDict']] clients: The workloads of other components that connect to the collectors and Tempo: a Prometheus
                scraping, a Grafana querying, a Kiali.
                
                Default: none
         :param pulumi.Input[Union['ClusterSectionArgs', 'ClusterSectionArgsDict']] cluster: `name`, `env` and `region`: Prometheus' external labels and the dashboards' titles.
-               
-               Default: kind: observability, dev, local; eks: observability, prod, us-east-1
         :param pulumi.Input[Union['DemoSwitchArgs', 'DemoSwitchArgsDict']] demo: `enabled`: whether DemoStack runs beside it, whose services it then observes as apps and whose
                business SLOs it evaluates.
-               
-               Default: false
         :param pulumi.Input[Union['ExposureSectionArgs', 'ExposureSectionArgsDict']] exposure: How apps outside the cluster send spans.
-               
-               Default: kind: OTLP/HTTP and Zipkin on NodePorts 30318 and 30411; eks: none
         :param pulumi.Input[Union['ImagesSectionArgs', 'ImagesSectionArgsDict']] images: Pinned image per workload, a mirror and pull Secrets.
-               
-               Default: the versions the stack is tested against
         :param pulumi.Input[Union['MeshSectionArgs', 'MeshSectionArgsDict']] mesh: `istio`: the meshed namespaces, whose sidecars may send Zipkin spans (stack config `mesh`).
-               
-               Default: off
         :param pulumi.Input[Union['SloDefaultsArgs', 'SloDefaultsArgsDict']] metrics: `slo`: every latency threshold must be a span-metric bucket, and the apps' histograms get it
                through their tracing ConfigMap.
-               
-               Default: 99.5 % available, 95 % within 0.5 s
         :param pulumi.Input[Union['NamespacesSectionArgs', 'NamespacesSectionArgsDict']] namespaces: The namespaces it deploys into: `observability` (Pod Security restricted) and `node` (the node
                agents that need host access). They must exist; StackNamespaces creates and closes them. Names,
                not Outputs: every NetworkPolicy, Role and scrape job names them before anything is created.
-               
-               Default: observability and observability-node
         :param pulumi.Input[Union['PlacementSectionArgs', 'PlacementSectionArgsDict']] placement: Node selector, tolerations, affinity and priority class per workload.
-               
-               Default: none
         :param pulumi.Input[_builtins.str] profile: Which defaults apply: `kind`, sized for a laptop, or `eks`, which protects and retains the data.
                
                Default: "kind"
@@ -446,16 +380,10 @@ class TracingStack(pulumi.ComponentResource):
                
                Default: none: no span metrics or service graph are computed
         :param pulumi.Input[Union['ResourcesSectionArgs', 'ResourcesSectionArgsDict']] resources: Requests and limits per container.
-               
-               Default: kind: the laptop budget; eks: production sizes
         :param pulumi.Input[Union['StorageSectionArgs', 'StorageSectionArgsDict']] storage: The volumes' StorageClass, and on eks the S3 buckets with their IRSA roles (each bucket and role
                ARN may be an Output of the resource that makes it).
-               
-               Default: kind: standard; eks: gp3
         :param pulumi.Input[Union['TracingSectionArgs', 'TracingSectionArgsDict']] tracing: Sampling, tail sampling, span-metric buckets, collector tiers, retention and sending queues
                (stack config `tracing`).
-               
-               Default: kind: every trace kept, one collector; eks: 10 %, tail sampling, two gateways and two aggregators
         :param pulumi.Input[Sequence[pulumi.Input[Union['FlowArgs', 'FlowArgsDict']]]] wiring: Every flow of a deployment of several components (`wiringGraph`): its workloads' NetworkPolicies
                are made of those into and out of them.
                

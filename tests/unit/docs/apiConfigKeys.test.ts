@@ -63,8 +63,7 @@ test("every nested key of the args is described as docs/configuration.md describ
   const rows = argsRows();
   // Keys inside list elements are documented on their element's page (AppService.md), as are those
   // below a key whose type is a named one (`exposure.ingress.auth`: OidcAuth.md, CognitoAuth.md;
-  // `demo`: DemoSwitch.md, the args' own switch). `images.registryCredentials` is another thing in
-  // the args than in a stack file: the names of existing Secrets, not the credentials.
+  // `demo`: DemoSwitch.md, the args' own switch).
   const underNamedType = (key: string) => {
     const parts = key.split(".");
     return parts
@@ -73,11 +72,7 @@ test("every nested key of the args is described as docs/configuration.md describ
   };
   const nested = configKeys(stackConfigSchema).filter(
     (k) =>
-      k.key.includes(".") &&
-      !/[[<]/.test(k.key) &&
-      rows.has(k.key.split(".")[0]) &&
-      !underNamedType(k.key) &&
-      k.key !== "images.registryCredentials",
+      k.key.includes(".") && !/[[<]/.test(k.key) && rows.has(k.key.split(".")[0]) && !underNamedType(k.key),
   );
   expect(nested.length).toBeGreaterThan(150);
   const differing = nested.flatMap((k) => {
@@ -106,16 +101,10 @@ test("every nested key of the args is described as docs/configuration.md describ
 
 test("every member of the args that is a key of the stack config shows that key's defaults, and no other", () => {
   const keys = new Map(configKeys(stackConfigSchema).map((k) => [k.key, k]));
-  // `profile` picks the defaults rather than having one: the args' is kind (config/validate.ts);
-  // `images.registryCredentials` is another thing in the args, as above. KialiStack's `grafana` (the
-  // Grafana it links to) and DemoStack's `tracing` (the TracingStack it sends spans to) are named as
-  // sections are, and are none.
-  const others = [
-    "profile",
-    "images.registryCredentials",
-    "KialiStackArgs.md grafana",
-    "DemoStackArgs.md tracing",
-  ];
+  // `profile` picks the defaults rather than having one: the args' is kind (config/validate.ts).
+  // KialiStack's `grafana` (the Grafana it links to) and DemoStack's `tracing` (the TracingStack it
+  // sends spans to) are named as sections are, and are none.
+  const others = ["profile", "KialiStackArgs.md grafana", "DemoStackArgs.md tracing"];
   const members = memberRows().flatMap(({ page, key, description }) => {
     const configKey = keys.get(key);
     return configKey === undefined || others.includes(key) || others.includes(`${page} ${key}`)
