@@ -1,7 +1,10 @@
 // The tarball `npm pack` makes, as the registry would serve it: the compiled library and its
 // testing module (with the checks, the policy pack's rules and the mocks that one runs), their
-// declarations, package.json and the README, and nothing of the repository's tests, test kit,
+// declarations, the demo's program as JavaScript, package.json and the README, and nothing of the
+// repository's tests, test kit,
 // tools, fixtures, scripts or examples.
+import { execFileSync } from "child_process";
+import { demoProgram } from "../../components/demo/demoProgram";
 import { tierPackage } from "./packedPackage";
 
 /** What may ship besides dist/: what npm always includes, and the provider plugin's launcher. */
@@ -50,10 +53,22 @@ test("the testing module ships with what it runs: its process, the checks, and k
   expect(files).not.toContain("dist/policy/index.js");
 });
 
+/** The demo's program: what the demo's pods run, which DemoStack reads as text; no module of the library. */
+const DEMO_PROGRAM = "dist/demo/demoService.js";
+
 test("every module has its declarations", () => {
   const { files } = tierPackage();
-  const modules = files.filter((file) => file.endsWith(".js")).map((file) => file.slice(0, -".js".length));
+  const modules = files
+    .filter((file) => file.endsWith(".js") && file !== DEMO_PROGRAM)
+    .map((file) => file.slice(0, -".js".length));
   expect(modules.filter((module) => !files.includes(`${module}.d.ts`))).toEqual([]);
+});
+
+test("the demo's program ships as the JavaScript the repository's render puts in its ConfigMap, and alone", () => {
+  const { files, tarball } = tierPackage();
+  expect(files.filter((file) => file.startsWith("dist/demo/"))).toEqual([DEMO_PROGRAM]);
+  const shipped = execFileSync("tar", ["-xOzf", tarball, `package/${DEMO_PROGRAM}`], { encoding: "utf8" });
+  expect(shipped).toBe(demoProgram());
 });
 
 test("its size: within a budget, so that declarations spelling the config schema out again show", () => {
