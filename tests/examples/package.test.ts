@@ -1,8 +1,7 @@
 // The tarball `npm pack` makes, as the registry would serve it: the compiled library and its
 // testing module (with the checks, the policy pack's rules and the mocks that one runs), their
 // declarations, the demo's program as JavaScript, package.json and the README, and nothing of the
-// repository's tests, test kit,
-// tools, fixtures, scripts or examples.
+// repository's tests, test kit, tools, fixtures, scripts or examples.
 import { execFileSync } from "child_process";
 import { demoProgram } from "../../components/demo/demoProgram";
 import { tierPackage } from "./packedPackage";
