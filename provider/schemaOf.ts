@@ -61,11 +61,14 @@ interface Site {
   readonly inConfig?: boolean;
 }
 
-/** What docs/configuration.md says of a key of the stack config: its description, both profiles' defaults. */
+/**
+ * What docs/configuration.md says of a key of the stack config: its description, and both profiles'
+ * defaults in one line (`7d`, or `kind: 7d; eks: 15d`; empty for neither).
+ */
 export interface KeyDoc {
   readonly key: string;
   readonly description: string;
-  readonly defaults: { readonly kind: string; readonly eks: string };
+  readonly shownDefault: string;
 }
 
 /** The key a site's path names in docs/configuration.md: `apps.services[].name`, `resources.<name>.limits`. */
@@ -73,12 +76,6 @@ function keysOf(path: readonly (string | number)[]): string[] {
   return ["[]", ".<key>", ".<name>"].map((item) =>
     path.map((part, i) => (part === ANY_ITEM ? item : `${i === 0 ? "" : "."}${part}`)).join(""),
   );
-}
-
-/** "Default: 7d", or "Default: kind 7d; eks 15d" where the profiles differ; nothing for neither. */
-function defaultsText({ kind, eks }: KeyDoc["defaults"]): string | undefined {
-  if (kind === "" && eks === "") return undefined;
-  return kind === eks ? `Default: ${kind}` : `Default: kind: ${kind || "unset"}; eks: ${eks || "unset"}`;
 }
 
 /**
@@ -139,7 +136,9 @@ class SchemaReader {
       .map((key) => this.keyDocs.get(key))
       .find((found) => found !== undefined);
     if (doc === undefined) return undefined;
-    const parts = [doc.description, defaultsText(doc.defaults)].filter((p) => p !== undefined && p !== "");
+    const parts = [doc.description, doc.shownDefault === "" ? "" : `Default: ${doc.shownDefault}`].filter(
+      (p) => p !== "",
+    );
     return parts.length === 0 ? undefined : parts.join("\n\n");
   }
 

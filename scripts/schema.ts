@@ -9,14 +9,14 @@ import { stackConfigSchema } from "../config/schema";
 import { readSchema } from "../provider/schemaOf";
 import { PROJECT_ROOT } from "../render/renderStack";
 import { toolDirectory } from "../tests/kit/tools";
-import { configKeys } from "./docs/configReference";
+import { keyDocs } from "./docs/configReference";
 import { SDKS_DIR, generateSdks } from "./package/sdks";
 
 const { version } = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
   version: string;
 };
 // Each key of a section the args take is described as docs/configuration.md describes it.
-const { schema, unsupported } = readSchema(PROJECT_ROOT, version, configKeys(stackConfigSchema));
+const { schema, unsupported } = readSchema(PROJECT_ROOT, version, keyDocs(stackConfigSchema));
 if (unsupported.length > 0) {
   process.stderr.write(
     `properties the schema cannot carry (a function or a resource):\n  ${unsupported.join("\n  ")}\n`,

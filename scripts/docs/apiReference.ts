@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stackConfigSchema } from "../../config/schema";
-import { configKeys } from "./configReference";
+import { keyDocs } from "./configReference";
 import type { GeneratedFile } from "./generated";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -31,7 +31,7 @@ export function apiReference(): { files: GeneratedFile[]; warnings: string[] } {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "api-reference-"));
   const keys = path.join(out, "..", `${path.basename(out)}-config-keys.json`);
   try {
-    fs.writeFileSync(keys, JSON.stringify(configKeys(stackConfigSchema)));
+    fs.writeFileSync(keys, JSON.stringify(keyDocs(stackConfigSchema)));
     const typedoc = spawnSync(
       path.join(PROJECT_ROOT, "node_modules", ".bin", "typedoc"),
       ["--options", path.join(PROJECT_ROOT, "typedoc.json"), "--out", out],

@@ -1,6 +1,7 @@
 // The configuration reference (docs/configuration.md), read off the zod schema and the profile
 // defaults, so that neither a key, its constraints nor its defaults can be documented twice.
 import { z } from "zod";
+import type { KeyDoc } from "../../provider/schemaOf";
 import { PROFILE_DEFAULTS, Profile } from "../../config/defaults";
 import { isSecretPath } from "../../config/errors";
 import { takesOutput } from "../../config/fields";
@@ -266,6 +267,20 @@ function walk(schema: z.ZodTypeAny, at: Walk, rows: ConfigKey[]): void {
       }
     }
   }
+}
+
+/** Both profiles' defaults in one line: `7d` where they agree, `kind: 7d; eks: 15d` where not. */
+function shownDefault({ kind, eks }: ConfigKey["defaults"]): string {
+  return kind === eks ? kind : `kind: ${kind === "" ? "unset" : kind}; eks: ${eks === "" ? "unset" : eks}`;
+}
+
+/** Every key as the API reference and the package schema describe it (the plugin and readSchema). */
+export function keyDocs(schema: z.ZodTypeAny): KeyDoc[] {
+  return configKeys(schema).map(({ key, description, defaults }) => ({
+    key,
+    description,
+    shownDefault: shownDefault(defaults),
+  }));
 }
 
 /** Every key of the schema in schema order, with what the profiles default it to. */

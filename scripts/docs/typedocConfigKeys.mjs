@@ -2,7 +2,7 @@
 // zod schema, which carries no doc comments, so each key, nested (`metrics.retentionTime`) or picked
 // from a section (DemoSwitch's `enabled`: `demo.enabled`), takes the description and profile
 // defaults docs/configuration.md shows for it. apiReference.ts writes them to the file
-// CONFIG_KEYS_FILE names, as configKeys() reads them off the schema and the defaults.
+// CONFIG_KEYS_FILE names, as keyDocs() reads them off the schema and the defaults.
 import * as fs from "fs";
 import {
   Comment,
@@ -14,14 +14,11 @@ import {
   ReflectionType,
 } from "typedoc";
 
-/** @param {{ key: string, description: string, defaults: { kind: string, eks: string } }} row */
+/** @param {{ key: string, description: string, shownDefault: string }} row */
 function commentOf(row) {
-  const { kind, eks } = row.defaults;
-  const shown =
-    kind === eks ? kind : `kind: ${kind === "" ? "unset" : kind}; eks: ${eks === "" ? "unset" : eks}`;
   const comment = new Comment(row.description === "" ? [] : [{ kind: "text", text: row.description }]);
-  if (shown !== "") {
-    comment.blockTags.push(new CommentTag("@default", [{ kind: "text", text: shown }]));
+  if (row.shownDefault !== "") {
+    comment.blockTags.push(new CommentTag("@default", [{ kind: "text", text: row.shownDefault }]));
   }
   return comment;
 }
@@ -45,7 +42,7 @@ function pickedSection(reflection) {
 export function load(app) {
   const file = process.env.CONFIG_KEYS_FILE;
   if (file === undefined) return;
-  /** @type {Map<string, { key: string, description: string, defaults: { kind: string, eks: string } }>} */
+  /** @type {Map<string, { key: string, description: string, shownDefault: string }>} */
   const rows = new Map(JSON.parse(fs.readFileSync(file, "utf8")).map((row) => [row.key, row]));
 
   /** @param {import("typedoc").DeclarationReflection} property @param {string} key */

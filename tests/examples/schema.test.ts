@@ -13,10 +13,10 @@ import { stackConfigSchema } from "../../config/schema";
 import { PACKAGE_NAME, SERVED_COMPONENTS } from "../../provider/components";
 import { readSchema } from "../../provider/schemaOf";
 import type { PackageSchema, PropertySpec } from "../../provider/schemaTypes";
-import { configKeys } from "../../scripts/docs/configReference";
+import { keyDocs } from "../../scripts/docs/configReference";
 
 const ROOT = path.resolve(__dirname, "../..");
-const KEY_DOCS = configKeys(stackConfigSchema);
+const KEY_DOCS = keyDocs(stackConfigSchema);
 const SCHEMA_FILE = path.join(ROOT, "provider", "schema.json");
 const API_COMPONENTS = path.join(ROOT, "docs", "api", "components");
 const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
