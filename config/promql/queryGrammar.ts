@@ -40,6 +40,28 @@ const OPERATOR_WRAPPERS = new Set(["MatchOp", "Filter"]);
  * server would take it.
  */
 export function queryParseProblem(language: QueryLanguage, expression: string): string | undefined {
+  const key = `${language}\n${expression}`;
+  if (JUDGED.has(key)) {
+    return JUDGED.get(key);
+  }
+  if (JUDGED.size >= JUDGED_AT_MOST) {
+    JUDGED.clear();
+  }
+  const problem = firstParseProblem(language, expression);
+  JUDGED.set(key, problem);
+  return problem;
+}
+
+/**
+ * What queryParseProblem answered per language and expression. A render judges each of its hundreds
+ * of queries where it is used (rule, dashboard panel, SLI), and a process that renders again (a test
+ * file, the review, a second stack) asks about mostly the same ones. Parsing them (the grammar, then
+ * the types) is otherwise the costliest step of a render.
+ */
+const JUDGED = new Map<string, string | undefined>();
+const JUDGED_AT_MOST = 20_000;
+
+function firstParseProblem(language: QueryLanguage, expression: string): string | undefined {
   let problem: string | undefined;
   PARSERS[language].parse(expression).iterate({
     enter: (node) => {
