@@ -13,6 +13,7 @@ export default tseslint.config(
       "tests/support/jestResolver.js",
       "tests/support/unusedByPulumi.js",
       "tests/support/programPreload.js",
+      "tests/support/transpileCache.js",
       "tests/support/notLoaded.js",
       // Loaded by TypeDoc, which takes JavaScript plugins: a module of TypeDoc's own API.
       "scripts/docs/typedocSchemaTypes.mjs",

@@ -96,33 +96,34 @@ export interface EngineEnvironment {
 }
 
 const PROGRAM_PRELOAD = path.join(PROJECT_ROOT, "tests", "support", "programPreload.js");
+const TRANSPILE = path.join(PROJECT_ROOT, "tests", "support", "transpileCache.js");
 
 /**
  * The engine's environment, its stand-in providers written into `bin` as the plugins the engine
  * looks for on PATH: no update check and no plugin download, the SDK told the project's root, and
- * the program's types only stripped (through Sucrase) unless `typeCheck`.
+ * the program's types only stripped (through Sucrase, its output cached) unless `typeCheck`.
  */
 export function engineEnvironment(bin: string, projectDir: string, typeCheck: boolean): EngineEnvironment {
   fs.mkdirSync(bin, { recursive: true });
-  const sucrase = require.resolve("sucrase/register/ts", { paths: [PROJECT_ROOT] });
   for (const [name, script] of [
     ...Object.entries(STAND_IN_PROVIDERS),
     [PACKAGE_PROVIDER.name, PACKAGE_PROVIDER.script],
   ]) {
     const plugin = path.join(bin, `pulumi-resource-${name}`);
-    fs.writeFileSync(plugin, `#!/bin/sh\nexec "${process.execPath}" -r "${sucrase}" "${script}" "$@"\n`);
+    fs.writeFileSync(plugin, `#!/bin/sh\nexec "${process.execPath}" -r "${TRANSPILE}" "${script}" "$@"\n`);
     fs.chmodSync(plugin, 0o755);
   }
   if (!typeCheck) {
     // The Node.js language host, ahead of the built one on PATH, loading the program through
-    // Sucrase instead of ts-node: both only strip the types, but ts-node loads the TypeScript
-    // compiler first, most of a program run's CPU; and without what the SDK loads and the program
-    // never uses (tests/support/programPreload.js). (The CLI built here passes a host no runtime
-    // options, so the flags of Pulumi.yaml's `nodeargs` are given here.)
+    // Sucrase instead of ts-node, through a cache of its output (tests/support/transpileCache.js):
+    // both only strip the types, but ts-node loads the TypeScript compiler first, most of a program
+    // run's CPU; and without what the SDK loads and the program never uses
+    // (tests/support/programPreload.js). (The CLI built here passes a host no runtime options, so
+    // the flags of Pulumi.yaml's `nodeargs` are given here.)
     const host = tools.pulumiLanguageNodejs();
     fs.writeFileSync(
       path.join(bin, "pulumi-language-nodejs"),
-      `#!/bin/sh\nexec "${host}" -typescript=false "-nodeargs=--require ${sucrase} --require ${PROGRAM_PRELOAD}" "$@"\n`,
+      `#!/bin/sh\nexec "${host}" -typescript=false "-nodeargs=--require ${TRANSPILE} --require ${PROGRAM_PRELOAD}" "$@"\n`,
     );
     fs.chmodSync(path.join(bin, "pulumi-language-nodejs"), 0o755);
   }
