@@ -70,11 +70,15 @@ test("the demo's program ships as the JavaScript the repository's render puts in
   expect(shipped).toBe(demoProgram());
 });
 
-test("its size: within a budget, so that declarations spelling the config schema out again show", () => {
-  const { files, size, unpackedSize } = tierPackage();
+test("its size: declarations within their budget, so that declarations spelling the config schema out again show, and the package within its own", () => {
+  const { files, size, unpackedSize, declarationSize } = tierPackage();
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
   console.log(
-    `${files.length} files, ${(size / 1024).toFixed(0)} KiB packed, ${(unpackedSize / 1024).toFixed(0)} KiB unpacked`,
+    `${files.length} files, ${kib(size)} packed, ${kib(unpackedSize)} unpacked, of which ${kib(declarationSize)} declarations`,
   );
-  // Declarations that name the schemas' types came to 1.3 MB; spelled out at every use, 5.9 MB.
-  expect(unpackedSize).toBeLessThan(2 * 1024 * 1024);
+  // Declarations that name the schemas' types: 0.6 MB on 2026-11-29. Spelled out at every use, they
+  // took the whole package from 1.3 MB to 5.9 MB.
+  expect(declarationSize).toBeLessThan(1024 * 1024);
+  // The JavaScript, declarations and schema came to 2.0 MB on 2026-11-29.
+  expect(unpackedSize).toBeLessThan(3 * 1024 * 1024);
 });

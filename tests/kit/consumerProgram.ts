@@ -20,6 +20,8 @@ export interface PackedPackage {
   /** Bytes of the gzipped tarball. */
   readonly size: number;
   readonly unpackedSize: number;
+  /** Bytes of its declaration files (`.d.ts`), unpacked. */
+  readonly declarationSize: number;
 }
 
 /** Runs `npm pack` in the repository (its prepack script builds dist/) and writes the tarball into `destination`. */
@@ -31,7 +33,7 @@ export function packPackage(destination: string): PackedPackage {
   });
   const [packed] = JSON.parse(report) as {
     filename: string;
-    files: { path: string }[];
+    files: { path: string; size: number }[];
     size: number;
     unpackedSize: number;
   }[];
@@ -40,6 +42,7 @@ export function packPackage(destination: string): PackedPackage {
     files: packed.files.map((f) => f.path),
     size: packed.size,
     unpackedSize: packed.unpackedSize,
+    declarationSize: packed.files.filter((f) => f.path.endsWith(".d.ts")).reduce((sum, f) => sum + f.size, 0),
   };
 }
 
