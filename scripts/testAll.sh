@@ -7,11 +7,11 @@
 # every tier when none is named, in that order. With servers and cluster both named, three lanes
 # run at once: the servers' faults lane (scripts/testServers.sh: two halves at once, which
 # mostly wait) followed by the cluster tier's deploy faults, events, USE dashboards and other
-# languages' programs, the servers' history, then the load bench; the rest of the cluster tier
-# (the engine's deploys, which wait on rollouts between program runs), then its upgrades; and the
-# servers' busy lane, which keeps the cores busy, followed by the examples and the scenarios.
-# Stops at the first tier that fails (with lanes: once the others end); ends with the time each
-# step took.
+# languages' programs, then the servers' history; the rest of the cluster tier (the engine's
+# deploys, which wait on rollouts between program runs), then the load bench; and the servers'
+# busy lane, which keeps the cores busy, followed by the examples, the cluster tier's upgrades
+# and the scenarios. Stops at the first tier that fails (with lanes: once the others end); ends with
+# the time each step took.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/steps.sh
@@ -63,9 +63,8 @@ fi
 if tier_named servers && tier_named cluster; then
   # The lane that mostly waits takes the files that need a core of their own once its outages end,
   # and the cluster tier's deploy faults, events, USE dashboards and the quickstart in other
-  # languages, then the load bench; the cluster lane the upgrades and rollbacks; the busy lane the
-  # examples and the scenarios. On a warm run of 908e215 with the upgrades behind the examples, the
-  # busy lane ran longest: about 1,850 s against 1,530 s for each of the others.
+  # languages; the busy lane its upgrades and rollbacks, then the scenarios; the cluster lane,
+  # which ends first of the three, the load bench.
   deploy_faults=tests/cluster/deployFaults.test.ts
   cluster_events=tests/cluster/clusterEvents.test.ts
   use_dashboards=tests/cluster/useDashboards.test.ts
@@ -77,16 +76,14 @@ if tier_named servers && tier_named cluster; then
     step "Deploy faults through the engine, the cluster's events, the USE dashboards and the quickstart in Python and YAML, after the faults lane ($deploy_faults, $cluster_events, $use_dashboards, $languages)" \
       npm run -s test:cluster -- "$deploy_faults" "$cluster_events" "$use_dashboards" "$languages" || return
     step "$servers, the month of blocks and the OpenSLO corpus, after the faults lane (npm run test:servers -- history)" \
-      npm run -s test:servers -- history || return
-    if tier_named load; then load_tier; fi
+      npm run -s test:servers -- history
   }
   after_faults &
   faults_lane=$!
   cluster_rest() {
     step "$cluster" npm run -s test:cluster -- \
       --testPathIgnorePatterns "$deploy_faults|$cluster_events|$use_dashboards|$languages|$upgrades" || return
-    step "Upgrades and rollbacks through the engine, after the rest of the cluster tier ($upgrades)" \
-      npm run -s test:cluster -- "$upgrades"
+    if tier_named load; then load_tier; fi
   }
   cluster_rest &
   cluster_lane=$!
@@ -94,6 +91,10 @@ if tier_named servers && tier_named cluster; then
   step "$servers, busy lane, then the examples (npm run test:servers -- busy)" \
     npm run -s test:servers -- busy || status=$?
   if [[ $status -eq 0 ]] && tier_named examples; then examples_tier || status=$?; fi
+  if [[ $status -eq 0 ]]; then
+    step "Upgrades and rollbacks through the engine, after the busy lane ($upgrades)" \
+      npm run -s test:cluster -- "$upgrades" || status=$?
+  fi
   if [[ $status -eq 0 ]] && tier_named scenarios; then scenarios_tier || status=$?; fi
   wait "$faults_lane" || status=$?
   wait "$cluster_lane" || status=$?
