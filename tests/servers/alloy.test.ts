@@ -270,13 +270,14 @@ describe("alloy validate and the binary's own checks", () => {
         output: error.stdout + error.stderr,
       }),
     );
-  /** `alloy run` on `file`, which here ends at once on a config it refuses. */
-  const alloyRun = async (file: string) =>
+  /** `alloy run` on `file` with `flags`, which here ends at once on a config or flag it refuses. */
+  const alloyRun = async (file: string, ...flags: string[]) =>
     alloy(
       "run",
       `--server.http.listen-addr=127.0.0.1:${await freePort()}`,
       `--storage.path=${path.join(dir, "data")}`,
       "--disable-reporting",
+      ...flags,
       file,
     );
   const write = (name: string, text: string) => {
@@ -330,6 +331,19 @@ describe("alloy validate and the binary's own checks", () => {
     expect(output).toMatch(
       /pattern\.alloy:\d+:\d+: .*stage\.pattern is not in this Alloy build: it links Loki's AGPL-licensed/,
     );
+  });
+
+  test("peer discovery through go-discover, which links every cloud provider's SDK, is not built: `alloy run --cluster.discover-peers` refuses with that reason", async () => {
+    const file = write("empty.alloy", "");
+    const port = await freePort();
+    const { code, output } = await alloyRun(
+      file,
+      "--cluster.enabled",
+      `--cluster.advertise-address=127.0.0.1:${port}`,
+      "--cluster.discover-peers=provider=aws tag_key=alloy tag_value=peer",
+    );
+    expect(code).not.toBe(0);
+    expect(output).toMatch(/--cluster\.discover-peers is not in this Alloy build/);
   });
 
   test("self-test: a broken configuration is rejected with its position", async () => {
@@ -408,6 +422,10 @@ describe("the Alloy build the tests run: the shipped release, with every compone
       const { stdout, stderr } = await run(tools.alloy(), ["validate", ...stability, file]);
       expect({ config: config.name, output: stdout + stderr }).toEqual({ config: config.name, output: "" });
     }
+  });
+
+  test("no rendered Alloy runs clustered, so none needs the peer discovery the build leaves out", () => {
+    expect(configs.flatMap((c) => c.args.filter((arg) => arg.startsWith("--cluster.")))).toEqual([]);
   });
 
   test("the binary registers every component the configs use", async () => {

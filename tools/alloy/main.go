@@ -1,11 +1,13 @@
 // Command alloy is Grafana Alloy's command line built from the release's own packages with only
 // the components the stack's rendered Alloy configs use: the log agent in both collection modes,
-// the event collector and the monitor scraper. The files under overlay/ replace three of the release's (build.sh puts
-// them in place): the registry (internal/component/all) and the config converter, because the
-// release imports all ~180 components and every converter, which is what made the full build take
-// 26 minutes; and loki.process's stage.pattern (overlay/…/stages/pattern.go), the one stage that
-// links an AGPL-licensed package of Loki's module, which this project never builds. The stack's
-// configs do not use that stage; every other package is the release's, unchanged.
+// the event collector and the monitor scraper. The files under overlay/ replace five of the
+// release's (build.sh puts them in place): the registry (internal/component/all) and the config
+// converter, because the release imports all ~180 components and every converter, which is what
+// made the full build take 26 minutes; loki.process's stage.pattern (overlay/…/stages/pattern.go),
+// the one stage that links an AGPL-licensed package of Loki's module, which this project never
+// builds; and cluster peer discovery's two files that link go-discover's cloud providers
+// (overlay/…/cluster/discovery/), a sixth of the build, for a flag the stack never sets. The
+// stack's configs use neither; every other package is the release's, unchanged.
 //
 // The module path sits under github.com/grafana/alloy so that Go's internal-package rule lets
 // this main import the release's internal packages.
