@@ -106,12 +106,18 @@ async function recover(
   const check = await target.engine.preview("--expect-no-changes");
   if (check.status !== 0) {
     // The plan holds each step's old and new state: what to read to find why the change is proposed.
-    const plan = path.join(os.tmpdir(), `unexpected-changes-${target.stack}-${Date.now()}.json`);
+    const stamp = `${target.stack}-${Date.now()}`;
+    const plan = path.join(os.tmpdir(), `unexpected-changes-${stamp}.json`);
+    const upOutput = path.join(os.tmpdir(), `recovery-up-${stamp}.json`);
     fs.writeFileSync(plan, check.stdout);
+    fs.writeFileSync(upOutput, up.run.stdout);
+    const unexpected = check.planned.filter((step) => !["same", "read"].includes(step.op));
+    // What the up that should have made them needless planned and did for the same resources.
+    const byUp = (urn: string) =>
+      `the up planned ${up.run.planned.find((s) => s.urn === urn)?.op ?? "nothing"}, did ${up.run.applied.find((s) => s.urn === urn)?.op ?? "nothing"}`;
     throw new Error(
-      `pulumi preview --expect-no-changes after the recovery (its plan: ${plan}): ${firstError(check)} ${JSON.stringify(check.summary)}; ${check.planned
-        .filter((step) => !["same", "read"].includes(step.op))
-        .map((step) => `${step.op} ${step.urn} (${step.diffKeys.join(", ")})`)
+      `pulumi preview --expect-no-changes after the recovery (its plan: ${plan}; the up's output: ${upOutput}): ${firstError(check)} ${JSON.stringify(check.summary)}; ${unexpected
+        .map((step) => `${step.op} ${step.urn} (${step.diffKeys.join(", ")}; ${byUp(step.urn)})`)
         .join("; ")}`,
     );
   }
