@@ -109,14 +109,16 @@ async function recover(
     const stamp = `${target.stack}-${Date.now()}`;
     const plan = path.join(os.tmpdir(), `unexpected-changes-${stamp}.json`);
     const upOutput = path.join(os.tmpdir(), `recovery-up-${stamp}.json`);
+    const state = path.join(os.tmpdir(), `recovery-state-${stamp}.json`);
     fs.writeFileSync(plan, check.stdout);
     fs.writeFileSync(upOutput, up.run.stdout);
+    fs.writeFileSync(state, await target.engine.workspace.exportState(target.stack));
     const unexpected = check.planned.filter((step) => !["same", "read"].includes(step.op));
     // What the up that should have made them needless planned and did for the same resources.
     const byUp = (urn: string) =>
       `the up planned ${up.run.planned.find((s) => s.urn === urn)?.op ?? "nothing"}, did ${up.run.applied.find((s) => s.urn === urn)?.op ?? "nothing"}`;
     throw new Error(
-      `pulumi preview --expect-no-changes after the recovery (its plan: ${plan}; the up's output: ${upOutput}): ${firstError(check)} ${JSON.stringify(check.summary)}; ${unexpected
+      `pulumi preview --expect-no-changes after the recovery (its plan: ${plan}; the up's output: ${upOutput}; the state: ${state}): ${firstError(check)} ${JSON.stringify(check.summary)}; ${unexpected
         .map((step) => `${step.op} ${step.urn} (${step.diffKeys.join(", ")}; ${byUp(step.urn)})`)
         .join("; ")}`,
     );
