@@ -265,7 +265,7 @@ describe("calendar windows under promtool", () => {
       ],
     });
     expect(output).toMatch(/SUCCESS/);
-  }, 300000);
+  }, 600000);
 
   test("New York quarters: Q1 starts on EST and ends on EDT; a bad hour at the end of Q1 is gone from Q2; quarters from the 15th of February", async () => {
     const q1 = utc(2026, 1, 1, 5);
@@ -301,7 +301,7 @@ describe("calendar windows under promtool", () => {
       ],
     });
     expect(output).toMatch(/SUCCESS/);
-  }, 300000);
+  }, 600000);
 
   test("weeks: Kolkata's from Monday 00:00 IST, 18:30 UTC the day before; New York's from Saturday noon (OpenSLO's example), one of them 169 hours long as the clocks go back", async () => {
     // Thursday 26 November 2026: the week from Monday 23 November 00:00 IST.
@@ -332,7 +332,7 @@ describe("calendar windows under promtool", () => {
       ],
     });
     expect(output).toMatch(/SUCCESS/);
-  }, 300000);
+  }, 600000);
 
   test("a threshold SLO's UTC month is the share of its hourly evaluations that broke the bound", async () => {
     const november = utc(2026, 11, 1);
@@ -357,5 +357,5 @@ describe("calendar windows under promtool", () => {
       ],
     });
     expect(output).toMatch(/SUCCESS/);
-  }, 300000);
+  }, 600000);
 });
