@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { renderNodeMode } from "../tests/kit/localServers";
 import { Servers } from "../tests/kit/processes";
-import { MOTO_SERVER_VARIABLE, motoServerExecutable, setUpTierTools } from "../tests/kit/tools";
+import { setUpTierTools } from "../tests/kit/tools";
 import { Ceiling, Counters, IngestPath, findCeiling } from "./benchLoad/ceilings";
 import { DURATIONS, Durations, RATED, StackName } from "./benchLoad/load";
 import { writeLogs } from "./benchLoad/logs";
@@ -322,10 +322,9 @@ async function main(): Promise<void> {
   if (!stacks.every((s) => s in RATED)) {
     throw new Error(`--profile must be kind or prod, got ${args[index + 1]}`);
   }
-  // The tools of the load tier of `npm run test:all` (tests/kit/tierTools.json).
+  // The tools of the load tier of `npm run test:all` (tests/kit/tierTools.json), with the S3 store
+  // prod's Thanos bucket is kept in.
   setUpTierTools("load");
-  // The S3 store prod's Thanos bucket is kept in.
-  process.env[MOTO_SERVER_VARIABLE] ??= motoServerExecutable();
   print(`bench:load${short ? " --short" : ""} on ${machine()}`);
   for (const stack of stacks) {
     await runStack(stack, DURATIONS[short ? "short" : "full"], short);

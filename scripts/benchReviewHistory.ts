@@ -14,7 +14,7 @@
 //    With --bucket, the bucket is that directory and kept: a later run with it skips 1 and 2 and
 //    reviews the same change over the same history (its end stays where it was written).
 // 3. The rendered store gateway over the bucket (a directory, as in bench:thanos: what is measured
-//    is Thanos, not moto) and the rendered Thanos Query, then the review's history of the change
+//    is Thanos, not the store) and the rendered Thanos Query, then the review's history of the change
 //    over the last --days days, as `npm run review -- --history <query> --days N` asks it.
 import * as fs from "fs";
 import * as path from "path";

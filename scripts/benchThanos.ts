@@ -1,6 +1,6 @@
 // `npm run bench:thanos [-- --days 30 --step-seconds 1800 --record]`: the metrics bucket's store
 // gateway, compactor and ruler (prod's metrics.objectStorage) at prod's rated load with a month of blocks,
-// the real Thanos binaries of the prod render on moto's S3.
+// the real Thanos binaries of the prod render on a bucket in a directory.
 //
 // 1. The rated load's series: the bench's targets (scripts/benchLoad/targets.ts: ten pods of each
 //    reference service, ten nodes, kube-state-metrics) scraped through the rendered jobs by the

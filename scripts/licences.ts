@@ -10,12 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "../render/renderStack";
-import {
-  checkovExecutable,
-  motoServerExecutable,
-  pulumiPythonVirtualenv,
-  toolDirectory,
-} from "../tests/kit/tools";
+import { checkovExecutable, pulumiPythonVirtualenv, toolDirectory } from "../tests/kit/tools";
 import { licenceClassifier } from "./licences/classifier";
 import { readExceptions } from "./licences/exceptions";
 import { Licensed, licenceVerdict } from "./licences/gate";
@@ -27,7 +22,6 @@ import { PypiPackage, pypiPackageLicences } from "./licences/pypiPackages";
 
 const PYPI_TOOLS: Readonly<Record<string, () => string>> = {
   checkov: checkovExecutable,
-  moto: motoServerExecutable,
   // The Pulumi Python SDK and pulumi-kubernetes' (the engine tier's Python programs), by the
   // virtualenv's interpreter, whose directory's parent is the virtualenv like the others'.
   "pulumi-python": () => path.join(pulumiPythonVirtualenv(), "bin", "python"),

@@ -42,11 +42,11 @@ for tier in "${tiers[@]}"; do
       needs jq jq "the review workflow's gh stand-in answers --jq with it"
       python=1
       ;;
-    servers | cluster | load) python=1 ;;
+    cluster) python=1 ;;
   esac
 done
 if [[ -n "$python" ]]; then
-  needs python3 python3-venv "Checkov (npm test), moto (the server tests and the load bench) and the Pulumi Python SDK (the cluster tests) install from PyPI into a virtualenv"
+  needs python3 python3-venv "Checkov (npm test) and the Pulumi Python SDK (the cluster tests) install from PyPI into a virtualenv"
   if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
     missing_commands+=("python3 -m venv")
     missing_packages+=(python3-venv)

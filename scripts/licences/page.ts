@@ -30,7 +30,6 @@ export function licenceInputs(root: string): string[] {
     "scripts/licences.ts",
     "package-lock.json",
     "scripts/tools/checkov.sh",
-    "scripts/tools/moto.sh",
     "scripts/tools/pulumi-python.sh",
     "scripts/tools/pypi-venv.sh",
     EXCEPTIONS_FILE,

@@ -1,4 +1,4 @@
-// Every distribution installed in a PyPI tool's virtualenv (Checkov, moto, the Pulumi Python SDK:
+// Every distribution installed in a PyPI tool's virtualenv (Checkov, the Pulumi Python SDK:
 // scripts/tools/*.sh) with its licence: the metadata's License-Expression; else what licensecheck
 // reads in the licence files the distribution ships; else its licence classifiers; else its
 // License field.

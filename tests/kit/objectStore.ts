@@ -1,6 +1,6 @@
-// An S3-compatible object store on 127.0.0.1: moto's server (installed from PyPI by
-// scripts/tools/moto.sh), the metrics bucket in place of Amazon S3. It answers the
-// S3 API path-style, keeps objects in memory and accepts any static credentials.
+// An S3-compatible object store on 127.0.0.1: gofakes3 (built from tools/gofakes3), the metrics
+// bucket in place of Amazon S3. It answers the S3 API path-style, keeps objects in memory and
+// accepts any credentials without checking their signatures.
 import { Running, Servers, freePort } from "./processes";
 import { tools } from "./tools";
 
@@ -17,7 +17,12 @@ export interface LocalS3 extends Running {
 export async function startS3(servers: Servers, bucket: string, region: string): Promise<LocalS3> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = await servers.start(tools.motoServer(), ["-H", "127.0.0.1", "-p", String(port)], `${base}/`);
+  // Quiet: a line per request is every Thanos component's bucket polling, read by nobody.
+  const server = await servers.start(
+    tools.s3Server(),
+    ["-host", `127.0.0.1:${port}`, "-backend", "memory", "-quiet"],
+    `${base}/`,
+  );
   const created = await fetch(`${base}/${bucket}`, {
     method: "PUT",
     body: `<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>${region}</LocationConstraint></CreateBucketConfiguration>`,

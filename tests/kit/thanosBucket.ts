@@ -31,7 +31,7 @@ export interface LocalBucket extends BucketClient {
 
 /**
  * A bucket in a local directory (Thanos' filesystem provider), where what is measured is Thanos
- * and not the store: moto answers range reads of a block of the rated load's series in seconds.
+ * and not the store.
  */
 export function directoryBucket(dir: string): BucketClient {
   const configFile = path.join(dir, "objstore.yaml");

@@ -1,6 +1,5 @@
 // The binaries the tests run: Go tools built from tools/<name> (scripts/tools/build.sh), Checkov
-// (scripts/tools/checkov.sh), moto's S3 server (scripts/tools/moto.sh) and the Pulumi Python SDK's
-// virtualenv (scripts/tools/pulumi-python.sh), each once per version into a cache outside the repo. A jest global
+// (scripts/tools/checkov.sh) and the Pulumi Python SDK's virtualenv (scripts/tools/pulumi-python.sh), each once per version into a cache outside the repo. A jest global
 // setup gets them and hands their paths to the test files through the environment.
 import { execFileSync } from "child_process";
 import * as path from "path";
@@ -21,6 +20,7 @@ export type GoTool =
   | "kube-state-metrics"
   | "kube-rbac-proxy"
   | "thanos"
+  | "gofakes3"
   | "sloth"
   | "oslo"
   | "actionlint"
@@ -52,11 +52,6 @@ export function checkovExecutable(): string {
   return install("checkov.sh");
 }
 
-/** Installs moto's S3 server unless its version is cached, and returns its executable. */
-export function motoServerExecutable(): string {
-  return install("moto.sh");
-}
-
 /**
  * Installs the Pulumi Python SDK and pulumi-kubernetes' Python SDK unless their versions are
  * cached, and returns the virtualenv's directory.
@@ -79,6 +74,7 @@ const DIRECTORY_VARIABLES: Readonly<Record<GoTool, string>> = {
   "kube-state-metrics": "KUBE_STATE_METRICS_DIR",
   "kube-rbac-proxy": "KUBE_RBAC_PROXY_DIR",
   thanos: "THANOS_DIR",
+  gofakes3: "GOFAKES3_DIR",
   sloth: "SLOTH_DIR",
   oslo: "OSLO_DIR",
   actionlint: "ACTIONLINT_DIR",
@@ -128,9 +124,6 @@ function fromSetup(tool: GoTool, binary: string): string {
   return path.join(dir, binary);
 }
 
-/** The variable through which the server tests' global setup hands on moto's server. */
-export const MOTO_SERVER_VARIABLE = "MOTO_SERVER";
-
 /** The variable through which the cluster tests' global setup hands on the Pulumi Python SDK's virtualenv. */
 export const PULUMI_PYTHON_VARIABLE = "PULUMI_PYTHON_VIRTUALENV";
 
@@ -156,6 +149,8 @@ export const tools = {
   otlpSink: () => fromSetup("otlp-sink", "otlp-sink"),
   alloy: () => fromSetup("alloy", "alloy"),
   thanos: () => fromSetup("thanos", "thanos"),
+  // The S3-compatible store Thanos is given as its bucket (tests/kit/objectStore.ts).
+  s3Server: () => fromSetup("gofakes3", "gofakes3"),
   // The SLO generator the SLO engine is compared with (tests/servers/slothPeer.test.ts).
   sloth: () => fromSetup("sloth", "sloth"),
   // OpenSLO's own validator, the judge of what is a valid OpenSLO document (tests/servers/osloCorpus.test.ts).
@@ -188,5 +183,4 @@ export const tools = {
   // (scripts/package/sdks.ts), built by the examples tier's setup for tests/examples/sdks.test.ts.
   sdkGenerators: () => ({ pulumi: fromSetup("pulumi", "."), codegen: fromSetup("pulumi-codegen", ".") }),
   checkov: () => installedBySetup("CHECKOV", "tests/unit/globalSetup.ts"),
-  motoServer: () => installedBySetup(MOTO_SERVER_VARIABLE, "tests/servers/globalSetup.ts"),
 };

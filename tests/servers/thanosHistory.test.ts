@@ -1,5 +1,5 @@
 // A month of metrics in the bucket, with the real Prometheus, Thanos sidecar, store gateway,
-// compactor and Thanos Query of the prod render, all on moto's S3 server (the rendered bucket and
+// compactor and Thanos Query of the prod render, all on gofakes3's S3 server (the rendered bucket and
 // region). Two clusters share the bucket: the prod cluster, which is also the hub (its store gateway
 // serves every cluster's blocks, and its Thanos Query reads the staging cluster's sidecars over
 // mutual TLS, published here as a load balancer would publish them), and a staging cluster (the prod
@@ -259,7 +259,7 @@ async function queryRange(base: string, params: Record<string, string>) {
   return { series: body.data.result as Json[], ms: Date.now() - started };
 }
 
-describe("a month of metrics on S3 across two clusters (the real Thanos v0.42.4 on moto)", () => {
+describe("a month of metrics on S3 across two clusters (the real Thanos v0.42.4 on gofakes3)", () => {
   const servers = new Servers();
   let dir: string;
   let tls: TlsFiles;

@@ -1,7 +1,7 @@
 // The long windows of the prod render where their history is: 31 days of a payment service's
 // counters with a known incident (an hour of every payment failing, four hours before the end), as
 // Prometheus scraped them every minute and recorded its hourly chunks. Days older than two are in
-// the bucket (moto), the last two on both Prometheus replicas' volumes, which keep two days
+// the bucket (gofakes3), the last two on both Prometheus replicas' volumes, which keep two days
 // (metrics.retentionTime 2d), their sidecars uploading them; the store gateway, Thanos Query and
 // the two ruler replicas of the render over them. The chunks are backfilled with promtool from the
 // raw history through the render's own chunk rules, as an operator backfills them after upgrading.
@@ -186,7 +186,7 @@ const lastError = (log: string) =>
     .filter((line) => /level=(error|warn)/.test(line))
     .pop() ?? "none";
 
-describe("the SLO budgets of the prod render over 28 days, by Thanos Ruler over the bucket (real binaries on moto)", () => {
+describe("the SLO budgets of the prod render over 28 days, by Thanos Ruler over the bucket (real binaries on gofakes3)", () => {
   const servers = new Servers();
   let dir: string;
   let objects: readonly KubeObject[];

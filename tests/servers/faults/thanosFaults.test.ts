@@ -1,4 +1,4 @@
-// Faults of the metrics bucket's path, on the real Thanos v0.42.4 of the prod render over moto's S3
+// Faults of the metrics bucket's path, on the real Thanos v0.42.4 of the prod render over gofakes3's S3
 // (the rendered bucket and region), reached through a TCP path the test can cut: a store gateway
 // SIGKILLed under a query a second (the other serves the same blocks), the compactor SIGKILLed
 // mid-compaction and restarted (no sample lost, no overlap, no halt), the bucket unreachable
@@ -125,7 +125,7 @@ async function holds(base: string, expr: string): Promise<boolean> {
   return (body.data.result as Json[]).length > 0;
 }
 
-describe("faults of the metrics bucket's path (the real Thanos of the prod render on moto)", () => {
+describe("faults of the metrics bucket's path (the real Thanos of the prod render on gofakes3)", () => {
   const servers = new Servers();
   let dir: string;
   let objects: readonly KubeObject[];
