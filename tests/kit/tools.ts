@@ -1,6 +1,7 @@
 // The binaries the tests run: Go tools built from tools/<name> (scripts/tools/build.sh), Checkov
-// (scripts/tools/checkov.sh) and the Pulumi Python SDK's virtualenv (scripts/tools/pulumi-python.sh), each once per version into a cache outside the repo. A jest global
-// setup gets them and hands their paths to the test files through the environment.
+// (scripts/tools/checkov.sh) and the Pulumi Python SDK's virtualenv (scripts/tools/pulumi-python.sh),
+// each once per version into a cache outside the repo. A jest global setup gets them and hands
+// their paths to the test files through the environment.
 import { execFileSync } from "child_process";
 import * as path from "path";
 import tierTools from "./tierTools.json";

@@ -112,7 +112,11 @@ async function recover(
     const state = path.join(os.tmpdir(), `recovery-state-${stamp}.json`);
     fs.writeFileSync(plan, check.stdout);
     fs.writeFileSync(upOutput, up.run.stdout);
-    fs.writeFileSync(state, await target.engine.workspace.exportState(target.stack));
+    // An export that fails must not hide the preview's own finding.
+    const exported = await target.engine.workspace
+      .exportState(target.stack)
+      .catch((error: unknown) => `pulumi stack export failed: ${String(error)}`);
+    fs.writeFileSync(state, exported);
     const unexpected = check.planned.filter((step) => !["same", "read"].includes(step.op));
     // What the up that should have made them needless planned and did for the same resources.
     const byUp = (urn: string) =>
