@@ -6,6 +6,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { parseQuantity } from "../../config/quantity";
+import { KeepAliveKubeConfig } from "./keepAliveKubeConfig";
 import { LoadBalancerStandIn } from "./loadBalancerStandIn";
 import { Server, Servers, freePort, restartServer } from "./processes";
 import { tools } from "./tools";
@@ -119,9 +120,11 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
   const started: Server[] = [];
   let binder: ClaimBinder | undefined;
   let balancer: LoadBalancerStandIn | undefined;
+  const kubeConfig = new KeepAliveKubeConfig();
   const stop = async () => {
     binder?.stop();
     balancer?.stop();
+    kubeConfig.destroy();
     // Clients before servers: stopped all at once, the API server waits seconds for the
     // controllers' connections and for etcd, stopped in reverse order it ends in about one.
     for (const server of [...started].reverse()) {
@@ -207,7 +210,6 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
         "current-context": "test",
       }),
     );
-    const kubeConfig = new k8s.KubeConfig();
     kubeConfig.loadFromFile(kubeconfigPath);
     // The controller manager and the scheduler: the admin credential, their own serving certificate
     // on 127.0.0.1, no leader election.
