@@ -9,6 +9,7 @@ import { parseQuantity } from "../../config/quantity";
 import { KeepAliveKubeConfig } from "./keepAliveKubeConfig";
 import { LoadBalancerStandIn } from "./loadBalancerStandIn";
 import { Server, Servers, freePort, restartServer } from "./processes";
+import { WatchedReconciler } from "./watchedReconciler";
 import { tools } from "./tools";
 import { Json } from "./json";
 import { sleep } from "./sleep";
@@ -658,35 +659,37 @@ export function describe(error: unknown): string {
  *   expansion), it grows the PV's capacity and then sets the claim's `status.capacity`, as the
  *   resizer and kubelet would. No resize conditions are set.
  * - Released PVs (`reclaimPolicy: Delete`) are deleted, as the provisioner would.
- * It polls every 200 ms; a failed pass is retried and its error kept for `output()`.
+ * It acts when a claim or a volume changes (tests/kit/watchedReconciler.ts); a failed pass is
+ * retried and its error kept for `output()`.
  */
 class ClaimBinder {
-  private timer: NodeJS.Timeout | undefined;
-  private busy = false;
   private readonly core: k8s.CoreV1Api;
-  /** The last error of a pass, for failure messages (the next pass retries). */
-  lastError: string | undefined;
+  private readonly reconciler: WatchedReconciler;
 
   constructor(
     kubeConfig: k8s.KubeConfig,
     private readonly classes: readonly TestStorageClass[],
   ) {
     this.core = kubeConfig.makeApiClient(k8s.CoreV1Api);
+    this.reconciler = new WatchedReconciler(
+      kubeConfig,
+      ["/api/v1/persistentvolumeclaims", "/api/v1/persistentvolumes"],
+      () => this.reconcile(),
+      describe,
+    );
+  }
+
+  /** The last error of a pass, for failure messages (the next pass retries). */
+  get lastError(): string | undefined {
+    return this.reconciler.lastError;
   }
 
   start(): void {
-    this.timer = setInterval(() => {
-      if (!this.busy) {
-        this.busy = true;
-        this.reconcile()
-          .catch((error: unknown) => (this.lastError = `${new Date().toISOString()} ${describe(error)}`))
-          .finally(() => (this.busy = false));
-      }
-    }, 200);
+    this.reconciler.start();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.reconciler.stop();
   }
 
   private async reconcile(): Promise<void> {

@@ -1,4 +1,5 @@
 import * as k8s from "@kubernetes/client-node";
+import { WatchedReconciler } from "./watchedReconciler";
 
 /**
  * Stands in for the controller behind each IngressClass of the test cluster (EKS's AWS Load
@@ -8,11 +9,8 @@ import * as k8s from "@kubernetes/client-node";
  * Ingress as created.
  */
 export class LoadBalancerStandIn {
-  private timer: NodeJS.Timeout | undefined;
-  private busy = false;
   private readonly networking: k8s.NetworkingV1Api;
-  /** The last error of a pass, for failure messages (the next pass retries). */
-  lastError: string | undefined;
+  private readonly reconciler: WatchedReconciler;
 
   constructor(
     kubeConfig: k8s.KubeConfig,
@@ -21,21 +19,25 @@ export class LoadBalancerStandIn {
     private readonly region: string,
   ) {
     this.networking = kubeConfig.makeApiClient(k8s.NetworkingV1Api);
+    this.reconciler = new WatchedReconciler(
+      kubeConfig,
+      ["/apis/networking.k8s.io/v1/ingresses"],
+      () => this.reconcile(),
+      String,
+    );
+  }
+
+  /** The last error of a pass, for failure messages (the next pass retries). */
+  get lastError(): string | undefined {
+    return this.reconciler.lastError;
   }
 
   start(): void {
-    this.timer = setInterval(() => {
-      if (!this.busy) {
-        this.busy = true;
-        this.reconcile()
-          .catch((error: unknown) => (this.lastError = `${new Date().toISOString()} ${String(error)}`))
-          .finally(() => (this.busy = false));
-      }
-    }, 200);
+    this.reconciler.start();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.reconciler.stop();
   }
 
   private async reconcile(): Promise<void> {
