@@ -98,16 +98,22 @@ function started(kubeConfig: k8s.KubeConfig, pass: () => Promise<void>): Watched
   return reconciler;
 }
 
-test("a pass at the start, and one for each event after the last pass ended", async () => {
+/** A reconciler on a new watch server, once its watch is open and its first pass (held or not) ran. */
+async function watching(held = false) {
   const server = await watchServer();
   const counted = countedPass();
-  started(server.kubeConfig, counted.pass());
+  const reconciler = started(server.kubeConfig, counted.pass(held ? counted.hold() : undefined));
   const state = () => ({ passes: counted.passes(), ...server.watches() });
   await until(
     () => server.watches().open === 1 && counted.passes() === 1,
     "the watch and the first pass",
     state,
   );
+  return { server, counted, reconciler, state };
+}
+
+test("a pass at the start, and one for each event after the last pass ended", async () => {
+  const { server, counted, state } = await watching();
   for (let i = 1; i <= 3; i++) {
     server.send(`claim-${i}`);
     await until(() => counted.passes() === 1 + i, `a pass for event ${i}`, state);
@@ -115,15 +121,7 @@ test("a pass at the start, and one for each event after the last pass ended", as
 });
 
 test("events during a pass make one more pass after it, not one each", async () => {
-  const server = await watchServer();
-  const counted = countedPass();
-  started(server.kubeConfig, counted.pass(counted.hold()));
-  const state = () => ({ passes: counted.passes(), ...server.watches() });
-  await until(
-    () => server.watches().open === 1 && counted.passes() === 1,
-    "the watch and the first pass",
-    state,
-  );
+  const { server, counted, state } = await watching(true);
   for (let i = 0; i < 5; i++) server.send(`claim-${i}`);
   // Over the loopback, the five events reach the client in a few milliseconds; the first pass is
   // held for two seconds meanwhile.
@@ -149,15 +147,7 @@ test("a failed pass is retried, its error kept", async () => {
 });
 
 test("a watch the server ends is opened again, with a pass for what it may have missed", async () => {
-  const server = await watchServer();
-  const counted = countedPass();
-  started(server.kubeConfig, counted.pass());
-  const state = () => ({ passes: counted.passes(), ...server.watches() });
-  await until(
-    () => server.watches().open === 1 && counted.passes() === 1,
-    "the watch and the first pass",
-    state,
-  );
+  const { server, counted, state } = await watching();
   server.end();
   await until(
     () => server.watches().opened === 2 && server.watches().open === 1,
@@ -171,15 +161,7 @@ test("a watch the server ends is opened again, with a pass for what it may have 
 });
 
 test("stop() closes the watch, and nothing runs after it", async () => {
-  const server = await watchServer();
-  const counted = countedPass();
-  const reconciler = started(server.kubeConfig, counted.pass());
-  const state = () => ({ passes: counted.passes(), ...server.watches() });
-  await until(
-    () => server.watches().open === 1 && counted.passes() === 1,
-    "the watch and the first pass",
-    state,
-  );
+  const { server, reconciler, state } = await watching();
   reconciler.stop();
   await until(() => server.watches().closed === 1, "the watch closed", state);
   // Five times the retry delay: a watch opened again or a pass would show by then.
