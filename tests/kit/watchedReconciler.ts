@@ -74,7 +74,9 @@ export class WatchedReconciler {
       return;
     }
     let request: { abort(): void } | undefined;
+    let over = false;
     const ended = (error: unknown) => {
+      over = true;
       if (request !== undefined) {
         this.watches.delete(request);
       }
@@ -91,9 +93,10 @@ export class WatchedReconciler {
       .watch(path, {}, () => this.trigger(), ended)
       .then((started: { abort(): void }) => {
         request = started;
-        this.watches.add(started);
         if (this.stopped) {
           started.abort();
+        } else if (!over) {
+          this.watches.add(started);
         }
       })
       .catch(ended);
