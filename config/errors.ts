@@ -50,6 +50,9 @@ export class ConfigError extends pulumi.RunError {
         problems.map((p) => `  - ${p}`).join("\n"),
     );
     this.name = "ConfigError";
+    // The SDK never shows a RunError's stack, but formats it with util.inspect and colors, which on
+    // Node 20.20 loops without end on the SDK's source-mapped frames (nodejs/node#64011).
+    this.stack = `${this.name}: ${this.message}`;
   }
 }
 
