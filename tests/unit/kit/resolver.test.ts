@@ -30,7 +30,7 @@ test("anywhere else, typescript is the real compiler", () => {
   expect(ts.transpileModule("let a: number = 1;", {}).outputText.trim()).toBe("var a = 1;");
 });
 
-test("a program the engine tests run, preloaded so, loads the SDK without the compiler and Arborist, and the real compiler where it asks for it", () => {
+test("a program the engine tests run, preloaded so, loads the SDK without the compiler and Arborist, and the real compiler where it asks for it; the runner's source maps are not installed", () => {
   const preload = path.join(__dirname, "..", "..", "support", "programPreload.js");
   const script = [
     "require('@pulumi/pulumi');",
@@ -39,12 +39,15 @@ test("a program the engine tests run, preloaded so, loads the SDK without the co
     "const arborist = /node_modules\\/@npmcli\\/arborist\\//;",
     "const before = [loaded.some((f) => compiler.test(f)), loaded.some((f) => arborist.test(f))];",
     "const ts = require('typescript');",
-    "console.log(JSON.stringify({ before, version: typeof ts.version }));",
+    "const formatter = Error.prepareStackTrace;",
+    "require('source-map-support/register');",
+    "const mapped = Error.prepareStackTrace !== formatter;",
+    "console.log(JSON.stringify({ before, version: typeof ts.version, mapped }));",
   ].join(" ");
   const run = spawnSync(process.execPath, ["--require", preload, "-e", script], {
     cwd: path.join(__dirname, "../../.."),
     encoding: "utf8",
   });
   expect(run.stderr).toBe("");
-  expect(JSON.parse(run.stdout)).toEqual({ before: [false, false], version: "string" });
+  expect(JSON.parse(run.stdout)).toEqual({ before: [false, false], version: "string", mapped: false });
 });
