@@ -6,6 +6,7 @@ import { KubeObject, kubeObjects, kubePatches, kubeReads } from "./manifest";
 import { ClusterObject, RecordingMocks, Registration } from "./mocks";
 import { startMockDeployment, waitForRegistrations } from "../runtime/pulumiSdk";
 import { readStackFile } from "./stackFile";
+import { withoutStackTraces } from "./withoutStackTraces";
 
 /** This repository: its stack files, and where their paths start. */
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
@@ -78,9 +79,9 @@ export async function renderWithConfig(
     await waitForRegistrations();
     return { mocks, outputs, secretOutputs: secret.flat() };
   };
-  const { mocks, outputs, secretOutputs } = await withoutStackTraces(run).catch((error: unknown) =>
-    // A program fault, not a config error: run it again to report where it happened.
-    error instanceof ConfigError ? Promise.reject(error) : run(),
+  const { mocks, outputs, secretOutputs } = await withoutStackTraces(
+    run,
+    (error) => error instanceof ConfigError,
   );
   return {
     stack,
@@ -91,19 +92,4 @@ export async function renderWithConfig(
     outputs,
     secretOutputs,
   };
-}
-
-/**
- * Runs `body` with stack traces off. The Pulumi SDK records a stack trace on every promise it makes,
- * for a leak report a mock deployment never prints; formatting them through source maps took half of
- * each render's time.
- */
-async function withoutStackTraces<T>(body: () => Promise<T>): Promise<T> {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return await body();
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
 }

@@ -10,6 +10,7 @@ import type { Flow } from "../components/common/flow";
 import { waitForRegistrations } from "../runtime/pulumiSdk";
 import { Registration } from "./mocks";
 import { PROJECT_ROOT, recordDeployment } from "./renderStack";
+import { withoutStackTraces } from "./withoutStackTraces";
 import { readStackFile } from "./stackFile";
 
 /** A revision's render of one stack file. */
@@ -81,16 +82,20 @@ export async function renderRevisionConfig(
   secretKeys: readonly string[],
   previousOutputs: Record<string, unknown> = {},
 ): Promise<RevisionRender> {
-  const mocks = await recordDeployment(stack, config, secretKeys, previousOutputs, root);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a revision's program, by path
   const main = require(path.join(root, "index.ts")) as () => Promise<unknown>;
-  try {
+  const run = async () => {
+    const mocks = await recordDeployment(stack, config, secretKeys, previousOutputs, root);
     const exported = await main();
     const outputs = await new Promise<Record<string, unknown>>((resolve) =>
       pulumi.output(exported as object).apply((value) => resolve(value as Record<string, unknown>)),
     );
     await waitForRegistrations();
-    return { registrations: mocks.registrations, outputs, ...flowsOf(root, config, secretKeys) };
+    return { registrations: mocks.registrations, outputs };
+  };
+  try {
+    const { registrations, outputs } = await withoutStackTraces(run, isConfigError);
+    return { registrations, outputs, ...flowsOf(root, config, secretKeys) };
   } catch (error) {
     if (isConfigError(error)) {
       return { registrations: [], outputs: {}, refused: [...error.problems] };
