@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { renderNodeMode } from "../tests/kit/localServers";
-import { Servers } from "../tests/kit/processes";
+import { Servers, eventually } from "../tests/kit/processes";
 import { setUpTierTools } from "../tests/kit/tools";
 import { Ceiling, Counters, IngestPath, findCeiling } from "./benchLoad/ceilings";
 import { DURATIONS, Durations, RATED, StackName } from "./benchLoad/load";
@@ -136,6 +136,18 @@ async function runStack(stackName: StackName, durations: Durations, short: boole
   let sampler: Sampler | undefined;
   try {
     const stack = await startBenchStack(servers, objects, dir, load.podsPerService, load.nodes);
+    const prom = stack.prometheus.base;
+    // Every target the rendered jobs scrape must answer, or the figures are of a smaller load. A
+    // busy machine finds and first scrapes them later than a scrape interval: the load's phases
+    // start once Prometheus has scraped each.
+    const targets = stack.targets.pods().length + load.nodes + 1;
+    const scraped = () => instant(prom, `count(up{${SCRAPED_JOBS}})`);
+    await eventually(
+      async () => ((await scraped()) === targets ? true : undefined),
+      `Prometheus to scrape each of the rated load's ${targets} targets once`,
+      120_000,
+      async () => `${await scraped()} scraped`,
+    );
     sampler = new Sampler(new Map([...stack.processes].map(([name, p]) => [name, p.pid])));
     const measured = sampler;
     const sizes = new Map<string, Sizing>(
@@ -167,12 +179,9 @@ async function runStack(stackName: StackName, durations: Durations, short: boole
       use: measured.summary(name, durations.warmUp),
     }));
     print(useTable(rows));
-    const prom = stack.prometheus.base;
     const alerts = ((await (await fetch(`${stack.alertmanager.base}/api/v2/alerts`)).json()) as unknown[])
       .length;
-    // Every target the rendered jobs scrape must answer, or the figures are of a smaller load.
     const up = await instant(prom, `count(up{${SCRAPED_JOBS}} == 1)`);
-    const targets = stack.targets.pods().length + load.nodes + 1;
     if (up !== targets) {
       throw new Error(
         `${stackName}: ${up} of the rated load's ${targets} targets up; ${await instant(prom, `count(up{${SCRAPED_JOBS}} == 0)`)} down (up == 0), the rest never scraped`,
