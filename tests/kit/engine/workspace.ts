@@ -110,7 +110,10 @@ export function engineEnvironment(bin: string, projectDir: string, typeCheck: bo
     [PACKAGE_PROVIDER.name, PACKAGE_PROVIDER.script],
   ]) {
     const plugin = path.join(bin, `pulumi-resource-${name}`);
-    fs.writeFileSync(plugin, `#!/bin/sh\nexec "${process.execPath}" -r "${TRANSPILE}" "${script}" "$@"\n`);
+    fs.writeFileSync(
+      plugin,
+      `#!/bin/sh\nexec "${process.execPath}" -r "${TRANSPILE}" -r "${PROGRAM_PRELOAD}" "${script}" "$@"\n`,
+    );
     fs.chmodSync(plugin, 0o755);
   }
   if (!typeCheck) {

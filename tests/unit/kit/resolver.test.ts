@@ -30,7 +30,7 @@ test("anywhere else, typescript is the real compiler", () => {
   expect(ts.transpileModule("let a: number = 1;", {}).outputText.trim()).toBe("var a = 1;");
 });
 
-test("a program the engine tests run, preloaded so, loads the SDK without the compiler and Arborist, and the real compiler where it asks for it; the runner's source maps are not installed", () => {
+test("a program the engine tests run, preloaded so, loads the SDK without the compiler and Arborist, and the real compiler where it asks for it; neither the SDK runner's nor its provider server's source maps are installed", () => {
   const preload = path.join(__dirname, "..", "..", "support", "programPreload.js");
   const script = [
     "require('@pulumi/pulumi');",
@@ -41,6 +41,7 @@ test("a program the engine tests run, preloaded so, loads the SDK without the co
     "const ts = require('typescript');",
     "const formatter = Error.prepareStackTrace;",
     "require('source-map-support/register');",
+    "require('source-map-support').install();",
     "const mapped = Error.prepareStackTrace !== formatter;",
     "console.log(JSON.stringify({ before, version: typeof ts.version, mapped }));",
   ].join(" ");
