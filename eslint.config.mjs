@@ -15,6 +15,7 @@ export default tseslint.config(
       "tests/support/programPreload.js",
       "tests/support/transpileCache.js",
       "tests/support/notLoaded.js",
+      "tests/support/noSourceMaps.js",
       // Loaded by TypeDoc, which takes JavaScript plugins: a module of TypeDoc's own API.
       "scripts/docs/typedocSchemaTypes.mjs",
       "scripts/docs/typedocConfigKeys.mjs",
