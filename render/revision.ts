@@ -82,10 +82,10 @@ export async function renderRevisionConfig(
   secretKeys: readonly string[],
   previousOutputs: Record<string, unknown> = {},
 ): Promise<RevisionRender> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a revision's program, by path
-  const main = require(path.join(root, "index.ts")) as () => Promise<unknown>;
   const run = async () => {
     const mocks = await recordDeployment(stack, config, secretKeys, previousOutputs, root);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a revision's program, by path
+    const main = require(path.join(root, "index.ts")) as () => Promise<unknown>;
     const exported = await main();
     const outputs = await new Promise<Record<string, unknown>>((resolve) =>
       pulumi.output(exported as object).apply((value) => resolve(value as Record<string, unknown>)),
