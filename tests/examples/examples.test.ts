@@ -1,5 +1,6 @@
 // Each program of examples/ as a user runs it: installed from the packed tarball and the registry
-// into a directory of its own, type-checked by its own TypeScript, rendered under mocks with its
+// into a directory of its own (programs asking for the same dependencies get npm's one install of
+// them, hard-linked), type-checked by its own TypeScript, rendered under mocks with its
 // own Pulumi.yaml, stack file and project root, against the cluster and the other stacks it reads.
 // Each render passes the main stacks' checks (strict decoding, Pod Security, the policy pack,
 // NetworkPolicy reachability against its components' flows) and does what its README says.
@@ -11,7 +12,12 @@ import * as path from "path";
 import { connectionAllowed } from "../../checks/networkReachability";
 import { renderedPods } from "../../checks/podSpecs";
 import { KubeObject } from "../../render/manifest";
-import { PACKAGE_NAME, installConsumerProgram, typeCheckConsumerProgram } from "../kit/consumerProgram";
+import {
+  ConsumerInstalls,
+  PACKAGE_NAME,
+  installConsumerProgram,
+  typeCheckConsumerProgram,
+} from "../kit/consumerProgram";
 import { Json } from "../kit/json";
 import { blockedConnections, networkParties, networkPolicies, partyNamed } from "../../testing/network";
 import { CheckReport, PASSED, checkRender } from "../../testing/renderChecks";
@@ -139,8 +145,13 @@ const EXAMPLES: readonly Example[] = [
   },
 ];
 
-/** Seconds each phase took, per example, for the summary. */
-const timings = new Map<string, { install: number; typeCheck: number; render: number }>();
+/** Seconds each phase took, per example, for the summary, and whose install it got. */
+const timings = new Map<
+  string,
+  { install: number; installedBy: string; typeCheck: number; render: number }
+>();
+/** npm's installs so far: the examples asking for the same dependencies share one tree. */
+const installs: ConsumerInstalls = new Map();
 const renders = new Map<string, Rendered>();
 
 const seconds = (since: number) => (Date.now() - since) / 1000;
@@ -171,7 +182,9 @@ function rendered(name: string): Rendered {
 async function installAndRender(example: Example): Promise<void> {
   const dir = path.join(tierPackage().scratch, "examples", example.name);
   let start = Date.now();
-  installConsumerProgram(path.join(EXAMPLES_DIR, example.name), dir, tierPackage().tarball);
+  const installedBy = path.basename(
+    installConsumerProgram(path.join(EXAMPLES_DIR, example.name), dir, tierPackage().tarball, installs),
+  );
   const install = seconds(start);
   start = Date.now();
   typeCheckConsumerProgram(dir);
@@ -179,7 +192,7 @@ async function installAndRender(example: Example): Promise<void> {
   start = Date.now();
   const testing = installedTesting(dir);
   const render = await testing.renderProgram({ dir, stack: example.stack, ...example.world });
-  timings.set(example.name, { install, typeCheck, render: seconds(start) });
+  timings.set(example.name, { install, installedBy, typeCheck, render: seconds(start) });
   const programReport = await testing.checkProgram(render, example);
   renders.set(example.name, { ...render, report: checked(example, render), programReport });
 }
@@ -503,7 +516,7 @@ afterAll(() => {
       report.problems.reachability.length === 0
         ? `pass (${report.connectionsChecked} connections)`
         : `${report.problems.reachability.length} mismatches of ${report.connectionsChecked}`;
-    return `| examples/${e.name} | ${objects.length} | ${schema} | ${pack} | ${reach} | ${time?.install.toFixed(1)} | ${time?.typeCheck.toFixed(1)} | ${time?.render.toFixed(1)} |`;
+    return `| examples/${e.name} | ${objects.length} | ${schema} | ${pack} | ${reach} | ${time?.install.toFixed(1)}${time?.installedBy === e.name ? "" : ` (${time?.installedBy}'s tree, linked)`} | ${time?.typeCheck.toFixed(1)} | ${time?.render.toFixed(1)} |`;
   });
   console.log(
     [

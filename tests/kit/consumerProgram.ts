@@ -56,24 +56,52 @@ function run(command: string, args: readonly string[], cwd: string): string {
   }
 }
 
+/** The installs of consumer programs made so far, by the dependencies each program's package.json asks for. */
+export type ConsumerInstalls = Map<string, string>;
+
 /**
  * Copies the program in `source` (without its node_modules or lockfile) to `destination`, points its
  * dependency on the package at `tarball` and runs `npm install` there: the package and everything
- * else come as they would on the user's machine, from the tarball and the registry.
+ * else come as they would on the user's machine, from the tarball and the registry. A program
+ * asking for exactly the dependencies of one in `installs` gets the tree npm installed for that
+ * one, hard-linked into its own node_modules, instead of a second install of the same tree.
+ * Returns the directory whose install it got (`destination`, or the earlier program's).
  */
-export function installConsumerProgram(source: string, destination: string, tarball: string): void {
+export function installConsumerProgram(
+  source: string,
+  destination: string,
+  tarball: string,
+  installs: ConsumerInstalls = new Map(),
+): string {
   fs.cpSync(source, destination, {
     recursive: true,
     filter: (file) => !["node_modules", "package-lock.json"].includes(path.basename(file)),
   });
   const manifest = path.join(destination, "package.json");
-  const pkg = JSON.parse(fs.readFileSync(manifest, "utf8")) as { dependencies: Record<string, string> };
+  const pkg = JSON.parse(fs.readFileSync(manifest, "utf8")) as {
+    dependencies: Record<string, string>;
+    devDependencies?: Record<string, string>;
+  };
   if (pkg.dependencies[PACKAGE_NAME] === undefined) {
     throw new Error(`${source}/package.json does not depend on ${PACKAGE_NAME}`);
   }
   pkg.dependencies[PACKAGE_NAME] = `file:${tarball}`;
   fs.writeFileSync(manifest, `${JSON.stringify(pkg, null, 2)}\n`);
+  const sorted = (deps: Record<string, string> = {}) =>
+    Object.entries(deps).sort(([a], [b]) => a.localeCompare(b));
+  const asked = JSON.stringify([sorted(pkg.dependencies), sorted(pkg.devDependencies)]);
+  const installed = installs.get(asked);
+  if (installed !== undefined) {
+    run(
+      "cp",
+      ["-al", path.join(installed, "node_modules"), path.join(destination, "node_modules")],
+      destination,
+    );
+    return installed;
+  }
   run("npm", ["install", "--no-audit", "--no-fund"], destination);
+  installs.set(asked, destination);
+  return destination;
 }
 
 /** Type-checks the program with its own TypeScript and tsconfig.json, as `pulumi up` would before running it. */
