@@ -22,7 +22,7 @@ import { SAMPLE_WINDOW, atWindow, sliQueryForm, takesWindow } from "../../config
 import { isCalendar } from "../../config/slo/calendarWindows";
 import { PROJECT_ROOT } from "../../render/renderStack";
 import { formatted } from "../../scripts/docs/generated";
-import { tools } from "../kit/tools";
+import { batchToolEnvironment, tools } from "../kit/tools";
 import { promtoolGot } from "../support/promtoolGot";
 import { MINUTES, seriesOf, values } from "../support/sliSeries";
 import { EVERY_WINDOW_RETENTION } from "../../config/metrics/evaluatorReach";
@@ -388,6 +388,7 @@ describe.each(FILES)("%s, where oslo and the stack take it", (file) => {
     );
     const output = await run(tools.promtool(), ["test", "rules", `${base}.test.yml`], {
       maxBuffer: 64 * 1024 * 1024,
+      env: batchToolEnvironment(),
     }).then(
       ({ stdout, stderr }) => stdout + stderr,
       (error: { stdout: string; stderr: string }) => error.stdout + error.stderr,

@@ -14,7 +14,7 @@ import * as yaml from "js-yaml";
 import { configuredSloRules } from "../../components/metrics/configuredSlos";
 import { parseStackConfig } from "../../config/load";
 import { PROJECT_ROOT } from "../../render/renderStack";
-import { tools } from "../kit/tools";
+import { batchToolEnvironment, tools } from "../kit/tools";
 import { SLOS_OF_EVERY_KIND, seriesBurning } from "../unit/slo/sloPromtoolCases";
 import { promtoolGot } from "../support/promtoolGot";
 import { EVERY_WINDOW_RETENTION } from "../../config/metrics/evaluatorReach";
@@ -285,7 +285,10 @@ async function measure(peer: PeerSlo): Promise<FirstFirings[]> {
           ],
         }),
       );
-      const output = await run(tools.promtool(), ["test", "rules", file], { cwd: dir }).then(
+      const output = await run(tools.promtool(), ["test", "rules", file], {
+        cwd: dir,
+        env: batchToolEnvironment(),
+      }).then(
         ({ stdout, stderr }) => `${stdout}${stderr}`,
         (error: { stdout: string; stderr: string }) => `${error.stdout}${error.stderr}`,
       );

@@ -5,7 +5,7 @@ import { shareCommittedStacks } from "../support/renderedStacks";
 import { shareExtendedStacks } from "../support/extendedStack";
 import { shareMeshStacks } from "../support/meshStack";
 import { SHARED_RENDERS_VARIABLE } from "../support/sharedRenders";
-import { checkovExecutable, setUpTierTools } from "../kit/tools";
+import { batchToolEnvironment, checkovExecutable, setUpTierTools } from "../kit/tools";
 import { STACKS } from "../kit/stacks";
 
 /** The part of jest's project config read here: the scenarios tier names itself. */
@@ -22,6 +22,10 @@ interface ProjectConfig {
 export default async function globalSetup(_global: unknown, project: ProjectConfig): Promise<void> {
   const tier = project.displayName?.name === "scenarios" ? "scenarios" : "unit";
   setUpTierTools(tier);
+  // The Go tools these tiers run are commands that run once and exit (promtool, amtool, the strict
+  // decoder), and one Prometheus that parses the dashboards' queries: no test reads their memory.
+  // The workers inherit the setting.
+  process.env.GOGC = batchToolEnvironment().GOGC;
   if (tier === "unit") process.env.CHECKOV = checkovExecutable();
   const renders = fs.mkdtempSync(path.join(os.tmpdir(), "observability-renders-"));
   await shareCommittedStacks(renders);
