@@ -105,9 +105,8 @@ export function toolsOfTier(tier: TestTier): GoTool[] {
 
 /**
  * The environment of a Go test tool that runs once and exits, such as `promtool test rules`: its
- * collector runs four times as seldom (GOGC=400), which takes about a quarter off its processor
- * time (tests/scenarios/calendarWindows.test.ts: 138 to 108 CPU-s) for memory this machine has
- * to spare. Never for a server whose memory a test reads.
+ * collector runs a quarter as often (GOGC=400), less processor time for memory this machine has to
+ * spare. Never for a server whose memory a test reads.
  */
 export function batchToolEnvironment(): NodeJS.ProcessEnv {
   return { ...process.env, GOGC: process.env.GOGC ?? "400" };
