@@ -245,6 +245,35 @@ describe.each(EXAMPLES)("examples/$name", (example) => {
   });
 });
 
+test("an example given another's installed tree asks for exactly its dependencies, each installed at the version it asks for", () => {
+  const manifest = (dir: string) =>
+    JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as {
+      version: string;
+      dependencies: Record<string, string>;
+      devDependencies?: Record<string, string>;
+    };
+  const packageVersion = manifest(path.resolve(__dirname, "../..")).version;
+  const asked = (name: string) => {
+    const { dependencies, devDependencies } = manifest(path.join(EXAMPLES_DIR, name));
+    return { dependencies, devDependencies };
+  };
+  const shared = EXAMPLES.filter((e) => timings.get(e.name)?.installedBy !== e.name);
+  for (const example of shared) {
+    const by = timings.get(example.name)?.installedBy ?? "";
+    expect([example.name, asked(example.name)]).toEqual([example.name, asked(by)]);
+    const dir = path.join(tierPackage().scratch, "examples", example.name);
+    expect(fs.lstatSync(path.join(dir, "node_modules")).isDirectory()).toBe(true);
+    const { dependencies, devDependencies } = asked(example.name);
+    for (const [name, version] of Object.entries({ ...dependencies, ...devDependencies })) {
+      const installed = manifest(path.join(dir, "node_modules", name));
+      expect(`${name}@${installed.version}`).toBe(
+        `${name}@${name === PACKAGE_NAME ? packageVersion : version}`,
+      );
+    }
+  }
+  expect(shared.length).toBeGreaterThan(0);
+});
+
 /** The design card's four components, by their type tokens, in the order a program wires them. */
 const CARD_COMPONENTS = [
   "observability:index:MetricsStack",
