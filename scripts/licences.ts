@@ -7,17 +7,27 @@
 // PyPI rows, which depend on what pip resolved). It needs every
 // tool's modules (downloaded by `go list` when missing) and the PyPI tools installed, so CI runs it
 // as its own step; npm test checks the page's inputs digest and the gate on fixtures.
+import { execFileSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "../render/renderStack";
-import { checkovExecutable, pulumiPythonVirtualenv, toolDirectory } from "../tests/kit/tools";
+import { checkovExecutable, pulumiPythonVirtualenv, toolDirectory, toolsCache } from "../tests/kit/tools";
 import { licenceClassifier } from "./licences/classifier";
 import { readExceptions } from "./licences/exceptions";
 import { Licensed, licenceVerdict } from "./licences/gate";
-import { GoPackage, goPackageLicences } from "./licences/goPackages";
+import { Classify, GoPackage, goPackageLicences } from "./licences/goPackages";
 import { GO_PROGRAMS, goProgramListing, goToolListing, goToolNames } from "./licences/goTools";
 import { npmPackageLicences } from "./licences/npmPackages";
-import { EXCEPTIONS_FILE, LICENCES_PAGE, checkedPart, inputsDigest, licencesPage } from "./licences/page";
+import {
+  EXCEPTIONS_FILE,
+  LICENCES_PAGE,
+  checkedPart,
+  filesUnder,
+  inputsDigest,
+  licenceInputs,
+  licencesPage,
+} from "./licences/page";
 import { PypiPackage, pypiPackageLicences } from "./licences/pypiPackages";
 
 const PYPI_TOOLS: Readonly<Record<string, () => string>> = {
@@ -30,21 +40,7 @@ const PYPI_TOOLS: Readonly<Record<string, () => string>> = {
 function run(check: boolean): void {
   const started = Date.now();
   const classify = licenceClassifier(path.join(toolDirectory("licensecheck"), "licensecheck"));
-  const toolsDir = path.join(PROJECT_ROOT, "tools");
-  const go = new Map<string, GoPackage[]>();
-  for (const tool of goToolNames(toolsDir)) {
-    const listing = goToolListing(toolsDir, tool, () => path.join(toolDirectory("ocb"), "builder"));
-    try {
-      go.set(tool, goPackageLicences(listing, classify));
-    } finally {
-      if (listing.scratch !== undefined) fs.rmSync(listing.scratch, { recursive: true, force: true });
-    }
-    process.stderr.write(`licences: tools/${tool}: ${go.get(tool)?.length} packages\n`);
-  }
-  for (const program of GO_PROGRAMS) {
-    go.set(program, goPackageLicences(goProgramListing(PROJECT_ROOT, program), classify));
-    process.stderr.write(`licences: ${program}: ${go.get(program)?.length} packages\n`);
-  }
+  const go = goPackages(classify);
   const npm = npmPackageLicences(PROJECT_ROOT, classify);
   const pypi = new Map<string, PypiPackage[]>(
     Object.entries(PYPI_TOOLS).map(([tool, executable]) => [
@@ -101,6 +97,51 @@ function run(check: boolean): void {
     process.stderr.write(`the licence gate refuses:\n${problems.map((p) => `- ${p}`).join("\n")}\n`);
     process.exit(1);
   }
+}
+
+/**
+ * Every package linked into each Go tool and Go program, with its licence. It follows from the
+ * inputs the page's digest covers (go.sum fixes each module's files) and from the Go release that
+ * lists them (its standard library), so it is kept in the tool cache under both and listed again
+ * only when one changes: listing the tools' packages is most of the gate's time.
+ */
+function goPackages(classify: Classify): Map<string, GoPackage[]> {
+  // The Go programs' own sources too, and the generated Go SDK they replace its module with: an
+  // import of another package of a module already required changes what links without a go.mod
+  // changing.
+  const programs = [...GO_PROGRAMS, "sdks/go"].flatMap((dir) => filesUnder(PROJECT_ROOT, dir)).sort();
+  const inputs = inputsDigest(PROJECT_ROOT, [...licenceInputs(PROJECT_ROOT), ...programs]);
+  const go = execFileSync("go", ["env", "GOVERSION", "GOOS", "GOARCH"], { encoding: "utf8" });
+  const key = createHash("sha256").update(inputs).update(go).digest("hex").slice(0, 16);
+  const cached = path.join(toolsCache(), "licences", `go-packages-${key}.json`);
+  if (fs.existsSync(cached)) {
+    process.stderr.write(
+      `licences: the Go packages of every tool, as listed before for these inputs (${cached})\n`,
+    );
+    return new Map(
+      Object.entries(JSON.parse(fs.readFileSync(cached, "utf8")) as Record<string, GoPackage[]>),
+    );
+  }
+  const toolsDir = path.join(PROJECT_ROOT, "tools");
+  const packages = new Map<string, GoPackage[]>();
+  for (const tool of goToolNames(toolsDir)) {
+    const listing = goToolListing(toolsDir, tool, () => path.join(toolDirectory("ocb"), "builder"));
+    try {
+      packages.set(tool, goPackageLicences(listing, classify));
+    } finally {
+      if (listing.scratch !== undefined) fs.rmSync(listing.scratch, { recursive: true, force: true });
+    }
+    process.stderr.write(`licences: tools/${tool}: ${packages.get(tool)?.length} packages\n`);
+  }
+  for (const program of GO_PROGRAMS) {
+    packages.set(program, goPackageLicences(goProgramListing(PROJECT_ROOT, program), classify));
+    process.stderr.write(`licences: ${program}: ${packages.get(program)?.length} packages\n`);
+  }
+  fs.mkdirSync(path.dirname(cached), { recursive: true });
+  const partial = `${cached}.${process.pid}`;
+  fs.writeFileSync(partial, JSON.stringify(Object.fromEntries(packages)));
+  fs.renameSync(partial, cached);
+  return packages;
 }
 
 const args = process.argv.slice(2);

@@ -15,14 +15,18 @@ import { Verdict } from "./gate";
 export const LICENCES_PAGE = "docs/licences.md";
 export const EXCEPTIONS_FILE = "licences/exceptions.json";
 
+/** Every file under `dir` (relative to `root`), as paths relative to `root`. */
+export function filesUnder(root: string, dir: string): string[] {
+  return fs
+    .readdirSync(path.join(root, dir), { withFileTypes: true })
+    .flatMap((entry) =>
+      entry.isDirectory() ? filesUnder(root, path.join(dir, entry.name)) : [path.join(dir, entry.name)],
+    );
+}
+
 /** What the page is generated from, relative to the project root: a change to any makes it stale. */
 export function licenceInputs(root: string): string[] {
-  const walk = (dir: string): string[] =>
-    fs
-      .readdirSync(path.join(root, dir), { withFileTypes: true })
-      .flatMap((entry) =>
-        entry.isDirectory() ? walk(path.join(dir, entry.name)) : [path.join(dir, entry.name)],
-      );
+  const walk = (dir: string) => filesUnder(root, dir);
   return [
     ...walk("tools"),
     ...GO_PROGRAMS.flatMap((program) => [`${program}/go.mod`, `${program}/go.sum`]),
@@ -36,9 +40,9 @@ export function licenceInputs(root: string): string[] {
   ].sort();
 }
 
-export function inputsDigest(root: string): string {
+export function inputsDigest(root: string, files: readonly string[] = licenceInputs(root)): string {
   const hash = createHash("sha256");
-  for (const file of licenceInputs(root)) {
+  for (const file of files) {
     hash
       .update(`${file}\0`)
       .update(fs.readFileSync(path.join(root, file)))

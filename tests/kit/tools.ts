@@ -3,6 +3,7 @@
 // each once per version into a cache outside the repo. A jest global setup gets them and hands
 // their paths to the test files through the environment.
 import { execFileSync } from "child_process";
+import * as os from "os";
 import * as path from "path";
 import tierTools from "./tierTools.json";
 
@@ -46,6 +47,14 @@ function install(script: string, ...args: string[]): string {
 /** Builds tools/<name> unless its version is cached, and returns the directory holding its binaries. */
 export function toolDirectory(name: GoTool): string {
   return install("build.sh", name);
+}
+
+/** The cache outside the repo that the tools' builds and installs are kept in, as scripts/tools/build.sh has it. */
+export function toolsCache(): string {
+  return (
+    process.env.OBSERVABILITY_TOOLS_CACHE ??
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "observability-tools")
+  );
 }
 
 /** Installs Checkov unless its version is cached, and returns its executable. */
