@@ -6,11 +6,11 @@
 # real binaries at each profile's rated load; with BENCH_LOAD_RECORD set, its report recorded);
 # every tier when none is named, in that order. With servers and cluster both named, three lanes
 # run at once: the servers' faults lane (scripts/testServers.sh: two halves at once, which
-# mostly wait) followed by the cluster tier's deploy faults, events, USE dashboards and other
-# languages' programs, then the servers' history, then the scenarios; the rest of the cluster tier
-# (the engine's deploys, which wait on rollouts between program runs), then the load bench; and the
-# servers' busy lane, which keeps the cores busy, followed by the examples and the cluster tier's
-# upgrades. Stops at the first tier that fails (with lanes: once the others end); ends with
+# mostly wait) followed by the cluster tier's deploy faults and other languages' programs, then the
+# servers' history, then the scenarios; the rest of the cluster tier (the engine's deploys, which
+# wait on rollouts between program runs), then the load bench; and the servers' busy lane, which
+# keeps the cores busy, followed by the examples and the cluster tier's upgrades, events and USE
+# dashboards. Stops at the first tier that fails (with lanes: once the others end); ends with
 # the time each step took.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -62,10 +62,10 @@ if tier_named unit; then
 fi
 if tier_named servers && tier_named cluster; then
   # The lane that mostly waits takes the files that need a core of their own once its outages end,
-  # the cluster tier's deploy faults, events, USE dashboards and the quickstart in other
-  # languages, and the scenarios; the busy lane its upgrades and rollbacks; the cluster lane the
-  # load bench: each about a third of a run's steps (docs/measured/ci-steps.md), so that the three
-  # end about together.
+  # the cluster tier's deploy faults and the quickstart in other languages, and the scenarios; the
+  # busy lane the upgrades and rollbacks, the cluster's events and the USE dashboards; the cluster
+  # lane the load bench: each about a third of a run's steps (docs/measured/ci-steps.md), so that
+  # the three end about together.
   deploy_faults=tests/cluster/deployFaults.test.ts
   cluster_events=tests/cluster/clusterEvents.test.ts
   use_dashboards=tests/cluster/useDashboards.test.ts
@@ -74,8 +74,8 @@ if tier_named servers && tier_named cluster; then
   after_faults() {
     step "$servers, faults lane, beside the cluster tier and the busy lane (npm run test:servers -- faults)" \
       npm run -s test:servers -- faults || return
-    step "Deploy faults through the engine, the cluster's events, the USE dashboards and the quickstart in Python and YAML, after the faults lane ($deploy_faults, $cluster_events, $use_dashboards, $languages)" \
-      npm run -s test:cluster -- "$deploy_faults" "$cluster_events" "$use_dashboards" "$languages" || return
+    step "Deploy faults through the engine and the quickstart in Python and YAML, after the faults lane ($deploy_faults, $languages)" \
+      npm run -s test:cluster -- "$deploy_faults" "$languages" || return
     step "$servers, the month of blocks and the OpenSLO corpus, after the faults lane (npm run test:servers -- history)" \
       npm run -s test:servers -- history || return
     if tier_named scenarios; then scenarios_tier; fi
@@ -94,8 +94,8 @@ if tier_named servers && tier_named cluster; then
     npm run -s test:servers -- busy || status=$?
   if [[ $status -eq 0 ]] && tier_named examples; then examples_tier || status=$?; fi
   if [[ $status -eq 0 ]]; then
-    step "Upgrades and rollbacks through the engine, after the busy lane ($upgrades)" \
-      npm run -s test:cluster -- "$upgrades" || status=$?
+    step "Upgrades and rollbacks through the engine, the cluster's events and the USE dashboards, after the examples ($upgrades, $cluster_events, $use_dashboards)" \
+      npm run -s test:cluster -- "$upgrades" "$cluster_events" "$use_dashboards" || status=$?
   fi
   wait "$faults_lane" || status=$?
   wait "$cluster_lane" || status=$?
