@@ -386,77 +386,20 @@ export function stackLifecycle(options: LifecycleOptions): void {
       for (const name of userEdit.createdFirst ?? []) {
         await api.core.createNamespace({ metadata: { name } });
       }
-      const next = await renderWithConfig(stack, edited, secretKeys, current.outputs);
-      await step(
-        `edit: ${userEdit.title}`,
-        async () => {
-          const uids = await liveUids();
-          const generations = await workloadGenerations();
-          const sizesBefore = claimSizes(await stackClaims());
-          const outcome = await engine.up();
-          // The engine's preview, the review of the same edit and the steps the update took agree.
-          expect(outcome.disagreements).toEqual([]);
-          // Nothing that holds data is deleted or replaced: same UIDs for the data workloads and every claim.
-          const afterUids = await liveUids();
-          for (const [key, uid] of uids) {
-            if (
-              key.startsWith("PersistentVolumeClaim ") ||
-              DATA_WORKLOADS.some((w) => key === `StatefulSet observability/${w}`)
-            ) {
-              expect(`${key} ${afterUids.get(key)}`).toBe(`${key} ${uid}`);
-            }
-          }
-          const rolled: string[] = [];
-          for (const [key, generation] of await workloadGenerations()) {
-            const was = generations.get(key);
-            if (was !== undefined && !Number.isNaN(generation) && was !== generation) {
-              rolled.push(key);
-            }
-          }
-          // The provider counts a StatefulSet rolled out once its status says so; a replica the
-          // controller restarts just after may still be on its way to Ready.
-          const pods = await waitFor(async () => {
-            const rows = await workloadPods(next);
-            return rows.every((r) => r.running === r.expected) ? rows : undefined;
-          }, "every workload's pods Running and Ready").catch(() => workloadPods(next));
-          for (const { workload, expected, running } of pods) {
-            expect(`${workload}: ${running}/${expected}`).toBe(`${workload}: ${expected}/${expected}`);
-          }
-          const sizesAfter = claimSizes(await stackClaims());
-          const grown = [...sizesAfter]
-            .filter(([name, size]) => sizesBefore.has(name) && sizesBefore.get(name) !== size)
-            .map(([name, size]) => `${name} ${sizesBefore.get(name)}→${size}`);
-          const added = [...sizesAfter]
-            .filter(([name]) => !sizesBefore.has(name))
-            .map(([n, size]) => `${n} ${size}`);
-          return { outcome, rolled, grown, added };
-        },
-        ({ outcome, rolled, grown, added }) =>
-          `pulumi up: ${appliedSummary(outcome)}, as its preview and the review said; review verdict: ${outcome.review?.verdict}; rolled out: ${rolled.join(", ") || "none"}; claims grown: ${grown.join(", ") || "none"}; new claims: ${added.join(", ") || "none"}`,
-      );
-      for (const patch of next.patches) {
-        const claim = await api.core.readNamespacedPersistentVolumeClaim(
-          patch.metadata.name,
-          patch.metadata.namespace ?? "",
-        );
-        expect(claim.body.status?.capacity?.storage).toBe((patch.spec as Json).resources.requests.storage);
-      }
-      current = next;
-      config = edited;
+      await upTheEdit(`edit: ${userEdit.title}`, edited);
     });
   }
 
   test("rotating Grafana's credentials gives a new admin password, in the Secret Grafana's restarted pods mount, and the state holds it only encrypted", async () => {
+    const old = await engine.workspace.output(stack, "grafanaAdminPassword", true);
+    const rotation = `${String(parsePulumiConfig(config, secretKeys).grafana.credentialsRotation)}-rotated`;
+    const edited = configSetPath(config, "grafana.credentialsRotation", rotation);
+    const podsBefore = await grafanaPods();
+    await engine.edit({ config: edited, secretKeys });
+    await upTheEdit("edit: rotate Grafana's admin password (grafana.credentialsRotation)", edited);
     await step(
-      "rotate grafana.credentialsRotation",
+      "the rotated password",
       async () => {
-        const old = await engine.workspace.output(stack, "grafanaAdminPassword", true);
-        const rotation = `${String(parsePulumiConfig(config, secretKeys).grafana.credentialsRotation)}-rotated`;
-        const edited = configSetPath(config, "grafana.credentialsRotation", rotation);
-        const podsBefore = await grafanaPods();
-        await engine.edit({ config: edited, secretKeys });
-        const outcome = await engine.up();
-        expect(outcome.disagreements).toEqual([]);
         const password = await engine.workspace.output(stack, "grafanaAdminPassword", true);
         expect(password).not.toBe(old);
         expect(password).toMatch(/^[A-Za-z0-9]{32}$/);
@@ -481,12 +424,10 @@ export function stackLifecycle(options: LifecycleOptions): void {
         const state = await engine.workspace.exportState(stack);
         expect(state.includes(password) || state.includes(old)).toBe(false);
         expect(await engine.workspace.output(stack, "grafanaAdminPassword")).toBe("[secret]");
-        config = edited;
-        current = await renderWithConfig(stack, edited, secretKeys, current.outputs);
-        return { outcome, pods: podsAfter.length, stateBytes: state.length };
+        return { pods: podsAfter.length, stateBytes: state.length };
       },
-      ({ outcome, pods, stateBytes }) =>
-        `pulumi up: ${appliedSummary(outcome)}; a new 32-character password, in Secret observability/${GRAFANA_CONFIG.credentials}; ${pods} Grafana pod(s) restarted with it; pulumi stack export (${stateBytes} bytes) holds neither password in the clear`,
+      ({ pods, stateBytes }) =>
+        `a new 32-character password, in Secret observability/${GRAFANA_CONFIG.credentials}; ${pods} Grafana pod(s) restarted with it; pulumi stack export (${stateBytes} bytes) holds neither password in the clear`,
     );
   });
 
@@ -686,6 +627,71 @@ export function stackLifecycle(options: LifecycleOptions): void {
         `${run.status === 0 ? "done" : `refused, exit ${run.status}`} in ${run.seconds.toFixed(1)} s (${JSON.stringify(run.summary)}); objects left: ${left.length === 0 ? "none" : `${left.length}, ${protectedData.length} of them protected`}; claims left: ${claims.length}`,
     );
   });
+
+  /**
+   * `pulumi up` of an edit whose stack file is written: the engine's preview, the review of the
+   * same edit and the update's steps agree; nothing that holds data is deleted or replaced; every
+   * workload's pods end Running and Ready; each claim the render grows is grown.
+   */
+  async function upTheEdit(title: string, edited: PulumiConfig): Promise<void> {
+    const next = await renderWithConfig(stack, edited, secretKeys, current.outputs);
+    await step(
+      title,
+      async () => {
+        const uids = await liveUids();
+        const generations = await workloadGenerations();
+        const sizesBefore = claimSizes(await stackClaims());
+        const outcome = await engine.up();
+        // The engine's preview, the review of the same edit and the steps the update took agree.
+        expect(outcome.disagreements).toEqual([]);
+        // Nothing that holds data is deleted or replaced: same UIDs for the data workloads and every claim.
+        const afterUids = await liveUids();
+        for (const [key, uid] of uids) {
+          if (
+            key.startsWith("PersistentVolumeClaim ") ||
+            DATA_WORKLOADS.some((w) => key === `StatefulSet observability/${w}`)
+          ) {
+            expect(`${key} ${afterUids.get(key)}`).toBe(`${key} ${uid}`);
+          }
+        }
+        const rolled: string[] = [];
+        for (const [key, generation] of await workloadGenerations()) {
+          const was = generations.get(key);
+          if (was !== undefined && !Number.isNaN(generation) && was !== generation) {
+            rolled.push(key);
+          }
+        }
+        // The provider counts a StatefulSet rolled out once its status says so; a replica the
+        // controller restarts just after may still be on its way to Ready.
+        const pods = await waitFor(async () => {
+          const rows = await workloadPods(next);
+          return rows.every((r) => r.running === r.expected) ? rows : undefined;
+        }, "every workload's pods Running and Ready").catch(() => workloadPods(next));
+        for (const { workload, expected, running } of pods) {
+          expect(`${workload}: ${running}/${expected}`).toBe(`${workload}: ${expected}/${expected}`);
+        }
+        const sizesAfter = claimSizes(await stackClaims());
+        const grown = [...sizesAfter]
+          .filter(([name, size]) => sizesBefore.has(name) && sizesBefore.get(name) !== size)
+          .map(([name, size]) => `${name} ${sizesBefore.get(name)}→${size}`);
+        const added = [...sizesAfter]
+          .filter(([name]) => !sizesBefore.has(name))
+          .map(([n, size]) => `${n} ${size}`);
+        return { outcome, rolled, grown, added };
+      },
+      ({ outcome, rolled, grown, added }) =>
+        `pulumi up: ${appliedSummary(outcome)}, as its preview and the review said; review verdict: ${outcome.review?.verdict}; rolled out: ${rolled.join(", ") || "none"}; claims grown: ${grown.join(", ") || "none"}; new claims: ${added.join(", ") || "none"}`,
+    );
+    for (const patch of next.patches) {
+      const claim = await api.core.readNamespacedPersistentVolumeClaim(
+        patch.metadata.name,
+        patch.metadata.namespace ?? "",
+      );
+      expect(claim.body.status?.capacity?.storage).toBe((patch.spec as Json).resources.requests.storage);
+    }
+    current = next;
+    config = edited;
+  }
 
   /** Per workload of the render: how many pods it should have and how many are Running and Ready. */
   async function workloadPods(

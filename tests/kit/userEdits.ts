@@ -150,11 +150,6 @@ interface UserEdit {
  */
 export const USER_EDITS: readonly UserEdit[] = [
   {
-    title: "rotate Grafana's admin password (grafana.credentialsRotation)",
-    stacks: ["kind", "prod"],
-    edit: (c) => configSetPath(c, "grafana.credentialsRotation", "2"),
-  },
-  {
     title: "sampling probability 0.25 (tracing.samplingProbability)",
     stacks: ["kind", "prod"],
     edit: (c) => configSetPath(c, "tracing.samplingProbability", "0.25"),
