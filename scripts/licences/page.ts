@@ -29,7 +29,11 @@ export function licenceInputs(root: string): string[] {
   const walk = (dir: string) => filesUnder(root, dir);
   return [
     ...walk("tools"),
-    ...GO_PROGRAMS.flatMap((program) => [`${program}/go.mod`, `${program}/go.sum`]),
+    // A Go program's sources too: an import of another package of a module it already requires
+    // changes what it links without changing its go.mod.
+    ...GO_PROGRAMS.flatMap((program) =>
+      filesUnder(root, program).filter((file) => /(^|\/)go\.(mod|sum)$|\.go$/.test(file)),
+    ),
     ...walk("scripts/licences"),
     "scripts/licences.ts",
     "package-lock.json",
@@ -147,7 +151,7 @@ export function licencesPage(
     `Clause and no licence at all, but for the exceptions of \`${EXCEPTIONS_FILE}\` below; CI runs`,
     "`npm run licences -- --check` (which fails when anything is refused, or when this page up to its",
     "PyPI section differs from what it would write), and `npm test` checks that this page was generated",
-    "from the current inputs (the digest below: every file of `tools/` and `scripts/licences/`, the Go program's modules,",
+    "from the current inputs (the digest below: every file of `tools/` and `scripts/licences/`, the Go program's modules and sources,",
     "`package-lock.json`, the PyPI tools' install scripts and the exceptions).",
     "",
     `<!-- inputs sha256:${digest} -->`,
