@@ -26,15 +26,14 @@ export function filesUnder(root: string, dir: string): string[] {
 
 /** What the page is generated from, relative to the project root: a change to any makes it stale. */
 export function licenceInputs(root: string): string[] {
-  const walk = (dir: string) => filesUnder(root, dir);
   return [
-    ...walk("tools"),
+    ...filesUnder(root, "tools"),
     // A Go program's sources too: an import of another package of a module it already requires
     // changes what it links without changing its go.mod.
     ...GO_PROGRAMS.flatMap((program) =>
       filesUnder(root, program).filter((file) => /(^|\/)go\.(mod|sum)$|\.go$/.test(file)),
     ),
-    ...walk("scripts/licences"),
+    ...filesUnder(root, "scripts/licences"),
     "scripts/licences.ts",
     "package-lock.json",
     "scripts/tools/checkov.sh",
