@@ -32,6 +32,9 @@ import { Json } from "../kit/json";
 
 const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet"];
 
+/** ENGINE_EVERY_EDIT=1 (by hand) applies each user edit on every stack it applies to, even where its steps repeat another stack's. */
+const EVERY_EDIT = process.env.ENGINE_EVERY_EDIT === "1";
+
 interface LifecycleOptions {
   readonly stack: StackName;
   readonly shape: ClusterOptions;
@@ -360,7 +363,9 @@ export function stackLifecycle(options: LifecycleOptions): void {
     });
   }
 
-  for (const userEdit of USER_EDITS.filter((e) => e.stacks.includes(stack))) {
+  const appliedHere = (e: (typeof USER_EDITS)[number]) =>
+    e.stacks.includes(stack) && (EVERY_EDIT || !(e.sameStepsOn ?? []).includes(stack));
+  for (const userEdit of USER_EDITS.filter(appliedHere)) {
     test(`edit: ${userEdit.title}`, async () => {
       const edited = userEdit.edit(config);
       const refusal = userEdit.refusedOn?.[stack];

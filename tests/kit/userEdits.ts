@@ -137,6 +137,13 @@ interface UserEdit {
   readonly title: string;
   /** The stacks it applies to (some edits mean nothing on one profile). */
   readonly stacks: readonly StackName[];
+  /**
+   * Stacks of `stacks` where the engine's steps are of the kinds it takes on another (objects
+   * updated in place or created; no claim grown, no replica added, nothing replaced): the engine
+   * tier applies it there only with ENGINE_EVERY_EDIT=1, by hand. Its review on every stack of
+   * `stacks` is checked regardless (tests/kit/dayTwoEdits.ts, in the scenarios tier).
+   */
+  readonly sameStepsOn?: readonly StackName[];
   readonly edit: (config: PulumiConfig) => Record<string, string>;
   /** The config refuses it on that stack, before anything is applied (message excerpt). */
   readonly refusedOn?: Partial<Record<StackName, string>>;
@@ -157,6 +164,7 @@ export const USER_EDITS: readonly UserEdit[] = [
   {
     title: "metrics retention 30d (metrics.retentionTime)",
     stacks: ["kind", "prod"],
+    sameStepsOn: ["prod"],
     edit: (c) => configSetPath(c, "metrics.retentionTime", "30d"),
   },
   {
@@ -180,6 +188,7 @@ export const USER_EDITS: readonly UserEdit[] = [
   {
     title: "add an app service (apps.services)",
     stacks: ["kind", "prod"],
+    sameStepsOn: ["prod"],
     edit: addAppService,
   },
   {
@@ -196,12 +205,14 @@ export const USER_EDITS: readonly UserEdit[] = [
     title:
       "route a team's alerts to its mailbox, with silence links at a public URL (alerting.receivers, alerting.routes, alerting.externalUrls)",
     stacks: ["kind", "prod"],
+    sameStepsOn: ["prod"],
     edit: routeTeamAlerts,
   },
   {
     title:
       "pull every image through a mirror, Linux nodes only (images.registry, placement.default.nodeSelector)",
     stacks: ["kind", "prod"],
+    sameStepsOn: ["prod"],
     edit: mirrorImagesLinuxOnly,
   },
   {
@@ -218,11 +229,13 @@ export const USER_EDITS: readonly UserEdit[] = [
   {
     title: "add a team's rule files (metrics.extraRuleFiles, logs.extraRuleFiles)",
     stacks: ["kind", "prod"],
+    sameStepsOn: ["prod"],
     edit: addTeamRuleFiles,
   },
   {
     title: "turn the Istio mesh on (mesh.istio: the app namespace meshed, istiod in istio-system, Kiali)",
     stacks: ["kind", "prod"],
+    sameStepsOn: ["prod"],
     createdFirst: ["istio-system"],
     edit: (c) => configSetJson(c, "mesh.istio", { enabled: true, namespaces: ["tiketi-spring"] }),
   },
