@@ -16,6 +16,7 @@ export default tseslint.config(
       "tests/support/transpileCache.js",
       "tests/support/notLoaded.js",
       "tests/support/noSourceMaps.js",
+      "tests/support/cpuLedgerEnvironment.js",
       // Loaded by TypeDoc, which takes JavaScript plugins: a module of TypeDoc's own API.
       "scripts/docs/typedocSchemaTypes.mjs",
       "scripts/docs/typedocConfigKeys.mjs",

@@ -12,7 +12,8 @@
  */
 const tier = (name, settings) => ({
   displayName: name,
-  testEnvironment: "node",
+  // The node environment, which can also keep each file's processor time (OBSERVABILITY_CPU_LEDGER).
+  testEnvironment: "<rootDir>/tests/support/cpuLedgerEnvironment.js",
   roots: [`<rootDir>/tests/${name}`],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": "<rootDir>/tests/support/jestTransform.js" },

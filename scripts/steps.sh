@@ -12,7 +12,9 @@
 if [[ -z "${OBSERVABILITY_STEP_LOG:-}" ]]; then
   OBSERVABILITY_STEP_LOG="$(mktemp)"
   OBSERVABILITY_FAILURE_LOG="$(mktemp)"
-  export OBSERVABILITY_STEP_LOG OBSERVABILITY_FAILURE_LOG
+  # Each jest test file's processor time (tests/support/cpuLedgerEnvironment.js).
+  OBSERVABILITY_CPU_LEDGER="$(mktemp)"
+  export OBSERVABILITY_STEP_LOG OBSERVABILITY_FAILURE_LOG OBSERVABILITY_CPU_LEDGER
   steps_own_log=1
 fi
 steps_depth="${OBSERVABILITY_STEP_DEPTH:-0}"
@@ -130,6 +132,27 @@ steps_machine() {
     "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end, $(date -u '+%Y-%m-%d %H:%M UTC')"
 }
 
+# steps_processor: the processor time of the whole run (this shell's children, as `times` counts
+# them: every process they waited for), then each jest test file's (scripts/cpuLedger.ts), when
+# any test file ran.
+steps_processor() {
+  local counted
+  counted="$(mktemp)"
+  # Not in a pipe or a substitution: either would count a subshell's children.
+  times >"$counted"
+  tail -n 1 "$counted" | awk '
+    function seconds(t) { split(t, part, /[ms]/); return part[1] * 60 + part[2] }
+    { printf "The run'"'"'s processes: %d s user, %d s system.\n", seconds($1), seconds($2) }'
+  rm -f "$counted"
+  if [[ -s "$OBSERVABILITY_CPU_LEDGER" ]]; then
+    echo
+    echo "Each jest test file's, from its set-up to its teardown, with what its process started and reaped:"
+    echo
+    "$steps_repository/node_modules/.bin/ts-node" --transpiler sucrase/ts-node-plugin \
+      "$steps_repository/scripts/cpuLedger.ts" "$OBSERVABILITY_CPU_LEDGER" 25
+  fi
+}
+
 # steps_finish: stops the background builds, prints the summary on exit, and writes it to
 # $steps_record when the sourcing script set it, with $steps_record_conditions under the machine line
 # (not when $steps_record_warm is set and a tool was built: that run was not warm); then runs
@@ -143,6 +166,11 @@ steps_finish() {
   fi
   printf '\n==> Time per step (%s)\n\n' "$(steps_machine)"
   steps_summary
+  local processor=""
+  if [[ -n "${steps_own_log:-}" ]]; then
+    processor="$(steps_processor)"
+    printf '\n==> Processor time\n\n%s\n' "$processor"
+  fi
   if [[ -n "${steps_record_warm:-}" ]] &&
     tail -n "+$steps_first_line" "$OBSERVABILITY_STEP_LOG" | grep -q $'^build\t.*\tcold'; then
     printf '\n==> Not recorded in %s: this run built tools, so it was not a warm run (bash .ci/run --record --cold records a cold one)\n' "$steps_record"
@@ -158,6 +186,9 @@ steps_finish() {
       echo "A step's own steps and tool builds are the indented rows above it."
       echo
       steps_summary
+      if [[ -n "$processor" ]]; then
+        printf '\n## Processor time\n\n%s\n' "$processor"
+      fi
     } >"$steps_record"
     "$steps_repository/node_modules/.bin/prettier" --log-level warn --write "$steps_record"
   fi
@@ -167,7 +198,7 @@ steps_finish() {
       printf '\n==> What failed\n'
       cat "$OBSERVABILITY_FAILURE_LOG"
     fi
-    rm -f "$OBSERVABILITY_STEP_LOG" "$OBSERVABILITY_FAILURE_LOG"
+    rm -f "$OBSERVABILITY_STEP_LOG" "$OBSERVABILITY_FAILURE_LOG" "$OBSERVABILITY_CPU_LEDGER"
   fi
   return "$status"
 }

@@ -56,6 +56,7 @@ function run(command: string): Run {
     const env = { ...process.env };
     delete env.OBSERVABILITY_STEP_LOG;
     delete env.OBSERVABILITY_FAILURE_LOG;
+    delete env.OBSERVABILITY_CPU_LEDGER;
     delete env.OBSERVABILITY_STEP_DEPTH;
     const result = spawnSync("bash", ["outer.sh"], { cwd: dir, env, encoding: "utf8" });
     return { status: result.status, stdout: result.stdout };
@@ -117,6 +118,7 @@ describe("the record of a run (.ci/run --record, --record --cold)", () => {
       const env = { ...process.env };
       delete env.OBSERVABILITY_STEP_LOG;
       delete env.OBSERVABILITY_FAILURE_LOG;
+      delete env.OBSERVABILITY_CPU_LEDGER;
       delete env.OBSERVABILITY_STEP_DEPTH;
       // The record is written with the repository's Prettier, as the real run writes it.
       const result = spawnSync("bash", ["outer.sh"], { cwd: dir, env, encoding: "utf8" });
@@ -143,6 +145,44 @@ describe("the record of a run (.ci/run --record, --record --cold)", () => {
     expect(status).toBe(0);
     expect(record).toMatch(/^# CI, step by step\n\nWritten by .* Exit status 0\. Machine: \d+ cores/);
     expect(record).toMatch(/\| a step +\| +\d+ \| ok +\|/);
+  });
+
+  test("the record ends with the run's processor time and, from the ledger jest's environment writes, each tier's and the costliest files'", () => {
+    // Three test files' lines as tests/support/cpuLedgerEnvironment.js writes them.
+    const ledger = [
+      "unit\ttests/unit/a.test.ts\t2.50\t3.0",
+      "cluster\ttests/cluster/kind.test.ts\t527.31\t766.0",
+      "unit\ttests/unit/b.test.ts\t11.20\t11.9",
+    ]
+      .map((line) => `printf "${line.replace(/\t/g, "\\t")}\\n" >>"$OBSERVABILITY_CPU_LEDGER"`)
+      .join("; ");
+    const { status, stdout, record } = recorded(
+      "steps_record=record.md steps_record_title='CI, step by step' steps_record_warm=1",
+      ledger,
+    );
+    expect(status).toBe(0);
+    expect(stdout).toContain("==> Processor time");
+    const processor = record!.split("\n## Processor time\n")[1];
+    expect(processor).toMatch(/^\nThe run's processes: \d+ s user, \d+ s system\.\n/);
+    // The tables' rows, without the lines under their headers.
+    const rows = processor.split("\n").filter((line) => line.startsWith("| ") && !/^[|\s:-]+$/.test(line));
+    expect(
+      rows.map((row) =>
+        row
+          .split("|")
+          .map((cell) => cell.trim())
+          .filter((cell) => cell !== ""),
+      ),
+    ).toEqual([
+      ["tier", "test files", "processor seconds"],
+      ["cluster", "1", "527"],
+      ["unit", "2", "14"],
+      ["**all**", "**3**", "**541**"],
+      ["test file", "tier", "processor seconds", "wall seconds"],
+      ["tests/cluster/kind.test.ts", "cluster", "527", "766"],
+      ["tests/unit/b.test.ts", "unit", "11", "12"],
+      ["tests/unit/a.test.ts", "unit", "3", "3"],
+    ]);
   });
 
   test("a run that built a tool writes no warm record, and says so", () => {
