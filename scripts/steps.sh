@@ -132,18 +132,13 @@ steps_machine() {
     "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end, $(date -u '+%Y-%m-%d %H:%M UTC')"
 }
 
-# steps_processor: the processor time of the whole run (this shell's children, as `times` counts
-# them: every process they waited for), then each jest test file's (scripts/cpuLedger.ts), when
-# any test file ran.
+# steps_processor <times line>: the processor time of the whole run (`times`' line for this shell's
+# children: every process they waited for), then each jest test file's (scripts/cpuLedger.ts),
+# when any test file ran.
 steps_processor() {
-  local counted
-  counted="$(mktemp)"
-  # Not in a pipe or a substitution: either would count a subshell's children.
-  times >"$counted"
-  tail -n 1 "$counted" | awk '
+  awk '
     function seconds(t) { split(t, part, /[ms]/); return part[1] * 60 + part[2] }
-    { printf "The run'"'"'s processes: %d s user, %d s system.\n", seconds($1), seconds($2) }'
-  rm -f "$counted"
+    { printf "The run'"'"'s processes: %d s user, %d s system.\n", seconds($1), seconds($2) }' <<<"$1"
   if [[ -s "$OBSERVABILITY_CPU_LEDGER" ]]; then
     echo
     echo "Each jest test file's, from its set-up to its teardown, with what its process started and reaped:"
@@ -166,9 +161,13 @@ steps_finish() {
   fi
   printf '\n==> Time per step (%s)\n\n' "$(steps_machine)"
   steps_summary
-  local processor=""
+  local processor="" counted
   if [[ -n "${steps_own_log:-}" ]]; then
-    processor="$(steps_processor)"
+    counted="$(mktemp)"
+    # In this shell: `times` in a pipe or a substitution counts a subshell's children.
+    times >"$counted"
+    processor="$(steps_processor "$(tail -n 1 "$counted")")"
+    rm -f "$counted"
     printf '\n==> Processor time\n\n%s\n' "$processor"
   fi
   if [[ -n "${steps_record_warm:-}" ]] &&
