@@ -166,7 +166,10 @@ steps_finish() {
     counted="$(mktemp)"
     # In this shell: `times` in a pipe or a substitution counts a subshell's children.
     times >"$counted"
-    processor="$(steps_processor "$(tail -n 1 "$counted")")"
+    # What it could read, whatever went wrong: the run's status is the steps'.
+    if ! processor="$(steps_processor "$(tail -n 1 "$counted")" 2>&1)"; then
+      processor+=$'\n\n(the ledger could not be read to the end)'
+    fi
     rm -f "$counted"
     printf '\n==> Processor time\n\n%s\n' "$processor"
   fi

@@ -188,6 +188,15 @@ describe("the record of a run (.ci/run --record, --record --cold)", () => {
     ]);
   });
 
+  test("a ledger line it cannot read leaves the run's status the steps' own, and the record says so", () => {
+    const { status, record } = recorded(
+      "steps_record=record.md steps_record_title='CI, step by step' steps_record_warm=1",
+      'printf "unit\\tnot a ledger line\\n" >>"$OBSERVABILITY_CPU_LEDGER"',
+    );
+    expect(status).toBe(0);
+    expect(record).toContain("(the ledger could not be read to the end)");
+  });
+
   test("a run that built a tool writes no warm record, and says so", () => {
     const { status, stdout, record } = recorded(
       "steps_record=record.md steps_record_title='CI, step by step' steps_record_warm=1",
