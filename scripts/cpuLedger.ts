@@ -30,7 +30,7 @@ function parseLedger(text: string): FileCost[] {
 const seconds = (value: number) => Math.round(value).toLocaleString("en");
 
 /** The ledger's files as two Markdown tables: per tier, then the `top` costliest files. */
-export function ledgerTables(text: string, top: number): string {
+function ledgerTables(text: string, top: number): string {
   const costs = parseLedger(text);
   const tiers = new Map<string, { files: number; processor: number }>();
   for (const { tier, processor } of costs) {
